@@ -1,0 +1,197 @@
+"""The headless twin of the desktop app (CLI.md): same services, no display.
+
+Errors are one line on stderr in Chinese and English; exit status 2 for bad
+input, 1 for other failures; nothing half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from clinic_app.errors import BadInput, UserError
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage mistakes as `BadInput` (exit 2, bilingual)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise BadInput(f"命令参数有误: {message}", f"bad command arguments: {message}")
+
+
+def _print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    from clinic_app.services.datadir import resolve_data_dir
+
+    return resolve_data_dir(getattr(args, "data_dir", None))
+
+
+def cmd_policies(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from clinic_app.services.policies import default_book
+
+    today = dt.date.today()
+    rows = []
+    for policy in default_book().policies.values():
+        past = policy.past_stated_period(today)
+        rows.append(
+            {
+                "id": policy.id,
+                "name": policy.name,
+                "name_en": policy.name_en,
+                "document": policy.document,
+                "seed": policy.seed,
+                "effective_from": policy.effective_from.isoformat(),
+                "effective_until": policy.effective_until.isoformat() if policy.effective_until else None,
+                "stated_until": policy.stated_until.isoformat() if policy.stated_until else None,
+                "base": policy.base,
+                "warning": (
+                    f"已过规定期限 {policy.stated_until}, 请载入现行政策文件 / past its stated period, load a current file"
+                    if past
+                    else None
+                ),
+            }
+        )
+    if args.json:
+        _print_json(rows)
+        return 0
+    for row in rows:
+        until = row["effective_until"] or "—"
+        line = f"{row['id']:<32} {row['effective_from']} → {until:<10}  {row['document']}  {row['name']}"
+        print(line)
+        if row["warning"]:
+            print(f"{'':<32} ⚠ {row['warning']}")
+    return 0
+
+
+def cmd_adjudicate(args: argparse.Namespace) -> int:
+    from clinic_app.domain.copay import adjudicate_visit
+    from clinic_app.services.policies import default_book
+    from clinic_app.services.visit_json import adjudication_to_json, parse_visit
+
+    source = args.file
+    try:
+        text = sys.stdin.read() if source in (None, "-") else Path(source).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"无法读取文件 {source}: {exc.strerror}", f"cannot read {source}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"文件不是 UTF-8 文本: {source}", f"not UTF-8 text: {source}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadInput(
+            f"JSON 格式错误 (第 {exc.lineno} 行第 {exc.colno} 列): {exc.msg}",
+            f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
+        ) from None
+    book = default_book()
+    if isinstance(data, list):
+        visits = [parse_visit(entry, book, f"[{i}]") for i, entry in enumerate(data)]
+        _print_json([adjudication_to_json(adjudicate_visit(v, book)) for v in visits])
+    else:
+        _print_json(adjudication_to_json(adjudicate_visit(parse_visit(data, book), book)))
+    return 0
+
+
+def _lazy(module: str, function: str) -> Handler:
+    """A handler that imports its service module only when the command runs."""
+
+    def run(args: argparse.Namespace) -> int:
+        import importlib
+
+        handler: Handler = getattr(importlib.import_module(module), function)
+        return handler(args)
+
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", default=argparse.SUPPRESS, help="data folder (default: per-user)")
+    parser = _Parser(prog="clinic-app", description="村卫生室门诊统筹台账 / village clinic outpatient ledger", parents=[common])
+    parser.add_argument("--lang", choices=("zh", "en"), default=None, help="UI language")
+    parser.add_argument("--selftest", action="store_true", help="open, settle one visit, print one receipt, exit")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p = sub.add_parser("policies", parents=[common], help="list policies")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_policies)
+
+    p = sub.add_parser("adjudicate", parents=[common], help="adjudicate visits given as JSON")
+    p.add_argument("file", nargs="?", default="-")
+    p.set_defaults(handler=cmd_adjudicate)
+
+    p = sub.add_parser("demo", parents=[common], help="fill a data folder with demo data")
+    p.add_argument("--role", choices=("village", "township"), default="village")
+    p.add_argument("--clinic-code", default=None)
+    p.add_argument("--township-code", default=None)
+    p.add_argument("--years", type=int, default=1)
+    p.add_argument("--until", default=None, help="last month covered, YYYY-MM")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--policy", default=None)
+    p.set_defaults(handler=_lazy("clinic_app.services.ledger_cli", "cmd_demo"))
+
+    statement = sub.add_parser("statement", parents=[common], help="monthly statements")
+    ssub = statement.add_subparsers(dest="statement_command", parser_class=_Parser, required=True)
+    p = ssub.add_parser("export", parents=[common])
+    p.add_argument("--month", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--revision", type=int, default=None)
+    p.set_defaults(handler=_lazy("clinic_app.services.statement_cli", "cmd_statement_export"))
+    p = ssub.add_parser("import", parents=[common])
+    p.add_argument("files", nargs="+")
+    p.add_argument("--dry-run", action="store_true")
+    p.add_argument("--trust", action="append", default=[], metavar="FINGERPRINT")
+    p.set_defaults(handler=_lazy("clinic_app.services.township_cli", "cmd_statement_import"))
+
+    p = sub.add_parser("settle", parents=[common], help="township: month's capitation settlement")
+    p.add_argument("--month", required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_lazy("clinic_app.services.township_cli", "cmd_settle"))
+
+    p = sub.add_parser("check", parents=[common], help="integrity check of the ledger")
+    p.set_defaults(handler=_lazy("clinic_app.services.ledger_cli", "cmd_check"))
+    p = sub.add_parser("backup", parents=[common], help="back up the database")
+    p.add_argument("--to", default=None, help="backup folder")
+    p.set_defaults(handler=_lazy("clinic_app.services.ledger_cli", "cmd_backup"))
+    p = sub.add_parser("restore", parents=[common], help="restore from a backup (checked first)")
+    p.add_argument("backup_file")
+    p.set_defaults(handler=_lazy("clinic_app.services.ledger_cli", "cmd_restore"))
+    return parser
+
+
+def run(argv: Sequence[str]) -> int:
+    """Run one command; return its exit status. Usage errors are `BadInput`."""
+    try:
+        args = build_parser().parse_args(list(argv))
+        handler: Handler | None = getattr(args, "handler", None)
+        if handler is None:
+            raise BadInput("缺少命令", "missing command")
+        return handler(args)
+    except UserError as exc:
+        sys.stderr.write(f"clinic-app: {exc.bilingual()}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # a bug: logged with its traceback, exit 1
+        log.exception("unexpected error")
+        import traceback
+
+        sys.stderr.write("clinic-app: 程序内部错误 / internal error\n")
+        traceback.print_exc(file=sys.stderr)
+        return 1
+
+
+__all__ = ["build_parser", "run", "cmd_adjudicate", "cmd_policies"]

@@ -1,0 +1,1 @@
+"""Receipts, statements and reports: what the app prints and exports."""

@@ -1,0 +1,89 @@
+"""Reason codes in words: plain Chinese for doctors and patients, English beside it.
+
+The domain returns `Reason(code, params)`; this table is the one place that
+turns them into sentences, for the UI, the receipts and the command line.
+"""
+
+from __future__ import annotations
+
+from clinic_app.domain.visit import Reason
+
+FACILITY_NAMES = {
+    "village": ("村卫生室", "village clinic"),
+    "township": ("乡镇卫生院", "township health center"),
+    "community": ("社区卫生服务中心", "community health center"),
+    "school": ("校医院", "school clinic"),
+    "level1": ("一级医院", "level-1 hospital"),
+    "level2": ("二级医院", "level-2 hospital"),
+    "level3": ("三级医院", "level-3 hospital"),
+}
+EXCLUSION_NAMES = {
+    "accident_injury": ("意外伤害", "accidental injury"),
+    "work_injury": ("工伤", "work injury"),
+    "third_party": ("应由第三人负担", "borne by a third party"),
+    "public_health": ("应由公共卫生负担", "borne by public health"),
+    "special_disease_period": ("特殊病种门诊补助期间同病种", "special-disease benefit period"),
+    "cosmetic": ("保健、整形", "cosmetic or wellness"),
+    "inpatient_period": ("住院期间", "while an inpatient"),
+}
+CATEGORY_NAMES = {
+    "resident": ("城乡居民", "resident"),
+    "employee_active": ("在职职工", "active employee"),
+    "employee_retired": ("退休职工", "retired employee"),
+}
+
+# code -> (Chinese template, English template); params fill {name} slots.
+TEMPLATES: dict[str, tuple[str, str]] = {
+    "base_policy_in_force": ("改革试点 {reform_start} 起实施, 本次按原政策 {policy} 结算", "reform starts {reform_start}; base policy {policy} applies"),
+    "employee_policy_applies": ("职工按职工医保政策 {policy} 结算", "employee: employee policy {policy} applies"),
+    "reform_unsigned_base_applies": ("未签约家庭医生, 按原政策结算", "not family-doctor signed: base policy applies"),
+    "reform_layer_first": ("签约职工: 先按改革政策支付", "signed employee: reform policy pays first"),
+    "employee_layer": ("改革限额用完, 其余 {base} 元按职工政策支付 {fund} 元", "reform cap used: {base} more adjudicated under the employee policy, fund {fund}"),
+    "category_not_covered": ("本政策不覆盖{category_zh}, 统筹不支付", "this policy does not cover {category_en}: fund pays nothing"),
+    "policy_not_in_force": ("就诊日政策 {policy} 尚未实施 ({start} 起), 统筹不支付", "policy {policy} not in force (from {start}): fund pays nothing"),
+    "not_covered_yet": ("参保待遇 {start} 起享受, 本次统筹不支付", "covered from {start}: fund pays nothing"),
+    "not_primary_facility": ("居民门诊统筹仅在基层机构支付 ({facility_zh}不支付)", "resident pooling pays only at primary facilities, not at a {facility_en}"),
+    "out_of_area_not_covered": ("本政策无市外就医待遇, 统筹不支付", "no out-of-city benefit under this policy"),
+    "out_of_area_cap_used": ("市外就医年度限额 {cap} 元已用完", "out-of-city annual cap {cap} used up"),
+    "reform_signed_elsewhere": ("已签约其他机构, 在非签约机构就诊统筹不支付", "signed elsewhere: fund pays nothing at this facility"),
+    "referral_route": ("经批准转诊, 按规定报销", "approved referral: reimbursed"),
+    "emergency_route": ("急救抢救, 按规定支付", "emergency or rescue: paid"),
+    "not_designated": ("非本人定点(签约)机构, 统筹不支付", "not the patient's designated facility: fund pays nothing"),
+    "waived": ("{name} 免收 {amount} 元", "{name} waived ({amount})"),
+    "line_excluded": ("{name} 不在医保目录内, 全自费 {amount} 元", "{name} outside the catalogues: self-paid {amount}"),
+    "line_exclusion": ("{name} 属{exclusion_zh}, 统筹不支付 {amount} 元", "{name}: {exclusion_en}, not paid ({amount})"),
+    "consultation_repeat": ("{name} 每次就诊只支付一次, 自付 {amount} 元", "{name}: paid once per visit, self-paid {amount}"),
+    "consultation_over_standard": ("{name} 超出标准 {standard} 元部分 {excess} 元自付", "{name} above the standard {standard}: {excess} self-paid"),
+    "deductible_per_visit": ("起付线 {standard} 元, 本次自付 {amount} 元", "per-visit deductible {standard}: {amount} self-paid"),
+    "deductible_level_year": ("{level_zh}年度起付线 {standard} 元, 本次自付 {amount} 元", "{level_en} yearly deductible {standard}: {amount} self-paid"),
+    "coinsurance": ("统筹按 {rate} 支付 {base} 元中的 {fund} 元", "fund pays {rate} of {base}: {fund}"),
+    "annual_cap": ("年度统筹限额 {cap} 元, 已用 {used} 元, 本次最多 {left} 元", "annual cap {cap}: {used} used, at most {left} now"),
+    "daily_cap": ("每日统筹限额 {cap} 元, 今日已用 {used} 元, 本次最多 {left} 元", "daily cap {cap}: {used} used today, at most {left} now"),
+    "out_of_area_cap": ("市外就医年度限额 {cap} 元, 已用 {used} 元, 本次最多 {left} 元", "out-of-city cap {cap}: {used} used, at most {left} now"),
+    "policy_past_stated_period": ("政策 {policy} 已过规定期限 ({until}), 请载入现行政策文件", "policy {policy} is past its stated period ({until}): load a current policy file"),
+}
+
+_LOOKUPS = {"facility": FACILITY_NAMES, "level": FACILITY_NAMES, "exclusion": EXCLUSION_NAMES, "category": CATEGORY_NAMES}
+
+
+def _fields(reason: Reason) -> dict[str, str]:
+    fields = dict(reason.params)
+    for key, table in _LOOKUPS.items():
+        if key in fields:
+            zh, en = table.get(fields[key], (fields[key], fields[key]))
+            fields[f"{key}_zh"], fields[f"{key}_en"] = zh, en
+    return fields
+
+
+def render(reason: Reason, language: str = "zh") -> str:
+    """One reason as a sentence in Chinese (``zh``) or English (``en``)."""
+    zh, en = TEMPLATES.get(reason.code, (reason.code, reason.code))
+    template = en if language == "en" else zh
+    try:
+        return template.format(**_fields(reason))
+    except KeyError:
+        return f"{reason.code} {dict(reason.params)}"
+
+
+def render_bilingual(reason: Reason) -> str:
+    return f"{render(reason, 'zh')} / {render(reason, 'en')}"

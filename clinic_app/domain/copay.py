@@ -1,0 +1,366 @@
+"""Adjudicate one outpatient visit: what the fund pays and what the patient pays.
+
+Implements POLICIES.md §1 (the steps every policy shares) with the parameters
+of §2 read from the policy files.  `adjudicate_visit` is a pure function: the
+caller supplies the usage already recorded this year and day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+from clinic_app.domain.money import ZERO, Money, allocate, format_rate, total
+from clinic_app.domain.policy import PRIMARY_LEVELS, Policy, PolicyBook
+from clinic_app.domain.visit import (
+    Adjudication,
+    Item,
+    LineResult,
+    Patient,
+    Reason,
+    Usage,
+    VisitDraft,
+)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months later, clamped to the month's end."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    next_month = dt.date(year + month // 12, month % 12 + 1, 1)
+    last_day = (next_month - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last_day))
+
+
+def coverage_start(policy: Policy, patient: Patient) -> dt.date | None:
+    """First day a newborn is covered, or None when no newborn rule limits cover.
+
+    韶医保规〔2023〕2号 第八条(一): enrolled within 6 months of birth -> covered from
+    birth; later -> from the first day of the month after enrolment (payment).
+    The rule is read as applying to a first enrolment within a year of birth.
+    """
+    grace = policy.newborn_grace_months
+    born, enrolled = patient.birth_date, patient.enrolled_on
+    if grace is None or born is None or enrolled is None or enrolled >= add_months(born, 12):
+        return None
+    if enrolled <= add_months(born, grace):
+        return born
+    return add_months(enrolled.replace(day=1), 1)
+
+
+@dataclass
+class _Line:
+    item: Item
+    amount: Money
+    waived: Money
+    eligible: Money
+    rate: Fraction
+    deductible: Money = ZERO
+    fund: Money = ZERO
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    adjudication: Adjudication
+    fund_before_caps: Money
+    annual_cap_bound: bool
+
+
+def adjudicate_visit(visit: VisitDraft, book: PolicyBook) -> Adjudication:
+    """Adjudicate a visit under the policy version in force on its date (POLICIES.md §1)."""
+    requested = book[visit.policy_id]
+    policy = book.in_force(visit.policy_id, visit.date)
+    notes: list[Reason] = []
+    if policy.id != requested.id:
+        notes.append(Reason.of("base_policy_in_force", policy=policy.id, reform_start=requested.effective_from))
+    patient = visit.patient
+    usage = visit.usage
+
+    if policy.insurance == "resident" and patient.category != "resident":
+        signed_here = patient.family_doctor_signed and patient.designated
+        if policy.reform is not None and policy.reform.employee_layering and signed_here:
+            return _finish(_layered_employee(policy, visit, book, notes), visit, requested)
+        employee = _employee_policy_for(policy, visit.date, book)
+        if employee is None:
+            return _finish(_not_paid(policy, visit, notes, Reason.of("category_not_covered", category=patient.category)), visit, requested)
+        notes.append(Reason.of("employee_policy_applies", policy=employee.id))
+        # A signed employee outside the signing unit: the employee pool's own counter.
+        if policy.reform is not None and patient.family_doctor_signed:
+            usage = replace(usage, fund_year=usage.employee_fund_year)
+        return _finish(_adjudicate(employee, visit, usage, notes).adjudication, visit, requested)
+    if policy.insurance == "employee" and patient.category == "resident":
+        return _finish(_not_paid(policy, visit, notes, Reason.of("category_not_covered", category=patient.category)), visit, requested)
+    if policy.reform is not None and policy.reform.signed_only and not patient.family_doctor_signed and policy.base:
+        # 湘医保发 试点通知 二(一)3: unsigned residents stay on the base policy, fee for service.
+        policy = book.in_force(policy.base, visit.date)
+        notes.append(Reason.of("reform_unsigned_base_applies", policy=policy.id))
+    return _finish(_adjudicate(policy, visit, usage, notes).adjudication, visit, requested)
+
+
+def _finish(result: Adjudication, visit: VisitDraft, requested: Policy) -> Adjudication:
+    """Stamp the requested policy and warn when it is past its stated period (§1)."""
+    warnings: list[Reason] = []
+    if requested.past_stated_period(visit.date):
+        warnings.append(Reason.of("policy_past_stated_period", policy=requested.id, until=requested.stated_until))
+    return replace(result, requested_policy_id=requested.id, warnings=tuple(warnings))
+
+
+def _employee_policy_for(policy: Policy, day: dt.date, book: PolicyBook) -> Policy | None:
+    if policy.employee_policy is None or policy.employee_policy not in book:
+        return None
+    employee = book.in_force(policy.employee_policy, day)
+    return employee if employee.in_force_on(day) else None
+
+
+def _lines_for(policy: Policy, visit: VisitDraft) -> list[_Line]:
+    """Charged amounts after waivers (step 2), each line at its rate group's rate."""
+    patient = visit.patient
+    reform = policy.reform
+    signed_here = reform is not None and patient.family_doctor_signed and patient.designated
+    lines = []
+    for item in visit.items:
+        waive = signed_here and reform is not None and item.kind in reform.waived_kinds
+        rate = policy.rate_for(visit.facility)
+        if item.coverage == "specific_list" and policy.specific_list_rate is not None:
+            rate = policy.specific_list_rate
+        lines.append(
+            _Line(
+                item=item,
+                amount=ZERO if waive else item.amount,
+                waived=item.amount if waive else ZERO,
+                eligible=ZERO,
+                rate=rate,
+            )
+        )
+    return lines
+
+
+def _whole_visit_bar(policy: Policy, visit: VisitDraft, usage: Usage) -> tuple[Reason | None, list[Reason]]:
+    """Step 4's whole-visit rules: the reason the fund pays nothing, and routes taken."""
+    patient = visit.patient
+    routes: list[Reason] = []
+    if not policy.in_force_on(visit.date):
+        return Reason.of("policy_not_in_force", policy=policy.id, start=policy.effective_from), routes
+    start = coverage_start(policy, patient)
+    if start is not None and visit.date < start:
+        return Reason.of("not_covered_yet", start=start), routes
+    if policy.primary_only and visit.facility not in PRIMARY_LEVELS:
+        return Reason.of("not_primary_facility", facility=visit.facility), routes
+    if patient.out_of_area:
+        if policy.out_of_area_cap is None:
+            return Reason.of("out_of_area_not_covered"), routes
+        if usage.fund_out_of_area_year >= policy.fund_cap(policy.out_of_area_cap, visit.facility):
+            return Reason.of("out_of_area_cap_used", cap=policy.out_of_area_cap), routes
+        return None, routes
+    if policy.designation == "chosen" and not patient.designated:
+        reform = policy.reform
+        if reform is not None and reform.signed_elsewhere_unpaid and patient.family_doctor_signed:
+            return Reason.of("reform_signed_elsewhere"), routes
+        if "referral" in policy.designation_exceptions and patient.referral:
+            routes.append(Reason.of("referral_route"))
+        elif "emergency" in policy.designation_exceptions and patient.emergency:
+            routes.append(Reason.of("emergency_route"))
+        else:
+            return Reason.of("not_designated"), routes
+    return None, routes
+
+
+def _set_line_eligibility(policy: Policy, visit: VisitDraft, lines: list[_Line]) -> list[Reason]:
+    """Step 4's line rules: exclusions and the consultation-fee standard."""
+    reasons: list[Reason] = []
+    standard = policy.consultation_standard.get(visit.facility)
+    consultation_seen = False
+    for line in lines:
+        item = line.item
+        if line.waived:
+            reasons.append(Reason.of("waived", name=item.name, amount=line.waived))
+            continue
+        if item.coverage == "excluded":
+            reasons.append(Reason.of("line_excluded", name=item.name, amount=line.amount))
+            continue
+        if item.exclusion is not None and item.exclusion in policy.exclusions:
+            reasons.append(Reason.of("line_exclusion", name=item.name, amount=line.amount, exclusion=item.exclusion))
+            continue
+        if item.kind == "consultation" and standard is not None:
+            if consultation_seen:
+                reasons.append(Reason.of("consultation_repeat", name=item.name, amount=line.amount))
+                continue
+            consultation_seen = True
+            if line.amount > standard:
+                reasons.append(
+                    Reason.of("consultation_over_standard", name=item.name, standard=standard, excess=line.amount - standard)
+                )
+                line.eligible = standard
+                continue
+        line.eligible = line.amount
+    return reasons
+
+
+def _deductible(policy: Policy, visit: VisitDraft, usage: Usage, eligible: Money) -> tuple[Money, list[Reason]]:
+    """Step 6: the part of eligible cost the patient pays before co-insurance."""
+    if policy.deductible_kind == "per_visit":
+        amount = min(eligible, policy.deductible_per_visit)
+        if amount:
+            return amount, [Reason.of("deductible_per_visit", amount=amount, standard=policy.deductible_per_visit)]
+        return ZERO, []
+    if policy.deductible_kind == "per_level_year":
+        level_standard = policy.deductible_by_level.get(visit.facility, ZERO)
+        candidates = [eligible, level_standard - usage.deductible_level_year]
+        if policy.deductible_year_total is not None:
+            candidates.append(policy.deductible_year_total - usage.deductible_year)
+        amount = max(ZERO, min(candidates))
+        if amount:
+            return amount, [
+                Reason.of("deductible_level_year", amount=amount, level=visit.facility, standard=level_standard)
+            ]
+    return ZERO, []
+
+
+def _apply_caps(
+    policy: Policy, visit: VisitDraft, usage: Usage, fund: Money
+) -> tuple[Money, list[Reason], bool]:
+    """Step 8: annual, daily, then out-of-city fund caps, never below zero."""
+    reasons: list[Reason] = []
+    annual_bound = False
+    caps: list[tuple[str, Money | None, Money]] = [
+        ("annual_cap", policy.annual_cap_for(visit.patient.category), usage.fund_year),
+        ("daily_cap", policy.daily_cap, usage.fund_day),
+    ]
+    if visit.patient.out_of_area:
+        caps.append(("out_of_area_cap", policy.out_of_area_cap, usage.fund_out_of_area_year))
+    for code, cap, used in caps:
+        if cap is None:
+            continue
+        left = max(ZERO, policy.fund_cap(cap, visit.facility) - used)
+        if fund > left:
+            reasons.append(Reason.of(code, cap=cap, used=used, left=left, cut=fund - left))
+            fund = left
+            annual_bound = annual_bound or code == "annual_cap"
+    return fund, reasons, annual_bound
+
+
+def _adjudicate(policy: Policy, visit: VisitDraft, usage: Usage, notes: list[Reason]) -> _Outcome:
+    lines = _lines_for(policy, visit)
+    bar, routes = _whole_visit_bar(policy, visit, usage)
+    reasons = list(notes) + routes
+    if bar is not None:
+        reasons.append(bar)
+        for line in lines:
+            if line.waived:
+                reasons.append(Reason.of("waived", name=line.item.name, amount=line.waived))
+        return _Outcome(_build(policy, visit, lines, ZERO, reasons), ZERO, False)
+    reasons += _set_line_eligibility(policy, visit, lines)
+    eligible = total([line.eligible for line in lines])
+    deductible, deductible_reasons = _deductible(policy, visit, usage, eligible)
+    reasons += deductible_reasons
+
+    # Step 7: co-insurance per rate group, the deductible taken from the lowest rate first.
+    to_deduct = deductible
+    for line in sorted(lines, key=lambda ln: ln.rate):
+        line.deductible = min(line.eligible, to_deduct)
+        to_deduct -= line.deductible
+    fund_before_caps = ZERO
+    for rate in sorted({line.rate for line in lines if line.eligible}):
+        group = [line for line in lines if line.rate == rate and line.eligible]
+        bases = [line.eligible - line.deductible for line in group]
+        group_fund = total(bases).times(rate)
+        for line, share in zip(group, allocate(group_fund, [b.fen for b in bases]), strict=True):
+            line.fund = share
+        fund_before_caps += group_fund
+        if total(bases):
+            reasons.append(Reason.of("coinsurance", rate=format_rate(rate), base=total(bases), fund=group_fund))
+
+    fund, cap_reasons, annual_bound = _apply_caps(policy, visit, usage, fund_before_caps)
+    reasons += cap_reasons
+    if fund != fund_before_caps:
+        for line, share in zip(lines, allocate(fund, [line.fund.fen for line in lines]), strict=True):
+            line.fund = share
+    return _Outcome(_build(policy, visit, lines, deductible, reasons), fund_before_caps, annual_bound)
+
+
+def _build(policy: Policy, visit: VisitDraft, lines: list[_Line], deductible: Money, reasons: list[Reason]) -> Adjudication:
+    results = tuple(
+        LineResult(
+            name=line.item.name,
+            kind=line.item.kind,
+            coverage=line.item.coverage,
+            amount=line.amount,
+            waived=line.waived,
+            eligible=line.eligible,
+            fund=line.fund,
+            patient=line.amount - line.fund,
+            rate=line.rate,
+        )
+        for line in lines
+    )
+    charged = total([r.amount for r in results])
+    fund = total([r.fund for r in results])
+    return Adjudication(
+        policy_id=policy.id,
+        requested_policy_id=visit.policy_id,
+        total=charged,
+        waived=total([r.waived for r in results]),
+        eligible=total([r.eligible for r in results]),
+        deductible=deductible,
+        fund=fund,
+        patient=charged - fund,
+        ownpay=total([r.amount for r in results if r.coverage == "excluded"]),
+        lines=results,
+        reasons=tuple(reasons),
+        fund_by_policy=((policy.id, fund),),
+        deductible_level=visit.facility if deductible else "",
+        out_of_area=visit.patient.out_of_area,
+    )
+
+
+def _not_paid(policy: Policy, visit: VisitDraft, notes: list[Reason], reason: Reason) -> Adjudication:
+    lines = _lines_for(policy, visit)
+    for line in lines:  # no waiver applies when the policy does not cover the person
+        line.amount, line.waived = line.item.amount, ZERO
+    return _build(policy, visit, lines, ZERO, [*notes, reason])
+
+
+def _layered_employee(policy: Policy, visit: VisitDraft, book: PolicyBook, notes: list[Reason]) -> Adjudication:
+    """A signed employee at the signed facility: the reform first, then the employee pool.
+
+    湖南省基层门诊统筹综合改革试点通知 二(二): 优先执行改革政策，改革政策限额使用完后
+    执行职工门诊共济政策.  Within the visit where the reform's annual cap binds, the
+    share of eligible cost the reform did not pay is adjudicated under the employee
+    policy, with the employee's own counters.
+    """
+    usage = visit.usage
+    reform = _adjudicate(policy, visit, usage, [*notes, Reason.of("reform_layer_first")])
+    first = reform.adjudication
+    employee = _employee_policy_for(policy, visit.date, book)
+    if not reform.annual_cap_bound or employee is None or not reform.fund_before_caps:
+        return first
+    unpaid_share = Fraction(1) - Fraction(first.fund.fen, reform.fund_before_caps.fen)
+    spill = first.eligible.times(unpaid_share)
+    spill_visit = replace(
+        visit,
+        policy_id=employee.id,
+        patient=replace(visit.patient, designated=True, out_of_area=False),
+        items=(Item(name="reform_cap_spill", kind="other", amount=spill),),
+    )
+    employee_usage = replace(usage, fund_year=usage.employee_fund_year, fund_day=ZERO)
+    second = _adjudicate(employee, spill_visit, employee_usage, []).adjudication
+    weights = [(line.eligible - line.fund).fen for line in first.lines]
+    shares = allocate(second.fund, weights) if any(weights) else [ZERO for _ in weights]
+    lines = tuple(
+        replace(line, fund=line.fund + share, patient=line.patient - share)
+        for line, share in zip(first.lines, shares, strict=True)
+    )
+    fund = first.fund + second.fund
+    extra = [Reason.of("employee_layer", policy=employee.id, base=spill, fund=second.fund)]
+    extra += [r for r in second.reasons if r.code != "coinsurance"]
+    return replace(
+        first,
+        deductible=first.deductible + second.deductible,
+        fund=fund,
+        patient=first.total - fund,
+        lines=lines,
+        reasons=first.reasons + tuple(extra),
+        fund_by_policy=((policy.id, first.fund), (employee.id, second.fund)),
+        deductible_level=second.deductible_level,
+    )

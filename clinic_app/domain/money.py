@@ -1,0 +1,133 @@
+"""Exact money: integer fen inside, two-decimal strings outside, half-up rounding.
+
+Floats never enter: `Money.parse` takes only strings such as "12.50", and the
+only way to scale money is by an exact `Fraction` rate, rounded 四舍五入
+(half away from zero) to the fen.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+_MONEY_TEXT = re.compile(r"^(-?)(\d{1,12})(?:\.(\d{1,2}))?$")
+_RATE_TEXT = re.compile(r"^(\d{1,3})(?:\.(\d{1,6}))?$")
+
+
+class MoneyError(ValueError):
+    """A text that is not an amount of money (float, three decimals, junk)."""
+
+
+def round_half_up(value: Fraction) -> int:
+    """Round an exact fraction to the nearest integer, halves away from zero."""
+    sign = -1 if value < 0 else 1
+    magnitude = abs(value)
+    whole, rest = divmod(magnitude.numerator, magnitude.denominator)
+    if 2 * rest >= magnitude.denominator:
+        whole += 1
+    return sign * whole
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Money:
+    """An amount in fen (1 yuan = 100 fen); negative only for reversals."""
+
+    fen: int
+
+    def __post_init__(self) -> None:
+        if type(self.fen) is not int:
+            raise TypeError(f"Money needs integer fen, got {type(self.fen).__name__}")
+
+    @classmethod
+    def parse(cls, text: str) -> Money:
+        """Read "12.5" or "12.50" (at most two decimals). Anything else is an error."""
+        if not isinstance(text, str):
+            raise MoneyError(f"amount must be a decimal string, got {type(text).__name__}")
+        match = _MONEY_TEXT.match(text.strip())
+        if not match:
+            raise MoneyError(f"not an amount with at most two decimals: {text!r}")
+        sign, whole, frac = match.groups()
+        fen = int(whole) * 100 + int((frac or "0").ljust(2, "0"))
+        return cls(-fen if sign else fen)
+
+    @classmethod
+    def yuan(cls, whole: int) -> Money:
+        return cls(whole * 100)
+
+    def __add__(self, other: Money) -> Money:
+        return Money(self.fen + other.fen)
+
+    def __sub__(self, other: Money) -> Money:
+        return Money(self.fen - other.fen)
+
+    def __neg__(self) -> Money:
+        return Money(-self.fen)
+
+    def __bool__(self) -> bool:
+        return self.fen != 0
+
+    def times(self, rate: Fraction) -> Money:
+        """This amount scaled by an exact rate, rounded half-up to the fen."""
+        return Money(round_half_up(self.fen * rate))
+
+    def clamp(self, low: Money, high: Money) -> Money:
+        return max(low, min(self, high))
+
+    def __str__(self) -> str:
+        sign = "-" if self.fen < 0 else ""
+        whole, fen = divmod(abs(self.fen), 100)
+        return f"{sign}{whole}.{fen:02d}"
+
+    def __repr__(self) -> str:
+        return f"Money('{self}')"
+
+
+ZERO = Money(0)
+
+
+def total(amounts: tuple[Money, ...] | list[Money]) -> Money:
+    return Money(sum(a.fen for a in amounts))
+
+
+def parse_rate(text: str) -> Fraction:
+    """Read a rate such as "0.70" exactly; it must lie in [0, 1]."""
+    if not isinstance(text, str):
+        raise MoneyError(f"rate must be a decimal string, got {type(text).__name__}")
+    match = _RATE_TEXT.match(text.strip())
+    if not match:
+        raise MoneyError(f"not a rate: {text!r}")
+    whole, frac = match.groups()
+    frac = frac or ""
+    rate = Fraction(int(whole + frac), 10 ** len(frac))
+    if rate > 1:
+        raise MoneyError(f"rate above 1: {text!r}")
+    return rate
+
+
+def format_rate(rate: Fraction) -> str:
+    """A rate as a percentage for people: Fraction(7, 10) -> "70%"."""
+    percent = rate * 100
+    if percent.denominator == 1:
+        return f"{percent.numerator}%"
+    return f"{float(percent):.2f}%"  # display only, never computed with
+
+
+def allocate(amount: Money, weights: list[int]) -> list[Money]:
+    """Split `amount` over lines in proportion to integer weights, exactly.
+
+    Largest-remainder: the parts always add up to `amount`; ties go to the
+    earlier line. All-zero weights give all-zero parts (amount must be 0).
+    """
+    weight_sum = sum(weights)
+    if weight_sum == 0:
+        if amount.fen:
+            raise ValueError("cannot allocate a non-zero amount over zero weights")
+        return [ZERO for _ in weights]
+    shares = [Fraction(amount.fen * w, weight_sum) for w in weights]
+    floors = [s.numerator // s.denominator for s in shares]
+    short = amount.fen - sum(floors)
+    order = sorted(range(len(weights)), key=lambda i: (-(shares[i] - floors[i]), i))
+    for i in order[:short]:
+        floors[i] += 1
+    return [Money(f) for f in floors]

@@ -1,0 +1,1 @@
+"""Use cases shared by the desktop UI and the command line."""

@@ -1,0 +1,176 @@
+"""The JSON form of a visit for `clinic-app adjudicate` (CLI.md), both ways.
+
+Reading is strict: amounts are decimal strings with at most two decimals,
+never floats or negatives; every enum value and field name is checked, and a
+`BadInput` names the offending field (``[2].items[0].amount``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from clinic_app.documents.reasons import render_bilingual
+from clinic_app.domain.money import Money, MoneyError
+from clinic_app.domain.policy import (
+    CATEGORIES,
+    COVERAGES,
+    EXCLUSION_REASONS,
+    FACILITY_LEVELS,
+    ITEM_KINDS,
+    PolicyBook,
+)
+from clinic_app.domain.visit import Adjudication, Item, Patient, Usage, VisitDraft
+from clinic_app.errors import BadInput
+
+_PATIENT_BOOLS = ("designated", "referral", "emergency", "out_of_area", "family_doctor_signed")
+_PATIENT_DATES = ("birth_date", "enrolled_on")
+_USAGE_FIELDS = (
+    "fund_year",
+    "fund_day",
+    "fund_out_of_area_year",
+    "deductible_year",
+    "deductible_level_year",
+    "employee_fund_year",
+)
+_VISIT_FIELDS = ("policy", "date", "facility", "patient", "usage", "items")
+_TOLERATED = ("note", "expect", "id")  # worked cases carry these beside the visit
+
+
+def _bad(where: str, zh: str, en: str) -> BadInput:
+    return BadInput(f"输入有误 {where}: {zh}", f"bad input at {where}: {en}")
+
+
+def _object(value: Any, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise _bad(where, "应为 JSON 对象", "expected a JSON object")
+    return value
+
+
+def _no_unknown(data: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
+    for key in data:
+        if key not in allowed:
+            raise _bad(f"{where}.{key}", "未知字段", f"unknown field; expected one of {', '.join(allowed)}")
+
+
+def _choice(value: Any, choices: tuple[str, ...], where: str) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise _bad(where, f"取值 {value!r} 无效", f"{value!r} is not one of {', '.join(choices)}")
+    return value
+
+
+def _date(value: Any, where: str) -> dt.date:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _bad(where, "日期应为 YYYY-MM-DD", "expected a date YYYY-MM-DD")
+
+
+def _money(value: Any, where: str) -> Money:
+    if isinstance(value, bool) or not isinstance(value, str):
+        raise _bad(where, "金额应为字符串, 如 \"12.50\"", "amount must be a decimal string such as \"12.50\", not a number")
+    try:
+        amount = Money.parse(value)
+    except MoneyError:
+        raise _bad(where, f"金额 {value!r} 无效(最多两位小数)", f"{value!r} is not an amount with at most two decimals") from None
+    if amount.fen < 0:
+        raise _bad(where, "金额不能为负", "amount must not be negative")
+    return amount
+
+
+def _bool(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise _bad(where, "应为 true 或 false", "expected true or false")
+    return value
+
+
+def parse_visit(data: Any, book: PolicyBook, where: str = "") -> VisitDraft:
+    """One visit object as CLI.md describes it, checked field by field."""
+    visit = _object(data, where or "visit")
+    _no_unknown(visit, _VISIT_FIELDS + _TOLERATED, where or "visit")
+    prefix = f"{where}." if where else ""
+    for required in ("policy", "date", "facility", "items"):
+        if required not in visit:
+            raise _bad(f"{prefix}{required}", "缺少此字段", "missing field")
+    policy_id = visit["policy"]
+    if not isinstance(policy_id, str) or policy_id not in book:
+        raise _bad(f"{prefix}policy", f"未知政策 {policy_id!r}", f"unknown policy {policy_id!r}; known: {', '.join(book.ids())}")
+
+    raw_patient = _object(visit.get("patient", {}), f"{prefix}patient")
+    _no_unknown(raw_patient, ("category",) + _PATIENT_BOOLS + _PATIENT_DATES, f"{prefix}patient")
+    flags = {k: _bool(raw_patient[k], f"{prefix}patient.{k}") for k in _PATIENT_BOOLS if k in raw_patient}
+    dates = {
+        k: _date(raw_patient[k], f"{prefix}patient.{k}")
+        for k in _PATIENT_DATES
+        if raw_patient.get(k) is not None
+    }
+    category = _choice(raw_patient.get("category", "resident"), CATEGORIES, f"{prefix}patient.category")
+    patient = Patient(category=category, **flags, **dates)
+
+    raw_usage = _object(visit.get("usage", {}), f"{prefix}usage")
+    _no_unknown(raw_usage, _USAGE_FIELDS, f"{prefix}usage")
+    usage = Usage(**{k: _money(v, f"{prefix}usage.{k}") for k, v in raw_usage.items()})
+
+    raw_items = visit["items"]
+    if not isinstance(raw_items, list) or not raw_items:
+        raise _bad(f"{prefix}items", "至少需要一个收费项目", "at least one item is required")
+    items = []
+    for index, raw in enumerate(raw_items):
+        at = f"{prefix}items[{index}]"
+        entry = _object(raw, at)
+        _no_unknown(entry, ("name", "kind", "amount", "coverage", "exclusion", "code", "quantity", "unit_price"), at)
+        for required in ("name", "kind", "amount"):
+            if required not in entry:
+                raise _bad(f"{at}.{required}", "缺少此字段", "missing field")
+        name = entry["name"]
+        if not isinstance(name, str) or not name.strip():
+            raise _bad(f"{at}.name", "名称不能为空", "name must be a non-empty string")
+        exclusion = entry.get("exclusion")
+        items.append(
+            Item(
+                name=name,
+                kind=_choice(entry["kind"], ITEM_KINDS, f"{at}.kind"),
+                amount=_money(entry["amount"], f"{at}.amount"),
+                coverage=_choice(entry.get("coverage", "covered"), COVERAGES, f"{at}.coverage"),
+                exclusion=None if exclusion is None else _choice(exclusion, EXCLUSION_REASONS, f"{at}.exclusion"),
+            )
+        )
+    return VisitDraft(
+        policy_id=policy_id,
+        date=_date(visit["date"], f"{prefix}date"),
+        facility=_choice(visit["facility"], FACILITY_LEVELS, f"{prefix}facility"),
+        patient=patient,
+        usage=usage,
+        items=tuple(items),
+    )
+
+
+def adjudication_to_json(result: Adjudication) -> dict[str, Any]:
+    """The output object of CLI.md: amounts as two-decimal strings, reasons in words."""
+    return {
+        "policy": result.policy_id,
+        "requested_policy": result.requested_policy_id,
+        "total": str(result.total),
+        "waived": str(result.waived),
+        "eligible": str(result.eligible),
+        "deductible": str(result.deductible),
+        "fund": str(result.fund),
+        "patient": str(result.patient),
+        "lines": [
+            {
+                "name": line.name,
+                "amount": str(line.amount),
+                "waived": str(line.waived),
+                "eligible": str(line.eligible),
+                "fund": str(line.fund),
+                "patient": str(line.patient),
+            }
+            for line in result.lines
+        ],
+        "reasons": [render_bilingual(reason) for reason in result.reasons],
+        "reason_codes": [{"code": r.code, **dict(r.params)} for r in result.reasons],
+        "warnings": [render_bilingual(w) for w in result.warnings],
+    }
