@@ -118,7 +118,7 @@ def _lazy(module: str, function: str) -> Handler:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--data-dir", default=argparse.SUPPRESS, help="data folder (default: per-user)")
     parser = _Parser(prog="clinic-app", description="村卫生室门诊统筹台账 / village clinic outpatient ledger", parents=[common])
     parser.add_argument("--lang", choices=("zh", "en"), default=None, help="UI language")

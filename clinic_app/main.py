@@ -45,7 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return exc.exit_code
         from clinic_app.ui.app import run_app
 
-        return run_app(data_dir=getattr(args, "data_dir", None), language=args.lang, selftest=args.selftest)
+        status: int = run_app(
+            data_dir=getattr(args, "data_dir", None), language=args.lang, selftest=args.selftest
+        )
+        return status
     return cli.run(argv)
 
 

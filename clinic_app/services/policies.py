@@ -7,7 +7,13 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from clinic_app.domain.policy import Policy, PolicyBook, PolicyError, merge_overlay, policy_from_mapping
+from clinic_app.domain.policy import (
+    Policy,
+    PolicyBook,
+    PolicyError,
+    merge_overlay,
+    policy_from_mapping,
+)
 from clinic_app.errors import BadInput
 from clinic_app.resources import resource_path
 

@@ -108,7 +108,16 @@ def parse_visit(data: Any, book: PolicyBook, where: str = "") -> VisitDraft:
         if raw_patient.get(k) is not None
     }
     category = _choice(raw_patient.get("category", "resident"), CATEGORIES, f"{prefix}patient.category")
-    patient = Patient(category=category, **flags, **dates)
+    patient = Patient(
+        category=category,
+        designated=flags.get("designated", False),
+        referral=flags.get("referral", False),
+        emergency=flags.get("emergency", False),
+        out_of_area=flags.get("out_of_area", False),
+        family_doctor_signed=flags.get("family_doctor_signed", False),
+        birth_date=dates.get("birth_date"),
+        enrolled_on=dates.get("enrolled_on"),
+    )
 
     raw_usage = _object(visit.get("usage", {}), f"{prefix}usage")
     _no_unknown(raw_usage, _USAGE_FIELDS, f"{prefix}usage")
