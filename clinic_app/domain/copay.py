@@ -36,13 +36,14 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def coverage_start(policy: Policy, patient: Patient) -> dt.date | None:
     """First day a newborn is covered, or None when no newborn rule limits cover.
 
-    韶医保规〔2023〕2号 第八条(一): enrolled within 6 months of birth -> covered from
-    birth; later -> from the first day of the month after enrolment (payment).
-    The rule is read as applying to a first enrolment within a year of birth.
+    韶医保规〔2023〕2号 第八条(一): enrolled within 6 months of birth (enrolment date
+    <= birth date + 6 calendar months) -> covered from birth; later -> from the
+    first day of the month after enrolment (payment).  POLICIES.md §2 sets no
+    upper age for the later case, so none is assumed here.
     """
     grace = policy.newborn_grace_months
     born, enrolled = patient.birth_date, patient.enrolled_on
-    if grace is None or born is None or enrolled is None or enrolled >= add_months(born, 12):
+    if grace is None or born is None or enrolled is None:
         return None
     if enrolled <= add_months(born, grace):
         return born
@@ -80,29 +81,31 @@ def adjudicate_visit(visit: VisitDraft, book: PolicyBook) -> Adjudication:
     if policy.insurance == "resident" and patient.category != "resident":
         signed_here = patient.family_doctor_signed and patient.designated
         if policy.reform is not None and policy.reform.employee_layering and signed_here:
-            return _finish(_layered_employee(policy, visit, book, notes), visit, requested)
+            return _finish(_layered_employee(policy, visit, book, notes), visit, requested, book)
         employee = _employee_policy_for(policy, visit.date, book)
         if employee is None:
-            return _finish(_not_paid(policy, visit, notes, Reason.of("category_not_covered", category=patient.category)), visit, requested)
+            return _finish(_not_paid(policy, visit, notes, Reason.of("category_not_covered", category=patient.category)), visit, requested, book)
         notes.append(Reason.of("employee_policy_applies", policy=employee.id))
         # A signed employee outside the signing unit: the employee pool's own counter.
         if policy.reform is not None and patient.family_doctor_signed:
             usage = replace(usage, fund_year=usage.employee_fund_year)
-        return _finish(_adjudicate(employee, visit, usage, notes).adjudication, visit, requested)
+        return _finish(_adjudicate(employee, visit, usage, notes).adjudication, visit, requested, book)
     if policy.insurance == "employee" and patient.category == "resident":
-        return _finish(_not_paid(policy, visit, notes, Reason.of("category_not_covered", category=patient.category)), visit, requested)
+        return _finish(_not_paid(policy, visit, notes, Reason.of("category_not_covered", category=patient.category)), visit, requested, book)
     if policy.reform is not None and policy.reform.signed_only and not patient.family_doctor_signed and policy.base:
         # 湘医保发 试点通知 二(一)3: unsigned residents stay on the base policy, fee for service.
         policy = book.in_force(policy.base, visit.date)
         notes.append(Reason.of("reform_unsigned_base_applies", policy=policy.id))
-    return _finish(_adjudicate(policy, visit, usage, notes).adjudication, visit, requested)
+    return _finish(_adjudicate(policy, visit, usage, notes).adjudication, visit, requested, book)
 
 
-def _finish(result: Adjudication, visit: VisitDraft, requested: Policy) -> Adjudication:
+def _finish(result: Adjudication, visit: VisitDraft, requested: Policy, book: PolicyBook) -> Adjudication:
     """Stamp the requested policy and warn when it is past its stated period (§1)."""
     warnings: list[Reason] = []
-    if requested.past_stated_period(visit.date):
-        warnings.append(Reason.of("policy_past_stated_period", policy=requested.id, until=requested.stated_until))
+    applied = [requested] if result.policy_id == requested.id else [requested, book[result.policy_id]]
+    for policy in applied:
+        if policy.past_stated_period(visit.date):
+            warnings.append(Reason.of("policy_past_stated_period", policy=policy.id, until=policy.stated_until))
     return replace(result, requested_policy_id=requested.id, warnings=tuple(warnings))
 
 
