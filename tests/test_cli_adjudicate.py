@@ -1,0 +1,214 @@
+"""`clinic-app adjudicate` and `clinic-app policies` through the real command line (CLI.md).
+
+Every worked case of the shared acceptance file runs through a subprocess,
+read at test time (expected values are never copied here).  Bad input must
+give exit status 2, a message naming the field on stderr and nothing on stdout.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO
+
+AMOUNTS = ("total", "waived", "eligible", "deductible", "fund", "patient")
+POLICY_IDS = {
+    "shaoyang-resident-2019",
+    "shaoguan-resident-2023",
+    "zhanjiang-resident-2025",
+    "shaoyang-employee-2022",
+    "shaoyang-resident-reform-2025",
+}
+
+
+def clinic_app(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "clinic_app", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=REPO,
+        timeout=60,
+    )
+
+
+def adjudicate(payload: Any) -> subprocess.CompletedProcess[str]:
+    text = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
+    return clinic_app("adjudicate", "-", stdin=text)
+
+
+def load_cases(shared_dir: Path) -> list[dict[str, Any]]:
+    cases = json.loads((shared_dir / "acceptance" / "adjudicate.json").read_text(encoding="utf-8"))
+    assert isinstance(cases, list) and cases, "no worked cases in the acceptance file"
+    return cases
+
+
+def _case_count() -> int:
+    from tests.conftest import SHARED
+
+    path = SHARED / "acceptance" / "adjudicate.json"
+    return len(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else 1
+
+
+@pytest.mark.parametrize("index", range(_case_count()))
+def test_acceptance_case(shared_dir: Path, index: int) -> None:
+    case = load_cases(shared_dir)[index]
+    run = adjudicate(case)
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    got = {key: out[key] for key in AMOUNTS}
+    assert got == case["expect"], case.get("note")
+    assert out["policy"] == case["policy"] or out["requested_policy"] == case["policy"]
+    assert sum(int(line["fund"].replace(".", "")) for line in out["lines"]) == int(out["fund"].replace(".", ""))
+
+
+def test_batch_of_every_case(shared_dir: Path) -> None:
+    cases = load_cases(shared_dir)
+    run = adjudicate(cases)
+    assert run.returncode == 0, run.stderr
+    results = json.loads(run.stdout)
+    assert isinstance(results, list) and len(results) == len(cases)
+    for case, out in zip(cases, results, strict=True):
+        assert {key: out[key] for key in AMOUNTS} == case["expect"], case.get("note")
+
+
+def test_reads_a_file_argument(shared_dir: Path, tmp_path: Path) -> None:
+    case = load_cases(shared_dir)[0]
+    path = tmp_path / "visit.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    run = clinic_app("adjudicate", str(path))
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["fund"] == case["expect"]["fund"]
+
+
+def test_output_amounts_have_two_decimals(shared_dir: Path) -> None:
+    case = copy.deepcopy(load_cases(shared_dir)[0])
+    case["items"] = [{"name": "药", "kind": "drug", "amount": "12.5"}]
+    run = adjudicate(case)
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["total"] == "12.50"
+    for key in AMOUNTS:
+        whole, _, fen = out[key].partition(".")
+        assert whole.isdigit() and len(fen) == 2
+    assert out["reasons"] and all(isinstance(r, str) for r in out["reasons"])
+
+
+def _base_visit() -> dict[str, Any]:
+    return {
+        "policy": "zhanjiang-resident-2025",
+        "date": "2025-03-14",
+        "facility": "village",
+        "patient": {"category": "resident", "designated": True},
+        "usage": {"fund_year": "0.00"},
+        "items": [{"name": "阿莫西林胶囊", "kind": "drug", "amount": "12.30", "coverage": "covered"}],
+    }
+
+
+def _with(path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+    visit = _base_visit()
+    node: Any = visit
+    for key in path[:-1]:
+        node = node[key]
+    if value is _DROP:
+        del node[path[-1]]
+    else:
+        node[path[-1]] = value
+    return visit
+
+
+_DROP = object()
+
+BAD_VISITS = [
+    pytest.param(_with(("items", 0, "amount"), 12.3), "items[0].amount", id="float amount"),
+    pytest.param(_with(("items", 0, "amount"), 12), "items[0].amount", id="integer amount"),
+    pytest.param(_with(("items", 0, "amount"), "-1.00"), "items[0].amount", id="negative amount"),
+    pytest.param(_with(("items", 0, "amount"), "1.234"), "items[0].amount", id="three decimals"),
+    pytest.param(_with(("items", 0, "amount"), "12,30"), "items[0].amount", id="junk amount"),
+    pytest.param(_with(("usage", "fund_year"), "-5.00"), "usage.fund_year", id="negative usage"),
+    pytest.param(_with(("policy",), "beijing-2030"), "policy", id="unknown policy"),
+    pytest.param(_with(("items", 0, "kind"), "magic"), "items[0].kind", id="unknown kind"),
+    pytest.param(_with(("items", 0, "coverage"), "maybe"), "items[0].coverage", id="unknown coverage"),
+    pytest.param(_with(("items", 0, "exclusion"), "bad_luck"), "items[0].exclusion", id="unknown exclusion"),
+    pytest.param(_with(("facility",), "hospital"), "facility", id="unknown facility"),
+    pytest.param(_with(("patient", "category"), "tourist"), "patient.category", id="unknown category"),
+    pytest.param(_with(("patient", "designated"), "yes"), "patient.designated", id="non-boolean flag"),
+    pytest.param(_with(("date",), "2025-02-30"), "date", id="impossible date"),
+    pytest.param(_with(("colour",), "red"), "colour", id="unknown field"),
+    pytest.param(_with(("patient", "vip"), True), "patient.vip", id="unknown patient field"),
+    pytest.param(_with(("items", 0, "price"), "1.00"), "items[0].price", id="unknown item field"),
+    pytest.param(_with(("items",), _DROP), "items", id="missing items"),
+    pytest.param(_with(("items",), []), "items", id="empty items"),
+    pytest.param(_with(("items", 0, "amount"), _DROP), "items[0].amount", id="missing amount"),
+    pytest.param(_with(("date",), _DROP), "date", id="missing date"),
+    pytest.param([_base_visit(), _with(("items", 0, "amount"), 1.5)], "[1].items[0].amount", id="bad visit in batch"),
+    pytest.param("42", "visit", id="not an object"),
+]
+
+
+@pytest.mark.parametrize(("payload", "field"), BAD_VISITS)
+def test_bad_input_exits_2_naming_the_field(payload: Any, field: str) -> None:
+    run = adjudicate(payload)
+    assert run.returncode == 2, run.stderr
+    assert run.stdout == ""
+    assert field in run.stderr
+    assert run.stderr.count("\n") == 1, "one line on stderr"
+    assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("text", ['{"policy": ', "not json", ""], ids=["truncated", "words", "empty"])
+def test_malformed_json_exits_2(text: str) -> None:
+    run = adjudicate(text)
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert "JSON" in run.stderr
+
+
+def test_unreadable_file_exits_2(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.json"
+    run = clinic_app("adjudicate", str(missing))
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert str(missing) in run.stderr
+
+
+def test_non_utf8_file_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "gbk.json"
+    path.write_bytes(json.dumps(_base_visit(), ensure_ascii=False).encode("gbk"))
+    run = clinic_app("adjudicate", str(path))
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert "UTF-8" in run.stderr
+
+
+def test_policies_lists_the_five_and_warns_past_stated_period() -> None:
+    run = clinic_app("policies", "--json")
+    assert run.returncode == 0, run.stderr
+    rows = {row["id"]: row for row in json.loads(run.stdout)}
+    assert set(rows) == POLICY_IDS
+    # 邵医保发〔2019〕17号: 本方案试行期一年 -> long past.
+    assert rows["shaoyang-resident-2019"]["warning"]
+    # Hunan reform: valid one year from 2025-07-01 (POLICIES.md §2).
+    assert bool(rows["shaoyang-resident-reform-2025"]["warning"]) == (dt.date.today() > dt.date(2026, 6, 30))
+    for policy_id in ("zhanjiang-resident-2025", "shaoyang-employee-2022"):
+        assert rows[policy_id]["warning"] is None
+    assert rows["shaoyang-resident-reform-2025"]["base"] == "shaoyang-resident-2019"
+
+
+def test_policies_plain_text() -> None:
+    run = clinic_app("policies")
+    assert run.returncode == 0, run.stderr
+    for policy_id in POLICY_IDS:
+        assert policy_id in run.stdout
+    assert "邵医保发〔2019〕17号" in run.stdout
+    warned = [line for line in run.stdout.splitlines() if "past its stated period" in line]
+    assert warned, "the expired trial of shaoyang-resident-2019 must be flagged"
