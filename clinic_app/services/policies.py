@@ -73,3 +73,22 @@ def _bad(exc: PolicyError) -> BadInput:
 @functools.cache
 def default_book() -> PolicyBook:
     return load_book()
+
+
+@functools.cache
+def policy_version(policy_id: str) -> str:
+    """A short fingerprint of the policy file as loaded (and of its base, for an overlay)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    book = default_book()
+    policy = book[policy_id]
+    for pid in filter(None, (policy.base, policy.id)):
+        digest.update((policy_dir() / f"{pid}.toml").read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def counter_pool(policy_id: str, book: PolicyBook | None = None) -> str:
+    """The usage counter a policy's fund counts against: an overlay shares its base's."""
+    policy = (book or default_book())[policy_id]
+    return policy.base or policy.id

@@ -1,0 +1,57 @@
+"""People's identifiers: resident ID numbers (GB 11643) and pinyin initials for search."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+
+from pypinyin import Style, pinyin
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError
+
+MAX_READINGS = 16
+
+
+@dataclass(frozen=True)
+class ResidentId:
+    """A checked 18-digit resident identity number and what it says."""
+
+    number: str
+    birth_date: dt.date
+    sex: str
+    """男 or 女 (the 17th digit: odd male, even female)."""
+
+
+class InvalidResidentId(ValueError):
+    """An ID number whose format, date, region or checksum is wrong."""
+
+
+def parse_resident_id(text: str) -> ResidentId:
+    """Validate with python-stdnum's cn.ric (checksum, birth date, region)."""
+    number = ric.compact(text or "")
+    try:
+        ric.validate(number)
+    except ValidationError as exc:
+        raise InvalidResidentId(str(exc) or "invalid resident ID") from None
+    if len(number) != 18:
+        raise InvalidResidentId("resident ID must have 18 characters")
+    born = ric.get_birth_date(number)
+    return ResidentId(number=number, birth_date=born, sex="男" if int(number[16]) % 2 else "女")
+
+
+def mask_resident_id(number: str | None) -> str:
+    """4301**********1234: the first four and last four characters shown."""
+    if not number:
+        return ""
+    if len(number) <= 8:
+        return number
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+def pinyin_initials(name: str) -> str:
+    """Every reading's initials, space separated: 曾 gives both "z" and "c"."""
+    readings = pinyin(name, style=Style.FIRST_LETTER, heteronym=True, errors=lambda s: list(s.lower()))
+    options = [sorted({r[0].lower() for r in char if r}) or [""] for char in readings]
+    combos = itertools.islice(itertools.product(*options), MAX_READINGS)
+    return " ".join("".join(c) for c in combos)

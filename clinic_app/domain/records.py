@@ -1,0 +1,198 @@
+"""The clinic's standing records: who the clinic is, its staff, patients, catalogue.
+
+Plain frozen values, shared by the store (which persists them), the services
+and the screens.  Money is `Money`; dates are `datetime.date`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from fractions import Fraction
+
+from clinic_app.domain.money import Money
+from clinic_app.domain.visit import Adjudication
+
+
+@dataclass(frozen=True)
+class Clinic:
+    """This installation's facility."""
+
+    code: str
+    name: str
+    role: str
+    """village or township."""
+    facility_level: str
+    """village, township or community (the level the policy sees)."""
+    township_code: str
+    township_name: str
+    policy_id: str
+    reform_pilot: bool
+    """The county takes part in the Hunan reform pilot and this clinic is not level-2 standard."""
+
+
+@dataclass(frozen=True)
+class Operator:
+    """A doctor or nurse; every ledger entry records who made it."""
+
+    id: int
+    name: str
+    role: str = "doctor"
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class PatientRecord:
+    """An insured person as registered at the clinic."""
+
+    id: int
+    psn_no: str
+    name: str
+    sex: str
+    birth_date: dt.date | None
+    id_number: str | None
+    phone: str
+    address: str
+    household: str
+    category: str
+    pinyin: str
+    """Pinyin initials of the name, every heteronym reading, space separated."""
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """A person's enrolment for one natural year: designated facilities and signing."""
+
+    patient_id: int
+    year: int
+    insured: bool = True
+    designated_village: str = ""
+    designated_township: str = ""
+    family_doctor_signed: bool = False
+    package_fee: Money = Money(0)
+    package_public_health: Money = Money(0)
+    package_fund: Money = Money(0)
+    package_patient: Money = Money(0)
+    enrolled_on: dt.date | None = None
+    health_record: bool = False
+    insurance_record: bool = False
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """One drug, service or material the clinic charges for."""
+
+    code: str
+    name: str
+    spec: str
+    unit: str
+    price: Money
+    kind: str
+    coverage: str
+    essential: bool = False
+    tender: bool = True
+    """Bought through the tender network; a drug bought outside it is `excluded`."""
+    pinyin: str = ""
+
+
+@dataclass(frozen=True)
+class DraftLine:
+    """A line the doctor entered: catalogue code (or free name), quantity, unit price."""
+
+    name: str
+    kind: str
+    quantity: Fraction
+    unit_price: Money
+    coverage: str = "covered"
+    code: str = ""
+    exclusion: str | None = None
+
+    @property
+    def amount(self) -> Money:
+        return self.unit_price.times(self.quantity)
+
+
+@dataclass(frozen=True)
+class VisitRequest:
+    """Everything the doctor enters for one visit, before the engine and the ledger."""
+
+    patient_id: int
+    operator_id: int
+    lines: tuple[DraftLine, ...]
+    time: dt.datetime
+    diagnosis: str = ""
+    identity_check: str = ""
+    emergency: bool = False
+    referral: bool = False
+    out_of_area: bool = False
+    facility: str | None = None
+    """For a reimbursement of an outside receipt: the outside facility's level."""
+    outside_receipt: str = ""
+    payment_method: str = "cash"
+    account_holder: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """A settled visit, reversal or reimbursement as the ledger holds it."""
+
+    id: int
+    seq: int
+    kind: str
+    reverses_id: int | None
+    mdtrt_id: str
+    setl_id: str
+    receipt_no: str
+    time: dt.datetime
+    patient_id: int
+    patient_name: str
+    id_number: str | None
+    psn_no: str
+    operator_id: int
+    operator_name: str
+    diagnosis: str
+    facility: str
+    category: str
+    policy_id: str
+    applied_policy_id: str
+    total: Money
+    waived: Money
+    eligible: Money
+    deductible: Money
+    fund: Money
+    patient: Money
+    ownpay: Money
+    acct_pay: Money
+    cash_pay: Money
+    payment_method: str
+    reversed: bool
+    hash: str
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """One item line of a settled entry."""
+
+    line_no: int
+    code: str
+    name: str
+    kind: str
+    coverage: str
+    quantity: str
+    unit_price: Money
+    amount: Money
+    waived: Money
+    eligible: Money
+    fund: Money
+    patient: Money
+    rate: str
+
+
+@dataclass(frozen=True)
+class SettledVisit:
+    """What `settle` returns once the visit is durably committed."""
+
+    entry: LedgerEntry
+    lines: tuple[LedgerLine, ...]
+    adjudication: Adjudication

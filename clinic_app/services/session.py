@@ -1,0 +1,665 @@
+"""One open data folder: the use cases of the village ledger (preview, settle, void, usage).
+
+`ClinicSession` is what the UI and the CLI hold.  It owns the database
+connection and the policy book; every write is one transaction that returns
+only after a durable commit.  Shaped like the national platform's flow:
+preview (nothing written) -> settle (visit, items, receipt number, chain hash) ->
+void (a reversal entry, never an edit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from pathlib import Path
+
+from clinic_app.domain.copay import adjudicate_visit
+from clinic_app.domain.identity import InvalidResidentId, parse_resident_id, pinyin_initials
+from clinic_app.domain.money import ZERO, Money
+from clinic_app.domain.policy import CATEGORIES, COVERAGES, ITEM_KINDS, Policy, PolicyBook
+from clinic_app.domain.records import (
+    CatalogEntry,
+    Clinic,
+    DraftLine,
+    Enrolment,
+    LedgerEntry,
+    Operator,
+    PatientRecord,
+    SettledVisit,
+    VisitRequest,
+)
+from clinic_app.domain.visit import Adjudication, Item, Patient, Usage, VisitDraft
+from clinic_app.errors import BadInput, UserError
+from clinic_app.services.policies import counter_pool, default_book, policy_version
+from clinic_app.store import ledger
+from clinic_app.store.db import open_database, transaction
+
+log = logging.getLogger(__name__)
+
+PAYMENT_METHODS = ("cash", "mobile", "account", "family_account")
+
+
+@dataclass(frozen=True)
+class ClinicSetup:
+    """What the first-run wizard collects."""
+
+    code: str
+    name: str
+    role: str
+    township_code: str
+    township_name: str
+    policy_id: str
+    operator_name: str
+    facility_level: str = "village"
+    reform_pilot: bool = False
+    backup_dir: str = ""
+
+
+@dataclass(frozen=True)
+class PatientInput:
+    """A new or edited patient as entered in a form."""
+
+    name: str
+    id_number: str
+    category: str = "resident"
+    phone: str = ""
+    address: str = ""
+    household: str = ""
+    sex: str = ""
+    birth_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class UsageCard:
+    """A patient's fund use and what is left, for the patient card and the receipt."""
+
+    year: int
+    fund_year: Money
+    fund_day: Money
+    annual_cap: Money | None
+    daily_cap: Money | None
+    from_township: Money
+    """Fund used at other facilities of the township (imported snapshot)."""
+
+    @property
+    def annual_left(self) -> Money | None:
+        return None if self.annual_cap is None else max(ZERO, self.annual_cap - self.fund_year)
+
+
+class ClinicSession:
+    """An open data folder: database, clinic identity, policies."""
+
+    def __init__(self, data_dir: Path, book: PolicyBook | None = None) -> None:
+        self.data_dir = data_dir
+        self.db = open_database(data_dir)
+        self.book = book or default_book()
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> ClinicSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ identity and staff
+
+    @property
+    def clinic(self) -> Clinic | None:
+        return ledger.get_clinic(self.db)
+
+    def require_clinic(self) -> Clinic:
+        clinic = self.clinic
+        if clinic is None:
+            raise UserError("数据文件夹尚未设置诊所信息, 请先完成首次设置", "this data folder has no clinic yet: run the first-run setup")
+        return clinic
+
+    def initialize(self, setup: ClinicSetup) -> Clinic:
+        """First run: the clinic's identity and its first operator."""
+        problems = []
+        if not setup.code.strip():
+            problems.append(("诊所编码不能为空", "clinic code is required"))
+        if not setup.name.strip():
+            problems.append(("诊所名称不能为空", "clinic name is required"))
+        if not setup.township_code.strip():
+            problems.append(("乡镇卫生院编码不能为空", "township code is required"))
+        if not setup.operator_name.strip():
+            problems.append(("请填写第一位操作员姓名", "first operator's name is required"))
+        if setup.policy_id not in self.book:
+            problems.append((f"未知政策 {setup.policy_id}", f"unknown policy {setup.policy_id}"))
+        if setup.role not in ("village", "township"):
+            problems.append(("角色应为村卫生室或乡镇卫生院", "role must be village or township"))
+        if problems:
+            raise BadInput("; ".join(p[0] for p in problems), "; ".join(p[1] for p in problems))
+        clinic = Clinic(
+            code=setup.code.strip(),
+            name=setup.name.strip(),
+            role=setup.role,
+            facility_level=setup.facility_level,
+            township_code=setup.township_code.strip(),
+            township_name=setup.township_name.strip(),
+            policy_id=setup.policy_id,
+            reform_pilot=setup.reform_pilot,
+        )
+        with transaction(self.db) as conn:
+            ledger.save_clinic(conn, clinic)
+            if not ledger.operators(self.db, active_only=False):
+                ledger.add_operator(conn, setup.operator_name.strip())
+            if setup.backup_dir:
+                ledger.set_setting(conn, "backup_dir", setup.backup_dir)
+            ledger.audit(conn, "clinic_initialized", json.dumps(clinic.__dict__, ensure_ascii=False))
+        return clinic
+
+    def update_clinic(self, clinic: Clinic) -> None:
+        if clinic.policy_id not in self.book:
+            raise BadInput(f"未知政策 {clinic.policy_id}", f"unknown policy {clinic.policy_id}")
+        with transaction(self.db) as conn:
+            ledger.save_clinic(conn, clinic)
+            ledger.audit(conn, "clinic_updated", json.dumps(clinic.__dict__, ensure_ascii=False))
+
+    def operators(self, active_only: bool = True) -> list[Operator]:
+        return ledger.operators(self.db, active_only)
+
+    def add_operator(self, name: str, role: str = "doctor") -> Operator:
+        if not name.strip():
+            raise BadInput("操作员姓名不能为空", "operator name is required")
+        with transaction(self.db) as conn:
+            operator = ledger.add_operator(conn, name.strip(), role)
+            ledger.audit(conn, "operator_added", name)
+        return operator
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        return ledger.get_setting(self.db, key, default)
+
+    def set_setting(self, key: str, value: str) -> None:
+        with transaction(self.db) as conn:
+            ledger.set_setting(conn, key, value)
+
+    # ------------------------------------------------------------ policy in force here
+
+    def visit_policy_id(self) -> str:
+        """The clinic's policy, or the reform laid over it where the clinic is in the pilot."""
+        clinic = self.require_clinic()
+        if clinic.reform_pilot:
+            for policy in self.book.policies.values():
+                if policy.base == clinic.policy_id and policy.reform is not None:
+                    return policy.id
+        return clinic.policy_id
+
+    def policy_on(self, day: dt.date) -> Policy:
+        return self.book.in_force(self.visit_policy_id(), day)
+
+    # ------------------------------------------------------------ patients
+
+    def _checked_patient(self, data: PatientInput, patient_id: int | None) -> PatientRecord:
+        name = data.name.strip()
+        if not name:
+            raise BadInput("姓名不能为空", "name is required")
+        if data.category not in CATEGORIES:
+            raise BadInput(f"参保类别无效: {data.category}", f"unknown category {data.category}")
+        id_number: str | None = None
+        birth, sex = data.birth_date, data.sex
+        if data.id_number.strip():
+            try:
+                resident_id = parse_resident_id(data.id_number)
+            except InvalidResidentId:
+                raise BadInput(
+                    f"身份证号码 {data.id_number.strip()} 无效 (校验位或出生日期不对)",
+                    f"invalid resident ID number {data.id_number.strip()} (checksum or birth date)",
+                ) from None
+            id_number, birth, sex = resident_id.number, resident_id.birth_date, resident_id.sex
+            other = ledger.patient_by_id_number(self.db, id_number)
+            if other is not None and other.id != patient_id:
+                raise BadInput(f"身份证号码已登记给 {other.name}", f"ID number already registered to {other.name}")
+        phone = data.phone.strip()
+        if phone and not (phone.isdigit() and 7 <= len(phone) <= 11):
+            raise BadInput(f"电话号码无效: {phone}", f"invalid phone number: {phone}")
+        return PatientRecord(
+            id=patient_id or 0,
+            psn_no="",
+            name=name,
+            sex=sex,
+            birth_date=birth,
+            id_number=id_number,
+            phone=phone,
+            address=data.address.strip(),
+            household=data.household.strip(),
+            category=data.category,
+            pinyin=pinyin_initials(name),
+        )
+
+    def add_patient(self, data: PatientInput, enrolment: Enrolment | None = None) -> PatientRecord:
+        clinic = self.require_clinic()
+        record = self._checked_patient(data, None)
+        with transaction(self.db) as conn:
+            record = replace(record, psn_no=ledger.next_psn_no(self.db, clinic.code))
+            record = ledger.insert_patient(conn, record)
+            if enrolment is not None:
+                ledger.save_enrolment(conn, replace(enrolment, patient_id=record.id))
+            ledger.audit(conn, "patient_added", f"{record.id} {record.name}")
+        return record
+
+    def update_patient(self, patient_id: int, data: PatientInput) -> PatientRecord:
+        current = self.patient(patient_id)
+        record = replace(self._checked_patient(data, patient_id), psn_no=current.psn_no)
+        with transaction(self.db) as conn:
+            ledger.update_patient(conn, record)
+            ledger.audit(conn, "patient_updated", f"{patient_id} {record.name}")
+        return record
+
+    def patient(self, patient_id: int) -> PatientRecord:
+        found = ledger.get_patient(self.db, patient_id)
+        if found is None:
+            raise BadInput(f"找不到患者 {patient_id}", f"no patient {patient_id}")
+        return found
+
+    def find_patients(self, query: str, limit: int = 50) -> list[PatientRecord]:
+        return ledger.find_patients(self.db, query, limit)
+
+    def save_enrolment(self, enrolment: Enrolment) -> None:
+        self.patient(enrolment.patient_id)
+        with transaction(self.db) as conn:
+            ledger.save_enrolment(conn, enrolment)
+            ledger.audit(conn, "enrolment_saved", f"{enrolment.patient_id} {enrolment.year}")
+
+    def enrolment(self, patient_id: int, year: int) -> Enrolment | None:
+        return ledger.latest_enrolment(self.db, patient_id, year)
+
+    def enrolments(self, patient_id: int) -> list[Enrolment]:
+        return ledger.enrolments(self.db, patient_id)
+
+    # ------------------------------------------------------------ catalogue
+
+    def search_catalog(self, query: str, limit: int = 30) -> list[CatalogEntry]:
+        return ledger.search_catalog(self.db, query, limit)
+
+    def catalog_entry(self, code: str) -> CatalogEntry:
+        entry = ledger.catalog_entry(self.db, code)
+        if entry is None:
+            raise BadInput(f"目录中没有编码 {code}", f"unknown catalogue code {code}")
+        return entry
+
+    def save_catalog(self, entries: list[CatalogEntry]) -> int:
+        with transaction(self.db) as conn:
+            count = ledger.upsert_catalog(conn, entries)
+            ledger.audit(conn, "catalog_saved", f"{count} entries")
+        return count
+
+    def line_from_catalog(self, code: str, quantity: str | Fraction) -> DraftLine:
+        entry = self.catalog_entry(code)
+        return DraftLine(
+            name=entry.name,
+            kind=entry.kind,
+            quantity=parse_quantity(quantity),
+            unit_price=entry.price,
+            coverage=entry.coverage,
+            code=entry.code,
+        )
+
+    # ------------------------------------------------------------ usage, preview, settle, void
+
+    def _usage(self, conn: object, patient: PatientRecord, policy_id: str, day: dt.date, facility: str, layered: bool) -> Usage:
+        db = self.db if conn is None else conn
+        resident_pool = counter_pool(policy_id, self.book)
+        employee_id = self.book[policy_id].employee_policy
+        if patient.category == "resident" or employee_id is None:
+            sums = ledger.usage_sums(db, patient.id, resident_pool, day, facility)  # type: ignore[arg-type]
+            outside = ledger.snapshot_fund(db, patient.id_number, day.year, self.require_clinic().code)  # type: ignore[arg-type]
+            return Usage(
+                fund_year=Money(sums["fund_year"] + outside),
+                fund_day=Money(sums["fund_day"]),
+                fund_out_of_area_year=Money(sums["fund_out_of_area_year"]),
+                deductible_year=Money(sums["deductible_year"]),
+                deductible_level_year=Money(sums["deductible_level_year"]),
+            )
+        employee = ledger.usage_sums(db, patient.id, employee_id, day, facility)  # type: ignore[arg-type]
+        counters = ledger.usage_sums(db, patient.id, resident_pool, day, facility) if layered else employee  # type: ignore[arg-type]
+        return Usage(
+            fund_year=Money(counters["fund_year"]),
+            fund_day=Money(counters["fund_day"]),
+            fund_out_of_area_year=Money(employee["fund_out_of_area_year"]),
+            deductible_year=Money(employee["deductible_year"]),
+            deductible_level_year=Money(employee["deductible_level_year"]),
+            employee_fund_year=Money(employee["fund_year"]),
+        )
+
+    def _designated(self, clinic: Clinic, enrolment: Enrolment | None, policy: Policy) -> bool:
+        """Is this clinic within the patient's designated (signed) unit this year? (§2)"""
+        if enrolment is None:
+            return False
+        if clinic.role == "township":
+            return enrolment.designated_township == clinic.township_code
+        if enrolment.designated_village == clinic.code:
+            return True
+        # Hunan reform: the township and its villages are one signing unit.
+        return (
+            policy.reform is not None
+            and enrolment.family_doctor_signed
+            and enrolment.designated_township == clinic.township_code
+        )
+
+    def _draft(self, conn: object, request: VisitRequest) -> VisitDraft:
+        clinic = self.require_clinic()
+        patient = self.patient(request.patient_id)
+        if not request.lines:
+            raise BadInput("至少需要一个收费项目", "at least one item is required")
+        for line in request.lines:
+            if line.quantity <= 0:
+                raise BadInput(f"{line.name}: 数量必须大于 0", f"{line.name}: quantity must be positive")
+            if line.unit_price.fen < 0:
+                raise BadInput(f"{line.name}: 单价不能为负", f"{line.name}: unit price must not be negative")
+            if line.kind not in ITEM_KINDS or line.coverage not in COVERAGES:
+                raise BadInput(f"{line.name}: 项目类别无效", f"{line.name}: unknown kind or coverage")
+        if request.payment_method not in PAYMENT_METHODS:
+            raise BadInput(f"付款方式无效: {request.payment_method}", f"unknown payment method {request.payment_method}")
+        if request.payment_method in ("account", "family_account") and patient.category == "resident":
+            raise BadInput("居民没有职工个人账户, 请选择现金或移动支付", "residents have no employee personal account")
+        day = request.time.date()
+        policy_id = self.visit_policy_id()
+        policy = self.book.in_force(policy_id, day)
+        enrolment = ledger.latest_enrolment(self.db, patient.id, day.year)
+        signed = bool(enrolment and enrolment.year == day.year and enrolment.family_doctor_signed)
+        designated = self._designated(clinic, enrolment, policy)
+        facility = request.facility or clinic.facility_level
+        layered = patient.category != "resident" and policy.reform is not None and signed and designated
+        return VisitDraft(
+            policy_id=policy_id,
+            date=day,
+            facility=facility,
+            patient=Patient(
+                category=patient.category,
+                designated=designated,
+                referral=request.referral,
+                emergency=request.emergency,
+                out_of_area=request.out_of_area,
+                family_doctor_signed=signed,
+                birth_date=patient.birth_date,
+                enrolled_on=enrolment.enrolled_on if enrolment else None,
+            ),
+            usage=self._usage(conn, patient, policy_id, day, facility, layered),
+            items=tuple(
+                Item(name=line.name, kind=line.kind, amount=line.amount, coverage=line.coverage, exclusion=line.exclusion)
+                for line in request.lines
+            ),
+        )
+
+    def preview(self, request: VisitRequest) -> Adjudication:
+        """Adjudicate a draft against the ledger as it stands; nothing is written."""
+        return adjudicate_visit(self._draft(None, request), self.book)
+
+    def usage_card(self, patient_id: int, day: dt.date) -> UsageCard:
+        patient = self.patient(patient_id)
+        policy_id = self.visit_policy_id()
+        policy = self.book.in_force(policy_id, day)
+        usage = self._usage(None, patient, policy_id, day, self.require_clinic().facility_level, False)
+        cap_policy = policy
+        if patient.category != "resident" and policy.employee_policy:
+            cap_policy = self.book.in_force(policy.employee_policy, day)
+        outside = ledger.snapshot_fund(self.db, patient.id_number, day.year, self.require_clinic().code)
+        return UsageCard(
+            year=day.year,
+            fund_year=usage.fund_year if patient.category == "resident" else usage.employee_fund_year,
+            fund_day=usage.fund_day,
+            annual_cap=cap_policy.annual_cap_for(patient.category),
+            daily_cap=cap_policy.daily_cap,
+            from_township=Money(outside),
+        )
+
+    def settle(self, request: VisitRequest) -> SettledVisit:
+        """Adjudicate and append the visit in one transaction; returns after a durable commit."""
+        clinic = self.require_clinic()
+        self._check_operator(request.operator_id)
+        with transaction(self.db) as conn:
+            draft = self._draft(conn, request)
+            result = adjudicate_visit(draft, self.book)
+            visit_id = self._append(conn, clinic, request, draft, result)
+        return self._settled(visit_id, result)
+
+    def _check_operator(self, operator_id: int) -> None:
+        if operator_id not in {o.id for o in ledger.operators(self.db, active_only=True)}:
+            raise BadInput(f"操作员 {operator_id} 不存在或已停用", f"operator {operator_id} unknown or inactive")
+
+    def _append(self, conn: object, clinic: Clinic, request: VisitRequest, draft: VisitDraft, result: Adjudication) -> int:
+        import sqlite3
+
+        assert isinstance(conn, sqlite3.Connection)
+        year = request.time.year
+        receipt_seq = ledger.next_receipt_seq(conn, year)
+        seq = ledger.last_entry(conn)[0] + 1
+        acct = result.patient if request.payment_method in ("account", "family_account") else ZERO
+        kind = "reimbursement" if request.outside_receipt else "visit"
+        visit = {
+            "kind": kind,
+            "reverses_id": None,
+            "mdtrt_id": f"{clinic.code}V{seq:09d}",
+            "setl_id": f"{clinic.code}S{seq:09d}",
+            "receipt_no": f"{clinic.code}-{year}-{receipt_seq:06d}",
+            "receipt_year": year,
+            "receipt_seq": receipt_seq,
+            "time": request.time.isoformat(timespec="seconds"),
+            "date": draft.date.isoformat(),
+            "patient_id": request.patient_id,
+            "operator_id": request.operator_id,
+            "diagnosis": request.diagnosis,
+            "identity_check": request.identity_check,
+            "facility": draft.facility,
+            "category": draft.patient.category,
+            "designated": int(draft.patient.designated),
+            "family_doctor_signed": int(draft.patient.family_doctor_signed),
+            "emergency": int(request.emergency),
+            "referral": int(request.referral),
+            "out_of_area": int(request.out_of_area),
+            "outside_receipt": request.outside_receipt,
+            "policy_id": draft.policy_id,
+            "applied_policy_id": result.policy_id,
+            "policy_version": policy_version(result.policy_id),
+            "total_fen": result.total.fen,
+            "waived_fen": result.waived.fen,
+            "eligible_fen": result.eligible.fen,
+            "deductible_fen": result.deductible.fen,
+            "fund_fen": result.fund.fen,
+            "patient_fen": result.patient.fen,
+            "ownpay_fen": result.ownpay.fen,
+            "acct_pay_fen": acct.fen,
+            "cash_pay_fen": (result.patient - acct).fen,
+            "payment_method": request.payment_method,
+            "account_holder": request.account_holder,
+            "reasons_json": json.dumps(
+                [{"code": r.code, **dict(r.params)} for r in result.reasons + result.warnings], ensure_ascii=False
+            ),
+            "note": request.note,
+        }
+        items = tuple(
+            {
+                "line_no": number,
+                "code": line.code,
+                "name": line.name,
+                "kind": line.kind,
+                "coverage": line.coverage,
+                "exclusion": line.exclusion,
+                "quantity": format_quantity(line.quantity),
+                "unit_price_fen": line.unit_price.fen,
+                "amount_fen": res.amount.fen,
+                "waived_fen": res.waived.fen,
+                "eligible_fen": res.eligible.fen,
+                "fund_fen": res.fund.fen,
+                "patient_fen": res.patient.fen,
+                "rate": f"{res.rate.numerator}/{res.rate.denominator}",
+            }
+            for number, (line, res) in enumerate(zip(request.lines, result.lines, strict=True), start=1)
+        )
+        funds = []
+        for policy_id, fund in result.fund_by_policy:
+            is_employee = self.book[policy_id].insurance == "employee"
+            funds.append(
+                {
+                    "patient_id": request.patient_id,
+                    "date": draft.date.isoformat(),
+                    "pool": counter_pool(policy_id, self.book),
+                    "fund_fen": fund.fen,
+                    "deductible_fen": result.deductible.fen if is_employee else 0,
+                    "deductible_level": result.deductible_level if is_employee else "",
+                    "out_of_area": int(draft.patient.out_of_area),
+                }
+            )
+        visit_id, _ = ledger.append_entry(conn, ledger.NewEntry(visit, items, tuple(funds)))
+        return visit_id
+
+    def _settled(self, visit_id: int, result: Adjudication) -> SettledVisit:
+        entry = ledger.get_entry(self.db, visit_id)
+        assert entry is not None
+        return SettledVisit(entry=entry, lines=tuple(ledger.entry_lines(self.db, visit_id)), adjudication=result)
+
+    def void(self, visit_id: int, reason: str, operator_id: int, time: dt.datetime | None = None) -> LedgerEntry:
+        """Reverse a settled visit with a new entry (冲销); the original is never changed."""
+        if not reason.strip():
+            raise BadInput("请填写作废原因", "a reason is required to void a visit")
+        self._check_operator(operator_id)
+        clinic = self.require_clinic()
+        time = time or dt.datetime.now().replace(microsecond=0)
+        with transaction(self.db) as conn:
+            original = ledger.get_entry(conn, visit_id)
+            if original is None:
+                raise BadInput(f"找不到就诊记录 {visit_id}", f"no visit {visit_id}")
+            if original.kind == "reversal":
+                raise BadInput("冲销记录不能再作废", "a reversal cannot itself be voided")
+            if original.reversed:
+                raise BadInput(f"就诊 {original.receipt_no} 已作废", f"visit {original.receipt_no} is already voided")
+            visit, items, funds = ledger.raw_entry(conn, visit_id)
+            year = time.year
+            receipt_seq = ledger.next_receipt_seq(conn, year)
+            seq = ledger.last_entry(conn)[0] + 1
+            negate = ("total_fen", "waived_fen", "eligible_fen", "deductible_fen", "fund_fen", "patient_fen", "ownpay_fen", "acct_pay_fen", "cash_pay_fen")
+            reversal = {k: v for k, v in visit.items() if k not in ("id", "seq", "hash", "prev_hash")}
+            reversal.update({k: -visit[k] for k in negate})
+            reversal.update(
+                {
+                    "kind": "reversal",
+                    "reverses_id": visit_id,
+                    "mdtrt_id": f"{clinic.code}V{seq:09d}",
+                    "setl_id": f"{clinic.code}S{seq:09d}",
+                    "receipt_no": f"{clinic.code}-{year}-{receipt_seq:06d}",
+                    "receipt_year": year,
+                    "receipt_seq": receipt_seq,
+                    "time": time.isoformat(timespec="seconds"),
+                    "date": time.date().isoformat(),
+                    "operator_id": operator_id,
+                    "note": reason.strip(),
+                }
+            )
+            item_negate = ("amount_fen", "waived_fen", "eligible_fen", "fund_fen", "patient_fen")
+            new_items = tuple(
+                {**{k: v for k, v in i.items() if k not in ("id", "visit_id")}, **{k: -i[k] for k in item_negate}}
+                for i in items
+            )
+            # Fund rows keep the original visit's date, so the day and year it used are given back.
+            new_funds = tuple(
+                {
+                    **{k: v for k, v in f.items() if k not in ("id", "visit_id")},
+                    "fund_fen": -f["fund_fen"],
+                    "deductible_fen": -f["deductible_fen"],
+                }
+                for f in funds
+            )
+            new_id, _ = ledger.append_entry(conn, ledger.NewEntry(reversal, new_items, new_funds))
+            ledger.audit(conn, "visit_voided", f"{original.receipt_no}: {reason.strip()}", operator_id)
+        entry = ledger.get_entry(self.db, new_id)
+        assert entry is not None
+        return entry
+
+    def add_referral(self, patient_id: int, operator_id: int, to_facility: str, to_level: str, reason: str, visit_id: int | None = None) -> int:
+        self.patient(patient_id)
+        self._check_operator(operator_id)
+        if not to_facility.strip() or not reason.strip():
+            raise BadInput("请填写转诊机构和原因", "referral needs a destination and a reason")
+        with transaction(self.db) as conn:
+            return ledger.add_referral(
+                conn, patient_id, operator_id, to_facility.strip(), to_level, reason.strip(),
+                dt.datetime.now().replace(microsecond=0), visit_id,
+            )
+
+    # ------------------------------------------------------------ reading the ledger
+
+    def entries(self, f: ledger.EntryFilter, offset: int = 0, limit: int = 200) -> list[LedgerEntry]:
+        return ledger.list_entries(self.db, f, offset, limit)
+
+    def count_entries(self, f: ledger.EntryFilter) -> int:
+        return ledger.count_entries(self.db, f)
+
+    def entry(self, visit_id: int) -> SettledVisit | None:
+        entry = ledger.get_entry(self.db, visit_id)
+        if entry is None:
+            return None
+        return SettledVisit(entry=entry, lines=tuple(ledger.entry_lines(self.db, visit_id)), adjudication=_stored(self.db, entry))
+
+    def day_totals(self, day: dt.date) -> ledger.DayTotals:
+        return ledger.day_totals(self.db, day)
+
+
+def _stored(db: object, entry: LedgerEntry) -> Adjudication:
+    """An entry's adjudication as recorded (amounts and reasons), for receipts and detail views."""
+    from clinic_app.domain.visit import LineResult, Reason
+
+    rows = ledger.entry_reasons(db, entry.id)  # type: ignore[arg-type]
+    reasons = tuple(Reason(r["code"], tuple((k, str(v)) for k, v in r.items() if k != "code")) for r in rows)
+    lines = tuple(
+        LineResult(
+            name=ln.name,
+            kind=ln.kind,
+            coverage=ln.coverage,
+            amount=ln.amount,
+            waived=ln.waived,
+            eligible=ln.eligible,
+            fund=ln.fund,
+            patient=ln.patient,
+            rate=Fraction(ln.rate),
+        )
+        for ln in ledger.entry_lines(db, entry.id)  # type: ignore[arg-type]
+    )
+    return Adjudication(
+        policy_id=entry.applied_policy_id,
+        requested_policy_id=entry.policy_id,
+        total=entry.total,
+        waived=entry.waived,
+        eligible=entry.eligible,
+        deductible=entry.deductible,
+        fund=entry.fund,
+        patient=entry.patient,
+        ownpay=entry.ownpay,
+        lines=lines,
+        reasons=tuple(r for r in reasons if r.code != "policy_past_stated_period"),
+        warnings=tuple(r for r in reasons if r.code == "policy_past_stated_period"),
+    )
+
+
+def parse_quantity(text: str | Fraction) -> Fraction:
+    """A quantity as entered ("2", "0.5"); positive, at most 3 decimals."""
+    if isinstance(text, Fraction):
+        value = text
+    else:
+        raw = str(text).strip()
+        try:
+            whole, _, frac = raw.partition(".")
+            if not whole.isdigit() or (frac and (not frac.isdigit() or len(frac) > 3)):
+                raise ValueError
+            value = Fraction(int(whole + frac), 10 ** len(frac))
+        except ValueError:
+            raise BadInput(f"数量无效: {raw!r}", f"invalid quantity {raw!r}") from None
+    if value <= 0:
+        raise BadInput("数量必须大于 0", "quantity must be positive")
+    return value
+
+
+def format_quantity(value: Fraction) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    for digits in range(1, 4):
+        scaled = value * 10**digits
+        if scaled.denominator == 1:
+            whole, frac = divmod(scaled.numerator, 10**digits)
+            return f"{whole}.{frac:0{digits}d}"
+    return f"{value.numerator}/{value.denominator}"

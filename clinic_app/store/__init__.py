@@ -1,0 +1,1 @@
+"""The local SQLite store: schema, migrations, the append-only ledger, queries."""

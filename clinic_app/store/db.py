@@ -1,0 +1,164 @@
+"""Opening the clinic database: pragmas for clinics that lose power, migrations, backups.
+
+WAL with ``synchronous=FULL`` makes a commit durable before `settle` returns;
+``foreign_keys`` and a busy timeout are always on.  The schema version lives in
+``PRAGMA user_version``; before any migration the file is copied with SQLite's
+online backup API, and a database from a newer app version is refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlite_utils
+
+from clinic_app.errors import UserError
+from clinic_app.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+DB_NAME = "clinic.sqlite"
+BUSY_TIMEOUT_MS = 5000
+
+
+class DatabaseError(UserError):
+    """The database cannot be used as it is (not SQLite, locked, newer, read-only)."""
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _apply_pragmas(conn: sqlite3.Connection) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        raise DatabaseError("无法启用 WAL 日志模式", f"cannot enable WAL journal mode (got {mode})")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+
+
+def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
+    """Copy a live database with the online backup API, to a temp name then renamed."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    dest = sqlite3.connect(partial)
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+    partial.replace(target)
+    return target
+
+
+def open_database(folder: Path) -> sqlite_utils.Database:
+    """Open (creating if new) and migrate the database in a data folder."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(
+            f"无法创建数据文件夹 {folder}: {exc.strerror}", f"cannot create data folder {folder}: {exc.strerror}"
+        ) from None
+    path = folder / DB_NAME
+    if path.exists():
+        with path.open("rb") as handle:
+            header = handle.read(16)
+        if header and header != b"SQLite format 3\x00":
+            raise DatabaseError(f"{path} 不是本软件的数据库文件", f"{path} is not an SQLite database")
+    elif not _writable(folder):
+        raise DatabaseError(f"数据文件夹 {folder} 只读, 无法建立数据库", f"data folder {folder} is read-only")
+    try:
+        conn = _connect(path)
+        _apply_pragmas(conn)
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        raise _explain(exc, path) from None
+    except sqlite3.DatabaseError:
+        raise DatabaseError(f"{path} 不是本软件的数据库文件或已损坏", f"{path} is not a valid database") from None
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise DatabaseError(
+            f"数据库版本 {version} 比本软件 (版本 {SCHEMA_VERSION}) 新, 请升级软件后再打开",
+            f"database schema {version} is newer than this app's {SCHEMA_VERSION}: upgrade the app",
+        )
+    if version < SCHEMA_VERSION:
+        if version > 0:
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            backup_to(conn, folder / "backups" / f"before-migration-v{version}-{stamp}.sqlite")
+        try:
+            _migrate(conn, version)
+        except sqlite3.OperationalError as exc:
+            raise _explain(exc, path) from None
+    return sqlite_utils.Database(conn)
+
+
+def _migrate(conn: sqlite3.Connection, version: int) -> None:
+    for number in range(version, SCHEMA_VERSION):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(MIGRATIONS[number]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration script into statements (triggers keep their BEGIN...END)."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statement = buffer.strip()
+            if statement:
+                yield statement
+            buffer = ""
+    if buffer.strip():
+        yield buffer.strip()
+
+
+def _writable(folder: Path) -> bool:
+    probe = folder / ".write-test"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+        return True
+    except OSError:
+        return False
+
+
+def _explain(exc: sqlite3.OperationalError, path: Path) -> DatabaseError:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return DatabaseError(f"数据库 {path} 正被其他程序使用, 请关闭后重试", f"database {path} is locked by another program")
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return DatabaseError(f"无法写入数据库 {path} (只读或无权限)", f"cannot write database {path} (read-only)")
+    return DatabaseError(f"数据库错误 {path}: {text}", f"database error {path}: {text}")
+
+
+@contextlib.contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
+    """One write transaction (BEGIN IMMEDIATE); committed durably when the block ends."""
+    conn = db.conn
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise _explain(exc, Path(db.conn.execute("PRAGMA database_list").fetchone()[2])) from None
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            conn.execute("ROLLBACK")
+            raise _explain(exc, Path(db.conn.execute("PRAGMA database_list").fetchone()[2])) from None

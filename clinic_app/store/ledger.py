@@ -1,0 +1,709 @@
+"""The clinic's records in SQLite: clinic, operators, patients, enrolments, catalogue, ledger.
+
+All SQL of the app lives in ``clinic_app/store``.  Writes that belong together
+run inside one `transaction` opened by the caller (a service); this module's
+write functions take the open connection.  Ledger entries are append-only
+(triggers in `schema`) and chained: each entry's SHA-256 covers its canonical
+form and the previous entry's hash, so `verify_chain` finds any edit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from clinic_app.domain.money import Money
+from clinic_app.domain.records import (
+    CatalogEntry,
+    Clinic,
+    Enrolment,
+    LedgerEntry,
+    LedgerLine,
+    Operator,
+    PatientRecord,
+)
+
+GENESIS_HASH = "0" * 64
+Row = Mapping[str, Any]
+
+
+def _now() -> str:
+    return dt.datetime.now().isoformat(timespec="seconds")
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+# ---------------------------------------------------------------- clinic, settings, operators
+
+
+def get_clinic(db: sqlite_utils.Database) -> Clinic | None:
+    row = db.execute("SELECT * FROM clinic WHERE id = 1").fetchone()
+    if row is None:
+        return None
+    return Clinic(
+        code=row["code"],
+        name=row["name"],
+        role=row["role"],
+        facility_level=row["facility_level"],
+        township_code=row["township_code"],
+        township_name=row["township_name"],
+        policy_id=row["policy_id"],
+        reform_pilot=bool(row["reform_pilot"]),
+    )
+
+
+def save_clinic(conn: sqlite3.Connection, clinic: Clinic) -> None:
+    conn.execute(
+        """INSERT INTO clinic (id, code, name, role, facility_level, township_code, township_name,
+                               policy_id, reform_pilot, created_at)
+           VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET code = excluded.code, name = excluded.name,
+               role = excluded.role, facility_level = excluded.facility_level,
+               township_code = excluded.township_code, township_name = excluded.township_name,
+               policy_id = excluded.policy_id, reform_pilot = excluded.reform_pilot""",
+        (
+            clinic.code,
+            clinic.name,
+            clinic.role,
+            clinic.facility_level,
+            clinic.township_code,
+            clinic.township_name,
+            clinic.policy_id,
+            int(clinic.reform_pilot),
+            _now(),
+        ),
+    )
+
+
+def get_setting(db: sqlite_utils.Database, key: str, default: str | None = None) -> str | None:
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    return default if row is None else str(row[0])
+
+
+def set_setting(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+def add_operator(conn: sqlite3.Connection, name: str, role: str = "doctor") -> Operator:
+    cursor = conn.execute(
+        "INSERT INTO operators (name, role, active, created_at) VALUES (?, ?, 1, ?)", (name, role, _now())
+    )
+    assert cursor.lastrowid is not None
+    return Operator(id=cursor.lastrowid, name=name, role=role, active=True)
+
+
+def set_operator_active(conn: sqlite3.Connection, operator_id: int, active: bool) -> None:
+    conn.execute("UPDATE operators SET active = ? WHERE id = ?", (int(active), operator_id))
+
+
+def operators(db: sqlite_utils.Database, active_only: bool = True) -> list[Operator]:
+    sql = "SELECT * FROM operators" + (" WHERE active = 1" if active_only else "") + " ORDER BY id"
+    return [Operator(r["id"], r["name"], r["role"], bool(r["active"])) for r in db.execute(sql).fetchall()]
+
+
+def audit(conn: sqlite3.Connection, action: str, detail: str = "", operator_id: int | None = None) -> None:
+    conn.execute(
+        "INSERT INTO audit_log (time, operator_id, action, detail) VALUES (?, ?, ?, ?)",
+        (_now(), operator_id, action, detail),
+    )
+
+
+# ---------------------------------------------------------------- patients and enrolments
+
+
+def _patient(row: Row) -> PatientRecord:
+    return PatientRecord(
+        id=row["id"],
+        psn_no=row["psn_no"],
+        name=row["name"],
+        sex=row["sex"],
+        birth_date=_date(row["birth_date"]),
+        id_number=row["id_number"],
+        phone=row["phone"],
+        address=row["address"],
+        household=row["household"],
+        category=row["category"],
+        pinyin=row["pinyin"],
+    )
+
+
+_PATIENT_COLUMNS = ("psn_no", "name", "sex", "birth_date", "id_number", "phone", "address", "household", "category", "pinyin")
+
+
+def _patient_values(p: PatientRecord) -> tuple[Any, ...]:
+    return (
+        p.psn_no,
+        p.name,
+        p.sex,
+        p.birth_date.isoformat() if p.birth_date else None,
+        p.id_number,
+        p.phone,
+        p.address,
+        p.household,
+        p.category,
+        p.pinyin,
+    )
+
+
+def insert_patient(conn: sqlite3.Connection, patient: PatientRecord) -> PatientRecord:
+    """Insert a new patient (its `id` is ignored and assigned)."""
+    now = _now()
+    cursor = conn.execute(
+        f"INSERT INTO patients ({', '.join(_PATIENT_COLUMNS)}, created_at, updated_at) "
+        f"VALUES ({', '.join('?' * len(_PATIENT_COLUMNS))}, ?, ?)",
+        (*_patient_values(patient), now, now),
+    )
+    assert cursor.lastrowid is not None
+    return PatientRecord(**{**patient.__dict__, "id": cursor.lastrowid})
+
+
+def update_patient(conn: sqlite3.Connection, patient: PatientRecord) -> None:
+    assignments = ", ".join(f"{c} = ?" for c in _PATIENT_COLUMNS)
+    conn.execute(
+        f"UPDATE patients SET {assignments}, updated_at = ? WHERE id = ?",
+        (*_patient_values(patient), _now(), patient.id),
+    )
+
+
+def get_patient(db: sqlite_utils.Database, patient_id: int) -> PatientRecord | None:
+    row = db.execute("SELECT * FROM patients WHERE id = ?", [patient_id]).fetchone()
+    return None if row is None else _patient(row)
+
+
+def patient_by_id_number(db: sqlite_utils.Database, id_number: str) -> PatientRecord | None:
+    row = db.execute("SELECT * FROM patients WHERE id_number = ?", [id_number]).fetchone()
+    return None if row is None else _patient(row)
+
+
+def next_psn_no(db: sqlite_utils.Database, clinic_code: str) -> str:
+    row = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM patients").fetchone()
+    return f"{clinic_code}P{int(row[0]):07d}"
+
+
+def find_patients(db: sqlite_utils.Database, query: str, limit: int = 50) -> list[PatientRecord]:
+    """Patients whose ID number, phone, name or pinyin initials start with the query."""
+    text = query.strip()
+    if not text:
+        rows = db.execute("SELECT * FROM patients ORDER BY id DESC LIMIT ?", [limit]).fetchall()
+        return [_patient(r) for r in rows]
+    like = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    lowered = like.lower()
+    rows = db.execute(
+        r"""SELECT * FROM patients
+            WHERE id_number LIKE :prefix ESCAPE '\' OR phone LIKE :prefix ESCAPE '\'
+               OR name LIKE :prefix ESCAPE '\' OR psn_no = :exact
+               OR (' ' || pinyin) LIKE :pinyin ESCAPE '\'
+            ORDER BY (name = :exact) DESC, name LIMIT :limit""",
+        {"prefix": like + "%", "exact": text, "pinyin": f"% {lowered}%", "limit": limit},
+    ).fetchall()
+    return [_patient(r) for r in rows]
+
+
+def count_patients(db: sqlite_utils.Database) -> int:
+    return int(db.execute("SELECT COUNT(*) FROM patients").fetchone()[0])
+
+
+def save_enrolment(conn: sqlite3.Connection, e: Enrolment) -> None:
+    conn.execute(
+        """INSERT INTO enrolments (patient_id, year, insured, designated_village, designated_township,
+               family_doctor_signed, package_fee_fen, package_public_health_fen, package_fund_fen,
+               package_patient_fen, enrolled_on, health_record, insurance_record, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (patient_id, year) DO UPDATE SET insured = excluded.insured,
+               designated_village = excluded.designated_village,
+               designated_township = excluded.designated_township,
+               family_doctor_signed = excluded.family_doctor_signed,
+               package_fee_fen = excluded.package_fee_fen,
+               package_public_health_fen = excluded.package_public_health_fen,
+               package_fund_fen = excluded.package_fund_fen,
+               package_patient_fen = excluded.package_patient_fen,
+               enrolled_on = excluded.enrolled_on, health_record = excluded.health_record,
+               insurance_record = excluded.insurance_record""",
+        (
+            e.patient_id,
+            e.year,
+            int(e.insured),
+            e.designated_village,
+            e.designated_township,
+            int(e.family_doctor_signed),
+            e.package_fee.fen,
+            e.package_public_health.fen,
+            e.package_fund.fen,
+            e.package_patient.fen,
+            e.enrolled_on.isoformat() if e.enrolled_on else None,
+            int(e.health_record),
+            int(e.insurance_record),
+            _now(),
+        ),
+    )
+
+
+def _enrolment(row: Row) -> Enrolment:
+    return Enrolment(
+        patient_id=row["patient_id"],
+        year=row["year"],
+        insured=bool(row["insured"]),
+        designated_village=row["designated_village"],
+        designated_township=row["designated_township"],
+        family_doctor_signed=bool(row["family_doctor_signed"]),
+        package_fee=Money(row["package_fee_fen"]),
+        package_public_health=Money(row["package_public_health_fen"]),
+        package_fund=Money(row["package_fund_fen"]),
+        package_patient=Money(row["package_patient_fen"]),
+        enrolled_on=_date(row["enrolled_on"]),
+        health_record=bool(row["health_record"]),
+        insurance_record=bool(row["insurance_record"]),
+    )
+
+
+def latest_enrolment(db: sqlite_utils.Database, patient_id: int, year: int) -> Enrolment | None:
+    """The enrolment for `year`, or the latest earlier one (designation renews automatically)."""
+    row = db.execute(
+        "SELECT * FROM enrolments WHERE patient_id = ? AND year <= ? ORDER BY year DESC LIMIT 1",
+        [patient_id, year],
+    ).fetchone()
+    return None if row is None else _enrolment(row)
+
+
+def enrolments(db: sqlite_utils.Database, patient_id: int) -> list[Enrolment]:
+    rows = db.execute("SELECT * FROM enrolments WHERE patient_id = ? ORDER BY year", [patient_id]).fetchall()
+    return [_enrolment(r) for r in rows]
+
+
+# ---------------------------------------------------------------- catalogue
+
+
+def _catalog(row: Row) -> CatalogEntry:
+    return CatalogEntry(
+        code=row["code"],
+        name=row["name"],
+        spec=row["spec"],
+        unit=row["unit"],
+        price=Money(row["price_fen"]),
+        kind=row["kind"],
+        coverage=row["coverage"],
+        essential=bool(row["essential"]),
+        tender=bool(row["tender"]),
+        pinyin=row["pinyin"],
+    )
+
+
+def upsert_catalog(conn: sqlite3.Connection, entries: Iterable[CatalogEntry]) -> int:
+    count = 0
+    for e in entries:
+        conn.execute(
+            """INSERT INTO catalog (code, name, spec, unit, price_fen, kind, coverage, essential, tender, pinyin, active)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+               ON CONFLICT (code) DO UPDATE SET name = excluded.name, spec = excluded.spec,
+                   unit = excluded.unit, price_fen = excluded.price_fen, kind = excluded.kind,
+                   coverage = excluded.coverage, essential = excluded.essential,
+                   tender = excluded.tender, pinyin = excluded.pinyin, active = 1""",
+            (e.code, e.name, e.spec, e.unit, e.price.fen, e.kind, e.coverage, int(e.essential), int(e.tender), e.pinyin),
+        )
+        count += 1
+    return count
+
+
+def catalog_entry(db: sqlite_utils.Database, code: str) -> CatalogEntry | None:
+    row = db.execute("SELECT * FROM catalog WHERE code = ? AND active = 1", [code]).fetchone()
+    return None if row is None else _catalog(row)
+
+
+def search_catalog(db: sqlite_utils.Database, query: str, limit: int = 30) -> list[CatalogEntry]:
+    text = query.strip().replace("%", "").replace("_", "")
+    rows = db.execute(
+        """SELECT * FROM catalog WHERE active = 1 AND
+               (code LIKE :prefix OR name LIKE :inside OR (' ' || pinyin) LIKE :pinyin)
+           ORDER BY (code = :exact) DESC, (name LIKE :prefix) DESC, name LIMIT :limit""",
+        {"prefix": text + "%", "inside": f"%{text}%", "pinyin": f"% {text.lower()}%", "exact": text, "limit": limit},
+    ).fetchall()
+    return [_catalog(r) for r in rows]
+
+
+def catalog_size(db: sqlite_utils.Database) -> int:
+    return int(db.execute("SELECT COUNT(*) FROM catalog WHERE active = 1").fetchone()[0])
+
+
+# ---------------------------------------------------------------- the ledger
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """A ledger entry ready to append: visit columns, item rows and fund rows (no ids, no hash)."""
+
+    visit: Mapping[str, Any]
+    items: tuple[Mapping[str, Any], ...]
+    funds: tuple[Mapping[str, Any], ...]
+
+
+def canonical_bytes(payload: Mapping[str, Any]) -> bytes:
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def entry_hash(prev_hash: str, visit: Mapping[str, Any], items: Iterable[Mapping[str, Any]], funds: Iterable[Mapping[str, Any]]) -> str:
+    """SHA-256 over the previous hash and the entry's canonical form."""
+    payload = {
+        "prev": prev_hash,
+        "visit": {k: v for k, v in visit.items() if k not in ("id", "hash", "prev_hash")},
+        "items": [{k: v for k, v in i.items() if k not in ("id", "visit_id")} for i in items],
+        "funds": [{k: v for k, v in f.items() if k not in ("id", "visit_id")} for f in funds],
+    }
+    return hashlib.sha256(canonical_bytes(payload)).hexdigest()
+
+
+def last_entry(db: sqlite_utils.Database | sqlite3.Connection) -> tuple[int, str]:
+    """(seq, hash) of the newest ledger entry, (0, genesis) when empty."""
+    row = db.execute("SELECT seq, hash FROM visits ORDER BY seq DESC LIMIT 1").fetchone()
+    return (0, GENESIS_HASH) if row is None else (int(row[0]), str(row[1]))
+
+
+def next_receipt_seq(conn: sqlite3.Connection, year: int) -> int:
+    """Gapless per year: writes are serialised by BEGIN IMMEDIATE, so max + 1 is safe."""
+    row = conn.execute("SELECT COALESCE(MAX(receipt_seq), 0) FROM visits WHERE receipt_year = ?", (year,)).fetchone()
+    return int(row[0]) + 1
+
+
+def append_entry(conn: sqlite3.Connection, entry: NewEntry) -> tuple[int, str]:
+    """Append one entry with its chain hash; returns (visit id, hash). Caller holds the transaction."""
+    seq, prev = last_entry(conn)
+    visit = {**entry.visit, "seq": seq + 1, "prev_hash": prev}
+    digest = entry_hash(prev, visit, entry.items, entry.funds)
+    visit["hash"] = digest
+    columns = list(visit)
+    cursor = conn.execute(
+        f"INSERT INTO visits ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        [visit[c] for c in columns],
+    )
+    visit_id = cursor.lastrowid
+    assert visit_id is not None
+    for table, rows in (("visit_items", entry.items), ("visit_funds", entry.funds)):
+        for row in rows:
+            cols = ["visit_id", *row]
+            conn.execute(
+                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                [visit_id, *row.values()],
+            )
+    return visit_id, digest
+
+
+def usage_sums(
+    db: sqlite_utils.Database | sqlite3.Connection,
+    patient_id: int,
+    pool: str,
+    day: dt.date,
+    level: str,
+) -> dict[str, int]:
+    """Fen already used in `pool` by the patient this year before/on `day` (all entries so far)."""
+    year_start, year_end = f"{day.year}-01-01", f"{day.year}-12-31"
+    row = db.execute(
+        """SELECT COALESCE(SUM(fund_fen), 0),
+                  COALESCE(SUM(CASE WHEN date = :day THEN fund_fen ELSE 0 END), 0),
+                  COALESCE(SUM(CASE WHEN out_of_area = 1 THEN fund_fen ELSE 0 END), 0),
+                  COALESCE(SUM(deductible_fen), 0),
+                  COALESCE(SUM(CASE WHEN deductible_level = :level THEN deductible_fen ELSE 0 END), 0)
+           FROM visit_funds
+           WHERE patient_id = :patient AND pool = :pool AND date BETWEEN :start AND :end""",
+        {"day": day.isoformat(), "level": level, "patient": patient_id, "pool": pool, "start": year_start, "end": year_end},
+    ).fetchone()
+    return {
+        "fund_year": int(row[0]),
+        "fund_day": int(row[1]),
+        "fund_out_of_area_year": int(row[2]),
+        "deductible_year": int(row[3]),
+        "deductible_level_year": int(row[4]),
+    }
+
+
+def snapshot_fund(db: sqlite_utils.Database | sqlite3.Connection, id_number: str | None, year: int, own_code: str) -> int:
+    """Fund the township reports for this person at OTHER facilities this year."""
+    if not id_number:
+        return 0
+    row = db.execute(
+        "SELECT COALESCE(SUM(fund_fen), 0) FROM usage_snapshot WHERE id_number = ? AND year = ? AND facility_code != ?",
+        (id_number, year, own_code),
+    ).fetchone()
+    return int(row[0])
+
+
+def replace_snapshot(conn: sqlite3.Connection, year: int, rows: Iterable[tuple[str, str, int]], computed_on: str) -> int:
+    """Replace the year's snapshot: rows of (id_number, facility_code, fund_fen)."""
+    conn.execute("DELETE FROM usage_snapshot WHERE year = ?", (year,))
+    count = 0
+    for id_number, facility, fen in rows:
+        conn.execute(
+            "INSERT INTO usage_snapshot (year, id_number, facility_code, fund_fen, computed_on, imported_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (year, id_number, facility, fen, computed_on, _now()),
+        )
+        count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    """Which ledger entries a list shows."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    patient_id: int | None = None
+    operator_id: int | None = None
+    kind: str | None = None
+    voided: bool | None = None
+    """True: only voided visits and their reversals; False: hide them; None: all."""
+
+
+_ENTRY_SELECT = """SELECT v.*, p.name AS patient_name, p.id_number AS id_number, p.psn_no AS psn_no,
+       o.name AS operator_name,
+       EXISTS (SELECT 1 FROM visits r WHERE r.reverses_id = v.id) AS reversed
+FROM visits v JOIN patients p ON p.id = v.patient_id JOIN operators o ON o.id = v.operator_id"""
+
+
+def _where(f: EntryFilter) -> tuple[str, dict[str, Any]]:
+    clauses, params = [], {}
+    if f.date_from:
+        clauses.append("v.date >= :date_from")
+        params["date_from"] = f.date_from.isoformat()
+    if f.date_to:
+        clauses.append("v.date <= :date_to")
+        params["date_to"] = f.date_to.isoformat()
+    if f.patient_id is not None:
+        clauses.append("v.patient_id = :patient_id")
+        params["patient_id"] = f.patient_id
+    if f.operator_id is not None:
+        clauses.append("v.operator_id = :operator_id")
+        params["operator_id"] = f.operator_id
+    if f.kind:
+        clauses.append("v.kind = :kind")
+        params["kind"] = f.kind
+    voided = "(v.kind = 'reversal' OR EXISTS (SELECT 1 FROM visits r WHERE r.reverses_id = v.id))"
+    if f.voided is True:
+        clauses.append(voided)
+    elif f.voided is False:
+        clauses.append("NOT " + voided)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _entry(row: Row) -> LedgerEntry:
+    return LedgerEntry(
+        id=row["id"],
+        seq=row["seq"],
+        kind=row["kind"],
+        reverses_id=row["reverses_id"],
+        mdtrt_id=row["mdtrt_id"],
+        setl_id=row["setl_id"],
+        receipt_no=row["receipt_no"],
+        time=dt.datetime.fromisoformat(row["time"]),
+        patient_id=row["patient_id"],
+        patient_name=row["patient_name"],
+        id_number=row["id_number"],
+        psn_no=row["psn_no"],
+        operator_id=row["operator_id"],
+        operator_name=row["operator_name"],
+        diagnosis=row["diagnosis"],
+        facility=row["facility"],
+        category=row["category"],
+        policy_id=row["policy_id"],
+        applied_policy_id=row["applied_policy_id"],
+        total=Money(row["total_fen"]),
+        waived=Money(row["waived_fen"]),
+        eligible=Money(row["eligible_fen"]),
+        deductible=Money(row["deductible_fen"]),
+        fund=Money(row["fund_fen"]),
+        patient=Money(row["patient_fen"]),
+        ownpay=Money(row["ownpay_fen"]),
+        acct_pay=Money(row["acct_pay_fen"]),
+        cash_pay=Money(row["cash_pay_fen"]),
+        payment_method=row["payment_method"],
+        reversed=bool(row["reversed"]),
+        hash=row["hash"],
+    )
+
+
+def list_entries(db: sqlite_utils.Database, f: EntryFilter, offset: int = 0, limit: int = 200) -> list[LedgerEntry]:
+    """Newest first, one page; uses the primary key order so a page is instant on 300k rows."""
+    where, params = _where(f)
+    rows = db.execute(
+        f"{_ENTRY_SELECT}{where} ORDER BY v.seq DESC LIMIT :limit OFFSET :offset",
+        {**params, "limit": limit, "offset": offset},
+    ).fetchall()
+    return [_entry(r) for r in rows]
+
+
+def count_entries(db: sqlite_utils.Database, f: EntryFilter) -> int:
+    where, params = _where(f)
+    return int(db.execute(f"SELECT COUNT(*) FROM visits v{where}", params).fetchone()[0])
+
+
+def get_entry(db: sqlite_utils.Database | sqlite3.Connection, visit_id: int) -> LedgerEntry | None:
+    row = db.execute(f"{_ENTRY_SELECT} WHERE v.id = ?", [visit_id]).fetchone()
+    return None if row is None else _entry(row)
+
+
+def entry_reasons(db: sqlite_utils.Database, visit_id: int) -> list[dict[str, str]]:
+    row = db.execute("SELECT reasons_json FROM visits WHERE id = ?", [visit_id]).fetchone()
+    return [] if row is None else list(json.loads(row[0]))
+
+
+def entry_lines(db: sqlite_utils.Database | sqlite3.Connection, visit_id: int) -> list[LedgerLine]:
+    rows = db.execute("SELECT * FROM visit_items WHERE visit_id = ? ORDER BY line_no", [visit_id]).fetchall()
+    return [
+        LedgerLine(
+            line_no=r["line_no"],
+            code=r["code"],
+            name=r["name"],
+            kind=r["kind"],
+            coverage=r["coverage"],
+            quantity=r["quantity"],
+            unit_price=Money(r["unit_price_fen"]),
+            amount=Money(r["amount_fen"]),
+            waived=Money(r["waived_fen"]),
+            eligible=Money(r["eligible_fen"]),
+            fund=Money(r["fund_fen"]),
+            patient=Money(r["patient_fen"]),
+            rate=r["rate"],
+        )
+        for r in rows
+    ]
+
+
+def raw_entry(db: sqlite_utils.Database | sqlite3.Connection, visit_id: int) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The stored rows of one entry (visit, items, funds), as plain dicts."""
+    visit = dict(db.execute("SELECT * FROM visits WHERE id = ?", [visit_id]).fetchone())
+    items = [dict(r) for r in db.execute("SELECT * FROM visit_items WHERE visit_id = ? ORDER BY line_no", [visit_id])]
+    funds = [dict(r) for r in db.execute("SELECT * FROM visit_funds WHERE visit_id = ? ORDER BY id", [visit_id])]
+    return visit, items, funds
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """Where the chain stops holding: the entry and what is wrong with it."""
+
+    seq: int
+    receipt_no: str
+    problem: str
+
+
+def iter_chain(db: sqlite_utils.Database) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]]:
+    """Every entry in chain order with its items and funds, streamed."""
+    conn = db.conn
+    item_rows = conn.execute("SELECT * FROM visit_items ORDER BY visit_id, line_no")
+    fund_rows = conn.execute("SELECT * FROM visit_funds ORDER BY visit_id, id")
+    pending_item = next(item_rows, None)
+    pending_fund = next(fund_rows, None)
+    for row in conn.execute("SELECT * FROM visits ORDER BY id"):
+        visit = dict(row)
+        vid = visit["id"]
+        mine_items, mine_funds = [], []
+        while pending_item is not None and pending_item["visit_id"] <= vid:
+            if pending_item["visit_id"] == vid:
+                mine_items.append(dict(pending_item))
+            pending_item = next(item_rows, None)
+        while pending_fund is not None and pending_fund["visit_id"] <= vid:
+            if pending_fund["visit_id"] == vid:
+                mine_funds.append(dict(pending_fund))
+            pending_fund = next(fund_rows, None)
+        yield visit, mine_items, mine_funds
+
+
+def verify_chain(db: sqlite_utils.Database) -> tuple[int, list[ChainBreak]]:
+    """Recompute every hash in order; return the count checked and the breaks found."""
+    prev = GENESIS_HASH
+    expected_seq = 1
+    breaks: list[ChainBreak] = []
+    count = 0
+    for visit, items, funds in iter_chain(db):
+        count += 1
+        if visit["seq"] != expected_seq:
+            breaks.append(ChainBreak(visit["seq"], visit["receipt_no"], f"sequence gap: expected {expected_seq}"))
+        if visit["prev_hash"] != prev:
+            breaks.append(ChainBreak(visit["seq"], visit["receipt_no"], "previous-hash link broken (an entry was removed or replaced)"))
+        digest = entry_hash(visit["prev_hash"], visit, items, funds)
+        if digest != visit["hash"]:
+            breaks.append(ChainBreak(visit["seq"], visit["receipt_no"], "content does not match its hash (edited)"))
+        prev = visit["hash"]
+        expected_seq = visit["seq"] + 1
+    return count, breaks
+
+
+def integrity_check(db: sqlite_utils.Database) -> list[str]:
+    rows = db.execute("PRAGMA integrity_check").fetchall()
+    problems = [str(r[0]) for r in rows if str(r[0]) != "ok"]
+    problems += [f"foreign key: {tuple(r)}" for r in db.execute("PRAGMA foreign_key_check").fetchall()]
+    return problems
+
+
+@dataclass(frozen=True)
+class DayTotals:
+    """The day's close (日结): counts and sums of everything settled that day."""
+
+    day: dt.date
+    visits: int
+    reversals: int
+    total: Money
+    fund: Money
+    patient: Money
+    by_method: tuple[tuple[str, Money], ...]
+
+
+def day_totals(db: sqlite_utils.Database, day: dt.date) -> DayTotals:
+    rows = db.execute(
+        """SELECT payment_method, kind, COUNT(*) AS n, SUM(total_fen) AS total, SUM(fund_fen) AS fund,
+                  SUM(patient_fen) AS patient
+           FROM visits WHERE date = ? GROUP BY payment_method, kind""",
+        [day.isoformat()],
+    ).fetchall()
+    by_method: dict[str, int] = {}
+    visits = reversals = total = fund = patient = 0
+    for r in rows:
+        if r["kind"] == "reversal":
+            reversals += r["n"]
+        else:
+            visits += r["n"]
+        total += r["total"]
+        fund += r["fund"]
+        patient += r["patient"]
+        by_method[r["payment_method"]] = by_method.get(r["payment_method"], 0) + r["patient"]
+    return DayTotals(
+        day=day,
+        visits=visits,
+        reversals=reversals,
+        total=Money(total),
+        fund=Money(fund),
+        patient=Money(patient),
+        by_method=tuple(sorted((k, Money(v)) for k, v in by_method.items())),
+    )
+
+
+def add_referral(
+    conn: sqlite3.Connection,
+    patient_id: int,
+    operator_id: int,
+    to_facility: str,
+    to_level: str,
+    reason: str,
+    time: dt.datetime,
+    visit_id: int | None = None,
+) -> int:
+    cursor = conn.execute(
+        """INSERT INTO referrals (time, patient_id, visit_id, operator_id, to_facility, to_level, reason)
+           VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        (time.isoformat(timespec="seconds"), patient_id, visit_id, operator_id, to_facility, to_level, reason),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def referrals(db: sqlite_utils.Database, patient_id: int | None = None) -> list[dict[str, Any]]:
+    sql = "SELECT * FROM referrals" + (" WHERE patient_id = ?" if patient_id is not None else "") + " ORDER BY id"
+    return [dict(r) for r in db.execute(sql, [patient_id] if patient_id is not None else [])]

@@ -1,0 +1,200 @@
+"""The database schema as an ordered list of migrations (PRAGMA user_version).
+
+Migration N brings a database from version N-1 to N.  Never edit a released
+migration: add a new one.  Settled ledger rows are protected by triggers, so
+even raw SQL cannot UPDATE or DELETE them (a correction is a reversal entry).
+"""
+
+from __future__ import annotations
+
+APPEND_ONLY_TABLES = ("visits", "visit_items", "visit_funds", "referrals", "audit_log")
+
+
+def _append_only(table: str) -> str:
+    return f"""
+CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
+BEGIN SELECT RAISE(ABORT, 'append-only ledger: {table} rows cannot be changed; record a reversal instead'); END;
+CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+BEGIN SELECT RAISE(ABORT, 'append-only ledger: {table} rows cannot be deleted; record a reversal instead'); END;
+"""
+
+
+V1 = """
+CREATE TABLE clinic (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('village', 'township')),
+    facility_level TEXT NOT NULL,
+    township_code TEXT NOT NULL,
+    township_name TEXT NOT NULL DEFAULT '',
+    policy_id TEXT NOT NULL,
+    reform_pilot INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE operators (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL DEFAULT 'doctor',
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE patients (
+    id INTEGER PRIMARY KEY,
+    psn_no TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    sex TEXT NOT NULL DEFAULT '',
+    birth_date TEXT,
+    id_number TEXT UNIQUE,
+    phone TEXT NOT NULL DEFAULT '',
+    address TEXT NOT NULL DEFAULT '',
+    household TEXT NOT NULL DEFAULT '',
+    category TEXT NOT NULL CHECK (category IN ('resident', 'employee_active', 'employee_retired')),
+    pinyin TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX patients_name ON patients(name);
+CREATE INDEX patients_phone ON patients(phone);
+CREATE TABLE enrolments (
+    id INTEGER PRIMARY KEY,
+    patient_id INTEGER NOT NULL REFERENCES patients(id),
+    year INTEGER NOT NULL,
+    insured INTEGER NOT NULL DEFAULT 1,
+    designated_village TEXT NOT NULL DEFAULT '',
+    designated_township TEXT NOT NULL DEFAULT '',
+    family_doctor_signed INTEGER NOT NULL DEFAULT 0,
+    package_fee_fen INTEGER NOT NULL DEFAULT 0,
+    package_public_health_fen INTEGER NOT NULL DEFAULT 0,
+    package_fund_fen INTEGER NOT NULL DEFAULT 0,
+    package_patient_fen INTEGER NOT NULL DEFAULT 0,
+    enrolled_on TEXT,
+    health_record INTEGER NOT NULL DEFAULT 0,
+    insurance_record INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    UNIQUE (patient_id, year)
+);
+CREATE TABLE catalog (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    spec TEXT NOT NULL DEFAULT '',
+    unit TEXT NOT NULL DEFAULT '',
+    price_fen INTEGER NOT NULL CHECK (price_fen >= 0),
+    kind TEXT NOT NULL,
+    coverage TEXT NOT NULL CHECK (coverage IN ('covered', 'specific_list', 'excluded')),
+    essential INTEGER NOT NULL DEFAULT 0,
+    tender INTEGER NOT NULL DEFAULT 1,
+    pinyin TEXT NOT NULL DEFAULT '',
+    active INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE visits (
+    id INTEGER PRIMARY KEY,
+    seq INTEGER NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('visit', 'reversal', 'reimbursement')),
+    reverses_id INTEGER UNIQUE REFERENCES visits(id),
+    mdtrt_id TEXT NOT NULL UNIQUE,
+    setl_id TEXT NOT NULL UNIQUE,
+    receipt_no TEXT NOT NULL UNIQUE,
+    receipt_year INTEGER NOT NULL,
+    receipt_seq INTEGER NOT NULL,
+    time TEXT NOT NULL,
+    date TEXT NOT NULL,
+    patient_id INTEGER NOT NULL REFERENCES patients(id),
+    operator_id INTEGER NOT NULL REFERENCES operators(id),
+    diagnosis TEXT NOT NULL DEFAULT '',
+    identity_check TEXT NOT NULL DEFAULT '',
+    facility TEXT NOT NULL,
+    category TEXT NOT NULL,
+    designated INTEGER NOT NULL,
+    family_doctor_signed INTEGER NOT NULL,
+    emergency INTEGER NOT NULL DEFAULT 0,
+    referral INTEGER NOT NULL DEFAULT 0,
+    out_of_area INTEGER NOT NULL DEFAULT 0,
+    outside_receipt TEXT NOT NULL DEFAULT '',
+    policy_id TEXT NOT NULL,
+    applied_policy_id TEXT NOT NULL,
+    policy_version TEXT NOT NULL,
+    total_fen INTEGER NOT NULL,
+    waived_fen INTEGER NOT NULL,
+    eligible_fen INTEGER NOT NULL,
+    deductible_fen INTEGER NOT NULL,
+    fund_fen INTEGER NOT NULL,
+    patient_fen INTEGER NOT NULL,
+    ownpay_fen INTEGER NOT NULL,
+    acct_pay_fen INTEGER NOT NULL DEFAULT 0,
+    cash_pay_fen INTEGER NOT NULL,
+    payment_method TEXT NOT NULL CHECK (payment_method IN ('cash', 'mobile', 'account', 'family_account')),
+    account_holder TEXT NOT NULL DEFAULT '',
+    reasons_json TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    UNIQUE (receipt_year, receipt_seq)
+);
+CREATE INDEX visits_date ON visits(date);
+CREATE INDEX visits_patient ON visits(patient_id, date);
+CREATE TABLE visit_items (
+    id INTEGER PRIMARY KEY,
+    visit_id INTEGER NOT NULL REFERENCES visits(id),
+    line_no INTEGER NOT NULL,
+    code TEXT NOT NULL DEFAULT '',
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    coverage TEXT NOT NULL,
+    exclusion TEXT,
+    quantity TEXT NOT NULL,
+    unit_price_fen INTEGER NOT NULL,
+    amount_fen INTEGER NOT NULL,
+    waived_fen INTEGER NOT NULL,
+    eligible_fen INTEGER NOT NULL,
+    fund_fen INTEGER NOT NULL,
+    patient_fen INTEGER NOT NULL,
+    rate TEXT NOT NULL,
+    UNIQUE (visit_id, line_no)
+);
+CREATE TABLE visit_funds (
+    id INTEGER PRIMARY KEY,
+    visit_id INTEGER NOT NULL REFERENCES visits(id),
+    patient_id INTEGER NOT NULL REFERENCES patients(id),
+    date TEXT NOT NULL,
+    pool TEXT NOT NULL,
+    fund_fen INTEGER NOT NULL,
+    deductible_fen INTEGER NOT NULL DEFAULT 0,
+    deductible_level TEXT NOT NULL DEFAULT '',
+    out_of_area INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX visit_funds_usage ON visit_funds(patient_id, pool, date);
+CREATE TABLE referrals (
+    id INTEGER PRIMARY KEY,
+    time TEXT NOT NULL,
+    patient_id INTEGER NOT NULL REFERENCES patients(id),
+    visit_id INTEGER REFERENCES visits(id),
+    operator_id INTEGER NOT NULL REFERENCES operators(id),
+    to_facility TEXT NOT NULL,
+    to_level TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    approved INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE usage_snapshot (
+    id INTEGER PRIMARY KEY,
+    year INTEGER NOT NULL,
+    id_number TEXT NOT NULL,
+    facility_code TEXT NOT NULL,
+    fund_fen INTEGER NOT NULL,
+    computed_on TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    UNIQUE (year, id_number, facility_code)
+);
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    time TEXT NOT NULL,
+    operator_id INTEGER,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT ''
+);
+""" + "".join(_append_only(t) for t in APPEND_ONLY_TABLES)
+
+# Ordered: MIGRATIONS[0] makes version 1, and so on.
+MIGRATIONS: tuple[str, ...] = (V1,)
+SCHEMA_VERSION = len(MIGRATIONS)
