@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-_MONEY_TEXT = re.compile(r"^(-?)(\d{1,12})(?:\.(\d{1,2}))?$")
-_RATE_TEXT = re.compile(r"^(\d{1,3})(?:\.(\d{1,6}))?$")
+# ASCII only: without it \d also matches "１２" or "١٢", which int() would accept.
+_MONEY_TEXT = re.compile(r"^(-?)(\d{1,12})(?:\.(\d{1,2}))?$", re.ASCII)
+_RATE_TEXT = re.compile(r"^(\d{1,3})(?:\.(\d{1,6}))?$", re.ASCII)
 
 
 class MoneyError(ValueError):
