@@ -1,0 +1,862 @@
+"""Township capitation settlement: what the fund pays a township each month and at year end.
+
+Pure functions over frozen records (POLICIES.md §3).  `settle_month` takes one
+month's fund payable per village (from their statements) with the running
+year-to-date figures and dispatches on the policy's ``[settlement] variant``
+(Shaoguan, Zhanjiang, Hunan reform, Shaoyang 2019, fee-for-service);
+`settle_year` clears the year.  Everything is computed exactly with `Fraction`;
+only amounts that are paid, held or reported are rounded half-up to the fen,
+never intermediate quotients such as 50/12.  Each township figure is shared
+out to its villages (and the township's own desk, one more line) by workload
+or by agreed shares with largest-remainder, so the parts always add up.
+Where a rule bites the result carries a `Reason` code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from math import lcm
+
+from clinic_app.domain.money import ZERO, Money, MoneyError, allocate, parse_rate, round_half_up
+from clinic_app.domain.policy import Policy
+from clinic_app.domain.visit import Reason
+from clinic_app.errors import BadInput
+
+VARIANTS = ("shaoguan", "zhanjiang", "hunan_reform", "shaoyang2019", "fee_for_service")
+DISTRIBUTION_RULES = ("workload", "shares")
+MONTHS_PER_YEAR = 12
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class VillageFigures:
+    """One line of the township's settlement: a village station, or the township's own desk."""
+
+    village: str
+    """The clinic code of the village (or of the township for its own visits)."""
+    fund_payable: Money
+    """Fund payable for capitated visits in its statements for the period."""
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """How the township shares its settlement with its villages (a township setting).
+
+    ``workload``: in proportion to each line's fund payable (韶医保规〔2023〕2号
+    第九条(二)1 按照工作完成量); ``shares``: agreed integer-or-fraction shares per
+    village code (湛医保〔2024〕44号 六 按协议约定分配; 邵医保发〔2019〕17号 五(一)2).
+    """
+
+    rule: str = "workload"
+    shares: tuple[tuple[str, Fraction], ...] = ()
+
+
+WORKLOAD = Distribution()
+
+
+@dataclass(frozen=True)
+class YearToDate:
+    """Running totals of one township's settlement year, before or after a month."""
+
+    months: int = 0
+    fund_payable: Money = ZERO
+    prepay: Money = ZERO
+    """Prepayment figures of the months (Shaoguan: the ceiling; Hunan, Shaoyang: the transfer)."""
+    settled: Money = ZERO
+    """Fund payable recognised in the monthly settlements."""
+    paid: Money = ZERO
+    """Paid to the township in the months."""
+    deposit: Money = ZERO
+    """Quality deposits held so far (质量保证金)."""
+    held_over: Money = ZERO
+    """Recognised but not yet paid, left for the year end (Shaoguan: above the prepay)."""
+    excess: Money = ZERO
+    """Fund payable above the month's budget (Zhanjiang: never paid; Shaoyang: overspend)."""
+    carried: Money = ZERO
+    """Shaoyang 2019: surplus carried into the next month (结余滚存下月)."""
+    fee_for_service: Money = ZERO
+    """Fund payable for visits outside the capitation (employees, unsigned residents)."""
+    quarter_fund_payable: Money = ZERO
+    """Hunan reform: fund payable since the start of the quarter (按季度核算)."""
+
+
+@dataclass(frozen=True)
+class MonthInputs:
+    """What one month's settlement of one township needs."""
+
+    year: int
+    month: int
+    signed_persons: int
+    """Capitated (signed) persons of the township, its villages included, this month."""
+    villages: tuple[VillageFigures, ...]
+    """The month's fund payable per line; the township total is their sum."""
+    signed_last_month: int | None = None
+    """Shaoguan prepay base (上月签约人数); None: same as `signed_persons`."""
+    before: YearToDate = YearToDate()
+    """The year's totals before this month (empty in January)."""
+    distribution: Distribution = WORKLOAD
+    fee_for_service: Money = ZERO
+    """Fund payable reported beside the capitation (employees; unsigned residents under the reform)."""
+    fund_per_head: Money | None = None
+    """Shaoyang 2019: resident fund per insured person per year; the pool is its configured share."""
+
+
+@dataclass(frozen=True)
+class YearInputs:
+    """What the year-end clearing (年终清算) of one township needs."""
+
+    year: int
+    signed_persons: int
+    """The year's signed persons: the quota (Shaoguan, Zhanjiang) or budget (Hunan) base."""
+    totals: YearToDate
+    """The year's totals as the last monthly settlement left them."""
+    villages: tuple[VillageFigures, ...] = ()
+    """The year's fund payable per line, to share the year-end payment."""
+    distribution: Distribution = WORKLOAD
+    score: Fraction = Fraction(100)
+    """Annual assessment score out of 100; deposits are released in this proportion."""
+    insured_persons: int = 0
+    """Hunan reform: insured residents of the area whose funding this township's pool is."""
+    resident_fund: Money | None = None
+    """Hunan reform: the year's resident fund, to check the 10% ceiling (optional)."""
+    fund_per_head: Money | None = None
+    """Shaoyang 2019: as in `MonthInputs`, for the year's risk reserve."""
+    policy_overspend: Money = ZERO
+    """Shaoyang 2019: the part of the overspend found policy-caused (政策性亏损)."""
+    overspend_fund_share: Fraction | None = None
+    """Shaoyang 2019: the fund's agreed share of a policy-caused overspend."""
+
+
+# -------------------------------------------------------------------------- outputs
+
+
+@dataclass(frozen=True)
+class VillageMonth:
+    """One line's part of a month's settlement; the parts add up to the township's figures."""
+
+    village: str
+    fund_payable: Money
+    prepay: Money
+    paid: Money
+    deposit: Money
+
+
+@dataclass(frozen=True)
+class MonthSettlement:
+    """One township's settlement of one month, in total and per village."""
+
+    policy_id: str
+    variant: str
+    year: int
+    month: int
+    signed_persons: int
+    quota: Money
+    """The year's quota (Shaoguan, Zhanjiang) or capitation budget (Hunan) on this month's count."""
+    fund_payable: Money
+    prepay: Money
+    """Shaoguan: the month's ceiling; Zhanjiang: the month's budget; Hunan, Shaoyang: the transfer."""
+    settled: Money
+    """Fund payable recognised this month (the rest is `excess`)."""
+    paid: Money
+    deposit: Money
+    held_over: Money
+    """Recognised this month but left for the year end."""
+    excess: Money
+    """Fund payable above what this month could settle."""
+    carried_in: Money
+    carried_out: Money
+    fee_for_service: Money
+    to_date: YearToDate
+    villages: tuple[VillageMonth, ...]
+    reasons: tuple[Reason, ...] = ()
+
+
+@dataclass(frozen=True)
+class VillageYear:
+    """One line's part of the year-end payment (and of the year's fund payable)."""
+
+    village: str
+    fund_payable: Money
+    year_end_payment: Money
+
+
+@dataclass(frozen=True)
+class YearSettlement:
+    """One township's year-end clearing.
+
+    ``total_paid`` = ``paid_in_months`` + ``year_end_payment``; under Shaoguan
+    and Zhanjiang it never exceeds ``quota``.
+    """
+
+    policy_id: str
+    variant: str
+    year: int
+    signed_persons: int
+    quota: Money
+    fund_payable: Money
+    paid_in_months: Money
+    deposits: Money
+    deposits_released: Money
+    deposits_forfeited: Money
+    held_over: Money
+    reward: Money
+    """Shaoguan 节余奖励: Q - F when 80% Q <= F < Q."""
+    year_end_payment: Money
+    """Paid (or, if negative, recovered) at the year end."""
+    total_paid: Money
+    not_paid: Money
+    """Fund payable (or claims) the fund does not pay (超支不补, budget caps)."""
+    returned_to_fund: Money
+    """The part of the quota or budget that stays with the fund."""
+    carried_forward: Money = ZERO
+    """Shaoyang 2019: the surplus the township carries into the next year."""
+    total_funding: Money = ZERO
+    """Hunan reform: insured residents x base capitation."""
+    secondary_pool: Money = ZERO
+    """Hunan reform: total funding - capitation paid - fee-for-service of unsigned residents."""
+    overspend: Money = ZERO
+    fund_bears: Money = ZERO
+    facility_bears: Money = ZERO
+    villages: tuple[VillageYear, ...] = ()
+    reasons: tuple[Reason, ...] = field(default=())
+
+
+# ---------------------------------------------------------------- shared helpers
+
+
+def _parameter(policy: Policy, key: str) -> str:
+    value = policy.settlement.get(key)
+    if not isinstance(value, str):
+        raise BadInput(
+            f"政策 {policy.id} 缺少结算参数 settlement.{key}",
+            f"policy {policy.id} lacks settlement parameter settlement.{key}",
+        )
+    return value
+
+
+def _money_parameter(policy: Policy, key: str) -> Money:
+    try:
+        return Money.parse(_parameter(policy, key))
+    except MoneyError as exc:
+        raise BadInput(
+            f"结算参数 settlement.{key} 有误: {exc}", f"bad settlement.{key}: {exc}"
+        ) from None
+
+
+def _rate_parameter(policy: Policy, key: str) -> Fraction:
+    try:
+        return parse_rate(_parameter(policy, key))
+    except MoneyError as exc:
+        raise BadInput(
+            f"结算参数 settlement.{key} 有误: {exc}", f"bad settlement.{key}: {exc}"
+        ) from None
+
+
+def variant_of(policy: Policy) -> str:
+    variant = policy.settlement.get("variant")
+    if variant not in VARIANTS:
+        raise BadInput(
+            f"政策 {policy.id} 的结算方式未知: {variant!r}",
+            f"policy {policy.id} has an unknown settlement variant {variant!r}",
+        )
+    assert isinstance(variant, str)
+    return variant
+
+
+def _money(fen: Fraction) -> Money:
+    """An exact amount of fen rounded half-up: the only place results are rounded."""
+    return Money(round_half_up(fen))
+
+
+def _check_count(name: str, value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise BadInput(
+            f"{name} 须为非负整数: {value!r}", f"{name} must be a whole number >= 0: {value!r}"
+        )
+
+
+def _check_month(inputs: MonthInputs) -> None:
+    if not 1 <= inputs.month <= MONTHS_PER_YEAR:
+        raise BadInput(f"月份有误: {inputs.month}", f"month out of range: {inputs.month}")
+    _check_count("签约人数 signed_persons", inputs.signed_persons)
+    if inputs.signed_last_month is not None:
+        _check_count("上月签约人数 signed_last_month", inputs.signed_last_month)
+    for line in inputs.villages:
+        if line.fund_payable.fen < 0:
+            raise BadInput(
+                f"{line.village} 的统筹基金应付额为负: {line.fund_payable}",
+                f"{line.village}: negative fund payable {line.fund_payable}",
+            )
+
+
+def _integer_weights(values: Sequence[Fraction]) -> list[int]:
+    """Exact fractions as integers in the same proportions (for `allocate`)."""
+    scale = lcm(*(v.denominator for v in values)) if values else 1
+    return [int(v * scale) for v in values]
+
+
+def distribute(
+    amount: Money, lines: Sequence[VillageFigures], distribution: Distribution = WORKLOAD
+) -> tuple[Money, ...]:
+    """Share a township amount out over its lines; the parts always add up to `amount`.
+
+    Workload: in proportion to fund payable; if no line has any, equally (so a
+    prepayment in a month without visits still reaches the lines).  Shares: in
+    proportion to the agreed shares (a line without a share gets nothing).
+    """
+    if not lines:
+        if amount:
+            raise BadInput("没有村卫生站可分配", "no village lines to distribute over")
+        return ()
+    if distribution.rule not in DISTRIBUTION_RULES:
+        raise BadInput(
+            f"分配方式未知: {distribution.rule}", f"unknown distribution rule {distribution.rule!r}"
+        )
+    if distribution.rule == "shares":
+        agreed = dict(distribution.shares)
+        if any(share < 0 for share in agreed.values()):
+            raise BadInput("约定分配比例不能为负", "agreed shares must not be negative")
+        weights = _integer_weights([Fraction(agreed.get(line.village, 0)) for line in lines])
+        if sum(weights) == 0 and amount:
+            raise BadInput(
+                "约定分配比例未覆盖任何村卫生站", "the agreed shares name none of the lines"
+            )
+    else:
+        weights = [line.fund_payable.fen for line in lines]
+        if sum(weights) == 0:
+            weights = [1] * len(lines)
+    return tuple(allocate(amount, weights))
+
+
+def _add(ytd: YearToDate, **amounts: Money) -> YearToDate:
+    changes = {name: getattr(ytd, name) + value for name, value in amounts.items()}
+    return replace(ytd, **changes)
+
+
+# ----------------------------------------------------------------- monthly variants
+
+
+@dataclass(frozen=True)
+class _Month:
+    """A variant's township figures for one month, before sharing out."""
+
+    quota: Money
+    prepay: Money
+    settled: Money
+    paid: Money
+    deposit: Money
+    held_over: Money = ZERO
+    excess: Money = ZERO
+    carried_out: Money = ZERO
+    reasons: tuple[Reason, ...] = ()
+
+
+def _shaoguan_month(policy: Policy, inputs: MonthInputs, payable: Money) -> _Month:
+    # 韶医保规〔2023〕2号 第九条(二)2: 月预付额 = 定额标准/12 x 上月签约人数 x 80%;
+    # 月预结算额 = 应付 x 95%, 不超过月预付额; 月结算额的 5% 为质量保证金.
+    standard = _money_parameter(policy, "quota_per_person")
+    prepay_share = _rate_parameter(policy, "prepay_share")
+    deposit_share = _rate_parameter(policy, "deposit_share")
+    last = inputs.signed_persons if inputs.signed_last_month is None else inputs.signed_last_month
+    prepay = _money(Fraction(standard.fen * last) * prepay_share / MONTHS_PER_YEAR)
+    # Deposit rounds half-up and the pre-settlement is the rest, so the two add up to the payable.
+    deposit = payable.times(deposit_share)
+    presettle = payable - deposit
+    paid = min(presettle, prepay)
+    reasons: list[Reason] = []
+    if presettle > prepay:
+        reasons.append(Reason.of("settlement_prepay_cap", presettle=presettle, prepay=prepay))
+    return _Month(
+        quota=Money(standard.fen * inputs.signed_persons),
+        prepay=prepay,
+        settled=presettle,
+        paid=paid,
+        deposit=deposit,
+        # 第九条(二)2: 15% 调节金 "根据每月普通门诊费用的执行等情况进行调节使用": the
+        # pre-settlement above the prepay is cleared at the year end, within the quota.
+        held_over=presettle - paid,
+        reasons=tuple(reasons),
+    )
+
+
+def _zhanjiang_month(policy: Policy, inputs: MonthInputs, payable: Money) -> _Month:
+    # 湛医保〔2024〕44号 六(一): 定额包干 = 签约人数 x 50; 六(二): 每月 1/12, 当月按
+    # min(实际发生, 每月基金) 结算, 95% 支付, 5% 质量保证金.
+    standard = _money_parameter(policy, "quota_per_person")
+    deposit_share = _rate_parameter(policy, "deposit_share")
+    quota = Money(standard.fen * inputs.signed_persons)
+    budget = _money(Fraction(quota.fen, MONTHS_PER_YEAR))
+    # 六(三) 超支不补: the months together never settle more than the quota (the rounding
+    # of Q/12 must not add fen to it).
+    room = max(ZERO, quota - inputs.before.settled)
+    settled = min(payable, budget, room)
+    deposit = settled.times(deposit_share)
+    reasons: list[Reason] = []
+    if payable > settled:
+        reasons.append(
+            Reason.of("settlement_month_budget_cap", budget=min(budget, room), payable=payable)
+        )
+    return _Month(
+        quota=quota,
+        prepay=budget,
+        settled=settled,
+        paid=settled - deposit,
+        deposit=deposit,
+        excess=payable - settled,
+        reasons=tuple(reasons),
+    )
+
+
+def _hunan_month(policy: Policy, inputs: MonthInputs, payable: Money) -> _Month:
+    # 试点通知 二(一)3: 预算总额 = 签约参保居民人数 x 基础人头费; 每月月初按 预算总额/12 x 90% 预付.
+    base = _money_parameter(policy, "base_capitation")
+    prepay_share = _rate_parameter(policy, "prepay_share")
+    budget = Money(base.fen * inputs.signed_persons)
+    prepay = _money(Fraction(budget.fen) * prepay_share / MONTHS_PER_YEAR)
+    reasons: list[Reason] = []
+    # 按季度核算: at a quarter's last month, compare the quarter's spending with a quarter's budget.
+    quarter_payable = _quarter_before(inputs) + payable
+    if inputs.month % 3 == 0:
+        quarter_budget = _money(Fraction(budget.fen, 4))
+        if quarter_payable > quarter_budget:
+            reasons.append(
+                Reason.of(
+                    "settlement_quarter_over_budget",
+                    quarter=inputs.month // 3,
+                    payable=quarter_payable,
+                    budget=quarter_budget,
+                )
+            )
+    return _Month(
+        quota=budget,
+        prepay=prepay,
+        settled=payable,
+        paid=prepay,
+        deposit=ZERO,
+        reasons=tuple(reasons),
+    )
+
+
+def _shaoyang_month(policy: Policy, inputs: MonthInputs, payable: Money) -> _Month:
+    # 邵医保发〔2019〕17号 五(一)1: 预留 20% 风险调节基金后按人头按月预拨; 按月据实结算,
+    # 结余滚存下月; 超支以年度考核为依据分担 (settle_year).
+    pool_per_head = _shaoyang_pool_per_head(policy, inputs.fund_per_head)
+    reserve = _rate_parameter(policy, "risk_reserve")
+    prepay = _money(pool_per_head * inputs.signed_persons * (1 - reserve) / MONTHS_PER_YEAR)
+    available = prepay + inputs.before.carried
+    settled = min(payable, available)
+    carried_out = available - settled
+    reasons: list[Reason] = []
+    if carried_out:
+        reasons.append(Reason.of("settlement_surplus_carried", amount=carried_out))
+    if payable > settled:
+        reasons.append(Reason.of("settlement_overspend", amount=payable - settled))
+    return _Month(
+        quota=_money(pool_per_head * inputs.signed_persons),
+        prepay=prepay,
+        settled=settled,
+        paid=prepay,
+        deposit=ZERO,
+        excess=payable - settled,
+        carried_out=carried_out,
+        reasons=tuple(reasons),
+    )
+
+
+def _fee_for_service_month(policy: Policy, inputs: MonthInputs, payable: Money) -> _Month:
+    # 邵市政办发〔2022〕22号 第十六条: employees are paid item by item, outside any capitation.
+    return _Month(quota=ZERO, prepay=ZERO, settled=payable, paid=payable, deposit=ZERO)
+
+
+def _shaoyang_pool_per_head(policy: Policy, fund_per_head: Money | None) -> Fraction:
+    if fund_per_head is None or fund_per_head.fen < 0:
+        raise BadInput(
+            "邵阳 2019 结算需要人均居民医保基金 (fund_per_head)",
+            "Shaoyang 2019 settlement needs the resident fund per head (fund_per_head)",
+        )
+    # 三(二): 门诊统筹基金 ≈ 居民医保基金的 10%.
+    return Fraction(fund_per_head.fen) * _rate_parameter(policy, "pool_share_of_resident_fund")
+
+
+def _quarter_before(inputs: MonthInputs) -> Money:
+    return ZERO if inputs.month % 3 == 1 else inputs.before.quarter_fund_payable
+
+
+_MONTHLY = {
+    "shaoguan": _shaoguan_month,
+    "zhanjiang": _zhanjiang_month,
+    "hunan_reform": _hunan_month,
+    "shaoyang2019": _shaoyang_month,
+    "fee_for_service": _fee_for_service_month,
+}
+
+
+def settle_month(policy: Policy, inputs: MonthInputs) -> MonthSettlement:
+    """One month's settlement of one township under its policy's variant (POLICIES.md §3)."""
+    _check_month(inputs)
+    variant = variant_of(policy)
+    payable = Money(sum(line.fund_payable.fen for line in inputs.villages))
+    figures = _MONTHLY[variant](policy, inputs, payable)
+    before = inputs.before
+    to_date = replace(
+        _add(
+            before,
+            fund_payable=payable,
+            prepay=figures.prepay,
+            settled=figures.settled,
+            paid=figures.paid,
+            deposit=figures.deposit,
+            held_over=figures.held_over,
+            excess=figures.excess,
+            fee_for_service=inputs.fee_for_service,
+        ),
+        months=before.months + 1,
+        carried=figures.carried_out,
+        quarter_fund_payable=_quarter_before(inputs) + payable,
+    )
+    lines = inputs.villages
+    prepays = distribute(figures.prepay, lines, inputs.distribution)
+    paids = distribute(figures.paid, lines, inputs.distribution)
+    deposits = distribute(figures.deposit, lines, inputs.distribution)
+    villages = tuple(
+        VillageMonth(line.village, line.fund_payable, prepay, paid, deposit)
+        for line, prepay, paid, deposit in zip(lines, prepays, paids, deposits, strict=True)
+    )
+    return MonthSettlement(
+        policy_id=policy.id,
+        variant=variant,
+        year=inputs.year,
+        month=inputs.month,
+        signed_persons=inputs.signed_persons,
+        quota=figures.quota,
+        fund_payable=payable,
+        prepay=figures.prepay,
+        settled=figures.settled,
+        paid=figures.paid,
+        deposit=figures.deposit,
+        held_over=figures.held_over,
+        excess=figures.excess,
+        carried_in=before.carried,
+        carried_out=figures.carried_out,
+        fee_for_service=inputs.fee_for_service,
+        to_date=to_date,
+        villages=villages,
+        reasons=figures.reasons,
+    )
+
+
+def settle_months(policy: Policy, months: Iterable[MonthInputs]) -> tuple[MonthSettlement, ...]:
+    """Settle consecutive months, each starting from the previous month's year-to-date."""
+    results: list[MonthSettlement] = []
+    to_date = YearToDate()
+    for inputs in months:
+        result = settle_month(policy, replace(inputs, before=to_date))
+        results.append(result)
+        to_date = result.to_date
+    return tuple(results)
+
+
+# ------------------------------------------------------------------------ year end
+
+
+def _check_year(inputs: YearInputs) -> None:
+    _check_count("签约人数 signed_persons", inputs.signed_persons)
+    _check_count("参保人数 insured_persons", inputs.insured_persons)
+    if not 0 <= inputs.score <= 100:
+        raise BadInput(
+            f"考核分数须在 0 到 100 之间: {inputs.score}",
+            f"score must lie in 0..100: {inputs.score}",
+        )
+
+
+def _release_deposits(deposits: Money, score: Fraction) -> tuple[Money, list[Reason]]:
+    released = deposits.times(Fraction(score) / 100)
+    reasons = []
+    if released < deposits:
+        reasons.append(
+            Reason.of("settlement_deposit_reduced", score=score, forfeited=deposits - released)
+        )
+    return released, reasons
+
+
+def _year(
+    policy: Policy,
+    variant: str,
+    inputs: YearInputs,
+    quota: Money,
+    deposits_released: Money,
+    reward: Money,
+    year_end_payment: Money,
+    not_paid: Money,
+    reasons: list[Reason],
+    **extra: Money,
+) -> YearSettlement:
+    totals = inputs.totals
+    total_paid = totals.paid + year_end_payment
+    shares = (
+        distribute(year_end_payment, inputs.villages, inputs.distribution)
+        if inputs.villages
+        else ()
+    )
+    return YearSettlement(
+        policy_id=policy.id,
+        variant=variant,
+        year=inputs.year,
+        signed_persons=inputs.signed_persons,
+        quota=quota,
+        fund_payable=totals.fund_payable,
+        paid_in_months=totals.paid,
+        deposits=totals.deposit,
+        deposits_released=deposits_released,
+        deposits_forfeited=totals.deposit - deposits_released,
+        held_over=totals.held_over,
+        reward=reward,
+        year_end_payment=year_end_payment,
+        total_paid=total_paid,
+        not_paid=not_paid,
+        returned_to_fund=extra.pop("returned_to_fund", max(ZERO, quota - total_paid)),
+        villages=tuple(
+            VillageYear(line.village, line.fund_payable, share)
+            for line, share in zip(inputs.villages, shares, strict=True)
+        ),
+        reasons=tuple(reasons),
+        **extra,
+    )
+
+
+def _shaoguan_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
+    standard = _money_parameter(policy, "quota_per_person")
+    floor = _rate_parameter(policy, "reward_floor")
+    quota = Money(standard.fen * inputs.signed_persons)
+    totals = inputs.totals
+    spent = totals.fund_payable
+    # 第九条(二)3: 年终清算 = 质保金 x 年终考核分数.
+    released, reasons = _release_deposits(totals.deposit, inputs.score)
+    reward = ZERO
+    if quota.fen * floor <= spent.fen < quota.fen:
+        # 第九条(二)4: 80% <= F < 100% 的, 节余奖励 = 定额标准 x 年签约人数 - F.
+        reward = quota - spent
+        reasons.append(Reason.of("settlement_surplus_reward", reward=reward))
+    elif spent < quota:
+        # F < 80%: 据实结算, 剩余部分返还医保基金.
+        reasons.append(Reason.of("settlement_surplus_returned", amount=quota - spent))
+    due = totals.held_over + released + reward
+    # 第九条(二)5 超支不补: all the year's payments together never exceed the quota; if the
+    # months already paid more (the signed count fell), the year end recovers the difference.
+    year_end = min(due, quota - totals.paid)
+    not_paid = due - year_end if year_end >= ZERO else due
+    if spent > quota:
+        reasons.append(Reason.of("settlement_over_quota", quota=quota, payable=spent))
+    if year_end < ZERO:
+        reasons.append(Reason.of("settlement_recovered", amount=-year_end))
+    return _year(policy, "shaoguan", inputs, quota, released, reward, year_end, not_paid, reasons)
+
+
+def _zhanjiang_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
+    standard = _money_parameter(policy, "quota_per_person")
+    quota = Money(standard.fen * inputs.signed_persons)
+    totals = inputs.totals
+    # 湛医保〔2024〕44号 六(二): 质量保证金 年度考核后再予以清算支付.
+    released, reasons = _release_deposits(totals.deposit, inputs.score)
+    # 六(三) 超支不补: never more than the quota in all.
+    year_end = min(released, quota - totals.paid)
+    not_paid = totals.excess + (released - year_end if year_end >= ZERO else released)
+    if totals.fund_payable > quota:
+        reasons.append(Reason.of("settlement_over_quota", quota=quota, payable=totals.fund_payable))
+    if year_end < ZERO:
+        reasons.append(Reason.of("settlement_recovered", amount=-year_end))
+    return _year(policy, "zhanjiang", inputs, quota, released, ZERO, year_end, not_paid, reasons)
+
+
+def _hunan_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
+    base = _money_parameter(policy, "base_capitation")
+    budget = Money(base.fen * inputs.signed_persons)
+    totals = inputs.totals
+    reasons: list[Reason] = []
+    # 试点通知 二(一)1: 筹资总额 = 参保人数 x 基础人头费, 控制在居民医保基金的 10% 以内.
+    funding = Money(base.fen * inputs.insured_persons)
+    ceiling_share = _rate_parameter(policy, "max_share_of_resident_fund")
+    if inputs.resident_fund is not None and funding.fen > inputs.resident_fund.fen * ceiling_share:
+        reasons.append(
+            Reason.of(
+                "settlement_funding_over_ceiling",
+                funding=funding,
+                ceiling=inputs.resident_fund.times(ceiling_share),
+            )
+        )
+    if inputs.signed_persons > inputs.insured_persons:
+        raise BadInput(
+            "签约参保居民多于参保居民", "signed insured residents exceed the insured residents"
+        )
+    # 二(一)3: 剩余费用年底评估后 1 个月内支付 (the budget less the monthly prepayments).
+    remainder = budget - totals.paid
+    # 二(一)5: 二次分配资金池 = 筹资总额 - 签约居民按人头付费支出 - 未签约居民按项目付费支出.
+    # The capitation spending is what capitation pays (the budget), so the county never pays
+    # out more than its funding; a negative pool is the signed facilities' overspend.
+    pool = funding - budget - totals.fee_for_service
+    if pool < ZERO:
+        reasons.append(Reason.of("settlement_pool_overspent", amount=-pool))
+    if totals.fund_payable > budget:
+        reasons.append(
+            Reason.of("settlement_over_quota", quota=budget, payable=totals.fund_payable)
+        )
+    return _year(
+        policy,
+        "hunan_reform",
+        inputs,
+        budget,
+        ZERO,
+        ZERO,
+        remainder,
+        ZERO,
+        reasons,
+        total_funding=funding,
+        secondary_pool=pool,
+        overspend=max(ZERO, totals.fund_payable - budget),
+        facility_bears=max(ZERO, totals.fund_payable - budget),
+    )
+
+
+def _shaoyang_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
+    pool_per_head = _shaoyang_pool_per_head(policy, inputs.fund_per_head)
+    reserve = _money(
+        pool_per_head * inputs.signed_persons * _rate_parameter(policy, "risk_reserve")
+    )
+    totals = inputs.totals
+    reasons: list[Reason] = []
+    # Months with overspend and a surplus still carried at the year end offset each other.
+    overspend = max(ZERO, totals.excess - totals.carried)
+    surplus = max(ZERO, totals.carried - totals.excess)
+    # 邵医保发〔2019〕17号 五(一)1: 政策性亏损由医保部门与医疗机构按比例合理分担, 非政策性亏损
+    # 由医疗机构承担; the fund's share comes out of the risk reserve.
+    policy_part = min(inputs.policy_overspend, overspend)
+    fund_bears = ZERO
+    if policy_part:
+        share = inputs.overspend_fund_share
+        if share is None or not 0 <= share <= 1:
+            raise BadInput(
+                "政策性超支需要约定的医保分担比例 (0 到 1)",
+                "a policy-caused overspend needs the fund's agreed share (0 to 1)",
+            )
+        fund_bears = min(policy_part.times(share), reserve)
+        if fund_bears < policy_part.times(share):
+            reasons.append(Reason.of("settlement_reserve_exhausted", reserve=reserve))
+    if overspend:
+        reasons.append(Reason.of("settlement_overspend", amount=overspend))
+    quota = _money(pool_per_head * inputs.signed_persons)
+    return _year(
+        policy,
+        "shaoyang2019",
+        inputs,
+        quota,
+        ZERO,
+        ZERO,
+        fund_bears,
+        overspend - fund_bears,
+        reasons,
+        returned_to_fund=max(ZERO, quota - totals.paid - fund_bears),
+        carried_forward=surplus,
+        overspend=overspend,
+        fund_bears=fund_bears,
+        facility_bears=overspend - fund_bears,
+    )
+
+
+def _fee_for_service_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
+    return _year(
+        policy, "fee_for_service", inputs, ZERO, ZERO, ZERO, ZERO, ZERO, [], returned_to_fund=ZERO
+    )
+
+
+_YEARLY = {
+    "shaoguan": _shaoguan_year,
+    "zhanjiang": _zhanjiang_year,
+    "hunan_reform": _hunan_year,
+    "shaoyang2019": _shaoyang_year,
+    "fee_for_service": _fee_for_service_year,
+}
+
+
+def settle_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
+    """The year-end clearing of one township under its policy's variant (POLICIES.md §3)."""
+    _check_year(inputs)
+    return _YEARLY[variant_of(policy)](policy, inputs)
+
+
+# --------------------------------------------------- Hunan reform: the county's pool
+
+
+TIER_WEIGHTS: tuple[tuple[str, Fraction], ...] = (
+    ("excellent", Fraction(6, 5)),
+    ("good", Fraction(1)),
+    ("pass", Fraction(4, 5)),
+    ("fail", Fraction(0)),
+)
+"""Default gradient (按梯度) of the secondary distribution, per signed resident.
+
+The seed (试点通知 二(一)5) names tiers but no figures; the county sets them.
+"""
+
+
+@dataclass(frozen=True)
+class PoolClaim:
+    """One signed facility's claim on the county's secondary distribution pool."""
+
+    facility: str
+    signed_residents: int
+    tier: str
+
+
+def distribute_secondary_pool(
+    pool: Money,
+    claims: Sequence[PoolClaim],
+    weights: Sequence[tuple[str, Fraction]] = TIER_WEIGHTS,
+) -> tuple[tuple[str, Money], ...]:
+    """Share the pool by tier weight x signed residents; the parts add up to the pool.
+
+    试点通知 二(一)5: 资金池资金全部留用签约基层医疗卫生机构, 按梯度二次分配.  A
+    negative pool (overspend, 超支部分由签约机构承担) is shared out the same way.
+    """
+    by_tier = dict(weights)
+    for claim in claims:
+        if claim.tier not in by_tier:
+            raise BadInput(f"评估等次未知: {claim.tier}", f"unknown assessment tier {claim.tier!r}")
+        _check_count("签约人数 signed_residents", claim.signed_residents)
+    raw = [by_tier[c.tier] * c.signed_residents for c in claims]
+    integer = _integer_weights(raw)
+    if sum(integer) == 0:
+        if pool:
+            raise BadInput(
+                "没有可参与二次分配的机构", "no facility qualifies for the secondary distribution"
+            )
+        return tuple((c.facility, ZERO) for c in claims)
+    return tuple(
+        (c.facility, part) for c, part in zip(claims, allocate(pool, integer), strict=True)
+    )
+
+
+def employee_settlement(
+    resident_budget: Money,
+    resident_pool_share: Money,
+    signed_residents: int,
+    signed_employees: int,
+    employee_budget: Money,
+) -> Money:
+    """The employee fund's year-end clearing with a signed facility.
+
+    试点通知 二(二): [(居民医保预算总额 + 居民医保二次分配金额) / 签约参保居民人数]
+    x 签约参保职工人数 - 职工医保预算总额; computed exactly, rounded once.
+    """
+    _check_count("签约参保居民人数 signed_residents", signed_residents)
+    _check_count("签约参保职工人数 signed_employees", signed_employees)
+    if signed_residents == 0:
+        raise BadInput(
+            "签约参保居民人数为 0, 无法核算职工人均",
+            "no signed residents: no per-head figure for employees",
+        )
+    per_head = Fraction((resident_budget + resident_pool_share).fen, signed_residents)
+    return _money(per_head * signed_employees) - employee_budget

@@ -1,0 +1,465 @@
+"""Township capitation settlement, figures worked by hand from the seeds' formulas."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clinic_app.domain.money import ZERO, Money
+from clinic_app.domain.policy import Policy
+from clinic_app.domain.settlement import (
+    Distribution,
+    MonthInputs,
+    PoolClaim,
+    VillageFigures,
+    YearInputs,
+    YearToDate,
+    distribute,
+    distribute_secondary_pool,
+    employee_settlement,
+    settle_month,
+    settle_months,
+    settle_year,
+)
+from clinic_app.errors import BadInput
+from clinic_app.services.policies import default_book
+
+SHAOGUAN = "shaoguan-resident-2023"
+ZHANJIANG = "zhanjiang-resident-2025"
+HUNAN = "shaoyang-resident-reform-2025"
+SHAOYANG = "shaoyang-resident-2019"
+EMPLOYEE = "shaoyang-employee-2022"
+
+
+def policy(policy_id: str) -> Policy:
+    return default_book()[policy_id]
+
+
+def m(text: str) -> Money:
+    return Money.parse(text)
+
+
+def lines(**payable: str) -> tuple[VillageFigures, ...]:
+    return tuple(VillageFigures(code, m(amount)) for code, amount in payable.items())
+
+
+def month(signed: int, payable: str, number: int = 1, **kw: object) -> MonthInputs:
+    return MonthInputs(
+        year=2024,
+        month=number,
+        signed_persons=signed,
+        villages=lines(V1=payable),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def codes(result: object) -> set[str]:
+    return {r.code for r in getattr(result, "reasons")}  # noqa: B009
+
+
+# ---------------------------------------------------------------- Shaoguan
+
+
+# 韶医保规〔2023〕2号 第九条(二)2: 月预付额 = 50/12 x 上月签约人数 x 80%;
+# 月预结算额 = 应付 x 95%, 大于预付额按预付额支付; 5% 质量保证金.
+@pytest.mark.parametrize(
+    ("signed_last", "payable", "prepay", "paid", "deposit", "held_over"),
+    [
+        (1000, "3000.00", "3333.33", "2850.00", "150.00", "0.00"),  # below the prepay
+        (1000, "4000.00", "3333.33", "3333.33", "200.00", "466.67"),  # 3800 capped at prepay
+        (0, "100.00", "0.00", "0.00", "5.00", "95.00"),  # a zero-signed month: nothing prepaid
+        (1200, "0.00", "4000.00", "0.00", "0.00", "0.00"),  # no visits
+        (1, "0.10", "3.33", "0.09", "0.01", "0.00"),  # deposit 0.005 rounds up, parts add up
+    ],
+)
+def test_shaoguan_month(
+    signed_last: int, payable: str, prepay: str, paid: str, deposit: str, held_over: str
+) -> None:
+    result = settle_month(policy(SHAOGUAN), month(1500, payable, signed_last_month=signed_last))
+    assert (result.prepay, result.paid, result.deposit, result.held_over) == (
+        m(prepay),
+        m(paid),
+        m(deposit),
+        m(held_over),
+    )
+    assert result.quota == m("75000.00")  # 50 x 1500 signed this month
+    assert ("settlement_prepay_cap" in codes(result)) == bool(m(held_over))
+
+
+# 第九条(二)2: 50 x 80% / 12 = 3.333... per head is never rounded on its own.
+@pytest.mark.parametrize(
+    ("signed_last", "prepay"),
+    [(1, "3.33"), (2, "6.67"), (3, "10.00"), (5, "16.67"), (7, "23.33"), (1001, "3336.67")],
+)
+def test_shaoguan_prepay_rounds_once(signed_last: int, prepay: str) -> None:
+    result = settle_month(
+        policy(SHAOGUAN), month(signed_last, "0.00", signed_last_month=signed_last)
+    )
+    assert result.prepay == m(prepay)
+
+
+def shaoguan_year(payable: str, paid: str, deposit: str, held_over: str = "0.00", score: int = 100):  # type: ignore[no-untyped-def]
+    totals = YearToDate(
+        months=12, fund_payable=m(payable), paid=m(paid), deposit=m(deposit), held_over=m(held_over)
+    )
+    return settle_year(
+        policy(SHAOGUAN),
+        YearInputs(2024, signed_persons=1200, totals=totals, score=Fraction(score)),
+    )
+
+
+# 第九条(二)3-5 with Q = 50 x 1200 = 60000.00, 80% Q = 48000.00.
+def test_shaoguan_year_below_80_percent_returns_the_rest() -> None:
+    # F = 79% Q = 47400: 据实结算, 剩余部分返还医保基金.
+    result = shaoguan_year("47400.00", paid="45030.00", deposit="2370.00")
+    assert result.quota == m("60000.00")
+    assert result.reward == ZERO
+    assert result.year_end_payment == m("2370.00")
+    assert result.total_paid == m("47400.00")
+    assert result.returned_to_fund == m("12600.00")
+    assert "settlement_surplus_returned" in codes(result)
+
+
+def test_shaoguan_year_exactly_80_percent_keeps_the_surplus() -> None:
+    # F = 48000 (含 80%): 节余奖励 = 60000 - 48000 = 12000.
+    result = shaoguan_year("48000.00", paid="45600.00", deposit="2400.00")
+    assert result.reward == m("12000.00")
+    assert result.year_end_payment == m("14400.00")
+    assert result.total_paid == m("60000.00")
+    assert result.returned_to_fund == ZERO
+    assert "settlement_surplus_reward" in codes(result)
+
+
+def test_shaoguan_year_deposits_follow_the_score() -> None:
+    # 年终清算 = 质保金 x 考核分数: 2400 x 90% = 2160, 240 forfeited.
+    result = shaoguan_year("48000.00", paid="45600.00", deposit="2400.00", score=90)
+    assert result.deposits_released == m("2160.00")
+    assert result.deposits_forfeited == m("240.00")
+    assert result.total_paid == m("59760.00")
+    assert "settlement_deposit_reduced" in codes(result)
+
+
+def test_shaoguan_year_overspend_is_not_paid() -> None:
+    # F = 70000 > Q. Months paid the 12 prepays of 4000; held over 66500 - 48000 = 18500.
+    result = shaoguan_year("70000.00", paid="48000.00", deposit="3500.00", held_over="18500.00")
+    assert result.year_end_payment == m("12000.00")  # up to Q only (超支不补)
+    assert result.total_paid == m("60000.00")
+    assert result.not_paid == m("10000.00")  # 18500 + 3500 - 12000
+    assert "settlement_over_quota" in codes(result)
+
+
+def test_shaoguan_year_recovers_when_months_paid_above_quota() -> None:
+    # The signed count fell: the months' prepays paid 61000 against a quota of 60000.
+    result = shaoguan_year("65000.00", paid="61000.00", deposit="3250.00", held_over="750.00")
+    assert result.year_end_payment == m("-1000.00")
+    assert result.total_paid == m("60000.00")
+    assert "settlement_recovered" in codes(result)
+
+
+def test_shaoguan_year_through_the_months() -> None:
+    # 1200 signed; each month V1 3000 + V2 1500 = 4500: deposit 225, presettle 4275 > prepay 4000.
+    months = [
+        MonthInputs(2024, n, 1200, lines(V1="3000.00", V2="1500.00", T="0.00"))
+        for n in range(1, 13)
+    ]
+    results = settle_months(policy(SHAOGUAN), months)
+    first = results[0]
+    assert (first.prepay, first.paid, first.deposit, first.held_over) == (
+        m("4000.00"),
+        m("4000.00"),
+        m("225.00"),
+        m("275.00"),
+    )
+    # Paid by workload: 4000 x 2/3 and 1/3.
+    assert [v.paid for v in first.villages] == [m("2666.67"), m("1333.33"), ZERO]
+    totals = results[-1].to_date
+    assert (totals.months, totals.fund_payable, totals.paid) == (12, m("54000.00"), m("48000.00"))
+    assert (totals.deposit, totals.held_over) == (m("2700.00"), m("3300.00"))
+    year = settle_year(
+        policy(SHAOGUAN),
+        YearInputs(
+            2024, 1200, totals, score=Fraction(80), villages=lines(V1="36000.00", V2="18000.00")
+        ),
+    )
+    # F = 54000 = 90% Q: reward 6000; deposits 2700 x 80% = 2160; due 3300 + 2160 + 6000.
+    assert year.reward == m("6000.00")
+    assert year.year_end_payment == m("11460.00")
+    assert year.total_paid == m("59460.00")
+    assert [v.year_end_payment for v in year.villages] == [m("7640.00"), m("3820.00")]
+
+
+# ---------------------------------------------------------------- Zhanjiang
+
+
+# 湛医保〔2024〕44号 六(一)(二): Q = 50 x 1000 = 50000; M = Q/12 = 4166.67; 95% / 5%.
+@pytest.mark.parametrize(
+    ("payable", "settled", "paid", "deposit", "excess"),
+    [
+        ("3000.00", "3000.00", "2850.00", "150.00", "0.00"),
+        ("4166.67", "4166.67", "3958.34", "208.33", "0.00"),
+        ("5000.00", "4166.67", "3958.34", "208.33", "833.33"),  # actual above the month's budget
+    ],
+)
+def test_zhanjiang_month(payable: str, settled: str, paid: str, deposit: str, excess: str) -> None:
+    result = settle_month(policy(ZHANJIANG), month(1000, payable))
+    assert (result.settled, result.paid, result.deposit, result.excess) == (
+        m(settled),
+        m(paid),
+        m(deposit),
+        m(excess),
+    )
+    assert ("settlement_month_budget_cap" in codes(result)) == bool(m(excess))
+
+
+def test_zhanjiang_zero_signed_month_settles_nothing() -> None:
+    result = settle_month(policy(ZHANJIANG), month(0, "120.00"))
+    assert (result.quota, result.settled, result.paid, result.excess) == (
+        ZERO,
+        ZERO,
+        ZERO,
+        m("120.00"),
+    )
+
+
+def test_zhanjiang_twelve_rounded_budgets_never_pass_the_quota() -> None:
+    # 4166.67 x 11 = 45833.37; the twelfth month may settle only 4166.63.
+    results = settle_months(policy(ZHANJIANG), [month(1000, "5000.00", n) for n in range(1, 13)])
+    assert results[-1].settled == m("4166.63")
+    totals = results[-1].to_date
+    assert totals.settled == m("50000.00")
+    assert totals.deposit == m("2499.96")  # 11 x 208.33 + 208.33 (4166.63 x 5% = 208.3315)
+    assert totals.paid == m("47500.04")
+    year = settle_year(policy(ZHANJIANG), YearInputs(2025, 1000, totals, score=Fraction(60)))
+    # 质量保证金 年度考核后清算: 2499.96 x 60% = 1499.976 -> 1499.98.
+    assert year.deposits_released == m("1499.98")
+    assert year.total_paid == m("49000.02")  # 47500.04 + 1499.98
+    assert year.not_paid == m("10000.00")  # 12 x 5000 - 50000 above the monthly budgets
+    assert "settlement_over_quota" in codes(year)
+    full = settle_year(policy(ZHANJIANG), YearInputs(2025, 1000, totals))
+    assert full.total_paid == m("50000.00")
+
+
+# ---------------------------------------------------------------- Hunan reform
+
+
+# 试点通知 二(一)3: 预算总额 = 签约人数 x 85; 每月 预算总额/12 x 90%.
+@pytest.mark.parametrize(("signed", "prepay"), [(2000, "12750.00"), (7, "44.63"), (0, "0.00")])
+def test_hunan_month_prepay(signed: int, prepay: str) -> None:
+    result = settle_month(policy(HUNAN), month(signed, "9000.00"))
+    assert result.prepay == result.paid == m(prepay)
+    assert result.settled == m("9000.00")
+    assert result.deposit == ZERO
+
+
+def test_hunan_quarterly_accounting() -> None:
+    # 按季度核算: a quarter's budget is 170000 / 4 = 42500.
+    results = settle_months(
+        policy(HUNAN),
+        [
+            month(2000, amount, n)
+            for n, amount in enumerate(["14000.00", "14000.00", "15000.00", "1.00"], 1)
+        ],
+    )
+    assert "settlement_quarter_over_budget" in codes(results[2])  # 43000 > 42500
+    assert results[3].to_date.quarter_fund_payable == m("1.00")  # a new quarter
+    under = settle_months(policy(HUNAN), [month(2000, "14000.00", n) for n in (1, 2, 3)])
+    assert "settlement_quarter_over_budget" not in codes(under[2])
+
+
+def hunan_year(ffs: str, resident_fund: Money | None = None):  # type: ignore[no-untyped-def]
+    totals = YearToDate(
+        months=12, fund_payable=m("160000.00"), paid=m("153000.00"), fee_for_service=m(ffs)
+    )
+    inputs = YearInputs(2025, 2000, totals, insured_persons=3000, resident_fund=resident_fund)
+    return settle_year(policy(HUNAN), inputs)
+
+
+def test_hunan_year_remainder_and_pool() -> None:
+    # 二(一)1,3,5: funding 3000 x 85 = 255000; B = 170000; remainder 170000 - 12 x 12750;
+    # pool = 255000 - 170000 - 60000 (unsigned residents' fee-for-service).
+    result = hunan_year("60000.00")
+    assert result.total_funding == m("255000.00")
+    assert result.quota == m("170000.00")
+    assert result.year_end_payment == m("17000.00")
+    assert result.total_paid == m("170000.00")
+    assert result.secondary_pool == m("25000.00")
+    assert not codes(result)
+
+
+def test_hunan_year_overspent_pool_and_funding_ceiling() -> None:
+    result = hunan_year("90000.00", resident_fund=m("2000000.00"))
+    assert result.secondary_pool == m("-5000.00")
+    # 255000 > 10% of 2000000.
+    assert codes(result) == {"settlement_pool_overspent", "settlement_funding_over_ceiling"}
+
+
+def test_secondary_pool_by_tier() -> None:
+    # Weights 1.2 x 1000, 1 x 1000, 0.8 x 500, 0 x 300 = 1200 : 1000 : 400 : 0.
+    shares = distribute_secondary_pool(
+        m("25000.00"),
+        [
+            PoolClaim("A", 1000, "excellent"),
+            PoolClaim("B", 1000, "good"),
+            PoolClaim("C", 500, "pass"),
+            PoolClaim("D", 300, "fail"),
+        ],
+    )
+    # 11538.4615, 9615.3846, 3846.1538: the leftover fen goes to the largest remainder (B).
+    assert shares == (("A", m("11538.46")), ("B", m("9615.39")), ("C", m("3846.15")), ("D", ZERO))
+
+
+@pytest.mark.parametrize(
+    ("pool", "employees", "employee_budget", "expected"),
+    [
+        ("25000.00", 100, "8500.00", "1250.00"),  # (170000 + 25000) / 2000 x 100 - 8500
+        ("11538.46", 3, "255.00", "17.31"),  # 90.76923 x 3 = 272.3077 -> 272.31, - 255
+    ],
+)
+def test_employee_clearing(pool: str, employees: int, employee_budget: str, expected: str) -> None:
+    # 试点通知 二(二) 年终清算公式.
+    result = employee_settlement(m("170000.00"), m(pool), 2000, employees, m(employee_budget))
+    assert result == m(expected)
+
+
+# ---------------------------------------------------------------- Shaoyang 2019
+
+
+def test_shaoyang_months_carry_surplus_and_record_overspend() -> None:
+    # 邵医保发〔2019〕17号 五(一)1: 500/head x 10% = 50; 1200 heads; 20% reserve;
+    # prepay 60000 x 80% / 12 = 4000; 结余滚存下月.
+    months = [
+        month(1200, amount, n, fund_per_head=m("500.00"))
+        for n, amount in enumerate(["3500.00", "4300.00", "4500.00"], 1)
+    ]
+    results = settle_months(policy(SHAOYANG), months)
+    assert [r.prepay for r in results] == [m("4000.00")] * 3
+    assert [r.settled for r in results] == [m("3500.00"), m("4300.00"), m("4200.00")]
+    assert [r.carried_out for r in results] == [m("500.00"), m("200.00"), ZERO]
+    assert results[2].excess == m("300.00")
+    assert "settlement_overspend" in codes(results[2])
+    totals = results[-1].to_date
+    shared = settle_year(
+        policy(SHAOYANG),
+        YearInputs(
+            2024,
+            1200,
+            totals,
+            fund_per_head=m("500.00"),
+            policy_overspend=m("200.00"),
+            overspend_fund_share=Fraction(1, 2),
+        ),
+    )
+    # 政策性亏损 200 shared half and half; the other 100 is the facility's.
+    assert (shared.overspend, shared.fund_bears, shared.facility_bears) == (
+        m("300.00"),
+        m("100.00"),
+        m("200.00"),
+    )
+    alone = settle_year(policy(SHAOYANG), YearInputs(2024, 1200, totals, fund_per_head=m("500.00")))
+    assert (alone.fund_bears, alone.facility_bears) == (ZERO, m("300.00"))
+
+
+def test_shaoyang_needs_its_per_head_fund() -> None:
+    with pytest.raises(BadInput):
+        settle_month(policy(SHAOYANG), month(10, "1.00"))
+    with pytest.raises(BadInput):
+        settle_year(
+            policy(SHAOYANG),
+            YearInputs(
+                2024,
+                1,
+                YearToDate(excess=m("5.00")),
+                fund_per_head=m("1.00"),
+                policy_overspend=m("5.00"),
+            ),
+        )
+
+
+# ---------------------------------------------------------------- others
+
+
+def test_employees_are_fee_for_service() -> None:
+    result = settle_month(policy(EMPLOYEE), month(0, "123.45"))
+    assert (result.paid, result.deposit, result.quota) == (m("123.45"), ZERO, ZERO)
+
+
+def test_bad_inputs_are_refused() -> None:
+    with pytest.raises(BadInput):
+        settle_month(policy(SHAOGUAN), month(-1, "1.00"))
+    with pytest.raises(BadInput):
+        settle_month(policy(SHAOGUAN), month(1, "1.00", number=13))
+    with pytest.raises(BadInput):
+        settle_year(policy(SHAOGUAN), YearInputs(2024, 1, YearToDate(), score=Fraction(101)))
+
+
+def test_distribution_by_workload_shares_and_equal_fallback() -> None:
+    three = lines(V1="3000.00", V2="1500.00", T="0.00")
+    assert distribute(m("100.00"), three) == (m("66.67"), m("33.33"), ZERO)
+    agreed = Distribution("shares", (("V1", Fraction(1, 3)), ("V2", Fraction(2, 3))))
+    assert distribute(m("100.00"), three, agreed) == (m("33.33"), m("66.67"), ZERO)
+    idle = lines(V1="0.00", V2="0.00", T="0.00")
+    assert distribute(m("100.00"), idle) == (m("33.34"), m("33.33"), m("33.33"))
+
+
+# ---------------------------------------------------------------- invariants
+
+amounts = st.integers(min_value=0, max_value=2_000_000).map(Money)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    variant=st.sampled_from([SHAOGUAN, ZHANJIANG]),
+    signed=st.lists(st.integers(0, 3000), min_size=12, max_size=12),
+    payables=st.lists(amounts, min_size=12, max_size=12),
+    year_signed=st.integers(0, 3000),
+    score=st.fractions(min_value=0, max_value=100),
+)
+def test_a_year_never_pays_more_than_the_quota(
+    variant: str, signed: list[int], payables: list[Money], year_signed: int, score: Fraction
+) -> None:
+    months = [
+        MonthInputs(2024, n, signed[n - 1], (VillageFigures("V", payables[n - 1]),))
+        for n in range(1, 13)
+    ]
+    results = settle_months(policy(variant), months)
+    year = settle_year(
+        policy(variant), YearInputs(2024, year_signed, results[-1].to_date, score=score)
+    )
+    assert year.total_paid <= year.quota == Money(5000 * year_signed)
+    assert year.total_paid == year.paid_in_months + year.year_end_payment
+    for result in results:
+        if result.variant == "shaoguan":
+            # 第九条(二)2: pre-settlement + deposit is the payable; paid never above the prepay.
+            assert result.settled + result.deposit == result.fund_payable
+            assert result.paid <= result.prepay
+        else:
+            # 湛医保〔2024〕44号 六(二): settled = paid + deposit, the rest is excess.
+            assert result.paid + result.deposit + result.excess == result.fund_payable
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    variant=st.sampled_from([SHAOGUAN, ZHANJIANG, HUNAN]),
+    payables=st.lists(amounts, min_size=1, max_size=8),
+    signed=st.integers(0, 3000),
+    shares=st.none()
+    | st.lists(st.fractions(min_value=Fraction(1, 100), max_value=5), min_size=8, max_size=8),
+)
+def test_village_parts_add_up_to_the_township(
+    variant: str, payables: list[Money], signed: int, shares: list[Fraction] | None
+) -> None:
+    villages = tuple(VillageFigures(f"V{i}", amount) for i, amount in enumerate(payables))
+    distribution = (
+        Distribution("shares", tuple((f"V{i}", share) for i, share in enumerate(shares)))
+        if shares
+        else Distribution()
+    )
+    result = settle_month(
+        policy(variant), MonthInputs(2024, 5, signed, villages, distribution=distribution)
+    )
+    for figure in ("prepay", "paid", "deposit", "fund_payable"):
+        parts = sum(getattr(v, figure).fen for v in result.villages)
+        assert parts == getattr(result, figure).fen, figure
