@@ -1,0 +1,31 @@
+"""Writing a finished document to disk in one step, so a crash never leaves half a file.
+
+Every receipt, statement and key the documents layer writes goes through
+`write_atomically`: the bytes go to a temporary file beside the target, are
+flushed to disk, and then take the target's name with `os.replace`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomically(path: Path | str, data: bytes, mode: int | None = None) -> Path:
+    """Write `data` to `path` all at once (temp file, fsync, rename); returns the path."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if mode is not None:
+            os.chmod(temp_name, mode)
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return target

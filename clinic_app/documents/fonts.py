@@ -1,0 +1,217 @@
+"""Finding a Chinese font that both Qt and reportlab can use, and registering it for PDFs.
+
+One finder serves the whole app, so it returns file paths and knows nothing of
+Qt.  The search order is: a path the user configured, a font shipped inside
+the app bundle (``resources/fonts``), the operating system's TrueType CJK
+fonts, and finally reportlab's built-in CID font ``STSong-Light``.  The CID
+font is not embedded: a PDF that uses it shows Chinese only where the reader
+has its own Song font, so it is the last resort.  CFF-flavoured OpenType
+(``.otf`` with the sfnt tag ``OTTO``) is skipped because reportlab cannot
+embed it; TrueType (``.ttf``) and TrueType collections (``.ttc``) are
+embedded as subsets.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import struct
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+
+CID_FALLBACK = "STSong-Light"
+
+# Known TrueType CJK fonts per platform, best first.  Each entry is a path and
+# the index of the face to use inside a .ttc collection.
+_WINDOWS_FONTS = ("msyh.ttc", "simhei.ttf", "simsun.ttc", "msyhl.ttc", "simkai.ttf", "simfang.ttf")
+_MAC_FONTS = (
+    "/System/Library/Fonts/STHeiti Medium.ttc",
+    "/System/Library/Fonts/STHeiti Light.ttc",
+    "/Library/Fonts/Arial Unicode.ttf",
+    "/System/Library/Fonts/Supplemental/Songti.ttc",
+    "/Library/Fonts/Songti.ttc",
+)
+_LINUX_FONTS = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/usr/share/fonts/truetype/droid/DroidSansFallback.ttf",
+    "/usr/share/fonts/google-droid/DroidSansFallback.ttf",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+)
+
+
+@dataclass(frozen=True)
+class FontFile:
+    """A TrueType font file found on disk (``index``: the face inside a .ttc collection)."""
+
+    path: Path
+    index: int = 0
+
+
+@dataclass(frozen=True)
+class PdfFont:
+    """A font registered with reportlab: its name, and whether PDFs embed it."""
+
+    name: str
+    embedded: bool
+    source: FontFile | None
+    """The file behind it; None for the CID fallback."""
+
+
+def system_font_paths() -> list[Path]:
+    """The operating system's usual TrueType CJK font files, best first (existing or not)."""
+    if sys.platform.startswith("win"):
+        windir = Path(os.environ.get("WINDIR", r"C:\Windows"))
+        return [windir / "Fonts" / name for name in _WINDOWS_FONTS]
+    if sys.platform == "darwin":
+        return [Path(p) for p in _MAC_FONTS]
+    return [Path(p) for p in _LINUX_FONTS]
+
+
+def bundled_font_paths() -> list[Path]:
+    """Fonts shipped with the app (``resources/fonts``); the bundle collects one at build time."""
+    from clinic_app.resources import resource_path
+
+    try:
+        folder = resource_path("fonts")
+    except FileNotFoundError:
+        return []
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".ttf", ".ttc"))
+
+
+def sfnt_tag(path: Path) -> bytes:
+    """The first four bytes of a font file: its sfnt version or collection tag."""
+    with path.open("rb") as handle:
+        return handle.read(4)
+
+
+def is_truetype(path: Path) -> bool:
+    """True for TrueType glyph fonts (.ttf, .ttc); False for CFF ('OTTO') and anything else."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(16)
+            if head[:4] == b"ttcf":
+                # A collection: look at its first face's own sfnt version.
+                (offset,) = struct.unpack(">I", head[12:16])
+                handle.seek(offset)
+                head = handle.read(4)
+    except OSError:
+        return False
+    return head[:4] in (b"\x00\x01\x00\x00", b"true")
+
+
+def find_cjk_font(
+    configured: Path | str | None = None,
+    *,
+    candidates: Iterable[Path] | None = None,
+) -> FontFile | None:
+    """The first usable TrueType CJK font: configured, then bundled, then the system's.
+
+    `candidates` replaces the bundled and system lists (tests pass an empty
+    list to get no font at all).  None means: use the CID fallback.
+    """
+    ordered: list[Path] = []
+    if configured:
+        ordered.append(Path(configured))
+    if candidates is None:
+        ordered += bundled_font_paths() + system_font_paths()
+    else:
+        ordered += list(candidates)
+    for path in ordered:
+        if path.is_file() and is_truetype(path):
+            return FontFile(path, 0)
+    return None
+
+
+def register_pdf_font(font: FontFile | None) -> PdfFont:
+    """Register `font` with reportlab (embedded as a subset), or the CID fallback for None."""
+    if font is None:
+        if CID_FALLBACK not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(UnicodeCIDFont(CID_FALLBACK))
+        return PdfFont(CID_FALLBACK, embedded=False, source=None)
+    name = f"CJK-{font.path.stem}-{font.index}"
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, str(font.path), subfontIndex=font.index))
+    return PdfFont(name, embedded=True, source=font)
+
+
+@functools.cache
+def _default_pdf_font(configured: str | None) -> PdfFont:
+    return register_pdf_font(find_cjk_font(configured))
+
+
+_configured: str | None = None
+
+
+def configure(path: Path | str | None) -> None:
+    """Set the user's own font file (from the settings); None goes back to the automatic search."""
+    global _configured
+    _configured = str(path) if path else None
+
+
+def pdf_font() -> PdfFont:
+    """The font every PDF of the app uses (found once per configured path)."""
+    return _default_pdf_font(_configured)
+
+
+def text_width(text: str, font: PdfFont, size: float) -> float:
+    """Width of `text` in points, as reportlab will draw it."""
+    return float(pdfmetrics.stringWidth(text, font.name, size))
+
+
+def wrap_text(text: str, font: PdfFont, size: float, width: float) -> list[str]:
+    """Break `text` into lines no wider than `width` points.
+
+    Chinese has no spaces, so lines break between any two characters; a Latin
+    word is kept whole where it fits on a line of its own.
+    """
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        current = ""
+        for token in _tokens(paragraph):
+            trial = current + token
+            if text_width(trial, font, size) <= width:
+                current = trial
+                continue
+            if current:
+                lines.append(current.rstrip())
+                current = token.lstrip()
+            while text_width(current, font, size) > width and len(current) > 1:
+                # One token wider than the line (a long code): cut it by characters.
+                cut = len(current) - 1
+                while cut > 1 and text_width(current[:cut], font, size) > width:
+                    cut -= 1
+                lines.append(current[:cut])
+                current = current[cut:]
+        lines.append(current.rstrip())
+    return lines
+
+
+def _tokens(text: str) -> Sequence[str]:
+    """Latin words (with their trailing space) stay together; every other character stands alone."""
+    tokens: list[str] = []
+    word = ""
+    for char in text:
+        if char.isascii() and not char.isspace():
+            word += char
+            continue
+        if word:
+            tokens.append(word)
+            word = ""
+        if char == " " and tokens:
+            tokens[-1] += char
+        else:
+            tokens.append(char)
+    if word:
+        tokens.append(word)
+    return tokens

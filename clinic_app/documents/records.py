@@ -1,0 +1,195 @@
+"""The frozen records the documents are made from: a receipt, a month's statement.
+
+The ledger fills these in; the documents layer only reads them, so receipts
+and statements can be made and tested without a database.  Amounts are
+`Money`, rates `Fraction`, quantities `Decimal`; nothing here is a float.
+
+Reversals (冲销) carry the ORIGINAL visit's lines and `Adjudication`, exactly
+as settled, with `reversal_of` naming the settlement they undo; the documents
+print and count them with every amount negated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from clinic_app.domain.money import ZERO, Money
+from clinic_app.domain.visit import Adjudication
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+@dataclass(frozen=True)
+class ClinicInfo:
+    """The clinic that issues the document."""
+
+    code: str
+    """The clinic's code (定点机构编码), unique within the township."""
+    name: str
+    township_code: str
+    """The code of the township health center the clinic reports to."""
+    policy_id: str
+    """The clinic's own pooling policy (e.g. "shaoguan-resident-2023")."""
+    township_name: str = ""
+
+
+@dataclass(frozen=True)
+class PersonInfo:
+    """The insured person as printed and reported."""
+
+    name: str
+    id_number: str
+    """Resident ID number (certno), 18 characters; receipts print it masked."""
+    person_no: str
+    """The insurance person number (psn_no)."""
+    category: str = "resident"
+    """resident, employee_active or employee_retired."""
+
+
+@dataclass(frozen=True)
+class ChargedLine:
+    """One charged line as the doctor entered it: quantity x unit price = amount."""
+
+    name: str
+    quantity: Decimal
+    unit_price: Money
+    amount: Money
+    """Charged before any waiver; normally quantity x unit price, rounded to the fen."""
+    coverage: str = "covered"
+    """covered, specific_list or excluded (outside the catalogues)."""
+    unit: str = ""
+    """Unit of the quantity (盒, 支, 次); may be empty."""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.quantity, Decimal) or not self.quantity.is_finite():
+            raise TypeError(f"quantity must be a finite Decimal, got {self.quantity!r}")
+
+
+@dataclass(frozen=True)
+class ReceiptData:
+    """Everything printed on one receipt (收费收据) for a settled or a reversed visit."""
+
+    clinic: ClinicInfo
+    receipt_no: str
+    issued_at: dt.datetime
+    operator: str
+    """Who took the payment (收款人)."""
+    patient: PersonInfo
+    lines: tuple[ChargedLine, ...]
+    adjudication: Adjudication
+    """The engine's answer for the visit (for a reversal: the original visit's)."""
+    payment_method: str = "现金"
+    account_paid: Money = ZERO
+    """Part of the patient's share paid from an employee's personal account (acct_pay)."""
+    reprint: bool = False
+    """A copy printed again later (重打): marked so it cannot pass for a second payment."""
+    reversal_of: str | None = None
+    """For a reversal receipt (冲销): the receipt number of the voided visit."""
+
+    @property
+    def sign(self) -> int:
+        """+1 for a settlement, -1 for a reversal: every printed amount is multiplied by it."""
+        return -1 if self.reversal_of else 1
+
+
+@dataclass(frozen=True)
+class StatementVisit:
+    """One settlement, or one reversal of a settlement, in a month's statement."""
+
+    visit_id: str
+    """mdtrt_id: the visit's id in the clinic's ledger."""
+    settlement_id: str
+    """setl_id: this settlement's (or this reversal's) id."""
+    person: PersonInfo
+    settled_at: dt.datetime
+    """setl_time: when the settlement (or the reversal) was recorded."""
+    lines: tuple[ChargedLine, ...]
+    adjudication: Adjudication
+    """The engine's answer; for a reversal, the original's (the file negates it)."""
+    account_paid: Money = ZERO
+    med_type: str = "11"
+    """医疗类别: 11 is 普通门诊."""
+    reversal_of: str | None = None
+    """For a reversal: the setl_id of the settlement it undoes."""
+
+    def __post_init__(self) -> None:
+        if len(self.lines) != len(self.adjudication.lines):
+            raise ValueError(
+                f"visit {self.visit_id}: {len(self.lines)} charged lines but "
+                f"{len(self.adjudication.lines)} adjudicated lines"
+            )
+
+    @property
+    def sign(self) -> int:
+        return -1 if self.reversal_of else 1
+
+    @property
+    def rate(self) -> Fraction:
+        """The co-insurance rate applied (pool_prop_selfpay): the rate of the largest eligible line."""
+        paid = [line for line in self.adjudication.lines if line.eligible.fen > 0]
+        if not paid:
+            return Fraction(0)
+        return max(paid, key=lambda line: (line.eligible.fen, line.rate)).rate
+
+
+@dataclass(frozen=True)
+class LedgerChain:
+    """Where the month sits in the clinic's hash-chained ledger."""
+
+    before_hash: str
+    """Hash of the last ledger entry before the month (all zeros for a new ledger)."""
+    last_hash: str
+    """Hash of the last ledger entry in the month (equal to before_hash when it has none)."""
+    count: int
+    """Number of ledger entries in the month."""
+
+
+@dataclass(frozen=True)
+class StatementData:
+    """A clinic's monthly statement: the input of the data file, the PDF and the xlsx."""
+
+    clinic: ClinicInfo
+    month: str
+    """YYYY-MM."""
+    revision: int
+    """1 for the first statement of the month; a corrected resubmission is higher."""
+    visits: tuple[StatementVisit, ...]
+    chain: LedgerChain
+    policy_names: tuple[tuple[str, str], ...] = ()
+    """(policy id, Chinese name) pairs for the summary; an unnamed policy shows its id."""
+
+    def __post_init__(self) -> None:
+        if not _MONTH.match(self.month):
+            raise ValueError(f"month must be YYYY-MM, got {self.month!r}")
+        if self.revision < 1:
+            raise ValueError(f"revision must be 1 or more, got {self.revision}")
+
+    def policy_name(self, policy_id: str) -> str:
+        return dict(self.policy_names).get(policy_id, policy_id)
+
+
+def mask_id_number(id_number: str) -> str:
+    """An ID number with only its first and last four characters shown: 4301**********1234."""
+    if len(id_number) <= 8:
+        return "*" * len(id_number)
+    return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
+
+
+def format_quantity(quantity: Decimal) -> str:
+    """A quantity as people write it: 2, 0.5, 1.25 (no exponent, no trailing zeros)."""
+    text = format(quantity.normalize(), "f")
+    return text
+
+
+def format_rate_decimal(rate: Fraction) -> str:
+    """A rate as an exact decimal string with at least two places: 7/10 -> "0.70"."""
+    for places in range(2, 7):
+        scaled = rate * 10**places
+        if scaled.denominator == 1:
+            whole, frac = divmod(scaled.numerator, 10**places)
+            return f"{whole}.{frac:0{places}d}"
+    raise ValueError(f"rate {rate} has no exact decimal form with at most six places")
