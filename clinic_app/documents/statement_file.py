@@ -1,0 +1,313 @@
+"""The monthly statement's data file: signed, deterministic JSON that the township imports.
+
+The file is the authority (EXCHANGE.md): the PDF and the xlsx only show it.
+Its form is published as ``resources/schemas/statement-1.schema.json``.  It is
+``{"body": ..., "signature": ...}``; the signature is Ed25519 over the body's
+canonical bytes (UTF-8 JSON, keys sorted, no spaces), and the file itself is
+written the same canonical way, with a trailing newline.
+There are no floats: amounts are decimal strings with two places, so the same
+records always give the same bytes (Ed25519 signatures are deterministic).
+
+Per-visit amounts use the national platform's field names.  A reversal is
+listed with its own setl_id, ``reversal_of`` the settlement it undoes, and
+every amount negated, so the month's totals are plain sums.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import functools
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from clinic_app.documents import signing
+from clinic_app.documents.records import (
+    LedgerChain,
+    StatementData,
+    StatementVisit,
+    format_quantity,
+    format_rate_decimal,
+)
+from clinic_app.domain.money import Money
+from clinic_app.errors import BadInput
+from clinic_app.resources import resource_path
+
+FORMAT = "clinic-app-statement"
+VERSION = 1
+SCHEMA_FILE = "statement-1.schema.json"
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # the national platform's yyyy-MM-dd HH:mm:ss
+
+# The visit amounts that add up into the month's totals (national platform names).
+AMOUNT_FIELDS = (
+    "medfee_sumamt",
+    "fulamt_ownpay_amt",
+    "inscp_scp_amt",
+    "act_pay_dedc",
+    "hifp_pay",
+    "acct_pay",
+    "psn_cash_pay",
+)
+
+
+class StatementError(BadInput):
+    """A statement file the township cannot accept, with the reason in Chinese and English."""
+
+
+@dataclass(frozen=True)
+class VerifiedStatement:
+    """A statement file whose form, signature and sums have been checked."""
+
+    body: Mapping[str, Any]
+    """The signed body as read (JSON values; amounts still decimal strings)."""
+    clinic_code: str
+    township_code: str
+    month: str
+    revision: int
+    totals: Mapping[str, Money]
+    settlements: int
+    reversals: int
+    chain: LedgerChain
+    public_key: bytes
+    """The raw 32-byte Ed25519 public key that signed the body."""
+    fingerprint: str
+    sha256: str
+    """SHA-256 of the whole file, hex: what the PDF prints."""
+
+
+def canonical_bytes(value: Any) -> bytes:
+    """The one byte form that is signed: sorted keys, no whitespace, UTF-8."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _file_bytes(document: Mapping[str, Any]) -> bytes:
+    # Compact like the signed form: an indented dump takes Python's slow encoder.
+    return canonical_bytes(document) + b"\n"
+
+
+def _amount(money: Money, sign: int) -> str:
+    return str(Money(money.fen * sign))
+
+
+def visit_fields(visit: StatementVisit) -> dict[str, Any]:
+    """One visit (or reversal) as the data file lists it."""
+    adj, sign = visit.adjudication, visit.sign
+    items = []
+    for charged, line in zip(visit.lines, adj.lines, strict=True):
+        items.append({
+            "name": charged.name,
+            "kind": line.kind,
+            "coverage": line.coverage,
+            "quantity": format_quantity(charged.quantity),
+            "unit": charged.unit,
+            "unit_price": str(charged.unit_price),
+            "amount": _amount(line.amount, sign),
+            "waived": _amount(line.waived, sign),
+            "eligible": _amount(line.eligible, sign),
+            "fund": _amount(line.fund, sign),
+            "patient": _amount(line.patient, sign),
+            "rate": format_rate_decimal(line.rate),
+        })
+    return {
+        "kind": "reversal" if visit.reversal_of else "settlement",
+        "reversal_of": visit.reversal_of,
+        "mdtrt_id": visit.visit_id,
+        "setl_id": visit.settlement_id,
+        "psn_no": visit.person.person_no,
+        "certno": visit.person.id_number,
+        "psn_name": visit.person.name,
+        "category": visit.person.category,
+        "med_type": visit.med_type,
+        "setl_time": visit.settled_at.strftime(TIME_FORMAT),
+        "policy_id": adj.policy_id,
+        "medfee_sumamt": _amount(adj.total, sign),
+        "fulamt_ownpay_amt": _amount(adj.ownpay, sign),
+        "inscp_scp_amt": _amount(adj.eligible, sign),
+        "act_pay_dedc": _amount(adj.deductible, sign),
+        "hifp_pay": _amount(adj.fund, sign),
+        "pool_prop_selfpay": format_rate_decimal(visit.rate),
+        "acct_pay": _amount(visit.account_paid, sign),
+        "psn_cash_pay": _amount(adj.patient - visit.account_paid, sign),
+        "waived_amt": _amount(adj.waived, sign),
+        "items": items,
+        "reasons": [{"code": r.code, "params": dict(r.params)} for r in adj.reasons],
+    }
+
+
+def statement_body(data: StatementData) -> dict[str, Any]:
+    """The body that is signed: clinic, month, revision, visits, totals and ledger chain."""
+    visits = [visit_fields(v) for v in data.visits]
+    visits.sort(key=lambda v: (v["setl_time"], v["setl_id"]))
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "clinic": {
+            "code": data.clinic.code,
+            "name": data.clinic.name,
+            "township_code": data.clinic.township_code,
+            "policy_id": data.clinic.policy_id,
+        },
+        "month": data.month,
+        "revision": data.revision,
+        "visits": visits,
+        "totals": _totals(visits),
+        "ledger": {
+            "before_hash": data.chain.before_hash,
+            "last_hash": data.chain.last_hash,
+            "count": data.chain.count,
+        },
+    }
+
+
+def _totals(visits: list[dict[str, Any]]) -> dict[str, Any]:
+    sums = {name: 0 for name in AMOUNT_FIELDS}
+    for visit in visits:
+        for name in AMOUNT_FIELDS:
+            sums[name] += Money.parse(visit[name]).fen
+    totals: dict[str, Any] = {name: str(Money(fen)) for name, fen in sums.items()}
+    totals["settlements"] = sum(1 for v in visits if v["kind"] == "settlement")
+    totals["reversals"] = sum(1 for v in visits if v["kind"] == "reversal")
+    return totals
+
+
+def build_statement(data: StatementData, key: Ed25519PrivateKey) -> bytes:
+    """The signed data file's bytes for `data` (same records and key: same bytes)."""
+    body = statement_body(data)
+    raw_public = signing.raw_public_key(key)
+    document = {
+        "body": body,
+        "signature": {
+            "alg": signing.ALGORITHM,
+            "public_key": signing.b64(raw_public),
+            "fingerprint": signing.fingerprint(raw_public),
+            "value": signing.b64(signing.sign(key, canonical_bytes(body))),
+        },
+    }
+    return _file_bytes(document)
+
+
+@functools.cache
+def schema() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(resource_path("schemas", SCHEMA_FILE).read_text("utf-8"))
+    return loaded
+
+
+@functools.cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker())
+
+
+def _no_floats(text: str) -> Any:
+    raise ValueError(f"number with a fraction: {text}")
+
+
+def verify_statement(data: bytes) -> VerifiedStatement:
+    """Check a statement file: JSON, its schema, its signature, then that its sums add up."""
+    try:
+        document = json.loads(data.decode("utf-8"), parse_float=_no_floats)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise StatementError(
+            f"不是有效的结算数据文件 (JSON 无法读取: {exc})",
+            f"not a statement data file (unreadable JSON: {exc})",
+        ) from exc
+    _check_schema(document)
+    body, seal = document["body"], document["signature"]
+    raw_public, signature = _b64decode(seal["public_key"], "public_key"), _b64decode(seal["value"], "value")
+    if len(raw_public) != 32:
+        raise StatementError("签名公钥长度不对", "the signature's public key has the wrong length")
+    if seal["fingerprint"] != signing.fingerprint(raw_public):
+        raise StatementError(
+            "签名中的公钥指纹与公钥不符", "the signature's fingerprint does not match its public key"
+        )
+    if not signing.signature_valid(raw_public, canonical_bytes(body), signature):
+        raise StatementError(
+            "签名无效: 文件在签名后被修改过, 或已损坏",
+            "bad signature: the file was changed after it was signed, or is damaged",
+        )
+    _check_sums(body)
+    totals = body["totals"]
+    return VerifiedStatement(
+        body=body,
+        clinic_code=body["clinic"]["code"],
+        township_code=body["clinic"]["township_code"],
+        month=body["month"],
+        revision=body["revision"],
+        totals={name: Money.parse(totals[name]) for name in AMOUNT_FIELDS},
+        settlements=totals["settlements"],
+        reversals=totals["reversals"],
+        chain=LedgerChain(
+            body["ledger"]["before_hash"], body["ledger"]["last_hash"], body["ledger"]["count"]
+        ),
+        public_key=raw_public,
+        fingerprint=seal["fingerprint"],
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _b64decode(text: str, field: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise StatementError(
+            f"签名字段 signature/{field} 不是 base64", f"signature/{field} is not base64"
+        ) from exc
+
+
+def _check_schema(document: Any) -> None:
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(document))
+    if error is None:
+        return
+    where = "/".join(str(part) for part in error.absolute_path) or "(整个文件)"
+    raise StatementError(
+        f"结算数据文件格式不符 (字段 {where}): {error.message}",
+        f"the statement file does not fit its schema (field {where}): {error.message}",
+    )
+
+
+def _check_sums(body: Mapping[str, Any]) -> None:
+    """Each visit's items add up to it, fund + account + cash make its total, visits make the totals."""
+    sums = {name: 0 for name in AMOUNT_FIELDS}
+    counts = {"settlement": 0, "reversal": 0}
+    for index, visit in enumerate(body["visits"]):
+        where = f"visits/{index} ({visit['setl_id']})"
+        fen = {name: Money.parse(visit[name]).fen for name in AMOUNT_FIELDS}
+        items = visit["items"]
+        for field, item_field in (("medfee_sumamt", "amount"), ("inscp_scp_amt", "eligible"), ("hifp_pay", "fund")):
+            if sum(Money.parse(item[item_field]).fen for item in items) != fen[field]:
+                raise _not_adding_up(f"{where}/{field}", f"明细 {item_field} 之和", f"the items' {item_field}")
+        if fen["hifp_pay"] + fen["acct_pay"] + fen["psn_cash_pay"] != fen["medfee_sumamt"]:
+            raise _not_adding_up(
+                f"{where}/medfee_sumamt", "统筹 + 个人账户 + 现金", "fund + account + cash"
+            )
+        if (visit["kind"] == "reversal") != (visit["reversal_of"] is not None):
+            raise StatementError(
+                f"{where}: 冲销记录必须注明被冲销的结算, 结算记录不得注明",
+                f"{where}: a reversal must name the settlement it undoes, and only a reversal may",
+            )
+        counts[visit["kind"]] += 1
+        for name in AMOUNT_FIELDS:
+            sums[name] += fen[name]
+    totals = body["totals"]
+    for name in AMOUNT_FIELDS:
+        if Money.parse(totals[name]).fen != sums[name]:
+            raise _not_adding_up(f"totals/{name}", "各笔结算之和", "the sum of the visits")
+    if totals["settlements"] != counts["settlement"] or totals["reversals"] != counts["reversal"]:
+        raise _not_adding_up("totals/settlements", "结算笔数", "the number of visits")
+
+
+def _not_adding_up(where: str, zh: str, en: str) -> StatementError:
+    return StatementError(
+        f"合计对不上: {where} 不等于{zh}", f"totals do not add up: {where} is not {en}"
+    )
+
+
+def parse_setl_time(text: str) -> dt.datetime:
+    """A visit's setl_time back as a datetime."""
+    return dt.datetime.strptime(text, TIME_FORMAT)
