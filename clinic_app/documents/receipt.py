@@ -1,0 +1,318 @@
+"""Receipts (收费收据) as PDF: 58 mm and 80 mm thermal rolls, and A5 sheets.
+
+A receipt is laid out as a list of rows first and drawn second, so a thermal
+receipt's page is exactly as long as its content and nothing runs off its
+narrow width: every text is wrapped to the printable width before drawing.
+It shows the clinic, the receipt number and time, the cashier, the patient
+with the ID number masked, each line (quantity x price = amount), the totals,
+the patient's share in RMB capitals, the main reasons the fund paid less, and
+a QR code with the receipt number and a hash of its amounts.  A reprint is
+marked 重打; a reversal says 冲销 and prints every amount negated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import cn2an
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.pagesizes import A5
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from clinic_app.documents import fonts
+from clinic_app.documents.files import write_atomically
+from clinic_app.documents.reasons import CATEGORY_NAMES, render
+from clinic_app.documents.records import ReceiptData, format_quantity, mask_id_number
+from clinic_app.domain.money import Money
+
+Layout = Literal["58mm", "80mm", "a5"]
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    width: float
+    margin: float
+    size: float
+    """Body text size in points."""
+    title: float
+    qr: float
+    page_height: float | None = None
+    """Fixed page height (A5); None: a roll, as long as the content."""
+
+
+GEOMETRY: dict[str, _Geometry] = {
+    # A 58 mm roll prints about 48 mm wide; 80 mm prints about 72 mm.
+    "58mm": _Geometry(58 * mm, 5 * mm, 7.5, 10, 24 * mm),
+    "80mm": _Geometry(80 * mm, 4 * mm, 9, 12, 28 * mm),
+    "a5": _Geometry(A5[0], 14 * mm, 10, 15, 30 * mm, A5[1]),
+}
+
+# Reasons that say why the fund paid less; shown first, the rest after them.
+MAIN_REASONS = (
+    "annual_cap", "daily_cap", "out_of_area_cap", "out_of_area_cap_used",
+    "deductible_per_visit", "deductible_level_year",
+    "line_excluded", "line_exclusion", "consultation_repeat", "consultation_over_standard",
+    "not_designated", "not_primary_facility", "not_covered_yet", "category_not_covered",
+    "policy_not_in_force", "out_of_area_not_covered", "reform_signed_elsewhere", "waived",
+)
+MAX_REASONS = 6
+
+
+@dataclass
+class _Row:
+    """One printed line: pieces of text at x offsets (from the left margin), or a drawing."""
+
+    height: float
+    size: float = 0
+    texts: list[tuple[str, float, str]] = field(default_factory=list)
+    """(text, x, align) with align "l", "r" or "c" (x is then the right edge or the centre)."""
+    draw: Callable[[Canvas, float, float], None] | None = None
+    """Custom drawing at (left, baseline-bottom) for rules, boxes and the QR code."""
+
+
+class _Flow:
+    """Builds the rows of a receipt within a fixed printable width."""
+
+    def __init__(self, font: fonts.PdfFont, width: float) -> None:
+        self.font, self.width = font, width
+        self.rows: list[_Row] = []
+
+    def _line_height(self, size: float) -> float:
+        return size * 1.45
+
+    def text(self, text: str, size: float, align: str = "l", indent: float = 0) -> None:
+        for line in fonts.wrap_text(text, self.font, size, self.width - indent):
+            x = {"l": indent, "c": self.width / 2, "r": self.width}[align]
+            self.rows.append(_Row(self._line_height(size), size, [(line, x, align)]))
+
+    def pair(self, left: str, right: str, size: float, indent: float = 0) -> None:
+        """Left text and a right-aligned value; the left wraps to leave room for the value."""
+        room = self.width - indent - fonts.text_width(right, self.font, size) - size
+        lines = fonts.wrap_text(left, self.font, size, max(room, size * 2))
+        for line in lines[:-1]:
+            self.rows.append(_Row(self._line_height(size), size, [(line, indent, "l")]))
+        self.rows.append(
+            _Row(self._line_height(size), size, [(lines[-1], indent, "l"), (right, self.width, "r")])
+        )
+
+    def columns(self, cells: list[tuple[str, float, str]], wrap_width: float, size: float) -> None:
+        """A table row: the first cell wraps within `wrap_width`, the others sit on its first line."""
+        first = fonts.wrap_text(cells[0][0], self.font, size, wrap_width)
+        self.rows.append(_Row(self._line_height(size), size, [(first[0], cells[0][1], cells[0][2]), *cells[1:]]))
+        for line in first[1:]:
+            self.rows.append(_Row(self._line_height(size), size, [(line, cells[0][1], "l")]))
+
+    def rule(self, dashed: bool = True) -> None:
+        width = self.width
+
+        def draw(canvas: Canvas, left: float, bottom: float) -> None:
+            canvas.saveState()
+            canvas.setLineWidth(0.5)
+            if dashed:
+                canvas.setDash(2, 1.5)
+            canvas.line(left, bottom + 3, left + width, bottom + 3)
+            canvas.restoreState()
+
+        self.rows.append(_Row(6, draw=draw))
+
+    def gap(self, height: float) -> None:
+        self.rows.append(_Row(height))
+
+    def boxed(self, text: str, size: float) -> None:
+        """A framed, centred mark (重打, 冲销) that a photocopy cannot lose."""
+        font, width = self.font, self.width
+        text_w = fonts.text_width(text, font, size)
+        if text_w > width - 4:
+            size = size * (width - 4) / text_w
+            text_w = fonts.text_width(text, font, size)
+
+        def draw(canvas: Canvas, left: float, bottom: float) -> None:
+            canvas.saveState()
+            canvas.setLineWidth(1.2)
+            box_w = min(width, text_w + size * 1.6)
+            canvas.rect(left + (width - box_w) / 2, bottom + 2, box_w, size * 1.6)
+            canvas.setFont(font.name, size)
+            canvas.drawCentredString(left + width / 2, bottom + 2 + size * 0.45, text)
+            canvas.restoreState()
+
+        self.rows.append(_Row(size * 1.6 + 6, draw=draw))
+
+    def qr(self, payload: str, side: float) -> None:
+        width = self.width
+
+        def draw(canvas: Canvas, left: float, bottom: float) -> None:
+            widget = QrCodeWidget(payload, barLevel="M")
+            x0, y0, x1, y1 = widget.getBounds()
+            drawing = Drawing(side, side, transform=[side / (x1 - x0), 0, 0, side / (y1 - y0), 0, 0])
+            drawing.add(widget)
+            renderPDF.draw(drawing, canvas, left + (width - side) / 2, bottom)
+
+        self.rows.append(_Row(side + 2, draw=draw))
+
+
+def receipt_hash(data: ReceiptData) -> str:
+    """A short hash of what the receipt attests (number, time, patient, amounts), for the QR code."""
+    adj, sign = data.adjudication, data.sign
+    fields = (
+        data.receipt_no,
+        data.issued_at.isoformat(timespec="seconds"),
+        data.clinic.code,
+        data.patient.id_number,
+        str(Money(adj.total.fen * sign)),
+        str(Money(adj.fund.fen * sign)),
+        str(Money(adj.patient.fen * sign)),
+        data.reversal_of or "",
+    )
+    return hashlib.sha256("|".join(fields).encode("utf-8")).hexdigest()[:16]
+
+
+def qr_payload(data: ReceiptData) -> str:
+    return f"RCPT|{data.receipt_no}|{receipt_hash(data)}"
+
+
+def rmb_capitals(amount: Money) -> str:
+    """The amount in RMB capitals (大写), e.g. 17.00 -> 人民币壹拾柒元整.
+
+    Money is already whole fen, so cn2an (which truncates past the fen)
+    never sees a third decimal.
+    """
+    words: str = cn2an.an2cn(str(Money(abs(amount.fen))), "rmb")
+    return ("(负数) " if amount.fen < 0 else "") + "人民币" + words
+
+
+def _money(amount: Money, sign: int) -> str:
+    return str(Money(amount.fen * sign))
+
+
+def _reasons(data: ReceiptData) -> list[str]:
+    main = [r for r in data.adjudication.reasons if r.code in MAIN_REASONS]
+    rest = [r for r in data.adjudication.reasons if r.code not in MAIN_REASONS]
+    return [render(r) for r in (main + rest)[:MAX_REASONS]]
+
+
+def _layout_rows(data: ReceiptData, layout: Layout, font: fonts.PdfFont) -> tuple[_Geometry, list[_Row]]:
+    geo = GEOMETRY[layout]
+    size = geo.size
+    flow = _Flow(font, geo.width - 2 * geo.margin)
+    sign, adj = data.sign, data.adjudication
+
+    flow.text(data.clinic.name, geo.title, "c")
+    flow.text("门诊收费收据" if not data.reversal_of else "门诊冲销收据 (作废)", size * 1.15, "c")
+    if data.reversal_of:
+        flow.boxed("冲销 · 作废 VOID", geo.title)
+    if data.reprint:
+        flow.boxed("重打 REPRINT", geo.title)
+    flow.rule(dashed=False)
+    flow.pair("收据号", data.receipt_no, size)
+    if data.reversal_of:
+        flow.pair("冲销原收据号", data.reversal_of, size)
+    flow.pair("时间", data.issued_at.strftime("%Y-%m-%d %H:%M:%S"), size)
+    flow.pair("收款人", data.operator, size)
+    flow.pair("患者", data.patient.name, size)
+    flow.pair("身份证号", mask_id_number(data.patient.id_number), size)
+    flow.pair("参保类别", CATEGORY_NAMES.get(data.patient.category, (data.patient.category,))[0], size)
+    flow.rule()
+
+    if layout == "a5":
+        usable = flow.width
+        header = [("项目", 0.0, "l"), ("数量", usable * 0.62, "r"), ("单价", usable * 0.80, "r"), ("金额", usable, "r")]
+        flow.rows.append(_Row(size * 1.45, size, header))
+        for line in data.lines:
+            quantity = format_quantity(line.quantity) + line.unit
+            name = line.name + (" [自费]" if line.coverage == "excluded" else "")
+            flow.columns(
+                [
+                    (name, 0.0, "l"),
+                    (quantity, usable * 0.62, "r"),
+                    (_money(line.unit_price, 1), usable * 0.80, "r"),
+                    (_money(line.amount, sign), usable, "r"),
+                ],
+                usable * 0.50,
+                size,
+            )
+    else:
+        flow.pair("项目 / 数量×单价", "金额", size)
+        for line in data.lines:
+            name = line.name + (" [自费]" if line.coverage == "excluded" else "")
+            flow.text(name, size)
+            detail = f"{format_quantity(line.quantity)}{line.unit} × {line.unit_price}"
+            flow.pair(detail, _money(line.amount, sign), size, indent=size)
+    flow.rule()
+
+    flow.pair("合计", _money(adj.total, sign), size * 1.1)
+    if adj.waived:
+        flow.pair("其中免收", _money(adj.waived, sign), size)
+    flow.pair("医保统筹支付", _money(adj.fund, sign), size)
+    if data.account_paid:
+        flow.pair("个人账户支付", _money(data.account_paid, sign), size)
+    cash = adj.patient - data.account_paid
+    flow.pair("个人支付", _money(cash, sign), size * 1.1)
+    flow.text("大写: " + rmb_capitals(Money(cash.fen * sign)), size)
+    flow.pair("支付方式", data.payment_method, size)
+    reasons = _reasons(data)
+    if reasons:
+        flow.rule()
+        flow.text("说明:", size)
+        for reason in reasons:
+            flow.text("· " + reason, size * 0.92, indent=size * 0.3)
+    flow.rule()
+    flow.gap(2)
+    flow.qr(qr_payload(data), geo.qr)
+    flow.text(f"校验码 {receipt_hash(data)}", size * 0.85, "c")
+    if data.reprint:
+        flow.text("本收据为重打副本, 不作重复报销凭证", size * 0.9, "c")
+    flow.text("请妥善保管, 谢谢!", size * 0.9, "c")
+    return geo, flow.rows
+
+
+def _draw_row(canvas: Canvas, row: _Row, font: fonts.PdfFont, left: float, top: float) -> None:
+    bottom = top - row.height
+    if row.draw is not None:
+        row.draw(canvas, left, bottom)
+        return
+    baseline = bottom + row.height * 0.28
+    canvas.setFont(font.name, row.size)
+    for text, x, align in row.texts:
+        if align == "r":
+            canvas.drawRightString(left + x, baseline, text)
+        elif align == "c":
+            canvas.drawCentredString(left + x, baseline, text)
+        else:
+            canvas.drawString(left + x, baseline, text)
+
+
+def receipt_pdf(data: ReceiptData, layout: Layout, font: fonts.PdfFont | None = None) -> bytes:
+    """The receipt's PDF bytes."""
+    if layout not in GEOMETRY:
+        raise ValueError(f"unknown receipt layout {layout!r}; use 58mm, 80mm or a5")
+    font = font or fonts.pdf_font()
+    geo, rows = _layout_rows(data, layout, font)
+    content = sum(row.height for row in rows)
+    height = geo.page_height or content + 2 * geo.margin
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(geo.width, height), invariant=True)
+    canvas.setTitle(f"收据 {data.receipt_no}")
+    canvas.setAuthor(data.clinic.name)
+    top = height - geo.margin
+    for row in rows:
+        if geo.page_height and top - row.height < geo.margin:
+            canvas.showPage()
+            top = height - geo.margin
+        _draw_row(canvas, row, font, geo.margin, top)
+        top -= row.height
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def render_receipt(data: ReceiptData, layout: Layout, path: Path | str, font: fonts.PdfFont | None = None) -> Path:
+    """Write the receipt as a PDF at `path`, all at once (a temp file, then a rename)."""
+    return write_atomically(path, receipt_pdf(data, layout, font))
