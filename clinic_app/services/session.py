@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -424,8 +426,6 @@ class ClinicSession:
             raise BadInput(f"操作员 {operator_id} 不存在或已停用", f"operator {operator_id} unknown or inactive")
 
     def _append(self, conn: object, clinic: Clinic, request: VisitRequest, draft: VisitDraft, result: Adjudication) -> int:
-        import sqlite3
-
         assert isinstance(conn, sqlite3.Connection)
         year = request.time.year
         receipt_seq = ledger.next_receipt_seq(conn, year)
@@ -514,64 +514,100 @@ class ClinicSession:
         assert entry is not None
         return SettledVisit(entry=entry, lines=tuple(ledger.entry_lines(self.db, visit_id)), adjudication=result)
 
+    def settle_many(self, requests: Sequence[VisitRequest]) -> tuple[int, ...]:
+        """Settle visits in order in ONE transaction (demo data, batch import); returns visit ids.
+
+        Each visit sees the usage of those settled before it in the batch, exactly as
+        if settled one by one; if any visit is refused, nothing of the batch is written.
+        """
+        clinic = self.require_clinic()
+        for operator_id in {r.operator_id for r in requests}:
+            self._check_operator(operator_id)
+        ids = []
+        with transaction(self.db) as conn:
+            for request in requests:
+                draft = self._draft(conn, request)
+                result = adjudicate_visit(draft, self.book)
+                ids.append(self._append(conn, clinic, request, draft, result))
+        return tuple(ids)
+
     def void(self, visit_id: int, reason: str, operator_id: int, time: dt.datetime | None = None) -> LedgerEntry:
         """Reverse a settled visit with a new entry (冲销); the original is never changed."""
-        if not reason.strip():
-            raise BadInput("请填写作废原因", "a reason is required to void a visit")
-        self._check_operator(operator_id)
-        clinic = self.require_clinic()
         time = time or dt.datetime.now().replace(microsecond=0)
-        with transaction(self.db) as conn:
-            original = ledger.get_entry(conn, visit_id)
-            if original is None:
-                raise BadInput(f"找不到就诊记录 {visit_id}", f"no visit {visit_id}")
-            if original.kind == "reversal":
-                raise BadInput("冲销记录不能再作废", "a reversal cannot itself be voided")
-            if original.reversed:
-                raise BadInput(f"就诊 {original.receipt_no} 已作废", f"visit {original.receipt_no} is already voided")
-            visit, items, funds = ledger.raw_entry(conn, visit_id)
-            year = time.year
-            receipt_seq = ledger.next_receipt_seq(conn, year)
-            seq = ledger.last_entry(conn)[0] + 1
-            negate = ("total_fen", "waived_fen", "eligible_fen", "deductible_fen", "fund_fen", "patient_fen", "ownpay_fen", "acct_pay_fen", "cash_pay_fen")
-            reversal = {k: v for k, v in visit.items() if k not in ("id", "seq", "hash", "prev_hash")}
-            reversal.update({k: -visit[k] for k in negate})
-            reversal.update(
-                {
-                    "kind": "reversal",
-                    "reverses_id": visit_id,
-                    "mdtrt_id": f"{clinic.code}V{seq:09d}",
-                    "setl_id": f"{clinic.code}S{seq:09d}",
-                    "receipt_no": f"{clinic.code}-{year}-{receipt_seq:06d}",
-                    "receipt_year": year,
-                    "receipt_seq": receipt_seq,
-                    "time": time.isoformat(timespec="seconds"),
-                    "date": time.date().isoformat(),
-                    "operator_id": operator_id,
-                    "note": reason.strip(),
-                }
-            )
-            item_negate = ("amount_fen", "waived_fen", "eligible_fen", "fund_fen", "patient_fen")
-            new_items = tuple(
-                {**{k: v for k, v in i.items() if k not in ("id", "visit_id")}, **{k: -i[k] for k in item_negate}}
-                for i in items
-            )
-            # Fund rows keep the original visit's date, so the day and year it used are given back.
-            new_funds = tuple(
-                {
-                    **{k: v for k, v in f.items() if k not in ("id", "visit_id")},
-                    "fund_fen": -f["fund_fen"],
-                    "deductible_fen": -f["deductible_fen"],
-                }
-                for f in funds
-            )
-            new_id, _ = ledger.append_entry(conn, ledger.NewEntry(reversal, new_items, new_funds))
-            ledger.audit(conn, "visit_voided", f"{original.receipt_no}: {reason.strip()}", operator_id)
+        (new_id,) = self.void_many([(visit_id, reason, operator_id, time)])
         entry = ledger.get_entry(self.db, new_id)
         assert entry is not None
         return entry
 
-    def add_referral(self, patient_id: int, operator_id: int, to_facility: str, to_level: str, reason: str, visit_id: int | None = None) -> int:
+    def void_many(self, voids: Sequence[tuple[int, str, int, dt.datetime]]) -> tuple[int, ...]:
+        """Reverse visits given as (visit id, reason, operator id, time) in one transaction."""
+        for _, reason, operator_id, _ in voids:
+            if not reason.strip():
+                raise BadInput("请填写作废原因", "a reason is required to void a visit")
+            self._check_operator(operator_id)
+        clinic = self.require_clinic()
+        with transaction(self.db) as conn:
+            return tuple(self._reverse(conn, clinic, *void) for void in voids)
+
+    def _reverse(self, conn: sqlite3.Connection, clinic: Clinic, visit_id: int, reason: str, operator_id: int, time: dt.datetime) -> int:
+        original = ledger.get_entry(conn, visit_id)
+        if original is None:
+            raise BadInput(f"找不到就诊记录 {visit_id}", f"no visit {visit_id}")
+        if original.kind == "reversal":
+            raise BadInput("冲销记录不能再作废", "a reversal cannot itself be voided")
+        if original.reversed:
+            raise BadInput(f"就诊 {original.receipt_no} 已作废", f"visit {original.receipt_no} is already voided")
+        visit, items, funds = ledger.raw_entry(conn, visit_id)
+        year = time.year
+        receipt_seq = ledger.next_receipt_seq(conn, year)
+        seq = ledger.last_entry(conn)[0] + 1
+        negate = ("total_fen", "waived_fen", "eligible_fen", "deductible_fen", "fund_fen", "patient_fen", "ownpay_fen", "acct_pay_fen", "cash_pay_fen")
+        reversal = {k: v for k, v in visit.items() if k not in ("id", "seq", "hash", "prev_hash")}
+        reversal.update({k: -visit[k] for k in negate})
+        reversal.update(
+            {
+                "kind": "reversal",
+                "reverses_id": visit_id,
+                "mdtrt_id": f"{clinic.code}V{seq:09d}",
+                "setl_id": f"{clinic.code}S{seq:09d}",
+                "receipt_no": f"{clinic.code}-{year}-{receipt_seq:06d}",
+                "receipt_year": year,
+                "receipt_seq": receipt_seq,
+                "time": time.isoformat(timespec="seconds"),
+                "date": time.date().isoformat(),
+                "operator_id": operator_id,
+                "note": reason.strip(),
+            }
+        )
+        item_negate = ("amount_fen", "waived_fen", "eligible_fen", "fund_fen", "patient_fen")
+        new_items = tuple(
+            {**{k: v for k, v in i.items() if k not in ("id", "visit_id")}, **{k: -i[k] for k in item_negate}}
+            for i in items
+        )
+        # Fund rows keep the original visit's date, so the day and year it used are given back.
+        new_funds = tuple(
+            {
+                **{k: v for k, v in f.items() if k not in ("id", "visit_id")},
+                "fund_fen": -f["fund_fen"],
+                "deductible_fen": -f["deductible_fen"],
+            }
+            for f in funds
+        )
+        new_id, _ = ledger.append_entry(conn, ledger.NewEntry(reversal, new_items, new_funds))
+        ledger.audit(conn, "visit_voided", f"{original.receipt_no}: {reason.strip()}", operator_id)
+        return new_id
+
+    def add_referral(
+        self,
+        patient_id: int,
+        operator_id: int,
+        to_facility: str,
+        to_level: str,
+        reason: str,
+        visit_id: int | None = None,
+        time: dt.datetime | None = None,
+    ) -> int:
+        """Record a referral (转诊登记, 邵医保发〔2019〕17号: every referral recorded)."""
         self.patient(patient_id)
         self._check_operator(operator_id)
         if not to_facility.strip() or not reason.strip():
@@ -579,7 +615,7 @@ class ClinicSession:
         with transaction(self.db) as conn:
             return ledger.add_referral(
                 conn, patient_id, operator_id, to_facility.strip(), to_level, reason.strip(),
-                dt.datetime.now().replace(microsecond=0), visit_id,
+                time or dt.datetime.now().replace(microsecond=0), visit_id,
             )
 
     # ------------------------------------------------------------ reading the ledger

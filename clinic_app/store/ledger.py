@@ -470,7 +470,8 @@ FROM visits v JOIN patients p ON p.id = v.patient_id JOIN operators o ON o.id = 
 
 
 def _where(f: EntryFilter) -> tuple[str, dict[str, Any]]:
-    clauses, params = [], {}
+    clauses: list[str] = []
+    params: dict[str, Any] = {}
     if f.date_from:
         clauses.append("v.date >= :date_from")
         params["date_from"] = f.date_from.isoformat()
@@ -707,3 +708,11 @@ def add_referral(
 def referrals(db: sqlite_utils.Database, patient_id: int | None = None) -> list[dict[str, Any]]:
     sql = "SELECT * FROM referrals" + (" WHERE patient_id = ?" if patient_id is not None else "") + " ORDER BY id"
     return [dict(r) for r in db.execute(sql, [patient_id] if patient_id is not None else [])]
+
+
+def settings_with_prefix(db: sqlite_utils.Database, prefix: str) -> list[tuple[str, str]]:
+    """Settings whose key starts with `prefix`, newest key first."""
+    rows = db.execute(
+        "SELECT key, value FROM settings WHERE substr(key, 1, ?) = ? ORDER BY key DESC", [len(prefix), prefix]
+    ).fetchall()
+    return [(str(r[0]), str(r[1])) for r in rows]
