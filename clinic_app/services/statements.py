@@ -1,0 +1,253 @@
+"""Monthly statements: from the ledger to the signed data file, its PDF and its xlsx.
+
+The village doctor exports one statement per month for the township
+(EXCHANGE.md).  The three files are written under temporary names and renamed
+together, so a failed export leaves nothing half-written.  Exporting an
+unchanged month again gives byte-identical files with the same revision; a
+month whose ledger changed gets the next revision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from clinic_app.documents import signing
+from clinic_app.documents.records import (
+    ChargedLine,
+    ClinicInfo,
+    LedgerChain,
+    PersonInfo,
+    StatementData,
+    StatementVisit,
+)
+from clinic_app.documents.statement_file import build_statement, canonical_bytes, statement_body
+from clinic_app.domain.money import Money
+from clinic_app.domain.records import LedgerEntry
+from clinic_app.errors import BadInput, UserError
+from clinic_app.services.session import ClinicSession
+from clinic_app.store import ledger
+from clinic_app.store.ledger import EntryFilter
+
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+KEY_FILE = Path("keys") / "clinic_ed25519.pem"
+
+Progress = Callable[[int, str], None]
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote, for the 月结 screen and the command line."""
+
+    month: str
+    revision: int
+    data_file: Path
+    pdf_file: Path
+    xlsx_file: Path
+    sha256: str
+    visits: int
+    fund: Money
+    total: Money
+
+
+def key_path(session: ClinicSession) -> Path:
+    return session.data_dir / KEY_FILE
+
+
+def clinic_key(session: ClinicSession) -> Ed25519PrivateKey:
+    """The clinic's Ed25519 key, created on first use in the data folder."""
+    return signing.load_or_create_key(key_path(session))
+
+
+def clinic_fingerprint(session: ClinicSession) -> str:
+    return signing.fingerprint(clinic_key(session))
+
+
+def parse_month(text: str, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """First and last day of a YYYY-MM month that is not in the future."""
+    match = _MONTH.match(text.strip())
+    if not match:
+        raise BadInput(f"月份格式应为 YYYY-MM: {text!r}", f"month must be YYYY-MM: {text!r}")
+    year, month = int(match.group(1)), int(match.group(2))
+    first = dt.date(year, month, 1)
+    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    today = today or dt.date.today()
+    if first > today:
+        raise BadInput(f"{text} 尚未到来, 不能导出", f"{text} is in the future: nothing to export")
+    return first, last
+
+
+def _person(entry: LedgerEntry) -> PersonInfo:
+    return PersonInfo(
+        name=entry.patient_name,
+        id_number=entry.id_number or "",
+        person_no=entry.psn_no,
+        category=entry.category,
+    )
+
+
+def _charged(session: ClinicSession, visit_id: int) -> tuple[ChargedLine, ...]:
+    return tuple(
+        ChargedLine(
+            name=line.name,
+            quantity=Decimal(line.quantity),
+            unit_price=line.unit_price,
+            amount=line.amount + line.waived,
+            coverage=line.coverage,
+        )
+        for line in ledger.entry_lines(session.db, visit_id)
+    )
+
+
+def statement_data(session: ClinicSession, month: str, revision: int = 1, today: dt.date | None = None) -> StatementData:
+    """The month's statement records, read from the ledger."""
+    clinic = session.require_clinic()
+    first, last = parse_month(month, today)
+    entries = session.entries(EntryFilter(date_from=first, date_to=last), 0, 10**9)
+    entries.sort(key=lambda e: e.seq)
+    if not entries:
+        raise BadInput(f"{month} 没有就诊记录, 无需导出", f"{month} has no visits: nothing to export")
+    visits = []
+    for entry in entries:
+        original = entry
+        if entry.kind == "reversal":
+            assert entry.reverses_id is not None
+            found = ledger.get_entry(session.db, entry.reverses_id)
+            assert found is not None
+            original = found
+        settled = session.entry(original.id)
+        assert settled is not None
+        visits.append(
+            StatementVisit(
+                visit_id=entry.mdtrt_id if entry.kind != "reversal" else original.mdtrt_id,
+                settlement_id=entry.setl_id,
+                person=_person(entry),
+                settled_at=entry.time,
+                lines=_charged(session, original.id),
+                adjudication=settled.adjudication,
+                account_paid=original.acct_pay,
+                reversal_of=original.setl_id if entry.kind == "reversal" else None,
+            )
+        )
+    first_raw = ledger.raw_entry(session.db, entries[0].id)[0]
+    chain = LedgerChain(before_hash=first_raw["prev_hash"], last_hash=entries[-1].hash, count=len(entries))
+    return StatementData(
+        clinic=ClinicInfo(
+            code=clinic.code,
+            name=clinic.name,
+            township_code=clinic.township_code,
+            policy_id=session.visit_policy_id(),
+            township_name=clinic.township_name,
+        ),
+        month=month,
+        revision=revision,
+        visits=tuple(visits),
+        chain=chain,
+        policy_names=tuple((p.id, p.name) for p in session.book.policies.values()),
+    )
+
+
+def _content_hash(data: StatementData) -> str:
+    body = statement_body(data)
+    body["revision"] = 0
+    return hashlib.sha256(canonical_bytes(body)).hexdigest()
+
+
+def _revision_for(session: ClinicSession, data: StatementData) -> tuple[int, str]:
+    """Same ledger content as the last export: same revision; changed: the next one."""
+    stored = session.setting(f"statement:{data.month}")
+    content = _content_hash(data)
+    if stored is None:
+        return 1, content
+    previous = json.loads(stored)
+    if previous["content"] == content:
+        return int(previous["revision"]), content
+    return int(previous["revision"]) + 1, content
+
+
+def export_statement(
+    session: ClinicSession,
+    month: str,
+    out_dir: Path,
+    revision: int | None = None,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> ExportResult:
+    """Write the month's data file, PDF and xlsx into `out_dir` (all three or none)."""
+    from clinic_app.documents.statement_pdf import render_statement_pdf
+    from clinic_app.documents.statement_xlsx import write_statement_xlsx
+
+    report = progress or (lambda _percent, _step: None)
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        raise BadInput(f"导出文件夹不存在: {out_dir}", f"export folder does not exist: {out_dir}")
+    _check_writable(out_dir)
+    report(5, "读取台账 / reading the ledger")
+    data = statement_data(session, month, 1, today)
+    auto_revision, content = _revision_for(session, data)
+    chosen = revision if revision is not None else auto_revision
+    if chosen != data.revision:
+        data = statement_data(session, month, chosen, today)
+    key = clinic_key(session)
+    clinic = data.clinic
+    stem = f"{clinic.code}_{month}_r{chosen}"
+    targets = {suffix: out_dir / f"{stem}.{suffix}" for suffix in ("json", "pdf", "xlsx")}
+    partial = {suffix: path.with_name(f".{path.name}.partial") for suffix, path in targets.items()}
+    try:
+        report(20, "签名数据文件 / signing the data file")
+        payload = build_statement(data, key)
+        partial["json"].write_bytes(payload)
+        sha256 = hashlib.sha256(payload).hexdigest()
+        report(45, "生成 PDF / writing the PDF")
+        render_statement_pdf(data, partial["pdf"], file_sha256=sha256, fingerprint=signing.fingerprint(key))
+        report(80, "生成 Excel / writing the xlsx")
+        write_statement_xlsx(data, partial["xlsx"])
+        for suffix, path in partial.items():
+            path.replace(targets[suffix])
+    except OSError as exc:
+        raise UserError(f"导出失败 ({exc.strerror}), 未写入任何文件", f"export failed ({exc.strerror}); nothing written") from None
+    finally:
+        for path in partial.values():
+            path.unlink(missing_ok=True)
+    report(100, "完成 / done")
+    totals = [v.adjudication for v in data.visits]
+    signs = [v.sign for v in data.visits]
+    session.set_setting(f"statement:{month}", json.dumps({"revision": chosen, "content": content}))
+    session.set_setting(
+        f"statement_export:{month}",
+        json.dumps({"revision": chosen, "sha256": sha256, "at": dt.datetime.now().isoformat(timespec="seconds"), "folder": str(out_dir)}),
+    )
+    return ExportResult(
+        month=month,
+        revision=chosen,
+        data_file=targets["json"],
+        pdf_file=targets["pdf"],
+        xlsx_file=targets["xlsx"],
+        sha256=sha256,
+        visits=sum(1 for s in signs if s > 0),
+        fund=Money(sum(a.fund.fen * s for a, s in zip(totals, signs, strict=True))),
+        total=Money(sum(a.total.fen * s for a, s in zip(totals, signs, strict=True))),
+    )
+
+
+def exports_done(session: ClinicSession) -> list[dict[str, str]]:
+    """What was exported and when (for the 月结 screen)."""
+    rows = ledger.settings_with_prefix(session.db, "statement_export:")
+    return [{"month": key.split(":", 1)[1], **json.loads(value)} for key, value in rows]
+
+
+def _check_writable(folder: Path) -> None:
+    probe = folder / ".clinic-app-write-test"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError:
+        raise BadInput(f"导出文件夹不可写: {folder}", f"export folder is not writable: {folder}") from None
