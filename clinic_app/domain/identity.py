@@ -7,8 +7,9 @@ import itertools
 from dataclasses import dataclass
 
 from pypinyin import Style, pinyin
+from stdnum import numdb
 from stdnum.cn import ric
-from stdnum.exceptions import ValidationError
+from stdnum.exceptions import InvalidComponent, ValidationError
 
 MAX_READINGS = 16
 
@@ -28,16 +29,34 @@ class InvalidResidentId(ValueError):
 
 
 def parse_resident_id(text: str) -> ResidentId:
-    """Validate with python-stdnum's cn.ric (checksum, birth date, region)."""
+    """Validate with python-stdnum's cn.ric (length, checksum, birth date, region).
+
+    stdnum also refuses a region code that did not yet exist in the holder's
+    birth year (邵阳县 430521 for someone born in 1956).  But the code is the
+    place where the number was first issued (from 1984 on), not the place of
+    birth, so real cards of older villagers fail that test.  A region code
+    that exists in any period is accepted.
+    """
     number = ric.compact(text or "")
     try:
         ric.validate(number)
+    except InvalidComponent:
+        try:
+            ric.get_birth_date(number)
+        except ValidationError:
+            raise InvalidResidentId("invalid birth date") from None
+        if not _region_known(number):
+            raise InvalidResidentId("unknown region code") from None
     except ValidationError as exc:
         raise InvalidResidentId(str(exc) or "invalid resident ID") from None
     if len(number) != 18:
         raise InvalidResidentId("resident ID must have 18 characters")
     born = ric.get_birth_date(number)
     return ResidentId(number=number, birth_date=born, sex="男" if int(number[16]) % 2 else "女")
+
+
+def _region_known(number: str) -> bool:
+    return bool([props for _part, props in numdb.get("cn/loc").info(number[:6]) if props])
 
 
 def mask_resident_id(number: str | None) -> str:

@@ -182,8 +182,8 @@ def export_statement(
     today: dt.date | None = None,
 ) -> ExportResult:
     """Write the month's data file, PDF and xlsx into `out_dir` (all three or none)."""
-    from clinic_app.documents.statement_pdf import render_statement_pdf
-    from clinic_app.documents.statement_xlsx import write_statement_xlsx
+    from clinic_app.documents.statement_pdf import statement_pdf
+    from clinic_app.documents.statement_xlsx import statement_xlsx
 
     report = progress or (lambda _percent, _step: None)
     out_dir = Path(out_dir)
@@ -201,15 +201,17 @@ def export_statement(
     stem = f"{clinic.code}_{month}_r{chosen}"
     targets = {suffix: out_dir / f"{stem}.{suffix}" for suffix in ("json", "pdf", "xlsx")}
     partial = {suffix: path.with_name(f".{path.name}.partial") for suffix, path in targets.items()}
+    report(20, "签名数据文件 / signing the data file")
+    payload = build_statement(data, key)
+    sha256 = hashlib.sha256(payload).hexdigest()
+    report(45, "生成 PDF / making the PDF")
+    contents = {"json": payload, "pdf": statement_pdf(data, payload)}
+    report(75, "生成 Excel / making the xlsx")
+    contents["xlsx"] = statement_xlsx(data, payload)
+    report(90, "写入文件 / writing the files")
     try:
-        report(20, "签名数据文件 / signing the data file")
-        payload = build_statement(data, key)
-        partial["json"].write_bytes(payload)
-        sha256 = hashlib.sha256(payload).hexdigest()
-        report(45, "生成 PDF / writing the PDF")
-        render_statement_pdf(data, partial["pdf"], file_sha256=sha256, fingerprint=signing.fingerprint(key))
-        report(80, "生成 Excel / writing the xlsx")
-        write_statement_xlsx(data, partial["xlsx"])
+        for suffix, path in partial.items():
+            path.write_bytes(contents[suffix])
         for suffix, path in partial.items():
             path.replace(targets[suffix])
     except OSError as exc:
