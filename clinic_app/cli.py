@@ -159,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("settle", parents=[common], help="township: month's capitation settlement")
     p.add_argument("--month", required=True)
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=_lazy("clinic_app.services.township_cli", "cmd_settle"))
+    p.set_defaults(handler=_lazy("clinic_app.services.settlement_cli", "cmd_settle"))
 
     p = sub.add_parser("check", parents=[common], help="integrity check of the ledger")
     p.set_defaults(handler=_lazy("clinic_app.services.ledger_cli", "cmd_check"))
