@@ -1,0 +1,233 @@
+"""The monthly statement as an A4 PDF: the paper the township files and signs.
+
+It shows the month's summary by policy and insured category, the list of
+every settlement and reversal (a long table whose header row repeats on each
+page), signature lines for the village doctor and the township reviewer, and
+ties the paper to the signed data file: the file's SHA-256 is printed as text
+and as a QR code, with the clinic's key fingerprint.  The numbers all come
+from the same records the data file is built from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    KeepTogether,
+    LongTable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from clinic_app.documents import fonts
+from clinic_app.documents.files import write_atomically
+from clinic_app.documents.reasons import CATEGORY_NAMES
+from clinic_app.documents.records import StatementData, StatementVisit, mask_id_number
+from clinic_app.domain.money import Money
+
+MARGIN = 14 * mm
+SUMMARY_HEADER = ("政策", "参保类别", "人次", "医疗费总额", "符合范围", "统筹支付", "个人负担")
+VISIT_HEADER = ("序号", "结算时间", "结算ID", "姓名", "身份证号", "总额", "符合范围", "统筹", "个人", "备注")
+VISIT_WIDTHS = (9, 19, 25, 14, 27, 15, 15, 14, 14, 30)  # mm, 182 in all
+VISIT_ROW_HEIGHT = 10.0  # points: fixed, so the long table never measures its rows
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One policy and insured category in the month: net visits and amounts."""
+
+    policy_id: str
+    category: str
+    visits: int
+    total: Money
+    eligible: Money
+    fund: Money
+    patient: Money
+
+
+def summary_rows(data: StatementData) -> list[SummaryRow]:
+    """The month per policy and category, plus a last row "" / "" with the totals.
+
+    Visits are net: a reversal takes its settlement back out, in count and in money.
+    """
+    groups: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for visit in data.visits:
+        adj, sign = visit.adjudication, visit.sign
+        sums = groups[(adj.policy_id, visit.person.category)]
+        for i, value in enumerate((1, adj.total.fen, adj.eligible.fen, adj.fund.fen, adj.patient.fen)):
+            sums[i] += sign * value
+    rows = [
+        SummaryRow(policy, category, sums[0], *(Money(s) for s in sums[1:]))
+        for (policy, category), sums in sorted(groups.items())
+    ]
+    grand = [sum(getattr(r, name).fen for r in rows) for name in ("total", "eligible", "fund", "patient")]
+    rows.append(SummaryRow("", "", sum(r.visits for r in rows), *(Money(s) for s in grand)))
+    return rows
+
+
+def _signed(amount: Money, sign: int) -> str:
+    return str(Money(amount.fen * sign))
+
+
+def _visit_row(number: int, visit: StatementVisit) -> tuple[str, ...]:
+    adj, sign = visit.adjudication, visit.sign
+    note = f"冲销 {visit.reversal_of}" if visit.reversal_of else ""
+    return (
+        str(number),
+        visit.settled_at.strftime("%m-%d %H:%M"),
+        visit.settlement_id,
+        visit.person.name,
+        mask_id_number(visit.person.id_number),
+        _signed(adj.total, sign),
+        _signed(adj.eligible, sign),
+        _signed(adj.fund, sign),
+        _signed(adj.patient, sign),
+        note,
+    )
+
+
+def _qr(payload: str, side: float) -> Drawing:
+    widget = QrCodeWidget(payload, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(side, side, transform=[side / (x1 - x0), 0, 0, side / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    return drawing
+
+
+def _grid(font: str, size: float, numeric_from: int) -> list[tuple[Any, ...]]:
+    return [
+        ("FONT", (0, 0), (-1, -1), font, size),
+        ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9)),
+        ("ALIGN", (numeric_from, 1), (-1, -1), "RIGHT"),
+        ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ]
+
+
+def statement_pdf(data: StatementData, data_file: bytes, font: fonts.PdfFont | None = None) -> bytes:
+    """The statement's PDF bytes; `data_file` is the signed data file built from the same records."""
+    font = font or fonts.pdf_font()
+    digest = hashlib.sha256(data_file).hexdigest()
+    key_fingerprint = json.loads(data_file)["signature"]["fingerprint"]
+    base = ParagraphStyle("body", fontName=font.name, fontSize=9.5, leading=13, wordWrap="CJK")
+    title = ParagraphStyle("title", parent=base, fontSize=15, leading=20, alignment=1)
+    heading = ParagraphStyle("heading", parent=base, fontSize=11, leading=16, spaceBefore=6, spaceAfter=3)
+    small = ParagraphStyle("small", parent=base, fontSize=8, leading=10.5)
+    clinic = data.clinic
+
+    story: list[Any] = [
+        Paragraph(f"{clinic.name} 门诊统筹月度结算报表", title),
+        Paragraph(f"Monthly outpatient pooling statement · {data.month}", ParagraphStyle("sub", parent=base, alignment=1)),
+        Spacer(0, 4 * mm),
+        Paragraph(
+            f"机构编码 {clinic.code}　所属乡镇卫生院 {clinic.township_name or clinic.township_code}"
+            f" ({clinic.township_code})　结算月份 {data.month}　版本 第 {data.revision} 版", base
+        ),
+        Paragraph(f"执行政策 {data.policy_name(clinic.policy_id)} ({clinic.policy_id})", base),
+        Paragraph("一、汇总 Summary", heading),
+    ]
+
+    table: list[list[str]] = [list(SUMMARY_HEADER)]
+    for row in summary_rows(data):
+        policy = data.policy_name(row.policy_id) if row.policy_id else "合计"
+        category = CATEGORY_NAMES.get(row.category, (row.category,))[0]
+        table.append([
+            policy, category, str(row.visits), str(row.total), str(row.eligible), str(row.fund), str(row.patient),
+        ])
+    settlements = sum(1 for v in data.visits if not v.reversal_of)
+    reversals = len(data.visits) - settlements
+    summary = Table(table, colWidths=[58 * mm, 20 * mm, 14 * mm, 24 * mm, 22 * mm, 22 * mm, 22 * mm], repeatRows=1)
+    summary.setStyle(TableStyle([*_grid(font.name, 8, 2), ("FONT", (0, -1), (-1, -1), font.name, 8.5)]))
+    story += [
+        summary,
+        Spacer(0, 2 * mm),
+        Paragraph(
+            f"结算 {settlements} 笔, 冲销 {reversals} 笔 (人次与金额为冲销后的净数)。"
+            f"账本链: 月前末条 {data.chain.before_hash[:16]}…, 本月末条 {data.chain.last_hash[:16]}…,"
+            f" 本月 {data.chain.count} 条。", small,
+        ),
+        Paragraph("二、结算明细 Visits", heading),
+    ]
+
+    visit_rows = [list(VISIT_HEADER)]
+    ordered = sorted(data.visits, key=lambda v: (v.settled_at, v.settlement_id))
+    visit_rows += [list(_visit_row(n, v)) for n, v in enumerate(ordered, start=1)]
+    visits = LongTable(
+        visit_rows,
+        colWidths=[w * mm for w in VISIT_WIDTHS],
+        rowHeights=[VISIT_ROW_HEIGHT] * len(visit_rows),
+        repeatRows=1,
+    )
+    visits.setStyle(TableStyle([*_grid(font.name, 7, 5), ("ALIGN", (9, 1), (9, -1), "LEFT")]))
+    story += [visits, Spacer(0, 6 * mm)]
+
+    sign_line = "＿" * 9
+    signatures = Table(
+        [
+            [f"村医签字: {sign_line}", f"日期: {'＿' * 6}"],
+            [f"乡镇卫生院审核人签字: {sign_line}", f"日期: {'＿' * 6}"],
+        ],
+        colWidths=[110 * mm, 70 * mm],
+        rowHeights=[12 * mm, 12 * mm],
+    )
+    signatures.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font.name, 10.5), ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+    seal = Table(
+        [[
+            _qr(digest, 30 * mm),
+            [
+                Paragraph("数据文件校验 Data file SHA-256:", small),
+                Paragraph(f"<font size=8>{digest[:32]}<br/>{digest[32:]}</font>", small),
+                Spacer(0, 2 * mm),
+                Paragraph("本机构签名公钥指纹 Clinic key fingerprint:", small),
+                Paragraph(key_fingerprint, small),
+                Spacer(0, 2 * mm),
+                Paragraph("纸质报表须与同名数据文件一并报送; 数据文件为准。", small),
+            ],
+        ]],
+        colWidths=[34 * mm, 146 * mm],
+    )
+    seal.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story.append(KeepTogether([Paragraph("三、签字与校验 Signatures", heading), signatures, Spacer(0, 4 * mm), seal]))
+
+    def footer(canvas: Canvas, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(font.name, 7.5)
+        canvas.drawString(MARGIN, 8 * mm, f"{clinic.name} · {data.month} · 第 {data.revision} 版 · SHA-256 {digest[:16]}…")
+        canvas.drawRightString(A4[0] - MARGIN, 8 * mm, f"第 {doc.page} 页")
+        canvas.restoreState()
+
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=16 * mm,
+        title=f"{clinic.name} {data.month} 门诊统筹结算报表", author=clinic.name, invariant=True,
+    )
+    document.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
+
+
+def render_statement_pdf(
+    data: StatementData, data_file: bytes, path: Path | str, font: fonts.PdfFont | None = None
+) -> Path:
+    """Write the statement PDF at `path`, all at once."""
+    return write_atomically(path, statement_pdf(data, data_file, font))

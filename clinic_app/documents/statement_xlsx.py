@@ -1,0 +1,189 @@
+"""The monthly statement as an Excel workbook, for people who check the numbers in Excel.
+
+Two sheets: 汇总 (the summary by policy and insured category, with the
+statement's identity and the data file's hash) and 结算明细 (one row per
+settlement or reversal, with the national platform's amounts).  Amounts are
+written as exact `Decimal` numbers (never floats) with a ¥ format, the header
+row is frozen, and column widths count a Chinese character as two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import unicodedata
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from clinic_app.documents.files import write_atomically
+from clinic_app.documents.reasons import CATEGORY_NAMES
+from clinic_app.documents.records import StatementData, StatementVisit
+from clinic_app.documents.statement_pdf import summary_rows
+from clinic_app.domain.money import Money
+
+YUAN_FORMAT = '"¥"#,##0.00'
+RATE_FORMAT = "0%"
+TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="E6E6E6")
+MAX_WIDTH = 60
+
+SUMMARY_HEADER = ("政策", "政策编号", "参保类别", "人次", "医疗费总额", "符合范围金额", "统筹基金支付", "个人负担")
+VISIT_HEADER = (
+    "序号", "类型", "结算ID", "就诊ID", "冲销原结算ID", "结算时间", "姓名", "身份证号", "人员编号",
+    "参保类别", "政策编号", "医疗费总额", "全自费金额", "符合政策范围金额", "实际支付起付线",
+    "统筹基金支出", "支付比例", "个人账户支出", "个人现金支付",
+)
+
+
+def yuan(amount: Money) -> Decimal:
+    """Exact yuan for a spreadsheet cell: 1230 fen -> Decimal('12.30')."""
+    return Decimal(amount.fen).scaleb(-2)
+
+
+def _rate(rate: Fraction) -> Decimal:
+    return Decimal(rate.numerator) / Decimal(rate.denominator)
+
+
+def display_width(value: Any) -> int:
+    """Columns a value needs in Excel: East Asian wide characters count as two."""
+    if isinstance(value, Decimal):
+        text = f"¥{value:,.2f}"
+    elif isinstance(value, dt.datetime):
+        return 19
+    else:
+        text = str(value)
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+class _Sheet:
+    """A write-only sheet that remembers how wide each column must be."""
+
+    def __init__(self, sheet: WriteOnlyWorksheet, header: Sequence[str]) -> None:
+        self.sheet = sheet
+        self.widths = [display_width(h) for h in header]
+        self.rows: list[list[Any]] = []
+        self.header = header
+
+    def add(self, values: Sequence[Any], formats: dict[int, str] | None = None, bold: bool = False) -> None:
+        cells: list[Any] = []
+        for index, value in enumerate(values):
+            if value is not None:
+                self.widths[index] = max(self.widths[index], display_width(value))
+            number_format = YUAN_FORMAT if isinstance(value, Decimal) else None
+            if formats and index in formats:
+                number_format = formats[index]
+            if number_format is None and not bold:
+                cells.append(value)  # a plain value needs no cell object of its own
+                continue
+            cell = WriteOnlyCell(self.sheet, value=value)
+            if number_format:
+                cell.number_format = number_format
+            if bold:
+                cell.font = HEADER_FONT
+            cells.append(cell)
+        self.rows.append(cells)
+
+    def write(self) -> None:
+        # A write-only sheet takes widths and frozen panes before its first row.
+        for index, width in enumerate(self.widths, start=1):
+            self.sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_WIDTH)
+        self.sheet.freeze_panes = "A2"
+        header = []
+        for title in self.header:
+            cell = WriteOnlyCell(self.sheet, value=title)
+            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+            cell.alignment = Alignment(horizontal="center")
+            header.append(cell)
+        self.sheet.append(header)
+        for row in self.rows:
+            self.sheet.append(row)
+
+
+def _visit_values(number: int, visit: StatementVisit) -> list[Any]:
+    adj, sign = visit.adjudication, visit.sign
+
+    def amount(money: Money) -> Decimal:
+        return yuan(Money(money.fen * sign))
+
+    return [
+        number,
+        "冲销" if visit.reversal_of else "结算",
+        visit.settlement_id,
+        visit.visit_id,
+        visit.reversal_of or "",
+        visit.settled_at,
+        visit.person.name,
+        visit.person.id_number,
+        visit.person.person_no,
+        CATEGORY_NAMES.get(visit.person.category, (visit.person.category,))[0],
+        adj.policy_id,
+        amount(adj.total),
+        amount(adj.ownpay),
+        amount(adj.eligible),
+        amount(adj.deductible),
+        amount(adj.fund),
+        _rate(visit.rate),
+        amount(visit.account_paid),
+        amount(adj.patient - visit.account_paid),
+    ]
+
+
+def statement_xlsx(data: StatementData, data_file: bytes | None = None) -> bytes:
+    """The workbook's bytes; `data_file`, when given, puts its SHA-256 on the summary sheet."""
+    workbook = Workbook(write_only=True)
+    summary = _Sheet(workbook.create_sheet("汇总"), SUMMARY_HEADER)
+    for row in summary_rows(data):
+        grand = not row.policy_id
+        summary.add(
+            [
+                "合计" if grand else data.policy_name(row.policy_id),
+                row.policy_id,
+                CATEGORY_NAMES.get(row.category, (row.category,))[0],
+                row.visits,
+                yuan(row.total), yuan(row.eligible), yuan(row.fund), yuan(row.patient),
+            ],
+            bold=grand,
+        )
+    summary.add([None] * len(SUMMARY_HEADER))
+    facts: list[tuple[str, Any]] = [
+        ("机构", f"{data.clinic.name} ({data.clinic.code})"),
+        ("所属乡镇卫生院", data.clinic.township_name or data.clinic.township_code),
+        ("结算月份", data.month),
+        ("版本", data.revision),
+        ("结算笔数", sum(1 for v in data.visits if not v.reversal_of)),
+        ("冲销笔数", sum(1 for v in data.visits if v.reversal_of)),
+    ]
+    if data_file is not None:
+        facts.append(("数据文件 SHA-256", hashlib.sha256(data_file).hexdigest()))
+    for label, value in facts:
+        # Long values (the hash) sit in the wide first column's neighbour without widening it.
+        summary.rows.append([WriteOnlyCell(summary.sheet, value=label), WriteOnlyCell(summary.sheet, value=value)])
+
+    visits = _Sheet(workbook.create_sheet("结算明细"), VISIT_HEADER)
+    ordered = sorted(data.visits, key=lambda v: (v.settled_at, v.settlement_id))
+    formats = {5: TIME_FORMAT, 16: RATE_FORMAT}
+    for number, visit in enumerate(ordered, start=1):
+        visits.add(_visit_values(number, visit), formats)
+    summary.write()
+    visits.write()
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def render_statement_xlsx(data: StatementData, path: Path | str, data_file: bytes | None = None) -> Path:
+    """Write the statement workbook at `path`, all at once."""
+    return write_atomically(path, statement_xlsx(data, data_file))
