@@ -126,7 +126,7 @@ def sample_receipt(*, reprint: bool = False, reversal: bool = False, long_names:
 
 
 def sample_statement(visits: int = 40, seed: int = 7, month: str = "2025-03") -> StatementData:
-    """A month of a village clinic: `visits` settlements, about one in fifty later reversed."""
+    """A month of a village clinic: `visits` settlements, about one in forty later reversed."""
     rng = random.Random(seed)
     year, mon = (int(part) for part in month.split("-"))
     people = [person(rng, i) for i in range(max(10, visits // 4))]
@@ -149,7 +149,7 @@ def sample_statement(visits: int = 40, seed: int = 7, month: str = "2025-03") ->
             adjudication=adjudication,
         )
         records.append(visit)
-        if rng.random() < 0.02 and when.hour < 17:
+        if n % 37 == 5:  # about one visit in forty is voided later the same day
             records.append(StatementVisit(
                 visit_id=visit.visit_id,
                 settlement_id=f"RV{month.replace('-', '')}{n:05d}",

@@ -1,0 +1,57 @@
+"""The CJK font finder: TrueType only, configured first, and the CID fallback when nothing is found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clinic_app.documents import fonts
+
+WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
+
+def _fake_font(path: Path, tag: bytes) -> Path:
+    path.write_bytes(tag + b"\x00" * 60)
+    return path
+
+
+def test_truetype_and_collections_are_accepted_cff_is_not(tmp_path):
+    assert fonts.is_truetype(_fake_font(tmp_path / "a.ttf", b"\x00\x01\x00\x00"))
+    assert not fonts.is_truetype(_fake_font(tmp_path / "b.otf", b"OTTO"))
+    # A collection is judged by its first face: here a CFF face at offset 16.
+    collection = tmp_path / "c.ttc"
+    collection.write_bytes(b"ttcf" + b"\x00\x01\x00\x00" + b"\x00\x00\x00\x01" + b"\x00\x00\x00\x10" + b"OTTO")
+    assert not fonts.is_truetype(collection)
+    assert not fonts.is_truetype(tmp_path / "missing.ttf")
+
+
+def test_configured_font_comes_first_and_otf_is_skipped(tmp_path):
+    otf = _fake_font(tmp_path / "noto.otf", b"OTTO")
+    ttf = _fake_font(tmp_path / "mine.ttf", b"\x00\x01\x00\x00")
+    assert fonts.find_cjk_font(ttf, candidates=[otf]) == fonts.FontFile(ttf)
+    assert fonts.find_cjk_font(otf, candidates=[ttf]) == fonts.FontFile(ttf)
+
+
+def test_no_font_anywhere_gives_the_cid_fallback():
+    assert fonts.find_cjk_font(None, candidates=[]) is None
+    font = fonts.register_pdf_font(None)
+    assert font.name == fonts.CID_FALLBACK and not font.embedded
+
+
+@pytest.mark.skipif(not WQY.is_file(), reason="WenQuanYi Micro Hei not installed")
+def test_system_font_is_found_and_registered_embedded():
+    found = fonts.find_cjk_font(None)
+    assert found is not None and fonts.is_truetype(found.path)
+    font = fonts.register_pdf_font(found)
+    assert font.embedded and fonts.text_width("人民币", font, 10) > 25
+
+
+@pytest.mark.skipif(not WQY.is_file(), reason="WenQuanYi Micro Hei not installed")
+def test_wrapping_keeps_every_line_within_the_width():
+    font = fonts.register_pdf_font(fonts.FontFile(WQY))
+    text = "注射用头孢曲松钠(罗氏芬)1.0g×10支/盒 静脉滴注用 批号20250301A-LONGBATCHCODE1234567890"
+    lines = fonts.wrap_text(text, font, 8, 100)
+    assert len(lines) > 2
+    assert all(fonts.text_width(line, font, 8) <= 100 for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")

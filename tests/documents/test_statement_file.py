@@ -1,0 +1,157 @@
+"""The statement data file: schema-valid, deterministic, signed, and refused when touched."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+
+import jsonschema
+import pytest
+
+from clinic_app.documents import signing
+from clinic_app.documents.statement_file import (
+    AMOUNT_FIELDS,
+    StatementError,
+    build_statement,
+    canonical_bytes,
+    schema,
+    verify_statement,
+)
+from clinic_app.domain.money import Money
+from tests.documents.samples import sample_statement
+
+
+def _resign(document: dict, key) -> bytes:
+    document["signature"]["value"] = signing.b64(signing.sign(key, canonical_bytes(document["body"])))
+    return canonical_bytes(document) + b"\n"
+
+
+def test_file_validates_against_its_published_schema(statement, key):
+    document = json.loads(build_statement(statement, key))
+    jsonschema.Draft202012Validator.check_schema(schema())
+    jsonschema.validate(document, schema(), cls=jsonschema.Draft202012Validator)
+
+
+def test_same_input_gives_the_same_bytes(key):
+    first = build_statement(sample_statement(30, seed=3), key)
+    second = build_statement(sample_statement(30, seed=3), key)
+    assert first == second
+    assert first.endswith(b"\n") and b"\n" not in first[:-1]
+    assert not re.search(rb'"[a-z_]+":-?\d+\.\d', first), "no JSON number with a fraction"
+
+
+def test_verified_totals_are_the_sums_of_the_input_records(statement, key):
+    verified = verify_statement(build_statement(statement, key))
+    fund = sum(v.sign * v.adjudication.fund.fen for v in statement.visits)
+    total = sum(v.sign * v.adjudication.total.fen for v in statement.visits)
+    cash = sum(v.sign * (v.adjudication.patient - v.account_paid).fen for v in statement.visits)
+    assert verified.totals["hifp_pay"] == Money(fund)
+    assert verified.totals["medfee_sumamt"] == Money(total)
+    assert verified.totals["psn_cash_pay"] == Money(cash)
+    assert verified.settlements == sum(1 for v in statement.visits if not v.reversal_of)
+    assert verified.reversals == sum(1 for v in statement.visits if v.reversal_of)
+    assert verified.reversals > 0, "the sample month should contain a reversal"
+    assert verified.month == statement.month and verified.clinic_code == statement.clinic.code
+    assert verified.chain == statement.chain
+    assert verified.fingerprint == signing.fingerprint(key)
+
+
+def test_a_reversal_is_listed_negated_and_names_its_settlement(statement, key):
+    body = json.loads(build_statement(statement, key))["body"]
+    reversals = [v for v in body["visits"] if v["kind"] == "reversal"]
+    settled = {v["setl_id"]: v for v in body["visits"] if v["kind"] == "settlement"}
+    for reversal in reversals:
+        original = settled[reversal["reversal_of"]]
+        for name in AMOUNT_FIELDS:
+            assert Money.parse(reversal[name]) == -Money.parse(original[name])
+
+
+def test_national_field_names_are_used_per_visit(statement, key):
+    visit = json.loads(build_statement(statement, key))["body"]["visits"][0]
+    for name in ("mdtrt_id", "setl_id", "psn_no", "certno", "psn_name", "med_type", "setl_time",
+                 "medfee_sumamt", "fulamt_ownpay_amt", "inscp_scp_amt", "act_pay_dedc", "hifp_pay",
+                 "pool_prop_selfpay", "acct_pay", "psn_cash_pay"):
+        assert name in visit
+    assert visit["med_type"] == "11"
+
+
+def test_changing_any_single_digit_is_detected(key):
+    data = build_statement(sample_statement(2, seed=5), key)
+    positions = [i for i, byte in enumerate(data) if 0x30 <= byte <= 0x39]
+    assert len(positions) > 500
+    for i in positions:
+        changed = data[:i] + bytes([0x30 + (data[i] - 0x30 + 1) % 10]) + data[i + 1 :]
+        with pytest.raises(StatementError):
+            verify_statement(changed)
+
+
+def test_not_json_is_refused_with_a_clear_reason():
+    with pytest.raises(StatementError, match="JSON"):
+        verify_statement(b"\x89PNG not a statement")
+    with pytest.raises(StatementError, match="JSON"):
+        verify_statement(b'{"body": 1.5}')
+
+
+def test_schema_violation_names_the_field(statement, key):
+    document = json.loads(build_statement(statement, key))
+    document["body"]["visits"][3]["hifp_pay"] = "12.5"
+    with pytest.raises(StatementError, match=r"visits/3/hifp_pay") as caught:
+        verify_statement(_resign(document, key))
+    assert caught.value.zh != caught.value.en
+
+
+def test_bad_signature_is_refused(statement, key):
+    document = json.loads(build_statement(statement, key))
+    document["body"]["clinic"]["name"] = "别的卫生站"
+    with pytest.raises(StatementError, match="签名无效"):
+        verify_statement(canonical_bytes(document) + b"\n")
+    other = signing.generate_key()
+    document = json.loads(build_statement(statement, key))
+    document["signature"]["value"] = signing.b64(signing.sign(other, canonical_bytes(document["body"])))
+    with pytest.raises(StatementError, match="bad signature"):
+        verify_statement(canonical_bytes(document) + b"\n")
+
+
+@pytest.mark.parametrize("where", ["totals", "visit", "item"])
+def test_signed_totals_that_do_not_add_up_are_refused(statement, key, where):
+    document = json.loads(build_statement(statement, key))
+    body = document["body"]
+    if where == "totals":
+        body["totals"]["hifp_pay"] = str(Money.parse(body["totals"]["hifp_pay"]) + Money(1))
+    elif where == "visit":
+        body["visits"][0]["psn_cash_pay"] = str(Money.parse(body["visits"][0]["psn_cash_pay"]) + Money(1))
+    else:
+        body["visits"][0]["items"][0]["fund"] = str(Money.parse(body["visits"][0]["items"][0]["fund"]) + Money(1))
+    with pytest.raises(StatementError, match="合计对不上"):
+        verify_statement(_resign(document, key))
+
+
+def test_key_is_created_once_then_reloaded(tmp_path):
+    path = tmp_path / "keys" / "clinic-signing-key.pem"
+    first = signing.load_or_create_key(path)
+    assert path.read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----")
+    assert path.stat().st_mode & 0o077 == 0
+    again = signing.load_or_create_key(path)
+    assert signing.raw_public_key(first) == signing.raw_public_key(again)
+
+
+def test_damaged_key_file_is_a_user_error(tmp_path):
+    path = tmp_path / "key.pem"
+    path.write_text("not a key")
+    with pytest.raises(signing.KeyFileError):
+        signing.load_or_create_key(path)
+
+
+def test_fingerprint_is_eight_groups_of_four_hex_digits(key):
+    printed = signing.fingerprint(key)
+    assert re.fullmatch(r"[0-9A-F]{4}( [0-9A-F]{4}){7}", printed)
+    assert printed == signing.fingerprint(signing.raw_public_key(key))
+    assert printed != signing.fingerprint(signing.generate_key())
+
+
+def test_revision_and_month_are_checked_by_the_record(statement):
+    with pytest.raises(ValueError):
+        replace(statement, month="2025-13")
+    with pytest.raises(ValueError):
+        replace(statement, revision=0)
