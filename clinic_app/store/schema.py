@@ -195,6 +195,119 @@ CREATE TABLE audit_log (
 );
 """ + "".join(_append_only(t) for t in APPEND_ONLY_TABLES)
 
+# Township mode (EXCHANGE.md): registered clinic keys, imported statements with
+# their visits and items, and the review flags.  Imported visit rows are derived
+# from a signed file kept whole in `statements.raw`, so a superseded revision's
+# rows are removed while its file stays for audit.
+V2 = """
+CREATE TABLE registered_keys (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('village', 'township')),
+    township_code TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    registered_at TEXT NOT NULL
+);
+CREATE TABLE statements (
+    id INTEGER PRIMARY KEY,
+    clinic_code TEXT NOT NULL,
+    clinic_name TEXT NOT NULL,
+    township_code TEXT NOT NULL,
+    policy_id TEXT NOT NULL,
+    month TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('current', 'superseded')),
+    superseded_by INTEGER REFERENCES statements(id),
+    body_sha256 TEXT NOT NULL UNIQUE,
+    file_sha256 TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    raw BLOB NOT NULL,
+    fingerprint TEXT NOT NULL,
+    before_hash TEXT NOT NULL,
+    last_hash TEXT NOT NULL,
+    entry_count INTEGER NOT NULL,
+    settlements INTEGER NOT NULL,
+    reversals INTEGER NOT NULL,
+    medfee_sumamt_fen INTEGER NOT NULL,
+    fulamt_ownpay_amt_fen INTEGER NOT NULL,
+    inscp_scp_amt_fen INTEGER NOT NULL,
+    act_pay_dedc_fen INTEGER NOT NULL,
+    hifp_pay_fen INTEGER NOT NULL,
+    acct_pay_fen INTEGER NOT NULL,
+    psn_cash_pay_fen INTEGER NOT NULL,
+    imported_at TEXT NOT NULL,
+    UNIQUE (clinic_code, month, revision)
+);
+CREATE UNIQUE INDEX statements_current ON statements(clinic_code, month) WHERE status = 'current';
+CREATE INDEX statements_month ON statements(month, status);
+CREATE TABLE statement_visits (
+    id INTEGER PRIMARY KEY,
+    statement_id INTEGER NOT NULL REFERENCES statements(id),
+    clinic_code TEXT NOT NULL,
+    month TEXT NOT NULL,
+    line_no INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('settlement', 'reversal')),
+    reversal_of TEXT,
+    reversed INTEGER NOT NULL DEFAULT 0,
+    mdtrt_id TEXT NOT NULL,
+    setl_id TEXT NOT NULL,
+    psn_no TEXT NOT NULL,
+    certno TEXT NOT NULL,
+    psn_name TEXT NOT NULL,
+    category TEXT NOT NULL,
+    med_type TEXT NOT NULL,
+    setl_time TEXT NOT NULL,
+    service_date TEXT NOT NULL,
+    policy_id TEXT NOT NULL,
+    pool TEXT NOT NULL,
+    medfee_sumamt_fen INTEGER NOT NULL,
+    fulamt_ownpay_amt_fen INTEGER NOT NULL,
+    inscp_scp_amt_fen INTEGER NOT NULL,
+    act_pay_dedc_fen INTEGER NOT NULL,
+    hifp_pay_fen INTEGER NOT NULL,
+    acct_pay_fen INTEGER NOT NULL,
+    psn_cash_pay_fen INTEGER NOT NULL,
+    waived_fen INTEGER NOT NULL,
+    pool_prop_selfpay TEXT NOT NULL,
+    reasons_json TEXT NOT NULL
+);
+CREATE INDEX statement_visits_statement ON statement_visits(statement_id);
+CREATE INDEX statement_visits_person_day ON statement_visits(certno, service_date);
+CREATE INDEX statement_visits_setl ON statement_visits(clinic_code, setl_id);
+CREATE INDEX statement_visits_month_cost ON statement_visits(month, kind, medfee_sumamt_fen);
+CREATE TABLE statement_items (
+    id INTEGER PRIMARY KEY,
+    visit_id INTEGER NOT NULL REFERENCES statement_visits(id),
+    line_no INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    coverage TEXT NOT NULL,
+    quantity TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    unit_price_fen INTEGER NOT NULL,
+    amount_fen INTEGER NOT NULL,
+    waived_fen INTEGER NOT NULL,
+    eligible_fen INTEGER NOT NULL,
+    fund_fen INTEGER NOT NULL,
+    patient_fen INTEGER NOT NULL,
+    rate TEXT NOT NULL
+);
+CREATE INDEX statement_items_visit ON statement_items(visit_id);
+CREATE TABLE review_flags (
+    id INTEGER PRIMARY KEY,
+    statement_id INTEGER NOT NULL REFERENCES statements(id),
+    clinic_code TEXT NOT NULL,
+    month TEXT NOT NULL,
+    setl_id TEXT NOT NULL,
+    certno TEXT NOT NULL,
+    code TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX review_flags_statement ON review_flags(statement_id);
+CREATE INDEX review_flags_filter ON review_flags(month, clinic_code, code);
+"""
+
 # Ordered: MIGRATIONS[0] makes version 1, and so on.
-MIGRATIONS: tuple[str, ...] = (V1,)
+MIGRATIONS: tuple[str, ...] = (V1, V2)
 SCHEMA_VERSION = len(MIGRATIONS)
