@@ -308,6 +308,31 @@ CREATE INDEX review_flags_statement ON review_flags(statement_id);
 CREATE INDEX review_flags_filter ON review_flags(month, clinic_code, code);
 """
 
+# Township settlement inputs entered by hand: signed persons per month and line (a village's
+# code, or the township's own), the year's assessment score, the assessment's hand-entered
+# items and county baselines (JSON of decimal strings and counts).
+V3 = """
+CREATE TABLE settlement_signed (
+    month TEXT NOT NULL,
+    clinic_code TEXT NOT NULL,
+    persons INTEGER NOT NULL CHECK (persons >= 0),
+    entered_at TEXT NOT NULL,
+    PRIMARY KEY (month, clinic_code)
+);
+CREATE TABLE settlement_scores (
+    year INTEGER PRIMARY KEY,
+    score TEXT NOT NULL,
+    entered_at TEXT NOT NULL
+);
+CREATE TABLE assessment_inputs (
+    year INTEGER NOT NULL,
+    facility TEXT NOT NULL,
+    inputs_json TEXT NOT NULL,
+    entered_at TEXT NOT NULL,
+    PRIMARY KEY (year, facility)
+);
+"""
+
 # Ordered: MIGRATIONS[0] makes version 1, and so on.
-MIGRATIONS: tuple[str, ...] = (V1, V2)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
 SCHEMA_VERSION = len(MIGRATIONS)
