@@ -61,6 +61,22 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "daily_cap": ("每日统筹限额 {cap} 元, 今日已用 {used} 元, 本次最多 {left} 元", "daily cap {cap}: {used} used today, at most {left} now"),
     "out_of_area_cap": ("市外就医年度限额 {cap} 元, 已用 {used} 元, 本次最多 {left} 元", "out-of-city cap {cap}: {used} used, at most {left} now"),
     "policy_past_stated_period": ("政策 {policy} 已过规定期限 ({until}), 请载入现行政策文件", "policy {policy} is past its stated period ({until}): load a current policy file"),
+    # Township settlement (POLICIES.md §3) and assessment (§4).
+    "settlement_prepay_cap": ("月预结算额 {presettle} 元超过月预付额 {prepay} 元, 超出部分年终清算", "pre-settlement {presettle} above the monthly prepay {prepay}: the rest is cleared at the year end"),
+    "settlement_month_budget_cap": ("应付 {payable} 元超过本月可结算额 {budget} 元, 超出部分不予支付", "payable {payable} above this month's budget {budget}: the excess is not paid"),
+    "settlement_quarter_over_budget": ("第 {quarter} 季度应付 {payable} 元超过季度预算 {budget} 元", "quarter {quarter}: payable {payable} above the quarter's budget {budget}"),
+    "settlement_surplus_carried": ("结余 {amount} 元滚存下月", "surplus {amount} carried into next month"),
+    "settlement_overspend": ("超支 {amount} 元, 按年度考核分担", "overspend {amount}, shared after the annual assessment"),
+    "settlement_deposit_reduced": ("考核得分 {score}, 扣减质量保证金 {forfeited} 元", "assessment score {score}: {forfeited} of the quality deposit withheld"),
+    "settlement_surplus_reward": ("结余留用奖励 {reward} 元", "surplus kept as reward: {reward}"),
+    "settlement_surplus_returned": ("结余 {amount} 元返还医保基金", "surplus {amount} returned to the fund"),
+    "settlement_over_quota": ("全年应付 {payable} 元超过定额 {quota} 元, 超支不补", "the year's payable {payable} above the quota {quota}: the excess is not paid"),
+    "settlement_recovered": ("多拨付的 {amount} 元年终追回", "{amount} paid in excess is recovered at the year end"),
+    "settlement_funding_over_ceiling": ("筹资总额 {funding} 元超过居民医保基金上限 {ceiling} 元", "total funding {funding} above the resident fund ceiling {ceiling}"),
+    "settlement_pool_overspent": ("二次分配资金池超支 {amount} 元, 由签约机构承担", "secondary pool overspent by {amount}, borne by the signed facilities"),
+    "settlement_reserve_exhausted": ("风险调节金 {reserve} 元已用尽", "risk reserve {reserve} used up"),
+    "assessment_no_data": ("{facility} 缺少签约人数或门诊费用数据, 相关指标按基础分计", "{facility}: no signed persons or outpatient cost, those indicators score their base"),
+    "assessment_veto": ("{facility} 协议考核不合格, 综合改革评估直接不合格", "{facility}: agreement rated unqualified, the assessment fails (veto)"),
 }
 
 _LOOKUPS = {"facility": FACILITY_NAMES, "level": FACILITY_NAMES, "exclusion": EXCLUSION_NAMES, "category": CATEGORY_NAMES}
