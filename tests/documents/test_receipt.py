@@ -1,0 +1,149 @@
+"""Receipts read back from the PDF: the Chinese text, the amounts, the marks, and nothing cut off."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from clinic_app.documents import fonts
+from clinic_app.documents.receipt import (
+    qr_payload,
+    receipt_hash,
+    receipt_pdf,
+    render_receipt,
+    rmb_capitals,
+)
+from clinic_app.documents.records import mask_id_number
+from clinic_app.domain.money import Money
+from tests.documents.pdftext import drawn_strings, text_of
+from tests.documents.samples import sample_receipt
+
+WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+needs_wqy = pytest.mark.skipif(not WQY.is_file(), reason="WenQuanYi Micro Hei not installed")
+
+
+@pytest.fixture(scope="module")
+def ttf() -> fonts.PdfFont:
+    if not WQY.is_file():
+        pytest.skip("WenQuanYi Micro Hei not installed")
+    return fonts.register_pdf_font(fonts.FontFile(WQY))
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        ("17.00", "人民币壹拾柒元整"),
+        ("0.05", "人民币伍分"),
+        ("41.38", "人民币肆拾壹元叁角捌分"),
+        ("1005.30", "人民币壹仟零伍元叁角"),
+        ("100000.07", "人民币壹拾万元零柒分"),
+        ("-17.50", "(负数) 人民币壹拾柒元伍角"),
+    ],
+)
+def test_rmb_capitals(amount, words):
+    assert rmb_capitals(Money.parse(amount)) == words
+
+
+@needs_wqy
+@pytest.mark.parametrize("layout", ["58mm", "80mm", "a5"])
+def test_receipt_text_and_totals_read_back(layout, ttf):
+    data = sample_receipt()
+    # Wrapped lines come back with a space or newline between them: compare without blanks.
+    text = "".join(text_of(receipt_pdf(data, layout, ttf)).split())
+    adj = data.adjudication
+    for expected in (
+        data.clinic.name, "门诊收费收据", data.receipt_no, data.operator, data.patient.name,
+        mask_id_number(data.patient.id_number), "2025-03-14 09:42:17",
+        "合计", str(adj.total), "医保统筹支付", str(adj.fund), "个人支付", str(adj.patient),
+        rmb_capitals(adj.patient), receipt_hash(data),
+    ):
+        assert "".join(expected.split()) in text, expected
+    assert data.patient.id_number not in text, "the full ID number must not be printed"
+    for line in data.lines:
+        assert "".join(line.name.split()) in text and str(line.amount) in text
+    # The items add up to the printed total.
+    assert sum(line.amount.fen for line in data.lines) == adj.total.fen
+    # The main reasons are printed in words, not codes: this visit has an excluded line.
+    assert "不在医保目录内" in text and "line_excluded" not in text
+
+
+@needs_wqy
+def test_font_is_embedded_as_truetype(ttf):
+    pdf = receipt_pdf(sample_receipt(), "80mm", ttf)
+    assert b"/FontFile2" in pdf
+
+
+def test_cid_fallback_when_no_truetype_font_exists(monkeypatch):
+    monkeypatch.setattr(fonts, "system_font_paths", lambda: [])
+    monkeypatch.setattr(fonts, "bundled_font_paths", lambda: [])
+    font = fonts.register_pdf_font(fonts.find_cjk_font(None))
+    pdf = receipt_pdf(sample_receipt(), "80mm", font)
+    assert b"/FontFile2" not in pdf and b"STSong-Light" in pdf
+    text = text_of(pdf)
+    assert "门诊收费收据" in text and sample_receipt().patient.name in text
+
+
+@needs_wqy
+def test_reprint_is_marked(ttf):
+    text = text_of(receipt_pdf(sample_receipt(reprint=True), "58mm", ttf))
+    assert "重打" in text
+    assert "重打" not in text_of(receipt_pdf(sample_receipt(), "58mm", ttf))
+
+
+@needs_wqy
+def test_reversal_receipt_says_so_with_negative_amounts(ttf):
+    data = sample_receipt(reversal=True)
+    text = text_of(receipt_pdf(data, "80mm", ttf)).replace("\n", "")
+    assert "冲销" in text and "作废" in text and data.reversal_of in text
+    assert f"-{data.adjudication.total}" in text and f"-{data.adjudication.fund}" in text
+    assert "(负数)" in text
+
+
+@needs_wqy
+@pytest.mark.parametrize("layout", ["58mm", "80mm"])
+def test_nothing_runs_off_a_thermal_roll(layout, ttf):
+    data = sample_receipt(long_names=True)
+    pdf = receipt_pdf(data, layout, ttf)
+    strings = drawn_strings(pdf)
+    assert strings
+    for drawn in strings:
+        width = fonts.text_width(drawn.text, ttf, drawn.size)
+        assert drawn.x >= 0 and drawn.x + width <= drawn.page_width + 0.01, drawn
+    # The long name was wrapped, not lost.
+    text = text_of(pdf).replace("\n", "").replace(" ", "")
+    assert data.lines[-1].name.replace(" ", "") in text
+
+
+@needs_wqy
+def test_thermal_page_height_follows_the_content(ttf):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    def height(data):
+        return float(PdfReader(BytesIO(receipt_pdf(data, "58mm", ttf))).pages[0].mediabox.height)
+
+    short = sample_receipt()
+    longer = replace(short, lines=short.lines * 3, adjudication=short.adjudication)
+    assert height(longer) > height(short)
+
+
+def test_qr_holds_the_receipt_number_and_a_hash_of_its_amounts():
+    data = sample_receipt()
+    assert qr_payload(data) == f"RCPT|{data.receipt_no}|{receipt_hash(data)}"
+    changed = replace(data, adjudication=replace(data.adjudication, fund=data.adjudication.fund + Money(1)))
+    assert receipt_hash(changed) != receipt_hash(data)
+
+
+def test_written_atomically(tmp_path, ttf):
+    target = tmp_path / "r.pdf"
+    render_receipt(sample_receipt(), "a5", target, ttf)
+    assert target.read_bytes().startswith(b"%PDF")
+    assert [p.name for p in tmp_path.iterdir()] == ["r.pdf"]
+
+
+def test_unknown_layout_is_refused():
+    with pytest.raises(ValueError):
+        receipt_pdf(sample_receipt(), "a4", fonts.register_pdf_font(None))  # type: ignore[arg-type]
