@@ -1,0 +1,81 @@
+"""The statement PDF read back: Chinese text, totals equal to the records, paged list, hash and key."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from clinic_app.documents import fonts, signing
+from clinic_app.documents.statement_file import build_statement
+from clinic_app.documents.statement_pdf import render_statement_pdf, statement_pdf, summary_rows
+from clinic_app.domain.money import Money
+from tests.documents.pdftext import text_of
+
+WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
+
+@pytest.fixture(scope="module")
+def ttf() -> fonts.PdfFont:
+    if not WQY.is_file():
+        pytest.skip("WenQuanYi Micro Hei not installed")
+    return fonts.register_pdf_font(fonts.FontFile(WQY))
+
+
+@pytest.fixture(scope="module")
+def made(statement, key, ttf):
+    data_file = build_statement(statement, key)
+    return data_file, statement_pdf(statement, data_file, ttf)
+
+
+def test_summary_adds_up_to_the_records(statement):
+    rows = summary_rows(statement)
+    grand = rows[-1]
+    assert grand.policy_id == ""
+    assert grand.fund == Money(sum(v.sign * v.adjudication.fund.fen for v in statement.visits))
+    assert grand.total == Money(sum(v.sign * v.adjudication.total.fen for v in statement.visits))
+    assert grand.visits == sum(v.sign for v in statement.visits)
+    assert sum(r.patient.fen for r in rows[:-1]) == grand.patient.fen
+
+
+def test_text_totals_hash_and_fingerprint_read_back(made, statement, key):
+    data_file, pdf = made
+    text = text_of(pdf)
+    flat = "".join(text.split())
+    grand = summary_rows(statement)[-1]
+    for expected in (
+        statement.clinic.name, "门诊统筹月度结算报表", "城乡居民", "合计",
+        "村医签字", "乡镇卫生院审核人签字", "日期",
+        str(grand.total), str(grand.eligible), str(grand.fund), str(grand.patient),
+        hashlib.sha256(data_file).hexdigest(), signing.fingerprint(key),
+    ):
+        assert "".join(expected.split()) in flat, expected
+    for visit in statement.visits:
+        assert visit.settlement_id in text and visit.person.name in text
+    reversal = next(v for v in statement.visits if v.reversal_of)
+    assert f"-{reversal.adjudication.total}" in text
+
+
+def test_visit_list_spans_pages_with_the_header_repeated(made, statement):
+    _, pdf = made
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) >= 2
+    for page in pages[:-1]:
+        assert "结算ID" in page.extract_text()
+    assert b"/FontFile2" in pdf
+
+
+def test_written_atomically(tmp_path, statement, key, ttf):
+    target = tmp_path / "statement.pdf"
+    render_statement_pdf(statement, build_statement(statement, key), target, ttf)
+    assert target.read_bytes().startswith(b"%PDF")
+    assert [p.name for p in tmp_path.iterdir()] == ["statement.pdf"]
+
+
+def test_cid_fallback_statement_still_reads_back(statement, key):
+    pdf = statement_pdf(statement, build_statement(statement, key), fonts.register_pdf_font(None))
+    assert b"/FontFile2" not in pdf
+    assert "村医签字" in text_of(pdf)

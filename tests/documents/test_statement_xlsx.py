@@ -1,0 +1,110 @@
+"""The statement workbook read back: every number equals the records, formats and layout hold."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from clinic_app.documents.statement_file import build_statement
+from clinic_app.documents.statement_pdf import summary_rows
+from clinic_app.documents.statement_xlsx import (
+    YUAN_FORMAT,
+    display_width,
+    render_statement_xlsx,
+    statement_xlsx,
+)
+from clinic_app.domain.money import Money
+
+
+def _money(value: object) -> Money:
+    """A cell value back as money: the stored number must be a whole number of fen."""
+    assert isinstance(value, int | float | Decimal), value
+    exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    assert exact == exact.quantize(Decimal("0.01")), value
+    return Money.parse(f"{exact:.2f}")
+
+
+@pytest.fixture(scope="module")
+def book(statement, key):
+    data_file = build_statement(statement, key)
+    workbook = openpyxl.load_workbook(io.BytesIO(statement_xlsx(statement, data_file)))
+    return workbook, data_file
+
+
+def test_two_sheets_with_frozen_headers(book):
+    workbook, _ = book
+    assert workbook.sheetnames == ["汇总", "结算明细"]
+    for sheet in workbook.worksheets:
+        assert sheet.freeze_panes == "A2"
+
+
+def test_every_visit_number_equals_the_records(book, statement):
+    workbook, _ = book
+    sheet = workbook["结算明细"]
+    header = [c.value for c in sheet[1]]
+    rows = {row[header.index("结算ID")]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert len(rows) == len(statement.visits)
+    for visit in statement.visits:
+        row = rows[visit.settlement_id]
+        adj, sign = visit.adjudication, visit.sign
+        expected = {
+            "医疗费总额": adj.total, "全自费金额": adj.ownpay, "符合政策范围金额": adj.eligible,
+            "实际支付起付线": adj.deductible, "统筹基金支出": adj.fund,
+            "个人账户支出": visit.account_paid, "个人现金支付": adj.patient - visit.account_paid,
+        }
+        for column, amount in expected.items():
+            assert _money(row[header.index(column)]) == Money(sign * amount.fen), (visit.settlement_id, column)
+        assert row[header.index("身份证号")] == visit.person.id_number  # text, not a number
+        assert row[header.index("结算时间")] == visit.settled_at
+        assert row[header.index("类型")] == ("冲销" if visit.reversal_of else "结算")
+
+
+def test_amount_cells_are_numbers_in_yuan_format(book):
+    workbook, _ = book
+    sheet = workbook["结算明细"]
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("统筹基金支出") + 1)
+    assert isinstance(cell.value, int | float) and cell.number_format == YUAN_FORMAT
+    assert isinstance(sheet.cell(row=2, column=header.index("结算时间") + 1).value, dt.datetime)
+
+
+def test_summary_sheet_equals_the_summary(book, statement):
+    workbook, data_file = book
+    sheet = workbook["汇总"]
+    expected = summary_rows(statement)
+    rows = list(sheet.iter_rows(min_row=2, max_row=1 + len(expected), values_only=True))
+    for row, want in zip(rows, expected, strict=True):
+        assert row[3] == want.visits
+        assert [_money(v) for v in row[4:8]] == [want.total, want.eligible, want.fund, want.patient]
+    assert rows[-1][0] == "合计"
+    values = [c for row in sheet.iter_rows(values_only=True) for c in row]
+    assert hashlib.sha256(data_file).hexdigest() in values
+
+
+def test_columns_fit_chinese_text(book):
+    workbook, _ = book
+    sheet = workbook["结算明细"]
+    header = [c.value for c in sheet[1]]
+    names = [r[header.index("姓名")] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    letter = openpyxl.utils.get_column_letter(header.index("符合政策范围金额") + 1)
+    assert sheet.column_dimensions[letter].width >= display_width("符合政策范围金额") == 16
+    name_letter = openpyxl.utils.get_column_letter(header.index("姓名") + 1)
+    assert sheet.column_dimensions[name_letter].width >= max(2 * len(n) for n in names)
+
+
+def test_display_width_counts_chinese_as_two():
+    assert display_width("李秀英") == 6
+    assert display_width("ABC") == 3
+    assert display_width("阿莫西林 0.25g") == 14
+
+
+def test_written_atomically(tmp_path, statement):
+    target = tmp_path / "statement.xlsx"
+    render_statement_xlsx(statement, target)
+    assert openpyxl.load_workbook(target).sheetnames == ["汇总", "结算明细"]
+    assert [p.name for p in tmp_path.iterdir()] == ["statement.xlsx"]
