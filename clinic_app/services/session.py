@@ -98,6 +98,7 @@ class ClinicSession:
         self.data_dir = data_dir
         self.db = open_database(data_dir)
         self.book = book or default_book()
+        self._clinic: Clinic | None = None
 
     def close(self) -> None:
         self.db.conn.close()
@@ -112,7 +113,10 @@ class ClinicSession:
 
     @property
     def clinic(self) -> Clinic | None:
-        return ledger.get_clinic(self.db)
+        # Read once: every visit needs it, and only this session changes it.
+        if self._clinic is None:
+            self._clinic = ledger.get_clinic(self.db)
+        return self._clinic
 
     def require_clinic(self) -> Clinic:
         clinic = self.clinic
@@ -147,6 +151,7 @@ class ClinicSession:
             policy_id=setup.policy_id,
             reform_pilot=setup.reform_pilot,
         )
+        self._clinic = None
         with transaction(self.db) as conn:
             ledger.save_clinic(conn, clinic)
             if not ledger.operators(self.db, active_only=False):
@@ -159,6 +164,7 @@ class ClinicSession:
     def update_clinic(self, clinic: Clinic) -> None:
         if clinic.policy_id not in self.book:
             raise BadInput(f"未知政策 {clinic.policy_id}", f"unknown policy {clinic.policy_id}")
+        self._clinic = None
         with transaction(self.db) as conn:
             ledger.save_clinic(conn, clinic)
             ledger.audit(conn, "clinic_updated", json.dumps(clinic.__dict__, ensure_ascii=False))

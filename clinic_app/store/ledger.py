@@ -389,12 +389,13 @@ def append_entry(conn: sqlite3.Connection, entry: NewEntry) -> tuple[int, str]:
     visit_id = cursor.lastrowid
     assert visit_id is not None
     for table, rows in (("visit_items", entry.items), ("visit_funds", entry.funds)):
-        for row in rows:
-            cols = ["visit_id", *row]
-            conn.execute(
-                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                [visit_id, *row.values()],
-            )
+        if not rows:
+            continue
+        names = list(rows[0])
+        conn.executemany(
+            f"INSERT INTO {table} (visit_id, {', '.join(names)}) VALUES (?{', ?' * len(names)})",
+            [[visit_id, *(row[name] for name in names)] for row in rows],
+        )
     return visit_id, digest
 
 
