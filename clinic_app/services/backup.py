@@ -1,0 +1,230 @@
+"""Backups, restores and the ledger check: the clinic's data must survive a bad day.
+
+Backups use SQLite's online backup API (a consistent copy while the app runs)
+into the ``backup_dir`` setting (default ``DATA/backups``), one file a day when
+`backup_if_due` is called at start and exit, keeping the ``backup_keep`` newest.
+A restore checks the backup first (read-only: integrity, schema version, hash
+chain), saves the current database, and only then copies the backup over the
+live database, again through the backup API, so a crash mid-restore leaves the
+old or the new database, never a mix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from clinic_app.errors import BadInput, UserError
+from clinic_app.services.session import ClinicSession
+from clinic_app.store import ledger
+from clinic_app.store.db import DB_NAME, backup_to
+from clinic_app.store.schema import SCHEMA_VERSION
+
+# Settings (settings table): where backups go and how many are kept.
+BACKUP_DIR_SETTING = "backup_dir"
+BACKUP_KEEP_SETTING = "backup_keep"
+DEFAULT_KEEP = 10
+BACKUP_PATTERN = re.compile(r"^clinic-(\d{8})-(\d{6})\.sqlite$")
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What `check_file` found in one database file."""
+
+    path: Path
+    schema_version: int
+    entries: int
+    integrity: tuple[str, ...]
+    """SQLite integrity_check / foreign_key_check problems (empty: ok)."""
+    breaks: tuple[ledger.ChainBreak, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.integrity and not self.breaks and self.schema_version <= SCHEMA_VERSION
+
+    def lines(self) -> list[str]:
+        """The report as the CLI prints it."""
+        out = [
+            f"数据库 / database: {self.path}",
+            f"结构版本 / schema version: {self.schema_version}",
+            f"已校验台账条目 / entries checked: {self.entries}",
+        ]
+        out.append("完整性 / integrity: ok" if not self.integrity else "完整性 / integrity: 损坏 / FAILED")
+        out += [f"  {problem}" for problem in self.integrity[:20]]
+        if self.breaks:
+            out.append(f"哈希链 / hash chain: {len(self.breaks)} 处断裂 / breaks")
+            for found in self.breaks[:50]:
+                out.append(f"  收据 / receipt {found.receipt_no} (seq {found.seq}): {found.problem}")
+        else:
+            out.append("哈希链 / hash chain: ok")
+        if self.schema_version > SCHEMA_VERSION:
+            out.append(f"结构版本比本软件新 / schema newer than this app ({SCHEMA_VERSION})")
+        return out
+
+
+@contextlib.contextmanager
+def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
+    """Open a database file read-only (a backup is never changed by checking it)."""
+    if not path.is_file():
+        raise BadInput(f"找不到数据库文件 {path}", f"no database file at {path}")
+    with path.open("rb") as handle:
+        if handle.read(16) != SQLITE_HEADER:
+            raise UserError(f"{path} 不是 SQLite 数据库文件", f"{path} is not an SQLite database")
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def check_file(path: Path) -> CheckReport:
+    """Integrity check, schema version and the full hash chain of one database file."""
+    with _read_only(path) as conn:
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            db = sqlite_utils.Database(conn)
+            problems = ledger.integrity_check(db)
+            if version < 1 or problems:
+                return CheckReport(path, version, 0, tuple(problems) or ("no clinic schema",), ())
+            count, breaks = ledger.verify_chain(db)
+        except sqlite3.DatabaseError as exc:
+            return CheckReport(path, -1, 0, (f"database error: {exc}",), ())
+    return CheckReport(path, version, count, tuple(problems), tuple(breaks))
+
+
+def check_database(folder: Path) -> CheckReport:
+    """`clinic-app check`: the live database of a data folder."""
+    return check_file(folder / DB_NAME)
+
+
+# ---------------------------------------------------------------- backups
+
+
+def backup_dir(session: ClinicSession) -> Path:
+    configured = session.setting(BACKUP_DIR_SETTING)
+    return Path(configured).expanduser() if configured else session.data_dir / "backups"
+
+
+def backup_keep(session: ClinicSession) -> int:
+    text = session.setting(BACKUP_KEEP_SETTING)
+    try:
+        return max(1, int(text)) if text else DEFAULT_KEEP
+    except ValueError:
+        return DEFAULT_KEEP
+
+
+def backups_in(folder: Path) -> list[Path]:
+    """This app's daily/manual backups in a folder, oldest first (the name holds the time)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if BACKUP_PATTERN.match(p.name))
+
+
+def backup_now(session: ClinicSession, folder: Path | None = None, now: dt.datetime | None = None) -> Path:
+    """Back up the live database now, then keep only the newest `backup_keep` backups."""
+    folder = folder or backup_dir(session)
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    target = folder / f"clinic-{stamp}.sqlite"
+    try:
+        backup_to(session.db.conn, target)
+    except OSError as exc:
+        raise UserError(
+            f"无法写入备份文件夹 {folder}: {exc.strerror}", f"cannot write backup folder {folder}: {exc.strerror}"
+        ) from None
+    rotate(folder, backup_keep(session))
+    return target
+
+
+def rotate(folder: Path, keep: int) -> list[Path]:
+    """Delete all but the `keep` newest backups; returns those removed."""
+    old = backups_in(folder)[:-keep] if keep > 0 else []
+    for path in old:
+        path.unlink(missing_ok=True)
+    return old
+
+
+def backup_if_due(session: ClinicSession, now: dt.datetime | None = None) -> Path | None:
+    """The automatic daily backup: made when no backup exists from today (app start and exit)."""
+    now = now or dt.datetime.now()
+    existing = backups_in(backup_dir(session))
+    if existing:
+        match = BACKUP_PATTERN.match(existing[-1].name)
+        assert match is not None
+        if match.group(1) >= now.strftime("%Y%m%d"):
+            return None
+    return backup_now(session, now=now)
+
+
+# ---------------------------------------------------------------- restore
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    """A finished restore."""
+
+    restored_from: Path
+    previous_saved_to: Path | None
+    entries: int
+
+
+def restore(folder: Path, backup: Path, now: dt.datetime | None = None) -> RestoreResult:
+    """Replace the live database with a checked backup; the current one is saved first.
+
+    Nothing is changed when the backup fails any check.  The app must not have
+    the folder open meanwhile (the copy takes the write lock; a running app
+    makes this fail as "locked" rather than corrupt anything).
+    """
+    report = check_file(backup)
+    if not report.ok:
+        why = "; ".join(
+            list(report.integrity[:3])
+            + [f"{b.receipt_no} (seq {b.seq}): {b.problem}" for b in report.breaks[:3]]
+            + ([f"schema {report.schema_version} > {SCHEMA_VERSION}"] if report.schema_version > SCHEMA_VERSION else [])
+        )
+        raise UserError(
+            f"备份文件 {backup} 校验未通过, 未做任何更改: {why}",
+            f"backup {backup} failed its check; nothing was changed: {why}",
+        )
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    live = folder / DB_NAME
+    saved: Path | None = None
+    folder.mkdir(parents=True, exist_ok=True)
+    if live.exists():
+        saved = folder / "backups" / f"before-restore-{stamp}.sqlite"
+        if _is_sqlite(live):
+            conn = sqlite3.connect(live)
+            try:
+                backup_to(conn, saved)
+            finally:
+                conn.close()
+        else:
+            # Not a database at all: move it aside untouched (with any stale WAL files).
+            saved.parent.mkdir(parents=True, exist_ok=True)
+            live.replace(saved)
+            for suffix in ("-wal", "-shm"):
+                Path(str(live) + suffix).unlink(missing_ok=True)
+    with _read_only(backup) as source:
+        dest = sqlite3.connect(live, timeout=5)
+        try:
+            dest.execute("PRAGMA journal_mode = WAL")
+            source.backup(dest)
+        except sqlite3.OperationalError as exc:
+            raise UserError(f"无法写入数据库 {live}: {exc}", f"cannot write database {live}: {exc}") from None
+        finally:
+            dest.close()
+    after = check_file(live)
+    return RestoreResult(restored_from=backup, previous_saved_to=saved, entries=after.entries)
+
+
+def _is_sqlite(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(16) == SQLITE_HEADER
