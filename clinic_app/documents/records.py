@@ -12,6 +12,7 @@ print and count them with every amount negated.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -179,12 +180,13 @@ def mask_id_number(id_number: str) -> str:
     return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
 
 
+@functools.lru_cache(maxsize=4096)
 def format_quantity(quantity: Decimal) -> str:
     """A quantity as people write it: 2, 0.5, 1.25 (no exponent, no trailing zeros)."""
-    text = format(quantity.normalize(), "f")
-    return text
+    return format(quantity.normalize(), "f")
 
 
+@functools.lru_cache(maxsize=256)
 def format_rate_decimal(rate: Fraction) -> str:
     """A rate as an exact decimal string with at least two places: 7/10 -> "0.70"."""
     for places in range(2, 7):

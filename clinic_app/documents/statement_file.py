@@ -87,11 +87,6 @@ def canonical_bytes(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _file_bytes(document: Mapping[str, Any]) -> bytes:
-    # Compact like the signed form: an indented dump takes Python's slow encoder.
-    return canonical_bytes(document) + b"\n"
-
-
 def _amount(money: Money, sign: int) -> str:
     return str(Money(money.fen * sign))
 
@@ -170,27 +165,33 @@ def _totals(visits: list[dict[str, Any]]) -> dict[str, Any]:
     sums = {name: 0 for name in AMOUNT_FIELDS}
     for visit in visits:
         for name in AMOUNT_FIELDS:
-            sums[name] += Money.parse(visit[name]).fen
+            sums[name] += _fen(visit[name])
     totals: dict[str, Any] = {name: str(Money(fen)) for name, fen in sums.items()}
     totals["settlements"] = sum(1 for v in visits if v["kind"] == "settlement")
     totals["reversals"] = sum(1 for v in visits if v["kind"] == "reversal")
     return totals
 
 
+def _fen(text: str) -> int:
+    """Fen of an amount string this module wrote ("-12.30"): faster than Money.parse for totals."""
+    whole, _, frac = text.partition(".")
+    fen = abs(int(whole)) * 100 + int(frac)
+    return -fen if text.startswith("-") else fen
+
+
 def build_statement(data: StatementData, key: Ed25519PrivateKey) -> bytes:
     """The signed data file's bytes for `data` (same records and key: same bytes)."""
-    body = statement_body(data)
+    body = canonical_bytes(statement_body(data))
     raw_public = signing.raw_public_key(key)
-    document = {
-        "body": body,
-        "signature": {
-            "alg": signing.ALGORITHM,
-            "public_key": signing.b64(raw_public),
-            "fingerprint": signing.fingerprint(raw_public),
-            "value": signing.b64(signing.sign(key, canonical_bytes(body))),
-        },
-    }
-    return _file_bytes(document)
+    seal = canonical_bytes({
+        "alg": signing.ALGORITHM,
+        "public_key": signing.b64(raw_public),
+        "fingerprint": signing.fingerprint(raw_public),
+        "value": signing.b64(signing.sign(key, body)),
+    })
+    # Exactly canonical_bytes({"body": ..., "signature": ...}) + newline ("body" sorts
+    # first), without encoding the large body a second time.
+    return b'{"body":' + body + b',"signature":' + seal + b"}\n"
 
 
 @functools.cache
@@ -253,11 +254,16 @@ def verify_statement(data: bytes) -> VerifiedStatement:
 
 def _b64decode(text: str, field: str) -> bytes:
     try:
-        return base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError) as exc:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raw = None
+    # Only the canonical spelling: base64's unused low bits could otherwise be
+    # changed without changing the bytes, and a changed file must never verify.
+    if raw is None or base64.b64encode(raw).decode("ascii") != text:
         raise StatementError(
-            f"签名字段 signature/{field} 不是 base64", f"signature/{field} is not base64"
-        ) from exc
+            f"签名字段 signature/{field} 不是规范的 base64", f"signature/{field} is not canonical base64"
+        )
+    return raw
 
 
 def _check_schema(document: Any) -> None:

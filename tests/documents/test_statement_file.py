@@ -155,3 +155,15 @@ def test_revision_and_month_are_checked_by_the_record(statement):
         replace(statement, month="2025-13")
     with pytest.raises(ValueError):
         replace(statement, revision=0)
+
+
+def test_base64_with_changed_unused_bits_is_refused(statement, key):
+    # The last character before "==" carries 4 unused bits: changing them keeps
+    # the decoded bytes, so only a canonical-spelling check can see it.
+    document = json.loads(build_statement(statement, key))
+    value = document["signature"]["value"]
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    last = alphabet.index(value[-3])
+    document["signature"]["value"] = value[:-3] + alphabet[last ^ 1] + "=="
+    with pytest.raises(StatementError, match="base64"):
+        verify_statement(canonical_bytes(document) + b"\n")
