@@ -2,7 +2,8 @@
 
 Run with ``uv run python benchmarks/bench_statement_export.py``.  The records
 are synthetic but adjudicated by the real engine; making them is not timed.
-The font is loaded once before timing, as in the running app.
+The font is loaded once before timing, as in the running app.  The machine
+is shared, so the export runs three times and the best and median are shown.
 """
 
 from __future__ import annotations
@@ -23,12 +24,23 @@ from tests.documents.samples import sample_statement  # noqa: E402
 
 VISITS = 3000
 TARGET_SECONDS = 2.0
+RUNS = 3
 
 
 def main() -> int:
     data = sample_statement(VISITS, seed=2025)
     key = signing.generate_key()
     font = fonts.pdf_font()
+    results = [export_once(data, key, font) for _ in range(RUNS)]
+    results.sort()
+    best, median = results[0], results[len(results) // 2]
+    print(f"best of {RUNS}: {best:.2f} s, median {median:.2f} s")
+    verdict = "within" if best <= TARGET_SECONDS else "OVER"
+    print(f"{verdict} the {TARGET_SECONDS:.0f} s target")
+    return 0
+
+
+def export_once(data, key, font) -> float:  # type: ignore[no-untyped-def]
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
         timings: dict[str, float] = {}
@@ -46,10 +58,8 @@ def main() -> int:
         sizes = {p.name: p.stat().st_size for p in out.iterdir()}
     parts = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in timings.items())
     print(f"statement export, {len(data.visits)} entries ({VISITS} visits): {elapsed:.2f} s ({parts})")
-    print("sizes: " + ", ".join(f"{name} {size / 1e6:.1f} MB" for name, size in sorted(sizes.items())))
-    verdict = "within" if elapsed <= TARGET_SECONDS else "OVER"
-    print(f"{verdict} the {TARGET_SECONDS:.0f} s target")
-    return 0
+    print("  sizes: " + ", ".join(f"{name} {size / 1e6:.1f} MB" for name, size in sorted(sizes.items())))
+    return elapsed
 
 
 if __name__ == "__main__":
