@@ -12,8 +12,11 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomically(path: Path | str, data: bytes, mode: int | None = None) -> Path:
-    """Write `data` to `path` all at once (temp file, fsync, rename); returns the path."""
+def write_atomically(path: Path | str, data: bytes, mode: int = 0o644) -> Path:
+    """Write `data` to `path` all at once (temp file, fsync, rename); returns the path.
+
+    `mode` is set explicitly because the temporary file starts owner-only (0600).
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -22,8 +25,7 @@ def write_atomically(path: Path | str, data: bytes, mode: int | None = None) -> 
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        if mode is not None:
-            os.chmod(temp_name, mode)
+        os.chmod(temp_name, mode)
         os.replace(temp_name, target)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
