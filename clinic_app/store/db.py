@@ -134,12 +134,30 @@ def _writable(folder: Path) -> bool:
         return False
 
 
+def _rollback(conn: sqlite3.Connection) -> None:
+    # SQLite may already have rolled back by itself (disk full, I/O error).
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+
+
+USER_FIXABLE = ("locked", "busy", "readonly", "read-only", "unable to open", "disk is full", "disk i/o error")
+
+
+def _user_fixable(exc: sqlite3.OperationalError) -> bool:
+    return any(word in str(exc).lower() for word in USER_FIXABLE)
+
+
 def _explain(exc: sqlite3.OperationalError, path: Path) -> DatabaseError:
     text = str(exc)
     if "locked" in text or "busy" in text:
         return DatabaseError(f"数据库 {path} 正被其他程序使用, 请关闭后重试", f"database {path} is locked by another program")
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return DatabaseError(f"无法写入数据库 {path} (只读或无权限)", f"cannot write database {path} (read-only)")
+    if "disk is full" in text or "disk I/O error" in text:
+        return DatabaseError(
+            f"磁盘已满或读写出错, 数据库 {path} 未做任何更改; 请清理磁盘后重试",
+            f"disk full or I/O error: nothing was written to {path}; free some space and retry",
+        )
     return DatabaseError(f"数据库错误 {path}: {text}", f"database error {path}: {text}")
 
 
@@ -153,12 +171,18 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
         raise _explain(exc, Path(db.conn.execute("PRAGMA database_list").fetchone()[2])) from None
     try:
         yield conn
+    except sqlite3.OperationalError as exc:
+        _rollback(conn)
+        # A write refused by the medium (read-only, full, locked) is the user's to fix, not a bug.
+        if _user_fixable(exc):
+            raise _explain(exc, Path(db.conn.execute("PRAGMA database_list").fetchone()[2])) from None
+        raise
     except BaseException:
-        conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
     else:
         try:
             conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise _explain(exc, Path(db.conn.execute("PRAGMA database_list").fetchone()[2])) from None

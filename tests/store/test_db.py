@@ -1,0 +1,144 @@
+"""Opening the database: pragmas, migrations with a backup first, and the ways opening fails."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from clinic_app.store import db as store_db
+from clinic_app.store import ledger
+from clinic_app.store.db import DB_NAME, DatabaseError, open_database, transaction
+from clinic_app.store.schema import MIGRATIONS, SCHEMA_VERSION
+from tests.store.template import Ledger, opened
+
+
+@pytest.fixture
+def shaoyang(tmp_path: Path) -> Iterator[Ledger]:
+    with opened(tmp_path) as lg:
+        yield lg
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_new_database_has_the_durable_pragmas(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "data")
+    pragma = lambda name: db.execute(f"PRAGMA {name}").fetchone()[0]  # noqa: E731
+    assert pragma("user_version") == SCHEMA_VERSION
+    assert pragma("journal_mode") == "wal"
+    assert pragma("synchronous") == 2  # FULL: a commit is on disk before settle returns
+    assert pragma("foreign_keys") == 1
+    assert pragma("busy_timeout") == store_db.BUSY_TIMEOUT_MS
+    db.conn.close()
+
+
+def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
+    db = open_database(tmp_path)
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"), transaction(db) as conn:
+        conn.execute("INSERT INTO enrolments (patient_id, year, created_at) VALUES (999, 2025, 'x')")
+    db.conn.close()
+
+
+@pytest.mark.skipif(SCHEMA_VERSION < 2, reason="needs a migration after version 1")
+def test_a_migration_backs_up_first(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    conn = sqlite3.connect(folder / DB_NAME)
+    for statement in store_db._statements(MIGRATIONS[0]):
+        conn.execute(statement)
+    conn.execute("INSERT INTO settings (key, value) VALUES ('marker', 'v1')")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+
+    db = open_database(folder)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert ledger.get_setting(db, "marker") == "v1"
+    db.conn.close()
+    (backup,) = (folder / "backups").glob("before-migration-v1-*.sqlite")
+    old = sqlite3.connect(backup)
+    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert old.execute("SELECT value FROM settings").fetchone()[0] == "v1"
+    old.close()
+
+
+def test_a_newer_database_is_refused_and_left_alone(tmp_path: Path) -> None:
+    db = open_database(tmp_path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.conn.close()
+    before = _digest(tmp_path / DB_NAME)
+    with pytest.raises(DatabaseError, match="newer than this app"):
+        open_database(tmp_path)
+    assert _digest(tmp_path / DB_NAME) == before
+
+
+def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / DB_NAME
+    path.write_bytes("病历本 not a database\n".encode() * 100)
+    before = _digest(path)
+    with pytest.raises(DatabaseError, match="not an SQLite database"):
+        open_database(tmp_path)
+    assert _digest(path) == before
+
+
+def test_a_data_folder_under_a_file_is_refused_clearly(tmp_path: Path) -> None:
+    """A folder we cannot write to.  Tests run as root, where chmod stops nothing, so
+    the folder's path goes through a regular file: the OS refuses to create it for
+    every user, which is what a read-only medium or a wrong path looks like to the app."""
+    blocker = tmp_path / "usb-stick"
+    blocker.write_text("a file, not a folder")
+    with pytest.raises(DatabaseError, match="cannot create data folder"):
+        open_database(blocker / "data")
+    assert blocker.read_text() == "a file, not a folder"
+
+
+def test_a_read_only_database_refuses_writes_clearly(shaoyang: Ledger) -> None:
+    """The other read-only case: the file opens, but writes fail (here: SQLite opened mode=ro,
+    as on a write-protected disk).  The error names the problem and nothing is written."""
+    before = ledger.count_entries(shaoyang.session.db, ledger.EntryFilter())
+    shaoyang.session.db.conn.close()
+    uri = f"{(shaoyang.folder / DB_NAME).as_uri()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    import sqlite_utils
+
+    db = sqlite_utils.Database(conn)
+    with pytest.raises(DatabaseError, match="read-only"), transaction(db) as raw:
+        raw.execute("INSERT INTO settings (key, value) VALUES ('x', 'y')")
+    assert ledger.count_entries(db, ledger.EntryFilter()) == before
+    conn.close()
+
+
+def test_a_locked_database_gives_a_clear_message_and_writes_nothing(
+    shaoyang: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clinic_app.services.session import ClinicSession
+
+    request = shaoyang.request("signed_here", "2025-08-01T09:00:00", "YP0001")
+    shaoyang.session.close()
+    monkeypatch.setattr(store_db, "BUSY_TIMEOUT_MS", 200)
+    session = ClinicSession(shaoyang.folder)
+    other = sqlite3.connect(shaoyang.folder / DB_NAME, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(DatabaseError, match="locked"):
+            session.settle(request)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert ledger.count_entries(session.db, ledger.EntryFilter()) == 0
+    # Once the other program lets go, the same visit settles.
+    assert session.settle(request).entry.receipt_no.endswith("-2025-000001")
+    session.close()
+
+
+def test_a_write_interrupted_by_an_error_leaves_nothing(shaoyang: Ledger) -> None:
+    db = shaoyang.session.db
+    with pytest.raises(RuntimeError), transaction(db) as conn:
+        conn.execute("INSERT INTO settings (key, value) VALUES ('half', 'written')")
+        raise RuntimeError("power cut in the middle")
+    assert ledger.get_setting(db, "half") is None
