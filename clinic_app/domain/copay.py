@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
-from clinic_app.domain.money import ZERO, Money, allocate, format_rate, total
+from clinic_app.domain.money import ZERO, Money, allocate, format_rate
 from clinic_app.domain.policy import PRIMARY_LEVELS, Policy, PolicyBook
 from clinic_app.domain.visit import (
     Adjudication,
@@ -50,7 +50,7 @@ def coverage_start(policy: Policy, patient: Patient) -> dt.date | None:
     return add_months(enrolled.replace(day=1), 1)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     item: Item
     amount: Money
@@ -106,6 +106,8 @@ def _finish(result: Adjudication, visit: VisitDraft, requested: Policy, book: Po
     for policy in applied:
         if policy.past_stated_period(visit.date):
             warnings.append(Reason.of("policy_past_stated_period", policy=policy.id, until=policy.stated_until))
+    if result.requested_policy_id == requested.id and not warnings:
+        return result  # nothing to stamp: skip the copy (adjudication is a hot path)
     return replace(result, requested_policy_id=requested.id, warnings=tuple(warnings))
 
 
@@ -121,12 +123,15 @@ def _lines_for(policy: Policy, visit: VisitDraft) -> list[_Line]:
     patient = visit.patient
     reform = policy.reform
     signed_here = reform is not None and patient.family_doctor_signed and patient.designated
+    waived_kinds = reform.waived_kinds if reform is not None and signed_here else ()
+    general_rate = policy.rate_for(visit.facility)
+    specific_rate = policy.specific_list_rate
     lines = []
     for item in visit.items:
-        waive = signed_here and reform is not None and item.kind in reform.waived_kinds
-        rate = policy.rate_for(visit.facility)
-        if item.coverage == "specific_list" and policy.specific_list_rate is not None:
-            rate = policy.specific_list_rate
+        waive = item.kind in waived_kinds
+        rate = general_rate
+        if specific_rate is not None and item.coverage == "specific_list":
+            rate = specific_rate
         lines.append(
             _Line(
                 item=item,
@@ -254,25 +259,39 @@ def _adjudicate(policy: Policy, visit: VisitDraft, usage: Usage, notes: list[Rea
                 reasons.append(Reason.of("waived", name=line.item.name, amount=line.waived))
         return _Outcome(_build(policy, visit, lines, ZERO, reasons), ZERO, False)
     reasons += _set_line_eligibility(policy, visit, lines)
-    eligible = total([line.eligible for line in lines])
+    eligible = Money(sum(line.eligible.fen for line in lines))
     deductible, deductible_reasons = _deductible(policy, visit, usage, eligible)
     reasons += deductible_reasons
 
     # Step 7: co-insurance per rate group, the deductible taken from the lowest rate first.
-    to_deduct = deductible
-    for line in sorted(lines, key=lambda ln: ln.rate):
-        line.deductible = min(line.eligible, to_deduct)
-        to_deduct -= line.deductible
+    # Keyed by the rate's parts: hashing a Fraction costs more than the rest of the step.
+    groups: dict[tuple[int, int], list[_Line]] = {}
+    for line in lines:
+        if line.eligible:
+            key = (line.rate.numerator, line.rate.denominator)
+            group = groups.get(key)
+            if group is None:
+                groups[key] = group = []
+            group.append(line)
+    to_deduct = deductible.fen
     fund_before_caps = ZERO
-    for rate in sorted({line.rate for line in lines if line.eligible}):
-        group = [line for line in lines if line.rate == rate and line.eligible]
-        bases = [line.eligible - line.deductible for line in group]
-        group_fund = total(bases).times(rate)
-        for line, share in zip(group, allocate(group_fund, [b.fen for b in bases]), strict=True):
+    for group in sorted(groups.values(), key=lambda g: g[0].rate):
+        rate = group[0].rate
+        bases = []
+        for line in group:
+            taken = min(line.eligible.fen, to_deduct)
+            to_deduct -= taken
+            line.deductible = Money(taken) if taken else ZERO
+            bases.append(line.eligible.fen - taken)
+        base = Money(sum(bases))
+        if not base:
+            continue
+        group_fund = base.times(rate)
+        shares = allocate(group_fund, bases) if len(group) > 1 else [group_fund]
+        for line, share in zip(group, shares, strict=True):
             line.fund = share
         fund_before_caps += group_fund
-        if total(bases):
-            reasons.append(Reason.of("coinsurance", rate=format_rate(rate), base=total(bases), fund=group_fund))
+        reasons.append(Reason.of("coinsurance", rate=format_rate(rate), base=base, fund=group_fund))
 
     fund, cap_reasons, annual_bound = _apply_caps(policy, visit, usage, fund_before_caps)
     reasons += cap_reasons
@@ -283,35 +302,42 @@ def _adjudicate(policy: Policy, visit: VisitDraft, usage: Usage, notes: list[Rea
 
 
 def _build(policy: Policy, visit: VisitDraft, lines: list[_Line], deductible: Money, reasons: list[Reason]) -> Adjudication:
-    results = tuple(
-        LineResult(
-            name=line.item.name,
-            kind=line.item.kind,
-            coverage=line.item.coverage,
-            amount=line.amount,
-            waived=line.waived,
-            eligible=line.eligible,
-            fund=line.fund,
-            patient=line.amount - line.fund,
-            rate=line.rate,
+    results = []
+    charged = waived = eligible = fund = ownpay = 0  # fen
+    for line in lines:
+        item = line.item
+        results.append(
+            LineResult(
+                name=item.name,
+                kind=item.kind,
+                coverage=item.coverage,
+                amount=line.amount,
+                waived=line.waived,
+                eligible=line.eligible,
+                fund=line.fund,
+                patient=Money(line.amount.fen - line.fund.fen),
+                rate=line.rate,
+            )
         )
-        for line in lines
-    )
-    charged = total([r.amount for r in results])
-    fund = total([r.fund for r in results])
+        charged += line.amount.fen
+        waived += line.waived.fen
+        eligible += line.eligible.fen
+        fund += line.fund.fen
+        if item.coverage == "excluded":
+            ownpay += line.amount.fen
     return Adjudication(
         policy_id=policy.id,
         requested_policy_id=visit.policy_id,
-        total=charged,
-        waived=total([r.waived for r in results]),
-        eligible=total([r.eligible for r in results]),
+        total=Money(charged),
+        waived=Money(waived),
+        eligible=Money(eligible),
         deductible=deductible,
-        fund=fund,
-        patient=charged - fund,
-        ownpay=total([r.amount for r in results if r.coverage == "excluded"]),
-        lines=results,
+        fund=Money(fund),
+        patient=Money(charged - fund),
+        ownpay=Money(ownpay),
+        lines=tuple(results),
         reasons=tuple(reasons),
-        fund_by_policy=((policy.id, fund),),
+        fund_by_policy=((policy.id, Money(fund)),),
         deductible_level=visit.facility if deductible else "",
         out_of_area=visit.patient.out_of_area,
     )

@@ -22,23 +22,29 @@ class MoneyError(ValueError):
 
 def round_half_up(value: Fraction) -> int:
     """Round an exact fraction to the nearest integer, halves away from zero."""
-    sign = -1 if value < 0 else 1
-    magnitude = abs(value)
-    whole, rest = divmod(magnitude.numerator, magnitude.denominator)
-    if 2 * rest >= magnitude.denominator:
+    return _div_half_up(value.numerator, value.denominator)
+
+
+def _div_half_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator (denominator > 0) rounded to an integer, halves away from zero."""
+    whole, rest = divmod(abs(numerator), denominator)
+    if 2 * rest >= denominator:
         whole += 1
-    return sign * whole
+    return -whole if numerator < 0 else whole
 
 
-@dataclass(frozen=True, order=True, slots=True)
+@dataclass(frozen=True, order=True, slots=True, init=False)
 class Money:
     """An amount in fen (1 yuan = 100 fen); negative only for reversals."""
 
     fen: int
 
-    def __post_init__(self) -> None:
-        if type(self.fen) is not int:
-            raise TypeError(f"Money needs integer fen, got {type(self.fen).__name__}")
+    def __init__(self, fen: int) -> None:
+        # Written by hand (not dataclass-generated plus __post_init__): Money is made
+        # dozens of times per visit, and one call instead of two is measurably faster.
+        if type(fen) is not int:
+            raise TypeError(f"Money needs integer fen, got {type(fen).__name__}")
+        object.__setattr__(self, "fen", fen)
 
     @classmethod
     def parse(cls, text: str) -> Money:
@@ -70,7 +76,9 @@ class Money:
 
     def times(self, rate: Fraction) -> Money:
         """This amount scaled by an exact rate, rounded half-up to the fen."""
-        return Money(round_half_up(self.fen * rate))
+        # Integer arithmetic on the rate's parts: the same exact result as
+        # round_half_up(self.fen * rate), without building a Fraction (hot path).
+        return Money(_div_half_up(self.fen * rate.numerator, rate.denominator))
 
     def clamp(self, low: Money, high: Money) -> Money:
         return max(low, min(self, high))
@@ -108,10 +116,10 @@ def parse_rate(text: str) -> Fraction:
 
 def format_rate(rate: Fraction) -> str:
     """A rate as a percentage for people: Fraction(7, 10) -> "70%"."""
-    percent = rate * 100
-    if percent.denominator == 1:
-        return f"{percent.numerator}%"
-    return f"{float(percent):.2f}%"  # display only, never computed with
+    whole, rest = divmod(rate.numerator * 100, rate.denominator)
+    if not rest:
+        return f"{whole}%"
+    return f"{float(rate * 100):.2f}%"  # display only, never computed with
 
 
 def allocate(amount: Money, weights: list[int]) -> list[Money]:
@@ -125,10 +133,15 @@ def allocate(amount: Money, weights: list[int]) -> list[Money]:
         if amount.fen:
             raise ValueError("cannot allocate a non-zero amount over zero weights")
         return [ZERO for _ in weights]
-    shares = [Fraction(amount.fen * w, weight_sum) for w in weights]
-    floors = [s.numerator // s.denominator for s in shares]
+    if not amount.fen:
+        return [ZERO] * len(weights)
+    sign = -1 if weight_sum < 0 else 1
+    # Each share is amount x w / sum: its floor, and its remainder (over |sum|) for the ties.
+    parts = [divmod(sign * amount.fen * w, sign * weight_sum) for w in weights]
+    floors = [floor for floor, _ in parts]
     short = amount.fen - sum(floors)
-    order = sorted(range(len(weights)), key=lambda i: (-(shares[i] - floors[i]), i))
-    for i in order[:short]:
-        floors[i] += 1
+    if short:
+        order = sorted(range(len(weights)), key=lambda i: (-parts[i][1], i))
+        for i in order[:short]:
+            floors[i] += 1
     return [Money(f) for f in floors]
