@@ -1,0 +1,264 @@
+"""Import the clinic's catalogue (drugs, services, materials) from CSV or xlsx.
+
+Accepted: CSV in UTF-8 (with or without BOM) or GBK/GB18030 as Excel in China
+saves it, and xlsx (first sheet).  Columns by English or Chinese header: code
+编码, name 名称, spec 规格, unit 单位, price 单价, kind 类别, coverage 医保类别,
+essential 基药, tender 招标.  All or nothing: every row is checked first, and
+when any row is bad the report lists each problem (row number as the
+spreadsheet shows it, field, problem in Chinese and English) and NOTHING is
+written, so a half-imported price list never reaches a receipt.  A drug bought
+outside the tender network (tender = 0) is imported as `excluded`
+(邵医保发〔2019〕17号: 网外采购药品不予支付; POLICIES.md §2).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from clinic_app.domain.identity import pinyin_initials
+from clinic_app.domain.money import Money
+from clinic_app.domain.policy import COVERAGES, ITEM_KINDS
+from clinic_app.domain.records import CatalogEntry
+from clinic_app.errors import BadInput
+from clinic_app.services.session import ClinicSession
+
+FIELDS = ("code", "name", "spec", "unit", "price", "kind", "coverage", "essential", "tender")
+REQUIRED = ("code", "name", "price", "kind")
+HEADERS = {
+    "code": ("code", "编码", "药品编码", "项目编码", "目录编码"),
+    "name": ("name", "名称", "药品名称", "项目名称", "通用名"),
+    "spec": ("spec", "规格"),
+    "unit": ("unit", "单位"),
+    "price": ("price", "单价", "价格", "零售价"),
+    "kind": ("kind", "类别", "项目类别"),
+    "coverage": ("coverage", "医保类别", "医保"),
+    "essential": ("essential", "基药", "基本药物"),
+    "tender": ("tender", "招标", "网内采购", "招标采购"),
+}
+FIELD_ZH = {"code": "编码", "name": "名称", "spec": "规格", "unit": "单位", "price": "单价", "kind": "类别", "coverage": "医保类别", "essential": "基药", "tender": "招标", "file": "文件"}
+KIND_WORDS = {
+    "药品": "drug", "西药": "drug", "中成药": "drug", "中药": "drug",
+    "检查": "exam", "检验": "exam", "化验": "exam",
+    "治疗": "treatment", "材料": "material", "耗材": "material",
+    "诊疗费": "consultation", "一般诊疗费": "consultation", "诊查费": "consultation", "其他": "other",
+}
+COVERAGE_WORDS = {
+    "甲类": "covered", "乙类": "covered", "目录内": "covered", "医保": "covered",
+    "特定": "specific_list", "特定政策清单": "specific_list", "特定清单": "specific_list",
+    "自费": "excluded", "目录外": "excluded", "丙类": "excluded", "不报销": "excluded",
+}
+TRUE_WORDS = ("1", "y", "yes", "true", "是", "有", "√")
+FALSE_WORDS = ("0", "n", "no", "false", "否", "无", "×")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One bad cell: the row as the spreadsheet numbers it (header = 1), the field, what is wrong."""
+
+    row: int
+    field: str
+    zh: str
+    en: str
+
+    def text(self) -> str:
+        return f"第 {self.row} 行 {FIELD_ZH.get(self.field, self.field)}: {self.zh} / row {self.row} {self.field}: {self.en}"
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """The outcome: entries read, problems found, how many were written (0 when any problem)."""
+
+    path: Path
+    rows: int
+    entries: tuple[CatalogEntry, ...]
+    problems: tuple[RowProblem, ...]
+    written: int
+    outside_tender: int
+    """Drugs bought outside the tender network, imported as `excluded`."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def read_rows(path: Path) -> list[list[Any]]:
+    """The file's rows as cell values (header first)."""
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            return _xlsx_rows(path)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BadInput(f"无法读取文件 {path}: {exc.strerror}", f"cannot read {path}: {exc.strerror}") from None
+    return [list(row) for row in csv.reader(io.StringIO(decode_text(data)))]
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (BOM or not), else GB18030 (a superset of the GBK Excel writes in China)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise BadInput("文件编码无法识别 (应为 UTF-8 或 GBK)", "unknown text encoding (expected UTF-8 or GBK)") from None
+
+
+def _xlsx_rows(path: Path) -> list[list[Any]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise BadInput(f"{path.name} 不是有效的 xlsx 文件", f"{path.name} is not a valid xlsx file: {exc}") from None
+    try:
+        sheet = book.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _header_map(header: Sequence[Any]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        label = _cell(cell).lower()
+        for field, names in HEADERS.items():
+            if label in names and field not in found:
+                found[field] = index
+    return found
+
+
+def _flag(text: str, default: bool) -> bool | None:
+    if not text:
+        return default
+    lowered = text.lower()
+    if lowered in TRUE_WORDS:
+        return True
+    if lowered in FALSE_WORDS:
+        return False
+    return None
+
+
+def _price(value: Any) -> Money | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # Excel keeps numbers as binary floats and shows 15 significant digits: read what it shows.
+        text = f"{value:.15g}"
+    else:
+        text = _cell(value).lstrip("¥￥").replace(",", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        return None
+    if amount != amount.quantize(Decimal("0.01")):
+        return None
+    return Money.parse(f"{amount:.2f}")
+
+
+def parse_catalog(rows: Iterable[Sequence[Any]], path: Path) -> ImportReport:
+    """Check every row; the entries are usable only when there are no problems."""
+    rows = list(rows)
+    problems: list[RowProblem] = []
+    entries: list[CatalogEntry] = []
+    outside = 0
+    if not rows:
+        problems.append(RowProblem(1, "file", "文件为空", "the file is empty"))
+        return ImportReport(path, 0, (), tuple(problems), 0, 0)
+    columns = _header_map(rows[0])
+    missing = [f for f in REQUIRED if f not in columns]
+    for field in missing:
+        problems.append(RowProblem(1, field, f"缺少 {FIELD_ZH[field]} 列", f"missing column {field}"))
+    if missing:
+        return ImportReport(path, len(rows) - 1, (), tuple(problems), 0, 0)
+    seen: dict[str, int] = {}
+    count = 0
+    for number, row in enumerate(rows[1:], start=2):
+        raw = {f: (row[i] if i < len(row) else None) for f, i in columns.items()}
+        cells = {f: _cell(v) for f, v in raw.items()}
+        if not any(cells.values()):
+            continue
+        count += 1
+        bad = len(problems)
+
+        def problem(field: str, zh: str, en: str, row_number: int = number) -> None:
+            problems.append(RowProblem(row_number, field, zh, en))
+
+        code, name = cells.get("code", ""), cells.get("name", "")
+        if not code:
+            problem("code", "编码为空", "code is empty")
+        elif code in seen:
+            problem("code", f"编码 {code} 与第 {seen[code]} 行重复", f"code {code} repeats row {seen[code]}")
+        else:
+            seen[code] = number
+        if not name:
+            problem("name", "名称为空", "name is empty")
+        price = _price(raw.get("price")) if cells.get("price") else None
+        if not cells.get("price"):
+            problem("price", "单价为空", "price is empty")
+        elif price is None:
+            problem("price", f"单价 {cells['price']!r} 不是最多两位小数的金额", f"price {cells['price']!r} is not an amount with at most 2 decimals")
+        elif price.fen < 0:
+            problem("price", "单价不能为负", "price must not be negative")
+        kind_text = cells.get("kind", "")
+        kind = KIND_WORDS.get(kind_text, kind_text.lower())
+        if kind not in ITEM_KINDS:
+            problem("kind", f"类别 {kind_text!r} 无效 (药品/检查/治疗/材料/诊疗费/其他)", f"kind {kind_text!r} is not one of {', '.join(ITEM_KINDS)}")
+        coverage_text = cells.get("coverage", "")
+        coverage = COVERAGE_WORDS.get(coverage_text, coverage_text.lower()) or "covered"
+        if coverage not in COVERAGES:
+            problem("coverage", f"医保类别 {coverage_text!r} 无效", f"coverage {coverage_text!r} is not one of {', '.join(COVERAGES)}")
+        essential = _flag(cells.get("essential", ""), False)
+        if essential is None:
+            problem("essential", f"基药 应为 是/否, 不是 {cells['essential']!r}", f"essential must be yes/no, not {cells['essential']!r}")
+        tender = _flag(cells.get("tender", ""), True)
+        if tender is None:
+            problem("tender", f"招标 应为 是/否, 不是 {cells['tender']!r}", f"tender must be yes/no, not {cells['tender']!r}")
+        if len(problems) > bad or price is None:
+            continue
+        if kind == "drug" and tender is False and coverage != "excluded":
+            # 邵医保发〔2019〕17号 三(四): drugs bought outside the tender network are not paid.
+            coverage = "excluded"
+            outside += 1
+        entries.append(
+            CatalogEntry(
+                code=code,
+                name=name,
+                spec=cells.get("spec", ""),
+                unit=cells.get("unit", ""),
+                price=price,
+                kind=kind,
+                coverage=coverage,
+                essential=bool(essential),
+                tender=bool(tender),
+                pinyin=pinyin_initials(name),
+            )
+        )
+    if count == 0 and not problems:
+        problems.append(RowProblem(2, "file", "没有数据行", "no data rows"))
+    return ImportReport(path, count, tuple(entries), tuple(problems), 0, outside)
+
+
+def import_catalog(session: ClinicSession, path: Path) -> ImportReport:
+    """Read and check the file; write every entry in one transaction, or none when any row is bad."""
+    report = parse_catalog(read_rows(path), path)
+    if not report.ok:
+        return report
+    written = session.save_catalog(list(report.entries))
+    return ImportReport(report.path, report.rows, report.entries, (), written, report.outside_tender)

@@ -1,0 +1,137 @@
+"""Catalogue import: CSV in UTF-8/BOM/GBK and xlsx, Chinese headers, all-or-nothing with a row report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from clinic_app.domain.money import Money
+from clinic_app.services.catalog_import import import_catalog
+from clinic_app.store import ledger
+from tests.store.template import Ledger, opened
+
+CHINESE = "编码,名称,规格,单位,单价,类别,医保类别,基药,招标\n"
+GOOD_ROWS = (
+    "X001,阿莫西林胶囊,0.25g*24粒,盒,6.90,药品,甲类,是,是\n"
+    "X002,维生素E软胶囊,100mg*30粒,瓶,18.00,药品,乙类,否,否\n"
+    "X003,尿常规,,次,10,检查,特定,否,\n"
+)
+
+
+@pytest.fixture
+def clinic(tmp_path: Path) -> Iterator[Ledger]:
+    with opened(tmp_path) as lg:
+        yield lg
+
+
+@pytest.mark.parametrize(
+    "encoding, bom",
+    [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("gbk", b"")],
+    ids=["utf8", "utf8-bom", "gbk-excel"],
+)
+def test_csv_in_each_encoding_imports_the_same(clinic: Ledger, tmp_path: Path, encoding: str, bom: bytes) -> None:
+    path = tmp_path / "catalog.csv"
+    path.write_bytes(bom + (CHINESE + GOOD_ROWS).encode(encoding))
+    report = import_catalog(clinic.session, path)
+    assert report.ok and report.written == 3
+    amoxicillin = clinic.session.catalog_entry("X001")
+    assert (amoxicillin.name, amoxicillin.price, amoxicillin.kind, amoxicillin.coverage) == (
+        "阿莫西林胶囊",
+        Money.parse("6.90"),
+        "drug",
+        "covered",
+    )
+    assert amoxicillin.essential and amoxicillin.tender
+    assert clinic.session.catalog_entry("X003").coverage == "specific_list"
+    assert "amxljn" in clinic.session.catalog_entry("X001").pinyin.split()
+
+
+def test_a_drug_bought_outside_the_tender_network_is_excluded(clinic: Ledger, tmp_path: Path) -> None:
+    path = tmp_path / "catalog.csv"
+    path.write_text(CHINESE + GOOD_ROWS, encoding="utf-8")
+    report = import_catalog(clinic.session, path)
+    vitamin = clinic.session.catalog_entry("X002")
+    assert (vitamin.tender, vitamin.coverage) == (False, "excluded")
+    assert report.outside_tender == 1
+
+
+def test_english_headers_and_xlsx(clinic: Ledger, tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["code", "name", "spec", "unit", "price", "kind", "coverage", "essential", "tender"])
+    sheet.append([1001, "布洛芬缓释胶囊", "0.3g*20粒", "盒", 9.5, "drug", "covered", 1, 1])
+    sheet.append(["1002", "小换药", "", "次", 10, "treatment", "specific_list", 0, 1])
+    sheet.append([None] * 9)  # an empty row Excel leaves behind
+    sheet.append(["1003", "肌肉注射", "", "次", 0.1 + 0.2, "treatment", "", "", ""])
+    path = tmp_path / "catalog.xlsx"
+    book.save(path)
+    report = import_catalog(clinic.session, path)
+    assert report.ok, [p.text() for p in report.problems]
+    assert report.written == 3
+    assert clinic.session.catalog_entry("1001").price == Money.parse("9.50")
+    # A float such as 0.1 + 0.2 (0.30000000000000004) is read as Excel shows it, 15 digits: 0.3.
+    assert clinic.session.catalog_entry("1003").price == Money.parse("0.30")
+
+
+def test_bad_rows_are_all_reported_and_nothing_is_written(clinic: Ledger, tmp_path: Path) -> None:
+    before = ledger.catalog_size(clinic.session.db)
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        CHINESE
+        + "Y001,好药,,盒,5.00,药品,甲类,是,是\n"
+        + "Y002,,,盒,abc,药品,甲类,是,是\n"
+        + "Y001,重复,,盒,1.005,针剂,丁类,也许,是\n"
+        + ",无编码,,盒,-2,药品,,,\n",
+        encoding="utf-8",
+    )
+    report = import_catalog(clinic.session, path)
+    assert not report.ok and report.written == 0
+    found = {(p.row, p.field) for p in report.problems}
+    assert found == {
+        (3, "name"),
+        (3, "price"),
+        (4, "code"),
+        (4, "price"),
+        (4, "kind"),
+        (4, "coverage"),
+        (4, "essential"),
+        (5, "code"),
+        (5, "price"),
+    }
+    text = "\n".join(p.text() for p in report.problems)
+    assert "第 4 行" in text and "row 4" in text and "重复" in text
+    assert ledger.catalog_size(clinic.session.db) == before
+    assert ledger.catalog_entry(clinic.session.db, "Y001") is None
+
+
+def test_a_missing_required_column_is_reported_on_the_header_row(clinic: Ledger, tmp_path: Path) -> None:
+    path = tmp_path / "nocol.csv"
+    path.write_text("编码,名称,单位\nZ1,药,盒\n", encoding="utf-8")
+    report = import_catalog(clinic.session, path)
+    assert {(p.row, p.field) for p in report.problems} == {(1, "price"), (1, "kind")}
+    assert report.written == 0
+
+
+def test_an_xlsx_price_with_three_decimals_is_refused(clinic: Ledger, tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["编码", "名称", "单价", "类别"])
+    sheet.append(["W1", "滴眼液", 1.005, "药品"])
+    path = tmp_path / "three.xlsx"
+    book.save(path)
+    report = import_catalog(clinic.session, path)
+    assert [(p.row, p.field) for p in report.problems] == [(2, "price")]
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_bad_input(clinic: Ledger, tmp_path: Path) -> None:
+    from clinic_app.errors import BadInput
+
+    path = tmp_path / "catalog.xlsx"
+    path.write_bytes(b"\x00\x01 not a zip")
+    with pytest.raises(BadInput, match="xlsx"):
+        import_catalog(clinic.session, path)
