@@ -1,0 +1,630 @@
+"""The township's month: capitation settlement and monitoring from the imported statements.
+
+This is where the township's data meets the pure settlement rules
+(domain/settlement.py, POLICIES.md §3).  For each month of the year up to the
+one asked, it builds `MonthInputs` from the *current* revision of each village's
+statement plus the township's own desk (its own ledger, one more line): fund
+payable is the net ``hifp_pay`` of capitated visits, that is residents'
+visits of persons signed here (under the Hunan reform: only those the reform
+paid; a visit let in by a referral or emergency route is a person signed
+elsewhere).  Employees' visits, and under the reform unsigned residents',
+are fee-for-service and reported beside.  Signed persons per line are those
+entered by hand for the month, else counted from the township's enrolments.
+The months are settled in a row so each starts from the year-to-date the
+previous one left; December also gets the year-end clearing with the score.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
+
+from clinic_app.domain.assessment import ActivityFigures, Monitoring, monitor
+from clinic_app.domain.money import ZERO, Money, MoneyError, round_half_up
+from clinic_app.domain.policy import Policy
+from clinic_app.domain.settlement import (
+    WORKLOAD,
+    Distribution,
+    MonthInputs,
+    MonthSettlement,
+    VillageFigures,
+    YearInputs,
+    YearSettlement,
+    YearToDate,
+    settle_month,
+    settle_year,
+    variant_of,
+)
+from clinic_app.domain.visit import Reason
+from clinic_app.errors import BadInput, UserError
+from clinic_app.services.session import ClinicSession
+from clinic_app.services.statements import parse_month
+from clinic_app.store import settlement as store
+from clinic_app.store.db import transaction
+from clinic_app.store.ledger import set_setting
+
+FUND_PER_HEAD_SETTING = "settlement.fund_per_head"
+SHARES_SETTING = "settlement.shares"
+"""JSON object {village code: agreed share}; absent: by workload (按工作完成量)."""
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class LineActivity:
+    """One line's month from its statement (or the township's own ledger), net of reversals."""
+
+    code: str
+    visits: int = 0
+    total: Money = ZERO
+    fund_payable: Money = ZERO
+    """Fund paid on capitated visits: what the capitation settles."""
+    fee_for_service: Money = ZERO
+    """Fund paid on the other visits (employees; unsigned residents under the reform)."""
+    capitated_visits: int = 0
+
+
+@dataclass(frozen=True)
+class LineToDate:
+    """One line's part of the year so far."""
+
+    fund_payable: Money = ZERO
+    prepay: Money = ZERO
+    paid: Money = ZERO
+    deposit: Money = ZERO
+
+
+@dataclass(frozen=True)
+class LineReport:
+    """One village (or the township's own desk) in the month's settlement report."""
+
+    code: str
+    name: str
+    own: bool
+    """The township's own desk, not a village."""
+    revision: int | None
+    """The statement revision settled; None when the village sent none this month."""
+    signed_persons: int
+    signed_entered: bool
+    """The count was entered by hand (else counted from the enrolments)."""
+    activity: LineActivity
+    fund_payable: Money
+    """What the month settles for the line: its capitated fund, less any reversal carried in."""
+    prepay: Money
+    paid: Money
+    deposit: Money
+    to_date: LineToDate
+    monitoring: Monitoring
+
+
+@dataclass(frozen=True)
+class MonthPoint:
+    """One month for the chart: fund payable against the month's budget."""
+
+    month: str
+    fund_payable: Money
+    budget: Money
+
+
+@dataclass(frozen=True)
+class SettlementReport:
+    """The township's settlement of one month with everything its report shows."""
+
+    township_code: str
+    township_name: str
+    month: str
+    policy: Policy
+    variant: str
+    settlement: MonthSettlement
+    lines: tuple[LineReport, ...]
+    monitoring: Monitoring
+    months: tuple[MonthPoint, ...]
+    """The year's months so far (those under the same policy), for the chart."""
+    missing: tuple[str, ...]
+    """Village codes with no statement for the month."""
+    score: Fraction | None
+    year_end: YearSettlement | None
+    """December only: the year-end clearing with the entered score (100 when none)."""
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        extra = self.year_end.reasons if self.year_end else ()
+        return self.settlement.reasons + extra
+
+
+# --------------------------------------------------------------------- hand entries
+
+
+def _month_key(month: str) -> tuple[int, int, dt.date, dt.date]:
+    first, last = parse_month(month)
+    return first.year, first.month, first, last
+
+
+def enter_signed(session: ClinicSession, month: str, counts: Mapping[str, int]) -> None:
+    """Store the month's signed persons per line (a village code, or the township's own code)."""
+    _month_key(month)
+    for code, persons in counts.items():
+        if not code.strip():
+            raise BadInput("签约人数须注明村卫生站编码", "signed persons need a village code")
+        if isinstance(persons, bool) or not isinstance(persons, int) or persons < 0:
+            raise BadInput(
+                f"{code} 的签约人数须为非负整数: {persons!r}",
+                f"signed persons of {code} must be a whole number >= 0: {persons!r}",
+            )
+    now = dt.datetime.now().isoformat(timespec="seconds")
+    with transaction(session.db) as conn:
+        for code, persons in counts.items():
+            store.save_signed(conn, month, code.strip(), persons, now)
+
+
+def parse_score(text: str) -> Fraction:
+    try:
+        value = Fraction(Decimal(text.strip()))
+    except (InvalidOperation, ValueError):
+        raise BadInput(f"考核分数应为数字: {text!r}", f"the score must be a number: {text!r}") from None
+    if not 0 <= value <= 100:
+        raise BadInput(f"考核分数须在 0 到 100 之间: {text}", f"the score must lie in 0..100: {text}")
+    return value
+
+
+def enter_score(session: ClinicSession, year: int, score: Fraction) -> None:
+    """Store the year's assessment score (out of 100): deposits are released in its proportion."""
+    if not 0 <= score <= 100:
+        raise BadInput(f"考核分数须在 0 到 100 之间: {score}", f"the score must lie in 0..100: {score}")
+    now = dt.datetime.now().isoformat(timespec="seconds")
+    with transaction(session.db) as conn:
+        store.save_score(conn, year, format_fraction(score), now)
+
+
+def stored_score(session: ClinicSession, year: int) -> Fraction | None:
+    text = store.score(session.db, year)
+    return None if text is None else Fraction(Decimal(text))
+
+
+def enter_fund_per_head(session: ClinicSession, amount: Money) -> None:
+    """Shaoyang 2019: the resident fund per insured person per year (a township setting)."""
+    if amount.fen < 0:
+        raise BadInput("人均基金不能为负", "the fund per head must not be negative")
+    with transaction(session.db) as conn:
+        set_setting(conn, FUND_PER_HEAD_SETTING, str(amount))
+
+
+def format_fraction(value: Fraction, places: int = 2) -> str:
+    """A fraction as a plain decimal (exact when it terminates within `places`)."""
+    scaled = value * 10**places
+    if scaled.denominator == 1:
+        text = f"{Decimal(scaled.numerator).scaleb(-places):f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return f"{float(value):.{places}f}"
+
+
+# ------------------------------------------------------------------------ the month
+
+
+def _is_capitated(group: store.VisitGroup, variant: str, policy: Policy) -> bool:
+    if group.category != "resident" or group.routed:
+        return False
+    if variant == "hunan_reform":
+        # 试点通知: 未签约居民按原政策按项目付费; the statement names the policy that paid.
+        return group.policy_id == policy.id
+    return True
+
+
+def _activities(
+    groups: list[store.VisitGroup], variant: str, policy: Policy
+) -> dict[tuple[str, str], LineActivity]:
+    found: dict[tuple[str, str], dict[str, int]] = {}
+    for g in groups:
+        sums = found.setdefault(
+            (g.clinic_code, g.month), {"visits": 0, "total": 0, "fund": 0, "ffs": 0, "cap": 0}
+        )
+        net = g.settlements - g.reversals
+        sums["visits"] += net
+        sums["total"] += g.total_fen
+        if _is_capitated(g, variant, policy):
+            sums["fund"] += g.fund_fen
+            sums["cap"] += net
+        else:
+            sums["ffs"] += g.fund_fen
+    return {
+        key: LineActivity(
+            code=key[0],
+            visits=s["visits"],
+            total=Money(s["total"]),
+            fund_payable=Money(s["fund"]),
+            fee_for_service=Money(s["ffs"]),
+            capitated_visits=s["cap"],
+        )
+        for key, s in found.items()
+    }
+
+
+def _distribution(session: ClinicSession) -> Distribution:
+    text = session.setting(SHARES_SETTING)
+    if not text:
+        return WORKLOAD
+    shares = json.loads(text)
+    return Distribution("shares", tuple((str(k), Fraction(str(v))) for k, v in shares.items()))
+
+
+def _fund_per_head(session: ClinicSession) -> Money | None:
+    text = session.setting(FUND_PER_HEAD_SETTING)
+    return Money.parse(text) if text else None
+
+
+def _policy(session: ClinicSession, year: int, month: int) -> Policy:
+    return session.book.in_force(session.visit_policy_id(), dt.date(year, month, 1))
+
+
+def _last_day(year: int, month: int) -> dt.date:
+    return (dt.date(year, month, 28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _signed(
+    session: ClinicSession, year: int, month: int, lines: list[str], own: str, reform: bool
+) -> tuple[dict[str, int], set[str]]:
+    key = f"{year:04d}-{month:02d}"
+    entered = store.entered_signed(session.db, key)
+    clinic = session.require_clinic()
+    derived = store.derived_signed(
+        session.db, year, clinic.township_code, _last_day(year, month), reform
+    )
+    derived[own] = derived.pop("", 0) + derived.get(own, 0)
+    counts = {code: entered.get(code, derived.get(code, 0)) for code in lines}
+    return counts, set(entered) & set(lines)
+
+
+def _budget(result: MonthSettlement) -> Money:
+    """The month's budget line of the chart: a twelfth of the quota, else the month's prepay."""
+    if result.variant in ("shaoguan", "zhanjiang", "hunan_reform") and result.quota:
+        # Q / 12 rounded half-up, as the monthly budget of 湛医保〔2024〕44号 六(二).
+        return Money(round_half_up(Fraction(result.quota.fen, 12)))
+    return result.prepay
+
+
+def month_report(session: ClinicSession, month: str) -> SettlementReport:
+    """Settle the township's months of the year up to `month` and report the last one."""
+    clinic = session.require_clinic()
+    if clinic.role != "township":
+        raise UserError("结算只在乡镇卫生院进行", "settlement is done at the township health center")
+    year, number, first, last = _month_key(month)
+    policy = _policy(session, year, number)
+    variant = variant_of(policy)
+    reform = variant == "hunan_reform"
+    # A policy that starts mid-year (the reform from July) starts its own settlement year.
+    start = number
+    while start > 1 and _policy(session, year, start - 1).id == policy.id:
+        start -= 1
+    begin = dt.date(year, start, 1)
+    names = {n.code: n.name for n in store.village_names(session.db, clinic.township_code)}
+    names.pop(clinic.code, None)
+    codes = sorted(names) + [clinic.code]
+    names[clinic.code] = clinic.name
+    groups = store.statement_groups(session.db, f"{year:04d}-{start:02d}", month)
+    groups += store.own_groups(session.db, clinic.code, begin, last)
+    activities = _activities(groups, variant, policy)
+    distribution = _distribution(session)
+    fund_per_head = _fund_per_head(session)
+
+    to_date = YearToDate()
+    line_to_date = {code: LineToDate() for code in codes}
+    points: list[MonthPoint] = []
+    previous_signed: int | None = None
+    pending: dict[str, Money] = {}
+    result: MonthSettlement | None = None
+    signed: dict[str, int] = {}
+    entered: set[str] = set()
+    for m in range(start, number + 1):
+        key = f"{year:04d}-{m:02d}"
+        signed, entered = _signed(session, year, m, codes, clinic.code, reform)
+        month_lines = []
+        for code in codes:
+            # A reversal of an earlier month's visit can leave a line's month negative: it is
+            # set against the line's next months rather than settled as a negative claim.
+            net = activities.get((code, key), LineActivity(code)).fund_payable + pending.get(code, ZERO)
+            pending[code] = min(net, ZERO)
+            month_lines.append(VillageFigures(code, max(net, ZERO)))
+        ffs = Money(sum(activities.get((c, key), LineActivity(c)).fee_for_service.fen for c in codes))
+        total_signed = sum(signed.values())
+        result = settle_month(
+            policy,
+            MonthInputs(
+                year=year,
+                month=m,
+                signed_persons=total_signed,
+                villages=tuple(month_lines),
+                signed_last_month=previous_signed,
+                before=to_date,
+                distribution=distribution,
+                fee_for_service=ffs,
+                fund_per_head=fund_per_head,
+            ),
+        )
+        to_date = result.to_date
+        previous_signed = total_signed
+        for part in result.villages:
+            before = line_to_date[part.village]
+            line_to_date[part.village] = LineToDate(
+                before.fund_payable + part.fund_payable,
+                before.prepay + part.prepay,
+                before.paid + part.paid,
+                before.deposit + part.deposit,
+            )
+        points.append(MonthPoint(key, result.fund_payable, _budget(result)))
+    assert result is not None
+
+    revisions = store.statement_revisions(session.db, month)
+    costs = store.statement_cost_by_kind(session.db, month)
+    costs[clinic.code] = store.own_cost_by_kind(session.db, first, last)
+    previous = _previous_year_per_visit(session, clinic.code, year, number, variant, policy)
+    own_referrals = store.own_referrals(session.db, first, last)
+    lines = []
+    for part in result.villages:
+        code = part.village
+        activity = activities.get((code, month), LineActivity(code))
+        lines.append(
+            LineReport(
+                code=code,
+                name=names.get(code, code),
+                own=code == clinic.code,
+                revision=revisions.get(code),
+                signed_persons=signed[code],
+                signed_entered=code in entered,
+                activity=activity,
+                fund_payable=part.fund_payable,
+                prepay=part.prepay,
+                paid=part.paid,
+                deposit=part.deposit,
+                to_date=line_to_date[code],
+                monitoring=_monitor(
+                    signed[code],
+                    activity,
+                    costs.get(code, {}),
+                    own_referrals if code == clinic.code else None,
+                    previous.get(code),
+                ),
+            )
+        )
+    all_costs: dict[str, int] = {}
+    for by_kind in costs.values():
+        for kind, fen in by_kind.items():
+            all_costs[kind] = all_costs.get(kind, 0) + fen
+    township_activity = LineActivity(
+        "",
+        visits=sum(line.activity.visits for line in lines),
+        total=Money(sum(line.activity.total.fen for line in lines)),
+        capitated_visits=sum(line.activity.capitated_visits for line in lines),
+    )
+    score = stored_score(session, year)
+    year_end = None
+    if number == 12:
+        year_end = settle_year(
+            policy,
+            YearInputs(
+                year=year,
+                signed_persons=result.signed_persons,
+                totals=to_date,
+                villages=tuple(VillageFigures(c, line_to_date[c].fund_payable) for c in codes),
+                distribution=distribution,
+                score=Fraction(100) if score is None else score,
+                insured_persons=max(result.signed_persons, _insured(session, year)),
+                fund_per_head=fund_per_head,
+            ),
+        )
+    return SettlementReport(
+        township_code=clinic.township_code,
+        township_name=clinic.township_name or clinic.name,
+        month=month,
+        policy=policy,
+        variant=variant,
+        settlement=result,
+        lines=tuple(lines),
+        monitoring=_monitor(
+            result.signed_persons,
+            township_activity,
+            all_costs,
+            None,
+            previous.get(""),
+        ),
+        months=tuple(points),
+        missing=tuple(code for code in codes if code != clinic.code and code not in revisions),
+        score=score,
+        year_end=year_end,
+    )
+
+
+def _insured(session: ClinicSession, year: int) -> int:
+    row = session.db.execute(
+        "SELECT COUNT(*) FROM enrolments WHERE year = ? AND insured = 1", [year]
+    ).fetchone()
+    return int(row[0])
+
+
+def _previous_year_per_visit(
+    session: ClinicSession, own: str, year: int, month: int, variant: str, policy: Policy
+) -> dict[str, Money]:
+    """Cost per visit in the same month a year before, per line and ('' ) for the township."""
+    key = f"{year - 1:04d}-{month:02d}"
+    first = dt.date(year - 1, month, 1)
+    groups = store.statement_groups(session.db, key, key) + store.own_groups(
+        session.db, own, first, _last_day(year - 1, month)
+    )
+    result: dict[str, Money] = {}
+    visits: dict[str, int] = {}
+    totals: dict[str, int] = {}
+    for g in groups:
+        for code in (g.clinic_code, ""):
+            visits[code] = visits.get(code, 0) + g.settlements - g.reversals
+            totals[code] = totals.get(code, 0) + g.total_fen
+    for code, count in visits.items():
+        if count > 0:
+            per = monitor(ActivityFigures(persons=0, visits=count, total_cost=Money(totals[code])))
+            if per.cost_per_visit is not None:
+                result[code] = per.cost_per_visit
+    return result
+
+
+KIND_ORDER = ("drug", "exam", "treatment", "consultation", "material", "other")
+
+
+def _monitor(
+    persons: int,
+    activity: LineActivity,
+    cost_by_kind: Mapping[str, int],
+    referrals: int | None,
+    previous: Money | None,
+) -> Monitoring:
+    kinds = [k for k in KIND_ORDER if k in cost_by_kind] + sorted(
+        k for k in cost_by_kind if k not in KIND_ORDER
+    )
+    figures = ActivityFigures(
+        persons=persons,
+        visits=max(0, activity.visits),
+        referrals=referrals or 0,
+        total_cost=activity.total,
+        cost_by_kind=tuple((k, Money(cost_by_kind[k])) for k in kinds),
+        previous_cost_per_visit=previous,
+    )
+    result = monitor(figures)
+    # Village statements carry no outward referrals: the rate is unknown there, not zero.
+    if referrals is None:
+        result = replace(result, referral_rate=None)
+    return result
+
+
+# ----------------------------------------------------------------------- as JSON
+
+
+def _money_fields(**amounts: Money) -> dict[str, str]:
+    return {name: str(value) for name, value in amounts.items()}
+
+
+def _rate(value: Fraction | None) -> str | None:
+    return None if value is None else format_fraction(value, 4)
+
+
+def report_json(report: SettlementReport) -> dict[str, Any]:
+    """The report as `clinic-app settle --json` prints it: amounts as two-decimal strings."""
+    from clinic_app.documents.reasons import render
+
+    s = report.settlement
+    ytd = s.to_date
+    villages = []
+    for line in report.lines:
+        villages.append(
+            {
+                "code": line.code,
+                "name": line.name,
+                "own_desk": line.own,
+                "revision": line.revision,
+                "signed_persons": line.signed_persons,
+                "visits": line.activity.visits,
+                **_money_fields(
+                    total=line.activity.total,
+                    fund_payable=line.fund_payable,
+                    fee_for_service=line.activity.fee_for_service,
+                    prepay=line.prepay,
+                    paid=line.paid,
+                    deposit=line.deposit,
+                ),
+                "year_to_date": _money_fields(
+                    fund_payable=line.to_date.fund_payable,
+                    prepay=line.to_date.prepay,
+                    paid=line.to_date.paid,
+                    deposit=line.to_date.deposit,
+                ),
+                "visit_rate": _rate(line.monitoring.visit_rate),
+                "cost_per_visit": (
+                    None if line.monitoring.cost_per_visit is None else str(line.monitoring.cost_per_visit)
+                ),
+            }
+        )
+    total: dict[str, Any] = {
+        "signed_persons": s.signed_persons,
+        "visits": sum(line.activity.visits for line in report.lines),
+        **_money_fields(
+            total=Money(sum(line.activity.total.fen for line in report.lines)),
+            quota=s.quota,
+            fund_payable=s.fund_payable,
+            prepay=s.prepay,
+            settled=s.settled,
+            paid=s.paid,
+            deposit=s.deposit,
+            held_over=s.held_over,
+            excess=s.excess,
+            carried_in=s.carried_in,
+            carried_out=s.carried_out,
+            fee_for_service=s.fee_for_service,
+        ),
+        "year_to_date": {
+            "months": ytd.months,
+            **_money_fields(
+                fund_payable=ytd.fund_payable,
+                prepay=ytd.prepay,
+                settled=ytd.settled,
+                paid=ytd.paid,
+                deposit=ytd.deposit,
+                held_over=ytd.held_over,
+                excess=ytd.excess,
+                carried=ytd.carried,
+                fee_for_service=ytd.fee_for_service,
+            ),
+        },
+    }
+    result: dict[str, Any] = {
+        "township_code": report.township_code,
+        "township_name": report.township_name,
+        "month": report.month,
+        "policy": report.policy.id,
+        "variant": report.variant,
+        "score": None if report.score is None else format_fraction(report.score),
+        "villages": villages,
+        "total": total,
+        "missing_statements": list(report.missing),
+        "reasons": [
+            {"code": r.code, "params": dict(r.params), "zh": render(r, "zh"), "en": render(r, "en")}
+            for r in report.reasons
+        ],
+    }
+    if report.year_end is not None:
+        y = report.year_end
+        result["year_end"] = _money_fields(
+            quota=y.quota,
+            fund_payable=y.fund_payable,
+            paid_in_months=y.paid_in_months,
+            deposits=y.deposits,
+            deposits_released=y.deposits_released,
+            reward=y.reward,
+            year_end_payment=y.year_end_payment,
+            total_paid=y.total_paid,
+            not_paid=y.not_paid,
+            returned_to_fund=y.returned_to_fund,
+        )
+    return result
+
+
+def parse_signed_options(options: list[str]) -> dict[str, int]:
+    """``VILLAGE=N`` strings from the command line."""
+    counts: dict[str, int] = {}
+    for option in options:
+        code, sep, value = option.partition("=")
+        if not sep or not code.strip() or not value.strip().isdigit():
+            raise BadInput(
+                f"--signed 格式应为 村编码=人数: {option!r}",
+                f"--signed must be VILLAGE=N: {option!r}",
+            )
+        counts[code.strip()] = int(value)
+    return counts
+
+
+def parse_money_option(text: str, name: str) -> Money:
+    try:
+        return Money.parse(text)
+    except MoneyError as exc:
+        raise BadInput(f"{name} 金额有误: {exc}", f"bad amount for {name}: {exc}") from None

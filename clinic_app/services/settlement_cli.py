@@ -1,0 +1,126 @@
+"""`clinic-app settle`: the township's month, per village and in total, as a table or JSON.
+
+Options store the hand-entered inputs first (signed persons per line, the
+year's assessment score, Shaoyang 2019's fund per head), then settle.
+Amounts in ``--json`` are two-decimal strings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from clinic_app.documents.reasons import render_bilingual
+from clinic_app.domain.money import Money
+from clinic_app.services.datadir import resolve_data_dir
+from clinic_app.services.session import ClinicSession
+from clinic_app.services.settlement import (
+    SettlementReport,
+    enter_fund_per_head,
+    enter_score,
+    enter_signed,
+    month_report,
+    parse_money_option,
+    parse_score,
+    parse_signed_options,
+    report_json,
+)
+from clinic_app.services.statements import parse_month
+
+
+def cmd_settle(args: argparse.Namespace) -> int:
+    first, _ = parse_month(args.month)
+    signed = parse_signed_options(getattr(args, "signed", None) or [])
+    score_text = getattr(args, "score", None)
+    score = parse_score(score_text) if score_text is not None else None
+    per_head_text = getattr(args, "fund_per_head", None)
+    per_head = parse_money_option(per_head_text, "--fund-per-head") if per_head_text else None
+    with ClinicSession(resolve_data_dir(getattr(args, "data_dir", None))) as session:
+        if signed:
+            enter_signed(session, args.month, signed)
+        if score is not None:
+            enter_score(session, first.year, score)
+        if per_head is not None:
+            enter_fund_per_head(session, per_head)
+        report = month_report(session, args.month)
+    if getattr(args, "json", False):
+        sys.stdout.write(json.dumps(report_json(report), ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_table(report)
+    return 0
+
+
+COLUMNS = (
+    ("编码 code", 14),
+    ("名称 name", 16),
+    ("签约", 6),
+    ("人次", 6),
+    ("医疗费总额", 12),
+    ("统筹应付", 11),
+    ("按项目", 10),
+    ("预付", 10),
+    ("拨付", 10),
+    ("质保金", 9),
+    ("年累计应付", 12),
+    ("年累计拨付", 12),
+)
+
+
+def _cell(text: str, width: int, right: bool) -> str:
+    # Chinese characters take two columns in a terminal.
+    shown = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    pad = " " * max(0, width - shown)
+    return pad + text if right else text + pad
+
+
+def print_table(report: SettlementReport) -> None:
+    s = report.settlement
+    print(
+        f"{report.township_name} {report.month} 门诊统筹结算 / capitation settlement"
+        f"  政策 {report.policy.id} ({report.variant})"
+    )
+    print(f"签约人数 signed {s.signed_persons}  定额/预算 quota {s.quota}")
+    print("  ".join(_cell(title, width, i > 1) for i, (title, width) in enumerate(COLUMNS)))
+    rows = [
+        (
+            line.code,
+            line.name + (" *" if line.own else ""),
+            str(line.signed_persons),
+            str(line.activity.visits),
+            str(line.activity.total),
+            str(line.fund_payable),
+            str(line.activity.fee_for_service),
+            str(line.prepay),
+            str(line.paid),
+            str(line.deposit),
+            str(line.to_date.fund_payable),
+            str(line.to_date.paid),
+        )
+        for line in report.lines
+    ]
+    visits = sum(line.activity.visits for line in report.lines)
+    total = Money(sum(line.activity.total.fen for line in report.lines))
+    rows.append(
+        (
+            "合计",
+            "total",
+            str(s.signed_persons),
+            str(visits),
+            str(total),
+            str(s.fund_payable),
+            str(s.fee_for_service),
+            str(s.prepay),
+            str(s.paid),
+            str(s.deposit),
+            str(s.to_date.fund_payable),
+            str(s.to_date.paid),
+        )
+    )
+    for row in rows:
+        print("  ".join(_cell(text, width, i > 1) for i, (text, (_, width)) in enumerate(zip(row, COLUMNS, strict=True))))
+    print("* 乡镇卫生院本院 / the township's own desk")
+    if report.missing:
+        print(f"未交月结 / no statement: {', '.join(report.missing)}")
+    for reason in report.reasons:
+        print(f"- {render_bilingual(reason)}")

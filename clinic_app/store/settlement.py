@@ -1,0 +1,231 @@
+"""Queries for the township's settlement: imported statements summed per line, and the hand-entered inputs.
+
+The import half (store/township.py) writes ``statements`` and their visits;
+this module only reads them, always through the *current* revision of each
+village's statement (a superseded one counts for nothing).  A reversal is
+stored with every amount negated, so sums are net.  The township's own desk
+is read from its own ledger (``visits``).  Signed persons, the year's score
+and the assessment's hand-entered items live in the schema V3 tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+
+import sqlite_utils
+
+
+@dataclass(frozen=True)
+class VisitGroup:
+    """Net visits of one line in one month that share what decides capitation.
+
+    ``routed``: the visit came in by a referral or emergency route (not signed here).
+    """
+
+    clinic_code: str
+    month: str
+    category: str
+    policy_id: str
+    routed: bool
+    settlements: int
+    reversals: int
+    total_fen: int
+    fund_fen: int
+    patient_fen: int
+    acct_fen: int
+
+
+@dataclass(frozen=True)
+class LineName:
+    code: str
+    name: str
+
+
+def _routed_sql(column: str) -> str:
+    # A visit of a patient not designated (signed) at this facility shows how it was let in:
+    # an approved referral or an emergency (POLICIES.md §1 step 4).  Such a patient is signed
+    # elsewhere, so the visit is outside this township's capitation.  reasons_json is a JSON list of {"code": ..., "params": ...}; LIKE keeps it in SQL.
+    return (
+        f"({column} LIKE '%\"referral_route\"%' OR {column} LIKE '%\"emergency_route\"%')"
+    )
+
+
+def statement_groups(db: sqlite_utils.Database, first_month: str, last_month: str) -> list[VisitGroup]:
+    """The current statements' visits, from `first_month` to `last_month` (YYYY-MM), grouped."""
+    rows = db.execute(
+        f"""SELECT s.clinic_code, s.month, v.category, v.policy_id,
+                   {_routed_sql('v.reasons_json')} AS routed,
+                   SUM(v.kind = 'settlement') AS settlements, SUM(v.kind = 'reversal') AS reversals,
+                   SUM(v.medfee_sumamt_fen) AS total, SUM(v.hifp_pay_fen) AS fund,
+                   SUM(v.acct_pay_fen + v.psn_cash_pay_fen) AS patient, SUM(v.acct_pay_fen) AS acct
+            FROM statements s JOIN statement_visits v ON v.statement_id = s.id
+            WHERE s.status = 'current' AND s.month BETWEEN ? AND ?
+            GROUP BY s.clinic_code, s.month, v.category, v.policy_id, routed""",
+        [first_month, last_month],
+    ).fetchall()
+    return [_group(r) for r in rows]
+
+
+def own_groups(
+    db: sqlite_utils.Database, clinic_code: str, first: dt.date, last: dt.date
+) -> list[VisitGroup]:
+    """The township's own desk: its own ledger's visits (reversals negated) between two days."""
+    rows = db.execute(
+        f"""SELECT ? AS clinic_code, substr(date, 1, 7) AS month, category,
+                   applied_policy_id AS policy_id, {_routed_sql('reasons_json')} AS routed,
+                   SUM(kind != 'reversal') AS settlements, SUM(kind = 'reversal') AS reversals,
+                   SUM(total_fen) AS total, SUM(fund_fen) AS fund,
+                   SUM(patient_fen) AS patient, SUM(acct_pay_fen) AS acct
+            FROM visits WHERE date BETWEEN ? AND ?
+            GROUP BY month, category, applied_policy_id, routed""",
+        [clinic_code, first.isoformat(), last.isoformat()],
+    ).fetchall()
+    return [_group(r) for r in rows]
+
+
+def _group(r: sqlite3.Row) -> VisitGroup:
+    return VisitGroup(
+        clinic_code=str(r["clinic_code"]),
+        month=str(r["month"]),
+        category=str(r["category"]),
+        policy_id=str(r["policy_id"]),
+        routed=bool(r["routed"]),
+        settlements=int(r["settlements"] or 0),
+        reversals=int(r["reversals"] or 0),
+        total_fen=int(r["total"] or 0),
+        fund_fen=int(r["fund"] or 0),
+        patient_fen=int(r["patient"] or 0),
+        acct_fen=int(r["acct"] or 0),
+    )
+
+
+def statement_cost_by_kind(db: sqlite_utils.Database, month: str) -> dict[str, dict[str, int]]:
+    """Net item cost per line and item kind in the month's current statements (费用结构)."""
+    rows = db.execute(
+        """SELECT s.clinic_code, i.kind, SUM(i.amount_fen) AS amount
+           FROM statements s JOIN statement_visits v ON v.statement_id = s.id
+           JOIN statement_items i ON i.visit_id = v.id
+           WHERE s.status = 'current' AND s.month = ?
+           GROUP BY s.clinic_code, i.kind""",
+        [month],
+    ).fetchall()
+    result: dict[str, dict[str, int]] = {}
+    for r in rows:
+        result.setdefault(str(r["clinic_code"]), {})[str(r["kind"])] = int(r["amount"] or 0)
+    return result
+
+
+def own_cost_by_kind(db: sqlite_utils.Database, first: dt.date, last: dt.date) -> dict[str, int]:
+    rows = db.execute(
+        """SELECT i.kind, SUM(i.amount_fen) AS amount FROM visits v
+           JOIN visit_items i ON i.visit_id = v.id
+           WHERE v.date BETWEEN ? AND ? GROUP BY i.kind""",
+        [first.isoformat(), last.isoformat()],
+    ).fetchall()
+    return {str(r["kind"]): int(r["amount"] or 0) for r in rows}
+
+
+def own_referrals(db: sqlite_utils.Database, first: dt.date, last: dt.date) -> int:
+    row = db.execute(
+        "SELECT COUNT(*) FROM referrals WHERE substr(time, 1, 10) BETWEEN ? AND ?",
+        [first.isoformat(), last.isoformat()],
+    ).fetchone()
+    return int(row[0])
+
+
+def village_names(db: sqlite_utils.Database, township_code: str) -> list[LineName]:
+    """Registered villages of the township and any that sent a statement, by code."""
+    names: dict[str, str] = {}
+    for r in db.execute(
+        "SELECT code, name FROM registered_keys WHERE role = 'village' AND township_code = ?",
+        [township_code],
+    ).fetchall():
+        names[str(r["code"])] = str(r["name"])
+    for r in db.execute(
+        "SELECT clinic_code, clinic_name FROM statements WHERE status = 'current' ORDER BY month"
+    ).fetchall():
+        names[str(r["clinic_code"])] = str(r["clinic_name"])
+    return [LineName(code, names[code]) for code in sorted(names)]
+
+
+def statement_revisions(db: sqlite_utils.Database, month: str) -> dict[str, int]:
+    """The current revision of each village's statement of the month."""
+    rows = db.execute(
+        "SELECT clinic_code, revision FROM statements WHERE status = 'current' AND month = ?",
+        [month],
+    ).fetchall()
+    return {str(r["clinic_code"]): int(r["revision"]) for r in rows}
+
+
+# ----------------------------------------------------------------- signed persons
+
+
+def derived_signed(
+    db: sqlite_utils.Database, year: int, township_code: str, last_day: dt.date, family_doctor: bool
+) -> dict[str, int]:
+    """Signed persons per designated village ('' = the township itself) from the enrolments.
+
+    Counted on the month's last day (enrolled_on unknown counts from January);
+    under the Hunan reform only family-doctor-signed persons are capitated.
+    """
+    rows = db.execute(
+        """SELECT designated_village AS village, COUNT(*) AS n FROM enrolments
+           WHERE year = ? AND insured = 1 AND designated_township = ?
+             AND (enrolled_on IS NULL OR enrolled_on <= ?)
+             AND (? = 0 OR family_doctor_signed = 1)
+           GROUP BY designated_village""",
+        [year, township_code, last_day.isoformat(), int(family_doctor)],
+    ).fetchall()
+    return {str(r["village"]): int(r["n"]) for r in rows}
+
+
+def entered_signed(db: sqlite_utils.Database, month: str) -> dict[str, int]:
+    rows = db.execute(
+        "SELECT clinic_code, persons FROM settlement_signed WHERE month = ?", [month]
+    ).fetchall()
+    return {str(r["clinic_code"]): int(r["persons"]) for r in rows}
+
+
+def save_signed(conn: sqlite3.Connection, month: str, clinic_code: str, persons: int, now: str) -> None:
+    conn.execute(
+        """INSERT INTO settlement_signed (month, clinic_code, persons, entered_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (month, clinic_code) DO UPDATE SET persons = excluded.persons,
+           entered_at = excluded.entered_at""",
+        [month, clinic_code, persons, now],
+    )
+
+
+# ------------------------------------------------------------------ score, assessment
+
+
+def score(db: sqlite_utils.Database, year: int) -> str | None:
+    row = db.execute("SELECT score FROM settlement_scores WHERE year = ?", [year]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def save_score(conn: sqlite3.Connection, year: int, value: str, now: str) -> None:
+    conn.execute(
+        """INSERT INTO settlement_scores (year, score, entered_at) VALUES (?, ?, ?)
+           ON CONFLICT (year) DO UPDATE SET score = excluded.score, entered_at = excluded.entered_at""",
+        [year, value, now],
+    )
+
+
+def assessment_inputs(db: sqlite_utils.Database, year: int, facility: str) -> str | None:
+    row = db.execute(
+        "SELECT inputs_json FROM assessment_inputs WHERE year = ? AND facility = ?", [year, facility]
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def save_assessment_inputs(
+    conn: sqlite3.Connection, year: int, facility: str, inputs_json: str, now: str
+) -> None:
+    conn.execute(
+        """INSERT INTO assessment_inputs (year, facility, inputs_json, entered_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (year, facility) DO UPDATE SET inputs_json = excluded.inputs_json,
+           entered_at = excluded.entered_at""",
+        [year, facility, inputs_json, now],
+    )

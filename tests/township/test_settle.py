@@ -1,0 +1,221 @@
+"""Township settlement wired to imported statements, through `clinic-app settle` (POLICIES.md §3).
+
+The domain's hand-computed tables are in tests/domain/test_settlement.py; here
+the inputs must be built right: only capitated residents' fund counts, employees
+go beside it, a superseded revision counts for nothing, reversals net out, the
+signed counts entered on the command line are stored and used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clinic_app.cli import run
+from clinic_app.domain.money import Money
+from clinic_app.services import settlement
+from tests.township.settle_data import TOWNSHIP, Village, body, bring, fund_of, township
+
+SHAOGUAN = "shaoguan-resident-2023"
+
+
+def settle(capsys: pytest.CaptureFixture[str], folder: Path, month: str, *extra: str) -> dict[str, Any]:
+    status = run(["settle", "--data-dir", str(folder), "--month", month, "--json", *extra])
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
+@pytest.fixture(scope="module")
+def shaoguan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("shaoguan")
+    a = Village.create(root / "a", "V001", "东村卫生站", SHAOGUAN)
+    a.person("signed", number=1)
+    a.person("signed2", number=2)
+    a.person("employee", category="employee_active", number=3)
+    b = Village.create(root / "b", "V002", "西村卫生站", SHAOGUAN)
+    b.person("signed", number=4)
+    town = township(root / "town", SHAOGUAN)
+
+    a.visit("signed", "2025-03-03 09:00", "20.00")
+    a.visit("employee", "2025-03-03 10:00", "40.00")
+    march_r1 = a.statement("2025-03")
+    bring(town, ("a-march-r1.json", march_r1))
+    # A corrected resubmission: one more March visit, revision 2 supersedes revision 1.
+    voided = a.visit("signed2", "2025-03-20 09:00", "30.00", "12.50")
+    march_r2 = a.statement("2025-03", 2)
+    b.visit("signed", "2025-03-05 09:00", "16.00")
+    b_march = b.statement("2025-03")
+    bring(town, ("a-march-r2.json", march_r2), ("b-march.json", b_march))
+    # April: a visit, and the reversal of a March visit (netted in April's statement).
+    a.visit("signed", "2025-04-02 09:00", "80.00")
+    a.session.void(voided, "录入错误", a.operator, dt.datetime(2025, 4, 3, 9))
+    a_april = a.statement("2025-04")
+    b.visit("signed", "2025-04-08 09:00", "25.00")
+    b_april = b.statement("2025-04")
+    bring(town, ("a-april.json", a_april), ("b-april.json", b_april))
+    town.close()
+    for village in (a, b):
+        village.session.close()
+    return {
+        "town": root / "town",
+        "march_r1": march_r1,
+        "march_r2": march_r2,
+        "b_march": b_march,
+        "a_april": a_april,
+        "b_april": b_april,
+    }
+
+
+def line(result: dict[str, Any], code: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(v for v in result["villages"] if v["code"] == code)
+    return found
+
+
+def test_fund_payable_is_the_residents_fund_of_the_current_revision(shaoguan, capsys) -> None:
+    result = settle(capsys, shaoguan["town"], "2025-03", "--signed", "V001=80", "--signed", "V002=40")
+    a = line(result, "V001")
+    assert a["revision"] == 2
+    assert Money.parse(a["fund_payable"]) == fund_of(shaoguan["march_r2"])
+    assert Money.parse(a["fund_payable"]) != fund_of(shaoguan["march_r1"])
+    # Not a resident: never inside the capitation (Shaoguan's resident policy pays employees nothing).
+    assert Money.parse(a["fee_for_service"]) == fund_of(shaoguan["march_r2"], capitated=False)
+    b = line(result, "V002")
+    assert Money.parse(b["fund_payable"]) == fund_of(shaoguan["b_march"])
+    total = Money.parse(result["total"]["fund_payable"])
+    assert total == fund_of(shaoguan["march_r2"]) + fund_of(shaoguan["b_march"])
+    assert sum(Money.parse(v["fund_payable"]).fen for v in result["villages"]) == total.fen
+    assert result["total"]["signed_persons"] == 120
+
+
+def test_amounts_are_two_decimal_strings(shaoguan, capsys) -> None:
+    result = settle(capsys, shaoguan["town"], "2025-03")
+    for name in ("fund_payable", "prepay", "paid", "deposit"):
+        for entry in [*result["villages"], result["total"]]:
+            assert isinstance(entry[name], str) and len(entry[name].split(".")[1]) == 2
+            assert isinstance(entry["year_to_date"][name], str)
+
+
+def test_reversal_nets_in_its_month_and_year_to_date_adds_up(shaoguan, capsys) -> None:
+    settle(capsys, shaoguan["town"], "2025-03", "--signed", "V001=80", "--signed", "V002=40")
+    result = settle(capsys, shaoguan["town"], "2025-04", "--signed", "V001=90", "--signed", "V002=40")
+    a = line(result, "V001")
+    april = fund_of(shaoguan["a_april"])
+    reversals = [v for v in body(shaoguan["a_april"])["visits"] if v["kind"] == "reversal"]
+    assert reversals and Money.parse(reversals[0]["hifp_pay"]) < Money(0)
+    assert Money.parse(a["fund_payable"]) == april
+    assert Money.parse(a["year_to_date"]["fund_payable"]) == fund_of(shaoguan["march_r2"]) + april
+    assert result["total"]["year_to_date"]["months"] == 4 - 3 + 3  # January to April
+    # 韶医保规〔2023〕2号 第九条: the prepay is on LAST month's signed persons: 50 x 120 x 80% / 12.
+    assert result["total"]["prepay"] == "400.00"
+    # The month's pre-settlement is 95% of the payable; the deposit the 5% left.
+    payable = Money.parse(result["total"]["fund_payable"])
+    deposit = Money.parse(result["total"]["deposit"])
+    assert deposit == payable.times(__import__("fractions").Fraction(5, 100))
+    paid = Money.parse(result["total"]["paid"])
+    assert paid == min(payable - deposit, Money.parse("400.00"))
+    # The parts add up to the township's figures.
+    for name in ("prepay", "paid", "deposit"):
+        parts = sum(Money.parse(v[name]).fen for v in result["villages"])
+        assert parts == Money.parse(result["total"][name]).fen
+
+
+def test_signed_counts_and_score_are_stored(shaoguan, capsys) -> None:
+    settle(capsys, shaoguan["town"], "2025-02", "--signed", "V001=70", "--score", "92.5")
+    result = settle(capsys, shaoguan["town"], "2025-02")
+    assert line(result, "V001")["signed_persons"] == 70
+    assert result["score"] == "92.5"
+
+
+def test_bad_signed_option_exits_2(shaoguan, capsys) -> None:
+    status = run(["settle", "--data-dir", str(shaoguan["town"]), "--month", "2025-03", "--signed", "V001"])
+    assert status == 2
+    assert "VILLAGE=N" in capsys.readouterr().err
+
+
+def test_human_table_names_villages_and_total(shaoguan, capsys) -> None:
+    assert run(["settle", "--data-dir", str(shaoguan["town"]), "--month", "2025-03"]) == 0
+    out = capsys.readouterr().out
+    assert "东村卫生站" in out and "西村卫生站" in out and "合计" in out
+
+
+def test_december_has_the_year_end_clearing_with_the_score(shaoguan, capsys) -> None:
+    result = settle(capsys, shaoguan["town"], "2025-12", "--score", "90")
+    year = result["year_end"]
+    deposits = Money.parse(year["deposits"])
+    assert Money.parse(year["deposits_released"]) == deposits.times(__import__("fractions").Fraction(9, 10))
+
+
+REFORM = "shaoyang-resident-2019"
+REFORM_ID = "shaoyang-resident-reform-2025"
+
+
+def test_hunan_reform_unsigned_residents_are_fee_for_service(tmp_path, capsys) -> None:
+    a = Village.create(tmp_path / "a", "V101", "南村卫生室", REFORM, reform=True)
+    a.person("signed", signed=True, number=5)
+    a.person("unsigned", signed=False, number=6)
+    a.person("employee", category="employee_retired", signed=True, number=8)
+    town = township(tmp_path / "town", REFORM, reform=True)
+    a.visit("signed", "2025-07-02 09:00", "20.00")
+    a.visit("unsigned", "2025-07-02 10:00", "20.00")
+    a.visit("employee", "2025-07-03 10:00", "50.00")
+    raw = a.statement("2025-07")
+    bring(town, ("a-july.json", raw))
+    town.close()
+    a.session.close()
+    result = settle(capsys, tmp_path / "town", "2025-07", "--signed", "V101=300")
+    assert result["variant"] == "hunan_reform"
+    v = line(result, "V101")
+    signed_fund = fund_of(raw, policy=REFORM_ID)
+    assert signed_fund > Money(0)
+    assert Money.parse(v["fund_payable"]) == signed_fund
+    employees = fund_of(raw, capitated=False)
+    unsigned = fund_of(raw) - signed_fund
+    assert employees > Money(0) and unsigned > Money(0)
+    assert Money.parse(v["fee_for_service"]) == employees + unsigned
+    # The reform's settlement year starts in July: the base policy's months are not in it.
+    assert result["total"]["year_to_date"]["months"] == 1
+    # 试点通知 二(一)3: 300 x 85 x 90% / 12.
+    assert result["total"]["prepay"] == "1912.50"
+
+
+def test_signed_counts_default_to_the_enrolments(tmp_path) -> None:
+    town = township(tmp_path / "town", SHAOGUAN)
+    from clinic_app.domain.records import Enrolment
+    from clinic_app.services.demo import resident_id
+    from clinic_app.services.session import PatientInput
+
+    for number in range(3):
+        p = town.add_patient(PatientInput(name=f"人{number}", id_number=resident_id("440203", dt.date(1970, 1, 1 + number), 7)))
+        town.save_enrolment(Enrolment(p.id, 2025, designated_village="", designated_township=TOWNSHIP, enrolled_on=dt.date(2025, 2, 10)))
+    assert settlement.month_report(town, "2025-01").settlement.signed_persons == 0
+    assert settlement.month_report(town, "2025-02").settlement.signed_persons == 3
+    town.close()
+
+
+def test_a_month_left_negative_by_a_reversal_is_set_against_the_next(tmp_path, capsys) -> None:
+    a = Village.create(tmp_path / "a", "V001", "东村卫生站", SHAOGUAN)
+    a.person("signed", number=1)
+    town = township(tmp_path / "town", SHAOGUAN)
+    big = a.visit("signed", "2025-05-03 09:00", "100.00")
+    may = a.statement("2025-05")
+    a.session.void(big, "录入错误", a.operator, dt.datetime(2025, 6, 2, 9))
+    a.visit("signed", "2025-06-05 09:00", "10.00")
+    june = a.statement("2025-06")
+    a.visit("signed", "2025-07-05 09:00", "200.00")
+    july = a.statement("2025-07")
+    bring(town, ("may.json", may), ("june.json", june), ("july.json", july))
+    town.close()
+    a.session.close()
+    assert fund_of(june) < Money(0)
+    june_result = settle(capsys, tmp_path / "town", "2025-06")
+    assert line(june_result, "V001")["fund_payable"] == "0.00"
+    july_result = settle(capsys, tmp_path / "town", "2025-07")
+    assert Money.parse(line(july_result, "V001")["fund_payable"]) == fund_of(july) + fund_of(june)
+    ytd = Money.parse(july_result["total"]["year_to_date"]["fund_payable"])
+    assert ytd == fund_of(may) + fund_of(june) + fund_of(july)
