@@ -1,0 +1,217 @@
+"""The usage snapshot: the township tells its villages each signed person's fund use this year.
+
+EXCHANGE.md "The usage snapshot".  The township sums, per signed person and
+per facility, the fund of the statements it imported (reversals netted, each
+dated by the settlement it undoes) and of its own ledger, and writes the rows
+as signed JSON (Ed25519 with its own key, the same canonical form as the
+statement).  A village registers the township's key on the first import after
+a person compares the fingerprint, then replaces its year's snapshot; its
+ledger's usage lookup adds the fund used at OTHER facilities, so the annual
+cap in the village counts what the person used elsewhere in the township.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from clinic_app.documents import signing
+from clinic_app.documents.files import write_atomically
+from clinic_app.documents.statement_file import canonical_bytes
+from clinic_app.domain.money import Money, MoneyError
+from clinic_app.errors import BadInput, UserError
+from clinic_app.services.session import ClinicSession
+from clinic_app.services.township import UnregisteredClinic, normalize_fingerprint, require_township
+from clinic_app.store import ledger
+from clinic_app.store import township as store
+from clinic_app.store.db import transaction
+
+FORMAT = "clinic-app-usage-snapshot"
+VERSION = 1
+KEY_FILE = Path("keys") / "clinic_ed25519.pem"
+_SETTING = "usage_snapshot:{year}"
+_CERTNO = re.compile(r"^[0-9]{17}[0-9X]$")
+
+
+class SnapshotError(BadInput):
+    """A snapshot file the village cannot take."""
+
+
+@dataclass(frozen=True)
+class SnapshotExport:
+    """What an export wrote."""
+
+    path: Path
+    year: int
+    rows: int
+    people: int
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class SnapshotImport:
+    """What a village import did (rows 0 and unchanged True for a repeat)."""
+
+    township_code: str
+    year: int
+    computed_on: str
+    rows: int
+    registered_key: bool
+    unchanged: bool
+
+
+def snapshot_rows(session: ClinicSession, year: int) -> list[tuple[str, str, int]]:
+    """(ID number, facility code, fund fen) of every signed person with fund use this year."""
+    own = require_township(session)
+    villages = [k.code for k in store.registered_keys(session.db, "village")]
+    signed = store.signed_id_numbers(session.db, year, own.township_code, villages)
+    rows = [r for r in store.fund_by_person_facility(session.db, year) if r[0] in signed]
+    rows += [(certno, own.code, fen) for certno, fen in store.own_fund_by_person(session.db, year) if certno in signed]
+    return sorted(r for r in rows if r[2] != 0)
+
+
+def export_snapshot(session: ClinicSession, out: Path, year: int | None = None, today: dt.date | None = None) -> SnapshotExport:
+    """Write the signed snapshot file for `year` (default: this year)."""
+    own = require_township(session)
+    today = today or dt.date.today()
+    year = year or today.year
+    rows = snapshot_rows(session, year)
+    body = {
+        "format": FORMAT,
+        "version": VERSION,
+        "township": {"code": own.code, "name": own.name, "township_code": own.township_code},
+        "year": year,
+        "computed_on": today.isoformat(),
+        "rows": [{"certno": c, "facility_code": f, "fund": str(Money(fen))} for c, f, fen in rows],
+    }
+    key = signing.load_or_create_key(session.data_dir / KEY_FILE)
+    raw_public = signing.raw_public_key(key)
+    document = {
+        "body": body,
+        "signature": {
+            "alg": signing.ALGORITHM,
+            "public_key": signing.b64(raw_public),
+            "fingerprint": signing.fingerprint(raw_public),
+            "value": signing.b64(signing.sign(key, canonical_bytes(body))),
+        },
+    }
+    try:
+        write_atomically(out, canonical_bytes(document) + b"\n")
+    except OSError as exc:
+        raise UserError(f"无法写入 {out}: {exc.strerror}", f"cannot write {out}: {exc.strerror}") from None
+    return SnapshotExport(out, year, len(rows), len({r[0] for r in rows}), signing.fingerprint(raw_public))
+
+
+def _bad(zh: str, en: str) -> SnapshotError:
+    return SnapshotError(f"不是有效的用量快照文件: {zh}", f"not a valid usage snapshot: {en}")
+
+
+def read_snapshot(data: bytes) -> tuple[Mapping[str, Any], bytes, str]:
+    """Check a snapshot's form and signature; return its body, raw public key and fingerprint."""
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise _bad(f"JSON 无法读取 ({exc})", f"unreadable JSON ({exc})") from None
+    if not isinstance(document, dict) or set(document) != {"body", "signature"}:
+        raise _bad("缺少 body 或 signature", "body or signature missing")
+    body, seal = document["body"], document["signature"]
+    if not isinstance(seal, dict) or not all(isinstance(seal.get(k), str) for k in ("public_key", "value", "fingerprint")):
+        raise _bad("签名字段不完整", "incomplete signature")
+    try:
+        raw_public = base64.b64decode(seal["public_key"], validate=True)
+        value = base64.b64decode(seal["value"], validate=True)
+    except (binascii.Error, ValueError):
+        raise _bad("签名不是 base64", "signature is not base64") from None
+    if len(raw_public) != 32 or not signing.signature_valid(raw_public, canonical_bytes(body), value):
+        raise _bad("签名无效: 文件被修改过或已损坏", "bad signature: the file was changed or is damaged")
+    _check_body(body)
+    return body, raw_public, signing.fingerprint(raw_public)
+
+
+def _check_body(body: Any) -> None:
+    if not isinstance(body, dict) or body.get("format") != FORMAT or body.get("version") != VERSION:
+        raise _bad("格式或版本不对", "wrong format or version")
+    township = body.get("township")
+    if not isinstance(township, dict) or not all(isinstance(township.get(k), str) and township.get(k) for k in ("code", "name", "township_code")):
+        raise _bad("缺少乡镇信息", "township missing")
+    year = body.get("year")
+    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
+        raise _bad("年份无效", "bad year")
+    try:
+        dt.date.fromisoformat(str(body.get("computed_on")))
+    except ValueError:
+        raise _bad("计算日期无效", "bad computed_on date") from None
+    rows = body.get("rows")
+    if not isinstance(rows, list):
+        raise _bad("缺少 rows", "rows missing")
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict) or set(row) != {"certno", "facility_code", "fund"}:
+            raise _bad(f"第 {index + 1} 行字段不对", f"row {index + 1} has the wrong fields")
+        if not isinstance(row["certno"], str) or not _CERTNO.match(row["certno"]) or not isinstance(row["facility_code"], str):
+            raise _bad(f"第 {index + 1} 行身份证号或机构编码无效", f"row {index + 1}: bad ID number or facility code")
+        try:
+            Money.parse(row["fund"]) if isinstance(row["fund"], str) else _raise()
+        except (MoneyError, ValueError, TypeError):
+            raise _bad(f"第 {index + 1} 行金额无效", f"row {index + 1}: bad amount") from None
+
+
+def _raise() -> None:
+    raise ValueError("not a string")
+
+
+def import_snapshot(session: ClinicSession, data: bytes, trust: Iterable[str] = ()) -> SnapshotImport:
+    """A village takes the township's snapshot (after the key check) into its usage table."""
+    clinic = session.require_clinic()
+    if clinic.role != "village":
+        raise UserError("用量快照只导入村卫生室", "a usage snapshot is imported by a village clinic")
+    body, raw_public, fingerprint = read_snapshot(data)
+    township = body["township"]
+    if township["township_code"] != clinic.township_code:
+        raise SnapshotError(
+            f"快照来自乡镇 {township['township_code']}, 本村属于 {clinic.township_code}",
+            f"the snapshot is from township {township['township_code']}; this clinic belongs to {clinic.township_code}",
+        )
+    code = township["code"]
+    known = store.registered_key(session.db, code, "township")
+    register = False
+    if known is None:
+        if fingerprint not in {normalize_fingerprint(t) for t in trust}:
+            raise UnregisteredClinic(code, township["name"], fingerprint)
+        register = True
+    elif known.public_key != signing.b64(raw_public):
+        raise SnapshotError(
+            f"{township['name']} 的签名密钥与登记的不同 ({fingerprint}), 请与乡镇卫生院核实",
+            f"bad signature: {code} signed with key {fingerprint}, not the registered one; check with the township",
+        )
+    year, computed_on = int(body["year"]), str(body["computed_on"])
+    digest = hashlib.sha256(canonical_bytes(body)).hexdigest()
+    stored = session.setting(_SETTING.format(year=year))
+    if stored is not None:
+        previous = json.loads(stored)
+        if previous["sha256"] == digest:
+            return SnapshotImport(code, year, computed_on, 0, False, True)
+        if previous["computed_on"] > computed_on:
+            raise SnapshotError(
+                f"已导入 {previous['computed_on']} 的较新快照, 此文件是 {computed_on} 的",
+                f"a newer snapshot (computed {previous['computed_on']}) is already imported; this one is from {computed_on}",
+            )
+    rows = [(r["certno"], r["facility_code"], Money.parse(r["fund"]).fen) for r in body["rows"]]
+    with transaction(session.db) as conn:
+        if register:
+            store.register_key(
+                conn,
+                store.RegisteredKey(code, township["name"], "township", township["township_code"], signing.b64(raw_public), fingerprint, ""),
+            )
+            ledger.audit(conn, "township_key_registered", f"{code} {township['name']} {fingerprint}")
+        count = ledger.replace_snapshot(conn, year, rows, computed_on)
+        ledger.set_setting(conn, _SETTING.format(year=year), json.dumps({"sha256": digest, "computed_on": computed_on}))
+        ledger.audit(conn, "usage_snapshot_imported", f"{code} {year} {computed_on} {count} rows {digest}")
+    return SnapshotImport(code, year, computed_on, count, register, False)

@@ -1,0 +1,901 @@
+"""Township mode: import the villages' monthly statements, check them, list what needs review.
+
+EXCHANGE.md "Import at the township".  `plan_import` reads and verifies every
+file and decides, without writing, what each would do: add, supersede a lower
+revision, nothing (already imported), or be rejected with a reason a person
+understands.  `apply_import` then writes each accepted file in ONE transaction,
+deciding again inside it, so a rejected or changed file writes nothing.
+
+A village's key is registered on its first import after a person compares the
+fingerprint (`--trust FINGERPRINT`); a known village whose file is signed by
+another key is refused.
+
+Review flags (they never block an import; one code per line):
+
+- ``FLAG_ID_CHECKSUM`` the ID number fails GB 11643 (checksum, date, region);
+- ``FLAG_NOT_SIGNED`` the township's roster has no enrolment of the person with
+  this village or this township;
+- ``FLAG_SAME_DAY_TWO_VILLAGES`` the person has a settlement the same day at
+  another village (cross-file);
+- ``FLAG_SPLIT_VISIT`` several settlements of one person on one day at one
+  clinic (分解就诊);
+- ``FLAG_DUPLICATE_CHARGE`` the same item twice in one visit, the same setl_id
+  twice, a setl_id already imported for another month, or two settlements of
+  one person on one day with identical items (重复收费);
+- ``FLAG_ANNUAL_CAP_EXCEEDED`` the person's fund use this year across all the
+  township's villages exceeds the policy's annual cap;
+- ``FLAG_CONSULTATION_FEE_SIGNED`` a consultation fee charged to a person
+  signed with this township under the Hunan reform, which waives it
+  (湖南省基层门诊统筹综合改革试点: 签约患者免收一般诊疗费);
+- ``FLAG_COST_OUTLIER`` a visit costing more than three times the township's
+  median cost per visit for the month (all villages imported so far);
+- ``FLAG_ADJUDICATION_DIFF`` the township's own engine, re-adjudicating the
+  visit, gets different amounts.
+
+Re-adjudication assumes what the file does not carry:
+
+- the facility level is ``village`` (statements come from village clinics);
+- designation and family-doctor signing come from the township's roster when
+  the person is on it (designated: enrolled with this village, or, under the
+  reform, signed with this township); when the person is not on the roster
+  (already flagged NOT_SIGNED) they are read from the visit's reasons: no
+  ``not_designated``/``reform_signed_elsewhere`` means designated, no
+  ``reform_unsigned_base_applies`` means signed;
+- referral and emergency are read from the ``referral_route`` /
+  ``emergency_route`` reasons, a line's exclusion from its ``line_exclusion``
+  reason; the birth date from the ID number; the enrolment date from the roster;
+- usage before the visit is the fund of the same counter pool that the
+  township has imported for the person (all villages, reversals netted, dated
+  by the original settlement) with an earlier settlement time, plus the file's
+  own earlier visits; a snapshot the village held cannot be reproduced, so a
+  stale snapshot shows up as a difference, which is what the flag is for;
+- only residents' settlements are re-adjudicated: employees' per-level
+  deductible counters and the reform's layered employee counters are not in
+  the file; out-of-city visits and visits under a policy unknown here are
+  skipped too.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import hashlib
+import json
+import re
+import sqlite3
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from clinic_app.documents import signing
+from clinic_app.documents.statement_file import (
+    AMOUNT_FIELDS,
+    StatementError,
+    VerifiedStatement,
+    canonical_bytes,
+    verify_statement,
+)
+from clinic_app.domain.copay import adjudicate_visit
+from clinic_app.domain.identity import InvalidResidentId, parse_resident_id
+from clinic_app.domain.money import Money
+from clinic_app.domain.policy import PolicyBook
+from clinic_app.domain.records import Clinic
+from clinic_app.domain.visit import Item, Patient, Usage, VisitDraft
+from clinic_app.errors import BadInput, UserError
+from clinic_app.services.policies import counter_pool
+from clinic_app.services.session import ClinicSession
+from clinic_app.store import ledger
+from clinic_app.store import township as store
+from clinic_app.store.db import transaction
+
+ADD, SUPERSEDE, UNCHANGED, REJECT, UNTRUSTED = "add", "supersede", "unchanged", "reject", "untrusted"
+
+FLAG_ID_CHECKSUM = "FLAG_ID_CHECKSUM"
+FLAG_NOT_SIGNED = "FLAG_NOT_SIGNED"
+FLAG_SAME_DAY_TWO_VILLAGES = "FLAG_SAME_DAY_TWO_VILLAGES"
+FLAG_SPLIT_VISIT = "FLAG_SPLIT_VISIT"
+FLAG_DUPLICATE_CHARGE = "FLAG_DUPLICATE_CHARGE"
+FLAG_ANNUAL_CAP_EXCEEDED = "FLAG_ANNUAL_CAP_EXCEEDED"
+FLAG_CONSULTATION_FEE_SIGNED = "FLAG_CONSULTATION_FEE_SIGNED"
+FLAG_COST_OUTLIER = "FLAG_COST_OUTLIER"
+FLAG_ADJUDICATION_DIFF = "FLAG_ADJUDICATION_DIFF"
+FLAG_CODES = (
+    FLAG_ID_CHECKSUM,
+    FLAG_NOT_SIGNED,
+    FLAG_SAME_DAY_TWO_VILLAGES,
+    FLAG_SPLIT_VISIT,
+    FLAG_DUPLICATE_CHARGE,
+    FLAG_ANNUAL_CAP_EXCEEDED,
+    FLAG_CONSULTATION_FEE_SIGNED,
+    FLAG_COST_OUTLIER,
+    FLAG_ADJUDICATION_DIFF,
+)
+FLAG_NAMES = {
+    FLAG_ID_CHECKSUM: ("身份证号校验不通过", "invalid ID number checksum"),
+    FLAG_NOT_SIGNED: ("未在本乡镇/本村签约", "not signed with this township or village"),
+    FLAG_SAME_DAY_TWO_VILLAGES: ("同日在两个村就诊", "same day at two villages"),
+    FLAG_SPLIT_VISIT: ("分解就诊", "split visit: several settlements one day"),
+    FLAG_DUPLICATE_CHARGE: ("重复收费", "duplicate charge"),
+    FLAG_ANNUAL_CAP_EXCEEDED: ("超年度限额", "annual cap exceeded across villages"),
+    FLAG_CONSULTATION_FEE_SIGNED: ("签约患者收取一般诊疗费", "consultation fee charged to a signed patient"),
+    FLAG_COST_OUTLIER: ("次均费用异常偏高", "cost per visit far above the township's usual"),
+    FLAG_ADJUDICATION_DIFF: ("乡镇复核金额不一致", "township re-adjudication differs"),
+}
+COST_OUTLIER_FACTOR = 3
+KEY_FILE = Path("keys") / "clinic_ed25519.pem"
+_FILE_NAME = re.compile(r"_(\d{4}-\d{2})_r(\d+)\.json$")
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+class ImportRefused(UserError):
+    """A statement the township does not take, for a reason other than its form."""
+
+
+class UnregisteredClinic(UserError):
+    """A statement from a clinic whose key is not yet registered: a person must compare the fingerprint."""
+
+    def __init__(self, code: str, name: str, fingerprint: str) -> None:
+        super().__init__(
+            f"{name} ({code}) 的签名密钥尚未登记. 请与村医当面核对密钥指纹 {fingerprint}, "
+            f"一致后用 --trust \"{fingerprint}\" 重新导入",
+            f"the signing key of {name} ({code}) is not registered yet. Compare its fingerprint "
+            f"{fingerprint} with the village doctor, then import again with --trust \"{fingerprint}\"",
+        )
+        self.code, self.name, self.fingerprint = code, name, fingerprint
+
+
+def normalize_fingerprint(text: str) -> str:
+    """A fingerprint as typed (any case, spaces or not) in its printed form."""
+    digits = re.sub(r"[^0-9A-Fa-f]", "", text).upper()
+    return " ".join(digits[i : i + 4] for i in range(0, len(digits), 4))
+
+
+# ---------------------------------------------------------------- the plan
+
+
+@dataclass(frozen=True)
+class FilePlan:
+    """What importing one file would do, decided before anything is written."""
+
+    path: str
+    action: str
+    """add, supersede, unchanged, reject or untrusted."""
+    error: UserError | None = None
+    """For reject/untrusted: why, in Chinese and English."""
+    note: str = ""
+    """For unchanged: which import it repeats."""
+    clinic_code: str = ""
+    clinic_name: str = ""
+    month: str = ""
+    revision: int = 0
+    fingerprint: str = ""
+    register_key: bool = False
+    """The file's key is registered with it (its fingerprint was given to --trust)."""
+    supersedes_id: int | None = None
+    supersedes_revision: int | None = None
+    statement: VerifiedStatement | None = field(default=None, repr=False)
+    raw: bytes = field(default=b"", repr=False)
+    body_sha256: str = ""
+
+    @property
+    def accepted(self) -> bool:
+        return self.action in (ADD, SUPERSEDE)
+
+    def describe(self) -> str:
+        """One line for people: what happens to the file."""
+        who = f"{self.clinic_name} ({self.clinic_code}) {self.month} r{self.revision}" if self.clinic_code else ""
+        if self.action == ADD:
+            return f"新增 / add: {who}" + (" (登记密钥 / registers its key)" if self.register_key else "")
+        if self.action == SUPERSEDE:
+            return f"替换第 {self.supersedes_revision} 版 / supersedes r{self.supersedes_revision}: {who}"
+        if self.action == UNCHANGED:
+            return f"已导入, 无变化 / already imported, nothing to do: {who} {self.note}".rstrip()
+        assert self.error is not None
+        return f"拒收 / rejected: {self.error.bilingual()}"
+
+
+@dataclass(frozen=True)
+class _Current:
+    """What the decision needs to know about a clinic's imported month."""
+
+    id: int | None
+    revision: int
+    before_hash: str
+    last_hash: str
+
+
+class _View:
+    """The database as the plan sees it, with the earlier files of the same batch laid over it."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+        self.keys: dict[str, tuple[str, str]] = {}
+        self.bodies: dict[str, str] = {}
+        self.months: dict[tuple[str, str], _Current] = {}
+
+    def key(self, code: str) -> tuple[str, str] | None:
+        if code in self.keys:
+            return self.keys[code]
+        found = store.registered_key(self.db, code, "village")
+        return None if found is None else (found.public_key, found.fingerprint)
+
+    def body(self, sha: str) -> str | None:
+        if sha in self.bodies:
+            return self.bodies[sha]
+        found = store.statement_by_body(self.db, sha)
+        if found is None:
+            return None
+        if found.status == "current":
+            return f"(第 {found.revision} 版, {found.imported_at} 导入 / r{found.revision} imported {found.imported_at})"
+        return f"(第 {found.revision} 版, 已被更高版本替换 / r{found.revision}, since superseded)"
+
+    def current(self, code: str, month: str) -> _Current | None:
+        if (code, month) in self.months:
+            return self.months[(code, month)]
+        found = store.current_statement(self.db, code, month)
+        return None if found is None else _Current(found.id, found.revision, found.before_hash, found.last_hash)
+
+    def remember(self, plan: FilePlan) -> None:
+        assert plan.statement is not None
+        if plan.register_key:
+            self.keys[plan.clinic_code] = (signing.b64(plan.statement.public_key), plan.fingerprint)
+        self.bodies[plan.body_sha256] = "(本批较早的文件 / an earlier file of this batch)"
+        chain = plan.statement.chain
+        self.months[(plan.clinic_code, plan.month)] = _Current(None, plan.revision, chain.before_hash, chain.last_hash)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise BadInput(f"无法读取文件 {path}: {exc.strerror}", f"cannot read {path}: {exc.strerror}") from None
+
+
+def plan_import(
+    session: ClinicSession,
+    files: Sequence[Path | tuple[str, bytes]],
+    trust: Iterable[str] = (),
+    today: dt.date | None = None,
+) -> tuple[FilePlan, ...]:
+    """Decide, without writing, what importing each file (a path, or a name and its bytes) would do."""
+    own = require_township(session)
+    trusted = {normalize_fingerprint(t) for t in trust}
+    view = _View(session.db)
+    plans = []
+    for source in files:
+        name, raw = (str(source), b"") if isinstance(source, Path) else source
+        try:
+            if isinstance(source, Path):
+                raw = _read(source)
+            plan = _decide(view, session.book, own, name, raw, trusted, today or dt.date.today())
+        except UnregisteredClinic as exc:
+            plan = FilePlan(
+                path=name, action=UNTRUSTED, error=exc, clinic_code=exc.code, clinic_name=exc.name,
+                fingerprint=exc.fingerprint, raw=raw,
+            )
+        except UserError as exc:
+            plan = FilePlan(path=name, action=REJECT, error=exc, raw=raw)
+        if plan.accepted:
+            view.remember(plan)
+        plans.append(plan)
+    return tuple(plans)
+
+
+def require_township(session: ClinicSession) -> Clinic:
+    clinic = session.require_clinic()
+    if clinic.role != "township":
+        raise UserError(
+            "只有乡镇卫生院才能导入村卫生室的月结数据 (本数据文件夹是村卫生室)",
+            "only a township health center imports village statements (this data folder is a village clinic)",
+        )
+    return clinic
+
+
+def _month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    match = _MONTH.match(month)
+    if not match:
+        raise StatementError(f"月份格式不对: {month}", f"bad month {month}")
+    first = dt.date(int(match.group(1)), int(match.group(2)), 1)
+    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return first, following - dt.timedelta(days=1)
+
+
+def _shift(month: str, delta: int) -> str:
+    first, _ = _month_bounds(month)
+    index = first.year * 12 + first.month - 1 + delta
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _refuse(zh: str, en: str) -> ImportRefused:
+    return ImportRefused(zh, en)
+
+
+def _decide(
+    view: _View, book: PolicyBook, own: Clinic, name: str, raw: bytes, trusted: set[str], today: dt.date
+) -> FilePlan:
+    verified = verify_statement(raw)
+    body = verified.body
+    clinic = body["clinic"]
+    code, month = verified.clinic_code, verified.month
+    base = FilePlan(
+        path=name,
+        action=REJECT,
+        clinic_code=code,
+        clinic_name=clinic["name"],
+        month=month,
+        revision=verified.revision,
+        fingerprint=verified.fingerprint,
+        statement=verified,
+        raw=raw,
+        body_sha256=hashlib.sha256(canonical_bytes(body)).hexdigest(),
+    )
+    try:
+        return _judge(view, book, own, base, trusted, today)
+    except ImportRefused as exc:
+        return replace(base, action=REJECT, error=exc)
+
+
+def _judge(view: _View, book: PolicyBook, own: Clinic, base: FilePlan, trusted: set[str], today: dt.date) -> FilePlan:
+    """The decision for a file whose form, signature and sums are good."""
+    verified = base.statement
+    assert verified is not None
+    clinic = verified.body["clinic"]
+    code, month, name = verified.clinic_code, verified.month, base.path
+    if verified.township_code != own.township_code:
+        raise _refuse(
+            f"{clinic['name']} ({code}) 属于乡镇 {verified.township_code}, 不是本乡镇 {own.township_code} 的村卫生室",
+            f"{code} belongs to township {verified.township_code}, not to this township {own.township_code}",
+        )
+    if code == own.code:
+        raise _refuse("这是本院自己的编码, 不是村卫生室的月结", "this is the township's own code, not a village's")
+    _check_month(verified, name, today)
+    if clinic["policy_id"] not in book:
+        raise _refuse(
+            f"月结使用的政策 {clinic['policy_id']} 本院未载入, 无法审核",
+            f"the statement's policy {clinic['policy_id']} is not loaded here: it cannot be checked",
+        )
+    public = signing.b64(verified.public_key)
+    known = view.key(code)
+    register = False
+    if known is None:
+        if verified.fingerprint not in trusted:
+            raise UnregisteredClinic(code, clinic["name"], verified.fingerprint)
+        register = True
+    elif known[0] != public:
+        raise _refuse(
+            f"{clinic['name']} ({code}) 的签名密钥与登记的不同 (文件 {verified.fingerprint}): "
+            "签名无效或密钥已更换, 请与村卫生室核实",
+            f"bad signature for {code}: the file is signed with key {verified.fingerprint}, not the registered one "
+            "(the key changed or the file is not theirs); check with the village clinic",
+        )
+    seen = view.body(base.body_sha256)
+    if seen is not None:
+        return replace(base, action=UNCHANGED, note=seen)
+    current = view.current(code, month)
+    chain = verified.chain
+    action, supersedes_id, supersedes_revision = ADD, None, None
+    if current is not None:
+        if verified.revision < current.revision:
+            raise _refuse(
+                f"{month} 已导入第 {current.revision} 版, 此文件是较旧的第 {verified.revision} 版",
+                f"{month} revision {current.revision} is already imported; this file is the older revision {verified.revision}",
+            )
+        if verified.revision == current.revision:
+            raise _refuse(
+                f"{month} 第 {current.revision} 版已导入, 内容与此文件不同; 更正的月结应使用更高的版本号",
+                f"{month} revision {current.revision} is already imported with other content; a correction needs a higher revision",
+            )
+        if chain.before_hash != current.before_hash:
+            raise _refuse(
+                f"台账链不连续: 第 {verified.revision} 版的起始哈希与已导入的第 {current.revision} 版不同",
+                f"broken chain: revision {verified.revision} starts from another ledger point than revision {current.revision}",
+            )
+        action, supersedes_id, supersedes_revision = SUPERSEDE, current.id, current.revision
+    previous = view.current(code, _shift(month, -1))
+    if previous is not None and previous.last_hash != chain.before_hash:
+        raise _refuse(
+            f"台账链不连续: {month} 的起始哈希与已导入的 {_shift(month, -1)} 的末尾哈希不符 (中间的记录被删除或改动)",
+            f"broken chain: {month} does not start where the imported {_shift(month, -1)} ended (entries removed or changed)",
+        )
+    following = view.current(code, _shift(month, 1))
+    if following is not None and following.before_hash != chain.last_hash:
+        raise _refuse(
+            f"台账链不连续: 已导入的 {_shift(month, 1)} 不是从 {month} 的末尾接续",
+            f"broken chain: the imported {_shift(month, 1)} does not continue from the end of {month}",
+        )
+    return replace(
+        base,
+        action=action,
+        register_key=register,
+        supersedes_id=supersedes_id,
+        supersedes_revision=supersedes_revision,
+    )
+
+
+def _check_month(verified: VerifiedStatement, name: str, today: dt.date) -> None:
+    month = verified.month
+    first, last = _month_bounds(month)
+    if first > today:
+        raise _refuse(f"月份 {month} 尚未到来", f"wrong month: {month} is in the future")
+    match = _FILE_NAME.search(Path(name).name)
+    if match and (match.group(1) != month or int(match.group(2)) != verified.revision):
+        raise _refuse(
+            f"文件名 ({match.group(1)} 第 {match.group(2)} 版) 与内容 ({month} 第 {verified.revision} 版) 不符",
+            f"wrong month: the file name says {match.group(1)} r{match.group(2)}, the content {month} r{verified.revision}",
+        )
+    visits = verified.body["visits"]
+    if verified.chain.count != len(visits):
+        raise _refuse(
+            f"台账链记录数 {verified.chain.count} 与结算笔数 {len(visits)} 不符",
+            f"the ledger count {verified.chain.count} does not match the {len(visits)} visits",
+        )
+    if not visits and verified.chain.last_hash != verified.chain.before_hash:
+        raise _refuse("没有记录的月份, 末尾哈希应等于起始哈希", "a month without entries must end where it starts")
+    lo, hi = first.isoformat(), last.isoformat()
+    for visit in visits:
+        day = visit["setl_time"][:10]
+        try:
+            dt.datetime.strptime(visit["setl_time"], "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            raise _refuse(
+                f"结算 {visit['setl_id']} 的时间无效: {visit['setl_time']}",
+                f"settlement {visit['setl_id']} has an invalid time {visit['setl_time']}",
+            ) from None
+        if not lo <= day <= hi:
+            raise _refuse(
+                f"结算 {visit['setl_id']} 的日期 {day} 不在 {month} 内",
+                f"wrong month: settlement {visit['setl_id']} is dated {day}, outside {month}",
+            )
+
+
+# ---------------------------------------------------------------- applying
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What importing one file did."""
+
+    plan: FilePlan
+    statement_id: int | None = None
+    flags: Mapping[str, int] = field(default_factory=dict)
+    """Review flags raised, by code."""
+    error: UserError | None = None
+    """Set when the file was accepted by the plan but refused when applied."""
+
+    @property
+    def imported(self) -> bool:
+        return self.statement_id is not None
+
+
+def apply_import(session: ClinicSession, plans: Sequence[FilePlan], today: dt.date | None = None) -> tuple[ImportResult, ...]:
+    """Write each accepted file in its own transaction; everything else is reported, not written."""
+    own = require_township(session)
+    results = []
+    for plan in plans:
+        if not plan.accepted:
+            results.append(ImportResult(plan))
+            continue
+        try:
+            with transaction(session.db) as conn:
+                trusted = {plan.fingerprint} if plan.register_key else set()
+                again = _decide(_View(conn), session.book, own, plan.path, plan.raw, trusted, today or dt.date.today())
+                if (again.action, again.supersedes_revision) != (plan.action, plan.supersedes_revision):
+                    raise _refuse(
+                        "数据在预览之后已变化, 此文件未导入, 请重新预览",
+                        "the data changed since the dry run; this file was not imported: run it again",
+                    )
+                statement_id = _write(conn, session.book, own, again)
+            results.append(ImportResult(plan, statement_id, store.flag_counts(session.db, statement_id)))
+        except UserError as exc:
+            results.append(ImportResult(plan, error=exc))
+    return tuple(results)
+
+
+def import_files(
+    session: ClinicSession,
+    files: Sequence[Path | tuple[str, bytes]],
+    trust: Iterable[str] = (),
+    today: dt.date | None = None,
+) -> tuple[ImportResult, ...]:
+    """Plan and apply in one call (the UI's import button, the tests)."""
+    return apply_import(session, plan_import(session, files, trust, today), today)
+
+
+def _fen(text: str) -> int:
+    return Money.parse(text).fen
+
+
+def _pool(book: PolicyBook, policy_id: str) -> str:
+    return counter_pool(policy_id, book) if policy_id in book else policy_id
+
+
+def _write(conn: sqlite3.Connection, book: PolicyBook, own: Clinic, plan: FilePlan) -> int:
+    verified = plan.statement
+    assert verified is not None
+    body = verified.body
+    code, month = plan.clinic_code, plan.month
+    if plan.register_key:
+        store.register_key(
+            conn,
+            store.RegisteredKey(
+                code=code,
+                name=body["clinic"]["name"],
+                role="village",
+                township_code=verified.township_code,
+                public_key=signing.b64(verified.public_key),
+                fingerprint=verified.fingerprint,
+                registered_at="",
+            ),
+        )
+        ledger.audit(conn, "clinic_key_registered", f"{code} {body['clinic']['name']} {verified.fingerprint}")
+    if plan.supersedes_id is not None:
+        store.supersede_statement(conn, plan.supersedes_id)
+    header = {
+        "clinic_code": code,
+        "clinic_name": body["clinic"]["name"],
+        "township_code": verified.township_code,
+        "policy_id": body["clinic"]["policy_id"],
+        "month": month,
+        "revision": verified.revision,
+        "body_sha256": plan.body_sha256,
+        "file_sha256": verified.sha256,
+        "file_name": Path(plan.path).name,
+        "raw": plan.raw,
+        "fingerprint": verified.fingerprint,
+        "before_hash": verified.chain.before_hash,
+        "last_hash": verified.chain.last_hash,
+        "entry_count": verified.chain.count,
+        "settlements": verified.settlements,
+        "reversals": verified.reversals,
+        **{f"{name}_fen": verified.totals[name].fen for name in AMOUNT_FIELDS},
+    }
+    statement_id = store.insert_statement(conn, header)
+    if plan.supersedes_id is not None:
+        store.link_superseded(conn, plan.supersedes_id, statement_id)
+        ledger.audit(
+            conn,
+            "statement_superseded",
+            f"{code} {month} r{plan.supersedes_revision} -> r{verified.revision} ({verified.sha256})",
+        )
+    ledger.audit(conn, "statement_imported", f"{code} {month} r{verified.revision} {verified.sha256} {plan.path}")
+
+    visits = list(body["visits"])
+    reversed_here = {v["reversal_of"] for v in visits if v["kind"] == "reversal"}
+    outside = [s for s in reversed_here if s not in {v["setl_id"] for v in visits}]
+    earlier_dates = store.settlement_dates(conn, code, outside)
+    own_dates = {v["setl_id"]: v["setl_time"][:10] for v in visits if v["kind"] == "settlement"}
+    first_id = store.next_visit_id(conn)
+    visit_rows, item_rows, parsed = [], [], []
+    for index, visit in enumerate(visits):
+        visit_id = first_id + index
+        if visit["kind"] == "reversal":
+            of = visit["reversal_of"]
+            service_date = own_dates.get(of) or earlier_dates.get(of) or visit["setl_time"][:10]
+        else:
+            service_date = visit["setl_time"][:10]
+        amounts = [_fen(visit[name]) for name in AMOUNT_FIELDS]
+        row = _ParsedVisit(
+            index=index,
+            visit=visit,
+            service_date=service_date,
+            pool=_pool(book, visit["policy_id"]),
+            fund=amounts[AMOUNT_FIELDS.index("hifp_pay")],
+            cost=amounts[AMOUNT_FIELDS.index("medfee_sumamt")],
+            reversed=visit["kind"] == "settlement" and visit["setl_id"] in reversed_here,
+        )
+        parsed.append(row)
+        visit_rows.append((
+            visit_id, statement_id, code, month, index + 1, visit["kind"], visit["reversal_of"], int(row.reversed),
+            visit["mdtrt_id"], visit["setl_id"], visit["psn_no"], visit["certno"], visit["psn_name"],
+            visit["category"], visit["med_type"], visit["setl_time"], service_date, visit["policy_id"], row.pool,
+            *amounts, _fen(visit["waived_amt"]), visit["pool_prop_selfpay"],
+            json.dumps(visit["reasons"], ensure_ascii=False, sort_keys=True),
+        ))
+        for number, item in enumerate(visit["items"], start=1):
+            item_rows.append((
+                visit_id, number, item["name"], item["kind"], item["coverage"], item["quantity"], item["unit"],
+                _fen(item["unit_price"]), _fen(item["amount"]), _fen(item["waived"]), _fen(item["eligible"]),
+                _fen(item["fund"]), _fen(item["patient"]), item["rate"],
+            ))
+    # Checks read the other villages' rows before this file's rows are in.
+    flags = _Review(conn, book, own, verified, parsed).flags()
+    store.insert_visits(conn, visit_rows, item_rows)
+    store.mark_reversed(conn, code, outside)
+    store.insert_flags(conn, [(statement_id, code, month, *flag) for flag in flags])
+    return statement_id
+
+
+# ---------------------------------------------------------------- the checks
+
+
+@dataclass
+class _ParsedVisit:
+    """A visit of the file being imported, with what the checks need already worked out."""
+
+    index: int
+    visit: Mapping[str, Any]
+    service_date: str
+    pool: str
+    fund: int
+    cost: int
+    reversed: bool
+
+    @property
+    def live(self) -> bool:
+        """A settlement not reversed in this file."""
+        return self.visit["kind"] == "settlement" and not self.reversed
+
+
+class _Review:
+    """The review flags of one file against everything the township has imported."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, book: PolicyBook, own: Clinic, verified: VerifiedStatement, visits: list[_ParsedVisit]
+    ) -> None:
+        self.conn, self.book, self.own, self.verified, self.visits = conn, book, own, verified, visits
+        self.code = verified.clinic_code
+        self.month = verified.month
+        self.year = int(self.month[:4])
+        self.out: list[tuple[str, str, str, str]] = []
+        certnos = sorted({v.visit["certno"] for v in visits})
+        # Usage counts the whole year up to the month's end, at every other village.
+        _, last = _month_bounds(self.month)
+        self.others = store.person_visits(conn, certnos, f"{self.year}-01-01", last.isoformat())
+        self.roster = store.roster(conn, certnos, self.year)
+
+    def add(self, visit: _ParsedVisit, code: str, detail: str) -> None:
+        self.out.append((visit.visit["setl_id"], visit.visit["certno"], code, detail))
+
+    def flags(self) -> list[tuple[str, str, str, str]]:
+        self._identity_and_signing()
+        self._same_day()
+        self._duplicates()
+        self._consultation_fee()
+        self._cost_outliers()
+        self._usage()
+        return self.out
+
+    def _identity_and_signing(self) -> None:
+        checked: dict[str, bool] = {}
+        for v in self.visits:
+            if v.visit["kind"] != "settlement":
+                continue
+            certno = v.visit["certno"]
+            if certno not in checked:
+                try:
+                    parse_resident_id(certno)
+                    checked[certno] = True
+                except InvalidResidentId:
+                    checked[certno] = False
+            if not checked[certno]:
+                self.add(v, FLAG_ID_CHECKSUM, f"身份证号 {certno} 校验不通过 / ID number {certno} fails its checksum")
+            entry = self.roster.get(certno)
+            if entry is None or (
+                entry.designated_village != self.code and entry.designated_township != self.own.township_code
+            ):
+                where = "乡镇名册中没有此人" if entry is None else f"签约于 {entry.designated_village or entry.designated_township}"
+                self.add(v, FLAG_NOT_SIGNED, f"{where} / not signed with {self.code} or this township")
+
+    def _same_day(self) -> None:
+        elsewhere: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for o in self.others:
+            if o.kind == "settlement" and not o.reversed and o.clinic_code != self.code:
+                elsewhere[(o.certno, o.service_date)].append(f"{o.clinic_code}:{o.setl_id}")
+        same_clinic: dict[tuple[str, str], list[_ParsedVisit]] = defaultdict(list)
+        for v in self.visits:
+            if not v.live:
+                continue
+            key = (v.visit["certno"], v.service_date)
+            if key in elsewhere:
+                self.add(v, FLAG_SAME_DAY_TWO_VILLAGES, f"同日另在 / same day also at {', '.join(elsewhere[key][:3])}")
+            same_clinic[key].append(v)
+        for group in same_clinic.values():
+            for v in group[1:]:
+                self.add(
+                    v, FLAG_SPLIT_VISIT,
+                    f"当日第 {group.index(v) + 1} 次结算, 前次 {group[0].visit['setl_id']} / "
+                    f"settlement {group.index(v) + 1} of the day, first {group[0].visit['setl_id']}",
+                )
+            for i, v in enumerate(group):
+                content = _item_key(v.visit)
+                for earlier in group[:i]:
+                    if _item_key(earlier.visit) == content:
+                        self.add(
+                            v, FLAG_DUPLICATE_CHARGE,
+                            f"与 {earlier.visit['setl_id']} 收费明细完全相同 / same items as {earlier.visit['setl_id']}",
+                        )
+                        break
+
+    def _duplicates(self) -> None:
+        ids: dict[str, int] = defaultdict(int)
+        for v in self.visits:
+            ids[v.visit["setl_id"]] += 1
+        for v in self.visits:
+            if ids[v.visit["setl_id"]] > 1 and v.visit["kind"] == "settlement":
+                self.add(v, FLAG_DUPLICATE_CHARGE, f"结算号 {v.visit['setl_id']} 重复 / setl_id listed twice")
+        earlier = store.known_setl_ids(self.conn, self.code, [v.visit["setl_id"] for v in self.visits if v.visit["kind"] == "settlement"])
+        for v in self.visits:
+            month = earlier.get(v.visit["setl_id"])
+            if month is not None and month != self.month and v.visit["kind"] == "settlement":
+                self.add(v, FLAG_DUPLICATE_CHARGE, f"结算号已在 {month} 导入 / setl_id already imported in {month}")
+        for v in self.visits:
+            if v.visit["kind"] != "settlement":
+                continue
+            names: dict[tuple[str, str], int] = defaultdict(int)
+            for item in v.visit["items"]:
+                names[(item["name"], item["unit_price"])] += 1
+            repeated = [name for (name, _), n in names.items() if n > 1]
+            if repeated:
+                self.add(v, FLAG_DUPLICATE_CHARGE, f"同一项目重复收费 / item charged twice: {', '.join(repeated[:3])}")
+
+    def _consultation_fee(self) -> None:
+        requested = self.verified.body["clinic"]["policy_id"]
+        for v in self.visits:
+            if not v.live:
+                continue
+            entry = self.roster.get(v.visit["certno"])
+            if entry is None or not entry.family_doctor_signed or entry.year != self.year:
+                continue
+            if entry.designated_township != self.own.township_code:
+                continue
+            policy = self.book.in_force(requested, dt.date.fromisoformat(v.service_date))
+            if policy.reform is None or policy.reform.waived_kinds == ():
+                continue
+            charged = [i for i in v.visit["items"] if i["kind"] in policy.reform.waived_kinds and _fen(i["amount"]) > 0]
+            if charged:
+                self.add(
+                    v, FLAG_CONSULTATION_FEE_SIGNED,
+                    f"{charged[0]['name']} {charged[0]['amount']} 元 (签约患者应免收 / waived for signed patients)",
+                )
+
+    def _cost_outliers(self) -> None:
+        costs = store.month_costs(self.conn, self.month) if self.visits else []
+        costs += [v.cost for v in self.visits if v.visit["kind"] == "settlement"]
+        if not costs:
+            return
+        median = statistics.median(costs)
+        if median <= 0:
+            return
+        for v in self.visits:
+            if v.live and v.cost > COST_OUTLIER_FACTOR * median:
+                self.add(
+                    v, FLAG_COST_OUTLIER,
+                    f"医疗费 {Money(v.cost)} 元, 本月乡镇中位数 {Money(round(median))} 元 / cost {Money(v.cost)}, "
+                    f"township median {Money(round(median))}",
+                )
+
+    def _usage(self) -> None:
+        """Annual cap across villages and re-adjudication, both in settlement-time order."""
+        events: dict[str, list[tuple[str, str, str, int]]] = defaultdict(list)
+        for o in self.others:
+            events[o.certno].append((o.setl_time, o.pool, o.service_date, o.fund_fen))
+        for history in events.values():
+            history.sort()
+        times = {certno: [h[0] for h in history] for certno, history in events.items()}
+        mine: dict[str, list[_ParsedVisit]] = defaultdict(list)
+        for v in sorted(self.visits, key=lambda v: (v.visit["setl_time"], v.index)):
+            mine[v.visit["certno"]].append(v)
+        requested = self.verified.body["clinic"]["policy_id"]
+        for certno, own_visits in mine.items():
+            history = events.get(certno, [])
+            stamps = times.get(certno, [])
+            flagged_cap = False
+            done: list[tuple[str, str, int]] = []
+            for v in own_visits:
+                before = history[: bisect.bisect_left(stamps, v.visit["setl_time"])]
+                prior = [(pool, day, fund) for _, pool, day, fund in before] + done
+                year_prefix = f"{v.service_date[:4]}-"
+                fund_year = sum(f for pool, day, f in prior if pool == v.pool and day.startswith(year_prefix))
+                fund_day = sum(f for pool, day, f in prior if pool == v.pool and day == v.service_date)
+                if v.visit["kind"] == "settlement":
+                    self._readjudicate(v, requested, fund_year, fund_day)
+                done.append((v.pool, v.service_date, v.fund))
+                if v.live and v.fund > 0 and not flagged_cap:
+                    cap = self._annual_cap(v, requested)
+                    after = fund_year + v.fund
+                    if cap is not None and after > cap.fen:
+                        flagged_cap = True
+                        self.add(
+                            v, FLAG_ANNUAL_CAP_EXCEEDED,
+                            f"本年各村统筹累计 {Money(after)} 元, 超过年度限额 {cap} 元 / fund this year "
+                            f"{Money(after)} across villages exceeds the annual cap {cap}",
+                        )
+
+    def _annual_cap(self, v: _ParsedVisit, requested: str) -> Money | None:
+        policy_id = v.visit["policy_id"] if v.visit["policy_id"] in self.book else requested
+        policy = self.book.in_force(policy_id, dt.date.fromisoformat(v.service_date))
+        cap = policy.annual_cap_for(v.visit["category"])
+        return None if cap is None else policy.fund_cap(cap, "village")
+
+    def _readjudicate(self, v: _ParsedVisit, requested: str, fund_year: int, fund_day: int) -> None:
+        visit = v.visit
+        codes = {r["code"] for r in visit["reasons"]}
+        if visit["category"] != "resident" or visit["policy_id"] not in self.book or requested not in self.book:
+            return
+        if any(c.startswith("out_of_area") for c in codes):
+            return
+        day = dt.date.fromisoformat(v.service_date)
+        entry = self.roster.get(visit["certno"])
+        policy = self.book.in_force(requested, day)
+        if entry is not None:
+            signed = entry.family_doctor_signed and entry.year == day.year
+            designated = entry.designated_village == self.code or (
+                policy.reform is not None and signed and entry.designated_township == self.own.township_code
+            )
+            enrolled_on = dt.date.fromisoformat(entry.enrolled_on) if entry.enrolled_on else None
+        else:
+            signed = "reform_unsigned_base_applies" not in codes
+            designated = not codes & {"not_designated", "reform_signed_elsewhere"}
+            enrolled_on = None
+        try:
+            birth: dt.date | None = parse_resident_id(visit["certno"]).birth_date
+        except InvalidResidentId:
+            birth = None
+        exclusions = {
+            r["params"].get("name"): r["params"].get("exclusion") for r in visit["reasons"] if r["code"] == "line_exclusion"
+        }
+        items = tuple(
+            Item(
+                name=i["name"],
+                kind=i["kind"],
+                amount=Money(_fen(i["amount"]) + _fen(i["waived"])),
+                coverage=i["coverage"],
+                exclusion=exclusions.get(i["name"]),
+            )
+            for i in visit["items"]
+        )
+        if any(i.amount.fen < 0 for i in items):
+            return
+        draft = VisitDraft(
+            policy_id=requested,
+            date=day,
+            facility="village",
+            patient=Patient(
+                category="resident",
+                designated=designated,
+                referral="referral_route" in codes,
+                emergency="emergency_route" in codes,
+                family_doctor_signed=signed,
+                birth_date=birth,
+                enrolled_on=enrolled_on,
+            ),
+            usage=Usage(fund_year=Money(fund_year), fund_day=Money(fund_day)),
+            items=items,
+        )
+        result = adjudicate_visit(draft, self.book)
+        mine = {
+            "medfee_sumamt": result.total,
+            "inscp_scp_amt": result.eligible,
+            "act_pay_dedc": result.deductible,
+            "hifp_pay": result.fund,
+        }
+        differ = [
+            f"{name} {visit[name]}≠{amount}" for name, amount in mine.items() if _fen(visit[name]) != amount.fen
+        ]
+        if differ:
+            self.add(
+                v, FLAG_ADJUDICATION_DIFF,
+                f"文件≠乡镇复核 / file≠township: {'; '.join(differ)} (已用 / used before {Money(fund_year)})",
+            )
+
+
+def _item_key(visit: Mapping[str, Any]) -> tuple[tuple[str, str, str], ...]:
+    return tuple(sorted((i["name"], i["quantity"], i["amount"]) for i in visit["items"]))
+
+
+# ---------------------------------------------------------------- review list
+
+
+def review_list(session: ClinicSession, f: store.FlagFilter, offset: int = 0, limit: int = 1000) -> list[store.FlagRow]:
+    """The review flags, filtered by month, village and code, for the township's review screen."""
+    if f.code is not None and f.code not in FLAG_CODES:
+        raise BadInput(f"未知的标记代码 {f.code}", f"unknown flag code {f.code}")
+    return store.review_flags(session.db, f, offset, limit)
+
+
+def flag_name(code: str, language: str = "zh") -> str:
+    zh, en = FLAG_NAMES.get(code, (code, code))
+    return en if language == "en" else zh

@@ -1,0 +1,86 @@
+"""`clinic-app statement import`: the township imports village statements (dry run, trust, flags).
+
+Exit status: 0 when every file was imported or had been already; 1 when a
+file comes from a village whose key is not registered yet (its fingerprint is
+printed for a person to compare, then `--trust`); 2 when a file is rejected.
+Each accepted file is imported in its own transaction even if another fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from clinic_app.services.datadir import resolve_data_dir
+from clinic_app.services.session import ClinicSession
+from clinic_app.services.township import REJECT, UNTRUSTED, apply_import, flag_name, plan_import
+
+
+def cmd_statement_import(args: argparse.Namespace) -> int:
+    files = [Path(f) for f in args.files]
+    rejected = False
+    with ClinicSession(resolve_data_dir(getattr(args, "data_dir", None))) as session:
+        plans = plan_import(session, files, trust=args.trust)
+        if args.dry_run:
+            print("预览, 未写入任何数据 / dry run, nothing written")
+            for plan in plans:
+                print(f"{plan.path}: {plan.describe()}")
+        else:
+            for result in apply_import(session, plans):
+                plan = result.plan
+                if result.error is not None:
+                    rejected = True
+                    print(f"{plan.path}: 拒收 / rejected: {result.error.bilingual()}")
+                    continue
+                print(f"{plan.path}: {plan.describe()}")
+                for code, count in result.flags.items():
+                    print(f"  待审核 / to review: {code} {flag_name(code)} / {flag_name(code, 'en')}: {count}")
+    untrusted = [p for p in plans if p.action == UNTRUSTED]
+    for plan in untrusted:
+        sys.stderr.write(
+            f"clinic-app: 未登记的村卫生室 / unregistered clinic {plan.clinic_name} ({plan.clinic_code}); "
+            f"密钥指纹 / key fingerprint: {plan.fingerprint}\n"
+        )
+    if untrusted:
+        return 1
+    return 2 if rejected or any(p.action == REJECT for p in plans) else 0
+
+
+def cmd_snapshot_export(args: argparse.Namespace) -> int:
+    from clinic_app.services.snapshot import export_snapshot
+
+    with ClinicSession(resolve_data_dir(getattr(args, "data_dir", None))) as session:
+        result = export_snapshot(session, Path(args.out), args.year)
+    print(
+        f"已导出 {result.year} 年用量快照 / exported the {result.year} usage snapshot: {result.path}\n"
+        f"  {result.people} 人, {result.rows} 行 / people {result.people}, rows {result.rows}\n"
+        f"  乡镇密钥指纹 / township key fingerprint: {result.fingerprint}"
+    )
+    return 0
+
+
+def cmd_snapshot_import(args: argparse.Namespace) -> int:
+    from clinic_app.services.snapshot import import_snapshot
+    from clinic_app.services.township import UnregisteredClinic
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        sys.stderr.write(f"clinic-app: 无法读取文件 {path}: {exc.strerror} / cannot read {path}\n")
+        return 2
+    with ClinicSession(resolve_data_dir(getattr(args, "data_dir", None))) as session:
+        try:
+            result = import_snapshot(session, data, trust=args.trust)
+        except UnregisteredClinic as exc:
+            sys.stderr.write(f"clinic-app: {exc.bilingual()}\n  密钥指纹 / key fingerprint: {exc.fingerprint}\n")
+            return 1
+    if result.unchanged:
+        print(f"此快照已导入, 无变化 / this snapshot is already imported ({result.year}, {result.computed_on})")
+    else:
+        print(
+            f"已导入 {result.township_code} 的 {result.year} 年用量快照 ({result.computed_on}): {result.rows} 行 / "
+            f"imported the {result.year} usage snapshot of {result.township_code}: {result.rows} rows"
+        )
+    return 0

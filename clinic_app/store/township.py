@@ -1,0 +1,480 @@
+"""The township's records in SQLite: registered keys, imported statements, their visits, flags.
+
+All township SQL lives here (EXCHANGE.md "Import at the township").  A
+statement is stored with its raw file bytes; its visits and items are rows
+derived from that file, written with ``executemany`` inside the caller's one
+transaction per file.  When a higher revision supersedes a statement, the old
+statement row and file stay (status ``superseded``) and its derived rows go,
+so every query over visits sees exactly the current revisions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+DbOrConn = sqlite_utils.Database | sqlite3.Connection
+
+# The amount columns a statement and each of its visits carry (national platform names).
+AMOUNT_COLUMNS = (
+    "medfee_sumamt",
+    "fulamt_ownpay_amt",
+    "inscp_scp_amt",
+    "act_pay_dedc",
+    "hifp_pay",
+    "acct_pay",
+    "psn_cash_pay",
+)
+VISIT_COLUMNS = (
+    "id",
+    "statement_id",
+    "clinic_code",
+    "month",
+    "line_no",
+    "kind",
+    "reversal_of",
+    "reversed",
+    "mdtrt_id",
+    "setl_id",
+    "psn_no",
+    "certno",
+    "psn_name",
+    "category",
+    "med_type",
+    "setl_time",
+    "service_date",
+    "policy_id",
+    "pool",
+    *(f"{name}_fen" for name in AMOUNT_COLUMNS),
+    "waived_fen",
+    "pool_prop_selfpay",
+    "reasons_json",
+)
+ITEM_COLUMNS = (
+    "visit_id",
+    "line_no",
+    "name",
+    "kind",
+    "coverage",
+    "quantity",
+    "unit",
+    "unit_price_fen",
+    "amount_fen",
+    "waived_fen",
+    "eligible_fen",
+    "fund_fen",
+    "patient_fen",
+    "rate",
+)
+FLAG_COLUMNS = ("statement_id", "clinic_code", "month", "setl_id", "certno", "code", "detail")
+_CHUNK = 500  # SQLite's default limit on bound parameters is 999 on old builds
+
+
+def _now() -> str:
+    return dt.datetime.now().isoformat(timespec="seconds")
+
+
+def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+# ---------------------------------------------------------------- registered keys
+
+
+@dataclass(frozen=True)
+class RegisteredKey:
+    """A clinic (or township) whose signing key a person registered after comparing fingerprints."""
+
+    code: str
+    name: str
+    role: str
+    """``village`` for a clinic whose statements we import, ``township`` for a snapshot's sender."""
+    township_code: str
+    public_key: str
+    """The raw 32-byte Ed25519 public key, base64."""
+    fingerprint: str
+    registered_at: str
+
+
+def registered_key(db: DbOrConn, code: str, role: str) -> RegisteredKey | None:
+    row = db.execute("SELECT * FROM registered_keys WHERE code = ? AND role = ?", (code, role)).fetchone()
+    return None if row is None else _key(row)
+
+
+def registered_keys(db: DbOrConn, role: str | None = None) -> list[RegisteredKey]:
+    sql = "SELECT * FROM registered_keys" + (" WHERE role = ?" if role else "") + " ORDER BY code"
+    return [_key(r) for r in db.execute(sql, (role,) if role else ()).fetchall()]
+
+
+def _key(row: Mapping[str, Any]) -> RegisteredKey:
+    return RegisteredKey(
+        code=row["code"],
+        name=row["name"],
+        role=row["role"],
+        township_code=row["township_code"],
+        public_key=row["public_key"],
+        fingerprint=row["fingerprint"],
+        registered_at=row["registered_at"],
+    )
+
+
+def register_key(conn: sqlite3.Connection, key: RegisteredKey) -> None:
+    """Register a key once; a code already registered keeps its key (a change is refused upstream)."""
+    conn.execute(
+        """INSERT INTO registered_keys (code, name, role, township_code, public_key, fingerprint, registered_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        (key.code, key.name, key.role, key.township_code, key.public_key, key.fingerprint, key.registered_at or _now()),
+    )
+
+
+# ---------------------------------------------------------------- statements
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    """One imported statement file: who, which month, which revision, its chain and totals."""
+
+    id: int
+    clinic_code: str
+    clinic_name: str
+    month: str
+    revision: int
+    status: str
+    body_sha256: str
+    file_sha256: str
+    file_name: str
+    before_hash: str
+    last_hash: str
+    entry_count: int
+    settlements: int
+    reversals: int
+    totals_fen: Mapping[str, int]
+    imported_at: str
+
+
+def _statement(row: Mapping[str, Any]) -> StatementRow:
+    return StatementRow(
+        id=row["id"],
+        clinic_code=row["clinic_code"],
+        clinic_name=row["clinic_name"],
+        month=row["month"],
+        revision=row["revision"],
+        status=row["status"],
+        body_sha256=row["body_sha256"],
+        file_sha256=row["file_sha256"],
+        file_name=row["file_name"],
+        before_hash=row["before_hash"],
+        last_hash=row["last_hash"],
+        entry_count=row["entry_count"],
+        settlements=row["settlements"],
+        reversals=row["reversals"],
+        totals_fen={name: int(row[f"{name}_fen"]) for name in AMOUNT_COLUMNS},
+        imported_at=row["imported_at"],
+    )
+
+
+_STATEMENT_SELECT = "SELECT * FROM statements"  # never the raw column's use in lists, but cheap
+
+
+def current_statement(db: DbOrConn, clinic_code: str, month: str) -> StatementRow | None:
+    row = db.execute(
+        f"{_STATEMENT_SELECT} WHERE clinic_code = ? AND month = ? AND status = 'current'", (clinic_code, month)
+    ).fetchone()
+    return None if row is None else _statement(row)
+
+
+def statement_by_body(db: DbOrConn, body_sha256: str) -> StatementRow | None:
+    row = db.execute(f"{_STATEMENT_SELECT} WHERE body_sha256 = ?", (body_sha256,)).fetchone()
+    return None if row is None else _statement(row)
+
+
+def get_statement(db: DbOrConn, statement_id: int) -> StatementRow | None:
+    row = db.execute(f"{_STATEMENT_SELECT} WHERE id = ?", (statement_id,)).fetchone()
+    return None if row is None else _statement(row)
+
+
+def statements(db: DbOrConn, month: str | None = None, current_only: bool = True) -> list[StatementRow]:
+    clauses, params = [], []
+    if month:
+        clauses.append("month = ?")
+        params.append(month)
+    if current_only:
+        clauses.append("status = 'current'")
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    rows = db.execute(f"{_STATEMENT_SELECT}{where} ORDER BY month, clinic_code, revision", params).fetchall()
+    return [_statement(r) for r in rows]
+
+
+def statement_raw(db: DbOrConn, statement_id: int) -> bytes:
+    row = db.execute("SELECT raw FROM statements WHERE id = ?", (statement_id,)).fetchone()
+    return b"" if row is None else bytes(row[0])
+
+
+def insert_statement(conn: sqlite3.Connection, header: Mapping[str, Any]) -> int:
+    """Insert a statement row (columns as in the table, without id, status and imported_at)."""
+    values = {**header, "status": "current", "imported_at": _now()}
+    columns = list(values)
+    cursor = conn.execute(
+        f"INSERT INTO statements ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        [values[c] for c in columns],
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def supersede_statement(conn: sqlite3.Connection, old_id: int) -> None:
+    """Mark a statement superseded and drop its derived rows (its file stays in `raw`).
+
+    Reversals in the old revision may have marked settlements of earlier months
+    as reversed; those marks are undone first (the new revision sets its own).
+    """
+    conn.execute(
+        """UPDATE statement_visits SET reversed = 0
+           WHERE reversed = 1 AND (clinic_code, setl_id) IN (
+               SELECT clinic_code, reversal_of FROM statement_visits
+               WHERE statement_id = ? AND kind = 'reversal')""",
+        (old_id,),
+    )
+    conn.execute(
+        "DELETE FROM statement_items WHERE visit_id IN (SELECT id FROM statement_visits WHERE statement_id = ?)",
+        (old_id,),
+    )
+    conn.execute("DELETE FROM statement_visits WHERE statement_id = ?", (old_id,))
+    conn.execute("DELETE FROM review_flags WHERE statement_id = ?", (old_id,))
+    conn.execute("UPDATE statements SET status = 'superseded' WHERE id = ?", (old_id,))
+
+
+def link_superseded(conn: sqlite3.Connection, old_id: int, new_id: int) -> None:
+    conn.execute("UPDATE statements SET superseded_by = ? WHERE id = ?", (new_id, old_id))
+
+
+def next_visit_id(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM statement_visits").fetchone()[0])
+
+
+def insert_visits(
+    conn: sqlite3.Connection, visits: Iterable[Sequence[Any]], items: Iterable[Sequence[Any]]
+) -> None:
+    """Bulk insert visit rows (values in VISIT_COLUMNS order, ids given) and item rows (ITEM_COLUMNS)."""
+    conn.executemany(
+        f"INSERT INTO statement_visits ({', '.join(VISIT_COLUMNS)}) VALUES ({', '.join('?' * len(VISIT_COLUMNS))})",
+        visits,
+    )
+    conn.executemany(
+        f"INSERT INTO statement_items ({', '.join(ITEM_COLUMNS)}) VALUES ({', '.join('?' * len(ITEM_COLUMNS))})",
+        items,
+    )
+
+
+def mark_reversed(conn: sqlite3.Connection, clinic_code: str, setl_ids: Sequence[str]) -> None:
+    """Settlements (of any month) that a reversal in a newly imported statement undoes."""
+    conn.executemany(
+        "UPDATE statement_visits SET reversed = 1 WHERE clinic_code = ? AND setl_id = ? AND kind = 'settlement'",
+        [(clinic_code, s) for s in setl_ids],
+    )
+
+
+def settlement_dates(db: DbOrConn, clinic_code: str, setl_ids: Sequence[str]) -> dict[str, str]:
+    """setl_id -> service date of a clinic's imported settlements (to date their reversals)."""
+    found: dict[str, str] = {}
+    for chunk in _chunks(list(setl_ids)):
+        rows = db.execute(
+            f"""SELECT setl_id, service_date FROM statement_visits
+                WHERE clinic_code = ? AND kind = 'settlement' AND setl_id IN ({', '.join('?' * len(chunk))})""",
+            (clinic_code, *chunk),
+        ).fetchall()
+        found.update((str(r[0]), str(r[1])) for r in rows)
+    return found
+
+
+def known_setl_ids(db: DbOrConn, clinic_code: str, setl_ids: Sequence[str]) -> dict[str, str]:
+    """setl_id -> month of a clinic's settlements already imported under another month."""
+    found: dict[str, str] = {}
+    for chunk in _chunks(list(setl_ids)):
+        rows = db.execute(
+            f"""SELECT setl_id, month FROM statement_visits
+                WHERE clinic_code = ? AND setl_id IN ({', '.join('?' * len(chunk))})""",
+            (clinic_code, *chunk),
+        ).fetchall()
+        found.update((str(r[0]), str(r[1])) for r in rows)
+    return found
+
+
+@dataclass(frozen=True)
+class PersonVisit:
+    """An imported visit as the cross-village checks see it."""
+
+    certno: str
+    clinic_code: str
+    setl_id: str
+    kind: str
+    reversed: bool
+    setl_time: str
+    service_date: str
+    pool: str
+    fund_fen: int
+
+
+def person_visits(db: DbOrConn, certnos: Sequence[str], date_from: str, date_to: str) -> list[PersonVisit]:
+    """Every current imported visit of these people with a service date in [date_from, date_to]."""
+    found: list[PersonVisit] = []
+    for chunk in _chunks(sorted(set(certnos))):
+        rows = db.execute(
+            f"""SELECT certno, clinic_code, setl_id, kind, reversed, setl_time, service_date, pool, hifp_pay_fen
+                FROM statement_visits
+                WHERE certno IN ({', '.join('?' * len(chunk))}) AND service_date BETWEEN ? AND ?""",
+            (*chunk, date_from, date_to),
+        ).fetchall()
+        found.extend(
+            PersonVisit(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6], r[7], int(r[8])) for r in rows
+        )
+    return found
+
+
+def month_costs(db: DbOrConn, month: str) -> list[int]:
+    """Total cost (fen) of every current settlement of the month, all villages."""
+    rows = db.execute(
+        "SELECT medfee_sumamt_fen FROM statement_visits WHERE month = ? AND kind = 'settlement'", (month,)
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """The township's own record of a person's enrolment for a year (keyed by ID number)."""
+
+    id_number: str
+    year: int
+    designated_village: str
+    designated_township: str
+    family_doctor_signed: bool
+    enrolled_on: str | None
+
+
+def roster(db: DbOrConn, id_numbers: Sequence[str], year: int) -> dict[str, RosterEntry]:
+    """The latest enrolment up to `year` of each person the township has registered."""
+    found: dict[str, RosterEntry] = {}
+    for chunk in _chunks(sorted(set(id_numbers))):
+        rows = db.execute(
+            f"""SELECT p.id_number, e.year, e.designated_village, e.designated_township,
+                       e.family_doctor_signed, e.enrolled_on
+                FROM patients p JOIN enrolments e ON e.patient_id = p.id
+                WHERE p.id_number IN ({', '.join('?' * len(chunk))}) AND e.year <= ?
+                ORDER BY e.year""",
+            (*chunk, year),
+        ).fetchall()
+        for r in rows:  # ascending years: the latest wins
+            found[r[0]] = RosterEntry(r[0], int(r[1]), r[2], r[3], bool(r[4]), r[5])
+    return found
+
+
+def insert_flags(conn: sqlite3.Connection, flags: Iterable[Sequence[Any]]) -> None:
+    """Flag rows in FLAG_COLUMNS order."""
+    conn.executemany(
+        f"INSERT INTO review_flags ({', '.join(FLAG_COLUMNS)}) VALUES ({', '.join('?' * len(FLAG_COLUMNS))})",
+        flags,
+    )
+
+
+# ---------------------------------------------------------------- review list and totals
+
+
+@dataclass(frozen=True)
+class FlagFilter:
+    """Which review flags a list shows (None: any)."""
+
+    month: str | None = None
+    clinic_code: str | None = None
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class FlagRow:
+    """One line of the review list: which statement and settlement, the flag's code and detail."""
+
+    id: int
+    statement_id: int
+    clinic_code: str
+    month: str
+    setl_id: str
+    certno: str
+    code: str
+    detail: str
+
+
+def review_flags(db: DbOrConn, f: FlagFilter, offset: int = 0, limit: int = 1000) -> list[FlagRow]:
+    clauses, params = [], []
+    for column, value in (("month", f.month), ("clinic_code", f.clinic_code), ("code", f.code)):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    rows = db.execute(
+        f"SELECT * FROM review_flags{where} ORDER BY month, clinic_code, id LIMIT ? OFFSET ?",
+        (*params, limit, offset),
+    ).fetchall()
+    return [
+        FlagRow(r["id"], r["statement_id"], r["clinic_code"], r["month"], r["setl_id"], r["certno"], r["code"], r["detail"])
+        for r in rows
+    ]
+
+
+def flag_counts(db: DbOrConn, statement_id: int) -> dict[str, int]:
+    rows = db.execute(
+        "SELECT code, COUNT(*) FROM review_flags WHERE statement_id = ? GROUP BY code ORDER BY code", (statement_id,)
+    ).fetchall()
+    return {str(r[0]): int(r[1]) for r in rows}
+
+
+def visit_totals(db: DbOrConn, statement_id: int) -> dict[str, int]:
+    """Sums of the stored visit rows of one statement (checks that the import kept every line)."""
+    select = ", ".join(f"COALESCE(SUM({name}_fen), 0)" for name in AMOUNT_COLUMNS)
+    row = db.execute(f"SELECT {select}, COUNT(*) FROM statement_visits WHERE statement_id = ?", (statement_id,)).fetchone()
+    sums = {name: int(row[i]) for i, name in enumerate(AMOUNT_COLUMNS)}
+    sums["rows"] = int(row[len(AMOUNT_COLUMNS)])
+    return sums
+
+
+def fund_by_person_facility(db: DbOrConn, year: int) -> list[tuple[str, str, int]]:
+    """(certno, clinic code, fund fen) for the year from current statements, net of reversals."""
+    rows = db.execute(
+        """SELECT certno, clinic_code, SUM(hifp_pay_fen) FROM statement_visits
+           WHERE service_date BETWEEN ? AND ? GROUP BY certno, clinic_code ORDER BY certno, clinic_code""",
+        (f"{year}-01-01", f"{year}-12-31"),
+    ).fetchall()
+    return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
+
+
+def own_fund_by_person(db: DbOrConn, year: int) -> list[tuple[str, int]]:
+    """(ID number, fund fen) for the year from the township's own ledger (its own visits)."""
+    rows = db.execute(
+        """SELECT p.id_number, SUM(f.fund_fen) FROM visit_funds f JOIN patients p ON p.id = f.patient_id
+           WHERE p.id_number IS NOT NULL AND f.date BETWEEN ? AND ? GROUP BY p.id_number ORDER BY p.id_number""",
+        (f"{year}-01-01", f"{year}-12-31"),
+    ).fetchall()
+    return [(str(r[0]), int(r[1])) for r in rows]
+
+
+def signed_id_numbers(db: DbOrConn, year: int, township_code: str, village_codes: Sequence[str]) -> set[str]:
+    """People whose latest enrolment up to `year` designates this township or one of its villages."""
+    rows = db.execute(
+        """SELECT p.id_number, e.designated_village, e.designated_township
+           FROM patients p JOIN enrolments e ON e.patient_id = p.id
+           WHERE p.id_number IS NOT NULL AND e.year = (
+               SELECT MAX(year) FROM enrolments x WHERE x.patient_id = p.id AND x.year <= ?)""",
+        (year,),
+    ).fetchall()
+    villages = set(village_codes)
+    return {str(r[0]) for r in rows if r[2] == township_code or r[1] in villages}
+
+
+def table_counts(db: DbOrConn) -> dict[str, int]:
+    """Row counts of the township tables (a rejected import must leave them unchanged)."""
+    tables = ("registered_keys", "statements", "statement_visits", "statement_items", "review_flags", "audit_log")
+    return {t: int(db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in tables}

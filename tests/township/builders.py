@@ -1,0 +1,148 @@
+"""Villages, a township and statement files for the township tests.
+
+Villages are real data folders (ClinicSession: patients, enrolments, settled
+visits on the shipped policies); crafted statements are built with the real
+engine and `build_statement`, so only what a test changes on purpose is odd.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from clinic_app.documents.records import (
+    ChargedLine,
+    ClinicInfo,
+    LedgerChain,
+    PersonInfo,
+    StatementData,
+    StatementVisit,
+)
+from clinic_app.documents.statement_file import build_statement
+from clinic_app.domain.copay import adjudicate_visit
+from clinic_app.domain.money import Money
+from clinic_app.domain.records import DraftLine, Enrolment, PatientRecord, VisitRequest
+from clinic_app.domain.visit import Item, Patient, Usage, VisitDraft
+from clinic_app.services.policies import default_book
+from clinic_app.services.session import ClinicSession, ClinicSetup, PatientInput
+from clinic_app.services.statements import clinic_key, statement_data
+
+POLICY = "shaoguan-resident-2023"
+TOWNSHIP = "T440204001"
+MONTH = "2025-03"
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+# name, kind, unit price, coverage
+CONSULTATION = ("一般诊疗费", "consultation", "5.00", "covered")
+AMOXICILLIN = ("阿莫西林胶囊", "drug", "12.30", "covered")
+NIFEDIPINE = ("硝苯地平控释片", "drug", "21.60", "covered")
+BLOOD_TEST = ("血常规检查", "exam", "15.00", "covered")
+INFUSION = ("静脉输液", "treatment", "120.00", "covered")
+
+
+def resident_id(seq: int, born: dt.date = dt.date(1958, 6, 1), region: str = "440204") -> str:
+    """A valid 18-character ID number (GB 11643 check digit)."""
+    body = f"{region}{born:%Y%m%d}{seq % 1000:03d}"
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, WEIGHTS, strict=True)) % 11]
+    return body + check
+
+
+def township(folder: Path, code: str = TOWNSHIP, policy: str = POLICY) -> ClinicSession:
+    session = ClinicSession(folder)
+    session.initialize(ClinicSetup(code, "龙归镇卫生院", "township", code, "龙归镇卫生院", policy, "审核员", facility_level="township"))
+    return session
+
+
+def village(folder: Path, code: str, township_code: str = TOWNSHIP, policy: str = POLICY, reform: bool = False) -> ClinicSession:
+    session = ClinicSession(folder)
+    session.initialize(
+        ClinicSetup(code, f"{code}村卫生站", "village", township_code, "龙归镇卫生院", policy, "陈医生", reform_pilot=reform)
+    )
+    return session
+
+
+def enrol(
+    session: ClinicSession,
+    name: str,
+    id_number: str,
+    village_code: str,
+    township_code: str = TOWNSHIP,
+    signed: bool = False,
+    year: int = 2025,
+) -> PatientRecord:
+    return session.add_patient(
+        PatientInput(name=name, id_number=id_number),
+        Enrolment(0, year, designated_village=village_code, designated_township=township_code, family_doctor_signed=signed),
+    )
+
+
+def line(entry: tuple[str, str, str, str], quantity: int = 1) -> DraftLine:
+    name, kind, price, coverage = entry
+    return DraftLine(name, kind, Fraction(quantity), Money.parse(price), coverage)
+
+
+def settle(session: ClinicSession, patient_id: int, when: dt.datetime, *entries: tuple[str, str, str, str]) -> int:
+    lines = tuple(line(e) for e in (entries or (CONSULTATION, AMOXICILLIN)))
+    operator = session.operators()[0].id
+    return session.settle(VisitRequest(patient_id, operator, lines, when)).entry.id
+
+
+def statement_bytes(session: ClinicSession, month: str = MONTH, revision: int = 1) -> bytes:
+    """The village's signed data file for the month, built from its ledger."""
+    return build_statement(statement_data(session, month, revision), clinic_key(session))
+
+
+# ---------------------------------------------------------------- crafted statements
+
+
+def crafted_visit(
+    n: int,
+    person: PersonInfo,
+    when: dt.datetime,
+    entries: tuple[tuple[str, str, str, str], ...] = (CONSULTATION, AMOXICILLIN),
+    policy: str = POLICY,
+    fund_year: str = "0.00",
+    designated: bool = True,
+    signed: bool = False,
+    prefix: str = "S",
+) -> StatementVisit:
+    """A settlement adjudicated by the real engine (village facility)."""
+    charged = [ChargedLine(e[0], Decimal(1), Money.parse(e[2]), Money.parse(e[2]), e[3]) for e in entries]
+    items = tuple(Item(e[0], e[1], Money.parse(e[2]), e[3]) for e in entries)
+    draft = VisitDraft(
+        policy, when.date(), "village", Patient(designated=designated, family_doctor_signed=signed),
+        Usage(fund_year=Money.parse(fund_year)), items,
+    )
+    return StatementVisit(
+        visit_id=f"{prefix}MD{n:06d}",
+        settlement_id=f"{prefix}ST{n:06d}",
+        person=person,
+        settled_at=when,
+        lines=tuple(charged),
+        adjudication=adjudicate_visit(draft, default_book()),
+    )
+
+
+def crafted_statement(
+    key: Ed25519PrivateKey,
+    code: str,
+    visits: list[StatementVisit],
+    month: str = MONTH,
+    township_code: str = TOWNSHIP,
+    policy: str = POLICY,
+    revision: int = 1,
+    before: str | None = None,
+) -> bytes:
+    before_hash = before or hashlib.sha256(f"{code} before {month}".encode()).hexdigest()
+    chain = LedgerChain(before_hash, hashlib.sha256(f"{code} last {month} {revision}".encode()).hexdigest(), len(visits))
+    data = StatementData(ClinicInfo(code, f"{code}村卫生站", township_code, policy), month, revision, tuple(visits), chain)
+    return build_statement(data, key)
+
+
+def person(seq: int, name: str = "王建国", born: dt.date = dt.date(1958, 6, 1)) -> PersonInfo:
+    return PersonInfo(name, resident_id(seq, born), f"P{seq:08d}")
