@@ -1,0 +1,186 @@
+"""ClinicSession on a real data folder: designation derived from enrolments, signing, employees,
+reimbursement after a referral, referrals, and bad input refused with nothing written.
+
+Amounts are worked by hand from POLICIES.md §2 and the template's catalogue prices
+(一般诊疗费 9.00, 阿莫西林胶囊 YP0001 6.80, 尿常规 TD0001 10.00, 布洛芬缓释胶囊 YP0009 9.50).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from clinic_app.domain.money import Money
+from clinic_app.errors import BadInput
+from clinic_app.services.session import PatientInput, parse_quantity
+from clinic_app.store import ledger
+from tests.store.template import Ledger, line, opened
+
+M = Money.parse
+BEFORE_REFORM = "2025-03-10T09:00:00"
+AFTER_REFORM = "2025-08-11T09:00:00"
+
+
+@pytest.fixture
+def village(tmp_path: Path) -> Iterator[Ledger]:
+    with opened(tmp_path) as lg:
+        yield lg
+
+
+@pytest.fixture
+def township(tmp_path: Path) -> Iterator[Ledger]:
+    with opened(tmp_path, role="township") as lg:
+        yield lg
+
+
+@pytest.fixture
+def shaoguan(tmp_path: Path) -> Iterator[Ledger]:
+    with opened(tmp_path, "shaoguan-resident-2023", False) as lg:
+        yield lg
+
+
+def test_signed_at_this_village_after_the_reform(village: Ledger) -> None:
+    """Reform: consultation waived, 90% on the specific list, 70% on covered items."""
+    settled = village.session.settle(village.request("signed_here", AFTER_REFORM, "YP0001", "TD0001"))
+    entry, lines = settled.entry, settled.lines
+    assert lines[0].amount == M("0.00") and lines[0].waived == M("9.00")
+    assert [ln.fund for ln in lines[1:]] == [M("4.76"), M("9.00")]  # 70% of 6.80, 90% of 10.00
+    assert (entry.total, entry.fund, entry.patient) == (M("16.80"), M("13.76"), M("3.04"))
+    assert entry.applied_policy_id == "shaoyang-resident-reform-2025"
+
+
+def test_unsigned_at_this_village_follows_the_base_policy(village: Ledger) -> None:
+    settled = village.session.settle(village.request("unsigned_here", AFTER_REFORM, "YP0001", "TD0001"))
+    # Base: consultation charged; everything at 70% (9.00 + 6.80 + 10.00 = 25.80 -> 18.06).
+    assert (settled.entry.total, settled.entry.fund) == (M("25.80"), M("18.06"))
+    assert settled.entry.applied_policy_id == "shaoyang-resident-2019"
+
+
+def test_township_signing_unit_covers_its_villages_only_under_the_reform(village: Ledger) -> None:
+    """Designated only at the township: one signing unit with its villages from 2025-07 (reform)."""
+    after = village.session.settle(village.request("signed_township", AFTER_REFORM, "YP0001"))
+    assert after.entry.fund == M("4.76")
+    before = village.session.settle(village.request("signed_township", BEFORE_REFORM, "YP0001"))
+    assert before.entry.fund == M("0.00")
+    assert before.entry.total == M("15.80")
+    unsigned = village.session.settle(village.request("unsigned_township", AFTER_REFORM, "YP0001"))
+    assert unsigned.entry.fund == M("0.00")
+
+
+def test_designated_at_another_village_is_not_paid_here(village: Ledger) -> None:
+    for when in (BEFORE_REFORM, AFTER_REFORM):
+        settled = village.session.settle(village.request("other_village", when, "YP0001"))
+        assert settled.entry.fund == M("0.00")
+        assert settled.entry.patient == settled.entry.total
+
+
+def test_a_township_clinic_derives_designation_from_the_township_code(township: Ledger) -> None:
+    assert township.session.require_clinic().facility_level == "township"
+    here = township.session.settle(township.request("unsigned_township", BEFORE_REFORM, "YP0001"))
+    assert here.entry.fund == M("11.06")  # 70% of (9.00 + 6.80)
+    assert here.entry.facility == "township"
+    elsewhere = township.session.settle(township.request("other_village", BEFORE_REFORM, "YP0001"))
+    assert elsewhere.entry.fund == M("0.00")
+
+
+def test_the_daily_cap_spans_the_days_visits(village: Ledger) -> None:
+    """60 a day (邵医保发〔2019〕17号 三(三)): a second visit the same day gets what is left."""
+    first = village.session.settle(village.request("unsigned_here", "2025-03-11T09:00:00", "TD0006"))  # 9 + 40
+    assert first.entry.fund == M("34.30")
+    second = village.session.settle(village.request("unsigned_here", "2025-03-11T15:00:00", "TD0006"))
+    assert second.entry.fund == M("25.70")
+    card = village.session.usage_card(village.people["unsigned_here"], dt.date(2025, 3, 11))
+    assert card.fund_day == M("60.00") and card.fund_year == M("60.00")
+    assert card.annual_left == M("540.00")
+
+
+def test_an_employee_pays_from_the_personal_account(village: Ledger) -> None:
+    request = village.request("employee_unsigned", BEFORE_REFORM, "YP0009", payment_method="account")
+    settled = village.session.settle(request)
+    entry = settled.entry
+    # Shaoyang employees at a primary facility: no deductible, 70% (9.00 + 9.50 = 18.50 -> 12.95).
+    assert entry.fund == M("12.95")
+    assert entry.applied_policy_id == "shaoyang-employee-2022"
+    assert (entry.acct_pay, entry.cash_pay) == (entry.patient, M("0.00"))
+    assert entry.payment_method == "account"
+
+
+def test_a_signed_employee_gets_the_reform_first(village: Ledger) -> None:
+    settled = village.session.settle(village.request("employee_signed", AFTER_REFORM, "TD0001", payment_method="account"))
+    assert settled.entry.fund == M("9.00")  # consultation waived, 90% of the 10.00 list item
+    pools = village.session.db.execute("SELECT pool, fund_fen FROM visit_funds WHERE visit_id = ?", [settled.entry.id]).fetchall()
+    assert [tuple(p) for p in pools] == [("shaoyang-resident-2019", 900)]
+
+
+def test_a_resident_cannot_pay_from_an_employee_account(village: Ledger) -> None:
+    with pytest.raises(BadInput, match="personal account"):
+        village.session.settle(village.request("signed_here", AFTER_REFORM, "YP0001", payment_method="account"))
+    assert ledger.count_entries(village.session.db, ledger.EntryFilter()) == 0
+
+
+def test_reimbursing_an_outside_receipt_after_a_referral(shaoguan: Ledger) -> None:
+    """Shaoguan: non-designated is unpaid unless referred; the referred visit is reimbursed here."""
+    session = shaoguan.session
+    direct = session.settle(shaoguan.request("other_village", "2025-05-06T09:00:00", "YP0001"))
+    assert direct.entry.fund == M("0.00")
+    referral = session.add_referral(
+        shaoguan.people["other_village"], shaoguan.operator, "西河镇卫生院", "township", "需进一步检查",
+        time=dt.datetime(2025, 5, 6, 9, 30),
+    )
+    outside = (line("血常规(外院)", "15.00", "exam"), line("头孢克肟胶囊(外院)", "20.00"))
+    request = shaoguan.request(
+        "other_village", "2025-05-09T10:00:00", referral=True, facility="township", outside_receipt="WY-2025-0042"
+    )
+    refund = session.settle(request.__class__(**{**request.__dict__, "lines": outside}))
+    assert refund.entry.kind == "reimbursement"
+    assert refund.entry.facility == "township"
+    assert (refund.entry.total, refund.entry.fund) == (M("35.00"), M("24.50"))  # 70%
+    row = session.db.execute("SELECT outside_receipt, referral FROM visits WHERE id = ?", [refund.entry.id]).fetchone()
+    assert tuple(row) == ("WY-2025-0042", 1)
+    recorded = ledger.referrals(session.db, shaoguan.people["other_village"])
+    assert [(r["id"], r["to_facility"], r["reason"], r["time"]) for r in recorded] == [
+        (referral, "西河镇卫生院", "需进一步检查", "2025-05-06T09:30:00")
+    ]
+
+
+def test_a_referral_needs_a_destination_and_a_reason(village: Ledger) -> None:
+    with pytest.raises(BadInput):
+        village.session.add_referral(village.people["signed_here"], village.operator, "", "township", "病情加重")
+    assert ledger.referrals(village.session.db) == []
+
+
+def test_an_id_number_with_a_wrong_checksum_is_refused(village: Ledger) -> None:
+    from clinic_app.services.demo import resident_id
+
+    valid = resident_id("430521", dt.date(1990, 1, 1), 123)
+    wrong = valid[:-1] + ("0" if valid[-1] != "0" else "1")
+    with pytest.raises(BadInput, match="invalid resident ID"):
+        village.session.add_patient(PatientInput(name="王五", id_number=wrong))
+    assert village.session.find_patients("王五") == []
+    assert village.session.add_patient(PatientInput(name="王五", id_number=valid)).birth_date == dt.date(1990, 1, 1)
+
+
+def test_an_unknown_catalogue_code_is_refused(village: Ledger) -> None:
+    with pytest.raises(BadInput, match="unknown catalogue code NOPE"):
+        village.session.line_from_catalog("NOPE", "1")
+
+
+@pytest.mark.parametrize("text", ["-1", "0", "abc", "1.2345", ""])
+def test_a_bad_quantity_is_refused(text: str) -> None:
+    with pytest.raises(BadInput):
+        parse_quantity(text)
+
+
+def test_a_negative_quantity_line_writes_nothing(village: Ledger) -> None:
+    bad = line("阿莫西林胶囊", "6.80")
+    bad = bad.__class__(**{**bad.__dict__, "quantity": Fraction(-1)})
+    request = village.request("signed_here", AFTER_REFORM)
+    with pytest.raises(BadInput, match="quantity must be positive"):
+        village.session.settle(request.__class__(**{**request.__dict__, "lines": (bad,)}))
+    with pytest.raises(BadInput):
+        village.session.settle_many([village.request("signed_here", AFTER_REFORM, "YP0001"), request.__class__(**{**request.__dict__, "lines": (bad,)})])
+    assert ledger.count_entries(village.session.db, ledger.EntryFilter()) == 0
