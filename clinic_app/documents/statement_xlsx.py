@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 import unicodedata
+import zipfile
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -179,9 +181,34 @@ def statement_xlsx(data: StatementData, data_file: bytes | None = None) -> bytes
         visits.add(_visit_values(number, visit), formats)
     summary.write()
     visits.write()
+    stamp = max((v.settled_at for v in data.visits), default=dt.datetime(2000, 1, 1))
+    workbook.properties.created = workbook.properties.modified = stamp
+    workbook.properties.creator = "clinic_app"
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return _fixed_zip_times(buffer.getvalue(), stamp)
+
+
+def _fixed_zip_times(archive: bytes, stamp: dt.datetime) -> bytes:
+    """The same workbook with every member dated `stamp`: same ledger, same bytes.
+
+    zipfile dates each member with the clock, and openpyxl stamps the save time
+    as the document's modified date, so two exports of one month would differ in
+    their timestamps alone.
+    """
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    source = zipfile.ZipFile(io.BytesIO(archive))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + iso.encode(), content)
+            target.writestr(fixed, content)
+    return out.getvalue()
 
 
 def render_statement_xlsx(data: StatementData, path: Path | str, data_file: bytes | None = None) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass
+from typing import Any
 
 from pypinyin import Style, pinyin
 from stdnum import numdb
@@ -70,7 +71,9 @@ def mask_resident_id(number: str | None) -> str:
 
 def pinyin_initials(name: str) -> str:
     """Every reading's initials, space separated: 曾 gives both "z" and "c"."""
-    readings = pinyin(name, style=Style.FIRST_LETTER, heteronym=True, errors=lambda s: list(s.lower()))
+    # Non-Chinese characters (Latin letters in a name) stand for themselves.
+    keep_as_is: Any = lambda text: list(text.lower())  # pypinyin accepts a list here; its stub says str
+    readings = pinyin(name, style=Style.FIRST_LETTER, heteronym=True, errors=keep_as_is)
     options = [sorted({r[0].lower() for r in char if r}) or [""] for char in readings]
     combos = itertools.islice(itertools.product(*options), MAX_READINGS)
     return " ".join("".join(c) for c in combos)
