@@ -1,0 +1,344 @@
+"""Small dialogs: a patient, a year's enrolment, a referral, an outside receipt, a void reason.
+
+Each checks its fields where they are typed (a note under the field), then
+makes one service call on the worker; a problem the service finds is shown
+in the dialog, which stays open.  Nothing is written until every field is
+right.  The saved value is left in `result_value` when the dialog accepts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.domain.identity import InvalidResidentId, parse_resident_id
+from clinic_app.domain.money import Money, MoneyError
+from clinic_app.domain.policy import CATEGORIES, FACILITY_LEVELS, ITEM_KINDS
+from clinic_app.domain.records import Clinic, DraftLine, Enrolment, PatientRecord, VisitRequest
+from clinic_app.errors import UserError
+from clinic_app.services.session import PatientInput
+from clinic_app.ui import labels
+from clinic_app.ui.context import AppContext
+from clinic_app.ui.widgets import FieldNote
+
+
+class _FormDialog(QDialog):
+    """A form with a note under each field, a note for the whole form, OK and Cancel."""
+
+    def __init__(self, context: AppContext, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle(title)
+        self.setModal(True)
+        self.result_value: Any = None
+        self.form = QFormLayout()
+        self.notes: dict[QWidget, FieldNote] = {}
+        self.form_note = FieldNote()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.form_note)
+        layout.addWidget(self.buttons)
+
+    def add_field(self, label: str, field: QWidget) -> QWidget:
+        note = FieldNote()
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(1)
+        column.addWidget(field)
+        column.addWidget(note)
+        self.form.addRow(label, box)
+        self.notes[field] = note
+        return field
+
+    def refuse(self, field: QWidget, text: str) -> None:
+        self.notes[field].say(text)
+        field.setFocus()
+
+    def clear_notes(self) -> None:
+        for note in self.notes.values():
+            note.clear_note()
+        self.form_note.clear_note()
+
+    def check(self) -> Callable[[], Any] | None:
+        """Check the fields; return the service call to make, or None if a field was refused."""
+        raise NotImplementedError
+
+    def submit(self) -> None:
+        self.clear_notes()
+        work = self.check()
+        if work is None:
+            return
+        self.buttons.setEnabled(False)
+        self.context.run(work, self._saved, self._failed)
+
+    def _saved(self, value: Any) -> None:
+        self.buttons.setEnabled(True)
+        self.result_value = value
+        self.accept()
+
+    def _failed(self, error: Exception) -> None:
+        self.buttons.setEnabled(True)
+        message = self.context.message(error) if isinstance(error, UserError) else str(error)
+        self.form_note.say(message)
+
+
+def _date_edit(day: dt.date | None) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    if day is not None:
+        edit.setDate(QDate(day.year, day.month, day.day))
+    return edit
+
+
+def _py_date(edit: QDateEdit) -> dt.date:
+    q = edit.date()
+    return dt.date(q.year(), q.month(), q.day())
+
+
+class PatientDialog(_FormDialog):
+    """Register a new patient (with this year's enrolment) or edit one."""
+
+    def __init__(
+        self, context: AppContext, clinic: Clinic, patient: PatientRecord | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(context, self.tr("新患者") if patient is None else self.tr("修改患者信息"), parent)
+        self.patient = patient
+        self.clinic = clinic
+        self.name = self.add_field(self.tr("姓名"), QLineEdit())
+        self.id_number = self.add_field(self.tr("身份证号"), QLineEdit())
+        self.id_number.setMaxLength(18)
+        self.category = self.add_field(self.tr("参保类别"), QComboBox())
+        for code in CATEGORIES:
+            self.category.addItem(labels.category(code), code)
+        self.phone = self.add_field(self.tr("电话"), QLineEdit())
+        self.address = self.add_field(self.tr("住址"), QLineEdit())
+        self.household = self.add_field(self.tr("户号"), QLineEdit())
+        self.signed = QCheckBox(self.tr("本年度已签约家庭医生"))
+        self.designated = QCheckBox(self.tr("本年度定点本机构"))
+        if patient is None:
+            self.designated.setChecked(True)
+            self.form.addRow("", self.designated)
+            self.form.addRow("", self.signed)
+        else:
+            self.name.setText(patient.name)
+            self.id_number.setText(patient.id_number or "")
+            self.category.setCurrentIndex(max(0, self.category.findData(patient.category)))
+            self.phone.setText(patient.phone)
+            self.address.setText(patient.address)
+            self.household.setText(patient.household)
+
+    def value(self) -> PatientInput:
+        return PatientInput(
+            name=self.name.text().strip(),
+            id_number=self.id_number.text().strip(),
+            category=self.category.currentData(),
+            phone=self.phone.text().strip(),
+            address=self.address.text().strip(),
+            household=self.household.text().strip(),
+        )
+
+    def check(self) -> Callable[[], Any] | None:
+        data = self.value()
+        ok = True
+        if not data.name:
+            self.refuse(self.name, self.tr("请填写姓名"))
+            ok = False
+        if data.id_number:
+            try:
+                parse_resident_id(data.id_number)
+            except InvalidResidentId:
+                self.refuse(self.id_number, self.tr("身份证号码无效 (位数、出生日期或校验位不对)"))
+                ok = False
+        if data.phone and not (data.phone.isdigit() and 7 <= len(data.phone) <= 11):
+            self.refuse(self.phone, self.tr("电话号码应为 7 到 11 位数字"))
+            ok = False
+        if not ok:
+            return None
+        session = self.context.session
+        if self.patient is not None:
+            patient_id = self.patient.id
+            return lambda: session.update_patient(patient_id, data)
+        today = self.context.today()
+        enrolment = Enrolment(
+            patient_id=0,
+            year=today.year,
+            designated_village=self.clinic.code if self.designated.isChecked() and self.clinic.role == "village" else "",
+            designated_township=self.clinic.township_code if self.designated.isChecked() else "",
+            family_doctor_signed=self.signed.isChecked(),
+            enrolled_on=None,
+        )
+        return lambda: session.add_patient(data, enrolment)
+
+
+class EnrolmentDialog(_FormDialog):
+    """A patient's enrolment for one year: designated facilities and family-doctor signing."""
+
+    def __init__(
+        self, context: AppContext, patient: PatientRecord, year: int, current: Enrolment | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(context, self.tr("年度参保登记 - {name}").format(name=patient.name), parent)
+        self.patient = patient
+        self.year = self.add_field(self.tr("年度"), QSpinBox())
+        self.year.setRange(2000, 2100)
+        self.year.setValue(year)
+        self.insured = QCheckBox(self.tr("已参保"))
+        self.form.addRow("", self.insured)
+        self.village = self.add_field(self.tr("定点村卫生室编码"), QLineEdit())
+        self.township = self.add_field(self.tr("定点乡镇卫生院编码"), QLineEdit())
+        self.signed = QCheckBox(self.tr("已签约家庭医生"))
+        self.form.addRow("", self.signed)
+        self.enrolled_on = self.add_field(self.tr("参保日期"), _date_edit(dt.date(year, 1, 1)))
+        e = current or Enrolment(patient_id=patient.id, year=year)
+        self.insured.setChecked(e.insured)
+        self.village.setText(e.designated_village)
+        self.township.setText(e.designated_township)
+        self.signed.setChecked(e.family_doctor_signed)
+        if e.enrolled_on:
+            self.enrolled_on.setDate(QDate(e.enrolled_on.year, e.enrolled_on.month, e.enrolled_on.day))
+
+    def check(self) -> Callable[[], Any] | None:
+        enrolment = Enrolment(
+            patient_id=self.patient.id,
+            year=self.year.value(),
+            insured=self.insured.isChecked(),
+            designated_village=self.village.text().strip(),
+            designated_township=self.township.text().strip(),
+            family_doctor_signed=self.signed.isChecked(),
+            enrolled_on=_py_date(self.enrolled_on),
+        )
+        session = self.context.session
+
+        def save() -> Enrolment:
+            session.save_enrolment(enrolment)
+            return enrolment
+
+        return save
+
+
+class ReferralDialog(_FormDialog):
+    """Refer the patient up (转诊): destination, its level and the reason."""
+
+    def __init__(self, context: AppContext, patient: PatientRecord, parent: QWidget | None = None) -> None:
+        super().__init__(context, self.tr("转诊 - {name}").format(name=patient.name), parent)
+        self.patient = patient
+        self.to_facility = self.add_field(self.tr("转往机构"), QLineEdit())
+        self.to_level = self.add_field(self.tr("机构级别"), QComboBox())
+        for code in FACILITY_LEVELS:
+            self.to_level.addItem(labels.facility(code), code)
+        self.to_level.setCurrentIndex(self.to_level.findData("township"))
+        self.reason = self.add_field(self.tr("转诊原因"), QLineEdit())
+
+    def check(self) -> Callable[[], Any] | None:
+        ok = True
+        if not self.to_facility.text().strip():
+            self.refuse(self.to_facility, self.tr("请填写转往机构"))
+            ok = False
+        if not self.reason.text().strip():
+            self.refuse(self.reason, self.tr("请填写转诊原因"))
+            ok = False
+        if not ok:
+            return None
+        if not self.context.operator_id:
+            self.form_note.say(self.tr("请先选择操作员"))
+            return None
+        session, operator = self.context.session, self.context.operator_id
+        patient_id, facility, level, reason = (
+            self.patient.id, self.to_facility.text(), self.to_level.currentData(), self.reason.text()
+        )
+        return lambda: session.add_referral(patient_id, operator, facility, level, reason)
+
+
+class ReimbursementDialog(_FormDialog):
+    """Reimburse a receipt from another facility (报销): its number, level, date and amount."""
+
+    def __init__(self, context: AppContext, patient: PatientRecord, parent: QWidget | None = None) -> None:
+        super().__init__(context, self.tr("外院票据报销 - {name}").format(name=patient.name), parent)
+        self.patient = patient
+        self.receipt = self.add_field(self.tr("外院票据号"), QLineEdit())
+        self.level = self.add_field(self.tr("就诊机构级别"), QComboBox())
+        for code in FACILITY_LEVELS:
+            self.level.addItem(labels.facility(code), code)
+        self.level.setCurrentIndex(self.level.findData("township"))
+        self.day = self.add_field(self.tr("就诊日期"), _date_edit(context.today()))
+        self.kind = self.add_field(self.tr("费用类别"), QComboBox())
+        for code in ITEM_KINDS:
+            self.kind.addItem(labels.kind(code), code)
+        self.kind.setCurrentIndex(self.kind.findData("drug"))
+        self.amount = self.add_field(self.tr("金额 (元)"), QLineEdit())
+        self.referral = QCheckBox(self.tr("经批准转诊"))
+        self.form.addRow("", self.referral)
+
+    def check(self) -> Callable[[], Any] | None:
+        ok = True
+        if not self.receipt.text().strip():
+            self.refuse(self.receipt, self.tr("请填写外院票据号"))
+            ok = False
+        try:
+            amount = Money.parse(self.amount.text())
+            if amount.fen <= 0:
+                raise MoneyError("not positive")
+        except MoneyError:
+            self.refuse(self.amount, self.tr("金额应为大于 0 的数, 最多两位小数"))
+            ok = False
+        if not ok:
+            return None
+        if not self.context.operator_id:
+            self.form_note.say(self.tr("请先选择操作员"))
+            return None
+        day = _py_date(self.day)
+        request = VisitRequest(
+            patient_id=self.patient.id,
+            operator_id=self.context.operator_id,
+            lines=(
+                DraftLine(
+                    name=self.tr("外院费用"), kind=self.kind.currentData(), quantity=Fraction(1), unit_price=amount
+                ),
+            ),
+            time=dt.datetime.combine(day, self.context.now().time()),
+            referral=self.referral.isChecked(),
+            facility=self.level.currentData(),
+            outside_receipt=self.receipt.text().strip(),
+        )
+        session = self.context.session
+        return lambda: session.settle(request)
+
+
+class VoidDialog(_FormDialog):
+    """Void a settled visit: the reason is required; the ledger gets a reversal entry."""
+
+    def __init__(self, context: AppContext, visit_id: int, receipt_no: str, parent: QWidget | None = None) -> None:
+        super().__init__(context, self.tr("作废 {receipt}").format(receipt=receipt_no), parent)
+        self.visit_id = visit_id
+        self.reason = self.add_field(self.tr("作废原因"), QLineEdit())
+
+    def check(self) -> Callable[[], Any] | None:
+        reason = self.reason.text().strip()
+        if not reason:
+            self.refuse(self.reason, self.tr("请填写作废原因"))
+            return None
+        if not self.context.operator_id:
+            self.form_note.say(self.tr("请先选择操作员"))
+            return None
+        session, visit_id, operator, time = self.context.session, self.visit_id, self.context.operator_id, self.context.now()
+        return lambda: session.void(visit_id, reason, operator, time)

@@ -1,0 +1,120 @@
+"""Where problems are shown: user errors in one message bar, bugs in one crash dialog.
+
+A `UserError` is something the user can fix; its Chinese (or English)
+message appears in the window's message bar.  Anything else is a bug: it is
+logged with its traceback to ``<data folder>/logs/clinic_app.log`` (rotated)
+and shown once by the crash dialog, which names the log file (STYLE.md 4).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QToolButton,
+    QWidget,
+)
+
+log = logging.getLogger("clinic_app.crash")
+
+LOG_NAME = "clinic_app.log"
+
+
+def log_path(data_dir: Path) -> Path:
+    return data_dir / "logs" / LOG_NAME
+
+
+def setup_logging(data_dir: Path) -> Path:
+    """Log to a rotating file in the data folder; returns its path."""
+    path = log_path(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger("clinic_app")
+    if not any(isinstance(h, RotatingFileHandler) and Path(h.baseFilename) == path for h in root.handlers):
+        handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > logging.INFO:
+        root.setLevel(logging.INFO)
+    return path
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Errors", text)
+
+
+class CrashHandler:
+    """`sys.excepthook` for the GUI: log the traceback, show one dialog naming the log."""
+
+    def __init__(self, log_file: Path) -> None:
+        self.log_file = log_file
+        self._showing = False
+
+    def __call__(self, kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            QApplication.quit()
+            return
+        text = "".join(traceback.format_exception(kind, error, tb))
+        log.error("unexpected error\n%s", text)
+        if self._showing or QApplication.instance() is None:
+            return
+        self._showing = True
+        try:
+            box = QMessageBox(QApplication.activeWindow())
+            box.setIcon(QMessageBox.Icon.Critical)
+            box.setWindowTitle(_tr("程序出错"))
+            box.setText(_tr("程序遇到意外错误。已保存的数据不受影响。\n请把日志文件交给维护人员:\n{path}").format(path=self.log_file))
+            box.setDetailedText(text)
+            box.exec()
+        finally:
+            self._showing = False
+
+
+def install_crash_handler(data_dir: Path) -> CrashHandler:
+    handler = CrashHandler(setup_logging(data_dir))
+    sys.excepthook = handler
+    return handler
+
+
+class MessageBar(QFrame):
+    """A strip above the screens showing the latest user error until dismissed or replaced."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageBar")
+        self.setStyleSheet(
+            "#messageBar { background: #fff3cd; border: 1px solid #e0c060; border-radius: 4px; }"
+        )
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 4, 4)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close = QToolButton()
+        close.setText("✕")
+        close.setToolTip(self.tr("关闭"))
+        close.clicked.connect(self.hide)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(close)
+        self._timer = QTimer(self, singleShot=True, interval=15000)
+        self._timer.timeout.connect(self.hide)
+        self.hide()
+
+    def show_message(self, text: str, error: bool = True) -> None:
+        colour = "#fff3cd" if error else "#d8f0d8"
+        self.setStyleSheet(
+            f"#messageBar {{ background: {colour}; border: 1px solid #c8b060; border-radius: 4px; }}"
+        )
+        self.label.setText(text)
+        self.show()
+        self._timer.start()

@@ -1,0 +1,352 @@
+"""台账: every ledger entry with filters, a visit's details and reasons, void, reprint, day close.
+
+The table pages lazily over `session.entries` (see `LedgerModel`), so a
+ledger of 300k visits opens at once.  Voiding writes a reversal entry via
+`session.void`; nothing is ever edited.  Reprinting is a hook:
+`receipt_requested(visit_id)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.domain.records import LedgerEntry, LedgerLine, Operator, PatientRecord, SettledVisit
+from clinic_app.store.ledger import DayTotals, EntryFilter
+from clinic_app.ui import labels
+from clinic_app.ui.compat import emit
+from clinic_app.ui.context import AppContext
+from clinic_app.ui.dialogs import VoidDialog
+from clinic_app.ui.models import RIGHT, Column, LedgerModel, RowsModel
+from clinic_app.ui.visit_screen import describe_patient
+from clinic_app.ui.widgets import LiveSearch
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(q: QDate) -> dt.date:
+    return dt.date(q.year(), q.month(), q.day())
+
+
+class EntryDetails(QGroupBox):
+    """One entry's lines, amounts and reasons."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setTitle(self.tr("就诊明细"))
+        self.header = QLabel()
+        self.header.setWordWrap(True)
+        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.lines_model: RowsModel[LedgerLine] = RowsModel(
+            (
+                Column(self.tr("名称"), lambda ln: ln.name),
+                Column(self.tr("数量"), lambda ln: ln.quantity, RIGHT),
+                Column(self.tr("单价"), lambda ln: str(ln.unit_price), RIGHT),
+                Column(self.tr("金额"), lambda ln: str(ln.amount), RIGHT),
+                Column(self.tr("统筹"), lambda ln: str(ln.fund), RIGHT),
+                Column(self.tr("自付"), lambda ln: str(ln.patient), RIGHT),
+            ),
+            self,
+        )
+        self.lines = QTableView()
+        self.lines.setModel(self.lines_model)
+        self.lines.verticalHeader().hide()
+        self.lines.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.lines.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.reasons = QLabel()
+        self.reasons.setWordWrap(True)
+        self.reasons.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.lines, 1)
+        layout.addWidget(self.reasons)
+
+    def show_visit(self, visit: SettledVisit | None) -> None:
+        if visit is None:
+            self.header.clear()
+            self.lines_model.set_rows([])
+            self.reasons.clear()
+            return
+        e = visit.entry
+        state = ""
+        if e.kind == "reversal":
+            state = self.tr("冲销记录")
+        elif e.reversed:
+            state = self.tr("已作废")
+        self.header.setText(
+            self.tr(
+                "收据号 {receipt}  {kind} {state}\n{time}  患者 {patient}  操作员 {operator}\n"
+                "总费用 {total} 元  统筹支付 {fund} 元  个人支付 {patient_pays} 元 ({method})"
+            ).format(
+                receipt=e.receipt_no,
+                kind=labels.entry_kind(e.kind),
+                state=state,
+                time=e.time.strftime("%Y-%m-%d %H:%M"),
+                patient=e.patient_name,
+                operator=e.operator_name,
+                total=e.total,
+                fund=e.fund,
+                patient_pays=e.patient,
+                method=labels.payment(e.payment_method),
+            )
+        )
+        self.lines_model.set_rows(visit.lines)
+        result = visit.adjudication
+        words = [labels.reason(r, self.context.language) for r in result.reasons + result.warnings]
+        self.reasons.setText("\n".join(f"• {w}" for w in words))
+
+
+class DayCloseDialog(QDialog):
+    """日结: the day's counts and sums, by payment method."""
+
+    def __init__(self, context: AppContext, day: dt.date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle(self.tr("日结"))
+        self.day = QDateEdit(_qdate(day))
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.day.dateChanged.connect(self.load)
+        self.form = QFormLayout()
+        self.form.addRow(self.tr("日期"), self.day)
+        self.figures = QLabel()
+        self.figures.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.figures)
+        layout.addWidget(buttons)
+        self.totals: DayTotals | None = None
+        self.load()
+
+    def load(self) -> None:
+        session, day = self.context.session, _pydate(self.day.date())
+        self.context.run(lambda: session.day_totals(day), self.show_totals)
+
+    def show_totals(self, totals: DayTotals) -> None:
+        self.totals = totals
+        lines = [
+            self.tr("就诊 {n} 笔, 冲销 {r} 笔").format(n=totals.visits, r=totals.reversals),
+            self.tr("总费用 {v} 元").format(v=totals.total),
+            self.tr("统筹支付 {v} 元").format(v=totals.fund),
+            self.tr("个人支付 {v} 元").format(v=totals.patient),
+            "",
+            self.tr("个人支付按付款方式:"),
+        ]
+        lines += [f"    {labels.payment(method)}: {amount}" for method, amount in totals.by_method]
+        self.figures.setText("\n".join(lines))
+
+
+class LedgerScreen(QWidget):
+    """The ledger (台账) screen."""
+
+    receipt_requested = Signal(int)
+    """Reprint the receipt of this visit id: the printing hook."""
+    visit_voided = Signal(object)
+    details_shown = Signal(object)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.dialog: QWidget | None = None
+        self.filter_patient: PatientRecord | None = None
+        today = context.today()
+
+        self.use_dates = QCheckBox(self.tr("日期"))
+        self.date_from = QDateEdit(_qdate(today.replace(day=1)))
+        self.date_to = QDateEdit(_qdate(today))
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.dateChanged.connect(self.apply_filter)
+        self.use_dates.toggled.connect(self.apply_filter)
+        self.patient_search = LiveSearch(
+            context, context.session.find_patients, describe_patient, self.tr("患者 (姓名/拼音/身份证)"), popup=True
+        )
+        self.patient_search.chosen.connect(self._patient_chosen)
+        self.patient_search.edit.textEdited.connect(self._patient_text_edited)
+        self.operator = QComboBox()
+        self.operator.addItem(self.tr("全部操作员"), None)
+        self.operator.currentIndexChanged.connect(self.apply_filter)
+        self.voided = QComboBox()
+        for text, value in ((self.tr("全部"), None), (self.tr("只看作废"), True), (self.tr("隐藏作废"), False)):
+            self.voided.addItem(text, value)
+        self.voided.currentIndexChanged.connect(self.apply_filter)
+        self.count = QLabel()
+        filters = QHBoxLayout()
+        filters.addWidget(self.use_dates)
+        filters.addWidget(self.date_from)
+        filters.addWidget(QLabel("—"))
+        filters.addWidget(self.date_to)
+        filters.addWidget(self.patient_search, 1)
+        filters.addWidget(self.operator)
+        filters.addWidget(self.voided)
+
+        self.model = LedgerModel(context, self)
+        self.model.page_loaded.connect(self._page_loaded)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((190, 140, 110, 80, 80, 80, 80, 90, 70)):
+            header.resizeSection(column, width)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+
+        self.details = EntryDetails(context)
+        self.void_button = QPushButton(self.tr("作废…"))
+        self.void_button.clicked.connect(self.void_current)
+        self.reprint_button = QPushButton(self.tr("重打收据"))
+        self.reprint_button.clicked.connect(self._reprint)
+        self.day_close_button = QPushButton(self.tr("日结…"))
+        self.day_close_button.clicked.connect(self.day_close)
+        actions = QHBoxLayout()
+        actions.addWidget(self.count, 1)
+        actions.addWidget(self.day_close_button)
+        actions.addWidget(self.reprint_button)
+        actions.addWidget(self.void_button)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.table)
+        split.addWidget(self.details)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(split, 1)
+        layout.addLayout(actions)
+        self.current: SettledVisit | None = None
+        self._update_buttons()
+        self.load_operators()
+        self.apply_filter()
+
+    # ---------------------------------------------------------------- filters
+
+    def load_operators(self) -> None:
+        session = self.context.session
+        self.context.run(lambda: session.operators(active_only=False), self._operators_loaded)
+
+    def _operators_loaded(self, operators: list[Operator]) -> None:
+        chosen = self.operator.currentData()
+        self.operator.blockSignals(True)
+        self.operator.clear()
+        self.operator.addItem(self.tr("全部操作员"), None)
+        for op in operators:
+            self.operator.addItem(op.name, op.id)
+        self.operator.setCurrentIndex(max(0, self.operator.findData(chosen)))
+        self.operator.blockSignals(False)
+
+    def _patient_chosen(self, patient: PatientRecord) -> None:
+        self.filter_patient = patient
+        self.patient_search.edit.setText(patient.name)
+        self.apply_filter()
+
+    def _patient_text_edited(self, text: str) -> None:
+        if not text.strip() and self.filter_patient is not None:
+            self.filter_patient = None
+            self.apply_filter()
+
+    def entry_filter(self) -> EntryFilter:
+        dated = self.use_dates.isChecked()
+        return EntryFilter(
+            date_from=_pydate(self.date_from.date()) if dated else None,
+            date_to=_pydate(self.date_to.date()) if dated else None,
+            patient_id=self.filter_patient.id if self.filter_patient else None,
+            operator_id=self.operator.currentData(),
+            voided=self.voided.currentData(),
+        )
+
+    def apply_filter(self) -> None:
+        self.current = None
+        self.details.show_visit(None)
+        self.model.set_filter(self.entry_filter())
+        self._update_buttons()
+        session, f = self.context.session, self.model.filter
+        self.context.run(lambda: session.count_entries(f), lambda n: self._counted(f, n))
+
+    def _counted(self, f: EntryFilter, n: int) -> None:
+        if f == self.model.filter:
+            self.count.setText(self.tr("共 {n} 条").format(n=n))
+
+    def _page_loaded(self, rows: int) -> None:
+        if rows and not self.table.currentIndex().isValid():
+            pass
+
+    # ---------------------------------------------------------------- one entry
+
+    def _row_changed(self, current: object, _previous: object) -> None:
+        row = self.table.currentIndex().row()
+        entry = self.model.row_at(row)
+        if entry is None:
+            return
+        self.show_entry(entry)
+
+    def show_entry(self, entry: LedgerEntry) -> None:
+        session, visit_id = self.context.session, entry.id
+        self.context.run(lambda: session.entry(visit_id), self._details_loaded)
+
+    def _details_loaded(self, visit: SettledVisit | None) -> None:
+        self.current = visit
+        self.details.show_visit(visit)
+        self._update_buttons()
+        emit(self.details_shown, visit)
+
+    def _update_buttons(self) -> None:
+        entry = self.current.entry if self.current else None
+        self.void_button.setEnabled(entry is not None and entry.kind != "reversal" and not entry.reversed)
+        self.reprint_button.setEnabled(entry is not None)
+
+    def void_current(self) -> None:
+        if self.current is None:
+            return
+        entry = self.current.entry
+        dialog = VoidDialog(self.context, entry.id, entry.receipt_no, self)
+        dialog.accepted.connect(lambda: self._voided(dialog.result_value))
+        self.dialog = dialog
+        dialog.open()
+
+    def _voided(self, reversal: LedgerEntry) -> None:
+        emit(self.context.info_reported, self.tr("已作废, 冲销收据号 {receipt}").format(receipt=reversal.receipt_no))
+        emit(self.context.data_changed, "visit")
+        emit(self.visit_voided, reversal)
+
+    def _reprint(self) -> None:
+        if self.current is not None:
+            emit(self.receipt_requested, self.current.entry.id)
+
+    def day_close(self) -> None:
+        dialog = DayCloseDialog(self.context, self.context.today(), self)
+        self.dialog = dialog
+        dialog.open()
+
+    def refresh(self, what: str) -> None:
+        if what == "visit":
+            self.apply_filter()
+        elif what == "operator":
+            self.load_operators()

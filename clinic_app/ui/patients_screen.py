@@ -1,0 +1,213 @@
+"""患者: the patient list with search, a patient's details, yearly enrolment, history and usage."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.domain.identity import mask_resident_id
+from clinic_app.domain.records import Enrolment, PatientRecord
+from clinic_app.services.session import UsageCard
+from clinic_app.store.ledger import EntryFilter
+from clinic_app.ui import labels
+from clinic_app.ui.compat import emit
+from clinic_app.ui.context import AppContext
+from clinic_app.ui.dialogs import EnrolmentDialog, PatientDialog
+from clinic_app.ui.models import LedgerModel, RowsModel, patient_columns
+
+
+class PatientsScreen(QWidget):
+    """The patients (患者) screen."""
+
+    patients_listed = Signal(int)
+    patient_shown = Signal(object)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.dialog: QWidget | None = None
+        self.current: PatientRecord | None = None
+        self._generation = 0
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("查找: 身份证号 / 姓名 / 拼音首字母 / 电话"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.refresh_list)
+        self.new_button = QPushButton(self.tr("新患者…"))
+        self.new_button.clicked.connect(self.add_patient)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.new_button)
+
+        self.model: RowsModel[PatientRecord] = RowsModel(patient_columns(), self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.doubleClicked.connect(self.edit_patient)
+
+        # -- details of the chosen patient
+        self.details = QGroupBox(self.tr("患者详情"))
+        form = QFormLayout()
+        self.name = QLabel()
+        self.name.setStyleSheet("font-weight: bold;")
+        self.id_number = QLabel()
+        self.contact = QLabel()
+        self.contact.setWordWrap(True)
+        self.enrolment = QLabel()
+        self.enrolment.setWordWrap(True)
+        self.usage = QLabel()
+        self.usage.setWordWrap(True)
+        form.addRow(self.tr("姓名"), self.name)
+        form.addRow(self.tr("身份证号"), self.id_number)
+        form.addRow(self.tr("联系方式"), self.contact)
+        form.addRow(self.tr("本年参保"), self.enrolment)
+        form.addRow(self.tr("本年统筹"), self.usage)
+        self.edit_button = QPushButton(self.tr("修改信息…"))
+        self.edit_button.clicked.connect(self.edit_patient)
+        self.enrol_button = QPushButton(self.tr("年度参保登记…"))
+        self.enrol_button.clicked.connect(self.edit_enrolment)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.enrol_button)
+        buttons.addStretch(1)
+        self.history = LedgerModel(context, self)
+        self.history_view = QTableView()
+        self.history_view.setModel(self.history)
+        self.history_view.verticalHeader().hide()
+        self.history_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        details_layout = QVBoxLayout(self.details)
+        details_layout.addLayout(form)
+        details_layout.addLayout(buttons)
+        details_layout.addWidget(QLabel(self.tr("就诊记录")))
+        details_layout.addWidget(self.history_view, 1)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(top)
+        left_layout.addWidget(self.table, 1)
+        split.addWidget(left)
+        split.addWidget(self.details)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+        self.show_patient(None)
+        self.refresh_list()
+
+    def refresh_list(self) -> None:
+        self._generation += 1
+        generation, query, session = self._generation, self.search.text(), self.context.session
+        self.context.run(lambda: session.find_patients(query, limit=200), lambda rows: self._listed(generation, rows))
+
+    def _listed(self, generation: int, rows: list[PatientRecord]) -> None:
+        if generation != self._generation:
+            return
+        chosen = self.current.id if self.current else None
+        self.model.set_rows(rows)
+        for number, row in enumerate(rows):
+            if row.id == chosen:
+                self.table.selectRow(number)
+        emit(self.patients_listed, len(rows))
+
+    def _row_changed(self, *_: object) -> None:
+        patient = self.model.row_at(self.table.currentIndex().row())
+        if patient is not None:
+            self.show_patient(patient)
+
+    def show_patient(self, patient: PatientRecord | None) -> None:
+        self.current = patient
+        self.edit_button.setEnabled(patient is not None)
+        self.enrol_button.setEnabled(patient is not None)
+        if patient is None:
+            for label in (self.name, self.id_number, self.contact, self.enrolment, self.usage):
+                label.clear()
+            self.history.set_rows([])
+            return
+        self.name.setText(f"{patient.name}  {patient.sex}  {labels.category(patient.category)}  {patient.psn_no}")
+        self.id_number.setText(mask_resident_id(patient.id_number))
+        self.contact.setText("  ".join(x for x in (patient.phone, patient.address, patient.household) if x))
+        self.history.set_filter(EntryFilter(patient_id=patient.id))
+        session, day, patient_id = self.context.session, self.context.today(), patient.id
+        self.context.run(
+            lambda: (session.enrolment(patient_id, day.year), session.usage_card(patient_id, day)),
+            lambda pair: self._usage_loaded(patient_id, *pair),
+        )
+
+    def _usage_loaded(self, patient_id: int, enrolment: Enrolment | None, card: UsageCard) -> None:
+        if self.current is None or self.current.id != patient_id:
+            return
+        if enrolment is None or enrolment.year != card.year:
+            self.enrolment.setText(self.tr("{year} 年未登记").format(year=card.year))
+        else:
+            places = " / ".join(p for p in (enrolment.designated_village, enrolment.designated_township) if p)
+            self.enrolment.setText(
+                self.tr("定点 {places}; 家庭医生签约: {signed}").format(
+                    places=places or self.tr("(未定点)"), signed=labels.yes_no(enrolment.family_doctor_signed)
+                )
+            )
+        cap = self.tr("不限") if card.annual_cap is None else str(card.annual_cap)
+        left = self.tr("不限") if card.annual_left is None else str(card.annual_left)
+        self.usage.setText(
+            self.tr("{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}").format(
+                year=card.year, used=card.fund_year, cap=cap, left=left
+            )
+        )
+        emit(self.patient_shown, self.current)
+
+    def add_patient(self) -> None:
+        dialog = PatientDialog(self.context, self.context.clinic, parent=self)
+        dialog.accepted.connect(lambda: self._saved(dialog.result_value))
+        self.dialog = dialog
+        dialog.open()
+
+    def edit_patient(self) -> None:
+        if self.current is None:
+            return
+        dialog = PatientDialog(self.context, self.context.clinic, self.current, parent=self)
+        dialog.accepted.connect(lambda: self._saved(dialog.result_value))
+        self.dialog = dialog
+        dialog.open()
+
+    def edit_enrolment(self) -> None:
+        if self.current is None:
+            return
+        patient, year, session = self.current, self.context.today().year, self.context.session
+
+        def opened(current: Enrolment | None) -> None:
+            dialog = EnrolmentDialog(self.context, patient, year, current, self)
+            dialog.accepted.connect(lambda: self.show_patient(patient))
+            self.dialog = dialog
+            dialog.open()
+
+        self.context.run(lambda: session.enrolment(patient.id, year), opened)
+
+    def _saved(self, patient: PatientRecord) -> None:
+        self.current = patient
+        emit(self.context.data_changed, "patient")
+        self.show_patient(patient)
+
+    def refresh(self, what: str) -> None:
+        if what == "patient":
+            self.refresh_list()
+        elif what == "visit" and self.current is not None:
+            self.show_patient(self.current)

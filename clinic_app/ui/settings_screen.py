@@ -1,0 +1,313 @@
+"""设置: clinic identity and policy, catalogue import, operators, backups, language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.domain.records import Clinic, Operator
+from clinic_app.ui import adapters
+from clinic_app.ui.compat import emit
+from clinic_app.ui.context import AppContext
+from clinic_app.ui.models import Column, RowsModel
+from clinic_app.ui.widgets import FieldNote
+
+LANGUAGE_SETTING = "language"
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One catalogue row the import refused."""
+
+    row: str
+    field: str
+    message: str
+
+
+class SettingsScreen(QWidget):
+    """The settings (设置) screen."""
+
+    clinic_saved = Signal(object)
+    catalog_imported = Signal(int, int)
+    """Rows saved, rows refused."""
+    backup_made = Signal(str)
+    operators_loaded = Signal(int)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        session = context.session
+
+        # -- clinic identity and policy
+        clinic_box = QGroupBox(self.tr("诊所信息与政策"))
+        form = QFormLayout(clinic_box)
+        self.clinic_code = QLabel()
+        self.clinic_name = QLineEdit()
+        self.township_code = QLineEdit()
+        self.township_name = QLineEdit()
+        self.policy = QComboBox()
+        for policy_id in session.book.ids():
+            policy = session.book[policy_id]
+            self.policy.addItem(policy.name_en if context.language == "en" else policy.name, policy_id)
+        self.reform_pilot = QCheckBox(self.tr("参加改革试点 (乡村一体签约)"))
+        self.clinic_note = FieldNote()
+        save_clinic = QPushButton(self.tr("保存诊所信息"))
+        save_clinic.clicked.connect(self.save_clinic)
+        form.addRow(self.tr("诊所编码"), self.clinic_code)
+        form.addRow(self.tr("诊所名称"), self.clinic_name)
+        form.addRow(self.tr("乡镇卫生院编码"), self.township_code)
+        form.addRow(self.tr("乡镇卫生院名称"), self.township_name)
+        form.addRow(self.tr("执行政策"), self.policy)
+        form.addRow("", self.reform_pilot)
+        form.addRow(self.clinic_note)
+        form.addRow("", save_clinic)
+
+        # -- operators
+        operators_box = QGroupBox(self.tr("操作员"))
+        self.operator_list = QListWidget()
+        self.operator_name = QLineEdit()
+        self.operator_name.setPlaceholderText(self.tr("新操作员姓名"))
+        self.operator_note = FieldNote()
+        add_operator = QPushButton(self.tr("添加"))
+        add_operator.clicked.connect(self.add_operator)
+        self.operator_name.returnPressed.connect(self.add_operator)
+        row = QHBoxLayout()
+        row.addWidget(self.operator_name, 1)
+        row.addWidget(add_operator)
+        operators_layout = QVBoxLayout(operators_box)
+        operators_layout.addWidget(self.operator_list, 1)
+        operators_layout.addLayout(row)
+        operators_layout.addWidget(self.operator_note)
+
+        # -- catalogue import
+        catalog_box = QGroupBox(self.tr("药品和诊疗项目目录"))
+        self.import_button = QPushButton(self.tr("导入目录文件…"))
+        self.import_button.clicked.connect(self.choose_catalog_file)
+        self.import_summary = QLabel()
+        self.import_summary.setWordWrap(True)
+        self.problems: RowsModel[ImportProblem] = RowsModel(
+            (
+                Column(self.tr("行"), lambda p: p.row),
+                Column(self.tr("字段"), lambda p: p.field),
+                Column(self.tr("问题"), lambda p: p.message),
+            ),
+            self,
+        )
+        self.problems_view = QTableView()
+        self.problems_view.setModel(self.problems)
+        self.problems_view.verticalHeader().hide()
+        self.problems_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.problems_view.horizontalHeader().setStretchLastSection(True)
+        catalog_layout = QVBoxLayout(catalog_box)
+        top = QHBoxLayout()
+        top.addWidget(self.import_button)
+        top.addWidget(self.import_summary, 1)
+        catalog_layout.addLayout(top)
+        catalog_layout.addWidget(self.problems_view, 1)
+
+        # -- backups and language
+        other_box = QGroupBox(self.tr("备份与语言"))
+        other = QFormLayout(other_box)
+        self.backup_folder = QLineEdit()
+        browse = QPushButton(self.tr("选择…"))
+        browse.clicked.connect(self.choose_backup_folder)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.backup_folder, 1)
+        folder_row.addWidget(browse)
+        self.backup_button = QPushButton(self.tr("立即备份"))
+        self.backup_button.clicked.connect(self.back_up_now)
+        self.backup_note = QLabel()
+        self.backup_note.setWordWrap(True)
+        self.language = QComboBox()
+        self.language.addItem("中文", "zh")
+        self.language.addItem("English", "en")
+        self.language.setCurrentIndex(max(0, self.language.findData(context.language)))
+        self.language.activated.connect(self.save_language)
+        other.addRow(self.tr("备份文件夹"), folder_row)
+        other.addRow("", self.backup_button)
+        other.addRow(self.backup_note)
+        other.addRow(self.tr("界面语言 (重启后生效)"), self.language)
+
+        grid = QGridLayout(self)
+        grid.addWidget(clinic_box, 0, 0)
+        grid.addWidget(operators_box, 0, 1)
+        grid.addWidget(other_box, 0, 2)
+        grid.addWidget(catalog_box, 1, 0, 1, 3)
+        grid.setRowStretch(1, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        grid.setColumnStretch(2, 3)
+
+        self.show_clinic(context.clinic)
+        self.load()
+
+    # ---------------------------------------------------------------- clinic
+
+    def show_clinic(self, clinic: Clinic) -> None:
+        self.clinic_code.setText(f"{clinic.code}  ({self.tr('村卫生室') if clinic.role == 'village' else self.tr('乡镇卫生院')})")
+        self.clinic_name.setText(clinic.name)
+        self.township_code.setText(clinic.township_code)
+        self.township_name.setText(clinic.township_name)
+        self.policy.setCurrentIndex(max(0, self.policy.findData(clinic.policy_id)))
+        self.reform_pilot.setChecked(clinic.reform_pilot)
+
+    def save_clinic(self) -> None:
+        self.clinic_note.clear_note()
+        if not self.clinic_name.text().strip():
+            self.clinic_note.say(self.tr("诊所名称不能为空"))
+            self.clinic_name.setFocus()
+            return
+        if not self.township_code.text().strip():
+            self.clinic_note.say(self.tr("乡镇卫生院编码不能为空"))
+            self.township_code.setFocus()
+            return
+        clinic = replace(
+            self.context.clinic,
+            name=self.clinic_name.text().strip(),
+            township_code=self.township_code.text().strip(),
+            township_name=self.township_name.text().strip(),
+            policy_id=self.policy.currentData(),
+            reform_pilot=self.reform_pilot.isChecked(),
+        )
+        session = self.context.session
+        self.context.run(lambda: session.update_clinic(clinic), lambda _: self._clinic_saved(clinic))
+
+    def _clinic_saved(self, clinic: Clinic) -> None:
+        self.context.clinic = clinic
+        emit(self.context.info_reported, self.tr("诊所信息已保存"))
+        emit(self.context.data_changed, "clinic")
+        emit(self.clinic_saved, clinic)
+
+    # ---------------------------------------------------------------- operators, backup, language
+
+    def load(self) -> None:
+        session = self.context.session
+        backup = adapters.optional_service("backup")
+
+        def read() -> tuple[list[Operator], str]:
+            folder = str(backup.backup_dir(session)) if backup else (session.setting("backup_dir") or "")
+            return session.operators(active_only=False), folder
+
+        self.context.run(read, self._loaded)
+
+    def _loaded(self, pair: tuple[list[Operator], str]) -> None:
+        operators, folder = pair
+        self.operator_list.clear()
+        for op in operators:
+            self.operator_list.addItem(op.name + ("" if op.active else self.tr(" (已停用)")))
+        self.backup_folder.setText(folder)
+        emit(self.operators_loaded, len(operators))
+
+    def add_operator(self) -> None:
+        self.operator_note.clear_note()
+        name = self.operator_name.text().strip()
+        if not name:
+            self.operator_note.say(self.tr("请填写操作员姓名"))
+            self.operator_name.setFocus()
+            return
+        session = self.context.session
+        self.context.run(lambda: session.add_operator(name), self._operator_added, self._operator_failed)
+
+    def _operator_added(self, _operator: Operator) -> None:
+        self.operator_name.clear()
+        emit(self.context.data_changed, "operator")
+        self.load()
+
+    def _operator_failed(self, error: Exception) -> None:
+        self.operator_note.say(self.context.message(error))  # type: ignore[arg-type]
+
+    def choose_backup_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("选择备份文件夹"), self.backup_folder.text())
+        if folder:
+            self.backup_folder.setText(folder)
+            session = self.context.session
+            self.context.run(lambda: session.set_setting("backup_dir", folder))
+
+    def back_up_now(self) -> None:
+        backup = adapters.optional_service("backup")
+        if backup is None:
+            self.backup_note.setText(self.tr("本版本尚未提供备份功能"))
+            return
+        session, text = self.context.session, self.backup_folder.text().strip()
+        folder = Path(text) if text else None
+
+        def work() -> Path:
+            if text:
+                session.set_setting("backup_dir", text)
+            return backup.backup_now(session, folder)
+
+        self.backup_button.setEnabled(False)
+        self.context.run(work, self._backed_up, self._backup_failed)
+
+    def _backed_up(self, path: Path) -> None:
+        self.backup_button.setEnabled(True)
+        self.backup_note.setText(self.tr("已备份到 {path}").format(path=path))
+        emit(self.backup_made, str(path))
+
+    def _backup_failed(self, error: Exception) -> None:
+        self.backup_button.setEnabled(True)
+        self.backup_note.setText(self.context.message(error))  # type: ignore[arg-type]
+
+    def save_language(self) -> None:
+        language, session = self.language.currentData(), self.context.session
+        self.context.run(
+            lambda: session.set_setting(LANGUAGE_SETTING, language),
+            lambda _: emit(self.context.info_reported, self.tr("界面语言已保存, 重新打开程序后生效")),
+        )
+
+    # ---------------------------------------------------------------- catalogue
+
+    def choose_catalog_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("选择目录文件"), "", self.tr("目录文件 (*.xlsx *.csv);;所有文件 (*)")
+        )
+        if path:
+            self.import_catalog(path)
+
+    def import_catalog(self, path: str) -> None:
+        session = self.context.session
+        self.import_button.setEnabled(False)
+        self.import_summary.setText(self.tr("正在导入…"))
+        self.context.run(lambda: adapters.import_catalog(session, path), self._imported, self._import_failed)
+
+    def _imported(self, result: tuple[int, list[tuple[str, str, str]]]) -> None:
+        saved, problems = result
+        self.import_button.setEnabled(True)
+        self.problems.set_rows([ImportProblem(*p) for p in problems])
+        if problems:
+            self.import_summary.setText(
+                self.tr("已导入 {saved} 条; {bad} 行有问题未导入, 见下表").format(saved=saved, bad=len(problems))
+            )
+        else:
+            self.import_summary.setText(self.tr("已导入 {saved} 条").format(saved=saved))
+        if saved:
+            emit(self.context.data_changed, "catalog")
+        emit(self.catalog_imported, saved, len(problems))
+
+    def _import_failed(self, error: Exception) -> None:
+        self.import_button.setEnabled(True)
+        self.import_summary.setText(self.context.message(error))  # type: ignore[arg-type]
+        emit(self.catalog_imported, 0, -1)
+
+    def refresh(self, what: str) -> None:
+        if what == "operator":
+            self.load()

@@ -1,0 +1,607 @@
+"""接诊: find the patient, enter items from the catalogue, watch the adjudication, settle.
+
+Keyboard first: F2 finds a patient, F3 adds an item, Ctrl+Enter settles, Esc
+clears.  Every change asks the worker for `session.preview`, so the panel on
+the right always shows what the fund and the patient will pay, and why.
+Printing is not done here: `receipt_requested(visit_id)` is the hook the
+receipt printer connects to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.domain.identity import mask_resident_id
+from clinic_app.domain.records import (
+    CatalogEntry,
+    DraftLine,
+    Enrolment,
+    PatientRecord,
+    SettledVisit,
+    VisitRequest,
+)
+from clinic_app.domain.visit import Adjudication, LineResult
+from clinic_app.errors import UserError
+from clinic_app.services.session import PAYMENT_METHODS, UsageCard, format_quantity, parse_quantity
+from clinic_app.ui import adapters, labels
+from clinic_app.ui.compat import emit
+from clinic_app.ui.context import AppContext
+from clinic_app.ui.dialogs import PatientDialog, ReferralDialog, ReimbursementDialog
+from clinic_app.ui.models import LEFT, RIGHT, Column, RowsModel
+from clinic_app.ui.widgets import FieldNote, LiveSearch
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("VisitScreen", text)
+
+
+@dataclass(frozen=True)
+class LineRow:
+    """A draft line and, once previewed, what the engine made of it."""
+
+    line: DraftLine
+    result: LineResult | None = None
+
+
+def line_columns() -> tuple[Column[LineRow], ...]:
+    def share(value: str) -> str:
+        return value
+
+    return (
+        Column(_t("编码"), lambda r: r.line.code),
+        Column(_t("名称"), lambda r: r.line.name),
+        Column(_t("数量"), lambda r: format_quantity(r.line.quantity), RIGHT),
+        Column(_t("单价"), lambda r: str(r.line.unit_price), RIGHT),
+        Column(_t("金额"), lambda r: str(r.line.amount), RIGHT),
+        Column(_t("医保"), lambda r: labels.coverage(r.line.coverage), LEFT),
+        Column(_t("统筹"), lambda r: share(str(r.result.fund)) if r.result else "", RIGHT),
+        Column(_t("自付"), lambda r: share(str(r.result.patient)) if r.result else "", RIGHT),
+    )
+
+
+def describe_patient(p: PatientRecord) -> str:
+    return f"{p.name}  {p.sex}  {mask_resident_id(p.id_number)}  {p.phone}  {labels.category(p.category)}"
+
+
+def describe_entry(e: CatalogEntry) -> str:
+    spec = f" {e.spec}" if e.spec else ""
+    return f"{e.code}  {e.name}{spec}  {e.price}/{e.unit}  [{labels.coverage(e.coverage)}]"
+
+
+class PatientCard(QGroupBox):
+    """Who the patient is and how much of this year's fund is used and left."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("患者信息"))
+        form = QFormLayout(self)
+        self.name = QLabel()
+        self.name.setStyleSheet("font-weight: bold;")
+        self.id_number = QLabel()
+        self.category = QLabel()
+        self.designated = QLabel()
+        self.designated.setWordWrap(True)
+        self.signed = QLabel()
+        self.fund_bar = QProgressBar()
+        self.fund_bar.setTextVisible(True)
+        self.fund_left = QLabel()
+        self.today = QLabel()
+        form.addRow(self.tr("姓名"), self.name)
+        form.addRow(self.tr("身份证号"), self.id_number)
+        form.addRow(self.tr("参保类别"), self.category)
+        form.addRow(self.tr("定点机构"), self.designated)
+        form.addRow(self.tr("家庭医生"), self.signed)
+        form.addRow(self.tr("本年统筹"), self.fund_bar)
+        form.addRow(self.tr("本年剩余"), self.fund_left)
+        form.addRow(self.tr("今日已用"), self.today)
+        self.show_patient(None)
+
+    def show_patient(self, patient: PatientRecord | None) -> None:
+        for label in (self.name, self.id_number, self.category, self.designated, self.signed, self.fund_left, self.today):
+            label.setText("")
+        self.fund_bar.setRange(0, 1)
+        self.fund_bar.setValue(0)
+        self.fund_bar.setFormat("")
+        if patient is None:
+            self.name.setText(self.tr("(未选择患者, 按 F2 查找)"))
+            return
+        age = ""
+        if patient.birth_date:
+            age = self.tr("{n} 岁").format(n=dt.date.today().year - patient.birth_date.year)
+        self.name.setText(f"{patient.name}  {patient.sex}  {age}")
+        self.id_number.setText(mask_resident_id(patient.id_number) or self.tr("(无)"))
+        self.category.setText(labels.category(patient.category))
+
+    def show_usage(self, card: UsageCard, enrolment: Enrolment | None) -> None:
+        if enrolment is None or enrolment.year != card.year:
+            self.designated.setText(self.tr("{year} 年未登记").format(year=card.year))
+            self.signed.setText(self.tr("否"))
+        else:
+            places = [p for p in (enrolment.designated_village, enrolment.designated_township) if p]
+            self.designated.setText(" / ".join(places) or self.tr("(未定点)"))
+            self.signed.setText(labels.yes_no(enrolment.family_doctor_signed))
+        if card.annual_cap is None:
+            self.fund_bar.setRange(0, 1)
+            self.fund_bar.setValue(0)
+            self.fund_bar.setFormat(self.tr("已用 {used} 元 (无年度限额)").format(used=card.fund_year))
+            self.fund_left.setText(self.tr("不限"))
+        else:
+            cap = max(1, card.annual_cap.fen)
+            self.fund_bar.setRange(0, cap)
+            self.fund_bar.setValue(min(cap, max(0, card.fund_year.fen)))
+            self.fund_bar.setFormat(self.tr("已用 {used} / {cap} 元").format(used=card.fund_year, cap=card.annual_cap))
+            self.fund_left.setText(self.tr("{left} 元").format(left=card.annual_left))
+        day_cap = "" if card.daily_cap is None else self.tr(" (每日限额 {cap} 元)").format(cap=card.daily_cap)
+        self.today.setText(self.tr("{used} 元").format(used=card.fund_day) + day_cap)
+
+
+class AdjudicationPanel(QGroupBox):
+    """The totals and the reasons of the current preview."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("结算预览"))
+        grid = QGridLayout(self)
+        big = QFont()
+        big.setPointSizeF(big.pointSizeF() * 1.5)
+        big.setBold(True)
+        self.total = QLabel()
+        self.fund = QLabel()
+        self.patient = QLabel()
+        for column, (title, label) in enumerate(
+            ((self.tr("总费用"), self.total), (self.tr("统筹支付"), self.fund), (self.tr("个人支付"), self.patient))
+        ):
+            grid.addWidget(QLabel(title), 0, column)
+            label.setFont(big)
+            grid.addWidget(label, 1, column)
+        self.patient.setStyleSheet("color: #0b5394;")
+        self.reasons = QLabel()
+        self.reasons.setWordWrap(True)
+        self.reasons.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.reasons.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        grid.addWidget(self.reasons, 2, 0, 1, 3)
+        self.clear()
+
+    def clear(self, note: str = "") -> None:
+        for label in (self.total, self.fund, self.patient):
+            label.setText("—")
+        self.reasons.setText(note)
+
+    def show_result(self, result: Adjudication, language: str) -> None:
+        self.total.setText(str(result.total))
+        self.fund.setText(str(result.fund))
+        self.patient.setText(str(result.patient))
+        lines = [labels.reason(r, language) for r in result.reasons + result.warnings]
+        self.reasons.setText("\n".join(f"• {line}" for line in lines))
+
+
+class VisitScreen(QWidget):
+    """The visit (接诊) screen."""
+
+    patient_chosen = Signal(object)
+    lines_changed = Signal(int)
+    preview_updated = Signal(object)
+    """The latest `Adjudication`, or None when there is nothing to preview (or it failed)."""
+    visit_settled = Signal(object)
+    """A `SettledVisit`, once durably written."""
+    receipt_requested = Signal(int)
+    """Print (or reprint) the receipt of this visit id: the printing hook."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.patient: PatientRecord | None = None
+        self.rows: list[LineRow] = []
+        self.adjudication: Adjudication | None = None
+        self.last_settled: SettledVisit | None = None
+        self.pending_entry: CatalogEntry | None = None
+        self._preview_generation = 0
+        self.dialog: QWidget | None = None
+        session = context.session
+
+        # -- left: the patient
+        self.patient_search = LiveSearch(
+            context, session.find_patients, describe_patient, self.tr("身份证号 / 姓名 / 拼音首字母 / 电话 (F2)")
+        )
+        self.patient_search.chosen.connect(self.choose_patient)
+        self.new_patient_button = QPushButton(self.tr("新患者…"))
+        self.new_patient_button.clicked.connect(self.register_patient)
+        self.card = PatientCard()
+        patient_box = QGroupBox(self.tr("查找患者"))
+        row = QHBoxLayout()
+        row.addWidget(self.patient_search, 1)
+        row.addWidget(self.new_patient_button, 0, Qt.AlignmentFlag.AlignTop)
+        patient_box.setLayout(row)
+        left = QVBoxLayout()
+        left.addWidget(patient_box)
+        left.addWidget(self.card)
+        self.referral_button = QPushButton(self.tr("转诊…"))
+        self.referral_button.clicked.connect(self.refer)
+        self.reimburse_button = QPushButton(self.tr("外院票据报销…"))
+        self.reimburse_button.clicked.connect(self.reimburse)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.referral_button)
+        buttons.addWidget(self.reimburse_button)
+        left.addLayout(buttons)
+        left.addStretch(1)
+
+        # -- right: items, options, preview
+        self.item_search = LiveSearch(context, session.search_catalog, describe_entry, self.tr("项目编码 / 名称 / 拼音首字母 (F3)"))
+        self.item_search.chosen.connect(self._entry_chosen)
+        self.quantity = QLineEdit("1")
+        self.quantity.setMaximumWidth(90)
+        self.quantity.returnPressed.connect(self.add_item)
+        self.add_button = QPushButton(self.tr("添加"))
+        self.add_button.clicked.connect(self.add_item)
+        self.item_note = FieldNote()
+        self.quantity_note = FieldNote()
+        entry_row = QHBoxLayout()
+        entry_row.addWidget(self.item_search, 1)
+        quantity_column = QVBoxLayout()
+        quantity_row = QHBoxLayout()
+        quantity_row.addWidget(QLabel(self.tr("数量")))
+        quantity_row.addWidget(self.quantity)
+        quantity_row.addWidget(self.add_button)
+        quantity_column.addLayout(quantity_row)
+        quantity_column.addStretch(1)
+        entry_row.addLayout(quantity_column)
+        self.lines_model: RowsModel[LineRow] = RowsModel(line_columns(), self)
+        self.lines_view = QTableView()
+        self.lines_view.setModel(self.lines_model)
+        self.lines_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.lines_view.verticalHeader().hide()
+        self.lines_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.lines_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.lines_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.lines_view, self.remove_selected_line)
+        items_box = QGroupBox(self.tr("收费项目 (Delete 删除选中行)"))
+        items_layout = QVBoxLayout(items_box)
+        items_layout.addLayout(entry_row)
+        items_layout.addWidget(self.item_note)
+        items_layout.addWidget(self.quantity_note)
+        items_layout.addWidget(self.lines_view, 1)
+
+        self.diagnosis = QLineEdit()
+        self.diagnosis.setPlaceholderText(self.tr("诊断"))
+        self.payment = QComboBox()
+        for code in PAYMENT_METHODS:
+            self.payment.addItem(labels.payment(code), code)
+        self.emergency = QCheckBox(self.tr("急诊"))
+        self.referral = QCheckBox(self.tr("转诊"))
+        self.out_of_area = QCheckBox(self.tr("市外"))
+        options = QHBoxLayout()
+        options.addWidget(self.diagnosis, 1)
+        options.addWidget(self.payment)
+        for box in (self.emergency, self.referral, self.out_of_area):
+            options.addWidget(box)
+            box.toggled.connect(self.request_preview)
+        self.payment.currentIndexChanged.connect(self.request_preview)
+
+        self.panel = AdjudicationPanel()
+        self.settle_button = QPushButton(self.tr("结算 (Ctrl+Enter)"))
+        self.settle_button.setMinimumHeight(44)
+        self.settle_button.setStyleSheet("font-weight: bold;")
+        self.settle_button.clicked.connect(self.settle)
+        self.receipt_button = QPushButton(self.tr("打印收据"))
+        self.receipt_button.setEnabled(False)
+        self.receipt_button.clicked.connect(self._request_receipt)
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        settle_row = QHBoxLayout()
+        settle_row.addWidget(self.result, 1)
+        settle_row.addWidget(self.receipt_button)
+        settle_row.addWidget(self.settle_button)
+
+        right = QVBoxLayout()
+        right.addWidget(items_box, 3)
+        right.addLayout(options)
+        right.addWidget(self.panel, 2)
+        right.addLayout(settle_row)
+
+        layout = QHBoxLayout(self)
+        left_widget = QWidget()
+        left_widget.setLayout(left)
+        left_widget.setMaximumWidth(470)
+        layout.addWidget(left_widget, 2)
+        layout.addLayout(right, 3)
+
+        self.setTabOrder(self.patient_search.edit, self.item_search.edit)
+        self.setTabOrder(self.item_search.edit, self.quantity)
+        self.setTabOrder(self.quantity, self.add_button)
+        self.setTabOrder(self.add_button, self.diagnosis)
+        self.setTabOrder(self.diagnosis, self.payment)
+        self.setTabOrder(self.payment, self.settle_button)
+
+        here = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for keys, slot in (
+            (QKeySequence(Qt.Key.Key_F2), self.focus_patient_search),
+            (QKeySequence(Qt.Key.Key_F3), self.focus_item_search),
+            (QKeySequence("Ctrl+Return"), self.settle),
+            (QKeySequence("Ctrl+Enter"), self.settle),
+            (QKeySequence(Qt.Key.Key_Escape), self.clear),
+        ):
+            shortcut = QShortcut(keys, self, slot)
+            shortcut.setContext(here)
+        self._update_buttons()
+
+    # ---------------------------------------------------------------- patient
+
+    def focus_patient_search(self) -> None:
+        self.patient_search.edit.setFocus()
+        self.patient_search.edit.selectAll()
+
+    def focus_item_search(self) -> None:
+        self.item_search.edit.setFocus()
+        self.item_search.edit.selectAll()
+
+    def choose_patient(self, patient: PatientRecord) -> None:
+        self.patient = patient
+        self.card.show_patient(patient)
+        self.patient_search.edit.setText(patient.name)
+        emit(self.patient_chosen, patient)
+        self._load_usage()
+        if not any(r.line.kind == "consultation" for r in self.rows):
+            session = self.context.session
+            self.context.run(lambda: adapters.consultation_entry(session), self._consultation_found)
+        else:
+            self.request_preview()
+        self._update_buttons()
+        self.item_search.edit.setFocus()
+
+    def _load_usage(self) -> None:
+        if self.patient is None:
+            return
+        session, patient_id, today = self.context.session, self.patient.id, self.context.today()
+        self.context.run(
+            lambda: (session.usage_card(patient_id, today), session.enrolment(patient_id, today.year)),
+            lambda pair: self.card.show_usage(*pair) if self.patient and self.patient.id == patient_id else None,
+        )
+
+    def _consultation_found(self, entry: CatalogEntry | None) -> None:
+        if entry is not None and self.patient is not None and not any(r.line.kind == "consultation" for r in self.rows):
+            self._append_line(self._line(entry, parse_quantity("1")))
+        else:
+            self.request_preview()
+
+    def register_patient(self) -> None:
+        dialog = PatientDialog(self.context, self.context.clinic, parent=self)
+        dialog.accepted.connect(lambda: self._registered(dialog.result_value))
+        self.dialog = dialog
+        dialog.open()
+
+    def _registered(self, patient: PatientRecord) -> None:
+        emit(self.context.data_changed, "patient")
+        self.choose_patient(patient)
+
+    def refer(self) -> None:
+        if self.patient is None:
+            self.context.report(UserError("请先选择患者", "choose a patient first"))
+            return
+        dialog = ReferralDialog(self.context, self.patient, self)
+        dialog.accepted.connect(lambda: emit(self.context.info_reported, self.tr("转诊已登记")))
+        dialog.accepted.connect(lambda: self.referral.setChecked(True))
+        self.dialog = dialog
+        dialog.open()
+
+    def reimburse(self) -> None:
+        if self.patient is None:
+            self.context.report(UserError("请先选择患者", "choose a patient first"))
+            return
+        dialog = ReimbursementDialog(self.context, self.patient, self)
+        dialog.accepted.connect(lambda: self._settled(dialog.result_value))
+        self.dialog = dialog
+        dialog.open()
+
+    # ---------------------------------------------------------------- items
+
+    def _entry_chosen(self, entry: CatalogEntry) -> None:
+        self.pending_entry = entry
+        self.item_search.edit.setText(entry.name)
+        self.item_note.clear_note()
+        self.quantity.setFocus()
+        self.quantity.selectAll()
+
+    @staticmethod
+    def _line(entry: CatalogEntry, quantity: object) -> DraftLine:
+        return DraftLine(
+            name=entry.name,
+            kind=entry.kind,
+            quantity=quantity,  # type: ignore[arg-type]
+            unit_price=entry.price,
+            coverage=entry.coverage,
+            code=entry.code,
+        )
+
+    def add_item(self) -> None:
+        """Add the chosen catalogue item (or the code typed) with the quantity typed."""
+        self.item_note.clear_note()
+        self.quantity_note.clear_note()
+        try:
+            quantity = parse_quantity(self.quantity.text())
+        except UserError as error:
+            self.quantity_note.say(self.context.message(error))
+            self.quantity.setFocus()
+            return
+        text = self.item_search.edit.text().strip()
+        entry = self.pending_entry
+        if entry is not None and text in (entry.name, entry.code):
+            self._append_line(self._line(entry, quantity))
+            self._after_add()
+            return
+        if not text:
+            self.item_note.say(self.tr("请输入项目编码或名称"))
+            self.item_search.edit.setFocus()
+            return
+        session = self.context.session
+        self.context.run(
+            lambda: session.line_from_catalog(text, quantity),
+            lambda line: (self._append_line(line), self._after_add()),
+            self._unknown_item,
+        )
+
+    def _unknown_item(self, error: Exception) -> None:
+        self.item_note.say(self.context.message(error) if isinstance(error, UserError) else str(error))
+        self.item_search.edit.setFocus()
+        self.item_search.edit.selectAll()
+
+    def _after_add(self) -> None:
+        self.pending_entry = None
+        self.item_search.reset()
+        self.quantity.setText("1")
+        self.item_search.edit.setFocus()
+
+    def _append_line(self, line: DraftLine) -> None:
+        self.rows.append(LineRow(line))
+        self._lines_updated()
+
+    def remove_selected_line(self) -> None:
+        selected = sorted({i.row() for i in self.lines_view.selectionModel().selectedRows()}, reverse=True)
+        for row in selected:
+            del self.rows[row]
+        if selected:
+            self._lines_updated()
+
+    def _lines_updated(self) -> None:
+        self.rows = [LineRow(r.line) for r in self.rows]
+        self.lines_model.set_rows(self.rows)
+        emit(self.lines_changed, len(self.rows))
+        self._update_buttons()
+        self.request_preview()
+
+    # ---------------------------------------------------------------- preview and settle
+
+    def request(self) -> VisitRequest | None:
+        if self.patient is None or not self.rows:
+            return None
+        return VisitRequest(
+            patient_id=self.patient.id,
+            operator_id=self.context.operator_id,
+            lines=tuple(r.line for r in self.rows),
+            time=self.context.now(),
+            diagnosis=self.diagnosis.text().strip(),
+            emergency=self.emergency.isChecked(),
+            referral=self.referral.isChecked(),
+            out_of_area=self.out_of_area.isChecked(),
+            payment_method=self.payment.currentData(),
+        )
+
+    def request_preview(self) -> None:
+        self._preview_generation += 1
+        generation = self._preview_generation
+        request = self.request()
+        if request is None:
+            self.adjudication = None
+            self.panel.clear(self.tr("选择患者并添加项目后, 这里显示统筹支付和个人支付。"))
+            emit(self.preview_updated, None)
+            return
+        session = self.context.session
+        self.context.run(
+            lambda: session.preview(request),
+            lambda result: self._previewed(generation, result),
+            lambda error: self._preview_failed(generation, error),
+        )
+
+    def _previewed(self, generation: int, result: Adjudication) -> None:
+        if generation != self._preview_generation:
+            return
+        self.adjudication = result
+        if len(result.lines) == len(self.rows):
+            self.rows = [replace(row, result=line) for row, line in zip(self.rows, result.lines, strict=True)]
+            self.lines_model.set_rows(self.rows)
+        self.panel.show_result(result, self.context.language)
+        emit(self.preview_updated, result)
+
+    def _preview_failed(self, generation: int, error: Exception) -> None:
+        if generation != self._preview_generation:
+            return
+        self.adjudication = None
+        self.panel.clear(self.context.message(error) if isinstance(error, UserError) else str(error))
+        emit(self.preview_updated, None)
+
+    def settle(self) -> None:
+        request = self.request()
+        if request is None:
+            self.context.report(UserError("请先选择患者并添加收费项目", "choose a patient and add items first"))
+            return
+        if not self.context.operator_id:
+            self.context.report(UserError("请先在窗口上方选择操作员", "choose the operator at the top first"))
+            return
+        self.settle_button.setEnabled(False)
+        session = self.context.session
+        self.context.run(lambda: session.settle(request), self._settled, self._settle_failed)
+
+    def _settle_failed(self, error: Exception) -> None:
+        self._update_buttons()
+        self.context.report(error)
+
+    def _settled(self, settled: SettledVisit) -> None:
+        self.last_settled = settled
+        entry = settled.entry
+        self.result.setText(
+            self.tr("已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元").format(
+                receipt=entry.receipt_no, total=entry.total, fund=entry.fund, patient=entry.patient
+            )
+        )
+        self.receipt_button.setEnabled(True)
+        emit(self.context.data_changed, "visit")
+        emit(self.visit_settled, settled)
+        self.clear(keep_result=True)
+
+    def _request_receipt(self) -> None:
+        if self.last_settled is not None:
+            emit(self.receipt_requested, self.last_settled.entry.id)
+
+    def clear(self, keep_result: bool = False) -> None:
+        """Esc: start again with no patient and no items."""
+        self.patient = None
+        self.rows = []
+        self.pending_entry = None
+        self.lines_model.set_rows([])
+        self.card.show_patient(None)
+        self.patient_search.reset()
+        self.item_search.reset()
+        self.item_note.clear_note()
+        self.quantity_note.clear_note()
+        self.quantity.setText("1")
+        self.diagnosis.clear()
+        for box in (self.emergency, self.referral, self.out_of_area):
+            box.blockSignals(True)
+            box.setChecked(False)
+            box.blockSignals(False)
+        if not keep_result:
+            self.result.clear()
+        self.request_preview()
+        self._update_buttons()
+        self.patient_search.edit.setFocus()
+
+    def _update_buttons(self) -> None:
+        self.settle_button.setEnabled(self.patient is not None and bool(self.rows))
+        self.referral_button.setEnabled(self.patient is not None)
+        self.reimburse_button.setEnabled(self.patient is not None)
+
+    def refresh(self, what: str) -> None:
+        """Another screen changed data: the patient's usage may have moved."""
+        if what in ("visit", "patient") and self.patient is not None:
+            self._load_usage()

@@ -1,0 +1,162 @@
+"""Small widgets the screens share: a live search list and a note shown under a field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QCompleter,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.ui.compat import emit
+from clinic_app.ui.context import AppContext
+
+
+class FieldNote(QLabel):
+    """A red line under a form field saying what is wrong with it; hidden when empty."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setStyleSheet("color: #b00020;")
+        self.hide()
+
+    def say(self, text: str) -> None:
+        self.setText(text)
+        self.setVisible(bool(text))
+
+    def clear_note(self) -> None:
+        self.say("")
+
+
+class LiveSearch(QWidget):
+    """A search field whose matches (found on the worker) update as you type.
+
+    Enter takes the highlighted (or first) match; Down moves into the list.
+    `search(text)` runs on the worker and returns rows; `describe(row)` is the
+    line shown for a row.
+    """
+
+    chosen = Signal(object)
+    results_shown = Signal(int)
+
+    def __init__(
+        self,
+        context: AppContext,
+        search: Callable[[str], Sequence[Any]],
+        describe: Callable[[Any], str],
+        placeholder: str = "",
+        parent: QWidget | None = None,
+        search_empty: bool = False,
+        popup: bool = False,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self._search = search
+        self._describe = describe
+        self._search_empty = search_empty
+        self._generation = 0
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(placeholder)
+        self.edit.setClearButtonEnabled(True)
+        self.results = QListWidget()
+        self.results.setMaximumHeight(170)
+        self.results.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit)
+        self.completer: QCompleter | None = None
+        if popup:
+            # In a crowded filter row the matches drop down instead of taking room.
+            self._popup_model = QStandardItemModel(self)
+            self.completer = QCompleter(self._popup_model, self)
+            self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+            self.completer.setWidget(self.edit)
+            self.completer.activated[QModelIndex].connect(self._popup_activated)
+        else:
+            layout.addWidget(self.results)
+        self.edit.textEdited.connect(self.refresh)
+        self.edit.returnPressed.connect(self.choose_current)
+        self.edit.installEventFilter(self)
+        self.results.itemActivated.connect(self._item_activated)
+
+    def refresh(self, text: str | None = None) -> None:
+        """Search again for `text` (default: the field's text)."""
+        query = self.edit.text() if text is None else text
+        self._generation += 1
+        generation = self._generation
+        if not query.strip() and not self._search_empty:
+            self._show([], generation)
+            return
+        self.context.run(lambda: list(self._search(query)), lambda rows: self._show(rows, generation))
+
+    def _show(self, rows: list[Any], generation: int) -> None:
+        if generation != self._generation:
+            return  # an older keystroke's answer
+        self.results.clear()
+        for row in rows:
+            item = QListWidgetItem(self._describe(row))
+            item.setData(Qt.ItemDataRole.UserRole, row)
+            self.results.addItem(item)
+        if rows:
+            self.results.setCurrentRow(0)
+        if self.completer is not None:
+            self._popup_model.clear()
+            for row in rows:
+                item = QStandardItem(self._describe(row))
+                item.setData(row, Qt.ItemDataRole.UserRole)
+                self._popup_model.appendRow(item)
+            if rows:
+                self.completer.complete()
+        else:
+            self.results.setVisible(bool(rows))
+        emit(self.results_shown, len(rows))
+
+    def _popup_activated(self, index: QModelIndex) -> None:
+        row = index.data(Qt.ItemDataRole.UserRole)
+        if row is not None:
+            emit(self.chosen, row)
+
+    def rows(self) -> list[Any]:
+        return [self.results.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.results.count())]
+
+    def choose_current(self) -> None:
+        item = self.results.currentItem() or self.results.item(0)
+        if item is not None:
+            self._item_activated(item)
+
+    def choose(self, row: int) -> None:
+        item = self.results.item(row)
+        if item is not None:
+            self._item_activated(item)
+
+    def _item_activated(self, item: QListWidgetItem) -> None:
+        row = item.data(Qt.ItemDataRole.UserRole)
+        self.results.hide()
+        emit(self.chosen, row)
+
+    def reset(self) -> None:
+        self._generation += 1
+        self.edit.clear()
+        self.results.clear()
+        self.results.hide()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.edit and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.results.count() and self.completer is None:
+                step = 1 if key == Qt.Key.Key_Down else -1
+                row = max(0, min(self.results.count() - 1, self.results.currentRow() + step))
+                self.results.setCurrentRow(row)
+                return True
+        return super().eventFilter(watched, event)

@@ -1,0 +1,170 @@
+"""First run: a short wizard that names the clinic, its policy and first operator.
+
+It returns a `ClinicSetup` to `session.initialize` (run on the worker); a
+problem the service finds is shown on the last page and the wizard stays open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from clinic_app.domain.records import Clinic
+from clinic_app.errors import UserError
+from clinic_app.services.session import ClinicSession, ClinicSetup
+from clinic_app.ui.widgets import FieldNote
+from clinic_app.ui.worker import Worker
+
+
+@dataclass(frozen=True)
+class WizardContext:
+    """What the wizard needs before an `AppContext` can exist (no clinic yet)."""
+
+    session: ClinicSession
+    worker: Worker
+    language: str = "zh"
+
+
+class _ClinicPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(self.tr("诊所信息"))
+        self.setSubTitle(self.tr("这些信息印在收据和报表上, 以后可在“设置”中修改名称。"))
+        form = QFormLayout(self)
+        self.name = QLineEdit()
+        self.code = QLineEdit()
+        self.township_code = QLineEdit()
+        self.township_name = QLineEdit()
+        self.role = QComboBox()
+        self.role.addItem(self.tr("村卫生室"), "village")
+        self.role.addItem(self.tr("乡镇卫生院"), "township")
+        self.note = FieldNote()
+        form.addRow(self.tr("诊所名称"), self.name)
+        form.addRow(self.tr("诊所编码"), self.code)
+        form.addRow(self.tr("所属乡镇卫生院编码"), self.township_code)
+        form.addRow(self.tr("所属乡镇卫生院名称"), self.township_name)
+        form.addRow(self.tr("机构类型"), self.role)
+        form.addRow(self.note)
+
+    def validatePage(self) -> bool:
+        for field, message in (
+            (self.name, self.tr("请填写诊所名称")),
+            (self.code, self.tr("请填写诊所编码")),
+            (self.township_code, self.tr("请填写乡镇卫生院编码")),
+        ):
+            if not field.text().strip():
+                self.note.say(message)
+                field.setFocus()
+                return False
+        self.note.clear_note()
+        return True
+
+
+class _PolicyPage(QWizardPage):
+    def __init__(self, book_ids: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.setTitle(self.tr("执行政策"))
+        self.setSubTitle(self.tr("选择本县执行的门诊统筹政策。"))
+        form = QFormLayout(self)
+        self.policy = QComboBox()
+        for policy_id, name in book_ids:
+            self.policy.addItem(name, policy_id)
+        self.reform_pilot = QCheckBox(self.tr("本县参加改革试点, 本诊所未达二级标准"))
+        form.addRow(self.tr("政策"), self.policy)
+        form.addRow("", self.reform_pilot)
+
+
+class _OperatorPage(QWizardPage):
+    def __init__(self, default_backup: str) -> None:
+        super().__init__()
+        self.setTitle(self.tr("操作员与备份"))
+        form = QFormLayout(self)
+        self.operator = QLineEdit()
+        self.backup = QLineEdit(default_backup)
+        browse = QPushButton(self.tr("选择…"))
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.backup, 1)
+        row.addWidget(browse)
+        self.note = FieldNote()
+        form.addRow(self.tr("第一位操作员姓名"), self.operator)
+        form.addRow(self.tr("备份文件夹 (建议用 U 盘)"), row)
+        form.addRow(QLabel(self.tr("每天开机和关闭时自动备份到这里。")))
+        form.addRow(self.note)
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("选择备份文件夹"), self.backup.text())
+        if folder:
+            self.backup.setText(folder)
+
+    def validatePage(self) -> bool:
+        if not self.operator.text().strip():
+            self.note.say(self.tr("请填写操作员姓名"))
+            self.operator.setFocus()
+            return False
+        return True
+
+
+class SetupWizard(QWizard):
+    """首次设置: collects a `ClinicSetup` and initialises the data folder."""
+
+    def __init__(self, context: WizardContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle(self.tr("首次设置"))
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        book = context.session.book
+        policies = [(pid, book[pid].name_en if context.language == "en" else book[pid].name) for pid in book.ids()]
+        self.clinic_page = _ClinicPage()
+        self.policy_page = _PolicyPage(policies)
+        self.operator_page = _OperatorPage(str(context.session.data_dir / "backups"))
+        for page in (self.clinic_page, self.policy_page, self.operator_page):
+            self.addPage(page)
+        self.clinic: Clinic | None = None
+        self.resize(720, 480)
+
+    def setup(self) -> ClinicSetup:
+        c, p, o = self.clinic_page, self.policy_page, self.operator_page
+        return ClinicSetup(
+            code=c.code.text().strip(),
+            name=c.name.text().strip(),
+            role=c.role.currentData(),
+            township_code=c.township_code.text().strip(),
+            township_name=c.township_name.text().strip(),
+            policy_id=p.policy.currentData(),
+            operator_name=o.operator.text().strip(),
+            facility_level=c.role.currentData(),
+            reform_pilot=p.reform_pilot.isChecked(),
+            backup_dir=o.backup.text().strip(),
+        )
+
+    def accept(self) -> None:
+        if not self.operator_page.validatePage():
+            return
+        setup, session = self.setup(), self.context.session
+        self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
+        self.context.worker.submit(lambda: session.initialize(setup), self._initialised, self._failed)
+
+    def _initialised(self, clinic: Clinic) -> None:
+        self.clinic = clinic
+        super().accept()
+
+    def _failed(self, error: Exception) -> None:
+        self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
+        language = self.context.language
+        self.operator_page.note.say(error.message(language) if isinstance(error, UserError) else str(error))
+
+

@@ -1,0 +1,115 @@
+"""The one background worker: every database and file call runs here, results come back by signal.
+
+The GUI thread never waits on disk (STYLE.md 5).  Screens hand a callable to
+`Worker.submit`; it runs on a single QThread, in order, and its result (or
+exception) is delivered back on the GUI thread to the callbacks given.  The
+work itself never touches widgets.  One thread keeps the SQLite connection
+used by one thread at a time (it is opened with ``check_same_thread=False``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from clinic_app.errors import UserError
+from clinic_app.ui.compat import emit
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Job:
+    number: int
+    work: Callable[[], Any]
+
+
+class _Runner(QThread):
+    """The thread body: take jobs off the queue until the sentinel arrives."""
+
+    job_done = Signal(int, object, object)  # job number, result, exception
+
+    def __init__(self, jobs: queue.SimpleQueue[_Job | None]) -> None:
+        super().__init__()
+        self._jobs = jobs
+
+    def run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            try:
+                result = job.work()
+            except BaseException as exc:  # handed to the GUI thread, which decides
+                emit(self.job_done, job.number, None, exc)
+            else:
+                emit(self.job_done, job.number, result, None)
+
+
+class Worker(QObject):
+    """Runs submitted work in order on one background thread."""
+
+    user_error = Signal(object)
+    """A `UserError` no caller handled: shown by the window's message bar."""
+    idle = Signal()
+    """Emitted when the last queued job has been delivered."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._callbacks: dict[int, tuple[Callable[[Any], None] | None, Callable[[Exception], None] | None]] = {}
+        self._numbers = itertools.count(1)
+        self._runner = _Runner(self._jobs)
+        self._runner.job_done.connect(self._deliver)
+        self._runner.start()
+
+    def submit(
+        self,
+        work: Callable[[], Any],
+        done: Callable[[Any], None] | None = None,
+        failed: Callable[[Exception], None] | None = None,
+    ) -> int:
+        """Queue `work`; `done(result)` or `failed(user_error)` later run on the GUI thread.
+
+        A `UserError` without a `failed` callback goes to `user_error`; any
+        other exception is a bug and goes to `sys.excepthook` (the crash dialog).
+        """
+        number = next(self._numbers)
+        self._callbacks[number] = (done, failed)
+        self._jobs.put(_Job(number, work))
+        return number
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._callbacks)
+
+    @Slot(int, object, object)
+    def _deliver(self, number: int, result: object, error: BaseException | None) -> None:
+        done, failed = self._callbacks.pop(number, (None, None))
+        try:
+            if error is None:
+                if done is not None:
+                    done(result)
+            elif isinstance(error, UserError):
+                if failed is not None:
+                    failed(error)
+                else:
+                    emit(self.user_error, error)
+            else:
+                sys.excepthook(type(error), error, error.__traceback__)
+        finally:
+            if not self._callbacks:
+                emit(self.idle)
+
+    def stop(self) -> None:
+        """Finish queued work and end the thread (called when the app quits)."""
+        if self._runner.isRunning():
+            self._jobs.put(None)
+            self._runner.wait()
