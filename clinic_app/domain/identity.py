@@ -69,11 +69,17 @@ def mask_resident_id(number: str | None) -> str:
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
 
 
+def _as_is(text: str) -> Any:
+    """Non-Chinese characters (Latin letters in a name) stand for themselves.
+
+    pypinyin accepts a list of readings here, though its stub says str.
+    """
+    return list(text.lower())
+
+
 def pinyin_initials(name: str) -> str:
     """Every reading's initials, space separated: 曾 gives both "z" and "c"."""
-    # Non-Chinese characters (Latin letters in a name) stand for themselves.
-    keep_as_is: Any = lambda text: list(text.lower())  # pypinyin accepts a list here; its stub says str
-    readings = pinyin(name, style=Style.FIRST_LETTER, heteronym=True, errors=keep_as_is)
+    readings = pinyin(name, style=Style.FIRST_LETTER, heteronym=True, errors=_as_is)
     options = [sorted({r[0].lower() for r in char if r}) or [""] for char in readings]
     combos = itertools.islice(itertools.product(*options), MAX_READINGS)
     return " ".join("".join(c) for c in combos)
