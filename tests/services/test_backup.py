@@ -1,0 +1,145 @@
+"""Backups (online API, rotation, daily) and restores that check the backup before touching anything."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from clinic_app.cli import run
+from clinic_app.errors import UserError
+from clinic_app.services.backup import backup_if_due, backup_now, backups_in, check_file, restore
+from clinic_app.services.session import ClinicSession
+from clinic_app.store import ledger
+from clinic_app.store.db import DB_NAME
+from clinic_app.store.schema import APPEND_ONLY_TABLES, SCHEMA_VERSION
+from tests.store.template import Ledger, opened
+
+NOON = dt.datetime(2026, 3, 2, 12, 0)
+
+
+@pytest.fixture
+def clinic(tmp_path: Path) -> Iterator[Ledger]:
+    with opened(tmp_path) as lg:
+        for n in range(3):
+            lg.session.settle(lg.request("signed_here", f"2025-08-0{n + 1}T09:00:00", "YP0001"))
+        yield lg
+
+
+def _entries(folder: Path) -> int:
+    with ClinicSession(folder) as session:
+        return ledger.count_entries(session.db, ledger.EntryFilter())
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_backup_is_a_checked_copy_in_the_default_folder(clinic: Ledger) -> None:
+    path = backup_now(clinic.session, now=NOON)
+    assert path == clinic.folder / "backups" / "clinic-20260302-120000.sqlite"
+    report = check_file(path)
+    assert report.ok and report.entries == 3
+
+
+def test_backups_rotate_keeping_the_newest(clinic: Ledger) -> None:
+    clinic.session.set_setting("backup_keep", "3")
+    made = [backup_now(clinic.session, now=NOON + dt.timedelta(days=d)) for d in range(5)]
+    assert backups_in(clinic.folder / "backups") == made[-3:]
+
+
+def test_the_backup_dir_setting_is_used(clinic: Ledger, tmp_path: Path) -> None:
+    clinic.session.set_setting("backup_dir", str(tmp_path / "usb"))
+    assert backup_now(clinic.session, now=NOON).parent == tmp_path / "usb"
+
+
+def test_the_daily_backup_is_made_once_a_day(clinic: Ledger) -> None:
+    first = backup_if_due(clinic.session, now=NOON)
+    assert first is not None
+    assert backup_if_due(clinic.session, now=NOON + dt.timedelta(hours=5)) is None
+    assert backup_if_due(clinic.session, now=NOON + dt.timedelta(days=1)) is not None
+
+
+def test_restore_brings_the_backup_back_and_saves_the_current(clinic: Ledger) -> None:
+    backup = backup_now(clinic.session, now=NOON)
+    clinic.session.settle(clinic.request("signed_here", "2025-08-09T09:00:00", "YP0002"))
+    clinic.session.close()
+    result = restore(clinic.folder, backup, now=NOON + dt.timedelta(hours=1))
+    assert result.entries == 3
+    assert _entries(clinic.folder) == 3
+    assert result.previous_saved_to is not None
+    assert check_file(result.previous_saved_to).entries == 4
+    assert check_file(clinic.folder / DB_NAME).ok
+
+
+def test_restore_through_the_cli(clinic: Ledger, capsys: pytest.CaptureFixture[str]) -> None:
+    clinic.session.close()
+    assert run(["backup", "--data-dir", str(clinic.folder)]) == 0
+    (backup,) = backups_in(clinic.folder / "backups")
+    assert run(["restore", "--data-dir", str(clinic.folder), str(backup)]) == 0
+    assert "3" in capsys.readouterr().out
+
+
+def _refused(folder: Path, backup: Path, match: str) -> None:
+    live = folder / DB_NAME
+    before = _digest(live)
+    with pytest.raises(UserError, match=match):
+        restore(folder, backup)
+    assert _digest(live) == before
+    assert not list((folder / "backups").glob("before-restore-*")) if (folder / "backups").exists() else True
+
+
+def test_a_file_that_is_not_a_database_is_refused(clinic: Ledger, tmp_path: Path) -> None:
+    clinic.session.close()
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"PK\x03\x04 this is a zip, not a backup" * 50)
+    _refused(clinic.folder, junk, "not an SQLite database")
+
+
+def test_a_corrupt_backup_is_refused_and_nothing_changes(clinic: Ledger, tmp_path: Path) -> None:
+    backup = backup_now(clinic.session, tmp_path / "b", now=NOON)
+    clinic.session.close()
+    data = bytearray(backup.read_bytes())
+    page = 4096
+    for offset in range(2 * page, len(data), page):  # scribble over every page after the schema
+        data[offset + 8 : offset + 200] = b"\xff" * 192
+    backup.write_bytes(bytes(data))
+    _refused(clinic.folder, backup, "failed its check")
+
+
+def test_a_backup_with_a_broken_chain_is_refused(clinic: Ledger, tmp_path: Path) -> None:
+    backup = backup_now(clinic.session, tmp_path / "b", now=NOON)
+    clinic.session.close()
+    conn = sqlite3.connect(backup)
+    for table in APPEND_ONLY_TABLES:
+        conn.execute(f"DROP TRIGGER {table}_no_update")
+    conn.execute("UPDATE visits SET fund_fen = fund_fen + 1000 WHERE seq = 2")
+    conn.commit()
+    conn.close()
+    _refused(clinic.folder, backup, "seq 2")
+
+
+def test_a_backup_from_a_newer_app_is_refused(clinic: Ledger, tmp_path: Path) -> None:
+    backup = backup_now(clinic.session, tmp_path / "b", now=NOON)
+    clinic.session.close()
+    conn = sqlite3.connect(backup)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    _refused(clinic.folder, backup, "schema")
+
+
+def test_restore_replaces_a_live_file_that_is_not_a_database(clinic: Ledger, tmp_path: Path) -> None:
+    backup = backup_now(clinic.session, tmp_path / "b", now=NOON)
+    clinic.session.close()
+    live = clinic.folder / DB_NAME
+    for suffix in ("-wal", "-shm"):
+        Path(str(live) + suffix).unlink(missing_ok=True)
+    live.write_bytes(b"garbage after a disk failure")
+    result = restore(clinic.folder, backup, now=NOON)
+    assert result.previous_saved_to is not None
+    assert result.previous_saved_to.read_bytes() == b"garbage after a disk failure"
+    assert _entries(clinic.folder) == 3
