@@ -673,11 +673,21 @@ class _Review:
             if not checked[certno]:
                 self.add(v, FLAG_ID_CHECKSUM, f"身份证号 {certno} 校验不通过 / ID number {certno} fails its checksum")
             entry = self.roster.get(certno)
-            if entry is None or (
-                entry.designated_village != self.code and entry.designated_township != self.own.township_code
-            ):
+            if entry is None or not self._signed_here(entry, v):
                 where = "乡镇名册中没有此人" if entry is None else f"签约于 {entry.designated_village or entry.designated_township}"
                 self.add(v, FLAG_NOT_SIGNED, f"{where} / not signed with {self.code} or this township")
+
+    def _signed_here(self, entry: store.RosterEntry, v: _ParsedVisit) -> bool:
+        """Enrolled with this village; or with the township itself, which under the Hunan
+        reform is one signing unit with its villages (POLICIES.md §2)."""
+        if entry.designated_village == self.code:
+            return True
+        if entry.designated_township != self.own.township_code:
+            return False
+        if not entry.designated_village:
+            return True
+        policy = self.book.in_force(self.verified.body["clinic"]["policy_id"], dt.date.fromisoformat(v.service_date))
+        return policy.reform is not None and entry.family_doctor_signed
 
     def _same_day(self) -> None:
         elsewhere: dict[tuple[str, str], list[str]] = defaultdict(list)

@@ -1,0 +1,187 @@
+"""Review flags raised on import (EXCHANGE.md): each check on a file built to trip it, and only it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from clinic_app.documents.records import PersonInfo
+from clinic_app.documents.signing import generate_key
+from clinic_app.documents.statement_file import verify_statement
+from clinic_app.services import township as tw
+from clinic_app.store import township as store
+from tests.township import builders as b
+
+DAY = dt.datetime(2025, 3, 10, 9, 0)
+EXPENSIVE = ("中药饮片", "drug", "400.00", "covered")  # 70% of 400 = 280 of the 300 annual cap
+
+
+@pytest.fixture
+def town(tmp_path: Path):
+    session = b.township(tmp_path / "town")
+    b.enrol(session, "王一", b.resident_id(1), "V01")
+    b.enrol(session, "李二", b.resident_id(2), "V02")
+    b.enrol(session, "张三", b.resident_id(3), "V01")
+    yield session
+    session.close()
+
+
+def _import(town, key, code: str, visits, **kw) -> int:
+    raw = b.crafted_statement(key, code, visits, **kw)
+    (result,) = tw.import_files(town, [(f"{code}.json", raw)], trust=[verify_statement(raw).fingerprint])
+    assert result.imported, result.plan.describe()
+    return result.statement_id
+
+
+def _flags(town, **filters) -> list[tuple[str, str, str]]:
+    return sorted((f.setl_id, f.code, f.clinic_code) for f in store.review_flags(town.db, store.FlagFilter(**filters)))
+
+
+def test_clean_visits_raise_nothing(town) -> None:
+    visits = [b.crafted_visit(i, b.person(1 + i % 3 * 0), DAY + dt.timedelta(days=i)) for i in range(3)]
+    _import(town, generate_key(), "V01", visits)
+    assert _flags(town) == []
+
+
+def test_checksum_and_not_signed(town) -> None:
+    good = b.resident_id(3)
+    broken = good[:-1] + ("0" if good[-1] != "0" else "1")
+    stranger = b.person(9)  # valid ID, not on the township's roster
+    visits = [
+        b.crafted_visit(1, PersonInfo("张三", broken, "P3"), DAY),
+        b.crafted_visit(2, stranger, DAY),
+        b.crafted_visit(3, b.person(2), DAY),  # signed with V02, seen at V01
+        b.crafted_visit(4, b.person(1), DAY),  # signed here: no flag
+    ]
+    _import(town, generate_key(), "V01", visits)
+    assert _flags(town) == [
+        ("SST000001", tw.FLAG_ID_CHECKSUM, "V01"),
+        ("SST000001", tw.FLAG_NOT_SIGNED, "V01"),
+        ("SST000002", tw.FLAG_NOT_SIGNED, "V01"),
+        # Chose V02: the township's engine, going by its roster, pays nothing at V01.
+        ("SST000003", tw.FLAG_ADJUDICATION_DIFF, "V01"),
+        ("SST000003", tw.FLAG_NOT_SIGNED, "V01"),
+    ]
+
+
+def test_split_visit_and_duplicate_charges(town) -> None:
+    one = b.person(1)
+    visits = [
+        b.crafted_visit(1, one, DAY),
+        b.crafted_visit(2, one, DAY + dt.timedelta(hours=2), (b.CONSULTATION, b.BLOOD_TEST)),
+        b.crafted_visit(3, one, DAY + dt.timedelta(hours=3)),  # same items as 1: 重复收费 too
+        b.crafted_visit(4, b.person(3), DAY, (b.CONSULTATION, b.AMOXICILLIN, b.AMOXICILLIN)),
+    ]
+    _import(town, generate_key(), "V01", visits)
+    assert _flags(town) == [
+        ("SST000002", tw.FLAG_SPLIT_VISIT, "V01"),
+        ("SST000003", tw.FLAG_DUPLICATE_CHARGE, "V01"),
+        ("SST000003", tw.FLAG_SPLIT_VISIT, "V01"),
+        ("SST000004", tw.FLAG_DUPLICATE_CHARGE, "V01"),
+    ]
+
+
+def test_a_setl_id_already_imported_for_another_month_is_a_duplicate(town) -> None:
+    key = generate_key()
+    march = b.crafted_statement(key, "V01", [b.crafted_visit(1, b.person(1), DAY)])
+    tw.import_files(town, [("m.json", march)], trust=[verify_statement(march).fingerprint])
+    april = [b.crafted_visit(1, b.person(1), dt.datetime(2025, 4, 3, 9))]
+    _import(town, key, "V01", april, month="2025-04", before=verify_statement(march).chain.last_hash)
+    assert _flags(town, month="2025-04") == [("SST000001", tw.FLAG_DUPLICATE_CHARGE, "V01")]
+
+
+def test_same_day_at_two_villages_and_the_annual_cap_across_villages(town) -> None:
+    one = b.person(1)
+    _import(town, generate_key(), "V01", [b.crafted_visit(1, one, DAY, (EXPENSIVE,))])
+    # V02 did not know about V01's 280: it paid 280 again, over the 300 cap.
+    _import(town, generate_key(), "V02", [
+        b.crafted_visit(1, one, DAY + dt.timedelta(hours=5), (EXPENSIVE,), prefix="B"),
+        b.crafted_visit(2, b.person(2), DAY, prefix="B"),
+    ])
+    flags = {f.code: f for f in store.review_flags(town.db, store.FlagFilter(clinic_code="V02"))}
+    assert set(flags) == {
+        tw.FLAG_SAME_DAY_TWO_VILLAGES,
+        tw.FLAG_ANNUAL_CAP_EXCEEDED,
+        tw.FLAG_ADJUDICATION_DIFF,
+        tw.FLAG_NOT_SIGNED,
+    }
+    assert all(f.setl_id == "BST000001" for f in flags.values())
+    assert "V01:SST000001" in flags[tw.FLAG_SAME_DAY_TWO_VILLAGES].detail
+    assert "560.00" in flags[tw.FLAG_ANNUAL_CAP_EXCEEDED].detail
+    # Under Shaoguan the person chose V01: the township's engine pays nothing at V02.
+    assert "hifp_pay 280.00≠0.00" in flags[tw.FLAG_ADJUDICATION_DIFF].detail
+    # Filters for the review screen.
+    assert [f.code for f in tw.review_list(town, store.FlagFilter(code=tw.FLAG_SAME_DAY_TWO_VILLAGES))] == [
+        tw.FLAG_SAME_DAY_TWO_VILLAGES
+    ]
+    assert tw.review_list(town, store.FlagFilter(clinic_code="V01")) == []
+
+
+def test_a_reversed_visit_does_not_count_for_same_day_or_cap(town) -> None:
+    from clinic_app.documents.records import StatementVisit
+
+    one = b.person(1)
+    first = b.crafted_visit(1, one, DAY, (EXPENSIVE,))
+    undo = StatementVisit("SMD000001", "SRV000001", one, DAY + dt.timedelta(hours=1), first.lines,
+                          first.adjudication, reversal_of="SST000001")
+    _import(town, generate_key(), "V01", [first, undo])
+    _import(town, generate_key(), "V02", [b.crafted_visit(1, one, DAY + dt.timedelta(hours=5), (EXPENSIVE,), prefix="B")])
+    assert {f.code for f in store.review_flags(town.db, store.FlagFilter(clinic_code="V02"))} == {
+        tw.FLAG_NOT_SIGNED,  # chose V01, seen at V02: not designated there
+        tw.FLAG_ADJUDICATION_DIFF,
+    }
+
+
+def test_readjudication_counts_what_the_township_imported_before(town) -> None:
+    key = generate_key()
+    one = b.person(1)
+    march = b.crafted_statement(key, "V01", [b.crafted_visit(1, one, DAY, (EXPENSIVE,))])
+    tw.import_files(town, [("m.json", march)], trust=[verify_statement(march).fingerprint])
+    # April's file pays 280 again as if the year had started afresh.
+    april = [b.crafted_visit(2, one, dt.datetime(2025, 4, 7, 9), (EXPENSIVE,))]
+    _import(town, key, "V01", april, month="2025-04", before=verify_statement(march).chain.last_hash)
+    flags = {f.code: f for f in store.review_flags(town.db, store.FlagFilter(month="2025-04"))}
+    assert set(flags) == {tw.FLAG_ANNUAL_CAP_EXCEEDED, tw.FLAG_ADJUDICATION_DIFF}
+    # The township's engine pays only what was left of the cap: 300 - 280 = 20.
+    assert "hifp_pay 280.00≠20.00" in flags[tw.FLAG_ADJUDICATION_DIFF].detail
+    assert "used before 280.00" in flags[tw.FLAG_ADJUDICATION_DIFF].detail
+
+
+def test_township_readjudication_finds_a_wrong_designation(town) -> None:
+    # The village paid nothing, as if the patient were not designated; the roster says V01.
+    _import(town, generate_key(), "V01", [b.crafted_visit(1, b.person(1), DAY, designated=False)])
+    (flag,) = store.review_flags(town.db, store.FlagFilter())
+    assert flag.code == tw.FLAG_ADJUDICATION_DIFF and "hifp_pay 0.00≠" in flag.detail
+
+
+def test_cost_outlier(town) -> None:
+    people = [b.person(1), b.person(3)]
+    visits = [b.crafted_visit(i, people[i % 2], DAY + dt.timedelta(days=i)) for i in range(6)]
+    visits.append(b.crafted_visit(9, b.person(3), DAY + dt.timedelta(days=8), (b.CONSULTATION, b.INFUSION)))
+    _import(town, generate_key(), "V01", visits)
+    assert _flags(town) == [("SST000009", tw.FLAG_COST_OUTLIER, "V01")]
+
+
+def test_consultation_fee_charged_to_a_reform_signed_patient(tmp_path: Path) -> None:
+    reform = "shaoyang-resident-reform-2025"
+    town = b.township(tmp_path / "town", policy=reform)
+    signed = b.person(5, born=dt.date(1960, 1, 1))
+    b.enrol(town, "赵五", signed.id_number, "V07", signed=True)
+    august = dt.datetime(2025, 8, 4, 10, 0)
+    # The village forgot the waiver: the visit was adjudicated as for an unsigned person.
+    charged = b.crafted_visit(1, signed, august, policy=reform, signed=False)
+    waived = b.crafted_visit(2, signed, august + dt.timedelta(days=2), policy=reform, signed=True)
+    _import(town, generate_key(), "V07", [charged, waived], month="2025-08", policy=reform)
+    codes = sorted((f.setl_id, f.code) for f in store.review_flags(town.db, store.FlagFilter()))
+    assert ("SST000001", tw.FLAG_CONSULTATION_FEE_SIGNED) in codes
+    assert ("SST000002", tw.FLAG_CONSULTATION_FEE_SIGNED) not in codes
+    town.close()
+
+
+def test_an_unknown_flag_code_is_bad_input(town) -> None:
+    from clinic_app.errors import BadInput
+
+    with pytest.raises(BadInput):
+        tw.review_list(town, store.FlagFilter(code="FLAG_NOPE"))
