@@ -162,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--signed", action="append", default=[], metavar="VILLAGE=N", help="store signed persons of a line for the month")
     p.add_argument("--score", default=None, help="store the year's assessment score (0-100)")
     p.add_argument("--fund-per-head", default=None, help="Shaoyang 2019: resident fund per head per year")
+    p.add_argument("--out", default=None, help="also write the month's report PDF and xlsx into this folder")
     p.set_defaults(handler=_lazy("clinic_app.services.settlement_cli", "cmd_settle"))
 
     snapshot = sub.add_parser("snapshot", parents=[common], help="usage snapshot, township -> villages")

@@ -19,11 +19,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+from clinic_app.documents.township_report import (
+    LineActivity,
+    LineReport,
+    LineToDate,
+    MonthPoint,
+    SettlementReport,
+)
 from clinic_app.domain.assessment import ActivityFigures, Monitoring, monitor
 from clinic_app.domain.money import ZERO, Money, MoneyError, round_half_up
 from clinic_app.domain.policy import Policy
@@ -34,13 +41,11 @@ from clinic_app.domain.settlement import (
     MonthSettlement,
     VillageFigures,
     YearInputs,
-    YearSettlement,
     YearToDate,
     settle_month,
     settle_year,
     variant_of,
 )
-from clinic_app.domain.visit import Reason
 from clinic_app.errors import BadInput, UserError
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.statements import parse_month
@@ -51,91 +56,6 @@ from clinic_app.store.ledger import set_setting
 FUND_PER_HEAD_SETTING = "settlement.fund_per_head"
 SHARES_SETTING = "settlement.shares"
 """JSON object {village code: agreed share}; absent: by workload (按工作完成量)."""
-
-
-# --------------------------------------------------------------------------- records
-
-
-@dataclass(frozen=True)
-class LineActivity:
-    """One line's month from its statement (or the township's own ledger), net of reversals."""
-
-    code: str
-    visits: int = 0
-    total: Money = ZERO
-    fund_payable: Money = ZERO
-    """Fund paid on capitated visits: what the capitation settles."""
-    fee_for_service: Money = ZERO
-    """Fund paid on the other visits (employees; unsigned residents under the reform)."""
-    capitated_visits: int = 0
-
-
-@dataclass(frozen=True)
-class LineToDate:
-    """One line's part of the year so far."""
-
-    fund_payable: Money = ZERO
-    prepay: Money = ZERO
-    paid: Money = ZERO
-    deposit: Money = ZERO
-
-
-@dataclass(frozen=True)
-class LineReport:
-    """One village (or the township's own desk) in the month's settlement report."""
-
-    code: str
-    name: str
-    own: bool
-    """The township's own desk, not a village."""
-    revision: int | None
-    """The statement revision settled; None when the village sent none this month."""
-    signed_persons: int
-    signed_entered: bool
-    """The count was entered by hand (else counted from the enrolments)."""
-    activity: LineActivity
-    fund_payable: Money
-    """What the month settles for the line: its capitated fund, less any reversal carried in."""
-    prepay: Money
-    paid: Money
-    deposit: Money
-    to_date: LineToDate
-    monitoring: Monitoring
-
-
-@dataclass(frozen=True)
-class MonthPoint:
-    """One month for the chart: fund payable against the month's budget."""
-
-    month: str
-    fund_payable: Money
-    budget: Money
-
-
-@dataclass(frozen=True)
-class SettlementReport:
-    """The township's settlement of one month with everything its report shows."""
-
-    township_code: str
-    township_name: str
-    month: str
-    policy: Policy
-    variant: str
-    settlement: MonthSettlement
-    lines: tuple[LineReport, ...]
-    monitoring: Monitoring
-    months: tuple[MonthPoint, ...]
-    """The year's months so far (those under the same policy), for the chart."""
-    missing: tuple[str, ...]
-    """Village codes with no statement for the month."""
-    score: Fraction | None
-    year_end: YearSettlement | None
-    """December only: the year-end clearing with the entered score (100 when none)."""
-
-    @property
-    def reasons(self) -> tuple[Reason, ...]:
-        extra = self.year_end.reasons if self.year_end else ()
-        return self.settlement.reasons + extra
 
 
 # --------------------------------------------------------------------- hand entries

@@ -10,13 +10,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from clinic_app.documents.reasons import render_bilingual
+from clinic_app.documents.township_report import SettlementReport, write_township_report
 from clinic_app.domain.money import Money
 from clinic_app.services.datadir import resolve_data_dir
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.settlement import (
-    SettlementReport,
     enter_fund_per_head,
     enter_score,
     enter_signed,
@@ -44,10 +45,14 @@ def cmd_settle(args: argparse.Namespace) -> int:
         if per_head is not None:
             enter_fund_per_head(session, per_head)
         report = month_report(session, args.month)
+    out = getattr(args, "out", None)
+    written = write_township_report(report, Path(out)) if out else ()
     if getattr(args, "json", False):
         sys.stdout.write(json.dumps(report_json(report), ensure_ascii=False, indent=2) + "\n")
     else:
         print_table(report)
+    for path in written:
+        print(f"已写出 / written: {path}", file=sys.stderr if getattr(args, "json", False) else sys.stdout)
     return 0
 
 

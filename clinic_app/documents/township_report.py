@@ -1,0 +1,379 @@
+"""The township's monthly settlement report for the insurance agency: A4 PDF and xlsx.
+
+One page set per month: per village (and the township's own desk) the visits,
+total cost, fund payable, prepay, paid and quality deposit with their
+year-to-date sums; the monitoring indicators the seeds name (visit rate,
+referral rate, cost per visit and its growth, cost structure); a bar chart of
+fund payable against the monthly budget by month; the settlement's reasons;
+signature lines.  The xlsx carries the same numbers as numbers (exact
+`Decimal` yuan, rates as fractions with a percent format).  The records here
+are what services/settlement.py builds from the imported statements.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from clinic_app.documents import fonts
+from clinic_app.documents.files import write_atomically
+from clinic_app.documents.reasons import render
+from clinic_app.domain.assessment import Monitoring
+from clinic_app.domain.money import ZERO, Money
+from clinic_app.domain.policy import Policy
+from clinic_app.domain.settlement import MonthSettlement, YearSettlement
+from clinic_app.domain.visit import Reason
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class LineActivity:
+    """One line's month from its statement (or the township's own ledger), net of reversals."""
+
+    code: str
+    visits: int = 0
+    total: Money = ZERO
+    fund_payable: Money = ZERO
+    """Fund paid on capitated visits: what the capitation settles."""
+    fee_for_service: Money = ZERO
+    """Fund paid on the other visits (employees; unsigned residents under the reform)."""
+    capitated_visits: int = 0
+
+
+@dataclass(frozen=True)
+class LineToDate:
+    """One line's part of the year so far."""
+
+    fund_payable: Money = ZERO
+    prepay: Money = ZERO
+    paid: Money = ZERO
+    deposit: Money = ZERO
+
+
+@dataclass(frozen=True)
+class LineReport:
+    """One village (or the township's own desk) in the month's settlement report."""
+
+    code: str
+    name: str
+    own: bool
+    """The township's own desk, not a village."""
+    revision: int | None
+    """The statement revision settled; None when the village sent none this month."""
+    signed_persons: int
+    signed_entered: bool
+    """The count was entered by hand (else counted from the enrolments)."""
+    activity: LineActivity
+    fund_payable: Money
+    """What the month settles for the line: its capitated fund, less any reversal carried in."""
+    prepay: Money
+    paid: Money
+    deposit: Money
+    to_date: LineToDate
+    monitoring: Monitoring
+
+
+@dataclass(frozen=True)
+class MonthPoint:
+    """One month for the chart: fund payable against the month's budget."""
+
+    month: str
+    fund_payable: Money
+    budget: Money
+
+
+@dataclass(frozen=True)
+class SettlementReport:
+    """The township's settlement of one month with everything its report shows."""
+
+    township_code: str
+    township_name: str
+    month: str
+    policy: Policy
+    variant: str
+    settlement: MonthSettlement
+    lines: tuple[LineReport, ...]
+    monitoring: Monitoring
+    months: tuple[MonthPoint, ...]
+    """The year's months so far (those under the same policy), for the chart."""
+    missing: tuple[str, ...]
+    """Village codes with no statement for the month."""
+    score: Fraction | None
+    year_end: YearSettlement | None
+    """December only: the year-end clearing with the entered score (100 when none)."""
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        extra = self.year_end.reasons if self.year_end else ()
+        return self.settlement.reasons + extra
+
+
+# ------------------------------------------------------------------- shared wording
+
+VARIANT_NAMES = {
+    "shaoguan": "韶关 按人头定额包干",
+    "zhanjiang": "湛江 定额包干",
+    "hunan_reform": "湖南 基层门诊统筹综合改革 按人头付费",
+    "shaoyang2019": "邵阳 按人头按月预拨",
+    "fee_for_service": "按项目付费",
+}
+KIND_NAMES = {
+    "drug": "药品",
+    "exam": "检查",
+    "treatment": "治疗",
+    "consultation": "诊查",
+    "material": "材料",
+    "other": "其他",
+}
+SETTLEMENT_HEADER = (
+    "村卫生站 / 本院", "签约人数", "人次", "医疗费总额", "统筹应付", "按项目付费",
+    "预付", "拨付", "质保金", "年累计应付", "年累计拨付", "年累计质保金",
+)
+MONITOR_KINDS = ("drug", "exam", "treatment", "consultation")
+MONITOR_HEADER = ("村卫生站 / 本院", "就诊率", "转诊率", "次均费用", "次均增幅") + tuple(
+    f"{KIND_NAMES[k]}占比" for k in MONITOR_KINDS
+)
+
+
+def percent(value: Fraction | None) -> str:
+    """A rate as a percent with one decimal, rounded half-up; "—" when unknown."""
+    if value is None:
+        return "—"
+    tenths = value * 1000
+    rounded = int(tenths + Fraction(1, 2)) if tenths >= 0 else -int(-tenths + Fraction(1, 2))
+    return f"{Decimal(rounded).scaleb(-1):.1f}%"
+
+
+def _share(monitoring: Monitoring, kind: str) -> Fraction | None:
+    shares = dict(monitoring.cost_shares)
+    return shares.get(kind, Fraction(0)) if shares else None
+
+
+def _line_name(line: LineReport) -> str:
+    return f"{line.name}（本院）" if line.own else line.name
+
+
+def _totals(report: SettlementReport) -> tuple[int, Money, Money]:
+    visits = sum(line.activity.visits for line in report.lines)
+    total = Money(sum(line.activity.total.fen for line in report.lines))
+    ffs = Money(sum(line.activity.fee_for_service.fen for line in report.lines))
+    return visits, total, ffs
+
+
+def settlement_rows(report: SettlementReport) -> list[tuple[Any, ...]]:
+    """The settlement table as values: one row per line and the total row."""
+    rows: list[tuple[Any, ...]] = []
+    for line in report.lines:
+        rows.append((
+            _line_name(line), line.signed_persons, line.activity.visits, line.activity.total,
+            line.fund_payable, line.activity.fee_for_service, line.prepay, line.paid, line.deposit,
+            line.to_date.fund_payable, line.to_date.paid, line.to_date.deposit,
+        ))
+    s = report.settlement
+    visits, total, ffs = _totals(report)
+    rows.append((
+        "合计", s.signed_persons, visits, total, s.fund_payable, ffs, s.prepay, s.paid, s.deposit,
+        s.to_date.fund_payable, s.to_date.paid, s.to_date.deposit,
+    ))
+    return rows
+
+
+def monitoring_rows(report: SettlementReport) -> list[tuple[str, Monitoring]]:
+    return [(_line_name(line), line.monitoring) for line in report.lines] + [
+        ("全乡镇", report.monitoring)
+    ]
+
+
+# ---------------------------------------------------------------------------- PDF
+
+
+def _grid(font: str, size: float) -> list[tuple[Any, ...]]:
+    return [
+        ("FONT", (0, 0), (-1, -1), font, size),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.93, 0.97)),
+        ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]
+
+
+def _chart(report: SettlementReport, font: str) -> Drawing:
+    """Fund payable against the month's budget, by month (bars)."""
+    drawing = Drawing(250 * mm, 62 * mm)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 18 * mm, 10 * mm
+    chart.width, chart.height = 190 * mm, 46 * mm
+    payable = [p.fund_payable.fen / 100 for p in report.months]
+    budget = [p.budget.fen / 100 for p in report.months]
+    chart.data = [payable, budget]  # drawing only: the exact figures are in the tables
+    chart.categoryAxis.categoryNames = [p.month[5:] + "月" for p in report.months]
+    chart.categoryAxis.labels.fontName = font
+    chart.valueAxis.labels.fontName = font
+    chart.valueAxis.valueMin = 0
+    chart.bars[0].fillColor = colors.Color(0.2, 0.45, 0.75)
+    chart.bars[1].fillColor = colors.Color(0.85, 0.55, 0.2)
+    drawing.add(chart)
+    legend = Legend()
+    legend.x, legend.y = 212 * mm, 50 * mm
+    legend.fontName = font
+    legend.colorNamePairs = [(chart.bars[0].fillColor, "统筹应付"), (chart.bars[1].fillColor, "月预算")]
+    drawing.add(legend)
+    drawing.add(String(18 * mm, 58 * mm, "统筹应付与月预算（元）", fontName=font, fontSize=9))
+    return drawing
+
+
+def township_pdf(report: SettlementReport, font: fonts.PdfFont | None = None) -> bytes:
+    """The month's report as A4 landscape PDF bytes."""
+    font = font or fonts.pdf_font()
+    buffer = io.BytesIO()
+    page = landscape(A4)
+    doc = SimpleDocTemplate(
+        buffer, pagesize=page, leftMargin=12 * mm, rightMargin=12 * mm, topMargin=12 * mm,
+        bottomMargin=12 * mm, title=f"{report.township_name} {report.month} 门诊统筹结算报表",
+        author="clinic-app",
+    )
+    title = ParagraphStyle("title", fontName=font.name, fontSize=15, leading=20, alignment=1)
+    body = ParagraphStyle("body", fontName=font.name, fontSize=9, leading=12.5, wordWrap="CJK")
+    s = report.settlement
+    story: list[Any] = [
+        Paragraph(f"{report.township_name} {report.month} 普通门诊统筹结算报表", title),
+        Spacer(1, 3 * mm),
+        Paragraph(
+            f"乡镇卫生院编码 {report.township_code}　政策 {report.policy.name}（{report.policy.document}）"
+            f"　结算方式 {VARIANT_NAMES.get(report.variant, report.variant)}　签约人数 {s.signed_persons}"
+            f"　年度定额/预算 {s.quota} 元"
+            + (f"　考核得分 {report.score}" if report.score is not None else ""),
+            body,
+        ),
+        Spacer(1, 3 * mm),
+    ]
+    rows = [SETTLEMENT_HEADER] + [
+        tuple(str(v) for v in row) for row in settlement_rows(report)
+    ]
+    table = Table(rows, repeatRows=1, colWidths=[44 * mm] + [21 * mm] * 11)
+    table.setStyle(TableStyle([*_grid(font.name, 7.5), ("FONT", (0, -1), (-1, -1), font.name, 8)]))
+    story += [table, Spacer(1, 3 * mm)]
+    summary = (
+        f"本月统筹应付 {s.fund_payable} 元，结算 {s.settled} 元，预付 {s.prepay} 元，拨付 {s.paid} 元，"
+        f"质保金 {s.deposit} 元，留待年终 {s.held_over} 元，超出未付 {s.excess} 元，"
+        f"按项目付费（职工、未签约居民）{s.fee_for_service} 元。"
+    )
+    story.append(Paragraph(summary, body))
+    if report.missing:
+        story.append(Paragraph(f"未交本月月结：{'、'.join(report.missing)}", body))
+    for reason in report.reasons:
+        story.append(Paragraph(f"· {render(reason, 'zh')}", body))
+    story += [Spacer(1, 3 * mm), Paragraph("监测指标", body)]
+    monitor = [MONITOR_HEADER]
+    for name, m in monitoring_rows(report):
+        monitor.append((
+            name, percent(m.visit_rate), percent(m.referral_rate),
+            "—" if m.cost_per_visit is None else str(m.cost_per_visit), percent(m.cost_per_visit_growth),
+            *(percent(_share(m, k)) for k in MONITOR_KINDS),
+        ))
+    mtable = Table(monitor, repeatRows=1, colWidths=[44 * mm] + [25 * mm] * 8)
+    mtable.setStyle(TableStyle(_grid(font.name, 7.5)))
+    story += [mtable, Spacer(1, 3 * mm)]
+    if report.months:
+        story.append(_chart(report, font.name))
+    signatures = Table(
+        [("制表人：＿＿＿＿＿＿", "审核人：＿＿＿＿＿＿", "卫生院（盖章）", "日期：＿＿＿＿＿＿")],
+        colWidths=[66 * mm] * 4,
+    )
+    signatures.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font.name, 10)]))
+    story += [Spacer(1, 6 * mm), signatures]
+    doc.build(story)
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- xlsx
+
+YUAN_FORMAT = "#,##0.00"
+PERCENT_FORMAT = "0.0%"
+
+
+def yuan(amount: Money) -> Decimal:
+    return Decimal(amount.fen).scaleb(-2)
+
+
+def _fraction(value: Fraction | None) -> Decimal | None:
+    return None if value is None else Decimal(value.numerator) / Decimal(value.denominator)
+
+
+def _sheet(ws: Any, header: tuple[str, ...], rows: list[tuple[Any, ...]], formats: dict[int, str]) -> None:
+    ws.append(list(header))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE6F2")
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    for row in rows:
+        ws.append(list(row))
+        for index, cell in enumerate(ws[ws.max_row]):
+            if index in formats and cell.value is not None:
+                cell.number_format = formats[index]
+    for index in range(1, len(header) + 1):
+        ws.column_dimensions[get_column_letter(index)].width = 24 if index == 1 else 13
+    ws.freeze_panes = "B2"
+
+
+def township_xlsx(report: SettlementReport) -> bytes:
+    """The month's report as an xlsx: settlement, monitoring and monthly sheets, numbers as numbers."""
+    book = Workbook()
+    ws = book.active
+    ws.title = "结算"
+    rows = [
+        tuple(yuan(v) if isinstance(v, Money) else v for v in row) for row in settlement_rows(report)
+    ]
+    _sheet(ws, SETTLEMENT_HEADER, rows, {i: YUAN_FORMAT for i in range(3, 12)})
+    ws.append([])
+    ws.append([f"{report.township_name} {report.month}", report.policy.id, report.variant])
+    monitor_rows = []
+    for name, m in monitoring_rows(report):
+        monitor_rows.append((
+            name, _fraction(m.visit_rate), _fraction(m.referral_rate),
+            None if m.cost_per_visit is None else yuan(m.cost_per_visit),
+            _fraction(m.cost_per_visit_growth),
+            *(_fraction(_share(m, k)) for k in MONITOR_KINDS),
+        ))
+    formats = {1: PERCENT_FORMAT, 2: PERCENT_FORMAT, 3: YUAN_FORMAT, 4: PERCENT_FORMAT}
+    formats.update({5 + i: PERCENT_FORMAT for i in range(len(MONITOR_KINDS))})
+    _sheet(book.create_sheet("监测指标"), MONITOR_HEADER, monitor_rows, formats)
+    months = [(p.month, yuan(p.fund_payable), yuan(p.budget)) for p in report.months]
+    _sheet(book.create_sheet("月度"), ("月份", "统筹应付", "月预算"), months, {1: YUAN_FORMAT, 2: YUAN_FORMAT})
+    reasons = book.create_sheet("说明")
+    for reason in report.reasons:
+        reasons.append([render(reason, "zh"), render(reason, "en")])
+    reasons.column_dimensions["A"].width = 70
+    reasons.column_dimensions["B"].width = 70
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def report_stem(report: SettlementReport) -> str:
+    return f"{report.township_code}_{report.month}_settlement"
+
+
+def write_township_report(report: SettlementReport, out_dir: Path) -> tuple[Path, Path]:
+    """Write the PDF and the xlsx into `out_dir`; each appears whole or not at all."""
+    stem = report_stem(report)
+    pdf = write_atomically(out_dir / f"{stem}.pdf", township_pdf(report))
+    xlsx = write_atomically(out_dir / f"{stem}.xlsx", township_xlsx(report))
+    return pdf, xlsx

@@ -1,0 +1,93 @@
+"""The township's monthly report read back: PDF text with pypdf, xlsx numbers with openpyxl."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pypdf
+import pytest
+
+from clinic_app.cli import run
+from clinic_app.documents.township_report import township_pdf, township_xlsx
+from clinic_app.domain.money import Money
+from clinic_app.services.session import ClinicSession
+from clinic_app.services.settlement import enter_signed, month_report
+from tests.township.settle_data import Village, bring, fund_of, township
+
+SHAOGUAN = "shaoguan-resident-2023"
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    root = tmp_path_factory.mktemp("report")
+    a = Village.create(root / "a", "V001", "东村卫生站", SHAOGUAN)
+    a.person("p1", number=1)
+    a.person("p2", number=2)
+    b = Village.create(root / "b", "V002", "西村卫生站", SHAOGUAN)
+    b.person("p3", number=3)
+    town = township(root / "town", SHAOGUAN)
+    for day in (3, 9, 17):
+        a.visit("p1", f"2025-05-{day:02d} 09:00", "23.40")
+        a.visit("p2", f"2025-05-{day:02d} 10:00", "11.10")
+    b.visit("p3", "2025-05-04 09:00", "57.00")
+    ra, rb = a.statement("2025-05"), b.statement("2025-05")
+    bring(town, ("a.json", ra), ("b.json", rb))
+    enter_signed(town, "2025-04", {"V001": 150, "V002": 90})
+    enter_signed(town, "2025-05", {"V001": 150, "V002": 90})
+    town.close()
+    a.session.close()
+    b.session.close()
+    return {"town": root / "town", "expected": fund_of(ra) + fund_of(rb), "a": fund_of(ra)}
+
+
+def report(folder):
+    with ClinicSession(folder["town"]) as session:
+        return month_report(session, "2025-05")
+
+
+def test_pdf_shows_villages_in_chinese_and_the_total(folder) -> None:
+    r = report(folder)
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(township_pdf(r))).pages)
+    assert "普通门诊统筹结算报表" in text
+    assert "东村卫生站" in text and "西村卫生站" in text
+    assert "合计" in text and "监测指标" in text and "就诊率" in text
+    assert str(folder["expected"]) in text
+    # The prepay on April's 240 signed persons: 50 x 240 x 80% / 12 = 800.00.
+    assert "800.00" in text
+
+
+def test_xlsx_numbers_are_numbers_and_add_up(folder) -> None:
+    r = report(folder)
+    book = openpyxl.load_workbook(io.BytesIO(township_xlsx(r)))
+    sheet = book["结算"]
+    header = [c.value for c in sheet[1]]
+    column = header.index("统筹应付") + 1
+    rows = {sheet.cell(i, 1).value: sheet.cell(i, column).value for i in range(2, 2 + len(r.lines) + 1)}
+    assert isinstance(rows["合计"], (int, float, Decimal))
+    assert Decimal(str(rows["合计"])) == Decimal(str(folder["expected"]))
+    assert Decimal(str(rows["东村卫生站"])) == Decimal(str(folder["a"]))
+    monitor = book["监测指标"]
+    rates = {monitor.cell(i, 1).value: monitor.cell(i, 2).value for i in range(2, monitor.max_row + 1)}
+    # 就诊率 of 东村: 6 visits / 150 signed persons.
+    assert float(rates["东村卫生站"]) == pytest.approx(6 / 150)
+    assert monitor.cell(2, 2).number_format == "0.0%"
+
+
+def test_cli_out_writes_both_files(folder, tmp_path: Path, capsys) -> None:
+    assert run(["settle", "--data-dir", str(folder["town"]), "--month", "2025-05", "--out", str(tmp_path)]) == 0
+    names = sorted(p.suffix for p in tmp_path.iterdir())
+    assert names == [".pdf", ".xlsx"]
+    assert "东村卫生站" in capsys.readouterr().out
+
+
+def test_cost_per_visit_and_structure(folder) -> None:
+    r = report(folder)
+    east = next(line for line in r.lines if line.code == "V001")
+    assert east.monitoring.cost_per_visit == Money.parse("17.25")  # (3 x 23.40 + 3 x 11.10) / 6
+    assert dict(east.monitoring.cost_shares)["drug"] == 1
+    assert east.monitoring.referral_rate is None  # village statements carry no referrals
+    assert dt.date(2025, 5, 1)  # the month is May
