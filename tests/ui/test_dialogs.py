@@ -1,0 +1,66 @@
+"""Forms refuse bad input at the field, with a message, and write nothing."""
+
+from __future__ import annotations
+
+from clinic_app.ui.dialogs import PatientDialog
+from tests.ui.conftest import ZHANG_ID, wait_idle
+
+
+def patient_count(session) -> int:  # type: ignore[no-untyped-def]
+    return len(session.find_patients("", limit=1000))
+
+
+def open_dialog(qtbot, context) -> PatientDialog:  # type: ignore[no-untyped-def]
+    dialog = PatientDialog(context, context.clinic)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_empty_name_is_refused(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    before = patient_count(session)
+    dialog = open_dialog(qtbot, context)
+    dialog.id_number.setText("110105194912310038")
+    dialog.submit()
+    wait_idle(qtbot, worker)
+    assert dialog.notes[dialog.name].isVisible() and "姓名" in dialog.notes[dialog.name].text()
+    assert dialog.isVisible() and dialog.result_value is None
+    assert patient_count(session) == before
+
+
+def test_invalid_id_number_is_refused(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    before = patient_count(session)
+    dialog = open_dialog(qtbot, context)
+    dialog.name.setText("赵六")
+    dialog.id_number.setText("110105194912310021")  # wrong check character
+    dialog.submit()
+    wait_idle(qtbot, worker)
+    assert "身份证" in dialog.notes[dialog.id_number].text()
+    assert not dialog.notes[dialog.name].isVisible()
+    assert patient_count(session) == before
+
+
+def test_duplicate_id_number_is_refused_by_the_service(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    before = patient_count(session)
+    dialog = open_dialog(qtbot, context)
+    dialog.name.setText("张三")
+    dialog.id_number.setText(ZHANG_ID)
+    dialog.submit()
+    wait_idle(qtbot, worker)
+    assert "已登记" in dialog.form_note.text()
+    assert dialog.isVisible()
+    assert patient_count(session) == before
+
+
+def test_valid_patient_is_saved_with_this_years_enrolment(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    dialog = open_dialog(qtbot, context)
+    dialog.name.setText("赵六")
+    dialog.id_number.setText("430521199001010017")
+    dialog.signed.setChecked(True)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.submit()
+    saved = dialog.result_value
+    assert saved.name == "赵六" and saved.birth_date.year == 1990
+    enrolment = session.enrolment(saved.id, context.today().year)
+    assert enrolment is not None and enrolment.family_doctor_signed
+    assert enrolment.designated_village == context.clinic.code

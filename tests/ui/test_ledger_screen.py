@@ -1,0 +1,93 @@
+"""The ledger: pages fetched lazily, filters, day close."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+from clinic_app.domain.records import VisitRequest
+from clinic_app.store.ledger import EntryFilter
+from clinic_app.ui.compat import emit
+from clinic_app.ui.ledger_screen import DayCloseDialog, LedgerScreen
+from clinic_app.ui.models import LedgerModel
+from tests.ui.conftest import NOW, wait_idle
+
+
+def settle_many(session, count: int) -> list:  # type: ignore[no-untyped-def]
+    operator = session.operators()[0].id
+    patients = session.find_patients("")
+    settled = []
+    for number in range(count):
+        patient = patients[number % len(patients)]
+        line = session.line_from_catalog("ZL0001", Fraction(1))
+        when = NOW - dt.timedelta(days=count - number)
+        method = "mobile" if number % 3 == 0 else "cash"
+        settled.append(
+            session.settle(VisitRequest(patient.id, operator, (line,), when, payment_method=method))
+        )
+    return settled
+
+
+def test_pages_arrive_as_the_view_asks(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    settle_many(session, 12)
+    model = LedgerModel(context)  # no view, so only the test asks for more
+    model.PAGE = 5
+    with qtbot.waitSignal(model.page_loaded, timeout=5000):
+        model.set_filter(EntryFilter())
+    assert model.rowCount() == 5 and model.canFetchMore()
+    with qtbot.waitSignal(model.page_loaded, timeout=5000):
+        model.fetchMore()
+    assert model.rowCount() == 10
+    with qtbot.waitSignal(model.page_loaded, timeout=5000):
+        model.fetchMore()
+    assert model.rowCount() == 12 and not model.canFetchMore()
+    times = [e.time for e in model.rows]
+    assert times == sorted(times, reverse=True)  # newest first
+
+
+def test_the_view_fetches_every_page_and_counts(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    settle_many(session, 12)
+    screen = LedgerScreen(context)
+    qtbot.addWidget(screen)
+    screen.show()
+    wait_idle(qtbot, worker)
+    assert screen.model.rowCount() == 12
+    assert screen.count.text() == "共 12 条"
+
+
+def test_filters_by_patient_and_date(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    settled = settle_many(session, 9)
+    screen = LedgerScreen(context)
+    qtbot.addWidget(screen)
+    screen.show()
+    wait_idle(qtbot, worker)
+    with qtbot.waitSignal(screen.patient_search.results_shown, timeout=5000):
+        qtbot.keyClicks(screen.patient_search.edit, "ww")
+    screen.patient_search.choose(0)
+    wait_idle(qtbot, worker)
+    names = {e.patient_name for e in screen.model.rows}
+    assert names == {"王五"}
+    assert len(screen.model.rows) == sum(1 for s in settled if s.entry.patient_name == "王五")
+
+    screen.patient_search.edit.clear()
+    emit(screen.patient_search.edit.textEdited, "")
+    last = settled[-1].entry.time.date()
+    screen.date_from.setDate(last)
+    screen.date_to.setDate(last)
+    screen.use_dates.setChecked(True)
+    wait_idle(qtbot, worker)
+    assert [e.receipt_no for e in screen.model.rows] == [settled[-1].entry.receipt_no]
+
+
+def test_day_close_sums_by_payment_method(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    settled = settle_many(session, 3)
+    day = settled[0].entry.time.date()
+    same_day = [s.entry for s in settled if s.entry.time.date() == day]
+    dialog = DayCloseDialog(context, day)
+    qtbot.addWidget(dialog)
+    wait_idle(qtbot, worker)
+    totals = dialog.totals
+    assert totals is not None and totals.visits == len(same_day)
+    assert str(sum(e.patient.fen for e in same_day)) in str(totals.patient.fen)
+    assert "现金" in dialog.figures.text() or "移动支付" in dialog.figures.text()
+    assert f"总费用 {totals.total} 元" in dialog.figures.text()

@@ -1,0 +1,65 @@
+"""The whole round trip in the assembled window: settle, see it in the ledger, void, see the reversal."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from clinic_app.store.ledger import EntryFilter
+from clinic_app.ui.compat import emit
+from clinic_app.ui.main_window import MainWindow
+from tests.ui.conftest import wait_idle
+
+
+def test_settle_then_void_from_the_ledger(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    wait_idle(qtbot, worker)
+    assert window.operator.currentData() == context.operator_id
+
+    visit = window.visit
+    with qtbot.waitSignal(visit.patient_search.results_shown, timeout=5000):
+        qtbot.keyClicks(visit.patient_search.edit, "ls")
+    with qtbot.waitSignal(visit.preview_updated, timeout=5000):
+        qtbot.keyClick(visit.patient_search.edit, Qt.Key.Key_Return)
+    assert visit.patient is not None and visit.patient.name == "李四"
+    with qtbot.waitSignal(visit.visit_settled, timeout=5000):
+        qtbot.keyClick(visit, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier)
+    settled = visit.last_settled
+    assert settled is not None
+
+    # The ledger refreshed itself and shows the visit on top.
+    ledger = window.ledger
+    window.tabs.setCurrentWidget(ledger)
+    qtbot.waitUntil(lambda: ledger.model.rowCount() == 1 and not ledger.model.loading, timeout=5000)
+    assert ledger.model.index(0, 0).data() == settled.entry.receipt_no
+    with qtbot.waitSignal(ledger.details_shown, timeout=5000):
+        ledger.table.selectRow(0)
+    assert settled.entry.receipt_no in ledger.details.header.text()
+    assert ledger.details.reasons.text()
+    assert ledger.void_button.isEnabled()
+
+    ledger.void_current()
+    dialog = ledger.dialog
+    emit(dialog.buttons.accepted)  # no reason given: refused at the field
+    assert dialog.notes[dialog.reason].isVisible()
+    assert session.count_entries(EntryFilter()) == 1
+    dialog.reason.setText("收费项目录入错误")
+    with qtbot.waitSignal(ledger.visit_voided, timeout=5000):
+        emit(dialog.buttons.accepted)
+    qtbot.waitUntil(lambda: ledger.model.rowCount() == 2 and not ledger.model.loading, timeout=5000)
+    reversal, original = ledger.model.rows
+    assert reversal.kind == "reversal" and reversal.reverses_id == original.id
+    assert reversal.total == -original.total and original.reversed
+    assert "冲销" in ledger.model.index(0, 2).data()
+    assert "已作废" in ledger.model.index(1, 2).data()
+    assert "冲销" in window.message_bar.label.text() or reversal.receipt_no in window.message_bar.label.text()
+
+
+def test_user_errors_reach_the_message_bar(qtbot, context) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    window.visit.settle()  # nothing entered
+    assert window.message_bar.isVisible()
+    assert "患者" in window.message_bar.label.text()
