@@ -1,0 +1,103 @@
+"""The usage snapshot (EXCHANGE.md): township -> village, signed, so the village respects whole-year caps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from clinic_app.documents.signing import generate_key
+from clinic_app.documents.statement_file import verify_statement
+from clinic_app.errors import UserError
+from clinic_app.services import snapshot as sn
+from clinic_app.services import township as tw
+from clinic_app.services.statements import clinic_key
+from clinic_app.store import ledger
+from tests.township import builders as b
+
+EXPENSIVE = ("中药饮片", "drug", "400.00", "covered")  # 70% -> 280 of the 300 annual cap
+
+
+@pytest.fixture
+def setup(tmp_path: Path):
+    town = b.township(tmp_path / "town")
+    v01 = b.village(tmp_path / "v01", "V01")
+    v02 = b.village(tmp_path / "v02", "V02")
+    # The township's roster: Wang signed with V01, Li with V02.
+    wang = b.resident_id(1)
+    b.enrol(town, "王一", wang, "V01")
+    b.enrol(town, "李二", b.resident_id(2), "V02")
+    yield town, v01, v02, wang
+    for s in (town, v01, v02):
+        s.close()
+
+
+def test_a_village_visit_gets_only_what_is_left_of_the_cap_after_the_snapshot(setup, tmp_path: Path) -> None:
+    town, v01, v02, wang = setup
+    # Wang uses 280 of his 300 at V01 in March.
+    p1 = b.enrol(v01, "王一", wang, "V01")
+    b.settle(v01, p1.id, dt.datetime(2025, 3, 5, 9), EXPENSIVE)
+    raw = b.statement_bytes(v01)
+    (result,) = tw.import_files(town, [("V01.json", raw)], trust=[verify_statement(raw).fingerprint])
+    assert result.imported
+    # The township hands its snapshot to V02, whose own records say Wang is designated there.
+    out = tmp_path / "snapshot.json"
+    exported = sn.export_snapshot(town, out, 2025, today=dt.date(2025, 4, 2))
+    assert (exported.rows, exported.people) == (1, 1)
+    body = json.loads(out.read_bytes())["body"]
+    assert body["rows"] == [{"certno": wang, "facility_code": "V01", "fund": "280.00"}]
+
+    p2 = b.enrol(v02, "王一", wang, "V02")
+    with pytest.raises(tw.UnregisteredClinic) as refused:
+        sn.import_snapshot(v02, out.read_bytes())
+    assert refused.value.fingerprint == exported.fingerprint
+    done = sn.import_snapshot(v02, out.read_bytes(), trust=[exported.fingerprint])
+    assert (done.rows, done.registered_key, done.unchanged) == (1, True, False)
+    assert ledger.snapshot_fund(v02.db, wang, 2025, "V02") == 28000
+
+    visit = b.settle(v02, p2.id, dt.datetime(2025, 4, 10, 9), EXPENSIVE)
+    settled = v02.entry(visit)
+    assert str(settled.adjudication.fund) == "20.00"  # 300 - 280 used at V01
+    assert str(v02.usage_card(p2.id, dt.date(2025, 4, 11)).annual_left) == "0.00"
+
+
+def test_snapshot_nets_reversals_and_leaves_out_unsigned_people(setup, tmp_path: Path) -> None:
+    town, v01, _, wang = setup
+    key = generate_key()
+    day = dt.datetime(2025, 3, 10, 9)
+    stranger = b.person(9)
+    first = b.crafted_visit(1, b.person(1), day, (EXPENSIVE,))
+    second = b.crafted_visit(2, b.person(1), day + dt.timedelta(days=1))
+    from clinic_app.documents.records import StatementVisit
+
+    undo = StatementVisit("SMD000001", "SRV000001", first.person, day + dt.timedelta(hours=2), first.lines,
+                          first.adjudication, reversal_of="SST000001")
+    raw = b.crafted_statement(key, "V01", [first, undo, second, b.crafted_visit(3, stranger, day)])
+    tw.import_files(town, [("V01.json", raw)], trust=[verify_statement(raw).fingerprint])
+    rows = sn.snapshot_rows(town, 2025)
+    assert rows == [(wang, "V01", second.adjudication.fund.fen)]
+
+
+def test_village_refuses_a_tampered_foreign_or_older_snapshot(setup, tmp_path: Path) -> None:
+    town, v01, _, wang = setup
+    out = tmp_path / "s.json"
+    exported = sn.export_snapshot(town, out, 2025, today=dt.date(2025, 4, 2))
+    tampered = out.read_bytes().replace(b'"year":2025', b'"year":2024')
+    with pytest.raises(sn.SnapshotError, match="bad signature"):
+        sn.import_snapshot(v01, tampered, trust=[exported.fingerprint])
+    for garbage in (b"", b"[]", b'{"body": 1, "signature": {}}', b"\xff"):
+        with pytest.raises(UserError):
+            sn.import_snapshot(v01, garbage)
+    sn.import_snapshot(v01, out.read_bytes(), trust=[exported.fingerprint])
+    older = tmp_path / "old.json"
+    sn.export_snapshot(town, older, 2025, today=dt.date(2025, 3, 2))
+    with pytest.raises(sn.SnapshotError, match="newer snapshot"):
+        sn.import_snapshot(v01, older.read_bytes())
+    foreign_town = b.township(tmp_path / "t2", code="T999")
+    foreign = tmp_path / "f.json"
+    sn.export_snapshot(foreign_town, foreign, 2025)
+    with pytest.raises(sn.SnapshotError, match="T999"):
+        sn.import_snapshot(v01, foreign.read_bytes(), trust=[sn.signing.fingerprint(clinic_key(foreign_town))])
+    foreign_town.close()

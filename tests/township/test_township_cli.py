@@ -1,0 +1,77 @@
+"""`clinic-app statement import` and `clinic-app snapshot export|import` through the real command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from clinic_app.cli import run
+from clinic_app.documents.statement_file import verify_statement
+from clinic_app.services.session import ClinicSession
+from clinic_app.store import township as store
+from tests.township import builders as b
+
+MARCH = dt.datetime(2025, 3, 4, 9, 0)
+
+
+def _village_file(tmp_path: Path, code: str, seq: int) -> tuple[Path, str]:
+    with b.village(tmp_path / code, code) as session:
+        patient = b.enrol(session, "王一", b.resident_id(seq), code)
+        b.settle(session, patient.id, MARCH)
+        raw = b.statement_bytes(session)
+    path = tmp_path / f"{code}_{b.MONTH}_r1.json"
+    path.write_bytes(raw)
+    return path, verify_statement(raw).fingerprint
+
+
+def test_unregistered_village_stops_with_its_fingerprint_then_trust_imports(tmp_path: Path, capsys) -> None:
+    b.township(tmp_path / "town").close()
+    town = str(tmp_path / "town")
+    path, fingerprint = _village_file(tmp_path, "V01", 1)
+
+    assert run(["statement", "import", "--data-dir", town, str(path)]) == 1
+    err = capsys.readouterr().err
+    assert fingerprint in err and "V01" in err
+    with ClinicSession(Path(town)) as session:
+        assert store.table_counts(session.db)["statements"] == 0
+
+    assert run(["statement", "import", "--data-dir", town, "--dry-run", "--trust", fingerprint, str(path)]) == 0
+    assert "dry run" in capsys.readouterr().out
+    with ClinicSession(Path(town)) as session:
+        assert store.table_counts(session.db)["statements"] == 0
+
+    assert run(["statement", "import", "--data-dir", town, "--trust", fingerprint, str(path)]) == 0
+    assert "add" in capsys.readouterr().out
+    assert run(["statement", "import", "--data-dir", town, str(path)]) == 0
+    assert "already imported" in capsys.readouterr().out
+
+
+def test_a_rejected_file_exits_2_and_the_good_one_still_imports(tmp_path: Path, capsys) -> None:
+    b.township(tmp_path / "town").close()
+    town = str(tmp_path / "town")
+    good, fingerprint = _village_file(tmp_path, "V01", 1)
+    bad = tmp_path / "broken.json"
+    bad.write_bytes(good.read_bytes().replace(b'"revision":1', b'"revision":7'))
+    assert run(["statement", "import", "--data-dir", town, "--trust", fingerprint, str(bad), str(good)]) == 2
+    out = capsys.readouterr().out
+    assert "bad signature" in out
+    with ClinicSession(Path(town)) as session:
+        assert [s.clinic_code for s in store.statements(session.db)] == ["V01"]
+
+
+def test_snapshot_round_trip_on_the_command_line(tmp_path: Path, capsys) -> None:
+    with b.township(tmp_path / "town") as town:
+        b.enrol(town, "王一", b.resident_id(1), "V01")
+    path, fingerprint = _village_file(tmp_path, "V01", 1)
+    town_dir = str(tmp_path / "town")
+    assert run(["statement", "import", "--data-dir", town_dir, "--trust", fingerprint, str(path)]) == 0
+    snap = tmp_path / "snapshot.json"
+    assert run(["snapshot", "export", "--data-dir", town_dir, "--out", str(snap), "--year", "2025"]) == 0
+    out = capsys.readouterr().out
+    town_fp = out.split("fingerprint:")[-1].strip()
+    village_dir = str(tmp_path / "V01")
+    assert run(["snapshot", "import", "--data-dir", village_dir, str(snap)]) == 1
+    assert town_fp in capsys.readouterr().err
+    assert run(["snapshot", "import", "--data-dir", village_dir, "--trust", town_fp, str(snap)]) == 0
+    assert run(["snapshot", "import", "--data-dir", village_dir, str(snap)]) == 0
+    assert "already imported" in capsys.readouterr().out
