@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
@@ -31,7 +31,18 @@ from clinic_app.documents.township_report import (
     MonthPoint,
     SettlementReport,
 )
-from clinic_app.domain.assessment import ActivityFigures, Monitoring, monitor
+from clinic_app.domain.assessment import (
+    ActivityFigures,
+    Assessment,
+    AssessmentInputs,
+    Honours,
+    Integration,
+    Monitoring,
+    TierResult,
+    assess,
+    monitor,
+    rank_tiers,
+)
 from clinic_app.domain.money import ZERO, Money, MoneyError, round_half_up
 from clinic_app.domain.policy import Policy
 from clinic_app.domain.settlement import (
@@ -548,3 +559,115 @@ def parse_money_option(text: str, name: str) -> Money:
         return Money.parse(text)
     except MoneyError as exc:
         raise BadInput(f"{name} 金额有误: {exc}", f"bad amount for {name}: {exc}") from None
+
+
+# ------------------------------------------------------------------- the assessment
+
+
+@dataclass(frozen=True)
+class HandEntered:
+    """The assessment's items a person enters (POLICIES.md §4): county baselines and findings."""
+
+    burden_baseline: Fraction
+    visit_rate_baseline: Fraction
+    signing_baseline: Fraction
+    list_drugs_stocked: int = 0
+    list_drugs_required: int = 20
+    integration: Integration = Integration()
+    aware: int = 20
+    satisfied: int = 20
+    aware_asked: int = 20
+    satisfied_asked: int = 20
+    honours: Honours = Honours()
+    confirmed_cases: int = 0
+    agreement_unqualified: bool = False
+
+
+def _entered_json(entered: HandEntered) -> str:
+    data: dict[str, Any] = {}
+    for name, value in entered.__dict__.items():
+        if isinstance(value, Fraction):
+            data[name] = format_fraction(value, 6)
+        elif isinstance(value, (Integration, Honours)):
+            data[name] = dict(value.__dict__)
+        else:
+            data[name] = value
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def _entered_from(text: str) -> HandEntered:
+    data = json.loads(text)
+    for name in ("burden_baseline", "visit_rate_baseline", "signing_baseline"):
+        data[name] = Fraction(Decimal(data[name]))
+    data["integration"] = Integration(**data["integration"])
+    data["honours"] = Honours(**data["honours"])
+    return HandEntered(**data)
+
+
+def save_assessment_inputs(session: ClinicSession, year: int, entered: HandEntered) -> None:
+    """Store the year's hand-entered assessment items (checked by scoring them once)."""
+    clinic = session.require_clinic()
+    assess(_assessment_inputs(session, year, entered))  # refuses counts that do not fit
+    now = dt.datetime.now().isoformat(timespec="seconds")
+    with transaction(session.db) as conn:
+        store.save_assessment_inputs(conn, year, clinic.code, _entered_json(entered), now)
+
+
+def stored_assessment_inputs(session: ClinicSession, year: int) -> HandEntered | None:
+    text = store.assessment_inputs(session.db, year, session.require_clinic().code)
+    return None if text is None else _entered_from(text)
+
+
+def _assessment_inputs(session: ClinicSession, year: int, entered: HandEntered) -> AssessmentInputs:
+    """Indicators 1-3 from the year's imported statements and own ledger; the rest as entered."""
+    clinic = session.require_clinic()
+    policy = _policy(session, year, 12)
+    variant = variant_of(policy)
+    groups = store.statement_groups(session.db, f"{year:04d}-01", f"{year:04d}-12")
+    groups += store.own_groups(session.db, clinic.code, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    visits = total = patient = 0
+    for g in groups:
+        if _is_capitated(g, variant, policy):
+            visits += g.settlements - g.reversals
+            total += g.total_fen
+            patient += g.patient_fen
+    signed = store.derived_signed(
+        session.db, year, clinic.township_code, dt.date(year, 12, 31), variant == "hunan_reform"
+    )
+    entered_counts = store.entered_signed(session.db, f"{year:04d}-12")
+    signed_persons = sum(entered_counts.values()) or sum(signed.values())
+    effective = store.effectively_signed(session.db, year, clinic.township_code)
+    return AssessmentInputs(
+        facility=clinic.code,
+        patient_paid=Money(patient),
+        total_cost=Money(total),
+        burden_baseline=entered.burden_baseline,
+        visits=max(0, visits),
+        signed_persons=signed_persons,
+        visit_rate_baseline=entered.visit_rate_baseline,
+        effectively_signed=min(effective, signed_persons),
+        signing_baseline=entered.signing_baseline,
+        list_drugs_stocked=entered.list_drugs_stocked,
+        list_drugs_required=entered.list_drugs_required,
+        integration=entered.integration,
+        aware=entered.aware,
+        satisfied=entered.satisfied,
+        aware_asked=entered.aware_asked,
+        satisfied_asked=entered.satisfied_asked,
+        honours=entered.honours,
+        confirmed_cases=entered.confirmed_cases,
+        agreement_unqualified=entered.agreement_unqualified,
+    )
+
+
+def assessment(session: ClinicSession, year: int) -> tuple[AssessmentInputs, Assessment, TierResult]:
+    """The year's assessment of this township from its data and the stored hand-entered items."""
+    entered = stored_assessment_inputs(session, year)
+    if entered is None:
+        raise UserError(
+            f"{year} 年的考核基准和人工录入项尚未填写", f"the {year} assessment inputs are not entered yet"
+        )
+    inputs = _assessment_inputs(session, year, entered)
+    result = assess(inputs)
+    (tier,) = rank_tiers([result])
+    return inputs, result, tier

@@ -229,3 +229,13 @@ def save_assessment_inputs(
            entered_at = excluded.entered_at""",
         [year, facility, inputs_json, now],
     )
+
+
+def effectively_signed(db: sqlite_utils.Database, year: int, township_code: str) -> int:
+    """Signed persons with both a health record and a 一人一档 insurance record (指标3)."""
+    row = db.execute(
+        """SELECT COUNT(*) FROM enrolments WHERE year = ? AND designated_township = ?
+           AND family_doctor_signed = 1 AND health_record = 1 AND insurance_record = 1""",
+        [year, township_code],
+    ).fetchone()
+    return int(row[0])
