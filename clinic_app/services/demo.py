@@ -61,14 +61,15 @@ class County:
 
 
 COUNTIES = {
-    "430521": County("430521", "湖南省", "邵阳市", "邵阳县", ("塘渡口镇", "白仓镇", "金称市镇", "九公桥镇", "下花桥镇", "长阳铺镇")),
+    # GB/T 2260: 邵阳县 is 430523 (430521 was 邵东县, now 邵东市 430582).
+    "430523": County("430523", "湖南省", "邵阳市", "邵阳县", ("塘渡口镇", "白仓镇", "金称市镇", "九公桥镇", "下花桥镇", "长阳铺镇")),
     "440203": County("440203", "广东省", "韶关市", "武江区", ("西河镇", "龙归镇", "江湾镇", "重阳镇")),
     "440823": County("440823", "广东省", "湛江市", "遂溪县", ("遂城镇", "黄略镇", "洋青镇", "城月镇")),
 }
 # The county a policy's demo clinic lies in, and the policy a clinic code's county implies.
 POLICY_COUNTY = {
-    "shaoyang-resident-2019": "430521",
-    "shaoyang-resident-reform-2025": "430521",
+    "shaoyang-resident-2019": "430523",
+    "shaoyang-resident-reform-2025": "430523",
     "shaoguan-resident-2023": "440203",
     "zhanjiang-resident-2025": "440823",
 }
@@ -313,7 +314,7 @@ def _county(options: DemoOptions, policy_id: str) -> County:
         region = _digits(options.clinic_code)[:6]
         if region in COUNTIES:
             return COUNTIES[region]
-    return COUNTIES[POLICY_COUNTY.get(policy_id, "430521")]
+    return COUNTIES[POLICY_COUNTY.get(policy_id, "430523")]
 
 
 def _month_range(until: tuple[int, int], years: int) -> tuple[dt.date, dt.date]:

@@ -156,7 +156,7 @@ def test_a_referral_needs_a_destination_and_a_reason(village: Ledger) -> None:
 def test_an_id_number_with_a_wrong_checksum_is_refused(village: Ledger) -> None:
     from clinic_app.services.demo import resident_id
 
-    valid = resident_id("430521", dt.date(1990, 1, 1), 123)
+    valid = resident_id("430523", dt.date(1990, 1, 1), 123)
     wrong = valid[:-1] + ("0" if valid[-1] != "0" else "1")
     with pytest.raises(BadInput, match="invalid resident ID"):
         village.session.add_patient(PatientInput(name="王五", id_number=wrong))

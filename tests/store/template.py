@@ -23,9 +23,9 @@ from clinic_app.services.demo import demo_catalog, resident_id
 from clinic_app.services.session import ClinicSession, ClinicSetup, PatientInput
 from clinic_app.store.db import DB_NAME
 
-VILLAGE = "H430521101007"
-OTHER_VILLAGE = "H430521101050"
-TOWNSHIP = "H430521101000"
+VILLAGE = "H430523101007"
+OTHER_VILLAGE = "H430523101050"
+TOWNSHIP = "H430523101000"
 YEARS = (2024, 2025, 2026)
 
 # name -> (category, designated village, designated township, family doctor signed)
@@ -34,7 +34,7 @@ CAST: dict[str, tuple[str, str, str, bool]] = {
     "unsigned_here": ("resident", "@village", "@township", False),
     "signed_township": ("resident", "", "@township", True),
     "unsigned_township": ("resident", "", "@township", False),
-    "other_village": ("resident", OTHER_VILLAGE, "H430521202000", False),
+    "other_village": ("resident", OTHER_VILLAGE, "H430523202000", False),
     "employee_signed": ("employee_active", "@village", "@township", True),
     "employee_unsigned": ("employee_retired", "@village", "@township", False),
 }
@@ -89,7 +89,7 @@ def build_template(folder: Path, policy_id: str, reform: bool, role: str = "vill
         for number, (who, (category, village, township, signed)) in enumerate(CAST.items(), start=1):
             born = dt.date(1950 + 5 * number, number, 10 + number)
             patient = session.add_patient(
-                PatientInput(name=f"测试{who}", id_number=resident_id("430521", born, 10 * number + 1), category=category)
+                PatientInput(name=f"测试{who}", id_number=resident_id("430523", born, 10 * number + 1), category=category)
             )
             people[who] = patient.id
             for year in YEARS:

@@ -1,0 +1,151 @@
+"""Demo data: reproducible, valid identities, the catalogue the spec names, seasons, both roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import pytest
+from stdnum.cn import ric
+
+from clinic_app.cli import run
+from clinic_app.domain.identity import parse_resident_id
+from clinic_app.errors import BadInput
+from clinic_app.services.demo import SPECIFIC_LIST, DemoOptions, build_demo, resident_id
+from clinic_app.services.session import ClinicSession
+from clinic_app.store import ledger
+
+SMALL = DemoOptions(until=(2026, 2), years=1, seed=3, visits_per_day=6)
+
+
+def _build(folder: Path, options: DemoOptions = SMALL) -> ClinicSession:
+    session = ClinicSession(folder)
+    build_demo(session, options)
+    return session
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> ClinicSession:
+    return _build(tmp_path_factory.mktemp("demo"))
+
+
+def test_resident_id_checksum_agrees_with_stdnum() -> None:
+    rng = random.Random(11)
+    for _ in range(500):
+        born = dt.date(1930, 1, 1) + dt.timedelta(days=rng.randrange(35000))
+        sequence = rng.randrange(1000)
+        number = resident_id("430523", born, sequence)
+        assert number[-1] == ric.calc_check_digit(number)
+        parsed = parse_resident_id(number)  # the app's own check, as the patient form uses it
+        assert parsed.birth_date == born
+        assert parsed.sex == ("男" if sequence % 2 else "女")
+
+
+def test_every_patient_has_a_valid_id_number_and_a_phone(demo: ClinicSession) -> None:
+    rows = demo.db.execute("SELECT id_number, birth_date, sex, phone, address, household FROM patients").fetchall()
+    assert len(rows) > 100
+    for number, born, sex, phone, address, household in rows:
+        assert number.startswith("430523")  # 邵阳县
+        assert parse_resident_id(number).birth_date.isoformat() == born
+        assert sex == ("男" if int(number[16]) % 2 else "女")
+        assert len(phone) == 11 and phone.startswith("1")
+        assert address.startswith("湖南省邵阳市邵阳县") and household
+    ages = [(dt.date(2026, 2, 28) - dt.date.fromisoformat(r[1])).days // 365 for r in rows]
+    assert min(ages) < 2 and max(ages) > 70  # newborns to the old
+
+
+def test_the_ledger_is_whole_and_chained(demo: ClinicSession) -> None:
+    count, breaks = ledger.verify_chain(demo.db)
+    assert breaks == [] and count == ledger.count_entries(demo.db, ledger.EntryFilter())
+    assert ledger.integrity_check(demo.db) == []
+    orphans = demo.db.execute(
+        "SELECT COUNT(*) FROM visits v WHERE NOT EXISTS (SELECT 1 FROM visit_items i WHERE i.visit_id = v.id)"
+    ).fetchone()[0]
+    assert orphans == 0
+
+
+def test_the_catalogue_has_the_spec_items(demo: ClinicSession) -> None:
+    assert 75 <= ledger.catalog_size(demo.db) <= 95
+    for name, *_ in SPECIFIC_LIST:
+        (entry,) = [e for e in demo.search_catalog(name) if e.name == name]
+        assert entry.coverage == "specific_list"
+    (fee,) = [e for e in demo.search_catalog("一般诊疗费")]
+    assert fee.kind == "consultation"
+    for drug in ("阿莫西林胶囊", "布洛芬缓释胶囊", "复方甘草片", "头孢氨苄胶囊", "板蓝根颗粒", "硝苯地平缓释片", "二甲双胍片"):
+        assert demo.search_catalog(drug)[0].kind == "drug"
+    outside = demo.db.execute("SELECT coverage FROM catalog WHERE tender = 0").fetchall()
+    assert outside and {r[0] for r in outside} == {"excluded"}
+
+
+def test_signed_enrolments_carry_the_shaoyang_package(demo: ClinicSession) -> None:
+    rows = demo.db.execute(
+        "SELECT package_fee_fen, package_public_health_fen, package_fund_fen, package_patient_fen, family_doctor_signed FROM enrolments"
+    ).fetchall()
+    signed = [r for r in rows if r[4]]
+    assert 0.3 < len(signed) / len(rows) < 0.8
+    assert {tuple(r[:4]) for r in signed} == {(4000, 2000, 1200, 800)}
+    here = demo.db.execute("SELECT AVG(designated_village = ?) FROM enrolments", [demo.require_clinic().code]).fetchone()[0]
+    assert 0.7 < here < 0.97  # most designated here, some elsewhere
+
+
+def test_employees_pay_from_their_accounts(demo: ClinicSession) -> None:
+    share = demo.db.execute("SELECT AVG(category != 'resident') FROM patients WHERE birth_date < '2000-01-01'").fetchone()[0]
+    assert 0.07 < share < 0.2
+    methods = demo.db.execute("SELECT DISTINCT category FROM visits WHERE payment_method = 'account'").fetchall()
+    assert methods and {m[0] for m in methods} <= {"employee_active", "employee_retired"}
+
+
+def test_voids_referrals_and_newborns_appear(tmp_path: Path) -> None:
+    session = _build(tmp_path, DemoOptions(until=(2025, 12), years=1, seed=5, visits_per_day=40))
+    kinds = dict(session.db.execute("SELECT kind, COUNT(*) FROM visits GROUP BY kind").fetchall())
+    assert 0.001 < kinds["reversal"] / kinds["visit"] < 0.012
+    assert ledger.referrals(session.db)
+    babies = session.db.execute("SELECT COUNT(*) FROM patients WHERE birth_date >= '2025-01-01'").fetchone()[0]
+    assert babies > 0
+    # Seasons: winter busier than the summer farming weeks; Spring Festival quiet.
+    def daily(start: str, end: str) -> float:
+        n = session.db.execute("SELECT COUNT(*) FROM visits WHERE kind='visit' AND date BETWEEN ? AND ?", [start, end]).fetchone()[0]
+        return n / ((dt.date.fromisoformat(end) - dt.date.fromisoformat(start)).days + 1)
+
+    assert daily("2025-12-01", "2025-12-31") > 1.2 * daily("2025-07-12", "2025-08-05")
+    assert daily("2025-01-29", "2025-02-03") < 0.5 * daily("2025-03-01", "2025-03-31")
+    session.close()
+
+
+def test_same_arguments_give_the_same_ledger(tmp_path: Path, demo: ClinicSession) -> None:
+    again = _build(tmp_path / "again")
+    assert ledger.last_entry(again.db) == ledger.last_entry(demo.db)
+    again.close()
+    other = _build(tmp_path / "other", DemoOptions(until=(2026, 2), years=1, seed=4, visits_per_day=6))
+    assert ledger.last_entry(other.db) != ledger.last_entry(demo.db)
+    other.close()
+
+
+def test_the_clinic_code_picks_the_county_and_policy(tmp_path: Path) -> None:
+    session = _build(tmp_path, DemoOptions(until=(2025, 6), years=1, seed=2, clinic_code="H440203101009", visits_per_day=3))
+    clinic = session.require_clinic()
+    assert (clinic.code, clinic.policy_id, clinic.reform_pilot) == ("H440203101009", "shaoguan-resident-2023", False)
+    assert session.db.execute("SELECT MIN(substr(id_number, 1, 6)), MAX(substr(id_number, 1, 6)) FROM patients").fetchone()[:] == ("440203", "440203")
+    session.close()
+
+
+def test_a_township_demo_has_its_own_visits(tmp_path: Path) -> None:
+    session = _build(tmp_path, DemoOptions(until=(2025, 9), years=1, seed=2, role="township", visits_per_day=4))
+    clinic = session.require_clinic()
+    assert (clinic.role, clinic.facility_level, clinic.code) == ("township", "township", clinic.township_code)
+    facilities = session.db.execute("SELECT DISTINCT facility FROM visits WHERE outside_receipt = ''").fetchall()
+    assert [f[0] for f in facilities] == ["township"]
+    paid = session.db.execute("SELECT COUNT(*) FROM visits WHERE fund_fen > 0").fetchone()[0]
+    assert paid > 0
+    session.close()
+
+
+def test_a_folder_with_data_is_refused(demo: ClinicSession) -> None:
+    with pytest.raises(BadInput, match="not empty"):
+        build_demo(demo, SMALL)
+
+
+def test_the_cli_refuses_a_bad_month(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["demo", "--data-dir", str(tmp_path), "--until", "2026-13"]) == 2
+    assert "YYYY-MM" in capsys.readouterr().err
