@@ -35,35 +35,27 @@ def optional_service(name: str) -> ModuleType | None:
         raise
 
 
-def import_catalog(session: ClinicSession, path: str) -> tuple[int, list[tuple[str, str, str]]]:
-    """Import a catalogue file through `clinic_app.services.catalog_import`.
+def import_catalog(session: ClinicSession, path: str, language: str = "zh") -> tuple[int, list[tuple[str, str, str]]]:
+    """Import a catalogue file with `clinic_app.services.catalog_import`.
 
-    Returns (rows saved, problems as (row, field, message) in Chinese).  The
-    service's result is read by attribute so small changes in its shape do not
-    break the screen.
+    Returns (rows written, problems as (row, field, message)); the service
+    writes nothing when any row is bad.
     """
+    from pathlib import Path
+
     from clinic_app.errors import UserError
 
     module = optional_service("catalog_import")
     if module is None:
         raise UserError("本版本尚未提供目录导入功能", "catalogue import is not available in this build")
-    function = next(
-        (getattr(module, name) for name in ("import_catalog", "import_file", "load_catalog") if hasattr(module, name)),
-        None,
-    )
-    if function is None:
-        raise UserError("目录导入功能不可用", "catalogue import service has no import function")
-    from pathlib import Path
-
-    result = function(session, Path(path))
-    saved = next((getattr(result, n) for n in ("saved", "imported", "count", "rows_saved") if hasattr(result, n)), 0)
-    errors = next((getattr(result, n) for n in ("errors", "problems", "rejected") if hasattr(result, n)), ())
-    problems = []
-    for error in errors:
-        row = next((getattr(error, n) for n in ("row", "line", "row_number") if hasattr(error, n)), "")
-        field = next((getattr(error, n) for n in ("field", "column") if hasattr(error, n)), "")
-        message = next((getattr(error, n) for n in ("zh", "message", "problem") if hasattr(error, n)), str(error))
-        if callable(message):
-            message = message("zh")
-        problems.append((str(row), str(field), str(message)))
-    return int(saved if not callable(saved) else saved()), problems
+    report = module.import_catalog(session, Path(path))
+    field_names = getattr(module, "FIELD_ZH", {})
+    problems = [
+        (
+            str(p.row),
+            p.field if language == "en" else field_names.get(p.field, p.field),
+            p.en if language == "en" else p.zh,
+        )
+        for p in report.problems
+    ]
+    return report.written, problems

@@ -284,10 +284,10 @@ class SettingsScreen(QWidget):
             self.import_catalog(path)
 
     def import_catalog(self, path: str) -> None:
-        session = self.context.session
+        session, language = self.context.session, self.context.language
         self.import_button.setEnabled(False)
         self.import_summary.setText(self.tr("正在导入…"))
-        self.context.run(lambda: adapters.import_catalog(session, path), self._imported, self._import_failed)
+        self.context.run(lambda: adapters.import_catalog(session, path, language), self._imported, self._import_failed)
 
     def _imported(self, result: tuple[int, list[tuple[str, str, str]]]) -> None:
         saved, problems = result
@@ -295,7 +295,7 @@ class SettingsScreen(QWidget):
         self.problems.set_rows([ImportProblem(*p) for p in problems])
         if problems:
             self.import_summary.setText(
-                self.tr("已导入 {saved} 条; {bad} 行有问题未导入, 见下表").format(saved=saved, bad=len(problems))
+                self.tr("发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入").format(bad=len(problems))
             )
         else:
             self.import_summary.setText(self.tr("已导入 {saved} 条").format(saved=saved))

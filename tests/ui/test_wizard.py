@@ -1,0 +1,49 @@
+"""First run: the wizard refuses empty fields and initialises the data folder."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWizard
+
+from clinic_app.services.session import ClinicSession
+from clinic_app.ui.wizard import SetupWizard, WizardContext
+
+
+def test_wizard_initialises_the_clinic(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
+    with ClinicSession(tmp_path / "new") as session:
+        assert session.clinic is None
+        wizard = SetupWizard(WizardContext(session, worker))
+        qtbot.addWidget(wizard)
+        wizard.show()
+        page = wizard.clinic_page
+        wizard.next()
+        assert wizard.currentPage() is page  # nothing filled in: stays
+        assert page.note.isVisible()
+        page.name.setText("石门村卫生室")
+        page.code.setText("4305210102")
+        page.township_code.setText("430521")
+        page.township_name.setText("石门镇卫生院")
+        wizard.next()
+        assert wizard.currentPage() is wizard.policy_page
+        wizard.policy_page.policy.setCurrentIndex(wizard.policy_page.policy.findData("zhanjiang-resident-2025"))
+        wizard.next()
+        wizard.operator_page.operator.setText("刘医生")
+        with qtbot.waitSignal(wizard.accepted, timeout=5000):
+            wizard.button(QWizard.WizardButton.FinishButton).click()
+        clinic = session.clinic
+        assert clinic is not None and clinic.name == "石门村卫生室" and clinic.policy_id == "zhanjiang-resident-2025"
+        assert [o.name for o in session.operators()] == ["刘医生"]
+
+
+def test_wizard_needs_an_operator(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
+    with ClinicSession(tmp_path / "new") as session:
+        wizard = SetupWizard(WizardContext(session, worker))
+        qtbot.addWidget(wizard)
+        wizard.show()
+        wizard.clinic_page.name.setText("石门村卫生室")
+        wizard.clinic_page.code.setText("4305210102")
+        wizard.clinic_page.township_code.setText("430521")
+        wizard.next()
+        wizard.next()
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+        assert wizard.isVisible() and wizard.operator_page.note.isVisible()
+        assert session.clinic is None
