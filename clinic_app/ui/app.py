@@ -200,10 +200,9 @@ def _open_window(app: QApplication, session: object, worker: object, language: s
     window.show()
     worker.submit(lambda: _backup_if_due(session))
     if selftest:
-        outcome = {"status": 1}
-        _run_selftest(window, app, outcome)
-        app.exec()
-        return outcome["status"]
+        from clinic_app.ui.selftest import run_selftest
+
+        return run_selftest(window, app)
     return app.exec()
 
 

@@ -49,10 +49,6 @@ def setup_logging(data_dir: Path) -> Path:
     return path
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Errors", text)
-
-
 class CrashHandler:
     """`sys.excepthook` for the GUI: log the traceback, show one dialog naming the log."""
 
@@ -72,8 +68,8 @@ class CrashHandler:
         try:
             box = QMessageBox(QApplication.activeWindow())
             box.setIcon(QMessageBox.Icon.Critical)
-            box.setWindowTitle(_tr("程序出错"))
-            box.setText(_tr("程序遇到意外错误。已保存的数据不受影响。\n请把日志文件交给维护人员:\n{path}").format(path=self.log_file))
+            box.setWindowTitle(QCoreApplication.translate("Errors", "程序出错"))
+            box.setText(QCoreApplication.translate("Errors", "程序遇到意外错误。已保存的数据不受影响。\n请把日志文件交给维护人员:\n{path}").format(path=self.log_file))
             box.setDetailedText(text)
             box.exec()
         finally:

@@ -11,60 +11,56 @@ from clinic_app.documents import reasons as reason_words
 from clinic_app.domain.visit import Reason
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Labels", text)
-
-
 def category(code: str) -> str:
     return {
-        "resident": _t("城乡居民"),
-        "employee_active": _t("在职职工"),
-        "employee_retired": _t("退休职工"),
+        "resident": QCoreApplication.translate("Labels", "城乡居民"),
+        "employee_active": QCoreApplication.translate("Labels", "在职职工"),
+        "employee_retired": QCoreApplication.translate("Labels", "退休职工"),
     }.get(code, code)
 
 
 def kind(code: str) -> str:
     return {
-        "consultation": _t("诊查费"),
-        "drug": _t("药品"),
-        "exam": _t("检查"),
-        "treatment": _t("治疗"),
-        "material": _t("材料"),
-        "other": _t("其他"),
+        "consultation": QCoreApplication.translate("Labels", "诊查费"),
+        "drug": QCoreApplication.translate("Labels", "药品"),
+        "exam": QCoreApplication.translate("Labels", "检查"),
+        "treatment": QCoreApplication.translate("Labels", "治疗"),
+        "material": QCoreApplication.translate("Labels", "材料"),
+        "other": QCoreApplication.translate("Labels", "其他"),
     }.get(code, code)
 
 
 def coverage(code: str) -> str:
-    return {"covered": _t("目录内"), "specific_list": _t("特定目录"), "excluded": _t("自费")}.get(code, code)
+    return {"covered": QCoreApplication.translate("Labels", "目录内"), "specific_list": QCoreApplication.translate("Labels", "特定目录"), "excluded": QCoreApplication.translate("Labels", "自费")}.get(code, code)
 
 
 def entry_kind(code: str) -> str:
-    return {"visit": _t("就诊"), "reversal": _t("冲销"), "reimbursement": _t("报销")}.get(code, code)
+    return {"visit": QCoreApplication.translate("Labels", "就诊"), "reversal": QCoreApplication.translate("Labels", "冲销"), "reimbursement": QCoreApplication.translate("Labels", "报销")}.get(code, code)
 
 
 def payment(code: str) -> str:
     return {
-        "cash": _t("现金"),
-        "mobile": _t("移动支付"),
-        "account": _t("个人账户"),
-        "family_account": _t("家庭共济账户"),
+        "cash": QCoreApplication.translate("Labels", "现金"),
+        "mobile": QCoreApplication.translate("Labels", "移动支付"),
+        "account": QCoreApplication.translate("Labels", "个人账户"),
+        "family_account": QCoreApplication.translate("Labels", "家庭共济账户"),
     }.get(code, code)
 
 
 def facility(code: str) -> str:
     return {
-        "village": _t("村卫生室"),
-        "township": _t("乡镇卫生院"),
-        "community": _t("社区卫生服务中心"),
-        "school": _t("校医院"),
-        "level1": _t("一级医院"),
-        "level2": _t("二级医院"),
-        "level3": _t("三级医院"),
+        "village": QCoreApplication.translate("Labels", "村卫生室"),
+        "township": QCoreApplication.translate("Labels", "乡镇卫生院"),
+        "community": QCoreApplication.translate("Labels", "社区卫生服务中心"),
+        "school": QCoreApplication.translate("Labels", "校医院"),
+        "level1": QCoreApplication.translate("Labels", "一级医院"),
+        "level2": QCoreApplication.translate("Labels", "二级医院"),
+        "level3": QCoreApplication.translate("Labels", "三级医院"),
     }.get(code, code)
 
 
 def yes_no(value: bool) -> str:
-    return _t("是") if value else _t("否")
+    return QCoreApplication.translate("Labels", "是") if value else QCoreApplication.translate("Labels", "否")
 
 
 def reason(item: Reason, language: str) -> str:

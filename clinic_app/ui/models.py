@@ -36,9 +36,6 @@ RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Columns", text)
-
 
 @dataclass(frozen=True)
 class Column(Generic[Row]):
@@ -93,29 +90,29 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
 
 def patient_columns() -> tuple[Column[PatientRecord], ...]:
     return (
-        Column(_t("编号"), lambda p: p.psn_no),
-        Column(_t("姓名"), lambda p: p.name),
-        Column(_t("性别"), lambda p: p.sex),
-        Column(_t("出生日期"), lambda p: p.birth_date.isoformat() if p.birth_date else ""),
-        Column(_t("身份证号"), lambda p: mask_resident_id(p.id_number)),
-        Column(_t("电话"), lambda p: p.phone),
-        Column(_t("类别"), lambda p: labels.category(p.category)),
-        Column(_t("住址"), lambda p: p.address),
+        Column(QCoreApplication.translate("Columns", "编号"), lambda p: p.psn_no),
+        Column(QCoreApplication.translate("Columns", "姓名"), lambda p: p.name),
+        Column(QCoreApplication.translate("Columns", "性别"), lambda p: p.sex),
+        Column(QCoreApplication.translate("Columns", "出生日期"), lambda p: p.birth_date.isoformat() if p.birth_date else ""),
+        Column(QCoreApplication.translate("Columns", "身份证号"), lambda p: mask_resident_id(p.id_number)),
+        Column(QCoreApplication.translate("Columns", "电话"), lambda p: p.phone),
+        Column(QCoreApplication.translate("Columns", "类别"), lambda p: labels.category(p.category)),
+        Column(QCoreApplication.translate("Columns", "住址"), lambda p: p.address),
     )
 
 
 def entry_columns() -> tuple[Column[LedgerEntry], ...]:
     return (
-        Column(_t("收据号"), lambda e: e.receipt_no),
-        Column(_t("时间"), lambda e: e.time.strftime("%Y-%m-%d %H:%M")),
-        Column(_t("类型"), lambda e: labels.entry_kind(e.kind) + (_t(" (已作废)") if e.reversed else "")),
-        Column(_t("患者"), lambda e: e.patient_name),
-        Column(_t("总费用"), lambda e: str(e.total), RIGHT),
-        Column(_t("统筹支付"), lambda e: str(e.fund), RIGHT),
-        Column(_t("个人支付"), lambda e: str(e.patient), RIGHT),
-        Column(_t("付款方式"), lambda e: labels.payment(e.payment_method)),
-        Column(_t("操作员"), lambda e: e.operator_name),
-        Column(_t("诊断"), lambda e: e.diagnosis),
+        Column(QCoreApplication.translate("Columns", "收据号"), lambda e: e.receipt_no),
+        Column(QCoreApplication.translate("Columns", "时间"), lambda e: e.time.strftime("%Y-%m-%d %H:%M")),
+        Column(QCoreApplication.translate("Columns", "类型"), lambda e: labels.entry_kind(e.kind) + (QCoreApplication.translate("Columns", " (已作废)") if e.reversed else "")),
+        Column(QCoreApplication.translate("Columns", "患者"), lambda e: e.patient_name),
+        Column(QCoreApplication.translate("Columns", "总费用"), lambda e: str(e.total), RIGHT),
+        Column(QCoreApplication.translate("Columns", "统筹支付"), lambda e: str(e.fund), RIGHT),
+        Column(QCoreApplication.translate("Columns", "个人支付"), lambda e: str(e.patient), RIGHT),
+        Column(QCoreApplication.translate("Columns", "付款方式"), lambda e: labels.payment(e.payment_method)),
+        Column(QCoreApplication.translate("Columns", "操作员"), lambda e: e.operator_name),
+        Column(QCoreApplication.translate("Columns", "诊断"), lambda e: e.diagnosis),
     )
 
 

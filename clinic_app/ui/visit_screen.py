@@ -52,10 +52,6 @@ from clinic_app.ui.models import LEFT, RIGHT, Column, RowsModel
 from clinic_app.ui.widgets import FieldNote, LiveSearch
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("VisitScreen", text)
-
-
 @dataclass(frozen=True)
 class LineRow:
     """A draft line and, once previewed, what the engine made of it."""
@@ -69,14 +65,14 @@ def line_columns() -> tuple[Column[LineRow], ...]:
         return value
 
     return (
-        Column(_t("编码"), lambda r: r.line.code),
-        Column(_t("名称"), lambda r: r.line.name),
-        Column(_t("数量"), lambda r: format_quantity(r.line.quantity), RIGHT),
-        Column(_t("单价"), lambda r: str(r.line.unit_price), RIGHT),
-        Column(_t("金额"), lambda r: str(r.line.amount), RIGHT),
-        Column(_t("医保"), lambda r: labels.coverage(r.line.coverage), LEFT),
-        Column(_t("统筹"), lambda r: share(str(r.result.fund)) if r.result else "", RIGHT),
-        Column(_t("自付"), lambda r: share(str(r.result.patient)) if r.result else "", RIGHT),
+        Column(QCoreApplication.translate("VisitScreen", "编码"), lambda r: r.line.code),
+        Column(QCoreApplication.translate("VisitScreen", "名称"), lambda r: r.line.name),
+        Column(QCoreApplication.translate("VisitScreen", "数量"), lambda r: format_quantity(r.line.quantity), RIGHT),
+        Column(QCoreApplication.translate("VisitScreen", "单价"), lambda r: str(r.line.unit_price), RIGHT),
+        Column(QCoreApplication.translate("VisitScreen", "金额"), lambda r: str(r.line.amount), RIGHT),
+        Column(QCoreApplication.translate("VisitScreen", "医保"), lambda r: labels.coverage(r.line.coverage), LEFT),
+        Column(QCoreApplication.translate("VisitScreen", "统筹"), lambda r: share(str(r.result.fund)) if r.result else "", RIGHT),
+        Column(QCoreApplication.translate("VisitScreen", "自付"), lambda r: share(str(r.result.patient)) if r.result else "", RIGHT),
     )
 
 

@@ -1,0 +1,1345 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en" sourcelanguage="zh_CN">
+<context>
+    <name>AdjudicationPanel</name>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="160" />
+        <source>结算预览</source>
+        <translation>Adjudication preview</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="169" />
+        <source>总费用</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="169" />
+        <source>统筹支付</source>
+        <translation>Fund pays</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="169" />
+        <source>个人支付</source>
+        <translation>Patient pays</translation>
+    </message>
+</context>
+<context>
+    <name>Columns</name>
+    <message>
+        <location filename="../../clinic_app/ui/models.py" line="93" />
+        <source>编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/models.py" line="94" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/models.py" line="95" />
+        <source>性别</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/models.py" line="96" />
+        <source>出生日期</source>
+        <translation>Born</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/models.py" line="97" />
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/models.py" line="98" />
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/models.py" line="99" />
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/models.py" line="100" />
+        <source>住址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/models.py" line="106" />
+        <source>收据号</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/models.py" line="107" />
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/models.py" line="108" />
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/models.py" line="108" />
+        <source> (已作废)</source>
+        <translation> (voided)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/models.py" line="109" />
+        <source>患者</source>
+        <translation>Patients</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/models.py" line="110" />
+        <source>总费用</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/models.py" line="111" />
+        <source>统筹支付</source>
+        <translation>Fund pays</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/models.py" line="112" />
+        <source>个人支付</source>
+        <translation>Patient pays</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/models.py" line="113" />
+        <source>付款方式</source>
+        <translation>Payment</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/models.py" line="114" />
+        <source>操作员</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/models.py" line="115" />
+        <source>诊断</source>
+        <translation>Diagnosis</translation>
+    </message>
+</context>
+<context>
+    <name>DayCloseDialog</name>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="127" />
+        <source>日结</source>
+        <translation>Day close</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="133" />
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="152" />
+        <source>就诊 {n} 笔, 冲销 {r} 笔</source>
+        <translation>{n} visits, {r} reversals</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="153" />
+        <source>总费用 {v} 元</source>
+        <translation>Total {v} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="154" />
+        <source>统筹支付 {v} 元</source>
+        <translation>Fund pays {v} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="155" />
+        <source>个人支付 {v} 元</source>
+        <translation>Patient pays {v} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="157" />
+        <source>个人支付按付款方式:</source>
+        <translation>Patient share by payment method:</translation>
+    </message>
+</context>
+<context>
+    <name>EnrolmentDialog</name>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="200" />
+        <source>年度参保登记 - {name}</source>
+        <translation>Yearly enrolment - {name}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="202" />
+        <source>年度</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="205" />
+        <source>已参保</source>
+        <translation>Insured</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="207" />
+        <source>定点村卫生室编码</source>
+        <translation>Designated village clinic code</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="208" />
+        <source>定点乡镇卫生院编码</source>
+        <translation>Designated township code</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="209" />
+        <source>已签约家庭医生</source>
+        <translation>Family doctor signed</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="211" />
+        <source>参保日期</source>
+        <translation>Enrolled on</translation>
+    </message>
+</context>
+<context>
+    <name>EntryDetails</name>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="58" />
+        <source>就诊明细</source>
+        <translation>Visit details</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="64" />
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="65" />
+        <source>数量</source>
+        <translation>Qty</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="66" />
+        <source>单价</source>
+        <translation>Unit price</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="67" />
+        <source>金额</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="68" />
+        <source>统筹</source>
+        <translation>Fund</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="69" />
+        <source>自付</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="95" />
+        <source>冲销记录</source>
+        <translation>reversal</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="97" />
+        <source>已作废</source>
+        <translation>voided</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="100" />
+        <source>收据号 {receipt}  {kind} {state}
+{time}  患者 {patient}  操作员 {operator}
+总费用 {total} 元  统筹支付 {fund} 元  个人支付 {patient_pays} 元 ({method})</source>
+        <translation>Receipt {receipt}  {kind} {state}
+{time}  patient {patient}  operator {operator}
+Total {total}  fund {fund}  patient {patient_pays} ({method})</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <location filename="../../clinic_app/ui/errors.py" line="71" />
+        <source>程序出错</source>
+        <translation>Unexpected error</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/errors.py" line="72" />
+        <source>程序遇到意外错误。已保存的数据不受影响。
+请把日志文件交给维护人员:
+{path}</source>
+        <translation>The program hit an unexpected error. Saved data is not affected.
+Please give this log file to support:
+{path}</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="16" />
+        <source>城乡居民</source>
+        <translation>Resident</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="17" />
+        <source>在职职工</source>
+        <translation>Active employee</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="18" />
+        <source>退休职工</source>
+        <translation>Retired employee</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="24" />
+        <source>诊查费</source>
+        <translation>Consultation</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="25" />
+        <source>药品</source>
+        <translation>Drug</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="26" />
+        <source>检查</source>
+        <translation>Exam</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="27" />
+        <source>治疗</source>
+        <translation>Treatment</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="28" />
+        <source>材料</source>
+        <translation>Material</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="29" />
+        <source>其他</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="34" />
+        <source>目录内</source>
+        <translation>Covered</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="34" />
+        <source>特定目录</source>
+        <translation>Specific list</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="34" />
+        <source>自费</source>
+        <translation>Self-paid</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="38" />
+        <source>就诊</source>
+        <translation>Visit</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="38" />
+        <source>冲销</source>
+        <translation>Reversal</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="38" />
+        <source>报销</source>
+        <translation>Reimbursement</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="43" />
+        <source>现金</source>
+        <translation>Cash</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="44" />
+        <source>移动支付</source>
+        <translation>Mobile</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="45" />
+        <source>个人账户</source>
+        <translation>Personal account</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="46" />
+        <source>家庭共济账户</source>
+        <translation>Family account</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="52" />
+        <source>村卫生室</source>
+        <translation>Village clinic</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="53" />
+        <source>乡镇卫生院</source>
+        <translation>Township health center</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="54" />
+        <source>社区卫生服务中心</source>
+        <translation>Community health center</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="55" />
+        <source>校医院</source>
+        <translation>School clinic</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="56" />
+        <source>一级医院</source>
+        <translation>Level-1 hospital</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="57" />
+        <source>二级医院</source>
+        <translation>Level-2 hospital</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="58" />
+        <source>三级医院</source>
+        <translation>Level-3 hospital</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="63" />
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="63" />
+        <source>否</source>
+        <translation>No</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerScreen</name>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="178" />
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="187" />
+        <source>患者 (姓名/拼音/身份证)</source>
+        <translation>Patient (name/pinyin/ID)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="192" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="259" />
+        <source>全部操作员</source>
+        <translation>All operators</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="195" />
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="195" />
+        <source>只看作废</source>
+        <translation>Voided only</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="195" />
+        <source>隐藏作废</source>
+        <translation>Hide voided</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="223" />
+        <source>作废…</source>
+        <translation>Void…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="225" />
+        <source>重打收据</source>
+        <translation>Reprint receipt</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="227" />
+        <source>日结…</source>
+        <translation>Day close…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="295" />
+        <source>共 {n} 条</source>
+        <translation>{n} entries</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="335" />
+        <source>已作废, 冲销收据号 {receipt}</source>
+        <translation>Voided; reversal receipt {receipt}</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../clinic_app/ui/main_window.py" line="39" />
+        <source>村卫生室门诊统筹 - {clinic}</source>
+        <translation>Village clinic outpatient pooling - {clinic}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/main_window.py" line="45" />
+        <source>接诊</source>
+        <translation>Visit</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/main_window.py" line="46" />
+        <source>患者</source>
+        <translation>Patients</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/main_window.py" line="47" />
+        <source>台账</source>
+        <translation>Ledger</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/main_window.py" line="48" />
+        <source>设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/main_window.py" line="58" />
+        <source>操作员</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/main_window.py" line="72" />
+        <source>数据文件夹: {path}</source>
+        <translation>Data folder: {path}</translation>
+    </message>
+</context>
+<context>
+    <name>MessageBar</name>
+    <message>
+        <location filename="../../clinic_app/ui/errors.py" line="101" />
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>PatientCard</name>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="93" />
+        <source>患者信息</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="106" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="107" />
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="108" />
+        <source>参保类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="109" />
+        <source>定点机构</source>
+        <translation>Designated</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="110" />
+        <source>家庭医生</source>
+        <translation>Family doctor</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="111" />
+        <source>本年统筹</source>
+        <translation>Fund this year</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="112" />
+        <source>本年剩余</source>
+        <translation>Left this year</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="113" />
+        <source>今日已用</source>
+        <translation>Used today</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="123" />
+        <source>(未选择患者, 按 F2 查找)</source>
+        <translation>(no patient: press F2 to find one)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="127" />
+        <source>{n} 岁</source>
+        <translation>{n} y</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="129" />
+        <source>(无)</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="134" />
+        <source>{year} 年未登记</source>
+        <translation>not enrolled for {year}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="135" />
+        <source>否</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="138" />
+        <source>(未定点)</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="143" />
+        <source>已用 {used} 元 (无年度限额)</source>
+        <translation>{used} used (no annual cap)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="144" />
+        <source>不限</source>
+        <translation>no cap</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="149" />
+        <source>已用 {used} / {cap} 元</source>
+        <translation>{used} of {cap} used</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="150" />
+        <source>{left} 元</source>
+        <translation>{left} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="151" />
+        <source> (每日限额 {cap} 元)</source>
+        <translation> (daily cap {cap})</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="152" />
+        <source>{used} 元</source>
+        <translation>{used} yuan</translation>
+    </message>
+</context>
+<context>
+    <name>PatientDialog</name>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="125" />
+        <source>新患者</source>
+        <translation>New patient</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="125" />
+        <source>修改患者信息</source>
+        <translation>Edit patient</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="128" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="129" />
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="131" />
+        <source>参保类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="134" />
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="135" />
+        <source>住址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="136" />
+        <source>户号</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="137" />
+        <source>本年度已签约家庭医生</source>
+        <translation>Family doctor signed this year</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="138" />
+        <source>本年度定点本机构</source>
+        <translation>Designated here this year</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="165" />
+        <source>请填写姓名</source>
+        <translation>Enter the name</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="171" />
+        <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
+        <translation>Invalid ID number (length, birth date or check digit)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="174" />
+        <source>电话号码应为 7 到 11 位数字</source>
+        <translation>Phone must be 7 to 11 digits</translation>
+    </message>
+</context>
+<context>
+    <name>PatientsScreen</name>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="46" />
+        <source>查找: 身份证号 / 姓名 / 拼音首字母 / 电话</source>
+        <translation>Find: ID number / name / pinyin initials / phone</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="49" />
+        <source>新患者…</source>
+        <translation>New patient…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="67" />
+        <source>患者详情</source>
+        <translation>Patient details</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="78" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="79" />
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="80" />
+        <source>联系方式</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="81" />
+        <source>本年参保</source>
+        <translation>Enrolment</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="82" />
+        <source>本年统筹</source>
+        <translation>Fund this year</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="83" />
+        <source>修改信息…</source>
+        <translation>Edit…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="85" />
+        <source>年度参保登记…</source>
+        <translation>Yearly enrolment…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="99" />
+        <source>就诊记录</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="160" />
+        <source>{year} 年未登记</source>
+        <translation>not enrolled for {year}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="164" />
+        <source>定点 {places}; 家庭医生签约: {signed}</source>
+        <translation>designated {places}; family doctor signed: {signed}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="165" />
+        <source>(未定点)</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="168" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="169" />
+        <source>不限</source>
+        <translation>no cap</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="171" />
+        <source>{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}</source>
+        <translation>{year}: {used} used, cap {cap}, {left} left</translation>
+    </message>
+</context>
+<context>
+    <name>ReferralDialog</name>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="243" />
+        <source>转诊 - {name}</source>
+        <translation>Referral - {name}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="245" />
+        <source>转往机构</source>
+        <translation>Refer to</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="246" />
+        <source>机构级别</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="250" />
+        <source>转诊原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="255" />
+        <source>请填写转往机构</source>
+        <translation>Enter the destination</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="258" />
+        <source>请填写转诊原因</source>
+        <translation>Enter the reason</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="263" />
+        <source>请先选择操作员</source>
+        <translation>Choose the operator first</translation>
+    </message>
+</context>
+<context>
+    <name>ReimbursementDialog</name>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="276" />
+        <source>外院票据报销 - {name}</source>
+        <translation>Outside receipt - {name}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="278" />
+        <source>外院票据号</source>
+        <translation>Receipt number</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="279" />
+        <source>就诊机构级别</source>
+        <translation>Facility level</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="283" />
+        <source>就诊日期</source>
+        <translation>Visit date</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="284" />
+        <source>费用类别</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="288" />
+        <source>金额 (元)</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="289" />
+        <source>经批准转诊</source>
+        <translation>Approved referral</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="295" />
+        <source>请填写外院票据号</source>
+        <translation>Enter the receipt number</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="302" />
+        <source>金额应为大于 0 的数, 最多两位小数</source>
+        <translation>Amount must be above 0 with at most 2 decimals</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="307" />
+        <source>请先选择操作员</source>
+        <translation>Choose the operator first</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="315" />
+        <source>外院费用</source>
+        <translation>Outside charges</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsScreen</name>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="61" />
+        <source>诊所信息与政策</source>
+        <translation>Clinic and policy</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="71" />
+        <source>参加改革试点 (乡村一体签约)</source>
+        <translation>In the reform pilot (township and villages sign as one)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="73" />
+        <source>保存诊所信息</source>
+        <translation>Save clinic</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="75" />
+        <source>诊所编码</source>
+        <translation>Clinic code</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="76" />
+        <source>诊所名称</source>
+        <translation>Clinic name</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="77" />
+        <source>乡镇卫生院编码</source>
+        <translation>Township code</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="78" />
+        <source>乡镇卫生院名称</source>
+        <translation>Township name</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="79" />
+        <source>执行政策</source>
+        <translation>Policy</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="85" />
+        <source>操作员</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="88" />
+        <source>新操作员姓名</source>
+        <translation>New operator's name</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="90" />
+        <source>添加</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="102" />
+        <source>药品和诊疗项目目录</source>
+        <translation>Catalogue of drugs and services</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="103" />
+        <source>导入目录文件…</source>
+        <translation>Import catalogue file…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="109" />
+        <source>行</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="110" />
+        <source>字段</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="111" />
+        <source>问题</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="128" />
+        <source>备份与语言</source>
+        <translation>Backup and language</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="131" />
+        <source>选择…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="136" />
+        <source>立即备份</source>
+        <translation>Back up now</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="145" />
+        <source>备份文件夹</source>
+        <translation>Backup folder</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="148" />
+        <source>界面语言 (重启后生效)</source>
+        <translation>Language (after restart)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="176" />
+        <source>诊所名称不能为空</source>
+        <translation>The clinic name is required</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="180" />
+        <source>乡镇卫生院编码不能为空</source>
+        <translation>The township code is required</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="196" />
+        <source>诊所信息已保存</source>
+        <translation>Clinic saved</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="216" />
+        <source> (已停用)</source>
+        <translation> (inactive)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="224" />
+        <source>请填写操作员姓名</source>
+        <translation>Enter the operator's name</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="239" />
+        <source>选择备份文件夹</source>
+        <translation>Choose the backup folder</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="248" />
+        <source>本版本尚未提供备份功能</source>
+        <translation>Backup is not available in this build</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="263" />
+        <source>已备份到 {path}</source>
+        <translation>Backed up to {path}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="274" />
+        <source>界面语言已保存, 重新打开程序后生效</source>
+        <translation>Language saved; it applies when the app is opened again</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="281" />
+        <source>选择目录文件</source>
+        <translation>Choose a catalogue file</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="281" />
+        <source>目录文件 (*.xlsx *.csv);;所有文件 (*)</source>
+        <translation>Catalogue files (*.xlsx *.csv);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="289" />
+        <source>正在导入…</source>
+        <translation>Importing…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="298" />
+        <source>发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入</source>
+        <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="301" />
+        <source>已导入 {saved} 条</source>
+        <translation>{saved} entries imported</translation>
+    </message>
+</context>
+<context>
+    <name>SetupWizard</name>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="127" />
+        <source>首次设置</source>
+        <translation>First-run setup</translation>
+    </message>
+</context>
+<context>
+    <name>VisitScreen</name>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="221" />
+        <source>身份证号 / 姓名 / 拼音首字母 / 电话 (F2)</source>
+        <translation>ID number / name / pinyin initials / phone (F2)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="224" />
+        <source>新患者…</source>
+        <translation>New patient…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="227" />
+        <source>查找患者</source>
+        <translation>Find patient</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="235" />
+        <source>转诊…</source>
+        <translation>Referral…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="237" />
+        <source>外院票据报销…</source>
+        <translation>Outside receipt…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="246" />
+        <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
+        <translation>Item code / name / pinyin initials (F3)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="251" />
+        <source>添加</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="70" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="259" />
+        <source>数量</source>
+        <translation>Qty</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="68" />
+        <source>编码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="69" />
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="71" />
+        <source>单价</source>
+        <translation>Unit price</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="72" />
+        <source>金额</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="73" />
+        <source>医保</source>
+        <translation>Coverage</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="74" />
+        <source>统筹</source>
+        <translation>Fund</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="75" />
+        <source>自付</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="274" />
+        <source>收费项目 (Delete 删除选中行)</source>
+        <translation>Items (Delete removes the selected line)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="282" />
+        <source>诊断</source>
+        <translation>Diagnosis</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="286" />
+        <source>急诊</source>
+        <translation>Emergency</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="287" />
+        <source>转诊</source>
+        <translation>Referral</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="288" />
+        <source>市外</source>
+        <translation>Out of city</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="298" />
+        <source>结算 (Ctrl+Enter)</source>
+        <translation>Settle (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="302" />
+        <source>打印收据</source>
+        <translation>Print receipt</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="399" />
+        <source>转诊已登记</source>
+        <translation>Referral recorded</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="450" />
+        <source>请输入项目编码或名称</source>
+        <translation>Enter an item code or name</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="512" />
+        <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
+        <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="559" />
+        <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
+        <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
+    </message>
+</context>
+<context>
+    <name>VoidDialog</name>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="331" />
+        <source>作废 {receipt}</source>
+        <translation>Void {receipt}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="333" />
+        <source>作废原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="338" />
+        <source>请填写作废原因</source>
+        <translation>Enter the reason for voiding</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="341" />
+        <source>请先选择操作员</source>
+        <translation>Choose the operator first</translation>
+    </message>
+</context>
+<context>
+    <name>_ClinicPage</name>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="44" />
+        <source>诊所信息</source>
+        <translation>Clinic</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="45" />
+        <source>这些信息印在收据和报表上, 以后可在“设置”中修改名称。</source>
+        <translation>Printed on receipts and reports; the name can be changed later in Settings.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="52" />
+        <source>村卫生室</source>
+        <translation>Village clinic</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="53" />
+        <source>乡镇卫生院</source>
+        <translation>Township health center</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="55" />
+        <source>诊所名称</source>
+        <translation>Clinic name</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="56" />
+        <source>诊所编码</source>
+        <translation>Clinic code</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="57" />
+        <source>所属乡镇卫生院编码</source>
+        <translation>Township code</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="58" />
+        <source>所属乡镇卫生院名称</source>
+        <translation>Township name</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="59" />
+        <source>机构类型</source>
+        <translation>Facility type</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="64" />
+        <source>请填写诊所名称</source>
+        <translation>Enter the clinic name</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="65" />
+        <source>请填写诊所编码</source>
+        <translation>Enter the clinic code</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="66" />
+        <source>请填写乡镇卫生院编码</source>
+        <translation>Enter the township code</translation>
+    </message>
+</context>
+<context>
+    <name>_OperatorPage</name>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="93" />
+        <source>操作员与备份</source>
+        <translation>Operator and backup</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="97" />
+        <source>选择…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="103" />
+        <source>第一位操作员姓名</source>
+        <translation>First operator's name</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="104" />
+        <source>备份文件夹 (建议用 U 盘)</source>
+        <translation>Backup folder (a USB stick is best)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="105" />
+        <source>每天开机和关闭时自动备份到这里。</source>
+        <translation>A backup is made here every day when the app opens and closes.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="109" />
+        <source>选择备份文件夹</source>
+        <translation>Choose the backup folder</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="115" />
+        <source>请填写操作员姓名</source>
+        <translation>Enter the operator's name</translation>
+    </message>
+</context>
+<context>
+    <name>_PolicyPage</name>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="79" />
+        <source>执行政策</source>
+        <translation>Policy</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="80" />
+        <source>选择本县执行的门诊统筹政策。</source>
+        <translation>Choose the outpatient pooling policy of this county.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="85" />
+        <source>本县参加改革试点, 本诊所未达二级标准</source>
+        <translation>This county is in the reform pilot and this clinic is not level-2 standard</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="86" />
+        <source>政策</source>
+        <translation>Policy</translation>
+    </message>
+</context>
+</TS>

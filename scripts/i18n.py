@@ -1,0 +1,140 @@
+"""Refresh the English translation: lupdate over the UI, fill known translations, lrelease to .qm.
+
+Chinese is the source language (every tr() string is Chinese).  `EN` below is
+the English for each source string; lupdate keeps translations already in
+the .ts, this script fills the ones it knows and reports the rest, then
+compiles ``resources/translations/clinic_app_en.qm``.
+
+    uv run python scripts/i18n.py
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TS = ROOT / "resources" / "translations" / "clinic_app_en.ts"
+QM = TS.with_suffix(".qm")
+BIN = Path(sys.executable).parent
+
+EN = {
+    "结算预览": "Adjudication preview", "总费用": "Total", "统筹支付": "Fund pays", "个人支付": "Patient pays",
+    "日结": "Day close", "日期": "Date", "就诊 {n} 笔, 冲销 {r} 笔": "{n} visits, {r} reversals",
+    "总费用 {v} 元": "Total {v} yuan", "统筹支付 {v} 元": "Fund pays {v} yuan", "个人支付 {v} 元": "Patient pays {v} yuan",
+    "个人支付按付款方式:": "Patient share by payment method:", "年度参保登记 - {name}": "Yearly enrolment - {name}",
+    "年度": "Year", "已参保": "Insured", "定点村卫生室编码": "Designated village clinic code",
+    "定点乡镇卫生院编码": "Designated township code", "已签约家庭医生": "Family doctor signed",
+    "参保日期": "Enrolled on", "就诊明细": "Visit details", "名称": "Name", "数量": "Qty", "单价": "Unit price",
+    "金额": "Amount", "统筹": "Fund", "自付": "Patient", "冲销记录": "reversal", "已作废": "voided",
+    "收据号 {receipt}  {kind} {state}\n{time}  患者 {patient}  操作员 {operator}\n总费用 {total} 元  统筹支付 {fund} 元  个人支付 {patient_pays} 元 ({method})":
+        "Receipt {receipt}  {kind} {state}\n{time}  patient {patient}  operator {operator}\nTotal {total}  fund {fund}  patient {patient_pays} ({method})",
+    "患者 (姓名/拼音/身份证)": "Patient (name/pinyin/ID)", "全部操作员": "All operators", "全部": "All",
+    "只看作废": "Voided only", "隐藏作废": "Hide voided", "作废…": "Void…", "重打收据": "Reprint receipt",
+    "日结…": "Day close…", "共 {n} 条": "{n} entries", "已作废, 冲销收据号 {receipt}": "Voided; reversal receipt {receipt}",
+    "村卫生室门诊统筹 - {clinic}": "Village clinic outpatient pooling - {clinic}", "接诊": "Visit", "患者": "Patients",
+    "台账": "Ledger", "设置": "Settings", "操作员": "Operator", "数据文件夹: {path}": "Data folder: {path}",
+    "关闭": "Close", "患者信息": "Patient", "姓名": "Name", "身份证号": "ID number", "参保类别": "Category",
+    "定点机构": "Designated", "家庭医生": "Family doctor", "本年统筹": "Fund this year", "本年剩余": "Left this year",
+    "今日已用": "Used today", "(未选择患者, 按 F2 查找)": "(no patient: press F2 to find one)", "{n} 岁": "{n} y",
+    "(无)": "(none)", "{year} 年未登记": "not enrolled for {year}", "否": "No", "是": "Yes", "(未定点)": "(none)",
+    "已用 {used} 元 (无年度限额)": "{used} used (no annual cap)", "不限": "no cap",
+    "已用 {used} / {cap} 元": "{used} of {cap} used", "{left} 元": "{left} yuan",
+    " (每日限额 {cap} 元)": " (daily cap {cap})", "{used} 元": "{used} yuan", "新患者": "New patient",
+    "修改患者信息": "Edit patient", "电话": "Phone", "住址": "Address", "户号": "Household",
+    "本年度已签约家庭医生": "Family doctor signed this year", "本年度定点本机构": "Designated here this year",
+    "请填写姓名": "Enter the name", "身份证号码无效 (位数、出生日期或校验位不对)": "Invalid ID number (length, birth date or check digit)",
+    "电话号码应为 7 到 11 位数字": "Phone must be 7 to 11 digits",
+    "查找: 身份证号 / 姓名 / 拼音首字母 / 电话": "Find: ID number / name / pinyin initials / phone",
+    "新患者…": "New patient…", "患者详情": "Patient details", "联系方式": "Contact", "本年参保": "Enrolment",
+    "修改信息…": "Edit…", "年度参保登记…": "Yearly enrolment…", "就诊记录": "Visits",
+    "定点 {places}; 家庭医生签约: {signed}": "designated {places}; family doctor signed: {signed}",
+    "{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}": "{year}: {used} used, cap {cap}, {left} left",
+    "转诊 - {name}": "Referral - {name}", "转往机构": "Refer to", "机构级别": "Level", "转诊原因": "Reason",
+    "请填写转往机构": "Enter the destination", "请填写转诊原因": "Enter the reason",
+    "请先选择操作员": "Choose the operator first", "外院票据报销 - {name}": "Outside receipt - {name}",
+    "外院票据号": "Receipt number", "就诊机构级别": "Facility level", "就诊日期": "Visit date",
+    "费用类别": "Kind", "金额 (元)": "Amount (yuan)", "经批准转诊": "Approved referral",
+    "请填写外院票据号": "Enter the receipt number", "金额应为大于 0 的数, 最多两位小数": "Amount must be above 0 with at most 2 decimals",
+    "外院费用": "Outside charges", "诊所信息与政策": "Clinic and policy",
+    "参加改革试点 (乡村一体签约)": "In the reform pilot (township and villages sign as one)",
+    "保存诊所信息": "Save clinic", "诊所编码": "Clinic code", "诊所名称": "Clinic name",
+    "乡镇卫生院编码": "Township code", "乡镇卫生院名称": "Township name", "执行政策": "Policy",
+    "新操作员姓名": "New operator's name", "添加": "Add", "药品和诊疗项目目录": "Catalogue of drugs and services",
+    "导入目录文件…": "Import catalogue file…", "行": "Row", "字段": "Field", "问题": "Problem",
+    "备份与语言": "Backup and language", "选择…": "Choose…", "立即备份": "Back up now", "备份文件夹": "Backup folder",
+    "界面语言 (重启后生效)": "Language (after restart)", "诊所名称不能为空": "The clinic name is required",
+    "乡镇卫生院编码不能为空": "The township code is required", "诊所信息已保存": "Clinic saved",
+    " (已停用)": " (inactive)", "请填写操作员姓名": "Enter the operator's name", "选择备份文件夹": "Choose the backup folder",
+    "本版本尚未提供备份功能": "Backup is not available in this build", "已备份到 {path}": "Backed up to {path}",
+    "界面语言已保存, 重新打开程序后生效": "Language saved; it applies when the app is opened again",
+    "选择目录文件": "Choose a catalogue file", "目录文件 (*.xlsx *.csv);;所有文件 (*)": "Catalogue files (*.xlsx *.csv);;All files (*)",
+    "正在导入…": "Importing…",
+    "发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入": "{bad} problems found; nothing was imported (see below). Fix them and import again",
+    "已导入 {saved} 条": "{saved} entries imported", "首次设置": "First-run setup",
+    "身份证号 / 姓名 / 拼音首字母 / 电话 (F2)": "ID number / name / pinyin initials / phone (F2)",
+    "查找患者": "Find patient", "转诊…": "Referral…", "外院票据报销…": "Outside receipt…",
+    "项目编码 / 名称 / 拼音首字母 (F3)": "Item code / name / pinyin initials (F3)",
+    "收费项目 (Delete 删除选中行)": "Items (Delete removes the selected line)", "诊断": "Diagnosis",
+    "急诊": "Emergency", "转诊": "Referral", "市外": "Out of city", "结算 (Ctrl+Enter)": "Settle (Ctrl+Enter)",
+    "打印收据": "Print receipt", "转诊已登记": "Referral recorded", "请输入项目编码或名称": "Enter an item code or name",
+    "选择患者并添加项目后, 这里显示统筹支付和个人支付。": "Choose a patient and add items to see what the fund and the patient pay.",
+    "已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元":
+        "Settled {receipt}: total {total}, fund {fund}, patient {patient}",
+    "作废 {receipt}": "Void {receipt}", "作废原因": "Reason", "请填写作废原因": "Enter the reason for voiding",
+    "诊所信息": "Clinic", "这些信息印在收据和报表上, 以后可在“设置”中修改名称。": "Printed on receipts and reports; the name can be changed later in Settings.",
+    "村卫生室": "Village clinic", "乡镇卫生院": "Township health center", "所属乡镇卫生院编码": "Township code",
+    "所属乡镇卫生院名称": "Township name", "机构类型": "Facility type", "请填写诊所名称": "Enter the clinic name",
+    "请填写诊所编码": "Enter the clinic code", "请填写乡镇卫生院编码": "Enter the township code",
+    "操作员与备份": "Operator and backup", "第一位操作员姓名": "First operator's name",
+    "备份文件夹 (建议用 U 盘)": "Backup folder (a USB stick is best)",
+    "每天开机和关闭时自动备份到这里。": "A backup is made here every day when the app opens and closes.",
+    "选择本县执行的门诊统筹政策。": "Choose the outpatient pooling policy of this county.",
+    "本县参加改革试点, 本诊所未达二级标准": "This county is in the reform pilot and this clinic is not level-2 standard",
+    "政策": "Policy",
+    # labels
+    "城乡居民": "Resident", "在职职工": "Active employee", "退休职工": "Retired employee", "诊查费": "Consultation",
+    "药品": "Drug", "检查": "Exam", "治疗": "Treatment", "材料": "Material", "其他": "Other", "目录内": "Covered",
+    "特定目录": "Specific list", "自费": "Self-paid", "就诊": "Visit", "冲销": "Reversal", "报销": "Reimbursement",
+    "现金": "Cash", "移动支付": "Mobile", "个人账户": "Personal account", "家庭共济账户": "Family account",
+    "社区卫生服务中心": "Community health center", "校医院": "School clinic", "一级医院": "Level-1 hospital",
+    "二级医院": "Level-2 hospital", "三级医院": "Level-3 hospital",
+    # columns
+    "编号": "No.", "性别": "Sex", "出生日期": "Born", "类别": "Category", "收据号": "Receipt", "时间": "Time",
+    "类型": "Type", " (已作废)": " (voided)", "付款方式": "Payment", "编码": "Code", "医保": "Coverage",
+    # errors
+    "程序出错": "Unexpected error",
+    "程序遇到意外错误。已保存的数据不受影响。\n请把日志文件交给维护人员:\n{path}":
+        "The program hit an unexpected error. Saved data is not affected.\nPlease give this log file to support:\n{path}",
+}
+
+
+def main() -> int:
+    sources = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "clinic_app" / "ui").glob("*.py"))
+    subprocess.run(
+        [str(BIN / "pyside6-lupdate"), *sources, "-no-obsolete", "-source-language", "zh_CN",
+         "-target-language", "en", "-ts", str(TS)],
+        check=True, cwd=ROOT,
+    )
+    tree = ET.parse(TS)
+    missing = []
+    for message in tree.iter("message"):
+        source = message.findtext("source") or ""
+        translation = message.find("translation")
+        assert translation is not None
+        if source in EN:
+            translation.text = EN[source]
+            translation.attrib.pop("type", None)
+        elif not translation.text:
+            missing.append(source)
+    tree.write(TS, encoding="utf-8", xml_declaration=True)
+    subprocess.run([str(BIN / "pyside6-lrelease"), str(TS), "-qm", str(QM)], check=True, cwd=ROOT)
+    for source in missing:
+        print(f"untranslated: {source!r}")
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

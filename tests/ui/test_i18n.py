@@ -1,0 +1,30 @@
+"""English comes from the compiled .qm; Chinese is the source and the default."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from clinic_app.ui.app import install_translators
+from clinic_app.ui.main_window import MainWindow
+
+
+def tab_titles(window: MainWindow) -> list[str]:
+    return [window.tabs.tabText(i) for i in range(window.tabs.count())]
+
+
+def test_chinese_by_default_english_when_asked(qtbot, context) -> None:  # type: ignore[no-untyped-def]
+    chinese = MainWindow(context)
+    qtbot.addWidget(chinese)
+    assert tab_titles(chinese) == ["接诊", "患者", "台账", "设置"]
+    app = QApplication.instance()
+    translators = install_translators(app, "en")
+    try:
+        english = MainWindow(context)
+        qtbot.addWidget(english)
+        assert tab_titles(english) == ["Visit", "Patients", "Ledger", "Settings"]
+        assert english.visit.settle_button.text() == "Settle (Ctrl+Enter)"
+        assert english.ledger.model.headerData(0, Qt.Orientation.Horizontal) == "Receipt"
+    finally:
+        for translator in translators:
+            app.removeTranslator(translator)
