@@ -333,6 +333,12 @@ CREATE TABLE assessment_inputs (
 );
 """
 
+# A visit's fund rows by visit: voiding (raw_entry), the chain check and the crash test's
+# partial-visit check looked them up by scanning every fund row (slow on a 10-year ledger).
+V4 = """
+CREATE INDEX visit_funds_visit ON visit_funds(visit_id);
+"""
+
 # Ordered: MIGRATIONS[0] makes version 1, and so on.
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4)
 SCHEMA_VERSION = len(MIGRATIONS)
