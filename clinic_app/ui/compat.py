@@ -1,11 +1,15 @@
 """Work-arounds for bugs in the Qt binding, each detected at run time rather than assumed.
 
-PySide6 6.12.0 on CPython 3.11: every Python-side ``SignalInstance.emit()``
-returns ``True`` without taking a reference, so each emit drops the
-interpreter's count on ``True`` by one; after a few thousand emits Python
-aborts with "bool_dealloc: deallocating True or False".  `emit` calls
-``emit`` and, only when a probe at import shows the leak, gives the reference
-back.  Call ``emit(signal, ...)`` instead of ``signal.emit(...)`` in the app.
+PySide6 6.12.0 (abi3 wheel) on CPython 3.11 hands back ``None``, ``True`` and
+``False`` without taking a reference, as if they were immortal (they are
+from CPython 3.12 on).  On 3.11 every such call drops the interpreter's
+count on the singleton by one: every ``setText()``, ``processEvents()`` and
+``Signal.emit()``.  After a few tens of thousands of calls Python aborts with
+"none_dealloc: deallocating None" or "bool_dealloc".  `make_singletons_immortal`
+gives the three singletons a reference count so large that it cannot run
+out, which is what CPython 3.12 does.  It acts only when a probe shows the
+leak, so on a fixed binding or a newer Python it does nothing.  `emit` is a
+second guard for ``Signal.emit`` and costs nothing when it is not needed.
 """
 
 from __future__ import annotations
@@ -16,29 +20,40 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+_PLENTY = 1 << 40
+
 
 class _Probe(QObject):
     fired = Signal()
 
 
-def _emit_drops_a_reference() -> bool:
+def _calls_drop_references() -> tuple[bool, bool]:
+    """(void calls drop None, emits drop True), measured on a throw-away object."""
     probe = _Probe()
-    before = sys.getrefcount(True)
-    for _ in range(8):
+    none_before, true_before = sys.getrefcount(None), sys.getrefcount(True)
+    for _ in range(16):
+        probe.setObjectName("probe")
+    for _ in range(16):
         probe.fired.emit()
-    dropped = before - sys.getrefcount(True)
-    if dropped > 0:
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))  # undo the probe's own damage
-        for _ in range(dropped - 1):
-            ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
-    return dropped >= 8
+    return none_before - sys.getrefcount(None) >= 16, true_before - sys.getrefcount(True) >= 16
 
 
-EMIT_DROPS_REFERENCE = _emit_drops_a_reference()
+def make_singletons_immortal() -> bool:
+    """On CPython < 3.12 with the leaking binding, make None/True/False practically immortal."""
+    if sys.version_info >= (3, 12) or getattr(sys, "gettotalrefcount", None) is not None:
+        return False
+    drops_none, drops_true = _calls_drop_references()
+    if not (drops_none or drops_true):
+        return False
+    for singleton in (None, True, False):
+        # ob_refcnt is the first field of every object in a release build of CPython 3.11.
+        ctypes.c_ssize_t.from_address(id(singleton)).value += _PLENTY
+    return True
+
+
+SINGLETONS_MADE_IMMORTAL = make_singletons_immortal()
 
 
 def emit(signal: Any, *args: Any) -> None:
-    """`signal.emit(*args)`, giving back the reference the binding drops (see module doc)."""
-    result = signal.emit(*args)
-    if EMIT_DROPS_REFERENCE and isinstance(result, bool):
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))
+    """`signal.emit(*args)`; kept as the one place to patch should emit need another guard."""
+    signal.emit(*args)

@@ -125,6 +125,7 @@ class DayCloseDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.setWindowTitle(self.tr("日结"))
+        self.setMinimumWidth(380)
         self.day = QDateEdit(_qdate(day))
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")
@@ -215,7 +216,7 @@ class LedgerScreen(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((190, 140, 110, 80, 80, 80, 80, 90, 70)):
+        for column, width in enumerate((232, 142, 104, 72, 70, 76, 76, 84, 72)):
             header.resizeSection(column, width)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 
@@ -235,8 +236,9 @@ class LedgerScreen(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
         split.addWidget(self.details)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 1)
+        split.setSizes([900, 420])
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(split, 1)

@@ -243,7 +243,9 @@ class VisitScreen(QWidget):
         left.addStretch(1)
 
         # -- right: items, options, preview
-        self.item_search = LiveSearch(context, session.search_catalog, describe_entry, self.tr("项目编码 / 名称 / 拼音首字母 (F3)"))
+        self.item_search = LiveSearch(
+            context, session.search_catalog, describe_entry, self.tr("项目编码 / 名称 / 拼音首字母 (F3)"), popup=True
+        )
         self.item_search.chosen.connect(self._entry_chosen)
         self.quantity = QLineEdit("1")
         self.quantity.setMaximumWidth(90)
@@ -276,6 +278,7 @@ class VisitScreen(QWidget):
         items_layout.addLayout(entry_row)
         items_layout.addWidget(self.item_note)
         items_layout.addWidget(self.quantity_note)
+        self.lines_view.setMinimumHeight(170)
         items_layout.addWidget(self.lines_view, 1)
 
         self.diagnosis = QLineEdit()
