@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -37,6 +37,8 @@ from clinic_app.ui import labels
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.widgets import FieldNote
 
+W = TypeVar("W", bound=QWidget)
+
 
 class _FormDialog(QDialog):
     """A form with a note under each field, a note for the whole form, OK and Cancel."""
@@ -58,7 +60,7 @@ class _FormDialog(QDialog):
         layout.addWidget(self.form_note)
         layout.addWidget(self.buttons)
 
-    def add_field(self, label: str, field: QWidget) -> QWidget:
+    def add_field(self, label: str, field: W) -> W:
         note = FieldNote()
         box = QWidget()
         column = QVBoxLayout(box)

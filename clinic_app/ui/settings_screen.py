@@ -253,7 +253,7 @@ class SettingsScreen(QWidget):
         def work() -> Path:
             if text:
                 session.set_setting("backup_dir", text)
-            return backup.backup_now(session, folder)
+            return Path(backup.backup_now(session, folder))
 
         self.backup_button.setEnabled(False)
         self.context.run(work, self._backed_up, self._backup_failed)

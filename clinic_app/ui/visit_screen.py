@@ -454,11 +454,12 @@ class VisitScreen(QWidget):
             self.item_search.edit.setFocus()
             return
         session = self.context.session
-        self.context.run(
-            lambda: session.line_from_catalog(text, quantity),
-            lambda line: (self._append_line(line), self._after_add()),
-            self._unknown_item,
-        )
+
+        def added(line: DraftLine) -> None:
+            self._append_line(line)
+            self._after_add()
+
+        self.context.run(lambda: session.line_from_catalog(text, quantity), added, self._unknown_item)
 
     def _unknown_item(self, error: Exception) -> None:
         self.item_note.say(self.context.message(error) if isinstance(error, UserError) else str(error))

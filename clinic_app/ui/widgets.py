@@ -83,7 +83,7 @@ class LiveSearch(QWidget):
             self.completer = QCompleter(self._popup_model, self)
             self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
             self.completer.setWidget(self.edit)
-            self.completer.activated[QModelIndex].connect(self._popup_activated)
+            self.completer.activated[QModelIndex].connect(self._popup_activated)  # type: ignore[index]
         else:
             layout.addWidget(self.results)
         self.edit.textEdited.connect(self.refresh)
@@ -114,9 +114,9 @@ class LiveSearch(QWidget):
         if self.completer is not None:
             self._popup_model.clear()
             for row in rows:
-                item = QStandardItem(self._describe(row))
-                item.setData(row, Qt.ItemDataRole.UserRole)
-                self._popup_model.appendRow(item)
+                popup_item = QStandardItem(self._describe(row))
+                popup_item.setData(row, Qt.ItemDataRole.UserRole)
+                self._popup_model.appendRow(popup_item)
             if rows:
                 self.completer.complete()
         else:

@@ -129,32 +129,32 @@
         <translation>Day close</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="133" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="134" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="152" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="153" />
         <source>就诊 {n} 笔, 冲销 {r} 笔</source>
         <translation>{n} visits, {r} reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="153" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="154" />
         <source>总费用 {v} 元</source>
         <translation>Total {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="154" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="155" />
         <source>统筹支付 {v} 元</source>
         <translation>Fund pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="155" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="156" />
         <source>个人支付 {v} 元</source>
         <translation>Patient pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="157" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="158" />
         <source>个人支付按付款方式:</source>
         <translation>Patient share by payment method:</translation>
     </message>
@@ -162,37 +162,37 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="200" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="202" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="202" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="204" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="205" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="207" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="207" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="209" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="208" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="210" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="209" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="211" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="211" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="213" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
@@ -417,58 +417,58 @@ Please give this log file to support:
 <context>
     <name>LedgerScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="178" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="179" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="187" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="188" />
         <source>患者 (姓名/拼音/身份证)</source>
         <translation>Patient (name/pinyin/ID)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="192" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="259" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="193" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="261" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="195" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="196" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="195" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="196" />
         <source>只看作废</source>
         <translation>Voided only</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="195" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="196" />
         <source>隐藏作废</source>
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="223" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="224" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="225" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="226" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="227" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="228" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="295" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="297" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="335" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="337" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>
@@ -630,67 +630,67 @@ Please give this log file to support:
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="125" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="127" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="125" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="127" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="128" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="130" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="129" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="131" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="131" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="133" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="134" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="136" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="135" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="137" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="136" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="138" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="137" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="139" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="138" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="140" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="165" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="167" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="171" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="173" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="174" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="176" />
         <source>电话号码应为 7 到 11 位数字</source>
         <translation>Phone must be 7 to 11 digits</translation>
     </message>
@@ -782,37 +782,37 @@ Please give this log file to support:
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="243" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="245" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="245" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="247" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="246" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="248" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="250" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="252" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="255" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="257" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="258" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="260" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="263" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="265" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -820,57 +820,57 @@ Please give this log file to support:
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="276" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="278" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="278" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="280" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="279" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="281" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="283" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="285" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="284" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="286" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="288" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="290" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="289" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="291" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="295" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="297" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="302" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="304" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="307" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="309" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="315" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="317" />
         <source>外院费用</source>
         <translation>Outside charges</translation>
     </message>
@@ -1089,18 +1089,18 @@ Please give this log file to support:
         <translation>Outside receipt…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="246" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="247" />
         <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
         <translation>Item code / name / pinyin initials (F3)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="251" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="253" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="70" />
-        <location filename="../../clinic_app/ui/visit_screen.py" line="259" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="261" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
@@ -1140,57 +1140,57 @@ Please give this log file to support:
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="274" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="276" />
         <source>收费项目 (Delete 删除选中行)</source>
         <translation>Items (Delete removes the selected line)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="282" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="285" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="286" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="289" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="287" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="290" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="288" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="291" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="298" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="301" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="302" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="305" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="399" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="402" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="450" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="453" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="512" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="516" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="559" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="563" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
     </message>
@@ -1198,22 +1198,22 @@ Please give this log file to support:
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="331" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="333" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="333" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="335" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="338" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="340" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="341" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="343" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
