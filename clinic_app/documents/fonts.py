@@ -21,9 +21,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
+# reportlab is imported where a PDF font is registered or measured, not here:
+# the desktop app asks this module for a font path at start-up, and reportlab's
+# import costs about 0.2 s of that start.
 
 CID_FALLBACK = "STSong-Light"
 
@@ -135,10 +135,16 @@ def find_cjk_font(
 
 def register_pdf_font(font: FontFile | None) -> PdfFont:
     """Register `font` with reportlab (embedded as a subset), or the CID fallback for None."""
+    from reportlab.pdfbase import pdfmetrics
+
     if font is None:
+        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
         if CID_FALLBACK not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(UnicodeCIDFont(CID_FALLBACK))
         return PdfFont(CID_FALLBACK, embedded=False, source=None)
+    from reportlab.pdfbase.ttfonts import TTFont
+
     name = f"CJK-{font.path.stem}-{font.index}"
     if name not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(name, str(font.path), subfontIndex=font.index))
@@ -166,6 +172,8 @@ def pdf_font() -> PdfFont:
 
 def text_width(text: str, font: PdfFont, size: float) -> float:
     """Width of `text` in points, as reportlab will draw it."""
+    from reportlab.pdfbase import pdfmetrics
+
     return float(pdfmetrics.stringWidth(text, font.name, size))
 
 

@@ -7,7 +7,6 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from pypinyin import Style, pinyin
 from stdnum import numdb
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidComponent, ValidationError
@@ -33,7 +32,7 @@ def parse_resident_id(text: str) -> ResidentId:
     """Validate with python-stdnum's cn.ric (length, checksum, birth date, region).
 
     stdnum also refuses a region code that did not yet exist in the holder's
-    birth year (邵阳县 430521 for someone born in 1956).  But the code is the
+    birth year (430521, 邵东县, for someone born in 1956).  But the code is the
     place where the number was first issued (from 1984 on), not the place of
     birth, so real cards of older villagers fail that test.  A region code
     that exists in any period is accepted.
@@ -79,6 +78,8 @@ def _as_is(text: str) -> Any:
 
 def pinyin_initials(name: str) -> str:
     """Every reading's initials, space separated: 曾 gives both "z" and "c"."""
+    from pypinyin import Style, pinyin  # imported on first use: 0.2 s of the app's start otherwise
+
     readings = pinyin(name, style=Style.FIRST_LETTER, heteronym=True, errors=_as_is)
     options = [sorted({r[0].lower() for r in char if r}) or [""] for char in readings]
     combos = itertools.islice(itertools.product(*options), MAX_READINGS)

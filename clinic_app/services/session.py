@@ -292,6 +292,8 @@ class ClinicSession:
         return entry
 
     def save_catalog(self, entries: list[CatalogEntry]) -> int:
+        """Insert or update catalogue entries; pinyin initials are filled in where missing."""
+        entries = [e if e.pinyin else replace(e, pinyin=pinyin_initials(e.name)) for e in entries]
         with transaction(self.db) as conn:
             count = ledger.upsert_catalog(conn, entries)
             ledger.audit(conn, "catalog_saved", f"{count} entries")
