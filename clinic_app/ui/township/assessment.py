@@ -1,0 +1,356 @@
+"""考核: the year's assessment of the township under the Hunan reform (POLICIES.md §4).
+
+Indicators 1-3 come from the imported statements and the enrolments
+(`settlement.assessment`); the county baselines and the assessors' findings
+are entered here and stored with `save_assessment_inputs`, which refuses
+counts that do not fit.  Rates are entered as percents (35 for 35%), the
+visit-rate baseline as visits per signed person (e.g. 0.5).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.documents.township_report import percent
+from clinic_app.domain.assessment import (
+    Assessment,
+    AssessmentInputs,
+    Honours,
+    IndicatorScore,
+    Integration,
+    TierResult,
+)
+from clinic_app.errors import BadInput, UserError
+from clinic_app.services.settlement import (
+    HandEntered,
+    assessment,
+    format_fraction,
+    save_assessment_inputs,
+    stored_assessment_inputs,
+)
+from clinic_app.ui import labels
+from clinic_app.ui.compat import emit
+from clinic_app.ui.context import AppContext
+from clinic_app.ui.models import RIGHT, Column, RowsModel
+from clinic_app.ui.widgets import FieldNote
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("AssessmentScreen", text)
+
+
+def indicator_name(code: str) -> str:
+    return {
+        "burden_ratio": _tr("签约患者个人负担比例"),
+        "visit_rate": _tr("签约患者就诊率"),
+        "effective_signing": _tr("有效签约率"),
+        "list_drugs": _tr("基本药物配备"),
+        "village_integration": _tr("乡村一体化管理"),
+        "field_survey": _tr("现场调查 (知晓率/满意度)"),
+    }.get(code, code)
+
+
+def tier_name(code: str) -> str:
+    return {"excellent": _tr("优秀"), "good": _tr("良好"), "pass": _tr("合格"), "fail": _tr("不合格")}.get(code, code)
+
+
+def _points(value: Fraction) -> str:
+    return format_fraction(value)
+
+
+def _value(item: IndicatorScore) -> str:
+    if item.value is None:
+        return "—"
+    if item.code == "visit_rate":
+        return format_fraction(item.value, 2)  # visits per signed person, not a percent
+    return percent(item.value)
+
+
+INTEGRATION = (
+    ("drug_delivery", "统一药品配送"),
+    ("supervision", "统一监管"),
+    ("settlement", "统一结算"),
+    ("fund_distribution", "统一资金分配"),
+    ("agreement", "统一协议签订"),
+)
+HONOURS = (("national", "国家级"), ("provincial", "省级"), ("city", "市级"), ("county", "县级"), ("other", "其他"))
+
+
+def parse_rate(text: str, as_percent: bool) -> Fraction:
+    """A baseline as typed: a percent (35 → 35/100) or a plain ratio (0.5)."""
+    try:
+        value = Fraction(Decimal(text.strip()))
+    except (InvalidOperation, ValueError):
+        raise BadInput(f"应为数字: {text!r}", f"not a number: {text!r}") from None
+    if value < 0 or (as_percent and value > 100):
+        raise BadInput(f"数值超出范围: {text}", f"out of range: {text}")
+    return value / 100 if as_percent else value
+
+
+class AssessmentScreen(QWidget):
+    """The township's assessment (考核) screen."""
+
+    assessed = Signal(object)
+    """(inputs, assessment, tier) after a save or a load."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.result: tuple[AssessmentInputs, Assessment, TierResult] | None = None
+
+        self.year = QSpinBox()
+        self.year.setRange(2019, 2100)
+        self.year.setValue(context.today().year)
+        self.year.valueChanged.connect(self.load)
+        self.save_button = QPushButton(self.tr("保存并计算"))
+        self.save_button.clicked.connect(self.save)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("考核年度")))
+        top.addWidget(self.year)
+        top.addStretch(1)
+        top.addWidget(self.save_button)
+
+        # County baselines.
+        self.burden = QLineEdit()
+        self.visit_rate = QLineEdit()
+        self.signing = QLineEdit()
+        self.notes: dict[QLineEdit, FieldNote] = {}
+        baselines = QGroupBox(self.tr("全县基准 (县医保局公布)"))
+        form = QFormLayout(baselines)
+        for edit, label, hint in (
+            (self.burden, self.tr("个人负担比例 %"), self.tr("如 35")),
+            (self.visit_rate, self.tr("就诊率 (人次/签约人)"), self.tr("如 0.5")),
+            (self.signing, self.tr("有效签约率 %"), self.tr("如 60")),
+        ):
+            edit.setPlaceholderText(hint)
+            note = FieldNote()
+            self.notes[edit] = note
+            column = QVBoxLayout()
+            column.setSpacing(0)
+            column.addWidget(edit)
+            column.addWidget(note)
+            form.addRow(label, column)
+
+        # Findings the assessors enter.
+        def spin(top: int = 10_000) -> QSpinBox:
+            box = QSpinBox()
+            box.setRange(0, top)
+            return box
+
+        self.drugs_stocked, self.drugs_required = spin(), spin()
+        self.drugs_required.setValue(20)
+        self.aware, self.aware_asked = spin(), spin()
+        self.satisfied, self.satisfied_asked = spin(), spin()
+        for box in (self.aware, self.aware_asked, self.satisfied, self.satisfied_asked):
+            box.setValue(20)
+        self.cases = spin(100)
+        self.unqualified = QCheckBox(self.tr("协议考核不合格 (一票否决)"))
+        findings = QGroupBox(self.tr("现场考核录入"))
+        grid = QGridLayout(findings)
+        grid.addWidget(QLabel(self.tr("基本药物 已配备 / 应配备")), 0, 0)
+        grid.addWidget(self.drugs_stocked, 0, 1)
+        grid.addWidget(self.drugs_required, 0, 2)
+        grid.addWidget(QLabel(self.tr("政策知晓 知晓 / 调查")), 1, 0)
+        grid.addWidget(self.aware, 1, 1)
+        grid.addWidget(self.aware_asked, 1, 2)
+        grid.addWidget(QLabel(self.tr("满意度 满意 / 调查")), 2, 0)
+        grid.addWidget(self.satisfied, 2, 1)
+        grid.addWidget(self.satisfied_asked, 2, 2)
+        grid.addWidget(QLabel(self.tr("查实违规/推诿病例数")), 3, 0)
+        grid.addWidget(self.cases, 3, 1)
+        grid.addWidget(self.unqualified, 4, 0, 1, 3)
+        self.integration = {name: QCheckBox(self.tr(words)) for name, words in INTEGRATION}
+        integration = QGroupBox(self.tr("乡村一体化管理"))
+        box_layout = QGridLayout(integration)
+        for number, check in enumerate(self.integration.values()):
+            box_layout.addWidget(check, number // 2, number % 2)
+        self.honours = {name: spin(100) for name, _ in HONOURS}
+        honours = QGroupBox(self.tr("表彰 (加分)"))
+        honours_layout = QFormLayout(honours)
+        for name, words in HONOURS:
+            honours_layout.addRow(self.tr(words), self.honours[name])
+
+        inputs = QWidget()
+        inputs_layout = QVBoxLayout(inputs)
+        inputs_layout.setContentsMargins(0, 0, 0, 0)
+        for group in (baselines, findings, integration, honours):
+            inputs_layout.addWidget(group)
+        inputs_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(inputs)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(470)
+
+        # Results.
+        self.data = QLabel()
+        self.data.setWordWrap(True)
+        self.data.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.model: RowsModel[IndicatorScore] = RowsModel(
+            (
+                Column(self.tr("指标"), lambda i: indicator_name(i.code)),
+                Column(self.tr("实际值"), _value, RIGHT),
+                Column(self.tr("得分"), lambda i: _points(i.points), RIGHT),
+                Column(self.tr("满分"), lambda i: _points(i.maximum), RIGHT),
+            ),
+            self,
+        )
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.total = QLabel()
+        self.total.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        self.total.setWordWrap(True)
+        self.reasons = QLabel()
+        self.reasons.setWordWrap(True)
+        results = QGroupBox(self.tr("考核结果"))
+        results_layout = QVBoxLayout(results)
+        results_layout.addWidget(self.data)
+        results_layout.addWidget(self.table, 1)
+        results_layout.addWidget(self.total)
+        results_layout.addWidget(self.reasons)
+
+        body = QHBoxLayout()
+        body.addWidget(scroll, 2)
+        body.addWidget(results, 3)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(body, 1)
+        context.data_changed.connect(self.refresh)
+        self.load()
+
+    # ---------------------------------------------------------------- values
+
+    def entered(self) -> HandEntered | None:
+        """The form as a value; None (with notes at the fields) when a baseline is not a number."""
+        rates: list[Fraction] = []
+        for edit, as_percent in ((self.burden, True), (self.visit_rate, False), (self.signing, True)):
+            try:
+                rates.append(parse_rate(edit.text(), as_percent))
+                self.notes[edit].clear_note()
+            except UserError as error:
+                self.notes[edit].say(self.context.message(error))
+        if len(rates) < 3:
+            return None
+        return HandEntered(
+            burden_baseline=rates[0],
+            visit_rate_baseline=rates[1],
+            signing_baseline=rates[2],
+            list_drugs_stocked=self.drugs_stocked.value(),
+            list_drugs_required=self.drugs_required.value(),
+            integration=Integration(**{name: box.isChecked() for name, box in self.integration.items()}),
+            aware=self.aware.value(),
+            satisfied=self.satisfied.value(),
+            aware_asked=self.aware_asked.value(),
+            satisfied_asked=self.satisfied_asked.value(),
+            honours=Honours(**{name: box.value() for name, box in self.honours.items()}),
+            confirmed_cases=self.cases.value(),
+            agreement_unqualified=self.unqualified.isChecked(),
+        )
+
+    def fill(self, entered: HandEntered) -> None:
+        self.burden.setText(format_fraction(entered.burden_baseline * 100, 4))
+        self.visit_rate.setText(format_fraction(entered.visit_rate_baseline, 4))
+        self.signing.setText(format_fraction(entered.signing_baseline * 100, 4))
+        self.drugs_stocked.setValue(entered.list_drugs_stocked)
+        self.drugs_required.setValue(entered.list_drugs_required)
+        for name, box in self.integration.items():
+            box.setChecked(getattr(entered.integration, name))
+        self.aware.setValue(entered.aware)
+        self.aware_asked.setValue(entered.aware_asked)
+        self.satisfied.setValue(entered.satisfied)
+        self.satisfied_asked.setValue(entered.satisfied_asked)
+        for name, box in self.honours.items():
+            box.setValue(getattr(entered.honours, name))
+        self.cases.setValue(entered.confirmed_cases)
+        self.unqualified.setChecked(entered.agreement_unqualified)
+
+    # ---------------------------------------------------------------- work
+
+    def load(self) -> None:
+        session, year = self.context.session, self.year.value()
+
+        def work() -> tuple[HandEntered | None, tuple[AssessmentInputs, Assessment, TierResult] | None]:
+            entered = stored_assessment_inputs(session, year)
+            return entered, (assessment(session, year) if entered is not None else None)
+
+        self.context.run(work, self._loaded)
+
+    def _loaded(self, pair: tuple[HandEntered | None, tuple[AssessmentInputs, Assessment, TierResult] | None]) -> None:
+        entered, result = pair
+        if entered is not None:
+            self.fill(entered)
+        self.show_result(result)
+
+    def save(self) -> None:
+        entered = self.entered()
+        if entered is None:
+            return
+        session, year = self.context.session, self.year.value()
+
+        def work() -> tuple[AssessmentInputs, Assessment, TierResult]:
+            save_assessment_inputs(session, year, entered)
+            return assessment(session, year)
+
+        self.context.run(work, self._saved)
+
+    def _saved(self, result: tuple[AssessmentInputs, Assessment, TierResult]) -> None:
+        emit(self.context.info_reported, self.tr("考核录入已保存"))
+        self.show_result(result)
+
+    def show_result(self, result: tuple[AssessmentInputs, Assessment, TierResult] | None) -> None:
+        self.result = result
+        if result is None:
+            self.model.set_rows([])
+            self.data.setText(self.tr("本年度的全县基准和考核录入项尚未填写: 填写左侧各项后点“保存并计算”。"))
+            self.total.clear()
+            self.reasons.clear()
+            return
+        inputs, scored, tier = result
+        self.data.setText(
+            self.tr(
+                "来自数据: 签约人数 {signed}, 有效签约 {effective}, 签约患者就诊 {visits} 人次, "
+                "医疗费 {total} 元, 个人负担 {paid} 元"
+            ).format(
+                signed=inputs.signed_persons,
+                effective=inputs.effectively_signed,
+                visits=inputs.visits,
+                total=inputs.total_cost,
+                paid=inputs.patient_paid,
+            )
+        )
+        self.model.set_rows(scored.indicators)
+        self.total.setText(
+            self.tr("总分 {score} (加分 {bonus}, 扣分 {deductions})  等次: {tier}").format(
+                score=_points(scored.score),
+                bonus=_points(scored.bonus),
+                deductions=_points(scored.deductions),
+                tier=tier_name(tier.tier),
+            )
+        )
+        self.reasons.setText("\n".join(f"• {labels.reason(r, self.context.language)}" for r in scored.reasons))
+        emit(self.assessed, result)
+
+    def refresh(self, what: str) -> None:
+        if what == "statement":
+            self.load()

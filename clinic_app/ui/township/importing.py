@@ -1,0 +1,353 @@
+"""导入: the villages' statement files, a dry run, the fingerprint check, then the import file by file.
+
+Choosing files runs `township.plan_import` on the worker: nothing is written,
+and the table says what each file would do (新增, 替换, 已导入, 拒收).  A file
+from a village whose key is not registered opens `TrustDialog`, which shows
+the fingerprint beside the instruction to compare it with the one printed on
+the statement PDF; 信任并导入 plans again with that fingerprint trusted and
+imports.  The import submits one `apply_import` per accepted file, so the
+progress bar moves file by file and each file is its own transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.services.township import (
+    ADD,
+    REJECT,
+    SUPERSEDE,
+    UNCHANGED,
+    UNTRUSTED,
+    FilePlan,
+    ImportResult,
+    apply_import,
+    flag_name,
+    plan_import,
+)
+from clinic_app.ui.compat import emit
+from clinic_app.ui.context import AppContext
+from clinic_app.ui.models import RIGHT, Column, RowsModel
+
+
+@dataclass(frozen=True)
+class FileRow:
+    """One chosen file: its plan and, once imported, what the import did."""
+
+    plan: FilePlan
+    result: ImportResult | None = None
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ImportScreen", text)
+
+
+def action_text(plan: FilePlan) -> str:
+    if plan.action == ADD:
+        return _tr("新增") + (_tr(" (登记密钥)") if plan.register_key else "")
+    if plan.action == SUPERSEDE:
+        return _tr("替换第 {n} 版").format(n=plan.supersedes_revision)
+    if plan.action == UNCHANGED:
+        return _tr("已导入")
+    if plan.action == UNTRUSTED:
+        return _tr("密钥未登记")
+    return _tr("拒收")
+
+
+def _detail(row: FileRow, language: str) -> str:
+    result, plan = row.result, row.plan
+    if result is not None:
+        if result.error is not None:
+            return _tr("未导入: {why}").format(why=result.error.message(language))
+        if result.imported:
+            flags = sum(result.flags.values())
+            return _tr("已导入, 待审核 {n} 条").format(n=flags) if flags else _tr("已导入, 无待审核")
+    if plan.error is not None:
+        return plan.error.message(language)
+    if plan.action == UNCHANGED:
+        return _tr("与已导入的文件相同, 不再导入")
+    return ""
+
+
+def _fund(plan: FilePlan) -> str:
+    return str(plan.statement.totals["hifp_pay"]) if plan.statement is not None else ""
+
+
+def _visits(plan: FilePlan) -> str:
+    return str(plan.statement.settlements) if plan.statement is not None else ""
+
+
+def file_columns(language: str) -> tuple[Column[FileRow], ...]:
+    return (
+        Column(_tr("文件"), lambda r: Path(r.plan.path).name),
+        Column(_tr("村卫生室"), lambda r: f"{r.plan.clinic_name} ({r.plan.clinic_code})" if r.plan.clinic_code else ""),
+        Column(_tr("月份"), lambda r: r.plan.month),
+        Column(_tr("版本"), lambda r: str(r.plan.revision) if r.plan.revision else "", RIGHT),
+        Column(_tr("结算人次"), lambda r: _visits(r.plan), RIGHT),
+        Column(_tr("统筹支付"), lambda r: _fund(r.plan), RIGHT),
+        Column(_tr("处理"), lambda r: action_text(r.plan)),
+        Column(_tr("说明"), lambda r: _detail(r, language)),
+    )
+
+
+class FilesModel(RowsModel[FileRow]):
+    """The chosen files; rejected ones in red, files already imported in grey."""
+
+    def extra(self, row: FileRow, role: int) -> object:
+        if role == Qt.ItemDataRole.ForegroundRole:
+            failed = row.result is not None and row.result.error is not None
+            if row.plan.action in (REJECT, UNTRUSTED) or failed:
+                return QBrush(QColor("#b00020"))
+            if row.plan.action == UNCHANGED:
+                return QBrush(QColor("#707070"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.plan.path
+        return None
+
+
+class TrustDialog(QDialog):
+    """A village's key is not registered: show its fingerprint to compare with the printed one."""
+
+    def __init__(self, plan: FilePlan, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plan = plan
+        self.setWindowTitle(self.tr("核对村卫生室密钥指纹"))
+        who = QLabel(self.tr("{name} ({code}) 的签名密钥尚未登记。").format(name=plan.clinic_name, code=plan.clinic_code))
+        who.setWordWrap(True)
+        self.fingerprint = QLabel(plan.fingerprint)
+        font = QFont("monospace")
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        font.setPointSize(self.font().pointSize() + 6)
+        font.setBold(True)
+        self.fingerprint.setFont(font)
+        self.fingerprint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fingerprint.setStyleSheet("padding: 10px; border: 1px solid #8090b0; background: #f4f6fb;")
+        instruction = QLabel(
+            self.tr(
+                "请把上面的指纹与该村月结报表 (PDF) 上打印的“密钥指纹”逐组核对, 最好当面或电话与村医确认。"
+                "完全一致才点“信任并导入”; 不一致请点“取消”, 不要导入, 并与村卫生室联系。"
+            )
+        )
+        instruction.setWordWrap(True)
+        self.buttons = QDialogButtonBox()
+        self.trust_button = self.buttons.addButton(self.tr("信任并导入"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.cancel_button.setDefault(True)  # trusting takes a deliberate click
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(who)
+        layout.addWidget(QLabel(self.tr("文件中的密钥指纹:")))
+        layout.addWidget(self.fingerprint)
+        layout.addWidget(instruction)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(520)
+
+
+class ImportScreen(QWidget):
+    """The township's import (导入) screen."""
+
+    planned = Signal(object)
+    """The dry run's plans (a tuple of `FilePlan`) are in the table."""
+    trust_asked = Signal(object)
+    """A `TrustDialog` is open (tests answer it)."""
+    import_finished = Signal(object)
+    """All files are done: a tuple of `ImportResult`."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.paths: list[Path] = []
+        self.trusted: set[str] = set()
+        self.declined: set[str] = set()
+        self.dialog: TrustDialog | None = None
+        self._import_after_plan = False
+        self._results: list[ImportResult] = []
+        self._expected = 0
+
+        self.choose_button = QPushButton(self.tr("选择月结文件…"))
+        self.choose_button.clicked.connect(self._choose)
+        self.import_button = QPushButton(self.tr("导入"))
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.start_import)
+        hint = QLabel(self.tr("选择村卫生室导出的月结数据文件 (*.json), 先预览, 确认后导入。"))
+        hint.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(self.choose_button)
+        top.addWidget(hint, 1)
+        top.addWidget(self.import_button)
+
+        self.model = FilesModel(file_columns(context.language), self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+
+        self.progress = QProgressBar()
+        self.progress.setFormat(self.tr("%v / %m 个文件"))
+        self.progress.hide()
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.summary)
+
+    # ------------------------------------------------------------------ dry run
+
+    def _choose(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("选择月结数据文件"), "", self.tr("月结数据 (*.json)")
+        )
+        if names:
+            self.choose_files([Path(n) for n in names])
+
+    def choose_files(self, paths: list[Path]) -> None:
+        """Plan the import of `paths` (nothing is written) and show what each would do."""
+        self.paths = list(paths)
+        self.declined = set()
+        self.summary.clear()
+        self.progress.hide()
+        self.plan()
+
+    def plan(self) -> None:
+        session, paths, trust, today = self.context.session, list(self.paths), set(self.trusted), self.context.today()
+        self.import_button.setEnabled(False)
+        self.choose_button.setEnabled(False)
+        self.context.run(lambda: plan_import(session, paths, trust, today), self._planned, self._failed)
+
+    def _planned(self, plans: tuple[FilePlan, ...]) -> None:
+        self.choose_button.setEnabled(True)
+        self.model.set_rows([FileRow(p) for p in plans])
+        accepted = sum(p.accepted for p in plans)
+        self.import_button.setEnabled(accepted > 0)
+        self.summary.setText(
+            self.tr("预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 拒收 {bad} 个 (尚未写入任何数据)").format(
+                n=len(plans),
+                ok=accepted,
+                same=sum(p.action == UNCHANGED for p in plans),
+                bad=sum(p.action in (REJECT, UNTRUSTED) for p in plans),
+            )
+        )
+        emit(self.planned, plans)
+        if self._ask_trust(plans):
+            return
+        if self._import_after_plan:
+            self._import_after_plan = False
+            self.start_import()
+
+    def _ask_trust(self, plans: tuple[FilePlan, ...]) -> bool:
+        """Open the fingerprint dialog for the first village not yet answered; False when none is left."""
+        for plan in plans:
+            if plan.action == UNTRUSTED and plan.fingerprint not in self.declined | self.trusted:
+                dialog = TrustDialog(plan, self)
+                dialog.accepted.connect(lambda p=plan: self._trust_answered(p, True))
+                dialog.rejected.connect(lambda p=plan: self._trust_answered(p, False))
+                self.dialog = dialog
+                dialog.open()
+                emit(self.trust_asked, dialog)
+                return True
+        return False
+
+    def _trust_answered(self, plan: FilePlan, trusted: bool) -> None:
+        self.dialog = None
+        if trusted:
+            self.trusted.add(plan.fingerprint)
+            self._import_after_plan = True
+        else:
+            self.declined.add(plan.fingerprint)
+        if self._ask_trust(tuple(r.plan for r in self.model.rows)):
+            return
+        if self._import_after_plan:
+            self.plan()  # again with the fingerprints trusted; imports when it arrives
+
+    def _failed(self, error: Exception) -> None:
+        self.choose_button.setEnabled(True)
+        self._import_after_plan = False
+        self.context.report(error)
+
+    # ------------------------------------------------------------------ import
+
+    def start_import(self) -> None:
+        """Import each accepted file on the worker, one job per file."""
+        accepted = [r.plan for r in self.model.rows if r.plan.accepted and r.result is None]
+        if not accepted:
+            return
+        self.import_button.setEnabled(False)
+        self.choose_button.setEnabled(False)
+        self._results = []
+        self._expected = len(accepted)
+        self.progress.setRange(0, len(accepted))
+        self.progress.setValue(0)
+        self.progress.show()
+        session, today = self.context.session, self.context.today()
+        for plan in accepted:
+            self.context.run(
+                lambda p=plan: apply_import(session, [p], today)[0], self._file_done, self._file_failed
+            )
+
+    def _file_done(self, result: ImportResult) -> None:
+        self._results.append(result)
+        rows = [FileRow(r.plan, result) if r.plan is result.plan else r for r in self.model.rows]
+        self.model.set_rows(rows)
+        self.progress.setValue(len(self._results))
+        if len(self._results) == self._expected:
+            self._finished()
+
+    def _file_failed(self, error: Exception) -> None:
+        self._expected -= 1
+        self.context.report(error)
+        if len(self._results) >= self._expected:
+            self._finished()
+
+    def _finished(self) -> None:
+        results = tuple(self._results)
+        self.choose_button.setEnabled(True)
+        imported = [r for r in results if r.imported]
+        flags: dict[str, int] = {}
+        for r in imported:
+            for code, count in r.flags.items():
+                flags[code] = flags.get(code, 0) + count
+        lines = [
+            self.tr("导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个。").format(
+                ok=len(imported), bad=len(results) - len(imported)
+            )
+        ]
+        if flags:
+            lines.append(self.tr("待审核 {n} 条:").format(n=sum(flags.values())))
+            lines += [
+                f"    {flag_name(code, self.context.language)} ({code}): {count}" for code, count in sorted(flags.items())
+            ]
+        self.summary.setText("\n".join(lines))
+        if imported:
+            emit(self.context.info_reported, lines[0])
+            emit(self.context.data_changed, "statement")
+        emit(self.import_finished, results)
+
+    def refresh(self, what: str) -> None:
+        """Nothing here depends on other screens' data."""

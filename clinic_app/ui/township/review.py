@@ -1,0 +1,219 @@
+"""审核: the review flags the import raised, filtered by village, flag and month, with a count per flag.
+
+Flags never block an import; they are what a person at the township checks
+(services/township.py lists the codes).  The list reads `review_list` on the
+worker; the person's name and the settlement time come from the stored
+statement (see `lookups.review_rows`).  Clicking a flag in the counts filters
+the list to it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from PySide6.QtCore import QCoreApplication, QModelIndex, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.domain.identity import mask_resident_id
+from clinic_app.services.township import FLAG_CODES, flag_name
+from clinic_app.store.township import FlagFilter
+from clinic_app.ui.compat import emit
+from clinic_app.ui.context import AppContext
+from clinic_app.ui.models import RIGHT, Column, RowsModel
+from clinic_app.ui.township import lookups
+from clinic_app.ui.township.lookups import ReviewRow, Village
+
+
+def flag_label(code: str, language: str) -> str:
+    """A flag in words with its code, as the list shows it."""
+    return f"{flag_name(code, language)} ({code})"
+
+
+def review_columns(language: str) -> tuple[Column[ReviewRow], ...]:
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("ReviewScreen", text)
+
+    return (
+        Column(tr("标记"), lambda r: flag_label(r.flag.code, language)),
+        Column(tr("村卫生室"), lambda r: r.village),
+        Column(tr("月份"), lambda r: r.flag.month),
+        Column(tr("患者"), lambda r: r.person),
+        Column(tr("身份证号"), lambda r: mask_resident_id(r.flag.certno)),
+        Column(tr("结算时间"), lambda r: r.time[:16]),
+        Column(tr("结算号"), lambda r: r.flag.setl_id),
+        Column(tr("说明"), lambda r: r.flag.detail),
+    )
+
+
+class ReviewScreen(QWidget):
+    """The township's review (审核) screen."""
+
+    flags_shown = Signal(int)
+    """The list shows this many flags (after a filter or a refresh)."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self._people: dict[int, dict[str, tuple[str, str]]] = {}
+        """Each statement's people by setl_id: filled and read on the worker only."""
+        self._generation = 0
+
+        self.village = QComboBox()
+        self.village.setMinimumWidth(200)
+        self.code = QComboBox()
+        self.code.addItem(self.tr("全部标记"), None)
+        for code in FLAG_CODES:
+            self.code.addItem(flag_label(code, context.language), code)
+        self.month = QComboBox()
+        self._fill_villages([])
+        self._fill_months([])
+        for box in (self.village, self.month):
+            box.currentIndexChanged.connect(self.apply_filter)
+        self.code.currentIndexChanged.connect(self._show_code)
+        self._rows: list[ReviewRow] = []
+        """The flags of the chosen village and month, every code: the counts stay whole."""
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel(self.tr("村卫生室")))
+        filters.addWidget(self.village)
+        filters.addWidget(QLabel(self.tr("标记")))
+        filters.addWidget(self.code, 1)
+        filters.addWidget(QLabel(self.tr("月份")))
+        filters.addWidget(self.month)
+
+        self.counts_model: RowsModel[tuple[str, int]] = RowsModel(
+            (
+                Column(self.tr("标记"), lambda c: flag_label(c[0], context.language)),
+                Column(self.tr("条数"), lambda c: str(c[1]), RIGHT),
+            ),
+            self,
+        )
+        self.counts = QTableView()
+        self.counts.setModel(self.counts_model)
+        self.counts.verticalHeader().hide()
+        self.counts.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.counts.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.counts.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.counts.clicked.connect(self._count_clicked)
+
+        self.model: RowsModel[ReviewRow] = RowsModel(review_columns(context.language), self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((230, 150, 70, 70, 160, 130, 130)):
+            header.resizeSection(column, width)
+        self.total = QLabel()
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(QLabel(self.tr("各类标记条数 (点击筛选)")))
+        left_layout.addWidget(self.counts, 1)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(self.table)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 4)
+        split.setSizes([300, 1000])
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.total)
+        context.data_changed.connect(self.refresh)
+        self.reload()
+
+    # ---------------------------------------------------------------- choices
+
+    def _fill_villages(self, villages: list[Village]) -> None:
+        chosen = self.village.currentData()
+        self.village.blockSignals(True)
+        self.village.clear()
+        self.village.addItem(self.tr("全部村卫生室"), None)
+        for v in villages:
+            self.village.addItem(f"{v.name} ({v.code})", v.code)
+        self.village.setCurrentIndex(max(0, self.village.findData(chosen)))
+        self.village.blockSignals(False)
+
+    def _fill_months(self, months: list[str]) -> None:
+        chosen = self.month.currentData()
+        self.month.blockSignals(True)
+        self.month.clear()
+        self.month.addItem(self.tr("全部月份"), None)
+        for m in months:
+            self.month.addItem(m, m)
+        self.month.setCurrentIndex(max(0, self.month.findData(chosen)))
+        self.month.blockSignals(False)
+
+    def reload(self) -> None:
+        """Read the villages and months again, then the list."""
+        session = self.context.session
+        self.context.run(
+            lambda: (lookups.villages(session), lookups.statement_months(session)), self._choices_loaded
+        )
+
+    def _choices_loaded(self, pair: tuple[list[Village], list[str]]) -> None:
+        villages, months = pair
+        self._fill_villages(villages)
+        self._fill_months(months)
+        self.apply_filter()
+
+    # ---------------------------------------------------------------- the list
+
+    def flag_filter(self) -> FlagFilter:
+        """What the worker reads: the code is filtered here, so the counts show every code."""
+        return FlagFilter(month=self.month.currentData(), clinic_code=self.village.currentData())
+
+    def set_filter(self, village: str | None = None, code: str | None = None, month: str | None = None) -> None:
+        """Choose the filters (None: all) and show the list."""
+        for box, value in ((self.village, village), (self.code, code), (self.month, month)):
+            box.blockSignals(True)
+            box.setCurrentIndex(max(0, box.findData(value)))
+            box.blockSignals(False)
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        self._generation += 1
+        generation, f, session, cache = self._generation, self.flag_filter(), self.context.session, self._people
+        self.total.setText(self.tr("正在读取…"))
+        self.context.run(lambda: lookups.review_rows(session, f, cache), lambda rows: self._shown(generation, rows))
+
+    def _shown(self, generation: int, rows: list[ReviewRow]) -> None:
+        if generation != self._generation:
+            return  # a newer filter's answer is on its way
+        self._rows = rows
+        counted = Counter(r.flag.code for r in rows)
+        self.counts_model.set_rows([(code, counted[code]) for code in FLAG_CODES if counted[code]])
+        self._show_code()
+
+    def _show_code(self) -> None:
+        code = self.code.currentData()
+        shown = [r for r in self._rows if code is None or r.flag.code == code]
+        self.model.set_rows(shown)
+        text = self.tr("显示 {n} 条, 共 {all} 条待审核").format(n=len(shown), all=len(self._rows))
+        if len(self._rows) >= lookups.REVIEW_LIMIT:
+            text += self.tr(" (只读取了前 {n} 条, 请按村或月份筛选)").format(n=lookups.REVIEW_LIMIT)
+        self.total.setText(text)
+        emit(self.flags_shown, len(shown))
+
+    def _count_clicked(self, index: QModelIndex) -> None:
+        row = self.counts_model.row_at(index.row())
+        if row is not None:
+            self.code.setCurrentIndex(max(0, self.code.findData(row[0])))
+
+    def refresh(self, what: str) -> None:
+        if what == "statement":
+            self.reload()

@@ -1,0 +1,457 @@
+"""结算: the township's month per village and in total, the hand entries, two charts and the monthly report.
+
+`settlement.month_report` settles the year's months up to the one chosen
+from the imported statements (POLICIES.md §3); the table shows the same
+rows as the report's PDF (`township_report.settlement_rows`), so the screen,
+`clinic-app settle` and the paper agree.  Signed persons per line and the
+year's assessment score are stored with `enter_signed` / `enter_score` and the
+month is settled again.  The charts draw fund payable against the monthly
+budget by month, and fund payable against the prepay (the budget's share)
+by village; money becomes float only to draw bars, never in a figure shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QLineSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QCoreApplication, QMargins, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.documents.township_report import (
+    VARIANT_NAMES,
+    SettlementReport,
+    settlement_rows,
+    write_township_report,
+)
+from clinic_app.domain.money import Money
+from clinic_app.errors import UserError
+from clinic_app.services.settlement import (
+    enter_score,
+    enter_signed,
+    format_fraction,
+    month_report,
+    parse_score,
+)
+from clinic_app.ui import labels
+from clinic_app.ui.compat import emit
+from clinic_app.ui.context import AppContext
+from clinic_app.ui.models import RIGHT, Column, RowsModel
+from clinic_app.ui.township import lookups
+
+PAYABLE_COLOUR = QColor(51, 115, 191)
+BUDGET_COLOUR = QColor(217, 140, 51)
+
+
+@dataclass(frozen=True)
+class SettlementRow:
+    """One line of the table (a village, the township's own desk, or the total) as the report gives it."""
+
+    code: str
+    values: tuple[Any, ...]
+    """`settlement_rows`' values: name, signed, visits, total, payable, fee-for-service,
+    prepay, paid, deposit, and the year-to-date payable, paid and deposit."""
+
+    @property
+    def total(self) -> bool:
+        return not self.code
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("SettlementScreen", text)
+
+
+def settlement_columns() -> tuple[Column[SettlementRow], ...]:
+    titles = (
+        _tr("村卫生站 / 本院"), _tr("签约人数"), _tr("人次"), _tr("医疗费总额"), _tr("统筹应付"), _tr("按项目付费"),
+        _tr("预付"), _tr("拨付"), _tr("质保金"), _tr("年累计应付"), _tr("年累计拨付"), _tr("年累计质保金"),
+    )
+    columns: list[Column[SettlementRow]] = [Column(_tr("编码"), lambda r: r.code)]
+    for number, title in enumerate(titles):
+        columns.append(Column(title, lambda r, n=number: _cell(r.values[n]), RIGHT if number else Qt.AlignmentFlag.AlignLeft))
+    return tuple(columns)
+
+
+def _cell(value: Any) -> str:
+    if value == "合计":
+        return _tr("合计")
+    return str(value)
+
+
+class SettlementModel(RowsModel[SettlementRow]):
+    """The lines with the total row in bold."""
+
+    def extra(self, row: SettlementRow, role: int) -> object:
+        if role == Qt.ItemDataRole.FontRole and row.total:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+
+def table_rows(report: SettlementReport) -> list[SettlementRow]:
+    values = settlement_rows(report)
+    codes = [line.code for line in report.lines] + [""]
+    return [SettlementRow(code, tuple(row)) for code, row in zip(codes, values, strict=True)]
+
+
+def _yuan(amount: Money) -> float:
+    return amount.fen / 100  # drawing only
+
+
+def _value_axis(top: float) -> QValueAxis:
+    axis = QValueAxis()
+    axis.setRange(0, max(top * 1.1, 1.0))
+    axis.setLabelFormat("%.0f")
+    axis.setTickCount(6)
+    axis.setTitleText(_tr("元"))
+    return axis
+
+
+def _write(report: SettlementReport, folder: Path) -> tuple[Path, Path]:
+    try:
+        return write_township_report(report, folder)
+    except OSError as exc:  # a full disk or a read-only stick is the user's to fix, not a crash
+        raise UserError(
+            f"无法写出月报到 {folder}: {exc.strerror}", f"cannot write the report into {folder}: {exc.strerror}"
+        ) from None
+
+
+class SettlementScreen(QWidget):
+    """The township's settlement (结算) screen."""
+
+    report_shown = Signal(object)
+    """A `SettlementReport` is on the screen (table and charts)."""
+    report_written = Signal(object)
+    """The PDF and xlsx paths of the written monthly report."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.report: SettlementReport | None = None
+        self._generation = 0
+
+        self.month = QComboBox()
+        self.month.setMinimumWidth(110)
+        self.month.currentIndexChanged.connect(self.load)
+        self.write_button = QPushButton(self.tr("写出月报 (PDF/xlsx)…"))
+        self.write_button.setEnabled(False)
+        self.write_button.clicked.connect(self._choose_folder)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("结算月份")))
+        top.addWidget(self.month)
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.write_button)
+
+        self.model = SettlementModel(settlement_columns(), self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.notes = QLabel()
+        self.notes.setWordWrap(True)
+        self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notes.setStyleSheet("color: #604000;")
+
+        # Hand entries: signed persons per line and the year's assessment score.
+        self.signed_form = QFormLayout()
+        self.signed_boxes: dict[str, QSpinBox] = {}
+        signed_body = QWidget()
+        signed_body.setLayout(self.signed_form)
+        signed_scroll = QScrollArea()
+        signed_scroll.setWidget(signed_body)
+        signed_scroll.setWidgetResizable(True)
+        signed_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.save_signed_button = QPushButton(self.tr("保存签约人数"))
+        self.save_signed_button.clicked.connect(self.save_signed)
+        self.score = QLineEdit()
+        self.score.setPlaceholderText(self.tr("0-100"))
+        self.score.setMaximumWidth(80)
+        self.save_score_button = QPushButton(self.tr("保存考核分"))
+        self.save_score_button.clicked.connect(self.save_score)
+        score_row = QHBoxLayout()
+        score_row.addWidget(QLabel(self.tr("年度考核分")))
+        score_row.addWidget(self.score)
+        score_row.addWidget(self.save_score_button)
+        entries = QGroupBox(self.tr("本月签约人数 / 考核分"))
+        entries_layout = QVBoxLayout(entries)
+        entries_layout.addWidget(signed_scroll, 1)
+        entries_layout.addWidget(self.save_signed_button)
+        entries_layout.addLayout(score_row)
+        entries.setMinimumWidth(300)
+        entries.setMaximumWidth(360)
+
+        self.month_chart = self._chart(self.tr("统筹应付与月预算 (按月)"))
+        self.village_chart = self._chart(self.tr("本月统筹应付与预付 (按村)"))
+        self.month_view = self._view(self.month_chart)
+        self.village_view = self._view(self.village_chart)
+        self.payable_by_month: QBarSet | None = None
+        self.budget_by_month: QLineSeries | None = None
+        self.payable_by_village: QBarSet | None = None
+        self.prepay_by_village: QBarSet | None = None
+
+        bottom = QWidget()
+        bottom_layout = QHBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(entries)
+        bottom_layout.addWidget(self.month_view, 1)
+        bottom_layout.addWidget(self.village_view, 1)
+        upper = QWidget()
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.addWidget(self.table, 1)
+        upper_layout.addWidget(self.notes)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(upper)
+        split.addWidget(bottom)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        context.data_changed.connect(self.refresh)
+        self.load_months()
+
+    # ---------------------------------------------------------------- months
+
+    def load_months(self) -> None:
+        session = self.context.session
+        self.context.run(lambda: lookups.statement_months(session), self._months_loaded)
+
+    def _months_loaded(self, months: list[str]) -> None:
+        this_month = self.context.today().strftime("%Y-%m")
+        chosen = self.month.currentData() or (months[0] if months else this_month)
+        choices = sorted(set(months) | {this_month, chosen}, reverse=True)
+        self.month.blockSignals(True)
+        self.month.clear()
+        for m in choices:
+            self.month.addItem(m, m)
+        self.month.setCurrentIndex(max(0, self.month.findData(chosen)))
+        self.month.blockSignals(False)
+        self.load()
+
+    def choose_month(self, month: str) -> None:
+        index = self.month.findData(month)
+        if index < 0:
+            self.month.addItem(month, month)
+            index = self.month.count() - 1
+        if index == self.month.currentIndex():
+            self.load()
+        else:
+            self.month.setCurrentIndex(index)
+
+    # ---------------------------------------------------------------- the month
+
+    def load(self) -> None:
+        month = self.month.currentData()
+        if not month:
+            return
+        self._generation += 1
+        generation, session = self._generation, self.context.session
+        self.heading.setText(self.tr("正在结算 {month}…").format(month=month))
+        self.context.run(
+            lambda: month_report(session, month),
+            lambda report: self._shown(generation, report),
+            self._failed,
+        )
+
+    def _failed(self, error: Exception) -> None:
+        self.heading.clear()
+        self.context.report(error)
+
+    def _shown(self, generation: int, report: SettlementReport) -> None:
+        if generation != self._generation:
+            return
+        self.report = report
+        s = report.settlement
+        self.heading.setText(
+            self.tr("{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元").format(
+                town=report.township_name,
+                month=report.month,
+                variant=VARIANT_NAMES.get(report.variant, report.variant),
+                signed=s.signed_persons,
+                quota=s.quota,
+            )
+        )
+        self.model.set_rows(table_rows(report))
+        notes = [f"• {labels.reason(r, self.context.language)}" for r in report.reasons]
+        if report.missing:
+            notes.insert(0, "• " + self.tr("本月未收到月结: {codes}").format(codes=", ".join(report.missing)))
+        self.notes.setText("\n".join(notes))
+        self.notes.setVisible(bool(notes))
+        self._fill_entries(report)
+        self._draw(report)
+        self.write_button.setEnabled(True)
+        emit(self.report_shown, report)
+
+    def _fill_entries(self, report: SettlementReport) -> None:
+        while self.signed_form.rowCount():
+            self.signed_form.removeRow(0)
+        self.signed_boxes = {}
+        for line in report.lines:
+            box = QSpinBox()
+            box.setRange(0, 1_000_000)
+            box.setValue(line.signed_persons)
+            box.setToolTip(self.tr("手工录入") if line.signed_entered else self.tr("按名册统计, 可修改后保存"))
+            name = line.name + (self.tr(" (本院)") if line.own else "")
+            self.signed_form.addRow(name, box)
+            self.signed_boxes[line.code] = box
+        self.score.setText("" if report.score is None else format_fraction(report.score))
+
+    # ---------------------------------------------------------------- charts
+
+    def _chart(self, title: str) -> QChart:
+        chart = QChart()
+        chart.setTitle(title)
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        return chart
+
+    def _view(self, chart: QChart) -> QChartView:
+        view = QChartView(chart)
+        view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        view.setMinimumHeight(240)
+        return view
+
+    @staticmethod
+    def _clear(chart: QChart) -> None:
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+
+    def _draw(self, report: SettlementReport) -> None:
+        # By month: fund payable (bars) against the month's budget (line).
+        chart = self.month_chart
+        self._clear(chart)
+        payable = QBarSet(self.tr("统筹应付"))
+        payable.setColor(PAYABLE_COLOUR)
+        payable.append([_yuan(p.fund_payable) for p in report.months])
+        bars = QBarSeries()
+        bars.append(payable)
+        budget = QLineSeries()
+        budget.setName(self.tr("月预算"))
+        budget.setPen(QPen(BUDGET_COLOUR, 3))
+        budget.setPointsVisible(True)
+        for number, point in enumerate(report.months):
+            budget.append(number, _yuan(point.budget))
+        chart.addSeries(bars)
+        chart.addSeries(budget)
+        months = QBarCategoryAxis()
+        months.append([self.tr("{m}月").format(m=int(p.month[5:])) for p in report.months])
+        top = max([_yuan(p.fund_payable) for p in report.months] + [_yuan(p.budget) for p in report.months] + [0.0])
+        values = _value_axis(top)
+        chart.addAxis(months, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
+        for series in (bars, budget):
+            series.attachAxis(months)
+            series.attachAxis(values)
+        self.payable_by_month, self.budget_by_month = payable, budget
+
+        # By village: this month's fund payable against the prepay (the line's part of the budget).
+        chart = self.village_chart
+        self._clear(chart)
+        line_payable = QBarSet(self.tr("统筹应付"))
+        line_payable.setColor(PAYABLE_COLOUR)
+        line_prepay = QBarSet(self.tr("预付"))
+        line_prepay.setColor(BUDGET_COLOUR)
+        line_payable.append([_yuan(line.fund_payable) for line in report.lines])
+        line_prepay.append([_yuan(line.prepay) for line in report.lines])
+        bars = QBarSeries()
+        bars.append(line_payable)
+        bars.append(line_prepay)
+        chart.addSeries(bars)
+        names = QBarCategoryAxis()
+        names.append([self._short(line.name, line.own) for line in report.lines])
+        top = max([_yuan(line.fund_payable) for line in report.lines] + [_yuan(line.prepay) for line in report.lines] + [0.0])
+        values = _value_axis(top)
+        chart.addAxis(names, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
+        bars.attachAxis(names)
+        bars.attachAxis(values)
+        self.payable_by_village, self.prepay_by_village = line_payable, line_prepay
+
+    def _short(self, name: str, own: bool) -> str:
+        """A village's name short enough for an axis label (its village part)."""
+        if own:
+            return self.tr("本院")
+        for cut in ("镇", "乡"):
+            if cut in name and not name.endswith(cut):
+                name = name.split(cut, 1)[1]
+        return name.removesuffix("卫生室").removesuffix("卫生站") or name
+
+    # ---------------------------------------------------------------- entries
+
+    def save_signed(self) -> None:
+        month = self.month.currentData()
+        counts = {code: box.value() for code, box in self.signed_boxes.items()}
+        if not month or not counts:
+            return
+        session = self.context.session
+        self.context.run(lambda: enter_signed(session, month, counts), lambda _: self._saved(self.tr("签约人数已保存")))
+
+    def save_score(self) -> None:
+        month, text = self.month.currentData(), self.score.text()
+        if not month:
+            return
+        session, year = self.context.session, int(month[:4])
+        self.context.run(lambda: enter_score(session, year, parse_score(text)), lambda _: self._saved(self.tr("考核分已保存")))
+
+    def _saved(self, text: str) -> None:
+        emit(self.context.info_reported, text)
+        self.load()
+
+    # ---------------------------------------------------------------- report
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("选择月报保存的文件夹"))
+        if folder:
+            self.write_report(Path(folder))
+
+    def write_report(self, folder: Path) -> None:
+        """Write the month's report PDF and xlsx into `folder` on the worker."""
+        report = self.report
+        if report is None:
+            return
+        self.context.run(lambda: _write(report, folder), self._written)
+
+    def _written(self, paths: tuple[Path, Path]) -> None:
+        emit(self.context.info_reported, self.tr("月报已写出: {pdf}, {xlsx}").format(pdf=paths[0], xlsx=paths[1]))
+        emit(self.report_written, paths)
+
+    def refresh(self, what: str) -> None:
+        if what == "statement":
+            self.load_months()
