@@ -45,6 +45,11 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.visit, self.tr("接诊"))
         self.tabs.addTab(self.patients, self.tr("患者"))
         self.tabs.addTab(self.ledger, self.tr("台账"))
+        self.township: tuple[QWidget, ...] = ()
+        if context.clinic.role == "township":  # 导入, 审核, 结算, 考核 of the villages' statements
+            from clinic_app.ui.township import add_township_tabs
+
+            self.township = add_township_tabs(context, self.tabs)
         self.tabs.addTab(self.settings, self.tr("设置"))
 
         self.clinic_label = QLabel(context.clinic.name)
