@@ -1,0 +1,158 @@
+"""The township's import and review screens on real data folders: dry run, fingerprint trust, import, flags."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QLabel
+
+from clinic_app.services.session import ClinicSession
+from clinic_app.services.township import FLAG_NOT_SIGNED, FLAG_SPLIT_VISIT
+from clinic_app.store import township as store
+from clinic_app.ui.context import AppContext
+from clinic_app.ui.township.importing import ImportScreen
+from clinic_app.ui.township.review import ReviewScreen
+from tests.township.settle_data import TODAY, Village, bring, fingerprint, township
+from tests.ui.conftest import wait_idle
+
+POLICY = "shaoguan-resident-2023"
+
+
+def village_files(tmp_path: Path) -> dict[str, list[Path]]:
+    """Two villages' statements as files on the stick: 南村 March and April, 北村 March."""
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    files: dict[str, list[Path]] = {}
+    south = Village.create(tmp_path / "south", "V201", "南村卫生室", POLICY)
+    south.person("甲", number=1)
+    south.person("乙", number=2)
+    south.visit("甲", "2025-03-03 09:00", "20.00")
+    south.visit("甲", "2025-03-03 15:00", "12.00")  # a second settlement the same day: split visit
+    south.visit("乙", "2025-03-05 10:00", "30.00")
+    south.visit("乙", "2025-04-02 10:00", "18.00")
+    north = Village.create(tmp_path / "north", "V202", "北村卫生室", POLICY)
+    north.person("丙", number=3)
+    north.visit("丙", "2025-03-07 11:00", "25.00")
+    for code, v, months in (("V201", south, ("2025-03", "2025-04")), ("V202", north, ("2025-03",))):
+        files[code] = []
+        for month in months:
+            path = usb / f"{code}_{month}_r1.json"
+            path.write_bytes(v.statement(month))
+            files[code].append(path)
+        v.session.close()
+    return files
+
+
+@pytest.fixture
+def town(tmp_path: Path):  # type: ignore[no-untyped-def]
+    session = township(tmp_path / "town", POLICY)
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def town_context(town: ClinicSession, worker) -> AppContext:  # type: ignore[no-untyped-def]
+    return AppContext(town, worker, "zh", clock=lambda: dt.datetime.combine(TODAY, dt.time(9)))
+
+
+def test_two_villages_import_after_their_fingerprints_are_trusted(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]
+    files = village_files(tmp_path)
+    paths = files["V201"] + files["V202"]
+    screen = ImportScreen(town_context)
+    qtbot.addWidget(screen)
+    screen.show()
+
+    with qtbot.waitSignal(screen.trust_asked, timeout=10000) as asked:
+        screen.choose_files(paths)
+    first = asked.args[0]
+    assert first.plan.clinic_code == "V201"
+    assert first.fingerprint.text() == fingerprint(files["V201"][0].read_bytes())
+    assert any("PDF" in label.text() for label in first.findChildren(QLabel))  # compare with the printed one
+    # The dry run is in the table before anything is trusted, and nothing is written.
+    assert [screen.model.index(r, 6).data() for r in range(3)] == ["密钥未登记"] * 3
+    assert not screen.import_button.isEnabled()
+    assert store.statements(town.db) == []
+
+    with qtbot.waitSignal(screen.trust_asked, timeout=10000) as asked:
+        first.trust_button.click()
+    second = asked.args[0]
+    assert second.plan.clinic_code == "V202"
+    with qtbot.waitSignal(screen.import_finished, timeout=20000) as finished:
+        second.trust_button.click()
+
+    results = finished.args[0]
+    assert len(results) == 3 and all(r.imported for r in results)
+    assert screen.progress.value() == screen.progress.maximum() == 3
+    assert "已导入 3 个文件" in screen.summary.text()
+    assert "分解就诊" in screen.summary.text()
+    imported = {(s.clinic_code, s.month) for s in store.statements(town.db)}
+    assert imported == {("V201", "2025-03"), ("V201", "2025-04"), ("V202", "2025-03")}
+    assert {k.code for k in store.registered_keys(town.db)} == {"V201", "V202"}
+    assert screen.model.index(0, 6).data() == "新增 (登记密钥)"
+    assert screen.model.index(1, 6).data() == "新增"  # the key came with the March file
+    assert screen.model.index(0, 7).data().startswith("已导入, 待审核")
+
+    # The same files again: already imported, nothing to do.
+    with qtbot.waitSignal(screen.planned, timeout=10000):
+        screen.choose_files(paths)
+    assert [screen.model.index(r, 6).data() for r in range(3)] == ["已导入"] * 3
+    assert not screen.import_button.isEnabled()
+
+
+def test_cancel_imports_nothing_and_a_tampered_file_is_rejected_with_its_reason(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]
+    files = village_files(tmp_path)
+    good = files["V202"][0]
+    bad = tmp_path / "usb" / "V201_2025-03_r7.json"
+    bad.write_bytes(files["V201"][0].read_bytes().replace(b'"revision":1', b'"revision":7'))
+    screen = ImportScreen(town_context)
+    qtbot.addWidget(screen)
+    with qtbot.waitSignal(screen.trust_asked, timeout=10000) as asked:
+        screen.choose_files([bad, good])
+    asked.args[0].cancel_button.click()
+    wait_idle(qtbot, town_context.worker)
+    assert screen.dialog is None
+    assert screen.model.index(0, 6).data() == "拒收"
+    reason = screen.model.rows[0].plan.error
+    assert reason is not None and screen.model.index(0, 7).data() == reason.message("zh")
+    assert screen.model.index(1, 6).data() == "密钥未登记"
+    assert not screen.import_button.isEnabled()
+    assert store.statements(town.db) == []
+
+
+def test_flags_are_listed_counted_and_filtered(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]
+    files = village_files(tmp_path)
+    bring(town, *[(p.name, p.read_bytes()) for p in files["V201"] + files["V202"]])
+    expected = store.review_flags(town.db, store.FlagFilter())
+    assert expected  # the township's roster is empty: every settlement is at least NOT_SIGNED
+
+    screen = ReviewScreen(town_context)
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitUntil(lambda: screen.model.rowCount() == len(expected), timeout=10000)
+    counts = dict(screen.counts_model.rows)
+    assert counts[FLAG_SPLIT_VISIT] == 1
+    assert counts[FLAG_NOT_SIGNED] == 5  # five settlements, none signed with the township's roster
+    assert sum(counts.values()) == len(expected)
+
+    split = next(r for r in screen.model.rows if r.flag.code == FLAG_SPLIT_VISIT)
+    assert (split.village, split.person, split.time) == ("南村卫生室", "测试甲", "2025-03-03 15:00:00")
+    row = screen.model.rows.index(split)
+    assert screen.model.index(row, 0).data() == "分解就诊 (FLAG_SPLIT_VISIT)"
+    assert screen.model.index(row, 5).data() == "2025-03-03 15:00"
+
+    with qtbot.waitSignal(screen.flags_shown, timeout=10000):
+        screen.set_filter(village="V202")
+    assert {r.flag.clinic_code for r in screen.model.rows} == {"V202"}
+    assert screen.model.rowCount() == len(store.review_flags(town.db, store.FlagFilter(clinic_code="V202")))
+
+    with qtbot.waitSignal(screen.flags_shown, timeout=10000):
+        screen.set_filter(month="2025-04")
+    assert [(r.flag.month, r.person) for r in screen.model.rows] == [("2025-04", "测试乙")]
+
+    with qtbot.waitSignal(screen.flags_shown, timeout=10000):
+        screen.set_filter(code=FLAG_SPLIT_VISIT)
+    assert [r.flag.setl_id for r in screen.model.rows] == [split.flag.setl_id]
+    assert dict(screen.counts_model.rows) == counts  # the counts still show every flag
+    assert "显示 1 条" in screen.total.text()
