@@ -1,0 +1,111 @@
+"""Receipts from the ledger: the `ReceiptData` of a settled or reversed visit, and its PDF.
+
+The printer (UI) and any later command ask here for what a receipt shows.  It
+is read from the ledger's own record of the visit, never from the screen, so
+a receipt printed today and its reprint next year say the same thing.  A
+reversal (冲销) carries the ORIGINAL visit's lines and adjudication with
+`reversal_of` naming the original receipt; the document prints it negated.
+The PDF goes to ``<data folder>/receipts/``; the layout (58 mm roll by
+default, 80 mm or A5) is a setting of the data folder.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import cast
+
+from clinic_app.documents.receipt import GEOMETRY, Layout, render_receipt
+from clinic_app.documents.records import ChargedLine, ClinicInfo, PersonInfo, ReceiptData
+from clinic_app.errors import BadInput
+from clinic_app.services.session import ClinicSession
+from clinic_app.store import ledger
+
+LAYOUT_SETTING = "receipt_layout"
+DEFAULT_LAYOUT: Layout = "58mm"
+"""Most village clinics print on a 58 mm thermal roll."""
+LAYOUTS: tuple[Layout, ...] = ("58mm", "80mm", "a5")
+RECEIPTS_FOLDER = "receipts"
+
+# How the ledger's payment method codes read on a receipt (the receipt is always Chinese).
+PAYMENT_WORDS = {"cash": "现金", "mobile": "移动支付", "account": "个人账户", "family_account": "家庭共济账户"}
+
+
+def receipt_data(session: ClinicSession, visit_id: int, reprint: bool = False) -> ReceiptData:
+    """What the receipt of ledger entry `visit_id` shows; `reprint` marks a later copy (重打)."""
+    clinic = session.require_clinic()
+    entry = ledger.get_entry(session.db, visit_id)
+    if entry is None:
+        raise BadInput(f"找不到就诊记录 {visit_id}", f"no visit {visit_id}")
+    original = entry
+    if entry.kind == "reversal":
+        assert entry.reverses_id is not None
+        found = ledger.get_entry(session.db, entry.reverses_id)
+        if found is None:
+            raise BadInput(f"找不到被冲销的就诊记录 {entry.reverses_id}", f"no original visit {entry.reverses_id}")
+        original = found
+    settled = session.entry(original.id)
+    assert settled is not None
+    return ReceiptData(
+        clinic=ClinicInfo(clinic.code, clinic.name, clinic.township_code, clinic.policy_id, clinic.township_name),
+        receipt_no=entry.receipt_no,
+        issued_at=entry.time,
+        # The reversal receipt names who voided the visit: that is who handed the money back.
+        operator=entry.operator_name,
+        patient=PersonInfo(original.patient_name, original.id_number or "", original.psn_no, original.category),
+        lines=_charged_lines(session, original.id),
+        adjudication=settled.adjudication,
+        payment_method=PAYMENT_WORDS.get(original.payment_method, original.payment_method),
+        account_paid=original.acct_pay,
+        reprint=reprint,
+        reversal_of=original.receipt_no if entry.kind == "reversal" else None,
+    )
+
+
+def _charged_lines(session: ClinicSession, visit_id: int) -> tuple[ChargedLine, ...]:
+    units: dict[str, str] = {}
+    lines = ledger.entry_lines(session.db, visit_id)
+    for line in lines:
+        if line.code and line.code not in units:
+            found = ledger.catalog_entry(session.db, line.code)
+            units[line.code] = found.unit if found is not None else ""
+    return tuple(
+        ChargedLine(
+            name=line.name,
+            quantity=Decimal(line.quantity),
+            unit_price=line.unit_price,
+            # The ledger keeps the amount after a waiver; the receipt shows what was charged.
+            amount=line.amount + line.waived,
+            coverage=line.coverage,
+            unit=units.get(line.code, ""),
+        )
+        for line in lines
+    )
+
+
+def receipt_layout(session: ClinicSession) -> Layout:
+    """The data folder's receipt layout (58mm, 80mm or a5)."""
+    chosen = session.setting(LAYOUT_SETTING, DEFAULT_LAYOUT)
+    return cast(Layout, chosen) if chosen in GEOMETRY else DEFAULT_LAYOUT
+
+
+def set_receipt_layout(session: ClinicSession, layout: str) -> None:
+    if layout not in LAYOUTS:
+        raise BadInput(f"收据格式应为 58mm, 80mm 或 a5: {layout}", f"receipt layout must be 58mm, 80mm or a5: {layout}")
+    session.set_setting(LAYOUT_SETTING, layout)
+
+
+def receipt_path(session: ClinicSession, data: ReceiptData, layout: Layout) -> Path:
+    suffix = "-reprint" if data.reprint else ""
+    return session.data_dir / RECEIPTS_FOLDER / f"{data.receipt_no}{suffix}-{layout}.pdf"
+
+
+def write_receipt(
+    session: ClinicSession, visit_id: int, reprint: bool = False, layout: Layout | None = None
+) -> tuple[ReceiptData, Path]:
+    """Render the receipt of `visit_id` to the data folder's receipts/ and return its data and path."""
+    data = receipt_data(session, visit_id, reprint)
+    chosen = layout or receipt_layout(session)
+    path = receipt_path(session, data, chosen)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return data, render_receipt(data, chosen, path)

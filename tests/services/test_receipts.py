@@ -1,0 +1,137 @@
+"""Receipts read from the ledger: a settled visit, its reversal (negated on the PDF), a reprint.
+
+Amounts are worked by hand from POLICIES.md §2 and the template's prices: a
+signed patient at this village after the Hunan reform has the consultation
+(9.00) waived, 阿莫西林胶囊 YP0001 6.80 at 70% (4.76) and 尿常规 TD0001 10.00
+on the specific list at 90% (9.00): total 16.80, fund 13.76, patient 3.04.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from clinic_app.documents.records import mask_id_number
+from clinic_app.domain.money import Money
+from clinic_app.errors import BadInput
+from clinic_app.services import receipts
+from clinic_app.store import ledger
+from tests.documents.pdftext import text_of
+from tests.store.template import Ledger, opened
+
+M = Money.parse
+WHEN = "2025-08-11T09:00:00"
+
+
+@pytest.fixture
+def village(tmp_path: Path) -> Iterator[Ledger]:
+    with opened(tmp_path) as lg:
+        yield lg
+
+
+def settle(village: Ledger, **fields: object) -> int:
+    settled = village.session.settle(village.request("signed_here", WHEN, "YP0001*2", "TD0001", **fields))
+    return settled.entry.id
+
+
+def test_receipt_of_a_visit_is_read_from_the_ledger(village: Ledger) -> None:
+    visit_id = settle(village)
+    entry = ledger.get_entry(village.session.db, visit_id)
+    assert entry is not None
+    data = receipts.receipt_data(village.session, visit_id, reprint=False)
+
+    assert data.receipt_no == entry.receipt_no and data.receipt_no.startswith("H430523101007-2025-")
+    assert data.issued_at == dt.datetime(2025, 8, 11, 9, 0)
+    assert data.operator == "李医生"
+    assert data.payment_method == "现金"
+    assert data.patient.name == "测试signed_here" and len(data.patient.id_number) == 18
+    assert data.reversal_of is None and not data.reprint and data.sign == 1
+    # The consultation was waived: the receipt still shows what it costs (9.00), the waiver apart.
+    assert [(ln.name, ln.quantity, ln.unit, ln.amount) for ln in data.lines] == [
+        ("一般诊疗费", Decimal(1), "次", M("9.00")),
+        ("阿莫西林胶囊", Decimal(2), "盒", M("13.60")),
+        ("尿常规", Decimal(1), "次", M("10.00")),
+    ]
+    adj = data.adjudication
+    # 13.60 x 70% = 9.52; 10.00 x 90% = 9.00.
+    assert (adj.total, adj.waived, adj.fund, adj.patient) == (M("23.60"), M("9.00"), M("18.52"), M("5.08"))
+
+
+def test_payment_method_in_chinese(village: Ledger) -> None:
+    visit_id = settle(village, payment_method="mobile")
+    assert receipts.receipt_data(village.session, visit_id).payment_method == "移动支付"
+
+
+def test_pdf_masks_the_id_number_and_names_the_cashier(village: Ledger) -> None:
+    visit_id = settle(village)
+    data, path = receipts.write_receipt(village.session, visit_id)
+    assert path.parent == village.folder / "receipts"
+    text = text_of(path.read_bytes())
+    assert data.patient.id_number not in text
+    assert mask_id_number(data.patient.id_number) in text
+    assert data.receipt_no in text and "李医生" in text and "现金" in text
+    assert "重打" not in text and "冲销" not in text
+
+
+def test_reversal_carries_the_original_and_prints_negated(village: Ledger) -> None:
+    session = village.session
+    visit_id = settle(village)
+    original = ledger.get_entry(session.db, visit_id)
+    assert original is not None
+    voider = session.add_operator("赵护士")
+    reversal = session.void(visit_id, "录错项目", voider.id, dt.datetime(2025, 8, 12, 10, 0))
+
+    data = receipts.receipt_data(session, reversal.id)
+    assert data.receipt_no == reversal.receipt_no != original.receipt_no
+    assert data.reversal_of == original.receipt_no
+    assert data.sign == -1
+    assert data.operator == "赵护士"  # who handed the money back
+    assert data.issued_at == dt.datetime(2025, 8, 12, 10, 0)
+    # The original's lines and adjudication, positive: the document negates them.
+    assert [ln.amount for ln in data.lines] == [M("9.00"), M("13.60"), M("10.00")]
+    assert data.adjudication.fund == M("18.52") and data.adjudication.patient == M("5.08")
+
+    _, path = receipts.write_receipt(session, reversal.id)
+    text = text_of(path.read_bytes())
+    assert "冲销" in text
+    assert original.receipt_no in text and reversal.receipt_no in text
+    assert "-18.52" in text and "-5.08" in text and "-23.60" in text
+
+
+def test_reprint_is_marked_and_kept_apart_from_the_first_print(village: Ledger) -> None:
+    visit_id = settle(village)
+    first_data, first = receipts.write_receipt(village.session, visit_id, reprint=False)
+    again_data, again = receipts.write_receipt(village.session, visit_id, reprint=True)
+    assert again_data.reprint and not first_data.reprint
+    assert first != again and first.exists()
+    assert "重打" in text_of(again.read_bytes())
+    assert "重打" not in text_of(first.read_bytes())
+
+
+def test_layout_setting_defaults_to_58mm_and_a5_is_selectable(village: Ledger) -> None:
+    session = village.session
+    visit_id = settle(village)
+    assert receipts.receipt_layout(session) == "58mm"
+    _, roll = receipts.write_receipt(session, visit_id)
+    assert float(PdfReader(roll).pages[0].mediabox.width) == pytest.approx(58 / 25.4 * 72, abs=0.5)
+
+    receipts.set_receipt_layout(session, "a5")
+    assert receipts.receipt_layout(session) == "a5"
+    _, sheet = receipts.write_receipt(session, visit_id)
+    page = PdfReader(sheet).pages[0].mediabox
+    assert (float(page.width), float(page.height)) == pytest.approx((419.5, 595.3), abs=0.5)
+
+    with pytest.raises(BadInput):
+        receipts.set_receipt_layout(session, "a4")
+    assert receipts.receipt_layout(session) == "a5"
+
+
+def test_unknown_visit_is_a_user_error(village: Ledger) -> None:
+    with pytest.raises(BadInput) as raised:
+        receipts.receipt_data(village.session, 9999)
+    assert "9999" in raised.value.zh
