@@ -4,8 +4,9 @@
 operator, a catalogue item and a patient) and hands it here.  The self-test then
 does what a doctor does first: chooses the patient on the visit screen, adds a
 line, settles the visit (through the worker and `ClinicSession.settle`, as the
-Settle button does), and renders that visit's receipt as a PDF with
-`clinic_app.documents.receipt.render_receipt`.  It checks that the PDF embeds a
+Settle button does), and renders that visit's receipt as a PDF
+(`clinic_app.services.receipts.write_receipt`, which reads the visit back from
+the ledger and draws it with `clinic_app.documents.receipt.render_receipt`).  It checks that the PDF embeds a
 CJK TrueType font and that the window's font is a CJK family, prints where the
 font file is (inside the bundle for a PyInstaller build), closes the window and
 returns 0.  Any failure, a user error reported by a screen, an exception in a
@@ -18,7 +19,6 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
-from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
@@ -28,10 +28,9 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from clinic_app.documents import fonts
-from clinic_app.documents.receipt import render_receipt
-from clinic_app.documents.records import ChargedLine, ClinicInfo, PersonInfo, ReceiptData
 from clinic_app.domain.records import DraftLine, PatientRecord, SettledVisit
 from clinic_app.errors import UserError
+from clinic_app.services import receipts
 from clinic_app.services.session import ClinicSession
 from clinic_app.ui.main_window import MainWindow
 
@@ -42,39 +41,12 @@ PATIENT_ID_NUMBER = "11010519491231002X"
 """The patient `run_app` registers in the self-test folder (a valid resident ID)."""
 CATALOG_CODE = "SELF01"
 
-# How the ledger's payment method codes read on a receipt.
-PAYMENT_WORDS = {"cash": "现金", "mobile": "移动支付", "account": "个人账户", "family_account": "家庭共济账户"}
-
-
-def receipt_data(session: ClinicSession, settled: SettledVisit) -> ReceiptData:
-    """The receipt of a visit just settled, from the ledger's own record of it."""
-    clinic = session.require_clinic()
-    entry = settled.entry
-    patient = session.patient(entry.patient_id)
-    return ReceiptData(
-        clinic=ClinicInfo(clinic.code, clinic.name, clinic.township_code, clinic.policy_id, clinic.township_name),
-        receipt_no=entry.receipt_no,
-        issued_at=entry.time,
-        operator=entry.operator_name,
-        patient=PersonInfo(entry.patient_name, entry.id_number or "", entry.psn_no, patient.category),
-        lines=tuple(
-            ChargedLine(line.name, Decimal(line.quantity), line.unit_price, line.amount, line.coverage)
-            for line in settled.lines
-        ),
-        adjudication=settled.adjudication,
-        payment_method=PAYMENT_WORDS.get(entry.payment_method, entry.payment_method),
-        account_paid=entry.acct_pay,
-    )
-
-
 def render_and_check(session: ClinicSession, settled: SettledVisit) -> tuple[Path, fonts.PdfFont]:
-    """Write the receipt PDF into the data folder and check it embeds a CJK font."""
+    """Write the visit's receipt as the Print button does, and check it embeds a CJK font."""
     font = fonts.pdf_font()
     if not font.embedded or font.source is None:
         raise RuntimeError("no CJK TrueType font found: receipts would not show Chinese on other computers")
-    path = render_receipt(
-        receipt_data(session, settled), "80mm", session.data_dir / "selftest" / f"{settled.entry.receipt_no}.pdf"
-    )
+    _data, path = receipts.write_receipt(session, settled.entry.id)
     data = path.read_bytes()
     if not data.startswith(b"%PDF") or b"/FontFile2" not in data:
         raise RuntimeError(f"receipt {path} is not a PDF with an embedded TrueType font")
