@@ -1,0 +1,199 @@
+"""The township's settlement and assessment screens against the CLI and the services on the same data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from clinic_app.cli import run
+from clinic_app.services.session import ClinicSession
+from clinic_app.services.settlement import assessment, format_fraction
+from clinic_app.ui.context import AppContext
+from clinic_app.ui.main_window import MainWindow
+from clinic_app.ui.township.assessment import AssessmentScreen, tier_name
+from clinic_app.ui.township.settlement import SettlementScreen
+from tests.township.settle_data import TODAY, Village, bring, fund_of, township
+
+POLICY = "shaoguan-resident-2023"
+REFORM = "shaoyang-resident-2019"
+
+
+def _context(session: ClinicSession, worker) -> AppContext:  # type: ignore[no-untyped-def]
+    return AppContext(session, worker, "zh", clock=lambda: dt.datetime.combine(TODAY, dt.time(9)))
+
+
+@pytest.fixture
+def settled_town(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Two villages' March and April imported at a township on the Shaoguan capitation."""
+    south = Village.create(tmp_path / "south", "V201", "南村卫生室", POLICY)
+    south.person("甲", number=1)
+    south.person("乙", number=2)
+    south.visit("甲", "2025-03-03 09:00", "20.00")
+    south.visit("乙", "2025-03-05 10:00", "30.00", "12.50")
+    south.visit("乙", "2025-04-02 10:00", "18.00")
+    north = Village.create(tmp_path / "north", "V202", "北村卫生室", POLICY)
+    north.person("丙", number=3)
+    north.visit("丙", "2025-03-07 11:00", "25.00")
+    north.visit("丙", "2025-04-09 11:00", "40.00")
+    files = {
+        (code, month): v.statement(month)
+        for code, v in (("V201", south), ("V202", north))
+        for month in ("2025-03", "2025-04")
+    }
+    south.session.close()
+    north.session.close()
+    town = township(tmp_path / "town", POLICY)
+    bring(town, *[(f"{code}_{month}_r1.json", raw) for (code, month), raw in files.items()])
+    yield town, files
+    town.close()
+
+
+def _settle_json(folder: Path, month: str, capsys) -> dict:  # type: ignore[no-untyped-def]
+    capsys.readouterr()
+    assert run(["settle", "--data-dir", str(folder), "--month", month, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_the_table_totals_are_the_cli_totals_and_the_charts_have_a_point_per_month_and_line(
+    qtbot, worker, settled_town, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    town, files = settled_town
+    screen = SettlementScreen(_context(town, worker))
+    qtbot.addWidget(screen)
+    screen.show()
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.choose_month("2025-04")
+    report = screen.report
+    assert report is not None and report.month == "2025-04"
+
+    cli = _settle_json(town.data_dir, "2025-04", capsys)
+    total = screen.model.rows[-1]
+    shown = {screen.model.headerData(c, Qt.Orientation.Horizontal): screen.model.index(len(screen.model.rows) - 1, c).data() for c in range(13)}
+    assert total.total and shown["村卫生站 / 本院"] == "合计"
+    t = cli["total"]
+    assert shown["签约人数"] == str(t["signed_persons"])
+    assert shown["人次"] == str(t["visits"])
+    assert shown["医疗费总额"] == t["total"]
+    assert shown["统筹应付"] == t["fund_payable"]
+    assert shown["按项目付费"] == t["fee_for_service"]
+    assert shown["预付"] == t["prepay"]
+    assert shown["拨付"] == t["paid"]
+    assert shown["质保金"] == t["deposit"]
+    assert shown["年累计应付"] == t["year_to_date"]["fund_payable"]
+    assert shown["年累计拨付"] == t["year_to_date"]["paid"]
+    assert shown["年累计质保金"] == t["year_to_date"]["deposit"]
+    # Each village's line too, by code.
+    by_code = {v["code"]: v for v in cli["villages"]}
+    for r, row in enumerate(screen.model.rows[:-1]):
+        assert screen.model.index(r, 5).data() == by_code[row.code]["fund_payable"]
+        assert screen.model.index(r, 8).data() == by_code[row.code]["paid"]
+    # April's payable is the two villages' capitated fund in April (the township's own desk is empty).
+    april = fund_of(files[("V201", "2025-04")]) + fund_of(files[("V202", "2025-04")])
+    assert t["fund_payable"] == str(april)
+
+    # By month: January to April (the policy holds all year), bars and the budget line alike.
+    assert screen.payable_by_month is not None and screen.budget_by_month is not None
+    assert screen.payable_by_month.count() == 4 and screen.budget_by_month.count() == 4
+    march = fund_of(files[("V201", "2025-03")]) + fund_of(files[("V202", "2025-03")])
+    assert screen.payable_by_month.at(0) == 0 and screen.payable_by_month.at(1) == 0
+    assert round(screen.payable_by_month.at(2) * 100) == march.fen
+    assert round(screen.payable_by_month.at(3) * 100) == april.fen
+    # By village: both villages and the township's own desk.
+    assert screen.payable_by_village is not None and screen.prepay_by_village is not None
+    assert screen.payable_by_village.count() == screen.prepay_by_village.count() == len(report.lines) == 3
+    assert len(screen.month_chart.series()) == 2 and len(screen.village_chart.series()) == 1
+
+
+def test_signed_counts_and_score_are_stored_and_the_report_is_written(
+    qtbot, worker, settled_town, tmp_path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    town, _ = settled_town
+    screen = SettlementScreen(_context(town, worker))
+    qtbot.addWidget(screen)
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.choose_month("2025-03")
+    screen.signed_boxes["V201"].setValue(120)
+    screen.signed_boxes["V202"].setValue(80)
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.save_signed()
+    lines = {line.code: line for line in screen.report.lines}
+    assert lines["V201"].signed_persons == 120 and lines["V201"].signed_entered
+    assert screen.model.index(0, 2).data() == "120"
+    screen.score.setText("92.5")
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.save_score()
+    assert screen.report.score == Fraction(185, 2)
+    cli = _settle_json(town.data_dir, "2025-03", capsys)
+    assert {v["code"]: v["signed_persons"] for v in cli["villages"]}["V202"] == 80
+    assert cli["score"] == "92.5"
+
+    out = tmp_path / "reports"
+    with qtbot.waitSignal(screen.report_written, timeout=15000) as written:
+        screen.write_report(out)
+    pdf, xlsx = written.args[0]
+    assert pdf.read_bytes().startswith(b"%PDF") and xlsx.stat().st_size > 0
+    assert pdf.parent == out and "2025-03" in pdf.name
+
+
+def test_assessment_entries_are_saved_and_scored_as_the_service_scores_them(qtbot, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    south = Village.create(tmp_path / "a", "V101", "南村卫生室", REFORM, reform=True)
+    south.person("signed", signed=True, number=5)
+    south.visit("signed", "2025-07-02 09:00", "20.00")
+    south.visit("signed", "2025-08-02 09:00", "30.00")
+    raws = [("july.json", south.statement("2025-07")), ("august.json", south.statement("2025-08"))]
+    south.session.close()
+    town = township(tmp_path / "town", REFORM, reform=True)
+    bring(town, *raws)
+    context = _context(town, worker)
+    screen = AssessmentScreen(context)
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitUntil(lambda: "尚未填写" in screen.data.text(), timeout=10000)
+
+    screen.burden.setText("三十五")
+    screen.save()
+    assert screen.notes[screen.burden].isVisible()  # refused at the field, nothing stored
+    screen.burden.setText("35")
+    screen.visit_rate.setText("0.5")
+    screen.signing.setText("60")
+    screen.drugs_stocked.setValue(18)
+    screen.integration["drug_delivery"].setChecked(True)
+    screen.integration["settlement"].setChecked(True)
+    screen.aware.setValue(19)
+    with qtbot.waitSignal(screen.assessed, timeout=15000) as done:
+        screen.save()
+    inputs, scored, tier = done.args[0]
+    again = assessment(town, 2025)
+    assert again == (inputs, scored, tier)
+    assert inputs.visit_rate_baseline == Fraction(1, 2) and inputs.burden_baseline == Fraction(35, 100)
+    assert screen.model.rowCount() == 6
+    assert screen.model.index(3, 0).data() == "基本药物配备" and screen.model.index(3, 2).data() == "18"
+    assert screen.model.index(4, 2).data() == "4"  # two of five integration items, 2 points each
+    assert f"总分 {format_fraction(scored.score)} " in screen.total.text()
+    assert f"等次: {tier_name(tier.tier)}" in screen.total.text()
+
+    # A fresh screen reads the stored entries back into the form.
+    reopened = AssessmentScreen(context)
+    qtbot.addWidget(reopened)
+    with qtbot.waitSignal(reopened.assessed, timeout=15000):
+        pass
+    assert (reopened.burden.text(), reopened.visit_rate.text(), reopened.signing.text()) == ("35", "0.5", "60")
+    assert reopened.drugs_stocked.value() == 18 and reopened.integration["settlement"].isChecked()
+    town.close()
+
+
+def test_only_a_township_window_has_the_township_tabs(qtbot, worker, settled_town, context) -> None:  # type: ignore[no-untyped-def]
+    town, _ = settled_town
+    window = MainWindow(_context(town, worker))
+    qtbot.addWidget(window)
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert titles == ["接诊", "患者", "台账", "导入", "审核", "结算", "考核", "设置"]
+    village = MainWindow(context)
+    qtbot.addWidget(village)
+    assert "导入" not in [village.tabs.tabText(i) for i in range(village.tabs.count())]
+    qtbot.waitUntil(lambda: not worker.busy, timeout=15000)
