@@ -1,0 +1,465 @@
+"""Printing: a preview of a PDF with a big 打印 button, the print dialog, and 另存为 PDF without a printer.
+
+The documents layer writes PDFs; this module shows and prints them.  Pages are
+rendered with QtPdf onto white images (QtPdf leaves the page transparent) on
+the background worker, as is the printing itself (QPainter may paint on a
+QPrinter off the GUI thread), so the window never waits on the spooler.  The
+printer and paper chosen are remembered per document type (receipt,
+statement) in the data folder's settings.  Where no printer is installed the
+print button becomes 另存为 PDF.
+
+`ReceiptPrinter` is the receipt flow: after a settlement the preview opens at
+once (Enter prints, Esc closes); a receipt asked for again later, or from the
+ledger, is marked 重打 unless it was never printed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRectF, QSize, QSizeF, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPageSize, QPainter, QPixmap
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.domain.records import SettledVisit
+from clinic_app.errors import UserError
+from clinic_app.services import receipts
+from clinic_app.services.session import ClinicSession
+from clinic_app.ui.compat import emit
+from clinic_app.ui.context import AppContext
+
+DOCUMENT_KINDS = ("receipt", "statement")
+PRINTER_SETTING = "printer:{kind}"
+SAVE_DIR_SETTING = "pdf_save_dir"
+PRINT_DPI_CAP = 300
+"""Pages are rendered for the printer at most at this resolution (a 1200 dpi A4 image is 500 MB)."""
+
+
+# ---------------------------------------------------------------- remembered printer and paper
+
+
+@dataclass(frozen=True)
+class PrinterChoice:
+    """The printer and paper last used for one kind of document."""
+
+    printer: str = ""
+    """The printer's name; empty: the system's default printer."""
+    paper: str = ""
+    """A standard paper (QPageSize id name such as "A5"); empty: the document's own page size."""
+    width_pt: float = 0
+    height_pt: float = 0
+    """A custom paper's size in points (a thermal roll's driver paper); 0 when `paper` names it."""
+
+    def page_size(self) -> QPageSize | None:
+        if self.paper and self.paper in QPageSize.PageSizeId.__members__:
+            return QPageSize(QPageSize.PageSizeId[self.paper])
+        if self.width_pt > 0 and self.height_pt > 0:
+            return QPageSize(QSizeF(self.width_pt, self.height_pt), QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.ExactMatch)
+        return None
+
+
+def choice_from(printer_name: str, size: QPageSize, document_size: QSizeF | None) -> PrinterChoice:
+    """What to remember after the print dialog: a standard paper by name; a custom one unless it
+    is just the document's own page (a receipt roll's length changes with every receipt)."""
+    if size.id() != QPageSize.PageSizeId.Custom:
+        return PrinterChoice(printer_name, size.id().name)
+    points = size.size(QPageSize.Unit.Point)
+    if document_size is not None and abs(points.width() - document_size.width()) < 1 and abs(points.height() - document_size.height()) < 1:
+        return PrinterChoice(printer_name)
+    return PrinterChoice(printer_name, "", round(points.width(), 1), round(points.height(), 1))
+
+
+def load_choice(session: ClinicSession, kind: str) -> PrinterChoice:
+    stored = session.setting(PRINTER_SETTING.format(kind=kind))
+    if not stored:
+        return PrinterChoice()
+    try:
+        fields = json.loads(stored)
+        return PrinterChoice(str(fields.get("printer", "")), str(fields.get("paper", "")),
+                             float(fields.get("width_pt", 0)), float(fields.get("height_pt", 0)))
+    except (ValueError, TypeError, AttributeError):
+        return PrinterChoice()  # a damaged setting: the defaults, chosen again at the next print
+
+
+def save_choice(session: ClinicSession, kind: str, choice: PrinterChoice) -> None:
+    session.set_setting(PRINTER_SETTING.format(kind=kind), json.dumps(choice.__dict__, ensure_ascii=False))
+
+
+# ---------------------------------------------------------------- rendering (runs on the worker)
+
+
+def available_printers() -> list[str]:
+    """Installed printers' names (none on a machine without a print system)."""
+    return [info.printerName() for info in QPrinterInfo.availablePrinters()]
+
+
+def _open_pdf(path: Path) -> QPdfDocument:
+    document = QPdfDocument()
+    if document.load(str(path)) != QPdfDocument.Error.None_ or document.pageCount() < 1:
+        raise UserError(f"无法打开 PDF 文件: {path}", f"cannot open the PDF file {path}")
+    return document
+
+
+def _on_white(document: QPdfDocument, page: int, size: QSize) -> QImage:
+    # QtPdf renders onto a transparent image: print and show it on white paper.
+    image = QImage(size, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.drawImage(0, 0, document.render(page, size))
+    painter.end()
+    return image
+
+
+def _pixels(points: QSizeF, dpi: float) -> QSize:
+    return QSize(max(1, round(points.width() * dpi / 72)), max(1, round(points.height() * dpi / 72)))
+
+
+def render_pages(path: Path, dpi: float | None = None) -> tuple[list[QImage], QSizeF]:
+    """Every page of the PDF as an image on white, and the first page's size in points.
+
+    Without `dpi`, a narrow receipt roll is shown larger than an A5 or A4 sheet.
+    """
+    document = _open_pdf(path)
+    try:
+        first = document.pagePointSize(0)
+        scale = dpi or (150.0 if first.width() < 300 else 96.0)
+        pages = [_on_white(document, n, _pixels(document.pagePointSize(n), scale)) for n in range(document.pageCount())]
+        return pages, first
+    finally:
+        document.close()
+
+
+def print_pdf(path: Path, printer: QPrinter) -> int:
+    """Paint the PDF's pages onto `printer`, each fitted to the paper's printable area; returns pages."""
+    document = _open_pdf(path)
+    painter = QPainter()
+    try:
+        if not painter.begin(printer):
+            raise UserError("无法开始打印, 请检查打印机是否连接", "printing could not start: is the printer connected?")
+        resolution = printer.resolution()
+        area = printer.pageLayout().paintRectPixels(resolution)
+        dpi = min(resolution, PRINT_DPI_CAP)
+        for number in range(document.pageCount()):
+            if number:
+                printer.newPage()
+            points = document.pagePointSize(number)
+            width, height = points.width() * resolution / 72, points.height() * resolution / 72
+            # Never enlarge: a 58 mm receipt on an A4 sheet prints at its own size.
+            scale = min(1.0, area.width() / width, area.height() / height)
+            target = QRectF(0, 0, width * scale, height * scale)
+            painter.drawImage(target, _on_white(document, number, _pixels(points, dpi)))
+        return document.pageCount()
+    finally:
+        if painter.isActive():
+            painter.end()
+        document.close()
+
+
+def copy_pdf(source: Path, target: Path) -> Path:
+    try:
+        shutil.copyfile(source, target)
+    except OSError as exc:
+        raise UserError(f"保存失败 ({exc.strerror}): {target}", f"could not save ({exc.strerror}): {target}") from None
+    return target
+
+
+# ---------------------------------------------------------------- the dialogs the preview asks (tests replace these)
+
+
+def ask_printer(printer: QPrinter, parent: QWidget) -> str | None:
+    """The system print dialog; the chosen printer's name, or None when cancelled."""
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(parent.tr("打印"))
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return printer.printerName()
+
+
+def ask_save_path(parent: QWidget, suggested: Path) -> str:
+    path, _ = QFileDialog.getSaveFileName(parent, parent.tr("另存为 PDF"), str(suggested), parent.tr("PDF 文件 (*.pdf)"))
+    return path
+
+
+# ---------------------------------------------------------------- the preview
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    path: Path
+    pages: list[QImage]
+    page_size: QSizeF
+    choice: PrinterChoice
+    printers: list[str]
+    save_dir: str
+
+
+class PreviewDialog(QDialog):
+    """A PDF's pages, a big 打印 button (Enter), 另存为 PDF, and Esc to close."""
+
+    pages_shown = Signal(int)
+    printed = Signal(str)
+    """Sent to this printer."""
+    saved = Signal(str)
+    """Saved as a PDF at this path."""
+    failed = Signal(str)
+
+    def __init__(self, context: AppContext, kind: str, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        assert kind in DOCUMENT_KINDS
+        self.context = context
+        self.kind = kind
+        self.loaded: _Loaded | None = None
+        self.pages: list[QImage] = []
+        self.setWindowTitle(title)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        self.page_box = QWidget()
+        self.page_box.setStyleSheet("background: #8a8a8a;")
+        self.page_layout = QVBoxLayout(self.page_box)
+        self.page_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.page_layout.setSpacing(12)
+        self.page_scroll = QScrollArea()
+        self.page_scroll.setWidget(self.page_box)
+        self.page_scroll.setWidgetResizable(True)
+        self.status = QLabel(self.tr("正在生成…"))
+        self.status.setWordWrap(True)
+
+        self.print_button = QPushButton(self.tr("打印"))
+        self.print_button.setMinimumSize(180, 52)
+        font = self.print_button.font()
+        font.setPointSize(font.pointSize() + 4)
+        font.setBold(True)
+        self.print_button.setFont(font)
+        self.print_button.setDefault(True)
+        self.print_button.setEnabled(False)
+        self.print_button.clicked.connect(self.print_now)
+        self.save_button = QPushButton(self.tr("另存为 PDF…"))
+        self.save_button.setEnabled(False)
+        self.save_button.clicked.connect(self.save_as_pdf)
+        self.close_button = QPushButton(self.tr("关闭 (Esc)"))
+        self.close_button.setAutoDefault(False)
+        self.close_button.clicked.connect(self.reject)
+
+        self.options = QHBoxLayout()
+        buttons = QHBoxLayout()
+        buttons.addLayout(self.options)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.print_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.page_scroll, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self.resize(560, 700)
+
+    # -- loading
+
+    def load(self, make: Callable[[], Path]) -> None:
+        """Make (or find) the PDF on the worker, render its pages there, then show them."""
+        session, kind = self.context.session, self.kind
+
+        def work() -> _Loaded:
+            path = make()
+            pages, size = render_pages(path)
+            return _Loaded(path, pages, size, load_choice(session, kind), available_printers(),
+                           session.setting(SAVE_DIR_SETTING) or "")
+
+        self.print_button.setEnabled(False)
+        self.save_button.setEnabled(False)
+        self.status.setText(self.tr("正在生成…"))
+        self.context.run(work, self._loaded, self._failed)
+
+    def _loaded(self, loaded: _Loaded) -> None:
+        self.loaded = loaded
+        self.pages = loaded.pages
+        while self.page_layout.count():
+            item = self.page_layout.takeAt(0)
+            old = item.widget() if item is not None else None
+            if old is not None:
+                old.deleteLater()
+        for image in loaded.pages:
+            page = QLabel()
+            page.setPixmap(QPixmap.fromImage(image))
+            page.setStyleSheet("background: white; border: 1px solid #555;")
+            self.page_layout.addWidget(page)
+        self.save_button.setEnabled(True)
+        self.print_button.setEnabled(True)
+        if loaded.printers:
+            self.print_button.setText(self.tr("打印"))
+            self.save_button.show()
+            target = loaded.choice.printer if loaded.choice.printer in loaded.printers else self.tr("默认打印机")
+            self.status.setText(self.tr("共 {pages} 页 · 打印到: {printer}").format(pages=len(loaded.pages), printer=target))
+        else:
+            # No printer installed: the one big button saves the PDF instead.
+            self.print_button.setText(self.tr("另存为 PDF…"))
+            self.save_button.hide()
+            self.status.setText(self.tr("共 {pages} 页 · 没有找到打印机, 可另存为 PDF 拿到别处打印").format(pages=len(loaded.pages)))
+        self.print_button.setFocus()
+        emit(self.pages_shown, len(loaded.pages))
+
+    def _failed(self, error: Exception) -> None:
+        text = self.context.message(error) if isinstance(error, UserError) else str(error)
+        self.status.setText(text)
+        self.print_button.setEnabled(self.loaded is not None)
+        self.save_button.setEnabled(self.loaded is not None)
+        emit(self.failed, text)
+
+    # -- printing and saving
+
+    def print_now(self) -> None:
+        loaded = self.loaded
+        if loaded is None:
+            return
+        if not loaded.printers:
+            self.save_as_pdf()
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if loaded.choice.printer in loaded.printers:
+            printer.setPrinterName(loaded.choice.printer)
+        paper = loaded.choice.page_size() or QPageSize(loaded.page_size, QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.ExactMatch)
+        printer.setPageSize(paper)
+        printer.setDocName(loaded.path.stem)
+        name = ask_printer(printer, self)
+        if name is None:
+            return
+        choice = choice_from(name, printer.pageLayout().pageSize(), loaded.page_size)
+        session, kind, path = self.context.session, self.kind, loaded.path
+        self.print_button.setEnabled(False)
+        self.status.setText(self.tr("正在打印…"))
+
+        def work() -> int:
+            save_choice(session, kind, choice)
+            return print_pdf(path, printer)
+
+        # `printer` stays referenced by `work` until the worker is done with it.
+        self.context.run(work, lambda _pages: self._printed(name), self._failed)
+
+    def _printed(self, name: str) -> None:
+        emit(self.context.info_reported, self.tr("已发送到打印机 {printer}").format(printer=name or self.tr("默认打印机")))
+        emit(self.printed, name)
+        self.accept()
+
+    def save_as_pdf(self) -> None:
+        loaded = self.loaded
+        if loaded is None:
+            return
+        folder = Path(loaded.save_dir) if loaded.save_dir else Path.home()
+        chosen = ask_save_path(self, folder / loaded.path.name)
+        if not chosen:
+            return
+        target = Path(chosen) if chosen.lower().endswith(".pdf") else Path(chosen + ".pdf")
+        session, source = self.context.session, loaded.path
+
+        def work() -> Path:
+            copied = copy_pdf(source, target)
+            session.set_setting(SAVE_DIR_SETTING, str(target.parent))
+            return copied
+
+        self.context.run(work, self._saved, self._failed)
+
+    def _saved(self, path: Path) -> None:
+        emit(self.context.info_reported, self.tr("已保存 {path}").format(path=path))
+        emit(self.saved, str(path))
+        self.accept()
+
+
+class ReceiptPreview(PreviewDialog):
+    """The receipt preview: the PDF of one visit's receipt, with its layout to choose (58mm/80mm/A5)."""
+
+    def __init__(self, context: AppContext, visit_id: int, reprint: bool, parent: QWidget | None = None) -> None:
+        super().__init__(context, "receipt", "", parent)
+        self.setWindowTitle(self.tr("收据预览 (重打)") if reprint else self.tr("收据预览"))
+        self.visit_id = visit_id
+        self.reprint = reprint
+        self.layout_choice = QComboBox()
+        for text, value in ((self.tr("58mm 热敏纸"), "58mm"), (self.tr("80mm 热敏纸"), "80mm"), (self.tr("A5 纸"), "a5")):
+            self.layout_choice.addItem(text, value)
+        self.layout_choice.setEnabled(False)
+        self.layout_choice.activated.connect(self._layout_chosen)
+        self.options.addWidget(QLabel(self.tr("收据格式")))
+        self.options.addWidget(self.layout_choice)
+        self.load_receipt(None)
+
+    def load_receipt(self, layout: str | None) -> None:
+        session, visit_id, reprint = self.context.session, self.visit_id, self.reprint
+
+        def make() -> Path:
+            if layout is not None:
+                receipts.set_receipt_layout(session, layout)
+            return receipts.write_receipt(session, visit_id, reprint)[1]
+
+        self.load(make)
+
+    def _loaded(self, loaded: _Loaded) -> None:
+        # The file name ends with the layout it was made in (…-58mm.pdf).
+        layout = loaded.path.stem.rsplit("-", 1)[-1]
+        self.layout_choice.setCurrentIndex(max(0, self.layout_choice.findData(layout)))
+        self.layout_choice.setEnabled(True)
+        super()._loaded(loaded)
+
+    def _layout_chosen(self) -> None:
+        self.layout_choice.setEnabled(False)
+        self.load_receipt(self.layout_choice.currentData())
+
+
+class ReceiptPrinter(QObject):
+    """Opens the receipt preview after a settlement, and on any later request (marked 重打)."""
+
+    preview_opened = Signal(object)
+    """The `ReceiptPreview` just opened."""
+
+    def __init__(self, context: AppContext, window: QWidget) -> None:
+        super().__init__(window)
+        self.context = context
+        self.window = window
+        self.dialog: ReceiptPreview | None = None
+        self._unprinted: set[int] = set()
+        """Visits settled in this run whose receipt has not been printed or saved yet: not a reprint."""
+
+    def visit_settled(self, settled: SettledVisit) -> None:
+        self._unprinted.add(settled.entry.id)
+        self.open(settled.entry.id, reprint=False)
+
+    def receipt_requested(self, visit_id: int) -> None:
+        self.open(visit_id, reprint=visit_id not in self._unprinted)
+
+    def open(self, visit_id: int, reprint: bool) -> ReceiptPreview:
+        if self.dialog is not None:
+            self.dialog.close()
+        dialog = ReceiptPreview(self.context, visit_id, reprint, self.window)
+        dialog.printed.connect(lambda _name: self._unprinted.discard(visit_id))
+        dialog.saved.connect(lambda _path: self._unprinted.discard(visit_id))
+        dialog.destroyed.connect(lambda _obj=None: self._forget(dialog))
+        self.dialog = dialog
+        dialog.open()
+        emit(self.preview_opened, dialog)
+        return dialog
+
+    def _forget(self, dialog: ReceiptPreview) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+
+
+def preview_pdf(context: AppContext, path: Path, kind: str, title: str, parent: QWidget) -> PreviewDialog:
+    """Open the preview of an existing PDF (a month's statement) with its printer remembered as `kind`."""
+    dialog = PreviewDialog(context, kind, title, parent)
+    dialog.open()
+    dialog.load(lambda: path)
+    return dialog

@@ -1,0 +1,284 @@
+"""Printing from the app: the receipt preview after settling, 重打 on later requests, 另存为 PDF without
+a printer, the receipt layout, and the printer and paper remembered per document type.
+
+No real printer is needed: the list of printers and the system print dialog are replaced, and the
+"printer" prints to a PDF file, which is read back with pypdf.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPageSize
+from PySide6.QtPrintSupport import QPrinter
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
+
+from clinic_app.domain.records import VisitRequest
+from clinic_app.services import receipts
+from clinic_app.ui import printing
+from clinic_app.ui.main_window import MainWindow
+from clinic_app.ui.printing import PreviewDialog, PrinterChoice, ReceiptPreview, ReceiptPrinter
+from tests.documents.pdftext import text_of
+from tests.ui.conftest import NOW, ZHANG_ID, wait_idle
+
+
+@pytest.fixture(autouse=True)
+def no_printer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts on a machine without printers, whatever this one has."""
+    monkeypatch.setattr(printing, "available_printers", lambda: [])
+
+
+def settle_zhang(session) -> int:  # type: ignore[no-untyped-def]
+    patient = session.find_patients(ZHANG_ID)[0]
+    request = VisitRequest(
+        patient_id=patient.id,
+        operator_id=session.operators()[0].id,
+        lines=(session.line_from_catalog("ZL0001", "1"), session.line_from_catalog("YP0001", "2")),
+        time=NOW,
+    )
+    return int(session.settle(request).entry.id)
+
+
+def ink(image: QImage) -> tuple[int, bool]:
+    """Dark pixels sampled on a grid, and whether the top-left corner is white paper."""
+    dark = 0
+    for y in range(0, image.height(), 3):
+        for x in range(0, image.width(), 3):
+            if image.pixelColor(x, y).lightness() < 128:
+                dark += 1
+    return dark, image.pixelColor(0, 0).lightness() == 255
+
+
+def open_preview(qtbot, printer: ReceiptPrinter, visit_id: int) -> ReceiptPreview:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(printer.preview_opened, timeout=5000) as opened:
+        printer.receipt_requested(visit_id)
+    dialog = opened.args[0]
+    qtbot.waitUntil(lambda: dialog.loaded is not None, timeout=10000)
+    return dialog
+
+
+def test_settling_opens_the_receipt_preview_with_rendered_pages(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    wait_idle(qtbot, worker)
+    visit = window.visit
+    visit.choose_patient(session.find_patients(ZHANG_ID)[0])
+    wait_idle(qtbot, worker)
+    visit._append_line(session.line_from_catalog("YP0001", "2"))
+    wait_idle(qtbot, worker)
+
+    with qtbot.waitSignal(window.printer.preview_opened, timeout=5000) as opened:
+        visit.settle()
+    dialog = opened.args[0]
+    with qtbot.waitSignal(dialog.pages_shown, timeout=10000) as shown:
+        pass
+    settled = visit.last_settled
+    assert settled is not None and dialog.visit_id == settled.entry.id
+    assert not dialog.reprint and "重打" not in dialog.windowTitle()
+
+    loaded = dialog.loaded
+    assert loaded.path.parent == session.data_dir / "receipts"
+    assert loaded.path.name.startswith(settled.entry.receipt_no) and "-58mm" in loaded.path.name
+    assert shown.args == [len(PdfReader(loaded.path).pages)] and len(dialog.pages) >= 1
+    for image in dialog.pages:
+        assert not image.isNull() and image.width() > 100
+        dark, white_paper = ink(image)
+        assert white_paper  # QtPdf's transparent page drawn on white
+        assert dark > 200  # text, rules and the QR code
+    # The big print button has the focus: Enter prints (here: saves, there is no printer).
+    assert dialog.print_button.hasFocus() and dialog.print_button.isDefault()
+
+    # Esc closes; asking again from the visit screen is not a reprint: nothing was printed yet.
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    with qtbot.waitSignal(window.printer.preview_opened, timeout=5000) as again:
+        visit.receipt_button.click()
+    assert again.args[0].reprint is False
+
+
+def test_without_a_printer_the_receipt_is_saved_as_pdf_and_later_copies_say_reprint(  # type: ignore[no-untyped-def]
+    qtbot, context, session, worker, tmp_path, monkeypatch
+) -> None:
+    host = MainWindow(context)
+    qtbot.addWidget(host)
+    printer = host.printer
+    visit_id = settle_zhang(session)
+    asked: list[Path] = []
+
+    def choose(_parent, suggested: Path) -> str:  # type: ignore[no-untyped-def]
+        asked.append(suggested)
+        return str(tmp_path / "收据副本")  # no .pdf: the suffix is added
+
+    monkeypatch.setattr(printing, "ask_save_path", choose)
+    with qtbot.waitSignal(printer.preview_opened, timeout=5000) as opened:
+        printer.visit_settled(session.entry(visit_id))
+    dialog = opened.args[0]
+    qtbot.waitUntil(lambda: dialog.loaded is not None, timeout=10000)
+    assert dialog.print_button.text() == "另存为 PDF…"
+    assert "没有找到打印机" in dialog.status.text()
+    with qtbot.waitSignal(dialog.saved, timeout=5000) as saved:
+        qtbot.keyClick(dialog.print_button, Qt.Key.Key_Return)
+    target = Path(saved.args[0])
+    assert target == tmp_path / "收据副本.pdf"
+    assert asked[0].name == dialog.loaded.path.name
+    pdf = target.read_bytes()
+    assert pdf.startswith(b"%PDF") and len(PdfReader(target).pages) == 1
+    entry = session.entry(visit_id).entry
+    assert entry.receipt_no in text_of(pdf) and "重打" not in text_of(pdf)
+    wait_idle(qtbot, worker)
+    assert session.setting(printing.SAVE_DIR_SETTING) == str(tmp_path)
+
+    # Saved once: any later copy is a reprint, marked on the PDF.
+    again = open_preview(qtbot, printer, visit_id)
+    assert again.reprint and "重打" in again.windowTitle()
+    assert again.loaded.path.name == f"{entry.receipt_no}-reprint-58mm.pdf"
+    assert "重打" in text_of(again.loaded.path.read_bytes())
+
+
+def test_reprint_from_the_ledger(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    visit_id = settle_zhang(session)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    ledger = window.ledger
+    qtbot.waitUntil(lambda: ledger.model.rowCount() == 1 and not ledger.model.loading, timeout=5000)
+    with qtbot.waitSignal(ledger.details_shown, timeout=5000):
+        ledger.table.selectRow(0)
+    with qtbot.waitSignal(window.printer.preview_opened, timeout=5000) as opened:
+        ledger.reprint_button.click()
+    dialog = opened.args[0]
+    assert dialog.visit_id == visit_id and dialog.reprint
+    qtbot.waitUntil(lambda: dialog.loaded is not None, timeout=10000)
+    assert "重打" in text_of(dialog.loaded.path.read_bytes())
+
+
+def test_layout_chosen_in_the_preview_is_kept(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    host = MainWindow(context)
+    qtbot.addWidget(host)
+    visit_id = settle_zhang(session)
+    dialog = open_preview(qtbot, host.printer, visit_id)
+    assert dialog.layout_choice.currentData() == "58mm"
+    roll = dialog.pages[0]
+    assert roll.height() > roll.width()
+
+    dialog.layout_choice.setCurrentIndex(dialog.layout_choice.findData("a5"))
+    with qtbot.waitSignal(dialog.pages_shown, timeout=10000):
+        dialog.layout_choice.activated.emit(dialog.layout_choice.currentIndex())
+    sheet = dialog.pages[0]
+    assert dialog.loaded.path.name.endswith("-a5.pdf")
+    assert sheet.height() / sheet.width() == pytest.approx(210 / 148, abs=0.02)
+    assert receipts.receipt_layout(session) == "a5"
+    assert dialog.layout_choice.isEnabled()
+
+
+class FakePrintDialog:
+    """Stands in for QPrintDialog: picks a printer, maybe a paper, and prints to a PDF file."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.answers: list[tuple[str, QPageSize | None]] = []
+        self.seen: list[QPageSize] = []
+        self.outputs: list[Path] = []
+
+    def __call__(self, printer: QPrinter, _parent) -> str | None:  # type: ignore[no-untyped-def]
+        self.seen.append(printer.pageLayout().pageSize())
+        name, paper = self.answers.pop(0)
+        if paper is not None:
+            printer.setPageSize(paper)
+        output = self.folder / f"printed-{len(self.outputs)}.pdf"
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(output))
+        self.outputs.append(output)
+        return name
+
+
+def two_page_statement(path: Path) -> Path:
+    canvas = Canvas(str(path), pagesize=A4)
+    for number in (1, 2):
+        canvas.setFont("Helvetica", 24)
+        canvas.drawString(72, 700, f"statement page {number}")
+        canvas.rect(72, 100, 400, 500, fill=1)
+        canvas.showPage()
+    canvas.save()
+    return path
+
+
+def test_printer_and_paper_remembered_per_document_type(  # type: ignore[no-untyped-def]
+    qtbot, context, session, worker, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setattr(printing, "available_printers", lambda: ["收据打印机", "A4打印机"])
+    fake = FakePrintDialog(tmp_path)
+    monkeypatch.setattr(printing, "ask_printer", fake)
+    host = MainWindow(context)
+    qtbot.addWidget(host)
+    visit_id = settle_zhang(session)
+    statement = two_page_statement(tmp_path / "statement.pdf")
+
+    # A receipt on the thermal printer, on its own roll-length page.
+    fake.answers.append(("收据打印机", None))
+    receipt = open_preview(qtbot, host.printer, visit_id)
+    assert "默认打印机" in receipt.status.text()
+    with qtbot.waitSignal(receipt.printed, timeout=10000):
+        receipt.print_button.click()
+    roll = fake.seen[0].size(QPageSize.Unit.Point)
+    assert roll.width() == pytest.approx(58 / 25.4 * 72, abs=1)
+    printed = PdfReader(fake.outputs[0])
+    assert len(printed.pages) == 1
+    assert float(printed.pages[0].mediabox.width) == pytest.approx(roll.width(), abs=1)
+
+    # The statement on the other printer, with A5 paper chosen in the dialog: both A4 pages fitted on it.
+    fake.answers.append(("A4打印机", QPageSize(QPageSize.PageSizeId.A5)))
+    sheet = printing.preview_pdf(context, statement, "statement", "月结汇总表", host)
+    qtbot.waitUntil(lambda: sheet.loaded is not None, timeout=10000)
+    assert len(sheet.pages) == 2
+    with qtbot.waitSignal(sheet.printed, timeout=10000):
+        sheet.print_button.click()
+    fitted = PdfReader(fake.outputs[1]).pages
+    assert len(fitted) == 2
+    assert (float(fitted[1].mediabox.width), float(fitted[1].mediabox.height)) == pytest.approx((420, 595), abs=1)
+
+    wait_idle(qtbot, worker)
+    assert printing.load_choice(session, "receipt") == PrinterChoice("收据打印机")
+    assert printing.load_choice(session, "statement") == PrinterChoice("A4打印机", "A5")
+
+    # Next time each kind opens on its own printer and paper.
+    fake.answers += [("收据打印机", None), ("A4打印机", None)]
+    again = open_preview(qtbot, host.printer, visit_id)
+    assert "收据打印机" in again.status.text()
+    with qtbot.waitSignal(again.printed, timeout=10000):
+        again.print_button.click()
+    assert fake.seen[2].size(QPageSize.Unit.Point).width() == pytest.approx(roll.width(), abs=1)
+    sheet_again = printing.preview_pdf(context, statement, "statement", "月结汇总表", host)
+    qtbot.waitUntil(lambda: sheet_again.loaded is not None, timeout=10000)
+    assert "A4打印机" in sheet_again.status.text()
+    with qtbot.waitSignal(sheet_again.printed, timeout=10000):
+        sheet_again.print_button.click()
+    assert fake.seen[3].id() == QPageSize.PageSizeId.A5
+
+
+def test_cancelled_print_dialog_prints_nothing(qtbot, context, session, worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(printing, "available_printers", lambda: ["收据打印机"])
+    monkeypatch.setattr(printing, "ask_printer", lambda _printer, _parent: None)
+    host = MainWindow(context)
+    qtbot.addWidget(host)
+    dialog = open_preview(qtbot, host.printer, settle_zhang(session))
+    dialog.print_button.click()
+    wait_idle(qtbot, worker)
+    assert dialog.isVisible() and dialog.print_button.isEnabled()
+    assert session.setting("printer:receipt") is None
+
+
+def test_a_damaged_pdf_is_a_user_error_in_the_preview(qtbot, context, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 not really")
+    dialog = PreviewDialog(context, "statement", "x")
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.failed, timeout=5000) as failed:
+        dialog.load(lambda: broken)
+    assert "无法打开 PDF" in failed.args[0]
+    assert not dialog.print_button.isEnabled()
