@@ -20,6 +20,7 @@ from clinic_app.ui.context import AppContext
 from clinic_app.ui.errors import MessageBar
 from clinic_app.ui.ledger_screen import LedgerScreen
 from clinic_app.ui.patients_screen import PatientsScreen
+from clinic_app.ui.printing import ReceiptPrinter
 from clinic_app.ui.settings_screen import SettingsScreen
 from clinic_app.ui.visit_screen import VisitScreen
 
@@ -78,6 +79,10 @@ class MainWindow(QMainWindow):
 
         for screen in (self.visit, self.ledger):
             screen.receipt_requested.connect(self.receipt_requested)
+        # Settling opens the receipt preview at once; later requests are reprints (重打).
+        self.printer = ReceiptPrinter(context, self)
+        self.visit.visit_settled.connect(self.printer.visit_settled)
+        self.receipt_requested.connect(self.printer.receipt_requested)
         for number in range(self.tabs.count()):
             QShortcut(QKeySequence(f"Ctrl+{number + 1}"), self, lambda n=number: self.tabs.setCurrentIndex(n))
         find = QShortcut(QKeySequence(Qt.Key.Key_F2), self, self._find_patient)
