@@ -140,7 +140,7 @@ def test_flags_are_listed_counted_and_filtered(qtbot, tmp_path, town, town_conte
     assert (split.village, split.person, split.time) == ("南村卫生室", "测试甲", "2025-03-03 15:00:00")
     row = screen.model.rows.index(split)
     assert screen.model.index(row, 0).data() == "分解就诊 (FLAG_SPLIT_VISIT)"
-    assert screen.model.index(row, 5).data() == "2025-03-03 15:00"
+    assert screen.model.index(row, 3).data() == "2025-03-03 15:00"
 
     with qtbot.waitSignal(screen.flags_shown, timeout=10000):
         screen.set_filter(village="V202")

@@ -185,9 +185,10 @@ class AssessmentScreen(QWidget):
             box_layout.addWidget(check, number // 2, number % 2)
         self.honours = {name: spin(100) for name, _ in HONOURS}
         honours = QGroupBox(self.tr("表彰 (加分)"))
-        honours_layout = QFormLayout(honours)
-        for name, words in HONOURS:
-            honours_layout.addRow(self.tr(words), self.honours[name])
+        honours_layout = QGridLayout(honours)
+        for number, (name, words) in enumerate(HONOURS):
+            honours_layout.addWidget(QLabel(self.tr(words)), number // 3, 2 * (number % 3))
+            honours_layout.addWidget(self.honours[name], number // 3, 2 * (number % 3) + 1)
 
         inputs = QWidget()
         inputs_layout = QVBoxLayout(inputs)
@@ -280,8 +281,8 @@ class AssessmentScreen(QWidget):
         self.aware_asked.setValue(entered.aware_asked)
         self.satisfied.setValue(entered.satisfied)
         self.satisfied_asked.setValue(entered.satisfied_asked)
-        for name, box in self.honours.items():
-            box.setValue(getattr(entered.honours, name))
+        for name, count in self.honours.items():
+            count.setValue(getattr(entered.honours, name))
         self.cases.setValue(entered.confirmed_cases)
         self.unqualified.setChecked(entered.agreement_unqualified)
 

@@ -11,6 +11,8 @@ progress bar moves file by file and each file is its own transaction.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_app.services.session import ClinicSession
 from clinic_app.services.township import (
     ADD,
     REJECT,
@@ -80,6 +83,8 @@ def _detail(row: FileRow, language: str) -> str:
         if result.imported:
             flags = sum(result.flags.values())
             return _tr("已导入, 待审核 {n} 条").format(n=flags) if flags else _tr("已导入, 无待审核")
+    if plan.action == UNTRUSTED:
+        return _tr("签名密钥尚未登记, 指纹 {fp}: 核对后信任").format(fp=plan.fingerprint)
     if plan.error is not None:
         return plan.error.message(language)
     if plan.action == UNCHANGED:
@@ -161,6 +166,11 @@ class TrustDialog(QDialog):
         layout.addWidget(instruction)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(520)
+
+
+def _importer(session: ClinicSession, plan: FilePlan, today: dt.date) -> Callable[[], ImportResult]:
+    """One file's import, its own transaction (bound here, not in a loop's lambda)."""
+    return lambda: apply_import(session, [plan], today)[0]
 
 
 class ImportScreen(QWidget):
@@ -307,9 +317,7 @@ class ImportScreen(QWidget):
         self.progress.show()
         session, today = self.context.session, self.context.today()
         for plan in accepted:
-            self.context.run(
-                lambda p=plan: apply_import(session, [p], today)[0], self._file_done, self._file_failed
-            )
+            self.context.run(_importer(session, plan, today), self._file_done, self._file_failed)
 
     def _file_done(self, result: ImportResult) -> None:
         self._results.append(result)
@@ -333,9 +341,12 @@ class ImportScreen(QWidget):
         for r in imported:
             for code, count in r.flags.items():
                 flags[code] = flags.get(code, 0) + count
+        plans = [r.plan for r in self.model.rows]
         lines = [
-            self.tr("导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个。").format(
-                ok=len(imported), bad=len(results) - len(imported)
+            self.tr("导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个。").format(
+                ok=len(imported),
+                bad=len(plans) - len(imported) - sum(p.action == UNCHANGED for p in plans),
+                same=sum(p.action == UNCHANGED for p in plans),
             )
         ]
         if flags:

@@ -34,10 +34,19 @@ class ReviewRow:
 
     flag: store.FlagRow
     village: str
-    """The village's name (its code when unknown)."""
+    """The village's name without its town (its code when unknown)."""
     person: str
     time: str
     """``YYYY-MM-DD HH:MM:SS`` of the settlement, "" when the file does not list it."""
+
+
+def short_name(name: str) -> str:
+    """A village's name without its town (金称市镇大塘村卫生室 → 大塘村卫生室), for narrow places."""
+    for town_end in ("镇", "乡"):
+        head, sep, tail = name.partition(town_end)
+        if sep and tail and head:
+            return tail
+    return name
 
 
 def villages(session: ClinicSession) -> list[Village]:
@@ -71,5 +80,5 @@ def review_rows(
         if flag.statement_id not in cache:
             cache[flag.statement_id] = _people(session, flag.statement_id)
         person, time = cache[flag.statement_id].get(flag.setl_id, ("", ""))
-        rows.append(ReviewRow(flag, names.get(flag.clinic_code, flag.clinic_code), person, time))
+        rows.append(ReviewRow(flag, short_name(names.get(flag.clinic_code, flag.clinic_code)), person, time))
     return rows

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -45,14 +45,20 @@ def review_columns(language: str) -> tuple[Column[ReviewRow], ...]:
 
     return (
         Column(tr("标记"), lambda r: flag_label(r.flag.code, language)),
-        Column(tr("村卫生室"), lambda r: r.village),
-        Column(tr("月份"), lambda r: r.flag.month),
         Column(tr("患者"), lambda r: r.person),
         Column(tr("身份证号"), lambda r: mask_resident_id(r.flag.certno)),
         Column(tr("结算时间"), lambda r: r.time[:16]),
-        Column(tr("结算号"), lambda r: r.flag.setl_id),
+        Column(tr("村卫生室"), lambda r: r.village),
         Column(tr("说明"), lambda r: r.flag.detail),
+        Column(tr("结算号"), lambda r: r.flag.setl_id),
     )
+
+
+class CountsModel(RowsModel[tuple[str, int]]):
+    """Flags by code and count; the code in the tooltip (the list beside shows it too)."""
+
+    def extra(self, row: tuple[str, int], role: int) -> object:
+        return row[0] if role == Qt.ItemDataRole.ToolTipRole else None
 
 
 class ReviewScreen(QWidget):
@@ -90,9 +96,9 @@ class ReviewScreen(QWidget):
         filters.addWidget(QLabel(self.tr("月份")))
         filters.addWidget(self.month)
 
-        self.counts_model: RowsModel[tuple[str, int]] = RowsModel(
+        self.counts_model = CountsModel(
             (
-                Column(self.tr("标记"), lambda c: flag_label(c[0], context.language)),
+                Column(self.tr("标记"), lambda c: flag_name(c[0], context.language)),
                 Column(self.tr("条数"), lambda c: str(c[1]), RIGHT),
             ),
             self,
@@ -114,8 +120,14 @@ class ReviewScreen(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((230, 150, 70, 70, 160, 130, 130)):
-            header.resizeSection(column, width)
+        # Widths from samples, not ResizeToContents, which would measure every one of 20k rows.
+        metrics = self.table.fontMetrics()
+        samples = (
+            flag_label("FLAG_CONSULTATION_FEE_SIGNED", context.language)[:18], "欧阳晓明", "4305**********123X",
+            "2026-03-01 08:15", "大塘村卫生室", "乡镇名册中没有此人 / not signed with 4305231010",
+        )
+        for column, sample in enumerate(samples):
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
         self.total = QLabel()
 
         left = QWidget()
@@ -128,7 +140,7 @@ class ReviewScreen(QWidget):
         split.addWidget(self.table)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 4)
-        split.setSizes([300, 1000])
+        split.setSizes([250, 1100])
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(split, 1)

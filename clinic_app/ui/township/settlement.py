@@ -12,6 +12,7 @@ by village; money becomes float only to draw bars, never in a figure shown.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,7 +65,7 @@ from clinic_app.services.settlement import (
 from clinic_app.ui import labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
-from clinic_app.ui.models import RIGHT, Column, RowsModel
+from clinic_app.ui.models import LEFT, RIGHT, Column, RowsModel
 from clinic_app.ui.township import lookups
 
 PAYABLE_COLOUR = QColor(51, 115, 191)
@@ -96,8 +97,12 @@ def settlement_columns() -> tuple[Column[SettlementRow], ...]:
     )
     columns: list[Column[SettlementRow]] = [Column(_tr("编码"), lambda r: r.code)]
     for number, title in enumerate(titles):
-        columns.append(Column(title, lambda r, n=number: _cell(r.values[n]), RIGHT if number else Qt.AlignmentFlag.AlignLeft))
+        columns.append(Column(title, _value_of(number), RIGHT if number else LEFT))
     return tuple(columns)
+
+
+def _value_of(number: int) -> Callable[[SettlementRow], str]:
+    return lambda row: _cell(row.values[number])
 
 
 def _cell(value: Any) -> str:
@@ -132,6 +137,7 @@ def _value_axis(top: float) -> QValueAxis:
     axis.setRange(0, max(top * 1.1, 1.0))
     axis.setLabelFormat("%.0f")
     axis.setTickCount(6)
+    axis.applyNiceNumbers()
     axis.setTitleText(_tr("元"))
     return axis
 
@@ -195,6 +201,7 @@ class SettlementScreen(QWidget):
         signed_scroll.setWidget(signed_body)
         signed_scroll.setWidgetResizable(True)
         signed_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        signed_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.save_signed_button = QPushButton(self.tr("保存签约人数"))
         self.save_signed_button.clicked.connect(self.save_signed)
         self.score = QLineEdit()
@@ -408,10 +415,8 @@ class SettlementScreen(QWidget):
         """A village's name short enough for an axis label (its village part)."""
         if own:
             return self.tr("本院")
-        for cut in ("镇", "乡"):
-            if cut in name and not name.endswith(cut):
-                name = name.split(cut, 1)[1]
-        return name.removesuffix("卫生室").removesuffix("卫生站") or name
+        short = lookups.short_name(name)
+        return short.removesuffix("卫生室").removesuffix("卫生站") or short
 
     # ---------------------------------------------------------------- entries
 
