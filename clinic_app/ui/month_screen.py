@@ -1,0 +1,424 @@
+"""月结: export a month's statement for the township (data file, PDF, xlsx) onto a USB drive.
+
+The doctor picks the month (last month by default) and sees its totals before
+anything is written; the folder defaults to a removable drive when one is
+mounted under /media or /run/media, else to the folder used last time.  The
+export runs on the worker with its progress shown in a bar; afterwards the
+screen shows the three files, the revision, the data file's SHA-256 and the
+clinic key's fingerprint (the township checks both), and every export so far.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.documents.records import StatementData
+from clinic_app.domain.money import Money
+from clinic_app.domain.visit import Adjudication
+from clinic_app.errors import BadInput, UserError
+from clinic_app.services import statements
+from clinic_app.services.session import ClinicSession
+from clinic_app.services.statements import ExportResult
+from clinic_app.ui.compat import emit
+from clinic_app.ui.context import AppContext
+from clinic_app.ui.models import RIGHT, Column, RowsModel
+from clinic_app.ui.printing import preview_pdf
+from clinic_app.ui.widgets import FieldNote
+
+FOLDER_SETTING = "statement_export_dir"
+MEDIA_ROOTS = (Path("/media"), Path("/run/media"))
+"""Where Linux desktops mount USB drives: /media/<user>/<label>, /run/media/<user>/<label>."""
+MONTHS_LISTED = 24
+
+
+@dataclass(frozen=True)
+class MonthTotals:
+    """A month's figures as the statement will carry them (reversals count negative)."""
+
+    month: str
+    visits: int
+    reversals: int
+    total: Money
+    fund: Money
+    patient: Money
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One export in the history: when, which revision, where, and the data file's hash."""
+
+    month: str
+    revision: str
+    at: str
+    folder: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Exported:
+    """What the export job hands back to the screen."""
+
+    result: ExportResult
+    fingerprint: str
+    history: list[ExportRow]
+
+
+def month_totals(data: StatementData) -> MonthTotals:
+    """The statement's counts and signed sums (a reversal takes its original's amounts back)."""
+
+    def signed(pick: Callable[[Adjudication], Money]) -> Money:
+        return Money(sum(pick(v.adjudication).fen * v.sign for v in data.visits))
+
+    return MonthTotals(
+        month=data.month,
+        visits=sum(1 for v in data.visits if v.sign > 0),
+        reversals=sum(1 for v in data.visits if v.sign < 0),
+        total=signed(lambda a: a.total),
+        fund=signed(lambda a: a.fund),
+        patient=signed(lambda a: a.patient),
+    )
+
+
+def recent_months(today: dt.date, count: int = MONTHS_LISTED) -> list[str]:
+    """Last month first, then the months before it; this month (not over yet) last."""
+    year, month = today.year, today.month
+    months = []
+    for _ in range(count):
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+        months.append(f"{year:04d}-{month:02d}")
+    return months + [today.strftime("%Y-%m")]
+
+
+def is_mount(path: Path) -> bool:
+    return os.path.ismount(path)
+
+
+def removable_drives(roots: tuple[Path, ...] | None = None) -> list[Path]:
+    """Writable drives mounted under /media or /run/media (a USB stick), sorted by path."""
+    found: list[Path] = []
+    for root in roots if roots is not None else MEDIA_ROOTS:
+        try:
+            # /media/<label> (Debian's usbmount) and /media/<user>/<label> (udisks).
+            candidates = [p for p in root.iterdir() if p.is_dir()]
+            candidates += [q for p in list(candidates) for q in p.iterdir() if q.is_dir()]
+        except OSError:
+            continue
+        found += [p for p in candidates if is_mount(p) and os.access(p, os.W_OK)]
+    return sorted(found)
+
+
+def history_rows(session: ClinicSession) -> list[ExportRow]:
+    return [
+        ExportRow(r["month"], str(r.get("revision", "")), r.get("at", "").replace("T", " "), r.get("folder", ""), r.get("sha256", ""))
+        for r in statements.exports_done(session)
+    ]
+
+
+class _Progress(QObject):
+    """Carries export_statement's progress from the worker to the GUI thread."""
+
+    moved = Signal(int, str)
+
+
+class MonthScreen(QWidget):
+    """The 月结 (month-end export) screen."""
+
+    totals_shown = Signal(object)
+    """`MonthTotals`, or None when the month cannot be exported (the note says why)."""
+    exported = Signal(object)
+    """The `Exported` result of an export."""
+    export_failed = Signal(str)
+    history_loaded = Signal(int)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.totals: MonthTotals | None = None
+        self.last_export: Exported | None = None
+        self.dialog: QWidget | None = None
+        self._generation = 0
+
+        # -- month and its totals
+        month_box = QGroupBox(self.tr("1. 选择月份"))
+        self.month = QComboBox()
+        self.month.setEditable(True)
+        self.month.addItems(recent_months(context.today()))
+        self.month.setCurrentIndex(0)
+        self.month.setMinimumWidth(140)
+        self.month.currentTextChanged.connect(lambda _text: self.load_totals())
+        self._stale = True
+        """The totals need (re)loading; done when the screen shows, not at start-up."""
+        self.month_note = FieldNote()
+        self.figures: dict[str, QLabel] = {}
+        figures = QFormLayout()
+        for key, title in (
+            ("visits", self.tr("就诊人次")),
+            ("reversals", self.tr("冲销笔数")),
+            ("total", self.tr("医疗总费用 (元)")),
+            ("fund", self.tr("统筹基金支付 (元)")),
+            ("patient", self.tr("个人支付 (元)")),
+        ):
+            label = QLabel("—")
+            label.setAlignment(RIGHT)
+            label.setMinimumWidth(120)
+            label.setStyleSheet("font-weight: bold;")
+            self.figures[key] = label
+            figures.addRow(title, label)
+        month_layout = QVBoxLayout(month_box)
+        month_row = QHBoxLayout()
+        month_row.addWidget(QLabel(self.tr("月份 (YYYY-MM)")))
+        month_row.addWidget(self.month)
+        month_row.addStretch(1)
+        month_layout.addLayout(month_row)
+        month_layout.addWidget(self.month_note)
+        month_layout.addLayout(figures)
+        month_layout.addStretch(1)
+
+        # -- folder and export
+        export_box = QGroupBox(self.tr("2. 导出到文件夹 (U 盘)"))
+        self.folder = QLineEdit()
+        self.folder.setPlaceholderText(self.tr("插入 U 盘或选择文件夹"))
+        browse = QPushButton(self.tr("选择…"))
+        browse.clicked.connect(self.choose_folder)
+        self.folder_note = QLabel()
+        self.folder_note.setWordWrap(True)
+        self.folder_note.setStyleSheet("color: #555;")
+        self.export_button = QPushButton(self.tr("导出月结"))
+        self.export_button.setMinimumHeight(44)
+        self.export_button.setStyleSheet("font-weight: bold;")
+        self.export_button.clicked.connect(self.export)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        self.step = QLabel()
+        self.export_note = FieldNote()
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(browse)
+        export_layout = QVBoxLayout(export_box)
+        export_layout.addLayout(folder_row)
+        export_layout.addWidget(self.folder_note)
+        export_layout.addWidget(self.export_button)
+        export_layout.addWidget(self.progress)
+        export_layout.addWidget(self.step)
+        export_layout.addWidget(self.export_note)
+        export_layout.addStretch(1)
+
+        # -- what was exported
+        result_box = QGroupBox(self.tr("3. 导出结果"))
+        self.result = QLabel(self.tr("尚未导出"))
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.print_button = QPushButton(self.tr("打印汇总表…"))
+        self.print_button.setEnabled(False)
+        self.print_button.clicked.connect(self.print_statement)
+        result_layout = QVBoxLayout(result_box)
+        result_layout.addWidget(self.result, 1)
+        result_layout.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignRight)
+
+        # -- history
+        history_box = QGroupBox(self.tr("导出记录"))
+        self.history: RowsModel[ExportRow] = RowsModel(
+            (
+                Column(self.tr("月份"), lambda r: r.month),
+                Column(self.tr("修订版"), lambda r: r.revision, RIGHT),
+                Column(self.tr("导出时间"), lambda r: r.at),
+                Column(self.tr("文件夹"), lambda r: r.folder),
+                Column(self.tr("SHA-256"), lambda r: r.sha256[:16] + "…" if r.sha256 else ""),
+            ),
+            self,
+        )
+        self.history_view = QTableView()
+        self.history_view.setModel(self.history)
+        self.history_view.verticalHeader().hide()
+        self.history_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.history_view.horizontalHeader().setStretchLastSection(True)
+        history_layout = QVBoxLayout(history_box)
+        history_layout.addWidget(self.history_view)
+
+        self.progress_relay = _Progress(self)
+        self.progress_relay.moved.connect(self._progressed)
+
+        grid = QGridLayout(self)
+        grid.addWidget(month_box, 0, 0)
+        grid.addWidget(export_box, 0, 1)
+        grid.addWidget(result_box, 0, 2)
+        grid.addWidget(history_box, 1, 0, 1, 3)
+        grid.setColumnStretch(0, 2)
+        grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(2, 3)
+        grid.setRowStretch(1, 1)
+
+        self.load()
+
+    # ---------------------------------------------------------------- loading
+
+    def load(self) -> None:
+        """The default folder and the export history, then the chosen month's totals."""
+        session = self.context.session
+
+        def read() -> tuple[str, bool, list[ExportRow]]:
+            drives = removable_drives()
+            folder = str(drives[0]) if drives else (session.setting(FOLDER_SETTING) or "")
+            return folder, bool(drives), history_rows(session)
+
+        self.context.run(read, self._loaded)
+
+    def _loaded(self, loaded: tuple[str, bool, list[ExportRow]]) -> None:
+        folder, removable, rows = loaded
+        if folder and not self.folder.text():
+            self.folder.setText(folder)
+        if removable:
+            self.folder_note.setText(self.tr("已找到 U 盘: {path}").format(path=folder))
+        self._show_history(rows)
+
+    def _show_history(self, rows: list[ExportRow]) -> None:
+        self.history.set_rows(rows)
+        emit(self.history_loaded, len(rows))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.load_totals()
+
+    def load_totals(self) -> None:
+        self._stale = False
+        month = self.month.currentText().strip()
+        self._generation += 1
+        generation, session, today = self._generation, self.context.session, self.context.today()
+        self.month_note.clear_note()
+        for label in self.figures.values():
+            label.setText("…")
+        self.context.run(
+            lambda: month_totals(statements.statement_data(session, month, today=today)),
+            lambda totals: self._totals_arrived(generation, totals),
+            lambda error: self._totals_failed(generation, error),
+        )
+
+    def _totals_arrived(self, generation: int, totals: MonthTotals) -> None:
+        if generation != self._generation:
+            return
+        self.totals = totals
+        self.figures["visits"].setText(str(totals.visits))
+        self.figures["reversals"].setText(str(totals.reversals))
+        self.figures["total"].setText(str(totals.total))
+        self.figures["fund"].setText(str(totals.fund))
+        self.figures["patient"].setText(str(totals.patient))
+        self.export_button.setEnabled(True)
+        emit(self.totals_shown, totals)
+
+    def _totals_failed(self, generation: int, error: Exception) -> None:
+        if generation != self._generation:
+            return
+        self.totals = None
+        for label in self.figures.values():
+            label.setText("—")
+        # Only user errors come here (no visits, a future month, a bad month); bugs go to the crash dialog.
+        self.month_note.say(self.context.message(error) if isinstance(error, UserError) else str(error))
+        self.export_button.setEnabled(False)
+        emit(self.totals_shown, None)
+
+    # ---------------------------------------------------------------- folder and export
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("选择导出文件夹"), self.folder.text())
+        if folder:
+            self.folder.setText(folder)
+
+    def export(self) -> None:
+        self.export_note.clear_note()
+        month, text = self.month.currentText().strip(), self.folder.text().strip()
+        if not text:
+            self._export_failed(BadInput("请先插入 U 盘或选择导出文件夹", "insert a USB drive or choose the export folder first"))
+            return
+        folder, session, today, relay = Path(text), self.context.session, self.context.today(), self.progress_relay
+
+        def work() -> Exported:
+            result = statements.export_statement(
+                session, month, folder, progress=lambda percent, step: emit(relay.moved, percent, step), today=today
+            )
+            session.set_setting(FOLDER_SETTING, str(folder))
+            return Exported(result, statements.clinic_fingerprint(session), history_rows(session))
+
+        self.export_button.setEnabled(False)
+        self.print_button.setEnabled(False)
+        self.progress.setValue(0)
+        self.step.setText(self.tr("正在导出…"))
+        self.context.run(work, self._exported, self._export_failed)
+
+    def _progressed(self, percent: int, step: str) -> None:
+        self.progress.setValue(percent)
+        # The service speaks both languages ("签名数据文件 / signing the data file").
+        zh, _, en = step.partition(" / ")
+        self.step.setText(en if self.context.language == "en" and en else zh)
+
+    def _exported(self, exported: Exported) -> None:
+        self.last_export = exported
+        result = exported.result
+        self.export_button.setEnabled(True)
+        self.print_button.setEnabled(True)
+        self.result.setText(
+            self.tr(
+                "{month} 第 {revision} 版, 已导出到 {folder}:\n"
+                "  {data}\n  {pdf}\n  {xlsx}\n"
+                "数据文件 SHA-256:\n  {sha}\n"
+                "本诊所密钥指纹 (乡镇卫生院核对):\n  {fingerprint}\n"
+                "就诊 {visits} 人次, 总费用 {total} 元, 统筹支付 {fund} 元"
+            ).format(
+                month=result.month, revision=result.revision, folder=result.data_file.parent,
+                data=result.data_file.name, pdf=result.pdf_file.name, xlsx=result.xlsx_file.name,
+                sha=result.sha256, fingerprint=exported.fingerprint,
+                visits=result.visits, total=result.total, fund=result.fund,
+            )
+        )
+        self._show_history(exported.history)
+        emit(self.context.info_reported, self.tr("{month} 月结已导出 (第 {revision} 版)").format(month=result.month, revision=result.revision))
+        emit(self.exported, exported)
+
+    def _export_failed(self, error: Exception) -> None:
+        self.export_button.setEnabled(self.totals is not None)
+        self.progress.setValue(0)
+        self.step.clear()
+        text = self.context.message(error) if isinstance(error, UserError) else str(error)
+        self.export_note.say(text)
+        emit(self.export_failed, text)
+
+    def print_statement(self) -> None:
+        if self.last_export is not None:
+            result = self.last_export.result
+            self.dialog = preview_pdf(
+                self.context, result.pdf_file, "statement",
+                self.tr("{month} 月结汇总表").format(month=result.month), self,
+            )
+
+    def refresh(self, what: str) -> None:
+        """A visit was settled or voided: the month's totals may have moved."""
+        if what == "visit":
+            self._stale = True
+            if self.isVisible():
+                self.load_totals()

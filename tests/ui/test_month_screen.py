@@ -1,0 +1,197 @@
+"""月结 on a real data folder: the month's totals before export, the export with its progress bar,
+what was exported (files, revision, SHA-256, key fingerprint), the history, a USB drive found by
+itself, and the user errors (bad, empty or future month; missing, unwritable or no folder).
+
+The clock is 2026-03-10 (tests/ui/conftest.py), so the default month is 2026-02.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+import pytest
+from pypdf import PdfReader
+
+from clinic_app.domain.money import Money
+from clinic_app.domain.records import VisitRequest
+from clinic_app.services import statements
+from clinic_app.store.ledger import EntryFilter
+from clinic_app.ui import month_screen, printing
+from clinic_app.ui.main_window import MainWindow
+from clinic_app.ui.month_screen import MonthScreen
+from tests.ui.conftest import CLINIC_CODE, ZHANG_ID, wait_idle
+
+FEBRUARY = [dt.datetime(2026, 2, day, 9, 0) for day in (3, 11, 20)]
+
+
+@pytest.fixture
+def february(session) -> list[int]:  # type: ignore[no-untyped-def]
+    """Three visits in February 2026, the second voided on 25 February."""
+    patient = session.find_patients(ZHANG_ID)[0]
+    operator = session.operators()[0].id
+    ids = []
+    for number, when in enumerate(FEBRUARY, start=1):
+        request = VisitRequest(
+            patient_id=patient.id, operator_id=operator, time=when,
+            lines=(session.line_from_catalog("ZL0001", "1"), session.line_from_catalog("YP0001", str(number))),
+        )
+        ids.append(session.settle(request).entry.id)
+    session.void(ids[1], "重复收费", operator, dt.datetime(2026, 2, 25, 16, 0))
+    return ids
+
+
+@pytest.fixture
+def screen(qtbot, context, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(month_screen, "MEDIA_ROOTS", ())  # this machine's drives are not the test's
+    shown = MonthScreen(context)
+    qtbot.addWidget(shown)
+    return shown
+
+
+def show_totals(qtbot, screen: MonthScreen):  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(screen.totals_shown, timeout=10000) as shown:
+        screen.show()
+    return shown.args[0]
+
+
+def choose_month(qtbot, screen: MonthScreen, month: str):  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(screen.totals_shown, timeout=10000) as shown:
+        screen.month.setEditText(month)
+    return shown.args[0]
+
+
+def test_totals_export_progress_and_history(qtbot, screen, session, worker, february, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    totals = show_totals(qtbot, screen)
+    assert screen.month.currentText() == "2026-02"
+    # The ledger stores a reversal with negated amounts: its plain sum is what the month nets to.
+    entries = session.entries(EntryFilter(date_from=dt.date(2026, 2, 1), date_to=dt.date(2026, 2, 28)), 0, 100)
+    assert len(entries) == 4
+    assert (totals.visits, totals.reversals) == (3, 1)
+    assert totals.total == Money(sum(e.total.fen for e in entries))
+    assert totals.fund == Money(sum(e.fund.fen for e in entries))
+    assert totals.patient == Money(sum(e.patient.fen for e in entries))
+    assert totals.fund > Money(0)
+    assert screen.figures["visits"].text() == "3" and screen.figures["fund"].text() == str(totals.fund)
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    screen.folder.setText(str(usb))
+    steps: list[int] = []
+    screen.progress_relay.moved.connect(lambda percent, _step: steps.append(percent))
+    with qtbot.waitSignal(screen.exported, timeout=30000) as done:
+        screen.export_button.click()
+    exported = done.args[0]
+    assert steps == sorted(steps) and steps[-1] == 100 and len(steps) >= 4
+    assert screen.progress.value() == 100
+
+    stem = f"{CLINIC_CODE}_2026-02_r1"
+    assert sorted(p.name for p in usb.iterdir()) == [f"{stem}.json", f"{stem}.pdf", f"{stem}.xlsx"]
+    data_file = usb / f"{stem}.json"
+    sha = hashlib.sha256(data_file.read_bytes()).hexdigest()
+    assert exported.result.sha256 == sha and exported.result.revision == 1
+    document = json.loads(data_file.read_text(encoding="utf-8"))
+    assert len(document["body"]["visits"]) == 4
+    assert (document["body"]["totals"]["settlements"], document["body"]["totals"]["reversals"]) == (3, 1)
+    assert document["signature"]["fingerprint"] == statements.clinic_fingerprint(session)
+    assert len(PdfReader(usb / f"{stem}.pdf").pages) >= 1
+    text = screen.result.text()
+    assert sha in text and "第 1 版" in text and f"{stem}.xlsx" in text
+    assert statements.clinic_fingerprint(session) in text
+    assert screen.print_button.isEnabled()
+
+    rows = screen.history.rows
+    assert [(r.month, r.revision, r.folder, r.sha256) for r in rows] == [("2026-02", "1", str(usb), sha)]
+    assert session.setting(month_screen.FOLDER_SETTING) == str(usb)
+
+
+def test_printing_the_exported_statement(qtbot, screen, session, worker, february, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(printing, "available_printers", lambda: [])
+    show_totals(qtbot, screen)
+    screen.folder.setText(str(tmp_path))
+    with qtbot.waitSignal(screen.exported, timeout=30000) as done:
+        screen.export_button.click()
+    screen.print_button.click()
+    dialog = screen.dialog
+    qtbot.waitUntil(lambda: dialog.loaded is not None, timeout=10000)
+    assert dialog.kind == "statement"
+    assert dialog.loaded.path == done.args[0].result.pdf_file
+    assert len(dialog.pages) == len(PdfReader(dialog.loaded.path).pages)
+    assert all(not page.isNull() for page in dialog.pages)
+    dialog.close()
+
+
+@pytest.mark.parametrize(
+    ("month", "words"),
+    [
+        ("2026-13", "月份格式应为 YYYY-MM"),
+        ("二月", "月份格式应为 YYYY-MM"),
+        ("2026-04", "尚未到来"),
+        ("2026-01", "没有就诊记录"),
+    ],
+)
+def test_months_that_cannot_be_exported(qtbot, screen, february, month: str, words: str) -> None:  # type: ignore[no-untyped-def]
+    show_totals(qtbot, screen)
+    assert choose_month(qtbot, screen, month) is None
+    assert words in screen.month_note.text() and screen.month_note.isVisible()
+    assert not screen.export_button.isEnabled()
+    assert screen.figures["visits"].text() == "—"
+    # Back to a month with visits: the note goes and export is possible again.
+    assert choose_month(qtbot, screen, "2026-02") is not None
+    assert not screen.month_note.isVisible() and screen.export_button.isEnabled()
+
+
+@pytest.mark.parametrize(
+    ("folder", "words"),
+    [
+        ("", "请先插入 U 盘或选择导出文件夹"),
+        ("{tmp}/no-such-stick", "导出文件夹不存在"),
+        ("/proc", "导出文件夹不可写"),  # not writable even for root
+    ],
+)
+def test_folders_that_cannot_take_the_export(qtbot, screen, session, february, tmp_path, folder: str, words: str) -> None:  # type: ignore[no-untyped-def]
+    show_totals(qtbot, screen)
+    screen.folder.setText(folder.format(tmp=tmp_path))
+    with qtbot.waitSignal(screen.export_failed, timeout=10000) as failed:
+        screen.export_button.click()
+    assert words in failed.args[0] and words in screen.export_note.text()
+    assert screen.progress.value() == 0 and screen.export_button.isEnabled()
+    assert statements.exports_done(session) == []
+
+
+def test_a_mounted_usb_drive_is_the_default_folder(qtbot, context, session, worker, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    media = tmp_path / "media"
+    stick = media / "doctor" / "U盘"
+    stick.mkdir(parents=True)
+    (media / "doctor" / "not-mounted").mkdir()
+    monkeypatch.setattr(month_screen, "MEDIA_ROOTS", (media, tmp_path / "run-media-absent"))
+    monkeypatch.setattr(month_screen, "is_mount", lambda path: path == stick)
+    session.set_setting(month_screen.FOLDER_SETTING, str(tmp_path))
+    screen = MonthScreen(context)
+    qtbot.addWidget(screen)
+    wait_idle(qtbot, worker)
+    assert screen.folder.text() == str(stick)
+    assert "已找到 U 盘" in screen.folder_note.text()
+
+
+def test_without_a_drive_the_last_folder_is_offered(qtbot, screen, context, session, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    session.set_setting(month_screen.FOLDER_SETTING, str(tmp_path))
+    again = MonthScreen(context)
+    qtbot.addWidget(again)
+    wait_idle(qtbot, worker)
+    assert again.folder.text() == str(tmp_path) and not again.folder_note.text()
+
+
+def test_recent_months_start_with_last_month() -> None:
+    assert month_screen.recent_months(dt.date(2026, 1, 15), 3) == ["2025-12", "2025-11", "2025-10", "2026-01"]
+
+
+def test_the_village_window_has_the_month_tab(qtbot, context, worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(month_screen, "MEDIA_ROOTS", ())
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert "月结" in titles and window.month is not None
+    assert titles.index("月结") == titles.index("台账") + 1
+    wait_idle(qtbot, worker)
