@@ -19,6 +19,7 @@ from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.errors import MessageBar
 from clinic_app.ui.ledger_screen import LedgerScreen
+from clinic_app.ui.month_screen import MonthScreen
 from clinic_app.ui.patients_screen import PatientsScreen
 from clinic_app.ui.printing import ReceiptPrinter
 from clinic_app.ui.settings_screen import SettingsScreen
@@ -46,6 +47,10 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.visit, self.tr("接诊"))
         self.tabs.addTab(self.patients, self.tr("患者"))
         self.tabs.addTab(self.ledger, self.tr("台账"))
+        self.month: MonthScreen | None = None
+        if context.clinic.role == "village":  # 月结: the month's statement for the township
+            self.month = MonthScreen(context)
+            self.tabs.addTab(self.month, self.tr("月结"))
         self.township: tuple[QWidget, ...] = ()
         if context.clinic.role == "township":  # 导入, 审核, 结算, 考核 of the villages' statements
             from clinic_app.ui.township import add_township_tabs
@@ -121,6 +126,8 @@ class MainWindow(QMainWindow):
     def _data_changed(self, what: str) -> None:
         for screen in (self.visit, self.patients, self.ledger, self.settings):
             screen.refresh(what)
+        if self.month is not None:
+            self.month.refresh(what)
         if what == "operator":
             self.load_operators()
         if what == "clinic":

@@ -16,13 +16,13 @@ def tab_titles(window: MainWindow) -> list[str]:
 def test_chinese_by_default_english_when_asked(qtbot, context) -> None:  # type: ignore[no-untyped-def]
     chinese = MainWindow(context)
     qtbot.addWidget(chinese)
-    assert tab_titles(chinese) == ["接诊", "患者", "台账", "设置"]
+    assert tab_titles(chinese) == ["接诊", "患者", "台账", "月结", "设置"]
     app = QApplication.instance()
     translators = install_translators(app, "en")
     try:
         english = MainWindow(context)
         qtbot.addWidget(english)
-        assert tab_titles(english) == ["Visit", "Patients", "Ledger", "Settings"]
+        assert tab_titles(english) == ["Visit", "Patients", "Ledger", "Month end", "Settings"]
         assert english.visit.settle_button.text() == "Settle (Ctrl+Enter)"
         assert english.ledger.model.headerData(0, Qt.Orientation.Horizontal) == "Receipt"
     finally:
