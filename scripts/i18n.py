@@ -104,6 +104,28 @@ EN = {
     # columns
     "编号": "No.", "性别": "Sex", "出生日期": "Born", "类别": "Category", "收据号": "Receipt", "时间": "Time",
     "类型": "Type", " (已作废)": " (voided)", "付款方式": "Payment", "编码": "Code", "医保": "Coverage",
+    # printing and 月结 (month-end export)
+    "月结": "Month end", "1. 选择月份": "1. Choose the month", "就诊人次": "Visits", "冲销笔数": "Reversals",
+    "医疗总费用 (元)": "Total (yuan)", "统筹基金支付 (元)": "Fund pays (yuan)", "个人支付 (元)": "Patient pays (yuan)",
+    "月份 (YYYY-MM)": "Month (YYYY-MM)", "2. 导出到文件夹 (U 盘)": "2. Export to a folder (USB drive)",
+    "插入 U 盘或选择文件夹": "Insert a USB drive or choose a folder", "导出月结": "Export the month",
+    "3. 导出结果": "3. Exported", "尚未导出": "Nothing exported yet", "打印汇总表…": "Print the summary…",
+    "导出记录": "Exports so far", "月份": "Month", "修订版": "Revision", "导出时间": "Exported at", "文件夹": "Folder",
+    "SHA-256": "SHA-256", "已找到 U 盘: {path}": "USB drive found: {path}", "选择导出文件夹": "Choose the export folder",
+    "正在导出…": "Exporting…",
+    "{month} 第 {revision} 版, 已导出到 {folder}:\n  {data}\n  {pdf}\n  {xlsx}\n数据文件 SHA-256:\n  {sha}\n"
+    "本诊所密钥指纹 (乡镇卫生院核对):\n  {fingerprint}\n就诊 {visits} 人次, 总费用 {total} 元, 统筹支付 {fund} 元":
+        "{month} revision {revision}, exported to {folder}:\n  {data}\n  {pdf}\n  {xlsx}\nData file SHA-256:\n  {sha}\n"
+        "This clinic's key fingerprint (the township checks it):\n  {fingerprint}\n{visits} visits, total {total}, fund {fund}",
+    "{month} 月结已导出 (第 {revision} 版)": "{month} exported (revision {revision})",
+    "{month} 月结汇总表": "{month} statement summary", "正在生成…": "Preparing…", "打印": "Print",
+    "另存为 PDF…": "Save as PDF…", "另存为 PDF": "Save as PDF", "关闭 (Esc)": "Close (Esc)",
+    "默认打印机": "default printer", "共 {pages} 页 · 打印到: {printer}": "{pages} page(s) · printer: {printer}",
+    "共 {pages} 页 · 没有找到打印机, 可另存为 PDF 拿到别处打印":
+        "{pages} page(s) · no printer found: save as PDF and print it elsewhere",
+    "正在打印…": "Printing…", "已发送到打印机 {printer}": "Sent to the printer {printer}", "已保存 {path}": "Saved {path}",
+    "收据预览 (重打)": "Receipt preview (reprint)", "收据预览": "Receipt preview", "58mm 热敏纸": "58 mm thermal roll",
+    "80mm 热敏纸": "80 mm thermal roll", "A5 纸": "A5 sheet", "收据格式": "Receipt layout", "PDF 文件 (*.pdf)": "PDF files (*.pdf)",
     # errors
     "程序出错": "Unexpected error",
     "程序遇到意外错误。已保存的数据不受影响。\n请把日志文件交给维护人员:\n{path}":

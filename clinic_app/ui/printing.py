@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRectF, QSize, QSizeF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRectF, QSize, QSizeF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPageSize, QPainter, QPixmap
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
@@ -185,14 +185,17 @@ def copy_pdf(source: Path, target: Path) -> Path:
 def ask_printer(printer: QPrinter, parent: QWidget) -> str | None:
     """The system print dialog; the chosen printer's name, or None when cancelled."""
     dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle(parent.tr("打印"))
+    dialog.setWindowTitle(QCoreApplication.translate("PreviewDialog", "打印"))
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return printer.printerName()
 
 
 def ask_save_path(parent: QWidget, suggested: Path) -> str:
-    path, _ = QFileDialog.getSaveFileName(parent, parent.tr("另存为 PDF"), str(suggested), parent.tr("PDF 文件 (*.pdf)"))
+    path, _ = QFileDialog.getSaveFileName(
+        parent, QCoreApplication.translate("PreviewDialog", "另存为 PDF"), str(suggested),
+        QCoreApplication.translate("PreviewDialog", "PDF 文件 (*.pdf)"),
+    )
     return path
 
 

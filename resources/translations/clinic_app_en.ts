@@ -476,37 +476,42 @@ Please give this log file to support:
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="39" />
+        <location filename="../../clinic_app/ui/main_window.py" line="41" />
         <source>村卫生室门诊统筹 - {clinic}</source>
         <translation>Village clinic outpatient pooling - {clinic}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="45" />
+        <location filename="../../clinic_app/ui/main_window.py" line="47" />
         <source>接诊</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="46" />
+        <location filename="../../clinic_app/ui/main_window.py" line="48" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="47" />
+        <location filename="../../clinic_app/ui/main_window.py" line="49" />
         <source>台账</source>
         <translation>Ledger</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="48" />
+        <location filename="../../clinic_app/ui/main_window.py" line="53" />
+        <source>月结</source>
+        <translation>Month end</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/main_window.py" line="59" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="58" />
+        <location filename="../../clinic_app/ui/main_window.py" line="69" />
         <source>操作员</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="72" />
+        <location filename="../../clinic_app/ui/main_window.py" line="83" />
         <source>数据文件夹: {path}</source>
         <translation>Data folder: {path}</translation>
     </message>
@@ -517,6 +522,155 @@ Please give this log file to support:
         <location filename="../../clinic_app/ui/errors.py" line="101" />
         <source>关闭</source>
         <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>MonthScreen</name>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="167" />
+        <source>1. 选择月份</source>
+        <translation>1. Choose the month</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="180" />
+        <source>就诊人次</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="181" />
+        <source>冲销笔数</source>
+        <translation>Reversals</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="182" />
+        <source>医疗总费用 (元)</source>
+        <translation>Total (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="183" />
+        <source>统筹基金支付 (元)</source>
+        <translation>Fund pays (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="184" />
+        <source>个人支付 (元)</source>
+        <translation>Patient pays (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="194" />
+        <source>月份 (YYYY-MM)</source>
+        <translation>Month (YYYY-MM)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="203" />
+        <source>2. 导出到文件夹 (U 盘)</source>
+        <translation>2. Export to a folder (USB drive)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="205" />
+        <source>插入 U 盘或选择文件夹</source>
+        <translation>Insert a USB drive or choose a folder</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="206" />
+        <source>选择…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="211" />
+        <source>导出月结</source>
+        <translation>Export the month</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="233" />
+        <source>3. 导出结果</source>
+        <translation>3. Exported</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="234" />
+        <source>尚未导出</source>
+        <translation>Nothing exported yet</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="237" />
+        <source>打印汇总表…</source>
+        <translation>Print the summary…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="245" />
+        <source>导出记录</source>
+        <translation>Exports so far</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="248" />
+        <source>月份</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="249" />
+        <source>修订版</source>
+        <translation>Revision</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="250" />
+        <source>导出时间</source>
+        <translation>Exported at</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="251" />
+        <source>文件夹</source>
+        <translation>Folder</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="252" />
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="297" />
+        <source>已找到 U 盘: {path}</source>
+        <translation>USB drive found: {path}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="349" />
+        <source>选择导出文件夹</source>
+        <translation>Choose the export folder</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="371" />
+        <source>正在导出…</source>
+        <translation>Exporting…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="387" />
+        <source>{month} 第 {revision} 版, 已导出到 {folder}:
+  {data}
+  {pdf}
+  {xlsx}
+数据文件 SHA-256:
+  {sha}
+本诊所密钥指纹 (乡镇卫生院核对):
+  {fingerprint}
+就诊 {visits} 人次, 总费用 {total} 元, 统筹支付 {fund} 元</source>
+        <translation>{month} revision {revision}, exported to {folder}:
+  {data}
+  {pdf}
+  {xlsx}
+Data file SHA-256:
+  {sha}
+This clinic's key fingerprint (the township checks it):
+  {fingerprint}
+{visits} visits, total {total}, fund {fund}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="400" />
+        <source>{month} 月结已导出 (第 {revision} 版)</source>
+        <translation>{month} exported (revision {revision})</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="416" />
+        <source>{month} 月结汇总表</source>
+        <translation>{month} statement summary</translation>
     </message>
 </context>
 <context>
@@ -777,6 +931,107 @@ Please give this log file to support:
         <location filename="../../clinic_app/ui/patients_screen.py" line="171" />
         <source>{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}</source>
         <translation>{year}: {used} used, cap {cap}, {left} left</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewDialog</name>
+    <message>
+        <location filename="../../clinic_app/ui/printing.py" line="243" />
+        <location filename="../../clinic_app/ui/printing.py" line="289" />
+        <source>正在生成…</source>
+        <translation>Preparing…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/printing.py" line="188" />
+        <location filename="../../clinic_app/ui/printing.py" line="246" />
+        <location filename="../../clinic_app/ui/printing.py" line="308" />
+        <source>打印</source>
+        <translation>Print</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/printing.py" line="196" />
+        <source>另存为 PDF</source>
+        <translation>Save as PDF</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/printing.py" line="197" />
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/printing.py" line="255" />
+        <location filename="../../clinic_app/ui/printing.py" line="314" />
+        <source>另存为 PDF…</source>
+        <translation>Save as PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/printing.py" line="258" />
+        <source>关闭 (Esc)</source>
+        <translation>Close (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/printing.py" line="310" />
+        <location filename="../../clinic_app/ui/printing.py" line="358" />
+        <source>默认打印机</source>
+        <translation>default printer</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/printing.py" line="311" />
+        <source>共 {pages} 页 · 打印到: {printer}</source>
+        <translation>{pages} page(s) · printer: {printer}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/printing.py" line="316" />
+        <source>共 {pages} 页 · 没有找到打印机, 可另存为 PDF 拿到别处打印</source>
+        <translation>{pages} page(s) · no printer found: save as PDF and print it elsewhere</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/printing.py" line="348" />
+        <source>正在打印…</source>
+        <translation>Printing…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/printing.py" line="358" />
+        <source>已发送到打印机 {printer}</source>
+        <translation>Sent to the printer {printer}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/printing.py" line="381" />
+        <source>已保存 {path}</source>
+        <translation>Saved {path}</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptPreview</name>
+    <message>
+        <location filename="../../clinic_app/ui/printing.py" line="391" />
+        <source>收据预览 (重打)</source>
+        <translation>Receipt preview (reprint)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/printing.py" line="391" />
+        <source>收据预览</source>
+        <translation>Receipt preview</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/printing.py" line="395" />
+        <source>58mm 热敏纸</source>
+        <translation>58 mm thermal roll</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/printing.py" line="395" />
+        <source>80mm 热敏纸</source>
+        <translation>80 mm thermal roll</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/printing.py" line="395" />
+        <source>A5 纸</source>
+        <translation>A5 sheet</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/printing.py" line="399" />
+        <source>收据格式</source>
+        <translation>Receipt layout</translation>
     </message>
 </context>
 <context>
