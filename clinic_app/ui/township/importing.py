@@ -257,11 +257,14 @@ class ImportScreen(QWidget):
         accepted = sum(p.accepted for p in plans)
         self.import_button.setEnabled(accepted > 0)
         self.summary.setText(
-            self.tr("预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 拒收 {bad} 个 (尚未写入任何数据)").format(
+            self.tr(
+                "预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)"
+            ).format(
                 n=len(plans),
                 ok=accepted,
                 same=sum(p.action == UNCHANGED for p in plans),
-                bad=sum(p.action in (REJECT, UNTRUSTED) for p in plans),
+                keys=sum(p.action == UNTRUSTED for p in plans),
+                bad=sum(p.action == REJECT for p in plans),
             )
         )
         emit(self.planned, plans)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain.identity import mask_resident_id
-from clinic_app.services.township import FLAG_CODES, flag_name
+from clinic_app.services.township import FLAG_CODES, FLAG_NOT_SIGNED, flag_name
 from clinic_app.store.township import FlagFilter
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
@@ -123,7 +123,7 @@ class ReviewScreen(QWidget):
         # Widths from samples, not ResizeToContents, which would measure every one of 20k rows.
         metrics = self.table.fontMetrics()
         samples = (
-            flag_label("FLAG_CONSULTATION_FEE_SIGNED", context.language)[:18], "欧阳晓明", "4305**********123X",
+            flag_label(FLAG_NOT_SIGNED, context.language), "欧阳晓明", "4305**********123X",
             "2026-03-01 08:15", "大塘村卫生室", "乡镇名册中没有此人 / not signed with 4305231010",
         )
         for column, sample in enumerate(samples):

@@ -1,0 +1,205 @@
+"""Screenshots of the township screens from a real window, on demo data made with the CLI.
+
+Run under Xvfb from the repository:
+
+    xvfb-run -a -s "-screen 0 1366x768x24" uv run python scripts/township_screenshots.py
+
+It makes a township and three villages of the same township code with
+`clinic-app demo`, exports each village's January to March with
+`clinic-app statement export`, adds one mislabelled copy (to show a rejection),
+then opens the township's folder in the app's main window, imports the files
+through the import screen (answering the fingerprint dialogs), and grabs the
+window on each screen into docs/screenshots/township-*.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+COUNTY = "430523"
+TOWNSHIP = "430523101"
+UNTIL = "2026-03"
+MONTHS = ("2026-01", "2026-02", "2026-03")
+TOWNSHIP_SEED = 7
+
+
+def cli(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "clinic_app", *args], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+
+
+def _town_and_village(seed: int) -> tuple[str, str]:
+    """The town and village names `clinic-app demo` draws first for a seed (cosmetic only)."""
+    from clinic_app.services.demo import COUNTIES, VILLAGE_NAMES
+
+    rng = random.Random(seed)
+    return rng.choice(COUNTIES[COUNTY].towns), rng.choice(VILLAGE_NAMES)
+
+
+def village_seeds(count: int) -> list[int]:
+    """Seeds whose demo villages lie in the township's town, each with its own name."""
+    town, _ = _town_and_village(TOWNSHIP_SEED)
+    seeds, names = [], set()
+    for seed in range(100, 10_000):
+        their_town, name = _town_and_village(seed)
+        if their_town == town and name not in names:
+            seeds.append(seed)
+            names.add(name)
+            if len(seeds) == count:
+                break
+    return seeds
+
+
+def make_data(work: Path) -> tuple[Path, list[Path]]:
+    town = work / "town"
+    usb = work / "usb"
+    if not town.exists():
+        cli("demo", "--data-dir", str(town), "--role", "township", "--township-code", TOWNSHIP,
+            "--until", UNTIL, "--seed", str(TOWNSHIP_SEED))
+    usb.mkdir(parents=True, exist_ok=True)
+    for number, seed in enumerate(village_seeds(3), start=1):
+        folder = work / f"village{number}"
+        code = f"{TOWNSHIP}{number:03d}"
+        if not folder.exists():
+            cli("demo", "--data-dir", str(folder), "--role", "village", "--clinic-code", code,
+                "--township-code", TOWNSHIP, "--until", UNTIL, "--seed", str(seed))
+        for month in MONTHS:
+            if not (usb / f"{code}_{month}_r1.json").exists():
+                cli("statement", "export", "--data-dir", str(folder), "--month", month, "--out", str(usb))
+    files = sorted(usb.glob("*.json"))
+    # A copy whose name says another month than its content: the import refuses it with the reason.
+    wrong = usb / "mislabelled" / f"{TOWNSHIP}002_2026-02_r1.json"
+    wrong.parent.mkdir(exist_ok=True)
+    shutil.copyfile(usb / f"{TOWNSHIP}002_2026-03_r1.json", wrong)
+    return town, [*files, wrong]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--work", help="folder for the demo data (kept; default: a new temporary folder)")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    args = parser.parse_args()
+    work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="township_shots_"))
+    town, files = make_data(work)
+    # Start from a township that has imported nothing, so the import is the screen's own.
+    fresh = work / "town-run"
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(town, fresh)
+    return shoot(fresh, files, Path(args.out))
+
+
+def shoot(folder: Path, files: list[Path], out: Path) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from clinic_app.services.session import ClinicSession
+    from clinic_app.ui.app import install_fonts
+    from clinic_app.ui.context import AppContext
+    from clinic_app.ui.main_window import MainWindow
+    from clinic_app.ui.township.importing import TrustDialog
+    from clinic_app.ui.worker import Worker
+
+    app = QApplication(sys.argv[:1])
+    install_fonts(app)
+    out.mkdir(parents=True, exist_ok=True)
+    session = ClinicSession(folder)
+    worker = Worker()
+    context = AppContext(session, worker, "zh")
+    context.error_reported.connect(lambda text: print("error:", text, file=sys.stderr))
+    window = MainWindow(context)
+    window.resize(1366, 768)
+    window.move(0, 0)
+    window.show()
+    importer, review, settlement, assessment = window.township
+    steps: list[Callable[[], Any]] = []
+    status = {"code": 1}
+
+    def later(action: Callable[[], Any], ms: int = 400) -> None:
+        QTimer.singleShot(ms, action)
+
+    def grab(name: str, widget: QWidget | None = None) -> None:
+        app.processEvents()
+        path = out / f"township-{name}.png"
+        if widget is None:
+            window.grab().save(str(path))
+        else:
+            # The window with the dialog over it, as a person sees the screen.
+            screen = app.primaryScreen()
+            screen.grabWindow(0, 0, 0, 1366, 768).save(str(path))
+        print("wrote", path)
+
+    def next_step() -> None:
+        if steps:
+            steps.pop(0)()
+        else:
+            status["code"] = 0
+            app.quit()
+
+    trusted = {"n": 0}
+
+    def trust(dialog: TrustDialog) -> None:
+        def answer() -> None:
+            if trusted["n"] == 0:
+                grab("trust", dialog)
+            trusted["n"] += 1
+            dialog.trust_button.click()
+
+        later(answer, 600)
+
+    importer.trust_asked.connect(trust)
+    importer.import_finished.connect(lambda _: later(lambda: (grab("import"), next_step())))
+
+    def start_import() -> None:
+        window.tabs.setCurrentWidget(importer)
+        importer.choose_files(files)
+
+    def show_review() -> None:
+        window.tabs.setCurrentWidget(review)
+        review.flags_shown.connect(lambda _: later(lambda: (grab("review"), next_step()), 600), type=_single())
+        review.set_filter(village=f"{TOWNSHIP}001", code="FLAG_SPLIT_VISIT", month="2026-03")
+
+    def show_settlement() -> None:
+        window.tabs.setCurrentWidget(settlement)
+        settlement.report_shown.connect(lambda _: later(lambda: (grab("settlement"), next_step()), 800), type=_single())
+        settlement.choose_month("2026-03")
+
+    def show_assessment() -> None:
+        window.tabs.setCurrentWidget(assessment)
+        assessment.year.setValue(2026)
+        assessment.burden.setText("35")
+        assessment.visit_rate.setText("2.5")
+        assessment.signing.setText("60")
+        assessment.drugs_stocked.setValue(18)
+        for name in ("drug_delivery", "supervision", "settlement"):
+            assessment.integration[name].setChecked(True)
+        assessment.aware.setValue(18)
+        assessment.satisfied.setValue(19)
+        assessment.honours["county"].setValue(1)
+        assessment.assessed.connect(lambda _: later(lambda: (grab("assessment"), next_step()), 600), type=_single())
+        later(assessment.save, 600)
+
+    steps += [show_review, show_settlement, show_assessment]
+    later(start_import, 800)
+    QTimer.singleShot(600_000, app.quit)  # never hang a CI job
+    app.exec()
+    worker.stop()
+    session.close()
+    return status["code"]
+
+
+def _single() -> Any:
+    from PySide6.QtCore import Qt
+
+    return Qt.ConnectionType.SingleShotConnection
+
+
+if __name__ == "__main__":
+    sys.exit(main())
