@@ -6,10 +6,10 @@ does what a doctor does first: chooses the patient on the visit screen, adds a
 line, settles the visit (through the worker and `ClinicSession.settle`, as the
 Settle button does), and renders that visit's receipt as a PDF
 (`clinic_app.services.receipts.write_receipt`, which reads the visit back from
-the ledger and draws it with `clinic_app.documents.receipt.render_receipt`).  It checks that the PDF embeds a
-CJK TrueType font and that the window's font is a CJK family, prints where the
-font file is (inside the bundle for a PyInstaller build), closes the window and
-returns 0.  Any failure, a user error reported by a screen, an exception in a
+the ledger and draws it with `clinic_app.documents.receipt.render_receipt`).
+It checks that the PDF embeds a CJK TrueType font and that the window's font
+is a CJK family, prints where the font file is (inside the bundle for a
+PyInstaller build), closes the window and returns 0.  Any failure, a user error reported by a screen, an exception in a
 slot or no answer within the time limit returns 1 with a message on stderr, so
 CI and an installer can run it unattended (``QT_QPA_PLATFORM=offscreen``).
 """
@@ -40,6 +40,7 @@ TIME_LIMIT_MS = 60_000
 PATIENT_ID_NUMBER = "11010519491231002X"
 """The patient `run_app` registers in the self-test folder (a valid resident ID)."""
 CATALOG_CODE = "SELF01"
+
 
 def render_and_check(session: ClinicSession, settled: SettledVisit) -> tuple[Path, fonts.PdfFont]:
     """Write the visit's receipt as the Print button does, and check it embeds a CJK font."""
