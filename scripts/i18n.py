@@ -113,9 +113,9 @@ EN = {
     "导出记录": "Exports so far", "月份": "Month", "修订版": "Revision", "导出时间": "Exported at", "文件夹": "Folder",
     "SHA-256": "SHA-256", "已找到 U 盘: {path}": "USB drive found: {path}", "选择导出文件夹": "Choose the export folder",
     "正在导出…": "Exporting…",
-    "{month} 第 {revision} 版, 已导出到 {folder}:\n  {data}\n  {pdf}\n  {xlsx}\n数据文件 SHA-256:\n  {sha}\n"
+    "{month} 第 {revision} 版, 已导出到:\n  {folder}\n  {data}\n  {pdf}\n  {xlsx}\n数据文件 SHA-256:\n  {sha}\n"
     "本诊所密钥指纹 (乡镇卫生院核对):\n  {fingerprint}\n就诊 {visits} 人次, 总费用 {total} 元, 统筹支付 {fund} 元":
-        "{month} revision {revision}, exported to {folder}:\n  {data}\n  {pdf}\n  {xlsx}\nData file SHA-256:\n  {sha}\n"
+        "{month} revision {revision}, exported to:\n  {folder}\n  {data}\n  {pdf}\n  {xlsx}\nData file SHA-256:\n  {sha}\n"
         "This clinic's key fingerprint (the township checks it):\n  {fingerprint}\n{visits} visits, total {total}, fund {fund}",
     "{month} 月结已导出 (第 {revision} 版)": "{month} exported (revision {revision})",
     "{month} 月结汇总表": "{month} statement summary", "正在生成…": "Preparing…", "打印": "Print",

@@ -249,7 +249,7 @@ class MonthScreen(QWidget):
                 Column(self.tr("修订版"), lambda r: r.revision, RIGHT),
                 Column(self.tr("导出时间"), lambda r: r.at),
                 Column(self.tr("文件夹"), lambda r: r.folder),
-                Column(self.tr("SHA-256"), lambda r: r.sha256[:16] + "…" if r.sha256 else ""),
+                Column(self.tr("SHA-256"), lambda r: r.sha256),
             ),
             self,
         )
@@ -384,7 +384,7 @@ class MonthScreen(QWidget):
         self.print_button.setEnabled(True)
         self.result.setText(
             self.tr(
-                "{month} 第 {revision} 版, 已导出到 {folder}:\n"
+                "{month} 第 {revision} 版, 已导出到:\n  {folder}\n"
                 "  {data}\n  {pdf}\n  {xlsx}\n"
                 "数据文件 SHA-256:\n  {sha}\n"
                 "本诊所密钥指纹 (乡镇卫生院核对):\n  {fingerprint}\n"
@@ -392,7 +392,8 @@ class MonthScreen(QWidget):
             ).format(
                 month=result.month, revision=result.revision, folder=result.data_file.parent,
                 data=result.data_file.name, pdf=result.pdf_file.name, xlsx=result.xlsx_file.name,
-                sha=result.sha256, fingerprint=exported.fingerprint,
+                # Two lines of 32: a 64-digit hash does not wrap by itself.
+                sha=result.sha256[:32] + "\n  " + result.sha256[32:], fingerprint=exported.fingerprint,
                 visits=result.visits, total=result.total, fund=result.fund,
             )
         )

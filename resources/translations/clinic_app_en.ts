@@ -643,7 +643,8 @@ Please give this log file to support:
     </message>
     <message>
         <location filename="../../clinic_app/ui/month_screen.py" line="387" />
-        <source>{month} 第 {revision} 版, 已导出到 {folder}:
+        <source>{month} 第 {revision} 版, 已导出到:
+  {folder}
   {data}
   {pdf}
   {xlsx}
@@ -652,7 +653,8 @@ Please give this log file to support:
 本诊所密钥指纹 (乡镇卫生院核对):
   {fingerprint}
 就诊 {visits} 人次, 总费用 {total} 元, 统筹支付 {fund} 元</source>
-        <translation>{month} revision {revision}, exported to {folder}:
+        <translation>{month} revision {revision}, exported to:
+  {folder}
   {data}
   {pdf}
   {xlsx}
@@ -663,12 +665,12 @@ This clinic's key fingerprint (the township checks it):
 {visits} visits, total {total}, fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="400" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="401" />
         <source>{month} 月结已导出 (第 {revision} 版)</source>
         <translation>{month} exported (revision {revision})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="416" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="417" />
         <source>{month} 月结汇总表</source>
         <translation>{month} statement summary</translation>
     </message>
