@@ -54,23 +54,19 @@ from clinic_app.ui.models import RIGHT, Column, RowsModel
 from clinic_app.ui.widgets import FieldNote
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("AssessmentScreen", text)
-
-
 def indicator_name(code: str) -> str:
     return {
-        "burden_ratio": _tr("签约患者个人负担比例"),
-        "visit_rate": _tr("签约患者就诊率"),
-        "effective_signing": _tr("有效签约率"),
-        "list_drugs": _tr("基本药物配备"),
-        "village_integration": _tr("乡村一体化管理"),
-        "field_survey": _tr("现场调查 (知晓率/满意度)"),
+        "burden_ratio": QCoreApplication.translate("AssessmentScreen", "签约患者个人负担比例"),
+        "visit_rate": QCoreApplication.translate("AssessmentScreen", "签约患者就诊率"),
+        "effective_signing": QCoreApplication.translate("AssessmentScreen", "有效签约率"),
+        "list_drugs": QCoreApplication.translate("AssessmentScreen", "基本药物配备"),
+        "village_integration": QCoreApplication.translate("AssessmentScreen", "乡村一体化管理"),
+        "field_survey": QCoreApplication.translate("AssessmentScreen", "现场调查 (知晓率/满意度)"),
     }.get(code, code)
 
 
 def tier_name(code: str) -> str:
-    return {"excellent": _tr("优秀"), "good": _tr("良好"), "pass": _tr("合格"), "fail": _tr("不合格")}.get(code, code)
+    return {"excellent": QCoreApplication.translate("AssessmentScreen", "优秀"), "good": QCoreApplication.translate("AssessmentScreen", "良好"), "pass": QCoreApplication.translate("AssessmentScreen", "合格"), "fail": QCoreApplication.translate("AssessmentScreen", "不合格")}.get(code, code)
 
 
 def _points(value: Fraction) -> str:

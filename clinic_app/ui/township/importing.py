@@ -59,36 +59,33 @@ class FileRow:
     result: ImportResult | None = None
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ImportScreen", text)
-
 
 def action_text(plan: FilePlan) -> str:
     if plan.action == ADD:
-        return _tr("新增") + (_tr(" (登记密钥)") if plan.register_key else "")
+        return QCoreApplication.translate("ImportScreen", "新增") + (QCoreApplication.translate("ImportScreen", " (登记密钥)") if plan.register_key else "")
     if plan.action == SUPERSEDE:
-        return _tr("替换第 {n} 版").format(n=plan.supersedes_revision)
+        return QCoreApplication.translate("ImportScreen", "替换第 {n} 版").format(n=plan.supersedes_revision)
     if plan.action == UNCHANGED:
-        return _tr("已导入")
+        return QCoreApplication.translate("ImportScreen", "已导入")
     if plan.action == UNTRUSTED:
-        return _tr("密钥未登记")
-    return _tr("拒收")
+        return QCoreApplication.translate("ImportScreen", "密钥未登记")
+    return QCoreApplication.translate("ImportScreen", "拒收")
 
 
 def _detail(row: FileRow, language: str) -> str:
     result, plan = row.result, row.plan
     if result is not None:
         if result.error is not None:
-            return _tr("未导入: {why}").format(why=result.error.message(language))
+            return QCoreApplication.translate("ImportScreen", "未导入: {why}").format(why=result.error.message(language))
         if result.imported:
             flags = sum(result.flags.values())
-            return _tr("已导入, 待审核 {n} 条").format(n=flags) if flags else _tr("已导入, 无待审核")
+            return QCoreApplication.translate("ImportScreen", "已导入, 待审核 {n} 条").format(n=flags) if flags else QCoreApplication.translate("ImportScreen", "已导入, 无待审核")
     if plan.action == UNTRUSTED:
-        return _tr("签名密钥尚未登记, 指纹 {fp}: 核对后信任").format(fp=plan.fingerprint)
+        return QCoreApplication.translate("ImportScreen", "签名密钥尚未登记, 指纹 {fp}: 核对后信任").format(fp=plan.fingerprint)
     if plan.error is not None:
         return plan.error.message(language)
     if plan.action == UNCHANGED:
-        return _tr("与已导入的文件相同, 不再导入")
+        return QCoreApplication.translate("ImportScreen", "与已导入的文件相同, 不再导入")
     return ""
 
 
@@ -102,14 +99,14 @@ def _visits(plan: FilePlan) -> str:
 
 def file_columns(language: str) -> tuple[Column[FileRow], ...]:
     return (
-        Column(_tr("文件"), lambda r: Path(r.plan.path).name),
-        Column(_tr("村卫生室"), lambda r: f"{r.plan.clinic_name} ({r.plan.clinic_code})" if r.plan.clinic_code else ""),
-        Column(_tr("月份"), lambda r: r.plan.month),
-        Column(_tr("版本"), lambda r: str(r.plan.revision) if r.plan.revision else "", RIGHT),
-        Column(_tr("结算人次"), lambda r: _visits(r.plan), RIGHT),
-        Column(_tr("统筹支付"), lambda r: _fund(r.plan), RIGHT),
-        Column(_tr("处理"), lambda r: action_text(r.plan)),
-        Column(_tr("说明"), lambda r: _detail(r, language)),
+        Column(QCoreApplication.translate("ImportScreen", "文件"), lambda r: Path(r.plan.path).name),
+        Column(QCoreApplication.translate("ImportScreen", "村卫生室"), lambda r: f"{r.plan.clinic_name} ({r.plan.clinic_code})" if r.plan.clinic_code else ""),
+        Column(QCoreApplication.translate("ImportScreen", "月份"), lambda r: r.plan.month),
+        Column(QCoreApplication.translate("ImportScreen", "版本"), lambda r: str(r.plan.revision) if r.plan.revision else "", RIGHT),
+        Column(QCoreApplication.translate("ImportScreen", "结算人次"), lambda r: _visits(r.plan), RIGHT),
+        Column(QCoreApplication.translate("ImportScreen", "统筹支付"), lambda r: _fund(r.plan), RIGHT),
+        Column(QCoreApplication.translate("ImportScreen", "处理"), lambda r: action_text(r.plan)),
+        Column(QCoreApplication.translate("ImportScreen", "说明"), lambda r: _detail(r, language)),
     )
 
 

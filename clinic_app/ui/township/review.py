@@ -40,17 +40,14 @@ def flag_label(code: str, language: str) -> str:
 
 
 def review_columns(language: str) -> tuple[Column[ReviewRow], ...]:
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("ReviewScreen", text)
-
     return (
-        Column(tr("标记"), lambda r: flag_label(r.flag.code, language)),
-        Column(tr("患者"), lambda r: r.person),
-        Column(tr("身份证号"), lambda r: mask_resident_id(r.flag.certno)),
-        Column(tr("结算时间"), lambda r: r.time[:16]),
-        Column(tr("村卫生室"), lambda r: r.village),
-        Column(tr("说明"), lambda r: r.flag.detail),
-        Column(tr("结算号"), lambda r: r.flag.setl_id),
+        Column(QCoreApplication.translate("ReviewScreen", "标记"), lambda r: flag_label(r.flag.code, language)),
+        Column(QCoreApplication.translate("ReviewScreen", "患者"), lambda r: r.person),
+        Column(QCoreApplication.translate("ReviewScreen", "身份证号"), lambda r: mask_resident_id(r.flag.certno)),
+        Column(QCoreApplication.translate("ReviewScreen", "结算时间"), lambda r: r.time[:16]),
+        Column(QCoreApplication.translate("ReviewScreen", "村卫生室"), lambda r: r.village),
+        Column(QCoreApplication.translate("ReviewScreen", "说明"), lambda r: r.flag.detail),
+        Column(QCoreApplication.translate("ReviewScreen", "结算号"), lambda r: r.flag.setl_id),
     )
 
 

@@ -86,16 +86,13 @@ class SettlementRow:
         return not self.code
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("SettlementScreen", text)
-
 
 def settlement_columns() -> tuple[Column[SettlementRow], ...]:
     titles = (
-        _tr("村卫生站 / 本院"), _tr("签约人数"), _tr("人次"), _tr("医疗费总额"), _tr("统筹应付"), _tr("按项目付费"),
-        _tr("预付"), _tr("拨付"), _tr("质保金"), _tr("年累计应付"), _tr("年累计拨付"), _tr("年累计质保金"),
+        QCoreApplication.translate("SettlementScreen", "村卫生站 / 本院"), QCoreApplication.translate("SettlementScreen", "签约人数"), QCoreApplication.translate("SettlementScreen", "人次"), QCoreApplication.translate("SettlementScreen", "医疗费总额"), QCoreApplication.translate("SettlementScreen", "统筹应付"), QCoreApplication.translate("SettlementScreen", "按项目付费"),
+        QCoreApplication.translate("SettlementScreen", "预付"), QCoreApplication.translate("SettlementScreen", "拨付"), QCoreApplication.translate("SettlementScreen", "质保金"), QCoreApplication.translate("SettlementScreen", "年累计应付"), QCoreApplication.translate("SettlementScreen", "年累计拨付"), QCoreApplication.translate("SettlementScreen", "年累计质保金"),
     )
-    columns: list[Column[SettlementRow]] = [Column(_tr("编码"), lambda r: r.code)]
+    columns: list[Column[SettlementRow]] = [Column(QCoreApplication.translate("SettlementScreen", "编码"), lambda r: r.code)]
     for number, title in enumerate(titles):
         columns.append(Column(title, _value_of(number), RIGHT if number else LEFT))
     return tuple(columns)
@@ -107,7 +104,7 @@ def _value_of(number: int) -> Callable[[SettlementRow], str]:
 
 def _cell(value: Any) -> str:
     if value == "合计":
-        return _tr("合计")
+        return QCoreApplication.translate("SettlementScreen", "合计")
     return str(value)
 
 
@@ -138,7 +135,7 @@ def _value_axis(top: float) -> QValueAxis:
     axis.setLabelFormat("%.0f")
     axis.setTickCount(6)
     axis.applyNiceNumbers()
-    axis.setTitleText(_tr("元"))
+    axis.setTitleText(QCoreApplication.translate("SettlementScreen", "元"))
     return axis
 
 
