@@ -19,7 +19,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QLockFile, QTimer, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWizard
 
 from clinic_app.errors import UserError
@@ -145,6 +145,9 @@ def run_app(data_dir: str | Path | None = None, language: str | None = None, sel
     assert isinstance(app, QApplication)
     app.setApplicationName("clinic_app")
     app.setApplicationDisplayName(APP_TITLE)
+    from clinic_app.resources import resource_path
+
+    app.setWindowIcon(QIcon(str(resource_path("icons", "clinic_app.png"))))
     folder = _selftest_folder() if selftest else resolve_data_dir(data_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -7,8 +7,8 @@ line, settles the visit (through the worker and `ClinicSession.settle`, as the
 Settle button does), and renders that visit's receipt as a PDF
 (`clinic_app.services.receipts.write_receipt`, which reads the visit back from
 the ledger and draws it with `clinic_app.documents.receipt.render_receipt`).
-It checks that the PDF embeds a CJK TrueType font and that the window's font
-is a CJK family, prints where the font file is (inside the bundle for a
+It checks that the PDF embeds a CJK TrueType font, that the window has its
+icon and that the window's font is a CJK family, prints where the font file is (inside the bundle for a
 PyInstaller build), closes the window and returns 0.  Any failure, a user error reported by a screen, an exception in a
 slot or no answer within the time limit returns 1 with a message on stderr, so
 CI and an installer can run it unattended (``QT_QPA_PLATFORM=offscreen``).
@@ -86,6 +86,9 @@ class SelfTest:
     def start(self) -> None:
         if not self.window.isVisible():
             self.fail("the main window did not open")
+            return
+        if self.window.windowIcon().isNull():
+            self.fail("the window has no icon (resources/icons/clinic_app.png)")
             return
         family = self.app.font().families()[0] if self.app.font().families() else ""
         if QFontDatabase.WritingSystem.SimplifiedChinese not in QFontDatabase.writingSystems(family):
