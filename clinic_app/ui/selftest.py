@@ -8,10 +8,11 @@ Settle button does), and renders that visit's receipt as a PDF
 (`clinic_app.services.receipts.write_receipt`, which reads the visit back from
 the ledger and draws it with `clinic_app.documents.receipt.render_receipt`).
 It checks that the PDF embeds a CJK TrueType font, that the window has its
-icon and that the window's font is a CJK family, prints where the font file is (inside the bundle for a
-PyInstaller build), closes the window and returns 0.  Any failure, a user error reported by a screen, an exception in a
-slot or no answer within the time limit returns 1 with a message on stderr, so
-CI and an installer can run it unattended (``QT_QPA_PLATFORM=offscreen``).
+icon and that its font is a CJK family, prints where the font file is (inside
+the bundle for a PyInstaller build), closes the window and returns 0.  Any
+failure, a user error reported by a screen, an exception in a slot or no
+answer within the time limit returns 1 with a message on stderr, so CI and an
+installer can run it unattended (``QT_QPA_PLATFORM=offscreen``).
 """
 
 from __future__ import annotations
