@@ -126,6 +126,59 @@ EN = {
     "正在打印…": "Printing…", "已发送到打印机 {printer}": "Sent to the printer {printer}", "已保存 {path}": "Saved {path}",
     "收据预览 (重打)": "Receipt preview (reprint)", "收据预览": "Receipt preview", "58mm 热敏纸": "58 mm thermal roll",
     "80mm 热敏纸": "80 mm thermal roll", "A5 纸": "A5 sheet", "收据格式": "Receipt layout", "PDF 文件 (*.pdf)": "PDF files (*.pdf)",
+    # township screens
+    "签约患者个人负担比例": "Signed patients' personal burden ratio", "签约患者就诊率": "Signed patients' visit rate",
+    "有效签约率": "Effective signing rate", "基本药物配备": "Essential drug availability",
+    "乡村一体化管理": "Village integration", "现场调查 (知晓率/满意度)": "Field survey (awareness/satisfaction)",
+    "优秀": "Excellent", "良好": "Good", "合格": "Pass", "不合格": "Fail", "保存并计算": "Save and compute",
+    "考核年度": "Assessment year", "全县基准 (县医保局公布)": "County baselines (published by the county bureau)",
+    "个人负担比例 %": "Personal burden ratio %", "如 35": "e.g. 35", "就诊率 (人次/签约人)": "Visit rate (visits per signed person)",
+    "如 0.5": "e.g. 0.5", "有效签约率 %": "Effective signing rate %", "如 60": "e.g. 60",
+    "协议考核不合格 (一票否决)": "Agreement rated unqualified (veto)", "现场考核录入": "Field assessment entries",
+    "基本药物 已配备 / 应配备": "Essential drugs stocked / required", "政策知晓 知晓 / 调查": "Policy awareness: aware / surveyed",
+    "满意度 满意 / 调查": "Satisfaction: satisfied / surveyed", "查实违规/推诿病例数": "Confirmed violation or refusal cases",
+    "表彰 (加分)": "Honours (bonus)", "指标": "Indicator", "实际值": "Actual", "得分": "Points", "满分": "Maximum",
+    "考核结果": "Assessment result", "考核录入已保存": "Assessment entries saved",
+    "本年度的全县基准和考核录入项尚未填写: 填写左侧各项后点“保存并计算”。":
+        "This year's county baselines and assessment entries are not filled in yet: fill in the left side and press \"Save and compute\".",
+    "来自数据: 签约人数 {signed}, 有效签约 {effective}, 签约患者就诊 {visits} 人次, 医疗费 {total} 元, 个人负担 {paid} 元":
+        "From the data: {signed} signed, {effective} effectively signed, {visits} visits of signed patients, cost {total}, personal burden {paid}",
+    "总分 {score} (加分 {bonus}, 扣分 {deductions})  等次: {tier}": "Score {score} (bonus {bonus}, deductions {deductions})  tier: {tier}",
+    "新增": "Add", " (登记密钥)": " (register key)", "替换第 {n} 版": "Supersede revision {n}", "已导入": "Already imported",
+    "密钥未登记": "Key not registered", "拒收": "Rejected", "未导入: {why}": "Not imported: {why}",
+    "已导入, 待审核 {n} 条": "Imported, {n} to review", "已导入, 无待审核": "Imported, nothing to review",
+    "签名密钥尚未登记, 指纹 {fp}: 核对后信任": "Signing key not registered, fingerprint {fp}: compare, then trust",
+    "与已导入的文件相同, 不再导入": "Same as a file already imported: not imported again", "文件": "File", "版本": "Revision",
+    "结算人次": "Settlements", "处理": "Action", "说明": "Detail", "选择月结文件…": "Choose statement files…", "导入": "Import",
+    "选择村卫生室导出的月结数据文件 (*.json), 先预览, 确认后导入。":
+        "Choose the statement data files (*.json) the village clinics exported; preview first, then import.",
+    "%v / %m 个文件": "%v / %m files", "选择月结数据文件": "Choose statement data files", "月结数据 (*.json)": "Statement data (*.json)",
+    "预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)":
+        "Preview: {n} files, {ok} to import, {same} already imported, {keys} keys to check, {bad} rejected (nothing written yet)",
+    "导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个。":
+        "Import done: {ok} files imported, {bad} not imported, {same} already imported.",
+    "待审核 {n} 条:": "{n} to review:", "标记": "Flag", "结算时间": "Settled at", "结算号": "Settlement no.",
+    "全部标记": "All flags", "条数": "Count", "各类标记条数 (点击筛选)": "Flags by kind (click to filter)",
+    "全部村卫生室": "All village clinics", "全部月份": "All months", "正在读取…": "Reading…",
+    "显示 {n} 条, 共 {all} 条待审核": "Showing {n} of {all} to review",
+    " (只读取了前 {n} 条, 请按村或月份筛选)": " (only the first {n} read: filter by village or month)",
+    "村卫生站 / 本院": "Village clinic / own desk", "签约人数": "Signed", "人次": "Visits", "医疗费总额": "Total cost",
+    "统筹应付": "Fund payable", "按项目付费": "Fee for service", "预付": "Prepay", "拨付": "Paid", "质保金": "Deposit",
+    "年累计应付": "Payable YTD", "年累计拨付": "Paid YTD", "年累计质保金": "Deposit YTD", "合计": "Total", "元": "yuan",
+    "写出月报 (PDF/xlsx)…": "Write monthly report (PDF/xlsx)…", "结算月份": "Month", "保存签约人数": "Save signed counts",
+    "0-100": "0-100", "保存考核分": "Save score", "年度考核分": "Annual score", "本月签约人数 / 考核分": "Signed this month / score",
+    "统筹应付与月预算 (按月)": "Fund payable vs monthly budget (by month)", "本月统筹应付与预付 (按村)": "Fund payable vs prepay this month (by village)",
+    "正在结算 {month}…": "Settling {month}…",
+    "{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元": "{town} {month}  {variant}  {signed} signed  quota/budget {quota}",
+    "本月未收到月结: {codes}": "No statement received this month: {codes}", "手工录入": "Entered by hand",
+    "按名册统计, 可修改后保存": "Counted from the roster; edit and save if needed", " (本院)": " (own desk)", "月预算": "Monthly budget",
+    "{m}月": "M{m}", "本院": "Own desk", "签约人数已保存": "Signed counts saved", "考核分已保存": "Score saved",
+    "选择月报保存的文件夹": "Choose a folder for the monthly report", "月报已写出: {pdf}, {xlsx}": "Report written: {pdf}, {xlsx}",
+    "审核": "Review", "结算": "Settlement", "考核": "Assessment", "核对村卫生室密钥指纹": "Check the village clinic's key fingerprint",
+    "{name} ({code}) 的签名密钥尚未登记。": "The signing key of {name} ({code}) is not registered yet.",
+    "请把上面的指纹与该村月结报表 (PDF) 上打印的“密钥指纹”逐组核对, 最好当面或电话与村医确认。完全一致才点“信任并导入”; 不一致请点“取消”, 不要导入, 并与村卫生室联系。":
+        "Compare the fingerprint above, group by group, with the key fingerprint printed on the village's statement PDF, best with the village doctor in person or by phone. Press \"Trust and import\" only if they match exactly; otherwise press \"Cancel\", do not import, and contact the clinic.",
+    "信任并导入": "Trust and import", "取消": "Cancel", "文件中的密钥指纹:": "Key fingerprint in the file:",
     # errors
     "程序出错": "Unexpected error",
     "程序遇到意外错误。已保存的数据不受影响。\n请把日志文件交给维护人员:\n{path}":
@@ -134,7 +187,7 @@ EN = {
 
 
 def main() -> int:
-    sources = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "clinic_app" / "ui").glob("*.py"))
+    sources = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "clinic_app" / "ui").rglob("*.py"))
     subprocess.run(
         [str(BIN / "pyside6-lupdate"), *sources, "-no-obsolete", "-source-language", "zh_CN",
          "-target-language", "en", "-ts", str(TS)],

@@ -24,6 +24,185 @@
     </message>
 </context>
 <context>
+    <name>AssessmentScreen</name>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="59" />
+        <source>签约患者个人负担比例</source>
+        <translation>Signed patients' personal burden ratio</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="60" />
+        <source>签约患者就诊率</source>
+        <translation>Signed patients' visit rate</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="61" />
+        <source>有效签约率</source>
+        <translation>Effective signing rate</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="62" />
+        <source>基本药物配备</source>
+        <translation>Essential drug availability</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="63" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="178" />
+        <source>乡村一体化管理</source>
+        <translation>Village integration</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="64" />
+        <source>现场调查 (知晓率/满意度)</source>
+        <translation>Field survey (awareness/satisfaction)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="69" />
+        <source>优秀</source>
+        <translation>Excellent</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="69" />
+        <source>良好</source>
+        <translation>Good</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="69" />
+        <source>合格</source>
+        <translation>Pass</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="69" />
+        <source>不合格</source>
+        <translation>Fail</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="120" />
+        <source>保存并计算</source>
+        <translation>Save and compute</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="123" />
+        <source>考核年度</source>
+        <translation>Assessment year</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="133" />
+        <source>全县基准 (县医保局公布)</source>
+        <translation>County baselines (published by the county bureau)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="136" />
+        <source>个人负担比例 %</source>
+        <translation>Personal burden ratio %</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="136" />
+        <source>如 35</source>
+        <translation>e.g. 35</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="137" />
+        <source>就诊率 (人次/签约人)</source>
+        <translation>Visit rate (visits per signed person)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="137" />
+        <source>如 0.5</source>
+        <translation>e.g. 0.5</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="138" />
+        <source>有效签约率 %</source>
+        <translation>Effective signing rate %</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="138" />
+        <source>如 60</source>
+        <translation>e.g. 60</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="162" />
+        <source>协议考核不合格 (一票否决)</source>
+        <translation>Agreement rated unqualified (veto)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="163" />
+        <source>现场考核录入</source>
+        <translation>Field assessment entries</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="165" />
+        <source>基本药物 已配备 / 应配备</source>
+        <translation>Essential drugs stocked / required</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="168" />
+        <source>政策知晓 知晓 / 调查</source>
+        <translation>Policy awareness: aware / surveyed</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="171" />
+        <source>满意度 满意 / 调查</source>
+        <translation>Satisfaction: satisfied / surveyed</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="174" />
+        <source>查实违规/推诿病例数</source>
+        <translation>Confirmed violation or refusal cases</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="183" />
+        <source>表彰 (加分)</source>
+        <translation>Honours (bonus)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="206" />
+        <source>指标</source>
+        <translation>Indicator</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="207" />
+        <source>实际值</source>
+        <translation>Actual</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="208" />
+        <source>得分</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="209" />
+        <source>满分</source>
+        <translation>Maximum</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="223" />
+        <source>考核结果</source>
+        <translation>Assessment result</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="315" />
+        <source>考核录入已保存</source>
+        <translation>Assessment entries saved</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="322" />
+        <source>本年度的全县基准和考核录入项尚未填写: 填写左侧各项后点“保存并计算”。</source>
+        <translation>This year's county baselines and assessment entries are not filled in yet: fill in the left side and press "Save and compute".</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="329" />
+        <source>来自数据: 签约人数 {signed}, 有效签约 {effective}, 签约患者就诊 {visits} 人次, 医疗费 {total} 元, 个人负担 {paid} 元</source>
+        <translation>From the data: {signed} signed, {effective} effectively signed, {visits} visits of signed patients, cost {total}, personal burden {paid}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="341" />
+        <source>总分 {score} (加分 {bonus}, 扣分 {deductions})  等次: {tier}</source>
+        <translation>Score {score} (bonus {bonus}, deductions {deductions})  tier: {tier}</translation>
+    </message>
+</context>
+<context>
     <name>Columns</name>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="93" />
@@ -269,6 +448,149 @@ Total {total}  fund {fund}  patient {patient_pays} ({method})</translation>
         <translation>The program hit an unexpected error. Saved data is not affected.
 Please give this log file to support:
 {path}</translation>
+    </message>
+</context>
+<context>
+    <name>ImportScreen</name>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="65" />
+        <source>新增</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="65" />
+        <source> (登记密钥)</source>
+        <translation> (register key)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="67" />
+        <source>替换第 {n} 版</source>
+        <translation>Supersede revision {n}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="69" />
+        <source>已导入</source>
+        <translation>Already imported</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="71" />
+        <source>密钥未登记</source>
+        <translation>Key not registered</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="72" />
+        <source>拒收</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="79" />
+        <source>未导入: {why}</source>
+        <translation>Not imported: {why}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="82" />
+        <source>已导入, 待审核 {n} 条</source>
+        <translation>Imported, {n} to review</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="82" />
+        <source>已导入, 无待审核</source>
+        <translation>Imported, nothing to review</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="84" />
+        <source>签名密钥尚未登记, 指纹 {fp}: 核对后信任</source>
+        <translation>Signing key not registered, fingerprint {fp}: compare, then trust</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="88" />
+        <source>与已导入的文件相同, 不再导入</source>
+        <translation>Same as a file already imported: not imported again</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="102" />
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="103" />
+        <source>村卫生室</source>
+        <translation>Village clinic</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="104" />
+        <source>月份</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="105" />
+        <source>版本</source>
+        <translation>Revision</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="106" />
+        <source>结算人次</source>
+        <translation>Settlements</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="107" />
+        <source>统筹支付</source>
+        <translation>Fund pays</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="108" />
+        <source>处理</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="109" />
+        <source>说明</source>
+        <translation>Detail</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="194" />
+        <source>选择月结文件…</source>
+        <translation>Choose statement files…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="196" />
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="199" />
+        <source>选择村卫生室导出的月结数据文件 (*.json), 先预览, 确认后导入。</source>
+        <translation>Choose the statement data files (*.json) the village clinics exported; preview first, then import.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="217" />
+        <source>%v / %m 个文件</source>
+        <translation>%v / %m files</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="232" />
+        <source>选择月结数据文件</source>
+        <translation>Choose statement data files</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="232" />
+        <source>月结数据 (*.json)</source>
+        <translation>Statement data (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="258" />
+        <source>预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)</source>
+        <translation>Preview: {n} files, {ok} to import, {same} already imported, {keys} keys to check, {bad} rejected (nothing written yet)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="346" />
+        <source>导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个。</source>
+        <translation>Import done: {ok} files imported, {bad} not imported, {same} already imported.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="353" />
+        <source>待审核 {n} 条:</source>
+        <translation>{n} to review:</translation>
     </message>
 </context>
 <context>
@@ -1133,6 +1455,92 @@ This clinic's key fingerprint (the township checks it):
     </message>
 </context>
 <context>
+    <name>ReviewScreen</name>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="44" />
+        <location filename="../../clinic_app/ui/township/review.py" line="91" />
+        <location filename="../../clinic_app/ui/township/review.py" line="98" />
+        <source>标记</source>
+        <translation>Flag</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="45" />
+        <source>患者</source>
+        <translation>Patients</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="46" />
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="47" />
+        <source>结算时间</source>
+        <translation>Settled at</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="48" />
+        <location filename="../../clinic_app/ui/township/review.py" line="89" />
+        <source>村卫生室</source>
+        <translation>Village clinic</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="49" />
+        <source>说明</source>
+        <translation>Detail</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="50" />
+        <source>结算号</source>
+        <translation>Settlement no.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="77" />
+        <source>全部标记</source>
+        <translation>All flags</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="93" />
+        <source>月份</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="99" />
+        <source>条数</source>
+        <translation>Count</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="133" />
+        <source>各类标记条数 (点击筛选)</source>
+        <translation>Flags by kind (click to filter)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="154" />
+        <source>全部村卫生室</source>
+        <translation>All village clinics</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="164" />
+        <source>全部月份</source>
+        <translation>All months</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="200" />
+        <source>正在读取…</source>
+        <translation>Reading…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="215" />
+        <source>显示 {n} 条, 共 {all} 条待审核</source>
+        <translation>Showing {n} of {all} to review</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="217" />
+        <source> (只读取了前 {n} 条, 请按村或月份筛选)</source>
+        <translation> (only the first {n} read: filter by village or month)</translation>
+    </message>
+</context>
+<context>
     <name>SettingsScreen</name>
     <message>
         <location filename="../../clinic_app/ui/settings_screen.py" line="61" />
@@ -1311,11 +1719,258 @@ This clinic's key fingerprint (the township checks it):
     </message>
 </context>
 <context>
+    <name>SettlementScreen</name>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="92" />
+        <source>村卫生站 / 本院</source>
+        <translation>Village clinic / own desk</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="92" />
+        <source>签约人数</source>
+        <translation>Signed</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="92" />
+        <source>人次</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="92" />
+        <source>医疗费总额</source>
+        <translation>Total cost</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="92" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="364" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="391" />
+        <source>统筹应付</source>
+        <translation>Fund payable</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="92" />
+        <source>按项目付费</source>
+        <translation>Fee for service</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="393" />
+        <source>预付</source>
+        <translation>Prepay</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <source>拨付</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <source>质保金</source>
+        <translation>Deposit</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <source>年累计应付</source>
+        <translation>Payable YTD</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <source>年累计拨付</source>
+        <translation>Paid YTD</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <source>年累计质保金</source>
+        <translation>Deposit YTD</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="95" />
+        <source>编码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="107" />
+        <source>合计</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="138" />
+        <source>元</source>
+        <translation>yuan</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="168" />
+        <source>写出月报 (PDF/xlsx)…</source>
+        <translation>Write monthly report (PDF/xlsx)…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="174" />
+        <source>结算月份</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="202" />
+        <source>保存签约人数</source>
+        <translation>Save signed counts</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="205" />
+        <source>0-100</source>
+        <translation>0-100</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="207" />
+        <source>保存考核分</source>
+        <translation>Save score</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="210" />
+        <source>年度考核分</source>
+        <translation>Annual score</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="213" />
+        <source>本月签约人数 / 考核分</source>
+        <translation>Signed this month / score</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="221" />
+        <source>统筹应付与月预算 (按月)</source>
+        <translation>Fund payable vs monthly budget (by month)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="222" />
+        <source>本月统筹应付与预付 (按村)</source>
+        <translation>Fund payable vs prepay this month (by village)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="288" />
+        <source>正在结算 {month}…</source>
+        <translation>Settling {month}…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="305" />
+        <source>{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元</source>
+        <translation>{town} {month}  {variant}  {signed} signed  quota/budget {quota}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="316" />
+        <source>本月未收到月结: {codes}</source>
+        <translation>No statement received this month: {codes}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="332" />
+        <source>手工录入</source>
+        <translation>Entered by hand</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="332" />
+        <source>按名册统计, 可修改后保存</source>
+        <translation>Counted from the roster; edit and save if needed</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="333" />
+        <source> (本院)</source>
+        <translation> (own desk)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="370" />
+        <source>月预算</source>
+        <translation>Monthly budget</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="378" />
+        <source>{m}月</source>
+        <translation>M{m}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="414" />
+        <source>本院</source>
+        <translation>Own desk</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="426" />
+        <source>签约人数已保存</source>
+        <translation>Signed counts saved</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="433" />
+        <source>考核分已保存</source>
+        <translation>Score saved</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="442" />
+        <source>选择月报保存的文件夹</source>
+        <translation>Choose a folder for the monthly report</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="454" />
+        <source>月报已写出: {pdf}, {xlsx}</source>
+        <translation>Report written: {pdf}, {xlsx}</translation>
+    </message>
+</context>
+<context>
     <name>SetupWizard</name>
     <message>
         <location filename="../../clinic_app/ui/wizard.py" line="127" />
         <source>首次设置</source>
         <translation>First-run setup</translation>
+    </message>
+</context>
+<context>
+    <name>Township</name>
+    <message>
+        <location filename="../../clinic_app/ui/township/__init__.py" line="27" />
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/__init__.py" line="28" />
+        <source>审核</source>
+        <translation>Review</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/__init__.py" line="29" />
+        <source>结算</source>
+        <translation>Settlement</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/__init__.py" line="30" />
+        <source>考核</source>
+        <translation>Assessment</translation>
+    </message>
+</context>
+<context>
+    <name>TrustDialog</name>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="134" />
+        <source>核对村卫生室密钥指纹</source>
+        <translation>Check the village clinic's key fingerprint</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="135" />
+        <source>{name} ({code}) 的签名密钥尚未登记。</source>
+        <translation>The signing key of {name} ({code}) is not registered yet.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="148" />
+        <source>请把上面的指纹与该村月结报表 (PDF) 上打印的“密钥指纹”逐组核对, 最好当面或电话与村医确认。完全一致才点“信任并导入”; 不一致请点“取消”, 不要导入, 并与村卫生室联系。</source>
+        <translation>Compare the fingerprint above, group by group, with the key fingerprint printed on the village's statement PDF, best with the village doctor in person or by phone. Press "Trust and import" only if they match exactly; otherwise press "Cancel", do not import, and contact the clinic.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="154" />
+        <source>信任并导入</source>
+        <translation>Trust and import</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="155" />
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="161" />
+        <source>文件中的密钥指纹:</source>
+        <translation>Key fingerprint in the file:</translation>
     </message>
 </context>
 <context>
