@@ -173,10 +173,13 @@ def _totals(visits: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _fen(text: str) -> int:
-    """Fen of an amount string this module wrote ("-12.30"): faster than Money.parse for totals."""
-    whole, _, frac = text.partition(".")
-    fen = abs(int(whole)) * 100 + int(frac)
-    return -fen if text.startswith("-") else fen
+    """Fen of an amount string of the schema's form ``-?D+.DD`` ("-12.30" -> -1230).
+
+    Only for strings this module wrote or the schema check passed: there the
+    point is always followed by exactly two digits, so dropping it gives the fen
+    (about 8x faster than Money.parse, which matters at 3 parses per item line).
+    """
+    return int(text.replace(".", "", 1))
 
 
 def build_statement(data: StatementData, key: Ed25519PrivateKey) -> bytes:
@@ -300,15 +303,18 @@ def check_schema(document: Any) -> None:
 
 
 def _check_sums(body: Mapping[str, Any]) -> None:
-    """Each visit's items add up to it, fund + account + cash make its total, visits make the totals."""
+    """Each visit's items add up to it, fund + account + cash make its total, visits make the totals.
+
+    Runs after the schema check, so every amount has the form ``-?D+.DD`` that `_fen` reads.
+    """
     sums = {name: 0 for name in AMOUNT_FIELDS}
     counts = {"settlement": 0, "reversal": 0}
     for index, visit in enumerate(body["visits"]):
         where = f"visits/{index} ({visit['setl_id']})"
-        fen = {name: Money.parse(visit[name]).fen for name in AMOUNT_FIELDS}
+        fen = {name: _fen(visit[name]) for name in AMOUNT_FIELDS}
         items = visit["items"]
         for field, item_field in (("medfee_sumamt", "amount"), ("inscp_scp_amt", "eligible"), ("hifp_pay", "fund")):
-            if sum(Money.parse(item[item_field]).fen for item in items) != fen[field]:
+            if sum(_fen(item[item_field]) for item in items) != fen[field]:
                 raise _not_adding_up(f"{where}/{field}", f"明细 {item_field} 之和", f"the items' {item_field}")
         if fen["hifp_pay"] + fen["acct_pay"] + fen["psn_cash_pay"] != fen["medfee_sumamt"]:
             raise _not_adding_up(
@@ -324,7 +330,7 @@ def _check_sums(body: Mapping[str, Any]) -> None:
             sums[name] += fen[name]
     totals = body["totals"]
     for name in AMOUNT_FIELDS:
-        if Money.parse(totals[name]).fen != sums[name]:
+        if _fen(totals[name]) != sums[name]:
             raise _not_adding_up(f"totals/{name}", "各笔结算之和", "the sum of the visits")
     if totals["settlements"] != counts["settlement"] or totals["reversals"] != counts["reversal"]:
         raise _not_adding_up("totals/settlements", "结算笔数", "the number of visits")

@@ -8,11 +8,14 @@ from dataclasses import replace
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from clinic_app.documents import signing
 from clinic_app.documents.statement_file import (
     AMOUNT_FIELDS,
     StatementError,
+    _fen,
     build_statement,
     canonical_bytes,
     schema,
@@ -167,3 +170,18 @@ def test_base64_with_changed_unused_bits_is_refused(statement, key):
     document["signature"]["value"] = value[:-3] + alphabet[last ^ 1] + "=="
     with pytest.raises(StatementError, match="base64"):
         verify_statement(canonical_bytes(document) + b"\n")
+
+
+AMOUNT = re.compile(r"^-?(0|[1-9][0-9]{0,11})\.[0-9]{2}$")  # the schema's amount pattern
+
+
+@given(st.integers(min_value=-(10**14) + 1, max_value=10**14 - 1))
+def test_fast_amount_reading_agrees_with_money(fen):
+    text = str(Money(fen))
+    assert AMOUNT.match(text)
+    assert _fen(text) == Money.parse(text).fen == fen
+
+
+@pytest.mark.parametrize("text", ["0.05", "-0.05", "-0.00", "12.30", "-12.30", "999999999999.99"])
+def test_fast_amount_reading_of_edge_amounts(text):
+    assert _fen(text) == Money.parse(text).fen
