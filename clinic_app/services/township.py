@@ -57,15 +57,13 @@ Re-adjudication assumes what the file does not carry:
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import functools
 import hashlib
 import json
 import re
 import sqlite3
-import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -438,7 +436,7 @@ def _check_month(verified: VerifiedStatement, name: str, today: dt.date) -> None
     for visit in visits:
         day = visit["setl_time"][:10]
         try:
-            dt.datetime.strptime(visit["setl_time"], "%Y-%m-%d %H:%M:%S")
+            _setl_time(visit["setl_time"])
         except ValueError:
             raise _refuse(
                 f"结算 {visit['setl_id']} 的时间无效: {visit['setl_time']}",
@@ -449,6 +447,16 @@ def _check_month(verified: VerifiedStatement, name: str, today: dt.date) -> None
                 f"结算 {visit['setl_id']} 的日期 {day} 不在 {month} 内",
                 f"wrong month: settlement {visit['setl_id']} is dated {day}, outside {month}",
             )
+
+
+def _setl_time(text: str) -> dt.datetime:
+    """A setl_time the schema matched (``DDDD-DD-DD DD:DD:DD``) as a datetime; ValueError if no such moment.
+
+    The same as strptime with the national format for such a string, at a tenth of its cost.
+    """
+    return dt.datetime(
+        int(text[0:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]), int(text[14:16]), int(text[17:19])
+    )
 
 
 # ---------------------------------------------------------------- applying
@@ -779,12 +787,12 @@ class _Review:
                 )
 
     def _cost_outliers(self) -> None:
-        costs = store.month_costs(self.conn, self.month) if self.visits else []
-        costs += [v.cost for v in self.visits if v.visit["kind"] == "settlement"]
-        if not costs:
+        if not self.visits:
             return
-        median = statistics.median(costs)
-        if median <= 0:
+        counts = Counter(dict(store.month_cost_counts(self.conn, self.month)))
+        counts.update(v.cost for v in self.visits if v.visit["kind"] == "settlement")
+        median = _median(counts)
+        if median is None or median <= 0:
             return
         for v in self.visits:
             if v.live and v.cost > COST_OUTLIER_FACTOR * median:
@@ -801,25 +809,31 @@ class _Review:
             events[o.certno].append((o.setl_time, o.pool, o.service_date, o.fund_fen))
         for history in events.values():
             history.sort()
-        times = {certno: [h[0] for h in history] for certno, history in events.items()}
         mine: dict[str, list[_ParsedVisit]] = defaultdict(list)
         for v in sorted(self.visits, key=lambda v: (v.visit["setl_time"], v.index)):
             mine[v.visit["certno"]].append(v)
         requested = self.verified.body["clinic"]["policy_id"]
         for certno, own_visits in mine.items():
             history = events.get(certno, [])
-            stamps = times.get(certno, [])
             flagged_cap = False
-            done: list[tuple[str, str, int]] = []
+            # Running sums of the fund used before the visit at hand, by (pool, year) and
+            # (pool, day): the other villages' visits with an earlier settlement time, then
+            # every earlier visit of this file (own_visits is in settlement-time order).
+            by_year: dict[tuple[str, str], int] = defaultdict(int)
+            by_day: dict[tuple[str, str], int] = defaultdict(int)
+            taken = 0
             for v in own_visits:
-                before = history[: bisect.bisect_left(stamps, v.visit["setl_time"])]
-                prior = [(pool, day, fund) for _, pool, day, fund in before] + done
-                year_prefix = f"{v.service_date[:4]}-"
-                fund_year = sum(f for pool, day, f in prior if pool == v.pool and day.startswith(year_prefix))
-                fund_day = sum(f for pool, day, f in prior if pool == v.pool and day == v.service_date)
+                while taken < len(history) and history[taken][0] < v.visit["setl_time"]:
+                    _, pool, day, fund = history[taken]
+                    by_year[(pool, day[:4])] += fund
+                    by_day[(pool, day)] += fund
+                    taken += 1
+                fund_year = by_year[(v.pool, v.service_date[:4])]
+                fund_day = by_day[(v.pool, v.service_date)]
                 if v.visit["kind"] == "settlement":
                     self._readjudicate(v, requested, fund_year, fund_day)
-                done.append((v.pool, v.service_date, v.fund))
+                by_year[(v.pool, v.service_date[:4])] += v.fund
+                by_day[(v.pool, v.service_date)] += v.fund
                 if v.live and v.fund > 0 and not flagged_cap:
                     cap = self._annual_cap(v, requested)
                     after = fund_year + v.fund
@@ -904,6 +918,22 @@ class _Review:
                 v, FLAG_ADJUDICATION_DIFF,
                 f"文件≠乡镇复核 / file≠township: {'; '.join(differ)} (已用 / used before {Money(fund_year)})",
             )
+
+
+def _median(counts: Mapping[int, int]) -> float | None:
+    """statistics.median of a multiset given as value -> how many times (None when empty)."""
+    total = sum(counts.values())
+    if total == 0:
+        return None
+    low, high = (total - 1) // 2, total // 2  # the middle positions, equal when the count is odd
+    seen, found = 0, []
+    for value in sorted(counts):
+        seen += counts[value]
+        while len(found) < 2 and seen > (low, high)[len(found)]:
+            found.append(value)
+        if len(found) == 2:
+            break
+    return found[0] if low == high else (found[0] + found[1]) / 2
 
 
 def _item_key(visit: Mapping[str, Any]) -> tuple[tuple[str, str, str], ...]:

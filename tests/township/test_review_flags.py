@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import statistics
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from clinic_app.documents.records import PersonInfo
 from clinic_app.documents.signing import generate_key
@@ -162,6 +166,29 @@ def test_cost_outlier(town) -> None:
     visits.append(b.crafted_visit(9, b.person(3), DAY + dt.timedelta(days=8), (b.CONSULTATION, b.INFUSION)))
     _import(town, generate_key(), "V01", visits)
     assert _flags(town) == [("SST000009", tw.FLAG_COST_OUTLIER, "V01")]
+
+
+def test_cost_outlier_is_against_the_median_of_every_village_so_far(town) -> None:
+    # V01's month: three visits of 17.30.  V02 alone (125.00 and 5.00, median 65.00) has
+    # no outlier; with V01's visits the median is 17.30 and 125.00 is over three times it.
+    people = [b.person(1), b.person(3)]
+    _import(town, generate_key(), "V01", [b.crafted_visit(i, people[i % 2], DAY + dt.timedelta(days=i)) for i in range(3)])
+    _import(town, generate_key(), "V02", [
+        b.crafted_visit(1, b.person(2), DAY, (b.CONSULTATION, b.INFUSION), prefix="B"),
+        b.crafted_visit(2, b.person(2), DAY + dt.timedelta(days=1), (b.CONSULTATION,), prefix="B"),
+    ])
+    (flag,) = store.review_flags(town.db, store.FlagFilter(clinic_code="V02"))
+    assert (flag.setl_id, flag.code) == ("BST000001", tw.FLAG_COST_OUTLIER)
+    assert "median 17.30" in flag.detail
+
+
+@given(st.lists(st.integers(min_value=-50, max_value=10_000), max_size=40))
+def test_median_of_counted_costs_is_the_plain_median(costs) -> None:
+    counted = tw._median(Counter(costs))
+    if not costs:
+        assert counted is None
+    else:
+        assert counted == statistics.median(costs)
 
 
 def test_consultation_fee_charged_to_a_reform_signed_patient(tmp_path: Path) -> None:
