@@ -926,7 +926,8 @@ def _median(counts: Mapping[int, int]) -> float | None:
     if total == 0:
         return None
     low, high = (total - 1) // 2, total // 2  # the middle positions, equal when the count is odd
-    seen, found = 0, []
+    seen = 0
+    found: list[int] = []
     for value in sorted(counts):
         seen += counts[value]
         while len(found) < 2 and seen > (low, high)[len(found)]:
