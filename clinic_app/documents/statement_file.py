@@ -80,6 +80,8 @@ class VerifiedStatement:
     fingerprint: str
     sha256: str
     """SHA-256 of the whole file, hex: what the PDF prints."""
+    body_sha256: str
+    """SHA-256 of the body's canonical (signed) bytes, hex: the same body in any file."""
 
 
 def canonical_bytes(value: Any) -> bytes:
@@ -234,7 +236,8 @@ def verify_statement(data: bytes) -> VerifiedStatement:
         raise StatementError(
             "签名中的公钥指纹与公钥不符", "the signature's fingerprint does not match its public key"
         )
-    if not signing.signature_valid(raw_public, _signed_bytes(body), signature):
+    signed = _signed_bytes(body)
+    if not signing.signature_valid(raw_public, signed, signature):
         raise StatementError(
             "签名无效: 文件在签名后被修改过, 或已损坏",
             "bad signature: the file was changed after it was signed, or is damaged",
@@ -256,6 +259,7 @@ def verify_statement(data: bytes) -> VerifiedStatement:
         public_key=raw_public,
         fingerprint=seal["fingerprint"],
         sha256=hashlib.sha256(data).hexdigest(),
+        body_sha256=hashlib.sha256(signed).hexdigest(),
     )
 
 

@@ -59,7 +59,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import json
 import re
 import sqlite3
@@ -74,7 +73,6 @@ from clinic_app.documents.statement_file import (
     AMOUNT_FIELDS,
     StatementError,
     VerifiedStatement,
-    canonical_bytes,
     verify_statement,
 )
 from clinic_app.domain.copay import adjudicate_visit
@@ -328,7 +326,7 @@ def _decide(
         fingerprint=verified.fingerprint,
         statement=verified,
         raw=raw,
-        body_sha256=hashlib.sha256(canonical_bytes(body)).hexdigest(),
+        body_sha256=verified.body_sha256,
     )
     try:
         return _judge(view, book, own, base, trusted, today)

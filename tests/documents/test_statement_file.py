@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import replace
@@ -58,6 +59,8 @@ def test_verified_totals_are_the_sums_of_the_input_records(statement, key):
     assert verified.month == statement.month and verified.clinic_code == statement.clinic.code
     assert verified.chain == statement.chain
     assert verified.fingerprint == signing.fingerprint(key)
+    document = json.loads(build_statement(statement, key))
+    assert verified.body_sha256 == hashlib.sha256(canonical_bytes(document["body"])).hexdigest()
 
 
 def test_a_reversal_is_listed_negated_and_names_its_settlement(statement, key):
