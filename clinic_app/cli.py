@@ -28,6 +28,12 @@ class _Parser(argparse.ArgumentParser):
         raise BadInput(f"命令参数有误: {message}", f"bad command arguments: {message}")
 
 
+def _version() -> str:
+    from clinic_app import __version__
+
+    return __version__
+
+
 def _print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
@@ -123,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="clinic-app", description="村卫生室门诊统筹台账 / village clinic outpatient ledger", parents=[common])
     parser.add_argument("--lang", choices=("zh", "en"), default=None, help="UI language")
     parser.add_argument("--selftest", action="store_true", help="open, settle one visit, print one receipt, exit")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p = sub.add_parser("policies", parents=[common], help="list policies")
@@ -141,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--until", default=None, help="last month covered, YYYY-MM")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--policy", default=None)
+    p.add_argument("--villages", type=int, default=3, help="with --role township: village clinics made beside it")
     p.set_defaults(handler=_lazy("clinic_app.services.ledger_cli", "cmd_demo"))
 
     statement = sub.add_parser("statement", parents=[common], help="monthly statements")

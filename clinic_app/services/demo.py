@@ -10,12 +10,14 @@ the demo ledger is what the clinic would have recorded, chain hashes included.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 import itertools
 import math
 import random
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from pathlib import Path
 
 from clinic_app.domain.money import Money
 from clinic_app.domain.records import (
@@ -250,7 +252,8 @@ class DemoOptions:
     township_code: str | None = None
     policy: str | None = None
     visits_per_day: float | None = None
-    """Mean visits on an ordinary day; default 85 at a village, 110 at a township."""
+    """Mean visits on an ordinary day; default 85 at a village, 110 at a township; in a township
+    demo (`build_township_demo`) the rate of its villages, default 11."""
 
 
 @dataclass(frozen=True)
@@ -281,11 +284,14 @@ class _Person:
     household: str
     category: str
     weight: float
+    psn_no: str = ""
+    """The insurance person number, the same in every data folder the person is registered in."""
     enrol_day: dt.date | None = None
     """Newborns: the enrolment (payment) date."""
     home: str = "here"
     """here, other_village or township: where the person is designated."""
-    patient_id: int = 0
+    enrolments: tuple[Enrolment, ...] = ()
+    """The person's yearly enrolments (patient_id 0), drawn once and written to every roster."""
 
 
 def _digits(code: str) -> str:
@@ -348,6 +354,13 @@ class _Generator:
         if township:
             self.township_code = self.code
         self.ids: set[str] = set()
+        """ID numbers drawn so far (a township demo shares one set across its villages)."""
+        self.households: int | None = None
+        """Households of the population; None: about 9.5 per daily visit."""
+        self.signing = (0.45, 0.04)
+        """A person's family-doctor signing odds: base plus up to spread (then +3 points a year)."""
+        self.patient_ids: dict[str, int] = {}
+        """Patient id in this generator's data folder, by ID number."""
 
     # ------------------------------------------------------------ set-up
 
@@ -400,6 +413,7 @@ class _Generator:
         if 22 <= age < 80 and self.rng.random() < 0.13:
             category = "employee_retired" if age >= 60 else "employee_active"
         person = _Person(len(people), name, sex, born, number, phone, address, household, category, weight)
+        person.psn_no = f"{self.code}P{person.index + 1:07d}"
         people.append(person)
         return person
 
@@ -411,7 +425,7 @@ class _Generator:
         """Households of the village (and neighbours who come here), with newborns over the years."""
         people: list[_Person] = []
         mean_visits = self._daily_mean()
-        households = max(30, int(mean_visits * 9.5))
+        households = self.households or max(30, int(mean_visits * 9.5))
         for number in range(1, households + 1):
             group = self.rng.randrange(1, 13)
             village = self.village if self.rng.random() < 0.85 else self.rng.choice(VILLAGE_NAMES)
@@ -448,18 +462,53 @@ class _Generator:
             person.home = "here" if draw < 0.86 else "other_village" if draw < 0.95 else "township"
         return people
 
-    def register(self, people: list[_Person]) -> None:
-        """Patients and their yearly enrolments, in one transaction."""
-        db = self.session.db
+    def enrol(self, people: list[_Person]) -> None:
+        """Draw each person's yearly enrolments (designation, signing, records)."""
         policy = self.session.book[self.policy_id]
         package = policy.family_doctor
-        with transaction(db) as conn:
+        base, spread = self.signing
+        for person in people:
+            signed_odds = base + spread * self.rng.random()
+            enrolments = []
+            for year in range(self.first.year, self.last.year + 1):
+                if person.enrol_day and year < person.enrol_day.year:
+                    continue
+                signed = self.rng.random() < signed_odds + 0.03 * (year - self.first.year)
+                enrolled_on = person.enrol_day if person.enrol_day and year == person.enrol_day.year else dt.date(year - 1, self.rng.randrange(9, 13), self.rng.randrange(1, 29))
+                village = {"here": self.code, "other_village": self.other_village, "township": ""}[person.home]
+                if self.options.role == "township":
+                    village = "" if person.home != "other_village" else self.other_village
+                enrolment = Enrolment(
+                    patient_id=0,
+                    year=year,
+                    designated_village=village,
+                    designated_township=self.township_code,
+                    family_doctor_signed=signed,
+                    enrolled_on=enrolled_on,
+                    health_record=signed and self.rng.random() < 0.9,
+                    insurance_record=signed and self.rng.random() < 0.85,
+                )
+                if signed and package is not None:
+                    # 邵医保发〔2019〕17号 五(三): 40 = public health 20 + fund 12 + patient 8.
+                    enrolment = replace(
+                        enrolment,
+                        package_fee=package.fee,
+                        package_public_health=package.public_health,
+                        package_fund=package.fund,
+                        package_patient=package.patient,
+                    )
+                enrolments.append(enrolment)
+            person.enrolments = tuple(enrolments)
+
+    def register(self, people: list[_Person]) -> None:
+        """Patients and their drawn enrolments into this generator's data folder, in one transaction."""
+        with transaction(self.session.db) as conn:
             for person in people:
                 record = ledger.insert_patient(
                     conn,
                     PatientRecord(
                         id=0,
-                        psn_no=f"{self.code}P{person.index + 1:07d}",
+                        psn_no=person.psn_no,
                         name=person.name,
                         sex=person.sex,
                         birth_date=person.born,
@@ -471,36 +520,9 @@ class _Generator:
                         pinyin=_initials(person.name),
                     ),
                 )
-                person.patient_id = record.id
-                signed_odds = 0.45 + 0.04 * self.rng.random()
-                for year in range(self.first.year, self.last.year + 1):
-                    if person.enrol_day and year < person.enrol_day.year:
-                        continue
-                    signed = self.rng.random() < signed_odds + 0.03 * (year - self.first.year)
-                    enrolled_on = person.enrol_day if person.enrol_day and year == person.enrol_day.year else dt.date(year - 1, self.rng.randrange(9, 13), self.rng.randrange(1, 29))
-                    village = {"here": self.code, "other_village": self.other_village, "township": ""}[person.home]
-                    if self.options.role == "township":
-                        village = "" if person.home != "other_village" else self.other_village
-                    enrolment = Enrolment(
-                        patient_id=record.id,
-                        year=year,
-                        designated_village=village,
-                        designated_township=self.township_code,
-                        family_doctor_signed=signed,
-                        enrolled_on=enrolled_on,
-                        health_record=signed and self.rng.random() < 0.9,
-                        insurance_record=signed and self.rng.random() < 0.85,
-                    )
-                    if signed and package is not None:
-                        # 邵医保发〔2019〕17号 五(三): 40 = public health 20 + fund 12 + patient 8.
-                        enrolment = replace(
-                            enrolment,
-                            package_fee=package.fee,
-                            package_public_health=package.public_health,
-                            package_fund=package.fund,
-                            package_patient=package.patient,
-                        )
-                    ledger.save_enrolment(conn, enrolment)
+                self.patient_ids[person.id_number] = record.id
+                for enrolment in person.enrolments:
+                    ledger.save_enrolment(conn, replace(enrolment, patient_id=record.id))
             ledger.audit(conn, "demo_patients", f"{len(people)} patients")
 
     # ------------------------------------------------------------ visits
@@ -572,7 +594,7 @@ class _Generator:
                     diagnosis = diagnosis + "(转诊外院)"
                 requests.append(
                     VisitRequest(
-                        patient_id=person.patient_id,
+                        patient_id=self.patient_ids[person.id_number],
                         operator_id=rng.choice(self.operators),
                         lines=self._lines(items, child),
                         time=when,
@@ -640,6 +662,7 @@ def build_demo(session: ClinicSession, options: DemoOptions) -> DemoSummary:
     generator = _Generator(session, options)
     generator.setup()
     people = generator.population()
+    generator.enrol(people)
     generator.register(people)
     settled, reversals, referrals = generator.visits(people)
     first, last = generator.first, generator.last
@@ -654,4 +677,215 @@ def build_demo(session: ClinicSession, options: DemoOptions) -> DemoSummary:
         visits=settled,
         reversals=reversals,
         referrals=referrals,
+    )
+
+
+# ---------------------------------------------------------------- a township with its villages
+
+# A township demo's villages: a village clinic of 750-800 residents (about 240 households)
+# sees about 11 visits on an ordinary day, some five visits a resident a year: the Hunan
+# reform's 85 yuan per signed person a year then roughly covers what the fund pays.
+VILLAGE_HOUSEHOLDS = 240
+VILLAGE_VISITS_PER_DAY = 11.0
+DESK_HOUSEHOLDS = 400
+DESK_VISITS_PER_DAY = 16.0
+FUND_PER_HEAD = "1100.00"
+"""Resident fund per insured person a year (2025: subsidy 700 + contribution 400), for 邵阳 2019."""
+VILLAGE_SIGNING = (0.62, 0.06)
+"""Most residents sign a family doctor where the township pushes signing (湖南改革试点)."""
+VISITOR_SHARE = 0.015
+"""Residents of another village of the township who also come to this one (a few NOT_SIGNED flags)."""
+MAX_VILLAGES = len(VILLAGE_NAMES)
+
+
+@dataclass(frozen=True)
+class VillageDemo:
+    """One village clinic a township demo made beside the township's folder."""
+
+    code: str
+    name: str
+    folder: Path
+    fingerprint: str
+    summary: DemoSummary
+
+
+@dataclass(frozen=True)
+class TownshipDemoSummary:
+    """What `clinic-app demo --role township` wrote: the township, its villages, the statements."""
+
+    township: DemoSummary
+    villages: tuple[VillageDemo, ...]
+    roster: int
+    """Persons on the township's roster (its own residents and every village's)."""
+    statements_dir: Path
+    statements: int
+    imported: int
+    flags: tuple[tuple[str, int], ...]
+    """Review flags raised by the imports, by code."""
+
+
+def _village_codes(township_code: str, count: int) -> list[str]:
+    base = township_code[:-3] if township_code.endswith("000") else township_code
+    return [f"{base}{number:03d}" for number in range(1, count + 1)]
+
+
+def _months(first: dt.date, last: dt.date) -> list[str]:
+    months, day = [], first
+    while day <= last:
+        months.append(f"{day:%Y-%m}")
+        day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return months
+
+
+def _summary(generator: _Generator, people: list[_Person], counts: tuple[int, int, int]) -> DemoSummary:
+    first, last = generator.first, generator.last
+    settled, reversals, referrals = counts
+    return DemoSummary(
+        clinic_code=generator.code,
+        policy_id=generator.policy_id,
+        reform_pilot=generator.reform,
+        first_day=first,
+        last_day=last,
+        months=(last.year - first.year) * 12 + last.month - first.month + 1,
+        patients=len(people),
+        visits=settled,
+        reversals=reversals,
+        referrals=referrals,
+    )
+
+
+def build_township_demo(
+    session: ClinicSession, options: DemoOptions, villages: int = 3, import_statements: bool = True
+) -> TownshipDemoSummary:
+    """A township, its `villages` village clinics and one roster of households shared by all.
+
+    The township's folder is `session`'s (it must be empty); each village gets its
+    own data folder in ``villages/<code>/`` inside it.  Each village's residents
+    are enrolled with that village (and the township) in the village's database
+    AND in the township's, which holds the whole township's roster; the
+    township's own desk has its own residents.  Every month of every village is
+    exported into ``statements/`` and imported into the township, trusting each
+    village's key as a person would after comparing fingerprints in person.
+    """
+    with contextlib.ExitStack() as stack:
+        return _build_township(stack, session, options, villages, import_statements)
+
+
+def _build_township(
+    stack: contextlib.ExitStack, session: ClinicSession, options: DemoOptions, villages: int, import_statements: bool
+) -> TownshipDemoSummary:
+    from clinic_app.services.settlement import enter_fund_per_head
+    from clinic_app.services.statements import clinic_fingerprint, export_statement
+    from clinic_app.services.township import import_files
+
+    if not 1 <= villages <= MAX_VILLAGES:
+        raise BadInput(f"--villages 应在 1 到 {MAX_VILLAGES} 之间", f"--villages must be between 1 and {MAX_VILLAGES}")
+    if session.clinic is not None or ledger.count_patients(session.db):
+        raise BadInput(
+            f"数据文件夹 {session.data_dir} 已有数据, 演示数据只能写入空文件夹",
+            f"data folder {session.data_dir} is not empty: demo data needs an empty folder",
+        )
+    # visits_per_day (small test runs) sets the villages' rate; the desk keeps its proportion to it.
+    village_rate = options.visits_per_day or VILLAGE_VISITS_PER_DAY
+    township_options = replace(
+        options,
+        role="township",
+        clinic_code=options.clinic_code or options.township_code,
+        visits_per_day=village_rate * DESK_VISITS_PER_DAY / VILLAGE_VISITS_PER_DAY,
+    )
+    desk = _Generator(session, township_options)
+    desk.households = DESK_HOUSEHOLDS
+    desk.signing = VILLAGE_SIGNING
+    codes = _village_codes(desk.code, villages)
+    for code in codes:
+        if (session.data_dir / "villages" / code).exists():
+            raise BadInput(f"村卫生室文件夹 villages/{code} 已存在", f"the village folder villages/{code} already exists")
+    desk.setup()
+    names = desk.rng.sample(VILLAGE_NAMES, villages)
+    desk_people = desk.population()
+    for person in desk_people:
+        person.home = "township"
+
+    generators: list[_Generator] = []
+    populations: list[list[_Person]] = []
+    for number, (code, name) in enumerate(zip(codes, names, strict=True), start=1):
+        village_session = stack.enter_context(ClinicSession(session.data_dir / "villages" / code, session.book))
+        generator = _Generator(
+            village_session,
+            replace(
+                options,
+                role="village",
+                clinic_code=code,
+                township_code=desk.code,
+                policy=desk.policy_id,
+                seed=options.seed * 1000 + number,
+                visits_per_day=village_rate,
+            ),
+        )
+        generator.town, generator.village = desk.town, name
+        generator.ids = desk.ids  # one register of ID numbers for the whole township
+        generator.households = VILLAGE_HOUSEHOLDS
+        generator.signing = VILLAGE_SIGNING
+        generator.setup()
+        people = generator.population()
+        for person in people:
+            person.home = "here"
+        generator.enrol(people)
+        generators.append(generator)
+        populations.append(people)
+    desk.enrol(desk_people)
+
+    # A few residents of each village also come to a neighbouring village's clinic.
+    visitors: list[list[_Person]] = []
+    for generator, people in zip(generators, populations, strict=True):
+        others = [p for other in populations if other is not people for p in other if p.enrol_day is None]
+        visitors.append(desk.rng.sample(others, round(VISITOR_SHARE * len(people))) if others else [])
+        generator.register(people + visitors[-1])
+    roster = desk_people + [p for people in populations for p in people]
+    desk.register(roster)
+
+    village_demos = []
+    for generator, people, guests in zip(generators, populations, visitors, strict=True):
+        counts = generator.visits(people + guests)
+        village_demos.append(
+            VillageDemo(
+                code=generator.code,
+                name=generator.session.require_clinic().name,
+                folder=generator.session.data_dir,
+                fingerprint=clinic_fingerprint(generator.session),
+                summary=_summary(generator, people, counts),
+            )
+        )
+    township = _summary(desk, desk_people, desk.visits(desk_people))
+
+    # Exports and imports are dated the day after the last month, whatever today is.
+    today = desk.last + dt.timedelta(days=1)
+    out = session.data_dir / "statements"
+    out.mkdir(exist_ok=True)
+    files = []
+    for generator in generators:
+        for month in _months(desk.first, desk.last):
+            files.append(export_statement(generator.session, month, out, today=today).data_file)
+    # 邵医保发〔2019〕17号: the township's pool is a share of the resident fund per head.
+    enter_fund_per_head(session, Money.parse(FUND_PER_HEAD))
+    imported = 0
+    flags: dict[str, int] = {}
+    if import_statements:
+        results = import_files(session, files, [v.fingerprint for v in village_demos], today)
+        for result in results:
+            if result.error is not None or result.plan.error is not None:
+                error = result.error or result.plan.error
+                assert error is not None
+                raise error
+            imported += result.imported
+            for code, count in result.flags.items():
+                flags[code] = flags.get(code, 0) + count
+    return TownshipDemoSummary(
+        township=township,
+        villages=tuple(village_demos),
+        roster=len(roster),
+        statements_dir=out,
+        statements=len(files),
+        imported=imported,
+        flags=tuple(sorted(flags.items())),
     )

@@ -37,8 +37,9 @@ def last_month(today: dt.date) -> tuple[int, int]:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from clinic_app.services.demo import DemoOptions, build_demo
+    from clinic_app.services.demo import DemoOptions, DemoSummary, build_demo, build_township_demo
     from clinic_app.services.session import ClinicSession
+    from clinic_app.services.township import flag_name
 
     until = parse_month(args.until) if args.until else last_month(dt.date.today())
     options = DemoOptions(
@@ -51,17 +52,37 @@ def cmd_demo(args: argparse.Namespace) -> int:
         policy=args.policy,
     )
     started = time.perf_counter()
+
+    def counts(summary: DemoSummary) -> str:
+        return (
+            f"患者 / patients: {summary.patients}  就诊 / visits: {summary.visits}  "
+            f"冲销 / reversals: {summary.reversals}  转诊 / referrals: {summary.referrals}"
+        )
+
     with ClinicSession(_data_dir(args)) as session:
-        summary = build_demo(session, options)
+        if args.role == "township":
+            town = build_township_demo(session, options, args.villages)
+            summary = town.township
+        else:
+            summary = build_demo(session, options)
     seconds = time.perf_counter() - started
     reform = " + 湖南改革试点 / reform pilot" if summary.reform_pilot else ""
     print(f"演示数据 / demo data: {_data_dir(args)}")
     print(f"  诊所 / clinic: {summary.clinic_code}  政策 / policy: {summary.policy_id}{reform}")
     print(f"  {summary.first_day} → {summary.last_day} ({summary.months} 个月 / months)")
-    print(
-        f"  患者 / patients: {summary.patients}  就诊 / visits: {summary.visits}  "
-        f"冲销 / reversals: {summary.reversals}  转诊 / referrals: {summary.referrals}  ({seconds:.1f} s)"
-    )
+    if args.role != "township":
+        print(f"  {counts(summary)}  ({seconds:.1f} s)")
+        return 0
+    print(f"  本院 / own desk: {counts(summary)}")
+    print(f"  乡镇名册 / township roster: {town.roster} 人 / persons")
+    for village in town.villages:
+        print(f"  村卫生室 / village {village.code} {village.name}: {village.folder}")
+        print(f"    {counts(village.summary)}")
+        print(f"    密钥指纹 / key fingerprint: {village.fingerprint}")
+    print(f"  月结文件 / statements: {town.statements} 个 / files in {town.statements_dir}, 已导入 / imported {town.imported}")
+    flags = "  ".join(f"{flag_name(code)} {count}" for code, count in town.flags) or "无 / none"
+    print(f"  审核标记 / review flags: {flags}")
+    print(f"  ({seconds:.1f} s)")
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,17 @@ from stdnum.cn import ric
 from clinic_app.cli import run
 from clinic_app.domain.identity import parse_resident_id
 from clinic_app.errors import BadInput
-from clinic_app.services.demo import SPECIFIC_LIST, DemoOptions, build_demo, resident_id
+from clinic_app.services.demo import (
+    SPECIFIC_LIST,
+    DemoOptions,
+    TownshipDemoSummary,
+    build_demo,
+    build_township_demo,
+    resident_id,
+)
 from clinic_app.services.session import ClinicSession
+from clinic_app.services.settlement import month_report
+from clinic_app.services.township import FLAG_NOT_SIGNED
 from clinic_app.store import ledger
 
 SMALL = DemoOptions(until=(2026, 2), years=1, seed=3, visits_per_day=6)
@@ -149,3 +159,117 @@ def test_a_folder_with_data_is_refused(demo: ClinicSession) -> None:
 def test_the_cli_refuses_a_bad_month(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["demo", "--data-dir", str(tmp_path), "--until", "2026-13"]) == 2
     assert "YYYY-MM" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- a township with its villages
+
+TOWN = DemoOptions(until=(2025, 12), years=1, seed=9, township_code="430523102", visits_per_day=4)
+
+
+@pytest.fixture(scope="module")
+def township(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ClinicSession, TownshipDemoSummary]]:
+    session = ClinicSession(tmp_path_factory.mktemp("town"))
+    summary = build_township_demo(session, TOWN, villages=2)
+    yield session, summary
+    session.close()
+
+
+def _people(session: ClinicSession, village: str | None = None) -> dict[str, str]:
+    """ID number -> name of the people enrolled with `village` (None: everyone registered)."""
+    sql = "SELECT DISTINCT p.id_number, p.name FROM patients p JOIN enrolments e ON e.patient_id = p.id"
+    if village is not None:
+        sql, params = sql + " WHERE e.designated_village = ?", [village]
+    rows = session.db.execute(sql, params if village is not None else []).fetchall()
+    return {r[0]: r[1] for r in rows}
+
+
+def test_the_township_roster_holds_every_villages_residents(township: tuple[ClinicSession, TownshipDemoSummary]) -> None:
+    town, summary = township
+    assert [v.code for v in summary.villages] == ["430523102001", "430523102002"]
+    roster = _people(town)
+    for village in summary.villages:
+        assert village.folder == town.data_dir / "villages" / village.code
+        with ClinicSession(village.folder) as session:
+            clinic = session.require_clinic()
+            assert (clinic.code, clinic.role, clinic.township_code) == (village.code, "village", "430523102")
+            residents = _people(session, village.code)
+            # The same persons, with the same designation, on the township's roster.
+            assert len(residents) > 300
+            assert residents.items() <= roster.items()
+            assert residents.keys() <= _people(town, village.code).keys()
+            designated = session.db.execute(
+                "SELECT AVG(designated_village = ? AND designated_township = '430523102') FROM enrolments", [village.code]
+            ).fetchone()[0]
+            assert designated > 0.95  # a few neighbours from the other village come too
+            signed = session.db.execute(
+                "SELECT AVG(family_doctor_signed) FROM enrolments WHERE designated_village = ?", [village.code]
+            ).fetchone()[0]
+            assert 0.5 < signed < 0.85  # most residents sign a family doctor
+    own = _people(town, "")
+    assert len(own) > 300 and not own.keys() & set().union(*(_people(town, v.code).keys() for v in summary.villages))
+
+
+def test_the_township_imported_every_month_of_every_village(township: tuple[ClinicSession, TownshipDemoSummary]) -> None:
+    town, summary = township
+    assert summary.statements == summary.imported == 24
+    assert len(list(summary.statements_dir.glob("*.json"))) == 24
+    rows = town.db.execute("SELECT clinic_code, COUNT(*) FROM statements WHERE status = 'current' GROUP BY clinic_code").fetchall()
+    assert sorted(tuple(r) for r in rows) == [(v.code, 12) for v in summary.villages]
+    for village in summary.villages:
+        imported = town.db.execute(
+            "SELECT COUNT(*) FROM statement_visits WHERE clinic_code = ? AND kind = 'settlement'", [village.code]
+        ).fetchone()[0]
+        with ClinicSession(village.folder) as session:
+            settled = session.db.execute("SELECT COUNT(*) FROM visits WHERE kind = 'visit'").fetchone()[0]
+        assert imported == settled == village.summary.visits
+
+
+def test_not_signed_flags_are_rare(township: tuple[ClinicSession, TownshipDemoSummary]) -> None:
+    town, summary = township
+    visits = town.db.execute("SELECT COUNT(*) FROM statement_visits WHERE kind = 'settlement'").fetchone()[0]
+    flags = dict(town.db.execute("SELECT code, COUNT(*) FROM review_flags GROUP BY code").fetchall())
+    assert visits > 2000
+    assert 0 < flags.get(FLAG_NOT_SIGNED, 0) < 0.02 * visits  # the neighbours' unsigned visits, no more
+    assert dict(summary.flags) == flags
+    assert "FLAG_ADJUDICATION_DIFF" not in flags  # the township's engine agrees with the villages'
+
+
+def test_settlement_counts_signed_persons_per_village(township: tuple[ClinicSession, TownshipDemoSummary]) -> None:
+    town, summary = township
+    for month in ("2025-06", "2025-12"):  # before and under the Hunan reform
+        report = month_report(town, month)
+        lines = {line.code: line for line in report.lines}
+        assert set(lines) == {v.code for v in summary.villages} | {"430523102"}
+        assert report.missing == ()
+        for village in summary.villages:
+            line = lines[village.code]
+            assert 200 < line.signed_persons < village.summary.patients
+            assert line.activity.visits > 0 and line.fund_payable.fen > 0
+
+
+def test_the_same_arguments_give_the_same_township(
+    tmp_path: Path, township: tuple[ClinicSession, TownshipDemoSummary]
+) -> None:
+    town, summary = township
+    with ClinicSession(tmp_path) as again:
+        repeat = build_township_demo(again, TOWN, villages=2)
+        assert ledger.last_entry(again.db) == ledger.last_entry(town.db)
+        assert repeat.flags == summary.flags
+    for first, second in zip(summary.villages, repeat.villages, strict=True):
+        with ClinicSession(first.folder) as one, ClinicSession(second.folder) as two:
+            assert ledger.last_entry(one.db) == ledger.last_entry(two.db)
+    shas = [sorted(p.name for p in s.statements_dir.glob("*.json")) for s in (summary, repeat)]
+    assert shas[0] == shas[1]
+
+
+def test_a_township_demo_refuses_too_many_villages(tmp_path: Path) -> None:
+    with ClinicSession(tmp_path) as session, pytest.raises(BadInput, match="--villages"):
+        build_township_demo(session, TOWN, villages=11)
+
+
+def test_the_cli_makes_a_township_with_its_villages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "town"
+    args = ["demo", "--data-dir", str(folder), "--role", "township", "--township-code", "430523103", "--villages", "1"]
+    assert run([*args, "--until", "2025-03", "--seed", "2"]) == 0
+    out = capsys.readouterr().out
+    assert str(folder / "villages" / "430523103001") in out and "已导入 / imported 12" in out
