@@ -671,9 +671,11 @@ class _Review:
         self.year = int(self.month[:4])
         self.out: list[tuple[str, str, str, str]] = []
         certnos = sorted({v.visit["certno"] for v in visits})
-        # Usage counts the whole year up to the month's end, at every other village.
-        _, last = _month_bounds(self.month)
-        self.others = store.person_visits(conn, certnos, f"{self.year}-01-01", last.isoformat())
+        # Same day: the month's settlements at the other villages.  Usage: the whole year up
+        # to the month's end, at every village (this one's earlier months included).
+        first, last = _month_bounds(self.month)
+        self.elsewhere = store.settlements_elsewhere(conn, self.code, certnos, first.isoformat(), last.isoformat())
+        self.history = store.fund_history(conn, certnos, f"{self.year}-01-01", last.isoformat())
         self.roster = store.roster(conn, certnos, self.year)
 
     def add(self, visit: _ParsedVisit, code: str, detail: str) -> None:
@@ -714,9 +716,8 @@ class _Review:
 
     def _same_day(self) -> None:
         elsewhere: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for o in self.others:
-            if o.kind == "settlement" and not o.reversed and o.clinic_code != self.code:
-                elsewhere[(o.certno, o.service_date)].append(f"{o.clinic_code}:{o.setl_id}")
+        for o in self.elsewhere:
+            elsewhere[(o.certno, o.service_date)].append(f"{o.clinic_code}:{o.setl_id}")
         same_clinic: dict[tuple[str, str], list[_ParsedVisit]] = defaultdict(list)
         for v in self.visits:
             if not v.live:
@@ -802,17 +803,12 @@ class _Review:
 
     def _usage(self) -> None:
         """Annual cap across villages and re-adjudication, both in settlement-time order."""
-        events: dict[str, list[tuple[str, str, str, int]]] = defaultdict(list)
-        for o in self.others:
-            events[o.certno].append((o.setl_time, o.pool, o.service_date, o.fund_fen))
-        for history in events.values():
-            history.sort()
         mine: dict[str, list[_ParsedVisit]] = defaultdict(list)
         for v in sorted(self.visits, key=lambda v: (v.visit["setl_time"], v.index)):
             mine[v.visit["certno"]].append(v)
         requested = self.verified.body["clinic"]["policy_id"]
         for certno, own_visits in mine.items():
-            history = events.get(certno, [])
+            history = self.history.get(certno, [])
             flagged_cap = False
             # Running sums of the fund used before the visit at hand, by (pool, year) and
             # (pool, day): the other villages' visits with an earlier settlement time, then

@@ -79,6 +79,14 @@ def _now() -> str:
     return dt.datetime.now().isoformat(timespec="seconds")
 
 
+def _plain(db: DbOrConn) -> sqlite3.Cursor:
+    """A cursor that returns plain tuples: sqlite3.Row costs more than the query on large reads."""
+    conn = db.conn if isinstance(db, sqlite_utils.Database) else db
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return cursor
+
+
 def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
     for start in range(0, len(values), _CHUNK):
         yield values[start : start + _CHUNK]
@@ -307,33 +315,55 @@ def known_setl_ids(db: DbOrConn, clinic_code: str, setl_ids: Sequence[str]) -> d
 
 
 @dataclass(frozen=True)
-class PersonVisit:
-    """An imported visit as the cross-village checks see it."""
+class VisitElsewhere:
+    """A live settlement imported from another clinic, as the same-day check sees it."""
 
     certno: str
+    service_date: str
     clinic_code: str
     setl_id: str
-    kind: str
-    reversed: bool
-    setl_time: str
-    service_date: str
-    pool: str
-    fund_fen: int
 
 
-def person_visits(db: DbOrConn, certnos: Sequence[str], date_from: str, date_to: str) -> list[PersonVisit]:
-    """Every current imported visit of these people with a service date in [date_from, date_to]."""
-    found: list[PersonVisit] = []
+def settlements_elsewhere(
+    db: DbOrConn, clinic_code: str, certnos: Sequence[str], date_from: str, date_to: str
+) -> list[VisitElsewhere]:
+    """Settlements of these people, not reversed, imported from clinics other than `clinic_code`,
+    with a service date in [date_from, date_to]; by person, day, then import order."""
+    found: list[VisitElsewhere] = []
     for chunk in _chunks(sorted(set(certnos))):
-        rows = db.execute(
-            f"""SELECT certno, clinic_code, setl_id, kind, reversed, setl_time, service_date, pool, hifp_pay_fen
-                FROM statement_visits
-                WHERE certno IN ({', '.join('?' * len(chunk))}) AND service_date BETWEEN ? AND ?""",
-            (*chunk, date_from, date_to),
+        rows = _plain(db).execute(
+            f"""SELECT certno, service_date, clinic_code, setl_id FROM statement_visits
+                WHERE certno IN ({', '.join('?' * len(chunk))}) AND service_date BETWEEN ? AND ?
+                  AND kind = 'settlement' AND reversed = 0 AND clinic_code != ?
+                ORDER BY certno, service_date, id""",
+            (*chunk, date_from, date_to, clinic_code),
         ).fetchall()
-        found.extend(
-            PersonVisit(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6], r[7], int(r[8])) for r in rows
+        found.extend(VisitElsewhere(*r) for r in rows)
+    return found
+
+
+FundEvent = tuple[str, str, str, int]
+"""(setl_time, pool, service date, fund fen) of one imported visit."""
+
+
+def fund_history(db: DbOrConn, certnos: Sequence[str], date_from: str, date_to: str) -> dict[str, list[FundEvent]]:
+    """ID number -> the fund paid on every current imported visit of the person (any clinic, any
+    kind, reversals negative) with a service date in [date_from, date_to], in FundEvent order.
+
+    Plain tuples, and only visits that moved the fund: the import reads a person's whole
+    year for every file, which for a person seen at many villages is the bulk of its reading.
+    """
+    found: dict[str, list[FundEvent]] = {}
+    for chunk in _chunks(sorted(set(certnos))):
+        rows = _plain(db).execute(
+            f"""SELECT certno, setl_time, pool, service_date, hifp_pay_fen FROM statement_visits
+                WHERE certno IN ({', '.join('?' * len(chunk))}) AND service_date BETWEEN ? AND ?
+                  AND hifp_pay_fen != 0
+                ORDER BY certno, setl_time, pool, service_date, hifp_pay_fen""",
+            (*chunk, date_from, date_to),
         )
+        for certno, setl_time, pool, service_date, fund in rows:
+            found.setdefault(certno, []).append((setl_time, pool, service_date, fund))
     return found
 
 
