@@ -1,23 +1,21 @@
-"""Screenshots of the township screens from a real window, on demo data made with the CLI.
+"""Screenshots of the township screens from a real window, on the township demo's data.
 
 Run under Xvfb from the repository:
 
     xvfb-run -a -s "-screen 0 1366x768x24" uv run python scripts/township_screenshots.py
 
-It makes a township and three villages of the same township code with
-`clinic-app demo`, exports each village's January to March with
-`clinic-app statement export`, adds one mislabelled copy (to show a rejection),
-then opens the township's folder in the app's main window, imports the files
-through the import screen (answering the fingerprint dialogs), and grabs the
-window on each screen into docs/screenshots/township-*.png.
+It makes the township demo (`clinic-app demo --role township`: the township,
+three villages sharing its roster, every month's statement of each village
+exported) but leaves the import to the app, adds one mislabelled copy (to show
+a rejection), then opens the township's folder in the app's main window,
+imports the files through the import screen (answering the fingerprint
+dialogs), and grabs the window on each screen into docs/screenshots/township-*.png.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -25,60 +23,27 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-COUNTY = "430523"
 TOWNSHIP = "430523101"
-UNTIL = "2026-03"
-MONTHS = ("2026-01", "2026-02", "2026-03")
-TOWNSHIP_SEED = 7
-
-
-def cli(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "clinic_app", *args], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-
-
-def _town_and_village(seed: int) -> tuple[str, str]:
-    """The town and village names `clinic-app demo` draws first for a seed (cosmetic only)."""
-    from clinic_app.services.demo import COUNTIES, VILLAGE_NAMES
-
-    rng = random.Random(seed)
-    return rng.choice(COUNTIES[COUNTY].towns), rng.choice(VILLAGE_NAMES)
-
-
-def village_seeds(count: int) -> list[int]:
-    """Seeds whose demo villages lie in the township's town, each with its own name."""
-    town, _ = _town_and_village(TOWNSHIP_SEED)
-    seeds, names = [], set()
-    for seed in range(100, 10_000):
-        their_town, name = _town_and_village(seed)
-        if their_town == town and name not in names:
-            seeds.append(seed)
-            names.add(name)
-            if len(seeds) == count:
-                break
-    return seeds
+UNTIL = (2026, 3)
+SEED = 7
 
 
 def make_data(work: Path) -> tuple[Path, list[Path]]:
+    """The township demo in work/town with its statements exported but not yet imported."""
+    from clinic_app.services.demo import DemoOptions, build_township_demo
+    from clinic_app.services.session import ClinicSession
+
     town = work / "town"
-    usb = work / "usb"
     if not town.exists():
-        cli("demo", "--data-dir", str(town), "--role", "township", "--township-code", TOWNSHIP,
-            "--until", UNTIL, "--seed", str(TOWNSHIP_SEED))
-    usb.mkdir(parents=True, exist_ok=True)
-    for number, seed in enumerate(village_seeds(3), start=1):
-        folder = work / f"village{number}"
-        code = f"{TOWNSHIP}{number:03d}"
-        if not folder.exists():
-            cli("demo", "--data-dir", str(folder), "--role", "village", "--clinic-code", code,
-                "--township-code", TOWNSHIP, "--until", UNTIL, "--seed", str(seed))
-        for month in MONTHS:
-            if not (usb / f"{code}_{month}_r1.json").exists():
-                cli("statement", "export", "--data-dir", str(folder), "--month", month, "--out", str(usb))
-    files = sorted(usb.glob("*.json"))
+        with ClinicSession(town) as session:
+            options = DemoOptions(until=UNTIL, years=1, seed=SEED, role="township", township_code=TOWNSHIP)
+            build_township_demo(session, options, villages=3, import_statements=False)
+    statements = town / "statements"
+    files = sorted(statements.glob("*.json"))
     # A copy whose name says another month than its content: the import refuses it with the reason.
-    wrong = usb / "mislabelled" / f"{TOWNSHIP}002_2026-02_r1.json"
+    wrong = work / "mislabelled" / f"{TOWNSHIP}002_2026-02_r1.json"
     wrong.parent.mkdir(exist_ok=True)
-    shutil.copyfile(usb / f"{TOWNSHIP}002_2026-03_r1.json", wrong)
+    shutil.copyfile(statements / f"{TOWNSHIP}002_2026-03_r1.json", wrong)
     return town, [*files, wrong]
 
 
@@ -164,7 +129,7 @@ def shoot(folder: Path, files: list[Path], out: Path) -> int:
     def show_review() -> None:
         window.tabs.setCurrentWidget(review)
         review.flags_shown.connect(lambda _: later(lambda: (grab("review"), next_step()), 600), type=_single())
-        review.set_filter(village=f"{TOWNSHIP}001", code="FLAG_SPLIT_VISIT", month="2026-03")
+        review.set_filter(village=f"{TOWNSHIP}001", month="2026-03")
 
     def show_settlement() -> None:
         window.tabs.setCurrentWidget(settlement)
@@ -173,9 +138,9 @@ def shoot(folder: Path, files: list[Path], out: Path) -> int:
 
     def show_assessment() -> None:
         window.tabs.setCurrentWidget(assessment)
-        assessment.year.setValue(2026)
+        assessment.year.setValue(2025)  # the year just closed, as the county assesses it in the new year
         assessment.burden.setText("35")
-        assessment.visit_rate.setText("2.5")
+        assessment.visit_rate.setText("2.25")
         assessment.signing.setText("60")
         assessment.drugs_stocked.setValue(18)
         for name in ("drug_delivery", "supervision", "settlement"):
