@@ -183,6 +183,22 @@ EN = {
     "程序出错": "Unexpected error",
     "程序遇到意外错误。已保存的数据不受影响。\n请把日志文件交给维护人员:\n{path}":
         "The program hit an unexpected error. Saved data is not affected.\nPlease give this log file to support:\n{path}",
+    # restore from a backup (设置)
+    "从备份恢复": "Restore from a backup", "从备份恢复…": "Restore from a backup…", "备份时间": "Backed up at",
+    "大小": "Size", "备份文件夹 {folder} 中的备份 (最新的在前):": "Backups in {folder} (newest first):",
+    "备份文件夹 {folder} 中没有备份, 请选择备份文件。": "There are no backups in {folder}: choose a backup file.",
+    "恢复所选备份": "Restore the selected backup", "选择其他文件…": "Choose another file…",
+    "选择备份文件": "Choose a backup file", "数据库备份 (*.sqlite);;所有文件 (*)": "Database backups (*.sqlite);;All files (*)",
+    "正在校验备份 {path}…": "Checking backup {path}…", "正在从 {path} 恢复…": "Restoring from {path}…",
+    "备份文件 {path} 未通过校验, 不能用来恢复。当前数据没有任何改动。\n{problems}":
+        "Backup {path} failed its check and cannot be restored. Nothing was changed.\n{problems}",
+    "备份 {path} 校验通过 ({entries} 条台账)。\n\n恢复后, 这个备份之后录入的数据将不在台账中; "
+    "当前数据会先另存到数据文件夹的 backups 中。\n程序将关闭当前数据, 恢复后重新打开。\n\n现在恢复吗?":
+        "Backup {path} passed its check ({entries} ledger entries).\n\nAfter the restore, whatever was entered after "
+        "this backup will not be in the ledger; the current data is saved first in the data folder's backups.\n"
+        "The program will close the data and reopen it after the restore.\n\nRestore now?",
+    "已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的数据已另存为 {saved}":
+        "Data restored from {backup} ({entries} ledger entries). The data before the restore was saved as {saved}",
 }
 
 

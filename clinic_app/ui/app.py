@@ -6,25 +6,52 @@ Chinese renders on any Linux, installs the translator (Chinese is the source
 language; English from ``resources/translations/clinic_app_en.qm``), installs
 the crash handler, runs the first-run wizard when the folder is new, and
 opens the main window.  ``--selftest`` settles one visit in a throw-away data
-folder and exits 0 when everything on the way worked.
+folder, deletes the folder and exits 0 when everything on the way worked.
+
+Start-up problems never hang: a refused data folder (newer database, not a
+database, read-only) is written to stderr and the log as well as shown in a
+dialog, and where nobody can answer a dialog (offscreen platform, self-test)
+none is opened.  Backups: the daily one at start, `BackupScheduler` every hour
+for an app left open for days, and at exit whenever the ledger changed since
+the newest backup.  A restore chosen in 设置 closes the window and the
+database, restores on the worker (checked first, the current database saved
+aside) and reopens the folder, all under the same folder lock.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
+import sqlite3
 import sys
 import tempfile
-from fractions import Fraction
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QLockFile, QTimer, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEventLoop,
+    QLibraryInfo,
+    QLocale,
+    QLockFile,
+    QObject,
+    QTimer,
+    QTranslator,
+    Signal,
+)
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWizard
 
 from clinic_app.errors import UserError
 from clinic_app.services.datadir import resolve_data_dir
+from clinic_app.services.session import ClinicSession
+from clinic_app.store import ledger
 from clinic_app.ui.compat import emit
+from clinic_app.ui.context import AppContext
+from clinic_app.ui.errors import CrashHandler, headless, install_crash_handler
+from clinic_app.ui.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +74,15 @@ def refuse_second_instance(folder: Path, interactive: bool = True) -> int:
     sys.stderr.write(text + "\n")
     if interactive:
         QMessageBox.warning(None, APP_TITLE, text)
+    return 1
+
+
+def refuse_start(error: UserError, interactive: bool) -> int:
+    """A data folder the app cannot open (newer database, not a database): stderr, log, dialog; status 1."""
+    sys.stderr.write(f"clinic-app: {error.bilingual()}\n")
+    log.error("start refused: %s", error.message("en"))
+    if interactive:
+        QMessageBox.critical(None, APP_TITLE, error.message("zh"))
     return 1
 
 
@@ -92,51 +128,32 @@ def _selftest_folder() -> Path:
     return Path(tempfile.mkdtemp(prefix="clinic_app_selftest_"))
 
 
-def _prepare_selftest(session: object) -> None:
-    """A clinic, one operator, one catalogue item and one patient in the throw-away folder."""
-    from clinic_app.domain.money import Money
-    from clinic_app.domain.records import CatalogEntry
-    from clinic_app.services.session import ClinicSession, ClinicSetup, PatientInput
+def _prepare_selftest(session: ClinicSession, today: dt.date) -> None:
+    """A clinic, one operator, one catalogue item and one patient in the throw-away folder.
 
-    assert isinstance(session, ClinicSession)
+    The patient is designated here and signed with the family doctor this
+    year, so the visit goes through the insurance path and the fund pays a share.
+    """
+    from clinic_app.domain.money import Money
+    from clinic_app.domain.records import CatalogEntry, Enrolment
+    from clinic_app.services.session import ClinicSetup, PatientInput
+    from clinic_app.ui.selftest import CATALOG_CODE, PATIENT_ID_NUMBER
+
     policy_id = session.book.ids()[0]
-    session.initialize(
+    clinic = session.initialize(
         ClinicSetup(
             code="SELFTEST", name="自检卫生室", role="village", township_code="SELFTOWN",
             township_name="自检镇", policy_id=policy_id, operator_name="自检",
         )
     )
     session.save_catalog(
-        [CatalogEntry("SELF01", "阿莫西林胶囊", "0.25g*24", "盒", Money.parse("8.50"), "drug", "covered")]
+        [CatalogEntry(CATALOG_CODE, "阿莫西林胶囊", "0.25g*24", "盒", Money.parse("8.50"), "drug", "covered")]
     )
-    session.add_patient(PatientInput(name="张三", id_number="11010519491231002X"))
-
-
-def _run_selftest(window: object, app: QApplication, outcome: dict[str, int]) -> None:
-    """Drive the visit screen through one settlement, then quit."""
-    from clinic_app.ui.main_window import MainWindow
-
-    assert isinstance(window, MainWindow)
-    screen = window.visit
-    session = window.context.session
-
-    def settled(visit: object) -> None:
-        entry = visit.entry  # type: ignore[attr-defined]
-        sys.stdout.write(f"selftest: settled {entry.receipt_no} total {entry.total} fund {entry.fund}\n")
-        emit(screen.receipt_requested, entry.id)
-        outcome["status"] = 0
-        app.quit()
-
-    def start() -> None:
-        patient = session.find_patients("11010519491231002X")[0]
-        screen.choose_patient(patient)
-        line = session.line_from_catalog("SELF01", Fraction(2))
-        screen._append_line(line)
-        QTimer.singleShot(200, screen.settle)
-
-    screen.visit_settled.connect(settled)
-    QTimer.singleShot(0, start)
-    QTimer.singleShot(30_000, app.quit)
+    enrolment = Enrolment(
+        patient_id=0, year=today.year, designated_village=clinic.code, designated_township=clinic.township_code,
+        family_doctor_signed=True, enrolled_on=dt.date(today.year, 1, 1),
+    )
+    session.add_patient(PatientInput(name="张三", id_number=PATIENT_ID_NUMBER), enrolment)
 
 
 def run_app(data_dir: str | Path | None = None, language: str | None = None, selftest: bool = False) -> int:
@@ -148,81 +165,251 @@ def run_app(data_dir: str | Path | None = None, language: str | None = None, sel
     from clinic_app.resources import resource_path
 
     app.setWindowIcon(QIcon(str(resource_path("icons", "clinic_app.png"))))
+    interactive = not (selftest or headless())
     folder = _selftest_folder() if selftest else resolve_data_dir(data_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        QMessageBox.critical(None, APP_TITLE, f"无法创建数据文件夹 {folder}: {exc.strerror}")
-        return 1
+        error = UserError(f"无法创建数据文件夹 {folder}: {exc.strerror}", f"cannot create data folder {folder}: {exc.strerror}")
+        return refuse_start(error, interactive)
     lock = acquire_lock(folder)
     if lock is None:
-        return refuse_second_instance(folder, interactive=not selftest)
+        return refuse_second_instance(folder, interactive=interactive)
 
-    from clinic_app.services.session import ClinicSession
-    from clinic_app.ui.errors import install_crash_handler
-    from clinic_app.ui.worker import Worker
-
-    install_crash_handler(folder)
-    install_fonts(app)
+    crash = install_crash_handler(folder, interactive=interactive)
     try:
-        session = ClinicSession(folder)
-    except UserError as error:
-        lock.unlock()
-        QMessageBox.critical(None, APP_TITLE, error.message("zh"))
-        return 1
-    chosen = language or session.setting("language") or "zh"
-    install_translators(app, chosen)
-    worker = Worker()
-    try:
-        return _open_window(app, session, worker, chosen, selftest)
+        install_fonts(app)
+        try:
+            session = ClinicSession(folder)
+        except UserError as error:
+            return refuse_start(error, interactive)
+        chosen = language or session.setting("language") or "zh"
+        install_translators(app, chosen)
+        desktop = Desktop(app, session, Worker(), chosen, selftest, crash)
+        status = desktop.run()
+    except UserError as error:  # the folder could not be reopened after a restore
+        status = refuse_start(error, interactive)
+    except Exception:  # a bug at start-up: the crash handler (no dialog where none can be answered)
+        crash(*sys.exc_info())
+        status = 1
     finally:
-        worker.stop()
-        _backup_on_exit(session)
-        session.close()
         lock.unlock()
+    if crash.crashed:
+        status = 1
+    if selftest and status == 0:
+        shutil.rmtree(folder, ignore_errors=True)
+    return status
 
 
-def _open_window(app: QApplication, session: object, worker: object, language: str, selftest: bool) -> int:
-    from clinic_app.services.session import ClinicSession
-    from clinic_app.ui.context import AppContext
-    from clinic_app.ui.main_window import MainWindow
-    from clinic_app.ui.wizard import SetupWizard, WizardContext
-    from clinic_app.ui.worker import Worker
+class Desktop:
+    """The open data folder from start to exit, across restores: session, worker, window."""
 
-    assert isinstance(session, ClinicSession) and isinstance(worker, Worker)
-    if session.clinic is None:
-        if selftest:
-            _prepare_selftest(session)
+    def __init__(
+        self, app: QApplication, session: ClinicSession, worker: Worker, language: str, selftest: bool,
+        crash: CrashHandler | None = None,
+    ) -> None:
+        self.app = app
+        self.session = session
+        self.worker = worker
+        self.language = language
+        self.selftest = selftest
+        self.crash = crash
+        self.restore_from: Path | None = None
+        self.after_restore: tuple[bool, str] | None = None
+        """(is an error, message) to show in the reopened window."""
+
+    def run(self) -> int:
+        """Open windows until the user quits (a restore reopens one); then the exit backup."""
+        try:
+            while True:
+                self.restore_from = None
+                status = self.open_window()
+                if self.restore_from is None or (self.crash is not None and self.crash.crashed):
+                    return status
+                self.restore(self.restore_from)
+        finally:
+            self.worker.stop()
+            backup_on_exit(self.session)
+            self.session.close()
+
+    def open_window(self) -> int:
+        from clinic_app.ui.main_window import MainWindow
+        from clinic_app.ui.wizard import SetupWizard, WizardContext
+
+        session = self.session
+        if session.clinic is None:
+            if self.selftest:
+                _prepare_selftest(session, dt.date.today())
+            else:
+                wizard = SetupWizard(WizardContext(session, self.worker, self.language))
+                if wizard.exec() != QWizard.DialogCode.Accepted:
+                    return 0
+        context = AppContext(session, self.worker, self.language)
+        window = MainWindow(context)
+        window.resize(1366, 768)
+        window.restore_requested.connect(lambda path: self._restart_for_restore(window, Path(path)))
+        scheduler = BackupScheduler(context)
+        window.show()
+        self.worker.submit(lambda: backup_if_due(session))
+        if self.after_restore is not None:
+            is_error, text = self.after_restore
+            self.after_restore = None
+            emit(context.error_reported if is_error else context.info_reported, text)
+        try:
+            if self.selftest:
+                from clinic_app.ui.selftest import run_selftest
+
+                return run_selftest(window, self.app)
+            return self.app.exec()
+        finally:
+            scheduler.stop()
+            self.worker.user_error.disconnect(context.report)
+            window.deleteLater()
+            context.deleteLater()
+
+    def _restart_for_restore(self, window: QObject, backup: Path) -> None:
+        self.restore_from = backup
+        window.close()  # type: ignore[attr-defined]
+        self.app.exit(0)
+
+    def restore(self, backup: Path) -> None:
+        """Close the database, restore `backup` on the worker, reopen the folder.
+
+        `services.backup.restore` checks the backup again before it changes
+        anything; a refusal leaves the database as it was and is shown in the
+        reopened window.
+        """
+        from clinic_app.ui.adapters import optional_service
+
+        service = optional_service("backup")
+        assert service is not None
+        session, folder = self.session, self.session.data_dir
+
+        def work() -> Any:
+            session.close()  # restore needs the only connection closed
+            return service.restore(folder, backup)
+
+        try:
+            result = run_and_wait(self.worker, work)
+        except UserError as error:
+            self.after_restore = (True, error.message(self.language))
+            log.warning("restore from %s refused: %s", backup, error.message("en"))
         else:
-            wizard = SetupWizard(WizardContext(session, worker, language))
-            if wizard.exec() != QWizard.DialogCode.Accepted:
-                return 0
-    context = AppContext(session, worker, language)
-    window = MainWindow(context)
-    window.resize(1366, 768)
-    window.show()
-    worker.submit(lambda: _backup_if_due(session))
-    if selftest:
-        from clinic_app.ui.selftest import run_selftest
-
-        return run_selftest(window, app)
-    return app.exec()
+            log.info("restored %s (previous database saved to %s)", backup, result.previous_saved_to)
+            text = QCoreApplication.translate(
+                "Desktop", "已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的数据已另存为 {saved}"
+            )
+            self.after_restore = (
+                False, text.format(backup=backup.name, entries=result.entries, saved=result.previous_saved_to)
+            )
+        self.session = ClinicSession(folder)
 
 
-def _backup_if_due(session: object) -> object:
+def run_and_wait(worker: Worker, work: Callable[[], Any]) -> Any:
+    """Run `work` on the worker while an event loop turns here (no window is open); its result or error."""
+    outcome: dict[str, Any] = {}
+    loop = QEventLoop()
+
+    def guarded() -> Any:
+        try:
+            return ("done", work())
+        except Exception as exc:  # handed back whatever it is: the caller decides
+            return ("error", exc)
+
+    def done(pair: tuple[str, Any]) -> None:
+        outcome["pair"] = pair
+        loop.quit()
+
+    worker.submit(guarded, done)
+    if "pair" not in outcome:
+        loop.exec()
+    kind, value = outcome["pair"]
+    if kind == "error":
+        raise value
+    return value
+
+
+# ---------------------------------------------------------------- backups
+
+
+class BackupScheduler(QObject):
+    """Every hour, `backup_if_due` on the worker: an app left open for days still backs up daily."""
+
+    INTERVAL_MS = 60 * 60 * 1000
+    checked = Signal(object)
+    """The backup made (a Path), or None when today's already existed."""
+
+    def __init__(self, context: AppContext, interval_ms: int = INTERVAL_MS) -> None:
+        super().__init__(context)
+        self.context = context
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start()
+
+    def tick(self) -> None:
+        session, now = self.context.session, self.context.now()
+        self.context.run(lambda: backup_if_due(session, now), lambda made: emit(self.checked, made))
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+
+def backup_if_due(session: ClinicSession, now: dt.datetime | None = None) -> Path | None:
+    """The daily backup if none was made today; a failure is logged (the app goes on)."""
     from clinic_app.ui.adapters import optional_service
 
     backup = optional_service("backup")
     if backup is None:
         return None
     try:
-        return backup.backup_if_due(session)
+        made: Path | None = backup.backup_if_due(session, now=now)
+        return made
     except UserError as error:
         log.warning("daily backup not made: %s", error.message("en"))
         return None
 
 
-def _backup_on_exit(session: object) -> None:
+def ledger_changed_since_backup(session: ClinicSession) -> bool:
+    """True when the ledger's newest entry differs from the newest backup's (or there is none)."""
+    from clinic_app.ui.adapters import optional_service
+
+    backup = optional_service("backup")
+    if backup is None:
+        return False
+    found = backup.backups_in(backup.backup_dir(session))
+    if not found:
+        return True
+    try:
+        copy = sqlite3.connect(f"{found[-1].resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            backed_up = ledger.last_entry(copy)
+        finally:
+            copy.close()
+    except sqlite3.Error:
+        return True  # an unreadable newest backup protects nothing
+    return ledger.last_entry(session.db.conn) != backed_up
+
+
+def backup_on_exit(session: ClinicSession, now: dt.datetime | None = None) -> Path | None:
+    """At exit: a backup whenever the ledger changed since the newest one, else the daily one if due."""
+    from clinic_app.ui.adapters import optional_service
+
     started = dt.datetime.now()
-    _backup_if_due(session)
-    log.info("exit backup check took %.2fs", (dt.datetime.now() - started).total_seconds())
+    backup = optional_service("backup")
+    if backup is None:
+        return None
+    try:
+        made: Path | None
+        if ledger_changed_since_backup(session):
+            made = backup.backup_now(session, now=now)
+        else:
+            made = backup.backup_if_due(session, now=now)
+    except UserError as error:
+        log.warning("exit backup not made: %s", error.message("en"))
+        return None
+    except sqlite3.Error as error:  # the database itself is unreadable: nothing to back up
+        log.warning("exit backup not made: %s", error)
+        return None
+    log.info("exit backup %s in %.2fs", made or "not needed", (dt.datetime.now() - started).total_seconds())
+    return made

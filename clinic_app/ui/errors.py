@@ -4,18 +4,23 @@ A `UserError` is something the user can fix; its Chinese (or English)
 message appears in the window's message bar.  Anything else is a bug: it is
 logged with its traceback to ``<data folder>/logs/clinic_app.log`` (rotated)
 and shown once by the crash dialog, which names the log file (STYLE.md 4).
+Where nobody can answer a dialog (the offscreen or minimal platform, the
+self-test) the crash handler writes the traceback to stderr and ends the app
+with status 1 instead: a modal dialog there would wait forever.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QThread, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -29,6 +34,17 @@ from PySide6.QtWidgets import (
 log = logging.getLogger("clinic_app.crash")
 
 LOG_NAME = "clinic_app.log"
+HEADLESS_PLATFORMS = ("offscreen", "minimal")
+"""Qt platforms that show nothing: a modal dialog there is never answered."""
+
+
+def headless() -> bool:
+    """True when no one can see or answer a dialog (the offscreen or minimal Qt platform)."""
+    if QGuiApplication.instance() is not None:
+        platform = QGuiApplication.platformName()
+    else:
+        platform = os.environ.get("QT_QPA_PLATFORM", "")
+    return platform.split(":")[0] in HEADLESS_PLATFORMS
 
 
 def log_path(data_dir: Path) -> Path:
@@ -50,11 +66,21 @@ def setup_logging(data_dir: Path) -> Path:
 
 
 class CrashHandler:
-    """`sys.excepthook` for the GUI: log the traceback, show one dialog naming the log."""
+    """`sys.excepthook` for the GUI: log the traceback, show one dialog naming the log.
 
-    def __init__(self, log_file: Path) -> None:
+    Not `interactive` (the self-test, a headless platform): the traceback goes
+    to stderr, `crashed` is set and the event loop ends with status 1.
+    """
+
+    def __init__(self, log_file: Path, interactive: bool | None = None) -> None:
         self.log_file = log_file
+        self._interactive = interactive
         self._showing = False
+        self.crashed = False
+
+    @property
+    def interactive(self) -> bool:
+        return not headless() if self._interactive is None else self._interactive
 
     def __call__(self, kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
@@ -62,6 +88,15 @@ class CrashHandler:
             return
         text = "".join(traceback.format_exception(kind, error, tb))
         log.error("unexpected error\n%s", text)
+        self.crashed = True
+        if not self.interactive:
+            sys.stderr.write(f"clinic-app: 程序内部错误 / internal error (log: {self.log_file})\n{text}")
+            sys.stderr.flush()
+            # End every running event loop.  Outside one, exit() would only make
+            # the next loop (a later dialog's) return at once, so it is not called.
+            if QThread.currentThread().loopLevel() > 0:
+                QCoreApplication.exit(1)
+            return
         if self._showing or QApplication.instance() is None:
             return
         self._showing = True
@@ -76,8 +111,8 @@ class CrashHandler:
             self._showing = False
 
 
-def install_crash_handler(data_dir: Path) -> CrashHandler:
-    handler = CrashHandler(setup_logging(data_dir))
+def install_crash_handler(data_dir: Path, interactive: bool | None = None) -> CrashHandler:
+    handler = CrashHandler(setup_logging(data_dir), interactive)
     sys.excepthook = handler
     return handler
 

@@ -34,6 +34,8 @@ class MainWindow(QMainWindow):
     receipt_requested = Signal(int)
     """Any screen asked for a visit's receipt (print or reprint): connect the printer here."""
     closing = Signal()
+    restore_requested = Signal(str)
+    """The user chose a checked backup to restore (设置): the app closes the data and reopens it."""
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -57,6 +59,7 @@ class MainWindow(QMainWindow):
 
             self.township = add_township_tabs(context, self.tabs)
         self.tabs.addTab(self.settings, self.tr("设置"))
+        self.settings.restore_requested.connect(self.restore_requested)
 
         self.clinic_label = QLabel(context.clinic.name)
         self.clinic_label.setStyleSheet("font-weight: bold;")

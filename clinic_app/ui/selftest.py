@@ -1,13 +1,15 @@
 """``clinic-app --selftest``: prove an installed copy works, end to end, and exit 0.
 
 `run_app` opens the main window on a throw-away data folder (with a clinic, an
-operator, a catalogue item and a patient) and hands it here.  The self-test then
+operator, a catalogue item and a patient designated there and signed with the
+family doctor, so the insurance path runs) and hands it here; it deletes the
+folder when the self-test passed.  The self-test then
 does what a doctor does first: chooses the patient on the visit screen, adds a
 line, settles the visit (through the worker and `ClinicSession.settle`, as the
 Settle button does), and renders that visit's receipt as a PDF
 (`clinic_app.services.receipts.write_receipt`, which reads the visit back from
 the ledger and draws it with `clinic_app.documents.receipt.render_receipt`).
-It checks that the PDF embeds a CJK TrueType font, that the window has its
+It checks that the fund paid a share of the visit, that the PDF embeds a CJK TrueType font, that the window has its
 icon and that its font is a CJK family, prints where the font file is (inside
 the bundle for a PyInstaller build), closes the window and returns 0.  Any
 failure, a user error reported by a screen, an exception in a slot or no
@@ -128,6 +130,9 @@ class SelfTest:
     def settled(self, settled: SettledVisit) -> None:
         entry = settled.entry
         self.say(f"settled {entry.receipt_no}: total {entry.total}, fund {entry.fund}, patient {entry.patient}")
+        if entry.fund.fen <= 0:  # a designated, signed resident's covered drug: the fund pays a share
+            self.fail(f"the fund paid nothing for {entry.receipt_no}: the insurance path did not run")
+            return
         self.context.run(lambda: render_and_check(self.session, settled), self.rendered, self.failed)
 
     def rendered(self, result: tuple[Path, fonts.PdfFont]) -> None:

@@ -1,14 +1,25 @@
-"""设置: clinic identity and policy, catalogue import, operators, backups, language."""
+"""设置: clinic identity and policy, catalogue import, operators, backups, restore, language.
+
+从备份恢复… lists the backups in the backup folder (newest first, with time
+and size) or takes any file; the backup's checks (integrity, schema version,
+hash chain) run on the worker, a refusal is shown with its reasons and
+nothing changes, and only a backup that passed is handed on by
+`restore_requested` (the app then closes the data, restores and reopens).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGridLayout,
@@ -18,6 +29,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -43,6 +55,99 @@ class ImportProblem:
     message: str
 
 
+@dataclass(frozen=True)
+class BackupFile:
+    """One backup offered for a restore."""
+
+    path: Path
+    taken: dt.datetime | None
+    """When it was made (from its name; None for a file named otherwise)."""
+    size: int
+    """Bytes."""
+
+
+def list_backups(folder: Path) -> list[BackupFile]:
+    """The app's backups in `folder`, newest first (runs on the worker)."""
+    from clinic_app.services import backup
+
+    found = []
+    for path in reversed(backup.backups_in(folder)):
+        match = backup.BACKUP_PATTERN.match(path.name)
+        taken = dt.datetime.strptime(match.group(1) + match.group(2), "%Y%m%d%H%M%S") if match else None
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue
+        found.append(BackupFile(path, taken, size))
+    return found
+
+
+def _size(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{max(1, round(size / 1024))} KB"
+
+
+class RestoreDialog(QDialog):
+    """Choose the backup to restore: the backup folder's list, or any file."""
+
+    def __init__(self, backups: list[BackupFile], folder: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("从备份恢复"))
+        self.folder = folder
+        self.chosen: Path | None = None
+        self.backups: RowsModel[BackupFile] = RowsModel(
+            (
+                Column(self.tr("备份时间"), lambda b: b.taken.strftime("%Y-%m-%d %H:%M:%S") if b.taken else ""),
+                Column(self.tr("大小"), lambda b: _size(b.size)),
+                Column(self.tr("文件"), lambda b: b.path.name),
+            ),
+            self,
+        )
+        self.backups.set_rows(backups)
+        self.view = QTableView()
+        self.view.setModel(self.backups)
+        self.view.verticalHeader().hide()
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.doubleClicked.connect(lambda _index: self.accept_selected())
+        if backups:
+            self.view.selectRow(0)
+        note = QLabel(
+            self.tr("备份文件夹 {folder} 中的备份 (最新的在前):").format(folder=folder)
+            if backups
+            else self.tr("备份文件夹 {folder} 中没有备份, 请选择备份文件。").format(folder=folder)
+        )
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox()
+        self.restore_button = buttons.addButton(self.tr("恢复所选备份"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.restore_button.setEnabled(bool(backups))
+        other = buttons.addButton(self.tr("选择其他文件…"), QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.restore_button.clicked.connect(self.accept_selected)
+        other.clicked.connect(self.choose_file)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(buttons)
+        self.resize(640, 360)
+
+    def accept_selected(self) -> None:
+        rows = self.view.selectionModel().selectedRows()
+        if rows:
+            self.chosen = self.backups.rows[rows[0].row()].path
+            self.accept()
+
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("选择备份文件"), self.folder, self.tr("数据库备份 (*.sqlite);;所有文件 (*)")
+        )
+        if path:
+            self.chosen = Path(path)
+            self.accept()
+
+
 class SettingsScreen(QWidget):
     """The settings (设置) screen."""
 
@@ -51,6 +156,12 @@ class SettingsScreen(QWidget):
     """Rows saved, rows refused."""
     backup_made = Signal(str)
     operators_loaded = Signal(int)
+    backups_listed = Signal(object)
+    """The backups offered for a restore (list of `BackupFile`), before the dialog opens."""
+    restore_refused = Signal(str)
+    """A chosen backup failed its checks (or could not be read); nothing was changed."""
+    restore_requested = Signal(str)
+    """A checked backup the user confirmed: the window closes the data, restores, reopens."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -135,6 +246,8 @@ class SettingsScreen(QWidget):
         folder_row.addWidget(browse)
         self.backup_button = QPushButton(self.tr("立即备份"))
         self.backup_button.clicked.connect(self.back_up_now)
+        self.restore_button = QPushButton(self.tr("从备份恢复…"))
+        self.restore_button.clicked.connect(self.choose_backup)
         self.backup_note = QLabel()
         self.backup_note.setWordWrap(True)
         self.language = QComboBox()
@@ -144,6 +257,7 @@ class SettingsScreen(QWidget):
         self.language.activated.connect(self.save_language)
         other.addRow(self.tr("备份文件夹"), folder_row)
         other.addRow("", self.backup_button)
+        other.addRow("", self.restore_button)
         other.addRow(self.backup_note)
         other.addRow(self.tr("界面语言 (重启后生效)"), self.language)
 
@@ -266,6 +380,75 @@ class SettingsScreen(QWidget):
     def _backup_failed(self, error: Exception) -> None:
         self.backup_button.setEnabled(True)
         self.backup_note.setText(self.context.message(error))  # type: ignore[arg-type]
+
+    # ---------------------------------------------------------------- restore
+
+    def choose_backup(self) -> None:
+        """List the backup folder on the worker, then let the user pick a backup."""
+        backup = adapters.optional_service("backup")
+        if backup is None:
+            self.backup_note.setText(self.tr("本版本尚未提供备份功能"))
+            return
+        session, text = self.context.session, self.backup_folder.text().strip()
+
+        def work() -> tuple[Path, list[BackupFile]]:
+            folder = Path(text).expanduser() if text else backup.backup_dir(session)
+            return folder, list_backups(folder)
+
+        self.restore_button.setEnabled(False)
+        self.context.run(work, self._backups_listed, self._restore_failed)
+
+    def _backups_listed(self, found: tuple[Path, list[BackupFile]]) -> None:
+        folder, backups = found
+        self.restore_button.setEnabled(True)
+        emit(self.backups_listed, backups)
+        dialog = RestoreDialog(backups, str(folder), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen is not None:
+            self.check_backup(dialog.chosen)
+
+    def check_backup(self, path: Path) -> None:
+        """Check the backup on the worker (read-only); only one that passes is offered for restore."""
+        from clinic_app.services import backup
+
+        self.restore_button.setEnabled(False)
+        self.backup_note.setText(self.tr("正在校验备份 {path}…").format(path=path))
+        self.context.run(lambda: backup.check_file(path), self._backup_checked, self._restore_failed)
+
+    def _backup_checked(self, report: Any) -> None:
+        self.restore_button.setEnabled(True)
+        if not report.ok:
+            problems = "\n".join(line for line in report.lines() if line.startswith("  ") or "FAILED" in line or "newer" in line)
+            self._refuse(
+                self.tr("备份文件 {path} 未通过校验, 不能用来恢复。当前数据没有任何改动。\n{problems}").format(
+                    path=report.path, problems=problems
+                )
+            )
+            return
+        if self.confirm_restore(report):
+            self.backup_note.setText(self.tr("正在从 {path} 恢复…").format(path=report.path))
+            emit(self.restore_requested, str(report.path))
+        else:
+            self.backup_note.setText("")
+
+    def confirm_restore(self, report: Any) -> bool:
+        answer = QMessageBox.question(
+            self,
+            self.tr("从备份恢复"),
+            self.tr(
+                "备份 {path} 校验通过 ({entries} 条台账)。\n\n恢复后, 这个备份之后录入的数据将不在台账中; "
+                "当前数据会先另存到数据文件夹的 backups 中。\n程序将关闭当前数据, 恢复后重新打开。\n\n现在恢复吗?"
+            ).format(path=report.path, entries=report.entries),
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _restore_failed(self, error: Exception) -> None:
+        self.restore_button.setEnabled(True)
+        self._refuse(self.context.message(error))  # type: ignore[arg-type]
+
+    def _refuse(self, text: str) -> None:
+        self.backup_note.setText(text)
+        emit(self.context.error_reported, text)
+        emit(self.restore_refused, text)
 
     def save_language(self) -> None:
         language, session = self.language.currentData(), self.context.session

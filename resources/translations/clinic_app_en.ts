@@ -339,6 +339,14 @@
     </message>
 </context>
 <context>
+    <name>Desktop</name>
+    <message>
+        <location filename="../../clinic_app/ui/app.py" line="299" />
+        <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的数据已另存为 {saved}</source>
+        <translation>Data restored from {backup} ({entries} ledger entries). The data before the restore was saved as {saved}</translation>
+    </message>
+</context>
+<context>
     <name>EnrolmentDialog</name>
     <message>
         <location filename="../../clinic_app/ui/dialogs.py" line="202" />
@@ -436,12 +444,12 @@ Total {total}  fund {fund}  patient {patient_pays} ({method})</translation>
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../clinic_app/ui/errors.py" line="71" />
+        <location filename="../../clinic_app/ui/errors.py" line="106" />
         <source>程序出错</source>
         <translation>Unexpected error</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/errors.py" line="72" />
+        <location filename="../../clinic_app/ui/errors.py" line="107" />
         <source>程序遇到意外错误。已保存的数据不受影响。
 请把日志文件交给维护人员:
 {path}</source>
@@ -798,42 +806,42 @@ Please give this log file to support:
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="41" />
+        <location filename="../../clinic_app/ui/main_window.py" line="43" />
         <source>村卫生室门诊统筹 - {clinic}</source>
         <translation>Village clinic outpatient pooling - {clinic}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="47" />
+        <location filename="../../clinic_app/ui/main_window.py" line="49" />
         <source>接诊</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="48" />
+        <location filename="../../clinic_app/ui/main_window.py" line="50" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="49" />
+        <location filename="../../clinic_app/ui/main_window.py" line="51" />
         <source>台账</source>
         <translation>Ledger</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="53" />
+        <location filename="../../clinic_app/ui/main_window.py" line="55" />
         <source>月结</source>
         <translation>Month end</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="59" />
+        <location filename="../../clinic_app/ui/main_window.py" line="61" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="69" />
+        <location filename="../../clinic_app/ui/main_window.py" line="72" />
         <source>操作员</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="83" />
+        <location filename="../../clinic_app/ui/main_window.py" line="86" />
         <source>数据文件夹: {path}</source>
         <translation>Data folder: {path}</translation>
     </message>
@@ -841,7 +849,7 @@ Please give this log file to support:
 <context>
     <name>MessageBar</name>
     <message>
-        <location filename="../../clinic_app/ui/errors.py" line="101" />
+        <location filename="../../clinic_app/ui/errors.py" line="136" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -1455,6 +1463,59 @@ This clinic's key fingerprint (the township checks it):
     </message>
 </context>
 <context>
+    <name>RestoreDialog</name>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="94" />
+        <source>从备份恢复</source>
+        <translation>Restore from a backup</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="99" />
+        <source>备份时间</source>
+        <translation>Backed up at</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="100" />
+        <source>大小</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="101" />
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="117" />
+        <source>备份文件夹 {folder} 中的备份 (最新的在前):</source>
+        <translation>Backups in {folder} (newest first):</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="119" />
+        <source>备份文件夹 {folder} 中没有备份, 请选择备份文件。</source>
+        <translation>There are no backups in {folder}: choose a backup file.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="123" />
+        <source>恢复所选备份</source>
+        <translation>Restore the selected backup</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="125" />
+        <source>选择其他文件…</source>
+        <translation>Choose another file…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="144" />
+        <source>选择备份文件</source>
+        <translation>Choose a backup file</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="144" />
+        <source>数据库备份 (*.sqlite);;所有文件 (*)</source>
+        <translation>Database backups (*.sqlite);;All files (*)</translation>
+    </message>
+</context>
+<context>
     <name>ReviewScreen</name>
     <message>
         <location filename="../../clinic_app/ui/township/review.py" line="44" />
@@ -1543,177 +1604,220 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="61" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="172" />
         <source>诊所信息与政策</source>
         <translation>Clinic and policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="71" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="182" />
         <source>参加改革试点 (乡村一体签约)</source>
         <translation>In the reform pilot (township and villages sign as one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="73" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="184" />
         <source>保存诊所信息</source>
         <translation>Save clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="75" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="186" />
         <source>诊所编码</source>
         <translation>Clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="76" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="187" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="77" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="188" />
         <source>乡镇卫生院编码</source>
         <translation>Township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="78" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="189" />
         <source>乡镇卫生院名称</source>
         <translation>Township name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="79" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="190" />
         <source>执行政策</source>
         <translation>Policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="85" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="196" />
         <source>操作员</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="88" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="199" />
         <source>新操作员姓名</source>
         <translation>New operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="90" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="201" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="102" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="213" />
         <source>药品和诊疗项目目录</source>
         <translation>Catalogue of drugs and services</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="103" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="214" />
         <source>导入目录文件…</source>
         <translation>Import catalogue file…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="109" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="220" />
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="110" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="221" />
         <source>字段</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="111" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="222" />
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="128" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="239" />
         <source>备份与语言</source>
         <translation>Backup and language</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="131" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="242" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="136" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="247" />
         <source>立即备份</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="145" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="249" />
+        <source>从备份恢复…</source>
+        <translation>Restore from a backup…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="258" />
         <source>备份文件夹</source>
         <translation>Backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="148" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="262" />
         <source>界面语言 (重启后生效)</source>
         <translation>Language (after restart)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="176" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="290" />
         <source>诊所名称不能为空</source>
         <translation>The clinic name is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="180" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="294" />
         <source>乡镇卫生院编码不能为空</source>
         <translation>The township code is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="196" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="310" />
         <source>诊所信息已保存</source>
         <translation>Clinic saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="216" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="330" />
         <source> (已停用)</source>
         <translation> (inactive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="224" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="338" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="239" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="353" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="248" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="362" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="390" />
         <source>本版本尚未提供备份功能</source>
         <translation>Backup is not available in this build</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="263" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="377" />
         <source>已备份到 {path}</source>
         <translation>Backed up to {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="274" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="414" />
+        <source>正在校验备份 {path}…</source>
+        <translation>Checking backup {path}…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="422" />
+        <source>备份文件 {path} 未通过校验, 不能用来恢复。当前数据没有任何改动。
+{problems}</source>
+        <translation>Backup {path} failed its check and cannot be restored. Nothing was changed.
+{problems}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="428" />
+        <source>正在从 {path} 恢复…</source>
+        <translation>Restoring from {path}…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="436" />
+        <source>从备份恢复</source>
+        <translation>Restore from a backup</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="438" />
+        <source>备份 {path} 校验通过 ({entries} 条台账)。
+
+恢复后, 这个备份之后录入的数据将不在台账中; 当前数据会先另存到数据文件夹的 backups 中。
+程序将关闭当前数据, 恢复后重新打开。
+
+现在恢复吗?</source>
+        <translation>Backup {path} passed its check ({entries} ledger entries).
+
+After the restore, whatever was entered after this backup will not be in the ledger; the current data is saved first in the data folder's backups.
+The program will close the data and reopen it after the restore.
+
+Restore now?</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="457" />
         <source>界面语言已保存, 重新打开程序后生效</source>
         <translation>Language saved; it applies when the app is opened again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="281" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="464" />
         <source>选择目录文件</source>
         <translation>Choose a catalogue file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="281" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="464" />
         <source>目录文件 (*.xlsx *.csv);;所有文件 (*)</source>
         <translation>Catalogue files (*.xlsx *.csv);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="289" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="472" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="298" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="481" />
         <source>发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入</source>
         <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="301" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="484" />
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>

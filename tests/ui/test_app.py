@@ -1,18 +1,30 @@
-"""Start-up: one window per data folder, the crash log, and the app's start in a subprocess."""
+"""Start-up: one window per data folder, the crash log, backups on a clock, restore, the app's start."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
+import sqlite3
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
+from clinic_app.domain.records import VisitRequest
+from clinic_app.services import backup
+from clinic_app.services.session import ClinicSession
+from clinic_app.store import ledger
+from clinic_app.store.db import DB_NAME
+from clinic_app.store.ledger import EntryFilter
+from clinic_app.store.schema import SCHEMA_VERSION
 from clinic_app.ui import app as app_module
-from clinic_app.ui.errors import CrashHandler, log_path, setup_logging
+from clinic_app.ui.context import AppContext
+from clinic_app.ui.errors import CrashHandler, headless, log_path, setup_logging
+from tests.ui.conftest import NOW, ZHANG_ID
 
 
 def test_second_lock_on_the_same_folder_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -42,6 +54,7 @@ def test_second_instance_refused_while_another_process_holds_the_folder(qtbot, t
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         shown: list[str] = []
         monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+        monkeypatch.setattr(app_module, "headless", lambda: False)  # as on a desktop
         status = app_module.run_app(data_dir=tmp_path)
     finally:
         assert holder.stdin is not None
@@ -56,7 +69,7 @@ def test_crash_handler_logs_the_traceback(qtbot, tmp_path, monkeypatch, caplog) 
     caplog.clinic_app_allow_warnings = True  # the crash is logged at ERROR on purpose
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
-    handler = CrashHandler(setup_logging(tmp_path))
+    handler = CrashHandler(setup_logging(tmp_path), interactive=True)
     try:
         raise ZeroDivisionError("boom")
     except ZeroDivisionError as exc:
@@ -84,3 +97,140 @@ def test_selftest_starts_settles_and_exits(tmp_path) -> None:  # type: ignore[no
     )
     assert done.returncode == 0, done.stderr
     assert "selftest: settled SELFTEST-" in done.stdout
+
+
+def test_without_a_display_the_crash_handler_writes_stderr_and_opens_no_dialog(qtbot, tmp_path, monkeypatch, caplog, capsys) -> None:  # type: ignore[no-untyped-def]
+    caplog.clinic_app_allow_warnings = True
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    assert headless()  # the tests run on the offscreen platform
+    handler = CrashHandler(setup_logging(tmp_path))
+    assert not handler.interactive and not handler.crashed
+    try:
+        raise ZeroDivisionError("boom")
+    except ZeroDivisionError as exc:
+        handler(type(exc), exc, exc.__traceback__)
+    assert shown == []
+    assert handler.crashed
+    err = capsys.readouterr().err
+    assert "ZeroDivisionError: boom" in err and str(log_path(tmp_path)) in err
+
+
+def _newer(folder: Path) -> None:
+    conn = sqlite3.connect(folder / DB_NAME)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+
+
+def test_a_newer_database_is_refused_on_stderr_in_the_log_and_in_a_dialog(qtbot, data_folder, monkeypatch, caplog, capsys) -> None:  # type: ignore[no-untyped-def]
+    caplog.clinic_app_allow_warnings = True  # the refusal is logged at ERROR
+    _newer(data_folder)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(app_module, "headless", lambda: False)  # as on a desktop
+    status = app_module.run_app(data_dir=data_folder)
+    assert status == 1
+    assert len(shown) == 1 and "请升级软件" in shown[0]
+    assert f"newer than this app's {SCHEMA_VERSION}" in capsys.readouterr().err
+    for h in logging.getLogger("clinic_app").handlers:
+        h.flush()
+    assert "start refused: database schema" in log_path(data_folder).read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- backups on a clock
+
+
+def _settle_zhang(session: ClinicSession, when: dt.datetime) -> None:
+    patient = session.find_patients(ZHANG_ID)[0]
+    line = session.line_from_catalog("ZL0001", "1")
+    session.settle(VisitRequest(patient.id, session.operators()[0].id, (line,), when))
+
+
+def _backups(session: ClinicSession) -> list[str]:
+    return [p.name for p in backup.backups_in(backup.backup_dir(session))]
+
+
+def test_the_hourly_check_backs_up_once_a_day_on_the_worker(qtbot, session, worker) -> None:  # type: ignore[no-untyped-def]
+    clock = [NOW]
+    context = AppContext(session, worker, "zh", clock=lambda: clock[0])
+    scheduler = app_module.BackupScheduler(context)
+    assert scheduler.timer.isActive() and scheduler.timer.interval() == 60 * 60 * 1000
+    with qtbot.waitSignal(scheduler.checked, timeout=10000) as first:
+        scheduler.tick()
+    assert first.args[0] is not None and Path(first.args[0]).name == "clinic-20260310-093000.sqlite"
+    clock[0] = NOW + dt.timedelta(hours=5)  # same day: today's backup exists
+    with qtbot.waitSignal(scheduler.checked, timeout=10000) as again:
+        scheduler.tick()
+    assert again.args == [None]
+    clock[0] = NOW + dt.timedelta(days=2, hours=1)  # left open over two nights
+    with qtbot.waitSignal(scheduler.checked, timeout=10000) as later:
+        scheduler.tick()
+    assert Path(later.args[0]).name == "clinic-20260312-103000.sqlite"
+    assert _backups(session) == ["clinic-20260310-093000.sqlite", "clinic-20260312-103000.sqlite"]
+    scheduler.stop()
+    assert not scheduler.timer.isActive()
+
+
+def test_exit_backs_up_when_the_ledger_changed_since_the_last_backup(session) -> None:  # type: ignore[no-untyped-def]
+    morning = NOW.replace(hour=8)
+    backup.backup_now(session, now=morning)
+    # Nothing settled since the morning's backup: nothing to do at exit.
+    assert app_module.backup_on_exit(session, now=NOW) is None
+    _settle_zhang(session, NOW)
+    made = app_module.backup_on_exit(session, now=NOW.replace(hour=18))
+    assert made is not None and made.name == "clinic-20260310-183000.sqlite"
+    copy = sqlite3.connect(f"{made.resolve().as_uri()}?mode=ro", uri=True)
+    assert copy.execute("SELECT COUNT(*) FROM visits").fetchone()[0] == 1
+    copy.close()
+    # Backed up: the next exit the same day has nothing new.
+    assert app_module.backup_on_exit(session, now=NOW.replace(hour=19)) is None
+    assert len(_backups(session)) == 2
+
+
+def test_exit_makes_the_daily_backup_when_there_is_none(session) -> None:  # type: ignore[no-untyped-def]
+    made = app_module.backup_on_exit(session, now=NOW)
+    assert made is not None and _backups(session) == [made.name]
+
+
+# ---------------------------------------------------------------- restore
+
+
+def test_restore_closes_restores_on_the_worker_and_reopens(qtbot, data_folder, worker, caplog) -> None:  # type: ignore[no-untyped-def]
+    session = ClinicSession(data_folder)
+    taken = backup.backup_now(session, now=NOW.replace(hour=8))
+    _settle_zhang(session, NOW)  # after the backup: the restore takes it away
+    app = QApplication.instance()
+    desktop = app_module.Desktop(app, session, worker, "zh", selftest=False)
+    desktop.restore(taken)
+    try:
+        assert desktop.session is not session
+        assert desktop.session.count_entries(EntryFilter()) == 0
+        assert desktop.after_restore is not None and desktop.after_restore[0] is False
+        assert taken.name in desktop.after_restore[1]
+        saved = sorted((data_folder / "backups").glob("before-restore-*.sqlite"))
+        assert len(saved) == 1
+        aside = sqlite3.connect(f"{saved[0].resolve().as_uri()}?mode=ro", uri=True)
+        assert aside.execute("SELECT COUNT(*) FROM visits").fetchone()[0] == 1
+        aside.close()
+    finally:
+        desktop.session.close()
+
+
+def test_a_refused_restore_reopens_the_data_unchanged(qtbot, data_folder, worker, tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
+    caplog.clinic_app_allow_warnings = True  # the refusal is logged
+    session = ClinicSession(data_folder)
+    _settle_zhang(session, NOW)
+    bad = tmp_path / "clinic-20260301-080000.sqlite"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 4000)
+    head = ledger.last_entry(session.db.conn)
+    desktop = app_module.Desktop(QApplication.instance(), session, worker, "zh", selftest=False)
+    desktop.restore(bad)
+    try:
+        assert desktop.after_restore is not None and desktop.after_restore[0] is True
+        assert "未做任何更改" in desktop.after_restore[1]
+        assert desktop.session.count_entries(EntryFilter()) == 1
+        assert ledger.last_entry(desktop.session.db.conn) == head
+        assert not list((data_folder / "backups").glob("before-restore-*"))
+    finally:
+        desktop.session.close()

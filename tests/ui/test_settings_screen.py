@@ -1,9 +1,18 @@
-"""Settings: catalogue import (errors in a table, nothing written), operators, backup, clinic."""
+"""Settings: catalogue import (errors in a table, nothing written), operators, backup, restore, clinic."""
 
 from __future__ import annotations
 
-from clinic_app.ui.settings_screen import SettingsScreen
-from tests.ui.conftest import wait_idle
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox
+
+from clinic_app.domain.records import VisitRequest
+from clinic_app.services import backup
+from clinic_app.store import ledger
+from clinic_app.ui.settings_screen import RestoreDialog, SettingsScreen, list_backups
+from tests.ui.conftest import NOW, ZHANG_ID, wait_idle
 
 
 def make_screen(qtbot, context, worker) -> SettingsScreen:  # type: ignore[no-untyped-def]
@@ -77,3 +86,105 @@ def test_clinic_name_cannot_be_emptied(qtbot, context, session, worker) -> None:
     with qtbot.waitSignal(screen.clinic_saved, timeout=5000):
         screen.save_clinic()
     assert session.clinic.name == "新名字卫生室" and context.clinic.name == "新名字卫生室"
+
+
+# ---------------------------------------------------------------- restore
+
+
+def _break_chain(copy: Path) -> None:
+    """A backup someone edited: one visit's amount changed behind the hash chain."""
+    conn = sqlite3.connect(copy)
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'visits'").fetchall():
+        conn.execute(f"DROP TRIGGER {name}")  # the app's append-only guard, bypassed as an editor would
+    conn.execute("UPDATE visits SET total_fen = total_fen + 100 WHERE seq = 1")
+    conn.commit()
+    conn.close()
+
+
+def _settle(session) -> None:  # type: ignore[no-untyped-def]
+    patient = session.find_patients(ZHANG_ID)[0]
+    line = session.line_from_catalog("ZL0001", "1")
+    session.settle(VisitRequest(patient.id, session.operators()[0].id, (line,), NOW))
+
+
+def test_backups_are_listed_newest_first_with_time_and_size(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    for name, size in (("clinic-20260308-170000.sqlite", 10), ("clinic-20260310-093000.sqlite", 3_000_000),
+                       ("clinic-20260309-120500.sqlite", 2048), ("notes.txt", 5)):
+        (tmp_path / name).write_bytes(b"x" * size)
+    found = list_backups(tmp_path)
+    assert [b.taken for b in found] == [
+        dt.datetime(2026, 3, 10, 9, 30), dt.datetime(2026, 3, 9, 12, 5), dt.datetime(2026, 3, 8, 17, 0)
+    ]
+    assert [b.size for b in found] == [3_000_000, 2048, 10]
+    dialog = RestoreDialog(found, str(tmp_path))
+    assert dialog.backups.index(0, 0).data() == "2026-03-10 09:30:00"
+    assert dialog.backups.index(0, 1).data() == "2.9 MB" and dialog.backups.index(1, 1).data() == "2 KB"
+    dialog.accept_selected()  # the newest is chosen to begin with
+    assert dialog.chosen == tmp_path / "clinic-20260310-093000.sqlite"
+
+
+def test_restore_lists_the_backup_folder_on_the_worker(qtbot, context, session, worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    made = backup.backup_now(session, now=NOW)
+    screen = make_screen(qtbot, context, worker)
+    opened: list[list[Path]] = []
+    monkeypatch.setattr(RestoreDialog, "exec", lambda dialog: opened.append([b.path for b in dialog.backups.rows]) or 0)
+    with qtbot.waitSignal(screen.backups_listed, timeout=5000):
+        screen.choose_backup()
+    assert opened == [[made]]
+
+
+def test_a_corrupt_backup_is_refused_and_nothing_changes(qtbot, context, session, worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    _settle(session)
+    bad = backup.backup_now(session, now=NOW)
+    _break_chain(bad)
+    head = ledger.last_entry(session.db.conn)
+    asked: list[object] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kw: asked.append(args))
+    screen = make_screen(qtbot, context, worker)
+    requested: list[str] = []
+    screen.restore_requested.connect(requested.append)
+    with qtbot.waitSignal(screen.restore_refused, timeout=10000) as refused:
+        screen.check_backup(bad)
+    assert "未通过校验" in refused.args[0] and "没有任何改动" in refused.args[0]
+    assert "seq 1" in refused.args[0]  # says where the chain breaks
+    assert screen.backup_note.text() == refused.args[0]
+    assert asked == [] and requested == []
+    assert ledger.last_entry(session.db.conn) == head
+    assert not list((session.data_dir / "backups").glob("before-restore-*"))
+
+
+def test_a_file_that_is_not_a_database_is_refused(qtbot, context, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    junk = tmp_path / "clinic-20260310-093000.sqlite"
+    junk.write_text("not a database", encoding="utf-8")
+    screen = make_screen(qtbot, context, worker)
+    with qtbot.waitSignal(screen.restore_refused, timeout=5000) as refused:
+        screen.check_backup(junk)
+    assert "不是 SQLite 数据库" in refused.args[0]
+
+
+def test_a_good_backup_is_confirmed_then_requested(qtbot, context, session, worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    _settle(session)
+    good = backup.backup_now(session, now=NOW)
+    questions: list[str] = []
+
+    def answer(parent, title, text, *rest):  # type: ignore[no-untyped-def]
+        questions.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    screen = make_screen(qtbot, context, worker)
+    with qtbot.waitSignal(screen.restore_requested, timeout=10000) as requested:
+        screen.check_backup(good)
+    assert requested.args == [str(good)]
+    assert "1 条台账" in questions[0] and "重新打开" in questions[0]
+
+
+def test_a_restore_the_user_declines_is_not_requested(qtbot, context, session, worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    good = backup.backup_now(session, now=NOW)
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.No)
+    screen = make_screen(qtbot, context, worker)
+    requested: list[str] = []
+    screen.restore_requested.connect(requested.append)
+    screen.check_backup(good)
+    wait_idle(qtbot, worker)
+    assert requested == [] and screen.restore_button.isEnabled()
