@@ -121,6 +121,7 @@ FLAG_NAMES = {
     FLAG_ADJUDICATION_DIFF: ("乡镇复核金额不一致", "township re-adjudication differs"),
 }
 COST_OUTLIER_FACTOR = 3
+_SAME_DAY_SHOWN = 3  # other villages' settlements named in a same-day flag
 KEY_FILE = Path("keys") / "clinic_ed25519.pem"
 _FILE_NAME = re.compile(r"_(\d{4}-\d{2})_r(\d+)\.json$")
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -674,8 +675,15 @@ class _Review:
         # Same day: the month's settlements at the other villages.  Usage: the whole year up
         # to the month's end, at every village (this one's earlier months included).
         first, last = _month_bounds(self.month)
-        self.elsewhere = store.settlements_elsewhere(conn, self.code, certnos, first.isoformat(), last.isoformat())
-        self.history = store.fund_history(conn, certnos, f"{self.year}-01-01", last.isoformat())
+        self.elsewhere = store.settlements_elsewhere(
+            conn, self.code, certnos, first.isoformat(), last.isoformat(), _SAME_DAY_SHOWN
+        )
+        self.before = store.fund_before(
+            conn,
+            [store.UsageProbe(v.index, v.visit["certno"], v.visit["setl_time"], v.pool, v.service_date) for v in visits],
+            f"{self.year}-01-01",
+            last.isoformat(),
+        )
         self.roster = store.roster(conn, certnos, self.year)
 
     def add(self, visit: _ParsedVisit, code: str, detail: str) -> None:
@@ -724,7 +732,7 @@ class _Review:
                 continue
             key = (v.visit["certno"], v.service_date)
             if key in elsewhere:
-                self.add(v, FLAG_SAME_DAY_TWO_VILLAGES, f"同日另在 / same day also at {', '.join(elsewhere[key][:3])}")
+                self.add(v, FLAG_SAME_DAY_TWO_VILLAGES, f"同日另在 / same day also at {', '.join(elsewhere[key])}")
             same_clinic[key].append(v)
         for group in same_clinic.values():
             for v in group[1:]:
@@ -807,23 +815,17 @@ class _Review:
         for v in sorted(self.visits, key=lambda v: (v.visit["setl_time"], v.index)):
             mine[v.visit["certno"]].append(v)
         requested = self.verified.body["clinic"]["policy_id"]
-        for certno, own_visits in mine.items():
-            history = self.history.get(certno, [])
+        for own_visits in mine.values():
             flagged_cap = False
-            # Running sums of the fund used before the visit at hand, by (pool, year) and
-            # (pool, day): the other villages' visits with an earlier settlement time, then
-            # every earlier visit of this file (own_visits is in settlement-time order).
+            # Fund used before the visit at hand: what the township imported with an earlier
+            # settlement time (summed in SQL), plus every earlier visit of this file, by
+            # (pool, year) and (pool, day) (own_visits is in settlement-time order).
             by_year: dict[tuple[str, str], int] = defaultdict(int)
             by_day: dict[tuple[str, str], int] = defaultdict(int)
-            taken = 0
             for v in own_visits:
-                while taken < len(history) and history[taken][0] < v.visit["setl_time"]:
-                    _, pool, day, fund = history[taken]
-                    by_year[(pool, day[:4])] += fund
-                    by_day[(pool, day)] += fund
-                    taken += 1
-                fund_year = by_year[(v.pool, v.service_date[:4])]
-                fund_day = by_day[(v.pool, v.service_date)]
+                imported_year, imported_day = self.before[v.index]
+                fund_year = imported_year + by_year[(v.pool, v.service_date[:4])]
+                fund_day = imported_day + by_day[(v.pool, v.service_date)]
                 if v.visit["kind"] == "settlement":
                     self._readjudicate(v, requested, fund_year, fund_day)
                 by_year[(v.pool, v.service_date[:4])] += v.fund

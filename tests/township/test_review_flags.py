@@ -153,6 +153,22 @@ def test_readjudication_counts_what_the_township_imported_before(town) -> None:
     assert "used before 280.00" in flags[tw.FLAG_ADJUDICATION_DIFF].detail
 
 
+def test_usage_counts_visits_settled_strictly_earlier(town) -> None:
+    two = b.person(2)  # enrolled with V02
+    _import(town, generate_key(), "V02", [b.crafted_visit(1, two, DAY, (EXPENSIVE,), prefix="B")])
+    # V01 settles the same person at the very same second, then an hour later.
+    _import(town, generate_key(), "V01", [
+        b.crafted_visit(1, two, DAY, (EXPENSIVE,)),
+        b.crafted_visit(2, two, DAY + dt.timedelta(hours=1), (EXPENSIVE,)),
+    ])
+    diffs = {f.setl_id: f.detail for f in store.review_flags(town.db, store.FlagFilter(
+        clinic_code="V01", code=tw.FLAG_ADJUDICATION_DIFF))}
+    # Not before itself: V02's visit of the same second is not "earlier".
+    assert "used before 0.00" in diffs["SST000001"]
+    # An hour later: V02's 280 and this file's own first 280.
+    assert "used before 560.00" in diffs["SST000002"]
+
+
 def test_township_readjudication_finds_a_wrong_designation(town) -> None:
     # The village paid nothing, as if the patient were not designated; the roster says V01.
     _import(town, generate_key(), "V01", [b.crafted_visit(1, b.person(1), DAY, designated=False)])
