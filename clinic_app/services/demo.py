@@ -301,8 +301,9 @@ def _digits(code: str) -> str:
 def resolve_policy(options: DemoOptions, session: ClinicSession) -> tuple[str, bool]:
     """The clinic's policy and reform flag: --policy, else by the clinic code's county."""
     chosen = options.policy
-    if chosen is None and options.clinic_code:
-        digits = _digits(options.clinic_code)
+    code = options.clinic_code or options.township_code
+    if chosen is None and code:
+        digits = _digits(code)
         chosen = next((p for prefix, p in PREFIX_POLICY if digits.startswith(prefix)), None)
     chosen = chosen or "shaoyang-resident-2019"
     if chosen not in session.book:
@@ -316,8 +317,9 @@ def resolve_policy(options: DemoOptions, session: ClinicSession) -> tuple[str, b
 
 
 def _county(options: DemoOptions, policy_id: str) -> County:
-    if options.clinic_code:
-        region = _digits(options.clinic_code)[:6]
+    code = options.clinic_code or options.township_code
+    if code:
+        region = _digits(code)[:6]
         if region in COUNTIES:
             return COUNTIES[region]
     return COUNTIES[POLICY_COUNTY.get(policy_id, "430523")]
