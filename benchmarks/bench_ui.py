@@ -51,7 +51,8 @@ APP = textwrap.dedent("""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
     import clinic_app.ui.app as app_module
-    app_module._backup_if_due = lambda session: None
+    app_module.backup_if_due = lambda session, now=None: None
+    app_module.backup_on_exit = lambda session, now=None: None
     def check():
         app = QApplication.instance()
         windows = [w for w in app.topLevelWidgets() if type(w).__name__ == "MainWindow" and w.isVisible()]
