@@ -14,7 +14,7 @@ from fractions import Fraction
 from clinic_app.domain.money import ZERO, Money
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Patient:
     """The patient as the policy sees them on the visit date."""
 
@@ -35,7 +35,7 @@ class Patient:
     """Enrolment (payment) date; for a newborn it decides the start of cover."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Usage:
     """Fund use already recorded before this visit (the ledger, plus any township snapshot)."""
 
@@ -50,7 +50,7 @@ class Usage:
     """For a signed employee under the reform: the employee pool's fund use this year."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     """One charged line: its amount is quantity x unit price, already multiplied out."""
 
@@ -61,7 +61,7 @@ class Item:
     exclusion: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VisitDraft:
     """Everything the engine needs to adjudicate one visit."""
 
@@ -73,7 +73,7 @@ class VisitDraft:
     items: tuple[Item, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reason:
     """Why an amount was reduced or a rule applied: a code and its parameters (as strings)."""
 
@@ -88,7 +88,7 @@ class Reason:
         return dict(self.params)[key]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LineResult:
     """One line after adjudication."""
 
@@ -104,7 +104,7 @@ class LineResult:
     rate: Fraction
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Adjudication:
     """The result for one visit: amounts, per-line split and the reasons."""
 
