@@ -228,3 +228,23 @@ def restore(folder: Path, backup: Path, now: dt.datetime | None = None) -> Resto
 def _is_sqlite(path: Path) -> bool:
     with path.open("rb") as handle:
         return handle.read(16) == SQLITE_HEADER
+
+
+def ledger_changed_since_backup(session: ClinicSession) -> bool:
+    """True when the ledger's newest entry differs from the newest backup's (or there is none)."""
+    found = backups_in(backup_dir(session))
+    if not found:
+        return True
+    try:
+        with _read_only(found[-1]) as copy:
+            backed_up = ledger.last_entry(copy)
+    except (sqlite3.Error, UserError):
+        return True  # an unreadable newest backup protects nothing
+    return ledger.last_entry(session.db.conn) != backed_up
+
+
+def backup_on_exit(session: ClinicSession, now: dt.datetime | None = None) -> Path | None:
+    """At exit: a backup whenever the ledger changed since the newest one, else the daily one if due."""
+    if ledger_changed_since_backup(session):
+        return backup_now(session, now=now)
+    return backup_if_due(session, now=now)

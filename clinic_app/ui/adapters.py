@@ -6,10 +6,8 @@ replaced by a direct call once that method exists.  They run on the worker.
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
-
 from clinic_app.domain.records import CatalogEntry
+from clinic_app.services import catalog_import
 from clinic_app.services.session import ClinicSession
 
 # Words a consultation fee goes by in village catalogues (诊查费 / 一般诊疗费).
@@ -25,16 +23,6 @@ def consultation_entry(session: ClinicSession) -> CatalogEntry | None:
     return None
 
 
-def optional_service(name: str) -> ModuleType | None:
-    """A service module another part of the project provides (catalogue import, backup), if present."""
-    try:
-        return importlib.import_module(f"clinic_app.services.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"clinic_app.services.{name}":
-            return None
-        raise
-
-
 def import_catalog(session: ClinicSession, path: str, language: str = "zh") -> tuple[int, list[tuple[str, str, str]]]:
     """Import a catalogue file with `clinic_app.services.catalog_import`.
 
@@ -43,11 +31,8 @@ def import_catalog(session: ClinicSession, path: str, language: str = "zh") -> t
     """
     from pathlib import Path
 
-    from clinic_app.errors import UserError
 
-    module = optional_service("catalog_import")
-    if module is None:
-        raise UserError("本版本尚未提供目录导入功能", "catalogue import is not available in this build")
+    module = catalog_import
     report = module.import_catalog(session, Path(path))
     field_names = getattr(module, "FIELD_ZH", {})
     problems = [

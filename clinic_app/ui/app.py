@@ -45,9 +45,9 @@ from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWizard
 
 from clinic_app.errors import UserError
+from clinic_app.services import backup as backup_service
 from clinic_app.services.datadir import resolve_data_dir
 from clinic_app.services.session import ClinicSession
-from clinic_app.store import ledger
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.errors import CrashHandler, headless, install_crash_handler
@@ -279,15 +279,11 @@ class Desktop:
         anything; a refusal leaves the database as it was and is shown in the
         reopened window.
         """
-        from clinic_app.ui.adapters import optional_service
-
-        service = optional_service("backup")
-        assert service is not None
         session, folder = self.session, self.session.data_dir
 
         def work() -> Any:
             session.close()  # restore needs the only connection closed
-            return service.restore(folder, backup)
+            return backup_service.restore(folder, backup)
 
         try:
             result = run_and_wait(self.worker, work)
@@ -357,54 +353,18 @@ class BackupScheduler(QObject):
 
 def backup_if_due(session: ClinicSession, now: dt.datetime | None = None) -> Path | None:
     """The daily backup if none was made today; a failure is logged (the app goes on)."""
-    from clinic_app.ui.adapters import optional_service
-
-    backup = optional_service("backup")
-    if backup is None:
-        return None
     try:
-        made: Path | None = backup.backup_if_due(session, now=now)
-        return made
+        return backup_service.backup_if_due(session, now=now)
     except UserError as error:
         log.warning("daily backup not made: %s", error.message("en"))
         return None
 
 
-def ledger_changed_since_backup(session: ClinicSession) -> bool:
-    """True when the ledger's newest entry differs from the newest backup's (or there is none)."""
-    from clinic_app.ui.adapters import optional_service
-
-    backup = optional_service("backup")
-    if backup is None:
-        return False
-    found = backup.backups_in(backup.backup_dir(session))
-    if not found:
-        return True
-    try:
-        copy = sqlite3.connect(f"{found[-1].resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            backed_up = ledger.last_entry(copy)
-        finally:
-            copy.close()
-    except sqlite3.Error:
-        return True  # an unreadable newest backup protects nothing
-    return ledger.last_entry(session.db.conn) != backed_up
-
-
 def backup_on_exit(session: ClinicSession, now: dt.datetime | None = None) -> Path | None:
-    """At exit: a backup whenever the ledger changed since the newest one, else the daily one if due."""
-    from clinic_app.ui.adapters import optional_service
-
+    """The exit backup (services.backup.backup_on_exit); a failure is logged, never raised."""
     started = dt.datetime.now()
-    backup = optional_service("backup")
-    if backup is None:
-        return None
     try:
-        made: Path | None
-        if ledger_changed_since_backup(session):
-            made = backup.backup_now(session, now=now)
-        else:
-            made = backup.backup_if_due(session, now=now)
+        made = backup_service.backup_on_exit(session, now=now)
     except UserError as error:
         log.warning("exit backup not made: %s", error.message("en"))
         return None

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain.records import Clinic, Operator
+from clinic_app.services import backup as backup_service
 from clinic_app.ui import adapters
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
@@ -315,10 +316,10 @@ class SettingsScreen(QWidget):
 
     def load(self) -> None:
         session = self.context.session
-        backup = adapters.optional_service("backup")
+        backup = backup_service
 
         def read() -> tuple[list[Operator], str]:
-            folder = str(backup.backup_dir(session)) if backup else (session.setting("backup_dir") or "")
+            folder = str(backup.backup_dir(session))
             return session.operators(active_only=False), folder
 
         self.context.run(read, self._loaded)
@@ -357,10 +358,7 @@ class SettingsScreen(QWidget):
             self.context.run(lambda: session.set_setting("backup_dir", folder))
 
     def back_up_now(self) -> None:
-        backup = adapters.optional_service("backup")
-        if backup is None:
-            self.backup_note.setText(self.tr("本版本尚未提供备份功能"))
-            return
+        backup = backup_service
         session, text = self.context.session, self.backup_folder.text().strip()
         folder = Path(text) if text else None
 
@@ -385,10 +383,7 @@ class SettingsScreen(QWidget):
 
     def choose_backup(self) -> None:
         """List the backup folder on the worker, then let the user pick a backup."""
-        backup = adapters.optional_service("backup")
-        if backup is None:
-            self.backup_note.setText(self.tr("本版本尚未提供备份功能"))
-            return
+        backup = backup_service
         session, text = self.context.session, self.backup_folder.text().strip()
 
         def work() -> tuple[Path, list[BackupFile]]:

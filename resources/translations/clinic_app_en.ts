@@ -341,7 +341,7 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="299" />
+        <location filename="../../clinic_app/ui/app.py" line="295" />
         <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的数据已另存为 {saved}</source>
         <translation>Data restored from {backup} ({entries} ledger entries). The data before the restore was saved as {saved}</translation>
     </message>
@@ -1465,52 +1465,52 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>RestoreDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="94" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="95" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="99" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="100" />
         <source>备份时间</source>
         <translation>Backed up at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="100" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="101" />
         <source>大小</source>
         <translation>Size</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="101" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="102" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="117" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="118" />
         <source>备份文件夹 {folder} 中的备份 (最新的在前):</source>
         <translation>Backups in {folder} (newest first):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="119" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="120" />
         <source>备份文件夹 {folder} 中没有备份, 请选择备份文件。</source>
         <translation>There are no backups in {folder}: choose a backup file.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="123" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="124" />
         <source>恢复所选备份</source>
         <translation>Restore the selected backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="125" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="126" />
         <source>选择其他文件…</source>
         <translation>Choose another file…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="144" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="145" />
         <source>选择备份文件</source>
         <translation>Choose a backup file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="144" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="145" />
         <source>数据库备份 (*.sqlite);;所有文件 (*)</source>
         <translation>Database backups (*.sqlite);;All files (*)</translation>
     </message>
@@ -1604,180 +1604,174 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="172" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="173" />
         <source>诊所信息与政策</source>
         <translation>Clinic and policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="182" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="183" />
         <source>参加改革试点 (乡村一体签约)</source>
         <translation>In the reform pilot (township and villages sign as one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="184" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="185" />
         <source>保存诊所信息</source>
         <translation>Save clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="186" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="187" />
         <source>诊所编码</source>
         <translation>Clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="187" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="188" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="188" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="189" />
         <source>乡镇卫生院编码</source>
         <translation>Township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="189" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="190" />
         <source>乡镇卫生院名称</source>
         <translation>Township name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="190" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="191" />
         <source>执行政策</source>
         <translation>Policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="196" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="197" />
         <source>操作员</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="199" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="200" />
         <source>新操作员姓名</source>
         <translation>New operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="201" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="202" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="213" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="214" />
         <source>药品和诊疗项目目录</source>
         <translation>Catalogue of drugs and services</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="214" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="215" />
         <source>导入目录文件…</source>
         <translation>Import catalogue file…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="220" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="221" />
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="221" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="222" />
         <source>字段</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="222" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="223" />
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="239" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="240" />
         <source>备份与语言</source>
         <translation>Backup and language</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="242" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="243" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="247" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="248" />
         <source>立即备份</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="249" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="250" />
         <source>从备份恢复…</source>
         <translation>Restore from a backup…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="258" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="259" />
         <source>备份文件夹</source>
         <translation>Backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="262" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="263" />
         <source>界面语言 (重启后生效)</source>
         <translation>Language (after restart)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="290" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="291" />
         <source>诊所名称不能为空</source>
         <translation>The clinic name is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="294" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="295" />
         <source>乡镇卫生院编码不能为空</source>
         <translation>The township code is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="310" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="311" />
         <source>诊所信息已保存</source>
         <translation>Clinic saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="330" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="331" />
         <source> (已停用)</source>
         <translation> (inactive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="338" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="339" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="353" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="354" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="362" />
-        <location filename="../../clinic_app/ui/settings_screen.py" line="390" />
-        <source>本版本尚未提供备份功能</source>
-        <translation>Backup is not available in this build</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="377" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="375" />
         <source>已备份到 {path}</source>
         <translation>Backed up to {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="414" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="409" />
         <source>正在校验备份 {path}…</source>
         <translation>Checking backup {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="422" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="417" />
         <source>备份文件 {path} 未通过校验, 不能用来恢复。当前数据没有任何改动。
 {problems}</source>
         <translation>Backup {path} failed its check and cannot be restored. Nothing was changed.
 {problems}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="428" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="423" />
         <source>正在从 {path} 恢复…</source>
         <translation>Restoring from {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="436" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="431" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="438" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="433" />
         <source>备份 {path} 校验通过 ({entries} 条台账)。
 
 恢复后, 这个备份之后录入的数据将不在台账中; 当前数据会先另存到数据文件夹的 backups 中。
@@ -1792,32 +1786,32 @@ The program will close the data and reopen it after the restore.
 Restore now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="457" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="452" />
         <source>界面语言已保存, 重新打开程序后生效</source>
         <translation>Language saved; it applies when the app is opened again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="464" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="459" />
         <source>选择目录文件</source>
         <translation>Choose a catalogue file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="464" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="459" />
         <source>目录文件 (*.xlsx *.csv);;所有文件 (*)</source>
         <translation>Catalogue files (*.xlsx *.csv);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="472" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="467" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="481" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="476" />
         <source>发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入</source>
         <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="484" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="479" />
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>
