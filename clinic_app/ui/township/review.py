@@ -3,7 +3,7 @@
 Flags never block an import; they are what a person at the township checks
 (services/township.py lists the codes).  The list reads `review_list` on the
 worker; the person's name and the settlement time come from the stored
-statement (see `lookups.review_rows`).  Clicking a flag in the counts filters
+statement (see `review.review_rows`).  Clicking a flag in the counts filters
 the list to it.
 """
 
@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain.identity import mask_resident_id
+from clinic_app.services import review
+from clinic_app.services.review import ReviewRow, Village
 from clinic_app.services.township import FLAG_CODES, FLAG_NOT_SIGNED, flag_name
 from clinic_app.store.township import FlagFilter
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.models import RIGHT, Column, RowsModel
-from clinic_app.ui.township import lookups
-from clinic_app.ui.township.lookups import ReviewRow, Village
 
 
 def flag_label(code: str, language: str) -> str:
@@ -171,7 +171,7 @@ class ReviewScreen(QWidget):
         """Read the villages and months again, then the list."""
         session = self.context.session
         self.context.run(
-            lambda: (lookups.villages(session), lookups.statement_months(session)), self._choices_loaded
+            lambda: (review.villages(session), review.statement_months(session)), self._choices_loaded
         )
 
     def _choices_loaded(self, pair: tuple[list[Village], list[str]]) -> None:
@@ -198,7 +198,7 @@ class ReviewScreen(QWidget):
         self._generation += 1
         generation, f, session, cache = self._generation, self.flag_filter(), self.context.session, self._people
         self.total.setText(self.tr("正在读取…"))
-        self.context.run(lambda: lookups.review_rows(session, f, cache), lambda rows: self._shown(generation, rows))
+        self.context.run(lambda: review.review_rows(session, f, cache), lambda rows: self._shown(generation, rows))
 
     def _shown(self, generation: int, rows: list[ReviewRow]) -> None:
         if generation != self._generation:
@@ -213,8 +213,8 @@ class ReviewScreen(QWidget):
         shown = [r for r in self._rows if code is None or r.flag.code == code]
         self.model.set_rows(shown)
         text = self.tr("显示 {n} 条, 共 {all} 条待审核").format(n=len(shown), all=len(self._rows))
-        if len(self._rows) >= lookups.REVIEW_LIMIT:
-            text += self.tr(" (只读取了前 {n} 条, 请按村或月份筛选)").format(n=lookups.REVIEW_LIMIT)
+        if len(self._rows) >= review.REVIEW_LIMIT:
+            text += self.tr(" (只读取了前 {n} 条, 请按村或月份筛选)").format(n=review.REVIEW_LIMIT)
         self.total.setText(text)
         emit(self.flags_shown, len(shown))
 

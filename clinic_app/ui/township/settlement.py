@@ -55,6 +55,7 @@ from clinic_app.documents.township_report import (
 )
 from clinic_app.domain.money import Money
 from clinic_app.errors import UserError
+from clinic_app.services import review
 from clinic_app.services.settlement import (
     enter_score,
     enter_signed,
@@ -66,7 +67,6 @@ from clinic_app.ui import labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.models import LEFT, RIGHT, Column, RowsModel
-from clinic_app.ui.township import lookups
 
 PAYABLE_COLOUR = QColor(51, 115, 191)
 BUDGET_COLOUR = QColor(217, 140, 51)
@@ -253,7 +253,7 @@ class SettlementScreen(QWidget):
 
     def load_months(self) -> None:
         session = self.context.session
-        self.context.run(lambda: lookups.statement_months(session), self._months_loaded)
+        self.context.run(lambda: review.statement_months(session), self._months_loaded)
 
     def _months_loaded(self, months: list[str]) -> None:
         this_month = self.context.today().strftime("%Y-%m")
@@ -412,7 +412,7 @@ class SettlementScreen(QWidget):
         """A village's name short enough for an axis label (its village part)."""
         if own:
             return self.tr("本院")
-        short = lookups.short_name(name)
+        short = review.short_name(name)
         return short.removesuffix("卫生室").removesuffix("卫生站") or short
 
     # ---------------------------------------------------------------- entries

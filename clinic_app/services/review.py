@@ -1,7 +1,5 @@
-"""Stand-ins for reads the township services do not offer yet; they run on the worker.
+"""Township review reads for the screens: registered villages, imported months, flags with names.
 
-Each names what it stands in for, so it can become one service call later:
-`statement_months` / `villages` for a ``township.imported()`` listing, and
 `review_rows` adds to `township.review_list` the person's name and the
 settlement time, which `FlagRow` does not carry (read from the stored file).
 """
