@@ -678,12 +678,7 @@ class _Review:
         self.elsewhere = store.settlements_elsewhere(
             conn, self.code, certnos, first.isoformat(), last.isoformat(), _SAME_DAY_SHOWN
         )
-        self.before = store.fund_before(
-            conn,
-            [store.UsageProbe(v.index, v.visit["certno"], v.visit["setl_time"], v.pool, v.service_date) for v in visits],
-            f"{self.year}-01-01",
-            last.isoformat(),
-        )
+        self.history = store.fund_history(conn, certnos, f"{self.year}-01-01", last.isoformat())
         self.roster = store.roster(conn, certnos, self.year)
 
     def add(self, visit: _ParsedVisit, code: str, detail: str) -> None:
@@ -815,17 +810,23 @@ class _Review:
         for v in sorted(self.visits, key=lambda v: (v.visit["setl_time"], v.index)):
             mine[v.visit["certno"]].append(v)
         requested = self.verified.body["clinic"]["policy_id"]
-        for own_visits in mine.values():
+        for certno, own_visits in mine.items():
+            history = self.history.get(certno, [])
             flagged_cap = False
-            # Fund used before the visit at hand: what the township imported with an earlier
-            # settlement time (summed in SQL), plus every earlier visit of this file, by
-            # (pool, year) and (pool, day) (own_visits is in settlement-time order).
+            # Running sums of the fund used before the visit at hand, by (pool, year) and
+            # (pool, day): the other villages' visits with an earlier settlement time, then
+            # every earlier visit of this file (own_visits is in settlement-time order).
             by_year: dict[tuple[str, str], int] = defaultdict(int)
             by_day: dict[tuple[str, str], int] = defaultdict(int)
+            taken = 0
             for v in own_visits:
-                imported_year, imported_day = self.before[v.index]
-                fund_year = imported_year + by_year[(v.pool, v.service_date[:4])]
-                fund_day = imported_day + by_day[(v.pool, v.service_date)]
+                while taken < len(history) and history[taken][0] < v.visit["setl_time"]:
+                    _, pool, day, fund = history[taken]
+                    by_year[(pool, day[:4])] += fund
+                    by_day[(pool, day)] += fund
+                    taken += 1
+                fund_year = by_year[(v.pool, v.service_date[:4])]
+                fund_day = by_day[(v.pool, v.service_date)]
                 if v.visit["kind"] == "settlement":
                     self._readjudicate(v, requested, fund_year, fund_day)
                 by_year[(v.pool, v.service_date[:4])] += v.fund

@@ -348,58 +348,29 @@ def settlements_elsewhere(
     return found
 
 
-@dataclass(frozen=True)
-class UsageProbe:
-    """A visit being imported whose earlier fund use is wanted."""
-
-    key: int
-    certno: str
-    setl_time: str
-    pool: str
-    service_date: str
+FundEvent = tuple[str, str, str, int]
+"""(setl_time, pool, service date, fund fen) of one imported visit."""
 
 
-def fund_before(
-    conn: sqlite3.Connection, probes: Sequence[UsageProbe], date_from: str, date_to: str
-) -> dict[int, tuple[int, int]]:
-    """key -> (fund of the person's pool in the probe's service year, the same on its service day)
-    over the current imported visits (any clinic, any kind: reversals net) with a service date in
-    [date_from, date_to] and a settlement time strictly before the probe's.
+def fund_history(db: DbOrConn, certnos: Sequence[str], date_from: str, date_to: str) -> dict[str, list[FundEvent]]:
+    """ID number -> the fund paid on every current imported visit of the person (any clinic, any
+    kind, reversals negative) with a service date in [date_from, date_to], in FundEvent order.
 
-    One windowed pass in SQLite per file: the probes and the imported visits sorted together by
-    settlement time (a probe before a visit of the same second), running sums per partition.
+    Plain tuples, and only visits that moved the fund: the import reads a person's whole
+    year for every file, which for a person seen at many villages is the bulk of its reading.
     """
-    conn.execute(
-        """CREATE TEMP TABLE IF NOT EXISTS usage_probes (
-               key INTEGER PRIMARY KEY, certno TEXT, setl_time TEXT, pool TEXT, service_date TEXT)"""
-    )
-    conn.execute("DELETE FROM temp.usage_probes")
-    conn.executemany(
-        "INSERT INTO temp.usage_probes VALUES (?, ?, ?, ?, ?)",
-        [(p.key, p.certno, p.setl_time, p.pool, p.service_date) for p in probes],
-    )
-    rows = _plain(conn).execute(
-        """WITH events AS (
-               SELECT NULL AS key, certno, pool, substr(service_date, 1, 4) AS year, service_date,
-                      setl_time, 1 AS after, hifp_pay_fen AS fund
-               FROM statement_visits
-               WHERE certno IN (SELECT certno FROM temp.usage_probes)
-                 AND service_date BETWEEN ? AND ? AND hifp_pay_fen != 0
-               UNION ALL
-               SELECT key, certno, pool, substr(service_date, 1, 4), service_date, setl_time, 0, 0
-               FROM temp.usage_probes),
-           sums AS (
-               SELECT key,
-                      SUM(fund) OVER (PARTITION BY certno, pool, year ORDER BY setl_time, after
-                                      ROWS UNBOUNDED PRECEDING) AS fund_year,
-                      SUM(fund) OVER (PARTITION BY certno, pool, service_date ORDER BY setl_time, after
-                                      ROWS UNBOUNDED PRECEDING) AS fund_day
-               FROM events)
-           SELECT key, fund_year, fund_day FROM sums WHERE key IS NOT NULL""",
-        (date_from, date_to),
-    ).fetchall()
-    conn.execute("DELETE FROM temp.usage_probes")
-    return {int(key): (int(year), int(day)) for key, year, day in rows}
+    found: dict[str, list[FundEvent]] = {}
+    for chunk in _chunks(sorted(set(certnos))):
+        rows = _plain(db).execute(
+            f"""SELECT certno, setl_time, pool, service_date, hifp_pay_fen FROM statement_visits
+                WHERE certno IN ({', '.join('?' * len(chunk))}) AND service_date BETWEEN ? AND ?
+                  AND hifp_pay_fen != 0
+                ORDER BY certno, setl_time, pool, service_date, hifp_pay_fen""",
+            (*chunk, date_from, date_to),
+        )
+        for certno, setl_time, pool, service_date, fund in rows:
+            found.setdefault(certno, []).append((setl_time, pool, service_date, fund))
+    return found
 
 
 def month_cost_counts(db: DbOrConn, month: str) -> list[tuple[int, int]]:
