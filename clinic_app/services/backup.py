@@ -245,6 +245,9 @@ def ledger_changed_since_backup(session: ClinicSession) -> bool:
 
 def backup_on_exit(session: ClinicSession, now: dt.datetime | None = None) -> Path | None:
     """At exit: a backup whenever the ledger changed since the newest one, else the daily one if due."""
-    if ledger_changed_since_backup(session):
-        return backup_now(session, now=now)
-    return backup_if_due(session, now=now)
+    try:
+        if ledger_changed_since_backup(session):
+            return backup_now(session, now=now)
+        return backup_if_due(session, now=now)
+    except sqlite3.Error as error:  # the database itself is unreadable: nothing to back up
+        raise UserError(f"数据库无法读取, 未能备份: {error}", f"database unreadable, no backup made: {error}") from None

@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import shutil
-import sqlite3
 import sys
 import tempfile
 from collections.abc import Callable
@@ -367,9 +366,6 @@ def backup_on_exit(session: ClinicSession, now: dt.datetime | None = None) -> Pa
         made = backup_service.backup_on_exit(session, now=now)
     except UserError as error:
         log.warning("exit backup not made: %s", error.message("en"))
-        return None
-    except sqlite3.Error as error:  # the database itself is unreadable: nothing to back up
-        log.warning("exit backup not made: %s", error)
         return None
     log.info("exit backup %s in %.2fs", made or "not needed", (dt.datetime.now() - started).total_seconds())
     return made
