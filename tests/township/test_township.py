@@ -235,3 +235,28 @@ def test_unreadable_files_are_rejected_with_a_reason(tmp_path: Path) -> None:
     assert "cannot read" in plans[0].error.en and "JSON" in plans[1].error.en
     assert all(isinstance(p.error, UserError) for p in plans)
     assert json.loads(json.dumps([p.describe() for p in plans]))
+
+
+def test_import_leaves_the_garbage_collector_as_it_was(tmp_path: Path, monkeypatch) -> None:
+    import gc
+
+    town = b.township(tmp_path / "town")
+    seen = []
+    real_decide = tw._decide
+
+    def decide(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real_decide(*args, **kwargs)
+
+    monkeypatch.setattr(tw, "_decide", decide)
+    try:
+        assert gc.isenabled()
+        (plan,) = tw.plan_import(town, [("junk.json", b"{}")])
+        assert plan.action == tw.REJECT and seen == [False]  # paused while reading
+        assert gc.isenabled()
+        gc.disable()
+        tw.import_files(town, [("junk.json", b"{}")])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        town.close()
