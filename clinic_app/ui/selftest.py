@@ -139,9 +139,25 @@ class SelfTest:
         path, font = result
         assert font.source is not None
         self.say(f"receipt {path} ({path.stat().st_size} bytes), CJK font embedded from {font.source.path}")
+        if not self.township_screens_load():
+            return
         self.status = 0
         self.say("passed")
         self.finish()
+
+    def township_screens_load(self) -> bool:
+        """The township tabs load only in township mode: check the bundle carries them (QtCharts)."""
+        try:
+            from PySide6.QtCharts import QChart, QChartView
+
+            import clinic_app.ui.township  # noqa: F401
+
+            QChartView(QChart()).deleteLater()
+        except ImportError as error:
+            self.fail(f"township screens cannot load: {error}")
+            return False
+        self.say("township screens and QtCharts load")
+        return True
 
     def failed(self, error: Exception) -> None:
         if isinstance(error, UserError):
