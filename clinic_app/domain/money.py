@@ -135,13 +135,19 @@ def allocate(amount: Money, weights: list[int]) -> list[Money]:
         return [ZERO for _ in weights]
     if not amount.fen:
         return [ZERO] * len(weights)
-    sign = -1 if weight_sum < 0 else 1
-    # Each share is amount x w / sum: its floor, and its remainder (over |sum|) for the ties.
-    parts = [divmod(sign * amount.fen * w, sign * weight_sum) for w in weights]
-    floors = [floor for floor, _ in parts]
-    short = amount.fen - sum(floors)
+    if weight_sum < 0:  # a reversal's negative weights: the same split, mirrored
+        weights = [-w for w in weights]
+        weight_sum = -weight_sum
+    # Each share is amount x w / sum: its floor, and its remainder for the ties.
+    fen = amount.fen
+    floors, remainders = [], []
+    for w in weights:
+        floor, remainder = divmod(fen * w, weight_sum)
+        floors.append(floor)
+        remainders.append(remainder)
+    short = fen - sum(floors)
     if short:
-        order = sorted(range(len(weights)), key=lambda i: (-parts[i][1], i))
-        for i in order[:short]:
+        # Largest remainders first; sorted() is stable, so ties go to the earlier line.
+        for i in sorted(range(len(weights)), key=remainders.__getitem__, reverse=True)[:short]:
             floors[i] += 1
     return [Money(f) for f in floors]

@@ -82,7 +82,7 @@ class Reason:
 
     @classmethod
     def of(cls, code: str, **params: object) -> Reason:
-        return cls(code, tuple([(k, str(v)) for k, v in params.items()]))
+        return cls(code, tuple([(k, v if v.__class__ is str else str(v)) for k, v in params.items()]))
 
     def param(self, key: str) -> str:
         return dict(self.params)[key]
