@@ -135,3 +135,10 @@ def test_unknown_visit_is_a_user_error(village: Ledger) -> None:
     with pytest.raises(BadInput) as raised:
         receipts.receipt_data(village.session, 9999)
     assert "9999" in raised.value.zh
+
+
+def test_layouts_named_by_the_service_are_the_documents_layouts() -> None:
+    from clinic_app.documents.receipt import GEOMETRY
+    from clinic_app.services import receipts
+
+    assert set(receipts.LAYOUTS) == set(GEOMETRY)
