@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal, cast
+from typing import Literal
 
 from clinic_app.documents.records import ChargedLine, ClinicInfo, PersonInfo, ReceiptData
 from clinic_app.errors import BadInput
@@ -88,7 +88,10 @@ def _charged_lines(session: ClinicSession, visit_id: int) -> tuple[ChargedLine, 
 def receipt_layout(session: ClinicSession) -> Layout:
     """The data folder's receipt layout (58mm, 80mm or a5)."""
     chosen = session.setting(LAYOUT_SETTING, DEFAULT_LAYOUT)
-    return cast(Layout, chosen) if chosen in LAYOUTS else DEFAULT_LAYOUT
+    for layout in LAYOUTS:
+        if chosen == layout:
+            return layout
+    return DEFAULT_LAYOUT
 
 
 def set_receipt_layout(session: ClinicSession, layout: str) -> None:
