@@ -38,7 +38,7 @@ from clinic_app.ui.context import AppContext
 from clinic_app.ui.dialogs import VoidDialog
 from clinic_app.ui.models import RIGHT, Column, LedgerModel, RowsModel
 from clinic_app.ui.visit_screen import describe_patient
-from clinic_app.ui.widgets import LiveSearch
+from clinic_app.ui.widgets import LiveSearch, plain_table
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -70,11 +70,7 @@ class EntryDetails(QGroupBox):
             ),
             self,
         )
-        self.lines = QTableView()
-        self.lines.setModel(self.lines_model)
-        self.lines.verticalHeader().hide()
-        self.lines.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.lines.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.lines = plain_table(self.lines_model, stretch=0)
         self.reasons = QLabel()
         self.reasons.setWordWrap(True)
         self.reasons.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -25,12 +25,10 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -46,7 +44,7 @@ from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.models import RIGHT, Column, RowsModel
 from clinic_app.ui.printing import preview_pdf
-from clinic_app.ui.widgets import FieldNote
+from clinic_app.ui.widgets import FieldNote, plain_table
 
 FOLDER_SETTING = "statement_export_dir"
 MEDIA_ROOTS = (Path("/media"), Path("/run/media"))
@@ -253,11 +251,7 @@ class MonthScreen(QWidget):
             ),
             self,
         )
-        self.history_view = QTableView()
-        self.history_view.setModel(self.history)
-        self.history_view.verticalHeader().hide()
-        self.history_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.history_view.horizontalHeader().setStretchLastSection(True)
+        self.history_view = plain_table(self.history)
         history_layout = QVBoxLayout(history_box)
         history_layout.addWidget(self.history_view)
 

@@ -42,7 +42,7 @@ from clinic_app.ui import adapters
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.models import Column, RowsModel
-from clinic_app.ui.widgets import FieldNote
+from clinic_app.ui.widgets import FieldNote, plain_table
 
 LANGUAGE_SETTING = "language"
 
@@ -224,11 +224,7 @@ class SettingsScreen(QWidget):
             ),
             self,
         )
-        self.problems_view = QTableView()
-        self.problems_view.setModel(self.problems)
-        self.problems_view.verticalHeader().hide()
-        self.problems_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.problems_view.horizontalHeader().setStretchLastSection(True)
+        self.problems_view = plain_table(self.problems)
         catalog_layout = QVBoxLayout(catalog_box)
         top = QHBoxLayout()
         top.addWidget(self.import_button)

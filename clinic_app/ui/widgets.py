@@ -1,24 +1,41 @@
-"""Small widgets the screens share: a live search list and a note shown under a field."""
+"""Small widgets the screens share: a live search list, a note under a field, a plain table."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCompleter,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
+
+
+def plain_table(model: QAbstractItemModel, stretch: int | None = None) -> QTableView:
+    """A table over `model`: no row numbers, columns fitted to their contents,
+    and column `stretch` (by default the last) taking the spare width."""
+    view = QTableView()
+    view.setModel(model)
+    view.verticalHeader().hide()
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    if stretch is None:
+        header.setStretchLastSection(True)
+    else:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return view
 
 
 class FieldNote(QLabel):

@@ -19,13 +19,11 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -51,7 +49,7 @@ from clinic_app.ui import labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.models import RIGHT, Column, RowsModel
-from clinic_app.ui.widgets import FieldNote
+from clinic_app.ui.widgets import FieldNote, plain_table
 
 
 def indicator_name(code: str) -> str:
@@ -210,11 +208,7 @@ class AssessmentScreen(QWidget):
             ),
             self,
         )
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table = plain_table(self.model, stretch=0)
         self.total = QLabel()
         self.total.setStyleSheet("font-size: 16pt; font-weight: bold;")
         self.total.setWordWrap(True)
