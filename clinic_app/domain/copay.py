@@ -133,13 +133,7 @@ def _lines_for(policy: Policy, visit: VisitDraft) -> list[_Line]:
         if specific_rate is not None and item.coverage == "specific_list":
             rate = specific_rate
         lines.append(
-            _Line(
-                item=item,
-                amount=ZERO if waive else item.amount,
-                waived=item.amount if waive else ZERO,
-                eligible=ZERO,
-                rate=rate,
-            )
+            _Line(item, ZERO, item.amount, ZERO, rate) if waive else _Line(item, item.amount, ZERO, ZERO, rate)
         )
     return lines
 
@@ -240,8 +234,8 @@ def _apply_caps(
     for code, cap, used in caps:
         if cap is None:
             continue
-        left = max(ZERO, policy.fund_cap(cap, visit.facility) - used)
-        if fund > left:
+        left = Money(max(0, policy.fund_cap(cap, visit.facility).fen - used.fen))
+        if fund.fen > left.fen:
             reasons.append(Reason.of(code, cap=cap, used=used, left=left, cut=fund - left))
             fund = left
             annual_bound = annual_bound or code == "annual_cap"
@@ -259,7 +253,7 @@ def _adjudicate(policy: Policy, visit: VisitDraft, usage: Usage, notes: list[Rea
                 reasons.append(Reason.of("waived", name=line.item.name, amount=line.waived))
         return _Outcome(_build(policy, visit, lines, ZERO, reasons), ZERO, False)
     reasons += _set_line_eligibility(policy, visit, lines)
-    eligible = Money(sum(line.eligible.fen for line in lines))
+    eligible = Money(sum([line.eligible.fen for line in lines]))
     deductible, deductible_reasons = _deductible(policy, visit, usage, eligible)
     reasons += deductible_reasons
 
