@@ -269,7 +269,10 @@ def _adjudicate(policy: Policy, visit: VisitDraft, usage: Usage, notes: list[Rea
             group.append(line)
     to_deduct = deductible.fen
     fund_before_caps = ZERO
-    for group in sorted(groups.values(), key=lambda g: g[0].rate):
+    ordered = list(groups.values())
+    if len(ordered) > 1:  # most visits have one rate: skip comparing Fractions then
+        ordered.sort(key=lambda g: g[0].rate)
+    for group in ordered:
         rate = group[0].rate
         bases = []
         for line in group:
@@ -320,21 +323,23 @@ def _build(policy: Policy, visit: VisitDraft, lines: list[_Line], deductible: Mo
         fund += line.fund.fen
         if item.coverage == "excluded":
             ownpay += line.amount.fen
-    return Adjudication(
-        policy_id=policy.id,
-        requested_policy_id=visit.policy_id,
-        total=Money(charged),
-        waived=Money(waived),
-        eligible=Money(eligible),
-        deductible=deductible,
-        fund=Money(fund),
-        patient=Money(charged - fund),
-        ownpay=Money(ownpay),
-        lines=tuple(results),
-        reasons=tuple(reasons),
-        fund_by_policy=((policy.id, Money(fund)),),
-        deductible_level=visit.facility if deductible else "",
-        out_of_area=visit.patient.out_of_area,
+    paid = Money(fund)
+    return Adjudication(  # positional, in field order: built once per visit on the hot path
+        policy.id,
+        visit.policy_id,
+        Money(charged),
+        Money(waived),
+        Money(eligible),
+        deductible,
+        paid,
+        Money(charged - fund),
+        Money(ownpay),
+        tuple(results),
+        tuple(reasons),
+        (),
+        ((policy.id, paid),),
+        visit.facility if deductible else "",
+        visit.patient.out_of_area,
     )
 
 

@@ -98,9 +98,12 @@ class Money:
         return max(low, min(self, high))
 
     def __str__(self) -> str:
-        sign = "-" if self.fen < 0 else ""
-        whole, fen = divmod(abs(self.fen), 100)
-        return f"{sign}{whole}.{fen:02d}"
+        fen = self.fen
+        if fen >= 0:
+            whole, rest = divmod(fen, 100)
+            return f"{whole}.{rest:02d}"
+        whole, rest = divmod(-fen, 100)
+        return f"-{whole}.{rest:02d}"
 
     def __repr__(self) -> str:
         return f"Money('{self}')"
