@@ -11,20 +11,23 @@ old or the new database, never a mix.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
-import sqlite3
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlite_utils
-
-from clinic_app.errors import BadInput, UserError
+from clinic_app.errors import UserError
 from clinic_app.services.session import ClinicSession
 from clinic_app.store import ledger
-from clinic_app.store.db import DB_NAME, backup_to
+from clinic_app.store.db import (
+    DB_NAME,
+    SqliteError,
+    backup_to,
+    copy_file,
+    is_sqlite_file,
+    read_only,
+    restore_into,
+)
 from clinic_app.store.schema import SCHEMA_VERSION
 
 # Settings (settings table): where backups go and how many are kept.
@@ -32,7 +35,6 @@ BACKUP_DIR_SETTING = "backup_dir"
 BACKUP_KEEP_SETTING = "backup_keep"
 DEFAULT_KEEP = 10
 BACKUP_PATTERN = re.compile(r"^clinic-(\d{8})-(\d{6})\.sqlite$")
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 @dataclass(frozen=True)
@@ -70,34 +72,10 @@ class CheckReport:
         return out
 
 
-@contextlib.contextmanager
-def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
-    """Open a database file read-only (a backup is never changed by checking it)."""
-    if not path.is_file():
-        raise BadInput(f"找不到数据库文件 {path}", f"no database file at {path}")
-    with path.open("rb") as handle:
-        if handle.read(16) != SQLITE_HEADER:
-            raise UserError(f"{path} 不是 SQLite 数据库文件", f"{path} is not an SQLite database")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    try:
-        yield conn
-    finally:
-        conn.close()
-
-
 def check_file(path: Path) -> CheckReport:
     """Integrity check, schema version and the full hash chain of one database file."""
-    with _read_only(path) as conn:
-        try:
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            db = sqlite_utils.Database(conn)
-            problems = ledger.integrity_check(db)
-            if version < 1 or problems:
-                return CheckReport(path, version, 0, tuple(problems) or ("no clinic schema",), ())
-            count, breaks = ledger.verify_chain(db)
-        except sqlite3.DatabaseError as exc:
-            return CheckReport(path, -1, 0, (f"database error: {exc}",), ())
+    with read_only(path) as db:
+        version, problems, count, breaks = ledger.inspect_file(db)
     return CheckReport(path, version, count, tuple(problems), tuple(breaks))
 
 
@@ -200,34 +178,17 @@ def restore(folder: Path, backup: Path, now: dt.datetime | None = None) -> Resto
     folder.mkdir(parents=True, exist_ok=True)
     if live.exists():
         saved = folder / "backups" / f"before-restore-{stamp}.sqlite"
-        if _is_sqlite(live):
-            conn = sqlite3.connect(live)
-            try:
-                backup_to(conn, saved)
-            finally:
-                conn.close()
+        if is_sqlite_file(live):
+            copy_file(live, saved)
         else:
             # Not a database at all: move it aside untouched (with any stale WAL files).
             saved.parent.mkdir(parents=True, exist_ok=True)
             live.replace(saved)
             for suffix in ("-wal", "-shm"):
                 Path(str(live) + suffix).unlink(missing_ok=True)
-    with _read_only(backup) as source:
-        dest = sqlite3.connect(live, timeout=5)
-        try:
-            dest.execute("PRAGMA journal_mode = WAL")
-            source.backup(dest)
-        except sqlite3.OperationalError as exc:
-            raise UserError(f"无法写入数据库 {live}: {exc}", f"cannot write database {live}: {exc}") from None
-        finally:
-            dest.close()
+    restore_into(backup, live)
     after = check_file(live)
     return RestoreResult(restored_from=backup, previous_saved_to=saved, entries=after.entries)
-
-
-def _is_sqlite(path: Path) -> bool:
-    with path.open("rb") as handle:
-        return handle.read(16) == SQLITE_HEADER
 
 
 def ledger_changed_since_backup(session: ClinicSession) -> bool:
@@ -236,9 +197,9 @@ def ledger_changed_since_backup(session: ClinicSession) -> bool:
     if not found:
         return True
     try:
-        with _read_only(found[-1]) as copy:
+        with read_only(found[-1]) as copy:
             backed_up = ledger.last_entry(copy)
-    except (sqlite3.Error, UserError):
+    except (SqliteError, UserError):
         return True  # an unreadable newest backup protects nothing
     return ledger.last_entry(session.db.conn) != backed_up
 
@@ -249,5 +210,5 @@ def backup_on_exit(session: ClinicSession, now: dt.datetime | None = None) -> Pa
         if ledger_changed_since_backup(session):
             return backup_now(session, now=now)
         return backup_if_due(session, now=now)
-    except sqlite3.Error as error:  # the database itself is unreadable: nothing to back up
+    except SqliteError as error:  # the database itself is unreadable: nothing to back up
         raise UserError(f"数据库无法读取, 未能备份: {error}", f"database unreadable, no backup made: {error}") from None

@@ -344,7 +344,7 @@ def month_report(session: ClinicSession, month: str) -> SettlementReport:
                 villages=tuple(VillageFigures(c, line_to_date[c].fund_payable) for c in codes),
                 distribution=distribution,
                 score=Fraction(100) if score is None else score,
-                insured_persons=max(result.signed_persons, _insured(session, year)),
+                insured_persons=max(result.signed_persons, store.insured_persons(session.db, year)),
                 fund_per_head=fund_per_head,
             ),
         )
@@ -368,13 +368,6 @@ def month_report(session: ClinicSession, month: str) -> SettlementReport:
         score=score,
         year_end=year_end,
     )
-
-
-def _insured(session: ClinicSession, year: int) -> int:
-    row = session.db.execute(
-        "SELECT COUNT(*) FROM enrolments WHERE year = ? AND insured = 1", [year]
-    ).fetchone()
-    return int(row[0])
 
 
 def _previous_year_per_visit(

@@ -186,3 +186,55 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
         except sqlite3.OperationalError as exc:
             _rollback(conn)
             raise _explain(exc, Path(db.conn.execute("PRAGMA database_list").fetchone()[2])) from None
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+# What SQLite raises for a damaged or unreadable file, for callers outside the store.
+SqliteError = sqlite3.Error
+
+
+def is_sqlite_file(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(16) == SQLITE_HEADER
+
+
+@contextlib.contextmanager
+def read_only(path: Path) -> Iterator[sqlite_utils.Database]:
+    """Open a database file read-only (a backup is never changed by checking it)."""
+    if not path.is_file():
+        raise DatabaseError(f"找不到数据库文件 {path}", f"no database file at {path}")
+    if not is_sqlite_file(path):
+        raise DatabaseError(f"{path} 不是 SQLite 数据库文件", f"{path} is not an SQLite database")
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        yield sqlite_utils.Database(conn)
+    finally:
+        conn.close()
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def copy_file(live: Path, target: Path) -> Path:
+    """Back up the database file at `live` (not open here) to `target`."""
+    conn = sqlite3.connect(live)
+    try:
+        return backup_to(conn, target)
+    finally:
+        conn.close()
+
+
+def restore_into(source: Path, live: Path) -> None:
+    """Copy the database `source` over `live` with the backup API (the app is closed)."""
+    with read_only(source) as db:
+        dest = sqlite3.connect(live, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            dest.execute("PRAGMA journal_mode = WAL")
+            db.conn.backup(dest)
+        except sqlite3.OperationalError as exc:
+            raise DatabaseError(f"无法写入数据库 {live}: {exc}", f"cannot write database {live}: {exc}") from None
+        finally:
+            dest.close()

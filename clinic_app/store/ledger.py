@@ -717,3 +717,16 @@ def settings_with_prefix(db: sqlite_utils.Database, prefix: str) -> list[tuple[s
         "SELECT key, value FROM settings WHERE substr(key, 1, ?) = ? ORDER BY key DESC", [len(prefix), prefix]
     ).fetchall()
     return [(str(r[0]), str(r[1])) for r in rows]
+
+
+def inspect_file(db: sqlite_utils.Database) -> tuple[int, list[str], int, list[ChainBreak]]:
+    """(schema version, integrity problems, entries checked, chain breaks) of an open database."""
+    try:
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        problems = integrity_check(db)
+        if version < 1 or problems:
+            return version, problems or ["no clinic schema"], 0, []
+        count, breaks = verify_chain(db)
+    except sqlite3.DatabaseError as exc:
+        return -1, [f"database error: {exc}"], 0, []
+    return version, problems, count, breaks

@@ -239,3 +239,9 @@ def effectively_signed(db: sqlite_utils.Database, year: int, township_code: str)
         [year, township_code],
     ).fetchone()
     return int(row[0])
+
+
+def insured_persons(db: sqlite_utils.Database, year: int) -> int:
+    """Persons enrolled and insured for `year` in the township's roster."""
+    row = db.execute("SELECT COUNT(*) FROM enrolments WHERE year = ? AND insured = 1", [year]).fetchone()
+    return int(row[0])
