@@ -435,6 +435,7 @@ class ClinicSession:
 
     def _append(self, conn: object, clinic: Clinic, request: VisitRequest, draft: VisitDraft, result: Adjudication) -> int:
         assert isinstance(conn, sqlite3.Connection)
+        _check_in_order(conn, request.time.date())
         year = request.time.year
         receipt_seq = ledger.next_receipt_seq(conn, year)
         seq = ledger.last_entry(conn)[0] + 1
@@ -565,6 +566,7 @@ class ClinicSession:
             raise BadInput("冲销记录不能再作废", "a reversal cannot itself be voided")
         if original.reversed:
             raise BadInput(f"就诊 {original.receipt_no} 已作废", f"visit {original.receipt_no} is already voided")
+        _check_in_order(conn, time.date())
         visit, items, funds = ledger.raw_entry(conn, visit_id)
         year = time.year
         receipt_seq = ledger.next_receipt_seq(conn, year)
@@ -678,6 +680,21 @@ def _stored(db: object, entry: LedgerEntry) -> Adjudication:
         reasons=tuple(r for r in reasons if r.code != "policy_past_stated_period"),
         warnings=tuple(r for r in reasons if r.code == "policy_past_stated_period"),
     )
+
+
+def _check_in_order(conn: sqlite3.Connection, day: dt.date) -> None:
+    """Entries go into the ledger in date order.
+
+    A PC whose clock went back (a flat BIOS battery) would otherwise date new
+    entries into a month whose statement may already be with the township, and
+    break the month-to-month chain the township checks.
+    """
+    latest = ledger.last_entry_date(conn)
+    if latest is not None and day < latest:
+        raise BadInput(
+            f"电脑日期 {day} 早于台账最后一笔的日期 {latest}, 请先校正电脑的日期和时间",
+            f"the computer's date {day} is before the ledger's latest entry ({latest}): correct the clock first",
+        )
 
 
 def parse_quantity(text: str | Fraction) -> Fraction:

@@ -730,3 +730,9 @@ def inspect_file(db: sqlite_utils.Database) -> tuple[int, list[str], int, list[C
     except sqlite3.DatabaseError as exc:
         return -1, [f"database error: {exc}"], 0, []
     return version, problems, count, breaks
+
+
+def last_entry_date(db: sqlite_utils.Database | sqlite3.Connection) -> dt.date | None:
+    """The date of the newest ledger entry, None when the ledger is empty."""
+    row = db.execute("SELECT date FROM visits ORDER BY seq DESC LIMIT 1").fetchone()
+    return None if row is None else dt.date.fromisoformat(row[0])

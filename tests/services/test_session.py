@@ -62,11 +62,11 @@ def test_unsigned_at_this_village_follows_the_base_policy(village: Ledger) -> No
 
 def test_township_signing_unit_covers_its_villages_only_under_the_reform(village: Ledger) -> None:
     """Designated only at the township: one signing unit with its villages from 2025-07 (reform)."""
-    after = village.session.settle(village.request("signed_township", AFTER_REFORM, "YP0001"))
-    assert after.entry.fund == M("4.76")
     before = village.session.settle(village.request("signed_township", BEFORE_REFORM, "YP0001"))
     assert before.entry.fund == M("0.00")
     assert before.entry.total == M("15.80")
+    after = village.session.settle(village.request("signed_township", AFTER_REFORM, "YP0001"))
+    assert after.entry.fund == M("4.76")
     unsigned = village.session.settle(village.request("unsigned_township", AFTER_REFORM, "YP0001"))
     assert unsigned.entry.fund == M("0.00")
 
@@ -184,3 +184,15 @@ def test_a_negative_quantity_line_writes_nothing(village: Ledger) -> None:
     with pytest.raises(BadInput):
         village.session.settle_many([village.request("signed_here", AFTER_REFORM, "YP0001"), request.__class__(**{**request.__dict__, "lines": (bad,)})])
     assert ledger.count_entries(village.session.db, ledger.EntryFilter()) == 0
+
+
+def test_an_entry_dated_before_the_ledger_s_latest_is_refused(village: Ledger) -> None:
+    """A PC clock that went back would date entries into a month already reported."""
+    settled = village.session.settle(village.request("signed_township", AFTER_REFORM, "YP0001"))
+    count = village.session.count_entries(ledger.EntryFilter())
+    with pytest.raises(BadInput, match="早于台账最后一笔"):
+        village.session.settle(village.request("signed_township", BEFORE_REFORM, "YP0001"))
+    operator = village.session.operators()[0].id
+    with pytest.raises(BadInput, match="correct the clock"):
+        village.session.void(settled.entry.id, "录错", operator, settled.entry.time - dt.timedelta(days=2))
+    assert village.session.count_entries(ledger.EntryFilter()) == count

@@ -22,9 +22,9 @@ MARCH = dt.datetime(2025, 3, 3, 9, 0)
 
 def _village_with_visits(folder: Path, code: str, first_seq: int, township_code: str = b.TOWNSHIP) -> ClinicSession:
     session = b.village(folder, code, township_code)
-    for i in range(3):
-        patient = b.enrol(session, f"村民{i}", b.resident_id(first_seq + i), code, township_code)
-        for day in range(3):
+    patients = [b.enrol(session, f"村民{i}", b.resident_id(first_seq + i), code, township_code) for i in range(3)]
+    for day in range(3):  # the ledger takes entries in date order
+        for i, patient in enumerate(patients):
             b.settle(session, patient.id, MARCH + dt.timedelta(days=day * 7 + i, hours=i))
     return session
 
