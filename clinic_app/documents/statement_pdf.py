@@ -44,7 +44,7 @@ from clinic_app.domain.money import Money
 MARGIN = 14 * mm
 SUMMARY_HEADER = ("政策", "参保类别", "人次", "医疗费总额", "符合范围", "统筹支付", "个人负担")
 VISIT_HEADER = ("序号", "结算时间", "结算ID", "姓名", "身份证号", "总额", "符合范围", "统筹", "个人", "备注")
-VISIT_WIDTHS = (9, 19, 25, 14, 27, 15, 15, 14, 14, 30)  # mm, 182 in all
+VISIT_WIDTHS = (8, 17, 31, 13, 25, 14, 14, 13, 13, 34)  # mm, 182 in all; settlement IDs run to 22 characters
 VISIT_ROW_HEIGHT = 10.0  # points: fixed, so the long table never measures its rows
 
 
@@ -134,6 +134,7 @@ def statement_pdf(data: StatementData, data_file: bytes, font: fonts.PdfFont | N
     title = ParagraphStyle("title", parent=base, fontSize=15, leading=20, alignment=1)
     heading = ParagraphStyle("heading", parent=base, fontSize=11, leading=16, spaceBefore=6, spaceAfter=3)
     small = ParagraphStyle("small", parent=base, fontSize=8, leading=10.5)
+    cell = ParagraphStyle("cell", parent=base, fontSize=8, leading=10)  # a long policy name wraps in its cell
     clinic = data.clinic
 
     story: list[Any] = [
@@ -148,12 +149,12 @@ def statement_pdf(data: StatementData, data_file: bytes, font: fonts.PdfFont | N
         Paragraph("一、汇总 Summary", heading),
     ]
 
-    table: list[list[str]] = [list(SUMMARY_HEADER)]
+    table: list[list[Any]] = [list(SUMMARY_HEADER)]
     for row in summary_rows(data):
         policy = data.policy_name(row.policy_id) if row.policy_id else "合计"
         category = CATEGORY_NAMES.get(row.category, (row.category,))[0]
         table.append([
-            policy, category, str(row.visits), str(row.total), str(row.eligible), str(row.fund), str(row.patient),
+            Paragraph(policy, cell), category, str(row.visits), str(row.total), str(row.eligible), str(row.fund), str(row.patient),
         ])
     settlements = sum(1 for v in data.visits if not v.reversal_of)
     reversals = len(data.visits) - settlements
@@ -179,7 +180,7 @@ def statement_pdf(data: StatementData, data_file: bytes, font: fonts.PdfFont | N
         rowHeights=[VISIT_ROW_HEIGHT] * len(visit_rows),
         repeatRows=1,
     )
-    visits.setStyle(TableStyle([*_grid(font.name, 7, 5), ("ALIGN", (9, 1), (9, -1), "LEFT")]))
+    visits.setStyle(TableStyle([*_grid(font.name, 6.5, 5), ("ALIGN", (9, 1), (9, -1), "LEFT")]))
     story += [visits, Spacer(0, 6 * mm)]
 
     sign_line = "＿" * 9
