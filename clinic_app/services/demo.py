@@ -666,20 +666,7 @@ def build_demo(session: ClinicSession, options: DemoOptions) -> DemoSummary:
     people = generator.population()
     generator.enrol(people)
     generator.register(people)
-    settled, reversals, referrals = generator.visits(people)
-    first, last = generator.first, generator.last
-    return DemoSummary(
-        clinic_code=generator.code,
-        policy_id=generator.policy_id,
-        reform_pilot=generator.reform,
-        first_day=first,
-        last_day=last,
-        months=(last.year - first.year) * 12 + last.month - first.month + 1,
-        patients=len(people),
-        visits=settled,
-        reversals=reversals,
-        referrals=referrals,
-    )
+    return _summary(generator, people, generator.visits(people))
 
 
 # ---------------------------------------------------------------- a township with its villages
