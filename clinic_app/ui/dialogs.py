@@ -238,6 +238,15 @@ class EnrolmentDialog(_FormDialog):
         return save
 
 
+def _level_choice() -> QComboBox:
+    """Facility levels in words, the township health center chosen."""
+    box = QComboBox()
+    for code in FACILITY_LEVELS:
+        box.addItem(labels.facility(code), code)
+    box.setCurrentIndex(box.findData("township"))
+    return box
+
+
 class ReferralDialog(_FormDialog):
     """Refer the patient up (转诊): destination, its level and the reason."""
 
@@ -245,10 +254,7 @@ class ReferralDialog(_FormDialog):
         super().__init__(context, self.tr("转诊 - {name}").format(name=patient.name), parent)
         self.patient = patient
         self.to_facility = self.add_field(self.tr("转往机构"), QLineEdit())
-        self.to_level = self.add_field(self.tr("机构级别"), QComboBox())
-        for code in FACILITY_LEVELS:
-            self.to_level.addItem(labels.facility(code), code)
-        self.to_level.setCurrentIndex(self.to_level.findData("township"))
+        self.to_level = self.add_field(self.tr("机构级别"), _level_choice())
         self.reason = self.add_field(self.tr("转诊原因"), QLineEdit())
 
     def check(self) -> Callable[[], Any] | None:
@@ -278,10 +284,7 @@ class ReimbursementDialog(_FormDialog):
         super().__init__(context, self.tr("外院票据报销 - {name}").format(name=patient.name), parent)
         self.patient = patient
         self.receipt = self.add_field(self.tr("外院票据号"), QLineEdit())
-        self.level = self.add_field(self.tr("就诊机构级别"), QComboBox())
-        for code in FACILITY_LEVELS:
-            self.level.addItem(labels.facility(code), code)
-        self.level.setCurrentIndex(self.level.findData("township"))
+        self.level = self.add_field(self.tr("就诊机构级别"), _level_choice())
         self.day = self.add_field(self.tr("就诊日期"), _date_edit(context.today()))
         self.kind = self.add_field(self.tr("费用类别"), QComboBox())
         for code in ITEM_KINDS:
