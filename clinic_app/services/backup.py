@@ -113,7 +113,7 @@ def backup_now(session: ClinicSession, folder: Path | None = None, now: dt.datet
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     target = folder / f"clinic-{stamp}.sqlite"
     try:
-        backup_to(session.db.conn, target)
+        backup_to(session.db, target)
     except OSError as exc:
         raise UserError(
             f"无法写入备份文件夹 {folder}: {exc.strerror}", f"cannot write backup folder {folder}: {exc.strerror}"
@@ -201,7 +201,7 @@ def ledger_changed_since_backup(session: ClinicSession) -> bool:
             backed_up = ledger.last_entry(copy)
     except (SqliteError, UserError):
         return True  # an unreadable newest backup protects nothing
-    return ledger.last_entry(session.db.conn) != backed_up
+    return ledger.last_entry(session.db) != backed_up
 
 
 def backup_on_exit(session: ClinicSession, now: dt.datetime | None = None) -> Path | None:

@@ -101,7 +101,7 @@ class ClinicSession:
         self._clinic: Clinic | None = None
 
     def close(self) -> None:
-        self.db.conn.close()
+        self.db.close()
 
     def __enter__(self) -> ClinicSession:
         return self

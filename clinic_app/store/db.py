@@ -14,8 +14,6 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-import sqlite_utils
-
 from clinic_app.errors import UserError
 from clinic_app.store.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -40,6 +38,9 @@ def _apply_pragmas(conn: sqlite3.Connection) -> None:
         raise DatabaseError("无法启用 WAL 日志模式", f"cannot enable WAL journal mode (got {mode})")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
+    # A REPLACE that deletes a row fires its DELETE trigger only with recursive triggers on:
+    # the append-only triggers must refuse `INSERT OR REPLACE` over a settled row too.
+    conn.execute("PRAGMA recursive_triggers = ON")
 
 
 def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
@@ -56,7 +57,7 @@ def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
     return target
 
 
-def open_database(folder: Path) -> sqlite_utils.Database:
+def open_database(folder: Path) -> sqlite3.Connection:
     """Open (creating if new) and migrate the database in a data folder."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -94,7 +95,7 @@ def open_database(folder: Path) -> sqlite_utils.Database:
             _migrate(conn, version)
         except sqlite3.OperationalError as exc:
             raise _explain(exc, path) from None
-    return sqlite_utils.Database(conn)
+    return conn
 
 
 def _migrate(conn: sqlite3.Connection, version: int) -> None:
@@ -162,20 +163,20 @@ def _explain(exc: sqlite3.OperationalError, path: Path) -> DatabaseError:
 
 
 @contextlib.contextmanager
-def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
+def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One write transaction (BEGIN IMMEDIATE); committed durably when the block ends."""
-    conn = db.conn
+    conn = db
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
-        raise _explain(exc, Path(db.conn.execute("PRAGMA database_list").fetchone()[2])) from None
+        raise _explain(exc, Path(db.execute("PRAGMA database_list").fetchone()[2])) from None
     try:
         yield conn
     except sqlite3.OperationalError as exc:
         _rollback(conn)
         # A write refused by the medium (read-only, full, locked) is the user's to fix, not a bug.
         if _user_fixable(exc):
-            raise _explain(exc, Path(db.conn.execute("PRAGMA database_list").fetchone()[2])) from None
+            raise _explain(exc, Path(db.execute("PRAGMA database_list").fetchone()[2])) from None
         raise
     except BaseException:
         _rollback(conn)
@@ -185,7 +186,7 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
             conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             _rollback(conn)
-            raise _explain(exc, Path(db.conn.execute("PRAGMA database_list").fetchone()[2])) from None
+            raise _explain(exc, Path(db.execute("PRAGMA database_list").fetchone()[2])) from None
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -200,7 +201,7 @@ def is_sqlite_file(path: Path) -> bool:
 
 
 @contextlib.contextmanager
-def read_only(path: Path) -> Iterator[sqlite_utils.Database]:
+def read_only(path: Path) -> Iterator[sqlite3.Connection]:
     """Open a database file read-only (a backup is never changed by checking it)."""
     if not path.is_file():
         raise DatabaseError(f"找不到数据库文件 {path}", f"no database file at {path}")
@@ -209,12 +210,12 @@ def read_only(path: Path) -> Iterator[sqlite_utils.Database]:
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     try:
-        yield sqlite_utils.Database(conn)
+        yield conn
     finally:
         conn.close()
 
 
-def schema_version(db: sqlite_utils.Database) -> int:
+def schema_version(db: sqlite3.Connection) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
@@ -233,7 +234,7 @@ def restore_into(source: Path, live: Path) -> None:
         dest = sqlite3.connect(live, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             dest.execute("PRAGMA journal_mode = WAL")
-            db.conn.backup(dest)
+            db.backup(dest)
         except sqlite3.OperationalError as exc:
             raise DatabaseError(f"无法写入数据库 {live}: {exc}", f"cannot write database {live}: {exc}") from None
         finally:

@@ -17,8 +17,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import sqlite_utils
-
 from clinic_app.domain.money import Money
 from clinic_app.domain.records import (
     CatalogEntry,
@@ -45,7 +43,7 @@ def _date(text: str | None) -> dt.date | None:
 # ---------------------------------------------------------------- clinic, settings, operators
 
 
-def get_clinic(db: sqlite_utils.Database) -> Clinic | None:
+def get_clinic(db: sqlite3.Connection) -> Clinic | None:
     row = db.execute("SELECT * FROM clinic WHERE id = 1").fetchone()
     if row is None:
         return None
@@ -84,7 +82,7 @@ def save_clinic(conn: sqlite3.Connection, clinic: Clinic) -> None:
     )
 
 
-def get_setting(db: sqlite_utils.Database, key: str, default: str | None = None) -> str | None:
+def get_setting(db: sqlite3.Connection, key: str, default: str | None = None) -> str | None:
     row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
     return default if row is None else str(row[0])
 
@@ -108,7 +106,7 @@ def set_operator_active(conn: sqlite3.Connection, operator_id: int, active: bool
     conn.execute("UPDATE operators SET active = ? WHERE id = ?", (int(active), operator_id))
 
 
-def operators(db: sqlite_utils.Database, active_only: bool = True) -> list[Operator]:
+def operators(db: sqlite3.Connection, active_only: bool = True) -> list[Operator]:
     sql = "SELECT * FROM operators" + (" WHERE active = 1" if active_only else "") + " ORDER BY id"
     return [Operator(r["id"], r["name"], r["role"], bool(r["active"])) for r in db.execute(sql).fetchall()]
 
@@ -177,22 +175,22 @@ def update_patient(conn: sqlite3.Connection, patient: PatientRecord) -> None:
     )
 
 
-def get_patient(db: sqlite_utils.Database, patient_id: int) -> PatientRecord | None:
+def get_patient(db: sqlite3.Connection, patient_id: int) -> PatientRecord | None:
     row = db.execute("SELECT * FROM patients WHERE id = ?", [patient_id]).fetchone()
     return None if row is None else _patient(row)
 
 
-def patient_by_id_number(db: sqlite_utils.Database, id_number: str) -> PatientRecord | None:
+def patient_by_id_number(db: sqlite3.Connection, id_number: str) -> PatientRecord | None:
     row = db.execute("SELECT * FROM patients WHERE id_number = ?", [id_number]).fetchone()
     return None if row is None else _patient(row)
 
 
-def next_psn_no(db: sqlite_utils.Database, clinic_code: str) -> str:
+def next_psn_no(db: sqlite3.Connection, clinic_code: str) -> str:
     row = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM patients").fetchone()
     return f"{clinic_code}P{int(row[0]):07d}"
 
 
-def find_patients(db: sqlite_utils.Database, query: str, limit: int = 50) -> list[PatientRecord]:
+def find_patients(db: sqlite3.Connection, query: str, limit: int = 50) -> list[PatientRecord]:
     """Patients whose ID number, phone, name or pinyin initials start with the query."""
     text = query.strip()
     if not text:
@@ -211,7 +209,7 @@ def find_patients(db: sqlite_utils.Database, query: str, limit: int = 50) -> lis
     return [_patient(r) for r in rows]
 
 
-def count_patients(db: sqlite_utils.Database) -> int:
+def count_patients(db: sqlite3.Connection) -> int:
     return int(db.execute("SELECT COUNT(*) FROM patients").fetchone()[0])
 
 
@@ -268,7 +266,7 @@ def _enrolment(row: Row) -> Enrolment:
     )
 
 
-def latest_enrolment(db: sqlite_utils.Database, patient_id: int, year: int) -> Enrolment | None:
+def latest_enrolment(db: sqlite3.Connection, patient_id: int, year: int) -> Enrolment | None:
     """The enrolment for `year`, or the latest earlier one (designation renews automatically)."""
     row = db.execute(
         "SELECT * FROM enrolments WHERE patient_id = ? AND year <= ? ORDER BY year DESC LIMIT 1",
@@ -277,7 +275,7 @@ def latest_enrolment(db: sqlite_utils.Database, patient_id: int, year: int) -> E
     return None if row is None else _enrolment(row)
 
 
-def enrolments(db: sqlite_utils.Database, patient_id: int) -> list[Enrolment]:
+def enrolments(db: sqlite3.Connection, patient_id: int) -> list[Enrolment]:
     rows = db.execute("SELECT * FROM enrolments WHERE patient_id = ? ORDER BY year", [patient_id]).fetchall()
     return [_enrolment(r) for r in rows]
 
@@ -316,12 +314,12 @@ def upsert_catalog(conn: sqlite3.Connection, entries: Iterable[CatalogEntry]) ->
     return count
 
 
-def catalog_entry(db: sqlite_utils.Database, code: str) -> CatalogEntry | None:
+def catalog_entry(db: sqlite3.Connection, code: str) -> CatalogEntry | None:
     row = db.execute("SELECT * FROM catalog WHERE code = ? AND active = 1", [code]).fetchone()
     return None if row is None else _catalog(row)
 
 
-def search_catalog(db: sqlite_utils.Database, query: str, limit: int = 30) -> list[CatalogEntry]:
+def search_catalog(db: sqlite3.Connection, query: str, limit: int = 30) -> list[CatalogEntry]:
     text = query.strip().replace("%", "").replace("_", "")
     rows = db.execute(
         """SELECT * FROM catalog WHERE active = 1 AND
@@ -332,7 +330,7 @@ def search_catalog(db: sqlite_utils.Database, query: str, limit: int = 30) -> li
     return [_catalog(r) for r in rows]
 
 
-def catalog_size(db: sqlite_utils.Database) -> int:
+def catalog_size(db: sqlite3.Connection) -> int:
     return int(db.execute("SELECT COUNT(*) FROM catalog WHERE active = 1").fetchone()[0])
 
 
@@ -363,7 +361,7 @@ def entry_hash(prev_hash: str, visit: Mapping[str, Any], items: Iterable[Mapping
     return hashlib.sha256(canonical_bytes(payload)).hexdigest()
 
 
-def last_entry(db: sqlite_utils.Database | sqlite3.Connection) -> tuple[int, str]:
+def last_entry(db: sqlite3.Connection) -> tuple[int, str]:
     """(seq, hash) of the newest ledger entry, (0, genesis) when empty."""
     row = db.execute("SELECT seq, hash FROM visits ORDER BY seq DESC LIMIT 1").fetchone()
     return (0, GENESIS_HASH) if row is None else (int(row[0]), str(row[1]))
@@ -400,7 +398,7 @@ def append_entry(conn: sqlite3.Connection, entry: NewEntry) -> tuple[int, str]:
 
 
 def usage_sums(
-    db: sqlite_utils.Database | sqlite3.Connection,
+    db: sqlite3.Connection,
     patient_id: int,
     pool: str,
     day: dt.date,
@@ -427,7 +425,7 @@ def usage_sums(
     }
 
 
-def snapshot_fund(db: sqlite_utils.Database | sqlite3.Connection, id_number: str | None, year: int, own_code: str) -> int:
+def snapshot_fund(db: sqlite3.Connection, id_number: str | None, year: int, own_code: str) -> int:
     """Fund the township reports for this person at OTHER facilities this year."""
     if not id_number:
         return 0
@@ -532,7 +530,7 @@ def _entry(row: Row) -> LedgerEntry:
     )
 
 
-def list_entries(db: sqlite_utils.Database, f: EntryFilter, offset: int = 0, limit: int = 200) -> list[LedgerEntry]:
+def list_entries(db: sqlite3.Connection, f: EntryFilter, offset: int = 0, limit: int = 200) -> list[LedgerEntry]:
     """Newest first, one page; uses the primary key order so a page is instant on 300k rows."""
     where, params = _where(f)
     rows = db.execute(
@@ -542,22 +540,22 @@ def list_entries(db: sqlite_utils.Database, f: EntryFilter, offset: int = 0, lim
     return [_entry(r) for r in rows]
 
 
-def count_entries(db: sqlite_utils.Database, f: EntryFilter) -> int:
+def count_entries(db: sqlite3.Connection, f: EntryFilter) -> int:
     where, params = _where(f)
     return int(db.execute(f"SELECT COUNT(*) FROM visits v{where}", params).fetchone()[0])
 
 
-def get_entry(db: sqlite_utils.Database | sqlite3.Connection, visit_id: int) -> LedgerEntry | None:
+def get_entry(db: sqlite3.Connection, visit_id: int) -> LedgerEntry | None:
     row = db.execute(f"{_ENTRY_SELECT} WHERE v.id = ?", [visit_id]).fetchone()
     return None if row is None else _entry(row)
 
 
-def entry_reasons(db: sqlite_utils.Database, visit_id: int) -> list[dict[str, str]]:
+def entry_reasons(db: sqlite3.Connection, visit_id: int) -> list[dict[str, str]]:
     row = db.execute("SELECT reasons_json FROM visits WHERE id = ?", [visit_id]).fetchone()
     return [] if row is None else list(json.loads(row[0]))
 
 
-def entry_lines(db: sqlite_utils.Database | sqlite3.Connection, visit_id: int) -> list[LedgerLine]:
+def entry_lines(db: sqlite3.Connection, visit_id: int) -> list[LedgerLine]:
     rows = db.execute("SELECT * FROM visit_items WHERE visit_id = ? ORDER BY line_no", [visit_id]).fetchall()
     return [
         LedgerLine(
@@ -579,7 +577,7 @@ def entry_lines(db: sqlite_utils.Database | sqlite3.Connection, visit_id: int) -
     ]
 
 
-def raw_entry(db: sqlite_utils.Database | sqlite3.Connection, visit_id: int) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+def raw_entry(db: sqlite3.Connection, visit_id: int) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     """The stored rows of one entry (visit, items, funds), as plain dicts."""
     visit = dict(db.execute("SELECT * FROM visits WHERE id = ?", [visit_id]).fetchone())
     items = [dict(r) for r in db.execute("SELECT * FROM visit_items WHERE visit_id = ? ORDER BY line_no", [visit_id])]
@@ -596,9 +594,9 @@ class ChainBreak:
     problem: str
 
 
-def iter_chain(db: sqlite_utils.Database) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]]:
+def iter_chain(db: sqlite3.Connection) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]]:
     """Every entry in chain order with its items and funds, streamed."""
-    conn = db.conn
+    conn = db
     item_rows = conn.execute("SELECT * FROM visit_items ORDER BY visit_id, line_no")
     fund_rows = conn.execute("SELECT * FROM visit_funds ORDER BY visit_id, id")
     pending_item = next(item_rows, None)
@@ -618,7 +616,7 @@ def iter_chain(db: sqlite_utils.Database) -> Iterator[tuple[dict[str, Any], list
         yield visit, mine_items, mine_funds
 
 
-def verify_chain(db: sqlite_utils.Database) -> tuple[int, list[ChainBreak]]:
+def verify_chain(db: sqlite3.Connection) -> tuple[int, list[ChainBreak]]:
     """Recompute every hash in order; return the count checked and the breaks found."""
     prev = GENESIS_HASH
     expected_seq = 1
@@ -638,7 +636,7 @@ def verify_chain(db: sqlite_utils.Database) -> tuple[int, list[ChainBreak]]:
     return count, breaks
 
 
-def integrity_check(db: sqlite_utils.Database) -> list[str]:
+def integrity_check(db: sqlite3.Connection) -> list[str]:
     rows = db.execute("PRAGMA integrity_check").fetchall()
     problems = [str(r[0]) for r in rows if str(r[0]) != "ok"]
     problems += [f"foreign key: {tuple(r)}" for r in db.execute("PRAGMA foreign_key_check").fetchall()]
@@ -658,7 +656,7 @@ class DayTotals:
     by_method: tuple[tuple[str, Money], ...]
 
 
-def day_totals(db: sqlite_utils.Database, day: dt.date) -> DayTotals:
+def day_totals(db: sqlite3.Connection, day: dt.date) -> DayTotals:
     rows = db.execute(
         """SELECT payment_method, kind, COUNT(*) AS n, SUM(total_fen) AS total, SUM(fund_fen) AS fund,
                   SUM(patient_fen) AS patient
@@ -706,12 +704,12 @@ def add_referral(
     return cursor.lastrowid
 
 
-def referrals(db: sqlite_utils.Database, patient_id: int | None = None) -> list[dict[str, Any]]:
+def referrals(db: sqlite3.Connection, patient_id: int | None = None) -> list[dict[str, Any]]:
     sql = "SELECT * FROM referrals" + (" WHERE patient_id = ?" if patient_id is not None else "") + " ORDER BY id"
     return [dict(r) for r in db.execute(sql, [patient_id] if patient_id is not None else [])]
 
 
-def settings_with_prefix(db: sqlite_utils.Database, prefix: str) -> list[tuple[str, str]]:
+def settings_with_prefix(db: sqlite3.Connection, prefix: str) -> list[tuple[str, str]]:
     """Settings whose key starts with `prefix`, newest key first."""
     rows = db.execute(
         "SELECT key, value FROM settings WHERE substr(key, 1, ?) = ? ORDER BY key DESC", [len(prefix), prefix]
@@ -719,11 +717,25 @@ def settings_with_prefix(db: sqlite_utils.Database, prefix: str) -> list[tuple[s
     return [(str(r[0]), str(r[1])) for r in rows]
 
 
-def inspect_file(db: sqlite_utils.Database) -> tuple[int, list[str], int, list[ChainBreak]]:
+LEDGER_TABLES = ("clinic", "operators", "patients", "enrolments", "catalog", "visits", "visit_items", "visit_funds")
+"""The tables every clinic database has had since schema V1."""
+
+
+def missing_tables(db: sqlite3.Connection) -> list[str]:
+    """The ledger tables a database file lacks (an SQLite file of some other program lacks them all)."""
+    import sqlite_utils  # here, not at start-up: its import costs ~100 ms of the window's first paint
+
+    present = set(sqlite_utils.Database(db, recursive_triggers=False, execute_plugins=False).table_names())
+    return [name for name in LEDGER_TABLES if name not in present]
+
+
+def inspect_file(db: sqlite3.Connection) -> tuple[int, list[str], int, list[ChainBreak]]:
     """(schema version, integrity problems, entries checked, chain breaks) of an open database."""
     try:
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
         problems = integrity_check(db)
+        if version >= 1 and not problems:
+            problems = [f"missing table {name}" for name in missing_tables(db)]
         if version < 1 or problems:
             return version, problems or ["no clinic schema"], 0, []
         count, breaks = verify_chain(db)
@@ -732,7 +744,7 @@ def inspect_file(db: sqlite_utils.Database) -> tuple[int, list[str], int, list[C
     return version, problems, count, breaks
 
 
-def last_entry_date(db: sqlite_utils.Database | sqlite3.Connection) -> dt.date | None:
+def last_entry_date(db: sqlite3.Connection) -> dt.date | None:
     """The date of the newest ledger entry, None when the ledger is empty."""
     row = db.execute("SELECT date FROM visits ORDER BY seq DESC LIMIT 1").fetchone()
     return None if row is None else dt.date.fromisoformat(row[0])

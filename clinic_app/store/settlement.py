@@ -14,8 +14,6 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
-import sqlite_utils
-
 
 @dataclass(frozen=True)
 class VisitGroup:
@@ -52,7 +50,7 @@ def _routed_sql(column: str) -> str:
     )
 
 
-def statement_groups(db: sqlite_utils.Database, first_month: str, last_month: str) -> list[VisitGroup]:
+def statement_groups(db: sqlite3.Connection, first_month: str, last_month: str) -> list[VisitGroup]:
     """The current statements' visits, from `first_month` to `last_month` (YYYY-MM), grouped."""
     rows = db.execute(
         f"""SELECT s.clinic_code, s.month, v.category, v.policy_id,
@@ -69,7 +67,7 @@ def statement_groups(db: sqlite_utils.Database, first_month: str, last_month: st
 
 
 def own_groups(
-    db: sqlite_utils.Database, clinic_code: str, first: dt.date, last: dt.date
+    db: sqlite3.Connection, clinic_code: str, first: dt.date, last: dt.date
 ) -> list[VisitGroup]:
     """The township's own desk: its own ledger's visits (reversals negated) between two days."""
     rows = db.execute(
@@ -101,7 +99,7 @@ def _group(r: sqlite3.Row) -> VisitGroup:
     )
 
 
-def statement_cost_by_kind(db: sqlite_utils.Database, month: str) -> dict[str, dict[str, int]]:
+def statement_cost_by_kind(db: sqlite3.Connection, month: str) -> dict[str, dict[str, int]]:
     """Net item cost per line and item kind in the month's current statements (费用结构)."""
     rows = db.execute(
         """SELECT s.clinic_code, i.kind, SUM(i.amount_fen) AS amount
@@ -117,7 +115,7 @@ def statement_cost_by_kind(db: sqlite_utils.Database, month: str) -> dict[str, d
     return result
 
 
-def own_cost_by_kind(db: sqlite_utils.Database, first: dt.date, last: dt.date) -> dict[str, int]:
+def own_cost_by_kind(db: sqlite3.Connection, first: dt.date, last: dt.date) -> dict[str, int]:
     rows = db.execute(
         """SELECT i.kind, SUM(i.amount_fen) AS amount FROM visits v
            JOIN visit_items i ON i.visit_id = v.id
@@ -127,7 +125,7 @@ def own_cost_by_kind(db: sqlite_utils.Database, first: dt.date, last: dt.date) -
     return {str(r["kind"]): int(r["amount"] or 0) for r in rows}
 
 
-def own_referrals(db: sqlite_utils.Database, first: dt.date, last: dt.date) -> int:
+def own_referrals(db: sqlite3.Connection, first: dt.date, last: dt.date) -> int:
     row = db.execute(
         "SELECT COUNT(*) FROM referrals WHERE substr(time, 1, 10) BETWEEN ? AND ?",
         [first.isoformat(), last.isoformat()],
@@ -135,7 +133,7 @@ def own_referrals(db: sqlite_utils.Database, first: dt.date, last: dt.date) -> i
     return int(row[0])
 
 
-def village_names(db: sqlite_utils.Database, township_code: str) -> list[LineName]:
+def village_names(db: sqlite3.Connection, township_code: str) -> list[LineName]:
     """Registered villages of the township and any that sent a statement, by code."""
     names: dict[str, str] = {}
     for r in db.execute(
@@ -150,7 +148,7 @@ def village_names(db: sqlite_utils.Database, township_code: str) -> list[LineNam
     return [LineName(code, names[code]) for code in sorted(names)]
 
 
-def statement_revisions(db: sqlite_utils.Database, month: str) -> dict[str, int]:
+def statement_revisions(db: sqlite3.Connection, month: str) -> dict[str, int]:
     """The current revision of each village's statement of the month."""
     rows = db.execute(
         "SELECT clinic_code, revision FROM statements WHERE status = 'current' AND month = ?",
@@ -163,7 +161,7 @@ def statement_revisions(db: sqlite_utils.Database, month: str) -> dict[str, int]
 
 
 def derived_signed(
-    db: sqlite_utils.Database, year: int, township_code: str, last_day: dt.date, family_doctor: bool
+    db: sqlite3.Connection, year: int, township_code: str, last_day: dt.date, family_doctor: bool
 ) -> dict[str, int]:
     """Signed persons per designated village ('' = the township itself) from the enrolments.
 
@@ -181,7 +179,7 @@ def derived_signed(
     return {str(r["village"]): int(r["n"]) for r in rows}
 
 
-def entered_signed(db: sqlite_utils.Database, month: str) -> dict[str, int]:
+def entered_signed(db: sqlite3.Connection, month: str) -> dict[str, int]:
     rows = db.execute(
         "SELECT clinic_code, persons FROM settlement_signed WHERE month = ?", [month]
     ).fetchall()
@@ -200,7 +198,7 @@ def save_signed(conn: sqlite3.Connection, month: str, clinic_code: str, persons:
 # ------------------------------------------------------------------ score, assessment
 
 
-def score(db: sqlite_utils.Database, year: int) -> str | None:
+def score(db: sqlite3.Connection, year: int) -> str | None:
     row = db.execute("SELECT score FROM settlement_scores WHERE year = ?", [year]).fetchone()
     return None if row is None else str(row[0])
 
@@ -213,7 +211,7 @@ def save_score(conn: sqlite3.Connection, year: int, value: str, now: str) -> Non
     )
 
 
-def assessment_inputs(db: sqlite_utils.Database, year: int, facility: str) -> str | None:
+def assessment_inputs(db: sqlite3.Connection, year: int, facility: str) -> str | None:
     row = db.execute(
         "SELECT inputs_json FROM assessment_inputs WHERE year = ? AND facility = ?", [year, facility]
     ).fetchone()
@@ -231,7 +229,7 @@ def save_assessment_inputs(
     )
 
 
-def effectively_signed(db: sqlite_utils.Database, year: int, township_code: str) -> int:
+def effectively_signed(db: sqlite3.Connection, year: int, township_code: str) -> int:
     """Signed persons with both a health record and a 一人一档 insurance record (指标3)."""
     row = db.execute(
         """SELECT COUNT(*) FROM enrolments WHERE year = ? AND designated_township = ?
@@ -241,7 +239,7 @@ def effectively_signed(db: sqlite_utils.Database, year: int, township_code: str)
     return int(row[0])
 
 
-def insured_persons(db: sqlite_utils.Database, year: int) -> int:
+def insured_persons(db: sqlite3.Connection, year: int) -> int:
     """Persons enrolled and insured for `year` in the township's roster."""
     row = db.execute("SELECT COUNT(*) FROM enrolments WHERE year = ? AND insured = 1", [year]).fetchone()
     return int(row[0])

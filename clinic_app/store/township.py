@@ -16,9 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import sqlite_utils
-
-DbOrConn = sqlite_utils.Database | sqlite3.Connection
+DbOrConn = sqlite3.Connection
 
 # The amount columns a statement and each of its visits carry (national platform names).
 AMOUNT_COLUMNS = (
@@ -81,8 +79,7 @@ def _now() -> str:
 
 def _plain(db: DbOrConn) -> sqlite3.Cursor:
     """A cursor that returns plain tuples: sqlite3.Row costs more than the query on large reads."""
-    conn = db.conn if isinstance(db, sqlite_utils.Database) else db
-    cursor = conn.cursor()
+    cursor = db.cursor()
     cursor.row_factory = None
     return cursor
 

@@ -34,14 +34,14 @@ def test_a_new_database_has_the_durable_pragmas(tmp_path: Path) -> None:
     assert pragma("synchronous") == 2  # FULL: a commit is on disk before settle returns
     assert pragma("foreign_keys") == 1
     assert pragma("busy_timeout") == store_db.BUSY_TIMEOUT_MS
-    db.conn.close()
+    db.close()
 
 
 def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
     db = open_database(tmp_path)
     with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"), transaction(db) as conn:
         conn.execute("INSERT INTO enrolments (patient_id, year, created_at) VALUES (999, 2025, 'x')")
-    db.conn.close()
+    db.close()
 
 
 @pytest.mark.skipif(SCHEMA_VERSION < 2, reason="needs a migration after version 1")
@@ -59,7 +59,7 @@ def test_a_migration_backs_up_first(tmp_path: Path) -> None:
     db = open_database(folder)
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert ledger.get_setting(db, "marker") == "v1"
-    db.conn.close()
+    db.close()
     (backup,) = (folder / "backups").glob("before-migration-v1-*.sqlite")
     old = sqlite3.connect(backup)
     assert old.execute("PRAGMA user_version").fetchone()[0] == 1
@@ -70,7 +70,7 @@ def test_a_migration_backs_up_first(tmp_path: Path) -> None:
 def test_a_newer_database_is_refused_and_left_alone(tmp_path: Path) -> None:
     db = open_database(tmp_path)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    db.conn.close()
+    db.close()
     before = _digest(tmp_path / DB_NAME)
     with pytest.raises(DatabaseError, match="newer than this app"):
         open_database(tmp_path)
@@ -101,15 +101,12 @@ def test_a_read_only_database_refuses_writes_clearly(shaoyang: Ledger) -> None:
     """The other read-only case: the file opens, but writes fail (here: SQLite opened mode=ro,
     as on a write-protected disk).  The error names the problem and nothing is written."""
     before = ledger.count_entries(shaoyang.session.db, ledger.EntryFilter())
-    shaoyang.session.db.conn.close()
+    shaoyang.session.db.close()
     uri = f"{(shaoyang.folder / DB_NAME).as_uri()}?mode=ro"
     conn = sqlite3.connect(uri, uri=True, isolation_level=None)
-    import sqlite_utils
-
-    db = sqlite_utils.Database(conn)
-    with pytest.raises(DatabaseError, match="read-only"), transaction(db) as raw:
+    with pytest.raises(DatabaseError, match="read-only"), transaction(conn) as raw:
         raw.execute("INSERT INTO settings (key, value) VALUES ('x', 'y')")
-    assert ledger.count_entries(db, ledger.EntryFilter()) == before
+    assert ledger.count_entries(conn, ledger.EntryFilter()) == before
     conn.close()
 
 
@@ -142,3 +139,33 @@ def test_a_write_interrupted_by_an_error_leaves_nothing(shaoyang: Ledger) -> Non
         conn.execute("INSERT INTO settings (key, value) VALUES ('half', 'written')")
         raise RuntimeError("power cut in the middle")
     assert ledger.get_setting(db, "half") is None
+
+
+def test_replace_over_a_settled_row_fires_the_append_only_trigger(shaoyang: Ledger) -> None:
+    """`INSERT OR REPLACE` deletes the old row: with recursive triggers on, the DELETE trigger refuses it."""
+    shaoyang.session.settle(shaoyang.request("signed_here", "2025-08-01T09:00:00", "YP0001"))
+    db = shaoyang.session.db
+    assert db.execute("PRAGMA recursive_triggers").fetchone()[0] == 1
+    row = db.execute("SELECT * FROM visits ORDER BY seq LIMIT 1").fetchone()
+    names = row.keys()
+    before = db.execute("SELECT hash FROM visits WHERE id = ?", [row["id"]]).fetchone()[0]
+    with pytest.raises(sqlite3.DatabaseError):
+        db.execute(
+            f"INSERT OR REPLACE INTO visits ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+            [*row],
+        )
+    assert db.execute("SELECT hash FROM visits WHERE id = ?", [row["id"]]).fetchone()[0] == before
+
+
+def test_an_sqlite_file_of_another_program_fails_the_check(tmp_path: Path) -> None:
+    from clinic_app.services.backup import check_file
+
+    other = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    conn.commit()
+    conn.close()
+    report = check_file(other)
+    assert not report.ok
+    assert "missing table visits" in report.integrity

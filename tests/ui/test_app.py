@@ -223,14 +223,14 @@ def test_a_refused_restore_reopens_the_data_unchanged(qtbot, data_folder, worker
     _settle_zhang(session, NOW)
     bad = tmp_path / "clinic-20260301-080000.sqlite"
     bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 4000)
-    head = ledger.last_entry(session.db.conn)
+    head = ledger.last_entry(session.db)
     desktop = app_module.Desktop(QApplication.instance(), session, worker, "zh", selftest=False)
     desktop.restore(bad)
     try:
         assert desktop.after_restore is not None and desktop.after_restore[0] is True
         assert "未做任何更改" in desktop.after_restore[1]
         assert desktop.session.count_entries(EntryFilter()) == 1
-        assert ledger.last_entry(desktop.session.db.conn) == head
+        assert ledger.last_entry(desktop.session.db) == head
         assert not list((data_folder / "backups").glob("before-restore-*"))
     finally:
         desktop.session.close()

@@ -137,7 +137,7 @@ def test_a_corrupt_backup_is_refused_and_nothing_changes(qtbot, context, session
     _settle(session)
     bad = backup.backup_now(session, now=NOW)
     _break_chain(bad)
-    head = ledger.last_entry(session.db.conn)
+    head = ledger.last_entry(session.db)
     asked: list[object] = []
     monkeypatch.setattr(QMessageBox, "question", lambda *args, **kw: asked.append(args))
     screen = make_screen(qtbot, context, worker)
@@ -149,7 +149,7 @@ def test_a_corrupt_backup_is_refused_and_nothing_changes(qtbot, context, session
     assert "seq 1" in refused.args[0]  # says where the chain breaks
     assert screen.backup_note.text() == refused.args[0]
     assert asked == [] and requested == []
-    assert ledger.last_entry(session.db.conn) == head
+    assert ledger.last_entry(session.db) == head
     assert not list((session.data_dir / "backups").glob("before-restore-*"))
 
 
