@@ -7,10 +7,6 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from stdnum import numdb
-from stdnum.cn import ric
-from stdnum.exceptions import InvalidComponent, ValidationError
-
 MAX_READINGS = 16
 
 
@@ -37,6 +33,10 @@ def parse_resident_id(text: str) -> ResidentId:
     birth, so real cards of older villagers fail that test.  A region code
     that exists in any period is accepted.
     """
+    # Imported here: stdnum's import costs ~50 ms, and the app's start needs no ID check.
+    from stdnum.cn import ric
+    from stdnum.exceptions import InvalidComponent, ValidationError
+
     number = ric.compact(text or "")
     try:
         ric.validate(number)
@@ -56,6 +56,8 @@ def parse_resident_id(text: str) -> ResidentId:
 
 
 def _region_known(number: str) -> bool:
+    from stdnum import numdb
+
     return bool([props for _part, props in numdb.get("cn/loc").info(number[:6]) if props])
 
 

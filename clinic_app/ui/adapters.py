@@ -7,7 +7,6 @@ replaced by a direct call once that method exists.  They run on the worker.
 from __future__ import annotations
 
 from clinic_app.domain.records import CatalogEntry
-from clinic_app.services import catalog_import
 from clinic_app.services.session import ClinicSession
 
 # Words a consultation fee goes by in village catalogues (诊查费 / 一般诊疗费).
@@ -31,10 +30,11 @@ def import_catalog(session: ClinicSession, path: str, language: str = "zh") -> t
     """
     from pathlib import Path
 
+    # csv and openpyxl are loaded on the first catalogue import, not at start-up.
+    from clinic_app.services import catalog_import
 
-    module = catalog_import
-    report = module.import_catalog(session, Path(path))
-    field_names = getattr(module, "FIELD_ZH", {})
+    report = catalog_import.import_catalog(session, Path(path))
+    field_names = getattr(catalog_import, "FIELD_ZH", {})
     problems = [
         (
             str(p.row),

@@ -41,10 +41,9 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QWizard
+from PySide6.QtWidgets import QApplication
 
 from clinic_app.errors import UserError
-from clinic_app.services import backup as backup_service
 from clinic_app.services.datadir import resolve_data_dir
 from clinic_app.services.session import ClinicSession
 from clinic_app.ui.compat import emit
@@ -72,6 +71,8 @@ def refuse_second_instance(folder: Path, interactive: bool = True) -> int:
     text = f"这个数据文件夹已经在另一个窗口中打开:\n{folder}\n\n请切换到已经打开的窗口, 同一份数据不能同时打开两次。"
     sys.stderr.write(text + "\n")
     if interactive:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(None, APP_TITLE, text)
     return 1
 
@@ -81,6 +82,8 @@ def refuse_start(error: UserError, interactive: bool) -> int:
     sys.stderr.write(f"clinic-app: {error.bilingual()}\n")
     log.error("start refused: %s", error.message("en"))
     if interactive:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(None, APP_TITLE, error.message("zh"))
     return 1
 
@@ -233,13 +236,16 @@ class Desktop:
 
     def open_window(self) -> int:
         from clinic_app.ui.main_window import MainWindow
-        from clinic_app.ui.wizard import SetupWizard, WizardContext
 
         session = self.session
         if session.clinic is None:
             if self.selftest:
                 _prepare_selftest(session, dt.date.today())
             else:
+                from PySide6.QtWidgets import QWizard
+
+                from clinic_app.ui.wizard import SetupWizard, WizardContext
+
                 wizard = SetupWizard(WizardContext(session, self.worker, self.language))
                 if wizard.exec() != QWizard.DialogCode.Accepted:
                     return 0
@@ -279,6 +285,8 @@ class Desktop:
         reopened window.
         """
         session, folder = self.session, self.session.data_dir
+
+        from clinic_app.services import backup as backup_service
 
         def work() -> Any:
             session.close()  # restore needs the only connection closed
@@ -352,6 +360,9 @@ class BackupScheduler(QObject):
 
 def backup_if_due(session: ClinicSession, now: dt.datetime | None = None) -> Path | None:
     """The daily backup if none was made today; a failure is logged (the app goes on)."""
+    # Imported here, not at start-up: this runs on the worker once the window shows.
+    from clinic_app.services import backup as backup_service
+
     try:
         return backup_service.backup_if_due(session, now=now)
     except UserError as error:
@@ -361,6 +372,8 @@ def backup_if_due(session: ClinicSession, now: dt.datetime | None = None) -> Pat
 
 def backup_on_exit(session: ClinicSession, now: dt.datetime | None = None) -> Path | None:
     """The exit backup (services.backup.backup_on_exit); a failure is logged, never raised."""
+    from clinic_app.services import backup as backup_service
+
     started = dt.datetime.now()
     try:
         made = backup_service.backup_on_exit(session, now=now)

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QToolButton,
     QWidget,
 )
@@ -101,6 +100,8 @@ class CrashHandler:
             return
         self._showing = True
         try:
+            from PySide6.QtWidgets import QMessageBox  # its ~100 enums load only for a crash
+
             box = QMessageBox(QApplication.activeWindow())
             box.setIcon(QMessageBox.Icon.Critical)
             box.setWindowTitle(QCoreApplication.translate("Errors", "程序出错"))

@@ -47,7 +47,6 @@ from clinic_app.services.session import PAYMENT_METHODS, UsageCard, format_quant
 from clinic_app.ui import adapters, labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
-from clinic_app.ui.dialogs import PatientDialog, ReferralDialog, ReimbursementDialog
 from clinic_app.ui.models import LEFT, RIGHT, Column, RowsModel
 from clinic_app.ui.widgets import FieldNote, LiveSearch
 
@@ -385,6 +384,8 @@ class VisitScreen(QWidget):
             self.request_preview()
 
     def register_patient(self) -> None:
+        from clinic_app.ui.dialogs import PatientDialog
+
         dialog = PatientDialog(self.context, self.context.clinic, parent=self)
         dialog.accepted.connect(lambda: self._registered(dialog.result_value))
         self.dialog = dialog
@@ -398,6 +399,8 @@ class VisitScreen(QWidget):
         if self.patient is None:
             self.context.report(UserError("请先选择患者", "choose a patient first"))
             return
+        from clinic_app.ui.dialogs import ReferralDialog
+
         dialog = ReferralDialog(self.context, self.patient, self)
         dialog.accepted.connect(lambda: emit(self.context.info_reported, self.tr("转诊已登记")))
         dialog.accepted.connect(lambda: self.referral.setChecked(True))
@@ -408,6 +411,8 @@ class VisitScreen(QWidget):
         if self.patient is None:
             self.context.report(UserError("请先选择患者", "choose a patient first"))
             return
+        from clinic_app.ui.dialogs import ReimbursementDialog
+
         dialog = ReimbursementDialog(self.context, self.patient, self)
         dialog.accepted.connect(lambda: self._settled(dialog.result_value))
         self.dialog = dialog
