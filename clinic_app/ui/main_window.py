@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -18,14 +21,40 @@ from clinic_app.domain.records import Operator
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.errors import MessageBar
-from clinic_app.ui.ledger_screen import LedgerScreen
-from clinic_app.ui.month_screen import MonthScreen
-from clinic_app.ui.patients_screen import PatientsScreen
-from clinic_app.ui.printing import ReceiptPrinter
-from clinic_app.ui.settings_screen import SettingsScreen
 from clinic_app.ui.visit_screen import VisitScreen
 
+if TYPE_CHECKING:
+    from clinic_app.ui.ledger_screen import LedgerScreen
+    from clinic_app.ui.month_screen import MonthScreen
+    from clinic_app.ui.patients_screen import PatientsScreen
+    from clinic_app.ui.printing import ReceiptPrinter
+    from clinic_app.ui.settings_screen import SettingsScreen
+
 OPERATOR_SETTING = "last_operator"
+
+
+def _build_patients(context: AppContext) -> QWidget:
+    from clinic_app.ui.patients_screen import PatientsScreen
+
+    return PatientsScreen(context)
+
+
+def _build_ledger(context: AppContext) -> QWidget:
+    from clinic_app.ui.ledger_screen import LedgerScreen
+
+    return LedgerScreen(context)
+
+
+def _build_month(context: AppContext) -> QWidget:
+    from clinic_app.ui.month_screen import MonthScreen
+
+    return MonthScreen(context)
+
+
+def _build_settings(context: AppContext) -> QWidget:
+    from clinic_app.ui.settings_screen import SettingsScreen
+
+    return SettingsScreen(context)
 
 
 class MainWindow(QMainWindow):
@@ -41,25 +70,26 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.context = context
         self.setWindowTitle(self.tr("村卫生室门诊统筹 - {clinic}").format(clinic=context.clinic.name))
+        # Only 接诊 is built now; every other screen when its tab is first shown (or asked
+        # for): the window is usable sooner, and a screen never opened costs nothing.
+        self._placeholders: dict[str, QWidget] = {}
+        self._factories: dict[str, Callable[[AppContext], QWidget]] = {}
+        self._built: dict[str, QWidget] = {}
+        self._printer: ReceiptPrinter | None = None
         self.visit = VisitScreen(context)
-        self.patients = PatientsScreen(context)
-        self.ledger = LedgerScreen(context)
-        self.settings = SettingsScreen(context)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.visit, self.tr("接诊"))
-        self.tabs.addTab(self.patients, self.tr("患者"))
-        self.tabs.addTab(self.ledger, self.tr("台账"))
-        self.month: MonthScreen | None = None
+        self._add_lazy("patients", _build_patients, self.tr("患者"))
+        self._add_lazy("ledger", _build_ledger, self.tr("台账"))
         if context.clinic.role == "village":  # 月结: the month's statement for the township
-            self.month = MonthScreen(context)
-            self.tabs.addTab(self.month, self.tr("月结"))
+            self._add_lazy("month", _build_month, self.tr("月结"))
         self.township: tuple[QWidget, ...] = ()
         if context.clinic.role == "township":  # 导入, 审核, 结算, 考核 of the villages' statements
             from clinic_app.ui.township import add_township_tabs
 
             self.township = add_township_tabs(context, self.tabs)
-        self.tabs.addTab(self.settings, self.tr("设置"))
-        self.settings.restore_requested.connect(self.restore_requested)
+        self._add_lazy("settings", _build_settings, self.tr("设置"))
+        self.tabs.currentChanged.connect(self._tab_shown)
 
         self.clinic_label = QLabel(context.clinic.name)
         self.clinic_label.setStyleSheet("font-weight: bold;")
@@ -85,17 +115,77 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(body)
         self.statusBar().showMessage(self.tr("数据文件夹: {path}").format(path=context.data_dir))
 
-        for screen in (self.visit, self.ledger):
-            screen.receipt_requested.connect(self.receipt_requested)
+        self.visit.receipt_requested.connect(self.receipt_requested)
         # Settling opens the receipt preview at once; later requests are reprints (重打).
-        self.printer = ReceiptPrinter(context, self)
-        self.visit.visit_settled.connect(self.printer.visit_settled)
-        self.receipt_requested.connect(self.printer.receipt_requested)
+        self.visit.visit_settled.connect(lambda settled: self.printer.visit_settled(settled))
+        self.receipt_requested.connect(lambda visit_id: self.printer.receipt_requested(visit_id))
         for number in range(self.tabs.count()):
             QShortcut(QKeySequence(f"Ctrl+{number + 1}"), self, lambda n=number: self.tabs.setCurrentIndex(n))
         find = QShortcut(QKeySequence(Qt.Key.Key_F2), self, self._find_patient)
         find.setContext(Qt.ShortcutContext.WindowShortcut)
         self.load_operators()
+
+    # ------------------------------------------------------------ screens built when first needed
+
+    def _add_lazy(self, key: str, build: Callable[[AppContext], QWidget], title: str) -> None:
+        placeholder = QWidget()
+        self._placeholders[key], self._factories[key] = placeholder, build
+        self.tabs.addTab(placeholder, title)
+
+    def _screen(self, key: str) -> QWidget:
+        """The screen `key`, built now (in its tab's place) if it was not yet."""
+        screen = self._built.get(key)
+        if screen is not None:
+            return screen
+        screen = self._factories[key](self.context)
+        placeholder = self._placeholders.pop(key)
+        index, current = self.tabs.indexOf(placeholder), self.tabs.currentIndex()
+        blocked = self.tabs.blockSignals(True)
+        try:
+            self.tabs.insertTab(index, screen, self.tabs.tabText(index))
+            self.tabs.removeTab(index + 1)
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self.tabs.blockSignals(blocked)
+        placeholder.deleteLater()
+        self._built[key] = screen
+        if key == "ledger":
+            screen.receipt_requested.connect(self.receipt_requested)  # type: ignore[attr-defined]
+        if key == "settings":
+            screen.restore_requested.connect(self.restore_requested)  # type: ignore[attr-defined]
+        return screen
+
+    def _tab_shown(self, index: int) -> None:
+        page = self.tabs.widget(index)
+        for key, placeholder in list(self._placeholders.items()):
+            if placeholder is page:
+                self._screen(key)
+
+    @property
+    def patients(self) -> PatientsScreen:
+        return cast("PatientsScreen", self._screen("patients"))
+
+    @property
+    def ledger(self) -> LedgerScreen:
+        return cast("LedgerScreen", self._screen("ledger"))
+
+    @property
+    def settings(self) -> SettingsScreen:
+        return cast("SettingsScreen", self._screen("settings"))
+
+    @property
+    def month(self) -> MonthScreen | None:
+        """月结 (village role only; None in a township)."""
+        return cast("MonthScreen", self._screen("month")) if "month" in self._factories else None
+
+    @property
+    def printer(self) -> ReceiptPrinter:
+        """The receipt preview and printing (Qt PDF and print support load on the first receipt)."""
+        if self._printer is None:
+            from clinic_app.ui.printing import ReceiptPrinter
+
+            self._printer = ReceiptPrinter(self.context, self)
+        return self._printer
 
     def _find_patient(self) -> None:
         self.tabs.setCurrentWidget(self.visit)
@@ -127,10 +217,9 @@ class MainWindow(QMainWindow):
         self.context.run(lambda: session.set_setting(OPERATOR_SETTING, str(operator_id)))
 
     def _data_changed(self, what: str) -> None:
-        for screen in (self.visit, self.patients, self.ledger, self.settings):
-            screen.refresh(what)
-        if self.month is not None:
-            self.month.refresh(what)
+        self.visit.refresh(what)
+        for screen in self._built.values():  # a screen built later reads fresh data then
+            cast(Any, screen).refresh(what)
         if what == "operator":
             self.load_operators()
         if what == "clinic":
