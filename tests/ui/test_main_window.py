@@ -63,3 +63,32 @@ def test_user_errors_reach_the_message_bar(qtbot, context) -> None:  # type: ign
     window.visit.settle()  # nothing entered
     assert window.message_bar.isVisible()
     assert "患者" in window.message_bar.label.text()
+
+
+def test_screens_are_built_when_their_tab_is_first_shown(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.ui.ledger_screen import LedgerScreen
+    from clinic_app.ui.settings_screen import SettingsScreen
+
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    wait_idle(qtbot, worker)
+    titles = [window.tabs.tabText(n) for n in range(window.tabs.count())]
+    assert titles == ["接诊", "患者", "台账", "月结", "设置"]
+    assert not any(isinstance(window.tabs.widget(n), LedgerScreen) for n in range(window.tabs.count()))
+
+    # Ctrl+3 shows 台账: the screen takes its tab's place, is current, and loads its page.
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    page = window.tabs.widget(2)
+    assert isinstance(page, LedgerScreen) and window.tabs.currentWidget() is page
+    assert [window.tabs.tabText(n) for n in range(window.tabs.count())] == titles
+    assert window.ledger is page  # built once
+    wait_idle(qtbot, worker)
+    assert not page.model.loading
+
+    # Asked for by code while another tab is current: built in place, the current tab stays.
+    settings = window.settings
+    assert isinstance(settings, SettingsScreen) and window.tabs.widget(4) is settings
+    assert window.tabs.currentIndex() == 2
+    assert window.tabs.count() == len(titles)
