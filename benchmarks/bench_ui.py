@@ -10,7 +10,9 @@ The 10-year ledger is built by the ledger benchmark into benchmarks/out/demo-10y
 without it this prints a message and exits 0.  It is copied to a temporary
 folder (migrated once, outside the timing) and 20k patients are added to the
 copy.  "Usable" means: the main window is shown, the operator list is loaded
-and the worker has nothing left to do.  The daily backup the app makes at
+and the worker has nothing left to do.  Screens other than 接诊 are built when
+their tab is first shown; after the timing the child opens every tab (each
+loads its data, the ledger its first page) and then reports its peak RSS.  The daily backup the app makes at
 start is switched off for the timing (it copies the whole file in the
 background and is not part of opening the window).
 Run: uv run python benchmarks/bench_ui.py   (QT_QPA_PLATFORM=offscreen is set if no display)
@@ -58,11 +60,20 @@ APP = textwrap.dedent("""
         windows = [w for w in app.topLevelWidgets() if type(w).__name__ == "MainWindow" and w.isVisible()]
         if windows and windows[0].operator.count() and not windows[0].context.worker.busy:
             print("ready", flush=True)
-            rows = windows[0].ledger.model.rowCount()
-            print(f"rss {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss} rows {rows}", flush=True)
-            app.quit()
+            QTimer.singleShot(0, lambda: visit_tabs(windows[0], 1))
         else:
             QTimer.singleShot(5, check)
+    def visit_tabs(window, index):
+        # After the timing: open every tab (each screen loads its data) for the peak RSS.
+        if window.context.worker.busy:
+            QTimer.singleShot(5, lambda: visit_tabs(window, index))
+        elif index < window.tabs.count():
+            window.tabs.setCurrentIndex(index)
+            QTimer.singleShot(5, lambda: visit_tabs(window, index + 1))
+        else:
+            rows = window.ledger.model.rowCount()
+            print(f"rss {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss} rows {rows}", flush=True)
+            QApplication.instance().quit()
     QApplication([])
     QTimer.singleShot(0, check)
     sys.exit(app_module.run_app(data_dir=sys.argv[1], language="zh"))
@@ -185,11 +196,12 @@ def main() -> int:
         print(f"ledger: {visits} entries, {patients} patients (copy of {DEMO})")
         print(f"cold start, bare PySide6 window : {bare_s:.3f} s (median of {RUNS})")
         print(f"cold start, clinic app to usable: {app_s:.3f} s = {app_s / bare_s:.2f}x bare"
-              f"  [target <= 1.5x and <= 1.5 s]  first ledger page rows: {rows}")
+              f"  [target <= 1.5x and <= 1.5 s]")
         print(f"patient search per keystroke    : median {statistics.median(times):.1f} ms, "
               f"max {max(times):.1f} ms  [target <= 30 ms]")
         print(f"ledger first page               : {first_page:.1f} ms  [target <= 100 ms]")
-        print(f"peak RSS of the app             : {rss_mb:.0f} MB  [target <= 250 MB]")
+        print(f"peak RSS of the app             : {rss_mb:.0f} MB, every tab opened, ledger page of {rows} rows"
+              "  [target <= 250 MB]")
         ok = app_s <= 1.5 and app_s <= 1.5 * bare_s and max(times) <= 30 and first_page <= 100 and rss_mb <= 250
         print("all targets met" if ok else "SOME TARGETS MISSED")
         return 0
