@@ -15,6 +15,7 @@ import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +126,35 @@ def _grid(font: str, size: float, numeric_from: int) -> list[tuple[Any, ...]]:
     ]
 
 
+class _CountedPagesCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hints
+    """A canvas that holds every page back until the document is saved, so that each page's
+    footer can say how many pages there are (reportlab's usual "page n of m" canvas)."""
+
+    def __init__(self, *args: Any, font_name: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._font_name = font_name
+        self._held_pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # reportlab's name
+        self._held_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._held_pages)
+        for state in self._held_pages:
+            self.__dict__.update(state)
+            self.saveState()
+            self.setFont(self._font_name, 7.5)
+            self.drawRightString(A4[0] - MARGIN, 8 * mm, _page_label(self.getPageNumber(), total))
+            self.restoreState()
+            super().showPage()
+        super().save()
+
+
+def _page_label(page: int, pages: int) -> str:
+    return f"第 {page} 页 / 共 {pages} 页"
+
+
 def statement_pdf(data: StatementData, data_file: bytes, font: fonts.PdfFont | None = None) -> bytes:
     """The statement's PDF bytes; `data_file` is the signed data file built from the same records."""
     font = font or fonts.pdf_font()
@@ -215,15 +245,15 @@ def statement_pdf(data: StatementData, data_file: bytes, font: fonts.PdfFont | N
         canvas.saveState()
         canvas.setFont(font.name, 7.5)
         canvas.drawString(MARGIN, 8 * mm, f"{clinic.name} · {data.month} · 第 {data.revision} 版 · SHA-256 {digest[:16]}…")
-        canvas.drawRightString(A4[0] - MARGIN, 8 * mm, f"第 {doc.page} 页")
         canvas.restoreState()
+        # "第 n 页 / 共 m 页" is drawn by the canvas once the number of pages is known.
 
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=16 * mm,
         title=f"{clinic.name} {data.month} 门诊统筹结算报表", author=clinic.name, invariant=True,
     )
-    document.build(story, onFirstPage=footer, onLaterPages=footer)
+    document.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=partial(_CountedPagesCanvas, font_name=font.name))
     return buffer.getvalue()
 
 

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from reportlab.lib.units import mm
 
 from clinic_app.documents import fonts, signing
 from clinic_app.documents.statement_file import build_statement
 from clinic_app.documents.statement_pdf import render_statement_pdf, statement_pdf, summary_rows
 from clinic_app.domain.money import Money
-from tests.documents.pdftext import text_of
+from tests.documents.pdftext import drawn_strings, text_of
+from tests.documents.samples import sample_statement
 
 WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
@@ -66,6 +68,28 @@ def test_visit_list_spans_pages_with_the_header_repeated(made, statement):
     for page in pages[:-1]:
         assert "结算ID" in page.extract_text()
     assert b"/FontFile2" in pdf
+
+
+def test_every_page_says_its_number_and_the_number_of_pages(key, ttf):
+    long_month = sample_statement(200, seed=5)
+    pdf = statement_pdf(long_month, build_statement(long_month, key), ttf)
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    total = len(pages)
+    assert total >= 4
+    for number, page in enumerate(pages, start=1):
+        flat = "".join(page.extract_text().split())
+        assert f"第{number}页/共{total}页" in flat, number
+        assert flat.count("页/共") == 1
+    # Bottom right, in the footer's small type, on every page (read in pieces, one per font subset).
+    right = [d for d in drawn_strings(pdf) if d.x > d.page_width / 2 and d.y < 30]
+    assert {(round(d.y, 2), d.size) for d in right} == {(round(8 * mm, 2), 7.5)}
+    labels = "".join(d.text for d in right).replace("页第", "页|第").split("|")
+    assert labels == [f"第 {n} 页 / 共 {total} 页" for n in range(1, total + 1)]
+
+
+def test_same_records_give_the_same_bytes(made, statement, ttf):
+    data_file, pdf = made
+    assert statement_pdf(statement, data_file, ttf) == pdf
 
 
 def test_written_atomically(tmp_path, statement, key, ttf):
