@@ -21,10 +21,12 @@ from clinic_app.services.session import ClinicSession
 from clinic_app.store import ledger
 from clinic_app.store.db import (
     DB_NAME,
+    DatabaseDamaged,
     SqliteError,
     backup_to,
     copy_file,
     is_sqlite_file,
+    quick_check,
     read_only,
     restore_into,
 )
@@ -54,14 +56,18 @@ class CheckReport:
 
     def lines(self) -> list[str]:
         """The report as the CLI prints it."""
+        readable = self.schema_version >= 0
         out = [
             f"数据库 / database: {self.path}",
-            f"结构版本 / schema version: {self.schema_version}",
+            f"结构版本 / schema version: {self.schema_version if readable else '无法读取 / unreadable'}",
             f"已校验台账条目 / entries checked: {self.entries}",
         ]
         out.append("完整性 / integrity: ok" if not self.integrity else "完整性 / integrity: 损坏 / FAILED")
         out += [f"  {problem}" for problem in self.integrity[:20]]
-        if self.breaks:
+        if self.integrity:
+            # The chain is read only from a file whose pages are sound: nothing was verified.
+            out.append("哈希链 / hash chain: 未校验 / not checked")
+        elif self.breaks:
             out.append(f"哈希链 / hash chain: {len(self.breaks)} 处断裂 / breaks")
             for found in self.breaks[:50]:
                 out.append(f"  收据 / receipt {found.receipt_no} (seq {found.seq}): {found.problem}")
@@ -118,6 +124,12 @@ def backup_now(session: ClinicSession, folder: Path | None = None, now: dt.datet
         raise UserError(
             f"无法写入备份文件夹 {folder}: {exc.strerror}", f"cannot write backup folder {folder}: {exc.strerror}"
         ) from None
+    # The backup API copies pages as they are: a copy of a damaged file is damaged too.  Such a
+    # copy is dropped and nothing is rotated, so the good backups made before the damage stay.
+    problems = quick_check(target)
+    if problems:
+        target.unlink(missing_ok=True)
+        raise DatabaseDamaged(session.data_dir / DB_NAME, problems[0])
     rotate(folder, backup_keep(session))
     return target
 
@@ -140,6 +152,19 @@ def backup_if_due(session: ClinicSession, now: dt.datetime | None = None) -> Pat
         if match.group(1) >= now.strftime("%Y%m%d"):
             return None
     return backup_now(session, now=now)
+
+
+def newest_good_backup(folder: Path) -> Path | None:
+    """The newest backup in a data folder's ``backups`` whose pages all read back (quick check).
+
+    For a database that cannot even be opened, so its configured backup
+    folder cannot be read: the default folder is where the daily backups go.
+    `restore` checks the chosen file fully before it changes anything.
+    """
+    for path in reversed(backups_in(folder / "backups")):
+        if is_sqlite_file(path) and not quick_check(path):
+            return path
+    return None
 
 
 # ---------------------------------------------------------------- restore
@@ -178,17 +203,28 @@ def restore(folder: Path, backup: Path, now: dt.datetime | None = None) -> Resto
     folder.mkdir(parents=True, exist_ok=True)
     if live.exists():
         saved = folder / "backups" / f"before-restore-{stamp}.sqlite"
-        if is_sqlite_file(live):
-            copy_file(live, saved)
-        else:
-            # Not a database at all: move it aside untouched (with any stale WAL files).
+        if not (is_sqlite_file(live) and not quick_check(live) and _copied(live, saved)):
+            # Not a database, or damaged: moved aside untouched, with its WAL files (restoring
+            # over a damaged file would fail on its damaged pages).
             saved.parent.mkdir(parents=True, exist_ok=True)
             live.replace(saved)
             for suffix in ("-wal", "-shm"):
-                Path(str(live) + suffix).unlink(missing_ok=True)
+                side = Path(str(live) + suffix)
+                if side.exists():
+                    side.replace(Path(str(saved) + suffix))
     restore_into(backup, live)
     after = check_file(live)
     return RestoreResult(restored_from=backup, previous_saved_to=saved, entries=after.entries)
+
+
+def _copied(live: Path, saved: Path) -> bool:
+    """Copy the live database aside; False when it is too damaged to copy (it is then moved)."""
+    try:
+        copy_file(live, saved)
+        return True
+    except SqliteError:
+        saved.unlink(missing_ok=True)
+        return False
 
 
 def ledger_changed_since_backup(session: ClinicSession) -> bool:

@@ -25,6 +25,47 @@ class DatabaseError(UserError):
     """The database cannot be used as it is (not SQLite, locked, newer, read-only)."""
 
 
+class DatabaseDamaged(DatabaseError):
+    """The database file is damaged (corrupt pages): the way out is a backup made before the damage."""
+
+    def __init__(self, path: Path | None, detail: str) -> None:
+        where = f" {path} " if path else ""
+        self.path, self.detail = path, detail
+        self.what_zh = f"数据库文件{where}已损坏 ({detail})。"
+        self.what_en = f"The database file{where or ' '}is damaged ({detail})."
+        super().__init__(
+            self.what_zh + "备份不受影响: 请在「设置 → 备份与语言 → 从备份恢复…」中选择损坏前的备份。",
+            self.what_en + " Backups are not affected: restore one made before the damage "
+            "(Settings → Backup and language → Restore from backup…).",
+        )
+
+
+_DAMAGE_CODES = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+
+
+def damage(exc: BaseException, path: Path | None = None) -> DatabaseDamaged | None:
+    """The `DatabaseDamaged` an SQLite error means, or None when it is not damage (a bug, a lock)."""
+    if not isinstance(exc, sqlite3.DatabaseError) or isinstance(exc, sqlite3.IntegrityError):
+        return None
+    code = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    if code.startswith(_DAMAGE_CODES) or "malformed" in text or "not a database" in text:
+        return DatabaseDamaged(path, text)
+    return None
+
+
+def quick_check(path: Path, limit: int = 5) -> list[str]:
+    """SQLite's quick_check of a database file, read-only: [] when every page reads back sound."""
+    try:
+        with read_only(path) as conn:
+            rows = conn.execute(f"PRAGMA quick_check({int(limit)})").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    found = [str(r[0]) for r in rows if str(r[0]) != "ok"]
+    lines = [line.strip() for text in found for line in text.splitlines()]
+    return [line for line in lines if line and not line.startswith("***")][:limit]
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     conn.row_factory = sqlite3.Row
@@ -51,6 +92,8 @@ def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
     dest = sqlite3.connect(partial)
     try:
         conn.backup(dest)
+        # A backup is one self-contained file: read (even read-only) without -wal/-shm files beside it.
+        dest.execute("PRAGMA journal_mode = DELETE")
     finally:
         dest.close()
     partial.replace(target)
@@ -77,10 +120,13 @@ def open_database(folder: Path) -> sqlite3.Connection:
         conn = _connect(path)
         _apply_pragmas(conn)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a damaged schema page fails here
     except sqlite3.OperationalError as exc:
         raise _explain(exc, path) from None
-    except sqlite3.DatabaseError:
-        raise DatabaseError(f"{path} 不是本软件的数据库文件或已损坏", f"{path} is not a valid database") from None
+    except sqlite3.DatabaseError as exc:
+        raise damage(exc, path) or DatabaseError(
+            f"{path} 不是本软件的数据库文件或已损坏", f"{path} is not a valid database"
+        ) from None
     if version > SCHEMA_VERSION:
         conn.close()
         raise DatabaseError(

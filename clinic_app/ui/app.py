@@ -36,6 +36,7 @@ from PySide6.QtCore import (
     QLocale,
     QLockFile,
     QObject,
+    Qt,
     QTimer,
     QTranslator,
     Signal,
@@ -45,6 +46,7 @@ from PySide6.QtWidgets import QApplication
 
 from clinic_app.errors import UserError
 from clinic_app.services.datadir import resolve_data_dir
+from clinic_app.services.problems import DatabaseDamaged
 from clinic_app.services.session import ClinicSession
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
@@ -86,6 +88,79 @@ def refuse_start(error: UserError, interactive: bool) -> int:
 
         QMessageBox.critical(None, APP_TITLE, error.message("zh"))
     return 1
+
+
+def repair_from_backup(folder: Path, error: DatabaseDamaged, interactive: bool, language: str = "zh") -> ClinicSession | None:
+    """A database too damaged to open: offer the newest sound backup, restore it, open the folder.
+
+    Nothing is changed unless the user says yes (and the backup passes its
+    full check in `services.backup.restore`); the damaged file is kept in
+    ``backups``.  Where nobody can answer a dialog, the way out is written to
+    stderr and the log instead.  None when the folder stays closed.
+    """
+    from clinic_app.services import backup as backup_service
+
+    backup = backup_service.newest_good_backup(folder)
+    if backup is None:
+        refuse_start(
+            UserError(
+                f"{error.what_zh}\n\n在 {folder / 'backups'} 中没有找到完好的备份, 请联系维护人员。",
+                f"{error.what_en} No sound backup was found in {folder / 'backups'}: call your maintainer.",
+            ),
+            interactive,
+        )
+        return None
+    if not interactive:
+        command = f"clinic-app restore --data-dir {folder} {backup}"
+        refuse_start(
+            UserError(
+                f"{error.what_zh}\n最近的完好备份: {backup}\n恢复: {command}",
+                f"{error.what_en} Newest sound backup: {backup}; restore: {command}",
+            ),
+            interactive,
+        )
+        return None
+    from PySide6.QtWidgets import QMessageBox
+
+    question = (
+        f"{error.what_zh}\n\n找到完好的备份:\n{backup.name}\n\n"
+        "现在用它恢复吗? 损坏的文件会另存到 backups 文件夹; 这个备份之后登记的就诊需要重新录入。"
+        if language != "en" else
+        f"{error.what_en}\n\nA sound backup was found:\n{backup.name}\n\nRestore it now? The damaged file is kept "
+        "in the backups folder; visits registered after this backup must be entered again."
+    )
+    if not ask_restore(question, language):
+        log.warning("damaged database left as it is (restore declined): %s", error.message("en"))
+        return None
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        result = backup_service.restore(folder, backup)
+        session = ClinicSession(folder)
+    except UserError as refused:
+        QApplication.restoreOverrideCursor()
+        refuse_start(refused, interactive)
+        return None
+    QApplication.restoreOverrideCursor()
+    log.info("restored %s over a damaged database (saved to %s)", backup, result.previous_saved_to)
+    done = (
+        f"已从备份恢复: {backup.name} ({result.entries} 条台账)。\n损坏的文件已另存为 {result.previous_saved_to}"
+        if language != "en" else
+        f"Restored from {backup.name} ({result.entries} ledger entries).\nThe damaged file was saved as {result.previous_saved_to}"
+    )
+    QMessageBox.information(None, APP_TITLE, done)
+    return session
+
+
+def ask_restore(question: str, language: str) -> bool:
+    """Restore or quit, with the buttons saying so (no translator is installed yet at this point)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Warning, APP_TITLE, question)
+    restore = box.addButton("Restore from backup" if language == "en" else "从备份恢复", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Quit" if language == "en" else "不恢复, 退出", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(restore)
+    box.exec()
+    return box.clickedButton() is restore
 
 
 def install_fonts(app: QApplication) -> str | None:
@@ -183,6 +258,11 @@ def run_app(data_dir: str | Path | None = None, language: str | None = None, sel
         install_fonts(app)
         try:
             session = ClinicSession(folder)
+        except DatabaseDamaged as error:
+            repaired = repair_from_backup(folder, error, interactive, language or "zh")
+            if repaired is None:
+                return 1
+            session = repaired
         except UserError as error:
             return refuse_start(error, interactive)
         chosen = language or session.setting("language") or "zh"

@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from clinic_app.errors import UserError
+from clinic_app.services.problems import as_user_error
 from clinic_app.ui.compat import emit
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,8 @@ class Worker(QObject):
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._callbacks: dict[int, tuple[Callable[[Any], None] | None, Callable[[Exception], None] | None]] = {}
         self._numbers = itertools.count(1)
+        self.explain: Callable[[BaseException], UserError | None] | None = as_user_error
+        """Turns a failure that is not a bug (a damaged database) into the `UserError` it means."""
         self._runner = _Runner(self._jobs)
         self._runner.job_done.connect(self._deliver)
         self._runner.start()
@@ -93,6 +96,11 @@ class Worker(QObject):
     @Slot(int, object, object)
     def _deliver(self, number: int, result: object, error: BaseException | None) -> None:
         done, failed = self._callbacks.pop(number, (None, None))
+        if error is not None and not isinstance(error, UserError) and self.explain is not None:
+            explained = self.explain(error)
+            if explained is not None:
+                log.warning("%s", explained.message("en"), exc_info=error)
+                error = explained
         try:
             if error is None:
                 if done is not None:

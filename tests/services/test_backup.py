@@ -17,7 +17,7 @@ from clinic_app.services.session import ClinicSession
 from clinic_app.store import ledger
 from clinic_app.store.db import DB_NAME
 from clinic_app.store.schema import APPEND_ONLY_TABLES, SCHEMA_VERSION
-from tests.store.template import Ledger, opened
+from tests.store.template import Ledger, damage_root_page, opened
 
 NOON = dt.datetime(2026, 3, 2, 12, 0)
 
@@ -143,3 +143,56 @@ def test_restore_replaces_a_live_file_that_is_not_a_database(clinic: Ledger, tmp
     assert result.previous_saved_to is not None
     assert result.previous_saved_to.read_bytes() == b"garbage after a disk failure"
     assert _entries(clinic.folder) == 3
+
+
+def test_a_damaged_database_is_never_backed_up_over_good_backups(clinic: Ledger) -> None:
+    from clinic_app.store.db import DatabaseDamaged
+
+    clinic.session.set_setting("backup_keep", "1")
+    good = backup_now(clinic.session, now=NOON)
+    clinic.session.close()
+    damage_root_page(clinic.folder / DB_NAME)
+    with ClinicSession(clinic.folder) as damaged:
+        with pytest.raises(DatabaseDamaged, match="损坏") as raised:
+            backup_now(damaged, now=NOON + dt.timedelta(days=1))
+        assert "Settings" in raised.value.message("en")
+    # The damaged copy is gone and the good backup was not rotated away (keep = 1).
+    assert sorted(p.name for p in (clinic.folder / "backups").iterdir()) == [good.name]
+    assert check_file(good).ok
+
+
+def test_a_backup_is_one_file_readable_without_wal_files_beside_it(clinic: Ledger, tmp_path: Path) -> None:
+    made = backup_now(clinic.session, tmp_path / "usb", now=NOON)
+    assert check_file(made).ok
+    assert sorted(p.name for p in made.parent.iterdir()) == [made.name]
+
+
+def test_restore_over_a_damaged_database_keeps_the_damaged_file_aside(clinic: Ledger, tmp_path: Path) -> None:
+    backup = backup_now(clinic.session, tmp_path / "b", now=NOON)
+    clinic.session.close()
+    live = clinic.folder / DB_NAME
+    damage_root_page(live)
+    damaged = _digest(live)
+    assert not check_file(live).ok
+    result = restore(clinic.folder, backup, now=NOON)
+    assert result.previous_saved_to is not None and _digest(result.previous_saved_to) == damaged
+    assert check_file(live).ok and _entries(clinic.folder) == 3
+
+
+def test_check_says_the_chain_was_not_checked_when_the_pages_are_damaged(clinic: Ledger) -> None:
+    clinic.session.close()
+    damage_root_page(clinic.folder / DB_NAME)
+    lines = check_file(clinic.folder / DB_NAME).lines()
+    assert "哈希链 / hash chain: 未校验 / not checked" in lines
+    assert "哈希链 / hash chain: ok" not in lines
+
+
+def test_the_newest_sound_backup_is_found_for_a_database_that_cannot_open(clinic: Ledger) -> None:
+    from clinic_app.services.backup import newest_good_backup
+
+    first = backup_now(clinic.session, now=NOON)
+    second = backup_now(clinic.session, now=NOON + dt.timedelta(days=1))
+    clinic.session.close()
+    assert newest_good_backup(clinic.folder) == second
+    damage_root_page(second)
+    assert newest_good_backup(clinic.folder) == first

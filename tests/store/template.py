@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import json
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -140,3 +141,25 @@ def opened(tmp_path: Path, policy_id: str = "shaoyang-resident-2019", reform: bo
         yield ledger
     finally:
         ledger.session.close()
+
+
+def damage_root_page(path: Path, table: str = "visits") -> None:
+    """Scribble over the root page of `table` (what a power cut mid-write or a failing disk leaves)."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", [table]).fetchone()[0]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with path.open("r+b") as handle:
+        handle.seek((root - 1) * size)  # the page type byte too: no reader can take it for a page
+        handle.write(b"\xa5" * 600)
+
+
+def damage_schema_page(path: Path) -> None:
+    """Scribble over page 1 after the file header: the schema cannot be read, the file cannot open."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    with path.open("r+b") as handle:
+        handle.seek(100)
+        handle.write(b"\xff" * 3000)

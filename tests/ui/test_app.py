@@ -234,3 +234,108 @@ def test_a_refused_restore_reopens_the_data_unchanged(qtbot, data_folder, worker
         assert not list((data_folder / "backups").glob("before-restore-*"))
     finally:
         desktop.session.close()
+
+
+# ---------------------------------------------------------------- a damaged database
+
+
+def _backed_up_then_damaged(folder: Path) -> tuple[Path, str]:
+    """A backup of the folder's ledger, then the live file damaged so it cannot open; (backup, live digest)."""
+    import hashlib
+
+    from tests.store.template import damage_schema_page
+
+    with ClinicSession(folder) as session:
+        made = backup.backup_now(session, now=NOW)
+    damage_schema_page(folder / DB_NAME)
+    return made, hashlib.sha256((folder / DB_NAME).read_bytes()).hexdigest()
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_database_too_damaged_to_open_is_restored_from_the_newest_sound_backup(qtbot, data_folder, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.services.problems import DatabaseDamaged
+
+    caplog.clinic_app_allow_warnings = True
+    made, damaged = _backed_up_then_damaged(data_folder)
+    with pytest.raises(DatabaseDamaged) as raised:
+        ClinicSession(data_folder)
+    asked: list[str] = []
+    told: list[str] = []
+    monkeypatch.setattr(app_module, "ask_restore", lambda text, language: asked.append(text) or True)
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
+    session = app_module.repair_from_backup(data_folder, raised.value, interactive=True)
+    assert session is not None
+    try:
+        assert session.clinic is not None and session.count_entries(EntryFilter()) >= 0
+    finally:
+        session.close()
+    assert len(asked) == 1 and made.name in asked[0] and "已损坏" in asked[0]
+    assert len(told) == 1 and "已从备份恢复" in told[0]
+    saved = [p for p in (data_folder / "backups").iterdir() if p.name.startswith("before-restore-") and p.suffix == ".sqlite"]
+    assert len(saved) == 1 and _digest(saved[0]) == damaged
+    assert backup.check_database(data_folder).ok
+
+
+def test_a_declined_restore_changes_nothing(qtbot, data_folder, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.services.problems import DatabaseDamaged
+
+    caplog.clinic_app_allow_warnings = True
+    _made, damaged = _backed_up_then_damaged(data_folder)
+    with pytest.raises(DatabaseDamaged) as raised:
+        ClinicSession(data_folder)
+    monkeypatch.setattr(app_module, "ask_restore", lambda text, language: False)
+    assert app_module.repair_from_backup(data_folder, raised.value, interactive=True) is None
+    assert _digest(data_folder / DB_NAME) == damaged
+    assert not any(p.name.startswith("before-restore-") for p in (data_folder / "backups").iterdir())
+
+
+def test_without_a_display_a_damaged_database_is_refused_with_the_restore_command(qtbot, data_folder, caplog, capsys) -> None:  # type: ignore[no-untyped-def]
+    caplog.clinic_app_allow_warnings = True
+    made, damaged = _backed_up_then_damaged(data_folder)
+    assert app_module.run_app(data_dir=data_folder) == 1
+    err = capsys.readouterr().err
+    assert "已损坏" in err and f"clinic-app restore --data-dir {data_folder} {made}" in err
+    assert _digest(data_folder / DB_NAME) == damaged
+
+
+def test_a_query_that_meets_damaged_pages_is_a_user_message_not_a_crash(qtbot, data_folder, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.ui.worker import Worker
+    from tests.store.template import damage_root_page
+
+    caplog.clinic_app_allow_warnings = True  # the damage is logged at WARNING with its traceback
+    damage_root_page(data_folder / DB_NAME, "patients")
+    crashes: list[object] = []
+    monkeypatch.setattr(sys, "excepthook", lambda *info: crashes.append(info))
+    session = ClinicSession(data_folder)  # opens: the schema page is sound
+    worker = Worker()
+    context = AppContext(session, worker)
+    shown: list[str] = []
+    context.error_reported.connect(shown.append)
+    try:
+        results: list[object] = []
+        context.run(lambda: session.patient(1), results.append)
+        qtbot.waitUntil(lambda: bool(shown or crashes or results), timeout=5000)
+    finally:
+        worker.stop()
+        session.close()
+    assert crashes == []
+    assert "已损坏" in shown[0] and "从备份恢复" in shown[0]
+
+
+@pytest.mark.parametrize(("clicked", "restores"), [("从备份恢复", True), ("不恢复, 退出", False)])
+def test_the_restore_question_names_its_buttons(qtbot, monkeypatch, clicked, restores) -> None:  # type: ignore[no-untyped-def]
+    seen: list[str] = []
+
+    def answer(box: QMessageBox) -> int:
+        seen.extend(b.text() for b in box.buttons())
+        next(b for b in box.buttons() if b.text() == clicked).click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    assert app_module.ask_restore("数据库文件已损坏", "zh") is restores
+    assert sorted(seen) == sorted(["从备份恢复", "不恢复, 退出"])
