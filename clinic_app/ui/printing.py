@@ -4,9 +4,11 @@ The documents layer writes PDFs; this module shows and prints them.  Pages are
 rendered with QtPdf onto white images (QtPdf leaves the page transparent) on
 the background worker, as is the printing itself (QPainter may paint on a
 QPrinter off the GUI thread), so the window never waits on the spooler.  The
-printer and paper chosen are remembered per document type (receipt,
-statement) in the data folder's settings.  Where no printer is installed the
-print button becomes 另存为 PDF.
+preview renders a page when it comes into sight and keeps only a few pages'
+images (a 30-page month would otherwise hold 100 MB of them); printing
+renders each page as it prints it.  The printer and paper chosen are
+remembered per document type (receipt, statement) in the data folder's
+settings.  Where no printer is installed the print button becomes 另存为 PDF.
 
 `ReceiptPrinter` is the receipt flow: after a settlement the preview opens at
 once (Enter prints, Esc closes); a receipt asked for again later, or from the
@@ -17,12 +19,13 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QRectF, QSize, QSizeF, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPageSize, QPainter, QPixmap
+from PySide6.QtCore import QCoreApplication, QObject, QRectF, QSize, QSizeF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QPageSize, QPainter, QPaintEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
@@ -49,6 +52,8 @@ PRINTER_SETTING = "printer:{kind}"
 SAVE_DIR_SETTING = "pdf_save_dir"
 PRINT_DPI_CAP = 300
 """Pages are rendered for the printer at most at this resolution (a 1200 dpi A4 image is 500 MB)."""
+PREVIEW_CACHE_PAGES = 4
+"""Rendered pages the preview keeps besides those in sight (an A4 page at 96 dpi is 3.5 MB)."""
 
 
 # ---------------------------------------------------------------- remembered printer and paper
@@ -130,17 +135,25 @@ def _pixels(points: QSizeF, dpi: float) -> QSize:
     return QSize(max(1, round(points.width() * dpi / 72)), max(1, round(points.height() * dpi / 72)))
 
 
-def render_pages(path: Path, dpi: float | None = None) -> tuple[list[QImage], QSizeF]:
-    """Every page of the PDF as an image on white, and the first page's size in points.
+def preview_dpi(first_page: QSizeF) -> float:
+    """The preview's resolution: a narrow receipt roll is shown larger than an A5 or A4 sheet."""
+    return 150.0 if first_page.width() < 300 else 96.0
 
-    Without `dpi`, a narrow receipt roll is shown larger than an A5 or A4 sheet.
-    """
+
+def page_sizes(path: Path) -> list[QSizeF]:
+    """Each page's size in points."""
     document = _open_pdf(path)
     try:
-        first = document.pagePointSize(0)
-        scale = dpi or (150.0 if first.width() < 300 else 96.0)
-        pages = [_on_white(document, n, _pixels(document.pagePointSize(n), scale)) for n in range(document.pageCount())]
-        return pages, first
+        return [document.pagePointSize(n) for n in range(document.pageCount())]
+    finally:
+        document.close()
+
+
+def render_pages(path: Path, numbers: Sequence[int], dpi: float) -> dict[int, QImage]:
+    """The pages numbered `numbers` (from 0) as images on white at `dpi`."""
+    document = _open_pdf(path)
+    try:
+        return {n: _on_white(document, n, _pixels(document.pagePointSize(n), dpi)) for n in numbers}
     finally:
         document.close()
 
@@ -205,11 +218,45 @@ def ask_save_path(parent: QWidget, suggested: Path) -> str:
 @dataclass(frozen=True)
 class _Loaded:
     path: Path
-    pages: list[QImage]
-    page_size: QSizeF
+    page_sizes: list[QSizeF]
+    """Each page's size in points."""
+    dpi: float
+    first_page: QImage
+    """Rendered with the rest of the loading, so the preview opens with it in sight."""
     choice: PrinterChoice
     printers: list[str]
     save_dir: str
+
+    @property
+    def page_size(self) -> QSizeF:
+        """The first page's size in points: the paper asked of the printer."""
+        return self.page_sizes[0]
+
+
+class _PageView(QWidget):
+    """One page in the preview: white paper with a thin border, its image painted once rendered.
+
+    Painting is what asks for the image: only pages in sight are painted.
+    """
+
+    def __init__(self, number: int, pixels: QSize, image_for: Callable[[int], QImage | None]) -> None:
+        super().__init__()
+        self.number = number
+        self._image_for = image_for
+        self.setFixedSize(pixels.width() + 2, pixels.height() + 2)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("white"))
+        painter.setPen(QColor("#555"))
+        painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
+        image = self._image_for(self.number)
+        if image is not None:
+            painter.drawImage(1, 1, image)
+        painter.end()
+
+    def in_sight(self) -> bool:
+        return not self.visibleRegion().isEmpty()
 
 
 class PreviewDialog(QDialog):
@@ -228,7 +275,16 @@ class PreviewDialog(QDialog):
         self.context = context
         self.kind = kind
         self.loaded: _Loaded | None = None
-        self.pages: list[QImage] = []
+        self.page_count = 0
+        self.rendered: OrderedDict[int, QImage] = OrderedDict()
+        """Page number -> its image, least recently shown first: those in sight and a few more."""
+        self._views: list[_PageView] = []
+        self._wanted: set[int] = set()
+        self._render_scheduled = False
+        self._rendering = False
+        self._generation = 0
+        """Counts loads: a page rendered for an earlier PDF (another receipt layout) is dropped."""
+        self._closed = False
         self.setWindowTitle(title)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
@@ -280,8 +336,10 @@ class PreviewDialog(QDialog):
 
         def work() -> _Loaded:
             path = make()
-            pages, size = render_pages(path)
-            return _Loaded(path, pages, size, load_choice(session, kind), available_printers(),
+            sizes = page_sizes(path)
+            dpi = preview_dpi(sizes[0])
+            first = render_pages(path, [0], dpi)[0]
+            return _Loaded(path, sizes, dpi, first, load_choice(session, kind), available_printers(),
                            session.setting(SAVE_DIR_SETTING) or "")
 
         self.print_button.setEnabled(False)
@@ -290,32 +348,98 @@ class PreviewDialog(QDialog):
         self.context.run(work, self._loaded, self._failed)
 
     def _loaded(self, loaded: _Loaded) -> None:
+        if self._closed:
+            return
         self.loaded = loaded
-        self.pages = loaded.pages
+        self._generation += 1
+        self.page_count = len(loaded.page_sizes)
+        self.rendered = OrderedDict([(0, loaded.first_page)])
+        self._wanted.clear()
         while self.page_layout.count():
             item = self.page_layout.takeAt(0)
             old = item.widget() if item is not None else None
             if old is not None:
                 old.deleteLater()
-        for image in loaded.pages:
-            page = QLabel()
-            page.setPixmap(QPixmap.fromImage(image))
-            page.setStyleSheet("background: white; border: 1px solid #555;")
-            self.page_layout.addWidget(page)
+        self._views = [
+            _PageView(n, _pixels(size, loaded.dpi), self._image_for) for n, size in enumerate(loaded.page_sizes)
+        ]
+        for view in self._views:
+            self.page_layout.addWidget(view)
         self.save_button.setEnabled(True)
         self.print_button.setEnabled(True)
         if loaded.printers:
             self.print_button.setText(self.tr("打印"))
             self.save_button.show()
             target = loaded.choice.printer if loaded.choice.printer in loaded.printers else self.tr("默认打印机")
-            self.status.setText(self.tr("共 {pages} 页 · 打印到: {printer}").format(pages=len(loaded.pages), printer=target))
+            self.status.setText(self.tr("共 {pages} 页 · 打印到: {printer}").format(pages=self.page_count, printer=target))
         else:
             # No printer installed: the one big button saves the PDF instead.
             self.print_button.setText(self.tr("另存为 PDF…"))
             self.save_button.hide()
-            self.status.setText(self.tr("共 {pages} 页 · 没有找到打印机, 可另存为 PDF 拿到别处打印").format(pages=len(loaded.pages)))
+            self.status.setText(self.tr("共 {pages} 页 · 没有找到打印机, 可另存为 PDF 拿到别处打印").format(pages=self.page_count))
         self.print_button.setFocus()
-        emit(self.pages_shown, len(loaded.pages))
+        emit(self.pages_shown, self.page_count)
+
+    # -- pages rendered as they come into sight
+
+    def _image_for(self, number: int) -> QImage | None:
+        """The page's image when rendered (now the most recently shown); else it is asked for."""
+        image = self.rendered.get(number)
+        if image is not None:
+            self.rendered.move_to_end(number)
+            return image
+        self._wanted.add(number)
+        if not self._render_scheduled:
+            # After this round of painting: one job for every page it asked for.
+            self._render_scheduled = True
+            QTimer.singleShot(0, self._render_wanted)
+        return None
+
+    def _render_wanted(self) -> None:
+        self._render_scheduled = False
+        loaded = self.loaded
+        if self._closed or loaded is None or self._rendering:
+            return  # a job is out: what is still wanted is asked for when it is back
+        numbers = sorted(n for n in self._wanted if n < len(self._views) and n not in self.rendered and self._views[n].in_sight())
+        self._wanted.clear()
+        if not numbers:
+            return
+        self._rendering = True
+        path, dpi, generation = loaded.path, loaded.dpi, self._generation
+        self.context.run(
+            lambda: render_pages(path, numbers, dpi),
+            lambda images: self._rendered(generation, images),
+            self._render_failed,
+        )
+
+    def _rendered(self, generation: int, images: dict[int, QImage]) -> None:
+        self._rendering = False
+        if self._closed:
+            return
+        if generation == self._generation:
+            for number, image in images.items():
+                self.rendered[number] = image
+                self._views[number].update()
+            self._forget_pages_out_of_sight()
+        if self._wanted:
+            self._render_wanted()
+
+    def _render_failed(self, error: Exception) -> None:
+        self._rendering = False
+        if not self._closed:
+            self._failed(error)
+
+    def _forget_pages_out_of_sight(self) -> None:
+        """Drop the least recently shown pages out of sight beyond `PREVIEW_CACHE_PAGES`."""
+        for number in list(self.rendered):
+            if len(self.rendered) <= PREVIEW_CACHE_PAGES:
+                return
+            if not self._views[number].in_sight():
+                del self.rendered[number]
+
+    def done(self, result: int) -> None:
+        self._closed = True  # pages and files still coming back from the worker are not wanted
+        super().done(result)
 
     def _failed(self, error: Exception) -> None:
         text = self.context.message(error) if isinstance(error, UserError) else str(error)

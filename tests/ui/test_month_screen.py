@@ -117,8 +117,8 @@ def test_printing_the_exported_statement(qtbot, screen, session, worker, februar
     qtbot.waitUntil(lambda: dialog.loaded is not None, timeout=10000)
     assert dialog.kind == "statement"
     assert dialog.loaded.path == done.args[0].result.pdf_file
-    assert len(dialog.pages) == len(PdfReader(dialog.loaded.path).pages)
-    assert all(not page.isNull() for page in dialog.pages)
+    assert dialog.page_count == len(PdfReader(dialog.loaded.path).pages)
+    assert dialog.rendered and all(not page.isNull() for page in dialog.rendered.values())
     dialog.close()
 
 

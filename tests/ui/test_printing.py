@@ -14,15 +14,20 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPageSize
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QWidget
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from clinic_app.documents import signing
+from clinic_app.documents.statement_file import build_statement
+from clinic_app.documents.statement_pdf import statement_pdf
 from clinic_app.domain.records import VisitRequest
 from clinic_app.services import receipts
 from clinic_app.ui import printing
 from clinic_app.ui.main_window import MainWindow
 from clinic_app.ui.printing import PreviewDialog, PrinterChoice, ReceiptPreview, ReceiptPrinter
 from tests.documents.pdftext import text_of
+from tests.documents.samples import sample_statement
 from tests.ui.conftest import NOW, ZHANG_ID, wait_idle
 
 
@@ -84,8 +89,9 @@ def test_settling_opens_the_receipt_preview_with_rendered_pages(qtbot, context, 
     loaded = dialog.loaded
     assert loaded.path.parent == session.data_dir / "receipts"
     assert loaded.path.name.startswith(settled.entry.receipt_no) and "-58mm" in loaded.path.name
-    assert shown.args == [len(PdfReader(loaded.path).pages)] and len(dialog.pages) >= 1
-    for image in dialog.pages:
+    assert shown.args == [len(PdfReader(loaded.path).pages)] == [dialog.page_count]
+    assert list(dialog.rendered) == [0]
+    for image in dialog.rendered.values():
         assert not image.isNull() and image.width() > 100
         dark, white_paper = ink(image)
         assert white_paper  # QtPdf's transparent page drawn on white
@@ -163,13 +169,13 @@ def test_layout_chosen_in_the_preview_is_kept(qtbot, context, session, worker) -
     visit_id = settle_zhang(session)
     dialog = open_preview(qtbot, host.printer, visit_id)
     assert dialog.layout_choice.currentData() == "58mm"
-    roll = dialog.pages[0]
+    roll = dialog.rendered[0]
     assert roll.height() > roll.width()
 
     dialog.layout_choice.setCurrentIndex(dialog.layout_choice.findData("a5"))
     with qtbot.waitSignal(dialog.pages_shown, timeout=10000):
         dialog.layout_choice.activated.emit(dialog.layout_choice.currentIndex())
-    sheet = dialog.pages[0]
+    sheet = dialog.rendered[0]
     assert dialog.loaded.path.name.endswith("-a5.pdf")
     assert sheet.height() / sheet.width() == pytest.approx(210 / 148, abs=0.02)
     assert receipts.receipt_layout(session) == "a5"
@@ -235,7 +241,7 @@ def test_printer_and_paper_remembered_per_document_type(  # type: ignore[no-unty
     fake.answers.append(("A4打印机", QPageSize(QPageSize.PageSizeId.A5)))
     sheet = printing.preview_pdf(context, statement, "statement", "月结汇总表", host)
     qtbot.waitUntil(lambda: sheet.loaded is not None, timeout=10000)
-    assert len(sheet.pages) == 2
+    assert sheet.page_count == 2
     with qtbot.waitSignal(sheet.printed, timeout=10000):
         sheet.print_button.click()
     fitted = PdfReader(fake.outputs[1]).pages
@@ -282,3 +288,60 @@ def test_a_damaged_pdf_is_a_user_error_in_the_preview(qtbot, context, tmp_path) 
         dialog.load(lambda: broken)
     assert "无法打开 PDF" in failed.args[0]
     assert not dialog.print_button.isEnabled()
+
+
+@pytest.fixture(scope="module")
+def long_statement(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real statement PDF of a busy month: a dozen A4 pages."""
+    data = sample_statement(700, seed=7)
+    path = tmp_path_factory.mktemp("statement") / "statement.pdf"
+    path.write_bytes(statement_pdf(data, build_statement(data, signing.generate_key())))
+    return path
+
+
+def test_a_long_statement_is_previewed_a_few_pages_at_a_time(qtbot, context, worker, long_statement) -> None:  # type: ignore[no-untyped-def]
+    host = QWidget()
+    qtbot.addWidget(host)
+    dialog = printing.preview_pdf(context, long_statement, "statement", "月结汇总表", host)
+    qtbot.waitUntil(lambda: dialog.loaded is not None, timeout=10000)
+    qtbot.waitExposed(dialog)
+    total = len(PdfReader(long_statement).pages)
+    assert dialog.page_count == total >= 10
+    views = dialog._views
+    assert [v.number for v in views] == list(range(total))
+
+    def in_sight() -> set[int]:
+        return {v.number for v in views if v.in_sight()}
+
+    def shown() -> bool:
+        return bool(in_sight()) and in_sight() <= set(dialog.rendered) and not worker.busy
+
+    qtbot.waitUntil(shown, timeout=10000)
+    assert set(dialog.rendered) == in_sight() == {0}
+
+    # Page by page to the end: the pages in sight are rendered, the others forgotten but a few.
+    bar = dialog.page_scroll.verticalScrollBar()
+    seen: set[int] = set()
+    for value in [*range(0, bar.maximum(), bar.pageStep()), bar.maximum()]:
+        bar.setValue(value)
+        qtbot.waitUntil(shown, timeout=10000)
+        seen |= in_sight()
+        assert len(dialog.rendered) <= printing.PREVIEW_CACHE_PAGES + len(in_sight())
+    assert seen == set(range(total))
+
+    last = total - 1
+    assert last in in_sight() and 0 not in dialog.rendered
+    image = dialog.rendered[last]
+    assert image == printing.render_pages(long_statement, [last], dialog.loaded.dpi)[last]
+    # What is on the screen is that image, on its white paper with a border.
+    on_screen = views[last].grab().toImage().copy(1, 1, image.width(), image.height())
+    assert on_screen.convertToFormat(QImage.Format.Format_RGB32) == image.convertToFormat(QImage.Format.Format_RGB32)
+    dark, white_paper = ink(image)
+    assert white_paper and dark > 200  # the signature block and the QR code
+
+    # Closed while the first page is being rendered again: the page coming back is dropped.
+    bar.setValue(0)
+    qtbot.waitUntil(lambda: worker.busy, timeout=5000)
+    dialog.close()
+    wait_idle(qtbot, worker)
+    assert 0 not in dialog.rendered
