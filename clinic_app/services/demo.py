@@ -5,6 +5,9 @@ covered (`until`), never from today's clock, so the same arguments give the same
 ledger chain on any day.  Visits go through the app's own adjudication and
 append code (`ClinicSession.settle_many`), one transaction per working day, so
 the demo ledger is what the clinic would have recorded, chain hashes included.
+The rows' own stamps (created_at, the audit log, a township's imports) are the
+simulated time too, so two runs with the same arguments write the same
+database; only what each clinic's random signing key signs differs.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import datetime as dt
 import itertools
 import math
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -30,6 +34,7 @@ from clinic_app.domain.records import (
 from clinic_app.errors import BadInput
 from clinic_app.services.session import ClinicSession, ClinicSetup
 from clinic_app.store import ledger
+from clinic_app.store import township as township_store
 from clinic_app.store.db import transaction
 
 # ---------------------------------------------------------------- places and people
@@ -335,14 +340,51 @@ def _month_range(until: tuple[int, int], years: int) -> tuple[dt.date, dt.date]:
     return first, last
 
 
+# ---------------------------------------------------------------- the simulated clock
+
+OPENING = dt.time(8, 0)
+"""When the clinic opens: set-up rows are stamped at the opening of the first simulated day."""
+CLOSING = dt.time(17, 45)
+"""When the day's mistakes are voided."""
+
+
+class _SimulatedClock:
+    """The time a demo's rows are stamped with: the simulated day's, never today's."""
+
+    def __init__(self) -> None:
+        self.at = dt.datetime(2000, 1, 1)
+
+    def __call__(self) -> str:
+        return self.at.isoformat(timespec="seconds")
+
+
+@contextlib.contextmanager
+def _simulated_time(clock: _SimulatedClock) -> Iterator[None]:
+    """While a demo is built, the store stamps its rows from `clock`; afterwards, from the real clock again.
+
+    The store modules stamp rows (the clinic, operators, patients, enrolments, the
+    audit log, a township's keys and imports) from their module clock `_now()`,
+    which the demo points here: it runs alone in its process (``clinic-app demo``).
+    A clock argument through the store and `ClinicSession` would be the proper seam.
+    """
+    saved = ledger._now, township_store._now
+    ledger._now = township_store._now = clock
+    try:
+        yield
+    finally:
+        ledger._now, township_store._now = saved
+
+
 class _Generator:
-    def __init__(self, session: ClinicSession, options: DemoOptions) -> None:
+    def __init__(self, session: ClinicSession, options: DemoOptions, clock: _SimulatedClock) -> None:
         if options.years < 1 or options.years > 30:
             raise BadInput("--years 应在 1 到 30 之间", "--years must be between 1 and 30")
         self.session = session
         self.options = options
+        self.clock = clock
         self.rng = random.Random(options.seed)
         self.first, self.last = _month_range(options.until, options.years)
+        self.start = dt.datetime.combine(self.first, OPENING)
         self.policy_id, self.reform = resolve_policy(options, session)
         self.county = _county(options, self.policy_id)
         self.town = self.rng.choice(self.county.towns)
@@ -367,6 +409,7 @@ class _Generator:
     # ------------------------------------------------------------ set-up
 
     def setup(self) -> None:
+        self.clock.at = self.start
         township = self.options.role == "township"
         name = f"{self.town}卫生院" if township else f"{self.town}{self.village}卫生室"
         self.session.initialize(
@@ -506,6 +549,9 @@ class _Generator:
         """Patients and their drawn enrolments into this generator's data folder, in one transaction."""
         with transaction(self.session.db) as conn:
             for person in people:
+                # Recorded at the start, or a newborn when first brought in (two weeks old).
+                registered = max(self.start, dt.datetime.combine(person.born + dt.timedelta(days=14), OPENING))
+                self.clock.at = registered
                 record = ledger.insert_patient(
                     conn,
                     PatientRecord(
@@ -524,7 +570,10 @@ class _Generator:
                 )
                 self.patient_ids[person.id_number] = record.id
                 for enrolment in person.enrolments:
+                    enrolled = enrolment.enrolled_on
+                    self.clock.at = max(registered, dt.datetime.combine(enrolled, OPENING)) if enrolled else registered
                     ledger.save_enrolment(conn, replace(enrolment, patient_id=record.id))
+            self.clock.at = self.start
             ledger.audit(conn, "demo_patients", f"{len(people)} patients")
 
     # ------------------------------------------------------------ visits
@@ -569,6 +618,7 @@ class _Generator:
         settled = reversals = referrals = 0
         day = self.first
         while day <= self.last:
+            self.clock.at = dt.datetime.combine(day, OPENING)
             while pending and pending[0].born + dt.timedelta(days=14) <= day:
                 baby = pending.pop(0)
                 active.append(baby)
@@ -611,7 +661,7 @@ class _Generator:
             if requests:
                 ids = self.session.settle_many(requests)
                 settled += len(ids)
-                close = dt.datetime.combine(day, dt.time(17, 45))
+                close = dt.datetime.combine(day, CLOSING)
                 voids, redo, refer = [], [], []
                 for request, visit_id in zip(requests, ids, strict=True):
                     draw = rng.random()
@@ -622,6 +672,7 @@ class _Generator:
                     elif draw < 0.015:
                         refer.append((request, visit_id))
                 if voids:
+                    self.clock.at = close  # the audit log's entry for each void
                     reversals += len(self.session.void_many(voids))
                 if redo:
                     settled += len(self.session.settle_many(redo))
@@ -661,12 +712,14 @@ def build_demo(session: ClinicSession, options: DemoOptions) -> DemoSummary:
             f"数据文件夹 {session.data_dir} 已有数据, 演示数据只能写入空文件夹",
             f"data folder {session.data_dir} is not empty: demo data needs an empty folder",
         )
-    generator = _Generator(session, options)
-    generator.setup()
-    people = generator.population()
-    generator.enrol(people)
-    generator.register(people)
-    return _summary(generator, people, generator.visits(people))
+    clock = _SimulatedClock()
+    with _simulated_time(clock):
+        generator = _Generator(session, options, clock)
+        generator.setup()
+        people = generator.population()
+        generator.enrol(people)
+        generator.register(people)
+        return _summary(generator, people, generator.visits(people))
 
 
 # ---------------------------------------------------------------- a township with its villages
@@ -756,12 +809,18 @@ def build_township_demo(
     exported into ``statements/`` and imported into the township, trusting each
     village's key as a person would after comparing fingerprints in person.
     """
-    with contextlib.ExitStack() as stack:
-        return _build_township(stack, session, options, villages, import_statements)
+    clock = _SimulatedClock()
+    with contextlib.ExitStack() as stack, _simulated_time(clock):
+        return _build_township(stack, session, options, villages, import_statements, clock)
 
 
 def _build_township(
-    stack: contextlib.ExitStack, session: ClinicSession, options: DemoOptions, villages: int, import_statements: bool
+    stack: contextlib.ExitStack,
+    session: ClinicSession,
+    options: DemoOptions,
+    villages: int,
+    import_statements: bool,
+    clock: _SimulatedClock,
 ) -> TownshipDemoSummary:
     from clinic_app.services.settlement import enter_fund_per_head
     from clinic_app.services.statements import clinic_fingerprint, export_statement
@@ -782,7 +841,7 @@ def _build_township(
         clinic_code=options.clinic_code or options.township_code,
         visits_per_day=village_rate * DESK_VISITS_PER_DAY / VILLAGE_VISITS_PER_DAY,
     )
-    desk = _Generator(session, township_options)
+    desk = _Generator(session, township_options, clock)
     desk.households = DESK_HOUSEHOLDS
     desk.signing = VILLAGE_SIGNING
     codes = _village_codes(desk.code, villages)
@@ -810,6 +869,7 @@ def _build_township(
                 seed=options.seed * 1000 + number,
                 visits_per_day=village_rate,
             ),
+            clock,
         )
         generator.town, generator.village = desk.town, name
         generator.ids = desk.ids  # one register of ID numbers for the whole township
@@ -849,12 +909,13 @@ def _build_township(
 
     # Exports and imports are dated the day after the last month, whatever today is.
     today = desk.last + dt.timedelta(days=1)
+    clock.at = dt.datetime.combine(today, OPENING)
     out = session.data_dir / "statements"
     out.mkdir(exist_ok=True)
     files = []
     for generator in generators:
         for month in _months(desk.first, desk.last):
-            files.append(export_statement(generator.session, month, out, today=today).data_file)
+            files.append(export_statement(generator.session, month, out, today=today, at=clock.at).data_file)
     # 邵医保发〔2019〕17号: the township's pool is a share of the resident fund per head.
     enter_fund_per_head(session, Money.parse(FUND_PER_HEAD))
     imported = 0

@@ -180,8 +180,12 @@ def export_statement(
     revision: int | None = None,
     progress: Progress | None = None,
     today: dt.date | None = None,
+    at: dt.datetime | None = None,
 ) -> ExportResult:
-    """Write the month's data file, PDF and xlsx into `out_dir` (all three or none)."""
+    """Write the month's data file, PDF and xlsx into `out_dir` (all three or none).
+
+    The export is recorded in the month's history as made `at` (default: now).
+    """
     from clinic_app.documents.statement_pdf import statement_pdf
     from clinic_app.documents.statement_xlsx import statement_xlsx
 
@@ -225,7 +229,7 @@ def export_statement(
     session.set_setting(f"statement:{month}", json.dumps({"revision": chosen, "content": content}))
     session.set_setting(
         f"statement_export:{month}",
-        json.dumps({"revision": chosen, "sha256": sha256, "at": dt.datetime.now().isoformat(timespec="seconds"), "folder": str(out_dir)}),
+        json.dumps({"revision": chosen, "sha256": sha256, "at": (at or dt.datetime.now()).isoformat(timespec="seconds"), "folder": str(out_dir)}),
     )
     return ExportResult(
         month=month,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -123,9 +124,29 @@ def test_voids_referrals_and_newborns_appear(tmp_path: Path) -> None:
     session.close()
 
 
+def _dump(db: sqlite3.Connection) -> list[str]:
+    return list(db.iterdump())
+
+
 def test_same_arguments_give_the_same_ledger(tmp_path: Path, demo: ClinicSession) -> None:
     again = _build(tmp_path / "again")
     assert ledger.last_entry(again.db) == ledger.last_entry(demo.db)
+    # The whole database, stamps included: they are the simulated time, not today's.
+    assert _dump(again.db) == _dump(demo.db)
+    stamps = again.db.execute(
+        "SELECT MIN(t), MAX(t) FROM (SELECT created_at AS t FROM clinic UNION ALL SELECT created_at FROM operators"
+        " UNION ALL SELECT created_at FROM patients UNION ALL SELECT updated_at FROM patients"
+        " UNION ALL SELECT created_at FROM enrolments UNION ALL SELECT time FROM audit_log)"
+    ).fetchone()
+    # SMALL is March 2025 to February 2026: set up at the first opening, the last stamp a void of that February.
+    assert stamps[0] == "2025-03-01T08:00:00" and "2026-02-01" < stamps[1] < "2026-03-01"
+    void = again.db.execute("SELECT time, detail FROM audit_log WHERE action = 'visit_voided' LIMIT 1").fetchone()
+    reversal = again.db.execute("SELECT time FROM visits WHERE kind = 'reversal' ORDER BY id LIMIT 1").fetchone()
+    assert void[0] == reversal[0]
+    # Once built, the store's clock is the real one again.
+    again.add_operator("新来的护士")
+    added = again.db.execute("SELECT created_at FROM operators ORDER BY id DESC LIMIT 1").fetchone()[0]
+    assert abs(dt.datetime.fromisoformat(added) - dt.datetime.now()) < dt.timedelta(minutes=1)
     again.close()
     other = _build(tmp_path / "other", DemoOptions(until=(2026, 2), years=1, seed=4, visits_per_day=6))
     assert ledger.last_entry(other.db) != ledger.last_entry(demo.db)
@@ -255,11 +276,47 @@ def test_the_same_arguments_give_the_same_township(
         repeat = build_township_demo(again, TOWN, villages=2)
         assert ledger.last_entry(again.db) == ledger.last_entry(town.db)
         assert repeat.flags == summary.flags
+        signed = _signed_by_keys(town.db), _signed_by_keys(again.db)
+        assert set(signed[0]).isdisjoint(signed[1])  # new keys: new signatures, new fingerprints
+        # The whole database, but for what each village's key signed and the data folder's path.
+        assert _dump_apart_from_keys(again.db, tmp_path, signed[1]) == _dump_apart_from_keys(town.db, town.data_dir, signed[0])
     for first, second in zip(summary.villages, repeat.villages, strict=True):
         with ClinicSession(first.folder) as one, ClinicSession(second.folder) as two:
             assert ledger.last_entry(one.db) == ledger.last_entry(two.db)
+            assert _dump_apart_from_keys(two.db, tmp_path, signed[1]) == _dump_apart_from_keys(one.db, town.data_dir, signed[0])
     shas = [sorted(p.name for p in s.statements_dir.glob("*.json")) for s in (summary, repeat)]
     assert shas[0] == shas[1]
+
+
+KEY_BOUND_COLUMNS = {"registered_keys": ("public_key", "fingerprint"), "statements": ("file_sha256", "raw", "fingerprint")}
+"""What differs between two township demos with the same arguments: each clinic's signing key is drawn
+at random (it is a secret key, demo or not), so what it signed and its fingerprint differ, and so do the
+audit log's and the export history's mentions of them and of the data folder's path."""
+
+
+def _signed_by_keys(db: sqlite3.Connection) -> list[str]:
+    rows = db.execute("SELECT file_sha256 FROM statements UNION SELECT fingerprint FROM registered_keys").fetchall()
+    return [r[0] for r in rows]
+
+
+def _dump_apart_from_keys(db: sqlite3.Connection, folder: Path, signed: Iterable[str]) -> dict[str, list[tuple]]:
+    """Every table's rows in order, with KEY_BOUND_COLUMNS, the `signed` values and the folder's path blanked."""
+
+    def plain(value: object) -> object:
+        if isinstance(value, str):
+            value = value.replace(str(folder), "<folder>")
+            for text in signed:
+                value = value.replace(text, "<signed>")
+        return value
+
+    tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    dump: dict[str, list[tuple]] = {}
+    for table in tables:
+        columns = [r[1] for r in db.execute(f"PRAGMA table_info({table})")]
+        blank = KEY_BOUND_COLUMNS.get(table, ())
+        rows = db.execute(f"SELECT * FROM {table} ORDER BY {', '.join(columns)}").fetchall()
+        dump[table] = [tuple(None if c in blank else plain(v) for c, v in zip(columns, row, strict=True)) for row in rows]
+    return dump
 
 
 def test_a_township_demo_refuses_too_many_villages(tmp_path: Path) -> None:
