@@ -423,9 +423,8 @@ class ClinicSession:
                 enrolled_on=enrolment.enrolled_on if enrolment else None,
             ),
             usage=self._usage(conn, patient, policy_id, day, facility, layered),
-            items=tuple(
-                Item(name=line.name, kind=line.kind, amount=line.amount, coverage=line.coverage, exclusion=line.exclusion)
-                for line in request.lines
+            items=tuple(  # positional, in field order: eight of these per visit
+                [Item(line.name, line.kind, line.amount, line.coverage, line.exclusion) for line in request.lines]
             ),
         )
         return draft, patient

@@ -364,13 +364,25 @@ def canonical_bytes(payload: Mapping[str, Any]) -> bytes:
     return _CANONICAL.encode(payload).encode("utf-8")
 
 
+_VISIT_OWN = ("id", "hash", "prev_hash")
+_ROW_OWN = ("id", "visit_id")
+
+
+def _hashed(row: Mapping[str, Any], own: tuple[str, ...]) -> Mapping[str, Any]:
+    """The row without the columns the hash does not cover (the row itself when it has none)."""
+    for key in own:
+        if key in row:
+            return {k: v for k, v in row.items() if k not in own}
+    return row
+
+
 def entry_hash(prev_hash: str, visit: Mapping[str, Any], items: Iterable[Mapping[str, Any]], funds: Iterable[Mapping[str, Any]]) -> str:
     """SHA-256 over the previous hash and the entry's canonical form."""
     payload = {
         "prev": prev_hash,
-        "visit": {k: v for k, v in visit.items() if k not in ("id", "hash", "prev_hash")},
-        "items": [{k: v for k, v in i.items() if k not in ("id", "visit_id")} for i in items],
-        "funds": [{k: v for k, v in f.items() if k not in ("id", "visit_id")} for f in funds],
+        "visit": _hashed(visit, _VISIT_OWN),
+        "items": [_hashed(i, _ROW_OWN) for i in items],
+        "funds": [_hashed(f, _ROW_OWN) for f in funds],
     }
     return hashlib.sha256(canonical_bytes(payload)).hexdigest()
 
@@ -411,8 +423,9 @@ def append_entry(conn: sqlite3.Connection, entry: NewEntry, head: tuple[int, str
     the same write transaction (BEGIN IMMEDIATE: nobody else can append in between).
     """
     seq, prev = last_entry(conn) if head is None else head
-    visit = {**entry.visit, "seq": seq + 1, "prev_hash": prev}
+    visit = {**entry.visit, "seq": seq + 1}
     digest = entry_hash(prev, visit, entry.items, entry.funds)
+    visit["prev_hash"] = prev
     visit["hash"] = digest
     cursor = conn.execute(_insert_sql("visits", tuple(visit)), tuple(visit.values()))
     visit_id = cursor.lastrowid
@@ -589,20 +602,20 @@ def entry_reasons(db: sqlite_utils.Database, visit_id: int) -> list[dict[str, st
 
 
 def _line(r: Row) -> LedgerLine:
-    return LedgerLine(
-        line_no=r["line_no"],
-        code=r["code"],
-        name=r["name"],
-        kind=r["kind"],
-        coverage=r["coverage"],
-        quantity=r["quantity"],
-        unit_price=Money(r["unit_price_fen"]),
-        amount=Money(r["amount_fen"]),
-        waived=Money(r["waived_fen"]),
-        eligible=Money(r["eligible_fen"]),
-        fund=Money(r["fund_fen"]),
-        patient=Money(r["patient_fen"]),
-        rate=r["rate"],
+    return LedgerLine(  # positional, in field order: eight of these per visit settled or shown
+        r["line_no"],
+        r["code"],
+        r["name"],
+        r["kind"],
+        r["coverage"],
+        r["quantity"],
+        Money(r["unit_price_fen"]),
+        Money(r["amount_fen"]),
+        Money(r["waived_fen"]),
+        Money(r["eligible_fen"]),
+        Money(r["fund_fen"]),
+        Money(r["patient_fen"]),
+        r["rate"],
     )
 
 
