@@ -108,7 +108,23 @@ def _finish(result: Adjudication, visit: VisitDraft, requested: Policy, book: Po
             warnings.append(Reason.of("policy_past_stated_period", policy=policy.id, until=policy.stated_until))
     if result.requested_policy_id == requested.id and not warnings:
         return result  # nothing to stamp: skip the copy (adjudication is a hot path)
-    return replace(result, requested_policy_id=requested.id, warnings=tuple(warnings))
+    return Adjudication(  # dataclasses.replace, written out: several times faster (a hot path)
+        result.policy_id,
+        requested.id,
+        result.total,
+        result.waived,
+        result.eligible,
+        result.deductible,
+        result.fund,
+        result.patient,
+        result.ownpay,
+        result.lines,
+        result.reasons,
+        tuple(warnings),
+        result.fund_by_policy,
+        result.deductible_level,
+        result.out_of_area,
+    )
 
 
 def _employee_policy_for(policy: Policy, day: dt.date, book: PolicyBook) -> Policy | None:

@@ -14,7 +14,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -37,11 +37,14 @@ from clinic_app.domain.visit import Adjudication, Item, Patient, Usage, VisitDra
 from clinic_app.errors import BadInput, UserError
 from clinic_app.services.policies import counter_pool, default_book, policy_version
 from clinic_app.store import ledger
-from clinic_app.store.db import open_database, transaction
+from clinic_app.store.db import change_stamp, open_database, transaction
 
 log = logging.getLogger(__name__)
 
 PAYMENT_METHODS = ("cash", "mobile", "account", "family_account")
+
+# json.dumps(..., ensure_ascii=False) without building an encoder per visit: the same text.
+_REASONS_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,30 @@ class UsageCard:
         return None if self.annual_cap is None else max(ZERO, self.annual_cap - self.fund_year)
 
 
+@dataclass(frozen=True)
+class _Previewed:
+    """The last preview, which `settle` reuses when the ledger has not changed since."""
+
+    key: tuple[object, ...]
+    stamp: tuple[int, int]
+    clinic: Clinic
+    book: PolicyBook
+    patient: PatientRecord
+    draft: VisitDraft
+    result: Adjudication
+
+
+# What of a request `_draft` does not read; every other field (and the visit's date)
+# decides the draft.  A field added to VisitRequest is part of the key unless listed here.
+_NOT_IN_DRAFT = frozenset({"operator_id", "time", "diagnosis", "identity_check", "outside_receipt", "account_holder", "note"})
+_DRAFT_FIELDS = tuple(f.name for f in fields(VisitRequest) if f.name not in _NOT_IN_DRAFT)
+
+
+def _draft_key(request: VisitRequest) -> tuple[object, ...]:
+    """Requests with equal keys make the same draft from the same ledger."""
+    return (request.time.date(), *[getattr(request, name) for name in _DRAFT_FIELDS])
+
+
 class ClinicSession:
     """An open data folder: database, clinic identity, policies."""
 
@@ -99,6 +126,7 @@ class ClinicSession:
         self.db = open_database(data_dir)
         self.book = book or default_book()
         self._clinic: Clinic | None = None
+        self._previewed: _Previewed | None = None
 
     def close(self) -> None:
         self.db.close()
@@ -352,13 +380,17 @@ class ClinicSession:
             and enrolment.designated_township == clinic.township_code
         )
 
-    def _draft(self, conn: object, request: VisitRequest) -> VisitDraft:
+    def _draft(self, conn: object, request: VisitRequest) -> tuple[VisitDraft, PatientRecord]:
+        """The engine's input for a request, and the patient, read from the ledger as it stands.
+
+        Reads only the request's `_draft_key` fields (a settle reuses a preview on that).
+        """
         clinic = self.require_clinic()
         patient = self.patient(request.patient_id)
         if not request.lines:
             raise BadInput("至少需要一个收费项目", "at least one item is required")
         for line in request.lines:
-            if line.quantity <= 0:
+            if line.quantity.numerator <= 0:  # a Fraction's sign is its numerator's (faster than <= 0)
                 raise BadInput(f"{line.name}: 数量必须大于 0", f"{line.name}: quantity must be positive")
             if line.unit_price.fen < 0:
                 raise BadInput(f"{line.name}: 单价不能为负", f"{line.name}: unit price must not be negative")
@@ -376,7 +408,7 @@ class ClinicSession:
         designated = self._designated(clinic, enrolment, policy)
         facility = request.facility or clinic.facility_level
         layered = patient.category != "resident" and policy.reform is not None and signed and designated
-        return VisitDraft(
+        draft = VisitDraft(
             policy_id=policy_id,
             date=day,
             facility=facility,
@@ -391,15 +423,28 @@ class ClinicSession:
                 enrolled_on=enrolment.enrolled_on if enrolment else None,
             ),
             usage=self._usage(conn, patient, policy_id, day, facility, layered),
-            items=tuple(
-                Item(name=line.name, kind=line.kind, amount=line.amount, coverage=line.coverage, exclusion=line.exclusion)
-                for line in request.lines
+            items=tuple(  # positional, in field order: eight of these per visit
+                [Item(line.name, line.kind, line.amount, line.coverage, line.exclusion) for line in request.lines]
             ),
         )
+        return draft, patient
 
     def preview(self, request: VisitRequest) -> Adjudication:
-        """Adjudicate a draft against the ledger as it stands; nothing is written."""
-        return adjudicate_visit(self._draft(None, request), self.book)
+        """Adjudicate a draft against the ledger as it stands; nothing is written.
+
+        Kept for `settle`: settling the same visit before anything else is written
+        reuses this adjudication instead of reading and adjudicating again.
+        """
+        self._previewed = None
+        conn = self.db
+        # Taken before the draft's reads, so a write during them changes the stamp too.
+        # Inside someone's open transaction the reads may see writes not yet committed: no reuse.
+        stamp = None if conn.in_transaction else change_stamp(conn)
+        draft, patient = self._draft(None, request)
+        result = adjudicate_visit(draft, self.book)
+        if stamp is not None:
+            self._previewed = _Previewed(_draft_key(request), stamp, self.require_clinic(), self.book, patient, draft, result)
+        return result
 
     def usage_card(self, patient_id: int, day: dt.date) -> UsageCard:
         patient = self.patient(patient_id)
@@ -420,25 +465,48 @@ class ClinicSession:
         )
 
     def settle(self, request: VisitRequest) -> SettledVisit:
-        """Adjudicate and append the visit in one transaction; returns after a durable commit."""
+        """Adjudicate and append the visit in one transaction; returns after a durable commit.
+
+        The usage is that of the ledger inside the write transaction: the preview's
+        adjudication is reused only when its request matches and nothing at all was
+        written since it read the ledger (`change_stamp`); otherwise it is done again here.
+        """
         clinic = self.require_clinic()
-        self._check_operator(request.operator_id)
+        operator_name = self._check_operator(request.operator_id)
+        previewed, self._previewed = self._previewed, None
         with transaction(self.db) as conn:
-            draft = self._draft(conn, request)
-            result = adjudicate_visit(draft, self.book)
-            visit_id = self._append(conn, clinic, request, draft, result)
-        return self._settled(visit_id, result)
+            if (
+                previewed is not None
+                and previewed.stamp == change_stamp(conn)
+                and previewed.clinic is clinic
+                and previewed.book is self.book
+                and previewed.key == _draft_key(request)
+            ):
+                draft, patient, result = previewed.draft, previewed.patient, previewed.result
+            else:
+                draft, patient = self._draft(conn, request)
+                result = adjudicate_visit(draft, self.book)
+            visit_id, seq, digest, written = self._append(conn, clinic, request, draft, result)
+        entry, lines = ledger.written_entry(visit_id, seq, digest, written, patient, operator_name)
+        return SettledVisit(entry=entry, lines=lines, adjudication=result)
 
-    def _check_operator(self, operator_id: int) -> None:
-        if operator_id not in {o.id for o in ledger.operators(self.db, active_only=True)}:
+    def _check_operator(self, operator_id: int) -> str:
+        """The operator's name; refused unless they exist and are active."""
+        name = ledger.active_operator_name(self.db, operator_id)
+        if name is None:
             raise BadInput(f"操作员 {operator_id} 不存在或已停用", f"operator {operator_id} unknown or inactive")
+        return name
 
-    def _append(self, conn: object, clinic: Clinic, request: VisitRequest, draft: VisitDraft, result: Adjudication) -> int:
+    def _append(
+        self, conn: object, clinic: Clinic, request: VisitRequest, draft: VisitDraft, result: Adjudication
+    ) -> tuple[int, int, str, ledger.NewEntry]:
+        """Append the visit; returns (visit id, seq, hash, the rows written)."""
         assert isinstance(conn, sqlite3.Connection)
-        _check_in_order(conn, request.time.date())
+        last_seq, last_hash, latest = ledger.ledger_head(conn)
+        _check_in_order(latest, request.time.date())
         year = request.time.year
         receipt_seq = ledger.next_receipt_seq(conn, year)
-        seq = ledger.last_entry(conn)[0] + 1
+        seq = last_seq + 1
         acct = result.patient if request.payment_method in ("account", "family_account") else ZERO
         kind = "reimbursement" if request.outside_receipt else "visit"
         visit = {
@@ -477,9 +545,7 @@ class ClinicSession:
             "cash_pay_fen": (result.patient - acct).fen,
             "payment_method": request.payment_method,
             "account_holder": request.account_holder,
-            "reasons_json": json.dumps(
-                [{"code": r.code, **dict(r.params)} for r in result.reasons + result.warnings], ensure_ascii=False
-            ),
+            "reasons_json": _REASONS_JSON.encode([{"code": r.code, **dict(r.params)} for r in result.reasons + result.warnings]),
             "note": request.note,
         }
         items = tuple(
@@ -515,13 +581,9 @@ class ClinicSession:
                     "out_of_area": int(draft.patient.out_of_area),
                 }
             )
-        visit_id, _ = ledger.append_entry(conn, ledger.NewEntry(visit, items, tuple(funds)))
-        return visit_id
-
-    def _settled(self, visit_id: int, result: Adjudication) -> SettledVisit:
-        entry = ledger.get_entry(self.db, visit_id)
-        assert entry is not None
-        return SettledVisit(entry=entry, lines=tuple(ledger.entry_lines(self.db, visit_id)), adjudication=result)
+        written = ledger.NewEntry(visit, items, tuple(funds))
+        visit_id, digest = ledger.append_entry(conn, written, (last_seq, last_hash))
+        return visit_id, seq, digest, written
 
     def settle_many(self, requests: Sequence[VisitRequest]) -> tuple[int, ...]:
         """Settle visits in order in ONE transaction (demo data, batch import); returns visit ids.
@@ -535,9 +597,9 @@ class ClinicSession:
         ids = []
         with transaction(self.db) as conn:
             for request in requests:
-                draft = self._draft(conn, request)
+                draft, _ = self._draft(conn, request)
                 result = adjudicate_visit(draft, self.book)
-                ids.append(self._append(conn, clinic, request, draft, result))
+                ids.append(self._append(conn, clinic, request, draft, result)[0])
         return tuple(ids)
 
     def void(self, visit_id: int, reason: str, operator_id: int, time: dt.datetime | None = None) -> LedgerEntry:
@@ -566,11 +628,12 @@ class ClinicSession:
             raise BadInput("冲销记录不能再作废", "a reversal cannot itself be voided")
         if original.reversed:
             raise BadInput(f"就诊 {original.receipt_no} 已作废", f"visit {original.receipt_no} is already voided")
-        _check_in_order(conn, time.date())
+        last_seq, last_hash, latest = ledger.ledger_head(conn)
+        _check_in_order(latest, time.date())
         visit, items, funds = ledger.raw_entry(conn, visit_id)
         year = time.year
         receipt_seq = ledger.next_receipt_seq(conn, year)
-        seq = ledger.last_entry(conn)[0] + 1
+        seq = last_seq + 1
         negate = ("total_fen", "waived_fen", "eligible_fen", "deductible_fen", "fund_fen", "patient_fen", "ownpay_fen", "acct_pay_fen", "cash_pay_fen")
         reversal = {k: v for k, v in visit.items() if k not in ("id", "seq", "hash", "prev_hash")}
         reversal.update({k: -visit[k] for k in negate})
@@ -603,7 +666,7 @@ class ClinicSession:
             }
             for f in funds
         )
-        new_id, _ = ledger.append_entry(conn, ledger.NewEntry(reversal, new_items, new_funds))
+        new_id, _ = ledger.append_entry(conn, ledger.NewEntry(reversal, new_items, new_funds), (last_seq, last_hash))
         ledger.audit(conn, "visit_voided", f"{original.receipt_no}: {reason.strip()}", operator_id)
         return new_id
 
@@ -682,14 +745,13 @@ def _stored(db: object, entry: LedgerEntry) -> Adjudication:
     )
 
 
-def _check_in_order(conn: sqlite3.Connection, day: dt.date) -> None:
-    """Entries go into the ledger in date order.
+def _check_in_order(latest: dt.date | None, day: dt.date) -> None:
+    """Entries go into the ledger in date order (`latest`: the newest entry's date).
 
     A PC whose clock went back (a flat BIOS battery) would otherwise date new
     entries into a month whose statement may already be with the township, and
     break the month-to-month chain the township checks.
     """
-    latest = ledger.last_entry_date(conn)
     if latest is not None and day < latest:
         raise BadInput(
             f"电脑日期 {day} 早于台账最后一笔的日期 {latest}, 请先校正电脑的日期和时间",

@@ -235,6 +235,18 @@ def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             raise _explain(exc, Path(db.execute("PRAGMA database_list").fetchone()[2])) from None
 
 
+def change_stamp(conn: sqlite3.Connection) -> tuple[int, int]:
+    """A value that differs whenever the database may have changed since it was last taken.
+
+    ``PRAGMA data_version`` moves when another connection (or process) commits;
+    ``total_changes`` counts this connection's own row writes (INSERT, UPDATE, DELETE,
+    rolled back ones too: it may move without a change, never the reverse).  Taken before a series of
+    reads and again later (inside a write transaction): equal stamps mean those
+    reads would still see the same rows.
+    """
+    return int(conn.execute("PRAGMA data_version").fetchone()[0]), conn.total_changes
+
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 # What SQLite raises for a damaged or unreadable file, for callers outside the store.

@@ -15,6 +15,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from clinic_app.domain.money import Money
@@ -109,6 +110,12 @@ def set_operator_active(conn: sqlite3.Connection, operator_id: int, active: bool
 def operators(db: sqlite3.Connection, active_only: bool = True) -> list[Operator]:
     sql = "SELECT * FROM operators" + (" WHERE active = 1" if active_only else "") + " ORDER BY id"
     return [Operator(r["id"], r["name"], r["role"], bool(r["active"])) for r in db.execute(sql).fetchall()]
+
+
+def active_operator_name(db: sqlite3.Connection, operator_id: int) -> str | None:
+    """The operator's name if they exist and are active, else None."""
+    row = db.execute("SELECT name FROM operators WHERE id = ? AND active = 1", [operator_id]).fetchone()
+    return None if row is None else str(row[0])
 
 
 def audit(conn: sqlite3.Connection, action: str, detail: str = "", operator_id: int | None = None) -> None:
@@ -346,17 +353,34 @@ class NewEntry:
     funds: tuple[Mapping[str, Any], ...]
 
 
+# One encoder for every entry: json.dumps with these options builds a new JSONEncoder per
+# call.  Same options, so the bytes (and every stored hash) are exactly those of json.dumps.
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def canonical_bytes(payload: Mapping[str, Any]) -> bytes:
-    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _CANONICAL.encode(payload).encode("utf-8")
+
+
+_VISIT_OWN = ("id", "hash", "prev_hash")
+_ROW_OWN = ("id", "visit_id")
+
+
+def _hashed(row: Mapping[str, Any], own: tuple[str, ...]) -> Mapping[str, Any]:
+    """The row without the columns the hash does not cover (the row itself when it has none)."""
+    for key in own:
+        if key in row:
+            return {k: v for k, v in row.items() if k not in own}
+    return row
 
 
 def entry_hash(prev_hash: str, visit: Mapping[str, Any], items: Iterable[Mapping[str, Any]], funds: Iterable[Mapping[str, Any]]) -> str:
     """SHA-256 over the previous hash and the entry's canonical form."""
     payload = {
         "prev": prev_hash,
-        "visit": {k: v for k, v in visit.items() if k not in ("id", "hash", "prev_hash")},
-        "items": [{k: v for k, v in i.items() if k not in ("id", "visit_id")} for i in items],
-        "funds": [{k: v for k, v in f.items() if k not in ("id", "visit_id")} for f in funds],
+        "visit": _hashed(visit, _VISIT_OWN),
+        "items": [_hashed(i, _ROW_OWN) for i in items],
+        "funds": [_hashed(f, _ROW_OWN) for f in funds],
     }
     return hashlib.sha256(canonical_bytes(payload)).hexdigest()
 
@@ -367,33 +391,53 @@ def last_entry(db: sqlite3.Connection) -> tuple[int, str]:
     return (0, GENESIS_HASH) if row is None else (int(row[0]), str(row[1]))
 
 
+def ledger_head(conn: sqlite3.Connection) -> tuple[int, str, dt.date | None]:
+    """(seq, hash, date) of the newest entry in one look-up; (0, genesis, None) when empty."""
+    row = conn.execute("SELECT seq, hash, date FROM visits ORDER BY seq DESC LIMIT 1").fetchone()
+    return (0, GENESIS_HASH, None) if row is None else (int(row[0]), str(row[1]), dt.date.fromisoformat(row[2]))
+
+
 def next_receipt_seq(conn: sqlite3.Connection, year: int) -> int:
     """Gapless per year: writes are serialised by BEGIN IMMEDIATE, so max + 1 is safe."""
     row = conn.execute("SELECT COALESCE(MAX(receipt_seq), 0) FROM visits WHERE receipt_year = ?", (year,)).fetchone()
     return int(row[0]) + 1
 
 
-def append_entry(conn: sqlite3.Connection, entry: NewEntry) -> tuple[int, str]:
-    """Append one entry with its chain hash; returns (visit id, hash). Caller holds the transaction."""
-    seq, prev = last_entry(conn)
-    visit = {**entry.visit, "seq": seq + 1, "prev_hash": prev}
+_INSERTS: dict[tuple[str, tuple[str, ...]], str] = {}
+
+
+def _insert_sql(table: str, names: tuple[str, ...]) -> str:
+    """The INSERT for these columns, built once (the same text also hits sqlite3's statement cache)."""
+    sql = _INSERTS.get((table, names))
+    if sql is None:
+        sql = _INSERTS[(table, names)] = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+    return sql
+
+
+def append_entry(conn: sqlite3.Connection, entry: NewEntry, head: tuple[int, str] | None = None) -> tuple[int, str]:
+    """Append one entry with its chain hash; returns (visit id, hash). Caller holds the transaction.
+
+    `head` is the (seq, hash) of the newest entry when the caller has just read it inside
+    the same write transaction (BEGIN IMMEDIATE: nobody else can append in between).
+    """
+    seq, prev = last_entry(conn) if head is None else head
+    visit = {**entry.visit, "seq": seq + 1}
     digest = entry_hash(prev, visit, entry.items, entry.funds)
+    visit["prev_hash"] = prev
     visit["hash"] = digest
-    columns = list(visit)
-    cursor = conn.execute(
-        f"INSERT INTO visits ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-        [visit[c] for c in columns],
-    )
+    cursor = conn.execute(_insert_sql("visits", tuple(visit)), tuple(visit.values()))
     visit_id = cursor.lastrowid
     assert visit_id is not None
     for table, rows in (("visit_items", entry.items), ("visit_funds", entry.funds)):
         if not rows:
             continue
-        names = list(rows[0])
-        conn.executemany(
-            f"INSERT INTO {table} (visit_id, {', '.join(names)}) VALUES (?{', ?' * len(names)})",
-            [[visit_id, *(row[name] for name in names)] for row in rows],
-        )
+        names = tuple(rows[0])
+        values = itemgetter(*names)  # several names: a tuple of the row's values, in this order
+        sql = _insert_sql(table, ("visit_id", *names))
+        if len(rows) == 1:
+            conn.execute(sql, (visit_id, *values(rows[0])))
+        else:
+            conn.executemany(sql, [(visit_id, *values(row)) for row in rows])
     return visit_id, digest
 
 
@@ -555,26 +599,49 @@ def entry_reasons(db: sqlite3.Connection, visit_id: int) -> list[dict[str, str]]
     return [] if row is None else list(json.loads(row[0]))
 
 
+def _line(r: Row) -> LedgerLine:
+    return LedgerLine(  # positional, in field order: eight of these per visit settled or shown
+        r["line_no"],
+        r["code"],
+        r["name"],
+        r["kind"],
+        r["coverage"],
+        r["quantity"],
+        Money(r["unit_price_fen"]),
+        Money(r["amount_fen"]),
+        Money(r["waived_fen"]),
+        Money(r["eligible_fen"]),
+        Money(r["fund_fen"]),
+        Money(r["patient_fen"]),
+        r["rate"],
+    )
+
+
 def entry_lines(db: sqlite3.Connection, visit_id: int) -> list[LedgerLine]:
     rows = db.execute("SELECT * FROM visit_items WHERE visit_id = ? ORDER BY line_no", [visit_id]).fetchall()
-    return [
-        LedgerLine(
-            line_no=r["line_no"],
-            code=r["code"],
-            name=r["name"],
-            kind=r["kind"],
-            coverage=r["coverage"],
-            quantity=r["quantity"],
-            unit_price=Money(r["unit_price_fen"]),
-            amount=Money(r["amount_fen"]),
-            waived=Money(r["waived_fen"]),
-            eligible=Money(r["eligible_fen"]),
-            fund=Money(r["fund_fen"]),
-            patient=Money(r["patient_fen"]),
-            rate=r["rate"],
-        )
-        for r in rows
-    ]
+    return [_line(r) for r in rows]
+
+
+def written_entry(
+    visit_id: int, seq: int, digest: str, entry: NewEntry, patient: PatientRecord, operator_name: str
+) -> tuple[LedgerEntry, tuple[LedgerLine, ...]]:
+    """An entry just appended (`append_entry`), as `get_entry` and `entry_lines` would read it back.
+
+    Built from the rows written rather than read again after the commit; a new entry
+    is not reversed yet.  The patient and operator are those read in the same transaction.
+    """
+    row = {
+        **entry.visit,
+        "id": visit_id,
+        "seq": seq,
+        "hash": digest,
+        "patient_name": patient.name,
+        "id_number": patient.id_number,
+        "psn_no": patient.psn_no,
+        "operator_name": operator_name,
+        "reversed": False,
+    }
+    return _entry(row), tuple(_line(item) for item in entry.items)
 
 
 def raw_entry(db: sqlite3.Connection, visit_id: int) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
@@ -742,9 +809,3 @@ def inspect_file(db: sqlite3.Connection) -> tuple[int, list[str], int, list[Chai
     except sqlite3.DatabaseError as exc:
         return -1, [f"database error: {exc}"], 0, []
     return version, problems, count, breaks
-
-
-def last_entry_date(db: sqlite3.Connection) -> dt.date | None:
-    """The date of the newest ledger entry, None when the ledger is empty."""
-    row = db.execute("SELECT date FROM visits ORDER BY seq DESC LIMIT 1").fetchone()
-    return None if row is None else dt.date.fromisoformat(row[0])

@@ -196,3 +196,118 @@ def test_an_entry_dated_before_the_ledger_s_latest_is_refused(village: Ledger) -
     with pytest.raises(BadInput, match="correct the clock"):
         village.session.void(settled.entry.id, "录错", operator, settled.entry.time - dt.timedelta(days=2))
     assert village.session.count_entries(ledger.EntryFilter()) == count
+
+
+# ---------------------------------------------------------------- preview, then settle
+
+
+@pytest.fixture
+def adjudications(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the engine runs of the session (one per preview, and one per settle that does not reuse it)."""
+    from clinic_app.services import session as module
+
+    calls: list[int] = []
+    engine = module.adjudicate_visit
+
+    def counted(*args: object) -> object:
+        calls.append(1)
+        return engine(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module, "adjudicate_visit", counted)
+    return calls
+
+
+def test_settle_returns_the_entry_as_the_ledger_reads_it_back(village: Ledger) -> None:
+    session = village.session
+    when = "2025-08-11T09:00:00.123456"  # stored to the second
+    for request in (
+        village.request("signed_here", when, "YP0001*2", "TD0001", diagnosis="上呼吸道感染", note="复诊"),
+        village.request("employee_signed", "2025-08-11T10:00:00", "TD0001", "YP0009", payment_method="account"),
+    ):
+        session.preview(request)
+        settled = session.settle(request)
+        stored = session.entry(settled.entry.id)
+        assert stored is not None
+        assert settled.entry == stored.entry
+        assert settled.lines == stored.lines
+    assert settled.entry.time == dt.datetime(2025, 8, 11, 10, 0)
+
+
+def test_settle_reuses_the_preview_when_nothing_changed(tmp_path: Path, adjudications: list[int]) -> None:
+    """Same request (or the same visit later that day), nothing written since: one engine run, same entry."""
+    with opened(tmp_path / "a") as reused, opened(tmp_path / "b") as fresh:
+        first = reused.request("unsigned_here", "2025-03-11T09:00:00", "TD0006", diagnosis="头痛")
+        later = reused.request("unsigned_here", "2025-03-11T09:05:00", "TD0006", diagnosis="头痛, 复查")
+        reused.session.preview(first)
+        reused.session.settle(first)
+        reused.session.preview(later)
+        reused.session.settle(later)
+        assert len(adjudications) == 2
+        fresh.session.settle(first)
+        fresh.session.settle(later)
+        assert len(adjudications) == 4
+        # The same rows and the same chain as adjudicating inside the write transaction.
+        assert ledger.last_entry(reused.session.db) == ledger.last_entry(fresh.session.db)
+
+
+def test_a_different_request_or_day_is_adjudicated_again(village: Ledger, adjudications: list[int]) -> None:
+    session = village.session
+    session.preview(village.request("unsigned_here", "2025-03-11T09:00:00", "TD0006"))
+    session.settle(village.request("unsigned_here", "2025-03-11T09:00:00", "TD0006", emergency=True))
+    session.preview(village.request("unsigned_here", "2025-03-11T23:59:00", "TD0006"))
+    settled = session.settle(village.request("unsigned_here", "2025-03-12T00:01:00", "TD0006"))
+    assert len(adjudications) == 4
+    assert settled.entry.fund == M("34.30")  # a new day: the daily cap starts again
+
+
+def test_a_visit_settled_between_preview_and_settle_counts(village: Ledger, adjudications: list[int]) -> None:
+    """The daily cap of 60 (34.30 already used by the visit settled in between) leaves 25.70."""
+    session = village.session
+    request = village.request("unsigned_here", "2025-03-11T15:00:00", "TD0006")
+    assert session.preview(request).fund == M("34.30")
+    session.settle(village.request("unsigned_here", "2025-03-11T09:00:00", "TD0006", emergency=True))
+    assert session.settle(request).entry.fund == M("25.70")
+    assert len(adjudications) == 3
+    # The same through a batch, which does not touch the kept preview: the stamp tells.
+    request = village.request("unsigned_here", "2025-03-12T15:00:00", "TD0006")
+    assert session.preview(request).fund == M("34.30")
+    session.settle_many([village.request("unsigned_here", "2025-03-12T09:00:00", "TD0006")])
+    assert session.settle(request).entry.fund == M("25.70")
+
+
+def test_a_visit_settled_by_another_program_between_preview_and_settle_counts(village: Ledger) -> None:
+    from clinic_app.services.session import ClinicSession
+
+    session = village.session
+    request = village.request("unsigned_here", "2025-03-11T15:00:00", "TD0006")
+    assert session.preview(request).fund == M("34.30")
+    with ClinicSession(village.folder) as other:  # its own connection: only PRAGMA data_version sees it
+        other.settle(village.request("unsigned_here", "2025-03-11T09:00:00", "TD0006"))
+    settled = session.settle(request)
+    assert settled.entry.fund == M("25.70")
+    assert settled.entry.receipt_no.endswith("-2025-000002")
+    assert ledger.verify_chain(session.db) == (2, [])
+
+
+def test_a_void_between_preview_and_settle_gives_the_fund_back(village: Ledger) -> None:
+    session = village.session
+    earlier = session.settle(village.request("unsigned_here", "2025-03-11T09:00:00", "TD0006"))
+    request = village.request("unsigned_here", "2025-03-11T15:00:00", "TD0006")
+    assert session.preview(request).fund == M("25.70")
+    session.void(earlier.entry.id, "收费录入错误", village.operator, dt.datetime(2025, 3, 11, 14))
+    assert session.settle(request).entry.fund == M("34.30")
+
+
+def test_a_preview_inside_a_rolled_back_transaction_is_not_reused(village: Ledger) -> None:
+    """A preview that read a write later rolled back (same connection) must not be settled as it was."""
+    from clinic_app.domain.records import Enrolment
+    from clinic_app.store.db import transaction
+
+    session = village.session
+    who = village.people["unsigned_here"]
+    request = village.request("unsigned_here", "2025-03-11T09:00:00", "TD0006")
+    with pytest.raises(RuntimeError), transaction(session.db) as conn:
+        ledger.save_enrolment(conn, Enrolment(patient_id=who, year=2025, designated_village="H000000000000"))
+        assert session.preview(request).fund == M("0.00")  # not designated here, in this transaction
+        raise RuntimeError("roll back")
+    assert session.settle(request).entry.fund == M("34.30")

@@ -196,3 +196,27 @@ def test_settle_many_writes_the_same_chain_as_one_by_one(tmp_path: Path) -> None
     assert ledger.last_entry(one.session.db) == ledger.last_entry(many.session.db)
     one.session.close()
     many.session.close()
+
+
+def test_the_canonical_form_is_sorted_compact_json() -> None:
+    """Stored hashes depend on these exact bytes: json.dumps, keys sorted, no spaces, UTF-8."""
+    import json
+
+    payload = {"visit": {"name": "张三 \"引号\" \\ \n\t\x01", "fund_fen": -1250, "note": None, "b": 0}, "items": [{"z": 1, "a": "é"}], "prev": "0" * 64}
+    expected = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    assert ledger.canonical_bytes(payload) == expected
+
+
+def test_the_hash_leaves_out_ids_and_links_whether_present_or_not() -> None:
+    visit = {"seq": 7, "kind": "visit", "total_fen": 1680, "diagnosis": "感冒"}
+    items = [{"line_no": 1, "name": "阿莫西林胶囊", "amount_fen": 680}]
+    funds = [{"pool": "p", "fund_fen": 476}]
+    bare = ledger.entry_hash("ab" * 32, visit, items, funds)
+    stored = ledger.entry_hash(
+        "ab" * 32,
+        {"id": 3, **visit, "prev_hash": "ab" * 32, "hash": "x"},
+        [{"id": 9, "visit_id": 3, **items[0]}],
+        [{"id": 4, "visit_id": 3, **funds[0]}],
+    )
+    assert bare == stored
+    assert bare != ledger.entry_hash("ab" * 32, {**visit, "total_fen": 1681}, items, funds)
