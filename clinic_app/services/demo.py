@@ -18,7 +18,6 @@ import datetime as dt
 import itertools
 import math
 import random
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -34,8 +33,7 @@ from clinic_app.domain.records import (
 from clinic_app.errors import BadInput
 from clinic_app.services.session import ClinicSession, ClinicSetup
 from clinic_app.store import ledger
-from clinic_app.store import township as township_store
-from clinic_app.store.db import transaction
+from clinic_app.store.db import recorded_by, transaction
 
 # ---------------------------------------------------------------- places and people
 
@@ -354,26 +352,8 @@ class _SimulatedClock:
     def __init__(self) -> None:
         self.at = dt.datetime(2000, 1, 1)
 
-    def __call__(self) -> str:
-        return self.at.isoformat(timespec="seconds")
-
-
-@contextlib.contextmanager
-def _simulated_time(clock: _SimulatedClock) -> Iterator[None]:
-    """While a demo is built, the store stamps its rows from `clock`; afterwards, from the real clock again.
-
-    The store modules stamp rows (the clinic, operators, patients, enrolments, the
-    audit log, a township's keys and imports) from their module clock `_now()`,
-    which the demo points here: it runs alone in its process (``clinic-app demo``).
-    A clock argument through the store and `ClinicSession` would be the proper seam.
-    """
-    saved = ledger._now, township_store._now
-    ledger._now = township_store._now = clock
-    try:
-        yield
-    finally:
-        ledger._now, township_store._now = saved
-
+    def __call__(self) -> dt.datetime:
+        return self.at
 
 class _Generator:
     def __init__(self, session: ClinicSession, options: DemoOptions, clock: _SimulatedClock) -> None:
@@ -713,7 +693,7 @@ def build_demo(session: ClinicSession, options: DemoOptions) -> DemoSummary:
             f"data folder {session.data_dir} is not empty: demo data needs an empty folder",
         )
     clock = _SimulatedClock()
-    with _simulated_time(clock):
+    with recorded_by(clock):
         generator = _Generator(session, options, clock)
         generator.setup()
         people = generator.population()
@@ -810,7 +790,7 @@ def build_township_demo(
     village's key as a person would after comparing fingerprints in person.
     """
     clock = _SimulatedClock()
-    with contextlib.ExitStack() as stack, _simulated_time(clock):
+    with contextlib.ExitStack() as stack, recorded_by(clock):
         return _build_township(stack, session, options, villages, import_statements, clock)
 
 

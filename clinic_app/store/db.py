@@ -9,15 +9,35 @@ online backup API, and a database from a newer app version is refused.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from clinic_app.errors import UserError
 from clinic_app.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 DB_NAME = "clinic.sqlite"
+
+_record_clock: contextvars.ContextVar[Callable[[], dt.datetime]] = contextvars.ContextVar(
+    "record_clock", default=dt.datetime.now
+)
+
+
+def record_time() -> str:
+    """When a row is recorded (``created_at``, audit entries, imports): now, unless `recorded_by` says otherwise."""
+    return _record_clock.get()().isoformat(timespec="seconds")
+
+
+@contextlib.contextmanager
+def recorded_by(clock: Callable[[], dt.datetime]) -> Iterator[None]:
+    """Stamp the rows written in this block (this thread) from `clock`: the demo's simulated time."""
+    token = _record_clock.set(clock)
+    try:
+        yield
+    finally:
+        _record_clock.reset(token)
 BUSY_TIMEOUT_MS = 5000
 
 

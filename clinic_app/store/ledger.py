@@ -28,13 +28,14 @@ from clinic_app.domain.records import (
     Operator,
     PatientRecord,
 )
+from clinic_app.store.db import record_time
 
 GENESIS_HASH = "0" * 64
 Row = Mapping[str, Any]
 
 
 def _now() -> str:
-    return dt.datetime.now().isoformat(timespec="seconds")
+    return record_time()
 
 
 def _date(text: str | None) -> dt.date | None:

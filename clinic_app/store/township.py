@@ -10,11 +10,12 @@ so every query over visits sees exactly the current revisions.
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from clinic_app.store.db import record_time
 
 DbOrConn = sqlite3.Connection
 
@@ -74,7 +75,7 @@ _CHUNK = 500  # SQLite's default limit on bound parameters is 999 on old builds
 
 
 def _now() -> str:
-    return dt.datetime.now().isoformat(timespec="seconds")
+    return record_time()
 
 
 def _plain(db: DbOrConn) -> sqlite3.Cursor:
