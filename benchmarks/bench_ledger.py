@@ -6,13 +6,19 @@ copies it, then times ~300 visits of 8 items: preview + durable settle through
 fund rows with the same pragmas, one transaction each.  Also the usage lookup
 and `clinic-app check` on the whole ledger.  Targets: ratio <= 1.5x, p99 <= 20 ms.
 
-    uv run python benchmarks/bench_ledger.py [--visits 300]
+    uv run python benchmarks/bench_ledger.py [--visits 300] [--fsync-delay-ms 8]
+
+The ratio depends on what an fsync costs on the disk at hand.  ``--fsync-delay-ms``
+reruns the benchmark with benchmarks/slow_fsync.c preloaded (built with cc into
+benchmarks/out), so every fsync first waits that long: a village PC's disk on a
+fast machine.  Both the settles and the floor see the slower disk.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import shutil
 import sqlite3
@@ -43,6 +49,17 @@ def build() -> None:
     )
 
 
+def slow_disk(delay_ms: float) -> None:
+    """Re-run this benchmark with slow_fsync.c preloaded; does not return."""
+    library = OUT / "slow_fsync.so"
+    source = Path(__file__).resolve().parent / "slow_fsync.c"
+    OUT.mkdir(parents=True, exist_ok=True)
+    if not library.exists() or library.stat().st_mtime < source.stat().st_mtime:
+        subprocess.run(["cc", "-shared", "-fPIC", "-O2", "-o", str(library), str(source), "-ldl"], check=True)
+    env = {**os.environ, "FSYNC_DELAY_US": str(round(delay_ms * 1000)), "LD_PRELOAD": str(library)}
+    os.execve(sys.executable, [sys.executable, *sys.argv], env)
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -51,7 +68,12 @@ def percentile(values: list[float], share: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--visits", type=int, default=300)
+    parser.add_argument("--fsync-delay-ms", type=float, default=0.0, help="make every fsync slower (Linux, needs cc)")
     args = parser.parse_args()
+    if args.fsync_delay_ms > 0 and "FSYNC_DELAY_US" not in os.environ:
+        slow_disk(args.fsync_delay_ms)
+    if os.environ.get("FSYNC_DELAY_US"):
+        print(f"every fsync delayed by {int(os.environ['FSYNC_DELAY_US']) / 1000:g} ms (benchmarks/slow_fsync.c)")
     build()
     work, floor_dir = OUT / "bench-copy", OUT / "bench-floor"
     for folder in (work, floor_dir):
