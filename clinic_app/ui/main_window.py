@@ -21,6 +21,7 @@ from clinic_app.domain.records import Operator
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.errors import MessageBar
+from clinic_app.ui.township import TOWNSHIP_KEYS, township_tabs
 from clinic_app.ui.visit_screen import VisitScreen
 
 if TYPE_CHECKING:
@@ -83,11 +84,9 @@ class MainWindow(QMainWindow):
         self._add_lazy("ledger", _build_ledger, self.tr("台账"))
         if context.clinic.role == "village":  # 月结: the month's statement for the township
             self._add_lazy("month", _build_month, self.tr("月结"))
-        self.township: tuple[QWidget, ...] = ()
         if context.clinic.role == "township":  # 导入, 审核, 结算, 考核 of the villages' statements
-            from clinic_app.ui.township import add_township_tabs
-
-            self.township = add_township_tabs(context, self.tabs)
+            for key, title, build in township_tabs():
+                self._add_lazy(key, build, title)
         self._add_lazy("settings", _build_settings, self.tr("设置"))
         self.tabs.currentChanged.connect(self._tab_shown)
 
@@ -179,6 +178,11 @@ class MainWindow(QMainWindow):
         return cast("MonthScreen", self._screen("month")) if "month" in self._factories else None
 
     @property
+    def township(self) -> tuple[QWidget, ...]:
+        """导入, 审核, 结算 and 考核 (township role only; empty in a village)."""
+        return tuple(self._screen(key) for key in TOWNSHIP_KEYS if key in self._factories)
+
+    @property
     def printer(self) -> ReceiptPrinter:
         """The receipt preview and printing (Qt PDF and print support load on the first receipt)."""
         if self._printer is None:
@@ -218,8 +222,9 @@ class MainWindow(QMainWindow):
 
     def _data_changed(self, what: str) -> None:
         self.visit.refresh(what)
-        for screen in self._built.values():  # a screen built later reads fresh data then
-            cast(Any, screen).refresh(what)
+        for key, screen in self._built.items():  # a screen built later reads fresh data then
+            if key not in TOWNSHIP_KEYS:  # the township's screens listen to data_changed themselves
+                cast(Any, screen).refresh(what)
         if what == "operator":
             self.load_operators()
         if what == "clinic":

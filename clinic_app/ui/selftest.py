@@ -150,7 +150,10 @@ class SelfTest:
         try:
             from PySide6.QtCharts import QChart, QChartView
 
-            import clinic_app.ui.township  # noqa: F401
+            import clinic_app.ui.township.assessment  # noqa: F401
+            import clinic_app.ui.township.importing  # noqa: F401
+            import clinic_app.ui.township.review  # noqa: F401
+            import clinic_app.ui.township.settlement  # noqa: F401
 
             QChartView(QChart()).deleteLater()
         except ImportError as error:

@@ -156,3 +156,21 @@ def test_flags_are_listed_counted_and_filtered(qtbot, tmp_path, town, town_conte
     assert [r.flag.setl_id for r in screen.model.rows] == [split.flag.setl_id]
     assert dict(screen.counts_model.rows) == counts  # the counts still show every flag
     assert "显示 1 条" in screen.total.text()
+
+
+def test_the_township_tabs_are_built_when_first_shown(qtbot, town_context, worker) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.ui.main_window import MainWindow
+    from clinic_app.ui.township.settlement import SettlementScreen
+
+    window = MainWindow(town_context)
+    qtbot.addWidget(window)
+    window.show()
+    titles = [window.tabs.tabText(n) for n in range(window.tabs.count())]
+    assert titles == ["接诊", "患者", "台账", "导入", "审核", "结算", "考核", "设置"] and window.month is None
+    assert not any(isinstance(window.tabs.widget(n), SettlementScreen) for n in range(window.tabs.count()))
+    window.tabs.setCurrentIndex(5)
+    settlement = window.tabs.widget(5)
+    assert isinstance(settlement, SettlementScreen) and window.tabs.currentWidget() is settlement
+    importer, review, again, assessment = window.township
+    assert again is settlement and [window.tabs.indexOf(s) for s in (importer, review, assessment)] == [3, 4, 6]
+    qtbot.waitUntil(lambda: not worker.busy, timeout=10000)

@@ -3,32 +3,52 @@
 Each screen is its own module and takes the `AppContext` like the village
 screens; every database and file call goes through the one worker.  What the
 services do not offer yet (the imported statements listed for the filters, a
-flag's person and date) is read by the small stand-ins in `lookups`.
+flag's person and date) is read by the small stand-ins in `lookups`.  The main
+window builds each screen when its tab is first shown (QtCharts loads then),
+and the screens refresh themselves on `data_changed`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QWidget
 
 from clinic_app.ui.context import AppContext
-from clinic_app.ui.township.assessment import AssessmentScreen
-from clinic_app.ui.township.importing import ImportScreen
-from clinic_app.ui.township.review import ReviewScreen
-from clinic_app.ui.township.settlement import SettlementScreen
 
-__all__ = ["AssessmentScreen", "ImportScreen", "ReviewScreen", "SettlementScreen", "add_township_tabs"]
+TOWNSHIP_KEYS = ("import", "review", "settlement", "assessment")
 
 
-def add_township_tabs(context: AppContext, tabs: QTabWidget) -> tuple[ImportScreen, ReviewScreen, SettlementScreen, AssessmentScreen]:
-    """Add the four township tabs to `tabs`; the screens refresh themselves on `data_changed`."""
-    screens = (ImportScreen(context), ReviewScreen(context), SettlementScreen(context), AssessmentScreen(context))
-    titles = (
-        QCoreApplication.translate("Township", "导入"),
-        QCoreApplication.translate("Township", "审核"),
-        QCoreApplication.translate("Township", "结算"),
-        QCoreApplication.translate("Township", "考核"),
-    )
-    for screen, title in zip(screens, titles, strict=True):
-        tabs.addTab(screen, title)
-    return screens
+def _import_screen(context: AppContext) -> QWidget:
+    from clinic_app.ui.township.importing import ImportScreen
+
+    return ImportScreen(context)
+
+
+def _review_screen(context: AppContext) -> QWidget:
+    from clinic_app.ui.township.review import ReviewScreen
+
+    return ReviewScreen(context)
+
+
+def _settlement_screen(context: AppContext) -> QWidget:
+    from clinic_app.ui.township.settlement import SettlementScreen
+
+    return SettlementScreen(context)
+
+
+def _assessment_screen(context: AppContext) -> QWidget:
+    from clinic_app.ui.township.assessment import AssessmentScreen
+
+    return AssessmentScreen(context)
+
+
+def township_tabs() -> list[tuple[str, str, Callable[[AppContext], QWidget]]]:
+    """(key, title, build) of the four township tabs, in their order."""
+    return [
+        ("import", QCoreApplication.translate("Township", "导入"), _import_screen),
+        ("review", QCoreApplication.translate("Township", "审核"), _review_screen),
+        ("settlement", QCoreApplication.translate("Township", "结算"), _settlement_screen),
+        ("assessment", QCoreApplication.translate("Township", "考核"), _assessment_screen),
+    ]
