@@ -7,12 +7,14 @@ backup), not a crash to report.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from clinic_app.errors import UserError
-from clinic_app.store.db import DatabaseDamaged, damage
+from clinic_app.store.db import DB_NAME, DatabaseDamaged, damage
 
-__all__ = ["DatabaseDamaged", "as_user_error"]
+__all__ = ["DB_NAME", "DatabaseDamaged", "as_user_error"]
 
 
-def as_user_error(exc: BaseException) -> UserError | None:
-    """The `UserError` `exc` stands for, or None when it is a bug."""
-    return damage(exc)
+def as_user_error(exc: BaseException, path: Path | None = None) -> UserError | None:
+    """The `UserError` `exc` stands for (about the database at `path`), or None when it is a bug."""
+    return damage(exc, path)

@@ -46,7 +46,7 @@ from PySide6.QtWidgets import QApplication
 
 from clinic_app.errors import UserError
 from clinic_app.services.datadir import resolve_data_dir
-from clinic_app.services.problems import DatabaseDamaged
+from clinic_app.services.problems import DB_NAME, DatabaseDamaged, as_user_error
 from clinic_app.services.session import ClinicSession
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
@@ -88,6 +88,24 @@ def refuse_start(error: UserError, interactive: bool) -> int:
 
         QMessageBox.critical(None, APP_TITLE, error.message("zh"))
     return 1
+
+
+def open_session(folder: Path) -> ClinicSession:
+    """Open the data folder and read what the window needs first (clinic, language).
+
+    Damage in those pages is found here, before any window: it is a
+    `DatabaseDamaged` (restore offered), not a crash.
+    """
+    session = ClinicSession(folder)
+    try:
+        _ = session.clinic, session.setting("language")
+    except Exception as exc:
+        session.close()
+        damaged = as_user_error(exc, folder / DB_NAME)
+        if damaged is None:
+            raise
+        raise damaged from exc
+    return session
 
 
 def repair_from_backup(folder: Path, error: DatabaseDamaged, interactive: bool, language: str = "zh") -> ClinicSession | None:
@@ -135,7 +153,7 @@ def repair_from_backup(folder: Path, error: DatabaseDamaged, interactive: bool, 
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         result = backup_service.restore(folder, backup)
-        session = ClinicSession(folder)
+        session = open_session(folder)
     except UserError as refused:
         QApplication.restoreOverrideCursor()
         refuse_start(refused, interactive)
@@ -257,7 +275,7 @@ def run_app(data_dir: str | Path | None = None, language: str | None = None, sel
     try:
         install_fonts(app)
         try:
-            session = ClinicSession(folder)
+            session = open_session(folder)
         except DatabaseDamaged as error:
             repaired = repair_from_backup(folder, error, interactive, language or "zh")
             if repaired is None:

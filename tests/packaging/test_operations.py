@@ -162,8 +162,12 @@ def test_a_bug_offscreen_exits_1_with_the_traceback_instead_of_a_dialog(tmp_path
     assert expected in _log(folder)
 
 
-def test_a_corrupt_database_offscreen_exits_1_with_the_traceback(tmp_path: Path) -> None:
-    """An SQLite file whose clinic table page was overwritten: it opens, then the first read fails."""
+def test_a_damaged_clinic_page_is_refused_as_damage_not_a_crash(tmp_path: Path) -> None:
+    """An SQLite file whose clinic table page was overwritten: it opens, then the first read fails.
+
+    That read is made before any window: the start is refused with what is damaged and what to do
+    (no backup exists here), not with a crash report.
+    """
     folder = tmp_path / "data"
     _clinic(folder)
     db = folder / DB_NAME
@@ -179,7 +183,9 @@ def test_a_corrupt_database_offscreen_exits_1_with_the_traceback(tmp_path: Path)
         env=_env(tmp_path), capture_output=True, text=True, timeout=60,
     )
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "malformed" in done.stderr and "malformed" in _log(folder)
+    assert "Traceback" not in done.stderr and "WINDOW SHOWN" not in done.stdout
+    assert "已损坏" in done.stderr and "malformed" in done.stderr and "No sound backup" in done.stderr
+    assert "start refused" in _log(folder) and "malformed" in _log(folder)
 
 
 def test_version_prints_the_package_version(tmp_path: Path) -> None:
