@@ -168,6 +168,7 @@ class LedgerScreen(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        context.data_changed.connect(self.refresh)  # a write anywhere: this screen reads again
         self.dialog: QWidget | None = None
         self.filter_patient: PatientRecord | None = None
         today = context.today()

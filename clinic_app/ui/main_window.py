@@ -23,6 +23,7 @@ from clinic_app.ui.context import AppContext
 from clinic_app.ui.errors import MessageBar
 from clinic_app.ui.township import TOWNSHIP_KEYS, township_tabs
 from clinic_app.ui.visit_screen import VisitScreen
+from clinic_app.ui.widgets import deferred_screen
 
 if TYPE_CHECKING:
     from clinic_app.ui.ledger_screen import LedgerScreen
@@ -32,30 +33,6 @@ if TYPE_CHECKING:
     from clinic_app.ui.settings_screen import SettingsScreen
 
 OPERATOR_SETTING = "last_operator"
-
-
-def _build_patients(context: AppContext) -> QWidget:
-    from clinic_app.ui.patients_screen import PatientsScreen
-
-    return PatientsScreen(context)
-
-
-def _build_ledger(context: AppContext) -> QWidget:
-    from clinic_app.ui.ledger_screen import LedgerScreen
-
-    return LedgerScreen(context)
-
-
-def _build_month(context: AppContext) -> QWidget:
-    from clinic_app.ui.month_screen import MonthScreen
-
-    return MonthScreen(context)
-
-
-def _build_settings(context: AppContext) -> QWidget:
-    from clinic_app.ui.settings_screen import SettingsScreen
-
-    return SettingsScreen(context)
 
 
 class MainWindow(QMainWindow):
@@ -74,20 +51,26 @@ class MainWindow(QMainWindow):
         # Only 接诊 is built now; every other screen when its tab is first shown (or asked
         # for): the window is usable sooner, and a screen never opened costs nothing.
         self._placeholders: dict[str, QWidget] = {}
-        self._factories: dict[str, Callable[[AppContext], QWidget]] = {}
+        self._factories: dict[str, Callable[[], QWidget]] = {}
         self._built: dict[str, QWidget] = {}
         self._printer: ReceiptPrinter | None = None
         self.visit = VisitScreen(context)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.visit, self.tr("接诊"))
-        self._add_lazy("patients", _build_patients, self.tr("患者"))
-        self._add_lazy("ledger", _build_ledger, self.tr("台账"))
+        self._add_lazy("patients", self.tr("患者"), deferred_screen("clinic_app.ui.patients_screen", "PatientsScreen"))
+        self._add_lazy(
+            "ledger", self.tr("台账"), deferred_screen("clinic_app.ui.ledger_screen", "LedgerScreen"),
+            wire=lambda ledger: ledger.receipt_requested.connect(self.receipt_requested),
+        )
         if context.clinic.role == "village":  # 月结: the month's statement for the township
-            self._add_lazy("month", _build_month, self.tr("月结"))
+            self._add_lazy("month", self.tr("月结"), deferred_screen("clinic_app.ui.month_screen", "MonthScreen"))
         if context.clinic.role == "township":  # 导入, 审核, 结算, 考核 of the villages' statements
             for key, title, build in township_tabs():
-                self._add_lazy(key, build, title)
-        self._add_lazy("settings", _build_settings, self.tr("设置"))
+                self._add_lazy(key, title, build)
+        self._add_lazy(
+            "settings", self.tr("设置"), deferred_screen("clinic_app.ui.settings_screen", "SettingsScreen"),
+            wire=lambda settings: settings.restore_requested.connect(self.restore_requested),
+        )
         self.tabs.currentChanged.connect(self._tab_shown)
 
         self.clinic_label = QLabel(context.clinic.name)
@@ -126,9 +109,19 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ screens built when first needed
 
-    def _add_lazy(self, key: str, build: Callable[[AppContext], QWidget], title: str) -> None:
+    def _add_lazy(
+        self, key: str, title: str, build: Callable[[AppContext], QWidget], wire: Callable[[Any], object] | None = None
+    ) -> None:
+        """A tab whose screen is built (then `wire`d to the window) when first shown or asked for."""
+
+        def make() -> QWidget:
+            screen = build(self.context)
+            if wire is not None:
+                wire(screen)
+            return screen
+
         placeholder = QWidget()
-        self._placeholders[key], self._factories[key] = placeholder, build
+        self._placeholders[key], self._factories[key] = placeholder, make
         self.tabs.addTab(placeholder, title)
 
     def _screen(self, key: str) -> QWidget:
@@ -136,7 +129,7 @@ class MainWindow(QMainWindow):
         screen = self._built.get(key)
         if screen is not None:
             return screen
-        screen = self._factories[key](self.context)
+        screen = self._factories[key]()
         placeholder = self._placeholders.pop(key)
         index, current = self.tabs.indexOf(placeholder), self.tabs.currentIndex()
         blocked = self.tabs.blockSignals(True)
@@ -148,10 +141,6 @@ class MainWindow(QMainWindow):
             self.tabs.blockSignals(blocked)
         placeholder.deleteLater()
         self._built[key] = screen
-        if key == "ledger":
-            screen.receipt_requested.connect(self.receipt_requested)  # type: ignore[attr-defined]
-        if key == "settings":
-            screen.restore_requested.connect(self.restore_requested)  # type: ignore[attr-defined]
         return screen
 
     def _tab_shown(self, index: int) -> None:
@@ -221,10 +210,7 @@ class MainWindow(QMainWindow):
         self.context.run(lambda: session.set_setting(OPERATOR_SETTING, str(operator_id)))
 
     def _data_changed(self, what: str) -> None:
-        self.visit.refresh(what)
-        for key, screen in self._built.items():  # a screen built later reads fresh data then
-            if key not in TOWNSHIP_KEYS:  # the township's screens listen to data_changed themselves
-                cast(Any, screen).refresh(what)
+        # The screens refresh themselves on data_changed; one not built yet reads fresh data when it is.
         if what == "operator":
             self.load_operators()
         if what == "clinic":

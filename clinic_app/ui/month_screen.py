@@ -156,6 +156,7 @@ class MonthScreen(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        context.data_changed.connect(self.refresh)  # a write anywhere: this screen reads again
         self.totals: MonthTotals | None = None
         self.last_export: Exported | None = None
         self.dialog: QWidget | None = None

@@ -38,6 +38,7 @@ class PatientsScreen(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        context.data_changed.connect(self.refresh)  # a write anywhere: this screen reads again
         self.dialog: QWidget | None = None
         self.current: PatientRecord | None = None
         self._generation = 0

@@ -167,6 +167,7 @@ class SettingsScreen(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        context.data_changed.connect(self.refresh)  # a write anywhere: this screen reads again
         session = context.session
 
         # -- clinic identity and policy

@@ -206,6 +206,7 @@ class VisitScreen(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        context.data_changed.connect(self.refresh)  # a write anywhere: this screen reads again
         self.patient: PatientRecord | None = None
         self.rows: list[LineRow] = []
         self.adjudication: Adjudication | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from importlib import import_module
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt, Signal
@@ -21,6 +22,16 @@ from PySide6.QtWidgets import (
 
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
+
+
+def deferred_screen(module: str, name: str) -> Callable[[AppContext], QWidget]:
+    """Build the screen class `name` of `module`, imported only then (a tab opened for the first time)."""
+
+    def build(context: AppContext) -> QWidget:
+        screen: QWidget = getattr(import_module(module), name)(context)
+        return screen
+
+    return build
 
 
 def plain_table(model: QAbstractItemModel, stretch: int | None = None) -> QTableView:

@@ -16,39 +16,16 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
 from clinic_app.ui.context import AppContext
+from clinic_app.ui.widgets import deferred_screen
 
 TOWNSHIP_KEYS = ("import", "review", "settlement", "assessment")
-
-
-def _import_screen(context: AppContext) -> QWidget:
-    from clinic_app.ui.township.importing import ImportScreen
-
-    return ImportScreen(context)
-
-
-def _review_screen(context: AppContext) -> QWidget:
-    from clinic_app.ui.township.review import ReviewScreen
-
-    return ReviewScreen(context)
-
-
-def _settlement_screen(context: AppContext) -> QWidget:
-    from clinic_app.ui.township.settlement import SettlementScreen
-
-    return SettlementScreen(context)
-
-
-def _assessment_screen(context: AppContext) -> QWidget:
-    from clinic_app.ui.township.assessment import AssessmentScreen
-
-    return AssessmentScreen(context)
 
 
 def township_tabs() -> list[tuple[str, str, Callable[[AppContext], QWidget]]]:
     """(key, title, build) of the four township tabs, in their order."""
     return [
-        ("import", QCoreApplication.translate("Township", "导入"), _import_screen),
-        ("review", QCoreApplication.translate("Township", "审核"), _review_screen),
-        ("settlement", QCoreApplication.translate("Township", "结算"), _settlement_screen),
-        ("assessment", QCoreApplication.translate("Township", "考核"), _assessment_screen),
+        ("import", QCoreApplication.translate("Township", "导入"), deferred_screen("clinic_app.ui.township.importing", "ImportScreen")),
+        ("review", QCoreApplication.translate("Township", "审核"), deferred_screen("clinic_app.ui.township.review", "ReviewScreen")),
+        ("settlement", QCoreApplication.translate("Township", "结算"), deferred_screen("clinic_app.ui.township.settlement", "SettlementScreen")),
+        ("assessment", QCoreApplication.translate("Township", "考核"), deferred_screen("clinic_app.ui.township.assessment", "AssessmentScreen")),
     ]
