@@ -54,9 +54,9 @@ class DatabaseDamaged(DatabaseError):
         self.what_zh = f"数据库文件{where}已损坏 ({detail})。"
         self.what_en = f"The database file{where or ' '}is damaged ({detail})."
         super().__init__(
-            self.what_zh + "备份不受影响: 请在「设置 → 备份与语言 → 从备份恢复…」中选择损坏前的备份。",
+            self.what_zh + "备份不受影响: 请用损坏前的备份恢复 (「设置 → 备份与语言 → 从备份恢复…」, 或命令 clinic-app restore)。",
             self.what_en + " Backups are not affected: restore one made before the damage "
-            "(Settings → Backup and language → Restore from backup…).",
+            "(Settings → Backup and language → Restore from backup…, or the command clinic-app restore).",
         )
 
 

@@ -46,7 +46,7 @@ from PySide6.QtWidgets import QApplication
 
 from clinic_app.errors import UserError
 from clinic_app.services.datadir import resolve_data_dir
-from clinic_app.services.problems import DB_NAME, DatabaseDamaged, as_user_error
+from clinic_app.services.problems import DatabaseDamaged, open_session
 from clinic_app.services.session import ClinicSession
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
@@ -88,24 +88,6 @@ def refuse_start(error: UserError, interactive: bool) -> int:
 
         QMessageBox.critical(None, APP_TITLE, error.message("zh"))
     return 1
-
-
-def open_session(folder: Path) -> ClinicSession:
-    """Open the data folder and read what the window needs first (clinic, language).
-
-    Damage in those pages is found here, before any window: it is a
-    `DatabaseDamaged` (restore offered), not a crash.
-    """
-    session = ClinicSession(folder)
-    try:
-        _ = session.clinic, session.setting("language")
-    except Exception as exc:
-        session.close()
-        damaged = as_user_error(exc, folder / DB_NAME)
-        if damaged is None:
-            raise
-        raise damaged from exc
-    return session
 
 
 def repair_from_backup(folder: Path, error: DatabaseDamaged, interactive: bool, language: str = "zh") -> ClinicSession | None:
