@@ -34,8 +34,8 @@ CATEGORY_NAMES = {
 
 # code -> (Chinese template, English template); params fill {name} slots.
 TEMPLATES: dict[str, tuple[str, str]] = {
-    "base_policy_in_force": ("改革试点 {reform_start} 起实施, 本次按原政策 {policy} 结算", "reform starts {reform_start}; base policy {policy} applies"),
-    "employee_policy_applies": ("职工按职工医保政策 {policy} 结算", "employee: employee policy {policy} applies"),
+    "base_policy_in_force": ("改革试点 {reform_start} 起实施, 本次按原政策「{policy_name}」结算", "reform starts {reform_start}; the base policy applies ({policy_name_en})"),
+    "employee_policy_applies": ("职工按「{policy_name}」结算", "employee: {policy_name_en} applies"),
     "reform_unsigned_base_applies": ("未签约家庭医生, 按原政策结算", "not family-doctor signed: base policy applies"),
     "reform_layer_first": ("签约职工: 先按改革政策支付", "signed employee: reform policy pays first"),
     "employee_layer": ("改革限额用完, 其余 {base} 元按职工政策支付 {fund} 元", "reform cap used: {base} more adjudicated under the employee policy, fund {fund}"),
@@ -60,7 +60,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "annual_cap": ("年度统筹限额 {cap} 元, 已用 {used} 元, 本次最多 {left} 元", "annual cap {cap}: {used} used, at most {left} now"),
     "daily_cap": ("每日统筹限额 {cap} 元, 今日已用 {used} 元, 本次最多 {left} 元", "daily cap {cap}: {used} used today, at most {left} now"),
     "out_of_area_cap": ("市外就医年度限额 {cap} 元, 已用 {used} 元, 本次最多 {left} 元", "out-of-city cap {cap}: {used} used, at most {left} now"),
-    "policy_past_stated_period": ("政策 {policy} 已过规定期限 ({until}), 请载入现行政策文件", "policy {policy} is past its stated period ({until}): load a current policy file"),
+    "policy_past_stated_period": ("政策「{policy_name}」已过规定期限 ({until}), 请载入现行政策文件", "{policy_name_en} is past its stated period ({until}): load a current policy file"),
     # Township settlement (POLICIES.md §3) and assessment (§4).
     "settlement_prepay_cap": ("月预结算额 {presettle} 元超过月预付额 {prepay} 元, 超出部分年终清算", "pre-settlement {presettle} above the monthly prepay {prepay}: the rest is cleared at the year end"),
     "settlement_month_budget_cap": ("应付 {payable} 元超过本月可结算额 {budget} 元, 超出部分不予支付", "payable {payable} above this month's budget {budget}: the excess is not paid"),
@@ -84,6 +84,9 @@ _LOOKUPS = {"facility": FACILITY_NAMES, "level": FACILITY_NAMES, "exclusion": EX
 
 def _fields(reason: Reason) -> dict[str, str]:
     fields = dict(reason.params)
+    if "policy" in fields:  # entries settled before reasons named their policy carry only its id
+        fields.setdefault("policy_name", fields["policy"])
+        fields.setdefault("policy_name_en", fields["policy"])
     for key, table in _LOOKUPS.items():
         if key in fields:
             zh, en = table.get(fields[key], (fields[key], fields[key]))

@@ -74,7 +74,7 @@ def adjudicate_visit(visit: VisitDraft, book: PolicyBook) -> Adjudication:
     policy = book.in_force(visit.policy_id, visit.date)
     notes: list[Reason] = []
     if policy.id != requested.id:
-        notes.append(Reason.of("base_policy_in_force", policy=policy.id, reform_start=requested.effective_from))
+        notes.append(Reason.of("base_policy_in_force", **_named(policy), reform_start=requested.effective_from))
     patient = visit.patient
     usage = visit.usage
 
@@ -85,7 +85,7 @@ def adjudicate_visit(visit: VisitDraft, book: PolicyBook) -> Adjudication:
         employee = _employee_policy_for(policy, visit.date, book)
         if employee is None:
             return _finish(_not_paid(policy, visit, notes, Reason.of("category_not_covered", category=patient.category)), visit, requested, book)
-        notes.append(Reason.of("employee_policy_applies", policy=employee.id))
+        notes.append(Reason.of("employee_policy_applies", **_named(employee)))
         # A signed employee outside the signing unit: the employee pool's own counter.
         if policy.reform is not None and patient.family_doctor_signed:
             usage = replace(usage, fund_year=usage.employee_fund_year)
@@ -95,8 +95,13 @@ def adjudicate_visit(visit: VisitDraft, book: PolicyBook) -> Adjudication:
     if policy.reform is not None and policy.reform.signed_only and not patient.family_doctor_signed and policy.base:
         # 湘医保发 试点通知 二(一)3: unsigned residents stay on the base policy, fee for service.
         policy = book.in_force(policy.base, visit.date)
-        notes.append(Reason.of("reform_unsigned_base_applies", policy=policy.id))
+        notes.append(Reason.of("reform_unsigned_base_applies", **_named(policy)))
     return _finish(_adjudicate(policy, visit, usage, notes).adjudication, visit, requested, book)
+
+
+def _named(policy: Policy) -> dict[str, str]:
+    """A reason's policy parameters: the id (what is stored and compared) and the names people read."""
+    return {"policy": policy.id, "policy_name": policy.name, "policy_name_en": policy.name_en}
 
 
 def _finish(result: Adjudication, visit: VisitDraft, requested: Policy, book: PolicyBook) -> Adjudication:
@@ -105,7 +110,7 @@ def _finish(result: Adjudication, visit: VisitDraft, requested: Policy, book: Po
     applied = [requested] if result.policy_id == requested.id else [requested, book[result.policy_id]]
     for policy in applied:
         if policy.past_stated_period(visit.date):
-            warnings.append(Reason.of("policy_past_stated_period", policy=policy.id, until=policy.stated_until))
+            warnings.append(Reason.of("policy_past_stated_period", **_named(policy), until=policy.stated_until))
     if result.requested_policy_id == requested.id and not warnings:
         return result  # nothing to stamp: skip the copy (adjudication is a hot path)
     return Adjudication(  # dataclasses.replace, written out: several times faster (a hot path)
