@@ -136,6 +136,11 @@ class PatientDialog(_FormDialog):
         self.phone = self.add_field(self.tr("电话"), QLineEdit())
         self.address = self.add_field(self.tr("住址"), QLineEdit())
         self.household = self.add_field(self.tr("户号"), QLineEdit())
+        # Wide enough that an 18-digit ID number, a village address down to its 组 and 号 and a
+        # household number are read whole, not with their first characters scrolled away.
+        wide = self.fontMetrics().horizontalAdvance("湖南省邵阳市邵阳县白仓镇荷花村10组100号") + 24
+        for edit in (self.name, self.id_number, self.phone, self.address, self.household):
+            edit.setMinimumWidth(wide)
         self.signed = QCheckBox(self.tr("本年度已签约家庭医生"))
         self.designated = QCheckBox(self.tr("本年度定点本机构"))
         if patient is None:

@@ -28,6 +28,9 @@ from clinic_app.ui.context import AppContext
 from clinic_app.ui.dialogs import EnrolmentDialog, PatientDialog
 from clinic_app.ui.models import LedgerModel, RowsModel, patient_columns
 
+HISTORY_PATIENT_COLUMN = 3
+"""The 患者 column of `entry_columns`, hidden in one patient's own history."""
+
 
 class PatientsScreen(QWidget):
     """The patients (患者) screen."""
@@ -93,7 +96,11 @@ class PatientsScreen(QWidget):
         self.history_view = QTableView()
         self.history_view.setModel(self.history)
         self.history_view.verticalHeader().hide()
-        self.history_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.history_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.history_view.setColumnHidden(HISTORY_PATIENT_COLUMN, True)  # always this patient
+        # Rows arrive a page at a time on the worker, after the view was laid out empty:
+        # fit the columns to what arrived, or the receipt number reads "H43…".
+        self.history.page_loaded.connect(lambda _rows: self.history_view.resizeColumnsToContents())
         details_layout = QVBoxLayout(self.details)
         details_layout.addLayout(form)
         details_layout.addLayout(buttons)

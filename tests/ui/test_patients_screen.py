@@ -40,3 +40,65 @@ def test_search_details_history_and_edit(qtbot, context, session, worker) -> Non
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         dialog.submit()
     assert session.patient(zhang.id).phone == "13712345678"
+
+
+def test_history_columns_fit_their_contents(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """The visit history is read at 1366x768: receipt number and time are whole, not "H43…"."""
+    zhang = session.find_patients(ZHANG_ID)[0]
+    operator = session.operators()[0].id
+    line = session.line_from_catalog("ZL0001", Fraction(1))
+    visit = session.settle(VisitRequest(zhang.id, operator, (line,), NOW - dt.timedelta(days=1), diagnosis="上呼吸道感染"))
+
+    screen = PatientsScreen(context)
+    qtbot.addWidget(screen)
+    screen.resize(1366, 700)
+    screen.show()
+    wait_idle(qtbot, worker)
+    with qtbot.waitSignal(screen.patients_listed, timeout=5000):
+        screen.search.setText("zsf")
+    with qtbot.waitSignal(screen.patient_shown, timeout=5000):
+        screen.table.selectRow(0)
+    wait_idle(qtbot, worker)
+    view, model = screen.history_view, screen.history
+    assert model.rowCount() == 1
+    metrics = view.fontMetrics()
+    hidden = [model.columns[c].title for c in range(model.columnCount()) if view.isColumnHidden(c)]
+    assert hidden == ["患者"]  # always this patient
+    for column in range(model.columnCount()):
+        if view.isColumnHidden(column):
+            continue
+        text = model.data(model.index(0, column))
+        assert view.columnWidth(column) >= metrics.horizontalAdvance(text), (model.columns[column].title, text)
+    assert visit.entry.receipt_no == model.data(model.index(0, 0))
+
+
+def test_edit_dialog_shows_every_field_whole(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """The ID number, a village address and the household number are read whole, not cut at the left."""
+    from clinic_app.services.session import PatientInput
+
+    zhang = session.find_patients(ZHANG_ID)[0]
+    session.update_patient(
+        zhang.id,
+        PatientInput(
+            name=zhang.name, id_number=ZHANG_ID, phone="13679336043",
+            address="湖南省邵阳市邵阳县白仓镇荷花村9组1号", household="H430523101035-H0002",
+        ),
+    )
+    screen = PatientsScreen(context)
+    qtbot.addWidget(screen)
+    screen.show()
+    wait_idle(qtbot, worker)
+    with qtbot.waitSignal(screen.patients_listed, timeout=5000):
+        screen.search.setText("zsf")
+    with qtbot.waitSignal(screen.patient_shown, timeout=5000):
+        screen.table.selectRow(0)
+    screen.edit_patient()
+    dialog = screen.dialog
+    qtbot.waitExposed(dialog)
+    for edit in (dialog.name, dialog.id_number, dialog.phone, dialog.address, dialog.household):
+        assert edit.text()
+        edit.end(False)
+        edit.grab()  # paint it: the line edit scrolls its text when painting
+        # The cursor sits after the whole text: the text's start has not scrolled out of sight.
+        assert edit.cursorRect().center().x() >= edit.fontMetrics().horizontalAdvance(edit.text()), edit.text()
+    dialog.reject()
