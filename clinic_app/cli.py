@@ -38,12 +38,6 @@ def _print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
-def _data_dir(args: argparse.Namespace) -> Path:
-    from clinic_app.services.datadir import resolve_data_dir
-
-    return resolve_data_dir(getattr(args, "data_dir", None))
-
-
 def cmd_policies(args: argparse.Namespace) -> int:
     import datetime as dt
 

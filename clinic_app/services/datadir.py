@@ -6,6 +6,9 @@ from pathlib import Path
 
 import platformdirs
 
+from clinic_app.errors import BadInput
+from clinic_app.store.db import DB_NAME
+
 APP_NAME = "clinic_app"
 
 
@@ -15,3 +18,19 @@ def default_data_dir() -> Path:
 
 def resolve_data_dir(given: str | Path | None) -> Path:
     return Path(given).expanduser() if given else default_data_dir()
+
+
+def existing_data_dir(given: str | Path | None) -> Path:
+    """The data folder of a clinic that exists; a folder without its database is refused.
+
+    For the commands that read or change a clinic's data (check, backup, statements,
+    settlement): a mistyped ``--data-dir`` must not become a new, empty clinic that
+    then checks "ok".  The app's first run and ``demo`` make a new one on purpose.
+    """
+    folder = resolve_data_dir(given)
+    if not (folder / DB_NAME).is_file():
+        raise BadInput(
+            f"数据文件夹 {folder} 中没有诊所数据 ({DB_NAME}), 请检查 --data-dir",
+            f"no clinic data ({DB_NAME}) in {folder}: check --data-dir",
+        )
+    return folder

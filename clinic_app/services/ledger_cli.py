@@ -21,6 +21,13 @@ def _data_dir(args: argparse.Namespace) -> Path:
     return resolve_data_dir(getattr(args, "data_dir", None))
 
 
+def _clinic_dir(args: argparse.Namespace) -> Path:
+    """The data folder of an existing clinic (`existing_data_dir`): check and backup never make one."""
+    from clinic_app.services.datadir import existing_data_dir
+
+    return existing_data_dir(getattr(args, "data_dir", None))
+
+
 def parse_month(text: str) -> tuple[int, int]:
     """YYYY-MM as (year, month)."""
     try:
@@ -89,7 +96,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from clinic_app.services.backup import check_database
 
-    report = check_database(_data_dir(args))
+    report = check_database(_clinic_dir(args))
     for line in report.lines():
         print(line)
     if not report.ok:
@@ -102,7 +109,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from clinic_app.services.backup import backup_now
     from clinic_app.services.session import ClinicSession
 
-    with ClinicSession(_data_dir(args)) as session:
+    with ClinicSession(_clinic_dir(args)) as session:
         target = Path(args.to).expanduser() if args.to else None
         path = backup_now(session, target)
     print(f"已备份 / backed up: {path}")

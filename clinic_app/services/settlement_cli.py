@@ -15,7 +15,7 @@ from pathlib import Path
 from clinic_app.documents.reasons import render_bilingual
 from clinic_app.documents.township_report import SettlementReport, write_township_report
 from clinic_app.domain.money import Money
-from clinic_app.services.datadir import resolve_data_dir
+from clinic_app.services.datadir import existing_data_dir
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.settlement import (
     enter_fund_per_head,
@@ -37,7 +37,7 @@ def cmd_settle(args: argparse.Namespace) -> int:
     score = parse_score(score_text) if score_text is not None else None
     per_head_text = getattr(args, "fund_per_head", None)
     per_head = parse_money_option(per_head_text, "--fund-per-head") if per_head_text else None
-    with ClinicSession(resolve_data_dir(getattr(args, "data_dir", None))) as session:
+    with ClinicSession(existing_data_dir(getattr(args, "data_dir", None))) as session:
         if signed:
             enter_signed(session, args.month, signed)
         if score is not None:

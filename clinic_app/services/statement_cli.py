@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from clinic_app.services.datadir import resolve_data_dir
+from clinic_app.services.datadir import existing_data_dir
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.statements import export_statement
 
 
 def cmd_statement_export(args: argparse.Namespace) -> int:
-    with ClinicSession(resolve_data_dir(getattr(args, "data_dir", None))) as session:
+    with ClinicSession(existing_data_dir(getattr(args, "data_dir", None))) as session:
         result = export_statement(session, args.month, Path(args.out), revision=args.revision)
     print(f"已导出 {result.month} 月结 (第 {result.revision} 版) / exported {result.month} revision {result.revision}")
     for path in (result.data_file, result.pdf_file, result.xlsx_file):

@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from clinic_app.services.datadir import resolve_data_dir
+from clinic_app.services.datadir import existing_data_dir
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.township import REJECT, UNTRUSTED, apply_import, flag_name, plan_import
 
@@ -20,7 +20,7 @@ from clinic_app.services.township import REJECT, UNTRUSTED, apply_import, flag_n
 def cmd_statement_import(args: argparse.Namespace) -> int:
     files = [Path(f) for f in args.files]
     rejected = False
-    with ClinicSession(resolve_data_dir(getattr(args, "data_dir", None))) as session:
+    with ClinicSession(existing_data_dir(getattr(args, "data_dir", None))) as session:
         plans = plan_import(session, files, trust=args.trust)
         if args.dry_run:
             print("预览, 未写入任何数据 / dry run, nothing written")
@@ -50,7 +50,7 @@ def cmd_statement_import(args: argparse.Namespace) -> int:
 def cmd_snapshot_export(args: argparse.Namespace) -> int:
     from clinic_app.services.snapshot import export_snapshot
 
-    with ClinicSession(resolve_data_dir(getattr(args, "data_dir", None))) as session:
+    with ClinicSession(existing_data_dir(getattr(args, "data_dir", None))) as session:
         result = export_snapshot(session, Path(args.out), args.year)
     print(
         f"已导出 {result.year} 年用量快照 / exported the {result.year} usage snapshot: {result.path}\n"
@@ -70,7 +70,7 @@ def cmd_snapshot_import(args: argparse.Namespace) -> int:
     except OSError as exc:
         sys.stderr.write(f"clinic-app: 无法读取文件 {path}: {exc.strerror} / cannot read {path}\n")
         return 2
-    with ClinicSession(resolve_data_dir(getattr(args, "data_dir", None))) as session:
+    with ClinicSession(existing_data_dir(getattr(args, "data_dir", None))) as session:
         try:
             result = import_snapshot(session, data, trust=args.trust)
         except UnregisteredClinic as exc:
