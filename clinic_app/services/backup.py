@@ -95,7 +95,19 @@ def check_database(folder: Path) -> CheckReport:
 
 def backup_dir(session: ClinicSession) -> Path:
     configured = session.setting(BACKUP_DIR_SETTING)
-    return Path(configured).expanduser() if configured else session.data_dir / "backups"
+    return Path(configured).expanduser() if configured else own_backup_dir(session)
+
+
+def own_backup_dir(session: ClinicSession) -> Path:
+    """The data folder's own ``backups``: made when needed, always there to fall back on."""
+    return session.data_dir / "backups"
+
+
+def automatic_backup_dir(session: ClinicSession) -> Path:
+    """Where the daily and exit backups go: the configured folder, or the data folder's own
+    while it is missing (a USB stick not plugged in), so a day is never left without one."""
+    folder = backup_dir(session)
+    return folder if folder.is_dir() else own_backup_dir(session)
 
 
 def backup_keep(session: ClinicSession) -> int:
@@ -116,6 +128,12 @@ def backups_in(folder: Path) -> list[Path]:
 def backup_now(session: ClinicSession, folder: Path | None = None, now: dt.datetime | None = None) -> Path:
     """Back up the live database now, then keep only the newest `backup_keep` backups."""
     folder = folder or backup_dir(session)
+    if not folder.is_dir() and folder != own_backup_dir(session):
+        # Never made here: a missing USB stick's path would become a folder on the local disk.
+        raise UserError(
+            f"备份文件夹 {folder} 不存在: 请插入 U 盘或选择其他文件夹",
+            f"backup folder {folder} does not exist: plug in the USB stick or choose another folder",
+        )
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     target = folder / f"clinic-{stamp}.sqlite"
     try:
@@ -145,13 +163,14 @@ def rotate(folder: Path, keep: int) -> list[Path]:
 def backup_if_due(session: ClinicSession, now: dt.datetime | None = None) -> Path | None:
     """The automatic daily backup: made when no backup exists from today (app start and exit)."""
     now = now or dt.datetime.now()
-    existing = backups_in(backup_dir(session))
+    folder = automatic_backup_dir(session)
+    existing = backups_in(folder)
     if existing:
         match = BACKUP_PATTERN.match(existing[-1].name)
         assert match is not None
         if match.group(1) >= now.strftime("%Y%m%d"):
             return None
-    return backup_now(session, now=now)
+    return backup_now(session, folder, now=now)
 
 
 def newest_good_backup(folder: Path) -> Path | None:
@@ -229,7 +248,7 @@ def _copied(live: Path, saved: Path) -> bool:
 
 def ledger_changed_since_backup(session: ClinicSession) -> bool:
     """True when the ledger's newest entry differs from the newest backup's (or there is none)."""
-    found = backups_in(backup_dir(session))
+    found = backups_in(automatic_backup_dir(session))
     if not found:
         return True
     try:
@@ -244,7 +263,7 @@ def backup_on_exit(session: ClinicSession, now: dt.datetime | None = None) -> Pa
     """At exit: a backup whenever the ledger changed since the newest one, else the daily one if due."""
     try:
         if ledger_changed_since_backup(session):
-            return backup_now(session, now=now)
+            return backup_now(session, automatic_backup_dir(session), now=now)
         return backup_if_due(session, now=now)
     except SqliteError as error:  # the database itself is unreadable: nothing to back up
         raise UserError(f"数据库无法读取, 未能备份: {error}", f"database unreadable, no backup made: {error}") from None

@@ -360,9 +360,10 @@ class SettingsScreen(QWidget):
         folder = Path(text) if text else None
 
         def work() -> Path:
-            if text:
+            made = Path(backup.backup_now(session, folder))
+            if text:  # kept once a backup went there: a mistyped folder is refused, not remembered
                 session.set_setting("backup_dir", text)
-            return Path(backup.backup_now(session, folder))
+            return made
 
         self.backup_button.setEnabled(False)
         self.context.run(work, self._backed_up, self._backup_failed)

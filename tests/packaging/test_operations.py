@@ -274,6 +274,7 @@ def test_a_restore_from_the_settings_screen_reopens_the_backed_up_data(tmp_path:
 
 def test_the_app_start_backs_up_to_the_configured_folder_and_logs(tmp_path: Path) -> None:
     folder, usb = tmp_path / "data", tmp_path / "usb-stick" / "clinic"
+    usb.mkdir(parents=True)  # the stick is plugged in (a missing folder is never made: see test_backup)
     _clinic(folder)
     with ClinicSession(folder) as session:
         session.set_setting("backup_dir", str(usb))

@@ -35,6 +35,12 @@ def _entries(folder: Path) -> int:
         return ledger.count_entries(session.db, ledger.EntryFilter())
 
 
+def _folder(path: Path) -> Path:
+    """A backup folder that is there (a missing one is refused, never made)."""
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -53,8 +59,53 @@ def test_backups_rotate_keeping_the_newest(clinic: Ledger) -> None:
 
 
 def test_the_backup_dir_setting_is_used(clinic: Ledger, tmp_path: Path) -> None:
+    (tmp_path / "usb").mkdir()
     clinic.session.set_setting("backup_dir", str(tmp_path / "usb"))
     assert backup_now(clinic.session, now=NOON).parent == tmp_path / "usb"
+
+
+def test_a_backup_to_a_folder_that_is_not_there_is_refused(clinic: Ledger, tmp_path: Path) -> None:
+    # A USB stick not plugged in: its path must not become a folder on the local disk.
+    stick = tmp_path / "media" / "usb"
+    with pytest.raises(UserError, match="不存在") as refused:
+        backup_now(clinic.session, stick, now=NOON)
+    assert "plug in the USB stick" in refused.value.message("en")
+    assert not (tmp_path / "media").exists()
+    clinic.session.set_setting("backup_dir", str(stick))
+    with pytest.raises(UserError, match="不存在"):
+        backup_now(clinic.session, now=NOON)
+    assert not (tmp_path / "media").exists()
+
+
+def test_the_automatic_backups_fall_back_to_the_data_folder_while_the_stick_is_out(clinic: Ledger, tmp_path: Path) -> None:
+    stick = tmp_path / "usb"
+    clinic.session.set_setting("backup_dir", str(stick))
+    daily = backup_if_due(clinic.session, now=NOON)
+    assert daily is not None and daily.parent == clinic.folder / "backups" and not stick.exists()
+    assert check_file(daily).ok
+    stick.mkdir()  # plugged in again: the next day's goes to the stick
+    assert backup_if_due(clinic.session, now=NOON + dt.timedelta(days=1)).parent == stick  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check"],
+        ["backup"],
+        ["statement", "export", "--month", "2025-08", "--out", "{out}"],
+        ["settle", "--month", "2025-08"],
+    ],
+    ids=["check", "backup", "statement-export", "settle"],
+)
+def test_a_mistyped_data_folder_is_refused_not_made(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    missing = tmp_path / "clinic-typo"
+    args = [part.format(out=tmp_path / "out") for part in command]
+    assert run([*args, "--data-dir", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert f"数据文件夹 {missing} 中没有诊所数据" in err and "check --data-dir" in err
+    assert not missing.exists() and not (tmp_path / "out").exists()
 
 
 def test_the_daily_backup_is_made_once_a_day(clinic: Ledger) -> None:
@@ -101,7 +152,7 @@ def test_a_file_that_is_not_a_database_is_refused(clinic: Ledger, tmp_path: Path
 
 
 def test_a_corrupt_backup_is_refused_and_nothing_changes(clinic: Ledger, tmp_path: Path) -> None:
-    backup = backup_now(clinic.session, tmp_path / "b", now=NOON)
+    backup = backup_now(clinic.session, _folder(tmp_path / "b"), now=NOON)
     clinic.session.close()
     data = bytearray(backup.read_bytes())
     page = 4096
@@ -112,7 +163,7 @@ def test_a_corrupt_backup_is_refused_and_nothing_changes(clinic: Ledger, tmp_pat
 
 
 def test_a_backup_with_a_broken_chain_is_refused(clinic: Ledger, tmp_path: Path) -> None:
-    backup = backup_now(clinic.session, tmp_path / "b", now=NOON)
+    backup = backup_now(clinic.session, _folder(tmp_path / "b"), now=NOON)
     clinic.session.close()
     conn = sqlite3.connect(backup)
     for table in APPEND_ONLY_TABLES:
@@ -124,7 +175,7 @@ def test_a_backup_with_a_broken_chain_is_refused(clinic: Ledger, tmp_path: Path)
 
 
 def test_a_backup_from_a_newer_app_is_refused(clinic: Ledger, tmp_path: Path) -> None:
-    backup = backup_now(clinic.session, tmp_path / "b", now=NOON)
+    backup = backup_now(clinic.session, _folder(tmp_path / "b"), now=NOON)
     clinic.session.close()
     conn = sqlite3.connect(backup)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
@@ -133,7 +184,7 @@ def test_a_backup_from_a_newer_app_is_refused(clinic: Ledger, tmp_path: Path) ->
 
 
 def test_restore_replaces_a_live_file_that_is_not_a_database(clinic: Ledger, tmp_path: Path) -> None:
-    backup = backup_now(clinic.session, tmp_path / "b", now=NOON)
+    backup = backup_now(clinic.session, _folder(tmp_path / "b"), now=NOON)
     clinic.session.close()
     live = clinic.folder / DB_NAME
     for suffix in ("-wal", "-shm"):
@@ -162,13 +213,13 @@ def test_a_damaged_database_is_never_backed_up_over_good_backups(clinic: Ledger)
 
 
 def test_a_backup_is_one_file_readable_without_wal_files_beside_it(clinic: Ledger, tmp_path: Path) -> None:
-    made = backup_now(clinic.session, tmp_path / "usb", now=NOON)
+    made = backup_now(clinic.session, _folder(tmp_path / "usb"), now=NOON)
     assert check_file(made).ok
     assert sorted(p.name for p in made.parent.iterdir()) == [made.name]
 
 
 def test_restore_over_a_damaged_database_keeps_the_damaged_file_aside(clinic: Ledger, tmp_path: Path) -> None:
-    backup = backup_now(clinic.session, tmp_path / "b", now=NOON)
+    backup = backup_now(clinic.session, _folder(tmp_path / "b"), now=NOON)
     clinic.session.close()
     live = clinic.folder / DB_NAME
     damage_root_page(live)

@@ -66,13 +66,24 @@ def test_operators_added_and_empty_name_refused(qtbot, context, session, worker)
     assert "赵医生" in [o.name for o in session.operators()]
 
 
-def test_back_up_now_writes_a_copy(qtbot, context, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_back_up_now_writes_a_copy(qtbot, context, session, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
     screen = make_screen(qtbot, context, worker)
+    (tmp_path / "usb").mkdir()
     screen.backup_folder.setText(str(tmp_path / "usb"))
     with qtbot.waitSignal(screen.backup_made, timeout=10000) as made:
         screen.back_up_now()
     copies = list((tmp_path / "usb").glob("clinic-*.sqlite"))
     assert [str(c) for c in copies] == made.args
+    assert session.setting("backup_dir") == str(tmp_path / "usb")
+
+
+def test_back_up_now_to_a_missing_folder_says_so(qtbot, context, session, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    screen = make_screen(qtbot, context, worker)
+    screen.backup_folder.setText(str(tmp_path / "usb"))  # the stick is not plugged in
+    screen.back_up_now()
+    qtbot.waitUntil(lambda: screen.backup_button.isEnabled() and "不存在" in screen.backup_note.text(), timeout=10000)
+    assert "请插入 U 盘" in screen.backup_note.text()
+    assert not (tmp_path / "usb").exists() and session.setting("backup_dir") is None  # not remembered either
 
 
 def test_clinic_name_cannot_be_emptied(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
