@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -39,6 +39,9 @@ from clinic_app.ui.dialogs import VoidDialog
 from clinic_app.ui.models import RIGHT, Column, LedgerModel, RowsModel
 from clinic_app.ui.visit_screen import describe_patient
 from clinic_app.ui.widgets import LiveSearch, plain_table
+
+KIND_COLUMN = 2
+"""The 类型 column of `entry_columns`."""
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -180,6 +183,9 @@ class LedgerScreen(QWidget):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.dateChanged.connect(self.apply_filter)
+            edit.setEnabled(False)  # the dates count only while 日期 is ticked
+        self.use_dates.toggled.connect(self.date_from.setEnabled)
+        self.use_dates.toggled.connect(self.date_to.setEnabled)
         self.use_dates.toggled.connect(self.apply_filter)
         self.patient_search = LiveSearch(
             context, context.session.find_patients, describe_patient, self.tr("患者 (姓名/拼音/身份证)"), popup=True
@@ -213,8 +219,7 @@ class LedgerScreen(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((232, 142, 104, 72, 70, 76, 76, 84, 72)):
-            header.resizeSection(column, width)
+        self._columns_fitted = False  # fitted to the first rows shown, once; the user's widths are kept after
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 
         self.details = EntryDetails(context)
@@ -294,8 +299,16 @@ class LedgerScreen(QWidget):
             self.count.setText(self.tr("共 {n} 条").format(n=n))
 
     def _page_loaded(self, rows: int) -> None:
-        if rows and not self.table.currentIndex().isValid():
-            pass
+        if rows and not self._columns_fitted:
+            # Fitted to the rows, not fixed: at 1366 px every column up to 操作员 shows beside the details.
+            self._columns_fitted = True
+            self.table.resizeColumnsToContents()
+            # A voided visit further down must not read "就诊 (已…": room for the longest kind.
+            header, kinds = self.table.horizontalHeader(), ("visit", "reversal", "reimbursement")
+            longest = max(
+                self.table.fontMetrics().horizontalAdvance(labels.entry_kind(kind) + QCoreApplication.translate("Columns", " (已作废)")) for kind in kinds
+            )
+            header.resizeSection(KIND_COLUMN, max(header.sectionSize(KIND_COLUMN), longest + 12))
 
     # ---------------------------------------------------------------- one entry
 

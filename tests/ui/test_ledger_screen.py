@@ -91,3 +91,37 @@ def test_day_close_sums_by_payment_method(qtbot, context, session, worker) -> No
     assert str(sum(e.patient.fen for e in same_day)) in str(totals.patient.fen)
     assert "现金" in dialog.figures.text() or "移动支付" in dialog.figures.text()
     assert f"总费用 {totals.total} 元" in dialog.figures.text()
+
+
+def test_date_pickers_are_disabled_while_dates_are_not_used(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    screen = LedgerScreen(context)
+    qtbot.addWidget(screen)
+    screen.show()
+    wait_idle(qtbot, worker)
+    assert not screen.use_dates.isChecked()
+    assert not screen.date_from.isEnabled() and not screen.date_to.isEnabled()
+    screen.use_dates.setChecked(True)
+    assert screen.date_from.isEnabled() and screen.date_to.isEnabled()
+    screen.use_dates.setChecked(False)
+    wait_idle(qtbot, worker)
+    assert not screen.date_from.isEnabled() and not screen.date_to.isEnabled()
+
+
+def test_columns_fit_at_1366_wide(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """Every column up to the operator is in sight next to the details, and none is cut short."""
+    settled = settle_many(session, 3)
+    session.void(settled[0].entry.id, "收费错误", session.operators()[0].id, NOW)
+    screen = LedgerScreen(context)
+    qtbot.addWidget(screen)
+    screen.resize(1366, 680)
+    screen.show()
+    qtbot.waitExposed(screen)
+    wait_idle(qtbot, worker)
+    table, model = screen.table, screen.model
+    header = table.horizontalHeader()
+    metrics = table.fontMetrics()
+    operator = [c.title for c in model.columns].index("操作员")
+    assert header.sectionViewportPosition(operator) + header.sectionSize(operator) <= table.viewport().width()
+    for column in range(operator + 1):
+        widest = max(metrics.horizontalAdvance(model.data(model.index(row, column))) for row in range(model.rowCount()))
+        assert header.sectionSize(column) >= widest, model.columns[column].title
