@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from clinic_app.errors import BadInput, UserError
+from clinic_app.errors import BadInput, UserError, os_reason
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
     try:
         text = sys.stdin.read() if source in (None, "-") else Path(source).read_text(encoding="utf-8")
     except OSError as exc:
-        raise BadInput(f"无法读取文件 {source}: {exc.strerror}", f"cannot read {source}: {exc.strerror}") from None
+        raise BadInput(f"无法读取文件 {source}: {os_reason(exc)[0]}", f"cannot read {source}: {os_reason(exc)[1]}") from None
     except UnicodeDecodeError:
         raise BadInput(f"文件不是 UTF-8 文本: {source}", f"not UTF-8 text: {source}") from None
     try:

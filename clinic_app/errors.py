@@ -6,6 +6,8 @@ shown by the crash dialog (UI) or exit status 1 (CLI).
 
 from __future__ import annotations
 
+import errno
+
 
 class UserError(Exception):
     """A problem the user can fix: bad input, a wrong file, a locked database.
@@ -31,3 +33,33 @@ class BadInput(UserError):
     """Input that does not fit its form (a field, a file, an argument)."""
 
     exit_code = 2
+
+
+# What the system says about a file, in words for the clinic: Chinese beside the English.
+_OS_REASONS = {
+    errno.ENOENT: ("文件或文件夹不存在", "no such file or folder"),
+    errno.EACCES: ("没有权限", "permission denied"),
+    errno.EPERM: ("没有权限", "operation not permitted"),
+    errno.ENOSPC: ("磁盘空间已满", "no space left on the disk"),
+    errno.EROFS: ("磁盘或 U 盘只读 (写保护)", "read-only disk or USB stick"),
+    errno.EISDIR: ("这是文件夹, 不是文件", "is a folder, not a file"),
+    errno.ENOTDIR: ("路径中有一段不是文件夹", "part of the path is not a folder"),
+    errno.EBUSY: ("文件正被其他程序使用", "the file is in use by another program"),
+    errno.EIO: ("读写出错 (磁盘或 U 盘可能有故障)", "input/output error (the disk or USB stick may be failing)"),
+    errno.ENAMETOOLONG: ("文件名太长", "file name too long"),
+    errno.EEXIST: ("已有同名文件", "the file already exists"),
+}
+
+
+def os_reason(exc: OSError) -> tuple[str, str]:
+    """Why a file operation failed, as (Chinese, English): the system's English text is not enough here."""
+    english = exc.strerror or str(exc)
+    return _OS_REASONS.get(exc.errno or 0, (english, english))
+
+
+def not_utf8(exc: UnicodeDecodeError) -> tuple[str, str]:
+    """A file that should be UTF-8 text and is not (another format, or text saved as GBK), as (Chinese, English)."""
+    return (
+        f"文件不是 UTF-8 编码的文本 (第 {exc.start + 1} 个字节起无法读取)",
+        f"the file is not UTF-8 text (unreadable from byte {exc.start + 1})",
+    )

@@ -37,7 +37,7 @@ from clinic_app.documents.records import (
     format_rate_decimal,
 )
 from clinic_app.domain.money import Money
-from clinic_app.errors import BadInput
+from clinic_app.errors import BadInput, not_utf8
 from clinic_app.resources import resource_path
 
 FORMAT = "clinic-app-statement"
@@ -222,7 +222,13 @@ def verify_statement(data: bytes) -> VerifiedStatement:
     """Check a statement file: JSON, its schema, its signature, then that its sums add up."""
     try:
         document = json.loads(data.decode("utf-8"), parse_float=_no_floats)
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+    except UnicodeDecodeError as exc:
+        zh, en = not_utf8(exc)
+        raise StatementError(
+            f"不是有效的结算数据文件 ({zh}), 请选择村卫生室导出的 .json 文件",
+            f"not a statement data file ({en}): choose the .json file a village exported",
+        ) from exc
+    except (ValueError, RecursionError) as exc:
         raise StatementError(
             f"不是有效的结算数据文件 (JSON 无法读取: {exc})",
             f"not a statement data file (unreadable JSON: {exc})",

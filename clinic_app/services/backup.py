@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from clinic_app.errors import UserError
+from clinic_app.errors import UserError, os_reason
 from clinic_app.services.session import ClinicSession
 from clinic_app.store import ledger
 from clinic_app.store.db import (
@@ -140,7 +140,7 @@ def backup_now(session: ClinicSession, folder: Path | None = None, now: dt.datet
         backup_to(session.db, target)
     except OSError as exc:
         raise UserError(
-            f"无法写入备份文件夹 {folder}: {exc.strerror}", f"cannot write backup folder {folder}: {exc.strerror}"
+            f"无法写入备份文件夹 {folder}: {os_reason(exc)[0]}", f"cannot write backup folder {folder}: {os_reason(exc)[1]}"
         ) from None
     # The backup API copies pages as they are: a copy of a damaged file is damaged too.  Such a
     # copy is dropped and nothing is rotated, so the good backups made before the damage stay.

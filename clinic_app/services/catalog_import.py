@@ -25,7 +25,7 @@ from clinic_app.domain.identity import pinyin_initials
 from clinic_app.domain.money import Money
 from clinic_app.domain.policy import COVERAGES, ITEM_KINDS
 from clinic_app.domain.records import CatalogEntry
-from clinic_app.errors import BadInput
+from clinic_app.errors import BadInput, os_reason
 from clinic_app.services.session import ClinicSession
 
 FIELDS = ("code", "name", "spec", "unit", "price", "kind", "coverage", "essential", "tender")
@@ -94,7 +94,7 @@ def read_rows(path: Path) -> list[list[Any]]:
             return _xlsx_rows(path)
         data = path.read_bytes()
     except OSError as exc:
-        raise BadInput(f"无法读取文件 {path}: {exc.strerror}", f"cannot read {path}: {exc.strerror}") from None
+        raise BadInput(f"无法读取文件 {path}: {os_reason(exc)[0]}", f"cannot read {path}: {os_reason(exc)[1]}") from None
     return [list(row) for row in csv.reader(io.StringIO(decode_text(data)))]
 
 

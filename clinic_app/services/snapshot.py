@@ -27,7 +27,7 @@ from clinic_app.documents import signing
 from clinic_app.documents.files import write_atomically
 from clinic_app.documents.statement_file import canonical_bytes
 from clinic_app.domain.money import Money, MoneyError
-from clinic_app.errors import BadInput, UserError
+from clinic_app.errors import BadInput, UserError, not_utf8, os_reason
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.township import UnregisteredClinic, normalize_fingerprint, require_township
 from clinic_app.store import ledger
@@ -106,7 +106,7 @@ def export_snapshot(session: ClinicSession, out: Path, year: int | None = None, 
     try:
         write_atomically(out, canonical_bytes(document) + b"\n")
     except OSError as exc:
-        raise UserError(f"无法写入 {out}: {exc.strerror}", f"cannot write {out}: {exc.strerror}") from None
+        raise UserError(f"无法写入 {out}: {os_reason(exc)[0]}", f"cannot write {out}: {os_reason(exc)[1]}") from None
     return SnapshotExport(out, year, len(rows), len({r[0] for r in rows}), signing.fingerprint(raw_public))
 
 
@@ -118,7 +118,9 @@ def read_snapshot(data: bytes) -> tuple[Mapping[str, Any], bytes, str]:
     """Check a snapshot's form and signature; return its body, raw public key and fingerprint."""
     try:
         document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except UnicodeDecodeError as exc:
+        raise _bad(*not_utf8(exc)) from None
+    except ValueError as exc:
         raise _bad(f"JSON 无法读取 ({exc})", f"unreadable JSON ({exc})") from None
     if not isinstance(document, dict) or set(document) != {"body", "signature"}:
         raise _bad("缺少 body 或 signature", "body or signature missing")

@@ -32,7 +32,7 @@ from clinic_app.documents.records import (
 from clinic_app.documents.statement_file import build_statement, canonical_bytes, statement_body
 from clinic_app.domain.money import Money
 from clinic_app.domain.records import LedgerEntry
-from clinic_app.errors import BadInput, UserError
+from clinic_app.errors import BadInput, UserError, os_reason
 from clinic_app.services.session import ClinicSession
 from clinic_app.store import ledger
 from clinic_app.store.ledger import EntryFilter
@@ -219,7 +219,7 @@ def export_statement(
         for suffix, path in partial.items():
             path.replace(targets[suffix])
     except OSError as exc:
-        raise UserError(f"导出失败 ({exc.strerror}), 未写入任何文件", f"export failed ({exc.strerror}); nothing written") from None
+        raise UserError(f"导出失败 ({os_reason(exc)[0]}), 未写入任何文件", f"export failed ({os_reason(exc)[1]}); nothing written") from None
     finally:
         for path in partial.values():
             path.unlink(missing_ok=True)

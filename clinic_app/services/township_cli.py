@@ -12,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from clinic_app.errors import os_reason
 from clinic_app.services.datadir import existing_data_dir
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.township import REJECT, UNTRUSTED, apply_import, flag_name, plan_import
@@ -68,7 +69,7 @@ def cmd_snapshot_import(args: argparse.Namespace) -> int:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        sys.stderr.write(f"clinic-app: 无法读取文件 {path}: {exc.strerror} / cannot read {path}\n")
+        sys.stderr.write(f"clinic-app: 无法读取文件 {path}: {os_reason(exc)[0]} / cannot read {path}: {os_reason(exc)[1]}\n")
         return 2
     with ClinicSession(existing_data_dir(getattr(args, "data_dir", None))) as session:
         try:

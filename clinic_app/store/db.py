@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from clinic_app.errors import UserError
+from clinic_app.errors import UserError, os_reason
 from clinic_app.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 DB_NAME = "clinic.sqlite"
@@ -126,7 +126,7 @@ def open_database(folder: Path) -> sqlite3.Connection:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DatabaseError(
-            f"无法创建数据文件夹 {folder}: {exc.strerror}", f"cannot create data folder {folder}: {exc.strerror}"
+            f"无法创建数据文件夹 {folder}: {os_reason(exc)[0]}", f"cannot create data folder {folder}: {os_reason(exc)[1]}"
         ) from None
     path = folder / DB_NAME
     if path.exists():

@@ -44,7 +44,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
-from clinic_app.errors import UserError
+from clinic_app.errors import UserError, os_reason
 from clinic_app.services.datadir import resolve_data_dir
 from clinic_app.services.problems import DatabaseDamaged, open_session
 from clinic_app.services.session import ClinicSession
@@ -247,7 +247,7 @@ def run_app(data_dir: str | Path | None = None, language: str | None = None, sel
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        error = UserError(f"无法创建数据文件夹 {folder}: {exc.strerror}", f"cannot create data folder {folder}: {exc.strerror}")
+        error = UserError(f"无法创建数据文件夹 {folder}: {os_reason(exc)[0]}", f"cannot create data folder {folder}: {os_reason(exc)[1]}")
         return refuse_start(error, interactive)
     lock = acquire_lock(folder)
     if lock is None:

@@ -93,8 +93,9 @@ def test_changing_any_single_digit_is_detected(key):
 
 
 def test_not_json_is_refused_with_a_clear_reason():
-    with pytest.raises(StatementError, match="JSON"):
+    with pytest.raises(StatementError, match="不是 UTF-8 编码的文本") as png:
         verify_statement(b"\x89PNG not a statement")
+    assert "choose the .json file a village exported" in png.value.message("en")
     with pytest.raises(StatementError, match="JSON"):
         verify_statement(b'{"body": 1.5}')
 

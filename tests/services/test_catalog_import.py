@@ -9,6 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from clinic_app.domain.money import Money
+from clinic_app.errors import BadInput
 from clinic_app.services.catalog_import import import_catalog
 from clinic_app.store import ledger
 from tests.store.template import Ledger, opened
@@ -135,3 +136,10 @@ def test_a_file_that_is_not_a_spreadsheet_is_bad_input(clinic: Ledger, tmp_path:
     path.write_bytes(b"\x00\x01 not a zip")
     with pytest.raises(BadInput, match="xlsx"):
         import_catalog(clinic.session, path)
+
+
+def test_a_missing_file_is_named_in_chinese(clinic: Ledger, tmp_path: Path) -> None:
+    with pytest.raises(BadInput) as refused:
+        import_catalog(clinic.session, tmp_path / "目录.csv")
+    assert refused.value.message("zh") == f"无法读取文件 {tmp_path / '目录.csv'}: 文件或文件夹不存在"
+    assert refused.value.message("en").endswith("no such file or folder")
