@@ -59,7 +59,7 @@ def cmd_policies(args: argparse.Namespace) -> int:
                 "stated_until": policy.stated_until.isoformat() if policy.stated_until else None,
                 "base": policy.base,
                 "warning": (
-                    f"已过规定期限 {policy.stated_until}, 请载入现行政策文件 / past its stated period, load a current file"
+                    f"已过规定期限 {policy.stated_until} (仍按此执行), 请载入现行政策文件 / past its stated period {policy.stated_until} (still applied): load a current policy file"
                     if past
                     else None
                 ),
@@ -69,8 +69,9 @@ def cmd_policies(args: argparse.Namespace) -> int:
         _print_json(rows)
         return 0
     for row in rows:
-        until = row["effective_until"] or "—"
-        line = f"{row['id']:<32} {row['effective_from']} → {until:<10}  {row['document']}  {row['name']}"
+        # Open-ended unless a later file ends it: "2019-10-30 起", or "2019-10-30 至 2025-06-30".
+        span = f"{row['effective_from']} 至 {row['effective_until']}" if row["effective_until"] else f"{row['effective_from']} 起"
+        line = f"{row['id']:<32} {span:<24}  {row['document']}  {row['name']}"
         print(line)
         if row["warning"]:
             print(f"{'':<32} ⚠ {row['warning']}")

@@ -212,3 +212,6 @@ def test_policies_plain_text() -> None:
     assert "邵医保发〔2019〕17号" in run.stdout
     warned = [line for line in run.stdout.splitlines() if "past its stated period" in line]
     assert warned, "the expired trial of shaoyang-resident-2019 must be flagged"
+    assert "已过规定期限 2020-10-29 (仍按此执行)" in run.stdout  # applied still, as POLICIES.md §1 says
+    # No end date is "from ... on", not an arrow to a dash beside a warning about an end.
+    assert "2019-10-30 起" in run.stdout and "→" not in run.stdout

@@ -60,7 +60,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "annual_cap": ("年度统筹限额 {cap} 元, 已用 {used} 元, 本次最多 {left} 元", "annual cap {cap}: {used} used, at most {left} now"),
     "daily_cap": ("每日统筹限额 {cap} 元, 今日已用 {used} 元, 本次最多 {left} 元", "daily cap {cap}: {used} used today, at most {left} now"),
     "out_of_area_cap": ("市外就医年度限额 {cap} 元, 已用 {used} 元, 本次最多 {left} 元", "out-of-city cap {cap}: {used} used, at most {left} now"),
-    "policy_past_stated_period": ("政策「{policy_name}」已过规定期限 ({until}), 请载入现行政策文件", "{policy_name_en} is past its stated period ({until}): load a current policy file"),
+    "policy_past_stated_period": ("政策「{policy_name}」已过规定期限 ({until}), 请联系维护人员载入现行政策文件", "{policy_name_en} is past its stated period ({until}): ask your maintainer to load a current policy file"),
     # Township settlement (POLICIES.md §3) and assessment (§4).
     "settlement_prepay_cap": ("月预结算额 {presettle} 元超过月预付额 {prepay} 元, 超出部分年终清算", "pre-settlement {presettle} above the monthly prepay {prepay}: the rest is cleared at the year end"),
     "settlement_month_budget_cap": ("应付 {payable} 元超过本月可结算额 {budget} 元, 超出部分不予支付", "payable {payable} above this month's budget {budget}: the excess is not paid"),

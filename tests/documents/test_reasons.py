@@ -30,7 +30,7 @@ def sentences(draft: VisitDraft, language: str = "zh") -> list[str]:
 def test_an_expired_policy_is_named_as_people_know_it() -> None:
     # The reform pilot's stated period ends 2026-06-30 (POLICIES.md §2); a visit after it warns.
     zh = sentences(visit("shaoyang-resident-reform-2025", "2026-10-30"))
-    assert "政策「湖南基层门诊统筹综合改革试点(邵阳)」已过规定期限 (2026-06-30), 请载入现行政策文件" in zh
+    assert "政策「湖南基层门诊统筹综合改革试点(邵阳)」已过规定期限 (2026-06-30), 请联系维护人员载入现行政策文件" in zh
     assert not any("shaoyang-resident-reform-2025" in line for line in zh)
     en = sentences(visit("shaoyang-resident-reform-2025", "2026-10-30"), "en")
     assert any(line.startswith("Hunan primary outpatient reform pilot (Shaoyang) is past its stated period") for line in en)
@@ -48,5 +48,5 @@ def test_the_policy_that_applies_instead_is_named() -> None:
 def test_a_reason_stored_before_names_were_recorded_still_reads() -> None:
     # Entries settled earlier keep only the policy id in their reasons: the id stands in for the name.
     old = Reason.of("policy_past_stated_period", policy="shaoyang-resident-2019", until="2020-12-31")
-    assert render(old) == "政策「shaoyang-resident-2019」已过规定期限 (2020-12-31), 请载入现行政策文件"
-    assert render(old, "en") == "shaoyang-resident-2019 is past its stated period (2020-12-31): load a current policy file"
+    assert render(old) == "政策「shaoyang-resident-2019」已过规定期限 (2020-12-31), 请联系维护人员载入现行政策文件"
+    assert render(old, "en") == "shaoyang-resident-2019 is past its stated period (2020-12-31): ask your maintainer to load a current policy file"
