@@ -7,7 +7,9 @@ It shows the clinic, the receipt number and time, the cashier, the patient
 with the ID number masked, each line (quantity x price = amount), the totals,
 the patient's share in RMB capitals, the main reasons the fund paid less, and
 a QR code with the receipt number and a hash of its amounts.  A reprint is
-marked 重打; a reversal says 冲销 and prints every amount negated.
+marked 重打; a reversal says 冲销 and prints every amount negated; a visit
+voided since it was paid is marked 已作废 with the reversal's receipt number.
+A waiver (免收) is printed as a step from the items' sum to the total.
 """
 
 from __future__ import annotations
@@ -97,6 +99,12 @@ class _Flow:
         """Left text and a right-aligned value; the left wraps to leave room for the value."""
         room = self.width - indent - fonts.text_width(right, self.font, size) - size
         lines = fonts.wrap_text(left, self.font, size, max(room, size * 2))
+        if len(lines) > 1 and fonts.text_width(left, self.font, size) <= self.width - indent:
+            # A short label beside a long value (冲销收据号 on 58 mm): the label whole on its
+            # line and the value under it, rather than the label broken in two.
+            self.rows.append(_Row(self._line_height(size), size, [(left, indent, "l")]))
+            self.rows.append(_Row(self._line_height(size), size, [(right, self.width, "r")]))
+            return
         for line in lines[:-1]:
             self.rows.append(_Row(self._line_height(size), size, [(line, indent, "l")]))
         self.rows.append(
@@ -126,21 +134,33 @@ class _Flow:
     def gap(self, height: float) -> None:
         self.rows.append(_Row(height))
 
-    def boxed(self, text: str, size: float) -> None:
-        """A framed, centred mark (重打, 冲销) that a photocopy cannot lose."""
-        font, width = self.font, self.width
-        text_w = fonts.text_width(text, font, size)
-        if text_w > width - 4:
-            size = size * (width - 4) / text_w
+    def marks(self, texts: list[str], size: float) -> None:
+        """Framed, centred marks (冲销, 重打, 已作废) that a photocopy cannot lose: side by side
+        where the width allows (A5), else one under another (the narrow rolls)."""
+        font, width, gap = self.font, self.width, size
+        widths = [fonts.text_width(text, font, size) + size * 1.6 for text in texts]
+        if len(texts) > 1 and sum(widths) + gap * (len(texts) - 1) <= width:
+            self._boxes(list(zip(texts, widths, strict=True)), size, gap)
+            return
+        for text in texts:
+            fitted = size
             text_w = fonts.text_width(text, font, size)
+            if text_w > width - 4:
+                fitted = size * (width - 4) / text_w
+            self._boxes([(text, min(width, fonts.text_width(text, font, fitted) + fitted * 1.6))], fitted, gap)
+
+    def _boxes(self, boxes: list[tuple[str, float]], size: float, gap: float) -> None:
+        font, width = self.font, self.width
 
         def draw(canvas: Canvas, left: float, bottom: float) -> None:
             canvas.saveState()
             canvas.setLineWidth(1.2)
-            box_w = min(width, text_w + size * 1.6)
-            canvas.rect(left + (width - box_w) / 2, bottom + 2, box_w, size * 1.6)
             canvas.setFont(font.name, size)
-            canvas.drawCentredString(left + width / 2, bottom + 2 + size * 0.45, text)
+            x = left + (width - sum(w for _, w in boxes) - gap * (len(boxes) - 1)) / 2
+            for text, box_w in boxes:
+                canvas.rect(x, bottom + 2, box_w, size * 1.6)
+                canvas.drawCentredString(x + box_w / 2, bottom + 2 + size * 0.45, text)
+                x += box_w + gap
             canvas.restoreState()
 
         self.rows.append(_Row(size * 1.6 + 6, draw=draw))
@@ -198,6 +218,19 @@ def _reasons(data: ReceiptData) -> list[str]:
     return [render(r) for r in (main + rest)[:MAX_REASONS]]
 
 
+def _marks(data: ReceiptData) -> list[str]:
+    """The framed marks at the head of the receipt (and of every further A5 page)."""
+    return [
+        text
+        for text, shown in (
+            ("冲销 · 作废 VOID", data.reversal_of),
+            ("重打 REPRINT", data.reprint),
+            ("已作废 VOIDED", data.voided_by),
+        )
+        if shown
+    ]
+
+
 def _layout_rows(data: ReceiptData, layout: Layout, font: fonts.PdfFont) -> tuple[_Geometry, list[_Row]]:
     geo = GEOMETRY[layout]
     size = geo.size
@@ -206,14 +239,17 @@ def _layout_rows(data: ReceiptData, layout: Layout, font: fonts.PdfFont) -> tupl
 
     flow.text(data.clinic.name, geo.title, "c")
     flow.text("门诊收费收据" if not data.reversal_of else "门诊冲销收据 (作废)", size * 1.15, "c")
-    if data.reversal_of:
-        flow.boxed("冲销 · 作废 VOID", geo.title)
-    if data.reprint:
-        flow.boxed("重打 REPRINT", geo.title)
+    marks = _marks(data)
+    if marks:
+        flow.marks(marks, geo.title)
     flow.rule(dashed=False)
     flow.pair("收据号", data.receipt_no, size)
     if data.reversal_of:
         flow.pair("冲销原收据号", data.reversal_of, size)
+    if data.voided_by:
+        if data.voided_at:
+            flow.pair("作废时间", data.voided_at.strftime("%Y-%m-%d %H:%M"), size)
+        flow.pair("冲销收据号", data.voided_by, size)
     flow.pair("时间", data.issued_at.strftime("%Y-%m-%d %H:%M:%S"), size)
     flow.pair("收款人", data.operator, size)
     flow.pair("患者", data.patient.name, size)
@@ -247,9 +283,13 @@ def _layout_rows(data: ReceiptData, layout: Layout, font: fonts.PdfFont) -> tupl
             flow.pair(detail, _money(line.amount, sign), size, indent=size)
     flow.rule()
 
-    flow.pair("合计", _money(adj.total, sign), size * 1.1)
     if adj.waived:
-        flow.pair("其中免收", _money(adj.waived, sign), size)
+        # The lines show what each item costs; the waiver is a step down from their sum to the
+        # total, so the arithmetic reads on the paper: 项目合计 - 免收 = 合计.
+        items = Money(sum(line.amount.fen for line in data.lines))
+        flow.pair("项目合计", _money(items, sign), size)
+        flow.pair("免收", _money(adj.waived, -sign), size)
+    flow.pair("合计", _money(adj.total, sign), size * 1.1)
     flow.pair("医保统筹支付", _money(adj.fund, sign), size)
     if data.account_paid:
         flow.pair("个人账户支付", _money(data.account_paid, sign), size)
@@ -269,8 +309,21 @@ def _layout_rows(data: ReceiptData, layout: Layout, font: fonts.PdfFont) -> tupl
     flow.text(f"校验码 {receipt_hash(data)}", size * 0.85, "c")
     if data.reprint:
         flow.text("本收据为重打副本, 不作重复报销凭证", size * 0.9, "c")
+    if data.voided_by:
+        flow.text("本次收费已作废, 本收据不作收费或报销凭证", size * 0.9, "c")
     flow.text("请妥善保管, 谢谢!", size * 0.9, "c")
     return geo, flow.rows
+
+
+def _continued_rows(data: ReceiptData, geo: _Geometry, font: fonts.PdfFont) -> list[_Row]:
+    """The head of a further page (A5): the receipt number and the receipt's marks."""
+    flow = _Flow(font, geo.width - 2 * geo.margin)
+    flow.pair("收据号 (续页)", data.receipt_no, geo.size)
+    marks = _marks(data)
+    if marks:
+        flow.marks(marks, geo.title)
+    flow.rule(dashed=False)
+    return flow.rows
 
 
 def _draw_row(canvas: Canvas, row: _Row, font: fonts.PdfFont, left: float, top: float) -> None:
@@ -306,6 +359,10 @@ def receipt_pdf(data: ReceiptData, layout: Layout, font: fonts.PdfFont | None = 
         if geo.page_height and top - row.height < geo.margin:
             canvas.showPage()
             top = height - geo.margin
+            # A page on its own still says whose receipt it is and that it is a copy or void.
+            for head in _continued_rows(data, geo, font):
+                _draw_row(canvas, head, font, geo.margin, top)
+                top -= head.height
         _draw_row(canvas, row, font, geo.margin, top)
         top -= row.height
     canvas.showPage()

@@ -90,6 +90,11 @@ class ReceiptData:
     """A copy printed again later (重打): marked so it cannot pass for a second payment."""
     reversal_of: str | None = None
     """For a reversal receipt (冲销): the receipt number of the voided visit."""
+    voided_by: str | None = None
+    """For a visit voided since it was paid: the receipt number of the reversal that voided it.
+    Its receipt, printed again, must say so (已作废) or it could be handed in as a valid one."""
+    voided_at: dt.datetime | None = None
+    """When that reversal was made."""
 
     @property
     def sign(self) -> int:

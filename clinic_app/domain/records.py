@@ -190,9 +190,26 @@ class LedgerLine:
 
 
 @dataclass(frozen=True)
+class VoidRecord:
+    """A void (作废): the visit, the reversal (冲销) entry that cancelled it, when, by whom and why."""
+
+    visit_id: int
+    visit_receipt_no: str
+    reversal_id: int
+    reversal_receipt_no: str
+    time: dt.datetime
+    """When the visit was voided (the reversal's time)."""
+    operator_name: str
+    reason: str
+    """The reason typed when voiding."""
+
+
+@dataclass(frozen=True)
 class SettledVisit:
     """What `settle` returns once the visit is durably committed."""
 
     entry: LedgerEntry
     lines: tuple[LedgerLine, ...]
     adjudication: Adjudication
+    void: VoidRecord | None = None
+    """For a voided visit and for the reversal that voided it: that void; otherwise None."""

@@ -61,6 +61,8 @@ def receipt_data(session: ClinicSession, visit_id: int, reprint: bool = False) -
         account_paid=original.acct_pay,
         reprint=reprint,
         reversal_of=original.receipt_no if entry.kind == "reversal" else None,
+        voided_by=settled.void.reversal_receipt_no if entry.kind != "reversal" and settled.void else None,
+        voided_at=settled.void.time if entry.kind != "reversal" and settled.void else None,
     )
 
 

@@ -703,7 +703,10 @@ class ClinicSession:
         entry = ledger.get_entry(self.db, visit_id)
         if entry is None:
             return None
-        return SettledVisit(entry=entry, lines=tuple(ledger.entry_lines(self.db, visit_id)), adjudication=_stored(self.db, entry))
+        void = ledger.void_record(self.db, visit_id) if entry.kind == "reversal" or entry.reversed else None
+        return SettledVisit(
+            entry=entry, lines=tuple(ledger.entry_lines(self.db, visit_id)), adjudication=_stored(self.db, entry), void=void
+        )
 
     def day_totals(self, day: dt.date) -> ledger.DayTotals:
         return ledger.day_totals(self.db, day)

@@ -27,6 +27,7 @@ from clinic_app.domain.records import (
     LedgerLine,
     Operator,
     PatientRecord,
+    VoidRecord,
 )
 from clinic_app.store.db import record_time
 
@@ -593,6 +594,28 @@ def count_entries(db: sqlite3.Connection, f: EntryFilter) -> int:
 def get_entry(db: sqlite3.Connection, visit_id: int) -> LedgerEntry | None:
     row = db.execute(f"{_ENTRY_SELECT} WHERE v.id = ?", [visit_id]).fetchone()
     return None if row is None else _entry(row)
+
+
+def void_record(db: sqlite3.Connection, visit_id: int) -> VoidRecord | None:
+    """The void that links `visit_id` to its reversal, from either side; None if it was never voided."""
+    row = db.execute(
+        """SELECT v.id AS visit_id, v.receipt_no AS visit_receipt_no, r.id AS reversal_id,
+                  r.receipt_no AS reversal_receipt_no, r.time, o.name AS operator_name, r.note
+           FROM visits r JOIN visits v ON v.id = r.reverses_id JOIN operators o ON o.id = r.operator_id
+           WHERE r.kind = 'reversal' AND (r.id = :id OR r.reverses_id = :id)""",
+        {"id": visit_id},
+    ).fetchone()
+    if row is None:
+        return None
+    return VoidRecord(
+        visit_id=row["visit_id"],
+        visit_receipt_no=row["visit_receipt_no"],
+        reversal_id=row["reversal_id"],
+        reversal_receipt_no=row["reversal_receipt_no"],
+        time=dt.datetime.fromisoformat(row["time"]),
+        operator_name=row["operator_name"],
+        reason=row["note"],
+    )
 
 
 def entry_reasons(db: sqlite3.Connection, visit_id: int) -> list[dict[str, str]]:

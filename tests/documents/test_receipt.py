@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from pathlib import Path
 
@@ -147,3 +148,26 @@ def test_written_atomically(tmp_path, ttf):
 def test_unknown_layout_is_refused():
     with pytest.raises(ValueError):
         receipt_pdf(sample_receipt(), "a4", fonts.register_pdf_font(None))  # type: ignore[arg-type]
+
+
+@needs_wqy
+@pytest.mark.parametrize("layout", ["58mm", "80mm", "a5"])
+def test_a_voided_visit_reprinted_is_marked_void_on_every_page(layout, ttf):
+    import datetime as dt
+
+    from pypdf import PdfReader
+
+    short = sample_receipt(reprint=True, long_names=True)
+    data = replace(
+        short, lines=short.lines * 3, voided_by="SZ202503140019", voided_at=dt.datetime(2025, 3, 14, 16, 5)
+    )
+    pdf = receipt_pdf(data, layout, ttf)
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    if layout == "a5":
+        assert len(pages) > 1  # this long visit takes two sheets
+    for page in pages:
+        flat = "".join(page.split())
+        assert "已作废VOIDED" in flat and "重打REPRINT" in flat and data.receipt_no in flat
+    flat = "".join(text_of(pdf).split())
+    assert "冲销收据号SZ202503140019" in flat and "作废时间2025-03-1416:05" in flat
+    assert "已作废" not in text_of(receipt_pdf(sample_receipt(reprint=True), layout, ttf))

@@ -142,3 +142,54 @@ def test_layouts_named_by_the_service_are_the_documents_layouts() -> None:
     from clinic_app.services import receipts
 
     assert set(receipts.LAYOUTS) == set(GEOMETRY)
+
+
+def _flat(path: Path) -> str:
+    """The PDF's text with blanks and line breaks taken out (wrapped lines join up)."""
+    return "".join(text_of(path.read_bytes()).split())
+
+
+@pytest.mark.parametrize("layout", receipts.LAYOUTS)
+def test_a_waiver_is_shown_as_a_step_from_the_items_to_the_total(village: Ledger, layout: receipts.Layout) -> None:
+    """The lines add up to 32.60; the consultation (9.00) is waived; 23.60 is charged: all three printed."""
+    visit_id = settle(village)
+    _, path = receipts.write_receipt(village.session, visit_id, layout=layout)
+    text = _flat(path)
+    assert "项目合计32.60" in text
+    assert "项目合计32.60免收-9.00合计23.60" in text
+    assert "合计23.60" in text.replace("项目合计", "")
+    assert "其中免收" not in text  # it read as if 9.00 were part of 23.60
+
+
+@pytest.mark.parametrize("layout", receipts.LAYOUTS)
+def test_a_reversal_of_a_waived_visit_adds_up_negated(village: Ledger, layout: receipts.Layout) -> None:
+    session = village.session
+    visit_id = settle(village)
+    reversal = session.void(visit_id, "录错项目", village.operator, dt.datetime(2025, 8, 12, 10, 0))
+    _, path = receipts.write_receipt(session, reversal.id, layout=layout)
+    text = _flat(path)
+    assert "项目合计-32.60免收9.00合计-23.60" in text
+
+
+def test_without_a_waiver_there_is_one_total(village: Ledger) -> None:
+    visit = village.session.settle(village.request("unsigned_here", WHEN, "YP0001*2"))
+    _, path = receipts.write_receipt(village.session, visit.entry.id)
+    text = _flat(path)
+    assert "合计" in text and "项目合计" not in text and "免收" not in text
+
+
+@pytest.mark.parametrize("layout", receipts.LAYOUTS)
+def test_reprint_of_a_voided_visit_says_voided_and_by_which_reversal(village: Ledger, layout: receipts.Layout) -> None:
+    session = village.session
+    visit_id = settle(village)
+    _, before = receipts.write_receipt(session, visit_id, reprint=True, layout=layout)
+    assert "已作废" not in _flat(before)
+    reversal = session.void(visit_id, "录错项目", village.operator, dt.datetime(2025, 8, 12, 10, 0))
+
+    data, path = receipts.write_receipt(session, visit_id, reprint=True, layout=layout)
+    assert data.voided_by == reversal.receipt_no
+    text = _flat(path)
+    assert "重打" in text
+    assert "已作废VOIDED" in text
+    assert f"冲销收据号{reversal.receipt_no}" in text
+    assert "2025-08-1210:00" in text  # when it was voided
