@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import partial
@@ -25,6 +26,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     KeepTogether,
@@ -46,6 +48,7 @@ MARGIN = 14 * mm
 SUMMARY_HEADER = ("政策", "参保类别", "人次", "医疗费总额", "符合范围", "统筹支付", "个人负担")
 VISIT_HEADER = ("序号", "结算时间", "结算ID", "姓名", "身份证号", "总额", "符合范围", "统筹", "个人", "备注")
 VISIT_WIDTHS = (8, 17, 31, 13, 25, 14, 14, 13, 13, 34)  # mm, 182 in all; settlement IDs run to 22 characters
+CELL_PADDING = 2  # points, left and right of every cell
 VISIT_ROW_HEIGHT = 10.0  # points: fixed, so the long table never measures its rows
 
 
@@ -111,6 +114,19 @@ def _qr(payload: str, side: float) -> Drawing:
     return drawing
 
 
+def _shrink_to_fit(rows: list[list[str]], font: str, size: float) -> list[tuple[Any, ...]]:
+    """Smaller type for the few visit cells wider than their column (a reversal's note with a long
+    settlement ID), so no text runs over the grid; rows keep their fixed height."""
+    room = [w * mm - 2 * CELL_PADDING for w in VISIT_WIDTHS]
+    commands: list[tuple[Any, ...]] = []
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            width = stringWidth(text, font, size)
+            if width > room[c]:
+                commands.append(("FONTSIZE", (c, r), (c, r), math.floor(size * room[c] / width * 10) / 10))
+    return commands
+
+
 def _grid(font: str, size: float, numeric_from: int) -> list[tuple[Any, ...]]:
     return [
         ("FONT", (0, 0), (-1, -1), font, size),
@@ -121,8 +137,8 @@ def _grid(font: str, size: float, numeric_from: int) -> list[tuple[Any, ...]]:
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
     ]
 
 
@@ -210,7 +226,9 @@ def statement_pdf(data: StatementData, data_file: bytes, font: fonts.PdfFont | N
         rowHeights=[VISIT_ROW_HEIGHT] * len(visit_rows),
         repeatRows=1,
     )
-    visits.setStyle(TableStyle([*_grid(font.name, 6.5, 5), ("ALIGN", (9, 1), (9, -1), "LEFT")]))
+    visits.setStyle(TableStyle([
+        *_grid(font.name, 6.5, 5), ("ALIGN", (9, 1), (9, -1), "LEFT"), *_shrink_to_fit(visit_rows, font.name, 6.5),
+    ]))
     story += [visits, Spacer(0, 6 * mm)]
 
     sign_line = "＿" * 9

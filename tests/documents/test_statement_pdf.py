@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from clinic_app.documents import fonts, signing
 from clinic_app.documents.statement_file import build_statement
-from clinic_app.documents.statement_pdf import render_statement_pdf, statement_pdf, summary_rows
+from clinic_app.documents.statement_pdf import MARGIN, render_statement_pdf, statement_pdf, summary_rows
 from clinic_app.domain.money import Money
 from tests.documents.pdftext import drawn_strings, text_of
 from tests.documents.samples import sample_statement
@@ -103,3 +106,24 @@ def test_cid_fallback_statement_still_reads_back(statement, key):
     pdf = statement_pdf(statement, build_statement(statement, key), fonts.register_pdf_font(None))
     assert b"/FontFile2" not in pdf
     assert "村医签字" in text_of(pdf)
+
+
+def test_a_long_settlement_id_in_a_note_stays_inside_the_table(key, ttf):
+    # Demo and real codes run to 23 characters (H430523101035S000027092): "冲销 <id>" is wider than
+    # the 备注 column at the table's type size, and used to run over the grid.
+    month = sample_statement(40, seed=7)
+    long_ids = {v.settlement_id: f"H430523101035S0000{n:05d}" for n, v in enumerate(month.visits)}
+    visits = tuple(
+        replace(v, settlement_id=long_ids[v.settlement_id], reversal_of=long_ids.get(v.reversal_of or "", None))
+        for v in month.visits
+    )
+    month = replace(month, visits=visits)
+    pdf = statement_pdf(month, build_statement(month, key), ttf)
+    notes = [d for d in drawn_strings(pdf) if d.text.startswith("冲销 H")]
+    assert notes, "the reversal's note is drawn"
+    right_edge = A4[0] - MARGIN
+    for note in notes:
+        assert note.size < 6.5
+        assert note.x + stringWidth(note.text, ttf.name, note.size) <= right_edge - 1.5, note
+    plain = [d for d in drawn_strings(pdf) if d.text in {v.person.name for v in visits}]
+    assert plain and {d.size for d in plain} == {6.5}  # only the cells that need it are smaller
