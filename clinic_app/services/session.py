@@ -762,15 +762,23 @@ def _check_in_order(latest: dt.date | None, day: dt.date) -> None:
         )
 
 
+# What a Chinese input method types for a number: full-width digits, 。 or ． (or ｡) as the point.
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９。．｡", "0123456789...")
+
+
+def _digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
 def parse_quantity(text: str | Fraction) -> Fraction:
-    """A quantity as entered ("2", "0.5"); positive, at most 3 decimals."""
+    """A quantity as entered ("2", "0.5", "１。５"); positive, at most 3 decimals."""
     if isinstance(text, Fraction):
         value = text
     else:
         raw = str(text).strip()
         try:
-            whole, _, frac = raw.partition(".")
-            if not whole.isdigit() or (frac and (not frac.isdigit() or len(frac) > 3)):
+            whole, _, frac = raw.translate(_HALF_WIDTH).partition(".")
+            if not _digits(whole) or (frac and (not _digits(frac) or len(frac) > 3)):
                 raise ValueError
             value = Fraction(int(whole + frac), 10 ** len(frac))
         except ValueError:

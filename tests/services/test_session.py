@@ -169,10 +169,20 @@ def test_an_unknown_catalogue_code_is_refused(village: Ledger) -> None:
         village.session.line_from_catalog("NOPE", "1")
 
 
-@pytest.mark.parametrize("text", ["-1", "0", "abc", "1.2345", ""])
+@pytest.mark.parametrize("text", ["-1", "0", "abc", "1.2345", "", "－１", "０", "１。２３４５", "1。5。", "٣", "１五", "1 5"])
 def test_a_bad_quantity_is_refused(text: str) -> None:
     with pytest.raises(BadInput):
         parse_quantity(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("2", Fraction(2)), ("0.5", Fraction(1, 2)), ("１。５", Fraction(3, 2)), ("２", Fraction(2)),
+     ("０．２５", Fraction(1, 4)), ("1。5", Fraction(3, 2)), (" １２ ", Fraction(12)), ("\u3000３\u3000", Fraction(3))],
+)
+def test_a_quantity_typed_with_a_chinese_input_method_is_read(text: str, value: Fraction) -> None:
+    """Full-width digits and 。/． as the point, as a Chinese input method types them."""
+    assert parse_quantity(text) == value
 
 
 def test_a_negative_quantity_line_writes_nothing(village: Ledger) -> None:
