@@ -34,6 +34,9 @@ EN = {
     "患者 (姓名/拼音/身份证)": "Patient (name/pinyin/ID)", "全部操作员": "All operators", "全部": "All",
     "只看作废": "Voided only", "隐藏作废": "Hide voided", "作废…": "Void…", "重打收据": "Reprint receipt",
     "日结…": "Day close…", "共 {n} 条": "{n} entries", "已作废, 冲销收据号 {receipt}": "Voided; reversal receipt {receipt}",
+    "冲销 (作废) 收据 {receipt}\n作废原因: {reason}": "Reverses (voids) receipt {receipt}\nReason: {reason}",
+    "已于 {time} 作废, 冲销收据号 {receipt}, 操作员 {operator}\n作废原因: {reason}":
+        "Voided {time} by reversal receipt {receipt}, operator {operator}\nReason: {reason}",
     "村卫生室门诊统筹 - {clinic}": "Village clinic outpatient pooling - {clinic}", "接诊": "Visit", "患者": "Patients",
     "台账": "Ledger", "设置": "Settings", "操作员": "Operator", "数据文件夹: {path}": "Data folder: {path}",
     "关闭": "Close", "患者信息": "Patient", "姓名": "Name", "身份证号": "ID number", "参保类别": "Category",
@@ -179,6 +182,12 @@ EN = {
     "请把上面的指纹与该村月结报表 (PDF) 上打印的“密钥指纹”逐组核对, 最好当面或电话与村医确认。完全一致才点“信任并导入”; 不一致请点“取消”, 不要导入, 并与村卫生室联系。":
         "Compare the fingerprint above, group by group, with the key fingerprint printed on the village's statement PDF, best with the village doctor in person or by phone. Press \"Trust and import\" only if they match exactly; otherwise press \"Cancel\", do not import, and contact the clinic.",
     "信任并导入": "Trust and import", "取消": "Cancel", "文件中的密钥指纹:": "Key fingerprint in the file:",
+    # 接诊: a new visit asks first; an item typed but not added stops the settle
+    "新接诊 (Ctrl+N)": "New visit (Ctrl+N)", "新接诊": "New visit",
+    "{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?":
+        "The visit of {name} is not settled ({n} items). Discard these items and start a new visit?",
+    "“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算":
+        "\"{item}\" is typed but not added: press Enter to add it, or clear the item field, then settle",
     # errors
     "程序出错": "Unexpected error",
     "程序遇到意外错误。已保存的数据不受影响。\n请把日志文件交给维护人员:\n{path}":

@@ -62,6 +62,12 @@ class EntryDetails(QGroupBox):
         self.header = QLabel()
         self.header.setWordWrap(True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.void_note = QLabel()
+        """For a reversal: what it cancels and why; for a voided visit: when and by which reversal."""
+        self.void_note.setWordWrap(True)
+        self.void_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.void_note.setStyleSheet("color: #a03030;")
+        self.void_note.hide()
         self.lines_model: RowsModel[LedgerLine] = RowsModel(
             (
                 Column(self.tr("名称"), lambda ln: ln.name),
@@ -79,6 +85,7 @@ class EntryDetails(QGroupBox):
         self.reasons.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
+        layout.addWidget(self.void_note)
         layout.addWidget(self.lines, 1)
         layout.addWidget(self.reasons)
 
@@ -87,6 +94,8 @@ class EntryDetails(QGroupBox):
             self.header.clear()
             self.lines_model.set_rows([])
             self.reasons.clear()
+            self.void_note.clear()
+            self.void_note.hide()
             return
         e = visit.entry
         state = ""
@@ -111,10 +120,28 @@ class EntryDetails(QGroupBox):
                 method=labels.payment(e.payment_method),
             )
         )
+        self.void_note.setText(self._void_text(visit))
+        self.void_note.setVisible(bool(self.void_note.text()))
         self.lines_model.set_rows(visit.lines)
         result = visit.adjudication
         words = [labels.reason(r, self.context.language) for r in result.reasons + result.warnings]
         self.reasons.setText("\n".join(f"• {w}" for w in words))
+
+
+    def _void_text(self, visit: SettledVisit) -> str:
+        void = visit.void
+        if void is None:
+            return ""
+        if visit.entry.kind == "reversal":
+            return self.tr("冲销 (作废) 收据 {receipt}\n作废原因: {reason}").format(
+                receipt=void.visit_receipt_no, reason=void.reason
+            )
+        return self.tr("已于 {time} 作废, 冲销收据号 {receipt}, 操作员 {operator}\n作废原因: {reason}").format(
+            time=void.time.strftime("%Y-%m-%d %H:%M"),
+            receipt=void.reversal_receipt_no,
+            operator=void.operator_name,
+            reason=void.reason,
+        )
 
 
 class DayCloseDialog(QDialog):

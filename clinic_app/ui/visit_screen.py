@@ -1,7 +1,9 @@
 """接诊: find the patient, enter items from the catalogue, watch the adjudication, settle.
 
-Keyboard first: F2 finds a patient, F3 adds an item, Ctrl+Enter settles, Esc
-clears.  Every change asks the worker for `session.preview`, so the panel on
+Keyboard first: F2 finds a patient, F3 adds an item, Ctrl+Enter settles,
+Ctrl+N starts a new visit (asking first when lines would be lost).  Esc only
+closes an open list: a visit in progress is never discarded by one key.  The
+patient search has the focus when the screen first shows.  Every change asks the worker for `session.preview`, so the panel on
 the right always shows what the fund and the patient will pay, and why.
 Printing is not done here: `receipt_requested(visit_id)` is the hook the
 receipt printer connects to.
@@ -13,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QTableView,
@@ -213,6 +216,7 @@ class VisitScreen(QWidget):
         self.last_settled: SettledVisit | None = None
         self.pending_entry: CatalogEntry | None = None
         self._preview_generation = 0
+        self._shown_before = False
         self.dialog: QWidget | None = None
         session = context.session
 
@@ -305,11 +309,14 @@ class VisitScreen(QWidget):
         self.receipt_button = QPushButton(self.tr("打印收据"))
         self.receipt_button.setEnabled(False)
         self.receipt_button.clicked.connect(self._request_receipt)
+        self.new_visit_button = QPushButton(self.tr("新接诊 (Ctrl+N)"))
+        self.new_visit_button.clicked.connect(self.new_visit)
         self.result = QLabel()
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         settle_row = QHBoxLayout()
         settle_row.addWidget(self.result, 1)
+        settle_row.addWidget(self.new_visit_button)
         settle_row.addWidget(self.receipt_button)
         settle_row.addWidget(self.settle_button)
 
@@ -339,11 +346,17 @@ class VisitScreen(QWidget):
             (QKeySequence(Qt.Key.Key_F3), self.focus_item_search),
             (QKeySequence("Ctrl+Return"), self.settle),
             (QKeySequence("Ctrl+Enter"), self.settle),
-            (QKeySequence(Qt.Key.Key_Escape), self.clear),
+            (QKeySequence("Ctrl+N"), self.new_visit),
         ):
             shortcut = QShortcut(keys, self, slot)
             shortcut.setContext(here)
         self._update_buttons()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_before:  # the window's first show: a doctor's first keystrokes find the patient
+            self._shown_before = True
+            self.focus_patient_search()
 
     # ---------------------------------------------------------------- patient
 
@@ -422,11 +435,17 @@ class VisitScreen(QWidget):
     # ---------------------------------------------------------------- items
 
     def _entry_chosen(self, entry: CatalogEntry) -> None:
+        self._close_item_list()
         self.pending_entry = entry
         self.item_search.edit.setText(entry.name)
         self.item_note.clear_note()
         self.quantity.setFocus()
         self.quantity.selectAll()
+
+    def _close_item_list(self) -> None:
+        popup = self.item_search.completer.popup() if self.item_search.completer is not None else None
+        if popup is not None:
+            popup.hide()
 
     @staticmethod
     def _line(entry: CatalogEntry, quantity: object) -> DraftLine:
@@ -551,6 +570,14 @@ class VisitScreen(QWidget):
         if request is None:
             self.context.report(UserError("请先选择患者并添加收费项目", "choose a patient and add items first"))
             return
+        typed = self.item_search.edit.text().strip()
+        if typed:  # settling now would silently leave it off the bill
+            self._close_item_list()
+            self.item_note.say(
+                self.tr("“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算").format(item=typed)
+            )
+            self.item_search.edit.setFocus()
+            return
         if not self.context.operator_id:
             self.context.report(UserError("请先在窗口上方选择操作员", "choose the operator at the top first"))
             return
@@ -579,8 +606,26 @@ class VisitScreen(QWidget):
         if self.last_settled is not None:
             emit(self.receipt_requested, self.last_settled.entry.id)
 
+    def new_visit(self) -> None:
+        """新接诊 (Ctrl+N): start again; lines or a diagnosis entered are only discarded when confirmed."""
+        if not self.rows and not self.diagnosis.text().strip():
+            self.clear()
+            return
+        name = self.patient.name if self.patient is not None else ""
+        question = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("新接诊"),
+            self.tr("{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?").format(name=name, n=len(self.rows)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        question.setDefaultButton(QMessageBox.StandardButton.No)  # Enter keeps the work
+        question.button(QMessageBox.StandardButton.Yes).clicked.connect(lambda: self.clear())
+        self.dialog = question
+        question.open()
+
     def clear(self, keep_result: bool = False) -> None:
-        """Esc: start again with no patient and no items."""
+        """Start again with no patient and no items (after a settle, or a confirmed 新接诊)."""
         self.patient = None
         self.rows = []
         self.pending_entry = None

@@ -70,8 +70,10 @@ class LiveSearch(QWidget):
     """A search field whose matches (found on the worker) update as you type.
 
     Enter takes the highlighted (or first) match; Down moves into the list.
-    `search(text)` runs on the worker and returns rows; `describe(row)` is the
-    line shown for a row.
+    Enter before the matches for the text have come back (a barcode scanner
+    sends code + Enter at once) takes the first match when they do, never a
+    match of an earlier text.  `search(text)` runs on the worker and returns
+    rows; `describe(row)` is the line shown for a row.
     """
 
     chosen = Signal(object)
@@ -93,6 +95,8 @@ class LiveSearch(QWidget):
         self._describe = describe
         self._search_empty = search_empty
         self._generation = 0
+        self._answered = 0  # the generation whose matches are the rows shown
+        self._enter_ahead = -1  # Enter was pressed for this generation before its matches came
         self.edit = QLineEdit()
         self.edit.setPlaceholderText(placeholder)
         self.edit.setClearButtonEnabled(True)
@@ -132,6 +136,9 @@ class LiveSearch(QWidget):
     def _show(self, rows: list[Any], generation: int) -> None:
         if generation != self._generation:
             return  # an older keystroke's answer
+        self._answered = generation
+        choose_now = self._enter_ahead == generation
+        self._enter_ahead = -1
         self.results.clear()
         for row in rows:
             item = QListWidgetItem(self._describe(row))
@@ -145,13 +152,16 @@ class LiveSearch(QWidget):
                 popup_item = QStandardItem(self._describe(row))
                 popup_item.setData(row, Qt.ItemDataRole.UserRole)
                 self._popup_model.appendRow(popup_item)
-            if rows:
+            if rows and not choose_now:
                 self.completer.complete()
-        else:
+        elif not choose_now:
             self.results.setVisible(bool(rows))
+        if choose_now:
+            self.choose_current()
         emit(self.results_shown, len(rows))
 
     def _popup_activated(self, index: QModelIndex) -> None:
+        self._enter_ahead = -1  # a row picked in the list wins over an Enter waiting for matches
         row = index.data(Qt.ItemDataRole.UserRole)
         if row is not None:
             emit(self.chosen, row)
@@ -160,6 +170,9 @@ class LiveSearch(QWidget):
         return [self.results.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.results.count())]
 
     def choose_current(self) -> None:
+        if self._answered != self._generation:
+            self._enter_ahead = self._generation  # the rows shown answer an earlier text
+            return
         item = self.results.currentItem() or self.results.item(0)
         if item is not None:
             self._item_activated(item)
@@ -176,6 +189,7 @@ class LiveSearch(QWidget):
 
     def reset(self) -> None:
         self._generation += 1
+        self._answered, self._enter_ahead = self._generation, -1
         self.edit.clear()
         self.results.clear()
         self.results.hide()

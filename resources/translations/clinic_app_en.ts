@@ -3,22 +3,22 @@
 <context>
     <name>AdjudicationPanel</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="160" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="159" />
         <source>结算预览</source>
         <translation>Adjudication preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="169" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="168" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="169" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="168" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="169" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="168" />
         <source>个人支付</source>
         <translation>Patient pays</translation>
     </message>
@@ -260,6 +260,7 @@
         <translation>Type</translation>
     </message>
     <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="336" />
         <location filename="../../clinic_app/ui/models.py" line="108" />
         <source> (已作废)</source>
         <translation> (voided)</translation>
@@ -303,37 +304,37 @@
 <context>
     <name>DayCloseDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="123" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="153" />
         <source>日结</source>
         <translation>Day close</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="130" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="160" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="149" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="179" />
         <source>就诊 {n} 笔, 冲销 {r} 笔</source>
         <translation>{n} visits, {r} reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="150" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="180" />
         <source>总费用 {v} 元</source>
         <translation>Total {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="151" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="181" />
         <source>统筹支付 {v} 元</source>
         <translation>Fund pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="152" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="182" />
         <source>个人支付 {v} 元</source>
         <translation>Patient pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="154" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="184" />
         <source>个人支付按付款方式:</source>
         <translation>Patient share by payment method:</translation>
     </message>
@@ -341,7 +342,7 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="294" />
+        <location filename="../../clinic_app/ui/app.py" line="382" />
         <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的数据已另存为 {saved}</source>
         <translation>Data restored from {backup} ({entries} ledger entries). The data before the restore was saved as {saved}</translation>
     </message>
@@ -349,37 +350,37 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="202" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="207" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="204" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="209" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="207" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="212" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="209" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="214" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="210" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="215" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="211" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="216" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="213" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="218" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
@@ -387,52 +388,52 @@
 <context>
     <name>EntryDetails</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="58" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="61" />
         <source>就诊明细</source>
         <translation>Visit details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="64" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="73" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="65" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="74" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="66" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="75" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="67" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="76" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="68" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="77" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="69" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="78" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="91" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="103" />
         <source>冲销记录</source>
         <translation>reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="93" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="105" />
         <source>已作废</source>
         <translation>voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="96" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="108" />
         <source>收据号 {receipt}  {kind} {state}
 {time}  患者 {patient}  操作员 {operator}
 总费用 {total} 元  统筹支付 {fund} 元  个人支付 {patient_pays} 元 ({method})</source>
@@ -440,16 +441,30 @@
 {time}  patient {patient}  operator {operator}
 Total {total}  fund {fund}  patient {patient_pays} ({method})</translation>
     </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="136" />
+        <source>冲销 (作废) 收据 {receipt}
+作废原因: {reason}</source>
+        <translation>Reverses (voids) receipt {receipt}
+Reason: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="139" />
+        <source>已于 {time} 作废, 冲销收据号 {receipt}, 操作员 {operator}
+作废原因: {reason}</source>
+        <translation>Voided {time} by reversal receipt {receipt}, operator {operator}
+Reason: {reason}</translation>
+    </message>
 </context>
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../clinic_app/ui/errors.py" line="106" />
+        <location filename="../../clinic_app/ui/errors.py" line="107" />
         <source>程序出错</source>
         <translation>Unexpected error</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/errors.py" line="107" />
+        <location filename="../../clinic_app/ui/errors.py" line="108" />
         <source>程序遇到意外错误。已保存的数据不受影响。
 请把日志文件交给维护人员:
 {path}</source>
@@ -747,58 +762,58 @@ Please give this log file to support:
 <context>
     <name>LedgerScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="175" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="206" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="184" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="218" />
         <source>患者 (姓名/拼音/身份证)</source>
         <translation>Patient (name/pinyin/ID)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="189" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="257" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="223" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="290" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="192" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="226" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="192" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="226" />
         <source>只看作废</source>
         <translation>Voided only</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="192" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="226" />
         <source>隐藏作废</source>
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="220" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="253" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="222" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="255" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="224" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="257" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="293" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="326" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="333" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="374" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>
@@ -806,42 +821,42 @@ Please give this log file to support:
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="43" />
+        <location filename="../../clinic_app/ui/main_window.py" line="50" />
         <source>村卫生室门诊统筹 - {clinic}</source>
         <translation>Village clinic outpatient pooling - {clinic}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="49" />
+        <location filename="../../clinic_app/ui/main_window.py" line="59" />
         <source>接诊</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="50" />
+        <location filename="../../clinic_app/ui/main_window.py" line="60" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="51" />
+        <location filename="../../clinic_app/ui/main_window.py" line="62" />
         <source>台账</source>
         <translation>Ledger</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="55" />
+        <location filename="../../clinic_app/ui/main_window.py" line="66" />
         <source>月结</source>
         <translation>Month end</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="61" />
+        <location filename="../../clinic_app/ui/main_window.py" line="71" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="72" />
+        <location filename="../../clinic_app/ui/main_window.py" line="84" />
         <source>操作员</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="86" />
+        <location filename="../../clinic_app/ui/main_window.py" line="98" />
         <source>数据文件夹: {path}</source>
         <translation>Data folder: {path}</translation>
     </message>
@@ -849,7 +864,7 @@ Please give this log file to support:
 <context>
     <name>MessageBar</name>
     <message>
-        <location filename="../../clinic_app/ui/errors.py" line="136" />
+        <location filename="../../clinic_app/ui/errors.py" line="137" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -857,122 +872,122 @@ Please give this log file to support:
 <context>
     <name>MonthScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="165" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="166" />
         <source>1. 选择月份</source>
         <translation>1. Choose the month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="178" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="179" />
         <source>就诊人次</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="179" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="180" />
         <source>冲销笔数</source>
         <translation>Reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="180" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="181" />
         <source>医疗总费用 (元)</source>
         <translation>Total (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="181" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="182" />
         <source>统筹基金支付 (元)</source>
         <translation>Fund pays (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="182" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="183" />
         <source>个人支付 (元)</source>
         <translation>Patient pays (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="192" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="193" />
         <source>月份 (YYYY-MM)</source>
         <translation>Month (YYYY-MM)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="201" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="202" />
         <source>2. 导出到文件夹 (U 盘)</source>
         <translation>2. Export to a folder (USB drive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="203" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="204" />
         <source>插入 U 盘或选择文件夹</source>
         <translation>Insert a USB drive or choose a folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="204" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="205" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="209" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="210" />
         <source>导出月结</source>
         <translation>Export the month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="231" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="232" />
         <source>3. 导出结果</source>
         <translation>3. Exported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="232" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="233" />
         <source>尚未导出</source>
         <translation>Nothing exported yet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="235" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="236" />
         <source>打印汇总表…</source>
         <translation>Print the summary…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="243" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="244" />
         <source>导出记录</source>
         <translation>Exports so far</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="246" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="247" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="247" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="248" />
         <source>修订版</source>
         <translation>Revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="248" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="249" />
         <source>导出时间</source>
         <translation>Exported at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="249" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="250" />
         <source>文件夹</source>
         <translation>Folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="250" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="251" />
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="291" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="292" />
         <source>已找到 U 盘: {path}</source>
         <translation>USB drive found: {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="343" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="344" />
         <source>选择导出文件夹</source>
         <translation>Choose the export folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="365" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="366" />
         <source>正在导出…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="381" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="382" />
         <source>{month} 第 {revision} 版, 已导出到:
   {folder}
   {data}
@@ -995,12 +1010,12 @@ This clinic's key fingerprint (the township checks it):
 {visits} visits, total {total}, fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="395" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="396" />
         <source>{month} 月结已导出 (第 {revision} 版)</source>
         <translation>{month} exported (revision {revision})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="411" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="412" />
         <source>{month} 月结汇总表</source>
         <translation>{month} statement summary</translation>
     </message>
@@ -1008,107 +1023,107 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientCard</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="93" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="92" />
         <source>患者信息</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="106" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="105" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="107" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="106" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="108" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="107" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="109" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="108" />
         <source>定点机构</source>
         <translation>Designated</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="110" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="109" />
         <source>家庭医生</source>
         <translation>Family doctor</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="111" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="110" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="112" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="111" />
         <source>本年剩余</source>
         <translation>Left this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="113" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="112" />
         <source>今日已用</source>
         <translation>Used today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="123" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="122" />
         <source>(未选择患者, 按 F2 查找)</source>
         <translation>(no patient: press F2 to find one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="127" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="126" />
         <source>{n} 岁</source>
         <translation>{n} y</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="129" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="128" />
         <source>(无)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="134" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="133" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="135" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="134" />
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="138" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="137" />
         <source>(未定点)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="143" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="142" />
         <source>已用 {used} 元 (无年度限额)</source>
         <translation>{used} used (no annual cap)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="144" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="143" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="149" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="148" />
         <source>已用 {used} / {cap} 元</source>
         <translation>{used} of {cap} used</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="150" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="149" />
         <source>{left} 元</source>
         <translation>{left} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="151" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="150" />
         <source> (每日限额 {cap} 元)</source>
         <translation> (daily cap {cap})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="152" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="151" />
         <source>{used} 元</source>
         <translation>{used} yuan</translation>
     </message>
@@ -1156,27 +1171,27 @@ This clinic's key fingerprint (the township checks it):
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="139" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="144" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="140" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="145" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="167" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="172" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="173" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="178" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="176" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="181" />
         <source>电话号码应为 7 到 11 位数字</source>
         <translation>Phone must be 7 to 11 digits</translation>
     </message>
@@ -1184,83 +1199,83 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="46" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="50" />
         <source>查找: 身份证号 / 姓名 / 拼音首字母 / 电话</source>
         <translation>Find: ID number / name / pinyin initials / phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="49" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="53" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="67" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="71" />
         <source>患者详情</source>
         <translation>Patient details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="78" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="82" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="79" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="83" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="80" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="84" />
         <source>联系方式</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="81" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="85" />
         <source>本年参保</source>
         <translation>Enrolment</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="82" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="86" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="83" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="87" />
         <source>修改信息…</source>
         <translation>Edit…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="85" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="89" />
         <source>年度参保登记…</source>
         <translation>Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="99" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="107" />
         <source>就诊记录</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="160" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="168" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="164" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="172" />
         <source>定点 {places}; 家庭医生签约: {signed}</source>
         <translation>designated {places}; family doctor signed: {signed}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="165" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="173" />
         <source>(未定点)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="168" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="169" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="176" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="177" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="171" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="179" />
         <source>{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}</source>
         <translation>{year}: {used} used, cap {cap}, {left} left</translation>
     </message>
@@ -1268,67 +1283,67 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PreviewDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="243" />
-        <location filename="../../clinic_app/ui/printing.py" line="289" />
+        <location filename="../../clinic_app/ui/printing.py" line="299" />
+        <location filename="../../clinic_app/ui/printing.py" line="347" />
         <source>正在生成…</source>
         <translation>Preparing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="188" />
-        <location filename="../../clinic_app/ui/printing.py" line="246" />
-        <location filename="../../clinic_app/ui/printing.py" line="308" />
+        <location filename="../../clinic_app/ui/printing.py" line="201" />
+        <location filename="../../clinic_app/ui/printing.py" line="302" />
+        <location filename="../../clinic_app/ui/printing.py" line="371" />
         <source>打印</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="196" />
+        <location filename="../../clinic_app/ui/printing.py" line="209" />
         <source>另存为 PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="197" />
+        <location filename="../../clinic_app/ui/printing.py" line="210" />
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="255" />
-        <location filename="../../clinic_app/ui/printing.py" line="314" />
+        <location filename="../../clinic_app/ui/printing.py" line="311" />
+        <location filename="../../clinic_app/ui/printing.py" line="377" />
         <source>另存为 PDF…</source>
         <translation>Save as PDF…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="258" />
+        <location filename="../../clinic_app/ui/printing.py" line="314" />
         <source>关闭 (Esc)</source>
         <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="310" />
-        <location filename="../../clinic_app/ui/printing.py" line="358" />
+        <location filename="../../clinic_app/ui/printing.py" line="373" />
+        <location filename="../../clinic_app/ui/printing.py" line="482" />
         <source>默认打印机</source>
         <translation>default printer</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="311" />
+        <location filename="../../clinic_app/ui/printing.py" line="374" />
         <source>共 {pages} 页 · 打印到: {printer}</source>
         <translation>{pages} page(s) · printer: {printer}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="316" />
+        <location filename="../../clinic_app/ui/printing.py" line="379" />
         <source>共 {pages} 页 · 没有找到打印机, 可另存为 PDF 拿到别处打印</source>
         <translation>{pages} page(s) · no printer found: save as PDF and print it elsewhere</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="348" />
+        <location filename="../../clinic_app/ui/printing.py" line="472" />
         <source>正在打印…</source>
         <translation>Printing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="358" />
+        <location filename="../../clinic_app/ui/printing.py" line="482" />
         <source>已发送到打印机 {printer}</source>
         <translation>Sent to the printer {printer}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="381" />
+        <location filename="../../clinic_app/ui/printing.py" line="505" />
         <source>已保存 {path}</source>
         <translation>Saved {path}</translation>
     </message>
@@ -1336,32 +1351,32 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReceiptPreview</name>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="391" />
+        <location filename="../../clinic_app/ui/printing.py" line="515" />
         <source>收据预览 (重打)</source>
         <translation>Receipt preview (reprint)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="391" />
+        <location filename="../../clinic_app/ui/printing.py" line="515" />
         <source>收据预览</source>
         <translation>Receipt preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="395" />
+        <location filename="../../clinic_app/ui/printing.py" line="519" />
         <source>58mm 热敏纸</source>
         <translation>58 mm thermal roll</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="395" />
+        <location filename="../../clinic_app/ui/printing.py" line="519" />
         <source>80mm 热敏纸</source>
         <translation>80 mm thermal roll</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="395" />
+        <location filename="../../clinic_app/ui/printing.py" line="519" />
         <source>A5 纸</source>
         <translation>A5 sheet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="399" />
+        <location filename="../../clinic_app/ui/printing.py" line="523" />
         <source>收据格式</source>
         <translation>Receipt layout</translation>
     </message>
@@ -1369,37 +1384,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="254" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="259" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="256" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="261" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="257" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="262" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="258" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="263" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="263" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="268" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="266" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="271" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="271" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="276" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1407,57 +1422,57 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="284" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="289" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="286" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="291" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="287" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="292" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="288" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="293" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="289" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="294" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="293" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="298" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="294" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="299" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="300" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="305" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="307" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="312" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="312" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="317" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="320" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="325" />
         <source>外院费用</source>
         <translation>Outside charges</translation>
     </message>
@@ -1604,174 +1619,174 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="173" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="174" />
         <source>诊所信息与政策</source>
         <translation>Clinic and policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="183" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="184" />
         <source>参加改革试点 (乡村一体签约)</source>
         <translation>In the reform pilot (township and villages sign as one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="185" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="186" />
         <source>保存诊所信息</source>
         <translation>Save clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="187" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="188" />
         <source>诊所编码</source>
         <translation>Clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="188" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="189" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="189" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="190" />
         <source>乡镇卫生院编码</source>
         <translation>Township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="190" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="191" />
         <source>乡镇卫生院名称</source>
         <translation>Township name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="191" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="192" />
         <source>执行政策</source>
         <translation>Policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="197" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="198" />
         <source>操作员</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="200" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="201" />
         <source>新操作员姓名</source>
         <translation>New operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="202" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="203" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="214" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="215" />
         <source>药品和诊疗项目目录</source>
         <translation>Catalogue of drugs and services</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="215" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="216" />
         <source>导入目录文件…</source>
         <translation>Import catalogue file…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="221" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="222" />
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="222" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="223" />
         <source>字段</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="223" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="224" />
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="236" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="237" />
         <source>备份与语言</source>
         <translation>Backup and language</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="239" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="240" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="244" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="245" />
         <source>立即备份</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="246" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="247" />
         <source>从备份恢复…</source>
         <translation>Restore from a backup…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="255" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="256" />
         <source>备份文件夹</source>
         <translation>Backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="259" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="260" />
         <source>界面语言 (重启后生效)</source>
         <translation>Language (after restart)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="287" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="288" />
         <source>诊所名称不能为空</source>
         <translation>The clinic name is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="291" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="292" />
         <source>乡镇卫生院编码不能为空</source>
         <translation>The township code is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="307" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="308" />
         <source>诊所信息已保存</source>
         <translation>Clinic saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="327" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="328" />
         <source> (已停用)</source>
         <translation> (inactive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="335" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="336" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="350" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="351" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="371" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="373" />
         <source>已备份到 {path}</source>
         <translation>Backed up to {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="405" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="407" />
         <source>正在校验备份 {path}…</source>
         <translation>Checking backup {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="413" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="415" />
         <source>备份文件 {path} 未通过校验, 不能用来恢复。当前数据没有任何改动。
 {problems}</source>
         <translation>Backup {path} failed its check and cannot be restored. Nothing was changed.
 {problems}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="419" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="421" />
         <source>正在从 {path} 恢复…</source>
         <translation>Restoring from {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="427" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="429" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="429" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="431" />
         <source>备份 {path} 校验通过 ({entries} 条台账)。
 
 恢复后, 这个备份之后录入的数据将不在台账中; 当前数据会先另存到数据文件夹的 backups 中。
@@ -1786,32 +1801,32 @@ The program will close the data and reopen it after the restore.
 Restore now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="448" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="450" />
         <source>界面语言已保存, 重新打开程序后生效</source>
         <translation>Language saved; it applies when the app is opened again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="455" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="457" />
         <source>选择目录文件</source>
         <translation>Choose a catalogue file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="455" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="457" />
         <source>目录文件 (*.xlsx *.csv);;所有文件 (*)</source>
         <translation>Catalogue files (*.xlsx *.csv);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="463" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="465" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="472" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="474" />
         <source>发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入</source>
         <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="475" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="477" />
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>
@@ -2109,43 +2124,43 @@ Restore now?</translation>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="70" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="69" />
         <location filename="../../clinic_app/ui/visit_screen.py" line="261" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="68" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="67" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="69" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="68" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="71" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="70" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="72" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="71" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="73" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="72" />
         <source>医保</source>
         <translation>Coverage</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="74" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="73" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="75" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="74" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
@@ -2185,22 +2200,22 @@ Restore now?</translation>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="402" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="406" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="453" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="459" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="516" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="522" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="563" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="569" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
     </message>
@@ -2208,22 +2223,22 @@ Restore now?</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="336" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="341" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="338" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="343" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="343" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="348" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="346" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="351" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>

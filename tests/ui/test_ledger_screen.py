@@ -125,3 +125,33 @@ def test_columns_fit_at_1366_wide(qtbot, context, session, worker) -> None:  # t
     for column in range(operator + 1):
         widest = max(metrics.horizontalAdvance(model.data(model.index(row, column))) for row in range(model.rowCount()))
         assert header.sectionSize(column) >= widest, model.columns[column].title
+
+
+def test_details_of_a_void_from_both_sides(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """The reversal says what it cancels and why; the voided visit says when and by which reversal."""
+    (visit,) = settle_many(session, 1)
+    voided_at = NOW.replace(hour=11, minute=5)
+    reversal = session.void(visit.entry.id, "收费错误, 重新收费", session.operators()[1].id, voided_at)
+    screen = LedgerScreen(context)
+    qtbot.addWidget(screen)
+    screen.show()
+    wait_idle(qtbot, worker)
+
+    with qtbot.waitSignal(screen.details_shown, timeout=5000):
+        screen.show_entry(reversal)
+    note = screen.details.void_note
+    assert note.isVisibleTo(screen.details)
+    assert visit.entry.receipt_no in note.text() and "收费错误, 重新收费" in note.text()
+    assert "冲销" in note.text()
+
+    with qtbot.waitSignal(screen.details_shown, timeout=5000):
+        screen.show_entry(visit.entry)
+    text = note.text()
+    assert "作废" in text and reversal.receipt_no in text and "2026-03-10 11:05" in text
+    assert "收费错误, 重新收费" in text and "李护士" in text
+
+    line = session.line_from_catalog("ZL0001", Fraction(1))
+    other = session.settle(VisitRequest(visit.entry.patient_id, session.operators()[0].id, (line,), NOW.replace(hour=12)))
+    with qtbot.waitSignal(screen.details_shown, timeout=5000):
+        screen.show_entry(other.entry)
+    assert not note.isVisibleTo(screen.details) and note.text() == ""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from clinic_app.domain.records import VisitRequest
 from clinic_app.store.ledger import EntryFilter
@@ -121,10 +123,207 @@ def test_settle_without_patient_is_refused(qtbot, context, session) -> None:  # 
     assert session.count_entries(EntryFilter()) == 0
 
 
-def test_escape_clears_the_draft(qtbot, context) -> None:  # type: ignore[no-untyped-def]
+# ---------------------------------------------------------------- the keyboard, as a doctor uses it
+
+
+def make_active_screen(qtbot, context) -> VisitScreen:  # type: ignore[no-untyped-def]
     screen = make_screen(qtbot, context)
+    screen.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is screen, timeout=5000)
+    return screen
+
+
+def key_target(screen: VisitScreen) -> QWidget:
+    """Where a real key press goes: the open popup if there is one, else the focused widget."""
+    return QApplication.activePopupWidget() or QApplication.focusWidget() or screen
+
+
+def add_item(qtbot, screen: VisitScreen, text: str, quantity: str = "1") -> None:  # type: ignore[no-untyped-def]
+    """Type `text` in the item field, wait for the matches, Enter, the quantity, Enter."""
+    screen.item_search.edit.setFocus()
+    with qtbot.waitSignal(screen.item_search.results_shown, timeout=5000):
+        qtbot.keyClicks(screen.item_search.edit, text)
+    qtbot.keyClick(key_target(screen), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.quantity.hasFocus(), timeout=5000)
+    screen.quantity.selectAll()
+    if quantity.isascii():
+        qtbot.keyClicks(screen.quantity, quantity)
+    else:  # what a Chinese input method does: it commits the text
+        typed = QInputMethodEvent()
+        typed.setCommitString(quantity)
+        QApplication.sendEvent(screen.quantity, typed)
+    with qtbot.waitSignal(screen.preview_updated, timeout=5000):
+        qtbot.keyClick(screen.quantity, Qt.Key.Key_Return)
+
+
+def visit_in_progress(qtbot, screen: VisitScreen) -> None:  # type: ignore[no-untyped-def]
+    """A patient, the consultation and three items, a diagnosis: work a single key must not lose."""
     choose_by_typing(qtbot, screen, "zsf")
-    assert screen.rows
-    qtbot.keyClick(screen.patient_search.edit, Qt.Key.Key_Escape)
-    assert screen.patient is None and screen.rows == []
+    add_item(qtbot, screen, "YP0001", "2")
+    add_item(qtbot, screen, "amxl")
+    add_item(qtbot, screen, "TD0002")
+    screen.diagnosis.setText("上呼吸道感染")
+    assert len(screen.rows) == 4
+
+
+def test_escape_closes_the_item_popup_and_keeps_the_visit(qtbot, context, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    screen = make_active_screen(qtbot, context)
+    visit_in_progress(qtbot, screen)
+    patient, rows = screen.patient, list(screen.rows)
+    popup = screen.item_search.completer.popup()
+    with qtbot.waitSignal(screen.item_search.results_shown, timeout=5000):
+        qtbot.keyClicks(screen.item_search.edit, "ffgc")
+    qtbot.waitUntil(popup.isVisible, timeout=5000)
+    screen.window().grab().save(str(tmp_path / "before_esc.png"))
+
+    qtbot.keyClick(key_target(screen), Qt.Key.Key_Escape)
+    wait_idle(qtbot, worker)
+    screen.window().grab().save(str(tmp_path / "after_esc.png"))
+    assert not popup.isVisible()
+    assert screen.patient == patient and screen.rows == rows
+    assert screen.diagnosis.text() == "上呼吸道感染"
+
+    # Esc in the quantity box, in the diagnosis, in patient search: still nothing lost.
+    for field in (screen.quantity, screen.diagnosis, screen.patient_search.edit):
+        field.setFocus()
+        qtbot.keyClick(key_target(screen), Qt.Key.Key_Escape)
+        wait_idle(qtbot, worker)
+        assert screen.patient == patient and [r.line for r in screen.rows] == [r.line for r in rows]
+        assert screen.diagnosis.text() == "上呼吸道感染"
+
+
+def test_new_visit_asks_before_discarding_lines(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    screen = make_active_screen(qtbot, context)
+    visit_in_progress(qtbot, screen)
+    qtbot.keyClick(key_target(screen), Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    question = screen.dialog
+    assert isinstance(question, QMessageBox) and question.isVisible()
+    assert "4" in question.text()
+    question.button(QMessageBox.StandardButton.No).click()
+    assert screen.patient is not None and len(screen.rows) == 4  # 否: the visit stays
+
+    screen.new_visit_button.click()
+    question = screen.dialog
+    assert isinstance(question, QMessageBox) and question.isVisible()
+    with qtbot.waitSignal(screen.preview_updated, timeout=5000):
+        question.button(QMessageBox.StandardButton.Yes).click()
+    assert screen.patient is None and screen.rows == [] and screen.diagnosis.text() == ""
     assert screen.panel.total.text() == "—"
+    assert screen.patient_search.edit.hasFocus()
+
+    # Nothing entered: nothing to ask.
+    screen.dialog = None
+    screen.new_visit_button.click()
+    assert screen.dialog is None
+
+
+def test_settle_refused_while_an_item_is_typed_but_not_added(qtbot, context, session, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    screen = make_active_screen(qtbot, context)
+    choose_by_typing(qtbot, screen, "zsf")
+    add_item(qtbot, screen, "YP0001", "2")
+    popup = screen.item_search.completer.popup()
+    with qtbot.waitSignal(screen.item_search.results_shown, timeout=5000):
+        qtbot.keyClicks(screen.item_search.edit, "amx")
+    qtbot.waitUntil(popup.isVisible, timeout=5000)
+    before = session.count_entries(EntryFilter())
+
+    qtbot.keyClick(key_target(screen), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, worker)
+    screen.window().grab().save(str(tmp_path / "ctrl_enter_refused.png"))
+    assert session.count_entries(EntryFilter()) == before
+    assert screen.last_settled is None and len(screen.rows) == 2
+    assert screen.item_note.isVisible()
+    assert "amx" in screen.item_note.text() and "未添加" in screen.item_note.text()
+    assert screen.item_search.edit.text() == "amx" and screen.item_search.edit.hasFocus()
+
+    # Chosen from the list but its quantity not yet confirmed: still not added.
+    qtbot.keyClick(key_target(screen), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.quantity.hasFocus(), timeout=5000)
+    qtbot.keyClick(screen.quantity, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, worker)
+    assert session.count_entries(EntryFilter()) == before and "未添加" in screen.item_note.text()
+
+    # Added, the field is empty: Ctrl+Enter settles.
+    qtbot.keyClick(screen.quantity, Qt.Key.Key_Return)
+    wait_idle(qtbot, worker)
+    assert len(screen.rows) == 3 and not screen.item_note.isVisible()
+    with qtbot.waitSignal(screen.visit_settled, timeout=5000):
+        qtbot.keyClick(key_target(screen), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert session.count_entries(EntryFilter()) == before + 1
+
+
+def test_settle_refusal_for_a_typed_item_is_in_english_when_asked(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.ui.app import install_translators
+
+    app = QApplication.instance()
+    translators = install_translators(app, "en")
+    try:
+        screen = make_active_screen(qtbot, context)
+        choose_by_typing(qtbot, screen, "zsf")
+        screen.item_search.edit.setFocus()
+        qtbot.keyClicks(screen.item_search.edit, "amx")
+        qtbot.keyClick(key_target(screen), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        wait_idle(qtbot, worker)
+        assert "amx" in screen.item_note.text() and "not added" in screen.item_note.text()
+        assert session.count_entries(EntryFilter()) == 0
+    finally:
+        for translator in translators:
+            app.removeTranslator(translator)
+
+
+def test_full_width_quantity_from_a_chinese_input_method(qtbot, context) -> None:  # type: ignore[no-untyped-def]
+    screen = make_active_screen(qtbot, context)
+    choose_by_typing(qtbot, screen, "zsf")
+    add_item(qtbot, screen, "YP0009", "１。５")
+    assert not screen.quantity_note.isVisible()
+    assert screen.rows[-1].line.code == "YP0009" and screen.rows[-1].line.quantity == Fraction(3, 2)
+    assert screen.lines_model.index(len(screen.rows) - 1, 2).data() == "1.5"
+
+
+def test_patient_search_has_focus_when_the_window_first_shows(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.ui.main_window import MainWindow
+
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    wait_idle(qtbot, worker)
+    assert window.operator.count() > 0
+    assert QApplication.focusWidget() is window.visit.patient_search.edit
+    # The first keystrokes find the patient.
+    with qtbot.waitSignal(window.visit.patient_search.results_shown, timeout=5000):
+        qtbot.keyClicks(QApplication.focusWidget(), "zsf")
+    assert [p.name for p in window.visit.patient_search.rows()] == ["张三丰"]
+
+
+def test_code_and_enter_at_once_takes_the_item_like_a_scanner(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    screen = make_active_screen(qtbot, context)
+    choose_by_typing(qtbot, screen, "zsf")
+    screen.item_search.edit.setFocus()
+    # No event loop runs between these key presses: the worker's matches cannot have arrived.
+    qtbot.keyClicks(screen.item_search.edit, "YP0001")
+    qtbot.keyClick(screen.item_search.edit, Qt.Key.Key_Return)
+    assert screen.pending_entry is None  # not yet: the worker is still looking
+    qtbot.waitUntil(lambda: screen.pending_entry is not None, timeout=5000)
+    wait_idle(qtbot, worker)
+    assert screen.pending_entry.code == "YP0001"
+    assert screen.quantity.hasFocus() and not screen.item_search.completer.popup().isVisible()
+    with qtbot.waitSignal(screen.preview_updated, timeout=5000):
+        qtbot.keyClick(screen.quantity, Qt.Key.Key_Return)
+    assert [r.line.code for r in screen.rows][-1] == "YP0001"
+
+
+def test_enter_ahead_of_the_matches_never_takes_an_earlier_text_s_match(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    screen = make_active_screen(qtbot, context)
+    choose_by_typing(qtbot, screen, "zsf")
+    screen.item_search.edit.setFocus()
+    with qtbot.waitSignal(screen.item_search.results_shown, timeout=5000):
+        qtbot.keyClicks(screen.item_search.edit, "YP00")
+    first_of_yp00 = screen.item_search.rows()[0]
+    assert first_of_yp00.code != "YP0012"
+    qtbot.keyClicks(screen.item_search.edit, "12")
+    qtbot.keyClick(screen.item_search.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.pending_entry is not None, timeout=5000)
+    wait_idle(qtbot, worker)
+    assert screen.pending_entry.code == "YP0012"
