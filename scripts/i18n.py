@@ -108,7 +108,7 @@ EN = {
     "编号": "No.", "性别": "Sex", "出生日期": "Born", "类别": "Category", "收据号": "Receipt", "时间": "Time",
     "类型": "Type", " (已作废)": " (voided)", "付款方式": "Payment", "编码": "Code", "医保": "Coverage",
     # printing and 月结 (month-end export)
-    "月结": "Month end", "1. 选择月份": "1. Choose the month", "就诊人次": "Visits", "冲销笔数": "Reversals",
+    "月结": "Month end", "1. 选择月份": "1. Choose the month", "结算笔数": "Settlements", "冲销笔数": "Reversals", "净人次 (冲销后)": "Net visits (after reversals)",
     "医疗总费用 (元)": "Total (yuan)", "统筹基金支付 (元)": "Fund pays (yuan)", "个人支付 (元)": "Patient pays (yuan)",
     "月份 (YYYY-MM)": "Month (YYYY-MM)", "2. 导出到文件夹 (U 盘)": "2. Export to a folder (USB drive)",
     "插入 U 盘或选择文件夹": "Insert a USB drive or choose a folder", "导出月结": "Export the month",
@@ -117,9 +117,10 @@ EN = {
     "SHA-256": "SHA-256", "已找到 U 盘: {path}": "USB drive found: {path}", "选择导出文件夹": "Choose the export folder",
     "正在导出…": "Exporting…",
     "{month} 第 {revision} 版, 已导出到:\n  {folder}\n  {data}\n  {pdf}\n  {xlsx}\n数据文件 SHA-256:\n  {sha}\n"
-    "本诊所密钥指纹 (乡镇卫生院核对):\n  {fingerprint}\n就诊 {visits} 人次, 总费用 {total} 元, 统筹支付 {fund} 元":
+    "本诊所密钥指纹 (乡镇卫生院核对):\n  {fingerprint}\n结算 {visits} 笔, 冲销 {reversals} 笔; 冲销后总费用 {total} 元, 统筹支付 {fund} 元":
         "{month} revision {revision}, exported to:\n  {folder}\n  {data}\n  {pdf}\n  {xlsx}\nData file SHA-256:\n  {sha}\n"
-        "This clinic's key fingerprint (the township checks it):\n  {fingerprint}\n{visits} visits, total {total}, fund {fund}",
+        "This clinic's key fingerprint (the township checks it):\n  {fingerprint}\n"
+        "{visits} settlements, {reversals} reversals; net total {total}, fund {fund}",
     "{month} 月结已导出 (第 {revision} 版)": "{month} exported (revision {revision})",
     "{month} 月结汇总表": "{month} statement summary", "正在生成…": "Preparing…", "打印": "Print",
     "另存为 PDF…": "Save as PDF…", "另存为 PDF": "Save as PDF", "关闭 (Esc)": "Close (Esc)",
@@ -156,8 +157,6 @@ EN = {
     "选择村卫生室导出的月结数据文件 (*.json), 先预览, 确认后导入。":
         "Choose the statement data files (*.json) the village clinics exported; preview first, then import.",
     "%v / %m 个文件": "%v / %m files", "选择月结数据文件": "Choose statement data files", "月结数据 (*.json)": "Statement data (*.json)",
-    "预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)":
-        "Preview: {n} files, {ok} to import, {same} already imported, {keys} keys to check, {bad} rejected (nothing written yet)",
     "导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个。":
         "Import done: {ok} files imported, {bad} not imported, {same} already imported.",
     "待审核 {n} 条:": "{n} to review:", "标记": "Flag", "结算时间": "Settled at", "结算号": "Settlement no.",
@@ -179,9 +178,18 @@ EN = {
     "选择月报保存的文件夹": "Choose a folder for the monthly report", "月报已写出: {pdf}, {xlsx}": "Report written: {pdf}, {xlsx}",
     "审核": "Review", "结算": "Settlement", "考核": "Assessment", "核对村卫生室密钥指纹": "Check the village clinic's key fingerprint",
     "{name} ({code}) 的签名密钥尚未登记。": "The signing key of {name} ({code}) is not registered yet.",
-    "请把上面的指纹与该村月结报表 (PDF) 上打印的“密钥指纹”逐组核对, 最好当面或电话与村医确认。完全一致才点“信任并导入”; 不一致请点“取消”, 不要导入, 并与村卫生室联系。":
-        "Compare the fingerprint above, group by group, with the key fingerprint printed on the village's statement PDF, best with the village doctor in person or by phone. Press \"Trust and import\" only if they match exactly; otherwise press \"Cancel\", do not import, and contact the clinic.",
-    "信任并导入": "Trust and import", "取消": "Cancel", "文件中的密钥指纹:": "Key fingerprint in the file:",
+    "请把上面的指纹与该村月结报表 (PDF) 上打印的“密钥指纹”逐组核对, 最好当面或电话与村医确认。完全一致才点“信任此密钥”: 该村的文件随后列入预览, 点“导入”才会写入。不一致请点“不信任”, 不要导入, 并与村卫生室联系。":
+        "Compare the fingerprint above, group by group, with the key fingerprint printed on the village's statement PDF, best with the village doctor in person or by phone. Press \"Trust this key\" only if they match exactly: the village's files then show in the preview, and only \"Import\" writes them. Otherwise press \"Do not trust\", do not import, and contact the clinic.",
+    "信任此密钥(&T)": "&Trust this key", "不信任": "Do not trust", "文件中的密钥指纹:": "Key fingerprint in the file:",
+    # 导入 / 审核 / 结算: older revisions, flags in words, the chosen flag's explanation, a line without signed persons
+    "旧版本": "Older revision",
+    "较旧的第 {old} 版 (已有第 {new} 版), 已被替换, 不导入": "Older revision {old} (revision {new} is in): superseded, not imported",
+    "预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 旧版本 {old} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)":
+        "Preview: {n} files, {ok} to import, {same} already imported, {old} older revisions, {keys} keys to check, {bad} rejected (nothing written yet)",
+    "选中一条标记可在此查看完整说明": "Choose a flag to read its whole explanation here",
+    "{flag} — {person} {time} {village}: {detail}": "{flag} — {person} {time} {village}: {detail}",
+    "{name}: 签约人数为 0, 但月结中统筹应付 {fund} 元, 按工作量分得预付 {prepay} 元; 请核对签约人数和“审核”中的“未在本乡镇/本村签约”标记":
+        "{name}: no signed persons, yet fund payable {fund} in its statements, so a workload share of the prepay of {prepay}; check the signed count and the \"not signed with this township or village\" flags under Review",
     # 接诊: a new visit asks first; an item typed but not added stops the settle
     "新接诊 (Ctrl+N)": "New visit (Ctrl+N)", "新接诊": "New visit",
     "{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?":

@@ -16,6 +16,9 @@ def cmd_statement_export(args: argparse.Namespace) -> int:
     print(f"已导出 {result.month} 月结 (第 {result.revision} 版) / exported {result.month} revision {result.revision}")
     for path in (result.data_file, result.pdf_file, result.xlsx_file):
         print(f"  {path}")
-    print(f"  就诊 {result.visits} 人次, 医疗费总额 {result.total}, 统筹支付 {result.fund} / visits {result.visits}, total {result.total}, fund {result.fund}")
+    print(
+        f"  结算 {result.visits} 笔, 冲销 {result.reversals} 笔, 医疗费总额 {result.total}, 统筹支付 {result.fund} (冲销后) / "
+        f"settlements {result.visits}, reversals {result.reversals}, total {result.total}, fund {result.fund} (net)"
+    )
     print(f"  SHA-256 {result.sha256}")
     return 0

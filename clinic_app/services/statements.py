@@ -54,8 +54,10 @@ class ExportResult:
     xlsx_file: Path
     sha256: str
     visits: int
+    """Settlements in the month (the statement's totals.settlements), before reversals."""
     fund: Money
     total: Money
+    reversals: int = 0
 
 
 def key_path(session: ClinicSession) -> Path:
@@ -241,6 +243,7 @@ def export_statement(
         visits=sum(1 for s in signs if s > 0),
         fund=Money(sum(a.fund.fen * s for a, s in zip(totals, signs, strict=True))),
         total=Money(sum(a.total.fen * s for a, s in zip(totals, signs, strict=True))),
+        reversals=sum(1 for s in signs if s < 0),
     )
 
 

@@ -176,8 +176,10 @@ class MonthScreen(QWidget):
         self.figures: dict[str, QLabel] = {}
         figures = QFormLayout()
         for key, title in (
-            ("visits", self.tr("就诊人次")),
+            ("visits", self.tr("结算笔数")),
             ("reversals", self.tr("冲销笔数")),
+            # What the statement's summary counts as 人次: settlements less reversals.
+            ("net", self.tr("净人次 (冲销后)")),
             ("total", self.tr("医疗总费用 (元)")),
             ("fund", self.tr("统筹基金支付 (元)")),
             ("patient", self.tr("个人支付 (元)")),
@@ -321,6 +323,7 @@ class MonthScreen(QWidget):
         self.totals = totals
         self.figures["visits"].setText(str(totals.visits))
         self.figures["reversals"].setText(str(totals.reversals))
+        self.figures["net"].setText(str(totals.visits - totals.reversals))
         self.figures["total"].setText(str(totals.total))
         self.figures["fund"].setText(str(totals.fund))
         self.figures["patient"].setText(str(totals.patient))
@@ -383,13 +386,13 @@ class MonthScreen(QWidget):
                 "  {data}\n  {pdf}\n  {xlsx}\n"
                 "数据文件 SHA-256:\n  {sha}\n"
                 "本诊所密钥指纹 (乡镇卫生院核对):\n  {fingerprint}\n"
-                "就诊 {visits} 人次, 总费用 {total} 元, 统筹支付 {fund} 元"
+                "结算 {visits} 笔, 冲销 {reversals} 笔; 冲销后总费用 {total} 元, 统筹支付 {fund} 元"
             ).format(
                 month=result.month, revision=result.revision, folder=result.data_file.parent,
                 data=result.data_file.name, pdf=result.pdf_file.name, xlsx=result.xlsx_file.name,
                 # Two lines of 32: a 64-digit hash does not wrap by itself.
                 sha=result.sha256[:32] + "\n  " + result.sha256[32:], fingerprint=exported.fingerprint,
-                visits=result.visits, total=result.total, fund=result.fund,
+                visits=result.visits, reversals=result.reversals, total=result.total, fund=result.fund,
             )
         )
         self._show_history(exported.history)

@@ -3,22 +3,22 @@
 <context>
     <name>AdjudicationPanel</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="159" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="162" />
         <source>结算预览</source>
         <translation>Adjudication preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="168" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="171" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="168" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="171" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="168" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="171" />
         <source>个人支付</source>
         <translation>Patient pays</translation>
     </message>
@@ -476,142 +476,152 @@ Please give this log file to support:
 <context>
     <name>ImportScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="65" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="69" />
         <source>新增</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="65" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="69" />
         <source> (登记密钥)</source>
         <translation> (register key)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="67" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="71" />
         <source>替换第 {n} 版</source>
         <translation>Supersede revision {n}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="69" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="73" />
+        <source>旧版本</source>
+        <translation>Older revision</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="75" />
         <source>已导入</source>
         <translation>Already imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="71" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="77" />
         <source>密钥未登记</source>
         <translation>Key not registered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="72" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="78" />
         <source>拒收</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="79" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="85" />
         <source>未导入: {why}</source>
         <translation>Not imported: {why}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="82" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="88" />
         <source>已导入, 待审核 {n} 条</source>
         <translation>Imported, {n} to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="82" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="88" />
         <source>已导入, 无待审核</source>
         <translation>Imported, nothing to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="84" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="90" />
         <source>签名密钥尚未登记, 指纹 {fp}: 核对后信任</source>
         <translation>Signing key not registered, fingerprint {fp}: compare, then trust</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="88" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="94" />
+        <source>较旧的第 {old} 版 (已有第 {new} 版), 已被替换, 不导入</source>
+        <translation>Older revision {old} (revision {new} is in): superseded, not imported</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="98" />
         <source>与已导入的文件相同, 不再导入</source>
         <translation>Same as a file already imported: not imported again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="102" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="112" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="103" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="113" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="104" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="114" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="105" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="115" />
         <source>版本</source>
         <translation>Revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="106" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="116" />
         <source>结算人次</source>
         <translation>Settlements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="107" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="117" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="108" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="118" />
         <source>处理</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="109" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="119" />
         <source>说明</source>
         <translation>Detail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="194" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="210" />
         <source>选择月结文件…</source>
         <translation>Choose statement files…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="196" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="212" />
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="199" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="215" />
         <source>选择村卫生室导出的月结数据文件 (*.json), 先预览, 确认后导入。</source>
         <translation>Choose the statement data files (*.json) the village clinics exported; preview first, then import.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="217" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="233" />
         <source>%v / %m 个文件</source>
         <translation>%v / %m files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="232" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="248" />
         <source>选择月结数据文件</source>
         <translation>Choose statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="232" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="248" />
         <source>月结数据 (*.json)</source>
         <translation>Statement data (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="258" />
-        <source>预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)</source>
-        <translation>Preview: {n} files, {ok} to import, {same} already imported, {keys} keys to check, {bad} rejected (nothing written yet)</translation>
+        <location filename="../../clinic_app/ui/township/importing.py" line="274" />
+        <source>预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 旧版本 {old} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)</source>
+        <translation>Preview: {n} files, {ok} to import, {same} already imported, {old} older revisions, {keys} keys to check, {bad} rejected (nothing written yet)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="346" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="358" />
         <source>导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个。</source>
         <translation>Import done: {ok} files imported, {bad} not imported, {same} already imported.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="353" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="365" />
         <source>待审核 {n} 条:</source>
         <translation>{n} to review:</translation>
     </message>
@@ -878,8 +888,8 @@ Please give this log file to support:
     </message>
     <message>
         <location filename="../../clinic_app/ui/month_screen.py" line="179" />
-        <source>就诊人次</source>
-        <translation>Visits</translation>
+        <source>结算笔数</source>
+        <translation>Settlements</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/month_screen.py" line="180" />
@@ -887,107 +897,112 @@ Please give this log file to support:
         <translation>Reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="181" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="182" />
+        <source>净人次 (冲销后)</source>
+        <translation>Net visits (after reversals)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="183" />
         <source>医疗总费用 (元)</source>
         <translation>Total (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="182" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="184" />
         <source>统筹基金支付 (元)</source>
         <translation>Fund pays (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="183" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="185" />
         <source>个人支付 (元)</source>
         <translation>Patient pays (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="193" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="195" />
         <source>月份 (YYYY-MM)</source>
         <translation>Month (YYYY-MM)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="202" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="204" />
         <source>2. 导出到文件夹 (U 盘)</source>
         <translation>2. Export to a folder (USB drive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="204" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="206" />
         <source>插入 U 盘或选择文件夹</source>
         <translation>Insert a USB drive or choose a folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="205" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="207" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="210" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="212" />
         <source>导出月结</source>
         <translation>Export the month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="232" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="234" />
         <source>3. 导出结果</source>
         <translation>3. Exported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="233" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="235" />
         <source>尚未导出</source>
         <translation>Nothing exported yet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="236" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="238" />
         <source>打印汇总表…</source>
         <translation>Print the summary…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="244" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="246" />
         <source>导出记录</source>
         <translation>Exports so far</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="247" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="249" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="248" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="250" />
         <source>修订版</source>
         <translation>Revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="249" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="251" />
         <source>导出时间</source>
         <translation>Exported at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="250" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="252" />
         <source>文件夹</source>
         <translation>Folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="251" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="253" />
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="292" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="294" />
         <source>已找到 U 盘: {path}</source>
         <translation>USB drive found: {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="344" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="347" />
         <source>选择导出文件夹</source>
         <translation>Choose the export folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="366" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="369" />
         <source>正在导出…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="382" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="385" />
         <source>{month} 第 {revision} 版, 已导出到:
   {folder}
   {data}
@@ -997,7 +1012,7 @@ Please give this log file to support:
   {sha}
 本诊所密钥指纹 (乡镇卫生院核对):
   {fingerprint}
-就诊 {visits} 人次, 总费用 {total} 元, 统筹支付 {fund} 元</source>
+结算 {visits} 笔, 冲销 {reversals} 笔; 冲销后总费用 {total} 元, 统筹支付 {fund} 元</source>
         <translation>{month} revision {revision}, exported to:
   {folder}
   {data}
@@ -1007,15 +1022,15 @@ Data file SHA-256:
   {sha}
 This clinic's key fingerprint (the township checks it):
   {fingerprint}
-{visits} visits, total {total}, fund {fund}</translation>
+{visits} settlements, {reversals} reversals; net total {total}, fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="396" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="399" />
         <source>{month} 月结已导出 (第 {revision} 版)</source>
         <translation>{month} exported (revision {revision})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="412" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="415" />
         <source>{month} 月结汇总表</source>
         <translation>{month} statement summary</translation>
     </message>
@@ -1023,107 +1038,107 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientCard</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="92" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="95" />
         <source>患者信息</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="105" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="108" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="106" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="109" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="107" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="110" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="108" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="111" />
         <source>定点机构</source>
         <translation>Designated</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="109" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="112" />
         <source>家庭医生</source>
         <translation>Family doctor</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="110" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="113" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="111" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="114" />
         <source>本年剩余</source>
         <translation>Left this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="112" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="115" />
         <source>今日已用</source>
         <translation>Used today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="122" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="125" />
         <source>(未选择患者, 按 F2 查找)</source>
         <translation>(no patient: press F2 to find one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="126" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="129" />
         <source>{n} 岁</source>
         <translation>{n} y</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="128" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="131" />
         <source>(无)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="133" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="136" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="134" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="137" />
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="137" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="140" />
         <source>(未定点)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="142" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="145" />
         <source>已用 {used} 元 (无年度限额)</source>
         <translation>{used} used (no annual cap)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="143" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="146" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="148" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="151" />
         <source>已用 {used} / {cap} 元</source>
         <translation>{used} of {cap} used</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="149" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="152" />
         <source>{left} 元</source>
         <translation>{left} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="150" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="153" />
         <source> (每日限额 {cap} 元)</source>
         <translation> (daily cap {cap})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="151" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="154" />
         <source>{used} 元</source>
         <translation>{used} yuan</translation>
     </message>
@@ -1533,30 +1548,30 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="44" />
-        <location filename="../../clinic_app/ui/township/review.py" line="91" />
-        <location filename="../../clinic_app/ui/township/review.py" line="98" />
+        <location filename="../../clinic_app/ui/township/review.py" line="43" />
+        <location filename="../../clinic_app/ui/township/review.py" line="111" />
+        <location filename="../../clinic_app/ui/township/review.py" line="118" />
         <source>标记</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="45" />
+        <location filename="../../clinic_app/ui/township/review.py" line="44" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="46" />
+        <location filename="../../clinic_app/ui/township/review.py" line="45" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="47" />
+        <location filename="../../clinic_app/ui/township/review.py" line="46" />
         <source>结算时间</source>
         <translation>Settled at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="48" />
-        <location filename="../../clinic_app/ui/township/review.py" line="89" />
+        <location filename="../../clinic_app/ui/township/review.py" line="47" />
+        <location filename="../../clinic_app/ui/township/review.py" line="109" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
@@ -1566,54 +1581,64 @@ This clinic's key fingerprint (the township checks it):
         <translation>Detail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="50" />
+        <location filename="../../clinic_app/ui/township/review.py" line="48" />
         <source>结算号</source>
         <translation>Settlement no.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="77" />
+        <location filename="../../clinic_app/ui/township/review.py" line="96" />
         <source>全部标记</source>
         <translation>All flags</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="93" />
+        <location filename="../../clinic_app/ui/township/review.py" line="113" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="99" />
+        <location filename="../../clinic_app/ui/township/review.py" line="119" />
         <source>条数</source>
         <translation>Count</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="133" />
+        <location filename="../../clinic_app/ui/township/review.py" line="160" />
         <source>各类标记条数 (点击筛选)</source>
         <translation>Flags by kind (click to filter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="154" />
+        <location filename="../../clinic_app/ui/township/review.py" line="186" />
         <source>全部村卫生室</source>
         <translation>All village clinics</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="164" />
+        <location filename="../../clinic_app/ui/township/review.py" line="196" />
         <source>全部月份</source>
         <translation>All months</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="200" />
+        <location filename="../../clinic_app/ui/township/review.py" line="232" />
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="215" />
+        <location filename="../../clinic_app/ui/township/review.py" line="248" />
         <source>显示 {n} 条, 共 {all} 条待审核</source>
         <translation>Showing {n} of {all} to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="217" />
+        <location filename="../../clinic_app/ui/township/review.py" line="250" />
         <source> (只读取了前 {n} 条, 请按村或月份筛选)</source>
         <translation> (only the first {n} read: filter by village or month)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="257" />
+        <source>选中一条标记可在此查看完整说明</source>
+        <translation>Choose a flag to read its whole explanation here</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="261" />
+        <source>{flag} — {person} {time} {village}: {detail}</source>
+        <translation>{flag} — {person} {time} {village}: {detail}</translation>
     </message>
 </context>
 <context>
@@ -1834,190 +1859,195 @@ Restore now?</translation>
 <context>
     <name>SettlementScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="92" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
         <source>村卫生站 / 本院</source>
         <translation>Village clinic / own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="92" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
         <source>签约人数</source>
         <translation>Signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="92" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
         <source>人次</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="92" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
         <source>医疗费总额</source>
         <translation>Total cost</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="92" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="364" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="391" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="379" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="406" />
         <source>统筹应付</source>
         <translation>Fund payable</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="92" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
         <source>按项目付费</source>
         <translation>Fee for service</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="393" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="408" />
         <source>预付</source>
         <translation>Prepay</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
         <source>拨付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
         <source>质保金</source>
         <translation>Deposit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
         <source>年累计应付</source>
         <translation>Payable YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
         <source>年累计拨付</source>
         <translation>Paid YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
         <source>年累计质保金</source>
         <translation>Deposit YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="95" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="96" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="107" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="108" />
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="138" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="139" />
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="168" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="169" />
         <source>写出月报 (PDF/xlsx)…</source>
         <translation>Write monthly report (PDF/xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="174" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="175" />
         <source>结算月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="202" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="203" />
         <source>保存签约人数</source>
         <translation>Save signed counts</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="205" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="206" />
         <source>0-100</source>
         <translation>0-100</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="207" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="208" />
         <source>保存考核分</source>
         <translation>Save score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="210" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="211" />
         <source>年度考核分</source>
         <translation>Annual score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="213" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="214" />
         <source>本月签约人数 / 考核分</source>
         <translation>Signed this month / score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="221" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="222" />
         <source>统筹应付与月预算 (按月)</source>
         <translation>Fund payable vs monthly budget (by month)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="222" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="223" />
         <source>本月统筹应付与预付 (按村)</source>
         <translation>Fund payable vs prepay this month (by village)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="288" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="292" />
         <source>正在结算 {month}…</source>
         <translation>Settling {month}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="305" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="309" />
         <source>{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元</source>
         <translation>{town} {month}  {variant}  {signed} signed  quota/budget {quota}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="316" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="320" />
         <source>本月未收到月结: {codes}</source>
         <translation>No statement received this month: {codes}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="332" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="328" />
+        <source>{name}: 签约人数为 0, 但月结中统筹应付 {fund} 元, 按工作量分得预付 {prepay} 元; 请核对签约人数和“审核”中的“未在本乡镇/本村签约”标记</source>
+        <translation>{name}: no signed persons, yet fund payable {fund} in its statements, so a workload share of the prepay of {prepay}; check the signed count and the "not signed with this township or village" flags under Review</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="347" />
         <source>手工录入</source>
         <translation>Entered by hand</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="332" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="347" />
         <source>按名册统计, 可修改后保存</source>
         <translation>Counted from the roster; edit and save if needed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="333" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="348" />
         <source> (本院)</source>
         <translation> (own desk)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="370" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="385" />
         <source>月预算</source>
         <translation>Monthly budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="378" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="393" />
         <source>{m}月</source>
         <translation>M{m}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="414" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="429" />
         <source>本院</source>
         <translation>Own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="426" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="441" />
         <source>签约人数已保存</source>
         <translation>Signed counts saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="433" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="448" />
         <source>考核分已保存</source>
         <translation>Score saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="442" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="457" />
         <source>选择月报保存的文件夹</source>
         <translation>Choose a folder for the monthly report</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="454" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="469" />
         <source>月报已写出: {pdf}, {xlsx}</source>
         <translation>Report written: {pdf}, {xlsx}</translation>
     </message>
@@ -2056,32 +2086,32 @@ Restore now?</translation>
 <context>
     <name>TrustDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="134" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="144" />
         <source>核对村卫生室密钥指纹</source>
         <translation>Check the village clinic's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="135" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="145" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="148" />
-        <source>请把上面的指纹与该村月结报表 (PDF) 上打印的“密钥指纹”逐组核对, 最好当面或电话与村医确认。完全一致才点“信任并导入”; 不一致请点“取消”, 不要导入, 并与村卫生室联系。</source>
-        <translation>Compare the fingerprint above, group by group, with the key fingerprint printed on the village's statement PDF, best with the village doctor in person or by phone. Press "Trust and import" only if they match exactly; otherwise press "Cancel", do not import, and contact the clinic.</translation>
+        <location filename="../../clinic_app/ui/township/importing.py" line="158" />
+        <source>请把上面的指纹与该村月结报表 (PDF) 上打印的“密钥指纹”逐组核对, 最好当面或电话与村医确认。完全一致才点“信任此密钥”: 该村的文件随后列入预览, 点“导入”才会写入。不一致请点“不信任”, 不要导入, 并与村卫生室联系。</source>
+        <translation>Compare the fingerprint above, group by group, with the key fingerprint printed on the village's statement PDF, best with the village doctor in person or by phone. Press "Trust this key" only if they match exactly: the village's files then show in the preview, and only "Import" writes them. Otherwise press "Do not trust", do not import, and contact the clinic.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="154" />
-        <source>信任并导入</source>
-        <translation>Trust and import</translation>
+        <location filename="../../clinic_app/ui/township/importing.py" line="165" />
+        <source>信任此密钥(&amp;T)</source>
+        <translation>&amp;Trust this key</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="155" />
-        <source>取消</source>
-        <translation>Cancel</translation>
+        <location filename="../../clinic_app/ui/township/importing.py" line="166" />
+        <source>不信任</source>
+        <translation>Do not trust</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="161" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="174" />
         <source>文件中的密钥指纹:</source>
         <translation>Key fingerprint in the file:</translation>
     </message>
@@ -2089,135 +2119,155 @@ Restore now?</translation>
 <context>
     <name>VisitScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="221" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="225" />
         <source>身份证号 / 姓名 / 拼音首字母 / 电话 (F2)</source>
         <translation>ID number / name / pinyin initials / phone (F2)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="224" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="228" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="227" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="231" />
         <source>查找患者</source>
         <translation>Find patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="235" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="239" />
         <source>转诊…</source>
         <translation>Referral…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="237" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="241" />
         <source>外院票据报销…</source>
         <translation>Outside receipt…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="247" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="251" />
         <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
         <translation>Item code / name / pinyin initials (F3)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="253" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="257" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="69" />
-        <location filename="../../clinic_app/ui/visit_screen.py" line="261" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="72" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="265" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="67" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="70" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="68" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="71" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="70" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="73" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="71" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="74" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="72" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="75" />
         <source>医保</source>
         <translation>Coverage</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="73" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="76" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="74" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="77" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="276" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="280" />
         <source>收费项目 (Delete 删除选中行)</source>
         <translation>Items (Delete removes the selected line)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="285" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="289" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="289" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="293" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="290" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="294" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="291" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="295" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="301" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="305" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="305" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="309" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="406" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="312" />
+        <source>新接诊 (Ctrl+N)</source>
+        <translation>New visit (Ctrl+N)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="419" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="459" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="478" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="522" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="541" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="569" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="577" />
+        <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
+        <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="596" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="617" />
+        <source>新接诊</source>
+        <translation>New visit</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="618" />
+        <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
+        <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>
 </context>
 <context>

@@ -74,6 +74,8 @@ def test_totals_export_progress_and_history(qtbot, screen, session, worker, febr
     assert totals.patient == Money(sum(e.patient.fen for e in entries))
     assert totals.fund > Money(0)
     assert screen.figures["visits"].text() == "3" and screen.figures["fund"].text() == str(totals.fund)
+    assert screen.figures["reversals"].text() == "1"
+    assert screen.figures["net"].text() == "2"  # the statement PDF's 人次: settlements less reversals
 
     usb = tmp_path / "usb"
     usb.mkdir()
@@ -98,6 +100,7 @@ def test_totals_export_progress_and_history(qtbot, screen, session, worker, febr
     assert len(PdfReader(usb / f"{stem}.pdf").pages) >= 1
     text = screen.result.text()
     assert sha[:32] in text and sha[32:] in text and "第 1 版" in text and f"{stem}.xlsx" in text
+    assert "结算 3 笔, 冲销 1 笔" in text
     assert statements.clinic_fingerprint(session) in text
     assert screen.print_button.isEnabled()
 
