@@ -116,6 +116,8 @@ EN = {
     "导出记录": "Exports so far", "月份": "Month", "修订版": "Revision", "导出时间": "Exported at", "文件夹": "Folder",
     "SHA-256": "SHA-256", "已找到 U 盘: {path}": "USB drive found: {path}", "选择导出文件夹": "Choose the export folder",
     "正在导出…": "Exporting…",
+    "已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)":
+        "{saved} imported; {n} drugs bought outside the tender network are self-pay (not paid by the fund)",
     "{month} 第 {revision} 版, 已导出到:\n  {folder}\n  {data}\n  {pdf}\n  {xlsx}\n数据文件 SHA-256:\n  {sha}\n"
     "本诊所密钥指纹 (乡镇卫生院核对):\n  {fingerprint}\n结算 {visits} 笔, 冲销 {reversals} 笔; 冲销后总费用 {total} 元, 统筹支付 {fund} 元":
         "{month} revision {revision}, exported to:\n  {folder}\n  {data}\n  {pdf}\n  {xlsx}\nData file SHA-256:\n  {sha}\n"

@@ -465,13 +465,18 @@ class SettingsScreen(QWidget):
         self.import_summary.setText(self.tr("正在导入…"))
         self.context.run(lambda: adapters.import_catalog(session, path, language), self._imported, self._import_failed)
 
-    def _imported(self, result: tuple[int, list[tuple[str, str, str]]]) -> None:
-        saved, problems = result
+    def _imported(self, result: tuple[int, list[tuple[str, str, str]], int]) -> None:
+        saved, problems, outside_tender = result
         self.import_button.setEnabled(True)
         self.problems.set_rows([ImportProblem(*p) for p in problems])
         if problems:
             self.import_summary.setText(
                 self.tr("发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入").format(bad=len(problems))
+            )
+        elif outside_tender:
+            # 邵医保发〔2019〕17号 三(四): said here, or the doctor meets it at the patient's copay.
+            self.import_summary.setText(
+                self.tr("已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)").format(saved=saved, n=outside_tender)
             )
         else:
             self.import_summary.setText(self.tr("已导入 {saved} 条").format(saved=saved))

@@ -1851,7 +1851,12 @@ Restore now?</translation>
         <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="477" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="479" />
+        <source>已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)</source>
+        <translation>{saved} imported; {n} drugs bought outside the tender network are self-pay (not paid by the fund)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="482" />
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>

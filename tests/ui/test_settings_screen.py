@@ -51,6 +51,17 @@ def test_good_catalogue_is_imported(qtbot, context, session, worker, tmp_path) -
         screen.import_catalog(str(good))
     assert imported.args == [1, 0]
     assert session.catalog_entry("X001").name == "维生素C片"
+    assert screen.import_summary.text() == "已导入 1 条"
+
+
+def test_drugs_bought_outside_the_tender_network_are_named_at_import(qtbot, context, session, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    good = tmp_path / "catalog.csv"
+    good.write_text("code,name,unit,price,kind,tender\nX001,维生素C片,瓶,3.50,药品,否\nX002,板蓝根颗粒,袋,1.20,药品,是\n", encoding="utf-8")
+    screen = make_screen(qtbot, context, worker)
+    with qtbot.waitSignal(screen.catalog_imported, timeout=5000):
+        screen.import_catalog(str(good))
+    assert screen.import_summary.text() == "已导入 2 条; 其中 1 种药品不是招标采购, 按自费 (医保不支付)"
+    assert session.catalog_entry("X001").coverage == "excluded" and session.catalog_entry("X002").coverage == "covered"
 
 
 def test_operators_added_and_empty_name_refused(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
