@@ -49,7 +49,7 @@ EN = {
     "修改患者信息": "Edit patient", "电话": "Phone", "住址": "Address", "户号": "Household",
     "本年度已签约家庭医生": "Family doctor signed this year", "本年度定点本机构": "Designated here this year",
     "请填写姓名": "Enter the name", "身份证号码无效 (位数、出生日期或校验位不对)": "Invalid ID number (length, birth date or check digit)",
-    "电话号码应为 7 到 11 位数字": "Phone must be 7 to 11 digits",
+    "电话号码应为 7 到 12 位数字 (可含空格或横线)": "Phone must be 7 to 12 digits (spaces or dashes allowed)",
     "查找: 身份证号 / 姓名 / 拼音首字母 / 电话": "Find: ID number / name / pinyin initials / phone",
     "新患者…": "New patient…", "患者详情": "Patient details", "联系方式": "Contact", "本年参保": "Enrolment",
     "修改信息…": "Edit…", "年度参保登记…": "Yearly enrolment…", "就诊记录": "Visits",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,3 +87,19 @@ def pinyin_initials(name: str) -> str:
     options = [sorted({r[0].lower() for r in char if r}) or [""] for char in readings]
     combos = itertools.islice(itertools.product(*options), MAX_READINGS)
     return " ".join("".join(c) for c in combos)
+
+
+_PHONE_SEPARATORS = str.maketrans("", "", " -()")
+
+
+def phone_number(text: str) -> str | None:
+    """A phone number as stored, digits only; None when it is not one.
+
+    Typed as people write them: "138 0739 1234", "0739-5123456", full-width digits
+    from a Chinese input method.  A mobile has 11 digits; a landline with its area
+    code 10 to 12 (0739-12345678), without it 7 or 8.
+    """
+    digits = unicodedata.normalize("NFKC", text).translate(_PHONE_SEPARATORS)
+    if digits.isascii() and digits.isdigit() and 7 <= len(digits) <= 12:
+        return digits
+    return None

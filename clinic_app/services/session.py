@@ -19,7 +19,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from clinic_app.domain.copay import adjudicate_visit
-from clinic_app.domain.identity import InvalidResidentId, parse_resident_id, pinyin_initials
+from clinic_app.domain.identity import InvalidResidentId, parse_resident_id, phone_number, pinyin_initials
 from clinic_app.domain.money import ZERO, Money
 from clinic_app.domain.policy import CATEGORIES, COVERAGES, ITEM_KINDS, Policy, PolicyBook
 from clinic_app.domain.records import (
@@ -201,10 +201,17 @@ class ClinicSession:
         return ledger.operators(self.db, active_only)
 
     def add_operator(self, name: str, role: str = "doctor") -> Operator:
-        if not name.strip():
+        name = name.strip()
+        if not name:
             raise BadInput("操作员姓名不能为空", "operator name is required")
+        if any(o.name == name for o in ledger.operators(self.db, active_only=True)):
+            # Every entry records who made it by name on screens and receipts: two of one name are one.
+            raise BadInput(
+                f"已有操作员 {name}; 同名请加以区分, 如 {name}(2)",
+                f"there is already an operator {name}: tell them apart, e.g. {name}(2)",
+            )
         with transaction(self.db) as conn:
-            operator = ledger.add_operator(conn, name.strip(), role)
+            operator = ledger.add_operator(conn, name, role)
             ledger.audit(conn, "operator_added", name)
         return operator
 
@@ -252,8 +259,11 @@ class ClinicSession:
             if other is not None and other.id != patient_id:
                 raise BadInput(f"身份证号码已登记给 {other.name}", f"ID number already registered to {other.name}")
         phone = data.phone.strip()
-        if phone and not (phone.isdigit() and 7 <= len(phone) <= 11):
-            raise BadInput(f"电话号码无效: {phone}", f"invalid phone number: {phone}")
+        if phone:
+            checked = phone_number(phone)
+            if checked is None:
+                raise BadInput(f"电话号码无效: {phone}", f"invalid phone number: {phone}")
+            phone = checked
         return PatientRecord(
             id=patient_id or 0,
             psn_no="",

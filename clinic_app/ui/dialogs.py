@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.domain.identity import InvalidResidentId, parse_resident_id
+from clinic_app.domain.identity import InvalidResidentId, parse_resident_id, phone_number
 from clinic_app.domain.money import Money, MoneyError
 from clinic_app.domain.policy import CATEGORIES, FACILITY_LEVELS, ITEM_KINDS
 from clinic_app.domain.records import Clinic, DraftLine, Enrolment, PatientRecord, VisitRequest
@@ -177,8 +177,8 @@ class PatientDialog(_FormDialog):
             except InvalidResidentId:
                 self.refuse(self.id_number, self.tr("身份证号码无效 (位数、出生日期或校验位不对)"))
                 ok = False
-        if data.phone and not (data.phone.isdigit() and 7 <= len(data.phone) <= 11):
-            self.refuse(self.phone, self.tr("电话号码应为 7 到 11 位数字"))
+        if data.phone and phone_number(data.phone) is None:
+            self.refuse(self.phone, self.tr("电话号码应为 7 到 12 位数字 (可含空格或横线)"))
             ok = False
         if not ok:
             return None

@@ -1207,8 +1207,8 @@ This clinic's key fingerprint (the township checks it):
     </message>
     <message>
         <location filename="../../clinic_app/ui/dialogs.py" line="181" />
-        <source>电话号码应为 7 到 11 位数字</source>
-        <translation>Phone must be 7 to 11 digits</translation>
+        <source>电话号码应为 7 到 12 位数字 (可含空格或横线)</source>
+        <translation>Phone must be 7 to 12 digits (spaces or dashes allowed)</translation>
     </message>
 </context>
 <context>

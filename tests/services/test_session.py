@@ -164,6 +164,37 @@ def test_an_id_number_with_a_wrong_checksum_is_refused(village: Ledger) -> None:
     assert village.session.add_patient(PatientInput(name="王五", id_number=valid)).birth_date == dt.date(1990, 1, 1)
 
 
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("138 0739 1234", "13807391234"),  # a mobile read out in groups
+        ("0739-5123456", "07395123456"),
+        ("0739-12345678", "073912345678"),  # a 4-digit area code and an 8-digit number
+        ("１３８０７３９１２３４", "13807391234"),  # full-width, from a Chinese input method
+        ("5123456", "5123456"),
+    ],
+)
+def test_a_phone_number_is_stored_as_its_digits(village: Ledger, typed: str, stored: str) -> None:
+    assert village.session.add_patient(PatientInput(name="王五", id_number="", phone=typed)).phone == stored
+
+
+@pytest.mark.parametrize("typed", ["123456", "1380739123456", "138-0739-12a4", "电话"])
+def test_a_phone_number_that_is_not_one_is_refused(village: Ledger, typed: str) -> None:
+    with pytest.raises(BadInput, match="invalid phone number"):
+        village.session.add_patient(PatientInput(name="王五", id_number="", phone=typed))
+    assert village.session.find_patients("王五") == []
+
+
+def test_a_second_operator_of_the_same_name_is_refused(village: Ledger) -> None:
+    name = village.session.operators()[0].name
+    before = village.session.operators()
+    with pytest.raises(BadInput, match=f"already an operator {name}") as refused:
+        village.session.add_operator(f" {name} ")
+    assert f"{name}(2)" in refused.value.message("zh")
+    assert village.session.operators() == before
+    assert village.session.add_operator(f"{name}(2)").name == f"{name}(2)"
+
+
 def test_an_unknown_catalogue_code_is_refused(village: Ledger) -> None:
     with pytest.raises(BadInput, match="unknown catalogue code NOPE"):
         village.session.line_from_catalog("NOPE", "1")

@@ -64,3 +64,24 @@ def test_valid_patient_is_saved_with_this_years_enrolment(qtbot, context, sessio
     enrolment = session.enrolment(saved.id, context.today().year)
     assert enrolment is not None and enrolment.family_doctor_signed
     assert enrolment.designated_village == context.clinic.code
+
+
+def test_a_phone_number_typed_with_spaces_is_saved_as_its_digits(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    dialog = open_dialog(qtbot, context)
+    dialog.name.setText("赵六")
+    dialog.phone.setText("138 0739 1234")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.submit()
+    assert not dialog.notes[dialog.phone].isVisible()
+    assert dialog.result_value.phone == "13807391234"
+
+
+def test_a_phone_number_that_is_not_one_is_refused_at_the_field(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    before = patient_count(session)
+    dialog = open_dialog(qtbot, context)
+    dialog.name.setText("赵六")
+    dialog.phone.setText("138-07")
+    dialog.submit()
+    wait_idle(qtbot, worker)
+    assert "电话号码应为 7 到 12 位数字" in dialog.notes[dialog.phone].text()
+    assert dialog.isVisible() and patient_count(session) == before
