@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -183,6 +184,18 @@ def test_a_phone_number_that_is_not_one_is_refused(village: Ledger, typed: str) 
     with pytest.raises(BadInput, match="invalid phone number"):
         village.session.add_patient(PatientInput(name="王五", id_number="", phone=typed))
     assert village.session.find_patients("王五") == []
+
+
+def test_patients_found_by_initials_come_most_recently_seen_first(village: Ledger) -> None:
+    session = village.session
+    yan = session.add_patient(PatientInput(name="严建华", id_number=""))
+    yang = session.add_patient(PatientInput(name="杨建华", id_number=""))
+    yu = session.add_patient(PatientInput(name="余家辉", id_number=""))
+    assert [p.name for p in session.find_patients("yjh")] == ["严建华", "余家辉", "杨建华"]  # none seen: by name
+    for who, day in ((yu, "2025-08-02"), (yang, "2025-08-04")):
+        session.settle(replace(village.request("signed_here", f"{day}T09:00:00", "YP0001"), patient_id=who.id))
+    assert [p.name for p in session.find_patients("yjh")] == ["杨建华", "余家辉", "严建华"]
+    assert session.find_patients("严建华")[0].id == yan.id  # a whole name typed still comes first
 
 
 def test_a_second_operator_of_the_same_name_is_refused(village: Ledger) -> None:
