@@ -19,7 +19,12 @@ from fractions import Fraction
 from pathlib import Path
 
 from clinic_app.domain.copay import adjudicate_visit
-from clinic_app.domain.identity import InvalidResidentId, parse_resident_id, phone_number, pinyin_initials
+from clinic_app.domain.identity import (
+    InvalidResidentId,
+    parse_resident_id,
+    phone_number,
+    pinyin_initials,
+)
 from clinic_app.domain.money import ZERO, Money
 from clinic_app.domain.policy import CATEGORIES, COVERAGES, ITEM_KINDS, Policy, PolicyBook
 from clinic_app.domain.records import (

@@ -15,7 +15,12 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from clinic_app.documents import fonts, signing
 from clinic_app.documents.statement_file import build_statement
-from clinic_app.documents.statement_pdf import MARGIN, render_statement_pdf, statement_pdf, summary_rows
+from clinic_app.documents.statement_pdf import (
+    MARGIN,
+    render_statement_pdf,
+    statement_pdf,
+    summary_rows,
+)
 from clinic_app.domain.money import Money
 from tests.documents.pdftext import drawn_strings, text_of
 from tests.documents.samples import sample_statement
