@@ -199,6 +199,11 @@ def next_psn_no(db: sqlite3.Connection, clinic_code: str) -> str:
     return f"{clinic_code}P{int(row[0]):07d}"
 
 
+RECENT_FIRST_UP_TO = 200
+"""Search results are put most-recently-seen first when the query matches at most this many
+patients; a vaguer query (one letter, an ID number's region prefix) keeps name order, cheaply."""
+
+
 def find_patients(db: sqlite3.Connection, query: str, limit: int = 50) -> list[PatientRecord]:
     """Patients whose ID number, phone, name or pinyin initials start with the query.
 
@@ -217,13 +222,21 @@ def find_patients(db: sqlite3.Connection, query: str, limit: int = 50) -> list[P
             WHERE id_number LIKE :prefix ESCAPE '\' OR phone LIKE :prefix ESCAPE '\'
                OR name LIKE :prefix ESCAPE '\' OR psn_no = :exact
                OR (' ' || pinyin) LIKE :pinyin ESCAPE '\'
-            ORDER BY (name = :exact) DESC,
-                     COALESCE((SELECT MAX(v.date) FROM visits v WHERE v.patient_id = patients.id), '') DESC,
-                     name
-            LIMIT :limit""",
-        {"prefix": like + "%", "exact": text, "pinyin": f"% {lowered}%", "limit": limit},
+            ORDER BY (name = :exact) DESC, name LIMIT :cap""",
+        {"prefix": like + "%", "exact": text, "pinyin": f"% {lowered}%", "cap": RECENT_FIRST_UP_TO + 1},
     ).fetchall()
-    return [_patient(r) for r in rows]
+    if len(rows) <= RECENT_FIRST_UP_TO:
+        ids = [r["id"] for r in rows]
+        last_seen = dict(
+            db.execute(
+                f"SELECT patient_id, MAX(date) FROM visits WHERE patient_id IN ({', '.join('?' * len(ids))}) GROUP BY patient_id",
+                ids,
+            ).fetchall()
+        )
+        # Stable sorts, least significant key first: then name (as fetched), last seen, exact name.
+        rows.sort(key=lambda r: last_seen.get(r["id"]) or "", reverse=True)
+        rows.sort(key=lambda r: r["name"] != text)
+    return [_patient(r) for r in rows[:limit]]
 
 
 def count_patients(db: sqlite3.Connection) -> int:
