@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -66,6 +67,9 @@ class PatientsScreen(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.doubleClicked.connect(self.edit_patient)
+        # Keyboard: Down or Enter in the search goes to the list, Enter on a patient edits them.
+        self.search.installEventFilter(self)
+        self.table.installEventFilter(self)
 
         # -- details of the chosen patient
         self.details = QGroupBox(self.tr("患者详情"))
@@ -181,6 +185,20 @@ class PatientsScreen(QWidget):
             )
         )
         emit(self.patient_shown, self.current)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            if watched is self.search and (enter or key == Qt.Key.Key_Down) and self.model.rowCount():
+                self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+                if not self.table.currentIndex().isValid():
+                    self.table.selectRow(0)
+                return True
+            if watched is self.table and enter and self.table.currentIndex().isValid():
+                self.edit_patient()
+                return True
+        return super().eventFilter(watched, event)
 
     def add_patient(self) -> None:
         dialog = PatientDialog(self.context, self.context.clinic, parent=self)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
+from PySide6.QtCore import Qt
+
 from clinic_app.domain.records import VisitRequest
 from clinic_app.ui.patients_screen import PatientsScreen
 from tests.ui.conftest import NOW, ZHANG_ID, wait_idle
@@ -102,3 +104,20 @@ def test_edit_dialog_shows_every_field_whole(qtbot, context, session, worker) ->
         # The cursor sits after the whole text: the text's start has not scrolled out of sight.
         assert edit.cursorRect().center().x() >= edit.fontMetrics().horizontalAdvance(edit.text()), edit.text()
     dialog.reject()
+
+
+def test_the_keyboard_goes_from_search_to_the_list_to_the_edit_dialog(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    screen = PatientsScreen(context)
+    qtbot.addWidget(screen)
+    screen.show()
+    wait_idle(qtbot, worker)
+    screen.search.setFocus()
+    with qtbot.waitSignal(screen.patients_listed, timeout=5000):
+        qtbot.keyClicks(screen.search, "zsf")
+    with qtbot.waitSignal(screen.patient_shown, timeout=5000):
+        qtbot.keyClick(screen.search, Qt.Key.Key_Down)
+    assert screen.table.hasFocus() and screen.table.currentIndex().row() == 0
+    assert screen.current is not None and screen.current.name == "张三丰"
+    qtbot.keyClick(screen.table, Qt.Key.Key_Return)
+    assert screen.dialog is not None and screen.dialog.isVisible()
+    assert screen.dialog.name.text() == "张三丰"
