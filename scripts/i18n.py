@@ -80,7 +80,7 @@ EN = {
     "身份证号 / 姓名 / 拼音首字母 / 电话 (F2)": "ID number / name / pinyin initials / phone (F2)",
     "查找患者": "Find patient", "转诊…": "Referral…", "外院票据报销…": "Outside receipt…",
     "项目编码 / 名称 / 拼音首字母 (F3)": "Item code / name / pinyin initials (F3)",
-    "收费项目 (Delete 删除选中行)": "Items (Delete removes the selected line)", "诊断": "Diagnosis",
+    "收费项目 (Enter 改数量, Delete 删除选中行)": "Items (Enter changes the quantity, Delete removes the line)", "诊断": "Diagnosis",
     "急诊": "Emergency", "转诊": "Referral", "市外": "Out of city", "结算 (Ctrl+Enter)": "Settle (Ctrl+Enter)",
     "打印收据": "Print receipt", "转诊已登记": "Referral recorded", "请输入项目编码或名称": "Enter an item code or name",
     "选择患者并添加项目后, 这里显示统筹支付和个人支付。": "Choose a patient and add items to see what the fund and the patient pay.",
@@ -189,7 +189,7 @@ EN = {
     "预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 旧版本 {old} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)":
         "Preview: {n} files, {ok} to import, {same} already imported, {old} older revisions, {keys} keys to check, {bad} rejected (nothing written yet)",
     "选中一条标记可在此查看完整说明": "Choose a flag to read its whole explanation here",
-    "{flag} — {person} {time} {village}: {detail}": "{flag} — {person} {time} {village}: {detail}",
+    "{flag} — {person} {time} {village}, 结算号 {setl_id}: {detail}": "{flag} — {person} {time} {village}, settlement {setl_id}: {detail}",
     "{name}: 签约人数为 0, 但月结中统筹应付 {fund} 元, 按工作量分得预付 {prepay} 元; 请核对签约人数和“审核”中的“未在本乡镇/本村签约”标记":
         "{name}: no signed persons, yet fund payable {fund} in its statements, so a workload share of the prepay of {prepay}; check the signed count and the \"not signed with this township or village\" flags under Review",
     # 接诊: a new visit asks first; an item typed but not added stops the settle

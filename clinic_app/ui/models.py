@@ -24,6 +24,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from clinic_app.domain.identity import mask_resident_id
 from clinic_app.domain.records import LedgerEntry, PatientRecord
+from clinic_app.errors import UserError
 from clinic_app.store.ledger import EntryFilter
 from clinic_app.ui import labels
 from clinic_app.ui.compat import emit
@@ -44,10 +45,17 @@ class Column(Generic[Row]):
     title: str
     value: Callable[[Row], str]
     align: Qt.AlignmentFlag = LEFT
+    edit: Callable[[Row, str], Row] | None = None
+    """For an editable column: the row with the text typed into it (raises `UserError` when bad)."""
 
 
 class RowsModel(QAbstractTableModel, Generic[Row]):
-    """A read-only table of records."""
+    """A table of records, read-only but for the columns given an `edit`."""
+
+    row_edited = Signal(int)
+    """A row was replaced through an editable column (its index)."""
+    edit_refused = Signal(object)
+    """The text typed into an editable column was refused: the `UserError`, nothing changed."""
 
     def __init__(self, columns: Sequence[Column[Row]], parent: Any = None) -> None:
         super().__init__(parent)
@@ -77,7 +85,7 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         if not index.isValid():
             return None
         column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return column.value(self.rows[index.row()])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return column.align
@@ -86,6 +94,26 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
     def extra(self, row: Row, role: int) -> Any:
         """Other roles (colours) a subclass may give."""
         return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and self.columns[index.column()].edit is not None:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802 - Qt's name
+        edit = self.columns[index.column()].edit if index.isValid() else None
+        if edit is None or role != Qt.ItemDataRole.EditRole:
+            return False
+        try:
+            row = edit(self.rows[index.row()], str(value))
+        except UserError as error:
+            emit(self.edit_refused, error)
+            return False
+        self.rows[index.row()] = row
+        emit(self.dataChanged, self.index(index.row(), 0), self.index(index.row(), len(self.columns) - 1))
+        emit(self.row_edited, index.row())
+        return True
 
 
 def patient_columns() -> tuple[Column[PatientRecord], ...]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -62,6 +62,14 @@ class LineRow:
     result: LineResult | None = None
 
 
+QUANTITY_COLUMN = 2
+
+
+def _requantified(row: LineRow, text: str) -> LineRow:
+    """The line with the quantity typed over it in the table (F2 or a double-click)."""
+    return LineRow(replace(row.line, quantity=parse_quantity(text)))
+
+
 def line_columns() -> tuple[Column[LineRow], ...]:
     def share(value: str) -> str:
         return value
@@ -69,7 +77,7 @@ def line_columns() -> tuple[Column[LineRow], ...]:
     return (
         Column(QCoreApplication.translate("VisitScreen", "编码"), lambda r: r.line.code),
         Column(QCoreApplication.translate("VisitScreen", "名称"), lambda r: r.line.name),
-        Column(QCoreApplication.translate("VisitScreen", "数量"), lambda r: format_quantity(r.line.quantity), RIGHT),
+        Column(QCoreApplication.translate("VisitScreen", "数量"), lambda r: format_quantity(r.line.quantity), RIGHT, _requantified),
         Column(QCoreApplication.translate("VisitScreen", "单价"), lambda r: str(r.line.unit_price), RIGHT),
         Column(QCoreApplication.translate("VisitScreen", "金额"), lambda r: str(r.line.amount), RIGHT),
         Column(QCoreApplication.translate("VisitScreen", "医保"), lambda r: labels.coverage(r.line.coverage), LEFT),
@@ -277,7 +285,16 @@ class VisitScreen(QWidget):
         self.lines_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.lines_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.lines_view, self.remove_selected_line)
-        items_box = QGroupBox(self.tr("收费项目 (Delete 删除选中行)"))
+        # Enter or a double-click on a line types over its quantity (F2 is patient search here).
+        self.lines_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            enter = QShortcut(QKeySequence(key), self.lines_view)
+            enter.setContext(Qt.ShortcutContext.WidgetShortcut)  # only while the lines have focus
+            enter.activated.connect(self.edit_quantity)
+        self.lines_view.doubleClicked.connect(lambda _index: self.edit_quantity())
+        self.lines_model.row_edited.connect(self._line_edited)
+        self.lines_model.edit_refused.connect(lambda error: self.quantity_note.say(self.context.message(error)))
+        items_box = QGroupBox(self.tr("收费项目 (Enter 改数量, Delete 删除选中行)"))
         items_layout = QVBoxLayout(items_box)
         items_layout.addLayout(entry_row)
         items_layout.addWidget(self.item_note)
@@ -498,8 +515,28 @@ class VisitScreen(QWidget):
         self.item_search.edit.setFocus()
 
     def _append_line(self, line: DraftLine) -> None:
-        self.rows.append(LineRow(line))
+        """Add a line; the same catalogue item at the same price again adds to its quantity instead."""
+        for number, row in enumerate(self.rows):
+            if line.code and (row.line.code, row.line.unit_price) == (line.code, line.unit_price):
+                self.rows[number] = LineRow(replace(row.line, quantity=row.line.quantity + line.quantity))
+                break
+        else:
+            self.rows.append(LineRow(line))
         self._lines_updated()
+
+    def edit_quantity(self) -> None:
+        """Open the current line's quantity for typing over."""
+        current = self.lines_view.currentIndex()
+        if current.isValid():
+            quantity = current.siblingAtColumn(QUANTITY_COLUMN)
+            self.lines_view.setCurrentIndex(quantity)
+            self.lines_view.edit(quantity)
+
+    def _line_edited(self, _row: int) -> None:
+        self.quantity_note.clear_note()
+        self.rows = list(self.lines_model.rows)
+        # After the view has committed and closed its editor: the update resets the model.
+        QTimer.singleShot(0, self._lines_updated)
 
     def remove_selected_line(self) -> None:
         selected = sorted({i.row() for i in self.lines_view.selectionModel().selectedRows()}, reverse=True)

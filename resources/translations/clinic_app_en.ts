@@ -3,22 +3,22 @@
 <context>
     <name>AdjudicationPanel</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="162" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="170" />
         <source>结算预览</source>
         <translation>Adjudication preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="171" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="179" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="171" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="179" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="171" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="179" />
         <source>个人支付</source>
         <translation>Patient pays</translation>
     </message>
@@ -205,98 +205,98 @@
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="93" />
+        <location filename="../../clinic_app/ui/models.py" line="121" />
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="94" />
+        <location filename="../../clinic_app/ui/models.py" line="122" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="95" />
+        <location filename="../../clinic_app/ui/models.py" line="123" />
         <source>性别</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="96" />
+        <location filename="../../clinic_app/ui/models.py" line="124" />
         <source>出生日期</source>
         <translation>Born</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="97" />
+        <location filename="../../clinic_app/ui/models.py" line="125" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="98" />
+        <location filename="../../clinic_app/ui/models.py" line="126" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="99" />
+        <location filename="../../clinic_app/ui/models.py" line="127" />
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="100" />
+        <location filename="../../clinic_app/ui/models.py" line="128" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="106" />
+        <location filename="../../clinic_app/ui/models.py" line="134" />
         <source>收据号</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="107" />
+        <location filename="../../clinic_app/ui/models.py" line="135" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="108" />
+        <location filename="../../clinic_app/ui/models.py" line="136" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/ledger_screen.py" line="336" />
-        <location filename="../../clinic_app/ui/models.py" line="108" />
+        <location filename="../../clinic_app/ui/models.py" line="136" />
         <source> (已作废)</source>
         <translation> (voided)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="109" />
+        <location filename="../../clinic_app/ui/models.py" line="137" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="110" />
+        <location filename="../../clinic_app/ui/models.py" line="138" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="111" />
+        <location filename="../../clinic_app/ui/models.py" line="139" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="112" />
+        <location filename="../../clinic_app/ui/models.py" line="140" />
         <source>个人支付</source>
         <translation>Patient pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="113" />
+        <location filename="../../clinic_app/ui/models.py" line="141" />
         <source>付款方式</source>
         <translation>Payment</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="114" />
+        <location filename="../../clinic_app/ui/models.py" line="142" />
         <source>操作员</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="115" />
+        <location filename="../../clinic_app/ui/models.py" line="143" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
@@ -476,152 +476,152 @@ Please give this log file to support:
 <context>
     <name>ImportScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="69" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="70" />
         <source>新增</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="69" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="70" />
         <source> (登记密钥)</source>
         <translation> (register key)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="71" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="72" />
         <source>替换第 {n} 版</source>
         <translation>Supersede revision {n}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="73" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="74" />
         <source>旧版本</source>
         <translation>Older revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="75" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="76" />
         <source>已导入</source>
         <translation>Already imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="77" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="78" />
         <source>密钥未登记</source>
         <translation>Key not registered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="78" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="79" />
         <source>拒收</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="85" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="86" />
         <source>未导入: {why}</source>
         <translation>Not imported: {why}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="88" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="89" />
         <source>已导入, 待审核 {n} 条</source>
         <translation>Imported, {n} to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="88" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="89" />
         <source>已导入, 无待审核</source>
         <translation>Imported, nothing to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="90" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="91" />
         <source>签名密钥尚未登记, 指纹 {fp}: 核对后信任</source>
         <translation>Signing key not registered, fingerprint {fp}: compare, then trust</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="94" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="95" />
         <source>较旧的第 {old} 版 (已有第 {new} 版), 已被替换, 不导入</source>
         <translation>Older revision {old} (revision {new} is in): superseded, not imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="98" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="99" />
         <source>与已导入的文件相同, 不再导入</source>
         <translation>Same as a file already imported: not imported again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="112" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="113" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="113" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="114" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="114" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="115" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="115" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="116" />
         <source>版本</source>
         <translation>Revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="116" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="117" />
         <source>结算人次</source>
         <translation>Settlements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="117" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="118" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="118" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="119" />
         <source>处理</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="119" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="120" />
         <source>说明</source>
         <translation>Detail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="210" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="214" />
         <source>选择月结文件…</source>
         <translation>Choose statement files…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="212" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="216" />
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="215" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="219" />
         <source>选择村卫生室导出的月结数据文件 (*.json), 先预览, 确认后导入。</source>
         <translation>Choose the statement data files (*.json) the village clinics exported; preview first, then import.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="233" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="237" />
         <source>%v / %m 个文件</source>
         <translation>%v / %m files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="248" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="252" />
         <source>选择月结数据文件</source>
         <translation>Choose statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="248" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="252" />
         <source>月结数据 (*.json)</source>
         <translation>Statement data (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="274" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="278" />
         <source>预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 旧版本 {old} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)</source>
         <translation>Preview: {n} files, {ok} to import, {same} already imported, {old} older revisions, {keys} keys to check, {bad} rejected (nothing written yet)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="358" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="362" />
         <source>导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个。</source>
         <translation>Import done: {ok} files imported, {bad} not imported, {same} already imported.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="365" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="369" />
         <source>待审核 {n} 条:</source>
         <translation>{n} to review:</translation>
     </message>
@@ -1038,107 +1038,107 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientCard</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="95" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="103" />
         <source>患者信息</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="108" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="116" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="109" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="117" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="110" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="118" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="111" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="119" />
         <source>定点机构</source>
         <translation>Designated</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="112" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="120" />
         <source>家庭医生</source>
         <translation>Family doctor</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="113" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="121" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="114" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="122" />
         <source>本年剩余</source>
         <translation>Left this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="115" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="123" />
         <source>今日已用</source>
         <translation>Used today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="125" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="133" />
         <source>(未选择患者, 按 F2 查找)</source>
         <translation>(no patient: press F2 to find one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="129" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="137" />
         <source>{n} 岁</source>
         <translation>{n} y</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="131" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="139" />
         <source>(无)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="136" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="144" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="137" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="145" />
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="140" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="148" />
         <source>(未定点)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="145" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="153" />
         <source>已用 {used} 元 (无年度限额)</source>
         <translation>{used} used (no annual cap)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="146" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="154" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="151" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="159" />
         <source>已用 {used} / {cap} 元</source>
         <translation>{used} of {cap} used</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="152" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="160" />
         <source>{left} 元</source>
         <translation>{left} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="153" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="161" />
         <source> (每日限额 {cap} 元)</source>
         <translation> (daily cap {cap})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="154" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="162" />
         <source>{used} 元</source>
         <translation>{used} yuan</translation>
     </message>
@@ -1214,83 +1214,83 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="50" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="51" />
         <source>查找: 身份证号 / 姓名 / 拼音首字母 / 电话</source>
         <translation>Find: ID number / name / pinyin initials / phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="53" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="54" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="71" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="75" />
         <source>患者详情</source>
         <translation>Patient details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="82" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="86" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="83" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="87" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="84" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="88" />
         <source>联系方式</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="85" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="89" />
         <source>本年参保</source>
         <translation>Enrolment</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="86" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="90" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="87" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="91" />
         <source>修改信息…</source>
         <translation>Edit…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="89" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="93" />
         <source>年度参保登记…</source>
         <translation>Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="107" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="111" />
         <source>就诊记录</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="168" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="172" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="172" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="176" />
         <source>定点 {places}; 家庭医生签约: {signed}</source>
         <translation>designated {places}; family doctor signed: {signed}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="173" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="177" />
         <source>(未定点)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="176" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="177" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="180" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="181" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="179" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="183" />
         <source>{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}</source>
         <translation>{year}: {used} used, cap {cap}, {left} left</translation>
     </message>
@@ -1548,29 +1548,29 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="43" />
+        <location filename="../../clinic_app/ui/township/review.py" line="44" />
         <location filename="../../clinic_app/ui/township/review.py" line="111" />
         <location filename="../../clinic_app/ui/township/review.py" line="118" />
         <source>标记</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="44" />
+        <location filename="../../clinic_app/ui/township/review.py" line="45" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="45" />
+        <location filename="../../clinic_app/ui/township/review.py" line="46" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="46" />
+        <location filename="../../clinic_app/ui/township/review.py" line="47" />
         <source>结算时间</source>
         <translation>Settled at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="47" />
+        <location filename="../../clinic_app/ui/township/review.py" line="48" />
         <location filename="../../clinic_app/ui/township/review.py" line="109" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
@@ -1579,11 +1579,6 @@ This clinic's key fingerprint (the township checks it):
         <location filename="../../clinic_app/ui/township/review.py" line="49" />
         <source>说明</source>
         <translation>Detail</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="48" />
-        <source>结算号</source>
-        <translation>Settlement no.</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/review.py" line="96" />
@@ -1601,44 +1596,44 @@ This clinic's key fingerprint (the township checks it):
         <translation>Count</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="160" />
+        <location filename="../../clinic_app/ui/township/review.py" line="159" />
         <source>各类标记条数 (点击筛选)</source>
         <translation>Flags by kind (click to filter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="186" />
+        <location filename="../../clinic_app/ui/township/review.py" line="185" />
         <source>全部村卫生室</source>
         <translation>All village clinics</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="196" />
+        <location filename="../../clinic_app/ui/township/review.py" line="195" />
         <source>全部月份</source>
         <translation>All months</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="232" />
+        <location filename="../../clinic_app/ui/township/review.py" line="231" />
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="248" />
+        <location filename="../../clinic_app/ui/township/review.py" line="247" />
         <source>显示 {n} 条, 共 {all} 条待审核</source>
         <translation>Showing {n} of {all} to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="250" />
+        <location filename="../../clinic_app/ui/township/review.py" line="249" />
         <source> (只读取了前 {n} 条, 请按村或月份筛选)</source>
         <translation> (only the first {n} read: filter by village or month)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="257" />
+        <location filename="../../clinic_app/ui/township/review.py" line="256" />
         <source>选中一条标记可在此查看完整说明</source>
         <translation>Choose a flag to read its whole explanation here</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="261" />
-        <source>{flag} — {person} {time} {village}: {detail}</source>
-        <translation>{flag} — {person} {time} {village}: {detail}</translation>
+        <location filename="../../clinic_app/ui/township/review.py" line="260" />
+        <source>{flag} — {person} {time} {village}, 结算号 {setl_id}: {detail}</source>
+        <translation>{flag} — {person} {time} {village}, settlement {setl_id}: {detail}</translation>
     </message>
 </context>
 <context>
@@ -2091,32 +2086,32 @@ Restore now?</translation>
 <context>
     <name>TrustDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="144" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="145" />
         <source>核对村卫生室密钥指纹</source>
         <translation>Check the village clinic's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="145" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="146" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="158" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="161" />
         <source>请把上面的指纹与该村月结报表 (PDF) 上打印的“密钥指纹”逐组核对, 最好当面或电话与村医确认。完全一致才点“信任此密钥”: 该村的文件随后列入预览, 点“导入”才会写入。不一致请点“不信任”, 不要导入, 并与村卫生室联系。</source>
         <translation>Compare the fingerprint above, group by group, with the key fingerprint printed on the village's statement PDF, best with the village doctor in person or by phone. Press "Trust this key" only if they match exactly: the village's files then show in the preview, and only "Import" writes them. Otherwise press "Do not trust", do not import, and contact the clinic.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="165" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="168" />
         <source>信任此密钥(&amp;T)</source>
         <translation>&amp;Trust this key</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="166" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="169" />
         <source>不信任</source>
         <translation>Do not trust</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="174" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="177" />
         <source>文件中的密钥指纹:</source>
         <translation>Key fingerprint in the file:</translation>
     </message>
@@ -2124,153 +2119,153 @@ Restore now?</translation>
 <context>
     <name>VisitScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="225" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="233" />
         <source>身份证号 / 姓名 / 拼音首字母 / 电话 (F2)</source>
         <translation>ID number / name / pinyin initials / phone (F2)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="228" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="236" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="231" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="239" />
         <source>查找患者</source>
         <translation>Find patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="239" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="247" />
         <source>转诊…</source>
         <translation>Referral…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="241" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="249" />
         <source>外院票据报销…</source>
         <translation>Outside receipt…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="251" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="259" />
         <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
         <translation>Item code / name / pinyin initials (F3)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="257" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="265" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="72" />
-        <location filename="../../clinic_app/ui/visit_screen.py" line="265" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="80" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="273" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="70" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="78" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="71" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="79" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="73" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="81" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="74" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="82" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="75" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="83" />
         <source>医保</source>
         <translation>Coverage</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="76" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="84" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="77" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="85" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="280" />
-        <source>收费项目 (Delete 删除选中行)</source>
-        <translation>Items (Delete removes the selected line)</translation>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="297" />
+        <source>收费项目 (Enter 改数量, Delete 删除选中行)</source>
+        <translation>Items (Enter changes the quantity, Delete removes the line)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="289" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="306" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="293" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="310" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="294" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="311" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="295" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="312" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="305" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="322" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="309" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="326" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="312" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="329" />
         <source>新接诊 (Ctrl+N)</source>
         <translation>New visit (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="419" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="436" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="478" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="495" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="541" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="578" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="577" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="614" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="596" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="633" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="617" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="654" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="618" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="655" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
 
 from clinic_app.domain.records import VisitRequest
 from clinic_app.store.ledger import EntryFilter
@@ -160,7 +160,7 @@ def visit_in_progress(qtbot, screen: VisitScreen) -> None:  # type: ignore[no-un
     """A patient, the consultation and three items, a diagnosis: work a single key must not lose."""
     choose_by_typing(qtbot, screen, "zsf")
     add_item(qtbot, screen, "YP0001", "2")
-    add_item(qtbot, screen, "amxl")
+    add_item(qtbot, screen, "tbab")  # 头孢氨苄胶囊, by pinyin initials
     add_item(qtbot, screen, "TD0002")
     screen.diagnosis.setText("上呼吸道感染")
     assert len(screen.rows) == 4
@@ -223,7 +223,7 @@ def test_settle_refused_while_an_item_is_typed_but_not_added(qtbot, context, ses
     add_item(qtbot, screen, "YP0001", "2")
     popup = screen.item_search.completer.popup()
     with qtbot.waitSignal(screen.item_search.results_shown, timeout=5000):
-        qtbot.keyClicks(screen.item_search.edit, "amx")
+        qtbot.keyClicks(screen.item_search.edit, "tbab")
     qtbot.waitUntil(popup.isVisible, timeout=5000)
     before = session.count_entries(EntryFilter())
 
@@ -233,8 +233,8 @@ def test_settle_refused_while_an_item_is_typed_but_not_added(qtbot, context, ses
     assert session.count_entries(EntryFilter()) == before
     assert screen.last_settled is None and len(screen.rows) == 2
     assert screen.item_note.isVisible()
-    assert "amx" in screen.item_note.text() and "未添加" in screen.item_note.text()
-    assert screen.item_search.edit.text() == "amx" and screen.item_search.edit.hasFocus()
+    assert "tbab" in screen.item_note.text() and "未添加" in screen.item_note.text()
+    assert screen.item_search.edit.text() == "tbab" and screen.item_search.edit.hasFocus()
 
     # Chosen from the list but its quantity not yet confirmed: still not added.
     qtbot.keyClick(key_target(screen), Qt.Key.Key_Return)
@@ -327,3 +327,47 @@ def test_enter_ahead_of_the_matches_never_takes_an_earlier_text_s_match(qtbot, c
     qtbot.waitUntil(lambda: screen.pending_entry is not None, timeout=5000)
     wait_idle(qtbot, worker)
     assert screen.pending_entry.code == "YP0012"
+
+
+def add_by_code(qtbot, screen: VisitScreen, code: str, quantity: str) -> None:  # type: ignore[no-untyped-def]
+    screen.item_search.edit.setFocus()
+    with qtbot.waitSignal(screen.item_search.results_shown, timeout=5000):
+        qtbot.keyClicks(screen.item_search.edit, code)
+    qtbot.keyClick(screen.item_search.edit, Qt.Key.Key_Return)
+    screen.quantity.setText(quantity)
+    with qtbot.waitSignal(screen.preview_updated, timeout=5000):
+        qtbot.keyClick(screen.quantity, Qt.Key.Key_Return)
+
+
+def test_the_same_item_again_adds_to_its_line(qtbot, context, session) -> None:  # type: ignore[no-untyped-def]
+    screen = make_screen(qtbot, context)
+    choose_by_typing(qtbot, screen, "zsf")
+    add_by_code(qtbot, screen, "YP0001", "2")
+    add_by_code(qtbot, screen, "YP0001", "1")
+    drugs = [r.line for r in screen.rows if r.line.code == "YP0001"]
+    assert len(drugs) == 1 and drugs[0].quantity == 3
+    assert screen.lines_model.index(1, 2).data() == "3"
+
+
+def test_a_line_s_quantity_is_typed_over_in_the_table(qtbot, context, session) -> None:  # type: ignore[no-untyped-def]
+    screen = make_active_screen(qtbot, context)
+    choose_by_typing(qtbot, screen, "zsf")
+    add_by_code(qtbot, screen, "YP0001", "2")
+    price = screen.rows[1].line.unit_price
+    cell = screen.lines_model.index(1, 2)
+    screen.lines_view.setCurrentIndex(screen.lines_model.index(1, 1))  # on its name
+    screen.lines_view.setFocus()
+    qtbot.keyClick(screen.lines_view, Qt.Key.Key_Return)  # Enter on a line opens its quantity
+    editors = [e for e in screen.lines_view.viewport().findChildren(QLineEdit) if e.isVisible()]
+    assert len(editors) == 1 and editors[0].text() == "2"
+    editor = editors[0]
+    editor.selectAll()
+    qtbot.keyClicks(editor, "5")
+    with qtbot.waitSignal(screen.preview_updated, timeout=5000) as preview:
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert screen.rows[1].line.quantity == 5
+    assert preview.args[0].lines[1].amount == price.times(Fraction(5))
+    # A quantity that is not one is refused at the item's note; the line keeps its 5.
+    assert not screen.lines_model.setData(cell, "-1")
+    assert screen.quantity_note.isVisible() and "数量" in screen.quantity_note.text()
+    assert screen.rows[1].line.quantity == 5
