@@ -7,11 +7,13 @@ give exit status 2, a message naming the field on stderr and nothing on stdout.
 
 from __future__ import annotations
 
+import argparse
 import copy
 import datetime as dt
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -215,3 +217,32 @@ def test_policies_plain_text() -> None:
     assert "已过规定期限 2020-10-29 (仍按此执行)" in run.stdout  # applied still, as POLICIES.md §1 says
     # No end date is "from ... on", not an arrow to a dash beside a warning about an end.
     assert "2019-10-30 起" in run.stdout and "→" not in run.stdout
+
+
+def _parsers(parser: argparse.ArgumentParser) -> Iterator[tuple[str, argparse.ArgumentParser]]:
+    yield parser.prog, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                yield from _parsers(sub)
+
+
+def test_every_command_and_option_is_explained_in_chinese_too() -> None:
+    # Township IT staff read the help; "--month MONTH" alone does not say the format.
+    from clinic_app.cli import build_parser
+
+    def chinese(text: str | None) -> bool:
+        return bool(text) and any("\u4e00" <= ch <= "\u9fff" for ch in text)  # type: ignore[union-attr]
+
+    unexplained = []
+    for prog, parser in _parsers(build_parser()):
+        for action in parser._actions:
+            if isinstance(action, argparse._HelpAction | argparse._VersionAction):
+                continue
+            if isinstance(action, argparse._SubParsersAction):
+                unexplained += [f"{prog} {c.dest}" for c in action._choices_actions if not chinese(c.help)]
+            elif not chinese(action.help):
+                unexplained.append(f"{prog} {'/'.join(action.option_strings) or action.dest}")
+    assert unexplained == []
+    month = [a for a in dict(_parsers(build_parser()))["clinic-app statement export"]._actions if a.dest == "month"]
+    assert "YYYY-MM" in (month[0].help or "")
