@@ -83,7 +83,7 @@ def parse_month(text: str, today: dt.date | None = None) -> tuple[dt.date, dt.da
     last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     today = today or dt.date.today()
     if first > today:
-        raise BadInput(f"{text} 尚未到来, 不能导出", f"{text} is in the future: nothing to export")
+        raise BadInput(f"{text} 尚未到来: 请选择本月或以前的月份", f"{text} is in the future: choose this month or an earlier one")
     return first, last
 
 

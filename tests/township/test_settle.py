@@ -219,3 +219,10 @@ def test_a_month_left_negative_by_a_reversal_is_set_against_the_next(tmp_path, c
     assert Money.parse(line(july_result, "V001")["fund_payable"]) == fund_of(july) + fund_of(june)
     ytd = Money.parse(july_result["total"]["year_to_date"]["fund_payable"])
     assert ytd == fund_of(may) + fund_of(june) + fund_of(july)
+
+
+def test_a_future_month_is_refused_in_words_that_fit_settling(shaoguan, capsys) -> None:
+    assert run(["settle", "--data-dir", str(shaoguan["town"]), "--month", "2099-01"]) == 2
+    err = capsys.readouterr().err
+    assert "2099-01 尚未到来: 请选择本月或以前的月份" in err
+    assert "export" not in err and "导出" not in err  # it said "nothing to export" when settling
