@@ -54,7 +54,7 @@ GEOMETRY: dict[str, _Geometry] = {
     # A 58 mm roll prints about 48 mm wide; 80 mm prints about 72 mm.
     "58mm": _Geometry(58 * mm, 5 * mm, 7.5, 10, 24 * mm),
     "80mm": _Geometry(80 * mm, 4 * mm, 9, 12, 28 * mm),
-    "a5": _Geometry(A5[0], 14 * mm, 10, 15, 30 * mm, A5[1]),
+    "a5": _Geometry(A5[0], 14 * mm, 10, 15, 24 * mm, A5[1]),  # the code beside the notes: 24 mm fits a void
 }
 
 # Reasons that say why the fund paid less; shown first, the rest after them.
@@ -169,13 +169,36 @@ class _Flow:
         width = self.width
 
         def draw(canvas: Canvas, left: float, bottom: float) -> None:
-            widget = QrCodeWidget(payload, barLevel="M")
-            x0, y0, x1, y1 = widget.getBounds()
-            drawing = Drawing(side, side, transform=[side / (x1 - x0), 0, 0, side / (y1 - y0), 0, 0])
-            drawing.add(widget)
-            renderPDF.draw(drawing, canvas, left + (width - side) / 2, bottom)
+            _draw_qr(canvas, payload, side, left + (width - side) / 2, bottom)
 
         self.rows.append(_Row(side + 2, draw=draw))
+
+    def qr_beside(self, payload: str, side: float, notes: list[tuple[str, float]]) -> None:
+        """The QR code at the right with the closing notes beside it, in one block: on an A5
+        sheet, whose height is fixed, this keeps a reprinted or voided receipt to one page."""
+        font, width = self.font, self.width
+        room = width - side * 1.2
+        lines = [(line, size) for text, size in notes for line in fonts.wrap_text(text, font, size, room)]
+        text_height = sum(self._line_height(size) for _, size in lines)
+        height = max(side, text_height) + 2
+
+        def draw(canvas: Canvas, left: float, bottom: float) -> None:
+            _draw_qr(canvas, payload, side, left + width - side, bottom + (height - side) / 2)
+            y = bottom + (height + text_height) / 2
+            for line, size in lines:
+                y -= self._line_height(size)
+                canvas.setFont(font.name, size)
+                canvas.drawString(left, y + self._line_height(size) * 0.28, line)
+
+        self.rows.append(_Row(height, draw=draw))
+
+
+def _draw_qr(canvas: Canvas, payload: str, side: float, x: float, y: float) -> None:
+    widget = QrCodeWidget(payload, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(side, side, transform=[side / (x1 - x0), 0, 0, side / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    renderPDF.draw(drawing, canvas, x, y)
 
 
 def receipt_hash(data: ReceiptData) -> str:
@@ -305,13 +328,18 @@ def _layout_rows(data: ReceiptData, layout: Layout, font: fonts.PdfFont) -> tupl
             flow.text("· " + reason, size * 0.92, indent=size * 0.3)
     flow.rule()
     flow.gap(2)
-    flow.qr(qr_payload(data), geo.qr)
-    flow.text(f"校验码 {receipt_hash(data)}", size * 0.85, "c")
+    notes = [(f"校验码 {receipt_hash(data)}", size * 0.85)]
     if data.reprint:
-        flow.text("本收据为重打副本, 不作重复报销凭证", size * 0.9, "c")
+        notes.append(("本收据为重打副本, 不作重复报销凭证", size * 0.9))
     if data.voided_by:
-        flow.text("本次收费已作废, 本收据不作收费或报销凭证", size * 0.9, "c")
-    flow.text("请妥善保管, 谢谢!", size * 0.9, "c")
+        notes.append(("本次收费已作废, 本收据不作收费或报销凭证", size * 0.9))
+    notes.append(("请妥善保管, 谢谢!", size * 0.9))
+    if layout == "a5":
+        flow.qr_beside(qr_payload(data), geo.qr, notes)
+    else:  # a roll: the code centred, the notes under it
+        flow.qr(qr_payload(data), geo.qr)
+        for text, note_size in notes:
+            flow.text(text, note_size, "c")
     return geo, flow.rows
 
 

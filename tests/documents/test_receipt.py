@@ -171,3 +171,20 @@ def test_a_voided_visit_reprinted_is_marked_void_on_every_page(layout, ttf):
     flat = "".join(text_of(pdf).split())
     assert "冲销收据号SZ202503140019" in flat and "作废时间2025-03-1416:05" in flat
     assert "已作废" not in text_of(receipt_pdf(sample_receipt(reprint=True), layout, ttf))
+
+
+@needs_wqy
+def test_a_voided_visit_reprinted_on_a5_is_one_sheet_with_its_code_beside_the_notes(ttf):
+    import datetime as dt
+
+    from pypdf import PdfReader
+
+    data = replace(sample_receipt(reprint=True), voided_by="SZ202503140019", voided_at=dt.datetime(2025, 3, 14, 16, 5))
+    pdf = receipt_pdf(data, "a5", ttf)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1  # it took a second sheet for the code and notes
+    flat = "".join(text_of(pdf).split())
+    for note in ("本收据为重打副本", "本次收费已作废", "请妥善保管", f"校验码{receipt_hash(data)}"):
+        assert note in flat
+    # The notes sit left of the code, not centred under it.
+    notes = [d for d in drawn_strings(pdf) if d.text.startswith("请妥善保管")]
+    assert notes and notes[0].x < notes[0].page_width / 3
