@@ -175,6 +175,9 @@ class FilePlan:
     """The file's key is registered with it (its fingerprint was given to --trust)."""
     supersedes_id: int | None = None
     supersedes_revision: int | None = None
+    superseded_by: int | None = None
+    """For unchanged: the higher revision of the month imported since (or earlier in the batch),
+    when this file is an older revision imported before; None when it is the current one."""
     statement: VerifiedStatement | None = field(default=None, repr=False)
     raw: bytes = field(default=b"", repr=False)
     body_sha256: str = ""
@@ -190,6 +193,11 @@ class FilePlan:
             return f"新增 / add: {who}" + (" (登记密钥 / registers its key)" if self.register_key else "")
         if self.action == SUPERSEDE:
             return f"替换第 {self.supersedes_revision} 版 / supersedes r{self.supersedes_revision}: {who}"
+        if self.action == UNCHANGED and self.superseded_by is not None:
+            return (
+                f"较旧的第 {self.revision} 版, 已有第 {self.superseded_by} 版, 不导入 / "
+                f"older revision r{self.revision}, superseded by r{self.superseded_by}: {who}"
+            )
         if self.action == UNCHANGED:
             return f"已导入, 无变化 / already imported, nothing to do: {who} {self.note}".rstrip()
         assert self.error is not None
@@ -389,9 +397,11 @@ def _judge(view: _View, book: PolicyBook, own: Clinic, base: FilePlan, trusted: 
             "(the key changed or the file is not theirs); check with the village clinic",
         )
     seen = view.body(base.body_sha256)
-    if seen is not None:
-        return replace(base, action=UNCHANGED, note=seen)
     current = view.current(code, month)
+    if seen is not None:
+        # Imported before; an older revision since superseded is not "the same file" to the user.
+        newer = current.revision if current is not None and current.revision > verified.revision else None
+        return replace(base, action=UNCHANGED, note=seen, superseded_by=newer)
     chain = verified.chain
     action, supersedes_id, supersedes_revision = ADD, None, None
     if current is not None:

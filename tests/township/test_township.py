@@ -117,6 +117,10 @@ def test_a_revised_statement_supersedes_the_first_with_an_audit_record(world, tm
     before = store.table_counts(town.db)
     (again,) = tw.import_files(town, [first])
     assert again.plan.action == tw.UNCHANGED and "superseded" in again.plan.note
+    assert again.plan.superseded_by == 2  # the screen says "older than revision 2", not "the same file"
+    assert "r2" in again.plan.describe() and "第 2 版" in again.plan.describe()
+    (same,) = tw.import_files(town, [second])
+    assert same.plan.action == tw.UNCHANGED and same.plan.superseded_by is None
     assert store.table_counts(town.db) == before
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QLabel
@@ -79,8 +80,13 @@ def test_two_villages_import_after_their_fingerprints_are_trusted(qtbot, tmp_pat
         first.trust_button.click()
     second = asked.args[0]
     assert second.plan.clinic_code == "V202"
-    with qtbot.waitSignal(screen.import_finished, timeout=20000) as finished:
+    with qtbot.waitSignal(screen.planned, timeout=10000):
         second.trust_button.click()
+    # Trusted, planned again, nothing written until 导入.
+    assert [screen.model.index(r, 6).data() for r in range(3)] == ["新增 (登记密钥)", "新增", "新增 (登记密钥)"]
+    assert store.statements(town.db) == [] and store.registered_keys(town.db) == []
+    with qtbot.waitSignal(screen.import_finished, timeout=20000) as finished:
+        screen.import_button.click()
 
     results = finished.args[0]
     assert len(results) == 3 and all(r.imported for r in results)
@@ -174,3 +180,84 @@ def test_the_township_tabs_are_built_when_first_shown(qtbot, town_context, worke
     importer, review, again, assessment = window.township
     assert again is settlement and [window.tabs.indexOf(s) for s in (importer, review, assessment)] == [3, 4, 6]
     qtbot.waitUntil(lambda: not worker.busy, timeout=10000)
+
+
+def test_the_fingerprint_dialog_defaults_to_no_and_trusting_imports_nothing_by_itself(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]
+    """Enter and Esc never trust a key; trusting plans again, and only 导入 writes (EXCHANGE.md: dry run first)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    files = village_files(tmp_path)
+    south_march, south_april = files["V201"]
+    bring(town, (south_march.name, south_march.read_bytes()))  # 南村's key is registered
+    north_march = files["V202"][0]  # 北村's is not
+    chosen = [north_march, south_april]  # one file to trust, one accepted already
+    screen = ImportScreen(town_context)
+    qtbot.addWidget(screen)
+    screen.show()
+
+    def ask() -> Any:
+        with qtbot.waitSignal(screen.trust_asked, timeout=10000) as asked:
+            screen.choose_files(chosen)
+        return asked.args[0]
+
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
+        dialog = ask()
+        assert dialog.cancel_button.isDefault() and not dialog.trust_button.isDefault()
+        assert not dialog.trust_button.autoDefault()
+        assert dialog.focusWidget() is dialog.cancel_button
+        QTest.keyClick(dialog.focusWidget(), key)
+        assert screen.dialog is None and not dialog.isVisible()
+        wait_idle(qtbot, town_context.worker)
+        # Even with the trust button focused (tabbed to), Enter and Esc do not trust.
+        dialog = ask()
+        dialog.trust_button.setFocus()
+        QTest.keyClick(dialog.trust_button, key)
+        assert screen.dialog is None
+        wait_idle(qtbot, town_context.worker)
+        assert screen.trusted == set()
+        assert [(s.clinic_code, s.month) for s in store.statements(town.db)] == [("V201", "2025-03")]
+
+    # Trusting is a deliberate click (or its mnemonic): it plans again and writes nothing.
+    dialog = ask()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+    with qtbot.waitSignal(screen.planned, timeout=10000):
+        QTest.keyClick(dialog.focusWidget(), Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+    wait_idle(qtbot, town_context.worker)
+    assert [(s.clinic_code, s.month) for s in store.statements(town.db)] == [("V201", "2025-03")]
+    assert store.registered_key(town.db, "V202", "village") is None
+    assert [screen.model.index(r, 6).data() for r in range(2)] == ["新增 (登记密钥)", "新增"]
+    assert screen.import_button.isEnabled() and screen.dialog is None
+    # 导入 imports what the dry run shows, and registers the key with its file.
+    with qtbot.waitSignal(screen.import_finished, timeout=20000):
+        screen.import_button.click()
+    assert {(s.clinic_code, s.month) for s in store.statements(town.db)} == {
+        ("V201", "2025-03"), ("V201", "2025-04"), ("V202", "2025-03")
+    }
+    assert store.registered_key(town.db, "V202", "village") is not None
+
+
+def test_an_older_revision_chosen_again_says_it_was_superseded(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]
+    south = Village.create(tmp_path / "south", "V201", "南村卫生室", POLICY)
+    south.person("甲", number=1)
+    south.visit("甲", "2025-03-03 09:00", "20.00")
+    first = tmp_path / "V201_2025-03_r1.json"
+    first.write_bytes(south.statement("2025-03"))
+    south.visit("甲", "2025-03-04 09:00", "20.00")
+    second = tmp_path / "V201_2025-03_r2.json"
+    second.write_bytes(south.statement("2025-03", 2))
+    south.session.close()
+    bring(town, (first.name, first.read_bytes()))
+    bring(town, (second.name, second.read_bytes()))
+    screen = ImportScreen(town_context)
+    qtbot.addWidget(screen)
+    with qtbot.waitSignal(screen.planned, timeout=10000):
+        screen.choose_files([first, second])
+    assert screen.model.index(0, 6).data() == "旧版本"
+    assert screen.model.index(0, 7).data() == "较旧的第 1 版 (已有第 2 版), 已被替换, 不导入"
+    assert screen.model.index(1, 6).data() == "已导入"
+    assert screen.model.index(1, 7).data() == "与已导入的文件相同, 不再导入"
+    assert not screen.import_button.isEnabled()
+    assert "旧版本 1 个" in screen.summary.text()
+

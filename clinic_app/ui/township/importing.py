@@ -4,8 +4,12 @@ Choosing files runs `township.plan_import` on the worker: nothing is written,
 and the table says what each file would do (新增, 替换, 已导入, 拒收).  A file
 from a village whose key is not registered opens `TrustDialog`, which shows
 the fingerprint beside the instruction to compare it with the one printed on
-the statement PDF; 信任并导入 plans again with that fingerprint trusted and
-imports.  The import submits one `apply_import` per accepted file, so the
+the statement PDF.  不信任 is its default button and has the focus: Enter and
+Esc never trust a key, trusting takes a click or its mnemonic (Alt+T).
+Trusting writes nothing: it plans again with that fingerprint trusted, so the
+file shows as 新增 (登记密钥) beside the others, and only 导入 imports what the
+dry run shows (EXCHANGE.md: dry run first), registering the key with the
+file.  The import submits one `apply_import` per accepted file, so the
 progress bar moves file by file and each file is its own transaction.
 """
 
@@ -26,6 +30,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QProgressBar,
     QPushButton,
     QTableView,
@@ -65,6 +70,8 @@ def action_text(plan: FilePlan) -> str:
         return QCoreApplication.translate("ImportScreen", "新增") + (QCoreApplication.translate("ImportScreen", " (登记密钥)") if plan.register_key else "")
     if plan.action == SUPERSEDE:
         return QCoreApplication.translate("ImportScreen", "替换第 {n} 版").format(n=plan.supersedes_revision)
+    if plan.action == UNCHANGED and plan.superseded_by is not None:
+        return QCoreApplication.translate("ImportScreen", "旧版本")
     if plan.action == UNCHANGED:
         return QCoreApplication.translate("ImportScreen", "已导入")
     if plan.action == UNTRUSTED:
@@ -84,6 +91,10 @@ def _detail(row: FileRow, language: str) -> str:
         return QCoreApplication.translate("ImportScreen", "签名密钥尚未登记, 指纹 {fp}: 核对后信任").format(fp=plan.fingerprint)
     if plan.error is not None:
         return plan.error.message(language)
+    if plan.action == UNCHANGED and plan.superseded_by is not None:
+        return QCoreApplication.translate("ImportScreen", "较旧的第 {old} 版 (已有第 {new} 版), 已被替换, 不导入").format(
+            old=plan.revision, new=plan.superseded_by
+        )
     if plan.action == UNCHANGED:
         return QCoreApplication.translate("ImportScreen", "与已导入的文件相同, 不再导入")
     return ""
@@ -143,17 +154,22 @@ class TrustDialog(QDialog):
         self.fingerprint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.fingerprint.setStyleSheet("padding: 10px; border: 1px solid #8090b0; background: #f4f6fb;")
+        self.fingerprint.ensurePolished()  # the padding counts in its size: every group must show
+        self.fingerprint.setMinimumWidth(self.fingerprint.sizeHint().width())
         instruction = QLabel(
             self.tr(
                 "请把上面的指纹与该村月结报表 (PDF) 上打印的“密钥指纹”逐组核对, 最好当面或电话与村医确认。"
-                "完全一致才点“信任并导入”; 不一致请点“取消”, 不要导入, 并与村卫生室联系。"
+                "完全一致才点“信任此密钥”: 该村的文件随后列入预览, 点“导入”才会写入。"
+                "不一致请点“不信任”, 不要导入, 并与村卫生室联系。"
             )
         )
         instruction.setWordWrap(True)
         self.buttons = QDialogButtonBox()
-        self.trust_button = self.buttons.addButton(self.tr("信任并导入"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self.buttons.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.cancel_button.setDefault(True)  # trusting takes a deliberate click
+        self.trust_button = self.buttons.addButton(self.tr("信任此密钥(&T)"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(self.tr("不信任"), QDialogButtonBox.ButtonRole.RejectRole)
+        # Trusting takes a deliberate click or Alt+T: the trust button never becomes the default,
+        # not even while it has the focus (autoDefault), so Enter answers 不信任 as Esc does.
+        self.trust_button.setAutoDefault(False)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -162,7 +178,12 @@ class TrustDialog(QDialog):
         layout.addWidget(self.fingerprint)
         layout.addWidget(instruction)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(520)
+        # Never narrower than the whole fingerprint, even where a small screen caps the first size.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        # Only once the buttons are in the dialog: setDefault registers the dialog's main default
+        # button through the parent chain, and a focused autoDefault button hands back to it.
+        self.cancel_button.setDefault(True)
+        self.cancel_button.setFocus()
 
 
 def _importer(session: ClinicSession, plan: FilePlan, today: dt.date) -> Callable[[], ImportResult]:
@@ -187,7 +208,6 @@ class ImportScreen(QWidget):
         self.trusted: set[str] = set()
         self.declined: set[str] = set()
         self.dialog: TrustDialog | None = None
-        self._import_after_plan = False
         self._results: list[ImportResult] = []
         self._expected = 0
 
@@ -255,21 +275,19 @@ class ImportScreen(QWidget):
         self.import_button.setEnabled(accepted > 0)
         self.summary.setText(
             self.tr(
-                "预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)"
+                "预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 旧版本 {old} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个"
+                " (尚未写入任何数据)"
             ).format(
                 n=len(plans),
                 ok=accepted,
-                same=sum(p.action == UNCHANGED for p in plans),
+                same=sum(p.action == UNCHANGED and p.superseded_by is None for p in plans),
+                old=sum(p.action == UNCHANGED and p.superseded_by is not None for p in plans),
                 keys=sum(p.action == UNTRUSTED for p in plans),
                 bad=sum(p.action == REJECT for p in plans),
             )
         )
         emit(self.planned, plans)
-        if self._ask_trust(plans):
-            return
-        if self._import_after_plan:
-            self._import_after_plan = False
-            self.start_import()
+        self._ask_trust(plans)
 
     def _ask_trust(self, plans: tuple[FilePlan, ...]) -> bool:
         """Open the fingerprint dialog for the first village not yet answered; False when none is left."""
@@ -288,17 +306,15 @@ class ImportScreen(QWidget):
         self.dialog = None
         if trusted:
             self.trusted.add(plan.fingerprint)
-            self._import_after_plan = True
         else:
             self.declined.add(plan.fingerprint)
         if self._ask_trust(tuple(r.plan for r in self.model.rows)):
             return
-        if self._import_after_plan:
-            self.plan()  # again with the fingerprints trusted; imports when it arrives
+        if self.trusted & {r.plan.fingerprint for r in self.model.rows if r.plan.action == UNTRUSTED}:
+            self.plan()  # a dry run again with the fingerprints trusted; only 导入 writes
 
     def _failed(self, error: Exception) -> None:
         self.choose_button.setEnabled(True)
-        self._import_after_plan = False
         self.context.report(error)
 
     # ------------------------------------------------------------------ import
