@@ -10,7 +10,9 @@ A village's key is registered on its first import after a person compares the
 fingerprint (`--trust FINGERPRINT`); a known village whose file is signed by
 another key is refused.
 
-Review flags (they never block an import; one code per line):
+Review flags (they never block an import; one code per line; each flag's
+particulars are stored as JSON data and `flag_detail` puts them in Chinese or
+English words):
 
 - ``FLAG_ID_CHECKSUM`` the ID number fails GB 11643 (18 characters, check character, birth date);
 - ``FLAG_NOT_SIGNED`` the township's roster has no enrolment of the person with
@@ -712,7 +714,9 @@ class _Review:
         self.history = store.fund_history(conn, certnos, f"{self.year}-01-01", last.isoformat())
         self.roster = store.roster(conn, certnos, self.year)
 
-    def add(self, visit: _ParsedVisit, code: str, detail: str) -> None:
+    def add(self, visit: _ParsedVisit, code: str, **params: Any) -> None:
+        """One flag; its detail is stored as data (`params`) and put in words by `flag_detail`."""
+        detail = json.dumps(params, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         self.out.append((visit.visit["setl_id"], visit.visit["certno"], code, detail))
 
     def flags(self) -> list[tuple[str, str, str, str]]:
@@ -730,11 +734,11 @@ class _Review:
                 continue
             certno = v.visit["certno"]
             if _id_birth(certno) is None:
-                self.add(v, FLAG_ID_CHECKSUM, f"身份证号 {certno} 校验不通过 / ID number {certno} fails its checksum")
+                self.add(v, FLAG_ID_CHECKSUM, certno=certno)
             entry = self.roster.get(certno)
             if entry is None or not self._signed_here(entry, v):
-                where = "乡镇名册中没有此人" if entry is None else f"签约于 {entry.designated_village or entry.designated_township}"
-                self.add(v, FLAG_NOT_SIGNED, f"{where} / not signed with {self.code} or this township")
+                where = None if entry is None else entry.designated_village or entry.designated_township
+                self.add(v, FLAG_NOT_SIGNED, village=self.code, signed_with=where)
 
     def _signed_here(self, entry: store.RosterEntry, v: _ParsedVisit) -> bool:
         """Enrolled with this village; or with the township itself, which under the Hunan
@@ -749,32 +753,25 @@ class _Review:
         return policy.reform is not None and entry.family_doctor_signed
 
     def _same_day(self) -> None:
-        elsewhere: dict[tuple[str, str], list[str]] = defaultdict(list)
+        elsewhere: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
         for o in self.elsewhere:
-            elsewhere[(o.certno, o.service_date)].append(f"{o.clinic_code}:{o.setl_id}")
+            elsewhere[(o.certno, o.service_date)].append((o.clinic_code, o.setl_id))
         same_clinic: dict[tuple[str, str], list[_ParsedVisit]] = defaultdict(list)
         for v in self.visits:
             if not v.live:
                 continue
             key = (v.visit["certno"], v.service_date)
             if key in elsewhere:
-                self.add(v, FLAG_SAME_DAY_TWO_VILLAGES, f"同日另在 / same day also at {', '.join(elsewhere[key])}")
+                self.add(v, FLAG_SAME_DAY_TWO_VILLAGES, elsewhere=elsewhere[key])
             same_clinic[key].append(v)
         for group in same_clinic.values():
             for v in group[1:]:
-                self.add(
-                    v, FLAG_SPLIT_VISIT,
-                    f"当日第 {group.index(v) + 1} 次结算, 前次 {group[0].visit['setl_id']} / "
-                    f"settlement {group.index(v) + 1} of the day, first {group[0].visit['setl_id']}",
-                )
+                self.add(v, FLAG_SPLIT_VISIT, nth=group.index(v) + 1, first=group[0].visit["setl_id"])
             for i, v in enumerate(group):
                 content = _item_key(v.visit)
                 for earlier in group[:i]:
                     if _item_key(earlier.visit) == content:
-                        self.add(
-                            v, FLAG_DUPLICATE_CHARGE,
-                            f"与 {earlier.visit['setl_id']} 收费明细完全相同 / same items as {earlier.visit['setl_id']}",
-                        )
+                        self.add(v, FLAG_DUPLICATE_CHARGE, same_items_as=earlier.visit["setl_id"])
                         break
 
     def _duplicates(self) -> None:
@@ -783,12 +780,12 @@ class _Review:
             ids[v.visit["setl_id"]] += 1
         for v in self.visits:
             if ids[v.visit["setl_id"]] > 1 and v.visit["kind"] == "settlement":
-                self.add(v, FLAG_DUPLICATE_CHARGE, f"结算号 {v.visit['setl_id']} 重复 / setl_id listed twice")
+                self.add(v, FLAG_DUPLICATE_CHARGE, listed_twice=v.visit["setl_id"])
         earlier = store.known_setl_ids(self.conn, self.code, [v.visit["setl_id"] for v in self.visits if v.visit["kind"] == "settlement"])
         for v in self.visits:
             month = earlier.get(v.visit["setl_id"])
             if month is not None and month != self.month and v.visit["kind"] == "settlement":
-                self.add(v, FLAG_DUPLICATE_CHARGE, f"结算号已在 {month} 导入 / setl_id already imported in {month}")
+                self.add(v, FLAG_DUPLICATE_CHARGE, imported_in=month)
         for v in self.visits:
             if v.visit["kind"] != "settlement":
                 continue
@@ -797,7 +794,7 @@ class _Review:
                 names[(item["name"], item["unit_price"])] += 1
             repeated = [name for (name, _), n in names.items() if n > 1]
             if repeated:
-                self.add(v, FLAG_DUPLICATE_CHARGE, f"同一项目重复收费 / item charged twice: {', '.join(repeated[:3])}")
+                self.add(v, FLAG_DUPLICATE_CHARGE, items_twice=repeated[:3])
 
     def _consultation_fee(self) -> None:
         requested = self.verified.body["clinic"]["policy_id"]
@@ -814,10 +811,7 @@ class _Review:
                 continue
             charged = [i for i in v.visit["items"] if i["kind"] in policy.reform.waived_kinds and _fen(i["amount"]) > 0]
             if charged:
-                self.add(
-                    v, FLAG_CONSULTATION_FEE_SIGNED,
-                    f"{charged[0]['name']} {charged[0]['amount']} 元 (签约患者应免收 / waived for signed patients)",
-                )
+                self.add(v, FLAG_CONSULTATION_FEE_SIGNED, item=charged[0]["name"], amount=charged[0]["amount"])
 
     def _cost_outliers(self) -> None:
         if not self.visits:
@@ -831,8 +825,7 @@ class _Review:
             if v.live and v.cost > COST_OUTLIER_FACTOR * median:
                 self.add(
                     v, FLAG_COST_OUTLIER,
-                    f"医疗费 {Money(v.cost)} 元, 本月乡镇中位数 {Money(round(median))} 元 / cost {Money(v.cost)}, "
-                    f"township median {Money(round(median))}",
+                    cost=str(Money(v.cost)), median=str(Money(round(median))), factor=COST_OUTLIER_FACTOR,
                 )
 
     def _usage(self) -> None:
@@ -867,11 +860,7 @@ class _Review:
                     after = fund_year + v.fund
                     if cap is not None and after > cap.fen:
                         flagged_cap = True
-                        self.add(
-                            v, FLAG_ANNUAL_CAP_EXCEEDED,
-                            f"本年各村统筹累计 {Money(after)} 元, 超过年度限额 {cap} 元 / fund this year "
-                            f"{Money(after)} across villages exceeds the annual cap {cap}",
-                        )
+                        self.add(v, FLAG_ANNUAL_CAP_EXCEEDED, fund_year=str(Money(after)), cap=str(cap))
 
     def _annual_cap(self, v: _ParsedVisit, requested: str) -> Money | None:
         policy_id = v.visit["policy_id"] if v.visit["policy_id"] in self.book else requested
@@ -939,13 +928,10 @@ class _Review:
             "hifp_pay": result.fund,
         }
         differ = [
-            f"{name} {visit[name]}≠{amount}" for name, amount in mine.items() if _fen(visit[name]) != amount.fen
+            (name, visit[name], str(amount)) for name, amount in mine.items() if _fen(visit[name]) != amount.fen
         ]
         if differ:
-            self.add(
-                v, FLAG_ADJUDICATION_DIFF,
-                f"文件≠乡镇复核 / file≠township: {'; '.join(differ)} (已用 / used before {Money(fund_year)})",
-            )
+            self.add(v, FLAG_ADJUDICATION_DIFF, differ=differ, used_before=str(Money(fund_year)))
 
 
 def _median(counts: Mapping[int, int]) -> float | None:
@@ -982,3 +968,107 @@ def review_list(session: ClinicSession, f: store.FlagFilter, offset: int = 0, li
 def flag_name(code: str, language: str = "zh") -> str:
     zh, en = FLAG_NAMES.get(code, (code, code))
     return en if language == "en" else zh
+
+
+FIELD_LABELS = {
+    "medfee_sumamt": ("医疗费总额", "total cost"),
+    "inscp_scp_amt": ("符合政策范围金额", "eligible amount"),
+    "act_pay_dedc": ("起付线", "deductible"),
+    "hifp_pay": ("统筹支付", "fund paid"),
+}
+"""The statement's amount fields (EXCHANGE.md) as township staff call them."""
+
+
+def _field(name: str, en: bool) -> str:
+    zh, english = FIELD_LABELS.get(name, (name, name))
+    return english if en else zh
+
+
+def _not_signed(p: Mapping[str, Any], en: bool) -> str:
+    village, where = p["village"], p["signed_with"]
+    if where is None:
+        return (
+            f"not on the township's roster: not signed with {village} or this township"
+            if en else f"乡镇名册中没有此人: 未在本村 ({village}) 或本乡镇签约"
+        )
+    return f"signed with {where}, not with {village} or this township" if en else f"签约于 {where}, 不是本村 ({village}) 或本乡镇"
+
+
+def _same_day(p: Mapping[str, Any], en: bool) -> str:
+    places = ", ".join(f"{code} ({'settlement' if en else '结算号'} {setl_id})" for code, setl_id in p["elsewhere"])
+    return f"settled the same day also at {places}" if en else f"同日另在 {places} 结算"
+
+
+def _duplicate(p: Mapping[str, Any], en: bool) -> str:
+    if "same_items_as" in p:
+        other = p["same_items_as"]
+        return f"the same items as settlement {other} of the same day" if en else f"与同日结算 {other} 的收费明细完全相同"
+    if "listed_twice" in p:
+        return f"settlement {p['listed_twice']} is listed twice in the file" if en else f"结算号 {p['listed_twice']} 在文件中出现两次"
+    if "imported_in" in p:
+        month = p["imported_in"]
+        return f"this settlement was already imported with {month}" if en else f"此结算已随 {month} 的月结导入过"
+    items = p["items_twice"]
+    return f"item charged twice in one visit: {', '.join(items)}" if en else f"同一次就诊重复收费: {'、'.join(items)}"
+
+
+def _adjudication_diff(p: Mapping[str, Any], en: bool) -> str:
+    if en:
+        parts = [f"{_field(name, en)} {mine} in the file, {town} re-adjudicated" for name, mine, town in p["differ"]]
+        return (
+            "the village's file and the township's re-adjudication differ: " + "; ".join(parts)
+            + f" (fund used this year before the visit: {p['used_before']})"
+        )
+    parts = [f"{_field(name, en)}: 文件 {mine} 元, 复核 {town} 元" for name, mine, town in p["differ"]]
+    return "村卫生室文件与乡镇复核结果不一致: " + "; ".join(parts) + f" (本次就诊前本年已用统筹 {p['used_before']} 元)"
+
+
+_DETAILS: dict[str, Any] = {
+    FLAG_ID_CHECKSUM: lambda p, en: (
+        f"ID number {p['certno']} fails its check (length, birth date or check character)"
+        if en else f"身份证号 {p['certno']} 校验不通过 (位数、出生日期或校验位不对)"
+    ),
+    FLAG_NOT_SIGNED: _not_signed,
+    FLAG_SAME_DAY_TWO_VILLAGES: _same_day,
+    FLAG_SPLIT_VISIT: lambda p, en: (
+        f"settlement {p['nth']} of the day; the first is {p['first']}"
+        if en else f"当日第 {p['nth']} 次结算, 当日首次结算号 {p['first']}"
+    ),
+    FLAG_DUPLICATE_CHARGE: _duplicate,
+    FLAG_CONSULTATION_FEE_SIGNED: lambda p, en: (
+        f"{p['item']} {p['amount']} charged; it is waived for signed patients"
+        if en else f"收取{p['item']} {p['amount']} 元, 签约患者应免收"
+    ),
+    FLAG_COST_OUTLIER: lambda p, en: (
+        f"cost {p['cost']}, over {p['factor']} times the township's median {p['median']} this month"
+        if en else f"医疗费 {p['cost']} 元, 超过本月乡镇中位数 {p['median']} 元的 {p['factor']} 倍"
+    ),
+    FLAG_ANNUAL_CAP_EXCEEDED: lambda p, en: (
+        f"fund used this year across villages {p['fund_year']} exceeds the annual cap {p['cap']}"
+        if en else f"本年各村统筹累计 {p['fund_year']} 元, 超过年度限额 {p['cap']} 元"
+    ),
+    FLAG_ADJUDICATION_DIFF: _adjudication_diff,
+}
+
+
+def flag_detail(code: str, detail: str, language: str = "zh") -> str:
+    """A flag's stored detail in words of `language` (field names as people call them).
+
+    Details are stored as JSON data since the review screen speaks the UI's language; a
+    detail stored before that (one bilingual sentence) is shown as it is, its field names
+    put in words.
+    """
+    en = language == "en"
+    try:
+        params = json.loads(detail) if detail.startswith("{") else None
+    except ValueError:
+        params = None
+    if isinstance(params, dict) and code in _DETAILS:
+        try:
+            text: str = _DETAILS[code](params, en)
+            return text
+        except (KeyError, TypeError, ValueError):
+            pass
+    for name in FIELD_LABELS:
+        detail = detail.replace(name, _field(name, en))
+    return detail

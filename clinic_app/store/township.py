@@ -447,6 +447,7 @@ class FlagRow:
     certno: str
     code: str
     detail: str
+    """The flag's particulars as JSON data (services.township.flag_detail puts them in words)."""
 
 
 def review_flags(db: DbOrConn, f: FlagFilter, offset: int = 0, limit: int = 1000) -> list[FlagRow]:

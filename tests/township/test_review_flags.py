@@ -39,6 +39,11 @@ def _import(town, key, code: str, visits, **kw) -> int:
     return result.statement_id
 
 
+def _said(flag: store.FlagRow, language: str = "en") -> str:
+    """The flag's detail as the review screen shows it."""
+    return tw.flag_detail(flag.code, flag.detail, language)
+
+
 def _flags(town, **filters) -> list[tuple[str, str, str]]:
     return sorted((f.setl_id, f.code, f.clinic_code) for f in store.review_flags(town.db, store.FlagFilter(**filters)))
 
@@ -112,10 +117,12 @@ def test_same_day_at_two_villages_and_the_annual_cap_across_villages(town) -> No
         tw.FLAG_NOT_SIGNED,
     }
     assert all(f.setl_id == "BST000001" for f in flags.values())
-    assert "V01:SST000001" in flags[tw.FLAG_SAME_DAY_TWO_VILLAGES].detail
-    assert "560.00" in flags[tw.FLAG_ANNUAL_CAP_EXCEEDED].detail
+    assert "V01 (settlement SST000001)" in _said(flags[tw.FLAG_SAME_DAY_TWO_VILLAGES])
+    assert "同日另在 V01 (结算号 SST000001) 结算" == _said(flags[tw.FLAG_SAME_DAY_TWO_VILLAGES], "zh")
+    assert "560.00" in _said(flags[tw.FLAG_ANNUAL_CAP_EXCEEDED])
     # Under Shaoguan the person chose V01: the township's engine pays nothing at V02.
-    assert "hifp_pay 280.00≠0.00" in flags[tw.FLAG_ADJUDICATION_DIFF].detail
+    assert "fund paid 280.00 in the file, 0.00 re-adjudicated" in _said(flags[tw.FLAG_ADJUDICATION_DIFF])
+    assert "统筹支付: 文件 280.00 元, 复核 0.00 元" in _said(flags[tw.FLAG_ADJUDICATION_DIFF], "zh")
     # Filters for the review screen.
     assert [f.code for f in tw.review_list(town, store.FlagFilter(code=tw.FLAG_SAME_DAY_TWO_VILLAGES))] == [
         tw.FLAG_SAME_DAY_TWO_VILLAGES
@@ -149,8 +156,8 @@ def test_readjudication_counts_what_the_township_imported_before(town) -> None:
     flags = {f.code: f for f in store.review_flags(town.db, store.FlagFilter(month="2025-04"))}
     assert set(flags) == {tw.FLAG_ANNUAL_CAP_EXCEEDED, tw.FLAG_ADJUDICATION_DIFF}
     # The township's engine pays only what was left of the cap: 300 - 280 = 20.
-    assert "hifp_pay 280.00≠20.00" in flags[tw.FLAG_ADJUDICATION_DIFF].detail
-    assert "used before 280.00" in flags[tw.FLAG_ADJUDICATION_DIFF].detail
+    assert "fund paid 280.00 in the file, 20.00 re-adjudicated" in _said(flags[tw.FLAG_ADJUDICATION_DIFF])
+    assert "before the visit: 280.00" in _said(flags[tw.FLAG_ADJUDICATION_DIFF])
 
 
 def test_usage_counts_visits_settled_strictly_earlier(town) -> None:
@@ -161,19 +168,19 @@ def test_usage_counts_visits_settled_strictly_earlier(town) -> None:
         b.crafted_visit(1, two, DAY, (EXPENSIVE,)),
         b.crafted_visit(2, two, DAY + dt.timedelta(hours=1), (EXPENSIVE,)),
     ])
-    diffs = {f.setl_id: f.detail for f in store.review_flags(town.db, store.FlagFilter(
+    diffs = {f.setl_id: _said(f) for f in store.review_flags(town.db, store.FlagFilter(
         clinic_code="V01", code=tw.FLAG_ADJUDICATION_DIFF))}
     # Not before itself: V02's visit of the same second is not "earlier".
-    assert "used before 0.00" in diffs["SST000001"]
+    assert "before the visit: 0.00" in diffs["SST000001"]
     # An hour later: V02's 280 and this file's own first 280.
-    assert "used before 560.00" in diffs["SST000002"]
+    assert "before the visit: 560.00" in diffs["SST000002"]
 
 
 def test_township_readjudication_finds_a_wrong_designation(town) -> None:
     # The village paid nothing, as if the patient were not designated; the roster says V01.
     _import(town, generate_key(), "V01", [b.crafted_visit(1, b.person(1), DAY, designated=False)])
     (flag,) = store.review_flags(town.db, store.FlagFilter())
-    assert flag.code == tw.FLAG_ADJUDICATION_DIFF and "hifp_pay 0.00≠" in flag.detail
+    assert flag.code == tw.FLAG_ADJUDICATION_DIFF and "fund paid 0.00 in the file" in _said(flag)
 
 
 def test_cost_outlier(town) -> None:
@@ -195,7 +202,7 @@ def test_cost_outlier_is_against_the_median_of_every_village_so_far(town) -> Non
     ])
     (flag,) = store.review_flags(town.db, store.FlagFilter(clinic_code="V02"))
     assert (flag.setl_id, flag.code) == ("BST000001", tw.FLAG_COST_OUTLIER)
-    assert "median 17.30" in flag.detail
+    assert "median 17.30" in _said(flag)
 
 
 @given(st.lists(st.integers(min_value=-50, max_value=10_000), max_size=40))
@@ -228,3 +235,40 @@ def test_an_unknown_flag_code_is_bad_input(town) -> None:
 
     with pytest.raises(BadInput):
         tw.review_list(town, store.FlagFilter(code="FLAG_NOPE"))
+
+
+def test_every_detail_is_data_put_in_words_of_either_language(town) -> None:
+    one, stranger = b.person(1), b.person(9)
+    broken = b.resident_id(3)[:-1] + ("0" if b.resident_id(3)[-1] != "0" else "1")
+    visits = [
+        b.crafted_visit(1, PersonInfo("张三", broken, "P3"), DAY),
+        b.crafted_visit(2, stranger, DAY),
+        b.crafted_visit(3, b.person(2), DAY),
+        b.crafted_visit(4, one, DAY),
+        b.crafted_visit(5, one, DAY + dt.timedelta(hours=2)),
+        b.crafted_visit(6, b.person(3), DAY, (b.CONSULTATION, b.AMOXICILLIN, b.AMOXICILLIN)),
+        b.crafted_visit(7, one, DAY + dt.timedelta(days=1), designated=False),
+    ]
+    _import(town, generate_key(), "V01", visits)
+    flags = store.review_flags(town.db, store.FlagFilter())
+    assert {f.code for f in flags} >= {
+        tw.FLAG_ID_CHECKSUM, tw.FLAG_NOT_SIGNED, tw.FLAG_SPLIT_VISIT, tw.FLAG_DUPLICATE_CHARGE, tw.FLAG_ADJUDICATION_DIFF
+    }
+    for flag in flags:
+        assert flag.detail.startswith("{")
+        for language in ("zh", "en"):
+            words = _said(flag, language)
+            assert words and "{" not in words and "FLAG_" not in words
+            assert not any(name in words for name in ("hifp_pay", "inscp_scp_amt", "medfee_sumamt", "act_pay_dedc"))
+        assert _said(flag, "zh") != _said(flag, "en")
+    assert _said(next(f for f in flags if f.code == tw.FLAG_NOT_SIGNED and f.setl_id == "SST000002"), "zh") == (
+        "乡镇名册中没有此人: 未在本村 (V01) 或本乡镇签约"
+    )
+
+
+def test_a_detail_stored_as_a_sentence_before_is_shown_with_its_field_names_in_words() -> None:
+    old = "文件≠乡镇复核 / file≠township: hifp_pay 16.80≠11.76 (已用 / used before 0.00)"
+    assert tw.flag_detail(tw.FLAG_ADJUDICATION_DIFF, old, "zh") == (
+        "文件≠乡镇复核 / file≠township: 统筹支付 16.80≠11.76 (已用 / used before 0.00)"
+    )
+    assert "fund paid 16.80" in tw.flag_detail(tw.FLAG_ADJUDICATION_DIFF, old, "en")

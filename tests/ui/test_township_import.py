@@ -92,7 +92,7 @@ def test_two_villages_import_after_their_fingerprints_are_trusted(qtbot, tmp_pat
     assert len(results) == 3 and all(r.imported for r in results)
     assert screen.progress.value() == screen.progress.maximum() == 3
     assert "已导入 3 个文件" in screen.summary.text()
-    assert "分解就诊" in screen.summary.text()
+    assert "分解就诊" in screen.summary.text() and "FLAG_" not in screen.summary.text()
     imported = {(s.clinic_code, s.month) for s in store.statements(town.db)}
     assert imported == {("V201", "2025-03"), ("V201", "2025-04"), ("V202", "2025-03")}
     assert {k.code for k in store.registered_keys(town.db)} == {"V201", "V202"}
@@ -145,7 +145,7 @@ def test_flags_are_listed_counted_and_filtered(qtbot, tmp_path, town, town_conte
     split = next(r for r in screen.model.rows if r.flag.code == FLAG_SPLIT_VISIT)
     assert (split.village, split.person, split.time) == ("南村卫生室", "测试甲", "2025-03-03 15:00:00")
     row = screen.model.rows.index(split)
-    assert screen.model.index(row, 0).data() == "分解就诊 (FLAG_SPLIT_VISIT)"
+    assert screen.model.index(row, 0).data() == "分解就诊"
     assert screen.model.index(row, 3).data() == "2025-03-03 15:00"
 
     with qtbot.waitSignal(screen.flags_shown, timeout=10000):
@@ -261,3 +261,49 @@ def test_an_older_revision_chosen_again_says_it_was_superseded(qtbot, tmp_path, 
     assert not screen.import_button.isEnabled()
     assert "旧版本 1 个" in screen.summary.text()
 
+
+def test_review_shows_flags_and_their_explanation_in_words_of_the_ui_language(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
+    """No internal codes or file field names in the visible text; the whole explanation readable."""
+    from PySide6.QtCore import Qt
+
+    from clinic_app.documents.signing import generate_key
+    from clinic_app.documents.statement_file import verify_statement
+    from clinic_app.services import township as tw
+    from clinic_app.services.township import FLAG_ADJUDICATION_DIFF
+    from tests.township import builders as b
+
+    town = b.township(tmp_path / "town")
+    b.enrol(town, "王一", b.resident_id(1), "V01")
+    # The village paid nothing, as if the patient were not designated; the roster says V01.
+    visit = b.crafted_visit(1, b.person(1), dt.datetime(2025, 3, 10, 9), designated=False)
+    raw = b.crafted_statement(generate_key(), "V01", [visit])
+    (result,) = tw.import_files(town, [("V01.json", raw)], trust=[verify_statement(raw).fingerprint], today=TODAY)
+    assert result.imported
+    try:
+        for language, fund, said in (("zh", "统筹支付", "复核"), ("en", "fund paid", "re-adjudicated")):
+            context = AppContext(town, worker, language, clock=lambda: dt.datetime.combine(TODAY, dt.time(9)))
+            screen = ReviewScreen(context)
+            qtbot.addWidget(screen)
+            screen.resize(1366, 700)
+            screen.show()
+            qtbot.waitUntil(lambda s=screen: s.model.rowCount() == 1, timeout=10000)
+            row = [screen.model.index(0, c).data() for c in range(screen.model.columnCount())]
+            visible = " ".join(str(v) for v in row) + " " + screen.code.itemText(screen.code.findData(FLAG_ADJUDICATION_DIFF))
+            assert "FLAG_" not in visible and "hifp_pay" not in visible and "≠" not in visible
+            explanation = row[-1]
+            assert fund in explanation and said in explanation and "0.00" in explanation
+            if language == "zh":
+                assert row[0] == "乡镇复核金额不一致" and "file" not in explanation
+            # The code is still there for those who want it, in the tooltip.
+            assert FLAG_ADJUDICATION_DIFF in screen.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+            # The full explanation: in the tooltip and, for the chosen flag, in the pane below the list.
+            assert screen.model.index(0, len(row) - 1).data(Qt.ItemDataRole.ToolTipRole) == explanation
+            screen.table.selectRow(0)
+            assert explanation in screen.details.text() and screen.details.wordWrap()
+            assert "SST000001" in screen.details.text()  # the settlement number, to find the visit
+            # The explanation column takes the room that is left: it is the last, stretched.
+            header, last = screen.table.horizontalHeader(), len(row) - 1
+            assert header.stretchLastSection()
+            assert screen.table.viewport().width() - header.sectionPosition(last) >= screen.table.viewport().width() // 3
+    finally:
+        town.close()

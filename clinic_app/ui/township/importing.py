@@ -368,7 +368,7 @@ class ImportScreen(QWidget):
         if flags:
             lines.append(self.tr("待审核 {n} 条:").format(n=sum(flags.values())))
             lines += [
-                f"    {flag_name(code, self.context.language)} ({code}): {count}" for code, count in sorted(flags.items())
+                f"    {flag_name(code, self.context.language)}: {count}" for code, count in sorted(flags.items())
             ]
         self.summary.setText("\n".join(lines))
         if imported:

@@ -4,12 +4,17 @@ Flags never block an import; they are what a person at the township checks
 (services/township.py lists the codes).  The list reads `review_list` on the
 worker; the person's name and the settlement time come from the stored
 statement (see `review.review_rows`).  Clicking a flag in the counts filters
-the list to it.
+the list to it.  Flags and their explanations are in words of the UI's
+language (`township.flag_detail`); the internal codes are only in tooltips.
+The explanation is the last, stretched column, its tooltip holds the whole
+text, and the pane under the list shows the chosen flag's explanation wrapped
+with its settlement number.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,28 +32,42 @@ from PySide6.QtWidgets import (
 from clinic_app.domain.identity import mask_resident_id
 from clinic_app.services import review
 from clinic_app.services.review import ReviewRow, Village
-from clinic_app.services.township import FLAG_CODES, FLAG_NOT_SIGNED, flag_name
+from clinic_app.services.township import FLAG_CODES, FLAG_NOT_SIGNED, flag_detail, flag_name
 from clinic_app.store.township import FlagFilter
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
-from clinic_app.ui.models import RIGHT, Column, RowsModel
-
-
-def flag_label(code: str, language: str) -> str:
-    """A flag in words with its code, as the list shows it."""
-    return f"{flag_name(code, language)} ({code})"
+from clinic_app.ui.models import RIGHT, Column, Index, RowsModel
 
 
 def review_columns(language: str) -> tuple[Column[ReviewRow], ...]:
     return (
-        Column(QCoreApplication.translate("ReviewScreen", "标记"), lambda r: flag_label(r.flag.code, language)),
+        Column(QCoreApplication.translate("ReviewScreen", "标记"), lambda r: flag_name(r.flag.code, language)),
         Column(QCoreApplication.translate("ReviewScreen", "患者"), lambda r: r.person),
         Column(QCoreApplication.translate("ReviewScreen", "身份证号"), lambda r: mask_resident_id(r.flag.certno)),
         Column(QCoreApplication.translate("ReviewScreen", "结算时间"), lambda r: r.time[:16]),
         Column(QCoreApplication.translate("ReviewScreen", "村卫生室"), lambda r: r.village),
-        Column(QCoreApplication.translate("ReviewScreen", "说明"), lambda r: r.flag.detail),
-        Column(QCoreApplication.translate("ReviewScreen", "结算号"), lambda r: r.flag.setl_id),
+        Column(QCoreApplication.translate("ReviewScreen", "说明"), lambda r: flag_detail(r.flag.code, r.flag.detail, language)),
     )
+
+
+FLAG_COLUMN, DETAIL_COLUMN = 0, 5
+
+
+class ReviewModel(RowsModel[ReviewRow]):
+    """The flags; the code behind a flag's name and the whole explanation in the tooltips."""
+
+    def __init__(self, language: str, parent: QWidget | None = None) -> None:
+        super().__init__(review_columns(language), parent)
+        self.language = language
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
+            row = self.row_at(index.row())
+            if row is not None and index.column() == FLAG_COLUMN:
+                return f"{flag_name(row.flag.code, self.language)} ({row.flag.code})"
+            if row is not None and index.column() == DETAIL_COLUMN:
+                return flag_detail(row.flag.code, row.flag.detail, self.language)
+        return super().data(index, role)
 
 
 class CountsModel(RowsModel[tuple[str, int]]):
@@ -76,7 +95,8 @@ class ReviewScreen(QWidget):
         self.code = QComboBox()
         self.code.addItem(self.tr("全部标记"), None)
         for code in FLAG_CODES:
-            self.code.addItem(flag_label(code, context.language), code)
+            self.code.addItem(flag_name(code, context.language), code)
+            self.code.setItemData(self.code.count() - 1, code, Qt.ItemDataRole.ToolTipRole)
         self.month = QComboBox()
         self._fill_villages([])
         self._fill_months([])
@@ -108,7 +128,7 @@ class ReviewScreen(QWidget):
         self.counts.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.counts.clicked.connect(self._count_clicked)
 
-        self.model: RowsModel[ReviewRow] = RowsModel(review_columns(context.language), self)
+        self.model = ReviewModel(context.language, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -117,14 +137,20 @@ class ReviewScreen(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        # Widths from samples, not ResizeToContents, which would measure every one of 20k rows.
+        # Widths from samples, not ResizeToContents, which would measure every one of 20k rows;
+        # the explanation, last, takes what is left.  A long (English) flag name is cut at the
+        # Chinese one's width: the tooltip and the pane below give it whole.
         metrics = self.table.fontMetrics()
-        samples = (
-            flag_label(FLAG_NOT_SIGNED, context.language), "欧阳晓明", "4305**********123X",
-            "2026-03-01 08:15", "大塘村卫生室", "乡镇名册中没有此人 / not signed with 4305231010",
-        )
+        flag_sample = min(flag_name(FLAG_NOT_SIGNED, context.language), "未在本乡镇/本村签约", key=metrics.horizontalAdvance)
+        samples = (flag_sample, "欧阳晓明", "4305**********123X", "2026-03-01 08:15", "大塘村卫生室")
         for column, sample in enumerate(samples):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
+        self.table.selectionModel().currentRowChanged.connect(self._show_details)
+        self.details = QLabel()
+        """The chosen flag's whole explanation, wrapped, with its settlement number."""
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setMinimumHeight(self.details.fontMetrics().lineSpacing() * 2)
         self.total = QLabel()
 
         left = QWidget()
@@ -133,8 +159,13 @@ class ReviewScreen(QWidget):
         left_layout.addWidget(QLabel(self.tr("各类标记条数 (点击筛选)")))
         left_layout.addWidget(self.counts, 1)
         split = QSplitter()
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.table, 1)
+        right_layout.addWidget(self.details)
         split.addWidget(left)
-        split.addWidget(self.table)
+        split.addWidget(right)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 4)
         split.setSizes([250, 1100])
@@ -212,11 +243,29 @@ class ReviewScreen(QWidget):
         code = self.code.currentData()
         shown = [r for r in self._rows if code is None or r.flag.code == code]
         self.model.set_rows(shown)
+        self._show_details(self.table.currentIndex())
         text = self.tr("显示 {n} 条, 共 {all} 条待审核").format(n=len(shown), all=len(self._rows))
         if len(self._rows) >= review.REVIEW_LIMIT:
             text += self.tr(" (只读取了前 {n} 条, 请按村或月份筛选)").format(n=review.REVIEW_LIMIT)
         self.total.setText(text)
         emit(self.flags_shown, len(shown))
+
+    def _show_details(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
+        row = self.model.row_at(current.row())
+        if row is None:
+            self.details.setText(self.tr("选中一条标记可在此查看完整说明"))
+            return
+        language = self.context.language
+        self.details.setText(
+            self.tr("{flag} — {person} {time} {village}, 结算号 {setl_id}: {detail}").format(
+                flag=flag_name(row.flag.code, language),
+                person=row.person,
+                time=row.time[:16],
+                village=row.village,
+                setl_id=row.flag.setl_id,
+                detail=flag_detail(row.flag.code, row.flag.detail, language),
+            )
+        )
 
     def _count_clicked(self, index: QModelIndex) -> None:
         row = self.counts_model.row_at(index.row())
