@@ -197,3 +197,39 @@ def test_only_a_township_window_has_the_township_tabs(qtbot, worker, settled_tow
     qtbot.addWidget(village)
     assert "导入" not in [village.tabs.tabText(i) for i in range(village.tabs.count())]
     qtbot.waitUntil(lambda: not worker.busy, timeout=15000)
+
+
+def test_the_screen_opens_on_the_last_complete_month_not_the_one_under_way(qtbot, worker, settled_town) -> None:  # type: ignore[no-untyped-def]
+    """On 20 April, with April's statements already in, the month to settle is March."""
+    town, _ = settled_town
+    context = AppContext(town, worker, "zh", clock=lambda: dt.datetime(2025, 4, 20, 9))
+    screen = SettlementScreen(context)
+    qtbot.addWidget(screen)
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.show()
+    assert screen.month.currentData() == "2025-03" and screen.report is not None and screen.report.month == "2025-03"
+    # April is still there to look at.
+    assert [screen.month.itemData(i) for i in range(screen.month.count())] == ["2025-04", "2025-03"]
+    # In January the last complete month is December of the year before.
+    january = SettlementScreen(AppContext(town, worker, "zh", clock=lambda: dt.datetime(2026, 1, 3, 9)))
+    qtbot.addWidget(january)
+    qtbot.waitUntil(lambda: january.month.count() > 0, timeout=15000)
+    assert january.month.currentData() == "2025-12"
+    qtbot.waitUntil(lambda: not worker.busy, timeout=15000)
+
+
+def test_a_line_with_fund_payable_but_no_signed_person_is_pointed_out(qtbot, worker, settled_town) -> None:  # type: ignore[no-untyped-def]
+    """The figures stay (POLICIES.md §3: shared by the statements' fund payable); the screen says why to look."""
+    town, _ = settled_town
+    screen = SettlementScreen(_context(town, worker))
+    qtbot.addWidget(screen)
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.choose_month("2025-03")
+    screen.signed_boxes["V201"].setValue(0)
+    screen.signed_boxes["V202"].setValue(80)
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.save_signed()
+    south = next(line for line in screen.report.lines if line.code == "V201")
+    assert south.signed_persons == 0 and south.fund_payable.fen > 0
+    assert f"南村卫生室: 签约人数为 0, 但月结中统筹应付 {south.fund_payable} 元" in screen.notes.text()
+    assert "北村卫生室" not in screen.notes.text()

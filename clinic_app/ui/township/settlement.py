@@ -5,13 +5,14 @@ from the imported statements (POLICIES.md §3); the table shows the same
 rows as the report's PDF (`township_report.settlement_rows`), so the screen,
 `clinic-app settle` and the paper agree.  Signed persons per line and the
 year's assessment score are stored with `enter_signed` / `enter_score` and the
-month is settled again.  The charts draw fund payable against the monthly
+month is settled again.  The screen opens on the last complete month.  The charts draw fund payable against the monthly
 budget by month, and fund payable against the prepay (the budget's share)
 by village; money becomes float only to draw bars, never in a figure shown.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -256,9 +257,12 @@ class SettlementScreen(QWidget):
         self.context.run(lambda: review.statement_months(session), self._months_loaded)
 
     def _months_loaded(self, months: list[str]) -> None:
-        this_month = self.context.today().strftime("%Y-%m")
-        chosen = self.month.currentData() or (months[0] if months else this_month)
-        choices = sorted(set(months) | {this_month, chosen}, reverse=True)
+        # The month to settle is the last complete one (villages bring the month before by the
+        # 5th); a month under way, even with a statement already in, stays a choice, not the start.
+        first = self.context.today().replace(day=1)
+        last_complete = (first - dt.timedelta(days=1)).strftime("%Y-%m")
+        chosen = self.month.currentData() or last_complete
+        choices = sorted(set(months) | {last_complete, chosen}, reverse=True)
         self.month.blockSignals(True)
         self.month.clear()
         for m in choices:
@@ -314,6 +318,17 @@ class SettlementScreen(QWidget):
         notes = [f"• {labels.reason(r, self.context.language)}" for r in report.reasons]
         if report.missing:
             notes.insert(0, "• " + self.tr("本月未收到月结: {codes}").format(codes=", ".join(report.missing)))
+        # POLICIES.md §3 shares the budget by the fund payable in the statements, whoever's roster
+        # the persons are on: say so where a line has capitated fund but no signed person here.
+        for line in report.lines:
+            if not line.own and line.signed_persons == 0 and line.fund_payable.fen > 0:
+                notes.append(
+                    "• "
+                    + self.tr(
+                        "{name}: 签约人数为 0, 但月结中统筹应付 {fund} 元, 按工作量分得预付 {prepay} 元; "
+                        "请核对签约人数和“审核”中的“未在本乡镇/本村签约”标记"
+                    ).format(name=line.name, fund=line.fund_payable, prepay=line.prepay)
+                )
         self.notes.setText("\n".join(notes))
         self.notes.setVisible(bool(notes))
         self._fill_entries(report)
