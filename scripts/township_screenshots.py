@@ -9,7 +9,7 @@ three villages sharing its roster, every month's statement of each village
 exported) but leaves the import to the app, adds one mislabelled copy (to show
 a rejection), then opens the township's folder in the app's main window,
 imports the files through the import screen (answering the fingerprint
-dialogs), and grabs the window on each screen into docs/screenshots/township-*.png.
+dialogs, then pressing 导入), and grabs the window on each screen into docs/screenshots/township-*.png.
 """
 
 from __future__ import annotations
@@ -120,6 +120,16 @@ def shoot(folder: Path, files: list[Path], out: Path) -> int:
         later(answer, 600)
 
     importer.trust_asked.connect(trust)
+
+    def import_when_planned(_: object) -> None:
+        # Trusting only plans again; once no fingerprint is left to answer, 导入 as a person would.
+        def go() -> None:
+            if importer.dialog is None and importer.import_button.isEnabled():
+                importer.import_button.click()
+
+        later(go, 600)
+
+    importer.planned.connect(import_when_planned)
     importer.import_finished.connect(lambda _: later(lambda: (grab("import"), next_step())))
 
     def start_import() -> None:
