@@ -84,7 +84,7 @@ from clinic_app.domain.money import Money
 from clinic_app.domain.policy import PolicyBook
 from clinic_app.domain.records import Clinic
 from clinic_app.domain.visit import Item, Patient, Usage, VisitDraft
-from clinic_app.errors import BadInput, UserError
+from clinic_app.errors import BadInput, UserError, os_reason
 from clinic_app.services.policies import counter_pool
 from clinic_app.services.session import ClinicSession
 from clinic_app.store import ledger
@@ -277,7 +277,7 @@ def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise BadInput(f"无法读取文件 {path}: {exc.strerror}", f"cannot read {path}: {exc.strerror}") from None
+        raise BadInput(f"无法读取文件 {path}: {os_reason(exc)[0]}", f"cannot read {path}: {os_reason(exc)[1]}") from None
 
 
 @_collector_paused()

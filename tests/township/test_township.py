@@ -236,7 +236,9 @@ def test_unreadable_files_are_rejected_with_a_reason(tmp_path: Path) -> None:
     garbage.write_bytes(b"\xff\xfe not json")
     plans = tw.plan_import(town, [missing, garbage])
     assert [p.action for p in plans] == [tw.REJECT, tw.REJECT]
-    assert "cannot read" in plans[0].error.en and "JSON" in plans[1].error.en
+    assert "cannot read" in plans[0].error.en and "no such file or folder" in plans[0].error.en
+    assert "文件或文件夹不存在" in plans[0].error.zh  # not the system's English "No such file or directory"
+    assert "文件不是 UTF-8 编码的文本" in plans[1].error.zh and "not UTF-8" in plans[1].error.en
     assert all(isinstance(p.error, UserError) for p in plans)
     assert json.loads(json.dumps([p.describe() for p in plans]))
 
