@@ -199,17 +199,14 @@ def next_psn_no(db: sqlite3.Connection, clinic_code: str) -> str:
     return f"{clinic_code}P{int(row[0]):07d}"
 
 
-RECENT_FIRST_UP_TO = 200
-"""Search results are put most-recently-seen first when the query matches at most this many
-patients; a vaguer query (one letter, an ID number's region prefix) keeps name order, cheaply."""
-
-
 def find_patients(db: sqlite3.Connection, query: str, limit: int = 50) -> list[PatientRecord]:
     """Patients whose ID number, phone, name or pinyin initials start with the query.
 
     The exact name first, then those seen most recently: "yjh" matches nine people in a
     village, and the one who was here last week is likelier at the desk than the first in
-    character order.
+    character order.  That order is given when all the matches fit in `limit`; a vaguer
+    query (one letter, an ID number's region prefix) shows its first `limit` by name, as
+    cheaply as before (every row more is read on the worker while the window waits).
     """
     text = query.strip()
     if not text:
@@ -223,9 +220,9 @@ def find_patients(db: sqlite3.Connection, query: str, limit: int = 50) -> list[P
                OR name LIKE :prefix ESCAPE '\' OR psn_no = :exact
                OR (' ' || pinyin) LIKE :pinyin ESCAPE '\'
             ORDER BY (name = :exact) DESC, name LIMIT :cap""",
-        {"prefix": like + "%", "exact": text, "pinyin": f"% {lowered}%", "cap": RECENT_FIRST_UP_TO + 1},
+        {"prefix": like + "%", "exact": text, "pinyin": f"% {lowered}%", "cap": limit + 1},
     ).fetchall()
-    if len(rows) <= RECENT_FIRST_UP_TO:
+    if len(rows) <= limit:
         ids = [r["id"] for r in rows]
         last_seen = dict(
             db.execute(
