@@ -49,7 +49,8 @@ EN = {
     "修改患者信息": "Edit patient", "电话": "Phone", "住址": "Address", "户号": "Household",
     "本年度已签约家庭医生": "Family doctor signed this year", "本年度定点本机构": "Designated here this year",
     "请填写姓名": "Enter the name", "身份证号码无效 (位数、出生日期或校验位不对)": "Invalid ID number (length, birth date or check digit)",
-    "电话号码应为 7 到 12 位数字 (可含空格或横线)": "Phone must be 7 to 12 digits (spaces or dashes allowed)",
+    "电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)":
+        "Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)",
     "查找: 身份证号 / 姓名 / 拼音首字母 / 电话": "Find: ID number / name / pinyin initials / phone",
     "新患者…": "New patient…", "患者详情": "Patient details", "联系方式": "Contact", "本年参保": "Enrolment",
     "修改信息…": "Edit…", "年度参保登记…": "Yearly enrolment…", "就诊记录": "Visits",
@@ -116,6 +117,10 @@ EN = {
     "导出记录": "Exports so far", "月份": "Month", "修订版": "Revision", "导出时间": "Exported at", "文件夹": "Folder",
     "SHA-256": "SHA-256", "已找到 U 盘: {path}": "USB drive found: {path}", "选择导出文件夹": "Choose the export folder",
     "正在导出…": "Exporting…",
+    "数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算":
+        "A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle",
+    "已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?":
+        "The items or diagnosis entered are not settled. Discard them and start a new visit?",
     "已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)":
         "{saved} imported; {n} drugs bought outside the tender network are self-pay (not paid by the fund)",
     "{month} 第 {revision} 版, 已导出到:\n  {folder}\n  {data}\n  {pdf}\n  {xlsx}\n数据文件 SHA-256:\n  {sha}\n"
@@ -155,7 +160,7 @@ EN = {
     "已导入, 待审核 {n} 条": "Imported, {n} to review", "已导入, 无待审核": "Imported, nothing to review",
     "签名密钥尚未登记, 指纹 {fp}: 核对后信任": "Signing key not registered, fingerprint {fp}: compare, then trust",
     "与已导入的文件相同, 不再导入": "Same as a file already imported: not imported again", "文件": "File", "版本": "Revision",
-    "结算人次": "Settlements", "处理": "Action", "说明": "Detail", "选择月结文件…": "Choose statement files…", "导入": "Import",
+    "处理": "Action", "说明": "Detail", "选择月结文件…": "Choose statement files…", "导入": "Import",
     "选择村卫生室导出的月结数据文件 (*.json), 先预览, 确认后导入。":
         "Choose the statement data files (*.json) the village clinics exported; preview first, then import.",
     "%v / %m 个文件": "%v / %m files", "选择月结数据文件": "Choose statement data files", "月结数据 (*.json)": "Statement data (*.json)",
@@ -176,7 +181,7 @@ EN = {
     "{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元": "{town} {month}  {variant}  {signed} signed  quota/budget {quota}",
     "本月未收到月结: {codes}": "No statement received this month: {codes}", "手工录入": "Entered by hand",
     "按名册统计, 可修改后保存": "Counted from the roster; edit and save if needed", " (本院)": " (own desk)", "月预算": "Monthly budget",
-    "{m}月": "M{m}", "本院": "Own desk", "签约人数已保存": "Signed counts saved", "考核分已保存": "Score saved",
+    "本院": "Own desk", "签约人数已保存": "Signed counts saved", "考核分已保存": "Score saved",
     "选择月报保存的文件夹": "Choose a folder for the monthly report", "月报已写出: {pdf}, {xlsx}": "Report written: {pdf}, {xlsx}",
     "审核": "Review", "结算": "Settlement", "考核": "Assessment", "核对村卫生室密钥指纹": "Check the village clinic's key fingerprint",
     "{name} ({code}) 的签名密钥尚未登记。": "The signing key of {name} ({code}) is not registered yet.",

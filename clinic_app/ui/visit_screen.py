@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -538,6 +538,17 @@ class VisitScreen(QWidget):
         # After the view has committed and closed its editor: the update resets the model.
         QTimer.singleShot(0, self._lines_updated)
 
+    def _show_rows(self) -> None:
+        """Show `rows`; the current line stays current and selected (a model reset drops both),
+        so after an edit or a preview Enter and Down go on from where the doctor was."""
+        current = self.lines_view.currentIndex()
+        self.lines_model.set_rows(self.rows)
+        if current.isValid() and current.row() < len(self.rows):
+            self.lines_view.selectionModel().setCurrentIndex(
+                self.lines_model.index(current.row(), current.column()),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
     def remove_selected_line(self) -> None:
         selected = sorted({i.row() for i in self.lines_view.selectionModel().selectedRows()}, reverse=True)
         for row in selected:
@@ -547,7 +558,7 @@ class VisitScreen(QWidget):
 
     def _lines_updated(self) -> None:
         self.rows = [LineRow(r.line) for r in self.rows]
-        self.lines_model.set_rows(self.rows)
+        self._show_rows()
         emit(self.lines_changed, len(self.rows))
         self._update_buttons()
         self.request_preview()
@@ -591,7 +602,7 @@ class VisitScreen(QWidget):
         self.adjudication = result
         if len(result.lines) == len(self.rows):
             self.rows = [replace(row, result=line) for row, line in zip(self.rows, result.lines, strict=True)]
-            self.lines_model.set_rows(self.rows)
+            self._show_rows()
         self.panel.show_result(result, self.context.language)
         emit(self.preview_updated, result)
 
@@ -606,6 +617,10 @@ class VisitScreen(QWidget):
         request = self.request()
         if request is None:
             self.context.report(UserError("请先选择患者并添加收费项目", "choose a patient and add items first"))
+            return
+        if self.lines_view.state() == QAbstractItemView.State.EditingState:
+            # A quantity typed over a line and not yet confirmed: settling would bill the old one.
+            self.quantity_note.say(self.tr("数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算"))
             return
         typed = self.item_search.edit.text().strip()
         if typed:  # settling now would silently leave it off the bill
@@ -648,11 +663,16 @@ class VisitScreen(QWidget):
         if not self.rows and not self.diagnosis.text().strip():
             self.clear()
             return
-        name = self.patient.name if self.patient is not None else ""
+        if self.patient is not None:
+            text = self.tr("{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?").format(
+                name=self.patient.name, n=len(self.rows)
+            )
+        else:
+            text = self.tr("已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?")
         question = QMessageBox(
             QMessageBox.Icon.Question,
             self.tr("新接诊"),
-            self.tr("{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?").format(name=name, n=len(self.rows)),
+            text,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self,
         )

@@ -541,87 +541,87 @@ Please give this log file to support:
         <translation>Same as a file already imported: not imported again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="113" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="114" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="114" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="115" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="115" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="116" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="116" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="117" />
         <source>版本</source>
         <translation>Revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="117" />
-        <source>结算人次</source>
+        <location filename="../../clinic_app/ui/township/importing.py" line="118" />
+        <source>结算笔数</source>
         <translation>Settlements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="118" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="119" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="119" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="120" />
         <source>处理</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="120" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="121" />
         <source>说明</source>
         <translation>Detail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="214" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="215" />
         <source>选择月结文件…</source>
         <translation>Choose statement files…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="216" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="217" />
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="219" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="220" />
         <source>选择村卫生室导出的月结数据文件 (*.json), 先预览, 确认后导入。</source>
         <translation>Choose the statement data files (*.json) the village clinics exported; preview first, then import.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="237" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="238" />
         <source>%v / %m 个文件</source>
         <translation>%v / %m files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="252" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="253" />
         <source>选择月结数据文件</source>
         <translation>Choose statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="252" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="253" />
         <source>月结数据 (*.json)</source>
         <translation>Statement data (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="278" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="279" />
         <source>预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 旧版本 {old} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)</source>
         <translation>Preview: {n} files, {ok} to import, {same} already imported, {old} older revisions, {keys} keys to check, {bad} rejected (nothing written yet)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="362" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="363" />
         <source>导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个。</source>
         <translation>Import done: {ok} files imported, {bad} not imported, {same} already imported.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="369" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="370" />
         <source>待审核 {n} 条:</source>
         <translation>{n} to review:</translation>
     </message>
@@ -1207,8 +1207,8 @@ This clinic's key fingerprint (the township checks it):
     </message>
     <message>
         <location filename="../../clinic_app/ui/dialogs.py" line="181" />
-        <source>电话号码应为 7 到 12 位数字 (可含空格或横线)</source>
-        <translation>Phone must be 7 to 12 digits (spaces or dashes allowed)</translation>
+        <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
+        <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
 </context>
 <context>
@@ -1881,7 +1881,7 @@ Restore now?</translation>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
         <location filename="../../clinic_app/ui/township/settlement.py" line="379" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="406" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="408" />
         <source>统筹应付</source>
         <translation>Fund payable</translation>
     </message>
@@ -1892,7 +1892,7 @@ Restore now?</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="408" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="410" />
         <source>预付</source>
         <translation>Prepay</translation>
     </message>
@@ -2022,32 +2022,32 @@ Restore now?</translation>
         <translation>Monthly budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="393" />
-        <source>{m}月</source>
-        <translation>M{m}</translation>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="395" />
+        <source>月份</source>
+        <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="429" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="431" />
         <source>本院</source>
         <translation>Own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="441" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="443" />
         <source>签约人数已保存</source>
         <translation>Signed counts saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="448" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="450" />
         <source>考核分已保存</source>
         <translation>Score saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="457" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="459" />
         <source>选择月报保存的文件夹</source>
         <translation>Choose a folder for the monthly report</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="469" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="471" />
         <source>月报已写出: {pdf}, {xlsx}</source>
         <translation>Report written: {pdf}, {xlsx}</translation>
     </message>
@@ -2086,32 +2086,32 @@ Restore now?</translation>
 <context>
     <name>TrustDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="145" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="146" />
         <source>核对村卫生室密钥指纹</source>
         <translation>Check the village clinic's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="146" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="147" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="161" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="162" />
         <source>请把上面的指纹与该村月结报表 (PDF) 上打印的“密钥指纹”逐组核对, 最好当面或电话与村医确认。完全一致才点“信任此密钥”: 该村的文件随后列入预览, 点“导入”才会写入。不一致请点“不信任”, 不要导入, 并与村卫生室联系。</source>
         <translation>Compare the fingerprint above, group by group, with the key fingerprint printed on the village's statement PDF, best with the village doctor in person or by phone. Press "Trust this key" only if they match exactly: the village's files then show in the preview, and only "Import" writes them. Otherwise press "Do not trust", do not import, and contact the clinic.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="168" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="169" />
         <source>信任此密钥(&amp;T)</source>
         <translation>&amp;Trust this key</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="169" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="170" />
         <source>不信任</source>
         <translation>Do not trust</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="177" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="178" />
         <source>文件中的密钥指纹:</source>
         <translation>Key fingerprint in the file:</translation>
     </message>
@@ -2245,27 +2245,37 @@ Restore now?</translation>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="578" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="589" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="614" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="623" />
+        <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
+        <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="629" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="633" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="648" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="654" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="671" />
+        <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
+        <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="674" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="655" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="667" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>

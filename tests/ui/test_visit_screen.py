@@ -367,7 +367,43 @@ def test_a_line_s_quantity_is_typed_over_in_the_table(qtbot, context, session) -
         qtbot.keyClick(editor, Qt.Key.Key_Return)
     assert screen.rows[1].line.quantity == 5
     assert preview.args[0].lines[1].amount == price.times(Fraction(5))
+    # The edited line stays current, so Enter edits it again and Down goes on to the next.
+    qtbot.waitUntil(lambda: screen.lines_view.currentIndex().row() == 1, timeout=5000)
+    assert [i.row() for i in screen.lines_view.selectionModel().selectedRows()] == [1]
     # A quantity that is not one is refused at the item's note; the line keeps its 5.
     assert not screen.lines_model.setData(cell, "-1")
     assert screen.quantity_note.isVisible() and "数量" in screen.quantity_note.text()
     assert screen.rows[1].line.quantity == 5
+
+
+def test_settle_refused_while_a_line_s_quantity_is_being_typed(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    screen = make_active_screen(qtbot, context)
+    choose_by_typing(qtbot, screen, "zsf")
+    add_by_code(qtbot, screen, "YP0001", "1")
+    before = session.count_entries(EntryFilter())
+    screen.lines_view.setCurrentIndex(screen.lines_model.index(1, 1))
+    screen.lines_view.setFocus()
+    qtbot.keyClick(screen.lines_view, Qt.Key.Key_Return)
+    (editor,) = [e for e in screen.lines_view.viewport().findChildren(QLineEdit) if e.isVisible()]
+    editor.selectAll()
+    qtbot.keyClicks(editor, "5")
+    # Ctrl+Enter now would bill 1, the quantity still shown as confirmed.
+    qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, worker)
+    assert session.count_entries(EntryFilter()) == before and screen.last_settled is None
+    assert screen.quantity_note.isVisible() and "数量正在修改" in screen.quantity_note.text()
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # confirmed: now it settles at 5
+    qtbot.waitUntil(lambda: screen.rows[1].line.quantity == 5, timeout=5000)
+    wait_idle(qtbot, worker)
+    with qtbot.waitSignal(screen.visit_settled, timeout=5000) as settled:
+        screen.settle()
+    assert [line.quantity for line in settled.args[0].lines] == ["1", "5"]
+
+
+def test_new_visit_without_a_patient_asks_in_plain_words(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    screen = make_active_screen(qtbot, context)
+    screen.diagnosis.setText("上呼吸道感染")
+    screen.new_visit()
+    text = screen.dialog.text()
+    assert text.startswith("已填写的收费项目或诊断还未结算") and "(0 项)" not in text
+    screen.dialog.reject()
