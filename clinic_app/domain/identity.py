@@ -96,10 +96,24 @@ def phone_number(text: str) -> str | None:
     """A phone number as stored, digits only; None when it is not one.
 
     Typed as people write them: "138 0739 1234", "0739-5123456", full-width digits
-    from a Chinese input method.  A mobile has 11 digits; a landline with its area
-    code 10 to 12 (0739-12345678), without it 7 or 8.
+    from a Chinese input method.  A mobile (1…) has 11 digits; a landline with its
+    area code (0…) 10 to 12 (0739-12345678), without it 7 or 8.
     """
     digits = unicodedata.normalize("NFKC", text).translate(_PHONE_SEPARATORS)
-    if digits.isascii() and digits.isdigit() and 7 <= len(digits) <= 12:
-        return digits
-    return None
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    if digits.startswith("1"):
+        fits = len(digits) == 11
+    elif digits.startswith("0"):
+        fits = 10 <= len(digits) <= 12
+    else:
+        fits = 7 <= len(digits) <= 8
+    return digits if fits else None
+
+
+def search_text(text: str) -> str:
+    """A search as typed, in the form things are stored: full-width letters and digits as
+    ASCII, and a number typed in groups ("136 7933 6043", "0739-5123456") as its digits."""
+    plain = unicodedata.normalize("NFKC", text).strip()
+    digits = plain.translate(_PHONE_SEPARATORS)
+    return digits if digits.isascii() and digits.isdigit() else plain

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
+from clinic_app.domain.identity import search_text
 from clinic_app.domain.money import Money
 from clinic_app.domain.records import (
     CatalogEntry,
@@ -208,7 +209,7 @@ def find_patients(db: sqlite3.Connection, query: str, limit: int = 50) -> list[P
     query (one letter, an ID number's region prefix) shows its first `limit` by name, as
     cheaply as before (every row more is read on the worker while the window waits).
     """
-    text = query.strip()
+    text = search_text(query)
     if not text:
         rows = db.execute("SELECT * FROM patients ORDER BY id DESC LIMIT ?", [limit]).fetchall()
         return [_patient(r) for r in rows]

@@ -178,7 +178,7 @@ class PatientDialog(_FormDialog):
                 self.refuse(self.id_number, self.tr("身份证号码无效 (位数、出生日期或校验位不对)"))
                 ok = False
         if data.phone and phone_number(data.phone) is None:
-            self.refuse(self.phone, self.tr("电话号码应为 7 到 12 位数字 (可含空格或横线)"))
+            self.refuse(self.phone, self.tr("电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)"))
             ok = False
         if not ok:
             return None

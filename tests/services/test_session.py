@@ -179,7 +179,7 @@ def test_a_phone_number_is_stored_as_its_digits(village: Ledger, typed: str, sto
     assert village.session.add_patient(PatientInput(name="王五", id_number="", phone=typed)).phone == stored
 
 
-@pytest.mark.parametrize("typed", ["123456", "1380739123456", "138-0739-12a4", "电话"])
+@pytest.mark.parametrize("typed", ["123456", "136 7933 60431", "1380739123", "0739-51234", "138-0739-12a4", "电话"])
 def test_a_phone_number_that_is_not_one_is_refused(village: Ledger, typed: str) -> None:
     with pytest.raises(BadInput, match="invalid phone number"):
         village.session.add_patient(PatientInput(name="王五", id_number="", phone=typed))
@@ -198,6 +198,12 @@ def test_patients_found_by_initials_come_most_recently_seen_first(village: Ledge
     assert session.find_patients("严建华")[0].id == yan.id  # a whole name typed still comes first
     # More matches than one page (limit): the first page by name, no lookups.
     assert [p.name for p in session.find_patients("yjh", limit=2)] == ["严建华", "余家辉"]
+
+
+@pytest.mark.parametrize("typed", ["13679336043", "136 7933 6043", "136-7933-6043", "１３６７９３３６０４３", "1367933"])
+def test_a_phone_is_found_however_it_is_typed(village: Ledger, typed: str) -> None:
+    added = village.session.add_patient(PatientInput(name="覃建华", id_number="", phone="13679336043"))
+    assert [p.id for p in village.session.find_patients(typed)] == [added.id]
 
 
 def test_a_second_operator_of_the_same_name_is_refused(village: Ledger) -> None:

@@ -83,5 +83,5 @@ def test_a_phone_number_that_is_not_one_is_refused_at_the_field(qtbot, context, 
     dialog.phone.setText("138-07")
     dialog.submit()
     wait_idle(qtbot, worker)
-    assert "电话号码应为 7 到 12 位数字" in dialog.notes[dialog.phone].text()
+    assert "手机 11 位" in dialog.notes[dialog.phone].text()
     assert dialog.isVisible() and patient_count(session) == before
