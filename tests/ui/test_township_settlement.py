@@ -103,6 +103,9 @@ def test_the_table_totals_are_the_cli_totals_and_the_charts_have_a_point_per_mon
     assert screen.payable_by_month.at(0) == 0 and screen.payable_by_month.at(1) == 0
     assert round(screen.payable_by_month.at(2) * 100) == march.fen
     assert round(screen.payable_by_month.at(3) * 100) == april.fen
+    # Month numbers under the bars and 月份 once as the axis title: "10月" was elided to "1…".
+    (months,) = screen.month_chart.axes(Qt.Orientation.Horizontal)
+    assert months.categories() == ["1", "2", "3", "4"] and months.titleText() == "月份"
     # By village: both villages and the township's own desk.
     assert screen.payable_by_village is not None and screen.prepay_by_village is not None
     assert screen.payable_by_village.count() == screen.prepay_by_village.count() == len(report.lines) == 3

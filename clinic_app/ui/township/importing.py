@@ -105,6 +105,7 @@ def _fund(plan: FilePlan) -> str:
 
 
 def _visits(plan: FilePlan) -> str:
+    """Settlements in the file, before reversals (as 月结's 结算笔数; its PDF's 人次 is net of them)."""
     return str(plan.statement.settlements) if plan.statement is not None else ""
 
 
@@ -114,7 +115,7 @@ def file_columns(language: str) -> tuple[Column[FileRow], ...]:
         Column(QCoreApplication.translate("ImportScreen", "村卫生室"), lambda r: f"{r.plan.clinic_name} ({r.plan.clinic_code})" if r.plan.clinic_code else ""),
         Column(QCoreApplication.translate("ImportScreen", "月份"), lambda r: r.plan.month),
         Column(QCoreApplication.translate("ImportScreen", "版本"), lambda r: str(r.plan.revision) if r.plan.revision else "", RIGHT),
-        Column(QCoreApplication.translate("ImportScreen", "结算人次"), lambda r: _visits(r.plan), RIGHT),
+        Column(QCoreApplication.translate("ImportScreen", "结算笔数"), lambda r: _visits(r.plan), RIGHT),
         Column(QCoreApplication.translate("ImportScreen", "统筹支付"), lambda r: _fund(r.plan), RIGHT),
         Column(QCoreApplication.translate("ImportScreen", "处理"), lambda r: action_text(r.plan)),
         Column(QCoreApplication.translate("ImportScreen", "说明"), lambda r: _detail(r, language)),

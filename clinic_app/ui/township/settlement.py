@@ -390,7 +390,9 @@ class SettlementScreen(QWidget):
         chart.addSeries(bars)
         chart.addSeries(budget)
         months = QBarCategoryAxis()
-        months.append([self.tr("{m}月").format(m=int(p.month[5:])) for p in report.months])
+        # Numbers under the bars, "月" once as the title: "10月" under a narrow bar read "1…".
+        months.append([str(int(p.month[5:])) for p in report.months])
+        months.setTitleText(self.tr("月份"))
         top = max([_yuan(p.fund_payable) for p in report.months] + [_yuan(p.budget) for p in report.months] + [0.0])
         values = _value_axis(top)
         chart.addAxis(months, Qt.AlignmentFlag.AlignBottom)
