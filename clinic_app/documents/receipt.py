@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -255,7 +255,27 @@ def _marks(data: ReceiptData) -> list[str]:
 
 
 def _layout_rows(data: ReceiptData, layout: Layout, font: fonts.PdfFont) -> tuple[_Geometry, list[_Row]]:
+    """The rows of a receipt; on A5, in smaller type (down to 8 pt) when that keeps it to one sheet."""
     geo = GEOMETRY[layout]
+    rows = _rows_at(data, layout, geo, font)
+    if geo.page_height is None:
+        return geo, rows  # a roll is as long as its content
+
+    def fits(rows: list[_Row]) -> bool:
+        assert geo.page_height is not None
+        return sum(row.height for row in rows) <= geo.page_height - 2 * geo.margin
+
+    if fits(rows):
+        return geo, rows
+    for size in (9.0, 8.0):
+        smaller = replace(geo, size=size, title=geo.title * size / geo.size)
+        fitted = _rows_at(data, layout, smaller, font)
+        if fits(fitted):
+            return smaller, fitted
+    return geo, rows  # a long visit: its own size, over more sheets
+
+
+def _rows_at(data: ReceiptData, layout: Layout, geo: _Geometry, font: fonts.PdfFont) -> list[_Row]:
     size = geo.size
     flow = _Flow(font, geo.width - 2 * geo.margin)
     sign, adj = data.sign, data.adjudication
@@ -340,7 +360,7 @@ def _layout_rows(data: ReceiptData, layout: Layout, font: fonts.PdfFont) -> tupl
         flow.qr(qr_payload(data), geo.qr)
         for text, note_size in notes:
             flow.text(text, note_size, "c")
-    return geo, flow.rows
+    return flow.rows
 
 
 def _continued_rows(data: ReceiptData, geo: _Geometry, font: fonts.PdfFont) -> list[_Row]:

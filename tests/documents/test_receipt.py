@@ -188,3 +188,21 @@ def test_a_voided_visit_reprinted_on_a5_is_one_sheet_with_its_code_beside_the_no
     # The notes sit left of the code, not centred under it.
     notes = [d for d in drawn_strings(pdf) if d.text.startswith("请妥善保管")]
     assert notes and notes[0].x < notes[0].page_width / 3
+
+
+@needs_wqy
+def test_an_a5_receipt_a_little_too_long_is_set_smaller_to_stay_one_sheet(ttf):
+    import datetime as dt
+
+    from pypdf import PdfReader
+
+    short = sample_receipt(reprint=True)
+    data = replace(short, lines=short.lines * 2, voided_by="SZ202503140019", voided_at=dt.datetime(2025, 3, 14, 16, 5))
+    at_ten = [d.size for d in drawn_strings(receipt_pdf(sample_receipt(), "a5", ttf)) if d.text.startswith("收据号")]
+    assert at_ten == [10]  # a short receipt keeps the A5 size
+    pdf = receipt_pdf(data, "a5", ttf)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1  # 8 lines, voided and reprinted: two sheets before
+    sizes = {d.size for d in drawn_strings(pdf) if d.text.startswith("收据号")}
+    assert sizes and max(sizes) < 10 and min(sizes) >= 8
+    flat = "".join(text_of(pdf).split())
+    assert "已作废VOIDED" in flat and "请妥善保管" in flat and all(line.name.replace(" ", "") in flat for line in data.lines)
