@@ -117,3 +117,12 @@ def search_text(text: str) -> str:
     plain = unicodedata.normalize("NFKC", text).strip()
     digits = plain.translate(_PHONE_SEPARATORS)
     return digits if digits.isascii() and digits.isdigit() else plain
+
+
+def code_shape(code: str) -> str:
+    """A facility code's form, letters as A and digits as 9: "H430523101005" -> "A999999999999".
+
+    Codes have no format in the spec; a code typed for a patient's designated facility
+    whose form differs from this clinic's own (a digit missing, "XYZ") is likely a typo.
+    """
+    return "".join("9" if ch.isdigit() and ch.isascii() else "A" if ch.isascii() and ch.isalpha() else ch for ch in code)

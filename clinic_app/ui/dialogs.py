@@ -27,7 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.domain.identity import InvalidResidentId, parse_resident_id, phone_number
+from clinic_app.domain.identity import (
+    InvalidResidentId,
+    code_shape,
+    parse_resident_id,
+    phone_number,
+)
 from clinic_app.domain.money import Money, MoneyError
 from clinic_app.domain.policy import CATEGORIES, FACILITY_LEVELS, ITEM_KINDS
 from clinic_app.domain.records import Clinic, DraftLine, Enrolment, PatientRecord, VisitRequest
@@ -216,6 +221,8 @@ class EnrolmentDialog(_FormDialog):
         self.signed = QCheckBox(self.tr("已签约家庭医生"))
         self.form.addRow("", self.signed)
         self.enrolled_on = self.add_field(self.tr("参保日期"), _date_edit(dt.date(year, 1, 1)))
+        self._looked_at: set[str] = set()
+        """Unusual codes already pointed out: saving again keeps them."""
         e = current or Enrolment(patient_id=patient.id, year=year)
         self.insured.setChecked(e.insured)
         self.village.setText(e.designated_village)
@@ -234,6 +241,20 @@ class EnrolmentDialog(_FormDialog):
             family_doctor_signed=self.signed.isChecked(),
             enrolled_on=_py_date(self.enrolled_on),
         )
+        # The designated codes decide whether the fund pays here: one whose form differs from
+        # this clinic's own is shown once for a second look; saving again keeps it as typed.
+        clinic = self.context.clinic
+        unusual = False
+        for field, typed, own in (
+            (self.village, enrolment.designated_village, clinic.code),
+            (self.township, enrolment.designated_township, clinic.township_code),
+        ):
+            if typed and own and code_shape(typed) != code_shape(own) and typed not in self._looked_at:
+                self._looked_at.add(typed)
+                self.refuse(field, self.tr("编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定").format(code=typed, own=own))
+                unusual = True
+        if unusual:
+            return None
         session = self.context.session
 
         def save() -> Enrolment:

@@ -350,39 +350,44 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="207" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="212" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="209" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="214" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="212" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="217" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="214" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="219" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="215" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="220" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="216" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="221" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="218" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="223" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="254" />
+        <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
+        <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
 </context>
 <context>
@@ -1146,67 +1151,67 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="127" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="132" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="127" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="132" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="130" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="135" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="131" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="136" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="133" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="138" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="136" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="141" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="137" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="142" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="138" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="143" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="144" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="149" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="145" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="150" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="172" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="177" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="178" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="183" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="181" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="186" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
@@ -1399,37 +1404,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="259" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="280" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="261" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="282" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="262" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="283" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="263" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="284" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="268" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="289" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="271" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="292" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="276" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="297" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1437,57 +1442,57 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="289" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="310" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="291" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="312" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="292" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="313" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="293" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="314" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="294" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="315" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="298" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="319" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="299" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="320" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="305" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="326" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="312" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="333" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="317" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="338" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="325" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="346" />
         <source>外院费用</source>
         <translation>Outside charges</translation>
     </message>
@@ -2283,22 +2288,22 @@ Restore now?</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="341" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="362" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="343" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="364" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="348" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="369" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="351" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="372" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>

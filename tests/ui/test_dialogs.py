@@ -85,3 +85,38 @@ def test_a_phone_number_that_is_not_one_is_refused_at_the_field(qtbot, context, 
     wait_idle(qtbot, worker)
     assert "手机 11 位" in dialog.notes[dialog.phone].text()
     assert dialog.isVisible() and patient_count(session) == before
+
+
+def test_a_designated_code_unlike_this_clinic_s_is_shown_once_for_a_second_look(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.ui.dialogs import EnrolmentDialog
+
+    zhang = session.find_patients(ZHANG_ID)[0]
+    year = context.today().year
+    before = session.enrolment(zhang.id, year)
+    dialog = EnrolmentDialog(context, zhang, year, before)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.village.setText("XYZ")
+    dialog.submit()
+    wait_idle(qtbot, worker)
+    note = dialog.notes[dialog.village]
+    assert note.isVisible() and "XYZ" in note.text() and context.clinic.code in note.text()
+    assert dialog.isVisible() and session.enrolment(zhang.id, year) == before  # nothing written yet
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):  # looked at, saved as typed
+        dialog.submit()
+    assert session.enrolment(zhang.id, year).designated_village == "XYZ"
+
+
+def test_this_clinic_s_own_codes_save_at_once(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.ui.dialogs import EnrolmentDialog
+
+    zhang = session.find_patients(ZHANG_ID)[0]
+    year = context.today().year
+    dialog = EnrolmentDialog(context, zhang, year, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.village.setText(context.clinic.code)
+    dialog.township.setText(context.clinic.township_code)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.submit()
+    assert session.enrolment(zhang.id, year).designated_township == context.clinic.township_code
