@@ -166,8 +166,8 @@ EN = {
     "选择村卫生室导出的月结数据文件 (*.json), 先预览, 确认后导入。":
         "Choose the statement data files (*.json) the village clinics exported; preview first, then import.",
     "%v / %m 个文件": "%v / %m files", "选择月结数据文件": "Choose statement data files", "月结数据 (*.json)": "Statement data (*.json)",
-    "导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个。":
-        "Import done: {ok} files imported, {bad} not imported, {same} already imported.",
+    "导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个, 旧版本 {old} 个。":
+        "Import done: {ok} files imported, {bad} not imported, {same} already imported, {old} older revisions.",
     "待审核 {n} 条:": "{n} to review:", "标记": "Flag", "结算时间": "Settled at", "结算号": "Settlement no.",
     "全部标记": "All flags", "条数": "Count", "各类标记条数 (点击筛选)": "Flags by kind (click to filter)",
     "全部村卫生室": "All village clinics", "全部月份": "All months", "正在读取…": "Reading…",

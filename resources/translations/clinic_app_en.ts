@@ -621,9 +621,9 @@ Please give this log file to support:
         <translation>Preview: {n} files, {ok} to import, {same} already imported, {old} older revisions, {keys} keys to check, {bad} rejected (nothing written yet)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="363" />
-        <source>导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个。</source>
-        <translation>Import done: {ok} files imported, {bad} not imported, {same} already imported.</translation>
+        <location filename="../../clinic_app/ui/township/importing.py" line="365" />
+        <source>导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个, 旧版本 {old} 个。</source>
+        <translation>Import done: {ok} files imported, {bad} not imported, {same} already imported, {old} older revisions.</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/importing.py" line="370" />

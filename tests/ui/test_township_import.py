@@ -262,6 +262,31 @@ def test_an_older_revision_chosen_again_says_it_was_superseded(qtbot, tmp_path, 
     assert "旧版本 1 个" in screen.summary.text()
 
 
+def test_the_import_summary_counts_an_older_revision_apart(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]
+    south = Village.create(tmp_path / "south", "V201", "南村卫生室", POLICY)
+    south.person("甲", number=1)
+    south.visit("甲", "2025-03-03 09:00", "20.00")
+    first = tmp_path / "V201_2025-03_r1.json"
+    first.write_bytes(south.statement("2025-03"))
+    south.visit("甲", "2025-03-04 09:00", "20.00")
+    second = tmp_path / "V201_2025-03_r2.json"
+    second.write_bytes(south.statement("2025-03", 2))
+    south.visit("甲", "2025-04-02 09:00", "20.00")
+    april = tmp_path / "V201_2025-04_r1.json"
+    april.write_bytes(south.statement("2025-04"))
+    south.session.close()
+    bring(town, (first.name, first.read_bytes()))
+    bring(town, (second.name, second.read_bytes()))
+    screen = ImportScreen(town_context)
+    qtbot.addWidget(screen)
+    with qtbot.waitSignal(screen.planned, timeout=10000):
+        screen.choose_files([april, first])
+    with qtbot.waitSignal(screen.import_finished, timeout=20000):
+        screen.import_button.click()
+    # It said "未导入 0 个, 已导入过 1 个" for an older revision: now it is counted as what it is.
+    assert "已导入 1 个文件, 未导入 0 个, 已导入过 0 个, 旧版本 1 个" in screen.summary.text()
+
+
 def test_review_shows_flags_and_their_explanation_in_words_of_the_ui_language(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
     """No internal codes or file field names in the visible text; the whole explanation readable."""
     from PySide6.QtCore import Qt

@@ -359,11 +359,11 @@ class ImportScreen(QWidget):
             for code, count in r.flags.items():
                 flags[code] = flags.get(code, 0) + count
         plans = [r.plan for r in self.model.rows]
+        same = sum(p.action == UNCHANGED and p.superseded_by is None for p in plans)
+        old = sum(p.action == UNCHANGED and p.superseded_by is not None for p in plans)
         lines = [
-            self.tr("导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个。").format(
-                ok=len(imported),
-                bad=len(plans) - len(imported) - sum(p.action == UNCHANGED for p in plans),
-                same=sum(p.action == UNCHANGED for p in plans),
+            self.tr("导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个, 旧版本 {old} 个。").format(
+                ok=len(imported), bad=len(plans) - len(imported) - same - old, same=same, old=old
             )
         ]
         if flags:
