@@ -37,7 +37,7 @@ EN = {
     "冲销 (作废) 收据 {receipt}\n作废原因: {reason}": "Reverses (voids) receipt {receipt}\nReason: {reason}",
     "已于 {time} 作废, 冲销收据号 {receipt}, 操作员 {operator}\n作废原因: {reason}":
         "Voided {time} by reversal receipt {receipt}, operator {operator}\nReason: {reason}",
-    "村卫生室门诊统筹 - {clinic}": "Village clinic outpatient pooling - {clinic}", "接诊": "Visit", "患者": "Patients",
+    "村卫生室门诊统筹": "Village clinic outpatient pooling", "接诊": "Visit", "患者": "Patients",
     "台账": "Ledger", "设置": "Settings", "操作员": "Operator", "数据文件夹: {path}": "Data folder: {path}",
     "关闭": "Close", "患者信息": "Patient", "姓名": "Name", "身份证号": "ID number", "参保类别": "Category",
     "定点机构": "Designated", "家庭医生": "Family doctor", "本年统筹": "Fund this year", "本年剩余": "Left this year",

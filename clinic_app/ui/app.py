@@ -41,8 +41,8 @@ from PySide6.QtCore import (
     QTranslator,
     Signal,
 )
-from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QWidget
 
 from clinic_app.errors import UserError, os_reason
 from clinic_app.services.datadir import resolve_data_dir
@@ -267,6 +267,8 @@ def run_app(data_dir: str | Path | None = None, language: str | None = None, sel
             return refuse_start(error, interactive)
         chosen = language or session.setting("language") or "zh"
         install_translators(app, chosen)
+        # Qt adds it after every window's own title ("白仓镇荷花村卫生室 — 村卫生室门诊统筹").
+        app.setApplicationDisplayName(QCoreApplication.translate("Desktop", "村卫生室门诊统筹"))
         desktop = Desktop(app, session, Worker(), chosen, selftest, crash)
         status = desktop.run()
     except UserError as error:  # the folder could not be reopened after a restore
@@ -331,10 +333,9 @@ class Desktop:
                     return 0
         context = AppContext(session, self.worker, self.language)
         window = MainWindow(context)
-        window.resize(1366, 768)
         window.restore_requested.connect(lambda path: self._restart_for_restore(window, Path(path)))
         scheduler = BackupScheduler(context)
-        window.show()
+        show_fitted(window)
         self.worker.submit(lambda: backup_if_due(session))
         if self.after_restore is not None:
             is_error, text = self.after_restore
@@ -386,6 +387,22 @@ class Desktop:
                 False, text.format(backup=backup.name, entries=result.entries, saved=result.previous_saved_to)
             )
         self.session = ClinicSession(folder)
+
+
+WINDOW_SIZE = (1366, 768)
+
+
+def show_fitted(window: QWidget) -> None:
+    """Show the main window whole: 1366x768 where the screen has room for it with its frame,
+    maximised on a smaller one (a 1024x768 or 1280x720 village PC, a screen less its taskbar)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    room = screen.availableGeometry() if screen is not None else None
+    width, height = WINDOW_SIZE
+    if room is not None and (room.width() < width + 16 or room.height() < height + 40):
+        window.showMaximized()
+        return
+    window.resize(width, height)
+    window.show()
 
 
 def run_and_wait(worker: Worker, work: Callable[[], Any]) -> Any:

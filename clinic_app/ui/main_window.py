@@ -47,7 +47,8 @@ class MainWindow(QMainWindow):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
-        self.setWindowTitle(self.tr("村卫生室门诊统筹 - {clinic}").format(clinic=context.clinic.name))
+        # The app's name follows it, added by Qt (QApplication.applicationDisplayName).
+        self.setWindowTitle(context.clinic.name)
         # Only 接诊 is built now; every other screen when its tab is first shown (or asked
         # for): the window is usable sooner, and a screen never opened costs nothing.
         self._placeholders: dict[str, QWidget] = {}

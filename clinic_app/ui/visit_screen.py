@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -330,6 +331,8 @@ class VisitScreen(QWidget):
         self.new_visit_button.clicked.connect(self.new_visit)
         self.result = QLabel()
         self.result.setWordWrap(True)
+        # A receipt number does not wrap: without this the line widens the window past a 1024 screen.
+        self.result.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         settle_row = QHBoxLayout()
         settle_row.addWidget(self.result, 1)

@@ -61,6 +61,12 @@ class FieldNote(QLabel):
     def say(self, text: str) -> None:
         self.setText(text)
         self.setVisible(bool(text))
+        # A dialog does not grow for a wrapped label by itself (Qt lays top-level windows out by
+        # minimum size, not height-for-width): ask for the height the note needs at the width
+        # its column has, or a two-line note shows one line and hides the part that says what to do.
+        column = self.parentWidget()
+        width = column.contentsRect().width() if column is not None else self.width()
+        self.setMinimumHeight(self.heightForWidth(width) if text and width > 0 else 0)
 
     def clear_note(self) -> None:
         self.say("")

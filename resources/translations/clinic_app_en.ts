@@ -3,22 +3,22 @@
 <context>
     <name>AdjudicationPanel</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="170" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="171" />
         <source>结算预览</source>
         <translation>Adjudication preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="179" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="180" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="179" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="180" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="179" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="180" />
         <source>个人支付</source>
         <translation>Patient pays</translation>
     </message>
@@ -342,7 +342,12 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="382" />
+        <location filename="../../clinic_app/ui/app.py" line="271" />
+        <source>村卫生室门诊统筹</source>
+        <translation>Village clinic outpatient pooling</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/app.py" line="383" />
         <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的数据已另存为 {saved}</source>
         <translation>Data restored from {backup} ({entries} ledger entries). The data before the restore was saved as {saved}</translation>
     </message>
@@ -836,42 +841,37 @@ Please give this log file to support:
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="50" />
-        <source>村卫生室门诊统筹 - {clinic}</source>
-        <translation>Village clinic outpatient pooling - {clinic}</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="59" />
+        <location filename="../../clinic_app/ui/main_window.py" line="60" />
         <source>接诊</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="60" />
+        <location filename="../../clinic_app/ui/main_window.py" line="61" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="62" />
+        <location filename="../../clinic_app/ui/main_window.py" line="63" />
         <source>台账</source>
         <translation>Ledger</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="66" />
+        <location filename="../../clinic_app/ui/main_window.py" line="67" />
         <source>月结</source>
         <translation>Month end</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="71" />
+        <location filename="../../clinic_app/ui/main_window.py" line="72" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="84" />
+        <location filename="../../clinic_app/ui/main_window.py" line="85" />
         <source>操作员</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="98" />
+        <location filename="../../clinic_app/ui/main_window.py" line="99" />
         <source>数据文件夹: {path}</source>
         <translation>Data folder: {path}</translation>
     </message>
@@ -1043,107 +1043,107 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientCard</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="103" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="104" />
         <source>患者信息</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="116" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="117" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="117" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="118" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="118" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="119" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="119" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="120" />
         <source>定点机构</source>
         <translation>Designated</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="120" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="121" />
         <source>家庭医生</source>
         <translation>Family doctor</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="121" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="122" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="122" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="123" />
         <source>本年剩余</source>
         <translation>Left this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="123" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="124" />
         <source>今日已用</source>
         <translation>Used today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="133" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="134" />
         <source>(未选择患者, 按 F2 查找)</source>
         <translation>(no patient: press F2 to find one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="137" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="138" />
         <source>{n} 岁</source>
         <translation>{n} y</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="139" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="140" />
         <source>(无)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="144" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="145" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="145" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="146" />
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="148" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="149" />
         <source>(未定点)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="153" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="154" />
         <source>已用 {used} 元 (无年度限额)</source>
         <translation>{used} used (no annual cap)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="154" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="155" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="159" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="160" />
         <source>已用 {used} / {cap} 元</source>
         <translation>{used} of {cap} used</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="160" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="161" />
         <source>{left} 元</source>
         <translation>{left} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="161" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="162" />
         <source> (每日限额 {cap} 元)</source>
         <translation> (daily cap {cap})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="162" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="163" />
         <source>{used} 元</source>
         <translation>{used} yuan</translation>
     </message>
@@ -2124,163 +2124,163 @@ Restore now?</translation>
 <context>
     <name>VisitScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="233" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="234" />
         <source>身份证号 / 姓名 / 拼音首字母 / 电话 (F2)</source>
         <translation>ID number / name / pinyin initials / phone (F2)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="236" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="237" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="239" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="240" />
         <source>查找患者</source>
         <translation>Find patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="247" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="248" />
         <source>转诊…</source>
         <translation>Referral…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="249" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="250" />
         <source>外院票据报销…</source>
         <translation>Outside receipt…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="259" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="260" />
         <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
         <translation>Item code / name / pinyin initials (F3)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="265" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="266" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="80" />
-        <location filename="../../clinic_app/ui/visit_screen.py" line="273" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="81" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="274" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="78" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="79" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="79" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="80" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="81" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="82" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="82" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="83" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="83" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="84" />
         <source>医保</source>
         <translation>Coverage</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="84" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="85" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="85" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="86" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="297" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="298" />
         <source>收费项目 (Enter 改数量, Delete 删除选中行)</source>
         <translation>Items (Enter changes the quantity, Delete removes the line)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="306" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="307" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="310" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="311" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="311" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="312" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="312" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="313" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="322" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="323" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="326" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="327" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="329" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="330" />
         <source>新接诊 (Ctrl+N)</source>
         <translation>New visit (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="436" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="439" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="495" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="498" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="589" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="592" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="623" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="626" />
         <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="629" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="632" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="648" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="651" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="671" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="674" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="674" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="677" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="667" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="670" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>

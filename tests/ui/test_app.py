@@ -339,3 +339,35 @@ def test_the_restore_question_names_its_buttons(qtbot, monkeypatch, clicked, res
     monkeypatch.setattr(QMessageBox, "exec", answer)
     assert app_module.ask_restore("数据库文件已损坏", "zh") is restores
     assert sorted(seen) == sorted(["从备份恢复", "不恢复, 退出"])
+
+
+class _Screen:
+    """A screen of a given free size (what is left of it beside the taskbar)."""
+
+    def __init__(self, width: int, height: int) -> None:
+        from PySide6.QtCore import QRect
+
+        self.room = QRect(0, 0, width, height)
+
+    def availableGeometry(self):  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
+        return self.room
+
+
+@pytest.mark.parametrize(
+    ("room", "maximised"),
+    [((1024, 728), True), ((1280, 680), True), ((1366, 728), True), ((1920, 1040), False)],
+    ids=["1024x768", "1280x720", "1366x768-taskbar", "1920x1080"],
+)
+def test_the_main_window_starts_whole_on_small_screens(qtbot, room, maximised) -> None:  # type: ignore[no-untyped-def]
+    # It always opened at 1366x768: on a 1024x768 village PC the 结算 button and the title
+    # bar's buttons were off the screen.
+    from PySide6.QtWidgets import QMainWindow
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.screen = lambda: _Screen(*room)  # type: ignore[method-assign]
+    app_module.show_fitted(window)
+    assert window.isVisible()
+    assert window.isMaximized() == maximised
+    if not maximised:
+        assert (window.width(), window.height()) == app_module.WINDOW_SIZE

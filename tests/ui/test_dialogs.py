@@ -120,3 +120,19 @@ def test_this_clinic_s_own_codes_save_at_once(qtbot, context, session, worker) -
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         dialog.submit()
     assert session.enrolment(zhang.id, year).designated_township == context.clinic.township_code
+
+
+def test_a_note_of_two_lines_is_shown_whole(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """A wrapped note under a field gets the height it needs: the part saying what to do was cut off."""
+    from clinic_app.ui.dialogs import EnrolmentDialog
+
+    zhang = session.find_patients(ZHANG_ID)[0]
+    dialog = EnrolmentDialog(context, zhang, context.today().year, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.village.setText("X1")
+    dialog.submit()
+    note = dialog.notes[dialog.village]
+    qtbot.waitUntil(lambda: note.isVisible() and note.height() >= note.heightForWidth(note.width()), timeout=5000)
+    assert note.heightForWidth(note.width()) > note.fontMetrics().height() * 1.5  # it does take two lines or more
+    assert "无误请再点确定" in note.text()

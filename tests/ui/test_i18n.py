@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication
 
 from clinic_app.ui.app import install_translators
@@ -17,6 +17,8 @@ def test_chinese_by_default_english_when_asked(qtbot, context) -> None:  # type:
     chinese = MainWindow(context)
     qtbot.addWidget(chinese)
     assert tab_titles(chinese) == ["接诊", "患者", "台账", "月结", "设置"]
+    # The window's own title is the clinic; Qt adds the app's name after it (it was there twice).
+    assert chinese.windowTitle() == context.clinic.name
     app = QApplication.instance()
     translators = install_translators(app, "en")
     try:
@@ -25,6 +27,7 @@ def test_chinese_by_default_english_when_asked(qtbot, context) -> None:  # type:
         assert tab_titles(english) == ["Visit", "Patients", "Ledger", "Month end", "Settings"]
         assert english.visit.settle_button.text() == "Settle (Ctrl+Enter)"
         assert english.ledger.model.headerData(0, Qt.Orientation.Horizontal) == "Receipt"
+        assert QCoreApplication.translate("Desktop", "村卫生室门诊统筹") == "Village clinic outpatient pooling"
     finally:
         for translator in translators:
             app.removeTranslator(translator)
