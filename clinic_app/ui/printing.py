@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QRectF, QSize, QSizeF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QPageSize, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPageSize, QPainter, QPaintEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
@@ -326,7 +326,10 @@ class PreviewDialog(QDialog):
         layout.addWidget(self.page_scroll, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
-        self.resize(560, 700)
+        # 700 px tall where there is room; less on a 720-line screen, so 打印 stays on it.
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().height() - 60 if screen is not None else 700
+        self.resize(560, max(400, min(700, room)))
 
     # -- loading
 

@@ -85,6 +85,8 @@ def test_settling_opens_the_receipt_preview_with_rendered_pages(qtbot, context, 
     settled = visit.last_settled
     assert settled is not None and dialog.visit_id == settled.entry.id
     assert not dialog.reprint and "重打" not in dialog.windowTitle()
+    # It fits the screen (the offscreen one is 800x600): on a 720-line screen 打印 was cut off.
+    assert dialog.frameGeometry().height() <= dialog.screen().availableGeometry().height()
 
     loaded = dialog.loaded
     assert loaded.path.parent == session.data_dir / "receipts"
