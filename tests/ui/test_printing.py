@@ -85,8 +85,6 @@ def test_settling_opens_the_receipt_preview_with_rendered_pages(qtbot, context, 
     settled = visit.last_settled
     assert settled is not None and dialog.visit_id == settled.entry.id
     assert not dialog.reprint and "重打" not in dialog.windowTitle()
-    # It fits the screen (the offscreen one is 800x600): on a 720-line screen 打印 was cut off.
-    assert dialog.frameGeometry().height() <= dialog.screen().availableGeometry().height()
 
     loaded = dialog.loaded
     assert loaded.path.parent == session.data_dir / "receipts"
@@ -347,3 +345,20 @@ def test_a_long_statement_is_previewed_a_few_pages_at_a_time(qtbot, context, wor
     dialog.close()
     wait_idle(qtbot, worker)
     assert 0 not in dialog.rendered
+
+
+@pytest.mark.parametrize(("free", "height"), [(680, 620), (1040, 700)], ids=["1280x720-taskbar", "1920x1080"])
+def test_the_preview_is_no_taller_than_the_screen_has_room_for(qtbot, context, monkeypatch, free, height) -> None:  # type: ignore[no-untyped-def]
+    # 700 px tall on a 720-line screen put 打印 under the taskbar.
+    from PySide6.QtCore import QRect
+
+    from clinic_app.ui import printing
+
+    class Screen:
+        def availableGeometry(self) -> QRect:  # noqa: N802 - Qt's name
+            return QRect(0, 0, 1280, free)
+
+    monkeypatch.setattr(printing.PreviewDialog, "screen", lambda self: Screen())
+    dialog = printing.PreviewDialog(context, "receipt", "收据")
+    qtbot.addWidget(dialog)
+    assert dialog.height() == height
