@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -38,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from clinic_app.domain.records import Clinic, Operator
 from clinic_app.services import backup as backup_service
-from clinic_app.ui import adapters
+from clinic_app.ui import adapters, labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.models import Column, RowsModel
@@ -178,6 +180,9 @@ class SettingsScreen(QWidget):
         self.township_code = QLineEdit()
         self.township_name = QLineEdit()
         self.policy = QComboBox()
+        # A policy's name is long in English: the combo may be narrower than its longest item.
+        self.policy.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.policy.setMinimumContentsLength(24)
         for policy_id in session.book.ids():
             policy = session.book[policy_id]
             self.policy.addItem(policy.name_en if context.language == "en" else policy.name, policy_id)
@@ -199,6 +204,8 @@ class SettingsScreen(QWidget):
         self.operator_list = QListWidget()
         self.operator_name = QLineEdit()
         self.operator_name.setPlaceholderText(self.tr("新操作员姓名"))
+        # Room for a name and the placeholder (it was squeezed to 25 px showing "…").
+        self.operator_name.setMinimumWidth(self.fontMetrics().horizontalAdvance(self.operator_name.placeholderText()) + 16)
         self.operator_note = FieldNote()
         add_operator = QPushButton(self.tr("添加"))
         add_operator.clicked.connect(self.add_operator)
@@ -237,6 +244,8 @@ class SettingsScreen(QWidget):
         other_box = QGroupBox(self.tr("备份与语言"))
         other = QFormLayout(other_box)
         self.backup_folder = QLineEdit()
+        # A path is read whole: room for a folder like D:/诊所数据/backups (it was elided to "ackups").
+        self.backup_folder.setMinimumWidth(self.fontMetrics().horizontalAdvance("D:/村卫生室数据/backups/2026") + 16)
         browse = QPushButton(self.tr("选择…"))
         browse.clicked.connect(self.choose_backup_folder)
         folder_row = QHBoxLayout()
@@ -253,21 +262,34 @@ class SettingsScreen(QWidget):
         self.language.addItem("English", "en")
         self.language.setCurrentIndex(max(0, self.language.findData(context.language)))
         self.language.activated.connect(self.save_language)
+        folder_row.addWidget(self.backup_button)
+        folder_row.addWidget(self.restore_button)
+        language_row = QHBoxLayout()
+        language_row.addWidget(self.language)
+        language_row.addStretch(1)
         other.addRow(self.tr("备份文件夹"), folder_row)
-        other.addRow("", self.backup_button)
-        other.addRow("", self.restore_button)
         other.addRow(self.backup_note)
-        other.addRow(self.tr("界面语言 (重启后生效)"), self.language)
+        other.addRow(self.tr("界面语言 (重启后生效)"), language_row)
 
-        grid = QGridLayout(self)
+        # Two columns, not three: side by side the three boxes needed 1112 px in English, and a
+        # screen's minimum width is the whole window's on every tab (a 1024 screen cut 接诊 off).
+        # The scroll area keeps any rest (a larger font, a longer translation) on this screen.
+        content = QWidget()
+        grid = QGridLayout(content)
         grid.addWidget(clinic_box, 0, 0)
         grid.addWidget(operators_box, 0, 1)
-        grid.addWidget(other_box, 0, 2)
-        grid.addWidget(catalog_box, 1, 0, 1, 3)
-        grid.setRowStretch(1, 1)
+        grid.addWidget(other_box, 1, 0, 1, 2)
+        grid.addWidget(catalog_box, 2, 0, 1, 2)
+        grid.setRowStretch(2, 1)
         grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
-        grid.setColumnStretch(2, 3)
+        grid.setColumnStretch(1, 1)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll_area)
 
         self.show_clinic(context.clinic)
         self.load()
@@ -275,7 +297,8 @@ class SettingsScreen(QWidget):
     # ---------------------------------------------------------------- clinic
 
     def show_clinic(self, clinic: Clinic) -> None:
-        self.clinic_code.setText(f"{clinic.code}  ({self.tr('村卫生室') if clinic.role == 'village' else self.tr('乡镇卫生院')})")
+        # The role through labels (lupdate does not read tr() inside an f-string).
+        self.clinic_code.setText(f"{clinic.code}  ({labels.facility(clinic.role)})")
         self.clinic_name.setText(clinic.name)
         self.township_code.setText(clinic.township_code)
         self.township_name.setText(clinic.township_name)

@@ -1304,14 +1304,14 @@ This clinic's key fingerprint (the township checks it):
     <name>PreviewDialog</name>
     <message>
         <location filename="../../clinic_app/ui/printing.py" line="299" />
-        <location filename="../../clinic_app/ui/printing.py" line="347" />
+        <location filename="../../clinic_app/ui/printing.py" line="350" />
         <source>正在生成…</source>
         <translation>Preparing…</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/printing.py" line="201" />
         <location filename="../../clinic_app/ui/printing.py" line="302" />
-        <location filename="../../clinic_app/ui/printing.py" line="371" />
+        <location filename="../../clinic_app/ui/printing.py" line="374" />
         <source>打印</source>
         <translation>Print</translation>
     </message>
@@ -1327,7 +1327,7 @@ This clinic's key fingerprint (the township checks it):
     </message>
     <message>
         <location filename="../../clinic_app/ui/printing.py" line="311" />
-        <location filename="../../clinic_app/ui/printing.py" line="377" />
+        <location filename="../../clinic_app/ui/printing.py" line="380" />
         <source>另存为 PDF…</source>
         <translation>Save as PDF…</translation>
     </message>
@@ -1337,33 +1337,33 @@ This clinic's key fingerprint (the township checks it):
         <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="373" />
-        <location filename="../../clinic_app/ui/printing.py" line="482" />
+        <location filename="../../clinic_app/ui/printing.py" line="376" />
+        <location filename="../../clinic_app/ui/printing.py" line="485" />
         <source>默认打印机</source>
         <translation>default printer</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="374" />
+        <location filename="../../clinic_app/ui/printing.py" line="377" />
         <source>共 {pages} 页 · 打印到: {printer}</source>
         <translation>{pages} page(s) · printer: {printer}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="379" />
+        <location filename="../../clinic_app/ui/printing.py" line="382" />
         <source>共 {pages} 页 · 没有找到打印机, 可另存为 PDF 拿到别处打印</source>
         <translation>{pages} page(s) · no printer found: save as PDF and print it elsewhere</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="472" />
+        <location filename="../../clinic_app/ui/printing.py" line="475" />
         <source>正在打印…</source>
         <translation>Printing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="482" />
+        <location filename="../../clinic_app/ui/printing.py" line="485" />
         <source>已发送到打印机 {printer}</source>
         <translation>Sent to the printer {printer}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="505" />
+        <location filename="../../clinic_app/ui/printing.py" line="508" />
         <source>已保存 {path}</source>
         <translation>Saved {path}</translation>
     </message>
@@ -1371,32 +1371,32 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReceiptPreview</name>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="515" />
+        <location filename="../../clinic_app/ui/printing.py" line="518" />
         <source>收据预览 (重打)</source>
         <translation>Receipt preview (reprint)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="515" />
+        <location filename="../../clinic_app/ui/printing.py" line="518" />
         <source>收据预览</source>
         <translation>Receipt preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="519" />
+        <location filename="../../clinic_app/ui/printing.py" line="522" />
         <source>58mm 热敏纸</source>
         <translation>58 mm thermal roll</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="519" />
+        <location filename="../../clinic_app/ui/printing.py" line="522" />
         <source>80mm 热敏纸</source>
         <translation>80 mm thermal roll</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="519" />
+        <location filename="../../clinic_app/ui/printing.py" line="522" />
         <source>A5 纸</source>
         <translation>A5 sheet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="523" />
+        <location filename="../../clinic_app/ui/printing.py" line="526" />
         <source>收据格式</source>
         <translation>Receipt layout</translation>
     </message>
@@ -1500,52 +1500,52 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>RestoreDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="95" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="97" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="100" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="102" />
         <source>备份时间</source>
         <translation>Backed up at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="101" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="103" />
         <source>大小</source>
         <translation>Size</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="102" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="104" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="118" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="120" />
         <source>备份文件夹 {folder} 中的备份 (最新的在前):</source>
         <translation>Backups in {folder} (newest first):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="120" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="122" />
         <source>备份文件夹 {folder} 中没有备份, 请选择备份文件。</source>
         <translation>There are no backups in {folder}: choose a backup file.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="124" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="126" />
         <source>恢复所选备份</source>
         <translation>Restore the selected backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="126" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="128" />
         <source>选择其他文件…</source>
         <translation>Choose another file…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="145" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="147" />
         <source>选择备份文件</source>
         <translation>Choose a backup file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="145" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="147" />
         <source>数据库备份 (*.sqlite);;所有文件 (*)</source>
         <translation>Database backups (*.sqlite);;All files (*)</translation>
     </message>
@@ -1644,174 +1644,174 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="174" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="176" />
         <source>诊所信息与政策</source>
         <translation>Clinic and policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="184" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="189" />
         <source>参加改革试点 (乡村一体签约)</source>
         <translation>In the reform pilot (township and villages sign as one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="186" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="191" />
         <source>保存诊所信息</source>
         <translation>Save clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="188" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="193" />
         <source>诊所编码</source>
         <translation>Clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="189" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="194" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="190" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="195" />
         <source>乡镇卫生院编码</source>
         <translation>Township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="191" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="196" />
         <source>乡镇卫生院名称</source>
         <translation>Township name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="192" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="197" />
         <source>执行政策</source>
         <translation>Policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="198" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="203" />
         <source>操作员</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="201" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="206" />
         <source>新操作员姓名</source>
         <translation>New operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="203" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="210" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="215" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="222" />
         <source>药品和诊疗项目目录</source>
         <translation>Catalogue of drugs and services</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="216" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="223" />
         <source>导入目录文件…</source>
         <translation>Import catalogue file…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="222" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="229" />
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="223" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="230" />
         <source>字段</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="224" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="231" />
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="237" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="244" />
         <source>备份与语言</source>
         <translation>Backup and language</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="240" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="249" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="245" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="254" />
         <source>立即备份</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="247" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="256" />
         <source>从备份恢复…</source>
         <translation>Restore from a backup…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="256" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="270" />
         <source>备份文件夹</source>
         <translation>Backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="260" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="272" />
         <source>界面语言 (重启后生效)</source>
         <translation>Language (after restart)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="288" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="311" />
         <source>诊所名称不能为空</source>
         <translation>The clinic name is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="292" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="315" />
         <source>乡镇卫生院编码不能为空</source>
         <translation>The township code is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="308" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="331" />
         <source>诊所信息已保存</source>
         <translation>Clinic saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="328" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="351" />
         <source> (已停用)</source>
         <translation> (inactive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="336" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="359" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="351" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="374" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="373" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="396" />
         <source>已备份到 {path}</source>
         <translation>Backed up to {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="407" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="430" />
         <source>正在校验备份 {path}…</source>
         <translation>Checking backup {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="415" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="438" />
         <source>备份文件 {path} 未通过校验, 不能用来恢复。当前数据没有任何改动。
 {problems}</source>
         <translation>Backup {path} failed its check and cannot be restored. Nothing was changed.
 {problems}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="421" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="444" />
         <source>正在从 {path} 恢复…</source>
         <translation>Restoring from {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="429" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="452" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="431" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="454" />
         <source>备份 {path} 校验通过 ({entries} 条台账)。
 
 恢复后, 这个备份之后录入的数据将不在台账中; 当前数据会先另存到数据文件夹的 backups 中。
@@ -1826,37 +1826,37 @@ The program will close the data and reopen it after the restore.
 Restore now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="450" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="473" />
         <source>界面语言已保存, 重新打开程序后生效</source>
         <translation>Language saved; it applies when the app is opened again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="457" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="480" />
         <source>选择目录文件</source>
         <translation>Choose a catalogue file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="457" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="480" />
         <source>目录文件 (*.xlsx *.csv);;所有文件 (*)</source>
         <translation>Catalogue files (*.xlsx *.csv);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="465" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="488" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="474" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="497" />
         <source>发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入</source>
         <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="479" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="502" />
         <source>已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)</source>
         <translation>{saved} imported; {n} drugs bought outside the tender network are self-pay (not paid by the fund)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="482" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="505" />
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>

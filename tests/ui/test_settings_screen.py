@@ -210,3 +210,29 @@ def test_a_restore_the_user_declines_is_not_requested(qtbot, context, session, w
     screen.check_backup(good)
     wait_idle(qtbot, worker)
     assert requested == [] and screen.restore_button.isEnabled()
+
+
+def test_in_english_no_tab_makes_the_window_wider_than_a_1024_screen(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    """设置 once needed 1112 px in English; a tab's minimum is the whole window's, on every tab, once shown."""
+    from clinic_app.ui.main_window import MainWindow
+    from tests.ui.english import in_english
+
+    with in_english(context):
+        window = MainWindow(context)
+        qtbot.addWidget(window)
+        window.resize(1024, 768)
+        window.show()
+        wait_idle(qtbot, worker)
+        for number in range(window.tabs.count()):
+            window.tabs.setCurrentIndex(number)
+            wait_idle(qtbot, worker)
+        settings = window.settings
+        assert settings.operator_name.placeholderText() == "New operator's name"
+        assert window.minimumSizeHint().width() <= 1024
+        # ... and on a 1024 screen the settings fit without scrolling sideways,
+        assert settings.scroll_area.widget().minimumSizeHint().width() <= 1000
+        # the new operator's name and the backup folder are not squeezed to a few letters,
+        assert settings.operator_name.width() >= settings.fontMetrics().horizontalAdvance("New operator's name")
+        assert settings.backup_folder.width() >= settings.fontMetrics().horizontalAdvance("D:/村卫生室数据/backups")
+        # and the clinic's role is in English.
+        assert settings.clinic_code.text().endswith("(Village clinic)")
