@@ -225,6 +225,10 @@ EN = {
         "The program will close the data and reopen it after the restore.\n\nRestore now?",
     "已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的数据已另存为 {saved}":
         "Data restored from {backup} ({entries} ledger entries). The data before the restore was saved as {saved}",
+    # 考核: the integration items and award levels
+    "统一药品配送": "Unified drug delivery", "统一监管": "Unified supervision", "统一结算": "Unified settlement",
+    "统一资金分配": "Unified fund distribution", "统一协议签订": "Unified agreements",
+    "国家级": "National", "省级": "Provincial", "市级": "City", "县级": "County",
 }
 
 

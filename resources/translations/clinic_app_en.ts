@@ -47,7 +47,7 @@
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/assessment.py" line="61" />
-        <location filename="../../clinic_app/ui/township/assessment.py" line="176" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="188" />
         <source>乡村一体化管理</source>
         <translation>Village integration</translation>
     </message>
@@ -77,127 +77,177 @@
         <translation>Fail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="118" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="85" />
+        <source>统一药品配送</source>
+        <translation>Unified drug delivery</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="86" />
+        <source>统一监管</source>
+        <translation>Unified supervision</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="87" />
+        <source>统一结算</source>
+        <translation>Unified settlement</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="88" />
+        <source>统一资金分配</source>
+        <translation>Unified fund distribution</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="89" />
+        <source>统一协议签订</source>
+        <translation>Unified agreements</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="96" />
+        <source>国家级</source>
+        <translation>National</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="97" />
+        <source>省级</source>
+        <translation>Provincial</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="98" />
+        <source>市级</source>
+        <translation>City</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="99" />
+        <source>县级</source>
+        <translation>County</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="100" />
+        <source>其他</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="130" />
         <source>保存并计算</source>
         <translation>Save and compute</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="121" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="133" />
         <source>考核年度</source>
         <translation>Assessment year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="131" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="143" />
         <source>全县基准 (县医保局公布)</source>
         <translation>County baselines (published by the county bureau)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="134" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="146" />
         <source>个人负担比例 %</source>
         <translation>Personal burden ratio %</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="134" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="146" />
         <source>如 35</source>
         <translation>e.g. 35</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="135" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="147" />
         <source>就诊率 (人次/签约人)</source>
         <translation>Visit rate (visits per signed person)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="135" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="147" />
         <source>如 0.5</source>
         <translation>e.g. 0.5</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="136" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="148" />
         <source>有效签约率 %</source>
         <translation>Effective signing rate %</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="136" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="148" />
         <source>如 60</source>
         <translation>e.g. 60</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="160" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="172" />
         <source>协议考核不合格 (一票否决)</source>
         <translation>Agreement rated unqualified (veto)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="161" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="173" />
         <source>现场考核录入</source>
         <translation>Field assessment entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="163" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="175" />
         <source>基本药物 已配备 / 应配备</source>
         <translation>Essential drugs stocked / required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="166" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="178" />
         <source>政策知晓 知晓 / 调查</source>
         <translation>Policy awareness: aware / surveyed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="169" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="181" />
         <source>满意度 满意 / 调查</source>
         <translation>Satisfaction: satisfied / surveyed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="172" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="184" />
         <source>查实违规/推诿病例数</source>
         <translation>Confirmed violation or refusal cases</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="181" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="194" />
         <source>表彰 (加分)</source>
         <translation>Honours (bonus)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="204" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="217" />
         <source>指标</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="205" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="218" />
         <source>实际值</source>
         <translation>Actual</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="206" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="219" />
         <source>得分</source>
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="207" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="220" />
         <source>满分</source>
         <translation>Maximum</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="217" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="230" />
         <source>考核结果</source>
         <translation>Assessment result</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="309" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="322" />
         <source>考核录入已保存</source>
         <translation>Assessment entries saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="316" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="329" />
         <source>本年度的全县基准和考核录入项尚未填写: 填写左侧各项后点“保存并计算”。</source>
         <translation>This year's county baselines and assessment entries are not filled in yet: fill in the left side and press "Save and compute".</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="323" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="336" />
         <source>来自数据: 签约人数 {signed}, 有效签约 {effective}, 签约患者就诊 {visits} 人次, 医疗费 {total} 元, 个人负担 {paid} 元</source>
         <translation>From the data: {signed} signed, {effective} effectively signed, {visits} visits of signed patients, cost {total}, personal burden {paid}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="335" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="348" />
         <source>总分 {score} (加分 {bonus}, 扣分 {deductions})  等次: {tier}</source>
         <translation>Score {score} (bonus {bonus}, deductions {deductions})  tier: {tier}</translation>
     </message>

@@ -236,3 +236,24 @@ def test_a_line_with_fund_payable_but_no_signed_person_is_pointed_out(qtbot, wor
     assert south.signed_persons == 0 and south.fund_payable.fen > 0
     assert f"南村卫生室: 签约人数为 0, 但月结中统筹应付 {south.fund_payable} 元" in screen.notes.text()
     assert "北村卫生室" not in screen.notes.text()
+
+
+def test_the_assessment_entries_read_in_english(qtbot, worker, settled_town) -> None:  # type: ignore[no-untyped-def]
+    """The integration items and award levels were tr() of a variable: lupdate never saw them."""
+    from PySide6.QtWidgets import QLabel
+
+    from tests.ui.english import in_english
+
+    town, _files = settled_town
+    context = _context(town, worker)
+    with in_english(context):
+        screen = AssessmentScreen(context)
+        qtbot.addWidget(screen)
+        checks = [box.text() for box in screen.integration.values()]
+        assert checks == [
+            "Unified drug delivery", "Unified supervision", "Unified settlement", "Unified fund distribution",
+            "Unified agreements",
+        ]
+        words = {label.text() for label in screen.findChildren(QLabel)}
+        assert {"National", "Provincial", "City", "County", "Other"} <= words
+        qtbot.waitUntil(lambda: not worker.busy, timeout=10000)

@@ -79,14 +79,26 @@ def _value(item: IndicatorScore) -> str:
     return percent(item.value)
 
 
-INTEGRATION = (
-    ("drug_delivery", "统一药品配送"),
-    ("supervision", "统一监管"),
-    ("settlement", "统一结算"),
-    ("fund_distribution", "统一资金分配"),
-    ("agreement", "统一协议签订"),
-)
-HONOURS = (("national", "国家级"), ("provincial", "省级"), ("city", "市级"), ("county", "县级"), ("other", "其他"))
+def integration_items() -> tuple[tuple[str, str], ...]:
+    """The five 乡村一体化 items, in words (literal translate() calls, so lupdate sees them)."""
+    return (
+        ("drug_delivery", QCoreApplication.translate("AssessmentScreen", "统一药品配送")),
+        ("supervision", QCoreApplication.translate("AssessmentScreen", "统一监管")),
+        ("settlement", QCoreApplication.translate("AssessmentScreen", "统一结算")),
+        ("fund_distribution", QCoreApplication.translate("AssessmentScreen", "统一资金分配")),
+        ("agreement", QCoreApplication.translate("AssessmentScreen", "统一协议签订")),
+    )
+
+
+def honour_levels() -> tuple[tuple[str, str], ...]:
+    """The award levels of 表彰, in words."""
+    return (
+        ("national", QCoreApplication.translate("AssessmentScreen", "国家级")),
+        ("provincial", QCoreApplication.translate("AssessmentScreen", "省级")),
+        ("city", QCoreApplication.translate("AssessmentScreen", "市级")),
+        ("county", QCoreApplication.translate("AssessmentScreen", "县级")),
+        ("other", QCoreApplication.translate("AssessmentScreen", "其他")),
+    )
 
 
 def parse_rate(text: str, as_percent: bool) -> Fraction:
@@ -172,16 +184,17 @@ class AssessmentScreen(QWidget):
         grid.addWidget(QLabel(self.tr("查实违规/推诿病例数")), 3, 0)
         grid.addWidget(self.cases, 3, 1)
         grid.addWidget(self.unqualified, 4, 0, 1, 3)
-        self.integration = {name: QCheckBox(self.tr(words)) for name, words in INTEGRATION}
+        self.integration = {name: QCheckBox(words) for name, words in integration_items()}
         integration = QGroupBox(self.tr("乡村一体化管理"))
         box_layout = QGridLayout(integration)
         for number, check in enumerate(self.integration.values()):
             box_layout.addWidget(check, number // 2, number % 2)
-        self.honours = {name: spin(100) for name, _ in HONOURS}
+        levels = honour_levels()
+        self.honours = {name: spin(100) for name, _ in levels}
         honours = QGroupBox(self.tr("表彰 (加分)"))
         honours_layout = QGridLayout(honours)
-        for number, (name, words) in enumerate(HONOURS):
-            honours_layout.addWidget(QLabel(self.tr(words)), number // 3, 2 * (number % 3))
+        for number, (name, words) in enumerate(levels):
+            honours_layout.addWidget(QLabel(words), number // 3, 2 * (number % 3))
             honours_layout.addWidget(self.honours[name], number // 3, 2 * (number % 3) + 1)
 
         inputs = QWidget()
