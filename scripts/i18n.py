@@ -229,6 +229,11 @@ EN = {
     "统一药品配送": "Unified drug delivery", "统一监管": "Unified supervision", "统一结算": "Unified settlement",
     "统一资金分配": "Unified fund distribution", "统一协议签订": "Unified agreements",
     "国家级": "National", "省级": "Provincial", "市级": "City", "县级": "County",
+    # sex, and the settlement variants (结算)
+    "男": "Male", "女": "Female",
+    "韶关 按人头定额包干": "Shaoguan capitation (fixed per head)", "湛江 定额包干": "Zhanjiang fixed budget",
+    "湖南 基层门诊统筹综合改革 按人头付费": "Hunan primary outpatient reform, capitation",
+    "邵阳 按人头按月预拨": "Shaoyang capitation, prepaid monthly",
 }
 
 

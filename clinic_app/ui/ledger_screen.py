@@ -98,11 +98,8 @@ class EntryDetails(QGroupBox):
             self.void_note.hide()
             return
         e = visit.entry
-        state = ""
-        if e.kind == "reversal":
-            state = self.tr("冲销记录")
-        elif e.reversed:
-            state = self.tr("已作废")
+        # A reversal's kind already says 冲销 ("Reversal reversal" in English); a voided visit says so.
+        state = self.tr("已作废") if e.reversed and e.kind != "reversal" else ""
         self.header.setText(
             self.tr(
                 "收据号 {receipt}  {kind} {state}\n{time}  患者 {patient}  操作员 {operator}\n"

@@ -120,7 +120,7 @@ def patient_columns() -> tuple[Column[PatientRecord], ...]:
     return (
         Column(QCoreApplication.translate("Columns", "编号"), lambda p: p.psn_no),
         Column(QCoreApplication.translate("Columns", "姓名"), lambda p: p.name),
-        Column(QCoreApplication.translate("Columns", "性别"), lambda p: p.sex),
+        Column(QCoreApplication.translate("Columns", "性别"), lambda p: labels.sex(p.sex)),
         Column(QCoreApplication.translate("Columns", "出生日期"), lambda p: p.birth_date.isoformat() if p.birth_date else ""),
         Column(QCoreApplication.translate("Columns", "身份证号"), lambda p: mask_resident_id(p.id_number)),
         Column(QCoreApplication.translate("Columns", "电话"), lambda p: p.phone),

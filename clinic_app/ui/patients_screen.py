@@ -155,7 +155,7 @@ class PatientsScreen(QWidget):
                 label.clear()
             self.history.set_rows([])
             return
-        self.name.setText(f"{patient.name}  {patient.sex}  {labels.category(patient.category)}  {patient.psn_no}")
+        self.name.setText(f"{patient.name}  {labels.sex(patient.sex)}  {labels.category(patient.category)}  {patient.psn_no}")
         self.id_number.setText(mask_resident_id(patient.id_number))
         self.contact.setText("  ".join(x for x in (patient.phone, patient.address, patient.household) if x))
         self.history.set_filter(EntryFilter(patient_id=patient.id))

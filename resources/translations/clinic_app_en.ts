@@ -310,7 +310,7 @@
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="336" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="333" />
         <location filename="../../clinic_app/ui/models.py" line="136" />
         <source> (已作废)</source>
         <translation> (voided)</translation>
@@ -354,37 +354,37 @@
 <context>
     <name>DayCloseDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="153" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="150" />
         <source>日结</source>
         <translation>Day close</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="160" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="157" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="179" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="176" />
         <source>就诊 {n} 笔, 冲销 {r} 笔</source>
         <translation>{n} visits, {r} reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="180" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="177" />
         <source>总费用 {v} 元</source>
         <translation>Total {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="181" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="178" />
         <source>统筹支付 {v} 元</source>
         <translation>Fund pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="182" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="179" />
         <source>个人支付 {v} 元</source>
         <translation>Patient pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="184" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="181" />
         <source>个人支付按付款方式:</source>
         <translation>Patient share by payment method:</translation>
     </message>
@@ -483,17 +483,12 @@
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="103" />
-        <source>冲销记录</source>
-        <translation>reversal</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="105" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="102" />
         <source>已作废</source>
         <translation>voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="108" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="105" />
         <source>收据号 {receipt}  {kind} {state}
 {time}  患者 {patient}  操作员 {operator}
 总费用 {total} 元  统筹支付 {fund} 元  个人支付 {patient_pays} 元 ({method})</source>
@@ -502,14 +497,14 @@
 Total {total}  fund {fund}  patient {patient_pays} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="136" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="133" />
         <source>冲销 (作废) 收据 {receipt}
 作废原因: {reason}</source>
         <translation>Reverses (voids) receipt {receipt}
 Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="139" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="136" />
         <source>已于 {time} 作废, 冲销收据号 {receipt}, 操作员 {operator}
 作废原因: {reason}</source>
         <translation>Voided {time} by reversal receipt {receipt}, operator {operator}
@@ -819,12 +814,47 @@ Please give this log file to support:
         <translation>Level-3 hospital</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="63" />
+        <location filename="../../clinic_app/ui/labels.py" line="64" />
+        <source>男</source>
+        <translation>Male</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="64" />
+        <source>女</source>
+        <translation>Female</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="70" />
+        <source>韶关 按人头定额包干</source>
+        <translation>Shaoguan capitation (fixed per head)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="71" />
+        <source>湛江 定额包干</source>
+        <translation>Zhanjiang fixed budget</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="72" />
+        <source>湖南 基层门诊统筹综合改革 按人头付费</source>
+        <translation>Hunan primary outpatient reform, capitation</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="73" />
+        <source>邵阳 按人头按月预拨</source>
+        <translation>Shaoyang capitation, prepaid monthly</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="74" />
+        <source>按项目付费</source>
+        <translation>Fee for service</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="79" />
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="63" />
+        <location filename="../../clinic_app/ui/labels.py" line="79" />
         <source>否</source>
         <translation>No</translation>
     </message>
@@ -832,58 +862,58 @@ Please give this log file to support:
 <context>
     <name>LedgerScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="206" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="203" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="218" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="215" />
         <source>患者 (姓名/拼音/身份证)</source>
         <translation>Patient (name/pinyin/ID)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="223" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="290" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="220" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="287" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="226" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="223" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="226" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="223" />
         <source>只看作废</source>
         <translation>Voided only</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="226" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="223" />
         <source>隐藏作废</source>
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="253" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="250" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="255" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="252" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="257" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="254" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="326" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="323" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="374" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="371" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>
@@ -1914,195 +1944,195 @@ Restore now?</translation>
 <context>
     <name>SettlementScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="92" />
         <source>村卫生站 / 本院</source>
         <translation>Village clinic / own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="92" />
         <source>签约人数</source>
         <translation>Signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="92" />
         <source>人次</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="92" />
         <source>医疗费总额</source>
         <translation>Total cost</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="379" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="408" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="92" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="378" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="407" />
         <source>统筹应付</source>
         <translation>Fund payable</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="92" />
         <source>按项目付费</source>
         <translation>Fee for service</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="410" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="409" />
         <source>预付</source>
         <translation>Prepay</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
         <source>拨付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
         <source>质保金</source>
         <translation>Deposit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
         <source>年累计应付</source>
         <translation>Payable YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
         <source>年累计拨付</source>
         <translation>Paid YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
         <source>年累计质保金</source>
         <translation>Deposit YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="96" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="95" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="108" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="107" />
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="139" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="138" />
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="169" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="168" />
         <source>写出月报 (PDF/xlsx)…</source>
         <translation>Write monthly report (PDF/xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="175" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="174" />
         <source>结算月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="203" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="202" />
         <source>保存签约人数</source>
         <translation>Save signed counts</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="206" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="205" />
         <source>0-100</source>
         <translation>0-100</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="208" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="207" />
         <source>保存考核分</source>
         <translation>Save score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="211" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="210" />
         <source>年度考核分</source>
         <translation>Annual score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="214" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="213" />
         <source>本月签约人数 / 考核分</source>
         <translation>Signed this month / score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="222" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="221" />
         <source>统筹应付与月预算 (按月)</source>
         <translation>Fund payable vs monthly budget (by month)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="223" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="222" />
         <source>本月统筹应付与预付 (按村)</source>
         <translation>Fund payable vs prepay this month (by village)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="292" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="291" />
         <source>正在结算 {month}…</source>
         <translation>Settling {month}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="309" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="308" />
         <source>{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元</source>
         <translation>{town} {month}  {variant}  {signed} signed  quota/budget {quota}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="320" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="319" />
         <source>本月未收到月结: {codes}</source>
         <translation>No statement received this month: {codes}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="328" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="327" />
         <source>{name}: 签约人数为 0, 但月结中统筹应付 {fund} 元, 按工作量分得预付 {prepay} 元; 请核对签约人数和“审核”中的“未在本乡镇/本村签约”标记</source>
         <translation>{name}: no signed persons, yet fund payable {fund} in its statements, so a workload share of the prepay of {prepay}; check the signed count and the "not signed with this township or village" flags under Review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="347" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="346" />
         <source>手工录入</source>
         <translation>Entered by hand</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="347" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="346" />
         <source>按名册统计, 可修改后保存</source>
         <translation>Counted from the roster; edit and save if needed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="348" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="347" />
         <source> (本院)</source>
         <translation> (own desk)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="385" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="384" />
         <source>月预算</source>
         <translation>Monthly budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="395" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="394" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="431" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="430" />
         <source>本院</source>
         <translation>Own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="443" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="442" />
         <source>签约人数已保存</source>
         <translation>Signed counts saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="450" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="449" />
         <source>考核分已保存</source>
         <translation>Score saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="459" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="458" />
         <source>选择月报保存的文件夹</source>
         <translation>Choose a folder for the monthly report</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="471" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="470" />
         <source>月报已写出: {pdf}, {xlsx}</source>
         <translation>Report written: {pdf}, {xlsx}</translation>
     </message>

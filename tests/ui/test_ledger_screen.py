@@ -155,3 +155,30 @@ def test_details_of_a_void_from_both_sides(qtbot, context, session, worker) -> N
     with qtbot.waitSignal(screen.details_shown, timeout=5000):
         screen.show_entry(other.entry)
     assert not note.isVisibleTo(screen.details) and note.text() == ""
+
+
+def test_a_reversal_is_named_once_in_its_details(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """The header read "冲销 冲销记录", in English "Reversal reversal"."""
+    from tests.ui.english import in_english
+
+    (visit,) = settle_many(session, 1)
+    reversal = session.void(visit.entry.id, "收费错误", session.operators()[0].id, NOW)
+    screen = LedgerScreen(context)
+    qtbot.addWidget(screen)
+    screen.show()
+    wait_idle(qtbot, worker)
+    with qtbot.waitSignal(screen.details_shown, timeout=5000):
+        screen.show_entry(reversal)
+    assert screen.details.header.text().splitlines()[0].split() == ["收据号", reversal.receipt_no, "冲销"]
+    with qtbot.waitSignal(screen.details_shown, timeout=5000):
+        screen.show_entry(visit.entry)
+    assert screen.details.header.text().splitlines()[0].split() == ["收据号", visit.entry.receipt_no, "就诊", "已作废"]
+
+    with in_english(context):
+        english = LedgerScreen(context)
+        qtbot.addWidget(english)
+        english.show()
+        wait_idle(qtbot, worker)
+        with qtbot.waitSignal(english.details_shown, timeout=5000):
+            english.show_entry(reversal)
+        assert english.details.header.text().splitlines()[0].split() == ["Receipt", reversal.receipt_no, "Reversal"]

@@ -121,3 +121,21 @@ def test_the_keyboard_goes_from_search_to_the_list_to_the_edit_dialog(qtbot, con
     qtbot.keyClick(screen.table, Qt.Key.Key_Return)
     assert screen.dialog is not None and screen.dialog.isVisible()
     assert screen.dialog.name.text() == "张三丰"
+
+
+def test_sex_is_in_english_in_the_list_and_the_details(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    from tests.ui.english import in_english
+
+    with in_english(context):
+        screen = PatientsScreen(context)
+        qtbot.addWidget(screen)
+        screen.show()
+        wait_idle(qtbot, worker)
+        with qtbot.waitSignal(screen.patients_listed, timeout=5000):
+            screen.search.setText("zsf")
+        column = [screen.model.headerData(n, Qt.Orientation.Horizontal) for n in range(screen.model.columnCount())].index("Sex")
+        assert screen.model.index(0, column).data() == "Female"  # 11010519491231002X: the 17th digit is even
+        with qtbot.waitSignal(screen.patient_shown, timeout=5000):
+            screen.table.selectRow(0)
+        wait_idle(qtbot, worker)
+        assert "  Female  " in screen.name.text() and "女" not in screen.name.text()

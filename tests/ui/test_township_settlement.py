@@ -257,3 +257,18 @@ def test_the_assessment_entries_read_in_english(qtbot, worker, settled_town) -> 
         words = {label.text() for label in screen.findChildren(QLabel)}
         assert {"National", "Provincial", "City", "County", "Other"} <= words
         qtbot.waitUntil(lambda: not worker.busy, timeout=10000)
+
+
+def test_the_settlement_heading_names_the_method_in_english(qtbot, worker, settled_town) -> None:  # type: ignore[no-untyped-def]
+    from tests.ui.english import in_english
+
+    town, _files = settled_town
+    context = _context(town, worker)
+    with in_english(context):
+        screen = SettlementScreen(context)
+        qtbot.addWidget(screen)
+        screen.show()
+        with qtbot.waitSignal(screen.report_shown, timeout=15000):
+            screen.choose_month("2025-04")
+        heading = screen.heading.text()
+        assert "Shaoguan capitation (fixed per head)" in heading and "按人头" not in heading

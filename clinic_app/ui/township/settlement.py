@@ -49,7 +49,6 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.documents.township_report import (
-    VARIANT_NAMES,
     SettlementReport,
     settlement_rows,
     write_township_report,
@@ -309,7 +308,7 @@ class SettlementScreen(QWidget):
             self.tr("{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元").format(
                 town=report.township_name,
                 month=report.month,
-                variant=VARIANT_NAMES.get(report.variant, report.variant),
+                variant=labels.variant(report.variant),
                 signed=s.signed_persons,
                 quota=s.quota,
             )
