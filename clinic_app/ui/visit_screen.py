@@ -88,7 +88,7 @@ def line_columns() -> tuple[Column[LineRow], ...]:
 
 
 def describe_patient(p: PatientRecord) -> str:
-    return f"{p.name}  {p.sex}  {mask_resident_id(p.id_number)}  {p.phone}  {labels.category(p.category)}"
+    return f"{p.name}  {labels.sex(p.sex)}  {mask_resident_id(p.id_number)}  {p.phone}  {labels.category(p.category)}"
 
 
 def describe_entry(e: CatalogEntry) -> str:
@@ -136,7 +136,7 @@ class PatientCard(QGroupBox):
         age = ""
         if patient.birth_date:
             age = self.tr("{n} 岁").format(n=dt.date.today().year - patient.birth_date.year)
-        self.name.setText(f"{patient.name}  {patient.sex}  {age}")
+        self.name.setText(f"{patient.name}  {labels.sex(patient.sex)}  {age}")
         self.id_number.setText(mask_resident_id(patient.id_number) or self.tr("(无)"))
         self.category.setText(labels.category(patient.category))
 

@@ -407,3 +407,12 @@ def test_new_visit_without_a_patient_asks_in_plain_words(qtbot, context, worker)
     text = screen.dialog.text()
     assert text.startswith("已填写的收费项目或诊断还未结算") and "(0 项)" not in text
     screen.dialog.reject()
+
+
+def test_the_patient_card_says_the_sex_in_english(qtbot, context, session) -> None:  # type: ignore[no-untyped-def]
+    from tests.ui.english import in_english
+
+    with in_english(context):
+        screen = make_screen(qtbot, context)
+        choose_by_typing(qtbot, screen, "zsf")
+        assert "  Female  " in screen.card.name.text() and "女" not in screen.card.name.text()
