@@ -399,10 +399,10 @@ def show_fitted(window: QWidget) -> None:
     room = screen.availableGeometry() if screen is not None else None
     width, height = WINDOW_SIZE
     if room is not None and (room.width() < width + 16 or room.height() < height + 40):
-        window.showMaximized()
-        return
-    window.resize(width, height)
-    window.show()
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+    else:
+        window.resize(width, height)
+    window.show()  # one way to show, maximised or not (what a hook on show() sees)
 
 
 def run_and_wait(worker: Worker, work: Callable[[], Any]) -> Any:
