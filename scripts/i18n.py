@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TS = ROOT / "resources" / "translations" / "clinic_app_en.ts"
 QM = TS.with_suffix(".qm")
+QT_EXTRA = TS.with_name("qt_extra_zh_CN.ts")
 BIN = Path(sys.executable).parent
 
 EN = {
@@ -257,6 +258,8 @@ def main() -> int:
             missing.append(source)
     tree.write(TS, encoding="utf-8", xml_declaration=True)
     subprocess.run([str(BIN / "pyside6-lrelease"), str(TS), "-qm", str(QM)], check=True, cwd=ROOT)
+    # Qt's own dialog words that its zh_CN translation lacks: written by hand, compiled here.
+    subprocess.run([str(BIN / "pyside6-lrelease"), str(QT_EXTRA), "-qm", str(QT_EXTRA.with_suffix(".qm"))], check=True, cwd=ROOT)
     for source in missing:
         print(f"untranslated: {source!r}")
     return 1 if missing else 0

@@ -191,6 +191,11 @@ def install_translators(app: QApplication, language: str) -> list[QTranslator]:
     if qt_translator.load(QLocale("en_US" if language == "en" else "zh_CN"), "qtbase", "_", qt_dir):
         app.installTranslator(qt_translator)
         translators.append(qt_translator)
+    if language != "en":  # the few words of Qt's file dialog its own zh_CN file lacks ("Look in:")
+        extra = QTranslator(app)
+        if extra.load(str(resource_path("translations", "qt_extra_zh_CN.qm"))):
+            app.installTranslator(extra)
+            translators.append(extra)
     if language == "en":
         own = QTranslator(app)
         if own.load(str(resource_path("translations", "clinic_app_en.qm"))):

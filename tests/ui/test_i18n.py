@@ -78,3 +78,21 @@ def test_every_tr_call_is_one_lupdate_extracts() -> None:
     assert found == []
     # The check itself sees both forms.
     assert len(tr_calls_lupdate_cannot_read("self.tr(words)\nf\"{self.tr('村卫生室')}\"\n", "x")) == 2
+
+
+def test_qt_s_own_file_dialog_is_chinese_too(qtbot) -> None:  # type: ignore[no-untyped-def]
+    # Qt's zh_CN file lacks two labels of its non-native file dialog: they showed in English.
+    from PySide6.QtWidgets import QFileDialog, QLabel
+
+    app = QApplication.instance()
+    translators = install_translators(app, "zh")
+    try:
+        dialog = QFileDialog()
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+        qtbot.addWidget(dialog)
+        labels = [label.text() for label in dialog.findChildren(QLabel)]
+        assert "查找范围(&L)：" in labels and "文件类型(&T)：" in labels
+        assert not [text for text in labels if text.isascii() and text.strip()]
+    finally:
+        for translator in translators:
+            app.removeTranslator(translator)
