@@ -25,7 +25,7 @@ from clinic_app.domain.identity import (
     phone_number,
     pinyin_initials,
 )
-from clinic_app.domain.money import ZERO, Money
+from clinic_app.domain.money import ZERO, Money, MoneyError
 from clinic_app.domain.policy import CATEGORIES, COVERAGES, ITEM_KINDS, Policy, PolicyBook
 from clinic_app.domain.records import (
     CatalogEntry,
@@ -801,6 +801,18 @@ def parse_quantity(text: str | Fraction) -> Fraction:
     if value <= 0:
         raise BadInput("数量必须大于 0", "quantity must be positive")
     return value
+
+
+def parse_amount(text: str) -> Money:
+    """An amount of money as entered ("120", "12.5", "１２０" from a Chinese input method); positive."""
+    raw = str(text).strip()
+    try:
+        amount = Money.parse(raw.translate(_HALF_WIDTH))
+    except MoneyError:
+        raise BadInput(f"金额无效: {raw!r}", f"invalid amount {raw!r}") from None
+    if amount.fen <= 0:
+        raise BadInput("金额必须大于 0", "the amount must be positive")
+    return amount
 
 
 def format_quantity(value: Fraction) -> str:

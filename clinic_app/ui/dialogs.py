@@ -33,11 +33,10 @@ from clinic_app.domain.identity import (
     parse_resident_id,
     phone_number,
 )
-from clinic_app.domain.money import Money, MoneyError
 from clinic_app.domain.policy import CATEGORIES, FACILITY_LEVELS, ITEM_KINDS
 from clinic_app.domain.records import Clinic, DraftLine, Enrolment, PatientRecord, VisitRequest
 from clinic_app.errors import UserError
-from clinic_app.services.session import PatientInput
+from clinic_app.services.session import PatientInput, parse_amount
 from clinic_app.ui import labels
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.widgets import FieldNote
@@ -326,18 +325,22 @@ class ReimbursementDialog(_FormDialog):
             self.refuse(self.receipt, self.tr("请填写外院票据号"))
             ok = False
         try:
-            amount = Money.parse(self.amount.text())
-            if amount.fen <= 0:
-                raise MoneyError("not positive")
-        except MoneyError:
+            amount = parse_amount(self.amount.text())
+        except UserError:
             self.refuse(self.amount, self.tr("金额应为大于 0 的数, 最多两位小数"))
+            ok = False
+        day = _py_date(self.day)
+        now = self.context.now()
+        if day > now.date():
+            self.refuse(self.day, self.tr("就诊日期不能晚于今天"))
             ok = False
         if not ok:
             return None
         if not self.context.operator_id:
             self.form_note.say(self.tr("请先选择操作员"))
             return None
-        day = _py_date(self.day)
+        # Booked when the clinic pays it back, as any entry (the ledger goes forward in time and a
+        # month's statement may already be with the township); the outside visit's day is recorded.
         request = VisitRequest(
             patient_id=self.patient.id,
             operator_id=self.context.operator_id,
@@ -346,10 +349,11 @@ class ReimbursementDialog(_FormDialog):
                     name=self.tr("外院费用"), kind=self.kind.currentData(), quantity=Fraction(1), unit_price=amount
                 ),
             ),
-            time=dt.datetime.combine(day, self.context.now().time()),
+            time=now,
             referral=self.referral.isChecked(),
             facility=self.level.currentData(),
             outside_receipt=self.receipt.text().strip(),
+            note=f"外院就诊日期 {day.isoformat()}",  # the ledger's own words, whatever the UI's language
         )
         session = self.context.session
         return lambda: session.settle(request)

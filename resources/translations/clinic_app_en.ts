@@ -392,12 +392,12 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="271" />
+        <location filename="../../clinic_app/ui/app.py" line="276" />
         <source>村卫生室门诊统筹</source>
         <translation>Village clinic outpatient pooling</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="383" />
+        <location filename="../../clinic_app/ui/app.py" line="388" />
         <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的数据已另存为 {saved}</source>
         <translation>Data restored from {backup} ({entries} ledger entries). The data before the restore was saved as {saved}</translation>
     </message>
@@ -405,42 +405,42 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="212" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="211" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="214" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="213" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="217" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="216" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="219" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="218" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="220" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="219" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="221" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="220" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="223" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="222" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="254" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="253" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
@@ -1231,67 +1231,67 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="132" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="131" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="132" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="131" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="135" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="134" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="136" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="135" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="138" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="137" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="141" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="140" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="142" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="141" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="143" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="142" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="149" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="148" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="150" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="149" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="177" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="176" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="183" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="182" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="186" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="185" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
@@ -1484,37 +1484,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="280" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="279" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="282" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="281" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="283" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="282" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="284" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="283" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="289" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="288" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="292" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="291" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="297" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="296" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1522,57 +1522,62 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="310" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="309" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="312" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="311" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="313" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="312" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="314" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="313" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="315" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="314" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="319" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="318" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="320" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="319" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="326" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="325" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="333" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="330" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="338" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="335" />
+        <source>就诊日期不能晚于今天</source>
+        <translation>The visit date cannot be after today</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="340" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="346" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="349" />
         <source>外院费用</source>
         <translation>Outside charges</translation>
     </message>
@@ -2368,22 +2373,22 @@ Restore now?</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="362" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="366" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="364" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="368" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="369" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="373" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="372" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="376" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>

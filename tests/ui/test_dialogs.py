@@ -136,3 +136,54 @@ def test_a_note_of_two_lines_is_shown_whole(qtbot, context, session, worker) -> 
     qtbot.waitUntil(lambda: note.isVisible() and note.height() >= note.heightForWidth(note.width()), timeout=5000)
     assert note.heightForWidth(note.width()) > note.fontMetrics().height() * 1.5  # it does take two lines or more
     assert "无误请再点确定" in note.text()
+
+
+def test_an_outside_receipt_from_days_ago_is_reimbursed_today(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """The patient brings the receipt back days after the referral: it was refused as if the clock were wrong."""
+    import datetime as dt
+    from fractions import Fraction
+
+    from PySide6.QtCore import QDate
+
+    from clinic_app.domain.records import VisitRequest
+    from clinic_app.store.ledger import EntryFilter
+    from clinic_app.ui.dialogs import ReimbursementDialog
+    from tests.ui.conftest import NOW
+
+    zhang = session.find_patients(ZHANG_ID)[0]
+    line = session.line_from_catalog("ZL0001", Fraction(1))
+    session.settle(VisitRequest(zhang.id, context.operator_id, (line,), NOW - dt.timedelta(hours=1)))  # today's visit
+    dialog = ReimbursementDialog(context, zhang)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.receipt.setText("WY2026030601")
+    dialog.day.setDate(QDate(2026, 3, 6))  # four days before NOW
+    dialog.amount.setText("１２０")  # full-width, as a Chinese input method types it
+    dialog.referral.setChecked(True)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.submit()
+    refund = dialog.result_value.entry
+    assert refund.kind == "reimbursement" and refund.time == NOW and str(refund.total) == "120.00"
+    note = session.db.execute("SELECT note FROM visits WHERE id = ?", [refund.id]).fetchone()[0]
+    assert note == "外院就诊日期 2026-03-06"
+    assert session.count_entries(EntryFilter()) == 2
+
+
+def test_an_outside_receipt_dated_tomorrow_is_refused(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QDate
+
+    from clinic_app.store.ledger import EntryFilter
+    from clinic_app.ui.dialogs import ReimbursementDialog
+
+    zhang = session.find_patients(ZHANG_ID)[0]
+    before = session.count_entries(EntryFilter())
+    dialog = ReimbursementDialog(context, zhang)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.receipt.setText("WY1")
+    dialog.day.setDate(QDate(2026, 3, 11))
+    dialog.amount.setText("50")
+    dialog.submit()
+    wait_idle(qtbot, worker)
+    assert "不能晚于今天" in dialog.notes[dialog.day].text() and dialog.isVisible()
+    assert session.count_entries(EntryFilter()) == before
