@@ -32,7 +32,7 @@ from reportlab.pdfgen.canvas import Canvas
 from clinic_app.documents import fonts
 from clinic_app.documents.files import write_atomically
 from clinic_app.documents.reasons import CATEGORY_NAMES, render
-from clinic_app.documents.records import ReceiptData, format_quantity, mask_id_number
+from clinic_app.documents.records import DayCloseData, ReceiptData, format_quantity, mask_id_number
 from clinic_app.domain.money import Money
 
 Layout = Literal["58mm", "80mm", "a5"]
@@ -396,26 +396,70 @@ def receipt_pdf(data: ReceiptData, layout: Layout, font: fonts.PdfFont | None = 
         raise ValueError(f"unknown receipt layout {layout!r}; use 58mm, 80mm or a5")
     font = font or fonts.pdf_font()
     geo, rows = _layout_rows(data, layout, font)
+    # A page on its own still says whose receipt it is and that it is a copy or void.
+    return _pdf(geo, rows, font, f"收据 {data.receipt_no}", data.clinic.name, _continued_rows(data, geo, font))
+
+
+def _pdf(geo: _Geometry, rows: list[_Row], font: fonts.PdfFont, title: str, author: str, head: list[_Row]) -> bytes:
+    """Rows drawn down a roll as long as they are, or over A5 sheets with `head` atop each further one."""
     content = sum(row.height for row in rows)
     height = geo.page_height or content + 2 * geo.margin
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(geo.width, height), invariant=True)
-    canvas.setTitle(f"收据 {data.receipt_no}")
-    canvas.setAuthor(data.clinic.name)
+    canvas.setTitle(title)
+    canvas.setAuthor(author)
     top = height - geo.margin
     for row in rows:
         if geo.page_height and top - row.height < geo.margin:
             canvas.showPage()
             top = height - geo.margin
-            # A page on its own still says whose receipt it is and that it is a copy or void.
-            for head in _continued_rows(data, geo, font):
-                _draw_row(canvas, head, font, geo.margin, top)
-                top -= head.height
+            for line in head:
+                _draw_row(canvas, line, font, geo.margin, top)
+                top -= line.height
         _draw_row(canvas, row, font, geo.margin, top)
         top -= row.height
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def day_close_pdf(data: DayCloseData, layout: Layout, font: fonts.PdfFont | None = None) -> bytes:
+    """日结 on the receipt printer's paper: the day's counts, sums, and cash by payment method."""
+    if layout not in GEOMETRY:
+        raise ValueError(f"unknown receipt layout {layout!r}; use 58mm, 80mm or a5")
+    font = font or fonts.pdf_font()
+    geo = GEOMETRY[layout]
+    size = geo.size
+    flow = _Flow(font, geo.width - 2 * geo.margin)
+    flow.text(data.clinic.name, geo.title, "c")
+    flow.text("门诊日结单", size * 1.15, "c")
+    flow.rule(dashed=False)
+    flow.pair("日期", data.day.isoformat(), size)
+    flow.pair("打印时间", data.printed_at.strftime("%Y-%m-%d %H:%M"), size)
+    flow.pair("操作员", data.operator, size)
+    flow.rule()
+    flow.pair("就诊笔数", str(data.visits), size)
+    flow.pair("冲销笔数", str(data.reversals), size)
+    flow.pair("医疗费总额", str(data.total), size * 1.1)
+    flow.pair("医保统筹支付", str(data.fund), size)
+    flow.pair("个人支付", str(data.patient), size * 1.1)
+    flow.rule()
+    flow.text("个人支付按付款方式:", size)
+    for method, amount in data.by_method:
+        flow.pair(method, str(amount), size, indent=size)
+    if not data.by_method:
+        flow.text("(无)", size, indent=size)
+    flow.rule()
+    flow.gap(size)
+    flow.pair("交款人签字", "_" * 14, size)
+    flow.gap(size * 1.5)
+    flow.pair("收款人签字", "_" * 14, size)
+    return _pdf(geo, flow.rows, font, f"日结 {data.day.isoformat()}", data.clinic.name, [])
+
+
+def render_day_close(data: DayCloseData, layout: Layout, path: Path | str, font: fonts.PdfFont | None = None) -> Path:
+    """Write the day's close as a PDF at `path`, all at once."""
+    return write_atomically(path, day_close_pdf(data, layout, font))
 
 
 def render_receipt(data: ReceiptData, layout: Layout, path: Path | str, font: fonts.PdfFont | None = None) -> Path:

@@ -71,6 +71,24 @@ class ChargedLine:
 
 
 @dataclass(frozen=True)
+class DayCloseData:
+    """日结: one day's counts and sums, printed for the day's cash to be handed over."""
+
+    clinic: ClinicInfo
+    day: dt.date
+    printed_at: dt.datetime
+    operator: str
+    """Who prints it (and hands the cash over)."""
+    visits: int
+    reversals: int
+    total: Money
+    fund: Money
+    patient: Money
+    by_method: tuple[tuple[str, Money], ...]
+    """The patient's share by payment method, in words (现金, 移动支付, …)."""
+
+
+@dataclass(frozen=True)
 class ReceiptData:
     """Everything printed on one receipt (收费收据) for a settled or a reversed visit."""
 

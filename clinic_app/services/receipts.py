@@ -11,11 +11,18 @@ default, 80 mm or A5) is a setting of the data folder.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from clinic_app.documents.records import ChargedLine, ClinicInfo, PersonInfo, ReceiptData
+from clinic_app.documents.records import (
+    ChargedLine,
+    ClinicInfo,
+    DayCloseData,
+    PersonInfo,
+    ReceiptData,
+)
 from clinic_app.errors import BadInput
 from clinic_app.services.session import ClinicSession
 from clinic_app.store import ledger
@@ -118,3 +125,30 @@ def write_receipt(
     from clinic_app.documents.receipt import render_receipt
 
     return data, render_receipt(data, chosen, path)
+
+
+def write_day_close(
+    session: ClinicSession, day: dt.date, operator_id: int, now: dt.datetime, layout: Layout | None = None
+) -> Path:
+    """Render 日结 for `day` on the receipt printer's paper into receipts/; returns the PDF's path."""
+    clinic = session.require_clinic()
+    totals = session.day_totals(day)
+    operator = next((o.name for o in session.operators(active_only=False) if o.id == operator_id), "")
+    data = DayCloseData(
+        clinic=ClinicInfo(clinic.code, clinic.name, clinic.township_code, clinic.policy_id, clinic.township_name),
+        day=day,
+        printed_at=now,
+        operator=operator,
+        visits=totals.visits,
+        reversals=totals.reversals,
+        total=totals.total,
+        fund=totals.fund,
+        patient=totals.patient,
+        by_method=tuple((PAYMENT_WORDS.get(method, method), amount) for method, amount in totals.by_method),
+    )
+    chosen = layout or receipt_layout(session)
+    path = session.data_dir / RECEIPTS_FOLDER / f"day-close-{day.isoformat()}-{chosen}.pdf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    from clinic_app.documents.receipt import render_day_close
+
+    return render_day_close(data, chosen, path)

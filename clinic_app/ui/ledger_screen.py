@@ -159,6 +159,11 @@ class DayCloseDialog(QDialog):
         self.figures.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        # Printed on the receipt printer's paper, for the day's cash to be handed over and signed.
+        self.print_button = buttons.addButton(self.tr("打印日结单…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.print_button.clicked.connect(self.print_day)
+        self.print_button.setEnabled(False)
+        self.preview: QDialog | None = None
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.figures)
@@ -166,12 +171,23 @@ class DayCloseDialog(QDialog):
         self.totals: DayTotals | None = None
         self.load()
 
+    def print_day(self) -> None:
+        from clinic_app.services.receipts import write_day_close
+        from clinic_app.ui.printing import PreviewDialog
+
+        session, day, operator, now = self.context.session, _pydate(self.day.date()), self.context.operator_id, self.context.now()
+        preview = PreviewDialog(self.context, "receipt", self.tr("日结 {day}").format(day=day.isoformat()), self)
+        preview.open()
+        preview.load(lambda: write_day_close(session, day, operator, now))
+        self.preview = preview
+
     def load(self) -> None:
         session, day = self.context.session, _pydate(self.day.date())
         self.context.run(lambda: session.day_totals(day), self.show_totals)
 
     def show_totals(self, totals: DayTotals) -> None:
         self.totals = totals
+        self.print_button.setEnabled(True)
         lines = [
             self.tr("就诊 {n} 笔, 冲销 {r} 笔").format(n=totals.visits, r=totals.reversals),
             self.tr("总费用 {v} 元").format(v=totals.total),

@@ -310,7 +310,7 @@
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="333" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="349" />
         <location filename="../../clinic_app/ui/models.py" line="136" />
         <source> (已作废)</source>
         <translation> (voided)</translation>
@@ -364,27 +364,37 @@
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="176" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="163" />
+        <source>打印日结单…</source>
+        <translation>Print the day close…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="179" />
+        <source>日结 {day}</source>
+        <translation>Day close {day}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="192" />
         <source>就诊 {n} 笔, 冲销 {r} 笔</source>
         <translation>{n} visits, {r} reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="177" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="193" />
         <source>总费用 {v} 元</source>
         <translation>Total {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="178" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="194" />
         <source>统筹支付 {v} 元</source>
         <translation>Fund pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="179" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="195" />
         <source>个人支付 {v} 元</source>
         <translation>Patient pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="181" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="197" />
         <source>个人支付按付款方式:</source>
         <translation>Patient share by payment method:</translation>
     </message>
@@ -862,58 +872,58 @@ Please give this log file to support:
 <context>
     <name>LedgerScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="203" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="219" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="215" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="231" />
         <source>患者 (姓名/拼音/身份证)</source>
         <translation>Patient (name/pinyin/ID)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="220" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="287" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="236" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="303" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="223" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="239" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="223" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="239" />
         <source>只看作废</source>
         <translation>Voided only</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="223" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="239" />
         <source>隐藏作废</source>
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="250" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="266" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="252" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="268" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="254" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="270" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="323" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="339" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="371" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="387" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>

@@ -206,3 +206,27 @@ def test_an_a5_receipt_a_little_too_long_is_set_smaller_to_stay_one_sheet(ttf):
     assert sizes and max(sizes) < 10 and min(sizes) >= 8
     flat = "".join(text_of(pdf).split())
     assert "已作废VOIDED" in flat and "请妥善保管" in flat and all(line.name.replace(" ", "") in flat for line in data.lines)
+
+
+@needs_wqy
+@pytest.mark.parametrize("layout", ["58mm", "80mm", "a5"])
+def test_the_day_close_reads_back_on_every_paper(layout, ttf):
+    import datetime as dt
+
+    from pypdf import PdfReader
+
+    from clinic_app.documents.receipt import day_close_pdf
+    from clinic_app.documents.records import DayCloseData
+
+    clinic = sample_receipt().clinic
+    data = DayCloseData(
+        clinic, dt.date(2025, 3, 14), dt.datetime(2025, 3, 14, 18, 2), "陈医生", 41, 1,
+        Money.parse("1830.40"), Money.parse("1201.18"), Money.parse("629.22"),
+        (("现金", Money.parse("402.10")), ("移动支付", Money.parse("227.12"))),
+    )
+    pdf = day_close_pdf(data, layout, ttf)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    flat = "".join(text_of(pdf).split())
+    for expected in ("门诊日结单", "2025-03-14", "操作员陈医生", "就诊笔数41", "冲销笔数1", "医疗费总额1830.40",
+                     "医保统筹支付1201.18", "个人支付629.22", "现金402.10", "移动支付227.12", clinic.name):
+        assert expected in flat, expected

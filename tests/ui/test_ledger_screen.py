@@ -93,6 +93,36 @@ def test_day_close_sums_by_payment_method(qtbot, context, session, worker) -> No
     assert f"总费用 {totals.total} 元" in dialog.figures.text()
 
 
+def test_day_close_is_printed_on_the_receipt_paper(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """日结 is printable (issue 4): the same figures, on the receipt printer's paper, with places to sign."""
+    from pypdf import PdfReader
+
+    settled = settle_many(session, 6)
+    day = settled[-1].entry.time.date()
+    dialog = DayCloseDialog(context, day)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.print_button.isEnabled(), timeout=5000)
+    totals = dialog.totals
+    assert totals is not None and totals.visits >= 1
+    dialog.print_button.click()
+    preview = dialog.preview
+    with qtbot.waitSignal(preview.pages_shown, timeout=10000) as shown:
+        pass
+    path = preview.loaded.path
+    assert path.parent == session.data_dir / "receipts" and path.name == f"day-close-{day.isoformat()}-58mm.pdf"
+    assert shown.args == [1]
+    flat = "".join("".join(page.extract_text() for page in PdfReader(path).pages).split())
+    for expected in (
+        "门诊日结单", day.isoformat(), f"就诊笔数{totals.visits}", f"医疗费总额{totals.total}",
+        f"医保统筹支付{totals.fund}", f"个人支付{totals.patient}", "交款人签字", "收款人签字",
+    ):
+        assert expected in flat, expected
+    for method, amount in totals.by_method:
+        assert {"cash": "现金", "mobile": "移动支付"}[method] + str(amount) in flat
+    preview.reject()
+
+
 def test_date_pickers_are_disabled_while_dates_are_not_used(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     screen = LedgerScreen(context)
     qtbot.addWidget(screen)
