@@ -172,6 +172,12 @@ class ClinicSession:
             problems.append((f"未知政策 {setup.policy_id}", f"unknown policy {setup.policy_id}"))
         if setup.role not in ("village", "township"):
             problems.append(("角色应为村卫生室或乡镇卫生院", "role must be village or township"))
+        backups = Path(setup.backup_dir).expanduser() if setup.backup_dir.strip() else None
+        if backups is not None and backups != self.data_dir / "backups" and not backups.is_dir():
+            # A typo, or a stick not plugged in: the doctor would believe the backups go there.
+            problems.append(
+                (f"备份文件夹 {backups} 不存在: 请插入 U 盘或选择其他文件夹", f"backup folder {backups} does not exist: plug in the USB stick or choose another folder")
+            )
         if problems:
             raise BadInput("; ".join(p[0] for p in problems), "; ".join(p[1] for p in problems))
         clinic = Clinic(

@@ -47,3 +47,24 @@ def test_wizard_needs_an_operator(qtbot, tmp_path, worker) -> None:  # type: ign
         wizard.button(QWizard.WizardButton.FinishButton).click()
         assert wizard.isVisible() and wizard.operator_page.note.isVisible()
         assert session.clinic is None
+
+
+def test_wizard_refuses_a_backup_folder_that_is_not_there(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
+    with ClinicSession(tmp_path / "new") as session:
+        wizard = SetupWizard(WizardContext(session, worker))
+        qtbot.addWidget(wizard)
+        wizard.show()
+        wizard.clinic_page.name.setText("石门村卫生室")
+        wizard.clinic_page.code.setText("4305210102")
+        wizard.clinic_page.township_code.setText("430521")
+        wizard.next()
+        wizard.next()
+        wizard.operator_page.operator.setText("刘医生")
+        wizard.operator_page.backup.setText(str(tmp_path / "usb" / "backups"))  # the stick is not plugged in
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+        qtbot.waitUntil(lambda: "不存在" in wizard.operator_page.note.text(), timeout=5000)
+        assert wizard.isVisible() and session.clinic is None and not (tmp_path / "usb").exists()
+        (tmp_path / "usb" / "backups").mkdir(parents=True)  # plugged in: finishing works
+        with qtbot.waitSignal(wizard.accepted, timeout=5000):
+            wizard.button(QWizard.WizardButton.FinishButton).click()
+        assert session.setting("backup_dir") == str(tmp_path / "usb" / "backups")
