@@ -118,6 +118,7 @@ EN = {
     "导出记录": "Exports so far", "月份": "Month", "修订版": "Revision", "导出时间": "Exported at", "文件夹": "Folder",
     "SHA-256": "SHA-256", "已找到 U 盘: {path}": "USB drive found: {path}", "选择导出文件夹": "Choose the export folder",
     "正在导出…": "Exporting…",
+    "外院票据号 {receipt}  {note}": "Outside receipt {receipt}  {note}",
     "打印日结单…": "Print the day close…", "日结 {day}": "Day close {day}",
     "就诊日期不能晚于今天": "The visit date cannot be after today",
     "编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定":

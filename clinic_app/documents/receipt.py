@@ -298,6 +298,10 @@ def _rows_at(data: ReceiptData, layout: Layout, geo: _Geometry, font: fonts.PdfF
     flow.pair("患者", data.patient.name, size)
     flow.pair("身份证号", mask_id_number(data.patient.id_number), size)
     flow.pair("参保类别", CATEGORY_NAMES.get(data.patient.category, (data.patient.category,))[0], size)
+    if data.outside_receipt:  # a reimbursement: the outside receipt it pays back
+        flow.pair("外院票据号", data.outside_receipt, size)
+        if data.outside_note:
+            flow.text(data.outside_note, size)
     flow.rule()
 
     if layout == "a5":

@@ -113,6 +113,10 @@ class ReceiptData:
     Its receipt, printed again, must say so (已作废) or it could be handed in as a valid one."""
     voided_at: dt.datetime | None = None
     """When that reversal was made."""
+    outside_receipt: str = ""
+    """For a reimbursement: the outside facility's receipt it pays back."""
+    outside_note: str = ""
+    """And what the ledger noted with it (the outside visit's date)."""
 
     @property
     def sign(self) -> int:

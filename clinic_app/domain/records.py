@@ -168,6 +168,10 @@ class LedgerEntry:
     payment_method: str
     reversed: bool
     hash: str
+    outside_receipt: str = ""
+    """For a reimbursement: the outside facility's receipt number."""
+    note: str = ""
+    """The entry's note (a reimbursement's: the outside visit's date)."""
 
 
 @dataclass(frozen=True)

@@ -592,6 +592,8 @@ def _entry(row: Row) -> LedgerEntry:
         payment_method=row["payment_method"],
         reversed=bool(row["reversed"]),
         hash=row["hash"],
+        outside_receipt=row["outside_receipt"] or "",
+        note=row["note"] or "",
     )
 
 

@@ -117,6 +117,10 @@ class EntryDetails(QGroupBox):
                 method=labels.payment(e.payment_method),
             )
         )
+        if e.outside_receipt:  # a reimbursement: which outside receipt it paid back, and its date
+            self.header.setText(
+                self.header.text() + "\n" + self.tr("外院票据号 {receipt}  {note}").format(receipt=e.outside_receipt, note=e.note)
+            )
         self.void_note.setText(self._void_text(visit))
         self.void_note.setVisible(bool(self.void_note.text()))
         self.lines_model.set_rows(visit.lines)

@@ -310,7 +310,7 @@
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="349" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="353" />
         <location filename="../../clinic_app/ui/models.py" line="136" />
         <source> (已作废)</source>
         <translation> (voided)</translation>
@@ -354,47 +354,47 @@
 <context>
     <name>DayCloseDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="150" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="154" />
         <source>日结</source>
         <translation>Day close</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="157" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="161" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="163" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="167" />
         <source>打印日结单…</source>
         <translation>Print the day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="179" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="183" />
         <source>日结 {day}</source>
         <translation>Day close {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="192" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="196" />
         <source>就诊 {n} 笔, 冲销 {r} 笔</source>
         <translation>{n} visits, {r} reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="193" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="197" />
         <source>总费用 {v} 元</source>
         <translation>Total {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="194" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="198" />
         <source>统筹支付 {v} 元</source>
         <translation>Fund pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="195" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="199" />
         <source>个人支付 {v} 元</source>
         <translation>Patient pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="197" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="201" />
         <source>个人支付按付款方式:</source>
         <translation>Patient share by payment method:</translation>
     </message>
@@ -507,14 +507,19 @@
 Total {total}  fund {fund}  patient {patient_pays} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="133" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="122" />
+        <source>外院票据号 {receipt}  {note}</source>
+        <translation>Outside receipt {receipt}  {note}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="137" />
         <source>冲销 (作废) 收据 {receipt}
 作废原因: {reason}</source>
         <translation>Reverses (voids) receipt {receipt}
 Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="136" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="140" />
         <source>已于 {time} 作废, 冲销收据号 {receipt}, 操作员 {operator}
 作废原因: {reason}</source>
         <translation>Voided {time} by reversal receipt {receipt}, operator {operator}
@@ -872,58 +877,58 @@ Please give this log file to support:
 <context>
     <name>LedgerScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="219" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="223" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="231" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="235" />
         <source>患者 (姓名/拼音/身份证)</source>
         <translation>Patient (name/pinyin/ID)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="236" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="303" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="240" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="307" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="239" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="243" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="239" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="243" />
         <source>只看作废</source>
         <translation>Voided only</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="239" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="243" />
         <source>隐藏作废</source>
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="266" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="270" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="268" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="272" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="270" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="274" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="339" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="343" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="387" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="391" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>

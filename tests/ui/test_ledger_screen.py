@@ -212,3 +212,29 @@ def test_a_reversal_is_named_once_in_its_details(qtbot, context, session, worker
         with qtbot.waitSignal(english.details_shown, timeout=5000):
             english.show_entry(reversal)
         assert english.details.header.text().splitlines()[0].split() == ["Receipt", reversal.receipt_no, "Reversal"]
+
+
+def test_a_reimbursement_shows_the_outside_receipt_it_paid_back(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    from clinic_app.domain.money import Money
+    from clinic_app.domain.records import DraftLine
+    from clinic_app.services.receipts import write_receipt
+
+    patient = session.find_patients("")[0]
+    line = DraftLine(name="外院费用", kind="drug", quantity=Fraction(1), unit_price=Money.parse("120.00"))
+    refund = session.settle(VisitRequest(
+        patient.id, session.operators()[0].id, (line,), NOW, referral=True, facility="township",
+        outside_receipt="WY2026030601", note="外院就诊日期 2026-03-06",
+    ))
+    assert (refund.entry.outside_receipt, refund.entry.note) == ("WY2026030601", "外院就诊日期 2026-03-06")
+    screen = LedgerScreen(context)
+    qtbot.addWidget(screen)
+    screen.show()
+    wait_idle(qtbot, worker)
+    with qtbot.waitSignal(screen.details_shown, timeout=5000):
+        screen.show_entry(session.entries(EntryFilter(), 0, 1)[0])
+    assert "外院票据号 WY2026030601  外院就诊日期 2026-03-06" in screen.details.header.text()
+    _, path = write_receipt(session, refund.entry.id)
+    flat = "".join("".join(page.extract_text() for page in PdfReader(path).pages).split())
+    assert "外院票据号WY2026030601" in flat and "外院就诊日期2026-03-06" in flat
