@@ -26,6 +26,12 @@ EXCLUSION_NAMES = {
     "cosmetic": ("保健、整形", "cosmetic or wellness"),
     "inpatient_period": ("住院期间", "while an inpatient"),
 }
+PAYMENT_NAMES = {
+    "cash": ("现金", "cash"),
+    "mobile": ("移动支付", "mobile payment"),
+    "account": ("个人账户", "personal account"),
+    "family_account": ("家庭共济账户", "family account"),
+}
 CATEGORY_NAMES = {
     "resident": ("城乡居民", "resident"),
     "employee_active": ("在职职工", "active employee"),

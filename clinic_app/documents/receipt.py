@@ -31,7 +31,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from clinic_app.documents import fonts
 from clinic_app.documents.files import write_atomically
-from clinic_app.documents.reasons import CATEGORY_NAMES, render
+from clinic_app.documents.reasons import CATEGORY_NAMES, PAYMENT_NAMES, render
 from clinic_app.documents.records import DayCloseData, ReceiptData, format_quantity, mask_id_number
 from clinic_app.domain.money import Money
 
@@ -438,27 +438,28 @@ def day_close_pdf(data: DayCloseData, layout: Layout, font: fonts.PdfFont | None
     flow.text(data.clinic.name, geo.title, "c")
     flow.text("门诊日结单", size * 1.15, "c")
     flow.rule(dashed=False)
-    flow.pair("日期", data.day.isoformat(), size)
+    totals = data.totals
+    flow.pair("日期", totals.day.isoformat(), size)
     flow.pair("打印时间", data.printed_at.strftime("%Y-%m-%d %H:%M"), size)
     flow.pair("操作员", data.operator, size)
     flow.rule()
-    flow.pair("就诊笔数", str(data.visits), size)
-    flow.pair("冲销笔数", str(data.reversals), size)
-    flow.pair("医疗费总额", str(data.total), size * 1.1)
-    flow.pair("医保统筹支付", str(data.fund), size)
-    flow.pair("个人支付", str(data.patient), size * 1.1)
+    flow.pair("就诊笔数", str(totals.visits), size)
+    flow.pair("冲销笔数", str(totals.reversals), size)
+    flow.pair("医疗费总额", str(totals.total), size * 1.1)
+    flow.pair("医保统筹支付", str(totals.fund), size)
+    flow.pair("个人支付", str(totals.patient), size * 1.1)
     flow.rule()
     flow.text("个人支付按付款方式:", size)
-    for method, amount in data.by_method:
-        flow.pair(method, str(amount), size, indent=size)
-    if not data.by_method:
+    for method, amount in totals.by_method:
+        flow.pair(PAYMENT_NAMES.get(method, (method,))[0], str(amount), size, indent=size)
+    if not totals.by_method:
         flow.text("(无)", size, indent=size)
     flow.rule()
     flow.gap(size)
     flow.pair("交款人签字", "_" * 14, size)
     flow.gap(size * 1.5)
     flow.pair("收款人签字", "_" * 14, size)
-    return _pdf(geo, flow.rows, font, f"日结 {data.day.isoformat()}", data.clinic.name, [])
+    return _pdf(geo, flow.rows, font, f"日结 {totals.day.isoformat()}", data.clinic.name, [])
 
 
 def render_day_close(data: DayCloseData, layout: Layout, path: Path | str, font: fonts.PdfFont | None = None) -> Path:

@@ -19,6 +19,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from clinic_app.domain.money import ZERO, Money
+from clinic_app.domain.records import DayTotals
 from clinic_app.domain.visit import Adjudication
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -75,17 +76,10 @@ class DayCloseData:
     """日结: one day's counts and sums, printed for the day's cash to be handed over."""
 
     clinic: ClinicInfo
-    day: dt.date
     printed_at: dt.datetime
     operator: str
     """Who prints it (and hands the cash over)."""
-    visits: int
-    reversals: int
-    total: Money
-    fund: Money
-    patient: Money
-    by_method: tuple[tuple[str, Money], ...]
-    """The patient's share by payment method, in words (现金, 移动支付, …)."""
+    totals: DayTotals
 
 
 @dataclass(frozen=True)

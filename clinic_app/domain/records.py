@@ -175,6 +175,20 @@ class LedgerEntry:
 
 
 @dataclass(frozen=True)
+class DayTotals:
+    """The day's close (日结): counts and sums of everything settled that day."""
+
+    day: dt.date
+    visits: int
+    reversals: int
+    total: Money
+    fund: Money
+    patient: Money
+    by_method: tuple[tuple[str, Money], ...]
+    """The patient's share by payment method code (cash, mobile, account, family_account)."""
+
+
+@dataclass(frozen=True)
 class LedgerLine:
     """One item line of a settled entry."""
 

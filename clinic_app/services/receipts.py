@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
+from clinic_app.documents.reasons import PAYMENT_NAMES
 from clinic_app.documents.records import (
     ChargedLine,
     ClinicInfo,
@@ -37,7 +38,6 @@ LAYOUTS: tuple[Layout, ...] = ("58mm", "80mm", "a5")
 RECEIPTS_FOLDER = "receipts"
 
 # How the ledger's payment method codes read on a receipt (the receipt is always Chinese).
-PAYMENT_WORDS = {"cash": "现金", "mobile": "移动支付", "account": "个人账户", "family_account": "家庭共济账户"}
 
 
 def receipt_data(session: ClinicSession, visit_id: int, reprint: bool = False) -> ReceiptData:
@@ -64,7 +64,7 @@ def receipt_data(session: ClinicSession, visit_id: int, reprint: bool = False) -
         patient=PersonInfo(original.patient_name, original.id_number or "", original.psn_no, original.category),
         lines=_charged_lines(session, original.id),
         adjudication=settled.adjudication,
-        payment_method=PAYMENT_WORDS.get(original.payment_method, original.payment_method),
+        payment_method=PAYMENT_NAMES.get(original.payment_method, (original.payment_method,))[0],
         account_paid=original.acct_pay,
         reprint=reprint,
         reversal_of=original.receipt_no if entry.kind == "reversal" else None,
@@ -134,19 +134,12 @@ def write_day_close(
 ) -> Path:
     """Render 日结 for `day` on the receipt printer's paper into receipts/; returns the PDF's path."""
     clinic = session.require_clinic()
-    totals = session.day_totals(day)
     operator = next((o.name for o in session.operators(active_only=False) if o.id == operator_id), "")
     data = DayCloseData(
         clinic=ClinicInfo(clinic.code, clinic.name, clinic.township_code, clinic.policy_id, clinic.township_name),
-        day=day,
         printed_at=now,
         operator=operator,
-        visits=totals.visits,
-        reversals=totals.reversals,
-        total=totals.total,
-        fund=totals.fund,
-        patient=totals.patient,
-        by_method=tuple((PAYMENT_WORDS.get(method, method), amount) for method, amount in totals.by_method),
+        totals=session.day_totals(day),
     )
     chosen = layout or receipt_layout(session)
     path = session.data_dir / RECEIPTS_FOLDER / f"day-close-{day.isoformat()}-{chosen}.pdf"

@@ -30,6 +30,7 @@ from clinic_app.domain.policy import CATEGORIES, COVERAGES, ITEM_KINDS, Policy, 
 from clinic_app.domain.records import (
     CatalogEntry,
     Clinic,
+    DayTotals,
     DraftLine,
     Enrolment,
     LedgerEntry,
@@ -729,7 +730,7 @@ class ClinicSession:
             entry=entry, lines=tuple(ledger.entry_lines(self.db, visit_id)), adjudication=_stored(self.db, entry), void=void
         )
 
-    def day_totals(self, day: dt.date) -> ledger.DayTotals:
+    def day_totals(self, day: dt.date) -> DayTotals:
         return ledger.day_totals(self.db, day)
 
 

@@ -23,6 +23,7 @@ from clinic_app.domain.money import Money
 from clinic_app.domain.records import (
     CatalogEntry,
     Clinic,
+    DayTotals,
     Enrolment,
     LedgerEntry,
     LedgerLine,
@@ -753,19 +754,6 @@ def integrity_check(db: sqlite3.Connection) -> list[str]:
     problems = [str(r[0]) for r in rows if str(r[0]) != "ok"]
     problems += [f"foreign key: {tuple(r)}" for r in db.execute("PRAGMA foreign_key_check").fetchall()]
     return problems
-
-
-@dataclass(frozen=True)
-class DayTotals:
-    """The day's close (日结): counts and sums of everything settled that day."""
-
-    day: dt.date
-    visits: int
-    reversals: int
-    total: Money
-    fund: Money
-    patient: Money
-    by_method: tuple[tuple[str, Money], ...]
 
 
 def day_totals(db: sqlite3.Connection, day: dt.date) -> DayTotals:

@@ -30,8 +30,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.domain.records import LedgerEntry, LedgerLine, Operator, PatientRecord, SettledVisit
-from clinic_app.store.ledger import DayTotals, EntryFilter
+from clinic_app.domain.records import (
+    DayTotals,
+    LedgerEntry,
+    LedgerLine,
+    Operator,
+    PatientRecord,
+    SettledVisit,
+)
+from clinic_app.store.ledger import EntryFilter
 from clinic_app.ui import labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext

@@ -217,13 +217,14 @@ def test_the_day_close_reads_back_on_every_paper(layout, ttf):
 
     from clinic_app.documents.receipt import day_close_pdf
     from clinic_app.documents.records import DayCloseData
+    from clinic_app.domain.records import DayTotals
 
     clinic = sample_receipt().clinic
-    data = DayCloseData(
-        clinic, dt.date(2025, 3, 14), dt.datetime(2025, 3, 14, 18, 2), "陈医生", 41, 1,
-        Money.parse("1830.40"), Money.parse("1201.18"), Money.parse("629.22"),
-        (("现金", Money.parse("402.10")), ("移动支付", Money.parse("227.12"))),
+    totals = DayTotals(
+        dt.date(2025, 3, 14), 41, 1, Money.parse("1830.40"), Money.parse("1201.18"), Money.parse("629.22"),
+        (("cash", Money.parse("402.10")), ("mobile", Money.parse("227.12"))),
     )
+    data = DayCloseData(clinic, dt.datetime(2025, 3, 14, 18, 2), "陈医生", totals)
     pdf = day_close_pdf(data, layout, ttf)
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
     flat = "".join(text_of(pdf).split())
