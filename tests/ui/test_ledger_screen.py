@@ -28,6 +28,15 @@ def settle_many(session, count: int) -> list:  # type: ignore[no-untyped-def]
     return settled
 
 
+def shown_ledger(qtbot, context, worker) -> LedgerScreen:  # type: ignore[no-untyped-def]
+    """The 台账 screen shown, its first page loaded."""
+    screen = LedgerScreen(context)
+    qtbot.addWidget(screen)
+    screen.show()
+    wait_idle(qtbot, worker)
+    return screen
+
+
 def test_pages_arrive_as_the_view_asks(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     settle_many(session, 12)
     model = LedgerModel(context)  # no view, so only the test asks for more
@@ -47,20 +56,14 @@ def test_pages_arrive_as_the_view_asks(qtbot, context, session, worker) -> None:
 
 def test_the_view_fetches_every_page_and_counts(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     settle_many(session, 12)
-    screen = LedgerScreen(context)
-    qtbot.addWidget(screen)
-    screen.show()
-    wait_idle(qtbot, worker)
+    screen = shown_ledger(qtbot, context, worker)
     assert screen.model.rowCount() == 12
     assert screen.count.text() == "共 12 条"
 
 
 def test_filters_by_patient_and_date(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     settled = settle_many(session, 9)
-    screen = LedgerScreen(context)
-    qtbot.addWidget(screen)
-    screen.show()
-    wait_idle(qtbot, worker)
+    screen = shown_ledger(qtbot, context, worker)
     with qtbot.waitSignal(screen.patient_search.results_shown, timeout=5000):
         qtbot.keyClicks(screen.patient_search.edit, "ww")
     screen.patient_search.choose(0)
@@ -124,10 +127,7 @@ def test_day_close_is_printed_on_the_receipt_paper(qtbot, context, session, work
 
 
 def test_date_pickers_are_disabled_while_dates_are_not_used(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
-    screen = LedgerScreen(context)
-    qtbot.addWidget(screen)
-    screen.show()
-    wait_idle(qtbot, worker)
+    screen = shown_ledger(qtbot, context, worker)
     assert not screen.use_dates.isChecked()
     assert not screen.date_from.isEnabled() and not screen.date_to.isEnabled()
     screen.use_dates.setChecked(True)
@@ -162,10 +162,7 @@ def test_details_of_a_void_from_both_sides(qtbot, context, session, worker) -> N
     (visit,) = settle_many(session, 1)
     voided_at = NOW.replace(hour=11, minute=5)
     reversal = session.void(visit.entry.id, "收费错误, 重新收费", session.operators()[1].id, voided_at)
-    screen = LedgerScreen(context)
-    qtbot.addWidget(screen)
-    screen.show()
-    wait_idle(qtbot, worker)
+    screen = shown_ledger(qtbot, context, worker)
 
     with qtbot.waitSignal(screen.details_shown, timeout=5000):
         screen.show_entry(reversal)
@@ -193,10 +190,7 @@ def test_a_reversal_is_named_once_in_its_details(qtbot, context, session, worker
 
     (visit,) = settle_many(session, 1)
     reversal = session.void(visit.entry.id, "收费错误", session.operators()[0].id, NOW)
-    screen = LedgerScreen(context)
-    qtbot.addWidget(screen)
-    screen.show()
-    wait_idle(qtbot, worker)
+    screen = shown_ledger(qtbot, context, worker)
     with qtbot.waitSignal(screen.details_shown, timeout=5000):
         screen.show_entry(reversal)
     assert screen.details.header.text().splitlines()[0].split() == ["收据号", reversal.receipt_no, "冲销"]
@@ -228,10 +222,7 @@ def test_a_reimbursement_shows_the_outside_receipt_it_paid_back(qtbot, context, 
         outside_receipt="WY2026030601", note="外院就诊日期 2026-03-06",
     ))
     assert (refund.entry.outside_receipt, refund.entry.note) == ("WY2026030601", "外院就诊日期 2026-03-06")
-    screen = LedgerScreen(context)
-    qtbot.addWidget(screen)
-    screen.show()
-    wait_idle(qtbot, worker)
+    screen = shown_ledger(qtbot, context, worker)
     with qtbot.waitSignal(screen.details_shown, timeout=5000):
         screen.show_entry(session.entries(EntryFilter(), 0, 1)[0])
     assert "外院票据号 WY2026030601  外院就诊日期 2026-03-06" in screen.details.header.text()

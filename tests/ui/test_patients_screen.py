@@ -12,6 +12,21 @@ from clinic_app.ui.patients_screen import PatientsScreen
 from tests.ui.conftest import NOW, ZHANG_ID, wait_idle
 
 
+def zhang_shown(qtbot, context, worker, size: tuple[int, int] | None = None) -> PatientsScreen:  # type: ignore[no-untyped-def]
+    """The 患者 screen shown, 张三丰 found by "zsf" and chosen."""
+    screen = PatientsScreen(context)
+    qtbot.addWidget(screen)
+    if size is not None:
+        screen.resize(*size)
+    screen.show()
+    wait_idle(qtbot, worker)
+    with qtbot.waitSignal(screen.patients_listed, timeout=5000):
+        screen.search.setText("zsf")
+    with qtbot.waitSignal(screen.patient_shown, timeout=5000):
+        screen.table.selectRow(0)
+    return screen
+
+
 def test_search_details_history_and_edit(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     zhang = session.find_patients(ZHANG_ID)[0]
     operator = session.operators()[0].id
@@ -51,15 +66,7 @@ def test_history_columns_fit_their_contents(qtbot, context, session, worker) -> 
     line = session.line_from_catalog("ZL0001", Fraction(1))
     visit = session.settle(VisitRequest(zhang.id, operator, (line,), NOW - dt.timedelta(days=1), diagnosis="上呼吸道感染"))
 
-    screen = PatientsScreen(context)
-    qtbot.addWidget(screen)
-    screen.resize(1366, 700)
-    screen.show()
-    wait_idle(qtbot, worker)
-    with qtbot.waitSignal(screen.patients_listed, timeout=5000):
-        screen.search.setText("zsf")
-    with qtbot.waitSignal(screen.patient_shown, timeout=5000):
-        screen.table.selectRow(0)
+    screen = zhang_shown(qtbot, context, worker, (1366, 700))
     wait_idle(qtbot, worker)
     view, model = screen.history_view, screen.history
     assert model.rowCount() == 1
@@ -86,14 +93,7 @@ def test_edit_dialog_shows_every_field_whole(qtbot, context, session, worker) ->
             address="湖南省邵阳市邵阳县白仓镇荷花村9组1号", household="H430523101035-H0002",
         ),
     )
-    screen = PatientsScreen(context)
-    qtbot.addWidget(screen)
-    screen.show()
-    wait_idle(qtbot, worker)
-    with qtbot.waitSignal(screen.patients_listed, timeout=5000):
-        screen.search.setText("zsf")
-    with qtbot.waitSignal(screen.patient_shown, timeout=5000):
-        screen.table.selectRow(0)
+    screen = zhang_shown(qtbot, context, worker)
     screen.edit_patient()
     dialog = screen.dialog
     qtbot.waitExposed(dialog)

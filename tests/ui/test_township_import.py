@@ -238,7 +238,8 @@ def test_the_fingerprint_dialog_defaults_to_no_and_trusting_imports_nothing_by_i
     assert store.registered_key(town.db, "V202", "village") is not None
 
 
-def test_an_older_revision_chosen_again_says_it_was_superseded(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]
+def march_revised(tmp_path, town, april: bool = False) -> tuple[Path, Path, Path | None]:  # type: ignore[no-untyped-def]
+    """V201's March as revision 1 and 2, both imported by the township; April's r1 written too if asked."""
     south = Village.create(tmp_path / "south", "V201", "南村卫生室", POLICY)
     south.person("甲", number=1)
     south.visit("甲", "2025-03-03 09:00", "20.00")
@@ -247,9 +248,19 @@ def test_an_older_revision_chosen_again_says_it_was_superseded(qtbot, tmp_path, 
     south.visit("甲", "2025-03-04 09:00", "20.00")
     second = tmp_path / "V201_2025-03_r2.json"
     second.write_bytes(south.statement("2025-03", 2))
+    april_file = None
+    if april:
+        south.visit("甲", "2025-04-02 09:00", "20.00")
+        april_file = tmp_path / "V201_2025-04_r1.json"
+        april_file.write_bytes(south.statement("2025-04"))
     south.session.close()
     bring(town, (first.name, first.read_bytes()))
     bring(town, (second.name, second.read_bytes()))
+    return first, second, april_file
+
+
+def test_an_older_revision_chosen_again_says_it_was_superseded(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]
+    first, second, _ = march_revised(tmp_path, town)
     screen = ImportScreen(town_context)
     qtbot.addWidget(screen)
     with qtbot.waitSignal(screen.planned, timeout=10000):
@@ -263,20 +274,8 @@ def test_an_older_revision_chosen_again_says_it_was_superseded(qtbot, tmp_path, 
 
 
 def test_the_import_summary_counts_an_older_revision_apart(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]
-    south = Village.create(tmp_path / "south", "V201", "南村卫生室", POLICY)
-    south.person("甲", number=1)
-    south.visit("甲", "2025-03-03 09:00", "20.00")
-    first = tmp_path / "V201_2025-03_r1.json"
-    first.write_bytes(south.statement("2025-03"))
-    south.visit("甲", "2025-03-04 09:00", "20.00")
-    second = tmp_path / "V201_2025-03_r2.json"
-    second.write_bytes(south.statement("2025-03", 2))
-    south.visit("甲", "2025-04-02 09:00", "20.00")
-    april = tmp_path / "V201_2025-04_r1.json"
-    april.write_bytes(south.statement("2025-04"))
-    south.session.close()
-    bring(town, (first.name, first.read_bytes()))
-    bring(town, (second.name, second.read_bytes()))
+    first, _, april = march_revised(tmp_path, town, april=True)
+    assert april is not None
     screen = ImportScreen(town_context)
     qtbot.addWidget(screen)
     with qtbot.waitSignal(screen.planned, timeout=10000):

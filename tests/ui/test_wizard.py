@@ -34,16 +34,23 @@ def test_wizard_initialises_the_clinic(qtbot, tmp_path, worker) -> None:  # type
         assert [o.name for o in session.operators()] == ["刘医生"]
 
 
+def at_the_operator_page(qtbot, session, worker) -> SetupWizard:  # type: ignore[no-untyped-def]
+    """The wizard shown, its clinic page filled in, on the last page (operator and backups)."""
+    wizard = SetupWizard(WizardContext(session, worker))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.clinic_page.name.setText("石门村卫生室")
+    wizard.clinic_page.code.setText("4305210102")
+    wizard.clinic_page.township_code.setText("430521")
+    wizard.next()
+    wizard.next()
+    assert wizard.currentPage() is wizard.operator_page
+    return wizard
+
+
 def test_wizard_needs_an_operator(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
     with ClinicSession(tmp_path / "new") as session:
-        wizard = SetupWizard(WizardContext(session, worker))
-        qtbot.addWidget(wizard)
-        wizard.show()
-        wizard.clinic_page.name.setText("石门村卫生室")
-        wizard.clinic_page.code.setText("4305210102")
-        wizard.clinic_page.township_code.setText("430521")
-        wizard.next()
-        wizard.next()
+        wizard = at_the_operator_page(qtbot, session, worker)
         wizard.button(QWizard.WizardButton.FinishButton).click()
         assert wizard.isVisible() and wizard.operator_page.note.isVisible()
         assert session.clinic is None
@@ -51,14 +58,7 @@ def test_wizard_needs_an_operator(qtbot, tmp_path, worker) -> None:  # type: ign
 
 def test_wizard_refuses_a_backup_folder_that_is_not_there(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
     with ClinicSession(tmp_path / "new") as session:
-        wizard = SetupWizard(WizardContext(session, worker))
-        qtbot.addWidget(wizard)
-        wizard.show()
-        wizard.clinic_page.name.setText("石门村卫生室")
-        wizard.clinic_page.code.setText("4305210102")
-        wizard.clinic_page.township_code.setText("430521")
-        wizard.next()
-        wizard.next()
+        wizard = at_the_operator_page(qtbot, session, worker)
         wizard.operator_page.operator.setText("刘医生")
         wizard.operator_page.backup.setText(str(tmp_path / "usb" / "backups"))  # the stick is not plugged in
         wizard.button(QWizard.WizardButton.FinishButton).click()
