@@ -63,7 +63,7 @@ EN = {
     "外院票据号": "Receipt number", "就诊机构级别": "Facility level", "就诊日期": "Visit date",
     "费用类别": "Kind", "金额 (元)": "Amount (yuan)", "经批准转诊": "Approved referral",
     "请填写外院票据号": "Enter the receipt number", "金额应为大于 0 的数, 最多两位小数": "Amount must be above 0 with at most 2 decimals",
-    "外院费用": "Outside charges", "诊所信息与政策": "Clinic and policy",
+    "诊所信息与政策": "Clinic and policy",
     "参加改革试点 (乡村一体签约)": "In the reform pilot (township and villages sign as one)",
     "保存诊所信息": "Save clinic", "诊所编码": "Clinic code", "诊所名称": "Clinic name",
     "乡镇卫生院编码": "Township code", "乡镇卫生院名称": "Township name", "执行政策": "Policy",

@@ -713,6 +713,42 @@ class ClinicSession:
                 time or dt.datetime.now().replace(microsecond=0), visit_id,
             )
 
+    def reimburse(
+        self,
+        patient_id: int,
+        operator_id: int,
+        outside_receipt: str,
+        facility: str,
+        kind: str,
+        amount: Money,
+        outside_day: dt.date,
+        referral: bool,
+        time: dt.datetime,
+    ) -> SettledVisit:
+        """Reimburse an outside facility's receipt after a referral (POLICIES.md §2, Shaoguan).
+
+        Booked at `time`, when the clinic pays it back, as every entry is: the ledger goes
+        forward, and the outside visit's month may already be with the township.  The outside
+        visit's day is kept in the entry's note, in the ledger's own words.
+        """
+        if not outside_receipt.strip():
+            raise BadInput("请填写外院票据号", "the outside receipt's number is required")
+        if outside_day > time.date():
+            raise BadInput("就诊日期不能晚于今天", "the visit date cannot be after today")
+        line = DraftLine(name="外院费用", kind=kind, quantity=Fraction(1), unit_price=amount)
+        return self.settle(
+            VisitRequest(
+                patient_id=patient_id,
+                operator_id=operator_id,
+                lines=(line,),
+                time=time,
+                referral=referral,
+                facility=facility,
+                outside_receipt=outside_receipt.strip(),
+                note=f"外院就诊日期 {outside_day.isoformat()}",
+            )
+        )
+
     # ------------------------------------------------------------ reading the ledger
 
     def entries(self, f: ledger.EntryFilter, offset: int = 0, limit: int = 200) -> list[LedgerEntry]:

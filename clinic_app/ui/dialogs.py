@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from fractions import Fraction
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate
@@ -34,7 +33,7 @@ from clinic_app.domain.identity import (
     phone_number,
 )
 from clinic_app.domain.policy import CATEGORIES, FACILITY_LEVELS, ITEM_KINDS
-from clinic_app.domain.records import Clinic, DraftLine, Enrolment, PatientRecord, VisitRequest
+from clinic_app.domain.records import Clinic, Enrolment, PatientRecord
 from clinic_app.errors import UserError
 from clinic_app.services.session import PatientInput, parse_amount
 from clinic_app.ui import labels
@@ -339,24 +338,11 @@ class ReimbursementDialog(_FormDialog):
         if not self.context.operator_id:
             self.form_note.say(self.tr("请先选择操作员"))
             return None
-        # Booked when the clinic pays it back, as any entry (the ledger goes forward in time and a
-        # month's statement may already be with the township); the outside visit's day is recorded.
-        request = VisitRequest(
-            patient_id=self.patient.id,
-            operator_id=self.context.operator_id,
-            lines=(
-                DraftLine(
-                    name=self.tr("外院费用"), kind=self.kind.currentData(), quantity=Fraction(1), unit_price=amount
-                ),
-            ),
-            time=now,
-            referral=self.referral.isChecked(),
-            facility=self.level.currentData(),
-            outside_receipt=self.receipt.text().strip(),
-            note=f"外院就诊日期 {day.isoformat()}",  # the ledger's own words, whatever the UI's language
+        session, patient_id, operator_id = self.context.session, self.patient.id, self.context.operator_id
+        receipt, level, kind, referral = (
+            self.receipt.text(), self.level.currentData(), self.kind.currentData(), self.referral.isChecked()
         )
-        session = self.context.session
-        return lambda: session.settle(request)
+        return lambda: session.reimburse(patient_id, operator_id, receipt, level, kind, amount, day, referral, now)
 
 
 class VoidDialog(_FormDialog):

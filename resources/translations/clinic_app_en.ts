@@ -310,7 +310,7 @@
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="353" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="360" />
         <location filename="../../clinic_app/ui/models.py" line="136" />
         <source> (已作废)</source>
         <translation> (voided)</translation>
@@ -354,47 +354,47 @@
 <context>
     <name>DayCloseDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="154" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="161" />
         <source>日结</source>
         <translation>Day close</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="161" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="168" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="167" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="174" />
         <source>打印日结单…</source>
         <translation>Print the day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="183" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="190" />
         <source>日结 {day}</source>
         <translation>Day close {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="196" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="203" />
         <source>就诊 {n} 笔, 冲销 {r} 笔</source>
         <translation>{n} visits, {r} reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="197" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="204" />
         <source>总费用 {v} 元</source>
         <translation>Total {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="198" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="205" />
         <source>统筹支付 {v} 元</source>
         <translation>Fund pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="199" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="206" />
         <source>个人支付 {v} 元</source>
         <translation>Patient pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="201" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="208" />
         <source>个人支付按付款方式:</source>
         <translation>Patient share by payment method:</translation>
     </message>
@@ -415,42 +415,42 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="211" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="210" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="213" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="212" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="216" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="215" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="218" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="217" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="219" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="218" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="220" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="219" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="222" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="221" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="253" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="252" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
@@ -458,47 +458,47 @@
 <context>
     <name>EntryDetails</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="61" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="68" />
         <source>就诊明细</source>
         <translation>Visit details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="73" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="80" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="74" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="81" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="75" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="82" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="76" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="83" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="77" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="84" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="78" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="85" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="102" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="109" />
         <source>已作废</source>
         <translation>voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="105" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="112" />
         <source>收据号 {receipt}  {kind} {state}
 {time}  患者 {patient}  操作员 {operator}
 总费用 {total} 元  统筹支付 {fund} 元  个人支付 {patient_pays} 元 ({method})</source>
@@ -507,19 +507,19 @@
 Total {total}  fund {fund}  patient {patient_pays} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="122" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="129" />
         <source>外院票据号 {receipt}  {note}</source>
         <translation>Outside receipt {receipt}  {note}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="137" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="144" />
         <source>冲销 (作废) 收据 {receipt}
 作废原因: {reason}</source>
         <translation>Reverses (voids) receipt {receipt}
 Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="140" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="147" />
         <source>已于 {time} 作废, 冲销收据号 {receipt}, 操作员 {operator}
 作废原因: {reason}</source>
         <translation>Voided {time} by reversal receipt {receipt}, operator {operator}
@@ -877,58 +877,58 @@ Please give this log file to support:
 <context>
     <name>LedgerScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="223" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="230" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="235" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="242" />
         <source>患者 (姓名/拼音/身份证)</source>
         <translation>Patient (name/pinyin/ID)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="240" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="307" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="247" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="314" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="243" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="250" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="243" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="250" />
         <source>只看作废</source>
         <translation>Voided only</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="243" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="250" />
         <source>隐藏作废</source>
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="270" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="277" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="272" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="279" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="274" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="281" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="343" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="350" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="391" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="398" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>
@@ -1246,67 +1246,67 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="131" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="130" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="131" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="130" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="134" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="133" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="135" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="134" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="137" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="136" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="140" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="139" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="141" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="140" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="142" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="141" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="148" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="147" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="149" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="148" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="176" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="175" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="182" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="181" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="185" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="184" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
@@ -1499,37 +1499,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="279" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="278" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="281" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="280" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="282" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="281" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="283" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="282" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="288" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="287" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="291" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="290" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="296" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="295" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1537,64 +1537,59 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="309" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="308" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="311" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="310" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="312" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="311" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="313" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="312" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="314" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="313" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="318" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="317" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="319" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="318" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="325" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="324" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="330" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="329" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="335" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="334" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="340" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="339" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="349" />
-        <source>外院费用</source>
-        <translation>Outside charges</translation>
     </message>
 </context>
 <context>
@@ -2388,22 +2383,22 @@ Restore now?</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="366" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="352" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="368" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="354" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="373" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="359" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="376" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="362" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>

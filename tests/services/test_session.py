@@ -148,6 +148,26 @@ def test_reimbursing_an_outside_receipt_after_a_referral(shaoguan: Ledger) -> No
     ]
 
 
+def test_an_outside_receipt_is_reimbursed_when_paid_back(shaoguan: Ledger) -> None:
+    """Booked on the day the clinic pays it (after the clinic's later visits); the outside day is noted."""
+    session = shaoguan.session
+    session.settle(shaoguan.request("other_village", "2025-05-12T09:00:00", "YP0001"))
+    who = shaoguan.people["other_village"]
+    paid_back = dt.datetime(2025, 5, 12, 15, 0)
+    refund = session.reimburse(
+        who, shaoguan.operator, " WY-2025-0042 ", "township", "drug", M("35.00"), dt.date(2025, 5, 9), True, paid_back
+    )
+    entry = refund.entry
+    assert (entry.kind, entry.time, entry.outside_receipt) == ("reimbursement", paid_back, "WY-2025-0042")
+    assert entry.note == "外院就诊日期 2025-05-09" and [line.name for line in refund.lines] == ["外院费用"]
+    assert (entry.total, entry.fund) == (M("35.00"), M("24.50"))  # referred: 70%
+    before = session.count_entries(ledger.EntryFilter())
+    for receipt, day in (("", dt.date(2025, 5, 9)), ("WY-1", dt.date(2025, 5, 13))):  # no number; a future day
+        with pytest.raises(BadInput):
+            session.reimburse(who, shaoguan.operator, receipt, "township", "drug", M("1.00"), day, True, paid_back)
+    assert session.count_entries(ledger.EntryFilter()) == before
+
+
 def test_a_referral_needs_a_destination_and_a_reason(village: Ledger) -> None:
     with pytest.raises(BadInput):
         village.session.add_referral(village.people["signed_here"], village.operator, "", "township", "病情加重")
