@@ -7,7 +7,8 @@ and the screens.  Money is `Money`; dates are `datetime.date`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from clinic_app.domain.money import Money
@@ -110,6 +111,16 @@ class DraftLine:
     @property
     def amount(self) -> Money:
         return self.unit_price.times(self.quantity)
+
+
+def with_line(lines: Sequence[DraftLine], line: DraftLine) -> tuple[DraftLine, ...]:
+    """A draft's lines with `line` added: the same catalogue item at the same price again
+    adds to that line's quantity (one line per item on the bill), anything else is a new line."""
+    for number, old in enumerate(lines):
+        if line.code and (old.code, old.unit_price) == (line.code, line.unit_price):
+            merged = replace(old, quantity=old.quantity + line.quantity)
+            return (*lines[:number], merged, *lines[number + 1 :])
+    return (*lines, line)
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ from clinic_app.domain.records import (
     PatientRecord,
     SettledVisit,
     VisitRequest,
+    with_line,
 )
 from clinic_app.domain.visit import Adjudication, LineResult
 from clinic_app.errors import UserError
@@ -67,7 +68,7 @@ QUANTITY_COLUMN = 2
 
 
 def _requantified(row: LineRow, text: str) -> LineRow:
-    """The line with the quantity typed over it in the table (F2 or a double-click)."""
+    """The line with the quantity typed over it in the table (Enter or a double-click)."""
     return LineRow(replace(row.line, quantity=parse_quantity(text)))
 
 
@@ -518,13 +519,8 @@ class VisitScreen(QWidget):
         self.item_search.edit.setFocus()
 
     def _append_line(self, line: DraftLine) -> None:
-        """Add a line; the same catalogue item at the same price again adds to its quantity instead."""
-        for number, row in enumerate(self.rows):
-            if line.code and (row.line.code, row.line.unit_price) == (line.code, line.unit_price):
-                self.rows[number] = LineRow(replace(row.line, quantity=row.line.quantity + line.quantity))
-                break
-        else:
-            self.rows.append(LineRow(line))
+        """Add a line (the same item again adds to its quantity: `with_line`)."""
+        self.rows = [LineRow(drafted) for drafted in with_line([row.line for row in self.rows], line)]
         self._lines_updated()
 
     def edit_quantity(self) -> None:
