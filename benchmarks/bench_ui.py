@@ -53,7 +53,7 @@ APP = textwrap.dedent("""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
     import clinic_app.ui.app as app_module
-    app_module.backup_if_due = lambda session, now=None: None
+    app_module.backup_if_due = lambda session, now=None, pause=None: None
     app_module.backup_on_exit = lambda session, now=None: None
     def check():
         app = QApplication.instance()

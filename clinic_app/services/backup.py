@@ -22,6 +22,7 @@ from clinic_app.store import ledger
 from clinic_app.store.db import (
     DB_NAME,
     DatabaseDamaged,
+    Pause,
     SqliteError,
     backup_to,
     copy_file,
@@ -125,8 +126,13 @@ def backups_in(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if BACKUP_PATTERN.match(p.name))
 
 
-def backup_now(session: ClinicSession, folder: Path | None = None, now: dt.datetime | None = None) -> Path:
-    """Back up the live database now, then keep only the newest `backup_keep` backups."""
+def backup_now(
+    session: ClinicSession, folder: Path | None = None, now: dt.datetime | None = None, pause: Pause | None = None
+) -> Path:
+    """Back up the live database now, then keep only the newest `backup_keep` backups.
+
+    `pause` is called between steps of the copy and of its check (`store.db.Pause`).
+    """
     folder = folder or backup_dir(session)
     if not folder.is_dir() and folder != own_backup_dir(session):
         # Never made here: a missing USB stick's path would become a folder on the local disk.
@@ -137,14 +143,14 @@ def backup_now(session: ClinicSession, folder: Path | None = None, now: dt.datet
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     target = folder / f"clinic-{stamp}.sqlite"
     try:
-        backup_to(session.db, target)
+        backup_to(session.db, target, pause)
     except OSError as exc:
         raise UserError(
             f"无法写入备份文件夹 {folder}: {os_reason(exc)[0]}", f"cannot write backup folder {folder}: {os_reason(exc)[1]}"
         ) from None
     # The backup API copies pages as they are: a copy of a damaged file is damaged too.  Such a
     # copy is dropped and nothing is rotated, so the good backups made before the damage stay.
-    problems = quick_check(target)
+    problems = quick_check(target, pause=pause)
     if problems:
         target.unlink(missing_ok=True)
         raise DatabaseDamaged(session.data_dir / DB_NAME, problems[0])
@@ -160,7 +166,7 @@ def rotate(folder: Path, keep: int) -> list[Path]:
     return old
 
 
-def backup_if_due(session: ClinicSession, now: dt.datetime | None = None) -> Path | None:
+def backup_if_due(session: ClinicSession, now: dt.datetime | None = None, pause: Pause | None = None) -> Path | None:
     """The automatic daily backup: made when no backup exists from today (app start and exit)."""
     now = now or dt.datetime.now()
     folder = automatic_backup_dir(session)
@@ -170,7 +176,7 @@ def backup_if_due(session: ClinicSession, now: dt.datetime | None = None) -> Pat
         assert match is not None
         if match.group(1) >= now.strftime("%Y%m%d"):
             return None
-    return backup_now(session, folder, now=now)
+    return backup_now(session, folder, now=now, pause=pause)
 
 
 def newest_good_backup(folder: Path) -> Path | None:

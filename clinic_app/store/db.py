@@ -12,6 +12,7 @@ import contextlib
 import contextvars
 import datetime as dt
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -74,16 +75,36 @@ def damage(exc: BaseException, path: Path | None = None) -> DatabaseDamaged | No
     return None
 
 
-def quick_check(path: Path, limit: int = 5) -> list[str]:
-    """SQLite's quick_check of a database file, read-only: [] when every page reads back sound."""
+def quick_check(path: Path, limit: int = 5, pause: Pause | None = None) -> list[str]:
+    """SQLite's quick_check of a database file, read-only: [] when every page reads back sound.
+
+    With `pause`, it is called about every `PAUSE_EVERY_S` while the check runs.
+    """
     try:
         with read_only(path) as conn:
+            if pause is not None:
+                conn.set_progress_handler(_every(pause, PAUSE_EVERY_S), 10_000)
             rows = conn.execute(f"PRAGMA quick_check({int(limit)})").fetchall()
     except sqlite3.DatabaseError as exc:
         return [str(exc)]
     found = [str(r[0]) for r in rows if str(r[0]) != "ok"]
     lines = [line.strip() for text in found for line in text.splitlines()]
     return [line for line in lines if line and not line.startswith("***")][:limit]
+
+
+def _every(pause: Pause, seconds: float) -> Callable[[], int]:
+    """A progress handler calling `pause` at most every `seconds`; it never interrupts the statement."""
+    last = time.monotonic()
+
+    def handler() -> int:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= seconds:
+            pause()
+            last = time.monotonic()
+        return 0
+
+    return handler
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -104,14 +125,34 @@ def _apply_pragmas(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA recursive_triggers = ON")
 
 
-def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
-    """Copy a live database with the online backup API, to a temp name then renamed."""
+Pause = Callable[[], None]
+"""Called now and then during a long copy or check of the whole file, on the same thread:
+the app's worker runs the work waiting behind it there (`ui.worker.Worker.let_others_run`),
+so a search typed during the daily backup of a 10-year ledger is not held up for seconds."""
+
+BACKUP_STEP_PAGES = 1024
+"""Pages copied between two pauses (4 MiB at SQLite's default page size)."""
+
+PAUSE_EVERY_S = 0.02
+"""At most this often a check pauses (its progress handler is called far more often)."""
+
+
+def backup_to(conn: sqlite3.Connection, target: Path, pause: Pause | None = None) -> Path:
+    """Copy a live database with the online backup API, to a temp name then renamed.
+
+    With `pause`, the copy goes in steps of `BACKUP_STEP_PAGES` with `pause()` after each.
+    Work done on `conn` in a pause is in the copy too: SQLite updates a backup under way
+    whenever its source connection writes (it restarts it when another connection does).
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
     dest = sqlite3.connect(partial)
     try:
-        conn.backup(dest)
+        if pause is None:
+            conn.backup(dest)
+        else:
+            conn.backup(dest, pages=BACKUP_STEP_PAGES, progress=lambda _status, _remaining, _total: pause())
         # A backup is one self-contained file: read (even read-only) without -wal/-shm files beside it.
         dest.execute("PRAGMA journal_mode = DELETE")
     finally:

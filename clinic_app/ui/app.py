@@ -341,7 +341,9 @@ class Desktop:
         window.restore_requested.connect(lambda path: self._restart_for_restore(window, Path(path)))
         scheduler = BackupScheduler(context)
         show_fitted(window)
-        self.worker.submit(lambda: backup_if_due(session))
+        # Exclusive, and stepping aside between its steps: a search typed meanwhile is answered at once.
+        worker = self.worker
+        worker.submit(lambda: backup_if_due(session, pause=worker.let_others_run), exclusive=True)
         if self.after_restore is not None:
             is_error, text = self.after_restore
             self.after_restore = None
@@ -425,7 +427,7 @@ def run_and_wait(worker: Worker, work: Callable[[], Any]) -> Any:
         outcome["pair"] = pair
         loop.quit()
 
-    worker.submit(guarded, done)
+    worker.submit(guarded, done, exclusive=True)
     if "pair" not in outcome:
         loop.exec()
     kind, value = outcome["pair"]
@@ -454,19 +456,27 @@ class BackupScheduler(QObject):
 
     def tick(self) -> None:
         session, now = self.context.session, self.context.now()
-        self.context.run(lambda: backup_if_due(session, now), lambda made: emit(self.checked, made))
+        pause = self.context.worker.let_others_run
+        self.context.run(
+            lambda: backup_if_due(session, now, pause), lambda made: emit(self.checked, made), exclusive=True
+        )
 
     def stop(self) -> None:
         self.timer.stop()
 
 
-def backup_if_due(session: ClinicSession, now: dt.datetime | None = None) -> Path | None:
-    """The daily backup if none was made today; a failure is logged (the app goes on)."""
+def backup_if_due(
+    session: ClinicSession, now: dt.datetime | None = None, pause: Callable[[], None] | None = None
+) -> Path | None:
+    """The daily backup if none was made today; a failure is logged (the app goes on).
+
+    `pause` (the worker's `let_others_run`) is called between the steps of the copy.
+    """
     # Imported here, not at start-up: this runs on the worker once the window shows.
     from clinic_app.services import backup as backup_service
 
     try:
-        return backup_service.backup_if_due(session, now=now)
+        return backup_service.backup_if_due(session, now=now, pause=pause)
     except UserError as error:
         log.warning("daily backup not made: %s", error.message("en"))
         return None

@@ -71,9 +71,10 @@ class AppContext(QObject):
         work: Callable[[], Any],
         done: Callable[[Any], None] | None = None,
         failed: Callable[[Exception], None] | None = None,
+        exclusive: bool = False,
     ) -> int:
         """Run `work` on the background worker (see `Worker.submit`)."""
-        return self.worker.submit(work, done, failed)
+        return self.worker.submit(work, done, failed, exclusive)
 
     def report(self, error: object) -> None:
         """Show a user error in the message bar, in the UI language."""

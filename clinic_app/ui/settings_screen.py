@@ -382,14 +382,16 @@ class SettingsScreen(QWidget):
         session, text = self.context.session, self.backup_folder.text().strip()
         folder = Path(text) if text else None
 
+        pause = self.context.worker.let_others_run
+
         def work() -> Path:
-            made = Path(backup.backup_now(session, folder))
+            made = Path(backup.backup_now(session, folder, pause=pause))
             if text:  # kept once a backup went there: a mistyped folder is refused, not remembered
                 session.set_setting("backup_dir", text)
             return made
 
         self.backup_button.setEnabled(False)
-        self.context.run(work, self._backed_up, self._backup_failed)
+        self.context.run(work, self._backed_up, self._backup_failed, exclusive=True)
 
     def _backed_up(self, path: Path) -> None:
         self.backup_button.setEnabled(True)

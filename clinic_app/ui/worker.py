@@ -5,6 +5,12 @@ The GUI thread never waits on disk (STYLE.md 5).  Screens hand a callable to
 exception) is delivered back on the GUI thread to the callbacks given.  The
 work itself never touches widgets.  One thread keeps the SQLite connection
 used by one thread at a time (it is opened with ``check_same_thread=False``).
+
+A long job (the daily backup of a 10-year ledger takes seconds, more on an old
+disk) calls `Worker.let_others_run` between its steps: the jobs queued behind
+it run there, in order, so a patient search typed meanwhile is not held up.
+A job submitted ``exclusive`` (a backup, a restore) never runs inside another
+one: it waits, and so does everything queued after it.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import itertools
 import logging
 import queue
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +37,7 @@ log = logging.getLogger(__name__)
 class _Job:
     number: int
     work: Callable[[], Any]
+    exclusive: bool = False
 
 
 class _Runner(QThread):
@@ -40,18 +48,44 @@ class _Runner(QThread):
     def __init__(self, jobs: queue.SimpleQueue[_Job | None]) -> None:
         super().__init__()
         self._jobs = jobs
+        self._held: list[_Job | None] = []
+        """A job taken off the queue while another ran, not to run inside it: it comes next."""
+        self._letting = False
+        self.thread_id: int | None = None
 
     def run(self) -> None:
+        self.thread_id = threading.get_ident()
         while True:
-            job = self._jobs.get()
+            job = self._held.pop() if self._held else self._jobs.get()
             if job is None:
                 return
-            try:
-                result = job.work()
-            except BaseException as exc:  # handed to the GUI thread, which decides
-                emit(self.job_done, job.number, None, exc)
-            else:
-                emit(self.job_done, job.number, result, None)
+            self._run(job)
+
+    def _run(self, job: _Job) -> None:
+        try:
+            result = job.work()
+        except BaseException as exc:  # handed to the GUI thread, which decides
+            emit(self.job_done, job.number, None, exc)
+        else:
+            emit(self.job_done, job.number, result, None)
+
+    def let_others_run(self) -> None:
+        """Inside a job: run the jobs queued behind it, up to the first exclusive one (or the stop)."""
+        if self._letting or self._held:
+            return
+        self._letting = True
+        try:
+            while True:
+                try:
+                    job = self._jobs.get_nowait()
+                except queue.Empty:
+                    return
+                if job is None or job.exclusive:
+                    self._held.append(job)
+                    return
+                self._run(job)
+        finally:
+            self._letting = False
 
 
 class Worker(QObject):
@@ -78,16 +112,24 @@ class Worker(QObject):
         work: Callable[[], Any],
         done: Callable[[Any], None] | None = None,
         failed: Callable[[Exception], None] | None = None,
+        exclusive: bool = False,
     ) -> int:
         """Queue `work`; `done(result)` or `failed(user_error)` later run on the GUI thread.
 
         A `UserError` without a `failed` callback goes to `user_error`; any
         other exception is a bug and goes to `sys.excepthook` (the crash dialog).
+        `exclusive` work never runs inside another job's `let_others_run`.
         """
         number = next(self._numbers)
         self._callbacks[number] = (done, failed)
-        self._jobs.put(_Job(number, work))
+        self._jobs.put(_Job(number, work, exclusive))
         return number
+
+    def let_others_run(self) -> None:
+        """Called by running work (on the worker thread) between its steps: the work queued
+        behind it runs now, in order, up to the first exclusive job.  Elsewhere it does nothing."""
+        if threading.get_ident() == self._runner.thread_id:
+            self._runner.let_others_run()
 
     @property
     def busy(self) -> bool:

@@ -247,3 +247,30 @@ def test_the_newest_sound_backup_is_found_for_a_database_that_cannot_open(clinic
     assert newest_good_backup(clinic.folder) == second
     damage_root_page(second)
     assert newest_good_backup(clinic.folder) == first
+
+
+def test_a_visit_settled_while_the_backup_pauses_is_in_the_backup(clinic: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The app's worker settles a visit typed during the daily backup in one of its pauses:
+    # SQLite carries a write through the source connection into the copy under way.
+    import clinic_app.store.db as db
+
+    monkeypatch.setattr(db, "BACKUP_STEP_PAGES", 2)
+    monkeypatch.setattr(db, "PAUSE_EVERY_S", 0.0)
+    pages = clinic.session.db.execute("PRAGMA page_count").fetchone()[0]
+    settled: list[str] = []
+    pauses = 0
+
+    def pause() -> None:
+        nonlocal pauses
+        pauses += 1
+        if not settled:
+            settled.append(clinic.session.settle(clinic.request("signed_here", "2025-08-05T10:00:00", "YP0009")).entry.receipt_no)
+
+    made = backup_now(clinic.session, _folder(tmp_path / "stick"), now=NOON, pause=pause)
+
+    assert pauses >= pages // 2  # a pause after every step of 2 pages
+    report = check_file(made)
+    assert report.ok and report.entries == 4
+    with sqlite3.connect(made) as copy:
+        assert copy.execute("SELECT receipt_no FROM visits ORDER BY seq DESC LIMIT 1").fetchone()[0] == settled[0]
+

@@ -1,0 +1,69 @@
+"""The one worker: work queued behind a long job runs in that job's pauses, in order."""
+
+from __future__ import annotations
+
+import threading
+
+from clinic_app.ui.worker import Worker
+
+
+def test_queued_work_runs_in_a_long_jobs_pauses_up_to_the_next_exclusive_job(qtbot, worker: Worker) -> None:  # type: ignore[no-untyped-def]
+    gate = threading.Event()
+    ran: list[str] = []  # on the worker thread, in the order the work ran
+    delivered: list[str] = []  # on the GUI thread
+
+    def long_job() -> str:
+        for step in range(3):
+            ran.append(f"backup step {step}")
+            worker.let_others_run()
+        return "backup"
+
+    def job(name: str):  # type: ignore[no-untyped-def]
+        return lambda: ran.append(name) or name
+
+    worker.submit(lambda: gate.wait(5) and "gate", delivered.append)
+    worker.submit(long_job, delivered.append, exclusive=True)
+    worker.submit(job("search"), delivered.append)
+    worker.submit(job("ledger page"), delivered.append)
+    worker.submit(job("restore"), delivered.append, exclusive=True)
+    worker.submit(job("after restore"), delivered.append)
+    gate.set()
+    qtbot.waitUntil(lambda: len(delivered) == 6, timeout=5000)
+
+    assert ran == [
+        "backup step 0", "search", "ledger page", "backup step 1", "backup step 2", "restore", "after restore",
+    ]
+    assert delivered == ["gate", "search", "ledger page", "backup", "restore", "after restore"]
+
+
+def test_let_others_run_does_nothing_off_the_worker_thread(qtbot, worker: Worker) -> None:  # type: ignore[no-untyped-def]
+    gate = threading.Event()
+    delivered: list[str] = []
+    worker.submit(lambda: gate.wait(5) and "gate", delivered.append)
+    worker.submit(lambda: "queued", delivered.append)
+    worker.let_others_run()  # on the GUI thread: must not run the queued job here
+    assert delivered == []
+    gate.set()
+    qtbot.waitUntil(lambda: len(delivered) == 2, timeout=5000)
+    assert delivered == ["gate", "queued"]
+
+
+def test_stop_during_a_long_job_waits_for_it(qtbot) -> None:  # type: ignore[no-untyped-def]
+    running = Worker()
+    started, release = threading.Event(), threading.Event()
+    steps: list[int] = []
+
+    def long_job() -> None:
+        started.set()
+        release.wait(5)
+        for step in range(3):
+            steps.append(step)
+            running.let_others_run()  # the stop is queued behind: held, not obeyed mid-job
+
+    running.submit(long_job, exclusive=True)
+    started.wait(5)
+    stopper = threading.Thread(target=running.stop)
+    stopper.start()
+    release.set()
+    stopper.join(5)
+    assert not stopper.is_alive() and steps == [0, 1, 2]
