@@ -163,17 +163,19 @@ def statement_revisions(db: sqlite3.Connection, month: str) -> dict[str, int]:
 def derived_signed(
     db: sqlite3.Connection, year: int, township_code: str, last_day: dt.date, family_doctor: bool
 ) -> dict[str, int]:
-    """Signed persons per designated village ('' = the township itself) from the enrolments.
+    """Signed residents per designated village ('' = the township itself) from the enrolments.
 
     Counted on the month's last day (enrolled_on unknown counts from January);
-    under the Hunan reform only family-doctor-signed persons are capitated.
+    under the Hunan reform only family-doctor-signed residents are capitated.
+    Employees are never counted: their visits are fee-for-service (POLICIES.md §3).
     """
     rows = db.execute(
-        """SELECT designated_village AS village, COUNT(*) AS n FROM enrolments
-           WHERE year = ? AND insured = 1 AND designated_township = ?
-             AND (enrolled_on IS NULL OR enrolled_on <= ?)
-             AND (? = 0 OR family_doctor_signed = 1)
-           GROUP BY designated_village""",
+        """SELECT e.designated_village AS village, COUNT(*) AS n
+           FROM enrolments e JOIN patients p ON p.id = e.patient_id
+           WHERE e.year = ? AND e.insured = 1 AND e.designated_township = ? AND p.category = 'resident'
+             AND (e.enrolled_on IS NULL OR e.enrolled_on <= ?)
+             AND (? = 0 OR e.family_doctor_signed = 1)
+           GROUP BY e.designated_village""",
         [year, township_code, last_day.isoformat(), int(family_doctor)],
     ).fetchall()
     return {str(r["village"]): int(r["n"]) for r in rows}
@@ -230,16 +232,21 @@ def save_assessment_inputs(
 
 
 def effectively_signed(db: sqlite3.Connection, year: int, township_code: str) -> int:
-    """Signed persons with both a health record and a 一人一档 insurance record (指标3)."""
+    """Signed residents with both a health record and a 一人一档 insurance record (指标3)."""
     row = db.execute(
-        """SELECT COUNT(*) FROM enrolments WHERE year = ? AND designated_township = ?
-           AND family_doctor_signed = 1 AND health_record = 1 AND insurance_record = 1""",
+        """SELECT COUNT(*) FROM enrolments e JOIN patients p ON p.id = e.patient_id
+           WHERE e.year = ? AND e.designated_township = ? AND e.insured = 1 AND p.category = 'resident'
+             AND e.family_doctor_signed = 1 AND e.health_record = 1 AND e.insurance_record = 1""",
         [year, township_code],
     ).fetchone()
     return int(row[0])
 
 
 def insured_persons(db: sqlite3.Connection, year: int) -> int:
-    """Persons enrolled and insured for `year` in the township's roster."""
-    row = db.execute("SELECT COUNT(*) FROM enrolments WHERE year = ? AND insured = 1", [year]).fetchone()
+    """Residents enrolled and insured for `year` in the township's roster (the Hunan funding base)."""
+    row = db.execute(
+        """SELECT COUNT(*) FROM enrolments e JOIN patients p ON p.id = e.patient_id
+           WHERE e.year = ? AND e.insured = 1 AND p.category = 'resident'""",
+        [year],
+    ).fetchone()
     return int(row[0])

@@ -18,6 +18,7 @@ import pytest
 from clinic_app.cli import run
 from clinic_app.domain.money import Money
 from clinic_app.services import settlement
+from clinic_app.store import settlement as store_settlement
 from tests.township.settle_data import TOWNSHIP, Village, body, bring, fund_of, township
 
 SHAOGUAN = "shaoguan-resident-2023"
@@ -195,6 +196,30 @@ def test_signed_counts_default_to_the_enrolments(tmp_path) -> None:
         town.save_enrolment(Enrolment(p.id, 2025, designated_village="", designated_township=TOWNSHIP, enrolled_on=dt.date(2025, 2, 10)))
     assert settlement.month_report(town, "2025-01").settlement.signed_persons == 0
     assert settlement.month_report(town, "2025-02").settlement.signed_persons == 3
+    town.close()
+
+
+def test_signed_employees_are_not_capitated_persons(tmp_path) -> None:
+    # POLICIES.md §3: capitation counts signed residents (B = signed residents x base); employees'
+    # visits are fee-for-service, so a signed employee adds nothing to the budget or the funding.
+    town = township(tmp_path / "town", REFORM, reform=True)
+    from clinic_app.domain.records import Enrolment
+    from clinic_app.services.demo import resident_id
+    from clinic_app.services.session import PatientInput
+
+    for number, category in enumerate(("resident", "resident", "employee_active", "employee_retired")):
+        p = town.add_patient(
+            PatientInput(name=f"人{number}", id_number=resident_id("440203", dt.date(1970, 1, 1 + number), 7), category=category)
+        )
+        town.save_enrolment(Enrolment(
+            p.id, 2025, designated_village="", designated_township=TOWNSHIP, family_doctor_signed=True,
+            enrolled_on=dt.date(2025, 1, 10), health_record=True, insurance_record=True,
+        ))
+    report = settlement.month_report(town, "2025-07")
+    assert report.settlement.signed_persons == 2
+    assert report.settlement.prepay == Money.parse("12.75")  # 2 x 85 x 90% / 12
+    assert store_settlement.insured_persons(town.db, 2025) == 2
+    assert store_settlement.effectively_signed(town.db, 2025, TOWNSHIP) == 2
     town.close()
 
 
