@@ -75,6 +75,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "settlement_overspend": ("超支 {amount} 元, 按年度考核分担", "overspend {amount}, shared after the annual assessment"),
     "settlement_deposit_reduced": ("考核得分 {score}, 扣减质量保证金 {forfeited} 元", "assessment score {score}: {forfeited} of the quality deposit withheld"),
     "settlement_surplus_reward": ("结余留用奖励 {reward} 元", "surplus kept as reward: {reward}"),
+    "settlement_part_year": ("本年按本政策结算 {months} 个月: 定额与预算按 {months}/12 年计", "the policy was in force {months} months of the year: quota and budget are {months}/12 of a year's"),
     "settlement_surplus_returned": ("结余 {amount} 元返还医保基金", "surplus {amount} returned to the fund"),
     "settlement_over_quota": ("全年应付 {payable} 元超过定额 {quota} 元, 超支不补", "the year's payable {payable} above the quota {quota}: the excess is not paid"),
     "settlement_recovered": ("多拨付的 {amount} 元年终追回", "{amount} paid in excess is recovered at the year end"),

@@ -195,6 +195,56 @@ def settlement_rows(report: SettlementReport) -> list[tuple[Any, ...]]:
     return rows
 
 
+YEAR_END_LABELS = {
+    "quota": ("全年定额/预算", "the year's quota / budget"),
+    "fund_payable": ("全年统筹应付", "the year's fund payable"),
+    "paid_in_months": ("各月已拨付", "paid in the months"),
+    "deposits": ("质保金", "quality deposits"),
+    "deposits_released": ("按考核返还质保金", "deposits released by the score"),
+    "deposits_forfeited": ("扣减质保金", "deposits forfeited"),
+    "held_over": ("留待年终", "held over to the year end"),
+    "reward": ("结余奖励", "surplus reward"),
+    "year_end_payment": ("年终支付 (负数为追回)", "paid at the year end (negative: recovered)"),
+    "total_paid": ("全年合计拨付", "paid for the year in all"),
+    "not_paid": ("超支不补", "not paid (over the quota)"),
+    "returned_to_fund": ("留存医保基金", "stays with the fund"),
+    "total_funding": ("筹资总额", "total funding"),
+    "secondary_pool": ("二次分配资金池", "secondary distribution pool"),
+    "carried_forward": ("结转下年", "carried into next year"),
+    "overspend": ("超支", "overspend"),
+    "fund_bears": ("医保分担", "borne by the fund"),
+    "facility_bears": ("机构承担", "borne by the facilities"),
+}
+"""The year-end clearing's figures in the order shown, (Chinese, English)."""
+
+_YEAR_END_ALWAYS = ("quota", "fund_payable", "paid_in_months", "year_end_payment", "total_paid", "returned_to_fund")
+
+
+def year_end_rows(year_end: YearSettlement) -> list[tuple[str, Money]]:
+    """The year-end clearing as (key of `YEAR_END_LABELS`, amount): the figures every variant
+    has, and the others where they are not zero (a deposit, a reward, the Hunan pool...)."""
+    rows = []
+    for key in YEAR_END_LABELS:
+        amount = getattr(year_end, key)
+        if key in _YEAR_END_ALWAYS or amount != ZERO or (key == "secondary_pool" and year_end.variant == "hunan_reform"):
+            rows.append((key, amount))
+    return rows
+
+
+def year_end_village_rows(report: SettlementReport) -> list[tuple[str, Money, Money]]:
+    """Per line: (name, the year's fund payable, its share of the year-end payment)."""
+    if report.year_end is None:
+        return []
+    names = {line.code: _line_name(line) for line in report.lines}
+    return [(names.get(v.village, v.village), v.fund_payable, v.year_end_payment) for v in report.year_end.villages]
+
+
+def year_end_title(report: SettlementReport) -> str:
+    year = report.month[:4]
+    months = len(report.months)
+    return f"{year} 年年终清算" + (f"（本政策 {months} 个月）" if 0 < months < 12 else "")
+
+
 def monitoring_rows(report: SettlementReport) -> list[tuple[str, Monitoring]]:
     return [(_line_name(line), line.monitoring) for line in report.lines] + [
         ("全乡镇", report.monitoring)
@@ -280,6 +330,29 @@ def township_pdf(report: SettlementReport, font: fonts.PdfFont | None = None) ->
         story.append(Paragraph(f"未交本月月结：{'、'.join(report.missing)}", body))
     for reason in report.reasons:
         story.append(Paragraph(f"· {render(reason, 'zh')}", body))
+    if report.year_end is not None:
+        story += [Spacer(1, 3 * mm), Paragraph(year_end_title(report), body)]
+        figures = [(YEAR_END_LABELS[key][0], str(amount)) for key, amount in year_end_rows(report.year_end)]
+        half = (len(figures) + 1) // 2  # two label/amount pairs a row
+        paired = [
+            (*figures[i], *(figures[half + i] if half + i < len(figures) else ("", "")))
+            for i in range(half)
+        ]
+        clearing = Table(paired, colWidths=[50 * mm, 28 * mm, 50 * mm, 28 * mm], hAlign="LEFT")
+        clearing.setStyle(TableStyle([
+            ("FONT", (0, 0), (-1, -1), font.name, 8),
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+            ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+            ("ALIGN", (3, 0), (3, -1), "RIGHT"),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ]))
+        villages = Table(
+            [("村卫生站 / 本院", "全年统筹应付", "年终支付")]
+            + [(name, str(fund), str(share)) for name, fund, share in year_end_village_rows(report)],
+            colWidths=[50 * mm, 28 * mm, 28 * mm], hAlign="LEFT",
+        )
+        villages.setStyle(TableStyle(_grid(font.name, 8)))
+        story += [clearing, Spacer(1, 2 * mm), villages]
     story += [Spacer(1, 3 * mm), Paragraph("监测指标", body)]
     monitor = [MONITOR_HEADER]
     for name, m in monitoring_rows(report):
@@ -357,6 +430,24 @@ def township_xlsx(report: SettlementReport) -> bytes:
     _sheet(book.create_sheet("监测指标"), MONITOR_HEADER, monitor_rows, formats)
     months = [(p.month, yuan(p.fund_payable), yuan(p.budget)) for p in report.months]
     _sheet(book.create_sheet("月度"), ("月份", "统筹应付", "月预算"), months, {1: YUAN_FORMAT, 2: YUAN_FORMAT})
+    if report.year_end is not None:
+        clearing = book.create_sheet("年终清算")
+        clearing.append([year_end_title(report)])
+        clearing["A1"].font = Font(bold=True)
+        for key, amount in year_end_rows(report.year_end):
+            clearing.append([YEAR_END_LABELS[key][0], yuan(amount)])
+            clearing.cell(clearing.max_row, 2).number_format = YUAN_FORMAT
+        clearing.append([])
+        clearing.append(["村卫生站 / 本院", "全年统筹应付", "年终支付"])
+        for cell in clearing[clearing.max_row]:
+            cell.font = Font(bold=True)
+        for name, fund, share in year_end_village_rows(report):
+            clearing.append([name, yuan(fund), yuan(share)])
+            for column in (2, 3):
+                clearing.cell(clearing.max_row, column).number_format = YUAN_FORMAT
+        clearing.column_dimensions["A"].width = 30
+        clearing.column_dimensions["B"].width = 16
+        clearing.column_dimensions["C"].width = 16
     reasons = book.create_sheet("说明")
     for reason in report.reasons:
         reasons.append([render(reason, "zh"), render(reason, "en")])

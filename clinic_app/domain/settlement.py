@@ -129,6 +129,10 @@ class YearInputs:
     """Shaoyang 2019: the part of the overspend found policy-caused (政策性亏损)."""
     overspend_fund_share: Fraction | None = None
     """Shaoyang 2019: the fund's agreed share of a policy-caused overspend."""
+    months: int = MONTHS_PER_YEAR
+    """Months of the year under this policy: a policy that starts mid-year (the Hunan reform
+    from July) settles a part year, and its per-year amounts (quota, budget, funding,
+    reserve) are that many twelfths of a year's, as its monthly prepayments are."""
 
 
 # -------------------------------------------------------------------------- outputs
@@ -270,6 +274,17 @@ def variant_of(policy: Policy) -> str:
 def _money(fen: Fraction) -> Money:
     """An exact amount of fen rounded half-up: the only place results are rounded."""
     return Money(round_half_up(fen))
+
+
+def _for_the_year(per_year_fen: Fraction | int, inputs: YearInputs) -> Money:
+    """A per-year amount for the months the policy was in force (`YearInputs.months`)."""
+    return _money(Fraction(per_year_fen) * inputs.months / MONTHS_PER_YEAR)
+
+
+def _part_year(inputs: YearInputs) -> list[Reason]:
+    if inputs.months == MONTHS_PER_YEAR:
+        return []
+    return [Reason.of("settlement_part_year", months=inputs.months)]
 
 
 def _check_count(name: str, value: int) -> None:
@@ -566,6 +581,8 @@ def settle_months(policy: Policy, months: Iterable[MonthInputs]) -> tuple[MonthS
 def _check_year(inputs: YearInputs) -> None:
     _check_count("签约人数 signed_persons", inputs.signed_persons)
     _check_count("参保人数 insured_persons", inputs.insured_persons)
+    if not 1 <= inputs.months <= MONTHS_PER_YEAR:
+        raise BadInput(f"月数须在 1 到 12 之间: {inputs.months}", f"months must lie in 1..12: {inputs.months}")
     if not 0 <= inputs.score <= 100:
         raise BadInput(
             f"考核分数须在 0 到 100 之间: {inputs.score}",
@@ -631,11 +648,12 @@ def _year(
 def _shaoguan_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
     standard = _money_parameter(policy, "quota_per_person")
     floor = _rate_parameter(policy, "reward_floor")
-    quota = Money(standard.fen * inputs.signed_persons)
+    quota = _for_the_year(standard.fen * inputs.signed_persons, inputs)
     totals = inputs.totals
     spent = totals.fund_payable
     # 第九条(二)3: 年终清算 = 质保金 x 年终考核分数.
     released, reasons = _release_deposits(totals.deposit, inputs.score)
+    reasons = _part_year(inputs) + reasons
     reward = ZERO
     if quota.fen * floor <= spent.fen < quota.fen:
         # 第九条(二)4: 80% <= F < 100% 的, 节余奖励 = 定额标准 x 年签约人数 - F.
@@ -658,10 +676,11 @@ def _shaoguan_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
 
 def _zhanjiang_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
     standard = _money_parameter(policy, "quota_per_person")
-    quota = Money(standard.fen * inputs.signed_persons)
+    quota = _for_the_year(standard.fen * inputs.signed_persons, inputs)
     totals = inputs.totals
     # 湛医保〔2024〕44号 六(二): 质量保证金 年度考核后再予以清算支付.
     released, reasons = _release_deposits(totals.deposit, inputs.score)
+    reasons = _part_year(inputs) + reasons
     # 六(三) 超支不补: never more than the quota in all.
     year_end = min(released, quota - totals.paid)
     not_paid = totals.excess + (released - year_end if year_end >= ZERO else released)
@@ -674,11 +693,11 @@ def _zhanjiang_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
 
 def _hunan_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
     base = _money_parameter(policy, "base_capitation")
-    budget = Money(base.fen * inputs.signed_persons)
+    budget = _for_the_year(base.fen * inputs.signed_persons, inputs)
     totals = inputs.totals
-    reasons: list[Reason] = []
+    reasons = _part_year(inputs)
     # 试点通知 二(一)1: 筹资总额 = 参保人数 x 基础人头费, 控制在居民医保基金的 10% 以内.
-    funding = Money(base.fen * inputs.insured_persons)
+    funding = _for_the_year(base.fen * inputs.insured_persons, inputs)
     ceiling_share = _rate_parameter(policy, "max_share_of_resident_fund")
     if inputs.resident_fund is not None and funding.fen > inputs.resident_fund.fen * ceiling_share:
         reasons.append(
@@ -723,11 +742,11 @@ def _hunan_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
 
 def _shaoyang_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
     pool_per_head = _shaoyang_pool_per_head(policy, inputs.fund_per_head)
-    reserve = _money(
-        pool_per_head * inputs.signed_persons * _rate_parameter(policy, "risk_reserve")
+    reserve = _for_the_year(
+        pool_per_head * inputs.signed_persons * _rate_parameter(policy, "risk_reserve"), inputs
     )
     totals = inputs.totals
-    reasons: list[Reason] = []
+    reasons = _part_year(inputs)
     # Months with overspend and a surplus still carried at the year end offset each other.
     overspend = max(ZERO, totals.excess - totals.carried)
     surplus = max(ZERO, totals.carried - totals.excess)
@@ -747,7 +766,7 @@ def _shaoyang_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
             reasons.append(Reason.of("settlement_reserve_exhausted", reserve=reserve))
     if overspend:
         reasons.append(Reason.of("settlement_overspend", amount=overspend))
-    quota = _money(pool_per_head * inputs.signed_persons)
+    quota = _for_the_year(pool_per_head * inputs.signed_persons, inputs)
     return _year(
         policy,
         "shaoyang2019",

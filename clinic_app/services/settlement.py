@@ -25,6 +25,7 @@ from fractions import Fraction
 from typing import Any
 
 from clinic_app.documents.township_report import (
+    YEAR_END_LABELS,
     LineActivity,
     LineReport,
     LineToDate,
@@ -346,6 +347,7 @@ def month_report(session: ClinicSession, month: str) -> SettlementReport:
                 score=Fraction(100) if score is None else score,
                 insured_persons=max(result.signed_persons, store.insured_persons(session.db, year)),
                 fund_per_head=fund_per_head,
+                months=number - start + 1,
             ),
         )
     return SettlementReport(
@@ -518,18 +520,14 @@ def report_json(report: SettlementReport) -> dict[str, Any]:
     }
     if report.year_end is not None:
         y = report.year_end
-        result["year_end"] = _money_fields(
-            quota=y.quota,
-            fund_payable=y.fund_payable,
-            paid_in_months=y.paid_in_months,
-            deposits=y.deposits,
-            deposits_released=y.deposits_released,
-            reward=y.reward,
-            year_end_payment=y.year_end_payment,
-            total_paid=y.total_paid,
-            not_paid=y.not_paid,
-            returned_to_fund=y.returned_to_fund,
-        )
+        result["year_end"] = {
+            "months": len(report.months),
+            **{key: str(getattr(y, key)) for key in YEAR_END_LABELS},
+            "villages": [
+                {"code": v.village, "fund_payable": str(v.fund_payable), "year_end_payment": str(v.year_end_payment)}
+                for v in y.villages
+            ],
+        }
     return result
 
 

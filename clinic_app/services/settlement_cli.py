@@ -13,7 +13,14 @@ import sys
 from pathlib import Path
 
 from clinic_app.documents.reasons import render_bilingual
-from clinic_app.documents.township_report import SettlementReport, write_township_report
+from clinic_app.documents.township_report import (
+    YEAR_END_LABELS,
+    SettlementReport,
+    write_township_report,
+    year_end_rows,
+    year_end_title,
+    year_end_village_rows,
+)
 from clinic_app.domain.money import Money
 from clinic_app.services.datadir import existing_data_dir
 from clinic_app.services.session import ClinicSession
@@ -129,3 +136,11 @@ def print_table(report: SettlementReport) -> None:
         print(f"未交月结 / no statement: {', '.join(report.missing)}")
     for reason in report.reasons:
         print(f"- {render_bilingual(reason)}")
+    if report.year_end is not None:
+        print(f"{year_end_title(report)} / year-end clearing")
+        for key, amount in year_end_rows(report.year_end):
+            zh, en = YEAR_END_LABELS[key]
+            print(f"  {_cell(f'{zh} {en}', 66, False)}{_cell(str(amount), 14, True)}")
+        print(f"  {_cell('村卫生站 / 本院 line', 38, False)}{_cell('全年统筹应付', 14, True)}{_cell('年终支付', 14, True)}")
+        for name, fund, share in year_end_village_rows(report):
+            print(f"  {_cell(name, 38, False)}{_cell(str(fund), 14, True)}{_cell(str(share), 14, True)}")

@@ -3,22 +3,22 @@
 <context>
     <name>AdjudicationPanel</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="171" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="172" />
         <source>结算预览</source>
         <translation>Adjudication preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="180" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="181" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="180" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="181" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="180" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="181" />
         <source>个人支付</source>
         <translation>Patient pays</translation>
     </message>
@@ -407,7 +407,7 @@
         <translation>Village clinic outpatient pooling</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="388" />
+        <location filename="../../clinic_app/ui/app.py" line="390" />
         <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的数据已另存为 {saved}</source>
         <translation>Data restored from {backup} ({entries} ledger entries). The data before the restore was saved as {saved}</translation>
     </message>
@@ -1138,107 +1138,107 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientCard</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="104" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="105" />
         <source>患者信息</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="117" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="118" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="118" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="119" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="119" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="120" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="120" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="121" />
         <source>定点机构</source>
         <translation>Designated</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="121" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="122" />
         <source>家庭医生</source>
         <translation>Family doctor</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="122" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="123" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="123" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="124" />
         <source>本年剩余</source>
         <translation>Left this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="124" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="125" />
         <source>今日已用</source>
         <translation>Used today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="134" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="135" />
         <source>(未选择患者, 按 F2 查找)</source>
         <translation>(no patient: press F2 to find one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="138" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="139" />
         <source>{n} 岁</source>
         <translation>{n} y</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="140" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="141" />
         <source>(无)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="145" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="146" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="146" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="147" />
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="149" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="150" />
         <source>(未定点)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="154" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="155" />
         <source>已用 {used} 元 (无年度限额)</source>
         <translation>{used} used (no annual cap)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="155" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="156" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="160" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="161" />
         <source>已用 {used} / {cap} 元</source>
         <translation>{used} of {cap} used</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="161" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="162" />
         <source>{left} 元</source>
         <translation>{left} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="162" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="163" />
         <source> (每日限额 {cap} 元)</source>
         <translation> (daily cap {cap})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="163" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="164" />
         <source>{used} 元</source>
         <translation>{used} yuan</translation>
     </message>
@@ -1879,34 +1879,34 @@ This clinic's key fingerprint (the township checks it):
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="396" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="398" />
         <source>已备份到 {path}</source>
         <translation>Backed up to {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="430" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="432" />
         <source>正在校验备份 {path}…</source>
         <translation>Checking backup {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="438" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="440" />
         <source>备份文件 {path} 未通过校验, 不能用来恢复。当前数据没有任何改动。
 {problems}</source>
         <translation>Backup {path} failed its check and cannot be restored. Nothing was changed.
 {problems}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="444" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="446" />
         <source>正在从 {path} 恢复…</source>
         <translation>Restoring from {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="452" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="454" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="454" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="456" />
         <source>备份 {path} 校验通过 ({entries} 条台账)。
 
 恢复后, 这个备份之后录入的数据将不在台账中; 当前数据会先另存到数据文件夹的 backups 中。
@@ -1921,37 +1921,37 @@ The program will close the data and reopen it after the restore.
 Restore now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="473" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="475" />
         <source>界面语言已保存, 重新打开程序后生效</source>
         <translation>Language saved; it applies when the app is opened again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="480" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="482" />
         <source>选择目录文件</source>
         <translation>Choose a catalogue file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="480" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="482" />
         <source>目录文件 (*.xlsx *.csv);;所有文件 (*)</source>
         <translation>Catalogue files (*.xlsx *.csv);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="488" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="490" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="497" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="499" />
         <source>发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入</source>
         <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="502" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="504" />
         <source>已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)</source>
         <translation>{saved} imported; {n} drugs bought outside the tender network are self-pay (not paid by the fund)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="505" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="507" />
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>
@@ -1959,195 +1959,205 @@ Restore now?</translation>
 <context>
     <name>SettlementScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="92" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
         <source>村卫生站 / 本院</source>
         <translation>Village clinic / own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="92" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
         <source>签约人数</source>
         <translation>Signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="92" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
         <source>人次</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="92" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
         <source>医疗费总额</source>
         <translation>Total cost</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="92" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="378" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="407" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="390" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="419" />
         <source>统筹应付</source>
         <translation>Fund payable</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="92" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
         <source>按项目付费</source>
         <translation>Fee for service</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="409" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="95" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="421" />
         <source>预付</source>
         <translation>Prepay</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="95" />
         <source>拨付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="95" />
         <source>质保金</source>
         <translation>Deposit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="95" />
         <source>年累计应付</source>
         <translation>Payable YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="95" />
         <source>年累计拨付</source>
         <translation>Paid YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="95" />
         <source>年累计质保金</source>
         <translation>Deposit YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="95" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="97" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="107" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="109" />
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="138" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="140" />
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="168" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="170" />
         <source>写出月报 (PDF/xlsx)…</source>
         <translation>Write monthly report (PDF/xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="174" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="176" />
         <source>结算月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="202" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="204" />
         <source>保存签约人数</source>
         <translation>Save signed counts</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="205" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="207" />
         <source>0-100</source>
         <translation>0-100</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="207" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="209" />
         <source>保存考核分</source>
         <translation>Save score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="210" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="212" />
         <source>年度考核分</source>
         <translation>Annual score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="213" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="215" />
         <source>本月签约人数 / 考核分</source>
         <translation>Signed this month / score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="221" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="223" />
         <source>统筹应付与月预算 (按月)</source>
         <translation>Fund payable vs monthly budget (by month)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="222" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="224" />
         <source>本月统筹应付与预付 (按村)</source>
         <translation>Fund payable vs prepay this month (by village)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="291" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="293" />
         <source>正在结算 {month}…</source>
         <translation>Settling {month}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="308" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="310" />
         <source>{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元</source>
         <translation>{town} {month}  {variant}  {signed} signed  quota/budget {quota}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="319" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="321" />
         <source>本月未收到月结: {codes}</source>
         <translation>No statement received this month: {codes}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="327" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="329" />
         <source>{name}: 签约人数为 0, 但月结中统筹应付 {fund} 元, 按工作量分得预付 {prepay} 元; 请核对签约人数和“审核”中的“未在本乡镇/本村签约”标记</source>
         <translation>{name}: no signed persons, yet fund payable {fund} in its statements, so a workload share of the prepay of {prepay}; check the signed count and the "not signed with this township or village" flags under Review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="346" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="336" />
+        <source>{year} 年年终清算</source>
+        <translation>Year-end clearing {year}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="338" />
+        <source> (本政策 {months} 个月)</source>
+        <translation> ({months} months under this policy)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="358" />
         <source>手工录入</source>
         <translation>Entered by hand</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="346" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="358" />
         <source>按名册统计, 可修改后保存</source>
         <translation>Counted from the roster; edit and save if needed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="347" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="359" />
         <source> (本院)</source>
         <translation> (own desk)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="384" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="396" />
         <source>月预算</source>
         <translation>Monthly budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="394" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="406" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="430" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="442" />
         <source>本院</source>
         <translation>Own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="442" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="454" />
         <source>签约人数已保存</source>
         <translation>Signed counts saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="449" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="461" />
         <source>考核分已保存</source>
         <translation>Score saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="458" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="470" />
         <source>选择月报保存的文件夹</source>
         <translation>Choose a folder for the monthly report</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="470" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="482" />
         <source>月报已写出: {pdf}, {xlsx}</source>
         <translation>Report written: {pdf}, {xlsx}</translation>
     </message>
@@ -2219,163 +2229,163 @@ Restore now?</translation>
 <context>
     <name>VisitScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="234" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="235" />
         <source>身份证号 / 姓名 / 拼音首字母 / 电话 (F2)</source>
         <translation>ID number / name / pinyin initials / phone (F2)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="237" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="238" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="240" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="241" />
         <source>查找患者</source>
         <translation>Find patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="248" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="249" />
         <source>转诊…</source>
         <translation>Referral…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="250" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="251" />
         <source>外院票据报销…</source>
         <translation>Outside receipt…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="260" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="261" />
         <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
         <translation>Item code / name / pinyin initials (F3)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="266" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="267" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="81" />
-        <location filename="../../clinic_app/ui/visit_screen.py" line="274" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="82" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="275" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="79" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="80" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="80" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="81" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="82" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="83" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="83" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="84" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="84" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="85" />
         <source>医保</source>
         <translation>Coverage</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="85" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="86" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="86" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="87" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="298" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="299" />
         <source>收费项目 (Enter 改数量, Delete 删除选中行)</source>
         <translation>Items (Enter changes the quantity, Delete removes the line)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="307" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="308" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="311" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="312" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="312" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="313" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="313" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="314" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="323" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="324" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="327" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="328" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="330" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="331" />
         <source>新接诊 (Ctrl+N)</source>
         <translation>New visit (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="439" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="440" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="498" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="499" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="592" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="588" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="626" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="622" />
         <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="632" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="628" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="651" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="647" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="674" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="670" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="677" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="673" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="670" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="666" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>

@@ -296,6 +296,27 @@ def test_hunan_year_overspent_pool_and_funding_ceiling() -> None:
     assert codes(result) == {"settlement_pool_overspent", "settlement_funding_over_ceiling"}
 
 
+def test_hunan_part_year_budget_is_the_months_in_force() -> None:
+    # The reform starts 2025-07-01: six prepayments of 2000 x 85 x 90% / 12 = 12750 were made,
+    # so the year-end pays the rest of half a year's budget, not of a whole year's.
+    totals = YearToDate(months=6, fund_payable=m("80000.00"), paid=m("76500.00"), fee_for_service=m("30000.00"))
+    result = settle_year(policy(HUNAN), YearInputs(2025, 2000, totals, insured_persons=3000, months=6))
+    assert result.quota == m("85000.00")  # 2000 x 85 x 6/12
+    assert result.total_funding == m("127500.00")  # 3000 x 85 x 6/12
+    assert result.year_end_payment == m("8500.00")  # 85000 - 6 x 12750
+    assert result.secondary_pool == m("12500.00")  # 127500 - 85000 - 30000
+    assert codes(result) == {"settlement_part_year"}
+
+
+def test_part_year_quota_rounds_half_up_once() -> None:
+    # Shaoguan from 2023-03-07: 10 months. 50 x 7 x 10/12 = 291.666... -> 291.67.
+    totals = YearToDate(months=10, fund_payable=m("100.00"), paid=m("100.00"))
+    result = settle_year(policy(SHAOGUAN), YearInputs(2023, 7, totals, months=10))
+    assert result.quota == m("291.67")
+    with pytest.raises(BadInput):
+        settle_year(policy(SHAOGUAN), YearInputs(2023, 7, totals, months=0))
+
+
 def test_secondary_pool_by_tier() -> None:
     # Weights 1.2 x 1000, 1 x 1000, 0.8 x 500, 0 x 300 = 1200 : 1000 : 400 : 0.
     shares = distribute_secondary_pool(

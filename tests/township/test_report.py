@@ -91,3 +91,26 @@ def test_cost_per_visit_and_structure(folder) -> None:
     assert dict(east.monitoring.cost_shares)["drug"] == 1
     assert east.monitoring.referral_rate is None  # village statements carry no referrals
     assert dt.date(2025, 5, 1)  # the month is May
+
+
+def test_december_report_shows_the_year_end_clearing(folder, capsys) -> None:
+    with ClinicSession(folder["town"]) as session:
+        enter_signed(session, "2025-12", {"V001": 150, "V002": 90})
+        r = month_report(session, "2025-12")
+    year_end = r.year_end
+    assert year_end is not None and year_end.quota == Money.parse("12000.00")  # 50 x 240
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(township_pdf(r))).pages)
+    assert "2025 年年终清算" in text and "本政策" not in text  # a whole year under Shaoguan's policy
+    for label, amount in (("全年定额/预算", year_end.quota), ("年终支付", year_end.year_end_payment),
+                          ("全年合计拨付", year_end.total_paid)):
+        assert label in text and str(amount) in text
+    sheet = openpyxl.load_workbook(io.BytesIO(township_xlsx(r)))["年终清算"]
+    figures = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    assert Decimal(str(figures["全年定额/预算"])) == Decimal("12000.00")
+    assert Decimal(str(figures["各月已拨付"])) == Decimal(str(year_end.paid_in_months))
+    shares = {name: Decimal(str(share)) for name, _, share in
+              (row for row in sheet.iter_rows(values_only=True) if row[0] in ("东村卫生站", "西村卫生站"))}
+    assert sum(shares.values()) == Decimal(str(year_end.year_end_payment))
+    assert run(["settle", "--data-dir", str(folder["town"]), "--month", "2025-12"]) == 0
+    out = capsys.readouterr().out
+    assert "2025 年年终清算 / year-end clearing" in out and "12000.00" in out

@@ -150,6 +150,9 @@ def test_december_has_the_year_end_clearing_with_the_score(shaoguan, capsys) -> 
     year = result["year_end"]
     deposits = Money.parse(year["deposits"])
     assert Money.parse(year["deposits_released"]) == deposits.times(__import__("fractions").Fraction(9, 10))
+    assert year["months"] == 12
+    shares = [Money.parse(v["year_end_payment"]) for v in year["villages"]]
+    assert sum(s.fen for s in shares) == Money.parse(year["year_end_payment"]).fen
 
 
 REFORM = "shaoyang-resident-2019"
@@ -220,6 +223,13 @@ def test_signed_employees_are_not_capitated_persons(tmp_path) -> None:
     assert report.settlement.prepay == Money.parse("12.75")  # 2 x 85 x 90% / 12
     assert store_settlement.insured_persons(town.db, 2025) == 2
     assert store_settlement.effectively_signed(town.db, 2025, TOWNSHIP) == 2
+    # The reform's first year runs July to December: its year end clears half a year's budget.
+    year_end = settlement.month_report(town, "2025-12").year_end
+    assert year_end is not None
+    assert year_end.quota == Money.parse("85.00")  # 2 x 85 x 6/12
+    assert year_end.paid_in_months == Money.parse("76.50")  # 6 x 12.75
+    assert year_end.year_end_payment == Money.parse("8.50")
+    assert "settlement_part_year" in {r.code for r in year_end.reasons}
     town.close()
 
 

@@ -272,3 +272,19 @@ def test_the_settlement_heading_names_the_method_in_english(qtbot, worker, settl
             screen.choose_month("2025-04")
         heading = screen.heading.text()
         assert "Shaoguan capitation (fixed per head)" in heading and "按人头" not in heading
+
+
+def test_december_shows_the_year_end_clearing_in_figures(qtbot, worker, settled_town) -> None:  # type: ignore[no-untyped-def]
+    town, _ = settled_town
+    screen = SettlementScreen(_context(town, worker))
+    qtbot.addWidget(screen)
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.choose_month("2025-11")
+    assert "年终清算" not in screen.notes.text()
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.choose_month("2025-12")
+    year_end = screen.report.year_end
+    assert year_end is not None
+    notes = screen.notes.text()
+    assert "2025 年年终清算:" in notes
+    assert f"全年定额/预算 {year_end.quota}" in notes and f"年终支付 (负数为追回) {year_end.year_end_payment}" in notes

@@ -49,9 +49,11 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.documents.township_report import (
+    YEAR_END_LABELS,
     SettlementReport,
     settlement_rows,
     write_township_report,
+    year_end_rows,
 )
 from clinic_app.domain.money import Money
 from clinic_app.errors import UserError
@@ -328,6 +330,16 @@ class SettlementScreen(QWidget):
                         "请核对签约人数和“审核”中的“未在本乡镇/本村签约”标记"
                     ).format(name=line.name, fund=line.fund_payable, prepay=line.prepay)
                 )
+        if report.year_end is not None:  # December: the year-end clearing, in figures
+            english = self.context.language == "en"
+            months = len(report.months)
+            title = self.tr("{year} 年年终清算").format(year=report.month[:4])
+            if 0 < months < 12:
+                title += self.tr(" (本政策 {months} 个月)").format(months=months)
+            figures = "; ".join(
+                f"{YEAR_END_LABELS[key][1 if english else 0]} {amount}" for key, amount in year_end_rows(report.year_end)
+            )
+            notes.append(f"• {title}: {figures}")
         self.notes.setText("\n".join(notes))
         self.notes.setVisible(bool(notes))
         self._fill_entries(report)
