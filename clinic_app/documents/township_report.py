@@ -147,9 +147,10 @@ SETTLEMENT_HEADER = (
     "预付", "拨付", "质保金", "年累计应付", "年累计拨付", "年累计质保金",
 )
 MONITOR_KINDS = ("drug", "exam", "treatment", "consultation")
+"""The cost structure the seeds name; materials and the rest are one more column, so the shares add up."""
 MONITOR_HEADER = ("村卫生站 / 本院", "就诊率", "转诊率", "次均费用", "次均增幅") + tuple(
     f"{KIND_NAMES[k]}占比" for k in MONITOR_KINDS
-)
+) + ("材料及其他占比",)
 
 
 def percent(value: Fraction | None) -> str:
@@ -164,6 +165,13 @@ def percent(value: Fraction | None) -> str:
 def _share(monitoring: Monitoring, kind: str) -> Fraction | None:
     shares = dict(monitoring.cost_shares)
     return shares.get(kind, Fraction(0)) if shares else None
+
+
+def _shares(monitoring: Monitoring) -> list[Fraction | None]:
+    """The named kinds' shares, then the rest's (material, other): together 100%."""
+    named = [_share(monitoring, k) for k in MONITOR_KINDS]
+    rest = sum((share for kind, share in monitoring.cost_shares if kind not in MONITOR_KINDS), Fraction(0))
+    return [*named, rest if monitoring.cost_shares else None]
 
 
 def _line_name(line: LineReport) -> str:
@@ -359,9 +367,9 @@ def township_pdf(report: SettlementReport, font: fonts.PdfFont | None = None) ->
         monitor.append((
             name, percent(m.visit_rate), percent(m.referral_rate),
             "—" if m.cost_per_visit is None else str(m.cost_per_visit), percent(m.cost_per_visit_growth),
-            *(percent(_share(m, k)) for k in MONITOR_KINDS),
+            *(percent(share) for share in _shares(m)),
         ))
-    mtable = Table(monitor, repeatRows=1, colWidths=[44 * mm] + [25 * mm] * 8)
+    mtable = Table(monitor, repeatRows=1, colWidths=[44 * mm] + [25 * mm] * 4 + [23 * mm] * 5)
     mtable.setStyle(TableStyle(_grid(font.name, 7.5)))
     story += [mtable, Spacer(1, 3 * mm)]
     if report.months:
@@ -423,10 +431,10 @@ def township_xlsx(report: SettlementReport) -> bytes:
             name, _fraction(m.visit_rate), _fraction(m.referral_rate),
             None if m.cost_per_visit is None else yuan(m.cost_per_visit),
             _fraction(m.cost_per_visit_growth),
-            *(_fraction(_share(m, k)) for k in MONITOR_KINDS),
+            *(_fraction(share) for share in _shares(m)),
         ))
     formats = {1: PERCENT_FORMAT, 2: PERCENT_FORMAT, 3: YUAN_FORMAT, 4: PERCENT_FORMAT}
-    formats.update({5 + i: PERCENT_FORMAT for i in range(len(MONITOR_KINDS))})
+    formats.update({5 + i: PERCENT_FORMAT for i in range(len(MONITOR_KINDS) + 1)})
     _sheet(book.create_sheet("监测指标"), MONITOR_HEADER, monitor_rows, formats)
     months = [(p.month, yuan(p.fund_payable), yuan(p.budget)) for p in report.months]
     _sheet(book.create_sheet("月度"), ("月份", "统筹应付", "月预算"), months, {1: YUAN_FORMAT, 2: YUAN_FORMAT})

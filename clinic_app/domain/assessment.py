@@ -319,6 +319,9 @@ class ActivityFigures:
     """Cost per item kind (drug, exam, treatment, consultation, ...)."""
     previous_cost_per_visit: Money | None = None
     """The same period a year before, for the growth (次均费用增幅)."""
+    signed_visits: int | None = None
+    """Visits of the signed (capitated) persons: the visit rate's numerator, as indicator 2
+    counts it (POLICIES.md §4); None counts every visit."""
 
 
 @dataclass(frozen=True)
@@ -370,7 +373,7 @@ def monitor(figures: ActivityFigures) -> Monitoring:
     per_visit = cost_per_visit(figures.total_cost, figures.visits)
     return Monitoring(
         persons=figures.persons,
-        visit_rate=rate(figures.visits, figures.persons),
+        visit_rate=rate(figures.visits if figures.signed_visits is None else figures.signed_visits, figures.persons),
         referral_rate=rate(figures.referrals, figures.visits),
         admission_rate=rate(figures.admissions, figures.persons),
         cost_per_visit=per_visit,

@@ -416,6 +416,7 @@ def _monitor(
         total_cost=activity.total,
         cost_by_kind=tuple((k, Money(cost_by_kind[k])) for k in kinds),
         previous_cost_per_visit=previous,
+        signed_visits=max(0, activity.capitated_visits),
     )
     result = monitor(figures)
     # Village statements carry no outward referrals: the rate is unknown there, not zero.

@@ -114,3 +114,29 @@ def test_december_report_shows_the_year_end_clearing(folder, capsys) -> None:
     assert run(["settle", "--data-dir", str(folder["town"]), "--month", "2025-12"]) == 0
     out = capsys.readouterr().out
     assert "2025 年年终清算 / year-end clearing" in out and "12000.00" in out
+
+
+def test_the_cost_structure_adds_up_to_all_the_cost(tmp_path: Path) -> None:
+    # Materials are not one of the four kinds the seeds name: their share is a column of its own.
+    from clinic_app.domain.records import VisitRequest
+    from tests.township.settle_data import drug
+
+    a = Village.create(tmp_path / "a", "V001", "东村卫生站", SHAOGUAN)
+    a.person("p1", number=1)
+    a.session.settle(VisitRequest(
+        a.people["p1"], a.operator, (drug("30.00"), drug("10.00", kind="material")),
+        dt.datetime(2025, 5, 3, 9),
+    ))
+    town = township(tmp_path / "town", SHAOGUAN)
+    bring(town, ("a.json", a.statement("2025-05")))
+    a.session.close()
+    r = month_report(town, "2025-05")
+    town.close()
+    monitor = openpyxl.load_workbook(io.BytesIO(township_xlsx(r)))["监测指标"]
+    header = [c.value for c in monitor[1]]
+    row = next(r for r in monitor.iter_rows(min_row=2, values_only=True) if r[0] == "东村卫生站")
+    shares = dict(zip(header, row, strict=True))
+    assert shares["药品占比"] == Decimal("0.75") and shares["材料及其他占比"] == Decimal("0.25")
+    assert sum(Decimal(str(v)) for k, v in shares.items() if k.endswith("占比") and v is not None) == 1
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(township_pdf(r))).pages)
+    assert "材料及其他占比" in text and "25.0%" in text

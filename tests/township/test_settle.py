@@ -186,6 +186,10 @@ def test_hunan_reform_unsigned_residents_are_fee_for_service(tmp_path, capsys) -
     assert result["total"]["year_to_date"]["months"] == 1
     # 试点通知 二(一)3: 300 x 85 x 90% / 12.
     assert result["total"]["prepay"] == "1912.50"
+    # The visit rate counts the signed residents' visits (POLICIES.md §4 item 2), not the
+    # unsigned resident's or the employee's: 1 / 300, while the cost per visit is over all 3.
+    assert v["visit_rate"] == "0.0033"  # 1/300 to four places (3/300 would be 0.0100)
+    assert v["visits"] == 3
 
 
 def test_signed_counts_default_to_the_enrolments(tmp_path) -> None:
