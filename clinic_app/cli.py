@@ -174,7 +174,10 @@ def build_parser() -> argparse.ArgumentParser:
     snapshot = sub.add_parser("snapshot", parents=[common], help="用量快照, 乡镇 -> 村 / usage snapshot, township -> villages")
     nsub = snapshot.add_subparsers(dest="snapshot_command", parser_class=_Parser, required=True)
     p = nsub.add_parser("export", parents=[common], help="乡镇卫生院: 写出签名的用量快照 / township: write the signed usage snapshot")
-    p.add_argument("--out", required=True, help="导出到的文件夹 / folder to write to")
+    p.add_argument(
+        "--out", required=True,
+        help="导出到的文件夹 (如 U 盘, 文件名自动) 或文件 / folder to write to (a USB stick; the usual file name) or the file",
+    )
     p.add_argument("--year", type=int, default=None, help="年度 (默认今年) / year (default: this year)")
     p.set_defaults(handler=_lazy("clinic_app.services.township_cli", "cmd_snapshot_export"))
     p = nsub.add_parser("import", parents=[common], help="村卫生室: 导入乡镇的用量快照 / village: import the township's usage snapshot")

@@ -78,11 +78,25 @@ def snapshot_rows(session: ClinicSession, year: int) -> list[tuple[str, str, int
     return sorted(r for r in rows if r[2] != 0)
 
 
+def snapshot_file_name(township_code: str, year: int) -> str:
+    return f"usage_snapshot_{township_code}_{year}.json"
+
+
 def export_snapshot(session: ClinicSession, out: Path, year: int | None = None, today: dt.date | None = None) -> SnapshotExport:
-    """Write the signed snapshot file for `year` (default: this year)."""
+    """Write the signed snapshot file for `year` (default: this year).
+
+    `out` is a folder (a USB stick: the file gets its usual name there) or the file to write.
+    """
     own = require_township(session)
     today = today or dt.date.today()
     year = year or today.year
+    if out.is_dir():
+        out = out / snapshot_file_name(own.code, year)
+    elif not out.parent.is_dir():
+        raise BadInput(
+            f"文件夹 {out.parent} 不存在: 请插入 U 盘或选择其他文件夹",
+            f"folder {out.parent} does not exist: plug in the USB stick or choose another folder",
+        )
     rows = snapshot_rows(session, year)
     body = {
         "format": FORMAT,
@@ -217,3 +231,20 @@ def import_snapshot(session: ClinicSession, data: bytes, trust: Iterable[str] = 
         ledger.set_setting(conn, _SETTING.format(year=year), json.dumps({"sha256": digest, "computed_on": computed_on}))
         ledger.audit(conn, "usage_snapshot_imported", f"{code} {year} {computed_on} {count} rows {digest}")
     return SnapshotImport(code, year, computed_on, count, register, False)
+
+
+@dataclass(frozen=True)
+class ImportedSnapshot:
+    """The snapshot a village holds for a year."""
+
+    year: int
+    computed_on: str
+    rows: int
+
+
+def imported_snapshot(session: ClinicSession, year: int) -> ImportedSnapshot | None:
+    """The year's snapshot this village imported last, or None."""
+    stored = session.setting(_SETTING.format(year=year))
+    if stored is None:
+        return None
+    return ImportedSnapshot(year, str(json.loads(stored)["computed_on"]), ledger.count_snapshot_rows(session.db, year))

@@ -502,6 +502,10 @@ def snapshot_fund(db: sqlite3.Connection, id_number: str | None, year: int, own_
     return int(row[0])
 
 
+def count_snapshot_rows(db: sqlite3.Connection, year: int) -> int:
+    return int(db.execute("SELECT COUNT(*) FROM usage_snapshot WHERE year = ?", (year,)).fetchone()[0])
+
+
 def replace_snapshot(conn: sqlite3.Connection, year: int, rows: Iterable[tuple[str, str, int]], computed_on: str) -> int:
     """Replace the year's snapshot: rows of (id_number, facility_code, fund_fen)."""
     conn.execute("DELETE FROM usage_snapshot WHERE year = ?", (year,))

@@ -50,11 +50,13 @@ def test_a_village_visit_gets_only_what_is_left_of_the_cap_after_the_snapshot(se
     assert body["rows"] == [{"certno": wang, "facility_code": "V01", "fund": "280.00"}]
 
     p2 = b.enrol(v02, "王一", wang, "V02")
+    assert sn.imported_snapshot(v02, 2025) is None
     with pytest.raises(tw.UnregisteredClinic) as refused:
         sn.import_snapshot(v02, out.read_bytes())
     assert refused.value.fingerprint == exported.fingerprint
     done = sn.import_snapshot(v02, out.read_bytes(), trust=[exported.fingerprint])
     assert (done.rows, done.registered_key, done.unchanged) == (1, True, False)
+    assert sn.imported_snapshot(v02, 2025) == sn.ImportedSnapshot(2025, "2025-04-02", 1)
     assert ledger.snapshot_fund(v02.db, wang, 2025, "V02") == 28000
 
     visit = b.settle(v02, p2.id, dt.datetime(2025, 4, 10, 9), EXPENSIVE)

@@ -75,3 +75,17 @@ def test_snapshot_round_trip_on_the_command_line(tmp_path: Path, capsys) -> None
     assert run(["snapshot", "import", "--data-dir", village_dir, "--trust", town_fp, str(snap)]) == 0
     assert run(["snapshot", "import", "--data-dir", village_dir, str(snap)]) == 0
     assert "already imported" in capsys.readouterr().out
+
+
+def test_snapshot_export_into_a_folder_names_the_file_and_a_missing_folder_is_bad_input(tmp_path: Path, capsys) -> None:
+    with b.township(tmp_path / "town") as town:
+        b.enrol(town, "王一", b.resident_id(1), "V01")
+        code = town.require_clinic().code
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    town_dir = str(tmp_path / "town")
+    assert run(["snapshot", "export", "--data-dir", town_dir, "--out", str(stick), "--year", "2025"]) == 0
+    assert [p.name for p in stick.iterdir()] == [f"usage_snapshot_{code}_2025.json"]
+    assert run(["snapshot", "export", "--data-dir", town_dir, "--out", str(tmp_path / "no-stick" / "s.json")]) == 2
+    assert "不存在" in capsys.readouterr().err
+    assert not (tmp_path / "no-stick").exists()
