@@ -35,6 +35,7 @@ from clinic_app.domain.records import LedgerEntry
 from clinic_app.errors import BadInput, UserError, os_reason
 from clinic_app.services.session import ClinicSession
 from clinic_app.store import ledger
+from clinic_app.store.db import transaction
 from clinic_app.store.ledger import EntryFilter
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -228,11 +229,12 @@ def export_statement(
     report(100, "完成 / done")
     totals = [v.adjudication for v in data.visits]
     signs = [v.sign for v in data.visits]
-    session.set_setting(f"statement:{month}", json.dumps({"revision": chosen, "content": content}))
-    session.set_setting(
-        f"statement_export:{month}",
-        json.dumps({"revision": chosen, "sha256": sha256, "at": (at or dt.datetime.now()).isoformat(timespec="seconds"), "folder": str(out_dir)}),
-    )
+    record = {"revision": chosen, "sha256": sha256, "at": (at or dt.datetime.now()).isoformat(timespec="seconds"), "folder": str(out_dir)}
+    with transaction(session.db) as conn:
+        ledger.set_setting(conn, f"statement:{month}", json.dumps({"revision": chosen, "content": content}))
+        ledger.set_setting(conn, f"statement_export:{month}", json.dumps(record))
+        # Every export is kept (the setting holds only a month's last): what went to the township when.
+        ledger.audit(conn, EXPORT_ACTION, json.dumps({"month": month, **record}, ensure_ascii=False))
     return ExportResult(
         month=month,
         revision=chosen,
@@ -247,10 +249,19 @@ def export_statement(
     )
 
 
+EXPORT_ACTION = "statement_exported"
+
+
 def exports_done(session: ClinicSession) -> list[dict[str, str]]:
-    """What was exported and when (for the 月结 screen)."""
-    rows = ledger.settings_with_prefix(session.db, "statement_export:")
-    return [{"month": key.split(":", 1)[1], **json.loads(value)} for key, value in rows]
+    """Every export, newest first (for the 月结 screen).
+
+    From the audit log; a data folder's exports from before the log kept them are
+    known only by each month's last, kept in the settings, and are listed after.
+    """
+    logged = [json.loads(detail) for detail in ledger.audit_details(session.db, EXPORT_ACTION)]
+    seen = {(r["month"], r["sha256"], r["at"]) for r in logged}
+    older = [{"month": key.split(":", 1)[1], **json.loads(value)} for key, value in ledger.settings_with_prefix(session.db, "statement_export:")]
+    return logged + [r for r in older if (r["month"], r["sha256"], r["at"]) not in seen]
 
 
 def _check_writable(folder: Path) -> None:

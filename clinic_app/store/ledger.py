@@ -129,6 +129,12 @@ def audit(conn: sqlite3.Connection, action: str, detail: str = "", operator_id: 
     )
 
 
+def audit_details(db: sqlite3.Connection, action: str) -> list[str]:
+    """The details of every audit record of `action`, newest first."""
+    rows = db.execute("SELECT detail FROM audit_log WHERE action = ? ORDER BY id DESC", (action,)).fetchall()
+    return [str(r[0]) for r in rows]
+
+
 # ---------------------------------------------------------------- patients and enrolments
 
 

@@ -108,6 +108,14 @@ def test_totals_export_progress_and_history(qtbot, screen, session, worker, febr
     assert [(r.month, r.revision, r.folder, r.sha256) for r in rows] == [("2026-02", "1", str(usb), sha)]
     assert session.setting(month_screen.FOLDER_SETTING) == str(usb)
 
+    # The same month again, onto a second stick: both exports stay in the history, newest first.
+    spare = tmp_path / "spare"
+    spare.mkdir()
+    screen.folder.setText(str(spare))
+    with qtbot.waitSignal(screen.exported, timeout=30000):
+        screen.export_button.click()
+    assert [(r.month, r.folder) for r in screen.history.rows] == [("2026-02", str(spare)), ("2026-02", str(usb))]
+
 
 def test_printing_the_exported_statement(qtbot, screen, session, worker, february, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(printing, "available_printers", lambda: [])

@@ -21,16 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLayout,
     QProgressBar,
     QPushButton,
     QTableView,
@@ -53,6 +50,7 @@ from clinic_app.services.township import (
 )
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
+from clinic_app.ui.keycheck import KeyCheckDialog
 from clinic_app.ui.models import RIGHT, Column, RowsModel
 
 
@@ -137,54 +135,22 @@ class FilesModel(RowsModel[FileRow]):
         return None
 
 
-class TrustDialog(QDialog):
+class TrustDialog(KeyCheckDialog):
     """A village's key is not registered: show its fingerprint to compare with the printed one."""
 
     def __init__(self, plan: FilePlan, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.plan = plan
-        self.setWindowTitle(self.tr("核对村卫生室密钥指纹"))
-        who = QLabel(self.tr("{name} ({code}) 的签名密钥尚未登记。").format(name=plan.clinic_name, code=plan.clinic_code))
-        who.setWordWrap(True)
-        self.fingerprint = QLabel(plan.fingerprint)
-        font = QFont("monospace")
-        font.setStyleHint(QFont.StyleHint.Monospace)
-        font.setPointSize(self.font().pointSize() + 6)
-        font.setBold(True)
-        self.fingerprint.setFont(font)
-        self.fingerprint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.fingerprint.setStyleSheet("padding: 10px; border: 1px solid #8090b0; background: #f4f6fb;")
-        self.fingerprint.ensurePolished()  # the padding counts in its size: every group must show
-        self.fingerprint.setMinimumWidth(self.fingerprint.sizeHint().width())
-        instruction = QLabel(
+        super().__init__(
+            self.tr("核对村卫生室密钥指纹"),
+            self.tr("{name} ({code}) 的签名密钥尚未登记。").format(name=plan.clinic_name, code=plan.clinic_code),
+            plan.fingerprint,
             self.tr(
                 "请把上面的指纹与该村月结报表 (PDF) 上打印的“密钥指纹”逐组核对, 最好当面或电话与村医确认。"
                 "完全一致才点“信任此密钥”: 该村的文件随后列入预览, 点“导入”才会写入。"
                 "不一致请点“不信任”, 不要导入, 并与村卫生室联系。"
-            )
+            ),
+            parent,
         )
-        instruction.setWordWrap(True)
-        self.buttons = QDialogButtonBox()
-        self.trust_button = self.buttons.addButton(self.tr("信任此密钥(&T)"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self.buttons.addButton(self.tr("不信任"), QDialogButtonBox.ButtonRole.RejectRole)
-        # Trusting takes a deliberate click or Alt+T: the trust button never becomes the default,
-        # not even while it has the focus (autoDefault), so Enter answers 不信任 as Esc does.
-        self.trust_button.setAutoDefault(False)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(who)
-        layout.addWidget(QLabel(self.tr("文件中的密钥指纹:")))
-        layout.addWidget(self.fingerprint)
-        layout.addWidget(instruction)
-        layout.addWidget(self.buttons)
-        # Never narrower than the whole fingerprint, even where a small screen caps the first size.
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
-        # Only once the buttons are in the dialog: setDefault registers the dialog's main default
-        # button through the parent chain, and a focused autoDefault button hands back to it.
-        self.cancel_button.setDefault(True)
-        self.cancel_button.setFocus()
+        self.plan = plan
 
 
 def _importer(session: ClinicSession, plan: FilePlan, today: dt.date) -> Callable[[], ImportResult]:
