@@ -546,154 +546,172 @@ Please give this log file to support:
 <context>
     <name>ImportScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="70" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="68" />
         <source>新增</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="70" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="68" />
         <source> (登记密钥)</source>
         <translation> (register key)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="72" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="70" />
         <source>替换第 {n} 版</source>
         <translation>Supersede revision {n}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="74" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="72" />
         <source>旧版本</source>
         <translation>Older revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="76" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="74" />
         <source>已导入</source>
         <translation>Already imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="78" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="76" />
         <source>密钥未登记</source>
         <translation>Key not registered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="79" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="77" />
         <source>拒收</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="86" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="84" />
         <source>未导入: {why}</source>
         <translation>Not imported: {why}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="89" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="87" />
         <source>已导入, 待审核 {n} 条</source>
         <translation>Imported, {n} to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="89" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="87" />
         <source>已导入, 无待审核</source>
         <translation>Imported, nothing to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="91" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="89" />
         <source>签名密钥尚未登记, 指纹 {fp}: 核对后信任</source>
         <translation>Signing key not registered, fingerprint {fp}: compare, then trust</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="95" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="93" />
         <source>较旧的第 {old} 版 (已有第 {new} 版), 已被替换, 不导入</source>
         <translation>Older revision {old} (revision {new} is in): superseded, not imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="99" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="97" />
         <source>与已导入的文件相同, 不再导入</source>
         <translation>Same as a file already imported: not imported again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="114" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="112" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="115" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="113" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="116" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="114" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="117" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="115" />
         <source>版本</source>
         <translation>Revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="118" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="116" />
         <source>结算笔数</source>
         <translation>Settlements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="119" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="117" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="120" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="118" />
         <source>处理</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="121" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="119" />
         <source>说明</source>
         <translation>Detail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="215" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="181" />
         <source>选择月结文件…</source>
         <translation>Choose statement files…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="217" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="183" />
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="220" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="186" />
         <source>选择村卫生室导出的月结数据文件 (*.json), 先预览, 确认后导入。</source>
         <translation>Choose the statement data files (*.json) the village clinics exported; preview first, then import.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="238" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="204" />
         <source>%v / %m 个文件</source>
         <translation>%v / %m files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="253" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="219" />
         <source>选择月结数据文件</source>
         <translation>Choose statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="253" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="219" />
         <source>月结数据 (*.json)</source>
         <translation>Statement data (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="279" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="245" />
         <source>预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 旧版本 {old} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)</source>
         <translation>Preview: {n} files, {ok} to import, {same} already imported, {old} older revisions, {keys} keys to check, {bad} rejected (nothing written yet)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="365" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="331" />
         <source>导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个, 旧版本 {old} 个。</source>
         <translation>Import done: {ok} files imported, {bad} not imported, {same} already imported, {old} older revisions.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="370" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="336" />
         <source>待审核 {n} 条:</source>
         <translation>{n} to review:</translation>
+    </message>
+</context>
+<context>
+    <name>KeyCheckDialog</name>
+    <message>
+        <location filename="../../clinic_app/ui/keycheck.py" line="38" />
+        <source>信任此密钥(&amp;T)</source>
+        <translation>&amp;Trust this key</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/keycheck.py" line="39" />
+        <source>不信任</source>
+        <translation>Do not trust</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/keycheck.py" line="47" />
+        <source>文件中的密钥指纹:</source>
+        <translation>Key fingerprint in the file:</translation>
     </message>
 </context>
 <context>
@@ -2196,34 +2214,19 @@ Restore now?</translation>
 <context>
     <name>TrustDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="146" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="143" />
         <source>核对村卫生室密钥指纹</source>
         <translation>Check the village clinic's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="147" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="144" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="162" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="147" />
         <source>请把上面的指纹与该村月结报表 (PDF) 上打印的“密钥指纹”逐组核对, 最好当面或电话与村医确认。完全一致才点“信任此密钥”: 该村的文件随后列入预览, 点“导入”才会写入。不一致请点“不信任”, 不要导入, 并与村卫生室联系。</source>
         <translation>Compare the fingerprint above, group by group, with the key fingerprint printed on the village's statement PDF, best with the village doctor in person or by phone. Press "Trust this key" only if they match exactly: the village's files then show in the preview, and only "Import" writes them. Otherwise press "Do not trust", do not import, and contact the clinic.</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="169" />
-        <source>信任此密钥(&amp;T)</source>
-        <translation>&amp;Trust this key</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="170" />
-        <source>不信任</source>
-        <translation>Do not trust</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="178" />
-        <source>文件中的密钥指纹:</source>
-        <translation>Key fingerprint in the file:</translation>
     </message>
 </context>
 <context>
