@@ -186,7 +186,34 @@ EN = {
     "正在结算 {month}…": "Settling {month}…",
     "{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元": "{town} {month}  {variant}  {signed} signed  quota/budget {quota}",
     "本月未收到月结: {codes}": "No statement received this month: {codes}",
-    "{year} 年年终清算": "Year-end clearing {year}", " (本政策 {months} 个月)": " ({months} months under this policy)", "手工录入": "Entered by hand",
+    "{year} 年年终清算": "Year-end clearing {year}",
+    "乡镇用量快照": "Township usage snapshot",
+    "乡镇卫生院交回的本年用量: 患者在本乡镇其他机构用过的统筹基金。导入后, 接诊时的年度限额会算上它。":
+        "This year's usage handed back by the township health center: the fund patients used at its other facilities. "
+        "Once imported, the annual cap at the visit counts it.",
+    "本年尚未导入": "Not imported for this year",
+    "导入用量快照…": "Import usage snapshot…",
+    "{year} 年: 已导入 (乡镇计算于 {day}), {rows} 行": "{year}: imported (computed by the township on {day}), {rows} rows",
+    "选择乡镇卫生院的用量快照": "Choose the township's usage snapshot",
+    "用量快照 (*.json)": "Usage snapshot (*.json)",
+    "这个快照已经导入过, 没有变化 ({year} 年, 乡镇计算于 {day})":
+        "This snapshot was imported before; nothing changed ({year}, computed on {day})",
+    "已导入 {year} 年用量快照 (乡镇计算于 {day}): {rows} 行": "Imported the {year} usage snapshot (computed on {day}): {rows} rows",
+    "核对乡镇卫生院密钥指纹": "Check the township health center's key fingerprint",
+    "请把上面的指纹与乡镇卫生院给的指纹 (导出快照时显示, 或打印件) 逐组核对, 最好当面或电话确认。"
+    "完全一致才点“信任此密钥”: 快照随即导入。不一致请点“不信任”, 并与乡镇卫生院联系。":
+        "Compare the fingerprint above, group by group, with the one the township gave you (shown when it exported "
+        "the snapshot, or on paper), best in person or by phone. Only if it is the same, click \u201cTrust this key\u201d: "
+        "the snapshot is then imported. If not, click \u201cDo not trust\u201d and call the township health center.",
+    "未导入: 乡镇卫生院的密钥没有被信任": "Not imported: the township health center's key was not trusted",
+    "导出用量快照…": "Export usage snapshot…",
+    "导入各村月结后, 把本年每人已用的统筹基金交回各村 (U 盘), 村里接诊时年度限额会算上在别处用的。":
+        "After importing the villages' statements, hand back each person's fund used this year to the villages "
+        "(USB stick): their annual caps then count what was used elsewhere.",
+    "导出用量快照到文件夹 (U 盘)": "Export the usage snapshot to a folder (USB stick)",
+    "已导出 {year} 年用量快照: {path}\n{people} 人, {rows} 行。乡镇卫生院密钥指纹 (村医第一次导入时核对): {fingerprint}":
+        "Exported the {year} usage snapshot: {path}\n{people} people, {rows} rows. Township key fingerprint "
+        "(the village doctor checks it on the first import): {fingerprint}", " (本政策 {months} 个月)": " ({months} months under this policy)", "手工录入": "Entered by hand",
     "按名册统计, 可修改后保存": "Counted from the roster; edit and save if needed", " (本院)": " (own desk)", "月预算": "Monthly budget",
     "本院": "Own desk", "签约人数已保存": "Signed counts saved", "考核分已保存": "Score saved",
     "选择月报保存的文件夹": "Choose a folder for the monthly report", "月报已写出: {pdf}, {xlsx}": "Report written: {pdf}, {xlsx}",

@@ -85,18 +85,21 @@ def snapshot_file_name(township_code: str, year: int) -> str:
 def export_snapshot(session: ClinicSession, out: Path, year: int | None = None, today: dt.date | None = None) -> SnapshotExport:
     """Write the signed snapshot file for `year` (default: this year).
 
-    `out` is a folder (a USB stick: the file gets its usual name there) or the file to write.
+    `out` is a folder (a USB stick: the file gets its usual name there) or, ending in
+    ``.json``, the file to write.  The folder must be there: a stick not plugged in is
+    refused, never made on the local disk.
     """
     own = require_township(session)
     today = today or dt.date.today()
     year = year or today.year
-    if out.is_dir():
-        out = out / snapshot_file_name(own.code, year)
-    elif not out.parent.is_dir():
+    folder = out.parent if out.suffix.lower() == ".json" else out
+    if not folder.is_dir():
         raise BadInput(
-            f"文件夹 {out.parent} 不存在: 请插入 U 盘或选择其他文件夹",
-            f"folder {out.parent} does not exist: plug in the USB stick or choose another folder",
+            f"文件夹 {folder} 不存在: 请插入 U 盘或选择其他文件夹",
+            f"folder {folder} does not exist: plug in the USB stick or choose another folder",
         )
+    if folder == out:
+        out = out / snapshot_file_name(own.code, year)
     rows = snapshot_rows(session, year)
     body = {
         "format": FORMAT,

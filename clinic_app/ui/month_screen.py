@@ -36,12 +36,14 @@ from PySide6.QtWidgets import (
 from clinic_app.documents.records import StatementData
 from clinic_app.domain.money import Money
 from clinic_app.domain.visit import Adjudication
-from clinic_app.errors import BadInput, UserError
-from clinic_app.services import statements
+from clinic_app.errors import BadInput, UserError, os_reason
+from clinic_app.services import snapshot, statements
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.statements import ExportResult
+from clinic_app.services.township import UnregisteredClinic
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
+from clinic_app.ui.keycheck import KeyCheckDialog
 from clinic_app.ui.models import RIGHT, Column, RowsModel
 from clinic_app.ui.printing import preview_pdf
 from clinic_app.ui.widgets import FieldNote, plain_table
@@ -152,6 +154,10 @@ class MonthScreen(QWidget):
     """The `Exported` result of an export."""
     export_failed = Signal(str)
     history_loaded = Signal(int)
+    snapshot_done = Signal(str)
+    """The usage snapshot import ended: the note shown (imported, unchanged, refused or not trusted)."""
+    key_check_asked = Signal(object)
+    """A `KeyCheckDialog` for the township's key is open (tests answer it)."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -258,6 +264,25 @@ class MonthScreen(QWidget):
         history_layout = QVBoxLayout(history_box)
         history_layout.addWidget(self.history_view)
 
+        # -- the township's usage snapshot, handed back: whole-year caps count other facilities' use
+        snapshot_box = QGroupBox(self.tr("乡镇用量快照"))
+        about = QLabel(
+            self.tr("乡镇卫生院交回的本年用量: 患者在本乡镇其他机构用过的统筹基金。导入后, 接诊时的年度限额会算上它。")
+        )
+        about.setWordWrap(True)
+        about.setStyleSheet("color: #555;")
+        self.snapshot_status = QLabel(self.tr("本年尚未导入"))
+        self.snapshot_status.setWordWrap(True)
+        self.snapshot_button = QPushButton(self.tr("导入用量快照…"))
+        self.snapshot_button.clicked.connect(self.choose_snapshot)
+        self.snapshot_note = FieldNote()
+        snapshot_layout = QVBoxLayout(snapshot_box)
+        snapshot_layout.addWidget(about)
+        snapshot_layout.addWidget(self.snapshot_status)
+        snapshot_layout.addWidget(self.snapshot_button)
+        snapshot_layout.addWidget(self.snapshot_note)
+        snapshot_layout.addStretch(1)
+
         self.progress_relay = _Progress(self)
         self.progress_relay.moved.connect(self._progressed)
 
@@ -265,7 +290,8 @@ class MonthScreen(QWidget):
         grid.addWidget(month_box, 0, 0)
         grid.addWidget(export_box, 0, 1)
         grid.addWidget(result_box, 0, 2)
-        grid.addWidget(history_box, 1, 0, 1, 3)
+        grid.addWidget(history_box, 1, 0, 1, 2)
+        grid.addWidget(snapshot_box, 1, 2)
         grid.setColumnStretch(0, 2)
         grid.setColumnStretch(1, 3)
         grid.setColumnStretch(2, 3)
@@ -285,6 +311,8 @@ class MonthScreen(QWidget):
             return folder, bool(drives), history_rows(session)
 
         self.context.run(read, self._loaded)
+        year = self.context.today().year
+        self.context.run(lambda: snapshot.imported_snapshot(session, year), self._show_snapshot)
 
     def _loaded(self, loaded: tuple[str, bool, list[ExportRow]]) -> None:
         folder, removable, rows = loaded
@@ -406,6 +434,89 @@ class MonthScreen(QWidget):
         text = self.context.message(error) if isinstance(error, UserError) else str(error)
         self.export_note.say(text)
         emit(self.export_failed, text)
+
+    # ---------------------------------------------------------------- usage snapshot
+
+    def _show_snapshot(self, held: snapshot.ImportedSnapshot | None) -> None:
+        if held is None:
+            self.snapshot_status.setText(self.tr("本年尚未导入"))
+        else:
+            self.snapshot_status.setText(
+                self.tr("{year} 年: 已导入 (乡镇计算于 {day}), {rows} 行").format(
+                    year=held.year, day=held.computed_on, rows=held.rows
+                )
+            )
+
+    def choose_snapshot(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, self.tr("选择乡镇卫生院的用量快照"), self.folder.text(), self.tr("用量快照 (*.json)")
+        )
+        if name:
+            self.import_snapshot(Path(name))
+
+    def import_snapshot(self, path: Path, trust: tuple[str, ...] = ()) -> None:
+        """Import a snapshot file; a township key not yet registered is checked by a person first."""
+        session = self.context.session
+        self.snapshot_note.clear_note()
+
+        def work() -> tuple[snapshot.SnapshotImport, snapshot.ImportedSnapshot | None]:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise BadInput(
+                    f"无法读取文件 {path}: {os_reason(exc)[0]}", f"cannot read {path}: {os_reason(exc)[1]}"
+                ) from None
+            done = snapshot.import_snapshot(session, data, trust)
+            return done, snapshot.imported_snapshot(session, done.year)
+
+        self.snapshot_button.setEnabled(False)
+        self.context.run(work, self._snapshot_imported, lambda error: self._snapshot_failed(path, error))
+
+    def _snapshot_imported(self, pair: tuple[snapshot.SnapshotImport, snapshot.ImportedSnapshot | None]) -> None:
+        done, held = pair
+        self.snapshot_button.setEnabled(True)
+        if done.unchanged:
+            text = self.tr("这个快照已经导入过, 没有变化 ({year} 年, 乡镇计算于 {day})")
+        else:
+            text = self.tr("已导入 {year} 年用量快照 (乡镇计算于 {day}): {rows} 行")
+        text = text.format(year=done.year, day=done.computed_on, rows=done.rows)
+        if held is not None and held.year == self.context.today().year:
+            self._show_snapshot(held)
+        self.snapshot_note.say(text, error=False)
+        if not done.unchanged:
+            emit(self.context.data_changed, "snapshot")
+        emit(self.snapshot_done, text)
+
+    def _snapshot_failed(self, path: Path, error: Exception) -> None:
+        self.snapshot_button.setEnabled(True)
+        if isinstance(error, UnregisteredClinic):
+            dialog = KeyCheckDialog(
+                self.tr("核对乡镇卫生院密钥指纹"),
+                self.tr("{name} ({code}) 的签名密钥尚未登记。").format(name=error.name, code=error.code),
+                error.fingerprint,
+                self.tr(
+                    "请把上面的指纹与乡镇卫生院给的指纹 (导出快照时显示, 或打印件) 逐组核对, 最好当面或电话确认。"
+                    "完全一致才点“信任此密钥”: 快照随即导入。不一致请点“不信任”, 并与乡镇卫生院联系。"
+                ),
+                self,
+            )
+            self.dialog = dialog
+            dialog.finished.connect(lambda result: self._key_checked(path, error.fingerprint, result))
+            dialog.open()
+            emit(self.key_check_asked, dialog)
+            return
+        text = self.context.message(error) if isinstance(error, UserError) else str(error)
+        self.snapshot_note.say(text)
+        emit(self.snapshot_done, text)
+
+    def _key_checked(self, path: Path, fingerprint: str, result: int) -> None:
+        self.dialog = None
+        if result == KeyCheckDialog.DialogCode.Accepted:
+            self.import_snapshot(path, (fingerprint,))
+        else:
+            text = self.tr("未导入: 乡镇卫生院的密钥没有被信任")
+            self.snapshot_note.say(text)
+            emit(self.snapshot_done, text)
 
     def print_statement(self) -> None:
         if self.last_export is not None:

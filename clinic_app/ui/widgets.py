@@ -58,7 +58,9 @@ class FieldNote(QLabel):
         self.setStyleSheet("color: #b00020;")
         self.hide()
 
-    def say(self, text: str) -> None:
+    def say(self, text: str, error: bool = True) -> None:
+        """Show `text` (red; green when it reports something done) or hide the note when empty."""
+        self.setStyleSheet("color: #b00020;" if error else "color: #1b6e20;")
         self.setText(text)
         self.setVisible(bool(text))
         # A dialog does not grow for a wrapped label by itself (Qt lays top-level windows out by

@@ -546,152 +546,174 @@ Please give this log file to support:
 <context>
     <name>ImportScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="68" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="69" />
         <source>新增</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="68" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="69" />
         <source> (登记密钥)</source>
         <translation> (register key)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="70" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="71" />
         <source>替换第 {n} 版</source>
         <translation>Supersede revision {n}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="72" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="73" />
         <source>旧版本</source>
         <translation>Older revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="74" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="75" />
         <source>已导入</source>
         <translation>Already imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="76" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="77" />
         <source>密钥未登记</source>
         <translation>Key not registered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="77" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="78" />
         <source>拒收</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="84" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="85" />
         <source>未导入: {why}</source>
         <translation>Not imported: {why}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="87" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="88" />
         <source>已导入, 待审核 {n} 条</source>
         <translation>Imported, {n} to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="87" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="88" />
         <source>已导入, 无待审核</source>
         <translation>Imported, nothing to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="89" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="90" />
         <source>签名密钥尚未登记, 指纹 {fp}: 核对后信任</source>
         <translation>Signing key not registered, fingerprint {fp}: compare, then trust</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="93" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="94" />
         <source>较旧的第 {old} 版 (已有第 {new} 版), 已被替换, 不导入</source>
         <translation>Older revision {old} (revision {new} is in): superseded, not imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="97" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="98" />
         <source>与已导入的文件相同, 不再导入</source>
         <translation>Same as a file already imported: not imported again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="112" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="113" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="113" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="114" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="114" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="115" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="115" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="116" />
         <source>版本</source>
         <translation>Revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="116" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="117" />
         <source>结算笔数</source>
         <translation>Settlements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="117" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="118" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="118" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="119" />
         <source>处理</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="119" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="120" />
         <source>说明</source>
         <translation>Detail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="181" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="184" />
         <source>选择月结文件…</source>
         <translation>Choose statement files…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="183" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="186" />
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="186" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="189" />
         <source>选择村卫生室导出的月结数据文件 (*.json), 先预览, 确认后导入。</source>
         <translation>Choose the statement data files (*.json) the village clinics exported; preview first, then import.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="204" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="207" />
         <source>%v / %m 个文件</source>
         <translation>%v / %m files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="219" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="213" />
+        <source>导出用量快照…</source>
+        <translation>Export usage snapshot…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="216" />
+        <source>导入各村月结后, 把本年每人已用的统筹基金交回各村 (U 盘), 村里接诊时年度限额会算上在别处用的。</source>
+        <translation>After importing the villages' statements, hand back each person's fund used this year to the villages (USB stick): their annual caps then count what was used elsewhere.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="234" />
         <source>选择月结数据文件</source>
         <translation>Choose statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="219" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="234" />
         <source>月结数据 (*.json)</source>
         <translation>Statement data (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="245" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="260" />
         <source>预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 旧版本 {old} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)</source>
         <translation>Preview: {n} files, {ok} to import, {same} already imported, {old} older revisions, {keys} keys to check, {bad} rejected (nothing written yet)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="331" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="305" />
+        <source>导出用量快照到文件夹 (U 盘)</source>
+        <translation>Export the usage snapshot to a folder (USB stick)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="323" />
+        <source>已导出 {year} 年用量快照: {path}
+{people} 人, {rows} 行。乡镇卫生院密钥指纹 (村医第一次导入时核对): {fingerprint}</source>
+        <translation>Exported the {year} usage snapshot: {path}
+{people} people, {rows} rows. Township key fingerprint (the village doctor checks it on the first import): {fingerprint}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="377" />
         <source>导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个, 旧版本 {old} 个。</source>
         <translation>Import done: {ok} files imported, {bad} not imported, {same} already imported, {old} older revisions.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="336" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="382" />
         <source>待审核 {n} 条:</source>
         <translation>{n} to review:</translation>
     </message>
@@ -1000,127 +1022,148 @@ Please give this log file to support:
 <context>
     <name>MonthScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="166" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="172" />
         <source>1. 选择月份</source>
         <translation>1. Choose the month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="179" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="185" />
         <source>结算笔数</source>
         <translation>Settlements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="180" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="186" />
         <source>冲销笔数</source>
         <translation>Reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="182" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="188" />
         <source>净人次 (冲销后)</source>
         <translation>Net visits (after reversals)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="183" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="189" />
         <source>医疗总费用 (元)</source>
         <translation>Total (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="184" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="190" />
         <source>统筹基金支付 (元)</source>
         <translation>Fund pays (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="185" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="191" />
         <source>个人支付 (元)</source>
         <translation>Patient pays (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="195" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="201" />
         <source>月份 (YYYY-MM)</source>
         <translation>Month (YYYY-MM)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="204" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="210" />
         <source>2. 导出到文件夹 (U 盘)</source>
         <translation>2. Export to a folder (USB drive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="206" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="212" />
         <source>插入 U 盘或选择文件夹</source>
         <translation>Insert a USB drive or choose a folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="207" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="213" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="212" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="218" />
         <source>导出月结</source>
         <translation>Export the month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="234" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="240" />
         <source>3. 导出结果</source>
         <translation>3. Exported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="235" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="241" />
         <source>尚未导出</source>
         <translation>Nothing exported yet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="238" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="244" />
         <source>打印汇总表…</source>
         <translation>Print the summary…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="246" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="252" />
         <source>导出记录</source>
         <translation>Exports so far</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="249" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="255" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="250" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="256" />
         <source>修订版</source>
         <translation>Revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="251" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="257" />
         <source>导出时间</source>
         <translation>Exported at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="252" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="258" />
         <source>文件夹</source>
         <translation>Folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="253" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="259" />
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="294" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="268" />
+        <source>乡镇用量快照</source>
+        <translation>Township usage snapshot</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="270" />
+        <source>乡镇卫生院交回的本年用量: 患者在本乡镇其他机构用过的统筹基金。导入后, 接诊时的年度限额会算上它。</source>
+        <translation>This year's usage handed back by the township health center: the fund patients used at its other facilities. Once imported, the annual cap at the visit counts it.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="274" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="442" />
+        <source>本年尚未导入</source>
+        <translation>Not imported for this year</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="276" />
+        <source>导入用量快照…</source>
+        <translation>Import usage snapshot…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="322" />
         <source>已找到 U 盘: {path}</source>
         <translation>USB drive found: {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="347" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="375" />
         <source>选择导出文件夹</source>
         <translation>Choose the export folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="369" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="397" />
         <source>正在导出…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="385" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="413" />
         <source>{month} 第 {revision} 版, 已导出到:
   {folder}
   {data}
@@ -1143,12 +1186,57 @@ This clinic's key fingerprint (the township checks it):
 {visits} settlements, {reversals} reversals; net total {total}, fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="399" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="427" />
         <source>{month} 月结已导出 (第 {revision} 版)</source>
         <translation>{month} exported (revision {revision})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="415" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="445" />
+        <source>{year} 年: 已导入 (乡镇计算于 {day}), {rows} 行</source>
+        <translation>{year}: imported (computed by the township on {day}), {rows} rows</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="452" />
+        <source>选择乡镇卫生院的用量快照</source>
+        <translation>Choose the township's usage snapshot</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="452" />
+        <source>用量快照 (*.json)</source>
+        <translation>Usage snapshot (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="479" />
+        <source>这个快照已经导入过, 没有变化 ({year} 年, 乡镇计算于 {day})</source>
+        <translation>This snapshot was imported before; nothing changed ({year}, computed on {day})</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="481" />
+        <source>已导入 {year} 年用量快照 (乡镇计算于 {day}): {rows} 行</source>
+        <translation>Imported the {year} usage snapshot (computed on {day}): {rows} rows</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="494" />
+        <source>核对乡镇卫生院密钥指纹</source>
+        <translation>Check the township health center's key fingerprint</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="495" />
+        <source>{name} ({code}) 的签名密钥尚未登记。</source>
+        <translation>The signing key of {name} ({code}) is not registered yet.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="498" />
+        <source>请把上面的指纹与乡镇卫生院给的指纹 (导出快照时显示, 或打印件) 逐组核对, 最好当面或电话确认。完全一致才点“信任此密钥”: 快照随即导入。不一致请点“不信任”, 并与乡镇卫生院联系。</source>
+        <translation>Compare the fingerprint above, group by group, with the one the township gave you (shown when it exported the snapshot, or on paper), best in person or by phone. Only if it is the same, click “Trust this key”: the snapshot is then imported. If not, click “Do not trust” and call the township health center.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="517" />
+        <source>未导入: 乡镇卫生院的密钥没有被信任</source>
+        <translation>Not imported: the township health center's key was not trusted</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="526" />
         <source>{month} 月结汇总表</source>
         <translation>{month} statement summary</translation>
     </message>
@@ -2214,17 +2302,17 @@ Restore now?</translation>
 <context>
     <name>TrustDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="143" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="144" />
         <source>核对村卫生室密钥指纹</source>
         <translation>Check the village clinic's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="144" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="145" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="147" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="148" />
         <source>请把上面的指纹与该村月结报表 (PDF) 上打印的“密钥指纹”逐组核对, 最好当面或电话与村医确认。完全一致才点“信任此密钥”: 该村的文件随后列入预览, 点“导入”才会写入。不一致请点“不信任”, 不要导入, 并与村卫生室联系。</source>
         <translation>Compare the fingerprint above, group by group, with the key fingerprint printed on the village's statement PDF, best with the village doctor in person or by phone. Press "Trust this key" only if they match exactly: the village's files then show in the preview, and only "Import" writes them. Otherwise press "Do not trust", do not import, and contact the clinic.</translation>
     </message>

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -21,7 +22,7 @@ from clinic_app.store.ledger import EntryFilter
 from clinic_app.ui import month_screen, printing
 from clinic_app.ui.main_window import MainWindow
 from clinic_app.ui.month_screen import MonthScreen
-from tests.ui.conftest import CLINIC_CODE, ZHANG_ID, wait_idle
+from tests.ui.conftest import CLINIC_CODE, TOWNSHIP_CODE, ZHANG_ID, wait_idle
 
 FEBRUARY = [dt.datetime(2026, 2, day, 9, 0) for day in (3, 11, 20)]
 
@@ -206,3 +207,62 @@ def test_the_village_window_has_the_month_tab(qtbot, context, worker, monkeypatc
     assert "月结" in titles and window.month is not None
     assert titles.index("月结") == titles.index("台账") + 1
     wait_idle(qtbot, worker)
+
+
+def _township_snapshot(tmp_path, session) -> tuple[Path, str, str]:  # type: ignore[no-untyped-def]
+    """The township of the test clinic settles 张三丰 once and exports its 2026 snapshot."""
+    from clinic_app.services import snapshot
+    from tests.township import builders
+
+    town = builders.township(tmp_path / "town", code=TOWNSHIP_CODE, policy="shaoyang-resident-2019")
+    try:
+        zhang = session.find_patients(ZHANG_ID)[0]
+        person = builders.enrol(town, zhang.name, ZHANG_ID, "", township_code=TOWNSHIP_CODE, year=2026)
+        builders.settle(town, person.id, dt.datetime(2026, 3, 2, 9))
+        stick = tmp_path / "stick"
+        stick.mkdir()
+        exported = snapshot.export_snapshot(town, stick, 2026, today=dt.date(2026, 3, 9))
+    finally:
+        town.close()
+    assert exported.rows == 1
+    return exported.path, exported.fingerprint, ZHANG_ID
+
+
+def test_the_townships_usage_snapshot_is_imported_after_its_key_is_checked(qtbot, screen, session, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.store import ledger
+
+    path, fingerprint, certno = _township_snapshot(tmp_path, session)
+    qtbot.waitUntil(lambda: screen.snapshot_status.text() == "本年尚未导入", timeout=5000)
+
+    # Not trusted (Enter answers 不信任): nothing is imported.
+    with qtbot.waitSignal(screen.key_check_asked, timeout=10000) as asked:
+        screen.import_snapshot(path)
+    dialog = asked.args[0]
+    assert dialog.fingerprint.text() == fingerprint and dialog.cancel_button.isDefault()
+    with qtbot.waitSignal(screen.snapshot_done, timeout=5000) as done:
+        dialog.reject()
+    assert "没有被信任" in done.args[0]
+    assert ledger.snapshot_fund(session.db, certno, 2026, CLINIC_CODE) == 0
+
+    # Trusted: imported, the status says so, and the usage lookup counts it.
+    with qtbot.waitSignal(screen.key_check_asked, timeout=10000) as asked:
+        screen.import_snapshot(path)
+    with qtbot.waitSignal(screen.snapshot_done, timeout=10000) as done:
+        asked.args[0].accept()
+    assert done.args[0] == "已导入 2026 年用量快照 (乡镇计算于 2026-03-09): 1 行"
+    assert screen.snapshot_status.text() == "2026 年: 已导入 (乡镇计算于 2026-03-09), 1 行"
+    assert ledger.snapshot_fund(session.db, certno, 2026, CLINIC_CODE) > 0
+
+    # Again: the key is known now, and the same file changes nothing.
+    with qtbot.waitSignal(screen.snapshot_done, timeout=10000) as done:
+        screen.import_snapshot(path)
+    assert "已经导入过, 没有变化" in done.args[0]
+
+
+def test_a_file_that_is_not_a_snapshot_is_refused_at_the_button(qtbot, screen, session, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "statement.json"
+    bad.write_text('{"body": {}}', encoding="utf-8")
+    with qtbot.waitSignal(screen.snapshot_done, timeout=10000) as done:
+        screen.import_snapshot(bad)
+    assert done.args[0] == screen.snapshot_note.text() and not screen.snapshot_note.isHidden()
+    assert "乡镇计算于" not in screen.snapshot_status.text()

@@ -331,3 +331,30 @@ def test_review_shows_flags_and_their_explanation_in_words_of_the_ui_language(qt
             assert screen.table.viewport().width() - header.sectionPosition(last) >= screen.table.viewport().width() // 3
     finally:
         town.close()
+
+
+def test_the_usage_snapshot_is_exported_for_the_villages(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.services import snapshot
+
+    files = village_files(tmp_path)
+    bring(town, *[(p.name, p.read_bytes()) for p in files["V201"] + files["V202"]])
+    screen = ImportScreen(town_context)
+    qtbot.addWidget(screen)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    with qtbot.waitSignal(screen.snapshot_exported, timeout=10000) as done:
+        screen.export_snapshot(stick)
+    exported = done.args[0]
+    code = town.require_clinic().code
+    assert exported.path == stick / f"usage_snapshot_{code}_{TODAY.year}.json"
+    body, _, fingerprint_read = snapshot.read_snapshot(exported.path.read_bytes())
+    assert body["year"] == TODAY.year and fingerprint_read == exported.fingerprint
+    note = screen.snapshot_note.text()
+    assert str(exported.path) in note and exported.fingerprint in note
+
+    errors: list[str] = []
+    town_context.error_reported.connect(errors.append)
+    screen.export_snapshot(tmp_path / "no-stick")
+    qtbot.waitUntil(lambda: bool(errors), timeout=10000)
+    assert "不存在" in errors[0] and screen.snapshot_button.isEnabled()
+    assert not (tmp_path / "no-stick").exists()

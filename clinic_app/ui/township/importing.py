@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_app.services import snapshot
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.township import (
     ADD,
@@ -166,6 +167,8 @@ class ImportScreen(QWidget):
     trust_asked = Signal(object)
     """A `TrustDialog` is open (tests answer it)."""
     import_finished = Signal(object)
+    snapshot_exported = Signal(object)
+    """The usage snapshot was written: its `SnapshotExport`."""
     """All files are done: a tuple of `ImportResult`."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -206,11 +209,23 @@ class ImportScreen(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Handing back: each person's fund used this year, for the villages' whole-year caps.
+        self.snapshot_button = QPushButton(self.tr("导出用量快照…"))
+        self.snapshot_button.clicked.connect(self._choose_snapshot_folder)
+        self.snapshot_note = QLabel(
+            self.tr("导入各村月结后, 把本年每人已用的统筹基金交回各村 (U 盘), 村里接诊时年度限额会算上在别处用的。")
+        )
+        self.snapshot_note.setWordWrap(True)
+        self.snapshot_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        hand_back = QHBoxLayout()
+        hand_back.addWidget(self.snapshot_note, 1)
+        hand_back.addWidget(self.snapshot_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.progress)
         layout.addWidget(self.summary)
+        layout.addLayout(hand_back)
 
     # ------------------------------------------------------------------ dry run
 
@@ -282,6 +297,37 @@ class ImportScreen(QWidget):
 
     def _failed(self, error: Exception) -> None:
         self.choose_button.setEnabled(True)
+        self.context.report(error)
+
+    # ------------------------------------------------------------------ usage snapshot
+
+    def _choose_snapshot_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("导出用量快照到文件夹 (U 盘)"))
+        if folder:
+            self.export_snapshot(Path(folder))
+
+    def export_snapshot(self, folder: Path) -> None:
+        """Write this year's signed usage snapshot into `folder` for the villages."""
+        session, today = self.context.session, self.context.today()
+        self.snapshot_button.setEnabled(False)
+        self.context.run(
+            lambda: snapshot.export_snapshot(session, folder, today.year, today=today),
+            self._snapshot_exported,
+            self._snapshot_failed,
+        )
+
+    def _snapshot_exported(self, done: snapshot.SnapshotExport) -> None:
+        self.snapshot_button.setEnabled(True)
+        self.snapshot_note.setText(
+            self.tr(
+                "已导出 {year} 年用量快照: {path}\n{people} 人, {rows} 行。"
+                "乡镇卫生院密钥指纹 (村医第一次导入时核对): {fingerprint}"
+            ).format(year=done.year, path=done.path, people=done.people, rows=done.rows, fingerprint=done.fingerprint)
+        )
+        emit(self.snapshot_exported, done)
+
+    def _snapshot_failed(self, error: Exception) -> None:
+        self.snapshot_button.setEnabled(True)
         self.context.report(error)
 
     # ------------------------------------------------------------------ import
