@@ -44,7 +44,7 @@ SUMMARY_HEADER = ("政策", "政策编号", "参保类别", "人次", "医疗费
 VISIT_HEADER = (
     "序号", "类型", "结算ID", "就诊ID", "冲销原结算ID", "结算时间", "姓名", "身份证号", "人员编号",
     "参保类别", "政策编号", "医疗费总额", "全自费金额", "符合政策范围金额", "实际支付起付线",
-    "统筹基金支出", "支付比例", "个人账户支出", "个人现金支付",
+    "统筹基金支出", "支付比例", "个人账户支出", "个人现金支付", "分比例明细",
 )
 
 
@@ -114,6 +114,26 @@ class _Sheet:
             self.sheet.append(row)
 
 
+def by_rate(visit: StatementVisit) -> str:
+    """For a visit paid at more than one rate, each rate's eligible amount and fund
+    ("70%: 符合 25.50, 统筹 17.85; 90%: 符合 15.00, 统筹 13.50"); "" for one rate.
+
+    The visit's 支付比例 (pool_prop_selfpay) is one number, the largest line's rate:
+    with this an Excel check can still reproduce the fund.
+    """
+    groups: dict[Fraction, tuple[int, int]] = {}
+    for line in visit.adjudication.lines:
+        if line.eligible.fen > 0:
+            eligible, fund = groups.get(line.rate, (0, 0))
+            groups[line.rate] = (eligible + line.eligible.fen, fund + line.fund.fen)
+    if len(groups) < 2:
+        return ""
+    return "; ".join(
+        f"{_rate(rate) * 100:.0f}%: 符合 {Money(eligible * visit.sign)}, 统筹 {Money(fund * visit.sign)}"
+        for rate, (eligible, fund) in sorted(groups.items())
+    )
+
+
 def _visit_values(number: int, visit: StatementVisit) -> list[Any]:
     adj, sign = visit.adjudication, visit.sign
 
@@ -140,6 +160,7 @@ def _visit_values(number: int, visit: StatementVisit) -> list[Any]:
         _rate(visit.rate),
         amount(visit.account_paid),
         amount(adj.patient - visit.account_paid),
+        by_rate(visit),
     ]
 
 
@@ -167,6 +188,7 @@ def statement_xlsx(data: StatementData, data_file: bytes | None = None) -> bytes
         ("版本", data.revision),
         ("结算笔数", sum(1 for v in data.visits if not v.reversal_of)),
         ("冲销笔数", sum(1 for v in data.visits if v.reversal_of)),
+        ("支付比例", "一次就诊各项比例不同时为金额最大一项的比例, 各比例的金额见“分比例明细”"),
     ]
     if data_file is not None:
         facts.append(("数据文件 SHA-256", hashlib.sha256(data_file).hexdigest()))

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import io
 from decimal import Decimal
+from fractions import Fraction
 
 import openpyxl
 import pytest
@@ -108,3 +109,36 @@ def test_written_atomically(tmp_path, statement):
     render_statement_xlsx(statement, target)
     assert openpyxl.load_workbook(target).sheetnames == ["汇总", "结算明细"]
     assert [p.name for p in tmp_path.iterdir()] == ["statement.xlsx"]
+
+
+
+def test_a_visit_paid_at_several_rates_shows_each_rates_fund(statement) -> None:
+    # 支付比例 is one number per visit (the largest line's rate); 分比例明细 lets a checker in
+    # Excel reproduce the fund of a visit whose lines were paid at different rates.
+    from dataclasses import replace
+
+    from clinic_app.domain.copay import adjudicate_visit
+    from clinic_app.domain.visit import Patient, Usage, VisitDraft
+    from clinic_app.services.policies import default_book
+    from tests.documents.samples import charged
+
+    picks = [charged("阿莫西林胶囊", "drug", "25.50", "盒", "covered", 1),
+             charged("二甲双胍片", "drug", "15.00", "盒", "specific_list", 1)]
+    draft = VisitDraft(
+        "shaoyang-resident-reform-2025", dt.date(2025, 8, 4), "village",
+        Patient(designated=True, family_doctor_signed=True), Usage(), tuple(item for _, item in picks),
+    )
+    adjudication = adjudicate_visit(draft, default_book())
+    assert {line.rate for line in adjudication.lines} == {Fraction(7, 10), Fraction(9, 10)}
+    mixed = replace(statement.visits[0], lines=tuple(line for line, _ in picks), adjudication=adjudication)
+    reversed_ = replace(mixed, settlement_id="RV-MIXED", reversal_of=mixed.settlement_id)
+    single = statement.visits[1]
+    data = replace(statement, visits=(mixed, reversed_, single))
+    sheet = openpyxl.load_workbook(io.BytesIO(statement_xlsx(data)))["结算明细"]
+    header = [c.value for c in sheet[1]]
+    rows = {row[header.index("结算ID")]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    column = header.index("分比例明细")
+    assert rows[mixed.settlement_id][column] == "70%: 符合 25.50, 统筹 17.85; 90%: 符合 15.00, 统筹 13.50"
+    assert rows["RV-MIXED"][column] == "70%: 符合 -25.50, 统筹 -17.85; 90%: 符合 -15.00, 统筹 -13.50"
+    assert not rows[single.settlement_id][column]
+    assert _money(rows[mixed.settlement_id][header.index("统筹基金支出")]) == Money.parse("31.35")
