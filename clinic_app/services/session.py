@@ -486,12 +486,14 @@ class ClinicSession:
             from_township=Money(outside),
         )
 
-    def settle(self, request: VisitRequest) -> SettledVisit:
+    def settle(self, request: VisitRequest, check_clock: bool = False) -> SettledVisit:
         """Adjudicate and append the visit in one transaction; returns after a durable commit.
 
         The usage is that of the ledger inside the write transaction: the preview's
         adjudication is reused only when its request matches and nothing at all was
         written since it read the ledger (`change_stamp`); otherwise it is done again here.
+        `check_clock`: the time is the computer's clock: a date far after the ledger's
+        newest entry is refused with `DateJump` for the user to confirm (then settle again without).
         """
         clinic = self.require_clinic()
         operator_name = self._check_operator(request.operator_id)
@@ -508,7 +510,7 @@ class ClinicSession:
             else:
                 draft, patient = self._draft(conn, request)
                 result = adjudicate_visit(draft, self.book)
-            visit_id, seq, digest, written = self._append(conn, clinic, request, draft, result)
+            visit_id, seq, digest, written = self._append(conn, clinic, request, draft, result, check_clock)
         entry, lines = ledger.written_entry(visit_id, seq, digest, written, patient, operator_name)
         return SettledVisit(entry=entry, lines=lines, adjudication=result)
 
@@ -520,12 +522,13 @@ class ClinicSession:
         return name
 
     def _append(
-        self, conn: object, clinic: Clinic, request: VisitRequest, draft: VisitDraft, result: Adjudication
+        self, conn: object, clinic: Clinic, request: VisitRequest, draft: VisitDraft, result: Adjudication,
+        check_clock: bool = False,
     ) -> tuple[int, int, str, ledger.NewEntry]:
         """Append the visit; returns (visit id, seq, hash, the rows written)."""
         assert isinstance(conn, sqlite3.Connection)
         last_seq, last_hash, latest = ledger.ledger_head(conn)
-        _check_in_order(latest, request.time.date())
+        _check_in_order(latest, request.time.date(), check_clock)
         year = request.time.year
         receipt_seq = ledger.next_receipt_seq(conn, year)
         seq = last_seq + 1
@@ -624,25 +627,30 @@ class ClinicSession:
                 ids.append(self._append(conn, clinic, request, draft, result)[0])
         return tuple(ids)
 
-    def void(self, visit_id: int, reason: str, operator_id: int, time: dt.datetime | None = None) -> LedgerEntry:
+    def void(
+        self, visit_id: int, reason: str, operator_id: int, time: dt.datetime | None = None, check_clock: bool = False
+    ) -> LedgerEntry:
         """Reverse a settled visit with a new entry (冲销); the original is never changed."""
         time = time or dt.datetime.now().replace(microsecond=0)
-        (new_id,) = self.void_many([(visit_id, reason, operator_id, time)])
+        (new_id,) = self.void_many([(visit_id, reason, operator_id, time)], check_clock)
         entry = ledger.get_entry(self.db, new_id)
         assert entry is not None
         return entry
 
-    def void_many(self, voids: Sequence[tuple[int, str, int, dt.datetime]]) -> tuple[int, ...]:
-        """Reverse visits given as (visit id, reason, operator id, time) in one transaction."""
+    def void_many(self, voids: Sequence[tuple[int, str, int, dt.datetime]], check_clock: bool = False) -> tuple[int, ...]:
+        """Reverse visits given as (visit id, reason, operator id, time) in one transaction (`check_clock`: see `settle`)."""
         for _, reason, operator_id, _ in voids:
             if not reason.strip():
                 raise BadInput("请填写作废原因", "a reason is required to void a visit")
             self._check_operator(operator_id)
         clinic = self.require_clinic()
         with transaction(self.db) as conn:
-            return tuple(self._reverse(conn, clinic, *void) for void in voids)
+            return tuple(self._reverse(conn, clinic, *void, check_clock=check_clock) for void in voids)
 
-    def _reverse(self, conn: sqlite3.Connection, clinic: Clinic, visit_id: int, reason: str, operator_id: int, time: dt.datetime) -> int:
+    def _reverse(
+        self, conn: sqlite3.Connection, clinic: Clinic, visit_id: int, reason: str, operator_id: int, time: dt.datetime,
+        check_clock: bool = False,
+    ) -> int:
         original = ledger.get_entry(conn, visit_id)
         if original is None:
             raise BadInput(f"找不到就诊记录 {visit_id}", f"no visit {visit_id}")
@@ -651,7 +659,7 @@ class ClinicSession:
         if original.reversed:
             raise BadInput(f"就诊 {original.receipt_no} 已作废", f"visit {original.receipt_no} is already voided")
         last_seq, last_hash, latest = ledger.ledger_head(conn)
-        _check_in_order(latest, time.date())
+        _check_in_order(latest, time.date(), check_clock)
         visit, items, funds = ledger.raw_entry(conn, visit_id)
         year = time.year
         receipt_seq = ledger.next_receipt_seq(conn, year)
@@ -724,6 +732,7 @@ class ClinicSession:
         outside_day: dt.date,
         referral: bool,
         time: dt.datetime,
+        check_clock: bool = False,
     ) -> SettledVisit:
         """Reimburse an outside facility's receipt after a referral (POLICIES.md §2, Shaoguan).
 
@@ -746,7 +755,8 @@ class ClinicSession:
                 facility=facility,
                 outside_receipt=outside_receipt.strip(),
                 note=f"外院就诊日期 {outside_day.isoformat()}",
-            )
+            ),
+            check_clock,
         )
 
     # ------------------------------------------------------------ reading the ledger
@@ -806,18 +816,47 @@ def _stored(db: object, entry: LedgerEntry) -> Adjudication:
     )
 
 
-def _check_in_order(latest: dt.date | None, day: dt.date) -> None:
+DATE_JUMP_DAYS = 60
+"""An entry dated more than this many days after the ledger's newest needs the date confirmed."""
+
+
+class DateJump(BadInput):
+    """The computer's date is far after the ledger's newest entry: perhaps a clock set forward.
+
+    Entries go in date order, so one entry dated in a wrong future year would refuse
+    every later one once the clock is put right.  Where the time is the computer's
+    clock now (the window), the call asks for this check (`check_clock=True`) and the
+    user confirms such a date before it is written, as a clinic reopening after a long
+    break would; batch and test callers give their own dates and skip it.
+    """
+
+    def __init__(self, day: dt.date, latest: dt.date) -> None:
+        days = (day - latest).days
+        super().__init__(
+            f"电脑日期是 {day}, 比台账最后一笔 ({latest}) 晚了 {days} 天。请看一下电脑上的日期: 正确就继续; "
+            "不正确请先校正电脑的日期, 否则这笔会记在错误的日期上, 以后的就诊也不能再早于它。",
+            f"the computer's date is {day}, {days} days after the ledger's latest entry ({latest}). Check the "
+            "computer's date: if it is right, go on; if not, correct it first, or this entry is dated wrongly "
+            "and no later entry can be dated before it.",
+        )
+        self.day, self.latest = day, latest
+
+
+def _check_in_order(latest: dt.date | None, day: dt.date, check_clock: bool = False) -> None:
     """Entries go into the ledger in date order (`latest`: the newest entry's date).
 
     A PC whose clock went back (a flat BIOS battery) would otherwise date new
     entries into a month whose statement may already be with the township, and
-    break the month-to-month chain the township checks.
+    break the month-to-month chain the township checks.  With `check_clock`, a clock
+    gone far forward is asked about (`DateJump`).
     """
     if latest is not None and day < latest:
         raise BadInput(
             f"电脑日期 {day} 早于台账最后一笔的日期 {latest}, 请先校正电脑的日期和时间",
             f"the computer's date {day} is before the ledger's latest entry ({latest}): correct the clock first",
         )
+    if latest is not None and check_clock and (day - latest).days > DATE_JUMP_DAYS:
+        raise DateJump(day, latest)
 
 
 # What a Chinese input method types for a number: full-width digits, 。 or ． (or ｡) as the point.

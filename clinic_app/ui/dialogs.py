@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QCoreApplication, QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
+    QMessageBox,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -35,12 +36,26 @@ from clinic_app.domain.identity import (
 from clinic_app.domain.policy import CATEGORIES, FACILITY_LEVELS, ITEM_KINDS
 from clinic_app.domain.records import Clinic, Enrolment, PatientRecord
 from clinic_app.errors import UserError
-from clinic_app.services.session import PatientInput, parse_amount
+from clinic_app.services.session import DateJump, PatientInput, parse_amount
 from clinic_app.ui import labels
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.widgets import FieldNote
 
 W = TypeVar("W", bound=QWidget)
+
+
+def clock_question(parent: QWidget, context: AppContext, error: UserError, go_on: Callable[[], None]) -> QMessageBox:
+    """Ask whether the computer's date is right (`services.session.DateJump`); `go_on` if it is.
+
+    Non-modal (opened), so the window goes on; the default answer is not to write.
+    """
+    box = QMessageBox(QMessageBox.Icon.Warning, QCoreApplication.translate("Clock", "请确认电脑日期"), context.message(error), parent=parent)
+    go = box.addButton(QCoreApplication.translate("Clock", "日期正确, 继续"), QMessageBox.ButtonRole.AcceptRole)
+    stop = box.addButton(QCoreApplication.translate("Clock", "取消, 先校正日期"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(stop)
+    go.clicked.connect(go_on)
+    box.open()
+    return box
 
 
 class _FormDialog(QDialog):
@@ -52,6 +67,9 @@ class _FormDialog(QDialog):
         self.setWindowTitle(title)
         self.setModal(True)
         self.result_value: Any = None
+        self.unchecked: Callable[[], Any] | None = None
+        """The same service call without the clock check, for after the user confirmed the date."""
+        self.question: QMessageBox | None = None
         self.form = QFormLayout()
         self.notes: dict[QWidget, FieldNote] = {}
         self.form_note = FieldNote()
@@ -90,9 +108,13 @@ class _FormDialog(QDialog):
 
     def submit(self) -> None:
         self.clear_notes()
+        self.unchecked = None
         work = self.check()
         if work is None:
             return
+        self._run(work)
+
+    def _run(self, work: Callable[[], Any]) -> None:
         self.buttons.setEnabled(False)
         self.context.run(work, self._saved, self._failed)
 
@@ -103,6 +125,10 @@ class _FormDialog(QDialog):
 
     def _failed(self, error: Exception) -> None:
         self.buttons.setEnabled(True)
+        unchecked = self.unchecked
+        if isinstance(error, DateJump) and unchecked is not None:
+            self.question = clock_question(self, self.context, error, lambda: self._run(unchecked))
+            return
         message = self.context.message(error) if isinstance(error, UserError) else str(error)
         self.form_note.say(message)
 
@@ -342,7 +368,10 @@ class ReimbursementDialog(_FormDialog):
         receipt, level, kind, referral = (
             self.receipt.text(), self.level.currentData(), self.kind.currentData(), self.referral.isChecked()
         )
-        return lambda: session.reimburse(patient_id, operator_id, receipt, level, kind, amount, day, referral, now)
+        self.unchecked = lambda: session.reimburse(patient_id, operator_id, receipt, level, kind, amount, day, referral, now)
+        return lambda: session.reimburse(
+            patient_id, operator_id, receipt, level, kind, amount, day, referral, now, check_clock=True
+        )
 
 
 class VoidDialog(_FormDialog):
@@ -362,4 +391,5 @@ class VoidDialog(_FormDialog):
             self.form_note.say(self.tr("请先选择操作员"))
             return None
         session, visit_id, operator, time = self.context.session, self.visit_id, self.context.operator_id, self.context.now()
-        return lambda: session.void(visit_id, reason, operator, time)
+        self.unchecked = lambda: session.void(visit_id, reason, operator, time)
+        return lambda: session.void(visit_id, reason, operator, time, check_clock=True)

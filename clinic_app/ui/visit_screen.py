@@ -48,7 +48,13 @@ from clinic_app.domain.records import (
 )
 from clinic_app.domain.visit import Adjudication, LineResult
 from clinic_app.errors import UserError
-from clinic_app.services.session import PAYMENT_METHODS, UsageCard, format_quantity, parse_quantity
+from clinic_app.services.session import (
+    PAYMENT_METHODS,
+    DateJump,
+    UsageCard,
+    format_quantity,
+    parse_quantity,
+)
 from clinic_app.ui import adapters, labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
@@ -632,12 +638,25 @@ class VisitScreen(QWidget):
         if not self.context.operator_id:
             self.context.report(UserError("请先在窗口上方选择操作员", "choose the operator at the top first"))
             return
+        self._settle(request, check_clock=True)
+
+    def _settle(self, request: VisitRequest, check_clock: bool) -> None:
         self.settle_button.setEnabled(False)
         session = self.context.session
-        self.context.run(lambda: session.settle(request), self._settled, self._settle_failed)
+        self.context.run(
+            lambda: session.settle(request, check_clock=check_clock),
+            self._settled,
+            lambda error: self._settle_failed(error, request),
+        )
 
-    def _settle_failed(self, error: Exception) -> None:
+    def _settle_failed(self, error: Exception, request: VisitRequest | None = None) -> None:
         self._update_buttons()
+        if isinstance(error, DateJump) and request is not None:
+            # The clock far ahead of the ledger: written only once the user says the date is right.
+            from clinic_app.ui.dialogs import clock_question
+
+            self.dialog = clock_question(self, self.context, error, lambda: self._settle(request, check_clock=False))
+            return
         self.context.report(error)
 
     def _settled(self, settled: SettledVisit) -> None:

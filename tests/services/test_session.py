@@ -17,7 +17,7 @@ import pytest
 
 from clinic_app.domain.money import Money
 from clinic_app.errors import BadInput
-from clinic_app.services.session import PatientInput, parse_quantity
+from clinic_app.services.session import DateJump, PatientInput, parse_quantity
 from clinic_app.store import ledger
 from tests.store.template import Ledger, line, opened
 
@@ -278,6 +278,24 @@ def test_an_entry_dated_before_the_ledger_s_latest_is_refused(village: Ledger) -
     with pytest.raises(BadInput, match="correct the clock"):
         village.session.void(settled.entry.id, "录错", operator, settled.entry.time - dt.timedelta(days=2))
     assert village.session.count_entries(ledger.EntryFilter()) == count
+
+
+def test_a_clock_gone_far_forward_is_asked_about_before_anything_is_written(village: Ledger) -> None:
+    """One visit dated in a wrong future year would refuse every later one once the clock is put right."""
+    first = village.session.settle(village.request("signed_township", "2025-08-11T09:00:00", "YP0001"))
+    operator = village.session.operators()[0].id
+    count = village.session.count_entries(ledger.EntryFilter())
+    far = village.request("signed_township", "2030-01-05T09:00:00", "YP0001")
+    with pytest.raises(DateJump, match="晚了 1608 天") as asked:
+        village.session.settle(far, check_clock=True)
+    assert (asked.value.day, asked.value.latest) == (dt.date(2030, 1, 5), dt.date(2025, 8, 11))
+    with pytest.raises(DateJump):
+        village.session.void(first.entry.id, "录错", operator, dt.datetime(2030, 1, 5, 10), check_clock=True)
+    assert village.session.count_entries(ledger.EntryFilter()) == count
+    # Sixty days on is a clinic back from a break, not a clock: no question.
+    village.session.settle(village.request("signed_township", "2025-10-10T09:00:00", "YP0001"), check_clock=True)
+    # Confirmed (settled again without the check), it is written.
+    assert village.session.settle(far).entry.time.date() == dt.date(2030, 1, 5)
 
 
 # ---------------------------------------------------------------- preview, then settle

@@ -187,3 +187,30 @@ def test_an_outside_receipt_dated_tomorrow_is_refused(qtbot, context, session, w
     wait_idle(qtbot, worker)
     assert "不能晚于今天" in dialog.notes[dialog.day].text() and dialog.isVisible()
     assert session.count_entries(EntryFilter()) == before
+
+
+def test_a_void_with_the_clock_far_ahead_is_written_once_the_date_is_confirmed(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+    from fractions import Fraction
+
+    from clinic_app.domain.records import VisitRequest
+    from clinic_app.store.ledger import EntryFilter
+    from clinic_app.ui.dialogs import VoidDialog
+    from tests.ui.conftest import NOW
+
+    zhang = session.find_patients(ZHANG_ID)[0]
+    line = session.line_from_catalog("ZL0001", Fraction(1))
+    settled = session.settle(VisitRequest(zhang.id, context.operator_id, (line,), NOW - dt.timedelta(days=90)))
+    dialog = VoidDialog(context, settled.entry.id, settled.entry.receipt_no)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.reason.setText("录错病人")
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.question is not None, timeout=5000)
+    assert "晚了 90 天" in dialog.question.text()
+    assert session.count_entries(EntryFilter()) == 1
+    go = next(b for b in dialog.question.buttons() if b.text() == "日期正确, 继续")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        go.click()
+    assert dialog.result_value.kind == "reversal" and dialog.result_value.time == NOW
+    assert session.count_entries(EntryFilter()) == 2

@@ -416,3 +416,39 @@ def test_the_patient_card_says_the_sex_in_english(qtbot, context, session) -> No
         screen = make_screen(qtbot, context)
         choose_by_typing(qtbot, screen, "zsf")
         assert "  Female  " in screen.card.name.text() and "女" not in screen.card.name.text()
+
+
+def test_a_clock_far_ahead_of_the_ledger_is_asked_about_before_settling(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from clinic_app.domain.money import Money
+    from clinic_app.domain.records import DraftLine
+
+    zhang = session.find_patients(ZHANG_ID)[0]
+    operator = session.operators()[0].id
+    line = DraftLine("一般诊疗费", "consultation", Fraction(1), Money.parse("10.00"))
+    session.settle(VisitRequest(zhang.id, operator, (line,), NOW - dt.timedelta(days=120)))
+    before = session.count_entries(EntryFilter())
+
+    screen = make_screen(qtbot, context)
+    choose_by_typing(qtbot, screen, "zsf")
+    reported: list[str] = []
+    context.error_reported.connect(reported.append)
+    qtbot.keyClick(screen, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, worker)
+    assert reported == [] and session.count_entries(EntryFilter()) == before, (reported, screen.result.text())
+    qtbot.waitUntil(lambda: isinstance(screen.dialog, QMessageBox), timeout=5000)
+    question = screen.dialog
+    assert "晚了 120 天" in question.text() and question.defaultButton().text() == "取消, 先校正日期"
+    question.defaultButton().click()  # Enter: not written, the visit stays on the screen
+    wait_idle(qtbot, worker)
+    assert session.count_entries(EntryFilter()) == before and screen.patient is not None
+
+    screen.dialog = None
+    screen.settle()  # 结算 again (offscreen, the closed box leaves no active window for Ctrl+Enter)
+    qtbot.waitUntil(lambda: isinstance(screen.dialog, QMessageBox), timeout=5000)
+    go = next(b for b in screen.dialog.buttons() if b.text() == "日期正确, 继续")
+    with qtbot.waitSignal(screen.visit_settled, timeout=5000) as settled:
+        go.click()
+    assert settled.args[0].entry.time.date() == NOW.date()
+    assert session.count_entries(EntryFilter()) == before + 1
