@@ -24,6 +24,11 @@ from clinic_app.domain.visit import Adjudication
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
+MAX_REVISION = 999
+"""The highest revision of a month's statement.  A month is corrected a few times at most;
+a larger number is a typing mistake or a forged file, and one that reached the township
+(2^63 - 1, say) would leave no higher revision for a real correction."""
+
 
 @dataclass(frozen=True)
 class ClinicInfo:
@@ -187,8 +192,8 @@ class StatementData:
     def __post_init__(self) -> None:
         if not _MONTH.match(self.month):
             raise ValueError(f"month must be YYYY-MM, got {self.month!r}")
-        if self.revision < 1:
-            raise ValueError(f"revision must be 1 or more, got {self.revision}")
+        if not 1 <= self.revision <= MAX_REVISION:
+            raise ValueError(f"revision must be 1 to {MAX_REVISION}, got {self.revision}")
 
     def policy_name(self, policy_id: str) -> str:
         return dict(self.policy_names).get(policy_id, policy_id)

@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from clinic_app.documents import signing
 from clinic_app.documents.records import (
+    MAX_REVISION,
     LedgerChain,
     StatementData,
     StatementVisit,
@@ -233,6 +234,7 @@ def verify_statement(data: bytes) -> VerifiedStatement:
             f"不是有效的结算数据文件 (JSON 无法读取: {exc})",
             f"not a statement data file (unreadable JSON: {exc})",
         ) from exc
+    _check_header(document)
     check_schema(document)
     body, seal = document["body"], document["signature"]
     raw_public, signature = _b64decode(seal["public_key"], "public_key"), _b64decode(seal["value"], "value")
@@ -267,6 +269,32 @@ def verify_statement(data: bytes) -> VerifiedStatement:
         sha256=hashlib.sha256(data).hexdigest(),
         body_sha256=hashlib.sha256(signed).hexdigest(),
     )
+
+
+def _check_header(document: Any) -> None:
+    """Before the schema: a revision out of range, in words a person understands.
+
+    The schema says only "at least 1"; a revision beyond `MAX_REVISION` would never be
+    exported, and one of 2^63 or more does not fit an SQLite integer.
+    """
+    body = document.get("body") if isinstance(document, dict) else None
+    if not isinstance(body, dict):
+        return
+    revision = body.get("revision")
+    if type(revision) is int and not 1 <= revision <= MAX_REVISION:
+        shown = _integer(revision)
+        raise StatementError(
+            f"月结版本号 {shown[0]} 无效: 应为 1 到 {MAX_REVISION}",
+            f"revision {shown[1]} is out of range: a statement's revision is 1 to {MAX_REVISION}",
+        )
+
+
+def _integer(value: int) -> tuple[str, str]:
+    """An integer for a message, (Chinese, English): a long one by its length, not its thousands of digits."""
+    text = str(value)
+    if len(text) <= 20:
+        return text, text
+    return f"(一个 {len(text)} 位的数)", f"(a {len(text)}-digit number)"
 
 
 def _signed_bytes(body: Any) -> bytes:

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from clinic_app.documents import signing
 from clinic_app.documents.records import (
+    MAX_REVISION,
     ChargedLine,
     ClinicInfo,
     LedgerChain,
@@ -176,6 +177,15 @@ def _revision_for(session: ClinicSession, data: StatementData) -> tuple[int, str
     return int(previous["revision"]) + 1, content
 
 
+def check_revision(revision: int) -> int:
+    """A revision a person chose (`--revision`): 1 to `MAX_REVISION`, as the township takes."""
+    if not 1 <= revision <= MAX_REVISION:
+        raise BadInput(
+            f"修订版号应为 1 到 {MAX_REVISION}, 不是 {revision}", f"the revision must be 1 to {MAX_REVISION}, not {revision}"
+        )
+    return revision
+
+
 def export_statement(
     session: ClinicSession,
     month: str,
@@ -193,6 +203,8 @@ def export_statement(
     from clinic_app.documents.statement_xlsx import statement_xlsx
 
     report = progress or (lambda _percent, _step: None)
+    if revision is not None:
+        check_revision(revision)
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise BadInput(f"导出文件夹不存在: {out_dir}", f"export folder does not exist: {out_dir}")
@@ -201,6 +213,11 @@ def export_statement(
     data = statement_data(session, month, 1, today)
     auto_revision, content = _revision_for(session, data)
     chosen = revision if revision is not None else auto_revision
+    if chosen > MAX_REVISION:
+        raise UserError(
+            f"{month} 已导出第 {MAX_REVISION} 版, 不能再导出更高的版本",
+            f"{month} was exported as revision {MAX_REVISION}, the highest there is: no further revision can be exported",
+        )
     if chosen != data.revision:
         data = statement_data(session, month, chosen, today)
     key = clinic_key(session)

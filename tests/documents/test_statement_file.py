@@ -162,6 +162,8 @@ def test_revision_and_month_are_checked_by_the_record(statement):
         replace(statement, month="2025-13")
     with pytest.raises(ValueError):
         replace(statement, revision=0)
+    with pytest.raises(ValueError):
+        replace(statement, revision=1000)
 
 
 def test_base64_with_changed_unused_bits_is_refused(statement, key):

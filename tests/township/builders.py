@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from clinic_app.documents import signing
 from clinic_app.documents.records import (
     ChargedLine,
     ClinicInfo,
@@ -23,7 +27,7 @@ from clinic_app.documents.records import (
     StatementData,
     StatementVisit,
 )
-from clinic_app.documents.statement_file import build_statement
+from clinic_app.documents.statement_file import build_statement, canonical_bytes
 from clinic_app.domain.copay import adjudicate_visit
 from clinic_app.domain.money import Money
 from clinic_app.domain.records import DraftLine, Enrolment, PatientRecord, VisitRequest
@@ -146,3 +150,16 @@ def crafted_statement(
 
 def person(seq: int, name: str = "王建国", born: dt.date = dt.date(1958, 6, 1)) -> PersonInfo:
     return PersonInfo(name, resident_id(seq, born), f"P{seq:08d}")
+
+
+def resigned(raw: bytes, key: Ed25519PrivateKey, change: Callable[[dict[str, Any]], object]) -> bytes:
+    """A statement file changed by `change(document)` and signed again with `key`.
+
+    What a village with its real key could send: it passes the signature check, so
+    only the content checks stand between it and the township's tables.
+    """
+    document = json.loads(raw)
+    change(document)
+    body = canonical_bytes(document["body"])
+    document["signature"]["value"] = signing.b64(signing.sign(key, body))
+    return canonical_bytes(document) + b"\n"
