@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from clinic_app.documents.township_report import (
@@ -31,6 +33,8 @@ from clinic_app.documents.township_report import (
     LineToDate,
     MonthPoint,
     SettlementReport,
+    report_stem,
+    write_township_report,
 )
 from clinic_app.domain.assessment import (
     ActivityFigures,
@@ -46,6 +50,7 @@ from clinic_app.domain.assessment import (
 )
 from clinic_app.domain.money import ZERO, Money, MoneyError, round_half_up
 from clinic_app.domain.policy import Policy
+from clinic_app.domain.records import Clinic
 from clinic_app.domain.settlement import (
     WORKLOAD,
     Distribution,
@@ -58,9 +63,9 @@ from clinic_app.domain.settlement import (
     settle_year,
     variant_of,
 )
-from clinic_app.errors import BadInput, UserError
+from clinic_app.errors import BadInput, UserError, os_reason
 from clinic_app.services.session import ClinicSession
-from clinic_app.services.statements import parse_month
+from clinic_app.services.statements import canonical_month, parse_month
 from clinic_app.store import settlement as store
 from clinic_app.store.db import transaction
 from clinic_app.store.ledger import set_setting
@@ -78,37 +83,111 @@ def _month_key(month: str) -> tuple[int, int, dt.date, dt.date]:
     return first.year, first.month, first, last
 
 
-def enter_signed(session: ClinicSession, month: str, counts: Mapping[str, int]) -> None:
-    """Store the month's signed persons per line (a village code, or the township's own code)."""
-    _month_key(month)
+MAX_SIGNED = 1_000_000
+"""More signed persons than any township has: a typing mistake."""
+_SIGNED_COUNT = re.compile(r"[0-9]{1,7}")
+_SCORE = re.compile(r"([0-9]{1,3})(\.[0-9]{1,2})?")
+_SHOWN = 24  # characters of a refused value repeated in a message
+
+
+def _shown(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
+
+
+def require_settling_township(session: ClinicSession) -> Clinic:
+    """The township whose months are settled here; a village's data folder is refused (bad input)."""
+    clinic = session.require_clinic()
+    if clinic.role != "township":
+        raise BadInput(
+            "结算只在乡镇卫生院进行 (本数据文件夹是村卫生室)",
+            "settlement is done at the township health center (this data folder is a village clinic)",
+        )
+    return clinic
+
+
+def check_settle_month(session: ClinicSession, month: str) -> str:
+    """The month as stored ("2025-03") when the township can settle it: not in the future,
+    not before its policy starts.  Refuses a village's data folder."""
+    require_settling_township(session)
+    key = canonical_month(month)
+    year, number, _first, last = _month_key(key)
+    policy = _policy(session, year, number)
+    if last < policy.effective_from:
+        raise BadInput(
+            f"{key} 早于本院政策 {policy.id} 的施行日期 {policy.effective_from}, 该月无可结算",
+            f"{key} is before the township's policy {policy.id} takes effect ({policy.effective_from}): nothing to settle",
+        )
+    return key
+
+
+def known_lines(session: ClinicSession) -> dict[str, str]:
+    """Code -> name of the lines a month is settled for: the township's villages and its own desk."""
+    clinic = require_settling_township(session)
+    names = {n.code: n.name for n in store.village_names(session.db, clinic.township_code)}
+    names[clinic.code] = clinic.name
+    return names
+
+
+def _check_signed(session: ClinicSession, counts: Mapping[str, int]) -> dict[str, int]:
+    known = known_lines(session)
+    checked: dict[str, int] = {}
     for code, persons in counts.items():
         if not code.strip():
             raise BadInput("签约人数须注明村卫生站编码", "signed persons need a village code")
-        if isinstance(persons, bool) or not isinstance(persons, int) or persons < 0:
+        if isinstance(persons, bool) or not isinstance(persons, int) or not 0 <= persons <= MAX_SIGNED:
             raise BadInput(
-                f"{code} 的签约人数须为非负整数: {persons!r}",
-                f"signed persons of {code} must be a whole number >= 0: {persons!r}",
+                f"{_shown(code)} 的签约人数须为 0 到 {MAX_SIGNED} 之间的整数",
+                f"signed persons of {_shown(code)} must be a whole number from 0 to {MAX_SIGNED}",
             )
+        if code.strip() not in known:
+            listed = ", ".join(sorted(known))
+            raise BadInput(
+                f"{_shown(code)} 不是本乡镇已知的村卫生站, 也不是本院. 已知编码: {listed}",
+                f"{_shown(code)} is neither a known village of this township nor the township itself; known codes: {listed}",
+            )
+        checked[code.strip()] = persons
+    return checked
+
+
+def _check_score(score: Fraction) -> None:
+    if not 0 <= score <= 100:
+        raise BadInput(f"考核分数须在 0 到 100 之间: {score}", f"the score must lie in 0..100: {score}")
+
+
+def _check_fund_per_head(amount: Money) -> None:
+    if amount.fen < 0:
+        raise BadInput("人均基金不能为负", "the fund per head must not be negative")
+
+
+def enter_signed(session: ClinicSession, month: str, counts: Mapping[str, int]) -> None:
+    """Store the month's signed persons per line (a village code, or the township's own code)."""
+    key = check_settle_month(session, month)
+    checked = _check_signed(session, counts)
     now = dt.datetime.now().isoformat(timespec="seconds")
     with transaction(session.db) as conn:
-        for code, persons in counts.items():
-            store.save_signed(conn, month, code.strip(), persons, now)
+        for code, persons in checked.items():
+            store.save_signed(conn, key, code, persons, now)
 
 
 def parse_score(text: str) -> Fraction:
-    try:
-        value = Fraction(Decimal(text.strip()))
-    except (InvalidOperation, ValueError):
-        raise BadInput(f"考核分数应为数字: {text!r}", f"the score must be a number: {text!r}") from None
-    if not 0 <= value <= 100:
-        raise BadInput(f"考核分数须在 0 到 100 之间: {text}", f"the score must lie in 0..100: {text}")
+    """A score as typed: a plain decimal from 0 to 100 with at most two decimals ("92.5")."""
+    match = _SCORE.fullmatch(text.strip())
+    if not match:
+        raise BadInput(
+            f"考核分数应为 0 到 100 之间的数, 最多两位小数 (如 92.5): {_shown(text)}",
+            f"the score must be a number from 0 to 100 with at most two decimals (e.g. 92.5): {_shown(text)}",
+        )
+    value = Fraction(Decimal(match.group(0)))
+    if value > 100:
+        raise BadInput(f"考核分数须在 0 到 100 之间: {_shown(text)}", f"the score must lie in 0..100: {_shown(text)}")
     return value
 
 
 def enter_score(session: ClinicSession, year: int, score: Fraction) -> None:
     """Store the year's assessment score (out of 100): deposits are released in its proportion."""
-    if not 0 <= score <= 100:
-        raise BadInput(f"考核分数须在 0 到 100 之间: {score}", f"the score must lie in 0..100: {score}")
+    require_settling_township(session)
+    _check_score(score)
     now = dt.datetime.now().isoformat(timespec="seconds")
     with transaction(session.db) as conn:
         store.save_score(conn, year, format_fraction(score), now)
@@ -121,8 +200,7 @@ def stored_score(session: ClinicSession, year: int) -> Fraction | None:
 
 def enter_fund_per_head(session: ClinicSession, amount: Money) -> None:
     """Shaoyang 2019: the resident fund per insured person per year (a township setting)."""
-    if amount.fen < 0:
-        raise BadInput("人均基金不能为负", "the fund per head must not be negative")
+    _check_fund_per_head(amount)
     with transaction(session.db) as conn:
         set_setting(conn, FUND_PER_HEAD_SETTING, str(amount))
 
@@ -222,9 +300,8 @@ def _budget(result: MonthSettlement) -> Money:
 
 def month_report(session: ClinicSession, month: str) -> SettlementReport:
     """Settle the township's months of the year up to `month` and report the last one."""
-    clinic = session.require_clinic()
-    if clinic.role != "township":
-        raise UserError("结算只在乡镇卫生院进行", "settlement is done at the township health center")
+    clinic = require_settling_township(session)
+    month = check_settle_month(session, month)
     year, number, first, last = _month_key(month)
     policy = _policy(session, year, number)
     variant = variant_of(policy)
@@ -537,12 +614,12 @@ def parse_signed_options(options: list[str]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for option in options:
         code, sep, value = option.partition("=")
-        if not sep or not code.strip() or not value.strip().isdigit():
+        if not sep or not code.strip() or not _SIGNED_COUNT.fullmatch(value.strip()):
             raise BadInput(
-                f"--signed 格式应为 村编码=人数: {option!r}",
-                f"--signed must be VILLAGE=N: {option!r}",
+                f"--signed 格式应为 村编码=人数 (人数为整数, 如 430523101001=400): {_shown(option)}",
+                f"--signed must be VILLAGE=N (N a whole number, e.g. 430523101001=400): {_shown(option)}",
             )
-        counts[code.strip()] = int(value)
+        counts[code.strip()] = int(value.strip())
     return counts
 
 
@@ -551,6 +628,73 @@ def parse_money_option(text: str, name: str) -> Money:
         return Money.parse(text)
     except MoneyError as exc:
         raise BadInput(f"{name} 金额有误: {exc}", f"bad amount for {name}: {exc}") from None
+
+
+def check_report_folder(folder: Path) -> None:
+    """The folder a report is written to must be there and writable (a USB stick plugged in)."""
+    if not folder.is_dir():
+        raise BadInput(
+            f"文件夹 {folder} 不存在或不是文件夹: 请插入 U 盘或选择其他文件夹",
+            f"{folder} is not an existing folder: plug in the USB stick or choose another folder",
+        )
+    probe = folder / ".clinic-app-write-test"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise BadInput(
+            f"无法写入文件夹 {folder}: {os_reason(exc)[0]}", f"cannot write to {folder}: {os_reason(exc)[1]}"
+        ) from None
+
+
+def settle_with_entries(
+    session: ClinicSession,
+    month: str,
+    signed: Mapping[str, int] | None = None,
+    score: Fraction | None = None,
+    fund_per_head: Money | None = None,
+    out: Path | None = None,
+) -> tuple[SettlementReport, tuple[Path, ...]]:
+    """Store the hand entries given, settle the month and write its report into `out`.
+
+    All or nothing: every entry and the folder are checked before anything is
+    written, and the entries are stored in the transaction the report is made in,
+    so a report that cannot be written leaves the database as it was.
+    """
+    key = check_settle_month(session, month)
+    checked = _check_signed(session, signed) if signed else {}
+    if score is not None:
+        _check_score(score)
+    if fund_per_head is not None:
+        _check_fund_per_head(fund_per_head)
+    if out is not None:
+        check_report_folder(out)
+    if not (checked or score is not None or fund_per_head is not None):
+        report = month_report(session, key)
+        return report, _write_report(report, out)
+    now = dt.datetime.now().isoformat(timespec="seconds")
+    with transaction(session.db) as conn:
+        for code, persons in checked.items():
+            store.save_signed(conn, key, code, persons, now)
+        if score is not None:
+            store.save_score(conn, int(key[:4]), format_fraction(score), now)
+        if fund_per_head is not None:
+            set_setting(conn, FUND_PER_HEAD_SETTING, str(fund_per_head))
+        report = month_report(session, key)
+        return report, _write_report(report, out)
+
+
+def _write_report(report: SettlementReport, out: Path | None) -> tuple[Path, ...]:
+    if out is None:
+        return ()
+    try:
+        return write_township_report(report, out)
+    except OSError as exc:
+        for suffix in ("pdf", "xlsx"):
+            (out / f"{report_stem(report)}.{suffix}").unlink(missing_ok=True)
+        raise UserError(
+            f"无法写入月报 ({os_reason(exc)[0]}), 未保存任何内容", f"cannot write the report ({os_reason(exc)[1]}); nothing saved"
+        ) from None
 
 
 # ------------------------------------------------------------------- the assessment

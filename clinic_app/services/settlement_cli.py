@@ -1,7 +1,8 @@
 """`clinic-app settle`: the township's month, per village and in total, as a table or JSON.
 
-Options store the hand-entered inputs first (signed persons per line, the
-year's assessment score, Shaoyang 2019's fund per head), then settle.
+Options store hand-entered inputs (signed persons per line, the year's
+assessment score, Shaoyang 2019's fund per head) before settling; every
+option is checked first and nothing is stored when any is refused.
 Amounts in ``--json`` are two-decimal strings.
 """
 
@@ -16,7 +17,6 @@ from clinic_app.documents.reasons import render_bilingual
 from clinic_app.documents.township_report import (
     YEAR_END_LABELS,
     SettlementReport,
-    write_township_report,
     year_end_rows,
     year_end_title,
     year_end_village_rows,
@@ -25,35 +25,29 @@ from clinic_app.domain.money import Money
 from clinic_app.services.datadir import existing_data_dir
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.settlement import (
-    enter_fund_per_head,
-    enter_score,
-    enter_signed,
-    month_report,
+    check_report_folder,
     parse_money_option,
     parse_score,
     parse_signed_options,
     report_json,
+    settle_with_entries,
 )
-from clinic_app.services.statements import parse_month
+from clinic_app.services.statements import canonical_month
 
 
 def cmd_settle(args: argparse.Namespace) -> int:
-    first, _ = parse_month(args.month)
+    month = canonical_month(args.month)
     signed = parse_signed_options(getattr(args, "signed", None) or [])
     score_text = getattr(args, "score", None)
     score = parse_score(score_text) if score_text is not None else None
     per_head_text = getattr(args, "fund_per_head", None)
-    per_head = parse_money_option(per_head_text, "--fund-per-head") if per_head_text else None
+    per_head = parse_money_option(per_head_text, "--fund-per-head") if per_head_text is not None else None
+    out_text = getattr(args, "out", None)
+    out = Path(out_text).expanduser() if out_text is not None else None
+    if out is not None:
+        check_report_folder(out)
     with ClinicSession(existing_data_dir(getattr(args, "data_dir", None))) as session:
-        if signed:
-            enter_signed(session, args.month, signed)
-        if score is not None:
-            enter_score(session, first.year, score)
-        if per_head is not None:
-            enter_fund_per_head(session, per_head)
-        report = month_report(session, args.month)
-    out = getattr(args, "out", None)
-    written = write_township_report(report, Path(out)) if out else ()
+        report, written = settle_with_entries(session, month, signed, score, per_head, out)
     if getattr(args, "json", False):
         sys.stdout.write(json.dumps(report_json(report), ensure_ascii=False, indent=2) + "\n")
     else:

@@ -7,14 +7,15 @@ from pathlib import Path
 
 from clinic_app.services.datadir import existing_data_dir
 from clinic_app.services.session import ClinicSession
-from clinic_app.services.statements import check_revision, export_statement
+from clinic_app.services.statements import canonical_month, check_revision, export_statement
 
 
 def cmd_statement_export(args: argparse.Namespace) -> int:
     if args.revision is not None:
         check_revision(args.revision)  # before the data folder is opened
+    month = canonical_month(args.month)  # " 2026-10" as typed is 2026-10
     with ClinicSession(existing_data_dir(getattr(args, "data_dir", None))) as session:
-        result = export_statement(session, args.month, Path(args.out), revision=args.revision)
+        result = export_statement(session, month, Path(args.out), revision=args.revision)
     print(f"已导出 {result.month} 月结 (第 {result.revision} 版) / exported {result.month} revision {result.revision}")
     for path in (result.data_file, result.pdf_file, result.xlsx_file):
         print(f"  {path}")

@@ -39,8 +39,10 @@ from clinic_app.store import ledger
 from clinic_app.store.db import transaction
 from clinic_app.store.ledger import EntryFilter
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 KEY_FILE = Path("keys") / "clinic_ed25519.pem"
+FIRST_YEAR = 2000
+"""No clinic data comes from before this year: an earlier year is a typing mistake."""
 
 Progress = Callable[[int, str], None]
 
@@ -76,17 +78,30 @@ def clinic_fingerprint(session: ClinicSession) -> str:
 
 
 def parse_month(text: str, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    """First and last day of a YYYY-MM month that is not in the future."""
-    match = _MONTH.match(text.strip())
+    """First and last day of a YYYY-MM month from 2000 on that is not in the future.
+
+    Spaces around the text are ignored (" 2026-10" is 2026-10); callers that keep
+    the month as text use `canonical_month`, never the text as typed.
+    """
+    shown = text.strip()
+    match = _MONTH.fullmatch(shown)
     if not match:
-        raise BadInput(f"月份格式应为 YYYY-MM: {text!r}", f"month must be YYYY-MM: {text!r}")
+        quoted = shown if len(shown) <= 24 else shown[:24] + "…"
+        raise BadInput(f"月份格式应为 YYYY-MM (如 2025-03): \"{quoted}\"", f"month must be YYYY-MM (e.g. 2025-03): \"{quoted}\"")
     year, month = int(match.group(1)), int(match.group(2))
+    if year < FIRST_YEAR:
+        raise BadInput(f"月份 {shown} 太早: 应在 {FIRST_YEAR} 年或以后", f"month {shown} is too early: {FIRST_YEAR} or later")
     first = dt.date(year, month, 1)
     last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     today = today or dt.date.today()
     if first > today:
-        raise BadInput(f"{text} 尚未到来: 请选择本月或以前的月份", f"{text} is in the future: choose this month or an earlier one")
+        raise BadInput(f"{shown} 尚未到来: 请选择本月或以前的月份", f"{shown} is in the future: choose this month or an earlier one")
     return first, last
+
+
+def canonical_month(text: str, today: dt.date | None = None) -> str:
+    """The month as stored and shown ("2026-10"), checked by `parse_month`."""
+    return f"{parse_month(text, today)[0]:%Y-%m}"
 
 
 def _person(entry: LedgerEntry) -> PersonInfo:

@@ -89,3 +89,16 @@ def test_snapshot_export_into_a_folder_names_the_file_and_a_missing_folder_is_ba
     assert run(["snapshot", "export", "--data-dir", town_dir, "--out", str(tmp_path / "no-stick" / "s.json")]) == 2
     assert "不存在" in capsys.readouterr().err
     assert not (tmp_path / "no-stick").exists()
+
+
+def test_statement_export_takes_a_month_typed_with_spaces_as_that_month(tmp_path: Path, capsys) -> None:
+    with b.village(tmp_path / "V01", "V01") as session:
+        patient = b.enrol(session, "王一", b.resident_id(1), "V01")
+        b.settle(session, patient.id, MARCH)
+    out = tmp_path / "U盘"
+    out.mkdir()
+    status = run(["statement", "export", "--data-dir", str(tmp_path / "V01"), "--month", " 2025-03 ", "--out", str(out)])
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    assert sorted(p.name for p in out.iterdir()) == [f"V01_2025-03_r1.{suffix}" for suffix in ("json", "pdf", "xlsx")]
+    assert "已导出 2025-03 月结" in captured.out

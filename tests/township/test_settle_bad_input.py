@@ -1,0 +1,159 @@
+"""`clinic-app settle` refuses bad options before it stores anything (CLI.md: exit 2, nothing half-written).
+
+Each test runs the real command on real data folders (a township that imported a
+village's March 2025 statement, and the village's own folder) and compares a
+dump of the database before and after.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clinic_app.cli import run
+from clinic_app.services import settlement
+from clinic_app.store.db import DB_NAME
+from tests.township.settle_data import TOWNSHIP, Village, bring, township
+
+SHAOGUAN = "shaoguan-resident-2023"  # in force from 2023-03-07
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("settle-bad")
+    village = Village.create(root / "village", "V001", "东村卫生站", SHAOGUAN)
+    village.person("signed", number=1)
+    village.visit("signed", "2025-03-03 09:00", "20.00")
+    march = village.statement("2025-03")
+    village.session.close()
+    with township(root / "town", SHAOGUAN) as town:
+        bring(town, ("march.json", march))
+    return root
+
+
+@pytest.fixture
+def folders(pristine: Path, tmp_path: Path) -> Path:
+    for name in ("town", "village"):
+        shutil.copytree(pristine / name, tmp_path / name)
+    return tmp_path
+
+
+def dump(folder: Path) -> str:
+    with sqlite3.connect(folder / DB_NAME) as conn:
+        text = "\n".join(conn.iterdump())
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def refused(capsys: pytest.CaptureFixture[str], folder: Path, *args: str) -> str:
+    """Run settle on `folder`; it must exit 2 and leave the database as it was; returns stderr."""
+    before = dump(folder)
+    status = run(["settle", "--data-dir", str(folder), *args])
+    out, err = capsys.readouterr()
+    assert status == 2, err
+    assert "Traceback" not in err and out == ""
+    assert dump(folder) == before
+    return err
+
+
+def settled(capsys: pytest.CaptureFixture[str], folder: Path, *args: str) -> dict[str, Any]:
+    status = run(["settle", "--data-dir", str(folder), "--json", *args])
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
+def test_settling_in_a_village_folder_stores_nothing_and_is_bad_input(folders: Path, capsys) -> None:
+    err = refused(capsys, folders / "village", "--month", "2025-03", "--score", "80", "--signed", "V001=3")
+    assert "结算只在乡镇卫生院进行" in err and "township" in err
+
+
+@pytest.mark.parametrize("target", ["file", "missing"])
+def test_an_out_that_is_not_a_folder_stores_nothing(folders: Path, capsys, target: str) -> None:
+    out = folders / "report.pdf"
+    if target == "file":
+        out.write_bytes(b"an earlier file")
+    else:
+        out = folders / "no-stick" / "reports"
+    err = refused(capsys, folders / "town", "--month", "2025-03", "--score", "77", "--signed", "V001=3", "--out", str(out))
+    assert "不是文件夹" in err
+    assert not (folders / "no-stick").exists()
+    if target == "file":
+        assert out.read_bytes() == b"an earlier file"
+
+
+def test_a_report_that_cannot_be_written_leaves_the_entries_unsaved(
+    folders: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills up while the PDF is written: the score and counts entered with it are not kept."""
+    town = folders / "town"
+    out = folders / "stick"
+    out.mkdir()
+
+    def full(report: object, folder: Path) -> tuple[Path, Path]:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(settlement, "write_township_report", full)
+    before = dump(town)
+    status = run(["settle", "--data-dir", str(town), "--month", "2025-03", "--score", "77", "--signed", "V001=3", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert status == 1 and "磁盘空间已满" in err and "Traceback" not in err
+    assert dump(town) == before
+    assert list(out.iterdir()) == []
+
+
+def test_a_month_with_spaces_is_the_same_month(folders: Path, capsys) -> None:
+    town = folders / "town"
+    plain = settled(capsys, town, "--month", "2025-03")
+    assert plain["total"]["visits"] == 1 and plain["missing_statements"] == []
+    spaced = settled(capsys, town, "--month", " 2025-03 ", "--signed", "V001=40")
+    assert spaced["month"] == "2025-03" and spaced["total"]["visits"] == 1
+    again = settled(capsys, town, "--month", "2025-03")
+    assert next(v for v in again["villages"] if v["code"] == "V001")["signed_persons"] == 40
+
+
+def test_an_unknown_village_code_is_refused_naming_the_known_ones(folders: Path, capsys) -> None:
+    err = refused(capsys, folders / "town", "--month", "2025-03", "--signed", "NOSUCHVILLAGE=400")
+    assert "NOSUCHVILLAGE" in err and "V001" in err and TOWNSHIP in err
+    # The known ones are taken: a village that sent a statement and the township's own desk.
+    result = settled(capsys, folders / "town", "--month", "2025-03", "--signed", "V001=5", "--signed", f"{TOWNSHIP}=7")
+    assert result["total"]["signed_persons"] == 12
+
+
+def test_a_month_before_the_policy_starts_is_refused(folders: Path, capsys) -> None:
+    err = refused(capsys, folders / "town", "--month", "2023-02", "--signed", "V001=401", "--score", "50")
+    assert "2023-03-07" in err and SHAOGUAN in err
+    assert settled(capsys, folders / "town", "--month", "2023-03")["month"] == "2023-03"  # the month it starts in
+
+
+@pytest.mark.parametrize("month", ["1999-01", "0000-01", "2025-3", "２０２５-03", "2025-03-01"])
+def test_impossible_months_are_refused(folders: Path, capsys, month: str) -> None:
+    err = refused(capsys, folders / "town", "--month", month, "--score", "50")
+    assert "月份" in err and "month" in err
+
+
+@pytest.mark.parametrize(
+    "score", ["1e999999999", "Infinity", "NaN", "1e2", "-0", "100.01", "101", "92.555", "0x10", "9" * 5000, "８０"]
+)
+def test_a_score_that_is_not_a_plain_decimal_from_0_to_100_is_refused(folders: Path, capsys, score: str) -> None:
+    err = refused(capsys, folders / "town", "--month", "2025-03", "--score", score)
+    assert "考核分数" in err and "score" in err
+    assert len(err) < 400  # a long value is not repeated whole
+
+
+@pytest.mark.parametrize("score, stored", [("92.5", "92.5"), (" 80 ", "80"), ("100", "100"), ("0", "0"), ("66.67", "66.67")])
+def test_plain_scores_are_stored(folders: Path, capsys, score: str, stored: str) -> None:
+    assert settled(capsys, folders / "town", "--month", "2025-03", "--score", score)["score"] == stored
+
+
+@pytest.mark.parametrize("option", ["V001=²", "V001=٣", "V001=-3", "V001=3.5", "V001=99999999", "=3", "V001"])
+def test_a_signed_count_that_is_not_a_whole_number_is_refused(folders: Path, capsys, option: str) -> None:
+    err = refused(capsys, folders / "town", "--month", "2025-03", "--signed", option)
+    assert "--signed" in err and "VILLAGE=N" in err
