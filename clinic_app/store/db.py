@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -51,9 +52,10 @@ class DatabaseDamaged(DatabaseError):
 
     def __init__(self, path: Path | None, detail: str) -> None:
         where = f" {path} " if path else ""
-        self.path, self.detail = path, detail
-        self.what_zh = f"数据库文件{where}已损坏 ({detail})。"
-        self.what_en = f"The database file{where or ' '}is damaged ({detail})."
+        self.path, self.detail = path, plain_detail(detail)
+        # SQLite's words ("database disk image is malformed") are for the English half only.
+        self.what_zh = f"数据库文件{where}已损坏。"
+        self.what_en = f"The database file{where or ' '}is damaged ({self.detail})."
         super().__init__(
             self.what_zh + "备份不受影响: 请用损坏前的备份恢复 (「设置 → 备份与语言 → 从备份恢复…」, 或命令 clinic-app restore)。",
             self.what_en + " Backups are not affected: restore one made before the damage "
@@ -62,6 +64,20 @@ class DatabaseDamaged(DatabaseError):
 
 
 _DAMAGE_CODES = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+
+_DETAIL_LIMIT = 160
+
+
+def plain_detail(text: str) -> str:
+    """SQLite's or Python's text about a damaged file, fit to show: one line, printable, short.
+
+    A text column whose bytes were damaged comes back as "Could not decode to UTF-8
+    column 'x' with text '...'" with the damaged bytes themselves: those are cut off.
+    """
+    text = text.split(" with text ", 1)[0]
+    text = "".join(ch if ch.isprintable() and ch != "\ufffd" else " " for ch in text)
+    text = " ".join(text.split())
+    return text if len(text) <= _DETAIL_LIMIT else text[: _DETAIL_LIMIT - 1] + "…"
 
 
 def damage(exc: BaseException, path: Path | None = None) -> DatabaseDamaged | None:
@@ -146,18 +162,28 @@ def backup_to(conn: sqlite3.Connection, target: Path, pause: Pause | None = None
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
+    leftovers = (partial, target.with_name(partial.name + "-journal"))
     partial.unlink(missing_ok=True)
-    dest = sqlite3.connect(partial)
     try:
-        if pause is None:
-            conn.backup(dest)
-        else:
-            conn.backup(dest, pages=BACKUP_STEP_PAGES, progress=lambda _status, _remaining, _total: pause())
-        # A backup is one self-contained file: read (even read-only) without -wal/-shm files beside it.
-        dest.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        dest.close()
-    partial.replace(target)
+        dest = sqlite3.connect(partial)
+        try:
+            if pause is None:
+                conn.backup(dest)
+            else:
+                conn.backup(dest, pages=BACKUP_STEP_PAGES, progress=lambda _status, _remaining, _total: pause())
+            # A backup is one self-contained file: read (even read-only) without -wal/-shm files beside it.
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
+        partial.replace(target)
+    except BaseException as exc:
+        # A copy that did not finish leaves nothing (a full USB stick keeps no half backup).
+        for path in leftovers:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+        if isinstance(exc, sqlite3.OperationalError) and _medium_problem(exc):
+            raise _cannot_write(exc, target, "备份", "backup") from None
+        raise
     return target
 
 
@@ -266,7 +292,38 @@ def _explain(exc: sqlite3.OperationalError, path: Path) -> DatabaseError:
             f"磁盘已满或读写出错, 数据库 {path} 未做任何更改; 请清理磁盘后重试",
             f"disk full or I/O error: nothing was written to {path}; free some space and retry",
         )
-    return DatabaseError(f"数据库错误 {path}: {text}", f"database error {path}: {text}")
+    return DatabaseError(f"数据库 {path} 出错", f"database error {path}: {plain_detail(text)}")
+
+
+def _medium_problem(exc: sqlite3.OperationalError) -> tuple[str, str] | None:
+    """What a write refused by the disk means, as (Chinese, English); None for anything else."""
+    code = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc).lower()
+    if code.startswith("SQLITE_FULL") or "disk is full" in text:
+        return ("磁盘空间已满", "the disk is full")
+    if code.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")) or "readonly" in text or "unable to open" in text:
+        return ("磁盘或 U 盘只读 (写保护), 或没有权限", "read-only disk or USB stick, or no permission")
+    if code.startswith("SQLITE_IOERR") or "disk i/o error" in text:
+        return ("读写出错 (磁盘或 U 盘可能有故障)", "input/output error (the disk or USB stick may be failing)")
+    return None
+
+
+def _cannot_write(exc: sqlite3.OperationalError, target: Path, what_zh: str, what_en: str) -> DatabaseError:
+    zh, en = _medium_problem(exc) or ("数据库错误", plain_detail(str(exc)))
+    advice_zh, advice_en = (
+        ("请清理磁盘或换一个 U 盘后重试", "free some space or use another USB stick and retry")
+        if zh == "磁盘空间已满"
+        else ("请换一个可写的文件夹后重试", "choose a folder that can be written and retry")
+    )
+    return DatabaseError(
+        f"{zh}: 未能写入{what_zh} {target}, 没有留下不完整的文件; {advice_zh}",
+        f"{en}: the {what_en} {target} was not written and nothing half-written was left; {advice_en}",
+    )
+
+
+def folder_writable(folder: Path) -> bool:
+    """Whether files can be made in `folder` (False on a write-protected disk, a read-only share)."""
+    return os.access(folder, os.W_OK)
 
 
 @contextlib.contextmanager
@@ -321,17 +378,44 @@ def is_sqlite_file(path: Path) -> bool:
 
 @contextlib.contextmanager
 def read_only(path: Path) -> Iterator[sqlite3.Connection]:
-    """Open a database file read-only (a backup is never changed by checking it)."""
+    """Open a database file read-only (a backup is never changed by checking it).
+
+    On a write-protected disk a database in WAL mode cannot be opened ``mode=ro``
+    (SQLite needs to make its ``-shm`` file beside it): it is then opened as
+    ``immutable``, which is exact when no ``-wal`` file holds newer pages; when
+    one does, the file is refused rather than read without its newest entries.
+    """
     if not path.is_file():
         raise DatabaseError(f"找不到数据库文件 {path}", f"no database file at {path}")
     if not is_sqlite_file(path):
         raise DatabaseError(f"{path} 不是 SQLite 数据库文件", f"{path} is not an SQLite database")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
+    conn = _open_read_only(path, "mode=ro")
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorname", "") == "SQLITE_CANTOPEN" and not folder_writable(path.parent):
+            conn.close()
+            wal = Path(f"{path}-wal")
+            if wal.is_file() and wal.stat().st_size > 0:
+                raise DatabaseError(
+                    f"数据文件夹 {path.parent} 只读 (写保护), 而数据库最新的内容还在日志文件 {wal.name} (-wal) 中, "
+                    "只读时无法读取; 请把整个文件夹复制到可写的磁盘后再打开",
+                    f"the folder {path.parent} is read-only and the newest part of the database is in its log "
+                    f"file {wal.name}, which cannot be read there: copy the whole folder to a writable disk first",
+                ) from None
+            conn = _open_read_only(path, "immutable=1")
+    except sqlite3.DatabaseError:
+        pass  # damage: the caller's own reads meet it and say so
     try:
         yield conn
     finally:
         conn.close()
+
+
+def _open_read_only(path: Path, how: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?{how}", uri=True)
+    conn.row_factory = sqlite3.Row
+    return conn
 
 
 def schema_version(db: sqlite3.Connection) -> int:
@@ -355,6 +439,9 @@ def restore_into(source: Path, live: Path) -> None:
             dest.execute("PRAGMA journal_mode = WAL")
             db.backup(dest)
         except sqlite3.OperationalError as exc:
-            raise DatabaseError(f"无法写入数据库 {live}: {exc}", f"cannot write database {live}: {exc}") from None
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise _explain(exc, live) from None
+            zh, en = _medium_problem(exc) or ("数据库错误", plain_detail(str(exc)))
+            raise DatabaseError(f"无法写入数据库 {live}: {zh}", f"cannot write database {live}: {en}") from None
         finally:
             dest.close()

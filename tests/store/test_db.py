@@ -169,3 +169,44 @@ def test_an_sqlite_file_of_another_program_fails_the_check(tmp_path: Path) -> No
     report = check_file(other)
     assert not report.ok
     assert "missing table visits" in report.integrity
+
+
+# ---------------------------------------------------------------- full and write-protected media
+
+
+def test_a_backup_onto_a_full_disk_leaves_no_partial_file(shaoyang: Ledger, tmp_path: Path) -> None:
+    from tests.store.media import small_disk
+
+    with small_disk(tmp_path / "stick", "64k") as stick:
+        with pytest.raises(DatabaseError) as refused:
+            store_db.backup_to(shaoyang.session.db, stick / "copy.sqlite")
+        assert refused.value.zh.startswith("磁盘空间已满") and "the disk is full" in refused.value.en
+        assert list(stick.iterdir()) == []  # neither copy.sqlite.partial nor its -journal
+
+
+def test_a_wal_database_on_a_write_protected_disk_is_read(shaoyang: Ledger, tmp_path: Path) -> None:
+    import shutil
+
+    from tests.store.media import write_protected
+
+    entries = ledger.count_entries(shaoyang.session.db, ledger.EntryFilter())
+    shaoyang.session.close()  # checkpointed: the file alone holds everything, still marked WAL
+    with write_protected(tmp_path / "ro", lambda folder: shutil.copy2(shaoyang.folder / DB_NAME, folder / DB_NAME)) as ro:
+        assert not store_db.folder_writable(ro)
+        with store_db.read_only(ro / DB_NAME) as conn:
+            assert ledger.count_entries(conn, ledger.EntryFilter()) == entries
+        assert sorted(p.name for p in ro.iterdir()) == [DB_NAME]
+
+
+def test_damage_is_said_in_chinese_with_sqlite_words_only_in_english() -> None:
+    damaged = store_db.damage(sqlite3.DatabaseError("database disk image is malformed"), Path("/data/clinic.sqlite"))
+    assert damaged is not None
+    assert "malformed" not in damaged.zh and "已损坏" in damaged.zh
+    assert "database disk image is malformed" in damaged.en
+
+
+def test_damaged_bytes_are_not_shown() -> None:
+    text = "Could not decode to UTF-8 column 'reasons_json' with text '[{\"policy_name\": \"\ufffd\ufffd\x07\x1b[2J"
+    assert store_db.plain_detail(text) == "Could not decode to UTF-8 column 'reasons_json'"
+    assert store_db.plain_detail("a\x00b\ufffdc") == "a b c"
+    assert len(store_db.plain_detail("x" * 10_000)) <= 160
