@@ -195,6 +195,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_lazy("clinic_app.services.ledger_cli", "cmd_backup"))
     p = sub.add_parser("restore", parents=[common], help="从备份恢复 (先校验) / restore from a backup (checked first)")
     p.add_argument("backup_file", help="备份文件 / backup file")
+    p.add_argument(
+        "--other-clinic", action="store_true",
+        help="确实要用其他诊所 (另一诊所编码或角色) 的备份替换本诊所的数据 (维护人员用) / "
+        "restore a backup of another clinic (another code or role) all the same (for maintainers)",
+    )
     p.set_defaults(handler=_lazy("clinic_app.services.ledger_cli", "cmd_restore"))
     return parser
 

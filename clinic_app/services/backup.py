@@ -4,9 +4,9 @@ Backups use SQLite's online backup API (a consistent copy while the app runs)
 into the ``backup_dir`` setting (default ``DATA/backups``), one file a day when
 `backup_if_due` is called at start and exit, keeping the ``backup_keep`` newest.
 A restore checks the backup first (read-only: integrity, schema version, hash
-chain), saves the current database, and only then copies the backup over the
-live database, again through the backup API, so a crash mid-restore leaves the
-old or the new database, never a mix.
+chain, and that it is this clinic's), saves the current database, and only then
+copies the backup over the live database, again through the backup API, so a
+crash mid-restore leaves the old or the new database, never a mix.
 """
 
 from __future__ import annotations
@@ -16,17 +16,21 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from clinic_app.errors import UserError, os_reason
+from clinic_app.domain.records import Clinic
+from clinic_app.errors import BadInput, UserError, os_reason
 from clinic_app.services.session import ClinicSession
 from clinic_app.store import ledger
 from clinic_app.store.db import (
     DB_NAME,
     DatabaseDamaged,
+    DatabaseError,
     Pause,
     SqliteError,
     backup_to,
     copy_file,
+    folder_writable,
     is_sqlite_file,
+    plain_detail,
     quick_check,
     read_only,
     restore_into,
@@ -50,6 +54,8 @@ class CheckReport:
     integrity: tuple[str, ...]
     """SQLite integrity_check / foreign_key_check problems (empty: ok)."""
     breaks: tuple[ledger.ChainBreak, ...]
+    read_only_folder: bool = False
+    """The file's folder cannot be written (a write-protected disk): it was read without writing."""
 
     @property
     def ok(self) -> bool:
@@ -60,6 +66,11 @@ class CheckReport:
         readable = self.schema_version >= 0
         out = [
             f"数据库 / database: {self.path}",
+            *(
+                ["文件夹只读 / read-only folder: 已只读校验, 未写入任何文件 / checked without writing anything"]
+                if self.read_only_folder
+                else []
+            ),
             f"结构版本 / schema version: {self.schema_version if readable else '无法读取 / unreadable'}",
             f"已校验台账条目 / entries checked: {self.entries}",
         ]
@@ -83,7 +94,9 @@ def check_file(path: Path) -> CheckReport:
     """Integrity check, schema version and the full hash chain of one database file."""
     with read_only(path) as db:
         version, problems, count, breaks = ledger.inspect_file(db)
-    return CheckReport(path, version, count, tuple(problems), tuple(breaks))
+    # SQLite's text about a damaged page may carry the damaged bytes themselves.
+    integrity = tuple(plain_detail(problem) for problem in problems)
+    return CheckReport(path, version, count, integrity, tuple(breaks), not folder_writable(path.parent))
 
 
 def check_database(folder: Path) -> CheckReport:
@@ -134,6 +147,11 @@ def backup_now(
     `pause` is called between steps of the copy and of its check (`store.db.Pause`).
     """
     folder = folder or backup_dir(session)
+    if folder.exists() and not folder.is_dir():
+        raise BadInput(
+            f"{folder} 是一个文件, 不是文件夹: 请选择备份要放入的文件夹",
+            f"{folder} is a file, not a folder: choose the folder the backup goes into",
+        )
     if not folder.is_dir() and folder != own_backup_dir(session):
         # Never made here: a missing USB stick's path would become a folder on the local disk.
         raise UserError(
@@ -204,39 +222,142 @@ class RestoreResult:
     entries: int
 
 
-def restore(folder: Path, backup: Path, now: dt.datetime | None = None) -> RestoreResult:
-    """Replace the live database with a checked backup; the current one is saved first.
+ROLE_NAMES = {"village": ("村卫生室", "village clinic"), "township": ("乡镇卫生院", "township health centre")}
 
-    Nothing is changed when the backup fails any check.  The app must not have
-    the folder open meanwhile (the copy takes the write lock; a running app
-    makes this fail as "locked" rather than corrupt anything).
+
+class OtherClinicBackup(BadInput):
+    """The backup is another clinic's (another code, or the other role): restoring it would put
+    that clinic's ledger in this clinic's folder."""
+
+
+def clinic_of(path: Path) -> Clinic | None:
+    """The clinic a database file belongs to; None when it has none yet or cannot be read."""
+    if not path.is_file():
+        return None
+    try:
+        with read_only(path) as db:
+            return ledger.get_clinic(db)
+    except (SqliteError, UserError):
+        return None
+
+
+def _named(clinic: Clinic | None) -> tuple[str, str]:
+    if clinic is None:
+        return "没有诊所信息的数据库", "a database without a clinic"
+    zh, en = ROLE_NAMES.get(clinic.role, (clinic.role, clinic.role))
+    return f"{clinic.name} ({clinic.code}, {zh})", f"{clinic.name} ({clinic.code}, {en})"
+
+
+def check_owner(live: Clinic | None, backup: Path) -> None:
+    """Refuse (`OtherClinicBackup`) a backup of another clinic than `live`, the data folder's own.
+
+    A folder without a clinic yet (a new computer restoring its old backup) takes any.
     """
+    if live is None:
+        return
+    theirs = clinic_of(backup)
+    if theirs is not None and (theirs.code, theirs.role) == (live.code, live.role):
+        return
+    (their_zh, their_en), (our_zh, our_en) = _named(theirs), _named(live)
+    raise OtherClinicBackup(
+        f"备份 {backup} 是 {their_zh} 的数据, 不是本诊所 {our_zh} 的备份; 未做任何更改",
+        f"the backup {backup} belongs to another clinic, {their_en}, not to this folder's {our_en}; nothing was changed",
+    )
+
+
+def check_for_restore(session: ClinicSession, backup: Path) -> CheckReport:
+    """The checks the app runs before it offers a restore: `check_file`, then the clinic (`check_owner`)."""
+    report = check_file(backup)
+    if report.ok:
+        check_owner(session.clinic, backup)
+    return report
+
+
+def _refusal(report: CheckReport) -> tuple[str, str]:
+    """Why a backup failed its check, as (Chinese, English)."""
+    zh: list[str] = []
+    en: list[str] = []
+    if report.schema_version > SCHEMA_VERSION:
+        zh.append(f"它来自更新版本的软件 (结构版本 {report.schema_version}, 本软件 {SCHEMA_VERSION}), 请先升级本软件")
+        en.append(f"schema {report.schema_version} > {SCHEMA_VERSION}: it comes from a newer version of the app, upgrade first")
+    if report.integrity:
+        if all(p == "no clinic schema" or p.startswith("missing table") for p in report.integrity):
+            zh.append("它不是本软件的数据库 (没有台账)")
+            en.append("not this app's database: " + "; ".join(report.integrity[:3]))
+        else:
+            zh.append("文件已损坏 (有数据无法读取)")
+            en.append("the file is damaged: " + "; ".join(report.integrity[:3]))
+    if report.breaks:
+        first = report.breaks[0]
+        zh.append(f"台账被改动过: 哈希链有 {len(report.breaks)} 处断裂, 第一处在收据 {first.receipt_no} (第 {first.seq} 条)")
+        en.append("; ".join(f"{b.receipt_no} (seq {b.seq}): {b.problem}" for b in report.breaks[:3]))
+    return "; ".join(zh), "; ".join(en)
+
+
+def _checked_backup(backup: Path) -> CheckReport:
+    """The backup's full check; any problem with the file is bad input (nothing is changed)."""
+    if backup.is_dir():
+        raise BadInput(f"{backup} 是文件夹, 不是备份文件", f"{backup} is a folder, not a backup file")
+    if not backup.is_file():
+        raise BadInput(f"找不到备份文件 {backup}", f"no backup file at {backup}")
+    if not is_sqlite_file(backup):
+        raise BadInput(
+            f"{backup} 不是 SQLite 数据库文件, 不是本软件的备份", f"{backup} is not an SQLite database, not a backup of this app"
+        )
     report = check_file(backup)
     if not report.ok:
-        why = "; ".join(
-            list(report.integrity[:3])
-            + [f"{b.receipt_no} (seq {b.seq}): {b.problem}" for b in report.breaks[:3]]
-            + ([f"schema {report.schema_version} > {SCHEMA_VERSION}"] if report.schema_version > SCHEMA_VERSION else [])
+        zh, en = _refusal(report)
+        raise BadInput(
+            f"备份文件 {backup} 校验未通过, 未做任何更改: {zh}", f"backup {backup} failed its check; nothing was changed: {en}"
         )
-        raise UserError(
-            f"备份文件 {backup} 校验未通过, 未做任何更改: {why}",
-            f"backup {backup} failed its check; nothing was changed: {why}",
+    return report
+
+
+def _check_data_folder(folder: Path) -> None:
+    """Refuse a data folder that is a file, or that cannot be written, before anything is changed."""
+    if folder.exists() and not folder.is_dir():
+        raise BadInput(f"数据文件夹 {folder} 是一个文件, 不是文件夹", f"the data folder {folder} is a file, not a folder")
+    if folder.is_dir() and not folder_writable(folder):
+        raise DatabaseError(
+            f"数据文件夹 {folder} 只读 (写保护或没有权限), 不能恢复到这里; 未做任何更改",
+            f"the data folder {folder} is read-only (write-protected or no permission): nothing was changed",
         )
-    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+
+
+def restore(folder: Path, backup: Path, now: dt.datetime | None = None, other_clinic: bool = False) -> RestoreResult:
+    """Replace the live database with a checked backup; the current one is saved first.
+
+    Nothing is changed when the backup fails any check, or is another clinic's
+    (`check_owner`) unless `other_clinic` says the maintainer means it.  The app
+    must not have the folder open meanwhile (the copy takes the write lock; a
+    running app makes this fail as "locked" rather than corrupt anything).
+    """
+    _check_data_folder(folder)
+    _checked_backup(backup)
     live = folder / DB_NAME
+    if not other_clinic:
+        check_owner(clinic_of(live), backup)
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     saved: Path | None = None
-    folder.mkdir(parents=True, exist_ok=True)
-    if live.exists():
-        saved = folder / "backups" / f"before-restore-{stamp}.sqlite"
-        if not (is_sqlite_file(live) and not quick_check(live) and _copied(live, saved)):
-            # Not a database, or damaged: moved aside untouched, with its WAL files (restoring
-            # over a damaged file would fail on its damaged pages).
-            saved.parent.mkdir(parents=True, exist_ok=True)
-            live.replace(saved)
-            for suffix in ("-wal", "-shm"):
-                side = Path(str(live) + suffix)
-                if side.exists():
-                    side.replace(Path(str(saved) + suffix))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if live.exists():
+            saved = folder / "backups" / f"before-restore-{stamp}.sqlite"
+            if not (is_sqlite_file(live) and not quick_check(live) and _copied(live, saved)):
+                # Not a database, or damaged: moved aside untouched, with its WAL files (restoring
+                # over a damaged file would fail on its damaged pages).
+                saved.parent.mkdir(parents=True, exist_ok=True)
+                live.replace(saved)
+                for suffix in ("-wal", "-shm"):
+                    side = Path(str(live) + suffix)
+                    if side.exists():
+                        side.replace(Path(str(saved) + suffix))
+    except OSError as exc:
+        zh, en = os_reason(exc)
+        raise UserError(
+            f"无法写入数据文件夹 {folder} ({zh}), 未能恢复; 当前数据库没有改动",
+            f"cannot write the data folder {folder} ({en}): not restored; the current database is unchanged",
+        ) from None
     restore_into(backup, live)
     after = check_file(live)
     return RestoreResult(restored_from=backup, previous_saved_to=saved, entries=after.entries)
@@ -272,4 +393,4 @@ def backup_on_exit(session: ClinicSession, now: dt.datetime | None = None) -> Pa
             return backup_now(session, automatic_backup_dir(session), now=now)
         return backup_if_due(session, now=now)
     except SqliteError as error:  # the database itself is unreadable: nothing to back up
-        raise UserError(f"数据库无法读取, 未能备份: {error}", f"database unreadable, no backup made: {error}") from None
+        raise UserError("数据库无法读取, 未能备份", f"database unreadable, no backup made: {plain_detail(str(error))}") from None

@@ -117,9 +117,20 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from clinic_app.services.backup import restore
+    from clinic_app.services.backup import OtherClinicBackup, restore
 
-    result = restore(_data_dir(args), Path(args.backup_file).expanduser())
+    try:
+        result = restore(
+            _data_dir(args), Path(args.backup_file).expanduser(), other_clinic=getattr(args, "other_clinic", False)
+        )
+    except OtherClinicBackup as refused:
+        raise OtherClinicBackup(
+            f"{refused.zh}。确实要用其他诊所的备份替换本诊所的数据时, 请加 --other-clinic",
+            f"{refused.en}. To replace this clinic's data with it all the same, add --other-clinic",
+        ) from None
     print(f"已恢复 / restored: {result.restored_from} ({result.entries} 条台账 / entries)")
-    print(f"原数据库已备份到 / the previous database was saved to: {result.previous_saved_to}")
+    if result.previous_saved_to is None:
+        print("数据文件夹中原来没有数据库, 无需另存 / the folder had no database before: nothing to save")
+    else:
+        print(f"原数据库已备份到 / the previous database was saved to: {result.previous_saved_to}")
     return 0

@@ -17,6 +17,7 @@ from clinic_app.services.session import ClinicSession
 from clinic_app.store import ledger
 from clinic_app.store.db import DB_NAME
 from clinic_app.store.schema import APPEND_ONLY_TABLES, SCHEMA_VERSION
+from tests.store.media import small_disk, write_protected
 from tests.store.template import Ledger, damage_root_page, opened
 
 NOON = dt.datetime(2026, 3, 2, 12, 0)
@@ -274,3 +275,237 @@ def test_a_visit_settled_while_the_backup_pauses_is_in_the_backup(clinic: Ledger
     with sqlite3.connect(made) as copy:
         assert copy.execute("SELECT receipt_no FROM visits ORDER BY seq DESC LIMIT 1").fetchone()[0] == settled[0]
 
+
+
+# ---------------------------------------------------------------- bad input and bad media
+
+
+def _no_english_in(zh: str, *paths: Path) -> None:
+    """The Chinese half of a message: paths, receipt numbers and "SQLite" aside, no English and no raw bytes."""
+    import re
+
+    for path in paths:
+        zh = zh.replace(str(path), "")
+    zh = zh.replace("SQLite", "").replace("--other-clinic", "")
+    assert not re.search(r"[A-Za-z]{3,}", zh), zh
+    assert "\ufffd" not in zh and all(ch.isprintable() or ch == "\n" for ch in zh), zh
+
+
+def _other_clinic_backup(clinic: Ledger, folder: Path, code: str) -> Path:
+    """A sound backup of another clinic (as `clinic`'s, with the clinic code changed)."""
+    made = backup_now(clinic.session, _folder(folder), now=NOON)
+    conn = sqlite3.connect(made)
+    conn.execute("UPDATE clinic SET code = ?, name = '别的村卫生室'", [code])
+    conn.commit()
+    conn.close()
+    assert check_file(made).ok
+    return made
+
+
+def test_a_backup_of_another_village_is_refused(clinic: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from clinic_app.errors import BadInput
+
+    other = _other_clinic_backup(clinic, tmp_path / "stick", "430523101009")
+    clinic.session.close()
+    live = clinic.folder / DB_NAME
+    before = _digest(live)
+    with pytest.raises(BadInput) as refused:
+        restore(clinic.folder, other)
+    assert "430523101009" in refused.value.zh and "H430523101007" in refused.value.zh
+    assert "别的村卫生室" in refused.value.zh and "测试卫生室" in refused.value.zh
+    assert "another clinic" in refused.value.en
+    _no_english_in(refused.value.zh, other, clinic.folder)
+    assert run(["restore", "--data-dir", str(clinic.folder), str(other)]) == 2
+    err = capsys.readouterr().err
+    assert "--other-clinic" in err and "Traceback" not in err
+    assert _digest(live) == before
+    assert not (clinic.folder / "backups").exists() or not list((clinic.folder / "backups").glob("before-restore-*"))
+
+
+def test_a_township_backup_is_refused_in_a_village_folder_and_the_reverse(clinic: Ledger, tmp_path: Path) -> None:
+    from clinic_app.errors import BadInput
+
+    village_backup = backup_now(clinic.session, _folder(tmp_path / "v"), now=NOON)
+    clinic.session.close()
+    with opened(tmp_path / "town", role="township") as town:
+        town_backup = backup_now(town.session, _folder(tmp_path / "t"), now=NOON)
+        town.session.close()
+        with pytest.raises(BadInput, match="乡镇卫生院"):
+            restore(town.folder, village_backup)
+        assert _entries(town.folder) == 0
+    with pytest.raises(BadInput, match="乡镇卫生院"):
+        restore(clinic.folder, town_backup)
+    assert _entries(clinic.folder) == 3
+
+
+def test_another_clinics_backup_restores_when_the_maintainer_says_so(
+    clinic: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    own = backup_now(clinic.session, _folder(tmp_path / "own"), now=NOON)
+    other = _other_clinic_backup(clinic, tmp_path / "stick", "430523101009")
+    clinic.session.close()
+    assert restore(clinic.folder, other, other_clinic=True).entries == 3
+    with ClinicSession(clinic.folder) as session:
+        assert session.clinic is not None and session.clinic.code == "430523101009"
+    # ... and through the CLI, whose help names the flag in both languages.
+    assert run(["restore", "--data-dir", str(clinic.folder), str(own)]) == 2
+    assert run(["restore", "--data-dir", str(clinic.folder), "--other-clinic", str(own)]) == 0
+    with ClinicSession(clinic.folder) as session:
+        assert session.clinic is not None and session.clinic.code == "H430523101007"
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        run(["restore", "--help"])
+    helptext = capsys.readouterr().out
+    assert "--other-clinic" in helptext and "其他诊所" in helptext and "another clinic" in helptext
+
+
+def test_a_fresh_install_restores_its_old_backup(clinic: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    made = backup_now(clinic.session, _folder(tmp_path / "stick"), now=NOON)
+    clinic.session.close()
+    fresh = tmp_path / "new-pc"
+    assert run(["restore", "--data-dir", str(fresh), str(made)]) == 0
+    out = capsys.readouterr().out
+    assert "None" not in out and "原来没有数据库" in out
+    assert _entries(fresh) == 3
+    # A folder with a database not yet set up (the first-run screen was opened) has no clinic yet either.
+    empty = tmp_path / "first-run"
+    ClinicSession(empty).close()
+    assert restore(empty, made).entries == 3
+
+
+@pytest.mark.parametrize(
+    "content",
+    [None, b"", b"SQLite format 3\x00" + b"\x00" * 84, b"PK\x03\x04 a zip" * 40],
+    ids=["missing", "empty", "header only", "a zip"],
+)
+def test_restoring_a_file_that_is_no_backup_is_bad_input(
+    clinic: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes | None
+) -> None:
+    clinic.session.close()
+    given = tmp_path / "given.sqlite"
+    if content is not None:
+        given.write_bytes(content)
+    before = _digest(clinic.folder / DB_NAME)
+    assert run(["restore", "--data-dir", str(clinic.folder), str(given)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and str(given) in err
+    _no_english_in(err.split(" / ")[0].removeprefix("clinic-app: "), given)
+    assert _digest(clinic.folder / DB_NAME) == before
+
+
+def test_a_truncated_backup_is_bad_input_with_a_chinese_reason(clinic: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    made = backup_now(clinic.session, _folder(tmp_path / "stick"), now=NOON)
+    clinic.session.close()
+    made.write_bytes(made.read_bytes()[: 3 * 4096 + 100])
+    assert run(["restore", "--data-dir", str(clinic.folder), str(made)]) == 2
+    err = capsys.readouterr().err
+    zh = err.split(" / ")[0]
+    assert "已损坏" in zh and "malformed" not in zh
+    _no_english_in(zh.removeprefix("clinic-app: "), made)
+
+
+def test_a_backup_with_damaged_text_shows_no_raw_bytes(clinic: Ledger, tmp_path: Path) -> None:
+    # One flipped byte inside a Chinese text: what SQLite hands back cannot be decoded.
+    made = backup_now(clinic.session, _folder(tmp_path / "stick"), now=NOON)
+    clinic.session.close()
+    conn = sqlite3.connect(made)
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'visits'").fetchall():
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("UPDATE visits SET reasons_json = CAST(? AS TEXT) WHERE seq = 1", ["[测试".encode()[:-1] + b"\xff]"])
+    conn.commit()
+    conn.close()
+    with pytest.raises(UserError) as refused:
+        restore(clinic.folder, made)
+    _no_english_in(refused.value.zh, made)
+    assert "\ufffd" not in refused.value.en and "with text" not in refused.value.en
+    assert all(ch.isprintable() for ch in refused.value.en)
+    for line in check_file(made).lines():
+        assert "\ufffd" not in line and all(ch.isprintable() for ch in line)
+
+
+def test_restoring_into_a_file_is_refused_clearly(clinic: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    made = backup_now(clinic.session, _folder(tmp_path / "stick"), now=NOON)
+    clinic.session.close()
+    blocker = tmp_path / "afile"
+    blocker.write_text("a file, not a folder")
+    assert run(["restore", "--data-dir", str(blocker), str(made)]) == 2
+    err = capsys.readouterr().err
+    assert "不是文件夹" in err and "Traceback" not in err
+    assert blocker.read_text() == "a file, not a folder"
+
+
+def test_restoring_into_a_write_protected_folder_is_refused_clearly(
+    clinic: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    made = backup_now(clinic.session, _folder(tmp_path / "stick"), now=NOON)
+    clinic.session.close()
+    with write_protected(tmp_path / "ro", lambda folder: shutil.copy2(clinic.folder / DB_NAME, folder / DB_NAME)) as ro:
+        before = _digest(ro / DB_NAME)
+        assert run(["restore", "--data-dir", str(ro), str(made)]) == 1
+        err = capsys.readouterr().err
+        assert "只读" in err and "read-only" in err and "Traceback" not in err
+        assert _digest(ro / DB_NAME) == before and sorted(p.name for p in ro.iterdir()) == [DB_NAME]
+
+
+def test_check_on_a_write_protected_folder_reads_the_ledger_and_says_the_folder_is_read_only(
+    clinic: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    clinic.session.close()  # the file keeps its WAL mode: opening it read-only needs care
+    with write_protected(tmp_path / "ro", lambda folder: shutil.copy2(clinic.folder / DB_NAME, folder / DB_NAME)) as ro:
+        assert run(["check", "--data-dir", str(ro)]) == 0
+        out = capsys.readouterr().out
+        assert "完整性 / integrity: ok" in out and "哈希链 / hash chain: ok" in out and "损坏" not in out
+        assert "已校验台账条目 / entries checked: 3" in out
+        assert "只读" in out and "read-only" in out
+
+
+def test_check_refuses_a_write_protected_folder_whose_log_it_cannot_read(clinic: Ledger, tmp_path: Path) -> None:
+    """A copy taken while the app ran: its newest entries are in the -wal file, which a reader on a
+    write-protected disk cannot use without the -shm file.  Refused, never "ok" for the older part."""
+    import shutil
+
+    def fill(folder: Path) -> None:
+        clinic.session.db.execute("PRAGMA wal_autocheckpoint = 0")
+        clinic.session.settle(clinic.request("signed_here", "2025-08-09T09:00:00", "YP0002"))
+        shutil.copy2(clinic.folder / DB_NAME, folder / DB_NAME)
+        shutil.copy2(f"{clinic.folder / DB_NAME}-wal", f"{folder / DB_NAME}-wal")
+
+    with write_protected(tmp_path / "ro", fill) as ro:
+        with pytest.raises(UserError, match="只读") as refused:
+            check_file(ro / DB_NAME)
+        assert "-wal" in refused.value.zh
+
+
+def test_a_backup_onto_a_full_stick_says_so_and_leaves_nothing_behind(
+    clinic: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with small_disk(tmp_path / "stick", "64k") as stick:
+        with pytest.raises(UserError) as refused:
+            backup_now(clinic.session, stick, now=NOON)
+        assert "磁盘空间已满" in refused.value.zh and "disk is full" in refused.value.en
+        _no_english_in(refused.value.zh, stick / "clinic-20260302-120000.sqlite")
+        assert list(stick.iterdir()) == []
+        # The daily backup to the same stick: the same refusal, which the app logs and goes on.
+        clinic.session.set_setting("backup_dir", str(stick))
+        with pytest.raises(UserError, match="磁盘空间已满"):
+            backup_if_due(clinic.session, now=NOON)
+        assert list(stick.iterdir()) == []
+        clinic.session.close()
+        assert run(["backup", "--data-dir", str(clinic.folder), "--to", str(stick)]) == 1
+        err = capsys.readouterr().err
+        assert "磁盘空间已满" in err and "Traceback" not in err
+        assert list(stick.iterdir()) == []
+
+
+def test_a_backup_to_a_file_says_it_is_not_a_folder(clinic: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "afile"
+    target.write_text("x")
+    clinic.session.close()
+    assert run(["backup", "--data-dir", str(clinic.folder), "--to", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert "不是文件夹" in err and "不存在" not in err and "not a folder" in err
+    assert target.read_text() == "x"
