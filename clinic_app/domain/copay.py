@@ -33,17 +33,23 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last_day))
 
 
+NEWBORN_MONTHS = 12
+"""A person enrolled within this many months of birth is a newborn (新生儿) for the cover rules."""
+
+
 def coverage_start(policy: Policy, patient: Patient) -> dt.date | None:
     """First day a newborn is covered, or None when no newborn rule limits cover.
 
     韶医保规〔2023〕2号 第八条(一): enrolled within 6 months of birth (enrolment date
     <= birth date + 6 calendar months) -> covered from birth; later -> from the
-    first day of the month after enrolment (payment).  POLICIES.md §2 sets no
-    upper age for the later case, so none is assumed here.
+    first day of the month after enrolment (payment).  POLICIES.md §2 gives this
+    rule under "Newborns": it applies to a person enrolled before their first
+    birthday (新生儿), not to an adult whose yearly enrolment is dated 1 January,
+    who is covered for the whole year.
     """
     grace = policy.newborn_grace_months
     born, enrolled = patient.birth_date, patient.enrolled_on
-    if grace is None or born is None or enrolled is None:
+    if grace is None or born is None or enrolled is None or enrolled >= add_months(born, NEWBORN_MONTHS):
         return None
     if enrolled <= add_months(born, grace):
         return born
@@ -165,6 +171,8 @@ def _whole_visit_bar(policy: Policy, visit: VisitDraft, usage: Usage) -> tuple[R
     routes: list[Reason] = []
     if not policy.in_force_on(visit.date):
         return Reason.of("policy_not_in_force", policy=policy.id, start=policy.effective_from), routes
+    if not patient.insured:
+        return Reason.of("not_insured", year=visit.date.year), routes
     start = coverage_start(policy, patient)
     if start is not None and visit.date < start:
         return Reason.of("not_covered_yet", start=start), routes

@@ -33,6 +33,8 @@ class Patient:
     birth_date: dt.date | None = None
     enrolled_on: dt.date | None = None
     """Enrolment (payment) date; for a newborn it decides the start of cover."""
+    insured: bool = True
+    """False when the patient's enrolment for the year says not insured (未参保): the fund pays nothing."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -387,8 +387,13 @@ class ClinicSession:
             employee_fund_year=Money(employee["fund_year"]),
         )
 
-    def _designated(self, clinic: Clinic, enrolment: Enrolment | None, policy: Policy) -> bool:
-        """Is this clinic within the patient's designated (signed) unit this year? (§2)"""
+    def _designated(self, clinic: Clinic, enrolment: Enrolment | None, policy: Policy, signed: bool) -> bool:
+        """Is this clinic within the patient's designated (signed) unit this year? (§2)
+
+        The designation carries over from the latest enrolment; the family-doctor
+        signing (`signed`) is this year's only: last year's contract does not make
+        the township's villages one signing unit for this year.
+        """
         if enrolment is None:
             return False
         if clinic.role == "township":
@@ -396,11 +401,7 @@ class ClinicSession:
         if enrolment.designated_village == clinic.code:
             return True
         # Hunan reform: the township and its villages are one signing unit.
-        return (
-            policy.reform is not None
-            and enrolment.family_doctor_signed
-            and enrolment.designated_township == clinic.township_code
-        )
+        return policy.reform is not None and signed and enrolment.designated_township == clinic.township_code
 
     def _draft(self, conn: object, request: VisitRequest) -> tuple[VisitDraft, PatientRecord]:
         """The engine's input for a request, and the patient, read from the ledger as it stands.
@@ -427,7 +428,7 @@ class ClinicSession:
         policy = self.book.in_force(policy_id, day)
         enrolment = ledger.latest_enrolment(self.db, patient.id, day.year)
         signed = bool(enrolment and enrolment.year == day.year and enrolment.family_doctor_signed)
-        designated = self._designated(clinic, enrolment, policy)
+        designated = self._designated(clinic, enrolment, policy, signed)
         facility = request.facility or clinic.facility_level
         layered = patient.category != "resident" and policy.reform is not None and signed and designated
         draft = VisitDraft(
@@ -443,6 +444,7 @@ class ClinicSession:
                 family_doctor_signed=signed,
                 birth_date=patient.birth_date,
                 enrolled_on=enrolment.enrolled_on if enrolment else None,
+                insured=enrolment.insured if enrolment else True,
             ),
             usage=self._usage(conn, patient, policy_id, day, facility, layered),
             items=tuple(  # positional, in field order: eight of these per visit

@@ -253,11 +253,19 @@ SHAOGUAN_2023 = [
       ("drug 20.00",), ("20.00", "0.00", "0.00", "0.00", "0.00", "20.00"),
       patient={"birth_date": "2024-01-15", "enrolled_on": "2024-12-20"},
       reasons=(("not_covered_yet", {"start": "2025-01-01"}),)),
-    # §2 sets no age limit on "enrolled later": 14 months after birth still waits.
-    C("sg23 第八条(一) enrolled at 14 months", SG23, "2024-03-10", "village",
+    # "enrolled later" is a newborn's (新生儿) rule: 11 months after birth still waits ...
+    C("sg23 第八条(一) newborn enrolled at 11 months", SG23, "2024-03-10", "village",
       ("drug 20.00",), ("20.00", "0.00", "0.00", "0.00", "0.00", "20.00"),
-      patient={"birth_date": "2023-01-10", "enrolled_on": "2024-03-01"},
+      patient={"birth_date": "2023-04-10", "enrolled_on": "2024-03-01"},
       reasons=(("not_covered_yet", {"start": "2024-04-01"}),)),
+    # ... but a child enrolled at 14 months is no newborn, and an adult whose yearly enrolment
+    # is dated 1 January is covered in January (the rule is under "Newborns" in §2).
+    C("sg23 第八条(一) enrolled at 14 months: not a newborn", SG23, "2024-03-10", "village",
+      ("drug 20.00",), ("20.00", "0.00", "20.00", "0.00", "14.00", "6.00"),
+      patient={"birth_date": "2023-01-10", "enrolled_on": "2024-03-01"}),
+    C("sg23 an adult enrolled on 1 January is covered in January", SG23, "2027-01-15", "village",
+      ("drug 20.00",), ("20.00", "0.00", "20.00", "0.00", "14.00", "6.00"),
+      patient={"birth_date": "1970-05-01", "enrolled_on": "2027-01-01"}),
     C("sg23 §1.1 before 2023-03-07 not in force", SG23, "2023-03-06", "village",
       ("drug 20.00",), ("20.00", "0.00", "0.00", "0.00", "0.00", "20.00")),
     C("sg23 §1.1 from 2023-03-07", SG23, "2023-03-07", "village",

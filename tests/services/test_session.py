@@ -72,6 +72,30 @@ def test_township_signing_unit_covers_its_villages_only_under_the_reform(village
     assert unsigned.entry.fund == M("0.00")
 
 
+def test_last_year_s_family_doctor_signing_does_not_make_this_year_s_signing_unit(village: Ledger) -> None:
+    """The designation carries over into a year with no enrolment yet; the signing does not (a yearly contract)."""
+    carried = village.session.settle(village.request("signed_township", "2027-01-05T09:00:00", "YP0001"))
+    assert carried.entry.fund == M("0.00")
+    assert "not_designated" in {r.code for r in carried.adjudication.reasons}
+    # At its own designated village, the carried-over designation still pays.
+    here = village.session.settle(village.request("unsigned_here", "2027-01-05T10:00:00", "YP0001"))
+    assert here.entry.fund > M("0.00")
+
+
+def test_an_enrolment_marked_not_insured_is_not_paid(village: Ledger) -> None:
+    """POLICIES.md §1 step 4: not covered on the visit date, so the whole visit is the patient's."""
+    from clinic_app.domain.records import Enrolment
+
+    who = village.people["signed_here"]
+    enrolment = village.session.enrolment(who, 2026)
+    assert enrolment is not None
+    village.session.save_enrolment(replace(enrolment, insured=False))
+    settled = village.session.settle(village.request("signed_here", "2026-03-02T09:00:00", "YP0001"))
+    assert settled.entry.fund == M("0.00") and settled.entry.patient == settled.entry.total
+    assert [r.code for r in settled.adjudication.reasons][:1] == ["not_insured"]
+    assert isinstance(enrolment, Enrolment)
+
+
 def test_designated_at_another_village_is_not_paid_here(village: Ledger) -> None:
     for when in (BEFORE_REFORM, AFTER_REFORM):
         settled = village.session.settle(village.request("other_village", when, "YP0001"))
