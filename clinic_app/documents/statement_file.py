@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import datetime as dt
 import functools
 import hashlib
@@ -215,25 +216,83 @@ def _validator() -> jsonschema_rs.Draft202012Validator:
     return jsonschema_rs.Draft202012Validator(schema())
 
 
+class _Unreadable(ValueError):
+    """Why the JSON cannot be taken, (Chinese, English)."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
 def _no_floats(text: str) -> Any:
-    raise ValueError(f"number with a fraction: {text}")
+    raise _Unreadable(f"不允许带小数的数字 {text[:20]} (金额应写成带引号的字符串)", f"number with a fraction: {text[:20]}")
 
 
-def verify_statement(data: bytes) -> VerifiedStatement:
-    """Check a statement file: JSON, its schema, its signature, then that its sums add up."""
+def _no_constants(text: str) -> Any:
+    raise _Unreadable(f"标准 JSON 没有 {text} 这样的值", f"{text} is not a JSON value")
+
+
+def _integer_text(text: str) -> int:
+    if len(text.lstrip("-")) > 100:  # ints of thousands of digits: Python refuses past 4300, slowly
+        digits = len(text.lstrip("-"))
+        raise _Unreadable(f"数字过长 (一个 {digits} 位的数)", f"a number of {digits} digits")
+    return int(text)
+
+
+# json's messages (CPython json.decoder and its C scanner), in words for the township's staff.
+_JSON_REASONS = (
+    ("Expecting value", "此处缺少一个值"),
+    ("Expecting property name enclosed in double quotes", "此处应为带双引号的字段名"),
+    ("Expecting ':' delimiter", "此处缺少冒号 \":\""),
+    ("Expecting ',' delimiter", "此处缺少逗号 \",\""),
+    ("Unterminated string", "字符串没有结束"),
+    ("Invalid control character", "字符串中有控制字符"),
+    ("Invalid \\uXXXX escape", "字符串中有无效的转义 \\u"),
+    ("Invalid \\escape", "字符串中有无效的转义 \\"),
+    ("Extra data", "数据之后还有多余的内容"),
+)
+
+
+def _parse(data: bytes) -> Any:
+    """The file's JSON; a file that is not JSON is refused with the reason in Chinese and English."""
+    if data.startswith(codecs.BOM_UTF8):
+        raise StatementError(
+            "不是有效的结算数据文件: 文件开头多了 BOM 标记, 说明文件被记事本等程序另存过; 请使用村卫生室导出的原文件",
+            "not a statement data file: it starts with a byte order mark, so it was saved again by an editor "
+            "such as Notepad; use the file the village exported",
+        )
     try:
-        document = json.loads(data.decode("utf-8"), parse_float=_no_floats)
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         zh, en = not_utf8(exc)
         raise StatementError(
             f"不是有效的结算数据文件 ({zh}), 请选择村卫生室导出的 .json 文件",
             f"not a statement data file ({en}): choose the .json file a village exported",
         ) from exc
-    except (ValueError, RecursionError) as exc:
+    if not text.strip():
+        raise StatementError("不是有效的结算数据文件: 文件是空的", "not a statement data file: the file is empty")
+    try:
+        return json.loads(text, parse_float=_no_floats, parse_constant=_no_constants, parse_int=_integer_text)
+    except json.JSONDecodeError as exc:
+        reason = next((zh for en, zh in _JSON_REASONS if exc.msg.startswith(en)), "格式错误")
+        zh, en = f"第 {exc.lineno} 行第 {exc.colno} 列: {reason}", f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+        if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
+            zh += ", 文件在此中断: 文件不完整, 可能没有复制完整"
+            en += ": the file stops there; it is incomplete, perhaps not copied completely"
         raise StatementError(
-            f"不是有效的结算数据文件 (JSON 无法读取: {exc})",
-            f"not a statement data file (unreadable JSON: {exc})",
-        ) from exc
+            f"不是有效的结算数据文件 (JSON {zh})", f"not a statement data file (unreadable JSON: {en})"
+        ) from None
+    except _Unreadable as exc:
+        raise StatementError(f"不是有效的结算数据文件 ({exc.zh})", f"not a statement data file ({exc.en})") from None
+    except RecursionError:
+        raise StatementError(
+            "不是有效的结算数据文件 (括号嵌套层数过多)", "not a statement data file (brackets nested too deeply)"
+        ) from None
+
+
+def verify_statement(data: bytes) -> VerifiedStatement:
+    """Check a statement file: JSON, its schema, its signature, then that its sums add up."""
+    document = _parse(data)
     _check_header(document)
     check_schema(document)
     body, seal = document["body"], document["signature"]
@@ -272,7 +331,7 @@ def verify_statement(data: bytes) -> VerifiedStatement:
 
 
 def _check_header(document: Any) -> None:
-    """Before the schema: a revision out of range, in words a person understands.
+    """Before the schema: a newer program's file and a revision out of range, in words a person understands.
 
     The schema says only "at least 1"; a revision beyond `MAX_REVISION` would never be
     exported, and one of 2^63 or more does not fit an SQLite integer.
@@ -280,6 +339,14 @@ def _check_header(document: Any) -> None:
     body = document.get("body") if isinstance(document, dict) else None
     if not isinstance(body, dict):
         return
+    version = body.get("version")
+    if body.get("format") == FORMAT and type(version) is int and version > VERSION:
+        raise StatementError(
+            f"此月结文件由较新版本的程序导出 (文件格式第 {_integer(version)[0]} 版, 本程序只能读第 {VERSION} 版): "
+            "请先升级本程序, 再导入",
+            f"this statement comes from a newer version of clinic-app (file format {_integer(version)[1]}; "
+            f"this program reads format {VERSION}): upgrade the program, then import it",
+        )
     revision = body.get("revision")
     if type(revision) is int and not 1 <= revision <= MAX_REVISION:
         shown = _integer(revision)
@@ -333,11 +400,62 @@ def check_schema(document: Any) -> None:
     except jsonschema_rs.ValidationError as error:
         where = "/".join(str(part) for part in error.instance_path)
         raise StatementError(
-            f"结算数据文件格式不符 (字段 {where or '(整个文件)'}): {error.message}",
-            f"the statement file does not fit its schema (field {where or '(whole file)'}): {error.message}",
+            f"结算数据文件格式不符 (字段 {where or '(整个文件)'}): {_schema_reason(error)}",
+            f"the statement file does not fit its schema (field {where or '(whole file)'}): {_shorten(error.message, 200)}",
         ) from None
     except UnicodeEncodeError:  # a key or a string that the validator hands to Rust
         raise _lone_surrogate() from None
+
+
+_TYPES_ZH = {
+    "object": "对象 {…}", "array": "数组 […]", "string": "字符串", "integer": "整数", "number": "数字",
+    "boolean": "true 或 false", "null": "null",
+}
+
+
+def _shorten(text: str, size: int = 40) -> str:
+    return text if len(text) <= size else f"{text[:size]}…"
+
+
+def _shown(value: Any) -> str:
+    """A JSON value for a message, shortened: a forged file's strings may be megabytes long."""
+    try:
+        return _shorten(json.dumps(value, ensure_ascii=False))
+    except (TypeError, ValueError):
+        return "?"
+
+
+def _schema_reason(error: jsonschema_rs.ValidationError) -> str:
+    """What the schema says is wrong, in Chinese (jsonschema-rs gives English only)."""
+    kind, value = error.kind, error.instance
+    p: dict[str, Any] = kind.as_dict()
+    match type(kind).__name__:
+        case "AdditionalProperties":
+            return f"多了不认识的字段 {'、'.join(_shorten(str(name)) for name in p['unexpected'][:5])}"
+        case "Required":
+            return f"缺少字段 {p['property']}"
+        case "Type":
+            return f"应为{'或'.join(_TYPES_ZH.get(t, t) for t in p['types'])}, 不是 {_shown(value)}"
+        case "Enum":
+            return f"{_shown(value)} 不是允许的值 ({'、'.join(_shown(o) for o in p['options'])})"
+        case "Constant":
+            return f"应为 {_shown(p['expected_value'])}, 不是 {_shown(value)}"
+        case "Pattern":
+            hint = " (金额应为两位小数的字符串, 如 \"12.30\")" if p['pattern'].endswith("\\.[0-9]{2}$") else ""
+            return f"格式不对: {_shown(value)}{hint}"
+        case "Minimum":
+            return f"不能小于 {p['limit']}: {_shown(value)}"
+        case "Maximum":
+            return f"不能大于 {p['limit']}: {_shown(value)}"
+        case "MinLength":
+            return "不能为空" if p['limit'] == 1 else f"至少应有 {p['limit']} 个字符"
+        case "MaxLength":
+            return f"不能超过 {p['limit']} 个字符"
+        case "MinItems":
+            return f"至少应有 {p['limit']} 项"
+        case "MaxItems":
+            return f"不能超过 {p['limit']} 项"
+    return f"不符合格式要求: {_shown(value)}"
 
 
 def _check_sums(body: Mapping[str, Any]) -> None:

@@ -96,8 +96,11 @@ def test_not_json_is_refused_with_a_clear_reason():
     with pytest.raises(StatementError, match="不是 UTF-8 编码的文本") as png:
         verify_statement(b"\x89PNG not a statement")
     assert "choose the .json file a village exported" in png.value.message("en")
-    with pytest.raises(StatementError, match="JSON"):
+    with pytest.raises(StatementError, match="不允许带小数的数字 1.5") as fraction:
         verify_statement(b'{"body": 1.5}')
+    assert "number with a fraction" in fraction.value.message("en")
+    with pytest.raises(StatementError, match=r"JSON 第 1 行第 10 列: 此处缺少一个值\)"):
+        verify_statement(b'{"body": }')
 
 
 def test_schema_violation_names_the_field(statement, key):

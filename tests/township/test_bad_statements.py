@@ -8,6 +8,7 @@ refusal leaves every table as it was.  The export side refuses what it must neve
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -100,3 +101,97 @@ def test_an_export_revision_out_of_range_is_bad_input_and_nothing_is_written(tmp
         assert session.setting(f"statement:{b.MONTH}") is None
     assert run([*command, "--revision=999"]) == 0
     assert (out / f"V01_{b.MONTH}_r999.json").exists()
+
+
+# ---------------------------------------------------------------- unreadable files, in Chinese (item 23)
+
+
+def _plain_chinese(error: UserError) -> None:
+    """The Chinese half has no English sentence in it (a field name or a value is fine)."""
+    assert not re.search(r"[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}", error.zh), error.zh
+
+
+def _changed(change: Any) -> bytes:
+    return b.resigned(_statement(), KEY, change)
+
+
+RAW = _statement()
+
+
+@pytest.mark.parametrize(
+    ("raw", "zh", "en"),
+    [
+        (b"", "文件是空的", "empty"),
+        (b"  \n", "文件是空的", "empty"),
+        (RAW[: len(RAW) // 2], "不完整", "not copied completely"),
+        (RAW[:-40], "不完整", "not copied completely"),
+        (b"\xef\xbb\xbf" + RAW, "另存", "saved again"),
+        (RAW + b'{"body": 1}', "多余的内容", "Extra data"),
+        (b"hello", "第 1 行第 1 列", "line 1 column 1"),
+        (b'{"body" 1}', "冒号", "':' delimiter"),
+        (b'{"body": 1 "x": 2}', "逗号", "',' delimiter"),
+        (b"{body: 1}", "双引号", "double quotes"),
+        (RAW.replace(b'"count":1', b'"count":1.0'), "小数", "fraction"),
+        (RAW.replace(b'"count":1', b'"count":NaN'), "NaN", "NaN"),
+        (RAW.replace(b'"revision":1', b'"revision":1' + b"0" * 5000), "5001 位", "5001 digits"),
+        (b"[" * 100_000, "嵌套", "nested"),
+    ],
+    ids=[
+        "empty", "blank", "half", "cut", "bom", "extra", "junk", "colon", "comma", "unquoted", "float", "nan",
+        "long-int", "deep",
+    ],
+)
+def test_an_unreadable_file_is_refused_in_plain_chinese(town, raw: bytes, zh: str, en: str) -> None:
+    error = _refused(town, raw)
+    assert zh in error.zh and en in error.en, error.bilingual()
+    assert "不是有效的结算数据文件" in error.zh
+    _plain_chinese(error)
+
+
+def _set(path: str, value: Any) -> Any:
+    def change(document: dict[str, Any]) -> None:
+        *parents, last = path.split("/")
+        node: Any = document
+        for part in parents:
+            node = node[int(part)] if part.isdigit() else node[part]
+        if value is _DELETE:
+            del node[last]
+        else:
+            node[last] = value
+
+    return change
+
+
+_DELETE = object()
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "zh", "en"),
+    [
+        ("body/note", "x", "多了不认识的字段 note", "'note' was unexpected"),
+        ("body/totals", _DELETE, "缺少字段 totals", "totals"),
+        ("body/visits/0/category", "alien", "不是允许的值", "alien"),
+        ("body/revision", "3", "应为整数", "integer"),
+        ("body/month", "2025-13", "格式不对", "2025-13"),
+        ("body/clinic/name", "", "不能为空", "shorter"),
+        ("body/format", "other", "clinic-app-statement", "expected"),
+        ("body/visits/0/psn_name", 5, "应为字符串", "string"),
+    ],
+)
+def test_a_file_outside_the_schema_is_refused_in_plain_chinese(town, path: str, value: Any, zh: str, en: str) -> None:
+    error = _refused(town, _changed(_set(path, value)))
+    assert "格式不符" in error.zh and zh in error.zh and en in error.en, error.bilingual()
+    assert path.rsplit("/", 1)[0] in error.zh
+    _plain_chinese(error)
+
+
+def test_a_long_value_is_not_copied_whole_into_the_message(town) -> None:
+    error = _refused(town, _changed(_set("body/month", "9" * 100_000)))
+    assert len(error.zh) < 400 and len(error.en) < 400, error.bilingual()
+
+
+def test_a_file_from_a_newer_program_says_to_upgrade(town) -> None:
+    error = _refused(town, _changed(_set("body/version", 2)))
+    assert "较新版本" in error.zh and "升级" in error.zh, error.zh
+    assert "newer version" in error.en and "upgrade" in error.en, error.en
+    _plain_chinese(error)
