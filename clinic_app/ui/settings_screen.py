@@ -2,8 +2,8 @@
 
 从备份恢复… lists the backups in the backup folder (newest first, with time
 and size) or takes any file; the backup's checks (integrity, schema version,
-hash chain) run on the worker, a refusal is shown with its reasons and
-nothing changes, and only a backup that passed is handed on by
+hash chain, and that it is this clinic's) run on the worker, a refusal is
+shown with its reasons and nothing changes, and only a backup that passed is handed on by
 `restore_requested` (the app then closes the data, restores and reopens).
 """
 
@@ -425,12 +425,16 @@ class SettingsScreen(QWidget):
             self.check_backup(dialog.chosen)
 
     def check_backup(self, path: Path) -> None:
-        """Check the backup on the worker (read-only); only one that passes is offered for restore."""
+        """Check the backup on the worker (read-only); only one that passes is offered for restore.
+
+        Another clinic's backup (a file chosen from anywhere) is refused here as by `restore`.
+        """
         from clinic_app.services import backup
 
+        session = self.context.session
         self.restore_button.setEnabled(False)
         self.backup_note.setText(self.tr("正在校验备份 {path}…").format(path=path))
-        self.context.run(lambda: backup.check_file(path), self._backup_checked, self._restore_failed)
+        self.context.run(lambda: backup.check_for_restore(session, path), self._backup_checked, self._restore_failed)
 
     def _backup_checked(self, report: Any) -> None:
         self.restore_button.setEnabled(True)

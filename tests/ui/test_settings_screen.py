@@ -212,6 +212,40 @@ def test_a_restore_the_user_declines_is_not_requested(qtbot, context, session, w
     assert requested == [] and screen.restore_button.isEnabled()
 
 
+def test_another_clinics_backup_is_refused_in_the_note(qtbot, context, session, worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # 从备份恢复… also takes any file: a backup of another village fails the same check as in the CLI.
+    other = backup.backup_now(session, now=NOW)
+    conn = sqlite3.connect(other)
+    conn.execute("UPDATE clinic SET code = '430523101009', name = '别的村卫生室'")
+    conn.commit()
+    conn.close()
+    asked: list[object] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kw: asked.append(args))
+    screen = make_screen(qtbot, context, worker)
+    requested: list[str] = []
+    screen.restore_requested.connect(requested.append)
+    with qtbot.waitSignal(screen.restore_refused, timeout=10000) as refused:
+        screen.check_backup(other)
+    text = refused.args[0]
+    assert "别的村卫生室 (430523101009" in text and f"测试村卫生室 ({session.clinic.code}" in text
+    assert "--other-clinic" not in text  # the CLI's flag means nothing in the window
+    assert screen.backup_note.text() == text
+    assert asked == [] and requested == []
+
+
+def test_back_up_now_onto_a_full_stick_says_so(qtbot, context, session, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.store.media import small_disk
+
+    with small_disk(tmp_path / "stick", "64k") as stick:
+        screen = make_screen(qtbot, context, worker)
+        screen.backup_folder.setText(str(stick))
+        screen.back_up_now()
+        wait_idle(qtbot, worker)
+        assert "磁盘空间已满" in screen.backup_note.text() and screen.backup_button.isEnabled()
+        assert list(stick.iterdir()) == []
+        assert session.setting("backup_dir") != str(stick)
+
+
 def test_in_english_no_tab_makes_the_window_wider_than_a_1024_screen(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
     """设置 once needed 1112 px in English; a tab's minimum is the whole window's, on every tab, once shown."""
     from clinic_app.ui.main_window import MainWindow
