@@ -273,11 +273,31 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+MAX_STATEMENT_BYTES = 50 * 2**20
+"""The largest statement file taken: a month of 3,000 visits is about 4 MB.  A file is kept
+in memory with its parsed body (about ten times its size) until it is written, so a larger
+one (a wrong file, a damaged copy) is refused before it is read."""
+
+
+def _too_large(name: str) -> BadInput:
+    limit = MAX_STATEMENT_BYTES // 2**20
+    return BadInput(
+        f"文件太大 (超过 {limit} MB), 不是村卫生室导出的月结 (一个月的月结通常只有几 MB): {name}",
+        f"the file is too large (over {limit} MB) to be a village's monthly statement (a month is a few MB): {name}",
+    )
+
+
 def _read(path: Path) -> bytes:
     try:
-        return path.read_bytes()
+        with path.open("rb") as file:
+            if path.stat().st_size > MAX_STATEMENT_BYTES:
+                raise _too_large(str(path))
+            data = file.read(MAX_STATEMENT_BYTES + 1)  # a device or a pipe says size 0
     except OSError as exc:
         raise BadInput(f"无法读取文件 {path}: {os_reason(exc)[0]}", f"cannot read {path}: {os_reason(exc)[1]}") from None
+    if len(data) > MAX_STATEMENT_BYTES:
+        raise _too_large(str(path))
+    return data
 
 
 @_collector_paused()
@@ -297,6 +317,8 @@ def plan_import(
         try:
             if isinstance(source, Path):
                 raw = _read(source)
+            elif len(raw) > MAX_STATEMENT_BYTES:
+                raise _too_large(name)
             plan = _decide(view, session.book, own, name, raw, trusted, today or dt.date.today())
         except UnregisteredClinic as exc:
             plan = FilePlan(

@@ -195,3 +195,33 @@ def test_a_file_from_a_newer_program_says_to_upgrade(town) -> None:
     assert "较新版本" in error.zh and "升级" in error.zh, error.zh
     assert "newer version" in error.en and "upgrade" in error.en, error.en
     _plain_chinese(error)
+
+
+# ---------------------------------------------------------------- size (item 21)
+
+
+def test_a_file_too_large_for_a_statement_is_refused_before_it_is_read(town, tmp_path: Path) -> None:
+    """A 3,000-visit month is about 4 MB; a 200 MB file of zeros once took 448 MB to refuse."""
+    import tracemalloc
+
+    huge = tmp_path / "V01_2025-03_r1.json"
+    with huge.open("wb") as f:
+        f.truncate(tw.MAX_STATEMENT_BYTES + 1)  # sparse: no disk used
+    before = store.table_counts(town.db)
+    tracemalloc.start()
+    try:
+        (plan,) = tw.plan_import(town, [huge])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert plan.action == tw.REJECT
+    assert "文件太大" in plan.error.zh and "50 MB" in plan.error.zh and "too large" in plan.error.en
+    assert peak < 5 * 2**20, peak
+    assert tw.apply_import(town, [plan])[0].statement_id is None
+    assert store.table_counts(town.db) == before
+
+
+def test_a_statement_given_as_bytes_is_held_to_the_same_size(town) -> None:
+    padded = RAW[:-1] + b" " * (tw.MAX_STATEMENT_BYTES - len(RAW) + 1) + b"\n"
+    error = _refused(town, padded)
+    assert "文件太大" in error.zh
