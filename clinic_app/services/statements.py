@@ -21,6 +21,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from clinic_app.documents import signing
+from clinic_app.documents.files import write_atomically
 from clinic_app.documents.records import (
     MAX_REVISION,
     ChargedLine,
@@ -235,7 +236,10 @@ def export_statement(
         )
     if chosen != data.revision:
         data = statement_data(session, month, chosen, today)
-    key = clinic_key(session)
+    # A clinic's first export makes its key, saved only once the files it signs are written:
+    # a refused export (a full or write-protected stick) leaves no key behind either.
+    existing = key_path(session)
+    key = signing.load_key(existing) if existing.exists() else signing.generate_key()
     clinic = data.clinic
     stem = f"{clinic.code}_{month}_r{chosen}"
     targets = {suffix: out_dir / f"{stem}.{suffix}" for suffix in ("json", "pdf", "xlsx")}
@@ -251,6 +255,8 @@ def export_statement(
     try:
         for suffix, path in partial.items():
             path.write_bytes(contents[suffix])
+        if not existing.exists():
+            _save_key(existing, key)
         for suffix, path in partial.items():
             path.replace(targets[suffix])
     except OSError as exc:
@@ -294,6 +300,16 @@ def exports_done(session: ClinicSession) -> list[dict[str, str]]:
     seen = {(r["month"], r["sha256"], r["at"]) for r in logged}
     older = [{"month": key.split(":", 1)[1], **json.loads(value)} for key, value in ledger.settings_with_prefix(session.db, "statement_export:")]
     return logged + [r for r in older if (r["month"], r["sha256"], r["at"]) not in seen]
+
+
+def _save_key(path: Path, key: Ed25519PrivateKey) -> None:
+    try:
+        write_atomically(path, signing.private_key_pem(key), mode=0o600)
+    except OSError as exc:
+        raise UserError(
+            f"无法保存本诊所的签名密钥 {path} ({os_reason(exc)[0]}), 未写入任何文件",
+            f"cannot save the clinic's signing key {path} ({os_reason(exc)[1]}); nothing written",
+        ) from None
 
 
 def _check_writable(folder: Path) -> None:
