@@ -126,3 +126,10 @@ def code_shape(code: str) -> str:
     whose form differs from this clinic's own (a digit missing, "XYZ") is likely a typo.
     """
     return "".join("9" if ch.isdigit() and ch.isascii() else "A" if ch.isascii() and ch.isalpha() else ch for ch in code)
+
+
+def age_on(born: dt.date, day: dt.date) -> tuple[int, int]:
+    """Completed (years, months) of age on `day`: born 31 Dec, on 1 Jan that is (0, 0), not a year."""
+    months = (day.year - born.year) * 12 + day.month - born.month - (day.day < born.day)
+    months = max(0, months)
+    return months // 12, months % 12

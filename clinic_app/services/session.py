@@ -481,7 +481,9 @@ class ClinicSession:
         outside = ledger.snapshot_fund(self.db, patient.id_number, day.year, self.require_clinic().code)
         return UsageCard(
             year=day.year,
-            fund_year=usage.fund_year if patient.category == "resident" else usage.employee_fund_year,
+            # An employee at a resident-policy clinic: the employee policy's own counter; where the
+            # clinic's policy is the employee policy itself, its counter is the usage's fund_year.
+            fund_year=usage.employee_fund_year if cap_policy is not policy else usage.fund_year,
             fund_day=usage.fund_day,
             annual_cap=cap_policy.annual_cap_for(patient.category),
             daily_cap=cap_policy.daily_cap,

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.domain.identity import mask_resident_id
+from clinic_app.domain.identity import age_on, mask_resident_id
 from clinic_app.domain.records import (
     CatalogEntry,
     DraftLine,
@@ -131,7 +131,7 @@ class PatientCard(QGroupBox):
         form.addRow(self.tr("今日已用"), self.today)
         self.show_patient(None)
 
-    def show_patient(self, patient: PatientRecord | None) -> None:
+    def show_patient(self, patient: PatientRecord | None, today: dt.date | None = None) -> None:
         for label in (self.name, self.id_number, self.category, self.designated, self.signed, self.fund_left, self.today):
             label.setText("")
         self.fund_bar.setRange(0, 1)
@@ -142,7 +142,9 @@ class PatientCard(QGroupBox):
             return
         age = ""
         if patient.birth_date:
-            age = self.tr("{n} 岁").format(n=dt.date.today().year - patient.birth_date.year)
+            years, months = age_on(patient.birth_date, today or dt.date.today())
+            # An infant's age in months: what a doctor doses by.
+            age = self.tr("{n} 岁").format(n=years) if years else self.tr("{n} 个月").format(n=months)
         self.name.setText(f"{patient.name}  {labels.sex(patient.sex)}  {age}")
         self.id_number.setText(mask_resident_id(patient.id_number) or self.tr("(无)"))
         self.category.setText(labels.category(patient.category))
@@ -397,7 +399,7 @@ class VisitScreen(QWidget):
 
     def choose_patient(self, patient: PatientRecord) -> None:
         self.patient = patient
-        self.card.show_patient(patient)
+        self.card.show_patient(patient, self.context.today())
         self.patient_search.edit.setText(patient.name)
         emit(self.patient_chosen, patient)
         self._load_usage()

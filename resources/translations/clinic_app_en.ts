@@ -3,22 +3,22 @@
 <context>
     <name>AdjudicationPanel</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="178" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="180" />
         <source>结算预览</source>
         <translation>Adjudication preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="187" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="189" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="187" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="189" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="187" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="189" />
         <source>个人支付</source>
         <translation>Patient pays</translation>
     </message>
@@ -1312,57 +1312,62 @@ This clinic's key fingerprint (the township checks it):
         <translation>(no patient: press F2 to find one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="145" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="147" />
         <source>{n} 岁</source>
         <translation>{n} y</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="147" />
+        <source>{n} 个月</source>
+        <translation>{n} mo</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="149" />
         <source>(无)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="152" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="154" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="153" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="155" />
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="156" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="158" />
         <source>(未定点)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="161" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="163" />
         <source>已用 {used} 元 (无年度限额)</source>
         <translation>{used} used (no annual cap)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="162" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="164" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="167" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="169" />
         <source>已用 {used} / {cap} 元</source>
         <translation>{used} of {cap} used</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="168" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="170" />
         <source>{left} 元</source>
         <translation>{left} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="169" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="171" />
         <source> (每日限额 {cap} 元)</source>
         <translation> (daily cap {cap})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="170" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="172" />
         <source>{used} 元</source>
         <translation>{used} yuan</translation>
     </message>
@@ -2008,29 +2013,29 @@ This clinic's key fingerprint (the township checks it):
         <translation>Backed up to {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="432" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="436" />
         <source>正在校验备份 {path}…</source>
         <translation>Checking backup {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="440" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="444" />
         <source>备份文件 {path} 未通过校验, 不能用来恢复。当前数据没有任何改动。
 {problems}</source>
         <translation>Backup {path} failed its check and cannot be restored. Nothing was changed.
 {problems}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="446" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="450" />
         <source>正在从 {path} 恢复…</source>
         <translation>Restoring from {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="454" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="458" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="456" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="460" />
         <source>备份 {path} 校验通过 ({entries} 条台账)。
 
 恢复后, 这个备份之后录入的数据将不在台账中; 当前数据会先另存到数据文件夹的 backups 中。
@@ -2045,37 +2050,37 @@ The program will close the data and reopen it after the restore.
 Restore now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="475" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="479" />
         <source>界面语言已保存, 重新打开程序后生效</source>
         <translation>Language saved; it applies when the app is opened again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="482" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="486" />
         <source>选择目录文件</source>
         <translation>Choose a catalogue file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="482" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="486" />
         <source>目录文件 (*.xlsx *.csv);;所有文件 (*)</source>
         <translation>Catalogue files (*.xlsx *.csv);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="490" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="494" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="499" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="503" />
         <source>发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入</source>
         <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="504" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="508" />
         <source>已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)</source>
         <translation>{saved} imported; {n} drugs bought outside the tender network are self-pay (not paid by the fund)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="507" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="511" />
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>
@@ -2338,43 +2343,43 @@ Restore now?</translation>
 <context>
     <name>VisitScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="241" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="243" />
         <source>身份证号 / 姓名 / 拼音首字母 / 电话 (F2)</source>
         <translation>ID number / name / pinyin initials / phone (F2)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="244" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="246" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="247" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="249" />
         <source>查找患者</source>
         <translation>Find patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="255" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="257" />
         <source>转诊…</source>
         <translation>Referral…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="257" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="259" />
         <source>外院票据报销…</source>
         <translation>Outside receipt…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="267" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="269" />
         <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
         <translation>Item code / name / pinyin initials (F3)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="273" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="275" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="88" />
-        <location filename="../../clinic_app/ui/visit_screen.py" line="281" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="283" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
@@ -2414,87 +2419,87 @@ Restore now?</translation>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="305" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="307" />
         <source>收费项目 (Enter 改数量, Delete 删除选中行)</source>
         <translation>Items (Enter changes the quantity, Delete removes the line)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="314" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="316" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="318" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="320" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="319" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="321" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="320" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="322" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="330" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="332" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="334" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="336" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="337" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="339" />
         <source>新接诊 (Ctrl+N)</source>
         <translation>New visit (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="446" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="448" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="505" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="507" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="594" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="596" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="628" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="630" />
         <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="634" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="636" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="666" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="668" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="689" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="691" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="692" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="694" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="685" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="687" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>

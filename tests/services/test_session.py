@@ -435,3 +435,11 @@ def test_a_preview_inside_a_rolled_back_transaction_is_not_reused(village: Ledge
         assert session.preview(request).fund == M("0.00")  # not designated here, in this transaction
         raise RuntimeError("roll back")
     assert session.settle(request).entry.fund == M("34.30")
+
+
+def test_an_employee_s_usage_card_at_an_employee_policy_clinic_shows_the_fund_used(tmp_path: Path) -> None:
+    with opened(tmp_path, policy_id="shaoyang-employee-2022", reform=False) as clinic:
+        settled = clinic.session.settle(clinic.request("employee_signed", "2026-03-02T09:00:00", "YP0001", "YP0009"))
+        assert settled.entry.fund > M("0.00")
+        card = clinic.session.usage_card(clinic.people["employee_signed"], dt.date(2026, 3, 3))
+        assert card.fund_year == settled.entry.fund

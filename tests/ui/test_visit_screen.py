@@ -452,3 +452,19 @@ def test_a_clock_far_ahead_of_the_ledger_is_asked_about_before_settling(qtbot, c
         go.click()
     assert settled.args[0].entry.time.date() == NOW.date()
     assert session.count_entries(EntryFilter()) == before + 1
+
+
+def test_the_card_gives_an_infant_s_age_in_months_and_an_adult_s_in_completed_years(qtbot) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+    from dataclasses import replace
+
+    from clinic_app.domain.records import PatientRecord
+    from clinic_app.ui.visit_screen import PatientCard
+
+    card = PatientCard()
+    qtbot.addWidget(card)
+    baby = PatientRecord(1, "P1", "小宝", "男", dt.date(2026, 12, 31), None, "", "", "", "resident", "xb")
+    card.show_patient(baby, dt.date(2027, 1, 1))
+    assert card.name.text().endswith("0 个月")
+    card.show_patient(replace(baby, birth_date=dt.date(1970, 5, 20)), dt.date(2027, 5, 19))
+    assert card.name.text().endswith("56 岁")
