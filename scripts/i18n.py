@@ -187,7 +187,9 @@ EN = {
     "{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元": "{town} {month}  {variant}  {signed} signed  quota/budget {quota}",
     "本月未收到月结: {codes}": "No statement received this month: {codes}",
     "{year} 年年终清算": "Year-end clearing {year}",
-    "请确认电脑日期": "Check the computer's date", "{n} 个月": "{n} mo", "日期正确, 继续": "The date is right, go on",
+    "请确认电脑日期": "Check the computer's date", "未参保": "Not insured",
+    " (沿用 {year} 年登记, 本年尚未登记)": " (from the {year} enrolment; none entered for this year yet)",
+    "否 ({year} 年已签约, 本年未续签)": "No (signed in {year}, not renewed this year)", "{n} 个月": "{n} mo", "日期正确, 继续": "The date is right, go on",
     "取消, 先校正日期": "Cancel, correct the date first",
     "乡镇用量快照": "Township usage snapshot",
     "乡镇卫生院交回的本年用量: 患者在本乡镇其他机构用过的统筹基金。导入后, 接诊时的年度限额会算上它。":

@@ -78,6 +78,15 @@ class Enrolment:
     health_record: bool = False
     insurance_record: bool = False
 
+    def carried_into(self, year: int) -> bool:
+        """This enrolment is an earlier year's, standing for `year` (none entered for it yet)."""
+        return self.year < year
+
+    def signed_in(self, year: int) -> bool:
+        """Signed with a family doctor for `year`: a contract is yearly and never carries over,
+        while the designation does (Shaoyang renews it; Zhanjiang keeps it unless changed)."""
+        return self.family_doctor_signed and self.year == year
+
 
 @dataclass(frozen=True)
 class CatalogEntry:

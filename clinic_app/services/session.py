@@ -427,7 +427,7 @@ class ClinicSession:
         policy_id = self.visit_policy_id()
         policy = self.book.in_force(policy_id, day)
         enrolment = ledger.latest_enrolment(self.db, patient.id, day.year)
-        signed = bool(enrolment and enrolment.year == day.year and enrolment.family_doctor_signed)
+        signed = enrolment is not None and enrolment.signed_in(day.year)
         designated = self._designated(clinic, enrolment, policy, signed)
         facility = request.facility or clinic.facility_level
         layered = patient.category != "resident" and policy.reform is not None and signed and designated

@@ -168,13 +168,12 @@ class PatientsScreen(QWidget):
     def _usage_loaded(self, patient_id: int, enrolment: Enrolment | None, card: UsageCard) -> None:
         if self.current is None or self.current.id != patient_id:
             return
-        if enrolment is None or enrolment.year != card.year:
+        if enrolment is None:
             self.enrolment.setText(self.tr("{year} 年未登记").format(year=card.year))
         else:
-            places = " / ".join(p for p in (enrolment.designated_village, enrolment.designated_township) if p)
             self.enrolment.setText(
                 self.tr("定点 {places}; 家庭医生签约: {signed}").format(
-                    places=places or self.tr("(未定点)"), signed=labels.yes_no(enrolment.family_doctor_signed)
+                    places=labels.designation(enrolment, card.year), signed=labels.signing(enrolment, card.year)
                 )
             )
         cap = self.tr("不限") if card.annual_cap is None else str(card.annual_cap)

@@ -150,13 +150,8 @@ class PatientCard(QGroupBox):
         self.category.setText(labels.category(patient.category))
 
     def show_usage(self, card: UsageCard, enrolment: Enrolment | None) -> None:
-        if enrolment is None or enrolment.year != card.year:
-            self.designated.setText(self.tr("{year} 年未登记").format(year=card.year))
-            self.signed.setText(self.tr("否"))
-        else:
-            places = [p for p in (enrolment.designated_village, enrolment.designated_township) if p]
-            self.designated.setText(" / ".join(places) or self.tr("(未定点)"))
-            self.signed.setText(labels.yes_no(enrolment.family_doctor_signed))
+        self.designated.setText(labels.designation(enrolment, card.year))
+        self.signed.setText(labels.signing(enrolment, card.year))
         if card.annual_cap is None:
             self.fund_bar.setRange(0, 1)
             self.fund_bar.setValue(0)

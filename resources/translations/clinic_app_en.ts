@@ -1,24 +1,57 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name />
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="92" />
+        <source>Labels</source>
+        <comment>{year} 年未登记</comment>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="94" />
+        <source>Labels</source>
+        <comment>(未定点)</comment>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="96" />
+        <source>Labels</source>
+        <comment>未参保</comment>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="98" />
+        <source>Labels</source>
+        <comment> (沿用 {year} 年登记, 本年尚未登记)</comment>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="106" />
+        <source>Labels</source>
+        <comment>否 ({year} 年已签约, 本年未续签)</comment>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>AdjudicationPanel</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="180" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="175" />
         <source>结算预览</source>
         <translation>Adjudication preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="189" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="184" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="189" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="184" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="189" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="184" />
         <source>个人支付</source>
         <translation>Patient pays</translation>
     </message>
@@ -757,177 +790,177 @@ Please give this log file to support:
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="16" />
+        <location filename="../../clinic_app/ui/labels.py" line="17" />
         <source>城乡居民</source>
         <translation>Resident</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="17" />
+        <location filename="../../clinic_app/ui/labels.py" line="18" />
         <source>在职职工</source>
         <translation>Active employee</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="18" />
+        <location filename="../../clinic_app/ui/labels.py" line="19" />
         <source>退休职工</source>
         <translation>Retired employee</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="24" />
+        <location filename="../../clinic_app/ui/labels.py" line="25" />
         <source>诊查费</source>
         <translation>Consultation</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="25" />
+        <location filename="../../clinic_app/ui/labels.py" line="26" />
         <source>药品</source>
         <translation>Drug</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="26" />
+        <location filename="../../clinic_app/ui/labels.py" line="27" />
         <source>检查</source>
         <translation>Exam</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="27" />
+        <location filename="../../clinic_app/ui/labels.py" line="28" />
         <source>治疗</source>
         <translation>Treatment</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="28" />
+        <location filename="../../clinic_app/ui/labels.py" line="29" />
         <source>材料</source>
         <translation>Material</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="29" />
+        <location filename="../../clinic_app/ui/labels.py" line="30" />
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="34" />
+        <location filename="../../clinic_app/ui/labels.py" line="35" />
         <source>目录内</source>
         <translation>Covered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="34" />
+        <location filename="../../clinic_app/ui/labels.py" line="35" />
         <source>特定目录</source>
         <translation>Specific list</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="34" />
+        <location filename="../../clinic_app/ui/labels.py" line="35" />
         <source>自费</source>
         <translation>Self-paid</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="38" />
+        <location filename="../../clinic_app/ui/labels.py" line="39" />
         <source>就诊</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="38" />
+        <location filename="../../clinic_app/ui/labels.py" line="39" />
         <source>冲销</source>
         <translation>Reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="38" />
+        <location filename="../../clinic_app/ui/labels.py" line="39" />
         <source>报销</source>
         <translation>Reimbursement</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="43" />
+        <location filename="../../clinic_app/ui/labels.py" line="44" />
         <source>现金</source>
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="44" />
+        <location filename="../../clinic_app/ui/labels.py" line="45" />
         <source>移动支付</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="45" />
+        <location filename="../../clinic_app/ui/labels.py" line="46" />
         <source>个人账户</source>
         <translation>Personal account</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="46" />
+        <location filename="../../clinic_app/ui/labels.py" line="47" />
         <source>家庭共济账户</source>
         <translation>Family account</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="52" />
+        <location filename="../../clinic_app/ui/labels.py" line="53" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="53" />
+        <location filename="../../clinic_app/ui/labels.py" line="54" />
         <source>乡镇卫生院</source>
         <translation>Township health center</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="54" />
+        <location filename="../../clinic_app/ui/labels.py" line="55" />
         <source>社区卫生服务中心</source>
         <translation>Community health center</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="55" />
+        <location filename="../../clinic_app/ui/labels.py" line="56" />
         <source>校医院</source>
         <translation>School clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="56" />
+        <location filename="../../clinic_app/ui/labels.py" line="57" />
         <source>一级医院</source>
         <translation>Level-1 hospital</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="57" />
+        <location filename="../../clinic_app/ui/labels.py" line="58" />
         <source>二级医院</source>
         <translation>Level-2 hospital</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="58" />
+        <location filename="../../clinic_app/ui/labels.py" line="59" />
         <source>三级医院</source>
         <translation>Level-3 hospital</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="64" />
+        <location filename="../../clinic_app/ui/labels.py" line="65" />
         <source>男</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="64" />
+        <location filename="../../clinic_app/ui/labels.py" line="65" />
         <source>女</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="70" />
+        <location filename="../../clinic_app/ui/labels.py" line="71" />
         <source>韶关 按人头定额包干</source>
         <translation>Shaoguan capitation (fixed per head)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="71" />
+        <location filename="../../clinic_app/ui/labels.py" line="72" />
         <source>湛江 定额包干</source>
         <translation>Zhanjiang fixed budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="72" />
+        <location filename="../../clinic_app/ui/labels.py" line="73" />
         <source>湖南 基层门诊统筹综合改革 按人头付费</source>
         <translation>Hunan primary outpatient reform, capitation</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="73" />
+        <location filename="../../clinic_app/ui/labels.py" line="74" />
         <source>邵阳 按人头按月预拨</source>
         <translation>Shaoyang capitation, prepaid monthly</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="74" />
+        <location filename="../../clinic_app/ui/labels.py" line="75" />
         <source>按项目付费</source>
         <translation>Fee for service</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="79" />
+        <location filename="../../clinic_app/ui/labels.py" line="80" />
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="79" />
+        <location filename="../../clinic_app/ui/labels.py" line="80" />
         <source>否</source>
         <translation>No</translation>
     </message>
@@ -1327,47 +1360,32 @@ This clinic's key fingerprint (the township checks it):
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="154" />
-        <source>{year} 年未登记</source>
-        <translation>not enrolled for {year}</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="155" />
-        <source>否</source>
-        <translation>No</translation>
-    </message>
-    <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="158" />
-        <source>(未定点)</source>
-        <translation>(none)</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="163" />
         <source>已用 {used} 元 (无年度限额)</source>
         <translation>{used} used (no annual cap)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="164" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="159" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="169" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="164" />
         <source>已用 {used} / {cap} 元</source>
         <translation>{used} of {cap} used</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="170" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="165" />
         <source>{left} 元</source>
         <translation>{left} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="171" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="166" />
         <source> (每日限额 {cap} 元)</source>
         <translation> (daily cap {cap})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="172" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="167" />
         <source>{used} 元</source>
         <translation>{used} yuan</translation>
     </message>
@@ -1503,23 +1521,18 @@ This clinic's key fingerprint (the township checks it):
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="176" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="175" />
         <source>定点 {places}; 家庭医生签约: {signed}</source>
         <translation>designated {places}; family doctor signed: {signed}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="177" />
-        <source>(未定点)</source>
-        <translation>(none)</translation>
-    </message>
-    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="179" />
         <location filename="../../clinic_app/ui/patients_screen.py" line="180" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="181" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="183" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="182" />
         <source>{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}</source>
         <translation>{year}: {used} used, cap {cap}, {left} left</translation>
     </message>
@@ -2343,43 +2356,43 @@ Restore now?</translation>
 <context>
     <name>VisitScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="243" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="238" />
         <source>身份证号 / 姓名 / 拼音首字母 / 电话 (F2)</source>
         <translation>ID number / name / pinyin initials / phone (F2)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="246" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="241" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="249" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="244" />
         <source>查找患者</source>
         <translation>Find patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="257" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="252" />
         <source>转诊…</source>
         <translation>Referral…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="259" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="254" />
         <source>外院票据报销…</source>
         <translation>Outside receipt…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="269" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="264" />
         <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
         <translation>Item code / name / pinyin initials (F3)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="275" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="270" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="88" />
-        <location filename="../../clinic_app/ui/visit_screen.py" line="283" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="278" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
@@ -2419,87 +2432,87 @@ Restore now?</translation>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="307" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="302" />
         <source>收费项目 (Enter 改数量, Delete 删除选中行)</source>
         <translation>Items (Enter changes the quantity, Delete removes the line)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="316" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="311" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="320" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="315" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="321" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="316" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="322" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="317" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="332" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="327" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="336" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="331" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="339" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="334" />
         <source>新接诊 (Ctrl+N)</source>
         <translation>New visit (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="448" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="443" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="507" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="502" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="596" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="591" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="630" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="625" />
         <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="636" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="631" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="668" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="663" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="691" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="686" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="694" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="689" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="687" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="682" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>

@@ -468,3 +468,26 @@ def test_the_card_gives_an_infant_s_age_in_months_and_an_adult_s_in_completed_ye
     assert card.name.text().endswith("0 个月")
     card.show_patient(replace(baby, birth_date=dt.date(1970, 5, 20)), dt.date(2027, 5, 19))
     assert card.name.text().endswith("56 岁")
+
+
+def test_the_card_says_when_the_designation_stands_from_last_year_and_the_signing_does_not(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The engine carries last year's designation into a year with no enrolment yet, never the signing."""
+    from clinic_app.domain.money import Money
+    from clinic_app.domain.records import Enrolment
+    from clinic_app.services.session import UsageCard
+    from clinic_app.ui.visit_screen import PatientCard
+
+    card = PatientCard()
+    qtbot.addWidget(card)
+    usage = UsageCard(2027, Money(0), Money(0), Money.parse("600.00"), None, Money(0))
+    last_year = Enrolment(1, 2026, designated_village="V01", designated_township="T01", family_doctor_signed=True)
+    card.show_usage(usage, last_year)
+    assert card.designated.text() == "V01 / T01 (沿用 2026 年登记, 本年尚未登记)"
+    assert card.signed.text() == "否 (2026 年已签约, 本年未续签)"
+    this_year = Enrolment(1, 2027, designated_village="V01", designated_township="T01", family_doctor_signed=True)
+    card.show_usage(usage, this_year)
+    assert (card.designated.text(), card.signed.text()) == ("V01 / T01", "是")
+    card.show_usage(usage, Enrolment(1, 2027, insured=False))
+    assert card.designated.text() == "未参保"
+    card.show_usage(usage, None)
+    assert (card.designated.text(), card.signed.text()) == ("2027 年未登记", "否")
