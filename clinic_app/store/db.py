@@ -16,6 +16,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from clinic_app.errors import UserError, os_reason
 from clinic_app.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -187,8 +188,15 @@ def backup_to(conn: sqlite3.Connection, target: Path, pause: Pause | None = None
     return target
 
 
-def open_database(folder: Path) -> sqlite3.Connection:
-    """Open (creating if new) and migrate the database in a data folder."""
+def open_database(folder: Path, read_only: bool = False) -> sqlite3.Connection:
+    """Open (creating if new) and migrate the database in a data folder.
+
+    With `read_only`, the existing database is opened for reading only, as on a
+    write-protected disk: nothing is made, migrated or written there, and a
+    write fails as "read-only" (`transaction`).
+    """
+    if read_only:
+        return _open_for_reading(folder / DB_NAME)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -228,6 +236,36 @@ def open_database(folder: Path) -> sqlite3.Connection:
             _migrate(conn, version)
         except sqlite3.OperationalError as exc:
             raise _explain(exc, path) from None
+    return conn
+
+
+def _open_for_reading(path: Path) -> sqlite3.Connection:
+    conn = _connect_read_only(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a damaged schema page fails here
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        if isinstance(exc, sqlite3.OperationalError):
+            raise _explain(exc, path) from None
+        raise damage(exc, path) or DatabaseError(
+            f"{path} 不是本软件的数据库文件或已损坏", f"{path} is not a valid database"
+        ) from None
+    if version != SCHEMA_VERSION:
+        conn.close()
+        if version > SCHEMA_VERSION:
+            raise DatabaseError(
+                f"数据库版本 {version} 比本软件 (版本 {SCHEMA_VERSION}) 新, 请升级软件后再打开",
+                f"database schema {version} is newer than this app's {SCHEMA_VERSION}: upgrade the app",
+            )
+        raise DatabaseError(
+            f"数据库 {path} 需要升级 (版本 {version} → {SCHEMA_VERSION}), 只读打开时不能升级; "
+            "请先在可写的磁盘上用本软件打开一次",
+            f"the database {path} needs an upgrade (schema {version} → {SCHEMA_VERSION}), which a read-only "
+            "opening cannot do: open it once with this app on a writable disk",
+        )
     return conn
 
 
@@ -385,11 +423,20 @@ def read_only(path: Path) -> Iterator[sqlite3.Connection]:
     ``immutable``, which is exact when no ``-wal`` file holds newer pages; when
     one does, the file is refused rather than read without its newest entries.
     """
+    conn = _connect_read_only(path)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def _connect_read_only(path: Path, **options: Any) -> sqlite3.Connection:
+    """A read-only connection to the database file at `path` (see `read_only`)."""
     if not path.is_file():
         raise DatabaseError(f"找不到数据库文件 {path}", f"no database file at {path}")
     if not is_sqlite_file(path):
         raise DatabaseError(f"{path} 不是 SQLite 数据库文件", f"{path} is not an SQLite database")
-    conn = _open_read_only(path, "mode=ro")
+    conn = _open_read_only(path, "mode=ro", options)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.OperationalError as exc:
@@ -403,17 +450,14 @@ def read_only(path: Path) -> Iterator[sqlite3.Connection]:
                     f"the folder {path.parent} is read-only and the newest part of the database is in its log "
                     f"file {wal.name}, which cannot be read there: copy the whole folder to a writable disk first",
                 ) from None
-            conn = _open_read_only(path, "immutable=1")
+            conn = _open_read_only(path, "immutable=1", options)
     except sqlite3.DatabaseError:
         pass  # damage: the caller's own reads meet it and say so
-    try:
-        yield conn
-    finally:
-        conn.close()
+    return conn
 
 
-def _open_read_only(path: Path, how: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?{how}", uri=True)
+def _open_read_only(path: Path, how: str, options: dict[str, Any]) -> sqlite3.Connection:
+    conn: sqlite3.Connection = sqlite3.connect(f"{path.resolve().as_uri()}?{how}", uri=True, **options)
     conn.row_factory = sqlite3.Row
     return conn
 

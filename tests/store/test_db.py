@@ -210,3 +210,24 @@ def test_damaged_bytes_are_not_shown() -> None:
     assert store_db.plain_detail(text) == "Could not decode to UTF-8 column 'reasons_json'"
     assert store_db.plain_detail("a\x00b\ufffdc") == "a b c"
     assert len(store_db.plain_detail("x" * 10_000)) <= 160
+
+
+def test_a_database_on_a_write_protected_disk_opens_for_reading_when_asked(shaoyang: Ledger, tmp_path: Path) -> None:
+    import shutil
+
+    from tests.store.media import write_protected
+
+    entries = ledger.count_entries(shaoyang.session.db, ledger.EntryFilter())
+    shaoyang.session.close()
+    with write_protected(tmp_path / "ro", lambda folder: shutil.copy2(shaoyang.folder / DB_NAME, folder / DB_NAME)) as ro:
+        # Opened to work in (the app, any command that writes): refused at once, as before.
+        with pytest.raises(DatabaseError, match="read-only"):
+            open_database(ro)
+        conn = open_database(ro, read_only=True)
+        try:
+            assert ledger.count_entries(conn, ledger.EntryFilter()) == entries
+            with pytest.raises(DatabaseError, match="read-only"), transaction(conn) as raw:
+                raw.execute("INSERT INTO settings (key, value) VALUES ('x', 'y')")
+        finally:
+            conn.close()
+        assert sorted(p.name for p in ro.iterdir()) == [DB_NAME]
