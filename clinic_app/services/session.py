@@ -127,9 +127,10 @@ def _draft_key(request: VisitRequest) -> tuple[object, ...]:
 class ClinicSession:
     """An open data folder: database, clinic identity, policies."""
 
-    def __init__(self, data_dir: Path, book: PolicyBook | None = None) -> None:
+    def __init__(self, data_dir: Path, book: PolicyBook | None = None, read_only: bool = False) -> None:
+        """`read_only`: only reading will be done (a command on a write-protected disk, `store.db.open_database`)."""
         self.data_dir = data_dir
-        self.db = open_database(data_dir)
+        self.db = open_database(data_dir, read_only=read_only)
         self.book = book or default_book()
         self._clinic: Clinic | None = None
         self._previewed: _Previewed | None = None

@@ -46,7 +46,8 @@ def cmd_settle(args: argparse.Namespace) -> int:
     out = Path(out_text).expanduser() if out_text is not None else None
     if out is not None:
         check_report_folder(out)
-    with ClinicSession(existing_data_dir(getattr(args, "data_dir", None))) as session:
+    reading = not signed and score is None and per_head is None  # no entries: works on a write-protected disk
+    with ClinicSession(existing_data_dir(getattr(args, "data_dir", None)), read_only=reading) as session:
         report, written = settle_with_entries(session, month, signed, score, per_head, out)
     if getattr(args, "json", False):
         sys.stdout.write(json.dumps(report_json(report), ensure_ascii=False, indent=2) + "\n")

@@ -21,7 +21,7 @@ from clinic_app.services.township import REJECT, UNTRUSTED, apply_import, flag_n
 def cmd_statement_import(args: argparse.Namespace) -> int:
     files = [Path(f) for f in args.files]
     rejected = False
-    with ClinicSession(existing_data_dir(getattr(args, "data_dir", None))) as session:
+    with ClinicSession(existing_data_dir(getattr(args, "data_dir", None)), read_only=args.dry_run) as session:
         plans = plan_import(session, files, trust=args.trust)
         if args.dry_run:
             print("预览, 未写入任何数据 / dry run, nothing written")

@@ -191,11 +191,12 @@ def backup_to(conn: sqlite3.Connection, target: Path, pause: Pause | None = None
 def open_database(folder: Path, read_only: bool = False) -> sqlite3.Connection:
     """Open (creating if new) and migrate the database in a data folder.
 
-    With `read_only`, the existing database is opened for reading only, as on a
-    write-protected disk: nothing is made, migrated or written there, and a
-    write fails as "read-only" (`transaction`).
+    `read_only` says the caller only reads: where the folder cannot be written (a
+    write-protected disk) the existing database is then opened for reading only,
+    nothing is made, migrated or written there, and a write fails as "read-only"
+    (`transaction`).  Where it can be written, it opens as usual (migrated if old).
     """
-    if read_only:
+    if read_only and (folder / DB_NAME).is_file() and not folder_writable(folder):
         return _open_for_reading(folder / DB_NAME)
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -231,3 +231,19 @@ def test_a_database_on_a_write_protected_disk_opens_for_reading_when_asked(shaoy
         finally:
             conn.close()
         assert sorted(p.name for p in ro.iterdir()) == [DB_NAME]
+
+
+def test_reading_only_a_writable_folder_opens_it_as_usual(tmp_path: Path) -> None:
+    # Where the folder can be written, a reading command still upgrades an old database first.
+    folder = tmp_path / "data"
+    folder.mkdir()
+    conn = sqlite3.connect(folder / DB_NAME)
+    for statement in store_db._statements(MIGRATIONS[0]):
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    db = open_database(folder, read_only=True)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    db.close()
