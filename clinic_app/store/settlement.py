@@ -165,18 +165,21 @@ def derived_signed(
 ) -> dict[str, int]:
     """Signed residents per designated village ('' = the township itself) from the enrolments.
 
-    Counted on the month's last day (enrolled_on unknown counts from January);
-    under the Hunan reform only family-doctor-signed residents are capitated.
-    Employees are never counted: their visits are fee-for-service (POLICIES.md §3).
+    Each person's latest enrolment up to `year` stands, as it does for the villages'
+    adjudication (a designation carries over until changed); counted on the month's
+    last day (enrolled_on unknown counts from January).  Under the Hunan reform only
+    residents signed with a family doctor FOR THIS YEAR are capitated (a yearly
+    contract).  Employees are never counted: their visits are fee-for-service (§3).
     """
     rows = db.execute(
         """SELECT e.designated_village AS village, COUNT(*) AS n
            FROM enrolments e JOIN patients p ON p.id = e.patient_id
-           WHERE e.year = ? AND e.insured = 1 AND e.designated_township = ? AND p.category = 'resident'
-             AND (e.enrolled_on IS NULL OR e.enrolled_on <= ?)
-             AND (? = 0 OR e.family_doctor_signed = 1)
+           WHERE e.year = (SELECT MAX(x.year) FROM enrolments x WHERE x.patient_id = e.patient_id AND x.year <= :year)
+             AND e.insured = 1 AND e.designated_township = :township AND p.category = 'resident'
+             AND (e.enrolled_on IS NULL OR e.enrolled_on <= :last_day)
+             AND (:family_doctor = 0 OR (e.family_doctor_signed = 1 AND e.year = :year))
            GROUP BY e.designated_village""",
-        [year, township_code, last_day.isoformat(), int(family_doctor)],
+        {"year": year, "township": township_code, "last_day": last_day.isoformat(), "family_doctor": int(family_doctor)},
     ).fetchall()
     return {str(r["village"]): int(r["n"]) for r in rows}
 
@@ -243,10 +246,12 @@ def effectively_signed(db: sqlite3.Connection, year: int, township_code: str) ->
 
 
 def insured_persons(db: sqlite3.Connection, year: int) -> int:
-    """Residents enrolled and insured for `year` in the township's roster (the Hunan funding base)."""
+    """Residents insured for `year` in the township's roster (the Hunan funding base): each
+    person's latest enrolment up to `year` stands, as in `derived_signed`."""
     row = db.execute(
         """SELECT COUNT(*) FROM enrolments e JOIN patients p ON p.id = e.patient_id
-           WHERE e.year = ? AND e.insured = 1 AND p.category = 'resident'""",
-        [year],
+           WHERE e.year = (SELECT MAX(x.year) FROM enrolments x WHERE x.patient_id = e.patient_id AND x.year <= :year)
+             AND e.insured = 1 AND p.category = 'resident'""",
+        {"year": year},
     ).fetchone()
     return int(row[0])

@@ -265,3 +265,25 @@ def test_a_future_month_is_refused_in_words_that_fit_settling(shaoguan, capsys) 
     err = capsys.readouterr().err
     assert "2099-01 尚未到来: 请选择本月或以前的月份" in err
     assert "export" not in err and "导出" not in err  # it said "nothing to export" when settling
+
+
+def test_an_enrolment_carries_into_the_next_year_for_the_head_count_but_a_signing_does_not(tmp_path) -> None:
+    """The villages keep paying last year's designated persons in January; the township counts them too."""
+    from clinic_app.domain.records import Enrolment
+    from clinic_app.services.demo import resident_id
+    from clinic_app.services.session import PatientInput
+
+    town = township(tmp_path / "town", SHAOGUAN)
+    for number in range(3):
+        p = town.add_patient(PatientInput(name=f"人{number}", id_number=resident_id("440203", dt.date(1970, 1, 1 + number), 7)))
+        town.save_enrolment(Enrolment(
+            p.id, 2025, designated_village="", designated_township=TOWNSHIP, family_doctor_signed=True,
+            enrolled_on=dt.date(2024, 11, 10),
+        ))
+    # Shaoguan: designated persons; none entered for 2026 yet, so 2025's stand.
+    assert store_settlement.derived_signed(town.db, 2026, TOWNSHIP, dt.date(2026, 1, 31), False) == {"": 3}
+    assert store_settlement.insured_persons(town.db, 2026) == 3
+    # The Hunan reform counts signed persons, and a contract is for its year only.
+    assert store_settlement.derived_signed(town.db, 2026, TOWNSHIP, dt.date(2026, 1, 31), True) == {}
+    assert store_settlement.derived_signed(town.db, 2025, TOWNSHIP, dt.date(2025, 1, 31), True) == {"": 3}
+    town.close()
