@@ -22,8 +22,9 @@ English words):
 - ``FLAG_SPLIT_VISIT`` several settlements of one person on one day at one
   clinic (分解就诊);
 - ``FLAG_DUPLICATE_CHARGE`` the same item twice in one visit, the same setl_id
-  twice, a setl_id already imported for another month, or two settlements of
-  one person on one day with identical items (重复收费);
+  twice, one visit (mdtrt_id) settled twice, a setl_id already imported for
+  another month, or two settlements of one person on one day with identical
+  items (重复收费);
 - ``FLAG_ANNUAL_CAP_EXCEEDED`` the person's fund use this year across all the
   township's villages exceeds the policy's annual cap;
 - ``FLAG_CONSULTATION_FEE_SIGNED`` a consultation fee charged to a person
@@ -32,7 +33,17 @@ English words):
 - ``FLAG_COST_OUTLIER`` a visit costing more than three times the township's
   median cost per visit for the month (all villages imported so far);
 - ``FLAG_ADJUDICATION_DIFF`` the township's own engine, re-adjudicating the
-  visit, gets different amounts.
+  visit, gets different amounts;
+- ``FLAG_CLINIC_NAME`` the file names the clinic otherwise than when its key was
+  registered (one flag for the statement, no settlement): the key proves who sent
+  it and a village may be renamed, so it is imported for a person to look at.
+
+Besides EXCHANGE.md's refusals, a file is refused when a visit's policy is not
+known here or not of the township's pooling region (the township's policy, its
+overlays and the city's employee policy: what the capitation counts), when the
+statement's own policy is not of that region, when a text field is longer than
+any real one (`MAX_NAME`, `MAX_ID` characters), and when its key is registered
+for another clinic code (a data folder copied to a second village).
 
 Re-adjudication assumes what the file does not carry:
 
@@ -102,6 +113,7 @@ FLAG_ANNUAL_CAP_EXCEEDED = "FLAG_ANNUAL_CAP_EXCEEDED"
 FLAG_CONSULTATION_FEE_SIGNED = "FLAG_CONSULTATION_FEE_SIGNED"
 FLAG_COST_OUTLIER = "FLAG_COST_OUTLIER"
 FLAG_ADJUDICATION_DIFF = "FLAG_ADJUDICATION_DIFF"
+FLAG_CLINIC_NAME = "FLAG_CLINIC_NAME"
 FLAG_CODES = (
     FLAG_ID_CHECKSUM,
     FLAG_NOT_SIGNED,
@@ -112,6 +124,7 @@ FLAG_CODES = (
     FLAG_CONSULTATION_FEE_SIGNED,
     FLAG_COST_OUTLIER,
     FLAG_ADJUDICATION_DIFF,
+    FLAG_CLINIC_NAME,
 )
 FLAG_NAMES = {
     FLAG_ID_CHECKSUM: ("身份证号校验不通过", "invalid ID number checksum"),
@@ -123,6 +136,7 @@ FLAG_NAMES = {
     FLAG_CONSULTATION_FEE_SIGNED: ("签约患者收取一般诊疗费", "consultation fee charged to a signed patient"),
     FLAG_COST_OUTLIER: ("次均费用异常偏高", "cost per visit far above the township's usual"),
     FLAG_ADJUDICATION_DIFF: ("乡镇复核金额不一致", "township re-adjudication differs"),
+    FLAG_CLINIC_NAME: ("村卫生室名称与登记的不同", "clinic name differs from the registered one"),
 }
 COST_OUTLIER_FACTOR = 3
 _SAME_DAY_SHOWN = 3  # other villages' settlements named in a same-day flag
@@ -230,6 +244,13 @@ class _View:
             return self.keys[code]
         found = store.registered_key(self.db, code, "village")
         return None if found is None else (found.public_key, found.fingerprint)
+
+    def key_owner(self, public_key: str) -> str | None:
+        """The village code a key is registered for (in the database or earlier in the batch)."""
+        for code, (public, _) in self.keys.items():
+            if public == public_key:
+                return code
+        return store.key_owner(self.db, public_key, "village")
 
     def body(self, sha: str) -> str | None:
         if sha in self.bodies:
@@ -406,10 +427,20 @@ def _judge(view: _View, book: PolicyBook, own: Clinic, base: FilePlan, trusted: 
             f"月结使用的政策 {clinic['policy_id']} 本院未载入, 无法审核",
             f"the statement's policy {clinic['policy_id']} is not loaded here: it cannot be checked",
         )
+    _check_text(verified)
+    _check_policies(verified, book, own)
     public = signing.b64(verified.public_key)
     known = view.key(code)
     register = False
     if known is None:
+        owner = view.key_owner(public)
+        if owner is not None:
+            raise _refuse(
+                f"{clinic['name']} ({code}) 的签名密钥已登记为村卫生室 {owner} 的密钥, 不能再登记给 {code}: "
+                f"一个密钥只属于一个村卫生室。请与村卫生室核实 (是否把 {owner} 的数据文件夹复制到了另一台电脑)",
+                f"the key that signed this file is registered to {owner}; it is not registered again for {code}: "
+                f"a key belongs to one clinic. Check with the village clinic (was {owner}'s data folder copied?)",
+            )
         if verified.fingerprint not in trusted:
             raise UnregisteredClinic(code, clinic["name"], verified.fingerprint)
         register = True
@@ -500,6 +531,84 @@ def _check_month(verified: VerifiedStatement, name: str, today: dt.date) -> None
                 f"结算 {visit['setl_id']} 的日期 {day} 不在 {month} 内",
                 f"wrong month: settlement {visit['setl_id']} is dated {day}, outside {month}",
             )
+
+
+MAX_NAME = 200
+"""Characters of a name (clinic, person, item, unit): far beyond any real one."""
+MAX_ID = 64
+"""Characters of a code or an id (setl_id, certno, policy id, reason code)."""
+_VISIT_IDS = ("mdtrt_id", "setl_id", "psn_no", "certno", "med_type", "policy_id")
+
+
+def _check_text(verified: VerifiedStatement) -> None:
+    """Refuse a text field longer than any real one: a signed file may carry a megabyte name."""
+    body = verified.body
+    clinic = body["clinic"]
+    _text_fits(clinic["name"], MAX_NAME, "clinic/name")
+    for name in ("code", "township_code", "policy_id"):
+        _text_fits(clinic[name], MAX_ID, f"clinic/{name}")
+    for index, visit in enumerate(body["visits"]):
+        _text_fits(visit["psn_name"], MAX_NAME, f"visits/{index}/psn_name")
+        if max(map(len, (visit[name] for name in _VISIT_IDS))) > MAX_ID or len(visit["reversal_of"] or "") > MAX_ID:
+            for name in (*_VISIT_IDS, "reversal_of"):
+                _text_fits(visit[name] or "", MAX_ID, f"visits/{index}/{name}")
+        for number, item in enumerate(visit["items"]):
+            if len(item["name"]) > MAX_NAME or len(item["unit"]) > MAX_NAME:
+                _text_fits(item["name"], MAX_NAME, f"visits/{index}/items/{number}/name")
+                _text_fits(item["unit"], MAX_NAME, f"visits/{index}/items/{number}/unit")
+        for number, reason in enumerate(visit["reasons"]):
+            _text_fits(reason["code"], MAX_ID, f"visits/{index}/reasons/{number}/code")
+            for key, value in reason["params"].items():
+                _text_fits(key, MAX_ID, f"visits/{index}/reasons/{number}/params")
+                if isinstance(value, str):
+                    _text_fits(value, MAX_NAME, f"visits/{index}/reasons/{number}/params/{key[:MAX_ID]}")
+
+
+def _text_fits(text: str, limit: int, where: str) -> None:
+    if len(text) > limit:
+        raise _refuse(
+            f"字段 {where} 过长 ({len(text)} 个字符, 最多 {limit} 个): {text[:20]}…",
+            f"field {where} is too long ({len(text)} characters, at most {limit}): {text[:20]}…",
+        )
+
+
+def _region(book: PolicyBook, policy_id: str) -> frozenset[str]:
+    """A pooling region's policies: the resident policy, its overlays (the reform), the city's employee policy."""
+    pool = _pool(book, policy_id)
+    members = {p.id for p in book.policies.values() if (p.base or p.id) == pool}
+    members |= {e for m in members if (e := book[m].employee_policy) is not None and e in book}
+    return frozenset(members)
+
+
+def _check_policies(verified: VerifiedStatement, book: PolicyBook, own: Clinic) -> None:
+    """The statement and each visit under a policy of the township's pooling region.
+
+    A visit under a policy not known here dropped out of the capitation unseen; one under
+    another city's rules has amounts this township does not pay by.
+    """
+    region = _region(book, own.policy_id)
+    policy = verified.body["clinic"]["policy_id"]
+    if policy not in region:
+        raise _refuse(
+            f"月结按 {policy} 结算, 不属于本乡镇的统筹政策 ({own.policy_id} 及其试点、职工政策): "
+            "请村卫生室在设置中检查所用的政策",
+            f"the statement is settled under {policy}, not this township's pooling region "
+            f"({own.policy_id}, its pilots and employee policy): the village should check its policy setting",
+        )
+    for visit in verified.body["visits"]:
+        used = visit["policy_id"]
+        if used in region:
+            continue
+        if used not in book:
+            raise _refuse(
+                f"结算 {visit['setl_id']} 使用的政策 {used} 是未知的政策 (本院没有), 无法审核和结算",
+                f"settlement {visit['setl_id']} names the policy {used}, which is not known here: "
+                "it can be neither checked nor settled",
+            )
+        raise _refuse(
+            f"结算 {visit['setl_id']} 使用的政策 {used} 不属于本乡镇的统筹政策 ({own.policy_id})",
+            f"settlement {visit['setl_id']} is under {used}, not this township's pooling region ({own.policy_id})",
+        )
 
 
 def _setl_time(text: str) -> dt.datetime:
@@ -742,6 +851,7 @@ class _Review:
         self.out.append((visit.visit["setl_id"], visit.visit["certno"], code, detail))
 
     def flags(self) -> list[tuple[str, str, str, str]]:
+        self._clinic_name()
         self._identity_and_signing()
         self._same_day()
         self._duplicates()
@@ -749,6 +859,14 @@ class _Review:
         self._cost_outliers()
         self._usage()
         return self.out
+
+    def _clinic_name(self) -> None:
+        """One flag for the statement (no settlement) when it names the clinic otherwise than its registration."""
+        registered = store.registered_key(self.conn, self.code, "village")
+        name = self.verified.body["clinic"]["name"]
+        if registered is not None and registered.name != name:
+            detail = json.dumps({"registered": registered.name, "file": name}, ensure_ascii=False, sort_keys=True)
+            self.out.append(("", "", FLAG_CLINIC_NAME, detail))
 
     def _identity_and_signing(self) -> None:
         for v in self.visits:
@@ -803,6 +921,14 @@ class _Review:
         for v in self.visits:
             if ids[v.visit["setl_id"]] > 1 and v.visit["kind"] == "settlement":
                 self.add(v, FLAG_DUPLICATE_CHARGE, listed_twice=v.visit["setl_id"])
+        # A visit has one settlement (its reversal shares the mdtrt_id): another one is a second charge.
+        settled: dict[str, str] = {}
+        for v in self.visits:
+            if v.visit["kind"] != "settlement":
+                continue
+            first = settled.setdefault(v.visit["mdtrt_id"], v.visit["setl_id"])
+            if first != v.visit["setl_id"]:
+                self.add(v, FLAG_DUPLICATE_CHARGE, visit_twice=v.visit["mdtrt_id"], first=first)
         earlier = store.known_setl_ids(self.conn, self.code, [v.visit["setl_id"] for v in self.visits if v.visit["kind"] == "settlement"])
         for v in self.visits:
             month = earlier.get(v.visit["setl_id"])
@@ -1027,6 +1153,12 @@ def _duplicate(p: Mapping[str, Any], en: bool) -> str:
         return f"the same items as settlement {other} of the same day" if en else f"与同日结算 {other} 的收费明细完全相同"
     if "listed_twice" in p:
         return f"settlement {p['listed_twice']} is listed twice in the file" if en else f"结算号 {p['listed_twice']} 在文件中出现两次"
+    if "visit_twice" in p:
+        visit, first = p["visit_twice"], p["first"]
+        return (
+            f"visit {visit} is settled twice (the other: settlement {first})"
+            if en else f"就诊号 {visit} 结算了两次 (另一次: 结算号 {first})"
+        )
     if "imported_in" in p:
         month = p["imported_in"]
         return f"this settlement was already imported with {month}" if en else f"此结算已随 {month} 的月结导入过"
@@ -1070,6 +1202,10 @@ _DETAILS: dict[str, Any] = {
         if en else f"本年各村统筹累计 {p['fund_year']} 元, 超过年度限额 {p['cap']} 元"
     ),
     FLAG_ADJUDICATION_DIFF: _adjudication_diff,
+    FLAG_CLINIC_NAME: lambda p, en: (
+        f"the file names the clinic {p['file']}; its key was registered as {p['registered']}"
+        if en else f"文件中的名称为 {p['file']}, 登记密钥时的名称为 {p['registered']}"
+    ),
 }
 
 

@@ -113,6 +113,12 @@ def registered_key(db: DbOrConn, code: str, role: str) -> RegisteredKey | None:
     return None if row is None else _key(row)
 
 
+def key_owner(db: DbOrConn, public_key: str, role: str) -> str | None:
+    """The code a public key (base64) is registered for, if any."""
+    row = db.execute("SELECT code FROM registered_keys WHERE public_key = ? AND role = ?", (public_key, role)).fetchone()
+    return None if row is None else str(row[0])
+
+
 def registered_keys(db: DbOrConn, role: str | None = None) -> list[RegisteredKey]:
     sql = "SELECT * FROM registered_keys" + (" WHERE role = ?" if role else "") + " ORDER BY code"
     return [_key(r) for r in db.execute(sql, (role,) if role else ()).fetchall()]

@@ -18,6 +18,7 @@ from clinic_app.cli import run
 from clinic_app.documents.signing import generate_key
 from clinic_app.documents.statement_file import StatementError, verify_statement
 from clinic_app.errors import UserError
+from clinic_app.services import review
 from clinic_app.services import township as tw
 from clinic_app.services.session import ClinicSession
 from clinic_app.store import township as store
@@ -225,3 +226,122 @@ def test_a_statement_given_as_bytes_is_held_to_the_same_size(town) -> None:
     padded = RAW[:-1] + b" " * (tw.MAX_STATEMENT_BYTES - len(RAW) + 1) + b"\n"
     error = _refused(town, padded)
     assert "文件太大" in error.zh
+
+
+# ---------------------------------------------------------------- content a village could sign (item 8)
+
+
+def _visits(n: int = 2) -> list[Any]:
+    return [b.crafted_visit(i, b.person(i), MARCH + dt.timedelta(hours=i)) for i in range(1, n + 1)]
+
+
+def test_a_visit_under_a_policy_not_known_here_is_refused(town) -> None:
+    """Imported, it silently dropped out of the capitation (which counts visits by policy)."""
+    error = _refused(town, _changed(_set("body/visits/0/policy_id", "nope")))
+    assert "nope" in error.zh and "未知的政策" in error.zh and "SST000001" in error.zh
+    assert "not known here" in error.en
+
+
+def test_a_visit_under_another_city_s_policy_is_refused(town) -> None:
+    error = _refused(town, _changed(_set("body/visits/0/policy_id", "zhanjiang-resident-2025")))
+    assert "zhanjiang-resident-2025" in error.zh and "不属于本乡镇的统筹政策" in error.zh
+    assert "not this township's pooling" in error.en
+
+
+def test_a_statement_under_another_city_s_policy_is_refused(town) -> None:
+    """A Zhanjiang statement in a Shaoguan township: its amounts follow rules this township does not pay by."""
+    zhanjiang = "zhanjiang-resident-2025"
+    raw = _statement(b.crafted_visit(1, b.person(1), MARCH, policy=zhanjiang), policy=zhanjiang)
+    error = _refused(town, raw)
+    assert zhanjiang in error.zh and "不属于本乡镇的统筹政策" in error.zh and b.POLICY in error.zh
+    assert "not this township's pooling" in error.en
+
+
+def test_a_reform_village_under_a_plain_township_is_one_pooling_region(tmp_path: Path) -> None:
+    """The reform overlay, its base and the city's employee policy are all the township's family."""
+    with b.township(tmp_path / "town", policy="shaoyang-resident-2019") as town:
+        reform = "shaoyang-resident-reform-2025"
+        day = dt.datetime(2025, 8, 4, 9)
+        visits = [b.crafted_visit(1, b.person(1), day, policy=reform)]
+        raw = b.crafted_statement(KEY, "V01", visits, month="2025-08", policy=reform)
+        raw = b.resigned(raw, KEY, _set("body/visits/0/policy_id", "shaoyang-resident-2019"))
+        (result,) = tw.import_files(town, [("V01.json", raw)], trust=[_fingerprint()])
+        assert result.imported, result.plan.describe()
+
+
+def test_a_key_registered_for_another_village_is_not_registered_again(town) -> None:
+    """A data folder copied to a second village signs with the first one's key."""
+    assert tw.import_files(town, [("V01.json", RAW)], trust=[_fingerprint()])[0].imported
+    copied = b.crafted_statement(KEY, "V09", [b.crafted_visit(1, b.person(1), MARCH, prefix="X")])
+    error = _refused(town, copied)
+    assert "V01" in error.zh and "V09" in error.zh and "已登记为" in error.zh
+    assert "registered to V01" in error.en
+    assert [k.code for k in store.registered_keys(town.db, "village")] == ["V01"]
+
+
+def test_one_key_for_two_villages_in_one_batch_registers_only_the_first(town) -> None:
+    copied = b.crafted_statement(KEY, "V09", [b.crafted_visit(1, b.person(1), MARCH, prefix="X")])
+    plans = tw.plan_import(town, [("V01.json", RAW), ("V09.json", copied)], trust=[_fingerprint()])
+    assert [p.action for p in plans] == [tw.ADD, tw.REJECT]
+    assert "registered to V01" in plans[1].error.en
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        ("body/visits/0/psn_name", "张" * 1_000_000),
+        ("body/visits/0/certno", "4" * 100_000),
+        ("body/visits/0/items/0/name", "药" * 201),
+        ("body/visits/0/setl_id", "S" * 65),
+        ("body/clinic/name", "村" * 201),
+    ],
+    ids=["person", "certno", "item", "setl_id", "clinic"],
+)
+def test_a_text_field_beyond_any_real_length_is_refused(town, path: str, value: str) -> None:
+    error = _refused(town, _changed(_set(path, value)))
+    assert "过长" in error.zh and "too long" in error.en, error.bilingual()
+    assert len(error.bilingual()) < 400
+    _plain_chinese(error)
+
+
+def test_a_renamed_village_is_imported_and_flagged_for_review(town) -> None:
+    """The key says who sent it; a name other than the registered one is for a person to look at."""
+    assert tw.import_files(town, [("V01.json", RAW)], trust=[_fingerprint()])[0].imported
+    renamed = b.resigned(_statement(revision=2), KEY, _set("body/clinic/name", "冒名村卫生室"))
+    (result,) = tw.import_files(town, [("V01_r2.json", renamed)])
+    assert result.imported, result.plan.describe()
+    assert result.flags.get(tw.FLAG_CLINIC_NAME) == 1
+    (flag,) = store.review_flags(town.db, store.FlagFilter(code=tw.FLAG_CLINIC_NAME))
+    assert "冒名村卫生室" in tw.flag_detail(flag.code, flag.detail, "zh")
+    assert "V01村卫生站" in tw.flag_detail(flag.code, flag.detail, "zh")
+    assert "registered as V01村卫生站" in tw.flag_detail(flag.code, flag.detail, "en")
+    assert tw.flag_name(tw.FLAG_CLINIC_NAME) != tw.flag_name(tw.FLAG_CLINIC_NAME, "en")
+    # The review list shows it as the statement's, with no person or time.
+    rows = review.review_rows(town, store.FlagFilter(code=tw.FLAG_CLINIC_NAME), {})
+    assert [(r.village, r.person, r.time, r.flag.setl_id) for r in rows] == [("V01村卫生站", "", "", "")]
+    # The first import registered the name: it is not flagged.
+    first = store.statements(town.db, current_only=False)[0]
+    assert store.flag_counts(town.db, first.id).get(tw.FLAG_CLINIC_NAME) is None
+
+
+def test_two_settlements_of_one_visit_are_a_duplicate_charge(town) -> None:
+    """A repeated setl_id was flagged 重复收费; a repeated mdtrt_id (one visit settled twice) was not."""
+    raw = b.resigned(_statement(*_visits(3)), KEY, _set("body/visits/2/mdtrt_id", "SMD000001"))
+    (result,) = tw.import_files(town, [("V01.json", raw)], trust=[_fingerprint()])
+    assert result.imported, result.plan.describe()
+    flags = [f for f in store.review_flags(town.db, store.FlagFilter(code=tw.FLAG_DUPLICATE_CHARGE))]
+    assert [f.setl_id for f in flags] == ["SST000003"]
+    assert tw.flag_detail(flags[0].code, flags[0].detail, "zh") == "就诊号 SMD000001 结算了两次 (另一次: 结算号 SST000001)"
+    assert "visit SMD000001 is settled twice" in tw.flag_detail(flags[0].code, flags[0].detail, "en")
+
+
+def test_a_reversal_shares_its_visit_s_number_without_a_flag(town) -> None:
+    from clinic_app.documents.records import StatementVisit
+
+    first = b.crafted_visit(1, b.person(1), MARCH)
+    undo = StatementVisit(
+        "SMD000001", "SRV000001", first.person, MARCH + dt.timedelta(hours=1), first.lines, first.adjudication,
+        reversal_of="SST000001",
+    )
+    (result,) = tw.import_files(town, [("V01.json", _statement(first, undo))], trust=[_fingerprint()])
+    assert result.imported and tw.FLAG_DUPLICATE_CHARGE not in result.flags
