@@ -418,6 +418,14 @@ class ClinicSession:
                 raise BadInput(f"{line.name}: 数量必须大于 0", f"{line.name}: quantity must be positive")
             if line.unit_price.fen < 0:
                 raise BadInput(f"{line.name}: 单价不能为负", f"{line.name}: unit price must not be negative")
+            if line.quantity > MAX_QUANTITY:  # two lines of one item merged, or a line made in code
+                raise _too_many(line.name)
+            if line.amount > MAX_LINE_AMOUNT:
+                raise BadInput(
+                    f"{line.name}: 金额 {line.amount} 元超过单行上限 {MAX_LINE_AMOUNT} 元, 请检查数量和单价",
+                    f"{line.name}: the amount {line.amount} is over a line's limit: at most {MAX_LINE_AMOUNT}; "
+                    "check the quantity and the unit price",
+                )
             if line.kind not in ITEM_KINDS or line.coverage not in COVERAGES:
                 raise BadInput(f"{line.name}: 项目类别无效", f"{line.name}: unknown kind or coverage")
         if request.payment_method not in PAYMENT_METHODS:
@@ -872,21 +880,38 @@ def _digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
+MAX_QUANTITY = 9999
+"""More of one item than any village visit gives: beyond it, a typing slip (an extra digit, a
+code typed into the quantity) that would settle an absurd bill, or overflow SQLite's integers."""
+MAX_LINE_AMOUNT = Money(9_999_999)
+"""99,999.99 yuan: more than any one line of a village visit."""
+
+
+def _too_many(name: str = "") -> BadInput:
+    who = f"{name}: " if name else ""
+    return BadInput(f"{who}数量不能超过 {MAX_QUANTITY}", f"{who}the quantity is at most {MAX_QUANTITY}")
+
+
 def parse_quantity(text: str | Fraction) -> Fraction:
-    """A quantity as entered ("2", "0.5", "１。５"); positive, at most 3 decimals."""
+    """A quantity as entered ("2", "0.5", "１。５"); positive, at most 3 decimals and `MAX_QUANTITY`."""
     if isinstance(text, Fraction):
         value = text
     else:
         raw = str(text).strip()
+        shown = raw if len(raw) <= 20 else f"{raw[:20]}…"
         try:
             whole, _, frac = raw.translate(_HALF_WIDTH).partition(".")
             if not _digits(whole) or (frac and (not _digits(frac) or len(frac) > 3)):
                 raise ValueError
+            if len(whole.lstrip("0")) > len(str(MAX_QUANTITY)):
+                raise _too_many()  # before int(): thousands of digits are slow, or refused by Python
             value = Fraction(int(whole + frac), 10 ** len(frac))
         except ValueError:
-            raise BadInput(f"数量无效: {raw!r}", f"invalid quantity {raw!r}") from None
+            raise BadInput(f"数量无效: '{shown}'", f"invalid quantity '{shown}'") from None
     if value <= 0:
         raise BadInput("数量必须大于 0", "quantity must be positive")
+    if value > MAX_QUANTITY:
+        raise _too_many()
     return value
 
 

@@ -292,6 +292,37 @@ def test_a_negative_quantity_line_writes_nothing(village: Ledger) -> None:
     assert ledger.count_entries(village.session.db, ledger.EntryFilter()) == 0
 
 
+@pytest.mark.parametrize("text", ["10000", "9999999999", "99999999999999999999", "1" + "0" * 5000, "９９９９９"])
+def test_a_quantity_no_village_visit_reaches_is_refused_at_the_field(text: str) -> None:
+    """9999999999 of one item once settled a 79,999,999,992.00 yuan visit; 20 digits crashed (OverflowError)."""
+    with pytest.raises(BadInput) as refused:
+        parse_quantity(text)
+    assert "数量不能超过 9999" in refused.value.zh and "at most 9999" in refused.value.en
+
+
+def test_the_largest_quantity_is_taken() -> None:
+    assert parse_quantity("9999") == Fraction(9999) and parse_quantity("9998.5") == Fraction(19997, 2)
+
+
+def test_a_line_or_quantity_above_the_bounds_writes_nothing(village: Ledger) -> None:
+    """The bounds hold however the line was made (merged lines, a free-priced line)."""
+    request = village.request("signed_here", AFTER_REFORM)
+    dear = line("进口针剂", "99999.99")
+    too_dear = line("进口针剂", "100000.00")
+    many = line("阿莫西林胶囊", "0.01", qty=10000)
+    lines_of = request.__class__
+    village.session.preview(lines_of(**{**request.__dict__, "lines": (dear,)}))  # the largest line is taken
+    with pytest.raises(BadInput) as amount:
+        village.session.settle(lines_of(**{**request.__dict__, "lines": (too_dear,)}))
+    assert "进口针剂" in amount.value.zh and "99999.99" in amount.value.zh and "at most 99999.99" in amount.value.en
+    with pytest.raises(BadInput, match="数量不能超过 9999"):
+        village.session.settle(lines_of(**{**request.__dict__, "lines": (many,)}))
+    huge = line("阿莫西林胶囊", "8.00", qty=10**20)
+    with pytest.raises(BadInput):
+        village.session.settle(lines_of(**{**request.__dict__, "lines": (huge,)}))
+    assert ledger.count_entries(village.session.db, ledger.EntryFilter()) == 0
+
+
 def test_an_entry_dated_before_the_ledger_s_latest_is_refused(village: Ledger) -> None:
     """A PC clock that went back would date entries into a month already reported."""
     settled = village.session.settle(village.request("signed_township", AFTER_REFORM, "YP0001"))
