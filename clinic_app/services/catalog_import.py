@@ -26,7 +26,7 @@ from clinic_app.domain.money import Money
 from clinic_app.domain.policy import COVERAGES, ITEM_KINDS
 from clinic_app.domain.records import CatalogEntry
 from clinic_app.errors import BadInput, os_reason
-from clinic_app.services.session import ClinicSession
+from clinic_app.services.session import MAX_LINE_AMOUNT, ClinicSession
 
 FIELDS = ("code", "name", "spec", "unit", "price", "kind", "coverage", "essential", "tender")
 REQUIRED = ("code", "name", "price", "kind")
@@ -53,6 +53,8 @@ COVERAGE_WORDS = {
     "特定": "specific_list", "特定政策清单": "specific_list", "特定清单": "specific_list",
     "自费": "excluded", "目录外": "excluded", "丙类": "excluded", "不报销": "excluded",
 }
+MAX_TEXT = {"code": 64, "name": 200, "spec": 200, "unit": 200}
+"""Characters of a text cell: beyond any real code or name (a whole column pasted into one cell)."""
 TRUE_WORDS = ("1", "y", "yes", "true", "是", "有", "√")
 FALSE_WORDS = ("0", "n", "no", "false", "否", "无", "×")
 
@@ -95,13 +97,28 @@ def read_rows(path: Path) -> list[list[Any]]:
         data = path.read_bytes()
     except OSError as exc:
         raise BadInput(f"无法读取文件 {path}: {os_reason(exc)[0]}", f"cannot read {path}: {os_reason(exc)[1]}") from None
-    return [list(row) for row in csv.reader(io.StringIO(decode_text(data)))]
+    reader = csv.reader(io.StringIO(decode_text(data)))
+    try:
+        return [list(row) for row in reader]
+    except csv.Error as exc:
+        # Past csv's field limit (128 KiB): a cell no catalogue has, or a quote never closed.
+        line = reader.line_num
+        raise BadInput(
+            f"文件第 {line} 行附近无法读取: 有一个单元格过长 (超过 128 KB), 或引号 \" 不成对",
+            f"cannot read the file near line {line}: a cell is too long (over 128 KB) or a quote \" is not closed ({exc})",
+        ) from None
 
 
 def decode_text(data: bytes) -> str:
     """UTF-8 (BOM or not), else GB18030 (a superset of the GBK Excel writes in China)."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BadInput(
+                f"文件开头标明是 UTF-8, 但第 {exc.start + 4} 个字节起不是 UTF-8 文本 (应为 UTF-8 或 GBK 编码的文本)",
+                f"the file starts as UTF-8 but is not UTF-8 text from byte {exc.start + 4} (expected UTF-8 or GBK text)",
+            ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -157,18 +174,40 @@ def _flag(text: str, default: bool) -> bool | None:
     return None
 
 
-def _price(value: Any) -> Money | None:
+class _BadPrice(ValueError):
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 20 else f"{text[:20]}…"
+
+
+def _price(value: Any) -> Money:
+    """A price cell as Money: 0 to `MAX_LINE_AMOUNT`, at most two decimals; else `_BadPrice`."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         # Excel keeps numbers as binary floats and shows 15 significant digits: read what it shows.
         text = f"{value:.15g}"
     else:
         text = _cell(value).lstrip("¥￥").replace(",", "")
+    shown = _shown(_cell(value))
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        return None
+        amount = Decimal("NaN")
+    if not amount.is_finite():  # junk, NaN, Infinity
+        raise _BadPrice(f"单价无效: \"{shown}\" 不是金额", f"invalid price \"{shown}\": not an amount")
+    if amount < 0:
+        raise _BadPrice("单价无效: 不能为负", "invalid price: it must not be negative")
+    if amount > Decimal(str(MAX_LINE_AMOUNT)):  # before quantize, which fails past 28 digits
+        raise _BadPrice(
+            f"单价无效: {shown} 超过上限 {MAX_LINE_AMOUNT} 元", f"invalid price {shown}: over the limit of {MAX_LINE_AMOUNT}"
+        )
     if amount != amount.quantize(Decimal("0.01")):
-        return None
+        raise _BadPrice(
+            f"单价无效: \"{shown}\" 不是最多两位小数的金额", f"invalid price \"{shown}\": not an amount with at most 2 decimals"
+        )
     return Money.parse(f"{amount:.2f}")
 
 
@@ -209,13 +248,18 @@ def parse_catalog(rows: Iterable[Sequence[Any]], path: Path) -> ImportReport:
             seen[code] = number
         if not name:
             problem("name", "名称为空", "name is empty")
-        price = _price(raw.get("price")) if cells.get("price") else None
+        for field, limit in MAX_TEXT.items():
+            if len(cells.get(field, "")) > limit:
+                size = len(cells[field])
+                problem(field, f"过长 ({size} 个字符, 最多 {limit} 个)", f"too long ({size} characters, at most {limit})")
+        price: Money | None = None
         if not cells.get("price"):
             problem("price", "单价为空", "price is empty")
-        elif price is None:
-            problem("price", f"单价 {cells['price']!r} 不是最多两位小数的金额", f"price {cells['price']!r} is not an amount with at most 2 decimals")
-        elif price.fen < 0:
-            problem("price", "单价不能为负", "price must not be negative")
+        else:
+            try:
+                price = _price(raw.get("price"))
+            except _BadPrice as wrong:
+                problem("price", wrong.zh, wrong.en)
         kind_text = cells.get("kind", "")
         kind = KIND_WORDS.get(kind_text, kind_text.lower())
         if kind not in ITEM_KINDS:

@@ -143,3 +143,76 @@ def test_a_missing_file_is_named_in_chinese(clinic: Ledger, tmp_path: Path) -> N
         import_catalog(clinic.session, tmp_path / "目录.csv")
     assert refused.value.message("zh") == f"无法读取文件 {tmp_path / '目录.csv'}: 文件或文件夹不存在"
     assert refused.value.message("en").endswith("no such file or folder")
+
+
+# ---------------------------------------------------------------- never a traceback (bad-input item 18)
+
+
+def _xlsx(path: Path, *rows: list[object]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "price", ["99999999999999", "100000.00", "1e30", "Infinity", "-Infinity", "NaN", "sNaN", "1e999999", "9" * 200]
+)
+def test_a_price_no_catalogue_has_is_a_row_problem(clinic: Ledger, tmp_path: Path, price: str) -> None:
+    """The settings screen showed the crash dialog (MoneyError, decimal.InvalidOperation)."""
+    before = ledger.catalog_size(clinic.session.db)
+    path = tmp_path / "price.csv"
+    path.write_text(CHINESE + f"P001,大价钱,,盒,{price},药品,甲类,是,是\n" + GOOD_ROWS, encoding="utf-8")
+    report = import_catalog(clinic.session, path)
+    assert [(p.row, p.field) for p in report.problems] == [(2, "price")]
+    (problem,) = report.problems
+    assert "单价无效" in problem.zh and "invalid price" in problem.en and len(problem.text()) < 300
+    assert report.written == 0 and ledger.catalog_size(clinic.session.db) == before
+
+
+def test_the_largest_price_a_line_can_carry_is_taken(clinic: Ledger, tmp_path: Path) -> None:
+    path = tmp_path / "dear.csv"
+    path.write_text(CHINESE + "P002,进口针剂,,支,99999.99,药品,甲类,否,是\n", encoding="utf-8")
+    assert import_catalog(clinic.session, path).ok
+    assert clinic.session.catalog_entry("P002").price == Money.parse("99999.99")
+
+
+def test_an_xlsx_price_too_large_is_a_row_problem(clinic: Ledger, tmp_path: Path) -> None:
+    path = _xlsx(tmp_path / "big.xlsx", ["编码", "名称", "单价", "类别"], ["W1", "甲", 1e20, "药品"], ["W2", "乙", 12.3, "药品"])
+    report = import_catalog(clinic.session, path)
+    assert [(p.row, p.field) for p in report.problems] == [(2, "price")] and "单价无效" in report.problems[0].zh
+
+
+def test_a_name_beyond_any_real_length_is_a_row_problem(clinic: Ledger, tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text(CHINESE + "L001," + "名" * 100_000 + ",,盒,1.00,药品,,,\n" + "L" * 65 + ",药,,盒,1.00,药品,,,\n", encoding="utf-8")
+    report = import_catalog(clinic.session, path)
+    assert [(p.row, p.field) for p in report.problems] == [(2, "name"), (3, "code")]
+    assert all("过长" in p.zh and "too long" in p.en and len(p.text()) < 300 for p in report.problems)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        CHINESE.encode() + b'L002,"' + b"x" * 200_000 + b'",,,1,\xe8\x8d\xaf\xe5\x93\x81,,,\n',
+        CHINESE.encode() + b'L003,"abc,,,1,\xe8\x8d\xaf\xe5\x93\x81,,,\n' + b"y" * 200_000,
+    ],
+    ids=["cell-over-128k", "unterminated-quote"],
+)
+def test_a_cell_too_long_is_a_file_level_message(clinic: Ledger, tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "cell.csv"
+    path.write_bytes(data)
+    with pytest.raises(BadInput) as refused:
+        import_catalog(clinic.session, path)
+    assert "单元格过长" in refused.value.zh and "cell" in refused.value.en
+
+
+def test_a_bom_then_bytes_that_are_not_utf8_is_a_file_level_message(clinic: Ledger, tmp_path: Path) -> None:
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + CHINESE.encode() + b"\xff\xfe\n")
+    with pytest.raises(BadInput) as refused:
+        import_catalog(clinic.session, path)
+    assert "UTF-8" in refused.value.zh and "GBK" in refused.value.zh and "UTF-8" in refused.value.en
