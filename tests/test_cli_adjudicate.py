@@ -246,3 +246,48 @@ def test_every_command_and_option_is_explained_in_chinese_too() -> None:
     assert unexplained == []
     month = [a for a in dict(_parsers(build_parser()))["clinic-app statement export"]._actions if a.dest == "month"]
     assert "YYYY-MM" in (month[0].help or "")
+
+
+# ---------------------------------------------------------------- quantity, unit price, birth date (bad-input item 28)
+
+
+def _item(**fields: Any) -> dict[str, Any]:
+    return _with(("items", 0), {"name": "阿莫西林胶囊", "kind": "drug", "amount": "12.30", **fields})
+
+
+CHECKED_FIELDS = [
+    pytest.param(_item(quantity="-5"), "items[0].quantity", id="negative quantity"),
+    pytest.param(_item(quantity="0"), "items[0].quantity", id="zero quantity"),
+    pytest.param(_item(quantity="lots"), "items[0].quantity", id="junk quantity"),
+    pytest.param(_item(quantity=1.5), "items[0].quantity", id="float quantity"),
+    pytest.param(_item(quantity=2), "items[0].quantity", id="number quantity"),
+    pytest.param(_item(quantity="10000"), "items[0].quantity", id="quantity over 9999"),
+    pytest.param(_item(unit_price="-1.00"), "items[0].unit_price", id="negative unit price"),
+    pytest.param(_item(unit_price=6.15), "items[0].unit_price", id="float unit price"),
+    pytest.param(_item(unit_price="6.155"), "items[0].unit_price", id="three-decimal unit price"),
+    pytest.param(_item(quantity="2", unit_price="6.00"), "items[0].amount", id="amount not quantity x price"),
+    pytest.param(_with(("patient", "birth_date"), "2025-03-15"), "patient.birth_date", id="born after the visit"),
+]
+
+
+@pytest.mark.parametrize(("payload", "field"), CHECKED_FIELDS)
+def test_quantity_unit_price_and_birth_date_are_checked(payload: Any, field: str) -> None:
+    """They were accepted unchecked (-5, "lots", a float) and ignored; a birth after the visit too."""
+    run = adjudicate(payload)
+    assert run.returncode == 2, (run.stdout, run.stderr)
+    assert run.stdout == "" and field in run.stderr and "Traceback" not in run.stderr
+    assert run.stderr.count("\n") == 1, "one line on stderr"
+
+
+def test_a_consistent_quantity_and_unit_price_are_taken() -> None:
+    ok = adjudicate([_item(quantity="2", unit_price="6.15"), _item(quantity="0.5", unit_price="24.60"), _item(unit_price="1.00")])
+    assert ok.returncode == 0, ok.stderr
+    assert [out["total"] for out in json.loads(ok.stdout)] == ["12.30", "12.30", "12.30"]
+    born = adjudicate(_with(("patient", "birth_date"), "2025-03-14"))  # born on the day of the visit
+    assert born.returncode == 0, born.stderr
+
+
+def test_the_quantity_bound_is_the_visit_screen_s() -> None:
+    from clinic_app.services import session, visit_json
+
+    assert visit_json.MAX_QUANTITY == session.MAX_QUANTITY
