@@ -7,8 +7,10 @@ input, 1 for other failures; nothing half-written.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import logging
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,7 +27,57 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports usage mistakes as `BadInput` (exit 2, bilingual)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise BadInput(f"命令参数有误: {message}", f"bad command arguments: {message}")
+        raise BadInput(f"命令参数有误: {_usage_in_chinese(message)}", f"bad command arguments: {message}")
+
+
+_COMMAND_DESTS = ("command", "statement_command", "snapshot_command")
+_TYPE_NAMES = {"int": "整数"}
+
+
+def _unquote(text: str) -> str:
+    """A value argparse shows as its repr ('x'), as typed."""
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+    return value if isinstance(value, str) else text
+
+
+def _usage_in_chinese(message: str) -> str:
+    """argparse's usual messages in Chinese (the English half keeps argparse's own words)."""
+    if match := re.fullmatch(r"the following arguments are required: (.+)", message):
+        return f"缺少必需的参数: {match.group(1)}"
+    if match := re.fullmatch(r"unrecognized arguments: (.+)", message):
+        return f"无法识别的参数: {match.group(1)}"
+    if match := re.fullmatch(r"argument (\S+): (.+)", message, re.DOTALL):
+        name, problem = match.groups()
+        if found := re.fullmatch(r"invalid choice: ('.*'|\".*\") \(choose from (.*)\)", problem):
+            value = _unquote(found.group(1))
+            choices = ", ".join(_unquote(c) for c in found.group(2).split(", "))
+            if name in _COMMAND_DESTS:
+                return f"未知命令: {value} (可选: {choices})"
+            return f"参数 {name} 的值无效: {value} (可选: {choices})"
+        if found := re.fullmatch(r"invalid (\w+) value: ('.*'|\".*\")", problem):
+            kind = _TYPE_NAMES.get(found.group(1), found.group(1))
+            return f"参数 {name} 的值应为{kind}: {_unquote(found.group(2))}"
+        if problem == "expected one argument":
+            return f"参数 {name} 缺少取值"
+        if problem == "expected at least one argument":
+            return f"参数 {name} 至少需要一个取值"
+        return f"参数 {name} 有误 (见 --help)"
+    if match := re.fullmatch(r"ambiguous option: (\S+) could match (.+)", message):
+        return f"选项 {match.group(1)} 不明确, 可能是: {match.group(2)}"
+    return "请用 --help 查看用法"
+
+
+def _data_dir_argument(text: str) -> str:
+    """``--data-dir``: an empty value (an unset shell variable) is refused, never the per-user folder."""
+    if not text.strip():
+        raise BadInput(
+            "--data-dir 为空: 请给出数据文件夹, 或不写 --data-dir 以使用默认文件夹",
+            "--data-dir is empty: give a data folder, or leave --data-dir out for the default one",
+        )
+    return text
 
 
 def _version() -> str:
@@ -120,7 +172,7 @@ def _lazy(module: str, function: str) -> Handler:
 
 def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
-    common.add_argument("--data-dir", default=argparse.SUPPRESS, help="数据文件夹 (默认: 本用户的) / data folder (default: per-user)")
+    common.add_argument("--data-dir", type=_data_dir_argument, default=argparse.SUPPRESS, help="数据文件夹 (默认: 本用户的) / data folder (default: per-user)")
     parser = _Parser(prog="clinic-app", description="村卫生室门诊统筹台账 / village clinic outpatient ledger", parents=[common])
     parser.add_argument("--lang", choices=("zh", "en"), default=None, help="界面语言 / UI language")
     parser.add_argument("--selftest", action="store_true", help="自检: 打开, 结算一笔, 打印一张收据, 退出 / open, settle one visit, print one receipt, exit")

@@ -17,7 +17,19 @@ def default_data_dir() -> Path:
 
 
 def resolve_data_dir(given: str | Path | None) -> Path:
-    return Path(given).expanduser() if given else default_data_dir()
+    """The folder given, or the per-user default when none is; an empty one is refused.
+
+    ``--data-dir "$UNSET"`` must not mean the default folder: restore would replace its
+    database, demo would fill it.
+    """
+    if given is None:
+        return default_data_dir()
+    if not str(given).strip():
+        raise BadInput(
+            "--data-dir 为空: 请给出数据文件夹, 或不写 --data-dir 以使用默认文件夹",
+            "--data-dir is empty: give a data folder, or leave --data-dir out for the default one",
+        )
+    return Path(given).expanduser()
 
 
 def existing_data_dir(given: str | Path | None) -> Path:

@@ -1,0 +1,96 @@
+"""Bad command lines and closed outputs (CLI.md): one bilingual line, exit 2 for bad input, no traceback.
+
+In-process through `clinic_app.cli.run`, or as a real process where the
+behaviour is the process's own (a closed pipe, an internal error, no display).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clinic_app.cli import run
+from clinic_app.main import main
+from tests.township.settle_data import Village
+
+
+def halves(err: str) -> tuple[str, str]:
+    """The Chinese and English halves of a one-line message `clinic-app: zh / en`."""
+    line = err.strip()
+    assert line.count("\n") == 0, err
+    assert line.startswith("clinic-app: "), err
+    zh, sep, en = line.removeprefix("clinic-app: ").partition(" / ")
+    assert sep, err
+    return zh, en
+
+
+# ---------------------------------------------------------------- --data-dir ""
+
+
+@pytest.fixture
+def default_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The per-user default data folder, moved under tmp_path (platformdirs reads XDG_DATA_HOME).
+
+    The working folder is tmp_path too: a "   " taken as a folder name lands there.
+    """
+    from clinic_app.services.datadir import default_data_dir
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    folder = default_data_dir()
+    assert str(folder).startswith(str(tmp_path))
+    return folder
+
+
+@pytest.mark.parametrize("value", ["", "   "])
+@pytest.mark.parametrize(
+    "command",
+    [["demo"], ["check"], ["settle", "--month", "2025-03"], ["restore", "BACKUP"], ["statement", "import", "x.json"]],
+)
+def test_an_empty_data_dir_is_bad_input_not_the_default_folder(
+    default_home: Path, tmp_path: Path, capsys, command: list[str], value: str
+) -> None:
+    """`--data-dir "$UNSET"`: the per-user folder is neither filled nor replaced."""
+    backup = tmp_path / "backup.sqlite"
+    if "BACKUP" in command:
+        Village.create(tmp_path / "other", "V001", "东村卫生站", "shaoguan-resident-2023").session.close()
+        assert run(["backup", "--data-dir", str(tmp_path / "other"), "--to", str(tmp_path)]) == 0
+        next(tmp_path.glob("clinic-*.sqlite")).rename(backup)
+        capsys.readouterr()
+    args = [str(backup) if a == "BACKUP" else a for a in command]
+    assert run([*args, "--data-dir", value]) == 2
+    zh, en = halves(capsys.readouterr().err)
+    assert "--data-dir" in zh and "为空" in zh and "empty" in en
+    assert not default_home.exists()
+
+
+def test_the_desktop_app_refuses_an_empty_data_dir_too(default_home: Path, capsys) -> None:
+    assert main(["--data-dir", ""]) == 2
+    assert "--data-dir" in capsys.readouterr().err
+    assert not default_home.exists()
+
+
+# ---------------------------------------------------------------- argparse in Chinese
+
+
+@pytest.mark.parametrize(
+    "argv, chinese, english",
+    [
+        (["statement", "import"], "缺少必需的参数: files", "the following arguments are required: files"),
+        (["settle"], "缺少必需的参数: --month", "the following arguments are required: --month"),
+        (["demo", "--years", "x"], "参数 --years 的值应为整数: x", "invalid int value: 'x'"),
+        (["demo", "--role", "city"], "参数 --role 的值无效: city (可选: village, township)", "invalid choice: 'city'"),
+        (["policies", "b", "--c"], "无法识别的参数: b --c", "unrecognized arguments: b --c"),
+        (["settle", "--month"], "参数 --month 缺少取值", "expected one argument"),
+        (["frobnicate"], "未知命令: frobnicate (可选: policies, adjudicate", "invalid choice: 'frobnicate'"),
+    ],
+)
+def test_usage_mistakes_are_said_in_chinese_then_as_argparse_says_them(
+    capsys, argv: list[str], chinese: str, english: str
+) -> None:
+    assert run(argv) == 2
+    zh, en = halves(capsys.readouterr().err)
+    assert zh.startswith("命令参数有误: ") and chinese in zh
+    assert english in en
+    assert "argument" not in zh and "invalid" not in zh and "required" not in zh
