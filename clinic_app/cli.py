@@ -263,19 +263,39 @@ def run(argv: Sequence[str]) -> int:
         handler: Handler | None = getattr(args, "handler", None)
         if handler is None:
             raise BadInput("缺少命令", "missing command")
-        return handler(args)
+        status = handler(args)
+        sys.stdout.flush()  # a reader gone (`| head`) shows here, not at interpreter exit
+        return status
     except UserError as exc:
         sys.stderr.write(f"clinic-app: {exc.bilingual()}\n")
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
-    except Exception:  # a bug: logged with its traceback, exit 1
-        log.exception("unexpected error")
+    except BrokenPipeError:
+        # The reader of our output is gone (`clinic-app settle ... | head -3`): stop quietly,
+        # as other command-line tools do; what is left unwritten goes nowhere.
+        _drop_stdout()
+        return 1
+    except Exception:  # a bug: its traceback once on stderr (and in the log, when one is set up), exit 1
         import traceback
 
         sys.stderr.write("clinic-app: 程序内部错误 / internal error\n")
         traceback.print_exc(file=sys.stderr)
+        if log.hasHandlers():  # not logging's last resort, which would print the traceback again
+            log.error("unexpected error", exc_info=True)
         return 1
+
+
+def _drop_stdout() -> None:
+    """Point stdout at the null device so that flushing it at exit cannot fail again."""
+    import os
+
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # not a real file (captured in tests)
+        pass
 
 
 __all__ = ["build_parser", "run", "cmd_adjudicate", "cmd_policies"]

@@ -6,8 +6,9 @@ command it runs the command line of CLI.md.
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from clinic_app import cli
 
@@ -33,6 +34,25 @@ def _wants_gui(argv: Sequence[str]) -> bool:
     return True
 
 
+NO_DISPLAY = (
+    "没有图形显示 (未设置 DISPLAY 或 WAYLAND_DISPLAY), 无法打开桌面程序. "
+    "无界面时请用命令行 (clinic-app --help 列出命令), 或设 QT_QPA_PLATFORM=offscreen 运行自检 (--selftest)",
+    "no display (neither DISPLAY nor WAYLAND_DISPLAY is set): the desktop app cannot open. "
+    "Without a display use the command line (clinic-app --help lists the commands), "
+    "or set QT_QPA_PLATFORM=offscreen to run the self-test (--selftest)",
+)
+
+
+def _no_display(env: Mapping[str, str], platform: str) -> bool:
+    """On Linux, Qt aborts with its own English message when there is no display: tell the user first.
+
+    A chosen Qt platform (offscreen, vnc, …) is left to Qt; Windows and macOS always have a display.
+    """
+    if not platform.startswith("linux"):
+        return False
+    return not any(env.get(name, "").strip() for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if _wants_gui(argv):
@@ -43,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except UserError as exc:
             sys.stderr.write(f"clinic-app: {exc.bilingual()}\n")
             return exc.exit_code
+        if _no_display(os.environ, sys.platform):
+            sys.stderr.write(f"clinic-app: {NO_DISPLAY[0]} / {NO_DISPLAY[1]}\n")
+            return 1
         from clinic_app.ui.app import run_app
 
         status: int = run_app(

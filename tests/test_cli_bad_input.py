@@ -6,12 +6,17 @@ behaviour is the process's own (a closed pipe, an internal error, no display).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from clinic_app.cli import run
 from clinic_app.main import main
+from clinic_app.store.db import DB_NAME
+from tests.conftest import REPO
 from tests.township.settle_data import Village
 
 
@@ -23,6 +28,12 @@ def halves(err: str) -> tuple[str, str]:
     zh, sep, en = line.removeprefix("clinic-app: ").partition(" / ")
     assert sep, err
     return zh, en
+
+
+def python(*args: str, env: dict[str, str] | None = None, **kwargs: object) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, *args], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs  # type: ignore[call-overload]
+    )
 
 
 # ---------------------------------------------------------------- --data-dir ""
@@ -94,3 +105,51 @@ def test_usage_mistakes_are_said_in_chinese_then_as_argparse_says_them(
     assert zh.startswith("命令参数有误: ") and chinese in zh
     assert english in en
     assert "argument" not in zh and "invalid" not in zh and "required" not in zh
+
+
+# ---------------------------------------------------------------- a closed pipe, a bug
+
+
+def test_a_closed_output_pipe_ends_quietly(tmp_path: Path) -> None:
+    """`clinic-app policies | head -0`: the reader is gone before the first line."""
+    child = python("-m", "clinic_app", "policies")
+    assert child.stdout is not None
+    child.stdout.close()
+    _, err = child.communicate(timeout=60)
+    assert child.returncode in (0, 1)
+    assert b"Traceback" not in err and b"BrokenPipe" not in err and b"Exception ignored" not in err, err.decode()
+
+
+BOOM = """
+import sys
+from clinic_app import cli
+def boom(args):
+    raise RuntimeError("boom")
+cli.cmd_policies = boom
+sys.exit(cli.run(["policies"]))
+"""
+
+
+def test_an_internal_error_prints_its_traceback_once() -> None:
+    child = python("-c", BOOM)
+    out, err = child.communicate(timeout=60)
+    text = err.decode()
+    assert child.returncode == 1 and out == b""
+    assert "程序内部错误 / internal error" in text
+    assert text.count("Traceback (most recent call last)") == 1 and text.count("RuntimeError: boom") == 1, text
+
+
+# ---------------------------------------------------------------- the desktop app without a display
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the display variables are X11/Wayland's")
+def test_the_desktop_app_without_a_display_says_how_to_run_headless(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    child = python("-m", "clinic_app", "--data-dir", str(tmp_path / "data"), env=env)
+    out, err = child.communicate(timeout=60)
+    text = err.decode()
+    assert child.returncode == 1, text
+    zh, en = halves(text)
+    assert "没有图形显示" in zh and "QT_QPA_PLATFORM=offscreen" in zh and "clinic-app --help" in zh
+    assert "no display" in en and "QT_QPA_PLATFORM=offscreen" in en
+    assert not (tmp_path / "data" / DB_NAME).exists()
