@@ -137,18 +137,23 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
 
     source = args.file
     try:
-        text = sys.stdin.read() if source in (None, "-") else Path(source).read_text(encoding="utf-8")
+        # utf-8-sig: a file saved by Windows Notepad starts with a byte order mark.
+        text = sys.stdin.read() if source in (None, "-") else Path(source).read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise BadInput(f"无法读取文件 {source}: {os_reason(exc)[0]}", f"cannot read {source}: {os_reason(exc)[1]}") from None
     except UnicodeDecodeError:
         raise BadInput(f"文件不是 UTF-8 文本: {source}", f"not UTF-8 text: {source}") from None
     try:
-        data = json.loads(text)
+        data = json.loads(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as exc:
         raise BadInput(
             f"JSON 格式错误 (第 {exc.lineno} 行第 {exc.colno} 列): {exc.msg}",
             f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
         ) from None
+    except RecursionError:
+        raise BadInput("JSON 嵌套层数太多, 不是就诊数据", "JSON nested too deeply to be visits") from None
+    except ValueError:  # an integer of thousands of digits (Python's int_max_str_digits)
+        raise BadInput("JSON 中的数字位数太多, 不是就诊数据", "a number in the JSON has too many digits to be visits") from None
     book = default_book()
     if isinstance(data, list):
         visits = [parse_visit(entry, book, f"[{i}]") for i, entry in enumerate(data)]

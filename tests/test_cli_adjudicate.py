@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from clinic_app.cli import run
 from tests.conftest import REPO
 
 AMOUNTS = ("total", "waived", "eligible", "deductible", "fund", "patient")
@@ -291,3 +292,79 @@ def test_the_quantity_bound_is_the_visit_screen_s() -> None:
     from clinic_app.services import session, visit_json
 
     assert visit_json.MAX_QUANTITY == session.MAX_QUANTITY
+
+
+# ---------------------------------------------------------------- input no JSON visit has
+
+
+def halves(err: str) -> tuple[str, str]:
+    """The Chinese and English halves of a one-line message `clinic-app: zh / en`."""
+    line = err.strip()
+    assert line.count("\n") == 0 and line.startswith("clinic-app: "), err
+    zh, sep, en = line.removeprefix("clinic-app: ").partition(" / ")
+    assert sep, err
+    return zh, en
+
+
+def _adjudicate_file(tmp_path: Path, data: bytes, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    path = tmp_path / "visit.json"
+    path.write_bytes(data)
+    status = run(["adjudicate", str(path)])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_adjudicate_refuses_deep_nesting_as_bad_input(tmp_path: Path, capsys) -> None:
+    status, out, err = _adjudicate_file(tmp_path, b"[" * 100_000, capsys)
+    assert status == 2 and out == ""
+    zh, en = halves(err)
+    assert "嵌套" in zh and "nested" in en
+
+
+def test_adjudicate_refuses_a_number_too_long_as_bad_input(tmp_path: Path, capsys) -> None:
+    status, out, err = _adjudicate_file(tmp_path, b'{"policy": ' + b"7" * 5001 + b"}", capsys)
+    assert status == 2 and out == ""
+    zh, en = halves(err)
+    assert "数字" in zh and "number" in en
+
+
+VISIT = {
+    "policy": "zhanjiang-resident-2025",
+    "date": "2025-03-14",
+    "facility": "village",
+    "items": [{"name": "一般诊疗费", "kind": "consultation", "amount": "5.00"}],
+}
+
+
+def test_adjudicate_reads_a_file_saved_with_a_bom_by_notepad(tmp_path: Path, capsys) -> None:
+    status, out, err = _adjudicate_file(tmp_path, b"\xef\xbb\xbf" + json.dumps(VISIT, ensure_ascii=False).encode(), capsys)
+    assert status == 0, err
+    assert json.loads(out)["total"] == "5.00"
+
+
+def test_adjudicate_reads_a_bom_on_standard_input() -> None:
+    done = clinic_app("adjudicate", "-", stdin="\ufeff" + json.dumps(VISIT, ensure_ascii=False))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["total"] == "5.00"
+
+
+@pytest.mark.parametrize(
+    "change, chinese, english",
+    [
+        ({"items": [{"name": 5, "kind": "drug", "amount": "1.00"}]}, "名称应为文字", "name must be a non-empty string"),
+        ({"items": [{"name": " ", "kind": "drug", "amount": "1.00"}]}, "名称不能为空", "name must be a non-empty string"),
+        ({"items": {}}, "应为收费项目的列表", "list of items"),
+        ({"items": []}, "至少需要一个收费项目", "at least one item"),
+        ({"policy": "nope"}, "已知政策: shaoguan-resident-2023", "known: shaoguan-resident-2023"),
+        ({"facility": {"a": 1}}, '取值 {"a": 1} 无效', 'not one of'),
+        ({"facility": None}, "取值 null 无效", "null is not one of"),
+    ],
+)
+def test_adjudicate_messages_say_what_is_wrong_without_python_reprs(
+    tmp_path: Path, capsys, change: dict[str, object], chinese: str, english: str
+) -> None:
+    status, out, err = _adjudicate_file(tmp_path, json.dumps({**VISIT, **change}, ensure_ascii=False).encode(), capsys)
+    assert status == 2 and out == ""
+    zh, en = halves(err)
+    assert chinese in zh and english in en
+    assert "{'" not in err and "None" not in err

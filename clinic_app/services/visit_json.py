@@ -8,6 +8,7 @@ never floats or negatives; every enum value and field name is checked, and a
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Mapping
 from fractions import Fraction
@@ -48,6 +49,15 @@ def _bad(where: str, zh: str, en: str) -> BadInput:
     return BadInput(f"输入有误 {where}: {zh}", f"bad input at {where}: {en}")
 
 
+def _shown(value: Any) -> str:
+    """A value as it was written in the JSON (not as Python shows it), shortened."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
 def _object(value: Any, where: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise _bad(where, "应为 JSON 对象", "expected a JSON object")
@@ -57,12 +67,14 @@ def _object(value: Any, where: str) -> Mapping[str, Any]:
 def _no_unknown(data: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
     for key in data:
         if key not in allowed:
-            raise _bad(f"{where}.{key}", "未知字段", f"unknown field; expected one of {', '.join(allowed)}")
+            listed = ", ".join(allowed)
+            raise _bad(f"{where}.{key}", f"未知字段, 可用的字段: {listed}", f"unknown field; expected one of {listed}")
 
 
 def _choice(value: Any, choices: tuple[str, ...], where: str) -> str:
     if not isinstance(value, str) or value not in choices:
-        raise _bad(where, f"取值 {value!r} 无效", f"{value!r} is not one of {', '.join(choices)}")
+        listed = ", ".join(choices)
+        raise _bad(where, f"取值 {_shown(value)} 无效, 可选: {listed}", f"{_shown(value)} is not one of {listed}")
     return value
 
 
@@ -81,7 +93,7 @@ def _money(value: Any, where: str) -> Money:
     try:
         amount = Money.parse(value)
     except MoneyError:
-        raise _bad(where, f"金额 {value!r} 无效(最多两位小数)", f"{value!r} is not an amount with at most two decimals") from None
+        raise _bad(where, f"金额 {_shown(value)} 无效 (最多两位小数)", f"{_shown(value)} is not an amount with at most two decimals") from None
     if amount.fen < 0:
         raise _bad(where, "金额不能为负", "amount must not be negative")
     return amount
@@ -136,7 +148,8 @@ def parse_visit(data: Any, book: PolicyBook, where: str = "") -> VisitDraft:
             raise _bad(f"{prefix}{required}", "缺少此字段", "missing field")
     policy_id = visit["policy"]
     if not isinstance(policy_id, str) or policy_id not in book:
-        raise _bad(f"{prefix}policy", f"未知政策 {policy_id!r}", f"unknown policy {policy_id!r}; known: {', '.join(book.ids())}")
+        known = ", ".join(book.ids())
+        raise _bad(f"{prefix}policy", f"未知政策 {_shown(policy_id)}; 已知政策: {known}", f"unknown policy {_shown(policy_id)}; known: {known}")
 
     raw_patient = _object(visit.get("patient", {}), f"{prefix}patient")
     _no_unknown(raw_patient, ("category",) + _PATIENT_BOOLS + _PATIENT_DATES, f"{prefix}patient")
@@ -163,7 +176,9 @@ def parse_visit(data: Any, book: PolicyBook, where: str = "") -> VisitDraft:
     usage = Usage(**{k: _money(v, f"{prefix}usage.{k}") for k, v in raw_usage.items()})
 
     raw_items = visit["items"]
-    if not isinstance(raw_items, list) or not raw_items:
+    if not isinstance(raw_items, list):
+        raise _bad(f"{prefix}items", "应为收费项目的列表 (JSON 数组)", "expected a list of items (a JSON array)")
+    if not raw_items:
         raise _bad(f"{prefix}items", "至少需要一个收费项目", "at least one item is required")
     items = []
     for index, raw in enumerate(raw_items):
@@ -174,7 +189,9 @@ def parse_visit(data: Any, book: PolicyBook, where: str = "") -> VisitDraft:
             if required not in entry:
                 raise _bad(f"{at}.{required}", "缺少此字段", "missing field")
         name = entry["name"]
-        if not isinstance(name, str) or not name.strip():
+        if not isinstance(name, str):
+            raise _bad(f"{at}.name", "名称应为文字 (字符串)", "name must be a non-empty string")
+        if not name.strip():
             raise _bad(f"{at}.name", "名称不能为空", "name must be a non-empty string")
         exclusion = entry.get("exclusion")
         amount = _money(entry["amount"], f"{at}.amount")
