@@ -79,6 +79,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "settlement_part_year": ("本年按本政策结算 {months} 个月: 定额与预算按 {months}/12 年计", "the policy was in force {months} months of the year: quota and budget are {months}/12 of a year's"),
     "settlement_surplus_returned": ("结余 {amount} 元返还医保基金", "surplus {amount} returned to the fund"),
     "settlement_over_quota": ("全年应付 {payable} 元超过定额 {quota} 元, 超支不补", "the year's payable {payable} above the quota {quota}: the excess is not paid"),
+    "settlement_reversals_netted": ("各月未能抵减的冲销 {amount} 元在年终从全年统筹应付中扣除", "reversals of {amount} no month could absorb are netted from the year's fund payable"),
+    "settlement_reversals_unmatched": ("冲销 {amount} 元超出本期统筹应付 (冲销的是以前年度的就诊), 本期未扣", "reversals of {amount} exceed this period's fund payable (visits of an earlier year): not netted here"),
     "settlement_recovered": ("多拨付的 {amount} 元年终追回", "{amount} paid in excess is recovered at the year end"),
     "settlement_funding_over_ceiling": ("筹资总额 {funding} 元超过居民医保基金上限 {ceiling} 元", "total funding {funding} above the resident fund ceiling {ceiling}"),
     "settlement_pool_overspent": ("二次分配资金池超支 {amount} 元, 由签约机构承担", "secondary pool overspent by {amount}, borne by the signed facilities"),

@@ -206,6 +206,7 @@ def settlement_rows(report: SettlementReport) -> list[tuple[Any, ...]]:
 YEAR_END_LABELS = {
     "quota": ("全年定额/预算", "the year's quota / budget"),
     "fund_payable": ("全年统筹应付", "the year's fund payable"),
+    "reversals": ("年终扣除冲销", "reversals netted at the year end (already off the fund payable)"),
     "paid_in_months": ("各月已拨付", "paid in the months"),
     "deposits": ("质保金", "quality deposits"),
     "deposits_released": ("按考核返还质保金", "deposits released by the score"),

@@ -129,6 +129,11 @@ class YearInputs:
     """Shaoyang 2019: the part of the overspend found policy-caused (政策性亏损)."""
     overspend_fund_share: Fraction | None = None
     """Shaoyang 2019: the fund's agreed share of a policy-caused overspend."""
+    reversals: tuple[VillageFigures, ...] = ()
+    """Per line, reversals no month of the period could set against: the fund payable a
+    line was left negative at the period's end, as a positive amount.  The year's F is net
+    of them (never below 0 on a line); what the months paid for those visits is recovered
+    or netted at the year end by the variant's rule."""
     months: int = MONTHS_PER_YEAR
     """Months of the year under this policy: a policy that starts mid-year (the Hunan reform
     from July) settles a part year, and its per-year amounts (quota, budget, funding,
@@ -216,6 +221,8 @@ class YearSettlement:
     """Fund payable (or claims) the fund does not pay (超支不补, budget caps)."""
     returned_to_fund: Money
     """The part of the quota or budget that stays with the fund."""
+    reversals: Money = ZERO
+    """Reversals netted at the year end: the year's fund payable is already net of them."""
     carried_forward: Money = ZERO
     """Shaoyang 2019: the surplus the township carries into the next year."""
     total_funding: Money = ZERO
@@ -588,6 +595,35 @@ def _check_year(inputs: YearInputs) -> None:
             f"考核分数须在 0 到 100 之间: {inputs.score}",
             f"score must lie in 0..100: {inputs.score}",
         )
+    for line in inputs.reversals:
+        if line.fund_payable.fen < 0:
+            raise BadInput(
+                f"{line.village} 的冲销额须为正数: {line.fund_payable}",
+                f"{line.village}: reversals must be given as a positive amount: {line.fund_payable}",
+            )
+
+
+def _reversals(inputs: YearInputs) -> Money:
+    """The reversals the variant nets (already bounded by `_bound_reversals`)."""
+    return Money(sum(line.fund_payable.fen for line in inputs.reversals))
+
+
+def _bound_reversals(inputs: YearInputs) -> tuple[YearInputs, Money]:
+    """The inputs with each line's reversals at most that line's fund payable of the year (and
+    the lines' figures net of them), and the rest: reversals of an earlier period's visits."""
+    gross = {line.village: line.fund_payable for line in inputs.villages}
+    used: list[VillageFigures] = []
+    for line in inputs.reversals:
+        bound = gross.get(line.village, inputs.totals.fund_payable) if gross else inputs.totals.fund_payable
+        bound = min(bound, inputs.totals.fund_payable - Money(sum(u.fund_payable.fen for u in used)))
+        used.append(VillageFigures(line.village, max(ZERO, min(line.fund_payable, bound))))
+    taken = {line.village: line.fund_payable for line in used}
+    villages = tuple(
+        VillageFigures(line.village, line.fund_payable - taken.get(line.village, ZERO))
+        for line in inputs.villages
+    )
+    rest = _reversals(inputs) - Money(sum(line.fund_payable.fen for line in used))
+    return replace(inputs, villages=villages, reversals=tuple(u for u in used if u.fund_payable)), rest
 
 
 def _release_deposits(deposits: Money, score: Fraction) -> tuple[Money, list[Reason]]:
@@ -604,6 +640,7 @@ def _year(
     policy: Policy,
     variant: str,
     inputs: YearInputs,
+    totals: YearToDate,
     quota: Money,
     deposits_released: Money,
     reward: Money,
@@ -612,7 +649,6 @@ def _year(
     reasons: list[Reason],
     **extra: Money,
 ) -> YearSettlement:
-    totals = inputs.totals
     total_paid = totals.paid + year_end_payment
     shares = (
         distribute(year_end_payment, inputs.villages, inputs.distribution)
@@ -626,6 +662,7 @@ def _year(
         signed_persons=inputs.signed_persons,
         quota=quota,
         fund_payable=totals.fund_payable,
+        reversals=_reversals(inputs),
         paid_in_months=totals.paid,
         deposits=totals.deposit,
         deposits_released=deposits_released,
@@ -649,7 +686,17 @@ def _shaoguan_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
     standard = _money_parameter(policy, "quota_per_person")
     floor = _rate_parameter(policy, "reward_floor")
     quota = _for_the_year(standard.fen * inputs.signed_persons, inputs)
-    totals = inputs.totals
+    # F is net of the reversals no month could absorb; they come off as a month's payable
+    # would (第九条(二)2: 5% deposit, 95% pre-settlement): the pre-settlement part first off
+    # what is held over, the rest was paid in the months and is recovered here.
+    reversed_ = _reversals(inputs)
+    off_deposit = min(reversed_.times(_rate_parameter(policy, "deposit_share")), inputs.totals.deposit)
+    off_settled = reversed_ - off_deposit
+    off_held = min(off_settled, inputs.totals.held_over)
+    recover = off_settled - off_held
+    totals = _add(
+        inputs.totals, fund_payable=-reversed_, settled=-off_settled, deposit=-off_deposit, held_over=-off_held
+    )
     spent = totals.fund_payable
     # 第九条(二)3: 年终清算 = 质保金 x 年终考核分数.
     released, reasons = _release_deposits(totals.deposit, inputs.score)
@@ -662,39 +709,56 @@ def _shaoguan_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
     elif spent < quota:
         # F < 80%: 据实结算, 剩余部分返还医保基金.
         reasons.append(Reason.of("settlement_surplus_returned", amount=quota - spent))
-    due = totals.held_over + released + reward
+    due = totals.held_over + released + reward - recover
     # 第九条(二)5 超支不补: all the year's payments together never exceed the quota; if the
     # months already paid more (the signed count fell), the year end recovers the difference.
     year_end = min(due, quota - totals.paid)
-    not_paid = due - year_end if year_end >= ZERO else due
+    not_paid = max(ZERO, due) - max(ZERO, year_end)
     if spent > quota:
         reasons.append(Reason.of("settlement_over_quota", quota=quota, payable=spent))
     if year_end < ZERO:
         reasons.append(Reason.of("settlement_recovered", amount=-year_end))
-    return _year(policy, "shaoguan", inputs, quota, released, reward, year_end, not_paid, reasons)
+    return _year(policy, "shaoguan", inputs, totals, quota, released, reward, year_end, not_paid, reasons)
 
 
 def _zhanjiang_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
     standard = _money_parameter(policy, "quota_per_person")
     quota = _for_the_year(standard.fen * inputs.signed_persons, inputs)
-    totals = inputs.totals
+    # 六(二) 当月结算 = min(应付, 每月基金): the months together never settle more than the year's
+    # F net of the reversals no month could absorb.  What they settled above it comes back:
+    # its 5% off the deposits, its 95% (paid in the months) recovered here.  The reversals'
+    # month cannot be told, so settlements another month's real payable could have used stand.
+    reversed_ = _reversals(inputs)
+    before = inputs.totals
+    over = max(ZERO, before.settled - (before.fund_payable - reversed_))
+    off_deposit = min(over.times(_rate_parameter(policy, "deposit_share")), before.deposit)
+    recover = over - off_deposit
+    totals = _add(
+        before,
+        fund_payable=-reversed_,
+        settled=-over,
+        deposit=-off_deposit,
+        excess=over - reversed_,
+    )
     # 湛医保〔2024〕44号 六(二): 质量保证金 年度考核后再予以清算支付.
     released, reasons = _release_deposits(totals.deposit, inputs.score)
     reasons = _part_year(inputs) + reasons
+    due = released - recover
     # 六(三) 超支不补: never more than the quota in all.
-    year_end = min(released, quota - totals.paid)
-    not_paid = totals.excess + (released - year_end if year_end >= ZERO else released)
+    year_end = min(due, quota - totals.paid)
+    not_paid = totals.excess + max(ZERO, due) - max(ZERO, year_end)
     if totals.fund_payable > quota:
         reasons.append(Reason.of("settlement_over_quota", quota=quota, payable=totals.fund_payable))
     if year_end < ZERO:
         reasons.append(Reason.of("settlement_recovered", amount=-year_end))
-    return _year(policy, "zhanjiang", inputs, quota, released, ZERO, year_end, not_paid, reasons)
+    return _year(policy, "zhanjiang", inputs, totals, quota, released, ZERO, year_end, not_paid, reasons)
 
 
 def _hunan_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
     base = _money_parameter(policy, "base_capitation")
     budget = _for_the_year(base.fen * inputs.signed_persons, inputs)
-    totals = inputs.totals
+    # The prepayments do not follow the spending: the reversals only make F (the overspend) net.
+    totals = _add(inputs.totals, fund_payable=-_reversals(inputs))
     reasons = _part_year(inputs)
     # 试点通知 二(一)1: 筹资总额 = 参保人数 x 基础人头费, 控制在居民医保基金的 10% 以内.
     funding = _for_the_year(base.fen * inputs.insured_persons, inputs)
@@ -727,6 +791,7 @@ def _hunan_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
         policy,
         "hunan_reform",
         inputs,
+        totals,
         budget,
         ZERO,
         ZERO,
@@ -745,7 +810,17 @@ def _shaoyang_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
     reserve = _for_the_year(
         pool_per_head * inputs.signed_persons * _rate_parameter(policy, "risk_reserve"), inputs
     )
-    totals = inputs.totals
+    # The reversals no month could absorb first take back overspend (excess), then what they
+    # settled out of the prepayments stays as surplus (结余滚存).
+    reversed_ = _reversals(inputs)
+    off_excess = min(reversed_, inputs.totals.excess)
+    totals = _add(
+        inputs.totals,
+        fund_payable=-reversed_,
+        excess=-off_excess,
+        settled=off_excess - reversed_,
+        carried=reversed_ - off_excess,
+    )
     reasons = _part_year(inputs)
     # Months with overspend and a surplus still carried at the year end offset each other.
     overspend = max(ZERO, totals.excess - totals.carried)
@@ -771,6 +846,7 @@ def _shaoyang_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
         policy,
         "shaoyang2019",
         inputs,
+        totals,
         quota,
         ZERO,
         ZERO,
@@ -787,7 +863,17 @@ def _shaoyang_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
 
 def _fee_for_service_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
     return _year(
-        policy, "fee_for_service", inputs, ZERO, ZERO, ZERO, ZERO, ZERO, [], returned_to_fund=ZERO
+        policy,
+        "fee_for_service",
+        inputs,
+        _add(inputs.totals, fund_payable=-_reversals(inputs)),
+        ZERO,
+        ZERO,
+        ZERO,
+        ZERO,
+        ZERO,
+        [],
+        returned_to_fund=ZERO,
     )
 
 
@@ -803,7 +889,35 @@ _YEARLY = {
 def settle_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
     """The year-end clearing of one township under its policy's variant (POLICIES.md §3)."""
     _check_year(inputs)
-    return _YEARLY[variant_of(policy)](policy, inputs)
+    yearly = _YEARLY[variant_of(policy)]
+    if not inputs.reversals:
+        return yearly(policy, inputs)
+    netted, unmatched = _bound_reversals(inputs)
+    result = yearly(policy, netted)
+    reasons = list(result.reasons)
+    if result.reversals:
+        reasons.append(Reason.of("settlement_reversals_netted", amount=result.reversals))
+    if unmatched:
+        reasons.append(Reason.of("settlement_reversals_unmatched", amount=unmatched))
+    villages = result.villages
+    if inputs.villages:
+        # The lines share the year-end payment as they would without the reversals (by the
+        # year's fund payable, or the agreed shares), and the lines whose visits were voided
+        # give back what the reversals took off it.
+        plain = yearly(policy, replace(inputs, reversals=()))
+        taken = plain.year_end_payment - result.year_end_payment
+        back = dict(
+            zip(
+                (line.village for line in netted.reversals),
+                distribute(taken, netted.reversals) if netted.reversals else (),
+                strict=True,
+            )
+        )
+        villages = tuple(
+            VillageYear(line.village, line.fund_payable, share.year_end_payment - back.get(line.village, ZERO))
+            for line, share in zip(netted.villages, plain.villages, strict=True)
+        )
+    return replace(result, villages=villages, reasons=tuple(reasons))
 
 
 # --------------------------------------------------- Hunan reform: the county's pool

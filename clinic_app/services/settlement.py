@@ -424,6 +424,9 @@ def month_report(session: ClinicSession, month: str) -> SettlementReport:
                 score=Fraction(100) if score is None else score,
                 insured_persons=max(result.signed_persons, store.insured_persons(session.db, year)),
                 fund_per_head=fund_per_head,
+                # A line still negative at the period end: its reversals are netted from the
+                # year's F (POLICIES.md §3), not dropped.
+                reversals=tuple(VillageFigures(c, -pending[c]) for c in codes if pending.get(c, ZERO) < ZERO),
                 months=number - start + 1,
             ),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 
 import pytest
@@ -484,3 +485,145 @@ def test_village_parts_add_up_to_the_township(
     for figure in ("prepay", "paid", "deposit", "fund_payable"):
         parts = sum(getattr(v, figure).fen for v in result.villages)
         assert parts == getattr(result, figure).fen, figure
+
+
+# ------------------------------------------- reversals left over at the period end
+
+
+def year_of(payables: dict[int, dict[str, str]], signed: int, **kw: object) -> tuple[MonthInputs, ...]:
+    """Twelve months of 2024 with the given fund payable per month and line (else 0)."""
+    return tuple(
+        MonthInputs(
+            2024,
+            n,
+            signed,
+            tuple(VillageFigures(code, m(payables.get(n, {}).get(code, "0.00"))) for code in ("V1", "V2")),
+            **kw,  # type: ignore[arg-type]
+        )
+        for n in range(1, 13)
+    )
+
+
+def line_totals(results: Sequence[object]) -> tuple[VillageFigures, ...]:
+    sums: dict[str, int] = {}
+    for result in results:
+        for part in getattr(result, "villages"):  # noqa: B009
+            sums[part.village] = sums.get(part.village, 0) + part.fund_payable.fen
+    return tuple(VillageFigures(code, Money(fen)) for code, fen in sums.items())
+
+
+def test_shaoguan_year_nets_a_december_left_negative_by_reversals() -> None:
+    # The report's s6: 3 signed, Q = 150; two November visits (fund 112) voided in December,
+    # nothing else.  Nov: prepay 50 x 3 x 80% / 12 = 10.00, deposit 5.60, presettle 106.40,
+    # paid 10.00, held over 96.40.  第九条(二)4: F < 80% Q 的按 F 据实结算; the year's F is net
+    # of the reversals: F = 112 - 112 = 0, so the 10.00 paid in November is recovered.
+    results = settle_months(policy(SHAOGUAN), year_of({11: {"V1": "112.00"}}, 3))
+    totals = results[-1].to_date
+    assert (totals.fund_payable, totals.paid, totals.deposit, totals.held_over) == (
+        m("112.00"), m("10.00"), m("5.60"), m("96.40")
+    )
+    year = settle_year(
+        policy(SHAOGUAN),
+        YearInputs(2024, 3, totals, villages=line_totals(results), reversals=lines(V1="112.00")),
+    )
+    assert year.fund_payable == ZERO
+    assert year.reversals == m("112.00")
+    assert (year.deposits, year.held_over, year.reward) == (ZERO, ZERO, ZERO)
+    assert year.year_end_payment == m("-10.00")
+    assert year.total_paid == ZERO
+    assert year.returned_to_fund == m("150.00")
+    assert year.not_paid == ZERO
+    assert [(v.village, v.fund_payable, v.year_end_payment) for v in year.villages] == [
+        ("V1", ZERO, m("-10.00")),
+        ("V2", ZERO, ZERO),
+    ]
+    assert {"settlement_reversals_netted", "settlement_recovered"} <= codes(year)
+
+
+def test_shaoguan_year_nets_reversals_beside_real_work() -> None:
+    # June V2 40: deposit 2.00, presettle 38.00, paid 10.00, held 28.00.  November V1 112 (voided
+    # in December): deposit 5.60, presettle 106.40, paid 10.00, held 96.40.  Net F = 40 < 80% Q:
+    # the year pays F = 40 in all: 20.00 in the months, 20.00 at the year end (held 18 + deposit 2).
+    results = settle_months(policy(SHAOGUAN), year_of({6: {"V2": "40.00"}, 11: {"V1": "112.00"}}, 3))
+    totals = results[-1].to_date
+    year = settle_year(
+        policy(SHAOGUAN),
+        YearInputs(2024, 3, totals, villages=line_totals(results), reversals=lines(V1="112.00")),
+    )
+    assert (year.fund_payable, year.deposits, year.held_over) == (m("40.00"), m("2.00"), m("18.00"))
+    assert year.year_end_payment == m("20.00")
+    assert year.total_paid == m("40.00")
+    assert sum(v.year_end_payment.fen for v in year.villages) == 2000
+    assert [v.fund_payable for v in year.villages] == [ZERO, m("40.00")]
+
+
+def test_zhanjiang_year_recovers_what_the_months_paid_for_voided_visits() -> None:
+    # 湛医保〔2024〕44号 六(二): Q = 150, M = 12.50; month settled = min(fund payable, M).  November's
+    # 72 (voided in December) settled 12.50: paid 11.87, deposit 0.63, excess 59.50.  Net of the
+    # reversal the year's fund payable is 0, so nothing can be settled: 11.87 is recovered.
+    results = settle_months(policy(ZHANJIANG), year_of({11: {"V1": "72.00"}}, 3))
+    totals = results[-1].to_date
+    assert (totals.settled, totals.paid, totals.deposit, totals.excess) == (
+        m("12.50"), m("11.87"), m("0.63"), m("59.50")
+    )
+    year = settle_year(
+        policy(ZHANJIANG),
+        YearInputs(2024, 3, totals, villages=line_totals(results), reversals=lines(V1="72.00")),
+    )
+    assert year.fund_payable == ZERO
+    assert year.deposits == ZERO
+    assert year.year_end_payment == m("-11.87")
+    assert year.total_paid == ZERO
+    assert year.not_paid == ZERO
+    assert "settlement_recovered" in codes(year)
+
+
+def test_zhanjiang_year_settles_no_more_than_the_net_payable() -> None:
+    # June V2 40 settles M = 12.50 (excess 27.50); November V1 72 (voided) settles 12.50 too.
+    # Net F = 40 >= the 25.00 settled: nothing to recover, the deposits 1.26 are released and
+    # the excess not paid is 40 - 25 = 15.
+    results = settle_months(policy(ZHANJIANG), year_of({6: {"V2": "40.00"}, 11: {"V1": "72.00"}}, 3))
+    year = settle_year(
+        policy(ZHANJIANG),
+        YearInputs(2024, 3, results[-1].to_date, villages=line_totals(results), reversals=lines(V1="72.00")),
+    )
+    assert year.fund_payable == m("40.00")
+    assert year.year_end_payment == m("1.26")
+    assert year.total_paid == m("25.00")
+    assert year.not_paid == m("15.00")
+
+
+def test_shaoyang_year_reversals_lower_the_overspend_then_add_to_the_surplus() -> None:
+    # 五(一)1: 1100 x 10% = 110 a head; 1 signed: prepay 110 x 80% / 12 = 7.33.  Jan-Oct carry
+    # 73.30; November's 112 settles 80.63, overspend 31.37; December carries 7.33.  Net of the
+    # reversal the year spent nothing: no overspend, the surplus is the 12 prepays, 87.96.
+    results = settle_months(policy(SHAOYANG), year_of({11: {"V1": "112.00"}}, 1, fund_per_head=m("1100.00")))
+    totals = results[-1].to_date
+    assert (totals.excess, totals.carried) == (m("31.37"), m("7.33"))
+    year = settle_year(
+        policy(SHAOYANG),
+        YearInputs(2024, 1, totals, fund_per_head=m("1100.00"), reversals=lines(V1="112.00")),
+    )
+    assert (year.fund_payable, year.overspend, year.facility_bears) == (ZERO, ZERO, ZERO)
+    assert year.carried_forward == m("87.96")
+
+
+def test_hunan_year_fund_payable_is_net_of_reversals() -> None:
+    # The reform pays its prepayments whatever is spent; only F (and so the overspend) nets.
+    totals = YearToDate(months=12, fund_payable=m("180000.00"), paid=m("153000.00"))
+    year = settle_year(
+        policy(HUNAN), YearInputs(2025, 2000, totals, insured_persons=3000, reversals=lines(V1="20000.00"))
+    )
+    assert year.fund_payable == m("160000.00")
+    assert year.overspend == ZERO
+    assert year.year_end_payment == m("17000.00")
+
+
+def test_reversals_beyond_the_years_payable_are_not_netted_below_zero() -> None:
+    # A reversal of an earlier year's visit: the year's F cannot go below 0; the rest is named.
+    totals = YearToDate(months=12, fund_payable=m("30.00"), paid=m("20.00"), deposit=m("1.50"), held_over=m("8.50"))
+    year = settle_year(policy(SHAOGUAN), YearInputs(2024, 3, totals, reversals=lines(V1="50.00")))
+    assert year.fund_payable == ZERO
+    assert year.reversals == m("30.00")
+    assert year.total_paid == ZERO
+    assert "settlement_reversals_unmatched" in codes(year)

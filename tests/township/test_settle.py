@@ -18,6 +18,7 @@ import pytest
 from clinic_app.cli import run
 from clinic_app.domain.money import Money
 from clinic_app.services import settlement
+from clinic_app.services.session import ClinicSession
 from clinic_app.store import settlement as store_settlement
 from tests.township.settle_data import TOWNSHIP, Village, body, bring, fund_of, township
 
@@ -286,4 +287,53 @@ def test_an_enrolment_carries_into_the_next_year_for_the_head_count_but_a_signin
     # The Hunan reform counts signed persons, and a contract is for its year only.
     assert store_settlement.derived_signed(town.db, 2026, TOWNSHIP, dt.date(2026, 1, 31), True) == {}
     assert store_settlement.derived_signed(town.db, 2025, TOWNSHIP, dt.date(2025, 1, 31), True) == {"": 3}
+    town.close()
+
+
+def voided_november(tmp_path: Path, policy: str) -> ClinicSession:
+    """The report's s6 in 2025: two November visits voided on 1 December, nothing else; 3 signed."""
+    a = Village.create(tmp_path / "a", "V001", "东村卫生站", policy)
+    for number in range(3):
+        a.person(f"p{number}", number=number + 1)
+    town = township(tmp_path / "town", policy)
+    first = a.visit("p0", "2025-11-20 09:00", "80.00")
+    second = a.visit("p1", "2025-11-21 09:00", "80.00")
+    november = a.statement("2025-11")
+    a.session.void(first, "录入错误", a.operator, dt.datetime(2025, 12, 1, 8))
+    a.session.void(second, "录入错误", a.operator, dt.datetime(2025, 12, 1, 8, 1))
+    december = a.statement("2025-12")
+    bring(town, ("nov.json", november), ("dec.json", december))
+    a.session.close()
+    for number in range(1, 13):
+        settlement.enter_signed(town, f"2025-{number:02d}", {"V001": 3})
+    return town
+
+
+@pytest.mark.parametrize(
+    ("policy", "paid_in_november"),
+    [
+        # 韶医保规〔2023〕2号 第九条(二)2: prepay 50 x 3 x 80% / 12 = 10.00 < 95% x 112.
+        (SHAOGUAN, "10.00"),
+        # 湛医保〔2024〕44号 六(二): 2 x 60% x (80 - 20) = 72 > M = 150 / 12 = 12.50; 95% paid.
+        ("zhanjiang-resident-2025", "11.87"),
+    ],
+)
+def test_a_december_left_negative_by_reversals_is_netted_at_the_year_end(tmp_path, policy, paid_in_november) -> None:
+    # POLICIES.md §3: the year's F is net of reversals, and it is 0 here (Shaoguan: F < 80% Q
+    # gets F; Zhanjiang: settled = min(fund payable, M)): what November paid is recovered.
+    town = voided_november(tmp_path, policy)
+    assert settlement.month_report(town, "2025-11").settlement.paid == Money.parse(paid_in_november)
+    report = settlement.month_report(town, "2025-12")
+    year = report.year_end
+    assert year is not None
+    assert year.fund_payable == Money(0)
+    assert year.paid_in_months == Money.parse(paid_in_november)
+    assert year.year_end_payment == -Money.parse(paid_in_november)
+    assert year.total_paid == Money(0)
+    assert year.quota - year.total_paid == year.returned_to_fund == Money.parse("150.00")
+    assert {v.village: v.year_end_payment for v in year.villages} == {
+        "V001": -Money.parse(paid_in_november),
+        TOWNSHIP: Money(0),
+    }
+    assert "settlement_reversals_netted" in {r.code for r in year.reasons}
     town.close()
