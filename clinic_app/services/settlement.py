@@ -11,7 +11,8 @@ elsewhere).  Employees' visits, and under the reform unsigned residents',
 are fee-for-service and reported beside.  Signed persons per line are those
 entered by hand for the month, else counted from the township's enrolments.
 The months are settled in a row so each starts from the year-to-date the
-previous one left; December also gets the year-end clearing with the score.
+previous one left; the period's last month (December, or the last month of a policy
+replaced mid-year) also gets the year-end clearing with the score.
 """
 
 from __future__ import annotations
@@ -412,7 +413,9 @@ def month_report(session: ClinicSession, month: str) -> SettlementReport:
     )
     score = stored_score(session, year)
     year_end = None
-    if number == 12:
+    # The period ends in December, or at the last month of a policy replaced mid-year (the
+    # base policy of a reform pilot township ends in June): its year-end clearing is then.
+    if number == 12 or _policy(session, year, number + 1).id != policy.id:
         year_end = settle_year(
             policy,
             YearInputs(

@@ -337,3 +337,29 @@ def test_a_december_left_negative_by_reversals_is_netted_at_the_year_end(tmp_pat
     }
     assert "settlement_reversals_netted" in {r.code for r in year.reasons}
     town.close()
+
+
+def test_a_policy_replaced_mid_year_is_cleared_at_its_last_month(tmp_path) -> None:
+    # A reform pilot township: shaoyang-resident-2019 is in force January to June 2025, the
+    # reform from 2025-07-01.  The base policy's period ends in June, so June gets its year-end
+    # clearing over 6 months (YearInputs.months): 邵医保发〔2019〕17号 五(一)1 needs a period end
+    # for the overspend sharing and the surplus.  1100 x 10% = 110 a head, 10 signed:
+    # prepay 110 x 10 x 80% / 12 = 73.33 a month, no visits.
+    town = township(tmp_path / "town", REFORM, reform=True)
+    settlement.enter_fund_per_head(town, Money.parse("1100.00"))
+    for number in range(1, 7):
+        settlement.enter_signed(town, f"2025-{number:02d}", {TOWNSHIP: 10})
+    assert settlement.month_report(town, "2025-05").year_end is None
+    june = settlement.month_report(town, "2025-06")
+    year = june.year_end
+    assert year is not None
+    assert year.policy_id == REFORM
+    assert year.quota == Money.parse("550.00")  # 110 x 10 x 6/12
+    assert year.paid_in_months == Money.parse("439.98")  # 6 x 73.33
+    assert year.carried_forward == Money.parse("439.98")
+    assert year.returned_to_fund == Money.parse("110.02")  # the reserve 110, and the rounding
+    assert "settlement_part_year" in {r.code for r in year.reasons}
+    assert settlement.report_json(june)["year_end"]["months"] == 6
+    # July starts the reform's own settlement year.
+    assert settlement.month_report(town, "2025-07").settlement.to_date.months == 1
+    town.close()
