@@ -325,7 +325,10 @@ def month_report(session: ClinicSession, month: str) -> SettlementReport:
     to_date = YearToDate()
     line_to_date = {code: LineToDate() for code in codes}
     points: list[MonthPoint] = []
-    previous_signed: int | None = None
+    # Shaoguan's prepay is on last month's signed persons; the period's first month takes the
+    # month before it (January: the previous year's December), counted as any month is.
+    before_year, before_month = (year, start - 1) if start > 1 else (year - 1, 12)
+    previous_signed = sum(_signed(session, before_year, before_month, codes, clinic.code, reform)[0].values())
     pending: dict[str, Money] = {}
     result: MonthSettlement | None = None
     signed: dict[str, int] = {}

@@ -363,3 +363,17 @@ def test_a_policy_replaced_mid_year_is_cleared_at_its_last_month(tmp_path) -> No
     # July starts the reform's own settlement year.
     assert settlement.month_report(town, "2025-07").settlement.to_date.months == 1
     town.close()
+
+
+def test_shaoguan_january_prepay_uses_decembers_signed_persons(tmp_path) -> None:
+    # 韶医保规〔2023〕2号 第九条(二)2: 月预付额 = 定额标准/12 x 上月签约人数 x 80%; January's
+    # last month is the previous year's December, counted as any month is (entered, else derived).
+    town = township(tmp_path / "town", SHAOGUAN)
+    settlement.enter_signed(town, "2024-12", {TOWNSHIP: 12})
+    settlement.enter_signed(town, "2025-01", {TOWNSHIP: 24})
+    settlement.enter_signed(town, "2025-02", {TOWNSHIP: 36})
+    january = settlement.month_report(town, "2025-01").settlement
+    assert january.signed_persons == 24
+    assert january.prepay == Money.parse("40.00")  # 50 / 12 x 12 x 80%, not 80.00 on January's 24
+    assert settlement.month_report(town, "2025-02").settlement.prepay == Money.parse("80.00")  # on 24
+    town.close()
