@@ -18,11 +18,13 @@ import datetime as dt
 import itertools
 import math
 import random
+import re
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
 from clinic_app.domain.money import Money
+from clinic_app.domain.policy import PolicyBook
 from clinic_app.domain.records import (
     CatalogEntry,
     DraftLine,
@@ -301,7 +303,7 @@ def _digits(code: str) -> str:
     return "".join(ch for ch in code if ch.isdigit())
 
 
-def resolve_policy(options: DemoOptions, session: ClinicSession) -> tuple[str, bool]:
+def resolve_policy(options: DemoOptions, book: PolicyBook) -> tuple[str, bool]:
     """The clinic's policy and reform flag: --policy, else by the clinic code's county."""
     chosen = options.policy
     code = options.clinic_code or options.township_code
@@ -309,14 +311,65 @@ def resolve_policy(options: DemoOptions, session: ClinicSession) -> tuple[str, b
         digits = _digits(code)
         chosen = next((p for prefix, p in PREFIX_POLICY if digits.startswith(prefix)), None)
     chosen = chosen or "shaoyang-resident-2019"
-    if chosen not in session.book:
-        raise BadInput(f"未知政策 {chosen}", f"unknown policy {chosen}")
-    policy = session.book[chosen]
+    if chosen not in book:
+        known = ", ".join(book.ids())
+        raise BadInput(f"未知政策 {chosen}; 已知政策: {known}", f"unknown policy {chosen}; known: {known}")
+    policy = book[chosen]
     if policy.base is not None and policy.reform is not None:
         return policy.base, True
     # Shaoyang county is a Hunan reform pilot area: the reform applies from 2025-07 on.
-    has_reform = any(p.base == chosen and p.reform is not None for p in session.book.policies.values())
+    has_reform = any(p.base == chosen and p.reform is not None for p in book.policies.values())
     return chosen, has_reform
+
+
+MAX_YEARS = 30
+FIRST_DAY = dt.date(2000, 1, 1)
+"""No demo visit is older than this."""
+_CODE = re.compile(r"[0-9A-Za-z]{1,20}")
+
+
+def check_options(options: DemoOptions, book: PolicyBook, villages: int | None = None, today: dt.date | None = None) -> None:
+    """Every demo option checked before a data folder is made (`villages`: a township demo's count).
+
+    The last month must be over (at most last month) and its policy in force; the first
+    month from 2000 on; codes are letters and digits (a village's folder is named by its code).
+    """
+    if not 1 <= options.years <= MAX_YEARS:
+        raise BadInput(f"--years 应在 1 到 {MAX_YEARS} 之间", f"--years must be between 1 and {MAX_YEARS}")
+    if villages is not None and not 1 <= villages <= MAX_VILLAGES:
+        raise BadInput(f"--villages 应在 1 到 {MAX_VILLAGES} 之间", f"--villages must be between 1 and {MAX_VILLAGES}")
+    for option, code in (("--clinic-code", options.clinic_code), ("--township-code", options.township_code)):
+        if code is not None and not _CODE.fullmatch(code):
+            raise BadInput(
+                f"{option} 应为 1 到 20 位字母或数字 (如 430523101001)",
+                f"{option} must be 1 to 20 letters or digits (e.g. 430523101001)",
+            )
+    year, month = options.until
+    if not 1 <= month <= 12 or not 1 <= year <= 9999:
+        raise BadInput(f"--until 月份无效: {year}-{month:02d}", f"--until: invalid month {year}-{month:02d}")
+    if year < FIRST_DAY.year:
+        raise BadInput(
+            f"--until {year}-{month:02d} 太早: 演示数据应在 {FIRST_DAY.year} 年或以后",
+            f"--until {year}-{month:02d} is too early: demo data starts in {FIRST_DAY.year} or later",
+        )
+    latest = (today or dt.date.today()).replace(day=1) - dt.timedelta(days=1)
+    if (year, month) > (latest.year, latest.month):
+        raise BadInput(
+            f"--until {year}-{month:02d} 尚未结束: 最晚为上个月 {latest:%Y-%m}",
+            f"--until {year}-{month:02d} is not over yet: last month ({latest:%Y-%m}) at the latest",
+        )
+    first, last = _month_range(options.until, options.years)
+    if first < FIRST_DAY:
+        raise BadInput(
+            f"演示数据将从 {first:%Y-%m} 开始, 应在 {FIRST_DAY.year} 年或以后: 请选择较晚的 --until 或较少的 --years",
+            f"the demo would start in {first:%Y-%m}; it must start in {FIRST_DAY.year} or later: choose a later --until or fewer --years",
+        )
+    policy = book[resolve_policy(options, book)[0]]
+    if last < policy.effective_from:
+        raise BadInput(
+            f"--until {year}-{month:02d} 早于政策 {policy.id} 的施行日期 {policy.effective_from}",
+            f"--until {year}-{month:02d} is before policy {policy.id} takes effect ({policy.effective_from})",
+        )
 
 
 def _county(options: DemoOptions, policy_id: str) -> County:
@@ -357,15 +410,13 @@ class _SimulatedClock:
 
 class _Generator:
     def __init__(self, session: ClinicSession, options: DemoOptions, clock: _SimulatedClock) -> None:
-        if options.years < 1 or options.years > 30:
-            raise BadInput("--years 应在 1 到 30 之间", "--years must be between 1 and 30")
         self.session = session
         self.options = options
         self.clock = clock
         self.rng = random.Random(options.seed)
         self.first, self.last = _month_range(options.until, options.years)
         self.start = dt.datetime.combine(self.first, OPENING)
-        self.policy_id, self.reform = resolve_policy(options, session)
+        self.policy_id, self.reform = resolve_policy(options, session.book)
         self.county = _county(options, self.policy_id)
         self.town = self.rng.choice(self.county.towns)
         self.village = self.rng.choice(VILLAGE_NAMES)
@@ -687,6 +738,7 @@ def _initials(name: str) -> str:
 
 def build_demo(session: ClinicSession, options: DemoOptions) -> DemoSummary:
     """Fill an EMPTY data folder with a clinic, its people, its catalogue and its ledger."""
+    check_options(options, session.book)
     if session.clinic is not None or ledger.count_patients(session.db):
         raise BadInput(
             f"数据文件夹 {session.data_dir} 已有数据, 演示数据只能写入空文件夹",
@@ -806,8 +858,7 @@ def _build_township(
     from clinic_app.services.statements import clinic_fingerprint, export_statement
     from clinic_app.services.township import import_files
 
-    if not 1 <= villages <= MAX_VILLAGES:
-        raise BadInput(f"--villages 应在 1 到 {MAX_VILLAGES} 之间", f"--villages must be between 1 and {MAX_VILLAGES}")
+    check_options(options, session.book, villages)
     if session.clinic is not None or ledger.count_patients(session.db):
         raise BadInput(
             f"数据文件夹 {session.data_dir} 已有数据, 演示数据只能写入空文件夹",

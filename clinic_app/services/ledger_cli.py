@@ -44,7 +44,14 @@ def last_month(today: dt.date) -> tuple[int, int]:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from clinic_app.services.demo import DemoOptions, DemoSummary, build_demo, build_township_demo
+    from clinic_app.services.demo import (
+        DemoOptions,
+        DemoSummary,
+        build_demo,
+        build_township_demo,
+        check_options,
+    )
+    from clinic_app.services.policies import default_book
     from clinic_app.services.session import ClinicSession
     from clinic_app.services.township import flag_name
 
@@ -58,6 +65,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         township_code=args.township_code,
         policy=args.policy,
     )
+    # Every option before the data folder is made: a refused demo leaves no empty clinic behind.
+    check_options(options, default_book(), args.villages if args.role == "township" else None)
     started = time.perf_counter()
 
     def counts(summary: DemoSummary) -> str:

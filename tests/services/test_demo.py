@@ -182,6 +182,39 @@ def test_the_cli_refuses_a_bad_month(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "YYYY-MM" in capsys.readouterr().err
 
 
+def _month_after(today: dt.date, months: int) -> str:
+    index = today.year * 12 + today.month - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+@pytest.mark.parametrize(
+    "extra, chinese, english",
+    [
+        (["--years", "0"], "--years", "--years"),
+        (["--years", "31"], "--years", "--years"),
+        (["--policy", "nope"], "未知政策 nope", "unknown policy nope"),
+        (["--role", "township", "--villages", "-2"], "--villages", "--villages"),
+        (["--role", "township", "--villages", "11"], "--villages", "--villages"),
+        (["--until", _month_after(dt.date.today(), 0)], "--until", "--until"),  # this month is not over
+        (["--until", _month_after(dt.date.today(), 7)], "--until", "--until"),
+        (["--until", "1990-01"], "2000", "2000"),
+        (["--until", "2000-06"], "2000", "2000"),  # a year of visits would start in 1999
+        (["--until", "2019-09", "--policy", "shaoyang-resident-2019"], "2019-10-30", "2019-10-30"),
+        (["--clinic-code", "../../x"], "--clinic-code", "--clinic-code"),
+        (["--role", "township", "--township-code", "43/05"], "--township-code", "--township-code"),
+    ],
+)
+def test_a_refused_demo_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], chinese: str, english: str
+) -> None:
+    folder = tmp_path / "d"
+    assert run(["demo", "--data-dir", str(folder), *extra]) == 2
+    zh, _, en = capsys.readouterr().err.strip().removeprefix("clinic-app: ").partition(" / ")
+    assert chinese in zh and english in en
+    assert not folder.exists()
+    assert run(["check", "--data-dir", str(folder)]) == 2  # not a clinic that checks "ok"
+
+
 # ---------------------------------------------------------------- a township with its villages
 
 TOWN = DemoOptions(until=(2025, 12), years=1, seed=9, township_code="430523102", visits_per_day=4)
