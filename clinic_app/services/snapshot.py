@@ -29,7 +29,13 @@ from clinic_app.documents.statement_file import canonical_bytes
 from clinic_app.domain.money import Money, MoneyError
 from clinic_app.errors import BadInput, UserError, not_utf8, os_reason
 from clinic_app.services.session import ClinicSession
-from clinic_app.services.township import UnregisteredClinic, normalize_fingerprint, require_township
+from clinic_app.services.statements import FIRST_YEAR
+from clinic_app.services.township import (
+    TOWNSHIP_CENTER,
+    UnregisteredClinic,
+    normalize_fingerprint,
+    require_township,
+)
 from clinic_app.store import ledger
 from clinic_app.store import township as store
 from clinic_app.store.db import transaction
@@ -89,9 +95,19 @@ def export_snapshot(session: ClinicSession, out: Path, year: int | None = None, 
     ``.json``, the file to write.  The folder must be there: a stick not plugged in is
     refused, never made on the local disk.
     """
-    own = require_township(session)
+    own = session.require_clinic()
+    if own.role != "township":
+        raise BadInput(
+            "用量快照由乡镇卫生院导出 (本数据文件夹是村卫生室, 在此只能导入快照)",
+            "the usage snapshot is exported by the township health center (this data folder is a village clinic: it imports snapshots)",
+        )
     today = today or dt.date.today()
-    year = year or today.year
+    year = today.year if year is None else year
+    if not FIRST_YEAR <= year <= today.year:
+        raise BadInput(
+            f"快照年度 {year} 无效: 应在 {FIRST_YEAR} 到 {today.year} 年之间 (今年或以前)",
+            f"no snapshot for the year {year}: the year must be {FIRST_YEAR} to {today.year} (this year or earlier)",
+        )
     folder = out.parent if out.suffix.lower() == ".json" else out
     if not folder.is_dir():
         raise BadInput(
@@ -165,9 +181,14 @@ def _check_body(body: Any) -> None:
     if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
         raise _bad("年份无效", "bad year")
     try:
-        dt.date.fromisoformat(str(body.get("computed_on")))
+        computed_on = dt.date.fromisoformat(str(body.get("computed_on")))
     except ValueError:
         raise _bad("计算日期无效", "bad computed_on date") from None
+    if year > computed_on.year:
+        raise _bad(
+            f"{year} 年的快照不能在 {computed_on} 计算 (该年尚未开始)",
+            f"a snapshot of {year} cannot be computed on {computed_on} (the year had not begun)",
+        )
     rows = body.get("rows")
     if not isinstance(rows, list):
         raise _bad("缺少 rows", "rows missing")
@@ -190,7 +211,10 @@ def import_snapshot(session: ClinicSession, data: bytes, trust: Iterable[str] = 
     """A village takes the township's snapshot (after the key check) into its usage table."""
     clinic = session.require_clinic()
     if clinic.role != "village":
-        raise UserError("用量快照只导入村卫生室", "a usage snapshot is imported by a village clinic")
+        raise BadInput(
+            "用量快照只导入村卫生室 (本数据文件夹是乡镇卫生院)",
+            "a usage snapshot is imported by a village clinic (this data folder is the township health center)",
+        )
     body, raw_public, fingerprint = read_snapshot(data)
     township = body["township"]
     if township["township_code"] != clinic.township_code:
@@ -203,7 +227,7 @@ def import_snapshot(session: ClinicSession, data: bytes, trust: Iterable[str] = 
     register = False
     if known is None:
         if fingerprint not in {normalize_fingerprint(t) for t in trust}:
-            raise UnregisteredClinic(code, township["name"], fingerprint)
+            raise UnregisteredClinic(code, township["name"], fingerprint, TOWNSHIP_CENTER)
         register = True
     elif known.public_key != signing.b64(raw_public):
         raise SnapshotError(

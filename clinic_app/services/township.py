@@ -149,22 +149,44 @@ class ImportRefused(UserError):
     """A statement the township does not take, for a reason other than its form."""
 
 
-class UnregisteredClinic(UserError):
-    """A statement from a clinic whose key is not yet registered: a person must compare the fingerprint."""
+VILLAGE_DOCTOR = ("村医", "the village doctor")
+TOWNSHIP_CENTER = ("乡镇卫生院", "the township health center")
 
-    def __init__(self, code: str, name: str, fingerprint: str) -> None:
+
+class UnregisteredClinic(UserError):
+    """A file from a clinic whose key is not yet registered: a person must compare the fingerprint.
+
+    `check_with` is who holds the other copy of the fingerprint: the village doctor for a
+    statement the township imports, the township for a snapshot a village imports.
+    """
+
+    def __init__(self, code: str, name: str, fingerprint: str, check_with: tuple[str, str] = VILLAGE_DOCTOR) -> None:
         super().__init__(
-            f"{name} ({code}) 的签名密钥尚未登记. 请与村医当面核对密钥指纹 {fingerprint}, "
+            f"{name} ({code}) 的签名密钥尚未登记. 请与{check_with[0]}当面或电话核对密钥指纹 {fingerprint}, "
             f"一致后用 --trust \"{fingerprint}\" 重新导入",
             f"the signing key of {name} ({code}) is not registered yet. Compare its fingerprint "
-            f"{fingerprint} with the village doctor, then import again with --trust \"{fingerprint}\"",
+            f"{fingerprint} with {check_with[1]}, then import again with --trust \"{fingerprint}\"",
         )
         self.code, self.name, self.fingerprint = code, name, fingerprint
 
 
+_FINGERPRINT_DIGITS = 32
+
+
 def normalize_fingerprint(text: str) -> str:
-    """A fingerprint as typed (any case, spaces or not) in its printed form."""
-    digits = re.sub(r"[^0-9A-Fa-f]", "", text).upper()
+    """A fingerprint as typed (any case, spaced, grouped with : or - or not) in its printed form.
+
+    Anything else (another character, too few or too many digits) is refused as malformed:
+    it could never match, and saying "unregistered" again would hide the typing mistake.
+    """
+    digits = re.sub(r"[\s:-]", "", text)
+    if not re.fullmatch(f"[0-9A-Fa-f]{{{_FINGERPRINT_DIGITS}}}", digits):
+        shown = text if len(text) <= 60 else text[:60] + "…"
+        raise BadInput(
+            f"密钥指纹格式不对: \"{shown}\" (应为 {_FINGERPRINT_DIGITS} 位十六进制数字, 如 3F2A 9C1B …, 共 8 组)",
+            f"malformed key fingerprint \"{shown}\": {_FINGERPRINT_DIGITS} hexadecimal digits expected (8 groups such as 3F2A 9C1B …)",
+        )
+    digits = digits.upper()
     return " ".join(digits[i : i + 4] for i in range(0, len(digits), 4))
 
 
@@ -357,7 +379,7 @@ def plan_import(
 def require_township(session: ClinicSession) -> Clinic:
     clinic = session.require_clinic()
     if clinic.role != "township":
-        raise UserError(
+        raise BadInput(
             "只有乡镇卫生院才能导入村卫生室的月结数据 (本数据文件夹是村卫生室)",
             "only a township health center imports village statements (this data folder is a village clinic)",
         )

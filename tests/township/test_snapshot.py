@@ -103,3 +103,38 @@ def test_village_refuses_a_tampered_foreign_or_older_snapshot(setup, tmp_path: P
     with pytest.raises(sn.SnapshotError, match="T999"):
         sn.import_snapshot(v01, foreign.read_bytes(), trust=[sn.signing.fingerprint(clinic_key(foreign_town))])
     foreign_town.close()
+
+
+def _resigned(session, raw: bytes, **changes: object) -> bytes:
+    """The snapshot file with body fields changed, signed again with the township's real key."""
+    from clinic_app.documents import signing
+    from clinic_app.documents.statement_file import canonical_bytes
+
+    document = json.loads(raw)
+    body = {**document["body"], **changes}
+    key = signing.load_or_create_key(session.data_dir / sn.KEY_FILE)
+    document["body"] = body
+    document["signature"]["value"] = signing.b64(signing.sign(key, canonical_bytes(body)))
+    return canonical_bytes(document)
+
+
+def test_village_refuses_a_snapshot_of_a_year_after_it_was_computed(setup, tmp_path: Path) -> None:
+    """A township clock or program gone wrong: a 2030 snapshot computed in 2025 would cap a year that has not begun."""
+    town, v01, _, _ = setup
+    out = tmp_path / "s.json"
+    exported = sn.export_snapshot(town, out, 2025, today=dt.date(2025, 4, 2))
+    future = _resigned(town, out.read_bytes(), year=2030)
+    with pytest.raises(sn.SnapshotError, match="2030") as refused:
+        sn.import_snapshot(v01, future, trust=[exported.fingerprint])
+    assert refused.value.exit_code == 2
+    assert sn.imported_snapshot(v01, 2030) is None
+    assert sn.import_snapshot(v01, _resigned(town, out.read_bytes()), trust=[exported.fingerprint]).rows == 0
+
+
+def test_export_refuses_a_year_after_today_or_before_2000(setup, tmp_path: Path) -> None:
+    town = setup[0]
+    for year in (2026, 1999, 99999, -1, 0):
+        with pytest.raises(UserError) as refused:
+            sn.export_snapshot(town, tmp_path / "s.json", year, today=dt.date(2025, 4, 2))
+        assert refused.value.exit_code == 2 and "2000" in refused.value.zh and "2025" in refused.value.zh
+    assert not (tmp_path / "s.json").exists()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
+
+import pytest
 
 from clinic_app.cli import run
 from clinic_app.documents.statement_file import verify_statement
@@ -102,3 +105,108 @@ def test_statement_export_takes_a_month_typed_with_spaces_as_that_month(tmp_path
     assert status == 0, captured.err
     assert sorted(p.name for p in out.iterdir()) == [f"V01_2025-03_r1.{suffix}" for suffix in ("json", "pdf", "xlsx")]
     assert "已导出 2025-03 月结" in captured.out
+
+
+# ---------------------------------------------------------------- bad input: nothing written, exit 2
+
+
+def _dump(folder: Path) -> str:
+    import hashlib
+    import sqlite3
+
+    from clinic_app.store.db import DB_NAME
+
+    with sqlite3.connect(folder / DB_NAME) as conn:
+        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
+
+
+def _halves(err: str) -> tuple[str, str]:
+    zh, sep, en = err.strip().removeprefix("clinic-app: ").partition(" / ")
+    assert sep and "Traceback" not in err, err
+    return zh, en
+
+
+@pytest.mark.parametrize("year", ["2030", "99999", "1800", "-1", "1999", str(dt.date.today().year + 1)])
+def test_a_snapshot_of_an_impossible_year_is_refused_and_nothing_written(tmp_path: Path, capsys, year: str) -> None:
+    b.township(tmp_path / "town").close()
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    before = _dump(tmp_path / "town")
+    assert run(["snapshot", "export", "--data-dir", str(tmp_path / "town"), "--out", str(stick), "--year", year]) == 2
+    zh, en = _halves(capsys.readouterr().err)
+    assert "2000" in zh and str(dt.date.today().year) in zh and "year" in en
+    assert list(stick.iterdir()) == []
+    assert not (tmp_path / "town" / "keys").exists()  # not even the township's key
+    assert _dump(tmp_path / "town") == before
+
+
+@pytest.mark.parametrize("year", ["2000", str(dt.date.today().year)])
+def test_a_snapshot_of_2000_or_this_year_is_written(tmp_path: Path, capsys, year: str) -> None:
+    b.township(tmp_path / "town").close()
+    out = tmp_path / "s.json"
+    assert run(["snapshot", "export", "--data-dir", str(tmp_path / "town"), "--out", str(out), "--year", year]) == 0
+    assert json.loads(out.read_bytes())["body"]["year"] == int(year)
+
+
+def test_township_commands_on_a_village_folder_are_bad_input_in_their_own_words(tmp_path: Path, capsys) -> None:
+    path, _ = _village_file(tmp_path, "V01", 1)
+    village = str(tmp_path / "V01")
+    before = _dump(tmp_path / "V01")
+    assert run(["snapshot", "export", "--data-dir", village, "--out", str(tmp_path)]) == 2
+    zh, en = _halves(capsys.readouterr().err)
+    assert "用量快照" in zh and "月结" not in zh and "usage snapshot" in en
+    assert run(["statement", "import", "--data-dir", village, str(path)]) == 2
+    zh, en = _halves(capsys.readouterr().err)
+    assert "月结" in zh and "statements" in en
+    assert run(["settle", "--data-dir", village, "--month", "2025-03"]) == 2
+    assert "结算只在乡镇卫生院进行" in capsys.readouterr().err
+    assert _dump(tmp_path / "V01") == before
+    assert not list(tmp_path.glob("usage_snapshot_*"))
+
+
+def test_a_snapshot_imported_into_a_township_folder_is_bad_input(tmp_path: Path, capsys) -> None:
+    b.township(tmp_path / "town").close()
+    town = str(tmp_path / "town")
+    snap = tmp_path / "s.json"
+    assert run(["snapshot", "export", "--data-dir", town, "--out", str(snap), "--year", "2025"]) == 0
+    capsys.readouterr()
+    assert run(["snapshot", "import", "--data-dir", town, str(snap)]) == 2
+    zh, en = _halves(capsys.readouterr().err)
+    assert "村卫生室" in zh and "village" in en
+
+
+def test_an_unregistered_township_key_is_checked_with_the_township(tmp_path: Path, capsys) -> None:
+    """The village doctor is the one importing: they compare the fingerprint with the township, not with themselves."""
+    b.township(tmp_path / "town").close()
+    b.village(tmp_path / "V01", "V01").close()
+    snap = tmp_path / "s.json"
+    assert run(["snapshot", "export", "--data-dir", str(tmp_path / "town"), "--out", str(snap), "--year", "2025"]) == 0
+    capsys.readouterr()
+    assert run(["snapshot", "import", "--data-dir", str(tmp_path / "V01"), str(snap)]) == 1
+    err = capsys.readouterr().err
+    assert "乡镇卫生院" in err and "村医" not in err and "township" in err and "village doctor" not in err
+
+
+@pytest.mark.parametrize("fingerprint", ["garbage!!", "ABCD", "3F2A 9C1B 0000 1111 2222 3333 4444 555G", ""])
+def test_a_malformed_trust_fingerprint_is_said_to_be_malformed(tmp_path: Path, capsys, fingerprint: str) -> None:
+    b.township(tmp_path / "town").close()
+    path, _ = _village_file(tmp_path, "V01", 1)
+    snap = tmp_path / "s.json"
+    assert run(["snapshot", "export", "--data-dir", str(tmp_path / "town"), "--out", str(snap), "--year", "2025"]) == 0
+    capsys.readouterr()
+    before = _dump(tmp_path / "town"), _dump(tmp_path / "V01")
+    for argv in (
+        ["statement", "import", "--data-dir", str(tmp_path / "town"), "--trust", fingerprint, str(path)],
+        ["snapshot", "import", "--data-dir", str(tmp_path / "V01"), "--trust", fingerprint, str(snap)],
+    ):
+        assert run(argv) == 2
+        zh, en = _halves(capsys.readouterr().err)
+        assert "密钥指纹格式不对" in zh and "32" in zh and "malformed" in en
+    assert (_dump(tmp_path / "town"), _dump(tmp_path / "V01")) == before
+
+
+def test_a_trusted_fingerprint_may_be_typed_in_lower_case_without_spaces(tmp_path: Path, capsys) -> None:
+    b.township(tmp_path / "town").close()
+    path, fingerprint = _village_file(tmp_path, "V01", 1)
+    typed = fingerprint.replace(" ", "").lower()
+    assert run(["statement", "import", "--data-dir", str(tmp_path / "town"), "--trust", typed, str(path)]) == 0
