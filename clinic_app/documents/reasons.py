@@ -81,6 +81,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "settlement_over_quota": ("全年应付 {payable} 元超过定额 {quota} 元, 超支不补", "the year's payable {payable} above the quota {quota}: the excess is not paid"),
     "settlement_reversals_netted": ("各月未能抵减的冲销 {amount} 元在年终从全年统筹应付中扣除", "reversals of {amount} no month could absorb are netted from the year's fund payable"),
     "settlement_reversals_unmatched": ("冲销 {amount} 元超出本期统筹应付 (冲销的是以前年度的就诊), 本期未扣", "reversals of {amount} exceed this period's fund payable (visits of an earlier year): not netted here"),
+    "settlement_surplus_not_carried": ("本政策至本期结束, 结余 {amount} 元无下月可滚存, 其处理请与医保部门确认", "the policy ends with this period: the surplus {amount} has no next month to roll into; confirm its handling with the insurance office"),
     "settlement_recovered": ("多拨付的 {amount} 元年终追回", "{amount} paid in excess is recovered at the year end"),
     "settlement_funding_over_ceiling": ("筹资总额 {funding} 元超过居民医保基金上限 {ceiling} 元", "total funding {funding} above the resident fund ceiling {ceiling}"),
     "settlement_pool_overspent": ("二次分配资金池超支 {amount} 元, 由签约机构承担", "secondary pool overspent by {amount}, borne by the signed facilities"),

@@ -219,7 +219,7 @@ YEAR_END_LABELS = {
     "returned_to_fund": ("留存医保基金", "stays with the fund"),
     "total_funding": ("筹资总额", "total funding"),
     "secondary_pool": ("二次分配资金池", "secondary distribution pool"),
-    "carried_forward": ("结转下年", "carried into next year"),
+    "carried_forward": ("结余滚存下年", "surplus rolled into next year (January)"),
     "overspend": ("超支", "overspend"),
     "fund_bears": ("医保分担", "borne by the fund"),
     "facility_bears": ("机构承担", "borne by the facilities"),

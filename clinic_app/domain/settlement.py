@@ -134,6 +134,9 @@ class YearInputs:
     line was left negative at the period's end, as a positive amount.  The year's F is net
     of them (never below 0 on a line); what the months paid for those visits is recovered
     or netted at the year end by the variant's rule."""
+    continues: bool = True
+    """The policy is still in force after the period (False: replaced mid-year, as the 2019
+    policy by the Hunan reform): Shaoyang 2019's surplus rolls into January only if so."""
     months: int = MONTHS_PER_YEAR
     """Months of the year under this policy: a policy that starts mid-year (the Hunan reform
     from July) settles a part year, and its per-year amounts (quota, budget, funding,
@@ -841,6 +844,9 @@ def _shaoyang_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
             reasons.append(Reason.of("settlement_reserve_exhausted", reserve=reserve))
     if overspend:
         reasons.append(Reason.of("settlement_overspend", amount=overspend))
+    if surplus and not inputs.continues:
+        # 结余滚存下月: a replaced policy has no next month to roll its surplus into.
+        reasons.append(Reason.of("settlement_surplus_not_carried", amount=surplus))
     quota = _for_the_year(pool_per_head * inputs.signed_persons, inputs)
     return _year(
         policy,
@@ -854,7 +860,7 @@ def _shaoyang_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
         overspend - fund_bears,
         reasons,
         returned_to_fund=max(ZERO, quota - totals.paid - fund_bears),
-        carried_forward=surplus,
+        carried_forward=surplus if inputs.continues else ZERO,
         overspend=overspend,
         fund_bears=fund_bears,
         facility_bears=overspend - fund_bears,

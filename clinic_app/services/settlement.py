@@ -12,7 +12,8 @@ are fee-for-service and reported beside.  Signed persons per line are those
 entered by hand for the month, else counted from the township's enrolments.
 The months are settled in a row so each starts from the year-to-date the
 previous one left; the period's last month (December, or the last month of a policy
-replaced mid-year) also gets the year-end clearing with the score.
+replaced mid-year) also gets the year-end clearing with the score.  Under Shaoyang 2019
+January starts from the surplus the previous year ended with (结余滚存下月).
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ from clinic_app.domain.settlement import (
     MonthSettlement,
     VillageFigures,
     YearInputs,
+    YearSettlement,
     YearToDate,
     settle_month,
     settle_year,
@@ -299,11 +301,41 @@ def _budget(result: MonthSettlement) -> Money:
     return result.prepay
 
 
-def month_report(session: ClinicSession, month: str) -> SettlementReport:
-    """Settle the township's months of the year up to `month` and report the last one."""
-    clinic = require_settling_township(session)
-    month = check_settle_month(session, month)
-    year, number, first, last = _month_key(month)
+@dataclass(frozen=True)
+class _Period:
+    """A settlement period's months up to one of them, settled in a row, and its year end."""
+
+    policy: Policy
+    variant: str
+    start: int
+    codes: list[str]
+    names: dict[str, str]
+    activities: dict[tuple[str, str], LineActivity]
+    result: MonthSettlement
+    line_to_date: dict[str, LineToDate]
+    points: list[MonthPoint]
+    signed: dict[str, int]
+    entered: set[str]
+    score: Fraction | None
+    year_end: YearSettlement | None
+
+
+def _carried_in(session: ClinicSession, clinic: Clinic, policy: Policy, year: int, start: int) -> Money:
+    """Shaoyang 2019: the surplus the previous year ended with (邵医保发〔2019〕17号 五(一)1
+    结余滚存下月: December's next month is January).  Nothing when the policy began this year."""
+    if variant_of(policy) != "shaoyang2019" or start != 1:
+        return ZERO
+    if dt.date(year - 1, 12, 31) < policy.effective_from or _policy(session, year - 1, 12).id != policy.id:
+        return ZERO
+    previous = _settle_period(session, clinic, year - 1, 12).year_end
+    return ZERO if previous is None else previous.carried_forward
+
+
+def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: int) -> _Period:
+    """Settle the months of the period up to `number` (each from the year-to-date the previous
+    left) and, at the period's last month, clear the year."""
+    month = f"{year:04d}-{number:02d}"
+    last = _last_day(year, number)
     policy = _policy(session, year, number)
     variant = variant_of(policy)
     reform = variant == "hunan_reform"
@@ -322,7 +354,7 @@ def month_report(session: ClinicSession, month: str) -> SettlementReport:
     distribution = _distribution(session)
     fund_per_head = _fund_per_head(session)
 
-    to_date = YearToDate()
+    to_date = YearToDate(carried=_carried_in(session, clinic, policy, year, start))
     line_to_date = {code: LineToDate() for code in codes}
     points: list[MonthPoint] = []
     # Shaoguan's prepay is on last month's signed persons; the period's first month takes the
@@ -372,6 +404,46 @@ def month_report(session: ClinicSession, month: str) -> SettlementReport:
         points.append(MonthPoint(key, result.fund_payable, _budget(result)))
     assert result is not None
 
+    score = stored_score(session, year)
+    year_end = None
+    # The period ends in December, or at the last month of a policy replaced mid-year (the
+    # base policy of a reform pilot township ends in June): its year-end clearing is then.
+    after = (year, number + 1) if number < 12 else (year + 1, 1)
+    continues = _policy(session, *after).id == policy.id
+    if number == 12 or not continues:
+        year_end = settle_year(
+            policy,
+            YearInputs(
+                year=year,
+                signed_persons=result.signed_persons,
+                totals=to_date,
+                villages=tuple(VillageFigures(c, line_to_date[c].fund_payable) for c in codes),
+                distribution=distribution,
+                score=Fraction(100) if score is None else score,
+                insured_persons=max(result.signed_persons, store.insured_persons(session.db, year)),
+                fund_per_head=fund_per_head,
+                # A line still negative at the period end: its reversals are netted from the
+                # year's F (POLICIES.md §3), not dropped.
+                reversals=tuple(VillageFigures(c, -pending[c]) for c in codes if pending.get(c, ZERO) < ZERO),
+                months=number - start + 1,
+                continues=continues,
+            ),
+        )
+    return _Period(
+        policy, variant, start, codes, names, activities, result, line_to_date, points, signed, entered,
+        score, year_end,
+    )
+
+
+def month_report(session: ClinicSession, month: str) -> SettlementReport:
+    """Settle the township's months of the year up to `month` and report the last one."""
+    clinic = require_settling_township(session)
+    month = check_settle_month(session, month)
+    year, number, first, last = _month_key(month)
+    period = _settle_period(session, clinic, year, number)
+    policy, variant, result, year_end = period.policy, period.variant, period.result, period.year_end
+    names, activities, signed, entered = period.names, period.activities, period.signed, period.entered
+    line_to_date, codes, points, score = period.line_to_date, period.codes, period.points, period.score
     revisions = store.statement_revisions(session.db, month)
     costs = store.statement_cost_by_kind(session.db, month)
     costs[clinic.code] = store.own_cost_by_kind(session.db, first, last)
@@ -414,28 +486,6 @@ def month_report(session: ClinicSession, month: str) -> SettlementReport:
         total=Money(sum(line.activity.total.fen for line in lines)),
         capitated_visits=sum(line.activity.capitated_visits for line in lines),
     )
-    score = stored_score(session, year)
-    year_end = None
-    # The period ends in December, or at the last month of a policy replaced mid-year (the
-    # base policy of a reform pilot township ends in June): its year-end clearing is then.
-    if number == 12 or _policy(session, year, number + 1).id != policy.id:
-        year_end = settle_year(
-            policy,
-            YearInputs(
-                year=year,
-                signed_persons=result.signed_persons,
-                totals=to_date,
-                villages=tuple(VillageFigures(c, line_to_date[c].fund_payable) for c in codes),
-                distribution=distribution,
-                score=Fraction(100) if score is None else score,
-                insured_persons=max(result.signed_persons, store.insured_persons(session.db, year)),
-                fund_per_head=fund_per_head,
-                # A line still negative at the period end: its reversals are netted from the
-                # year's F (POLICIES.md §3), not dropped.
-                reversals=tuple(VillageFigures(c, -pending[c]) for c in codes if pending.get(c, ZERO) < ZERO),
-                months=number - start + 1,
-            ),
-        )
     return SettlementReport(
         township_code=clinic.township_code,
         township_name=clinic.township_name or clinic.name,

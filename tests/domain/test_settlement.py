@@ -627,3 +627,16 @@ def test_reversals_beyond_the_years_payable_are_not_netted_below_zero() -> None:
     assert year.reversals == m("30.00")
     assert year.total_paid == ZERO
     assert "settlement_reversals_unmatched" in codes(year)
+
+
+def test_shaoyang_surplus_rolls_on_only_while_the_policy_does() -> None:
+    # 五(一)1 结余滚存下月: the year's surplus starts January (carried_forward); a policy
+    # replaced mid-year has no next month, so nothing is carried and the reason says so.
+    totals = YearToDate(months=6, carried=m("439.98"), paid=m("439.98"))
+    rolled = settle_year(policy(SHAOYANG), YearInputs(2025, 10, totals, fund_per_head=m("1100.00"), months=6))
+    assert rolled.carried_forward == m("439.98")
+    ended = settle_year(
+        policy(SHAOYANG), YearInputs(2025, 10, totals, fund_per_head=m("1100.00"), months=6, continues=False)
+    )
+    assert ended.carried_forward == ZERO
+    assert "settlement_surplus_not_carried" in codes(ended)

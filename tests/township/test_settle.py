@@ -356,7 +356,9 @@ def test_a_policy_replaced_mid_year_is_cleared_at_its_last_month(tmp_path) -> No
     assert year.policy_id == REFORM
     assert year.quota == Money.parse("550.00")  # 110 x 10 x 6/12
     assert year.paid_in_months == Money.parse("439.98")  # 6 x 73.33
-    assert year.carried_forward == Money.parse("439.98")
+    # 结余滚存下月: the reform's July is no month of this policy, so nothing is carried into it.
+    assert year.carried_forward == Money(0)
+    assert "settlement_surplus_not_carried" in {r.code for r in year.reasons}
     assert year.returned_to_fund == Money.parse("110.02")  # the reserve 110, and the rounding
     assert "settlement_part_year" in {r.code for r in year.reasons}
     assert settlement.report_json(june)["year_end"]["months"] == 6
@@ -376,4 +378,25 @@ def test_shaoguan_january_prepay_uses_decembers_signed_persons(tmp_path) -> None
     assert january.signed_persons == 24
     assert january.prepay == Money.parse("40.00")  # 50 / 12 x 12 x 80%, not 80.00 on January's 24
     assert settlement.month_report(town, "2025-02").settlement.prepay == Money.parse("80.00")  # on 24
+    town.close()
+
+
+def test_shaoyang_2019_surplus_rolls_into_january(tmp_path) -> None:
+    # 邵医保发〔2019〕17号 五(一)1: 按月考核据实结算, 结余滚存下月; only the overspend waits for the
+    # annual assessment.  December's next month is January: the year's surplus is not returned
+    # or paid out, it starts the next year.  1100 x 10% = 110 a head, 10 signed: prepay
+    # 110 x 10 x 80% / 12 = 73.33 a month; no visits in 2024, so the 2024 surplus is 12 x 73.33.
+    town = township(tmp_path / "town", REFORM)  # not a pilot: the 2019 policy all years
+    settlement.enter_fund_per_head(town, Money.parse("1100.00"))
+    for year in (2024, 2025):
+        for number in range(1, 13):
+            settlement.enter_signed(town, f"{year}-{number:02d}", {TOWNSHIP: 10})
+    december = settlement.month_report(town, "2024-12").year_end
+    assert december is not None
+    assert december.carried_forward == Money.parse("879.96")
+    january = settlement.month_report(town, "2025-01").settlement
+    assert january.carried_in == Money.parse("879.96")
+    assert january.carried_out == Money.parse("953.29")  # 879.96 + 73.33
+    later = settlement.month_report(town, "2025-12").year_end
+    assert later is not None and later.carried_forward == Money.parse("1759.92")
     town.close()
