@@ -87,21 +87,19 @@ def reason(item: Reason, language: str) -> str:
 
 def designation(enrolment: Enrolment | None, year: int) -> str:
     """Where the patient is designated for `year`, saying when it stands from an earlier year."""
-    tr = QCoreApplication.translate
     if enrolment is None:
-        return tr("Labels", "{year} 年未登记").format(year=year)
+        return QCoreApplication.translate("Labels", "{year} 年未登记").format(year=year)
     places = " / ".join(p for p in (enrolment.designated_village, enrolment.designated_township) if p)
-    text = places or tr("Labels", "(未定点)")
+    text = places or QCoreApplication.translate("Labels", "(未定点)")
     if not enrolment.insured:
-        text = tr("Labels", "未参保")
+        text = QCoreApplication.translate("Labels", "未参保")
     if enrolment.carried_into(year):
-        text += tr("Labels", " (沿用 {year} 年登记, 本年尚未登记)").format(year=enrolment.year)
+        text += QCoreApplication.translate("Labels", " (沿用 {year} 年登记, 本年尚未登记)").format(year=enrolment.year)
     return text
 
 
 def signing(enrolment: Enrolment | None, year: int) -> str:
     """Family-doctor signing for `year`: a contract is yearly, so last year's is not this year's."""
-    tr = QCoreApplication.translate
     if enrolment is not None and enrolment.family_doctor_signed and enrolment.carried_into(year):
-        return tr("Labels", "否 ({year} 年已签约, 本年未续签)").format(year=enrolment.year)
+        return QCoreApplication.translate("Labels", "否 ({year} 年已签约, 本年未续签)").format(year=enrolment.year)
     return yes_no(enrolment is not None and enrolment.signed_in(year))

@@ -1,39 +1,6 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
-    <name />
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="92" />
-        <source>Labels</source>
-        <comment>{year} 年未登记</comment>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="94" />
-        <source>Labels</source>
-        <comment>(未定点)</comment>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="96" />
-        <source>Labels</source>
-        <comment>未参保</comment>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="98" />
-        <source>Labels</source>
-        <comment> (沿用 {year} 年登记, 本年尚未登记)</comment>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="106" />
-        <source>Labels</source>
-        <comment>否 ({year} 年已签约, 本年未续签)</comment>
-        <translation type="unfinished" />
-    </message>
-</context>
-<context>
     <name>AdjudicationPanel</name>
     <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="175" />
@@ -963,6 +930,31 @@ Please give this log file to support:
         <location filename="../../clinic_app/ui/labels.py" line="80" />
         <source>否</source>
         <translation>No</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="91" />
+        <source>{year} 年未登记</source>
+        <translation>not enrolled for {year}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="93" />
+        <source>(未定点)</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="95" />
+        <source>未参保</source>
+        <translation>Not insured</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="97" />
+        <source> (沿用 {year} 年登记, 本年尚未登记)</source>
+        <translation> (from the {year} enrolment; none entered for this year yet)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="104" />
+        <source>否 ({year} 年已签约, 本年未续签)</source>
+        <translation>No (signed in {year}, not renewed this year)</translation>
     </message>
 </context>
 <context>
