@@ -1076,10 +1076,12 @@ class _Review:
                 policy.reform is not None and signed and entry.designated_township == self.own.township_code
             )
             enrolled_on = dt.date.fromisoformat(entry.enrolled_on) if entry.enrolled_on else None
+            insured = entry.insured
         else:
             signed = "reform_unsigned_base_applies" not in codes
             designated = not codes & {"not_designated", "reform_signed_elsewhere"}
             enrolled_on = None
+            insured = "not_insured" not in codes
         birth = _id_birth(visit["certno"])
         exclusions = {
             r["params"].get("name"): r["params"].get("exclusion") for r in visit["reasons"] if r["code"] == "line_exclusion"
@@ -1108,6 +1110,7 @@ class _Review:
                 family_doctor_signed=signed,
                 birth_date=birth,
                 enrolled_on=enrolled_on,
+                insured=insured,
             ),
             usage=Usage(fund_year=Money(fund_year), fund_day=Money(fund_day)),
             items=items,

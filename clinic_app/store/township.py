@@ -402,6 +402,7 @@ class RosterEntry:
     designated_township: str
     family_doctor_signed: bool
     enrolled_on: str | None
+    insured: bool = True
 
 
 def roster(db: DbOrConn, id_numbers: Sequence[str], year: int) -> dict[str, RosterEntry]:
@@ -410,14 +411,14 @@ def roster(db: DbOrConn, id_numbers: Sequence[str], year: int) -> dict[str, Rost
     for chunk in _chunks(sorted(set(id_numbers))):
         rows = db.execute(
             f"""SELECT p.id_number, e.year, e.designated_village, e.designated_township,
-                       e.family_doctor_signed, e.enrolled_on
+                       e.family_doctor_signed, e.enrolled_on, e.insured
                 FROM patients p JOIN enrolments e ON e.patient_id = p.id
                 WHERE p.id_number IN ({', '.join('?' * len(chunk))}) AND e.year <= ?
                 ORDER BY e.year""",
             (*chunk, year),
         ).fetchall()
         for r in rows:  # ascending years: the latest wins
-            found[r[0]] = RosterEntry(r[0], int(r[1]), r[2], r[3], bool(r[4]), r[5])
+            found[r[0]] = RosterEntry(r[0], int(r[1]), r[2], r[3], bool(r[4]), r[5], bool(r[6]))
     return found
 
 

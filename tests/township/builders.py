@@ -114,12 +114,13 @@ def crafted_visit(
     designated: bool = True,
     signed: bool = False,
     prefix: str = "S",
+    insured: bool = True,
 ) -> StatementVisit:
     """A settlement adjudicated by the real engine (village facility)."""
     charged = [ChargedLine(e[0], Decimal(1), Money.parse(e[2]), Money.parse(e[2]), e[3]) for e in entries]
     items = tuple(Item(e[0], e[1], Money.parse(e[2]), e[3]) for e in entries)
     draft = VisitDraft(
-        policy, when.date(), "village", Patient(designated=designated, family_doctor_signed=signed),
+        policy, when.date(), "village", Patient(designated=designated, family_doctor_signed=signed, insured=insured),
         Usage(fund_year=Money.parse(fund_year)), items,
     )
     return StatementVisit(

@@ -183,6 +183,24 @@ def test_township_readjudication_finds_a_wrong_designation(town) -> None:
     assert flag.code == tw.FLAG_ADJUDICATION_DIFF and "fund paid 0.00 in the file" in _said(flag)
 
 
+def test_readjudication_knows_an_enrolment_marked_not_insured(town) -> None:
+    from dataclasses import replace
+
+    patient = town.find_patients(b.resident_id(3))[0]
+    enrolment = town.enrolment(patient.id, DAY.year)
+    assert enrolment is not None
+    town.save_enrolment(replace(enrolment, insured=False))  # the township's roster: 张三 not insured
+    _import(town, generate_key(), "V01", [
+        # The village paid nothing for someone it has as not insured (not on the township's roster) ...
+        b.crafted_visit(1, b.person(4), DAY, insured=False),
+        # ... and paid for 张三, whom the township's roster has as not insured.
+        b.crafted_visit(2, b.person(3, "张三"), DAY + dt.timedelta(hours=1)),
+    ])
+    flags = _flags(town)
+    assert ("SST000001", tw.FLAG_ADJUDICATION_DIFF, "V01") not in flags
+    assert ("SST000002", tw.FLAG_ADJUDICATION_DIFF, "V01") in flags
+
+
 def test_cost_outlier(town) -> None:
     people = [b.person(1), b.person(3)]
     visits = [b.crafted_visit(i, people[i % 2], DAY + dt.timedelta(days=i)) for i in range(6)]
