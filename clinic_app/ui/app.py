@@ -406,6 +406,9 @@ def show_fitted(window: QWidget) -> None:
     room = screen.availableGeometry() if screen is not None else None
     width, height = WINDOW_SIZE
     if room is not None and (room.width() < width + 16 or room.height() < height + 40):
+        # The free room first: where nothing maximises a window (an X server with no window
+        # manager, as under xvfb-run) it still fills the screen instead of its smallest size.
+        window.setGeometry(room)
         window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
     else:
         window.resize(width, height)

@@ -371,3 +371,5 @@ def test_the_main_window_starts_whole_on_small_screens(qtbot, room, maximised) -
     assert window.isMaximized() == maximised
     if not maximised:
         assert (window.width(), window.height()) == app_module.WINDOW_SIZE
+    else:  # and the free room even where no window manager maximises it
+        assert (window.width(), window.height()) == room
