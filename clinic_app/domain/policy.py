@@ -36,6 +36,25 @@ STATUTORY_EXCLUSIONS = frozenset({"work_injury", "third_party", "public_health"}
 DEDUCTIBLE_KINDS = ("none", "per_visit", "per_level_year")
 DESIGNATION_RULES = ("chosen", "any_designated")
 DESIGNATION_EXCEPTIONS = ("referral", "emergency")
+DESIGNATION_CHANGES = ("any", "yearly", "moving_house", "next_year")
+"""When a person's designated facility may change (eligibility.designation_change):
+any: whenever (no designation rule); yearly: 一年一定, a year's choice stands all year;
+moving_house: 一年一定, mid-year only on moving house (Shaoguan); next_year: chosen in
+Oct-Dec for the next year, taking effect on 1 January (Zhanjiang)."""
+
+CHANGE_REASONS = ("entered_late", "correction", "moved_house")
+"""Why this year's designation is being changed: entering late the choice the year began
+with, correcting a typing mistake, or (Shaoguan) the person moved house."""
+
+
+def change_reasons(rule: str) -> tuple[str, ...]:
+    """The reasons that allow changing a current or past year's designation under `rule`."""
+    return {
+        "any": CHANGE_REASONS,
+        "yearly": ("entered_late", "correction"),
+        "moving_house": ("entered_late", "correction", "moved_house"),
+        "next_year": ("entered_late", "correction"),
+    }[rule]
 CAP_BASES = ("fund", "eligible")
 
 # The sections whose every parameter must cite a source in [sources].
@@ -99,6 +118,8 @@ class Policy:
     primary_only: bool
     designation: str
     designation_exceptions: tuple[str, ...]
+    designation_change: str
+    """One of DESIGNATION_CHANGES."""
     out_of_area_cap: Money | None
     """Annual fund cap for out-of-city visits (inside the annual cap); None: not paid."""
     newborn_grace_months: int | None
@@ -344,6 +365,7 @@ def policy_from_mapping(data: Mapping[str, Any], origin: str) -> Policy:
         primary_only=r.boolean("eligibility.primary_only"),
         designation=r.req_text("eligibility.designation", DESIGNATION_RULES),
         designation_exceptions=r.words("eligibility.designation_exceptions", DESIGNATION_EXCEPTIONS),
+        designation_change=r.text("eligibility.designation_change", required=False, choices=DESIGNATION_CHANGES) or "any",
         out_of_area_cap=r.money("eligibility.out_of_area_cap", required=False),
         newborn_grace_months=grace,
         exclusions=STATUTORY_EXCLUSIONS | frozenset(r.words("eligibility.exclusions", EXCLUSION_REASONS)),

@@ -26,7 +26,14 @@ from clinic_app.domain.identity import (
     pinyin_initials,
 )
 from clinic_app.domain.money import ZERO, Money, MoneyError
-from clinic_app.domain.policy import CATEGORIES, COVERAGES, ITEM_KINDS, Policy, PolicyBook
+from clinic_app.domain.policy import (
+    CATEGORIES,
+    COVERAGES,
+    ITEM_KINDS,
+    Policy,
+    PolicyBook,
+    change_reasons,
+)
 from clinic_app.domain.records import (
     CatalogEntry,
     Clinic,
@@ -319,11 +326,28 @@ class ClinicSession:
     def find_patients(self, query: str, limit: int = 50) -> list[PatientRecord]:
         return ledger.find_patients(self.db, query, limit)
 
-    def save_enrolment(self, enrolment: Enrolment) -> None:
+    def save_enrolment(self, enrolment: Enrolment, today: dt.date | None = None, change_reason: str | None = None) -> None:
+        """Save a year's enrolment.  Changing where a person is designated for this year (or an
+        earlier one) needs a reason the policy allows (`DesignationChange`), kept in the audit log."""
         self.patient(enrolment.patient_id)
+        today = today or dt.date.today()
+        standing = ledger.latest_enrolment(self.db, enrolment.patient_id, enrolment.year)
+        places = (enrolment.designated_village, enrolment.designated_township)
+        reason = ""
+        if (
+            standing is not None
+            and enrolment.year <= today.year
+            and (standing.designated_village, standing.designated_township) != places
+            and self.clinic is not None
+        ):
+            policy = self.book.in_force(self.visit_policy_id(), min(today, dt.date(enrolment.year, 12, 31)))
+            allowed = change_reasons(policy.designation_change)
+            if change_reason not in allowed:
+                raise DesignationChange(enrolment.year, standing, policy, allowed)
+            reason = f" designation {standing.designated_village}/{standing.designated_township} -> {'/'.join(places)} ({change_reason})"
         with transaction(self.db) as conn:
             ledger.save_enrolment(conn, enrolment)
-            ledger.audit(conn, "enrolment_saved", f"{enrolment.patient_id} {enrolment.year}")
+            ledger.audit(conn, "enrolment_saved", f"{enrolment.patient_id} {enrolment.year}{reason}")
 
     def enrolment(self, patient_id: int, year: int) -> Enrolment | None:
         return ledger.latest_enrolment(self.db, patient_id, year)
@@ -827,6 +851,30 @@ def _stored(db: object, entry: LedgerEntry) -> Adjudication:
         reasons=tuple(r for r in reasons if r.code != "policy_past_stated_period"),
         warnings=tuple(r for r in reasons if r.code == "policy_past_stated_period"),
     )
+
+
+class DesignationChange(BadInput):
+    """A current or past year's designated facility is being changed: the policy decides when that
+    may happen (Policy.designation_change); the user says which allowed reason applies."""
+
+    def __init__(self, year: int, standing: Enrolment, policy: Policy, allowed: tuple[str, ...]) -> None:
+        was = "/".join(p for p in (standing.designated_village, standing.designated_township) if p) or "(未定点)"
+        rule_zh = {
+            "yearly": "定点机构一年一定",
+            "moving_house": "定点机构一般一年一定, 确因居住地迁移等情形可以变更",
+            "next_year": "定点机构每年 10–12 月选定下一年度的, 次年 1 月 1 日起生效, 年中不能变更",
+        }.get(policy.designation_change, "")
+        rule_en = {
+            "yearly": "the designated facility is chosen once a year",
+            "moving_house": "the designated facility is chosen once a year, changed mid-year only on moving house",
+            "next_year": "the designated facility is chosen in Oct-Dec for the next year, from 1 January; no change mid-year",
+        }.get(policy.designation_change, "")
+        super().__init__(
+            f"{year} 年的定点机构原为 {was}。{policy.name}: {rule_zh}。请选择变更原因; 都不符合就不要变更。",
+            f"the designated facility for {year} was {was}. {policy.name_en}: {rule_en}. Choose the reason for "
+            "the change; if none applies, do not change it.",
+        )
+        self.year, self.standing, self.allowed = year, standing, allowed
 
 
 DATE_JUMP_DAYS = 60

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QSpinBox,
@@ -36,7 +37,7 @@ from clinic_app.domain.identity import (
 from clinic_app.domain.policy import CATEGORIES, FACILITY_LEVELS, ITEM_KINDS
 from clinic_app.domain.records import Clinic, Enrolment, PatientRecord
 from clinic_app.errors import UserError
-from clinic_app.services.session import DateJump, PatientInput, parse_amount
+from clinic_app.services.session import DateJump, DesignationChange, PatientInput, parse_amount
 from clinic_app.ui import labels
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.widgets import FieldNote
@@ -245,6 +246,12 @@ class EnrolmentDialog(_FormDialog):
         self.signed = QCheckBox(self.tr("已签约家庭医生"))
         self.form.addRow("", self.signed)
         self.enrolled_on = self.add_field(self.tr("参保日期"), _date_edit(dt.date(year, 1, 1)))
+        # Shown when the service says this year's designation is being changed (DesignationChange).
+        self.change_reason = QComboBox()
+        self.change_reason_label = QLabel(self.tr("变更原因"))
+        self.form.addRow(self.change_reason_label, self.change_reason)
+        self.change_reason_label.hide()
+        self.change_reason.hide()
         self._looked_at: set[str] = set()
         """Unusual codes already pointed out: saving again keeps them."""
         e = current or Enrolment(patient_id=patient.id, year=year)
@@ -279,13 +286,29 @@ class EnrolmentDialog(_FormDialog):
                 unusual = True
         if unusual:
             return None
-        session = self.context.session
+        session, today = self.context.session, self.context.today()
+        reason = None if self.change_reason.isHidden() else self.change_reason.currentData()
 
         def save() -> Enrolment:
-            session.save_enrolment(enrolment)
+            session.save_enrolment(enrolment, today, reason)
             return enrolment
 
         return save
+
+    def _failed(self, error: Exception) -> None:
+        if isinstance(error, DesignationChange) and self.change_reason.isHidden():
+            # Changing where the person is designated this year: the policy's allowed reasons.
+            self.buttons.setEnabled(True)
+            self.change_reason.clear()
+            self.change_reason.addItem(self.tr("请选择…"), None)
+            for code in error.allowed:
+                self.change_reason.addItem(labels.change_reason(code), code)
+            self.change_reason_label.show()
+            self.change_reason.show()
+            self.form_note.say(self.context.message(error))
+            self.change_reason.setFocus()
+            return
+        super()._failed(error)
 
 
 def _level_choice() -> QComboBox:

@@ -103,3 +103,12 @@ def signing(enrolment: Enrolment | None, year: int) -> str:
     if enrolment is not None and enrolment.family_doctor_signed and enrolment.carried_into(year):
         return QCoreApplication.translate("Labels", "否 ({year} 年已签约, 本年未续签)").format(year=enrolment.year)
     return yes_no(enrolment is not None and enrolment.signed_in(year))
+
+
+def change_reason(code: str) -> str:
+    """Why a year's designated facility is changed (domain.policy.CHANGE_REASONS)."""
+    return {
+        "entered_late": QCoreApplication.translate("Labels", "补录: 本年度从年初起就是这一选择"),
+        "correction": QCoreApplication.translate("Labels", "更正录入错误"),
+        "moved_house": QCoreApplication.translate("Labels", "居住地迁移"),
+    }.get(code, code)

@@ -255,17 +255,17 @@
 <context>
     <name>Clock</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="52" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="53" />
         <source>请确认电脑日期</source>
         <translation>Check the computer's date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="53" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="54" />
         <source>日期正确, 继续</source>
         <translation>The date is right, go on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="54" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="55" />
         <source>取消, 先校正日期</source>
         <translation>Cancel, correct the date first</translation>
     </message>
@@ -433,44 +433,54 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="236" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="237" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="238" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="239" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="241" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="242" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="243" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="244" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="244" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="245" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="245" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="246" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="247" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="248" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="278" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="251" />
+        <source>变更原因</source>
+        <translation>Reason for the change</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="285" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="303" />
+        <source>请选择…</source>
+        <translation>Choose…</translation>
     </message>
 </context>
 <context>
@@ -956,6 +966,21 @@ Please give this log file to support:
         <source>否 ({year} 年已签约, 本年未续签)</source>
         <translation>No (signed in {year}, not renewed this year)</translation>
     </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="111" />
+        <source>补录: 本年度从年初起就是这一选择</source>
+        <translation>Entered late: this was the choice from the start of the year</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="112" />
+        <source>更正录入错误</source>
+        <translation>Correcting a typing mistake</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="113" />
+        <source>居住地迁移</source>
+        <translation>Moved house</translation>
+    </message>
 </context>
 <context>
     <name>LedgerScreen</name>
@@ -1385,67 +1410,67 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="156" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="157" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="156" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="157" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="159" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="160" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="160" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="161" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="162" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="163" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="165" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="166" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="166" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="167" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="167" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="168" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="173" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="174" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="174" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="175" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="201" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="202" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="207" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="208" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="210" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="211" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
@@ -1633,37 +1658,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="304" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="327" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="306" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="329" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="307" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="330" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="308" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="331" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="313" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="336" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="316" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="339" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="321" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="344" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1671,57 +1696,57 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="334" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="357" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="336" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="359" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="337" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="360" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="338" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="361" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="339" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="362" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="343" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="366" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="344" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="367" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="350" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="373" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="355" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="378" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="360" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="383" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="365" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="388" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2512,22 +2537,22 @@ Restore now?</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="381" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="404" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="383" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="406" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="388" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="411" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="391" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="414" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>

@@ -474,3 +474,39 @@ def test_an_employee_s_usage_card_at_an_employee_policy_clinic_shows_the_fund_us
         assert settled.entry.fund > M("0.00")
         card = clinic.session.usage_card(clinic.people["employee_signed"], dt.date(2026, 3, 3))
         assert card.fund_year == settled.entry.fund
+
+
+@pytest.mark.parametrize(
+    ("policy_id", "allowed"),
+    [
+        ("zhanjiang-resident-2025", ("entered_late", "correction")),  # 湛医保〔2024〕44号 三(二): no change mid-year
+        ("shaoguan-resident-2023", ("entered_late", "correction", "moved_house")),  # 第六条: moving house
+        ("shaoyang-resident-2019", ("entered_late", "correction")),  # 四(三): 一年一定
+    ],
+)
+def test_changing_this_year_s_designation_needs_a_reason_the_policy_allows(tmp_path: Path, policy_id: str, allowed: tuple[str, ...]) -> None:
+    from clinic_app.services.session import DesignationChange
+    from tests.store.template import OTHER_VILLAGE
+
+    with opened(tmp_path, policy_id=policy_id, reform=False) as clinic:
+        who = clinic.people["unsigned_here"]
+        this_year = clinic.session.enrolment(who, 2026)
+        assert this_year is not None and this_year.year == 2026
+        moved = replace(this_year, designated_village=OTHER_VILLAGE)
+        june = dt.date(2026, 6, 1)
+        with pytest.raises(DesignationChange) as refused:
+            clinic.session.save_enrolment(moved, june)
+        assert refused.value.allowed == allowed
+        assert clinic.session.enrolment(who, 2026) == this_year  # nothing changed
+        if "moved_house" not in allowed:
+            with pytest.raises(DesignationChange):
+                clinic.session.save_enrolment(moved, june, "moved_house")
+        clinic.session.save_enrolment(moved, june, allowed[-1])
+        assert clinic.session.enrolment(who, 2026) == moved
+        detail = clinic.session.db.execute(
+            "SELECT detail FROM audit_log WHERE action = 'enrolment_saved' ORDER BY id DESC LIMIT 1"
+        ).fetchone()[0]
+        assert f"-> {OTHER_VILLAGE}/" in detail and f"({allowed[-1]})" in detail
+        # Next year's choice, and the other fields of this year's, need no reason.
+        clinic.session.save_enrolment(replace(this_year, year=2027), june)
+        clinic.session.save_enrolment(replace(moved, family_doctor_signed=True), june)

@@ -102,7 +102,15 @@ def test_a_designated_code_unlike_this_clinic_s_is_shown_once_for_a_second_look(
     note = dialog.notes[dialog.village]
     assert note.isVisible() and "XYZ" in note.text() and context.clinic.code in note.text()
     assert dialog.isVisible() and session.enrolment(zhang.id, year) == before  # nothing written yet
-    with qtbot.waitSignal(dialog.accepted, timeout=5000):  # looked at, saved as typed
+    # Looked at; but this year's designation is being changed: the policy's reasons are asked for.
+    dialog.submit()
+    wait_idle(qtbot, worker)
+    assert dialog.change_reason.isVisible() and "一年一定" in dialog.form_note.text()
+    reasons = [dialog.change_reason.itemText(i) for i in range(dialog.change_reason.count())]
+    assert reasons == ["请选择…", "补录: 本年度从年初起就是这一选择", "更正录入错误"]  # 邵医保发〔2019〕17号: 一年一定
+    assert session.enrolment(zhang.id, year) == before
+    dialog.change_reason.setCurrentIndex(2)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):  # saved as typed, with its reason
         dialog.submit()
     assert session.enrolment(zhang.id, year).designated_village == "XYZ"
 
