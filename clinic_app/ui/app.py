@@ -23,8 +23,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -309,6 +311,7 @@ class Desktop:
 
     def run(self) -> int:
         """Open windows until the user quits (a restore reopens one); then the exit backup."""
+        stop_watching = quit_on_terminate(self.app)
         try:
             while True:
                 self.restore_from = None
@@ -317,6 +320,7 @@ class Desktop:
                     return status
                 self.restore(self.restore_from)
         finally:
+            stop_watching()
             self.worker.stop()
             backup_on_exit(self.session)
             self.session.close()
@@ -394,6 +398,34 @@ class Desktop:
                 False, text.format(backup=backup.name, entries=result.entries, saved=result.previous_saved_to)
             )
         self.session = ClinicSession(folder)
+
+
+def quit_on_terminate(app: QApplication) -> Callable[[], None]:
+    """SIGTERM (a Linux session ending, a service manager, `kill`) quits the app the normal way,
+    so the worker finishes and the exit backup is made; returns the undo.
+
+    Python runs a signal handler only when it gets control, so a timer wakes it twice a
+    second while Qt's event loop waits.  (Windows ends a session through Qt's own events.)
+    """
+    if not hasattr(signal, "SIGTERM") or threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def terminate(_number: int, _frame: object) -> None:
+        log.info("SIGTERM: closing the app")
+        app.closeAllWindows()
+        app.quit()
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    waker = QTimer()
+    waker.setInterval(500)
+    waker.timeout.connect(lambda: None)
+    waker.start()
+
+    def undo() -> None:
+        waker.stop()
+        signal.signal(signal.SIGTERM, previous)
+
+    return undo
 
 
 WINDOW_SIZE = (1366, 768)

@@ -373,3 +373,42 @@ def test_the_main_window_starts_whole_on_small_screens(qtbot, room, maximised) -
         assert (window.width(), window.height()) == app_module.WINDOW_SIZE
     else:  # and the free room even where no window manager maximises it
         assert (window.width(), window.height()) == room
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGTERM") or sys.platform == "win32", reason="POSIX signals")
+def test_sigterm_closes_the_app_the_normal_way_with_its_exit_backup(data_folder: Path) -> None:
+    """A Linux session ending (or `kill`) sends SIGTERM: the app closes as if quit, not killed."""
+    import signal
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    child = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent("""
+            import sys
+            from PySide6.QtCore import QTimer
+            from PySide6.QtWidgets import QApplication
+            import clinic_app.ui.app as app_module
+            def check():
+                shown = [w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow" and w.isVisible()]
+                if shown and not shown[0].context.worker.busy:
+                    print("ready", flush=True)
+                else:
+                    QTimer.singleShot(20, check)
+            QApplication([])
+            QTimer.singleShot(0, check)
+            sys.exit(app_module.run_app(data_dir=sys.argv[1], language="zh"))
+        """), str(data_folder)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+        child.send_signal(signal.SIGTERM)
+        child.wait(30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 0, child.stderr.read() if child.stderr else ""
+    logged = (data_folder / "logs" / "clinic_app.log").read_text(encoding="utf-8")
+    assert "SIGTERM: closing the app" in logged and "exit backup" in logged
+    lock = app_module.acquire_lock(data_folder)  # the folder's lock was let go: the next start is not refused
+    assert lock is not None
+    lock.unlock()
