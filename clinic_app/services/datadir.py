@@ -7,7 +7,7 @@ from pathlib import Path
 import platformdirs
 
 from clinic_app.errors import BadInput
-from clinic_app.store.db import DB_NAME
+from clinic_app.store.db import DB_NAME, folder_writable
 
 APP_NAME = "clinic_app"
 
@@ -45,4 +45,17 @@ def existing_data_dir(given: str | Path | None) -> Path:
             f"数据文件夹 {folder} 中没有诊所数据 ({DB_NAME}), 请检查 --data-dir",
             f"no clinic data ({DB_NAME}) in {folder}: check --data-dir",
         )
+    return folder
+
+
+def output_folder(folder: Path, what_zh: str = "文件夹", what_en: str = "folder") -> Path:
+    """An existing folder this app can write into (where documents go: a USB stick); else bad
+    input, and nothing is made: a stick not plugged in never becomes a folder on the local disk."""
+    if not folder.is_dir():
+        raise BadInput(
+            f"{what_zh}不存在或不是文件夹: {folder}, 请插入 U 盘或选择其他文件夹",
+            f"{what_en} is not an existing folder: {folder}; plug in the USB stick or choose another folder",
+        )
+    if not folder_writable(folder):
+        raise BadInput(f"{what_zh}不可写: {folder}", f"{what_en} is not writable: {folder}")
     return folder

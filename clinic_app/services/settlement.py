@@ -67,6 +67,7 @@ from clinic_app.domain.settlement import (
     variant_of,
 )
 from clinic_app.errors import BadInput, UserError, os_reason
+from clinic_app.services.datadir import output_folder
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.statements import canonical_month, parse_month
 from clinic_app.store import settlement as store
@@ -691,19 +692,7 @@ def parse_money_option(text: str, name: str) -> Money:
 
 def check_report_folder(folder: Path) -> None:
     """The folder a report is written to must be there and writable (a USB stick plugged in)."""
-    if not folder.is_dir():
-        raise BadInput(
-            f"文件夹 {folder} 不存在或不是文件夹: 请插入 U 盘或选择其他文件夹",
-            f"{folder} is not an existing folder: plug in the USB stick or choose another folder",
-        )
-    probe = folder / ".clinic-app-write-test"
-    try:
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise BadInput(
-            f"无法写入文件夹 {folder}: {os_reason(exc)[0]}", f"cannot write to {folder}: {os_reason(exc)[1]}"
-        ) from None
+    output_folder(folder, "月报文件夹", "report folder")
 
 
 def settle_with_entries(

@@ -28,6 +28,7 @@ from clinic_app.documents.files import write_atomically
 from clinic_app.documents.statement_file import canonical_bytes
 from clinic_app.domain.money import Money, MoneyError
 from clinic_app.errors import BadInput, UserError, not_utf8, os_reason
+from clinic_app.services.datadir import output_folder
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.statements import FIRST_YEAR
 from clinic_app.services.township import (
@@ -108,12 +109,7 @@ def export_snapshot(session: ClinicSession, out: Path, year: int | None = None, 
             f"快照年度 {year} 无效: 应在 {FIRST_YEAR} 到 {today.year} 年之间 (今年或以前)",
             f"no snapshot for the year {year}: the year must be {FIRST_YEAR} to {today.year} (this year or earlier)",
         )
-    folder = out.parent if out.suffix.lower() == ".json" else out
-    if not folder.is_dir():
-        raise BadInput(
-            f"文件夹 {folder} 不存在: 请插入 U 盘或选择其他文件夹",
-            f"folder {folder} does not exist: plug in the USB stick or choose another folder",
-        )
+    folder = output_folder(out.parent if out.suffix.lower() == ".json" else out)
     if folder == out:
         out = out / snapshot_file_name(own.code, year)
     rows = snapshot_rows(session, year)

@@ -35,6 +35,7 @@ from clinic_app.documents.statement_file import build_statement, canonical_bytes
 from clinic_app.domain.money import Money
 from clinic_app.domain.records import LedgerEntry
 from clinic_app.errors import BadInput, UserError, os_reason
+from clinic_app.services.datadir import output_folder
 from clinic_app.services.session import ClinicSession
 from clinic_app.store import ledger
 from clinic_app.store.db import transaction
@@ -221,10 +222,7 @@ def export_statement(
     report = progress or (lambda _percent, _step: None)
     if revision is not None:
         check_revision(revision)
-    out_dir = Path(out_dir)
-    if not out_dir.is_dir():
-        raise BadInput(f"导出文件夹不存在: {out_dir}", f"export folder does not exist: {out_dir}")
-    _check_writable(out_dir)
+    out_dir = output_folder(Path(out_dir), "导出文件夹", "export folder")
     report(5, "读取台账 / reading the ledger")
     data = statement_data(session, month, 1, today)
     auto_revision, content = _revision_for(session, data)
@@ -312,10 +310,3 @@ def _save_key(path: Path, key: Ed25519PrivateKey) -> None:
         ) from None
 
 
-def _check_writable(folder: Path) -> None:
-    probe = folder / ".clinic-app-write-test"
-    try:
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError:
-        raise BadInput(f"导出文件夹不可写: {folder}", f"export folder is not writable: {folder}") from None

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
-import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -210,7 +209,7 @@ def open_database(folder: Path, read_only: bool = False) -> sqlite3.Connection:
             header = handle.read(16)
         if header and header != b"SQLite format 3\x00":
             raise DatabaseError(f"{path} 不是本软件的数据库文件", f"{path} is not an SQLite database")
-    elif not _writable(folder):
+    elif not folder_writable(folder):
         raise DatabaseError(f"数据文件夹 {folder} 只读, 无法建立数据库", f"data folder {folder} is read-only")
     try:
         conn = _connect(path)
@@ -220,15 +219,10 @@ def open_database(folder: Path, read_only: bool = False) -> sqlite3.Connection:
     except sqlite3.OperationalError as exc:
         raise _explain(exc, path) from None
     except sqlite3.DatabaseError as exc:
-        raise damage(exc, path) or DatabaseError(
-            f"{path} 不是本软件的数据库文件或已损坏", f"{path} is not a valid database"
-        ) from None
+        raise damage(exc, path) or _not_a_database(path) from None
     if version > SCHEMA_VERSION:
         conn.close()
-        raise DatabaseError(
-            f"数据库版本 {version} 比本软件 (版本 {SCHEMA_VERSION}) 新, 请升级软件后再打开",
-            f"database schema {version} is newer than this app's {SCHEMA_VERSION}: upgrade the app",
-        )
+        raise _newer_schema(version)
     if version < SCHEMA_VERSION:
         if version > 0:
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -251,16 +245,11 @@ def _open_for_reading(path: Path) -> sqlite3.Connection:
         conn.close()
         if isinstance(exc, sqlite3.OperationalError):
             raise _explain(exc, path) from None
-        raise damage(exc, path) or DatabaseError(
-            f"{path} 不是本软件的数据库文件或已损坏", f"{path} is not a valid database"
-        ) from None
+        raise damage(exc, path) or _not_a_database(path) from None
     if version != SCHEMA_VERSION:
         conn.close()
         if version > SCHEMA_VERSION:
-            raise DatabaseError(
-                f"数据库版本 {version} 比本软件 (版本 {SCHEMA_VERSION}) 新, 请升级软件后再打开",
-                f"database schema {version} is newer than this app's {SCHEMA_VERSION}: upgrade the app",
-            )
+            raise _newer_schema(version)
         raise DatabaseError(
             f"数据库 {path} 需要升级 (版本 {version} → {SCHEMA_VERSION}), 只读打开时不能升级; "
             "请先在可写的磁盘上用本软件打开一次",
@@ -297,14 +286,15 @@ def _statements(script: str) -> Iterator[str]:
         yield buffer.strip()
 
 
-def _writable(folder: Path) -> bool:
-    probe = folder / ".write-test"
-    try:
-        probe.write_bytes(b"")
-        probe.unlink()
-        return True
-    except OSError:
-        return False
+def _newer_schema(version: int) -> DatabaseError:
+    return DatabaseError(
+        f"数据库版本 {version} 比本软件 (版本 {SCHEMA_VERSION}) 新, 请升级软件后再打开",
+        f"database schema {version} is newer than this app's {SCHEMA_VERSION}: upgrade the app",
+    )
+
+
+def _not_a_database(path: Path) -> DatabaseError:
+    return DatabaseError(f"{path} 不是本软件的数据库文件或已损坏", f"{path} is not a valid database")
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
@@ -361,8 +351,17 @@ def _cannot_write(exc: sqlite3.OperationalError, target: Path, what_zh: str, wha
 
 
 def folder_writable(folder: Path) -> bool:
-    """Whether files can be made in `folder` (False on a write-protected disk, a read-only share)."""
-    return os.access(folder, os.W_OK)
+    """Whether files can be made in `folder` (False on a write-protected disk, a read-only share).
+
+    Tried rather than asked (os.access): on Windows that ignores the folder's permissions.
+    """
+    probe = folder / ".write-test"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+        return True
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager
