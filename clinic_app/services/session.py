@@ -166,6 +166,13 @@ class ClinicSession:
             raise UserError("数据文件夹尚未设置诊所信息, 请先完成首次设置", "this data folder has no clinic yet: run the first-run setup")
         return clinic
 
+    def require_role(self, role: str, zh: str, en: str) -> Clinic:
+        """The clinic when it is a `role` (village or township); else bad input saying (zh, en) what is done where."""
+        clinic = self.require_clinic()
+        if clinic.role != role:
+            raise BadInput(zh, en)
+        return clinic
+
     def initialize(self, setup: ClinicSetup) -> Clinic:
         """First run: the clinic's identity and its first operator."""
         problems = []

@@ -101,13 +101,11 @@ def _shown(text: str) -> str:
 
 def require_settling_township(session: ClinicSession) -> Clinic:
     """The township whose months are settled here; a village's data folder is refused (bad input)."""
-    clinic = session.require_clinic()
-    if clinic.role != "township":
-        raise BadInput(
-            "结算只在乡镇卫生院进行 (本数据文件夹是村卫生室)",
-            "settlement is done at the township health center (this data folder is a village clinic)",
-        )
-    return clinic
+    return session.require_role(
+        "township",
+        "结算只在乡镇卫生院进行 (本数据文件夹是村卫生室)",
+        "settlement is done at the township health center (this data folder is a village clinic)",
+    )
 
 
 def check_settle_month(session: ClinicSession, month: str) -> str:

@@ -96,12 +96,11 @@ def export_snapshot(session: ClinicSession, out: Path, year: int | None = None, 
     ``.json``, the file to write.  The folder must be there: a stick not plugged in is
     refused, never made on the local disk.
     """
-    own = session.require_clinic()
-    if own.role != "township":
-        raise BadInput(
-            "用量快照由乡镇卫生院导出 (本数据文件夹是村卫生室, 在此只能导入快照)",
-            "the usage snapshot is exported by the township health center (this data folder is a village clinic: it imports snapshots)",
-        )
+    own = session.require_role(
+        "township",
+        "用量快照由乡镇卫生院导出 (本数据文件夹是村卫生室, 在此只能导入快照)",
+        "the usage snapshot is exported by the township health center (this data folder is a village clinic: it imports snapshots)",
+    )
     today = today or dt.date.today()
     year = today.year if year is None else year
     if not FIRST_YEAR <= year <= today.year:
@@ -205,12 +204,11 @@ def _raise() -> None:
 
 def import_snapshot(session: ClinicSession, data: bytes, trust: Iterable[str] = ()) -> SnapshotImport:
     """A village takes the township's snapshot (after the key check) into its usage table."""
-    clinic = session.require_clinic()
-    if clinic.role != "village":
-        raise BadInput(
-            "用量快照只导入村卫生室 (本数据文件夹是乡镇卫生院)",
-            "a usage snapshot is imported by a village clinic (this data folder is the township health center)",
-        )
+    clinic = session.require_role(
+        "village",
+        "用量快照只导入村卫生室 (本数据文件夹是乡镇卫生院)",
+        "a usage snapshot is imported by a village clinic (this data folder is the township health center)",
+    )
     body, raw_public, fingerprint = read_snapshot(data)
     township = body["township"]
     if township["township_code"] != clinic.township_code:

@@ -377,13 +377,11 @@ def plan_import(
 
 
 def require_township(session: ClinicSession) -> Clinic:
-    clinic = session.require_clinic()
-    if clinic.role != "township":
-        raise BadInput(
-            "只有乡镇卫生院才能导入村卫生室的月结数据 (本数据文件夹是村卫生室)",
-            "only a township health center imports village statements (this data folder is a village clinic)",
-        )
-    return clinic
+    return session.require_role(
+        "township",
+        "只有乡镇卫生院才能导入村卫生室的月结数据 (本数据文件夹是村卫生室)",
+        "only a township health center imports village statements (this data folder is a village clinic)",
+    )
 
 
 def _month_bounds(month: str) -> tuple[dt.date, dt.date]:
