@@ -748,12 +748,12 @@ def verify_chain(db: sqlite3.Connection) -> tuple[int, list[ChainBreak]]:
     for visit, items, funds in iter_chain(db):
         count += 1
         if visit["seq"] != expected_seq:
-            breaks.append(ChainBreak(visit["seq"], visit["receipt_no"], f"sequence gap: expected {expected_seq}"))
+            breaks.append(ChainBreak(visit["seq"], visit["receipt_no"], f"序号不连续, 应为 {expected_seq} / sequence gap: expected {expected_seq}"))
         if visit["prev_hash"] != prev:
-            breaks.append(ChainBreak(visit["seq"], visit["receipt_no"], "previous-hash link broken (an entry was removed or replaced)"))
+            breaks.append(ChainBreak(visit["seq"], visit["receipt_no"], "与上一条的哈希链接断开 (有条目被删除或替换) / previous-hash link broken (an entry was removed or replaced)"))
         digest = entry_hash(visit["prev_hash"], visit, items, funds)
         if digest != visit["hash"]:
-            breaks.append(ChainBreak(visit["seq"], visit["receipt_no"], "content does not match its hash (edited)"))
+            breaks.append(ChainBreak(visit["seq"], visit["receipt_no"], "内容与其哈希不符 (被改动过) / content does not match its hash (edited)"))
         prev = visit["hash"]
         expected_seq = visit["seq"] + 1
     return count, breaks

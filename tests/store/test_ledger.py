@@ -89,6 +89,7 @@ def test_an_edited_amount_is_found_and_named(shaoyang: Ledger, capsys: pytest.Ca
     out = capsys.readouterr().out
     assert target.receipt_no in out
     assert f"seq {target.seq}" in out
+    assert "内容与其哈希不符 (被改动过) / content does not match its hash (edited)" in out
     # Only the edited entry breaks: the next one still links to the stored hash.
     assert out.count("receipt") == 1
 
@@ -107,7 +108,8 @@ def test_a_removed_entry_breaks_the_link(shaoyang: Ledger) -> None:
     report = check_database(shaoyang.folder)
     assert not report.ok
     third = [b for b in report.breaks if b.seq == 3]
-    assert third and any("gap" in b.problem for b in third) and any("previous-hash" in b.problem for b in third)
+    assert third and any("序号不连续, 应为 2 / sequence gap: expected 2" in b.problem for b in third)
+    assert any(b.problem.startswith("与上一条的哈希链接断开") and "previous-hash" in b.problem for b in third)
 
 
 def test_check_of_a_clean_ledger_exits_0_with_a_summary(shaoyang: Ledger, capsys: pytest.CaptureFixture[str]) -> None:
