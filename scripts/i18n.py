@@ -274,6 +274,14 @@ EN = {
     "邵阳 按人头按月预拨": "Shaoyang capitation, prepaid monthly",
 }
 
+# Where one Chinese word needs two English ones: (context, source) -> English, before EN.
+# 患者 is the tab "Patients" but one visit's "Patient"; 操作员 the operator on duty but the list of them.
+EN_IN_CONTEXT = {
+    ("Columns", "患者"): "Patient",
+    ("ReviewScreen", "患者"): "Patient",
+    ("SettingsScreen", "操作员"): "Operators",
+}
+
 
 def main() -> int:
     sources = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "clinic_app" / "ui").rglob("*.py"))
@@ -284,12 +292,14 @@ def main() -> int:
     )
     tree = ET.parse(TS)
     missing = []
-    for message in tree.iter("message"):
+    messages = [(context.findtext("name") or "", m) for context in tree.iter("context") for m in context.iter("message")]
+    for name, message in messages:
         source = message.findtext("source") or ""
         translation = message.find("translation")
         assert translation is not None
-        if source in EN:
-            translation.text = EN[source]
+        english = EN_IN_CONTEXT.get((name, source), EN.get(source))
+        if english is not None:
+            translation.text = english
             translation.attrib.pop("type", None)
         elif not translation.text:
             missing.append(source)

@@ -336,7 +336,7 @@
     <message>
         <location filename="../../clinic_app/ui/models.py" line="137" />
         <source>患者</source>
-        <translation>Patients</translation>
+        <translation>Patient</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="138" />
@@ -420,12 +420,12 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="276" />
+        <location filename="../../clinic_app/ui/app.py" line="278" />
         <source>村卫生室门诊统筹</source>
         <translation>Village clinic outpatient pooling</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="390" />
+        <location filename="../../clinic_app/ui/app.py" line="394" />
         <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的数据已另存为 {saved}</source>
         <translation>Data restored from {backup} ({entries} ledger entries). The data before the restore was saved as {saved}</translation>
     </message>
@@ -1816,7 +1816,7 @@ This clinic's key fingerprint (the township checks it):
     <message>
         <location filename="../../clinic_app/ui/township/review.py" line="45" />
         <source>患者</source>
-        <translation>Patients</translation>
+        <translation>Patient</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/review.py" line="46" />
@@ -1940,7 +1940,7 @@ This clinic's key fingerprint (the township checks it):
     <message>
         <location filename="../../clinic_app/ui/settings_screen.py" line="203" />
         <source>操作员</source>
-        <translation>Operator</translation>
+        <translation>Operators</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/settings_screen.py" line="206" />

@@ -96,3 +96,23 @@ def test_qt_s_own_file_dialog_is_chinese_too(qtbot) -> None:  # type: ignore[no-
     finally:
         for translator in translators:
             app.removeTranslator(translator)
+
+
+def test_one_chinese_word_two_english_ones(qtbot, context) -> None:  # type: ignore[no-untyped-def]
+    """患者 is the tab "Patients" but the column of one visit's "Patient"; 操作员 heads the list as "Operators"."""
+    from clinic_app.ui.township.review import review_columns
+
+    app = QApplication.instance()
+    translators = install_translators(app, "en")
+    try:
+        window = MainWindow(context)
+        qtbot.addWidget(window)
+        assert tab_titles(window)[1] == "Patients"
+        headers = [window.ledger.model.headerData(n, Qt.Orientation.Horizontal) for n in range(window.ledger.model.columnCount())]
+        assert "Patient" in headers and "Patients" not in headers
+        assert [c.title for c in review_columns("en")][1] == "Patient"
+        assert QCoreApplication.translate("SettingsScreen", "操作员") == "Operators"
+        assert QCoreApplication.translate("MainWindow", "操作员") == "Operator"
+    finally:
+        for translator in translators:
+            app.removeTranslator(translator)
