@@ -274,6 +274,28 @@ def test_the_settlement_heading_names_the_method_in_english(qtbot, worker, settl
         assert "Shaoguan capitation (fixed per head)" in heading and "按人头" not in heading
 
 
+def test_the_own_desk_reads_in_english_and_its_signed_box_stays_in_view(qtbot, worker, settled_town) -> None:  # type: ignore[no-untyped-def]
+    """The table said "…（本院）" in English, and "… (own desk)" pushed the signed boxes past the pane's edge."""
+    from tests.ui.english import in_english
+
+    town, _files = settled_town
+    context = _context(town, worker)
+    with in_english(context):
+        screen = SettlementScreen(context)
+        qtbot.addWidget(screen)
+        screen.resize(1366, 700)
+        screen.show()
+        with qtbot.waitSignal(screen.report_shown, timeout=15000):
+            screen.choose_month("2025-04")
+        names = [screen.model.index(r, 1).data() for r in range(len(screen.model.rows))]
+        assert [n for n in names if n.endswith(" (own desk)")] and not [n for n in names if "本院" in n]
+        qtbot.wait(50)
+        for box in screen.signed_boxes.values():
+            pane = box.parentWidget().parentWidget()  # the scroll area's viewport
+            right = box.mapTo(pane, box.rect().topRight()).x()
+            assert right <= pane.width(), (right, pane.width())
+
+
 def test_december_shows_the_year_end_clearing_in_figures(qtbot, worker, settled_town) -> None:  # type: ignore[no-untyped-def]
     town, _ = settled_town
     screen = SettlementScreen(_context(town, worker))

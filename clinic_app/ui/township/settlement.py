@@ -122,9 +122,14 @@ class SettlementModel(RowsModel[SettlementRow]):
 
 
 def table_rows(report: SettlementReport) -> list[SettlementRow]:
-    values = settlement_rows(report)
-    codes = [line.code for line in report.lines] + [""]
-    return [SettlementRow(code, tuple(row)) for code, row in zip(codes, values, strict=True)]
+    # The report's PDF names the own desk "…（本院）" in Chinese; on screen it is said in the UI's language.
+    own = QCoreApplication.translate("SettlementScreen", " (本院)")
+    rows = []
+    for line, values in zip([*report.lines, None], settlement_rows(report), strict=True):
+        if line is not None and line.own:
+            values = (line.name + own, *values[1:])
+        rows.append(SettlementRow(line.code if line is not None else "", tuple(values)))
+    return rows
 
 
 def _yuan(amount: Money) -> float:
@@ -193,6 +198,8 @@ class SettlementScreen(QWidget):
 
         # Hand entries: signed persons per line and the year's assessment score.
         self.signed_form = QFormLayout()
+        # A long line name (in English "… (own desk)") puts its box under it, not past the pane's edge.
+        self.signed_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.signed_boxes: dict[str, QSpinBox] = {}
         signed_body = QWidget()
         signed_body.setLayout(self.signed_form)
