@@ -79,9 +79,17 @@ class AppContext(QObject):
     def report(self, error: object) -> None:
         """Show a user error in the message bar, in the UI language."""
         if isinstance(error, UserError):
-            emit(self.error_reported, error.message(self.language))
+            emit(self.error_reported, self.message(error))
         else:
             emit(self.error_reported, str(error))
 
     def message(self, error: UserError) -> str:
-        return error.message(self.language)
+        """The error in the UI language, as a sentence.
+
+        The English is written for the command line, after "clinic-app: " ("the file is empty");
+        on its own in a window it begins with a capital.
+        """
+        text = error.message(self.language)
+        if self.language == "en" and text[:1].islower():
+            return text[:1].upper() + text[1:]
+        return text

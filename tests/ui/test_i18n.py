@@ -116,3 +116,19 @@ def test_one_chinese_word_two_english_ones(qtbot, context) -> None:  # type: ign
     finally:
         for translator in translators:
             app.removeTranslator(translator)
+
+
+def test_an_error_in_english_reads_as_a_sentence(qtbot, context) -> None:  # type: ignore[no-untyped-def]
+    """The English of a UserError is written for "clinic-app: …"; in the window it starts with a capital."""
+    from clinic_app.errors import UserError
+
+    error = UserError("请先选择患者", "choose a patient first")
+    shown: list[str] = []
+    context.error_reported.connect(shown.append)
+    context.language = "en"
+    context.report(error)
+    assert shown == ["Choose a patient first"]
+    assert context.message(UserError("文件", "/media/usb: no such file")) == "/media/usb: no such file"
+    assert error.message("en") == "choose a patient first"  # the command line's is left as it is
+    context.language = "zh"
+    assert context.message(error) == "请先选择患者"
