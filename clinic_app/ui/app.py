@@ -59,6 +59,7 @@ log = logging.getLogger(__name__)
 
 LOCK_NAME = "clinic_app.lock"
 APP_TITLE = "村卫生室门诊统筹"
+APP_TITLE_EN = "Village clinic outpatient pooling"
 BASE_POINT_SIZE = 12
 """Large enough for older doctors' eyes on a 1366x768 screen."""
 
@@ -70,29 +71,44 @@ def acquire_lock(folder: Path) -> QLockFile | None:
     return lock if lock.tryLock(100) else None
 
 
-def refuse_second_instance(folder: Path, interactive: bool = True) -> int:
+def in_language(zh: str, en: str, language: str | None) -> str:
+    """Text for a dialog shown before the translator is installed: both languages while the choice is unknown.
+
+    The language chosen in 设置 is stored in the database, so a folder that cannot be
+    opened cannot say it; only ``--lang`` does.
+    """
+    if language == "en":
+        return en
+    if language == "zh" or zh == en:
+        return zh
+    return f"{zh}\n\n{en}"
+
+
+def refuse_second_instance(folder: Path, interactive: bool = True, language: str | None = None) -> int:
     """Tell the user the folder is already open elsewhere; exit status 1."""
-    text = f"这个数据文件夹已经在另一个窗口中打开:\n{folder}\n\n请切换到已经打开的窗口, 同一份数据不能同时打开两次。"
-    sys.stderr.write(text + "\n")
+    zh = f"这个数据文件夹已经在另一个窗口中打开:\n{folder}\n\n请切换到已经打开的窗口, 同一份数据不能同时打开两次。"
+    en = f"This data folder is already open in another window:\n{folder}\n\nSwitch to that window: the same data cannot be open twice."
+    sys.stderr.write(in_language(zh, en, None) + "\n")
     if interactive:
         from PySide6.QtWidgets import QMessageBox
 
-        QMessageBox.warning(None, APP_TITLE, text)
+        QMessageBox.warning(None, in_language(APP_TITLE, APP_TITLE_EN, language), in_language(zh, en, language))
     return 1
 
 
-def refuse_start(error: UserError, interactive: bool) -> int:
+def refuse_start(error: UserError, interactive: bool, language: str | None = None) -> int:
     """A data folder the app cannot open (newer database, not a database): stderr, log, dialog; status 1."""
     sys.stderr.write(f"clinic-app: {error.bilingual()}\n")
     log.error("start refused: %s", error.message("en"))
     if interactive:
         from PySide6.QtWidgets import QMessageBox
 
-        QMessageBox.critical(None, APP_TITLE, error.message("zh"))
+        text = in_language(error.zh, error.en, language)
+        QMessageBox.critical(None, in_language(APP_TITLE, APP_TITLE_EN, language), text)
     return 1
 
 
-def repair_from_backup(folder: Path, error: DatabaseDamaged, interactive: bool, language: str = "zh") -> ClinicSession | None:
+def repair_from_backup(folder: Path, error: DatabaseDamaged, interactive: bool, language: str | None = None) -> ClinicSession | None:
     """A database too damaged to open: offer the newest sound backup, restore it, open the folder.
 
     Nothing is changed unless the user says yes (and the backup passes its
@@ -110,6 +126,7 @@ def repair_from_backup(folder: Path, error: DatabaseDamaged, interactive: bool, 
                 f"{error.what_en} No sound backup was found in {folder / 'backups'}: call your maintainer.",
             ),
             interactive,
+            language,
         )
         return None
     if not interactive:
@@ -120,16 +137,17 @@ def repair_from_backup(folder: Path, error: DatabaseDamaged, interactive: bool, 
                 f"{error.what_en} Newest sound backup: {backup}; restore: {command}",
             ),
             interactive,
+            language,
         )
         return None
     from PySide6.QtWidgets import QMessageBox
 
-    question = (
+    question = in_language(
         f"{error.what_zh}\n\n找到完好的备份:\n{backup.name}\n\n"
-        "现在用它恢复吗? 损坏的文件会另存到 backups 文件夹; 这个备份之后登记的就诊需要重新录入。"
-        if language != "en" else
+        "现在用它恢复吗? 损坏的文件会另存到 backups 文件夹; 这个备份之后登记的就诊需要重新录入。",
         f"{error.what_en}\n\nA sound backup was found:\n{backup.name}\n\nRestore it now? The damaged file is kept "
-        "in the backups folder; visits registered after this backup must be entered again."
+        "in the backups folder; visits registered after this backup must be entered again.",
+        language,
     )
     if not ask_restore(question, language):
         log.warning("damaged database left as it is (restore declined): %s", error.message("en"))
@@ -140,29 +158,34 @@ def repair_from_backup(folder: Path, error: DatabaseDamaged, interactive: bool, 
         session = open_session(folder)
     except UserError as refused:
         QApplication.restoreOverrideCursor()
-        refuse_start(refused, interactive)
+        refuse_start(refused, interactive, language)
         return None
     QApplication.restoreOverrideCursor()
     log.info("restored %s over a damaged database (saved to %s)", backup, result.previous_saved_to)
-    done = (
-        f"已从备份恢复: {backup.name} ({result.entries} 条台账)。\n损坏的文件已另存为 {result.previous_saved_to}"
-        if language != "en" else
-        f"Restored from {backup.name} ({result.entries} ledger entries).\nThe damaged file was saved as {result.previous_saved_to}"
+    done = in_language(
+        f"已从备份恢复: {backup.name} ({result.entries} 条台账)。\n损坏的文件已另存为 {result.previous_saved_to}",
+        f"Restored from {backup.name} ({result.entries} ledger entries).\nThe damaged file was saved as {result.previous_saved_to}",
+        language,
     )
-    QMessageBox.information(None, APP_TITLE, done)
+    QMessageBox.information(None, in_language(APP_TITLE, APP_TITLE_EN, language), done)
     return session
 
 
-def ask_restore(question: str, language: str) -> bool:
+def ask_restore(question: str, language: str | None) -> bool:
     """Restore or quit, with the buttons saying so (no translator is installed yet at this point)."""
     from PySide6.QtWidgets import QMessageBox
 
-    box = QMessageBox(QMessageBox.Icon.Warning, APP_TITLE, question)
-    restore = box.addButton("Restore from backup" if language == "en" else "从备份恢复", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("Quit" if language == "en" else "不恢复, 退出", QMessageBox.ButtonRole.RejectRole)
+    box = QMessageBox(QMessageBox.Icon.Warning, in_language(APP_TITLE, APP_TITLE_EN, language), question)
+    restore = box.addButton(_one_line("从备份恢复", "Restore from backup", language), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(_one_line("不恢复, 退出", "Quit", language), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(restore)
     box.exec()
     return box.clickedButton() is restore
+
+
+def _one_line(zh: str, en: str, language: str | None) -> str:
+    """A button's words: `in_language` on one line."""
+    return in_language(zh, en, language).replace("\n\n", " / ")
 
 
 def install_fonts(app: QApplication) -> str | None:
@@ -255,23 +278,24 @@ def run_app(data_dir: str | Path | None = None, language: str | None = None, sel
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         error = UserError(f"无法创建数据文件夹 {folder}: {os_reason(exc)[0]}", f"cannot create data folder {folder}: {os_reason(exc)[1]}")
-        return refuse_start(error, interactive)
+        return refuse_start(error, interactive, language)
     lock = acquire_lock(folder)
     if lock is None:
-        return refuse_second_instance(folder, interactive=interactive)
+        return refuse_second_instance(folder, interactive=interactive, language=language)
 
     crash = install_crash_handler(folder, interactive=interactive)
+    chosen = language
     try:
         install_fonts(app)
         try:
             session = open_session(folder)
         except DatabaseDamaged as error:
-            repaired = repair_from_backup(folder, error, interactive, language or "zh")
+            repaired = repair_from_backup(folder, error, interactive, language)
             if repaired is None:
                 return 1
             session = repaired
         except UserError as error:
-            return refuse_start(error, interactive)
+            return refuse_start(error, interactive, language)
         chosen = language or session.setting("language") or "zh"
         install_translators(app, chosen)
         # Qt adds it after every window's own title ("白仓镇荷花村卫生室 — 村卫生室门诊统筹").
@@ -279,7 +303,7 @@ def run_app(data_dir: str | Path | None = None, language: str | None = None, sel
         desktop = Desktop(app, session, Worker(), chosen, selftest, crash)
         status = desktop.run()
     except UserError as error:  # the folder could not be reopened after a restore
-        status = refuse_start(error, interactive)
+        status = refuse_start(error, interactive, chosen)
     except Exception:  # a bug at start-up: the crash handler (no dialog where none can be answered)
         crash(*sys.exc_info())
         status = 1

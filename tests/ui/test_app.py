@@ -65,6 +65,29 @@ def test_second_instance_refused_while_another_process_holds_the_folder(qtbot, t
     assert not (tmp_path / "clinic.sqlite").exists()  # refused before opening anything
 
 
+def test_refusals_at_start_speak_the_chosen_language_or_both(qtbot, tmp_path, monkeypatch, capsys, caplog) -> None:  # type: ignore[no-untyped-def]
+    """Before the database is open its language setting is unknown: --lang's language, else both (it was Chinese only)."""
+    from clinic_app.errors import UserError
+
+    caplog.clinic_app_allow_warnings = True  # each refusal is logged at ERROR
+
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append((title, text)))
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append((title, text)))
+    app_module.refuse_second_instance(tmp_path, interactive=True, language="en")
+    app_module.refuse_start(UserError("数据库版本较新", "the database is newer"), interactive=True, language="en")
+    english = [title + text for title, text in shown]
+    assert "already open in another window" in english[0] and "the database is newer" in english[1]
+    assert not [text for text in english if any("\u4e00" <= c <= "\u9fff" for c in text)]
+    shown.clear()
+    app_module.refuse_second_instance(tmp_path, interactive=True)
+    app_module.refuse_start(UserError("数据库版本较新", "the database is newer"), interactive=True)
+    (_, unknown), (_, start) = shown
+    assert "另一个窗口" in unknown and "another window" in unknown
+    assert "数据库版本较新" in start and "the database is newer" in start
+    assert "another window" in capsys.readouterr().err
+
+
 def test_crash_handler_logs_the_traceback(qtbot, tmp_path, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
     caplog.clinic_app_allow_warnings = True  # the crash is logged at ERROR on purpose
     shown: list[str] = []
