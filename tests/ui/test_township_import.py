@@ -333,6 +333,24 @@ def test_review_shows_flags_and_their_explanation_in_words_of_the_ui_language(qt
         town.close()
 
 
+def test_the_flag_counts_show_each_english_flag_name_whole(qtbot, town_context, worker) -> None:  # type: ignore[no-untyped-def]
+    """The counts pane was as wide for English as for Chinese: "split visit: several …", "cost per visit far above …"."""
+    from clinic_app.services.township import FLAG_CODES, flag_name
+    from tests.ui.english import in_english
+
+    with in_english(town_context):
+        screen = ReviewScreen(town_context)
+        qtbot.addWidget(screen)
+        screen.resize(1366, 700)
+        screen.show()
+        wait_idle(qtbot, worker)
+        metrics = screen.counts.fontMetrics()
+        widest = max(metrics.horizontalAdvance(flag_name(code, "en")) for code in FLAG_CODES)
+        assert screen.counts.columnWidth(0) >= widest + 8
+        # The list of flags keeps most of the width.
+        assert screen.table.width() >= 2 * screen.counts.width()
+
+
 def test_the_usage_snapshot_is_exported_for_the_villages(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]
     from clinic_app.services import snapshot
 

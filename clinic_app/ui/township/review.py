@@ -168,7 +168,11 @@ class ReviewScreen(QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 4)
-        split.setSizes([250, 1100])
+        # Room for the longest flag name in the UI's language (English names are twice the Chinese).
+        counts_metrics = self.counts.fontMetrics()
+        widest = max(counts_metrics.horizontalAdvance(flag_name(code, context.language)) for code in FLAG_CODES)
+        count_width = counts_metrics.horizontalAdvance(self.tr("条数")) + 24
+        split.setSizes([max(250, min(460, widest + count_width + 60)), 1100])
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(split, 1)
