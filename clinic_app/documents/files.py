@@ -31,3 +31,17 @@ def write_atomically(path: Path | str, data: bytes, mode: int = 0o644) -> Path:
         Path(temp_name).unlink(missing_ok=True)
         raise
     return target
+
+
+def write_synced(path: Path | str, data: bytes) -> Path:
+    """Write `data` to `path` and flush it to the disk before returning (no rename).
+
+    For a file that takes its final name later (`Path.replace`): on a USB stick pulled
+    without safe removal, a renamed file whose bytes were still cached is empty or cut short.
+    """
+    target = Path(path)
+    with target.open("wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    return target

@@ -21,7 +21,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from clinic_app.documents import signing
-from clinic_app.documents.files import write_atomically
+from clinic_app.documents.files import write_atomically, write_synced
 from clinic_app.documents.records import (
     MAX_REVISION,
     ChargedLine,
@@ -252,11 +252,13 @@ def export_statement(
     report(90, "写入文件 / writing the files")
     try:
         for suffix, path in partial.items():
-            path.write_bytes(contents[suffix])
+            write_synced(path, contents[suffix])  # on the stick before it takes its name
         if not existing.exists():
             _save_key(existing, key)
-        for suffix, path in partial.items():
-            path.replace(targets[suffix])
+        # The data file (what the township imports) takes its name last: an export stopped part
+        # way (an xlsx open in WPS cannot be replaced on Windows) leaves no new data file.
+        for suffix in ("pdf", "xlsx", "json"):
+            partial[suffix].replace(targets[suffix])
     except OSError as exc:
         raise UserError(f"导出失败 ({os_reason(exc)[0]}), 未写入任何文件", f"export failed ({os_reason(exc)[1]}); nothing written") from None
     finally:

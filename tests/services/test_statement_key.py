@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,3 +45,52 @@ def test_an_export_whose_key_cannot_be_saved_writes_no_files(clinic: Ledger, tmp
         export_statement(clinic.session, "2025-08", out)
     assert list(out.iterdir()) == []
     assert blocker.read_text() == "not a folder"
+
+
+def test_each_exported_file_is_on_the_stick_before_it_takes_its_name(
+    clinic: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A USB stick pulled right after "exported" (no safe removal, as in most clinics) must not
+    # hold a named file whose bytes were still in the write cache: each is synced before renaming.
+    out = tmp_path / "out"
+    out.mkdir()
+    export_statement(clinic.session, "2025-08", out)  # the key exists from here on
+    synced: set[str] = set()
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.add(Path(os.readlink(f"/proc/self/fd/{fd}")).name)
+        real_fsync(fd)
+
+    renamed: list[tuple[str, bool]] = []
+    real_replace = Path.replace
+
+    def replace(self: Path, target: str | os.PathLike[str]) -> Path:
+        renamed.append((Path(target).name, self.name in synced))
+        return real_replace(self, target)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(Path, "replace", replace)
+    done = export_statement(clinic.session, "2025-08", out, revision=2)
+    names = {done.data_file.name, done.pdf_file.name, done.xlsx_file.name}
+    assert {name for name, _ in renamed} == names
+    assert all(was_synced for _, was_synced in renamed), renamed
+
+
+def test_the_data_file_takes_its_name_last(clinic: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The xlsx cannot be replaced (on Windows: open in WPS or Excel): the township must find no
+    # data file of this revision to import, only what was there before.
+    out = tmp_path / "out"
+    out.mkdir()
+    real_replace = Path.replace
+
+    def replace(self: Path, target: str | os.PathLike[str]) -> Path:
+        if str(target).endswith(".xlsx"):
+            raise PermissionError(13, "Permission denied")
+        return real_replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", replace)
+    with pytest.raises(UserError, match="导出失败"):
+        export_statement(clinic.session, "2025-08", out)
+    assert [p.name for p in out.iterdir() if p.suffix == ".json"] == []
+    assert not [p for p in out.iterdir() if p.name.endswith(".partial")]
