@@ -79,7 +79,7 @@ EN = {
     "正在导入…": "Importing…",
     "发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入": "{bad} problems found; nothing was imported (see below). Fix them and import again",
     "已导入 {saved} 条": "{saved} entries imported", "首次设置": "First-run setup",
-    "身份证号 / 姓名 / 拼音首字母 / 电话 (F2)": "ID number / name / pinyin initials / phone (F2)",
+    "身份证号 / 姓名 / 拼音首字母 / 电话 (F2)": "ID no. / name / pinyin / phone (F2)",
     "查找患者": "Find patient", "转诊…": "Referral…", "外院票据报销…": "Outside receipt…",
     "项目编码 / 名称 / 拼音首字母 (F3)": "Item code / name / pinyin initials (F3)",
     "收费项目 (Enter 改数量, Delete 删除选中行)": "Items (Enter changes the quantity, Delete removes the line)", "诊断": "Diagnosis",

@@ -420,12 +420,12 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="278" />
+        <location filename="../../clinic_app/ui/app.py" line="302" />
         <source>村卫生室门诊统筹</source>
         <translation>Village clinic outpatient pooling</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="394" />
+        <location filename="../../clinic_app/ui/app.py" line="418" />
         <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的数据已另存为 {saved}</source>
         <translation>Data restored from {backup} ({entries} ledger entries). The data before the restore was saved as {saved}</translation>
     </message>
@@ -1851,6 +1851,7 @@ This clinic's key fingerprint (the township checks it):
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/review.py" line="119" />
+        <location filename="../../clinic_app/ui/township/review.py" line="174" />
         <source>条数</source>
         <translation>Count</translation>
     </message>
@@ -1860,37 +1861,37 @@ This clinic's key fingerprint (the township checks it):
         <translation>Flags by kind (click to filter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="185" />
+        <location filename="../../clinic_app/ui/township/review.py" line="189" />
         <source>全部村卫生室</source>
         <translation>All village clinics</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="195" />
+        <location filename="../../clinic_app/ui/township/review.py" line="199" />
         <source>全部月份</source>
         <translation>All months</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="231" />
+        <location filename="../../clinic_app/ui/township/review.py" line="235" />
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="247" />
+        <location filename="../../clinic_app/ui/township/review.py" line="251" />
         <source>显示 {n} 条, 共 {all} 条待审核</source>
         <translation>Showing {n} of {all} to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="249" />
+        <location filename="../../clinic_app/ui/township/review.py" line="253" />
         <source> (只读取了前 {n} 条, 请按村或月份筛选)</source>
         <translation> (only the first {n} read: filter by village or month)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="256" />
+        <location filename="../../clinic_app/ui/township/review.py" line="260" />
         <source>选中一条标记可在此查看完整说明</source>
         <translation>Choose a flag to read its whole explanation here</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="260" />
+        <location filename="../../clinic_app/ui/township/review.py" line="264" />
         <source>{flag} — {person} {time} {village}, 结算号 {setl_id}: {detail}</source>
         <translation>{flag} — {person} {time} {village}, settlement {setl_id}: {detail}</translation>
     </message>
@@ -2139,8 +2140,8 @@ Restore now?</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="390" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="419" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="397" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="426" />
         <source>统筹应付</source>
         <translation>Fund payable</translation>
     </message>
@@ -2151,7 +2152,7 @@ Restore now?</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="95" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="421" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="428" />
         <source>预付</source>
         <translation>Prepay</translation>
     </message>
@@ -2191,132 +2192,133 @@ Restore now?</translation>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="140" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="145" />
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="170" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="175" />
         <source>写出月报 (PDF/xlsx)…</source>
         <translation>Write monthly report (PDF/xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="176" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="181" />
         <source>结算月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="204" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="211" />
         <source>保存签约人数</source>
         <translation>Save signed counts</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="207" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="214" />
         <source>0-100</source>
         <translation>0-100</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="209" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="216" />
         <source>保存考核分</source>
         <translation>Save score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="212" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="219" />
         <source>年度考核分</source>
         <translation>Annual score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="215" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="222" />
         <source>本月签约人数 / 考核分</source>
         <translation>Signed this month / score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="223" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="230" />
         <source>统筹应付与月预算 (按月)</source>
         <translation>Fund payable vs monthly budget (by month)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="224" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="231" />
         <source>本月统筹应付与预付 (按村)</source>
         <translation>Fund payable vs prepay this month (by village)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="293" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="300" />
         <source>正在结算 {month}…</source>
         <translation>Settling {month}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="310" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="317" />
         <source>{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元</source>
         <translation>{town} {month}  {variant}  {signed} signed  quota/budget {quota}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="321" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="328" />
         <source>本月未收到月结: {codes}</source>
         <translation>No statement received this month: {codes}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="329" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="336" />
         <source>{name}: 签约人数为 0, 但月结中统筹应付 {fund} 元, 按工作量分得预付 {prepay} 元; 请核对签约人数和“审核”中的“未在本乡镇/本村签约”标记</source>
         <translation>{name}: no signed persons, yet fund payable {fund} in its statements, so a workload share of the prepay of {prepay}; check the signed count and the "not signed with this township or village" flags under Review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="336" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="343" />
         <source>{year} 年年终清算</source>
         <translation>Year-end clearing {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="338" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="345" />
         <source> (本政策 {months} 个月)</source>
         <translation> ({months} months under this policy)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="358" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="365" />
         <source>手工录入</source>
         <translation>Entered by hand</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="358" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="365" />
         <source>按名册统计, 可修改后保存</source>
         <translation>Counted from the roster; edit and save if needed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="359" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="126" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="366" />
         <source> (本院)</source>
         <translation> (own desk)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="396" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="403" />
         <source>月预算</source>
         <translation>Monthly budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="406" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="413" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="442" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="449" />
         <source>本院</source>
         <translation>Own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="454" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="461" />
         <source>签约人数已保存</source>
         <translation>Signed counts saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="461" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="468" />
         <source>考核分已保存</source>
         <translation>Score saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="470" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="477" />
         <source>选择月报保存的文件夹</source>
         <translation>Choose a folder for the monthly report</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="482" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="489" />
         <source>月报已写出: {pdf}, {xlsx}</source>
         <translation>Report written: {pdf}, {xlsx}</translation>
     </message>
@@ -2375,7 +2377,7 @@ Restore now?</translation>
     <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="238" />
         <source>身份证号 / 姓名 / 拼音首字母 / 电话 (F2)</source>
-        <translation>ID number / name / pinyin initials / phone (F2)</translation>
+        <translation>ID no. / name / pinyin / phone (F2)</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="241" />

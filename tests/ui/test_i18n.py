@@ -132,3 +132,19 @@ def test_an_error_in_english_reads_as_a_sentence(qtbot, context) -> None:  # typ
     assert error.message("en") == "choose a patient first"  # the command line's is left as it is
     context.language = "zh"
     assert context.message(error) == "请先选择患者"
+
+
+def test_the_patient_search_hint_is_read_whole_in_english(qtbot, context) -> None:  # type: ignore[no-untyped-def]
+    """"ID number / name / pinyin initials / ph…": the hint was cut in the 接诊 screen's search field."""
+    from tests.ui.english import in_english
+
+    with in_english(context):
+        window = MainWindow(context)
+        qtbot.addWidget(window)
+        window.resize(1366, 740)
+        window.show()
+        qtbot.waitExposed(window)
+        edit = window.visit.patient_search.edit
+        hint = edit.placeholderText()
+        assert "F2" in hint
+        assert edit.fontMetrics().horizontalAdvance(hint) + 16 <= edit.width()
