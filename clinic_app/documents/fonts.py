@@ -9,23 +9,40 @@ has its own Song font, so it is the last resort.  CFF-flavoured OpenType
 (``.otf`` with the sfnt tag ``OTTO``) is skipped because reportlab cannot
 embed it; TrueType (``.ttf``) and TrueType collections (``.ttc``) are
 embedded as subsets.
+
+A name may hold a character the main font lacks: a rare one from CJK
+Extension A (㛃) or B (𠮷, outside the BMP).  Such a character is drawn from a
+fallback font (SimSun-ExtB on Windows, HanaMin on Linux, any further font in
+``resources/fonts``) where one has it; else it prints as 〓 (the typesetter's
+mark for a missing character) and a warning goes to the log, so the receipt
+shows that something is missing instead of silently printing another name.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import struct
 import sys
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
 
 # reportlab is imported where a PDF font is registered or measured, not here:
 # the desktop app asks this module for a font path at start-up, and reportlab's
 # import costs about 0.2 s of that start.
 
+log = logging.getLogger(__name__)
+
 CID_FALLBACK = "STSong-Light"
+MISSING_MARK = "〓"
+"""Printed for a character that no font has (GETA MARK, as Chinese typesetting does)."""
 
 # Known TrueType CJK fonts per platform, best first.  Each entry is a path and
 # the index of the face to use inside a .ttc collection.
@@ -46,6 +63,14 @@ _LINUX_FONTS = (
     "/usr/share/fonts/google-droid/DroidSansFallback.ttf",
     "/usr/share/fonts/truetype/arphic/uming.ttc",
 )
+# Fonts with the rare characters (CJK Extension A and B) the main font may lack.
+_WINDOWS_FALLBACKS = ("simsunb.ttf", "simsun.ttc", "mingliub.ttc", "msyh.ttc")
+_MAC_FALLBACKS = ("/System/Library/Fonts/Supplemental/Songti.ttc", "/Library/Fonts/Arial Unicode.ttf")
+_LINUX_FALLBACKS = (
+    "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf",
+    "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +89,12 @@ class PdfFont:
     embedded: bool
     source: FontFile | None
     """The file behind it; None for the CID fallback."""
+    fallbacks: tuple[FontFile, ...] | None = None
+    """Fonts for the characters this one lacks, best first; None: the system's (found on first need)."""
+
+    def has(self, char: str) -> bool:
+        """True when this font has a glyph for `char`."""
+        return _has_glyph(self.name, char)
 
 
 def system_font_paths() -> list[Path]:
@@ -74,6 +105,16 @@ def system_font_paths() -> list[Path]:
     if sys.platform == "darwin":
         return [Path(p) for p in _MAC_FONTS]
     return [Path(p) for p in _LINUX_FONTS]
+
+
+def system_fallback_paths() -> list[Path]:
+    """The operating system's fonts with rare CJK characters (Extension A, B), best first."""
+    if sys.platform.startswith("win"):
+        windir = Path(os.environ.get("WINDIR", r"C:\Windows"))
+        return [windir / "Fonts" / name for name in _WINDOWS_FALLBACKS]
+    if sys.platform == "darwin":
+        return [Path(p) for p in _MAC_FALLBACKS]
+    return [Path(p) for p in _LINUX_FALLBACKS]
 
 
 def bundled_font_paths() -> list[Path]:
@@ -133,22 +174,116 @@ def find_cjk_font(
     return None
 
 
-def register_pdf_font(font: FontFile | None) -> PdfFont:
-    """Register `font` with reportlab (embedded as a subset), or the CID fallback for None."""
+def register_pdf_font(font: FontFile | None, fallbacks: Sequence[FontFile] | None = None) -> PdfFont:
+    """Register `font` with reportlab (embedded as a subset), or the CID fallback for None.
+
+    `fallbacks`: the fonts for characters `font` lacks; None: the system's and the
+    bundle's, looked for the first time a character is missing; () for none at all.
+    """
     from reportlab.pdfbase import pdfmetrics
 
+    chosen = None if fallbacks is None else tuple(fallbacks)
     if font is None:
         from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 
         if CID_FALLBACK not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(UnicodeCIDFont(CID_FALLBACK))
-        return PdfFont(CID_FALLBACK, embedded=False, source=None)
+        return PdfFont(CID_FALLBACK, embedded=False, source=None, fallbacks=chosen)
+    return PdfFont(_register_ttf(font), embedded=True, source=font, fallbacks=chosen)
+
+
+def _register_ttf(font: FontFile) -> str:
+    from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
     name = f"CJK-{font.path.stem}-{font.index}"
     if name not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(name, str(font.path), subfontIndex=font.index))
-    return PdfFont(name, embedded=True, source=font)
+    return name
+
+
+@functools.cache
+def _has_glyph(name: str, char: str) -> bool:
+    from reportlab.pdfbase import pdfmetrics
+
+    glyphs = getattr(getattr(pdfmetrics.getFont(name), "face", None), "charToGlyph", None)
+    if glyphs is None:  # the CID font: a UCS-2 encoding, nothing beyond the BMP
+        return ord(char) <= 0xFFFF
+    return ord(char) in glyphs
+
+
+@functools.cache
+def _system_fallbacks(main: FontFile | None) -> tuple[FontFile, ...]:
+    bundled = bundled_font_paths()
+    paths = [p for p in (*bundled, *system_fallback_paths()) if main is None or p != main.path]
+    return tuple(FontFile(p) for p in dict.fromkeys(paths) if p.is_file() and is_truetype(p))
+
+
+@functools.cache
+def _fallback_name(font: FontFile) -> str | None:
+    try:
+        return _register_ttf(font)
+    except Exception as exc:  # a damaged or unreadable font file: the next one is tried
+        log.warning("fallback font %s cannot be used: %s", font.path, exc)
+        return None
+
+
+_warned: set[str] = set()
+
+
+def _font_for(char: str, font: PdfFont) -> str | None:
+    """The registered font that draws `char`: `font` itself, else the first fallback with it."""
+    if font.has(char) or char.isspace() or unicodedata.category(char) in ("Cc", "Cf"):
+        return font.name
+    fallbacks = font.fallbacks if font.fallbacks is not None else _system_fallbacks(font.source)
+    for fallback in fallbacks:
+        name = _fallback_name(fallback)
+        if name is not None and _has_glyph(name, char):
+            return name
+    if char not in _warned:
+        _warned.add(char)
+        log.warning("no font has the character %s (U+%04X): printed as %s", char, ord(char), MISSING_MARK)
+    return None
+
+
+def runs(text: str, font: PdfFont) -> list[tuple[str, str]]:
+    """`text` cut into (font name, text) runs that each font can draw; a character no font
+    has becomes MISSING_MARK (in the main font, or "?" if even that lacks the mark)."""
+    found: list[tuple[str, str]] = []
+    for char in text:
+        name = _font_for(char, font)
+        if name is None:
+            name, char = font.name, (MISSING_MARK if font.has(MISSING_MARK) else "?")
+        if found and found[-1][0] == name:
+            found[-1] = (name, found[-1][1] + char)
+        else:
+            found.append((name, char))
+    return found
+
+
+def printable(text: str, font: PdfFont) -> str:
+    """`text` as it will print: each character no font has replaced by the mark."""
+    return "".join(chunk for _, chunk in runs(text, font))
+
+
+def draw_string(canvas: Canvas, x: float, y: float, text: str, font: PdfFont, size: float, align: str = "l") -> None:
+    """Draw `text` at baseline `y`, left-aligned at `x` ("l"), right-aligned ("r") or centred
+    ("c") on it, each character in a font that has it."""
+    parts = runs(text, font)
+    if align != "l":
+        width = sum(_width(chunk, name, size) for name, chunk in parts)
+        x -= width if align == "r" else width / 2
+    for name, chunk in parts:
+        canvas.setFont(name, size)
+        canvas.drawString(x, y, chunk)
+        x += _width(chunk, name, size)
+    canvas.setFont(font.name, size)
+
+
+def _width(text: str, name: str, size: float) -> float:
+    from reportlab.pdfbase import pdfmetrics
+
+    return float(pdfmetrics.stringWidth(text, name, size))
 
 
 @functools.cache
@@ -171,10 +306,8 @@ def pdf_font() -> PdfFont:
 
 
 def text_width(text: str, font: PdfFont, size: float) -> float:
-    """Width of `text` in points, as reportlab will draw it."""
-    from reportlab.pdfbase import pdfmetrics
-
-    return float(pdfmetrics.stringWidth(text, font.name, size))
+    """Width of `text` in points, as `draw_string` will draw it."""
+    return sum(_width(chunk, name, size) for name, chunk in runs(text, font))
 
 
 def wrap_text(text: str, font: PdfFont, size: float, width: float) -> list[str]:

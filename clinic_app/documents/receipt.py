@@ -155,11 +155,10 @@ class _Flow:
         def draw(canvas: Canvas, left: float, bottom: float) -> None:
             canvas.saveState()
             canvas.setLineWidth(1.2)
-            canvas.setFont(font.name, size)
             x = left + (width - sum(w for _, w in boxes) - gap * (len(boxes) - 1)) / 2
             for text, box_w in boxes:
                 canvas.rect(x, bottom + 2, box_w, size * 1.6)
-                canvas.drawCentredString(x + box_w / 2, bottom + 2 + size * 0.45, text)
+                fonts.draw_string(canvas, x + box_w / 2, bottom + 2 + size * 0.45, text, font, size, "c")
                 x += box_w + gap
             canvas.restoreState()
 
@@ -187,8 +186,7 @@ class _Flow:
             y = bottom + (height + text_height) / 2
             for line, size in lines:
                 y -= self._line_height(size)
-                canvas.setFont(font.name, size)
-                canvas.drawString(left, y + self._line_height(size) * 0.28, line)
+                fonts.draw_string(canvas, left, y + self._line_height(size) * 0.28, line, font, size)
 
         self.rows.append(_Row(height, draw=draw))
 
@@ -384,14 +382,8 @@ def _draw_row(canvas: Canvas, row: _Row, font: fonts.PdfFont, left: float, top: 
         row.draw(canvas, left, bottom)
         return
     baseline = bottom + row.height * 0.28
-    canvas.setFont(font.name, row.size)
     for text, x, align in row.texts:
-        if align == "r":
-            canvas.drawRightString(left + x, baseline, text)
-        elif align == "c":
-            canvas.drawCentredString(left + x, baseline, text)
-        else:
-            canvas.drawString(left + x, baseline, text)
+        fonts.draw_string(canvas, left + x, baseline, text, font, row.size, align)
 
 
 def receipt_pdf(data: ReceiptData, layout: Layout, font: fonts.PdfFont | None = None) -> bytes:

@@ -231,3 +231,37 @@ def test_the_day_close_reads_back_on_every_paper(layout, ttf):
     for expected in ("门诊日结单", "2025-03-14", "操作员陈医生", "就诊笔数41", "冲销笔数1", "医疗费总额1830.40",
                      "医保统筹支付1201.18", "个人支付629.22", "现金402.10", "移动支付227.12", clinic.name):
         assert expected in flat, expected
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+@needs_wqy
+@pytest.mark.parametrize("layout", ["58mm", "80mm", "a5"])
+def test_a_name_character_no_font_has_prints_as_a_mark_and_is_logged(layout, caplog):
+    # 㛃 (Extension A) and 𠮷 (Extension B, outside the BMP) are not in WenQuanYi Micro Hei.
+    # They used to vanish from the paper without a trace: 李㛃 printed as 李, a different name.
+    font = fonts.register_pdf_font(fonts.FontFile(WQY), fallbacks=())
+    data = replace(sample_receipt(), patient=replace(sample_receipt().patient, name="李㛃𠮷"))
+    caplog.clinic_app_allow_warnings = True  # the missing characters are logged on purpose
+    fonts._warned.clear()
+    pdf = receipt_pdf(data, layout, font)
+    assert "李〓〓" in text_of(pdf)
+    logged = caplog.text
+    assert "U+36C3" in logged and "U+20BB7" in logged
+
+
+@needs_wqy
+@pytest.mark.skipif(not DEJAVU.is_file(), reason="DejaVu Sans not installed")
+def test_a_character_the_main_font_lacks_is_drawn_from_a_fallback_font():
+    # DejaVu Sans has no Chinese at all: every Chinese character comes from the fallback,
+    # the Latin ones and digits from DejaVu, and the layout measures both.
+    font = fonts.register_pdf_font(fonts.FontFile(DEJAVU), fallbacks=[fonts.FontFile(WQY)])
+    assert fonts.runs("Li 李秀英 12", font) == [(font.name, "Li "), ("CJK-wqy-microhei-0", "李秀英"), (font.name, " 12")]
+    data = sample_receipt()
+    pdf = receipt_pdf(data, "58mm", font)
+    assert pdf.count(b"/FontFile2") == 2
+    text = "".join(text_of(pdf).split())
+    assert data.patient.name in text and "〓" not in text and str(data.adjudication.total) in text
+    for drawn in drawn_strings(pdf):
+        assert drawn.x + fonts.text_width(drawn.text, font, drawn.size) <= drawn.page_width + 0.01, drawn
