@@ -263,11 +263,11 @@ def parse_catalog(rows: Iterable[Sequence[Any]], path: Path) -> ImportReport:
         kind_text = cells.get("kind", "")
         kind = KIND_WORDS.get(kind_text, kind_text.lower())
         if kind not in ITEM_KINDS:
-            problem("kind", f"类别 {kind_text!r} 无效 (药品/检查/治疗/材料/诊疗费/其他)", f"kind {kind_text!r} is not one of {', '.join(ITEM_KINDS)}")
+            problem("kind", f"类别 {kind_text!r} 无效 (药品/检查/治疗/材料/诊疗费/其他)", f"kind {kind_text!r} is not one of {', '.join(ITEM_KINDS)} (or 药品/检查/治疗/材料/诊疗费/其他)")
         coverage_text = cells.get("coverage", "")
         coverage = COVERAGE_WORDS.get(coverage_text, coverage_text.lower()) or "covered"
         if coverage not in COVERAGES:
-            problem("coverage", f"医保类别 {coverage_text!r} 无效", f"coverage {coverage_text!r} is not one of {', '.join(COVERAGES)}")
+            problem("coverage", f"医保类别 {coverage_text!r} 无效 (甲类/乙类/特定/自费)", f"coverage {coverage_text!r} is not one of {', '.join(COVERAGES)} (or 甲类/乙类/特定/自费)")
         essential = _flag(cells.get("essential", ""), False)
         if essential is None:
             problem("essential", f"基药 应为 是/否, 不是 {cells['essential']!r}", f"essential must be yes/no, not {cells['essential']!r}")

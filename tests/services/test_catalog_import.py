@@ -105,6 +105,10 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(clinic: Ledger, tmp_pa
     }
     text = "\n".join(p.text() for p in report.problems)
     assert "第 4 行" in text and "row 4" in text and "重复" in text
+    # An English reader of a Chinese catalogue learns the Chinese words the columns also take.
+    english = {p.field: p.en for p in report.problems if p.row == 4}
+    assert "药品/检查/治疗/材料/诊疗费/其他" in english["kind"] and "drug" in english["kind"]
+    assert "甲类/乙类/特定/自费" in english["coverage"] and "covered" in english["coverage"]
     assert ledger.catalog_size(clinic.session.db) == before
     assert ledger.catalog_entry(clinic.session.db, "Y001") is None
 
