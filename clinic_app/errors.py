@@ -51,8 +51,23 @@ _OS_REASONS = {
 }
 
 
+# Windows' own codes that Python reports with errno EACCES ("permission denied"), which would
+# send the clinic looking for a permission problem: a stick's lock switch, a stick pulled out,
+# a file open in WPS or Excel.
+_IN_USE = ("文件正被其他程序使用 (例如在 WPS 或 Excel 中打开), 请关闭后重试", "the file is in use by another program (open in WPS or Excel?): close it and retry")
+_WINDOWS_REASONS = {
+    19: ("磁盘或 U 盘只读 (写保护)", "read-only (write-protected) disk or USB stick"),  # ERROR_WRITE_PROTECT
+    21: ("设备未就绪 (U 盘已拔出或未插好)", "the device is not ready (the USB stick was pulled out or is not plugged in)"),  # ERROR_NOT_READY
+    32: _IN_USE,  # ERROR_SHARING_VIOLATION
+    33: _IN_USE,  # ERROR_LOCK_VIOLATION
+}
+
+
 def os_reason(exc: OSError) -> tuple[str, str]:
     """Why a file operation failed, as (Chinese, English): the system's English text is not enough here."""
+    windows = _WINDOWS_REASONS.get(getattr(exc, "winerror", None) or 0)
+    if windows is not None:
+        return windows
     english = exc.strerror or str(exc)
     return _OS_REASONS.get(exc.errno or 0, (english, english))
 

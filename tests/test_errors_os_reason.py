@@ -1,0 +1,42 @@
+"""What a failed file operation is called, in words for the clinic, on Linux and on Windows."""
+
+from __future__ import annotations
+
+import errno
+
+import pytest
+
+from clinic_app.errors import os_reason
+
+
+def _windows_error(code: int, winerror: int) -> OSError:
+    # On Windows, Python gives these the errno of its C runtime map (EACCES for most) and keeps
+    # the system's own code in `winerror`; elsewhere the attribute is simply set here.
+    exc = PermissionError(code, "Access is denied")
+    exc.winerror = winerror  # type: ignore[attr-defined]
+    return exc
+
+
+def test_the_errno_names_the_reason() -> None:
+    assert os_reason(OSError(errno.ENOSPC, "No space left on device")) == ("磁盘空间已满", "no space left on the disk")
+    assert os_reason(OSError(errno.EROFS, "Read-only file system"))[0] == "磁盘或 U 盘只读 (写保护)"
+
+
+@pytest.mark.parametrize(
+    ("winerror", "zh", "en"),
+    [
+        (19, "写保护", "write-protected"),  # ERROR_WRITE_PROTECT: a stick's lock switch
+        (21, "U 盘", "not ready"),  # ERROR_NOT_READY: the stick was pulled out
+        (32, "其他程序", "another program"),  # ERROR_SHARING_VIOLATION: the xlsx open in WPS
+        (33, "其他程序", "another program"),  # ERROR_LOCK_VIOLATION
+    ],
+)
+def test_windows_codes_that_arrive_as_permission_denied_are_named(winerror: int, zh: str, en: str) -> None:
+    text_zh, text_en = os_reason(_windows_error(errno.EACCES, winerror))
+    assert zh in text_zh and en in text_en
+    assert "没有权限" not in text_zh
+
+
+def test_a_plain_permission_problem_stays_one() -> None:
+    assert os_reason(_windows_error(errno.EACCES, 5)) == ("没有权限", "permission denied")  # ERROR_ACCESS_DENIED
+    assert os_reason(PermissionError(errno.EACCES, "Permission denied")) == ("没有权限", "permission denied")
