@@ -6,8 +6,8 @@ from pathlib import Path
 
 import platformdirs
 
-from clinic_app.errors import BadInput
-from clinic_app.store.db import DB_NAME, folder_writable
+from clinic_app.errors import BadInput, os_reason
+from clinic_app.store.db import DB_NAME, folder_write_error
 
 APP_NAME = "clinic_app"
 
@@ -56,6 +56,8 @@ def output_folder(folder: Path, what_zh: str = "文件夹", what_en: str = "fold
             f"{what_zh}不存在或不是文件夹: {folder}, 请插入 U 盘或选择其他文件夹",
             f"{what_en} is not an existing folder: {folder}; plug in the USB stick or choose another folder",
         )
-    if not folder_writable(folder):
-        raise BadInput(f"{what_zh}不可写: {folder}", f"{what_en} is not writable: {folder}")
+    problem = folder_write_error(folder)
+    if problem is not None:  # why, too: a write-protected stick is not a permission problem
+        zh, en = os_reason(problem)
+        raise BadInput(f"{what_zh}不可写: {folder}, {zh}", f"{what_en} is not writable: {folder}: {en}")
     return folder

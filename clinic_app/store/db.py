@@ -355,13 +355,18 @@ def folder_writable(folder: Path) -> bool:
 
     Tried rather than asked (os.access): on Windows that ignores the folder's permissions.
     """
+    return folder_write_error(folder) is None
+
+
+def folder_write_error(folder: Path) -> OSError | None:
+    """Why files cannot be made in `folder` (read-only, full, no permission), or None if they can."""
     probe = folder / ".write-test"
     try:
         probe.write_bytes(b"")
         probe.unlink()
-        return True
-    except OSError:
-        return False
+        return None
+    except OSError as exc:
+        return exc
 
 
 @contextlib.contextmanager

@@ -46,3 +46,16 @@ def test_a_dry_run_import_reads_a_write_protected_township(tmp_path: Path, capsy
         err = capsys.readouterr().err
         assert "只读" in err and "Traceback" not in err
         assert sorted(p.name for p in ro.iterdir()) == [DB_NAME]
+
+
+def test_an_export_to_a_write_protected_stick_says_why(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with opened(tmp_path / "village") as village:
+        village.session.settle(village.request("signed_here", "2025-08-01T09:00:00", "YP0001"))
+        village.session.close()
+    with write_protected(tmp_path / "stick", lambda folder: None) as stick:
+        args = ["statement", "export", "--data-dir", str(village.folder), "--month", "2025-08", "--out", str(stick)]
+        assert run(args) == 2
+        err = capsys.readouterr().err
+        # Not only "not writable": the clinic is told it is the stick's write protection.
+        assert "导出文件夹不可写" in err and "写保护" in err and "read-only" in err, err
+        assert list(stick.iterdir()) == []
