@@ -239,6 +239,12 @@ def _reasons(data: ReceiptData) -> list[str]:
     return [render(r) for r in (main + rest)[:MAX_REASONS]]
 
 
+def _title(data: ReceiptData) -> str:
+    if data.outside_receipt:
+        return "外院费用报销单" if not data.reversal_of else "外院报销冲销单 (作废)"
+    return "门诊收费收据" if not data.reversal_of else "门诊冲销收据 (作废)"
+
+
 def _marks(data: ReceiptData) -> list[str]:
     """The framed marks at the head of the receipt (and of every further A5 page)."""
     return [
@@ -279,7 +285,7 @@ def _rows_at(data: ReceiptData, layout: Layout, geo: _Geometry, font: fonts.PdfF
     sign, adj = data.sign, data.adjudication
 
     flow.text(data.clinic.name, geo.title, "c")
-    flow.text("门诊收费收据" if not data.reversal_of else "门诊冲销收据 (作废)", size * 1.15, "c")
+    flow.text(_title(data), size * 1.15, "c")
     marks = _marks(data)
     if marks:
         flow.marks(marks, geo.title)
@@ -334,14 +340,23 @@ def _rows_at(data: ReceiptData, layout: Layout, geo: _Geometry, font: fonts.PdfF
         items = Money(sum(line.amount.fen for line in data.lines))
         flow.pair("项目合计", _money(items, sign), size)
         flow.pair("免收", _money(adj.waived, -sign), size)
-    flow.pair("合计", _money(adj.total, sign), size * 1.1)
-    flow.pair("医保统筹支付", _money(adj.fund, sign), size)
-    if data.account_paid:
-        flow.pair("个人账户支付", _money(data.account_paid, sign), size)
-    cash = adj.patient - data.account_paid
-    flow.pair("个人支付", _money(cash, sign), size * 1.1)
-    flow.text("大写: " + rmb_capitals(Money(cash.fen * sign)), size)
-    flow.pair("支付方式", data.payment_method, size)
+    if data.outside_receipt:
+        # A reimbursement takes no money in: the patient paid the outside facility, and the
+        # fund's part is paid back to them here. Printed as a charge, it read as if they had
+        # paid the whole outside bill again, in cash, at this clinic.
+        flow.pair("外院费用合计", _money(adj.total, sign), size * 1.1)
+        flow.pair("个人自付 (已在外院支付)", _money(adj.patient, sign), size)
+        flow.pair("统筹报销 (付给患者)", _money(adj.fund, sign), size * 1.1)
+        flow.text("大写: " + rmb_capitals(Money(adj.fund.fen * sign)), size)
+    else:
+        flow.pair("合计", _money(adj.total, sign), size * 1.1)
+        flow.pair("医保统筹支付", _money(adj.fund, sign), size)
+        if data.account_paid:
+            flow.pair("个人账户支付", _money(data.account_paid, sign), size)
+        cash = adj.patient - data.account_paid
+        flow.pair("个人支付", _money(cash, sign), size * 1.1)
+        flow.text("大写: " + rmb_capitals(Money(cash.fen * sign)), size)
+        flow.pair("支付方式", data.payment_method, size)
     reasons = _reasons(data)
     if reasons:
         flow.rule()
@@ -446,6 +461,13 @@ def day_close_pdf(data: DayCloseData, layout: Layout, font: fonts.PdfFont | None
         flow.pair(PAYMENT_NAMES.get(method, (method,))[0], str(amount), size, indent=size)
     if not totals.by_method:
         flow.text("(无)", size, indent=size)
+    if totals.reimbursements:
+        # Apart from the money taken in: the patients paid the outside facilities, and the
+        # fund's part was paid out to them here.
+        flow.rule()
+        flow.pair("外院报销笔数", str(totals.reimbursements), size)
+        flow.pair("外院费用", str(totals.reimbursed_total), size)
+        flow.pair("统筹报销 (付给患者)", str(totals.reimbursed_fund), size)
     flow.rule()
     flow.gap(size)
     flow.pair("交款人签字", "_" * 14, size)

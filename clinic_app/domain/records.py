@@ -206,6 +206,14 @@ class DayTotals:
     patient: Money
     by_method: tuple[tuple[str, Money], ...]
     """The patient's share by payment method code (cash, mobile, account, family_account)."""
+    reimbursements: int = 0
+    """Outside receipts reimbursed that day (and their reversals, counted in `reversals` too).
+    Apart from the visits above: the patient paid the outside facility, not this clinic, so
+    their share is no money taken in here; the fund's part is money paid out to them."""
+    reimbursed_total: Money = Money(0)
+    """The outside receipts' amounts."""
+    reimbursed_fund: Money = Money(0)
+    """What the fund paid back on them (handed to the patients)."""
 
 
 @dataclass(frozen=True)

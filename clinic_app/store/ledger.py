@@ -767,19 +767,28 @@ def integrity_check(db: sqlite3.Connection) -> list[str]:
 
 
 def day_totals(db: sqlite3.Connection, day: dt.date) -> DayTotals:
+    # A reversal is counted with what it reverses: a reimbursement's reversal with the reimbursements.
     rows = db.execute(
-        """SELECT payment_method, kind, COUNT(*) AS n, SUM(total_fen) AS total, SUM(fund_fen) AS fund,
-                  SUM(patient_fen) AS patient
-           FROM visits WHERE date = ? GROUP BY payment_method, kind""",
+        """SELECT v.payment_method, v.kind, COALESCE(o.kind, v.kind) AS base, COUNT(*) AS n,
+                  SUM(v.total_fen) AS total, SUM(v.fund_fen) AS fund, SUM(v.patient_fen) AS patient
+           FROM visits v LEFT JOIN visits o ON o.id = v.reverses_id
+           WHERE v.date = ? GROUP BY v.payment_method, v.kind, base""",
         [day.isoformat()],
     ).fetchall()
     by_method: dict[str, int] = {}
     visits = reversals = total = fund = patient = 0
+    reimbursements = reimbursed_total = reimbursed_fund = 0
     for r in rows:
         if r["kind"] == "reversal":
             reversals += r["n"]
+        elif r["base"] == "reimbursement":
+            reimbursements += r["n"]
         else:
             visits += r["n"]
+        if r["base"] == "reimbursement":
+            reimbursed_total += r["total"]
+            reimbursed_fund += r["fund"]
+            continue
         total += r["total"]
         fund += r["fund"]
         patient += r["patient"]
@@ -792,6 +801,9 @@ def day_totals(db: sqlite3.Connection, day: dt.date) -> DayTotals:
         fund=Money(fund),
         patient=Money(patient),
         by_method=tuple(sorted((k, Money(v)) for k, v in by_method.items())),
+        reimbursements=reimbursements,
+        reimbursed_total=Money(reimbursed_total),
+        reimbursed_fund=Money(reimbursed_fund),
     )
 
 

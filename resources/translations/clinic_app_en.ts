@@ -328,7 +328,7 @@
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="360" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="363" />
         <location filename="../../clinic_app/ui/models.py" line="136" />
         <source> (已作废)</source>
         <translation> (voided)</translation>
@@ -415,6 +415,11 @@
         <location filename="../../clinic_app/ui/ledger_screen.py" line="208" />
         <source>个人支付按付款方式:</source>
         <translation>Patient share by payment method:</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="212" />
+        <source>外院报销 {n} 笔, 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元</source>
+        <translation>{n} outside receipts reimbursed: {t} billed, {f} paid back by the fund</translation>
     </message>
 </context>
 <context>
@@ -985,58 +990,58 @@ Please give this log file to support:
 <context>
     <name>LedgerScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="230" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="233" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="242" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="245" />
         <source>患者 (姓名/拼音/身份证)</source>
         <translation>Patient (name/pinyin/ID)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="247" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="314" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="250" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="317" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="250" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="253" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="250" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="253" />
         <source>只看作废</source>
         <translation>Voided only</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="250" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="253" />
         <source>隐藏作废</source>
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="277" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="280" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="279" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="282" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="281" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="284" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="350" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="353" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="398" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="401" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>

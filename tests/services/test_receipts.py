@@ -193,3 +193,45 @@ def test_reprint_of_a_voided_visit_says_voided_and_by_which_reversal(village: Le
     assert "已作废VOIDED" in text
     assert f"冲销收据号{reversal.receipt_no}" in text
     assert "2025-08-1210:00" in text  # when it was voided
+
+
+def _reimburse(village: Ledger, day: str = "2025-08-11T10:00:00") -> int:
+    settled = village.session.reimburse(
+        village.people["signed_here"], village.operator, "HN20250809-0042", "township", "drug",
+        M("80.00"), dt.date(2025, 8, 9), True, dt.datetime.fromisoformat(day),
+    )
+    assert settled.adjudication.fund.fen > 0, "the case needs a reimbursement the fund pays part of"
+    return settled.entry.id
+
+
+@pytest.mark.parametrize("layout", receipts.LAYOUTS)
+def test_a_reimbursement_prints_what_is_paid_back_not_a_charge(village: Ledger, layout: receipts.Layout) -> None:
+    # It used to print as 门诊收费收据 with 个人支付 80.00 in 现金: as if the patient had paid
+    # the outside bill a second time, here.
+    visit_id = _reimburse(village)
+    data, path = receipts.write_receipt(village.session, visit_id, layout=layout)
+    flat = "".join(text_of(path.read_bytes()).split())
+    adj = data.adjudication
+    assert "外院费用报销单" in flat and "门诊收费收据" not in flat and "支付方式" not in flat
+    assert f"外院费用合计{adj.total}" in flat
+    assert f"个人自付(已在外院支付){adj.patient}" in flat
+    assert f"统筹报销(付给患者){adj.fund}" in flat
+    assert adj.total == adj.fund + adj.patient
+
+
+def test_the_day_close_keeps_reimbursements_apart_from_the_money_taken_in(village: Ledger) -> None:
+    visit = village.session.settle(village.request("unsigned_here", WHEN, "YP0001"))
+    reimbursed = _reimburse(village)
+    again = _reimburse(village, "2025-08-11T11:00:00")
+    village.session.void(again, "重复报销", village.operator, dt.datetime(2025, 8, 11, 11, 30))
+    totals = village.session.day_totals(dt.date(2025, 8, 11))
+    entry = ledger.get_entry(village.session.db, reimbursed)
+    assert entry is not None
+    # Only the visit's own share was taken in, in cash; not the outside bills' shares.
+    assert totals.by_method == (("cash", visit.entry.patient),)
+    assert (totals.visits, totals.reversals, totals.reimbursements) == (1, 1, 2)
+    assert (totals.total, totals.fund, totals.patient) == (visit.entry.total, visit.entry.fund, visit.entry.patient)
+    assert (totals.reimbursed_total, totals.reimbursed_fund) == (entry.total, entry.fund)
+    path = receipts.write_day_close(village.session, dt.date(2025, 8, 11), village.operator, dt.datetime(2025, 8, 11, 18))
+    flat = "".join(text_of(path.read_bytes()).split())
+    assert f"现金{visit.entry.patient}" in flat and "外院报销笔数2" in flat and f"统筹报销(付给患者){entry.fund}" in flat

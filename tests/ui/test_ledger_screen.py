@@ -229,3 +229,16 @@ def test_a_reimbursement_shows_the_outside_receipt_it_paid_back(qtbot, context, 
     _, path = write_receipt(session, refund.entry.id)
     flat = "".join("".join(page.extract_text() for page in PdfReader(path).pages).split())
     assert "外院票据号WY2026030601" in flat and "外院就诊日期2026-03-06" in flat
+
+
+def test_day_close_shows_reimbursements_apart(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.domain.money import Money
+    from clinic_app.domain.records import DayTotals
+
+    dialog = DayCloseDialog(context, dt.date(2025, 8, 11))
+    qtbot.addWidget(dialog)
+    wait_idle(qtbot, worker)
+    m = Money.parse
+    dialog.show_totals(DayTotals(dt.date(2025, 8, 11), 1, 0, m("9.00"), m("6.30"), m("2.70"), (("cash", m("2.70")),),
+                                 reimbursements=2, reimbursed_total=m("160.00"), reimbursed_fund=m("112.00")))
+    assert "外院报销 2 笔, 外院费用 160.00 元, 统筹报销 (付给患者) 112.00 元" in dialog.figures.text()
