@@ -310,6 +310,10 @@ def text_width(text: str, font: PdfFont, size: float) -> float:
     return sum(_width(chunk, name, size) for name, chunk in runs(text, font))
 
 
+NO_LINE_START = frozenset(",.;:!?)]}%，。、；：！？）》」』】〕")
+"""Punctuation that may not begin a line."""
+
+
 def wrap_text(text: str, font: PdfFont, size: float, width: float) -> list[str]:
     """Break `text` into lines no wider than `width` points.
 
@@ -325,6 +329,10 @@ def wrap_text(text: str, font: PdfFont, size: float, width: float) -> list[str]:
                 current = trial
                 continue
             if current:
+                if token[0] in NO_LINE_START and len(current) > 1:
+                    # A comma or closing bracket never starts a line (禁则): the character
+                    # before it goes down with it.
+                    token, current = current[-1] + token, current[:-1]
                 lines.append(current.rstrip())
                 current = token.lstrip()
             while text_width(current, font, size) > width and len(current) > 1:

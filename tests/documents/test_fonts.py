@@ -55,3 +55,17 @@ def test_wrapping_keeps_every_line_within_the_width():
     assert len(lines) > 2
     assert all(fonts.text_width(line, font, 8) <= 100 for line in lines)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+@pytest.mark.skipif(not WQY.is_file(), reason="WenQuanYi Micro Hei not installed")
+def test_no_line_starts_with_a_comma_or_a_closing_bracket():
+    font = fonts.register_pdf_font(fonts.FontFile(WQY), fallbacks=())
+    text = "每日统筹限额 60.00 元, 今日已用 60.00 元, 本次最多 0.00 元"
+    # At this width the line used to break just before ", 本次最多": the comma began a line.
+    width = fonts.text_width("每日统筹限额 60.00 元, 今日已用 60.00 元", font, 7) + 1
+    lines = fonts.wrap_text(text, font, 7, width)
+    assert len(lines) == 2 and all(fonts.text_width(line, font, 7) <= width for line in lines)
+    assert not any(line[0] in fonts.NO_LINE_START for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    closing = fonts.wrap_text("阿莫西林胶囊(", font, 7, 200) + fonts.wrap_text("头孢呋辛酯片）", font, 7, fonts.text_width("头孢呋辛酯片", font, 7) + 0.5)
+    assert [line[0] for line in closing if line] == ["阿", "头", "片"]
