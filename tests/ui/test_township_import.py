@@ -333,22 +333,27 @@ def test_review_shows_flags_and_their_explanation_in_words_of_the_ui_language(qt
         town.close()
 
 
-def test_the_flag_counts_show_each_english_flag_name_whole(qtbot, town_context, worker) -> None:  # type: ignore[no-untyped-def]
-    """The counts pane was as wide for English as for Chinese: "split visit: several …", "cost per visit far above …"."""
-    from clinic_app.services.township import FLAG_CODES, flag_name
+def test_the_flag_counts_show_each_english_flag_name_whole(qtbot, tmp_path, town, town_context, worker) -> None:  # type: ignore[no-untyped-def]
+    """The counts pane cut English names to "split visit: several …"; they wrap in rows as tall as they need."""
+    from PySide6.QtCore import QRect, Qt
+
+    from clinic_app.services.township import flag_name
     from tests.ui.english import in_english
 
+    files = village_files(tmp_path)
+    bring(town, *[(p.name, p.read_bytes()) for p in files["V201"] + files["V202"]])
     with in_english(town_context):
         screen = ReviewScreen(town_context)
         qtbot.addWidget(screen)
         screen.resize(1366, 700)
         screen.show()
+        qtbot.waitUntil(lambda: screen.counts_model.rowCount() > 0, timeout=10000)
         wait_idle(qtbot, worker)
-        metrics = screen.counts.fontMetrics()
-        widest = max(metrics.horizontalAdvance(flag_name(code, "en")) for code in FLAG_CODES)
-        assert screen.counts.columnWidth(0) >= widest + 8
-        # The list of flags keeps most of the width.
-        assert screen.table.width() >= 2 * screen.counts.width()
+        metrics, width = screen.counts.fontMetrics(), screen.counts.columnWidth(0) - 8
+        for row in range(screen.counts_model.rowCount()):
+            name = flag_name(screen.counts_model.rows[row][0], "en")
+            needed = metrics.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, name).height()
+            assert screen.counts.rowHeight(row) >= needed, name
 
 
 def test_the_usage_snapshot_is_exported_for_the_villages(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]

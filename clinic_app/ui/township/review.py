@@ -126,6 +126,10 @@ class ReviewScreen(QWidget):
         self.counts.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.counts.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.counts.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # A flag name longer than the pane (English ones are twice the Chinese) wraps instead of
+        # being cut: a handful of rows, each as tall as its name needs.
+        self.counts.setWordWrap(True)
+        self.counts.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.counts.clicked.connect(self._count_clicked)
 
         self.model = ReviewModel(context.language, self)
@@ -168,11 +172,7 @@ class ReviewScreen(QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 4)
-        # Room for the longest flag name in the UI's language (English names are twice the Chinese).
-        counts_metrics = self.counts.fontMetrics()
-        widest = max(counts_metrics.horizontalAdvance(flag_name(code, context.language)) for code in FLAG_CODES)
-        count_width = counts_metrics.horizontalAdvance(self.tr("条数")) + 24
-        split.setSizes([max(250, min(460, widest + count_width + 60)), 1100])
+        split.setSizes([250, 1100])
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(split, 1)
