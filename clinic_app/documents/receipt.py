@@ -352,7 +352,13 @@ def _rows_at(data: ReceiptData, layout: Layout, geo: _Geometry, font: fonts.PdfF
         flow.pair("合计", _money(adj.total, sign), size * 1.1)
         flow.pair("医保统筹支付", _money(adj.fund, sign), size)
         if data.account_paid:
-            flow.pair("个人账户支付", _money(data.account_paid, sign), size)
+            # Paid from a family member's account (家庭共济): the receipt says whose, for the
+            # holder to find the debit on their own statement.
+            family = data.account_holder or data.payment_method == PAYMENT_NAMES["family_account"][0]
+            label = "家庭共济账户支付" if family else "个人账户支付"
+            flow.pair(label, _money(data.account_paid, sign), size)
+            if data.account_holder:
+                flow.pair("账户持有人", data.account_holder, size, indent=size)
         cash = adj.patient - data.account_paid
         flow.pair("个人支付", _money(cash, sign), size * 1.1)
         flow.text("大写: " + rmb_capitals(Money(cash.fen * sign)), size)

@@ -103,6 +103,8 @@ class ReceiptData:
     payment_method: str = "现金"
     account_paid: Money = ZERO
     """Part of the patient's share paid from an employee's personal account (acct_pay)."""
+    account_holder: str = ""
+    """Paid from a family member's account (家庭共济): whose account it is."""
     reprint: bool = False
     """A copy printed again later (重打): marked so it cannot pass for a second payment."""
     reversal_of: str | None = None

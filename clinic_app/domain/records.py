@@ -192,6 +192,8 @@ class LedgerEntry:
     """For a reimbursement: the outside facility's receipt number."""
     note: str = ""
     """The entry's note (a reimbursement's: the outside visit's date)."""
+    account_holder: str = ""
+    """Paid from a family member's account (家庭共济): whose account."""
 
 
 @dataclass(frozen=True)

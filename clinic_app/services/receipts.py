@@ -66,6 +66,7 @@ def receipt_data(session: ClinicSession, visit_id: int, reprint: bool = False) -
         adjudication=settled.adjudication,
         payment_method=PAYMENT_NAMES.get(original.payment_method, (original.payment_method,))[0],
         account_paid=original.acct_pay,
+        account_holder=original.account_holder if original.payment_method == "family_account" else "",
         reprint=reprint,
         reversal_of=original.receipt_no if entry.kind == "reversal" else None,
         voided_by=settled.void.reversal_receipt_no if entry.kind != "reversal" and settled.void else None,

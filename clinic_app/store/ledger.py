@@ -605,6 +605,7 @@ def _entry(row: Row) -> LedgerEntry:
         hash=row["hash"],
         outside_receipt=row["outside_receipt"] or "",
         note=row["note"] or "",
+        account_holder=row["account_holder"] or "",
     )
 
 

@@ -235,3 +235,21 @@ def test_the_day_close_keeps_reimbursements_apart_from_the_money_taken_in(villag
     path = receipts.write_day_close(village.session, dt.date(2025, 8, 11), village.operator, dt.datetime(2025, 8, 11, 18))
     flat = "".join(text_of(path.read_bytes()).split())
     assert f"现金{visit.entry.patient}" in flat and "外院报销笔数2" in flat and f"统筹报销(付给患者){entry.fund}" in flat
+
+
+@pytest.mark.parametrize("layout", receipts.LAYOUTS)
+def test_a_family_account_payment_says_so_and_whose_account(village: Ledger, layout: receipts.Layout) -> None:
+    # It printed 个人账户支付, as if from the patient's own account, and no holder.
+    visit_id = village.session.settle(village.request(
+        "employee_signed", WHEN, "YP0001*2", payment_method="family_account", account_holder="刘桂兰",
+    )).entry.id
+    data, path = receipts.write_receipt(village.session, visit_id, layout=layout)
+    flat = "".join(text_of(path.read_bytes()).split())
+    adj = data.adjudication
+    assert data.account_paid == adj.patient and data.account_paid.fen > 0
+    assert f"家庭共济账户支付{adj.patient}" in flat and "账户持有人刘桂兰" in flat and "个人账户支付" not in flat
+    assert "个人支付0.00" in flat and f"合计{adj.total}" in flat and adj.total == adj.fund + adj.patient
+    own = village.session.settle(village.request("employee_signed", "2025-08-11T10:00:00", "YP0001", payment_method="account"))
+    _, own_path = receipts.write_receipt(village.session, own.entry.id, layout=layout)
+    own_text = "".join(text_of(own_path.read_bytes()).split())
+    assert "个人账户支付" in own_text and "家庭共济" not in own_text and "账户持有人" not in own_text
