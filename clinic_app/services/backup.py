@@ -12,6 +12,7 @@ crash mid-restore leaves the old or the new database, never a mix.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,8 @@ BACKUP_DIR_SETTING = "backup_dir"
 BACKUP_KEEP_SETTING = "backup_keep"
 DEFAULT_KEEP = 10
 BACKUP_PATTERN = re.compile(r"^clinic-(\d{8})-(\d{6})\.sqlite$")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -184,17 +187,38 @@ def rotate(folder: Path, keep: int) -> list[Path]:
     return old
 
 
+def automatic_backups(session: ClinicSession) -> list[Path]:
+    """The automatic backups, oldest first: the backup folder's and the data folder's own
+    (where they go while the backup stick is out or full)."""
+    found = set(backups_in(automatic_backup_dir(session))) | set(backups_in(own_backup_dir(session)))
+    return sorted(found, key=lambda path: path.name)
+
+
+def automatic_backup(session: ClinicSession, now: dt.datetime | None = None, pause: Pause | None = None) -> Path:
+    """A daily or exit backup: into the backup folder, or the data folder's own when that fails
+    (a full or write-protected stick), so a day is never left without one; the failure is logged."""
+    folder = automatic_backup_dir(session)
+    try:
+        return backup_now(session, folder, now=now, pause=pause)
+    except DatabaseDamaged:
+        raise
+    except UserError as error:
+        if folder == own_backup_dir(session):
+            raise
+        log.warning("backup folder %s failed, backing up into the data folder instead: %s", folder, error.message("en"))
+        return backup_now(session, own_backup_dir(session), now=now, pause=pause)
+
+
 def backup_if_due(session: ClinicSession, now: dt.datetime | None = None, pause: Pause | None = None) -> Path | None:
     """The automatic daily backup: made when no backup exists from today (app start and exit)."""
     now = now or dt.datetime.now()
-    folder = automatic_backup_dir(session)
-    existing = backups_in(folder)
+    existing = automatic_backups(session)
     if existing:
         match = BACKUP_PATTERN.match(existing[-1].name)
         assert match is not None
         if match.group(1) >= now.strftime("%Y%m%d"):
             return None
-    return backup_now(session, folder, now=now, pause=pause)
+    return automatic_backup(session, now=now, pause=pause)
 
 
 def newest_good_backup(folder: Path) -> Path | None:
@@ -375,7 +399,7 @@ def _copied(live: Path, saved: Path) -> bool:
 
 def ledger_changed_since_backup(session: ClinicSession) -> bool:
     """True when the ledger's newest entry differs from the newest backup's (or there is none)."""
-    found = backups_in(automatic_backup_dir(session))
+    found = automatic_backups(session)
     if not found:
         return True
     try:
@@ -390,7 +414,7 @@ def backup_on_exit(session: ClinicSession, now: dt.datetime | None = None) -> Pa
     """At exit: a backup whenever the ledger changed since the newest one, else the daily one if due."""
     try:
         if ledger_changed_since_backup(session):
-            return backup_now(session, automatic_backup_dir(session), now=now)
+            return automatic_backup(session, now=now)
         return backup_if_due(session, now=now)
     except SqliteError as error:  # the database itself is unreadable: nothing to back up
         raise UserError("数据库无法读取, 未能备份", f"database unreadable, no backup made: {plain_detail(str(error))}") from None

@@ -12,7 +12,14 @@ import pytest
 
 from clinic_app.cli import run
 from clinic_app.errors import UserError
-from clinic_app.services.backup import backup_if_due, backup_now, backups_in, check_file, restore
+from clinic_app.services.backup import (
+    backup_if_due,
+    backup_now,
+    backup_on_exit,
+    backups_in,
+    check_file,
+    restore,
+)
 from clinic_app.services.session import ClinicSession
 from clinic_app.store import ledger
 from clinic_app.store.db import DB_NAME
@@ -481,18 +488,20 @@ def test_check_refuses_a_write_protected_folder_whose_log_it_cannot_read(clinic:
 
 
 def test_a_backup_onto_a_full_stick_says_so_and_leaves_nothing_behind(
-    clinic: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    clinic: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.clinic_app_allow_warnings = True  # type: ignore[attr-defined]  # the daily backup's fallback is logged
     with small_disk(tmp_path / "stick", "64k") as stick:
         with pytest.raises(UserError) as refused:
             backup_now(clinic.session, stick, now=NOON)
         assert "磁盘空间已满" in refused.value.zh and "disk is full" in refused.value.en
         _no_english_in(refused.value.zh, stick / "clinic-20260302-120000.sqlite")
         assert list(stick.iterdir()) == []
-        # The daily backup to the same stick: the same refusal, which the app logs and goes on.
+        # The daily backup to the same stick is made in the data folder's own backups instead
+        # (a day is never left without one); the stick is left as it was.
         clinic.session.set_setting("backup_dir", str(stick))
-        with pytest.raises(UserError, match="磁盘空间已满"):
-            backup_if_due(clinic.session, now=NOON)
+        daily = backup_if_due(clinic.session, now=NOON)
+        assert daily is not None and daily.parent == clinic.folder / "backups" and check_file(daily).ok
         assert list(stick.iterdir()) == []
         clinic.session.close()
         assert run(["backup", "--data-dir", str(clinic.folder), "--to", str(stick)]) == 1
@@ -509,3 +518,24 @@ def test_a_backup_to_a_file_says_it_is_not_a_folder(clinic: Ledger, tmp_path: Pa
     err = capsys.readouterr().err
     assert "不是文件夹" in err and "不存在" not in err and "not a folder" in err
     assert target.read_text() == "x"
+
+
+def test_the_automatic_backups_go_to_the_data_folder_while_the_stick_is_full(
+    clinic: Ledger, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Only logged, a full backup stick used to leave the clinic without any backup, day after day.
+    caplog.clinic_app_allow_warnings = True  # type: ignore[attr-defined]  # the stick's failure, on purpose
+    with small_disk(tmp_path / "stick", "64k") as stick:
+        clinic.session.set_setting("backup_dir", str(stick))
+        with caplog.at_level("WARNING", logger="clinic_app"):
+            daily = backup_if_due(clinic.session, now=NOON)
+        assert daily is not None and daily.parent == clinic.folder / "backups"
+        assert "磁盘空间已满" in caplog.text or "disk is full" in caplog.text
+        # The hourly check the same day: today's backup is there, in the data folder.
+        assert backup_if_due(clinic.session, now=NOON + dt.timedelta(hours=1)) is None
+        # At exit after a new visit: in the data folder again, with the visit.
+        clinic.session.settle(clinic.request("signed_here", "2025-08-05T09:00:00", "YP0001"))
+        at_exit = backup_on_exit(clinic.session, now=NOON + dt.timedelta(hours=2))
+        assert at_exit is not None and at_exit.parent == clinic.folder / "backups" and check_file(at_exit).entries == 4
+        assert backup_on_exit(clinic.session, now=NOON + dt.timedelta(hours=3)) is None  # nothing new since
+        assert list(stick.iterdir()) == []
