@@ -314,7 +314,7 @@ def _rows_at(data: ReceiptData, layout: Layout, geo: _Geometry, font: fonts.PdfF
         flow.rows.append(_Row(size * 1.45, size, header))
         for line in data.lines:
             quantity = format_quantity(line.quantity) + line.unit
-            name = line.name + (" [自费]" if line.coverage == "excluded" else "")
+            name = line.label + (" [自费]" if line.coverage == "excluded" else "")
             flow.columns(
                 [
                     (name, 0.0, "l"),
@@ -328,7 +328,7 @@ def _rows_at(data: ReceiptData, layout: Layout, geo: _Geometry, font: fonts.PdfF
     else:
         flow.pair("项目 / 数量×单价", "金额", size)
         for line in data.lines:
-            name = line.name + (" [自费]" if line.coverage == "excluded" else "")
+            name = line.label + (" [自费]" if line.coverage == "excluded" else "")
             flow.text(name, size)
             detail = f"{format_quantity(line.quantity)}{line.unit} × {line.unit_price}"
             flow.pair(detail, _money(line.amount, sign), size, indent=size)

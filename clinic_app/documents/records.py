@@ -70,6 +70,13 @@ class ChargedLine:
     """covered, specific_list or excluded (outside the catalogues)."""
     unit: str = ""
     """Unit of the quantity (盒, 支, 次); may be empty."""
+    spec: str = ""
+    """The item's specification (规格: 0.25g*24粒); may be empty."""
+
+    @property
+    def label(self) -> str:
+        """The name as printed: with its specification, which tells one strength from another."""
+        return f"{self.name} {self.spec}" if self.spec else self.name
 
     def __post_init__(self) -> None:
         if not isinstance(self.quantity, Decimal) or not self.quantity.is_finite():

@@ -77,12 +77,12 @@ def receipt_data(session: ClinicSession, visit_id: int, reprint: bool = False) -
 
 
 def _charged_lines(session: ClinicSession, visit_id: int) -> tuple[ChargedLine, ...]:
-    units: dict[str, str] = {}
+    units: dict[str, tuple[str, str]] = {}
     lines = ledger.entry_lines(session.db, visit_id)
     for line in lines:
         if line.code and line.code not in units:
             found = ledger.catalog_entry(session.db, line.code)
-            units[line.code] = found.unit if found is not None else ""
+            units[line.code] = (found.unit, found.spec) if found is not None else ("", "")
     return tuple(
         ChargedLine(
             name=line.name,
@@ -91,7 +91,8 @@ def _charged_lines(session: ClinicSession, visit_id: int) -> tuple[ChargedLine, 
             # The ledger keeps the amount after a waiver; the receipt shows what was charged.
             amount=line.amount + line.waived,
             coverage=line.coverage,
-            unit=units.get(line.code, ""),
+            unit=units.get(line.code, ("", ""))[0],
+            spec=units.get(line.code, ("", ""))[1],
         )
         for line in lines
     )

@@ -253,3 +253,12 @@ def test_a_family_account_payment_says_so_and_whose_account(village: Ledger, lay
     _, own_path = receipts.write_receipt(village.session, own.entry.id, layout=layout)
     own_text = "".join(text_of(own_path.read_bytes()).split())
     assert "个人账户支付" in own_text and "家庭共济" not in own_text and "账户持有人" not in own_text
+
+
+@pytest.mark.parametrize("layout", receipts.LAYOUTS)
+def test_each_drug_is_printed_with_its_specification(village: Ledger, layout: receipts.Layout) -> None:
+    # 阿莫西林胶囊 alone does not say which strength the patient was given.
+    data, path = receipts.write_receipt(village.session, settle(village), layout=layout)
+    assert [ln.spec for ln in data.lines] == ["", "0.25g*24粒", ""]
+    flat = "".join(text_of(path.read_bytes()).split())
+    assert "阿莫西林胶囊0.25g*24粒" in flat
