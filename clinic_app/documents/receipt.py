@@ -425,19 +425,32 @@ def _pdf(geo: _Geometry, rows: list[_Row], font: fonts.PdfFont, title: str, auth
     canvas = Canvas(buffer, pagesize=(geo.width, height), invariant=True)
     canvas.setTitle(title)
     canvas.setAuthor(author)
-    top = height - geo.margin
-    for row in rows:
-        if geo.page_height and top - row.height < geo.margin:
-            canvas.showPage()
-            top = height - geo.margin
-            for line in head:
-                _draw_row(canvas, line, font, geo.margin, top)
-                top -= line.height
-        _draw_row(canvas, row, font, geo.margin, top)
-        top -= row.height
-    canvas.showPage()
+    pages = _paginate(rows, head, height, geo.margin) if geo.page_height else [rows]
+    for number, page in enumerate(pages, start=1):
+        top = height - geo.margin
+        for row in (head if number > 1 else []) + page:
+            _draw_row(canvas, row, font, geo.margin, top)
+            top -= row.height
+        if len(pages) > 1:
+            # A sheet on its own says that more belong with it: 第 1 页 / 共 2 页.
+            note = f"第 {number} 页 / 共 {len(pages)} 页" + (", 接下页" if number < len(pages) else "")
+            fonts.draw_string(canvas, geo.width - geo.margin, geo.margin / 2, note, font, geo.size * 0.85, "r")
+        canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def _paginate(rows: list[_Row], head: list[_Row], height: float, margin: float) -> list[list[_Row]]:
+    """The rows of each sheet: as many as fit, with `head` taking its room atop every further one."""
+    pages: list[list[_Row]] = [[]]
+    top = height - margin
+    for row in rows:
+        if top - row.height < margin and pages[-1]:
+            pages.append([])
+            top = height - margin - sum(line.height for line in head)
+        pages[-1].append(row)
+        top -= row.height
+    return pages
 
 
 def day_close_pdf(data: DayCloseData, layout: Layout, font: fonts.PdfFont | None = None) -> bytes:

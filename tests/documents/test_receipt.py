@@ -265,3 +265,19 @@ def test_a_character_the_main_font_lacks_is_drawn_from_a_fallback_font():
     assert data.patient.name in text and "〓" not in text and str(data.adjudication.total) in text
     for drawn in drawn_strings(pdf):
         assert drawn.x + fonts.text_width(drawn.text, font, drawn.size) <= drawn.page_width + 0.01, drawn
+
+
+@needs_wqy
+def test_every_sheet_of_a_long_a5_receipt_is_numbered(ttf):
+    from pypdf import PdfReader
+
+    short = sample_receipt(long_names=True)
+    data = replace(short, lines=short.lines * 8)
+    pages = ["".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(receipt_pdf(data, "a5", ttf))).pages]
+    assert len(pages) >= 2
+    # A first sheet of items alone did not say that the totals were on another one.
+    for number, page in enumerate(pages, start=1):
+        assert f"第{number}页/共{len(pages)}页" in page
+        assert ("接下页" in page) == (number < len(pages))
+    for layout in ("58mm", "a5"):
+        assert "页/共" not in "".join(text_of(receipt_pdf(sample_receipt(), layout, ttf)).split())
