@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +20,8 @@ from typing import Any
 
 from clinic_app.errors import UserError, os_reason
 from clinic_app.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+log = logging.getLogger(__name__)
 
 DB_NAME = "clinic.sqlite"
 
@@ -224,13 +227,16 @@ def open_database(folder: Path, read_only: bool = False) -> sqlite3.Connection:
         conn.close()
         raise _newer_schema(version)
     if version < SCHEMA_VERSION:
+        saved = None
         if version > 0:
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            backup_to(conn, folder / "backups" / f"before-migration-v{version}-{stamp}.sqlite")
+            saved = backup_to(conn, folder / "backups" / f"before-migration-v{version}-{stamp}.sqlite")
         try:
             _migrate(conn, version)
         except sqlite3.OperationalError as exc:
             raise _explain(exc, path) from None
+        if saved is not None:  # support reads the log to learn when and from what a clinic upgraded
+            log.info("database %s migrated from schema %d -> %d; the old one is in %s", path, version, SCHEMA_VERSION, saved)
     return conn
 
 

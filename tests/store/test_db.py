@@ -247,3 +247,21 @@ def test_reading_only_a_writable_folder_opens_it_as_usual(tmp_path: Path) -> Non
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     db.close()
+
+
+@pytest.mark.skipif(SCHEMA_VERSION < 2, reason="needs a migration after version 1")
+def test_a_migration_is_logged_with_its_backup(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # Support reads the log to learn when a clinic's database was upgraded, and where the old one is.
+    folder = tmp_path / "data"
+    folder.mkdir()
+    conn = sqlite3.connect(folder / DB_NAME)
+    for statement in store_db._statements(MIGRATIONS[0]):
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    with caplog.at_level("INFO", logger="clinic_app"):
+        open_database(folder).close()
+    (backup,) = (folder / "backups").glob("before-migration-v1-*.sqlite")
+    logged = [r.getMessage() for r in caplog.records if r.name.startswith("clinic_app")]
+    assert any(f"1 -> {SCHEMA_VERSION}" in m and str(backup) in m for m in logged), logged
