@@ -322,7 +322,8 @@ def _rows_at(data: ReceiptData, layout: Layout, geo: _Geometry, font: fonts.PdfF
                     (_money(line.unit_price, 1), usable * 0.80, "r"),
                     (_money(line.amount, sign), usable, "r"),
                 ],
-                usable * 0.50,
+                # The name stops short of the quantity: 9998.75支 is wider than its column.
+                min(usable * 0.50, usable * 0.62 - fonts.text_width(quantity, font, size) - size * 0.6),
                 size,
             )
     else:

@@ -281,3 +281,17 @@ def test_every_sheet_of_a_long_a5_receipt_is_numbered(ttf):
         assert ("接下页" in page) == (number < len(pages))
     for layout in ("58mm", "a5"):
         assert "页/共" not in "".join(text_of(receipt_pdf(sample_receipt(), layout, ttf)).split())
+
+
+@needs_wqy
+def test_on_a5_a_long_name_never_runs_into_a_wide_quantity(ttf):
+    from decimal import Decimal
+
+    sample = sample_receipt()
+    wide = replace(sample.lines[1], name="注射用头孢哌酮钠舒巴坦钠(舒普深)复方制剂静脉滴注专用型",
+                   quantity=Decimal("9998.75"), unit="支")
+    data = replace(sample, lines=(wide, *sample.lines[1:]))
+    strings = drawn_strings(receipt_pdf(data, "a5", ttf))
+    quantity = next(s for s in strings if s.text == "9998.75支")
+    name = next(s for s in strings if s.text.startswith("注射用") and abs(s.y - quantity.y) < 0.5)
+    assert name.x + fonts.text_width(name.text, ttf, name.size) < quantity.x - 2
