@@ -53,7 +53,21 @@ def _no_display(env: Mapping[str, str], platform: str) -> bool:
     return not any(env.get(name, "").strip() for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"))
 
 
+def _no_console_streams() -> None:
+    """Give a process started without a console somewhere to write (the null device).
+
+    The windowed Windows executable (PyInstaller's console=False, like pythonw.exe)
+    has sys.stdout and sys.stderr set to None: every message written there would
+    be an AttributeError instead, shown as a traceback box in place of the app's
+    own dialog.  What the user must see is in a dialog, what support needs in the log.
+    """
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # open for the process's life
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _no_console_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     if _wants_gui(argv):
         from clinic_app.errors import UserError
