@@ -29,6 +29,7 @@ from clinic_app.domain.money import ZERO, Money, MoneyError
 from clinic_app.domain.policy import (
     CATEGORIES,
     COVERAGES,
+    FACILITY_LEVELS,
     ITEM_KINDS,
     Policy,
     PolicyBook,
@@ -786,6 +787,8 @@ class ClinicSession:
         """
         if not outside_receipt.strip():
             raise BadInput("请填写外院票据号", "the outside receipt's number is required")
+        if facility not in FACILITY_LEVELS:  # else its code is printed as it is on the receipt's reasons
+            raise BadInput(f"就诊机构级别无效: {facility}", f"unknown facility level {facility}")
         if outside_day > time.date():
             raise BadInput("就诊日期不能晚于今天", "the visit date cannot be after today")
         line = DraftLine(name="外院费用", kind=kind, quantity=Fraction(1), unit_price=amount)

@@ -262,3 +262,12 @@ def test_each_drug_is_printed_with_its_specification(village: Ledger, layout: re
     assert [ln.spec for ln in data.lines] == ["", "0.25g*24粒", ""]
     flat = "".join(text_of(path.read_bytes()).split())
     assert "阿莫西林胶囊0.25g*24粒" in flat
+
+
+def test_a_reimbursement_from_an_unknown_kind_of_facility_is_refused(village: Ledger) -> None:
+    # "county" was taken, and printed as it is in a Chinese reason: (county不支付).
+    with pytest.raises(BadInput, match="就诊机构级别无效"):
+        village.session.reimburse(
+            village.people["signed_here"], village.operator, "HN1", "county", "drug",
+            M("80.00"), dt.date(2025, 8, 9), True, dt.datetime.fromisoformat(WHEN),
+        )
