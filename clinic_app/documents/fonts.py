@@ -261,6 +261,21 @@ def runs(text: str, font: PdfFont) -> list[tuple[str, str]]:
     return found
 
 
+def markup(text: str, font: PdfFont) -> str:
+    """`text` as reportlab Paragraph markup, each run the main font lacks in its own <font>."""
+    from xml.sax.saxutils import escape
+
+    return "".join(
+        escape(chunk) if name == font.name else f'<font name="{name}">{escape(chunk)}</font>'
+        for name, chunk in runs(text, font)
+    )
+
+
+def needs_fallback(text: str, font: PdfFont) -> bool:
+    """True when some character of `text` is not drawn by `font` itself."""
+    return any(not (font.has(char) or char.isspace()) for char in text)
+
+
 def printable(text: str, font: PdfFont) -> str:
     """`text` as it will print: each character no font has replaced by the mark."""
     return "".join(chunk for _, chunk in runs(text, font))

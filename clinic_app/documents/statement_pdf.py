@@ -220,14 +220,22 @@ def statement_pdf(data: StatementData, data_file: bytes, font: fonts.PdfFont | N
     visit_rows = [list(VISIT_HEADER)]
     ordered = sorted(data.visits, key=lambda v: (v.settled_at, v.settlement_id))
     visit_rows += [list(_visit_row(n, v)) for n, v in enumerate(ordered, start=1)]
+    shrink = _shrink_to_fit(visit_rows, font.name, 6.5)
+    # A name with a character the font lacks (㛃, 𠮷): that character from a fallback font, or 〓;
+    # a plain cell printed it as nothing, and so another name.
+    name_style = ParagraphStyle("name", parent=base, fontSize=6.5, leading=7.5)
+    cells: list[list[Any]] = [list(cells_of) for cells_of in visit_rows]
+    for line in cells[1:]:
+        if fonts.needs_fallback(line[3], font):
+            line[3] = Paragraph(fonts.markup(line[3], font), name_style)
     visits = LongTable(
-        visit_rows,
+        cells,
         colWidths=[w * mm for w in VISIT_WIDTHS],
         rowHeights=[VISIT_ROW_HEIGHT] * len(visit_rows),
         repeatRows=1,
     )
     visits.setStyle(TableStyle([
-        *_grid(font.name, 6.5, 5), ("ALIGN", (9, 1), (9, -1), "LEFT"), *_shrink_to_fit(visit_rows, font.name, 6.5),
+        *_grid(font.name, 6.5, 5), ("ALIGN", (9, 1), (9, -1), "LEFT"), *shrink,
     ]))
     story += [visits, Spacer(0, 6 * mm)]
 

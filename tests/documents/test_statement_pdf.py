@@ -132,3 +132,33 @@ def test_a_long_settlement_id_in_a_note_stays_inside_the_table(key, ttf):
         assert note.x + stringWidth(note.text, ttf.name, note.size) <= right_edge - 1.5, note
     plain = [d for d in drawn_strings(pdf) if d.text in {v.person.name for v in visits}]
     assert plain and {d.size for d in plain} == {6.5}  # only the cells that need it are smaller
+
+
+def _with_names(statement, *names):  # type: ignore[no-untyped-def]
+    visits = list(statement.visits)
+    for n, name in enumerate(names):
+        visits[n] = replace(visits[n], person=replace(visits[n].person, name=name))
+    return replace(statement, visits=tuple(visits))
+
+
+def test_a_name_character_the_font_lacks_is_marked_not_dropped(statement, key, caplog):
+    # WenQuanYi has neither 㛃 nor 𠮷: the statement printed 李 and 野家豪, other people's names.
+    if not WQY.is_file():
+        pytest.skip("WenQuanYi Micro Hei not installed")
+    caplog.clinic_app_allow_warnings = True  # the missing characters are logged on purpose
+    font = fonts.register_pdf_font(fonts.FontFile(WQY), fallbacks=())
+    data = _with_names(statement, "李㛃", "𠮷野家豪")
+    flat = "".join(text_of(statement_pdf(data, build_statement(data, key), font)).split())
+    assert "李〓" in flat and "〓野家豪" in flat
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+@pytest.mark.skipif(not (WQY.is_file() and DEJAVU.is_file()), reason="WenQuanYi or DejaVu not installed")
+def test_a_name_character_the_font_lacks_comes_from_a_fallback_font(statement, key):
+    # DejaVu Sans has no Chinese: a name in the table is drawn from the fallback font.
+    font = fonts.register_pdf_font(fonts.FontFile(DEJAVU), fallbacks=[fonts.FontFile(WQY)])
+    data = _with_names(statement, "李秀英")
+    pdf = statement_pdf(data, build_statement(data, key), font)
+    assert "李秀英" in "".join(text_of(pdf).split())
