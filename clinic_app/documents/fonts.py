@@ -192,10 +192,39 @@ def register_pdf_font(font: FontFile | None, fallbacks: Sequence[FontFile] | Non
     return PdfFont(_register_ttf(font), embedded=True, source=font, fallbacks=chosen)
 
 
+def to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
+    """The ToUnicode CMap of a font subset, as reportlab writes it, but with a character beyond
+    the BMP (𠮷) as its UTF-16 pair: reportlab writes the code point's hex as it is (<20BB7>),
+    which a reader takes for U+20BB (₻), so the PDF's text, copied or searched, had another name."""
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        "/CIDSystemInfo",
+        f"<< /Registry ({fontname})",
+        f"/Ordering ({fontname})",
+        "/Supplement 0",
+        ">> def",
+        f"/CMapName /{fontname} def",
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        f"<00> <{len(subset) - 1:02X}>",
+        "endcodespacerange",
+        f"{len(subset)} beginbfchar",
+        *(f"<{i:02X}> <{chr(v).encode('utf-16-be').hex().upper()}>" for i, v in enumerate(subset)),
+        "endbfchar",
+        "endcmap",
+        "CMapName currentdict /CMap defineresource pop",
+        "end",
+        "end",
+    ])
+
+
 def _register_ttf(font: FontFile) -> str:
-    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase import pdfmetrics, ttfonts
     from reportlab.pdfbase.ttfonts import TTFont
 
+    ttfonts.makeToUnicodeCMap = to_unicode_cmap  # reportlab's own, but right beyond the BMP
     name = f"CJK-{font.path.stem}-{font.index}"
     if name not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(name, str(font.path), subfontIndex=font.index))

@@ -69,3 +69,31 @@ def test_no_line_starts_with_a_comma_or_a_closing_bracket():
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     closing = fonts.wrap_text("阿莫西林胶囊(", font, 7, 200) + fonts.wrap_text("头孢呋辛酯片）", font, 7, fonts.text_width("头孢呋辛酯片", font, 7) + 0.5)
     assert [line[0] for line in closing if line] == ["阿", "头", "片"]
+
+
+def test_the_text_of_a_character_beyond_the_bmp_reads_back_as_itself():
+    bmp = [0x41, 0x674E, 0x36C3]
+    # Characters in the BMP are written as reportlab writes them (the same PDF bytes as before)...
+    assert "3 beginbfchar\n<00> <0041>\n<01> <674E>\n<02> <36C3>\nendbfchar" in fonts.to_unicode_cmap("F", bmp)
+    # ...and 𠮷 (U+20BB7) as its UTF-16 pair, not as <20BB7>, which readers took for U+20BB.
+    cmap = fonts.to_unicode_cmap("F", [*bmp, 0x20BB7])
+    assert "<03> <D842DFB7>" in cmap and "20BB7" not in cmap
+
+
+HANAMIN = Path("/usr/share/fonts/truetype/hanazono/HanaMinA.ttf")
+
+
+@pytest.mark.skipif(not (WQY.is_file() and HANAMIN.is_file()), reason="WenQuanYi or HanaMin not installed")
+def test_a_rare_name_from_a_fallback_font_reads_back_from_the_pdf():
+    import io
+
+    from pypdf import PdfReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    font = fonts.register_pdf_font(fonts.FontFile(WQY), fallbacks=[fonts.FontFile(HANAMIN)])
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer)
+    fonts.draw_string(canvas, 50, 700, "患者 𠮷野㛃豪", font, 12)
+    canvas.save()
+    text = PdfReader(io.BytesIO(buffer.getvalue())).pages[0].extract_text()
+    assert "𠮷野㛃豪" in "".join(text.split())
