@@ -40,6 +40,9 @@ EN = {
     "冲销 (作废) 收据 {receipt}\n作废原因: {reason}": "Reverses (voids) receipt {receipt}\nReason: {reason}",
     "已于 {time} 作废, 冲销收据号 {receipt}, 操作员 {operator}\n作废原因: {reason}":
         "Voided {time} by reversal receipt {receipt}, operator {operator}\nReason: {reason}",
+    "备份文件夹 {folder} 现在无法写入 (U 盘未插入、已满或写保护), 这次的备份已存到本机: {path}。请检查 U 盘。":
+        "The backup folder {folder} cannot be written now (USB stick not plugged in, full or write-protected); "
+        "this backup was saved on this computer instead: {path}. Check the USB stick.",
     "村卫生室门诊统筹": "Village clinic outpatient pooling", "接诊": "Visit", "患者": "Patients",
     "台账": "Ledger", "设置": "Settings", "操作员": "Operator", "数据文件夹: {path}": "Data folder: {path}",
     "关闭": "Close", "患者信息": "Patient", "姓名": "Name", "身份证号": "ID number", "参保类别": "Category",

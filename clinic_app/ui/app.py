@@ -369,9 +369,9 @@ class Desktop:
         window.restore_requested.connect(lambda path: self._restart_for_restore(window, Path(path)))
         scheduler = BackupScheduler(context)
         show_fitted(window)
-        # Exclusive, and stepping aside between its steps: a search typed meanwhile is answered at once.
-        worker = self.worker
-        worker.submit(lambda: backup_if_due(session, pause=worker.let_others_run), exclusive=True)
+        # The daily backup now: exclusive, and stepping aside between its steps (a search typed
+        # meanwhile is answered at once); one that missed the backup stick is said in the window.
+        scheduler.tick()
         if self.after_restore is not None:
             is_error, text = self.after_restore
             self.after_restore = None
@@ -516,12 +516,36 @@ class BackupScheduler(QObject):
     def tick(self) -> None:
         session, now = self.context.session, self.context.now()
         pause = self.context.worker.let_others_run
-        self.context.run(
-            lambda: backup_if_due(session, now, pause), lambda made: emit(self.checked, made), exclusive=True
-        )
+
+        def work() -> tuple[Path | None, Path | None]:
+            made = backup_if_due(session, now, pause)
+            return made, _instead_of(session, made)
+
+        self.context.run(work, self._checked, exclusive=True)
+
+    def _checked(self, result: tuple[Path | None, Path | None]) -> None:
+        made, meant = result
+        if made is not None and meant is not None:
+            # Said in the window, not only logged: else weeks of backups sit on the data's own disk.
+            text = QCoreApplication.translate(
+                "Desktop",
+                "备份文件夹 {folder} 现在无法写入 (U 盘未插入、已满或写保护), 这次的备份已存到本机: {path}。请检查 U 盘。",
+            ).format(folder=meant, path=made)
+            emit(self.context.error_reported, text)
+        emit(self.checked, made)
 
     def stop(self) -> None:
         self.timer.stop()
+
+
+def _instead_of(session: ClinicSession, made: Path | None) -> Path | None:
+    """The configured backup folder when `made` went to the data folder's own instead (on the worker)."""
+    from clinic_app.services import backup as backup_service
+
+    if made is None:
+        return None
+    meant, own = backup_service.backup_dir(session), backup_service.own_backup_dir(session)
+    return meant if meant != own and made.parent == own else None
 
 
 def backup_if_due(

@@ -434,6 +434,11 @@
         <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的数据已另存为 {saved}</source>
         <translation>Data restored from {backup} ({entries} ledger entries). The data before the restore was saved as {saved}</translation>
     </message>
+    <message>
+        <location filename="../../clinic_app/ui/app.py" line="530" />
+        <source>备份文件夹 {folder} 现在无法写入 (U 盘未插入、已满或写保护), 这次的备份已存到本机: {path}。请检查 U 盘。</source>
+        <translation>The backup folder {folder} cannot be written now (USB stick not plugged in, full or write-protected); this backup was saved on this computer instead: {path}. Check the USB stick.</translation>
+    </message>
 </context>
 <context>
     <name>EnrolmentDialog</name>
@@ -1856,12 +1861,11 @@ This clinic's key fingerprint (the township checks it):
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/review.py" line="119" />
-        <location filename="../../clinic_app/ui/township/review.py" line="174" />
         <source>条数</source>
         <translation>Count</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="159" />
+        <location filename="../../clinic_app/ui/township/review.py" line="163" />
         <source>各类标记条数 (点击筛选)</source>
         <translation>Flags by kind (click to filter)</translation>
     </message>

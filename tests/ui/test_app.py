@@ -195,6 +195,36 @@ def test_the_hourly_check_backs_up_once_a_day_on_the_worker(qtbot, session, work
     assert not scheduler.timer.isActive()
 
 
+def test_a_backup_that_could_not_go_to_the_backup_stick_is_said_in_the_window(qtbot, session, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Logged only, a stick left at home (or full) meant weeks of backups on the same disk as the data.
+    stick = tmp_path / "usb"
+    session.set_setting("backup_dir", str(stick))
+    context = AppContext(session, worker, "zh", clock=lambda: NOW)
+    said: list[str] = []
+    context.error_reported.connect(said.append)
+    scheduler = app_module.BackupScheduler(context)
+    with qtbot.waitSignal(scheduler.checked, timeout=10000) as made:
+        scheduler.tick()
+    assert Path(made.args[0]).parent == session.data_dir / "backups"
+    assert len(said) == 1 and str(stick) in said[0] and str(made.args[0]) in said[0] and "U 盘" in said[0], said
+    with qtbot.waitSignal(scheduler.checked, timeout=10000):  # the same day: nothing made, nothing said again
+        scheduler.tick()
+    assert len(said) == 1
+    scheduler.stop()
+
+
+def test_a_backup_in_its_own_folder_is_not_mentioned(qtbot, session, worker) -> None:  # type: ignore[no-untyped-def]
+    context = AppContext(session, worker, "en", clock=lambda: NOW)
+    said: list[str] = []
+    context.error_reported.connect(said.append)
+    context.info_reported.connect(said.append)
+    scheduler = app_module.BackupScheduler(context)
+    with qtbot.waitSignal(scheduler.checked, timeout=10000) as made:
+        scheduler.tick()
+    assert made.args[0] is not None and said == []
+    scheduler.stop()
+
+
 def test_exit_backs_up_when_the_ledger_changed_since_the_last_backup(session) -> None:  # type: ignore[no-untyped-def]
     morning = NOW.replace(hour=8)
     backup.backup_now(session, now=morning)
