@@ -254,6 +254,9 @@ EN = {
         "The program hit an unexpected error. Saved data is not affected.\nPlease give this log file to support:\n{path}",
     # restore from a backup (设置)
     "从备份恢复": "Restore from a backup", "从备份恢复…": "Restore from a backup…", "备份时间": "Backed up at",
+    "备份文件夹 {folder} 中的备份, 以及 U 盘不可用时存在本机 {own} 中的备份 (最新的在前):":
+        "Backups in {folder}, and those saved on this computer in {own} while the USB stick could not be used "
+        "(newest first):",
     "大小": "Size", "备份文件夹 {folder} 中的备份 (最新的在前):": "Backups in {folder} (newest first):",
     "备份文件夹 {folder} 中没有备份, 请选择备份文件。": "There are no backups in {folder}: choose a backup file.",
     "恢复所选备份": "Restore the selected backup", "选择其他文件…": "Choose another file…",

@@ -101,7 +101,8 @@ class RestoreDialog(QDialog):
             (
                 Column(self.tr("备份时间"), lambda b: b.taken.strftime("%Y-%m-%d %H:%M:%S") if b.taken else ""),
                 Column(self.tr("大小"), lambda b: _size(b.size)),
-                Column(self.tr("文件"), lambda b: b.path.name),
+                # A backup made here while the stick was out or full: with its folder.
+                Column(self.tr("文件"), lambda b: b.path.name if b.path.parent == Path(folder) else str(b.path)),
             ),
             self,
         )
@@ -116,11 +117,16 @@ class RestoreDialog(QDialog):
         self.view.doubleClicked.connect(lambda _index: self.accept_selected())
         if backups:
             self.view.selectRow(0)
-        note = QLabel(
-            self.tr("备份文件夹 {folder} 中的备份 (最新的在前):").format(folder=folder)
-            if backups
-            else self.tr("备份文件夹 {folder} 中没有备份, 请选择备份文件。").format(folder=folder)
-        )
+        elsewhere = [b.path.parent for b in backups if b.path.parent != Path(folder)]
+        if elsewhere:
+            text = self.tr("备份文件夹 {folder} 中的备份, 以及 U 盘不可用时存在本机 {own} 中的备份 (最新的在前):").format(
+                folder=folder, own=elsewhere[0]
+            )
+        elif backups:
+            text = self.tr("备份文件夹 {folder} 中的备份 (最新的在前):").format(folder=folder)
+        else:
+            text = self.tr("备份文件夹 {folder} 中没有备份, 请选择备份文件。").format(folder=folder)
+        self.note = note = QLabel(text)
         note.setWordWrap(True)
         buttons = QDialogButtonBox()
         self.restore_button = buttons.addButton(self.tr("恢复所选备份"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -411,7 +417,10 @@ class SettingsScreen(QWidget):
 
         def work() -> tuple[Path, list[BackupFile]]:
             folder = Path(text).expanduser() if text else backup.backup_dir(session)
-            return folder, list_backups(folder)
+            found, own = list_backups(folder), backup.own_backup_dir(session)
+            if folder != own:  # where the daily backups went while the stick was out or full
+                found = sorted(found + list_backups(own), key=lambda b: b.path.name, reverse=True)
+            return folder, found
 
         self.restore_button.setEnabled(False)
         self.context.run(work, self._backups_listed, self._restore_failed)

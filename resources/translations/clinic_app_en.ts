@@ -1779,37 +1779,42 @@ This clinic's key fingerprint (the township checks it):
         <translation>Size</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="104" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="105" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="120" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="122" />
+        <source>备份文件夹 {folder} 中的备份, 以及 U 盘不可用时存在本机 {own} 中的备份 (最新的在前):</source>
+        <translation>Backups in {folder}, and those saved on this computer in {own} while the USB stick could not be used (newest first):</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="126" />
         <source>备份文件夹 {folder} 中的备份 (最新的在前):</source>
         <translation>Backups in {folder} (newest first):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="122" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="128" />
         <source>备份文件夹 {folder} 中没有备份, 请选择备份文件。</source>
         <translation>There are no backups in {folder}: choose a backup file.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="126" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="132" />
         <source>恢复所选备份</source>
         <translation>Restore the selected backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="128" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="134" />
         <source>选择其他文件…</source>
         <translation>Choose another file…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="147" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="153" />
         <source>选择备份文件</source>
         <translation>Choose a backup file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="147" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="153" />
         <source>数据库备份 (*.sqlite);;所有文件 (*)</source>
         <translation>Database backups (*.sqlite);;All files (*)</translation>
     </message>
@@ -1908,174 +1913,174 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="176" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="182" />
         <source>诊所信息与政策</source>
         <translation>Clinic and policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="189" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="195" />
         <source>参加改革试点 (乡村一体签约)</source>
         <translation>In the reform pilot (township and villages sign as one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="191" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="197" />
         <source>保存诊所信息</source>
         <translation>Save clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="193" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="199" />
         <source>诊所编码</source>
         <translation>Clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="194" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="200" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="195" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="201" />
         <source>乡镇卫生院编码</source>
         <translation>Township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="196" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="202" />
         <source>乡镇卫生院名称</source>
         <translation>Township name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="197" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="203" />
         <source>执行政策</source>
         <translation>Policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="203" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="209" />
         <source>操作员</source>
         <translation>Operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="206" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="212" />
         <source>新操作员姓名</source>
         <translation>New operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="210" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="216" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="222" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="228" />
         <source>药品和诊疗项目目录</source>
         <translation>Catalogue of drugs and services</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="223" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="229" />
         <source>导入目录文件…</source>
         <translation>Import catalogue file…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="229" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="235" />
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="230" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="236" />
         <source>字段</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="231" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="237" />
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="244" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="250" />
         <source>备份与语言</source>
         <translation>Backup and language</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="249" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="255" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="254" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="260" />
         <source>立即备份</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="256" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="262" />
         <source>从备份恢复…</source>
         <translation>Restore from a backup…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="270" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="276" />
         <source>备份文件夹</source>
         <translation>Backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="272" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="278" />
         <source>界面语言 (重启后生效)</source>
         <translation>Language (after restart)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="311" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="317" />
         <source>诊所名称不能为空</source>
         <translation>The clinic name is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="315" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="321" />
         <source>乡镇卫生院编码不能为空</source>
         <translation>The township code is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="331" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="337" />
         <source>诊所信息已保存</source>
         <translation>Clinic saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="351" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="357" />
         <source> (已停用)</source>
         <translation> (inactive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="359" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="365" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="374" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="380" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="398" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="404" />
         <source>已备份到 {path}</source>
         <translation>Backed up to {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="436" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="445" />
         <source>正在校验备份 {path}…</source>
         <translation>Checking backup {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="444" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="453" />
         <source>备份文件 {path} 未通过校验, 不能用来恢复。当前数据没有任何改动。
 {problems}</source>
         <translation>Backup {path} failed its check and cannot be restored. Nothing was changed.
 {problems}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="450" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="459" />
         <source>正在从 {path} 恢复…</source>
         <translation>Restoring from {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="458" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="467" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="460" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="469" />
         <source>备份 {path} 校验通过 ({entries} 条台账)。
 
 恢复后, 这个备份之后录入的数据将不在台账中; 当前数据会先另存到数据文件夹的 backups 中。
@@ -2090,37 +2095,37 @@ The program will close the data and reopen it after the restore.
 Restore now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="479" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="488" />
         <source>界面语言已保存, 重新打开程序后生效</source>
         <translation>Language saved; it applies when the app is opened again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="486" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="495" />
         <source>选择目录文件</source>
         <translation>Choose a catalogue file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="486" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="495" />
         <source>目录文件 (*.xlsx *.csv);;所有文件 (*)</source>
         <translation>Catalogue files (*.xlsx *.csv);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="494" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="503" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="503" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="512" />
         <source>发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入</source>
         <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="508" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="517" />
         <source>已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)</source>
         <translation>{saved} imported; {n} drugs bought outside the tender network are self-pay (not paid by the fund)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="511" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="520" />
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>

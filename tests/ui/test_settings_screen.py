@@ -155,6 +155,31 @@ def test_restore_lists_the_backup_folder_on_the_worker(qtbot, context, session, 
     assert opened == [[made]]
 
 
+def test_restore_also_lists_the_backups_made_here_while_the_stick_was_out(qtbot, context, session, worker, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # The daily backups go to the data folder's own while the backup stick is out or full: a
+    # restore must offer them too, not an empty list of the stick's folder.
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    on_stick = backup.backup_now(session, stick, now=NOW)
+    here = backup.backup_now(session, backup.own_backup_dir(session), now=NOW + dt.timedelta(days=1))
+    session.set_setting("backup_dir", str(stick))
+    screen = make_screen(qtbot, context, worker)
+    shown: list[tuple[list[Path], list[str], str]] = []
+
+    def record(dialog: RestoreDialog) -> int:
+        rows = dialog.backups.rows
+        shown.append(([b.path for b in rows], [dialog.backups.index(i, 2).data() for i in range(len(rows))], dialog.note.text()))
+        return 0
+
+    monkeypatch.setattr(RestoreDialog, "exec", record)
+    with qtbot.waitSignal(screen.backups_listed, timeout=5000):
+        screen.choose_backup()
+    (paths, files, note), = shown
+    assert paths == [here, on_stick]  # newest first, across both folders
+    assert files == [str(here), on_stick.name]  # the one not in the stick's folder with its folder
+    assert str(stick) in note and str(here.parent) in note
+
+
 def test_a_corrupt_backup_is_refused_and_nothing_changes(qtbot, context, session, worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     _settle(session)
     bad = backup.backup_now(session, now=NOW)
