@@ -54,7 +54,8 @@ def _no_display(env: Mapping[str, str], platform: str) -> bool:
 
 
 def _no_console_streams() -> None:
-    """Give a process started without a console somewhere to write (the null device).
+    """Give a process started without a console somewhere to write (the null device), and
+    let output in a legacy code page replace what it cannot encode.
 
     The windowed Windows executable (PyInstaller's console=False, like pythonw.exe)
     has sys.stdout and sys.stderr set to None: every message written there would
@@ -64,6 +65,10 @@ def _no_console_streams() -> None:
     for name in ("stdout", "stderr"):
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # open for the process's life
+    # Output redirected on Chinese Windows is in the ANSI code page (GBK), which lacks some signs
+    # ("⚠"): one of them is replaced rather than ending the command with a UnicodeEncodeError.
+    if getattr(sys.stdout, "errors", None) == "strict" and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

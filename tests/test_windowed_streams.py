@@ -62,3 +62,14 @@ def test_a_refused_start_without_console_streams_exits_cleanly(tmp_path: Path) -
     done = _windowed(["--data-dir", str(tmp_path)])
     assert "UNCAUGHT" not in done.stderr, done.stderr
     assert "status=1" in done.stderr, done.stderr
+
+
+def test_output_redirected_on_a_chinese_windows_console_does_not_crash() -> None:
+    # `clinic-app-cli.exe policies > policies.txt` on Chinese Windows writes in the ANSI code
+    # page (GBK), which has no "⚠": the command must still finish, the sign replaced.
+    env = {**os.environ, "PYTHONIOENCODING": "gbk"}
+    code = "import sys; from clinic_app.main import main; sys.exit(main(['policies']))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr.decode("gbk", "replace")
+    out = done.stdout.decode("gbk")
+    assert "shaoyang-resident-2019" in out and "邵阳" in out
