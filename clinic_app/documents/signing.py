@@ -40,17 +40,22 @@ def private_key_pem(key: Ed25519PrivateKey) -> bytes:
 
 def load_key(path: Path) -> Ed25519PrivateKey:
     """Read the clinic's private key from its PEM file."""
+    return key_from_pem(path.read_bytes(), path)
+
+
+def key_from_pem(pem: bytes, source: Path | str) -> Ed25519PrivateKey:
+    """The Ed25519 private key in `pem`; `source` names where it came from in the message."""
     try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        key = serialization.load_pem_private_key(pem, password=None)
     except (ValueError, TypeError) as exc:
         raise KeyFileError(
-            f"签名密钥文件 {path} 已损坏, 请从备份恢复",
-            f"the signing key file {path} is damaged: restore it from a backup",
+            f"签名密钥 {source} 已损坏, 请从备份恢复",
+            f"the signing key {source} is damaged: restore it from a backup",
         ) from exc
     if not isinstance(key, Ed25519PrivateKey):
         raise KeyFileError(
-            f"签名密钥文件 {path} 不是 Ed25519 密钥",
-            f"the signing key file {path} does not hold an Ed25519 key",
+            f"签名密钥 {source} 不是 Ed25519 密钥",
+            f"the signing key {source} is not an Ed25519 key",
         )
     return key
 

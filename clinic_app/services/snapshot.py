@@ -30,7 +30,7 @@ from clinic_app.domain.money import Money, MoneyError
 from clinic_app.errors import BadInput, UserError, not_utf8, os_reason
 from clinic_app.services.datadir import output_folder
 from clinic_app.services.session import ClinicSession
-from clinic_app.services.statements import FIRST_YEAR
+from clinic_app.services.statements import FIRST_YEAR, clinic_key, keep_key
 from clinic_app.services.township import (
     TOWNSHIP_CENTER,
     UnregisteredClinic,
@@ -43,7 +43,6 @@ from clinic_app.store.db import transaction
 
 FORMAT = "clinic-app-usage-snapshot"
 VERSION = 1
-KEY_FILE = Path("keys") / "clinic_ed25519.pem"
 _SETTING = "usage_snapshot:{year}"
 _CERTNO = re.compile(r"^[0-9]{17}[0-9X]$")
 
@@ -120,7 +119,7 @@ def export_snapshot(session: ClinicSession, out: Path, year: int | None = None, 
         "computed_on": today.isoformat(),
         "rows": [{"certno": c, "facility_code": f, "fund": str(Money(fen))} for c, f, fen in rows],
     }
-    key = signing.load_or_create_key(session.data_dir / KEY_FILE)
+    key = clinic_key(session)
     raw_public = signing.raw_public_key(key)
     document = {
         "body": body,
@@ -135,6 +134,8 @@ def export_snapshot(session: ClinicSession, out: Path, year: int | None = None, 
         write_atomically(out, canonical_bytes(document) + b"\n")
     except OSError as exc:
         raise UserError(f"无法写入 {out}: {os_reason(exc)[0]}", f"cannot write {out}: {os_reason(exc)[1]}") from None
+    with transaction(session.db) as conn:
+        keep_key(conn, session, key)
     return SnapshotExport(out, year, len(rows), len({r[0] for r in rows}), signing.fingerprint(raw_public))
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -70,9 +71,35 @@ def key_path(session: ClinicSession) -> Path:
     return session.data_dir / KEY_FILE
 
 
+KEY_SETTING = "signing_key_pem"
+"""A copy of the key in the database, so that every backup of the ledger carries it: a
+clinic restored onto a new PC signs with the key the township registered."""
+
+
+def _existing_key(session: ClinicSession) -> Ed25519PrivateKey | None:
+    """The key file's key; else the database's copy (a restore onto a new PC), written back
+    to the key file; None before the clinic's first export."""
+    path = key_path(session)
+    if path.exists():
+        return signing.load_key(path)
+    stored = session.setting(KEY_SETTING)
+    if not stored:
+        return None
+    key = signing.key_from_pem(stored.encode("ascii"), "(数据库 / database)")
+    _save_key(path, key)
+    return key
+
+
 def clinic_key(session: ClinicSession) -> Ed25519PrivateKey:
     """The clinic's Ed25519 key, created on first use in the data folder."""
-    return signing.load_or_create_key(key_path(session))
+    return _existing_key(session) or signing.load_or_create_key(key_path(session))
+
+
+def keep_key(conn: sqlite3.Connection, session: ClinicSession, key: Ed25519PrivateKey) -> None:
+    """Copy the key that signed a file into the database (in the caller's transaction)."""
+    pem = signing.private_key_pem(key).decode("ascii")
+    if session.setting(KEY_SETTING) != pem:
+        ledger.set_setting(conn, KEY_SETTING, pem)  # from now on in every backup
 
 
 def clinic_fingerprint(session: ClinicSession) -> str:
@@ -237,7 +264,7 @@ def export_statement(
     # A clinic's first export makes its key, saved only once the files it signs are written:
     # a refused export (a full or write-protected stick) leaves no key behind either.
     existing = key_path(session)
-    key = signing.load_key(existing) if existing.exists() else signing.generate_key()
+    key = _existing_key(session) or signing.generate_key()
     clinic = data.clinic
     stem = f"{clinic.code}_{month}_r{chosen}"
     targets = {suffix: out_dir / f"{stem}.{suffix}" for suffix in ("json", "pdf", "xlsx")}
@@ -271,6 +298,7 @@ def export_statement(
     with transaction(session.db) as conn:
         ledger.set_setting(conn, f"statement:{month}", json.dumps({"revision": chosen, "content": content}))
         ledger.set_setting(conn, f"statement_export:{month}", json.dumps(record))
+        keep_key(conn, session, key)
         # Every export is kept (the setting holds only a month's last): what went to the township when.
         ledger.audit(conn, EXPORT_ACTION, json.dumps({"month": month, **record}, ensure_ascii=False))
     return ExportResult(

@@ -140,7 +140,6 @@ FLAG_NAMES = {
 }
 COST_OUTLIER_FACTOR = 3
 _SAME_DAY_SHOWN = 3  # other villages' settlements named in a same-day flag
-KEY_FILE = Path("keys") / "clinic_ed25519.pem"
 _FILE_NAME = re.compile(r"_(\d{4}-\d{2})_r(\d+)\.json$")
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 

@@ -94,3 +94,59 @@ def test_the_data_file_takes_its_name_last(clinic: Ledger, tmp_path: Path, monke
         export_statement(clinic.session, "2025-08", out)
     assert [p.name for p in out.iterdir() if p.suffix == ".json"] == []
     assert not [p for p in out.iterdir() if p.name.endswith(".partial")]
+
+
+def test_a_clinic_restored_onto_a_new_pc_signs_with_the_key_the_township_registered(
+    clinic: Ledger, tmp_path: Path
+) -> None:
+    # The old PC: an export makes the key; the key goes into the database, so the backup carries it.
+    from clinic_app.documents.statement_file import verify_statement
+    from clinic_app.services.backup import backup_now, restore
+    from clinic_app.services.session import ClinicSession
+    from clinic_app.services.statements import KEY_SETTING, clinic_fingerprint
+
+    out = tmp_path / "out"
+    out.mkdir()
+    first = export_statement(clinic.session, "2025-08", out)
+    registered = verify_statement(first.data_file.read_bytes()).fingerprint
+    assert clinic.session.setting(KEY_SETTING) == key_path(clinic.session).read_text(encoding="ascii")
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    backup = backup_now(clinic.session, stick)
+    clinic.session.close()
+
+    # The new PC: an empty data folder, the backup restored from the stick; keys/ is not there.
+    new_pc = tmp_path / "new-pc"
+    new_pc.mkdir()
+    restore(new_pc, backup)
+    with ClinicSession(new_pc) as session:
+        assert not key_path(session).exists()
+        assert clinic_fingerprint(session) == registered
+        assert key_path(session).exists()  # written back from the database's copy
+        again = tmp_path / "again"
+        again.mkdir()
+        resent = export_statement(session, "2025-08", again, revision=2)
+        assert verify_statement(resent.data_file.read_bytes()).fingerprint == registered
+
+
+def test_a_key_made_before_the_database_kept_a_copy_is_copied_by_the_next_export(clinic: Ledger, tmp_path: Path) -> None:
+    from clinic_app.documents import signing
+    from clinic_app.services.statements import KEY_SETTING
+
+    key = signing.load_or_create_key(key_path(clinic.session))  # an older version's key file only
+    assert clinic.session.setting(KEY_SETTING) is None
+    out = tmp_path / "out"
+    out.mkdir()
+    export_statement(clinic.session, "2025-08", out)
+    assert clinic.session.setting(KEY_SETTING) == signing.private_key_pem(key).decode("ascii")
+
+
+def test_a_damaged_key_copy_in_the_database_is_refused_with_a_message(clinic: Ledger, tmp_path: Path) -> None:
+    from clinic_app.services.statements import KEY_SETTING
+
+    clinic.session.set_setting(KEY_SETTING, "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(UserError, match="签名密钥 .* 已损坏"):
+        export_statement(clinic.session, "2025-08", out)
+    assert list(out.iterdir()) == [] and not key_path(clinic.session).exists()

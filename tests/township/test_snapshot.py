@@ -112,7 +112,7 @@ def _resigned(session, raw: bytes, **changes: object) -> bytes:
 
     document = json.loads(raw)
     body = {**document["body"], **changes}
-    key = signing.load_or_create_key(session.data_dir / sn.KEY_FILE)
+    key = clinic_key(session)
     document["body"] = body
     document["signature"]["value"] = signing.b64(signing.sign(key, canonical_bytes(body)))
     return canonical_bytes(document)
