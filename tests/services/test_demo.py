@@ -24,6 +24,7 @@ from clinic_app.services.demo import (
 )
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.settlement import month_report
+from clinic_app.services.statements import KEY_SETTING
 from clinic_app.services.township import FLAG_NOT_SIGNED
 from clinic_app.store import ledger
 
@@ -323,8 +324,8 @@ def test_the_same_arguments_give_the_same_township(
 
 KEY_BOUND_COLUMNS = {"registered_keys": ("public_key", "fingerprint"), "statements": ("file_sha256", "raw", "fingerprint")}
 """What differs between two township demos with the same arguments: each clinic's signing key is drawn
-at random (it is a secret key, demo or not), so what it signed and its fingerprint differ, and so do the
-audit log's and the export history's mentions of them and of the data folder's path."""
+at random (it is a secret key, demo or not), so what it signed and its fingerprint differ, as does the
+database's copy of the key (the settings row KEY_SETTING), and so do the audit log's and the export history's mentions of them and of the data folder's path."""
 
 
 def _signed_by_keys(db: sqlite3.Connection) -> list[str]:
@@ -348,7 +349,10 @@ def _dump_apart_from_keys(db: sqlite3.Connection, folder: Path, signed: Iterable
         columns = [r[1] for r in db.execute(f"PRAGMA table_info({table})")]
         blank = KEY_BOUND_COLUMNS.get(table, ())
         rows = db.execute(f"SELECT * FROM {table} ORDER BY {', '.join(columns)}").fetchall()
-        dump[table] = [tuple(None if c in blank else plain(v) for c, v in zip(columns, row, strict=True)) for row in rows]
+        dump[table] = [
+            tuple(None if c in blank or (c == "value" and KEY_SETTING in row) else plain(v) for c, v in zip(columns, row, strict=True))
+            for row in rows
+        ]
     return dump
 
 
