@@ -82,12 +82,15 @@ class LineReport:
     """The count was entered by hand (else counted from the enrolments)."""
     activity: LineActivity
     fund_payable: Money
-    """What the month settles for the line: its capitated fund, less any reversal carried in."""
+    """What the month settles for the line: its capitated fund, less any reversal carried in,
+    plus the fund's share of the family-doctor packages signed there (Shaoyang 2019)."""
     prepay: Money
     paid: Money
     deposit: Money
     to_date: LineToDate
     monitoring: Monitoring
+    package_fund: Money = ZERO
+    """The part of `fund_payable` that is family-doctor packages signed this month."""
 
 
 @dataclass(frozen=True)

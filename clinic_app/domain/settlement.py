@@ -103,6 +103,10 @@ class MonthInputs:
     """Fund payable reported beside the capitation (employees; unsigned residents under the reform)."""
     fund_per_head: Money | None = None
     """Shaoyang 2019: resident fund per insured person per year; the pool is its configured share."""
+    packages: tuple[VillageFigures, ...] = ()
+    """Shaoyang 2019: the fund's share of the family-doctor basic packages signed this month,
+    per line (邵医保发〔2019〕17号 五(三): 医保基金支付 12 元).  Outpatient pooling spending
+    (POLICIES.md §2), so part of the line's and the month's fund payable."""
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,8 @@ class VillageMonth:
     prepay: Money
     paid: Money
     deposit: Money
+    package_fund: Money = ZERO
+    """The part of `fund_payable` that is family-doctor packages (Shaoyang 2019)."""
 
 
 @dataclass(frozen=True)
@@ -185,6 +191,8 @@ class MonthSettlement:
     to_date: YearToDate
     villages: tuple[VillageMonth, ...]
     reasons: tuple[Reason, ...] = ()
+    package_fund: Money = ZERO
+    """The part of `fund_payable` that is family-doctor packages signed this month (Shaoyang 2019)."""
 
 
 @dataclass(frozen=True)
@@ -310,11 +318,18 @@ def _check_month(inputs: MonthInputs) -> None:
     _check_count("签约人数 signed_persons", inputs.signed_persons)
     if inputs.signed_last_month is not None:
         _check_count("上月签约人数 signed_last_month", inputs.signed_last_month)
-    for line in inputs.villages:
+    for line in (*inputs.villages, *inputs.packages):
         if line.fund_payable.fen < 0:
             raise BadInput(
                 f"{line.village} 的统筹基金应付额为负: {line.fund_payable}",
                 f"{line.village}: negative fund payable {line.fund_payable}",
+            )
+    known = {line.village for line in inputs.villages}
+    for line in inputs.packages:
+        if line.village not in known:
+            raise BadInput(
+                f"签约服务包的机构 {line.village} 不在本月结算的机构中",
+                f"the family-doctor packages of {line.village}: not a line of this month's settlement",
             )
 
 
@@ -524,8 +539,21 @@ def settle_month(policy: Policy, inputs: MonthInputs) -> MonthSettlement:
     """One month's settlement of one township under its policy's variant (POLICIES.md §3)."""
     _check_month(inputs)
     variant = variant_of(policy)
+    # Family-doctor packages are pooling spending like the visits' fund payable (POLICIES.md §2).
+    packages = {line.village: ZERO for line in inputs.villages}
+    for line in inputs.packages:
+        packages[line.village] += line.fund_payable
+    package_fund = Money(sum(m.fen for m in packages.values()))
+    if package_fund:
+        inputs = replace(
+            inputs,
+            villages=tuple(VillageFigures(v.village, v.fund_payable + packages[v.village]) for v in inputs.villages),
+        )
     payable = Money(sum(line.fund_payable.fen for line in inputs.villages))
     figures = _MONTHLY[variant](policy, inputs, payable)
+    reasons = figures.reasons
+    if package_fund:
+        reasons = (Reason.of("settlement_package_fund", amount=package_fund), *reasons)
     before = inputs.before
     to_date = replace(
         _add(
@@ -548,7 +576,7 @@ def settle_month(policy: Policy, inputs: MonthInputs) -> MonthSettlement:
     paids = distribute(figures.paid, lines, inputs.distribution)
     deposits = distribute(figures.deposit, lines, inputs.distribution)
     villages = tuple(
-        VillageMonth(line.village, line.fund_payable, prepay, paid, deposit)
+        VillageMonth(line.village, line.fund_payable, prepay, paid, deposit, packages[line.village])
         for line, prepay, paid, deposit in zip(lines, prepays, paids, deposits, strict=True)
     )
     return MonthSettlement(
@@ -570,7 +598,8 @@ def settle_month(policy: Policy, inputs: MonthInputs) -> MonthSettlement:
         fee_for_service=inputs.fee_for_service,
         to_date=to_date,
         villages=villages,
-        reasons=figures.reasons,
+        reasons=reasons,
+        package_fund=package_fund,
     )
 
 

@@ -292,6 +292,14 @@ def _signed(
     return counts, set(entered) & set(lines)
 
 
+def _packages(session: ClinicSession, year: int, month: int, lines: list[str], clinic: Clinic) -> tuple[VillageFigures, ...]:
+    """Shaoyang 2019: the fund's share of the family-doctor packages signed in the month, per line
+    (邵医保发〔2019〕17号 五(三); POLICIES.md §2: it counts as outpatient pooling spending)."""
+    found = store.package_fund(session.db, year, clinic.township_code, dt.date(year, month, 1), _last_day(year, month))
+    found[clinic.code] = found.pop("", 0) + found.get(clinic.code, 0)
+    return tuple(VillageFigures(code, Money(found[code])) for code in lines if found.get(code))
+
+
 def _budget(result: MonthSettlement) -> Money:
     """The month's budget line of the chart: a twelfth of the quota, else the month's prepay."""
     if result.variant in ("shaoguan", "zhanjiang", "hunan_reform") and result.quota:
@@ -375,6 +383,7 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
             pending[code] = min(net, ZERO)
             month_lines.append(VillageFigures(code, max(net, ZERO)))
         ffs = Money(sum(activities.get((c, key), LineActivity(c)).fee_for_service.fen for c in codes))
+        packages = _packages(session, year, m, codes, clinic) if variant == "shaoyang2019" else ()
         total_signed = sum(signed.values())
         result = settle_month(
             policy,
@@ -388,6 +397,7 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
                 distribution=distribution,
                 fee_for_service=ffs,
                 fund_per_head=fund_per_head,
+                packages=packages,
             ),
         )
         to_date = result.to_date
@@ -466,6 +476,7 @@ def month_report(session: ClinicSession, month: str) -> SettlementReport:
                 paid=part.paid,
                 deposit=part.deposit,
                 to_date=line_to_date[code],
+                package_fund=part.package_fund,
                 monitoring=_monitor(
                     signed[code],
                     activity,
@@ -590,6 +601,7 @@ def report_json(report: SettlementReport) -> dict[str, Any]:
                 **_money_fields(
                     total=line.activity.total,
                     fund_payable=line.fund_payable,
+                    package_fund=line.package_fund,
                     fee_for_service=line.activity.fee_for_service,
                     prepay=line.prepay,
                     paid=line.paid,
@@ -614,6 +626,7 @@ def report_json(report: SettlementReport) -> dict[str, Any]:
             total=Money(sum(line.activity.total.fen for line in report.lines)),
             quota=s.quota,
             fund_payable=s.fund_payable,
+            package_fund=s.package_fund,
             prepay=s.prepay,
             settled=s.settled,
             paid=s.paid,

@@ -184,6 +184,26 @@ def derived_signed(
     return {str(r["village"]): int(r["n"]) for r in rows}
 
 
+def package_fund(db: sqlite3.Connection, year: int, township_code: str, first: dt.date, last: dt.date) -> dict[str, int]:
+    """Fen of the fund's share of the family-doctor packages signed from `first` to `last`,
+    per designated village ('' = the township itself): residents' insured enrolments of
+    `year` signed with a family doctor, by their enrolment date (unknown: January)."""
+    rows = db.execute(
+        """SELECT e.designated_village AS village, SUM(e.package_fund_fen) AS fen
+           FROM enrolments e JOIN patients p ON p.id = e.patient_id
+           WHERE e.year = :year AND e.family_doctor_signed = 1 AND e.insured = 1
+             AND e.package_fund_fen > 0 AND e.designated_township = :township
+             AND p.category = 'resident'
+             AND COALESCE(e.enrolled_on, :january) BETWEEN :first AND :last
+           GROUP BY e.designated_village""",
+        {
+            "year": year, "township": township_code, "january": f"{year:04d}-01-01",
+            "first": first.isoformat(), "last": last.isoformat(),
+        },
+    ).fetchall()
+    return {str(r["village"]): int(r["fen"]) for r in rows}
+
+
 def entered_signed(db: sqlite3.Connection, month: str) -> dict[str, int]:
     rows = db.execute(
         "SELECT clinic_code, persons FROM settlement_signed WHERE month = ?", [month]

@@ -384,6 +384,29 @@ def test_shaoyang_months_carry_surplus_and_record_overspend() -> None:
     assert (alone.fund_bears, alone.facility_bears) == (ZERO, m("300.00"))
 
 
+def test_shaoyang_family_doctor_packages_are_pooling_spending_of_their_month() -> None:
+    # 邵医保发〔2019〕17号 五(三): of the 40 basic package, the fund pays 12; POLICIES.md §2: it counts
+    # as outpatient pooling spending.  Prepay 4000 a month as above; visits 3500 + 5 signings x 12.
+    packages = (VillageFigures("V1", m("60.00")),)
+    result = settle_month(policy(SHAOYANG), month(1200, "3500.00", fund_per_head=m("500.00"), packages=packages))
+    assert result.fund_payable == m("3560.00") and result.package_fund == m("60.00")
+    assert result.settled == m("3560.00") and result.carried_out == m("440.00")
+    assert [(v.village, v.fund_payable, v.package_fund) for v in result.villages] == [("V1", m("3560.00"), m("60.00"))]
+    assert "settlement_package_fund" in codes(result)
+    plain = settle_month(policy(SHAOYANG), month(1200, "3500.00", fund_per_head=m("500.00")))
+    assert plain.package_fund == ZERO and "settlement_package_fund" not in codes(plain)
+
+
+@pytest.mark.parametrize(
+    "packages",
+    [(VillageFigures("V9", m("12.00")),), (VillageFigures("V1", m("-12.00")),)],
+    ids=["not a line of the month", "negative"],
+)
+def test_packages_of_an_unknown_line_or_negative_are_refused(packages: tuple[VillageFigures, ...]) -> None:
+    with pytest.raises(BadInput):
+        settle_month(policy(SHAOYANG), month(1200, "3500.00", fund_per_head=m("500.00"), packages=packages))
+
+
 def test_shaoyang_needs_its_per_head_fund() -> None:
     with pytest.raises(BadInput):
         settle_month(policy(SHAOYANG), month(10, "1.00"))

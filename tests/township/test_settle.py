@@ -381,6 +381,47 @@ def test_shaoguan_january_prepay_uses_decembers_signed_persons(tmp_path) -> None
     town.close()
 
 
+def test_shaoyang_2019_family_doctor_packages_count_in_the_month_they_were_signed(tmp_path, capsys) -> None:
+    # 邵医保发〔2019〕17号 五(三): the fund pays 12 of each 40 basic package; POLICIES.md §2: it is
+    # outpatient pooling spending.  Two signed in March, one with no enrolment date (January),
+    # one signed but not insured and one unsigned (neither counts).  10 signed: prepay 73.33.
+    from clinic_app.domain.records import Enrolment
+    from clinic_app.services.session import PatientInput
+    from tests.township.builders import resident_id
+
+    town = township(tmp_path / "town", REFORM)
+    settlement.enter_fund_per_head(town, Money.parse("1100.00"))
+    for number in range(1, 4):
+        settlement.enter_signed(town, f"2024-{number:02d}", {TOWNSHIP: 10})
+    twelve = Money.parse("12.00")
+    people = [
+        (dt.date(2024, 3, 4), True, True),
+        (dt.date(2024, 3, 28), True, True),
+        (None, True, True),
+        (dt.date(2024, 3, 5), True, False),
+        (dt.date(2024, 3, 6), False, True),
+    ]
+    for n, (on, signed, insured) in enumerate(people, 1):
+        town.add_patient(
+            PatientInput(name=f"签约{n}", id_number=resident_id(n)),
+            Enrolment(
+                0, 2024, insured=insured, designated_township=TOWNSHIP, family_doctor_signed=signed,
+                package_fee=Money.parse("40.00") if signed else Money(0), package_fund=twelve if signed else Money(0),
+                enrolled_on=on,
+            ),
+        )
+    january = settlement.month_report(town, "2024-01").settlement
+    assert january.package_fund == twelve and january.fund_payable == twelve
+    march = settlement.month_report(town, "2024-03").settlement
+    assert march.package_fund == Money.parse("24.00") and march.fund_payable == Money.parse("24.00")
+    assert march.carried_out == Money.parse("183.99")  # 3 x 73.33 - 12 - 24
+    assert "settlement_package_fund" in {r.code for r in march.reasons}
+    shown = settle(capsys, town.data_dir, "2024-03")
+    assert shown["total"]["package_fund"] == "24.00"
+    assert [v["package_fund"] for v in shown["villages"]] == ["24.00"]
+    town.close()
+
+
 def test_shaoyang_2019_surplus_rolls_into_january(tmp_path) -> None:
     # 邵医保发〔2019〕17号 五(一)1: 按月考核据实结算, 结余滚存下月; only the overspend waits for the
     # annual assessment.  December's next month is January: the year's surplus is not returned
