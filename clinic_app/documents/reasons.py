@@ -72,6 +72,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "settlement_prepay_cap": ("月预结算额 {presettle} 元超过月预付额 {prepay} 元, 超出部分年终清算", "pre-settlement {presettle} above the monthly prepay {prepay}: the rest is cleared at the year end"),
     "settlement_month_budget_cap": ("应付 {payable} 元超过本月可结算额 {budget} 元, 超出部分不予支付", "payable {payable} above this month's budget {budget}: the excess is not paid"),
     "settlement_quarter_over_budget": ("第 {quarter} 季度应付 {payable} 元超过季度预算 {budget} 元", "quarter {quarter}: payable {payable} above the quarter's budget {budget}"),
+    "settlement_changed_since_reported": ("注意: 与 {at} 写出的本月月报不同: 签约人数 {signed_before} → {signed_now}, 统筹应付 {fund_before} → {fund_now} 元, 拨付 {paid_before} → {paid_now} 元 (有新导入的月结版本、改动的录入或程序更新), 请核对后重新上报", "note: differs from this month's report written {at}: signed {signed_before} → {signed_now}, fund payable {fund_before} → {fund_now}, paid {paid_before} → {paid_now} (a newly imported statement revision, changed entries or a program update): check it and report again"),
     "settlement_package_fund": ("含本月签约的家庭医生基础服务包医保基金承担部分 {amount} 元 (邵医保发〔2019〕17号 五(三))", "includes {amount}: the fund's share of the family-doctor basic packages signed this month"),
     "settlement_surplus_carried": ("结余 {amount} 元滚存下月", "surplus {amount} carried into next month"),
     "settlement_overspend": ("超支 {amount} 元, 按年度考核分担", "overspend {amount}, shared after the annual assessment"),

@@ -121,11 +121,13 @@ class SettlementReport:
     score: Fraction | None
     year_end: YearSettlement | None
     """December only: the year-end clearing with the entered score (100 when none)."""
+    changes: tuple[Reason, ...] = ()
+    """The month's figures differ from those of the report last written for it."""
 
     @property
     def reasons(self) -> tuple[Reason, ...]:
         extra = self.year_end.reasons if self.year_end else ()
-        return self.settlement.reasons + extra
+        return self.changes + self.settlement.reasons + extra
 
 
 # ------------------------------------------------------------------- shared wording

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -66,10 +67,12 @@ from clinic_app.domain.settlement import (
     settle_year,
     variant_of,
 )
+from clinic_app.domain.visit import Reason
 from clinic_app.errors import BadInput, UserError, os_reason
 from clinic_app.services.datadir import output_folder
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.statements import canonical_month, parse_month
+from clinic_app.store import ledger
 from clinic_app.store import settlement as store
 from clinic_app.store.db import transaction
 from clinic_app.store.ledger import set_setting
@@ -496,7 +499,7 @@ def month_report(session: ClinicSession, month: str) -> SettlementReport:
         total=Money(sum(line.activity.total.fen for line in lines)),
         capitated_visits=sum(line.activity.capitated_visits for line in lines),
     )
-    return SettlementReport(
+    report = SettlementReport(
         township_code=clinic.township_code,
         township_name=clinic.township_name or clinic.name,
         month=month,
@@ -516,6 +519,62 @@ def month_report(session: ClinicSession, month: str) -> SettlementReport:
         score=score,
         year_end=year_end,
     )
+    return replace(report, changes=_changed_since_reported(session, report))
+
+
+REPORTED_ACTION = "settlement_reported"
+"""Audit action of each monthly report written: the figures it showed, to compare later."""
+
+
+def _figures(report: SettlementReport) -> dict[str, Any]:
+    s = report.settlement
+    return {
+        "signed_persons": s.signed_persons,
+        **_money_fields(fund_payable=s.fund_payable, paid=s.paid, deposit=s.deposit),
+        "lines": {line.code: [str(line.fund_payable), str(line.paid)] for line in report.lines},
+    }
+
+
+def _record_report(conn: sqlite3.Connection, report: SettlementReport, written: tuple[Path, ...]) -> None:
+    """Keep what a written report showed (the audit log: append-only)."""
+    detail = {
+        "month": report.month,
+        "at": dt.datetime.now().isoformat(sep=" ", timespec="minutes"),
+        "files": [str(path) for path in written],
+        "figures": _figures(report),
+    }
+    ledger.audit(conn, REPORTED_ACTION, json.dumps(detail, ensure_ascii=False))
+
+
+def _changed_since_reported(session: ClinicSession, report: SettlementReport) -> tuple[Reason, ...]:
+    """A month settled differently from the report last written for it (a later revision
+    imported, a count or score entered, a program update): the township reported the old
+    figures upward, so the screen and a rewritten report say so."""
+    for text in ledger.audit_details(session.db, REPORTED_ACTION):
+        written = json.loads(text)
+        if written.get("month") != report.month:
+            continue
+        before, now = written["figures"], _figures(report)
+        if before == now:
+            return ()
+        return (
+            Reason.of(
+                "settlement_changed_since_reported", at=written["at"],
+                signed_before=before["signed_persons"], signed_now=now["signed_persons"],
+                fund_before=before["fund_payable"], fund_now=now["fund_payable"],
+                paid_before=before["paid"], paid_now=now["paid"],
+            ),
+        )
+    return ()
+
+
+def write_month_report(session: ClinicSession, report: SettlementReport, folder: Path) -> tuple[Path, ...]:
+    """Write the month's report PDF and xlsx into `folder` and keep what they show."""
+    check_report_folder(folder)
+    written = _write_report(report, folder)
+    with transaction(session.db) as conn:
+        _record_report(conn, report, written)
+    return written
 
 
 def _previous_year_per_visit(
@@ -730,7 +789,7 @@ def settle_with_entries(
         check_report_folder(out)
     if not (checked or score is not None or fund_per_head is not None):
         report = month_report(session, key)
-        return report, _write_report(report, out)
+        return report, () if out is None else write_month_report(session, report, out)
     now = dt.datetime.now().isoformat(timespec="seconds")
     with transaction(session.db) as conn:
         for code, persons in checked.items():
@@ -740,7 +799,10 @@ def settle_with_entries(
         if fund_per_head is not None:
             set_setting(conn, FUND_PER_HEAD_SETTING, str(fund_per_head))
         report = month_report(session, key)
-        return report, _write_report(report, out)
+        written = _write_report(report, out)
+        if written:
+            _record_report(conn, report, written)
+        return report, written
 
 
 def _write_report(report: SettlementReport, out: Path | None) -> tuple[Path, ...]:

@@ -422,6 +422,30 @@ def test_shaoyang_2019_family_doctor_packages_count_in_the_month_they_were_signe
     town.close()
 
 
+def test_a_month_settled_differently_from_its_written_report_says_so(tmp_path, capsys) -> None:
+    # The township reports each month upward; a later change (here a corrected signed count)
+    # must not silently change what the screen, the CLI and a rewritten report show.
+    town = township(tmp_path / "town", REFORM)
+    settlement.enter_fund_per_head(town, Money.parse("1100.00"))
+    settlement.enter_signed(town, "2024-01", {TOWNSHIP: 10})
+    out = tmp_path / "reports"
+    out.mkdir()
+    report, written = settlement.settle_with_entries(town, "2024-01", out=out)
+    assert len(written) == 2 and report.changes == ()
+    assert settlement.month_report(town, "2024-01").changes == ()
+    settlement.enter_signed(town, "2024-01", {TOWNSHIP: 20})
+    changed = settlement.month_report(town, "2024-01")
+    assert [r.code for r in changed.changes] == ["settlement_changed_since_reported"]
+    assert (changed.changes[0].param("paid_before"), changed.changes[0].param("paid_now")) == ("73.33", "146.67")
+    assert run(["settle", "--data-dir", str(town.data_dir), "--month", "2024-01"]) == 0
+    assert "拨付 73.33 → 146.67 元" in capsys.readouterr().out
+    # Another month is not affected; writing this month's report again makes it the reported one.
+    assert settlement.month_report(town, "2024-02").changes == ()
+    settlement.settle_with_entries(town, "2024-01", out=out)
+    assert settlement.month_report(town, "2024-01").changes == ()
+    town.close()
+
+
 def test_shaoyang_2019_surplus_rolls_into_january(tmp_path) -> None:
     # 邵医保发〔2019〕17号 五(一)1: 按月考核据实结算, 结余滚存下月; only the overspend waits for the
     # annual assessment.  December's next month is January: the year's surplus is not returned

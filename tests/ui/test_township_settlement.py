@@ -136,11 +136,25 @@ def test_signed_counts_and_score_are_stored_and_the_report_is_written(
     assert cli["score"] == "92.5"
 
     out = tmp_path / "reports"
+    out.mkdir()
     with qtbot.waitSignal(screen.report_written, timeout=15000) as written:
         screen.write_report(out)
     pdf, xlsx = written.args[0]
     assert pdf.read_bytes().startswith(b"%PDF") and xlsx.stat().st_size > 0
     assert pdf.parent == out and "2025-03" in pdf.name
+    assert "写出的本月月报不同" not in screen.notes.text()
+
+    # The month changes after its report went upward (a count corrected): the screen says so,
+    # with the figures of the report written and of now; writing the report again settles it.
+    signed_before = screen.report.settlement.signed_persons
+    screen.signed_boxes["V201"].setValue(240)
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.save_signed()
+    assert "写出的本月月报不同" in screen.notes.text()
+    assert f"签约人数 {signed_before} → {signed_before + 120}," in screen.notes.text()
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.write_report(out)
+    assert "写出的本月月报不同" not in screen.notes.text()
 
 
 def test_assessment_entries_are_saved_and_scored_as_the_service_scores_them(qtbot, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]

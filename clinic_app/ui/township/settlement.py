@@ -52,11 +52,9 @@ from clinic_app.documents.township_report import (
     YEAR_END_LABELS,
     SettlementReport,
     settlement_rows,
-    write_township_report,
     year_end_rows,
 )
 from clinic_app.domain.money import Money
-from clinic_app.errors import UserError
 from clinic_app.services import review
 from clinic_app.services.settlement import (
     enter_score,
@@ -64,6 +62,7 @@ from clinic_app.services.settlement import (
     format_fraction,
     month_report,
     parse_score,
+    write_month_report,
 )
 from clinic_app.ui import labels
 from clinic_app.ui.compat import emit
@@ -144,15 +143,6 @@ def _value_axis(top: float) -> QValueAxis:
     axis.applyNiceNumbers()
     axis.setTitleText(QCoreApplication.translate("SettlementScreen", "元"))
     return axis
-
-
-def _write(report: SettlementReport, folder: Path) -> tuple[Path, Path]:
-    try:
-        return write_township_report(report, folder)
-    except OSError as exc:  # a full disk or a read-only stick is the user's to fix, not a crash
-        raise UserError(
-            f"无法写出月报到 {folder}: {exc.strerror}", f"cannot write the report into {folder}: {exc.strerror}"
-        ) from None
 
 
 class SettlementScreen(QWidget):
@@ -483,11 +473,14 @@ class SettlementScreen(QWidget):
         report = self.report
         if report is None:
             return
-        self.context.run(lambda: _write(report, folder), self._written)
+        session = self.context.session
+        self.context.run(lambda: write_month_report(session, report, folder), self._written)
 
-    def _written(self, paths: tuple[Path, Path]) -> None:
+    def _written(self, paths: tuple[Path, ...]) -> None:
         emit(self.context.info_reported, self.tr("月报已写出: {pdf}, {xlsx}").format(pdf=paths[0], xlsx=paths[1]))
         emit(self.report_written, paths)
+        if self.report is not None and self.report.changes:
+            self.load()  # what was written is now the month's report: no longer "differs"
 
     def refresh(self, what: str) -> None:
         if what == "statement":
