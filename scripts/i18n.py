@@ -280,6 +280,8 @@ EN = {
     "韶关 按人头定额包干": "Shaoguan capitation (fixed per head)", "湛江 定额包干": "Zhanjiang fixed budget",
     "湖南 基层门诊统筹综合改革 按人头付费": "Hunan primary outpatient reform, capitation",
     "邵阳 按人头按月预拨": "Shaoyang capitation, prepaid monthly",
+    # whose family account paid (家庭共济)
+    "账户持有人 (姓名/关系)": "Account holder (name / relation)", "账户持有人 {holder}": "Account holder {holder}",
 }
 
 # Where one Chinese word needs two English ones: (context, source) -> English, before EN.

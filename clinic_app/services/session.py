@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import logging
 import sqlite3
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from fractions import Fraction
@@ -56,6 +57,8 @@ from clinic_app.store.db import change_stamp, open_database, transaction
 log = logging.getLogger(__name__)
 
 PAYMENT_METHODS = ("cash", "mobile", "account", "family_account")
+MAX_ACCOUNT_HOLDER = 40
+"""Characters of a family account's holder (姓名/关系): a name and a relation fit many times over."""
 
 # json.dumps(..., ensure_ascii=False) without building an encoder per visit: the same text.
 _REASONS_JSON = json.JSONEncoder(ensure_ascii=False)
@@ -572,6 +575,7 @@ class ClinicSession:
     ) -> tuple[int, int, str, ledger.NewEntry]:
         """Append the visit; returns (visit id, seq, hash, the rows written)."""
         assert isinstance(conn, sqlite3.Connection)
+        holder = parse_account_holder(request.payment_method, request.account_holder)
         last_seq, last_hash, latest = ledger.ledger_head(conn)
         _check_in_order(latest, request.time.date(), check_clock)
         year = request.time.year
@@ -614,7 +618,7 @@ class ClinicSession:
             "acct_pay_fen": acct.fen,
             "cash_pay_fen": (result.patient - acct).fen,
             "payment_method": request.payment_method,
-            "account_holder": request.account_holder,
+            "account_holder": holder,
             "reasons_json": _REASONS_JSON.encode([{"code": r.code, **dict(r.params)} for r in result.reasons + result.warnings]),
             "note": request.note,
         }
@@ -971,6 +975,32 @@ def parse_quantity(text: str | Fraction) -> Fraction:
     if value > MAX_QUANTITY:
         raise _too_many()
     return value
+
+
+def parse_account_holder(payment_method: str, text: str) -> str:
+    """Whose account pays a family account payment (家庭共济), as entered: trimmed, and required
+    for that method, or the receipt says 家庭共济账户支付 and nobody can tell whose statement to
+    look at; at most `MAX_ACCOUNT_HOLDER` characters, no control characters.  Other methods: none."""
+    holder = text.strip()
+    if payment_method != "family_account":
+        if holder:
+            raise BadInput(
+                "只有家庭共济账户支付才填写账户持有人", "an account holder is only given for a family account payment"
+            )
+        return ""
+    if not holder:
+        raise BadInput(
+            "家庭共济账户支付: 请填写账户持有人 (姓名/关系)",
+            "family account payment: enter whose account it is (name / relation)",
+        )
+    if len(holder) > MAX_ACCOUNT_HOLDER:
+        raise BadInput(
+            f"账户持有人不能超过 {MAX_ACCOUNT_HOLDER} 个字", f"the account holder is at most {MAX_ACCOUNT_HOLDER} characters"
+        )
+    if any(unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp") for char in holder):
+        # A tab or line break pasted in would break the receipt's line and the statement's row.
+        raise BadInput("账户持有人含有控制字符 (如换行、制表符)", "the account holder contains a control character (a line break, a tab)")
+    return holder
 
 
 def parse_amount(text: str) -> Money:

@@ -124,6 +124,8 @@ class EntryDetails(QGroupBox):
                 method=labels.payment(e.payment_method),
             )
         )
+        if e.account_holder:  # paid from a family member's account (家庭共济): whose
+            self.header.setText(self.header.text() + "\n" + self.tr("账户持有人 {holder}").format(holder=e.account_holder))
         if e.outside_receipt:  # a reimbursement: which outside receipt it paid back, and its date
             self.header.setText(
                 self.header.text() + "\n" + self.tr("外院票据号 {receipt}  {note}").format(receipt=e.outside_receipt, note=e.note)

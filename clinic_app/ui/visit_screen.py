@@ -49,10 +49,12 @@ from clinic_app.domain.records import (
 from clinic_app.domain.visit import Adjudication, LineResult
 from clinic_app.errors import UserError
 from clinic_app.services.session import (
+    MAX_ACCOUNT_HOLDER,
     PAYMENT_METHODS,
     DateJump,
     UsageCard,
     format_quantity,
+    parse_account_holder,
     parse_quantity,
 )
 from clinic_app.ui import adapters, labels
@@ -312,16 +314,27 @@ class VisitScreen(QWidget):
         self.payment = QComboBox()
         for code in PAYMENT_METHODS:
             self.payment.addItem(labels.payment(code), code)
+        # Paid from a family member's account (家庭共济): whose, for the receipt. Shown only then.
+        self.account_holder = QLineEdit()
+        self.account_holder.setPlaceholderText(self.tr("账户持有人 (姓名/关系)"))
+        self.account_holder.setMaxLength(MAX_ACCOUNT_HOLDER)
+        self.account_holder.setMinimumWidth(
+            self.account_holder.fontMetrics().horizontalAdvance(self.account_holder.placeholderText()) + 16
+        )
+        self.holder_note = FieldNote()
+        self.account_holder.textEdited.connect(lambda _text: self.holder_note.clear_note())
         self.emergency = QCheckBox(self.tr("急诊"))
         self.referral = QCheckBox(self.tr("转诊"))
         self.out_of_area = QCheckBox(self.tr("市外"))
         options = QHBoxLayout()
         options.addWidget(self.diagnosis, 1)
         options.addWidget(self.payment)
+        options.addWidget(self.account_holder)
         for box in (self.emergency, self.referral, self.out_of_area):
             options.addWidget(box)
             box.toggled.connect(self.request_preview)
-        self.payment.currentIndexChanged.connect(self.request_preview)
+        self.payment.currentIndexChanged.connect(self._payment_changed)
+        self.account_holder.setVisible(self.family_account())
 
         self.panel = AdjudicationPanel()
         self.settle_button = QPushButton(self.tr("结算 (Ctrl+Enter)"))
@@ -347,6 +360,7 @@ class VisitScreen(QWidget):
         right = QVBoxLayout()
         right.addWidget(items_box, 3)
         right.addLayout(options)
+        right.addWidget(self.holder_note)
         right.addWidget(self.panel, 2)
         right.addLayout(settle_row)
 
@@ -362,7 +376,8 @@ class VisitScreen(QWidget):
         self.setTabOrder(self.quantity, self.add_button)
         self.setTabOrder(self.add_button, self.diagnosis)
         self.setTabOrder(self.diagnosis, self.payment)
-        self.setTabOrder(self.payment, self.settle_button)
+        self.setTabOrder(self.payment, self.account_holder)  # skipped while hidden
+        self.setTabOrder(self.account_holder, self.settle_button)
 
         here = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for keys, slot in (
@@ -567,6 +582,17 @@ class VisitScreen(QWidget):
 
     # ---------------------------------------------------------------- preview and settle
 
+    def family_account(self) -> bool:
+        return bool(self.payment.currentData() == "family_account")
+
+    def _payment_changed(self) -> None:
+        """The account holder's field shows for a family account payment only."""
+        family = self.family_account()
+        self.account_holder.setVisible(family)
+        if not family:
+            self.holder_note.clear_note()
+        self.request_preview()
+
     def request(self) -> VisitRequest | None:
         if self.patient is None or not self.rows:
             return None
@@ -580,6 +606,7 @@ class VisitScreen(QWidget):
             referral=self.referral.isChecked(),
             out_of_area=self.out_of_area.isChecked(),
             payment_method=self.payment.currentData(),
+            account_holder=self.account_holder.text().strip() if self.family_account() else "",
         )
 
     def request_preview(self) -> None:
@@ -631,6 +658,12 @@ class VisitScreen(QWidget):
                 self.tr("“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算").format(item=typed)
             )
             self.item_search.edit.setFocus()
+            return
+        try:
+            parse_account_holder(request.payment_method, request.account_holder)
+        except UserError as error:
+            self.holder_note.say(self.context.message(error))
+            self.account_holder.setFocus()
             return
         if not self.context.operator_id:
             self.context.report(UserError("请先在窗口上方选择操作员", "choose the operator at the top first"))
@@ -709,6 +742,8 @@ class VisitScreen(QWidget):
         self.quantity_note.clear_note()
         self.quantity.setText("1")
         self.diagnosis.clear()
+        self.account_holder.clear()
+        self.holder_note.clear_note()
         for box in (self.emergency, self.referral, self.out_of_area):
             box.blockSignals(True)
             box.setChecked(False)

@@ -3,22 +3,22 @@
 <context>
     <name>AdjudicationPanel</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="175" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="177" />
         <source>结算预览</source>
         <translation>Adjudication preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="184" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="186" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="184" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="186" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="184" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="186" />
         <source>个人支付</source>
         <translation>Patient pays</translation>
     </message>
@@ -328,7 +328,7 @@
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="363" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="365" />
         <location filename="../../clinic_app/ui/models.py" line="136" />
         <source> (已作废)</source>
         <translation> (voided)</translation>
@@ -372,52 +372,52 @@
 <context>
     <name>DayCloseDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="161" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="163" />
         <source>日结</source>
         <translation>Day close</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="168" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="170" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="174" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="176" />
         <source>打印日结单…</source>
         <translation>Print the day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="190" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="192" />
         <source>日结 {day}</source>
         <translation>Day close {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="203" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="205" />
         <source>就诊 {n} 笔, 冲销 {r} 笔</source>
         <translation>{n} visits, {r} reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="204" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="206" />
         <source>总费用 {v} 元</source>
         <translation>Total {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="205" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="207" />
         <source>统筹支付 {v} 元</source>
         <translation>Fund pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="206" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="208" />
         <source>个人支付 {v} 元</source>
         <translation>Patient pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="208" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="210" />
         <source>个人支付按付款方式:</source>
         <translation>Patient share by payment method:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="212" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="214" />
         <source>外院报销 {n} 笔, 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元</source>
         <translation>{n} outside receipts reimbursed: {t} billed, {f} paid back by the fund</translation>
     </message>
@@ -545,19 +545,24 @@
 Total {total}  fund {fund}  patient {patient_pays} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="129" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="128" />
+        <source>账户持有人 {holder}</source>
+        <translation>Account holder {holder}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="131" />
         <source>外院票据号 {receipt}  {note}</source>
         <translation>Outside receipt {receipt}  {note}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="144" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="146" />
         <source>冲销 (作废) 收据 {receipt}
 作废原因: {reason}</source>
         <translation>Reverses (voids) receipt {receipt}
 Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="147" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="149" />
         <source>已于 {time} 作废, 冲销收据号 {receipt}, 操作员 {operator}
 作废原因: {reason}</source>
         <translation>Voided {time} by reversal receipt {receipt}, operator {operator}
@@ -995,58 +1000,58 @@ Please give this log file to support:
 <context>
     <name>LedgerScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="233" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="235" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="245" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="247" />
         <source>患者 (姓名/拼音/身份证)</source>
         <translation>Patient (name/pinyin/ID)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="250" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="317" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="252" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="319" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="253" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="255" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="253" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="255" />
         <source>只看作废</source>
         <translation>Voided only</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="253" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="255" />
         <source>隐藏作废</source>
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="280" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="282" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="282" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="284" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="284" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="286" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="353" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="355" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="401" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="403" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>
@@ -1322,97 +1327,97 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientCard</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="111" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="113" />
         <source>患者信息</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="124" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="126" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="125" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="127" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="126" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="128" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="127" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="129" />
         <source>定点机构</source>
         <translation>Designated</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="128" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="130" />
         <source>家庭医生</source>
         <translation>Family doctor</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="129" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="131" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="130" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="132" />
         <source>本年剩余</source>
         <translation>Left this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="131" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="133" />
         <source>今日已用</source>
         <translation>Used today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="141" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="143" />
         <source>(未选择患者, 按 F2 查找)</source>
         <translation>(no patient: press F2 to find one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="147" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="149" />
         <source>{n} 岁</source>
         <translation>{n} y</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="147" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="149" />
         <source>{n} 个月</source>
         <translation>{n} mo</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="149" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="151" />
         <source>(无)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="158" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="160" />
         <source>已用 {used} 元 (无年度限额)</source>
         <translation>{used} used (no annual cap)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="159" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="161" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="164" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="166" />
         <source>已用 {used} / {cap} 元</source>
         <translation>{used} of {cap} used</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="165" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="167" />
         <source>{left} 元</source>
         <translation>{left} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="166" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="168" />
         <source> (每日限额 {cap} 元)</source>
         <translation> (daily cap {cap})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="167" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="169" />
         <source>{used} 元</source>
         <translation>{used} yuan</translation>
     </message>
@@ -2133,206 +2138,206 @@ Restore now?</translation>
 <context>
     <name>SettlementScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
         <source>村卫生站 / 本院</source>
         <translation>Village clinic / own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
         <source>签约人数</source>
         <translation>Signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
         <source>人次</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
         <source>医疗费总额</source>
         <translation>Total cost</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="397" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="426" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="387" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="416" />
         <source>统筹应付</source>
         <translation>Fund payable</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
         <source>按项目付费</source>
         <translation>Fee for service</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="95" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="428" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="418" />
         <source>预付</source>
         <translation>Prepay</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="95" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
         <source>拨付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="95" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
         <source>质保金</source>
         <translation>Deposit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="95" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
         <source>年累计应付</source>
         <translation>Payable YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="95" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
         <source>年累计拨付</source>
         <translation>Paid YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="95" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
         <source>年累计质保金</source>
         <translation>Deposit YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="97" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="96" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="109" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="108" />
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="145" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="144" />
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="175" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="165" />
         <source>写出月报 (PDF/xlsx)…</source>
         <translation>Write monthly report (PDF/xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="181" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="171" />
         <source>结算月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="211" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="201" />
         <source>保存签约人数</source>
         <translation>Save signed counts</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="214" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="204" />
         <source>0-100</source>
         <translation>0-100</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="216" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="206" />
         <source>保存考核分</source>
         <translation>Save score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="219" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="209" />
         <source>年度考核分</source>
         <translation>Annual score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="222" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="212" />
         <source>本月签约人数 / 考核分</source>
         <translation>Signed this month / score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="230" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="220" />
         <source>统筹应付与月预算 (按月)</source>
         <translation>Fund payable vs monthly budget (by month)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="231" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="221" />
         <source>本月统筹应付与预付 (按村)</source>
         <translation>Fund payable vs prepay this month (by village)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="300" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="290" />
         <source>正在结算 {month}…</source>
         <translation>Settling {month}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="317" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="307" />
         <source>{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元</source>
         <translation>{town} {month}  {variant}  {signed} signed  quota/budget {quota}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="328" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="318" />
         <source>本月未收到月结: {codes}</source>
         <translation>No statement received this month: {codes}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="336" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="326" />
         <source>{name}: 签约人数为 0, 但月结中统筹应付 {fund} 元, 按工作量分得预付 {prepay} 元; 请核对签约人数和“审核”中的“未在本乡镇/本村签约”标记</source>
         <translation>{name}: no signed persons, yet fund payable {fund} in its statements, so a workload share of the prepay of {prepay}; check the signed count and the "not signed with this township or village" flags under Review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="343" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="333" />
         <source>{year} 年年终清算</source>
         <translation>Year-end clearing {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="345" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="335" />
         <source> (本政策 {months} 个月)</source>
         <translation> ({months} months under this policy)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="365" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="355" />
         <source>手工录入</source>
         <translation>Entered by hand</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="365" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="355" />
         <source>按名册统计, 可修改后保存</source>
         <translation>Counted from the roster; edit and save if needed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="126" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="366" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="125" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="356" />
         <source> (本院)</source>
         <translation> (own desk)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="403" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="393" />
         <source>月预算</source>
         <translation>Monthly budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="413" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="403" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="449" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="439" />
         <source>本院</source>
         <translation>Own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="461" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="451" />
         <source>签约人数已保存</source>
         <translation>Signed counts saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="468" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="458" />
         <source>考核分已保存</source>
         <translation>Score saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="477" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="467" />
         <source>选择月报保存的文件夹</source>
         <translation>Choose a folder for the monthly report</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="489" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="480" />
         <source>月报已写出: {pdf}, {xlsx}</source>
         <translation>Report written: {pdf}, {xlsx}</translation>
     </message>
@@ -2389,163 +2394,168 @@ Restore now?</translation>
 <context>
     <name>VisitScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="238" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="240" />
         <source>身份证号 / 姓名 / 拼音首字母 / 电话 (F2)</source>
         <translation>ID no. / name / pinyin / phone (F2)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="241" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="243" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="244" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="246" />
         <source>查找患者</source>
         <translation>Find patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="252" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="254" />
         <source>转诊…</source>
         <translation>Referral…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="254" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="256" />
         <source>外院票据报销…</source>
         <translation>Outside receipt…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="264" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="266" />
         <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
         <translation>Item code / name / pinyin initials (F3)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="270" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="272" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="88" />
-        <location filename="../../clinic_app/ui/visit_screen.py" line="278" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="90" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="280" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="86" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="88" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="87" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="89" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="89" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="91" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="90" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="92" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="91" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="93" />
         <source>医保</source>
         <translation>Coverage</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="92" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="94" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="93" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="95" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="302" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="304" />
         <source>收费项目 (Enter 改数量, Delete 删除选中行)</source>
         <translation>Items (Enter changes the quantity, Delete removes the line)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="311" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="313" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="315" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="319" />
+        <source>账户持有人 (姓名/关系)</source>
+        <translation>Account holder (name / relation)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="326" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="316" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="327" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="317" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="328" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="327" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="340" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="331" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="344" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="334" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="347" />
         <source>新接诊 (Ctrl+N)</source>
         <translation>New visit (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="443" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="458" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="502" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="517" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="591" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="618" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="625" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="652" />
         <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="631" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="658" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="663" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="696" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="686" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="719" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="689" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="722" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="682" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="715" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>

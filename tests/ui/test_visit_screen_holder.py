@@ -1,0 +1,150 @@
+"""The visit screen's account holder (家庭共济): whose family account pays, asked only for that method."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+
+from clinic_app.domain.records import Enrolment, PatientRecord, VisitRequest
+from clinic_app.services import receipts
+from clinic_app.services.demo import resident_id
+from clinic_app.services.session import PAYMENT_METHODS, PatientInput
+from clinic_app.store import ledger
+from clinic_app.store.ledger import EntryFilter
+from clinic_app.ui.ledger_screen import LedgerScreen
+from clinic_app.ui.visit_screen import VisitScreen
+from tests.documents.pdftext import text_of
+from tests.ui.conftest import CLINIC_CODE, NOW, TOWNSHIP_CODE, wait_idle
+from tests.ui.test_visit_screen import key_target, make_active_screen
+
+
+def employee(session) -> PatientRecord:  # type: ignore[no-untyped-def]
+    """An employee (a resident has no personal account to pay from)."""
+    signed = Enrolment(
+        patient_id=0, year=NOW.year, designated_village=CLINIC_CODE, designated_township=TOWNSHIP_CODE,
+        family_doctor_signed=True, enrolled_on=dt.date(2025, 12, 1),
+    )
+    return session.add_patient(  # type: ignore[no-any-return]
+        PatientInput(name="赵六", id_number=resident_id("430521", dt.date(1978, 4, 2), 33), category="employee_active"),
+        signed,
+    )
+
+
+def shown_screen(qtbot, context) -> VisitScreen:  # type: ignore[no-untyped-def]
+    """The screen shown and active: key presses reach its shortcuts."""
+    return make_active_screen(qtbot, context)
+
+
+def family_visit(qtbot, screen: VisitScreen, worker, patient: PatientRecord) -> None:  # type: ignore[no-untyped-def]
+    screen.choose_patient(patient)
+    wait_idle(qtbot, worker)
+    screen.payment.setCurrentIndex(screen.payment.findData("family_account"))
+    wait_idle(qtbot, worker)
+    assert screen.rows and screen.adjudication is not None  # the consultation, previewed
+
+
+def test_the_holder_field_shows_for_the_family_account_only(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    screen = shown_screen(qtbot, context)
+    assert screen.payment.currentData() == "cash" and not screen.account_holder.isVisible()
+    shown = {}
+    for code in PAYMENT_METHODS:
+        screen.payment.setCurrentIndex(screen.payment.findData(code))
+        shown[code] = screen.account_holder.isVisible()
+    assert shown == {"cash": False, "mobile": False, "account": False, "family_account": True}
+    screen.payment.setCurrentIndex(screen.payment.findData("family_account"))
+    assert screen.account_holder.placeholderText() == "账户持有人 (姓名/关系)"
+    # Beside the payment method, before the settle button in the Tab order.
+    assert screen.payment.nextInFocusChain() is screen.account_holder
+    assert screen.account_holder.nextInFocusChain() is screen.settle_button
+    wait_idle(qtbot, worker)
+
+
+def test_an_empty_holder_is_refused_at_the_field_and_nothing_is_written(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    patient = employee(session)
+    screen = shown_screen(qtbot, context)
+    family_visit(qtbot, screen, worker, patient)
+    before = session.count_entries(EntryFilter())
+    for typed in ("", "   "):
+        screen.account_holder.setText(typed)
+        qtbot.keyClick(key_target(screen), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        wait_idle(qtbot, worker)
+        assert screen.holder_note.isVisible() and "账户持有人" in screen.holder_note.text()
+        assert screen.account_holder.hasFocus()
+        assert session.count_entries(EntryFilter()) == before
+        assert screen.patient is not None and screen.rows  # the visit is still there to finish
+    # Typing in the field takes the note away.
+    qtbot.keyClicks(screen.account_holder, "L")
+    assert not screen.holder_note.isVisible()
+
+
+def test_tab_goes_from_the_payment_method_to_the_holder_then_to_settle(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    patient = employee(session)
+    screen = shown_screen(qtbot, context)
+    family_visit(qtbot, screen, worker, patient)
+    screen.payment.setFocus()
+    qtbot.keyClick(key_target(screen), Qt.Key.Key_Tab)
+    assert screen.account_holder.hasFocus()
+    qtbot.keyClick(key_target(screen), Qt.Key.Key_Tab)
+    assert screen.settle_button.hasFocus()
+    # Hidden for another method: Tab passes it by.
+    screen.payment.setCurrentIndex(screen.payment.findData("account"))
+    wait_idle(qtbot, worker)
+    screen.payment.setFocus()
+    qtbot.keyClick(key_target(screen), Qt.Key.Key_Tab)
+    assert screen.settle_button.hasFocus()
+
+
+def test_the_holder_is_in_the_ledger_on_the_receipt_and_in_the_details(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    patient = employee(session)
+    screen = shown_screen(qtbot, context)
+    family_visit(qtbot, screen, worker, patient)
+    screen.account_holder.setText("  刘桂兰 (母亲) ")
+    with qtbot.waitSignal(screen.visit_settled, timeout=5000) as settled:
+        qtbot.keyClick(key_target(screen), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    visit_id = settled.args[0].entry.id
+    stored = ledger.get_entry(session.db, visit_id)
+    assert stored is not None and stored.payment_method == "family_account"
+    assert stored.account_holder == "刘桂兰 (母亲)"  # trimmed
+    assert screen.account_holder.text() == "" and not screen.holder_note.isVisible()  # ready for the next one
+
+    _, path = receipts.write_receipt(session, visit_id)
+    flat = "".join(text_of(path.read_bytes()).split())
+    assert "家庭共济账户支付" in flat and "账户持有人刘桂兰(母亲)" in flat
+
+    ledger_screen = LedgerScreen(context)
+    qtbot.addWidget(ledger_screen)
+    ledger_screen.show()
+    wait_idle(qtbot, worker)
+    with qtbot.waitSignal(ledger_screen.details_shown, timeout=5000):
+        ledger_screen.show_entry(stored)
+    assert "账户持有人 刘桂兰 (母亲)" in ledger_screen.details.header.text()
+    # A visit paid otherwise has no holder line.
+    line = session.line_from_catalog("ZL0001", "1")
+    cash = session.settle(VisitRequest(patient.id, context.operator_id, (line,), NOW.replace(hour=11))).entry
+    with qtbot.waitSignal(ledger_screen.details_shown, timeout=5000):
+        ledger_screen.show_entry(cash)
+    assert cash.receipt_no in ledger_screen.details.header.text()
+    assert "账户持有人" not in ledger_screen.details.header.text()
+
+
+def test_ctrl_n_clears_the_holder(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    screen = shown_screen(qtbot, context)
+    screen.payment.setCurrentIndex(screen.payment.findData("family_account"))
+    screen.account_holder.setText("刘桂兰")
+    qtbot.keyClick(key_target(screen), Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, worker)
+    assert screen.account_holder.text() == ""
+
+
+def test_a_holder_typed_then_another_method_chosen_is_not_written(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    patient = employee(session)
+    screen = shown_screen(qtbot, context)
+    family_visit(qtbot, screen, worker, patient)
+    screen.account_holder.setText("刘桂兰")
+    screen.payment.setCurrentIndex(screen.payment.findData("account"))  # the patient's own account after all
+    assert not screen.account_holder.isVisible()
+    with qtbot.waitSignal(screen.visit_settled, timeout=5000) as settled:
+        screen.settle()
+    stored = ledger.get_entry(session.db, settled.args[0].entry.id)
+    assert stored is not None and stored.payment_method == "account" and stored.account_holder == ""
