@@ -216,6 +216,57 @@ class DayTotals:
     """The outside receipts' amounts."""
     reimbursed_fund: Money = Money(0)
     """What the fund paid back on them (handed to the patients)."""
+    package_fees: int = 0
+    """Family-doctor package fees (the patient's share) taken that day.  Apart from the visits:
+    no visit and no fund spending, but money in the drawer like the visits' cash."""
+    package_reversals: int = 0
+    """Package fee receipts reversed that day (the money handed back)."""
+    package_amount: Money = Money(0)
+    """The package fees taken less those handed back."""
+    package_by_method: tuple[tuple[str, Money], ...] = ()
+    """`package_amount` by payment method code (cash, mobile)."""
+
+    def handed_over(self) -> tuple[tuple[str, Money], ...]:
+        """The money taken in by payment method: the visits' patient share and the package fees."""
+        sums: dict[str, int] = {}
+        for method, amount in self.by_method + self.package_by_method:
+            sums[method] = sums.get(method, 0) + amount.fen
+        return tuple(sorted((method, Money(fen)) for method, fen in sums.items()))
+
+
+@dataclass(frozen=True)
+class PackagePayment:
+    """The patient's share of a year's family-doctor package, taken with a receipt of its own
+    series (家庭医生签约服务费收据), or the reversal of one (`reverses_id`, amounts negated)."""
+
+    id: int
+    kind: str
+    """payment or reversal."""
+    reverses_id: int | None
+    receipt_no: str
+    patient_id: int
+    patient_name: str
+    id_number: str | None
+    psn_no: str
+    category: str
+    year: int
+    """The year signed for (the receipt's number carries the year it was issued)."""
+    fee: Money
+    public_health: Money
+    fund: Money
+    amount: Money
+    """What the patient paid (negative on a reversal)."""
+    payment_method: str
+    operator_id: int
+    operator_name: str
+    time: dt.datetime
+    reason: str = ""
+    """Why a reversal was made."""
+    reversed_by: str | None = None
+    """A payment since reversed: the reversal's receipt number."""
+    reversed_at: dt.datetime | None = None
+    original_receipt_no: str | None = None
+    """A reversal: the receipt number of the payment it reverses."""
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from clinic_app.domain.policy import (
     COVERAGES,
     FACILITY_LEVELS,
     ITEM_KINDS,
+    FamilyDoctorPackage,
     Policy,
     PolicyBook,
     change_reasons,
@@ -316,7 +317,7 @@ class ClinicSession:
             record = replace(record, psn_no=ledger.next_psn_no(self.db, clinic.code))
             record = ledger.insert_patient(conn, record)
             if enrolment is not None:
-                ledger.save_enrolment(conn, replace(enrolment, patient_id=record.id))
+                ledger.save_enrolment(conn, self.with_package(replace(enrolment, patient_id=record.id), record.category))
             ledger.audit(conn, "patient_added", f"{record.id} {record.name}")
         return record
 
@@ -340,7 +341,7 @@ class ClinicSession:
     def save_enrolment(self, enrolment: Enrolment, today: dt.date | None = None, change_reason: str | None = None) -> None:
         """Save a year's enrolment.  Changing where a person is designated for this year (or an
         earlier one) needs a reason the policy allows (`DesignationChange`), kept in the audit log."""
-        self.patient(enrolment.patient_id)
+        patient = self.patient(enrolment.patient_id)
         today = today or dt.date.today()
         standing = ledger.latest_enrolment(self.db, enrolment.patient_id, enrolment.year)
         places = (enrolment.designated_village, enrolment.designated_township)
@@ -356,9 +357,41 @@ class ClinicSession:
             if change_reason not in allowed:
                 raise DesignationChange(enrolment.year, standing, policy, allowed)
             reason = f" designation {standing.designated_village}/{standing.designated_township} -> {'/'.join(places)} ({change_reason})"
+        enrolment = self.with_package(enrolment, patient.category)
         with transaction(self.db) as conn:
             ledger.save_enrolment(conn, enrolment)
             ledger.audit(conn, "enrolment_saved", f"{enrolment.patient_id} {enrolment.year}{reason}")
+
+    def package_for(self, year: int, category: str = "resident", day: dt.date | None = None) -> FamilyDoctorPackage | None:
+        """The family-doctor package (fee and who pays which part) of the policy in force here in
+        `year` (on `day` when it falls in that year, else on its 1 January); residents only."""
+        if category != "resident" or self.clinic is None:
+            return None
+        on = day if day is not None and day.year == year else dt.date(year, 1, 1)
+        return self.book.in_force(self.visit_policy_id(), on).family_doctor
+
+    def with_package(self, enrolment: Enrolment, category: str) -> Enrolment:
+        """The enrolment with its package fee and split for a resident insured and signed under a
+        policy with a package: as given when given (they must add up), else the policy's.  None
+        for anyone else (not signed, not insured, an employee, a policy without a package)."""
+        parts = (enrolment.package_public_health, enrolment.package_fund, enrolment.package_patient)
+        package = self.package_for(enrolment.year, category, enrolment.enrolled_on)
+        if package is None or not (enrolment.family_doctor_signed and enrolment.insured):
+            return replace(enrolment, package_fee=ZERO, package_public_health=ZERO, package_fund=ZERO, package_patient=ZERO)
+        if enrolment.package_fee or any(parts):
+            if any(p.fen < 0 for p in (enrolment.package_fee, *parts)) or sum(p.fen for p in parts) != enrolment.package_fee.fen:
+                raise BadInput(
+                    f"签约服务包 {enrolment.package_fee} 元与各方承担之和不符",
+                    f"the package fee {enrolment.package_fee} is not the sum of its parts",
+                )
+            return enrolment
+        return replace(
+            enrolment,
+            package_fee=package.fee,
+            package_public_health=package.public_health,
+            package_fund=package.fund,
+            package_patient=package.patient,
+        )
 
     def enrolment(self, patient_id: int, year: int) -> Enrolment | None:
         return ledger.latest_enrolment(self.db, patient_id, year)

@@ -31,6 +31,7 @@ from clinic_app.domain.records import (
     PatientRecord,
     VoidRecord,
 )
+from clinic_app.store import packages
 from clinic_app.store.db import record_time
 
 GENESIS_HASH = "0" * 64
@@ -805,7 +806,27 @@ def day_totals(db: sqlite3.Connection, day: dt.date) -> DayTotals:
         reimbursements=reimbursements,
         reimbursed_total=Money(reimbursed_total),
         reimbursed_fund=Money(reimbursed_fund),
+        **_package_totals(db, day),
     )
+
+
+def _package_totals(db: sqlite3.Connection, day: dt.date) -> dict[str, Any]:
+    """The day's family-doctor package fees for `DayTotals`: no visits, money in the drawer."""
+    taken = handed_back = amount = 0
+    by_method: dict[str, int] = {}
+    for kind, method, n, fen in packages.day_sums(db, day):
+        if kind == "reversal":
+            handed_back += n
+        else:
+            taken += n
+        amount += fen
+        by_method[method] = by_method.get(method, 0) + fen
+    return {
+        "package_fees": taken,
+        "package_reversals": handed_back,
+        "package_amount": Money(amount),
+        "package_by_method": tuple(sorted((k, Money(v)) for k, v in by_method.items())),
+    }
 
 
 def add_referral(

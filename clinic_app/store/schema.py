@@ -339,6 +339,38 @@ V4 = """
 CREATE INDEX visit_funds_visit ON visit_funds(visit_id);
 """
 
+# The patient's share of the family-doctor package fee (Shaoyang 2019: 8 of the 40 a year),
+# taken at signing with a receipt of its own series (<clinic>-QY<year>-000001), apart from the
+# visit receipts: it is no visit and no fund spending.  Append-only like the visits: a wrong
+# one is undone by a reversal row that names it (`reverses_id`), with its reason and operator.
+PACKAGE_PAYMENTS = "package_payments"
+V5 = """
+CREATE TABLE package_payments (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('payment', 'reversal')),
+    reverses_id INTEGER UNIQUE REFERENCES package_payments(id),
+    receipt_no TEXT NOT NULL UNIQUE,
+    receipt_year INTEGER NOT NULL,
+    receipt_seq INTEGER NOT NULL CHECK (receipt_seq > 0),
+    patient_id INTEGER NOT NULL REFERENCES patients(id),
+    year INTEGER NOT NULL,
+    fee_fen INTEGER NOT NULL,
+    public_health_fen INTEGER NOT NULL,
+    fund_fen INTEGER NOT NULL,
+    amount_fen INTEGER NOT NULL,
+    payment_method TEXT NOT NULL CHECK (payment_method IN ('cash', 'mobile')),
+    operator_id INTEGER NOT NULL REFERENCES operators(id),
+    time TEXT NOT NULL,
+    date TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    CHECK ((kind = 'payment') = (reverses_id IS NULL)),
+    CHECK ((kind = 'payment') = (amount_fen > 0)),
+    UNIQUE (receipt_year, receipt_seq)
+);
+CREATE INDEX package_payments_patient ON package_payments(patient_id, year);
+CREATE INDEX package_payments_date ON package_payments(date);
+""" + _append_only(PACKAGE_PAYMENTS)
+
 # Ordered: MIGRATIONS[0] makes version 1, and so on.
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,144 @@
+"""The family-doctor package fee's patient share, taken at signing with a receipt (签约服务费).
+
+Shaoyang 2019 (邵医保发〔2019〕17号 五(三), POLICIES.md §2): the basic package is 40 a person a
+year, of which public health pays 20, the fund 12 and the patient 8.  The clinic collects the
+8 when the person signs and gives a receipt of its own series (``<clinic>-QY<year>-000001``),
+apart from the visit receipts: the fee is no visit and no fund spending (the fund's 12 reaches
+the township through its signing roster, not the monthly statement).  A fee taken by mistake
+is reversed by a new row naming it, with the reason and who did it; nothing is edited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from clinic_app.domain.records import PackagePayment
+from clinic_app.errors import BadInput
+from clinic_app.services.session import ClinicSession
+from clinic_app.store import ledger, packages
+from clinic_app.store.db import transaction
+
+PACKAGE_PAYMENT_METHODS = ("cash", "mobile")
+"""How the package fee is paid: in cash or by mobile payment (the visits' codes); the fund's
+personal account pays medical bills, not this fee."""
+
+
+def collect_package_fee(
+    session: ClinicSession, patient_id: int, year: int, payment_method: str, operator_id: int, time: dt.datetime
+) -> PackagePayment:
+    """Take the patient's share of `year`'s package; refused unless the person is signed for that
+    year under a policy with a patient share and has not paid it yet (a reversed one aside)."""
+    if payment_method not in PACKAGE_PAYMENT_METHODS:
+        raise BadInput(f"签约服务费的付款方式应为现金或移动支付: {payment_method}", f"the package fee is paid in cash or by mobile payment, not {payment_method}")
+    clinic = session.require_clinic()
+    patient = session.patient(patient_id)
+    operator = ledger.active_operator_name(session.db, operator_id)
+    if operator is None:
+        raise BadInput(f"操作员 {operator_id} 不存在或已停用", f"operator {operator_id} unknown or inactive")
+    with transaction(session.db) as conn:
+        enrolment = ledger.latest_enrolment(conn, patient_id, year)
+        if enrolment is None or not enrolment.signed_in(year) or not enrolment.insured:
+            raise BadInput(
+                f"{patient.name} 未登记 {year} 年家庭医生签约, 不收签约服务费",
+                f"{patient.name} is not signed with a family doctor for {year}: no package fee to take",
+            )
+        if not enrolment.package_fee:
+            # Signed before the split was recorded at signing: record it now, as it is at signing.
+            enrolment = session.with_package(enrolment, patient.category)
+            if enrolment.package_fee:
+                ledger.save_enrolment(conn, enrolment)
+        if not enrolment.package_patient:
+            raise BadInput(
+                f"{year} 年的政策没有个人承担的签约服务费",
+                f"the policy of {year} has no package fee for the patient to pay",
+            )
+        standing = packages.standing_payment(conn, patient_id, year)
+        if standing is not None:
+            raise BadInput(
+                f"{patient.name} {year} 年的签约服务费已收取 (收据 {standing.receipt_no})",
+                f"{patient.name}'s package fee for {year} was already taken (receipt {standing.receipt_no})",
+            )
+        seq = packages.next_receipt_seq(conn, time.year)
+        payment_id = packages.insert_payment(
+            conn,
+            {
+                "kind": "payment",
+                "reverses_id": None,
+                "receipt_no": packages.receipt_number(clinic.code, time.year, seq),
+                "receipt_year": time.year,
+                "receipt_seq": seq,
+                "patient_id": patient_id,
+                "year": year,
+                "fee_fen": enrolment.package_fee.fen,
+                "public_health_fen": enrolment.package_public_health.fen,
+                "fund_fen": enrolment.package_fund.fen,
+                "amount_fen": enrolment.package_patient.fen,
+                "payment_method": payment_method,
+                "operator_id": operator_id,
+                "time": time.isoformat(timespec="seconds"),
+                "date": time.date().isoformat(),
+            },
+        )
+        ledger.audit(conn, "package_fee_taken", f"{patient_id} {year} {enrolment.package_patient}", operator_id)
+    return package_payment(session, payment_id)
+
+
+def reverse_package_fee(
+    session: ClinicSession, payment_id: int, reason: str, operator_id: int, time: dt.datetime
+) -> PackagePayment:
+    """Undo a package fee taken by mistake (the money handed back) with a reversal row."""
+    if not reason.strip():
+        raise BadInput("请填写冲销原因", "a reason is required to reverse a package fee")
+    clinic = session.require_clinic()
+    if ledger.active_operator_name(session.db, operator_id) is None:
+        raise BadInput(f"操作员 {operator_id} 不存在或已停用", f"operator {operator_id} unknown or inactive")
+    with transaction(session.db) as conn:
+        original = packages.get_payment(conn, payment_id)
+        if original is None:
+            raise BadInput(f"找不到签约服务费记录 {payment_id}", f"no package fee {payment_id}")
+        if original.kind == "reversal":
+            raise BadInput("冲销记录不能再冲销", "a reversal cannot itself be reversed")
+        if original.reversed_by:
+            raise BadInput(f"收据 {original.receipt_no} 已冲销", f"receipt {original.receipt_no} is already reversed")
+        seq = packages.next_receipt_seq(conn, time.year)
+        reversal_id = packages.insert_payment(
+            conn,
+            {
+                "kind": "reversal",
+                "reverses_id": original.id,
+                "receipt_no": packages.receipt_number(clinic.code, time.year, seq),
+                "receipt_year": time.year,
+                "receipt_seq": seq,
+                "patient_id": original.patient_id,
+                "year": original.year,
+                "fee_fen": original.fee.fen,
+                "public_health_fen": original.public_health.fen,
+                "fund_fen": original.fund.fen,
+                "amount_fen": -original.amount.fen,
+                "payment_method": original.payment_method,
+                "operator_id": operator_id,
+                "time": time.isoformat(timespec="seconds"),
+                "date": time.date().isoformat(),
+                "reason": reason.strip(),
+            },
+        )
+        ledger.audit(conn, "package_fee_reversed", f"{original.receipt_no}: {reason.strip()}", operator_id)
+    return package_payment(session, reversal_id)
+
+
+def package_payment(session: ClinicSession, payment_id: int) -> PackagePayment:
+    found = packages.get_payment(session.db, payment_id)
+    if found is None:
+        raise BadInput(f"找不到签约服务费记录 {payment_id}", f"no package fee {payment_id}")
+    return found
+
+
+def package_payments(session: ClinicSession, patient_id: int) -> list[PackagePayment]:
+    """A patient's package fees and their reversals, oldest first."""
+    return packages.payments(session.db, patient_id)
+
+
+def standing_payment(session: ClinicSession, patient_id: int, year: int) -> PackagePayment | None:
+    """The fee paid for `year` and not reversed, if any."""
+    return packages.standing_payment(session.db, patient_id, year)
+

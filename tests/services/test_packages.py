@@ -1,0 +1,180 @@
+"""The family-doctor package at signing: its split recorded, the patient's 8 taken with a receipt.
+
+Shaoyang 2019 (邵医保发〔2019〕17号 五(三), POLICIES.md §2): 40 a person a year = public health
+20 + fund 12 + patient 8.  On a real SQLite file: the payments are append-only (triggers), their
+receipt numbers run gapless per year in their own series, and the day close counts them apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from clinic_app.domain.money import Money
+from clinic_app.domain.records import Enrolment
+from clinic_app.errors import BadInput
+from clinic_app.services.packages import (
+    collect_package_fee,
+    package_payments,
+    reverse_package_fee,
+    standing_payment,
+)
+from clinic_app.store.db import DB_NAME
+from tests.store.template import TOWNSHIP, VILLAGE, Ledger, opened
+
+M = Money.parse
+AT = dt.datetime(2026, 3, 2, 9, 15)
+
+
+@pytest.fixture
+def shaoyang(tmp_path: Path) -> Iterator[Ledger]:
+    with opened(tmp_path, policy_id="shaoyang-resident-2019", reform=False) as lg:
+        yield lg
+
+
+def _sign(lg: Ledger, who: str, year: int = 2026, **fields: object) -> Enrolment:
+    enrolment = Enrolment(
+        patient_id=lg.people[who], year=year, designated_village=VILLAGE, designated_township=TOWNSHIP,
+        family_doctor_signed=True, enrolled_on=dt.date(year, 3, 2), **fields,  # type: ignore[arg-type]
+    )
+    lg.session.save_enrolment(enrolment, dt.date(year, 3, 2))
+    stored = lg.session.enrolment(lg.people[who], year)
+    assert stored is not None
+    return stored
+
+
+def test_signing_records_the_policy_s_split(shaoyang: Ledger) -> None:
+    stored = _sign(shaoyang, "unsigned_here")
+    assert (stored.package_fee, stored.package_public_health, stored.package_fund, stored.package_patient) == (
+        M("40.00"), M("20.00"), M("12.00"), M("8.00"),
+    )
+    # The raw row, as the township's roster query reads it.
+    row = shaoyang.session.db.execute(
+        "SELECT package_fee_fen, package_public_health_fen, package_fund_fen, package_patient_fen FROM enrolments"
+        " WHERE patient_id = ? AND year = 2026", [shaoyang.people["unsigned_here"]],
+    ).fetchone()
+    assert tuple(row) == (4000, 2000, 1200, 800)
+
+
+def test_no_split_for_the_unsigned_an_employee_or_a_policy_without_a_package(shaoyang: Ledger, tmp_path: Path) -> None:
+    unsigned = Enrolment(
+        patient_id=shaoyang.people["unsigned_here"], year=2026, designated_village=VILLAGE, designated_township=TOWNSHIP,
+        package_fee=M("40.00"), package_public_health=M("20.00"), package_fund=M("12.00"), package_patient=M("8.00"),
+    )
+    shaoyang.session.save_enrolment(unsigned, dt.date(2026, 3, 2))
+    assert shaoyang.session.enrolment(unsigned.patient_id, 2026).package_fee == M("0.00")  # type: ignore[union-attr]
+    assert _sign(shaoyang, "employee_signed").package_fee == M("0.00")
+    with opened(tmp_path / "sg", policy_id="shaoguan-resident-2023", reform=False) as shaoguan:
+        assert _sign(shaoguan, "unsigned_here").package_fee == M("0.00")
+
+
+def test_a_split_given_is_kept_when_it_adds_up(shaoyang: Ledger) -> None:
+    kept = _sign(shaoyang, "unsigned_here", package_fee=M("50.00"), package_public_health=M("25.00"),
+                 package_fund=M("15.00"), package_patient=M("10.00"))
+    assert kept.package_patient == M("10.00")
+    with pytest.raises(BadInput, match="sum of its parts"):
+        _sign(shaoyang, "unsigned_here", package_fee=M("50.00"), package_public_health=M("25.00"))
+
+
+def test_the_patient_s_share_is_taken_once_with_its_own_receipt(shaoyang: Ledger) -> None:
+    _sign(shaoyang, "unsigned_here")
+    visit = shaoyang.session.settle(shaoyang.request("signed_here", "2026-03-02T09:00:00"))
+    paid = collect_package_fee(shaoyang.session, shaoyang.people["unsigned_here"], 2026, "cash", shaoyang.operator, AT)
+    assert paid.receipt_no == f"{VILLAGE}-QY2026-000001"
+    assert visit.entry.receipt_no == f"{VILLAGE}-2026-000001"  # the visits' series is not touched
+    assert (paid.amount, paid.fee, paid.public_health, paid.fund) == (M("8.00"), M("40.00"), M("20.00"), M("12.00"))
+    assert paid.payment_method == "cash" and paid.operator_name == "李医生" and paid.time == AT
+    with pytest.raises(BadInput, match="already taken") as refused:
+        collect_package_fee(shaoyang.session, shaoyang.people["unsigned_here"], 2026, "mobile", shaoyang.operator, AT)
+    assert paid.receipt_no in refused.value.zh and "已收取" in refused.value.zh
+    # The next visit's receipt follows its own series.
+    again = shaoyang.session.settle(shaoyang.request("signed_here", "2026-03-02T10:00:00"))
+    assert again.entry.receipt_no == f"{VILLAGE}-2026-000002"
+
+
+def test_refused_when_not_signed_for_that_year_or_nothing_to_pay(shaoyang: Ledger, tmp_path: Path) -> None:
+    session, op = shaoyang.session, shaoyang.operator
+    with pytest.raises(BadInput, match="not signed") as refused:
+        collect_package_fee(session, shaoyang.people["unsigned_here"], 2026, "cash", op, AT)
+    assert "未登记 2026 年家庭医生签约" in refused.value.zh
+    # Signed in 2026, but 2027 is not entered: a contract never carries over.
+    with pytest.raises(BadInput, match="not signed"):
+        collect_package_fee(session, shaoyang.people["signed_here"], 2027, "cash", op, AT)
+    with pytest.raises(BadInput, match="not signed"):
+        collect_package_fee(session, shaoyang.people["unsigned_township"], 2026, "cash", op, AT)
+    with pytest.raises(BadInput, match="no package fee for the patient"):
+        collect_package_fee(session, shaoyang.people["employee_signed"], 2026, "cash", op, AT)
+    with pytest.raises(BadInput, match="cash or by mobile"):
+        collect_package_fee(session, shaoyang.people["signed_here"], 2026, "account", op, AT)
+    with opened(tmp_path / "sg", policy_id="shaoguan-resident-2023", reform=False) as shaoguan:
+        with pytest.raises(BadInput, match="no package fee for the patient"):
+            collect_package_fee(shaoguan.session, shaoguan.people["signed_here"], 2026, "cash", shaoguan.operator, AT)
+
+
+def test_a_reversal_names_the_payment_and_a_new_collection_then_works(shaoyang: Ledger) -> None:
+    session, who = shaoyang.session, shaoyang.people["signed_here"]
+    paid = collect_package_fee(session, who, 2026, "cash", shaoyang.operator, AT)
+    with pytest.raises(BadInput, match="reason"):
+        reverse_package_fee(session, paid.id, "  ", shaoyang.operator, AT)
+    undone = reverse_package_fee(session, paid.id, "收错人", shaoyang.operator, AT + dt.timedelta(minutes=5))
+    assert undone.kind == "reversal" and undone.reverses_id == paid.id and undone.amount == M("-8.00")
+    assert undone.original_receipt_no == paid.receipt_no and undone.reason == "收错人"
+    assert undone.receipt_no == f"{VILLAGE}-QY2026-000002"
+    assert standing_payment(session, who, 2026) is None
+    with pytest.raises(BadInput, match="already reversed"):
+        reverse_package_fee(session, paid.id, "再次", shaoyang.operator, AT)
+    with pytest.raises(BadInput, match="cannot itself"):
+        reverse_package_fee(session, undone.id, "再次", shaoyang.operator, AT)
+    anew = collect_package_fee(session, who, 2026, "mobile", shaoyang.operator, AT + dt.timedelta(minutes=6))
+    assert anew.receipt_no == f"{VILLAGE}-QY2026-000003"
+    history = package_payments(session, who)
+    assert [(p.kind, p.receipt_no[-6:], p.reversed_by) for p in history] == [
+        ("payment", "000001", undone.receipt_no), ("reversal", "000002", None), ("payment", "000003", None),
+    ]
+    assert standing_payment(session, who, 2026) == history[2]
+
+
+def test_receipt_numbers_are_gapless_per_year(shaoyang: Ledger) -> None:
+    session = shaoyang.session
+    numbers = []
+    for year, who in ((2025, "signed_here"), (2025, "signed_township"), (2026, "signed_here"), (2026, "signed_township")):
+        # Paid in the year they sign for: the series restarts with the calendar year.
+        numbers.append(collect_package_fee(session, shaoyang.people[who], year, "cash", shaoyang.operator,
+                                           dt.datetime(year, 1, 5, 9)).receipt_no)
+    assert numbers == [f"{VILLAGE}-QY2025-000001", f"{VILLAGE}-QY2025-000002", f"{VILLAGE}-QY2026-000001", f"{VILLAGE}-QY2026-000002"]
+
+
+def test_raw_sql_cannot_change_or_remove_a_package_payment(shaoyang: Ledger) -> None:
+    collect_package_fee(shaoyang.session, shaoyang.people["signed_here"], 2026, "cash", shaoyang.operator, AT)
+    raw = sqlite3.connect(shaoyang.folder / DB_NAME)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        raw.execute("UPDATE package_payments SET amount_fen = 1")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        raw.execute("DELETE FROM package_payments")
+    assert raw.execute("SELECT COUNT(*), SUM(amount_fen) FROM package_payments").fetchone() == (1, 800)
+    raw.close()
+
+
+def test_the_day_close_counts_the_fees_apart_from_the_visits(shaoyang: Ledger) -> None:
+    session, op = shaoyang.session, shaoyang.operator
+    visit = session.settle(shaoyang.request("signed_here", "2026-03-02T09:00:00", "YP0001"))
+    before = session.day_totals(AT.date())
+    first = collect_package_fee(session, shaoyang.people["signed_here"], 2026, "cash", op, AT)
+    collect_package_fee(session, shaoyang.people["signed_township"], 2026, "mobile", op, AT)
+    reverse_package_fee(session, first.id, "收错", op, AT + dt.timedelta(hours=1))
+    collect_package_fee(session, shaoyang.people["signed_here"], 2026, "cash", op, AT + dt.timedelta(hours=2))
+    collect_package_fee(session, shaoyang.people["signed_here"], 2025, "cash", op, AT + dt.timedelta(days=1))  # next day
+    totals = session.day_totals(AT.date())
+    # The visits' figures are as they were: the fees are no visit and no fund spending.
+    assert (totals.visits, totals.reversals, totals.total, totals.fund, totals.patient, totals.by_method) == (
+        before.visits, before.reversals, before.total, before.fund, before.patient, before.by_method,
+    )
+    assert totals.visits == 1 and totals.patient == visit.adjudication.patient
+    assert (totals.package_fees, totals.package_reversals, totals.package_amount) == (3, 1, M("16.00"))
+    assert totals.package_by_method == (("cash", M("8.00")), ("mobile", M("8.00")))
+    # The cash handed over: the visits' and the fees'.
+    assert dict(totals.handed_over())["cash"] == visit.adjudication.patient + M("8.00")
