@@ -133,6 +133,39 @@ class ReceiptData:
 
 
 @dataclass(frozen=True)
+class PackageReceiptData:
+    """A family-doctor package fee receipt (家庭医生签约服务费收据): the package's split, of which
+    only the patient's share was taken here; or the reversal of one (every amount negated)."""
+
+    clinic: ClinicInfo
+    receipt_no: str
+    issued_at: dt.datetime
+    operator: str
+    """Who took the fee (or handed it back)."""
+    patient: PersonInfo
+    year: int
+    """The year signed for."""
+    fee: Money
+    public_health: Money
+    fund: Money
+    amount: Money
+    """The patient's share taken (positive, also on a reversal: `sign` negates it)."""
+    payment_method: str = "现金"
+    reprint: bool = False
+    reversal_of: str | None = None
+    """For a reversal: the receipt number of the fee handed back."""
+    reason: str = ""
+    """For a reversal: why."""
+    voided_by: str | None = None
+    """For a fee since reversed: the reversal's receipt number."""
+    voided_at: dt.datetime | None = None
+
+    @property
+    def sign(self) -> int:
+        return -1 if self.reversal_of else 1
+
+
+@dataclass(frozen=True)
 class StatementVisit:
     """One settlement, or one reversal of a settlement, in a month's statement."""
 

@@ -11,9 +11,14 @@ is reversed by a new row naming it, with the reason and who did it; nothing is e
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+from clinic_app.documents.reasons import PAYMENT_NAMES
+from clinic_app.documents.records import ClinicInfo, PackageReceiptData, PersonInfo
+from clinic_app.domain.money import Money
 from clinic_app.domain.records import PackagePayment
 from clinic_app.errors import BadInput
+from clinic_app.services.receipts import RECEIPTS_FOLDER, Layout, receipt_layout
 from clinic_app.services.session import ClinicSession
 from clinic_app.store import ledger, packages
 from clinic_app.store.db import transaction
@@ -142,3 +147,43 @@ def standing_payment(session: ClinicSession, patient_id: int, year: int) -> Pack
     """The fee paid for `year` and not reversed, if any."""
     return packages.standing_payment(session.db, patient_id, year)
 
+
+
+def package_receipt_data(session: ClinicSession, payment_id: int, reprint: bool = False) -> PackageReceiptData:
+    """What the receipt of package fee `payment_id` (or of its reversal) shows, from the ledger."""
+    clinic = session.require_clinic()
+    payment = package_payment(session, payment_id)
+    return PackageReceiptData(
+        clinic=ClinicInfo(clinic.code, clinic.name, clinic.township_code, clinic.policy_id, clinic.township_name),
+        receipt_no=payment.receipt_no,
+        issued_at=payment.time,
+        operator=payment.operator_name,
+        patient=PersonInfo(payment.patient_name, payment.id_number or "", payment.psn_no, payment.category),
+        year=payment.year,
+        fee=payment.fee,
+        public_health=payment.public_health,
+        fund=payment.fund,
+        amount=Money(abs(payment.amount.fen)),
+        payment_method=PAYMENT_NAMES.get(payment.payment_method, (payment.payment_method,))[0],
+        reprint=reprint,
+        reversal_of=payment.original_receipt_no if payment.kind == "reversal" else None,
+        reason=payment.reason,
+        voided_by=payment.reversed_by,
+        voided_at=payment.reversed_at,
+    )
+
+
+def write_package_receipt(
+    session: ClinicSession, payment_id: int, reprint: bool = False, layout: Layout | None = None
+) -> tuple[PackageReceiptData, Path]:
+    """Render the receipt of package fee `payment_id` into the data folder's receipts/ (the visit
+    receipts' layout and folder); returns its data and path."""
+    data = package_receipt_data(session, payment_id, reprint)
+    chosen = layout or receipt_layout(session)
+    path = session.data_dir / RECEIPTS_FOLDER / f"{data.receipt_no}{'-reprint' if reprint else ''}-{chosen}.pdf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    from clinic_app.documents.package_receipt import (
+        render_package_receipt,  # reportlab loads on first print
+    )
+
+    return data, render_package_receipt(data, chosen, path)

@@ -22,8 +22,10 @@ from clinic_app.services.packages import (
     package_payments,
     reverse_package_fee,
     standing_payment,
+    write_package_receipt,
 )
 from clinic_app.store.db import DB_NAME
+from tests.documents.pdftext import text_of
 from tests.store.template import TOWNSHIP, VILLAGE, Ledger, opened
 
 M = Money.parse
@@ -178,3 +180,32 @@ def test_the_day_close_counts_the_fees_apart_from_the_visits(shaoyang: Ledger) -
     assert totals.package_by_method == (("cash", M("8.00")), ("mobile", M("8.00")))
     # The cash handed over: the visits' and the fees'.
     assert dict(totals.handed_over())["cash"] == visit.adjudication.patient + M("8.00")
+
+
+def _flat(path: Path) -> str:
+    return "".join(text_of(path.read_bytes()).split())
+
+
+def test_the_receipt_shows_the_split_and_that_only_the_patient_s_share_was_taken(shaoyang: Ledger) -> None:
+    session = shaoyang.session
+    paid = collect_package_fee(session, shaoyang.people["signed_here"], 2026, "mobile", shaoyang.operator, AT)
+    for layout in ("58mm", "80mm", "a5"):
+        data, path = write_package_receipt(session, paid.id, layout=layout)  # type: ignore[arg-type]
+        assert path.name == f"{VILLAGE}-QY2026-000001-{layout}.pdf"
+        flat = _flat(path)
+        assert "家庭医生签约服务费收据" in flat and "门诊收费收据" not in flat
+        assert f"收据号{VILLAGE}-QY2026-000001" in flat and "签约年度2026年" in flat
+        assert "签约服务包40.00" in flat and "基本公共卫生经费承担20.00" in flat and "医保基金承担12.00" in flat
+        assert "个人承担8.00" in flat and "本次收取(个人承担)8.00" in flat and "人民币捌元整" in flat
+        assert "支付方式移动支付" in flat and "收款人李医生" in flat and "测试signed_here" in flat
+
+
+def test_a_reversed_fee_s_receipts_say_so(shaoyang: Ledger) -> None:
+    session = shaoyang.session
+    paid = collect_package_fee(session, shaoyang.people["signed_here"], 2026, "cash", shaoyang.operator, AT)
+    undone = reverse_package_fee(session, paid.id, "收错人", shaoyang.operator, AT + dt.timedelta(minutes=3))
+    flat = _flat(write_package_receipt(session, undone.id)[1])
+    assert "签约服务费冲销收据(作废)" in flat and f"冲销原收据号{paid.receipt_no}" in flat and "冲销原因收错人" in flat
+    assert "本次收取(个人承担)-8.00" in flat and "(负数)人民币捌元整" in flat
+    again = _flat(write_package_receipt(session, paid.id, reprint=True)[1])
+    assert "重打REPRINT" in again and "已作废VOIDED" in again and f"冲销收据号{undone.receipt_no}" in again

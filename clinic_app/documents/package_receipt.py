@@ -1,0 +1,116 @@
+"""The family-doctor package fee receipt (家庭医生签约服务费收据), on the visit receipts' paper.
+
+Laid out like a visit receipt (58/80 mm rolls, A5) with the same rows and marks: the clinic,
+the receipt number of the package series (<clinic>-QY<year>-000001), the patient, the year
+signed for, the package's split (public health, fund, patient) and what was taken: the
+patient's share only, in figures and in RMB capitals.  A reversal is marked 冲销 and
+negated; a fee reversed since is marked 已作废 with the reversal's number; a reprint 重打.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from clinic_app.documents import fonts
+from clinic_app.documents.files import write_atomically
+from clinic_app.documents.reasons import CATEGORY_NAMES
+from clinic_app.documents.receipt import GEOMETRY, Layout, _Flow, _pdf, rmb_capitals
+from clinic_app.documents.records import PackageReceiptData, mask_id_number
+from clinic_app.domain.money import Money
+
+TITLE = "家庭医生签约服务费收据"
+REVERSAL_TITLE = "签约服务费冲销收据 (作废)"
+
+
+def package_receipt_hash(data: PackageReceiptData) -> str:
+    """A short hash of what the receipt attests, for its QR code."""
+    fields = (
+        data.receipt_no,
+        data.issued_at.isoformat(timespec="seconds"),
+        data.clinic.code,
+        data.patient.id_number,
+        str(data.year),
+        str(Money(data.amount.fen * data.sign)),
+        data.reversal_of or "",
+    )
+    return hashlib.sha256("|".join(fields).encode("utf-8")).hexdigest()[:16]
+
+
+def _marks(data: PackageReceiptData) -> list[str]:
+    return [
+        text
+        for text, shown in (
+            ("冲销 · 作废 VOID", data.reversal_of),
+            ("重打 REPRINT", data.reprint),
+            ("已作废 VOIDED", data.voided_by),
+        )
+        if shown
+    ]
+
+
+def package_receipt_pdf(data: PackageReceiptData, layout: Layout, font: fonts.PdfFont | None = None) -> bytes:
+    """The receipt's PDF bytes."""
+    if layout not in GEOMETRY:
+        raise ValueError(f"unknown receipt layout {layout!r}; use 58mm, 80mm or a5")
+    font = font or fonts.pdf_font()
+    geo = GEOMETRY[layout]
+    size, sign = geo.size, data.sign
+    flow = _Flow(font, geo.width - 2 * geo.margin)
+
+    def money(amount: Money) -> str:
+        return str(Money(amount.fen * sign))
+
+    flow.text(data.clinic.name, geo.title, "c")
+    flow.text(REVERSAL_TITLE if data.reversal_of else TITLE, size * 1.15, "c")
+    marks = _marks(data)
+    if marks:
+        flow.marks(marks, geo.title)
+    flow.rule(dashed=False)
+    flow.pair("收据号", data.receipt_no, size)
+    if data.reversal_of:
+        flow.pair("冲销原收据号", data.reversal_of, size)
+        if data.reason:
+            flow.pair("冲销原因", data.reason, size)
+    if data.voided_by:
+        if data.voided_at:
+            flow.pair("作废时间", data.voided_at.strftime("%Y-%m-%d %H:%M"), size)
+        flow.pair("冲销收据号", data.voided_by, size)
+    flow.pair("时间", data.issued_at.strftime("%Y-%m-%d %H:%M:%S"), size)
+    flow.pair("收款人", data.operator, size)
+    flow.pair("患者", data.patient.name, size)
+    flow.pair("身份证号", mask_id_number(data.patient.id_number), size)
+    flow.pair("参保类别", CATEGORY_NAMES.get(data.patient.category, (data.patient.category,))[0], size)
+    flow.pair("签约年度", f"{data.year} 年", size)
+    flow.rule()
+    # The whole package and who pays which part: only the patient's share is money taken here.
+    flow.pair("签约服务包", money(data.fee), size)
+    flow.pair("基本公共卫生经费承担", money(data.public_health), size, indent=size)
+    flow.pair("医保基金承担", money(data.fund), size, indent=size)
+    flow.pair("个人承担", money(data.amount), size, indent=size)
+    flow.rule()
+    flow.pair("本次收取 (个人承担)", money(data.amount), size * 1.1)
+    flow.text("大写: " + rmb_capitals(Money(data.amount.fen * sign)), size)
+    flow.pair("支付方式", data.payment_method, size)
+    flow.rule()
+    flow.text("公共卫生经费和医保基金承担部分不向个人收取。", size * 0.92)
+    flow.gap(2)
+    notes = [(f"校验码 {package_receipt_hash(data)}", size * 0.85)]
+    if data.reprint:
+        notes.append(("本收据为重打副本, 不作重复收费凭证", size * 0.9))
+    if data.voided_by:
+        notes.append(("本次收费已冲销, 本收据不作收费凭证", size * 0.9))
+    notes.append(("请妥善保管, 谢谢!", size * 0.9))
+    payload = f"RCPT|{data.receipt_no}|{package_receipt_hash(data)}"
+    if layout == "a5":
+        flow.qr_beside(payload, geo.qr, notes)
+    else:
+        flow.qr(payload, geo.qr)
+        for text, note_size in notes:
+            flow.text(text, note_size, "c")
+    return _pdf(geo, flow.rows, font, f"收据 {data.receipt_no}", data.clinic.name, [])
+
+
+def render_package_receipt(data: PackageReceiptData, layout: Layout, path: Path | str, font: fonts.PdfFont | None = None) -> Path:
+    """Write the receipt as a PDF at `path`, all at once."""
+    return write_atomically(path, package_receipt_pdf(data, layout, font))
