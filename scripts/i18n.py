@@ -282,6 +282,8 @@ EN = {
     "邵阳 按人头按月预拨": "Shaoyang capitation, prepaid monthly",
     # whose family account paid (家庭共济)
     "账户持有人 (姓名/关系)": "Account holder (name / relation)", "账户持有人 {holder}": "Account holder {holder}",
+    # a character no font has, printed as 〓
+    "收据上 {n} 个字没有字体可以显示, 已印为 〓: {chars}": "{n} character(s) on the receipt are in no font and print as 〓: {chars}",
 }
 
 # Where one Chinese word needs two English ones: (context, source) -> English, before EN.

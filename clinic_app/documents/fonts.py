@@ -260,8 +260,9 @@ def _fallback_name(font: FontFile) -> str | None:
 _warned: set[str] = set()
 
 
-def _font_for(char: str, font: PdfFont) -> str | None:
-    """The registered font that draws `char`: `font` itself, else the first fallback with it."""
+def _drawn_by(char: str, font: PdfFont) -> str | None:
+    """The registered font that draws `char`: `font` itself, else the first fallback with it;
+    None when no font has it."""
     if font.has(char) or char.isspace() or unicodedata.category(char) in ("Cc", "Cf"):
         return font.name
     fallbacks = font.fallbacks if font.fallbacks is not None else _system_fallbacks(font.source)
@@ -269,6 +270,21 @@ def _font_for(char: str, font: PdfFont) -> str | None:
         name = _fallback_name(fallback)
         if name is not None and _has_glyph(name, char):
             return name
+    return None
+
+
+def missing_characters(text: str, font: PdfFont | None = None) -> tuple[str, ...]:
+    """The characters of `text` that no font has (each once, in order): they print as
+    MISSING_MARK.  `font`: the PDFs' font (`pdf_font`) unless given."""
+    chosen = font or pdf_font()
+    return tuple(char for char in dict.fromkeys(text) if _drawn_by(char, chosen) is None)
+
+
+def _font_for(char: str, font: PdfFont) -> str | None:
+    """The registered font that draws `char` (`_drawn_by`); a character none has is logged once."""
+    name = _drawn_by(char, font)
+    if name is not None:
+        return name
     if char not in _warned:
         _warned.add(char)
         log.warning("no font has the character %s (U+%04X): printed as %s", char, ord(char), MISSING_MARK)

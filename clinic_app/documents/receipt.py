@@ -408,6 +408,20 @@ def _draw_row(canvas: Canvas, row: _Row, font: fonts.PdfFont, left: float, top: 
         fonts.draw_string(canvas, left + x, baseline, text, font, row.size, align)
 
 
+def missing_characters(data: ReceiptData, font: fonts.PdfFont | None = None) -> tuple[str, ...]:
+    """The characters of the receipt's own texts (the clinic, the people, the items, the notes)
+    that no font has: the receipt prints them as 〓 (`fonts.MISSING_MARK`).  Its fixed words are
+    in every Chinese font."""
+    texts = (
+        data.clinic.name, data.operator, data.patient.name, *(line.label + line.unit for line in data.lines),
+        *_reasons(data),
+        # As `_rows_at` prints them: the holder with an account payment, the note with an outside receipt.
+        data.account_holder if data.account_paid else "",
+        *((data.outside_receipt, data.outside_note) if data.outside_receipt else ()),
+    )
+    return fonts.missing_characters("\n".join(texts), font)
+
+
 def receipt_pdf(data: ReceiptData, layout: Layout, font: fonts.PdfFont | None = None) -> bytes:
     """The receipt's PDF bytes."""
     if layout not in GEOMETRY:

@@ -131,6 +131,15 @@ def write_receipt(
     return data, render_receipt(data, chosen, path)
 
 
+def missing_characters(data: ReceiptData) -> tuple[str, ...]:
+    """The characters of this receipt that no font on this computer has: printed as 〓, the
+    doctor is told which (a rare name character: another font may be installed, or the name
+    written by hand on the paper)."""
+    from clinic_app.documents.receipt import missing_characters as missing
+
+    return missing(data)
+
+
 def write_day_close(
     session: ClinicSession, day: dt.date, operator_id: int, now: dt.datetime, layout: Layout | None = None
 ) -> Path:

@@ -226,6 +226,8 @@ class _Loaded:
     choice: PrinterChoice
     printers: list[str]
     save_dir: str
+    missing: tuple[str, ...] = ()
+    """Characters of the document no font has (printed as 〓): the preview says which."""
 
     @property
     def page_size(self) -> QSizeF:
@@ -298,6 +300,12 @@ class PreviewDialog(QDialog):
         self.page_scroll.setWidgetResizable(True)
         self.status = QLabel(self.tr("正在生成…"))
         self.status.setWordWrap(True)
+        self.notice = QLabel()
+        """What the doctor should know before printing (a name character printed as 〓); hidden when none."""
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.hide()
 
         self.print_button = QPushButton(self.tr("打印"))
         self.print_button.setMinimumSize(180, 52)
@@ -324,6 +332,7 @@ class PreviewDialog(QDialog):
         buttons.addWidget(self.print_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.page_scroll, 1)
+        layout.addWidget(self.notice)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
         # 700 px tall where there is room; less on a 720-line screen, so 打印 stays on it.
@@ -333,17 +342,20 @@ class PreviewDialog(QDialog):
 
     # -- loading
 
-    def load(self, make: Callable[[], Path]) -> None:
-        """Make (or find) the PDF on the worker, render its pages there, then show them."""
+    def load(self, make: Callable[[], Path | tuple[Path, tuple[str, ...]]]) -> None:
+        """Make (or find) the PDF on the worker, render its pages there, then show them.
+
+        `make` returns the PDF's path, or the path and the characters of it no font has."""
         session, kind = self.context.session, self.kind
 
         def work() -> _Loaded:
-            path = make()
+            made = make()
+            path, missing = made if isinstance(made, tuple) else (made, ())
             sizes = page_sizes(path)
             dpi = preview_dpi(sizes[0])
             first = render_pages(path, [0], dpi)[0]
             return _Loaded(path, sizes, dpi, first, load_choice(session, kind), available_printers(),
-                           session.setting(SAVE_DIR_SETTING) or "")
+                           session.setting(SAVE_DIR_SETTING) or "", missing)
 
         self.print_button.setEnabled(False)
         self.save_button.setEnabled(False)
@@ -530,10 +542,11 @@ class ReceiptPreview(PreviewDialog):
     def load_receipt(self, layout: str | None) -> None:
         session, visit_id, reprint = self.context.session, self.visit_id, self.reprint
 
-        def make() -> Path:
+        def make() -> tuple[Path, tuple[str, ...]]:
             if layout is not None:
                 receipts.set_receipt_layout(session, layout)
-            return receipts.write_receipt(session, visit_id, reprint)[1]
+            data, path = receipts.write_receipt(session, visit_id, reprint)
+            return path, receipts.missing_characters(data)
 
         self.load(make)
 
@@ -542,6 +555,16 @@ class ReceiptPreview(PreviewDialog):
         layout = loaded.path.stem.rsplit("-", 1)[-1]
         self.layout_choice.setCurrentIndex(max(0, self.layout_choice.findData(layout)))
         self.layout_choice.setEnabled(True)
+        # Only the log said so: a name printed as 〓 was found at the patient's next visit, if at all.
+        missing = loaded.missing
+        self.notice.setText(
+            self.tr("收据上 {n} 个字没有字体可以显示, 已印为 〓: {chars}").format(
+                n=len(missing), chars=", ".join(f"{char} (U+{ord(char):04X})" for char in missing)
+            )
+            if missing
+            else ""
+        )
+        self.notice.setVisible(bool(missing))
         super()._loaded(loaded)
 
     def _layout_chosen(self) -> None:

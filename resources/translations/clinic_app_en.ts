@@ -1572,15 +1572,15 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PreviewDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="299" />
-        <location filename="../../clinic_app/ui/printing.py" line="350" />
+        <location filename="../../clinic_app/ui/printing.py" line="301" />
+        <location filename="../../clinic_app/ui/printing.py" line="362" />
         <source>正在生成…</source>
         <translation>Preparing…</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/printing.py" line="201" />
-        <location filename="../../clinic_app/ui/printing.py" line="302" />
-        <location filename="../../clinic_app/ui/printing.py" line="374" />
+        <location filename="../../clinic_app/ui/printing.py" line="310" />
+        <location filename="../../clinic_app/ui/printing.py" line="386" />
         <source>打印</source>
         <translation>Print</translation>
     </message>
@@ -1595,44 +1595,44 @@ This clinic's key fingerprint (the township checks it):
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="311" />
-        <location filename="../../clinic_app/ui/printing.py" line="380" />
+        <location filename="../../clinic_app/ui/printing.py" line="319" />
+        <location filename="../../clinic_app/ui/printing.py" line="392" />
         <source>另存为 PDF…</source>
         <translation>Save as PDF…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="314" />
+        <location filename="../../clinic_app/ui/printing.py" line="322" />
         <source>关闭 (Esc)</source>
         <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="376" />
-        <location filename="../../clinic_app/ui/printing.py" line="485" />
+        <location filename="../../clinic_app/ui/printing.py" line="388" />
+        <location filename="../../clinic_app/ui/printing.py" line="497" />
         <source>默认打印机</source>
         <translation>default printer</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="377" />
+        <location filename="../../clinic_app/ui/printing.py" line="389" />
         <source>共 {pages} 页 · 打印到: {printer}</source>
         <translation>{pages} page(s) · printer: {printer}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="382" />
+        <location filename="../../clinic_app/ui/printing.py" line="394" />
         <source>共 {pages} 页 · 没有找到打印机, 可另存为 PDF 拿到别处打印</source>
         <translation>{pages} page(s) · no printer found: save as PDF and print it elsewhere</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="475" />
+        <location filename="../../clinic_app/ui/printing.py" line="487" />
         <source>正在打印…</source>
         <translation>Printing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="485" />
+        <location filename="../../clinic_app/ui/printing.py" line="497" />
         <source>已发送到打印机 {printer}</source>
         <translation>Sent to the printer {printer}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="508" />
+        <location filename="../../clinic_app/ui/printing.py" line="520" />
         <source>已保存 {path}</source>
         <translation>Saved {path}</translation>
     </message>
@@ -1640,34 +1640,39 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReceiptPreview</name>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="518" />
+        <location filename="../../clinic_app/ui/printing.py" line="530" />
         <source>收据预览 (重打)</source>
         <translation>Receipt preview (reprint)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="518" />
+        <location filename="../../clinic_app/ui/printing.py" line="530" />
         <source>收据预览</source>
         <translation>Receipt preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="522" />
+        <location filename="../../clinic_app/ui/printing.py" line="534" />
         <source>58mm 热敏纸</source>
         <translation>58 mm thermal roll</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="522" />
+        <location filename="../../clinic_app/ui/printing.py" line="534" />
         <source>80mm 热敏纸</source>
         <translation>80 mm thermal roll</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="522" />
+        <location filename="../../clinic_app/ui/printing.py" line="534" />
         <source>A5 纸</source>
         <translation>A5 sheet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="526" />
+        <location filename="../../clinic_app/ui/printing.py" line="538" />
         <source>收据格式</source>
         <translation>Receipt layout</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/printing.py" line="561" />
+        <source>收据上 {n} 个字没有字体可以显示, 已印为 〓: {chars}</source>
+        <translation>{n} character(s) on the receipt are in no font and print as 〓: {chars}</translation>
     </message>
 </context>
 <context>
