@@ -284,6 +284,14 @@ EN = {
     "账户持有人 (姓名/关系)": "Account holder (name / relation)", "账户持有人 {holder}": "Account holder {holder}",
     # a character no font has, printed as 〓
     "收据上 {n} 个字没有字体可以显示, 已印为 〓: {chars}": "{n} character(s) on the receipt are in no font and print as 〓: {chars}",
+    # the family-doctor package fee taken at signing
+    "签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}":
+        "Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}",
+    "收取个人承担 {amount} 元并打印收据": "Take the patient's {amount} yuan and print a receipt",
+    "个人承担已收取 (收据 {receipt})": "Patient's share already taken (receipt {receipt})",
+    "签约服务费收据预览": "Package fee receipt preview", "签约服务费收据预览 (重打)": "Package fee receipt preview (reprint)",
+    "家庭医生签约服务费 {n} 笔 (冲销 {r} 笔), 合计 {a} 元": "{n} family doctor package fees ({r} reversed), {a} yuan in all",
+    "应交款 (就诊个人支付 + 签约服务费):": "To hand over (visits' patient share + package fees):",
 }
 
 # Where one Chinese word needs two English ones: (context, source) -> English, before EN.

@@ -502,6 +502,21 @@ def day_close_pdf(data: DayCloseData, layout: Layout, font: fonts.PdfFont | None
         flow.pair("外院报销笔数", str(totals.reimbursements), size)
         flow.pair("外院费用", str(totals.reimbursed_total), size)
         flow.pair("统筹报销 (付给患者)", str(totals.reimbursed_fund), size)
+    if totals.package_fees or totals.package_reversals:
+        # No visits and no fund spending, but money taken in: counted apart, then in the money
+        # handed over with the visits' own.
+        flow.rule()
+        flow.text("家庭医生签约服务费 (个人承担):", size)
+        flow.pair("收取笔数", str(totals.package_fees), size, indent=size)
+        if totals.package_reversals:
+            flow.pair("冲销笔数", str(totals.package_reversals), size, indent=size)
+        for method, amount in totals.package_by_method:
+            flow.pair(PAYMENT_NAMES.get(method, (method,))[0], str(amount), size, indent=size)
+        flow.pair("签约服务费合计", str(totals.package_amount), size * 1.1)
+        flow.rule()
+        flow.text("应交款 (就诊个人支付 + 签约服务费):", size)
+        for method, amount in totals.handed_over():
+            flow.pair(PAYMENT_NAMES.get(method, (method,))[0], str(amount), size, indent=size)
     flow.rule()
     flow.gap(size)
     flow.pair("交款人签字", "_" * 14, size)

@@ -227,10 +227,12 @@ class DayTotals:
     """`package_amount` by payment method code (cash, mobile)."""
 
     def handed_over(self) -> tuple[tuple[str, Money], ...]:
-        """The money taken in by payment method: the visits' patient share and the package fees."""
+        """The money the doctor hands over, in cash and by mobile payment: the visits' patient
+        share and the package fees.  What a personal account paid comes from the fund's agency."""
         sums: dict[str, int] = {}
         for method, amount in self.by_method + self.package_by_method:
-            sums[method] = sums.get(method, 0) + amount.fen
+            if method in ("cash", "mobile"):
+                sums[method] = sums.get(method, 0) + amount.fen
         return tuple(sorted((method, Money(fen)) for method, fen in sums.items()))
 
 

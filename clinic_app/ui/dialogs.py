@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -34,9 +35,14 @@ from clinic_app.domain.identity import (
     parse_resident_id,
     phone_number,
 )
-from clinic_app.domain.policy import CATEGORIES, FACILITY_LEVELS, ITEM_KINDS
-from clinic_app.domain.records import Clinic, Enrolment, PatientRecord
+from clinic_app.domain.policy import CATEGORIES, FACILITY_LEVELS, ITEM_KINDS, FamilyDoctorPackage
+from clinic_app.domain.records import Clinic, Enrolment, PackagePayment, PatientRecord
 from clinic_app.errors import UserError
+from clinic_app.services.packages import (
+    PACKAGE_PAYMENT_METHODS,
+    collect_package_fee,
+    standing_payment,
+)
 from clinic_app.services.session import DateJump, DesignationChange, PatientInput, parse_amount
 from clinic_app.ui import labels
 from clinic_app.ui.context import AppContext
@@ -246,6 +252,28 @@ class EnrolmentDialog(_FormDialog):
         self.signed = QCheckBox(self.tr("已签约家庭医生"))
         self.form.addRow("", self.signed)
         self.enrolled_on = self.add_field(self.tr("参保日期"), _date_edit(dt.date(year, 1, 1)))
+        # The signing's package fee and who pays which part (Shaoyang 2019: 40 = 20 + 12 + 8), and
+        # the offer to take the patient's share with a receipt; shown where the policy has one.
+        self.package = QLabel()  # one line (two once paid), not wrapped: a wrapped label is cut short
+        self.collect = QCheckBox()
+        self.collect_method = QComboBox()
+        for code in PACKAGE_PAYMENT_METHODS:
+            self.collect_method.addItem(labels.payment(code), code)
+        self.collect_row = QWidget()
+        row = QHBoxLayout(self.collect_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.collect)
+        row.addWidget(self.collect_method)
+        row.addStretch(1)
+        self.form.addRow("", self.package)
+        self.form.addRow("", self.collect_row)
+        self.package.hide()
+        self.collect_row.hide()
+        self.offered: tuple[int, FamilyDoctorPackage | None, PackagePayment | None] | None = None
+        """(year, the policy's package, the fee already taken) last loaded for the year shown."""
+        self.payment: PackagePayment | None = None
+        """The fee taken on saving, whose receipt is then previewed."""
+        self.receipt_preview: QDialog | None = None
         # Shown when the service says this year's designation is being changed (DesignationChange).
         self.change_reason = QComboBox()
         self.change_reason_label = QLabel(self.tr("变更原因"))
@@ -261,6 +289,48 @@ class EnrolmentDialog(_FormDialog):
         self.signed.setChecked(e.family_doctor_signed)
         if e.enrolled_on:
             self.enrolled_on.setDate(QDate(e.enrolled_on.year, e.enrolled_on.month, e.enrolled_on.day))
+        self._newly_signed = current is None or not current.signed_in(year)
+        """Signing now (not yet signed for the year): taking the fee is offered ticked."""
+        self.signed.toggled.connect(self._show_package)
+        self.insured.toggled.connect(self._show_package)
+        self.year.valueChanged.connect(self._load_package)
+        self._load_package()
+
+    def _load_package(self) -> None:
+        """Ask the service for the year's package and whether its fee was taken (on the worker)."""
+        session, patient, year = self.context.session, self.patient, self.year.value()
+        self.offered = None
+        self._show_package()
+        self.context.run(
+            lambda: (year, session.package_for(year, patient.category), standing_payment(session, patient.id, year)),
+            self._package_loaded,
+        )
+
+    def _package_loaded(self, loaded: tuple[int, FamilyDoctorPackage | None, PackagePayment | None]) -> None:
+        if loaded[0] != self.year.value():
+            return  # the year was changed since: its own answer follows
+        self.offered = loaded
+        _, package, taken = loaded
+        if package is not None:
+            self.collect.setText(self.tr("收取个人承担 {amount} 元并打印收据").format(amount=package.patient))
+            self.collect.setChecked(taken is None and self._newly_signed)
+        self._show_package()
+
+    def _show_package(self) -> None:
+        """The split when signing under a policy with a package; the offer while the fee is unpaid."""
+        package = self.offered[1] if self.offered else None
+        taken = self.offered[2] if self.offered else None
+        shown = package is not None and self.signed.isChecked() and self.insured.isChecked()
+        if package is not None:
+            text = self.tr("签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}").format(
+                fee=package.fee, health=package.public_health, fund=package.fund, patient=package.patient
+            )
+            if taken is not None:
+                text += "\n" + self.tr("个人承担已收取 (收据 {receipt})").format(receipt=taken.receipt_no)
+            self.package.setText(text)
+        self.package.setVisible(shown)
+        self.collect_row.setVisible(shown and taken is None and bool(package and package.patient))
+        self.collect_method.setEnabled(self.collect.isChecked())
 
     def check(self) -> Callable[[], Any] | None:
         enrolment = Enrolment(
@@ -288,12 +358,30 @@ class EnrolmentDialog(_FormDialog):
             return None
         session, today = self.context.session, self.context.today()
         reason = None if self.change_reason.isHidden() else self.change_reason.currentData()
+        collect = not self.collect_row.isHidden() and self.collect.isChecked()
+        operator, method, now = self.context.operator_id, self.collect_method.currentData(), self.context.now()
+        if collect and not operator:
+            self.form_note.say(self.tr("请先选择操作员"))
+            return None
+        self.payment = None
 
-        def save() -> Enrolment:
+        def save() -> tuple[Enrolment, PackagePayment | None]:
             session.save_enrolment(enrolment, today, reason)
-            return enrolment
+            if not collect:
+                return enrolment, None
+            return enrolment, collect_package_fee(session, enrolment.patient_id, enrolment.year, method, operator, now)
 
         return save
+
+    def _saved(self, value: Any) -> None:
+        enrolment, self.payment = value
+        super()._saved(enrolment)
+        if self.payment is not None:  # its receipt, to print now
+            # Here, not at start-up: the preview loads the printing module on first use.
+            from clinic_app.ui.package_receipt import PackageReceiptPreview
+
+            self.receipt_preview = PackageReceiptPreview(self.context, self.payment.id, False, self.parentWidget())
+            self.receipt_preview.open()
 
     def _failed(self, error: Exception) -> None:
         if isinstance(error, DesignationChange) and self.change_reason.isHidden():

@@ -213,6 +213,12 @@ class DayCloseDialog(QDialog):
         if totals.reimbursements:  # not money taken in: the fund's part is paid out to the patients
             lines += ["", self.tr("外院报销 {n} 笔, 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元").format(
                 n=totals.reimbursements, t=totals.reimbursed_total, f=totals.reimbursed_fund)]
+        if totals.package_fees or totals.package_reversals:  # no visits, no fund: money taken in
+            lines += ["", self.tr("家庭医生签约服务费 {n} 笔 (冲销 {r} 笔), 合计 {a} 元").format(
+                n=totals.package_fees, r=totals.package_reversals, a=totals.package_amount)]
+            lines += [f"    {labels.payment(method)}: {amount}" for method, amount in totals.package_by_method]
+            lines += [self.tr("应交款 (就诊个人支付 + 签约服务费):")]
+            lines += [f"    {labels.payment(method)}: {amount}" for method, amount in totals.handed_over()]
         self.figures.setText("\n".join(lines))
 
 

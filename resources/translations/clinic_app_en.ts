@@ -255,17 +255,17 @@
 <context>
     <name>Clock</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="53" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="59" />
         <source>请确认电脑日期</source>
         <translation>Check the computer's date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="54" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="60" />
         <source>日期正确, 继续</source>
         <translation>The date is right, go on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="55" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="61" />
         <source>取消, 先校正日期</source>
         <translation>Cancel, correct the date first</translation>
     </message>
@@ -328,7 +328,7 @@
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="365" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="371" />
         <location filename="../../clinic_app/ui/models.py" line="136" />
         <source> (已作废)</source>
         <translation> (voided)</translation>
@@ -421,6 +421,16 @@
         <source>外院报销 {n} 笔, 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元</source>
         <translation>{n} outside receipts reimbursed: {t} billed, {f} paid back by the fund</translation>
     </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="217" />
+        <source>家庭医生签约服务费 {n} 笔 (冲销 {r} 笔), 合计 {a} 元</source>
+        <translation>{n} family doctor package fees ({r} reversed), {a} yuan in all</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="220" />
+        <source>应交款 (就诊个人支付 + 签约服务费):</source>
+        <translation>To hand over (visits' patient share + package fees):</translation>
+    </message>
 </context>
 <context>
     <name>Desktop</name>
@@ -443,52 +453,72 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="237" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="243" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="239" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="245" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="242" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="248" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="244" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="250" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="245" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="251" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="246" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="252" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="248" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="254" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="251" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="279" />
         <source>变更原因</source>
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="285" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="315" />
+        <source>收取个人承担 {amount} 元并打印收据</source>
+        <translation>Take the patient's {amount} yuan and print a receipt</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="325" />
+        <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
+        <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="329" />
+        <source>个人承担已收取 (收据 {receipt})</source>
+        <translation>Patient's share already taken (receipt {receipt})</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="355" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="303" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="364" />
+        <source>请先选择操作员</source>
+        <translation>Choose the operator first</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="391" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -1000,58 +1030,58 @@ Please give this log file to support:
 <context>
     <name>LedgerScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="235" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="241" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="247" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="253" />
         <source>患者 (姓名/拼音/身份证)</source>
         <translation>Patient (name/pinyin/ID)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="252" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="319" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="258" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="325" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="255" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="261" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="255" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="261" />
         <source>只看作废</source>
         <translation>Voided only</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="255" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="261" />
         <source>隐藏作废</source>
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="282" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="288" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="284" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="290" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="286" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="292" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="355" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="361" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="403" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="409" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>
@@ -1325,6 +1355,19 @@ This clinic's key fingerprint (the township checks it):
     </message>
 </context>
 <context>
+    <name>PackageReceiptPreview</name>
+    <message>
+        <location filename="../../clinic_app/ui/package_receipt.py" line="19" />
+        <source>签约服务费收据预览 (重打)</source>
+        <translation>Package fee receipt preview (reprint)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/package_receipt.py" line="19" />
+        <source>签约服务费收据预览</source>
+        <translation>Package fee receipt preview</translation>
+    </message>
+</context>
+<context>
     <name>PatientCard</name>
     <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="113" />
@@ -1425,67 +1468,67 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="157" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="163" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="157" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="163" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="160" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="166" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="161" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="167" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="163" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="169" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="166" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="172" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="167" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="173" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="168" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="174" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="174" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="180" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="175" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="181" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="202" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="208" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="208" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="214" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="211" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="217" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
@@ -1678,37 +1721,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="327" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="415" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="329" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="417" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="330" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="418" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="331" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="419" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="336" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="424" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="339" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="427" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="344" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="432" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1716,57 +1759,57 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="357" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="445" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="359" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="447" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="360" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="448" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="361" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="449" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="362" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="450" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="366" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="454" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="367" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="455" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="373" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="461" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="378" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="466" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="383" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="471" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="388" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="476" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2568,22 +2611,22 @@ Restore now?</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="404" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="492" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="406" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="494" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="411" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="499" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="414" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="502" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>

@@ -209,3 +209,19 @@ def test_a_reversed_fee_s_receipts_say_so(shaoyang: Ledger) -> None:
     assert "本次收取(个人承担)-8.00" in flat and "(负数)人民币捌元整" in flat
     again = _flat(write_package_receipt(session, paid.id, reprint=True)[1])
     assert "重打REPRINT" in again and "已作废VOIDED" in again and f"冲销收据号{undone.receipt_no}" in again
+
+
+def test_the_day_close_printout_has_the_fees_section_and_the_money_handed_over(shaoyang: Ledger) -> None:
+    from clinic_app.services.receipts import write_day_close
+
+    session, op = shaoyang.session, shaoyang.operator
+    visit = session.settle(shaoyang.request("signed_here", "2026-03-02T09:00:00", "YP0001"))
+    collect_package_fee(session, shaoyang.people["signed_here"], 2026, "cash", op, AT)
+    collect_package_fee(session, shaoyang.people["signed_township"], 2026, "mobile", op, AT)
+    flat = _flat(write_day_close(session, AT.date(), op, AT.replace(hour=18), layout="58mm"))
+    patient = visit.adjudication.patient
+    assert "就诊笔数1" in flat and f"个人支付{patient}" in flat  # the visits as they were
+    assert "家庭医生签约服务费(个人承担):" in flat and "收取笔数2" in flat and "签约服务费合计16.00" in flat
+    assert f"应交款(就诊个人支付+签约服务费):现金{patient + M('8.00')}移动支付8.00" in flat
+    # A day without fees prints no such section.
+    assert "签约服务费" not in _flat(write_day_close(session, dt.date(2026, 3, 3), op, AT, layout="58mm"))
