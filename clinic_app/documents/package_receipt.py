@@ -14,9 +14,8 @@ from pathlib import Path
 
 from clinic_app.documents import fonts
 from clinic_app.documents.files import write_atomically
-from clinic_app.documents.reasons import CATEGORY_NAMES
-from clinic_app.documents.receipt import GEOMETRY, Layout, _Flow, _pdf, rmb_capitals
-from clinic_app.documents.records import PackageReceiptData, mask_id_number
+from clinic_app.documents.receipt import GEOMETRY, Layout, _Flow, _pdf, receipt_head, rmb_capitals
+from clinic_app.documents.records import PackageReceiptData
 from clinic_app.domain.money import Money
 
 TITLE = "家庭医生签约服务费收据"
@@ -37,18 +36,6 @@ def package_receipt_hash(data: PackageReceiptData) -> str:
     return hashlib.sha256("|".join(fields).encode("utf-8")).hexdigest()[:16]
 
 
-def _marks(data: PackageReceiptData) -> list[str]:
-    return [
-        text
-        for text, shown in (
-            ("冲销 · 作废 VOID", data.reversal_of),
-            ("重打 REPRINT", data.reprint),
-            ("已作废 VOIDED", data.voided_by),
-        )
-        if shown
-    ]
-
-
 def package_receipt_pdf(data: PackageReceiptData, layout: Layout, font: fonts.PdfFont | None = None) -> bytes:
     """The receipt's PDF bytes."""
     if layout not in GEOMETRY:
@@ -61,26 +48,7 @@ def package_receipt_pdf(data: PackageReceiptData, layout: Layout, font: fonts.Pd
     def money(amount: Money) -> str:
         return str(Money(amount.fen * sign))
 
-    flow.text(data.clinic.name, geo.title, "c")
-    flow.text(REVERSAL_TITLE if data.reversal_of else TITLE, size * 1.15, "c")
-    marks = _marks(data)
-    if marks:
-        flow.marks(marks, geo.title)
-    flow.rule(dashed=False)
-    flow.pair("收据号", data.receipt_no, size)
-    if data.reversal_of:
-        flow.pair("冲销原收据号", data.reversal_of, size)
-        if data.reason:
-            flow.pair("冲销原因", data.reason, size)
-    if data.voided_by:
-        if data.voided_at:
-            flow.pair("作废时间", data.voided_at.strftime("%Y-%m-%d %H:%M"), size)
-        flow.pair("冲销收据号", data.voided_by, size)
-    flow.pair("时间", data.issued_at.strftime("%Y-%m-%d %H:%M:%S"), size)
-    flow.pair("收款人", data.operator, size)
-    flow.pair("患者", data.patient.name, size)
-    flow.pair("身份证号", mask_id_number(data.patient.id_number), size)
-    flow.pair("参保类别", CATEGORY_NAMES.get(data.patient.category, (data.patient.category,))[0], size)
+    receipt_head(flow, geo, data, REVERSAL_TITLE if data.reversal_of else TITLE, data.reason)
     flow.pair("签约年度", f"{data.year} 年", size)
     flow.rule()
     # The whole package and who pays which part: only the patient's share is money taken here.

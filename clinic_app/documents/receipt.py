@@ -32,7 +32,13 @@ from reportlab.pdfgen.canvas import Canvas
 from clinic_app.documents import fonts
 from clinic_app.documents.files import write_atomically
 from clinic_app.documents.reasons import CATEGORY_NAMES, PAYMENT_NAMES, render
-from clinic_app.documents.records import DayCloseData, ReceiptData, format_quantity, mask_id_number
+from clinic_app.documents.records import (
+    DayCloseData,
+    PackageReceiptData,
+    ReceiptData,
+    format_quantity,
+    mask_id_number,
+)
 from clinic_app.domain.money import Money
 
 Layout = Literal["58mm", "80mm", "a5"]
@@ -245,7 +251,7 @@ def _title(data: ReceiptData) -> str:
     return "门诊收费收据" if not data.reversal_of else "门诊冲销收据 (作废)"
 
 
-def _marks(data: ReceiptData) -> list[str]:
+def _marks(data: ReceiptData | PackageReceiptData) -> list[str]:
     """The framed marks at the head of the receipt (and of every further A5 page)."""
     return [
         text
@@ -256,6 +262,34 @@ def _marks(data: ReceiptData) -> list[str]:
         )
         if shown
     ]
+
+
+def receipt_head(
+    flow: _Flow, geo: _Geometry, data: ReceiptData | PackageReceiptData, title: str, reason: str = ""
+) -> None:
+    """The head every receipt starts with: clinic and title, the framed marks, the receipt
+    number (and what it reverses or was voided by), time, cashier and patient."""
+    size = geo.size
+    flow.text(data.clinic.name, geo.title, "c")
+    flow.text(title, size * 1.15, "c")
+    marks = _marks(data)
+    if marks:
+        flow.marks(marks, geo.title)
+    flow.rule(dashed=False)
+    flow.pair("收据号", data.receipt_no, size)
+    if data.reversal_of:
+        flow.pair("冲销原收据号", data.reversal_of, size)
+        if reason:
+            flow.pair("冲销原因", reason, size)
+    if data.voided_by:
+        if data.voided_at:
+            flow.pair("作废时间", data.voided_at.strftime("%Y-%m-%d %H:%M"), size)
+        flow.pair("冲销收据号", data.voided_by, size)
+    flow.pair("时间", data.issued_at.strftime("%Y-%m-%d %H:%M:%S"), size)
+    flow.pair("收款人", data.operator, size)
+    flow.pair("患者", data.patient.name, size)
+    flow.pair("身份证号", mask_id_number(data.patient.id_number), size)
+    flow.pair("参保类别", CATEGORY_NAMES.get(data.patient.category, (data.patient.category,))[0], size)
 
 
 def _layout_rows(data: ReceiptData, layout: Layout, font: fonts.PdfFont) -> tuple[_Geometry, list[_Row]]:
@@ -284,24 +318,7 @@ def _rows_at(data: ReceiptData, layout: Layout, geo: _Geometry, font: fonts.PdfF
     flow = _Flow(font, geo.width - 2 * geo.margin)
     sign, adj = data.sign, data.adjudication
 
-    flow.text(data.clinic.name, geo.title, "c")
-    flow.text(_title(data), size * 1.15, "c")
-    marks = _marks(data)
-    if marks:
-        flow.marks(marks, geo.title)
-    flow.rule(dashed=False)
-    flow.pair("收据号", data.receipt_no, size)
-    if data.reversal_of:
-        flow.pair("冲销原收据号", data.reversal_of, size)
-    if data.voided_by:
-        if data.voided_at:
-            flow.pair("作废时间", data.voided_at.strftime("%Y-%m-%d %H:%M"), size)
-        flow.pair("冲销收据号", data.voided_by, size)
-    flow.pair("时间", data.issued_at.strftime("%Y-%m-%d %H:%M:%S"), size)
-    flow.pair("收款人", data.operator, size)
-    flow.pair("患者", data.patient.name, size)
-    flow.pair("身份证号", mask_id_number(data.patient.id_number), size)
-    flow.pair("参保类别", CATEGORY_NAMES.get(data.patient.category, (data.patient.category,))[0], size)
+    receipt_head(flow, geo, data, _title(data))
     if data.outside_receipt:  # a reimbursement: the outside receipt it pays back
         flow.pair("外院票据号", data.outside_receipt, size)
         if data.outside_note:
