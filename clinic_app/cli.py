@@ -87,7 +87,9 @@ def _version() -> str:
 
 
 def _print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+    from clinic_app.services.settlement_cli import print_json
+
+    print_json(value)
 
 
 def cmd_policies(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ app's own dialog: a second double-click on the icon, a database from a newer app
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -73,3 +74,21 @@ def test_output_redirected_on_a_chinese_windows_console_does_not_crash() -> None
     assert done.returncode == 0, done.stderr.decode("gbk", "replace")
     out = done.stdout.decode("gbk")
     assert "shaoyang-resident-2019" in out and "邵阳" in out
+
+
+def test_json_redirected_in_gbk_keeps_every_character() -> None:
+    # Machine output must not lose what the code page lacks ("?" for 𠮷 would be another name):
+    # the JSON escapes it instead, and reads back exactly.
+    visit = {
+        "policy": "zhanjiang-resident-2025", "date": "2025-03-14", "facility": "village",
+        "patient": {"category": "resident", "designated": True},
+        "items": [{"name": "𠮷⚠诊疗", "kind": "consultation", "amount": "5.00"}],
+    }
+    env = {**os.environ, "PYTHONIOENCODING": "gbk"}
+    code = "import sys; from clinic_app.main import main; sys.exit(main(['adjudicate', '-']))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], input=json.dumps(visit).encode(), capture_output=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr.decode("gbk", "replace")
+    result = json.loads(done.stdout.decode("gbk"))
+    assert result["lines"][0]["name"] == "𠮷⚠诊疗"

@@ -35,6 +35,17 @@ from clinic_app.services.settlement import (
 from clinic_app.services.statements import canonical_month
 
 
+def print_json(value: object) -> None:
+    """JSON on stdout, lossless whatever its encoding: where stdout cannot hold a character
+    (output redirected in Chinese Windows' GBK code page) the JSON escapes it (\\uXXXX)."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    try:
+        text.encode(sys.stdout.encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        text = json.dumps(value, ensure_ascii=True, indent=2)
+    sys.stdout.write(text + "\n")
+
+
 def cmd_settle(args: argparse.Namespace) -> int:
     month = canonical_month(args.month)
     signed = parse_signed_options(getattr(args, "signed", None) or [])
@@ -50,7 +61,7 @@ def cmd_settle(args: argparse.Namespace) -> int:
     with ClinicSession(existing_data_dir(getattr(args, "data_dir", None)), read_only=reading) as session:
         report, written = settle_with_entries(session, month, signed, score, per_head, out)
     if getattr(args, "json", False):
-        sys.stdout.write(json.dumps(report_json(report), ensure_ascii=False, indent=2) + "\n")
+        print_json(report_json(report))
     else:
         print_table(report)
     for path in written:
