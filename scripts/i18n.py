@@ -292,6 +292,16 @@ EN = {
     "签约服务费收据预览": "Package fee receipt preview", "签约服务费收据预览 (重打)": "Package fee receipt preview (reprint)",
     "家庭医生签约服务费 {n} 笔 (冲销 {r} 笔), 合计 {a} 元": "{n} family doctor package fees ({r} reversed), {a} yuan in all",
     "应交款 (就诊个人支付 + 签约服务费):": "To hand over (visits' patient share + package fees):",
+    # 患者: a patient's package fees, reprinted or reversed
+    "签约服务费": "Family doctor package fee", "状态": "State", "已收": "Paid", "已冲销": "Reversed",
+    "冲销: {reason}": "Reversal: {reason}", "冲销收据 {receipt}, 原因: {reason}": "Reverses receipt {receipt}; reason: {reason}",
+    "冲销…": "Reverse…",
+    "已冲销, 冲销收据号 {receipt}": "Reversed; reversal receipt {receipt}",
+    "冲销签约服务费 {receipt}": "Reverse package fee {receipt}",
+    "{year} 年签约服务费 {amount} 元 ({method}), {time} 收取": "Package fee for {year}: {amount} yuan ({method}), taken {time}",
+    "冲销原因": "Reason", "请填写冲销原因": "Enter the reason for the reversal", "不冲销": "Don't reverse",
+    "冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。":
+        "Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.",
 }
 
 # Where one Chinese word needs two English ones: (context, source) -> English, before EN.
@@ -300,6 +310,7 @@ EN_IN_CONTEXT = {
     ("Columns", "患者"): "Patient",
     ("ReviewScreen", "患者"): "Patient",
     ("SettingsScreen", "操作员"): "Operators",
+    ("PackageReversalDialog", "冲销"): "Reverse",  # the question's button; elsewhere the kind "Reversal"
 }
 
 

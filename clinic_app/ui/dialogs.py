@@ -1,4 +1,5 @@
-"""Small dialogs: a patient, a year's enrolment, a referral, an outside receipt, a void reason.
+"""Small dialogs: a patient, a year's enrolment, a referral, an outside receipt, a void reason,
+a package fee's reversal.
 
 Each checks its fields where they are typed (a note under the field), then
 makes one service call on the worker; a problem the service finds is shown
@@ -41,6 +42,7 @@ from clinic_app.errors import UserError
 from clinic_app.services.packages import (
     PACKAGE_PAYMENT_METHODS,
     collect_package_fee,
+    reverse_package_fee,
     standing_payment,
 )
 from clinic_app.services.session import DateJump, DesignationChange, PatientInput, parse_amount
@@ -504,3 +506,54 @@ class VoidDialog(_FormDialog):
         session, visit_id, operator, time = self.context.session, self.visit_id, self.context.operator_id, self.context.now()
         self.unchecked = lambda: session.void(visit_id, reason, operator, time)
         return lambda: session.void(visit_id, reason, operator, time, check_clock=True)
+
+
+class PackageReversalDialog(_FormDialog):
+    """Reverse a package fee taken by mistake (the money handed back): the reason is required,
+    then a question whose default is not to reverse; a reversal row and its receipt follow."""
+
+    def __init__(self, context: AppContext, payment: PackagePayment, parent: QWidget | None = None) -> None:
+        super().__init__(context, self.tr("冲销签约服务费 {receipt}").format(receipt=payment.receipt_no), parent)
+        self.payment = payment
+        summary = QLabel(
+            self.tr("{year} 年签约服务费 {amount} 元 ({method}), {time} 收取").format(
+                year=payment.year, amount=payment.amount, method=labels.payment(payment.payment_method),
+                time=payment.time.strftime("%Y-%m-%d %H:%M"),
+            )
+        )
+        self.form.addRow(summary)
+        self.reason = self.add_field(self.tr("冲销原因"), QLineEdit())
+        self.reason.setMinimumWidth(260)
+
+    def check(self) -> Callable[[], Any] | None:
+        reason = self.reason.text().strip()
+        if not reason:
+            self.refuse(self.reason, self.tr("请填写冲销原因"))
+            return None
+        if not self.context.operator_id:
+            self.form_note.say(self.tr("请先选择操作员"))
+            return None
+        session, payment_id, operator, time = self.context.session, self.payment.id, self.context.operator_id, self.context.now()
+        return lambda: reverse_package_fee(session, payment_id, reason, operator, time)
+
+    def submit(self) -> None:
+        self.clear_notes()
+        work = self.check()
+        if work is None:
+            return
+        # Non-modal (opened), as the clock's question; Enter or Esc answers no.
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.windowTitle(),
+            self.tr("冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。").format(
+                receipt=self.payment.receipt_no, amount=self.payment.amount
+            ),
+            parent=self,
+        )
+        go = box.addButton(self.tr("冲销"), QMessageBox.ButtonRole.AcceptRole)
+        stop = box.addButton(self.tr("不冲销"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stop)
+        box.setEscapeButton(stop)
+        go.clicked.connect(lambda: self._run(work))
+        self.question = box
+        box.open()

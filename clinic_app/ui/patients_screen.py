@@ -1,9 +1,12 @@
-"""患者: the patient list with search, a patient's details, yearly enrolment, history and usage."""
+"""患者: the patient list with search, a patient's details, yearly enrolment, history and usage,
+and the family-doctor package fees paid (签约服务费) with their receipts reprinted or reversed."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -20,17 +23,69 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain.identity import mask_resident_id
-from clinic_app.domain.records import Enrolment, PatientRecord
+from clinic_app.domain.records import Enrolment, PackagePayment, PatientRecord
+from clinic_app.services.packages import package_payments
 from clinic_app.services.session import UsageCard
 from clinic_app.store.ledger import EntryFilter
 from clinic_app.ui import labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
-from clinic_app.ui.dialogs import EnrolmentDialog, PatientDialog
-from clinic_app.ui.models import LedgerModel, RowsModel, patient_columns
+from clinic_app.ui.dialogs import EnrolmentDialog, PackageReversalDialog, PatientDialog
+from clinic_app.ui.models import RIGHT, Column, LedgerModel, RowsModel, patient_columns
 
 HISTORY_PATIENT_COLUMN = 3
 """The 患者 column of `entry_columns`, hidden in one patient's own history."""
+PACKAGE_ROWS_SHOWN = 3
+"""The package fee list's height in rows (one a year, and a reversal now and then)."""
+PACKAGE_STATE_COLUMN = 3
+PACKAGE_STATE_WIDTH = 160
+"""The 状态 column at most this wide (a reversal's reason can be long)."""
+
+
+def package_state(payment: PackagePayment) -> str:
+    """已收, 已冲销, or for a reversal 冲销 and why (the receipt numbers are in `package_note`)."""
+    if payment.kind == "reversal":
+        return QCoreApplication.translate("PatientsScreen", "冲销: {reason}").format(reason=payment.reason)
+    if payment.reversed_by:
+        return QCoreApplication.translate("PatientsScreen", "已冲销")
+    return QCoreApplication.translate("PatientsScreen", "已收")
+
+
+def package_note(payment: PackagePayment) -> str:
+    """A row's tip: which receipt a reversal cancels and why, or which reversal cancelled a fee."""
+    if payment.kind == "reversal":
+        return QCoreApplication.translate("PatientsScreen", "冲销收据 {receipt}, 原因: {reason}").format(
+            receipt=payment.original_receipt_no, reason=payment.reason
+        )
+    if payment.reversed_by:
+        return QCoreApplication.translate("PatientsScreen", "已冲销, 冲销收据号 {receipt}").format(receipt=payment.reversed_by)
+    return ""
+
+
+class PackageModel(RowsModel[PackagePayment]):
+    """Package fees in the ledger's colours: a reversal red, a reversed fee grey; the tip says which."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(package_columns(), parent)
+
+    def extra(self, row: PackagePayment, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and (row.kind == "reversal" or row.reversed_by):
+            return QBrush(QColor("#a03030" if row.kind == "reversal" else "#808080"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return package_note(row) or None
+        return None
+
+
+def package_columns() -> tuple[Column[PackagePayment], ...]:
+    return (
+        Column(QCoreApplication.translate("Columns", "年度"), lambda p: str(p.year)),
+        Column(QCoreApplication.translate("Columns", "收据号"), lambda p: p.receipt_no),
+        Column(QCoreApplication.translate("Columns", "金额"), lambda p: str(p.amount), RIGHT),
+        # The state before the method and time: in sight in English too, where the list scrolls.
+        Column(QCoreApplication.translate("Columns", "状态"), package_state),
+        Column(QCoreApplication.translate("Columns", "付款方式"), lambda p: labels.payment(p.payment_method)),
+        Column(QCoreApplication.translate("Columns", "时间"), lambda p: p.time.strftime("%Y-%m-%d %H:%M")),
+    )
 
 
 class PatientsScreen(QWidget):
@@ -105,9 +160,37 @@ class PatientsScreen(QWidget):
         # Rows arrive a page at a time on the worker, after the view was laid out empty:
         # fit the columns to what arrived, or the receipt number reads "H43…".
         self.history.page_loaded.connect(lambda _rows: self.history_view.resizeColumnsToContents())
+        # The package fees paid at signing, newest first; shown only for a patient who paid one.
+        self.packages = PackageModel(self)
+        self.packages_view = QTableView()
+        self.packages_view.setModel(self.packages)
+        self.packages_view.verticalHeader().hide()
+        self.packages_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.packages_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.packages_view.horizontalHeader().setStretchLastSection(True)
+        self.packages_view.selectionModel().currentRowChanged.connect(lambda *_: self._update_package_buttons())
+        self.packages_view.doubleClicked.connect(self.reprint_package)
+        rows = self.packages_view.verticalHeader().defaultSectionSize()
+        self.packages_view.setFixedHeight(self.packages_view.horizontalHeader().sizeHint().height() + PACKAGE_ROWS_SHOWN * rows + 4)
+        self.package_reprint_button = QPushButton(self.tr("重打收据"))
+        self.package_reprint_button.clicked.connect(self.reprint_package)
+        self.package_reverse_button = QPushButton(self.tr("冲销…"))
+        self.package_reverse_button.clicked.connect(self.reverse_package)
+        package_bar = QHBoxLayout()
+        package_bar.addWidget(QLabel(self.tr("签约服务费")))
+        package_bar.addStretch(1)
+        package_bar.addWidget(self.package_reprint_button)
+        package_bar.addWidget(self.package_reverse_button)
+        self.package_box = QWidget()
+        package_layout = QVBoxLayout(self.package_box)
+        package_layout.setContentsMargins(0, 0, 0, 0)
+        package_layout.addLayout(package_bar)
+        package_layout.addWidget(self.packages_view)
+        self.receipt_preview: QWidget | None = None
         details_layout = QVBoxLayout(self.details)
         details_layout.addLayout(form)
         details_layout.addLayout(buttons)
+        details_layout.addWidget(self.package_box)
         details_layout.addWidget(QLabel(self.tr("就诊记录")))
         details_layout.addWidget(self.history_view, 1)
 
@@ -154,6 +237,7 @@ class PatientsScreen(QWidget):
             for label in (self.name, self.id_number, self.contact, self.enrolment, self.usage):
                 label.clear()
             self.history.set_rows([])
+            self._packages_loaded([])
             return
         self.name.setText(f"{patient.name}  {labels.sex(patient.sex)}  {labels.category(patient.category)}  {patient.psn_no}")
         self.id_number.setText(mask_resident_id(patient.id_number))
@@ -161,13 +245,16 @@ class PatientsScreen(QWidget):
         self.history.set_filter(EntryFilter(patient_id=patient.id))
         session, day, patient_id = self.context.session, self.context.today(), patient.id
         self.context.run(
-            lambda: (session.enrolment(patient_id, day.year), session.usage_card(patient_id, day)),
-            lambda pair: self._usage_loaded(patient_id, *pair),
+            lambda: (session.enrolment(patient_id, day.year), session.usage_card(patient_id, day), package_payments(session, patient_id)),
+            lambda read: self._usage_loaded(patient_id, *read),
         )
 
-    def _usage_loaded(self, patient_id: int, enrolment: Enrolment | None, card: UsageCard) -> None:
+    def _usage_loaded(
+        self, patient_id: int, enrolment: Enrolment | None, card: UsageCard, payments: list[PackagePayment]
+    ) -> None:
         if self.current is None or self.current.id != patient_id:
             return
+        self._packages_loaded(payments)
         if enrolment is None:
             self.enrolment.setText(self.tr("{year} 年未登记").format(year=card.year))
         else:
@@ -184,6 +271,62 @@ class PatientsScreen(QWidget):
             )
         )
         emit(self.patient_shown, self.current)
+
+    def _packages_loaded(self, payments: list[PackagePayment]) -> None:
+        chosen = self.current_package()
+        self.packages.set_rows(payments[::-1])
+        self.package_box.setVisible(bool(payments))
+        if payments:
+            self.packages_view.resizeColumnsToContents()
+            # A long reason is elided (its whole text is the row's tip), not the time pushed away.
+            header = self.packages_view.horizontalHeader()
+            header.resizeSection(PACKAGE_STATE_COLUMN, min(header.sectionSize(PACKAGE_STATE_COLUMN), PACKAGE_STATE_WIDTH))
+            rows = [number for number, p in enumerate(self.packages.rows) if chosen is not None and p.id == chosen.id]
+            self.packages_view.selectRow(rows[0] if rows else 0)
+        self._update_package_buttons()
+
+    def current_package(self) -> PackagePayment | None:
+        return self.packages.row_at(self.packages_view.currentIndex().row())
+
+    def _update_package_buttons(self) -> None:
+        payment = self.current_package()
+        self.package_reprint_button.setEnabled(payment is not None)
+        # A reversal is not reversed, nor a fee twice (the service refuses both too).
+        self.package_reverse_button.setEnabled(payment is not None and payment.kind == "payment" and not payment.reversed_by)
+
+    def reprint_package(self) -> None:
+        payment = self.current_package()
+        if payment is not None:
+            self._open_package_receipt(payment.id, reprint=True)
+
+    def _open_package_receipt(self, payment_id: int, reprint: bool) -> None:
+        # Here, not at start-up: the preview loads the printing module on first use.
+        from clinic_app.ui.package_receipt import PackageReceiptPreview
+
+        if self.receipt_preview is not None:
+            self.receipt_preview.close()
+        preview = PackageReceiptPreview(self.context, payment_id, reprint, self)
+        preview.destroyed.connect(lambda _obj=None: self._forget_preview(preview))
+        self.receipt_preview = preview
+        preview.open()
+
+    def _forget_preview(self, preview: QWidget) -> None:
+        if self.receipt_preview is preview:
+            self.receipt_preview = None
+
+    def reverse_package(self) -> None:
+        payment = self.current_package()
+        if payment is None or payment.kind != "payment" or payment.reversed_by:
+            return
+        dialog = PackageReversalDialog(self.context, payment, self)
+        dialog.accepted.connect(lambda: self._package_reversed(dialog.result_value))
+        self.dialog = dialog
+        dialog.open()
+
+    def _package_reversed(self, reversal: PackagePayment) -> None:
+        emit(self.context.info_reported, self.tr("已冲销, 冲销收据号 {receipt}").format(receipt=reversal.receipt_no))
+        emit(self.context.data_changed, "package")
+        self._open_package_receipt(reversal.id, reprint=False)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
@@ -234,5 +377,5 @@ class PatientsScreen(QWidget):
     def refresh(self, what: str) -> None:
         if what == "patient":
             self.refresh_list()
-        elif what == "visit" and self.current is not None:
+        elif what in ("visit", "package") and self.current is not None:
             self.show_patient(self.current)

@@ -255,17 +255,17 @@
 <context>
     <name>Clock</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="59" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="61" />
         <source>请确认电脑日期</source>
         <translation>Check the computer's date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="60" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="62" />
         <source>日期正确, 继续</source>
         <translation>The date is right, go on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="61" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="63" />
         <source>取消, 先校正日期</source>
         <translation>Cancel, correct the date first</translation>
     </message>
@@ -314,11 +314,13 @@
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="134" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="79" />
         <source>收据号</source>
         <translation>Receipt</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="135" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="82" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
@@ -355,6 +357,7 @@
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="141" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="81" />
         <source>付款方式</source>
         <translation>Payment</translation>
     </message>
@@ -367,6 +370,21 @@
         <location filename="../../clinic_app/ui/models.py" line="143" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="78" />
+        <source>年度</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="80" />
+        <source>金额</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="83" />
+        <source>状态</source>
+        <translation>State</translation>
     </message>
 </context>
 <context>
@@ -453,72 +471,72 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="243" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="245" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="245" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="247" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="248" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="250" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="250" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="252" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="251" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="253" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="252" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="254" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="254" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="256" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="279" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="281" />
         <source>变更原因</source>
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="315" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="317" />
         <source>收取个人承担 {amount} 元并打印收据</source>
         <translation>Take the patient's {amount} yuan and print a receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="325" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="327" />
         <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
         <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="329" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="331" />
         <source>个人承担已收取 (收据 {receipt})</source>
         <translation>Patient's share already taken (receipt {receipt})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="355" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="357" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="364" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="366" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="391" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="393" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -1368,6 +1386,49 @@ This clinic's key fingerprint (the township checks it):
     </message>
 </context>
 <context>
+    <name>PackageReversalDialog</name>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="516" />
+        <source>冲销签约服务费 {receipt}</source>
+        <translation>Reverse package fee {receipt}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="519" />
+        <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
+        <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="525" />
+        <source>冲销原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="531" />
+        <source>请填写冲销原因</source>
+        <translation>Enter the reason for the reversal</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="534" />
+        <source>请先选择操作员</source>
+        <translation>Choose the operator first</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="548" />
+        <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
+        <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="553" />
+        <source>冲销</source>
+        <translation>Reverse</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="554" />
+        <source>不冲销</source>
+        <translation>Don't reverse</translation>
+    </message>
+</context>
+<context>
     <name>PatientCard</name>
     <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="113" />
@@ -1468,67 +1529,67 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="163" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="165" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="163" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="165" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="166" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="168" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="167" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="169" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="169" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="171" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="172" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="174" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="173" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="175" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="174" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="176" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="180" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="182" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="181" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="183" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="208" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="210" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="214" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="216" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="217" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="219" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
@@ -1536,80 +1597,121 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="51" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="45" />
+        <source>冲销: {reason}</source>
+        <translation>Reversal: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="47" />
+        <source>已冲销</source>
+        <translation>Reversed</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="48" />
+        <source>已收</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="54" />
+        <source>冲销收据 {receipt}, 原因: {reason}</source>
+        <translation>Reverses receipt {receipt}; reason: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="102" />
         <source>查找: 身份证号 / 姓名 / 拼音首字母 / 电话</source>
         <translation>Find: ID number / name / pinyin initials / phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="54" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="105" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="75" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="126" />
         <source>患者详情</source>
         <translation>Patient details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="86" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="137" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="87" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="138" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="88" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="139" />
         <source>联系方式</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="89" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="140" />
         <source>本年参保</source>
         <translation>Enrolment</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="90" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="141" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="91" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="142" />
         <source>修改信息…</source>
         <translation>Edit…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="93" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="144" />
         <source>年度参保登记…</source>
         <translation>Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="111" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="171" />
+        <source>重打收据</source>
+        <translation>Reprint receipt</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="173" />
+        <source>冲销…</source>
+        <translation>Reverse…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="176" />
+        <source>签约服务费</source>
+        <translation>Family doctor package fee</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="190" />
         <source>就诊记录</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="172" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="255" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="175" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="258" />
         <source>定点 {places}; 家庭医生签约: {signed}</source>
         <translation>designated {places}; family doctor signed: {signed}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="179" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="180" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="262" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="263" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="182" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="265" />
         <source>{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}</source>
         <translation>{year}: {used} used, cap {cap}, {left} left</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="58" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="320" />
+        <source>已冲销, 冲销收据号 {receipt}</source>
+        <translation>Reversed; reversal receipt {receipt}</translation>
     </message>
 </context>
 <context>
@@ -1721,37 +1823,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="415" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="417" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="417" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="419" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="418" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="420" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="419" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="421" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="424" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="426" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="427" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="429" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="432" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="434" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1759,57 +1861,57 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="445" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="447" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="447" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="449" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="448" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="450" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="449" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="451" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="450" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="452" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="454" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="456" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="455" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="457" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="461" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="463" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="466" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="468" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="471" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="473" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="476" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="478" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2611,22 +2713,22 @@ Restore now?</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="492" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="494" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="494" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="496" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="499" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="501" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="502" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="504" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
