@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QPushButton,
     QSplitter,
     QTableView,
@@ -161,7 +162,6 @@ class DayCloseDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.setWindowTitle(self.tr("日结"))
-        self.setMinimumWidth(380)
         self.day = QDateEdit(_qdate(day))
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")
@@ -178,9 +178,13 @@ class DayCloseDialog(QDialog):
         self.print_button.setEnabled(False)
         self.preview: QDialog | None = None
         layout = QVBoxLayout(self)
+        # The figures arrive after the dialog shows, and a day with reimbursements or package fees
+        # has longer lines: the dialog grows to them instead of cutting them at its edge.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.addLayout(self.form)
         layout.addWidget(self.figures)
         layout.addWidget(buttons)
+        self.resize(380, 1)  # as narrow as that, and as tall as the figures
         self.totals: DayTotals | None = None
         self.load()
 
