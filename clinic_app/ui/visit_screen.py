@@ -742,6 +742,11 @@ class VisitScreen(QWidget):
         self.quantity_note.clear_note()
         self.quantity.setText("1")
         self.diagnosis.clear()
+        if self.family_account():  # one patient's relative's account: the next patient starts on cash
+            self.payment.blockSignals(True)
+            self.payment.setCurrentIndex(self.payment.findData("cash"))
+            self.payment.blockSignals(False)
+            self.account_holder.hide()
         self.account_holder.clear()
         self.holder_note.clear_note()
         for box in (self.emergency, self.referral, self.out_of_area):

@@ -148,3 +148,29 @@ def test_a_holder_typed_then_another_method_chosen_is_not_written(qtbot, context
         screen.settle()
     stored = ledger.get_entry(session.db, settled.args[0].entry.id)
     assert stored is not None and stored.payment_method == "account" and stored.account_holder == ""
+
+
+def test_the_next_patient_does_not_start_on_the_last_one_s_family_account(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """The holder is one patient's relative: after that visit, or 新接诊, the method goes back to cash
+    (the next patient, likely a resident, was refused until the doctor changed it back)."""
+    patient = employee(session)
+    screen = shown_screen(qtbot, context)
+    family_visit(qtbot, screen, worker, patient)
+    screen.account_holder.setText("刘桂兰 (母亲)")
+    with qtbot.waitSignal(screen.visit_settled, timeout=5000):
+        qtbot.keyClick(key_target(screen), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, worker)
+    assert screen.payment.currentData() == "cash" and not screen.account_holder.isVisible()
+    screen.payment.setCurrentIndex(screen.payment.findData("family_account"))
+    qtbot.keyClick(key_target(screen), Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, worker)
+    assert screen.payment.currentData() == "cash" and not screen.account_holder.isVisible()
+
+
+def test_another_method_chosen_stays_for_the_next_patient(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """A clinic that takes mobile payment all day keeps it chosen."""
+    screen = shown_screen(qtbot, context)
+    screen.payment.setCurrentIndex(screen.payment.findData("mobile"))
+    qtbot.keyClick(key_target(screen), Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, worker)
+    assert screen.payment.currentData() == "mobile"
