@@ -93,6 +93,8 @@ EN = {
     "选择患者并添加项目后, 这里显示统筹支付和个人支付。": "Choose a patient and add items to see what the fund and the patient pay.",
     "已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元":
         "Settled {receipt}: total {total}, fund {fund}, patient {patient}",
+    "已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元":
+        "Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}",
     "作废 {receipt}": "Void {receipt}", "作废原因": "Reason", "请填写作废原因": "Enter the reason for voiding",
     "诊所信息": "Clinic", "这些信息印在收据和报表上, 以后可在“设置”中修改名称。": "Printed on receipts and reports; the name can be changed later in Settings.",
     "村卫生室": "Village clinic", "乡镇卫生院": "Township health center", "所属乡镇卫生院编码": "Township code",

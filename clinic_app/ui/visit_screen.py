@@ -692,11 +692,15 @@ class VisitScreen(QWidget):
     def _settled(self, settled: SettledVisit) -> None:
         self.last_settled = settled
         entry = settled.entry
-        self.result.setText(
-            self.tr("已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元").format(
+        if entry.kind == "reimbursement":  # the patient's share was paid at the other facility: nothing to take
+            text = self.tr("已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元").format(
+                receipt=entry.receipt_no, total=entry.total, fund=entry.fund
+            )
+        else:
+            text = self.tr("已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元").format(
                 receipt=entry.receipt_no, total=entry.total, fund=entry.fund, patient=entry.patient
             )
-        )
+        self.result.setText(text)
         self.receipt_button.setEnabled(True)
         emit(self.context.data_changed, "visit")
         emit(self.visit_settled, settled)

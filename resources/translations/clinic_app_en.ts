@@ -314,13 +314,13 @@
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="134" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="79" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="82" />
         <source>收据号</source>
         <translation>Receipt</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="135" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="82" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="87" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
@@ -330,7 +330,7 @@
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="371" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="375" />
         <location filename="../../clinic_app/ui/models.py" line="136" />
         <source> (已作废)</source>
         <translation> (voided)</translation>
@@ -357,7 +357,7 @@
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="141" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="81" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="86" />
         <source>付款方式</source>
         <translation>Payment</translation>
     </message>
@@ -372,17 +372,17 @@
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="78" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="81" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="80" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="83" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="83" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="85" />
         <source>状态</source>
         <translation>State</translation>
     </message>
@@ -390,7 +390,7 @@
 <context>
     <name>DayCloseDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="163" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="164" />
         <source>日结</source>
         <translation>Day close</translation>
     </message>
@@ -405,47 +405,47 @@
         <translation>Print the day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="192" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="196" />
         <source>日结 {day}</source>
         <translation>Day close {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="205" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="209" />
         <source>就诊 {n} 笔, 冲销 {r} 笔</source>
         <translation>{n} visits, {r} reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="206" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="210" />
         <source>总费用 {v} 元</source>
         <translation>Total {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="207" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="211" />
         <source>统筹支付 {v} 元</source>
         <translation>Fund pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="208" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="212" />
         <source>个人支付 {v} 元</source>
         <translation>Patient pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="210" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="214" />
         <source>个人支付按付款方式:</source>
         <translation>Patient share by payment method:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="214" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="218" />
         <source>外院报销 {n} 笔, 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元</source>
         <translation>{n} outside receipts reimbursed: {t} billed, {f} paid back by the fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="217" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="221" />
         <source>家庭医生签约服务费 {n} 笔 (冲销 {r} 笔), 合计 {a} 元</source>
         <translation>{n} family doctor package fees ({r} reversed), {a} yuan in all</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="220" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="224" />
         <source>应交款 (就诊个人支付 + 签约服务费):</source>
         <translation>To hand over (visits' patient share + package fees):</translation>
     </message>
@@ -544,47 +544,47 @@
 <context>
     <name>EntryDetails</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="68" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="69" />
         <source>就诊明细</source>
         <translation>Visit details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="80" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="81" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="81" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="82" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="82" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="83" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="83" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="84" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="84" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="85" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="85" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="86" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="109" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="110" />
         <source>已作废</source>
         <translation>voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="112" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="113" />
         <source>收据号 {receipt}  {kind} {state}
 {time}  患者 {patient}  操作员 {operator}
 总费用 {total} 元  统筹支付 {fund} 元  个人支付 {patient_pays} 元 ({method})</source>
@@ -593,24 +593,24 @@
 Total {total}  fund {fund}  patient {patient_pays} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="128" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="129" />
         <source>账户持有人 {holder}</source>
         <translation>Account holder {holder}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="131" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="132" />
         <source>外院票据号 {receipt}  {note}</source>
         <translation>Outside receipt {receipt}  {note}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="146" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="147" />
         <source>冲销 (作废) 收据 {receipt}
 作废原因: {reason}</source>
         <translation>Reverses (voids) receipt {receipt}
 Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="149" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="150" />
         <source>已于 {time} 作废, 冲销收据号 {receipt}, 操作员 {operator}
 作废原因: {reason}</source>
         <translation>Voided {time} by reversal receipt {receipt}, operator {operator}
@@ -1048,58 +1048,58 @@ Please give this log file to support:
 <context>
     <name>LedgerScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="241" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="245" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="253" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="257" />
         <source>患者 (姓名/拼音/身份证)</source>
         <translation>Patient (name/pinyin/ID)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="258" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="325" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="262" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="329" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="261" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="265" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="261" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="265" />
         <source>只看作废</source>
         <translation>Voided only</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="261" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="265" />
         <source>隐藏作废</source>
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="288" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="292" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="290" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="294" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="292" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="296" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="361" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="365" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="409" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="413" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>
@@ -1597,119 +1597,119 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="45" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="48" />
         <source>冲销: {reason}</source>
         <translation>Reversal: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="47" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="50" />
         <source>已冲销</source>
         <translation>Reversed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="48" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="51" />
         <source>已收</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="54" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="57" />
         <source>冲销收据 {receipt}, 原因: {reason}</source>
         <translation>Reverses receipt {receipt}; reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="102" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="106" />
         <source>查找: 身份证号 / 姓名 / 拼音首字母 / 电话</source>
         <translation>Find: ID number / name / pinyin initials / phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="105" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="109" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="126" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="130" />
         <source>患者详情</source>
         <translation>Patient details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="137" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="141" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="138" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="142" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="139" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="143" />
         <source>联系方式</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="140" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="144" />
         <source>本年参保</source>
         <translation>Enrolment</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="141" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="145" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="142" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="146" />
         <source>修改信息…</source>
         <translation>Edit…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="144" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="148" />
         <source>年度参保登记…</source>
         <translation>Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="171" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="175" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="173" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="177" />
         <source>冲销…</source>
         <translation>Reverse…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="176" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="180" />
         <source>签约服务费</source>
         <translation>Family doctor package fee</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="190" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="194" />
         <source>就诊记录</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="255" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="259" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="258" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="262" />
         <source>定点 {places}; 家庭医生签约: {signed}</source>
         <translation>designated {places}; family doctor signed: {signed}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="262" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="263" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="266" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="267" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="265" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="269" />
         <source>{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}</source>
         <translation>{year}: {used} used, cap {cap}, {left} left</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="58" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="320" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="61" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="327" />
         <source>已冲销, 冲销收据号 {receipt}</source>
         <translation>Reversed; reversal receipt {receipt}</translation>
     </message>
@@ -2691,21 +2691,26 @@ Restore now?</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="696" />
+        <source>已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元</source>
+        <translation>Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="700" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="719" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="723" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="722" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="726" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="715" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="719" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>
