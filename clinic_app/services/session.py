@@ -495,8 +495,13 @@ class ClinicSession:
                 raise BadInput(f"{line.name}: 项目类别无效", f"{line.name}: unknown kind or coverage")
         if request.payment_method not in PAYMENT_METHODS:
             raise BadInput(f"付款方式无效: {request.payment_method}", f"unknown payment method {request.payment_method}")
-        if request.payment_method in ("account", "family_account") and patient.category == "resident":
-            raise BadInput("居民没有职工个人账户, 请选择现金或移动支付", "residents have no employee personal account")
+        # A resident has no personal account of their own, but a family member's employee account
+        # may pay (家庭共济; POLICIES.md §2: "self-pay, or a family member's employee personal account").
+        if request.payment_method == "account" and patient.category == "resident":
+            raise BadInput(
+                "居民没有职工个人账户: 请选择现金、移动支付或家庭共济账户",
+                "residents have no employee personal account: choose cash, mobile payment or a family member's account",
+            )
         day = request.time.date()
         policy_id = self.visit_policy_id()
         policy = self.book.in_force(policy_id, day)

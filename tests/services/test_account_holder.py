@@ -75,3 +75,16 @@ def test_a_holder_with_another_payment_method_is_refused(village: Ledger) -> Non
     with pytest.raises(BadInput, match="只有家庭共济账户支付"):
         village.session.settle(village.request("employee_signed", WHEN, "YP0001", payment_method="account", account_holder="刘桂兰"))
     assert village.session.count_entries(EntryFilter()) == before
+
+
+def test_a_resident_may_pay_from_a_family_members_account_but_has_none_of_their_own(village: Ledger) -> None:
+    # POLICIES.md §2: a signed resident elsewhere pays "self-pay, or a family member's employee personal
+    # account" (家庭共济): the resident's own account does not exist.
+    settled = village.session.settle(
+        village.request("signed_here", WHEN, "YP0001", payment_method="family_account", account_holder="刘桂兰 (女儿)")
+    )
+    assert settled.entry.payment_method == "family_account" and settled.entry.account_holder == "刘桂兰 (女儿)"
+    before = village.session.count_entries(EntryFilter())
+    with pytest.raises(BadInput, match="居民没有职工个人账户"):
+        village.session.settle(village.request("signed_here", "2025-08-11T10:00:00", "YP0001", payment_method="account"))
+    assert village.session.count_entries(EntryFilter()) == before
