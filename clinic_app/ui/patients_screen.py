@@ -363,7 +363,7 @@ class PatientsScreen(QWidget):
 
         def opened(current: Enrolment | None) -> None:
             dialog = EnrolmentDialog(self.context, patient, year, current, self)
-            dialog.accepted.connect(lambda: self.show_patient(patient))
+            dialog.accepted.connect(lambda: self._saved(patient))  # 接诊 reads the new signing too
             self.dialog = dialog
             dialog.open()
 

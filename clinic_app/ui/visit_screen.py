@@ -769,6 +769,9 @@ class VisitScreen(QWidget):
         self.reimburse_button.setEnabled(self.patient is not None)
 
     def refresh(self, what: str) -> None:
-        """Another screen changed data: the patient's usage may have moved."""
-        if what in ("visit", "patient") and self.patient is not None:
+        """Another screen changed data: the patient's usage, enrolment or signing may have moved,
+        and with them what the fund pays for the visit on the screen."""
+        if what in ("visit", "patient", "package") and self.patient is not None:
             self._load_usage()
+            if self.rows:
+                self.request_preview()
