@@ -291,6 +291,10 @@ EN = {
         "Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}",
     "收取个人承担 {amount} 元并打印收据": "Take the patient's {amount} yuan and print a receipt",
     "个人承担已收取 (收据 {receipt})": "Patient's share already taken (receipt {receipt})",
+    "{name} 已签约家庭医生: 签约服务费个人承担 {amount} 元尚未收取, 请在 患者 → 年度参保登记… 中收取并打印收据": (
+        "{name} is signed with a family doctor: the patient's share of the package fee, {amount}, is not "
+        "taken yet; take it and print its receipt in Patients → Yearly enrolment…"
+    ),
     "签约服务费收据预览": "Package fee receipt preview", "签约服务费收据预览 (重打)": "Package fee receipt preview (reprint)",
     "家庭医生签约服务费 {n} 笔 (冲销 {r} 笔), 合计 {a} 元": "{n} family doctor package fees ({r} reversed), {a} yuan in all",
     "应交款 (就诊个人支付 + 签约服务费):": "To hand over (visits' patient share + package fees):",

@@ -36,6 +36,7 @@ from clinic_app.domain.identity import (
     parse_resident_id,
     phone_number,
 )
+from clinic_app.domain.money import Money
 from clinic_app.domain.policy import CATEGORIES, FACILITY_LEVELS, ITEM_KINDS, FamilyDoctorPackage
 from clinic_app.domain.records import Clinic, Enrolment, PackagePayment, PatientRecord
 from clinic_app.errors import UserError
@@ -47,6 +48,7 @@ from clinic_app.services.packages import (
 )
 from clinic_app.services.session import DateJump, DesignationChange, PatientInput, parse_amount
 from clinic_app.ui import labels
+from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.widgets import FieldNote
 
@@ -156,6 +158,29 @@ def _py_date(edit: QDateEdit) -> dt.date:
     return dt.date(q.year(), q.month(), q.day())
 
 
+def remind_package_fee(context: AppContext, patient: PatientRecord) -> None:
+    """Signed on registering: where the policy has a package whose patient share is not yet
+    taken, say where to take it (年度参保登记 shows the split and prints the receipt)."""
+    session, year = context.session, context.today().year
+
+    def due() -> Money | None:
+        package = session.package_for(year, patient.category)
+        if package is None or not package.patient or standing_payment(session, patient.id, year) is not None:
+            return None
+        return package.patient
+
+    def said(amount: Money | None) -> None:
+        if amount is not None:
+            emit(
+                context.info_reported,
+                QCoreApplication.translate(
+                    "PatientDialog", "{name} 已签约家庭医生: 签约服务费个人承担 {amount} 元尚未收取, 请在 患者 → 年度参保登记… 中收取并打印收据"
+                ).format(name=patient.name, amount=amount),
+            )
+
+    context.run(due, said)
+
+
 class PatientDialog(_FormDialog):
     """Register a new patient (with this year's enrolment) or edit one."""
 
@@ -234,6 +259,11 @@ class PatientDialog(_FormDialog):
             enrolled_on=None,
         )
         return lambda: session.add_patient(data, enrolment)
+
+    def _saved(self, value: Any) -> None:
+        super()._saved(value)
+        if self.patient is None and self.signed.isChecked():
+            remind_package_fee(self.context, value)
 
 
 class EnrolmentDialog(_FormDialog):

@@ -255,17 +255,17 @@
 <context>
     <name>Clock</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="61" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="63" />
         <source>请确认电脑日期</source>
         <translation>Check the computer's date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="62" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="64" />
         <source>日期正确, 继续</source>
         <translation>The date is right, go on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="63" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="65" />
         <source>取消, 先校正日期</source>
         <translation>Cancel, correct the date first</translation>
     </message>
@@ -471,72 +471,72 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="245" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="275" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="247" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="277" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="250" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="280" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="252" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="282" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="253" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="283" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="254" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="284" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="256" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="286" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="281" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="311" />
         <source>变更原因</source>
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="317" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="347" />
         <source>收取个人承担 {amount} 元并打印收据</source>
         <translation>Take the patient's {amount} yuan and print a receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="327" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="357" />
         <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
         <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="331" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="361" />
         <source>个人承担已收取 (收据 {receipt})</source>
         <translation>Patient's share already taken (receipt {receipt})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="357" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="387" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="366" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="396" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="393" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="423" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -1388,42 +1388,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="516" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="546" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="519" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="549" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="525" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="555" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="531" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="561" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="534" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="564" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="548" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="578" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="553" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="583" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="554" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="584" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1529,67 +1529,72 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="165" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="176" />
+        <source>{name} 已签约家庭医生: 签约服务费个人承担 {amount} 元尚未收取, 请在 患者 → 年度参保登记… 中收取并打印收据</source>
+        <translation>{name} is signed with a family doctor: the patient's share of the package fee, {amount}, is not taken yet; take it and print its receipt in Patients → Yearly enrolment…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="190" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="165" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="190" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="168" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="193" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="169" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="194" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="171" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="196" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="174" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="199" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="175" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="200" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="176" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="201" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="182" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="207" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="183" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="208" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="210" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="235" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="216" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="241" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="219" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="244" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
@@ -1823,37 +1828,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="417" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="447" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="419" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="449" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="420" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="450" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="421" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="451" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="426" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="456" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="429" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="459" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="434" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="464" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1861,57 +1866,57 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="447" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="477" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="449" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="479" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="450" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="480" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="451" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="481" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="452" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="482" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="456" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="486" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="457" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="487" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="463" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="493" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="468" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="498" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="473" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="503" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="478" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="508" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2718,22 +2723,22 @@ Restore now?</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="494" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="524" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="496" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="526" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="501" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="531" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="504" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="534" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>

@@ -112,3 +112,25 @@ def test_the_day_close_screen_shows_the_fees_apart_and_in_the_money_handed_over(
     assert "家庭医生签约服务费 1 笔 (冲销 0 笔), 合计 8.00 元" in text
     handed = text.split("应交款 (就诊个人支付 + 签约服务费):")[1]
     assert f"现金: {visit.adjudication.patient + M('8.00')}" in handed
+
+
+def test_registering_a_signed_patient_says_where_to_take_the_fee(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    # Ticking 本年度已签约家庭医生 on a new patient signs them (the split is stored), but the patient's
+    # share is taken only in 年度参保登记, with its receipt: the doctor is told so, not left to remember.
+    from clinic_app.ui.dialogs import PatientDialog
+
+    said: list[str] = []
+    context.info_reported.connect(said.append)
+    for name, signed in (("孙七", True), ("周八", False)):
+        dialog = PatientDialog(context, context.clinic)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.name.setText(name)
+        dialog.signed.setChecked(signed)
+        with qtbot.waitSignal(dialog.accepted, timeout=5000):
+            dialog.submit()
+        wait_idle(qtbot, worker)
+    (added,) = [p for p in session.find_patients("孙七") if p.name == "孙七"]
+    year = context.today().year
+    assert session.enrolment(added.id, year).package_patient == M("8.00")
+    assert said == ["孙七 已签约家庭医生: 签约服务费个人承担 8.00 元尚未收取, 请在 患者 → 年度参保登记… 中收取并打印收据"]
