@@ -11,10 +11,17 @@ disk) calls `Worker.let_others_run` between its steps: the jobs queued behind
 it run there, in order, so a patient search typed meanwhile is not held up.
 A job submitted ``exclusive`` (a backup, a restore) never runs inside another
 one: it waits, and so does everything queued after it.
+
+Python's cycle collector runs in whichever thread happens to cross its
+allocation threshold.  Run on the worker thread, it may finalise a dialog or a
+widget left in a reference cycle, and Qt crashes the process (it did once in a
+full test run).  While a worker lives, automatic collection is off and the
+same thresholds are checked on the GUI thread (`GuiThreadCollector`).
 """
 
 from __future__ import annotations
 
+import gc
 import itertools
 import logging
 import queue
@@ -24,13 +31,56 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from clinic_app.errors import UserError
 from clinic_app.services.problems import as_user_error
 from clinic_app.ui.compat import emit
 
 log = logging.getLogger(__name__)
+
+
+class GuiThreadCollector(QObject):
+    """Python's automatic garbage collection, done on the GUI thread only (see the module text)."""
+
+    INTERVAL_MS = 500
+    _holders = 0
+    """Collectors alive: automatic collection comes back when the last one stops."""
+    _automatic = True
+    """Whether automatic collection was on before the first collector turned it off."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        if GuiThreadCollector._holders == 0:
+            GuiThreadCollector._automatic = gc.isenabled()
+        GuiThreadCollector._holders += 1
+        gc.disable()
+        self._stopped = False
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.collect)
+        self._timer.start(self.INTERVAL_MS)
+
+    def collect(self) -> None:
+        """Collect the generations whose counts are past their thresholds, as Python would."""
+        counts, thresholds = gc.get_count(), gc.get_threshold()
+        if counts[0] <= thresholds[0]:
+            return
+        if counts[1] <= thresholds[1]:
+            gc.collect(0)
+        elif counts[2] <= thresholds[2]:
+            gc.collect(1)
+        else:
+            gc.collect(2)
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        if QThread.currentThread() is self.thread():  # a timer is stopped by its own thread only
+            self._timer.stop()
+        GuiThreadCollector._holders -= 1
+        if GuiThreadCollector._holders == 0 and GuiThreadCollector._automatic:
+            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -103,6 +153,7 @@ class Worker(QObject):
         self._numbers = itertools.count(1)
         self.explain: Callable[[BaseException], UserError | None] | None = as_user_error
         """Turns a failure that is not a bug (a damaged database) into the `UserError` it means."""
+        self._collector = GuiThreadCollector(self)
         self._runner = _Runner(self._jobs)
         self._runner.job_done.connect(self._deliver)
         self._runner.start()
@@ -155,6 +206,7 @@ class Worker(QObject):
             else:
                 sys.excepthook(type(error), error, error.__traceback__)
         finally:
+            self._collector.collect()  # a burst of jobs does not wait for the timer
             if not self._callbacks:
                 emit(self.idle)
 
@@ -163,3 +215,4 @@ class Worker(QObject):
         if self._runner.isRunning():
             self._jobs.put(None)
             self._runner.wait()
+        self._collector.stop()

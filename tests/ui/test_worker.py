@@ -67,3 +67,45 @@ def test_stop_during_a_long_job_waits_for_it(qtbot) -> None:  # type: ignore[no-
     release.set()
     stopper.join(5)
     assert not stopper.is_alive() and steps == [0, 1, 2]
+
+
+class _Cycle:
+    """Garbage only the cycle collector frees; says on which thread it was freed."""
+
+    def __init__(self, freed_on: list[int]) -> None:
+        self.me = self
+        self.freed_on = freed_on
+
+    def __del__(self) -> None:
+        self.freed_on.append(threading.get_ident())
+
+
+def test_garbage_is_collected_on_the_gui_thread_never_on_the_worker(qtbot, worker: Worker) -> None:  # type: ignore[no-untyped-def]
+    # A widget left in a reference cycle and collected on the worker thread crashes Qt (a full run
+    # once ended in "Segmentation fault ... Garbage-collecting" in a worker job).
+    import gc
+
+    assert not gc.isenabled()  # automatic collection is off while a worker lives
+    gc.collect()
+    freed_on: list[int] = []
+
+    def litter() -> None:  # garbage cycles made on the worker thread, far past the threshold
+        for _ in range(3 * gc.get_threshold()[0]):
+            _Cycle(freed_on)
+
+    with qtbot.waitSignal(worker.idle, timeout=10000):
+        worker.submit(litter)
+    qtbot.waitUntil(lambda: len(freed_on) >= 2 * gc.get_threshold()[0], timeout=5000)
+    assert set(freed_on) == {threading.main_thread().ident}
+
+
+def test_automatic_collection_comes_back_when_the_last_worker_stops(qtbot) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    first, second = Worker(), Worker()
+    assert not gc.isenabled()
+    first.stop()
+    assert not gc.isenabled()  # the second still runs jobs
+    second.stop()
+    second.stop()  # twice is harmless
+    assert gc.isenabled()
