@@ -781,10 +781,10 @@ def day_totals(db: sqlite3.Connection, day: dt.date) -> DayTotals:
     visits = reversals = total = fund = patient = 0
     reimbursements = reimbursed_total = reimbursed_fund = 0
     for r in rows:
-        if r["kind"] == "reversal":
+        if r["base"] == "reimbursement":  # net, as its amounts: a reversed one is not counted
+            reimbursements += -r["n"] if r["kind"] == "reversal" else r["n"]
+        elif r["kind"] == "reversal":
             reversals += r["n"]
-        elif r["base"] == "reimbursement":
-            reimbursements += r["n"]
         else:
             visits += r["n"]
         if r["base"] == "reimbursement":
