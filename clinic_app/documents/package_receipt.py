@@ -14,7 +14,15 @@ from pathlib import Path
 
 from clinic_app.documents import fonts
 from clinic_app.documents.files import write_atomically
-from clinic_app.documents.receipt import GEOMETRY, Layout, _Flow, _pdf, receipt_head, rmb_capitals
+from clinic_app.documents.receipt import (
+    GEOMETRY,
+    Layout,
+    _Flow,
+    _pdf,
+    receipt_foot,
+    receipt_head,
+    rmb_capitals,
+)
 from clinic_app.documents.records import PackageReceiptData
 from clinic_app.domain.money import Money
 
@@ -63,19 +71,14 @@ def package_receipt_pdf(data: PackageReceiptData, layout: Layout, font: fonts.Pd
     flow.rule()
     flow.text("公共卫生经费和医保基金承担部分不向个人收取。", size * 0.92)
     flow.gap(2)
-    notes = [(f"校验码 {package_receipt_hash(data)}", size * 0.85)]
-    if data.reprint:
-        notes.append(("本收据为重打副本, 不作重复收费凭证", size * 0.9))
-    if data.voided_by:
-        notes.append(("本次收费已冲销, 本收据不作收费凭证", size * 0.9))
-    notes.append(("请妥善保管, 谢谢!", size * 0.9))
-    payload = f"RCPT|{data.receipt_no}|{package_receipt_hash(data)}"
-    if layout == "a5":
-        flow.qr_beside(payload, geo.qr, notes)
-    else:
-        flow.qr(payload, geo.qr)
-        for text, note_size in notes:
-            flow.text(text, note_size, "c")
+    notes = [
+        text for text, shown in (
+            ("本收据为重打副本, 不作重复收费凭证", data.reprint),
+            ("本次收费已冲销, 本收据不作收费凭证", data.voided_by),
+        ) if shown
+    ]
+    check = package_receipt_hash(data)
+    receipt_foot(flow, geo, layout, f"RCPT|{data.receipt_no}|{check}", check, notes)
     return _pdf(geo, flow.rows, font, f"收据 {data.receipt_no}", data.clinic.name, [])
 
 

@@ -389,19 +389,27 @@ def _rows_at(data: ReceiptData, layout: Layout, geo: _Geometry, font: fonts.PdfF
             flow.text("· " + reason, size * 0.92, indent=size * 0.3)
     flow.rule()
     flow.gap(2)
-    notes = [(f"校验码 {receipt_hash(data)}", size * 0.85)]
-    if data.reprint:
-        notes.append(("本收据为重打副本, 不作重复报销凭证", size * 0.9))
-    if data.voided_by:
-        notes.append(("本次收费已作废, 本收据不作收费或报销凭证", size * 0.9))
-    notes.append(("请妥善保管, 谢谢!", size * 0.9))
-    if layout == "a5":
-        flow.qr_beside(qr_payload(data), geo.qr, notes)
-    else:  # a roll: the code centred, the notes under it
-        flow.qr(qr_payload(data), geo.qr)
-        for text, note_size in notes:
-            flow.text(text, note_size, "c")
+    notes = [
+        text for text, shown in (
+            ("本收据为重打副本, 不作重复报销凭证", data.reprint),
+            ("本次收费已作废, 本收据不作收费或报销凭证", data.voided_by),
+        ) if shown
+    ]
+    receipt_foot(flow, geo, layout, qr_payload(data), receipt_hash(data), notes)
     return flow.rows
+
+
+def receipt_foot(flow: _Flow, geo: _Geometry, layout: Layout, payload: str, check: str, notes: list[str]) -> None:
+    """The foot every receipt ends with: its check code, `notes`, the thanks, and the QR code
+    (beside them on A5; on a roll centred, with them under it)."""
+    lines = [(f"校验码 {check}", geo.size * 0.85), *((text, geo.size * 0.9) for text in notes)]
+    lines.append(("请妥善保管, 谢谢!", geo.size * 0.9))
+    if layout == "a5":
+        flow.qr_beside(payload, geo.qr, lines)
+    else:
+        flow.qr(payload, geo.qr)
+        for text, size in lines:
+            flow.text(text, size, "c")
 
 
 def _continued_rows(data: ReceiptData, geo: _Geometry, font: fonts.PdfFont) -> list[_Row]:
