@@ -97,24 +97,22 @@ class PdfFont:
         return _has_glyph(self.name, char)
 
 
-def system_font_paths() -> list[Path]:
-    """The operating system's usual TrueType CJK font files, best first (existing or not)."""
+def _on_this_system(windows: Sequence[str], mac: Sequence[str], linux: Sequence[str]) -> list[Path]:
+    """The font files this operating system would have (Windows: names in its Fonts folder)."""
     if sys.platform.startswith("win"):
         windir = Path(os.environ.get("WINDIR", r"C:\Windows"))
-        return [windir / "Fonts" / name for name in _WINDOWS_FONTS]
-    if sys.platform == "darwin":
-        return [Path(p) for p in _MAC_FONTS]
-    return [Path(p) for p in _LINUX_FONTS]
+        return [windir / "Fonts" / name for name in windows]
+    return [Path(p) for p in (mac if sys.platform == "darwin" else linux)]
+
+
+def system_font_paths() -> list[Path]:
+    """The operating system's usual TrueType CJK font files, best first (existing or not)."""
+    return _on_this_system(_WINDOWS_FONTS, _MAC_FONTS, _LINUX_FONTS)
 
 
 def system_fallback_paths() -> list[Path]:
     """The operating system's fonts with rare CJK characters (Extension A, B), best first."""
-    if sys.platform.startswith("win"):
-        windir = Path(os.environ.get("WINDIR", r"C:\Windows"))
-        return [windir / "Fonts" / name for name in _WINDOWS_FALLBACKS]
-    if sys.platform == "darwin":
-        return [Path(p) for p in _MAC_FALLBACKS]
-    return [Path(p) for p in _LINUX_FALLBACKS]
+    return _on_this_system(_WINDOWS_FALLBACKS, _MAC_FALLBACKS, _LINUX_FALLBACKS)
 
 
 def bundled_font_paths() -> list[Path]:
