@@ -148,6 +148,18 @@ def standing_payment(session: ClinicSession, patient_id: int, year: int) -> Pack
     return packages.standing_payment(session.db, patient_id, year)
 
 
+def fee_due(session: ClinicSession, patient_id: int, year: int) -> Money | None:
+    """The patient's share of the package still to take for `year`: signed and insured that
+    year, under a policy whose package has a patient share, and not yet paid; else None."""
+    enrolment = session.enrolment(patient_id, year)
+    if enrolment is None or not enrolment.insured or not enrolment.signed_in(year):
+        return None
+    package = session.package_for(year, session.patient(patient_id).category)
+    if package is None or not package.patient or standing_payment(session, patient_id, year) is not None:
+        return None
+    return package.patient
+
+
 
 def package_receipt_data(session: ClinicSession, payment_id: int, reprint: bool = False) -> PackageReceiptData:
     """What the receipt of package fee `payment_id` (or of its reversal) shows, from the ledger."""

@@ -43,6 +43,7 @@ from clinic_app.errors import UserError
 from clinic_app.services.packages import (
     PACKAGE_PAYMENT_METHODS,
     collect_package_fee,
+    fee_due,
     reverse_package_fee,
     standing_payment,
 )
@@ -159,15 +160,9 @@ def _py_date(edit: QDateEdit) -> dt.date:
 
 
 def remind_package_fee(context: AppContext, patient: PatientRecord) -> None:
-    """Signed on registering: where the policy has a package whose patient share is not yet
-    taken, say where to take it (年度参保登记 shows the split and prints the receipt)."""
+    """Signed on registering: where a package fee is due (`packages.fee_due`), say where to take
+    it (年度参保登记 shows the split and prints the receipt)."""
     session, year = context.session, context.today().year
-
-    def due() -> Money | None:
-        package = session.package_for(year, patient.category)
-        if package is None or not package.patient or standing_payment(session, patient.id, year) is not None:
-            return None
-        return package.patient
 
     def said(amount: Money | None) -> None:
         if amount is not None:
@@ -178,7 +173,7 @@ def remind_package_fee(context: AppContext, patient: PatientRecord) -> None:
                 ).format(name=patient.name, amount=amount),
             )
 
-    context.run(due, said)
+    context.run(lambda: fee_due(session, patient.id, year), said)
 
 
 class PatientDialog(_FormDialog):

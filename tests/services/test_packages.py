@@ -19,6 +19,7 @@ from clinic_app.domain.records import Enrolment
 from clinic_app.errors import BadInput
 from clinic_app.services.packages import (
     collect_package_fee,
+    fee_due,
     package_payments,
     reverse_package_fee,
     standing_payment,
@@ -225,3 +226,14 @@ def test_the_day_close_printout_has_the_fees_section_and_the_money_handed_over(s
     assert f"应交款(就诊个人支付+签约服务费):现金{patient + M('8.00')}移动支付8.00" in flat
     # A day without fees prints no such section.
     assert "签约服务费" not in _flat(write_day_close(session, dt.date(2026, 3, 3), op, AT, layout="58mm"))
+
+
+def test_the_fee_is_due_while_signed_and_unpaid_and_again_once_reversed(shaoyang: Ledger) -> None:
+    session, who = shaoyang.session, shaoyang.people["signed_here"]
+    assert fee_due(session, shaoyang.people["unsigned_here"], 2026) is None  # not signed
+    assert fee_due(session, shaoyang.people["employee_signed"], 2026) is None  # employees have no package
+    assert fee_due(session, who, 2026) == M("8.00")
+    paid = collect_package_fee(session, who, 2026, "cash", shaoyang.operator, AT)
+    assert fee_due(session, who, 2026) is None
+    reverse_package_fee(session, paid.id, "收错人", shaoyang.operator, AT + dt.timedelta(minutes=5))
+    assert fee_due(session, who, 2026) == M("8.00")
