@@ -63,15 +63,13 @@ def collect_package_fee(
                 f"{patient.name} {year} 年的签约服务费已收取 (收据 {standing.receipt_no})",
                 f"{patient.name}'s package fee for {year} was already taken (receipt {standing.receipt_no})",
             )
-        seq = packages.next_receipt_seq(conn, time.year)
         payment_id = packages.insert_payment(
             conn,
+            clinic.code,
+            time,
             {
                 "kind": "payment",
                 "reverses_id": None,
-                "receipt_no": packages.receipt_number(clinic.code, time.year, seq),
-                "receipt_year": time.year,
-                "receipt_seq": seq,
                 "patient_id": patient_id,
                 "year": year,
                 "fee_fen": enrolment.package_fee.fen,
@@ -80,8 +78,6 @@ def collect_package_fee(
                 "amount_fen": enrolment.package_patient.fen,
                 "payment_method": payment_method,
                 "operator_id": operator_id,
-                "time": time.isoformat(timespec="seconds"),
-                "date": time.date().isoformat(),
             },
         )
         ledger.audit(conn, "package_fee_taken", f"{patient_id} {year} {enrolment.package_patient}", operator_id)
@@ -105,15 +101,13 @@ def reverse_package_fee(
             raise BadInput("冲销记录不能再冲销", "a reversal cannot itself be reversed")
         if original.reversed_by:
             raise BadInput(f"收据 {original.receipt_no} 已冲销", f"receipt {original.receipt_no} is already reversed")
-        seq = packages.next_receipt_seq(conn, time.year)
         reversal_id = packages.insert_payment(
             conn,
+            clinic.code,
+            time,
             {
                 "kind": "reversal",
                 "reverses_id": original.id,
-                "receipt_no": packages.receipt_number(clinic.code, time.year, seq),
-                "receipt_year": time.year,
-                "receipt_seq": seq,
                 "patient_id": original.patient_id,
                 "year": original.year,
                 "fee_fen": original.fee.fen,
@@ -122,8 +116,6 @@ def reverse_package_fee(
                 "amount_fen": -original.amount.fen,
                 "payment_method": original.payment_method,
                 "operator_id": operator_id,
-                "time": time.isoformat(timespec="seconds"),
-                "date": time.date().isoformat(),
                 "reason": reason.strip(),
             },
         )

@@ -29,7 +29,17 @@ def next_receipt_seq(conn: sqlite3.Connection, year: int) -> int:
     return int(row[0]) + 1
 
 
-def insert_payment(conn: sqlite3.Connection, row: Mapping[str, Any]) -> int:
+def insert_payment(conn: sqlite3.Connection, clinic_code: str, time: dt.datetime, fields: Mapping[str, Any]) -> int:
+    """Append a payment or reversal at `time` with the year's next receipt number."""
+    seq = next_receipt_seq(conn, time.year)
+    row = {
+        **fields,
+        "receipt_no": receipt_number(clinic_code, time.year, seq),
+        "receipt_year": time.year,
+        "receipt_seq": seq,
+        "time": time.isoformat(timespec="seconds"),
+        "date": time.date().isoformat(),
+    }
     names = tuple(row)
     cursor = conn.execute(
         f"INSERT INTO package_payments ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", tuple(row.values())
