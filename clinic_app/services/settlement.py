@@ -530,9 +530,22 @@ def _figures(report: SettlementReport) -> dict[str, Any]:
     s = report.settlement
     return {
         "signed_persons": s.signed_persons,
-        **_money_fields(fund_payable=s.fund_payable, paid=s.paid, deposit=s.deposit),
-        "lines": {line.code: [str(line.fund_payable), str(line.paid)] for line in report.lines},
+        **_money_fields(fund_payable=s.fund_payable, paid=s.paid, deposit=s.deposit, fee_for_service=s.fee_for_service),
+        "lines": {
+            line.code: [str(line.fund_payable), str(line.paid), str(line.activity.fee_for_service)]
+            for line in report.lines
+        },
     }
+
+
+def _as_recorded(before: Mapping[str, Any], now: dict[str, Any]) -> dict[str, Any]:
+    """`now` with only the figures a report written by an older version recorded (it kept no
+    fee-for-service): what it did not record is not a change."""
+    kept = {key: value for key, value in now.items() if key in before}
+    if "lines" in kept:
+        width = min((len(values) for values in before["lines"].values()), default=3)
+        kept["lines"] = {code: values[:width] for code, values in now["lines"].items()}
+    return kept
 
 
 def _record_report(conn: sqlite3.Connection, report: SettlementReport, written: tuple[Path, ...]) -> None:
@@ -555,7 +568,7 @@ def _changed_since_reported(session: ClinicSession, report: SettlementReport) ->
         if written.get("month") != report.month:
             continue
         before, now = written["figures"], _figures(report)
-        if before == now:
+        if before == _as_recorded(before, now):
             return ()
         return (
             Reason.of(
@@ -563,6 +576,7 @@ def _changed_since_reported(session: ClinicSession, report: SettlementReport) ->
                 signed_before=before["signed_persons"], signed_now=now["signed_persons"],
                 fund_before=before["fund_payable"], fund_now=now["fund_payable"],
                 paid_before=before["paid"], paid_now=now["paid"],
+                ffs_before=before.get("fee_for_service", "—"), ffs_now=now["fee_for_service"],
             ),
         )
     return ()

@@ -16,10 +16,13 @@ from typing import Any
 import pytest
 
 from clinic_app.cli import run
+from clinic_app.documents.reasons import render
 from clinic_app.domain.money import Money
 from clinic_app.services import settlement
 from clinic_app.services.session import ClinicSession
+from clinic_app.store import ledger
 from clinic_app.store import settlement as store_settlement
+from clinic_app.store.db import transaction
 from tests.township.settle_data import TOWNSHIP, Village, body, bring, fund_of, township
 
 SHAOGUAN = "shaoguan-resident-2023"
@@ -444,6 +447,47 @@ def test_a_month_settled_differently_from_its_written_report_says_so(tmp_path, c
     settlement.settle_with_entries(town, "2024-01", out=out)
     assert settlement.month_report(town, "2024-01").changes == ()
     town.close()
+
+
+def test_a_correction_that_changes_only_the_fee_for_service_differs_from_the_written_report(tmp_path) -> None:
+    # The report shows the fee-for-service fund (unsigned residents, employees) beside the
+    # capitation and the township pays it to the village: a later revision that adds an
+    # unsigned resident's visit leaves the capitation as it was but not the report.
+    a = Village.create(tmp_path / "a", "V101", "南村卫生室", REFORM, reform=True)
+    a.person("signed", signed=True, number=5)
+    a.person("unsigned", signed=False, number=6)
+    town = township(tmp_path / "town", REFORM, reform=True)
+    settlement.enter_fund_per_head(town, Money.parse("1100.00"))
+    a.visit("signed", "2025-07-02 09:00", "20.00")
+    bring(town, ("a-july-r1.json", a.statement("2025-07")))
+    out = tmp_path / "reports"
+    out.mkdir()
+    reported, _ = settlement.settle_with_entries(town, "2025-07", out=out)
+    a.visit("unsigned", "2025-07-30 10:00", "20.00")
+    bring(town, ("a-july-r2.json", a.statement("2025-07", 2)))
+    now = settlement.month_report(town, "2025-07")
+    assert now.settlement.fund_payable == reported.settlement.fund_payable
+    assert now.settlement.fee_for_service != reported.settlement.fee_for_service
+    assert [r.code for r in now.changes] == ["settlement_changed_since_reported"]
+    (change,) = now.changes
+    assert (change.param("ffs_before"), change.param("ffs_now")) == (
+        str(reported.settlement.fee_for_service), str(now.settlement.fee_for_service),
+    )
+    assert "按项目付费" in render(change, "zh") and "fee-for-service" in render(change, "en")
+    # A report written by an older version kept no fee-for-service: the same capitation is no change.
+    old = {
+        "month": "2025-07", "at": "2025-08-03 09:00", "files": [],
+        "figures": {
+            "signed_persons": now.settlement.signed_persons, "fund_payable": str(now.settlement.fund_payable),
+            "paid": str(now.settlement.paid), "deposit": str(now.settlement.deposit),
+            "lines": {line.code: [str(line.fund_payable), str(line.paid)] for line in now.lines},
+        },
+    }
+    with transaction(town.db) as conn:
+        ledger.audit(conn, settlement.REPORTED_ACTION, json.dumps(old))
+    assert settlement.month_report(town, "2025-07").changes == ()
+    town.close()
+    a.session.close()
 
 
 def test_shaoyang_2019_surplus_rolls_into_january(tmp_path) -> None:
