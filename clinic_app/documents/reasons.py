@@ -76,6 +76,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "settlement_package_fund": ("含本月签约的家庭医生基础服务包医保基金承担部分 {amount} 元 (邵医保发〔2019〕17号 五(三))", "includes {amount}: the fund's share of the family-doctor basic packages signed this month"),
     "settlement_surplus_carried": ("结余 {amount} 元滚存下月", "surplus {amount} carried into next month"),
     "settlement_overspend": ("超支 {amount} 元, 按年度考核分担", "overspend {amount}, shared after the annual assessment"),
+    "settlement_score_not_entered": ("年度考核得分尚未录入: 质量保证金 {deposits} 元暂按 100 分全额返还; 考核后请录入考核分, 重新结算并写出月报", "the year's assessment score is not entered: the quality deposits of {deposits} are shown released in full (as if scored 100); once assessed, enter the score, settle again and write the report again"),
     "settlement_deposit_reduced": ("考核得分 {score}, 扣减质量保证金 {forfeited} 元", "assessment score {score}: {forfeited} of the quality deposit withheld"),
     "settlement_surplus_reward": ("结余留用奖励 {reward} 元", "surplus kept as reward: {reward}"),
     "settlement_part_year": ("本年按本政策结算 {months} 个月: 定额与预算按 {months}/12 年计", "the policy was in force {months} months of the year: quota and budget are {months}/12 of a year's"),

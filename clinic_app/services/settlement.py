@@ -441,6 +441,13 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
                 continues=continues,
             ),
         )
+        if score is None and year_end.deposits != ZERO:
+            # The deposits are released "× score / 100" after the assessment: until the score is
+            # entered they are shown released in full, and the report must say so.
+            year_end = replace(
+                year_end,
+                reasons=(Reason.of("settlement_score_not_entered", deposits=year_end.deposits), *year_end.reasons),
+            )
     return _Period(
         policy, variant, start, codes, names, activities, result, line_to_date, points, signed, entered,
         score, year_end,

@@ -159,6 +159,30 @@ def test_december_has_the_year_end_clearing_with_the_score(shaoguan, capsys) -> 
     assert sum(s.fen for s in shares) == Money.parse(year["year_end_payment"]).fen
 
 
+def test_a_year_end_before_the_score_is_entered_says_the_deposits_are_released_in_full(tmp_path, capsys) -> None:
+    # 韶医保规〔2023〕2号: the deposits are paid "× score / 100" after the assessment.  A December
+    # report written before the score is in releases them in full: the paper must say so.
+    a = Village.create(tmp_path / "a", "V001", "东村卫生站", SHAOGUAN)
+    a.person("signed", number=1)
+    town = township(tmp_path / "town", SHAOGUAN)
+    a.visit("signed", "2025-03-03 09:00", "20.00")
+    bring(town, ("a-march.json", a.statement("2025-03")))
+    report = settlement.month_report(town, "2025-12")
+    assert report.score is None and report.year_end is not None
+    assert report.year_end.deposits > Money(0) and report.year_end.deposits_released == report.year_end.deposits
+    notes = [r for r in report.reasons if r.code == "settlement_score_not_entered"]
+    assert len(notes) == 1 and notes[0].param("deposits") == str(report.year_end.deposits)
+    assert "考核得分尚未录入" in render(notes[0], "zh") and "not entered" in render(notes[0], "en")
+    assert run(["settle", "--data-dir", str(town.data_dir), "--month", "2025-12"]) == 0
+    assert "考核得分尚未录入" in capsys.readouterr().out
+    # November has no clearing; once the score is entered the note goes.
+    assert all(r.code != "settlement_score_not_entered" for r in settlement.month_report(town, "2025-11").reasons)
+    settlement.enter_score(town, 2025, settlement.parse_score("90"))
+    assert all(r.code != "settlement_score_not_entered" for r in settlement.month_report(town, "2025-12").reasons)
+    town.close()
+    a.session.close()
+
+
 REFORM = "shaoyang-resident-2019"
 REFORM_ID = "shaoyang-resident-reform-2025"
 
