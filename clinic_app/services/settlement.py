@@ -542,6 +542,7 @@ def _figures(report: SettlementReport) -> dict[str, Any]:
             line.code: [str(line.fund_payable), str(line.paid), str(line.activity.fee_for_service)]
             for line in report.lines
         },
+        "year_end_payment": None if report.year_end is None else str(report.year_end.year_end_payment),
     }
 
 
@@ -574,18 +575,23 @@ def _changed_since_reported(session: ClinicSession, report: SettlementReport) ->
         written = json.loads(text)
         if written.get("month") != report.month:
             continue
-        before, now = written["figures"], _figures(report)
-        if before == _as_recorded(before, now):
-            return ()
-        return (
-            Reason.of(
+        before, now = written["figures"], _as_recorded(written["figures"], _figures(report))
+        year_end_before, year_end_now = before.pop("year_end_payment", None), now.pop("year_end_payment", None)
+        changes = []
+        if before != now:
+            changes.append(Reason.of(
                 "settlement_changed_since_reported", at=written["at"],
                 signed_before=before["signed_persons"], signed_now=now["signed_persons"],
                 fund_before=before["fund_payable"], fund_now=now["fund_payable"],
                 paid_before=before["paid"], paid_now=now["paid"],
-                ffs_before=before.get("fee_for_service", "—"), ffs_now=now["fee_for_service"],
-            ),
-        )
+                ffs_before=before.get("fee_for_service", "—"), ffs_now=_figures(report)["fee_for_service"],
+            ))
+        if year_end_before != year_end_now:
+            # December: an assessment score entered after the report changes only the year end.
+            changes.append(Reason.of(
+                "settlement_year_end_changed_since_reported", at=written["at"], before=year_end_before, now=year_end_now,
+            ))
+        return tuple(changes)
     return ()
 
 

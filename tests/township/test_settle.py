@@ -183,6 +183,35 @@ def test_a_year_end_before_the_score_is_entered_says_the_deposits_are_released_i
     a.session.close()
 
 
+def test_a_score_entered_after_decembers_report_was_written_says_the_year_end_differs(tmp_path) -> None:
+    # December's figures for the month stay as they were; the year-end payment does not.
+    a = Village.create(tmp_path / "a", "V001", "东村卫生站", SHAOGUAN)
+    a.person("signed", number=1)
+    town = township(tmp_path / "town", SHAOGUAN)
+    a.visit("signed", "2025-03-03 09:00", "20.00")
+    bring(town, ("a-march.json", a.statement("2025-03")))
+    for month in ("2025-11", "2025-12"):
+        settlement.enter_signed(town, month, {"V001": 100})
+    out = tmp_path / "reports"
+    out.mkdir()
+    written, _ = settlement.settle_with_entries(town, "2025-12", out=out)
+    assert written.year_end is not None and settlement.month_report(town, "2025-12").changes == ()
+    settlement.enter_score(town, 2025, settlement.parse_score("80"))
+    now = settlement.month_report(town, "2025-12")
+    assert now.year_end is not None and now.year_end.year_end_payment < written.year_end.year_end_payment
+    assert [r.code for r in now.changes] == ["settlement_year_end_changed_since_reported"]
+    (change,) = now.changes
+    assert (change.param("before"), change.param("now")) == (
+        str(written.year_end.year_end_payment), str(now.year_end.year_end_payment),
+    )
+    assert "年终支付" in render(change, "zh") and "year-end payment" in render(change, "en")
+    # Writing December's report again makes it the reported one.
+    settlement.settle_with_entries(town, "2025-12", out=out)
+    assert settlement.month_report(town, "2025-12").changes == ()
+    town.close()
+    a.session.close()
+
+
 REFORM = "shaoyang-resident-2019"
 REFORM_ID = "shaoyang-resident-reform-2025"
 
