@@ -142,13 +142,15 @@ def _grid(font: str, size: float, numeric_from: int) -> list[tuple[Any, ...]]:
     ]
 
 
-class _CountedPagesCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hints
+class CountedPagesCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hints
     """A canvas that holds every page back until the document is saved, so that each page's
-    footer can say how many pages there are (reportlab's usual "page n of m" canvas)."""
+    footer can say how many pages there are (reportlab's usual "page n of m" canvas), at the
+    bottom right `margin` in from the page's edge (portrait or landscape)."""
 
-    def __init__(self, *args: Any, font_name: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, font_name: str, margin: float = MARGIN, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._font_name = font_name
+        self._margin = margin
         self._held_pages: list[dict[str, Any]] = []
 
     def showPage(self) -> None:  # reportlab's name
@@ -161,13 +163,13 @@ class _CountedPagesCanvas(Canvas):  # type: ignore[misc]  # reportlab has no typ
             self.__dict__.update(state)
             self.saveState()
             self.setFont(self._font_name, 7.5)
-            self.drawRightString(A4[0] - MARGIN, 8 * mm, _page_label(self.getPageNumber(), total))
+            self.drawRightString(self._pagesize[0] - self._margin, 8 * mm, page_label(self.getPageNumber(), total))
             self.restoreState()
             super().showPage()
         super().save()
 
 
-def _page_label(page: int, pages: int) -> str:
+def page_label(page: int, pages: int) -> str:
     return f"第 {page} 页 / 共 {pages} 页"
 
 
@@ -279,7 +281,7 @@ def statement_pdf(data: StatementData, data_file: bytes, font: fonts.PdfFont | N
         buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=16 * mm,
         title=f"{clinic.name} {data.month} 门诊统筹结算报表", author=clinic.name, invariant=True,
     )
-    document.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=partial(_CountedPagesCanvas, font_name=font.name))
+    document.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=partial(CountedPagesCanvas, font_name=font.name))
     return buffer.getvalue()
 
 

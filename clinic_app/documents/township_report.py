@@ -16,6 +16,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from clinic_app.documents import fonts
 from clinic_app.documents.files import write_atomically
 from clinic_app.documents.reasons import render
+from clinic_app.documents.statement_pdf import CountedPagesCanvas
 from clinic_app.domain.assessment import Monitoring
 from clinic_app.domain.money import ZERO, Money
 from clinic_app.domain.policy import Policy
@@ -386,7 +388,20 @@ def township_pdf(report: SettlementReport, font: fonts.PdfFont | None = None) ->
     )
     signatures.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font.name, 10)]))
     story += [Spacer(1, 6 * mm), signatures]
-    doc.build(story)
+    # Each page says whose month it is and, drawn once the count is known, 第 n 页 / 共 m 页:
+    # December's report runs over two pages, filed or faxed one by one.
+    running = f"{report.township_name} {report.month} 普通门诊统筹结算报表"
+
+    def footer(canvas: Any, _doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(font.name, 7.5)
+        canvas.drawString(12 * mm, 8 * mm, running)
+        canvas.restoreState()
+
+    doc.build(
+        story, onFirstPage=footer, onLaterPages=footer,
+        canvasmaker=partial(CountedPagesCanvas, font_name=font.name, margin=12 * mm),
+    )
     return buffer.getvalue()
 
 

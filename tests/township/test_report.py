@@ -116,6 +116,19 @@ def test_december_report_shows_the_year_end_clearing(folder, capsys) -> None:
     assert "2025 年年终清算 / year-end clearing" in out and "12000.00" in out
 
 
+def test_every_page_of_the_report_says_whose_month_and_which_page_it_is(folder) -> None:
+    # December's report runs over two pages: filed or faxed upward, a page on its own must say
+    # which township and month it belongs to and that another page goes with it.
+    with ClinicSession(folder["town"]) as session:
+        r = month_report(session, "2025-12")
+    pages = pypdf.PdfReader(io.BytesIO(township_pdf(r))).pages
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, 1):
+        text = page.extract_text()
+        assert f"第 {number} 页 / 共 {len(pages)} 页" in text
+        assert "测试镇卫生院" in text and "2025-12" in text
+
+
 def test_the_cost_structure_adds_up_to_all_the_cost(tmp_path: Path) -> None:
     # Materials are not one of the four kinds the seeds name: their share is a column of its own.
     from clinic_app.domain.records import VisitRequest
