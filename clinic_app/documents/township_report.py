@@ -446,6 +446,19 @@ def township_xlsx(report: SettlementReport) -> bytes:
     _sheet(ws, SETTLEMENT_HEADER, rows, {i: YUAN_FORMAT for i in range(3, 12)})
     ws.append([])
     ws.append([f"{report.township_name} {report.month}", report.policy.id, report.variant])
+    # The PDF's summary line beneath the table, one figure a row, as numbers.
+    s = report.settlement
+    for label, amount in (
+        ("年度定额/预算", s.quota), ("本月统筹应付", s.fund_payable), ("本月结算", s.settled),
+        ("预付", s.prepay), ("拨付", s.paid), ("质保金", s.deposit), ("留待年终", s.held_over),
+        ("超出未付", s.excess), ("按项目付费（职工、未签约居民）", s.fee_for_service),
+    ):
+        ws.append([label, yuan(amount)])
+        ws.cell(ws.max_row, 2).number_format = YUAN_FORMAT
+    if report.score is not None:
+        ws.append(["考核得分", _fraction(report.score)])
+    ws.append(["未交本月月结", "、".join(report.missing) if report.missing else "无"])
+    ws.column_dimensions["A"].width = 34  # the longest label above, whole
     monitor_rows = []
     for name, m in monitoring_rows(report):
         monitor_rows.append((

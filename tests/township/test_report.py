@@ -77,6 +77,23 @@ def test_xlsx_numbers_are_numbers_and_add_up(folder) -> None:
     assert monitor.cell(2, 2).number_format == "0.0%"
 
 
+def test_xlsx_carries_the_months_summary_and_the_missing_villages(folder) -> None:
+    # The PDF says what was settled, held over and left unpaid, and which villages sent no
+    # statement; the accountant who checks in Excel must find the same there, as numbers.
+    with ClinicSession(folder["town"]) as session:
+        june = month_report(session, "2025-06")
+    assert june.missing == ("V001", "V002")
+    for r in (report(folder), june):
+        sheet = openpyxl.load_workbook(io.BytesIO(township_xlsx(r)))["结算"]
+        cells = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and isinstance(row[0], str)}
+        s = r.settlement
+        for label, amount in (("年度定额/预算", s.quota), ("本月结算", s.settled), ("留待年终", s.held_over),
+                              ("超出未付", s.excess), ("按项目付费（职工、未签约居民）", s.fee_for_service)):
+            assert isinstance(cells[label], (int, float, Decimal)), label
+            assert Decimal(str(cells[label])) == Decimal(str(amount)), label
+        assert cells["未交本月月结"] == ("、".join(r.missing) if r.missing else "无")
+
+
 def test_cli_out_writes_both_files(folder, tmp_path: Path, capsys) -> None:
     assert run(["settle", "--data-dir", str(folder["town"]), "--month", "2025-05", "--out", str(tmp_path)]) == 0
     names = sorted(p.suffix for p in tmp_path.iterdir())
