@@ -381,3 +381,30 @@ def test_the_usage_snapshot_is_exported_for_the_villages(qtbot, tmp_path, town, 
     qtbot.waitUntil(lambda: bool(errors), timeout=10000)
     assert "不存在" in errors[0] and screen.snapshot_button.isEnabled()
     assert not (tmp_path / "no-stick").exists()
+
+
+def test_the_import_summary_counts_only_the_flags_of_the_revision_that_stays(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]
+    # The doctor brings March twice (the first export and the corrected one): both are imported
+    # in turn, the first then superseded with its flags.  The summary must not count those.
+    south = Village.create(tmp_path / "south", "V201", "南村卫生室", POLICY)
+    south.person("甲", number=1)
+    south.visit("甲", "2025-03-03 09:00", "20.00")
+    south.visit("甲", "2025-03-03 15:00", "12.00")  # split visit
+    first = tmp_path / "V201_2025-03_r1.json"
+    first.write_bytes(south.statement("2025-03"))
+    south.visit("甲", "2025-03-03 17:00", "9.00")  # one more the same day
+    second = tmp_path / "V201_2025-03_r2.json"
+    second.write_bytes(south.statement("2025-03", 2))
+    south.session.close()
+    screen = ImportScreen(town_context)
+    qtbot.addWidget(screen)
+    with qtbot.waitSignal(screen.trust_asked, timeout=10000) as asked:
+        screen.choose_files([first, second])
+    with qtbot.waitSignal(screen.planned, timeout=10000):
+        asked.args[0].trust_button.click()
+    with qtbot.waitSignal(screen.import_finished, timeout=20000) as finished:
+        screen.import_button.click()
+    assert all(r.imported for r in finished.args[0]) and finished.args[0][0].flags
+    (kept,) = store.statements(town.db)  # the current revision only
+    flagged = sum(store.flag_counts(town.db, kept.id).values())
+    assert flagged and f"待审核 {flagged} 条" in screen.summary.text(), screen.summary.text()

@@ -366,8 +366,14 @@ class ImportScreen(QWidget):
         results = tuple(self._results)
         self.choose_button.setEnabled(True)
         imported = [r for r in results if r.imported]
-        flags: dict[str, int] = {}
+        # A revision superseded by a later one of this same import took its flags with it.
+        latest: dict[tuple[str, str], ImportResult] = {}
         for r in imported:
+            key = (r.plan.clinic_code, r.plan.month)
+            if key not in latest or r.plan.revision > latest[key].plan.revision:
+                latest[key] = r
+        flags: dict[str, int] = {}
+        for r in latest.values():
             for code, count in r.flags.items():
                 flags[code] = flags.get(code, 0) + count
         plans = [r.plan for r in self.model.rows]
