@@ -15,9 +15,9 @@ import logging
 import os
 import sys
 import traceback
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QThread, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -29,6 +29,9 @@ from PySide6.QtWidgets import (
     QToolButton,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from logging.handlers import RotatingFileHandler
 
 log = logging.getLogger("clinic_app.crash")
 
@@ -50,13 +53,55 @@ def log_path(data_dir: Path) -> Path:
     return data_dir / "logs" / LOG_NAME
 
 
+class LogFile(logging.Handler):
+    """The rotating log file (1 MB, 3 old ones kept), opened when the first record comes.
+
+    `logging.handlers` brings socket and pickle with it, about 5 ms of the app's
+    start, for a file most starts never write to.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self._file: RotatingFileHandler | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:  # under this handler's lock (Handler.handle)
+        if self._file is None:
+            from logging.handlers import RotatingFileHandler
+
+            try:
+                self._file = RotatingFileHandler(self.path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+            except OSError:
+                self.handleError(record)  # as a file handler does with a record it cannot write
+                return
+            self._file.setFormatter(self.formatter)
+        self._file.emit(record)
+
+    def flush(self) -> None:
+        self.acquire()
+        try:
+            if self._file is not None:
+                self._file.flush()
+        finally:
+            self.release()
+
+    def close(self) -> None:
+        self.acquire()
+        try:
+            if self._file is not None:
+                self._file.close()
+        finally:
+            self.release()
+        super().close()
+
+
 def setup_logging(data_dir: Path) -> Path:
     """Log to a rotating file in the data folder; returns its path."""
     path = log_path(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     root = logging.getLogger("clinic_app")
-    if not any(isinstance(h, RotatingFileHandler) and Path(h.baseFilename) == path for h in root.handlers):
-        handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    if not any(isinstance(h, LogFile) and h.path == path for h in root.handlers):
+        handler = LogFile(path)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > logging.INFO:

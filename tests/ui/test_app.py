@@ -23,7 +23,7 @@ from clinic_app.store.ledger import EntryFilter
 from clinic_app.store.schema import SCHEMA_VERSION
 from clinic_app.ui import app as app_module
 from clinic_app.ui.context import AppContext
-from clinic_app.ui.errors import CrashHandler, headless, log_path, setup_logging
+from clinic_app.ui.errors import CrashHandler, LogFile, headless, log_path, setup_logging
 from tests.ui.conftest import NOW, ZHANG_ID
 
 
@@ -102,6 +102,21 @@ def test_crash_handler_logs_the_traceback(qtbot, tmp_path, monkeypatch, caplog) 
     text = log_path(tmp_path).read_text(encoding="utf-8")
     assert "ZeroDivisionError: boom" in text and "Traceback" in text
     assert str(log_path(tmp_path)) in shown[0]
+
+
+def test_the_log_file_is_made_by_the_first_record_and_rotates(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = setup_logging(tmp_path)
+    assert path.parent.is_dir() and not path.exists()  # nothing opened at start
+    root = logging.getLogger("clinic_app")
+    (handler,) = [h for h in root.handlers if isinstance(h, LogFile) and h.path == path]
+    try:
+        logging.getLogger("clinic_app.test").info("first line")
+        handler.flush()
+        assert path.read_text(encoding="utf-8").endswith("INFO clinic_app.test: first line\n")
+        assert handler._file is not None and handler._file.maxBytes == 1_000_000 and handler._file.backupCount == 3
+    finally:
+        root.removeHandler(handler)
+        handler.close()
 
 
 def test_worker_bug_goes_to_the_crash_handler(qtbot, worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
