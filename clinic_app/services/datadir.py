@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import platformdirs
-
 from clinic_app.errors import BadInput, os_reason
 from clinic_app.store.db import DB_NAME, folder_write_error
 
@@ -13,6 +11,8 @@ APP_NAME = "clinic_app"
 
 
 def default_data_dir() -> Path:
+    import platformdirs  # only here: a start with --data-dir (or a command given one) does without it
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
