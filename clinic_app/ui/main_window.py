@@ -106,7 +106,16 @@ class MainWindow(QMainWindow):
             QShortcut(QKeySequence(f"Ctrl+{number + 1}"), self, lambda n=number: self.tabs.setCurrentIndex(n))
         find = QShortcut(QKeySequence(Qt.Key.Key_F2), self, self._find_patient)
         find.setContext(Qt.ShortcutContext.WindowShortcut)
-        self.load_operators()
+        self._saved_operator: str | None = None
+        """The operator setting as last read or written: choosing that one again writes nothing."""
+        if context.worker.busy:
+            self.load_operators()
+        else:
+            # At start the few operator rows are read here, like the clinic before the window
+            # (app.open_session): the window shows with its operator chosen, not a worker round
+            # trip later.  The worker is idle, so the connection is not in use on its thread.
+            session = context.session
+            self._operators_loaded(session.operators(), session.setting(OPERATOR_SETTING))
 
     # ------------------------------------------------------------ screens built when first needed
 
@@ -192,6 +201,7 @@ class MainWindow(QMainWindow):
         )
 
     def _operators_loaded(self, operators: list[Operator], last: str | None) -> None:
+        self._saved_operator = last
         chosen = self.context.operator_id or (int(last) if last and last.isdigit() else 0)
         self.operator.blockSignals(True)
         self.operator.clear()
@@ -207,6 +217,9 @@ class MainWindow(QMainWindow):
         if operator_id is None or operator_id == self.context.operator_id:
             return
         self.context.set_operator(operator_id)
+        if str(operator_id) == self._saved_operator:
+            return  # the one chosen last time (the start): nothing to write
+        self._saved_operator = str(operator_id)
         session = self.context.session
         self.context.run(lambda: session.set_setting(OPERATOR_SETTING, str(operator_id)))
 

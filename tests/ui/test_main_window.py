@@ -79,6 +79,7 @@ def test_screens_are_built_when_their_tab_is_first_shown(qtbot, context, session
 
     # Ctrl+3 shows 台账: the screen takes its tab's place, is current, and loads its page.
     window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)  # a shortcut goes to the active window only
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     page = window.tabs.widget(2)
     assert isinstance(page, LedgerScreen) and window.tabs.currentWidget() is page
