@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QSizePolicy,
@@ -558,6 +557,9 @@ class VisitScreen(QWidget):
     def _show_rows(self) -> None:
         """Show `rows`; the current line stays current and selected (a model reset drops both),
         so after an edit or a preview Enter and Down go on from where the doctor was."""
+        # Imported here: its enums load with the first line, not at start.
+        from PySide6.QtCore import QItemSelectionModel
+
         current = self.lines_view.currentIndex()
         self.lines_model.set_rows(self.rows)
         if current.isValid() and current.row() < len(self.rows):
@@ -721,6 +723,9 @@ class VisitScreen(QWidget):
             )
         else:
             text = self.tr("已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?")
+        # Imported here: its ~50 enums load when first asked, not at start.
+        from PySide6.QtWidgets import QMessageBox
+
         question = QMessageBox(
             QMessageBox.Icon.Question,
             self.tr("新接诊"),
