@@ -540,10 +540,10 @@ class BackupScheduler(QObject):
 
 def _instead_of(session: ClinicSession, made: Path | None) -> Path | None:
     """The configured backup folder when `made` went to the data folder's own instead (on the worker)."""
-    from clinic_app.services import backup as backup_service
-
     if made is None:
         return None
+    from clinic_app.services import backup as backup_service
+
     meant, own = backup_service.backup_dir(session), backup_service.own_backup_dir(session)
     return meant if meant != own and made.parent == own else None
 
