@@ -53,6 +53,7 @@ from clinic_app.domain.visit import Adjudication, Item, Patient, Usage, VisitDra
 from clinic_app.errors import BadInput, UserError
 from clinic_app.services.policies import counter_pool, default_book, policy_version
 from clinic_app.store import ledger
+from clinic_app.store import township as township_store
 from clinic_app.store.db import change_stamp, open_database, transaction
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,8 @@ class UsageCard:
     annual_cap: Money | None
     daily_cap: Money | None
     from_township: Money
-    """Fund used at other facilities of the township (imported snapshot)."""
+    """Fund used at other facilities of the township (at a village: the imported snapshot; at the
+    township: the villages' imported statements)."""
 
     @property
     def annual_left(self) -> Money | None:
@@ -434,7 +436,7 @@ class ClinicSession:
         employee_id = self.book[policy_id].employee_policy
         if patient.category == "resident" or employee_id is None:
             sums = ledger.usage_sums(db, patient.id, resident_pool, day, facility)  # type: ignore[arg-type]
-            outside = ledger.snapshot_fund(db, patient.id_number, day.year, self.require_clinic().code)  # type: ignore[arg-type]
+            outside = self._fund_elsewhere(db, patient, day.year)
             return Usage(
                 fund_year=Money(sums["fund_year"] + outside),
                 fund_day=Money(sums["fund_day"]),
@@ -452,6 +454,15 @@ class ClinicSession:
             deductible_level_year=Money(employee["deductible_level_year"]),
             employee_fund_year=Money(employee["fund_year"]),
         )
+
+    def _fund_elsewhere(self, db: object, patient: PatientRecord, year: int) -> int:
+        """Fen the person used this year at the other facilities of the township: a village knows it
+        from the township's usage snapshot, the township from the villages' imported statements."""
+        assert isinstance(db, sqlite3.Connection)
+        clinic = self.require_clinic()
+        if clinic.role == "township":
+            return township_store.fund_elsewhere(db, patient.id_number, year, clinic.code)
+        return ledger.snapshot_fund(db, patient.id_number, year, clinic.code)
 
     def _designated(self, clinic: Clinic, enrolment: Enrolment | None, policy: Policy, signed: bool) -> bool:
         """Is this clinic within the patient's designated (signed) unit this year? (§2)
@@ -557,7 +568,7 @@ class ClinicSession:
         cap_policy = policy
         if patient.category != "resident" and policy.employee_policy:
             cap_policy = self.book.in_force(policy.employee_policy, day)
-        outside = ledger.snapshot_fund(self.db, patient.id_number, day.year, self.require_clinic().code)
+        outside = self._fund_elsewhere(self.db, patient, day.year)
         return UsageCard(
             year=day.year,
             # An employee at a resident-policy clinic: the employee policy's own counter; where the

@@ -500,6 +500,19 @@ def fund_by_person_facility(db: DbOrConn, year: int) -> list[tuple[str, str, int
     return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
 
 
+def fund_elsewhere(db: DbOrConn, certno: str | None, year: int, own_code: str) -> int:
+    """Fund one person used this year at the township's villages, from their current statements
+    (net of reversals): at the township's own desk, what the usage snapshot is to a village."""
+    if not certno:
+        return 0
+    row = db.execute(
+        """SELECT COALESCE(SUM(hifp_pay_fen), 0) FROM statement_visits
+           WHERE certno = ? AND service_date BETWEEN ? AND ? AND clinic_code != ?""",
+        (certno, f"{year}-01-01", f"{year}-12-31", own_code),
+    ).fetchone()
+    return int(row[0])
+
+
 def own_fund_by_person(db: DbOrConn, year: int) -> list[tuple[str, int]]:
     """(ID number, fund fen) for the year from the township's own ledger (its own visits)."""
     rows = db.execute(

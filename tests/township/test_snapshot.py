@@ -138,3 +138,21 @@ def test_export_refuses_a_year_after_today_or_before_2000(setup, tmp_path: Path)
             sn.export_snapshot(town, tmp_path / "s.json", year, today=dt.date(2025, 4, 2))
         assert refused.value.exit_code == 2 and "2000" in refused.value.zh and "2025" in refused.value.zh
     assert not (tmp_path / "s.json").exists()
+
+
+def test_at_the_township_desk_the_annual_cap_counts_what_the_person_used_at_the_villages(setup) -> None:
+    """The township holds the villages' visits (their statements): its own desk sees them as a
+    village sees them through the snapshot, so a person cannot use the whole cap twice."""
+    town, v01, _, wang = setup
+    p1 = b.enrol(v01, "王一", wang, "V01")
+    b.settle(v01, p1.id, dt.datetime(2025, 3, 5, 9), EXPENSIVE)
+    raw = b.statement_bytes(v01)
+    (patient,) = [p for p in town.find_patients(wang)]
+    before = town.usage_card(patient.id, dt.date(2025, 4, 1))
+    assert str(before.from_township) == "0.00"  # nothing imported yet
+
+    tw.import_files(town, [("V01.json", raw)], trust=[verify_statement(raw).fingerprint])
+    card = town.usage_card(patient.id, dt.date(2025, 4, 1))
+    assert (str(card.from_township), str(card.fund_year)) == ("280.00", "280.00")
+    visit = b.settle(town, patient.id, dt.datetime(2025, 4, 10, 9), EXPENSIVE)
+    assert str(town.entry(visit).adjudication.fund) == "20.00"  # 300 - 280 used at V01
