@@ -681,6 +681,21 @@ class ImportResult:
         return self.statement_id is not None
 
 
+def standing_flags(results: Sequence[ImportResult]) -> dict[str, int]:
+    """Review flags raised by an import, by code, counting only the revision of each village's
+    month that stands: one superseded by a later file of the same import took its flags with it."""
+    latest: dict[tuple[str, str], ImportResult] = {}
+    for r in results:
+        key = (r.plan.clinic_code, r.plan.month)
+        if r.imported and (key not in latest or r.plan.revision > latest[key].plan.revision):
+            latest[key] = r
+    flags: dict[str, int] = {}
+    for r in latest.values():
+        for code, count in r.flags.items():
+            flags[code] = flags.get(code, 0) + count
+    return flags
+
+
 @_collector_paused()
 def apply_import(session: ClinicSession, plans: Sequence[FilePlan], today: dt.date | None = None) -> tuple[ImportResult, ...]:
     """Write each accepted file in its own transaction; everything else is reported, not written."""

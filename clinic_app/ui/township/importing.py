@@ -48,6 +48,7 @@ from clinic_app.services.township import (
     apply_import,
     flag_name,
     plan_import,
+    standing_flags,
 )
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
@@ -366,16 +367,7 @@ class ImportScreen(QWidget):
         results = tuple(self._results)
         self.choose_button.setEnabled(True)
         imported = [r for r in results if r.imported]
-        # A revision superseded by a later one of this same import took its flags with it.
-        latest: dict[tuple[str, str], ImportResult] = {}
-        for r in imported:
-            key = (r.plan.clinic_code, r.plan.month)
-            if key not in latest or r.plan.revision > latest[key].plan.revision:
-                latest[key] = r
-        flags: dict[str, int] = {}
-        for r in latest.values():
-            for code, count in r.flags.items():
-                flags[code] = flags.get(code, 0) + count
+        flags = standing_flags(results)
         plans = [r.plan for r in self.model.rows]
         same = sum(p.action == UNCHANGED and p.superseded_by is None for p in plans)
         old = sum(p.action == UNCHANGED and p.superseded_by is not None for p in plans)
