@@ -575,7 +575,8 @@ def _changed_since_reported(session: ClinicSession, report: SettlementReport) ->
         written = json.loads(text)
         if written.get("month") != report.month:
             continue
-        before, now = written["figures"], _as_recorded(written["figures"], _figures(report))
+        current = _figures(report)
+        before, now = written["figures"], _as_recorded(written["figures"], current)
         year_end_before, year_end_now = before.pop("year_end_payment", None), now.pop("year_end_payment", None)
         changes = []
         if before != now:
@@ -584,7 +585,7 @@ def _changed_since_reported(session: ClinicSession, report: SettlementReport) ->
                 signed_before=before["signed_persons"], signed_now=now["signed_persons"],
                 fund_before=before["fund_payable"], fund_now=now["fund_payable"],
                 paid_before=before["paid"], paid_now=now["paid"],
-                ffs_before=before.get("fee_for_service", "—"), ffs_now=_figures(report)["fee_for_service"],
+                ffs_before=before.get("fee_for_service", "—"), ffs_now=current["fee_for_service"],
             ))
         if year_end_before != year_end_now:
             # December: an assessment score entered after the report changes only the year end.
