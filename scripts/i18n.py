@@ -298,6 +298,7 @@ EN = {
     "签约服务费收据预览": "Package fee receipt preview", "签约服务费收据预览 (重打)": "Package fee receipt preview (reprint)",
     "家庭医生签约服务费 {n} 笔 (冲销 {r} 笔), 合计 {a} 元": "{n} family doctor package fees ({r} reversed), {a} yuan in all",
     "应交款 (就诊个人支付 + 签约服务费):": "To hand over (visits' patient share + package fees):",
+    "应交款 (现金与移动支付):": "To hand over (cash and mobile payment):", "应交款 {v} 元": "To hand over: {v} yuan",
     # 患者: a patient's package fees, reprinted or reversed
     "签约服务费": "Family doctor package fee", "状态": "State", "已收": "Paid", "已冲销": "Reversed",
     "冲销: {reason}": "Reversal: {reason}", "冲销收据 {receipt}, 原因: {reason}": "Reverses receipt {receipt}; reason: {reason}",

@@ -538,10 +538,14 @@ def day_close_pdf(data: DayCloseData, layout: Layout, font: fonts.PdfFont | None
         for method, amount in totals.package_by_method:
             flow.pair(PAYMENT_NAMES.get(method, (method,))[0], str(amount), size, indent=size)
         flow.pair("签约服务费合计", str(totals.package_amount), size * 1.1)
-        flow.rule()
-        flow.text("应交款 (就诊个人支付 + 签约服务费):", size)
-        for method, amount in totals.handed_over():
-            flow.pair(PAYMENT_NAMES.get(method, (method,))[0], str(amount), size, indent=size)
+    # The money handed over, always, 0.00 too: a paper without it leaves the township to wonder
+    # whether it was counted at all.
+    flow.rule()
+    packages = bool(totals.package_fees or totals.package_reversals)
+    flow.text("应交款 (就诊个人支付 + 签约服务费):" if packages else "应交款 (现金与移动支付):", size)
+    for method, amount in totals.handed_over():
+        flow.pair(PAYMENT_NAMES.get(method, (method,))[0], str(amount), size, indent=size)
+    flow.pair("应交款合计", str(totals.handed_over_total()), size * 1.1)
     flow.rule()
     flow.gap(size)
     flow.pair("交款人签字", "_" * 14, size)

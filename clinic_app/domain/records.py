@@ -228,12 +228,17 @@ class DayTotals:
 
     def handed_over(self) -> tuple[tuple[str, Money], ...]:
         """The money the doctor hands over, in cash and by mobile payment: the visits' patient
-        share and the package fees.  What a personal account paid comes from the fund's agency."""
-        sums: dict[str, int] = {}
+        share and the package fees.  What a personal account paid comes from the fund's agency.
+        Cash is always there, 0.00 on a day without any: the day's close shows it was counted."""
+        sums: dict[str, int] = {"cash": 0}
         for method, amount in self.by_method + self.package_by_method:
             if method in ("cash", "mobile"):
                 sums[method] = sums.get(method, 0) + amount.fen
         return tuple(sorted((method, Money(fen)) for method, fen in sums.items()))
+
+    def handed_over_total(self) -> Money:
+        """All the money the doctor hands over (应交款): `handed_over` added up."""
+        return Money(sum(amount.fen for _, amount in self.handed_over()))
 
 
 @dataclass(frozen=True)

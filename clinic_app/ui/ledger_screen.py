@@ -221,8 +221,12 @@ class DayCloseDialog(QDialog):
             lines += ["", self.tr("家庭医生签约服务费 {n} 笔 (冲销 {r} 笔), 合计 {a} 元").format(
                 n=totals.package_fees, r=totals.package_reversals, a=totals.package_amount)]
             lines += [f"    {labels.payment(method)}: {amount}" for method, amount in totals.package_by_method]
-            lines += [self.tr("应交款 (就诊个人支付 + 签约服务费):")]
-            lines += [f"    {labels.payment(method)}: {amount}" for method, amount in totals.handed_over()]
+            lines += ["", self.tr("应交款 (就诊个人支付 + 签约服务费):")]
+        else:
+            lines += ["", self.tr("应交款 (现金与移动支付):")]
+        # Always, 0.00 too: the day's close shows the money to hand over was counted.
+        lines += [f"    {labels.payment(method)}: {amount}" for method, amount in totals.handed_over()]
+        lines += [self.tr("应交款 {v} 元").format(v=totals.handed_over_total())]
         self.figures.setText("\n".join(lines))
 
 

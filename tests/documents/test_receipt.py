@@ -295,3 +295,30 @@ def test_on_a5_a_long_name_never_runs_into_a_wide_quantity(ttf):
     quantity = next(s for s in strings if s.text == "9998.75支")
     name = next(s for s in strings if s.text.startswith("注射用") and abs(s.y - quantity.y) < 0.5)
     assert name.x + fonts.text_width(name.text, ttf, name.size) < quantity.x - 2
+
+
+@needs_wqy
+@pytest.mark.parametrize("layout", ["58mm", "80mm", "a5"])
+def test_the_day_close_always_says_what_is_handed_over_even_nothing(layout, ttf):
+    # 应交款 was printed only on a day with package fees: on a day with no cash or mobile payment
+    # the paper did not say 0.00, and nobody could see the money to hand over had been counted.
+    import datetime as dt
+
+    from clinic_app.documents.receipt import day_close_pdf
+    from clinic_app.documents.records import DayCloseData
+    from clinic_app.domain.records import DayTotals
+
+    clinic = sample_receipt().clinic
+    quiet = DayTotals(dt.date(2025, 3, 15), 0, 0, Money(0), Money(0), Money(0), ())
+    account_only = DayTotals(
+        dt.date(2025, 3, 16), 2, 0, Money.parse("80.00"), Money.parse("50.00"), Money.parse("30.00"),
+        (("account", Money.parse("30.00")),),
+    )
+    cash = DayTotals(
+        dt.date(2025, 3, 17), 3, 0, Money.parse("90.00"), Money.parse("60.00"), Money.parse("30.00"),
+        (("cash", Money.parse("18.00")), ("mobile", Money.parse("12.00"))),
+    )
+    for totals, handed in ((quiet, "0.00"), (account_only, "0.00"), (cash, "30.00")):
+        flat = "".join(text_of(day_close_pdf(DayCloseData(clinic, dt.datetime(2025, 3, 17, 18), "陈医生", totals), layout, ttf)).split())
+        assert f"应交款合计{handed}" in flat, (totals.day, flat)
+        assert "现金" in flat.split("应交款")[1]  # the cash line too, at 0.00 when none was taken

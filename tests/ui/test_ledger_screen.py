@@ -242,3 +242,19 @@ def test_day_close_shows_reimbursements_apart(qtbot, context, session, worker) -
     dialog.show_totals(DayTotals(dt.date(2025, 8, 11), 1, 0, m("9.00"), m("6.30"), m("2.70"), (("cash", m("2.70")),),
                                  reimbursements=2, reimbursed_total=m("160.00"), reimbursed_fund=m("112.00")))
     assert "外院报销 2 笔, 外院费用 160.00 元, 统筹报销 (付给患者) 112.00 元" in dialog.figures.text()
+
+
+def test_day_close_always_shows_the_money_handed_over(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    # 应交款 showed only on a day with package fees: a day with nothing to hand over said nothing of it.
+    from clinic_app.domain.money import Money
+    from clinic_app.domain.records import DayTotals
+
+    dialog = DayCloseDialog(context, dt.date(2025, 8, 11))
+    qtbot.addWidget(dialog)
+    wait_idle(qtbot, worker)
+    m = Money.parse
+    dialog.show_totals(DayTotals(dt.date(2025, 8, 11), 0, 0, m("0.00"), m("0.00"), m("0.00"), ()))
+    assert "应交款 0.00 元" in dialog.figures.text() and "现金: 0.00" in dialog.figures.text()
+    dialog.show_totals(DayTotals(dt.date(2025, 8, 11), 2, 0, m("9.00"), m("6.30"), m("2.70"),
+                                 (("cash", m("1.70")), ("mobile", m("1.00")))))
+    assert "应交款 2.70 元" in dialog.figures.text()
