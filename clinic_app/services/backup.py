@@ -32,6 +32,7 @@ from clinic_app.store.db import (
     folder_writable,
     is_sqlite_file,
     plain_detail,
+    prune_safety_copies,
     quick_check,
     read_only,
     restore_into,
@@ -376,6 +377,7 @@ def restore(folder: Path, backup: Path, now: dt.datetime | None = None, other_cl
                     side = Path(str(live) + suffix)
                     if side.exists():
                         side.replace(Path(str(saved) + suffix))
+            prune_safety_copies(saved)
     except OSError as exc:
         zh, en = os_reason(exc)
         raise UserError(

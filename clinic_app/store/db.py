@@ -12,6 +12,7 @@ import contextlib
 import contextvars
 import datetime as dt
 import logging
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -237,7 +238,59 @@ def open_database(folder: Path, read_only: bool = False) -> sqlite3.Connection:
             raise _explain(exc, path) from None
         if saved is not None:  # support reads the log to learn when and from what a clinic upgraded
             log.info("database %s migrated from schema %d -> %d; the old one is in %s", path, version, SCHEMA_VERSION, saved)
+            prune_safety_copies(saved)
     return conn
+
+
+# ---------------------------------------------------------------- safety copies
+
+SAFETY_COPIES_KEPT = 3
+"""Safety copies kept of each kind (the copy taken before a migration, before a restore).
+
+Each is the whole ledger (about 100 MB after ten years), and nothing else ever removes
+them.  A migration copy matters until the upgrade has proved itself, which takes days, not
+three upgrades; a copy taken before a restore undoes a restore that was a mistake, and three
+leave a maintainer two more tries (restore one backup, then another) before the state from
+before the first try goes.  Three of each is then at most ~600 MB on a ten-year ledger."""
+
+SAFETY_COPY_KINDS = {
+    "before-migration": re.compile(r"^before-migration-v\d+-(\d{8}-\d{6})\.sqlite$"),
+    "before-restore": re.compile(r"^before-restore-(\d{8}-\d{6})\.sqlite$"),
+}
+"""The names this app gives its safety copies (the time in the name); no other file is ever removed."""
+
+
+def prune_safety_copies(just_made: Path, keep: int = SAFETY_COPIES_KEPT) -> list[Path]:
+    """Remove all but the `keep` newest safety copies of `just_made`'s kind in its folder.
+
+    `just_made` itself always stays (even when a clock set back makes it look the oldest);
+    a copy goes with the ``-wal``/``-shm`` files beside it (a damaged database moved aside
+    keeps them).  Each removal is logged; a file that cannot be removed is logged and left,
+    so this never fails what made the copy.  Returns the copies removed.
+    """
+    kind = next((pattern for pattern in SAFETY_COPY_KINDS.values() if pattern.match(just_made.name)), None)
+    if kind is None:
+        return []
+    try:
+        found = [(match.group(1), path.name) for path in just_made.parent.iterdir() if (match := kind.match(path.name))]
+    except OSError as exc:
+        log.warning("safety copies in %s not tidied: %s", just_made.parent, exc)
+        return []
+    removed = []
+    for _stamp, name in sorted(found)[: max(0, len(found) - keep)]:
+        path = just_made.parent / name
+        if name == just_made.name:
+            continue
+        try:
+            for side in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+                side.unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("old safety copy %s not removed: %s", path, exc)
+            continue
+        log.info("removed old safety copy %s (keeping the newest %d of its kind)", path, keep)
+        removed.append(path)
+    return removed
 
 
 def _open_for_reading(path: Path) -> sqlite3.Connection:

@@ -539,3 +539,47 @@ def test_the_automatic_backups_go_to_the_data_folder_while_the_stick_is_full(
         assert at_exit is not None and at_exit.parent == clinic.folder / "backups" and check_file(at_exit).entries == 4
         assert backup_on_exit(clinic.session, now=NOON + dt.timedelta(hours=3)) is None  # nothing new since
         assert list(stick.iterdir()) == []
+
+
+def test_copies_from_before_restores_are_pruned_to_the_newest_few(clinic: Ledger, caplog: pytest.LogCaptureFixture) -> None:
+    """Each restore saves the whole current ledger aside; the newest three stay, nothing else is touched."""
+    import logging
+
+    backup = backup_now(clinic.session, now=NOON)
+    clinic.session.close()
+    backups = clinic.folder / "backups"
+    # Someone's own files that merely look alike, and a damaged database moved aside with its WAL files.
+    foreign = ["before-restore-notes.txt", "before-restore-20200101-000000.sqlite.bak", "my-before-restore-20200101-000000.sqlite"]
+    for name in foreign:
+        (backups / name).write_bytes(b"not ours")
+    moved = backups / "before-restore-20250101-080000.sqlite"
+    for path in (moved, Path(f"{moved}-wal"), Path(f"{moved}-shm")):
+        path.write_bytes(b"damaged")
+    made = []
+    with caplog.at_level(logging.INFO, logger="clinic_app.store.db"):
+        for hour in range(4):
+            result = restore(clinic.folder, backup, now=NOON + dt.timedelta(hours=hour + 1))
+            assert result.previous_saved_to is not None and result.previous_saved_to.exists()  # never the one just made
+            made.append(result.previous_saved_to)
+    kept = sorted(p for p in backups.iterdir() if p.name.startswith("before-restore-2") and p.suffix == ".sqlite")
+    assert kept == made[-3:]
+    assert not moved.exists() and not Path(f"{moved}-wal").exists() and not Path(f"{moved}-shm").exists()
+    assert all((backups / name).exists() for name in foreign) and backup.exists()
+    removed = [r.getMessage() for r in caplog.records if "removed old safety copy" in r.getMessage()]
+    assert len(removed) == 2 and str(moved) in removed[0] and str(made[0]) in removed[1]
+    assert check_file(clinic.folder / DB_NAME).ok
+
+
+def test_the_safety_copy_just_made_stays_even_when_the_clock_makes_it_look_oldest(tmp_path: Path) -> None:
+    from clinic_app.store.db import prune_safety_copies
+
+    names = [f"before-restore-2026010{d}-120000.sqlite" for d in range(1, 6)]
+    for name in names:
+        (tmp_path / name).write_bytes(b"copy")
+    just_made = tmp_path / "before-restore-20200101-120000.sqlite"  # a clock set back years
+    just_made.write_bytes(b"copy")
+    removed = prune_safety_copies(just_made, keep=3)
+    assert just_made.exists()
+    # It is skipped, not counted out: the three newest by name stay beside it.
+    assert sorted(p.name for p in removed) == names[:2]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([just_made.name, *names[2:]])
