@@ -10,12 +10,12 @@ from __future__ import annotations
 APPEND_ONLY_TABLES = ("visits", "visit_items", "visit_funds", "referrals", "audit_log")
 
 
-def _append_only(table: str) -> str:
+def _append_only(table: str, instead: str = "record a reversal instead") -> str:
     return f"""
 CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
-BEGIN SELECT RAISE(ABORT, 'append-only ledger: {table} rows cannot be changed; record a reversal instead'); END;
+BEGIN SELECT RAISE(ABORT, 'append-only ledger: {table} rows cannot be changed; {instead}'); END;
 CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
-BEGIN SELECT RAISE(ABORT, 'append-only ledger: {table} rows cannot be deleted; record a reversal instead'); END;
+BEGIN SELECT RAISE(ABORT, 'append-only ledger: {table} rows cannot be deleted; {instead}'); END;
 """
 
 
@@ -371,6 +371,28 @@ CREATE INDEX package_payments_patient ON package_payments(patient_id, year);
 CREATE INDEX package_payments_date ON package_payments(date);
 """ + _append_only(PACKAGE_PAYMENTS)
 
+# The township's review decisions on import flags: a person marks a flag handled (已处理) or
+# to be checked with the village doctor (待核实), with an optional note.  Append-only: a
+# decision is followed by another, never edited; the latest (highest id) stands.  A flag row is
+# deleted when its statement is superseded and SQLite may give its id to a flag of the new
+# revision, so a decision names the flag by (statement_id, flag_id): statements are never
+# deleted.  setl_id and code are copied so a superseded flag's decision still says what it was.
+REVIEW_DECISIONS = "review_decisions"
+V6 = """
+CREATE TABLE review_decisions (
+    id INTEGER PRIMARY KEY,
+    flag_id INTEGER NOT NULL,
+    statement_id INTEGER NOT NULL REFERENCES statements(id),
+    setl_id TEXT NOT NULL,
+    code TEXT NOT NULL,
+    decision TEXT NOT NULL CHECK (decision IN ('handled', 'query')),
+    note TEXT NOT NULL DEFAULT '',
+    operator_id INTEGER NOT NULL REFERENCES operators(id),
+    time TEXT NOT NULL
+);
+CREATE INDEX review_decisions_flag ON review_decisions(statement_id, flag_id, id);
+""" + _append_only(REVIEW_DECISIONS, "record a new decision instead")
+
 # Ordered: MIGRATIONS[0] makes version 1, and so on.
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -481,6 +481,89 @@ def flag_counts(db: DbOrConn, statement_id: int) -> dict[str, int]:
     return {str(r[0]): int(r[1]) for r in rows}
 
 
+# ---------------------------------------------------------------- review decisions
+
+DECISION_COLUMNS = ("flag_id", "statement_id", "setl_id", "code", "decision", "note", "operator_id", "time")
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """One recorded decision on a review flag (append-only: a later one for the flag supersedes it)."""
+
+    id: int
+    flag_id: int
+    statement_id: int
+    """With `flag_id`, which flag: a superseded statement's flag ids are handed out again."""
+    setl_id: str
+    code: str
+    decision: str
+    """``handled`` (已处理) or ``query`` (待核实: to check with the village doctor)."""
+    note: str
+    operator_id: int
+    operator: str
+    """The operator's name ("" if unknown)."""
+    time: str
+    """When it was recorded, ISO ``YYYY-MM-DDTHH:MM:SS``."""
+
+
+_DECISION_SELECT = """SELECT d.id, d.flag_id, d.statement_id, d.setl_id, d.code, d.decision, d.note,
+                             d.operator_id, COALESCE(o.name, ''), d.time
+                      FROM review_decisions d LEFT JOIN operators o ON o.id = d.operator_id"""
+
+
+def standing_flags_of(db: DbOrConn, flags: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Those of the (flag id, statement id) pairs that are flags of the review list now."""
+    found: set[tuple[int, int]] = set()
+    ids = sorted({str(flag_id) for flag_id, _ in flags})
+    for chunk in _chunks(ids):
+        rows = _plain(db).execute(
+            f"SELECT id, statement_id FROM review_flags WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+        ).fetchall()
+        found.update((int(r[0]), int(r[1])) for r in rows)
+    return found & set(flags)
+
+
+def insert_decisions(conn: sqlite3.Connection, rows: Iterable[Sequence[Any]], time: str | None = None) -> None:
+    """Decision rows in DECISION_COLUMNS order without the time, all stamped `time` (default now)."""
+    when = time or _now()
+    conn.executemany(
+        f"INSERT INTO review_decisions ({', '.join(DECISION_COLUMNS)}) VALUES ({', '.join('?' * len(DECISION_COLUMNS))})",
+        [(*row, when) for row in rows],
+    )
+
+
+def standing_decisions(db: DbOrConn, f: FlagFilter) -> dict[int, DecisionRow]:
+    """Flag id -> the latest decision on each flag of the review list that `f` selects (flags
+    without one are absent).  Latest by record order (id), not by time: a clock set back does
+    not bring an older decision back."""
+    clauses, params = [], []
+    for column, value in (("month", f.month), ("clinic_code", f.clinic_code), ("code", f.code)):
+        if value is not None:
+            clauses.append(f"r.{column} = ?")
+            params.append(value)
+    where = (" AND " + " AND ".join(clauses)) if clauses else ""
+    rows = _plain(db).execute(
+        f"""{_DECISION_SELECT}
+            JOIN review_flags r ON r.id = d.flag_id AND r.statement_id = d.statement_id
+            WHERE d.id = (SELECT MAX(x.id) FROM review_decisions x
+                          WHERE x.statement_id = d.statement_id AND x.flag_id = d.flag_id){where}""",
+        params,
+    ).fetchall()
+    return {int(r[1]): _decision(r) for r in rows}
+
+
+def decision_history(db: DbOrConn, flag_id: int, statement_id: int) -> list[DecisionRow]:
+    """Every decision recorded on one flag, oldest first (a superseded flag's too)."""
+    rows = _plain(db).execute(
+        f"{_DECISION_SELECT} WHERE d.statement_id = ? AND d.flag_id = ? ORDER BY d.id", (statement_id, flag_id)
+    ).fetchall()
+    return [_decision(r) for r in rows]
+
+
+def _decision(r: Sequence[Any]) -> DecisionRow:
+    return DecisionRow(int(r[0]), int(r[1]), int(r[2]), r[3], r[4], r[5], r[6], int(r[7]), r[8], r[9])
+
+
 def visit_totals(db: DbOrConn, statement_id: int) -> dict[str, int]:
     """Sums of the stored visit rows of one statement (checks that the import kept every line)."""
     select = ", ".join(f"COALESCE(SUM({name}_fen), 0)" for name in AMOUNT_COLUMNS)
