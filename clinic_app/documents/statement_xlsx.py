@@ -4,7 +4,8 @@ Two sheets: 汇总 (the summary by policy and insured category, with the
 statement's identity and the data file's hash) and 结算明细 (one row per
 settlement or reversal, with the national platform's amounts).  Amounts are
 written as exact `Decimal` numbers (never floats) with a ¥ format, the header
-row is frozen, and column widths count a Chinese character as two.
+row is frozen, and column widths count a Chinese character as two.  Both sheets
+print on A4 landscape, one page wide, the header row on every page.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from clinic_app.documents.files import write_atomically
 from clinic_app.documents.reasons import CATEGORY_NAMES
 from clinic_app.documents.records import StatementData, StatementVisit
 from clinic_app.documents.statement_pdf import summary_rows
+from clinic_app.documents.xlsx_print import print_setup
 from clinic_app.domain.money import Money
 
 YUAN_FORMAT = '"¥"#,##0.00'
@@ -73,8 +75,9 @@ def display_width(value: Any) -> int:
 class _Sheet:
     """A write-only sheet that remembers how wide each column must be."""
 
-    def __init__(self, sheet: WriteOnlyWorksheet, header: Sequence[str]) -> None:
+    def __init__(self, sheet: WriteOnlyWorksheet, header: Sequence[str], title: str) -> None:
         self.sheet = sheet
+        self.title = title
         self.widths = [display_width(h) for h in header]
         self.rows: list[list[Any]] = []
         self.header = header
@@ -103,6 +106,7 @@ class _Sheet:
         for index, width in enumerate(self.widths, start=1):
             self.sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_WIDTH)
         self.sheet.freeze_panes = "A2"
+        print_setup(self.sheet, self.title)
         header = []
         for title in self.header:
             cell = WriteOnlyCell(self.sheet, value=title)
@@ -167,7 +171,8 @@ def _visit_values(number: int, visit: StatementVisit) -> list[Any]:
 def statement_xlsx(data: StatementData, data_file: bytes | None = None) -> bytes:
     """The workbook's bytes; `data_file`, when given, puts its SHA-256 on the summary sheet."""
     workbook = Workbook(write_only=True)
-    summary = _Sheet(workbook.create_sheet("汇总"), SUMMARY_HEADER)
+    who = f"{data.clinic.name} {data.month} 门诊统筹结算"
+    summary = _Sheet(workbook.create_sheet("汇总"), SUMMARY_HEADER, f"{who} · 汇总")
     for row in summary_rows(data):
         grand = not row.policy_id
         summary.add(
@@ -196,7 +201,7 @@ def statement_xlsx(data: StatementData, data_file: bytes | None = None) -> bytes
         # Long values (the hash) sit in the wide first column's neighbour without widening it.
         summary.rows.append([WriteOnlyCell(summary.sheet, value=label), WriteOnlyCell(summary.sheet, value=value)])
 
-    visits = _Sheet(workbook.create_sheet("结算明细"), VISIT_HEADER)
+    visits = _Sheet(workbook.create_sheet("结算明细"), VISIT_HEADER, f"{who} · 结算明细")
     ordered = sorted(data.visits, key=lambda v: (v.settled_at, v.settlement_id))
     formats = {5: TIME_FORMAT, 16: RATE_FORMAT}
     for number, visit in enumerate(ordered, start=1):

@@ -36,6 +36,7 @@ from clinic_app.documents import fonts
 from clinic_app.documents.files import write_atomically
 from clinic_app.documents.reasons import render
 from clinic_app.documents.statement_pdf import CountedPagesCanvas
+from clinic_app.documents.xlsx_print import print_setup
 from clinic_app.domain.assessment import Monitoring
 from clinic_app.domain.money import ZERO, Money
 from clinic_app.domain.policy import Policy
@@ -419,7 +420,10 @@ def _fraction(value: Fraction | None) -> Decimal | None:
     return None if value is None else Decimal(value.numerator) / Decimal(value.denominator)
 
 
-def _sheet(ws: Any, header: tuple[str, ...], rows: list[tuple[Any, ...]], formats: dict[int, str]) -> None:
+def _sheet(
+    ws: Any, header: tuple[str, ...], rows: list[tuple[Any, ...]], formats: dict[int, str], title: str, landscape: bool,
+) -> None:
+    print_setup(ws, f"{title} · {ws.title}", landscape=landscape)
     ws.append(list(header))
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -443,9 +447,12 @@ def township_xlsx(report: SettlementReport) -> bytes:
     rows = [
         tuple(yuan(v) if isinstance(v, Money) else v for v in row) for row in settlement_rows(report)
     ]
-    _sheet(ws, SETTLEMENT_HEADER, rows, {i: YUAN_FORMAT for i in range(3, 12)})
+    title = f"{report.township_name} {report.month} 普通门诊统筹结算报表"
+    _sheet(ws, SETTLEMENT_HEADER, rows, {i: YUAN_FORMAT for i in range(3, 12)}, title, landscape=True)
     ws.append([])
-    ws.append([f"{report.township_name} {report.month}", report.policy.id, report.variant])
+    # One cell, spilling over the empty ones beside it: the policy id in a column of numbers' width
+    # was cut off by the variant in the next one.
+    ws.append([f"{report.township_name} {report.month}", f"{report.policy.id} ({report.variant})"])
     # The PDF's summary line beneath the table, one figure a row, as numbers.
     s = report.settlement
     for label, amount in (
@@ -469,11 +476,13 @@ def township_xlsx(report: SettlementReport) -> bytes:
         ))
     formats = {1: PERCENT_FORMAT, 2: PERCENT_FORMAT, 3: YUAN_FORMAT, 4: PERCENT_FORMAT}
     formats.update({5 + i: PERCENT_FORMAT for i in range(len(MONITOR_KINDS) + 1)})
-    _sheet(book.create_sheet("监测指标"), MONITOR_HEADER, monitor_rows, formats)
+    _sheet(book.create_sheet("监测指标"), MONITOR_HEADER, monitor_rows, formats, title, landscape=True)
     months = [(p.month, yuan(p.fund_payable), yuan(p.budget)) for p in report.months]
-    _sheet(book.create_sheet("月度"), ("月份", "统筹应付", "月预算"), months, {1: YUAN_FORMAT, 2: YUAN_FORMAT})
+    _sheet(book.create_sheet("月度"), ("月份", "统筹应付", "月预算"), months, {1: YUAN_FORMAT, 2: YUAN_FORMAT},
+           title, landscape=False)
     if report.year_end is not None:
         clearing = book.create_sheet("年终清算")
+        print_setup(clearing, f"{title} · {clearing.title}", header_rows=0, landscape=False)
         clearing.append([year_end_title(report)])
         clearing["A1"].font = Font(bold=True)
         for key, amount in year_end_rows(report.year_end):
@@ -490,11 +499,16 @@ def township_xlsx(report: SettlementReport) -> bytes:
         clearing.column_dimensions["A"].width = 30
         clearing.column_dimensions["B"].width = 16
         clearing.column_dimensions["C"].width = 16
-    reasons = book.create_sheet("说明")
-    for reason in report.reasons:
-        reasons.append([render(reason, "zh"), render(reason, "en")])
-    reasons.column_dimensions["A"].width = 70
-    reasons.column_dimensions["B"].width = 70
+    # A sheet that says "no notes" when there are none: a blank one cannot be told from notes lost.
+    notes = [(render(reason, "zh"), render(reason, "en")) for reason in report.reasons] or [("无说明", "No notes")]
+    _sheet(book.create_sheet("说明"), ("说明", "Notes"), notes, {}, title, landscape=True)
+    reasons = book["说明"]
+    reasons.freeze_panes = "A2"
+    for letter in ("A", "B"):
+        reasons.column_dimensions[letter].width = 70
+    for row in reasons.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

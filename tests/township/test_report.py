@@ -170,3 +170,39 @@ def test_the_cost_structure_adds_up_to_all_the_cost(tmp_path: Path) -> None:
     assert sum(Decimal(str(v)) for k, v in shares.items() if k.endswith("占比") and v is not None) == 1
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(township_pdf(r))).pages)
     assert "材料及其他占比" in text and "25.0%" in text
+
+
+def test_every_sheet_of_the_xlsx_prints_sensibly(folder) -> None:
+    # Township staff print the workbook from Excel or WPS as it is: A4, one page wide, the
+    # header row on every page, the month and the page number in the footer.
+    from tests.documents.test_xlsx_print import assert_prints_sensibly
+
+    with ClinicSession(folder["town"]) as session:
+        enter_signed(session, "2025-12", {"V001": 150, "V002": 90})
+        december = month_report(session, "2025-12")
+    for r in (report(folder), december):
+        book = openpyxl.load_workbook(io.BytesIO(township_xlsx(r)))
+        expected = {"结算": (1, True), "监测指标": (1, True), "月度": (1, False), "说明": (1, True)}
+        if r.year_end is not None:
+            expected["年终清算"] = (None, False)
+        assert set(book.sheetnames) == set(expected)
+        for name, (header_rows, landscape) in expected.items():
+            assert_prints_sensibly(book[name], f"{r.month}", header_rows, landscape)
+            assert name in book[name].oddFooter.left.text
+        assert book["结算"].freeze_panes == "B2"
+
+
+def test_the_notes_sheet_says_when_there_are_none(folder) -> None:
+    # It was left blank: whoever opened it could not tell "no notes" from "notes lost".
+    from dataclasses import replace
+
+    from clinic_app.domain.visit import Reason
+
+    r = report(folder)
+    quiet = replace(r, changes=(), settlement=replace(r.settlement, reasons=()), year_end=None)
+    assert quiet.reasons == ()
+    notes = [row for row in openpyxl.load_workbook(io.BytesIO(township_xlsx(quiet)))["说明"].iter_rows(values_only=True)]
+    assert notes == [("说明", "Notes"), ("无说明", "No notes")]
+    noted = replace(quiet, changes=(Reason.of("report.changed"), Reason.of("report.changed")))
+    rows = list(openpyxl.load_workbook(io.BytesIO(township_xlsx(noted)))["说明"].iter_rows(values_only=True))
+    assert rows[0] == ("说明", "Notes") and len(rows) == 1 + len(noted.reasons) and ("无说明", "No notes") not in rows
