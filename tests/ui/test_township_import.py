@@ -408,3 +408,29 @@ def test_the_import_summary_counts_only_the_flags_of_the_revision_that_stays(qtb
     (kept,) = store.statements(town.db)  # the current revision only
     flagged = sum(store.flag_counts(town.db, kept.id).values())
     assert flagged and f"待审核 {flagged} 条" in screen.summary.text(), screen.summary.text()
+
+
+def test_a_revision_superseded_in_the_same_import_says_so_instead_of_its_flag_count(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]
+    """r1 and r2 of one month chosen together: r1's row counted flags that 审核 no longer lists."""
+    south = Village.create(tmp_path / "south", "V201", "南村卫生室", POLICY)
+    south.person("甲", number=1)
+    south.visit("甲", "2025-03-03 09:00", "20.00")
+    south.visit("甲", "2025-03-03 15:00", "12.00")
+    first = tmp_path / "V201_2025-03_r1.json"
+    first.write_bytes(south.statement("2025-03"))
+    second = tmp_path / "V201_2025-03_r2.json"
+    second.write_bytes(south.statement("2025-03", 2))
+    south.session.close()
+    screen = ImportScreen(town_context)
+    qtbot.addWidget(screen)
+    with qtbot.waitSignal(screen.trust_asked, timeout=10000) as asked:
+        screen.choose_files([first, second])
+    with qtbot.waitSignal(screen.planned, timeout=10000):
+        asked.args[0].trust_button.click()
+    with qtbot.waitSignal(screen.import_finished, timeout=20000) as finished:
+        screen.import_button.click()
+    old, new = finished.args[0]
+    assert old.imported and old.flags and new.imported
+    assert screen.model.index(0, 7).data() == "已导入, 随后被第 2 版替换 (其标记不再审核)"
+    flagged = sum(store.flag_counts(town.db, new.statement_id).values())
+    assert screen.model.index(1, 7).data() == f"已导入, 待审核 {flagged} 条"
