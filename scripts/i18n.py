@@ -182,8 +182,21 @@ EN = {
     "待审核 {n} 条:": "{n} to review:", "标记": "Flag", "结算时间": "Settled at", "结算号": "Settlement no.",
     "全部标记": "All flags", "条数": "Count", "各类标记条数 (点击筛选)": "Flags by kind (click to filter)",
     "全部村卫生室": "All village clinics", "全部月份": "All months", "正在读取…": "Reading…",
-    "显示 {n} 条, 共 {all} 条待审核": "Showing {n} of {all} to review",
     " (只读取了前 {n} 条, 请按村或月份筛选)": " (only the first {n} read: filter by village or month)",
+    "已导入, 随后被第 {n} 版替换 (其标记不再审核)": "Imported, then superseded by revision {n} (its flags are no longer reviewed)",
+    "已处理": "Handled", "待核实": "To check", "未处理": "Open", "{state}: {operator} {time}": "{state}: {operator} {time}",
+    ", 备注: {note}": ", note: {note}", "尚无处理记录": "No decision recorded yet",
+    "标记已处理": "Mark handled", "标记待核实": "Mark to check with the village doctor",
+    "将 {n} 条标记记为“{state}”, 记录操作员和时间; 记录后不能修改, 可再记一次新的处理。":
+        'Record {n} flags as "{state}" with the operator and the time. A record cannot be changed; a new decision can follow it.',
+    "备注 (可不填)": "Note (optional)", "如: 已电话核实, 系两次就诊": "e.g. checked by phone: two separate visits",
+    "如: 请村医说明同日两次结算的原因": "e.g. ask the doctor why there are two settlements that day",
+    "标记已处理… (Ctrl+D)": "Mark handled… (Ctrl+D)", "待核实… (Ctrl+K)": "To check… (Ctrl+K)",
+    "把选中的标记记为已处理 (可多选), 可写备注": "Record the chosen flags (several may be chosen) as handled, with a note if you like",
+    "把选中的标记记为需向村医核实 (可多选), 可写备注":
+        "Record the chosen flags (several may be chosen) as to be checked with the village doctor, with a note if you like",
+    "显示 {n} 条, 共 {all} 条: 未处理 {open}, 待核实 {query}, 已处理 {handled}":
+        "Showing {n} of {all}: {open} open, {query} to check, {handled} handled",
     "村卫生站 / 本院": "Village clinic / own desk", "签约人数": "Signed", "人次": "Visits", "医疗费总额": "Total cost",
     "统筹应付": "Fund payable", "按项目付费": "Fee for service", "预付": "Prepay", "拨付": "Paid", "质保金": "Deposit",
     "年累计应付": "Payable YTD", "年累计拨付": "Paid YTD", "年累计质保金": "Deposit YTD", "合计": "Total", "元": "yuan",
@@ -316,6 +329,7 @@ EN = {
 EN_IN_CONTEXT = {
     ("Columns", "患者"): "Patient",
     ("ReviewScreen", "患者"): "Patient",
+    ("ReviewScreen", "处理"): "Status",  # a flag's review state; 导入's 处理 is what a file's import does
     ("SettingsScreen", "操作员"): "Operators",
     ("PackageReversalDialog", "冲销"): "Reverse",  # the question's button; elsewhere the kind "Reversal"
 }

@@ -461,6 +461,39 @@
     </message>
 </context>
 <context>
+    <name>DecisionDialog</name>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="121" />
+        <source>标记已处理</source>
+        <translation>Mark handled</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="121" />
+        <source>标记待核实</source>
+        <translation>Mark to check with the village doctor</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="125" />
+        <source>将 {n} 条标记记为“{state}”, 记录操作员和时间; 记录后不能修改, 可再记一次新的处理。</source>
+        <translation>Record {n} flags as "{state}" with the operator and the time. A record cannot be changed; a new decision can follow it.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="131" />
+        <source>备注 (可不填)</source>
+        <translation>Note (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="135" />
+        <source>如: 已电话核实, 系两次就诊</source>
+        <translation>e.g. checked by phone: two separate visits</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="135" />
+        <source>如: 请村医说明同日两次结算的原因</source>
+        <translation>e.g. ask the doctor why there are two settlements that day</translation>
+    </message>
+</context>
+<context>
     <name>Desktop</name>
     <message>
         <location filename="../../clinic_app/ui/app.py" line="302" />
@@ -647,174 +680,179 @@ Please give this log file to support:
 <context>
     <name>ImportScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="70" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="72" />
         <source>新增</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="70" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="72" />
         <source> (登记密钥)</source>
         <translation> (register key)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="72" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="74" />
         <source>替换第 {n} 版</source>
         <translation>Supersede revision {n}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="74" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="76" />
         <source>旧版本</source>
         <translation>Older revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="76" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="78" />
         <source>已导入</source>
         <translation>Already imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="78" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="80" />
         <source>密钥未登记</source>
         <translation>Key not registered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="79" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="81" />
         <source>拒收</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="86" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="88" />
         <source>未导入: {why}</source>
         <translation>Not imported: {why}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="89" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="90" />
+        <source>已导入, 随后被第 {n} 版替换 (其标记不再审核)</source>
+        <translation>Imported, then superseded by revision {n} (its flags are no longer reviewed)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="93" />
         <source>已导入, 待审核 {n} 条</source>
         <translation>Imported, {n} to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="89" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="93" />
         <source>已导入, 无待审核</source>
         <translation>Imported, nothing to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="91" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="95" />
         <source>签名密钥尚未登记, 指纹 {fp}: 核对后信任</source>
         <translation>Signing key not registered, fingerprint {fp}: compare, then trust</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="95" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="99" />
         <source>较旧的第 {old} 版 (已有第 {new} 版), 已被替换, 不导入</source>
         <translation>Older revision {old} (revision {new} is in): superseded, not imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="99" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="103" />
         <source>与已导入的文件相同, 不再导入</source>
         <translation>Same as a file already imported: not imported again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="114" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="118" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="115" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="119" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="116" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="120" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="117" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="121" />
         <source>版本</source>
         <translation>Revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="118" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="122" />
         <source>结算笔数</source>
         <translation>Settlements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="119" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="123" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="120" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="124" />
         <source>处理</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="121" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="125" />
         <source>说明</source>
         <translation>Detail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="185" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="189" />
         <source>选择月结文件…</source>
         <translation>Choose statement files…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="187" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="191" />
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="190" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="194" />
         <source>选择村卫生室导出的月结数据文件 (*.json), 先预览, 确认后导入。</source>
         <translation>Choose the statement data files (*.json) the village clinics exported; preview first, then import.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="208" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="212" />
         <source>%v / %m 个文件</source>
         <translation>%v / %m files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="214" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="218" />
         <source>导出用量快照…</source>
         <translation>Export usage snapshot…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="217" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="221" />
         <source>导入各村月结后, 把本年每人已用的统筹基金交回各村 (U 盘), 村里接诊时年度限额会算上在别处用的。</source>
         <translation>After importing the villages' statements, hand back each person's fund used this year to the villages (USB stick): their annual caps then count what was used elsewhere.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="235" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="239" />
         <source>选择月结数据文件</source>
         <translation>Choose statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="235" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="239" />
         <source>月结数据 (*.json)</source>
         <translation>Statement data (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="261" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="265" />
         <source>预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 旧版本 {old} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)</source>
         <translation>Preview: {n} files, {ok} to import, {same} already imported, {old} older revisions, {keys} keys to check, {bad} rejected (nothing written yet)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="306" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="310" />
         <source>导出用量快照到文件夹 (U 盘)</source>
         <translation>Export the usage snapshot to a folder (USB stick)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="324" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="328" />
         <source>已导出 {year} 年用量快照: {path}
 {people} 人, {rows} 行。乡镇卫生院密钥指纹 (村医第一次导入时核对): {fingerprint}</source>
         <translation>Exported the {year} usage snapshot: {path}
 {people} people, {rows} rows. Township key fingerprint (the village doctor checks it on the first import): {fingerprint}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="375" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="384" />
         <source>导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个, 旧版本 {old} 个。</source>
         <translation>Import done: {ok} files imported, {bad} not imported, {same} already imported, {old} older revisions.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="380" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="389" />
         <source>待审核 {n} 条:</source>
         <translation>{n} to review:</translation>
     </message>
@@ -1992,90 +2030,151 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="44" />
-        <location filename="../../clinic_app/ui/township/review.py" line="111" />
-        <location filename="../../clinic_app/ui/township/review.py" line="118" />
+        <location filename="../../clinic_app/ui/township/review.py" line="55" />
+        <source>已处理</source>
+        <translation>Handled</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="57" />
+        <source>待核实</source>
+        <translation>To check</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="58" />
+        <source>未处理</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="63" />
+        <source>{state}: {operator} {time}</source>
+        <translation>{state}: {operator} {time}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="67" />
+        <source>, 备注: {note}</source>
+        <translation>, note: {note}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="73" />
+        <location filename="../../clinic_app/ui/township/review.py" line="189" />
+        <location filename="../../clinic_app/ui/township/review.py" line="198" />
         <source>标记</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="45" />
+        <location filename="../../clinic_app/ui/township/review.py" line="74" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="46" />
+        <location filename="../../clinic_app/ui/township/review.py" line="75" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="47" />
+        <location filename="../../clinic_app/ui/township/review.py" line="76" />
         <source>结算时间</source>
         <translation>Settled at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="48" />
-        <location filename="../../clinic_app/ui/township/review.py" line="109" />
+        <location filename="../../clinic_app/ui/township/review.py" line="77" />
+        <location filename="../../clinic_app/ui/township/review.py" line="187" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="49" />
+        <location filename="../../clinic_app/ui/township/review.py" line="78" />
+        <location filename="../../clinic_app/ui/township/review.py" line="193" />
+        <source>处理</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="79" />
         <source>说明</source>
         <translation>Detail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="96" />
+        <location filename="../../clinic_app/ui/township/review.py" line="104" />
+        <source>尚无处理记录</source>
+        <translation>No decision recorded yet</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="169" />
         <source>全部标记</source>
         <translation>All flags</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="113" />
+        <location filename="../../clinic_app/ui/township/review.py" line="175" />
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="191" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="119" />
+        <location filename="../../clinic_app/ui/township/review.py" line="199" />
         <source>条数</source>
         <translation>Count</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="163" />
+        <location filename="../../clinic_app/ui/township/review.py" line="244" />
+        <source>标记已处理… (Ctrl+D)</source>
+        <translation>Mark handled… (Ctrl+D)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="246" />
+        <source>把选中的标记记为已处理 (可多选), 可写备注</source>
+        <translation>Record the chosen flags (several may be chosen) as handled, with a note if you like</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="248" />
+        <source>待核实… (Ctrl+K)</source>
+        <translation>To check… (Ctrl+K)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="250" />
+        <source>把选中的标记记为需向村医核实 (可多选), 可写备注</source>
+        <translation>Record the chosen flags (several may be chosen) as to be checked with the village doctor, with a note if you like</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/review.py" line="258" />
         <source>各类标记条数 (点击筛选)</source>
         <translation>Flags by kind (click to filter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="189" />
+        <location filename="../../clinic_app/ui/township/review.py" line="288" />
         <source>全部村卫生室</source>
         <translation>All village clinics</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="199" />
+        <location filename="../../clinic_app/ui/township/review.py" line="298" />
         <source>全部月份</source>
         <translation>All months</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="235" />
+        <location filename="../../clinic_app/ui/township/review.py" line="336" />
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="251" />
-        <source>显示 {n} 条, 共 {all} 条待审核</source>
-        <translation>Showing {n} of {all} to review</translation>
+        <location filename="../../clinic_app/ui/township/review.py" line="356" />
+        <source>显示 {n} 条, 共 {all} 条: 未处理 {open}, 待核实 {query}, 已处理 {handled}</source>
+        <translation>Showing {n} of {all}: {open} open, {query} to check, {handled} handled</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="253" />
+        <location filename="../../clinic_app/ui/township/review.py" line="360" />
         <source> (只读取了前 {n} 条, 请按村或月份筛选)</source>
         <translation> (only the first {n} read: filter by village or month)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="260" />
+        <location filename="../../clinic_app/ui/township/review.py" line="367" />
         <source>选中一条标记可在此查看完整说明</source>
         <translation>Choose a flag to read its whole explanation here</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="264" />
+        <location filename="../../clinic_app/ui/township/review.py" line="370" />
         <source>{flag} — {person} {time} {village}, 结算号 {setl_id}: {detail}</source>
         <translation>{flag} — {person} {time} {village}, settlement {setl_id}: {detail}</translation>
     </message>
@@ -2541,17 +2640,17 @@ Restore now?</translation>
 <context>
     <name>TrustDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="145" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="149" />
         <source>核对村卫生室密钥指纹</source>
         <translation>Check the village clinic's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="146" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="150" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="149" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="153" />
         <source>请把上面的指纹与该村月结报表 (PDF) 上打印的“密钥指纹”逐组核对, 最好当面或电话与村医确认。完全一致才点“信任此密钥”: 该村的文件随后列入预览, 点“导入”才会写入。不一致请点“不信任”, 不要导入, 并与村卫生室联系。</source>
         <translation>Compare the fingerprint above, group by group, with the key fingerprint printed on the village's statement PDF, best with the village doctor in person or by phone. Press "Trust this key" only if they match exactly: the village's files then show in the preview, and only "Import" writes them. Otherwise press "Do not trust", do not import, and contact the clinic.</translation>
     </message>

@@ -9,20 +9,29 @@ language (`township.flag_detail`); the internal codes are only in tooltips.
 The explanation is the last, stretched column, its tooltip holds the whole
 text, and the pane under the list shows the chosen flag's explanation wrapped
 with its settlement number.
+
+The 处理 column shows the decision that stands on each flag (`review.review_rows`
+says which): 未处理, 已处理 or 待核实, with who, when and the note in its tooltip.
+标记已处理… (Ctrl+D) and 待核实… (Ctrl+K) ask for an optional note and record the
+decision on every chosen flag (`review.decide`); the 处理 filter shows one state only.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
+    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -31,12 +40,32 @@ from PySide6.QtWidgets import (
 
 from clinic_app.domain.identity import mask_resident_id
 from clinic_app.services import review
-from clinic_app.services.review import ReviewRow, Village
+from clinic_app.services.review import HANDLED, OPEN, QUERY, STATES, ReviewRow, Village
 from clinic_app.services.township import FLAG_CODES, FLAG_NOT_SIGNED, flag_detail, flag_name
-from clinic_app.store.township import FlagFilter
+from clinic_app.store.township import DecisionRow, FlagFilter, FlagRow
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
+from clinic_app.ui.dialogs import _FormDialog
 from clinic_app.ui.models import RIGHT, Column, Index, RowsModel
+
+
+def state_text(state: str) -> str:
+    """A flag's state in words: 未处理, 待核实 or 已处理."""
+    if state == HANDLED:
+        return QCoreApplication.translate("ReviewScreen", "已处理")
+    if state == QUERY:
+        return QCoreApplication.translate("ReviewScreen", "待核实")
+    return QCoreApplication.translate("ReviewScreen", "未处理")
+
+
+def decision_text(decision: DecisionRow) -> str:
+    """Who decided what and when, with the note: the 处理 column's tooltip and the pane below."""
+    text = QCoreApplication.translate("ReviewScreen", "{state}: {operator} {time}").format(
+        state=state_text(decision.decision), operator=decision.operator, time=decision.time[:16].replace("T", " ")
+    )
+    if decision.note:
+        text += QCoreApplication.translate("ReviewScreen", ", 备注: {note}").format(note=decision.note)
+    return text
 
 
 def review_columns(language: str) -> tuple[Column[ReviewRow], ...]:
@@ -46,15 +75,18 @@ def review_columns(language: str) -> tuple[Column[ReviewRow], ...]:
         Column(QCoreApplication.translate("ReviewScreen", "身份证号"), lambda r: mask_resident_id(r.flag.certno)),
         Column(QCoreApplication.translate("ReviewScreen", "结算时间"), lambda r: r.time[:16]),
         Column(QCoreApplication.translate("ReviewScreen", "村卫生室"), lambda r: r.village),
+        Column(QCoreApplication.translate("ReviewScreen", "处理"), lambda r: state_text(r.state)),
         Column(QCoreApplication.translate("ReviewScreen", "说明"), lambda r: flag_detail(r.flag.code, r.flag.detail, language)),
     )
 
 
-FLAG_COLUMN, DETAIL_COLUMN = 0, 5
+FLAG_COLUMN, STATE_COLUMN, DETAIL_COLUMN = 0, 5, 6
+_HANDLED_GREY, _QUERY_ORANGE = QColor("#707070"), QColor("#b35900")
 
 
 class ReviewModel(RowsModel[ReviewRow]):
-    """The flags; the code behind a flag's name and the whole explanation in the tooltips."""
+    """The flags; the code behind a flag's name, the whole explanation and who decided in the
+    tooltips; a handled flag's row in grey, 待核实 in orange."""
 
     def __init__(self, language: str, parent: QWidget | None = None) -> None:
         super().__init__(review_columns(language), parent)
@@ -67,7 +99,46 @@ class ReviewModel(RowsModel[ReviewRow]):
                 return f"{flag_name(row.flag.code, self.language)} ({row.flag.code})"
             if row is not None and index.column() == DETAIL_COLUMN:
                 return flag_detail(row.flag.code, row.flag.detail, self.language)
+            if row is not None and index.column() == STATE_COLUMN:
+                if row.decision is None:
+                    return QCoreApplication.translate("ReviewScreen", "尚无处理记录")
+                return decision_text(row.decision)
+        if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
+            row = self.row_at(index.row())
+            if row is not None and row.state == HANDLED:
+                return QBrush(_HANDLED_GREY)
+            if row is not None and row.state == QUERY and index.column() == STATE_COLUMN:
+                return QBrush(_QUERY_ORANGE)
         return super().data(index, role)
+
+
+class DecisionDialog(_FormDialog):
+    """The note (optional) for a decision on the chosen flags; OK records it on the worker."""
+
+    def __init__(
+        self, context: AppContext, flags: Sequence[FlagRow], decision: str, parent: QWidget | None = None
+    ) -> None:
+        title = self.tr("标记已处理") if decision == HANDLED else self.tr("标记待核实")
+        super().__init__(context, title, parent)
+        self.flags, self.decision = tuple(flags), decision
+        self.summary = QLabel(
+            self.tr("将 {n} 条标记记为“{state}”, 记录操作员和时间; 记录后不能修改, 可再记一次新的处理。").format(
+                n=len(self.flags), state=state_text(decision)
+            )
+        )
+        self.summary.setWordWrap(True)
+        self.form.addRow(self.summary)
+        self.note = self.add_field(self.tr("备注 (可不填)"), QLineEdit())
+        self.note.setMaxLength(review.MAX_NOTE)
+        self.note.setMinimumWidth(360)
+        self.note.setPlaceholderText(
+            self.tr("如: 已电话核实, 系两次就诊") if decision == HANDLED else self.tr("如: 请村医说明同日两次结算的原因")
+        )
+
+    def check(self) -> Callable[[], Any] | None:
+        session, flags, decision = self.context.session, self.flags, self.decision
+        note, operator, now = self.note.text(), self.context.operator_id, self.context.now()
+        return lambda: review.decide(session, flags, decision, note, operator, now)
 
 
 class CountsModel(RowsModel[tuple[str, int]]):
@@ -82,6 +153,8 @@ class ReviewScreen(QWidget):
 
     flags_shown = Signal(int)
     """The list shows this many flags (after a filter or a refresh)."""
+    decision_asked = Signal(object)
+    """A `DecisionDialog` is open (tests answer it)."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,11 +171,16 @@ class ReviewScreen(QWidget):
             self.code.addItem(flag_name(code, context.language), code)
             self.code.setItemData(self.code.count() - 1, code, Qt.ItemDataRole.ToolTipRole)
         self.month = QComboBox()
+        self.state = QComboBox()
+        self.state.addItem(self.tr("全部"), None)
+        for state in STATES:
+            self.state.addItem(state_text(state), state)
         self._fill_villages([])
         self._fill_months([])
         for box in (self.village, self.month):
             box.currentIndexChanged.connect(self.apply_filter)
         self.code.currentIndexChanged.connect(self._show_code)
+        self.state.currentIndexChanged.connect(self._show_code)
         self._rows: list[ReviewRow] = []
         """The flags of the chosen village and month, every code: the counts stay whole."""
         filters = QHBoxLayout()
@@ -112,6 +190,8 @@ class ReviewScreen(QWidget):
         filters.addWidget(self.code, 1)
         filters.addWidget(QLabel(self.tr("月份")))
         filters.addWidget(self.month)
+        filters.addWidget(QLabel(self.tr("处理")))
+        filters.addWidget(self.state)
 
         self.counts_model = CountsModel(
             (
@@ -146,16 +226,31 @@ class ReviewScreen(QWidget):
         # Chinese one's width: the tooltip and the pane below give it whole.
         metrics = self.table.fontMetrics()
         flag_sample = min(flag_name(FLAG_NOT_SIGNED, context.language), "未在本乡镇/本村签约", key=metrics.horizontalAdvance)
-        samples = (flag_sample, "欧阳晓明", "4305**********123X", "2026-03-01 08:15", "大塘村卫生室")
+        samples = (flag_sample, "欧阳晓明", "4305**********123X", "2026-03-01 08:15", "大塘村卫生室", "未处理")
         for column, sample in enumerate(samples):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
+        # The state's words in English ("To check") are longer than the Chinese sample.
+        state_width = max(metrics.horizontalAdvance(state_text(s)) for s in STATES) + 16
+        header.resizeSection(STATE_COLUMN, max(header.sectionSize(STATE_COLUMN), state_width))
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.selectionModel().currentRowChanged.connect(self._show_details)
+        self.table.selectionModel().selectionChanged.connect(self._enable_buttons)
         self.details = QLabel()
         """The chosen flag's whole explanation, wrapped, with its settlement number."""
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.setMinimumHeight(self.details.fontMetrics().lineSpacing() * 2)
         self.total = QLabel()
+        self.handled_button = QPushButton(self.tr("标记已处理… (Ctrl+D)"))
+        self.handled_button.setShortcut(QKeySequence("Ctrl+D"))
+        self.handled_button.setToolTip(self.tr("把选中的标记记为已处理 (可多选), 可写备注"))
+        self.handled_button.clicked.connect(lambda: self.ask_decision(HANDLED))
+        self.query_button = QPushButton(self.tr("待核实… (Ctrl+K)"))
+        self.query_button.setShortcut(QKeySequence("Ctrl+K"))
+        self.query_button.setToolTip(self.tr("把选中的标记记为需向村医核实 (可多选), 可写备注"))
+        self.query_button.clicked.connect(lambda: self.ask_decision(QUERY))
+        self.dialog: DecisionDialog | None = None
+        self._enable_buttons()
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -172,11 +267,15 @@ class ReviewScreen(QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 4)
-        split.setSizes([250, 1100])
+        split.setSizes([215, 1135])  # the counts need little room; the explanation, on the right, much
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.total, 1)
+        bottom.addWidget(self.handled_button)
+        bottom.addWidget(self.query_button)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(split, 1)
-        layout.addWidget(self.total)
+        layout.addLayout(bottom)
         context.data_changed.connect(self.refresh)
         self.reload()
 
@@ -221,9 +320,11 @@ class ReviewScreen(QWidget):
         """What the worker reads: the code is filtered here, so the counts show every code."""
         return FlagFilter(month=self.month.currentData(), clinic_code=self.village.currentData())
 
-    def set_filter(self, village: str | None = None, code: str | None = None, month: str | None = None) -> None:
+    def set_filter(
+        self, village: str | None = None, code: str | None = None, month: str | None = None, state: str | None = None
+    ) -> None:
         """Choose the filters (None: all) and show the list."""
-        for box, value in ((self.village, village), (self.code, code), (self.month, month)):
+        for box, value in ((self.village, village), (self.code, code), (self.month, month), (self.state, state)):
             box.blockSignals(True)
             box.setCurrentIndex(max(0, box.findData(value)))
             box.blockSignals(False)
@@ -239,16 +340,22 @@ class ReviewScreen(QWidget):
         if generation != self._generation:
             return  # a newer filter's answer is on its way
         self._rows = rows
-        counted = Counter(r.flag.code for r in rows)
-        self.counts_model.set_rows([(code, counted[code]) for code in FLAG_CODES if counted[code]])
         self._show_code()
 
     def _show_code(self) -> None:
-        code = self.code.currentData()
-        shown = [r for r in self._rows if code is None or r.flag.code == code]
+        """The list and the counts of the chosen state; the list of the chosen flag only."""
+        code, state = self.code.currentData(), self.state.currentData()
+        in_state = [r for r in self._rows if state is None or r.state == state]
+        counted = Counter(r.flag.code for r in in_state)
+        self.counts_model.set_rows([(c, counted[c]) for c in FLAG_CODES if counted[c]])
+        shown = [r for r in in_state if code is None or r.flag.code == code]
         self.model.set_rows(shown)
         self._show_details(self.table.currentIndex())
-        text = self.tr("显示 {n} 条, 共 {all} 条待审核").format(n=len(shown), all=len(self._rows))
+        self._enable_buttons()
+        states = Counter(r.state for r in self._rows)
+        text = self.tr("显示 {n} 条, 共 {all} 条: 未处理 {open}, 待核实 {query}, 已处理 {handled}").format(
+            n=len(shown), all=len(self._rows), open=states[OPEN], query=states[QUERY], handled=states[HANDLED]
+        )
         if len(self._rows) >= review.REVIEW_LIMIT:
             text += self.tr(" (只读取了前 {n} 条, 请按村或月份筛选)").format(n=review.REVIEW_LIMIT)
         self.total.setText(text)
@@ -260,21 +367,49 @@ class ReviewScreen(QWidget):
             self.details.setText(self.tr("选中一条标记可在此查看完整说明"))
             return
         language = self.context.language
-        self.details.setText(
-            self.tr("{flag} — {person} {time} {village}, 结算号 {setl_id}: {detail}").format(
-                flag=flag_name(row.flag.code, language),
-                person=row.person,
-                time=row.time[:16],
-                village=row.village,
-                setl_id=row.flag.setl_id,
-                detail=flag_detail(row.flag.code, row.flag.detail, language),
-            )
+        text = self.tr("{flag} — {person} {time} {village}, 结算号 {setl_id}: {detail}").format(
+            flag=flag_name(row.flag.code, language),
+            person=row.person,
+            time=row.time[:16],
+            village=row.village,
+            setl_id=row.flag.setl_id,
+            detail=flag_detail(row.flag.code, row.flag.detail, language),
         )
+        if row.decision is not None:
+            text += "\n" + decision_text(row.decision)
+        self.details.setText(text)
 
     def _count_clicked(self, index: QModelIndex) -> None:
         row = self.counts_model.row_at(index.row())
         if row is not None:
             self.code.setCurrentIndex(max(0, self.code.findData(row[0])))
+
+    # ---------------------------------------------------------------- decisions
+
+    def selected_flags(self) -> list[FlagRow]:
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [r.flag for r in (self.model.row_at(n) for n in rows) if r is not None]
+
+    def _enable_buttons(self, *_: object) -> None:
+        chosen = self.table.selectionModel().hasSelection()
+        self.handled_button.setEnabled(chosen)
+        self.query_button.setEnabled(chosen)
+
+    def ask_decision(self, decision: str) -> None:
+        """Ask for the note of `decision` on the chosen flags; OK records it and reads the list again."""
+        flags = self.selected_flags()
+        if not flags:
+            return
+        dialog = DecisionDialog(self.context, flags, decision, self)
+        dialog.accepted.connect(self._decided)
+        dialog.finished.connect(lambda _: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
+        emit(self.decision_asked, dialog)
+
+    def _decided(self) -> None:
+        self.apply_filter()
+        self.table.setFocus()
 
     def refresh(self, what: str) -> None:
         if what == "statement":
