@@ -253,7 +253,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", default=None, help="备份到的文件夹 (须已存在) / backup folder (must exist)")
     p.set_defaults(handler=_lazy("clinic_app.services.ledger_cli", "cmd_backup"))
     p = sub.add_parser("restore", parents=[common], help="从备份恢复 (先校验) / restore from a backup (checked first)")
-    p.add_argument("backup_file", help="备份文件 / backup file")
+    p.add_argument(
+        "backup_file", nargs="?", default=None,
+        help="备份文件; 不写时列出可用的备份 / backup file; left out: lists the backups there are",
+    )
     p.add_argument(
         "--other-clinic", action="store_true",
         help="确实要用其他诊所 (另一诊所编码或角色) 的备份替换本诊所的数据 (维护人员用) / "

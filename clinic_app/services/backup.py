@@ -19,7 +19,7 @@ from pathlib import Path
 
 from clinic_app.domain.records import Clinic
 from clinic_app.errors import BadInput, UserError, os_reason
-from clinic_app.services.session import ClinicSession
+from clinic_app.services.session import BACKUP_DIR_SETTING, ClinicSession
 from clinic_app.store import ledger
 from clinic_app.store.db import (
     DB_NAME,
@@ -35,12 +35,12 @@ from clinic_app.store.db import (
     prune_safety_copies,
     quick_check,
     read_only,
+    remembered_backup_folder,
     restore_into,
 )
 from clinic_app.store.schema import SCHEMA_VERSION
 
-# Settings (settings table): where backups go and how many are kept.
-BACKUP_DIR_SETTING = "backup_dir"
+# Settings (settings table): where backups go (BACKUP_DIR_SETTING) and how many are kept.
 BACKUP_KEEP_SETTING = "backup_keep"
 DEFAULT_KEEP = 10
 BACKUP_PATTERN = re.compile(r"^clinic-(\d{8})-(\d{6})\.sqlite$")
@@ -222,14 +222,41 @@ def backup_if_due(session: ClinicSession, now: dt.datetime | None = None, pause:
     return automatic_backup(session, now=now, pause=pause)
 
 
-def newest_good_backup(folder: Path) -> Path | None:
-    """The newest backup in a data folder's ``backups`` whose pages all read back (quick check).
+def folders_without_database(folder: Path) -> list[Path]:
+    """Where a data folder's backups are, known without opening its database (which may be
+    too damaged to open): its own ``backups``, then the backup folder the clinic chose, as
+    noted beside the database (`store.db.remember_backup_folder`) and while it is there
+    (a USB stick plugged in).  No note, or one that cannot be read: the data folder's only."""
+    own = folder / "backups"
+    chosen = remembered_backup_folder(folder)
+    try:
+        there = chosen is not None and chosen != own and chosen.is_dir()
+    except (OSError, ValueError):
+        there = False
+    return [own, chosen] if there and chosen is not None else [own]
 
-    For a database that cannot even be opened, so its configured backup
-    folder cannot be read: the default folder is where the daily backups go.
+
+def backups_without_database(folder: Path) -> list[Path]:
+    """The backups in `folders_without_database`, oldest first (the name holds the time)."""
+    found = {path for place in folders_without_database(folder) for path in backups_in(place)}
+    return sorted(found, key=lambda path: (path.name, str(path)))
+
+
+def command_arg(path: Path) -> str:
+    """A path as one argument of a command to copy into a console: quoted where it has spaces
+    (double quotes, which both cmd.exe and a POSIX shell take)."""
+    text = str(path)
+    return f'"{text}"' if any(ch.isspace() for ch in text) else text
+
+
+def newest_good_backup(folder: Path) -> Path | None:
+    """The newest backup of a data folder whose pages all read back (quick check), from the
+    data folder's ``backups`` and the chosen backup folder (`folders_without_database`).
+
+    For a database that cannot even be opened, so its backup setting cannot be read.
     `restore` checks the chosen file fully before it changes anything.
     """
-    for path in reversed(backups_in(folder / "backups")):
+    for path in reversed(backups_without_database(folder)):
         if is_sqlite_file(path) and not quick_check(path):
             return path
     return None

@@ -128,6 +128,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from clinic_app.services.backup import OtherClinicBackup, restore
 
+    if args.backup_file is None:
+        return list_backups(_data_dir(args))
     try:
         result = restore(
             _data_dir(args), Path(args.backup_file).expanduser(), other_clinic=getattr(args, "other_clinic", False)
@@ -142,4 +144,40 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print("数据文件夹中原来没有数据库, 无需另存 / the folder had no database before: nothing to save")
     else:
         print(f"原数据库已备份到 / the previous database was saved to: {result.previous_saved_to}")
+    return 0
+
+
+def list_backups(folder: Path) -> int:
+    """`restore` without a file: the backups a restore can take, newest first, from the data
+    folder's ``backups`` and the chosen backup folder, found without opening the database
+    (it may be the damaged one); then how to restore one."""
+    from clinic_app.services.backup import (
+        BACKUP_PATTERN,
+        backups_without_database,
+        command_arg,
+        folders_without_database,
+    )
+    from clinic_app.store.db import remembered_backup_folder
+
+    print(f"数据文件夹 / data folder: {folder}")
+    chosen = remembered_backup_folder(folder)
+    places = folders_without_database(folder)
+    if chosen is not None and chosen not in places:
+        print(f"备份文件夹 {chosen} 现在不在 (U 盘未插入?) / the backup folder {chosen} is not there now (USB stick out?)")
+    found = list(reversed(backups_without_database(folder)))
+    if not found:
+        print(f"没有找到备份 / no backups found in: {', '.join(str(place) for place in places)}")
+        return 0
+    print("可用的备份 (最新在前) / backups, newest first:")
+    for path in found:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue
+        match = BACKUP_PATTERN.match(path.name)
+        assert match is not None
+        taken = dt.datetime.strptime(match.group(1) + match.group(2), "%Y%m%d%H%M%S")
+        print(f"  {taken:%Y-%m-%d %H:%M}  {size / 1_048_576:8.1f} MB  {path}")
+    command = f"clinic-app restore --data-dir {command_arg(folder)} {command_arg(found[0])}"
+    print(f"恢复最新的一个 (会先校验) / to restore the newest (it is checked first): {command}")
     return 0

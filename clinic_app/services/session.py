@@ -54,9 +54,12 @@ from clinic_app.errors import BadInput, UserError
 from clinic_app.services.policies import counter_pool, default_book, policy_version
 from clinic_app.store import ledger
 from clinic_app.store import township as township_store
-from clinic_app.store.db import change_stamp, open_database, transaction
+from clinic_app.store.db import change_stamp, open_database, remember_backup_folder, transaction
 
 log = logging.getLogger(__name__)
+
+BACKUP_DIR_SETTING = "backup_dir"
+"""The setting naming the backup folder the clinic chose (`services.backup`)."""
 
 PAYMENT_METHODS = ("cash", "mobile", "account", "family_account")
 MAX_ACCOUNT_HOLDER = 40
@@ -148,6 +151,8 @@ class ClinicSession:
         self.book = book or default_book()
         self._clinic: Clinic | None = None
         self._previewed: _Previewed | None = None
+        if not read_only:
+            self._note_backup_folder()
 
     def close(self) -> None:
         self.db.close()
@@ -219,8 +224,9 @@ class ClinicSession:
             if not ledger.operators(self.db, active_only=False):
                 ledger.add_operator(conn, setup.operator_name.strip())
             if setup.backup_dir:
-                ledger.set_setting(conn, "backup_dir", setup.backup_dir)
+                ledger.set_setting(conn, BACKUP_DIR_SETTING, setup.backup_dir)
             ledger.audit(conn, "clinic_initialized", json.dumps(clinic.__dict__, ensure_ascii=False))
+        self._note_backup_folder()
         return clinic
 
     def update_clinic(self, clinic: Clinic) -> None:
@@ -255,6 +261,17 @@ class ClinicSession:
     def set_setting(self, key: str, value: str) -> None:
         with transaction(self.db) as conn:
             ledger.set_setting(conn, key, value)
+        if key == BACKUP_DIR_SETTING:
+            self._note_backup_folder()
+
+    def _note_backup_folder(self) -> None:
+        """Keep the chosen backup folder noted beside the database (`store.db.remember_backup_folder`),
+        where a repair finds it when this database cannot be opened."""
+        try:
+            configured = self.setting(BACKUP_DIR_SETTING)
+        except sqlite3.DatabaseError:  # damaged pages: the note stays as it was, the open goes on
+            return
+        remember_backup_folder(self.data_dir, Path(configured).expanduser() if configured else None)
 
     # ------------------------------------------------------------ policy in force here
 

@@ -242,6 +242,48 @@ def open_database(folder: Path, read_only: bool = False) -> sqlite3.Connection:
     return conn
 
 
+# ---------------------------------------------------------------- the backup folder, known without the database
+
+BACKUP_FOLDER_FILE = "backup-folder.txt"
+"""A plain file in the data folder naming the backup folder the clinic chose (UTF-8, the path
+only).  The choice is a setting inside the database; when that database is too damaged to
+open, this file is how the repair finds the backups on the clinic's USB stick."""
+
+
+def remember_backup_folder(data_dir: Path, folder: Path | None) -> None:
+    """Write the chosen backup folder into `BACKUP_FOLDER_FILE` (removed when there is none
+    but the data folder's own).  Only written when it changes, through a temp file renamed
+    over it; a failure is logged, never raised (the setting itself is saved already)."""
+    note = data_dir / BACKUP_FOLDER_FILE
+    try:
+        if folder is None or folder == data_dir / "backups":
+            note.unlink(missing_ok=True)
+            return
+        text = str(folder)
+        if remembered_backup_folder(data_dir) == folder:
+            return
+        partial = note.with_name(note.name + ".partial")
+        with partial.open("w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        partial.replace(note)
+    except OSError as exc:
+        log.warning("backup folder not noted in %s: %s", note, exc)
+
+
+def remembered_backup_folder(data_dir: Path) -> Path | None:
+    """The backup folder `remember_backup_folder` noted; None when there is no such file or it
+    cannot be read (then only the data folder's own ``backups`` is known)."""
+    try:
+        text = (data_dir / BACKUP_FOLDER_FILE).read_text(encoding="utf-8-sig")  # a BOM if edited in Notepad
+    except (OSError, UnicodeError):
+        return None
+    lines = text.splitlines()
+    line = lines[0] if lines else ""
+    if not line.strip() or "\0" in line:
+        return None
+    return Path(line)
+
+
 # ---------------------------------------------------------------- safety copies
 
 SAFETY_COPIES_KEPT = 3

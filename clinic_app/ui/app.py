@@ -120,17 +120,18 @@ def repair_from_backup(folder: Path, error: DatabaseDamaged, interactive: bool, 
 
     backup = backup_service.newest_good_backup(folder)
     if backup is None:
+        searched = ", ".join(str(place) for place in backup_service.folders_without_database(folder))
         refuse_start(
             UserError(
-                f"{error.what_zh}\n\n在 {folder / 'backups'} 中没有找到完好的备份, 请联系维护人员。",
-                f"{error.what_en} No sound backup was found in {folder / 'backups'}: call your maintainer.",
+                f"{error.what_zh}\n\n在 {searched} 中没有找到完好的备份, 请联系维护人员。",
+                f"{error.what_en} No sound backup was found in {searched}: call your maintainer.",
             ),
             interactive,
             language,
         )
         return None
     if not interactive:
-        command = f"clinic-app restore --data-dir {folder} {backup}"
+        command = f"clinic-app restore --data-dir {backup_service.command_arg(folder)} {backup_service.command_arg(backup)}"
         refuse_start(
             UserError(
                 f"{error.what_zh}\n最近的完好备份: {backup}\n恢复: {command}",
@@ -143,9 +144,9 @@ def repair_from_backup(folder: Path, error: DatabaseDamaged, interactive: bool, 
     from PySide6.QtWidgets import QMessageBox
 
     question = in_language(
-        f"{error.what_zh}\n\n找到完好的备份:\n{backup.name}\n\n"
+        f"{error.what_zh}\n\n找到完好的备份:\n{backup}\n\n"
         "现在用它恢复吗? 损坏的文件会另存到 backups 文件夹; 这个备份之后登记的就诊需要重新录入。",
-        f"{error.what_en}\n\nA sound backup was found:\n{backup.name}\n\nRestore it now? The damaged file is kept "
+        f"{error.what_en}\n\nA sound backup was found:\n{backup}\n\nRestore it now? The damaged file is kept "
         "in the backups folder; visits registered after this backup must be entered again.",
         language,
     )

@@ -583,3 +583,44 @@ def test_the_safety_copy_just_made_stays_even_when_the_clock_makes_it_look_oldes
     # It is skipped, not counted out: the three newest by name stay beside it.
     assert sorted(p.name for p in removed) == names[:2]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([just_made.name, *names[2:]])
+
+
+def test_the_chosen_backup_folder_is_noted_beside_the_database(clinic: Ledger, tmp_path: Path) -> None:
+    from clinic_app.services.backup import folders_without_database
+    from clinic_app.store.db import BACKUP_FOLDER_FILE
+
+    note = clinic.folder / BACKUP_FOLDER_FILE
+    assert not note.exists() and folders_without_database(clinic.folder) == [clinic.folder / "backups"]
+    stick = _folder(tmp_path / "U盘 (E)" / "卫生室 备份")
+    clinic.session.set_setting("backup_dir", str(stick))
+    assert note.read_bytes() == str(stick).encode("utf-8")  # UTF-8, the path only
+    assert folders_without_database(clinic.folder) == [clinic.folder / "backups", stick]
+    clinic.session.close()
+    note.unlink()  # lost, or a folder from before this note: the next open writes it again
+    with ClinicSession(clinic.folder) as session:
+        assert note.read_text(encoding="utf-8") == str(stick)
+        session.set_setting("backup_dir", "")  # back to the data folder's own
+    assert not note.exists()
+    note.write_text(str(stick), encoding="utf-8-sig")  # edited in Notepad: a BOM
+    assert folders_without_database(clinic.folder)[1:] == [stick]
+    stick.rename(tmp_path / "unplugged")  # a stick that is out is not searched
+    assert folders_without_database(clinic.folder) == [clinic.folder / "backups"]
+
+
+def test_restore_without_a_file_lists_the_backups_of_both_folders_of_a_damaged_database(
+    clinic: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.store.template import damage_schema_page
+
+    own = backup_now(clinic.session, now=NOON)
+    stick = _folder(tmp_path / "U盘 备份")
+    clinic.session.set_setting("backup_dir", str(stick))
+    on_stick = backup_now(clinic.session, now=NOON + dt.timedelta(days=1))
+    clinic.session.close()
+    damage_schema_page(clinic.folder / DB_NAME)
+    assert run(["restore", "--data-dir", str(clinic.folder)]) == 0
+    out = capsys.readouterr().out
+    assert out.index(str(on_stick)) < out.index(str(own))  # newest first
+    assert f'restore --data-dir {clinic.folder} "{on_stick}"' in out
+    assert run(["restore", "--data-dir", str(clinic.folder), str(on_stick)]) == 0
+    assert check_file(clinic.folder / DB_NAME).ok

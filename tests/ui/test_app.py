@@ -480,3 +480,60 @@ def test_sigterm_closes_the_app_the_normal_way_with_its_exit_backup(data_folder:
     lock = app_module.acquire_lock(data_folder)  # the folder's lock was let go: the next start is not refused
     assert lock is not None
     lock.unlock()
+
+
+def _backed_up_to_the_stick_then_damaged(folder: Path, stick: Path) -> Path:
+    """The clinic chose `stick` as its backup folder; its only backup is there; then the live file is damaged."""
+    from tests.store.template import damage_schema_page
+
+    stick.mkdir(parents=True)
+    with ClinicSession(folder) as session:
+        session.set_setting("backup_dir", str(stick))
+        made = backup.backup_now(session, now=NOW)
+    assert made.parent == stick and not backup.backups_in(folder / "backups")
+    damage_schema_page(folder / DB_NAME)
+    return made
+
+
+def test_a_damaged_database_is_repaired_from_the_backup_folder_the_clinic_chose(qtbot, data_folder, tmp_path, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.services.problems import DatabaseDamaged
+
+    caplog.clinic_app_allow_warnings = True
+    with ClinicSession(data_folder) as session:
+        entries = session.count_entries(EntryFilter())
+    stick = tmp_path / "U盘 E" / "荷花村 备份"
+    made = _backed_up_to_the_stick_then_damaged(data_folder, stick)
+    with pytest.raises(DatabaseDamaged) as raised:
+        ClinicSession(data_folder)
+    asked: list[str] = []
+    monkeypatch.setattr(app_module, "ask_restore", lambda text, language: asked.append(text) or True)
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: None)
+    refused: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: refused.append(text))
+    session = app_module.repair_from_backup(data_folder, raised.value, interactive=True)
+    assert refused == [] and session is not None
+    try:
+        assert session.count_entries(EntryFilter()) == entries
+    finally:
+        session.close()
+    assert len(asked) == 1 and str(made) in asked[0]
+    assert backup.check_database(data_folder).ok
+
+
+def test_without_a_display_the_restore_command_names_the_chosen_folders_backup_quoted(qtbot, data_folder, tmp_path, caplog, capsys) -> None:  # type: ignore[no-untyped-def]
+    caplog.clinic_app_allow_warnings = True
+    made = _backed_up_to_the_stick_then_damaged(data_folder, tmp_path / "U盘 E" / "荷花村 备份")
+    assert app_module.run_app(data_dir=data_folder) == 1
+    assert f'clinic-app restore --data-dir {data_folder} "{made}"' in capsys.readouterr().err
+
+
+def test_without_the_note_a_damaged_database_finds_only_the_data_folders_backups(qtbot, data_folder, tmp_path, caplog, capsys) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.store.db import BACKUP_FOLDER_FILE
+
+    caplog.clinic_app_allow_warnings = True
+    stick = tmp_path / "usb"
+    _backed_up_to_the_stick_then_damaged(data_folder, stick)
+    (data_folder / BACKUP_FOLDER_FILE).write_bytes(b"\xff\xfe not utf-8 \xc3")  # unreadable: the data folder only
+    assert app_module.run_app(data_dir=data_folder) == 1
+    err = capsys.readouterr().err
+    assert "没有找到完好的备份" in err and str(data_folder / "backups") in err and str(stick) not in err
