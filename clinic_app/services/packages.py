@@ -11,6 +11,7 @@ is reversed by a new row naming it, with the reason and who did it; nothing is e
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 from clinic_app.documents.reasons import PAYMENT_NAMES
@@ -19,7 +20,7 @@ from clinic_app.domain.money import Money
 from clinic_app.domain.records import PackagePayment
 from clinic_app.errors import BadInput
 from clinic_app.services.receipts import RECEIPTS_FOLDER, Layout, receipt_layout
-from clinic_app.services.session import ClinicSession
+from clinic_app.services.session import DATE_JUMP_DAYS, ClinicSession, DateJump
 from clinic_app.store import ledger, packages
 from clinic_app.store.db import transaction
 
@@ -85,9 +86,14 @@ def collect_package_fee(
 
 
 def reverse_package_fee(
-    session: ClinicSession, payment_id: int, reason: str, operator_id: int, time: dt.datetime
+    session: ClinicSession, payment_id: int, reason: str, operator_id: int, time: dt.datetime, check_clock: bool = False
 ) -> PackagePayment:
-    """Undo a package fee taken by mistake (the money handed back) with a reversal row."""
+    """Undo a package fee taken by mistake (the money handed back) with a reversal row.
+
+    `check_clock`: `time` is the computer's clock, so a date far after the newest entry (a
+    visit, a package fee) is refused with `DateJump` for the user to confirm, as a visit's
+    reversal is (`ClinicSession.void`); then reverse again without the check.
+    """
     if not reason.strip():
         raise BadInput("请填写冲销原因", "a reason is required to reverse a package fee")
     clinic = session.require_clinic()
@@ -101,6 +107,8 @@ def reverse_package_fee(
             raise BadInput("冲销记录不能再冲销", "a reversal cannot itself be reversed")
         if original.reversed_by:
             raise BadInput(f"收据 {original.receipt_no} 已冲销", f"receipt {original.receipt_no} is already reversed")
+        if check_clock:
+            _check_clock(conn, time.date())
         reversal_id = packages.insert_payment(
             conn,
             clinic.code,
@@ -121,6 +129,14 @@ def reverse_package_fee(
         )
         ledger.audit(conn, "package_fee_reversed", f"{original.receipt_no}: {reason.strip()}", operator_id)
     return package_payment(session, reversal_id)
+
+
+def _check_clock(conn: sqlite3.Connection, day: dt.date) -> None:
+    """`DateJump` when `day` is more than `DATE_JUMP_DAYS` after the newest entry of the ledger
+    or of the package fees (the reversed fee's own date among them)."""
+    known = [found for found in (ledger.ledger_head(conn)[2], packages.latest_date(conn)) if found is not None]
+    if known and (day - max(known)).days > DATE_JUMP_DAYS:
+        raise DateJump(day, max(known))
 
 
 def package_payment(session: ClinicSession, payment_id: int) -> PackagePayment:

@@ -29,6 +29,12 @@ def next_receipt_seq(conn: sqlite3.Connection, year: int) -> int:
     return int(row[0]) + 1
 
 
+def latest_date(conn: sqlite3.Connection) -> dt.date | None:
+    """The date of the newest package fee or reversal; None when there is none."""
+    row = conn.execute("SELECT MAX(date) FROM package_payments").fetchone()
+    return None if row[0] is None else dt.date.fromisoformat(row[0])
+
+
 def insert_payment(conn: sqlite3.Connection, clinic_code: str, time: dt.datetime, fields: Mapping[str, Any]) -> int:
     """Append a payment or reversal at `time` with the year's next receipt number."""
     seq = next_receipt_seq(conn, time.year)

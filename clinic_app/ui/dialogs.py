@@ -559,10 +559,12 @@ class PackageReversalDialog(_FormDialog):
             self.form_note.say(self.tr("请先选择操作员"))
             return None
         session, payment_id, operator, time = self.context.session, self.payment.id, self.context.operator_id, self.context.now()
-        return lambda: reverse_package_fee(session, payment_id, reason, operator, time)
+        self.unchecked = lambda: reverse_package_fee(session, payment_id, reason, operator, time)
+        return lambda: reverse_package_fee(session, payment_id, reason, operator, time, check_clock=True)
 
     def submit(self) -> None:
         self.clear_notes()
+        self.unchecked = None
         work = self.check()
         if work is None:
             return

@@ -237,3 +237,21 @@ def test_the_fee_is_due_while_signed_and_unpaid_and_again_once_reversed(shaoyang
     assert fee_due(session, who, 2026) is None
     reverse_package_fee(session, paid.id, "收错人", shaoyang.operator, AT + dt.timedelta(minutes=5))
     assert fee_due(session, who, 2026) == M("8.00")
+
+
+def test_reversing_a_fee_with_the_clock_far_ahead_is_asked_about_before_anything_is_written(shaoyang: Ledger) -> None:
+    """As a visit's reversal: a wrong future date would be printed on the refund's receipt."""
+    from clinic_app.services.session import DateJump
+
+    session, op = shaoyang.session, shaoyang.operator
+    paid = collect_package_fee(session, shaoyang.people["signed_here"], 2026, "cash", op, AT)
+    far = AT + dt.timedelta(days=400)
+    with pytest.raises(DateJump, match="晚了 400 天") as asked:
+        reverse_package_fee(session, paid.id, "收错人", op, far, check_clock=True)
+    assert (asked.value.day, asked.value.latest) == (far.date(), AT.date())
+    assert package_payments(session, paid.patient_id) == [paid]
+    # A visit since counts as the newest entry: sixty days after it is no question.
+    session.settle(shaoyang.request("signed_here", (AT + dt.timedelta(days=350)).isoformat(), "YP0001"))
+    undone = reverse_package_fee(session, paid.id, "收错人", op, far, check_clock=True)
+    assert undone.kind == "reversal" and undone.time == far
+

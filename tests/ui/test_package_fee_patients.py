@@ -162,3 +162,32 @@ def test_the_package_receipt_preview_and_the_reversal_are_in_english(qtbot, cont
         assert dialog.question is not None
         assert sorted(b.text() for b in dialog.question.buttons()) == ["Don't reverse", "Reverse"]
         dialog.question.close()
+
+
+def test_a_reversal_with_the_clock_far_ahead_is_written_once_the_date_is_confirmed(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """The same question as a visit's void: yes to reverse, then the clock's question, then written."""
+    import datetime as dt
+
+    from tests.ui.conftest import NOW
+
+    zhang = session.find_patients(ZHANG_ID)[0]
+    paid = collect_package_fee(session, zhang.id, NOW.year, "cash", context.operator_id, NOW - dt.timedelta(days=90))
+    dialog = PackageReversalDialog(context, paid)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.reason.setText("重复收取")
+    dialog.submit()
+    yes = next(b for b in dialog.question.buttons() if b.text() == "冲销")
+    asked = dialog.question
+    yes.click()
+    qtbot.waitUntil(lambda: dialog.question is not asked and dialog.question is not None, timeout=5000)
+    assert "晚了 90 天" in dialog.question.text()
+    buttons = {b.text(): b for b in dialog.question.buttons()}
+    assert dialog.question.defaultButton() is buttons["取消, 先校正日期"]
+    wait_idle(qtbot, worker)
+    assert package_payments(session, paid.patient_id) == [paid]  # nothing written yet
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        buttons["日期正确, 继续"].click()
+    reversal = dialog.result_value
+    assert reversal.kind == "reversal" and reversal.reverses_id == paid.id and reversal.time == NOW
+    assert len(package_payments(session, paid.patient_id)) == 2
