@@ -328,6 +328,8 @@ EN = {
 # 患者 is the tab "Patients" but one visit's "Patient"; 操作员 the operator on duty but the list of them.
 EN_IN_CONTEXT = {
     ("Columns", "患者"): "Patient",
+    # The ledger's columns, short: at 1366 px its ten columns fit beside the details.
+    ("Columns", "统筹支付"): "Fund", ("Columns", "个人支付"): "Copay", ("Columns", " (已作废)"): " (void)",
     ("ReviewScreen", "患者"): "Patient",
     ("ReviewScreen", "处理"): "Status",  # a flag's review state; 导入's 处理 is what a file's import does
     ("SettingsScreen", "操作员"): "Operators",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLayout,
     QPushButton,
@@ -44,12 +43,16 @@ from clinic_app.ui import labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.dialogs import VoidDialog
-from clinic_app.ui.models import RIGHT, Column, LedgerModel, RowsModel
+from clinic_app.ui.models import (
+    RECEIPT_COLUMN,
+    RIGHT,
+    Column,
+    LedgerModel,
+    RowsModel,
+    entry_column_widths,
+)
 from clinic_app.ui.visit_screen import describe_patient
-from clinic_app.ui.widgets import LiveSearch, plain_table
-
-KIND_COLUMN = 2
-"""The 类型 column of `entry_columns`."""
+from clinic_app.ui.widgets import LiveSearch, fit_columns, fitted_table, plain_table
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -286,9 +289,7 @@ class LedgerScreen(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        fitted_table(self.table, {RECEIPT_COLUMN: Qt.TextElideMode.ElideLeft})
         self._columns_fitted = False  # fitted to the first rows shown, once; the user's widths are kept after
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 
@@ -370,15 +371,11 @@ class LedgerScreen(QWidget):
 
     def _page_loaded(self, rows: int) -> None:
         if rows and not self._columns_fitted:
-            # Fitted to the rows, not fixed: at 1366 px every column up to 操作员 shows beside the details.
+            # Fitted to the rows and the width, once: at 1366 px, in Chinese or English, every
+            # column shows beside the details without a scroll bar sideways.  The user's widths
+            # are kept after.
             self._columns_fitted = True
-            self.table.resizeColumnsToContents()
-            # A voided visit further down must not read "就诊 (已…": room for the longest kind.
-            header, kinds = self.table.horizontalHeader(), ("visit", "reversal", "reimbursement")
-            longest = max(
-                self.table.fontMetrics().horizontalAdvance(labels.entry_kind(kind) + QCoreApplication.translate("Columns", " (已作废)")) for kind in kinds
-            )
-            header.resizeSection(KIND_COLUMN, max(header.sectionSize(KIND_COLUMN), longest + 12))
+            fit_columns(self.table, *entry_column_widths(self.table))
 
     # ---------------------------------------------------------------- one entry
 

@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QTableView
 
 from clinic_app.domain.identity import mask_resident_id
 from clinic_app.domain.records import LedgerEntry, PatientRecord
@@ -114,6 +115,37 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         emit(self.dataChanged, self.index(index.row(), 0), self.index(index.row(), len(self.columns) - 1))
         emit(self.row_edited, index.row())
         return True
+
+
+RECEIPT_COLUMN, KIND_COLUMN, PATIENT_COLUMN, PAYMENT_COLUMN, OPERATOR_COLUMN, DIAGNOSIS_COLUMN = 0, 2, 3, 7, 8, 9
+"""Columns of `entry_columns`."""
+
+
+def entry_column_widths(view: QTableView, receipt: bool = False) -> tuple[dict[int, int], dict[int, int]]:
+    """For `widgets.fit_columns` over `entry_columns`: which columns give way, in turn, when the
+    table is too wide (the diagnosis, a rare long payment method or kind, and with `receipt` the
+    receipt number's start, the same on every row), down to how many pixels; and the width the
+    kind column takes at least."""
+    metrics, pad = view.fontMetrics(), 16
+
+    def width(*texts: str) -> int:
+        return max(metrics.horizontalAdvance(text) for text in texts) + pad
+
+    voided = QCoreApplication.translate("Columns", " (已作废)")
+    # A voided visit further down must not read "就诊 (已…": room for the longest kind (the page
+    # shown first may have none); only where that is too wide (English) a voided reimbursement's
+    # is cut short, whole in the tooltip.
+    kinds = [labels.entry_kind(kind) + voided for kind in ("visit", "reversal", "reimbursement")]
+    shrink = {
+        DIAGNOSIS_COLUMN: width("上呼吸道"),
+        PAYMENT_COLUMN: width(labels.payment("cash"), labels.payment("mobile")),
+        KIND_COLUMN: width(labels.entry_kind("visit") + voided, labels.entry_kind("reversal")),
+        OPERATOR_COLUMN: width("张三丰"),
+        PATIENT_COLUMN: width("张三丰"),
+    }
+    if receipt:
+        shrink[RECEIPT_COLUMN] = width("…2026-000000")
+    return shrink, {KIND_COLUMN: width(*kinds)}
 
 
 def patient_columns() -> tuple[Column[PatientRecord], ...]:

@@ -31,10 +31,19 @@ from clinic_app.ui import labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.dialogs import EnrolmentDialog, PackageReversalDialog, PatientDialog
-from clinic_app.ui.models import RIGHT, Column, LedgerModel, RowsModel, patient_columns
+from clinic_app.ui.models import (
+    RIGHT,
+    Column,
+    LedgerModel,
+    RowsModel,
+    patient_columns,
+)
+from clinic_app.ui.widgets import fit_columns, fitted_table
 
 HISTORY_PATIENT_COLUMN = 3
 """The 患者 column of `entry_columns`, hidden in one patient's own history."""
+PATIENT_NUMBER_COLUMN, PATIENT_ID_COLUMN, PATIENT_ADDRESS_COLUMN = 0, 4, 7
+"""The 编号, 身份证号 and 住址 columns of `patient_columns`."""
 PACKAGE_ROWS_SHOWN = 3
 """The package fee list's height in rows (one a year, and a reversal now and then)."""
 PACKAGE_STATE_COLUMN = 3
@@ -118,8 +127,10 @@ class PatientsScreen(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # No scroll bar sideways at 1366 px, in English too: a long address is cut short, the
+        # person and ID numbers in their middle, whole in the tooltip.
+        middle = Qt.TextElideMode.ElideMiddle
+        fitted_table(self.table, {PATIENT_NUMBER_COLUMN: middle, PATIENT_ID_COLUMN: middle})
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.doubleClicked.connect(self.edit_patient)
         # Keyboard: Down or Enter in the search goes to the list, Enter on a patient edits them.
@@ -219,10 +230,19 @@ class PatientsScreen(QWidget):
             return
         chosen = self.current.id if self.current else None
         self.model.set_rows(rows)
+        fit_columns(self.table, self._list_widths())
         for number, row in enumerate(rows):
             if row.id == chosen:
                 self.table.selectRow(number)
         emit(self.patients_listed, len(rows))
+
+    def _list_widths(self) -> dict[int, int]:
+        """The list's columns that give way when it is too wide: the address, then the masked ID
+        number (its hidden middle, ********, loses nothing), then the person number."""
+        metrics = self.table.fontMetrics()
+        return {PATIENT_ADDRESS_COLUMN: metrics.horizontalAdvance("湖南省…31号") + 16,
+                PATIENT_ID_COLUMN: metrics.horizontalAdvance("4305***…6635") + 16,
+                PATIENT_NUMBER_COLUMN: metrics.horizontalAdvance("H43…P0002345") + 16}
 
     def _row_changed(self, *_: object) -> None:
         patient = self.model.row_at(self.table.currentIndex().row())

@@ -1,21 +1,27 @@
-"""Small widgets the screens share: a live search list, a note under a field, a plain table."""
+"""Small widgets the screens share: a live search list, a note under a field, a plain table,
+and columns fitted to a table's width with the cut text whole in the tooltip."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib import import_module
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QHelpEvent, QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCompleter,
     QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +52,70 @@ def plain_table(model: QAbstractItemModel, stretch: int | None = None) -> QTable
         header.setStretchLastSection(True)
     else:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return view
+
+
+class ElidedTips(QStyledItemDelegate):
+    """A cell whose text is cut short (…) shows it whole in its tooltip, unless the model gives one.
+    Columns in `modes` are cut elsewhere than at their end: an identifier whose start is the same
+    on every row (the clinic's code in a receipt number) at its start, keeping what tells the rows
+    apart; a number whose both ends matter in its middle."""
+
+    def __init__(self, parent: QObject | None = None, modes: Mapping[int, Qt.TextElideMode] | None = None) -> None:
+        super().__init__(parent)
+        self.modes = dict(modes or {})
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | Any) -> None:  # noqa: N802 - Qt's name
+        super().initStyleOption(option, index)
+        mode = self.modes.get(index.column())
+        if mode is not None:
+            option.textElideMode = mode
+
+    def helpEvent(  # noqa: N802 - Qt's name
+        self, event: QHelpEvent, view: QAbstractItemView, option: QStyleOptionViewItem, index: QModelIndex | Any,
+    ) -> bool:
+        if event.type() == QEvent.Type.ToolTip and index.isValid() and index.data(Qt.ItemDataRole.ToolTipRole) is None:
+            text = index.data(Qt.ItemDataRole.DisplayRole)
+            # Measured on one line: the delegate's own size hint wraps the text to the cell.
+            margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+            if text and view.fontMetrics().horizontalAdvance(str(text)) + 2 * margin > view.visualRect(index).width():
+                QToolTip.showText(event.globalPos(), str(text), view)
+                return True
+        return bool(super().helpEvent(event, view, option, index))
+
+
+def fit_columns(view: QTableView, shrink: Mapping[int, int], at_least: Mapping[int, int] | None = None) -> None:
+    """Columns fitted to their contents (and `at_least` so many pixels), then, while together they
+    are wider than the view (a scroll bar sideways), the `shrink` columns narrowed in their order,
+    each no narrower than its pixels: long free text (an address, a diagnosis) cut short with "…"
+    and whole in the tooltip (`ElidedTips`).  The user's drags are kept until the next fit."""
+    view.resizeColumnsToContents()
+    header = view.horizontalHeader()
+    for column, width in (at_least or {}).items():
+        header.resizeSection(column, max(header.sectionSize(column), width))
+    over = sum(header.sectionSize(i) for i in range(header.count()) if not header.isSectionHidden(i))
+    over -= view.viewport().width()
+    bar = view.verticalScrollBar()
+    if not bar.isVisible() and view.verticalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
+        over += bar.sizeHint().width()  # more rows to come will bring it, taking its width
+    for column, floor in shrink.items():
+        if over <= 0:
+            break
+        size = header.sectionSize(column)
+        cut = max(0, min(over, size - floor))
+        if cut:
+            header.resizeSection(column, size - cut)
+            over -= cut
+
+
+def fitted_table(view: QTableView, modes: Mapping[int, Qt.TextElideMode] | None = None) -> QTableView:
+    """`view` set for `fit_columns`: columns the user can drag, the last taking the spare width,
+    cut text whole in the tooltip (cut at the end but for the columns in `modes`)."""
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    view.setItemDelegate(ElidedTips(view, modes))
     return view
 
 

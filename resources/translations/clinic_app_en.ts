@@ -273,116 +273,116 @@
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="121" />
+        <location filename="../../clinic_app/ui/models.py" line="153" />
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="122" />
+        <location filename="../../clinic_app/ui/models.py" line="154" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="123" />
+        <location filename="../../clinic_app/ui/models.py" line="155" />
         <source>性别</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="124" />
+        <location filename="../../clinic_app/ui/models.py" line="156" />
         <source>出生日期</source>
         <translation>Born</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="125" />
+        <location filename="../../clinic_app/ui/models.py" line="157" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="126" />
+        <location filename="../../clinic_app/ui/models.py" line="158" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="127" />
+        <location filename="../../clinic_app/ui/models.py" line="159" />
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="128" />
+        <location filename="../../clinic_app/ui/models.py" line="160" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="134" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="82" />
+        <location filename="../../clinic_app/ui/models.py" line="166" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="91" />
         <source>收据号</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="135" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="87" />
+        <location filename="../../clinic_app/ui/models.py" line="167" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="96" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="136" />
+        <location filename="../../clinic_app/ui/models.py" line="168" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="379" />
-        <location filename="../../clinic_app/ui/models.py" line="136" />
+        <location filename="../../clinic_app/ui/models.py" line="134" />
+        <location filename="../../clinic_app/ui/models.py" line="168" />
         <source> (已作废)</source>
-        <translation> (voided)</translation>
+        <translation> (void)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="137" />
+        <location filename="../../clinic_app/ui/models.py" line="169" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="138" />
+        <location filename="../../clinic_app/ui/models.py" line="170" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="139" />
+        <location filename="../../clinic_app/ui/models.py" line="171" />
         <source>统筹支付</source>
-        <translation>Fund pays</translation>
+        <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="140" />
+        <location filename="../../clinic_app/ui/models.py" line="172" />
         <source>个人支付</source>
-        <translation>Patient pays</translation>
+        <translation>Copay</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="141" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="86" />
+        <location filename="../../clinic_app/ui/models.py" line="173" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="95" />
         <source>付款方式</source>
         <translation>Payment</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="142" />
+        <location filename="../../clinic_app/ui/models.py" line="174" />
         <source>操作员</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="143" />
+        <location filename="../../clinic_app/ui/models.py" line="175" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="81" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="90" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="83" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="92" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="85" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="94" />
         <source>状态</source>
         <translation>State</translation>
     </message>
@@ -390,72 +390,72 @@
 <context>
     <name>DayCloseDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="164" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="167" />
         <source>日结</source>
         <translation>Day close</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="170" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="173" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="176" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="179" />
         <source>打印日结单…</source>
         <translation>Print the day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="196" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="199" />
         <source>日结 {day}</source>
         <translation>Day close {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="209" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="212" />
         <source>就诊 {n} 笔, 冲销 {r} 笔</source>
         <translation>{n} visits, {r} reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="210" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="213" />
         <source>总费用 {v} 元</source>
         <translation>Total {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="211" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="214" />
         <source>统筹支付 {v} 元</source>
         <translation>Fund pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="212" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="215" />
         <source>个人支付 {v} 元</source>
         <translation>Patient pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="214" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="217" />
         <source>个人支付按付款方式:</source>
         <translation>Patient share by payment method:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="218" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="221" />
         <source>外院报销 {n} 笔, 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元</source>
         <translation>{n} outside receipts reimbursed: {t} billed, {f} paid back by the fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="221" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="224" />
         <source>家庭医生签约服务费 {n} 笔 (冲销 {r} 笔), 合计 {a} 元</source>
         <translation>{n} family doctor package fees ({r} reversed), {a} yuan in all</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="224" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="227" />
         <source>应交款 (就诊个人支付 + 签约服务费):</source>
         <translation>To hand over (visits' patient share + package fees):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="226" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="229" />
         <source>应交款 (现金与移动支付):</source>
         <translation>To hand over (cash and mobile payment):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="229" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="232" />
         <source>应交款 {v} 元</source>
         <translation>To hand over: {v} yuan</translation>
     </message>
@@ -496,17 +496,17 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="302" />
+        <location filename="../../clinic_app/ui/app.py" line="303" />
         <source>村卫生室门诊统筹</source>
         <translation>Village clinic outpatient pooling</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="418" />
+        <location filename="../../clinic_app/ui/app.py" line="419" />
         <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的数据已另存为 {saved}</source>
         <translation>Data restored from {backup} ({entries} ledger entries). The data before the restore was saved as {saved}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="530" />
+        <location filename="../../clinic_app/ui/app.py" line="531" />
         <source>备份文件夹 {folder} 现在无法写入 (U 盘未插入、已满或写保护), 这次的备份已存到本机: {path}。请检查 U 盘。</source>
         <translation>The backup folder {folder} cannot be written now (USB stick not plugged in, full or write-protected); this backup was saved on this computer instead: {path}. Check the USB stick.</translation>
     </message>
@@ -587,47 +587,47 @@
 <context>
     <name>EntryDetails</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="69" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="72" />
         <source>就诊明细</source>
         <translation>Visit details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="81" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="84" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="82" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="85" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="83" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="86" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="84" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="87" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="85" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="88" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="86" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="89" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="110" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="113" />
         <source>已作废</source>
         <translation>voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="113" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="116" />
         <source>收据号 {receipt}  {kind} {state}
 {time}  患者 {patient}  操作员 {operator}
 总费用 {total} 元  统筹支付 {fund} 元  个人支付 {patient_pays} 元 ({method})</source>
@@ -636,24 +636,24 @@
 Total {total}  fund {fund}  patient {patient_pays} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="129" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="132" />
         <source>账户持有人 {holder}</source>
         <translation>Account holder {holder}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="132" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="135" />
         <source>外院票据号 {receipt}  {note}</source>
         <translation>Outside receipt {receipt}  {note}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="147" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="150" />
         <source>冲销 (作废) 收据 {receipt}
 作废原因: {reason}</source>
         <translation>Reverses (voids) receipt {receipt}
 Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="150" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="153" />
         <source>已于 {time} 作废, 冲销收据号 {receipt}, 操作员 {operator}
 作废原因: {reason}</source>
         <translation>Voided {time} by reversal receipt {receipt}, operator {operator}
@@ -1096,58 +1096,58 @@ Please give this log file to support:
 <context>
     <name>LedgerScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="249" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="252" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="261" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="264" />
         <source>患者 (姓名/拼音/身份证)</source>
         <translation>Patient (name/pinyin/ID)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="266" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="333" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="269" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="334" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="269" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="272" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="269" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="272" />
         <source>只看作废</source>
         <translation>Voided only</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="269" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="272" />
         <source>隐藏作废</source>
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="296" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="297" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="298" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="299" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="300" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="301" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="369" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="370" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="417" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="414" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>
@@ -1461,17 +1461,17 @@ This clinic's key fingerprint (the township checks it):
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="573" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="575" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="578" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="580" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="579" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="581" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1650,119 +1650,119 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="48" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="57" />
         <source>冲销: {reason}</source>
         <translation>Reversal: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="50" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="59" />
         <source>已冲销</source>
         <translation>Reversed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="51" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="60" />
         <source>已收</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="57" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="66" />
         <source>冲销收据 {receipt}, 原因: {reason}</source>
         <translation>Reverses receipt {receipt}; reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="106" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="115" />
         <source>查找: 身份证号 / 姓名 / 拼音首字母 / 电话</source>
         <translation>Find: ID number / name / pinyin initials / phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="109" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="118" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="130" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="141" />
         <source>患者详情</source>
         <translation>Patient details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="141" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="152" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="142" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="153" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="143" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="154" />
         <source>联系方式</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="144" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="155" />
         <source>本年参保</source>
         <translation>Enrolment</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="145" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="156" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="146" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="157" />
         <source>修改信息…</source>
         <translation>Edit…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="148" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="159" />
         <source>年度参保登记…</source>
         <translation>Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="175" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="186" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="177" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="188" />
         <source>冲销…</source>
         <translation>Reverse…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="180" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="191" />
         <source>签约服务费</source>
         <translation>Family doctor package fee</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="194" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="205" />
         <source>就诊记录</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="259" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="279" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="262" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="282" />
         <source>定点 {places}; 家庭医生签约: {signed}</source>
         <translation>designated {places}; family doctor signed: {signed}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="266" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="267" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="286" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="287" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="269" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="289" />
         <source>{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}</source>
         <translation>{year}: {used} used, cap {cap}, {left} left</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="61" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="327" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="70" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="347" />
         <source>已冲销, 冲销收据号 {receipt}</source>
         <translation>Reversed; reversal receipt {receipt}</translation>
     </message>

@@ -258,3 +258,53 @@ def test_day_close_always_shows_the_money_handed_over(qtbot, context, session, w
     dialog.show_totals(DayTotals(dt.date(2025, 8, 11), 2, 0, m("9.00"), m("6.30"), m("2.70"),
                                  (("cash", m("1.70")), ("mobile", m("1.00")))))
     assert "应交款 2.70 元" in dialog.figures.text()
+
+
+def test_in_english_the_ledger_fits_at_1366_without_a_scroll_bar_sideways(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    # The English headers and labels are longer: the table scrolled sideways, Payment and
+    # Operator out of sight.  Now a rare long label is cut short, whole in its tooltip.
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QStyleOptionViewItem, QToolTip
+
+    from tests.ui.english import in_english
+
+    operator = session.operators()[0].id
+    patients = session.find_patients("")
+    line = session.line_from_catalog("ZL0001", Fraction(1))
+    for number, method in enumerate(("cash", "mobile", "family_account")):
+        session.settle(VisitRequest(patients[number % len(patients)].id, operator, (line,), NOW - dt.timedelta(hours=number),
+                                    payment_method=method, account_holder="刘桂兰" if number == 2 else "",
+                                    diagnosis="急性上呼吸道感染伴发热"))
+    with in_english(context):
+        screen = LedgerScreen(context)
+        qtbot.addWidget(screen)
+        screen.resize(1366, 680)
+        screen.show()
+        qtbot.waitExposed(screen)
+        wait_idle(qtbot, worker)
+        table, model = screen.table, screen.model
+        header = table.horizontalHeader()
+        assert model.rowCount() == 3 and model.columns[5].title == "Fund"
+        assert table.horizontalScrollBar().maximum() == 0
+        assert header.length() <= table.viewport().width()
+        metrics = table.fontMetrics()
+        for column in (0, 1, 3, 4, 5, 6):  # receipt, time, patient and the amounts: whole
+            widest = max(metrics.horizontalAdvance(model.data(model.index(row, column))) for row in range(3))
+            assert header.sectionSize(column) >= widest, model.columns[column].title
+        # The family account's label is cut short; hovering it shows it whole.
+        row = next(r for r in range(3) if model.rows[r].payment_method == "family_account")
+
+        def hover(column: int) -> None:
+            QToolTip.hideText()
+            spot = table.visualRect(model.index(row, column)).center()
+            QApplication.sendEvent(table.viewport(), QHelpEvent(QEvent.Type.ToolTip, spot, table.viewport().mapToGlobal(spot)))
+
+        text = model.data(model.index(row, 7))
+        assert text == "Family account" and header.sectionSize(7) < metrics.horizontalAdvance(text)
+        hover(7)
+        assert QToolTip.isVisible() and QToolTip.text() == text
+        # An amount shown whole has no tooltip: the delegate does not take the event.
+        spot = table.visualRect(model.index(row, 4)).center()
+        event = QHelpEvent(QEvent.Type.ToolTip, spot, table.viewport().mapToGlobal(spot))
+        assert not table.itemDelegate().helpEvent(event, table, QStyleOptionViewItem(), model.index(row, 4))

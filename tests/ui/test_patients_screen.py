@@ -139,3 +139,46 @@ def test_sex_is_in_english_in_the_list_and_the_details(qtbot, context, session, 
             screen.table.selectRow(0)
         wait_idle(qtbot, worker)
         assert "  Female  " in screen.name.text() and "女" not in screen.name.text()
+
+
+def test_the_list_fits_at_1366_in_chinese_and_english(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    # It scrolled sideways, the address out of sight, in both languages: now the long address
+    # (then the masked ID number's middle) gives way, cut short and whole in its tooltip.
+    from contextlib import nullcontext
+
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    from clinic_app.services.demo import resident_id
+    from clinic_app.services.session import PatientInput
+    from tests.ui.english import in_english
+
+    address = "湖南省邵阳市邵阳县白仓镇荷花村五组三十一号附二号"
+    session.add_patient(PatientInput(name="欧阳明", id_number=resident_id("430523", dt.date(1955, 10, 19), 21),
+                                     phone="17762417528", address=address, household="H430523101005-H0805"))
+    for language in ("zh", "en"):
+        with in_english(context) if language == "en" else nullcontext():
+            screen = PatientsScreen(context)
+            qtbot.addWidget(screen)
+            screen.resize(1366, 700)
+            screen.show()
+            qtbot.waitExposed(screen)
+            wait_idle(qtbot, worker)
+            with qtbot.waitSignal(screen.patients_listed, timeout=5000):
+                screen.search.setText("欧阳明")
+            table, model = screen.table, screen.model
+            assert model.rowCount() == 1
+            assert table.horizontalScrollBar().maximum() == 0, language
+            column = len(model.columns) - 1
+            assert model.data(model.index(0, column)) == address
+            assert table.columnWidth(column) < table.fontMetrics().horizontalAdvance(address)
+            QToolTip.hideText()
+            spot = table.visualRect(model.index(0, column)).center()
+            QApplication.sendEvent(table.viewport(), QHelpEvent(QEvent.Type.ToolTip, spot, table.viewport().mapToGlobal(spot)))
+            assert QToolTip.text() == address, language
+            metrics = table.fontMetrics()
+            for whole in (1, 2, 3, 5, 6):  # name, sex, birth date, phone, category
+                assert table.columnWidth(whole) >= metrics.horizontalAdvance(model.data(model.index(0, whole))), language
+            screen.close()
+
