@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
             QShortcut(QKeySequence(f"Ctrl+{number + 1}"), self, lambda n=number: self.tabs.setCurrentIndex(n))
         find = QShortcut(QKeySequence(Qt.Key.Key_F2), self, self._find_patient)
         find.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.visit.find_shortcut.setEnabled(False)  # this one, from every tab: the two would be ambiguous
         self._saved_operator: str | None = None
         """The operator setting as last read or written: choosing that one again writes nothing."""
         if context.worker.busy:

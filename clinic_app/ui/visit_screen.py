@@ -370,17 +370,26 @@ class VisitScreen(QWidget):
         layout.addWidget(left_widget, 2)
         layout.addLayout(right, 3)
 
-        self.setTabOrder(self.patient_search.edit, self.item_search.edit)
-        self.setTabOrder(self.item_search.edit, self.quantity)
-        self.setTabOrder(self.quantity, self.add_button)
-        self.setTabOrder(self.add_button, self.diagnosis)
-        self.setTabOrder(self.diagnosis, self.payment)
-        self.setTabOrder(self.payment, self.account_holder)  # skipped while hidden
-        self.setTabOrder(self.account_holder, self.settle_button)
+        # Tab in reading order: the search and 新患者… beside it, the item entry, the lines (Tab
+        # leaves them, not cell to cell: Enter types over a quantity), the visit's options, 结算,
+        # then the buttons after a visit and the patient's own (转诊…, 外院票据报销…).
+        self.lines_view.setTabKeyNavigation(False)
+        chain = (
+            self.patient_search.edit, self.new_patient_button, self.item_search.edit, self.quantity,
+            self.add_button, self.lines_view, self.diagnosis, self.payment,
+            self.account_holder,  # skipped while hidden
+            self.emergency, self.referral, self.out_of_area, self.settle_button, self.receipt_button,
+            self.new_visit_button, self.referral_button, self.reimburse_button,
+        )
+        for before, after in zip(chain, chain[1:], strict=False):
+            self.setTabOrder(before, after)
 
         here = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        self.find_shortcut = QShortcut(QKeySequence(Qt.Key.Key_F2), self, self.focus_patient_search)
+        """F2 on this screen alone; a window that has its own F2 (from every tab) turns it off:
+        two shortcuts for one key in reach are ambiguous, and Qt then runs neither."""
+        self.find_shortcut.setContext(here)
         for keys, slot in (
-            (QKeySequence(Qt.Key.Key_F2), self.focus_patient_search),
             (QKeySequence(Qt.Key.Key_F3), self.focus_item_search),
             (QKeySequence("Ctrl+Return"), self.settle),
             (QKeySequence("Ctrl+Enter"), self.settle),

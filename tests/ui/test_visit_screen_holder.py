@@ -54,9 +54,10 @@ def test_the_holder_field_shows_for_the_family_account_only(qtbot, context, work
     assert shown == {"cash": False, "mobile": False, "account": False, "family_account": True}
     screen.payment.setCurrentIndex(screen.payment.findData("family_account"))
     assert screen.account_holder.placeholderText() == "账户持有人 (姓名/关系)"
-    # Beside the payment method, before the settle button in the Tab order.
+    # Beside the payment method, then the visit's options and the settle button in the Tab order.
     assert screen.payment.nextInFocusChain() is screen.account_holder
-    assert screen.account_holder.nextInFocusChain() is screen.settle_button
+    assert screen.account_holder.nextInFocusChain() is screen.emergency
+    assert screen.out_of_area.nextInFocusChain() is screen.settle_button
     wait_idle(qtbot, worker)
 
 
@@ -78,13 +79,15 @@ def test_an_empty_holder_is_refused_at_the_field_and_nothing_is_written(qtbot, c
     assert not screen.holder_note.isVisible()
 
 
-def test_tab_goes_from_the_payment_method_to_the_holder_then_to_settle(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+def test_tab_goes_from_the_payment_method_to_the_holder_then_on_to_settle(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     patient = employee(session)
     screen = shown_screen(qtbot, context)
     family_visit(qtbot, screen, worker, patient)
     screen.payment.setFocus()
     qtbot.keyClick(key_target(screen), Qt.Key.Key_Tab)
     assert screen.account_holder.hasFocus()
+    for _option in (screen.emergency, screen.referral, screen.out_of_area):  # the visit's options on its row
+        qtbot.keyClick(key_target(screen), Qt.Key.Key_Tab)
     qtbot.keyClick(key_target(screen), Qt.Key.Key_Tab)
     assert screen.settle_button.hasFocus()
     # Hidden for another method: Tab passes it by.
@@ -92,7 +95,7 @@ def test_tab_goes_from_the_payment_method_to_the_holder_then_to_settle(qtbot, co
     wait_idle(qtbot, worker)
     screen.payment.setFocus()
     qtbot.keyClick(key_target(screen), Qt.Key.Key_Tab)
-    assert screen.settle_button.hasFocus()
+    assert screen.emergency.hasFocus()
 
 
 def test_the_holder_is_in_the_ledger_on_the_receipt_and_in_the_details(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
