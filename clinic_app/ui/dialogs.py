@@ -13,7 +13,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QDate
+from PySide6.QtCore import QCoreApplication, QDate, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -82,6 +83,7 @@ class _FormDialog(QDialog):
         self.unchecked: Callable[[], Any] | None = None
         """The same service call without the clock check, for after the user confirmed the date."""
         self.question: QMessageBox | None = None
+        self._shown_before = False
         self.form = QFormLayout()
         self.notes: dict[QWidget, FieldNote] = {}
         self.form_note = FieldNote()
@@ -92,6 +94,29 @@ class _FormDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.form_note)
         layout.addWidget(self.buttons)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_before:
+            # The first field, ready for typing: the buttons were made first, so Qt's own choice
+            # was 确定, where a name typed went nowhere and a space saved the empty form.
+            self._shown_before = True
+            first = self._first_field()
+            if first is not None:
+                first.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def _first_field(self) -> QWidget | None:
+        widget = self.nextInFocusChain()
+        while widget is not None and widget is not self:
+            if (
+                widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+                and widget.isEnabled()
+                and widget.isVisibleTo(self)
+                and not self.buttons.isAncestorOf(widget)
+            ):
+                return widget
+            widget = widget.nextInFocusChain()
+        return None
 
     def add_field(self, label: str, field: W) -> W:
         note = FieldNote()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -317,9 +318,16 @@ class LedgerScreen(QWidget):
         layout.addWidget(split, 1)
         layout.addLayout(actions)
         self.current: SettledVisit | None = None
+        self._shown_before = False
         self._update_buttons()
         self.load_operators()
         self.apply_filter()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_before:  # first shown (Ctrl+3): Up and Down go through the rows at once
+            self._shown_before = True
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # ---------------------------------------------------------------- filters
 
@@ -411,6 +419,8 @@ class LedgerScreen(QWidget):
         dialog.open()
 
     def _voided(self, reversal: LedgerEntry) -> None:
+        # 作废… is off now (voided): back to the rows, not wherever Qt sends the focus it had.
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
         emit(self.context.info_reported, self.tr("已作废, 冲销收据号 {receipt}").format(receipt=reversal.receipt_no))
         emit(self.context.data_changed, "visit")
         emit(self.visit_voided, reversal)

@@ -166,6 +166,7 @@ class PatientsScreen(QWidget):
         self.history_view = QTableView()
         self.history_view.setModel(self.history)
         self.history_view.verticalHeader().hide()
+        self.history_view.setTabKeyNavigation(False)  # Tab on to the buttons, not cell to cell
         self.history_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.history_view.setColumnHidden(HISTORY_PATIENT_COLUMN, True)  # always this patient
         # Rows arrive a page at a time on the worker, after the view was laid out empty:
@@ -176,6 +177,7 @@ class PatientsScreen(QWidget):
         self.packages_view = QTableView()
         self.packages_view.setModel(self.packages)
         self.packages_view.verticalHeader().hide()
+        self.packages_view.setTabKeyNavigation(False)  # Tab on to the buttons, not cell to cell
         self.packages_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.packages_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.packages_view.horizontalHeader().setStretchLastSection(True)

@@ -551,6 +551,8 @@ class ReceiptPreview(PreviewDialog):
         self.load(make)
 
     def _loaded(self, loaded: _Loaded) -> None:
+        if self._closed:
+            return  # closed (Esc: no receipt) before it was made; its widgets are gone
         # The file name ends with the layout it was made in (…-58mm.pdf).
         layout = loaded.path.stem.rsplit("-", 1)[-1]
         self.layout_choice.setCurrentIndex(max(0, self.layout_choice.findData(layout)))

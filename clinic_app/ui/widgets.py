@@ -46,6 +46,7 @@ def plain_table(model: QAbstractItemModel, stretch: int | None = None) -> QTable
     view = QTableView()
     view.setModel(model)
     view.verticalHeader().hide()
+    view.setTabKeyNavigation(False)  # rows to read: Tab goes on to the next field, not cell to cell
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     if stretch is None:
@@ -110,7 +111,9 @@ def fit_columns(view: QTableView, shrink: Mapping[int, int], at_least: Mapping[i
 
 def fitted_table(view: QTableView, modes: Mapping[int, Qt.TextElideMode] | None = None) -> QTableView:
     """`view` set for `fit_columns`: columns the user can drag, the last taking the spare width,
-    cut text whole in the tooltip (cut at the end but for the columns in `modes`)."""
+    cut text whole in the tooltip (cut at the end but for the columns in `modes`).  Tab leaves
+    it for the next field (the arrows go through the cells): else the keyboard is stuck in it."""
+    view.setTabKeyNavigation(False)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)

@@ -1,11 +1,14 @@
 """A village doctor's day with the keyboard only, in the assembled window: F2 finds a patient
-from anywhere, Tab goes everywhere it should and out again."""
+from anywhere, Tab goes everywhere it should and out again, a focused button answers Enter,
+a dialog opens with its first field ready, and 台账 takes the keys when shown."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
+from clinic_app.store.ledger import EntryFilter
+from clinic_app.ui.dialogs import PatientDialog, VoidDialog
 from clinic_app.ui.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 
@@ -18,6 +21,12 @@ def active_window(qtbot, context, worker) -> MainWindow:  # type: ignore[no-unty
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
     wait_idle(qtbot, worker)
     return window
+
+
+def back_to(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """A dialog closed: the window manager makes the window active again (offscreen, nothing does)."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
 
 
 def press(qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:  # type: ignore[no-untyped-def]
@@ -74,3 +83,125 @@ def test_f2_finds_a_patient_from_within_the_visit_and_from_another_tab(qtbot, co
     press(qtbot, Qt.Key.Key_F2)
     assert window.tabs.currentWidget() is visit
     assert QApplication.focusWidget() is visit.patient_search.edit
+
+
+def test_enter_on_a_focused_button_presses_it(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    window = active_window(qtbot, context, worker)
+    visit = window.visit
+    press(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is visit.new_patient_button
+    press(qtbot, Qt.Key.Key_Return)
+    dialog = visit.dialog
+    assert isinstance(dialog, PatientDialog) and dialog.isVisible()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+    press(qtbot, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    back_to(qtbot, window)
+    assert QApplication.focusWidget() is visit.new_patient_button
+
+    visit.focus_patient_search()
+    choose_patient(qtbot, window, "zsf")
+    visit.settle_button.setFocus()
+    with qtbot.waitSignal(visit.visit_settled, timeout=5000):
+        press(qtbot, Qt.Key.Key_Return)
+    assert session.count_entries(EntryFilter()) == 1
+
+
+def test_a_dialog_opens_with_its_first_field_ready_for_typing(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    window = active_window(qtbot, context, worker)
+    visit = window.visit
+    visit.new_patient_button.setFocus()
+    press(qtbot, Qt.Key.Key_Space)
+    dialog = visit.dialog
+    assert isinstance(dialog, PatientDialog)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+    # Not 确定: a space typed there would save an empty form, the name typed would go nowhere.
+    assert QApplication.focusWidget() is dialog.name
+    press(qtbot, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
+
+def test_void_and_day_close_from_the_ledger_with_keys(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    window = active_window(qtbot, context, worker)
+    visit = window.visit
+    choose_patient(qtbot, window, "ls")
+    with qtbot.waitSignal(visit.visit_settled, timeout=5000):
+        press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    preview = window.printer.dialog
+    assert preview is not None
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is preview, timeout=5000)
+    press(qtbot, Qt.Key.Key_Escape)  # no receipt this time
+    back_to(qtbot, window)
+    assert QApplication.focusWidget() is visit.patient_search.edit  # ready for the next patient
+
+    press(qtbot, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)  # 台账
+    ledger = window.ledger
+    qtbot.waitUntil(lambda: ledger.model.rowCount() == 1 and not ledger.model.loading, timeout=5000)
+    # The keys go to the ledger's rows, not to the operator at the top of the window.
+    assert QApplication.focusWidget() is ledger.table
+    with qtbot.waitSignal(ledger.details_shown, timeout=5000):
+        press(qtbot, Qt.Key.Key_Down)  # the first row
+    assert ledger.void_button.isEnabled()
+
+    # Out of the table with Tab (not cell to cell), to 作废…, and Enter opens it.
+    for _ in range(6):
+        press(qtbot, Qt.Key.Key_Tab)
+        if QApplication.focusWidget() is ledger.void_button:
+            break
+    assert QApplication.focusWidget() is ledger.void_button
+    press(qtbot, Qt.Key.Key_Return)
+    dialog = ledger.dialog
+    assert isinstance(dialog, VoidDialog) and dialog.isVisible()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+    assert QApplication.focusWidget() is dialog.reason
+    qtbot.keyClicks(dialog.reason, "wrong item")
+    with qtbot.waitSignal(ledger.visit_voided, timeout=5000):
+        press(qtbot, Qt.Key.Key_Return)
+    assert session.count_entries(EntryFilter()) == 2
+
+    back_to(qtbot, window)
+    # Back on the rows (作废… is off now), not thrown to the top of the window.
+    assert QApplication.focusWidget() is ledger.table
+    for _ in range(6):
+        if QApplication.focusWidget() is ledger.day_close_button:
+            break
+        press(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is ledger.day_close_button
+    press(qtbot, Qt.Key.Key_Return)
+    day_close = ledger.dialog
+    assert day_close is not None and day_close.isVisible() and day_close is not dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is day_close, timeout=5000)
+    press(qtbot, Qt.Key.Key_Escape)
+    assert not day_close.isVisible()
+
+
+def test_esc_at_once_skips_the_receipt_and_the_next_patient_can_be_found(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    window = active_window(qtbot, context, worker)
+    visit = window.visit
+    choose_patient(qtbot, window, "ls")
+    with qtbot.waitSignal(visit.visit_settled, timeout=5000):
+        press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    preview = window.printer.dialog
+    assert preview is not None and preview.loaded is None  # still being made on the worker
+    # No receipt wanted: Esc before it shows. Its pages arriving after are dropped, no error.
+    qtbot.keyClick(preview, Qt.Key.Key_Escape)
+    wait_idle(qtbot, worker)
+    qtbot.wait(50)
+    back_to(qtbot, window)
+    assert window.printer.dialog is None
+    assert QApplication.focusWidget() is visit.patient_search.edit
+    choose_patient(qtbot, window, "zsf")
+    assert visit.patient is not None and visit.patient.name == "张三丰"
+
+
+def test_tab_leaves_every_table_of_the_village_screens(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QTableView
+
+    window = active_window(qtbot, context, worker)
+    screens = (window.visit, window.patients, window.ledger, window.month)
+    wait_idle(qtbot, worker)
+    tables = [table for screen in screens if screen is not None for table in screen.findChildren(QTableView)]
+    assert len(tables) >= 6
+    # Read-only rows: the arrows go through the cells, Tab to the next field. One that took Tab
+    # cell to cell held the keyboard: the buttons after it were out of reach without the mouse.
+    assert [table for table in tables if table.tabKeyNavigation()] == []
