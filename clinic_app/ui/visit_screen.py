@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QTableView,
     QVBoxLayout,
@@ -192,7 +194,19 @@ class AdjudicationPanel(QGroupBox):
         self.reasons.setWordWrap(True)
         self.reasons.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.reasons.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        grid.addWidget(self.reasons, 2, 0, 1, 3)
+        # Many reasons scroll here: else the window grows taller than a 1024x768 screen and 结算 is
+        # pushed off its bottom.
+        scroll = QScrollArea()
+        scroll.setWidget(self.reasons)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.viewport().setAutoFillBackground(False)  # the panel's own background, not a box in it
+        self.reasons.setAutoFillBackground(False)
+        # Room for a few reasons (four lines) whatever the lines table takes; more scroll.
+        scroll.setMinimumHeight(4 * self.reasons.fontMetrics().lineSpacing() + 4)
+        grid.addWidget(scroll, 2, 0, 1, 3)
+        grid.setRowStretch(2, 1)
         self.clear()
 
     def clear(self, note: str = "") -> None:

@@ -205,3 +205,21 @@ def test_tab_leaves_every_table_of_the_village_screens(qtbot, context, worker) -
     # Read-only rows: the arrows go through the cells, Tab to the next field. One that took Tab
     # cell to cell held the keyboard: the buttons after it were out of reach without the mouse.
     assert [table for table in tables if table.tabKeyNavigation()] == []
+
+
+def test_many_reasons_scroll_in_the_panel_and_settling_stays_on_a_1024x768_screen(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    window = active_window(qtbot, context, worker)
+    visit = window.visit
+    choose_patient(qtbot, window, "zsf")
+    # The message bar takes its line too.
+    context.info_reported.emit("张三丰 已签约家庭医生: 签约服务费个人承担 12.00 元尚未收取, 请在 患者 → 年度参保登记… 中收取并打印收据")
+    many = "\n".join(f"• 第 {n} 项: 目录外项目, 个人全额承担, 统筹不予支付 (一条较长的原因, 在 1024 宽的屏上折成两行)" for n in range(16))
+    visit.panel.reasons.setText(many)
+    # A 1024x768 screen less its taskbar and the window's title: about 700 lines for the window.
+    window.resize(1024, 700)
+    qtbot.wait(50)
+    assert window.minimumSizeHint().height() <= 700
+    assert window.height() <= 700
+    bottom = visit.settle_button.mapTo(window, visit.settle_button.rect().bottomRight())
+    assert window.rect().contains(bottom)
+    assert visit.panel.reasons.text() == many  # all of it, scrolled to in the panel
