@@ -8,7 +8,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QWidget
 
 from clinic_app.cli import run
 from clinic_app.services.session import ClinicSession
@@ -324,3 +325,96 @@ def test_december_shows_the_year_end_clearing_in_figures(qtbot, worker, settled_
     notes = screen.notes.text()
     assert "2025 年年终清算:" in notes
     assert f"全年定额/预算 {year_end.quota}" in notes and f"年终支付 (负数为追回) {year_end.year_end_payment}" in notes
+
+
+@pytest.fixture
+def many_villages(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Ten villages' December imported: eleven lines (with the own desk) and the year-end notes."""
+    files = []
+    for number in range(10):
+        code = f"V3{number:02d}"
+        village = Village.create(tmp_path / code, code, f"第{number + 1}村卫生室", POLICY)
+        village.person("甲", number=number + 1)
+        village.visit("甲", "2025-12-03 09:00", "20.00")
+        files.append((f"{code}_2025-12_r1.json", village.statement("2025-12")))
+        village.session.close()
+    town = township(tmp_path / "town", POLICY)
+    bring(town, *files)
+    yield town
+    town.close()
+
+
+def _total_in_view(screen: SettlementScreen, window: QWidget) -> QRect:
+    """Where the 合计 row is drawn, in the window's coordinates, checked to be whole in its view and the window."""
+    from PySide6.QtWidgets import QTableView
+
+    for view in screen.findChildren(QTableView):
+        if not view.isVisible():
+            continue
+        model = view.model()
+        for row in range(model.rowCount()):
+            if view.isRowHidden(row) or model.index(row, 1).data() not in ("合计", "Total"):
+                continue
+            cell = view.visualRect(model.index(row, 1))
+            # Whole in each widget up to the window: none of them cuts it off.
+            widget: QWidget = view.viewport()
+            while True:
+                assert widget.rect().contains(cell), (widget, cell, widget.rect())
+                if widget is window:
+                    return cell
+                cell = QRect(widget.mapToParent(cell.topLeft()), cell.size())
+                widget = widget.parentWidget()
+    raise AssertionError("no 合计 row shown")
+
+
+@pytest.mark.parametrize(("width", "english"), [(1366, False), (1024, False), (1366, True), (1024, True)])
+def test_the_total_row_stays_in_view_with_many_villages_and_the_year_end_notes(
+    qtbot, worker, many_villages, width, english
+) -> None:  # type: ignore[no-untyped-def]
+    """At 1366x768 and 1024x768 in December the notes pushed 合计, the figure reported upward, out of view."""
+    from contextlib import nullcontext
+
+    from PySide6.QtWidgets import QScrollBar, QSplitter
+
+    from tests.ui.english import in_english
+
+    context = _context(many_villages, worker)
+    with in_english(context) if english else nullcontext():
+        window = MainWindow(context)
+        qtbot.addWidget(window)
+        window.resize(width, 768)
+        window.show()
+        screen = window.township[2]
+        assert isinstance(screen, SettlementScreen)
+        window.tabs.setCurrentWidget(screen)
+        with qtbot.waitSignal(screen.report_shown, timeout=15000):
+            screen.choose_month("2025-12")
+        qtbot.wait(50)
+        assert screen.report is not None and len(screen.report.lines) == 11
+        assert screen.report.year_end is not None and screen.notes.text().count("•") >= 3
+        _total_in_view(screen, window)
+        # Its cells sit under the villages' cells of the same column, scrolled sideways or not.
+        bar: QScrollBar = screen.table.horizontalScrollBar()
+        for value in (bar.minimum(), bar.maximum()):
+            bar.setValue(value)
+            qtbot.wait(20)
+            where = _total_in_view(screen, window)
+            first = screen.table.visualRect(screen.model.index(0, 1))
+            assert where.x() == screen.table.viewport().mapTo(window, first.topLeft()).x()
+            assert where.width() == first.width()
+        # The notes stay a few lines tall, scrolling (by keys too) beyond.
+        area = screen.notes_area
+        assert area.height() <= area.fontMetrics().lineSpacing() * 6 < screen.notes.height()
+        area.setFocus()
+        qtbot.keyClick(area, Qt.Key.Key_PageDown)
+        assert area.verticalScrollBar().value() > 0
+        # Keys move through the villages' lines; the total is not one of them.
+        screen.table.setFocus()
+        qtbot.keyClick(screen.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+        assert screen.table.currentIndex().row() == len(screen.model.rows) - 2
+        # The divider dragged up as far as it goes: the total still shows.
+        split = screen.findChild(QSplitter)
+        split.setSizes([0, 10_000])
+        qtbot.wait(20)
+        _total_in_view(screen, window)
+        qtbot.waitUntil(lambda: not worker.busy, timeout=15000)

@@ -8,6 +8,8 @@ year's assessment score are stored with `enter_signed` / `enter_score` and the
 month is settled again.  The screen opens on the last complete month.  The charts draw fund payable against the monthly
 budget by month, and fund payable against the prepay (the budget's share)
 by village; money becomes float only to draw bars, never in a figure shown.
+The total (合计) is frozen under the lines (`TotalledTable`) and the notes scroll
+in a few lines' height, so the month's total shows whatever the villages and notes.
 """
 
 from __future__ import annotations
@@ -27,13 +29,14 @@ from PySide6.QtCharts import (
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QCoreApplication, QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QMargins, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -41,6 +44,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -68,6 +72,7 @@ from clinic_app.ui import labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.models import LEFT, RIGHT, Column, RowsModel
+from clinic_app.ui.widgets import ElidedTips
 
 PAYABLE_COLOUR = QColor(51, 115, 191)
 BUDGET_COLOUR = QColor(217, 140, 51)
@@ -118,6 +123,133 @@ class SettlementModel(RowsModel[SettlementRow]):
             font.setBold(True)
             return font
         return None
+
+
+class TotalledTable(QTableView):
+    """A table whose model's last row (the total) is frozen under the others, always in view.
+
+    The total is drawn by a second, headerless view over the same model, placed in a margin kept
+    at the bottom of the viewport (above the sideways scroll bar): it scrolls sideways with the
+    table and its columns take the table's widths, so its figures stay under their column however
+    many lines scroll above it and however small the pane is made.  Columns are fitted to the rows
+    and the total, the `stretch` column taking the spare width and, while they are together wider
+    than the view, giving width down to `floor` pixels (cut text whole in the tooltip)."""
+
+    def __init__(self, stretch: int, floor: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.stretch, self.floor = stretch, floor
+        self.verticalHeader().hide()
+        self.setWordWrap(False)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setItemDelegate(ElidedTips(self))
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)  # a title wider than its column
+        self.footer = QTableView(self)
+        self.footer.setItemDelegate(ElidedTips(self.footer))
+        self.footer.horizontalHeader().hide()
+        self.footer.verticalHeader().hide()
+        self.footer.setWordWrap(False)
+        self.footer.setFrameShape(QFrame.Shape.NoFrame)
+        self.footer.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.footer.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.footer.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.footer.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        # A line above the total, as under a column of figures on paper.
+        self.footer.setStyleSheet("QTableView { border-top: 1px solid palette(mid); }")
+        self.horizontalScrollBar().valueChanged.connect(self.footer.horizontalScrollBar().setValue)
+        self.horizontalHeader().sectionResized.connect(lambda column, _old, new: self.footer.setColumnWidth(column, new))
+        self.contents: list[int] = []
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:  # noqa: N802 - Qt's name
+        super().setModel(model)
+        self.footer.setModel(model)
+        self.refit()
+
+    def footer_height(self) -> int:
+        return self.footer.verticalHeader().defaultSectionSize() + 1  # the line above
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """The header, a line, the total and the sideways scroll bar: the pane is never made too small for the total."""
+        hint = super().minimumSizeHint()
+        height = (
+            self.horizontalHeader().sizeHint().height() + self.verticalHeader().defaultSectionSize()
+            + self.footer_height() + self.horizontalScrollBar().sizeHint().height() + 2 * self.frameWidth()
+        )
+        return QSize(hint.width(), max(hint.height(), height))
+
+    def full_height(self) -> int:
+        """The height that shows every line, the total and, when the columns are too wide, the sideways bar."""
+        height = 2 * self.frameWidth() + self.horizontalHeader().sizeHint().height() + self.verticalHeader().length()
+        height += self.footer_height() if self.footer.isVisibleTo(self) else 0
+        if sum(self.contents) - self.contents[self.stretch] + min(self.contents[self.stretch], self.floor) > self.viewport().width():
+            height += self.horizontalScrollBar().sizeHint().height()
+        return height
+
+    def refit(self) -> None:
+        """The total row moved into the footer, the columns fitted to every row: call after the rows change."""
+        model = self.model()
+        if model is None:
+            return
+        last = model.rowCount() - 1
+        for row in range(model.rowCount()):
+            self.setRowHidden(row, row == last)
+            self.footer.setRowHidden(row, row != last)
+        self.footer.setVisible(last >= 0)
+        self.updateGeometries()
+        self.resizeColumnsToContents()
+        header = self.horizontalHeader()
+        for column in range(header.count()):
+            header.resizeSection(column, max(header.sectionSize(column), self.footer.sizeHintForColumn(column)))
+        self.contents = [header.sectionSize(column) for column in range(header.count())]
+        self._share_width()
+
+    def _share_width(self) -> None:
+        """The stretch column takes the spare width, or gives its own down to its floor."""
+        contents, header = self.contents, self.horizontalHeader()
+        if not contents or len(contents) != header.count():
+            return
+        others = sum(contents) - contents[self.stretch]
+        room = self.viewport().width() - others
+        header.resizeSection(self.stretch, max(room, min(contents[self.stretch], self.floor)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._share_width()
+
+    def updateGeometries(self) -> None:  # noqa: N802 - Qt's name
+        super().updateGeometries()  # sets the margins for the header: the footer's margin again after it
+        margins, bottom = self.viewportMargins(), self.footer_height() if self.footer.isVisibleTo(self) else 0
+        if margins.bottom() != bottom:
+            self.setViewportMargins(margins.left(), margins.top(), margins.right(), bottom)
+        area = self.viewport().geometry()
+        self.footer.setGeometry(area.x(), area.bottom() + 1, area.width(), self.footer_height())
+        self.footer.horizontalScrollBar().setValue(self.horizontalScrollBar().value())
+
+
+class NotesArea(QScrollArea):
+    """A wrapped label as tall as its text up to `lines` lines, scrolling beyond (by wheel, bar or keys)."""
+
+    def __init__(self, label: QLabel, lines: int) -> None:
+        super().__init__()
+        self.label, self.lines = label, lines
+        self.setWidget(label)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab to it, then the arrows and Page Down scroll it
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def fit(self) -> None:
+        needed = self.label.heightForWidth(max(1, self.width()))  # on the whole width: no scroll bar
+        self.setFixedHeight(max(0, min(needed, self.most())))
+
+    def most(self) -> int:
+        return self.fontMetrics().lineSpacing() * self.lines + 2
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.fit()
 
 
 def table_rows(report: SettlementReport) -> list[SettlementRow]:
@@ -174,17 +306,16 @@ class SettlementScreen(QWidget):
         top.addWidget(self.write_button)
 
         self.model = SettlementModel(settlement_columns(), self)
-        self.table = QTableView()
+        # The total (合计), the figure reported upward, frozen under the lines however many there are;
+        # a line's name gives width down to a village's ("…村卫生室" cut, whole in the tooltip).
+        self.table = TotalledTable(1, self.fontMetrics().horizontalAdvance("龙归镇荷花村卫生") + 16)
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.notes = QLabel()
         self.notes.setWordWrap(True)
         self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.notes.setStyleSheet("color: #604000;")
+        # The notes (the year-end clearing's are long) scroll in a few lines' height, not over the table.
+        self.notes_area = NotesArea(self.notes, lines=5)
 
         # Hand entries: signed persons per line and the year's assessment score.
         self.signed_form = QFormLayout()
@@ -236,10 +367,14 @@ class SettlementScreen(QWidget):
         upper_layout = QVBoxLayout(upper)
         upper_layout.setContentsMargins(0, 0, 0, 0)
         upper_layout.addWidget(self.table, 1)
-        upper_layout.addWidget(self.notes)
+        upper_layout.addWidget(self.notes_area)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(upper)
         split.addWidget(bottom)
+        split.setChildrenCollapsible(False)  # the divider dragged up stops where the total still shows
+        self.split, self.upper_pane, self.upper_layout, self.lower_pane = split, upper, upper_layout, bottom
+        self.divider_moved = False
+        split.splitterMoved.connect(self._divider_moved)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
@@ -313,6 +448,7 @@ class SettlementScreen(QWidget):
             )
         )
         self.model.set_rows(table_rows(report))
+        self.table.refit()
         notes = [f"• {labels.reason(r, self.context.language)}" for r in report.reasons]
         if report.missing:
             notes.insert(0, "• " + self.tr("本月未收到月结: {codes}").format(codes=", ".join(report.missing)))
@@ -338,11 +474,33 @@ class SettlementScreen(QWidget):
             )
             notes.append(f"• {title}: {figures}")
         self.notes.setText("\n".join(notes))
-        self.notes.setVisible(bool(notes))
+        self.notes_area.setVisible(bool(notes))
+        self.notes_area.fit()
+        self._share_height()
         self._fill_entries(report)
         self._draw(report)
         self.write_button.setEnabled(True)
         emit(self.report_shown, report)
+
+    def _divider_moved(self) -> None:
+        self.divider_moved = True
+
+    def _share_height(self) -> None:
+        """The lines and notes as tall as they need, up to a little over half the height (the charts and the
+        signed counts keep the rest, at least their least height), until the divider is dragged."""
+        total = sum(self.split.sizes())
+        if self.divider_moved or total <= 0 or not self.model.rows:
+            return
+        needed = self.table.full_height()
+        if self.notes_area.isVisibleTo(self):
+            needed += self.notes_area.height() + self.upper_layout.spacing()
+        most = min(total * 11 // 20, total - self.lower_pane.minimumSizeHint().height())
+        height = max(min(needed, most), self.upper_pane.minimumSizeHint().height())
+        self.split.setSizes([height, total - height])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._share_height()
 
     def _fill_entries(self, report: SettlementReport) -> None:
         while self.signed_form.rowCount():
