@@ -418,3 +418,18 @@ def test_the_total_row_stays_in_view_with_many_villages_and_the_year_end_notes(
         qtbot.wait(20)
         _total_in_view(screen, window)
         qtbot.waitUntil(lambda: not worker.busy, timeout=15000)
+
+
+def test_many_villages_are_named_under_the_by_village_chart(qtbot, worker, many_villages) -> None:  # type: ignore[no-untyped-def]
+    """Eleven names side by side were each cut to "…": the village part alone, written upright."""
+    screen = SettlementScreen(_context(many_villages, worker))
+    qtbot.addWidget(screen)
+    screen.resize(1366, 700)
+    screen.show()
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.choose_month("2025-12")
+    (names,) = screen.village_chart.axes(Qt.Orientation.Horizontal)
+    categories = names.categories()
+    assert len(categories) == 11 and categories[-1] == "本院"
+    assert all(1 <= len(name) <= 3 and not name.endswith("村") for name in categories[:-1]), categories
+    assert names.labelsAngle() == -90

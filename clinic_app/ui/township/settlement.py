@@ -114,6 +114,10 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+SHORTER_NAMES_FROM = 6
+"""More villages than this on the by-village chart: their names lose the 村 to fit side by side."""
+
+
 class SettlementModel(RowsModel[SettlementRow]):
     """The lines with the total row in bold."""
 
@@ -582,7 +586,10 @@ class SettlementScreen(QWidget):
         bars.append(line_prepay)
         chart.addSeries(bars)
         names = QBarCategoryAxis()
-        names.append([self._short(line.name, line.own) for line in report.lines])
+        many = len(report.lines) > SHORTER_NAMES_FROM  # side by side, "荷花村" would be cut to "…"
+        names.append([self._short(line.name, line.own, shorter=many) for line in report.lines])
+        if many:
+            names.setLabelsAngle(-90)
         top = max([_yuan(line.fund_payable) for line in report.lines] + [_yuan(line.prepay) for line in report.lines] + [0.0])
         values = _value_axis(top)
         chart.addAxis(names, Qt.AlignmentFlag.AlignBottom)
@@ -591,12 +598,13 @@ class SettlementScreen(QWidget):
         bars.attachAxis(values)
         self.payable_by_village, self.prepay_by_village = line_payable, line_prepay
 
-    def _short(self, name: str, own: bool) -> str:
-        """A village's name short enough for an axis label (its village part)."""
+    def _short(self, name: str, own: bool, shorter: bool = False) -> str:
+        """A village's name short enough for an axis label (its village part; `shorter`: without 村)."""
         if own:
             return self.tr("本院")
         short = review.short_name(name)
-        return short.removesuffix("卫生室").removesuffix("卫生站") or short
+        short = short.removesuffix("卫生室").removesuffix("卫生站") or short
+        return (short.removesuffix("村") or short) if shorter else short
 
     # ---------------------------------------------------------------- entries
 
