@@ -29,11 +29,18 @@ PACKAGE_PAYMENT_METHODS = ("cash", "mobile")
 personal account pays medical bills, not this fee."""
 
 
+def check_fee_clock(session: ClinicSession, time: dt.datetime) -> None:
+    """`DateJump` when `time` (the computer's clock) is far after the newest visit or package fee:
+    asked before a fee is taken, so a wrong date is not printed on its receipt.  Reads only."""
+    _check_clock(session.db, time.date())
+
+
 def collect_package_fee(
     session: ClinicSession, patient_id: int, year: int, payment_method: str, operator_id: int, time: dt.datetime
 ) -> PackagePayment:
     """Take the patient's share of `year`'s package; refused unless the person is signed for that
-    year under a policy with a patient share and has not paid it yet (a reversed one aside)."""
+    year under a policy with a patient share and has not paid it yet (a reversed one aside).
+    `time` is taken as it is: a caller using the computer's clock asks `check_fee_clock` first."""
     if payment_method not in PACKAGE_PAYMENT_METHODS:
         raise BadInput(f"签约服务费的付款方式应为现金或移动支付: {payment_method}", f"the package fee is paid in cash or by mobile payment, not {payment_method}")
     clinic = session.require_clinic()

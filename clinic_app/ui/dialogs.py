@@ -43,6 +43,7 @@ from clinic_app.domain.records import Clinic, Enrolment, PackagePayment, Patient
 from clinic_app.errors import UserError
 from clinic_app.services.packages import (
     PACKAGE_PAYMENT_METHODS,
+    check_fee_clock,
     collect_package_fee,
     fee_due,
     reverse_package_fee,
@@ -417,12 +418,15 @@ class EnrolmentDialog(_FormDialog):
             return None
         self.payment = None
 
-        def save() -> tuple[Enrolment, PackagePayment | None]:
+        def save(check_clock: bool = True) -> tuple[Enrolment, PackagePayment | None]:
+            if collect and check_clock:  # before anything is written: asked, the enrolment waits too
+                check_fee_clock(session, now)
             session.save_enrolment(enrolment, today, reason)
             if not collect:
                 return enrolment, None
             return enrolment, collect_package_fee(session, enrolment.patient_id, enrolment.year, method, operator, now)
 
+        self.unchecked = lambda: save(check_clock=False)
         return save
 
     def _saved(self, value: Any) -> None:

@@ -255,3 +255,16 @@ def test_reversing_a_fee_with_the_clock_far_ahead_is_asked_about_before_anything
     undone = reverse_package_fee(session, paid.id, "收错人", op, far, check_clock=True)
     assert undone.kind == "reversal" and undone.time == far
 
+
+
+def test_the_fee_clock_is_asked_about_when_far_after_the_newest_entry(shaoyang: Ledger) -> None:
+    """Read before a fee is taken (the enrolment dialog asks it first); nothing is written either way."""
+    from clinic_app.services.packages import check_fee_clock
+    from clinic_app.services.session import DateJump
+
+    session, op = shaoyang.session, shaoyang.operator
+    check_fee_clock(session, AT + dt.timedelta(days=400))  # an empty ledger: nothing to compare with
+    collect_package_fee(session, shaoyang.people["signed_here"], 2026, "cash", op, AT)
+    check_fee_clock(session, AT + dt.timedelta(days=60))
+    with pytest.raises(DateJump, match="晚了 61 天"):
+        check_fee_clock(session, AT + dt.timedelta(days=61))

@@ -134,3 +134,39 @@ def test_registering_a_signed_patient_says_where_to_take_the_fee(qtbot, context,
     year = context.today().year
     assert session.enrolment(added.id, year).package_patient == M("8.00")
     assert said == ["孙七 已签约家庭医生: 签约服务费个人承担 8.00 元尚未收取, 请在 患者 → 年度参保登记… 中收取并打印收据"]
+
+
+def test_signing_with_the_clock_far_ahead_asks_before_the_enrolment_or_the_fee_is_written(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """A wrong future date would be printed on the fee's receipt: the clock's question comes first."""
+    import datetime as dt
+
+    from clinic_app.services.packages import collect_package_fee
+    from clinic_app.ui.dialogs import EnrolmentDialog
+    from tests.ui.conftest import NOW
+
+    zhang = session.find_patients(ZHANG_ID)[0]
+    collect_package_fee(session, zhang.id, NOW.year, "cash", context.operator_id, NOW - dt.timedelta(days=90))
+    wang, year = _wang(session), context.today().year
+    dialog = EnrolmentDialog(context, wang, year, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.village.setText(context.clinic.code)
+    dialog.township.setText(context.clinic.township_code)
+    wait_idle(qtbot, worker)
+    dialog.signed.setChecked(True)
+    assert dialog.collect.isChecked()
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.question is not None, timeout=5000)
+    assert "晚了 90 天" in dialog.question.text()
+    buttons = {b.text(): b for b in dialog.question.buttons()}
+    assert dialog.question.defaultButton() is buttons["取消, 先校正日期"]
+    wait_idle(qtbot, worker)
+    assert session.enrolment(wang.id, year) is None and package_payments(session, wang.id) == []  # nothing yet
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        buttons["日期正确, 继续"].click()
+    stored = session.enrolment(wang.id, year)
+    assert stored is not None and stored.signed_in(year)
+    (paid,) = package_payments(session, wang.id)
+    assert paid.time == NOW and dialog.payment == paid
+    dialog.receipt_preview.close()
+    wait_idle(qtbot, worker)
