@@ -3,7 +3,9 @@
 Accepted: CSV in UTF-8 (with or without BOM) or GBK/GB18030 as Excel in China
 saves it, and xlsx (first sheet).  Columns by English or Chinese header: code
 编码, name 名称, spec 规格, unit 单位, price 单价, kind 类别, coverage 医保类别,
-essential 基药, tender 招标.  All or nothing: every row is checked first, and
+essential 基药, tender 招标; a header may carry its unit (单价(元), 单价（元）)
+and may sit below a title row (the header is the first of the top rows that
+names every required column).  All or nothing: every row is checked first, and
 when any row is bad the report lists each problem (row number as the
 spreadsheet shows it, field, problem in Chinese and English) and NOTHING is
 written, so a half-imported price list never reaches a receipt.  A drug bought
@@ -15,6 +17,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -55,6 +59,9 @@ COVERAGE_WORDS = {
 }
 MAX_TEXT = {"code": 64, "name": 200, "spec": 200, "unit": 200}
 """Characters of a text cell: beyond any real code or name (a whole column pasted into one cell)."""
+HEADER_ROWS = 10
+"""Rows searched for the header: a title, a date or a blank line may come first."""
+_UNIT = re.compile(r"\([^()]*\)$")
 TRUE_WORDS = ("1", "y", "yes", "true", "是", "有", "√")
 FALSE_WORDS = ("0", "n", "no", "false", "否", "无", "×")
 
@@ -153,10 +160,16 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
+def _header_label(cell: Any) -> str:
+    """A header as matched: full-width forms as ASCII, no spaces or required-marks, no unit ("单价（元）")."""
+    label = unicodedata.normalize("NFKC", _cell(cell)).lower().replace(" ", "").strip("*")
+    return _UNIT.sub("", label)
+
+
 def _header_map(header: Sequence[Any]) -> dict[str, int]:
     found: dict[str, int] = {}
     for index, cell in enumerate(header):
-        label = _cell(cell).lower()
+        label = _header_label(cell)
         for field, names in HEADERS.items():
             if label in names and field not in found:
                 found[field] = index
@@ -190,7 +203,8 @@ def _price(value: Any) -> Money:
         # Excel keeps numbers as binary floats and shows 15 significant digits: read what it shows.
         text = f"{value:.15g}"
     else:
-        text = _cell(value).lstrip("¥￥").replace(",", "")
+        # As typed: "¥15.60", "15.60元", full-width digits from a Chinese input method.
+        text = unicodedata.normalize("NFKC", _cell(value)).strip().lstrip("¥￥").removesuffix("元").strip().replace(",", "")
     shown = _shown(_cell(value))
     try:
         amount = Decimal(text)
@@ -220,15 +234,23 @@ def parse_catalog(rows: Iterable[Sequence[Any]], path: Path) -> ImportReport:
     if not rows:
         problems.append(RowProblem(1, "file", "文件为空", "the file is empty"))
         return ImportReport(path, 0, (), tuple(problems), 0, 0)
-    columns = _header_map(rows[0])
+    top = next(
+        (i for i, row in enumerate(rows[:HEADER_ROWS]) if all(f in _header_map(row) for f in REQUIRED)), 0
+    )
+    columns = _header_map(rows[top])
     missing = [f for f in REQUIRED if f not in columns]
     for field in missing:
-        problems.append(RowProblem(1, field, f"缺少 {FIELD_ZH[field]} 列", f"missing column {field}"))
+        names = "/".join(HEADERS[field][1:])
+        problems.append(
+            RowProblem(
+                1, field, f"缺少 {FIELD_ZH[field]} 列 (表头写作 {names})", f"missing column {field} (header {field} or {names})"
+            )
+        )
     if missing:
         return ImportReport(path, len(rows) - 1, (), tuple(problems), 0, 0)
     seen: dict[str, int] = {}
     count = 0
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows[top + 1 :], start=top + 2):
         raw = {f: (row[i] if i < len(row) else None) for f, i in columns.items()}
         cells = {f: _cell(v) for f, v in raw.items()}
         if not any(cells.values()):

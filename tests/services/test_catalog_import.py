@@ -220,3 +220,41 @@ def test_a_bom_then_bytes_that_are_not_utf8_is_a_file_level_message(clinic: Ledg
     with pytest.raises(BadInput) as refused:
         import_catalog(clinic.session, path)
     assert "UTF-8" in refused.value.zh and "GBK" in refused.value.zh and "UTF-8" in refused.value.en
+
+
+# ---------------------------------------------------------------- a clinic's own spreadsheet
+
+
+def test_a_title_row_above_the_headers_and_headers_with_their_unit(clinic: Ledger, tmp_path: Path) -> None:
+    """A price list as clinics keep it: a merged title row, then 零售价(元) / 单价（元）; the rows
+    are numbered as the spreadsheet shows them (it said 缺少 编码 列 on row 1 for all four columns)."""
+    path = _xlsx(
+        tmp_path / "目录 2026.xlsx",
+        ["石门村卫生室药品目录 (2026年)"],
+        ["药品编码", "药品名称", "规格", "单位", "零售价(元)", "类别", "医保类别"],
+        ["XY001", "阿莫西林胶囊", "0.25g*24粒", "盒", 12.5, "西药", "甲类"],
+        ["XY002", "复方甘草片", "100片", "瓶", None, "西药", "甲类"],
+    )
+    report = import_catalog(clinic.session, path)
+    assert [(p.row, p.field) for p in report.problems] == [(4, "price")]
+    csv_path = tmp_path / "catalog.csv"
+    csv_path.write_text("编码,名称,单价（元）,类别\nXY001,阿莫西林胶囊,12.50,药品\n", encoding="utf-8")
+    report = import_catalog(clinic.session, csv_path)
+    assert report.ok and report.written == 1
+
+
+def test_a_missing_column_names_the_headers_it_may_have(clinic: Ledger, tmp_path: Path) -> None:
+    path = tmp_path / "nocol.csv"
+    path.write_text("编码,名称,费用,类别\nZ1,药,5,药品\n", encoding="utf-8")
+    (problem,) = import_catalog(clinic.session, path).problems
+    assert (problem.row, problem.field) == (1, "price")
+    assert "单价/价格/零售价" in problem.zh and "price" in problem.en
+
+
+@pytest.mark.parametrize("price", ["15.60元", "15.6 元", "¥15.60", "１５.６０"])
+def test_a_price_written_with_yuan_is_the_amount(clinic: Ledger, tmp_path: Path, price: str) -> None:
+    path = tmp_path / "yuan.csv"
+    path.write_text(f"编码,名称,单价,类别\nXY004,头孢克肟分散片,{price},药品\n", encoding="utf-8")
+    report = import_catalog(clinic.session, path)
+    assert report.ok, [p.text() for p in report.problems]
+    assert clinic.session.catalog_entry("XY004").price == Money.parse("15.60")
