@@ -97,6 +97,13 @@ EN = {
         "Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}",
     "作废 {receipt}": "Void {receipt}", "作废原因": "Reason", "请填写作废原因": "Enter the reason for voiding",
     "诊所信息": "Clinic", "这些信息印在收据和报表上, 以后可在“设置”中修改名称。": "Printed on receipts and reports; the name can be changed later in Settings.",
+    "这些信息印在收据和报表上。诊所编码以后不能修改, 请照医保定点机构编码填写; 名称可在“设置”中修改。":
+        "Printed on receipts and reports. The clinic code cannot be changed later: enter the insurance's designated facility code. The name can be changed in Settings.",
+    "字母和数字, 如 H430523101006": "Letters and digits, e.g. H430523101006",
+    "xlsx 或 csv 文件, 表头: 编码 名称 单价 类别 (必填), 规格 单位 医保类别 基药 招标 (可选)。有一行出错则整个文件不导入, 改正后重新导入; 编码相同的条目被新文件更新。":
+        "An xlsx or csv file with the headers 编码 名称 单价 类别 (code name price kind; required) and 规格 单位 医保类别 基药 招标 (spec unit coverage essential tender; optional). One bad row and nothing of the file is imported: correct it and import again. An entry with a code already here is updated from the file.",
+    "诊所编码只能是字母和数字 (最多 20 位), 不能有空格或符号": "The clinic code is letters and digits only (at most 20), no spaces or signs",
+    "乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号": "The township code is letters and digits only (at most 20), no spaces or signs",
     "村卫生室": "Village clinic", "乡镇卫生院": "Township health center", "所属乡镇卫生院编码": "Township code",
     "所属乡镇卫生院名称": "Township name", "机构类型": "Facility type", "请填写诊所名称": "Enter the clinic name",
     "请填写诊所编码": "Enter the clinic code", "请填写乡镇卫生院编码": "Enter the township code",

@@ -45,6 +45,7 @@ from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.models import Column, RowsModel
 from clinic_app.ui.widgets import FieldNote, plain_table
+from clinic_app.ui.wizard import CODE, typed_code
 
 LANGUAGE_SETTING = "language"
 
@@ -228,6 +229,14 @@ class SettingsScreen(QWidget):
         catalog_box = QGroupBox(self.tr("药品和诊疗项目目录"))
         self.import_button = QPushButton(self.tr("导入目录文件…"))
         self.import_button.clicked.connect(self.choose_catalog_file)
+        # What a file needs, said before the doctor learns it from a refusal.
+        self.import_hint = QLabel(
+            self.tr(
+                "xlsx 或 csv 文件, 表头: 编码 名称 单价 类别 (必填), 规格 单位 医保类别 基药 招标 (可选)。"
+                "有一行出错则整个文件不导入, 改正后重新导入; 编码相同的条目被新文件更新。"
+            )
+        )
+        self.import_hint.setWordWrap(True)
         self.import_summary = QLabel()
         self.import_summary.setWordWrap(True)
         self.problems: RowsModel[ImportProblem] = RowsModel(
@@ -244,6 +253,7 @@ class SettingsScreen(QWidget):
         top.addWidget(self.import_button)
         top.addWidget(self.import_summary, 1)
         catalog_layout.addLayout(top)
+        catalog_layout.addWidget(self.import_hint)
         catalog_layout.addWidget(self.problems_view, 1)
 
         # -- backups and language
@@ -321,10 +331,14 @@ class SettingsScreen(QWidget):
             self.clinic_note.say(self.tr("乡镇卫生院编码不能为空"))
             self.township_code.setFocus()
             return
+        if not CODE.fullmatch(typed_code(self.township_code)):
+            self.clinic_note.say(self.tr("乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号"))
+            self.township_code.setFocus()
+            return
         clinic = replace(
             self.context.clinic,
             name=self.clinic_name.text().strip(),
-            township_code=self.township_code.text().strip(),
+            township_code=typed_code(self.township_code),
             township_name=self.township_name.text().strip(),
             policy_id=self.policy.currentData(),
             reform_pilot=self.reform_pilot.isChecked(),

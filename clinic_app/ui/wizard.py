@@ -6,6 +6,8 @@ problem the service finds is shown on the last page and the wizard stays open.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
@@ -29,6 +31,15 @@ from clinic_app.ui.widgets import FieldNote
 from clinic_app.ui.worker import Worker
 
 
+CODE = re.compile(r"[0-9A-Za-z]{1,20}")
+"""A facility code: letters and digits (a village's folder at the township is named by it)."""
+
+
+def typed_code(field: QLineEdit) -> str:
+    """A code as typed, full-width letters and digits from a Chinese input method as ASCII."""
+    return unicodedata.normalize("NFKC", field.text()).strip()
+
+
 @dataclass(frozen=True)
 class WizardContext:
     """What the wizard needs before an `AppContext` can exist (no clinic yet)."""
@@ -42,12 +53,16 @@ class _ClinicPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle(self.tr("诊所信息"))
-        self.setSubTitle(self.tr("这些信息印在收据和报表上, 以后可在“设置”中修改名称。"))
+        self.setSubTitle(
+            self.tr("这些信息印在收据和报表上。诊所编码以后不能修改, 请照医保定点机构编码填写; 名称可在“设置”中修改。")
+        )
         form = QFormLayout(self)
         self.name = QLineEdit()
         self.code = QLineEdit()
         self.township_code = QLineEdit()
         self.township_name = QLineEdit()
+        for field in (self.code, self.township_code):
+            field.setPlaceholderText(self.tr("字母和数字, 如 H430523101006"))
         self.role = QComboBox()
         self.role.addItem(self.tr("村卫生室"), "village")
         self.role.addItem(self.tr("乡镇卫生院"), "township")
@@ -66,6 +81,14 @@ class _ClinicPage(QWizardPage):
             (self.township_code, self.tr("请填写乡镇卫生院编码")),
         ):
             if not field.text().strip():
+                self.note.say(message)
+                field.setFocus()
+                return False
+        for field, message in (
+            (self.code, self.tr("诊所编码只能是字母和数字 (最多 20 位), 不能有空格或符号")),
+            (self.township_code, self.tr("乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号")),
+        ):
+            if not CODE.fullmatch(typed_code(field)):
                 self.note.say(message)
                 field.setFocus()
                 return False
@@ -139,10 +162,10 @@ class SetupWizard(QWizard):
     def setup(self) -> ClinicSetup:
         c, p, o = self.clinic_page, self.policy_page, self.operator_page
         return ClinicSetup(
-            code=c.code.text().strip(),
+            code=typed_code(c.code),
             name=c.name.text().strip(),
             role=c.role.currentData(),
-            township_code=c.township_code.text().strip(),
+            township_code=typed_code(c.township_code),
             township_name=c.township_name.text().strip(),
             policy_id=p.policy.currentData(),
             operator_name=o.operator.text().strip(),

@@ -3,22 +3,22 @@
 <context>
     <name>AdjudicationPanel</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="176" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="178" />
         <source>结算预览</source>
         <translation>Adjudication preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="185" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="187" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="185" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="187" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="185" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="187" />
         <source>个人支付</source>
         <translation>Patient pays</translation>
     </message>
@@ -255,17 +255,17 @@
 <context>
     <name>Clock</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="64" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="66" />
         <source>请确认电脑日期</source>
         <translation>Check the computer's date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="65" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="67" />
         <source>日期正确, 继续</source>
         <translation>The date is right, go on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="66" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="68" />
         <source>取消, 先校正日期</source>
         <translation>Cancel, correct the date first</translation>
     </message>
@@ -390,72 +390,72 @@
 <context>
     <name>DayCloseDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="167" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="168" />
         <source>日结</source>
         <translation>Day close</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="173" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="174" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="179" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="180" />
         <source>打印日结单…</source>
         <translation>Print the day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="199" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="200" />
         <source>日结 {day}</source>
         <translation>Day close {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="212" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="213" />
         <source>就诊 {n} 笔, 冲销 {r} 笔</source>
         <translation>{n} visits, {r} reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="213" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="214" />
         <source>总费用 {v} 元</source>
         <translation>Total {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="214" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="215" />
         <source>统筹支付 {v} 元</source>
         <translation>Fund pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="215" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="216" />
         <source>个人支付 {v} 元</source>
         <translation>Patient pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="217" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="218" />
         <source>个人支付按付款方式:</source>
         <translation>Patient share by payment method:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="221" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="222" />
         <source>外院报销 {n} 笔, 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元</source>
         <translation>{n} outside receipts reimbursed: {t} billed, {f} paid back by the fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="224" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="225" />
         <source>家庭医生签约服务费 {n} 笔 (冲销 {r} 笔), 合计 {a} 元</source>
         <translation>{n} family doctor package fees ({r} reversed), {a} yuan in all</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="227" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="228" />
         <source>应交款 (就诊个人支付 + 签约服务费):</source>
         <translation>To hand over (visits' patient share + package fees):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="229" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="230" />
         <source>应交款 (现金与移动支付):</source>
         <translation>To hand over (cash and mobile payment):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="232" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="233" />
         <source>应交款 {v} 元</source>
         <translation>To hand over: {v} yuan</translation>
     </message>
@@ -514,72 +514,72 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="270" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="296" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="272" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="298" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="275" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="301" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="277" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="303" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="278" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="304" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="279" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="305" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="281" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="307" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="306" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="332" />
         <source>变更原因</source>
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="342" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="368" />
         <source>收取个人承担 {amount} 元并打印收据</source>
         <translation>Take the patient's {amount} yuan and print a receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="352" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="378" />
         <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
         <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="356" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="382" />
         <source>个人承担已收取 (收据 {receipt})</source>
         <translation>Patient's share already taken (receipt {receipt})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="382" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="408" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="391" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="417" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="418" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="447" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -587,47 +587,47 @@
 <context>
     <name>EntryDetails</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="72" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="73" />
         <source>就诊明细</source>
         <translation>Visit details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="84" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="85" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="85" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="86" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="86" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="87" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="87" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="88" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="88" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="89" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="89" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="90" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="113" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="114" />
         <source>已作废</source>
         <translation>voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="116" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="117" />
         <source>收据号 {receipt}  {kind} {state}
 {time}  患者 {patient}  操作员 {operator}
 总费用 {total} 元  统筹支付 {fund} 元  个人支付 {patient_pays} 元 ({method})</source>
@@ -636,24 +636,24 @@
 Total {total}  fund {fund}  patient {patient_pays} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="132" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="133" />
         <source>账户持有人 {holder}</source>
         <translation>Account holder {holder}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="135" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="136" />
         <source>外院票据号 {receipt}  {note}</source>
         <translation>Outside receipt {receipt}  {note}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="150" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="151" />
         <source>冲销 (作废) 收据 {receipt}
 作废原因: {reason}</source>
         <translation>Reverses (voids) receipt {receipt}
 Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="153" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="154" />
         <source>已于 {time} 作废, 冲销收据号 {receipt}, 操作员 {operator}
 作废原因: {reason}</source>
         <translation>Voided {time} by reversal receipt {receipt}, operator {operator}
@@ -1096,58 +1096,58 @@ Please give this log file to support:
 <context>
     <name>LedgerScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="252" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="253" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="264" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="265" />
         <source>患者 (姓名/拼音/身份证)</source>
         <translation>Patient (name/pinyin/ID)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="269" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="334" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="270" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="342" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="272" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="273" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="272" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="273" />
         <source>只看作废</source>
         <translation>Voided only</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="272" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="273" />
         <source>隐藏作废</source>
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="297" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="298" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="299" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="300" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="301" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="302" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="370" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="378" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="414" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="424" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>
@@ -1155,37 +1155,37 @@ Please give this log file to support:
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="60" />
+        <location filename="../../clinic_app/ui/main_window.py" line="62" />
         <source>接诊</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="61" />
+        <location filename="../../clinic_app/ui/main_window.py" line="63" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="63" />
+        <location filename="../../clinic_app/ui/main_window.py" line="65" />
         <source>台账</source>
         <translation>Ledger</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="67" />
+        <location filename="../../clinic_app/ui/main_window.py" line="69" />
         <source>月结</source>
         <translation>Month end</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="72" />
+        <location filename="../../clinic_app/ui/main_window.py" line="74" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="85" />
+        <location filename="../../clinic_app/ui/main_window.py" line="87" />
         <source>操作员</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="99" />
+        <location filename="../../clinic_app/ui/main_window.py" line="101" />
         <source>数据文件夹: {path}</source>
         <translation>Data folder: {path}</translation>
     </message>
@@ -1436,42 +1436,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="541" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="570" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="544" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="573" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="550" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="579" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="556" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="585" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="559" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="588" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="575" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="604" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="580" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="609" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="581" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="610" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1479,97 +1479,97 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientCard</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="112" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="114" />
         <source>患者信息</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="125" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="127" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="126" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="128" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="127" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="129" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="128" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="130" />
         <source>定点机构</source>
         <translation>Designated</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="129" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="131" />
         <source>家庭医生</source>
         <translation>Family doctor</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="130" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="132" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="131" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="133" />
         <source>本年剩余</source>
         <translation>Left this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="132" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="134" />
         <source>今日已用</source>
         <translation>Used today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="142" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="144" />
         <source>(未选择患者, 按 F2 查找)</source>
         <translation>(no patient: press F2 to find one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="148" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="150" />
         <source>{n} 岁</source>
         <translation>{n} y</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="148" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="150" />
         <source>{n} 个月</source>
         <translation>{n} mo</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="150" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="152" />
         <source>(无)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="159" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="161" />
         <source>已用 {used} 元 (无年度限额)</source>
         <translation>{used} used (no annual cap)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="160" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="162" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="165" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="167" />
         <source>已用 {used} / {cap} 元</source>
         <translation>{used} of {cap} used</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="166" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="168" />
         <source>{left} 元</source>
         <translation>{left} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="167" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="169" />
         <source> (每日限额 {cap} 元)</source>
         <translation> (daily cap {cap})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="168" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="170" />
         <source>{used} 元</source>
         <translation>{used} yuan</translation>
     </message>
@@ -1577,72 +1577,72 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="171" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="197" />
         <source>{name} 已签约家庭医生: 签约服务费个人承担 {amount} 元尚未收取, 请在 患者 → 年度参保登记… 中收取并打印收据</source>
         <translation>{name} is signed with a family doctor: the patient's share of the package fee, {amount}, is not taken yet; take it and print its receipt in Patients → Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="185" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="211" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="185" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="211" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="188" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="214" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="189" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="215" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="191" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="217" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="194" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="220" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="195" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="221" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="196" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="222" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="202" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="228" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="203" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="229" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="230" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="256" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="236" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="262" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="239" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="265" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
@@ -1720,49 +1720,49 @@ This clinic's key fingerprint (the township checks it):
         <translation>Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="186" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="188" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="188" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="190" />
         <source>冲销…</source>
         <translation>Reverse…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="191" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="193" />
         <source>签约服务费</source>
         <translation>Family doctor package fee</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="205" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="207" />
         <source>就诊记录</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="279" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="281" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="282" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="284" />
         <source>定点 {places}; 家庭医生签约: {signed}</source>
         <translation>designated {places}; family doctor signed: {signed}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="286" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="287" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="288" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="289" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="289" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="291" />
         <source>{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}</source>
         <translation>{year}: {used} used, cap {cap}, {left} left</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/patients_screen.py" line="70" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="347" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="349" />
         <source>已冲销, 冲销收据号 {receipt}</source>
         <translation>Reversed; reversal receipt {receipt}</translation>
     </message>
@@ -1868,7 +1868,7 @@ This clinic's key fingerprint (the township checks it):
         <translation>Receipt layout</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="561" />
+        <location filename="../../clinic_app/ui/printing.py" line="563" />
         <source>收据上 {n} 个字没有字体可以显示, 已印为 〓: {chars}</source>
         <translation>{n} character(s) on the receipt are in no font and print as 〓: {chars}</translation>
     </message>
@@ -1876,37 +1876,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="442" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="471" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="444" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="473" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="445" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="474" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="446" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="475" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="451" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="480" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="454" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="483" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="459" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="488" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1914,57 +1914,57 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="472" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="501" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="474" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="503" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="475" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="504" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="476" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="505" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="477" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="506" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="481" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="510" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="482" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="511" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="488" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="517" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="493" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="522" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="498" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="527" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="503" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="532" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1972,57 +1972,57 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>RestoreDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="97" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="98" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="102" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="103" />
         <source>备份时间</source>
         <translation>Backed up at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="103" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="104" />
         <source>大小</source>
         <translation>Size</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="105" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="106" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="122" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="123" />
         <source>备份文件夹 {folder} 中的备份, 以及 U 盘不可用时存在本机 {own} 中的备份 (最新的在前):</source>
         <translation>Backups in {folder}, and those saved on this computer in {own} while the USB stick could not be used (newest first):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="126" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="127" />
         <source>备份文件夹 {folder} 中的备份 (最新的在前):</source>
         <translation>Backups in {folder} (newest first):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="128" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="129" />
         <source>备份文件夹 {folder} 中没有备份, 请选择备份文件。</source>
         <translation>There are no backups in {folder}: choose a backup file.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="132" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="133" />
         <source>恢复所选备份</source>
         <translation>Restore the selected backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="134" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="135" />
         <source>选择其他文件…</source>
         <translation>Choose another file…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="153" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="154" />
         <source>选择备份文件</source>
         <translation>Choose a backup file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="153" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="154" />
         <source>数据库备份 (*.sqlite);;所有文件 (*)</source>
         <translation>Database backups (*.sqlite);;All files (*)</translation>
     </message>
@@ -2182,174 +2182,184 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="182" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="183" />
         <source>诊所信息与政策</source>
         <translation>Clinic and policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="195" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="196" />
         <source>参加改革试点 (乡村一体签约)</source>
         <translation>In the reform pilot (township and villages sign as one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="197" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="198" />
         <source>保存诊所信息</source>
         <translation>Save clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="199" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="200" />
         <source>诊所编码</source>
         <translation>Clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="200" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="201" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="201" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="202" />
         <source>乡镇卫生院编码</source>
         <translation>Township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="202" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="203" />
         <source>乡镇卫生院名称</source>
         <translation>Township name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="203" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="204" />
         <source>执行政策</source>
         <translation>Policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="209" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="210" />
         <source>操作员</source>
         <translation>Operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="212" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="213" />
         <source>新操作员姓名</source>
         <translation>New operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="216" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="217" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="228" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="229" />
         <source>药品和诊疗项目目录</source>
         <translation>Catalogue of drugs and services</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="229" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="230" />
         <source>导入目录文件…</source>
         <translation>Import catalogue file…</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/settings_screen.py" line="235" />
+        <source>xlsx 或 csv 文件, 表头: 编码 名称 单价 类别 (必填), 规格 单位 医保类别 基药 招标 (可选)。有一行出错则整个文件不导入, 改正后重新导入; 编码相同的条目被新文件更新。</source>
+        <translation>An xlsx or csv file with the headers 编码 名称 单价 类别 (code name price kind; required) and 规格 单位 医保类别 基药 招标 (spec unit coverage essential tender; optional). One bad row and nothing of the file is imported: correct it and import again. An entry with a code already here is updated from the file.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="244" />
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="236" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="245" />
         <source>字段</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="237" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="246" />
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="250" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="260" />
         <source>备份与语言</source>
         <translation>Backup and language</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="255" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="265" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="260" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="270" />
         <source>立即备份</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="262" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="272" />
         <source>从备份恢复…</source>
         <translation>Restore from a backup…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="276" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="286" />
         <source>备份文件夹</source>
         <translation>Backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="278" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="288" />
         <source>界面语言 (重启后生效)</source>
         <translation>Language (after restart)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="317" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="327" />
         <source>诊所名称不能为空</source>
         <translation>The clinic name is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="321" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="331" />
         <source>乡镇卫生院编码不能为空</source>
         <translation>The township code is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="337" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="335" />
+        <source>乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
+        <translation>The township code is letters and digits only (at most 20), no spaces or signs</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="351" />
         <source>诊所信息已保存</source>
         <translation>Clinic saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="357" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="371" />
         <source> (已停用)</source>
         <translation> (inactive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="365" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="379" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="380" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="394" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="404" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="418" />
         <source>已备份到 {path}</source>
         <translation>Backed up to {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="445" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="459" />
         <source>正在校验备份 {path}…</source>
         <translation>Checking backup {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="453" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="467" />
         <source>备份文件 {path} 未通过校验, 不能用来恢复。当前数据没有任何改动。
 {problems}</source>
         <translation>Backup {path} failed its check and cannot be restored. Nothing was changed.
 {problems}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="459" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="473" />
         <source>正在从 {path} 恢复…</source>
         <translation>Restoring from {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="467" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="481" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="469" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="483" />
         <source>备份 {path} 校验通过 ({entries} 条台账)。
 
 恢复后, 这个备份之后录入的数据将不在台账中; 当前数据会先另存到数据文件夹的 backups 中。
@@ -2364,37 +2374,37 @@ The program will close the data and reopen it after the restore.
 Restore now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="488" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="502" />
         <source>界面语言已保存, 重新打开程序后生效</source>
         <translation>Language saved; it applies when the app is opened again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="495" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="509" />
         <source>选择目录文件</source>
         <translation>Choose a catalogue file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="495" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="509" />
         <source>目录文件 (*.xlsx *.csv);;所有文件 (*)</source>
         <translation>Catalogue files (*.xlsx *.csv);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="503" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="517" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="512" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="526" />
         <source>发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入</source>
         <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="517" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="531" />
         <source>已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)</source>
         <translation>{saved} imported; {n} drugs bought outside the tender network are self-pay (not paid by the fund)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="520" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="534" />
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>
@@ -2402,206 +2412,206 @@ Restore now?</translation>
 <context>
     <name>SettlementScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="98" />
         <source>村卫生站 / 本院</source>
         <translation>Village clinic / own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="98" />
         <source>签约人数</source>
         <translation>Signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="98" />
         <source>人次</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="98" />
         <source>医疗费总额</source>
         <translation>Total cost</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="387" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="416" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="98" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="549" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="578" />
         <source>统筹应付</source>
         <translation>Fund payable</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="93" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="98" />
         <source>按项目付费</source>
         <translation>Fee for service</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="418" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="580" />
         <source>预付</source>
         <translation>Prepay</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
         <source>拨付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
         <source>质保金</source>
         <translation>Deposit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
         <source>年累计应付</source>
         <translation>Payable YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
         <source>年累计拨付</source>
         <translation>Paid YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="94" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
         <source>年累计质保金</source>
         <translation>Deposit YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="96" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="108" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="113" />
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="144" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="280" />
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="165" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="301" />
         <source>写出月报 (PDF/xlsx)…</source>
         <translation>Write monthly report (PDF/xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="171" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="307" />
         <source>结算月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="201" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="336" />
         <source>保存签约人数</source>
         <translation>Save signed counts</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="204" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="339" />
         <source>0-100</source>
         <translation>0-100</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="206" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="341" />
         <source>保存考核分</source>
         <translation>Save score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="209" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="344" />
         <source>年度考核分</source>
         <translation>Annual score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="212" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="347" />
         <source>本月签约人数 / 考核分</source>
         <translation>Signed this month / score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="220" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="355" />
         <source>统筹应付与月预算 (按月)</source>
         <translation>Fund payable vs monthly budget (by month)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="221" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="356" />
         <source>本月统筹应付与预付 (按村)</source>
         <translation>Fund payable vs prepay this month (by village)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="290" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="429" />
         <source>正在结算 {month}…</source>
         <translation>Settling {month}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="307" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="446" />
         <source>{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元</source>
         <translation>{town} {month}  {variant}  {signed} signed  quota/budget {quota}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="318" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="458" />
         <source>本月未收到月结: {codes}</source>
         <translation>No statement received this month: {codes}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="326" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="466" />
         <source>{name}: 签约人数为 0, 但月结中统筹应付 {fund} 元, 按工作量分得预付 {prepay} 元; 请核对签约人数和“审核”中的“未在本乡镇/本村签约”标记</source>
         <translation>{name}: no signed persons, yet fund payable {fund} in its statements, so a workload share of the prepay of {prepay}; check the signed count and the "not signed with this township or village" flags under Review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="333" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="473" />
         <source>{year} 年年终清算</source>
         <translation>Year-end clearing {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="335" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="475" />
         <source> (本政策 {months} 个月)</source>
         <translation> ({months} months under this policy)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="355" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="517" />
         <source>手工录入</source>
         <translation>Entered by hand</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="355" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="517" />
         <source>按名册统计, 可修改后保存</source>
         <translation>Counted from the roster; edit and save if needed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="125" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="356" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="261" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="518" />
         <source> (本院)</source>
         <translation> (own desk)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="393" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="555" />
         <source>月预算</source>
         <translation>Monthly budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="403" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="565" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="439" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="604" />
         <source>本院</source>
         <translation>Own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="451" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="617" />
         <source>签约人数已保存</source>
         <translation>Signed counts saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="458" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="624" />
         <source>考核分已保存</source>
         <translation>Score saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="467" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="633" />
         <source>选择月报保存的文件夹</source>
         <translation>Choose a folder for the monthly report</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="480" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="646" />
         <source>月报已写出: {pdf}, {xlsx}</source>
         <translation>Report written: {pdf}, {xlsx}</translation>
     </message>
@@ -2609,7 +2619,7 @@ Restore now?</translation>
 <context>
     <name>SetupWizard</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="127" />
+        <location filename="../../clinic_app/ui/wizard.py" line="150" />
         <source>首次设置</source>
         <translation>First-run setup</translation>
     </message>
@@ -2658,173 +2668,173 @@ Restore now?</translation>
 <context>
     <name>VisitScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="239" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="253" />
         <source>身份证号 / 姓名 / 拼音首字母 / 电话 (F2)</source>
         <translation>ID no. / name / pinyin / phone (F2)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="242" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="256" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="245" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="259" />
         <source>查找患者</source>
         <translation>Find patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="253" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="267" />
         <source>转诊…</source>
         <translation>Referral…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="255" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="269" />
         <source>外院票据报销…</source>
         <translation>Outside receipt…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="265" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="279" />
         <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
         <translation>Item code / name / pinyin initials (F3)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="271" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="285" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="89" />
-        <location filename="../../clinic_app/ui/visit_screen.py" line="279" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="91" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="293" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="87" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="89" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="88" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="90" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="90" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="92" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="91" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="93" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="92" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="94" />
         <source>医保</source>
         <translation>Coverage</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="93" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="95" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="94" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="96" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="303" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="317" />
         <source>收费项目 (Enter 改数量, Delete 删除选中行)</source>
         <translation>Items (Enter changes the quantity, Delete removes the line)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="312" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="326" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="318" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="332" />
         <source>账户持有人 (姓名/关系)</source>
         <translation>Account holder (name / relation)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="325" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="339" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="326" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="340" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="327" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="341" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="339" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="353" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="343" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="357" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="346" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="360" />
         <source>新接诊 (Ctrl+N)</source>
         <translation>New visit (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="457" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="480" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="516" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="539" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="620" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="643" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="654" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="677" />
         <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="660" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="683" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="698" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="721" />
         <source>已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元</source>
         <translation>Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="702" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="725" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="725" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="748" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="731" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="754" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="721" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="744" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>
@@ -2832,22 +2842,22 @@ Restore now?</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="519" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="548" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="521" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="550" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="526" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="555" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="529" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="558" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2855,100 +2865,115 @@ Restore now?</translation>
 <context>
     <name>_ClinicPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="44" />
+        <location filename="../../clinic_app/ui/wizard.py" line="55" />
         <source>诊所信息</source>
         <translation>Clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="45" />
-        <source>这些信息印在收据和报表上, 以后可在“设置”中修改名称。</source>
-        <translation>Printed on receipts and reports; the name can be changed later in Settings.</translation>
+        <location filename="../../clinic_app/ui/wizard.py" line="57" />
+        <source>这些信息印在收据和报表上。诊所编码以后不能修改, 请照医保定点机构编码填写; 名称可在“设置”中修改。</source>
+        <translation>Printed on receipts and reports. The clinic code cannot be changed later: enter the insurance's designated facility code. The name can be changed in Settings.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="52" />
+        <location filename="../../clinic_app/ui/wizard.py" line="65" />
+        <source>字母和数字, 如 H430523101006</source>
+        <translation>Letters and digits, e.g. H430523101006</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="67" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="53" />
+        <location filename="../../clinic_app/ui/wizard.py" line="68" />
         <source>乡镇卫生院</source>
         <translation>Township health center</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="55" />
+        <location filename="../../clinic_app/ui/wizard.py" line="70" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="56" />
+        <location filename="../../clinic_app/ui/wizard.py" line="71" />
         <source>诊所编码</source>
         <translation>Clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="57" />
+        <location filename="../../clinic_app/ui/wizard.py" line="72" />
         <source>所属乡镇卫生院编码</source>
         <translation>Township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="58" />
+        <location filename="../../clinic_app/ui/wizard.py" line="73" />
         <source>所属乡镇卫生院名称</source>
         <translation>Township name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="59" />
+        <location filename="../../clinic_app/ui/wizard.py" line="74" />
         <source>机构类型</source>
         <translation>Facility type</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="64" />
+        <location filename="../../clinic_app/ui/wizard.py" line="79" />
         <source>请填写诊所名称</source>
         <translation>Enter the clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="65" />
+        <location filename="../../clinic_app/ui/wizard.py" line="80" />
         <source>请填写诊所编码</source>
         <translation>Enter the clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="66" />
+        <location filename="../../clinic_app/ui/wizard.py" line="81" />
         <source>请填写乡镇卫生院编码</source>
         <translation>Enter the township code</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="88" />
+        <source>诊所编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
+        <translation>The clinic code is letters and digits only (at most 20), no spaces or signs</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="89" />
+        <source>乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
+        <translation>The township code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
 </context>
 <context>
     <name>_OperatorPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="93" />
+        <location filename="../../clinic_app/ui/wizard.py" line="116" />
         <source>操作员与备份</source>
         <translation>Operator and backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="97" />
+        <location filename="../../clinic_app/ui/wizard.py" line="120" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="103" />
+        <location filename="../../clinic_app/ui/wizard.py" line="126" />
         <source>第一位操作员姓名</source>
         <translation>First operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="104" />
+        <location filename="../../clinic_app/ui/wizard.py" line="127" />
         <source>备份文件夹 (建议用 U 盘)</source>
         <translation>Backup folder (a USB stick is best)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="105" />
+        <location filename="../../clinic_app/ui/wizard.py" line="128" />
         <source>每天开机和关闭时自动备份到这里。</source>
         <translation>A backup is made here every day when the app opens and closes.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="109" />
+        <location filename="../../clinic_app/ui/wizard.py" line="132" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="115" />
+        <location filename="../../clinic_app/ui/wizard.py" line="138" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
@@ -2956,22 +2981,22 @@ Restore now?</translation>
 <context>
     <name>_PolicyPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="79" />
+        <location filename="../../clinic_app/ui/wizard.py" line="102" />
         <source>执行政策</source>
         <translation>Policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="80" />
+        <location filename="../../clinic_app/ui/wizard.py" line="103" />
         <source>选择本县执行的门诊统筹政策。</source>
         <translation>Choose the outpatient pooling policy of this county.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="85" />
+        <location filename="../../clinic_app/ui/wizard.py" line="108" />
         <source>本县参加改革试点, 本诊所未达二级标准</source>
         <translation>This county is in the reform pilot and this clinic is not level-2 standard</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="86" />
+        <location filename="../../clinic_app/ui/wizard.py" line="109" />
         <source>政策</source>
         <translation>Policy</translation>
     </message>

@@ -110,6 +110,27 @@ def test_clinic_name_cannot_be_emptied(qtbot, context, session, worker) -> None:
     assert session.clinic.name == "新名字卫生室" and context.clinic.name == "新名字卫生室"
 
 
+def test_township_code_is_letters_and_digits(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """The township matches statements by these codes: the wizard's rule holds here too."""
+    screen = make_screen(qtbot, context, worker)
+    screen.township_code.setText("4305 22")
+    screen.save_clinic()
+    wait_idle(qtbot, worker)
+    assert "乡镇卫生院编码只能是字母和数字" in screen.clinic_note.text() and not screen.clinic_note.isHidden()
+    assert session.clinic.township_code == "430521"
+    screen.township_code.setText("４３０５２２")  # full-width, from the input method
+    with qtbot.waitSignal(screen.clinic_saved, timeout=5000):
+        screen.save_clinic()
+    assert session.clinic.township_code == "430522"
+
+
+def test_the_catalogue_box_says_what_a_file_needs_before_one_is_chosen(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    screen = make_screen(qtbot, context, worker)
+    hint = screen.import_hint.text()
+    assert all(word in hint for word in ("编码", "名称", "单价", "类别", "xlsx", "csv"))
+    assert "整个文件不导入" in hint  # all or nothing, said before the doctor learns it from a refusal
+
+
 # ---------------------------------------------------------------- restore
 
 

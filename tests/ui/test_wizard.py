@@ -68,3 +68,28 @@ def test_wizard_refuses_a_backup_folder_that_is_not_there(qtbot, tmp_path, worke
         with qtbot.waitSignal(wizard.accepted, timeout=5000):
             wizard.button(QWizard.WizardButton.FinishButton).click()
         assert session.setting("backup_dir") == str(tmp_path / "usb" / "backups")
+
+
+def test_wizard_refuses_a_code_that_is_not_letters_and_digits_at_its_field(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
+    """The clinic code cannot be changed later and names the clinic to the township: a space, a dash
+    or a letter O typed for a 0 went through, and full-width digits from the input method were kept."""
+    with ClinicSession(tmp_path / "new") as session:
+        wizard = SetupWizard(WizardContext(session, worker))
+        qtbot.addWidget(wizard)
+        wizard.show()
+        page = wizard.clinic_page
+        page.name.setText("石门村卫生室")
+        page.township_code.setText("H430523101")
+        for typed in ("H4305 23101006", "H430523-101006", "H43052310100六"):
+            page.code.setText(typed)
+            wizard.next()
+            assert wizard.currentPage() is page, typed
+            assert page.note.isVisible() and "诊所编码" in page.note.text() and wizard.focusWidget() is page.code
+        page.code.setText("Ｈ４３０５２３１０１００６")  # full-width, as a Chinese input method types it
+        page.township_code.setText("H430523 101")
+        wizard.next()
+        assert wizard.currentPage() is page and "乡镇卫生院编码" in page.note.text()
+        page.township_code.setText("ｈ430523101")
+        wizard.next()
+        assert wizard.currentPage() is wizard.policy_page
+        assert wizard.setup().code == "H430523101006" and wizard.setup().township_code == "h430523101"
