@@ -30,7 +30,6 @@ from clinic_app.services.session import ClinicSession, ClinicSetup
 from clinic_app.ui.widgets import FieldNote
 from clinic_app.ui.worker import Worker
 
-
 CODE = re.compile(r"[0-9A-Za-z]{1,20}")
 """A facility code: letters and digits (a village's folder at the township is named by it)."""
 
