@@ -100,6 +100,8 @@ EN = {
     "这些信息印在收据和报表上。诊所编码以后不能修改, 请照医保定点机构编码填写; 名称可在“设置”中修改。":
         "Printed on receipts and reports. The clinic code cannot be changed later: enter the insurance's designated facility code. The name can be changed in Settings.",
     "字母和数字, 如 H430523101006": "Letters and digits, e.g. H430523101006",
+    "出生日期 (无身份证号时)": "Birth date (without an ID number)", "性别 (无身份证号时)": "Sex (without an ID number)",
+    "未填": "Not given", "出生日期不能晚于今天": "The birth date cannot be after today",
     "xlsx 或 csv 文件, 表头: 编码 名称 单价 类别 (必填), 规格 单位 医保类别 基药 招标 (可选)。有一行出错则整个文件不导入, 改正后重新导入; 编码相同的条目被新文件更新。":
         "An xlsx or csv file with the headers 编码 名称 单价 类别 (code name price kind; required) and 规格 单位 医保类别 基药 招标 (spec unit coverage essential tender; optional). One bad row and nothing of the file is imported: correct it and import again. An entry with a code already here is updated from the file.",
     "诊所编码只能是字母和数字 (最多 20 位), 不能有空格或符号": "The clinic code is letters and digits only (at most 20), no spaces or signs",

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QDate, Qt
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -180,6 +180,37 @@ def _date_edit(day: dt.date | None) -> QDateEdit:
     return edit
 
 
+class OptionalDateEdit(QDateEdit):
+    """A date that may be left 未填 (its minimum); opened to pick one, it starts at `today`,
+    not at the minimum a century back."""
+
+    def __init__(self, today: dt.date, unset: str) -> None:
+        super().__init__()
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("yyyy-MM-dd")
+        self.setMinimumDate(QDate(1900, 1, 1))
+        self.setSpecialValueText(unset)
+        self.setDate(self.minimumDate())
+        self._today = QDate(today.year, today.month, today.day)
+
+    def value(self) -> dt.date | None:
+        return None if self.date() == self.minimumDate() else _py_date(self)
+
+    def _start(self) -> None:
+        if self.date() == self.minimumDate():
+            self.setDate(self._today)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        self._start()
+        super().mousePressEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        passing = (Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if event.key() not in passing:
+            self._start()
+        super().keyPressEvent(event)
+
+
 def _py_date(edit: QDateEdit) -> dt.date:
     q = edit.date()
     return dt.date(q.year(), q.month(), q.day())
@@ -214,6 +245,16 @@ class PatientDialog(_FormDialog):
         self.name = self.add_field(self.tr("姓名"), QLineEdit())
         self.id_number = self.add_field(self.tr("身份证号"), QLineEdit())
         self.id_number.setMaxLength(18)
+        # Without an ID number (a newborn, an elder who never had one) the number cannot say the
+        # birth date and sex: asked here, and read from the number whenever it is typed.
+        self.birth_date = self.add_field(
+            self.tr("出生日期 (无身份证号时)"), OptionalDateEdit(context.today(), self.tr("未填"))
+        )
+        self.sex = self.add_field(self.tr("性别 (无身份证号时)"), QComboBox())
+        self.sex.addItem(self.tr("未填"), "")
+        for value in ("男", "女"):
+            self.sex.addItem(labels.sex(value), value)
+        self.id_number.textChanged.connect(self._id_number_changed)
         self.category = self.add_field(self.tr("参保类别"), QComboBox())
         for code in CATEGORIES:
             self.category.addItem(labels.category(code), code)
@@ -238,6 +279,19 @@ class PatientDialog(_FormDialog):
             self.phone.setText(patient.phone)
             self.address.setText(patient.address)
             self.household.setText(patient.household)
+            if patient.id_number is None:
+                if patient.birth_date is not None:
+                    born = patient.birth_date
+                    self.birth_date.setDate(QDate(born.year, born.month, born.day))
+                self.sex.setCurrentIndex(max(0, self.sex.findData(patient.sex)))
+
+    def _id_number_changed(self, text: str) -> None:
+        without = not text.strip()
+        self.birth_date.setEnabled(without)
+        self.sex.setEnabled(without)
+
+    def _typed_birth_date(self) -> dt.date | None:
+        return None if self.id_number.text().strip() else self.birth_date.value()
 
     def value(self) -> PatientInput:
         return PatientInput(
@@ -247,6 +301,8 @@ class PatientDialog(_FormDialog):
             phone=self.phone.text().strip(),
             address=self.address.text().strip(),
             household=self.household.text().strip(),
+            sex="" if self.id_number.text().strip() else self.sex.currentData(),
+            birth_date=self._typed_birth_date(),
         )
 
     def check(self) -> Callable[[], Any] | None:
@@ -261,6 +317,9 @@ class PatientDialog(_FormDialog):
             except InvalidResidentId:
                 self.refuse(self.id_number, self.tr("身份证号码无效 (位数、出生日期或校验位不对)"))
                 ok = False
+        if data.birth_date is not None and data.birth_date > self.context.today():
+            self.refuse(self.birth_date, self.tr("出生日期不能晚于今天"))
+            ok = False
         if data.phone and phone_number(data.phone) is None:
             self.refuse(self.phone, self.tr("电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)"))
             ok = False

@@ -514,72 +514,72 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="296" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="355" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="298" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="357" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="301" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="360" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="303" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="362" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="304" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="363" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="305" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="364" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="307" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="366" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="332" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="391" />
         <source>变更原因</source>
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="368" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="427" />
         <source>收取个人承担 {amount} 元并打印收据</source>
         <translation>Take the patient's {amount} yuan and print a receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="378" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="437" />
         <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
         <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="382" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="441" />
         <source>个人承担已收取 (收据 {receipt})</source>
         <translation>Patient's share already taken (receipt {receipt})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="408" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="467" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="417" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="476" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="447" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="506" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -1436,42 +1436,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="570" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="629" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="573" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="632" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="579" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="638" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="585" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="644" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="588" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="647" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="604" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="663" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="609" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="668" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="610" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="669" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1577,72 +1577,93 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="197" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="228" />
         <source>{name} 已签约家庭医生: 签约服务费个人承担 {amount} 元尚未收取, 请在 患者 → 年度参保登记… 中收取并打印收据</source>
         <translation>{name} is signed with a family doctor: the patient's share of the package fee, {amount}, is not taken yet; take it and print its receipt in Patients → Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="211" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="242" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="211" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="242" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="214" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="245" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="215" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="246" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="217" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="251" />
+        <source>出生日期 (无身份证号时)</source>
+        <translation>Birth date (without an ID number)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="251" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="254" />
+        <source>未填</source>
+        <translation>Not given</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="253" />
+        <source>性别 (无身份证号时)</source>
+        <translation>Sex (without an ID number)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="258" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="220" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="261" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="221" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="262" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="222" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="263" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="228" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="269" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="229" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="270" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="256" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="312" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="262" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="318" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="265" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="321" />
+        <source>出生日期不能晚于今天</source>
+        <translation>The birth date cannot be after today</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="324" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
@@ -1876,37 +1897,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="471" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="530" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="473" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="532" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="474" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="533" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="475" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="534" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="480" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="539" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="483" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="542" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="488" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="547" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1914,57 +1935,57 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="501" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="560" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="503" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="562" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="504" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="563" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="505" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="564" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="506" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="565" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="510" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="569" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="511" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="570" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="517" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="576" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="522" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="581" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="527" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="586" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="532" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="591" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2619,7 +2640,7 @@ Restore now?</translation>
 <context>
     <name>SetupWizard</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="150" />
+        <location filename="../../clinic_app/ui/wizard.py" line="149" />
         <source>首次设置</source>
         <translation>First-run setup</translation>
     </message>
@@ -2842,22 +2863,22 @@ Restore now?</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="548" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="607" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="550" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="609" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="555" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="614" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="558" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="617" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2865,77 +2886,77 @@ Restore now?</translation>
 <context>
     <name>_ClinicPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="55" />
+        <location filename="../../clinic_app/ui/wizard.py" line="54" />
         <source>诊所信息</source>
         <translation>Clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="57" />
+        <location filename="../../clinic_app/ui/wizard.py" line="56" />
         <source>这些信息印在收据和报表上。诊所编码以后不能修改, 请照医保定点机构编码填写; 名称可在“设置”中修改。</source>
         <translation>Printed on receipts and reports. The clinic code cannot be changed later: enter the insurance's designated facility code. The name can be changed in Settings.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="65" />
+        <location filename="../../clinic_app/ui/wizard.py" line="64" />
         <source>字母和数字, 如 H430523101006</source>
         <translation>Letters and digits, e.g. H430523101006</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="67" />
+        <location filename="../../clinic_app/ui/wizard.py" line="66" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="68" />
+        <location filename="../../clinic_app/ui/wizard.py" line="67" />
         <source>乡镇卫生院</source>
         <translation>Township health center</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="70" />
+        <location filename="../../clinic_app/ui/wizard.py" line="69" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="71" />
+        <location filename="../../clinic_app/ui/wizard.py" line="70" />
         <source>诊所编码</source>
         <translation>Clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="72" />
+        <location filename="../../clinic_app/ui/wizard.py" line="71" />
         <source>所属乡镇卫生院编码</source>
         <translation>Township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="73" />
+        <location filename="../../clinic_app/ui/wizard.py" line="72" />
         <source>所属乡镇卫生院名称</source>
         <translation>Township name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="74" />
+        <location filename="../../clinic_app/ui/wizard.py" line="73" />
         <source>机构类型</source>
         <translation>Facility type</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="79" />
+        <location filename="../../clinic_app/ui/wizard.py" line="78" />
         <source>请填写诊所名称</source>
         <translation>Enter the clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="80" />
+        <location filename="../../clinic_app/ui/wizard.py" line="79" />
         <source>请填写诊所编码</source>
         <translation>Enter the clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="81" />
+        <location filename="../../clinic_app/ui/wizard.py" line="80" />
         <source>请填写乡镇卫生院编码</source>
         <translation>Enter the township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="88" />
+        <location filename="../../clinic_app/ui/wizard.py" line="87" />
         <source>诊所编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The clinic code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="89" />
+        <location filename="../../clinic_app/ui/wizard.py" line="88" />
         <source>乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The township code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
@@ -2943,37 +2964,37 @@ Restore now?</translation>
 <context>
     <name>_OperatorPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="116" />
+        <location filename="../../clinic_app/ui/wizard.py" line="115" />
         <source>操作员与备份</source>
         <translation>Operator and backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="120" />
+        <location filename="../../clinic_app/ui/wizard.py" line="119" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="126" />
+        <location filename="../../clinic_app/ui/wizard.py" line="125" />
         <source>第一位操作员姓名</source>
         <translation>First operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="127" />
+        <location filename="../../clinic_app/ui/wizard.py" line="126" />
         <source>备份文件夹 (建议用 U 盘)</source>
         <translation>Backup folder (a USB stick is best)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="128" />
+        <location filename="../../clinic_app/ui/wizard.py" line="127" />
         <source>每天开机和关闭时自动备份到这里。</source>
         <translation>A backup is made here every day when the app opens and closes.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="132" />
+        <location filename="../../clinic_app/ui/wizard.py" line="131" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="138" />
+        <location filename="../../clinic_app/ui/wizard.py" line="137" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
@@ -2981,22 +3002,22 @@ Restore now?</translation>
 <context>
     <name>_PolicyPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="102" />
+        <location filename="../../clinic_app/ui/wizard.py" line="101" />
         <source>执行政策</source>
         <translation>Policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="103" />
+        <location filename="../../clinic_app/ui/wizard.py" line="102" />
         <source>选择本县执行的门诊统筹政策。</source>
         <translation>Choose the outpatient pooling policy of this county.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="108" />
+        <location filename="../../clinic_app/ui/wizard.py" line="107" />
         <source>本县参加改革试点, 本诊所未达二级标准</source>
         <translation>This county is in the reform pilot and this clinic is not level-2 standard</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="109" />
+        <location filename="../../clinic_app/ui/wizard.py" line="108" />
         <source>政策</source>
         <translation>Policy</translation>
     </message>

@@ -222,3 +222,43 @@ def test_a_void_with_the_clock_far_ahead_is_written_once_the_date_is_confirmed(q
         go.click()
     assert dialog.result_value.kind == "reversal" and dialog.result_value.time == NOW
     assert session.count_entries(EntryFilter()) == 2
+
+
+def test_a_newborn_without_an_id_number_is_registered_with_birth_date_and_sex(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """A newborn has no ID number yet; the birth date is what the newborn rule (POLICIES.md §2)
+    and the age on every screen read, and the form had no field for it."""
+    import datetime as dt
+
+    from PySide6.QtCore import QDate, QPoint, Qt
+
+    dialog = open_dialog(qtbot, context)
+    dialog.name.setText("王小宝")
+    assert dialog.birth_date.isEnabled() and dialog.sex.isEnabled()
+    assert dialog.birth_date.text() == "未填"
+    arrow = QPoint(dialog.birth_date.width() - 6, dialog.birth_date.height() // 2)
+    qtbot.mouseClick(dialog.birth_date, Qt.MouseButton.LeftButton, pos=arrow)  # opened: at today, not in 1900
+    assert dialog.birth_date.date() == QDate(2026, 3, 10)
+    dialog.birth_date.setDate(QDate(2026, 4, 1))  # after today (2026-03-10): refused at the field
+    dialog.submit()
+    wait_idle(qtbot, worker)
+    assert "出生日期" in dialog.notes[dialog.birth_date].text() and dialog.result_value is None
+    dialog.birth_date.setDate(QDate(2026, 1, 15))
+    dialog.sex.setCurrentIndex(dialog.sex.findData("女"))
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.submit()
+    saved = dialog.result_value
+    assert saved.id_number is None and saved.birth_date == dt.date(2026, 1, 15) and saved.sex == "女"
+    # With an ID number the number says both: the fields step aside.
+    edit = PatientDialog(context, context.clinic, session.find_patients("张三丰")[0])
+    qtbot.addWidget(edit)
+    assert not edit.birth_date.isEnabled() and not edit.sex.isEnabled()
+    edit.id_number.setText("")
+    assert edit.birth_date.isEnabled()
+
+
+def test_an_adult_without_an_id_number_may_leave_the_birth_date_out(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    dialog = open_dialog(qtbot, context)
+    dialog.name.setText("无证老人")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.submit()
+    assert dialog.result_value.birth_date is None and dialog.result_value.sex == ""
