@@ -132,7 +132,7 @@ FLAG_NAMES = {
     FLAG_SAME_DAY_TWO_VILLAGES: ("同日在两个村就诊", "same day at two villages"),
     FLAG_SPLIT_VISIT: ("分解就诊", "split visit: several settlements one day"),
     FLAG_DUPLICATE_CHARGE: ("重复收费", "duplicate charge"),
-    FLAG_ANNUAL_CAP_EXCEEDED: ("超年度限额", "annual cap exceeded across villages"),
+    FLAG_ANNUAL_CAP_EXCEEDED: ("超年度限额", "annual cap exceeded across the township"),
     FLAG_CONSULTATION_FEE_SIGNED: ("签约患者收取一般诊疗费", "consultation fee charged to a signed patient"),
     FLAG_COST_OUTLIER: ("次均费用异常偏高", "cost per visit far above the township's usual"),
     FLAG_ADJUDICATION_DIFF: ("乡镇复核金额不一致", "township re-adjudication differs"),
@@ -915,12 +915,15 @@ class _Review:
         self.out: list[tuple[str, str, str, str]] = []
         certnos = sorted({v.visit["certno"] for v in visits})
         # Same day: the month's settlements at the other villages.  Usage: the whole year up
-        # to the month's end, at every village (this one's earlier months included).
+        # to the month's end, at every village (this one's earlier months included) and at the
+        # township's own desk, one of the person's facilities too.
         first, last = _month_bounds(self.month)
         self.elsewhere = store.settlements_elsewhere(
             conn, self.code, certnos, first.isoformat(), last.isoformat(), _SAME_DAY_SHOWN
         )
         self.history = store.fund_history(conn, certnos, f"{self.year}-01-01", last.isoformat())
+        for certno, events in store.own_fund_history(conn, certnos, f"{self.year}-01-01", last.isoformat()).items():
+            self.history[certno] = sorted([*self.history.get(certno, ()), *events])
         self.roster = store.roster(conn, certnos, self.year)
 
     def add(self, visit: _ParsedVisit, code: str, **params: Any) -> None:
@@ -1055,7 +1058,7 @@ class _Review:
                 )
 
     def _usage(self) -> None:
-        """Annual cap across villages and re-adjudication, both in settlement-time order."""
+        """Annual cap across the villages and the own desk, and re-adjudication, both in settlement-time order."""
         mine: dict[str, list[_ParsedVisit]] = defaultdict(list)
         for v in sorted(self.visits, key=lambda v: (v.visit["setl_time"], v.index)):
             mine[v.visit["certno"]].append(v)
@@ -1279,8 +1282,8 @@ _DETAILS: dict[str, Any] = {
         if en else f"医疗费 {p['cost']} 元, 超过本月乡镇中位数 {p['median']} 元的 {p['factor']} 倍"
     ),
     FLAG_ANNUAL_CAP_EXCEEDED: lambda p, en: (
-        f"fund used this year across villages {p['fund_year']} exceeds the annual cap {p['cap']}"
-        if en else f"本年各村统筹累计 {p['fund_year']} 元, 超过年度限额 {p['cap']} 元"
+        f"fund used this year at the villages and the township's own desk {p['fund_year']} exceeds the annual cap {p['cap']}"
+        if en else f"本年各村及本院统筹累计 {p['fund_year']} 元, 超过年度限额 {p['cap']} 元"
     ),
     FLAG_ADJUDICATION_DIFF: _adjudication_diff,
     FLAG_CLINIC_NAME: lambda p, en: (

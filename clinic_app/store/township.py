@@ -377,6 +377,23 @@ def fund_history(db: DbOrConn, certnos: Sequence[str], date_from: str, date_to: 
     return found
 
 
+def own_fund_history(db: DbOrConn, certnos: Sequence[str], date_from: str, date_to: str) -> dict[str, list[FundEvent]]:
+    """The same as `fund_history`, from the township's own ledger: the fund its own desk paid
+    (reversals negative, dated by the visit they undo), timed like a statement's setl_time."""
+    found: dict[str, list[FundEvent]] = {}
+    for chunk in _chunks(sorted(set(certnos))):
+        rows = _plain(db).execute(
+            f"""SELECT p.id_number, REPLACE(v.time, 'T', ' '), f.pool, f.date, f.fund_fen
+                FROM visit_funds f JOIN visits v ON v.id = f.visit_id JOIN patients p ON p.id = f.patient_id
+                WHERE p.id_number IN ({', '.join('?' * len(chunk))}) AND f.date BETWEEN ? AND ? AND f.fund_fen != 0
+                ORDER BY p.id_number, v.time, f.pool, f.date, f.fund_fen""",
+            (*chunk, date_from, date_to),
+        )
+        for certno, setl_time, pool, service_date, fund in rows:
+            found.setdefault(certno, []).append((setl_time, pool, service_date, fund))
+    return found
+
+
 def month_cost_counts(db: DbOrConn, month: str) -> list[tuple[int, int]]:
     """(cost fen, how many settlements) of the month, all villages, cheapest first.
 

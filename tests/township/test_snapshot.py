@@ -156,3 +156,39 @@ def test_at_the_township_desk_the_annual_cap_counts_what_the_person_used_at_the_
     assert (str(card.from_township), str(card.fund_year)) == ("280.00", "280.00")
     visit = b.settle(town, patient.id, dt.datetime(2025, 4, 10, 9), EXPENSIVE)
     assert str(town.entry(visit).adjudication.fund) == "20.00"  # 300 - 280 used at V01
+
+
+def _flag_codes(town, setl_id: str) -> set[str]:
+    from clinic_app.store import township as store
+
+    return {f.code for f in store.review_flags(town.db, store.FlagFilter()) if f.setl_id == setl_id}
+
+
+def test_the_import_review_counts_the_fund_paid_at_the_townships_own_desk(setup, tmp_path: Path) -> None:
+    """Wang uses 280 of his 300 at the township's own desk; V01, holding the snapshot, pays the 20
+    left.  The township's review must count its desk's 280 too: V01 was right (no re-adjudication
+    difference), and a village that had no snapshot and paid 280 took him to 560 (cap exceeded)."""
+    town, v01, v02, wang = setup
+    (at_desk,) = town.find_patients(wang)
+    desk = b.settle(town, at_desk.id, dt.datetime(2025, 3, 3, 9), EXPENSIVE)
+    assert str(town.entry(desk).adjudication.fund) == "280.00"
+    out = tmp_path / "snapshot.json"
+    exported = sn.export_snapshot(town, out, 2025, today=dt.date(2025, 3, 4))
+    sn.import_snapshot(v01, out.read_bytes(), trust=[exported.fingerprint])
+
+    p1 = b.enrol(v01, "王一", wang, "V01")
+    right = v01.entry(b.settle(v01, p1.id, dt.datetime(2025, 3, 10, 9), EXPENSIVE))
+    assert str(right.adjudication.fund) == "20.00"  # 300 - 280 at the desk
+    raw = b.statement_bytes(v01)
+    tw.import_files(town, [("V01.json", raw)], trust=[verify_statement(raw).fingerprint])
+    assert _flag_codes(town, right.entry.setl_id) == set()
+
+    # V02 imported no snapshot and its own records (wrongly) designate Wang there: it pays 280.
+    p2 = b.enrol(v02, "王一", wang, "V02")
+    wrong = v02.entry(b.settle(v02, p2.id, dt.datetime(2025, 3, 20, 9), EXPENSIVE))
+    assert str(wrong.adjudication.fund) == "280.00"
+    raw = b.statement_bytes(v02)
+    tw.import_files(town, [("V02.json", raw)], trust=[verify_statement(raw).fingerprint])
+    flags = _flag_codes(town, wrong.entry.setl_id)
+    assert tw.FLAG_ANNUAL_CAP_EXCEEDED in flags  # 280 desk + 20 V01 + 280 V02 = 580 > 300
+    assert tw.FLAG_ADJUDICATION_DIFF in flags  # nothing was left to pay: 0.00, not 280.00
