@@ -1163,7 +1163,10 @@ class _Review:
             (name, visit[name], str(amount)) for name, amount in mine.items() if _fen(visit[name]) != amount.fen
         ]
         if differ:
-            self.add(v, FLAG_ADJUDICATION_DIFF, differ=differ, used_before=str(Money(fund_year)))
+            # The day's use too when there was some: a daily cap reached at another facility
+            # is why a visit early in the year re-adjudicates to less.
+            day = {"used_day": str(Money(fund_day))} if fund_day else {}
+            self.add(v, FLAG_ADJUDICATION_DIFF, differ=differ, used_before=str(Money(fund_year)), **day)
 
 
 def _median(counts: Mapping[int, int]) -> float | None:
@@ -1253,12 +1256,14 @@ def _duplicate(p: Mapping[str, Any], en: bool) -> str:
 def _adjudication_diff(p: Mapping[str, Any], en: bool) -> str:
     if en:
         parts = [f"{_field(name, en)} {mine} in the file, {town} re-adjudicated" for name, mine, town in p["differ"]]
+        day = f", that day before the visit: {p['used_day']}" if "used_day" in p else ""
         return (
             "the village's file and the township's re-adjudication differ: " + "; ".join(parts)
-            + f" (fund used this year before the visit: {p['used_before']})"
+            + f" (fund used this year before the visit: {p['used_before']}{day})"
         )
     parts = [f"{_field(name, en)}: 文件 {mine} 元, 复核 {town} 元" for name, mine, town in p["differ"]]
-    return "村卫生室文件与乡镇复核结果不一致: " + "; ".join(parts) + f" (本次就诊前本年已用统筹 {p['used_before']} 元)"
+    day = f", 当日已用统筹 {p['used_day']} 元" if "used_day" in p else ""
+    return "村卫生室文件与乡镇复核结果不一致: " + "; ".join(parts) + f" (本次就诊前本年已用统筹 {p['used_before']} 元{day})"
 
 
 _DETAILS: dict[str, Any] = {

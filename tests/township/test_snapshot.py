@@ -192,3 +192,33 @@ def test_the_import_review_counts_the_fund_paid_at_the_townships_own_desk(setup,
     flags = _flag_codes(town, wrong.entry.setl_id)
     assert tw.FLAG_ANNUAL_CAP_EXCEEDED in flags  # 280 desk + 20 V01 + 280 V02 = 580 > 300
     assert tw.FLAG_ADJUDICATION_DIFF in flags  # nothing was left to pay: 0.00, not 280.00
+
+
+def test_a_day_over_the_daily_cap_through_the_desk_and_a_village_is_flagged_with_the_days_use(tmp_path: Path) -> None:
+    """Shaoyang 2019: 60 a day per person.  The village cannot know what the township's desk paid that
+    morning (the snapshot is of the year, and it is of the past): the review finds it, and its words
+    say the day's use, without which a re-adjudicated 0.00 after 60.00 of the year reads as wrong."""
+    policy = "shaoyang-resident-2019"
+    town = b.township(tmp_path / "town", policy=policy)
+    v01 = b.village(tmp_path / "v01", "V01", policy=policy)
+    try:
+        wang = b.resident_id(1)
+        at_desk = b.enrol(town, "王一", wang, "V01")
+        drug = ("头孢克肟", "drug", "100.00", "covered")  # 70% = 70.00 -> 60.00 under the daily cap
+        desk = b.settle(town, at_desk.id, dt.datetime(2025, 3, 5, 9), drug)
+        assert str(town.entry(desk).adjudication.fund) == "60.00"
+        p1 = b.enrol(v01, "王一", wang, "V01")
+        same_day = v01.entry(b.settle(v01, p1.id, dt.datetime(2025, 3, 5, 15), drug))
+        assert str(same_day.adjudication.fund) == "60.00"  # the village knows only its own day
+        raw = b.statement_bytes(v01)
+        tw.import_files(town, [("V01.json", raw)], trust=[verify_statement(raw).fingerprint])
+        from clinic_app.store import township as store
+
+        (flag,) = [f for f in store.review_flags(town.db, store.FlagFilter()) if f.code == tw.FLAG_ADJUDICATION_DIFF]
+        assert flag.setl_id == same_day.entry.setl_id
+        assert "统筹支付: 文件 60.00 元, 复核 0.00 元" in tw.flag_detail(flag.code, flag.detail, "zh")
+        assert "当日已用统筹 60.00 元" in tw.flag_detail(flag.code, flag.detail, "zh")
+        assert "that day before the visit: 60.00" in tw.flag_detail(flag.code, flag.detail, "en")
+    finally:
+        town.close()
+        v01.close()
