@@ -1165,8 +1165,8 @@ class _Review:
         if differ:
             # The day's use too when there was some: a daily cap reached at another facility
             # is why a visit early in the year re-adjudicates to less.
-            day = {"used_day": str(Money(fund_day))} if fund_day else {}
-            self.add(v, FLAG_ADJUDICATION_DIFF, differ=differ, used_before=str(Money(fund_year)), **day)
+            that_day = {"used_day": str(Money(fund_day))} if fund_day else {}
+            self.add(v, FLAG_ADJUDICATION_DIFF, differ=differ, used_before=str(Money(fund_year)), **that_day)
 
 
 def _median(counts: Mapping[int, int]) -> float | None:
