@@ -330,6 +330,23 @@ class _Period:
     year_end: YearSettlement | None
 
 
+def _set_off_notes(
+    names: Mapping[str, str], codes: list[str], set_off: Mapping[str, Money], pending: Mapping[str, Money], closing: bool
+) -> tuple[Reason, ...]:
+    """Notes on the month's lines with reversals of earlier months' visits not settled as negative
+    claims: `set_off`, what of them carried in was taken from the month's fund payable; `pending`,
+    what is left, carried on (at the period's close the year-end clearing nets it)."""
+    notes = []
+    for code in codes:
+        village = names.get(code, code)
+        if code in set_off:
+            notes.append(Reason.of("settlement_reversal_set_off", village=village, amount=set_off[code]))
+        left = pending.get(code, ZERO)
+        if left < ZERO and not closing:  # at the close the year-end clearing nets it (and says so)
+            notes.append(Reason.of("settlement_reversal_carried", village=village, amount=-left))
+    return tuple(notes)
+
+
 def _carried_in(session: ClinicSession, clinic: Clinic, policy: Policy, year: int, start: int) -> Money:
     """Shaoyang 2019: the surplus the previous year ended with (邵医保发〔2019〕17号 五(一)1
     结余滚存下月: December's next month is January).  Nothing when the policy began this year."""
@@ -375,15 +392,20 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
     result: MonthSettlement | None = None
     signed: dict[str, int] = {}
     entered: set[str] = set()
+    set_off: dict[str, Money] = {}
     for m in range(start, number + 1):
         key = f"{year:04d}-{m:02d}"
         signed, entered = _signed(session, year, m, codes, clinic.code, reform)
         month_lines = []
+        set_off = {}
         for code in codes:
             # A reversal of an earlier month's visit can leave a line's month negative: it is
             # set against the line's next months rather than settled as a negative claim.
-            net = activities.get((code, key), LineActivity(code)).fund_payable + pending.get(code, ZERO)
+            before = pending.get(code, ZERO)
+            net = activities.get((code, key), LineActivity(code)).fund_payable + before
             pending[code] = min(net, ZERO)
+            if pending[code] > before:  # some of what was carried in is taken from this month
+                set_off[code] = pending[code] - before
             month_lines.append(VillageFigures(code, max(net, ZERO)))
         ffs = Money(sum(activities.get((c, key), LineActivity(c)).fee_for_service.fen for c in codes))
         packages = _packages(session, year, m, codes, clinic) if variant == "shaoyang2019" else ()
@@ -422,7 +444,11 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
     # base policy of a reform pilot township ends in June): its year-end clearing is then.
     after = (year, number + 1) if number < 12 else (year + 1, 1)
     continues = _policy(session, *after).id == policy.id
-    if number == 12 or not continues:
+    # The month's lines said as the statements say them: a net reversal shown as 0.00 with no
+    # word made the township's total differ from the villages' statements.
+    closing = number == 12 or not continues
+    result = replace(result, reasons=_set_off_notes(names, codes, set_off, pending, closing) + result.reasons)
+    if closing:
         year_end = settle_year(
             policy,
             YearInputs(

@@ -311,8 +311,16 @@ def test_a_month_left_negative_by_a_reversal_is_set_against_the_next(tmp_path, c
     assert fund_of(june) < Money(0)
     june_result = settle(capsys, tmp_path / "town", "2025-06")
     assert line(june_result, "V001")["fund_payable"] == "0.00"
+    # Said, not only shown as 0.00: the statements' total and the township's then differ.
+    notes = {n["code"]: n for n in june_result["reasons"]}
+    assert notes["settlement_reversal_carried"]["params"]["amount"] == str(-fund_of(june))
+    assert f"东村卫生站: 冲销往月就诊的统筹基金尚有 {-fund_of(june)} 元未抵扣" in notes["settlement_reversal_carried"]["zh"]
+    assert "settlement_reversal_set_off" not in notes
     july_result = settle(capsys, tmp_path / "town", "2025-07")
     assert Money.parse(line(july_result, "V001")["fund_payable"]) == fund_of(july) + fund_of(june)
+    notes = {n["code"]: n for n in july_result["reasons"]}
+    assert notes["settlement_reversal_set_off"]["zh"] == f"东村卫生站: 往月冲销结转的 {-fund_of(june)} 元已从本月统筹应付中扣除"
+    assert "settlement_reversal_carried" not in notes
     ytd = Money.parse(july_result["total"]["year_to_date"]["fund_payable"])
     assert ytd == fund_of(may) + fund_of(june) + fund_of(july)
 
