@@ -401,11 +401,11 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
         for code in codes:
             # A reversal of an earlier month's visit can leave a line's month negative: it is
             # set against the line's next months rather than settled as a negative claim.
-            before = pending.get(code, ZERO)
-            net = activities.get((code, key), LineActivity(code)).fund_payable + before
+            carried = pending.get(code, ZERO)
+            net = activities.get((code, key), LineActivity(code)).fund_payable + carried
             pending[code] = min(net, ZERO)
-            if pending[code] > before:  # some of what was carried in is taken from this month
-                set_off[code] = pending[code] - before
+            if pending[code] > carried:  # some of what was carried in is taken from this month
+                set_off[code] = pending[code] - carried
             month_lines.append(VillageFigures(code, max(net, ZERO)))
         ffs = Money(sum(activities.get((c, key), LineActivity(c)).fee_for_service.fen for c in codes))
         packages = _packages(session, year, m, codes, clinic) if variant == "shaoyang2019" else ()
