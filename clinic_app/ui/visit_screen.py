@@ -155,19 +155,26 @@ class PatientCard(QGroupBox):
     def show_usage(self, card: UsageCard, enrolment: Enrolment | None) -> None:
         self.designated.setText(labels.designation(enrolment, card.year))
         self.signed.setText(labels.signing(enrolment, card.year))
+        # The year counts the township's other facilities too (the snapshot, the villages'
+        # statements): say how much, or a doctor reads the bar as this clinic's own use.
+        elsewhere = self.tr(" (含其他机构 {used} 元)").format(used=card.from_township) if card.from_township else ""
         if card.annual_cap is None:
             self.fund_bar.setRange(0, 1)
             self.fund_bar.setValue(0)
             self.fund_bar.setFormat(self.tr("已用 {used} 元 (无年度限额)").format(used=card.fund_year))
-            self.fund_left.setText(self.tr("不限"))
+            self.fund_left.setText(self.tr("不限") + elsewhere)
         else:
             cap = max(1, card.annual_cap.fen)
             self.fund_bar.setRange(0, cap)
             self.fund_bar.setValue(min(cap, max(0, card.fund_year.fen)))
             self.fund_bar.setFormat(self.tr("已用 {used} / {cap} 元").format(used=card.fund_year, cap=card.annual_cap))
-            self.fund_left.setText(self.tr("{left} 元").format(left=card.annual_left))
-        day_cap = "" if card.daily_cap is None else self.tr(" (每日限额 {cap} 元)").format(cap=card.daily_cap)
-        self.today.setText(self.tr("{used} 元").format(used=card.fund_day) + day_cap)
+            self.fund_left.setText(self.tr("{left} 元").format(left=card.annual_left) + elsewhere)
+        # Today's use is this clinic's own: other facilities' days are not in the snapshot.
+        if card.daily_cap is None:
+            day = self.tr(" (本机构)")
+        else:
+            day = self.tr(" (本机构; 每日限额 {cap} 元)").format(cap=card.daily_cap)
+        self.today.setText(self.tr("{used} 元").format(used=card.fund_day) + day)
 
 
 class AdjudicationPanel(QGroupBox):

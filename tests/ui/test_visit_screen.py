@@ -491,3 +491,20 @@ def test_the_card_says_when_the_designation_stands_from_last_year_and_the_signin
     assert card.designated.text() == "未参保"
     card.show_usage(usage, None)
     assert (card.designated.text(), card.signed.text()) == ("2027 年未登记", "否")
+
+
+def test_the_card_says_what_of_the_year_was_used_elsewhere_and_that_today_is_this_clinic_s(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The bar counts the township's snapshot too: without a word a doctor reads it as this clinic's use."""
+    from clinic_app.domain.money import Money
+    from clinic_app.services.session import UsageCard
+    from clinic_app.ui.visit_screen import PatientCard
+
+    M = Money.parse
+    card = PatientCard()
+    qtbot.addWidget(card)
+    card.show_usage(UsageCard(2026, M("402.81"), M("60.00"), M("600.00"), M("60.00"), M("247.90")), None)
+    assert card.fund_bar.text() == "已用 402.81 / 600.00 元"
+    assert card.fund_left.text() == "197.19 元 (含其他机构 247.90 元)"
+    assert card.today.text() == "60.00 元 (本机构; 每日限额 60.00 元)"
+    card.show_usage(UsageCard(2026, M("10.00"), M("0.00"), None, None, M("0.00")), None)
+    assert (card.fund_left.text(), card.today.text()) == ("不限", "0.00 元 (本机构)")
