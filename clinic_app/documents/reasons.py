@@ -52,7 +52,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "not_primary_facility": ("居民门诊统筹仅在基层机构支付 ({facility_zh}不支付)", "resident pooling pays only at primary facilities, not at a {facility_en}"),
     "out_of_area_not_covered": ("本政策无市外就医待遇, 统筹不支付", "no out-of-city benefit under this policy"),
     "out_of_area_cap_used": ("市外就医年度限额 {cap} 元已用完", "out-of-city annual cap {cap} used up"),
-    "reform_signed_elsewhere": ("已签约其他机构, 在非签约机构就诊统筹不支付", "signed elsewhere: fund pays nothing at this facility"),
+    "reform_signed_elsewhere": ("签约居民在非签约机构就诊, 统筹不支付", "a signed resident at a facility not signed with: fund pays nothing"),
     "referral_route": ("经批准转诊, 按规定报销", "approved referral: reimbursed"),
     "emergency_route": ("急救抢救, 按规定支付", "emergency or rescue: paid"),
     "not_designated": ("非本人定点(签约)机构, 统筹不支付", "not the patient's designated facility: fund pays nothing"),

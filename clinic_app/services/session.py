@@ -535,7 +535,9 @@ class ClinicSession:
         policy = self.book.in_force(policy_id, day)
         enrolment = ledger.latest_enrolment(self.db, patient.id, day.year)
         signed = enrolment is not None and enrolment.signed_in(day.year)
-        designated = self._designated(clinic, enrolment, policy, signed)
+        # An outside receipt is another facility's visit, one the designated facility did not settle:
+        # not designated there (POLICIES.md §2; only a route the policy opens, a referral, pays it).
+        designated = not request.outside_receipt and self._designated(clinic, enrolment, policy, signed)
         facility = request.facility or clinic.facility_level
         layered = patient.category != "resident" and policy.reform is not None and signed and designated
         draft = VisitDraft(
@@ -858,6 +860,18 @@ class ClinicSession:
             raise BadInput(f"就诊机构级别无效: {facility}", f"unknown facility level {facility}")
         if outside_day > time.date():
             raise BadInput("就诊日期不能晚于今天", "the visit date cannot be after today")
+        if amount.fen <= 0:
+            raise BadInput("金额必须大于 0", "the amount must be positive")
+        if self.patient(patient_id).category != "resident":
+            # 邵市政办发〔2022〕22号 第七条(四); the employee is paid where the visit is settled.
+            raise BadInput(
+                "职工门诊费用须在定点医药机构直接结算, 外院票据统筹不予报销 (未在定点医药机构直接结算的门诊费用不予支付)",
+                "an employee's outpatient cost is paid only when settled directly at the designated facility: "
+                "an outside receipt is not reimbursed",
+            )
+        earlier = ledger.reimbursed_receipt(self.db, outside_receipt.strip())
+        if earlier is not None:
+            raise ReceiptReused(outside_receipt.strip(), earlier)
         line = DraftLine(name="外院费用", kind=kind, quantity=Fraction(1), unit_price=amount)
         return self.settle(
             VisitRequest(
@@ -956,6 +970,17 @@ class DesignationChange(BadInput):
 
 DATE_JUMP_DAYS = 60
 """An entry dated more than this many days after the ledger's newest needs the date confirmed."""
+
+
+class ReceiptReused(BadInput):
+    """An outside receipt already reimbursed here, by a reimbursement that stands (重复报销)."""
+
+    def __init__(self, outside_receipt: str, receipt_no: str) -> None:
+        super().__init__(
+            f"外院票据 {outside_receipt} 已报销 (收据 {receipt_no}); 如需更正请先作废该收据",
+            f"outside receipt {outside_receipt} is already reimbursed (receipt {receipt_no}); "
+            "void that receipt first to correct it",
+        )
 
 
 class DateJump(BadInput):

@@ -848,6 +848,18 @@ def add_referral(
     return cursor.lastrowid
 
 
+def reimbursed_receipt(db: sqlite3.Connection, outside_receipt: str) -> str | None:
+    """Our receipt number of a reimbursement of `outside_receipt` that stands (not voided), if any."""
+    row = db.execute(
+        """SELECT v.receipt_no FROM visits v
+           WHERE v.kind = 'reimbursement' AND v.outside_receipt = ?
+             AND NOT EXISTS (SELECT 1 FROM visits r WHERE r.reverses_id = v.id)
+           ORDER BY v.id LIMIT 1""",
+        [outside_receipt],
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
 def referrals(db: sqlite3.Connection, patient_id: int | None = None) -> list[dict[str, Any]]:
     sql = "SELECT * FROM referrals" + (" WHERE patient_id = ?" if patient_id is not None else "") + " ORDER BY id"
     return [dict(r) for r in db.execute(sql, [patient_id] if patient_id is not None else [])]

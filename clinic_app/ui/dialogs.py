@@ -49,7 +49,13 @@ from clinic_app.services.packages import (
     reverse_package_fee,
     standing_payment,
 )
-from clinic_app.services.session import DateJump, DesignationChange, PatientInput, parse_amount
+from clinic_app.services.session import (
+    DateJump,
+    DesignationChange,
+    PatientInput,
+    ReceiptReused,
+    parse_amount,
+)
 from clinic_app.ui import labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
@@ -598,6 +604,13 @@ class ReimbursementDialog(_FormDialog):
         return lambda: session.reimburse(
             patient_id, operator_id, receipt, level, kind, amount, day, referral, now, check_clock=True
         )
+
+    def _failed(self, error: Exception) -> None:
+        if isinstance(error, ReceiptReused):  # said under the number, as the other field refusals
+            self.buttons.setEnabled(True)
+            self.refuse(self.receipt, self.context.message(error))
+            return
+        super()._failed(error)
 
 
 class VoidDialog(_FormDialog):

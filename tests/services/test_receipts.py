@@ -195,9 +195,16 @@ def test_reprint_of_a_voided_visit_says_voided_and_by_which_reversal(village: Le
     assert "2025-08-1210:00" in text  # when it was voided
 
 
-def _reimburse(village: Ledger, day: str = "2025-08-11T10:00:00") -> int:
+@pytest.fixture
+def shaoguan(tmp_path: Path) -> Iterator[Ledger]:
+    """Shaoguan: the policy whose approved referral is paid back on the outside receipt (§2)."""
+    with opened(tmp_path, "shaoguan-resident-2023", False) as lg:
+        yield lg
+
+
+def _reimburse(village: Ledger, day: str = "2025-08-11T10:00:00", outside: str = "HN20250809-0042") -> int:
     settled = village.session.reimburse(
-        village.people["signed_here"], village.operator, "HN20250809-0042", "township", "drug",
+        village.people["signed_here"], village.operator, outside, "township", "drug",
         M("80.00"), dt.date(2025, 8, 9), True, dt.datetime.fromisoformat(day),
     )
     assert settled.adjudication.fund.fen > 0, "the case needs a reimbursement the fund pays part of"
@@ -205,9 +212,10 @@ def _reimburse(village: Ledger, day: str = "2025-08-11T10:00:00") -> int:
 
 
 @pytest.mark.parametrize("layout", receipts.LAYOUTS)
-def test_a_reimbursement_prints_what_is_paid_back_not_a_charge(village: Ledger, layout: receipts.Layout) -> None:
+def test_a_reimbursement_prints_what_is_paid_back_not_a_charge(shaoguan: Ledger, layout: receipts.Layout) -> None:
     # It used to print as 门诊收费收据 with 个人支付 80.00 in 现金: as if the patient had paid
     # the outside bill a second time, here.
+    village = shaoguan
     visit_id = _reimburse(village)
     data, path = receipts.write_receipt(village.session, visit_id, layout=layout)
     flat = "".join(text_of(path.read_bytes()).split())
@@ -219,10 +227,11 @@ def test_a_reimbursement_prints_what_is_paid_back_not_a_charge(village: Ledger, 
     assert adj.total == adj.fund + adj.patient
 
 
-def test_the_day_close_keeps_reimbursements_apart_from_the_money_taken_in(village: Ledger) -> None:
+def test_the_day_close_keeps_reimbursements_apart_from_the_money_taken_in(shaoguan: Ledger) -> None:
+    village = shaoguan
     visit = village.session.settle(village.request("unsigned_here", WHEN, "YP0001"))
     reimbursed = _reimburse(village)
-    again = _reimburse(village, "2025-08-11T11:00:00")
+    again = _reimburse(village, "2025-08-11T11:00:00", "HN20250809-0043")
     village.session.void(again, "重复报销", village.operator, dt.datetime(2025, 8, 11, 11, 30))
     totals = village.session.day_totals(dt.date(2025, 8, 11))
     entry = ledger.get_entry(village.session.db, reimbursed)

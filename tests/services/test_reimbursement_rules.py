@@ -1,0 +1,128 @@
+"""Outside receipts (外院票据报销): what the fund pays back, worked by hand in fen from POLICIES.md §1–2.
+
+The outside facility is not the patient's designated one (the designated facility settles
+directly; the outside receipt is the one it did not settle), so only a route the policy opens
+pays: Shaoguan's approved referral (韶医保规〔2023〕2号: 须经约定医疗机构批准 … 再到约定医疗机构
+按有关规定报销). Zhanjiang and Shaoyang have none: non-designated means not paid, referral or not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from clinic_app.documents.reasons import render
+from clinic_app.domain.money import Money
+from clinic_app.errors import BadInput
+from clinic_app.store import ledger
+from tests.store.template import Ledger, opened
+
+M = Money.parse
+PAID_BACK = dt.datetime(2025, 9, 10, 10, 0)
+OUTSIDE_DAY = dt.date(2025, 9, 1)
+
+
+@pytest.fixture
+def shaoguan(tmp_path: Path) -> Iterator[Ledger]:
+    with opened(tmp_path, "shaoguan-resident-2023", False) as lg:
+        yield lg
+
+
+@pytest.fixture
+def zhanjiang(tmp_path: Path) -> Iterator[Ledger]:
+    with opened(tmp_path, "zhanjiang-resident-2025", False) as lg:
+        yield lg
+
+
+@pytest.fixture
+def shaoyang(tmp_path: Path) -> Iterator[Ledger]:
+    with opened(tmp_path) as lg:
+        yield lg
+
+
+def _reimburse(lg: Ledger, who: str, receipt: str, level: str, amount: str, referral: bool, minute: int = 0):  # type: ignore[no-untyped-def]
+    return lg.session.reimburse(
+        lg.people[who], lg.operator, receipt, level, "drug", M(amount), OUTSIDE_DAY, referral,
+        PAID_BACK + dt.timedelta(minutes=minute),
+    )
+
+
+def _said(settled) -> list[str]:  # type: ignore[no-untyped-def]
+    return [render(r) for r in settled.adjudication.reasons]
+
+
+def test_shaoguan_pays_a_referred_township_receipt_and_nothing_without_the_referral(shaoguan: Ledger) -> None:
+    referred = _reimburse(shaoguan, "signed_here", "WY-1", "township", "100.00", True)
+    assert referred.adjudication.fund.fen == 7000  # 70% of 10000 fen, no deductible
+    assert "经批准转诊, 按规定报销" in _said(referred)
+    # The patient is designated at this village; the receipt is another facility's. Without the
+    # designated facility's approval it was paid 70.00 as if it had been a visit here.
+    alone = _reimburse(shaoguan, "signed_here", "WY-2", "township", "100.00", False, 1)
+    assert alone.adjudication.fund.fen == 0
+    assert "非本人定点(签约)机构, 统筹不支付" in _said(alone)
+
+
+def test_shaoguan_level2_receipt_pays_nothing_and_says_why(shaoguan: Ledger) -> None:
+    settled = _reimburse(shaoguan, "signed_here", "WY-3", "level2", "100.00", True)
+    assert settled.adjudication.fund.fen == 0
+    assert "居民门诊统筹仅在基层机构支付 (二级医院不支付)" in _said(settled)
+
+
+def test_shaoguan_annual_cap_nearly_used(shaoguan: Ledger) -> None:
+    # 300 a year: 300.00 → 210.00; 100.00 → 70.00 (280.00 used); 100.00 → 20.00 left of 70.00.
+    funds = [
+        _reimburse(shaoguan, "signed_here", f"WY-C{n}", "township", amount, True, n).adjudication
+        for n, amount in enumerate(("300.00", "100.00", "100.00"))
+    ]
+    assert [a.fund.fen for a in funds] == [21000, 7000, 2000]
+    assert "年度统筹限额 300.00 元, 已用 280.00 元, 本次最多 20.00 元" in [render(r) for r in funds[2].reasons]
+
+
+@pytest.mark.parametrize("referral", [False, True])
+def test_zhanjiang_pays_no_outside_receipt_referral_or_not(zhanjiang: Ledger, referral: bool) -> None:
+    # It paid 48.00 (deductible 20, 60% of 80) as if at the designated village.
+    settled = _reimburse(zhanjiang, "signed_here", "WY-Z", "township", "100.00", referral)
+    assert settled.adjudication.fund.fen == 0
+    assert "非本人定点(签约)机构, 统筹不支付" in _said(settled)
+
+
+def test_shaoyang_pays_no_outside_receipt(shaoyang: Ledger) -> None:
+    # It paid 60.00 (70% of 100 under the daily cap) as if at the designated village.
+    settled = _reimburse(shaoyang, "signed_here", "WY-S", "township", "100.00", True)
+    assert settled.adjudication.fund.fen == 0
+    # Signed here: the reason said 已签约其他机构, of the clinic the patient is signed with.
+    assert _said(settled) == ["签约居民在非签约机构就诊, 统筹不支付"]
+    unsigned = _reimburse(shaoyang, "unsigned_here", "WY-U", "township", "100.00", True, 1)
+    assert unsigned.adjudication.fund.fen == 0
+    assert "非本人定点(签约)机构, 统筹不支付" in _said(unsigned)
+
+
+def test_an_employee_outside_receipt_is_refused(shaoyang: Ledger) -> None:
+    # 邵市政办发〔2022〕22号 第七条(四): 未在定点医药机构直接结算的门诊费用 不予支付. It paid 70.00.
+    before = shaoyang.session.count_entries(ledger.EntryFilter())
+    with pytest.raises(BadInput, match="直接结算"):
+        _reimburse(shaoyang, "employee_unsigned", "WY-E", "level1", "100.00", True)
+    assert shaoyang.session.count_entries(ledger.EntryFilter()) == before
+
+
+def test_a_receipt_reimbursed_once_is_refused_again_until_voided(shaoguan: Ledger) -> None:
+    first = _reimburse(shaoguan, "signed_here", "WY-R", "township", "100.00", True)
+    before = shaoguan.session.count_entries(ledger.EntryFilter())
+    for receipt in ("WY-R", " WY-R "):
+        with pytest.raises(BadInput, match=first.entry.receipt_no):
+            _reimburse(shaoguan, "unsigned_here", receipt, "township", "50.00", True, 1)
+    assert shaoguan.session.count_entries(ledger.EntryFilter()) == before
+    shaoguan.session.void(first.entry.id, "金额录错", shaoguan.operator, PAID_BACK + dt.timedelta(minutes=2))
+    again = _reimburse(shaoguan, "signed_here", "WY-R", "township", "90.00", True, 3)
+    assert again.adjudication.fund.fen == 6300
+
+
+@pytest.mark.parametrize("amount", ["0.00", "-5.00"])
+def test_an_amount_of_zero_or_less_is_refused(shaoguan: Ledger, amount: str) -> None:
+    before = shaoguan.session.count_entries(ledger.EntryFilter())
+    with pytest.raises(BadInput):
+        _reimburse(shaoguan, "signed_here", "WY-0", "township", amount, True)
+    assert shaoguan.session.count_entries(ledger.EntryFilter()) == before
