@@ -728,6 +728,10 @@ class VisitScreen(QWidget):
             text = self.tr("已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元").format(
                 receipt=entry.receipt_no, total=entry.total, fund=entry.fund
             )
+            # No preview came before it: why the fund pays what it pays (a level-2 receipt's 0.00).
+            words = [labels.reason(r, self.context.language) for r in settled.adjudication.reasons]
+            if words:
+                text += "\n" + "; ".join(words)
         else:
             text = self.tr("已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元").format(
                 receipt=entry.receipt_no, total=entry.total, fund=entry.fund, patient=entry.patient

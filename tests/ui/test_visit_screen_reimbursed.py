@@ -22,5 +22,8 @@ def test_the_result_line_says_what_the_fund_pays_back(qtbot, context, session, w
     text = screen.result.text()
     # The patient paid their share at the other facility: "个人支付 … 元" here read as money to take.
     assert "个人支付" not in text
-    assert text == f"已报销 {entry.receipt_no}: 外院费用 {entry.total} 元, 统筹报销 (付给患者) {entry.fund} 元"
+    first, why = text.split("\n")
+    assert first == f"已报销 {entry.receipt_no}: 外院费用 {entry.total} 元, 统筹报销 (付给患者) {entry.fund} 元"
+    # Not a word of why before: this clinic's policy pays nothing at another facility.
+    assert entry.fund.fen == 0 and "统筹不支付" in why
     wait_idle(qtbot, worker)
