@@ -71,6 +71,9 @@ EN = {
     "请填写外院票据号": "Enter the receipt number", "金额应为大于 0 的数, 最多两位小数": "Amount must be above 0 with at most 2 decimals",
     "诊所信息与政策": "Clinic and policy",
     "参加改革试点 (乡村一体签约)": "In the reform pilot (township and villages sign as one)",
+    "{month} (本月, 未结束)": "{month} (this month, not over)",
+    "本月尚未结束: 导出的只是到今天为止的记录。月底后请再导出一次 (修订版号加一)。":
+        "This month is not over: the export holds the records up to today. Export it again after the month ends (the next revision).",
     "保存诊所信息": "Save clinic", "诊所编码": "Clinic code", "诊所名称": "Clinic name",
     "乡镇卫生院编码": "Township code", "乡镇卫生院名称": "Township name", "执行政策": "Policy",
     "新操作员姓名": "New operator's name", "添加": "Add", "药品和诊疗项目目录": "Catalogue of drugs and services",

@@ -133,6 +133,11 @@ def canonical_month(text: str, today: dt.date | None = None) -> str:
     return f"{parse_month(text, today)[0]:%Y-%m}"
 
 
+def ledger_start(session: ClinicSession) -> dt.date | None:
+    """The first day a statement can have: the ledger's first entry, else the clinic's set-up day."""
+    return ledger.ledger_start(session.db)
+
+
 def _person(entry: LedgerEntry) -> PersonInfo:
     return PersonInfo(
         name=entry.patient_name,

@@ -88,6 +88,15 @@ def save_clinic(conn: sqlite3.Connection, clinic: Clinic) -> None:
     )
 
 
+def ledger_start(db: sqlite3.Connection) -> dt.date | None:
+    """The day of the ledger's first entry; with no entry yet, the day the clinic was set up (None before)."""
+    first = db.execute("SELECT min(date) FROM visits").fetchone()[0]
+    if first is not None:
+        return dt.date.fromisoformat(first)
+    row = db.execute("SELECT created_at FROM clinic WHERE id = 1").fetchone()
+    return None if row is None else dt.date.fromisoformat(row[0][:10])
+
+
 def get_setting(db: sqlite3.Connection, key: str, default: str | None = None) -> str | None:
     row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
     return default if row is None else str(row[0])

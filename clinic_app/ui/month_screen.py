@@ -1,7 +1,8 @@
 """月结: export a month's statement for the township (data file, PDF, xlsx) onto a USB drive.
 
-The doctor picks the month (last month by default) and sees its totals before
-anything is written; the folder defaults to a removable drive when one is
+The doctor picks the month (last month by default; the list runs from the
+ledger's first month, newest first, this month on top marked as not over) and
+sees its totals before anything is written; the folder defaults to a removable drive when one is
 mounted under /media or /run/media, else to the folder used last time.  The
 export runs on the worker with its progress shown in a bar; afterwards the
 screen shows the three files, the revision, the data file's SHA-256 and the
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -51,7 +52,6 @@ from clinic_app.ui.widgets import FieldNote, plain_table
 FOLDER_SETTING = "statement_export_dir"
 MEDIA_ROOTS = (Path("/media"), Path("/run/media"))
 """Where Linux desktops mount USB drives: /media/<user>/<label>, /run/media/<user>/<label>."""
-MONTHS_LISTED = 24
 
 
 @dataclass(frozen=True)
@@ -102,16 +102,20 @@ def month_totals(data: StatementData) -> MonthTotals:
     )
 
 
-def recent_months(today: dt.date, count: int = MONTHS_LISTED) -> list[str]:
-    """Last month first, then the months before it; this month (not over yet) last."""
+def recent_months(today: dt.date, start: dt.date | None) -> list[str]:
+    """This month, then each month before it back to `start`'s (the ledger's first), newest first.
+
+    With no start, or one not before this month, only this month.
+    """
     year, month = today.year, today.month
-    months = []
-    for _ in range(count):
+    months = [f"{year:04d}-{month:02d}"]
+    first = (start.year, start.month) if start is not None else (year, month)
+    while (year, month) > first:
         month -= 1
         if month == 0:
             year, month = year - 1, 12
         months.append(f"{year:04d}-{month:02d}")
-    return months + [today.strftime("%Y-%m")]
+    return months
 
 
 def is_mount(path: Path) -> bool:
@@ -171,13 +175,12 @@ class MonthScreen(QWidget):
         # -- month and its totals
         month_box = QGroupBox(self.tr("1. 选择月份"))
         self.month = QComboBox()
-        self.month.setEditable(True)
-        self.month.addItems(recent_months(context.today()))
-        self.month.setCurrentIndex(0)
+        self.month.setEditable(True)  # any month can be typed; the list is filled from the ledger's start
         self.month.setMinimumWidth(140)
         self.month.currentTextChanged.connect(lambda _text: self.load_totals())
         self._stale = True
         """The totals need (re)loading; done when the screen shows, not at start-up."""
+        self._months_listed = False
         self.month_note = FieldNote()
         self.figures: dict[str, QLabel] = {}
         figures = QFormLayout()
@@ -326,14 +329,54 @@ class MonthScreen(QWidget):
         self.history.set_rows(rows)
         emit(self.history_loaded, len(rows))
 
+    def load_months(self) -> None:
+        """Read where the ledger starts, list the months from there, then load the chosen month's totals.
+
+        Read again each time the totals are: the first visit of an empty ledger moves the start.
+        """
+        self._stale = False
+        session = self.context.session
+        self.context.run(lambda: statements.ledger_start(session), self._list_months)
+
+    def _list_months(self, start: dt.date | None) -> None:
+        """Fill the month list; last month is chosen the first time (the month chosen or typed since stays)."""
+        today = self.context.today()
+        this_month = f"{today:%Y-%m}"
+        typed = self.month.currentText() if self._months_listed else ""
+        with QSignalBlocker(self.month):
+            self.month.clear()
+            for month in recent_months(today, start):
+                label = self.tr("{month} (本月, 未结束)").format(month=month) if month == this_month else month
+                self.month.addItem(label, month)
+            if typed:
+                index = self.month.findText(typed)
+                if index >= 0:
+                    self.month.setCurrentIndex(index)
+                else:
+                    self.month.setEditText(typed)
+            else:
+                self.month.setCurrentIndex(min(1, self.month.count() - 1))
+        # Wide enough for "2026-11 (this month, not over)" whole, not its end scrolled into view
+        # (the editable combo's size hint did not grow with its items).
+        widest = max(self.month.fontMetrics().horizontalAdvance(self.month.itemText(i)) for i in range(self.month.count()))
+        self.month.setMinimumWidth(max(140, widest + 48))
+        self._months_listed = True
+        self.load_totals()
+
+    def chosen_month(self) -> str:
+        """The month picked ("2026-03" for the item "2026-03 (本月, 未结束)") or as typed."""
+        text = self.month.currentText()
+        index = self.month.findText(text)
+        return str(self.month.itemData(index)) if index >= 0 else text.strip()
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._stale:
-            self.load_totals()
+            self.load_months()
 
     def load_totals(self) -> None:
         self._stale = False
-        month = self.month.currentText().strip()
+        month = self.chosen_month()
         self._generation += 1
         generation, session, today = self._generation, self.context.session, self.context.today()
         self.month_note.clear_note()
@@ -355,6 +398,11 @@ class MonthScreen(QWidget):
         self.figures["total"].setText(str(totals.total))
         self.figures["fund"].setText(str(totals.fund))
         self.figures["patient"].setText(str(totals.patient))
+        if totals.month == f"{self.context.today():%Y-%m}":
+            # Exported as it stands today; exported again after the month ends it becomes the next revision.
+            self.month_note.say(
+                self.tr("本月尚未结束: 导出的只是到今天为止的记录。月底后请再导出一次 (修订版号加一)。"), error=False
+            )
         self.export_button.setEnabled(True)
         emit(self.totals_shown, totals)
 
@@ -378,7 +426,7 @@ class MonthScreen(QWidget):
 
     def export(self) -> None:
         self.export_note.clear_note()
-        month, text = self.month.currentText().strip(), self.folder.text().strip()
+        month, text = self.chosen_month(), self.folder.text().strip()
         if not text:
             self._export_failed(BadInput("请先插入 U 盘或选择导出文件夹", "insert a USB drive or choose the export folder first"))
             return
@@ -531,4 +579,4 @@ class MonthScreen(QWidget):
         if what == "visit":
             self._stale = True
             if self.isVisible():
-                self.load_totals()
+                self.load_months()

@@ -255,17 +255,17 @@
 <context>
     <name>Clock</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="66" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="72" />
         <source>请确认电脑日期</source>
         <translation>Check the computer's date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="67" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="73" />
         <source>日期正确, 继续</source>
         <translation>The date is right, go on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="68" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="74" />
         <source>取消, 先校正日期</source>
         <translation>Cancel, correct the date first</translation>
     </message>
@@ -514,72 +514,72 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="355" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="361" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="357" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="363" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="360" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="366" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="362" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="368" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="363" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="369" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="364" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="370" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="366" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="372" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="391" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="397" />
         <source>变更原因</source>
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="427" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="433" />
         <source>收取个人承担 {amount} 元并打印收据</source>
         <translation>Take the patient's {amount} yuan and print a receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="437" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="443" />
         <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
         <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="441" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="447" />
         <source>个人承担已收取 (收据 {receipt})</source>
         <translation>Patient's share already taken (receipt {receipt})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="467" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="473" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="476" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="482" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="506" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="512" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -1201,148 +1201,158 @@ Please give this log file to support:
 <context>
     <name>MonthScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="172" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="176" />
         <source>1. 选择月份</source>
         <translation>1. Choose the month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="185" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="188" />
         <source>结算笔数</source>
         <translation>Settlements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="186" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="189" />
         <source>冲销笔数</source>
         <translation>Reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="188" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="191" />
         <source>净人次 (冲销后)</source>
         <translation>Net visits (after reversals)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="189" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="192" />
         <source>医疗总费用 (元)</source>
         <translation>Total (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="190" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="193" />
         <source>统筹基金支付 (元)</source>
         <translation>Fund pays (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="191" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="194" />
         <source>个人支付 (元)</source>
         <translation>Patient pays (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="201" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="204" />
         <source>月份 (YYYY-MM)</source>
         <translation>Month (YYYY-MM)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="210" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="213" />
         <source>2. 导出到文件夹 (U 盘)</source>
         <translation>2. Export to a folder (USB drive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="212" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="215" />
         <source>插入 U 盘或选择文件夹</source>
         <translation>Insert a USB drive or choose a folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="213" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="216" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="218" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="221" />
         <source>导出月结</source>
         <translation>Export the month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="240" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="243" />
         <source>3. 导出结果</source>
         <translation>3. Exported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="241" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="244" />
         <source>尚未导出</source>
         <translation>Nothing exported yet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="244" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="247" />
         <source>打印汇总表…</source>
         <translation>Print the summary…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="252" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="255" />
         <source>导出记录</source>
         <translation>Exports so far</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="255" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="258" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="256" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="259" />
         <source>修订版</source>
         <translation>Revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="257" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="260" />
         <source>导出时间</source>
         <translation>Exported at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="258" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="261" />
         <source>文件夹</source>
         <translation>Folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="259" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="262" />
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="268" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="271" />
         <source>乡镇用量快照</source>
         <translation>Township usage snapshot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="270" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="273" />
         <source>乡镇卫生院交回的本年用量: 患者在本乡镇其他机构用过的统筹基金。导入后, 接诊时的年度限额会算上它。</source>
         <translation>This year's usage handed back by the township health center: the fund patients used at its other facilities. Once imported, the annual cap at the visit counts it.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="274" />
-        <location filename="../../clinic_app/ui/month_screen.py" line="442" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="277" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="490" />
         <source>本年尚未导入</source>
         <translation>Not imported for this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="276" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="279" />
         <source>导入用量快照…</source>
         <translation>Import usage snapshot…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="322" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="325" />
         <source>已找到 U 盘: {path}</source>
         <translation>USB drive found: {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="375" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="349" />
+        <source>{month} (本月, 未结束)</source>
+        <translation>{month} (this month, not over)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="404" />
+        <source>本月尚未结束: 导出的只是到今天为止的记录。月底后请再导出一次 (修订版号加一)。</source>
+        <translation>This month is not over: the export holds the records up to today. Export it again after the month ends (the next revision).</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="423" />
         <source>选择导出文件夹</source>
         <translation>Choose the export folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="397" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="445" />
         <source>正在导出…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="413" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="461" />
         <source>{month} 第 {revision} 版, 已导出到:
   {folder}
   {data}
@@ -1365,57 +1375,57 @@ This clinic's key fingerprint (the township checks it):
 {visits} settlements, {reversals} reversals; net total {total}, fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="427" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="475" />
         <source>{month} 月结已导出 (第 {revision} 版)</source>
         <translation>{month} exported (revision {revision})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="445" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="493" />
         <source>{year} 年: 已导入 (乡镇计算于 {day}), {rows} 行</source>
         <translation>{year}: imported (computed by the township on {day}), {rows} rows</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="452" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="500" />
         <source>选择乡镇卫生院的用量快照</source>
         <translation>Choose the township's usage snapshot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="452" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="500" />
         <source>用量快照 (*.json)</source>
         <translation>Usage snapshot (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="479" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="527" />
         <source>这个快照已经导入过, 没有变化 ({year} 年, 乡镇计算于 {day})</source>
         <translation>This snapshot was imported before; nothing changed ({year}, computed on {day})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="481" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="529" />
         <source>已导入 {year} 年用量快照 (乡镇计算于 {day}): {rows} 行</source>
         <translation>Imported the {year} usage snapshot (computed on {day}): {rows} rows</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="494" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="542" />
         <source>核对乡镇卫生院密钥指纹</source>
         <translation>Check the township health center's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="495" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="543" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="498" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="546" />
         <source>请把上面的指纹与乡镇卫生院给的指纹 (导出快照时显示, 或打印件) 逐组核对, 最好当面或电话确认。完全一致才点“信任此密钥”: 快照随即导入。不一致请点“不信任”, 并与乡镇卫生院联系。</source>
         <translation>Compare the fingerprint above, group by group, with the one the township gave you (shown when it exported the snapshot, or on paper), best in person or by phone. Only if it is the same, click “Trust this key”: the snapshot is then imported. If not, click “Do not trust” and call the township health center.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="517" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="565" />
         <source>未导入: 乡镇卫生院的密钥没有被信任</source>
         <translation>Not imported: the township health center's key was not trusted</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="526" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="574" />
         <source>{month} 月结汇总表</source>
         <translation>{month} statement summary</translation>
     </message>
@@ -1436,42 +1446,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="629" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="642" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="632" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="645" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="638" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="651" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="644" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="657" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="647" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="660" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="663" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="676" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="668" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="681" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="669" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="682" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1587,93 +1597,93 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="228" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="234" />
         <source>{name} 已签约家庭医生: 签约服务费个人承担 {amount} 元尚未收取, 请在 患者 → 年度参保登记… 中收取并打印收据</source>
         <translation>{name} is signed with a family doctor: the patient's share of the package fee, {amount}, is not taken yet; take it and print its receipt in Patients → Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="242" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="248" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="242" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="248" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="245" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="251" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="246" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="252" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="251" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="257" />
         <source>出生日期 (无身份证号时)</source>
         <translation>Birth date (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="251" />
-        <location filename="../../clinic_app/ui/dialogs.py" line="254" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="257" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="260" />
         <source>未填</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="253" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="259" />
         <source>性别 (无身份证号时)</source>
         <translation>Sex (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="258" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="264" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="261" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="267" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="262" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="268" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="263" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="269" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="269" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="275" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="270" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="276" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="312" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="318" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="318" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="324" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="321" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="327" />
         <source>出生日期不能晚于今天</source>
         <translation>The birth date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="324" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="330" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
@@ -1907,37 +1917,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="530" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="536" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="532" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="538" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="533" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="539" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="534" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="540" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="539" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="545" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="542" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="548" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="547" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="553" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1945,57 +1955,57 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="560" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="566" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="562" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="568" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="563" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="569" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="564" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="570" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="565" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="571" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="569" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="575" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="570" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="576" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="576" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="582" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="581" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="587" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="586" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="592" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="591" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="597" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2850,22 +2860,22 @@ Restore now?</translation>
         <translation>Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="732" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="736" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="755" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="759" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="761" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="765" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="751" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="755" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>
@@ -2873,22 +2883,22 @@ Restore now?</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="607" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="620" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="609" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="622" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="614" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="627" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="617" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="630" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>

@@ -18,11 +18,14 @@ from pypdf import PdfReader
 from clinic_app.domain.money import Money
 from clinic_app.domain.records import VisitRequest
 from clinic_app.services import statements
+from clinic_app.services.session import ClinicSession, ClinicSetup
+from clinic_app.store.db import recorded_by
 from clinic_app.store.ledger import EntryFilter
 from clinic_app.ui import month_screen, printing
+from clinic_app.ui.context import AppContext
 from clinic_app.ui.main_window import MainWindow
 from clinic_app.ui.month_screen import MonthScreen
-from tests.ui.conftest import CLINIC_CODE, TOWNSHIP_CODE, ZHANG_ID, wait_idle
+from tests.ui.conftest import CLINIC_CODE, NOW, TOWNSHIP_CODE, ZHANG_ID, wait_idle
 
 FEBRUARY = [dt.datetime(2026, 2, day, 9, 0) for day in (3, 11, 20)]
 
@@ -195,8 +198,62 @@ def test_without_a_drive_the_last_folder_is_offered(qtbot, screen, context, sess
     assert again.folder.text() == str(tmp_path) and not again.folder_note.text()
 
 
-def test_recent_months_start_with_last_month() -> None:
-    assert month_screen.recent_months(dt.date(2026, 1, 15), 3) == ["2025-12", "2025-11", "2025-10", "2026-01"]
+def test_recent_months_run_from_the_ledgers_start_newest_first() -> None:
+    """From the first entry's month to this month, newest first: a clinic that began in October
+    is not offered 24 empty months, and this month (not over) is not put after the oldest."""
+    today = dt.date(2026, 1, 15)
+    assert month_screen.recent_months(today, dt.date(2025, 10, 20)) == ["2026-01", "2025-12", "2025-11", "2025-10"]
+    assert month_screen.recent_months(today, dt.date(2026, 1, 3)) == ["2026-01"]
+    assert month_screen.recent_months(today, None) == ["2026-01"]
+    assert month_screen.recent_months(today, dt.date(2026, 11, 26)) == ["2026-01"]  # set up "later": a clock put back
+
+
+def test_the_list_starts_at_the_first_entry_with_this_month_marked_not_over(qtbot, screen, session, worker, february, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    show_totals(qtbot, screen)
+    items = [screen.month.itemText(i) for i in range(screen.month.count())]
+    assert items == ["2026-03 (本月, 未结束)", "2026-02"]
+    assert screen.month.currentText() == "2026-02"  # last month, the one to export, is the default
+    assert not screen.month_note.text()
+
+    # This month can still be exported as before: what is in the ledger so far, its note says so.
+    patient = session.find_patients(ZHANG_ID)[0]
+    request = VisitRequest(
+        patient_id=patient.id, operator_id=session.operators()[0].id, time=dt.datetime(2026, 3, 9, 10, 0),
+        lines=(session.line_from_catalog("ZL0001", "1"),),
+    )
+    session.settle(request)
+    with qtbot.waitSignal(screen.totals_shown, timeout=10000) as shown:
+        screen.month.setCurrentIndex(0)
+    assert shown.args[0].month == "2026-03" and shown.args[0].visits == 1
+    assert "本月尚未结束" in screen.month_note.text() and screen.month_note.isVisible()
+    screen.folder.setText(str(tmp_path))
+    with qtbot.waitSignal(screen.exported, timeout=30000) as done:
+        screen.export_button.click()
+    assert done.args[0].result.month == "2026-03" and done.args[0].result.revision == 1
+    assert (tmp_path / f"{CLINIC_CODE}_2026-03_r1.json").exists()
+    # A month typed in still works.
+    assert choose_month(qtbot, screen, "2026-02").month == "2026-02"
+    assert not screen.month_note.text()
+
+
+def test_an_empty_ledger_lists_from_the_set_up_month(qtbot, tmp_path, worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(month_screen, "MEDIA_ROOTS", ())
+    with ClinicSession(tmp_path / "new") as session:
+        with recorded_by(lambda: dt.datetime(2025, 12, 5, 8, 0)):
+            session.initialize(
+                ClinicSetup(
+                    code=CLINIC_CODE, name="新村卫生室", role="village", township_code=TOWNSHIP_CODE,
+                    township_name="测试镇卫生院", policy_id="shaoyang-resident-2019", operator_name="王医生",
+                )
+            )
+        context = AppContext(session, worker, "zh", clock=lambda: NOW)
+        shown = MonthScreen(context)
+        qtbot.addWidget(shown)
+        assert show_totals(qtbot, shown) is None  # nothing to export yet
+        items = [shown.month.itemText(i) for i in range(shown.month.count())]
+        assert items == ["2026-03 (本月, 未结束)", "2026-02", "2026-01", "2025-12"]
+        assert "没有就诊记录" in shown.month_note.text()
+        wait_idle(qtbot, worker)
 
 
 def test_the_village_window_has_the_month_tab(qtbot, context, worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
