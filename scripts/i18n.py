@@ -70,7 +70,11 @@ EN = {
     "费用类别": "Kind", "金额 (元)": "Amount (yuan)", "经批准转诊": "Approved referral",
     "请填写外院票据号": "Enter the receipt number", "金额应为大于 0 的数, 最多两位小数": "Amount must be above 0 with at most 2 decimals",
     "诊所信息与政策": "Clinic and policy",
-    "参加改革试点 (乡村一体签约)": "In the reform pilot (township and villages sign as one)",
+    "参加改革试点": "Take part in the reform pilot",
+    "{name}: 本县是试点地区、且本诊所未达到二级医院水平时勾选。签约居民在签约的乡镇卫生院及其村卫生室 (乡村一体签约) 按改革政策结算; 不勾选则按上面的政策。":
+        "{name}: tick when this county is a pilot area and this clinic has not reached level-2 hospital standard. "
+        "Signed residents are then settled by the reform at their signed township and its village clinics "
+        "(signed as one); unticked, the policy above applies.",
     "{month} (本月, 未结束)": "{month} (this month, not over)",
     "本月尚未结束: 导出的只是到今天为止的记录。月底后请再导出一次 (修订版号加一)。":
         "This month is not over: the export holds the records up to today. Export it again after the month ends (the next revision).",
@@ -117,7 +121,6 @@ EN = {
     "备份文件夹 (建议用 U 盘)": "Backup folder (a USB stick is best)",
     "每天开机和关闭时自动备份到这里。": "A backup is made here every day when the app opens and closes.",
     "选择本县执行的门诊统筹政策。": "Choose the outpatient pooling policy of this county.",
-    "本县参加改革试点, 本诊所未达二级标准": "This county is in the reform pilot and this clinic is not level-2 standard",
     "政策": "Policy",
     # labels
     "城乡居民": "Resident", "在职职工": "Active employee", "退休职工": "Retired employee", "诊查费": "Consultation",

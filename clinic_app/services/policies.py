@@ -92,3 +92,14 @@ def counter_pool(policy_id: str, book: PolicyBook | None = None) -> str:
     """The usage counter a policy's fund counts against: an overlay shares its base's."""
     policy = (book or default_book())[policy_id]
     return policy.base or policy.id
+
+
+def reform_over(policy_id: str, book: PolicyBook | None = None) -> Policy | None:
+    """The reform laid over `policy_id`, which a clinic in the pilot settles by; None: no pilot to join.
+
+    The same rule as `ClinicSession.visit_policy_id` (the 设置 and wizard checkbox shows only where it counts).
+    """
+    for policy in (book or default_book()).policies.values():
+        if policy.base == policy_id and policy.reform is not None:
+            return policy
+    return None

@@ -16,7 +16,6 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -45,7 +44,7 @@ from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.models import Column, RowsModel
 from clinic_app.ui.widgets import FieldNote, plain_table
-from clinic_app.ui.wizard import CODE, typed_code
+from clinic_app.ui.wizard import CODE, ReformPilotChoice, typed_code
 
 LANGUAGE_SETTING = "language"
 
@@ -193,7 +192,8 @@ class SettingsScreen(QWidget):
         for policy_id in session.book.ids():
             policy = session.book[policy_id]
             self.policy.addItem(policy.name_en if context.language == "en" else policy.name, policy_id)
-        self.reform_pilot = QCheckBox(self.tr("参加改革试点 (乡村一体签约)"))
+        self.reform_pilot = ReformPilotChoice(session.book, context.language)
+        self.policy.currentIndexChanged.connect(lambda _index: self.reform_pilot.follow(self.policy.currentData()))
         self.clinic_note = FieldNote()
         save_clinic = QPushButton(self.tr("保存诊所信息"))
         save_clinic.clicked.connect(self.save_clinic)
@@ -319,7 +319,8 @@ class SettingsScreen(QWidget):
         self.township_code.setText(clinic.township_code)
         self.township_name.setText(clinic.township_name)
         self.policy.setCurrentIndex(max(0, self.policy.findData(clinic.policy_id)))
-        self.reform_pilot.setChecked(clinic.reform_pilot)
+        self.reform_pilot.box.setChecked(clinic.reform_pilot)
+        self.reform_pilot.follow(clinic.policy_id)
 
     def save_clinic(self) -> None:
         self.clinic_note.clear_note()
@@ -341,7 +342,7 @@ class SettingsScreen(QWidget):
             township_code=typed_code(self.township_code),
             township_name=self.township_name.text().strip(),
             policy_id=self.policy.currentData(),
-            reform_pilot=self.reform_pilot.isChecked(),
+            reform_pilot=self.reform_pilot.chosen(),
         )
         session = self.context.session
         self.context.run(lambda: session.update_clinic(clinic), lambda _: self._clinic_saved(clinic))

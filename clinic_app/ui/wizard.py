@@ -19,13 +19,16 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QVBoxLayout,
     QWidget,
     QWizard,
     QWizardPage,
 )
 
+from clinic_app.domain.policy import PolicyBook
 from clinic_app.domain.records import Clinic
 from clinic_app.errors import UserError
+from clinic_app.services.policies import reform_over
 from clinic_app.services.session import ClinicSession, ClinicSetup
 from clinic_app.ui.widgets import FieldNote
 from clinic_app.ui.worker import Worker
@@ -46,6 +49,47 @@ class WizardContext:
     session: ClinicSession
     worker: Worker
     language: str = "zh"
+
+
+class ReformPilotChoice(QWidget):
+    """Whether the clinic takes part in the reform laid over its policy: the same words in the wizard
+    and in 设置, shown only for a policy that has a reform (elsewhere the box would change nothing).
+
+    Put it in a form row without a label: hidden, the row takes no room.
+    """
+
+    def __init__(self, book: PolicyBook, language: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.book, self.language = book, language
+        # The box's words short (a check box does not wrap: 设置 must fit a 1024 screen in English),
+        # the reform's name and when to tick in the wrapped hint under it.
+        self.box = QCheckBox(self.tr("参加改革试点"))
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #555;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.box)
+        layout.addWidget(self.hint)
+        layout.addStretch(1)  # height the form gives beyond the hint's goes below it, not between the two
+        self.available = False
+
+    def follow(self, policy_id: str | None) -> None:
+        """Offer the reform over `policy_id`, if it has one (the tick stays, in case it comes back)."""
+        reform = reform_over(policy_id, self.book) if policy_id else None
+        self.available = reform is not None
+        if reform is not None:
+            self.hint.setText(
+                self.tr(
+                    "{name}: 本县是试点地区、且本诊所未达到二级医院水平时勾选。"
+                    "签约居民在签约的乡镇卫生院及其村卫生室 (乡村一体签约) 按改革政策结算; 不勾选则按上面的政策。"
+                ).format(name=reform.name_en if self.language == "en" else reform.name)
+            )
+        self.setVisible(self.available)
+
+    def chosen(self) -> bool:
+        """Takes part: ticked, under a policy that has a reform."""
+        return self.available and self.box.isChecked()
 
 
 class _ClinicPage(QWizardPage):
@@ -96,17 +140,19 @@ class _ClinicPage(QWizardPage):
 
 
 class _PolicyPage(QWizardPage):
-    def __init__(self, book_ids: list[tuple[str, str]]) -> None:
+    def __init__(self, book: PolicyBook, language: str) -> None:
         super().__init__()
         self.setTitle(self.tr("执行政策"))
         self.setSubTitle(self.tr("选择本县执行的门诊统筹政策。"))
         form = QFormLayout(self)
         self.policy = QComboBox()
-        for policy_id, name in book_ids:
-            self.policy.addItem(name, policy_id)
-        self.reform_pilot = QCheckBox(self.tr("本县参加改革试点, 本诊所未达二级标准"))
+        for policy_id in book.ids():
+            self.policy.addItem(book[policy_id].name_en if language == "en" else book[policy_id].name, policy_id)
+        self.reform_pilot = ReformPilotChoice(book, language)
+        self.policy.currentIndexChanged.connect(lambda _index: self.reform_pilot.follow(self.policy.currentData()))
         form.addRow(self.tr("政策"), self.policy)
         form.addRow("", self.reform_pilot)
+        self.reform_pilot.follow(self.policy.currentData())  # in the form first: shown parentless, it is a window
 
 
 class _OperatorPage(QWizardPage):
@@ -148,10 +194,8 @@ class SetupWizard(QWizard):
         self.context = context
         self.setWindowTitle(self.tr("首次设置"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
-        book = context.session.book
-        policies = [(pid, book[pid].name_en if context.language == "en" else book[pid].name) for pid in book.ids()]
         self.clinic_page = _ClinicPage()
-        self.policy_page = _PolicyPage(policies)
+        self.policy_page = _PolicyPage(context.session.book, context.language)
         self.operator_page = _OperatorPage(str(context.session.data_dir / "backups"))
         for page in (self.clinic_page, self.policy_page, self.operator_page):
             self.addPage(page)
@@ -169,7 +213,7 @@ class SetupWizard(QWizard):
             policy_id=p.policy.currentData(),
             operator_name=o.operator.text().strip(),
             facility_level=c.role.currentData(),
-            reform_pilot=p.reform_pilot.isChecked(),
+            reform_pilot=p.reform_pilot.chosen(),
             backup_dir=o.backup.text().strip(),
         )
 

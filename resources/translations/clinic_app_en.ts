@@ -1953,6 +1953,19 @@ This clinic's key fingerprint (the township checks it):
     </message>
 </context>
 <context>
+    <name>ReformPilotChoice</name>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="66" />
+        <source>参加改革试点</source>
+        <translation>Take part in the reform pilot</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="84" />
+        <source>{name}: 本县是试点地区、且本诊所未达到二级医院水平时勾选。签约居民在签约的乡镇卫生院及其村卫生室 (乡村一体签约) 按改革政策结算; 不勾选则按上面的政策。</source>
+        <translation>{name}: tick when this county is a pilot area and this clinic has not reached level-2 hospital standard. Signed residents are then settled by the reform at their signed township and its village clinics (signed as one); unticked, the policy above applies.</translation>
+    </message>
+</context>
+<context>
     <name>ReimbursementDialog</name>
     <message>
         <location filename="../../clinic_app/ui/dialogs.py" line="566" />
@@ -2013,57 +2026,57 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>RestoreDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="98" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="97" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="103" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="102" />
         <source>备份时间</source>
         <translation>Backed up at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="104" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="103" />
         <source>大小</source>
         <translation>Size</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="106" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="105" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="123" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="122" />
         <source>备份文件夹 {folder} 中的备份, 以及 U 盘不可用时存在本机 {own} 中的备份 (最新的在前):</source>
         <translation>Backups in {folder}, and those saved on this computer in {own} while the USB stick could not be used (newest first):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="127" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="126" />
         <source>备份文件夹 {folder} 中的备份 (最新的在前):</source>
         <translation>Backups in {folder} (newest first):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="129" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="128" />
         <source>备份文件夹 {folder} 中没有备份, 请选择备份文件。</source>
         <translation>There are no backups in {folder}: choose a backup file.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="133" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="132" />
         <source>恢复所选备份</source>
         <translation>Restore the selected backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="135" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="134" />
         <source>选择其他文件…</source>
         <translation>Choose another file…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="154" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="153" />
         <source>选择备份文件</source>
         <translation>Choose a backup file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="154" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="153" />
         <source>数据库备份 (*.sqlite);;所有文件 (*)</source>
         <translation>Database backups (*.sqlite);;All files (*)</translation>
     </message>
@@ -2223,14 +2236,9 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="183" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="182" />
         <source>诊所信息与政策</source>
         <translation>Clinic and policy</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="196" />
-        <source>参加改革试点 (乡村一体签约)</source>
-        <translation>In the reform pilot (township and villages sign as one)</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/settings_screen.py" line="198" />
@@ -2338,69 +2346,69 @@ This clinic's key fingerprint (the township checks it):
         <translation>Language (after restart)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="327" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="328" />
         <source>诊所名称不能为空</source>
         <translation>The clinic name is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="331" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="332" />
         <source>乡镇卫生院编码不能为空</source>
         <translation>The township code is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="335" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="336" />
         <source>乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The township code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="351" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="352" />
         <source>诊所信息已保存</source>
         <translation>Clinic saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="371" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="372" />
         <source> (已停用)</source>
         <translation> (inactive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="379" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="380" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="394" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="395" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="418" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="419" />
         <source>已备份到 {path}</source>
         <translation>Backed up to {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="459" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="460" />
         <source>正在校验备份 {path}…</source>
         <translation>Checking backup {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="467" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="468" />
         <source>备份文件 {path} 未通过校验, 不能用来恢复。当前数据没有任何改动。
 {problems}</source>
         <translation>Backup {path} failed its check and cannot be restored. Nothing was changed.
 {problems}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="473" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="474" />
         <source>正在从 {path} 恢复…</source>
         <translation>Restoring from {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="481" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="482" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="483" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="484" />
         <source>备份 {path} 校验通过 ({entries} 条台账)。
 
 恢复后, 这个备份之后录入的数据将不在台账中; 当前数据会先另存到数据文件夹的 backups 中。
@@ -2415,37 +2423,37 @@ The program will close the data and reopen it after the restore.
 Restore now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="502" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="503" />
         <source>界面语言已保存, 重新打开程序后生效</source>
         <translation>Language saved; it applies when the app is opened again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="509" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="510" />
         <source>选择目录文件</source>
         <translation>Choose a catalogue file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="509" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="510" />
         <source>目录文件 (*.xlsx *.csv);;所有文件 (*)</source>
         <translation>Catalogue files (*.xlsx *.csv);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="517" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="518" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="526" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="527" />
         <source>发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入</source>
         <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="531" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="532" />
         <source>已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)</source>
         <translation>{saved} imported; {n} drugs bought outside the tender network are self-pay (not paid by the fund)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="534" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="535" />
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>
@@ -2660,7 +2668,7 @@ Restore now?</translation>
 <context>
     <name>SetupWizard</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="149" />
+        <location filename="../../clinic_app/ui/wizard.py" line="195" />
         <source>首次设置</source>
         <translation>First-run setup</translation>
     </message>
@@ -2906,77 +2914,77 @@ Restore now?</translation>
 <context>
     <name>_ClinicPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="54" />
+        <location filename="../../clinic_app/ui/wizard.py" line="98" />
         <source>诊所信息</source>
         <translation>Clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="56" />
+        <location filename="../../clinic_app/ui/wizard.py" line="100" />
         <source>这些信息印在收据和报表上。诊所编码以后不能修改, 请照医保定点机构编码填写; 名称可在“设置”中修改。</source>
         <translation>Printed on receipts and reports. The clinic code cannot be changed later: enter the insurance's designated facility code. The name can be changed in Settings.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="64" />
+        <location filename="../../clinic_app/ui/wizard.py" line="108" />
         <source>字母和数字, 如 H430523101006</source>
         <translation>Letters and digits, e.g. H430523101006</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="66" />
+        <location filename="../../clinic_app/ui/wizard.py" line="110" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="67" />
+        <location filename="../../clinic_app/ui/wizard.py" line="111" />
         <source>乡镇卫生院</source>
         <translation>Township health center</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="69" />
+        <location filename="../../clinic_app/ui/wizard.py" line="113" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="70" />
+        <location filename="../../clinic_app/ui/wizard.py" line="114" />
         <source>诊所编码</source>
         <translation>Clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="71" />
+        <location filename="../../clinic_app/ui/wizard.py" line="115" />
         <source>所属乡镇卫生院编码</source>
         <translation>Township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="72" />
+        <location filename="../../clinic_app/ui/wizard.py" line="116" />
         <source>所属乡镇卫生院名称</source>
         <translation>Township name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="73" />
+        <location filename="../../clinic_app/ui/wizard.py" line="117" />
         <source>机构类型</source>
         <translation>Facility type</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="78" />
+        <location filename="../../clinic_app/ui/wizard.py" line="122" />
         <source>请填写诊所名称</source>
         <translation>Enter the clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="79" />
+        <location filename="../../clinic_app/ui/wizard.py" line="123" />
         <source>请填写诊所编码</source>
         <translation>Enter the clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="80" />
+        <location filename="../../clinic_app/ui/wizard.py" line="124" />
         <source>请填写乡镇卫生院编码</source>
         <translation>Enter the township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="87" />
+        <location filename="../../clinic_app/ui/wizard.py" line="131" />
         <source>诊所编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The clinic code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="88" />
+        <location filename="../../clinic_app/ui/wizard.py" line="132" />
         <source>乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The township code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
@@ -2984,37 +2992,37 @@ Restore now?</translation>
 <context>
     <name>_OperatorPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="115" />
+        <location filename="../../clinic_app/ui/wizard.py" line="161" />
         <source>操作员与备份</source>
         <translation>Operator and backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="119" />
+        <location filename="../../clinic_app/ui/wizard.py" line="165" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="125" />
+        <location filename="../../clinic_app/ui/wizard.py" line="171" />
         <source>第一位操作员姓名</source>
         <translation>First operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="126" />
+        <location filename="../../clinic_app/ui/wizard.py" line="172" />
         <source>备份文件夹 (建议用 U 盘)</source>
         <translation>Backup folder (a USB stick is best)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="127" />
+        <location filename="../../clinic_app/ui/wizard.py" line="173" />
         <source>每天开机和关闭时自动备份到这里。</source>
         <translation>A backup is made here every day when the app opens and closes.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="131" />
+        <location filename="../../clinic_app/ui/wizard.py" line="177" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="137" />
+        <location filename="../../clinic_app/ui/wizard.py" line="183" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
@@ -3022,22 +3030,17 @@ Restore now?</translation>
 <context>
     <name>_PolicyPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="101" />
+        <location filename="../../clinic_app/ui/wizard.py" line="145" />
         <source>执行政策</source>
         <translation>Policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="102" />
+        <location filename="../../clinic_app/ui/wizard.py" line="146" />
         <source>选择本县执行的门诊统筹政策。</source>
         <translation>Choose the outpatient pooling policy of this county.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="107" />
-        <source>本县参加改革试点, 本诊所未达二级标准</source>
-        <translation>This county is in the reform pilot and this clinic is not level-2 standard</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="108" />
+        <location filename="../../clinic_app/ui/wizard.py" line="153" />
         <source>政策</source>
         <translation>Policy</translation>
     </message>

@@ -12,6 +12,7 @@ from clinic_app.domain.records import VisitRequest
 from clinic_app.services import backup
 from clinic_app.store import ledger
 from clinic_app.ui.settings_screen import RestoreDialog, SettingsScreen, list_backups
+from clinic_app.ui.wizard import SetupWizard, WizardContext
 from tests.ui.conftest import NOW, ZHANG_ID, wait_idle
 
 
@@ -122,6 +123,31 @@ def test_township_code_is_letters_and_digits(qtbot, context, session, worker) ->
     with qtbot.waitSignal(screen.clinic_saved, timeout=5000):
         screen.save_clinic()
     assert session.clinic.township_code == "430522"
+
+
+def test_the_reform_choice_says_what_the_wizard_says_and_only_for_a_policy_with_a_reform(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    screen = make_screen(qtbot, context, worker)
+    screen.show()
+    choice = screen.reform_pilot
+    assert context.clinic.policy_id == "shaoyang-resident-2019" and not context.clinic.reform_pilot
+    assert choice.isVisible() and not choice.box.isChecked()
+    wizard = SetupWizard(WizardContext(session, worker))
+    qtbot.addWidget(wizard)
+    wizard.policy_page.policy.setCurrentIndex(wizard.policy_page.policy.findData("shaoyang-resident-2019"))
+    same = wizard.policy_page.reform_pilot
+    assert (choice.box.text(), choice.hint.text()) == (same.box.text(), same.hint.text())
+
+    choice.box.setChecked(True)
+    with qtbot.waitSignal(screen.clinic_saved, timeout=5000):
+        screen.save_clinic()
+    assert session.clinic.reform_pilot and session.visit_policy_id() == "shaoyang-resident-reform-2025"
+
+    screen.policy.setCurrentIndex(screen.policy.findData("shaoguan-resident-2023"))
+    assert not choice.isVisible()
+    with qtbot.waitSignal(screen.clinic_saved, timeout=5000):
+        screen.save_clinic()
+    # Saved as not taking part: the pilot is Shaoyang's, a Shaoguan clinic has none to take part in.
+    assert session.clinic.policy_id == "shaoguan-resident-2023" and not session.clinic.reform_pilot
 
 
 def test_the_catalogue_box_says_what_a_file_needs_before_one_is_chosen(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]

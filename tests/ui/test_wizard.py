@@ -93,3 +93,32 @@ def test_wizard_refuses_a_code_that_is_not_letters_and_digits_at_its_field(qtbot
         wizard.next()
         assert wizard.currentPage() is wizard.policy_page
         assert wizard.setup().code == "H430523101006" and wizard.setup().township_code == "h430523101"
+
+
+def test_the_reform_choice_shows_only_for_a_policy_with_a_reform(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
+    """The pilot box changed nothing under a policy without a reform (only Shaoyang's has one)."""
+    with ClinicSession(tmp_path / "new") as session:
+        wizard = SetupWizard(WizardContext(session, worker))
+        qtbot.addWidget(wizard)
+        wizard.show()
+        wizard.clinic_page.name.setText("石门村卫生室")
+        wizard.clinic_page.code.setText("4305210102")
+        wizard.clinic_page.township_code.setText("430521")
+        wizard.next()
+        page = wizard.policy_page
+        choice = page.reform_pilot
+        page.policy.setCurrentIndex(page.policy.findData("shaoyang-resident-2019"))
+        assert choice.isVisible() and choice.box.isEnabled()
+        assert choice.box.text() == "参加改革试点" and choice.hint.text().startswith("湖南基层门诊统筹综合改革试点(邵阳): ")
+        choice.box.setChecked(True)
+        page.policy.setCurrentIndex(page.policy.findData("zhanjiang-resident-2025"))
+        assert not choice.isVisible()
+        assert wizard.setup().reform_pilot is False  # checked before, but this policy has no reform
+        page.policy.setCurrentIndex(page.policy.findData("shaoyang-resident-2019"))
+        assert choice.isVisible() and wizard.setup().reform_pilot is True
+        wizard.next()
+        wizard.operator_page.operator.setText("刘医生")
+        with qtbot.waitSignal(wizard.accepted, timeout=5000):
+            wizard.button(QWizard.WizardButton.FinishButton).click()
+        assert session.clinic is not None and session.clinic.reform_pilot
+        assert session.visit_policy_id() == "shaoyang-resident-reform-2025"
