@@ -847,8 +847,13 @@ class ClinicSession:
         referral: bool,
         time: dt.datetime,
         check_clock: bool = False,
+        *,
+        emergency: bool = False,
+        out_of_area: bool = False,
     ) -> SettledVisit:
-        """Reimburse an outside facility's receipt after a referral (POLICIES.md §2, Shaoguan).
+        """Reimburse an outside facility's receipt: after an approved referral or an emergency
+        (Shaoguan's ways in, POLICIES.md §2), or of a visit out of the insured city under a policy
+        with an out-of-city cap (§1: reimbursed on the outside receipt at the designated facility).
 
         Booked at `time`, when the clinic pays it back, as every entry is: the ledger goes
         forward, and the outside visit's month may already be with the township.  The outside
@@ -880,6 +885,8 @@ class ClinicSession:
                 lines=(line,),
                 time=time,
                 referral=referral,
+                emergency=emergency,
+                out_of_area=out_of_area,
                 facility=facility,
                 outside_receipt=outside_receipt.strip(),
                 note=f"外院就诊日期 {outside_day.isoformat()}",

@@ -575,6 +575,10 @@ class ReimbursementDialog(_FormDialog):
         self.amount = self.add_field(self.tr("金额 (元)"), QLineEdit())
         self.referral = QCheckBox(self.tr("经批准转诊"))
         self.form.addRow("", self.referral)
+        self.emergency = QCheckBox(self.tr("急诊或抢救"))
+        self.form.addRow("", self.emergency)
+        self.out_of_area = QCheckBox(self.tr("在参保地市以外就医 (市外)"))
+        self.form.addRow("", self.out_of_area)
 
     def check(self) -> Callable[[], Any] | None:
         ok = True
@@ -600,9 +604,12 @@ class ReimbursementDialog(_FormDialog):
         receipt, level, kind, referral = (
             self.receipt.text(), self.level.currentData(), self.kind.currentData(), self.referral.isChecked()
         )
-        self.unchecked = lambda: session.reimburse(patient_id, operator_id, receipt, level, kind, amount, day, referral, now)
+        routes = {"emergency": self.emergency.isChecked(), "out_of_area": self.out_of_area.isChecked()}
+        self.unchecked = lambda: session.reimburse(
+            patient_id, operator_id, receipt, level, kind, amount, day, referral, now, **routes
+        )
         return lambda: session.reimburse(
-            patient_id, operator_id, receipt, level, kind, amount, day, referral, now, check_clock=True
+            patient_id, operator_id, receipt, level, kind, amount, day, referral, now, check_clock=True, **routes
         )
 
     def _failed(self, error: Exception) -> None:

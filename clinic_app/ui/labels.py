@@ -48,6 +48,14 @@ def payment(code: str) -> str:
     }.get(code, code)
 
 
+def entry_payment(kind: str, code: str) -> str:
+    """How an entry's patient share was paid: a reimbursement's was paid at the other facility
+    (here the fund's share is paid back), not taken in cash at this clinic."""
+    if kind == "reimbursement":
+        return QCoreApplication.translate("Labels", "外院已付")
+    return payment(code)
+
+
 def facility(code: str) -> str:
     return {
         "village": QCoreApplication.translate("Labels", "村卫生室"),

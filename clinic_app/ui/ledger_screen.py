@@ -126,7 +126,7 @@ class EntryDetails(QGroupBox):
                 total=e.total,
                 fund=e.fund,
                 patient_pays=e.patient,
-                method=labels.payment(e.payment_method),
+                method=labels.entry_payment(e.kind, e.payment_method),
             )
         )
         if e.account_holder:  # paid from a family member's account (家庭共济): whose

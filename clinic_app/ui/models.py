@@ -170,7 +170,7 @@ def entry_columns() -> tuple[Column[LedgerEntry], ...]:
         Column(QCoreApplication.translate("Columns", "总费用"), lambda e: str(e.total), RIGHT),
         Column(QCoreApplication.translate("Columns", "统筹支付"), lambda e: str(e.fund), RIGHT),
         Column(QCoreApplication.translate("Columns", "个人支付"), lambda e: str(e.patient), RIGHT),
-        Column(QCoreApplication.translate("Columns", "付款方式"), lambda e: labels.payment(e.payment_method)),
+        Column(QCoreApplication.translate("Columns", "付款方式"), lambda e: labels.entry_payment(e.kind, e.payment_method)),
         Column(QCoreApplication.translate("Columns", "操作员"), lambda e: e.operator_name),
         Column(QCoreApplication.translate("Columns", "诊断"), lambda e: e.diagnosis),
     )

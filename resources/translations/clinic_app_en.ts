@@ -973,122 +973,127 @@ Please give this log file to support:
         <translation>Family account</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="53" />
+        <location filename="../../clinic_app/ui/labels.py" line="55" />
+        <source>外院已付</source>
+        <translation>Paid at the other facility</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="61" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="54" />
+        <location filename="../../clinic_app/ui/labels.py" line="62" />
         <source>乡镇卫生院</source>
         <translation>Township health center</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="55" />
+        <location filename="../../clinic_app/ui/labels.py" line="63" />
         <source>社区卫生服务中心</source>
         <translation>Community health center</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="56" />
+        <location filename="../../clinic_app/ui/labels.py" line="64" />
         <source>校医院</source>
         <translation>School clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="57" />
+        <location filename="../../clinic_app/ui/labels.py" line="65" />
         <source>一级医院</source>
         <translation>Level-1 hospital</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="58" />
+        <location filename="../../clinic_app/ui/labels.py" line="66" />
         <source>二级医院</source>
         <translation>Level-2 hospital</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="59" />
+        <location filename="../../clinic_app/ui/labels.py" line="67" />
         <source>三级医院</source>
         <translation>Level-3 hospital</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="65" />
+        <location filename="../../clinic_app/ui/labels.py" line="73" />
         <source>男</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="65" />
+        <location filename="../../clinic_app/ui/labels.py" line="73" />
         <source>女</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="71" />
+        <location filename="../../clinic_app/ui/labels.py" line="79" />
         <source>韶关 按人头定额包干</source>
         <translation>Shaoguan capitation (fixed per head)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="72" />
+        <location filename="../../clinic_app/ui/labels.py" line="80" />
         <source>湛江 定额包干</source>
         <translation>Zhanjiang fixed budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="73" />
+        <location filename="../../clinic_app/ui/labels.py" line="81" />
         <source>湖南 基层门诊统筹综合改革 按人头付费</source>
         <translation>Hunan primary outpatient reform, capitation</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="74" />
+        <location filename="../../clinic_app/ui/labels.py" line="82" />
         <source>邵阳 按人头按月预拨</source>
         <translation>Shaoyang capitation, prepaid monthly</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="75" />
+        <location filename="../../clinic_app/ui/labels.py" line="83" />
         <source>按项目付费</source>
         <translation>Fee for service</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="80" />
+        <location filename="../../clinic_app/ui/labels.py" line="88" />
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="80" />
+        <location filename="../../clinic_app/ui/labels.py" line="88" />
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="91" />
+        <location filename="../../clinic_app/ui/labels.py" line="99" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="93" />
+        <location filename="../../clinic_app/ui/labels.py" line="101" />
         <source>(未定点)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="95" />
+        <location filename="../../clinic_app/ui/labels.py" line="103" />
         <source>未参保</source>
         <translation>Not insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="97" />
+        <location filename="../../clinic_app/ui/labels.py" line="105" />
         <source> (沿用 {year} 年登记, 本年尚未登记)</source>
         <translation> (from the {year} enrolment; none entered for this year yet)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="104" />
+        <location filename="../../clinic_app/ui/labels.py" line="112" />
         <source>否 ({year} 年已签约, 本年未续签)</source>
         <translation>No (signed in {year}, not renewed this year)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="111" />
+        <location filename="../../clinic_app/ui/labels.py" line="119" />
         <source>补录: 本年度从年初起就是这一选择</source>
         <translation>Entered late: this was the choice from the start of the year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="112" />
+        <location filename="../../clinic_app/ui/labels.py" line="120" />
         <source>更正录入错误</source>
         <translation>Correcting a typing mistake</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="113" />
+        <location filename="../../clinic_app/ui/labels.py" line="121" />
         <source>居住地迁移</source>
         <translation>Moved house</translation>
     </message>
@@ -1446,42 +1451,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="642" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="649" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="645" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="652" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="651" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="658" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="657" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="664" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="660" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="667" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="676" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="683" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="681" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="688" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="682" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="689" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -2003,22 +2008,32 @@ This clinic's key fingerprint (the township checks it):
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="582" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="578" />
+        <source>急诊或抢救</source>
+        <translation>Emergency or rescue</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="580" />
+        <source>在参保地市以外就医 (市外)</source>
+        <translation>Out of the insured city</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="586" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="587" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="591" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="592" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="596" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="597" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="601" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2891,22 +2906,22 @@ Restore now?</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="620" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="627" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="622" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="629" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="627" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="634" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="630" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="637" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>

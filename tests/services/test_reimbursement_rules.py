@@ -126,3 +126,35 @@ def test_an_amount_of_zero_or_less_is_refused(shaoguan: Ledger, amount: str) -> 
     with pytest.raises(BadInput):
         _reimburse(shaoguan, "signed_here", "WY-0", "township", amount, True)
     assert shaoguan.session.count_entries(ledger.EntryFilter()) == before
+
+
+def test_shaoguan_pays_an_emergency_receipt_and_an_out_of_city_one_up_to_its_own_cap(shaoguan: Ledger) -> None:
+    """The other ways in (POLICIES.md §1.4, §2): an emergency or rescue (急救和抢救) without a
+    referral, and a visit out of the city, paid up to the 50 a year of the out-of-city cap."""
+    lg = shaoguan
+    emergency = lg.session.reimburse(
+        lg.people["signed_here"], lg.operator, "WY-E", "township", "drug", M("100.00"), OUTSIDE_DAY, False,
+        PAID_BACK, emergency=True,
+    )
+    assert emergency.adjudication.fund.fen == 7000
+    assert "急救抢救, 按规定支付" in _said(emergency)
+    away = lg.session.reimburse(
+        lg.people["signed_here"], lg.operator, "WY-O", "township", "drug", M("100.00"), OUTSIDE_DAY, False,
+        PAID_BACK + dt.timedelta(minutes=1), out_of_area=True,
+    )
+    # 70% of 10000 is 7000, over the 5000 out-of-city cap (inside the 300 a year).
+    assert away.adjudication.fund.fen == 5000
+    assert "市外就医年度限额 50.00 元, 已用 0.00 元, 本次最多 50.00 元" in _said(away)
+    again = lg.session.reimburse(
+        lg.people["signed_here"], lg.operator, "WY-O2", "township", "drug", M("20.00"), OUTSIDE_DAY, False,
+        PAID_BACK + dt.timedelta(minutes=2), out_of_area=True,
+    )
+    assert again.adjudication.fund.fen == 0 and "市外就医年度限额 50.00 元已用完" in _said(again)
+
+
+def test_shaoyang_has_no_out_of_city_benefit_to_reimburse(shaoyang: Ledger) -> None:
+    settled = shaoyang.session.reimburse(
+        shaoyang.people["signed_here"], shaoyang.operator, "WY-SO", "township", "drug", M("100.00"), OUTSIDE_DAY,
+        False, PAID_BACK, out_of_area=True,
+    )
+    assert settled.adjudication.fund.fen == 0 and _said(settled) == ["本政策无市外就医待遇, 统筹不支付"]
