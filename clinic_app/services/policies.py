@@ -97,7 +97,7 @@ def counter_pool(policy_id: str, book: PolicyBook | None = None) -> str:
 def reform_over(policy_id: str, book: PolicyBook | None = None) -> Policy | None:
     """The reform laid over `policy_id`, which a clinic in the pilot settles by; None: no pilot to join.
 
-    The same rule as `ClinicSession.visit_policy_id` (the 设置 and wizard checkbox shows only where it counts).
+    `ClinicSession.visit_policy_id` settles by it; the 设置 and wizard checkbox shows only where it counts.
     """
     for policy in (book or default_book()).policies.values():
         if policy.base == policy_id and policy.reform is not None:

@@ -51,7 +51,7 @@ from clinic_app.domain.records import (
 )
 from clinic_app.domain.visit import Adjudication, Item, Patient, Usage, VisitDraft
 from clinic_app.errors import BadInput, UserError
-from clinic_app.services.policies import counter_pool, default_book, policy_version
+from clinic_app.services.policies import counter_pool, default_book, policy_version, reform_over
 from clinic_app.store import ledger
 from clinic_app.store import township as township_store
 from clinic_app.store.db import change_stamp, open_database, remember_backup_folder, transaction
@@ -278,11 +278,8 @@ class ClinicSession:
     def visit_policy_id(self) -> str:
         """The clinic's policy, or the reform laid over it where the clinic is in the pilot."""
         clinic = self.require_clinic()
-        if clinic.reform_pilot:
-            for policy in self.book.policies.values():
-                if policy.base == clinic.policy_id and policy.reform is not None:
-                    return policy.id
-        return clinic.policy_id
+        reform = reform_over(clinic.policy_id, self.book) if clinic.reform_pilot else None
+        return clinic.policy_id if reform is None else reform.id
 
     def policy_on(self, day: dt.date) -> Policy:
         return self.book.in_force(self.visit_policy_id(), day)
