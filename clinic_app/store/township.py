@@ -474,12 +474,18 @@ class FlagRow:
     """The flag's particulars as JSON data (services.township.flag_detail puts them in words)."""
 
 
-def review_flags(db: DbOrConn, f: FlagFilter, offset: int = 0, limit: int = 1000) -> list[FlagRow]:
+def _flag_conditions(f: FlagFilter, table: str = "") -> tuple[list[str], list[str]]:
+    """The review_flags conditions `f` sets (month, village, code), with `table`'s prefix."""
     clauses, params = [], []
     for column, value in (("month", f.month), ("clinic_code", f.clinic_code), ("code", f.code)):
         if value is not None:
-            clauses.append(f"{column} = ?")
+            clauses.append(f"{table}{column} = ?")
             params.append(value)
+    return clauses, params
+
+
+def review_flags(db: DbOrConn, f: FlagFilter, offset: int = 0, limit: int = 1000) -> list[FlagRow]:
+    clauses, params = _flag_conditions(f)
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
     rows = db.execute(
         f"SELECT * FROM review_flags{where} ORDER BY month, clinic_code, id LIMIT ? OFFSET ?",
@@ -553,11 +559,7 @@ def standing_decisions(db: DbOrConn, f: FlagFilter) -> dict[int, DecisionRow]:
     """Flag id -> the latest decision on each flag of the review list that `f` selects (flags
     without one are absent).  Latest by record order (id), not by time: a clock set back does
     not bring an older decision back."""
-    clauses, params = [], []
-    for column, value in (("month", f.month), ("clinic_code", f.clinic_code), ("code", f.code)):
-        if value is not None:
-            clauses.append(f"r.{column} = ?")
-            params.append(value)
+    clauses, params = _flag_conditions(f, "r.")
     where = (" AND " + " AND ".join(clauses)) if clauses else ""
     rows = _plain(db).execute(
         f"""{_DECISION_SELECT}
