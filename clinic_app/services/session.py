@@ -132,7 +132,7 @@ class _Previewed:
 
 # What of a request `_draft` does not read; every other field (and the visit's date)
 # decides the draft.  A field added to VisitRequest is part of the key unless listed here.
-_NOT_IN_DRAFT = frozenset({"operator_id", "time", "diagnosis", "identity_check", "outside_receipt", "account_holder", "note"})
+_NOT_IN_DRAFT = frozenset({"operator_id", "time", "diagnosis", "identity_check", "account_holder", "note"})
 _DRAFT_FIELDS = tuple(f.name for f in fields(VisitRequest) if f.name not in _NOT_IN_DRAFT)
 
 

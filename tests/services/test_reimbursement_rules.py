@@ -158,3 +158,14 @@ def test_shaoyang_has_no_out_of_city_benefit_to_reimburse(shaoyang: Ledger) -> N
         False, PAID_BACK, out_of_area=True,
     )
     assert settled.adjudication.fund.fen == 0 and _said(settled) == ["本政策无市外就医待遇, 统筹不支付"]
+
+
+def test_a_preview_of_the_visit_here_is_not_reused_for_the_same_lines_as_an_outside_receipt(shaoguan: Ledger) -> None:
+    """The draft reads whether the request is an outside receipt (not designated there): a preview
+    without one must not stand for a settle with one."""
+    from dataclasses import replace
+
+    here = shaoguan.request("signed_here", "2025-09-10 10:00", "YP0001")
+    assert shaoguan.session.preview(here).fund.fen > 0
+    outside = shaoguan.session.settle(replace(here, outside_receipt="WY-P"))
+    assert outside.adjudication.fund.fen == 0
