@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -32,10 +31,14 @@ from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.dialogs import EnrolmentDialog, PackageReversalDialog, PatientDialog
 from clinic_app.ui.models import (
+    OPERATOR_COLUMN,
+    PAYMENT_COLUMN,
+    RECEIPT_COLUMN,
     RIGHT,
     Column,
     LedgerModel,
     RowsModel,
+    entry_column_widths,
     patient_columns,
 )
 from clinic_app.ui.widgets import fit_columns, fitted_table
@@ -166,12 +169,16 @@ class PatientsScreen(QWidget):
         self.history_view = QTableView()
         self.history_view.setModel(self.history)
         self.history_view.verticalHeader().hide()
-        self.history_view.setTabKeyNavigation(False)  # Tab on to the buttons, not cell to cell
-        self.history_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.history_view.setColumnHidden(HISTORY_PATIENT_COLUMN, True)  # always this patient
-        # Rows arrive a page at a time on the worker, after the view was laid out empty:
-        # fit the columns to what arrived, or the receipt number reads "H43…".
-        self.history.page_loaded.connect(lambda _rows: self.history_view.resizeColumnsToContents())
+        # Tab on to the buttons, not cell to cell; the receipt number cut at its start (the clinic's
+        # code, the same on every row), the serial that tells the visits apart kept.
+        fitted_table(self.history_view, {RECEIPT_COLUMN: Qt.TextElideMode.ElideLeft})
+        # Always this patient; who took the money and how are in 台账 (and on the receipt): the
+        # history shows when, what, how much and why in the pane's width, without a bar sideways.
+        for column in (HISTORY_PATIENT_COLUMN, PAYMENT_COLUMN, OPERATOR_COLUMN):
+            self.history_view.setColumnHidden(column, True)
+        # Rows arrive a page at a time on the worker, after the view was laid out empty: fit the
+        # columns to what arrived and to the pane, which at 1366 px is narrower than the columns.
+        self.history.page_loaded.connect(self._fit_history)
         # The package fees paid at signing, newest first; shown only for a patient who paid one.
         self.packages = PackageModel(self)
         self.packages_view = QTableView()
@@ -245,6 +252,17 @@ class PatientsScreen(QWidget):
         return {PATIENT_ADDRESS_COLUMN: metrics.horizontalAdvance("湖南省…31号") + 16,
                 PATIENT_ID_COLUMN: metrics.horizontalAdvance("4305***…6635") + 16,
                 PATIENT_NUMBER_COLUMN: metrics.horizontalAdvance("H43…P0002345") + 16}
+
+    def _fit_history(self, rows: int) -> None:
+        """The history without a scroll bar sideways at 1366 px: the diagnosis, then the receipt
+        number down to its serial ("…023503"; its year is the time's), then a long kind give way.
+        One patient's visits mostly come in one page: the kind is as wide as theirs need."""
+        if not rows:
+            return
+        view = self.history_view
+        shrink, _at_least = entry_column_widths(view, receipt=True)
+        shrink[RECEIPT_COLUMN] = view.fontMetrics().horizontalAdvance("…000000") + 16
+        fit_columns(view, shrink)
 
     def _row_changed(self, *_: object) -> None:
         patient = self.model.row_at(self.table.currentIndex().row())
