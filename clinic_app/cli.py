@@ -181,7 +181,10 @@ def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument("--data-dir", type=_data_dir_argument, default=argparse.SUPPRESS, help="数据文件夹 (默认: 本用户的) / data folder (default: per-user)")
     parser = _Parser(prog="clinic-app", description="村卫生室门诊统筹台账 / village clinic outpatient ledger", parents=[common])
-    parser.add_argument("--lang", choices=("zh", "en"), default=None, help="界面语言 / UI language")
+    parser.add_argument(
+        "--lang", choices=("zh", "en"), default=None,
+        help="界面语言; 命令行的错误信息也只用此语言 (默认中英双语) / UI language; also the one language of command errors (default: both)",
+    )
     parser.add_argument("--selftest", action="store_true", help="自检: 打开, 结算一笔, 打印一张收据, 退出 / open, settle one visit, print one receipt, exit")
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -266,8 +269,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def asked_language(argv: Sequence[str]) -> str | None:
+    """The language `--lang` asks for (zh or en), read before parsing: a usage error speaks it too.
+
+    None when not asked: messages then carry both languages (CLI.md).
+    """
+    args = list(argv)
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else arg.removeprefix("--lang=") if arg.startswith("--lang=") else None
+        if value in ("zh", "en"):
+            return value
+    return None
+
+
+def say(error: UserError, language: str | None) -> str:
+    """A user error in the language asked for, or in both when none was."""
+    return error.bilingual() if language is None else error.message(language)
+
+
 def run(argv: Sequence[str]) -> int:
     """Run one command; return its exit status. Usage errors are `BadInput`."""
+    language = asked_language(argv)
     try:
         args = build_parser().parse_args(list(argv))
         handler: Handler | None = getattr(args, "handler", None)
@@ -277,7 +301,7 @@ def run(argv: Sequence[str]) -> int:
         sys.stdout.flush()  # a reader gone (`| head`) shows here, not at interpreter exit
         return status
     except UserError as exc:
-        sys.stderr.write(f"clinic-app: {exc.bilingual()}\n")
+        sys.stderr.write(f"clinic-app: {say(exc, language)}\n")
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
@@ -308,4 +332,4 @@ def _drop_stdout() -> None:
         pass
 
 
-__all__ = ["build_parser", "run", "cmd_adjudicate", "cmd_policies"]
+__all__ = ["asked_language", "build_parser", "run", "say", "cmd_adjudicate", "cmd_policies"]

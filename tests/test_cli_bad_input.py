@@ -153,3 +153,43 @@ def test_the_desktop_app_without_a_display_says_how_to_run_headless(tmp_path: Pa
     assert "没有图形显示" in zh and "QT_QPA_PLATFORM=offscreen" in zh and "clinic-app --help" in zh
     assert "no display" in en and "QT_QPA_PLATFORM=offscreen" in en
     assert not (tmp_path / "data" / DB_NAME).exists()
+
+
+# ---------------------------------------------------------------- --lang for the error line
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected", "absent"),
+    [("en", "month must be YYYY-MM", "月份格式"), ("zh", "月份格式应为 YYYY-MM", "month must be")],
+)
+def test_lang_chooses_the_error_lines_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, expected: str, absent: str
+) -> None:
+    """`--lang` was accepted on every command and changed nothing there: the error stayed in both languages."""
+    for argv in (
+        ["--lang", lang, "settle", "--data-dir", str(tmp_path), "--month", "2026-13"],
+        [f"--lang={lang}", "settle", "--data-dir", str(tmp_path), "--month", "2026-13"],
+    ):
+        assert run(argv) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("clinic-app: ") and err.count("\n") == 1, err
+        assert expected in err and absent not in err, err
+
+
+def test_without_lang_the_error_line_stays_in_both_languages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["settle", "--data-dir", str(tmp_path), "--month", "2026-13"]) == 2
+    zh, en = halves(capsys.readouterr().err)
+    assert "月份格式" in zh and "month must be" in en
+
+
+def test_lang_chooses_the_language_of_a_rejected_statement(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The per-file line of `statement import`: one language when asked."""
+    from tests.township.builders import township as make_township
+
+    township = tmp_path / "t"
+    make_township(township).close()
+    bogus = tmp_path / "note.json"
+    bogus.write_text("not json", encoding="utf-8")
+    assert run(["--lang", "en", "statement", "import", "--data-dir", str(township), str(bogus)]) == 2
+    out = capsys.readouterr().out
+    assert "rejected" in out and "拒收" not in out, out

@@ -12,29 +12,37 @@ import argparse
 import sys
 from pathlib import Path
 
-from clinic_app.errors import os_reason
+from clinic_app.errors import UserError, os_reason
 from clinic_app.services.datadir import existing_data_dir
 from clinic_app.services.session import ClinicSession
-from clinic_app.services.township import REJECT, UNTRUSTED, apply_import, flag_name, plan_import
+from clinic_app.services.township import (
+    REJECT,
+    UNTRUSTED,
+    FilePlan,
+    apply_import,
+    flag_name,
+    plan_import,
+)
 
 
 def cmd_statement_import(args: argparse.Namespace) -> int:
     files = [Path(f) for f in args.files]
+    language = getattr(args, "lang", None)
     rejected = False
     with ClinicSession(existing_data_dir(getattr(args, "data_dir", None)), read_only=args.dry_run) as session:
         plans = plan_import(session, files, trust=args.trust)
         if args.dry_run:
             print("预览, 未写入任何数据 / dry run, nothing written")
             for plan in plans:
-                print(f"{plan.path}: {plan.describe()}")
+                print(f"{plan.path}: {_described(plan, language)}")
         else:
             for result in apply_import(session, plans):
                 plan = result.plan
                 if result.error is not None:
                     rejected = True
-                    print(f"{plan.path}: 拒收 / rejected: {result.error.bilingual()}")
+                    print(f"{plan.path}: {_rejected(result.error, language)}")
                     continue
-                print(f"{plan.path}: {plan.describe()}")
+                print(f"{plan.path}: {_described(plan, language)}")
                 for code, count in result.flags.items():
                     print(f"  待审核 / to review: {code} {flag_name(code)} / {flag_name(code, 'en')}: {count}")
     untrusted = [p for p in plans if p.action == UNTRUSTED]
@@ -46,6 +54,22 @@ def cmd_statement_import(args: argparse.Namespace) -> int:
     if untrusted:
         return 1
     return 2 if rejected or any(p.action == REJECT for p in plans) else 0
+
+
+def _described(plan: FilePlan, language: str | None) -> str:
+    """What happens to the file; a refusal in the language asked for."""
+    if plan.action == REJECT and plan.error is not None:
+        return _rejected(plan.error, language)
+    return plan.describe()
+
+
+def _rejected(error: UserError, language: str | None) -> str:
+    """拒收 and why, in the language `--lang` asked for (both when none was)."""
+    if language == "en":
+        return f"rejected: {error.message('en')}"
+    if language == "zh":
+        return f"拒收: {error.message('zh')}"
+    return f"拒收 / rejected: {error.bilingual()}"
 
 
 def cmd_snapshot_export(args: argparse.Namespace) -> int:
