@@ -55,6 +55,7 @@ from clinic_app.services.policies import counter_pool, default_book, policy_vers
 from clinic_app.store import ledger
 from clinic_app.store import township as township_store
 from clinic_app.store.db import change_stamp, open_database, remember_backup_folder, transaction
+from clinic_app.store.schema import OLD_SNAPSHOT_POOL
 
 log = logging.getLogger(__name__)
 
@@ -450,7 +451,7 @@ class ClinicSession:
         employee_id = self.book[policy_id].employee_policy
         if patient.category == "resident" or employee_id is None:
             sums = ledger.usage_sums(db, patient.id, resident_pool, day, facility)  # type: ignore[arg-type]
-            outside = self._fund_elsewhere(db, patient, day.year)
+            outside = self._fund_elsewhere(db, patient, day.year, resident_pool)
             return Usage(
                 fund_year=Money(sums["fund_year"] + outside),
                 fund_day=Money(sums["fund_day"]),
@@ -459,7 +460,13 @@ class ClinicSession:
                 deductible_level_year=Money(sums["deductible_level_year"]),
             )
         employee = ledger.usage_sums(db, patient.id, employee_id, day, facility)  # type: ignore[arg-type]
-        counters = ledger.usage_sums(db, patient.id, resident_pool, day, facility) if layered else employee  # type: ignore[arg-type]
+        if layered:
+            # The reform's counters are the resident pool's, and its annual cap is over the
+            # township and its villages, as a resident's: the pool's use there counts too.
+            counters = ledger.usage_sums(db, patient.id, resident_pool, day, facility)  # type: ignore[arg-type]
+            counters["fund_year"] += self._fund_elsewhere(db, patient, day.year, resident_pool)
+        else:
+            counters = employee
         return Usage(
             fund_year=Money(counters["fund_year"]),
             fund_day=Money(counters["fund_day"]),
@@ -469,14 +476,21 @@ class ClinicSession:
             employee_fund_year=Money(employee["fund_year"]),
         )
 
-    def _fund_elsewhere(self, db: object, patient: PatientRecord, year: int) -> int:
-        """Fen the person used this year at the other facilities of the township: a village knows it
-        from the township's usage snapshot, the township from the villages' imported statements."""
+    def _fund_elsewhere(self, db: object, patient: PatientRecord, year: int, resident_pool: str) -> int:
+        """Fen of the resident counter pool (a resident's, or the reform's for a signed employee) the
+        person used this year at the other facilities of the township: a village knows it from the
+        township's usage snapshot (whose rows of an old file, naming no pool, count as this pool),
+        the township from the villages' imported statements.  The employee policy's own counters
+        take nothing from elsewhere, as before."""
         assert isinstance(db, sqlite3.Connection)
         clinic = self.require_clinic()
         if clinic.role == "township":
-            return township_store.fund_elsewhere(db, patient.id_number, year, clinic.code)
-        return ledger.snapshot_fund(db, patient.id_number, year, clinic.code)
+            book = self.book
+            by_pool = township_store.fund_elsewhere(
+                db, patient.id_number, year, clinic.code, lambda p: counter_pool(p, book) if p in book else p
+            )
+            return by_pool.get(resident_pool, 0)
+        return ledger.snapshot_fund(db, patient.id_number, year, clinic.code, (resident_pool, OLD_SNAPSHOT_POOL))
 
     def _designated(self, clinic: Clinic, enrolment: Enrolment | None, policy: Policy, signed: bool) -> bool:
         """Is this clinic within the patient's designated (signed) unit this year? (§2)
@@ -584,7 +598,8 @@ class ClinicSession:
         cap_policy = policy
         if patient.category != "resident" and policy.employee_policy:
             cap_policy = self.book.in_force(policy.employee_policy, day)
-        outside = self._fund_elsewhere(self.db, patient, day.year)
+        # What of fund_year was used elsewhere: the employee counter counts nothing from there.
+        outside = self._fund_elsewhere(self.db, patient, day.year, counter_pool(policy_id, self.book)) if cap_policy is policy else 0
         return UsageCard(
             year=day.year,
             # An employee at a resident-policy clinic: the employee policy's own counter; where the

@@ -8,6 +8,19 @@ statement).  A village registers the township's key on the first import after
 a person compares the fingerprint, then replaces its year's snapshot; its
 ledger's usage lookup adds the fund used at OTHER facilities, so the annual
 cap in the village counts what the person used elsewhere in the township.
+
+Each row names its counter pool (format version 2): a signed employee under the
+Hunan reform spends from two, the reform's (the resident pool, whose 600 a year
+is counted over the township and its villages) and the employee policy's, and a
+village counts only the pool of the counter at hand.  A township's own visits
+name their pools in the ledger; a village's statement line of a layered visit
+is split by its ``employee_layer`` reason (`store.township.fund_by_person_facility`).
+
+A version-1 file (before pools) is still read, its signature checked as before:
+its rows name no pool and are kept with pool '' (`schema.OLD_SNAPSHOT_POOL`),
+which counts as the resident pool, as it did when it was written.  So a signed
+employee's reform cap counts them, and so would a resident's; an employee
+policy's counter does not.  The township exports only version 2.
 """
 
 from __future__ import annotations
@@ -27,8 +40,10 @@ from clinic_app.documents import signing
 from clinic_app.documents.files import write_atomically
 from clinic_app.documents.statement_file import canonical_bytes
 from clinic_app.domain.money import Money, MoneyError
+from clinic_app.domain.policy import PolicyBook
 from clinic_app.errors import BadInput, UserError, not_utf8, os_reason
 from clinic_app.services.datadir import output_folder
+from clinic_app.services.policies import counter_pool
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.statements import FIRST_YEAR, clinic_key, keep_key
 from clinic_app.services.township import (
@@ -40,9 +55,14 @@ from clinic_app.services.township import (
 from clinic_app.store import ledger
 from clinic_app.store import township as store
 from clinic_app.store.db import transaction
+from clinic_app.store.schema import OLD_SNAPSHOT_POOL
 
 FORMAT = "clinic-app-usage-snapshot"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
+_V1_ROW = {"certno", "facility_code", "fund"}
+_V2_ROW = {"certno", "facility_code", "pool", "fund"}
+MAX_POOL = 64
 _SETTING = "usage_snapshot:{year}"
 _CERTNO = re.compile(r"^[0-9]{17}[0-9X]$")
 
@@ -74,14 +94,19 @@ class SnapshotImport:
     unchanged: bool
 
 
-def snapshot_rows(session: ClinicSession, year: int) -> list[tuple[str, str, int]]:
-    """(ID number, facility code, fund fen) of every signed person with fund use this year."""
+def snapshot_rows(session: ClinicSession, year: int) -> list[tuple[str, str, str, int]]:
+    """(ID number, facility code, counter pool, fund fen) of every signed person's fund use this year."""
     own = require_township(session)
     villages = [k.code for k in store.registered_keys(session.db, "village")]
     signed = store.signed_id_numbers(session.db, year, own.township_code, villages)
-    rows = [r for r in store.fund_by_person_facility(session.db, year) if r[0] in signed]
-    rows += [(certno, own.code, fen) for certno, fen in store.own_fund_by_person(session.db, year) if certno in signed]
-    return sorted(r for r in rows if r[2] != 0)
+    book = session.book
+    rows = [r for r in store.fund_by_person_facility(session.db, year, lambda p: _pool(book, p)) if r[0] in signed]
+    rows += [(certno, own.code, pool, fen) for certno, pool, fen in store.own_fund_by_person(session.db, year) if certno in signed]
+    return sorted(r for r in rows if r[3] != 0)
+
+
+def _pool(book: PolicyBook, policy_id: str) -> str:
+    return counter_pool(policy_id, book) if policy_id in book else policy_id
 
 
 def snapshot_file_name(township_code: str, year: int) -> str:
@@ -117,7 +142,7 @@ def export_snapshot(session: ClinicSession, out: Path, year: int | None = None, 
         "township": {"code": own.code, "name": own.name, "township_code": own.township_code},
         "year": year,
         "computed_on": today.isoformat(),
-        "rows": [{"certno": c, "facility_code": f, "fund": str(Money(fen))} for c, f, fen in rows],
+        "rows": [{"certno": c, "facility_code": f, "pool": p, "fund": str(Money(fen))} for c, f, p, fen in rows],
     }
     key = clinic_key(session)
     raw_public = signing.raw_public_key(key)
@@ -168,8 +193,9 @@ def read_snapshot(data: bytes) -> tuple[Mapping[str, Any], bytes, str]:
 
 
 def _check_body(body: Any) -> None:
-    if not isinstance(body, dict) or body.get("format") != FORMAT or body.get("version") != VERSION:
+    if not isinstance(body, dict) or body.get("format") != FORMAT or body.get("version") not in READABLE_VERSIONS:
         raise _bad("格式或版本不对", "wrong format or version")
+    fields = _V1_ROW if body["version"] == 1 else _V2_ROW
     township = body.get("township")
     if not isinstance(township, dict) or not all(isinstance(township.get(k), str) and township.get(k) for k in ("code", "name", "township_code")):
         raise _bad("缺少乡镇信息", "township missing")
@@ -188,11 +214,18 @@ def _check_body(body: Any) -> None:
     rows = body.get("rows")
     if not isinstance(rows, list):
         raise _bad("缺少 rows", "rows missing")
+    keys: set[tuple[str, str, str]] = set()
     for index, row in enumerate(rows):
-        if not isinstance(row, dict) or set(row) != {"certno", "facility_code", "fund"}:
+        if not isinstance(row, dict) or set(row) != fields:
             raise _bad(f"第 {index + 1} 行字段不对", f"row {index + 1} has the wrong fields")
         if not isinstance(row["certno"], str) or not _CERTNO.match(row["certno"]) or not isinstance(row["facility_code"], str):
             raise _bad(f"第 {index + 1} 行身份证号或机构编码无效", f"row {index + 1}: bad ID number or facility code")
+        if "pool" in fields and not (isinstance(row["pool"], str) and 0 < len(row["pool"]) <= MAX_POOL):
+            raise _bad(f"第 {index + 1} 行基金池无效", f"row {index + 1}: bad pool")
+        key = (row["certno"], row["facility_code"], row.get("pool", OLD_SNAPSHOT_POOL))
+        if key in keys:
+            raise _bad(f"第 {index + 1} 行与前面的行重复", f"row {index + 1} repeats an earlier row")
+        keys.add(key)
         try:
             Money.parse(row["fund"]) if isinstance(row["fund"], str) else _raise()
         except (MoneyError, ValueError, TypeError):
@@ -241,7 +274,7 @@ def import_snapshot(session: ClinicSession, data: bytes, trust: Iterable[str] = 
                 f"已导入 {previous['computed_on']} 的较新快照, 此文件是 {computed_on} 的",
                 f"a newer snapshot (computed {previous['computed_on']}) is already imported; this one is from {computed_on}",
             )
-    rows = [(r["certno"], r["facility_code"], Money.parse(r["fund"]).fen) for r in body["rows"]]
+    rows = [(r["certno"], r["facility_code"], r.get("pool", OLD_SNAPSHOT_POOL), Money.parse(r["fund"]).fen) for r in body["rows"]]
     with transaction(session.db) as conn:
         if register:
             store.register_key(

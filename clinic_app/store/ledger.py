@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -507,32 +507,38 @@ def usage_sums(
     }
 
 
-def snapshot_fund(db: sqlite3.Connection, id_number: str | None, year: int, own_code: str) -> int:
-    """Fund the township reports for this person at OTHER facilities this year."""
+def snapshot_fund(
+    db: sqlite3.Connection, id_number: str | None, year: int, own_code: str, pools: Collection[str] | None = None
+) -> int:
+    """Fund the township reports for this person at OTHER facilities this year, in the counter
+    `pools` (None: every pool).  A row of an old snapshot, which names no pool, has pool
+    ``schema.OLD_SNAPSHOT_POOL``: the caller asking for the resident pool names that one too."""
     if not id_number:
         return 0
-    row = db.execute(
-        "SELECT COALESCE(SUM(fund_fen), 0) FROM usage_snapshot WHERE id_number = ? AND year = ? AND facility_code != ?",
-        (id_number, year, own_code),
-    ).fetchone()
-    return int(row[0])
+    sql = "SELECT COALESCE(SUM(fund_fen), 0) FROM usage_snapshot WHERE id_number = ? AND year = ? AND facility_code != ?"
+    params: list[object] = [id_number, year, own_code]
+    if pools is not None:
+        sql += f" AND pool IN ({', '.join('?' * len(pools))})"
+        params += list(pools)
+    return int(db.execute(sql, params).fetchone()[0])
 
 
 def count_snapshot_rows(db: sqlite3.Connection, year: int) -> int:
     return int(db.execute("SELECT COUNT(*) FROM usage_snapshot WHERE year = ?", (year,)).fetchone()[0])
 
 
-def replace_snapshot(conn: sqlite3.Connection, year: int, rows: Iterable[tuple[str, str, int]], computed_on: str) -> int:
-    """Replace the year's snapshot: rows of (id_number, facility_code, fund_fen)."""
+def replace_snapshot(conn: sqlite3.Connection, year: int, rows: Iterable[tuple[str, str, str, int]], computed_on: str) -> int:
+    """Replace the year's snapshot: rows of (id_number, facility_code, pool, fund_fen); pool ''
+    (`schema.OLD_SNAPSHOT_POOL`) for a row of a snapshot file that names no pool."""
     conn.execute("DELETE FROM usage_snapshot WHERE year = ?", (year,))
-    count = 0
-    for id_number, facility, fen in rows:
-        conn.execute(
-            "INSERT INTO usage_snapshot (year, id_number, facility_code, fund_fen, computed_on, imported_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (year, id_number, facility, fen, computed_on, _now()),
-        )
-        count += 1
-    return count
+    now = _now()
+    values = [(year, id_number, facility, pool, fen, computed_on, now) for id_number, facility, pool, fen in rows]
+    conn.executemany(
+        """INSERT INTO usage_snapshot (year, id_number, facility_code, pool, fund_fen, computed_on, imported_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        values,
+    )
+    return len(values)
 
 
 @dataclass(frozen=True)

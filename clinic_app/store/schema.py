@@ -393,6 +393,34 @@ CREATE TABLE review_decisions (
 CREATE INDEX review_decisions_flag ON review_decisions(statement_id, flag_id, id);
 """ + _append_only(REVIEW_DECISIONS, "record a new decision instead")
 
+# The usage snapshot gains the counter pool of each row (snapshot format 2): a signed employee
+# under the Hunan reform has two pools, the reform's (the resident pool, 600 a year over the
+# township and its villages) and the employee policy's, and only the first may count against the
+# reform's cap.  SQLite cannot change a UNIQUE constraint in place, so the table is made anew
+# with its rows.  Rows of before (a format-1 file without pools) keep pool '' (`OLD_SNAPSHOT_POOL`),
+# which counts as the resident pool, as it did.
+# Also an index for `ledger.reimbursed_receipt` (has this outside receipt been reimbursed here?),
+# which scanned every visit: partial, so only reimbursements carry it, and the query names the kind.
+OLD_SNAPSHOT_POOL = ""
+V7 = """
+CREATE TABLE usage_snapshot_v7 (
+    id INTEGER PRIMARY KEY,
+    year INTEGER NOT NULL,
+    id_number TEXT NOT NULL,
+    facility_code TEXT NOT NULL,
+    pool TEXT NOT NULL DEFAULT '',
+    fund_fen INTEGER NOT NULL,
+    computed_on TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    UNIQUE (year, id_number, facility_code, pool)
+);
+INSERT INTO usage_snapshot_v7 (id, year, id_number, facility_code, pool, fund_fen, computed_on, imported_at)
+    SELECT id, year, id_number, facility_code, '', fund_fen, computed_on, imported_at FROM usage_snapshot;
+DROP TABLE usage_snapshot;
+ALTER TABLE usage_snapshot_v7 RENAME TO usage_snapshot;
+CREATE INDEX visits_reimbursed_receipt ON visits(outside_receipt) WHERE kind = 'reimbursement';
+"""
+
 # Ordered: MIGRATIONS[0] makes version 1, and so on.
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7)
 SCHEMA_VERSION = len(MIGRATIONS)

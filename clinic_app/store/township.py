@@ -10,11 +10,14 @@ so every query over visits sees exactly the current revisions.
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from clinic_app.domain.money import Money, MoneyError
 from clinic_app.store.db import record_time
 
 DbOrConn = sqlite3.Connection
@@ -592,37 +595,88 @@ def visit_totals(db: DbOrConn, statement_id: int) -> dict[str, int]:
     return sums
 
 
-def fund_by_person_facility(db: DbOrConn, year: int) -> list[tuple[str, str, int]]:
-    """(certno, clinic code, fund fen) for the year from current statements, net of reversals."""
+# A signed employee's visit under the Hunan reform (POLICIES.md: the reform first, then the employee
+# policy) is one statement line whose fund is of two counter pools: the line's own (the reform's,
+# i.e. the resident pool) and the employee policy's part, which its `employee_layer` reason names
+# with the policy and the fund.  Only lines whose reasons mention the code are read one by one.
+EMPLOYEE_LAYER = "employee_layer"
+_LAYERED = f'%"{EMPLOYEE_LAYER}"%'
+
+PoolOf = Callable[[str], str]
+"""A policy id's counter pool (`services.policies.counter_pool`; the store has no policy book)."""
+
+
+def _employee_layer(reasons_json: str) -> tuple[str, int] | None:
+    """(employee policy id, fen) of a layered line's employee part, unsigned as its reason has it;
+    None for a line without one, or with one not written as this app writes it (then the whole
+    fund stays in the line's pool, as before the split was read)."""
+    try:
+        for reason in json.loads(reasons_json):
+            if isinstance(reason, dict) and reason.get("code") == EMPLOYEE_LAYER:
+                params = reason["params"]
+                return str(params["policy"]), Money.parse(params["fund"]).fen
+    except (ValueError, TypeError, KeyError, MoneyError):
+        return None
+    return None
+
+
+def _pool_parts(pool: str, kind: str, fund: int, reasons_json: str, pool_of: PoolOf) -> list[tuple[str, int]]:
+    """One imported line's fund by counter pool (a reversal's parts negative, as its fund is)."""
+    layer = _employee_layer(reasons_json)
+    if layer is None:
+        return [(pool, fund)]
+    policy, fen = layer
+    employee = -fen if kind == "reversal" else fen
+    return [(pool, fund - employee), (pool_of(policy), employee)]
+
+
+def fund_by_person_facility(db: DbOrConn, year: int, pool_of: PoolOf) -> list[tuple[str, str, str, int]]:
+    """(certno, clinic code, counter pool, fund fen) for the year from current statements, net of
+    reversals; a reform-layered line's fund split between its two pools."""
+    span = (f"{year}-01-01", f"{year}-12-31")
+    sums: dict[tuple[str, str, str], int] = defaultdict(int)
+    for certno, clinic, pool, fund in db.execute(
+        """SELECT certno, clinic_code, pool, SUM(hifp_pay_fen) FROM statement_visits
+           WHERE service_date BETWEEN ? AND ? AND reasons_json NOT LIKE ? GROUP BY certno, clinic_code, pool""",
+        (*span, _LAYERED),
+    ):
+        sums[(str(certno), str(clinic), str(pool))] += int(fund)
+    for certno, clinic, pool, kind, fund, reasons in db.execute(
+        """SELECT certno, clinic_code, pool, kind, hifp_pay_fen, reasons_json FROM statement_visits
+           WHERE service_date BETWEEN ? AND ? AND reasons_json LIKE ?""",
+        (*span, _LAYERED),
+    ):
+        for part_pool, fen in _pool_parts(pool, kind, int(fund), reasons, pool_of):
+            sums[(str(certno), str(clinic), part_pool)] += fen
+    return sorted((certno, clinic, pool, fen) for (certno, clinic, pool), fen in sums.items())
+
+
+def fund_elsewhere(db: DbOrConn, certno: str | None, year: int, own_code: str, pool_of: PoolOf) -> dict[str, int]:
+    """Counter pool -> fund one person used this year at the township's villages, from their
+    current statements (net of reversals): at the township's own desk, what the usage snapshot
+    is to a village."""
+    if not certno:
+        return {}
+    sums: dict[str, int] = defaultdict(int)
+    for pool, kind, fund, reasons in db.execute(
+        """SELECT pool, kind, hifp_pay_fen, reasons_json FROM statement_visits
+           WHERE certno = ? AND service_date BETWEEN ? AND ? AND clinic_code != ?""",
+        (certno, f"{year}-01-01", f"{year}-12-31", own_code),
+    ):
+        for part_pool, fen in _pool_parts(pool, kind, int(fund), reasons, pool_of):
+            sums[part_pool] += fen
+    return dict(sums)
+
+
+def own_fund_by_person(db: DbOrConn, year: int) -> list[tuple[str, str, int]]:
+    """(ID number, counter pool, fund fen) for the year from the township's own ledger (its own visits)."""
     rows = db.execute(
-        """SELECT certno, clinic_code, SUM(hifp_pay_fen) FROM statement_visits
-           WHERE service_date BETWEEN ? AND ? GROUP BY certno, clinic_code ORDER BY certno, clinic_code""",
+        """SELECT p.id_number, f.pool, SUM(f.fund_fen) FROM visit_funds f JOIN patients p ON p.id = f.patient_id
+           WHERE p.id_number IS NOT NULL AND f.date BETWEEN ? AND ?
+           GROUP BY p.id_number, f.pool ORDER BY p.id_number, f.pool""",
         (f"{year}-01-01", f"{year}-12-31"),
     ).fetchall()
     return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
-
-
-def fund_elsewhere(db: DbOrConn, certno: str | None, year: int, own_code: str) -> int:
-    """Fund one person used this year at the township's villages, from their current statements
-    (net of reversals): at the township's own desk, what the usage snapshot is to a village."""
-    if not certno:
-        return 0
-    row = db.execute(
-        """SELECT COALESCE(SUM(hifp_pay_fen), 0) FROM statement_visits
-           WHERE certno = ? AND service_date BETWEEN ? AND ? AND clinic_code != ?""",
-        (certno, f"{year}-01-01", f"{year}-12-31", own_code),
-    ).fetchone()
-    return int(row[0])
-
-
-def own_fund_by_person(db: DbOrConn, year: int) -> list[tuple[str, int]]:
-    """(ID number, fund fen) for the year from the township's own ledger (its own visits)."""
-    rows = db.execute(
-        """SELECT p.id_number, SUM(f.fund_fen) FROM visit_funds f JOIN patients p ON p.id = f.patient_id
-           WHERE p.id_number IS NOT NULL AND f.date BETWEEN ? AND ? GROUP BY p.id_number ORDER BY p.id_number""",
-        (f"{year}-01-01", f"{year}-12-31"),
-    ).fetchall()
-    return [(str(r[0]), int(r[1])) for r in rows]
 
 
 def signed_id_numbers(db: DbOrConn, year: int, township_code: str, village_codes: Sequence[str]) -> set[str]:

@@ -16,6 +16,7 @@ from clinic_app.services.session import ClinicSession
 from clinic_app.store import township as store
 from clinic_app.store.db import DB_NAME, recorded_by
 from clinic_app.store.schema import SCHEMA_VERSION
+from tests.store.schema_v6 import back_to_v6
 from tests.township.settle_data import Village, bring, township
 
 POLICY = "shaoguan-resident-2023"
@@ -135,6 +136,7 @@ def test_an_existing_township_database_gains_the_decisions_with_a_backup_first(t
     town.close()
     path = tmp_path / "town" / DB_NAME
     conn = sqlite3.connect(path)
+    back_to_v6(conn)
     conn.execute("DROP TABLE review_decisions")  # its triggers and index go with it
     conn.execute("PRAGMA user_version = 5")
     conn.commit()

@@ -47,7 +47,8 @@ def test_a_village_visit_gets_only_what_is_left_of_the_cap_after_the_snapshot(se
     exported = sn.export_snapshot(town, out, 2025, today=dt.date(2025, 4, 2))
     assert (exported.rows, exported.people) == (1, 1)
     body = json.loads(out.read_bytes())["body"]
-    assert body["rows"] == [{"certno": wang, "facility_code": "V01", "fund": "280.00"}]
+    assert body["version"] == 2
+    assert body["rows"] == [{"certno": wang, "facility_code": "V01", "pool": b.POLICY, "fund": "280.00"}]
 
     p2 = b.enrol(v02, "王一", wang, "V02")
     assert sn.imported_snapshot(v02, 2025) is None
@@ -79,7 +80,7 @@ def test_snapshot_nets_reversals_and_leaves_out_unsigned_people(setup, tmp_path:
     raw = b.crafted_statement(key, "V01", [first, undo, second, b.crafted_visit(3, stranger, day)])
     tw.import_files(town, [("V01.json", raw)], trust=[verify_statement(raw).fingerprint])
     rows = sn.snapshot_rows(town, 2025)
-    assert rows == [(wang, "V01", second.adjudication.fund.fen)]
+    assert rows == [(wang, "V01", b.POLICY, second.adjudication.fund.fen)]
 
 
 def test_village_refuses_a_tampered_foreign_or_older_snapshot(setup, tmp_path: Path) -> None:
@@ -224,12 +225,6 @@ def test_a_day_over_the_daily_cap_through_the_desk_and_a_village_is_flagged_with
         v01.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: a signed employee's reform counters (600 a year over the township and its villages) "
-    "take nothing from the snapshot: ClinicSession._usage adds it for residents only, and the snapshot "
-    "has no pool to tell the reform's fund from the employee policy's (needs a snapshot pool column)",
-)
 def test_a_signed_employees_reform_cap_counts_the_other_villages_use(tmp_path: Path) -> None:
     from clinic_app.domain.records import Enrolment, PatientRecord
     from clinic_app.services.session import ClinicSession, PatientInput
