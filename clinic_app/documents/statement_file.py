@@ -253,8 +253,19 @@ _JSON_REASONS = (
 )
 
 
+_SIBLINGS = ((b"%PDF", "PDF"), (b"PK\x03\x04", "xlsx"))
+"""The other two files an export writes beside the data file, by their first bytes (an xlsx is a zip)."""
+
+
 def _parse(data: bytes) -> Any:
     """The file's JSON; a file that is not JSON is refused with the reason in Chinese and English."""
+    for magic, kind in _SIBLINGS:
+        if data.startswith(magic):
+            raise StatementError(
+                f"不是结算数据文件: 这是 {kind} 文件 (给人看的报表); 请选择与它同名的 .json 数据文件",
+                f"not a statement data file: this is a {kind} file (the report for people); "
+                "choose the .json data file of the same name",
+            )
     if data.startswith(codecs.BOM_UTF8):
         raise StatementError(
             "不是有效的结算数据文件: 文件开头多了 BOM 标记, 说明文件被记事本等程序另存过; 请使用村卫生室导出的原文件",
