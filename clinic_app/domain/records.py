@@ -154,6 +154,24 @@ class VisitRequest:
 
 
 @dataclass(frozen=True)
+class Referral:
+    """A referral the clinic recorded (转诊登记): to whom, when, why."""
+
+    id: int
+    patient_id: int
+    time: dt.datetime
+    to_facility: str
+    to_level: str
+    reason: str
+    approved: bool = True
+    visit_id: int | None = None
+
+    @property
+    def day(self) -> dt.date:
+        return self.time.date()
+
+
+@dataclass(frozen=True)
 class LedgerEntry:
     """A settled visit, reversal or reimbursement as the ledger holds it."""
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, fields, replace
 from fractions import Fraction
 from pathlib import Path
 
+from clinic_app.documents.reasons import FACILITY_NAMES
 from clinic_app.domain.copay import adjudicate_visit
 from clinic_app.domain.identity import (
     InvalidResidentId,
@@ -46,6 +47,7 @@ from clinic_app.domain.records import (
     LedgerEntry,
     Operator,
     PatientRecord,
+    Referral,
     SettledVisit,
     VisitRequest,
 )
@@ -847,6 +849,10 @@ class ClinicSession:
                 time or dt.datetime.now().replace(microsecond=0), visit_id,
             )
 
+    def patient_referrals(self, patient_id: int) -> tuple[Referral, ...]:
+        """The patient's recorded referrals, newest first: those a referred receipt may name."""
+        return tuple(ledger.patient_referrals(self.db, patient_id))
+
     def reimburse(
         self,
         patient_id: int,
@@ -856,7 +862,7 @@ class ClinicSession:
         kind: str,
         amount: Money,
         outside_day: dt.date,
-        referral: bool,
+        referral_id: int | None,
         time: dt.datetime,
         check_clock: bool = False,
         *,
@@ -867,10 +873,20 @@ class ClinicSession:
         (Shaoguan's ways in, POLICIES.md §2), or of a visit out of the insured city under a policy
         with an out-of-city cap (§1: reimbursed on the outside receipt at the designated facility).
 
+        Only the patient's designated facility reimburses (先由患者垫付, 再到约定医疗机构报销): a
+        patient designated elsewhere in the outside visit's year is refused (`NotDesignatedHere`),
+        whatever the route.  A referred receipt names the referral this clinic recorded
+        (`referral_id`, 转诊有记录): the patient's own, approved, of the outside visit's year, on
+        or before its day, to a facility of the receipt's level; else `NoReferral`.  Nothing is
+        written on a refusal.
+
         Booked at `time`, when the clinic pays it back, as every entry is: the ledger goes
         forward, and the outside visit's month may already be with the township.  The outside
-        visit's day is kept in the entry's note, in the ledger's own words.
+        visit's day, and the referral it follows from, are kept in the entry's note, in the
+        ledger's own words.
         """
+        if isinstance(referral_id, bool):  # the old signature's flag: True would read as referral 1
+            raise TypeError("referral_id is the recorded referral's id, not a flag")
         if not outside_receipt.strip():
             raise BadInput("请填写外院票据号", "the outside receipt's number is required")
         if facility not in FACILITY_LEVELS:  # else its code is printed as it is on the receipt's reasons
@@ -879,13 +895,19 @@ class ClinicSession:
             raise BadInput("就诊日期不能晚于今天", "the visit date cannot be after today")
         if amount.fen <= 0:
             raise BadInput("金额必须大于 0", "the amount must be positive")
-        if self.patient(patient_id).category != "resident":
+        patient = self.patient(patient_id)
+        if patient.category != "resident":
             # 邵市政办发〔2022〕22号 第七条(四); the employee is paid where the visit is settled.
             raise BadInput(
                 "职工门诊费用须在定点医药机构直接结算, 外院票据统筹不予报销 (未在定点医药机构直接结算的门诊费用不予支付)",
                 "an employee's outpatient cost is paid only when settled directly at the designated facility: "
                 "an outside receipt is not reimbursed",
             )
+        self._check_designated_here(patient, outside_day, time.date())
+        note = f"外院就诊日期 {outside_day.isoformat()}"
+        if referral_id is not None:
+            referral = self._referral_for(patient, referral_id, outside_day, facility)
+            note += f", 转诊单 {referral.id} ({referral.day.isoformat()} 转往 {referral.to_facility})"
         earlier = ledger.reimbursed_receipt(self.db, outside_receipt.strip())
         if earlier is not None:
             raise ReceiptReused(outside_receipt.strip(), earlier)
@@ -896,15 +918,80 @@ class ClinicSession:
                 operator_id=operator_id,
                 lines=(line,),
                 time=time,
-                referral=referral,
+                referral=referral_id is not None,
                 emergency=emergency,
                 out_of_area=out_of_area,
                 facility=facility,
                 outside_receipt=outside_receipt.strip(),
-                note=f"外院就诊日期 {outside_day.isoformat()}",
+                note=note,
             ),
             check_clock,
         )
+
+    def _check_designated_here(self, patient: PatientRecord, outside_day: dt.date, today: dt.date) -> None:
+        """Refuse the reimbursement unless this clinic is within the patient's designated unit in
+        the outside visit's year (the facility that approves a referral is the one that pays back)."""
+        clinic = self.require_clinic()
+        year = outside_day.year
+        enrolment = ledger.latest_enrolment(self.db, patient.id, year)
+        policy = self.book.in_force(self.visit_policy_id(), today)
+        signed = enrolment is not None and enrolment.signed_in(year)
+        if self._designated(clinic, enrolment, policy, signed):
+            return
+        if enrolment is None or not (enrolment.designated_village or enrolment.designated_township):
+            raise NotDesignatedHere(
+                f"{patient.name} 未登记 {year} 年的定点机构: 外院票据须在定点机构报销, 本机构不能报销",
+                f"{patient.name} has no designated facility recorded for {year}: an outside receipt is reimbursed "
+                "at the designated facility, not here",
+            )
+        levels = (("village", enrolment.designated_village), ("township", enrolment.designated_township))
+        places = [(code, FACILITY_NAMES[level]) for level, code in levels if code]
+        zh = " / ".join(f"{code} ({names[0]})" for code, names in places)
+        en = " / ".join(f"{code} ({names[1]})" for code, names in places)
+        raise NotDesignatedHere(
+            f"{patient.name} {year} 年定点在 {zh}, 不是本机构 ({clinic.code}): 外院票据请到定点机构报销",
+            f"{patient.name} is designated at {en} for {year}, not at this clinic ({clinic.code}): "
+            "the outside receipt is reimbursed at the designated facility",
+        )
+
+    def _referral_for(self, patient: PatientRecord, referral_id: int, outside_day: dt.date, facility: str) -> Referral:
+        """The recorded referral a referred receipt follows from, checked against the receipt.
+
+        How recent: the seed (韶医保规〔2023〕2号 第九条) names no period of validity; a referral
+        is approved by the year's designated facility (一年一定), so it stands for the outside
+        visits of its own natural year, on or after its day.
+        """
+        referral = ledger.referral(self.db, referral_id)
+        if referral is None:
+            raise NoReferral(f"没有这张转诊单 ({referral_id})", f"no referral {referral_id} is recorded")
+        if referral.patient_id != patient.id:
+            raise NoReferral(
+                f"转诊单 {referral_id} 不是该患者的转诊单", f"referral {referral_id} is another patient's"
+            )
+        if not referral.approved:
+            raise NoReferral(f"转诊单 {referral_id} 未经批准", f"referral {referral_id} was not approved")
+        if referral.day > outside_day:
+            raise NoReferral(
+                f"转诊单 {referral_id} 的日期 {referral.day} 晚于外院就诊日期 {outside_day}: 外院就诊须在转诊之后",
+                f"referral {referral_id} of {referral.day} is after the outside visit of {outside_day}: "
+                "the visit must follow the referral",
+            )
+        if referral.day.year != outside_day.year:
+            raise NoReferral(
+                f"转诊单 {referral_id} 是 {referral.day.year} 年的, 与外院就诊日期 {outside_day} 不是同一年度: "
+                "转诊由当年的定点机构批准",
+                f"referral {referral_id} is of {referral.day.year}, not of the outside visit's year ({outside_day}): "
+                "a referral is approved by that year's designated facility",
+            )
+        if referral.to_level != facility:
+            to_zh, to_en = FACILITY_NAMES.get(referral.to_level, (referral.to_level, referral.to_level))
+            zh, en = FACILITY_NAMES[facility]
+            raise NoReferral(
+                f"转诊单 {referral_id} 转往{to_zh} ({referral.to_facility}), 票据的就诊机构是{zh}: 请核对转诊单或机构级别",
+                f"referral {referral_id} was to a {to_en} ({referral.to_facility}), the receipt is a {en}'s: "
+                "check the referral or the facility level",
+            )
+        return referral
 
     # ------------------------------------------------------------ reading the ledger
 
@@ -1000,6 +1087,14 @@ class ReceiptReused(BadInput):
             f"outside receipt {outside_receipt} is already reimbursed (receipt {receipt_no}); "
             "void that receipt first to correct it",
         )
+
+
+class NoReferral(BadInput):
+    """A referred receipt names no referral recorded here that it can follow from (转诊有记录)."""
+
+
+class NotDesignatedHere(BadInput):
+    """The patient's designated facility is another one: the outside receipt is reimbursed there."""
 
 
 class DateJump(BadInput):

@@ -29,6 +29,7 @@ from clinic_app.domain.records import (
     LedgerLine,
     Operator,
     PatientRecord,
+    Referral,
     VoidRecord,
 )
 from clinic_app.store import packages
@@ -878,6 +879,30 @@ def reimbursed_receipt(db: sqlite3.Connection, outside_receipt: str) -> str | No
 def referrals(db: sqlite3.Connection, patient_id: int | None = None) -> list[dict[str, Any]]:
     sql = "SELECT * FROM referrals" + (" WHERE patient_id = ?" if patient_id is not None else "") + " ORDER BY id"
     return [dict(r) for r in db.execute(sql, [patient_id] if patient_id is not None else [])]
+
+
+def _referral(row: sqlite3.Row) -> Referral:
+    return Referral(
+        id=row["id"],
+        patient_id=row["patient_id"],
+        time=dt.datetime.fromisoformat(row["time"]),
+        to_facility=row["to_facility"],
+        to_level=row["to_level"],
+        reason=row["reason"],
+        approved=bool(row["approved"]),
+        visit_id=row["visit_id"],
+    )
+
+
+def referral(db: sqlite3.Connection, referral_id: int) -> Referral | None:
+    row = db.execute("SELECT * FROM referrals WHERE id = ?", [referral_id]).fetchone()
+    return None if row is None else _referral(row)
+
+
+def patient_referrals(db: sqlite3.Connection, patient_id: int) -> list[Referral]:
+    """The patient's recorded referrals, newest first."""
+    rows = db.execute("SELECT * FROM referrals WHERE patient_id = ? ORDER BY time DESC, id DESC", [patient_id])
+    return [_referral(r) for r in rows]
 
 
 def settings_with_prefix(db: sqlite3.Connection, prefix: str) -> list[tuple[str, str]]:

@@ -203,9 +203,13 @@ def shaoguan(tmp_path: Path) -> Iterator[Ledger]:
 
 
 def _reimburse(village: Ledger, day: str = "2025-08-11T10:00:00", outside: str = "HN20250809-0042") -> int:
+    who = village.people["signed_here"]
+    referral = village.session.add_referral(
+        who, village.operator, "西河镇卫生院", "township", "需进一步检查", time=dt.datetime(2025, 8, 8, 9)
+    )
     settled = village.session.reimburse(
-        village.people["signed_here"], village.operator, outside, "township", "drug",
-        M("80.00"), dt.date(2025, 8, 9), True, dt.datetime.fromisoformat(day),
+        who, village.operator, outside, "township", "drug",
+        M("80.00"), dt.date(2025, 8, 9), referral, dt.datetime.fromisoformat(day),
     )
     assert settled.adjudication.fund.fen > 0, "the case needs a reimbursement the fund pays part of"
     return settled.entry.id
@@ -280,5 +284,5 @@ def test_a_reimbursement_from_an_unknown_kind_of_facility_is_refused(village: Le
     with pytest.raises(BadInput, match="就诊机构级别无效"):
         village.session.reimburse(
             village.people["signed_here"], village.operator, "HN1", "county", "drug",
-            M("80.00"), dt.date(2025, 8, 9), True, dt.datetime.fromisoformat(WHEN),
+            M("80.00"), dt.date(2025, 8, 9), None, dt.datetime.fromisoformat(WHEN),
         )

@@ -17,6 +17,7 @@ import pytest
 from clinic_app.documents.reasons import render
 from clinic_app.domain.money import Money
 from clinic_app.errors import BadInput
+from clinic_app.services.session import NoReferral, NotDesignatedHere
 from clinic_app.store import ledger
 from tests.store.template import Ledger, opened
 
@@ -43,11 +44,25 @@ def shaoyang(tmp_path: Path) -> Iterator[Ledger]:
         yield lg
 
 
+REFERRED = dt.datetime(2025, 8, 28, 9, 30)
+"""When the designated village referred the patient: before the outside visit, the same year."""
+
+
+def _refer(lg: Ledger, who: str, level: str = "township", time: dt.datetime = REFERRED) -> int:
+    """The referral the clinic recorded (转诊登记), which a referred receipt names."""
+    return lg.session.add_referral(lg.people[who], lg.operator, "西河镇卫生院", level, "需进一步检查", time=time)
+
+
 def _reimburse(lg: Ledger, who: str, receipt: str, level: str, amount: str, referral: bool, minute: int = 0):  # type: ignore[no-untyped-def]
+    referral_id = _refer(lg, who, level) if referral else None
     return lg.session.reimburse(
-        lg.people[who], lg.operator, receipt, level, "drug", M(amount), OUTSIDE_DAY, referral,
+        lg.people[who], lg.operator, receipt, level, "drug", M(amount), OUTSIDE_DAY, referral_id,
         PAID_BACK + dt.timedelta(minutes=minute),
     )
+
+
+def _entries(lg: Ledger) -> int:
+    return lg.session.count_entries(ledger.EntryFilter())
 
 
 def _said(settled) -> list[str]:  # type: ignore[no-untyped-def]
@@ -133,20 +148,20 @@ def test_shaoguan_pays_an_emergency_receipt_and_an_out_of_city_one_up_to_its_own
     referral, and a visit out of the city, paid up to the 50 a year of the out-of-city cap."""
     lg = shaoguan
     emergency = lg.session.reimburse(
-        lg.people["signed_here"], lg.operator, "WY-E", "township", "drug", M("100.00"), OUTSIDE_DAY, False,
+        lg.people["signed_here"], lg.operator, "WY-E", "township", "drug", M("100.00"), OUTSIDE_DAY, None,
         PAID_BACK, emergency=True,
     )
     assert emergency.adjudication.fund.fen == 7000
     assert "急救抢救, 按规定支付" in _said(emergency)
     away = lg.session.reimburse(
-        lg.people["signed_here"], lg.operator, "WY-O", "township", "drug", M("100.00"), OUTSIDE_DAY, False,
+        lg.people["signed_here"], lg.operator, "WY-O", "township", "drug", M("100.00"), OUTSIDE_DAY, None,
         PAID_BACK + dt.timedelta(minutes=1), out_of_area=True,
     )
     # 70% of 10000 is 7000, over the 5000 out-of-city cap (inside the 300 a year).
     assert away.adjudication.fund.fen == 5000
     assert "市外就医年度限额 50.00 元, 已用 0.00 元, 本次最多 50.00 元" in _said(away)
     again = lg.session.reimburse(
-        lg.people["signed_here"], lg.operator, "WY-O2", "township", "drug", M("20.00"), OUTSIDE_DAY, False,
+        lg.people["signed_here"], lg.operator, "WY-O2", "township", "drug", M("20.00"), OUTSIDE_DAY, None,
         PAID_BACK + dt.timedelta(minutes=2), out_of_area=True,
     )
     assert again.adjudication.fund.fen == 0 and "市外就医年度限额 50.00 元已用完" in _said(again)
@@ -155,7 +170,7 @@ def test_shaoguan_pays_an_emergency_receipt_and_an_out_of_city_one_up_to_its_own
 def test_shaoyang_has_no_out_of_city_benefit_to_reimburse(shaoyang: Ledger) -> None:
     settled = shaoyang.session.reimburse(
         shaoyang.people["signed_here"], shaoyang.operator, "WY-SO", "township", "drug", M("100.00"), OUTSIDE_DAY,
-        False, PAID_BACK, out_of_area=True,
+        None, PAID_BACK, out_of_area=True,
     )
     assert settled.adjudication.fund.fen == 0 and _said(settled) == ["本政策无市外就医待遇, 统筹不支付"]
 
@@ -169,3 +184,103 @@ def test_a_preview_of_the_visit_here_is_not_reused_for_the_same_lines_as_an_outs
     assert shaoguan.session.preview(here).fund.fen > 0
     outside = shaoguan.session.settle(replace(here, outside_receipt="WY-P"))
     assert outside.adjudication.fund.fen == 0
+
+
+def test_a_referred_receipt_names_the_referral_recorded_before_the_outside_visit(shaoguan: Ledger) -> None:
+    """须经约定医疗机构批准 (韶医保规〔2023〕2号 第九条): the approval is the referral this clinic
+    recorded (转诊有记录). A bare 经批准转诊 box paid 70% of any receipt."""
+    lg, who = shaoguan, "signed_here"
+
+    def refused(referral_id: int, receipt: str = "WY-N") -> str:
+        before = _entries(lg)
+        with pytest.raises(NoReferral) as caught:
+            lg.session.reimburse(
+                lg.people[who], lg.operator, receipt, "township", "drug", M("100.00"), OUTSIDE_DAY, referral_id, PAID_BACK
+            )
+        assert _entries(lg) == before  # nothing written
+        return caught.value.message("zh") + " / " + caught.value.message("en")
+
+    assert "没有这张转诊单" in refused(9999) and "no referral 9999" in refused(9999)
+    # Recorded the day after the outside visit: it did not send the patient there.
+    late = _refer(lg, who, time=dt.datetime(2025, 9, 2, 8, 0))
+    said = refused(late)
+    assert "2025-09-02" in said and "晚于外院就诊日期 2025-09-01" in said and "after the outside visit" in said
+    # Last year's referral: a referral stands for the year it was approved in (一年一定).
+    old = _refer(lg, who, time=dt.datetime(2024, 12, 20, 9, 0))
+    assert "不是同一年度" in refused(old)
+    # Another patient's referral.
+    theirs = _refer(lg, "unsigned_here")
+    assert "不是该患者的转诊单" in refused(theirs)
+    # Referred to a county hospital; the receipt is a township health center's.
+    county = _refer(lg, who, level="level2")
+    assert "转往二级医院" in refused(county) and "乡镇卫生院" in refused(county)
+
+    referral = _refer(lg, who)  # 2025-08-28, to 西河镇卫生院, a township health center
+    paid = lg.session.reimburse(
+        lg.people[who], lg.operator, "WY-OK", "township", "drug", M("100.00"), OUTSIDE_DAY, referral, PAID_BACK
+    )
+    # 100.00 at 70%, no deductible, 300.00 a year unused: 10000 fen x 0.7 = 7000 fen.
+    assert (paid.entry.total.fen, paid.entry.fund.fen, paid.entry.patient.fen) == (10000, 7000, 3000)
+    assert "经批准转诊, 按规定报销" in _said(paid)
+    # The entry names the referral it follows from (the hash's form and the table unchanged).
+    assert paid.entry.note == f"外院就诊日期 2025-09-01, 转诊单 {referral} (2025-08-28 转往 西河镇卫生院)"
+    row = lg.session.db.execute("SELECT referral, note FROM visits WHERE id = ?", [paid.entry.id]).fetchone()
+    assert tuple(row) == (1, paid.entry.note)
+    # A referral on the outside visit's own day stands too; one referral may cover two receipts.
+    same_day = _refer(lg, who, time=dt.datetime(2025, 9, 1, 8, 0))
+    again = lg.session.reimburse(
+        lg.people[who], lg.operator, "WY-OK2", "township", "drug", M("10.00"), OUTSIDE_DAY, same_day, PAID_BACK
+    )
+    assert again.entry.fund.fen == 700
+    assert lg.session.reimburse(
+        lg.people[who], lg.operator, "WY-OK3", "township", "drug", M("10.00"), OUTSIDE_DAY, referral, PAID_BACK
+    ).entry.fund.fen == 700
+
+
+def test_the_referrals_a_receipt_may_name_are_the_patient_s_own_newest_first(shaoguan: Ledger) -> None:
+    lg = shaoguan
+    first = _refer(lg, "signed_here", time=dt.datetime(2025, 3, 1, 9, 0))
+    _refer(lg, "unsigned_here")
+    second = _refer(lg, "signed_here", level="level2")
+    listed = lg.session.patient_referrals(lg.people["signed_here"])
+    assert [(r.id, r.day, r.to_facility, r.to_level) for r in listed] == [
+        (second, REFERRED.date(), "西河镇卫生院", "level2"),
+        (first, dt.date(2025, 3, 1), "西河镇卫生院", "township"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("who", "where"),
+    [("other_village", "H430523101050"), ("signed_township", "H430523101000")],
+)
+@pytest.mark.parametrize("route", ["referral", "emergency", "out_of_area"])
+def test_a_patient_designated_elsewhere_is_reimbursed_there_not_here(shaoguan: Ledger, who: str, where: str, route: str) -> None:
+    """POLICIES.md §2 Shaoguan: 先由患者垫付, 再到约定医疗机构报销; §1: an out-of-city receipt is
+    reimbursed at the designated facility. A patient of another village was paid 70.00 here."""
+    lg = shaoguan
+    referral_id = _refer(lg, who) if route == "referral" else None
+    before = _entries(lg)
+    with pytest.raises(NotDesignatedHere) as caught:
+        lg.session.reimburse(
+            lg.people[who], lg.operator, "WY-X", "township", "drug", M("100.00"), OUTSIDE_DAY, referral_id, PAID_BACK,
+            emergency=route == "emergency", out_of_area=route == "out_of_area",
+        )
+    assert _entries(lg) == before
+    zh, en = caught.value.message("zh"), caught.value.message("en")
+    assert f"2025 年定点在 {where}" in zh and "请到定点机构报销" in zh
+    assert f"designated at {where}" in en and "for 2025" in en
+
+
+def test_a_patient_with_no_enrolment_for_the_year_is_not_reimbursed_here(tmp_path: Path) -> None:
+    from clinic_app.services.session import PatientInput
+
+    with opened(tmp_path, "shaoguan-resident-2023", False) as lg:
+        from clinic_app.services.demo import resident_id
+
+        walk_in = lg.session.add_patient(PatientInput(name="过路人", id_number=resident_id("440203", dt.date(1980, 1, 2), 7)))
+        before = _entries(lg)
+        with pytest.raises(NotDesignatedHere, match="未登记 2025 年的定点机构"):
+            lg.session.reimburse(
+                walk_in.id, lg.operator, "WY-W", "township", "drug", M("100.00"), OUTSIDE_DAY, None, PAID_BACK, emergency=True
+            )
+        assert _entries(lg) == before

@@ -175,20 +175,22 @@ def test_reimbursing_an_outside_receipt_after_a_referral(shaoguan: Ledger) -> No
 def test_an_outside_receipt_is_reimbursed_when_paid_back(shaoguan: Ledger) -> None:
     """Booked on the day the clinic pays it (after the clinic's later visits); the outside day is noted."""
     session = shaoguan.session
-    session.settle(shaoguan.request("other_village", "2025-05-12T09:00:00", "YP0001"))
-    who = shaoguan.people["other_village"]
+    session.settle(shaoguan.request("unsigned_here", "2025-05-12T09:00:00", "YP0001"))
+    who = shaoguan.people["signed_here"]
+    referral = session.add_referral(who, shaoguan.operator, "西河镇卫生院", "township", "需进一步检查", time=dt.datetime(2025, 5, 8, 9))
     paid_back = dt.datetime(2025, 5, 12, 15, 0)
     refund = session.reimburse(
-        who, shaoguan.operator, " WY-2025-0042 ", "township", "drug", M("35.00"), dt.date(2025, 5, 9), True, paid_back
+        who, shaoguan.operator, " WY-2025-0042 ", "township", "drug", M("35.00"), dt.date(2025, 5, 9), referral, paid_back
     )
     entry = refund.entry
     assert (entry.kind, entry.time, entry.outside_receipt) == ("reimbursement", paid_back, "WY-2025-0042")
-    assert entry.note == "外院就诊日期 2025-05-09" and [line.name for line in refund.lines] == ["外院费用"]
+    assert entry.note == f"外院就诊日期 2025-05-09, 转诊单 {referral} (2025-05-08 转往 西河镇卫生院)"
+    assert [line.name for line in refund.lines] == ["外院费用"]
     assert (entry.total, entry.fund) == (M("35.00"), M("24.50"))  # referred: 70%
     before = session.count_entries(ledger.EntryFilter())
     for receipt, day in (("", dt.date(2025, 5, 9)), ("WY-1", dt.date(2025, 5, 13))):  # no number; a future day
         with pytest.raises(BadInput):
-            session.reimburse(who, shaoguan.operator, receipt, "township", "drug", M("1.00"), day, True, paid_back)
+            session.reimburse(who, shaoguan.operator, receipt, "township", "drug", M("1.00"), day, referral, paid_back)
     assert session.count_entries(ledger.EntryFilter()) == before
 
 
