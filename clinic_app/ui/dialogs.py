@@ -39,7 +39,7 @@ from clinic_app.domain.identity import (
 )
 from clinic_app.domain.money import Money
 from clinic_app.domain.policy import CATEGORIES, FACILITY_LEVELS, ITEM_KINDS, FamilyDoctorPackage
-from clinic_app.domain.records import Clinic, Enrolment, PackagePayment, PatientRecord
+from clinic_app.domain.records import Clinic, Enrolment, PackagePayment, PatientRecord, Referral
 from clinic_app.errors import UserError
 from clinic_app.services.packages import (
     PACKAGE_PAYMENT_METHODS,
@@ -52,6 +52,7 @@ from clinic_app.services.packages import (
 from clinic_app.services.session import (
     DateJump,
     DesignationChange,
+    NoReferral,
     PatientInput,
     ReceiptReused,
     parse_amount,
@@ -560,7 +561,9 @@ class ReferralDialog(_FormDialog):
 
 
 class ReimbursementDialog(_FormDialog):
-    """Reimburse a receipt from another facility (报销): its number, level, date and amount."""
+    """Reimburse a receipt from another facility (报销): its number, level, date and amount, and
+    the route the policy pays it by: the referral recorded here it follows from (转诊有记录), an
+    emergency, or a visit out of the city."""
 
     def __init__(self, context: AppContext, patient: PatientRecord, parent: QWidget | None = None) -> None:
         super().__init__(context, self.tr("外院票据报销 - {name}").format(name=patient.name), parent)
@@ -573,12 +576,43 @@ class ReimbursementDialog(_FormDialog):
             self.kind.addItem(labels.kind(code), code)
         self.kind.setCurrentIndex(self.kind.findData("drug"))
         self.amount = self.add_field(self.tr("金额 (元)"), QLineEdit())
-        self.referral = QCheckBox(self.tr("经批准转诊"))
-        self.form.addRow("", self.referral)
+        # Which recorded referral the receipt follows from; the list comes from the worker.
+        self.referral = self.add_field(self.tr("经批准转诊"), QComboBox())
+        self.referral.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # its hint: the longest line
+        self.referral.addItem(self.tr("未经转诊"), None)
+        self.referral.currentIndexChanged.connect(self._referral_chosen)
+        self.referrals: dict[int, Referral] = {}
         self.emergency = QCheckBox(self.tr("急诊或抢救"))
         self.form.addRow("", self.emergency)
         self.out_of_area = QCheckBox(self.tr("在参保地市以外就医 (市外)"))
         self.form.addRow("", self.out_of_area)
+        session, patient_id = context.session, patient.id
+        context.run(lambda: session.patient_referrals(patient_id), self._referrals_loaded)
+
+    def _referrals_loaded(self, referrals: tuple[Referral, ...]) -> None:
+        for r in referrals:
+            self.referrals[r.id] = r
+            self.referral.addItem(
+                self.tr("转诊单 {id}: {day} 转往 {facility} ({level})").format(
+                    id=r.id, day=r.day.isoformat(), facility=r.to_facility, level=labels.facility(r.to_level)
+                ),
+                r.id,
+            )
+            self.referral.setItemData(
+                self.referral.count() - 1, self.tr("转诊原因: {reason}").format(reason=r.reason), Qt.ItemDataRole.ToolTipRole
+            )
+        if not referrals:
+            self.referral.setItemText(0, self.tr("未经转诊 (该患者没有转诊记录)"))
+        # Wide enough for the longest referral (to a point): the dialog, already shown, grows to a
+        # minimum width; a size hint alone leaves the line cut after 转诊单 2: 2026-03-02 转.
+        self.referral.setMinimumWidth(min(self.referral.sizeHint().width(), 600))
+
+    def _referral_chosen(self) -> None:
+        """The receipt is the referred facility's: its level follows from the referral."""
+        chosen = self.referrals.get(self.referral.currentData())
+        if chosen is not None:
+            self.level.setCurrentIndex(max(0, self.level.findData(chosen.to_level)))
+        self.level.setEnabled(chosen is None)
 
     def check(self) -> Callable[[], Any] | None:
         ok = True
@@ -602,7 +636,7 @@ class ReimbursementDialog(_FormDialog):
             return None
         session, patient_id, operator_id = self.context.session, self.patient.id, self.context.operator_id
         receipt, level, kind, referral = (
-            self.receipt.text(), self.level.currentData(), self.kind.currentData(), self.referral.isChecked()
+            self.receipt.text(), self.level.currentData(), self.kind.currentData(), self.referral.currentData()
         )
         routes = {"emergency": self.emergency.isChecked(), "out_of_area": self.out_of_area.isChecked()}
         self.unchecked = lambda: session.reimburse(
@@ -613,9 +647,11 @@ class ReimbursementDialog(_FormDialog):
         )
 
     def _failed(self, error: Exception) -> None:
-        if isinstance(error, ReceiptReused):  # said under the number, as the other field refusals
+        # Said under the field it is about, as the other field refusals.
+        field = {ReceiptReused: self.receipt, NoReferral: self.referral}.get(type(error))
+        if field is not None and isinstance(error, UserError):
             self.buttons.setEnabled(True)
-            self.refuse(self.receipt, self.context.message(error))
+            self.refuse(field, self.context.message(error))
             return
         super()._failed(error)
 

@@ -255,17 +255,17 @@
 <context>
     <name>Clock</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="72" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="73" />
         <source>请确认电脑日期</source>
         <translation>Check the computer's date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="73" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="74" />
         <source>日期正确, 继续</source>
         <translation>The date is right, go on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="74" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="75" />
         <source>取消, 先校正日期</source>
         <translation>Cancel, correct the date first</translation>
     </message>
@@ -314,13 +314,13 @@
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="166" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="91" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="94" />
         <source>收据号</source>
         <translation>Receipt</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="167" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="96" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="99" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
@@ -357,7 +357,7 @@
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="173" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="95" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="98" />
         <source>付款方式</source>
         <translation>Payment</translation>
     </message>
@@ -372,17 +372,17 @@
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="90" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="93" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="92" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="95" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="94" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="97" />
         <source>状态</source>
         <translation>State</translation>
     </message>
@@ -514,72 +514,72 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="361" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="362" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="363" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="364" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="366" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="367" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="368" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="369" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="369" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="370" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="370" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="371" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="372" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="373" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="397" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="398" />
         <source>变更原因</source>
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="433" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="434" />
         <source>收取个人承担 {amount} 元并打印收据</source>
         <translation>Take the patient's {amount} yuan and print a receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="443" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="444" />
         <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
         <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="447" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="448" />
         <source>个人承担已收取 (收据 {receipt})</source>
         <translation>Patient's share already taken (receipt {receipt})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="473" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="474" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="482" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="483" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="512" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="513" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -1152,7 +1152,7 @@ Please give this log file to support:
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="424" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="426" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>
@@ -1451,42 +1451,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="649" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="685" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="652" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="688" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="658" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="694" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="664" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="700" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="667" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="703" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="683" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="719" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="688" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="724" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="689" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="725" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1602,93 +1602,93 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="234" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="235" />
         <source>{name} 已签约家庭医生: 签约服务费个人承担 {amount} 元尚未收取, 请在 患者 → 年度参保登记… 中收取并打印收据</source>
         <translation>{name} is signed with a family doctor: the patient's share of the package fee, {amount}, is not taken yet; take it and print its receipt in Patients → Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="248" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="249" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="248" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="249" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="251" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="252" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="252" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="253" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="257" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="258" />
         <source>出生日期 (无身份证号时)</source>
         <translation>Birth date (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="257" />
-        <location filename="../../clinic_app/ui/dialogs.py" line="260" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="258" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="261" />
         <source>未填</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="259" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="260" />
         <source>性别 (无身份证号时)</source>
         <translation>Sex (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="264" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="265" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="267" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="268" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="268" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="269" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="269" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="270" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="275" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="276" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="276" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="277" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="318" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="319" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="324" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="325" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="327" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="328" />
         <source>出生日期不能晚于今天</source>
         <translation>The birth date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="330" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="331" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
@@ -1696,119 +1696,119 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="57" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="60" />
         <source>冲销: {reason}</source>
         <translation>Reversal: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="59" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="62" />
         <source>已冲销</source>
         <translation>Reversed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="60" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="63" />
         <source>已收</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="66" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="69" />
         <source>冲销收据 {receipt}, 原因: {reason}</source>
         <translation>Reverses receipt {receipt}; reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="115" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="118" />
         <source>查找: 身份证号 / 姓名 / 拼音首字母 / 电话</source>
         <translation>Find: ID number / name / pinyin initials / phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="118" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="121" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="141" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="144" />
         <source>患者详情</source>
         <translation>Patient details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="152" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="155" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="153" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="156" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="154" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="157" />
         <source>联系方式</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="155" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="158" />
         <source>本年参保</source>
         <translation>Enrolment</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="156" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="159" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="157" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="160" />
         <source>修改信息…</source>
         <translation>Edit…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="159" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="162" />
         <source>年度参保登记…</source>
         <translation>Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="188" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="195" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="190" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="197" />
         <source>冲销…</source>
         <translation>Reverse…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="193" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="200" />
         <source>签约服务费</source>
         <translation>Family doctor package fee</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="207" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="214" />
         <source>就诊记录</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="281" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="299" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="284" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="302" />
         <source>定点 {places}; 家庭医生签约: {signed}</source>
         <translation>designated {places}; family doctor signed: {signed}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="288" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="289" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="306" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="307" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="291" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="309" />
         <source>{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}</source>
         <translation>{year}: {used} used, cap {cap}, {left} left</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="70" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="349" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="73" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="367" />
         <source>已冲销, 冲销收据号 {receipt}</source>
         <translation>Reversed; reversal receipt {receipt}</translation>
     </message>
@@ -1922,37 +1922,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="536" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="537" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="538" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="539" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="539" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="540" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="540" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="541" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="545" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="546" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="548" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="549" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="553" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="554" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1973,67 +1973,87 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="566" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="569" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="568" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="571" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="569" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="572" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="570" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="573" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="571" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="574" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="575" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="578" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="576" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="580" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="578" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="582" />
+        <source>未经转诊</source>
+        <translation>No referral</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="585" />
         <source>急诊或抢救</source>
         <translation>Emergency or rescue</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="580" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="587" />
         <source>在参保地市以外就医 (市外)</source>
         <translation>Out of the insured city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="586" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="596" />
+        <source>转诊单 {id}: {day} 转往 {facility} ({level})</source>
+        <translation>Referral {id}: {day} to {facility} ({level})</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="602" />
+        <source>转诊原因: {reason}</source>
+        <translation>Reason: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="605" />
+        <source>未经转诊 (该患者没有转诊记录)</source>
+        <translation>No referral (none recorded for this patient)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="620" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="591" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="625" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="596" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="630" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="601" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="635" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2497,8 +2517,8 @@ Restore now?</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="98" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="549" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="578" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="606" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="635" />
         <source>统筹应付</source>
         <translation>Fund payable</translation>
     </message>
@@ -2509,7 +2529,7 @@ Restore now?</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="580" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="637" />
         <source>预付</source>
         <translation>Prepay</translation>
     </message>
@@ -2549,133 +2569,133 @@ Restore now?</translation>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="280" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="337" />
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="301" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="358" />
         <source>写出月报 (PDF/xlsx)…</source>
         <translation>Write monthly report (PDF/xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="307" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="364" />
         <source>结算月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="336" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="393" />
         <source>保存签约人数</source>
         <translation>Save signed counts</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="339" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="396" />
         <source>0-100</source>
         <translation>0-100</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="341" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="398" />
         <source>保存考核分</source>
         <translation>Save score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="344" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="401" />
         <source>年度考核分</source>
         <translation>Annual score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="347" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="404" />
         <source>本月签约人数 / 考核分</source>
         <translation>Signed this month / score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="355" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="412" />
         <source>统筹应付与月预算 (按月)</source>
         <translation>Fund payable vs monthly budget (by month)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="356" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="413" />
         <source>本月统筹应付与预付 (按村)</source>
         <translation>Fund payable vs prepay this month (by village)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="429" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="486" />
         <source>正在结算 {month}…</source>
         <translation>Settling {month}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="446" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="503" />
         <source>{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元</source>
         <translation>{town} {month}  {variant}  {signed} signed  quota/budget {quota}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="458" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="515" />
         <source>本月未收到月结: {codes}</source>
         <translation>No statement received this month: {codes}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="466" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="523" />
         <source>{name}: 签约人数为 0, 但月结中统筹应付 {fund} 元, 按工作量分得预付 {prepay} 元; 请核对签约人数和“审核”中的“未在本乡镇/本村签约”标记</source>
         <translation>{name}: no signed persons, yet fund payable {fund} in its statements, so a workload share of the prepay of {prepay}; check the signed count and the "not signed with this township or village" flags under Review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="473" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="530" />
         <source>{year} 年年终清算</source>
         <translation>Year-end clearing {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="475" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="532" />
         <source> (本政策 {months} 个月)</source>
         <translation> ({months} months under this policy)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="517" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="574" />
         <source>手工录入</source>
         <translation>Entered by hand</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="517" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="574" />
         <source>按名册统计, 可修改后保存</source>
         <translation>Counted from the roster; edit and save if needed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="261" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="518" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="318" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="575" />
         <source> (本院)</source>
         <translation> (own desk)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="555" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="612" />
         <source>月预算</source>
         <translation>Monthly budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="565" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="622" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="604" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="661" />
         <source>本院</source>
         <translation>Own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="617" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="674" />
         <source>签约人数已保存</source>
         <translation>Signed counts saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="624" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="681" />
         <source>考核分已保存</source>
         <translation>Score saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="633" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="690" />
         <source>选择月报保存的文件夹</source>
         <translation>Choose a folder for the monthly report</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="646" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="703" />
         <source>月报已写出: {pdf}, {xlsx}</source>
         <translation>Report written: {pdf}, {xlsx}</translation>
     </message>
@@ -2906,22 +2926,22 @@ Restore now?</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="627" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="663" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="629" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="665" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="634" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="670" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="637" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="673" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>

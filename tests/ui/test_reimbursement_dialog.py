@@ -1,10 +1,18 @@
-"""外院票据报销: a receipt number already paid back, and an amount of 0, are refused at their field."""
+"""外院票据报销: a receipt number already paid back, and an amount of 0, are refused at their field;
+a referred receipt names the referral recorded here; a patient designated elsewhere is sent there."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from PySide6.QtCore import QDate, Qt
+
+from clinic_app.domain.records import Enrolment
+from clinic_app.services.demo import resident_id
+from clinic_app.services.session import PatientInput
 from clinic_app.store.ledger import EntryFilter
 from clinic_app.ui.dialogs import ReimbursementDialog
-from tests.ui.conftest import ZHANG_ID, wait_idle
+from tests.ui.conftest import CLINIC_CODE, NOW, TOWNSHIP_CODE, ZHANG_ID, wait_idle
 
 
 def _dialog(qtbot, context, session, receipt: str, amount: str) -> ReimbursementDialog:  # type: ignore[no-untyped-def]
@@ -13,7 +21,6 @@ def _dialog(qtbot, context, session, receipt: str, amount: str) -> Reimbursement
     dialog.show()
     dialog.receipt.setText(receipt)
     dialog.amount.setText(amount)
-    dialog.referral.setChecked(True)
     return dialog
 
 
@@ -44,7 +51,6 @@ def test_the_emergency_and_out_of_city_boxes_reach_the_reimbursement(qtbot, cont
     """Without them a receipt from out of the city (paid where the policy has an out-of-city cap)
     or from an emergency could not be entered as what it is."""
     dialog = _dialog(qtbot, context, session, "WY-OUT", "100")
-    dialog.referral.setChecked(False)
     assert dialog.emergency.text() == "急诊或抢救" and dialog.out_of_area.text() == "在参保地市以外就医 (市外)"
     dialog.out_of_area.setChecked(True)
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
@@ -68,3 +74,85 @@ def test_the_ledger_says_a_reimbursement_s_share_was_paid_at_the_other_facility(
     payment = entry_columns()[PAYMENT_COLUMN]
     assert entry.kind == "reimbursement" and payment.value(entry) == "外院已付"
     assert payment.value(replace(entry, kind="visit", payment_method="mobile")) == "移动支付"
+
+
+def _refer(context, session, day: dt.date, level: str = "township", facility: str = "测试镇卫生院") -> int:  # type: ignore[no-untyped-def]
+    zhang = session.find_patients(ZHANG_ID)[0]
+    return int(session.add_referral(
+        zhang.id, context.operator_id, facility, level, "需进一步检查", time=dt.datetime.combine(day, dt.time(9))
+    ))
+
+
+def test_a_referred_receipt_is_picked_from_the_referrals_recorded_here(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """经批准转诊 was a bare box: ticked, any receipt was taken as referred. The doctor now picks the
+    referral it follows from, and the receipt's level is the referred facility's."""
+    older = _refer(context, session, dt.date(2026, 1, 5), "level2", "县人民医院")
+    newer = _refer(context, session, dt.date(2026, 3, 2))
+    dialog = _dialog(qtbot, context, session, "WY-REF", "100")
+    wait_idle(qtbot, worker)
+    items = [(dialog.referral.itemText(i), dialog.referral.itemData(i)) for i in range(dialog.referral.count())]
+    assert items == [
+        ("未经转诊", None),
+        (f"转诊单 {newer}: 2026-03-02 转往 测试镇卫生院 (乡镇卫生院)", newer),
+        (f"转诊单 {older}: 2026-01-05 转往 县人民医院 (二级医院)", older),
+    ]
+    assert dialog.referral.itemData(1, Qt.ItemDataRole.ToolTipRole) == "转诊原因: 需进一步检查"
+    # The list came after the dialog was shown: the box still grows to show the whole line, which
+    # was cut after 转诊单 n: 2026-03-02 转.
+    longest = max(dialog.referral.fontMetrics().horizontalAdvance(text) for text, _ in items)
+    qtbot.waitUntil(lambda: dialog.referral.width() > longest, timeout=2000)
+    dialog.referral.setCurrentIndex(2)
+    assert dialog.level.currentData() == "level2" and not dialog.level.isEnabled()
+    dialog.referral.setCurrentIndex(1)
+    assert dialog.level.currentData() == "township" and not dialog.level.isEnabled()
+    dialog.day.setDate(QDate(2026, 3, 6))
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.submit()
+    entry = dialog.result_value.entry
+    assert entry.note == f"外院就诊日期 2026-03-06, 转诊单 {newer} (2026-03-02 转往 测试镇卫生院)"
+    assert session.db.execute("SELECT referral FROM visits WHERE id = ?", [entry.id]).fetchone()[0] == 1
+    dialog.referral.setCurrentIndex(0)
+    assert dialog.level.isEnabled()
+    wait_idle(qtbot, worker)
+
+
+def test_a_referral_recorded_after_the_outside_visit_is_refused_under_the_referral(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    late = _refer(context, session, dt.date(2026, 3, 8))
+    before = session.count_entries(EntryFilter())
+    dialog = _dialog(qtbot, context, session, "WY-LATE", "100")
+    wait_idle(qtbot, worker)
+    dialog.referral.setCurrentIndex(dialog.referral.findData(late))
+    dialog.day.setDate(QDate(2026, 3, 6))
+    dialog.submit()
+    wait_idle(qtbot, worker)
+    note = dialog.notes[dialog.referral].text()
+    assert dialog.isVisible() and "晚于外院就诊日期 2026-03-06" in note
+    assert session.count_entries(EntryFilter()) == before
+
+
+def test_no_referral_recorded_says_so_in_the_list(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    dialog = _dialog(qtbot, context, session, "WY-NONE", "100")
+    wait_idle(qtbot, worker)
+    assert dialog.referral.count() == 1 and dialog.referral.itemText(0) == "未经转诊 (该患者没有转诊记录)"
+
+
+def test_a_patient_designated_at_another_village_is_sent_there(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    other = "4305210102"
+    patient = session.add_patient(
+        PatientInput(name="赵六", id_number=resident_id("430521", dt.date(1970, 2, 3), 33)),
+        Enrolment(patient_id=0, year=NOW.year, designated_village=other, designated_township=TOWNSHIP_CODE,
+                  enrolled_on=dt.date(2025, 12, 1)),
+    )
+    assert other != CLINIC_CODE
+    before = session.count_entries(EntryFilter())
+    dialog = ReimbursementDialog(context, patient)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.receipt.setText("WY-ELSE")
+    dialog.amount.setText("100")
+    dialog.emergency.setChecked(True)
+    dialog.submit()
+    wait_idle(qtbot, worker)
+    said = dialog.form_note.text()
+    assert dialog.isVisible() and f"2026 年定点在 {other} (村卫生室)" in said and "请到定点机构报销" in said
+    assert session.count_entries(EntryFilter()) == before
