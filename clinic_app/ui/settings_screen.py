@@ -44,7 +44,7 @@ from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.models import Column, RowsModel
 from clinic_app.ui.widgets import FieldNote, plain_table
-from clinic_app.ui.wizard import CODE, ReformPilotChoice, typed_code
+from clinic_app.ui.wizard import CODE, ReformPilotChoice, choose_policy, fill_policies, typed_code
 
 LANGUAGE_SETTING = "language"
 
@@ -189,9 +189,7 @@ class SettingsScreen(QWidget):
         # A policy's name is long in English: the combo may be narrower than its longest item.
         self.policy.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.policy.setMinimumContentsLength(24)
-        for policy_id in session.book.ids():
-            policy = session.book[policy_id]
-            self.policy.addItem(policy.name_en if context.language == "en" else policy.name, policy_id)
+        fill_policies(self.policy, session.book, context.language)
         self.reform_pilot = ReformPilotChoice(session.book, context.language)
         self.policy.currentIndexChanged.connect(lambda _index: self.reform_pilot.follow(self.policy.currentData()))
         self.clinic_note = FieldNote()
@@ -318,7 +316,7 @@ class SettingsScreen(QWidget):
         self.clinic_name.setText(clinic.name)
         self.township_code.setText(clinic.township_code)
         self.township_name.setText(clinic.township_name)
-        self.policy.setCurrentIndex(max(0, self.policy.findData(clinic.policy_id)))
+        choose_policy(self.policy, self.context.session.book, self.context.language, clinic.policy_id)
         self.reform_pilot.box.setChecked(clinic.reform_pilot)
         self.reform_pilot.follow(clinic.policy_id)
 

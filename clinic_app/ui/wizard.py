@@ -51,6 +51,32 @@ class WizardContext:
     language: str = "zh"
 
 
+def clinic_policy_ids(book: PolicyBook) -> list[str]:
+    """The policies a clinic settles by: each county's resident policy.
+
+    Left out: a reform laid over one (chosen by `ReformPilotChoice`) and an employee policy another
+    applies to employees (`employee_policy`); listed as a clinic's own they read as the county's choice.
+    """
+    employee = {book[i].employee_policy for i in book.ids()}
+    return [i for i in book.ids() if book[i].base is None and i not in employee]
+
+
+def fill_policies(combo: QComboBox, book: PolicyBook, language: str) -> None:
+    """The combo's items: the clinic policies by name, each with its id."""
+    combo.clear()
+    for policy_id in clinic_policy_ids(book):
+        policy = book[policy_id]
+        combo.addItem(policy.name_en if language == "en" else policy.name, policy_id)
+
+
+def choose_policy(combo: QComboBox, book: PolicyBook, language: str, policy_id: str) -> None:
+    """Select `policy_id`, adding it when it is not a listed one (a clinic set to it before the list was cut)."""
+    if combo.findData(policy_id) < 0 and policy_id in book:
+        policy = book[policy_id]
+        combo.addItem(policy.name_en if language == "en" else policy.name, policy_id)
+    combo.setCurrentIndex(max(0, combo.findData(policy_id)))
+
+
 class ReformPilotChoice(QWidget):
     """Whether the clinic takes part in the reform laid over its policy: the same words in the wizard
     and in 设置, shown only for a policy that has a reform (elsewhere the box would change nothing).
@@ -146,8 +172,7 @@ class _PolicyPage(QWizardPage):
         self.setSubTitle(self.tr("选择本县执行的门诊统筹政策。"))
         form = QFormLayout(self)
         self.policy = QComboBox()
-        for policy_id in book.ids():
-            self.policy.addItem(book[policy_id].name_en if language == "en" else book[policy_id].name, policy_id)
+        fill_policies(self.policy, book, language)
         self.reform_pilot = ReformPilotChoice(book, language)
         self.policy.currentIndexChanged.connect(lambda _index: self.reform_pilot.follow(self.policy.currentData()))
         form.addRow(self.tr("政策"), self.policy)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox
@@ -342,3 +343,13 @@ def test_in_english_no_tab_makes_the_window_wider_than_a_1024_screen(qtbot, cont
         assert settings.backup_folder.width() >= settings.fontMetrics().horizontalAdvance("D:/村卫生室数据/backups")
         # and the clinic's role is in English.
         assert settings.clinic_code.text().endswith("(Village clinic)")
+
+
+def test_the_policy_list_is_the_wizard_s_and_keeps_the_clinic_s_own(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """设置 offers what the wizard offers; a clinic already set to another policy still finds its own there."""
+    screen = make_screen(qtbot, context, worker)
+    offered = [screen.policy.itemData(i) for i in range(screen.policy.count())]
+    assert offered == ["shaoguan-resident-2023", "shaoyang-resident-2019", "zhanjiang-resident-2025"]
+    session.update_clinic(replace(session.clinic, policy_id="shaoyang-employee-2022"))
+    screen.show_clinic(session.clinic)
+    assert screen.policy.currentData() == "shaoyang-employee-2022"

@@ -122,3 +122,16 @@ def test_the_reform_choice_shows_only_for_a_policy_with_a_reform(qtbot, tmp_path
             wizard.button(QWizard.WizardButton.FinishButton).click()
         assert session.clinic is not None and session.clinic.reform_pilot
         assert session.visit_policy_id() == "shaoyang-resident-reform-2025"
+
+
+def test_the_policy_list_offers_only_a_county_s_own_policies(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
+    """A clinic settles by its county's resident policy: the employee policy is applied to an employee by it
+    (`employee_policy`), the reform laid over it by the pilot box. Offered beside them, 邵阳市职工医保普通门诊统筹
+    looked like Shaoyang's choice, and the reform could be picked without the box."""
+    with ClinicSession(tmp_path / "new") as session:
+        wizard = SetupWizard(WizardContext(session, worker))
+        qtbot.addWidget(wizard)
+        combo = wizard.policy_page.policy
+        offered = [combo.itemData(i) for i in range(combo.count())]
+        assert offered == ["shaoguan-resident-2023", "shaoyang-resident-2019", "zhanjiang-resident-2025"]
+        assert session.book["shaoyang-resident-2019"].employee_policy == "shaoyang-employee-2022"
