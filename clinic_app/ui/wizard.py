@@ -136,12 +136,26 @@ class _ClinicPage(QWizardPage):
         self.role.addItem(self.tr("村卫生室"), "village")
         self.role.addItem(self.tr("乡镇卫生院"), "township")
         self.note = FieldNote()
+        form.addRow(self.tr("机构类型"), self.role)  # first: a township's own code fills its township's
         form.addRow(self.tr("诊所名称"), self.name)
         form.addRow(self.tr("诊所编码"), self.code)
         form.addRow(self.tr("所属乡镇卫生院编码"), self.township_code)
         form.addRow(self.tr("所属乡镇卫生院名称"), self.township_name)
-        form.addRow(self.tr("机构类型"), self.role)
         form.addRow(self.note)
+        # A township is its own township: its code is the one its villages' statements name.
+        self.role.currentIndexChanged.connect(lambda _index: self._follow_role())
+        self.code.textChanged.connect(lambda _text: self._follow_role())
+        self.name.textChanged.connect(lambda _text: self._follow_role())
+
+    def is_township(self) -> bool:
+        return bool(self.role.currentData() == "township")
+
+    def _follow_role(self) -> None:
+        township = self.is_township()
+        for field, own in ((self.township_code, self.code), (self.township_name, self.name)):
+            field.setEnabled(not township)
+            if township:
+                field.setText(own.text())
 
     def validatePage(self) -> bool:
         for field, message in (

@@ -135,3 +135,25 @@ def test_the_policy_list_offers_only_a_county_s_own_policies(qtbot, tmp_path, wo
         offered = [combo.itemData(i) for i in range(combo.count())]
         assert offered == ["shaoguan-resident-2023", "shaoyang-resident-2019", "zhanjiang-resident-2025"]
         assert session.book["shaoyang-resident-2019"].employee_policy == "shaoyang-employee-2022"
+
+
+def test_a_township_is_its_own_township(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
+    """机构类型 乡镇卫生院: it asked for 所属乡镇卫生院编码 besides its own code, and a different one made every
+    village's statement 'not of this township' at import (township_code is compared with the village's)."""
+    with ClinicSession(tmp_path / "new") as session:
+        wizard = SetupWizard(WizardContext(session, worker))
+        qtbot.addWidget(wizard)
+        wizard.show()
+        page = wizard.clinic_page
+        page.role.setCurrentIndex(page.role.findData("township"))
+        page.name.setText("石门镇卫生院")
+        page.code.setText("H430523101")
+        assert not page.township_code.isEnabled() and page.township_code.text() == "H430523101"
+        wizard.next()
+        assert wizard.currentPage() is wizard.policy_page
+        setup = wizard.setup()
+        assert (setup.role, setup.code, setup.township_code, setup.township_name) == (
+            "township", "H430523101", "H430523101", "石门镇卫生院",
+        )
+        page.role.setCurrentIndex(page.role.findData("village"))
+        assert page.township_code.isEnabled()
