@@ -56,9 +56,11 @@ def resident_id(seq: int, born: dt.date = dt.date(1958, 6, 1), region: str = "44
     return body + check
 
 
-def township(folder: Path, code: str = TOWNSHIP, policy: str = POLICY) -> ClinicSession:
+def township(folder: Path, code: str = TOWNSHIP, policy: str = POLICY, reform: bool = False) -> ClinicSession:
     session = ClinicSession(folder)
-    session.initialize(ClinicSetup(code, "龙归镇卫生院", "township", code, "龙归镇卫生院", policy, "审核员", facility_level="township"))
+    session.initialize(
+        ClinicSetup(code, "龙归镇卫生院", "township", code, "龙归镇卫生院", policy, "审核员", facility_level="township", reform_pilot=reform)
+    )
     return session
 
 

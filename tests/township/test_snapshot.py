@@ -13,6 +13,7 @@ from clinic_app.documents.statement_file import verify_statement
 from clinic_app.errors import UserError
 from clinic_app.services import snapshot as sn
 from clinic_app.services import township as tw
+from clinic_app.services.policies import counter_pool
 from clinic_app.services.statements import clinic_key
 from clinic_app.store import ledger
 from tests.township import builders as b
@@ -225,38 +226,145 @@ def test_a_day_over_the_daily_cap_through_the_desk_and_a_village_is_flagged_with
         v01.close()
 
 
-def test_a_signed_employees_reform_cap_counts_the_other_villages_use(tmp_path: Path) -> None:
-    from clinic_app.domain.records import Enrolment, PatientRecord
-    from clinic_app.services.session import ClinicSession, PatientInput
+# The Hunan reform over Shaoyang 2019 (POLICIES.md): a signed employee spends the reform's fund
+# (the resident pool: 70%, 60 a day, 600 a year over the township and its villages) first, then
+# the employee policy's (primary facility: no deductible, 70%, 1500 a year, its own counters).
+REFORM_POLICY = "shaoyang-resident-2019"
+RESIDENT_POOL = "shaoyang-resident-2019"
+EMPLOYEE_POOL = "shaoyang-employee-2022"
+DRUG = ("头孢克肟", "drug", "100.00", "covered")  # 70% = 70.00, cut to 60.00 a day
 
-    policy = "shaoyang-resident-2019"
-    town = b.township(tmp_path / "town", policy=policy)
-    va = b.village(tmp_path / "va", "VA", policy=policy, reform=True)
-    vb = b.village(tmp_path / "vb", "VB", policy=policy, reform=True)
-    try:
-        zhao = b.resident_id(7)
 
-        def enrol(session: ClinicSession) -> PatientRecord:
-            return session.add_patient(
-                PatientInput(name="赵七", id_number=zhao, category="employee_active"),
-                Enrolment(0, 2026, designated_village="VA", designated_township=b.TOWNSHIP, family_doctor_signed=True),
-            )
-        enrol(town)
-        pa, pb = enrol(va), enrol(vb)
-        drug = ("头孢克肟", "drug", "100.00", "covered")
-        for day in range(1, 11):  # ten days of 60.00 at VA: the reform's 600 used up
-            b.settle(va, pa.id, dt.datetime(2026, 3, day, 9), drug)
-        raw = b.statement_bytes(va, "2026-03")
-        tw.import_files(town, [("VA.json", raw)], trust=[verify_statement(raw).fingerprint])
-        out = tmp_path / "s.json"
-        exported = sn.export_snapshot(town, out, 2026, today=dt.date(2026, 4, 1))
-        sn.import_snapshot(vb, out.read_bytes(), trust=[exported.fingerprint])
-        visit = vb.entry(b.settle(vb, pb.id, dt.datetime(2026, 4, 2, 9), drug))
-        # The reform's 600 was used at VA: at VB the reform pays nothing and the employee policy
-        # (primary facility: no deductible, 70%, 1500 a year) pays 70% of 100.00 = 70.00.  Today
-        # VB's reform counter is its own (0), so the reform pays again: 70.00 cut to 60.00 a day.
-        assert str(visit.adjudication.fund) == "70.00"
-        assert {"annual_cap", "employee_layer"} <= {r.code for r in visit.adjudication.reasons}
-    finally:
-        for s in (town, va, vb):
-            s.close()
+@pytest.fixture
+def pilot(tmp_path: Path):
+    """The township (in the pilot too) and villages VA and VB; 赵七, an active employee signed with
+    VA, on each one's roster; ten days of 100.00 at VA: 9 x 60.00 of the reform, then on the tenth
+    its last 60.00 and, the cap binding, 10.00 of the employee policy (70% of the 14.29 not paid)."""
+    from clinic_app.domain.records import Enrolment
+    from clinic_app.services.session import PatientInput
+
+    town = b.township(tmp_path / "town", policy=REFORM_POLICY, reform=True)
+    va = b.village(tmp_path / "va", "VA", policy=REFORM_POLICY, reform=True)
+    vb = b.village(tmp_path / "vb", "VB", policy=REFORM_POLICY, reform=True)
+    zhao = b.resident_id(7)
+    ids = {}
+    for session in (town, va, vb):
+        ids[session] = session.add_patient(
+            PatientInput(name="赵七", id_number=zhao, category="employee_active"),
+            Enrolment(0, 2026, designated_village="VA", designated_township=b.TOWNSHIP, family_doctor_signed=True),
+        ).id
+    at_va = [va.entry(b.settle(va, ids[va], dt.datetime(2026, 3, day, 9), DRUG)) for day in range(1, 11)]
+    assert [str(e.adjudication.fund) for e in at_va] == ["60.00"] * 9 + ["70.00"]
+    yield town, va, vb, zhao, ids, at_va
+    for session in (town, va, vb):
+        session.close()
+
+
+def _bring_to_town(town, va, month: str = "2026-03") -> None:  # type: ignore[no-untyped-def]
+    raw = b.statement_bytes(va, month)
+    (done,) = tw.import_files(town, [("VA.json", raw)], trust=[verify_statement(raw).fingerprint])
+    assert done.imported
+
+
+def _reasons(visit) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped-def]
+    return {r.code: dict(r.params) for r in visit.adjudication.reasons}
+
+
+def test_a_signed_employees_reform_cap_counts_the_other_villages_use(pilot, tmp_path: Path) -> None:
+    town, va, vb, zhao, ids, _ = pilot
+    _bring_to_town(town, va)
+    # The tenth day's 70.00 is one statement line: 60.00 of the reform, 10.00 of the employee policy.
+    assert sn.snapshot_rows(town, 2026) == [(zhao, "VA", EMPLOYEE_POOL, 1000), (zhao, "VA", RESIDENT_POOL, 60000)]
+    out = tmp_path / "s.json"
+    exported = sn.export_snapshot(town, out, 2026, today=dt.date(2026, 4, 1))
+    sn.import_snapshot(vb, out.read_bytes(), trust=[exported.fingerprint])
+    visit = vb.entry(b.settle(vb, ids[vb], dt.datetime(2026, 4, 2, 9), DRUG))
+    # The reform's 600 was used at VA: at VB the reform pays nothing and the employee policy
+    # pays 70% of 100.00 = 70.00.  Before, VB's reform counter was its own (0), so the reform
+    # paid again: 70.00 cut to 60.00 a day.
+    assert str(visit.adjudication.fund) == "70.00"
+    reasons = _reasons(visit)
+    assert reasons["annual_cap"] == {"cap": "600.00", "used": "600.00", "left": "0.00", "cut": "70.00"}
+    assert reasons["employee_layer"] == {"policy": EMPLOYEE_POOL, "base": "100.00", "fund": "70.00"}
+
+
+def test_at_the_township_desk_a_signed_employees_reform_cap_counts_the_villages_use(pilot) -> None:
+    """The township's desk reads the villages' statements per pool: VA's 600 of the reform cap it,
+    VA's 10.00 of the employee policy does not (the employee counters are the desk's own)."""
+    from clinic_app.store import township as store
+
+    town, va, _, zhao, ids, _ = pilot
+    from clinic_app.domain.records import VisitRequest
+
+    before = town.preview(VisitRequest(ids[town], town.operators()[0].id, (b.line(DRUG),), dt.datetime(2026, 4, 2, 9)))
+    assert str(before.fund) == "60.00"  # nothing imported yet: the reform pays, up to 60 a day
+    _bring_to_town(town, va)
+    pools = store.fund_elsewhere(town.db, zhao, 2026, town.require_clinic().code, counter_pool)
+    assert pools == {RESIDENT_POOL: 60000, EMPLOYEE_POOL: 1000}
+    visit = town.entry(b.settle(town, ids[town], dt.datetime(2026, 4, 2, 9), DRUG))
+    assert str(visit.adjudication.fund) == "70.00"
+    assert _reasons(visit)["annual_cap"]["left"] == "0.00"
+    assert _reasons(visit)["employee_layer"]["fund"] == "70.00"
+
+
+def test_a_voided_layered_visit_gives_both_pools_back(pilot, tmp_path: Path) -> None:
+    """VA voids the tenth day: its reversal nets 60.00 of the reform and 10.00 of the employee
+    policy, so VB's reform has 60.00 left again and the employee policy its 1500."""
+    from clinic_app.store import township as store
+
+    town, va, vb, zhao, ids, at_va = pilot
+    va.void(at_va[-1].entry.id, "录入错误", va.operators()[0].id, dt.datetime(2026, 3, 20, 9))
+    _bring_to_town(town, va)
+    pools = store.fund_elsewhere(town.db, zhao, 2026, town.require_clinic().code, counter_pool)
+    assert pools == {RESIDENT_POOL: 54000, EMPLOYEE_POOL: 0}
+    assert sn.snapshot_rows(town, 2026) == [(zhao, "VA", RESIDENT_POOL, 54000)]
+    out = tmp_path / "s.json"
+    exported = sn.export_snapshot(town, out, 2026, today=dt.date(2026, 4, 1))
+    sn.import_snapshot(vb, out.read_bytes(), trust=[exported.fingerprint])
+    visit = vb.entry(b.settle(vb, ids[vb], dt.datetime(2026, 4, 2, 9), DRUG))
+    # As on VA's tenth day: the reform's last 60.00, then 10.00 of the employee policy.
+    assert str(visit.adjudication.fund) == "70.00"
+    assert (_reasons(visit)["annual_cap"]["used"], _reasons(visit)["employee_layer"]["fund"]) == ("540.00", "10.00")
+
+
+def test_an_old_snapshot_file_without_pools_is_read_and_counts_as_the_resident_pool(pilot, tmp_path: Path) -> None:
+    """A format-1 file (before pools) from a township not yet updated: still verified by its
+    signature, and its rows count as the resident pool, as they did, so the reform's cap counts
+    them; a format-1 row with a pool, a format-2 row without one, and a repeated row are refused."""
+    town, va, vb, zhao, ids, _ = pilot
+    out = tmp_path / "s.json"
+    exported = sn.export_snapshot(town, out, 2026, today=dt.date(2026, 4, 1))
+    old_rows = [{"certno": zhao, "facility_code": "VA", "fund": "600.00"}]
+    old = _resigned(town, out.read_bytes(), version=1, rows=old_rows)
+    with pytest.raises(sn.SnapshotError, match="bad signature"):
+        sn.import_snapshot(vb, old.replace(b'"600.00"', b'"100.00"'), trust=[exported.fingerprint])
+    for version, rows in (
+        (1, [{**old_rows[0], "pool": RESIDENT_POOL}]),
+        (2, old_rows),
+        (2, [{**old_rows[0], "pool": ""}]),
+        (2, [{**old_rows[0], "pool": RESIDENT_POOL}] * 2),
+        (3, [{**old_rows[0], "pool": RESIDENT_POOL}]),
+    ):
+        with pytest.raises(sn.SnapshotError):
+            sn.import_snapshot(vb, _resigned(town, out.read_bytes(), version=version, rows=rows), trust=[exported.fingerprint])
+    assert sn.imported_snapshot(vb, 2026) is None
+
+    done = sn.import_snapshot(vb, old, trust=[exported.fingerprint])
+    assert (done.rows, done.unchanged) == (1, False)
+    assert ledger.snapshot_fund(vb.db, zhao, 2026, "VB", ("",)) == 60000
+    visit = vb.entry(b.settle(vb, ids[vb], dt.datetime(2026, 4, 2, 9), DRUG))
+    assert str(visit.adjudication.fund) == "70.00"
+    assert _reasons(visit)["annual_cap"]["used"] == "600.00"
+
+
+def test_only_the_counters_pool_counts(pilot, tmp_path: Path) -> None:
+    """Fund of the employee policy at VA does not count against the reform's cap at VB."""
+    town, va, vb, zhao, ids, _ = pilot
+    out = tmp_path / "s.json"
+    exported = sn.export_snapshot(town, out, 2026, today=dt.date(2026, 4, 1))
+    rows = [{"certno": zhao, "facility_code": "VA", "pool": EMPLOYEE_POOL, "fund": "600.00"}]
+    sn.import_snapshot(vb, _resigned(town, out.read_bytes(), rows=rows), trust=[exported.fingerprint])
+    assert ledger.snapshot_fund(vb.db, zhao, 2026, "VB") == 60000
+    visit = vb.entry(b.settle(vb, ids[vb], dt.datetime(2026, 4, 2, 9), DRUG))
+    assert str(visit.adjudication.fund) == "60.00"  # the reform's own: 70.00 cut to the day's 60.00
+    assert "annual_cap" not in _reasons(visit)
