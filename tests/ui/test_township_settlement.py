@@ -66,6 +66,7 @@ def test_the_table_totals_are_the_cli_totals_and_the_charts_have_a_point_per_mon
     town, files = settled_town
     screen = SettlementScreen(_context(town, worker))
     qtbot.addWidget(screen)
+    screen.resize(1366, 700)
     screen.show()
     with qtbot.waitSignal(screen.report_shown, timeout=15000):
         screen.choose_month("2025-04")
@@ -74,7 +75,8 @@ def test_the_table_totals_are_the_cli_totals_and_the_charts_have_a_point_per_mon
 
     cli = _settle_json(town.data_dir, "2025-04", capsys)
     total = screen.model.rows[-1]
-    shown = {screen.model.headerData(c, Qt.Orientation.Horizontal): screen.model.index(len(screen.model.rows) - 1, c).data() for c in range(13)}
+    # By the columns' titles (on screen a narrow table puts them on two lines).
+    shown = {screen.model.columns[c].title: screen.model.index(len(screen.model.rows) - 1, c).data() for c in range(13)}
     assert total.total and shown["村卫生站 / 本院"] == "合计"
     t = cli["total"]
     assert shown["签约人数"] == str(t["signed_persons"])
@@ -106,7 +108,8 @@ def test_the_table_totals_are_the_cli_totals_and_the_charts_have_a_point_per_mon
     assert round(screen.payable_by_month.at(3) * 100) == april.fen
     # Month numbers under the bars and 月份 once as the axis title: "10月" was elided to "1…".
     (months,) = screen.month_chart.axes(Qt.Orientation.Horizontal)
-    assert months.categories() == ["1", "2", "3", "4"] and months.titleText() == "月份"
+    assert months.categoriesLabels() == ["1", "2", "3", "4"] and months.titleText() == "月份"
+    assert [months.endValue(label) for label in months.categoriesLabels()] == [0, 1, 2, 3]  # under their bars
     # By village: both villages and the township's own desk.
     assert screen.payable_by_village is not None and screen.prepay_by_village is not None
     assert screen.payable_by_village.count() == screen.prepay_by_village.count() == len(report.lines) == 3

@@ -24,13 +24,14 @@ from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
     QLineSeries,
     QValueAxis,
 )
 from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QMargins, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen, QResizeEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -114,12 +115,46 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+MONTH_LABEL_GAP = 10
+"""Pixels kept between two month numbers under the by-month chart."""
+
 SHORTER_NAMES_FROM = 6
 """More villages than this on the by-village chart: their names lose the 村 to fit side by side."""
 
 
+def two_lines(title: str) -> str:
+    """A figure column's title on two lines, its column as narrow as its figures: "Fee for\nservice",
+    "年累计\n质保金", "签约\n人数"; a short title as it is."""
+    if " " in title:
+        if len(title) < 8:
+            return title
+        spaces = [i for i, ch in enumerate(title) if ch == " "]
+        middle = min(spaces, key=lambda i: abs(len(title) - 2 * i))
+        return title[:middle] + "\n" + title[middle + 1:]
+    if len(title) < 4 or title.isascii():  # one English word: kept whole
+        return title
+    cut = 3 if title.startswith("年累计") else len(title) - 2
+    return title[:cut] + "\n" + title[cut:]
+
+
 class SettlementModel(RowsModel[SettlementRow]):
-    """The lines with the total row in bold."""
+    """The lines with the total row in bold; the figures' titles on two lines when `wrapped`."""
+
+    WRAPPED_FROM = 1
+    """The columns from this one on (all but the code) have their titles wrapped."""
+
+    wrapped = False
+
+    def set_wrapped(self, wrapped: bool) -> None:
+        if wrapped != self.wrapped:
+            self.wrapped = wrapped
+            emit(self.headerDataChanged, Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        title = super().headerData(section, orientation, role)
+        if self.wrapped and isinstance(title, str) and section >= self.WRAPPED_FROM:
+            return two_lines(title)
+        return title
 
     def extra(self, row: SettlementRow, role: int) -> object:
         if role == Qt.ItemDataRole.FontRole and row.total:
@@ -185,7 +220,7 @@ class TotalledTable(QTableView):
         """The height that shows every line, the total and, when the columns are too wide, the sideways bar."""
         height = 2 * self.frameWidth() + self.horizontalHeader().sizeHint().height() + self.verticalHeader().length()
         height += self.footer_height() if self.footer.isVisibleTo(self) else 0
-        if sum(self.contents) - self.contents[self.stretch] + min(self.contents[self.stretch], self.floor) > self.viewport().width():
+        if not self._fits():
             height += self.horizontalScrollBar().sizeHint().height()
         return height
 
@@ -200,12 +235,34 @@ class TotalledTable(QTableView):
             self.footer.setRowHidden(row, row != last)
         self.footer.setVisible(last >= 0)
         self.updateGeometries()
+        # The figures' titles on one line while the columns fit; on two (the columns as narrow as
+        # their figures) where they do not: in English, and at 1024 px in Chinese too.
+        if isinstance(model, SettlementModel):
+            model.set_wrapped(False)
+            self._fit_contents()
+            if not self._fits():
+                model.set_wrapped(True)
+                self._fit_contents()
+            # Qt elides a two-line title as one line ("Fund p…" in a column wide enough for "payable").
+            elide = Qt.TextElideMode.ElideNone if model.wrapped else Qt.TextElideMode.ElideRight
+            self.horizontalHeader().setTextElideMode(elide)
+        else:
+            self._fit_contents()
+        self._share_width()
+
+    def _fit_contents(self) -> None:
         self.resizeColumnsToContents()
         header = self.horizontalHeader()
         for column in range(header.count()):
             header.resizeSection(column, max(header.sectionSize(column), self.footer.sizeHintForColumn(column)))
         self.contents = [header.sectionSize(column) for column in range(header.count())]
-        self._share_width()
+
+    def _fits(self) -> bool:
+        """The columns, the stretch one at its floor, fit the viewport (no bar sideways)."""
+        contents = self.contents
+        if len(contents) <= self.stretch:
+            return True
+        return sum(contents) - contents[self.stretch] + min(contents[self.stretch], self.floor) <= self.viewport().width()
 
     def _share_width(self) -> None:
         """The stretch column takes the spare width, or gives its own down to its floor."""
@@ -218,7 +275,11 @@ class TotalledTable(QTableView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
-        self._share_width()
+        model = self.model()
+        if isinstance(model, SettlementModel) and event.size().width() != event.oldSize().width():
+            self.refit()  # narrower: the titles on two lines; wider: on one again
+        else:
+            self._share_width()
 
     def updateGeometries(self) -> None:  # noqa: N802 - Qt's name
         super().updateGeometries()  # sets the margins for the header: the footer's margin again after it
@@ -242,13 +303,21 @@ class NotesArea(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab to it, then the arrows and Page Down scroll it
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        # Tabbed into, it shows it (frameless, nothing did: keyboard users lost their place); the
+        # border is there unfocused too, unseen, so the text does not move when it shows.
+        self.setObjectName("notes")
+        self.setStyleSheet(
+            "QScrollArea#notes { border: 2px solid transparent; border-radius: 2px; }"
+            " QScrollArea#notes:focus { border-color: palette(highlight); }"
+        )
 
     def fit(self) -> None:
-        needed = self.label.heightForWidth(max(1, self.width()))  # on the whole width: no scroll bar
-        self.setFixedHeight(max(0, min(needed, self.most())))
+        border = 2 * self.frameWidth()
+        needed = self.label.heightForWidth(max(1, self.width() - border))  # on the whole width: no scroll bar
+        self.setFixedHeight(max(0, min(needed + border, self.most())))
 
     def most(self) -> int:
-        return self.fontMetrics().lineSpacing() * self.lines + 2
+        return self.fontMetrics().lineSpacing() * self.lines + 2 + 2 * self.frameWidth()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
@@ -311,8 +380,8 @@ class SettlementScreen(QWidget):
 
         self.model = SettlementModel(settlement_columns(), self)
         # The total (合计), the figure reported upward, frozen under the lines however many there are;
-        # a line's name gives width down to a village's ("…村卫生室" cut, whole in the tooltip).
-        self.table = TotalledTable(1, self.fontMetrics().horizontalAdvance("龙归镇荷花村卫生") + 16)
+        # a line's name gives width down to its township and village ("白仓镇黄泥村…", whole in the tooltip).
+        self.table = TotalledTable(1, self.fontMetrics().horizontalAdvance("龙归镇荷花村…") + 16)
         self.table.setModel(self.model)
         self.notes = QLabel()
         self.notes.setWordWrap(True)
@@ -356,6 +425,10 @@ class SettlementScreen(QWidget):
         self.village_chart = self._chart(self.tr("本月统筹应付与预付 (按村)"))
         self.month_view = self._view(self.month_chart)
         self.village_view = self._view(self.village_chart)
+        self.month_axis: QCategoryAxis | None = None
+        self.month_numbers: list[str] = []
+        # The month numbers thinned out when the chart is too narrow for them all (twelve at 1024 px).
+        self.month_chart.plotAreaChanged.connect(lambda _area: self._label_months())
         self.payable_by_month: QBarSet | None = None
         self.budget_by_month: QLineSeries | None = None
         self.payable_by_village: QBarSet | None = None
@@ -559,10 +632,19 @@ class SettlementScreen(QWidget):
             budget.append(number, _yuan(point.budget))
         chart.addSeries(bars)
         chart.addSeries(budget)
-        months = QBarCategoryAxis()
-        # Numbers under the bars, "月" once as the title: "10月" under a narrow bar read "1…".
-        months.append([str(int(p.month[5:])) for p in report.months])
+        # Numbers under the bars, "月" once as the title: "10月" under a narrow bar read "1…".  A
+        # category axis over the bars' places (0, 1, ...), its labels on them: when twelve do not
+        # fit side by side, every other one is named, given the room of two (`_label_months`).
+        months = QCategoryAxis()
+        months.setRange(-0.5, len(report.months) - 0.5)
+        months.setStartValue(-0.5)
+        months.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        months.setGridLineVisible(False)
+        self.month_numbers = [str(int(p.month[5:])) for p in report.months]
+        for place, label in enumerate(self.month_numbers):
+            months.append(label, place)  # all named, until the chart is laid out and found too narrow
         months.setTitleText(self.tr("月份"))
+        self.month_axis = months
         top = max([_yuan(p.fund_payable) for p in report.months] + [_yuan(p.budget) for p in report.months] + [0.0])
         values = _value_axis(top)
         chart.addAxis(months, Qt.AlignmentFlag.AlignBottom)
@@ -571,6 +653,7 @@ class SettlementScreen(QWidget):
             series.attachAxis(months)
             series.attachAxis(values)
         self.payable_by_month, self.budget_by_month = payable, budget
+        self._label_months()
 
         # By village: this month's fund payable against the prepay (the line's part of the budget).
         chart = self.village_chart
@@ -597,6 +680,28 @@ class SettlementScreen(QWidget):
         bars.attachAxis(names)
         bars.attachAxis(values)
         self.payable_by_village, self.prepay_by_village = line_payable, line_prepay
+
+    def _label_months(self) -> None:
+        """Every month numbered under its bar where the numbers fit side by side; else every other
+        (every third...) counted back from the month chosen, which is always named: twelve months
+        at 1024 px read "1 2 … 9 … …", "10", "11" and "12" each cut to "…" in a bar's width."""
+        axis, numbers = self.month_axis, self.month_numbers
+        if axis is None or not numbers:
+            return
+        slot = self.month_chart.plotArea().width() / len(numbers)
+        if slot <= 0:
+            return  # not laid out yet: named when it is
+        needed = QFontMetrics(axis.labelsFont()).horizontalAdvance("00") + MONTH_LABEL_GAP
+        step = 1
+        while step < len(numbers) and step * slot < needed:
+            step += 1
+        last = len(numbers) - 1
+        named = [(n, i) for i, n in enumerate(numbers) if (last - i) % step == 0]
+        if [n for n, _ in named] != axis.categoriesLabels():  # changed: else each layout named them again
+            for label in axis.categoriesLabels():
+                axis.remove(label)
+            for label, place in named:
+                axis.append(label, place)
 
     def _short(self, name: str, own: bool, shorter: bool = False) -> str:
         """A village's name short enough for an axis label (its village part; `shorter`: without 村)."""
