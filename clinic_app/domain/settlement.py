@@ -40,6 +40,9 @@ class VillageFigures:
     """The clinic code of the village (or of the township for its own visits)."""
     fund_payable: Money
     """Fund payable for capitated visits in its statements for the period."""
+    signed_persons: int = 0
+    """Capitated persons signed at the line: how a month's amounts are shared when no line
+    has any fund payable (a prepayment made before any statement came in)."""
 
 
 @dataclass(frozen=True)
@@ -344,8 +347,9 @@ def distribute(
 ) -> tuple[Money, ...]:
     """Share a township amount out over its lines; the parts always add up to `amount`.
 
-    Workload: in proportion to fund payable; if no line has any, equally (so a
-    prepayment in a month without visits still reaches the lines).  Shares: in
+    Workload: in proportion to fund payable; if no line has any, in proportion to the
+    persons signed at each line (a prepayment is per head: a village where nobody is
+    signed gets none of it), and equally if no line says.  Shares: in
     proportion to the agreed shares (a line without a share gets nothing).
     """
     if not lines:
@@ -367,6 +371,8 @@ def distribute(
             )
     else:
         weights = [line.fund_payable.fen for line in lines]
+        if sum(weights) == 0:
+            weights = [line.signed_persons for line in lines]
         if sum(weights) == 0:
             weights = [1] * len(lines)
     return tuple(allocate(amount, weights))
@@ -547,7 +553,7 @@ def settle_month(policy: Policy, inputs: MonthInputs) -> MonthSettlement:
     if package_fund:
         inputs = replace(
             inputs,
-            villages=tuple(VillageFigures(v.village, v.fund_payable + packages[v.village]) for v in inputs.villages),
+            villages=tuple(replace(v, fund_payable=v.fund_payable + packages[v.village]) for v in inputs.villages),
         )
     payable = Money(sum(line.fund_payable.fen for line in inputs.villages))
     figures = _MONTHLY[variant](policy, inputs, payable)

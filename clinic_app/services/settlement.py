@@ -406,7 +406,7 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
             pending[code] = min(net, ZERO)
             if pending[code] > carried:  # some of what was carried in is taken from this month
                 set_off[code] = pending[code] - carried
-            month_lines.append(VillageFigures(code, max(net, ZERO)))
+            month_lines.append(VillageFigures(code, max(net, ZERO), signed.get(code, 0)))
         ffs = Money(sum(activities.get((c, key), LineActivity(c)).fee_for_service.fen for c in codes))
         packages = _packages(session, year, m, codes, clinic) if variant == "shaoyang2019" else ()
         total_signed = sum(signed.values())
@@ -605,7 +605,18 @@ def _changed_since_reported(session: ClinicSession, report: SettlementReport) ->
         before, now = written["figures"], _as_recorded(written["figures"], current)
         year_end_before, year_end_now = before.pop("year_end_payment", None), now.pop("year_end_payment", None)
         changes = []
-        if before != now:
+        totals_before = {key: value for key, value in before.items() if key != "lines"}
+        if before != now and totals_before == {key: value for key, value in now.items() if key != "lines"}:
+            # The same totals shared out differently (a line's statement revised, a program
+            # update): the figures above would read "1549 → 1549"; name the lines instead.
+            names = {line.code: line.name for line in report.lines}
+            moved = [code for code in sorted(set(before.get("lines", {})) | set(now["lines"]))
+                     if before.get("lines", {}).get(code) != now["lines"].get(code)]
+            changes.append(Reason.of(
+                "settlement_lines_changed_since_reported", at=written["at"],
+                villages="、".join(names.get(code, code) for code in moved),
+            ))
+        elif before != now:
             changes.append(Reason.of(
                 "settlement_changed_since_reported", at=written["at"],
                 signed_before=before["signed_persons"], signed_now=now["signed_persons"],

@@ -449,6 +449,21 @@ def test_distribution_by_workload_shares_and_equal_fallback() -> None:
     assert distribute(m("100.00"), idle) == (m("33.34"), m("33.33"), m("33.33"))
 
 
+def test_a_month_without_fund_payable_shares_the_prepay_per_signed_person() -> None:
+    # The prepay is per head: before any statement came in, 410 : 411 : 0 : 728 signed share
+    # 9874.88 as 2613.75 + 2620.13 (largest remainder) + 0 + 4641.00; nobody signed, nothing.
+    idle = tuple(
+        VillageFigures(code, ZERO, signed)
+        for code, signed in (("V1", 410), ("V2", 411), ("V3", 0), ("T", 728))
+    )
+    shares = distribute(m("9874.88"), idle)
+    assert shares == (m("2613.75"), m("2620.13"), ZERO, m("4641.00"))
+    assert sum(s.fen for s in shares) == m("9874.88").fen
+    # Fund payable, where there is any, still decides; signed counts do not mix in.
+    busy = (VillageFigures("V1", m("10.00"), 1), VillageFigures("V2", m("30.00"), 999))
+    assert distribute(m("100.00"), busy) == (m("25.00"), m("75.00"))
+
+
 # ---------------------------------------------------------------- invariants
 
 amounts = st.integers(min_value=0, max_value=2_000_000).map(Money)

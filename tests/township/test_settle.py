@@ -570,3 +570,37 @@ def test_shaoyang_2019_surplus_rolls_into_january(tmp_path) -> None:
     later = settlement.month_report(town, "2025-12").year_end
     assert later is not None and later.carried_forward == Money.parse("1759.92")
     town.close()
+
+
+def test_a_month_before_any_statement_prepays_per_signed_person_and_names_the_lines_that_moved(tmp_path) -> None:
+    # Hunan reform: the prepay is made at the start of the month (B x 90% / 12), before any
+    # statement of the month came in.  With no fund payable anywhere it follows the signed
+    # persons of each line; a village where nobody is signed gets none of it.
+    a = Village.create(tmp_path / "a", "V101", "南村卫生室", REFORM, reform=True)
+    b = Village.create(tmp_path / "b", "V102", "北村卫生室", REFORM, reform=True)
+    for village in (a, b):
+        village.person("signed", signed=True, number=5)
+        village.visit("signed", "2025-07-02 09:00", "20.00")
+    town = township(tmp_path / "town", REFORM, reform=True)
+    settlement.enter_fund_per_head(town, Money.parse("1100.00"))
+    bring(town, ("a-july.json", a.statement("2025-07")), ("b-july.json", b.statement("2025-07")))
+    settlement.enter_signed(town, "2025-08", {"V101": 30, "V102": 0, TOWNSHIP: 10})
+    out = tmp_path / "reports"
+    out.mkdir()
+    reported, _ = settlement.settle_with_entries(town, "2025-08", out=out)
+    paid = {line.code: line.paid for line in reported.lines}
+    assert reported.settlement.fund_payable == Money(0) and reported.settlement.paid > Money(0)
+    # 3 : 0 : 1, and the parts add up to the township's payment.
+    assert paid["V102"] == Money(0)
+    assert paid["V101"].fen + paid[TOWNSHIP].fen == reported.settlement.paid.fen
+    assert abs(paid["V101"].fen - 3 * paid[TOWNSHIP].fen) <= 3
+    # The same 40 signed, shared 20 : 0 : 20: the totals are unchanged, the lines are not,
+    # and the note names the lines instead of repeating equal totals.
+    settlement.enter_signed(town, "2025-08", {"V101": 20, TOWNSHIP: 20})
+    now = settlement.month_report(town, "2025-08")
+    assert now.settlement.paid == reported.settlement.paid
+    assert [r.code for r in now.changes] == ["settlement_lines_changed_since_reported"]
+    zh = render(now.changes[0], "zh")
+    assert "南村卫生室" in zh and "北村卫生室" not in zh and "合计未变" in zh
+    assert "these lines" in render(now.changes[0], "en")
+    town.close()
