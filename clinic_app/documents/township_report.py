@@ -125,7 +125,8 @@ class SettlementReport:
     year_end: YearSettlement | None
     """December only: the year-end clearing with the entered score (100 when none)."""
     changes: tuple[Reason, ...] = ()
-    """The month's figures differ from those of the report last written for it."""
+    """Cautions on the month's figures, shown first: they differ from those of the report
+    last written for it, or the month is not over yet."""
 
     @property
     def reasons(self) -> tuple[Reason, ...]:

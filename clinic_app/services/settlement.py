@@ -480,8 +480,12 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
     )
 
 
-def month_report(session: ClinicSession, month: str) -> SettlementReport:
-    """Settle the township's months of the year up to `month` and report the last one."""
+def month_report(session: ClinicSession, month: str, today: dt.date | None = None) -> SettlementReport:
+    """Settle the township's months of the year up to `month` and report the last one.
+
+    A month not over yet (`today`, default the computer's date, on or before its last day)
+    is settled on what came in so far, and its report says so.
+    """
     clinic = require_settling_township(session)
     month = check_settle_month(session, month)
     year, number, first, last = _month_key(month)
@@ -552,7 +556,11 @@ def month_report(session: ClinicSession, month: str) -> SettlementReport:
         score=score,
         year_end=year_end,
     )
-    return replace(report, changes=_changed_since_reported(session, report))
+    changes = _changed_since_reported(session, report)
+    today = dt.date.today() if today is None else today
+    if today <= last:
+        changes += (Reason.of("settlement_month_not_over", today=today.isoformat(), last=last.isoformat()),)
+    return replace(report, changes=changes)
 
 
 REPORTED_ACTION = "settlement_reported"

@@ -604,3 +604,16 @@ def test_a_month_before_any_statement_prepays_per_signed_person_and_names_the_li
     assert "南村卫生室" in zh and "北村卫生室" not in zh and "合计未变" in zh
     assert "these lines" in render(now.changes[0], "en")
     town.close()
+
+
+def test_a_month_not_over_is_settled_on_what_came_in_and_says_so(tmp_path) -> None:
+    town = township(tmp_path / "town", REFORM)
+    settlement.enter_fund_per_head(town, Money.parse("1100.00"))
+    settlement.enter_signed(town, "2024-03", {TOWNSHIP: 10})
+    during = settlement.month_report(town, "2024-03", today=dt.date(2024, 3, 31))
+    assert [r.code for r in during.changes] == ["settlement_month_not_over"]
+    assert "本月尚未结束 (今天 2024-03-31, 月末 2024-03-31)" in render(during.changes[0], "zh")
+    assert "not over" in render(during.changes[0], "en")
+    after = settlement.month_report(town, "2024-03", today=dt.date(2024, 4, 1))
+    assert after.changes == () and after.settlement == during.settlement
+    town.close()
