@@ -48,7 +48,7 @@ EN = {
     "关闭": "Close", "患者信息": "Patient", "姓名": "Name", "身份证号": "ID number", "参保类别": "Category",
     "定点机构": "Designated", "家庭医生": "Family doctor", "本年统筹": "Fund this year", "本年剩余": "Left this year",
     "今日已用": "Used today", "(未选择患者, 按 F2 查找)": "(no patient: press F2 to find one)", "{n} 岁": "{n} y",
-    "(无)": "(none)", "{year} 年未登记": "not enrolled for {year}", "否": "No", "是": "Yes", "(未定点)": "(none)",
+    "(无)": "(none)", "{year} 年未登记": "not enrolled for {year}", "{name} (本机构)": "{name} (this clinic)", "否": "No", "是": "Yes", "(未定点)": "(none)",
     "已用 {used} 元 (无年度限额)": "{used} used (no annual cap)", "不限": "no cap",
     "已用 {used} / {cap} 元": "{used} of {cap} used", "{left} 元": "{left} yuan",
     " (本机构; 每日限额 {cap} 元)": " (here; daily cap {cap})", " (本机构)": " (here)",

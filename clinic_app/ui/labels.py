@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from clinic_app.documents import reasons as reason_words
-from clinic_app.domain.records import Enrolment
+from clinic_app.domain.records import Clinic, Enrolment
 from clinic_app.domain.visit import Reason
 
 
@@ -93,11 +93,22 @@ def reason(item: Reason, language: str) -> str:
     return reason_words.render(item, "en" if language == "en" else "zh")
 
 
-def designation(enrolment: Enrolment | None, year: int) -> str:
-    """Where the patient is designated for `year`, saying when it stands from an earlier year."""
+def designation(enrolment: Enrolment | None, year: int, clinic: Clinic | None = None) -> str:
+    """Where the patient is designated for `year`, saying when it stands from an earlier year.
+
+    The facilities this clinic knows by name (itself, its township) are named, this one
+    marked as such; a code a doctor cannot place (another village) stays a code.
+    """
     if enrolment is None:
         return QCoreApplication.translate("Labels", "{year} 年未登记").format(year=year)
-    places = " / ".join(p for p in (enrolment.designated_village, enrolment.designated_township) if p)
+    names: dict[str, str] = {}
+    if clinic is not None:
+        if clinic.township_name:
+            names[clinic.township_code] = clinic.township_name
+        names[clinic.code] = QCoreApplication.translate("Labels", "{name} (本机构)").format(name=clinic.name)
+    places = " / ".join(
+        names.get(p, p) for p in (enrolment.designated_village, enrolment.designated_township) if p
+    )
     text = places or QCoreApplication.translate("Labels", "(未定点)")
     if not enrolment.insured:
         text = QCoreApplication.translate("Labels", "未参保")

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from clinic_app.domain.identity import age_on, mask_resident_id
 from clinic_app.domain.records import (
     CatalogEntry,
+    Clinic,
     DraftLine,
     Enrolment,
     PatientRecord,
@@ -152,8 +153,8 @@ class PatientCard(QGroupBox):
         self.id_number.setText(mask_resident_id(patient.id_number) or self.tr("(无)"))
         self.category.setText(labels.category(patient.category))
 
-    def show_usage(self, card: UsageCard, enrolment: Enrolment | None) -> None:
-        self.designated.setText(labels.designation(enrolment, card.year))
+    def show_usage(self, card: UsageCard, enrolment: Enrolment | None, clinic: Clinic | None = None) -> None:
+        self.designated.setText(labels.designation(enrolment, card.year, clinic))
         self.signed.setText(labels.signing(enrolment, card.year))
         # The year counts the township's other facilities too (the snapshot, the villages'
         # statements): say how much, or a doctor reads the bar as this clinic's own use.
@@ -456,7 +457,7 @@ class VisitScreen(QWidget):
         session, patient_id, today = self.context.session, self.patient.id, self.context.today()
         self.context.run(
             lambda: (session.usage_card(patient_id, today), session.enrolment(patient_id, today.year)),
-            lambda pair: self.card.show_usage(*pair) if self.patient and self.patient.id == patient_id else None,
+            lambda pair: self.card.show_usage(*pair, self.context.clinic) if self.patient and self.patient.id == patient_id else None,
         )
 
     def _consultation_found(self, entry: CatalogEntry | None) -> None:

@@ -3,22 +3,22 @@
 <context>
     <name>AdjudicationPanel</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="185" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="186" />
         <source>结算预览</source>
         <translation>Adjudication preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="194" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="195" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="194" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="195" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="194" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="195" />
         <source>个人支付</source>
         <translation>Patient pays</translation>
     </message>
@@ -1058,42 +1058,47 @@ Please give this log file to support:
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="99" />
+        <location filename="../../clinic_app/ui/labels.py" line="103" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="101" />
+        <location filename="../../clinic_app/ui/labels.py" line="108" />
+        <source>{name} (本机构)</source>
+        <translation>{name} (this clinic)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="112" />
         <source>(未定点)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="103" />
+        <location filename="../../clinic_app/ui/labels.py" line="114" />
         <source>未参保</source>
         <translation>Not insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="105" />
+        <location filename="../../clinic_app/ui/labels.py" line="116" />
         <source> (沿用 {year} 年登记, 本年尚未登记)</source>
         <translation> (from the {year} enrolment; none entered for this year yet)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="112" />
+        <location filename="../../clinic_app/ui/labels.py" line="123" />
         <source>否 ({year} 年已签约, 本年未续签)</source>
         <translation>No (signed in {year}, not renewed this year)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="119" />
+        <location filename="../../clinic_app/ui/labels.py" line="130" />
         <source>补录: 本年度从年初起就是这一选择</source>
         <translation>Entered late: this was the choice from the start of the year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="120" />
+        <location filename="../../clinic_app/ui/labels.py" line="131" />
         <source>更正录入错误</source>
         <translation>Correcting a typing mistake</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="121" />
+        <location filename="../../clinic_app/ui/labels.py" line="132" />
         <source>居住地迁移</source>
         <translation>Moved house</translation>
     </message>
@@ -1494,107 +1499,107 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientCard</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="114" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="115" />
         <source>患者信息</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="127" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="128" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="128" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="129" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="129" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="130" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="130" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="131" />
         <source>定点机构</source>
         <translation>Designated</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="131" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="132" />
         <source>家庭医生</source>
         <translation>Family doctor</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="132" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="133" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="133" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="134" />
         <source>本年剩余</source>
         <translation>Left this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="134" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="135" />
         <source>今日已用</source>
         <translation>Used today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="144" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="145" />
         <source>(未选择患者, 按 F2 查找)</source>
         <translation>(no patient: press F2 to find one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="150" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="151" />
         <source>{n} 岁</source>
         <translation>{n} y</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="150" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="151" />
         <source>{n} 个月</source>
         <translation>{n} mo</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="152" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="153" />
         <source>(无)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="160" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="161" />
         <source> (含其他机构 {used} 元)</source>
         <translation> (incl. {used} at other facilities)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="164" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="165" />
         <source>已用 {used} 元 (无年度限额)</source>
         <translation>{used} used (no annual cap)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="165" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="166" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="170" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="171" />
         <source>已用 {used} / {cap} 元</source>
         <translation>{used} of {cap} used</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="171" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="172" />
         <source>{left} 元</source>
         <translation>{left} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="174" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="175" />
         <source> (本机构)</source>
         <translation> (here)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="176" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="177" />
         <source> (本机构; 每日限额 {cap} 元)</source>
         <translation> (here; daily cap {cap})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="177" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="178" />
         <source>{used} 元</source>
         <translation>{used} yuan</translation>
     </message>
@@ -1960,12 +1965,12 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReformPilotChoice</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="66" />
+        <location filename="../../clinic_app/ui/wizard.py" line="92" />
         <source>参加改革试点</source>
         <translation>Take part in the reform pilot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="84" />
+        <location filename="../../clinic_app/ui/wizard.py" line="110" />
         <source>{name}: 本县是试点地区、且本诊所未达到二级医院水平时勾选。签约居民在签约的乡镇卫生院及其村卫生室 (乡村一体签约) 按改革政策结算; 不勾选则按上面的政策。</source>
         <translation>{name}: tick when this county is a pilot area and this clinic has not reached level-2 hospital standard. Signed residents are then settled by the reform at their signed township and its village clinics (signed as one); unticked, the policy above applies.</translation>
     </message>
@@ -2276,174 +2281,174 @@ This clinic's key fingerprint (the township checks it):
         <translation>Clinic and policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="198" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="196" />
         <source>保存诊所信息</source>
         <translation>Save clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="200" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="198" />
         <source>诊所编码</source>
         <translation>Clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="201" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="199" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="202" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="200" />
         <source>乡镇卫生院编码</source>
         <translation>Township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="203" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="201" />
         <source>乡镇卫生院名称</source>
         <translation>Township name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="204" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="202" />
         <source>执行政策</source>
         <translation>Policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="210" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="208" />
         <source>操作员</source>
         <translation>Operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="213" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="211" />
         <source>新操作员姓名</source>
         <translation>New operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="217" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="215" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="229" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="227" />
         <source>药品和诊疗项目目录</source>
         <translation>Catalogue of drugs and services</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="230" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="228" />
         <source>导入目录文件…</source>
         <translation>Import catalogue file…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="235" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="233" />
         <source>xlsx 或 csv 文件, 表头: 编码 名称 单价 类别 (必填), 规格 单位 医保类别 基药 招标 (可选)。有一行出错则整个文件不导入, 改正后重新导入; 编码相同的条目被新文件更新。</source>
         <translation>An xlsx or csv file with the headers 编码 名称 单价 类别 (code name price kind; required) and 规格 单位 医保类别 基药 招标 (spec unit coverage essential tender; optional). One bad row and nothing of the file is imported: correct it and import again. An entry with a code already here is updated from the file.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="244" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="242" />
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="245" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="243" />
         <source>字段</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="246" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="244" />
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="260" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="258" />
         <source>备份与语言</source>
         <translation>Backup and language</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="265" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="263" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="270" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="268" />
         <source>立即备份</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="272" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="270" />
         <source>从备份恢复…</source>
         <translation>Restore from a backup…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="286" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="284" />
         <source>备份文件夹</source>
         <translation>Backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="288" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="286" />
         <source>界面语言 (重启后生效)</source>
         <translation>Language (after restart)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="328" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="326" />
         <source>诊所名称不能为空</source>
         <translation>The clinic name is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="332" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="330" />
         <source>乡镇卫生院编码不能为空</source>
         <translation>The township code is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="336" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="334" />
         <source>乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The township code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="352" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="350" />
         <source>诊所信息已保存</source>
         <translation>Clinic saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="372" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="370" />
         <source> (已停用)</source>
         <translation> (inactive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="380" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="378" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="395" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="393" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="419" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="417" />
         <source>已备份到 {path}</source>
         <translation>Backed up to {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="460" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="458" />
         <source>正在校验备份 {path}…</source>
         <translation>Checking backup {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="468" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="466" />
         <source>备份文件 {path} 未通过校验, 不能用来恢复。当前数据没有任何改动。
 {problems}</source>
         <translation>Backup {path} failed its check and cannot be restored. Nothing was changed.
 {problems}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="474" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="472" />
         <source>正在从 {path} 恢复…</source>
         <translation>Restoring from {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="482" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="480" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="484" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="482" />
         <source>备份 {path} 校验通过 ({entries} 条台账)。
 
 恢复后, 这个备份之后录入的数据将不在台账中; 当前数据会先另存到数据文件夹的 backups 中。
@@ -2458,37 +2463,37 @@ The program will close the data and reopen it after the restore.
 Restore now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="503" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="501" />
         <source>界面语言已保存, 重新打开程序后生效</source>
         <translation>Language saved; it applies when the app is opened again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="510" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="508" />
         <source>选择目录文件</source>
         <translation>Choose a catalogue file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="510" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="508" />
         <source>目录文件 (*.xlsx *.csv);;所有文件 (*)</source>
         <translation>Catalogue files (*.xlsx *.csv);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="518" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="516" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="527" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="525" />
         <source>发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入</source>
         <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="532" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="530" />
         <source>已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)</source>
         <translation>{saved} imported; {n} drugs bought outside the tender network are self-pay (not paid by the fund)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="535" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="533" />
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>
@@ -2496,206 +2501,206 @@ Restore now?</translation>
 <context>
     <name>SettlementScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="98" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
         <source>村卫生站 / 本院</source>
         <translation>Village clinic / own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="98" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
         <source>签约人数</source>
         <translation>Signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="98" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
         <source>人次</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="98" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
         <source>医疗费总额</source>
         <translation>Total cost</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="98" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="606" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="635" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="622" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="661" />
         <source>统筹应付</source>
         <translation>Fund payable</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="98" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
         <source>按项目付费</source>
         <translation>Fee for service</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="637" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="663" />
         <source>预付</source>
         <translation>Prepay</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
         <source>拨付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
         <source>质保金</source>
         <translation>Deposit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
         <source>年累计应付</source>
         <translation>Payable YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
         <source>年累计拨付</source>
         <translation>Paid YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
         <source>年累计质保金</source>
         <translation>Deposit YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="102" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="113" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="114" />
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="337" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="349" />
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="358" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="370" />
         <source>写出月报 (PDF/xlsx)…</source>
         <translation>Write monthly report (PDF/xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="364" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="376" />
         <source>结算月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="393" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="405" />
         <source>保存签约人数</source>
         <translation>Save signed counts</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="396" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="408" />
         <source>0-100</source>
         <translation>0-100</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="398" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="410" />
         <source>保存考核分</source>
         <translation>Save score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="401" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="413" />
         <source>年度考核分</source>
         <translation>Annual score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="404" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="416" />
         <source>本月签约人数 / 考核分</source>
         <translation>Signed this month / score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="412" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="424" />
         <source>统筹应付与月预算 (按月)</source>
         <translation>Fund payable vs monthly budget (by month)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="413" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="425" />
         <source>本月统筹应付与预付 (按村)</source>
         <translation>Fund payable vs prepay this month (by village)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="486" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="502" />
         <source>正在结算 {month}…</source>
         <translation>Settling {month}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="503" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="519" />
         <source>{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元</source>
         <translation>{town} {month}  {variant}  {signed} signed  quota/budget {quota}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="515" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="531" />
         <source>本月未收到月结: {codes}</source>
         <translation>No statement received this month: {codes}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="523" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="539" />
         <source>{name}: 签约人数为 0, 但月结中统筹应付 {fund} 元, 按工作量分得预付 {prepay} 元; 请核对签约人数和“审核”中的“未在本乡镇/本村签约”标记</source>
         <translation>{name}: no signed persons, yet fund payable {fund} in its statements, so a workload share of the prepay of {prepay}; check the signed count and the "not signed with this township or village" flags under Review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="530" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="546" />
         <source>{year} 年年终清算</source>
         <translation>Year-end clearing {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="532" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="548" />
         <source> (本政策 {months} 个月)</source>
         <translation> ({months} months under this policy)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="574" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="590" />
         <source>手工录入</source>
         <translation>Entered by hand</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="574" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="590" />
         <source>按名册统计, 可修改后保存</source>
         <translation>Counted from the roster; edit and save if needed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="318" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="575" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="330" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="591" />
         <source> (本院)</source>
         <translation> (own desk)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="612" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="628" />
         <source>月预算</source>
         <translation>Monthly budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="622" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="646" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="661" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="709" />
         <source>本院</source>
         <translation>Own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="674" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="722" />
         <source>签约人数已保存</source>
         <translation>Signed counts saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="681" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="729" />
         <source>考核分已保存</source>
         <translation>Score saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="690" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="738" />
         <source>选择月报保存的文件夹</source>
         <translation>Choose a folder for the monthly report</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="703" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="751" />
         <source>月报已写出: {pdf}, {xlsx}</source>
         <translation>Report written: {pdf}, {xlsx}</translation>
     </message>
@@ -2703,7 +2708,7 @@ Restore now?</translation>
 <context>
     <name>SetupWizard</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="195" />
+        <location filename="../../clinic_app/ui/wizard.py" line="234" />
         <source>首次设置</source>
         <translation>First-run setup</translation>
     </message>
@@ -2752,173 +2757,173 @@ Restore now?</translation>
 <context>
     <name>VisitScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="260" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="261" />
         <source>身份证号 / 姓名 / 拼音首字母 / 电话 (F2)</source>
         <translation>ID no. / name / pinyin / phone (F2)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="263" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="264" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="266" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="267" />
         <source>查找患者</source>
         <translation>Find patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="274" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="275" />
         <source>转诊…</source>
         <translation>Referral…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="276" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="277" />
         <source>外院票据报销…</source>
         <translation>Outside receipt…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="286" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="287" />
         <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
         <translation>Item code / name / pinyin initials (F3)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="292" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="293" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="91" />
-        <location filename="../../clinic_app/ui/visit_screen.py" line="300" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="92" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="301" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="89" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="90" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="90" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="91" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="92" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="93" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="93" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="94" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="94" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="95" />
         <source>医保</source>
         <translation>Coverage</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="95" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="96" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="96" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="97" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="324" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="325" />
         <source>收费项目 (Enter 改数量, Delete 删除选中行)</source>
         <translation>Items (Enter changes the quantity, Delete removes the line)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="333" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="334" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="339" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="340" />
         <source>账户持有人 (姓名/关系)</source>
         <translation>Account holder (name / relation)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="346" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="347" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="347" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="348" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="348" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="349" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="360" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="361" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="364" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="365" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="367" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="368" />
         <source>新接诊 (Ctrl+N)</source>
         <translation>New visit (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="487" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="488" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="546" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="547" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="650" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="651" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="684" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="685" />
         <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="690" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="691" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="728" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="729" />
         <source>已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元</source>
         <translation>Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="736" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="737" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="759" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="760" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="765" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="766" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="755" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="756" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>
@@ -2949,77 +2954,77 @@ Restore now?</translation>
 <context>
     <name>_ClinicPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="98" />
+        <location filename="../../clinic_app/ui/wizard.py" line="124" />
         <source>诊所信息</source>
         <translation>Clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="100" />
+        <location filename="../../clinic_app/ui/wizard.py" line="126" />
         <source>这些信息印在收据和报表上。诊所编码以后不能修改, 请照医保定点机构编码填写; 名称可在“设置”中修改。</source>
         <translation>Printed on receipts and reports. The clinic code cannot be changed later: enter the insurance's designated facility code. The name can be changed in Settings.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="108" />
+        <location filename="../../clinic_app/ui/wizard.py" line="134" />
         <source>字母和数字, 如 H430523101006</source>
         <translation>Letters and digits, e.g. H430523101006</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="110" />
+        <location filename="../../clinic_app/ui/wizard.py" line="136" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="111" />
+        <location filename="../../clinic_app/ui/wizard.py" line="137" />
         <source>乡镇卫生院</source>
         <translation>Township health center</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="113" />
+        <location filename="../../clinic_app/ui/wizard.py" line="140" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="114" />
+        <location filename="../../clinic_app/ui/wizard.py" line="141" />
         <source>诊所编码</source>
         <translation>Clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="115" />
+        <location filename="../../clinic_app/ui/wizard.py" line="142" />
         <source>所属乡镇卫生院编码</source>
         <translation>Township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="116" />
+        <location filename="../../clinic_app/ui/wizard.py" line="143" />
         <source>所属乡镇卫生院名称</source>
         <translation>Township name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="117" />
+        <location filename="../../clinic_app/ui/wizard.py" line="139" />
         <source>机构类型</source>
         <translation>Facility type</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="122" />
+        <location filename="../../clinic_app/ui/wizard.py" line="162" />
         <source>请填写诊所名称</source>
         <translation>Enter the clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="123" />
+        <location filename="../../clinic_app/ui/wizard.py" line="163" />
         <source>请填写诊所编码</source>
         <translation>Enter the clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="124" />
+        <location filename="../../clinic_app/ui/wizard.py" line="164" />
         <source>请填写乡镇卫生院编码</source>
         <translation>Enter the township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="131" />
+        <location filename="../../clinic_app/ui/wizard.py" line="171" />
         <source>诊所编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The clinic code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="132" />
+        <location filename="../../clinic_app/ui/wizard.py" line="172" />
         <source>乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The township code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
@@ -3027,37 +3032,37 @@ Restore now?</translation>
 <context>
     <name>_OperatorPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="161" />
+        <location filename="../../clinic_app/ui/wizard.py" line="200" />
         <source>操作员与备份</source>
         <translation>Operator and backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="165" />
+        <location filename="../../clinic_app/ui/wizard.py" line="204" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="171" />
+        <location filename="../../clinic_app/ui/wizard.py" line="210" />
         <source>第一位操作员姓名</source>
         <translation>First operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="172" />
+        <location filename="../../clinic_app/ui/wizard.py" line="211" />
         <source>备份文件夹 (建议用 U 盘)</source>
         <translation>Backup folder (a USB stick is best)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="173" />
+        <location filename="../../clinic_app/ui/wizard.py" line="212" />
         <source>每天开机和关闭时自动备份到这里。</source>
         <translation>A backup is made here every day when the app opens and closes.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="177" />
+        <location filename="../../clinic_app/ui/wizard.py" line="216" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="183" />
+        <location filename="../../clinic_app/ui/wizard.py" line="222" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
@@ -3065,17 +3070,17 @@ Restore now?</translation>
 <context>
     <name>_PolicyPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="145" />
+        <location filename="../../clinic_app/ui/wizard.py" line="185" />
         <source>执行政策</source>
         <translation>Policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="146" />
+        <location filename="../../clinic_app/ui/wizard.py" line="186" />
         <source>选择本县执行的门诊统筹政策。</source>
         <translation>Choose the outpatient pooling policy of this county.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="153" />
+        <location filename="../../clinic_app/ui/wizard.py" line="192" />
         <source>政策</source>
         <translation>Policy</translation>
     </message>

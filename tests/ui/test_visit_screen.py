@@ -493,6 +493,25 @@ def test_the_card_says_when_the_designation_stands_from_last_year_and_the_signin
     assert (card.designated.text(), card.signed.text()) == ("2027 年未登记", "否")
 
 
+def test_the_card_names_the_designated_facilities_this_clinic_knows(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A doctor reads "石门村卫生室 (本机构) / 白仓镇卫生院", not two 13-digit codes; another village stays a code."""
+    from clinic_app.domain.money import Money
+    from clinic_app.domain.records import Clinic, Enrolment
+    from clinic_app.services.session import UsageCard
+    from clinic_app.ui.visit_screen import PatientCard
+
+    card = PatientCard()
+    qtbot.addWidget(card)
+    usage = UsageCard(2026, Money(0), Money(0), Money.parse("600.00"), None, Money(0))
+    clinic = Clinic("H430523101006", "石门村卫生室", "village", "village", "H430523101", "白仓镇卫生院", "shaoyang-resident-2019", False)
+    here = Enrolment(1, 2026, designated_village="H430523101006", designated_township="H430523101")
+    card.show_usage(usage, here, clinic)
+    assert card.designated.text() == "石门村卫生室 (本机构) / 白仓镇卫生院"
+    elsewhere = Enrolment(1, 2026, designated_village="H430523101002", designated_township="H430523101")
+    card.show_usage(usage, elsewhere, clinic)
+    assert card.designated.text() == "H430523101002 / 白仓镇卫生院"
+
+
 def test_the_card_says_what_of_the_year_was_used_elsewhere_and_that_today_is_this_clinic_s(qtbot) -> None:  # type: ignore[no-untyped-def]
     """The bar counts the township's snapshot too: without a word a doctor reads it as this clinic's use."""
     from clinic_app.domain.money import Money
