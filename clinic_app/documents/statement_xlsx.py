@@ -4,8 +4,9 @@ Two sheets: 汇总 (the summary by policy and insured category, with the
 statement's identity and the data file's hash) and 结算明细 (one row per
 settlement or reversal, with the national platform's amounts).  Amounts are
 written as exact `Decimal` numbers (never floats) with a ¥ format, the header
-row is frozen, and column widths count a Chinese character as two.  Both sheets
-print on A4 landscape, one page wide, the header row on every page.
+row is frozen and wraps on two lines, and column widths count a Chinese character as two.  Both
+sheets print on A4 landscape, one page wide, the header row on every page; of 结算明细 the columns
+up to the amounts print (`VISIT_PRINTED`), the identifiers after them stay on screen.
 """
 
 from __future__ import annotations
@@ -37,17 +38,23 @@ from clinic_app.domain.money import Money
 
 YUAN_FORMAT = '"¥"#,##0.00'
 RATE_FORMAT = "0%"
-TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+TIME_FORMAT = "yyyy-mm-dd hh:mm"  # the seconds are in the cell, not shown: the column prints narrower
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E6E6E6")
 MAX_WIDTH = 60
+HEADER_HEIGHT = 30
+"""Points: the header row's two lines."""
 
 SUMMARY_HEADER = ("政策", "政策编号", "参保类别", "人次", "医疗费总额", "符合范围金额", "统筹基金支付", "个人负担")
 VISIT_HEADER = (
-    "序号", "类型", "结算ID", "就诊ID", "冲销原结算ID", "结算时间", "姓名", "身份证号", "人员编号",
-    "参保类别", "政策编号", "医疗费总额", "全自费金额", "符合政策范围金额", "实际支付起付线",
-    "统筹基金支出", "支付比例", "个人账户支出", "个人现金支付", "分比例明细",
+    "序号", "类型", "结算ID", "结算时间", "姓名", "身份证号", "参保类别", "医疗费总额", "全自费金额",
+    "符合政策范围金额", "实际支付起付线", "统筹基金支出", "支付比例", "个人账户支出", "个人现金支付",
+    "冲销原结算ID", "就诊ID", "人员编号", "政策编号", "分比例明细",
 )
+VISIT_PRINTED = VISIT_HEADER.index("个人现金支付") + 1
+"""The columns printed: who, when and the amounts.  The identifiers after them (the visit and the
+reversed settlement, the person number, the policy, the by-rate breakdown) are for Excel checks:
+with them on paper the sheet printed one page wide at ~40%, too small to read."""
 
 
 def yuan(amount: Money) -> Decimal:
@@ -64,7 +71,7 @@ def display_width(value: Any) -> int:
     if isinstance(value, Decimal):
         text = f"¥{value:,.2f}"
     elif isinstance(value, dt.datetime):
-        return 19
+        return 16  # TIME_FORMAT
     else:
         text = str(value)
     if text.isascii():
@@ -75,12 +82,16 @@ def display_width(value: Any) -> int:
 class _Sheet:
     """A write-only sheet that remembers how wide each column must be."""
 
-    def __init__(self, sheet: WriteOnlyWorksheet, header: Sequence[str], title: str) -> None:
+    def __init__(self, sheet: WriteOnlyWorksheet, header: Sequence[str], title: str, printed: int | None = None) -> None:
         self.sheet = sheet
         self.title = title
-        self.widths = [display_width(h) for h in header]
+        # The header row wraps on two lines: a column as wide as its figures, not its title
+        # ("符合政策范围金额" took 16 for amounts of 9).
+        self.widths = [(display_width(h) + 1) // 2 for h in header]
         self.rows: list[list[Any]] = []
         self.header = header
+        self.printed = printed
+        """How many columns (from the first) print; all when None."""
 
     def add(self, values: Sequence[Any], formats: dict[int, str] | None = None, bold: bool = False) -> None:
         cells: list[Any] = []
@@ -107,11 +118,14 @@ class _Sheet:
             self.sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_WIDTH)
         self.sheet.freeze_panes = "A2"
         print_setup(self.sheet, self.title)
+        if self.printed is not None:
+            self.sheet.print_area = f"A1:{get_column_letter(self.printed)}{len(self.rows) + 1}"
+        self.sheet.row_dimensions[1].height = HEADER_HEIGHT
         header = []
         for title in self.header:
             cell = WriteOnlyCell(self.sheet, value=title)
             cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-            cell.alignment = Alignment(horizontal="center")
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             header.append(cell)
         self.sheet.append(header)
         for row in self.rows:
@@ -148,14 +162,10 @@ def _visit_values(number: int, visit: StatementVisit) -> list[Any]:
         number,
         "冲销" if visit.reversal_of else "结算",
         visit.settlement_id,
-        visit.visit_id,
-        visit.reversal_of or "",
         visit.settled_at,
         visit.person.name,
         visit.person.id_number,
-        visit.person.person_no,
         CATEGORY_NAMES.get(visit.person.category, (visit.person.category,))[0],
-        adj.policy_id,
         amount(adj.total),
         amount(adj.ownpay),
         amount(adj.eligible),
@@ -164,6 +174,10 @@ def _visit_values(number: int, visit: StatementVisit) -> list[Any]:
         _rate(visit.rate),
         amount(visit.account_paid),
         amount(adj.patient - visit.account_paid),
+        visit.reversal_of or "",
+        visit.visit_id,
+        visit.person.person_no,
+        adj.policy_id,
         by_rate(visit),
     ]
 
@@ -201,9 +215,9 @@ def statement_xlsx(data: StatementData, data_file: bytes | None = None) -> bytes
         # Long values (the hash) sit in the wide first column's neighbour without widening it.
         summary.rows.append([WriteOnlyCell(summary.sheet, value=label), WriteOnlyCell(summary.sheet, value=value)])
 
-    visits = _Sheet(workbook.create_sheet("结算明细"), VISIT_HEADER, f"{who} · 结算明细")
+    visits = _Sheet(workbook.create_sheet("结算明细"), VISIT_HEADER, f"{who} · 结算明细", printed=VISIT_PRINTED)
     ordered = sorted(data.visits, key=lambda v: (v.settled_at, v.settlement_id))
-    formats = {5: TIME_FORMAT, 16: RATE_FORMAT}
+    formats = {VISIT_HEADER.index("结算时间"): TIME_FORMAT, VISIT_HEADER.index("支付比例"): RATE_FORMAT}
     for number, visit in enumerate(ordered, start=1):
         visits.add(_visit_values(number, visit), formats)
     summary.write()

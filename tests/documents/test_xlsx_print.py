@@ -32,3 +32,25 @@ def test_the_statement_workbook_prints_sensibly(statement):
     assert_prints_sensibly(book["结算明细"], "结算明细", 1, landscape=True)
     assert statement.month in book["结算明细"].oddFooter.left.text
     assert book["结算明细"].freeze_panes == "A2"
+
+
+# A4 landscape, 297 mm, less the margins (inches); an Excel width unit is ~7 px of the default
+# font plus 5 px of padding per column, at 96 px to the inch.
+def printed_scale(sheet: Any) -> float:
+    from openpyxl.utils import get_column_letter, range_boundaries
+
+    area = sheet.print_area
+    last = range_boundaries(area.split("!")[-1].replace("$", ""))[2] if area else sheet.max_column
+    pixels = sum((sheet.column_dimensions[get_column_letter(i)].width or 8.43) * 7 + 5 for i in range(1, last + 1))
+    printable = (297 / 25.4 - sheet.page_margins.left - sheet.page_margins.right) * 96
+    return min(1.0, printable / pixels)
+
+
+def test_the_visit_lines_print_large_enough_to_read(statement):
+    # One page wide, the twenty columns printed at ~40%: too small to read.  The columns up to the
+    # amounts print (the header on two lines), the identifiers after them stay in the sheet.
+    sheet = openpyxl.load_workbook(io.BytesIO(statement_xlsx(statement)))["结算明细"]
+    header = [c.value for c in sheet[1]]
+    assert sheet.print_area == f"'结算明细'!$A$1:$O${sheet.max_row}"
+    assert header[:15][-1] == "个人现金支付" and header[15:] == ["冲销原结算ID", "就诊ID", "人员编号", "政策编号", "分比例明细"]
+    assert printed_scale(sheet) >= 0.8, printed_scale(sheet)
