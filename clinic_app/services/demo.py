@@ -299,6 +299,15 @@ class _Person:
     """The person's yearly enrolments (patient_id 0), drawn once and written to every roster."""
 
 
+@dataclass(frozen=True)
+class _Referred:
+    """A referral to the township recorded here, as a later outside receipt names it."""
+
+    id: int
+    day: dt.date
+    to_facility: str
+
+
 def _digits(code: str) -> str:
     return "".join(ch for ch in code if ch.isdigit())
 
@@ -647,6 +656,9 @@ class _Generator:
         diag_weights = list(itertools.accumulate(w for _, w, _ in DIAGNOSES))
         referral_allowed = "referral" in self.session.book[self.policy_id].designation_exceptions
         settled = reversals = referrals = 0
+        referred: dict[int, _Referred] = {}
+        """Patients designated here with an approved referral to the township this year."""
+        designated_here = {self.patient_ids[p.id_number] for p in people if p.home == "here" and p.category == "resident"}
         day = self.first
         while day <= self.last:
             self.clock.at = dt.datetime.combine(day, OPENING)
@@ -668,13 +680,11 @@ class _Generator:
                 if person.category != "resident" and rng.random() < 0.7:
                     method = "account"
                 when = dt.datetime.combine(day, dt.time(minute // 60, minute % 60, rng.randrange(60)))
-                outside = ""
-                facility = None
-                referral = False
                 if referral_allowed and rng.random() < 0.002:
-                    # An approved referral: the outside receipt is reimbursed here (§2 Shaoguan).
-                    outside, facility, referral = f"WY{day:%Y%m%d}{rng.randrange(10**4):04d}", "township", True
-                    diagnosis = diagnosis + "(转诊外院)"
+                    reimbursement = self._reimbursement(when, referred)
+                    if reimbursement is not None:
+                        requests.append(reimbursement)
+                        continue
                 requests.append(
                     VisitRequest(
                         patient_id=self.patient_ids[person.id_number],
@@ -683,9 +693,6 @@ class _Generator:
                         time=when,
                         diagnosis=diagnosis,
                         identity_check=rng.choice(("社保卡", "医保电子凭证", "身份证")),
-                        referral=referral,
-                        facility=facility,
-                        outside_receipt=outside,
                         payment_method=method,
                     )
                 )
@@ -708,26 +715,59 @@ class _Generator:
                 if redo:
                     settled += len(self.session.settle_many(redo))
                 if refer:
-                    referrals += self._refer(refer)
+                    for patient_id, found in self._refer(refer).items():
+                        if patient_id in designated_here:
+                            referred[patient_id] = found
+                    referrals += len(refer)
             day += dt.timedelta(days=1)
         return settled, reversals, referrals
 
-    def _refer(self, refer: list[tuple[VisitRequest, int]]) -> int:
-        """Referrals to the township health center or the county hospital (every referral recorded)."""
+    def _reimbursement(self, when: dt.datetime, referred: dict[int, _Referred]) -> VisitRequest | None:
+        """An outside receipt paid back here (§2 Shaoguan), as `ClinicSession.reimburse` writes it:
+        for a resident designated here, after a referral recorded here this year; else None."""
+        rng = self.rng
+        receipt = f"WY{when:%Y%m%d}{rng.randrange(10**4):04d}"
+        fitting = sorted(pid for pid, r in referred.items() if r.day.year == when.year and r.day < when.date())
+        if not fitting:
+            return None
+        patient_id = rng.choice(fitting)
+        found = referred.pop(patient_id)  # one receipt per referral in the demo
+        outside_day = found.day + dt.timedelta(days=rng.randrange(1, 4))
+        if outside_day >= when.date():
+            outside_day = found.day
+        amount = Money(rng.randrange(30, 300) * 100)
+        return VisitRequest(
+            patient_id=patient_id,
+            operator_id=rng.choice(self.operators),
+            lines=(DraftLine(name="外院费用", kind="treatment", quantity=Fraction(1), unit_price=amount),),
+            time=when,
+            referral=True,
+            facility="township",
+            outside_receipt=receipt,
+            note=f"外院就诊日期 {outside_day.isoformat()}, 转诊单 {found.id} ({found.day.isoformat()} 转往 {found.to_facility})",
+        )
+
+    def _refer(self, refer: list[tuple[VisitRequest, int]]) -> dict[int, _Referred]:
+        """Referrals to the township health center or the county hospital (every referral recorded);
+        returns those to the township by patient."""
+        upward_ones: dict[int, _Referred] = {}
         with transaction(self.session.db) as conn:
             for request, visit_id in refer:
                 upward = self.rng.random() < 0.7
-                ledger.add_referral(
+                to_facility = f"{self.county.name}{self.town}卫生院" if upward else f"{self.county.name}人民医院"
+                referral_id = ledger.add_referral(
                     conn,
                     request.patient_id,
                     request.operator_id,
-                    f"{self.county.name}{self.town}卫生院" if upward else f"{self.county.name}人民医院",
+                    to_facility,
                     "township" if upward else "level2",
                     self.rng.choice(REFERRAL_REASONS),
                     request.time + dt.timedelta(minutes=10),
                     visit_id,
                 )
-        return len(refer)
+                if upward:
+                    upward_ones[request.patient_id] = _Referred(referral_id, request.time.date(), to_facility)
+        return upward_ones
 
 
 def _initials(name: str) -> str:

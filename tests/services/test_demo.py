@@ -367,3 +367,25 @@ def test_the_cli_makes_a_township_with_its_villages(tmp_path: Path, capsys: pyte
     assert run([*args, "--until", "2025-03", "--seed", "2"]) == 0
     out = capsys.readouterr().out
     assert str(folder / "villages" / "430523103001") in out and "已导入 / imported 12" in out
+
+
+def test_a_demo_reimbursement_follows_a_referral_recorded_here(tmp_path: Path) -> None:
+    # As `ClinicSession.reimburse` would accept it (Shaoguan): a resident designated here, the
+    # outside visit after a referral to the township recorded here that year, which the note names.
+    session = _build(tmp_path, DemoOptions(until=(2025, 12), years=1, seed=5, clinic_code="H440203101009", visits_per_day=40))
+    clinic = session.require_clinic()
+    rows = session.db.execute(
+        "SELECT patient_id, date, note, category, fund_fen, total_fen FROM visits WHERE kind = 'reimbursement'"
+    ).fetchall()
+    assert rows and any(row["fund_fen"] > 0 for row in rows)
+    referrals = {r["id"]: r for r in ledger.referrals(session.db)}
+    for patient_id, day, note, category, fund, total in rows:
+        assert category == "resident" and 0 <= fund < total  # 0 once the year's 300 is used
+        enrolment = session.enrolment(patient_id, int(day[:4]))
+        assert enrolment is not None and enrolment.designated_village == clinic.code
+        number = int(note.split("转诊单 ")[1].split(" ")[0])
+        referral = referrals[number]
+        assert referral["patient_id"] == patient_id and referral["to_level"] == "township"
+        outside_day = note.split("外院就诊日期 ")[1][:10]
+        assert referral["time"][:10] <= outside_day < day and referral["time"][:4] == day[:4]
+    session.close()
