@@ -457,7 +457,7 @@ class VisitScreen(QWidget):
         session, patient_id, today = self.context.session, self.patient.id, self.context.today()
         self.context.run(
             lambda: (session.usage_card(patient_id, today), session.enrolment(patient_id, today.year)),
-            lambda pair: self.card.show_usage(*pair, self.context.clinic) if self.patient and self.patient.id == patient_id else None,
+            lambda pair: self.card.show_usage(pair[0], pair[1], self.context.clinic) if self.patient and self.patient.id == patient_id else None,
         )
 
     def _consultation_found(self, entry: CatalogEntry | None) -> None:
