@@ -112,6 +112,9 @@ EN = {
     "这些信息印在收据和报表上。诊所编码以后不能修改, 请照医保定点机构编码填写; 名称可在“设置”中修改。":
         "Printed on receipts and reports. The clinic code cannot be changed later: enter the insurance's designated facility code. The name can be changed in Settings.",
     "字母和数字, 如 H430523101006": "Letters and digits, e.g. H430523101006",
+    "字母和数字, 如 H430523101": "Letters and digits, e.g. H430523101",
+    "每笔记录都记下是谁做的; 其他操作员以后在“设置”中添加。": "Every entry records who made it; add other operators later in Settings.",
+    "{name} (已过规定期限 {until})": "{name} (past its stated period, {until})",
     "出生日期 (无身份证号时)": "Birth date (without an ID number)", "性别 (无身份证号时)": "Sex (without an ID number)",
     "未填": "Not given", "出生日期不能晚于今天": "The birth date cannot be after today",
     "xlsx 或 csv 文件, 表头: 编码 名称 单价 类别 (必填), 规格 单位 医保类别 基药 招标 (可选)。有一行出错则整个文件不导入, 改正后重新导入; 编码相同的条目被新文件更新。":

@@ -6,10 +6,12 @@ problem the service finds is shown on the last page and the wizard stays open.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -61,12 +63,19 @@ def clinic_policy_ids(book: PolicyBook) -> list[str]:
     return [i for i in book.ids() if book[i].base is None and i not in employee]
 
 
-def fill_policies(combo: QComboBox, book: PolicyBook, language: str) -> None:
-    """The combo's items: the clinic policies by name, each with its id."""
+def fill_policies(combo: QComboBox, book: PolicyBook, language: str, today: dt.date | None = None) -> None:
+    """The combo's items: the clinic policies by name, each with its id; one past its stated
+    period says so here, where the county's choice is made, not only at the first visit."""
     combo.clear()
+    day = today or dt.date.today()
     for policy_id in clinic_policy_ids(book):
         policy = book[policy_id]
-        combo.addItem(policy.name_en if language == "en" else policy.name, policy_id)
+        name = policy.name_en if language == "en" else policy.name
+        if policy.past_stated_period(day):
+            name = QCoreApplication.translate("Wizard", "{name} (已过规定期限 {until})").format(
+                name=name, until=policy.stated_until
+            )
+        combo.addItem(name, policy_id)
 
 
 def choose_policy(combo: QComboBox, book: PolicyBook, language: str, policy_id: str) -> None:
@@ -130,8 +139,8 @@ class _ClinicPage(QWizardPage):
         self.code = QLineEdit()
         self.township_code = QLineEdit()
         self.township_name = QLineEdit()
-        for field in (self.code, self.township_code):
-            field.setPlaceholderText(self.tr("字母和数字, 如 H430523101006"))
+        self.code.setPlaceholderText(self.tr("字母和数字, 如 H430523101006"))
+        self.township_code.setPlaceholderText(self.tr("字母和数字, 如 H430523101"))
         self.role = QComboBox()
         self.role.addItem(self.tr("村卫生室"), "village")
         self.role.addItem(self.tr("乡镇卫生院"), "township")
@@ -198,6 +207,7 @@ class _OperatorPage(QWizardPage):
     def __init__(self, default_backup: str) -> None:
         super().__init__()
         self.setTitle(self.tr("操作员与备份"))
+        self.setSubTitle(self.tr("每笔记录都记下是谁做的; 其他操作员以后在“设置”中添加。"))
         form = QFormLayout(self)
         self.operator = QLineEdit()
         self.backup = QLineEdit(default_backup)

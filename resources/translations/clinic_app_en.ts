@@ -314,13 +314,13 @@
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="166" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="94" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="95" />
         <source>收据号</source>
         <translation>Receipt</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="167" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="99" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="100" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
@@ -357,7 +357,7 @@
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="173" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="98" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="99" />
         <source>付款方式</source>
         <translation>Payment</translation>
     </message>
@@ -372,17 +372,17 @@
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="93" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="94" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="95" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="96" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="97" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="98" />
         <source>状态</source>
         <translation>State</translation>
     </message>
@@ -1701,119 +1701,119 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="60" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="61" />
         <source>冲销: {reason}</source>
         <translation>Reversal: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="62" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="63" />
         <source>已冲销</source>
         <translation>Reversed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="63" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="64" />
         <source>已收</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="69" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="70" />
         <source>冲销收据 {receipt}, 原因: {reason}</source>
         <translation>Reverses receipt {receipt}; reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="118" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="119" />
         <source>查找: 身份证号 / 姓名 / 拼音首字母 / 电话</source>
         <translation>Find: ID number / name / pinyin initials / phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="121" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="122" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="144" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="145" />
         <source>患者详情</source>
         <translation>Patient details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="155" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="156" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="156" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="157" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="157" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="158" />
         <source>联系方式</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="158" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="159" />
         <source>本年参保</source>
         <translation>Enrolment</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="159" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="160" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="160" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="161" />
         <source>修改信息…</source>
         <translation>Edit…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="162" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="163" />
         <source>年度参保登记…</source>
         <translation>Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="195" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="198" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="197" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="200" />
         <source>冲销…</source>
         <translation>Reverse…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="200" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="203" />
         <source>签约服务费</source>
         <translation>Family doctor package fee</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="214" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="217" />
         <source>就诊记录</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="299" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="306" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="302" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="309" />
         <source>定点 {places}; 家庭医生签约: {signed}</source>
         <translation>designated {places}; family doctor signed: {signed}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="306" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="307" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="313" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="314" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="309" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="316" />
         <source>{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}</source>
         <translation>{year}: {used} used, cap {cap}, {left} left</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="73" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="367" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="74" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="374" />
         <source>已冲销, 冲销收据号 {receipt}</source>
         <translation>Reversed; reversal receipt {receipt}</translation>
     </message>
@@ -1965,12 +1965,12 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReformPilotChoice</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="92" />
+        <location filename="../../clinic_app/ui/wizard.py" line="101" />
         <source>参加改革试点</source>
         <translation>Take part in the reform pilot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="110" />
+        <location filename="../../clinic_app/ui/wizard.py" line="119" />
         <source>{name}: 本县是试点地区、且本诊所未达到二级医院水平时勾选。签约居民在签约的乡镇卫生院及其村卫生室 (乡村一体签约) 按改革政策结算; 不勾选则按上面的政策。</source>
         <translation>{name}: tick when this county is a pilot area and this clinic has not reached level-2 hospital standard. Signed residents are then settled by the reform at their signed township and its village clinics (signed as one); unticked, the policy above applies.</translation>
     </message>
@@ -2708,7 +2708,7 @@ Restore now?</translation>
 <context>
     <name>SetupWizard</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="234" />
+        <location filename="../../clinic_app/ui/wizard.py" line="244" />
         <source>首次设置</source>
         <translation>First-run setup</translation>
     </message>
@@ -2952,79 +2952,92 @@ Restore now?</translation>
     </message>
 </context>
 <context>
+    <name>Wizard</name>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="75" />
+        <source>{name} (已过规定期限 {until})</source>
+        <translation>{name} (past its stated period, {until})</translation>
+    </message>
+</context>
+<context>
     <name>_ClinicPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="124" />
+        <location filename="../../clinic_app/ui/wizard.py" line="133" />
         <source>诊所信息</source>
         <translation>Clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="126" />
+        <location filename="../../clinic_app/ui/wizard.py" line="135" />
         <source>这些信息印在收据和报表上。诊所编码以后不能修改, 请照医保定点机构编码填写; 名称可在“设置”中修改。</source>
         <translation>Printed on receipts and reports. The clinic code cannot be changed later: enter the insurance's designated facility code. The name can be changed in Settings.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="134" />
+        <location filename="../../clinic_app/ui/wizard.py" line="142" />
         <source>字母和数字, 如 H430523101006</source>
         <translation>Letters and digits, e.g. H430523101006</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="136" />
+        <location filename="../../clinic_app/ui/wizard.py" line="143" />
+        <source>字母和数字, 如 H430523101</source>
+        <translation>Letters and digits, e.g. H430523101</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="145" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="137" />
+        <location filename="../../clinic_app/ui/wizard.py" line="146" />
         <source>乡镇卫生院</source>
         <translation>Township health center</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="140" />
+        <location filename="../../clinic_app/ui/wizard.py" line="149" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="141" />
+        <location filename="../../clinic_app/ui/wizard.py" line="150" />
         <source>诊所编码</source>
         <translation>Clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="142" />
+        <location filename="../../clinic_app/ui/wizard.py" line="151" />
         <source>所属乡镇卫生院编码</source>
         <translation>Township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="143" />
+        <location filename="../../clinic_app/ui/wizard.py" line="152" />
         <source>所属乡镇卫生院名称</source>
         <translation>Township name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="139" />
+        <location filename="../../clinic_app/ui/wizard.py" line="148" />
         <source>机构类型</source>
         <translation>Facility type</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="162" />
+        <location filename="../../clinic_app/ui/wizard.py" line="171" />
         <source>请填写诊所名称</source>
         <translation>Enter the clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="163" />
+        <location filename="../../clinic_app/ui/wizard.py" line="172" />
         <source>请填写诊所编码</source>
         <translation>Enter the clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="164" />
+        <location filename="../../clinic_app/ui/wizard.py" line="173" />
         <source>请填写乡镇卫生院编码</source>
         <translation>Enter the township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="171" />
+        <location filename="../../clinic_app/ui/wizard.py" line="180" />
         <source>诊所编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The clinic code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="172" />
+        <location filename="../../clinic_app/ui/wizard.py" line="181" />
         <source>乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The township code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
@@ -3032,37 +3045,42 @@ Restore now?</translation>
 <context>
     <name>_OperatorPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="200" />
+        <location filename="../../clinic_app/ui/wizard.py" line="209" />
         <source>操作员与备份</source>
         <translation>Operator and backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="204" />
+        <location filename="../../clinic_app/ui/wizard.py" line="210" />
+        <source>每笔记录都记下是谁做的; 其他操作员以后在“设置”中添加。</source>
+        <translation>Every entry records who made it; add other operators later in Settings.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="214" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="210" />
+        <location filename="../../clinic_app/ui/wizard.py" line="220" />
         <source>第一位操作员姓名</source>
         <translation>First operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="211" />
+        <location filename="../../clinic_app/ui/wizard.py" line="221" />
         <source>备份文件夹 (建议用 U 盘)</source>
         <translation>Backup folder (a USB stick is best)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="212" />
+        <location filename="../../clinic_app/ui/wizard.py" line="222" />
         <source>每天开机和关闭时自动备份到这里。</source>
         <translation>A backup is made here every day when the app opens and closes.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="216" />
+        <location filename="../../clinic_app/ui/wizard.py" line="226" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="222" />
+        <location filename="../../clinic_app/ui/wizard.py" line="232" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
@@ -3070,17 +3088,17 @@ Restore now?</translation>
 <context>
     <name>_PolicyPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="185" />
+        <location filename="../../clinic_app/ui/wizard.py" line="194" />
         <source>执行政策</source>
         <translation>Policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="186" />
+        <location filename="../../clinic_app/ui/wizard.py" line="195" />
         <source>选择本县执行的门诊统筹政策。</source>
         <translation>Choose the outpatient pooling policy of this county.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="192" />
+        <location filename="../../clinic_app/ui/wizard.py" line="201" />
         <source>政策</source>
         <translation>Policy</translation>
     </message>

@@ -137,6 +137,30 @@ def test_the_policy_list_offers_only_a_county_s_own_policies(qtbot, tmp_path, wo
         assert session.book["shaoyang-resident-2019"].employee_policy == "shaoyang-employee-2022"
 
 
+def test_a_policy_past_its_stated_period_says_so_in_the_list(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
+    """邵医保发〔2019〕17号 was a one-year trial (to 2020-10-29): a doctor choosing it learnt that only at the
+    first visit's preview. Shaoguan's five years run to 2028-03-06."""
+    import datetime as dt
+
+    from PySide6.QtWidgets import QComboBox
+
+    from clinic_app.ui.wizard import fill_policies
+
+    with ClinicSession(tmp_path / "new") as session:
+        combo = QComboBox()
+        qtbot.addWidget(combo)
+        fill_policies(combo, session.book, "zh", dt.date(2026, 11, 26))
+        texts = {combo.itemData(i): combo.itemText(i) for i in range(combo.count())}
+        assert texts["shaoyang-resident-2019"].endswith(" (已过规定期限 2020-10-29)")
+        assert "规定期限" not in texts["shaoguan-resident-2023"]
+        fill_policies(combo, session.book, "zh", dt.date(2028, 3, 7))
+        assert combo.itemText(combo.findData("shaoguan-resident-2023")).endswith("(已过规定期限 2028-03-06)")
+        wizard = SetupWizard(WizardContext(session, worker))
+        qtbot.addWidget(wizard)
+        assert wizard.clinic_page.township_code.placeholderText().endswith("H430523101")
+        assert wizard.operator_page.subTitle()
+
+
 def test_a_township_is_its_own_township(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
     """机构类型 乡镇卫生院: it asked for 所属乡镇卫生院编码 besides its own code, and a different one made every
     village's statement 'not of this township' at import (township_code is compared with the village's)."""
