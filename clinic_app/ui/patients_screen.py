@@ -31,6 +31,7 @@ from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.dialogs import EnrolmentDialog, PackageReversalDialog, PatientDialog
 from clinic_app.ui.models import (
+    DIAGNOSIS_COLUMN,
     OPERATOR_COLUMN,
     PAYMENT_COLUMN,
     RECEIPT_COLUMN,
@@ -179,6 +180,8 @@ class PatientsScreen(QWidget):
         # Rows arrive a page at a time on the worker, after the view was laid out empty: fit the
         # columns to what arrived and to the pane, which at 1366 px is narrower than the columns.
         self.history.page_loaded.connect(self._fit_history)
+        # And again when its width changes (the pane, or a scroll bar down coming with more rows).
+        self.history_view.viewport().installEventFilter(self)
         # The package fees paid at signing, newest first; shown only for a patient who paid one.
         self.packages = PackageModel(self)
         self.packages_view = QTableView()
@@ -255,14 +258,18 @@ class PatientsScreen(QWidget):
 
     def _fit_history(self, rows: int) -> None:
         """The history without a scroll bar sideways at 1366 px: the diagnosis, then the receipt
-        number down to its serial ("…023503"; its year is the time's), then a long kind give way.
+        number down to its serial ("…023503"; its year is the time's), then a long kind, then the
+        diagnosis again give way.
         One patient's visits mostly come in one page: the kind is as wide as theirs need."""
         if not rows:
             return
         view = self.history_view
         shrink, _at_least = entry_column_widths(view, receipt=True)
         shrink[RECEIPT_COLUMN] = view.fontMetrics().horizontalAdvance("…000000") + 16
-        fit_columns(view, shrink)
+        # With many visits (a scroll bar down) the pane is a few pixels short still: the diagnosis
+        # gives down to two characters, whole in its tooltip.
+        last = (DIAGNOSIS_COLUMN, view.fontMetrics().horizontalAdvance("上呼…") + 16)
+        fit_columns(view, [*shrink.items(), last])
 
     def _row_changed(self, *_: object) -> None:
         patient = self.model.row_at(self.table.currentIndex().row())
@@ -369,6 +376,8 @@ class PatientsScreen(QWidget):
         self._open_package_receipt(reversal.id, reprint=False)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.history_view.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_history(self.history.rowCount())
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             key = event.key()
             enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)

@@ -85,10 +85,12 @@ class ElidedTips(QStyledItemDelegate):
         return bool(super().helpEvent(event, view, option, index))
 
 
-def fit_columns(view: QTableView, shrink: Mapping[int, int], at_least: Mapping[int, int] | None = None) -> None:
+def fit_columns(
+    view: QTableView, shrink: Mapping[int, int] | Sequence[tuple[int, int]], at_least: Mapping[int, int] | None = None
+) -> None:
     """Columns fitted to their contents (and `at_least` so many pixels), then, while together they
     are wider than the view (a scroll bar sideways), the `shrink` columns narrowed in their order,
-    each no narrower than its pixels: long free text (an address, a diagnosis) cut short with "…"
+    each no narrower than its pixels (a column may come again with a lower floor): long free text (an address, a diagnosis) cut short with "…"
     and whole in the tooltip (`ElidedTips`).  The user's drags are kept until the next fit."""
     view.resizeColumnsToContents()
     header = view.horizontalHeader()
@@ -99,9 +101,12 @@ def fit_columns(view: QTableView, shrink: Mapping[int, int], at_least: Mapping[i
     bar = view.verticalScrollBar()
     if not bar.isVisible() and view.verticalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
         over += bar.sizeHint().width()  # more rows to come will bring it, taking its width
-    for column, floor in shrink.items():
+    # A column may come twice (a sequence of pairs): down to a first floor, later to a lower one.
+    for column, floor in shrink.items() if isinstance(shrink, Mapping) else shrink:
         if over <= 0:
             break
+        if header.isSectionHidden(column):
+            continue  # narrowing it would count as room it does not give
         size = header.sectionSize(column)
         cut = max(0, min(over, size - floor))
         if cut:

@@ -74,12 +74,15 @@ def test_history_columns_fit_their_contents(qtbot, context, session, worker) -> 
     hidden = [model.columns[c].title for c in range(model.columnCount()) if view.isColumnHidden(c)]
     # Always this patient; who took it and how are in 台账: the history fits its pane at 1366 px.
     assert hidden == ["患者", "付款方式", "操作员"]
-    for column in range(model.columnCount()):
+    for column in range(1, model.columnCount() - 1):  # the diagnosis, last, gives way too (whole in its tooltip)
         if view.isColumnHidden(column):
             continue
         text = model.data(model.index(0, column))
         assert view.columnWidth(column) >= metrics.horizontalAdvance(text), (model.columns[column].title, text)
+    # The receipt number whole, or where the pane is too narrow (the app's larger font) cut at its
+    # start, the clinic's code, keeping the serial that tells the visits apart.
     assert visit.entry.receipt_no == model.data(model.index(0, 0))
+    assert view.columnWidth(0) >= metrics.horizontalAdvance("…" + visit.entry.receipt_no[-6:])
 
 
 def test_edit_dialog_shows_every_field_whole(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
