@@ -453,7 +453,7 @@ class ClinicSession:
         employee_id = self.book[policy_id].employee_policy
         if patient.category == "resident" or employee_id is None:
             sums = ledger.usage_sums(db, patient.id, resident_pool, day, facility)  # type: ignore[arg-type]
-            outside = self._fund_elsewhere(db, patient, day.year, resident_pool)
+            outside = self._fund_elsewhere(db, patient, day.year, (resident_pool, OLD_SNAPSHOT_POOL))
             return Usage(
                 fund_year=Money(sums["fund_year"] + outside),
                 fund_day=Money(sums["fund_day"]),
@@ -462,11 +462,17 @@ class ClinicSession:
                 deductible_level_year=Money(sums["deductible_level_year"]),
             )
         employee = ledger.usage_sums(db, patient.id, employee_id, day, facility)  # type: ignore[arg-type]
+        # The employee policy's fund cap per year is over the township and its villages too: the
+        # employee pool's use there counts (the snapshot's employee-pool rows at a village, the
+        # villages' statements per pool at the township).  Only the year's: the day's counter is
+        # this clinic's, as for residents; the deductibles by level stay this ledger's, since the
+        # snapshot carries only the fund.
+        employee["fund_year"] += self._fund_elsewhere(db, patient, day.year, (counter_pool(employee_id, self.book),))
         if layered:
             # The reform's counters are the resident pool's, and its annual cap is over the
             # township and its villages, as a resident's: the pool's use there counts too.
             counters = ledger.usage_sums(db, patient.id, resident_pool, day, facility)  # type: ignore[arg-type]
-            counters["fund_year"] += self._fund_elsewhere(db, patient, day.year, resident_pool)
+            counters["fund_year"] += self._fund_elsewhere(db, patient, day.year, (resident_pool, OLD_SNAPSHOT_POOL))
         else:
             counters = employee
         return Usage(
@@ -478,12 +484,12 @@ class ClinicSession:
             employee_fund_year=Money(employee["fund_year"]),
         )
 
-    def _fund_elsewhere(self, db: object, patient: PatientRecord, year: int, resident_pool: str) -> int:
-        """Fen of the resident counter pool (a resident's, or the reform's for a signed employee) the
-        person used this year at the other facilities of the township: a village knows it from the
-        township's usage snapshot (whose rows of an old file, naming no pool, count as this pool),
-        the township from the villages' imported statements.  The employee policy's own counters
-        take nothing from elsewhere, as before."""
+    def _fund_elsewhere(self, db: object, patient: PatientRecord, year: int, pools: tuple[str, ...]) -> int:
+        """Fen of the counter `pools` the person used this year at the other facilities of the
+        township: a village knows it from the township's usage snapshot, the township from the
+        villages' imported statements.  A resident counter names `schema.OLD_SNAPSHOT_POOL` too (the
+        rows of an old file, naming no pool, count as the resident pool, as they did); the employee
+        policy's counter does not."""
         assert isinstance(db, sqlite3.Connection)
         clinic = self.require_clinic()
         if clinic.role == "township":
@@ -491,8 +497,8 @@ class ClinicSession:
             by_pool = township_store.fund_elsewhere(
                 db, patient.id_number, year, clinic.code, lambda p: counter_pool(p, book) if p in book else p
             )
-            return by_pool.get(resident_pool, 0)
-        return ledger.snapshot_fund(db, patient.id_number, year, clinic.code, (resident_pool, OLD_SNAPSHOT_POOL))
+            return sum(by_pool.get(pool, 0) for pool in pools)
+        return ledger.snapshot_fund(db, patient.id_number, year, clinic.code, pools)
 
     def _designated(self, clinic: Clinic, enrolment: Enrolment | None, policy: Policy, signed: bool) -> bool:
         """Is this clinic within the patient's designated (signed) unit this year? (§2)
@@ -598,10 +604,12 @@ class ClinicSession:
         policy = self.book.in_force(policy_id, day)
         usage = self._usage(None, patient, policy_id, day, self.require_clinic().facility_level, False)
         cap_policy = policy
+        # What of the counter shown was used elsewhere (`from_township`): that counter's pool's.
+        pools: tuple[str, ...] = (counter_pool(policy_id, self.book), OLD_SNAPSHOT_POOL)
         if patient.category != "resident" and policy.employee_policy:
             cap_policy = self.book.in_force(policy.employee_policy, day)
-        # What of fund_year was used elsewhere: the employee counter counts nothing from there.
-        outside = self._fund_elsewhere(self.db, patient, day.year, counter_pool(policy_id, self.book)) if cap_policy is policy else 0
+            pools = (counter_pool(policy.employee_policy, self.book),)
+        outside = self._fund_elsewhere(self.db, patient, day.year, pools)
         return UsageCard(
             year=day.year,
             # An employee at a resident-policy clinic: the employee policy's own counter; where the

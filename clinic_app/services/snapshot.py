@@ -11,8 +11,9 @@ cap in the village counts what the person used elsewhere in the township.
 
 Each row names its counter pool (format version 2): a signed employee under the
 Hunan reform spends from two, the reform's (the resident pool, whose 600 a year
-is counted over the township and its villages) and the employee policy's, and a
-village counts only the pool of the counter at hand.  A township's own visits
+is counted over the township and its villages) and the employee policy's (whose
+fund cap per year is counted so too), and a village counts only the pool of the
+counter at hand.  Any employee on the roster spends from the employee pool.  A township's own visits
 name their pools in the ledger; a village's statement line of a layered visit
 is split by its ``employee_layer`` reason (`store.township.fund_by_person_facility`).
 

@@ -368,3 +368,92 @@ def test_only_the_counters_pool_counts(pilot, tmp_path: Path) -> None:
     visit = vb.entry(b.settle(vb, ids[vb], dt.datetime(2026, 4, 2, 9), DRUG))
     assert str(visit.adjudication.fund) == "60.00"  # the reform's own: 70.00 cut to the day's 60.00
     assert "annual_cap" not in _reasons(visit)
+
+
+# The employee policy's own counters (fund cap 1500 a year active, 2000 retired) are over the
+# township and its villages too: the snapshot's employee-pool rows at a village, the villages'
+# statements per pool at the township's desk.  孙八, an active employee on the roster of a
+# Shaoyang township (not in the pilot: the employee policy applies directly, 70% at primary level).
+BIG = ("头孢克肟", "drug", "1000.00", "covered")  # 70% = 700.00 of the employee fund
+VISIT_500 = ("头孢克肟", "drug", "500.00", "covered")  # 70% = 350.00
+
+
+@pytest.fixture
+def employees(tmp_path: Path):
+    from clinic_app.domain.records import Enrolment
+    from clinic_app.services.session import PatientInput
+
+    town = b.township(tmp_path / "town", policy=REFORM_POLICY)
+    va = b.village(tmp_path / "va", "VA", policy=REFORM_POLICY)
+    vb = b.village(tmp_path / "vb", "VB", policy=REFORM_POLICY)
+    sun = b.resident_id(8)
+    ids = {}
+    for session in (town, va, vb):
+        ids[session] = session.add_patient(
+            PatientInput(name="孙八", id_number=sun, category="employee_active"),
+            Enrolment(0, 2026, designated_village="VA", designated_township=b.TOWNSHIP),
+        ).id
+    yield town, va, vb, sun, ids
+    for session in (town, va, vb):
+        session.close()
+
+
+def _import(town, village, month: str) -> None:  # type: ignore[no-untyped-def]
+    raw = b.statement_bytes(village, month)
+    (done,) = tw.import_files(town, [(f"{village.require_clinic().code}.json", raw)], trust=[verify_statement(raw).fingerprint])
+    assert done.imported
+
+
+def test_at_a_village_the_employee_fund_cap_counts_the_snapshots_employee_pool(employees, tmp_path: Path) -> None:
+    """700.00 of the employee fund at the township's desk and 700.00 at VB: at VA a 500.00 visit
+    (70% = 350.00) gets the 100.00 left of the 1500.00; before, VA's employee counter was its own
+    (0) and it paid 350.00.  The card says the 1400.00 used includes 1400.00 elsewhere."""
+    town, va, vb, sun, ids = employees
+    assert str(town.entry(b.settle(town, ids[town], dt.datetime(2026, 3, 2, 9), BIG)).adjudication.fund) == "700.00"
+    assert str(vb.entry(b.settle(vb, ids[vb], dt.datetime(2026, 3, 3, 9), BIG)).adjudication.fund) == "700.00"
+    _import(town, vb, "2026-03")
+    assert sn.snapshot_rows(town, 2026) == [(sun, b.TOWNSHIP, EMPLOYEE_POOL, 70000), (sun, "VB", EMPLOYEE_POOL, 70000)]
+    out = tmp_path / "s.json"
+    exported = sn.export_snapshot(town, out, 2026, today=dt.date(2026, 4, 1))
+    sn.import_snapshot(va, out.read_bytes(), trust=[exported.fingerprint])
+
+    card = va.usage_card(ids[va], dt.date(2026, 4, 2))
+    assert (str(card.fund_year), str(card.from_township), str(card.annual_cap), str(card.annual_left)) == (
+        "1400.00", "1400.00", "1500.00", "100.00",
+    )
+    visit = va.entry(b.settle(va, ids[va], dt.datetime(2026, 4, 2, 9), VISIT_500))
+    assert str(visit.adjudication.fund) == "100.00"
+    assert _reasons(visit)["annual_cap"] == {"cap": "1500.00", "used": "1400.00", "left": "100.00", "cut": "250.00"}
+    # The day's counter is the village's own, as for residents: the snapshot is of the year.
+    assert str(va.usage_card(ids[va], dt.date(2026, 4, 2)).fund_day) == "100.00"
+
+
+def test_at_the_township_desk_the_employee_fund_cap_counts_the_villages_statements(employees) -> None:
+    """700.00 of the employee fund at VA and 700.00 at VB, imported: the desk's 500.00 visit gets 100.00."""
+    town, va, vb, sun, ids = employees
+    for village in (va, vb):
+        assert str(village.entry(b.settle(village, ids[village], dt.datetime(2026, 3, 3, 9), BIG)).adjudication.fund) == "700.00"
+        _import(town, village, "2026-03")
+    card = town.usage_card(ids[town], dt.date(2026, 4, 2))
+    assert (str(card.fund_year), str(card.from_township), str(card.annual_left)) == ("1400.00", "1400.00", "100.00")
+    visit = town.entry(b.settle(town, ids[town], dt.datetime(2026, 4, 2, 9), VISIT_500))
+    assert str(visit.adjudication.fund) == "100.00"
+    assert _reasons(visit)["annual_cap"] == {"cap": "1500.00", "used": "1400.00", "left": "100.00", "cut": "250.00"}
+
+
+def test_a_signed_employees_employee_layer_counts_the_snapshots_employee_pool(pilot, tmp_path: Path) -> None:
+    """In the pilot, the reform's 600.00 and 1400.00 of the employee fund used at VA: at VB a
+    500.00 visit's reform pays nothing and its employee layer the 100.00 left (before: 350.00)."""
+    town, va, vb, zhao, ids, _ = pilot
+    out = tmp_path / "s.json"
+    exported = sn.export_snapshot(town, out, 2026, today=dt.date(2026, 4, 1))
+    rows = [
+        {"certno": zhao, "facility_code": "VA", "pool": EMPLOYEE_POOL, "fund": "1400.00"},
+        {"certno": zhao, "facility_code": "VA", "pool": RESIDENT_POOL, "fund": "600.00"},
+    ]
+    sn.import_snapshot(vb, _resigned(town, out.read_bytes(), rows=rows), trust=[exported.fingerprint])
+    card = vb.usage_card(ids[vb], dt.date(2026, 4, 2))
+    assert (str(card.fund_year), str(card.from_township), str(card.annual_left)) == ("1400.00", "1400.00", "100.00")
+    visit = vb.entry(b.settle(vb, ids[vb], dt.datetime(2026, 4, 2, 9), VISIT_500))
+    assert str(visit.adjudication.fund) == "100.00"
+    assert _reasons(visit)["employee_layer"] == {"policy": EMPLOYEE_POOL, "base": "500.00", "fund": "100.00"}
