@@ -307,7 +307,7 @@ class PatientsScreen(QWidget):
         else:
             self.enrolment.setText(
                 self.tr("定点 {places}; 家庭医生签约: {signed}").format(
-                    places=labels.designation(enrolment, card.year), signed=labels.signing(enrolment, card.year)
+                    places=labels.designation(enrolment, card.year, self.context.clinic), signed=labels.signing(enrolment, card.year)
                 )
             )
         cap = self.tr("不限") if card.annual_cap is None else str(card.annual_cap)

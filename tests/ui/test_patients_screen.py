@@ -45,6 +45,7 @@ def test_search_details_history_and_edit(qtbot, context, session, worker) -> Non
         screen.table.selectRow(0)
     wait_idle(qtbot, worker)
     assert "家庭医生签约: 是" in screen.enrolment.text()
+    assert f"{context.clinic.name} (本机构)" in screen.enrolment.text()  # named, not its code
     assert f"已用 {visit.entry.fund} 元" in screen.usage.text()
     assert [e.receipt_no for e in screen.history.rows] == [visit.entry.receipt_no]
 
