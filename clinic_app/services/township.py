@@ -26,7 +26,10 @@ English words):
   another month, or two settlements of one person on one day with identical
   items (重复收费);
 - ``FLAG_ANNUAL_CAP_EXCEEDED`` the person's fund use this year across all the
-  township's villages exceeds the policy's annual cap;
+  township's villages exceeds the policy's annual cap, each counter pool
+  against its own: a signed employee's reform-layered line counts the reform's
+  part against the reform's cap, its ``employee_layer`` part against the
+  employee policy's (as the usage snapshot splits it);
 - ``FLAG_CONSULTATION_FEE_SIGNED`` a consultation fee charged to a person
   signed with this township under the Hunan reform, which waives it
   (湖南省基层门诊统筹综合改革试点: 签约患者免收一般诊疗费);
@@ -850,12 +853,15 @@ def _write(conn: sqlite3.Connection, book: PolicyBook, own: Clinic, plan: FilePl
         else:
             service_date = visit["setl_time"][:10]
         amounts = [_fen(visit[name]) for name in AMOUNT_FIELDS]
+        pool = _pool(book, visit["policy_id"])
+        fund = amounts[AMOUNT_FIELDS.index("hifp_pay")]
         row = _ParsedVisit(
             index=index,
             visit=visit,
             service_date=service_date,
-            pool=_pool(book, visit["policy_id"]),
-            fund=amounts[AMOUNT_FIELDS.index("hifp_pay")],
+            pool=pool,
+            fund=fund,
+            parts=store.pool_parts(pool, visit["kind"], fund, visit["reasons"], functools.partial(_pool, book)),
             cost=amounts[AMOUNT_FIELDS.index("medfee_sumamt")],
             reversed=visit["kind"] == "settlement" and visit["setl_id"] in reversed_here,
         )
@@ -893,6 +899,8 @@ class _ParsedVisit:
     service_date: str
     pool: str
     fund: int
+    parts: list[tuple[str, int]]
+    """The fund by counter pool: [(pool, fund)], or a reform-layered line's two (`store.pool_parts`)."""
     cost: int
     reversed: bool
 
@@ -921,7 +929,7 @@ class _Review:
         self.elsewhere = store.settlements_elsewhere(
             conn, self.code, certnos, first.isoformat(), last.isoformat(), _SAME_DAY_SHOWN
         )
-        self.history = store.fund_history(conn, certnos, f"{self.year}-01-01", last.isoformat())
+        self.history = store.fund_history(conn, certnos, f"{self.year}-01-01", last.isoformat(), functools.partial(_pool, book))
         for certno, events in store.own_fund_history(conn, certnos, f"{self.year}-01-01", last.isoformat()).items():
             self.history[certno] = sorted([*self.history.get(certno, ()), *events])
         self.roster = store.roster(conn, certnos, self.year)
@@ -1058,14 +1066,18 @@ class _Review:
                 )
 
     def _usage(self) -> None:
-        """Annual cap across the villages and the own desk, and re-adjudication, both in settlement-time order."""
+        """Annual cap across the villages and the own desk, and re-adjudication, both in settlement-time order.
+
+        Each counter pool with its own use and its own cap: a signed employee's layered line counts
+        the reform's part in the reform's (resident) pool and the employee part in the employee
+        policy's, whose cap is the employee policy's (1500 a year active, 2000 retired)."""
         mine: dict[str, list[_ParsedVisit]] = defaultdict(list)
         for v in sorted(self.visits, key=lambda v: (v.visit["setl_time"], v.index)):
             mine[v.visit["certno"]].append(v)
         requested = self.verified.body["clinic"]["policy_id"]
         for certno, own_visits in mine.items():
             history = self.history.get(certno, [])
-            flagged_cap = False
+            flagged_cap: set[str] = set()
             # Running sums of the fund used before the visit at hand, by (pool, year) and
             # (pool, day): the other villages' visits with an earlier settlement time, then
             # every earlier visit of this file (own_visits is in settlement-time order).
@@ -1078,22 +1090,25 @@ class _Review:
                     by_year[(pool, day[:4])] += fund
                     by_day[(pool, day)] += fund
                     taken += 1
-                fund_year = by_year[(v.pool, v.service_date[:4])]
-                fund_day = by_day[(v.pool, v.service_date)]
+                year = v.service_date[:4]
                 if v.visit["kind"] == "settlement":
-                    self._readjudicate(v, requested, fund_year, fund_day)
-                by_year[(v.pool, v.service_date[:4])] += v.fund
-                by_day[(v.pool, v.service_date)] += v.fund
-                if v.live and v.fund > 0 and not flagged_cap:
-                    cap = self._annual_cap(v, requested)
-                    after = fund_year + v.fund
-                    if cap is not None and after > cap.fen:
-                        flagged_cap = True
-                        self.add(v, FLAG_ANNUAL_CAP_EXCEEDED, fund_year=str(Money(after)), cap=str(cap))
+                    self._readjudicate(v, requested, by_year[(v.pool, year)], by_day[(v.pool, v.service_date)])
+                for pool, fen in v.parts:
+                    fund_year = by_year[(pool, year)]
+                    by_year[(pool, year)] += fen
+                    by_day[(pool, v.service_date)] += fen
+                    if v.live and fen > 0 and pool not in flagged_cap:
+                        cap = self._annual_cap(v, requested, pool)
+                        after = fund_year + fen
+                        if cap is not None and after > cap.fen:
+                            flagged_cap.add(pool)
+                            self.add(v, FLAG_ANNUAL_CAP_EXCEEDED, fund_year=str(Money(after)), cap=str(cap))
 
-    def _annual_cap(self, v: _ParsedVisit, requested: str) -> Money | None:
-        policy_id = v.visit["policy_id"] if v.visit["policy_id"] in self.book else requested
-        policy = self.book.in_force(policy_id, dt.date.fromisoformat(v.service_date))
+    def _annual_cap(self, v: _ParsedVisit, requested: str, pool: str) -> Money | None:
+        """The annual cap of the visit's policy, or for the employee part of a layered line, of the
+        employee policy (a pool is its base policy's id)."""
+        policy_id = v.visit["policy_id"] if pool == v.pool else pool
+        policy = self.book.in_force(policy_id if policy_id in self.book else requested, dt.date.fromisoformat(v.service_date))
         cap = policy.annual_cap_for(v.visit["category"])
         return None if cap is None else policy.fund_cap(cap, "village")
 

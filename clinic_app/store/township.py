@@ -359,24 +359,37 @@ FundEvent = tuple[str, str, str, int]
 """(setl_time, pool, service date, fund fen) of one imported visit."""
 
 
-def fund_history(db: DbOrConn, certnos: Sequence[str], date_from: str, date_to: str) -> dict[str, list[FundEvent]]:
+def fund_history(
+    db: DbOrConn, certnos: Sequence[str], date_from: str, date_to: str, pool_of: PoolOf
+) -> dict[str, list[FundEvent]]:
     """ID number -> the fund paid on every current imported visit of the person (any clinic, any
-    kind, reversals negative) with a service date in [date_from, date_to], in FundEvent order.
+    kind, reversals negative) with a service date in [date_from, date_to], in FundEvent order; a
+    reform-layered line is two events, its fund split between its two pools (`pool_parts`).
 
     Plain tuples, and only visits that moved the fund: the import reads a person's whole
     year for every file, which for a person seen at many villages is the bulk of its reading.
     """
     found: dict[str, list[FundEvent]] = {}
+    split: set[str] = set()
     for chunk in _chunks(sorted(set(certnos))):
         rows = _plain(db).execute(
-            f"""SELECT certno, setl_time, pool, service_date, hifp_pay_fen FROM statement_visits
+            f"""SELECT certno, setl_time, pool, service_date, hifp_pay_fen, kind,
+                       CASE WHEN reasons_json LIKE ? THEN reasons_json END
+                FROM statement_visits
                 WHERE certno IN ({', '.join('?' * len(chunk))}) AND service_date BETWEEN ? AND ?
                   AND hifp_pay_fen != 0
                 ORDER BY certno, setl_time, pool, service_date, hifp_pay_fen""",
-            (*chunk, date_from, date_to),
+            (_LAYERED, *chunk, date_from, date_to),
         )
-        for certno, setl_time, pool, service_date, fund in rows:
-            found.setdefault(certno, []).append((setl_time, pool, service_date, fund))
+        for certno, setl_time, pool, service_date, fund, kind, layered in rows:
+            events = found.setdefault(certno, [])
+            if layered is None:
+                events.append((setl_time, pool, service_date, fund))
+                continue
+            split.add(certno)
+            events += [(setl_time, part, service_date, fen) for part, fen in pool_parts(pool, kind, fund, layered, pool_of) if fen]
+    for certno in split:
+        found[certno].sort()
     return found
 
 
@@ -606,12 +619,13 @@ PoolOf = Callable[[str], str]
 """A policy id's counter pool (`services.policies.counter_pool`; the store has no policy book)."""
 
 
-def _employee_layer(reasons_json: str) -> tuple[str, int] | None:
+def _employee_layer(reasons: str | Sequence[Any]) -> tuple[str, int] | None:
     """(employee policy id, fen) of a layered line's employee part, unsigned as its reason has it;
     None for a line without one, or with one not written as this app writes it (then the whole
-    fund stays in the line's pool, as before the split was read)."""
+    fund stays in the line's pool, as before the split was read).  `reasons`: the line's reasons,
+    as a statement file has them or as stored (reasons_json)."""
     try:
-        for reason in json.loads(reasons_json):
+        for reason in json.loads(reasons) if isinstance(reasons, str) else reasons:
             if isinstance(reason, dict) and reason.get("code") == EMPLOYEE_LAYER:
                 params = reason["params"]
                 return str(params["policy"]), Money.parse(params["fund"]).fen
@@ -620,9 +634,12 @@ def _employee_layer(reasons_json: str) -> tuple[str, int] | None:
     return None
 
 
-def _pool_parts(pool: str, kind: str, fund: int, reasons_json: str, pool_of: PoolOf) -> list[tuple[str, int]]:
-    """One imported line's fund by counter pool (a reversal's parts negative, as its fund is)."""
-    layer = _employee_layer(reasons_json)
+def pool_parts(pool: str, kind: str, fund: int, reasons: str | Sequence[Any], pool_of: PoolOf) -> list[tuple[str, int]]:
+    """One imported line's fund by counter pool (a reversal's parts negative, as its fund is):
+    [(its own pool, fund)], or for a reform-layered line [(its own pool, the reform's part),
+    (the employee policy's pool, the employee part)].  The snapshot's rows, the township desk's
+    usage and the import review's running sums all split a line so."""
+    layer = _employee_layer(reasons)
     if layer is None:
         return [(pool, fund)]
     policy, fen = layer
@@ -646,7 +663,7 @@ def fund_by_person_facility(db: DbOrConn, year: int, pool_of: PoolOf) -> list[tu
            WHERE service_date BETWEEN ? AND ? AND reasons_json LIKE ?""",
         (*span, _LAYERED),
     ):
-        for part_pool, fen in _pool_parts(pool, kind, int(fund), reasons, pool_of):
+        for part_pool, fen in pool_parts(pool, kind, int(fund), reasons, pool_of):
             sums[(str(certno), str(clinic), part_pool)] += fen
     return sorted((certno, clinic, pool, fen) for (certno, clinic, pool), fen in sums.items())
 
@@ -663,7 +680,7 @@ def fund_elsewhere(db: DbOrConn, certno: str | None, year: int, own_code: str, p
            WHERE certno = ? AND service_date BETWEEN ? AND ? AND clinic_code != ?""",
         (certno, f"{year}-01-01", f"{year}-12-31", own_code),
     ):
-        for part_pool, fen in _pool_parts(pool, kind, int(fund), reasons, pool_of):
+        for part_pool, fen in pool_parts(pool, kind, int(fund), reasons, pool_of):
             sums[part_pool] += fen
     return dict(sums)
 

@@ -457,3 +457,47 @@ def test_a_signed_employees_employee_layer_counts_the_snapshots_employee_pool(pi
     visit = vb.entry(b.settle(vb, ids[vb], dt.datetime(2026, 4, 2, 9), VISIT_500))
     assert str(visit.adjudication.fund) == "100.00"
     assert _reasons(visit)["employee_layer"] == {"policy": EMPLOYEE_POOL, "base": "500.00", "fund": "100.00"}
+
+
+# The import review checks each pool's annual cap with that pool's use: a signed employee's layered
+# line (the reform's fund, then the employee policy's, named by its employee_layer reason) is split
+# as the snapshot splits it, not counted whole in the reform's (resident) pool.
+def _cap_flags(town, clinic: str, month: str) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    from clinic_app.store import township as store
+
+    flags = store.review_flags(town.db, store.FlagFilter())
+    return [json.loads(f.detail) for f in flags if (f.clinic_code, f.month, f.code) == (clinic, month, tw.FLAG_ANNUAL_CAP_EXCEEDED)]
+
+
+def test_the_review_checks_a_signed_employees_two_pools_each_with_its_own_use(pilot, tmp_path: Path) -> None:
+    """VA's March: the reform's 600.00 and 10.00 of the employee fund (610.00 in all, which counted
+    whole in the reform's pool was over its 600.00).  VB holds the snapshot of then.  VA's April 1st,
+    2000.00: 1400.00 of the employee fund (its counter: 10.00); VB's April 2nd, 500.00: 350.00 of
+    the employee fund (its stale counter: 10.00).  The employee pool: 10 + 1400 + 350 = 1760.00 over
+    its 1500.00, flagged on VB's visit; the reform's pool stays at 600.00, never flagged."""
+    town, va, vb, zhao, ids, _ = pilot
+    _bring_to_town(town, va)
+    assert _cap_flags(town, "VA", "2026-03") == []
+    out = tmp_path / "s.json"
+    exported = sn.export_snapshot(town, out, 2026, today=dt.date(2026, 4, 1))
+    sn.import_snapshot(vb, out.read_bytes(), trust=[exported.fingerprint])
+
+    big = va.entry(b.settle(va, ids[va], dt.datetime(2026, 4, 1, 9), ("中药饮片", "drug", "2000.00", "covered")))
+    assert (str(big.adjudication.fund), _reasons(big)["employee_layer"]["fund"]) == ("1400.00", "1400.00")
+    late = vb.entry(b.settle(vb, ids[vb], dt.datetime(2026, 4, 2, 9), VISIT_500))
+    assert (str(late.adjudication.fund), _reasons(late)["employee_layer"]["fund"]) == ("350.00", "350.00")
+    _import(town, va, "2026-04")
+    assert _cap_flags(town, "VA", "2026-04") == []
+    _import(town, vb, "2026-04")
+    assert _cap_flags(town, "VB", "2026-04") == [{"cap": "1500.00", "fund_year": "1760.00"}]
+
+
+def test_the_review_flags_the_reforms_pool_with_the_reforms_use_only(pilot) -> None:
+    """VB without a snapshot pays the reform's 60.00 again: the reform's pool is at 660.00 (VA's
+    600.00 and VB's 60.00; VA's 10.00 of the employee fund is not the reform's)."""
+    town, va, vb, zhao, ids, _ = pilot
+    _bring_to_town(town, va)
+    again = vb.entry(b.settle(vb, ids[vb], dt.datetime(2026, 4, 2, 9), DRUG))
+    assert str(again.adjudication.fund) == "60.00"
+    _import(town, vb, "2026-04")
+    assert _cap_flags(town, "VB", "2026-04") == [{"cap": "600.00", "fund_year": "660.00"}]
