@@ -45,6 +45,8 @@ from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.dialogs import VoidDialog
 from clinic_app.ui.models import (
+    OPERATOR_COLUMN,
+    PAYMENT_COLUMN,
     RECEIPT_COLUMN,
     RIGHT,
     Column,
@@ -53,7 +55,7 @@ from clinic_app.ui.models import (
     entry_column_widths,
 )
 from clinic_app.ui.visit_screen import describe_patient
-from clinic_app.ui.widgets import LiveSearch, fit_columns, fitted_table, plain_table
+from clinic_app.ui.widgets import FitOnResize, LiveSearch, fit_columns, fitted_table, plain_table
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -291,7 +293,8 @@ class LedgerScreen(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         fitted_table(self.table, {RECEIPT_COLUMN: Qt.TextElideMode.ElideLeft})
-        self._columns_fitted = False  # fitted to the first rows shown, once; the user's widths are kept after
+        self._columns_fitted = False  # fitted to the first rows shown; the user's widths kept until the width changes
+        FitOnResize(self.table, self._fit_table)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 
         self.details = EntryDetails(context)
@@ -379,13 +382,24 @@ class LedgerScreen(QWidget):
 
     def _page_loaded(self, rows: int) -> None:
         if rows and not self._columns_fitted:
-            # Fitted to the rows and the width, once: at 1366 px, in Chinese or English, every
-            # column shows beside the details without a scroll bar sideways.  Last to give way is
-            # the receipt number's start (the clinic's code, the same on every row; whole in the
-            # details): in Chinese the diagnosis at its least still left the table 30 px too wide.
-            # The user's widths are kept after.
+            # Fitted to the rows and the width, once (and again when the width changes): the
+            # user's widths are kept until then.
             self._columns_fitted = True
-            fit_columns(self.table, *entry_column_widths(self.table, receipt=True))
+            self._fit_table()
+
+    def _fit_table(self) -> None:
+        """At 1366 px, in Chinese or English, every column beside the details without a scroll bar
+        sideways.  Last to give way is the receipt number's start (the clinic's code, the same on
+        every row; whole in the details): in Chinese the diagnosis at its least still left the
+        table 30 px too wide.  At 1024 px (older village PCs) the columns at their least still
+        need ~795 px of the ~670 there: the payment method, then the operator are hidden (both
+        in the details; the operator a filter above), shown again in a wider window; and in
+        Chinese the receipt number gives down to its serial ("…023503"; its year is the time's)."""
+        if not self._columns_fitted:
+            return
+        shrink, at_least = entry_column_widths(self.table, receipt=True)
+        serial = (RECEIPT_COLUMN, self.table.fontMetrics().horizontalAdvance("…000000") + 16)
+        fit_columns(self.table, [*shrink.items(), serial], at_least, hide=(PAYMENT_COLUMN, OPERATOR_COLUMN))
 
     # ---------------------------------------------------------------- one entry
 

@@ -36,13 +36,14 @@ from clinic_app.ui.models import (
     PAYMENT_COLUMN,
     RECEIPT_COLUMN,
     RIGHT,
+    TOTAL_COLUMN,
     Column,
     LedgerModel,
     RowsModel,
     entry_column_widths,
     patient_columns,
 )
-from clinic_app.ui.widgets import fit_columns, fitted_table
+from clinic_app.ui.widgets import FitOnResize, fit_columns, fitted_table
 
 HISTORY_PATIENT_COLUMN = 3
 """The 患者 column of `entry_columns`, hidden in one patient's own history."""
@@ -180,8 +181,9 @@ class PatientsScreen(QWidget):
         # Rows arrive a page at a time on the worker, after the view was laid out empty: fit the
         # columns to what arrived and to the pane, which at 1366 px is narrower than the columns.
         self.history.page_loaded.connect(self._fit_history)
-        # And again when its width changes (the pane, or a scroll bar down coming with more rows).
-        self.history_view.viewport().installEventFilter(self)
+        # And again when its width changes (the window, the pane, or a scroll bar down coming with
+        # more rows).
+        FitOnResize(self.history_view, lambda: self._fit_history(self.history.rowCount()))
         # The package fees paid at signing, newest first; shown only for a patient who paid one.
         self.packages = PackageModel(self)
         self.packages_view = QTableView()
@@ -259,8 +261,11 @@ class PatientsScreen(QWidget):
     def _fit_history(self, rows: int) -> None:
         """The history without a scroll bar sideways at 1366 px: the diagnosis, then the receipt
         number down to its serial ("…023503"; its year is the time's), then a long kind, then the
-        diagnosis again give way.
-        One patient's visits mostly come in one page: the kind is as wide as theirs need."""
+        diagnosis again give way.  At 1024 px (older village PCs) the pane is ~410 px, ~100 short
+        still in Chinese: the receipt number is hidden (the time tells the visits apart; 台账 has
+        it), then the total (the fund's part and the patient's add up to it), shown again in a
+        wider window.  One patient's visits mostly come in one page: the kind is as wide as theirs
+        need."""
         if not rows:
             return
         view = self.history_view
@@ -269,7 +274,7 @@ class PatientsScreen(QWidget):
         # With many visits (a scroll bar down) the pane is a few pixels short still: the diagnosis
         # gives down to two characters, whole in its tooltip.
         last = (DIAGNOSIS_COLUMN, view.fontMetrics().horizontalAdvance("上呼…") + 16)
-        fit_columns(view, [*shrink.items(), last])
+        fit_columns(view, [*shrink.items(), last], hide=(RECEIPT_COLUMN, TOTAL_COLUMN))
 
     def _row_changed(self, *_: object) -> None:
         patient = self.model.row_at(self.table.currentIndex().row())
@@ -376,8 +381,6 @@ class PatientsScreen(QWidget):
         self._open_package_receipt(reversal.id, reprint=False)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if watched is self.history_view.viewport() and event.type() == QEvent.Type.Resize:
-            self._fit_history(self.history.rowCount())
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             key = event.key()
             enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)

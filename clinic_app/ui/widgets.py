@@ -7,8 +7,8 @@ from collections.abc import Callable, Mapping, Sequence
 from importlib import import_module
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QHelpEvent, QKeyEvent, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QHelpEvent, QKeyEvent, QResizeEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
@@ -86,23 +86,45 @@ class ElidedTips(QStyledItemDelegate):
 
 
 def fit_columns(
-    view: QTableView, shrink: Mapping[int, int] | Sequence[tuple[int, int]], at_least: Mapping[int, int] | None = None
+    view: QTableView,
+    shrink: Mapping[int, int] | Sequence[tuple[int, int]],
+    at_least: Mapping[int, int] | None = None,
+    hide: Sequence[int] = (),
 ) -> None:
     """Columns fitted to their contents (and `at_least` so many pixels), then, while together they
     are wider than the view (a scroll bar sideways), the `shrink` columns narrowed in their order,
-    each no narrower than its pixels (a column may come again with a lower floor): long free text (an address, a diagnosis) cut short with "…"
-    and whole in the tooltip (`ElidedTips`).  The user's drags are kept until the next fit."""
-    view.resizeColumnsToContents()
+    each no narrower than its pixels (a column may come again with a lower floor): long free text
+    (an address, a diagnosis) cut short with "…" and whole in the tooltip (`ElidedTips`).
+
+    Where even then they would not fit (a narrow window: 1024 px), the `hide` columns, the least
+    needed first, are hidden until the rest fit at their least; fitted again wider (`FitOnResize`),
+    they show again.  The user's drags are kept until the next fit."""
     header = view.horizontalHeader()
+    for column in hide:
+        header.setSectionHidden(column, False)
+    view.resizeColumnsToContents()
     for column, width in (at_least or {}).items():
         header.resizeSection(column, max(header.sectionSize(column), width))
-    over = sum(header.sectionSize(i) for i in range(header.count()) if not header.isSectionHidden(i))
-    over -= view.viewport().width()
+    room = view.viewport().width()
     bar = view.verticalScrollBar()
     if not bar.isVisible() and view.verticalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
-        over += bar.sizeHint().width()  # more rows to come will bring it, taking its width
+        room -= bar.sizeHint().width()  # more rows to come will bring it, taking its width
     # A column may come twice (a sequence of pairs): down to a first floor, later to a lower one.
-    for column, floor in shrink.items() if isinstance(shrink, Mapping) else shrink:
+    pairs = list(shrink.items() if isinstance(shrink, Mapping) else shrink)
+
+    def least(column: int) -> int:
+        return min([header.sectionSize(column), *(floor for c, floor in pairs if c == column)])
+
+    shown = [i for i in range(header.count()) if not header.isSectionHidden(i)]
+    needed = sum(least(i) for i in shown)
+    for column in hide:
+        if needed <= room:
+            break
+        if not header.isSectionHidden(column):
+            needed -= least(column)
+            header.setSectionHidden(column, True)
+    over = sum(header.sectionSize(i) for i in range(header.count()) if not header.isSectionHidden(i)) - room
+    for column, floor in pairs:
         if over <= 0:
             break
         if header.isSectionHidden(column):
@@ -112,6 +134,32 @@ def fit_columns(
         if cut:
             header.resizeSection(column, size - cut)
             over -= cut
+
+
+class FitOnResize(QObject):
+    """Calls `fit` again each time `view`'s viewport changes width: the window resized, the
+    splitter dragged, a scroll bar down come or gone.  `fit_columns` then hides or shows again
+    its `hide` columns for the new width.  Called once the resizing pauses, not in it: the header
+    is laid out to its new width after the viewport, and a fit in between left the last column
+    stretched to the old width (a scroll bar sideways, narrowed back to 1024 px); and a fit
+    measures every row loaded, up to 1000 (~280 ms in 台账 scrolled six pages down), too slow to
+    follow each step of a window being dragged wider."""
+
+    DELAY_MS = 150
+
+    def __init__(self, view: QTableView, fit: Callable[[], None]) -> None:
+        super().__init__(view)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(self.DELAY_MS)
+        self._timer.timeout.connect(fit)
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if (event.type() == QEvent.Type.Resize and isinstance(event, QResizeEvent)
+                and event.size().width() != event.oldSize().width()):
+            self._timer.start()  # again: one fit after the last of a drag's resizes
+        return False
 
 
 def fitted_table(view: QTableView, modes: Mapping[int, Qt.TextElideMode] | None = None) -> QTableView:
