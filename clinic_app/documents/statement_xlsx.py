@@ -4,7 +4,7 @@ Two sheets: 汇总 (the summary by policy and insured category, with the
 statement's identity and the data file's hash) and 结算明细 (one row per
 settlement or reversal, with the national platform's amounts).  Amounts are
 written as exact `Decimal` numbers (never floats) with a ¥ format, the header
-row is frozen and wraps on two lines, and column widths count a Chinese character as two.  Both
+row is frozen and on two lines (broken between words), and column widths count a Chinese character as two.  Both
 sheets print on A4 landscape, one page wide, the header row on every page; of 结算明细 the columns
 up to the amounts print (`VISIT_PRINTED`), the identifiers after them stay on screen.
 """
@@ -51,6 +51,16 @@ VISIT_HEADER = (
     "符合政策范围金额", "实际支付起付线", "统筹基金支出", "支付比例", "个人账户支出", "个人现金支付",
     "冲销原结算ID", "就诊ID", "人员编号", "政策编号", "分比例明细",
 )
+HEADER_LINES = {
+    title: title[:cut] + "\n" + title[cut:]
+    for title, cut in (
+        ("医疗费总额", 3), ("全自费金额", 3), ("符合政策范围金额", 4), ("实际支付起付线", 4), ("统筹基金支出", 4),
+        ("支付比例", 2), ("个人账户支出", 4), ("个人现金支付", 4), ("冲销原结算ID", 3), ("分比例明细", 3),
+        ("符合范围金额", 4), ("统筹基金支付", 4),
+    )
+}
+"""Long titles on two lines broken between words: wrapped by the column's width, LibreOffice
+broke them where a line was full ("实际支付起/付线", "个人现金支/付").  A title not here is on one line."""
 VISIT_PRINTED = VISIT_HEADER.index("个人现金支付") + 1
 """The columns printed: who, when and the amounts.  The identifiers after them (the visit and the
 reversed settlement, the person number, the policy, the by-rate breakdown) are for Excel checks:
@@ -85,11 +95,11 @@ class _Sheet:
     def __init__(self, sheet: WriteOnlyWorksheet, header: Sequence[str], title: str, printed: int | None = None) -> None:
         self.sheet = sheet
         self.title = title
-        # The header row wraps on two lines: a column as wide as its figures, not its title
-        # ("符合政策范围金额" took 16 for amounts of 9).
-        self.widths = [(display_width(h) + 1) // 2 for h in header]
+        # The header row is on two lines: a column as wide as its figures or the title's longer
+        # line, not the whole title ("符合政策范围金额" took 16 for amounts of 9).
+        self.header = [HEADER_LINES.get(name, name) for name in header]
+        self.widths = [max(display_width(line) for line in name.split("\n")) for name in self.header]
         self.rows: list[list[Any]] = []
-        self.header = header
         self.printed = printed
         """How many columns (from the first) print; all when None."""
 

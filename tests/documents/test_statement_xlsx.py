@@ -47,7 +47,7 @@ def test_two_sheets_with_frozen_headers(book):
 def test_every_visit_number_equals_the_records(book, statement):
     workbook, _ = book
     sheet = workbook["结算明细"]
-    header = [c.value for c in sheet[1]]
+    header = [c.value.replace("\n", "") for c in sheet[1]]  # long titles on two lines
     rows = {row[header.index("结算ID")]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert len(rows) == len(statement.visits)
     for visit in statement.visits:
@@ -68,7 +68,7 @@ def test_every_visit_number_equals_the_records(book, statement):
 def test_amount_cells_are_numbers_in_yuan_format(book):
     workbook, _ = book
     sheet = workbook["结算明细"]
-    header = [c.value for c in sheet[1]]
+    header = [c.value.replace("\n", "") for c in sheet[1]]  # long titles on two lines
     cell = sheet.cell(row=2, column=header.index("统筹基金支出") + 1)
     assert isinstance(cell.value, int | float) and cell.number_format == YUAN_FORMAT
     assert isinstance(sheet.cell(row=2, column=header.index("结算时间") + 1).value, dt.datetime)
@@ -90,14 +90,29 @@ def test_summary_sheet_equals_the_summary(book, statement):
 def test_columns_fit_chinese_text(book):
     workbook, _ = book
     sheet = workbook["结算明细"]
-    header = [c.value for c in sheet[1]]
+    header = [c.value.replace("\n", "") for c in sheet[1]]  # long titles on two lines
     names = [r[header.index("姓名")] for r in sheet.iter_rows(min_row=2, values_only=True)]
-    # The header row wraps: a title needs half its width, on two lines.
+    # The header row is on two lines: a title needs its longer line's width.
     letter = openpyxl.utils.get_column_letter(header.index("符合政策范围金额") + 1)
     assert sheet.column_dimensions[letter].width >= display_width("符合政策范围金额") // 2 == 8
     assert all(cell.alignment.wrap_text for cell in sheet[1]) and sheet.row_dimensions[1].height == 30
     name_letter = openpyxl.utils.get_column_letter(header.index("姓名") + 1)
     assert sheet.column_dimensions[name_letter].width >= max(2 * len(n) for n in names)
+
+
+@pytest.mark.parametrize("name", ["汇总", "结算明细"])
+def test_long_titles_break_between_words(book, name):
+    # Wrapped by the column's width, LibreOffice broke the titles where a line was full:
+    # "实际支付起/付线", "个人现金支/付".  Now each line is a word or two, whole in its column.
+    sheet = book[0][name]
+    titles = [c.value for c in sheet[1]]
+    for column, title in enumerate(titles, start=1):
+        lines = title.split("\n")
+        assert len(lines) <= 2, title
+        width = sheet.column_dimensions[openpyxl.utils.get_column_letter(column)].width
+        assert all(display_width(line) + 2 <= width for line in lines), (title, width)
+    if name == "结算明细":
+        assert {"实际支付\n起付线", "个人现金\n支付", "统筹基金\n支出", "符合政策\n范围金额"} <= set(titles)
 
 
 def test_display_width_counts_chinese_as_two():
@@ -137,7 +152,7 @@ def test_a_visit_paid_at_several_rates_shows_each_rates_fund(statement) -> None:
     single = statement.visits[1]
     data = replace(statement, visits=(mixed, reversed_, single))
     sheet = openpyxl.load_workbook(io.BytesIO(statement_xlsx(data)))["结算明细"]
-    header = [c.value for c in sheet[1]]
+    header = [c.value.replace("\n", "") for c in sheet[1]]  # long titles on two lines
     rows = {row[header.index("结算ID")]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     column = header.index("分比例明细")
     assert rows[mixed.settlement_id][column] == "70%: 符合 25.50, 统筹 17.85; 90%: 符合 15.00, 统筹 13.50"
