@@ -436,3 +436,30 @@ def test_many_villages_are_named_under_the_by_village_chart(qtbot, worker, many_
     assert len(categories) == 11 and categories[-1] == "本院"
     assert all(1 <= len(name) <= 3 and not name.endswith("村") for name in categories[:-1]), categories
     assert names.labelsAngle() == -90
+
+
+def test_enter_in_a_signed_count_or_the_score_saves_it(qtbot, worker, settled_town) -> None:  # type: ignore[no-untyped-def]
+    """An accountant types a count and presses Enter: it is saved (it was silently left unsaved),
+    and the cursor stays in that box for the next one."""
+    town, _ = settled_town
+    screen = SettlementScreen(_context(town, worker))
+    qtbot.addWidget(screen)
+    screen.show()
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.choose_month("2025-03")
+    box = screen.signed_boxes["V202"]
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, "77")
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+    lines = {line.code: line for line in screen.report.lines}
+    assert lines["V202"].signed_persons == 77 and lines["V202"].signed_entered
+    assert screen.signed_boxes["V202"].value() == 77
+    assert screen.focusWidget() is screen.signed_boxes["V202"]
+
+    screen.score.setFocus()
+    qtbot.keyClicks(screen.score, "88")
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        qtbot.keyClick(screen.score, Qt.Key.Key_Return)
+    assert screen.report.score == Fraction(88)

@@ -395,6 +395,8 @@ class SettlementScreen(QWidget):
         # A long line name (in English "… (own desk)") puts its box under it, not past the pane's edge.
         self.signed_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.signed_boxes: dict[str, QSpinBox] = {}
+        self._refocus: str | None = None
+        """The line whose box Enter saved from: it has the cursor again after the reload."""
         signed_body = QWidget()
         signed_body.setLayout(self.signed_form)
         signed_scroll = QScrollArea()
@@ -407,6 +409,7 @@ class SettlementScreen(QWidget):
         self.score = QLineEdit()
         self.score.setPlaceholderText(self.tr("0-100"))
         self.score.setMaximumWidth(80)
+        self.score.returnPressed.connect(self.save_score)  # typed and Enter: saved, as the button does
         self.save_score_button = QPushButton(self.tr("保存考核分"))
         self.save_score_button.clicked.connect(self.save_score)
         score_row = QHBoxLayout()
@@ -591,6 +594,12 @@ class SettlementScreen(QWidget):
             name = line.name + (self.tr(" (本院)") if line.own else "")
             self.signed_form.addRow(name, box)
             self.signed_boxes[line.code] = box
+            # Enter saves the counts (it did nothing: a count typed and Entered was left unsaved).
+            box.lineEdit().returnPressed.connect(lambda code=line.code: self._save_signed_from(code))
+        refocus, self._refocus = self._refocus, None
+        if refocus in self.signed_boxes:
+            self.signed_boxes[refocus].setFocus()
+            self.signed_boxes[refocus].selectAll()
         self.score.setText("" if report.score is None else format_fraction(report.score))
 
     # ---------------------------------------------------------------- charts
@@ -712,6 +721,11 @@ class SettlementScreen(QWidget):
         return (short.removesuffix("村") or short) if shorter else short
 
     # ---------------------------------------------------------------- entries
+
+    def _save_signed_from(self, code: str) -> None:
+        """Enter in a line's box: save, then that box has the cursor again once the month is read."""
+        self._refocus = code
+        self.save_signed()
 
     def save_signed(self) -> None:
         month = self.month.currentData()
