@@ -185,3 +185,35 @@ def test_the_import_summary_counts_what_review_shows_as_open_after_decisions(qtb
     opened = screen.model.rowCount()
     assert f"待审核 {opened} 条" in importer.summary.text(), importer.summary.text()
     assert importer.model.index(0, 7).data() == f"已导入, 待审核 {opened} 条"
+
+
+def test_after_a_decision_the_cursor_stays_where_it_was_to_go_on_with_the_keyboard(qtbot, town, town_context) -> None:  # type: ignore[no-untyped-def]
+    """The list is read again after a decision: the flag decided stays current and chosen (it went
+    to no row at all, so Down started again at the top); where it leaves the list (未处理 only),
+    the flag that took its place is the current one."""
+    screen = _screen(qtbot, town_context)
+    screen.table.setFocus()
+    screen.table.setCurrentIndex(screen.model.index(1, 0))
+    flag = screen.model.rows[1].flag
+    following = screen.model.rows[2].flag
+    with qtbot.waitSignal(screen.decision_asked, timeout=5000) as asked:
+        screen.handled_button.click()
+    with qtbot.waitSignal(screen.flags_shown, timeout=10000):
+        asked.args[0].buttons.button(asked.args[0].buttons.StandardButton.Ok).click()
+    current = screen.table.currentIndex()
+    assert current.isValid() and screen.model.rows[current.row()].flag.id == flag.id
+    assert [f.id for f in screen.selected_flags()] == [flag.id]
+    assert str(flag.setl_id) in screen.details.text()
+
+    with qtbot.waitSignal(screen.flags_shown, timeout=10000):
+        screen.state.setCurrentIndex(screen.state.findData(review.OPEN))
+    row = next(n for n, r in enumerate(screen.model.rows) if r.flag.id == following.id)
+    screen.table.setCurrentIndex(screen.model.index(row, 0))
+    after = screen.model.rows[row + 1].flag if row + 1 < screen.model.rowCount() else screen.model.rows[row - 1].flag
+    with qtbot.waitSignal(screen.decision_asked, timeout=5000) as asked:
+        screen.query_button.click()
+    with qtbot.waitSignal(screen.flags_shown, timeout=10000):
+        asked.args[0].buttons.button(asked.args[0].buttons.StandardButton.Ok).click()
+    current = screen.table.currentIndex()
+    assert current.isValid() and screen.model.rows[current.row()].flag.id == after.id
+    assert [f.id for f in screen.selected_flags()] == [after.id]

@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -250,6 +250,8 @@ class ReviewScreen(QWidget):
         self.query_button.setToolTip(self.tr("把选中的标记记为需向村医核实 (可多选), 可写备注"))
         self.query_button.clicked.connect(lambda: self.ask_decision(QUERY))
         self.dialog: DecisionDialog | None = None
+        self._keep: tuple[int, int] | None = None
+        """After a decision: (the current flag's id, its row), to be current again once the list is read."""
         self._enable_buttons()
 
         left = QWidget()
@@ -350,6 +352,7 @@ class ReviewScreen(QWidget):
         self.counts_model.set_rows([(c, counted[c]) for c in FLAG_CODES if counted[c]])
         shown = [r for r in in_state if code is None or r.flag.code == code]
         self.model.set_rows(shown)
+        self._restore_current(shown)
         self._show_details(self.table.currentIndex())
         self._enable_buttons()
         states = Counter(r.state for r in self._rows)
@@ -360,6 +363,19 @@ class ReviewScreen(QWidget):
             text += self.tr(" (只读取了前 {n} 条, 请按村或月份筛选)").format(n=review.REVIEW_LIMIT)
         self.total.setText(text)
         emit(self.flags_shown, len(shown))
+
+    def _restore_current(self, shown: list[ReviewRow]) -> None:
+        """The flag decided is current and chosen again; gone from the list (未处理 only), the one now in its row."""
+        keep, self._keep = self._keep, None
+        if keep is None or not shown:
+            return
+        flag_id, row = keep
+        row = next((n for n, r in enumerate(shown) if r.flag.id == flag_id), min(row, len(shown) - 1))
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.scrollTo(index)
 
     def _show_details(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
         row = self.model.row_at(current.row())
@@ -408,6 +424,10 @@ class ReviewScreen(QWidget):
         emit(self.decision_asked, dialog)
 
     def _decided(self) -> None:
+        # The list is read again: keep the place, so Down goes on to the next flag (it went to no row).
+        current = self.model.row_at(self.table.currentIndex().row())
+        if current is not None:
+            self._keep = (current.flag.id, self.table.currentIndex().row())
         self.apply_filter()
         self.table.setFocus()
 
