@@ -47,7 +47,7 @@ from clinic_app.ui.widgets import FitOnResize, fit_columns, fitted_table
 
 HISTORY_PATIENT_COLUMN = 3
 """The 患者 column of `entry_columns`, hidden in one patient's own history."""
-PATIENT_NUMBER_COLUMN, PATIENT_ID_COLUMN, PATIENT_ADDRESS_COLUMN = 0, 4, 7
+PATIENT_NUMBER_COLUMN, PATIENT_SEX_COLUMN, PATIENT_ID_COLUMN, PATIENT_CATEGORY_COLUMN, PATIENT_ADDRESS_COLUMN = 0, 2, 4, 6, 7
 """The 编号, 身份证号 and 住址 columns of `patient_columns`."""
 PACKAGE_ROWS_SHOWN = 3
 """The package fee list's height in rows (one a year, and a reversal now and then)."""
@@ -138,6 +138,7 @@ class PatientsScreen(QWidget):
         fitted_table(self.table, {PATIENT_NUMBER_COLUMN: middle, PATIENT_ID_COLUMN: middle})
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.doubleClicked.connect(self.edit_patient)
+        FitOnResize(self.table, self._fit_list)
         # Keyboard: Down or Enter in the search goes to the list, Enter on a patient edits them.
         self.search.installEventFilter(self)
         self.table.installEventFilter(self)
@@ -244,11 +245,19 @@ class PatientsScreen(QWidget):
             return
         chosen = self.current.id if self.current else None
         self.model.set_rows(rows)
-        fit_columns(self.table, self._list_widths())
+        self._fit_list()
         for number, row in enumerate(rows):
             if row.id == chosen:
                 self.table.selectRow(number)
         emit(self.patients_listed, len(rows))
+
+    def _fit_list(self) -> None:
+        """Fitted to the pane; at 1024 px the person number, the category and the sex give way
+        first (all three are in the details beside it): name, birth date, ID number, phone and
+        address are what tell two patients of one name apart."""
+        fit_columns(
+            self.table, self._list_widths(), hide=(PATIENT_NUMBER_COLUMN, PATIENT_CATEGORY_COLUMN, PATIENT_SEX_COLUMN)
+        )
 
     def _list_widths(self) -> dict[int, int]:
         """The list's columns that give way when it is too wide: the address, then the masked ID

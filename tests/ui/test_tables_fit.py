@@ -235,3 +235,30 @@ def test_a_patients_history_fits_at_1024(qtbot, long_context, worker, language) 
         window.resize(1024, 768)
         qtbot.waitUntil(lambda: shown_titles(view) == narrow, timeout=2000)
         no_sideways_bar(qtbot, view)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_patient_list_fits_at_1024_and_shows_all_again_wider(qtbot, long_context, worker, language) -> None:  # type: ignore[no-untyped-def]
+    # At 1024 px the list beside a patient's details scrolled sideways (~710 px of columns in ~550):
+    # the person number, category and sex (all in the details) give way; name, birth date, ID
+    # number, phone and address stay, what tells two patients of one name apart.
+    with shipped(long_context, language):
+        window = main_window(qtbot, long_context, worker, 1024)
+        screen = window.patients
+        window.tabs.setCurrentWidget(screen)
+        wait_idle(qtbot, worker)
+        settled(qtbot)
+        table, model = screen.table, screen.model
+        assert model.rowCount() == 2
+        everything = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+        no_sideways_bar(qtbot, table)
+        narrow = shown_titles(table)
+        assert {everything[c] for c in (1, 3, 4, 5, 7)} <= set(narrow), narrow
+        assert set(everything) - set(narrow) <= {everything[c] for c in (0, 2, 6)}
+        whole(table, (1, 3))
+        window.resize(1366, 768)
+        qtbot.waitUntil(lambda: shown_titles(table) == everything, timeout=2000)
+        no_sideways_bar(qtbot, table)
+        window.resize(1024, 768)
+        qtbot.waitUntil(lambda: shown_titles(table) == narrow, timeout=2000)
+        no_sideways_bar(qtbot, table)
