@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from clinic_app.documents.reasons import FACILITY_NAMES
 from clinic_app.domain.money import ZERO, Money
 from clinic_app.domain.records import DayTotals
 from clinic_app.domain.visit import Adjudication
@@ -165,6 +166,54 @@ class PackageReceiptData:
         return -1 if self.reversal_of else 1
 
 
+ROUTES = ("referral", "emergency", "out_of_area")
+"""The ways an outside receipt is reimbursed (外院票据报销): after an approved referral, an
+emergency, a visit out of the insured area; in this order wherever a receipt names several."""
+
+
+@dataclass(frozen=True)
+class OutsideReceipt:
+    """What a reimbursement (外院票据报销) reimbursed: the other facility's receipt, the day of
+    the visit there, and by which route; the statement carries it so the township can check it."""
+
+    receipt_no: str
+    """The outside facility's receipt number (bill_no)."""
+    day: dt.date | None
+    """The outside visit's day (begndate); None only where the ledger's note did not record it."""
+    facility_level: str
+    """The outside facility's level, as the receipt was adjudicated (domain.policy.FACILITY_LEVELS)."""
+    routes: tuple[str, ...] = ()
+    """Of `ROUTES`, in its order."""
+    referral_no: str | None = None
+    """For a referred receipt: the referral the clinic recorded (转诊单), its number in the clinic."""
+    referral_day: dt.date | None = None
+    referral_to: str | None = None
+    """The facility the referral was to (转往)."""
+
+
+ROUTE_NAMES = {"referral": "经批准转诊", "emergency": "急诊", "out_of_area": "异地就医"}
+
+
+def outside_route_text(outside: OutsideReceipt) -> str:
+    """The route in words, a referral with its 转诊单: "经批准转诊 (转诊单 3, 2025-03-01 转往 西河镇卫生院)"."""
+    parts = []
+    for route in outside.routes:
+        text = ROUTE_NAMES[route]
+        if route == "referral" and outside.referral_no is not None:
+            when = f", {outside.referral_day.isoformat()}" if outside.referral_day else ""
+            where = f" 转往 {outside.referral_to}" if outside.referral_to else ""
+            text += f" (转诊单 {outside.referral_no}{when}{where})"
+        parts.append(text)
+    return "、".join(parts) or "未注明"
+
+
+def outside_text(outside: OutsideReceipt) -> str:
+    """One line for a statement's reader: the receipt, the outside visit's day and level, the route."""
+    level = FACILITY_NAMES.get(outside.facility_level, (outside.facility_level,))[0]
+    day = outside.day.isoformat() if outside.day else "未记录"
+    return f"外院票据 {outside.receipt_no} · 外院就诊 {day} ({level}) · {outside_route_text(outside)}"
+
+
 @dataclass(frozen=True)
 class StatementVisit:
     """One settlement, or one reversal of a settlement, in a month's statement."""
@@ -184,6 +233,8 @@ class StatementVisit:
     """医疗类别: 11 is 普通门诊."""
     reversal_of: str | None = None
     """For a reversal: the setl_id of the settlement it undoes."""
+    outside: OutsideReceipt | None = None
+    """For a reimbursement of an outside receipt, and for its reversal: what was reimbursed."""
 
     def __post_init__(self) -> None:
         if len(self.lines) != len(self.adjudication.lines):

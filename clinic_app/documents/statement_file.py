@@ -1,7 +1,7 @@
 """The monthly statement's data file: signed, deterministic JSON that the township imports.
 
 The file is the authority (EXCHANGE.md): the PDF and the xlsx only show it.
-Its form is published as ``resources/schemas/statement-1.schema.json``.  It is
+Its form is published as ``resources/schemas/statement-2.schema.json``.  It is
 ``{"body": ..., "signature": ...}``; the signature is Ed25519 over the body's
 canonical bytes (UTF-8 JSON, keys sorted, no spaces), and the file itself is
 written the same canonical way, with a trailing newline.
@@ -11,6 +11,14 @@ records always give the same bytes (Ed25519 signatures are deterministic).
 Per-visit amounts use the national platform's field names.  A reversal is
 listed with its own setl_id, ``reversal_of`` the settlement it undoes, and
 every amount negated, so the month's totals are plain sums.
+
+Version 2 adds to a reimbursement of an outside receipt (外院票据报销), and to its
+reversal, the object ``reimbursement``: the outside receipt (``bill_no``), the
+outside visit's day (``begndate``), the facility's level, and the route (an
+approved referral, with the referral's number, day and destination; an
+emergency; out of the insured area).  Other visits are as in version 1.  This
+program writes version 2 and reads both: a version-1 file already signed and
+issued is verified against ``statement-1.schema.json``, as it was written.
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ from clinic_app.documents import signing
 from clinic_app.documents.records import (
     MAX_REVISION,
     LedgerChain,
+    OutsideReceipt,
     StatementData,
     StatementVisit,
     format_quantity,
@@ -43,8 +52,10 @@ from clinic_app.errors import BadInput, not_utf8
 from clinic_app.resources import resource_path
 
 FORMAT = "clinic-app-statement"
-VERSION = 1
-SCHEMA_FILE = "statement-1.schema.json"
+VERSION = 2
+SCHEMA_FILES = {1: "statement-1.schema.json", 2: "statement-2.schema.json"}
+"""The published schema of each version this program reads (the last one is the one it writes)."""
+SCHEMA_FILE = SCHEMA_FILES[VERSION]
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # the national platform's yyyy-MM-dd HH:mm:ss
 
 # The visit amounts that add up into the month's totals (national platform names).
@@ -114,7 +125,7 @@ def visit_fields(visit: StatementVisit) -> dict[str, Any]:
             "patient": _amount(line.patient, sign),
             "rate": format_rate_decimal(line.rate),
         })
-    return {
+    fields: dict[str, Any] = {
         "kind": "reversal" if visit.reversal_of else "settlement",
         "reversal_of": visit.reversal_of,
         "mdtrt_id": visit.visit_id,
@@ -137,6 +148,27 @@ def visit_fields(visit: StatementVisit) -> dict[str, Any]:
         "waived_amt": _amount(adj.waived, sign),
         "items": items,
         "reasons": [{"code": r.code, "params": dict(r.params)} for r in adj.reasons],
+    }
+    if visit.outside is not None:
+        fields["reimbursement"] = outside_fields(visit.outside)
+    return fields
+
+
+def outside_fields(outside: OutsideReceipt) -> dict[str, Any]:
+    """A reimbursement's outside receipt as the data file gives it (version 2)."""
+    referral = None
+    if outside.referral_no is not None:
+        referral = {
+            "refl_no": outside.referral_no,
+            "refl_date": None if outside.referral_day is None else outside.referral_day.isoformat(),
+            "reflin_medins_name": outside.referral_to,
+        }
+    return {
+        "bill_no": outside.receipt_no,
+        "begndate": None if outside.day is None else outside.day.isoformat(),
+        "facility_level": outside.facility_level,
+        "routes": list(outside.routes),
+        "referral": referral,
     }
 
 
@@ -202,18 +234,27 @@ def build_statement(data: StatementData, key: Ed25519PrivateKey) -> bytes:
 
 
 @functools.cache
-def schema() -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(resource_path("schemas", SCHEMA_FILE).read_text("utf-8"))
+def schema(version: int = VERSION) -> dict[str, Any]:
+    """The published schema of `version` (the one written, unless asked)."""
+    loaded: dict[str, Any] = json.loads(resource_path("schemas", SCHEMA_FILES[version]).read_text("utf-8"))
     return loaded
 
 
 @functools.cache
-def _validator() -> jsonschema_rs.Draft202012Validator:
+def _validator(version: int) -> jsonschema_rs.Draft202012Validator:
     # The published schema stays the authority; jsonschema-rs compiles it (draft 2020-12,
     # ECMA-262 patterns: `$` is the end of the string, not "before a final newline"),
     # ~70x faster than the pure-Python jsonschema on a village's month.  The schema has
     # no `format` keyword, so format checking (an annotation in 2020-12) changes nothing.
-    return jsonschema_rs.Draft202012Validator(schema())
+    return jsonschema_rs.Draft202012Validator(schema(version))
+
+
+def _version_of(document: Any) -> int:
+    """The schema version a document is checked against: its own when it is one this program
+    reads, else the one it writes (whose `const` then names what is wrong)."""
+    body = document.get("body") if isinstance(document, dict) else None
+    version = body.get("version") if isinstance(body, dict) else None
+    return version if type(version) is int and version in SCHEMA_FILES else VERSION
 
 
 class _Unreadable(ValueError):
@@ -407,7 +448,7 @@ def _b64decode(text: str, field: str) -> bytes:
 def check_schema(document: Any) -> None:
     """Refuse a document that does not fit the published schema, naming the first field that does not."""
     try:
-        _validator().validate(document)
+        _validator(_version_of(document)).validate(document)
     except jsonschema_rs.ValidationError as error:
         where = "/".join(str(part) for part in error.instance_path)
         raise StatementError(

@@ -41,7 +41,7 @@ from reportlab.platypus import (
 from clinic_app.documents import fonts
 from clinic_app.documents.files import write_atomically
 from clinic_app.documents.reasons import CATEGORY_NAMES
-from clinic_app.documents.records import StatementData, StatementVisit, mask_id_number
+from clinic_app.documents.records import StatementData, StatementVisit, mask_id_number, outside_text
 from clinic_app.domain.money import Money
 
 MARGIN = 14 * mm
@@ -49,6 +49,8 @@ SUMMARY_HEADER = ("政策", "参保类别", "人次", "医疗费总额", "符合
 VISIT_HEADER = ("序号", "结算时间", "结算ID", "姓名", "身份证号", "总额", "符合范围", "统筹", "个人", "备注")
 VISIT_WIDTHS = (8, 17, 31, 13, 25, 14, 14, 13, 13, 34)  # mm, 182 in all; settlement IDs run to 22 characters
 CELL_PADDING = 2  # points, left and right of every cell
+OUTSIDE_FROM = VISIT_HEADER.index("结算ID")
+"""A reimbursement's outside receipt is a line under the visit, from this column to the last."""
 VISIT_ROW_HEIGHT = 10.0  # points: fixed, so the long table never measures its rows
 
 
@@ -91,7 +93,7 @@ def _signed(amount: Money, sign: int) -> str:
 
 def _visit_row(number: int, visit: StatementVisit) -> tuple[str, ...]:
     adj, sign = visit.adjudication, visit.sign
-    note = f"冲销 {visit.reversal_of}" if visit.reversal_of else ""
+    note = f"冲销 {visit.reversal_of}" if visit.reversal_of else ("外院票据报销" if visit.outside else "")
     return (
         str(number),
         visit.settled_at.strftime("%m-%d %H:%M"),
@@ -114,14 +116,22 @@ def _qr(payload: str, side: float) -> Drawing:
     return drawing
 
 
-def _shrink_to_fit(rows: list[list[str]], font: str, size: float) -> list[tuple[Any, ...]]:
+def _shrink_to_fit(
+    rows: list[list[str]], font: str, size: float, spans: frozenset[int] = frozenset()
+) -> list[tuple[Any, ...]]:
     """Smaller type for the few visit cells wider than their column (a reversal's note with a long
-    settlement ID), so no text runs over the grid; rows keep their fixed height."""
+    settlement ID), so no text runs over the grid; rows keep their fixed height.  A row of `spans`
+    (an outside receipt's line) has its text in the one cell from column `OUTSIDE_FROM` to the end."""
     room = [w * mm - 2 * CELL_PADDING for w in VISIT_WIDTHS]
+    spanned = sum(VISIT_WIDTHS[OUTSIDE_FROM:]) * mm - 2 * CELL_PADDING
     commands: list[tuple[Any, ...]] = []
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             width = stringWidth(text, font, size)
+            if r in spans and c == OUTSIDE_FROM:
+                if width > spanned:
+                    commands.append(("FONTSIZE", (c, r), (c, r), math.floor(size * spanned / width * 10) / 10))
+                continue
             if width > room[c]:
                 commands.append(("FONTSIZE", (c, r), (c, r), math.floor(size * room[c] / width * 10) / 10))
     return commands
@@ -221,8 +231,13 @@ def statement_pdf(data: StatementData, data_file: bytes, font: fonts.PdfFont | N
 
     visit_rows = [list(VISIT_HEADER)]
     ordered = sorted(data.visits, key=lambda v: (v.settled_at, v.settlement_id))
-    visit_rows += [list(_visit_row(n, v)) for n, v in enumerate(ordered, start=1)]
-    shrink = _shrink_to_fit(visit_rows, font.name, 6.5)
+    spans: list[int] = []
+    for n, v in enumerate(ordered, start=1):
+        visit_rows.append(list(_visit_row(n, v)))
+        if v.outside is not None:  # the outside receipt the township checks the paper against
+            spans.append(len(visit_rows))
+            visit_rows.append(["", "", outside_text(v.outside), *[""] * (len(VISIT_HEADER) - OUTSIDE_FROM - 1)])
+    shrink = _shrink_to_fit(visit_rows, font.name, 6.5, frozenset(spans))
     # A name with a character the font lacks (㛃, 𠮷): that character from a fallback font, or 〓;
     # a plain cell printed it as nothing, and so another name.
     name_style = ParagraphStyle("name", parent=base, fontSize=6.5, leading=7.5)
@@ -237,7 +252,17 @@ def statement_pdf(data: StatementData, data_file: bytes, font: fonts.PdfFont | N
         repeatRows=1,
     )
     visits.setStyle(TableStyle([
-        *_grid(font.name, 6.5, 5), ("ALIGN", (9, 1), (9, -1), "LEFT"), *shrink,
+        *_grid(font.name, 6.5, 5), ("ALIGN", (9, 1), (9, -1), "LEFT"),
+        *[
+            command
+            for r in spans
+            for command in (
+                ("SPAN", (OUTSIDE_FROM, r), (-1, r)),
+                ("ALIGN", (OUTSIDE_FROM, r), (-1, r), "LEFT"),
+                ("TEXTCOLOR", (OUTSIDE_FROM, r), (-1, r), colors.Color(0.2, 0.2, 0.2)),
+            )
+        ],
+        *shrink,
     ]))
     story += [visits, Spacer(0, 6 * mm)]
 

@@ -30,14 +30,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from clinic_app.documents.files import write_atomically
-from clinic_app.documents.reasons import CATEGORY_NAMES
-from clinic_app.documents.records import StatementData, StatementVisit
+from clinic_app.documents.reasons import CATEGORY_NAMES, FACILITY_NAMES
+from clinic_app.documents.records import StatementData, StatementVisit, outside_route_text
 from clinic_app.documents.statement_pdf import summary_rows
 from clinic_app.documents.xlsx_print import print_setup
 from clinic_app.domain.money import Money
 
 YUAN_FORMAT = '"¥"#,##0.00'
 RATE_FORMAT = "0%"
+DATE_FORMAT = "yyyy-mm-dd"
 TIME_FORMAT = "yyyy-mm-dd hh:mm"  # the seconds are in the cell, not shown: the column prints narrower
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E6E6E6")
@@ -50,12 +51,14 @@ VISIT_HEADER = (
     "序号", "类型", "结算ID", "结算时间", "姓名", "身份证号", "参保类别", "医疗费总额", "全自费金额",
     "符合政策范围金额", "实际支付起付线", "统筹基金支出", "支付比例", "个人账户支出", "个人现金支付",
     "冲销原结算ID", "就诊ID", "人员编号", "政策编号", "分比例明细",
+    "外院票据号", "外院就诊日期", "外院机构级别", "报销途径",
 )
 HEADER_LINES = {
     title: title[:cut] + "\n" + title[cut:]
     for title, cut in (
         ("医疗费总额", 3), ("全自费金额", 3), ("符合政策范围金额", 4), ("实际支付起付线", 4), ("统筹基金支出", 4),
         ("支付比例", 2), ("个人账户支出", 4), ("个人现金支付", 4), ("冲销原结算ID", 3), ("分比例明细", 3),
+        ("外院票据号", 2), ("外院就诊日期", 2), ("外院机构级别", 2),
         ("符合范围金额", 4), ("统筹基金支付", 4),
     )
 }
@@ -109,7 +112,7 @@ class _Sheet:
             if value is not None:
                 self.widths[index] = max(self.widths[index], display_width(value))
             number_format = YUAN_FORMAT if isinstance(value, Decimal) else None
-            if formats and index in formats:
+            if formats and index in formats and value is not None:  # an empty cell needs no format
                 number_format = formats[index]
             if number_format is None and not bold:
                 cells.append(value)  # a plain value needs no cell object of its own
@@ -189,6 +192,20 @@ def _visit_values(number: int, visit: StatementVisit) -> list[Any]:
         visit.person.person_no,
         adj.policy_id,
         by_rate(visit),
+        *_outside_values(visit),
+    ]
+
+
+def _outside_values(visit: StatementVisit) -> list[Any]:
+    """A reimbursement's outside receipt, its visit's day and level, the route; blanks for a visit."""
+    outside = visit.outside
+    if outside is None:
+        return [None] * 4
+    return [
+        outside.receipt_no,
+        outside.day,
+        FACILITY_NAMES.get(outside.facility_level, (outside.facility_level,))[0],
+        outside_route_text(outside),
     ]
 
 
@@ -227,7 +244,11 @@ def statement_xlsx(data: StatementData, data_file: bytes | None = None) -> bytes
 
     visits = _Sheet(workbook.create_sheet("结算明细"), VISIT_HEADER, f"{who} · 结算明细", printed=VISIT_PRINTED)
     ordered = sorted(data.visits, key=lambda v: (v.settled_at, v.settlement_id))
-    formats = {VISIT_HEADER.index("结算时间"): TIME_FORMAT, VISIT_HEADER.index("支付比例"): RATE_FORMAT}
+    formats = {
+        VISIT_HEADER.index("结算时间"): TIME_FORMAT,
+        VISIT_HEADER.index("支付比例"): RATE_FORMAT,
+        VISIT_HEADER.index("外院就诊日期"): DATE_FORMAT,
+    }
     for number, visit in enumerate(ordered, start=1):
         visits.add(_visit_values(number, visit), formats)
     summary.write()

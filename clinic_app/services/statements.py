@@ -25,9 +25,11 @@ from clinic_app.documents import signing
 from clinic_app.documents.files import write_atomically, write_synced
 from clinic_app.documents.records import (
     MAX_REVISION,
+    ROUTES,
     ChargedLine,
     ClinicInfo,
     LedgerChain,
+    OutsideReceipt,
     PersonInfo,
     StatementData,
     StatementVisit,
@@ -160,6 +162,39 @@ def _charged(session: ClinicSession, visit_id: int) -> tuple[ChargedLine, ...]:
     )
 
 
+_OUTSIDE_NOTE = re.compile(r"外院就诊日期 ([0-9]{4}-[0-9]{2}-[0-9]{2})(?:, 转诊单 ([0-9]+) )?")
+"""The note `ClinicSession.reimburse` writes: the outside visit's day, and the referral it follows."""
+
+
+def _outside(session: ClinicSession, entry: LedgerEntry) -> OutsideReceipt | None:
+    """What a reimbursement entry reimbursed (None for any other entry), from its row and its note.
+
+    The day and the referral are in the note, in the ledger's own words; the referral's day and
+    destination are read from the referral the clinic recorded.
+    """
+    if entry.kind != "reimbursement":
+        return None
+    row = ledger.raw_entry(session.db, entry.id)[0]
+    found = _OUTSIDE_NOTE.match(entry.note)
+    day = referral = None
+    if found is not None:
+        try:
+            day = dt.date.fromisoformat(found.group(1))
+        except ValueError:
+            day = None
+        if found.group(2) is not None:
+            referral = ledger.referral(session.db, int(found.group(2)))
+    return OutsideReceipt(
+        receipt_no=entry.outside_receipt,
+        day=day,
+        facility_level=entry.facility,
+        routes=tuple(route for route in ROUTES if row[route]),
+        referral_no=None if referral is None else str(referral.id),
+        referral_day=None if referral is None else referral.day,
+        referral_to=None if referral is None else referral.to_facility,
+    )
+
+
 def statement_data(session: ClinicSession, month: str, revision: int = 1, today: dt.date | None = None) -> StatementData:
     """The month's statement records, read from the ledger."""
     clinic = session.require_clinic()
@@ -188,6 +223,7 @@ def statement_data(session: ClinicSession, month: str, revision: int = 1, today:
                 adjudication=settled.adjudication,
                 account_paid=original.acct_pay,
                 reversal_of=original.setl_id if entry.kind == "reversal" else None,
+                outside=_outside(session, original),
             )
         )
     first_raw = ledger.raw_entry(session.db, entries[0].id)[0]

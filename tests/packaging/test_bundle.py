@@ -64,7 +64,8 @@ def test_the_bundle_carries_resources_metadata_and_a_font(app: Path) -> None:
     assert sorted(p.name for p in (resources / "policies").glob("*.toml")) == sorted(
         p.name for p in (REPO / "resources" / "policies").glob("*.toml")
     )
-    assert (resources / "schemas" / "statement-1.schema.json").is_file()
+    assert (resources / "schemas" / "statement-1.schema.json").is_file()  # still read: files already issued
+    assert (resources / "schemas" / "statement-2.schema.json").is_file()
     assert (resources / "icons" / "clinic_app.png").is_file()
     fonts = [p for p in (resources / "fonts").iterdir() if p.suffix.lower() in (".ttf", ".ttc")]
     assert len(fonts) == 1

@@ -1,0 +1,150 @@
+"""外院票据报销 in the monthly statement: the township sees which outside receipt a village
+reimbursed, of which outside visit, by which route, and an outside receipt reimbursed twice
+(two villages, or a village and the township's own desk) is flagged at import."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from clinic_app.documents import statement_file as sf
+from clinic_app.documents.statement_pdf import statement_pdf
+from clinic_app.documents.statement_xlsx import VISIT_HEADER, statement_xlsx
+from clinic_app.domain.money import Money
+from clinic_app.services.session import ClinicSession
+from clinic_app.services.statements import clinic_key, statement_data
+from clinic_app.store.ledger import EntryFilter
+from tests.documents.pdftext import text_of
+from tests.township import builders as b
+
+REFERRED = dt.datetime(2025, 3, 1, 9, 0)
+OUTSIDE_DAY = dt.date(2025, 3, 2)
+PAID_BACK = dt.datetime(2025, 3, 5, 10, 0)
+
+
+def _reimbursing_village(folder: Path, code: str, receipt: str, who: int = 1) -> ClinicSession:
+    """A village with one ordinary visit and one referred outside receipt paid back, in March 2025."""
+    village = b.village(folder, code)
+    patient = b.enrol(village, "王一", b.resident_id(who), code)
+    operator = village.operators()[0].id
+    referral = village.add_referral(patient.id, operator, "龙归镇卫生院", "township", "需进一步检查", time=REFERRED)
+    b.settle(village, patient.id, dt.datetime(2025, 3, 3, 9, 0))
+    village.reimburse(
+        patient.id, operator, receipt, "township", "drug", Money.parse("100.00"), OUTSIDE_DAY, referral, PAID_BACK
+    )
+    return village
+
+
+@pytest.fixture
+def v01(tmp_path: Path):
+    village = _reimbursing_village(tmp_path / "v01", "V01", "LG-2025-0088")
+    yield village
+    village.close()
+
+
+def _visits(raw: bytes) -> list[dict[str, Any]]:
+    visits: list[dict[str, Any]] = json.loads(raw)["body"]["visits"]
+    return visits
+
+
+def test_the_statement_names_the_outside_receipt_its_day_and_its_referral(v01) -> None:
+    raw = b.statement_bytes(v01)
+    body = json.loads(raw)["body"]
+    assert body["version"] == 2
+    ordinary, paid_back = _visits(raw)
+    assert "reimbursement" not in ordinary
+    (patient,) = v01.find_patients("王一")
+    (referral,) = v01.patient_referrals(patient.id)
+    assert paid_back["reimbursement"] == {
+        "bill_no": "LG-2025-0088",
+        "begndate": "2025-03-02",
+        "facility_level": "township",
+        "routes": ["referral"],
+        "referral": {
+            "refl_no": str(referral.id),
+            "refl_date": "2025-03-01",
+            "reflin_medins_name": "龙归镇卫生院",
+        },
+    }
+    # Verified against the published version-2 schema; same ledger, same bytes.
+    assert sf.verify_statement(raw).settlements == 2
+    assert b.statement_bytes(v01) == raw
+
+
+def test_a_reversed_reimbursement_names_the_receipt_it_gives_back(v01) -> None:
+    entry = next(e for e in v01.entries(EntryFilter(), 0, 10) if e.kind == "reimbursement")
+    v01.void(entry.id, "票据录错", v01.operators()[0].id, dt.datetime(2025, 3, 6, 9, 0))
+    undo = _visits(b.statement_bytes(v01))[-1]
+    assert undo["kind"] == "reversal"
+    assert undo["reimbursement"]["bill_no"] == "LG-2025-0088"
+
+
+def test_an_emergency_receipt_has_no_referral(tmp_path: Path) -> None:
+    village = b.village(tmp_path / "v02", "V02")
+    patient = b.enrol(village, "李二", b.resident_id(2), "V02")
+    operator = village.operators()[0].id
+    village.reimburse(
+        patient.id, operator, "JZ-7", "township", "drug", Money.parse("80.00"), OUTSIDE_DAY, None, PAID_BACK,
+        emergency=True,
+    )
+    (visit,) = _visits(b.statement_bytes(village))
+    village.close()
+    assert visit["reimbursement"]["routes"] == ["emergency"]
+    assert visit["reimbursement"]["referral"] is None
+
+
+def _as_version_1(raw: bytes, session: ClinicSession) -> bytes:
+    """The file an older clinic-app signed for the same month: version 1, no reimbursement objects."""
+
+    def older(document: dict[str, Any]) -> None:
+        document["body"]["version"] = 1
+        for visit in document["body"]["visits"]:
+            visit.pop("reimbursement", None)
+
+    return b.resigned(raw, clinic_key(session), older)
+
+
+def test_a_version_1_file_still_verifies_and_a_reimbursement_is_not_version_1(v01) -> None:
+    raw = b.statement_bytes(v01)
+    old = _as_version_1(raw, v01)
+    assert sf.verify_statement(old).settlements == 2
+    # A version-1 file with version 2's object does not fit version 1.
+    mixed = b.resigned(raw, clinic_key(v01), lambda d: d["body"].update(version=1))
+    with pytest.raises(sf.StatementError, match="reimbursement"):
+        sf.verify_statement(mixed)
+    newer = b.resigned(raw, clinic_key(v01), lambda d: d["body"].update(version=3))
+    with pytest.raises(sf.StatementError, match="较新版本"):
+        sf.verify_statement(newer)
+
+
+def test_the_pdf_prints_a_line_under_the_reimbursement(v01, tmp_path: Path) -> None:
+    data = statement_data(v01, b.MONTH)
+    raw = sf.build_statement(data, clinic_key(v01))
+    pdf = statement_pdf(data, raw)
+    (tmp_path / "statement.pdf").write_bytes(pdf)
+    text = text_of(pdf)
+    assert "外院票据报销" in text
+    assert "外院票据 LG-2025-0088" in text
+    assert "外院就诊 2025-03-02 (乡镇卫生院)" in text
+    assert "经批准转诊 (转诊单" in text and "2025-03-01 转往 龙归镇卫生院" in text
+
+
+def test_the_xlsx_visit_sheet_has_the_outside_receipt(v01) -> None:
+    data = statement_data(v01, b.MONTH)
+    book = openpyxl.load_workbook(io.BytesIO(statement_xlsx(data)))
+    rows = list(book["结算明细"].iter_rows(values_only=True))
+    header = [str(t).replace("\n", "") for t in rows[0]]
+    assert header == list(VISIT_HEADER)
+    column = {name: header.index(name) for name in ("外院票据号", "外院就诊日期", "外院机构级别", "报销途径")}
+    ordinary, paid_back = rows[1], rows[2]
+    assert [ordinary[i] for i in column.values()] == [None] * 4
+    assert paid_back[column["外院票据号"]] == "LG-2025-0088"
+    assert paid_back[column["外院就诊日期"]] == dt.datetime(2025, 3, 2)
+    assert paid_back[column["外院机构级别"]] == "乡镇卫生院"
+    assert str(paid_back[column["报销途径"]]).startswith("经批准转诊 (转诊单 ")
