@@ -200,8 +200,9 @@ EN = {
     "选择村卫生室导出的月结数据文件 (*.json), 先预览, 确认后导入。":
         "Choose the statement data files (*.json) the village clinics exported; preview first, then import.",
     "%v / %m 个文件": "%v / %m files", "选择月结数据文件": "Choose statement data files", "月结数据 (*.json)": "Statement data (*.json)",
-    "导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个, 旧版本 {old} 个。":
-        "Import done: {ok} files imported, {bad} not imported, {same} already imported, {old} older revisions.",
+    "导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个。":
+        "Import done: {ok} files imported, {bad} not imported, {same} already imported, {old} older revisions, {copies} copies.",
+    "重复": "Copy", "与本批的 {name} 内容相同, 只导入一次": "Same content as {name} in this batch: imported once",
     "待审核 {n} 条:": "{n} to review:", "标记": "Flag", "结算时间": "Settled at", "结算号": "Settlement no.",
     "全部标记": "All flags", "条数": "Count", "各类标记条数 (点击筛选)": "Flags by kind (click to filter)",
     "全部村卫生室": "All village clinics", "全部月份": "All months", "正在读取…": "Reading…",
@@ -274,8 +275,8 @@ EN = {
     # 导入 / 审核 / 结算: older revisions, flags in words, the chosen flag's explanation, a line without signed persons
     "旧版本": "Older revision",
     "较旧的第 {old} 版 (已有第 {new} 版), 已被替换, 不导入": "Older revision {old} (revision {new} is in): superseded, not imported",
-    "预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 旧版本 {old} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)":
-        "Preview: {n} files, {ok} to import, {same} already imported, {old} older revisions, {keys} keys to check, {bad} rejected (nothing written yet)",
+    "预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)":
+        "Preview: {n} files, {ok} to import, {same} already imported, {old} older revisions, {copies} copies, {keys} keys to check, {bad} rejected (nothing written yet)",
     "选中一条标记可在此查看完整说明": "Choose a flag to read its whole explanation here",
     "{flag} — {person} {time} {village}, 结算号 {setl_id}: {detail}": "{flag} — {person} {time} {village}, settlement {setl_id}: {detail}",
     "{name}: 签约人数为 0, 但月结中统筹应付 {fund} 元, 按工作量分得预付 {prepay} 元; 请核对签约人数和“审核”中的“未在本乡镇/本村签约”标记":

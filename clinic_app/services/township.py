@@ -215,6 +215,9 @@ class FilePlan:
     """The file's key is registered with it (its fingerprint was given to --trust)."""
     supersedes_id: int | None = None
     supersedes_revision: int | None = None
+    duplicate_of: str = ""
+    """For unchanged: the earlier file of the same batch with the same content (a copy on the
+    stick, "X - 副本.json"), imported once; empty when it repeats an import made before."""
     superseded_by: int | None = None
     """For unchanged: the higher revision of the month imported since (or earlier in the batch),
     when this file is an older revision imported before; None when it is the current one."""
@@ -262,6 +265,8 @@ class _View:
         self.keys: dict[str, tuple[str, str]] = {}
         self.bodies: dict[str, str] = {}
         self.months: dict[tuple[str, str], _Current] = {}
+        self.paths: dict[str, str] = {}
+        """The file of this batch each content (body SHA-256) was first planned from."""
 
     def key(self, code: str) -> tuple[str, str] | None:
         if code in self.keys:
@@ -297,6 +302,7 @@ class _View:
         if plan.register_key:
             self.keys[plan.clinic_code] = (signing.b64(plan.statement.public_key), plan.fingerprint)
         self.bodies[plan.body_sha256] = "(本批较早的文件 / an earlier file of this batch)"
+        self.paths.setdefault(plan.body_sha256, plan.path)
         chain = plan.statement.chain
         self.months[(plan.clinic_code, plan.month)] = _Current(None, plan.revision, chain.before_hash, chain.last_hash)
 
@@ -485,7 +491,9 @@ def _judge(
     if seen is not None:
         # Imported before; an older revision since superseded is not "the same file" to the user.
         newer = current.revision if current is not None and current.revision > verified.revision else None
-        return replace(base, action=UNCHANGED, note=seen, superseded_by=newer)
+        return replace(
+            base, action=UNCHANGED, note=seen, superseded_by=newer, duplicate_of=view.paths.get(base.body_sha256, "")
+        )
     chain = verified.chain
     action, supersedes_id, supersedes_revision = ADD, None, None
     if current is not None:

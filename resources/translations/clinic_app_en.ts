@@ -314,13 +314,13 @@
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="166" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="95" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="96" />
         <source>收据号</source>
         <translation>Receipt</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="167" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="100" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="101" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
@@ -357,7 +357,7 @@
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="173" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="99" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="100" />
         <source>付款方式</source>
         <translation>Payment</translation>
     </message>
@@ -372,17 +372,17 @@
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="94" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="95" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="96" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="97" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="98" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="99" />
         <source>状态</source>
         <translation>State</translation>
     </message>
@@ -390,72 +390,72 @@
 <context>
     <name>DayCloseDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="168" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="170" />
         <source>日结</source>
         <translation>Day close</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="174" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="176" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="180" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="182" />
         <source>打印日结单…</source>
         <translation>Print the day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="200" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="202" />
         <source>日结 {day}</source>
         <translation>Day close {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="213" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="215" />
         <source>就诊 {n} 笔, 冲销 {r} 笔</source>
         <translation>{n} visits, {r} reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="214" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="216" />
         <source>总费用 {v} 元</source>
         <translation>Total {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="215" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="217" />
         <source>统筹支付 {v} 元</source>
         <translation>Fund pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="216" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="218" />
         <source>个人支付 {v} 元</source>
         <translation>Patient pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="218" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="220" />
         <source>个人支付按付款方式:</source>
         <translation>Patient share by payment method:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="222" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="224" />
         <source>外院报销 {n} 笔, 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元</source>
         <translation>{n} outside receipts reimbursed: {t} billed, {f} paid back by the fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="225" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="227" />
         <source>家庭医生签约服务费 {n} 笔 (冲销 {r} 笔), 合计 {a} 元</source>
         <translation>{n} family doctor package fees ({r} reversed), {a} yuan in all</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="228" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="230" />
         <source>应交款 (就诊个人支付 + 签约服务费):</source>
         <translation>To hand over (visits' patient share + package fees):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="230" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="232" />
         <source>应交款 (现金与移动支付):</source>
         <translation>To hand over (cash and mobile payment):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="233" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="235" />
         <source>应交款 {v} 元</source>
         <translation>To hand over: {v} yuan</translation>
     </message>
@@ -587,47 +587,47 @@
 <context>
     <name>EntryDetails</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="73" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="75" />
         <source>就诊明细</source>
         <translation>Visit details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="85" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="87" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="86" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="88" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="87" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="89" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="88" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="90" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="89" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="91" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="90" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="92" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="114" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="116" />
         <source>已作废</source>
         <translation>voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="117" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="119" />
         <source>收据号 {receipt}  {kind} {state}
 {time}  患者 {patient}  操作员 {operator}
 总费用 {total} 元  统筹支付 {fund} 元  个人支付 {patient_pays} 元 ({method})</source>
@@ -636,24 +636,24 @@
 Total {total}  fund {fund}  patient {patient_pays} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="133" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="135" />
         <source>账户持有人 {holder}</source>
         <translation>Account holder {holder}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="136" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="138" />
         <source>外院票据号 {receipt}  {note}</source>
         <translation>Outside receipt {receipt}  {note}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="151" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="153" />
         <source>冲销 (作废) 收据 {receipt}
 作废原因: {reason}</source>
         <translation>Reverses (voids) receipt {receipt}
 Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="154" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="156" />
         <source>已于 {time} 作废, 冲销收据号 {receipt}, 操作员 {operator}
 作废原因: {reason}</source>
         <translation>Voided {time} by reversal receipt {receipt}, operator {operator}
@@ -696,163 +696,173 @@ Please give this log file to support:
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/importing.py" line="76" />
+        <source>重复</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="78" />
         <source>旧版本</source>
         <translation>Older revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="78" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="80" />
         <source>已导入</source>
         <translation>Already imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="80" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="82" />
         <source>密钥未登记</source>
         <translation>Key not registered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="81" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="83" />
         <source>拒收</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="88" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="104" />
         <source>未导入: {why}</source>
         <translation>Not imported: {why}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="90" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="106" />
         <source>已导入, 随后被第 {n} 版替换 (其标记不再审核)</source>
         <translation>Imported, then superseded by revision {n} (its flags are no longer reviewed)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="93" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="109" />
         <source>已导入, 待审核 {n} 条</source>
         <translation>Imported, {n} to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="93" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="109" />
         <source>已导入, 无待审核</source>
         <translation>Imported, nothing to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="95" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="111" />
         <source>签名密钥尚未登记, 指纹 {fp}: 核对后信任</source>
         <translation>Signing key not registered, fingerprint {fp}: compare, then trust</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="99" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="115" />
+        <source>与本批的 {name} 内容相同, 只导入一次</source>
+        <translation>Same content as {name} in this batch: imported once</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="119" />
         <source>较旧的第 {old} 版 (已有第 {new} 版), 已被替换, 不导入</source>
         <translation>Older revision {old} (revision {new} is in): superseded, not imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="103" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="123" />
         <source>与已导入的文件相同, 不再导入</source>
         <translation>Same as a file already imported: not imported again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="118" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="138" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="119" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="139" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="120" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="140" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="121" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="141" />
         <source>版本</source>
         <translation>Revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="122" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="142" />
         <source>结算笔数</source>
         <translation>Settlements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="123" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="143" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="124" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="144" />
         <source>处理</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="125" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="145" />
         <source>说明</source>
         <translation>Detail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="189" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="209" />
         <source>选择月结文件…</source>
         <translation>Choose statement files…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="191" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="211" />
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="194" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="214" />
         <source>选择村卫生室导出的月结数据文件 (*.json), 先预览, 确认后导入。</source>
         <translation>Choose the statement data files (*.json) the village clinics exported; preview first, then import.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="212" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="232" />
         <source>%v / %m 个文件</source>
         <translation>%v / %m files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="218" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="238" />
         <source>导出用量快照…</source>
         <translation>Export usage snapshot…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="221" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="241" />
         <source>导入各村月结后, 把本年每人已用的统筹基金交回各村 (U 盘), 村里接诊时年度限额会算上在别处用的。</source>
         <translation>After importing the villages' statements, hand back each person's fund used this year to the villages (USB stick): their annual caps then count what was used elsewhere.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="239" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="259" />
         <source>选择月结数据文件</source>
         <translation>Choose statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="239" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="259" />
         <source>月结数据 (*.json)</source>
         <translation>Statement data (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="265" />
-        <source>预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 旧版本 {old} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)</source>
-        <translation>Preview: {n} files, {ok} to import, {same} already imported, {old} older revisions, {keys} keys to check, {bad} rejected (nothing written yet)</translation>
+        <location filename="../../clinic_app/ui/township/importing.py" line="285" />
+        <source>预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)</source>
+        <translation>Preview: {n} files, {ok} to import, {same} already imported, {old} older revisions, {copies} copies, {keys} keys to check, {bad} rejected (nothing written yet)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="310" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="406" />
+        <source>导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个。</source>
+        <translation>Import done: {ok} files imported, {bad} not imported, {same} already imported, {old} older revisions, {copies} copies.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="331" />
         <source>导出用量快照到文件夹 (U 盘)</source>
         <translation>Export the usage snapshot to a folder (USB stick)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="328" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="349" />
         <source>已导出 {year} 年用量快照: {path}
 {people} 人, {rows} 行。乡镇卫生院密钥指纹 (村医第一次导入时核对): {fingerprint}</source>
         <translation>Exported the {year} usage snapshot: {path}
 {people} people, {rows} rows. Township key fingerprint (the village doctor checks it on the first import): {fingerprint}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="384" />
-        <source>导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个, 旧版本 {old} 个。</source>
-        <translation>Import done: {ok} files imported, {bad} not imported, {same} already imported, {old} older revisions.</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="389" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="411" />
         <source>待审核 {n} 条:</source>
         <translation>{n} to review:</translation>
     </message>
@@ -1106,58 +1116,58 @@ Please give this log file to support:
 <context>
     <name>LedgerScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="253" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="255" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="265" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="267" />
         <source>患者 (姓名/拼音/身份证)</source>
         <translation>Patient (name/pinyin/ID)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="270" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="342" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="272" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="345" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="273" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="275" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="273" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="275" />
         <source>只看作废</source>
         <translation>Voided only</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="273" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="275" />
         <source>隐藏作废</source>
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="298" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="301" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="300" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="303" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="302" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="305" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="378" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="381" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="426" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="440" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>
@@ -1701,119 +1711,119 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="61" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="62" />
         <source>冲销: {reason}</source>
         <translation>Reversal: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="63" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="64" />
         <source>已冲销</source>
         <translation>Reversed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="64" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="65" />
         <source>已收</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="70" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="71" />
         <source>冲销收据 {receipt}, 原因: {reason}</source>
         <translation>Reverses receipt {receipt}; reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="119" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="120" />
         <source>查找: 身份证号 / 姓名 / 拼音首字母 / 电话</source>
         <translation>Find: ID number / name / pinyin initials / phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="122" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="123" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="145" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="147" />
         <source>患者详情</source>
         <translation>Patient details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="156" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="158" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="157" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="159" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="158" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="160" />
         <source>联系方式</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="159" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="161" />
         <source>本年参保</source>
         <translation>Enrolment</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="160" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="162" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="161" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="163" />
         <source>修改信息…</source>
         <translation>Edit…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="163" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="165" />
         <source>年度参保登记…</source>
         <translation>Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="198" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="201" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="200" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="203" />
         <source>冲销…</source>
         <translation>Reverse…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="203" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="206" />
         <source>签约服务费</source>
         <translation>Family doctor package fee</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="217" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="220" />
         <source>就诊记录</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="306" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="320" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="309" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="323" />
         <source>定点 {places}; 家庭医生签约: {signed}</source>
         <translation>designated {places}; family doctor signed: {signed}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="313" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="314" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="327" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="328" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="316" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="330" />
         <source>{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}</source>
         <translation>{year}: {used} used, cap {cap}, {left} left</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="74" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="374" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="75" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="388" />
         <source>已冲销, 冲销收据号 {receipt}</source>
         <translation>Reversed; reversal receipt {receipt}</translation>
     </message>
@@ -2233,42 +2243,42 @@ This clinic's key fingerprint (the township checks it):
         <translation>Record the chosen flags (several may be chosen) as to be checked with the village doctor, with a note if you like</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="258" />
+        <location filename="../../clinic_app/ui/township/review.py" line="260" />
         <source>各类标记条数 (点击筛选)</source>
         <translation>Flags by kind (click to filter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="288" />
+        <location filename="../../clinic_app/ui/township/review.py" line="290" />
         <source>全部村卫生室</source>
         <translation>All village clinics</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="298" />
+        <location filename="../../clinic_app/ui/township/review.py" line="300" />
         <source>全部月份</source>
         <translation>All months</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="336" />
+        <location filename="../../clinic_app/ui/township/review.py" line="338" />
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="356" />
+        <location filename="../../clinic_app/ui/township/review.py" line="359" />
         <source>显示 {n} 条, 共 {all} 条: 未处理 {open}, 待核实 {query}, 已处理 {handled}</source>
         <translation>Showing {n} of {all}: {open} open, {query} to check, {handled} handled</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="360" />
+        <location filename="../../clinic_app/ui/township/review.py" line="363" />
         <source> (只读取了前 {n} 条, 请按村或月份筛选)</source>
         <translation> (only the first {n} read: filter by village or month)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="367" />
+        <location filename="../../clinic_app/ui/township/review.py" line="383" />
         <source>选中一条标记可在此查看完整说明</source>
         <translation>Choose a flag to read its whole explanation here</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="370" />
+        <location filename="../../clinic_app/ui/township/review.py" line="386" />
         <source>{flag} — {person} {time} {village}, 结算号 {setl_id}: {detail}</source>
         <translation>{flag} — {person} {time} {village}, settlement {setl_id}: {detail}</translation>
     </message>
@@ -2522,8 +2532,8 @@ Restore now?</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="622" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="661" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="631" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="670" />
         <source>统筹应付</source>
         <translation>Fund payable</translation>
     </message>
@@ -2534,7 +2544,7 @@ Restore now?</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="663" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="672" />
         <source>预付</source>
         <translation>Prepay</translation>
     </message>
@@ -2589,118 +2599,118 @@ Restore now?</translation>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="405" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="407" />
         <source>保存签约人数</source>
         <translation>Save signed counts</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="408" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="410" />
         <source>0-100</source>
         <translation>0-100</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="410" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="413" />
         <source>保存考核分</source>
         <translation>Save score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="413" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="416" />
         <source>年度考核分</source>
         <translation>Annual score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="416" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="419" />
         <source>本月签约人数 / 考核分</source>
         <translation>Signed this month / score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="424" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="427" />
         <source>统筹应付与月预算 (按月)</source>
         <translation>Fund payable vs monthly budget (by month)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="425" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="428" />
         <source>本月统筹应付与预付 (按村)</source>
         <translation>Fund payable vs prepay this month (by village)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="502" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="505" />
         <source>正在结算 {month}…</source>
         <translation>Settling {month}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="519" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="522" />
         <source>{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元</source>
         <translation>{town} {month}  {variant}  {signed} signed  quota/budget {quota}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="531" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="534" />
         <source>本月未收到月结: {codes}</source>
         <translation>No statement received this month: {codes}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="539" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="542" />
         <source>{name}: 签约人数为 0, 但月结中统筹应付 {fund} 元, 按工作量分得预付 {prepay} 元; 请核对签约人数和“审核”中的“未在本乡镇/本村签约”标记</source>
         <translation>{name}: no signed persons, yet fund payable {fund} in its statements, so a workload share of the prepay of {prepay}; check the signed count and the "not signed with this township or village" flags under Review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="546" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="549" />
         <source>{year} 年年终清算</source>
         <translation>Year-end clearing {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="548" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="551" />
         <source> (本政策 {months} 个月)</source>
         <translation> ({months} months under this policy)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="590" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="593" />
         <source>手工录入</source>
         <translation>Entered by hand</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="590" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="593" />
         <source>按名册统计, 可修改后保存</source>
         <translation>Counted from the roster; edit and save if needed</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="330" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="591" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="594" />
         <source> (本院)</source>
         <translation> (own desk)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="628" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="637" />
         <source>月预算</source>
         <translation>Monthly budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="646" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="655" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="709" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="718" />
         <source>本院</source>
         <translation>Own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="722" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="736" />
         <source>签约人数已保存</source>
         <translation>Signed counts saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="729" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="743" />
         <source>考核分已保存</source>
         <translation>Score saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="738" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="752" />
         <source>选择月报保存的文件夹</source>
         <translation>Choose a folder for the monthly report</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="751" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="765" />
         <source>月报已写出: {pdf}, {xlsx}</source>
         <translation>Report written: {pdf}, {xlsx}</translation>
     </message>
@@ -2739,17 +2749,17 @@ Restore now?</translation>
 <context>
     <name>TrustDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="149" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="169" />
         <source>核对村卫生室密钥指纹</source>
         <translation>Check the village clinic's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="150" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="170" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="153" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="173" />
         <source>请把上面的指纹与该村月结报表 (PDF) 上打印的“密钥指纹”逐组核对, 最好当面或电话与村医确认。完全一致才点“信任此密钥”: 该村的文件随后列入预览, 点“导入”才会写入。不一致请点“不信任”, 不要导入, 并与村卫生室联系。</source>
         <translation>Compare the fingerprint above, group by group, with the key fingerprint printed on the village's statement PDF, best with the village doctor in person or by phone. Press "Trust this key" only if they match exactly: the village's files then show in the preview, and only "Import" writes them. Otherwise press "Do not trust", do not import, and contact the clinic.</translation>
     </message>

@@ -434,3 +434,30 @@ def test_a_revision_superseded_in_the_same_import_says_so_instead_of_its_flag_co
     assert screen.model.index(0, 7).data() == "已导入, 随后被第 2 版替换 (其标记不再审核)"
     flagged = sum(store.flag_counts(town.db, new.statement_id).values())
     assert screen.model.index(1, 7).data() == f"已导入, 待审核 {flagged} 条"
+
+
+def test_a_copy_of_a_file_in_the_same_batch_is_a_duplicate_not_an_earlier_import(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]
+    """A stick with "X.json" and Windows' "X - 副本.json": one is imported, the other said to be its copy.
+    It read "已导入 / 与已导入的文件相同" and counted as 已导入过 though nothing had been imported."""
+    usb = tmp_path / "stick"
+    usb.mkdir()
+    village = Village.create(tmp_path / "again", "V209", "西村卫生室", POLICY)
+    village.person("丁", number=9)
+    village.visit("丁", "2025-04-02 09:00", "20.00")
+    original = usb / "V209_2025-04_r1.json"
+    original.write_bytes(village.statement("2025-04"))
+    village.session.close()
+    copy = usb / "V209_2025-04_r1 - 副本.json"
+    copy.write_bytes(original.read_bytes())
+    screen = ImportScreen(town_context)
+    qtbot.addWidget(screen)
+    screen.trusted.add(fingerprint(original.read_bytes()))
+    with qtbot.waitSignal(screen.planned, timeout=10000):
+        screen.choose_files([copy, original])
+    assert screen.model.index(0, 6).data() == "新增 (登记密钥)"
+    assert screen.model.index(1, 6).data() == "重复"
+    assert screen.model.index(1, 7).data() == "与本批的 V209_2025-04_r1 - 副本.json 内容相同, 只导入一次"
+    assert "已导入过 0 个" in screen.summary.text() and "重复 1 个" in screen.summary.text()
+    with qtbot.waitSignal(screen.import_finished, timeout=20000):
+        screen.import_button.click()
+    assert "已导入 1 个文件, 未导入 0 个, 已导入过 0 个, 旧版本 0 个, 重复 1 个。" in screen.summary.text()
