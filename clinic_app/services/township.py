@@ -23,8 +23,10 @@ English words):
   clinic (分解就诊);
 - ``FLAG_DUPLICATE_CHARGE`` the same item twice in one visit, the same setl_id
   twice, one visit (mdtrt_id) settled twice, a setl_id already imported for
-  another month, or two settlements of one person on one day with identical
-  items (重复收费);
+  another month, two settlements of one person on one day with identical
+  items (重复收费), or an outside receipt (外院票据, statement format 2) that a
+  standing reimbursement of the file pays back and another one did too: in the
+  same file, in a village's imported statement, or at the township's own desk;
 - ``FLAG_ANNUAL_CAP_EXCEEDED`` the person's fund use this year across all the
   township's villages exceeds the policy's annual cap, each counter pool
   against its own: a signed employee's reform-layered line counts the reform's
@@ -880,6 +882,7 @@ def _write(conn: sqlite3.Connection, book: PolicyBook, own: Clinic, plan: FilePl
             visit["category"], visit["med_type"], visit["setl_time"], service_date, visit["policy_id"], row.pool,
             *amounts, _fen(visit["waived_amt"]), visit["pool_prop_selfpay"],
             json.dumps(visit["reasons"], ensure_ascii=False, sort_keys=True),
+            *_reimbursement_columns(visit),
         ))
         for number, item in enumerate(visit["items"], start=1):
             item_rows.append((
@@ -893,6 +896,14 @@ def _write(conn: sqlite3.Connection, book: PolicyBook, own: Clinic, plan: FilePl
     store.mark_reversed(conn, code, outside)
     store.insert_flags(conn, [(statement_id, code, month, *flag) for flag in flags])
     return statement_id
+
+
+def _reimbursement_columns(visit: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """(outside receipt, the `reimbursement` object as JSON) of a reimbursement (format 2); else NULLs."""
+    outside = visit.get("reimbursement")
+    if outside is None:
+        return None, None
+    return outside["bill_no"], json.dumps(outside, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 # ---------------------------------------------------------------- the checks
@@ -952,6 +963,7 @@ class _Review:
         self._identity_and_signing()
         self._same_day()
         self._duplicates()
+        self._receipts_reimbursed_twice()
         self._consultation_fee()
         self._cost_outliers()
         self._usage()
@@ -1040,6 +1052,26 @@ class _Review:
             repeated = [name for (name, _), n in names.items() if n > 1]
             if repeated:
                 self.add(v, FLAG_DUPLICATE_CHARGE, items_twice=repeated[:3])
+
+    def _receipts_reimbursed_twice(self) -> None:
+        """An outside receipt (外院票据) reimbursed by a standing settlement of this file and also by
+        another one: of this file, of another village's (or this village's other months') imported
+        statements, or at the township's own desk (重复报销, one of 重复收费's receipts)."""
+        paid_back = [v for v in self.visits if v.live and v.visit.get("reimbursement") is not None]
+        if not paid_back:
+            return
+        receipts = [v.visit["reimbursement"]["bill_no"] for v in paid_back]
+        imported = store.reimbursed_receipts(self.conn, receipts)
+        first_here: dict[str, str] = {}
+        for v in paid_back:
+            receipt = v.visit["reimbursement"]["bill_no"]
+            elsewhere = [[r.clinic_code, r.month, r.setl_id] for r in imported.get(receipt, ())]
+            earlier = first_here.setdefault(receipt, v.visit["setl_id"])
+            if earlier != v.visit["setl_id"]:
+                elsewhere.insert(0, [self.code, self.month, earlier])
+            desk = ledger.reimbursed_receipt(self.conn, receipt)
+            if elsewhere or desk is not None:
+                self.add(v, FLAG_DUPLICATE_CHARGE, receipt_reimbursed=receipt, elsewhere=elsewhere, desk=desk)
 
     def _consultation_fee(self) -> None:
         requested = self.verified.body["clinic"]["policy_id"]
@@ -1269,11 +1301,26 @@ def _duplicate(p: Mapping[str, Any], en: bool) -> str:
             f"visit {visit} is settled twice (the other: settlement {first})"
             if en else f"就诊号 {visit} 结算了两次 (另一次: 结算号 {first})"
         )
+    if "receipt_reimbursed" in p:
+        return _receipt_twice(p, en)
     if "imported_in" in p:
         month = p["imported_in"]
         return f"this settlement was already imported with {month}" if en else f"此结算已随 {month} 的月结导入过"
     items = p["items_twice"]
     return f"item charged twice in one visit: {', '.join(items)}" if en else f"同一次就诊重复收费: {'、'.join(items)}"
+
+
+def _receipt_twice(p: Mapping[str, Any], en: bool) -> str:
+    """An outside receipt reimbursed here and elsewhere: each other village's settlement, the desk's receipt."""
+    places = [
+        f"{code} {month} ({'settlement' if en else '结算号'} {setl_id})" for code, month, setl_id in p["elsewhere"]
+    ]
+    if p.get("desk") is not None:
+        places.append(f"the township's own desk (receipt {p['desk']})" if en else f"本院 (收据号 {p['desk']})")
+    receipt = p["receipt_reimbursed"]
+    if en:
+        return f"outside receipt {receipt} was also reimbursed at {'; '.join(places)}"
+    return f"外院票据 {receipt} 已另在 {'; '.join(places)} 报销过 (重复报销)"
 
 
 def _adjudication_diff(p: Mapping[str, Any], en: bool) -> str:

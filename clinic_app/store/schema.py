@@ -421,6 +421,17 @@ ALTER TABLE usage_snapshot_v7 RENAME TO usage_snapshot;
 CREATE INDEX visits_reimbursed_receipt ON visits(outside_receipt) WHERE kind = 'reimbursement';
 """
 
+# An imported visit keeps what a reimbursement (外院票据报销) reimbursed (statement format 2):
+# the outside receipt's number, and the whole `reimbursement` object of the file as JSON (its
+# day, level, route and referral).  NULL for every other visit and for a format-1 file, which
+# does not say.  The index finds an outside receipt reimbursed at another village (the review's
+# duplicate-receipt check): partial, so only reimbursements carry it.
+V8 = """
+ALTER TABLE statement_visits ADD COLUMN outside_receipt TEXT;
+ALTER TABLE statement_visits ADD COLUMN reimbursement_json TEXT;
+CREATE INDEX statement_visits_outside_receipt ON statement_visits(outside_receipt) WHERE outside_receipt IS NOT NULL;
+"""
+
 # Ordered: MIGRATIONS[0] makes version 1, and so on.
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8)
 SCHEMA_VERSION = len(MIGRATIONS)

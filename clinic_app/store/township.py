@@ -56,6 +56,8 @@ VISIT_COLUMNS = (
     "waived_fen",
     "pool_prop_selfpay",
     "reasons_json",
+    "outside_receipt",
+    "reimbursement_json",
 )
 ITEM_COLUMNS = (
     "visit_id",
@@ -319,6 +321,44 @@ def known_setl_ids(db: DbOrConn, clinic_code: str, setl_ids: Sequence[str]) -> d
         ).fetchall()
         found.update((str(r[0]), str(r[1])) for r in rows)
     return found
+
+
+@dataclass(frozen=True)
+class ReimbursedReceipt:
+    """An outside receipt that an imported statement's standing settlement reimbursed."""
+
+    outside_receipt: str
+    clinic_code: str
+    month: str
+    setl_id: str
+
+
+def reimbursed_receipts(db: DbOrConn, receipts: Sequence[str]) -> dict[str, list[ReimbursedReceipt]]:
+    """Outside receipt -> the imported settlements that reimbursed it and stand (not reversed), in
+    the current revisions of every village's statements, oldest import first."""
+    found: dict[str, list[ReimbursedReceipt]] = {}
+    for chunk in _chunks(sorted(set(receipts))):
+        rows = db.execute(
+            f"""SELECT outside_receipt, clinic_code, month, setl_id FROM statement_visits
+                WHERE outside_receipt IN ({', '.join('?' * len(chunk))}) AND kind = 'settlement' AND reversed = 0
+                ORDER BY id""",
+            tuple(chunk),
+        ).fetchall()
+        for r in rows:
+            found.setdefault(str(r[0]), []).append(ReimbursedReceipt(str(r[0]), str(r[1]), str(r[2]), str(r[3])))
+    return found
+
+
+def visit_reimbursement(db: DbOrConn, clinic_code: str, setl_id: str) -> dict[str, Any] | None:
+    """The `reimbursement` object an imported settlement carried (statement format 2), if any."""
+    row = db.execute(
+        "SELECT reimbursement_json FROM statement_visits WHERE clinic_code = ? AND setl_id = ? AND kind = 'settlement'",
+        (clinic_code, setl_id),
+    ).fetchone()
+    if row is None or row[0] is None:
+        return None
+    loaded: dict[str, Any] = json.loads(row[0])
+    return loaded
 
 
 @dataclass(frozen=True)

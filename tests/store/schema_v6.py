@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from tests.store.schema_v7 import back_to_v7
+
 # The inverse of schema.V7: usage_snapshot without its pool (rows of pool '' only, the only ones a
 # version-6 table could hold), no index for reimbursed receipts.
 UNDO_V7 = """
@@ -27,4 +29,5 @@ PRAGMA user_version = 6;
 
 
 def back_to_v6(conn: sqlite3.Connection) -> None:
+    back_to_v7(conn)
     conn.executescript(UNDO_V7)

@@ -40,7 +40,7 @@ def test_a_version_6_database_keeps_its_snapshot_rows_as_the_resident_pools(tmp_
     _version_6(folder)
     db = open_database(folder)
     try:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         rows = db.execute("SELECT year, id_number, facility_code, pool, fund_fen, computed_on FROM usage_snapshot ORDER BY id").fetchall()
         assert [tuple(r) for r in rows] == [
             (2026, ZHANG, "V01", OLD_SNAPSHOT_POOL, 12000, "2026-03-01"),

@@ -16,7 +16,7 @@ import pytest
 
 from clinic_app.cli import run
 from clinic_app.documents.signing import generate_key
-from clinic_app.documents.statement_file import StatementError, verify_statement
+from clinic_app.documents.statement_file import VERSION, StatementError, verify_statement
 from clinic_app.errors import UserError
 from clinic_app.services import review
 from clinic_app.services import township as tw
@@ -192,7 +192,7 @@ def test_a_long_value_is_not_copied_whole_into_the_message(town) -> None:
 
 
 def test_a_file_from_a_newer_program_says_to_upgrade(town) -> None:
-    error = _refused(town, _changed(_set("body/version", 2)))
+    error = _refused(town, _changed(_set("body/version", VERSION + 1)))
     assert "较新版本" in error.zh and "升级" in error.zh, error.zh
     assert "newer version" in error.en and "upgrade" in error.en, error.en
     _plain_chinese(error)

@@ -17,8 +17,10 @@ from clinic_app.documents import statement_file as sf
 from clinic_app.documents.statement_pdf import statement_pdf
 from clinic_app.documents.statement_xlsx import VISIT_HEADER, statement_xlsx
 from clinic_app.domain.money import Money
+from clinic_app.services import township as tw
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.statements import clinic_key, statement_data
+from clinic_app.store import township as store
 from clinic_app.store.ledger import EntryFilter
 from tests.documents.pdftext import text_of
 from tests.township import builders as b
@@ -148,3 +150,85 @@ def test_the_xlsx_visit_sheet_has_the_outside_receipt(v01) -> None:
     assert paid_back[column["外院就诊日期"]] == dt.datetime(2025, 3, 2)
     assert paid_back[column["外院机构级别"]] == "乡镇卫生院"
     assert str(paid_back[column["报销途径"]]).startswith("经批准转诊 (转诊单 ")
+
+
+# ---------------------------------------------------------------- at the township
+
+
+@pytest.fixture
+def town(tmp_path: Path):
+    session = b.township(tmp_path / "town")
+    yield session
+    session.close()
+
+
+def _bring(town: ClinicSession, *files: tuple[str, bytes]) -> None:
+    results = tw.import_files(town, list(files), trust=[sf.verify_statement(raw).fingerprint for _, raw in files])
+    for result in results:
+        assert result.imported, result.plan.describe()
+
+
+def _receipt_flags(town: ClinicSession) -> list[tuple[str, str, str]]:
+    return sorted(
+        (f.clinic_code, f.setl_id, tw.flag_detail(f.code, f.detail))
+        for f in store.review_flags(town.db, store.FlagFilter())
+        if f.code == tw.FLAG_DUPLICATE_CHARGE
+    )
+
+
+def test_the_township_keeps_the_outside_receipt_with_the_imported_visit(v01, town) -> None:
+    _bring(town, ("V01.json", b.statement_bytes(v01)))
+    stored = town.db.execute(
+        "SELECT setl_id, outside_receipt FROM statement_visits WHERE clinic_code = 'V01' ORDER BY line_no"
+    ).fetchall()
+    assert [tuple(r) for r in stored] == [("V01S000000001", None), ("V01S000000002", "LG-2025-0088")]
+    kept = store.visit_reimbursement(town.db, "V01", "V01S000000002")
+    assert kept is not None and kept["begndate"] == "2025-03-02" and kept["routes"] == ["referral"]
+    assert kept["referral"]["reflin_medins_name"] == "龙归镇卫生院"
+    assert store.visit_reimbursement(town.db, "V01", "V01S000000001") is None
+    assert _receipt_flags(town) == []
+
+
+def test_a_version_1_statement_still_imports(v01, town) -> None:
+    _bring(town, ("V01.json", _as_version_1(b.statement_bytes(v01), v01)))
+    rows = town.db.execute("SELECT outside_receipt, reimbursement_json FROM statement_visits").fetchall()
+    assert [tuple(r) for r in rows] == [(None, None), (None, None)]  # format 1 does not say
+
+
+def test_one_outside_receipt_reimbursed_at_two_villages_is_flagged(v01, town, tmp_path: Path) -> None:
+    v02 = _reimbursing_village(tmp_path / "v02", "V02", "LG-2025-0088", who=1)
+    try:
+        _bring(town, ("V01.json", b.statement_bytes(v01)), ("V02.json", b.statement_bytes(v02)))
+    finally:
+        v02.close()
+    assert _receipt_flags(town) == [
+        ("V02", "V02S000000002", "外院票据 LG-2025-0088 已另在 V01 2025-03 (结算号 V01S000000002) 报销过 (重复报销)"),
+    ]
+    (flag,) = [f for f in store.review_flags(town.db, store.FlagFilter()) if f.code == tw.FLAG_DUPLICATE_CHARGE]
+    assert tw.flag_detail(flag.code, flag.detail, "en") == (
+        "outside receipt LG-2025-0088 was also reimbursed at V01 2025-03 (settlement V01S000000002)"
+    )
+
+
+def test_a_receipt_reimbursed_and_voided_elsewhere_is_not_flagged(v01, town, tmp_path: Path) -> None:
+    entry = next(e for e in v01.entries(EntryFilter(), 0, 10) if e.kind == "reimbursement")
+    v01.void(entry.id, "票据录错", v01.operators()[0].id, dt.datetime(2025, 3, 6, 9, 0))
+    v02 = _reimbursing_village(tmp_path / "v02", "V02", "LG-2025-0088", who=1)
+    try:
+        _bring(town, ("V01.json", b.statement_bytes(v01)), ("V02.json", b.statement_bytes(v02)))
+    finally:
+        v02.close()
+    assert _receipt_flags(town) == []
+
+
+def test_a_receipt_the_townships_desk_reimbursed_is_flagged_on_the_villages_statement(v01, town) -> None:
+    patient = b.enrol(town, "王一", b.resident_id(1), "", township_code=b.TOWNSHIP)
+    operator = town.operators()[0].id
+    referral = town.add_referral(patient.id, operator, "韶关市第一人民医院", "township", "需进一步检查", time=REFERRED)
+    paid = town.reimburse(
+        patient.id, operator, "LG-2025-0088", "township", "drug", Money.parse("100.00"), OUTSIDE_DAY, referral, PAID_BACK
+    )
+    _bring(town, ("V01.json", b.statement_bytes(v01)))
+    assert _receipt_flags(town) == [
+        ("V01", "V01S000000002", f"外院票据 LG-2025-0088 已另在 本院 (收据号 {paid.entry.receipt_no}) 报销过 (重复报销)"),
+    ]
