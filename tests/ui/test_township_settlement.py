@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from clinic_app.cli import run
 from clinic_app.services.session import ClinicSession
@@ -445,6 +445,9 @@ def test_enter_in_a_signed_count_or_the_score_saves_it(qtbot, worker, settled_to
     screen = SettlementScreen(_context(town, worker))
     qtbot.addWidget(screen)
     screen.show()
+    # Focus is the active window's: without it (another test's window active) nothing has it.
+    screen.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is screen, timeout=5000)
     with qtbot.waitSignal(screen.report_shown, timeout=15000):
         screen.choose_month("2025-03")
     box = screen.signed_boxes["V202"]
@@ -456,7 +459,7 @@ def test_enter_in_a_signed_count_or_the_score_saves_it(qtbot, worker, settled_to
     lines = {line.code: line for line in screen.report.lines}
     assert lines["V202"].signed_persons == 77 and lines["V202"].signed_entered
     assert screen.signed_boxes["V202"].value() == 77
-    assert screen.focusWidget() is screen.signed_boxes["V202"]
+    qtbot.waitUntil(lambda: screen.focusWidget() is screen.signed_boxes["V202"], timeout=2000)
 
     screen.score.setFocus()
     qtbot.keyClicks(screen.score, "88")

@@ -30,7 +30,7 @@ from PySide6.QtCharts import (
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QMargins, QSize, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QMargins, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -598,8 +598,10 @@ class SettlementScreen(QWidget):
             box.lineEdit().returnPressed.connect(lambda code=line.code: self._save_signed_from(code))
         refocus, self._refocus = self._refocus, None
         if refocus in self.signed_boxes:
-            self.signed_boxes[refocus].setFocus()
-            self.signed_boxes[refocus].selectAll()
+            # Once the new boxes are laid out and shown: focus given to one not shown yet was lost
+            # (now and then, as the layout's turn came before or after).
+            box = self.signed_boxes[refocus]
+            QTimer.singleShot(0, box, lambda: (box.setFocus(), box.selectAll()))
         self.score.setText("" if report.score is None else format_fraction(report.score))
 
     # ---------------------------------------------------------------- charts
