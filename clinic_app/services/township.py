@@ -2,8 +2,9 @@
 
 EXCHANGE.md "Import at the township".  `plan_import` reads and verifies every
 file and decides, without writing, what each would do: add, supersede a lower
-revision, nothing (already imported), or be rejected with a reason a person
-understands.  `apply_import` then writes each accepted file in ONE transaction,
+revision, nothing (already imported), nothing (an older revision whose higher
+one, signed with the same key, is in the same batch), or be rejected with a
+reason a person understands.  `apply_import` then writes each accepted file in ONE transaction,
 deciding again inside it, so a rejected or changed file writes nothing.
 
 A village's key is registered on its first import after a person compares the
@@ -108,6 +109,9 @@ from clinic_app.store import township as store
 from clinic_app.store.db import transaction
 
 ADD, SUPERSEDE, UNCHANGED, REJECT, UNTRUSTED = "add", "supersede", "unchanged", "reject", "untrusted"
+OLDER = "older"
+"""A lower revision of a village-month whose higher revision, signed with the same key, is in
+the same batch: the village's own signed word replaces it, so it is not imported (see `plan_import`)."""
 
 FLAG_ID_CHECKSUM = "FLAG_ID_CHECKSUM"
 FLAG_NOT_SIGNED = "FLAG_NOT_SIGNED"
@@ -203,7 +207,7 @@ class FilePlan:
 
     path: str
     action: str
-    """add, supersede, unchanged, reject or untrusted."""
+    """add, supersede, unchanged, older, reject or untrusted."""
     error: UserError | None = None
     """For reject/untrusted: why, in Chinese and English."""
     note: str = ""
@@ -221,8 +225,9 @@ class FilePlan:
     """For unchanged: the earlier file of the same batch with the same content (a copy on the
     stick, "X - 副本.json"), imported once; empty when it repeats an import made before."""
     superseded_by: int | None = None
-    """For unchanged: the higher revision of the month imported since (or earlier in the batch),
-    when this file is an older revision imported before; None when it is the current one."""
+    """For unchanged: the higher revision of the month imported since, when this file is an
+    older revision imported before; None when it is the current one.  For older: the highest
+    revision of the month in the batch."""
     statement: VerifiedStatement | None = field(default=None, repr=False)
     raw: bytes = field(default=b"", repr=False)
     body_sha256: str = ""
@@ -238,6 +243,11 @@ class FilePlan:
             return f"新增 / add: {who}" + (" (登记密钥 / registers its key)" if self.register_key else "")
         if self.action == SUPERSEDE:
             return f"替换第 {self.supersedes_revision} 版 / supersedes r{self.supersedes_revision}: {who}"
+        if self.action == OLDER:
+            return (
+                f"旧版本, 本批有第 {self.superseded_by} 版, 不导入 / "
+                f"older revision r{self.revision}, this batch has r{self.superseded_by}: not imported: {who}"
+            )
         if self.action == UNCHANGED and self.superseded_by is not None:
             return (
                 f"较旧的第 {self.revision} 版, 已有第 {self.superseded_by} 版, 不导入 / "
@@ -269,6 +279,8 @@ class _View:
         self.months: dict[tuple[str, str], _Current] = {}
         self.paths: dict[str, str] = {}
         """The file of this batch each content (body SHA-256) was first planned from."""
+        self.newest: dict[tuple[str, str, str], int] = {}
+        """(village code, month, key fingerprint) -> the highest revision among the batch's signed files."""
 
     def key(self, code: str) -> tuple[str, str] | None:
         if code in self.keys:
@@ -360,11 +372,19 @@ def plan_import(
     trust: Iterable[str] = (),
     today: dt.date | None = None,
 ) -> tuple[FilePlan, ...]:
-    """Decide, without writing, what importing each file (a path, or a name and its bytes) would do."""
+    """Decide, without writing, what importing each file (a path, or a name and its bytes) would do.
+
+    The files are planned in their order, each against the database and the accepted files
+    before it, knowing the whole batch: a revision whose higher revision of the same village
+    and month, signed with the same key, is among the files is `OLDER` and not imported.
+    Alone, an older revision than the imported one is refused (EXCHANGE.md).
+    """
     own = require_township(session)
     trusted = {normalize_fingerprint(t) for t in trust}
     view = _View(session.db)
-    plans = []
+    # Every file is verified first, so that each is planned knowing the whole batch: r1 and r2
+    # of a month on the stick together, in either order, import r2 only (`OLDER`).
+    read: list[tuple[str, bytes, VerifiedStatement | UserError]] = []
     for source in files:
         name, raw = (str(source), b"") if isinstance(source, Path) else source
         try:
@@ -372,7 +392,19 @@ def plan_import(
                 raw = _read(source)
             elif len(raw) > MAX_STATEMENT_BYTES:
                 raise _too_large(name)
-            plan = _decide(view, session.book, own, name, raw, trusted, today or dt.date.today())
+            read.append((name, raw, verify_statement(raw)))
+        except UserError as exc:
+            read.append((name, raw, exc))
+    for _, _, verified in read:
+        if isinstance(verified, VerifiedStatement):
+            key = (verified.clinic_code, verified.month, verified.fingerprint)
+            view.newest[key] = max(view.newest.get(key, 0), verified.revision)
+    plans = []
+    for name, raw, verified in read:
+        try:
+            if isinstance(verified, UserError):
+                raise verified
+            plan = _decide(view, session.book, own, name, raw, verified, trusted, today or dt.date.today())
         except UnregisteredClinic as exc:
             plan = FilePlan(
                 path=name, action=UNTRUSTED, error=exc, clinic_code=exc.code, clinic_name=exc.name,
@@ -414,9 +446,15 @@ def _refuse(zh: str, en: str) -> ImportRefused:
 
 
 def _decide(
-    view: _View, book: PolicyBook, own: Clinic, name: str, raw: bytes, trusted: set[str], today: dt.date
+    view: _View,
+    book: PolicyBook,
+    own: Clinic,
+    name: str,
+    raw: bytes,
+    verified: VerifiedStatement,
+    trusted: set[str],
+    today: dt.date,
 ) -> FilePlan:
-    verified = verify_statement(raw)
     body = verified.body
     clinic = body["clinic"]
     code, month = verified.clinic_code, verified.month
@@ -496,6 +534,14 @@ def _judge(
         return replace(
             base, action=UNCHANGED, note=seen, superseded_by=newer, duplicate_of=view.paths.get(base.body_sha256, "")
         )
+    newest = view.newest.get((code, month, verified.fingerprint), 0)
+    if newest > verified.revision:
+        # The village's higher revision, signed with the same (registered or trusted) key, is in
+        # the batch: it replaces this one whatever the township makes of it.  Importing this one
+        # only to supersede it a moment later would file a statement no settlement or review
+        # ever relied on; the higher revision spans the same ledger (same start hash, checked),
+        # and the village keeps every revision it exported.
+        return replace(base, action=OLDER, superseded_by=newest)
     chain = verified.chain
     action, supersedes_id, supersedes_revision = ADD, None, None
     if current is not None:

@@ -214,14 +214,76 @@ def test_a_batch_plans_each_file_against_the_ones_before_it(tmp_path: Path) -> N
     town = b.township(tmp_path / "town")
     key = generate_key()
     visits = [b.crafted_visit(1, b.person(1), MARCH)]
-    r1 = ("V05_2025-03_r1.json", b.crafted_statement(key, "V05", visits))
-    r2 = ("V05_2025-03_r2.json", b.crafted_statement(key, "V05", visits + [b.crafted_visit(2, b.person(2), MARCH)], revision=2))
-    plans = tw.plan_import(town, [r1, r2, r1], trust=_trust(r1))
-    assert [p.action for p in plans] == [tw.ADD, tw.SUPERSEDE, tw.UNCHANGED]
+    march = b.crafted_statement(key, "V05", visits)
+    april = b.crafted_statement(
+        key, "V05", [b.crafted_visit(2, b.person(1), dt.datetime(2025, 4, 2, 9))], month="2025-04",
+        before=verify_statement(march).chain.last_hash,
+    )
+    files = [("V05_2025-03_r1.json", march), ("V05_2025-04_r1.json", april), ("V05_2025-03_r1 - 副本.json", march)]
+    plans = tw.plan_import(town, files, trust=_trust(files[0]))
+    assert [p.action for p in plans] == [tw.ADD, tw.ADD, tw.UNCHANGED]
+    assert [p.register_key for p in plans] == [True, False, False]
     assert store.table_counts(town.db)["statements"] == 0, "a plan writes nothing"
     results = tw.apply_import(town, plans)
     assert [r.imported for r in results] == [True, True, False]
-    assert [(s.revision, s.status) for s in store.statements(town.db, current_only=False)] == [(1, "superseded"), (2, "current")]
+
+
+def _march_r1_r2(key, code: str = "V05") -> tuple[tuple[str, bytes], tuple[str, bytes]]:
+    visits = [b.crafted_visit(1, b.person(1), MARCH)]
+    r1 = (f"{code}_2025-03_r1.json", b.crafted_statement(key, code, visits))
+    more = visits + [b.crafted_visit(2, b.person(2), MARCH)]
+    r2 = (f"{code}_2025-03_r2.json", b.crafted_statement(key, code, more, revision=2))
+    return r1, r2
+
+
+@pytest.mark.parametrize("order", ["r1 first", "r2 first"])
+def test_a_revision_and_its_correction_in_one_batch_import_the_correction_only(tmp_path: Path, order: str) -> None:
+    """The walkthrough's stick held r1 and r2 of one month: the plan said 新增 and 替换第 1 版,
+    then imported both, r1 superseded at once.  The plan sees the whole batch: r1 is older."""
+    town = b.township(tmp_path / "town")
+    r1, r2 = _march_r1_r2(generate_key())
+    files = [r1, r2] if order == "r1 first" else [r2, r1]
+    plans = {Path(p.path).name: p for p in tw.plan_import(town, files, trust=_trust(r1))}
+    older, newer = plans[r1[0]], plans[r2[0]]
+    assert (older.action, older.superseded_by, older.accepted) == (tw.OLDER, 2, False)
+    assert "本批有第 2 版" in older.describe() and "this batch has r2" in older.describe()
+    assert (newer.action, newer.register_key) == (tw.ADD, True)
+    results = tw.apply_import(town, tuple(plans.values()))
+    # What the plan counted as importable is what was imported, nothing else.
+    assert [r.imported for r in results] == [p.accepted for p in plans.values()]
+    assert [(s.revision, s.status) for s in store.statements(town.db, current_only=False)] == [(2, "current")]
+    assert store.table_counts(town.db)["statements"] == 1
+
+    # The stick read again after the import: r2 is already imported, r1 is still the older one
+    # (not 拒收: the village did nothing wrong leaving it there).
+    again = tw.plan_import(town, files)
+    assert {Path(p.path).name: p.action for p in again} == {r1[0]: tw.OLDER, r2[0]: tw.UNCHANGED}
+    # r1 alone, r2 imported: refused as the older revision (EXCHANGE.md), as before.
+    (alone,) = tw.plan_import(town, [r1])
+    assert alone.action == tw.REJECT and "older revision" in alone.error.en
+
+
+def test_an_older_revision_is_kept_back_even_when_the_correction_is_refused(tmp_path: Path) -> None:
+    """The village's signed r2 says r1 is replaced; a refused r2 (here: it does not continue from
+    the imported February) is for the village to fix, not a reason to import r1 instead."""
+    town = b.township(tmp_path / "town")
+    key = generate_key()
+    february = b.crafted_statement(key, "V05", [b.crafted_visit(9, b.person(1), dt.datetime(2025, 2, 3, 9))], month="2025-02")
+    assert tw.import_files(town, [("f.json", february)], trust=_trust(("", february)))[0].imported
+    r1, r2 = _march_r1_r2(key)  # neither starts where February ended
+    older, newer = tw.plan_import(town, [r1, r2])
+    assert newer.action == tw.REJECT and "broken chain" in newer.error.en
+    assert (older.action, older.superseded_by) == (tw.OLDER, 2)
+
+
+def test_a_higher_revision_signed_with_another_key_does_not_hold_back_the_village_s_own(tmp_path: Path) -> None:
+    town = b.township(tmp_path / "town")
+    key = generate_key()
+    r1, _ = _march_r1_r2(key)
+    _, forged = _march_r1_r2(generate_key())
+    first, impostor = tw.plan_import(town, [r1, forged], trust=_trust(r1))
+    assert first.action == tw.ADD
+    assert impostor.action == tw.REJECT and "not the registered one" in impostor.error.en
 
 
 def test_only_a_township_imports(tmp_path: Path) -> None:
@@ -248,13 +310,13 @@ def test_import_leaves_the_garbage_collector_as_it_was(tmp_path: Path, monkeypat
 
     town = b.township(tmp_path / "town")
     seen = []
-    real_decide = tw._decide
+    real_verify = tw.verify_statement
 
-    def decide(*args, **kwargs):
+    def verify(*args, **kwargs):
         seen.append(gc.isenabled())
-        return real_decide(*args, **kwargs)
+        return real_verify(*args, **kwargs)
 
-    monkeypatch.setattr(tw, "_decide", decide)
+    monkeypatch.setattr(tw, "verify_statement", verify)
     try:
         assert gc.isenabled()
         (plan,) = tw.plan_import(town, [("junk.json", b"{}")])
