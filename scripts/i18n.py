@@ -275,6 +275,7 @@ EN = {
     # 导入 / 审核 / 结算: older revisions, flags in words, the chosen flag's explanation, a line without signed persons
     "旧版本": "Older revision",
     "较旧的第 {old} 版 (已有第 {new} 版), 已被替换, 不导入": "Older revision {old} (revision {new} is in): superseded, not imported",
+    "较旧的第 {old} 版, 本批有第 {new} 版, 不导入": "Older revision {old}: revision {new} is in this batch, not imported",
     "预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)":
         "Preview: {n} files, {ok} to import, {same} already imported, {old} older revisions, {copies} copies, {keys} keys to check, {bad} rejected (nothing written yet)",
     "选中一条标记可在此查看完整说明": "Choose a flag to read its whole explanation here",

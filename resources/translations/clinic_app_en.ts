@@ -255,17 +255,17 @@
 <context>
     <name>Clock</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="73" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="74" />
         <source>请确认电脑日期</source>
         <translation>Check the computer's date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="74" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="75" />
         <source>日期正确, 继续</source>
         <translation>The date is right, go on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="75" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="76" />
         <source>取消, 先校正日期</source>
         <translation>Cancel, correct the date first</translation>
     </message>
@@ -514,72 +514,72 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="362" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="363" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="364" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="365" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="367" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="368" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="369" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="370" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="370" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="371" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="371" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="372" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="373" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="374" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="398" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="399" />
         <source>变更原因</source>
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="434" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="435" />
         <source>收取个人承担 {amount} 元并打印收据</source>
         <translation>Take the patient's {amount} yuan and print a receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="444" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="445" />
         <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
         <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="448" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="449" />
         <source>个人承担已收取 (收据 {receipt})</source>
         <translation>Patient's share already taken (receipt {receipt})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="474" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="475" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="483" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="484" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="513" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="514" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -680,189 +680,194 @@ Please give this log file to support:
 <context>
     <name>ImportScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="72" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="74" />
         <source>新增</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="72" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="74" />
         <source> (登记密钥)</source>
         <translation> (register key)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="74" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="76" />
         <source>替换第 {n} 版</source>
         <translation>Supersede revision {n}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="76" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="78" />
         <source>重复</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="78" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="80" />
         <source>旧版本</source>
         <translation>Older revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="80" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="82" />
         <source>已导入</source>
         <translation>Already imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="82" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="84" />
         <source>密钥未登记</source>
         <translation>Key not registered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="83" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="85" />
         <source>拒收</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="104" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="107" />
         <source>未导入: {why}</source>
         <translation>Not imported: {why}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="106" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="109" />
         <source>已导入, 随后被第 {n} 版替换 (其标记不再审核)</source>
         <translation>Imported, then superseded by revision {n} (its flags are no longer reviewed)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="109" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="112" />
         <source>已导入, 待审核 {n} 条</source>
         <translation>Imported, {n} to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="109" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="112" />
         <source>已导入, 无待审核</source>
         <translation>Imported, nothing to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="111" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="114" />
         <source>签名密钥尚未登记, 指纹 {fp}: 核对后信任</source>
         <translation>Signing key not registered, fingerprint {fp}: compare, then trust</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="115" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="118" />
         <source>与本批的 {name} 内容相同, 只导入一次</source>
         <translation>Same content as {name} in this batch: imported once</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="119" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="122" />
+        <source>较旧的第 {old} 版, 本批有第 {new} 版, 不导入</source>
+        <translation>Older revision {old}: revision {new} is in this batch, not imported</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="126" />
         <source>较旧的第 {old} 版 (已有第 {new} 版), 已被替换, 不导入</source>
         <translation>Older revision {old} (revision {new} is in): superseded, not imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="123" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="130" />
         <source>与已导入的文件相同, 不再导入</source>
         <translation>Same as a file already imported: not imported again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="138" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="145" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="139" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="146" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="140" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="147" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="141" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="148" />
         <source>版本</source>
         <translation>Revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="142" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="149" />
         <source>结算笔数</source>
         <translation>Settlements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="143" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="150" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="144" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="151" />
         <source>处理</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="145" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="152" />
         <source>说明</source>
         <translation>Detail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="209" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="216" />
         <source>选择月结文件…</source>
         <translation>Choose statement files…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="211" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="218" />
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="214" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="221" />
         <source>选择村卫生室导出的月结数据文件 (*.json), 先预览, 确认后导入。</source>
         <translation>Choose the statement data files (*.json) the village clinics exported; preview first, then import.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="232" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="239" />
         <source>%v / %m 个文件</source>
         <translation>%v / %m files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="238" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="245" />
         <source>导出用量快照…</source>
         <translation>Export usage snapshot…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="241" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="248" />
         <source>导入各村月结后, 把本年每人已用的统筹基金交回各村 (U 盘), 村里接诊时年度限额会算上在别处用的。</source>
         <translation>After importing the villages' statements, hand back each person's fund used this year to the villages (USB stick): their annual caps then count what was used elsewhere.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="259" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="266" />
         <source>选择月结数据文件</source>
         <translation>Choose statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="259" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="266" />
         <source>月结数据 (*.json)</source>
         <translation>Statement data (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="285" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="293" />
         <source>预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)</source>
         <translation>Preview: {n} files, {ok} to import, {same} already imported, {old} older revisions, {copies} copies, {keys} keys to check, {bad} rejected (nothing written yet)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="406" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="416" />
         <source>导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个。</source>
         <translation>Import done: {ok} files imported, {bad} not imported, {same} already imported, {old} older revisions, {copies} copies.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="331" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="340" />
         <source>导出用量快照到文件夹 (U 盘)</source>
         <translation>Export the usage snapshot to a folder (USB stick)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="349" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="359" />
         <source>已导出 {year} 年用量快照: {path}
 {people} 人, {rows} 行。乡镇卫生院密钥指纹 (村医第一次导入时核对): {fingerprint}</source>
         <translation>Exported the {year} usage snapshot: {path}
 {people} people, {rows} rows. Township key fingerprint (the village doctor checks it on the first import): {fingerprint}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="411" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="421" />
         <source>待审核 {n} 条:</source>
         <translation>{n} to review:</translation>
     </message>
@@ -1221,158 +1226,158 @@ Please give this log file to support:
 <context>
     <name>MonthScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="176" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="177" />
         <source>1. 选择月份</source>
         <translation>1. Choose the month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="188" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="189" />
         <source>结算笔数</source>
         <translation>Settlements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="189" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="190" />
         <source>冲销笔数</source>
         <translation>Reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="191" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="192" />
         <source>净人次 (冲销后)</source>
         <translation>Net visits (after reversals)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="192" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="193" />
         <source>医疗总费用 (元)</source>
         <translation>Total (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="193" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="194" />
         <source>统筹基金支付 (元)</source>
         <translation>Fund pays (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="194" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="195" />
         <source>个人支付 (元)</source>
         <translation>Patient pays (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="204" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="205" />
         <source>月份 (YYYY-MM)</source>
         <translation>Month (YYYY-MM)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="213" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="214" />
         <source>2. 导出到文件夹 (U 盘)</source>
         <translation>2. Export to a folder (USB drive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="215" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="216" />
         <source>插入 U 盘或选择文件夹</source>
         <translation>Insert a USB drive or choose a folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="216" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="217" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="221" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="222" />
         <source>导出月结</source>
         <translation>Export the month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="243" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="244" />
         <source>3. 导出结果</source>
         <translation>3. Exported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="244" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="245" />
         <source>尚未导出</source>
         <translation>Nothing exported yet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="247" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="248" />
         <source>打印汇总表…</source>
         <translation>Print the summary…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="255" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="256" />
         <source>导出记录</source>
         <translation>Exports so far</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="258" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="259" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="259" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="260" />
         <source>修订版</source>
         <translation>Revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="260" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="261" />
         <source>导出时间</source>
         <translation>Exported at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="261" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="262" />
         <source>文件夹</source>
         <translation>Folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="262" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="263" />
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="271" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="272" />
         <source>乡镇用量快照</source>
         <translation>Township usage snapshot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="273" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="274" />
         <source>乡镇卫生院交回的本年用量: 患者在本乡镇其他机构用过的统筹基金。导入后, 接诊时的年度限额会算上它。</source>
         <translation>This year's usage handed back by the township health center: the fund patients used at its other facilities. Once imported, the annual cap at the visit counts it.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="277" />
-        <location filename="../../clinic_app/ui/month_screen.py" line="490" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="278" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="493" />
         <source>本年尚未导入</source>
         <translation>Not imported for this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="279" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="280" />
         <source>导入用量快照…</source>
         <translation>Import usage snapshot…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="325" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="326" />
         <source>已找到 U 盘: {path}</source>
         <translation>USB drive found: {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="349" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="350" />
         <source>{month} (本月, 未结束)</source>
         <translation>{month} (this month, not over)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="404" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="405" />
         <source>本月尚未结束: 导出的只是到今天为止的记录。月底后请再导出一次 (修订版号加一)。</source>
         <translation>This month is not over: the export holds the records up to today. Export it again after the month ends (the next revision).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="423" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="425" />
         <source>选择导出文件夹</source>
         <translation>Choose the export folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="445" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="448" />
         <source>正在导出…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="461" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="464" />
         <source>{month} 第 {revision} 版, 已导出到:
   {folder}
   {data}
@@ -1395,57 +1400,57 @@ This clinic's key fingerprint (the township checks it):
 {visits} settlements, {reversals} reversals; net total {total}, fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="475" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="478" />
         <source>{month} 月结已导出 (第 {revision} 版)</source>
         <translation>{month} exported (revision {revision})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="493" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="496" />
         <source>{year} 年: 已导入 (乡镇计算于 {day}), {rows} 行</source>
         <translation>{year}: imported (computed by the township on {day}), {rows} rows</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="500" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="503" />
         <source>选择乡镇卫生院的用量快照</source>
         <translation>Choose the township's usage snapshot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="500" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="503" />
         <source>用量快照 (*.json)</source>
         <translation>Usage snapshot (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="527" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="530" />
         <source>这个快照已经导入过, 没有变化 ({year} 年, 乡镇计算于 {day})</source>
         <translation>This snapshot was imported before; nothing changed ({year}, computed on {day})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="529" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="532" />
         <source>已导入 {year} 年用量快照 (乡镇计算于 {day}): {rows} 行</source>
         <translation>Imported the {year} usage snapshot (computed on {day}): {rows} rows</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="542" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="545" />
         <source>核对乡镇卫生院密钥指纹</source>
         <translation>Check the township health center's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="543" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="546" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="546" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="549" />
         <source>请把上面的指纹与乡镇卫生院给的指纹 (导出快照时显示, 或打印件) 逐组核对, 最好当面或电话确认。完全一致才点“信任此密钥”: 快照随即导入。不一致请点“不信任”, 并与乡镇卫生院联系。</source>
         <translation>Compare the fingerprint above, group by group, with the one the township gave you (shown when it exported the snapshot, or on paper), best in person or by phone. Only if it is the same, click “Trust this key”: the snapshot is then imported. If not, click “Do not trust” and call the township health center.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="565" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="568" />
         <source>未导入: 乡镇卫生院的密钥没有被信任</source>
         <translation>Not imported: the township health center's key was not trusted</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="574" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="577" />
         <source>{month} 月结汇总表</source>
         <translation>{month} statement summary</translation>
     </message>
@@ -1466,42 +1471,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="685" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="688" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="688" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="691" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="694" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="697" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="700" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="703" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="703" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="706" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="719" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="722" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="724" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="727" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="725" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="728" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1617,93 +1622,93 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="235" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="236" />
         <source>{name} 已签约家庭医生: 签约服务费个人承担 {amount} 元尚未收取, 请在 患者 → 年度参保登记… 中收取并打印收据</source>
         <translation>{name} is signed with a family doctor: the patient's share of the package fee, {amount}, is not taken yet; take it and print its receipt in Patients → Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="249" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="250" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="249" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="250" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="252" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="253" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="253" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="254" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="258" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="259" />
         <source>出生日期 (无身份证号时)</source>
         <translation>Birth date (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="258" />
-        <location filename="../../clinic_app/ui/dialogs.py" line="261" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="259" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="262" />
         <source>未填</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="260" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="261" />
         <source>性别 (无身份证号时)</source>
         <translation>Sex (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="265" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="266" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="268" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="269" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="269" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="270" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="270" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="271" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="276" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="277" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="277" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="278" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="319" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="320" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="325" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="326" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="328" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="329" />
         <source>出生日期不能晚于今天</source>
         <translation>The birth date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="331" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="332" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
@@ -1831,67 +1836,67 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PreviewDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="301" />
-        <location filename="../../clinic_app/ui/printing.py" line="362" />
+        <location filename="../../clinic_app/ui/printing.py" line="302" />
+        <location filename="../../clinic_app/ui/printing.py" line="363" />
         <source>正在生成…</source>
         <translation>Preparing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="201" />
-        <location filename="../../clinic_app/ui/printing.py" line="310" />
-        <location filename="../../clinic_app/ui/printing.py" line="386" />
+        <location filename="../../clinic_app/ui/printing.py" line="202" />
+        <location filename="../../clinic_app/ui/printing.py" line="311" />
+        <location filename="../../clinic_app/ui/printing.py" line="387" />
         <source>打印</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="209" />
+        <location filename="../../clinic_app/ui/printing.py" line="210" />
         <source>另存为 PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="210" />
+        <location filename="../../clinic_app/ui/printing.py" line="211" />
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="319" />
-        <location filename="../../clinic_app/ui/printing.py" line="392" />
+        <location filename="../../clinic_app/ui/printing.py" line="320" />
+        <location filename="../../clinic_app/ui/printing.py" line="393" />
         <source>另存为 PDF…</source>
         <translation>Save as PDF…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="322" />
+        <location filename="../../clinic_app/ui/printing.py" line="323" />
         <source>关闭 (Esc)</source>
         <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="388" />
-        <location filename="../../clinic_app/ui/printing.py" line="497" />
+        <location filename="../../clinic_app/ui/printing.py" line="389" />
+        <location filename="../../clinic_app/ui/printing.py" line="498" />
         <source>默认打印机</source>
         <translation>default printer</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="389" />
+        <location filename="../../clinic_app/ui/printing.py" line="390" />
         <source>共 {pages} 页 · 打印到: {printer}</source>
         <translation>{pages} page(s) · printer: {printer}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="394" />
+        <location filename="../../clinic_app/ui/printing.py" line="395" />
         <source>共 {pages} 页 · 没有找到打印机, 可另存为 PDF 拿到别处打印</source>
         <translation>{pages} page(s) · no printer found: save as PDF and print it elsewhere</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="487" />
+        <location filename="../../clinic_app/ui/printing.py" line="488" />
         <source>正在打印…</source>
         <translation>Printing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="497" />
+        <location filename="../../clinic_app/ui/printing.py" line="498" />
         <source>已发送到打印机 {printer}</source>
         <translation>Sent to the printer {printer}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="520" />
+        <location filename="../../clinic_app/ui/printing.py" line="522" />
         <source>已保存 {path}</source>
         <translation>Saved {path}</translation>
     </message>
@@ -1899,37 +1904,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReceiptPreview</name>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="530" />
+        <location filename="../../clinic_app/ui/printing.py" line="532" />
         <source>收据预览 (重打)</source>
         <translation>Receipt preview (reprint)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="530" />
+        <location filename="../../clinic_app/ui/printing.py" line="532" />
         <source>收据预览</source>
         <translation>Receipt preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="534" />
+        <location filename="../../clinic_app/ui/printing.py" line="536" />
         <source>58mm 热敏纸</source>
         <translation>58 mm thermal roll</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="534" />
+        <location filename="../../clinic_app/ui/printing.py" line="536" />
         <source>80mm 热敏纸</source>
         <translation>80 mm thermal roll</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="534" />
+        <location filename="../../clinic_app/ui/printing.py" line="536" />
         <source>A5 纸</source>
         <translation>A5 sheet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="538" />
+        <location filename="../../clinic_app/ui/printing.py" line="540" />
         <source>收据格式</source>
         <translation>Receipt layout</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="563" />
+        <location filename="../../clinic_app/ui/printing.py" line="565" />
         <source>收据上 {n} 个字没有字体可以显示, 已印为 〓: {chars}</source>
         <translation>{n} character(s) on the receipt are in no font and print as 〓: {chars}</translation>
     </message>
@@ -1937,37 +1942,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="537" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="538" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="539" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="540" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="540" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="541" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="541" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="542" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="546" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="547" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="549" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="550" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="554" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="555" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1975,12 +1980,12 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReformPilotChoice</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="101" />
+        <location filename="../../clinic_app/ui/wizard.py" line="102" />
         <source>参加改革试点</source>
         <translation>Take part in the reform pilot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="119" />
+        <location filename="../../clinic_app/ui/wizard.py" line="120" />
         <source>{name}: 本县是试点地区、且本诊所未达到二级医院水平时勾选。签约居民在签约的乡镇卫生院及其村卫生室 (乡村一体签约) 按改革政策结算; 不勾选则按上面的政策。</source>
         <translation>{name}: tick when this county is a pilot area and this clinic has not reached level-2 hospital standard. Signed residents are then settled by the reform at their signed township and its village clinics (signed as one); unticked, the policy above applies.</translation>
     </message>
@@ -1988,87 +1993,87 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="569" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="570" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="571" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="572" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="572" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="573" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="573" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="574" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="574" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="575" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="578" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="579" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="580" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="581" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="582" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="583" />
         <source>未经转诊</source>
         <translation>No referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="585" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="586" />
         <source>急诊或抢救</source>
         <translation>Emergency or rescue</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="587" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="588" />
         <source>在参保地市以外就医 (市外)</source>
         <translation>Out of the insured city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="596" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="597" />
         <source>转诊单 {id}: {day} 转往 {facility} ({level})</source>
         <translation>Referral {id}: {day} to {facility} ({level})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="602" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="603" />
         <source>转诊原因: {reason}</source>
         <translation>Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="605" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="606" />
         <source>未经转诊 (该患者没有转诊记录)</source>
         <translation>No referral (none recorded for this patient)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="620" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="621" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="625" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="626" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="630" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="631" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="635" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="636" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2076,57 +2081,57 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>RestoreDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="97" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="100" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="102" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="106" />
         <source>备份时间</source>
         <translation>Backed up at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="103" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="107" />
         <source>大小</source>
         <translation>Size</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="105" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="109" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="122" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="126" />
         <source>备份文件夹 {folder} 中的备份, 以及 U 盘不可用时存在本机 {own} 中的备份 (最新的在前):</source>
         <translation>Backups in {folder}, and those saved on this computer in {own} while the USB stick could not be used (newest first):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="126" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="130" />
         <source>备份文件夹 {folder} 中的备份 (最新的在前):</source>
         <translation>Backups in {folder} (newest first):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="128" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="132" />
         <source>备份文件夹 {folder} 中没有备份, 请选择备份文件。</source>
         <translation>There are no backups in {folder}: choose a backup file.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="132" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="136" />
         <source>恢复所选备份</source>
         <translation>Restore the selected backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="134" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="138" />
         <source>选择其他文件…</source>
         <translation>Choose another file…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="153" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="157" />
         <source>选择备份文件</source>
         <translation>Choose a backup file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="153" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="158" />
         <source>数据库备份 (*.sqlite);;所有文件 (*)</source>
         <translation>Database backups (*.sqlite);;All files (*)</translation>
     </message>
@@ -2286,179 +2291,179 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="182" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="188" />
         <source>诊所信息与政策</source>
         <translation>Clinic and policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="196" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="202" />
         <source>保存诊所信息</source>
         <translation>Save clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="198" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="204" />
         <source>诊所编码</source>
         <translation>Clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="199" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="205" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="200" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="206" />
         <source>乡镇卫生院编码</source>
         <translation>Township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="201" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="207" />
         <source>乡镇卫生院名称</source>
         <translation>Township name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="202" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="208" />
         <source>执行政策</source>
         <translation>Policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="208" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="214" />
         <source>操作员</source>
         <translation>Operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="211" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="217" />
         <source>新操作员姓名</source>
         <translation>New operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="215" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="221" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="227" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="233" />
         <source>药品和诊疗项目目录</source>
         <translation>Catalogue of drugs and services</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="228" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="234" />
         <source>导入目录文件…</source>
         <translation>Import catalogue file…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="233" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="239" />
         <source>xlsx 或 csv 文件, 表头: 编码 名称 单价 类别 (必填), 规格 单位 医保类别 基药 招标 (可选)。有一行出错则整个文件不导入, 改正后重新导入; 编码相同的条目被新文件更新。</source>
         <translation>An xlsx or csv file with the headers 编码 名称 单价 类别 (code name price kind; required) and 规格 单位 医保类别 基药 招标 (spec unit coverage essential tender; optional). One bad row and nothing of the file is imported: correct it and import again. An entry with a code already here is updated from the file.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="242" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="248" />
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="243" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="249" />
         <source>字段</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="244" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="250" />
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="258" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="264" />
         <source>备份与语言</source>
         <translation>Backup and language</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="263" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="269" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="268" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="274" />
         <source>立即备份</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="270" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="276" />
         <source>从备份恢复…</source>
         <translation>Restore from a backup…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="284" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="290" />
         <source>备份文件夹</source>
         <translation>Backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="286" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="292" />
         <source>界面语言 (重启后生效)</source>
         <translation>Language (after restart)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="326" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="332" />
         <source>诊所名称不能为空</source>
         <translation>The clinic name is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="330" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="336" />
         <source>乡镇卫生院编码不能为空</source>
         <translation>The township code is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="334" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="340" />
         <source>乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The township code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="350" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="356" />
         <source>诊所信息已保存</source>
         <translation>Clinic saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="370" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="376" />
         <source> (已停用)</source>
         <translation> (inactive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="378" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="384" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="393" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="400" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="417" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="425" />
         <source>已备份到 {path}</source>
         <translation>Backed up to {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="458" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="466" />
         <source>正在校验备份 {path}…</source>
         <translation>Checking backup {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="466" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="474" />
         <source>备份文件 {path} 未通过校验, 不能用来恢复。当前数据没有任何改动。
 {problems}</source>
         <translation>Backup {path} failed its check and cannot be restored. Nothing was changed.
 {problems}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="472" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="480" />
         <source>正在从 {path} 恢复…</source>
         <translation>Restoring from {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="480" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="488" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="482" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="490" />
         <source>备份 {path} 校验通过 ({entries} 条台账)。
 
 恢复后, 这个备份之后录入的数据将不在台账中; 当前数据会先另存到数据文件夹的 backups 中。
@@ -2473,37 +2478,37 @@ The program will close the data and reopen it after the restore.
 Restore now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="501" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="509" />
         <source>界面语言已保存, 重新打开程序后生效</source>
         <translation>Language saved; it applies when the app is opened again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="508" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="516" />
         <source>选择目录文件</source>
         <translation>Choose a catalogue file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="508" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="517" />
         <source>目录文件 (*.xlsx *.csv);;所有文件 (*)</source>
         <translation>Catalogue files (*.xlsx *.csv);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="516" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="526" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="525" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="535" />
         <source>发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入</source>
         <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="530" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="540" />
         <source>已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)</source>
         <translation>{saved} imported; {n} drugs bought outside the tender network are self-pay (not paid by the fund)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="533" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="543" />
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>
@@ -2532,8 +2537,8 @@ Restore now?</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="631" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="670" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="633" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="672" />
         <source>统筹应付</source>
         <translation>Fund payable</translation>
     </message>
@@ -2544,7 +2549,7 @@ Restore now?</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="672" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="674" />
         <source>预付</source>
         <translation>Prepay</translation>
     </message>
@@ -2680,37 +2685,37 @@ Restore now?</translation>
         <translation> (own desk)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="637" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="639" />
         <source>月预算</source>
         <translation>Monthly budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="655" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="657" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="718" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="720" />
         <source>本院</source>
         <translation>Own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="736" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="738" />
         <source>签约人数已保存</source>
         <translation>Signed counts saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="743" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="745" />
         <source>考核分已保存</source>
         <translation>Score saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="752" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="755" />
         <source>选择月报保存的文件夹</source>
         <translation>Choose a folder for the monthly report</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="765" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="769" />
         <source>月报已写出: {pdf}, {xlsx}</source>
         <translation>Report written: {pdf}, {xlsx}</translation>
     </message>
@@ -2718,7 +2723,7 @@ Restore now?</translation>
 <context>
     <name>SetupWizard</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="244" />
+        <location filename="../../clinic_app/ui/wizard.py" line="246" />
         <source>首次设置</source>
         <translation>First-run setup</translation>
     </message>
@@ -2749,17 +2754,17 @@ Restore now?</translation>
 <context>
     <name>TrustDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="169" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="176" />
         <source>核对村卫生室密钥指纹</source>
         <translation>Check the village clinic's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="170" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="177" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="173" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="180" />
         <source>请把上面的指纹与该村月结报表 (PDF) 上打印的“密钥指纹”逐组核对, 最好当面或电话与村医确认。完全一致才点“信任此密钥”: 该村的文件随后列入预览, 点“导入”才会写入。不一致请点“不信任”, 不要导入, 并与村卫生室联系。</source>
         <translation>Compare the fingerprint above, group by group, with the key fingerprint printed on the village's statement PDF, best with the village doctor in person or by phone. Press "Trust this key" only if they match exactly: the village's files then show in the preview, and only "Import" writes them. Otherwise press "Do not trust", do not import, and contact the clinic.</translation>
     </message>
@@ -2941,22 +2946,22 @@ Restore now?</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="663" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="666" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="665" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="668" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="670" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="673" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="673" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="676" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2964,7 +2969,7 @@ Restore now?</translation>
 <context>
     <name>Wizard</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="75" />
+        <location filename="../../clinic_app/ui/wizard.py" line="76" />
         <source>{name} (已过规定期限 {until})</source>
         <translation>{name} (past its stated period, {until})</translation>
     </message>
@@ -2972,82 +2977,82 @@ Restore now?</translation>
 <context>
     <name>_ClinicPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="133" />
+        <location filename="../../clinic_app/ui/wizard.py" line="134" />
         <source>诊所信息</source>
         <translation>Clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="135" />
+        <location filename="../../clinic_app/ui/wizard.py" line="136" />
         <source>这些信息印在收据和报表上。诊所编码以后不能修改, 请照医保定点机构编码填写; 名称可在“设置”中修改。</source>
         <translation>Printed on receipts and reports. The clinic code cannot be changed later: enter the insurance's designated facility code. The name can be changed in Settings.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="142" />
+        <location filename="../../clinic_app/ui/wizard.py" line="143" />
         <source>字母和数字, 如 H430523101006</source>
         <translation>Letters and digits, e.g. H430523101006</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="143" />
+        <location filename="../../clinic_app/ui/wizard.py" line="144" />
         <source>字母和数字, 如 H430523101</source>
         <translation>Letters and digits, e.g. H430523101</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="145" />
+        <location filename="../../clinic_app/ui/wizard.py" line="146" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="146" />
+        <location filename="../../clinic_app/ui/wizard.py" line="147" />
         <source>乡镇卫生院</source>
         <translation>Township health center</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="149" />
+        <location filename="../../clinic_app/ui/wizard.py" line="150" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="150" />
+        <location filename="../../clinic_app/ui/wizard.py" line="151" />
         <source>诊所编码</source>
         <translation>Clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="151" />
+        <location filename="../../clinic_app/ui/wizard.py" line="152" />
         <source>所属乡镇卫生院编码</source>
         <translation>Township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="152" />
+        <location filename="../../clinic_app/ui/wizard.py" line="153" />
         <source>所属乡镇卫生院名称</source>
         <translation>Township name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="148" />
+        <location filename="../../clinic_app/ui/wizard.py" line="149" />
         <source>机构类型</source>
         <translation>Facility type</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="171" />
+        <location filename="../../clinic_app/ui/wizard.py" line="172" />
         <source>请填写诊所名称</source>
         <translation>Enter the clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="172" />
+        <location filename="../../clinic_app/ui/wizard.py" line="173" />
         <source>请填写诊所编码</source>
         <translation>Enter the clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="173" />
+        <location filename="../../clinic_app/ui/wizard.py" line="174" />
         <source>请填写乡镇卫生院编码</source>
         <translation>Enter the township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="180" />
+        <location filename="../../clinic_app/ui/wizard.py" line="181" />
         <source>诊所编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The clinic code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="181" />
+        <location filename="../../clinic_app/ui/wizard.py" line="182" />
         <source>乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The township code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
@@ -3055,42 +3060,42 @@ Restore now?</translation>
 <context>
     <name>_OperatorPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="209" />
+        <location filename="../../clinic_app/ui/wizard.py" line="210" />
         <source>操作员与备份</source>
         <translation>Operator and backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="210" />
+        <location filename="../../clinic_app/ui/wizard.py" line="211" />
         <source>每笔记录都记下是谁做的; 其他操作员以后在“设置”中添加。</source>
         <translation>Every entry records who made it; add other operators later in Settings.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="214" />
+        <location filename="../../clinic_app/ui/wizard.py" line="215" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="220" />
+        <location filename="../../clinic_app/ui/wizard.py" line="221" />
         <source>第一位操作员姓名</source>
         <translation>First operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="221" />
+        <location filename="../../clinic_app/ui/wizard.py" line="222" />
         <source>备份文件夹 (建议用 U 盘)</source>
         <translation>Backup folder (a USB stick is best)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="222" />
+        <location filename="../../clinic_app/ui/wizard.py" line="223" />
         <source>每天开机和关闭时自动备份到这里。</source>
         <translation>A backup is made here every day when the app opens and closes.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="226" />
+        <location filename="../../clinic_app/ui/wizard.py" line="228" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="232" />
+        <location filename="../../clinic_app/ui/wizard.py" line="234" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
@@ -3098,17 +3103,17 @@ Restore now?</translation>
 <context>
     <name>_PolicyPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="194" />
+        <location filename="../../clinic_app/ui/wizard.py" line="195" />
         <source>执行政策</source>
         <translation>Policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="195" />
+        <location filename="../../clinic_app/ui/wizard.py" line="196" />
         <source>选择本县执行的门诊统筹政策。</source>
         <translation>Choose the outpatient pooling policy of this county.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="201" />
+        <location filename="../../clinic_app/ui/wizard.py" line="202" />
         <source>政策</source>
         <translation>Policy</translation>
     </message>

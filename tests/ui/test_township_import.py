@@ -384,8 +384,8 @@ def test_the_usage_snapshot_is_exported_for_the_villages(qtbot, tmp_path, town, 
 
 
 def test_the_import_summary_counts_only_the_flags_of_the_revision_that_stays(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]
-    # The doctor brings March twice (the first export and the corrected one): both are imported
-    # in turn, the first then superseded with its flags.  The summary must not count those.
+    # The doctor brings March twice (the first export and the corrected one): the corrected one
+    # is imported, the first is not (旧版本).  The summary counts the flags of what stands.
     south = Village.create(tmp_path / "south", "V201", "南村卫生室", POLICY)
     south.person("甲", number=1)
     south.visit("甲", "2025-03-03 09:00", "20.00")
@@ -404,36 +404,53 @@ def test_the_import_summary_counts_only_the_flags_of_the_revision_that_stays(qtb
         asked.args[0].trust_button.click()
     with qtbot.waitSignal(screen.import_finished, timeout=20000) as finished:
         screen.import_button.click()
-    assert all(r.imported for r in finished.args[0]) and finished.args[0][0].flags
-    (kept,) = store.statements(town.db)  # the current revision only
+    (result,) = finished.args[0]
+    assert result.imported and result.plan.revision == 2 and result.flags
+    (kept,) = store.statements(town.db, current_only=False)
     flagged = sum(store.flag_counts(town.db, kept.id).values())
     assert flagged and f"待审核 {flagged} 条" in screen.summary.text(), screen.summary.text()
 
 
-def test_a_revision_superseded_in_the_same_import_says_so_instead_of_its_flag_count(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]
-    """r1 and r2 of one month chosen together: r1's row counted flags that 审核 no longer lists."""
+@pytest.mark.parametrize("order", ["r1 first", "r2 first"])
+def test_a_revision_and_its_correction_chosen_together_import_the_correction_only(qtbot, tmp_path, town, town_context, order) -> None:  # type: ignore[no-untyped-def]
+    """r1 and r2 of one month on the stick: the preview said 新增 and 替换第 1 版 and 可导入 2 个,
+    then imported both, r1 replaced at once.  r1 is 旧版本 now, and the counts are what happens."""
     south = Village.create(tmp_path / "south", "V201", "南村卫生室", POLICY)
     south.person("甲", number=1)
     south.visit("甲", "2025-03-03 09:00", "20.00")
     south.visit("甲", "2025-03-03 15:00", "12.00")
     first = tmp_path / "V201_2025-03_r1.json"
     first.write_bytes(south.statement("2025-03"))
+    south.visit("甲", "2025-03-04 09:00", "20.00")
     second = tmp_path / "V201_2025-03_r2.json"
     second.write_bytes(south.statement("2025-03", 2))
     south.session.close()
     screen = ImportScreen(town_context)
     qtbot.addWidget(screen)
-    with qtbot.waitSignal(screen.trust_asked, timeout=10000) as asked:
-        screen.choose_files([first, second])
+    screen.trusted.add(fingerprint(first.read_bytes()))
     with qtbot.waitSignal(screen.planned, timeout=10000):
-        asked.args[0].trust_button.click()
+        screen.choose_files([first, second] if order == "r1 first" else [second, first])
+    rows = {screen.model.index(i, 0).data(): i for i in range(2)}
+    old, new = rows[first.name], rows[second.name]
+    assert screen.model.index(old, 6).data() == "旧版本"
+    assert screen.model.index(old, 7).data() == "较旧的第 1 版, 本批有第 2 版, 不导入"
+    assert screen.model.index(new, 6).data() == "新增 (登记密钥)"
+    assert "可导入 1 个, 已导入过 0 个, 旧版本 1 个" in screen.summary.text(), screen.summary.text()
     with qtbot.waitSignal(screen.import_finished, timeout=20000) as finished:
         screen.import_button.click()
-    old, new = finished.args[0]
-    assert old.imported and old.flags and new.imported
-    assert screen.model.index(0, 7).data() == "已导入, 随后被第 2 版替换 (其标记不再审核)"
-    flagged = sum(store.flag_counts(town.db, new.statement_id).values())
-    assert screen.model.index(1, 7).data() == f"已导入, 待审核 {flagged} 条"
+    (result,) = finished.args[0]
+    assert result.imported and result.plan.revision == 2
+    assert [(s.revision, s.status) for s in store.statements(town.db, current_only=False)] == [(2, "current")]
+    assert "已导入 1 个文件, 未导入 0 个, 已导入过 0 个, 旧版本 1 个" in screen.summary.text(), screen.summary.text()
+    flagged = sum(store.flag_counts(town.db, result.statement_id).values())
+    assert screen.model.index(new, 7).data() == f"已导入, 待审核 {flagged} 条"
+    assert screen.model.index(old, 7).data() == "较旧的第 1 版, 本批有第 2 版, 不导入"
+
+    # The same stick chosen again: r2 is imported, r1 still the older one, grey, not 拒收.
+    with qtbot.waitSignal(screen.planned, timeout=10000):
+        screen.choose_files([first, second])
+    assert [screen.model.index(i, 6).data() for i in range(2)] == ["旧版本", "已导入"]
+    assert not screen.import_button.isEnabled()
 
 
 def test_a_copy_of_a_file_in_the_same_batch_is_a_duplicate_not_an_earlier_import(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]

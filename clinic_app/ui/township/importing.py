@@ -1,7 +1,7 @@
 """导入: the villages' statement files, a dry run, the fingerprint check, then the import file by file.
 
 Choosing files runs `township.plan_import` on the worker: nothing is written,
-and the table says what each file would do (新增, 替换, 已导入, 拒收).  A file
+and the table says what each file would do (新增, 替换, 已导入, 旧版本, 重复, 拒收).  A file
 from a village whose key is not registered opens `TrustDialog`, which shows
 the fingerprint beside the instruction to compare it with the one printed on
 the statement PDF.  不信任 is its default button and has the focus: Enter and
@@ -39,6 +39,7 @@ from clinic_app.services import snapshot
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.township import (
     ADD,
+    OLDER,
     REJECT,
     SUPERSEDE,
     UNCHANGED,
@@ -74,7 +75,7 @@ def action_text(plan: FilePlan) -> str:
         return QCoreApplication.translate("ImportScreen", "替换第 {n} 版").format(n=plan.supersedes_revision)
     if plan.action == UNCHANGED and plan.duplicate_of:
         return QCoreApplication.translate("ImportScreen", "重复")
-    if plan.action == UNCHANGED and plan.superseded_by is not None:
+    if plan.action == OLDER or (plan.action == UNCHANGED and plan.superseded_by is not None):
         return QCoreApplication.translate("ImportScreen", "旧版本")
     if plan.action == UNCHANGED:
         return QCoreApplication.translate("ImportScreen", "已导入")
@@ -89,7 +90,8 @@ def _duplicate(plan: FilePlan) -> bool:
 
 
 def _older(plan: FilePlan) -> bool:
-    return plan.action == UNCHANGED and not plan.duplicate_of and plan.superseded_by is not None
+    """An older revision: imported before and since superseded, or superseded by a file of the batch."""
+    return plan.action == OLDER or (plan.action == UNCHANGED and not plan.duplicate_of and plan.superseded_by is not None)
 
 
 def _repeats_an_import(plan: FilePlan) -> bool:
@@ -114,6 +116,10 @@ def _detail(row: FileRow, language: str) -> str:
     if plan.action == UNCHANGED and plan.duplicate_of:
         return QCoreApplication.translate("ImportScreen", "与本批的 {name} 内容相同, 只导入一次").format(
             name=Path(plan.duplicate_of).name
+        )
+    if plan.action == OLDER:
+        return QCoreApplication.translate("ImportScreen", "较旧的第 {old} 版, 本批有第 {new} 版, 不导入").format(
+            old=plan.revision, new=plan.superseded_by
         )
     if plan.action == UNCHANGED and plan.superseded_by is not None:
         return QCoreApplication.translate("ImportScreen", "较旧的第 {old} 版 (已有第 {new} 版), 已被替换, 不导入").format(
@@ -154,7 +160,7 @@ class FilesModel(RowsModel[FileRow]):
             failed = row.result is not None and row.result.error is not None
             if row.plan.action in (REJECT, UNTRUSTED) or failed:
                 return QBrush(QColor("#b00020"))
-            if row.plan.action == UNCHANGED:
+            if row.plan.action in (UNCHANGED, OLDER):
                 return QBrush(QColor("#707070"))
         if role == Qt.ItemDataRole.ToolTipRole:
             return row.plan.path
