@@ -885,8 +885,10 @@ class ClinicSession:
         patient designated elsewhere in the outside visit's year is refused (`NotDesignatedHere`),
         whatever the route.  A referred receipt names the referral this clinic recorded
         (`referral_id`, 转诊有记录): the patient's own, approved, of the outside visit's year, on
-        or before its day, to a facility of the receipt's level; else `NoReferral`.  Nothing is
-        written on a refusal.
+        or before its day, to a facility of the receipt's level; else `NoReferral`.  A receipt
+        already reimbursed here is refused (`ReceiptReused`); at the township's desk, so is one a
+        village's imported statement shows it reimbursed and not reversed
+        (`ReceiptReimbursedInVillage`).  Nothing is written on a refusal.
 
         Booked at `time`, when the clinic pays it back, as every entry is: the ledger goes
         forward, and the outside visit's month may already be with the township.  The outside
@@ -919,6 +921,8 @@ class ClinicSession:
         earlier = ledger.reimbursed_receipt(self.db, outside_receipt.strip())
         if earlier is not None:
             raise ReceiptReused(outside_receipt.strip(), earlier)
+        if self.require_clinic().role == "township":
+            self._check_not_reimbursed_in_village(outside_receipt.strip())
         line = DraftLine(name="外院费用", kind=kind, quantity=Fraction(1), unit_price=amount)
         return self.settle(
             VisitRequest(
@@ -935,6 +939,14 @@ class ClinicSession:
             ),
             check_clock,
         )
+
+    def _check_not_reimbursed_in_village(self, outside_receipt: str) -> None:
+        """At the township's desk, refuse a receipt that a village's imported statement reimbursed
+        (current revisions, reimbursements not reversed since: the import review's own lookup)."""
+        village = township_store.reimbursed_receipts(self.db, [outside_receipt]).get(outside_receipt)
+        if village:
+            first = village[0]
+            raise ReceiptReimbursedInVillage(outside_receipt, first.clinic_code, first.month, first.setl_id)
 
     def _check_designated_here(self, patient: PatientRecord, outside_day: dt.date, today: dt.date) -> None:
         """Refuse the reimbursement unless this clinic is within the patient's designated unit in
@@ -1095,6 +1107,22 @@ class ReceiptReused(BadInput):
             f"outside receipt {outside_receipt} is already reimbursed (receipt {receipt_no}); "
             "void that receipt first to correct it",
         )
+
+
+class ReceiptReimbursedInVillage(BadInput):
+    """At the township's desk: an outside receipt that a village's imported statement shows it
+    reimbursed, by a settlement that stands (重复报销).  The desk cannot void it: the village does,
+    and sends the month's statement again."""
+
+    def __init__(self, outside_receipt: str, clinic_code: str, month: str, setl_id: str) -> None:
+        super().__init__(
+            f"外院票据 {outside_receipt} 已在 {clinic_code} {month} (结算号 {setl_id}) 报销过, 不能重复报销; "
+            f"如该笔有误, 须由 {clinic_code} 作废后重新上报该月结算单",
+            f"outside receipt {outside_receipt} was already reimbursed at {clinic_code} {month} (settlement {setl_id}); "
+            f"it cannot be reimbursed twice. If that was a mistake, {clinic_code} voids it and sends the month's "
+            "statement again",
+        )
+        self.outside_receipt, self.clinic_code, self.month, self.setl_id = outside_receipt, clinic_code, month, setl_id
 
 
 class NoReferral(BadInput):

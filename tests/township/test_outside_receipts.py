@@ -17,8 +17,9 @@ from clinic_app.documents import statement_file as sf
 from clinic_app.documents.statement_pdf import statement_pdf
 from clinic_app.documents.statement_xlsx import VISIT_HEADER, statement_xlsx
 from clinic_app.domain.money import Money
+from clinic_app.errors import BadInput
 from clinic_app.services import township as tw
-from clinic_app.services.session import ClinicSession
+from clinic_app.services.session import ClinicSession, ReceiptReimbursedInVillage
 from clinic_app.services.statements import clinic_key, statement_data
 from clinic_app.store import township as store
 from clinic_app.store.ledger import EntryFilter
@@ -232,3 +233,78 @@ def test_a_receipt_the_townships_desk_reimbursed_is_flagged_on_the_villages_stat
     assert _receipt_flags(town) == [
         ("V01", "V01S000000002", f"外院票据 LG-2025-0088 已另在 本院 (收据号 {paid.entry.receipt_no}) 报销过 (重复报销)"),
     ]
+
+
+# ---------------------------------------------------------------- the township's own desk
+
+
+def _desk_reimburses(town: ClinicSession, receipt: str = "LG-2025-0088", when: dt.datetime = PAID_BACK) -> int:
+    """The township's desk pays back `receipt` for 王一 (designated at the township, referred on
+    REFERRED); its entry id."""
+    operator = town.operators()[0].id
+    found = town.find_patients("王一")
+    if found:
+        (patient,) = found
+        (referral,) = (r.id for r in town.patient_referrals(patient.id))
+    else:
+        patient = b.enrol(town, "王一", b.resident_id(1), "", township_code=b.TOWNSHIP)
+        referral = town.add_referral(patient.id, operator, "韶关市第一人民医院", "township", "需进一步检查", time=REFERRED)
+    paid = town.reimburse(
+        patient.id, operator, receipt, "township", "drug", Money.parse("100.00"), OUTSIDE_DAY, referral, when
+    )
+    return paid.entry.id
+
+
+def _entries(town: ClinicSession) -> int:
+    return int(town.db.execute("SELECT COUNT(*) FROM visits").fetchone()[0])
+
+
+def test_the_desk_refuses_a_receipt_a_village_reimbursed(v01, town) -> None:
+    _bring(town, ("V01.json", b.statement_bytes(v01)))
+    before = _entries(town)
+    with pytest.raises(ReceiptReimbursedInVillage) as refused:
+        _desk_reimburses(town, " LG-2025-0088 ")
+    assert isinstance(refused.value, BadInput)
+    assert refused.value.zh == (
+        "外院票据 LG-2025-0088 已在 V01 2025-03 (结算号 V01S000000002) 报销过, 不能重复报销; "
+        "如该笔有误, 须由 V01 作废后重新上报该月结算单"
+    )
+    assert refused.value.en == (
+        "outside receipt LG-2025-0088 was already reimbursed at V01 2025-03 (settlement V01S000000002); "
+        "it cannot be reimbursed twice. If that was a mistake, V01 voids it and sends the month's statement again"
+    )
+    assert _entries(town) == before  # nothing written
+    # Another receipt is paid back as before.
+    assert _desk_reimburses(town, "LG-2025-0099") > 0
+
+
+def test_the_desk_pays_back_a_receipt_a_village_voided(v01, town) -> None:
+    entry = next(e for e in v01.entries(EntryFilter(), 0, 10) if e.kind == "reimbursement")
+    v01.void(entry.id, "票据录错", v01.operators()[0].id, dt.datetime(2025, 3, 6, 9, 0))
+    _bring(town, ("V01.json", b.statement_bytes(v01)))
+    before = _entries(town)
+    _desk_reimburses(town)
+    assert _entries(town) == before + 1
+
+
+def test_only_the_current_revision_of_the_villages_statement_counts(v01, town) -> None:
+    # r1 reimbursed it; the village then voided it and sent the month again (r2 supersedes r1).
+    _bring(town, ("V01-r1.json", b.statement_bytes(v01)))
+    entry = next(e for e in v01.entries(EntryFilter(), 0, 10) if e.kind == "reimbursement")
+    v01.void(entry.id, "票据录错", v01.operators()[0].id, dt.datetime(2025, 3, 6, 9, 0))
+    _bring(town, ("V01-r2.json", b.statement_bytes(v01, revision=2)))
+    before = _entries(town)
+    _desk_reimburses(town)
+    assert _entries(town) == before + 1
+
+
+def test_a_village_voided_in_a_later_months_statement_no_longer_counts(v01, town) -> None:
+    _bring(town, ("V01-03.json", b.statement_bytes(v01)))
+    with pytest.raises(ReceiptReimbursedInVillage):
+        _desk_reimburses(town)
+    entry = next(e for e in v01.entries(EntryFilter(), 0, 10) if e.kind == "reimbursement")
+    v01.void(entry.id, "票据录错", v01.operators()[0].id, dt.datetime(2025, 4, 2, 9, 0))
+    _bring(town, ("V01-04.json", b.statement_bytes(v01, "2025-04")))
+    before = _entries(town)
+    _desk_reimburses(town, when=dt.datetime(2025, 4, 5, 10, 0))
+    assert _entries(town) == before + 1
