@@ -54,6 +54,7 @@ from clinic_app.services.session import (
     DesignationChange,
     NoReferral,
     PatientInput,
+    ReceiptReimbursedInVillage,
     ReceiptReused,
     parse_amount,
 )
@@ -648,7 +649,9 @@ class ReimbursementDialog(_FormDialog):
 
     def _failed(self, error: Exception) -> None:
         # Said under the field it is about, as the other field refusals.
-        field = {ReceiptReused: self.receipt, NoReferral: self.referral}.get(type(error))
+        field = {ReceiptReused: self.receipt, ReceiptReimbursedInVillage: self.receipt, NoReferral: self.referral}.get(
+            type(error)
+        )
         if field is not None and isinstance(error, UserError):
             self.buttons.setEnabled(True)
             self.refuse(field, self.context.message(error))
