@@ -18,6 +18,7 @@ from clinic_app.domain.records import Clinic
 from clinic_app.errors import UserError
 from clinic_app.services.session import ClinicSession
 from clinic_app.ui.compat import emit
+from clinic_app.ui.folders import Folders
 from clinic_app.ui.worker import Worker
 
 
@@ -50,6 +51,9 @@ class AppContext(QObject):
         self.clinic: Clinic = clinic
         """Read once at start-up (the screens need it without a database round trip)."""
         worker.user_error.connect(self.report)
+        self.folders = Folders(session, self.run)
+        """Where each kind of file dialog opens (the folder last chosen for it)."""
+        self.folders.load()
 
     @property
     def data_dir(self) -> Path:

@@ -42,6 +42,7 @@ from clinic_app.services import snapshot, statements
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.statements import ExportResult
 from clinic_app.services.township import UnregisteredClinic
+from clinic_app.ui import folders
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.keycheck import KeyCheckDialog
@@ -420,8 +421,10 @@ class MonthScreen(QWidget):
     # ---------------------------------------------------------------- folder and export
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("选择导出文件夹"), self.folder.text())
+        start = self.context.folders.start(folders.MONTH_EXPORT, current=self.folder.text())
+        folder = QFileDialog.getExistingDirectory(self, self.tr("选择导出文件夹"), start)
         if folder:
+            self.context.folders.remember(folders.MONTH_EXPORT, folder)
             self.folder.setText(folder)
 
     def export(self) -> None:
@@ -496,10 +499,10 @@ class MonthScreen(QWidget):
             )
 
     def choose_snapshot(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, self.tr("选择乡镇卫生院的用量快照"), self.folder.text(), self.tr("用量快照 (*.json)")
-        )
+        start = self.context.folders.start(folders.SNAPSHOT_FILE, fallback=self.folder.text())
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("选择乡镇卫生院的用量快照"), start, self.tr("用量快照 (*.json)"))
         if name:
+            self.context.folders.remember(folders.SNAPSHOT_FILE, Path(name).parent)
             self.import_snapshot(Path(name))
 
     def import_snapshot(self, path: Path, trust: tuple[str, ...] = ()) -> None:

@@ -44,6 +44,7 @@ from clinic_app.domain.records import SettledVisit
 from clinic_app.errors import UserError
 from clinic_app.services import receipts
 from clinic_app.services.session import ClinicSession
+from clinic_app.ui import folders
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 
@@ -502,7 +503,8 @@ class PreviewDialog(QDialog):
         loaded = self.loaded
         if loaded is None:
             return
-        folder = Path(loaded.save_dir) if loaded.save_dir else Path.home()
+        # The last save's folder (pdf_save_dir, kept once the copy is made), if still there.
+        folder = Path(self.context.folders.start(folders.PDF_SAVE, current=loaded.save_dir))
         chosen = ask_save_path(self, folder / loaded.path.name)
         if not chosen:
             return

@@ -39,9 +39,10 @@ from PySide6.QtWidgets import (
 
 from clinic_app.domain.records import Clinic, Operator
 from clinic_app.services import backup as backup_service
-from clinic_app.ui import adapters, labels
+from clinic_app.ui import adapters, folders, labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
+from clinic_app.ui.folders import Folders
 from clinic_app.ui.models import Column, RowsModel
 from clinic_app.ui.widgets import FieldNote, plain_table
 from clinic_app.ui.wizard import CODE, ReformPilotChoice, choose_policy, fill_policies, typed_code
@@ -92,10 +93,13 @@ def _size(size: int) -> str:
 class RestoreDialog(QDialog):
     """Choose the backup to restore: the backup folder's list, or any file."""
 
-    def __init__(self, backups: list[BackupFile], folder: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, backups: list[BackupFile], folder: str, parent: QWidget | None = None, folders: Folders | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("从备份恢复"))
         self.folder = folder
+        self.folders = folders or Folders()
         self.chosen: Path | None = None
         self.backups: RowsModel[BackupFile] = RowsModel(
             (
@@ -150,9 +154,11 @@ class RestoreDialog(QDialog):
 
     def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("选择备份文件"), self.folder, self.tr("数据库备份 (*.sqlite);;所有文件 (*)")
+            self, self.tr("选择备份文件"), self.folders.start(folders.RESTORE_FILE, fallback=self.folder),
+            self.tr("数据库备份 (*.sqlite);;所有文件 (*)"),
         )
         if path:
+            self.folders.remember(folders.RESTORE_FILE, Path(path).parent)
             self.chosen = Path(path)
             self.accept()
 
@@ -390,8 +396,10 @@ class SettingsScreen(QWidget):
         self.operator_note.say(self.context.message(error))  # type: ignore[arg-type]
 
     def choose_backup_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("选择备份文件夹"), self.backup_folder.text())
+        start = self.context.folders.start(folders.BACKUP_FOLDER, current=self.backup_folder.text())
+        folder = QFileDialog.getExistingDirectory(self, self.tr("选择备份文件夹"), start)
         if folder:
+            self.context.folders.remember(folders.BACKUP_FOLDER, folder)
             self.backup_folder.setText(folder)
             session = self.context.session
             self.context.run(lambda: session.set_setting("backup_dir", folder))
@@ -442,7 +450,7 @@ class SettingsScreen(QWidget):
         folder, backups = found
         self.restore_button.setEnabled(True)
         emit(self.backups_listed, backups)
-        dialog = RestoreDialog(backups, str(folder), self)
+        dialog = RestoreDialog(backups, str(folder), self, self.context.folders)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen is not None:
             self.check_backup(dialog.chosen)
 
@@ -505,9 +513,11 @@ class SettingsScreen(QWidget):
 
     def choose_catalog_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("选择目录文件"), "", self.tr("目录文件 (*.xlsx *.csv);;所有文件 (*)")
+            self, self.tr("选择目录文件"), self.context.folders.start(folders.CATALOG_FILE),
+            self.tr("目录文件 (*.xlsx *.csv);;所有文件 (*)"),
         )
         if path:
+            self.context.folders.remember(folders.CATALOG_FILE, Path(path).parent)
             self.import_catalog(path)
 
     def import_catalog(self, path: str) -> None:

@@ -32,6 +32,7 @@ from clinic_app.domain.records import Clinic
 from clinic_app.errors import UserError
 from clinic_app.services.policies import reform_over
 from clinic_app.services.session import ClinicSession, ClinicSetup
+from clinic_app.ui.folders import start_folder
 from clinic_app.ui.widgets import FieldNote
 from clinic_app.ui.worker import Worker
 
@@ -223,7 +224,8 @@ class _OperatorPage(QWizardPage):
         form.addRow(self.note)
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("选择备份文件夹"), self.backup.text())
+        # No data folder yet, so nothing remembered: the box's folder if it is there, else Documents.
+        folder = QFileDialog.getExistingDirectory(self, self.tr("选择备份文件夹"), start_folder(self.backup.text()))
         if folder:
             self.backup.setText(folder)
 

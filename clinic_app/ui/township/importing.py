@@ -52,6 +52,7 @@ from clinic_app.services.township import (
     standing_flags,
     superseded_within,
 )
+from clinic_app.ui import folders
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.keycheck import KeyCheckDialog
@@ -262,9 +263,10 @@ class ImportScreen(QWidget):
 
     def _choose(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(
-            self, self.tr("选择月结数据文件"), "", self.tr("月结数据 (*.json)")
+            self, self.tr("选择月结数据文件"), self.context.folders.start(folders.STATEMENT_FILES), self.tr("月结数据 (*.json)")
         )
         if names:
+            self.context.folders.remember(folders.STATEMENT_FILES, Path(names[0]).parent)
             self.choose_files([Path(n) for n in names])
 
     def choose_files(self, paths: list[Path]) -> None:
@@ -334,8 +336,10 @@ class ImportScreen(QWidget):
     # ------------------------------------------------------------------ usage snapshot
 
     def _choose_snapshot_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("导出用量快照到文件夹 (U 盘)"))
+        start = self.context.folders.start(folders.SNAPSHOT_EXPORT)
+        folder = QFileDialog.getExistingDirectory(self, self.tr("导出用量快照到文件夹 (U 盘)"), start)
         if folder:
+            self.context.folders.remember(folders.SNAPSHOT_EXPORT, folder)
             self.export_snapshot(Path(folder))
 
     def export_snapshot(self, folder: Path) -> None:

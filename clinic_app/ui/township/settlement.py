@@ -69,7 +69,7 @@ from clinic_app.services.settlement import (
     parse_score,
     write_month_report,
 )
-from clinic_app.ui import labels
+from clinic_app.ui import folders, labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.models import LEFT, RIGHT, Column, RowsModel
@@ -751,8 +751,10 @@ class SettlementScreen(QWidget):
     # ---------------------------------------------------------------- report
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("选择月报保存的文件夹"))
+        start = self.context.folders.start(folders.TOWNSHIP_REPORT)
+        folder = QFileDialog.getExistingDirectory(self, self.tr("选择月报保存的文件夹"), start)
         if folder:
+            self.context.folders.remember(folders.TOWNSHIP_REPORT, folder)
             self.write_report(Path(folder))
 
     def write_report(self, folder: Path) -> None:
