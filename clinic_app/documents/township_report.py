@@ -129,6 +129,13 @@ class SettlementReport:
     last written for it, or the month is not over yet."""
 
     @property
+    def missing_named(self) -> tuple[str, ...]:
+        """The villages with no statement for the month as people name them, "name (code)": the
+        name the township knows (registered key, earlier statements); the code alone if none."""
+        names = {line.code: line.name for line in self.lines}
+        return tuple(f"{names[code]} ({code})" if names.get(code, code) != code else code for code in self.missing)
+
+    @property
     def reasons(self) -> tuple[Reason, ...]:
         extra = self.year_end.reasons if self.year_end else ()
         return self.changes + self.settlement.reasons + extra
@@ -345,7 +352,7 @@ def township_pdf(report: SettlementReport, font: fonts.PdfFont | None = None) ->
     )
     story.append(Paragraph(summary, body))
     if report.missing:
-        story.append(Paragraph(f"未交本月月结：{'、'.join(report.missing)}", body))
+        story.append(Paragraph(f"未交本月月结：{'、'.join(report.missing_named)}", body))
     for reason in report.reasons:
         story.append(Paragraph(f"· {render(reason, 'zh')}", body))
     if report.year_end is not None:
@@ -465,7 +472,7 @@ def township_xlsx(report: SettlementReport) -> bytes:
         ws.cell(ws.max_row, 2).number_format = YUAN_FORMAT
     if report.score is not None:
         ws.append(["考核得分", _fraction(report.score)])
-    ws.append(["未交本月月结", "、".join(report.missing) if report.missing else "无"])
+    ws.append(["未交本月月结", "、".join(report.missing_named) if report.missing else "无"])
     ws.column_dimensions["A"].width = 34  # the longest label above, whole
     monitor_rows = []
     for name, m in monitoring_rows(report):

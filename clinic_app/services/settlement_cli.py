@@ -139,7 +139,7 @@ def print_table(report: SettlementReport) -> None:
         print("  ".join(_cell(text, width, i > 1) for i, (text, (_, width)) in enumerate(zip(row, COLUMNS, strict=True))))
     print("* 乡镇卫生院本院 / the township's own desk")
     if report.missing:
-        print(f"未交月结 / no statement: {', '.join(report.missing)}")
+        print(f"未交月结 / no statement: {', '.join(report.missing_named)}")
     for reason in report.reasons:
         print(f"- {render_bilingual(reason)}")
     if report.year_end is not None:

@@ -91,7 +91,21 @@ def test_xlsx_carries_the_months_summary_and_the_missing_villages(folder) -> Non
                               ("超出未付", s.excess), ("按项目付费（职工、未签约居民）", s.fee_for_service)):
             assert isinstance(cells[label], (int, float, Decimal)), label
             assert Decimal(str(cells[label])) == Decimal(str(amount)), label
-        assert cells["未交本月月结"] == ("、".join(r.missing) if r.missing else "无")
+        assert cells["未交本月月结"] == ("、".join(r.missing_named) if r.missing else "无")
+
+
+def test_a_village_without_a_statement_is_named_with_its_code_after(folder) -> None:
+    """The walkthrough read "未交本月月结: 430523101002": the accountant had to look the code up.
+    The name is the one the township knows from the village's registered key or earlier statements."""
+    with ClinicSession(folder["town"]) as session:
+        june = month_report(session, "2025-06")
+    assert june.missing == ("V001", "V002")  # the codes stay for the JSON and the checks
+    assert june.missing_named == ("东村卫生站 (V001)", "西村卫生站 (V002)")
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(township_pdf(june))).pages)
+    assert "未交本月月结：东村卫生站 (V001)、西村卫生站 (V002)" in text.replace("\n", "")
+    sheet = openpyxl.load_workbook(io.BytesIO(township_xlsx(june)))["结算"]
+    cells = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and isinstance(row[0], str)}
+    assert cells["未交本月月结"] == "东村卫生站 (V001)、西村卫生站 (V002)"
 
 
 def test_cli_out_writes_both_files(folder, tmp_path: Path, capsys) -> None:
