@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -600,8 +601,7 @@ class SettlementScreen(QWidget):
         if refocus in self.signed_boxes:
             # Once the new boxes are laid out and shown: focus given to one not shown yet was lost
             # (now and then, as the layout's turn came before or after).
-            box = self.signed_boxes[refocus]
-            QTimer.singleShot(0, box, lambda: (box.setFocus(), box.selectAll()))
+            QTimer.singleShot(0, self.signed_boxes[refocus], partial(_take_cursor, self.signed_boxes[refocus]))
         self.score.setText("" if report.score is None else format_fraction(report.score))
 
     # ---------------------------------------------------------------- charts
@@ -774,3 +774,9 @@ class SettlementScreen(QWidget):
     def refresh(self, what: str) -> None:
         if what == "statement":
             self.load_months()
+
+
+def _take_cursor(box: QSpinBox) -> None:
+    """The cursor in `box`, its figure chosen: typing replaces it."""
+    box.setFocus()
+    box.selectAll()
