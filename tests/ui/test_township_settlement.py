@@ -466,3 +466,17 @@ def test_enter_in_a_signed_count_or_the_score_saves_it(qtbot, worker, settled_to
     with qtbot.waitSignal(screen.report_shown, timeout=15000):
         qtbot.keyClick(screen.score, Qt.Key.Key_Return)
     assert screen.report.score == Fraction(88)
+
+
+def test_a_village_without_the_month_s_statement_is_named(qtbot, worker, settled_town, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """It read "本月未收到月结: V202": the accountant had to know the code.  Now the name, code after it."""
+    _, files = settled_town
+    town = township(tmp_path / "other-town", POLICY)
+    bring(town, *[(f"{code}_{month}_r1.json", raw) for (code, month), raw in files.items() if (code, month) != ("V202", "2025-04")])
+    screen = SettlementScreen(_context(town, worker))
+    qtbot.addWidget(screen)
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.choose_month("2025-04")
+    assert "本月未收到月结: 北村卫生室 (V202)" in screen.notes.text(), screen.notes.text()
+    qtbot.waitUntil(lambda: not worker.busy, timeout=15000)
+    town.close()

@@ -532,7 +532,7 @@ class SettlementScreen(QWidget):
         self.table.refit()
         notes = [f"• {labels.reason(r, self.context.language)}" for r in report.reasons]
         if report.missing:
-            notes.insert(0, "• " + self.tr("本月未收到月结: {codes}").format(codes=", ".join(report.missing)))
+            notes.insert(0, "• " + self.tr("本月未收到月结: {codes}").format(codes=", ".join(report.missing_named)))
         # POLICIES.md §3 shares the budget by the fund payable in the statements, whoever's roster
         # the persons are on: say so where a line has capitated fund but no signed person here.
         for line in report.lines:
