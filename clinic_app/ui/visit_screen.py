@@ -121,8 +121,12 @@ class PatientCard(QGroupBox):
         self.designated = QLabel()
         self.designated.setWordWrap(True)
         self.signed = QLabel()
+        # The figures are a label over a thin bar without text: text centred across the bar put
+        # "已用" on the filled part and the figures off it, hard to read.
+        self.fund_used = QLabel()
         self.fund_bar = QProgressBar()
-        self.fund_bar.setTextVisible(True)
+        self.fund_bar.setTextVisible(False)
+        self.fund_bar.setFixedHeight(max(6, self.fund_used.fontMetrics().height() // 2))
         self.fund_left = QLabel()
         self.today = QLabel()
         form.addRow(self.tr("姓名"), self.name)
@@ -130,17 +134,18 @@ class PatientCard(QGroupBox):
         form.addRow(self.tr("参保类别"), self.category)
         form.addRow(self.tr("定点机构"), self.designated)
         form.addRow(self.tr("家庭医生"), self.signed)
-        form.addRow(self.tr("本年统筹"), self.fund_bar)
+        form.addRow(self.tr("本年统筹"), self.fund_used)
+        form.addRow("", self.fund_bar)
         form.addRow(self.tr("本年剩余"), self.fund_left)
         form.addRow(self.tr("今日已用"), self.today)
         self.show_patient(None)
 
     def show_patient(self, patient: PatientRecord | None, today: dt.date | None = None) -> None:
-        for label in (self.name, self.id_number, self.category, self.designated, self.signed, self.fund_left, self.today):
+        for label in (self.name, self.id_number, self.category, self.designated, self.signed, self.fund_used,
+                      self.fund_left, self.today):
             label.setText("")
         self.fund_bar.setRange(0, 1)
         self.fund_bar.setValue(0)
-        self.fund_bar.setFormat("")
         if patient is None:
             self.name.setText(self.tr("(未选择患者, 按 F2 查找)"))
             return
@@ -162,13 +167,13 @@ class PatientCard(QGroupBox):
         if card.annual_cap is None:
             self.fund_bar.setRange(0, 1)
             self.fund_bar.setValue(0)
-            self.fund_bar.setFormat(self.tr("已用 {used} 元 (无年度限额)").format(used=card.fund_year))
+            self.fund_used.setText(self.tr("已用 {used} 元 (无年度限额)").format(used=card.fund_year))
             self.fund_left.setText(self.tr("不限") + elsewhere)
         else:
             cap = max(1, card.annual_cap.fen)
             self.fund_bar.setRange(0, cap)
             self.fund_bar.setValue(min(cap, max(0, card.fund_year.fen)))
-            self.fund_bar.setFormat(self.tr("已用 {used} / {cap} 元").format(used=card.fund_year, cap=card.annual_cap))
+            self.fund_used.setText(self.tr("已用 {used} / {cap} 元").format(used=card.fund_year, cap=card.annual_cap))
             self.fund_left.setText(self.tr("{left} 元").format(left=card.annual_left) + elsewhere)
         # Today's use is this clinic's own: other facilities' days are not in the snapshot.
         if card.daily_cap is None:

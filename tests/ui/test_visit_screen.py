@@ -522,8 +522,44 @@ def test_the_card_says_what_of_the_year_was_used_elsewhere_and_that_today_is_thi
     card = PatientCard()
     qtbot.addWidget(card)
     card.show_usage(UsageCard(2026, M("402.81"), M("60.00"), M("600.00"), M("60.00"), M("247.90")), None)
-    assert card.fund_bar.text() == "已用 402.81 / 600.00 元"
+    assert card.fund_used.text() == "已用 402.81 / 600.00 元"
     assert card.fund_left.text() == "197.19 元 (含其他机构 247.90 元)"
     assert card.today.text() == "60.00 元 (本机构; 每日限额 60.00 元)"
     card.show_usage(UsageCard(2026, M("10.00"), M("0.00"), None, None, M("0.00")), None)
     assert (card.fund_left.text(), card.today.text()) == ("不限", "0.00 元 (本机构)")
+
+
+def test_the_year_s_fund_figures_are_a_label_of_their_own_not_text_across_the_bar(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    """Text centred across the bar put "已用" on the filled part and the figures off it: hard to read.
+    The figures are a label beside the bar, which has no text; they fit whole at 1024 in both languages."""
+    from contextlib import nullcontext
+
+    from PySide6.QtCore import QRect
+
+    from clinic_app.domain.money import Money
+    from clinic_app.services.session import UsageCard
+    from clinic_app.ui.main_window import MainWindow
+    from tests.ui.english import in_english
+
+    M = Money.parse
+    usage = UsageCard(2026, M("219.16"), M("0.00"), M("600.00"), M("60.00"), M("219.16"))
+    for language in ("zh", "en"):
+        with in_english(context) if language == "en" else nullcontext():
+            window = MainWindow(context)
+            qtbot.addWidget(window)
+            window.show()
+            wait_idle(qtbot, worker)
+            card = window.visit.card
+            card.show_usage(usage, None)
+            for width in (1366, 1024):
+                window.resize(width, 768)
+                qtbot.wait(20)
+                assert not card.fund_bar.isTextVisible()
+                expected = {"zh": "已用 219.16 / 600.00 元", "en": "219.16 of 600.00 used"}[language]
+                assert card.fund_used.text() == expected
+                assert card.fund_used.isVisible() and card.fund_bar.isVisible()
+                used = QRect(card.fund_used.mapTo(card, card.fund_used.rect().topLeft()), card.fund_used.size())
+                bar = QRect(card.fund_bar.mapTo(card, card.fund_bar.rect().topLeft()), card.fund_bar.size())
+                assert not used.intersects(bar), (language, width)
+                assert card.fund_used.width() >= card.fund_used.sizeHint().width(), (language, width)
+            window.close()
