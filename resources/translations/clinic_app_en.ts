@@ -3,22 +3,22 @@
 <context>
     <name>AdjudicationPanel</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="186" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="191" />
         <source>结算预览</source>
         <translation>Adjudication preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="195" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="200" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="195" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="200" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="195" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="200" />
         <source>个人支付</source>
         <translation>Patient pays</translation>
     </message>
@@ -463,32 +463,32 @@
 <context>
     <name>DecisionDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="121" />
+        <location filename="../../clinic_app/ui/township/review.py" line="122" />
         <source>标记已处理</source>
         <translation>Mark handled</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="121" />
+        <location filename="../../clinic_app/ui/township/review.py" line="122" />
         <source>标记待核实</source>
         <translation>Mark to check with the village doctor</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="125" />
+        <location filename="../../clinic_app/ui/township/review.py" line="126" />
         <source>将 {n} 条标记记为“{state}”, 记录操作员和时间; 记录后不能修改, 可再记一次新的处理。</source>
         <translation>Record {n} flags as "{state}" with the operator and the time. A record cannot be changed; a new decision can follow it.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="131" />
+        <location filename="../../clinic_app/ui/township/review.py" line="132" />
         <source>备注 (可不填)</source>
         <translation>Note (optional)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="135" />
+        <location filename="../../clinic_app/ui/township/review.py" line="136" />
         <source>如: 已电话核实, 系两次就诊</source>
         <translation>e.g. checked by phone: two separate visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="135" />
+        <location filename="../../clinic_app/ui/township/review.py" line="136" />
         <source>如: 请村医说明同日两次结算的原因</source>
         <translation>e.g. ask the doctor why there are two settlements that day</translation>
     </message>
@@ -1519,102 +1519,102 @@ This clinic's key fingerprint (the township checks it):
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="128" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="132" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="129" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="133" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="130" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="134" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="131" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="135" />
         <source>定点机构</source>
         <translation>Designated</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="132" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="136" />
         <source>家庭医生</source>
         <translation>Family doctor</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="133" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="137" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="134" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="139" />
         <source>本年剩余</source>
         <translation>Left this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="135" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="140" />
         <source>今日已用</source>
         <translation>Used today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="145" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="150" />
         <source>(未选择患者, 按 F2 查找)</source>
         <translation>(no patient: press F2 to find one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="151" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="156" />
         <source>{n} 岁</source>
         <translation>{n} y</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="151" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="156" />
         <source>{n} 个月</source>
         <translation>{n} mo</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="153" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="158" />
         <source>(无)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="161" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="166" />
         <source> (含其他机构 {used} 元)</source>
         <translation> (incl. {used} at other facilities)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="165" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="170" />
         <source>已用 {used} 元 (无年度限额)</source>
         <translation>{used} used (no annual cap)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="166" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="171" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="171" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="176" />
         <source>已用 {used} / {cap} 元</source>
         <translation>{used} of {cap} used</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="172" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="177" />
         <source>{left} 元</source>
         <translation>{left} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="175" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="180" />
         <source> (本机构)</source>
         <translation> (here)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="177" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="182" />
         <source> (本机构; 每日限额 {cap} 元)</source>
         <translation> (here; daily cap {cap})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="178" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="183" />
         <source>{used} 元</source>
         <translation>{used} yuan</translation>
     </message>
@@ -2139,151 +2139,151 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="55" />
+        <location filename="../../clinic_app/ui/township/review.py" line="56" />
         <source>已处理</source>
         <translation>Handled</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="57" />
+        <location filename="../../clinic_app/ui/township/review.py" line="58" />
         <source>待核实</source>
         <translation>To check</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="58" />
+        <location filename="../../clinic_app/ui/township/review.py" line="59" />
         <source>未处理</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="63" />
+        <location filename="../../clinic_app/ui/township/review.py" line="64" />
         <source>{state}: {operator} {time}</source>
         <translation>{state}: {operator} {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="67" />
+        <location filename="../../clinic_app/ui/township/review.py" line="68" />
         <source>, 备注: {note}</source>
         <translation>, note: {note}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="73" />
-        <location filename="../../clinic_app/ui/township/review.py" line="189" />
-        <location filename="../../clinic_app/ui/township/review.py" line="198" />
+        <location filename="../../clinic_app/ui/township/review.py" line="74" />
+        <location filename="../../clinic_app/ui/township/review.py" line="190" />
+        <location filename="../../clinic_app/ui/township/review.py" line="199" />
         <source>标记</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="74" />
+        <location filename="../../clinic_app/ui/township/review.py" line="75" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="75" />
+        <location filename="../../clinic_app/ui/township/review.py" line="76" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="76" />
+        <location filename="../../clinic_app/ui/township/review.py" line="77" />
         <source>结算时间</source>
         <translation>Settled at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="77" />
-        <location filename="../../clinic_app/ui/township/review.py" line="187" />
+        <location filename="../../clinic_app/ui/township/review.py" line="78" />
+        <location filename="../../clinic_app/ui/township/review.py" line="188" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="78" />
-        <location filename="../../clinic_app/ui/township/review.py" line="193" />
+        <location filename="../../clinic_app/ui/township/review.py" line="79" />
+        <location filename="../../clinic_app/ui/township/review.py" line="194" />
         <source>处理</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="79" />
+        <location filename="../../clinic_app/ui/township/review.py" line="80" />
         <source>说明</source>
         <translation>Detail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="104" />
+        <location filename="../../clinic_app/ui/township/review.py" line="105" />
         <source>尚无处理记录</source>
         <translation>No decision recorded yet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="169" />
+        <location filename="../../clinic_app/ui/township/review.py" line="170" />
         <source>全部标记</source>
         <translation>All flags</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="175" />
+        <location filename="../../clinic_app/ui/township/review.py" line="176" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="191" />
+        <location filename="../../clinic_app/ui/township/review.py" line="192" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="199" />
+        <location filename="../../clinic_app/ui/township/review.py" line="200" />
         <source>条数</source>
         <translation>Count</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="244" />
+        <location filename="../../clinic_app/ui/township/review.py" line="249" />
         <source>标记已处理… (Ctrl+D)</source>
         <translation>Mark handled… (Ctrl+D)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="246" />
+        <location filename="../../clinic_app/ui/township/review.py" line="251" />
         <source>把选中的标记记为已处理 (可多选), 可写备注</source>
         <translation>Record the chosen flags (several may be chosen) as handled, with a note if you like</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="248" />
+        <location filename="../../clinic_app/ui/township/review.py" line="253" />
         <source>待核实… (Ctrl+K)</source>
         <translation>To check… (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="250" />
+        <location filename="../../clinic_app/ui/township/review.py" line="255" />
         <source>把选中的标记记为需向村医核实 (可多选), 可写备注</source>
         <translation>Record the chosen flags (several may be chosen) as to be checked with the village doctor, with a note if you like</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="260" />
-        <source>各类标记条数 (点击筛选)</source>
-        <translation>Flags by kind (click to filter)</translation>
+        <location filename="../../clinic_app/ui/township/review.py" line="265" />
+        <source>各类标记条数 (点击或方向键筛选)</source>
+        <translation>Flags by kind (click or arrow keys to filter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="290" />
+        <location filename="../../clinic_app/ui/township/review.py" line="295" />
         <source>全部村卫生室</source>
         <translation>All village clinics</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="300" />
+        <location filename="../../clinic_app/ui/township/review.py" line="305" />
         <source>全部月份</source>
         <translation>All months</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="338" />
+        <location filename="../../clinic_app/ui/township/review.py" line="343" />
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="359" />
+        <location filename="../../clinic_app/ui/township/review.py" line="365" />
         <source>显示 {n} 条, 共 {all} 条: 未处理 {open}, 待核实 {query}, 已处理 {handled}</source>
         <translation>Showing {n} of {all}: {open} open, {query} to check, {handled} handled</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="363" />
+        <location filename="../../clinic_app/ui/township/review.py" line="369" />
         <source> (只读取了前 {n} 条, 请按村或月份筛选)</source>
         <translation> (only the first {n} read: filter by village or month)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="383" />
+        <location filename="../../clinic_app/ui/township/review.py" line="389" />
         <source>选中一条标记可在此查看完整说明</source>
         <translation>Choose a flag to read its whole explanation here</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="386" />
+        <location filename="../../clinic_app/ui/township/review.py" line="392" />
         <source>{flag} — {person} {time} {village}, 结算号 {setl_id}: {detail}</source>
         <translation>{flag} — {person} {time} {village}, settlement {setl_id}: {detail}</translation>
     </message>
@@ -2516,171 +2516,171 @@ Restore now?</translation>
 <context>
     <name>SettlementScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
         <source>村卫生站 / 本院</source>
         <translation>Village clinic / own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
         <source>签约人数</source>
         <translation>Signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
         <source>人次</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
         <source>医疗费总额</source>
         <translation>Total cost</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
         <location filename="../../clinic_app/ui/township/settlement.py" line="633" />
         <location filename="../../clinic_app/ui/township/settlement.py" line="672" />
         <source>统筹应付</source>
         <translation>Fund payable</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="99" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
         <source>按项目付费</source>
         <translation>Fee for service</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
         <location filename="../../clinic_app/ui/township/settlement.py" line="674" />
         <source>预付</source>
         <translation>Prepay</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
         <source>拨付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
         <source>质保金</source>
         <translation>Deposit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
         <source>年累计应付</source>
         <translation>Payable YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
         <source>年累计拨付</source>
         <translation>Paid YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
         <source>年累计质保金</source>
         <translation>Deposit YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="102" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="103" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="114" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="115" />
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="349" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="350" />
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="370" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="371" />
         <source>写出月报 (PDF/xlsx)…</source>
         <translation>Write monthly report (PDF/xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="376" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="377" />
         <source>结算月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="407" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="408" />
         <source>保存签约人数</source>
         <translation>Save signed counts</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="410" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="411" />
         <source>0-100</source>
         <translation>0-100</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="413" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="414" />
         <source>保存考核分</source>
         <translation>Save score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="416" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="417" />
         <source>年度考核分</source>
         <translation>Annual score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="419" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="420" />
         <source>本月签约人数 / 考核分</source>
         <translation>Signed this month / score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="427" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="428" />
         <source>统筹应付与月预算 (按月)</source>
         <translation>Fund payable vs monthly budget (by month)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="428" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="429" />
         <source>本月统筹应付与预付 (按村)</source>
         <translation>Fund payable vs prepay this month (by village)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="505" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="506" />
         <source>正在结算 {month}…</source>
         <translation>Settling {month}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="522" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="523" />
         <source>{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元</source>
         <translation>{town} {month}  {variant}  {signed} signed  quota/budget {quota}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="534" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="535" />
         <source>本月未收到月结: {codes}</source>
         <translation>No statement received this month: {codes}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="542" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="543" />
         <source>{name}: 签约人数为 0, 但月结中统筹应付 {fund} 元, 按工作量分得预付 {prepay} 元; 请核对签约人数和“审核”中的“未在本乡镇/本村签约”标记</source>
         <translation>{name}: no signed persons, yet fund payable {fund} in its statements, so a workload share of the prepay of {prepay}; check the signed count and the "not signed with this township or village" flags under Review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="549" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="550" />
         <source>{year} 年年终清算</source>
         <translation>Year-end clearing {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="551" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="552" />
         <source> (本政策 {months} 个月)</source>
         <translation> ({months} months under this policy)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="593" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="594" />
         <source>手工录入</source>
         <translation>Entered by hand</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="593" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="594" />
         <source>按名册统计, 可修改后保存</source>
         <translation>Counted from the roster; edit and save if needed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="330" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="594" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="331" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="595" />
         <source> (本院)</source>
         <translation> (own desk)</translation>
     </message>
@@ -2772,43 +2772,43 @@ Restore now?</translation>
 <context>
     <name>VisitScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="261" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="266" />
         <source>身份证号 / 姓名 / 拼音首字母 / 电话 (F2)</source>
         <translation>ID no. / name / pinyin / phone (F2)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="264" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="269" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="267" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="272" />
         <source>查找患者</source>
         <translation>Find patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="275" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="280" />
         <source>转诊…</source>
         <translation>Referral…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="277" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="282" />
         <source>外院票据报销…</source>
         <translation>Outside receipt…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="287" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="292" />
         <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
         <translation>Item code / name / pinyin initials (F3)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="293" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="298" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="92" />
-        <location filename="../../clinic_app/ui/visit_screen.py" line="301" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="306" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
@@ -2848,97 +2848,97 @@ Restore now?</translation>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="325" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="330" />
         <source>收费项目 (Enter 改数量, Delete 删除选中行)</source>
         <translation>Items (Enter changes the quantity, Delete removes the line)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="334" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="339" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="340" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="345" />
         <source>账户持有人 (姓名/关系)</source>
         <translation>Account holder (name / relation)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="347" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="352" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="348" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="353" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="349" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="354" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="361" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="366" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="365" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="370" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="368" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="373" />
         <source>新接诊 (Ctrl+N)</source>
         <translation>New visit (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="488" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="493" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="547" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="552" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="651" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="656" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="685" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="690" />
         <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="691" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="696" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="729" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="734" />
         <source>已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元</source>
         <translation>Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="737" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="742" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="760" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="765" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="766" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="771" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="756" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="761" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>

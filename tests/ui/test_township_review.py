@@ -217,3 +217,34 @@ def test_after_a_decision_the_cursor_stays_where_it_was_to_go_on_with_the_keyboa
     current = screen.table.currentIndex()
     assert current.isValid() and screen.model.rows[current.row()].flag.id == after.id
     assert [f.id for f in screen.selected_flags()] == [after.id]
+
+
+def test_the_counts_choose_a_flag_from_the_keyboard_and_follow_the_flag_box(qtbot, town, town_context) -> None:  # type: ignore[no-untyped-def]
+    """The counts on the left answer the arrows as a click (the list shows that flag only), and the
+    count chosen is the flag the 标记 box shows, whichever of the two chose it."""
+    screen = _screen(qtbot, town_context)
+    codes = [code for code, _ in screen.counts_model.rows]
+    assert len(codes) >= 2
+    assert not screen.counts.selectionModel().hasSelection()  # 全部标记: no count chosen
+
+    def chosen_count() -> list[str]:
+        return [screen.counts_model.rows[i.row()][0] for i in screen.counts.selectionModel().selectedRows()]
+
+    screen.counts.setFocus()
+    QTest.keyClick(screen.counts, Qt.Key.Key_Home)
+    QTest.keyClick(screen.counts, Qt.Key.Key_Down)
+    QTest.keyClick(screen.counts, Qt.Key.Key_Up)
+    assert screen.code.currentData() == codes[0]
+    assert {r.flag.code for r in screen.model.rows} == {codes[0]}
+    assert chosen_count() == [codes[0]]
+    QTest.keyClick(screen.counts, Qt.Key.Key_Down)
+    assert screen.code.currentData() == codes[1]
+    assert {r.flag.code for r in screen.model.rows} == {codes[1]}
+    assert chosen_count() == [codes[1]]
+    # The box chooses: the counts follow; 全部标记 leaves none chosen.
+    screen.code.setCurrentIndex(screen.code.findData(codes[0]))
+    assert chosen_count() == [codes[0]]
+    assert screen.counts.currentIndex().row() == 0
+    screen.code.setCurrentIndex(0)
+    assert chosen_count() == []
+    assert screen.model.rowCount() == sum(n for _, n in screen.counts_model.rows)

@@ -4,7 +4,8 @@ Flags never block an import; they are what a person at the township checks
 (services/township.py lists the codes).  The list reads `review_list` on the
 worker; the person's name and the settlement time come from the stored
 statement (see `review.review_rows`).  Clicking a flag in the counts filters
-the list to it.  Flags and their explanations are in words of the UI's
+the list to it; the arrows on the counts do the same, and the count of the flag the
+标记 box has chosen is the one chosen in the counts.  Flags and their explanations are in words of the UI's
 language (`township.flag_detail`); the internal codes are only in tooltips.
 The explanation is the last, stretched column, its tooltip holds the whole
 text, and the pane under the list shows the chosen flag's explanation wrapped
@@ -210,7 +211,11 @@ class ReviewScreen(QWidget):
         # being cut: a handful of rows, each as tall as its name needs.
         self.counts.setWordWrap(True)
         self.counts.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.counts.clicked.connect(self._count_clicked)
+        # The arrows (or a click) on a count choose its flag in the 标记 box, which the count follows.
+        self.counts.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.counts.setTabKeyNavigation(False)
+        self.counts.selectionModel().currentRowChanged.connect(self._count_chosen)
+        self.counts.clicked.connect(self._count_chosen)
 
         self.model = ReviewModel(context.language, self)
         self.table = QTableView()
@@ -257,7 +262,7 @@ class ReviewScreen(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(QLabel(self.tr("各类标记条数 (点击筛选)")))
+        left_layout.addWidget(QLabel(self.tr("各类标记条数 (点击或方向键筛选)")))
         left_layout.addWidget(self.counts, 1)
         split = QSplitter()
         right = QWidget()
@@ -350,6 +355,7 @@ class ReviewScreen(QWidget):
         in_state = [r for r in self._rows if state is None or r.state == state]
         counted = Counter(r.flag.code for r in in_state)
         self.counts_model.set_rows([(c, counted[c]) for c in FLAG_CODES if counted[c]])
+        self._follow_code(code)
         shown = [r for r in in_state if code is None or r.flag.code == code]
         self.model.set_rows(shown)
         self._restore_current(shown)
@@ -395,10 +401,25 @@ class ReviewScreen(QWidget):
             text += "\n" + decision_text(row.decision)
         self.details.setText(text)
 
-    def _count_clicked(self, index: QModelIndex) -> None:
+    def _count_chosen(self, index: QModelIndex, _previous: QModelIndex | None = None) -> None:
+        """A count made current (arrows, Home/End, a click): its flag chosen in the 标记 box."""
         row = self.counts_model.row_at(index.row())
-        if row is not None:
+        if row is not None and row[0] != self.code.currentData():
             self.code.setCurrentIndex(max(0, self.code.findData(row[0])))
+
+    def _follow_code(self, code: str | None) -> None:
+        """The count of the flag the 标记 box has chosen is current and chosen; none for 全部标记
+        (or a flag with no count in this list)."""
+        selection = self.counts.selectionModel()
+        row = next((n for n, (c, _) in enumerate(self.counts_model.rows) if c == code), None)
+        # The count made current is the box's flag already: `_count_chosen` leaves the box alone.
+        if row is None:
+            selection.clear()
+        else:
+            selection.setCurrentIndex(
+                self.counts_model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            )
 
     # ---------------------------------------------------------------- decisions
 
