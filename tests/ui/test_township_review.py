@@ -248,3 +248,22 @@ def test_the_counts_choose_a_flag_from_the_keyboard_and_follow_the_flag_box(qtbo
     screen.code.setCurrentIndex(0)
     assert chosen_count() == []
     assert screen.model.rowCount() == sum(n for _, n in screen.counts_model.rows)
+
+
+def test_the_window_on_review_fits_1024_in_english(qtbot, town, town_context) -> None:  # type: ignore[no-untyped-def]
+    """The filters' boxes (the flag box held its longest English name, ~350 px) do not make the
+    window wider than a 1024 px screen: it was 1031, the right edge off the screen."""
+    from clinic_app.ui.main_window import MainWindow
+
+    with in_english(town_context):
+        window = MainWindow(town_context)
+        qtbot.addWidget(window)
+        window.resize(1024, 768)
+        window.show()
+        screen = window.township[1]
+        window.tabs.setCurrentWidget(screen)
+        qtbot.waitUntil(lambda: screen.model.rowCount() > 0, timeout=10000)
+        wait_idle(qtbot, town_context.worker)
+        assert screen.village.count() > 1  # the villages' names are in the box
+        assert window.minimumSizeHint().width() <= 1024
+        assert window.width() == 1024

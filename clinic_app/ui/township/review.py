@@ -171,6 +171,11 @@ class ReviewScreen(QWidget):
         for code in FLAG_CODES:
             self.code.addItem(flag_name(code, context.language), code)
             self.code.setItemData(self.code.count() - 1, code, Qt.ItemDataRole.ToolTipRole)
+        # Sized to a few characters, not their longest item, and widened by the row's room: the
+        # flag box's longest English name (~350 px) made the window wider than a 1024 px screen.
+        for box, characters in ((self.village, 12), (self.code, 12)):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(characters)
         self.month = QComboBox()
         self.state = QComboBox()
         self.state.addItem(self.tr("全部"), None)
@@ -186,9 +191,9 @@ class ReviewScreen(QWidget):
         """The flags of the chosen village and month, every code: the counts stay whole."""
         filters = QHBoxLayout()
         filters.addWidget(QLabel(self.tr("村卫生室")))
-        filters.addWidget(self.village)
+        filters.addWidget(self.village, 1)
         filters.addWidget(QLabel(self.tr("标记")))
-        filters.addWidget(self.code, 1)
+        filters.addWidget(self.code, 2)
         filters.addWidget(QLabel(self.tr("月份")))
         filters.addWidget(self.month)
         filters.addWidget(QLabel(self.tr("处理")))
