@@ -390,6 +390,15 @@ def _county(options: DemoOptions, policy_id: str) -> County:
     return COUNTIES[POLICY_COUNTY.get(policy_id, "430523")]
 
 
+def _code_town(code: str | None, county: County) -> str | None:
+    """The town a code's township part names (digits 7-9, GB/T 10114: 1xx a town, 100 the
+    county's first): 430523101004 lies in 白仓镇, whatever the seed draws. None without one."""
+    digits = _digits(code or "")
+    if len(digits) < 9:
+        return None
+    return county.towns[(int(digits[6:9]) - 100) % len(county.towns)]
+
+
 def _month_range(until: tuple[int, int], years: int) -> tuple[dt.date, dt.date]:
     year, month = until
     if not 1 <= month <= 12:
@@ -427,7 +436,7 @@ class _Generator:
         self.start = dt.datetime.combine(self.first, OPENING)
         self.policy_id, self.reform = resolve_policy(options, session.book)
         self.county = _county(options, self.policy_id)
-        self.town = self.rng.choice(self.county.towns)
+        drawn = self.rng.choice(self.county.towns)  # drawn whatever the code says: a seed's data stays the same
         self.village = self.rng.choice(VILLAGE_NAMES)
         region = self.county.region
         self.township_code = options.township_code or f"H{region}101000"
@@ -437,6 +446,9 @@ class _Generator:
         self.code = options.clinic_code or (self.township_code if township else self.village_code)
         if township:
             self.township_code = self.code
+        # The town the code's township part names (a seed drew it, and could name a village of
+        # 白仓镇 塘渡口镇枫林村卫生室); a code without one keeps the drawn town.
+        self.town = _code_town(self.code, self.county) or drawn
         self.ids: set[str] = set()
         """ID numbers drawn so far (a township demo shares one set across its villages)."""
         self.households: int | None = None

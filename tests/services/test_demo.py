@@ -162,6 +162,23 @@ def test_the_clinic_code_picks_the_county_and_policy(tmp_path: Path) -> None:
     session.close()
 
 
+def test_the_clinic_code_s_township_names_the_town(tmp_path: Path) -> None:
+    """430523101004 lies in 白仓镇 (101; 100 is 塘渡口镇): the seed drew the town, and seed 2 named this
+    village 塘渡口镇枫林村卫生室 under 塘渡口镇卫生院. The village, the township and the addresses follow the code."""
+    for seed in (2, 5):
+        session = _build(tmp_path / f"v{seed}", DemoOptions(until=(2025, 6), years=1, seed=seed, clinic_code="430523101004", visits_per_day=3))
+        clinic = session.require_clinic()
+        assert clinic.name.startswith("白仓镇") and clinic.name.endswith("村卫生室"), (seed, clinic.name)
+        assert clinic.township_name == "邵阳县白仓镇卫生院", seed
+        towns = session.db.execute("SELECT COUNT(*) FROM patients WHERE address LIKE '湖南省邵阳市邵阳县白仓镇%'").fetchone()[0]
+        assert towns == session.db.execute("SELECT COUNT(*) FROM patients").fetchone()[0]
+        session.close()
+    township = _build(tmp_path / "t", DemoOptions(until=(2025, 6), years=1, seed=2, role="township", township_code="430523102", visits_per_day=3))
+    clinic = township.require_clinic()
+    assert (clinic.name, clinic.township_name) == ("金称市镇卫生院", "邵阳县金称市镇卫生院")
+    township.close()
+
+
 def test_a_township_demo_has_its_own_visits(tmp_path: Path) -> None:
     session = _build(tmp_path, DemoOptions(until=(2025, 9), years=1, seed=2, role="township", visits_per_day=4))
     clinic = session.require_clinic()
