@@ -478,3 +478,35 @@ def test_a_copy_of_a_file_in_the_same_batch_is_a_duplicate_not_an_earlier_import
     with qtbot.waitSignal(screen.import_finished, timeout=20000):
         screen.import_button.click()
     assert "已导入 1 个文件, 未导入 0 个, 已导入过 0 个, 旧版本 0 个, 重复 1 个。" in screen.summary.text()
+
+
+def test_the_files_table_fits_a_1024_window_in_english(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]
+    """A village's long name and code, its file name and the English actions ("Key not registered")
+    scrolled the table sideways at 1024 px, the 说明 column past the edge: the long columns give way
+    (cut with "…", whole in the tooltip) and the explanation keeps room."""
+    from tests.ui.english import in_english
+
+    code = "H440203101001"
+    village = Village.create(tmp_path / "long", code, "白仓镇黄泥村卫生室", POLICY)
+    village.person("甲", number=1)
+    village.visit("甲", "2025-03-03 09:00", "20.00")
+    usb = tmp_path / "stick"
+    usb.mkdir()
+    path = usb / f"{code}_2025-03_r1.json"
+    path.write_bytes(village.statement("2025-03"))
+    village.session.close()
+    with in_english(town_context):
+        screen = ImportScreen(town_context)
+        qtbot.addWidget(screen)
+        screen.resize(1000, 600)  # the screen in a 1024 px window
+        screen.show()
+        qtbot.waitExposed(screen)
+        with qtbot.waitSignal(screen.trust_asked, timeout=10000) as asked:
+            screen.choose_files([path])
+        asked.args[0].reject()
+        qtbot.wait(300)  # the columns fitted once the resizing pauses
+        table = screen.table
+        assert table.horizontalScrollBar().maximum() == 0
+        header = table.horizontalHeader()
+        assert header.sectionSize(7) >= table.fontMetrics().horizontalAdvance("Signing key not registered")
+        assert header.sectionViewportPosition(7) + header.sectionSize(7) <= table.viewport().width()

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -57,6 +56,7 @@ from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.keycheck import KeyCheckDialog
 from clinic_app.ui.models import RIGHT, Column, RowsModel
+from clinic_app.ui.widgets import FitOnResize, fit_columns, fitted_table
 
 
 @dataclass(frozen=True)
@@ -153,6 +153,9 @@ def file_columns(language: str) -> tuple[Column[FileRow], ...]:
     )
 
 
+FILE_COLUMN, VILLAGE_COLUMN, DETAIL_COLUMN = 0, 1, 7
+
+
 class FilesModel(RowsModel[FileRow]):
     """The chosen files; rejected ones in red, files already imported in grey."""
 
@@ -231,9 +234,11 @@ class ImportScreen(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        # Fitted to the contents, then the long columns give way (cut with "…", whole in the
+        # tooltip) so the explanation keeps room: at 1024 px in English a village's long name and
+        # the actions' words scrolled the table sideways, the explanation past the edge.
+        fitted_table(self.table)
+        FitOnResize(self.table, self._fit_table)
 
         self.progress = QProgressBar()
         self.progress.setFormat(self.tr("%v / %m 个文件"))
@@ -283,9 +288,26 @@ class ImportScreen(QWidget):
         self.choose_button.setEnabled(False)
         self.context.run(lambda: plan_import(session, paths, trust, today), self._planned, self._failed)
 
+    def _fit_table(self) -> None:
+        metrics = self.table.fontMetrics()
+
+        def width(sample: str) -> int:
+            return metrics.horizontalAdvance(sample) + 16
+
+        fit_columns(
+            self.table,
+            [
+                (DETAIL_COLUMN, width(self.tr("与已导入的文件相同, 不再导入"))),
+                (VILLAGE_COLUMN, width("白仓镇黄泥村卫生室…")),
+                (FILE_COLUMN, width("430523101001_2026…")),
+                (DETAIL_COLUMN, width("与已导入的文件…")),
+            ],
+        )
+
     def _planned(self, plans: tuple[FilePlan, ...]) -> None:
         self.choose_button.setEnabled(True)
         self.model.set_rows([FileRow(p) for p in plans])
+        self._fit_table()
         accepted = sum(p.accepted for p in plans)
         self.import_button.setEnabled(accepted > 0)
         self.summary.setText(
@@ -393,6 +415,7 @@ class ImportScreen(QWidget):
             superseded = replaced.get(done.statement_id) if done is not None and done.statement_id is not None else None
             rows.append(FileRow(row.plan, done, superseded))
         self.model.set_rows(rows)
+        self._fit_table()
         self.progress.setValue(len(self._results))
         if len(self._results) == self._expected:
             self._finished()
