@@ -207,7 +207,6 @@ EN = {
     "全部标记": "All flags", "条数": "Count", "各类标记条数 (点击或方向键筛选)": "Flags by kind (click or arrow keys to filter)",
     "全部村卫生室": "All village clinics", "全部月份": "All months", "正在读取…": "Reading…",
     " (只读取了前 {n} 条, 请按村或月份筛选)": " (only the first {n} read: filter by village or month)",
-    "已导入, 随后被第 {n} 版替换 (其标记不再审核)": "Imported, then superseded by revision {n} (its flags are no longer reviewed)",
     "已处理": "Handled", "待核实": "To check", "未处理": "Open", "{state}: {operator} {time}": "{state}: {operator} {time}",
     ", 备注: {note}": ", note: {note}", "尚无处理记录": "No decision recorded yet",
     "标记已处理": "Mark handled", "标记待核实": "Mark to check with the village doctor",

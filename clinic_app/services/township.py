@@ -740,40 +740,19 @@ class ImportResult:
         return self.statement_id is not None
 
 
-def _latest(results: Sequence[ImportResult]) -> dict[tuple[str, str], ImportResult]:
-    """The highest revision imported of each (village, month) among `results`."""
-    latest: dict[tuple[str, str], ImportResult] = {}
-    for r in results:
-        key = (r.plan.clinic_code, r.plan.month)
-        if r.imported and (key not in latest or r.plan.revision > latest[key].plan.revision):
-            latest[key] = r
-    return latest
-
-
-def superseded_within(results: Sequence[ImportResult]) -> dict[int, int]:
-    """Statement id -> the revision that superseded it, for the files of an import that a later
-    file of the same import replaced (their flags went with them: 审核 does not list them)."""
-    latest = _latest(results)
-    return {
-        r.statement_id: latest[key].plan.revision
-        for r in results
-        if r.statement_id is not None
-        and (key := (r.plan.clinic_code, r.plan.month)) in latest
-        and latest[key] is not r
-    }
-
-
 def standing_flags(results: Sequence[ImportResult]) -> dict[str, int]:
-    """Review flags raised by an import, by code, counting only the revision of each village's
-    month that stands: one superseded by a later file of the same import took its flags with it.
+    """Review flags raised by an import, by code: the flags of every file it imported.
 
-    A flag just raised has no review decision yet (decisions name the statement, and a
-    statement is new when imported; the same file again imports nothing), so every flag
-    counted here is one 审核 lists as 未处理."""
+    One import never files two revisions of a village's month (the plan sees the whole batch:
+    an older revision beside a newer one is OLDER and not imported), so every statement it
+    imported stands.  A flag just raised has no review decision yet (decisions name the
+    statement, and a statement is new when imported; the same file again imports nothing), so
+    every flag counted here is one 审核 lists as 未处理."""
     flags: dict[str, int] = {}
-    for r in _latest(results).values():
-        for code, count in r.flags.items():
-            flags[code] = flags.get(code, 0) + count
+    for r in results:
+        if r.imported:
+            for code, count in r.flags.items():
+                flags[code] = flags.get(code, 0) + count
     return flags
 
 

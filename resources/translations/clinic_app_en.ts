@@ -680,142 +680,138 @@ Please give this log file to support:
 <context>
     <name>ImportScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="74" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="71" />
         <source>新增</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="74" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="71" />
         <source> (登记密钥)</source>
         <translation> (register key)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="76" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="73" />
         <source>替换第 {n} 版</source>
         <translation>Supersede revision {n}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="78" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="75" />
         <source>重复</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="80" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="77" />
         <source>旧版本</source>
         <translation>Older revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="82" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="79" />
         <source>已导入</source>
         <translation>Already imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="84" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="81" />
         <source>密钥未登记</source>
         <translation>Key not registered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="85" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="82" />
         <source>拒收</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="107" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="104" />
         <source>未导入: {why}</source>
         <translation>Not imported: {why}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="109" />
-        <source>已导入, 随后被第 {n} 版替换 (其标记不再审核)</source>
-        <translation>Imported, then superseded by revision {n} (its flags are no longer reviewed)</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="112" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="107" />
         <source>已导入, 待审核 {n} 条</source>
         <translation>Imported, {n} to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="112" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="107" />
         <source>已导入, 无待审核</source>
         <translation>Imported, nothing to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="114" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="109" />
         <source>签名密钥尚未登记, 指纹 {fp}: 核对后信任</source>
         <translation>Signing key not registered, fingerprint {fp}: compare, then trust</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="118" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="113" />
         <source>与本批的 {name} 内容相同, 只导入一次</source>
         <translation>Same content as {name} in this batch: imported once</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="122" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="117" />
         <source>较旧的第 {old} 版, 本批有第 {new} 版, 不导入</source>
         <translation>Older revision {old}: revision {new} is in this batch, not imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="126" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="121" />
         <source>较旧的第 {old} 版 (已有第 {new} 版), 已被替换, 不导入</source>
         <translation>Older revision {old} (revision {new} is in): superseded, not imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="130" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="125" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="295" />
         <source>与已导入的文件相同, 不再导入</source>
         <translation>Same as a file already imported: not imported again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="145" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="140" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="146" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="141" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="147" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="142" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="148" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="143" />
         <source>版本</source>
         <translation>Revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="149" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="144" />
         <source>结算笔数</source>
         <translation>Settlements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="150" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="145" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="151" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="146" />
         <source>处理</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="152" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="147" />
         <source>说明</source>
         <translation>Detail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="216" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="214" />
         <source>选择月结文件…</source>
         <translation>Choose statement files…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="218" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="216" />
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="221" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="219" />
         <source>选择村卫生室导出的月结数据文件 (*.json), 先预览, 确认后导入。</source>
         <translation>Choose the statement data files (*.json) the village clinics exported; preview first, then import.</translation>
     </message>
@@ -845,29 +841,29 @@ Please give this log file to support:
         <translation>Statement data (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="293" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="310" />
         <source>预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)</source>
         <translation>Preview: {n} files, {ok} to import, {same} already imported, {old} older revisions, {copies} copies, {keys} keys to check, {bad} rejected (nothing written yet)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="416" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="428" />
         <source>导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个。</source>
         <translation>Import done: {ok} files imported, {bad} not imported, {same} already imported, {old} older revisions, {copies} copies.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="340" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="357" />
         <source>导出用量快照到文件夹 (U 盘)</source>
         <translation>Export the usage snapshot to a folder (USB stick)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="359" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="376" />
         <source>已导出 {year} 年用量快照: {path}
 {people} 人, {rows} 行。乡镇卫生院密钥指纹 (村医第一次导入时核对): {fingerprint}</source>
         <translation>Exported the {year} usage snapshot: {path}
 {people} people, {rows} rows. Township key fingerprint (the village doctor checks it on the first import): {fingerprint}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="421" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="433" />
         <source>待审核 {n} 条:</source>
         <translation>{n} to review:</translation>
     </message>
@@ -2165,8 +2161,8 @@ This clinic's key fingerprint (the township checks it):
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/review.py" line="74" />
-        <location filename="../../clinic_app/ui/township/review.py" line="190" />
-        <location filename="../../clinic_app/ui/township/review.py" line="199" />
+        <location filename="../../clinic_app/ui/township/review.py" line="195" />
+        <location filename="../../clinic_app/ui/township/review.py" line="204" />
         <source>标记</source>
         <translation>Flag</translation>
     </message>
@@ -2187,13 +2183,13 @@ This clinic's key fingerprint (the township checks it):
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/review.py" line="78" />
-        <location filename="../../clinic_app/ui/township/review.py" line="188" />
+        <location filename="../../clinic_app/ui/township/review.py" line="193" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/review.py" line="79" />
-        <location filename="../../clinic_app/ui/township/review.py" line="194" />
+        <location filename="../../clinic_app/ui/township/review.py" line="199" />
         <source>处理</source>
         <translation>Status</translation>
     </message>
@@ -2213,77 +2209,77 @@ This clinic's key fingerprint (the township checks it):
         <translation>All flags</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="176" />
+        <location filename="../../clinic_app/ui/township/review.py" line="181" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="192" />
+        <location filename="../../clinic_app/ui/township/review.py" line="197" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="200" />
+        <location filename="../../clinic_app/ui/township/review.py" line="205" />
         <source>条数</source>
         <translation>Count</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="249" />
+        <location filename="../../clinic_app/ui/township/review.py" line="254" />
         <source>标记已处理… (Ctrl+D)</source>
         <translation>Mark handled… (Ctrl+D)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="251" />
+        <location filename="../../clinic_app/ui/township/review.py" line="256" />
         <source>把选中的标记记为已处理 (可多选), 可写备注</source>
         <translation>Record the chosen flags (several may be chosen) as handled, with a note if you like</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="253" />
+        <location filename="../../clinic_app/ui/township/review.py" line="258" />
         <source>待核实… (Ctrl+K)</source>
         <translation>To check… (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="255" />
+        <location filename="../../clinic_app/ui/township/review.py" line="260" />
         <source>把选中的标记记为需向村医核实 (可多选), 可写备注</source>
         <translation>Record the chosen flags (several may be chosen) as to be checked with the village doctor, with a note if you like</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="265" />
+        <location filename="../../clinic_app/ui/township/review.py" line="270" />
         <source>各类标记条数 (点击或方向键筛选)</source>
         <translation>Flags by kind (click or arrow keys to filter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="295" />
+        <location filename="../../clinic_app/ui/township/review.py" line="300" />
         <source>全部村卫生室</source>
         <translation>All village clinics</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="305" />
+        <location filename="../../clinic_app/ui/township/review.py" line="310" />
         <source>全部月份</source>
         <translation>All months</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="343" />
+        <location filename="../../clinic_app/ui/township/review.py" line="348" />
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="365" />
+        <location filename="../../clinic_app/ui/township/review.py" line="370" />
         <source>显示 {n} 条, 共 {all} 条: 未处理 {open}, 待核实 {query}, 已处理 {handled}</source>
         <translation>Showing {n} of {all}: {open} open, {query} to check, {handled} handled</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="369" />
+        <location filename="../../clinic_app/ui/township/review.py" line="374" />
         <source> (只读取了前 {n} 条, 请按村或月份筛选)</source>
         <translation> (only the first {n} read: filter by village or month)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="389" />
+        <location filename="../../clinic_app/ui/township/review.py" line="394" />
         <source>选中一条标记可在此查看完整说明</source>
         <translation>Choose a flag to read its whole explanation here</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="392" />
+        <location filename="../../clinic_app/ui/township/review.py" line="397" />
         <source>{flag} — {person} {time} {village}, 结算号 {setl_id}: {detail}</source>
         <translation>{flag} — {person} {time} {village}, settlement {setl_id}: {detail}</translation>
     </message>
@@ -2754,17 +2750,17 @@ Restore now?</translation>
 <context>
     <name>TrustDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="176" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="174" />
         <source>核对村卫生室密钥指纹</source>
         <translation>Check the village clinic's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="177" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="175" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="180" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="178" />
         <source>请把上面的指纹与该村月结报表 (PDF) 上打印的“密钥指纹”逐组核对, 最好当面或电话与村医确认。完全一致才点“信任此密钥”: 该村的文件随后列入预览, 点“导入”才会写入。不一致请点“不信任”, 不要导入, 并与村卫生室联系。</source>
         <translation>Compare the fingerprint above, group by group, with the key fingerprint printed on the village's statement PDF, best with the village doctor in person or by phone. Press "Trust this key" only if they match exactly: the village's files then show in the preview, and only "Import" writes them. Otherwise press "Do not trust", do not import, and contact the clinic.</translation>
     </message>

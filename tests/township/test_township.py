@@ -253,6 +253,9 @@ def test_a_revision_and_its_correction_in_one_batch_import_the_correction_only(t
     assert [r.imported for r in results] == [p.accepted for p in plans.values()]
     assert [(s.revision, s.status) for s in store.statements(town.db, current_only=False)] == [(2, "current")]
     assert store.table_counts(town.db)["statements"] == 1
+    # The import's 待审核 counts are the flags of what it filed: r2's, all of them 审核's to list.
+    (current,) = store.statements(town.db)
+    assert tw.standing_flags(results) == store.flag_counts(town.db, current.id)
 
     # The stick read again after the import: r2 is already imported, r1 is still the older one
     # (not 拒收: the village did nothing wrong leaving it there).

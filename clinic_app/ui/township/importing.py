@@ -49,7 +49,6 @@ from clinic_app.services.township import (
     flag_name,
     plan_import,
     standing_flags,
-    superseded_within,
 )
 from clinic_app.ui import folders
 from clinic_app.ui.compat import emit
@@ -65,8 +64,6 @@ class FileRow:
 
     plan: FilePlan
     result: ImportResult | None = None
-    superseded_by: int | None = None
-    """The revision of a later file of the same import that replaced this one, once imported."""
 
 
 def action_text(plan: FilePlan) -> str:
@@ -105,8 +102,6 @@ def _detail(row: FileRow, language: str) -> str:
     if result is not None:
         if result.error is not None:
             return QCoreApplication.translate("ImportScreen", "未导入: {why}").format(why=result.error.message(language))
-        if result.imported and row.superseded_by is not None:
-            return QCoreApplication.translate("ImportScreen", "已导入, 随后被第 {n} 版替换 (其标记不再审核)").format(n=row.superseded_by)
         if result.imported:
             flags = sum(result.flags.values())
             return QCoreApplication.translate("ImportScreen", "已导入, 待审核 {n} 条").format(n=flags) if flags else QCoreApplication.translate("ImportScreen", "已导入, 无待审核")
@@ -408,13 +403,7 @@ class ImportScreen(QWidget):
 
     def _file_done(self, result: ImportResult) -> None:
         self._results.append(result)
-        replaced = superseded_within(self._results)
-        rows = []
-        for row in self.model.rows:
-            done = result if row.plan is result.plan else row.result
-            superseded = replaced.get(done.statement_id) if done is not None and done.statement_id is not None else None
-            rows.append(FileRow(row.plan, done, superseded))
-        self.model.set_rows(rows)
+        self.model.set_rows([FileRow(r.plan, result) if r.plan is result.plan else r for r in self.model.rows])
         self._fit_table()
         self.progress.setValue(len(self._results))
         if len(self._results) == self._expected:
