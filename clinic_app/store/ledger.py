@@ -876,11 +876,6 @@ def reimbursed_receipt(db: sqlite3.Connection, outside_receipt: str) -> str | No
     return None if row is None else str(row[0])
 
 
-def referrals(db: sqlite3.Connection, patient_id: int | None = None) -> list[dict[str, Any]]:
-    sql = "SELECT * FROM referrals" + (" WHERE patient_id = ?" if patient_id is not None else "") + " ORDER BY id"
-    return [dict(r) for r in db.execute(sql, [patient_id] if patient_id is not None else [])]
-
-
 def _referral(row: sqlite3.Row) -> Referral:
     return Referral(
         id=row["id"],
@@ -903,6 +898,11 @@ def patient_referrals(db: sqlite3.Connection, patient_id: int) -> list[Referral]
     """The patient's recorded referrals, newest first."""
     rows = db.execute("SELECT * FROM referrals WHERE patient_id = ? ORDER BY time DESC, id DESC", [patient_id])
     return [_referral(r) for r in rows]
+
+
+def all_referrals(db: sqlite3.Connection) -> list[Referral]:
+    """Every recorded referral, of every patient, in the order recorded."""
+    return [_referral(r) for r in db.execute("SELECT * FROM referrals ORDER BY id")]
 
 
 def settings_with_prefix(db: sqlite3.Connection, prefix: str) -> list[tuple[str, str]]:

@@ -112,7 +112,7 @@ def test_voids_referrals_and_newborns_appear(tmp_path: Path) -> None:
     session = _build(tmp_path, DemoOptions(until=(2025, 12), years=1, seed=5, visits_per_day=40))
     kinds = dict(session.db.execute("SELECT kind, COUNT(*) FROM visits GROUP BY kind").fetchall())
     assert 0.001 < kinds["reversal"] / kinds["visit"] < 0.012
-    assert ledger.referrals(session.db)
+    assert ledger.all_referrals(session.db)
     babies = session.db.execute("SELECT COUNT(*) FROM patients WHERE birth_date >= '2025-01-01'").fetchone()[0]
     assert babies > 0
     # Seasons: winter busier than the summer farming weeks; Spring Festival quiet.
@@ -395,14 +395,14 @@ def test_a_demo_reimbursement_follows_a_referral_recorded_here(tmp_path: Path) -
         "SELECT patient_id, date, note, category, fund_fen, total_fen FROM visits WHERE kind = 'reimbursement'"
     ).fetchall()
     assert rows and any(row["fund_fen"] > 0 for row in rows)
-    referrals = {r["id"]: r for r in ledger.referrals(session.db)}
+    referrals = {r.id: r for r in ledger.all_referrals(session.db)}
     for patient_id, day, note, category, fund, total in rows:
         assert category == "resident" and 0 <= fund < total  # 0 once the year's 300 is used
         enrolment = session.enrolment(patient_id, int(day[:4]))
         assert enrolment is not None and enrolment.designated_village == clinic.code
         number = int(note.split("转诊单 ")[1].split(" ")[0])
         referral = referrals[number]
-        assert referral["patient_id"] == patient_id and referral["to_level"] == "township"
+        assert referral.patient_id == patient_id and referral.to_level == "township"
         outside_day = note.split("外院就诊日期 ")[1][:10]
-        assert referral["time"][:10] <= outside_day < day and referral["time"][:4] == day[:4]
+        assert referral.time.date().isoformat() <= outside_day < day and referral.time.year == int(day[:4])
     session.close()

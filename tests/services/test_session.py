@@ -166,9 +166,9 @@ def test_reimbursing_an_outside_receipt_after_a_referral(shaoguan: Ledger) -> No
     assert (refund.entry.total, refund.entry.fund) == (M("35.00"), M("24.50"))  # 70%
     row = session.db.execute("SELECT outside_receipt, referral FROM visits WHERE id = ?", [refund.entry.id]).fetchone()
     assert tuple(row) == ("WY-2025-0042", 1)
-    recorded = ledger.referrals(session.db, shaoguan.people["other_village"])
-    assert [(r["id"], r["to_facility"], r["reason"], r["time"]) for r in recorded] == [
-        (referral, "西河镇卫生院", "需进一步检查", "2025-05-06T09:30:00")
+    recorded = session.patient_referrals(shaoguan.people["other_village"])
+    assert [(r.id, r.to_facility, r.reason, r.time) for r in recorded] == [
+        (referral, "西河镇卫生院", "需进一步检查", dt.datetime(2025, 5, 6, 9, 30))
     ]
 
 
@@ -197,7 +197,7 @@ def test_an_outside_receipt_is_reimbursed_when_paid_back(shaoguan: Ledger) -> No
 def test_a_referral_needs_a_destination_and_a_reason(village: Ledger) -> None:
     with pytest.raises(BadInput):
         village.session.add_referral(village.people["signed_here"], village.operator, "", "township", "病情加重")
-    assert ledger.referrals(village.session.db) == []
+    assert ledger.all_referrals(village.session.db) == []
 
 
 def test_an_id_number_with_a_wrong_checksum_is_refused(village: Ledger) -> None:
