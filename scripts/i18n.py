@@ -204,7 +204,7 @@ EN = {
         "Import done: {ok} files imported, {bad} not imported, {same} already imported, {old} older revisions, {copies} copies.",
     "重复": "Copy", "与本批的 {name} 内容相同, 只导入一次": "Same content as {name} in this batch: imported once",
     "待审核 {n} 条:": "{n} to review:", "标记": "Flag", "结算时间": "Settled at", "结算号": "Settlement no.",
-    "全部标记": "All flags", "条数": "Count", "各类标记条数 (点击或方向键筛选)": "Flags by kind (click or arrow keys to filter)",
+    "全部标记": "All flags", "条数": "Count", "各类标记条数 (点击或方向键筛选)": "Flags by kind (click or arrows to filter)",
     "全部村卫生室": "All village clinics", "全部月份": "All months", "正在读取…": "Reading…",
     " (只读取了前 {n} 条, 请按村或月份筛选)": " (only the first {n} read: filter by village or month)",
     "已处理": "Handled", "待核实": "To check", "未处理": "Open", "{state}: {operator} {time}": "{state}: {operator} {time}",

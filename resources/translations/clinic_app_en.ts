@@ -2246,40 +2246,40 @@ This clinic's key fingerprint (the township checks it):
     <message>
         <location filename="../../clinic_app/ui/township/review.py" line="270" />
         <source>各类标记条数 (点击或方向键筛选)</source>
-        <translation>Flags by kind (click or arrow keys to filter)</translation>
+        <translation>Flags by kind (click or arrows to filter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="300" />
+        <location filename="../../clinic_app/ui/township/review.py" line="302" />
         <source>全部村卫生室</source>
         <translation>All village clinics</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="310" />
+        <location filename="../../clinic_app/ui/township/review.py" line="312" />
         <source>全部月份</source>
         <translation>All months</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="348" />
+        <location filename="../../clinic_app/ui/township/review.py" line="350" />
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="370" />
+        <location filename="../../clinic_app/ui/township/review.py" line="372" />
         <source>显示 {n} 条, 共 {all} 条: 未处理 {open}, 待核实 {query}, 已处理 {handled}</source>
         <translation>Showing {n} of {all}: {open} open, {query} to check, {handled} handled</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="374" />
+        <location filename="../../clinic_app/ui/township/review.py" line="376" />
         <source> (只读取了前 {n} 条, 请按村或月份筛选)</source>
         <translation> (only the first {n} read: filter by village or month)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="394" />
+        <location filename="../../clinic_app/ui/township/review.py" line="396" />
         <source>选中一条标记可在此查看完整说明</source>
         <translation>Choose a flag to read its whole explanation here</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="397" />
+        <location filename="../../clinic_app/ui/township/review.py" line="399" />
         <source>{flag} — {person} {time} {village}, 结算号 {setl_id}: {detail}</source>
         <translation>{flag} — {person} {time} {village}, settlement {setl_id}: {detail}</translation>
     </message>

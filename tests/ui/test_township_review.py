@@ -267,3 +267,7 @@ def test_the_window_on_review_fits_1024_in_english(qtbot, town, town_context) ->
         assert screen.village.count() > 1  # the villages' names are in the box
         assert window.minimumSizeHint().width() <= 1024
         assert window.width() == 1024
+        # The counts' title does not widen their pane: the list shows up to its 处理 column.
+        qtbot.wait(50)
+        header = screen.table.horizontalHeader()
+        assert header.sectionViewportPosition(STATE_COLUMN) + header.sectionSize(STATE_COLUMN) <= screen.table.viewport().width()
