@@ -114,7 +114,7 @@ EN = {
     "字母和数字, 如 H430523101006": "Letters and digits, e.g. H430523101006",
     "字母和数字, 如 H430523101": "Letters and digits, e.g. H430523101",
     "每笔记录都记下是谁做的; 其他操作员以后在“设置”中添加。": "Every entry records who made it; add other operators later in Settings.",
-    "{name} (已过规定期限 {until})": "{name} (past its stated period, {until})",
+    "{name} (已过规定期限 {until})": "{name} (period ended {until})",
     "出生日期 (无身份证号时)": "Birth date (without an ID number)", "性别 (无身份证号时)": "Sex (without an ID number)",
     "未填": "Not given", "出生日期不能晚于今天": "The birth date cannot be after today",
     "xlsx 或 csv 文件, 表头: 编码 名称 单价 类别 (必填), 规格 单位 医保类别 基药 招标 (可选)。有一行出错则整个文件不导入, 改正后重新导入; 编码相同的条目被新文件更新。":
@@ -190,7 +190,7 @@ EN = {
         "This year's county baselines and assessment entries are not filled in yet: fill in the left side and press \"Save and compute\".",
     "来自数据: 签约人数 {signed}, 有效签约 {effective}, 签约患者就诊 {visits} 人次, 医疗费 {total} 元, 个人负担 {paid} 元":
         "From the data: {signed} signed, {effective} effectively signed, {visits} visits of signed patients, cost {total}, personal burden {paid}",
-    "总分 {score} (加分 {bonus}, 扣分 {deductions})  等次: {tier}": "Score {score} (bonus {bonus}, deductions {deductions})  tier: {tier}",
+    "总分 {score} (加分 {bonus}, 扣分 {deductions})  等次: {tier}": "Score {score} (bonus {bonus}, deductions {deductions})  Tier: {tier}",
     "新增": "Add", " (登记密钥)": " (register key)", "替换第 {n} 版": "Supersede revision {n}", "已导入": "Already imported",
     "密钥未登记": "Key not registered", "拒收": "Rejected", "未导入: {why}": "Not imported: {why}",
     "已导入, 待审核 {n} 条": "Imported, {n} to review", "已导入, 无待审核": "Imported, nothing to review",

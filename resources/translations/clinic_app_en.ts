@@ -249,7 +249,7 @@
     <message>
         <location filename="../../clinic_app/ui/township/assessment.py" line="348" />
         <source>总分 {score} (加分 {bonus}, 扣分 {deductions})  等次: {tier}</source>
-        <translation>Score {score} (bonus {bonus}, deductions {deductions})  tier: {tier}</translation>
+        <translation>Score {score} (bonus {bonus}, deductions {deductions})  Tier: {tier}</translation>
     </message>
 </context>
 <context>
@@ -2967,7 +2967,7 @@ Restore now?</translation>
     <message>
         <location filename="../../clinic_app/ui/wizard.py" line="76" />
         <source>{name} (已过规定期限 {until})</source>
-        <translation>{name} (past its stated period, {until})</translation>
+        <translation>{name} (period ended {until})</translation>
     </message>
 </context>
 <context>
