@@ -846,7 +846,12 @@ Please give this log file to support:
         <translation>Preview: {n} files, {ok} to import, {same} already imported, {old} older revisions, {copies} copies, {keys} keys to check, {bad} rejected (nothing written yet)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="428" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="386" />
+        <source>注意: 上面预览的 {n} 个月结还没有导入, 快照不含它们; 导入后请重新导出快照。</source>
+        <translation>Note: the {n} statements previewed above are not imported yet and the snapshot leaves them out; export it again after importing.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="437" />
         <source>导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个。</source>
         <translation>Import done: {ok} files imported, {bad} not imported, {same} already imported, {old} older revisions, {copies} copies.</translation>
     </message>
@@ -856,14 +861,14 @@ Please give this log file to support:
         <translation>Export the usage snapshot to a folder (USB stick)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="376" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="379" />
         <source>已导出 {year} 年用量快照: {path}
 {people} 人, {rows} 行。乡镇卫生院密钥指纹 (村医第一次导入时核对): {fingerprint}</source>
         <translation>Exported the {year} usage snapshot: {path}
 {people} people, {rows} rows. Township key fingerprint (the village doctor checks it on the first import): {fingerprint}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="433" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="442" />
         <source>待审核 {n} 条:</source>
         <translation>{n} to review:</translation>
     </message>

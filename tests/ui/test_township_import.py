@@ -383,6 +383,33 @@ def test_the_usage_snapshot_is_exported_for_the_villages(qtbot, tmp_path, town, 
     assert not (tmp_path / "no-stick").exists()
 
 
+def test_a_snapshot_exported_before_the_previewed_files_are_imported_says_it_leaves_them_out(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]
+    # The accountant previews the stick's statements, then presses 导出用量快照 before 导入: the
+    # snapshot would carry none of those months, and the villages' caps would miss them.
+    files = village_files(tmp_path)
+    screen = ImportScreen(town_context)
+    qtbot.addWidget(screen)
+    with qtbot.waitSignal(screen.planned, timeout=10000):
+        screen.choose_files(files["V201"])
+    screen.trusted.add(next(r.plan.fingerprint for r in screen.model.rows))
+    with qtbot.waitSignal(screen.planned, timeout=10000):
+        screen.plan()
+    pending = screen.pending_imports()
+    assert pending == len(files["V201"])
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    with qtbot.waitSignal(screen.snapshot_exported, timeout=10000):
+        screen.export_snapshot(stick)
+    assert f"上面预览的 {pending} 个月结还没有导入" in screen.snapshot_note.text()
+    # Imported, then exported again: no caution.
+    with qtbot.waitSignal(screen.import_finished, timeout=20000):
+        screen.start_import()
+    assert screen.pending_imports() == 0
+    with qtbot.waitSignal(screen.snapshot_exported, timeout=10000):
+        screen.export_snapshot(stick)
+    assert "还没有导入" not in screen.snapshot_note.text()
+
+
 def test_the_import_summary_counts_only_the_flags_of_the_revision_that_stays(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]
     # The doctor brings March twice (the first export and the corrected one): the corrected one
     # is imported, the first is not (旧版本).  The summary counts the flags of what stands.
