@@ -247,7 +247,12 @@
         <translation>From the data: {signed} signed, {effective} effectively signed, {visits} visits of signed patients, cost {total}, personal burden {paid}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="348" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="350" />
+        <source>注意: {year} 年尚未结束 (今天 {today}): 以上按已导入的数据计算, 年终收齐各村 12 月月结后请再计算一次。</source>
+        <translation>Note: {year} is not over (today {today}): these figures are from the data imported so far; calculate again at the year end, once every village's December statement is in.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="354" />
         <source>总分 {score} (加分 {bonus}, 扣分 {deductions})  等次: {tier}</source>
         <translation>Score {score} (bonus {bonus}, deductions {deductions})  Tier: {tier}</translation>
     </message>

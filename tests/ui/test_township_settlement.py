@@ -197,6 +197,8 @@ def test_assessment_entries_are_saved_and_scored_as_the_service_scores_them(qtbo
     assert screen.model.index(4, 2).data() == "4"  # two of five integration items, 2 points each
     assert f"总分 {format_fraction(scored.score)} " in screen.total.text()
     assert f"等次: {tier_name(tier.tier)}" in screen.total.text()
+    # On 2025-12-31 the year's visit rate is not final: the screen says to calculate again.
+    assert "2025 年尚未结束 (今天 2025-12-31)" in screen.data.text()
 
     # A fresh screen reads the stored entries back into the form.
     reopened = AssessmentScreen(context)
@@ -205,6 +207,12 @@ def test_assessment_entries_are_saved_and_scored_as_the_service_scores_them(qtbo
         pass
     assert (reopened.burden.text(), reopened.visit_rate.text(), reopened.signing.text()) == ("35", "0.5", "60")
     assert reopened.drugs_stocked.value() == 18 and reopened.integration["settlement"].isChecked()
+    # In January the year is over: no such note.
+    later = AssessmentScreen(AppContext(town, worker, "zh", clock=lambda: dt.datetime(2026, 1, 10, 9)))
+    qtbot.addWidget(later)
+    with qtbot.waitSignal(later.assessed, timeout=15000):
+        later.year.setValue(2025)
+    assert "签约人数" in later.data.text() and "尚未结束" not in later.data.text()
     town.close()
 
 
