@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Qt, Signal
@@ -161,6 +161,25 @@ class MainWindow(QMainWindow):
         for key, placeholder in list(self._placeholders.items()):
             if placeholder is page:
                 self._screen(key)
+        self._focus_into(self.tabs.currentWidget())
+
+    def _focus_into(self, page: QWidget) -> None:
+        """The keys go to the tab shown (Ctrl+2 and Down go through the patients), unless the tab
+        bar has them.  A screen built on its first showing replaced the placeholder that had the
+        focus, which fell to 操作员: from then on every tab left it there, and Down or a letter
+        changed the operator the next visits are recorded under."""
+        focus = self.focusWidget()
+        if focus is not None and (page.isAncestorOf(focus) or focus is self.tabs.tabBar()):
+            return
+        target = page.focusWidget()
+        if target is None or not target.isVisibleTo(page) or not target.isEnabled():
+            target = next(
+                (w for w in _focus_chain(page) if w.isVisibleTo(page) and w.isEnabled()
+                 and w.focusPolicy() & Qt.FocusPolicy.TabFocus and w.focusProxy() is None),
+                None,
+            )
+        if target is not None:
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @property
     def patients(self) -> PatientsScreen:
@@ -251,3 +270,12 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         emit(self.closing)
         super().closeEvent(event)
+
+
+def _focus_chain(page: QWidget) -> Iterator[QWidget]:
+    """`page`'s widgets in Tab order (the window's chain goes round back to `page`)."""
+    widget = page.nextInFocusChain()
+    while widget is not page:
+        if page.isAncestorOf(widget):
+            yield widget
+        widget = widget.nextInFocusChain()

@@ -223,3 +223,22 @@ def test_many_reasons_scroll_in_the_panel_and_settling_stays_on_a_1024x768_scree
     bottom = visit.settle_button.mapTo(window, visit.settle_button.rect().bottomRight())
     assert window.rect().contains(bottom)
     assert visit.panel.reasons.text() == many  # all of it, scrolled to in the panel
+
+
+def test_a_tab_shown_by_its_key_takes_the_keys_and_never_leaves_them_on_the_operator(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    """A screen built on its first showing replaced the placeholder that had the focus: it fell to
+    操作员, and stayed there for every tab after; Down then chose the next operator, under whom the
+    next visits were recorded."""
+    window = active_window(qtbot, context, worker)
+    operator = window.operator.currentIndex()
+    for key, screen in ((Qt.Key.Key_2, "patients"), (Qt.Key.Key_4, "month"), (Qt.Key.Key_5, "settings"),
+                        (Qt.Key.Key_1, "visit"), (Qt.Key.Key_2, "patients")):
+        press(qtbot, key, Qt.KeyboardModifier.ControlModifier)
+        wait_idle(qtbot, worker)
+        page = getattr(window, screen)
+        assert window.tabs.currentWidget() is page
+        focus = QApplication.focusWidget()
+        assert focus is not None and page.isAncestorOf(focus), (screen, focus)
+        press(qtbot, Qt.Key.Key_Down)
+        wait_idle(qtbot, worker)
+        assert window.operator.currentIndex() == operator, screen
