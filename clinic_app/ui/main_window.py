@@ -171,7 +171,7 @@ class MainWindow(QMainWindow):
         focus = self.focusWidget()
         if focus is not None and (page.isAncestorOf(focus) or focus is self.tabs.tabBar()):
             return
-        target = page.focusWidget()
+        target: QWidget | None = page.focusWidget()
         if target is None or not target.isVisibleTo(page) or not target.isEnabled():
             target = next(
                 (w for w in _focus_chain(page) if w.isVisibleTo(page) and w.isEnabled()
@@ -275,7 +275,7 @@ class MainWindow(QMainWindow):
 def _focus_chain(page: QWidget) -> Iterator[QWidget]:
     """`page`'s widgets in Tab order (the window's chain goes round back to `page`)."""
     widget = page.nextInFocusChain()
-    while widget is not page:
+    while widget is not None and widget is not page:
         if page.isAncestorOf(widget):
             yield widget
         widget = widget.nextInFocusChain()
