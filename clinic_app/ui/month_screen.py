@@ -67,6 +67,11 @@ class MonthTotals:
     patient: Money
 
 
+def grouped(digits: str, size: int = 8) -> str:
+    """A long hex string in groups of `size` with spaces between, so a label can wrap it."""
+    return " ".join(digits[i : i + size] for i in range(0, len(digits), size))
+
+
 @dataclass(frozen=True)
 class ExportRow:
     """One export in the history: when, which revision, where, and the data file's hash."""
@@ -469,8 +474,9 @@ class MonthScreen(QWidget):
             ).format(
                 month=result.month, revision=result.revision, folder=result.data_file.parent,
                 data=result.data_file.name, pdf=result.pdf_file.name, xlsx=result.xlsx_file.name,
-                # Two lines of 32: a 64-digit hash does not wrap by itself.
-                sha=result.sha256[:32] + "\n  " + result.sha256[32:], fingerprint=exported.fingerprint,
+                # In groups of 8, as the key's fingerprint is in groups: 64 digits in one word do not
+                # wrap, and two lines of 32 were cut at 1024 px in English.
+                sha=grouped(result.sha256), fingerprint=exported.fingerprint,
                 visits=result.visits, reversals=result.reversals, total=result.total, fund=result.fund,
             )
         )
