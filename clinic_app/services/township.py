@@ -236,6 +236,22 @@ class FilePlan:
     def accepted(self) -> bool:
         return self.action in (ADD, SUPERSEDE)
 
+    @property
+    def is_copy(self) -> bool:
+        """A copy of an earlier file of the same batch ("X - 副本.json" beside X.json): imported once, as that file."""
+        return self.action == UNCHANGED and bool(self.duplicate_of)
+
+    @property
+    def is_older(self) -> bool:
+        """An older revision, not imported: one imported before and since superseded, or one whose
+        higher revision is in the same batch (`OLDER`)."""
+        return self.action == OLDER or (self.action == UNCHANGED and not self.is_copy and self.superseded_by is not None)
+
+    @property
+    def repeats_an_import(self) -> bool:
+        """The same as a file imported before this batch, and still the current revision."""
+        return self.action == UNCHANGED and not self.is_copy and self.superseded_by is None
+
     def describe(self) -> str:
         """One line for people: what happens to the file."""
         who = f"{self.clinic_name} ({self.clinic_code}) {self.month} r{self.revision}" if self.clinic_code else ""
@@ -243,6 +259,9 @@ class FilePlan:
             return f"新增 / add: {who}" + (" (登记密钥 / registers its key)" if self.register_key else "")
         if self.action == SUPERSEDE:
             return f"替换第 {self.supersedes_revision} 版 / supersedes r{self.supersedes_revision}: {who}"
+        if self.is_copy:
+            original = Path(self.duplicate_of).name
+            return f"重复, 与本批的 {original} 内容相同, 只导入一次 / a copy of {original} in this batch: imported once: {who}"
         if self.action == OLDER:
             return (
                 f"旧版本, 本批有第 {self.superseded_by} 版, 不导入 / "

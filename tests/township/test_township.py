@@ -226,6 +226,12 @@ def test_a_batch_plans_each_file_against_the_ones_before_it(tmp_path: Path) -> N
     assert store.table_counts(town.db)["statements"] == 0, "a plan writes nothing"
     results = tw.apply_import(town, plans)
     assert [r.imported for r in results] == [True, True, False]
+    # The copy is not "already imported" (nothing was before this batch): it names its original,
+    # as 导入's table does, for `statement import` to print.
+    copy = plans[2].describe()
+    assert "重复, 与本批的 V05_2025-03_r1.json 内容相同, 只导入一次" in copy
+    assert "a copy of V05_2025-03_r1.json in this batch: imported once" in copy
+    assert "已导入" not in copy and "already imported" not in copy
 
 
 def _march_r1_r2(key, code: str = "V05") -> tuple[tuple[str, bytes], tuple[str, bytes]]:
