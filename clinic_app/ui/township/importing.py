@@ -71,30 +71,15 @@ def action_text(plan: FilePlan) -> str:
         return QCoreApplication.translate("ImportScreen", "新增") + (QCoreApplication.translate("ImportScreen", " (登记密钥)") if plan.register_key else "")
     if plan.action == SUPERSEDE:
         return QCoreApplication.translate("ImportScreen", "替换第 {n} 版").format(n=plan.supersedes_revision)
-    if plan.action == UNCHANGED and plan.duplicate_of:
+    if plan.is_copy:
         return QCoreApplication.translate("ImportScreen", "重复")
-    if plan.action == OLDER or (plan.action == UNCHANGED and plan.superseded_by is not None):
+    if plan.is_older:
         return QCoreApplication.translate("ImportScreen", "旧版本")
     if plan.action == UNCHANGED:
         return QCoreApplication.translate("ImportScreen", "已导入")
     if plan.action == UNTRUSTED:
         return QCoreApplication.translate("ImportScreen", "密钥未登记")
     return QCoreApplication.translate("ImportScreen", "拒收")
-
-
-def _duplicate(plan: FilePlan) -> bool:
-    """A copy of an earlier file of the same batch (imported once, as that file)."""
-    return plan.action == UNCHANGED and bool(plan.duplicate_of)
-
-
-def _older(plan: FilePlan) -> bool:
-    """An older revision: imported before and since superseded, or superseded by a file of the batch."""
-    return plan.action == OLDER or (plan.action == UNCHANGED and not plan.duplicate_of and plan.superseded_by is not None)
-
-
-def _repeats_an_import(plan: FilePlan) -> bool:
-    """The same as a file imported before this batch."""
-    return plan.action == UNCHANGED and not plan.duplicate_of and plan.superseded_by is None
 
 
 def _detail(row: FileRow, language: str) -> str:
@@ -109,7 +94,7 @@ def _detail(row: FileRow, language: str) -> str:
         return QCoreApplication.translate("ImportScreen", "签名密钥尚未登记, 指纹 {fp}: 核对后信任").format(fp=plan.fingerprint)
     if plan.error is not None:
         return plan.error.message(language)
-    if plan.action == UNCHANGED and plan.duplicate_of:
+    if plan.is_copy:
         return QCoreApplication.translate("ImportScreen", "与本批的 {name} 内容相同, 只导入一次").format(
             name=Path(plan.duplicate_of).name
         )
@@ -312,9 +297,9 @@ class ImportScreen(QWidget):
             ).format(
                 n=len(plans),
                 ok=accepted,
-                same=sum(_repeats_an_import(p) for p in plans),
-                old=sum(_older(p) for p in plans),
-                copies=sum(_duplicate(p) for p in plans),
+                same=sum(p.repeats_an_import for p in plans),
+                old=sum(p.is_older for p in plans),
+                copies=sum(p.is_copy for p in plans),
                 keys=sum(p.action == UNTRUSTED for p in plans),
                 bad=sum(p.action == REJECT for p in plans),
             )
@@ -430,9 +415,9 @@ class ImportScreen(QWidget):
         imported = [r for r in results if r.imported]
         flags = standing_flags(results)
         plans = [r.plan for r in self.model.rows]
-        same = sum(_repeats_an_import(p) for p in plans)
-        old = sum(_older(p) for p in plans)
-        copies = sum(_duplicate(p) for p in plans)
+        same = sum(p.repeats_an_import for p in plans)
+        old = sum(p.is_older for p in plans)
+        copies = sum(p.is_copy for p in plans)
         lines = [
             self.tr("导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个。").format(
                 ok=len(imported), bad=len(plans) - len(imported) - same - old - copies, same=same, old=old, copies=copies
