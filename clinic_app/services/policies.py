@@ -94,6 +94,13 @@ def counter_pool(policy_id: str, book: PolicyBook | None = None) -> str:
     return policy.base or policy.id
 
 
+def pool_or_own(book: PolicyBook, policy_id: str) -> str:
+    """The counter pool of a policy id as a file or statement names it: `counter_pool` for a policy
+    of `book`; an id the book does not know (a newer program's policy) stands as its own pool.
+    What `store.township.PoolOf` asks for: ``functools.partial(pool_or_own, book)``."""
+    return counter_pool(policy_id, book) if policy_id in book else policy_id
+
+
 def reform_over(policy_id: str, book: PolicyBook | None = None) -> Policy | None:
     """The reform laid over `policy_id`, which a clinic in the pilot settles by; None: no pilot to join.
 

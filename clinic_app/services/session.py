@@ -10,6 +10,7 @@ void (a reversal entry, never an edit).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import sqlite3
@@ -53,7 +54,13 @@ from clinic_app.domain.records import (
 )
 from clinic_app.domain.visit import Adjudication, Item, Patient, Usage, VisitDraft
 from clinic_app.errors import BadInput, UserError
-from clinic_app.services.policies import counter_pool, default_book, policy_version, reform_over
+from clinic_app.services.policies import (
+    counter_pool,
+    default_book,
+    policy_version,
+    pool_or_own,
+    reform_over,
+)
 from clinic_app.store import ledger
 from clinic_app.store import township as township_store
 from clinic_app.store.db import change_stamp, open_database, remember_backup_folder, transaction
@@ -493,9 +500,8 @@ class ClinicSession:
         assert isinstance(db, sqlite3.Connection)
         clinic = self.require_clinic()
         if clinic.role == "township":
-            book = self.book
             by_pool = township_store.fund_elsewhere(
-                db, patient.id_number, year, clinic.code, lambda p: counter_pool(p, book) if p in book else p
+                db, patient.id_number, year, clinic.code, functools.partial(pool_or_own, self.book)
             )
             return sum(by_pool.get(pool, 0) for pool in pools)
         return ledger.snapshot_fund(db, patient.id_number, year, clinic.code, pools)

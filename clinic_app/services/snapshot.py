@@ -29,6 +29,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -41,10 +42,9 @@ from clinic_app.documents import signing
 from clinic_app.documents.files import write_atomically
 from clinic_app.documents.statement_file import canonical_bytes
 from clinic_app.domain.money import Money, MoneyError
-from clinic_app.domain.policy import PolicyBook
 from clinic_app.errors import BadInput, UserError, not_utf8, os_reason
 from clinic_app.services.datadir import output_folder
-from clinic_app.services.policies import counter_pool
+from clinic_app.services.policies import pool_or_own
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.statements import FIRST_YEAR, clinic_key, keep_key
 from clinic_app.services.township import (
@@ -100,14 +100,10 @@ def snapshot_rows(session: ClinicSession, year: int) -> list[tuple[str, str, str
     own = require_township(session)
     villages = [k.code for k in store.registered_keys(session.db, "village")]
     signed = store.signed_id_numbers(session.db, year, own.township_code, villages)
-    book = session.book
-    rows = [r for r in store.fund_by_person_facility(session.db, year, lambda p: _pool(book, p)) if r[0] in signed]
+    pool_of = functools.partial(pool_or_own, session.book)
+    rows = [r for r in store.fund_by_person_facility(session.db, year, pool_of) if r[0] in signed]
     rows += [(certno, own.code, pool, fen) for certno, pool, fen in store.own_fund_by_person(session.db, year) if certno in signed]
     return sorted(r for r in rows if r[3] != 0)
-
-
-def _pool(book: PolicyBook, policy_id: str) -> str:
-    return counter_pool(policy_id, book) if policy_id in book else policy_id
 
 
 def snapshot_file_name(township_code: str, year: int) -> str:

@@ -102,7 +102,7 @@ from clinic_app.domain.policy import PolicyBook
 from clinic_app.domain.records import Clinic
 from clinic_app.domain.visit import Item, Patient, Usage, VisitDraft
 from clinic_app.errors import BadInput, UserError, os_reason
-from clinic_app.services.policies import counter_pool
+from clinic_app.services.policies import pool_or_own
 from clinic_app.services.session import ClinicSession
 from clinic_app.store import ledger
 from clinic_app.store import township as store
@@ -693,7 +693,7 @@ def _text_fits(text: str, limit: int, where: str) -> None:
 
 def _region(book: PolicyBook, policy_id: str) -> frozenset[str]:
     """A pooling region's policies: the resident policy, its overlays (the reform), the city's employee policy."""
-    pool = _pool(book, policy_id)
+    pool = pool_or_own(book, policy_id)
     members = {p.id for p in book.policies.values() if (p.base or p.id) == pool}
     members |= {e for m in members if (e := book[m].employee_policy) is not None and e in book}
     return frozenset(members)
@@ -838,10 +838,6 @@ def _id_birth(certno: str) -> dt.date | None:
         return None
 
 
-def _pool(book: PolicyBook, policy_id: str) -> str:
-    return counter_pool(policy_id, book) if policy_id in book else policy_id
-
-
 def _write(conn: sqlite3.Connection, book: PolicyBook, own: Clinic, plan: FilePlan) -> int:
     verified = plan.statement
     assert verified is not None
@@ -907,7 +903,7 @@ def _write(conn: sqlite3.Connection, book: PolicyBook, own: Clinic, plan: FilePl
         else:
             service_date = visit["setl_time"][:10]
         amounts = [_fen(visit[name]) for name in AMOUNT_FIELDS]
-        pool = _pool(book, visit["policy_id"])
+        pool = pool_or_own(book, visit["policy_id"])
         fund = amounts[AMOUNT_FIELDS.index("hifp_pay")]
         row = _ParsedVisit(
             index=index,
@@ -915,7 +911,7 @@ def _write(conn: sqlite3.Connection, book: PolicyBook, own: Clinic, plan: FilePl
             service_date=service_date,
             pool=pool,
             fund=fund,
-            parts=store.pool_parts(pool, visit["kind"], fund, visit["reasons"], functools.partial(_pool, book)),
+            parts=store.pool_parts(pool, visit["kind"], fund, visit["reasons"], functools.partial(pool_or_own, book)),
             cost=amounts[AMOUNT_FIELDS.index("medfee_sumamt")],
             reversed=visit["kind"] == "settlement" and visit["setl_id"] in reversed_here,
         )
@@ -992,7 +988,7 @@ class _Review:
         self.elsewhere = store.settlements_elsewhere(
             conn, self.code, certnos, first.isoformat(), last.isoformat(), _SAME_DAY_SHOWN
         )
-        self.history = store.fund_history(conn, certnos, f"{self.year}-01-01", last.isoformat(), functools.partial(_pool, book))
+        self.history = store.fund_history(conn, certnos, f"{self.year}-01-01", last.isoformat(), functools.partial(pool_or_own, book))
         for certno, events in store.own_fund_history(conn, certnos, f"{self.year}-01-01", last.isoformat()).items():
             self.history[certno] = sorted([*self.history.get(certno, ()), *events])
         self.roster = store.roster(conn, certnos, self.year)

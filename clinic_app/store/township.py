@@ -656,7 +656,7 @@ EMPLOYEE_LAYER = "employee_layer"
 _LAYERED = f'%"{EMPLOYEE_LAYER}"%'
 
 PoolOf = Callable[[str], str]
-"""A policy id's counter pool (`services.policies.counter_pool`; the store has no policy book)."""
+"""A policy id's counter pool (`services.policies.pool_or_own`; the store has no policy book)."""
 
 
 def _employee_layer(reasons: str | Sequence[Any]) -> tuple[str, int] | None:
