@@ -33,7 +33,7 @@ from clinic_app.domain.records import (
     VisitRequest,
 )
 from clinic_app.errors import BadInput
-from clinic_app.services.session import ClinicSession, ClinicSetup
+from clinic_app.services.session import ClinicSession, ClinicSetup, reimbursement_note
 from clinic_app.store import ledger
 from clinic_app.store.db import recorded_by, transaction
 
@@ -735,8 +735,9 @@ class _Generator:
         return settled, reversals, referrals
 
     def _reimbursement(self, when: dt.datetime, referred: dict[int, _Referred]) -> VisitRequest | None:
-        """An outside receipt paid back here (§2 Shaoguan), as `ClinicSession.reimburse` writes it:
-        for a resident designated here, after a referral recorded here this year; else None."""
+        """An outside receipt paid back here (§2 Shaoguan), as `ClinicSession.reimburse` writes it (the
+        same `reimbursement_note`): for a resident designated here, after a referral recorded here
+        this year; else None."""
         rng = self.rng
         receipt = f"WY{when:%Y%m%d}{rng.randrange(10**4):04d}"
         fitting = sorted(pid for pid, r in referred.items() if r.day.year == when.year and r.day < when.date())
@@ -756,7 +757,7 @@ class _Generator:
             referral=True,
             facility="township",
             outside_receipt=receipt,
-            note=f"外院就诊日期 {outside_day.isoformat()}, 转诊单 {found.id} ({found.day.isoformat()} 转往 {found.to_facility})",
+            note=reimbursement_note(outside_day, found.id, found.day, found.to_facility),
         )
 
     def _refer(self, refer: list[tuple[VisitRequest, int]]) -> dict[int, _Referred]:

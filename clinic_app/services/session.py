@@ -920,10 +920,10 @@ class ClinicSession:
                 "an outside receipt is not reimbursed",
             )
         self._check_designated_here(patient, outside_day, time.date())
-        note = f"外院就诊日期 {outside_day.isoformat()}"
+        note = reimbursement_note(outside_day)
         if referral_id is not None:
             referral = self._referral_for(patient, referral_id, outside_day, facility)
-            note += f", 转诊单 {referral.id} ({referral.day.isoformat()} 转往 {referral.to_facility})"
+            note = reimbursement_note(outside_day, referral.id, referral.day, referral.to_facility)
         earlier = ledger.reimbursed_receipt(self.db, outside_receipt.strip())
         if earlier is not None:
             raise ReceiptReused(outside_receipt.strip(), earlier)
@@ -1113,6 +1113,19 @@ class ReceiptReused(BadInput):
             f"outside receipt {outside_receipt} is already reimbursed (receipt {receipt_no}); "
             "void that receipt first to correct it",
         )
+
+
+def reimbursement_note(
+    outside_day: dt.date, referral_id: int | None = None, referral_day: dt.date | None = None, referral_to: str = ""
+) -> str:
+    """A reimbursement entry's note, in the ledger's own words: the outside visit's day, and the
+    recorded referral it follows ("外院就诊日期 2025-03-04, 转诊单 3 (2025-03-01 转往 白仓镇卫生院)").
+    `statements` reads the day and the referral's number back from it."""
+    note = f"外院就诊日期 {outside_day.isoformat()}"
+    if referral_id is not None:
+        day = "" if referral_day is None else f"{referral_day.isoformat()} "
+        note += f", 转诊单 {referral_id} ({day}转往 {referral_to})"
+    return note
 
 
 class ReceiptReimbursedInVillage(BadInput):

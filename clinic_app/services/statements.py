@@ -163,7 +163,8 @@ def _charged(session: ClinicSession, visit_id: int) -> tuple[ChargedLine, ...]:
 
 
 _OUTSIDE_NOTE = re.compile(r"外院就诊日期 ([0-9]{4}-[0-9]{2}-[0-9]{2})(?:, 转诊单 ([0-9]+) )?")
-"""The note `ClinicSession.reimburse` writes: the outside visit's day, and the referral it follows."""
+"""The note `ClinicSession.reimburse` writes (`session.reimbursement_note`): the outside visit's day,
+and the referral it follows."""
 
 
 def _outside(session: ClinicSession, entry: LedgerEntry) -> OutsideReceipt | None:
