@@ -349,18 +349,6 @@ def reimbursed_receipts(db: DbOrConn, receipts: Sequence[str]) -> dict[str, list
     return found
 
 
-def visit_reimbursement(db: DbOrConn, clinic_code: str, setl_id: str) -> dict[str, Any] | None:
-    """The `reimbursement` object an imported settlement carried (statement format 2), if any."""
-    row = db.execute(
-        "SELECT reimbursement_json FROM statement_visits WHERE clinic_code = ? AND setl_id = ? AND kind = 'settlement'",
-        (clinic_code, setl_id),
-    ).fetchone()
-    if row is None or row[0] is None:
-        return None
-    loaded: dict[str, Any] = json.loads(row[0])
-    return loaded
-
-
 @dataclass(frozen=True)
 class VisitElsewhere:
     """A live settlement imported from another clinic, as the same-day check sees it."""

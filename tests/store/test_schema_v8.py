@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from pathlib import Path
 
@@ -10,7 +11,6 @@ from clinic_app.documents.signing import generate_key
 from clinic_app.documents.statement_file import verify_statement
 from clinic_app.services import township as tw
 from clinic_app.services.session import ClinicSession
-from clinic_app.store import township as store
 from clinic_app.store.db import DB_NAME, open_database
 from clinic_app.store.schema import SCHEMA_VERSION
 from tests.store.schema_v7 import back_to_v7
@@ -51,5 +51,7 @@ def test_a_version_7_township_keeps_its_visits_and_stores_outside_receipts_after
     with ClinicSession(tmp_path / "town") as opened:
         (result,) = tw.import_files(opened, [("V01.json", raw)], trust=[verify_statement(raw).fingerprint])
         assert result.imported
-        kept = store.visit_reimbursement(opened.db, "V01", "V01S000000002")
-        assert kept is not None and kept["bill_no"] == "LG-2025-0088"
+        (kept,) = opened.db.execute(
+            "SELECT reimbursement_json FROM statement_visits WHERE clinic_code = 'V01' AND setl_id = 'V01S000000002'"
+        ).fetchone()
+        assert json.loads(kept)["bill_no"] == "LG-2025-0088"

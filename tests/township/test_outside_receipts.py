@@ -183,10 +183,13 @@ def test_the_township_keeps_the_outside_receipt_with_the_imported_visit(v01, tow
         "SELECT setl_id, outside_receipt FROM statement_visits WHERE clinic_code = 'V01' ORDER BY line_no"
     ).fetchall()
     assert [tuple(r) for r in stored] == [("V01S000000001", None), ("V01S000000002", "LG-2025-0088")]
-    kept = store.visit_reimbursement(town.db, "V01", "V01S000000002")
-    assert kept is not None and kept["begndate"] == "2025-03-02" and kept["routes"] == ["referral"]
-    assert kept["referral"]["reflin_medins_name"] == "龙归镇卫生院"
-    assert store.visit_reimbursement(town.db, "V01", "V01S000000001") is None
+    kept = dict(town.db.execute(
+        "SELECT setl_id, reimbursement_json FROM statement_visits WHERE clinic_code = 'V01'"
+    ).fetchall())
+    assert kept["V01S000000001"] is None
+    outside = json.loads(kept["V01S000000002"])
+    assert outside["begndate"] == "2025-03-02" and outside["routes"] == ["referral"]
+    assert outside["referral"]["reflin_medins_name"] == "龙归镇卫生院"
     assert _receipt_flags(town) == []
 
 
