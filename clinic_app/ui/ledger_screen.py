@@ -45,6 +45,7 @@ from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.dialogs import VoidDialog
 from clinic_app.ui.models import (
+    DIAGNOSIS_COLUMN,
     OPERATOR_COLUMN,
     PAYMENT_COLUMN,
     RECEIPT_COLUMN,
@@ -381,10 +382,11 @@ class LedgerScreen(QWidget):
             self.count.setText(self.tr("共 {n} 条").format(n=n))
 
     def _page_loaded(self, rows: int) -> None:
-        if rows and not self._columns_fitted:
+        if not self._columns_fitted:
             # Fitted to the rows and the width, once (and again when the width changes): the
-            # user's widths are kept until then.
-            self._columns_fitted = True
+            # user's widths are kept until then.  An empty ledger (a new clinic, the township's own
+            # desk) is fitted to the titles: Qt's 100 px a column scrolled it sideways.
+            self._columns_fitted = rows > 0
             self._fit_table()
 
     def _fit_table(self) -> None:
@@ -395,11 +397,12 @@ class LedgerScreen(QWidget):
         need ~795 px of the ~670 there: the payment method, then the operator are hidden (both
         in the details; the operator a filter above), shown again in a wider window; and in
         Chinese the receipt number gives down to its serial ("…023503"; its year is the time's)."""
-        if not self._columns_fitted:
-            return
         shrink, at_least = entry_column_widths(self.table, receipt=True)
         serial = (RECEIPT_COLUMN, self.table.fontMetrics().horizontalAdvance("…000000") + 16)
-        fit_columns(self.table, [*shrink.items(), serial], at_least, hide=(PAYMENT_COLUMN, OPERATOR_COLUMN))
+        # With a page of rows (a scroll bar down) at 1024 px in Chinese, 3 px short still: the
+        # diagnosis gives down to two characters, whole in the details and its tooltip.
+        last = (DIAGNOSIS_COLUMN, self.table.fontMetrics().horizontalAdvance("上呼…") + 16)
+        fit_columns(self.table, [*shrink.items(), serial, last], at_least, hide=(PAYMENT_COLUMN, OPERATOR_COLUMN))
 
     # ---------------------------------------------------------------- one entry
 

@@ -255,8 +255,12 @@ class PatientsScreen(QWidget):
         """Fitted to the pane; at 1024 px the person number, the category and the sex give way
         first (all three are in the details beside it): name, birth date, ID number, phone and
         address are what tell two patients of one name apart."""
+        # Last, the address down to its first characters (whole in the details and its tooltip):
+        # in English at 1024 px beside a long address and diagnoses the list was ~30 px too wide.
+        last = (PATIENT_ADDRESS_COLUMN, self.table.fontMetrics().horizontalAdvance("湖南…") + 16)
         fit_columns(
-            self.table, self._list_widths(), hide=(PATIENT_NUMBER_COLUMN, PATIENT_CATEGORY_COLUMN, PATIENT_SEX_COLUMN)
+            self.table, [*self._list_widths().items(), last],
+            hide=(PATIENT_NUMBER_COLUMN, PATIENT_CATEGORY_COLUMN, PATIENT_SEX_COLUMN),
         )
 
     def _list_widths(self) -> dict[int, int]:
@@ -274,9 +278,9 @@ class PatientsScreen(QWidget):
         still in Chinese: the receipt number is hidden (the time tells the visits apart; 台账 has
         it), then the total (the fund's part and the patient's add up to it), shown again in a
         wider window.  One patient's visits mostly come in one page: the kind is as wide as theirs
-        need."""
-        if not rows:
-            return
+        need.  With no visits (or no patient chosen) the columns fit their titles: Qt's 100 px a
+        column scrolled the empty table sideways."""
+        del rows  # fitted to the rows the view has
         view = self.history_view
         shrink, _at_least = entry_column_widths(view, receipt=True)
         shrink[RECEIPT_COLUMN] = view.fontMetrics().horizontalAdvance("…000000") + 16

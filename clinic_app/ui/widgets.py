@@ -105,6 +105,14 @@ def fit_columns(
     view.resizeColumnsToContents()
     for column, width in (at_least or {}).items():
         header.resizeSection(column, max(header.sectionSize(column), width))
+    give_way(view, shrink, hide)
+
+
+def give_way(view: QTableView, shrink: Mapping[int, int] | Sequence[tuple[int, int]], hide: Sequence[int] = ()) -> None:
+    """`fit_columns` from the columns' widths as they are (a table too long to measure every row
+    sets them from samples): the `hide` columns hidden, then the `shrink` ones narrowed, while the
+    columns are wider than the view."""
+    header = view.horizontalHeader()
     room = view.viewport().width()
     bar = view.verticalScrollBar()
     if not bar.isVisible() and view.verticalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:

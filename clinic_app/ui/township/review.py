@@ -48,6 +48,7 @@ from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.dialogs import _FormDialog
 from clinic_app.ui.models import RIGHT, Column, Index, RowsModel
+from clinic_app.ui.widgets import ElidedTips, FitOnResize, give_way
 
 
 def state_text(state: str) -> str:
@@ -81,7 +82,7 @@ def review_columns(language: str) -> tuple[Column[ReviewRow], ...]:
     )
 
 
-FLAG_COLUMN, STATE_COLUMN, DETAIL_COLUMN = 0, 5, 6
+FLAG_COLUMN, ID_COLUMN, STATE_COLUMN, DETAIL_COLUMN = 0, 2, 5, 6
 _HANDLED_GREY, _QUERY_ORANGE = QColor("#707070"), QColor("#b35900")
 
 
@@ -234,14 +235,11 @@ class ReviewScreen(QWidget):
         # Widths from samples, not ResizeToContents, which would measure every one of 20k rows;
         # the explanation, last, takes what is left.  A long (English) flag name is cut at the
         # Chinese one's width: the tooltip and the pane below give it whole.
-        metrics = self.table.fontMetrics()
-        flag_sample = min(flag_name(FLAG_NOT_SIGNED, context.language), "未在本乡镇/本村签约", key=metrics.horizontalAdvance)
-        samples = (flag_sample, "欧阳晓明", "4305**********123X", "2026-03-01 08:15", "大塘村卫生室", "未处理")
-        for column, sample in enumerate(samples):
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
-        # The state's words in English ("To check") are longer than the Chinese sample.
-        state_width = max(metrics.horizontalAdvance(state_text(s)) for s in STATES) + 16
-        header.resizeSection(STATE_COLUMN, max(header.sectionSize(STATE_COLUMN), state_width))
+        # Cut short where the pane is narrow (1024 px), the ID number in its middle (both ends tell
+        # people apart); whole in the tooltip.
+        self.table.setItemDelegate(ElidedTips(self.table, {ID_COLUMN: Qt.TextElideMode.ElideMiddle}))
+        self._fit_table()
+        FitOnResize(self.table, self._fit_table)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.selectionModel().currentRowChanged.connect(self._show_details)
         self.table.selectionModel().selectionChanged.connect(self._enable_buttons)
@@ -292,6 +290,26 @@ class ReviewScreen(QWidget):
         layout.addLayout(bottom)
         context.data_changed.connect(self.refresh)
         self.reload()
+
+    def _fit_table(self) -> None:
+        """Widths from samples; the explanation, last, takes what is left, at least nine
+        characters: at 1024 px (older village PCs) the other columns left it ~60 px (and scrolled
+        sideways by a few), so the ID number, then the flag's name give way (whole in the
+        tooltip, the explanation whole in the pane below)."""
+        header, metrics = self.table.horizontalHeader(), self.table.fontMetrics()
+
+        def width(sample: str) -> int:
+            return metrics.horizontalAdvance(sample) + 16
+
+        language = self.context.language
+        flag_sample = min(flag_name(FLAG_NOT_SIGNED, language), "未在本乡镇/本村签约", key=metrics.horizontalAdvance)
+        samples = (flag_sample, "欧阳晓明", "4305**********123X", "2026-03-01 08:15", "大塘村卫生室", "未处理",
+                   "同一天在两个村就诊")
+        for column, sample in enumerate(samples):
+            header.resizeSection(column, width(sample))
+        # The state's words in English ("To check") are longer than the Chinese sample.
+        header.resizeSection(STATE_COLUMN, max(header.sectionSize(STATE_COLUMN), *(width(state_text(s)) for s in STATES)))
+        give_way(self.table, [(ID_COLUMN, width("4305…123X")), (FLAG_COLUMN, width("未在本乡镇…"))])
 
     # ---------------------------------------------------------------- choices
 

@@ -173,19 +173,22 @@ class TotalledTable(QTableView):
     table and its columns take the table's widths, so its figures stay under their column however
     many lines scroll above it and however small the pane is made.  Columns are fitted to the rows
     and the total, the `stretch` column taking the spare width and, while they are together wider
-    than the view, giving width down to `floor` pixels (cut text whole in the tooltip)."""
+    than the view, giving width down to `floor` pixels (cut text whole in the tooltip); then the
+    `first` column (the code, its township's part the same on every line) down to `first_floor`,
+    cut at its start."""
 
-    def __init__(self, stretch: int, floor: int, parent: QWidget | None = None) -> None:
+    def __init__(self, stretch: int, floor: int, parent: QWidget | None = None, first_floor: int | None = None) -> None:
         super().__init__(parent)
-        self.stretch, self.floor = stretch, floor
+        self.stretch, self.floor, self.first_floor = stretch, floor, first_floor
+        modes = {0: Qt.TextElideMode.ElideLeft} if first_floor is not None else {}
         self.verticalHeader().hide()
         self.setWordWrap(False)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setItemDelegate(ElidedTips(self))
+        self.setItemDelegate(ElidedTips(self, modes))
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)  # a title wider than its column
         self.footer = QTableView(self)
-        self.footer.setItemDelegate(ElidedTips(self.footer))
+        self.footer.setItemDelegate(ElidedTips(self.footer, modes))
         self.footer.horizontalHeader().hide()
         self.footer.verticalHeader().hide()
         self.footer.setWordWrap(False)
@@ -272,7 +275,14 @@ class TotalledTable(QTableView):
             return
         others = sum(contents) - contents[self.stretch]
         room = self.viewport().width() - others
-        header.resizeSection(self.stretch, max(room, min(contents[self.stretch], self.floor)))
+        least = min(contents[self.stretch], self.floor)
+        if self.first_floor is not None and self.stretch != 0:
+            # In English at 1024 px the stretch column at its floor left the table ~12 px too wide
+            # (the demo's twelve-digit codes): the code gives the rest, down to its village's part.
+            cut = max(0, min(least - room, contents[0] - self.first_floor))
+            header.resizeSection(0, contents[0] - cut)
+            room += cut
+        header.resizeSection(self.stretch, max(room, least))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
@@ -382,7 +392,8 @@ class SettlementScreen(QWidget):
         self.model = SettlementModel(settlement_columns(), self)
         # The total (合计), the figure reported upward, frozen under the lines however many there are;
         # a line's name gives width down to its township and village ("白仓镇黄泥村…", whole in the tooltip).
-        self.table = TotalledTable(1, self.fontMetrics().horizontalAdvance("龙归镇荷花村…") + 16)
+        self.table = TotalledTable(1, self.fontMetrics().horizontalAdvance("龙归镇荷花村…") + 16,
+                                   first_floor=self.fontMetrics().horizontalAdvance("…101001") + 16)
         self.table.setModel(self.model)
         self.notes = QLabel()
         self.notes.setWordWrap(True)

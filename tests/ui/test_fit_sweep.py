@@ -1,0 +1,191 @@
+"""Every tab of the village's and the township's window, in Chinese and English, at 1024 px (older
+village PCs) and 1366 px: no table or tree scrolls sideways, and no screen asks for a window wider
+than the screen (a minimum size too wide shows as a window wider than asked)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import replace
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QTreeView, QWidget
+
+from clinic_app.domain.identity import pinyin_initials
+from clinic_app.domain.money import Money
+from clinic_app.domain.records import VisitRequest
+from clinic_app.services.demo import demo_catalog, resident_id
+from clinic_app.services.session import ClinicSession, ClinicSetup, PatientInput
+from clinic_app.ui.context import AppContext
+from clinic_app.ui.main_window import MainWindow
+from tests.township.settle_data import TODAY, TOWNSHIP, Village, bring, township
+from tests.ui.conftest import NOW, wait_idle
+from tests.ui.test_tables_fit import settled, shipped
+
+# Long diagnoses, as the demo's (a diagnosis with its complications).
+DIAGNOSES = (
+    "急性上呼吸道感染伴发热、咳嗽、咽痛",
+    "原发性高血压2级 (高危) 伴头晕",
+    "2型糖尿病伴周围神经病变",
+    "慢性浅表性胃炎伴胃食管反流",
+)
+POLICY = "shaoguan-resident-2023"
+VILLAGES = ("白仓镇黄泥村卫生室", "白仓镇白竹村卫生室", "白仓镇大塘村卫生室")
+WIDTHS = (1024, 1366)
+LANGUAGES = ("zh", "en")
+
+
+@pytest.fixture(scope="module")
+def village_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A clinic with the demo's code length, three patients, 40 visits (more rows than 台账 shows)."""
+    folder = tmp_path_factory.mktemp("sweep_village")
+    with ClinicSession(folder) as session:
+        session.initialize(
+            ClinicSetup(
+                code="H430523101005", name="白仓镇荷花村卫生室", role="village", township_code="H430523101",
+                township_name="白仓镇卫生院", policy_id="shaoyang-resident-2019", operator_name="郭俊杰",
+            )
+        )
+        session.save_catalog([replace(e, pinyin=pinyin_initials(e.name)) for e in demo_catalog(Money.parse("10.00"))])
+        for number, name in enumerate(("贾晓燕", "欧阳明", "司马慧琳")):
+            session.add_patient(PatientInput(name=name, id_number=resident_id("430523", dt.date(1950 + number, 3, 1), 11 + number),
+                                             phone="13800000001", address="白仓镇荷花村五组 (村部往东两百米)"))
+        operator = session.operators()[0].id
+        patients = session.find_patients("")
+        for number in range(40):
+            line = session.line_from_catalog("ZL0001", Fraction(3))
+            session.settle(VisitRequest(patients[0 if number < 30 else 1].id, operator, (line,),
+                                        NOW - dt.timedelta(days=40 - number, hours=number % 5),
+                                        payment_method=("mobile", "cash")[number % 2],
+                                        diagnosis=DIAGNOSES[number % len(DIAGNOSES)]))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def town_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three villages with the demo's long names, every month of 2025; one person in each not
+    signed and visits split, so 审核 lists more flags than it shows."""
+    root = tmp_path_factory.mktemp("sweep_town")
+    files = []
+    for number, name in enumerate(VILLAGES, start=1):
+        code = f"{TOWNSHIP[:-3]}{number:03d}"
+        village = Village.create(root / code, code, name, POLICY)
+        for person in range(3):
+            village.person(f"{number}{person}", number=10 * number + person, signed=person != 2)
+        for month in range(1, 13):
+            for person in range(3):
+                village.visit(f"{number}{person}", f"2025-{month:02d}-{3 + person:02d} 09:00", "96.50", "88.20")
+                if person == 0:  # a second settlement the same day: split visit
+                    village.visit(f"{number}0", f"2025-{month:02d}-03 15:00", "12.00")
+            for day in range(10, 20):  # the person not signed comes often: more flags than rows shown
+                village.visit(f"{number}2", f"2025-{month:02d}-{day} 10:00", "15.00")
+            files.append((f"{code}_2025-{month:02d}_r1.json", village.statement(f"2025-{month:02d}")))
+        village.session.close()
+    town = township(root / "town", POLICY)
+    bring(town, *files)
+    town.close()
+    usb = root / "usb"
+    usb.mkdir()
+    for file_name, raw in files[-6:]:
+        (usb / file_name).write_bytes(raw)
+    return root
+
+
+def copied(folder: Path, tmp_path: Path) -> ClinicSession:
+    shutil.copytree(folder, tmp_path / "data")
+    return ClinicSession(tmp_path / "data")
+
+
+def opened(qtbot, context: AppContext, width: int) -> MainWindow:  # type: ignore[no-untyped-def]
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(width, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def views(window: QWidget) -> list[QAbstractItemView]:
+    return [v for v in window.findChildren(QAbstractItemView) if isinstance(v, QTableView | QTreeView) and v.isVisible()]
+
+
+def sideways(window: MainWindow) -> list[str]:
+    """What scrolls sideways in the tab shown, by its screen and the columns' titles."""
+    found = []
+    for view in views(window):
+        bar = view.horizontalScrollBar()
+        if bar.maximum() > 0:
+            model = view.model()
+            title = model.headerData(model.columnCount() - 1, Qt.Orientation.Horizontal) if model is not None else ""
+            found.append(f"{type(window.tabs.currentWidget()).__name__}: {type(view).__name__} to {title!r} by {bar.maximum()} px"
+                         f" [len {view.horizontalHeader().length()} vp {view.viewport().width()} vbar {view.verticalScrollBar().isVisible()} rows {model.rowCount()}"
+                         f" sizes {[view.horizontalHeader().sectionSize(c) for c in range(model.columnCount())]}]")
+    return found
+
+
+def check_every_tab(qtbot, window: MainWindow, width: int, prepare) -> None:  # type: ignore[no-untyped-def]
+    failures = []
+    for index in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(index)
+        wait_idle(qtbot, window.context.worker)
+        prepare(window.tabs.currentWidget())
+        wait_idle(qtbot, window.context.worker)
+        settled(qtbot)
+        name = window.tabs.tabText(index)
+        if window.width() > width:
+            failures.append(f"{name}: the window is {window.width()} px wide")
+        failures += [f"{name} {line}" for line in sideways(window)]
+    assert not failures, failures
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_village_window_fits(qtbot, worker, village_folder, tmp_path, language, width) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.ui.patients_screen import PatientsScreen
+
+    with copied(village_folder, tmp_path) as session:
+        context = AppContext(session, worker, "zh", clock=lambda: NOW)
+        context.set_operator(session.operators()[0].id)
+
+        def prepare(screen: QWidget) -> None:
+            if isinstance(screen, PatientsScreen):
+                qtbot.waitUntil(lambda: screen.model.rowCount() == 3, timeout=5000)
+                seen = session.find_patients("")[0].id  # the one with 30 visits
+                with qtbot.waitSignal(screen.patient_shown, timeout=5000):
+                    screen.table.selectRow(next(r for r, p in enumerate(screen.model.rows) if p.id == seen))
+
+        with shipped(context, language):
+            window = opened(qtbot, context, width)
+            check_every_tab(qtbot, window, width, prepare)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_township_window_fits(qtbot, worker, town_folder, tmp_path, language, width) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.ui.township.importing import ImportScreen
+    from clinic_app.ui.township.review import ReviewScreen
+    from clinic_app.ui.township.settlement import SettlementScreen
+
+    with copied(town_folder / "town", tmp_path) as session:
+        context = AppContext(session, worker, "zh", clock=lambda: dt.datetime.combine(TODAY, dt.time(9)))
+        context.set_operator(session.operators()[0].id)
+
+        def prepare(screen: QWidget) -> None:
+            if isinstance(screen, ImportScreen):  # the statements brought again: 已导入 listed
+                with qtbot.waitSignal(screen.planned, timeout=10000):
+                    screen.choose_files(sorted((town_folder / "usb").iterdir()))
+            elif isinstance(screen, ReviewScreen):
+                qtbot.waitUntil(lambda: screen.month.count() > 1, timeout=10000)
+                with qtbot.waitSignal(screen.flags_shown, timeout=10000):
+                    screen.set_filter(month="2025-12")
+                assert screen.model.rowCount() > 0
+            elif isinstance(screen, SettlementScreen):
+                with qtbot.waitSignal(screen.report_shown, timeout=15000):
+                    screen.choose_month("2025-12")
+
+        with shipped(context, language):
+            window = opened(qtbot, context, width)
+            check_every_tab(qtbot, window, width, prepare)
