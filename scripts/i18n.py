@@ -115,7 +115,6 @@ EN = {
     "字母和数字, 如 H430523101": "Letters and digits, e.g. H430523101",
     "每笔记录都记下是谁做的; 其他操作员以后在“设置”中添加。": "Every entry records who made it; add other operators later in Settings.",
     "{name} (已过规定期限 {until})": "{name} (period ended {until})",
-    "注意: {year} 年尚未结束 (今天 {today}): 以上按已导入的数据计算, 年终收齐各村 12 月月结后请再计算一次。": "Note: {year} is not over (today {today}): these figures are from the data imported so far; calculate again at the year end, once every village's December statement is in.",
     "注意: 上面预览的 {n} 个月结还没有导入, 快照不含它们; 导入后请重新导出快照。": "Note: the {n} statements previewed above are not imported yet and the snapshot leaves them out; export it again after importing.",
     "出生日期 (无身份证号时)": "Birth date (without an ID number)", "性别 (无身份证号时)": "Sex (without an ID number)",
     "未填": "Not given", "出生日期不能晚于今天": "The birth date cannot be after today",

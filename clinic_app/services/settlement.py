@@ -990,6 +990,14 @@ def _assessment_inputs(session: ClinicSession, year: int, entered: HandEntered) 
     )
 
 
+def assessment_cautions(year: int, today: dt.date) -> tuple[Reason, ...]:
+    """What to say beside `year`'s assessment on `today`: a year not over is scored on the data
+    imported so far (the visit rate is per signed person per year: in November it reads low)."""
+    if today.year > year:
+        return ()
+    return (Reason.of("assessment_year_not_over", year=year, today=today.isoformat()),)
+
+
 def assessment(session: ClinicSession, year: int) -> tuple[AssessmentInputs, Assessment, TierResult]:
     """The year's assessment of this township from its data and the stored hand-entered items."""
     entered = stored_assessment_inputs(session, year)

@@ -26,233 +26,228 @@
 <context>
     <name>AssessmentScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="57" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="58" />
         <source>签约患者个人负担比例</source>
         <translation>Signed patients' personal burden ratio</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="58" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="59" />
         <source>签约患者就诊率</source>
         <translation>Signed patients' visit rate</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="59" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="60" />
         <source>有效签约率</source>
         <translation>Effective signing rate</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="60" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="61" />
         <source>基本药物配备</source>
         <translation>Essential drug availability</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="61" />
-        <location filename="../../clinic_app/ui/township/assessment.py" line="188" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="62" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="189" />
         <source>乡村一体化管理</source>
         <translation>Village integration</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="62" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="63" />
         <source>现场调查 (知晓率/满意度)</source>
         <translation>Field survey (awareness/satisfaction)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="67" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="68" />
         <source>优秀</source>
         <translation>Excellent</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="67" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="68" />
         <source>良好</source>
         <translation>Good</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="67" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="68" />
         <source>合格</source>
         <translation>Pass</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="67" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="68" />
         <source>不合格</source>
         <translation>Fail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="85" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="86" />
         <source>统一药品配送</source>
         <translation>Unified drug delivery</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="86" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="87" />
         <source>统一监管</source>
         <translation>Unified supervision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="87" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="88" />
         <source>统一结算</source>
         <translation>Unified settlement</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="88" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="89" />
         <source>统一资金分配</source>
         <translation>Unified fund distribution</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="89" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="90" />
         <source>统一协议签订</source>
         <translation>Unified agreements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="96" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="97" />
         <source>国家级</source>
         <translation>National</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="97" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="98" />
         <source>省级</source>
         <translation>Provincial</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="98" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="99" />
         <source>市级</source>
         <translation>City</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="99" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="100" />
         <source>县级</source>
         <translation>County</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="100" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="101" />
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="130" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="131" />
         <source>保存并计算</source>
         <translation>Save and compute</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="133" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="134" />
         <source>考核年度</source>
         <translation>Assessment year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="143" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="144" />
         <source>全县基准 (县医保局公布)</source>
         <translation>County baselines (published by the county bureau)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="146" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="147" />
         <source>个人负担比例 %</source>
         <translation>Personal burden ratio %</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="146" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="147" />
         <source>如 35</source>
         <translation>e.g. 35</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="147" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="148" />
         <source>就诊率 (人次/签约人)</source>
         <translation>Visit rate (visits per signed person)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="147" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="148" />
         <source>如 0.5</source>
         <translation>e.g. 0.5</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="148" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="149" />
         <source>有效签约率 %</source>
         <translation>Effective signing rate %</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="148" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="149" />
         <source>如 60</source>
         <translation>e.g. 60</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="172" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="173" />
         <source>协议考核不合格 (一票否决)</source>
         <translation>Agreement rated unqualified (veto)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="173" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="174" />
         <source>现场考核录入</source>
         <translation>Field assessment entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="175" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="176" />
         <source>基本药物 已配备 / 应配备</source>
         <translation>Essential drugs stocked / required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="178" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="179" />
         <source>政策知晓 知晓 / 调查</source>
         <translation>Policy awareness: aware / surveyed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="181" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="182" />
         <source>满意度 满意 / 调查</source>
         <translation>Satisfaction: satisfied / surveyed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="184" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="185" />
         <source>查实违规/推诿病例数</source>
         <translation>Confirmed violation or refusal cases</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="194" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="195" />
         <source>表彰 (加分)</source>
         <translation>Honours (bonus)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="217" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="218" />
         <source>指标</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="218" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="219" />
         <source>实际值</source>
         <translation>Actual</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="219" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="220" />
         <source>得分</source>
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="220" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="221" />
         <source>满分</source>
         <translation>Maximum</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="230" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="231" />
         <source>考核结果</source>
         <translation>Assessment result</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="322" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="323" />
         <source>考核录入已保存</source>
         <translation>Assessment entries saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="329" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="330" />
         <source>本年度的全县基准和考核录入项尚未填写: 填写左侧各项后点“保存并计算”。</source>
         <translation>This year's county baselines and assessment entries are not filled in yet: fill in the left side and press "Save and compute".</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="336" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="337" />
         <source>来自数据: 签约人数 {signed}, 有效签约 {effective}, 签约患者就诊 {visits} 人次, 医疗费 {total} 元, 个人负担 {paid} 元</source>
         <translation>From the data: {signed} signed, {effective} effectively signed, {visits} visits of signed patients, cost {total}, personal burden {paid}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="350" />
-        <source>注意: {year} 年尚未结束 (今天 {today}): 以上按已导入的数据计算, 年终收齐各村 12 月月结后请再计算一次。</source>
-        <translation>Note: {year} is not over (today {today}): these figures are from the data imported so far; calculate again at the year end, once every village's December statement is in.</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="354" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="351" />
         <source>总分 {score} (加分 {bonus}, 扣分 {deductions})  等次: {tier}</source>
         <translation>Score {score} (bonus {bonus}, deductions {deductions})  Tier: {tier}</translation>
     </message>
@@ -395,72 +390,72 @@
 <context>
     <name>DayCloseDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="170" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="171" />
         <source>日结</source>
         <translation>Day close</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="176" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="177" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="182" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="183" />
         <source>打印日结单…</source>
         <translation>Print the day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="202" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="203" />
         <source>日结 {day}</source>
         <translation>Day close {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="215" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="216" />
         <source>就诊 {n} 笔, 冲销 {r} 笔</source>
         <translation>{n} visits, {r} reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="216" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="217" />
         <source>总费用 {v} 元</source>
         <translation>Total {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="217" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="218" />
         <source>统筹支付 {v} 元</source>
         <translation>Fund pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="218" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="219" />
         <source>个人支付 {v} 元</source>
         <translation>Patient pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="220" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="221" />
         <source>个人支付按付款方式:</source>
         <translation>Patient share by payment method:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="224" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="225" />
         <source>外院报销 {n} 笔, 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元</source>
         <translation>{n} outside receipts reimbursed: {t} billed, {f} paid back by the fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="227" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="228" />
         <source>家庭医生签约服务费 {n} 笔 (冲销 {r} 笔), 合计 {a} 元</source>
         <translation>{n} family doctor package fees ({r} reversed), {a} yuan in all</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="230" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="231" />
         <source>应交款 (就诊个人支付 + 签约服务费):</source>
         <translation>To hand over (visits' patient share + package fees):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="232" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="233" />
         <source>应交款 (现金与移动支付):</source>
         <translation>To hand over (cash and mobile payment):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="235" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="236" />
         <source>应交款 {v} 元</source>
         <translation>To hand over: {v} yuan</translation>
     </message>
@@ -468,32 +463,32 @@
 <context>
     <name>DecisionDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="122" />
+        <location filename="../../clinic_app/ui/township/review.py" line="123" />
         <source>标记已处理</source>
         <translation>Mark handled</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="122" />
+        <location filename="../../clinic_app/ui/township/review.py" line="123" />
         <source>标记待核实</source>
         <translation>Mark to check with the village doctor</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="126" />
+        <location filename="../../clinic_app/ui/township/review.py" line="127" />
         <source>将 {n} 条标记记为“{state}”, 记录操作员和时间; 记录后不能修改, 可再记一次新的处理。</source>
         <translation>Record {n} flags as "{state}" with the operator and the time. A record cannot be changed; a new decision can follow it.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="132" />
+        <location filename="../../clinic_app/ui/township/review.py" line="133" />
         <source>备注 (可不填)</source>
         <translation>Note (optional)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="136" />
+        <location filename="../../clinic_app/ui/township/review.py" line="137" />
         <source>如: 已电话核实, 系两次就诊</source>
         <translation>e.g. checked by phone: two separate visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="136" />
+        <location filename="../../clinic_app/ui/township/review.py" line="137" />
         <source>如: 请村医说明同日两次结算的原因</source>
         <translation>e.g. ask the doctor why there are two settlements that day</translation>
     </message>
@@ -592,47 +587,47 @@
 <context>
     <name>EntryDetails</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="75" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="76" />
         <source>就诊明细</source>
         <translation>Visit details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="87" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="88" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="88" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="89" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="89" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="90" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="90" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="91" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="91" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="92" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="92" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="93" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="116" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="117" />
         <source>已作废</source>
         <translation>voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="119" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="120" />
         <source>收据号 {receipt}  {kind} {state}
 {time}  患者 {patient}  操作员 {operator}
 总费用 {total} 元  统筹支付 {fund} 元  个人支付 {patient_pays} 元 ({method})</source>
@@ -641,24 +636,24 @@
 Total {total}  fund {fund}  patient {patient_pays} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="135" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="136" />
         <source>账户持有人 {holder}</source>
         <translation>Account holder {holder}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="138" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="139" />
         <source>外院票据号 {receipt}  {note}</source>
         <translation>Outside receipt {receipt}  {note}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="153" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="154" />
         <source>冲销 (作废) 收据 {receipt}
 作废原因: {reason}</source>
         <translation>Reverses (voids) receipt {receipt}
 Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="156" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="157" />
         <source>已于 {time} 作废, 冲销收据号 {receipt}, 操作员 {operator}
 作废原因: {reason}</source>
         <translation>Voided {time} by reversal receipt {receipt}, operator {operator}
@@ -725,155 +720,155 @@ Please give this log file to support:
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="104" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="89" />
         <source>未导入: {why}</source>
         <translation>Not imported: {why}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="107" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="92" />
         <source>已导入, 待审核 {n} 条</source>
         <translation>Imported, {n} to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="107" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="92" />
         <source>已导入, 无待审核</source>
         <translation>Imported, nothing to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="109" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="94" />
         <source>签名密钥尚未登记, 指纹 {fp}: 核对后信任</source>
         <translation>Signing key not registered, fingerprint {fp}: compare, then trust</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="113" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="98" />
         <source>与本批的 {name} 内容相同, 只导入一次</source>
         <translation>Same content as {name} in this batch: imported once</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="117" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="102" />
         <source>较旧的第 {old} 版, 本批有第 {new} 版, 不导入</source>
         <translation>Older revision {old}: revision {new} is in this batch, not imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="121" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="106" />
         <source>较旧的第 {old} 版 (已有第 {new} 版), 已被替换, 不导入</source>
         <translation>Older revision {old} (revision {new} is in): superseded, not imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="125" />
-        <location filename="../../clinic_app/ui/township/importing.py" line="295" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="110" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="280" />
         <source>与已导入的文件相同, 不再导入</source>
         <translation>Same as a file already imported: not imported again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="140" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="125" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="141" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="126" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="142" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="127" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="143" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="128" />
         <source>版本</source>
         <translation>Revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="144" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="129" />
         <source>结算笔数</source>
         <translation>Settlements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="145" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="130" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="146" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="131" />
         <source>处理</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="147" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="132" />
         <source>说明</source>
         <translation>Detail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="214" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="199" />
         <source>选择月结文件…</source>
         <translation>Choose statement files…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="216" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="201" />
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="219" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="204" />
         <source>选择村卫生室导出的月结数据文件 (*.json), 先预览, 确认后导入。</source>
         <translation>Choose the statement data files (*.json) the village clinics exported; preview first, then import.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="239" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="224" />
         <source>%v / %m 个文件</source>
         <translation>%v / %m files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="245" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="230" />
         <source>导出用量快照…</source>
         <translation>Export usage snapshot…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="248" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="233" />
         <source>导入各村月结后, 把本年每人已用的统筹基金交回各村 (U 盘), 村里接诊时年度限额会算上在别处用的。</source>
         <translation>After importing the villages' statements, hand back each person's fund used this year to the villages (USB stick): their annual caps then count what was used elsewhere.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="266" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="251" />
         <source>选择月结数据文件</source>
         <translation>Choose statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="266" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="251" />
         <source>月结数据 (*.json)</source>
         <translation>Statement data (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="310" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="295" />
         <source>预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)</source>
         <translation>Preview: {n} files, {ok} to import, {same} already imported, {old} older revisions, {copies} copies, {keys} keys to check, {bad} rejected (nothing written yet)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="386" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="371" />
         <source>注意: 上面预览的 {n} 个月结还没有导入, 快照不含它们; 导入后请重新导出快照。</source>
         <translation>Note: the {n} statements previewed above are not imported yet and the snapshot leaves them out; export it again after importing.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="437" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="422" />
         <source>导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个。</source>
         <translation>Import done: {ok} files imported, {bad} not imported, {same} already imported, {old} older revisions, {copies} copies.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="357" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="342" />
         <source>导出用量快照到文件夹 (U 盘)</source>
         <translation>Export the usage snapshot to a folder (USB stick)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="379" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="364" />
         <source>已导出 {year} 年用量快照: {path}
 {people} 人, {rows} 行。乡镇卫生院密钥指纹 (村医第一次导入时核对): {fingerprint}</source>
         <translation>Exported the {year} usage snapshot: {path}
 {people} people, {rows} rows. Township key fingerprint (the village doctor checks it on the first import): {fingerprint}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="442" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="427" />
         <source>待审核 {n} 条:</source>
         <translation>{n} to review:</translation>
     </message>
@@ -1127,58 +1122,58 @@ Please give this log file to support:
 <context>
     <name>LedgerScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="255" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="256" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="267" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="268" />
         <source>患者 (姓名/拼音/身份证)</source>
         <translation>Patient (name/pinyin/ID)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="272" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="345" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="273" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="346" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="275" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="276" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="275" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="276" />
         <source>只看作废</source>
         <translation>Voided only</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="275" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="276" />
         <source>隐藏作废</source>
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="301" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="302" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="303" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="304" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="305" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="306" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="381" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="382" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="440" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="443" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>
@@ -1232,158 +1227,158 @@ Please give this log file to support:
 <context>
     <name>MonthScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="177" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="182" />
         <source>1. 选择月份</source>
         <translation>1. Choose the month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="189" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="194" />
         <source>结算笔数</source>
         <translation>Settlements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="190" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="195" />
         <source>冲销笔数</source>
         <translation>Reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="192" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="197" />
         <source>净人次 (冲销后)</source>
         <translation>Net visits (after reversals)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="193" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="198" />
         <source>医疗总费用 (元)</source>
         <translation>Total (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="194" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="199" />
         <source>统筹基金支付 (元)</source>
         <translation>Fund pays (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="195" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="200" />
         <source>个人支付 (元)</source>
         <translation>Patient pays (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="205" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="210" />
         <source>月份 (YYYY-MM)</source>
         <translation>Month (YYYY-MM)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="214" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="219" />
         <source>2. 导出到文件夹 (U 盘)</source>
         <translation>2. Export to a folder (USB drive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="216" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="221" />
         <source>插入 U 盘或选择文件夹</source>
         <translation>Insert a USB drive or choose a folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="217" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="222" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="222" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="227" />
         <source>导出月结</source>
         <translation>Export the month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="244" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="249" />
         <source>3. 导出结果</source>
         <translation>3. Exported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="245" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="250" />
         <source>尚未导出</source>
         <translation>Nothing exported yet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="248" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="253" />
         <source>打印汇总表…</source>
         <translation>Print the summary…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="256" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="261" />
         <source>导出记录</source>
         <translation>Exports so far</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="259" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="264" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="260" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="265" />
         <source>修订版</source>
         <translation>Revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="261" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="266" />
         <source>导出时间</source>
         <translation>Exported at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="262" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="267" />
         <source>文件夹</source>
         <translation>Folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="263" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="268" />
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="272" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="277" />
         <source>乡镇用量快照</source>
         <translation>Township usage snapshot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="274" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="279" />
         <source>乡镇卫生院交回的本年用量: 患者在本乡镇其他机构用过的统筹基金。导入后, 接诊时的年度限额会算上它。</source>
         <translation>This year's usage handed back by the township health center: the fund patients used at its other facilities. Once imported, the annual cap at the visit counts it.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="278" />
-        <location filename="../../clinic_app/ui/month_screen.py" line="493" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="283" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="499" />
         <source>本年尚未导入</source>
         <translation>Not imported for this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="280" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="285" />
         <source>导入用量快照…</source>
         <translation>Import usage snapshot…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="326" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="331" />
         <source>已找到 U 盘: {path}</source>
         <translation>USB drive found: {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="350" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="355" />
         <source>{month} (本月, 未结束)</source>
         <translation>{month} (this month, not over)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="405" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="410" />
         <source>本月尚未结束: 导出的只是到今天为止的记录。月底后请再导出一次 (修订版号加一)。</source>
         <translation>This month is not over: the export holds the records up to today. Export it again after the month ends (the next revision).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="425" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="430" />
         <source>选择导出文件夹</source>
         <translation>Choose the export folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="448" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="453" />
         <source>正在导出…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="464" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="469" />
         <source>{month} 第 {revision} 版, 已导出到:
   {folder}
   {data}
@@ -1406,57 +1401,57 @@ This clinic's key fingerprint (the township checks it):
 {visits} settlements, {reversals} reversals; net total {total}, fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="478" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="484" />
         <source>{month} 月结已导出 (第 {revision} 版)</source>
         <translation>{month} exported (revision {revision})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="496" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="502" />
         <source>{year} 年: 已导入 (乡镇计算于 {day}), {rows} 行</source>
         <translation>{year}: imported (computed by the township on {day}), {rows} rows</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="503" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="509" />
         <source>选择乡镇卫生院的用量快照</source>
         <translation>Choose the township's usage snapshot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="503" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="509" />
         <source>用量快照 (*.json)</source>
         <translation>Usage snapshot (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="530" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="536" />
         <source>这个快照已经导入过, 没有变化 ({year} 年, 乡镇计算于 {day})</source>
         <translation>This snapshot was imported before; nothing changed ({year}, computed on {day})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="532" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="538" />
         <source>已导入 {year} 年用量快照 (乡镇计算于 {day}): {rows} 行</source>
         <translation>Imported the {year} usage snapshot (computed on {day}): {rows} rows</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="545" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="551" />
         <source>核对乡镇卫生院密钥指纹</source>
         <translation>Check the township health center's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="546" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="552" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="549" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="555" />
         <source>请把上面的指纹与乡镇卫生院给的指纹 (导出快照时显示, 或打印件) 逐组核对, 最好当面或电话确认。完全一致才点“信任此密钥”: 快照随即导入。不一致请点“不信任”, 并与乡镇卫生院联系。</source>
         <translation>Compare the fingerprint above, group by group, with the one the township gave you (shown when it exported the snapshot, or on paper), best in person or by phone. Only if it is the same, click “Trust this key”: the snapshot is then imported. If not, click “Do not trust” and call the township health center.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="568" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="574" />
         <source>未导入: 乡镇卫生院的密钥没有被信任</source>
         <translation>Not imported: the township health center's key was not trusted</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="577" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="583" />
         <source>{month} 月结汇总表</source>
         <translation>{month} statement summary</translation>
     </message>
@@ -1812,29 +1807,29 @@ This clinic's key fingerprint (the township checks it):
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="320" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="324" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="323" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="327" />
         <source>定点 {places}; 家庭医生签约: {signed}</source>
         <translation>designated {places}; family doctor signed: {signed}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="327" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="328" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="331" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="332" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="330" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="334" />
         <source>{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}</source>
         <translation>{year}: {used} used, cap {cap}, {left} left</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/patients_screen.py" line="75" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="388" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="392" />
         <source>已冲销, 冲销收据号 {receipt}</source>
         <translation>Reversed; reversal receipt {receipt}</translation>
     </message>
@@ -2145,151 +2140,151 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="56" />
+        <location filename="../../clinic_app/ui/township/review.py" line="57" />
         <source>已处理</source>
         <translation>Handled</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="58" />
+        <location filename="../../clinic_app/ui/township/review.py" line="59" />
         <source>待核实</source>
         <translation>To check</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="59" />
+        <location filename="../../clinic_app/ui/township/review.py" line="60" />
         <source>未处理</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="64" />
+        <location filename="../../clinic_app/ui/township/review.py" line="65" />
         <source>{state}: {operator} {time}</source>
         <translation>{state}: {operator} {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="68" />
+        <location filename="../../clinic_app/ui/township/review.py" line="69" />
         <source>, 备注: {note}</source>
         <translation>, note: {note}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="74" />
-        <location filename="../../clinic_app/ui/township/review.py" line="195" />
-        <location filename="../../clinic_app/ui/township/review.py" line="204" />
+        <location filename="../../clinic_app/ui/township/review.py" line="75" />
+        <location filename="../../clinic_app/ui/township/review.py" line="196" />
+        <location filename="../../clinic_app/ui/township/review.py" line="205" />
         <source>标记</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="75" />
+        <location filename="../../clinic_app/ui/township/review.py" line="76" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="76" />
+        <location filename="../../clinic_app/ui/township/review.py" line="77" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="77" />
+        <location filename="../../clinic_app/ui/township/review.py" line="78" />
         <source>结算时间</source>
         <translation>Settled at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="78" />
-        <location filename="../../clinic_app/ui/township/review.py" line="193" />
+        <location filename="../../clinic_app/ui/township/review.py" line="79" />
+        <location filename="../../clinic_app/ui/township/review.py" line="194" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="79" />
-        <location filename="../../clinic_app/ui/township/review.py" line="199" />
+        <location filename="../../clinic_app/ui/township/review.py" line="80" />
+        <location filename="../../clinic_app/ui/township/review.py" line="200" />
         <source>处理</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="80" />
+        <location filename="../../clinic_app/ui/township/review.py" line="81" />
         <source>说明</source>
         <translation>Detail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="105" />
+        <location filename="../../clinic_app/ui/township/review.py" line="106" />
         <source>尚无处理记录</source>
         <translation>No decision recorded yet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="170" />
+        <location filename="../../clinic_app/ui/township/review.py" line="171" />
         <source>全部标记</source>
         <translation>All flags</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="181" />
+        <location filename="../../clinic_app/ui/township/review.py" line="182" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="197" />
+        <location filename="../../clinic_app/ui/township/review.py" line="198" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="205" />
+        <location filename="../../clinic_app/ui/township/review.py" line="206" />
         <source>条数</source>
         <translation>Count</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="254" />
+        <location filename="../../clinic_app/ui/township/review.py" line="252" />
         <source>标记已处理… (Ctrl+D)</source>
         <translation>Mark handled… (Ctrl+D)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="256" />
+        <location filename="../../clinic_app/ui/township/review.py" line="254" />
         <source>把选中的标记记为已处理 (可多选), 可写备注</source>
         <translation>Record the chosen flags (several may be chosen) as handled, with a note if you like</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="258" />
+        <location filename="../../clinic_app/ui/township/review.py" line="256" />
         <source>待核实… (Ctrl+K)</source>
         <translation>To check… (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="260" />
+        <location filename="../../clinic_app/ui/township/review.py" line="258" />
         <source>把选中的标记记为需向村医核实 (可多选), 可写备注</source>
         <translation>Record the chosen flags (several may be chosen) as to be checked with the village doctor, with a note if you like</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="270" />
+        <location filename="../../clinic_app/ui/township/review.py" line="268" />
         <source>各类标记条数 (点击或方向键筛选)</source>
         <translation>Flags by kind (click or arrows to filter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="302" />
+        <location filename="../../clinic_app/ui/township/review.py" line="320" />
         <source>全部村卫生室</source>
         <translation>All village clinics</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="312" />
+        <location filename="../../clinic_app/ui/township/review.py" line="330" />
         <source>全部月份</source>
         <translation>All months</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="350" />
+        <location filename="../../clinic_app/ui/township/review.py" line="368" />
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="372" />
+        <location filename="../../clinic_app/ui/township/review.py" line="390" />
         <source>显示 {n} 条, 共 {all} 条: 未处理 {open}, 待核实 {query}, 已处理 {handled}</source>
         <translation>Showing {n} of {all}: {open} open, {query} to check, {handled} handled</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="376" />
+        <location filename="../../clinic_app/ui/township/review.py" line="394" />
         <source> (只读取了前 {n} 条, 请按村或月份筛选)</source>
         <translation> (only the first {n} read: filter by village or month)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="396" />
+        <location filename="../../clinic_app/ui/township/review.py" line="414" />
         <source>选中一条标记可在此查看完整说明</source>
         <translation>Choose a flag to read its whole explanation here</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="399" />
+        <location filename="../../clinic_app/ui/township/review.py" line="417" />
         <source>{flag} — {person} {time} {village}, 结算号 {setl_id}: {detail}</source>
         <translation>{flag} — {person} {time} {village}, settlement {setl_id}: {detail}</translation>
     </message>
@@ -2543,8 +2538,8 @@ Restore now?</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="633" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="672" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="644" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="683" />
         <source>统筹应付</source>
         <translation>Fund payable</translation>
     </message>
@@ -2555,7 +2550,7 @@ Restore now?</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="674" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="685" />
         <source>预付</source>
         <translation>Prepay</translation>
     </message>
@@ -2595,133 +2590,133 @@ Restore now?</translation>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="350" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="360" />
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="371" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="381" />
         <source>写出月报 (PDF/xlsx)…</source>
         <translation>Write monthly report (PDF/xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="377" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="387" />
         <source>结算月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="408" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="419" />
         <source>保存签约人数</source>
         <translation>Save signed counts</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="411" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="422" />
         <source>0-100</source>
         <translation>0-100</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="414" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="425" />
         <source>保存考核分</source>
         <translation>Save score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="417" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="428" />
         <source>年度考核分</source>
         <translation>Annual score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="420" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="431" />
         <source>本月签约人数 / 考核分</source>
         <translation>Signed this month / score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="428" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="439" />
         <source>统筹应付与月预算 (按月)</source>
         <translation>Fund payable vs monthly budget (by month)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="429" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="440" />
         <source>本月统筹应付与预付 (按村)</source>
         <translation>Fund payable vs prepay this month (by village)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="506" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="517" />
         <source>正在结算 {month}…</source>
         <translation>Settling {month}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="523" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="534" />
         <source>{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元</source>
         <translation>{town} {month}  {variant}  {signed} signed  quota/budget {quota}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="535" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="546" />
         <source>本月未收到月结: {codes}</source>
         <translation>No statement received this month: {codes}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="543" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="554" />
         <source>{name}: 签约人数为 0, 但月结中统筹应付 {fund} 元, 按工作量分得预付 {prepay} 元; 请核对签约人数和“审核”中的“未在本乡镇/本村签约”标记</source>
         <translation>{name}: no signed persons, yet fund payable {fund} in its statements, so a workload share of the prepay of {prepay}; check the signed count and the "not signed with this township or village" flags under Review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="550" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="561" />
         <source>{year} 年年终清算</source>
         <translation>Year-end clearing {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="552" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="563" />
         <source> (本政策 {months} 个月)</source>
         <translation> ({months} months under this policy)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="594" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="605" />
         <source>手工录入</source>
         <translation>Entered by hand</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="594" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="605" />
         <source>按名册统计, 可修改后保存</source>
         <translation>Counted from the roster; edit and save if needed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="331" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="595" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="341" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="606" />
         <source> (本院)</source>
         <translation> (own desk)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="639" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="650" />
         <source>月预算</source>
         <translation>Monthly budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="657" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="668" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="720" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="731" />
         <source>本院</source>
         <translation>Own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="738" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="749" />
         <source>签约人数已保存</source>
         <translation>Signed counts saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="745" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="756" />
         <source>考核分已保存</source>
         <translation>Score saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="755" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="766" />
         <source>选择月报保存的文件夹</source>
         <translation>Choose a folder for the monthly report</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="769" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="780" />
         <source>月报已写出: {pdf}, {xlsx}</source>
         <translation>Report written: {pdf}, {xlsx}</translation>
     </message>
@@ -2760,17 +2755,17 @@ Restore now?</translation>
 <context>
     <name>TrustDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="174" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="159" />
         <source>核对村卫生室密钥指纹</source>
         <translation>Check the village clinic's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="175" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="160" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="178" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="163" />
         <source>请把上面的指纹与该村月结报表 (PDF) 上打印的“密钥指纹”逐组核对, 最好当面或电话与村医确认。完全一致才点“信任此密钥”: 该村的文件随后列入预览, 点“导入”才会写入。不一致请点“不信任”, 不要导入, 并与村卫生室联系。</source>
         <translation>Compare the fingerprint above, group by group, with the key fingerprint printed on the village's statement PDF, best with the village doctor in person or by phone. Press "Trust this key" only if they match exactly: the village's files then show in the preview, and only "Import" writes them. Otherwise press "Do not trust", do not import, and contact the clinic.</translation>
     </message>

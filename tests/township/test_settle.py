@@ -617,3 +617,10 @@ def test_a_month_not_over_is_settled_on_what_came_in_and_says_so(tmp_path) -> No
     after = settlement.month_report(town, "2024-03", today=dt.date(2024, 4, 1))
     assert after.changes == () and after.settlement == during.settlement
     town.close()
+
+
+def test_an_assessment_of_a_year_not_over_carries_a_caution() -> None:
+    (caution,) = settlement.assessment_cautions(2025, dt.date(2025, 12, 31))
+    assert render(caution, "zh").startswith("注意: 2025 年尚未结束 (今天 2025-12-31)")
+    assert "is not over" in render(caution, "en")
+    assert settlement.assessment_cautions(2025, dt.date(2026, 1, 1)) == ()

@@ -41,6 +41,7 @@ from clinic_app.errors import BadInput, UserError
 from clinic_app.services.settlement import (
     HandEntered,
     assessment,
+    assessment_cautions,
     format_fraction,
     save_assessment_inputs,
     stored_assessment_inputs,
@@ -343,12 +344,8 @@ class AssessmentScreen(QWidget):
                 paid=inputs.patient_paid,
             )
         )
-        today = self.context.today()
-        if self.year.value() >= today.year:
-            # The visit rate is per signed person per year: in November it reads low.
-            self.data.setText(self.data.text() + "\n" + self.tr(
-                "注意: {year} 年尚未结束 (今天 {today}): 以上按已导入的数据计算, 年终收齐各村 12 月月结后请再计算一次。"
-            ).format(year=self.year.value(), today=today.isoformat()))
+        for caution in assessment_cautions(self.year.value(), self.context.today()):
+            self.data.setText(self.data.text() + "\n" + labels.reason(caution, self.context.language))
         self.model.set_rows(scored.indicators)
         self.total.setText(
             self.tr("总分 {score} (加分 {bonus}, 扣分 {deductions})  等次: {tier}").format(
