@@ -31,6 +31,14 @@ class Clinic:
     reform_pilot: bool
     """The county takes part in the Hunan reform pilot and this clinic is not level-2 standard."""
 
+    def facility_name(self, code: str) -> str | None:
+        """The name of a facility this clinic knows by its code (itself, its township), else None."""
+        if code == self.code:
+            return self.name
+        if code == self.township_code and self.township_name:
+            return self.township_name
+        return None
+
 
 @dataclass(frozen=True)
 class Operator:

@@ -970,10 +970,12 @@ class ClinicSession:
                 f"{patient.name} has no designated facility recorded for {year}: an outside receipt is reimbursed "
                 "at the designated facility, not here",
             )
+        # Named where this clinic knows the facility (its township), as the patient card names it;
+        # another village by its code and level.
         levels = (("village", enrolment.designated_village), ("township", enrolment.designated_township))
-        places = [(code, FACILITY_NAMES[level]) for level, code in levels if code]
-        zh = " / ".join(f"{code} ({names[0]})" for code, names in places)
-        en = " / ".join(f"{code} ({names[1]})" for code, names in places)
+        places = [(code, clinic.facility_name(code), FACILITY_NAMES[level]) for level, code in levels if code]
+        zh = " / ".join(f"{name} ({code})" if name else f"{code} ({words[0]})" for code, name, words in places)
+        en = " / ".join(f"{name} ({code})" if name else f"{code} ({words[1]})" for code, name, words in places)
         raise NotDesignatedHere(
             f"{patient.name} {year} 年定点在 {zh}, 不是本机构 ({clinic.code}): 外院票据请到定点机构报销",
             f"{patient.name} is designated at {en} for {year}, not at this clinic ({clinic.code}): "

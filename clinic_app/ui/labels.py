@@ -101,14 +101,14 @@ def designation(enrolment: Enrolment | None, year: int, clinic: Clinic | None = 
     """
     if enrolment is None:
         return QCoreApplication.translate("Labels", "{year} 年未登记").format(year=year)
-    names: dict[str, str] = {}
-    if clinic is not None:
-        if clinic.township_name:
-            names[clinic.township_code] = clinic.township_name
-        names[clinic.code] = QCoreApplication.translate("Labels", "{name} (本机构)").format(name=clinic.name)
-    places = " / ".join(
-        names.get(p, p) for p in (enrolment.designated_village, enrolment.designated_township) if p
-    )
+
+    def place(code: str) -> str:
+        name = clinic.facility_name(code) if clinic is not None else None
+        if clinic is not None and code == clinic.code:
+            return QCoreApplication.translate("Labels", "{name} (本机构)").format(name=name)
+        return name or code
+
+    places = " / ".join(place(p) for p in (enrolment.designated_village, enrolment.designated_township) if p)
     text = places or QCoreApplication.translate("Labels", "(未定点)")
     if not enrolment.insured:
         text = QCoreApplication.translate("Labels", "未参保")

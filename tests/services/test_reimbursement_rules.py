@@ -267,8 +267,12 @@ def test_a_patient_designated_elsewhere_is_reimbursed_there_not_here(shaoguan: L
         )
     assert _entries(lg) == before
     zh, en = caught.value.message("zh"), caught.value.message("en")
-    assert f"2025 年定点在 {where}" in zh and "请到定点机构报销" in zh
-    assert f"designated at {where}" in en and "for 2025" in en
+    # Another village by its code and level; the township this clinic knows, by its name.
+    named = lg.session.require_clinic().facility_name(where)
+    place = f"{named} ({where})" if named else f"{where} (村卫生室)"
+    assert f"2025 年定点在 {place}" in zh and "请到定点机构报销" in zh
+    assert f"designated at {named or where}" in en and "for 2025" in en
+    assert (named is None) == (who == "other_village")
 
 
 def test_a_patient_with_no_enrolment_for_the_year_is_not_reimbursed_here(tmp_path: Path) -> None:
