@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from clinic_app.domain.policy import PolicyBook
+from clinic_app.domain.policy import Policy, PolicyBook
 from clinic_app.domain.records import Clinic
 from clinic_app.errors import UserError
 from clinic_app.services.policies import reform_over
@@ -64,26 +64,29 @@ def clinic_policy_ids(book: PolicyBook) -> list[str]:
     return [i for i in book.ids() if book[i].base is None and i not in employee]
 
 
+def policy_label(policy: Policy, language: str, day: dt.date) -> str:
+    """A policy as a clinic's list names it: past its stated period, it says so there, where the
+    county's choice is made, not only at the first visit."""
+    name = policy.name_en if language == "en" else policy.name
+    if policy.past_stated_period(day):
+        return QCoreApplication.translate("Wizard", "{name} (已过规定期限 {until})").format(name=name, until=policy.stated_until)
+    return name
+
+
 def fill_policies(combo: QComboBox, book: PolicyBook, language: str, today: dt.date | None = None) -> None:
-    """The combo's items: the clinic policies by name, each with its id; one past its stated
-    period says so here, where the county's choice is made, not only at the first visit."""
+    """The combo's items: the clinic policies by `policy_label`, each with its id."""
     combo.clear()
     day = today or dt.date.today()
     for policy_id in clinic_policy_ids(book):
-        policy = book[policy_id]
-        name = policy.name_en if language == "en" else policy.name
-        if policy.past_stated_period(day):
-            name = QCoreApplication.translate("Wizard", "{name} (已过规定期限 {until})").format(
-                name=name, until=policy.stated_until
-            )
-        combo.addItem(name, policy_id)
+        combo.addItem(policy_label(book[policy_id], language, day), policy_id)
 
 
-def choose_policy(combo: QComboBox, book: PolicyBook, language: str, policy_id: str) -> None:
+def choose_policy(
+    combo: QComboBox, book: PolicyBook, language: str, policy_id: str, today: dt.date | None = None
+) -> None:
     """Select `policy_id`, adding it when it is not a listed one (a clinic set to it before the list was cut)."""
     if combo.findData(policy_id) < 0 and policy_id in book:
-        policy = book[policy_id]
-        combo.addItem(policy.name_en if language == "en" else policy.name, policy_id)
+        combo.addItem(policy_label(book[policy_id], language, today or dt.date.today()), policy_id)
     combo.setCurrentIndex(max(0, combo.findData(policy_id)))
 
 

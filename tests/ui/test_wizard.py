@@ -144,7 +144,7 @@ def test_a_policy_past_its_stated_period_says_so_in_the_list(qtbot, tmp_path, wo
 
     from PySide6.QtWidgets import QComboBox
 
-    from clinic_app.ui.wizard import fill_policies
+    from clinic_app.ui.wizard import choose_policy, fill_policies
 
     with ClinicSession(tmp_path / "new") as session:
         combo = QComboBox()
@@ -155,6 +155,10 @@ def test_a_policy_past_its_stated_period_says_so_in_the_list(qtbot, tmp_path, wo
         assert "规定期限" not in texts["shaoguan-resident-2023"]
         fill_policies(combo, session.book, "zh", dt.date(2028, 3, 7))
         assert combo.itemText(combo.findData("shaoguan-resident-2023")).endswith("(已过规定期限 2028-03-06)")
+        # A clinic set to a policy no longer listed (the reform, before 29a9bda) gets it back, marked too.
+        choose_policy(combo, session.book, "zh", "shaoyang-resident-reform-2025", dt.date(2026, 11, 26))
+        assert combo.currentData() == "shaoyang-resident-reform-2025"
+        assert combo.currentText().endswith(" (已过规定期限 2026-06-30)")
         wizard = SetupWizard(WizardContext(session, worker))
         qtbot.addWidget(wizard)
         assert wizard.clinic_page.township_code.placeholderText().endswith("H430523101")
