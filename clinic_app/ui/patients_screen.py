@@ -148,6 +148,7 @@ class PatientsScreen(QWidget):
         form = QFormLayout()
         self.name = QLabel()
         self.name.setStyleSheet("font-weight: bold;")
+        self.name.setWordWrap(True)  # "邹立新  Male  Resident  H430523101005P0002369" held the pane wide at 1024
         self.id_number = QLabel()
         self.contact = QLabel()
         self.contact.setWordWrap(True)
