@@ -23,7 +23,7 @@ from clinic_app.ui.context import AppContext
 from clinic_app.ui.main_window import MainWindow
 from tests.township.settle_data import TODAY, TOWNSHIP, Village, bring, township
 from tests.ui.conftest import NOW, wait_idle
-from tests.ui.test_tables_fit import settled, shipped
+from tests.ui.test_tables_fit import main_window, settled, shipped
 
 # Long diagnoses, as the demo's (a diagnosis with its complications).
 DIAGNOSES = (
@@ -99,15 +99,6 @@ def copied(folder: Path, tmp_path: Path) -> ClinicSession:
     return ClinicSession(tmp_path / "data")
 
 
-def opened(qtbot, context: AppContext, width: int) -> MainWindow:  # type: ignore[no-untyped-def]
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.resize(width, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
-
-
 def views(window: QWidget) -> list[QAbstractItemView]:
     return [v for v in window.findChildren(QAbstractItemView) if isinstance(v, QTableView | QTreeView) and v.isVisible()]
 
@@ -158,7 +149,7 @@ def test_the_village_window_fits(qtbot, worker, village_folder, tmp_path, langua
                     screen.table.selectRow(next(r for r, p in enumerate(screen.model.rows) if p.id == seen))
 
         with shipped(context, language):
-            window = opened(qtbot, context, width)
+            window = main_window(qtbot, context, None, width)
             check_every_tab(qtbot, window, width, prepare)
 
 
@@ -187,5 +178,5 @@ def test_the_township_window_fits(qtbot, worker, town_folder, tmp_path, language
                     screen.choose_month("2025-12")
 
         with shipped(context, language):
-            window = opened(qtbot, context, width)
+            window = main_window(qtbot, context, None, width)
             check_every_tab(qtbot, window, width, prepare)
