@@ -178,13 +178,17 @@ def _lazy(module: str, function: str) -> Handler:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = _Parser(add_help=False)
-    common.add_argument("--data-dir", type=_data_dir_argument, default=argparse.SUPPRESS, help="数据文件夹 (默认: 本用户的) / data folder (default: per-user)")
-    parser = _Parser(prog="clinic-app", description="村卫生室门诊统筹台账 / village clinic outpatient ledger", parents=[common])
-    parser.add_argument(
-        "--lang", choices=("zh", "en"), default=None,
-        help="界面语言; 命令行的错误信息也只用此语言 (默认中英双语) / UI language; also the one language of command errors (default: both)",
+    language_help = (
+        "界面语言; 命令行的错误信息也只用此语言 (默认中英双语) / UI language; also the one language of command errors (default: both)"
     )
+    top = _Parser(add_help=False)
+    top.add_argument("--data-dir", type=_data_dir_argument, default=argparse.SUPPRESS, help="数据文件夹 (默认: 本用户的) / data folder (default: per-user)")
+    # Each command takes --lang too, after its name as a maintainer types it (`check --data-dir D
+    # --lang en`); not given there, it leaves the one given before the command (or None) as it is.
+    common = _Parser(add_help=False, parents=[top])
+    common.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help=language_help)
+    parser = _Parser(prog="clinic-app", description="村卫生室门诊统筹台账 / village clinic outpatient ledger", parents=[top])
+    parser.add_argument("--lang", choices=("zh", "en"), default=None, help=language_help)
     parser.add_argument("--selftest", action="store_true", help="自检: 打开, 结算一笔, 打印一张收据, 退出 / open, settle one visit, print one receipt, exit")
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)

@@ -193,3 +193,10 @@ def test_lang_chooses_the_language_of_a_rejected_statement(tmp_path: Path, capsy
     assert run(["--lang", "en", "statement", "import", "--data-dir", str(township), str(bogus)]) == 2
     out = capsys.readouterr().out
     assert "rejected" in out and "拒收" not in out, out
+
+
+def test_lang_after_the_command_is_accepted_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`clinic-app check --data-dir D --lang en`, as a maintainer types it: refused as an unknown argument."""
+    assert run(["settle", "--data-dir", str(tmp_path), "--month", "2026-13", "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert "month must be YYYY-MM" in err and "月份格式" not in err, err
