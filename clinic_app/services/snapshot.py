@@ -190,6 +190,14 @@ def read_snapshot(data: bytes) -> tuple[Mapping[str, Any], bytes, str]:
 
 
 def _check_body(body: Any) -> None:
+    version = body.get("version") if isinstance(body, dict) else None
+    if isinstance(body, dict) and body.get("format") == FORMAT and type(version) is int and version > VERSION:
+        # Worded as the statement's (statement_file._check_header): the program is what must change.
+        raise SnapshotError(
+            f"此用量快照由较新版本的程序导出 (文件格式第 {version} 版, 本程序只能读第 {VERSION} 版): 请先升级本程序, 再导入",
+            f"this usage snapshot comes from a newer version of clinic-app (file format {version}; "
+            f"this program reads format {VERSION}): upgrade the program, then import it",
+        )
     if not isinstance(body, dict) or body.get("format") != FORMAT or body.get("version") not in READABLE_VERSIONS:
         raise _bad("格式或版本不对", "wrong format or version")
     fields = _V1_ROW if body["version"] == 1 else _V2_ROW

@@ -501,3 +501,17 @@ def test_the_review_flags_the_reforms_pool_with_the_reforms_use_only(pilot) -> N
     assert str(again.adjudication.fund) == "60.00"
     _import(town, vb, "2026-04")
     assert _cap_flags(town, "VB", "2026-04") == [{"cap": "600.00", "fund_year": "660.00"}]
+
+
+def test_a_snapshot_of_a_newer_format_says_to_upgrade(setup, tmp_path: Path) -> None:
+    """A village not yet upgraded, given a newer township's snapshot: it read 'wrong format or version',
+    which does not tell the village doctor that the program is what must change (the statement says so)."""
+    town, v01, _, _ = setup
+    out = tmp_path / "s.json"
+    exported = sn.export_snapshot(town, out, 2025, today=dt.date(2025, 4, 2))
+    newer = _resigned(town, out.read_bytes(), version=sn.VERSION + 1)
+    with pytest.raises(sn.SnapshotError) as refused:
+        sn.import_snapshot(v01, newer, trust=[exported.fingerprint])
+    assert "较新版本" in refused.value.zh and "请先升级本程序" in refused.value.zh, refused.value.zh
+    assert "newer version" in refused.value.en and "upgrade the program" in refused.value.en, refused.value.en
+    assert sn.imported_snapshot(v01, 2025) is None
