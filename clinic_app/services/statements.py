@@ -319,30 +319,33 @@ def export_statement(
     report(75, "生成 Excel / making the xlsx")
     contents["xlsx"] = statement_xlsx(data, payload)
     report(90, "写入文件 / writing the files")
-    try:
-        for suffix, path in partial.items():
-            write_synced(path, contents[suffix])  # on the stick before it takes its name
-        if not existing.exists():
-            _save_key(existing, key)
-        # The data file (what the township imports) takes its name last: an export stopped part
-        # way (an xlsx open in WPS cannot be replaced on Windows) leaves no new data file.
-        for suffix in ("pdf", "xlsx", "json"):
-            partial[suffix].replace(targets[suffix])
-    except OSError as exc:
-        raise UserError(f"导出失败 ({os_reason(exc)[0]}), 未写入任何文件", f"export failed ({os_reason(exc)[1]}); nothing written") from None
-    finally:
-        for path in partial.values():
-            path.unlink(missing_ok=True)
-    report(100, "完成 / done")
     totals = [v.adjudication for v in data.visits]
     signs = [v.sign for v in data.visits]
     record = {"revision": chosen, "sha256": sha256, "at": (at or dt.datetime.now()).isoformat(timespec="seconds"), "folder": str(out_dir)}
+    # The write lock first: a database another program holds refuses the export before any file
+    # is on the stick (the files were written, then the record of them failed: "export failed"
+    # beside a signed statement the doctor might carry to the township).
     with transaction(session.db) as conn:
+        try:
+            for suffix, path in partial.items():
+                write_synced(path, contents[suffix])  # on the stick before it takes its name
+            if not existing.exists():
+                _save_key(existing, key)
+            # The data file (what the township imports) takes its name last: an export stopped part
+            # way (an xlsx open in WPS cannot be replaced on Windows) leaves no new data file.
+            for suffix in ("pdf", "xlsx", "json"):
+                partial[suffix].replace(targets[suffix])
+        except OSError as exc:
+            raise UserError(f"导出失败 ({os_reason(exc)[0]}), 未写入任何文件", f"export failed ({os_reason(exc)[1]}); nothing written") from None
+        finally:
+            for path in partial.values():
+                path.unlink(missing_ok=True)
         ledger.set_setting(conn, f"statement:{month}", json.dumps({"revision": chosen, "content": content}))
         ledger.set_setting(conn, f"statement_export:{month}", json.dumps(record))
         keep_key(conn, session, key)
         # Every export is kept (the setting holds only a month's last): what went to the township when.
         ledger.audit(conn, EXPORT_ACTION, json.dumps({"month": month, **record}, ensure_ascii=False))
+    report(100, "完成 / done")
     return ExportResult(
         month=month,
         revision=chosen,
