@@ -65,10 +65,22 @@ BASE_POINT_SIZE = 12
 
 
 def acquire_lock(folder: Path) -> QLockFile | None:
-    """Hold the data folder's lock file, or None when another window holds it."""
+    """Hold the data folder's lock file, or None when another window holds it.
+
+    A lock file that cannot be made at all (a write-protected stick, a folder without the right
+    to write) is not another window: `UserError` says the folder cannot be written.
+    """
     lock = QLockFile(str(folder / LOCK_NAME))
     lock.setStaleLockTime(0)  # only a dead owner's lock is stale (checked by process id)
-    return lock if lock.tryLock(100) else None
+    if lock.tryLock(100):
+        return lock
+    if lock.error() == QLockFile.LockError.PermissionError:
+        raise UserError(
+            f"数据文件夹 {folder} 不能写入 (只读, 或没有写入权限): 台账要记在这里, 请换一个可写的文件夹或检查权限",
+            f"the data folder {folder} cannot be written (read-only, or no permission): the ledger is kept there; "
+            "choose a writable folder or check its permissions",
+        )
+    return None
 
 
 def in_language(zh: str, en: str, language: str | None) -> str:
@@ -88,7 +100,7 @@ def refuse_second_instance(folder: Path, interactive: bool = True, language: str
     """Tell the user the folder is already open elsewhere; exit status 1."""
     zh = f"这个数据文件夹已经在另一个窗口中打开:\n{folder}\n\n请切换到已经打开的窗口, 同一份数据不能同时打开两次。"
     en = f"This data folder is already open in another window:\n{folder}\n\nSwitch to that window: the same data cannot be open twice."
-    sys.stderr.write(in_language(zh, en, None) + "\n")
+    sys.stderr.write(in_language(zh, en, language) + "\n")
     if interactive:
         from PySide6.QtWidgets import QMessageBox
 
@@ -98,7 +110,7 @@ def refuse_second_instance(folder: Path, interactive: bool = True, language: str
 
 def refuse_start(error: UserError, interactive: bool, language: str | None = None) -> int:
     """A data folder the app cannot open (newer database, not a database): stderr, log, dialog; status 1."""
-    sys.stderr.write(f"clinic-app: {error.bilingual()}\n")
+    sys.stderr.write(f"clinic-app: {in_language(error.message('zh'), error.message('en'), language)}\n")
     log.error("start refused: %s", error.message("en"))
     if interactive:
         from PySide6.QtWidgets import QMessageBox
@@ -280,7 +292,10 @@ def run_app(data_dir: str | Path | None = None, language: str | None = None, sel
     except OSError as exc:
         error = UserError(f"无法创建数据文件夹 {folder}: {os_reason(exc)[0]}", f"cannot create data folder {folder}: {os_reason(exc)[1]}")
         return refuse_start(error, interactive, language)
-    lock = acquire_lock(folder)
+    try:
+        lock = acquire_lock(folder)
+    except UserError as error:
+        return refuse_start(error, interactive, language)
     if lock is None:
         return refuse_second_instance(folder, interactive=interactive, language=language)
 

@@ -537,3 +537,22 @@ def test_without_the_note_a_damaged_database_finds_only_the_data_folders_backups
     assert app_module.run_app(data_dir=data_folder) == 1
     err = capsys.readouterr().err
     assert "没有找到完好的备份" in err and str(data_folder / "backups") in err and str(stick) not in err
+
+
+def test_a_write_protected_data_folder_is_said_to_be_read_only_not_open_elsewhere(qtbot, tmp_path, monkeypatch, caplog, capsys) -> None:  # type: ignore[no-untyped-def]
+    # The lock file cannot be made on a write-protected stick: that read "already open in another
+    # window", and the doctor went looking for a window that was not there.
+    from clinic_app.errors import UserError
+    from tests.store.media import write_protected
+
+    caplog.clinic_app_allow_warnings = True  # the refusal is logged at ERROR
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    with write_protected(tmp_path / "ro", lambda folder: None) as folder:
+        with pytest.raises(UserError, match="cannot be written"):
+            app_module.acquire_lock(folder)
+        assert app_module.run_app(data_dir=folder, language="en") == 1
+    err = capsys.readouterr().err
+    assert "cannot be written" in err and "another window" not in err
+    assert not any("\u4e00" <= c <= "\u9fff" for c in err)  # --lang en: English only
