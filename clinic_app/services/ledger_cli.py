@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 import time
 from pathlib import Path
 
-from clinic_app.errors import BadInput
+from clinic_app.errors import BadInput, UserError
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
@@ -105,12 +104,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from clinic_app.services.backup import check_database
 
-    report = check_database(_clinic_dir(args))
+    folder = _clinic_dir(args)
+    report = check_database(folder)
     for line in report.lines():
         print(line)
     if not report.ok:
-        sys.stderr.write("clinic-app: 台账校验未通过 / ledger check failed\n")
-        return 1
+        # Said as every refusal is (in --lang's language), with what to do next.
+        raise UserError(
+            f"台账校验未通过: 请用损坏前的备份恢复 (clinic-app restore --data-dir {folder} 列出备份)",
+            f"ledger check failed: restore a backup from before the damage (clinic-app restore --data-dir {folder} lists them)",
+        )
     return 0
 
 

@@ -86,7 +86,13 @@ def test_an_edited_amount_is_found_and_named(shaoyang: Ledger, capsys: pytest.Ca
     _tamper(shaoyang, f"UPDATE visit_items SET patient_fen = patient_fen - 100 WHERE visit_id = {ids[1]} AND line_no = 2")
 
     assert run(["check", "--data-dir", str(shaoyang.folder)]) == 1
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out
+    assert "clinic-app restore --data-dir" in captured.err and "台账校验未通过" in captured.err
+    # --lang en: the refusal in English alone, as every other refusal.
+    assert run(["check", "--data-dir", str(shaoyang.folder), "--lang", "en"]) == 1
+    english = capsys.readouterr().err
+    assert "ledger check failed" in english and "台账" not in english
     assert target.receipt_no in out
     assert f"seq {target.seq}" in out
     assert "内容与其哈希不符 (被改动过) / content does not match its hash (edited)" in out
