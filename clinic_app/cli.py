@@ -293,9 +293,43 @@ def say(error: UserError, language: str | None) -> str:
     return error.bilingual() if language is None else error.message(language)
 
 
+class _UpgradeNotes(logging.Handler):
+    """Says on stderr what opening a data folder did to it: the command line keeps no log, and a
+    maintainer upgrading a clinic learnt of the migration (and where the old database went) only
+    by finding the before-migration copy."""
+
+    def __init__(self, language: str | None) -> None:
+        super().__init__(logging.INFO)
+        self.language = language
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno != logging.INFO or not record.msg.startswith("database %s migrated"):
+            return
+        path, old, new, saved = record.args if isinstance(record.args, tuple) else (None,) * 4
+        note = UserError(
+            f"注意: 数据库 {path} 已从版本 {old} 升级到 {new}; 升级前的副本: {saved}",
+            f"note: the database {path} was upgraded from schema {old} to {new}; the copy from before is {saved}",
+        )
+        sys.stderr.write(f"clinic-app: {say(note, self.language)}\n")
+
+
 def run(argv: Sequence[str]) -> int:
     """Run one command; return its exit status. Usage errors are `BadInput`."""
     language = asked_language(argv)
+    notes = _UpgradeNotes(language)
+    store_log = logging.getLogger("clinic_app.store.db")
+    store_log.addHandler(notes)
+    level = store_log.level
+    if not store_log.isEnabledFor(logging.INFO):
+        store_log.setLevel(logging.INFO)
+    try:
+        return _run(argv, language)
+    finally:
+        store_log.removeHandler(notes)
+        store_log.setLevel(level)
+
+
+def _run(argv: Sequence[str], language: str | None) -> int:
     try:
         args = build_parser().parse_args(list(argv))
         handler: Handler | None = getattr(args, "handler", None)

@@ -114,3 +114,22 @@ def test_a_reimbursed_outside_receipt_is_found_by_an_index_not_a_scan(tmp_path: 
         assert "SCAN v" in _reimbursed_receipt_plan(before)  # schema 6: every visit read
     finally:
         before.close()
+
+
+def test_the_command_line_says_it_upgraded_a_database_and_where_the_old_one_went(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The command line keeps no log: a maintainer upgrading a clinic with `backup` learnt of the
+    # migration only by finding the before-migration copy.
+    from clinic_app.cli import run
+
+    folder = tmp_path / "data"
+    _version_6(folder)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    assert run(["backup", "--data-dir", str(folder), "--to", str(stick), "--lang", "en"]) == 0
+    err = capsys.readouterr().err
+    (saved,) = (folder / "backups").glob("before-migration-v6-*.sqlite")
+    assert f"upgraded from schema 6 to {SCHEMA_VERSION}" in err and str(saved) in err
+    assert "升级" not in err  # --lang en
+    # Opened again: nothing to say.
+    assert run(["backup", "--data-dir", str(folder), "--to", str(stick)]) == 0
+    assert "upgraded" not in capsys.readouterr().err
