@@ -290,7 +290,7 @@ def asked_language(argv: Sequence[str]) -> str | None:
 
 def say(error: UserError, language: str | None) -> str:
     """A user error in the language asked for, or in both when none was."""
-    return error.bilingual() if language is None else error.message(language)
+    return error.said(language)
 
 
 class _UpgradeNotes(logging.Handler):

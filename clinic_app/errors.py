@@ -28,6 +28,10 @@ class UserError(Exception):
     def bilingual(self) -> str:
         return self.zh if self.en == self.zh else f"{self.zh} / {self.en}"
 
+    def said(self, language: str | None) -> str:
+        """In the language asked for (``--lang``), or in both when none was (CLI.md)."""
+        return self.bilingual() if language is None else self.message(language)
+
 
 class BadInput(UserError):
     """Input that does not fit its form (a field, a file, an argument)."""

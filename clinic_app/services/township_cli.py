@@ -47,10 +47,11 @@ def cmd_statement_import(args: argparse.Namespace) -> int:
                     print(f"  待审核 / to review: {code} {flag_name(code)} / {flag_name(code, 'en')}: {count}")
     untrusted = [p for p in plans if p.action == UNTRUSTED]
     for plan in untrusted:
-        sys.stderr.write(
-            f"clinic-app: 未登记的村卫生室 / unregistered clinic {plan.clinic_name} ({plan.clinic_code}); "
-            f"密钥指纹 / key fingerprint: {plan.fingerprint}\n"
+        unregistered = UserError(
+            f"未登记的村卫生室 {plan.clinic_name} ({plan.clinic_code}); 密钥指纹: {plan.fingerprint}",
+            f"unregistered clinic {plan.clinic_name} ({plan.clinic_code}); key fingerprint: {plan.fingerprint}",
         )
+        sys.stderr.write(f"clinic-app: {unregistered.said(language)}\n")
     if untrusted:
         return 1
     return 2 if rejected or any(p.action == REJECT for p in plans) else 0
@@ -99,7 +100,9 @@ def cmd_snapshot_import(args: argparse.Namespace) -> int:
         try:
             result = import_snapshot(session, data, trust=args.trust)
         except UnregisteredClinic as exc:
-            sys.stderr.write(f"clinic-app: {exc.bilingual()}\n  密钥指纹 / key fingerprint: {exc.fingerprint}\n")
+            fingerprint = UserError(f"密钥指纹: {exc.fingerprint}", f"key fingerprint: {exc.fingerprint}")
+            language = getattr(args, "lang", None)
+            sys.stderr.write(f"clinic-app: {exc.said(language)}\n  {fingerprint.said(language)}\n")
             return 1
     if result.unchanged:
         print(f"此快照已导入, 无变化 / this snapshot is already imported ({result.year}, {result.computed_on})")

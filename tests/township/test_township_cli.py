@@ -35,6 +35,10 @@ def test_unregistered_village_stops_with_its_fingerprint_then_trust_imports(tmp_
     assert run(["statement", "import", "--data-dir", town, str(path)]) == 1
     err = capsys.readouterr().err
     assert fingerprint in err and "V01" in err
+    # --lang en: the line in English alone, as every refusal (it stayed in both).
+    assert run(["statement", "import", "--data-dir", town, "--lang", "en", str(path)]) == 1
+    english = capsys.readouterr().err
+    assert "unregistered clinic" in english and fingerprint in english and "未登记" not in english
     with ClinicSession(Path(town)) as session:
         assert store.table_counts(session.db)["statements"] == 0
 
@@ -185,6 +189,9 @@ def test_an_unregistered_township_key_is_checked_with_the_township(tmp_path: Pat
     assert run(["snapshot", "import", "--data-dir", str(tmp_path / "V01"), str(snap)]) == 1
     err = capsys.readouterr().err
     assert "乡镇卫生院" in err and "村医" not in err and "township" in err and "village doctor" not in err
+    assert run(["snapshot", "import", "--data-dir", str(tmp_path / "V01"), "--lang", "en", str(snap)]) == 1
+    english = capsys.readouterr().err
+    assert "key fingerprint" in english and "密钥指纹" not in english and "尚未登记" not in english
 
 
 @pytest.mark.parametrize("fingerprint", ["garbage!!", "ABCD", "3F2A 9C1B 0000 1111 2222 3333 4444 555G", ""])
