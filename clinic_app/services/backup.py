@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from clinic_app.store.db import (
     prune_safety_copies,
     quick_check,
     read_only,
+    read_only_with_log,
     remembered_backup_folder,
     restore_into,
 )
@@ -151,21 +153,32 @@ def backup_now(
     `pause` is called between steps of the copy and of its check (`store.db.Pause`).
     """
     folder = folder or backup_dir(session)
+    _check_backup_folder(folder, may_make=folder == own_backup_dir(session))
+    return _backup_into(session.db, session.data_dir / DB_NAME, folder, backup_keep(session), now, pause)
+
+
+def _check_backup_folder(folder: Path, may_make: bool) -> None:
     if folder.exists() and not folder.is_dir():
         raise BadInput(
             f"{folder} 是一个文件, 不是文件夹: 请选择备份要放入的文件夹",
             f"{folder} is a file, not a folder: choose the folder the backup goes into",
         )
-    if not folder.is_dir() and folder != own_backup_dir(session):
+    if not folder.is_dir() and not may_make:
         # Never made here: a missing USB stick's path would become a folder on the local disk.
         raise UserError(
             f"备份文件夹 {folder} 不存在: 请插入 U 盘或选择其他文件夹",
             f"backup folder {folder} does not exist: plug in the USB stick or choose another folder",
         )
+
+
+def _backup_into(
+    db: sqlite3.Connection, source: Path, folder: Path, keep: int, now: dt.datetime | None, pause: Pause | None = None
+) -> Path:
+    """Copy the database open as `db` (the file `source`) into `folder`, check the copy, rotate."""
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     target = folder / f"clinic-{stamp}.sqlite"
     try:
-        backup_to(session.db, target, pause)
+        backup_to(db, target, pause)
     except OSError as exc:
         raise UserError(
             f"无法写入备份文件夹 {folder}: {os_reason(exc)[0]}", f"cannot write backup folder {folder}: {os_reason(exc)[1]}"
@@ -175,9 +188,54 @@ def backup_now(
     problems = quick_check(target, pause=pause)
     if problems:
         target.unlink(missing_ok=True)
-        raise DatabaseDamaged(session.data_dir / DB_NAME, problems[0])
-    rotate(folder, backup_keep(session))
+        raise DatabaseDamaged(source, problems[0])
+    rotate(folder, keep)
     return target
+
+
+@dataclass(frozen=True)
+class MadeBackup:
+    """What `clinic-app backup` made."""
+
+    path: Path
+    read_only_source: bool
+    """The data folder could not be written: its database was only read (`backup_data_folder`)."""
+
+
+def backup_data_folder(folder: Path, to: Path | None = None, now: dt.datetime | None = None) -> MadeBackup:
+    """`clinic-app backup`: back up a data folder's database into `to` (default: its backup folder).
+
+    A data folder that cannot be written (a write-protected USB stick, a folder without
+    permission) is only read, so a maintainer can rescue it to a writable place, which must
+    then be given as `to`: its database is opened read-only, nothing is made, migrated or
+    written beside it, and a ``-wal`` file holding its newest entries that SQLite cannot read
+    there is read from a copy made in `to` and removed after (`store.db.read_only_with_log`).
+    """
+    if folder_writable(folder):
+        with ClinicSession(folder) as session:
+            return MadeBackup(backup_now(session, to, now=now), read_only_source=False)
+    if to is None:
+        raise BadInput(
+            f"数据文件夹 {folder} 只读 (写保护或没有权限), 备份不能放在里面: "
+            "请用 --to 指定一个可写的文件夹 (另一个 U 盘, 或本机硬盘上的文件夹)",
+            f"the data folder {folder} is read-only (write-protected or no permission), so the backup cannot go "
+            "into it: name a folder that can be written with --to (another USB stick, a folder on this computer)",
+        )
+    _check_backup_folder(to, may_make=False)
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    source = folder / DB_NAME
+    try:
+        with read_only_with_log(source, to / f".clinic-{stamp}.reading") as db:
+            try:
+                kept = ledger.get_setting(db, BACKUP_KEEP_SETTING)
+                keep = max(1, int(kept)) if kept else DEFAULT_KEEP
+            except (SqliteError, ValueError):
+                keep = DEFAULT_KEEP
+            return MadeBackup(_backup_into(db, source, to, keep, now), read_only_source=True)
+    except OSError as exc:  # the copy of the -wal file did not fit (or could not be made)
+        raise UserError(
+            f"无法写入备份文件夹 {to}: {os_reason(exc)[0]}", f"cannot write backup folder {to}: {os_reason(exc)[1]}"
+        ) from None
 
 
 def rotate(folder: Path, keep: int) -> list[Path]:

@@ -118,13 +118,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from clinic_app.services.backup import backup_now
-    from clinic_app.services.session import ClinicSession
+    from clinic_app.services.backup import backup_data_folder
 
-    with ClinicSession(_clinic_dir(args)) as session:
-        target = Path(args.to).expanduser() if args.to else None
-        path = backup_now(session, target)
-    print(f"已备份 / backed up: {path}")
+    made = backup_data_folder(_clinic_dir(args), Path(args.to).expanduser() if args.to else None)
+    print(f"已备份 / backed up: {made.path}")
+    if made.read_only_source:
+        print("数据文件夹只读 (写保护): 已只读读取, 未在其中写入任何文件 / read-only data folder: read without writing anything there")
     return 0
 
 

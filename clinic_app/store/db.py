@@ -13,6 +13,7 @@ import contextvars
 import datetime as dt
 import logging
 import re
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -550,7 +551,7 @@ def _connect_read_only(path: Path, **options: Any) -> sqlite3.Connection:
             conn.close()
             wal = Path(f"{path}-wal")
             if wal.is_file() and wal.stat().st_size > 0:
-                raise DatabaseError(
+                raise WalUnreadable(
                     f"数据文件夹 {path.parent} 只读 (写保护), 而数据库最新的内容还在日志文件 {wal.name} (-wal) 中, "
                     "只读时无法读取; 请把整个文件夹复制到可写的磁盘后再打开",
                     f"the folder {path.parent} is read-only and the newest part of the database is in its log "
@@ -560,6 +561,45 @@ def _connect_read_only(path: Path, **options: Any) -> sqlite3.Connection:
     except sqlite3.DatabaseError:
         pass  # damage: the caller's own reads meet it and say so
     return conn
+
+
+class WalUnreadable(DatabaseError):
+    """A database on a write-protected disk whose newest pages are in a ``-wal`` file without the
+    ``-shm`` file SQLite needs to read it there (a copy taken, or a stick pulled, while the app ran)."""
+
+
+@contextlib.contextmanager
+def read_only_with_log(path: Path, scratch: Path) -> Iterator[sqlite3.Connection]:
+    """Read the database at `path`, in a folder that may be write-protected, with its newest entries.
+
+    Opened in place as `read_only` where SQLite can read it there.  A ``-wal`` file it cannot
+    read in place (`WalUnreadable`) is read from a copy: the database and its ``-wal`` are
+    copied into the new folder `scratch` (on a disk that can be written), which is removed
+    afterwards.  Nothing is ever written beside `path`.
+    """
+    try:
+        conn = _connect_read_only(path)
+    except WalUnreadable:
+        conn = None
+    if conn is not None:
+        try:
+            yield conn
+        finally:
+            conn.close()
+        return
+    scratch.mkdir(parents=True)
+    try:
+        copy = scratch / path.name
+        shutil.copyfile(path, copy)
+        shutil.copyfile(Path(f"{path}-wal"), Path(f"{copy}-wal"))
+        conn = sqlite3.connect(copy)  # a reader in a writable folder takes the -wal in (SQLite's recovery)
+        conn.row_factory = sqlite3.Row
+        try:
+            yield conn
+        finally:
+            conn.close()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _open_read_only(path: Path, how: str, options: dict[str, Any]) -> sqlite3.Connection:

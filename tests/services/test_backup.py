@@ -624,3 +624,72 @@ def test_restore_without_a_file_lists_the_backups_of_both_folders_of_a_damaged_d
     assert f'restore --data-dir {clinic.folder} "{on_stick}"' in out
     assert run(["restore", "--data-dir", str(clinic.folder), str(on_stick)]) == 0
     assert check_file(clinic.folder / DB_NAME).ok
+
+
+# ---------------------------------------------------------------- backing up a write-protected data folder
+
+
+def _copy_of(clinic: Ledger, *suffixes: str):  # type: ignore[no-untyped-def]
+    """A fill for `write_protected`: the clinic's database file, with its -wal/-shm files named."""
+    import shutil
+
+    def fill(folder: Path) -> None:
+        for suffix in ("", *suffixes):
+            shutil.copy2(f"{clinic.folder / DB_NAME}{suffix}", f"{folder / DB_NAME}{suffix}")
+
+    return fill
+
+
+def test_a_write_protected_data_folder_is_backed_up_to_a_writable_folder(
+    clinic: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clinic.session.close()
+    dest = _folder(tmp_path / "rescue")
+    with write_protected(tmp_path / "ro", _copy_of(clinic)) as ro:
+        before = _digest(ro / DB_NAME)
+        assert run(["backup", "--data-dir", str(ro), "--to", str(dest)]) == 0
+        out = capsys.readouterr().out
+        # The maintainer is told the source was only read.
+        assert "只读" in out and "read-only" in out, out
+        assert _digest(ro / DB_NAME) == before and sorted(p.name for p in ro.iterdir()) == [DB_NAME]
+    made = backups_in(dest)
+    assert len(made) == 1 and str(made[0]) in out
+    report = check_file(made[0])
+    assert report.ok and report.entries == 3
+
+
+@pytest.mark.parametrize("with_shm", [False, True], ids=["wal-only", "wal-and-shm"])
+def test_a_write_protected_copy_taken_while_the_app_ran_is_backed_up_with_its_newest_entries(
+    clinic: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str], with_shm: bool
+) -> None:
+    """A stick pulled out while the app ran: the newest entry is only in the -wal file (with or
+    without its -shm).  The backup holds it; nothing is written on the stick."""
+    clinic.session.db.execute("PRAGMA wal_autocheckpoint = 0")
+    clinic.session.settle(clinic.request("signed_here", "2025-08-09T09:00:00", "YP0002"))
+    suffixes = ("-wal", "-shm") if with_shm else ("-wal",)
+    dest = _folder(tmp_path / "rescue")
+    with write_protected(tmp_path / "ro", _copy_of(clinic, *suffixes)) as ro:
+        # The main file alone lacks the newest entries: they are in the log.
+        alone = sqlite3.connect(f"{(ro / DB_NAME).as_uri()}?immutable=1", uri=True)
+        assert alone.execute("SELECT count(*) FROM visits").fetchone()[0] < 4
+        alone.close()
+        names = sorted(p.name for p in ro.iterdir())
+        assert run(["backup", "--data-dir", str(ro), "--to", str(dest)]) == 0
+        out = capsys.readouterr().out
+        assert "只读" in out and "read-only" in out, out
+        assert sorted(p.name for p in ro.iterdir()) == names
+    made = backups_in(dest)
+    assert len(made) == 1 and sorted(p.name for p in dest.iterdir()) == [made[0].name]  # no scratch copy left
+    report = check_file(made[0])
+    assert report.ok and report.entries == 4
+
+
+def test_a_write_protected_data_folder_without_a_destination_is_refused_with_what_to_do(
+    clinic: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clinic.session.close()
+    with write_protected(tmp_path / "ro", _copy_of(clinic)) as ro:
+        assert run(["backup", "--data-dir", str(ro)]) != 0
+        err = capsys.readouterr().err
+        assert "只读" in err and "--to" in err and "Traceback" not in err, err
+        assert sorted(p.name for p in ro.iterdir()) == [DB_NAME]
