@@ -297,8 +297,12 @@ def _signed(
 
 def _packages(session: ClinicSession, year: int, month: int, lines: list[str], clinic: Clinic) -> tuple[VillageFigures, ...]:
     """Shaoyang 2019: the fund's share of the family-doctor packages signed in the month, per line
-    (邵医保发〔2019〕17号 五(三); POLICIES.md §2: it counts as outpatient pooling spending)."""
-    found = store.package_fund(session.db, year, clinic.township_code, dt.date(year, month, 1), _last_day(year, month))
+    (邵医保发〔2019〕17号 五(三); POLICIES.md §2: it counts as outpatient pooling spending).
+
+    A year's contracts are mostly signed in the collection period before it (Sep-Dec): those,
+    dated before their year, are January's, the first month the fund pays for them."""
+    first = dt.date(year, month, 1) if month > 1 else dt.date.min
+    found = store.package_fund(session.db, year, clinic.township_code, first, _last_day(year, month))
     found[clinic.code] = found.pop("", 0) + found.get(clinic.code, 0)
     return tuple(VillageFigures(code, Money(found[code])) for code in lines if found.get(code))
 

@@ -486,6 +486,37 @@ def test_shaoyang_2019_family_doctor_packages_count_in_the_month_they_were_signe
     town.close()
 
 
+def test_shaoyang_2019_packages_signed_in_the_autumn_before_their_year_count_in_its_january(tmp_path) -> None:
+    # The year's contracts are signed in the collection period before it (Sep-Dec): a 2024 package
+    # dated 2023-11-15 is the fund's 2024 spending.  It counted in no month at all (January looked
+    # for 2024 enrolments dated in January, December 2023 for 2023's), so the fund's 12 of nearly
+    # every package never reached the township's settlement.  It belongs to January 2024, the first
+    # month of its year; nothing of it is 2023's.  Signed 10: prepay 73.33 a month.
+    from clinic_app.domain.records import Enrolment
+    from clinic_app.services.session import PatientInput
+    from tests.township.builders import resident_id
+
+    town = township(tmp_path / "town", REFORM)
+    settlement.enter_fund_per_head(town, Money.parse("1100.00"))
+    for month in ("2023-12", "2024-01", "2024-02"):
+        settlement.enter_signed(town, month, {TOWNSHIP: 10})
+    twelve = Money.parse("12.00")
+    for n, on in enumerate((dt.date(2023, 11, 15), dt.date(2023, 12, 30), dt.date(2024, 2, 3)), 1):
+        town.add_patient(
+            PatientInput(name=f"签约{n}", id_number=resident_id(n)),
+            Enrolment(
+                0, 2024, designated_township=TOWNSHIP, family_doctor_signed=True,
+                package_fee=Money.parse("40.00"), package_fund=twelve, enrolled_on=on,
+            ),
+        )
+    assert settlement.month_report(town, "2023-12").settlement.package_fund == Money(0)
+    january = settlement.month_report(town, "2024-01").settlement
+    assert january.package_fund == Money.parse("24.00") and january.fund_payable == Money.parse("24.00")
+    february = settlement.month_report(town, "2024-02").settlement
+    assert february.package_fund == twelve
+    town.close()
+
+
 def test_a_month_settled_differently_from_its_written_report_says_so(tmp_path, capsys) -> None:
     # The township reports each month upward; a later change (here a corrected signed count)
     # must not silently change what the screen, the CLI and a rewritten report show.
