@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QDate, Qt
+from PySide6.QtCore import QCoreApplication, QDate, QSize, Qt
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -103,6 +103,16 @@ class _FormDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.form_note)
         layout.addWidget(self.buttons)
+
+    TITLE_ROOM = 120
+    """Beside the title in its bar: the icon and the close button (Windows 10: ~16 + ~46 px) and margins."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        # As wide as its title: the receipt a void or a reversal is about is named there, and a
+        # dialog as narrow as its one field (作废原因) showed 作废 H43052310… in the title bar.
+        hint = super().sizeHint()
+        title = self.fontMetrics().horizontalAdvance(self.windowTitle()) + self.TITLE_ROOM
+        return QSize(max(hint.width(), title), hint.height())
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -540,6 +550,10 @@ class ReferralDialog(_FormDialog):
         self.to_facility = self.add_field(self.tr("转往机构"), QLineEdit())
         self.to_level = self.add_field(self.tr("机构级别"), _level_choice())
         self.reason = self.add_field(self.tr("转诊原因"), QLineEdit())
+        # A hospital down to its department, a reason of a line, read whole (they were 150 px).
+        wide = self.fontMetrics().horizontalAdvance("湖南省邵阳市中心医院心血管内科") + 24
+        for edit in (self.to_facility, self.reason):
+            edit.setMinimumWidth(wide)
 
     def check(self) -> Callable[[], Any] | None:
         ok = True
@@ -666,6 +680,7 @@ class VoidDialog(_FormDialog):
         super().__init__(context, self.tr("作废 {receipt}").format(receipt=receipt_no), parent)
         self.visit_id = visit_id
         self.reason = self.add_field(self.tr("作废原因"), QLineEdit())
+        self.reason.setMinimumWidth(self.fontMetrics().horizontalAdvance("收费项目录入错误, 已退款重新结算") + 24)
 
     def check(self) -> Callable[[], Any] | None:
         reason = self.reason.text().strip()
