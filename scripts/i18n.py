@@ -253,8 +253,8 @@ EN = {
     "请把上面的指纹与乡镇卫生院给的指纹 (导出快照时显示, 或打印件) 逐组核对, 最好当面或电话确认。"
     "完全一致才点“信任此密钥”: 快照随即导入。不一致请点“不信任”, 并与乡镇卫生院联系。":
         "Compare the fingerprint above, group by group, with the one the township gave you (shown when it exported "
-        "the snapshot, or on paper), best in person or by phone. Only if it is the same, click \u201cTrust this key\u201d: "
-        "the snapshot is then imported. If not, click \u201cDo not trust\u201d and call the township health center.",
+        "the snapshot, or on paper), best in person or by phone. Only if it is the same, click \"Trust this key\": "
+        "the snapshot is then imported. If not, click \"Do not trust\" and call the township health center.",
     "未导入: 乡镇卫生院的密钥没有被信任": "Not imported: the township health center's key was not trusted",
     "导出用量快照…": "Export usage snapshot…",
     "导入各村月结后, 把本年每人已用的统筹基金交回各村 (U 盘), 村里接诊时年度限额会算上在别处用的。":

@@ -496,17 +496,17 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="303" />
+        <location filename="../../clinic_app/ui/app.py" line="318" />
         <source>村卫生室门诊统筹</source>
         <translation>Village clinic outpatient pooling</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="419" />
+        <location filename="../../clinic_app/ui/app.py" line="434" />
         <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的数据已另存为 {saved}</source>
         <translation>Data restored from {backup} ({entries} ledger entries). The data before the restore was saved as {saved}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="531" />
+        <location filename="../../clinic_app/ui/app.py" line="546" />
         <source>备份文件夹 {folder} 现在无法写入 (U 盘未插入、已满或写保护), 这次的备份已存到本机: {path}。请检查 U 盘。</source>
         <translation>The backup folder {folder} cannot be written now (USB stick not plugged in, full or write-protected); this backup was saved on this computer instead: {path}. Check the USB stick.</translation>
     </message>
@@ -514,72 +514,72 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="363" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="373" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="365" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="375" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="368" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="378" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="370" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="380" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="371" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="381" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="372" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="382" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="374" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="384" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="399" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="409" />
         <source>变更原因</source>
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="435" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="445" />
         <source>收取个人承担 {amount} 元并打印收据</source>
         <translation>Take the patient's {amount} yuan and print a receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="445" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="455" />
         <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
         <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="449" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="459" />
         <source>个人承担已收取 (收据 {receipt})</source>
         <translation>Patient's share already taken (receipt {receipt})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="475" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="485" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="484" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="494" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="514" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="524" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -1443,7 +1443,7 @@ This clinic's key fingerprint (the township checks it):
     <message>
         <location filename="../../clinic_app/ui/month_screen.py" line="555" />
         <source>请把上面的指纹与乡镇卫生院给的指纹 (导出快照时显示, 或打印件) 逐组核对, 最好当面或电话确认。完全一致才点“信任此密钥”: 快照随即导入。不一致请点“不信任”, 并与乡镇卫生院联系。</source>
-        <translation>Compare the fingerprint above, group by group, with the one the township gave you (shown when it exported the snapshot, or on paper), best in person or by phone. Only if it is the same, click “Trust this key”: the snapshot is then imported. If not, click “Do not trust” and call the township health center.</translation>
+        <translation>Compare the fingerprint above, group by group, with the one the township gave you (shown when it exported the snapshot, or on paper), best in person or by phone. Only if it is the same, click "Trust this key": the snapshot is then imported. If not, click "Do not trust" and call the township health center.</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/month_screen.py" line="574" />
@@ -1472,42 +1472,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="688" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="703" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="691" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="706" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="697" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="712" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="703" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="718" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="706" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="721" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="722" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="737" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="727" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="742" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="728" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="743" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1623,93 +1623,93 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="236" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="246" />
         <source>{name} 已签约家庭医生: 签约服务费个人承担 {amount} 元尚未收取, 请在 患者 → 年度参保登记… 中收取并打印收据</source>
         <translation>{name} is signed with a family doctor: the patient's share of the package fee, {amount}, is not taken yet; take it and print its receipt in Patients → Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="250" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="260" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="250" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="260" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="253" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="263" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="254" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="264" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="259" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="269" />
         <source>出生日期 (无身份证号时)</source>
         <translation>Birth date (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="259" />
-        <location filename="../../clinic_app/ui/dialogs.py" line="262" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="269" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="272" />
         <source>未填</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="261" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="271" />
         <source>性别 (无身份证号时)</source>
         <translation>Sex (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="266" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="276" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="269" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="279" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="270" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="280" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="271" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="281" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="277" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="287" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="278" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="288" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="320" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="330" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="326" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="336" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="329" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="339" />
         <source>出生日期不能晚于今天</source>
         <translation>The birth date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="332" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="342" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
@@ -1752,84 +1752,84 @@ This clinic's key fingerprint (the township checks it):
         <translation>Patient details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="158" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="159" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="159" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="160" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="160" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="161" />
         <source>联系方式</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="161" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="162" />
         <source>本年参保</source>
         <translation>Enrolment</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="162" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="163" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="163" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="164" />
         <source>修改信息…</source>
         <translation>Edit…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="165" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="166" />
         <source>年度参保登记…</source>
         <translation>Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="201" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="202" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="203" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="204" />
         <source>冲销…</source>
         <translation>Reverse…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="206" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="207" />
         <source>签约服务费</source>
         <translation>Family doctor package fee</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="220" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="221" />
         <source>就诊记录</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="324" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="325" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="327" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="328" />
         <source>定点 {places}; 家庭医生签约: {signed}</source>
         <translation>designated {places}; family doctor signed: {signed}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="331" />
         <location filename="../../clinic_app/ui/patients_screen.py" line="332" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="333" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="334" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="335" />
         <source>{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}</source>
         <translation>{year}: {used} used, cap {cap}, {left} left</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/patients_screen.py" line="75" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="392" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="393" />
         <source>已冲销, 冲销收据号 {receipt}</source>
         <translation>Reversed; reversal receipt {receipt}</translation>
     </message>
@@ -1943,37 +1943,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="538" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="548" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="540" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="550" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="541" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="551" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="542" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="552" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="547" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="561" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="550" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="564" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="555" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="569" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1981,12 +1981,12 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReformPilotChoice</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="102" />
+        <location filename="../../clinic_app/ui/wizard.py" line="105" />
         <source>参加改革试点</source>
         <translation>Take part in the reform pilot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="120" />
+        <location filename="../../clinic_app/ui/wizard.py" line="123" />
         <source>{name}: 本县是试点地区、且本诊所未达到二级医院水平时勾选。签约居民在签约的乡镇卫生院及其村卫生室 (乡村一体签约) 按改革政策结算; 不勾选则按上面的政策。</source>
         <translation>{name}: tick when this county is a pilot area and this clinic has not reached level-2 hospital standard. Signed residents are then settled by the reform at their signed township and its village clinics (signed as one); unticked, the policy above applies.</translation>
     </message>
@@ -1994,87 +1994,87 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="570" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="584" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="572" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="586" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="573" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="587" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="574" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="588" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="575" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="589" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="579" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="593" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="581" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="595" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="583" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="597" />
         <source>未经转诊</source>
         <translation>No referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="586" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="600" />
         <source>急诊或抢救</source>
         <translation>Emergency or rescue</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="588" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="602" />
         <source>在参保地市以外就医 (市外)</source>
         <translation>Out of the insured city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="597" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="611" />
         <source>转诊单 {id}: {day} 转往 {facility} ({level})</source>
         <translation>Referral {id}: {day} to {facility} ({level})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="603" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="617" />
         <source>转诊原因: {reason}</source>
         <translation>Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="606" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="620" />
         <source>未经转诊 (该患者没有转诊记录)</source>
         <translation>No referral (none recorded for this patient)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="621" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="635" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="626" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="640" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="631" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="645" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="636" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="650" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2724,7 +2724,7 @@ Restore now?</translation>
 <context>
     <name>SetupWizard</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="246" />
+        <location filename="../../clinic_app/ui/wizard.py" line="249" />
         <source>首次设置</source>
         <translation>First-run setup</translation>
     </message>
@@ -2947,22 +2947,22 @@ Restore now?</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="666" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="680" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="668" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="682" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="673" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="688" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="676" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="691" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2970,7 +2970,7 @@ Restore now?</translation>
 <context>
     <name>Wizard</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="76" />
+        <location filename="../../clinic_app/ui/wizard.py" line="72" />
         <source>{name} (已过规定期限 {until})</source>
         <translation>{name} (period ended {until})</translation>
     </message>
@@ -2978,82 +2978,82 @@ Restore now?</translation>
 <context>
     <name>_ClinicPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="134" />
+        <location filename="../../clinic_app/ui/wizard.py" line="137" />
         <source>诊所信息</source>
         <translation>Clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="136" />
+        <location filename="../../clinic_app/ui/wizard.py" line="139" />
         <source>这些信息印在收据和报表上。诊所编码以后不能修改, 请照医保定点机构编码填写; 名称可在“设置”中修改。</source>
         <translation>Printed on receipts and reports. The clinic code cannot be changed later: enter the insurance's designated facility code. The name can be changed in Settings.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="143" />
+        <location filename="../../clinic_app/ui/wizard.py" line="146" />
         <source>字母和数字, 如 H430523101006</source>
         <translation>Letters and digits, e.g. H430523101006</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="144" />
+        <location filename="../../clinic_app/ui/wizard.py" line="147" />
         <source>字母和数字, 如 H430523101</source>
         <translation>Letters and digits, e.g. H430523101</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="146" />
+        <location filename="../../clinic_app/ui/wizard.py" line="149" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="147" />
+        <location filename="../../clinic_app/ui/wizard.py" line="150" />
         <source>乡镇卫生院</source>
         <translation>Township health center</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="150" />
+        <location filename="../../clinic_app/ui/wizard.py" line="153" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="151" />
+        <location filename="../../clinic_app/ui/wizard.py" line="154" />
         <source>诊所编码</source>
         <translation>Clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="152" />
+        <location filename="../../clinic_app/ui/wizard.py" line="155" />
         <source>所属乡镇卫生院编码</source>
         <translation>Township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="153" />
+        <location filename="../../clinic_app/ui/wizard.py" line="156" />
         <source>所属乡镇卫生院名称</source>
         <translation>Township name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="149" />
+        <location filename="../../clinic_app/ui/wizard.py" line="152" />
         <source>机构类型</source>
         <translation>Facility type</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="172" />
+        <location filename="../../clinic_app/ui/wizard.py" line="175" />
         <source>请填写诊所名称</source>
         <translation>Enter the clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="173" />
+        <location filename="../../clinic_app/ui/wizard.py" line="176" />
         <source>请填写诊所编码</source>
         <translation>Enter the clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="174" />
+        <location filename="../../clinic_app/ui/wizard.py" line="177" />
         <source>请填写乡镇卫生院编码</source>
         <translation>Enter the township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="181" />
+        <location filename="../../clinic_app/ui/wizard.py" line="184" />
         <source>诊所编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The clinic code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="182" />
+        <location filename="../../clinic_app/ui/wizard.py" line="185" />
         <source>乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The township code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
@@ -3061,42 +3061,42 @@ Restore now?</translation>
 <context>
     <name>_OperatorPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="210" />
+        <location filename="../../clinic_app/ui/wizard.py" line="213" />
         <source>操作员与备份</source>
         <translation>Operator and backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="211" />
+        <location filename="../../clinic_app/ui/wizard.py" line="214" />
         <source>每笔记录都记下是谁做的; 其他操作员以后在“设置”中添加。</source>
         <translation>Every entry records who made it; add other operators later in Settings.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="215" />
+        <location filename="../../clinic_app/ui/wizard.py" line="218" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="221" />
+        <location filename="../../clinic_app/ui/wizard.py" line="224" />
         <source>第一位操作员姓名</source>
         <translation>First operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="222" />
+        <location filename="../../clinic_app/ui/wizard.py" line="225" />
         <source>备份文件夹 (建议用 U 盘)</source>
         <translation>Backup folder (a USB stick is best)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="223" />
+        <location filename="../../clinic_app/ui/wizard.py" line="226" />
         <source>每天开机和关闭时自动备份到这里。</source>
         <translation>A backup is made here every day when the app opens and closes.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="228" />
+        <location filename="../../clinic_app/ui/wizard.py" line="231" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="234" />
+        <location filename="../../clinic_app/ui/wizard.py" line="237" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
@@ -3104,17 +3104,17 @@ Restore now?</translation>
 <context>
     <name>_PolicyPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="195" />
+        <location filename="../../clinic_app/ui/wizard.py" line="198" />
         <source>执行政策</source>
         <translation>Policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="196" />
+        <location filename="../../clinic_app/ui/wizard.py" line="199" />
         <source>选择本县执行的门诊统筹政策。</source>
         <translation>Choose the outpatient pooling policy of this county.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="202" />
+        <location filename="../../clinic_app/ui/wizard.py" line="205" />
         <source>政策</source>
         <translation>Policy</translation>
     </message>

@@ -148,3 +148,15 @@ def test_the_patient_search_hint_is_read_whole_in_english(qtbot, context) -> Non
         hint = edit.placeholderText()
         assert "F2" in hint
         assert edit.fontMetrics().horizontalAdvance(hint) + 16 <= edit.width()
+
+
+def test_the_english_has_no_chinese_punctuation() -> None:
+    """The app's font puts its Chinese family first: “ ” and ， are as wide as a Chinese character
+    there, so "click “Trust this key”:" showed gaps around the words (the township's key check)."""
+    import xml.etree.ElementTree as ET
+
+    from clinic_app.resources import resource_path
+
+    tree = ET.parse(resource_path("translations", "clinic_app_en.ts"))
+    wide = [text for m in tree.iter("message") if (text := m.findtext("translation") or "") and any(c in text for c in "“”‘’，。：；（）、！？")]
+    assert wide == []
