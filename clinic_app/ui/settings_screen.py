@@ -135,7 +135,7 @@ class RestoreDialog(QDialog):
         buttons = QDialogButtonBox()
         self.restore_button = buttons.addButton(self.tr("恢复所选备份"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.restore_button.setEnabled(bool(backups))
-        other = buttons.addButton(self.tr("选择其他文件…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.other_button = other = buttons.addButton(self.tr("选择其他文件…"), QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.restore_button.clicked.connect(self.accept_selected)
         other.clicked.connect(self.choose_file)
@@ -144,6 +144,11 @@ class RestoreDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)
+        if not backups:
+            # Nothing to pick in the empty list: Enter chooses a file, as the note says to (it
+            # answered the greyed 恢复所选备份, i.e. nothing, with the focus in the empty list).
+            other.setDefault(True)
+            other.setFocus()
         self.resize(640, 360)
 
     def accept_selected(self) -> None:
@@ -490,6 +495,10 @@ class SettingsScreen(QWidget):
                 "备份 {path} 校验通过 ({entries} 条台账)。\n\n恢复后, 这个备份之后录入的数据将不在台账中; "
                 "当前数据会先另存到数据文件夹的 backups 中。\n程序将关闭当前数据, 恢复后重新打开。\n\n现在恢复吗?"
             ).format(path=report.path, entries=report.entries),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            # Enter keeps the data as it is (Qt's default was 是): what was entered after the backup
+            # leaves the ledger, so restoring takes a deliberate answer, as a void or a reversal does.
+            QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
 

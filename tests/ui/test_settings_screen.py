@@ -353,3 +353,37 @@ def test_the_policy_list_is_the_wizard_s_and_keeps_the_clinic_s_own(qtbot, conte
     session.update_clinic(replace(session.clinic, policy_id="shaoyang-employee-2022"))
     screen.show_clinic(session.clinic)
     assert screen.policy.currentData() == "shaoyang-employee-2022"
+
+
+def test_enter_on_the_restore_question_keeps_the_data(qtbot, context, session, worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    good = backup.backup_now(session, now=NOW)
+    asked: list[tuple[object, ...]] = []
+
+    def answer(parent, title, text, *rest):  # type: ignore[no-untyped-def]
+        asked.append(rest)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    screen = make_screen(qtbot, context, worker)
+    screen.check_backup(good)
+    qtbot.waitUntil(lambda: bool(asked), timeout=10000)
+    buttons, default = asked[0]
+    assert default == QMessageBox.StandardButton.No and buttons & QMessageBox.StandardButton.No  # type: ignore[operator]
+
+
+def test_with_no_backup_listed_enter_chooses_a_file(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    empty = RestoreDialog([], str(tmp_path))
+    qtbot.addWidget(empty)
+    empty.show()
+    qtbot.waitExposed(empty)
+    assert empty.other_button.isDefault() and empty.focusWidget() is empty.other_button
+    listed = RestoreDialog(list_backups(_backups(tmp_path)), str(tmp_path))
+    qtbot.addWidget(listed)
+    listed.show()
+    qtbot.waitExposed(listed)
+    assert listed.restore_button.isDefault() and not listed.other_button.isDefault()
+
+
+def _backups(folder: Path) -> Path:
+    (folder / "clinic-20260310-093000.sqlite").write_bytes(b"x")
+    return folder
