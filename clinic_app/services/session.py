@@ -419,6 +419,25 @@ class ClinicSession:
     def enrolment(self, patient_id: int, year: int) -> Enrolment | None:
         return ledger.latest_enrolment(self.db, patient_id, year)
 
+    def enrolment_to_enter(self, patient_id: int, year: int) -> Enrolment | None:
+        """What `year`'s enrolment form starts from: the year's own enrolment when entered, else
+        the latest earlier one carried into it as the policies carry it: the insurance and the
+        designation (renewed automatically, unchanged unless changed) and the records kept, not
+        the family-doctor contract, which is yearly (`Enrolment.signed_in`), nor its package or
+        its date.  None when nothing was ever entered."""
+        found = self.enrolment(patient_id, year)
+        if found is None or not found.carried_into(year):
+            return found
+        return Enrolment(
+            patient_id=patient_id,
+            year=year,
+            insured=found.insured,
+            designated_village=found.designated_village,
+            designated_township=found.designated_township,
+            health_record=found.health_record,
+            insurance_record=found.insurance_record,
+        )
+
     def enrolments(self, patient_id: int) -> list[Enrolment]:
         return ledger.enrolments(self.db, patient_id)
 

@@ -433,7 +433,8 @@ class PatientsScreen(QWidget):
             self.dialog = dialog
             dialog.open()
 
-        self.context.run(lambda: session.enrolment(patient.id, year), opened)
+        # An earlier year's standing for this one: its designation, not its yearly contract.
+        self.context.run(lambda: session.enrolment_to_enter(patient.id, year), opened)
 
     def _saved(self, patient: PatientRecord) -> None:
         self.current = patient

@@ -1,0 +1,56 @@
+"""The turn of the year at the village (December 2026 -> January 2027), on a real ledger.
+
+What carries into the new year and what does not (POLICIES.md §2): the designation carries
+(Shaoyang renews it, Zhanjiang keeps it unless changed), the family-doctor contract is yearly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from clinic_app.domain.money import Money
+from clinic_app.domain.records import Enrolment
+from tests.store.template import TOWNSHIP, VILLAGE, Ledger, opened
+
+M = Money.parse
+
+
+@pytest.fixture
+def shaoyang(tmp_path: Path) -> Iterator[Ledger]:
+    with opened(tmp_path, policy_id="shaoyang-resident-2019", reform=False) as lg:
+        yield lg
+
+
+def test_the_new_year_s_form_carries_the_designation_and_not_last_year_s_contract(shaoyang: Ledger) -> None:
+    # 张 signed for 2026 (package 40 = 20 + 12 + 8, enrolled 2025-11-01, health records): nothing is
+    # entered for 2027 yet.  The 2027 form starts from the designation and insurance, which carry;
+    # not from the 2026 contract, its package, nor its date, which were 2026's: saving the form
+    # as it stood re-signed the person for 2027, dated 2025-11-01.
+    session, who = shaoyang.session, shaoyang.people["signed_here"]
+    last = session.enrolment(who, 2026)
+    assert last is not None and last.signed_in(2026) and last.package_fee == M("40.00")
+    assert session.enrolment(who, 2027) == last  # what the visit's lookup stands on (carried)
+
+    proposed = session.enrolment_to_enter(who, 2027)
+    assert proposed == Enrolment(
+        patient_id=who, year=2027, insured=True, designated_village=VILLAGE, designated_township=TOWNSHIP,
+        health_record=last.health_record, insurance_record=last.insurance_record,
+    )
+    assert not proposed.signed_in(2027) and proposed.enrolled_on is None and proposed.package_fee == M("0.00")
+    # The year's own enrolment is the form's as it is.
+    assert session.enrolment_to_enter(who, 2026) == last
+    # Nothing at all entered: nothing to start from.
+    assert session.enrolment_to_enter(who, 2023) is None
+
+
+def test_the_new_year_s_form_carries_that_the_person_is_not_insured(shaoyang: Ledger) -> None:
+    session, who = shaoyang.session, shaoyang.people["unsigned_here"]
+    last = session.enrolment(who, 2026)
+    assert last is not None
+    session.save_enrolment(Enrolment(who, 2026, insured=False, designated_village=VILLAGE, designated_township=TOWNSHIP), dt.date(2026, 12, 1))
+    proposed = session.enrolment_to_enter(who, 2027)
+    assert proposed is not None and not proposed.insured and proposed.year == 2027
