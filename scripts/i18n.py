@@ -128,6 +128,8 @@ EN = {
     "操作员与备份": "Operator and backup", "第一位操作员姓名": "First operator's name",
     "备份文件夹 (建议用 U 盘)": "Backup folder (a USB stick is best)",
     "每天开机和关闭时自动备份到这里。": "A backup is made here every day when the app opens and closes.",
+    "放弃首次设置吗? 已填写的内容不会保存, 程序将关闭。": "Give up the first setup? What was typed is not kept, and the program closes.",
+    "放弃并关闭程序": "Give up and close", "继续设置": "Go on with the setup",
     "选择本县执行的门诊统筹政策。": "Choose the outpatient pooling policy of this county.",
     "政策": "Policy",
     # labels

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -254,7 +256,35 @@ class SetupWizard(QWizard):
         for page in (self.clinic_page, self.policy_page, self.operator_page):
             self.addPage(page)
         self.clinic: Clinic | None = None
+        self.question: QMessageBox | None = None
+        """Asked on Esc or 取消 once something is typed: the setup is thrown away and the program ends."""
+        self.keep_button: QAbstractButton | None = None
+        self.leave_button: QAbstractButton | None = None
         self.resize(720, 480)
+
+    def _typed(self) -> bool:
+        c, o = self.clinic_page, self.operator_page
+        return any(field.text().strip() for field in (c.name, c.code, c.township_code, c.township_name, o.operator))
+
+    def reject(self) -> None:
+        # Esc anywhere (a stray one after typing a page) ended the first run, the program with it,
+        # and what was typed: with anything typed, ask; Enter and Esc there go back to the setup.
+        if not self._typed():
+            super().reject()
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.windowTitle(),
+            self.tr("放弃首次设置吗? 已填写的内容不会保存, 程序将关闭。"),
+            parent=self,
+        )
+        self.leave_button = box.addButton(self.tr("放弃并关闭程序"), QMessageBox.ButtonRole.DestructiveRole)
+        self.keep_button = box.addButton(self.tr("继续设置"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(self.keep_button)  # type: ignore[arg-type]
+        box.setEscapeButton(self.keep_button)
+        self.leave_button.clicked.connect(lambda: QWizard.reject(self))
+        self.question = box
+        box.open()
 
     def setup(self) -> ClinicSetup:
         c, p, o = self.clinic_page, self.policy_page, self.operator_page

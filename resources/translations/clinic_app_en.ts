@@ -1981,12 +1981,12 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReformPilotChoice</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="105" />
+        <location filename="../../clinic_app/ui/wizard.py" line="107" />
         <source>参加改革试点</source>
         <translation>Take part in the reform pilot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="123" />
+        <location filename="../../clinic_app/ui/wizard.py" line="125" />
         <source>{name}: 本县是试点地区、且本诊所未达到二级医院水平时勾选。签约居民在签约的乡镇卫生院及其村卫生室 (乡村一体签约) 按改革政策结算; 不勾选则按上面的政策。</source>
         <translation>{name}: tick when this county is a pilot area and this clinic has not reached level-2 hospital standard. Signed residents are then settled by the reform at their signed township and its village clinics (signed as one); unticked, the policy above applies.</translation>
     </message>
@@ -2127,12 +2127,12 @@ This clinic's key fingerprint (the township checks it):
         <translation>Choose another file…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="157" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="162" />
         <source>选择备份文件</source>
         <translation>Choose a backup file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="158" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="163" />
         <source>数据库备份 (*.sqlite);;所有文件 (*)</source>
         <translation>Database backups (*.sqlite);;All files (*)</translation>
     </message>
@@ -2292,179 +2292,179 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="188" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="193" />
         <source>诊所信息与政策</source>
         <translation>Clinic and policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="202" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="207" />
         <source>保存诊所信息</source>
         <translation>Save clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="204" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="209" />
         <source>诊所编码</source>
         <translation>Clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="205" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="210" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="206" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="211" />
         <source>乡镇卫生院编码</source>
         <translation>Township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="207" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="212" />
         <source>乡镇卫生院名称</source>
         <translation>Township name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="208" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="213" />
         <source>执行政策</source>
         <translation>Policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="214" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="219" />
         <source>操作员</source>
         <translation>Operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="217" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="222" />
         <source>新操作员姓名</source>
         <translation>New operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="221" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="226" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="233" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="238" />
         <source>药品和诊疗项目目录</source>
         <translation>Catalogue of drugs and services</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="234" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="239" />
         <source>导入目录文件…</source>
         <translation>Import catalogue file…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="239" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="244" />
         <source>xlsx 或 csv 文件, 表头: 编码 名称 单价 类别 (必填), 规格 单位 医保类别 基药 招标 (可选)。有一行出错则整个文件不导入, 改正后重新导入; 编码相同的条目被新文件更新。</source>
         <translation>An xlsx or csv file with the headers 编码 名称 单价 类别 (code name price kind; required) and 规格 单位 医保类别 基药 招标 (spec unit coverage essential tender; optional). One bad row and nothing of the file is imported: correct it and import again. An entry with a code already here is updated from the file.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="248" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="253" />
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="249" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="254" />
         <source>字段</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="250" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="255" />
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="264" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="269" />
         <source>备份与语言</source>
         <translation>Backup and language</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="269" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="274" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="274" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="279" />
         <source>立即备份</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="276" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="281" />
         <source>从备份恢复…</source>
         <translation>Restore from a backup…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="290" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="295" />
         <source>备份文件夹</source>
         <translation>Backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="292" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="297" />
         <source>界面语言 (重启后生效)</source>
         <translation>Language (after restart)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="332" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="337" />
         <source>诊所名称不能为空</source>
         <translation>The clinic name is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="336" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="341" />
         <source>乡镇卫生院编码不能为空</source>
         <translation>The township code is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="340" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="345" />
         <source>乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The township code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="356" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="361" />
         <source>诊所信息已保存</source>
         <translation>Clinic saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="376" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="381" />
         <source> (已停用)</source>
         <translation> (inactive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="384" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="389" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="400" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="405" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="425" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="430" />
         <source>已备份到 {path}</source>
         <translation>Backed up to {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="466" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="471" />
         <source>正在校验备份 {path}…</source>
         <translation>Checking backup {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="474" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="479" />
         <source>备份文件 {path} 未通过校验, 不能用来恢复。当前数据没有任何改动。
 {problems}</source>
         <translation>Backup {path} failed its check and cannot be restored. Nothing was changed.
 {problems}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="480" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="485" />
         <source>正在从 {path} 恢复…</source>
         <translation>Restoring from {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="488" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="493" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="490" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="495" />
         <source>备份 {path} 校验通过 ({entries} 条台账)。
 
 恢复后, 这个备份之后录入的数据将不在台账中; 当前数据会先另存到数据文件夹的 backups 中。
@@ -2479,37 +2479,37 @@ The program will close the data and reopen it after the restore.
 Restore now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="509" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="518" />
         <source>界面语言已保存, 重新打开程序后生效</source>
         <translation>Language saved; it applies when the app is opened again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="516" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="525" />
         <source>选择目录文件</source>
         <translation>Choose a catalogue file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="517" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="526" />
         <source>目录文件 (*.xlsx *.csv);;所有文件 (*)</source>
         <translation>Catalogue files (*.xlsx *.csv);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="526" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="535" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="535" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="544" />
         <source>发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入</source>
         <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="540" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="549" />
         <source>已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)</source>
         <translation>{saved} imported; {n} drugs bought outside the tender network are self-pay (not paid by the fund)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="543" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="552" />
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>
@@ -2724,9 +2724,24 @@ Restore now?</translation>
 <context>
     <name>SetupWizard</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="249" />
+        <location filename="../../clinic_app/ui/wizard.py" line="251" />
         <source>首次设置</source>
         <translation>First-run setup</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="278" />
+        <source>放弃首次设置吗? 已填写的内容不会保存, 程序将关闭。</source>
+        <translation>Give up the first setup? What was typed is not kept, and the program closes.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="281" />
+        <source>放弃并关闭程序</source>
+        <translation>Give up and close</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="282" />
+        <source>继续设置</source>
+        <translation>Go on with the setup</translation>
     </message>
 </context>
 <context>
@@ -2970,7 +2985,7 @@ Restore now?</translation>
 <context>
     <name>Wizard</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="72" />
+        <location filename="../../clinic_app/ui/wizard.py" line="74" />
         <source>{name} (已过规定期限 {until})</source>
         <translation>{name} (period ended {until})</translation>
     </message>
@@ -2978,82 +2993,82 @@ Restore now?</translation>
 <context>
     <name>_ClinicPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="137" />
+        <location filename="../../clinic_app/ui/wizard.py" line="139" />
         <source>诊所信息</source>
         <translation>Clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="139" />
+        <location filename="../../clinic_app/ui/wizard.py" line="141" />
         <source>这些信息印在收据和报表上。诊所编码以后不能修改, 请照医保定点机构编码填写; 名称可在“设置”中修改。</source>
         <translation>Printed on receipts and reports. The clinic code cannot be changed later: enter the insurance's designated facility code. The name can be changed in Settings.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="146" />
+        <location filename="../../clinic_app/ui/wizard.py" line="148" />
         <source>字母和数字, 如 H430523101006</source>
         <translation>Letters and digits, e.g. H430523101006</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="147" />
+        <location filename="../../clinic_app/ui/wizard.py" line="149" />
         <source>字母和数字, 如 H430523101</source>
         <translation>Letters and digits, e.g. H430523101</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="149" />
+        <location filename="../../clinic_app/ui/wizard.py" line="151" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="150" />
+        <location filename="../../clinic_app/ui/wizard.py" line="152" />
         <source>乡镇卫生院</source>
         <translation>Township health center</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="153" />
+        <location filename="../../clinic_app/ui/wizard.py" line="155" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="154" />
+        <location filename="../../clinic_app/ui/wizard.py" line="156" />
         <source>诊所编码</source>
         <translation>Clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="155" />
+        <location filename="../../clinic_app/ui/wizard.py" line="157" />
         <source>所属乡镇卫生院编码</source>
         <translation>Township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="156" />
+        <location filename="../../clinic_app/ui/wizard.py" line="158" />
         <source>所属乡镇卫生院名称</source>
         <translation>Township name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="152" />
+        <location filename="../../clinic_app/ui/wizard.py" line="154" />
         <source>机构类型</source>
         <translation>Facility type</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="175" />
+        <location filename="../../clinic_app/ui/wizard.py" line="177" />
         <source>请填写诊所名称</source>
         <translation>Enter the clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="176" />
+        <location filename="../../clinic_app/ui/wizard.py" line="178" />
         <source>请填写诊所编码</source>
         <translation>Enter the clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="177" />
+        <location filename="../../clinic_app/ui/wizard.py" line="179" />
         <source>请填写乡镇卫生院编码</source>
         <translation>Enter the township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="184" />
+        <location filename="../../clinic_app/ui/wizard.py" line="186" />
         <source>诊所编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The clinic code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="185" />
+        <location filename="../../clinic_app/ui/wizard.py" line="187" />
         <source>乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The township code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
@@ -3061,42 +3076,42 @@ Restore now?</translation>
 <context>
     <name>_OperatorPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="213" />
+        <location filename="../../clinic_app/ui/wizard.py" line="215" />
         <source>操作员与备份</source>
         <translation>Operator and backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="214" />
+        <location filename="../../clinic_app/ui/wizard.py" line="216" />
         <source>每笔记录都记下是谁做的; 其他操作员以后在“设置”中添加。</source>
         <translation>Every entry records who made it; add other operators later in Settings.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="218" />
+        <location filename="../../clinic_app/ui/wizard.py" line="220" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="224" />
+        <location filename="../../clinic_app/ui/wizard.py" line="226" />
         <source>第一位操作员姓名</source>
         <translation>First operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="225" />
+        <location filename="../../clinic_app/ui/wizard.py" line="227" />
         <source>备份文件夹 (建议用 U 盘)</source>
         <translation>Backup folder (a USB stick is best)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="226" />
+        <location filename="../../clinic_app/ui/wizard.py" line="228" />
         <source>每天开机和关闭时自动备份到这里。</source>
         <translation>A backup is made here every day when the app opens and closes.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="231" />
+        <location filename="../../clinic_app/ui/wizard.py" line="233" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="237" />
+        <location filename="../../clinic_app/ui/wizard.py" line="239" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
@@ -3104,17 +3119,17 @@ Restore now?</translation>
 <context>
     <name>_PolicyPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="198" />
+        <location filename="../../clinic_app/ui/wizard.py" line="200" />
         <source>执行政策</source>
         <translation>Policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="199" />
+        <location filename="../../clinic_app/ui/wizard.py" line="201" />
         <source>选择本县执行的门诊统筹政策。</source>
         <translation>Choose the outpatient pooling policy of this county.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="205" />
+        <location filename="../../clinic_app/ui/wizard.py" line="207" />
         <source>政策</source>
         <translation>Policy</translation>
     </message>

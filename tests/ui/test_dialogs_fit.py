@@ -275,8 +275,13 @@ def test_every_page_of_the_first_run_wizard_fits(qtbot, worker, tmp_path: Path, 
                 assert focus is not None and shown.isAncestorOf(focus), (number, focus)
                 wizard.next()
             assert wizard.currentPage() is wizard.operator_page
-            wizard.close()
-            assert isinstance(wizard, QDialog)
+            wizard.operator_page.operator.setText("郭俊杰")
+            wizard.reject()  # Esc: asked before what was typed is thrown away
+            question = wizard.question
+            assert isinstance(question, QDialog)
+            qtbot.waitExposed(question)
+            assert problems(question, language, data) == []
+            wizard.keep_button.click()  # type: ignore[union-attr]
 
 
 REASONS = {

@@ -185,3 +185,39 @@ def test_a_township_is_its_own_township(qtbot, tmp_path, worker) -> None:  # typ
         )
         page.role.setCurrentIndex(page.role.findData("village"))
         assert page.township_code.isEnabled()
+
+
+def test_esc_after_typing_asks_before_the_setup_is_thrown_away(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
+    """Esc (or 取消) ends the first run and the program with it: with the clinic typed in, a stray
+    Esc lost it all. It now asks first, and Enter or Esc there go back to the setup."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    with ClinicSession(tmp_path / "new") as session:
+        wizard = at_the_operator_page(qtbot, session, worker)
+        wizard.operator_page.operator.setText("刘医生")
+        rejected: list[int] = []
+        wizard.rejected.connect(lambda: rejected.append(1))
+        qtbot.keyClick(wizard.operator_page.operator, Qt.Key.Key_Escape)
+        question = wizard.question
+        assert isinstance(question, QMessageBox) and question.isVisible()
+        assert wizard.isVisible() and rejected == []
+        assert question.defaultButton() is question.escapeButton() is wizard.keep_button
+        wizard.keep_button.click()
+        assert wizard.isVisible() and rejected == []
+        qtbot.keyClick(wizard.operator_page.operator, Qt.Key.Key_Escape)
+        wizard.leave_button.click()
+        assert rejected == [1] and not wizard.isVisible()
+        assert session.clinic is None
+
+
+def test_esc_on_an_untouched_wizard_closes_it_at_once(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    with ClinicSession(tmp_path / "new") as session:
+        wizard = SetupWizard(WizardContext(session, worker))
+        qtbot.addWidget(wizard)
+        wizard.show()
+        with qtbot.waitSignal(wizard.rejected, timeout=1000):
+            qtbot.keyClick(wizard.clinic_page.name, Qt.Key.Key_Escape)
+        assert wizard.question is None
