@@ -280,7 +280,7 @@ class SetupWizard(QWizard):
         )
         self.leave_button = box.addButton(self.tr("放弃并关闭程序"), QMessageBox.ButtonRole.DestructiveRole)
         self.keep_button = box.addButton(self.tr("继续设置"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(self.keep_button)  # type: ignore[arg-type]
+        box.setDefaultButton(self.keep_button)
         box.setEscapeButton(self.keep_button)
         self.leave_button.clicked.connect(lambda: QWizard.reject(self))
         self.question = box
