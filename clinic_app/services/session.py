@@ -369,6 +369,13 @@ class ClinicSession:
         earlier one) needs a reason the policy allows (`DesignationChange`), kept in the audit log."""
         patient = self.patient(enrolment.patient_id)
         today = today or dt.date.today()
+        if enrolment.year > today.year + 1:
+            # The collection period (Oct-Dec) enrols for the next year at most: a later year is a slip
+            # of the year box, which would stand unseen until that year and then move the person.
+            raise BadInput(
+                f"只能登记今年或下一年度 ({today.year + 1} 年) 的参保, 不能登记 {enrolment.year} 年: 请核对年度",
+                f"an enrolment is for this year or the next ({today.year + 1}), not {enrolment.year}: check the year",
+            )
         standing = ledger.latest_enrolment(self.db, enrolment.patient_id, enrolment.year)
         places = (enrolment.designated_village, enrolment.designated_township)
         reason = ""

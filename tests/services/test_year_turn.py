@@ -54,3 +54,22 @@ def test_the_new_year_s_form_carries_that_the_person_is_not_insured(shaoyang: Le
     session.save_enrolment(Enrolment(who, 2026, insured=False, designated_village=VILLAGE, designated_township=TOWNSHIP), dt.date(2026, 12, 1))
     proposed = session.enrolment_to_enter(who, 2027)
     assert proposed is not None and not proposed.insured and proposed.year == 2027
+
+
+def test_an_enrolment_is_for_this_year_or_the_next_not_a_year_after(shaoyang: Ledger) -> None:
+    # The collection period (Oct-Dec) enrols for the next year; a year after that is a slip of the
+    # form's year box (2028 for 2027), which stood unseen until 2028 and then moved the person.
+    from clinic_app.errors import BadInput
+
+    session, who = shaoyang.session, shaoyang.people["unsigned_here"]
+    before = session.enrolments(who)
+    december = dt.date(2026, 12, 10)
+    slip = Enrolment(who, 2028, designated_village=VILLAGE, designated_township=TOWNSHIP)
+    with pytest.raises(BadInput, match="2028") as refused:
+        session.save_enrolment(slip, december)
+    assert "2027" in refused.value.en and "2027" in refused.value.zh
+    assert session.enrolments(who) == before
+    session.save_enrolment(Enrolment(who, 2027, designated_village=VILLAGE, designated_township=TOWNSHIP), december)
+    assert [e.year for e in session.enrolments(who)] == [*[e.year for e in before], 2027]
+    session.save_enrolment(slip, dt.date(2027, 10, 8))  # in 2027's collection period: next year's
+    assert session.enrolment(who, 2028) is not None
