@@ -15,6 +15,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -38,10 +39,11 @@ from clinic_app.documents.statement_file import build_statement, canonical_bytes
 from clinic_app.domain.money import Money
 from clinic_app.domain.records import LedgerEntry
 from clinic_app.errors import BadInput, UserError, os_reason
+from clinic_app.services.backup import command_arg
 from clinic_app.services.datadir import output_folder
 from clinic_app.services.session import ClinicSession
 from clinic_app.store import ledger
-from clinic_app.store.db import transaction
+from clinic_app.store.db import DB_NAME, damage, plain_detail, quick_check, transaction
 from clinic_app.store.ledger import EntryFilter
 
 _MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
@@ -272,6 +274,60 @@ def check_revision(revision: int) -> int:
     return revision
 
 
+class UnsoundLedger(UserError):
+    """The ledger a statement would be signed from is damaged, or was changed behind the app's
+    back: no statement is signed from it (the township would take it for the clinic's word)."""
+
+
+def _what_to_do(session: ClinicSession) -> tuple[str, str]:
+    folder = command_arg(session.data_dir)
+    return (
+        f"不能用它导出签名的月结单, 未写入任何文件。请运行 clinic-app check --data-dir {folder} 查看, "
+        f"再用出问题之前的备份恢复 (clinic-app restore --data-dir {folder} 列出备份)",
+        f"no signed statement is exported from it, nothing was written. Run clinic-app check --data-dir {folder} "
+        f"to see what is wrong, then restore a backup made before it (clinic-app restore --data-dir {folder} lists them)",
+    )
+
+
+def _damaged(session: ClinicSession, detail: str, detail_zh: str = "") -> UnsoundLedger:
+    path = session.data_dir / DB_NAME
+    zh, en = _what_to_do(session)
+    # SQLite's words ("database disk image is malformed") are for the English half only.
+    return UnsoundLedger(
+        f"数据库文件 {path} 已损坏{f' ({detail_zh})' if detail_zh else ''}: {zh}",
+        f"the database file {path} is damaged ({plain_detail(detail)}): {en}",
+    )
+
+
+def check_signed_entries(session: ClinicSession, data: StatementData, today: dt.date | None = None) -> None:
+    """Refuse (`UnsoundLedger`) to sign `data` unless the ledger's chain holds over what it signs.
+
+    The month's entries are read again by row id (`ledger.verify_span`): every hash recomputed,
+    with the link into the month from the entry before; they must be the very entries, and
+    chain ends, that `data` (read through the date index) holds.  Costs about a third of
+    reading the month for the statement, whatever the size of the ledger.
+    """
+    first, last = parse_month(data.month, today)
+    span = ledger.verify_span(session.db, first, last)
+    if span.breaks:
+        found = span.breaks[0]
+        problem_zh, _, problem_en = found.problem.partition(" / ")
+        zh, en = _what_to_do(session)
+        more_zh = f" (共 {len(span.breaks)} 处)" if len(span.breaks) > 1 else ""
+        more_en = f" ({len(span.breaks)} problems in all)" if len(span.breaks) > 1 else ""
+        raise UnsoundLedger(
+            f"台账被改动过: 收据 {found.receipt_no} (第 {found.seq} 条) {problem_zh}{more_zh}; {zh}",
+            f"the ledger was changed: receipt {found.receipt_no} (seq {found.seq}): {problem_en}{more_en}; {en}",
+        )
+    signed = tuple(visit.settlement_id for visit in data.visits)
+    if (span.setl_ids, span.before_hash, span.last_hash) != (signed, data.chain.before_hash, data.chain.last_hash):
+        raise _damaged(
+            session,
+            f"the entries of {data.month} read through the date index differ from the ledger's",
+            f"通过日期索引读到的 {data.month} 条目与台账不符",
+        )
+
+
 def export_statement(
     session: ClinicSession,
     month: str,
@@ -292,32 +348,50 @@ def export_statement(
     if revision is not None:
         check_revision(revision)
     out_dir = output_folder(Path(out_dir), "导出文件夹", "export folder")
-    report(5, "读取台账 / reading the ledger")
-    data = statement_data(session, month, 1, today)
-    auto_revision, content = _revision_for(session, data)
-    chosen = revision if revision is not None else auto_revision
-    if chosen > MAX_REVISION:
-        raise UserError(
-            f"{month} 已导出第 {MAX_REVISION} 版, 不能再导出更高的版本",
-            f"{month} was exported as revision {MAX_REVISION}, the highest there is: no further revision can be exported",
-        )
-    if chosen != data.revision:
-        data = statement_data(session, month, chosen, today)
-    # A clinic's first export makes its key, saved only once the files it signs are written:
-    # a refused export (a full or write-protected stick) leaves no key behind either.
-    existing = key_path(session)
-    key = _existing_key(session) or signing.generate_key()
-    clinic = data.clinic
-    stem = f"{clinic.code}_{month}_r{chosen}"
-    targets = {suffix: out_dir / f"{stem}.{suffix}" for suffix in ("json", "pdf", "xlsx")}
-    partial = {suffix: path.with_name(f".{path.name}.partial") for suffix, path in targets.items()}
-    report(20, "签名数据文件 / signing the data file")
-    payload = build_statement(data, key)
-    sha256 = hashlib.sha256(payload).hexdigest()
-    report(45, "生成 PDF / making the PDF")
-    contents = {"json": payload, "pdf": statement_pdf(data, payload)}
-    report(75, "生成 Excel / making the xlsx")
-    contents["xlsx"] = statement_xlsx(data, payload)
+    # A statement signed from a damaged or changed ledger is worse than none.  SQLite's check of
+    # every page runs beside the reading and the rendering (it costs about what reading the whole
+    # file does, and holds no lock the export needs); its answer is awaited before any file is written.
+    pages = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-quick-check")
+    try:
+        checked = pages.submit(quick_check, session.data_dir / DB_NAME)
+        report(5, "读取台账 / reading the ledger")
+        try:
+            data = statement_data(session, month, 1, today)
+            auto_revision, content = _revision_for(session, data)
+            chosen = revision if revision is not None else auto_revision
+            if chosen > MAX_REVISION:
+                raise UserError(
+                    f"{month} 已导出第 {MAX_REVISION} 版, 不能再导出更高的版本",
+                    f"{month} was exported as revision {MAX_REVISION}, the highest there is: no further revision can be exported",
+                )
+            if chosen != data.revision:
+                data = statement_data(session, month, chosen, today)
+            check_signed_entries(session, data, today)
+        except sqlite3.DatabaseError as exc:
+            if damage(exc) is None:
+                raise
+            raise _damaged(session, str(exc)) from None
+        # A clinic's first export makes its key, saved only once the files it signs are written:
+        # a refused export (a full or write-protected stick) leaves no key behind either.
+        existing = key_path(session)
+        key = _existing_key(session) or signing.generate_key()
+        clinic = data.clinic
+        stem = f"{clinic.code}_{month}_r{chosen}"
+        targets = {suffix: out_dir / f"{stem}.{suffix}" for suffix in ("json", "pdf", "xlsx")}
+        partial = {suffix: path.with_name(f".{path.name}.partial") for suffix, path in targets.items()}
+        report(20, "签名数据文件 / signing the data file")
+        payload = build_statement(data, key)
+        sha256 = hashlib.sha256(payload).hexdigest()
+        report(45, "生成 PDF / making the PDF")
+        contents = {"json": payload, "pdf": statement_pdf(data, payload)}
+        report(75, "生成 Excel / making the xlsx")
+        contents["xlsx"] = statement_xlsx(data, payload)
+        problems = checked.result()
+        if problems:
+            raise _damaged(session, problems[0])
+    finally:
+        # A refusal before the check ends does not wait for it (it reads on its own connection).
+        pages.shutdown(wait=False, cancel_futures=True)
     report(90, "写入文件 / writing the files")
     totals = [v.adjudication for v in data.visits]
     signs = [v.sign for v in data.visits]

@@ -735,14 +735,17 @@ class ChainBreak:
     problem: str
 
 
-def iter_chain(db: sqlite3.Connection) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]]:
-    """Every entry in chain order with its items and funds, streamed."""
+def iter_chain(
+    db: sqlite3.Connection, ids: tuple[int, int] | None = None
+) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]]:
+    """Every entry in chain order with its items and funds, streamed (only ids `ids[0]`..`ids[1]` when given)."""
     conn = db
-    item_rows = conn.execute("SELECT * FROM visit_items ORDER BY visit_id, line_no")
-    fund_rows = conn.execute("SELECT * FROM visit_funds ORDER BY visit_id, id")
+    where, args = ("", []) if ids is None else (" WHERE {} BETWEEN ? AND ?", list(ids))
+    item_rows = conn.execute(f"SELECT * FROM visit_items{where.format('visit_id')} ORDER BY visit_id, line_no", args)
+    fund_rows = conn.execute(f"SELECT * FROM visit_funds{where.format('visit_id')} ORDER BY visit_id, id", args)
     pending_item = next(item_rows, None)
     pending_fund = next(fund_rows, None)
-    for row in conn.execute("SELECT * FROM visits ORDER BY id"):
+    for row in conn.execute(f"SELECT * FROM visits{where.format('id')} ORDER BY id", args):
         visit = dict(row)
         vid = visit["id"]
         mine_items, mine_funds = [], []
@@ -757,6 +760,21 @@ def iter_chain(db: sqlite3.Connection) -> Iterator[tuple[dict[str, Any], list[di
         yield visit, mine_items, mine_funds
 
 
+def _entry_breaks(
+    visit: Mapping[str, Any], items: list[dict[str, Any]], funds: list[dict[str, Any]], prev: str | None, expected_seq: int | None
+) -> list[ChainBreak]:
+    """What is wrong with one entry: its seq and link to the one before (when known), its own hash."""
+    breaks = []
+    if expected_seq is not None and visit["seq"] != expected_seq:
+        breaks.append(ChainBreak(visit["seq"], visit["receipt_no"], f"序号不连续, 应为 {expected_seq} / sequence gap: expected {expected_seq}"))
+    if prev is not None and visit["prev_hash"] != prev:
+        breaks.append(ChainBreak(visit["seq"], visit["receipt_no"], "与上一条的哈希链接断开 (有条目被删除或替换) / previous-hash link broken (an entry was removed or replaced)"))
+    digest = entry_hash(visit["prev_hash"], visit, items, funds)
+    if digest != visit["hash"]:
+        breaks.append(ChainBreak(visit["seq"], visit["receipt_no"], "内容与其哈希不符 (被改动过) / content does not match its hash (edited)"))
+    return breaks
+
+
 def verify_chain(db: sqlite3.Connection) -> tuple[int, list[ChainBreak]]:
     """Recompute every hash in order; return the count checked and the breaks found."""
     prev = GENESIS_HASH
@@ -765,16 +783,62 @@ def verify_chain(db: sqlite3.Connection) -> tuple[int, list[ChainBreak]]:
     count = 0
     for visit, items, funds in iter_chain(db):
         count += 1
-        if visit["seq"] != expected_seq:
-            breaks.append(ChainBreak(visit["seq"], visit["receipt_no"], f"序号不连续, 应为 {expected_seq} / sequence gap: expected {expected_seq}"))
-        if visit["prev_hash"] != prev:
-            breaks.append(ChainBreak(visit["seq"], visit["receipt_no"], "与上一条的哈希链接断开 (有条目被删除或替换) / previous-hash link broken (an entry was removed or replaced)"))
-        digest = entry_hash(visit["prev_hash"], visit, items, funds)
-        if digest != visit["hash"]:
-            breaks.append(ChainBreak(visit["seq"], visit["receipt_no"], "内容与其哈希不符 (被改动过) / content does not match its hash (edited)"))
+        breaks += _entry_breaks(visit, items, funds, prev, expected_seq)
         prev = visit["hash"]
         expected_seq = visit["seq"] + 1
     return count, breaks
+
+
+@dataclass(frozen=True)
+class SpanCheck:
+    """What `verify_span` read from the ledger and found wrong in it."""
+
+    before_hash: str
+    """The hash of the entry before the span (genesis when the span starts the ledger)."""
+    last_hash: str
+    setl_ids: tuple[str, ...]
+    """The span's entries, in chain order."""
+    breaks: tuple[ChainBreak, ...]
+
+
+def verify_span(db: sqlite3.Connection, first: dt.date, last: dt.date) -> SpanCheck:
+    """The chain of the entries dated `first`..`last` (what a month's statement signs).
+
+    The entries are read by row id from the first such entry to the last, not through the
+    date index, so an index that lost entries shows.  Every hash is recomputed, every seq and
+    link checked, with the link into the span from the entry before (whose own hash is
+    recomputed too).  An entry inside dated outside the span, or the entry before or after it
+    dated inside, is a break too: the span is whole, as the township's chain of months needs.
+    Costs about what reading the span does, whatever the size of the ledger.
+    """
+    span = db.execute("SELECT min(id), max(id) FROM visits WHERE date BETWEEN ? AND ?", [first.isoformat(), last.isoformat()]).fetchone()
+    if span[0] is None:
+        return SpanCheck(GENESIS_HASH, GENESIS_HASH, (), ())
+    first_id, last_id = int(span[0]), int(span[1])
+    row = db.execute("SELECT id FROM visits WHERE id < ? ORDER BY id DESC LIMIT 1", [first_id]).fetchone()
+    start = first_id if row is None else int(row[0])
+    prev: str | None = GENESIS_HASH if row is None else None
+    expected_seq: int | None = 1 if row is None else None
+    before_hash, setl_ids, breaks = GENESIS_HASH, [], []
+    inside = (first.isoformat(), last.isoformat())
+    for visit, items, funds in iter_chain(db, (start, last_id)):
+        breaks += _entry_breaks(visit, items, funds, prev, expected_seq)
+        dated_inside = inside[0] <= visit["date"] <= inside[1]
+        if visit["id"] < first_id:
+            before_hash = visit["hash"]
+        else:
+            setl_ids.append(visit["setl_id"])
+        if dated_inside != (visit["id"] >= first_id):
+            breaks.append(ChainBreak(visit["seq"], visit["receipt_no"], _out_of_span(visit["date"])))
+        prev, expected_seq = visit["hash"], visit["seq"] + 1
+    after = db.execute("SELECT seq, receipt_no, date FROM visits WHERE id > ? ORDER BY id LIMIT 1", [last_id]).fetchone()
+    if after is not None and str(after[2]) <= inside[1]:
+        breaks.append(ChainBreak(int(after[0]), str(after[1]), _out_of_span(str(after[2]))))
+    return SpanCheck(before_hash, prev or GENESIS_HASH, tuple(setl_ids), tuple(breaks))
+
+
+def _out_of_span(date: str) -> str:
+    return f"日期 {date} 与前后条目的顺序不符 / dated {date}, out of order with the entries around it"
 
 
 def integrity_check(db: sqlite3.Connection) -> list[str]:
