@@ -39,7 +39,8 @@ English words):
 - ``FLAG_COST_OUTLIER`` a visit costing more than three times the township's
   median cost per visit for the month (all villages imported so far);
 - ``FLAG_ADJUDICATION_DIFF`` the township's own engine, re-adjudicating the
-  visit, gets different amounts;
+  visit, gets different amounts (for an employee, also a different part of
+  the fund charged to the employee policy);
 - ``FLAG_CLINIC_NAME`` the file names the clinic otherwise than when its key was
   registered (one flag for the statement, no settlement): the key proves who sent
   it and a village may be renamed, so it is imported for a person to look at.
@@ -63,15 +64,32 @@ Re-adjudication assumes what the file does not carry:
 - referral and emergency are read from the ``referral_route`` /
   ``emergency_route`` reasons, a line's exclusion from its ``line_exclusion``
   reason; the birth date from the ID number; the enrolment date from the roster;
-- usage before the visit is the fund of the same counter pool that the
+- usage before the visit is the fund of the counter pool that the
   township has imported for the person (all villages, reversals netted, dated
-  by the original settlement) with an earlier settlement time, plus the file's
-  own earlier visits; a snapshot the village held cannot be reproduced, so a
-  stale snapshot shows up as a difference, which is what the flag is for;
-- only residents' settlements are re-adjudicated: employees' per-level
-  deductible counters and the reform's layered employee counters are not in
-  the file; out-of-city visits and visits under a policy unknown here are
-  skipped too.
+  by the original settlement, a layered line split by its ``employee_layer``
+  reason) or paid at its own desk, with an earlier settlement time, plus the
+  file's own earlier visits; a snapshot the village held cannot be
+  reproduced, so a stale snapshot shows up as a difference, which is what the
+  flag is for;
+- the pools are the village's (`ClinicSession._usage`): a resident's is the
+  resident pool; an employee's the employee policy's (its cap, 1500 a year
+  active and 2000 retired, over the villages and the desk), except a signed
+  employee in the reform's signing unit, layered: the reform's part counts
+  the resident pool's year and day, the employee part the employee pool's;
+- an employee's category (active or retired) is the file's; off the roster,
+  an employee is taken as signed and designated when the visit's reasons
+  say the reform was layered first (``reform_layer_first``);
+- an employee's outside receipt (a reimbursement) is not the fund's at all:
+  the village refuses one (邵市政办发〔2022〕22号 第七条(四)), so any fund on it
+  is a difference.
+
+What cannot be reproduced is skipped: out-of-city visits (the out-of-city
+counter is not in the file) and visits under a policy unknown here; and a
+visit under a policy whose deductible at the village depends on the
+deductible paid before (an employee policy with a village-level standard:
+the village counts it from its own ledger by level and the file says only
+each visit's) — Shaoyang's employee policy has none at primary level, so its
+visits are re-adjudicated.
 """
 
 from __future__ import annotations
@@ -97,8 +115,8 @@ from clinic_app.documents.statement_file import (
     verify_statement,
 )
 from clinic_app.domain.copay import adjudicate_visit
-from clinic_app.domain.money import Money
-from clinic_app.domain.policy import PolicyBook
+from clinic_app.domain.money import ZERO, Money
+from clinic_app.domain.policy import Policy, PolicyBook
 from clinic_app.domain.records import Clinic
 from clinic_app.domain.visit import Item, Patient, Usage, VisitDraft
 from clinic_app.errors import BadInput, UserError, os_reason
@@ -1172,7 +1190,7 @@ class _Review:
                     taken += 1
                 year = v.service_date[:4]
                 if v.visit["kind"] == "settlement":
-                    self._readjudicate(v, requested, by_year[(v.pool, year)], by_day[(v.pool, v.service_date)])
+                    self._readjudicate(v, requested, by_year, by_day)
                 for pool, fen in v.parts:
                     fund_year = by_year[(pool, year)]
                     by_year[(pool, year)] += fen
@@ -1192,16 +1210,45 @@ class _Review:
         cap = policy.annual_cap_for(v.visit["category"])
         return None if cap is None else policy.fund_cap(cap, "village")
 
-    def _readjudicate(self, v: _ParsedVisit, requested: str, fund_year: int, fund_day: int) -> None:
+    def _readjudicate(
+        self,
+        v: _ParsedVisit,
+        requested: str,
+        by_year: Mapping[tuple[str, str], int],
+        by_day: Mapping[tuple[str, str], int],
+    ) -> None:
+        """The township's own engine on the visit, with the township's usage by counter pool
+        (`by_year`, `by_day`: the fund used before it), the way the village's `ClinicSession._draft`
+        and `_usage` put the draft together; a difference in the amounts is flagged.
+
+        An employee's counters are those of the village's `_usage`: the employee pool's year (the
+        employee policy's cap, 1500 active / 2000 retired, over the villages and the desk), and for
+        a signed employee in the reform's signing unit (layered: the reform first up to its cap, then
+        the employee policy) the resident pool's year and day for the reform's part."""
         visit = v.visit
         codes = {r["code"] for r in visit["reasons"]}
-        if visit["category"] != "resident" or visit["policy_id"] not in self.book or requested not in self.book:
+        if visit["policy_id"] not in self.book or requested not in self.book:
             return
         if any(c.startswith("out_of_area") for c in codes):
             return
         day = dt.date.fromisoformat(v.service_date)
-        entry = self.roster.get(visit["certno"])
         policy = self.book.in_force(requested, day)
+        employee = visit["category"] != "resident"
+        employee_id = self.book[requested].employee_policy
+        employee_pool = None
+        applied = [policy]
+        if employee and employee_id is not None and employee_id in self.book:
+            employee_pool = pool_or_own(self.book, employee_id)
+            applied.append(self.book.in_force(employee_id, day))
+        if any(_deductible_counted(p) for p in applied):
+            return  # the deductible paid before, by level, is the village's ledger's alone (not in the file)
+        if employee and visit.get("reimbursement") is not None:
+            # The village refuses an employee's outside receipt (邵市政办发〔2022〕22号 第七条(四):
+            # paid only when settled directly): none is the fund's.
+            if v.fund:
+                self.add(v, FLAG_ADJUDICATION_DIFF, differ=[("hifp_pay", visit["hifp_pay"], "0.00")], employee_receipt=True)
+            return
+        entry = self.roster.get(visit["certno"])
         if entry is not None:
             signed = entry.family_doctor_signed and entry.year == day.year
             designated = entry.designated_village == self.code or (
@@ -1209,6 +1256,11 @@ class _Review:
             )
             enrolled_on = dt.date.fromisoformat(entry.enrolled_on) if entry.enrolled_on else None
             insured = entry.insured
+        elif employee:
+            # Only the reform's layering asks an employee's signing and designation: its reason says so.
+            signed = designated = "reform_layer_first" in codes
+            enrolled_on = None
+            insured = "not_insured" not in codes
         else:
             signed = "reform_unsigned_base_applies" not in codes
             designated = not codes & {"not_designated", "reform_signed_elsewhere"}
@@ -1230,12 +1282,19 @@ class _Review:
         )
         if any(i.amount.fen < 0 for i in items):
             return
+        # The counter the first policy counts against: the resident pool's, or an employee's own
+        # (the employee policy applied directly) unless layered, whose reform part is the resident pool's.
+        year = v.service_date[:4]
+        layered = employee_pool is not None and policy.reform is not None and signed and designated
+        counter = employee_pool if employee_pool is not None and not layered else pool_or_own(self.book, requested)
+        fund_year, fund_day = by_year.get((counter, year), 0), by_day.get((counter, v.service_date), 0)
+        employee_year = by_year.get((employee_pool, year), 0) if employee_pool is not None else 0
         draft = VisitDraft(
             policy_id=requested,
             date=day,
             facility="village",
             patient=Patient(
-                category="resident",
+                category=visit["category"],
                 designated=designated,
                 referral="referral_route" in codes,
                 emergency="emergency_route" in codes,
@@ -1244,7 +1303,7 @@ class _Review:
                 enrolled_on=enrolled_on,
                 insured=insured,
             ),
-            usage=Usage(fund_year=Money(fund_year), fund_day=Money(fund_day)),
+            usage=Usage(fund_year=Money(fund_year), fund_day=Money(fund_day), employee_fund_year=Money(employee_year)),
             items=items,
         )
         result = adjudicate_visit(draft, self.book)
@@ -1257,11 +1316,33 @@ class _Review:
         differ = [
             (name, visit[name], str(amount)) for name, amount in mine.items() if _fen(visit[name]) != amount.fen
         ]
+        if employee_pool is not None:
+            # The employee fund's part: a village may charge it what the reform should pay, or the
+            # other way round, with the same fund in all.  Said only when it is not the whole fund
+            # on both sides (then the fund's own line says it).
+            town = sum(fen.fen for pid, fen in result.fund_by_policy if pool_or_own(self.book, pid) == employee_pool)
+            filed = sum(fen for pool, fen in v.parts if pool == employee_pool)
+            if town != filed and (town != result.fund.fen or filed != v.fund):
+                differ.append(("employee_fund", str(Money(filed)), str(Money(town))))
         if differ:
-            # The day's use too when there was some: a daily cap reached at another facility
-            # is why a visit early in the year re-adjudicates to less.
-            that_day = {"used_day": str(Money(fund_day))} if fund_day else {}
-            self.add(v, FLAG_ADJUDICATION_DIFF, differ=differ, used_before=str(Money(fund_year)), **that_day)
+            used: dict[str, str] = {}
+            if employee_pool is None or layered:
+                used["used_before"] = str(Money(fund_year))
+                # The day's use too when there was some: a daily cap reached at another facility
+                # is why a visit early in the year re-adjudicates to less.
+                if fund_day:
+                    used["used_day"] = str(Money(fund_day))
+            if employee_pool is not None:
+                used["used_employee"] = str(Money(employee_year))
+            self.add(v, FLAG_ADJUDICATION_DIFF, differ=differ, **used)
+
+
+def _deductible_counted(policy: Policy) -> bool:
+    """A policy whose deductible at the village depends on the deductible paid before this year
+    (by level): an employee policy with a village-level standard.  The village counts it from its
+    own ledger only and the file does not say what that was, so its visits are not re-adjudicated.
+    Shaoyang's employee policy has none at primary level (邵市政办发〔2022〕22号 第六条(一))."""
+    return policy.deductible_kind == "per_level_year" and policy.deductible_by_level.get("village", ZERO) > ZERO
 
 
 def _median(counts: Mapping[int, int]) -> float | None:
@@ -1305,8 +1386,10 @@ FIELD_LABELS = {
     "inscp_scp_amt": ("符合政策范围金额", "eligible amount"),
     "act_pay_dedc": ("起付线", "deductible"),
     "hifp_pay": ("统筹支付", "fund paid"),
+    "employee_fund": ("其中职工统筹", "of it the employee fund"),
 }
-"""The statement's amount fields (EXCHANGE.md) as township staff call them."""
+"""The statement's amount fields (EXCHANGE.md) as township staff call them, and the part of the
+fund a signed employee's layered line charges the employee policy (its ``employee_layer`` reason)."""
 
 
 def _field(name: str, en: bool) -> str:
@@ -1364,16 +1447,35 @@ def _receipt_twice(p: Mapping[str, Any], en: bool) -> str:
 
 
 def _adjudication_diff(p: Mapping[str, Any], en: bool) -> str:
+    if p.get("employee_receipt"):
+        paid = p["differ"][0][1]
+        return (
+            f"an employee's outside receipt: fund paid {paid} in the file, 0.00 re-adjudicated (an employee's "
+            "outpatient cost is paid only when settled directly at a designated facility)"
+            if en else f"职工的外院票据: 统筹支付: 文件 {paid} 元, 复核 0.00 元 (职工门诊费用须在定点医药机构直接结算, 外院票据统筹不予报销)"
+        )
+    day_en = f", that day before the visit: {p['used_day']}" if "used_day" in p else ""
+    day_zh = f", 当日已用统筹 {p['used_day']} 元" if "used_day" in p else ""
     if en:
         parts = [f"{_field(name, en)} {mine} in the file, {town} re-adjudicated" for name, mine, town in p["differ"]]
-        day = f", that day before the visit: {p['used_day']}" if "used_day" in p else ""
-        return (
-            "the village's file and the township's re-adjudication differ: " + "; ".join(parts)
-            + f" (fund used this year before the visit: {p['used_before']}{day})"
-        )
+        if "used_employee" not in p:
+            used = f"fund used this year before the visit: {p['used_before']}{day_en}"
+        elif "used_before" in p:  # a signed employee's layered visit: the reform's counter, then the employee's
+            used = (
+                f"fund used this year before the visit: {p['used_before']} of the residents' fund{day_en}, "
+                f"{p['used_employee']} of the employee fund"
+            )
+        else:
+            used = f"employee fund used this year before the visit: {p['used_employee']}"
+        return "the village's file and the township's re-adjudication differ: " + "; ".join(parts) + f" ({used})"
     parts = [f"{_field(name, en)}: 文件 {mine} 元, 复核 {town} 元" for name, mine, town in p["differ"]]
-    day = f", 当日已用统筹 {p['used_day']} 元" if "used_day" in p else ""
-    return "村卫生室文件与乡镇复核结果不一致: " + "; ".join(parts) + f" (本次就诊前本年已用统筹 {p['used_before']} 元{day})"
+    if "used_employee" not in p:
+        used = f"本次就诊前本年已用统筹 {p['used_before']} 元{day_zh}"
+    elif "used_before" in p:
+        used = f"本次就诊前本年已用居民统筹 {p['used_before']} 元{day_zh}, 职工统筹 {p['used_employee']} 元"
+    else:
+        used = f"本次就诊前本年已用职工统筹 {p['used_employee']} 元"
+    return "村卫生室文件与乡镇复核结果不一致: " + "; ".join(parts) + f" ({used})"
 
 
 _DETAILS: dict[str, Any] = {
