@@ -6,6 +6,7 @@ says nothing in Chinese but the data, and the keyboard starts in the dialog (a f
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -63,6 +64,16 @@ def _enrolment(context, session):  # type: ignore[no-untyped-def]
 
     patient = _patient(session)
     return EnrolmentDialog(context, patient, NOW.year, session.enrolment(patient.id, NOW.year))
+
+
+def _designation_changed(context, session):  # type: ignore[no-untyped-def]
+    """The enrolment at its tallest: another village typed in, looked at, and the change's reasons asked."""
+    dialog = _enrolment(context, session)
+    dialog.show()
+    dialog.village.setText("4305210199")
+    dialog.submit()  # an unusual code is shown once
+    dialog.submit()  # then the policy's reasons are asked for (一年一定)
+    return dialog
 
 
 def _decision(decision: str) -> Callable:  # type: ignore[type-arg]
@@ -155,6 +166,7 @@ DIALOGS: dict[str, Callable] = {  # type: ignore[type-arg]
     "patient_new": _simple("patient_new"),
     "patient_edit": _simple("patient_edit"),
     "enrolment": _enrolment,
+    "enrolment_change": _designation_changed,
     "referral": _simple("referral"),
     "reimbursement": _referred,
     "void": _simple("void"),
@@ -169,7 +181,7 @@ DIALOGS: dict[str, Callable] = {  # type: ignore[type-arg]
     "restore_none": _restore(False),
     "clock": _clock,
 }
-FORMS = {"patient_new", "patient_edit", "enrolment", "referral", "reimbursement", "void", "package_reversal",
+FORMS = {"patient_new", "patient_edit", "enrolment", "enrolment_change", "referral", "reimbursement", "void", "package_reversal",
          "decision_handled", "decision_query"}
 
 
@@ -199,7 +211,10 @@ def _shown_text(dialog: QWidget) -> list[tuple[QWidget | None, str]]:
     return found
 
 
-def problems(dialog: QWidget, language: str, data: list[str]) -> list[str]:
+def problems(dialog: QWidget, language: str, data: list[str], name: str = "") -> list[str]:
+    shots = os.environ.get("DIALOG_SHOTS")  # a folder: each dialog as checked, to look at
+    if shots and name:
+        dialog.grab().save(str(Path(shots) / f"{name}_{language}.png"))
     found = []
     if dialog.width() > SCREEN_WIDTH or dialog.height() > SCREEN_HEIGHT:
         found.append(f"{dialog.width()}x{dialog.height()} does not fit {SCREEN_WIDTH}x{SCREEN_HEIGHT}")
@@ -242,7 +257,7 @@ def test_the_dialog_fits_a_1024_screen(qtbot, context, session, worker, name, la
     with shipped(context, language):
         dialog = DIALOGS[name](context, session)
         _open(qtbot, worker, dialog)
-        assert problems(dialog, language, _data(session)) == []
+        assert problems(dialog, language, _data(session), name) == []
         focus = QApplication.focusWidget()
         assert focus is not None and dialog.isAncestorOf(focus)
         if name in FORMS:
@@ -270,7 +285,7 @@ def test_every_page_of_the_first_run_wizard_fits(qtbot, worker, tmp_path: Path, 
             for number in range(3):
                 qtbot.wait(50)
                 shown = wizard.currentPage()
-                assert problems(wizard, language, data) == [], number
+                assert problems(wizard, language, data, f"wizard_{role}_{number + 1}") == [], number
                 focus = QApplication.focusWidget()
                 assert focus is not None and shown.isAncestorOf(focus), (number, focus)
                 wizard.next()
@@ -280,7 +295,7 @@ def test_every_page_of_the_first_run_wizard_fits(qtbot, worker, tmp_path: Path, 
             question = wizard.question
             assert isinstance(question, QDialog)
             qtbot.waitExposed(question)
-            assert problems(question, language, data) == []
+            assert problems(question, language, data, f"wizard_{role}_give_up") == []
             wizard.keep_button.click()  # type: ignore[union-attr]
 
 
