@@ -351,6 +351,14 @@ def _set_off_notes(
     return tuple(notes)
 
 
+def _no_signing_yet(session: ClinicSession, clinic: Clinic, year: int) -> tuple[Reason, ...]:
+    """Hunan reform: no one capitated this month, while people were signed last year.  A contract
+    is the natural year's (一个自然年度内签约), so on 1 January nobody is until the new year's
+    signings are entered: said, or January's nil budget reads as a fault."""
+    last = sum(store.derived_signed(session.db, year - 1, clinic.township_code, dt.date(year - 1, 12, 31), True).values())
+    return (Reason.of("settlement_no_signing_this_year", year=year, last_year=year - 1, last=last),) if last else ()
+
+
 def _carried_in(session: ClinicSession, clinic: Clinic, policy: Policy, year: int, start: int) -> Money:
     """Shaoyang 2019: the surplus the previous year ended with (邵医保发〔2019〕17号 五(一)1
     结余滚存下月: December's next month is January).  Nothing when the policy began this year."""
@@ -451,7 +459,10 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
     # The month's lines said as the statements say them: a net reversal shown as 0.00 with no
     # word made the township's total differ from the villages' statements.
     closing = number == 12 or not continues
-    result = replace(result, reasons=_set_off_notes(names, codes, set_off, pending, closing) + result.reasons)
+    notes = _set_off_notes(names, codes, set_off, pending, closing)
+    if reform and not entered and not any(signed.values()):
+        notes = (*_no_signing_yet(session, clinic, year), *notes)
+    result = replace(result, reasons=notes + result.reasons)
     if closing:
         year_end = settle_year(
             policy,

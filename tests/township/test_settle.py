@@ -294,6 +294,39 @@ def test_signed_employees_are_not_capitated_persons(tmp_path) -> None:
     town.close()
 
 
+def test_a_reform_january_with_no_signing_for_the_new_year_says_why_its_budget_is_nil(tmp_path, capsys) -> None:
+    # 一个自然年度内签约: a contract is the year's, so on 1 January nobody is capitated until the
+    # new year's signings are entered.  January showed "signed 0, budget 0.00" and said nothing,
+    # beside a December of 3 signed; now it says no signing of 2026 is entered (3 in 2025) and
+    # what to do.  December, with its signings, says nothing of it.
+    town = township(tmp_path / "town", REFORM, reform=True)
+    from clinic_app.domain.records import Enrolment
+    from clinic_app.services.demo import resident_id
+    from clinic_app.services.session import PatientInput
+
+    for number in range(3):
+        p = town.add_patient(PatientInput(name=f"人{number}", id_number=resident_id("440203", dt.date(1970, 1, 1 + number), 7)))
+        town.save_enrolment(Enrolment(
+            p.id, 2025, designated_township=TOWNSHIP, family_doctor_signed=True, enrolled_on=dt.date(2024, 11, 10),
+        ), dt.date(2024, 11, 10))
+    december = settlement.month_report(town, "2025-12").settlement
+    assert december.signed_persons == 3
+    assert "settlement_no_signing_this_year" not in {r.code for r in december.reasons}
+    january = settlement.month_report(town, "2026-01").settlement
+    assert january.signed_persons == 0 and january.prepay == Money(0)
+    note = next(r for r in january.reasons if r.code == "settlement_no_signing_this_year")
+    assert dict(note.params) == {"year": "2026", "last_year": "2025", "last": "3"}
+    zh, en = render(note, "zh"), render(note, "en")
+    assert "2026 年尚无家庭医生签约登记" in zh and "2025 年 3 人" in zh
+    assert "no family-doctor signing of 2026" in en
+    assert "2026 年尚无家庭医生签约登记" in json.dumps(settle(capsys, town.data_dir, "2026-01"), ensure_ascii=False)
+    # Once the month's signed persons are entered, the count is the township's: no note.
+    settlement.enter_signed(town, "2026-01", {TOWNSHIP: 3})
+    entered = settlement.month_report(town, "2026-01").settlement
+    assert "settlement_no_signing_this_year" not in {r.code for r in entered.reasons}
+    town.close()
+
+
 def test_a_month_left_negative_by_a_reversal_is_set_against_the_next(tmp_path, capsys) -> None:
     a = Village.create(tmp_path / "a", "V001", "东村卫生站", SHAOGUAN)
     a.person("signed", number=1)
