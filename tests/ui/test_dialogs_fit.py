@@ -319,3 +319,23 @@ def test_a_reason_typed_is_read_whole(qtbot, context, session, worker, name, lan
             needed = edit.fontMetrics().horizontalAdvance(text)
             # A line edit's text sits inside its frame and a margin of a few pixels each side.
             assert edit.width() - 12 >= needed, (field, edit.width(), needed)
+
+
+def test_the_check_sees_what_it_looks_for(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A dialog too tall, a label squeezed, Chinese left in English: each is named."""
+    from PySide6.QtWidgets import QVBoxLayout
+
+    dialog = QDialog()
+    dialog.setWindowTitle("Void")
+    qtbot.addWidget(dialog)
+    layout = QVBoxLayout(dialog)
+    squeezed = QLabel("A label much wider than the room it is given")
+    squeezed.setMaximumWidth(60)
+    layout.addWidget(squeezed)
+    layout.addWidget(QLabel("未翻译 张三丰"))
+    dialog.resize(400, 900)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    found = problems(dialog, "en", ["张三丰"])
+    assert [line.split(" ")[0] for line in found] == ["400x900", "label", "Chinese"], found
+    assert problems(dialog, "zh", ["张三丰"])[2:] == []  # Chinese is looked for in English only
