@@ -388,7 +388,9 @@ class ClinicSession:
             policy = self.book.in_force(self.visit_policy_id(), min(today, dt.date(enrolment.year, 12, 31)))
             allowed = change_reasons(policy.designation_change)
             if change_reason not in allowed:
-                raise DesignationChange(enrolment.year, standing, policy, allowed)
+                # In the collection period (Oct-Dec) the choice is most likely next year's.
+                autumn = enrolment.year == today.year and today.month >= COLLECTION_MONTH
+                raise DesignationChange(enrolment.year, standing, policy, allowed, autumn)
             reason = f" designation {standing.designated_village}/{standing.designated_township} -> {'/'.join(places)} ({change_reason})"
         enrolment = self.with_package(enrolment, patient.category)
         with transaction(self.db) as conn:
@@ -1108,7 +1110,11 @@ class DesignationChange(BadInput):
     """A current or past year's designated facility is being changed: the policy decides when that
     may happen (Policy.designation_change); the user says which allowed reason applies."""
 
-    def __init__(self, year: int, standing: Enrolment, policy: Policy, allowed: tuple[str, ...]) -> None:
+    def __init__(
+        self, year: int, standing: Enrolment, policy: Policy, allowed: tuple[str, ...], collection_period: bool = False
+    ) -> None:
+        """`collection_period`: asked in Oct-Dec of `year`, when people come to choose next year's
+        facility: the question says where that choice goes."""
         was = "/".join(p for p in (standing.designated_village, standing.designated_township) if p) or "(未定点)"
         rule_zh = {
             "yearly": "定点机构一年一定",
@@ -1120,13 +1126,21 @@ class DesignationChange(BadInput):
             "moving_house": "the designated facility is chosen once a year, changed mid-year only on moving house",
             "next_year": "the designated facility is chosen in Oct-Dec for the next year, from 1 January; no change mid-year",
         }.get(policy.designation_change, "")
+        next_zh = next_en = ""
+        if collection_period:
+            next_zh = f"如是选定 {year + 1} 年的定点机构, 请把年度改为 {year + 1}。"
+            next_en = f" If this is the choice for {year + 1}, set the year to {year + 1}."
         super().__init__(
-            f"{year} 年的定点机构原为 {was}。{policy.name}: {rule_zh}。请选择变更原因; 都不符合就不要变更。",
+            f"{year} 年的定点机构原为 {was}。{policy.name}: {rule_zh}。请选择变更原因; 都不符合就不要变更。{next_zh}",
             f"the designated facility for {year} was {was}. {policy.name_en}: {rule_en}. Choose the reason for "
-            "the change; if none applies, do not change it.",
+            f"the change; if none applies, do not change it.{next_en}",
         )
         self.year, self.standing, self.allowed = year, standing, allowed
 
+
+COLLECTION_MONTH = 10
+"""The yearly collection period (参保集中征缴期) runs from October to December: people enrol, sign
+and choose their designated facility for the next year then (湛医保〔2024〕44号: 每年 10–12 月)."""
 
 DATE_JUMP_DAYS = 60
 """An entry dated more than this many days after the ledger's newest needs the date confirmed."""

@@ -73,3 +73,25 @@ def test_an_enrolment_is_for_this_year_or_the_next_not_a_year_after(shaoyang: Le
     assert [e.year for e in session.enrolments(who)] == [*[e.year for e in before], 2027]
     session.save_enrolment(slip, dt.date(2027, 10, 8))  # in 2027's collection period: next year's
     assert session.enrolment(who, 2028) is not None
+
+
+@pytest.mark.parametrize("policy_id", ["zhanjiang-resident-2025", "shaoyang-resident-2019"])
+def test_changing_this_year_s_designation_in_the_autumn_points_to_next_year(tmp_path: Path, policy_id: str) -> None:
+    # In the collection period (Oct-Dec) people come to choose next year's facility, and the form
+    # opens on this year: the question asked for a reason to change 2026 (补录 / 更正, which let a
+    # mid-year change through), never that 2027 is where the choice goes.  In June it does not.
+    from clinic_app.services.session import DesignationChange
+    from tests.store.template import OTHER_VILLAGE
+
+    with opened(tmp_path, policy_id=policy_id, reform=False) as lg:
+        who = lg.people["unsigned_here"]
+        moved = Enrolment(who, 2026, designated_village=OTHER_VILLAGE, designated_township=TOWNSHIP)
+        with pytest.raises(DesignationChange) as november:
+            lg.session.save_enrolment(moved, dt.date(2026, 11, 10))
+        assert "请把年度改为 2027" in november.value.zh
+        assert "set the year to 2027" in november.value.en
+        with pytest.raises(DesignationChange) as june:
+            lg.session.save_enrolment(moved, dt.date(2026, 6, 10))
+        assert "2027" not in june.value.zh and "2027" not in june.value.en
+        lg.session.save_enrolment(Enrolment(who, 2027, designated_village=OTHER_VILLAGE, designated_township=TOWNSHIP), dt.date(2026, 11, 10))
+        assert lg.session.enrolment(who, 2026).designated_village == VILLAGE  # type: ignore[union-attr]
