@@ -54,7 +54,10 @@ for another clinic code (a data folder copied to a second village).
 
 Re-adjudication assumes what the file does not carry:
 
-- the facility level is ``village`` (statements come from village clinics);
+- the facility level is ``village`` (statements come from village clinics),
+  except for an outside receipt paid back (format 2's ``reimbursement``):
+  the outside facility's level, and not designated (only a route the policy
+  opens pays it, read from its reason as below);
 - designation and family-doctor signing come from the township's roster when
   the person is on it (designated: enrolled with this village, or, under the
   reform, signed with this township); when the person is not on the roster
@@ -83,8 +86,9 @@ Re-adjudication assumes what the file does not carry:
   the village refuses one (邵市政办发〔2022〕22号 第七条(四)), so any fund on it
   is a difference.
 
-What cannot be reproduced is skipped: out-of-city visits (the out-of-city
-counter is not in the file) and visits under a policy unknown here; and a
+What cannot be reproduced is skipped: out-of-city visits, an outside receipt
+among them (the out-of-city counter is not in the file), and visits under a
+policy unknown here; and a
 visit under a policy whose deductible at the village depends on the
 deductible paid before (an employee policy with a village-level standard:
 the village counts it from its own ledger by level and the file says only
@@ -1229,8 +1233,11 @@ class _Review:
         codes = {r["code"] for r in visit["reasons"]}
         if visit["policy_id"] not in self.book or requested not in self.book:
             return
-        if any(c.startswith("out_of_area") for c in codes):
+        outside = visit.get("reimbursement")
+        if any(c.startswith("out_of_area") for c in codes) or (outside is not None and "out_of_area" in outside["routes"]):
             return
+        # An outside receipt paid back (外院票据) is adjudicated at the outside facility's level.
+        facility = "village" if outside is None else outside["facility_level"]
         day = dt.date.fromisoformat(v.service_date)
         policy = self.book.in_force(requested, day)
         employee = visit["category"] != "resident"
@@ -1240,9 +1247,9 @@ class _Review:
         if employee and employee_id is not None and employee_id in self.book:
             employee_pool = pool_or_own(self.book, employee_id)
             applied.append(self.book.in_force(employee_id, day))
-        if any(_deductible_counted(p) for p in applied):
+        if any(_deductible_counted(p, facility) for p in applied):
             return  # the deductible paid before, by level, is the village's ledger's alone (not in the file)
-        if employee and visit.get("reimbursement") is not None:
+        if employee and outside is not None:
             # The village refuses an employee's outside receipt (邵市政办发〔2022〕22号 第七条(四):
             # paid only when settled directly): none is the fund's.
             if v.fund:
@@ -1266,6 +1273,10 @@ class _Review:
             designated = not codes & {"not_designated", "reform_signed_elsewhere"}
             enrolled_on = None
             insured = "not_insured" not in codes
+        if outside is not None:
+            # Another facility's visit, which the designated one did not settle (`ClinicSession._draft`):
+            # only a route the policy opens (its reason) pays it.
+            designated = False
         birth = _id_birth(visit["certno"])
         exclusions = {
             r["params"].get("name"): r["params"].get("exclusion") for r in visit["reasons"] if r["code"] == "line_exclusion"
@@ -1292,7 +1303,7 @@ class _Review:
         draft = VisitDraft(
             policy_id=requested,
             date=day,
-            facility="village",
+            facility=facility,
             patient=Patient(
                 category=visit["category"],
                 designated=designated,
@@ -1337,12 +1348,12 @@ class _Review:
             self.add(v, FLAG_ADJUDICATION_DIFF, differ=differ, **used)
 
 
-def _deductible_counted(policy: Policy) -> bool:
-    """A policy whose deductible at the village depends on the deductible paid before this year
-    (by level): an employee policy with a village-level standard.  The village counts it from its
-    own ledger only and the file does not say what that was, so its visits are not re-adjudicated.
-    Shaoyang's employee policy has none at primary level (邵市政办发〔2022〕22号 第六条(一))."""
-    return policy.deductible_kind == "per_level_year" and policy.deductible_by_level.get("village", ZERO) > ZERO
+def _deductible_counted(policy: Policy, facility: str = "village") -> bool:
+    """A policy whose deductible at the facility level depends on the deductible paid before this
+    year (by level): an employee policy with a standard at that level.  The village counts it from
+    its own ledger only and the file does not say what that was, so its visits are not
+    re-adjudicated.  Shaoyang's employee policy has none at primary level (邵市政办发〔2022〕22号 第六条(一))."""
+    return policy.deductible_kind == "per_level_year" and policy.deductible_by_level.get(facility, ZERO) > ZERO
 
 
 def _median(counts: Mapping[int, int]) -> float | None:

@@ -311,3 +311,89 @@ def test_a_village_voided_in_a_later_months_statement_no_longer_counts(v01, town
     before = _entries(town)
     _desk_reimburses(town, when=dt.datetime(2025, 4, 5, 10, 0))
     assert _entries(town) == before + 1
+
+
+def _adjudication_flags(town: ClinicSession) -> dict[str, str]:
+    return {
+        f.setl_id: tw.flag_detail(f.code, f.detail, "en")
+        for f in store.review_flags(town.db, store.FlagFilter(code=tw.FLAG_ADJUDICATION_DIFF))
+    }
+
+
+def _wang_at_v03(folder: Path, town: ClinicSession) -> tuple[ClinicSession, int, int]:
+    village = b.village(folder, "V03")
+    patient = b.enrol(village, "王一", b.resident_id(1), "V03")
+    b.enrol(town, "王一", b.resident_id(1), "V03")
+    return village, patient.id, village.operators()[0].id
+
+
+def test_a_hospitals_receipt_is_re_adjudicated_at_the_hospitals_level(town, tmp_path: Path) -> None:
+    """Shaoguan pays at primary facilities only: a referred receipt of a level-2 hospital is paid
+    0.00 at the village.  The township re-adjudicates it at level 2 too (it said 70.00, 70% of the
+    100.00, re-adjudicating at the village's level); a revision claiming 70.00 is flagged with 0.00."""
+    village, patient, operator = _wang_at_v03(tmp_path / "v03", town)
+    referral = village.add_referral(patient, operator, "韶关市第一人民医院", "level2", "需进一步检查", time=REFERRED)
+    paid = village.reimburse(
+        patient, operator, "SG-2025-0001", "level2", "drug", Money.parse("100.00"), OUTSIDE_DAY, referral, PAID_BACK
+    )
+    assert str(paid.adjudication.fund) == "0.00"
+    raw = b.statement_bytes(village)
+    _bring(town, ("V03.json", raw))
+    assert _adjudication_flags(town) == {}
+
+    def claim_70(document: dict[str, Any]) -> None:
+        body = document["body"]
+        body["revision"] = 2
+        (visit,) = body["visits"]
+        for holder in (visit, body["totals"], visit["items"][0]):
+            fund, cash = ("fund", "patient") if holder is visit["items"][0] else ("hifp_pay", "psn_cash_pay")
+            holder[fund] = str(Money.parse(holder[fund]) + Money.parse("70.00"))
+            holder[cash] = str(Money.parse(holder[cash]) - Money.parse("70.00"))
+
+    _bring(town, ("V03.json", b.resigned(raw, clinic_key(village), claim_70)))
+    village.close()
+    (said,) = _adjudication_flags(town).values()
+    assert "fund paid 70.00 in the file, 0.00 re-adjudicated" in said
+
+
+def test_a_receipt_from_outside_the_city_is_not_re_adjudicated(town, tmp_path: Path) -> None:
+    """Shaoguan pays a receipt from outside the city, 70% up to 50.00 a year: 42.00 of 60.00.  The
+    out-of-city counter is not in the file, so the township leaves it (it is no designated visit)."""
+    village, patient, operator = _wang_at_v03(tmp_path / "v03", town)
+    paid = village.reimburse(
+        patient, operator, "GZ-2025-0001", "township", "drug", Money.parse("60.00"), OUTSIDE_DAY, None, PAID_BACK,
+        out_of_area=True,
+    )
+    assert str(paid.adjudication.fund) == "42.00"
+    _bring(town, ("V03.json", b.statement_bytes(village)))
+    village.close()
+    assert _adjudication_flags(town) == {}
+
+
+def test_a_receipts_consultation_fee_is_held_to_the_outside_facilitys_standard(town, tmp_path: Path) -> None:
+    """Shaoguan's consultation standard is 10.00 at a township health center, 5.00 at a village: an
+    emergency receipt of a 10.00 consultation at a health center is paid 70% of 10.00 = 7.00, which
+    the township agrees with (at the village's standard it said 3.50)."""
+    village, patient, operator = _wang_at_v03(tmp_path / "v03", town)
+    paid = village.reimburse(
+        patient, operator, "JZ-2025-0009", "township", "consultation", Money.parse("10.00"), OUTSIDE_DAY, None,
+        PAID_BACK, emergency=True,
+    )
+    assert str(paid.adjudication.fund) == "7.00"
+    _bring(town, ("V03.json", b.statement_bytes(village)))
+    village.close()
+    assert _adjudication_flags(town) == {}
+
+
+def test_a_receipt_without_a_route_is_not_a_designated_visit(town, tmp_path: Path) -> None:
+    """A receipt of a health center paid back with no referral and no emergency: another facility's
+    visit, not the designated one's, so Shaoguan pays nothing; the township agrees (going by its
+    roster, where 王一 chose V03, it said 70% of 50.00 = 35.00)."""
+    village, patient, operator = _wang_at_v03(tmp_path / "v03", town)
+    paid = village.reimburse(
+        patient, operator, "ZY-2025-0003", "township", "drug", Money.parse("50.00"), OUTSIDE_DAY, None, PAID_BACK
+    )
+    assert str(paid.adjudication.fund) == "0.00"
+    _bring(town, ("V03.json", b.statement_bytes(village)))
+    village.close()
+    assert _adjudication_flags(town) == {}
