@@ -270,3 +270,21 @@ def test_an_employees_outside_receipt_paid_by_the_fund_is_flagged(active: Places
     assert data["differ"] == [["hifp_pay", "700.00", "0.00"]]
     assert en.startswith("an employee's outside receipt: fund paid 700.00 in the file, 0.00 re-adjudicated")
     assert zh.startswith("职工的外院票据: 统筹支付: 文件 700.00 元, 复核 0.00 元")
+
+
+def test_an_employee_off_the_roster_is_layered_only_when_the_file_says_so(tmp_path: Path) -> None:
+    """An employee the township's roster does not have (flagged NOT_SIGNED), not signed with VA's
+    family doctor: VA applies the employee policy, 70% of 100.00 = 70.00.  The township reads the
+    layering from the reasons (no ``reform_layer_first``), so it does not take the reform first
+    (60.00, its day's cap) and agrees."""
+    town = b.township(tmp_path / "town", policy=SHAOYANG, reform=True)
+    va = b.village(tmp_path / "va", "VA", policy=SHAOYANG, reform=True)
+    patient = va.add_patient(
+        PatientInput(name="周九", id_number=b.resident_id(9), category="employee_active"),
+        Enrolment(0, 2026, designated_village="VA", designated_township=b.TOWNSHIP),
+    )
+    assert str(va.entry(b.settle(va, patient.id, dt.datetime(2026, 3, 3, 9), DRUG)).adjudication.fund) == "70.00"
+    _import(town, b.statement_bytes(va, "2026-03"))
+    assert _codes(town, "VA", "2026-03") == {tw.FLAG_NOT_SIGNED}
+    for session in (town, va):
+        session.close()
