@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QCoreApplication, QDate, QSize, Qt
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -149,6 +150,27 @@ class _FormDialog(QDialog):
         self.notes[field] = note
         return field
 
+    enter_moves_on = False
+    """Enter in a field goes to the next field (the last field's Enter saves), as in the insurance
+    systems the doctors use: for a long form, where Enter after the first field saved it half-done."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            if self.buttons.isEnabled():
+                self.submit()  # Ctrl+Enter saves from any field, as it settles a visit
+            return
+        if enter and self.enter_moves_on and self._moves_on_from(QApplication.focusWidget()):
+            self.focusNextChild()
+            return
+        super().keyPressEvent(event)
+
+    def _moves_on_from(self, focused: QWidget | None) -> bool:
+        """A field other than the last has the focus (or a part of one: a date's text)."""
+        fields = [f for f in self.notes if f.isVisibleTo(self) and f.isEnabled()]
+        owner = next((f for f in fields if focused is f or f.isAncestorOf(focused)), None) if focused is not None else None
+        return owner is not None and owner is not fields[-1]
+
     def refuse(self, field: QWidget, text: str) -> None:
         self.notes[field].say(text)
         field.setFocus()
@@ -253,6 +275,8 @@ def remind_package_fee(context: AppContext, patient: PatientRecord) -> None:
 
 class PatientDialog(_FormDialog):
     """Register a new patient (with this year's enrolment) or edit one."""
+
+    enter_moves_on = True  # a name alone is a patient that saves: Enter after it goes on to the ID number
 
     def __init__(
         self, context: AppContext, clinic: Clinic, patient: PatientRecord | None = None, parent: QWidget | None = None

@@ -242,3 +242,41 @@ def test_a_tab_shown_by_its_key_takes_the_keys_and_never_leaves_them_on_the_oper
         press(qtbot, Qt.Key.Key_Down)
         wait_idle(qtbot, worker)
         assert window.operator.currentIndex() == operator, screen
+
+
+def test_enter_in_the_new_patient_form_goes_to_the_next_field(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """回车 after the name saved a patient of a name alone (an ID number may be left out): Enter now
+    goes on to the next field, as in the insurance systems the doctors use; on the last field, or
+    Ctrl+Enter anywhere, it saves."""
+    window = active_window(qtbot, context, worker)
+    visit = window.visit
+    visit.new_patient_button.setFocus()
+    press(qtbot, Qt.Key.Key_Space)
+    dialog = visit.dialog
+    assert isinstance(dialog, PatientDialog)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+    before = len(session.find_patients(""))
+    dialog.name.setText("赵六")  # (keyClicks takes no Chinese)
+    press(qtbot, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is dialog.id_number and dialog.isVisible()
+    walked = []
+    for _ in range(6):  # birth date, sex, category, phone, address, household
+        press(qtbot, Qt.Key.Key_Return)
+        walked.append(QApplication.focusWidget())
+    assert walked[-1] is dialog.household and dialog.isVisible()
+    assert len(session.find_patients("")) == before  # nothing saved on the way
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        press(qtbot, Qt.Key.Key_Return)  # the last field: saved
+    assert len(session.find_patients("")) == before + 1
+
+
+def test_ctrl_enter_saves_the_patient_form_from_any_field(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    dialog = PatientDialog(context, context.clinic)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+    dialog.name.setText("赵六")  # (keyClicks takes no Chinese)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.result_value.name == "赵六"
