@@ -255,17 +255,17 @@
 <context>
     <name>Clock</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="74" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="75" />
         <source>请确认电脑日期</source>
         <translation>Check the computer's date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="75" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="76" />
         <source>日期正确, 继续</source>
         <translation>The date is right, go on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="76" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="77" />
         <source>取消, 先校正日期</source>
         <translation>Cancel, correct the date first</translation>
     </message>
@@ -514,72 +514,72 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="373" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="397" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="375" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="399" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="378" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="402" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="380" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="404" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="381" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="405" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="382" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="406" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="384" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="408" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="409" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="433" />
         <source>变更原因</source>
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="445" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="469" />
         <source>收取个人承担 {amount} 元并打印收据</source>
         <translation>Take the patient's {amount} yuan and print a receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="455" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="479" />
         <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
         <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="459" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="483" />
         <source>个人承担已收取 (收据 {receipt})</source>
         <translation>Patient's share already taken (receipt {receipt})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="485" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="509" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="494" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="518" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="524" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="548" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -1472,42 +1472,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="703" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="727" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="706" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="730" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="712" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="736" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="718" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="742" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="721" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="745" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="737" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="761" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="742" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="766" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="743" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="767" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1623,93 +1623,93 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="246" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="268" />
         <source>{name} 已签约家庭医生: 签约服务费个人承担 {amount} 元尚未收取, 请在 患者 → 年度参保登记… 中收取并打印收据</source>
         <translation>{name} is signed with a family doctor: the patient's share of the package fee, {amount}, is not taken yet; take it and print its receipt in Patients → Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="260" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="284" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="260" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="284" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="263" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="287" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="264" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="288" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="269" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="293" />
         <source>出生日期 (无身份证号时)</source>
         <translation>Birth date (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="269" />
-        <location filename="../../clinic_app/ui/dialogs.py" line="272" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="293" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="296" />
         <source>未填</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="271" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="295" />
         <source>性别 (无身份证号时)</source>
         <translation>Sex (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="276" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="300" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="279" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="303" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="280" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="304" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="281" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="305" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="287" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="311" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="288" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="312" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="330" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="354" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="336" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="360" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="339" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="363" />
         <source>出生日期不能晚于今天</source>
         <translation>The birth date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="342" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="366" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
@@ -1943,37 +1943,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="548" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="572" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="550" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="574" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="551" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="575" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="552" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="576" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="561" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="585" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="564" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="588" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="569" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="593" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1994,87 +1994,87 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="584" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="608" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="586" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="610" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="587" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="611" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="588" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="612" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="589" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="613" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="593" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="617" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="595" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="619" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="597" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="621" />
         <source>未经转诊</source>
         <translation>No referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="600" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="624" />
         <source>急诊或抢救</source>
         <translation>Emergency or rescue</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="602" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="626" />
         <source>在参保地市以外就医 (市外)</source>
         <translation>Out of the insured city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="611" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="635" />
         <source>转诊单 {id}: {day} 转往 {facility} ({level})</source>
         <translation>Referral {id}: {day} to {facility} ({level})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="617" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="641" />
         <source>转诊原因: {reason}</source>
         <translation>Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="620" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="644" />
         <source>未经转诊 (该患者没有转诊记录)</source>
         <translation>No referral (none recorded for this patient)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="635" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="659" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="640" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="664" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="645" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="669" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="650" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="674" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2962,22 +2962,22 @@ Restore now?</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="680" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="704" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="682" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="706" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="688" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="712" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="691" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="715" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
