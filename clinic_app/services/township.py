@@ -87,13 +87,12 @@ Re-adjudication assumes what the file does not carry:
   is a difference.
 
 What cannot be reproduced is skipped: out-of-city visits, an outside receipt
-among them (the out-of-city counter is not in the file), and visits under a
-policy unknown here; and a
-visit under a policy whose deductible at the village depends on the
-deductible paid before (an employee policy with a village-level standard:
-the village counts it from its own ledger by level and the file says only
-each visit's) — Shaoyang's employee policy has none at primary level, so its
-visits are re-adjudicated.
+among them (the out-of-city counter is not in the file); visits under a policy
+unknown here; and visits under a policy whose deductible at the facility level
+depends on the deductible paid before (an employee policy with a standard at
+primary level: the village counts it from its own ledger by level, and the
+file says only each visit's).  Shaoyang's employee policy has none at primary
+level (邵市政办发〔2022〕22号 第六条(一)), so its visits are re-adjudicated.
 """
 
 from __future__ import annotations
