@@ -339,7 +339,9 @@ def export_statement(
 ) -> ExportResult:
     """Write the month's data file, PDF and xlsx into `out_dir` (all three or none).
 
-    The export is recorded in the month's history as made `at` (default: now).
+    The export is recorded in the month's history as made `at` (default: now).  Nothing is
+    signed from a damaged or changed ledger: `check_signed_entries` and SQLite's quick_check
+    refuse it (`UnsoundLedger`) before any file or key is written.
     """
     from clinic_app.documents.statement_pdf import statement_pdf
     from clinic_app.documents.statement_xlsx import statement_xlsx
