@@ -488,3 +488,19 @@ def test_a_village_without_the_month_s_statement_is_named(qtbot, worker, settled
     assert "本月未收到月结: 北村卫生室 (V202)" in screen.notes.text(), screen.notes.text()
     qtbot.waitUntil(lambda: not worker.busy, timeout=15000)
     town.close()
+
+
+def test_an_all_zero_chart_reads_0_to_1_not_1_1_1_0_0_0(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.ui.township.settlement import _value_axis
+
+    def labels(axis) -> list[str]:  # type: ignore[no-untyped-def]
+        # What the axis writes at each tick: its label format applied to the tick values.
+        step = (axis.max() - axis.min()) / (axis.tickCount() - 1)
+        return [axis.labelFormat() % (axis.min() + i * step) for i in range(axis.tickCount())]
+
+    # A month (or a township) with nothing payable yet: 0.0, 0.2, ... 1.0 were written "%.0f".
+    nothing = labels(_value_axis(0.0))
+    assert nothing == ["0.00", "0.50", "1.00"]
+    # Under a yuan the ticks are in fen too; above, whole yuan as before.
+    assert len(set(labels(_value_axis(0.4)))) == len(labels(_value_axis(0.4)))
+    assert labels(_value_axis(900.0))[0] == "0" and labels(_value_axis(900.0))[-1] == "1000"

@@ -352,11 +352,19 @@ def _yuan(amount: Money) -> float:
 
 
 def _value_axis(top: float) -> QValueAxis:
+    """The yuan axis up to a little over `top`.  Nothing at all (a January before any statement):
+    0 to 1 in three ticks, 0.00 / 0.50 / 1.00; six ticks of 0 to 1 written as whole yuan read
+    "0 0 0 1 1 1".  Ticks not a whole number of yuan apart are written in fen."""
     axis = QValueAxis()
-    axis.setRange(0, max(top * 1.1, 1.0))
-    axis.setLabelFormat("%.0f")
-    axis.setTickCount(6)
-    axis.applyNiceNumbers()
+    if top <= 0:
+        axis.setRange(0, 1.0)
+        axis.setTickCount(3)
+    else:
+        axis.setRange(0, max(top * 1.1, 1.0))
+        axis.setTickCount(6)
+        axis.applyNiceNumbers()
+    step = (axis.max() - axis.min()) / max(axis.tickCount() - 1, 1)
+    axis.setLabelFormat("%.0f" if step >= 1 and abs(step - round(step)) < 1e-9 else "%.2f")
     axis.setTitleText(QCoreApplication.translate("SettlementScreen", "元"))
     return axis
 
