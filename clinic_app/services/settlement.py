@@ -247,14 +247,17 @@ def _activities(
             sums["cap"] += net
         else:
             sums["ffs"] += g.fund_fen
+    # The visits (人次) are net of the month's reversals, but never below zero: a month holding only
+    # the reversal of an earlier month's visit read "人次 -1" (a reversal is not a visit; the money
+    # is taken back, and said, by the set-off notes).  Only the money feeds the settlement.
     return {
         key: LineActivity(
             code=key[0],
-            visits=s["visits"],
+            visits=max(0, s["visits"]),
             total=Money(s["total"]),
             fund_payable=Money(s["fund"]),
             fee_for_service=Money(s["ffs"]),
-            capitated_visits=s["cap"],
+            capitated_visits=max(0, s["cap"]),
         )
         for key, s in found.items()
     }

@@ -688,3 +688,25 @@ def test_an_assessment_of_a_year_not_over_carries_a_caution() -> None:
     assert render(caution, "zh").startswith("注意: 2025 年尚未结束 (今天 2025-12-31)")
     assert "is not over" in render(caution, "en")
     assert settlement.assessment_cautions(2025, dt.date(2026, 1, 1)) == ()
+
+
+def test_a_month_of_reversals_only_counts_no_visits_not_minus_two(tmp_path) -> None:
+    """December holds only the reversals of two November visits: a reversal is not a visit, and
+    "人次 -2" read as a fault.  The count says 0 on the line and in the total, wherever it is
+    shown (the screen's and the PDF's rows, the JSON, the xlsx read the same figure); the money
+    stays net (the reversals' fund is taken back, as before)."""
+    from clinic_app.documents.township_report import settlement_rows
+
+    town = voided_november(tmp_path, SHAOGUAN)
+    november = settlement.month_report(town, "2025-11")
+    assert {line.code: line.activity.visits for line in november.lines}["V001"] == 2
+    report = settlement.month_report(town, "2025-12")
+    village = next(line for line in report.lines if line.code == "V001")
+    assert village.activity.visits == 0 and village.activity.capitated_visits == 0
+    assert village.activity.total == -Money.parse("160.00")  # the two 80.00 visits given back
+    rows = settlement_rows(report)
+    assert [row[2] for row in rows] == [0] * len(rows)  # each line and 合计
+    as_json = settlement.report_json(report)
+    assert [v["visits"] for v in as_json["villages"]] == [0] * len(as_json["villages"])
+    assert as_json["total"]["visits"] == 0
+    town.close()
