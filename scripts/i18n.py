@@ -30,6 +30,8 @@ EN = {
     "年度参保登记 - {name}": "Yearly enrolment - {name}",
     "年度": "Year", "已参保": "Insured", "定点村卫生室编码": "Designated village clinic code",
     "定点乡镇卫生院编码": "Designated township code", "已签约家庭医生": "Family doctor signed",
+    "已建健康档案": "Health record built", "已入“一人一档”参保库": "In the 'one person, one file' insurance database",
+    "建档": "Records",
     "参保日期": "Enrolled on", "就诊明细": "Visit details", "名称": "Name", "数量": "Qty", "单价": "Unit price",
     "金额": "Amount", "统筹": "Fund", "自付": "Patient", "冲销记录": "reversal", "已作废": "voided",
     "收据号 {receipt}  {kind} {state}\n{time}  患者 {patient}  操作员 {operator}\n总费用 {total} 元  统筹支付 {fund} 元  个人支付 {patient_pays} 元 ({method})":

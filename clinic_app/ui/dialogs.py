@@ -406,6 +406,19 @@ class EnrolmentDialog(_FormDialog):
         self.signed = QCheckBox(self.tr("已签约家庭医生"))
         self.form.addRow("", self.signed)
         self.enrolled_on = self.add_field(self.tr("参保日期"), _date_edit(dt.date(year, 1, 1)))
+        # A signed person's health record and 一人一档 insurance record make the township's 有效签约
+        # (assessment indicator 3, counted on its roster): entered on the township's form; a village's
+        # enrolments are not assessed, and its form keeps them as they stand.
+        self.health_record = QCheckBox(self.tr("已建健康档案"))
+        self.insurance_record = QCheckBox(self.tr("已入“一人一档”参保库"))
+        records = QWidget()
+        records_row = QHBoxLayout(records)
+        records_row.setContentsMargins(0, 0, 0, 0)
+        records_row.addWidget(self.health_record)
+        records_row.addWidget(self.insurance_record)
+        records_row.addStretch(1)
+        self.form.addRow(self.tr("建档"), records)
+        self.form.setRowVisible(records, context.clinic.role == "township")
         # The signing's package fee and who pays which part (Shaoyang 2019: 40 = 20 + 12 + 8), and
         # the offer to take the patient's share with a receipt; shown where the policy has one.
         self.package = QLabel()  # one line (two once paid), not wrapped: a wrapped label is cut short
@@ -436,33 +449,64 @@ class EnrolmentDialog(_FormDialog):
         self.change_reason.hide()
         self._looked_at: set[str] = set()
         """Unusual codes already pointed out: saving again keeps them."""
-        e = current or Enrolment(patient_id=patient.id, year=year)
+        self._newly_signed = True
+        """Signing now (not yet signed for the year): taking the fee is offered ticked."""
+        self._entry_year: int | None = None
+        """The year whose entry is being read after the year was changed (saving waits for it)."""
+        self._show_entry(current, year)
+        self.signed.toggled.connect(self._show_package)
+        self.insured.toggled.connect(self._show_package)
+        self.year.valueChanged.connect(self._year_changed)
+        self._load_package()
+
+    def _show_entry(self, current: Enrolment | None, year: int) -> None:
+        """The fields from `year`'s enrolment as the form starts from it (`enrolment_to_enter`)."""
+        e = current or Enrolment(patient_id=self.patient.id, year=year)
         self.insured.setChecked(e.insured)
         self.village.setText(e.designated_village)
         self.township.setText(e.designated_township)
         self.signed.setChecked(e.family_doctor_signed)
-        if e.enrolled_on:
-            self.enrolled_on.setDate(QDate(e.enrolled_on.year, e.enrolled_on.month, e.enrolled_on.day))
+        day = e.enrolled_on or dt.date(year, 1, 1)
+        self.enrolled_on.setDate(QDate(day.year, day.month, day.day))
+        self.health_record.setChecked(e.health_record)
+        self.insurance_record.setChecked(e.insurance_record)
         self._newly_signed = current is None or not current.signed_in(year)
-        """Signing now (not yet signed for the year): taking the fee is offered ticked."""
-        self.signed.toggled.connect(self._show_package)
-        self.insured.toggled.connect(self._show_package)
-        self.year.valueChanged.connect(self._load_package)
-        self._load_package()
 
-    def _load_package(self) -> None:
-        """Ask the service for the year's package and whether its fee was taken (on the worker)."""
+    def _year_changed(self) -> None:
+        """Another year: its own entry is read and shown, or what carries into it; OK waits for it.
+        The form kept the year before's fields, and OK wrote them over the year's own entry."""
+        self._entry_year = self.year.value()
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self.change_reason_label.hide()  # the reasons asked were for the year before's designation
+        self.change_reason.hide()
+        self.clear_notes()
+        self._load_package(entry=True)
+
+    def _load_package(self, entry: bool = False) -> None:
+        """Ask the service for the year's package and whether its fee was taken, and with `entry` the
+        year's enrolment as the form starts from it (on the worker)."""
         session, patient, year = self.context.session, self.patient, self.year.value()
         self.offered = None
         self._show_package()
-        self.context.run(
-            lambda: (year, session.package_for(year, patient.category), standing_payment(session, patient.id, year)),
-            self._package_loaded,
-        )
 
-    def _package_loaded(self, loaded: tuple[int, FamilyDoctorPackage | None, PackagePayment | None]) -> None:
+        def load() -> tuple[Enrolment | None, tuple[int, FamilyDoctorPackage | None, PackagePayment | None]]:
+            found = session.enrolment_to_enter(patient.id, year) if entry else None
+            return found, (year, session.package_for(year, patient.category), standing_payment(session, patient.id, year))
+
+        self.context.run(load, lambda loaded: self._package_loaded(loaded[1], loaded[0], entry))
+
+    def _package_loaded(
+        self,
+        loaded: tuple[int, FamilyDoctorPackage | None, PackagePayment | None],
+        entry: Enrolment | None = None,
+        with_entry: bool = False,
+    ) -> None:
         if loaded[0] != self.year.value():
             return  # the year was changed since: its own answer follows
+        if with_entry:
+            self._show_entry(entry, loaded[0])
+            self._entry_year = None
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
         self.offered = loaded
         _, package, taken = loaded
         if package is not None:
@@ -487,6 +531,8 @@ class EnrolmentDialog(_FormDialog):
         self.collect_method.setEnabled(self.collect.isChecked())
 
     def check(self) -> Callable[[], Any] | None:
+        if self._entry_year is not None:
+            return None  # the year's entry is still being read (OK is greyed meanwhile)
         enrolment = Enrolment(
             patient_id=self.patient.id,
             year=self.year.value(),
@@ -495,6 +541,8 @@ class EnrolmentDialog(_FormDialog):
             designated_township=self.township.text().strip(),
             family_doctor_signed=self.signed.isChecked(),
             enrolled_on=_py_date(self.enrolled_on),
+            health_record=self.health_record.isChecked(),
+            insurance_record=self.insurance_record.isChecked(),
         )
         # The designated codes decide whether the fund pays here: one whose form differs from
         # this clinic's own is shown once for a second look; saving again keeps it as typed.

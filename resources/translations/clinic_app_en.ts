@@ -549,37 +549,52 @@
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="433" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="412" />
+        <source>已建健康档案</source>
+        <translation>Health record built</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="413" />
+        <source>已入“一人一档”参保库</source>
+        <translation>In the 'one person, one file' insurance database</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="420" />
+        <source>建档</source>
+        <translation>Records</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="446" />
         <source>变更原因</source>
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="469" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="513" />
         <source>收取个人承担 {amount} 元并打印收据</source>
         <translation>Take the patient's {amount} yuan and print a receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="479" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="523" />
         <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
         <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="483" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="527" />
         <source>个人承担已收取 (收据 {receipt})</source>
         <translation>Patient's share already taken (receipt {receipt})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="509" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="557" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="518" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="566" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="548" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="596" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -1472,42 +1487,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="727" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="775" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="730" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="778" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="736" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="784" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="742" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="790" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="745" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="793" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="761" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="809" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="766" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="814" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="767" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="815" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1943,37 +1958,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="572" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="620" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="574" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="622" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="575" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="623" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="576" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="624" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="585" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="633" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="588" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="636" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="593" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="641" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1994,87 +2009,87 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="608" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="656" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="610" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="658" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="611" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="659" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="612" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="660" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="613" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="661" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="617" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="665" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="619" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="667" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="621" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="669" />
         <source>未经转诊</source>
         <translation>No referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="624" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="672" />
         <source>急诊或抢救</source>
         <translation>Emergency or rescue</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="626" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="674" />
         <source>在参保地市以外就医 (市外)</source>
         <translation>Out of the insured city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="635" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="683" />
         <source>转诊单 {id}: {day} 转往 {facility} ({level})</source>
         <translation>Referral {id}: {day} to {facility} ({level})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="641" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="689" />
         <source>转诊原因: {reason}</source>
         <translation>Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="644" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="692" />
         <source>未经转诊 (该患者没有转诊记录)</source>
         <translation>No referral (none recorded for this patient)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="659" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="707" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="664" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="712" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="669" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="717" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="674" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="722" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2538,8 +2553,8 @@ Restore now?</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="644" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="683" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="652" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="691" />
         <source>统筹应付</source>
         <translation>Fund payable</translation>
     </message>
@@ -2550,7 +2565,7 @@ Restore now?</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="685" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="693" />
         <source>预付</source>
         <translation>Prepay</translation>
     </message>
@@ -2590,133 +2605,133 @@ Restore now?</translation>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="360" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="368" />
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="381" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="389" />
         <source>写出月报 (PDF/xlsx)…</source>
         <translation>Write monthly report (PDF/xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="387" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="395" />
         <source>结算月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="419" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="427" />
         <source>保存签约人数</source>
         <translation>Save signed counts</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="422" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="430" />
         <source>0-100</source>
         <translation>0-100</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="425" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="433" />
         <source>保存考核分</source>
         <translation>Save score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="428" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="436" />
         <source>年度考核分</source>
         <translation>Annual score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="431" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="439" />
         <source>本月签约人数 / 考核分</source>
         <translation>Signed this month / score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="439" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="447" />
         <source>统筹应付与月预算 (按月)</source>
         <translation>Fund payable vs monthly budget (by month)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="440" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="448" />
         <source>本月统筹应付与预付 (按村)</source>
         <translation>Fund payable vs prepay this month (by village)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="517" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="525" />
         <source>正在结算 {month}…</source>
         <translation>Settling {month}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="534" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="542" />
         <source>{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元</source>
         <translation>{town} {month}  {variant}  {signed} signed  quota/budget {quota}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="546" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="554" />
         <source>本月未收到月结: {codes}</source>
         <translation>No statement received this month: {codes}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="554" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="562" />
         <source>{name}: 签约人数为 0, 但月结中统筹应付 {fund} 元, 按工作量分得预付 {prepay} 元; 请核对签约人数和“审核”中的“未在本乡镇/本村签约”标记</source>
         <translation>{name}: no signed persons, yet fund payable {fund} in its statements, so a workload share of the prepay of {prepay}; check the signed count and the "not signed with this township or village" flags under Review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="561" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="569" />
         <source>{year} 年年终清算</source>
         <translation>Year-end clearing {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="563" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="571" />
         <source> (本政策 {months} 个月)</source>
         <translation> ({months} months under this policy)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="605" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="613" />
         <source>手工录入</source>
         <translation>Entered by hand</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="605" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="613" />
         <source>按名册统计, 可修改后保存</source>
         <translation>Counted from the roster; edit and save if needed</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="341" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="606" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="614" />
         <source> (本院)</source>
         <translation> (own desk)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="650" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="658" />
         <source>月预算</source>
         <translation>Monthly budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="668" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="676" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="731" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="739" />
         <source>本院</source>
         <translation>Own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="749" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="757" />
         <source>签约人数已保存</source>
         <translation>Signed counts saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="756" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="764" />
         <source>考核分已保存</source>
         <translation>Score saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="766" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="774" />
         <source>选择月报保存的文件夹</source>
         <translation>Choose a folder for the monthly report</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="780" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="788" />
         <source>月报已写出: {pdf}, {xlsx}</source>
         <translation>Report written: {pdf}, {xlsx}</translation>
     </message>
@@ -2962,22 +2977,22 @@ Restore now?</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="704" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="752" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="706" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="754" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="712" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="760" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="715" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="763" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
