@@ -504,3 +504,25 @@ def test_an_all_zero_chart_reads_0_to_1_not_1_1_1_0_0_0(qtbot) -> None:  # type:
     # Under a yuan the ticks are in fen too; above, whole yuan as before.
     assert len(set(labels(_value_axis(0.4)))) == len(labels(_value_axis(0.4)))
     assert labels(_value_axis(900.0))[0] == "0" and labels(_value_axis(900.0))[-1] == "1000"
+
+
+@pytest.mark.parametrize(
+    ("today", "year"),
+    [
+        # January to March: the assessment due is the year just ended (December's statements
+        # come in January, the county assesses in the first quarter); 2026 has nothing yet.
+        (dt.date(2026, 1, 4), 2025),
+        (dt.date(2026, 3, 31), 2025),
+        # From April the year under way, as before (and on the last day of a year).
+        (dt.date(2026, 4, 1), 2026),
+        (dt.date(2025, 12, 31), 2025),
+    ],
+)
+def test_the_assessment_opens_on_the_year_due(qtbot, worker, tmp_path, today, year) -> None:  # type: ignore[no-untyped-def]
+    town = township(tmp_path / "town", REFORM, reform=True)
+    screen = AssessmentScreen(AppContext(town, worker, "zh", clock=lambda: dt.datetime.combine(today, dt.time(9))))
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitUntil(lambda: "尚未填写" in screen.data.text(), timeout=10000)
+    assert screen.year.value() == year
+    town.close()

@@ -4,11 +4,13 @@ Indicators 1-3 come from the imported statements and the enrolments
 (`settlement.assessment`); the county baselines and the assessors' findings
 are entered here and stored with `save_assessment_inputs`, which refuses
 counts that do not fit.  Rates are entered as percents (35 for 35%), the
-visit-rate baseline as visits per signed person (e.g. 0.5).
+visit-rate baseline as visits per signed person (e.g. 0.5).  The screen opens on the year
+whose assessment is due (`year_due`: the year just ended in January to March).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
@@ -113,6 +115,13 @@ def parse_rate(text: str, as_percent: bool) -> Fraction:
     return value / 100 if as_percent else value
 
 
+def year_due(today: dt.date) -> int:
+    """The year the screen opens on: in January to March the year just ended, whose assessment
+    is due (December's statements come in January and the county assesses in the first quarter;
+    the new year holds nothing yet), from April the year under way.  Any year can be chosen."""
+    return today.year - 1 if today.month <= 3 else today.year
+
+
 class AssessmentScreen(QWidget):
     """The township's assessment (考核) screen."""
 
@@ -126,7 +135,7 @@ class AssessmentScreen(QWidget):
 
         self.year = QSpinBox()
         self.year.setRange(2019, 2100)
-        self.year.setValue(context.today().year)
+        self.year.setValue(year_due(context.today()))
         self.year.valueChanged.connect(self.load)
         self.save_button = QPushButton(self.tr("保存并计算"))
         self.save_button.clicked.connect(self.save)
