@@ -109,6 +109,8 @@ EN = {
         "Settled {receipt}: total {total}, fund {fund}, patient {patient}",
     "已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元":
         "Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}",
+    "总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})":
+        "Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})",
     "作废 {receipt}": "Void {receipt}", "作废原因": "Reason", "请填写作废原因": "Enter the reason for voiding",
     "诊所信息": "Clinic", "这些信息印在收据和报表上, 以后可在“设置”中修改名称。": "Printed on receipts and reports; the name can be changed later in Settings.",
     "这些信息印在收据和报表上。诊所编码以后不能修改, 请照医保定点机构编码填写; 名称可在“设置”中修改。":
@@ -360,6 +362,7 @@ EN_IN_CONTEXT = {
     # The ledger's columns, short: at 1366 px its ten columns fit beside the details.
     ("Columns", "统筹支付"): "Fund", ("Columns", "个人支付"): "Copay", ("Columns", " (已作废)"): " (void)",
     ("ReviewScreen", "患者"): "Patient",
+    ("VoidDialog", "患者"): "Patient",
     ("ReviewScreen", "处理"): "Status",  # a flag's review state; 导入's 处理 is what a file's import does
     ("SettingsScreen", "操作员"): "Operators",
     ("PackageReversalDialog", "冲销"): "Reverse",  # the question's button; elsewhere the kind "Reversal"

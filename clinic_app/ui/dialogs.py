@@ -35,12 +35,20 @@ from PySide6.QtWidgets import (
 from clinic_app.domain.identity import (
     InvalidResidentId,
     code_shape,
+    mask_resident_id,
     parse_resident_id,
     phone_number,
 )
 from clinic_app.domain.money import Money
 from clinic_app.domain.policy import CATEGORIES, FACILITY_LEVELS, ITEM_KINDS, FamilyDoctorPackage
-from clinic_app.domain.records import Clinic, Enrolment, PackagePayment, PatientRecord, Referral
+from clinic_app.domain.records import (
+    Clinic,
+    Enrolment,
+    LedgerEntry,
+    PackagePayment,
+    PatientRecord,
+    Referral,
+)
 from clinic_app.errors import UserError
 from clinic_app.services.packages import (
     PACKAGE_PAYMENT_METHODS,
@@ -746,11 +754,26 @@ class ReimbursementDialog(_FormDialog):
 
 
 class VoidDialog(_FormDialog):
-    """Void a settled visit: the reason is required; the ledger gets a reversal entry."""
+    """Void a settled visit: the reason is required; the ledger gets a reversal entry.
 
-    def __init__(self, context: AppContext, visit_id: int, receipt_no: str, parent: QWidget | None = None) -> None:
-        super().__init__(context, self.tr("作废 {receipt}").format(receipt=receipt_no), parent)
-        self.visit_id = visit_id
+    The ledger row chosen is named by its patient, time and amounts as well as its receipt: a receipt
+    number alone let a doctor void another patient's visit unnoticed."""
+
+    def __init__(self, context: AppContext, entry: LedgerEntry, parent: QWidget | None = None) -> None:
+        super().__init__(context, self.tr("作废 {receipt}").format(receipt=entry.receipt_no), parent)
+        self.visit_id = entry.id
+        masked = mask_resident_id(entry.id_number)
+        self.who = QLabel(f"{entry.patient_name} ({masked})" if masked else entry.patient_name)
+        self.when = QLabel(entry.time.strftime("%Y-%m-%d %H:%M"))
+        self.amount = QLabel(
+            self.tr("总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})").format(
+                total=entry.total, fund=entry.fund, patient=entry.patient,
+                method=labels.entry_payment(entry.kind, entry.payment_method),
+            )
+        )
+        self.form.addRow(self.tr("患者"), self.who)
+        self.form.addRow(self.tr("时间"), self.when)
+        self.form.addRow(self.tr("金额"), self.amount)
         self.reason = self.add_field(self.tr("作废原因"), QLineEdit())
         self.reason.setMinimumWidth(self.fontMetrics().horizontalAdvance("收费项目录入错误, 已退款重新结算") + 24)
 

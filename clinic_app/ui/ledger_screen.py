@@ -432,7 +432,7 @@ class LedgerScreen(QWidget):
         if self.current is None:
             return
         entry = self.current.entry
-        dialog = VoidDialog(self.context, entry.id, entry.receipt_no, self)
+        dialog = VoidDialog(self.context, entry, self)  # the row chosen: its patient, time and amounts shown
         dialog.accepted.connect(lambda: self._voided(dialog.result_value))
         self.dialog = dialog
         dialog.open()

@@ -26,228 +26,228 @@
 <context>
     <name>AssessmentScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="58" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="60" />
         <source>签约患者个人负担比例</source>
         <translation>Signed patients' personal burden ratio</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="59" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="61" />
         <source>签约患者就诊率</source>
         <translation>Signed patients' visit rate</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="60" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="62" />
         <source>有效签约率</source>
         <translation>Effective signing rate</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="61" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="63" />
         <source>基本药物配备</source>
         <translation>Essential drug availability</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="62" />
-        <location filename="../../clinic_app/ui/township/assessment.py" line="189" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="64" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="198" />
         <source>乡村一体化管理</source>
         <translation>Village integration</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="63" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="65" />
         <source>现场调查 (知晓率/满意度)</source>
         <translation>Field survey (awareness/satisfaction)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="68" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="70" />
         <source>优秀</source>
         <translation>Excellent</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="68" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="70" />
         <source>良好</source>
         <translation>Good</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="68" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="70" />
         <source>合格</source>
         <translation>Pass</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="68" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="70" />
         <source>不合格</source>
         <translation>Fail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="86" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="88" />
         <source>统一药品配送</source>
         <translation>Unified drug delivery</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="87" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="89" />
         <source>统一监管</source>
         <translation>Unified supervision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="88" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="90" />
         <source>统一结算</source>
         <translation>Unified settlement</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="89" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="91" />
         <source>统一资金分配</source>
         <translation>Unified fund distribution</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="90" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="92" />
         <source>统一协议签订</source>
         <translation>Unified agreements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="97" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="99" />
         <source>国家级</source>
         <translation>National</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="98" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="100" />
         <source>省级</source>
         <translation>Provincial</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="99" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="101" />
         <source>市级</source>
         <translation>City</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="100" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="102" />
         <source>县级</source>
         <translation>County</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="101" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="103" />
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="131" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="140" />
         <source>保存并计算</source>
         <translation>Save and compute</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="134" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="143" />
         <source>考核年度</source>
         <translation>Assessment year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="144" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="153" />
         <source>全县基准 (县医保局公布)</source>
         <translation>County baselines (published by the county bureau)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="147" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="156" />
         <source>个人负担比例 %</source>
         <translation>Personal burden ratio %</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="147" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="156" />
         <source>如 35</source>
         <translation>e.g. 35</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="148" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="157" />
         <source>就诊率 (人次/签约人)</source>
         <translation>Visit rate (visits per signed person)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="148" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="157" />
         <source>如 0.5</source>
         <translation>e.g. 0.5</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="149" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="158" />
         <source>有效签约率 %</source>
         <translation>Effective signing rate %</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="149" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="158" />
         <source>如 60</source>
         <translation>e.g. 60</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="173" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="182" />
         <source>协议考核不合格 (一票否决)</source>
         <translation>Agreement rated unqualified (veto)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="174" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="183" />
         <source>现场考核录入</source>
         <translation>Field assessment entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="176" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="185" />
         <source>基本药物 已配备 / 应配备</source>
         <translation>Essential drugs stocked / required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="179" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="188" />
         <source>政策知晓 知晓 / 调查</source>
         <translation>Policy awareness: aware / surveyed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="182" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="191" />
         <source>满意度 满意 / 调查</source>
         <translation>Satisfaction: satisfied / surveyed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="185" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="194" />
         <source>查实违规/推诿病例数</source>
         <translation>Confirmed violation or refusal cases</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="195" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="204" />
         <source>表彰 (加分)</source>
         <translation>Honours (bonus)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="218" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="227" />
         <source>指标</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="219" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="228" />
         <source>实际值</source>
         <translation>Actual</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="220" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="229" />
         <source>得分</source>
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="221" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="230" />
         <source>满分</source>
         <translation>Maximum</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="231" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="240" />
         <source>考核结果</source>
         <translation>Assessment result</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="323" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="332" />
         <source>考核录入已保存</source>
         <translation>Assessment entries saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="330" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="339" />
         <source>本年度的全县基准和考核录入项尚未填写: 填写左侧各项后点“保存并计算”。</source>
         <translation>This year's county baselines and assessment entries are not filled in yet: fill in the left side and press "Save and compute".</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="337" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="346" />
         <source>来自数据: 签约人数 {signed}, 有效签约 {effective}, 签约患者就诊 {visits} 人次, 医疗费 {total} 元, 个人负担 {paid} 元</source>
         <translation>From the data: {signed} signed, {effective} effectively signed, {visits} visits of signed patients, cost {total}, personal burden {paid}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="351" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="360" />
         <source>总分 {score} (加分 {bonus}, 扣分 {deductions})  等次: {tier}</source>
         <translation>Score {score} (bonus {bonus}, deductions {deductions})  Tier: {tier}</translation>
     </message>
@@ -255,17 +255,17 @@
 <context>
     <name>Clock</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="75" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="76" />
         <source>请确认电脑日期</source>
         <translation>Check the computer's date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="76" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="77" />
         <source>日期正确, 继续</source>
         <translation>The date is right, go on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="77" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="78" />
         <source>取消, 先校正日期</source>
         <translation>Cancel, correct the date first</translation>
     </message>
@@ -514,87 +514,87 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="397" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="398" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="399" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="400" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="402" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="403" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="404" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="405" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="405" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="406" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="406" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="407" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="408" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="409" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="412" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="413" />
         <source>已建健康档案</source>
         <translation>Health record built</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="413" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="414" />
         <source>已入“一人一档”参保库</source>
         <translation>In the 'one person, one file' insurance database</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="420" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="421" />
         <source>建档</source>
         <translation>Records</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="446" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="447" />
         <source>变更原因</source>
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="513" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="514" />
         <source>收取个人承担 {amount} 元并打印收据</source>
         <translation>Take the patient's {amount} yuan and print a receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="523" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="524" />
         <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
         <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="527" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="528" />
         <source>个人承担已收取 (收据 {receipt})</source>
         <translation>Patient's share already taken (receipt {receipt})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="557" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="558" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="566" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="567" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="596" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="597" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -1487,42 +1487,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="775" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="791" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="778" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="794" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="784" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="800" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="790" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="806" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="793" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="809" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="809" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="825" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="814" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="830" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="815" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="831" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1638,93 +1638,93 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="268" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="269" />
         <source>{name} 已签约家庭医生: 签约服务费个人承担 {amount} 元尚未收取, 请在 患者 → 年度参保登记… 中收取并打印收据</source>
         <translation>{name} is signed with a family doctor: the patient's share of the package fee, {amount}, is not taken yet; take it and print its receipt in Patients → Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="284" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="285" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="284" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="285" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="287" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="288" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="288" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="289" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="293" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="294" />
         <source>出生日期 (无身份证号时)</source>
         <translation>Birth date (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="293" />
-        <location filename="../../clinic_app/ui/dialogs.py" line="296" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="294" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="297" />
         <source>未填</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="295" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="296" />
         <source>性别 (无身份证号时)</source>
         <translation>Sex (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="300" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="301" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="303" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="304" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="304" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="305" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="305" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="306" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="311" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="312" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="312" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="313" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="354" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="355" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="360" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="361" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="363" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="364" />
         <source>出生日期不能晚于今天</source>
         <translation>The birth date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="366" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="367" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
@@ -1958,37 +1958,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="620" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="621" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="622" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="623" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="623" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="624" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="624" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="625" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="633" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="634" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="636" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="637" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="641" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="642" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2009,87 +2009,87 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="656" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="657" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="658" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="659" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="659" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="660" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="660" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="661" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="661" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="662" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="665" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="666" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="667" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="668" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="669" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="670" />
         <source>未经转诊</source>
         <translation>No referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="672" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="673" />
         <source>急诊或抢救</source>
         <translation>Emergency or rescue</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="674" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="675" />
         <source>在参保地市以外就医 (市外)</source>
         <translation>Out of the insured city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="683" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="684" />
         <source>转诊单 {id}: {day} 转往 {facility} ({level})</source>
         <translation>Referral {id}: {day} to {facility} ({level})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="689" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="690" />
         <source>转诊原因: {reason}</source>
         <translation>Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="692" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="693" />
         <source>未经转诊 (该患者没有转诊记录)</source>
         <translation>No referral (none recorded for this patient)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="707" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="708" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="712" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="713" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="717" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="718" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="722" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="723" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2977,22 +2977,42 @@ Restore now?</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="752" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="756" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="754" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="762" />
+        <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
+        <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="767" />
+        <source>患者</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="768" />
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="769" />
+        <source>金额</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="770" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="760" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="776" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="763" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="779" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>

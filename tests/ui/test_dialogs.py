@@ -208,7 +208,7 @@ def test_a_void_with_the_clock_far_ahead_is_written_once_the_date_is_confirmed(q
     zhang = session.find_patients(ZHANG_ID)[0]
     line = session.line_from_catalog("ZL0001", Fraction(1))
     settled = session.settle(VisitRequest(zhang.id, context.operator_id, (line,), NOW - dt.timedelta(days=90)))
-    dialog = VoidDialog(context, settled.entry.id, settled.entry.receipt_no)
+    dialog = VoidDialog(context, settled.entry)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.reason.setText("录错病人")

@@ -145,12 +145,20 @@ def _simple(name: str) -> Callable:  # type: ignore[type-arg]
             "patient_new": lambda: dialogs.PatientDialog(context, context.clinic),
             "patient_edit": lambda: dialogs.PatientDialog(context, context.clinic, patient),
             "referral": lambda: dialogs.ReferralDialog(context, patient),
-            "void": lambda: dialogs.VoidDialog(context, 1, "H430523101005-2026-023503"),
+            "void": lambda: dialogs.VoidDialog(context, _a_ledger_row(context, session)),
             "day_close": lambda: DayCloseDialog(context, NOW.date()),
             "receipt_reprint": lambda: ReceiptPreview(context, _a_visit(context, session), True),
         }[name]()
 
     return make
+
+
+def _a_ledger_row(context, session):  # type: ignore[no-untyped-def]
+    """A settled visit's ledger row under a township-coded receipt number (the longest kind)."""
+    from dataclasses import replace
+
+    settled = session.entry(_a_visit(context, session))
+    return replace(settled.entry, receipt_no="H430523101005-2026-023503")
 
 
 def _a_visit(context, session) -> int:  # type: ignore[no-untyped-def]

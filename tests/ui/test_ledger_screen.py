@@ -308,3 +308,30 @@ def test_in_english_the_ledger_fits_at_1366_without_a_scroll_bar_sideways(qtbot,
         spot = table.visualRect(model.index(row, 4)).center()
         event = QHelpEvent(QEvent.Type.ToolTip, spot, table.viewport().mapToGlobal(spot))
         assert not table.itemDelegate().helpEvent(event, table, QStyleOptionViewItem(), model.index(row, 4))
+
+
+def test_the_void_dialog_names_the_patient_the_time_and_the_amounts_of_the_row_chosen(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """作废 named only the receipt number: a doctor voided the visit of the wrong patient."""
+    from clinic_app.ui.dialogs import VoidDialog
+
+    zhang, li = session.find_patients("张三丰")[0], session.find_patients("李四")[0]
+    operator = session.operators()[0].id
+    line = session.line_from_catalog("ZL0001", Fraction(1))  # 一般诊疗费 10.00
+    early = session.settle(VisitRequest(zhang.id, operator, (line,), NOW.replace(hour=8, minute=15)))
+    session.settle(VisitRequest(li.id, operator, (line, line), NOW.replace(hour=9, minute=5), payment_method="mobile"))
+    screen = shown_ledger(qtbot, context, worker)
+    assert [e.patient_name for e in screen.model.rows] == ["李四", "张三丰"]  # newest first
+    with qtbot.waitSignal(screen.details_shown, timeout=5000):
+        screen.table.selectRow(1)
+    screen.void_current()
+    dialog = screen.dialog
+    assert isinstance(dialog, VoidDialog)
+    qtbot.addWidget(dialog)
+    qtbot.waitExposed(dialog)
+    assert dialog.visit_id == early.entry.id
+    # Shaoyang 2019 at his designated village clinic: no deductible, 70% of 10.00 = 7.00 (within the
+    # 60 a day), he paid 3.00 in cash.
+    assert dialog.who.text() == "张三丰 (1101**********002X)"
+    assert dialog.when.text() == "2026-03-10 08:15"
+    assert dialog.amount.text() == "总费用 10.00 元, 统筹支付 7.00 元, 个人支付 3.00 元 (现金)"
+    assert all(label.isVisible() for label in (dialog.who, dialog.when, dialog.amount))
