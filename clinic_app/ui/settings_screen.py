@@ -226,11 +226,15 @@ class SettingsScreen(QWidget):
         add_operator = QPushButton(self.tr("添加"))
         add_operator.clicked.connect(self.add_operator)
         self.operator_name.returnPressed.connect(self.add_operator)
+        # 添加 under the name, not beside it: the column is as narrow as the name field, and the
+        # room goes to the clinic's column, where the policy's name is read whole (in English at
+        # 1024 px "(period ended 2020-10-29)" lost its end beside a column a name and a button wide).
         row = QHBoxLayout()
-        row.addWidget(self.operator_name, 1)
+        row.addStretch(1)
         row.addWidget(add_operator)
         operators_layout = QVBoxLayout(operators_box)
         operators_layout.addWidget(self.operator_list, 1)
+        operators_layout.addWidget(self.operator_name)
         operators_layout.addLayout(row)
         operators_layout.addWidget(self.operator_note)
 
@@ -306,7 +310,7 @@ class SettingsScreen(QWidget):
         grid.addWidget(other_box, 1, 0, 1, 2)
         grid.addWidget(catalog_box, 2, 0, 1, 2)
         grid.setRowStretch(2, 1)
-        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(0, 4)
         grid.setColumnStretch(1, 1)
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)

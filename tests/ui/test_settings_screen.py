@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from clinic_app.domain.records import VisitRequest
@@ -387,3 +388,39 @@ def test_with_no_backup_listed_enter_chooses_a_file(qtbot, tmp_path) -> None:  #
 def _backups(folder: Path) -> Path:
     (folder / "clinic-20260310-093000.sqlite").write_bytes(b"x")
     return folder
+
+
+def _policy_room(combo) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """(px the combo's text field has, px its current text needs)."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo)
+    return field.width(), combo.fontMetrics().horizontalAdvance(combo.currentText())
+
+
+@pytest.mark.parametrize("width", (1024, 1366))
+@pytest.mark.parametrize("language", ("zh", "en"))
+def test_the_policy_chosen_is_read_whole_on_a_1024_screen(qtbot, context, worker, language, width) -> None:  # type: ignore[no-untyped-def]
+    """In English at 1024 px the operators' column took the room: the policy box showed
+    "Shaoyang … (period ended 2020-1", its end (the period over) cut off."""
+    import os
+
+    from tests.ui.test_tables_fit import main_window, settled, shipped
+
+    with shipped(context, language):
+        window = main_window(qtbot, context, None, width)
+        window.tabs.setCurrentIndex(window.tabs.count() - 1)
+        wait_idle(qtbot, worker)
+        settled(qtbot)
+        screen = window.tabs.currentWidget()
+        assert isinstance(screen, SettingsScreen)
+        shots = os.environ.get("CLINIC_SHOTS")
+        if shots:
+            window.grab().save(os.path.join(shots, f"settings-{language}-{width}.png"))
+        combo = screen.policy
+        assert "2020-10-29" in combo.currentText()  # Shaoyang 2019: past its stated period
+        room, needed = _policy_room(combo)
+        assert needed <= room, (combo.currentText(), room, needed)
+        assert window.width() <= width
