@@ -15,7 +15,7 @@ import json
 import logging
 import sqlite3
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from fractions import Fraction
 from pathlib import Path
@@ -46,6 +46,7 @@ from clinic_app.domain.records import (
     DraftLine,
     Enrolment,
     LedgerEntry,
+    LedgerLine,
     Operator,
     PatientRecord,
     Referral,
@@ -1072,9 +1073,14 @@ class ClinicSession:
 
 def _stored(db: object, entry: LedgerEntry) -> Adjudication:
     """An entry's adjudication as recorded (amounts and reasons), for receipts and detail views."""
+    lines = ledger.entry_lines(db, entry.id)  # type: ignore[arg-type]
+    return recorded_adjudication(entry, lines, ledger.entry_reasons(db, entry.id))  # type: ignore[arg-type]
+
+
+def recorded_adjudication(entry: LedgerEntry, stored_lines: Sequence[LedgerLine], rows: Sequence[Mapping[str, str]]) -> Adjudication:
+    """The adjudication an entry recorded, from its row, its item lines and its reasons as stored."""
     from clinic_app.domain.visit import LineResult, Reason
 
-    rows = ledger.entry_reasons(db, entry.id)  # type: ignore[arg-type]
     reasons = tuple(Reason(r["code"], tuple((k, str(v)) for k, v in r.items() if k != "code")) for r in rows)
     lines = tuple(
         LineResult(
@@ -1088,7 +1094,7 @@ def _stored(db: object, entry: LedgerEntry) -> Adjudication:
             patient=ln.patient,
             rate=Fraction(ln.rate),
         )
-        for ln in ledger.entry_lines(db, entry.id)  # type: ignore[arg-type]
+        for ln in stored_lines
     )
     return Adjudication(
         policy_id=entry.applied_policy_id,

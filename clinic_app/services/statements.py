@@ -16,7 +16,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -37,11 +37,11 @@ from clinic_app.documents.records import (
 )
 from clinic_app.documents.statement_file import build_statement, canonical_bytes, statement_body
 from clinic_app.domain.money import Money
-from clinic_app.domain.records import LedgerEntry
+from clinic_app.domain.records import LedgerEntry, LedgerLine
 from clinic_app.errors import BadInput, UserError, os_reason
 from clinic_app.services.backup import command_arg
 from clinic_app.services.datadir import output_folder
-from clinic_app.services.session import ClinicSession
+from clinic_app.services.session import ClinicSession, recorded_adjudication
 from clinic_app.store import ledger
 from clinic_app.store.db import DB_NAME, damage, plain_detail, quick_check, transaction
 from clinic_app.store.ledger import EntryFilter
@@ -151,7 +151,7 @@ def _person(entry: LedgerEntry) -> PersonInfo:
     )
 
 
-def _charged(session: ClinicSession, visit_id: int) -> tuple[ChargedLine, ...]:
+def _charged(lines: list[LedgerLine]) -> tuple[ChargedLine, ...]:
     return tuple(
         ChargedLine(
             name=line.name,
@@ -160,7 +160,7 @@ def _charged(session: ClinicSession, visit_id: int) -> tuple[ChargedLine, ...]:
             amount=line.amount + line.waived,
             coverage=line.coverage,
         )
-        for line in ledger.entry_lines(session.db, visit_id)
+        for line in lines
     )
 
 
@@ -206,24 +206,27 @@ def statement_data(session: ClinicSession, month: str, revision: int = 1, today:
     entries.sort(key=lambda e: e.seq)
     if not entries:
         raise BadInput(f"{month} 没有就诊记录, 无需导出", f"{month} has no visits: nothing to export")
+    # Read in bulk (a few queries for the month, not a few per entry): a reversal is stated with
+    # the lines and the adjudication of the visit it reverses, which may be of an earlier month.
+    originals = {e.id: e for e in entries if e.kind != "reversal"}
+    earlier = [e.reverses_id for e in entries if e.kind == "reversal" and e.reverses_id not in originals]
+    originals.update(ledger.entries_by_id(session.db, [i for i in earlier if i is not None]))
+    lines, reasons = ledger.lines_and_reasons(session.db, originals)
     visits = []
     for entry in entries:
         original = entry
         if entry.kind == "reversal":
             assert entry.reverses_id is not None
-            found = ledger.get_entry(session.db, entry.reverses_id)
-            assert found is not None
-            original = found
-        settled = session.entry(original.id)
-        assert settled is not None
+            original = originals[entry.reverses_id]
+        stored_lines = lines.get(original.id, [])
         visits.append(
             StatementVisit(
                 visit_id=entry.mdtrt_id if entry.kind != "reversal" else original.mdtrt_id,
                 settlement_id=entry.setl_id,
                 person=_person(entry),
                 settled_at=entry.time,
-                lines=_charged(session, original.id),
-                adjudication=settled.adjudication,
+                lines=_charged(stored_lines),
+                adjudication=recorded_adjudication(original, stored_lines, reasons.get(original.id, [])),
                 account_paid=original.acct_pay,
                 reversal_of=original.setl_id if entry.kind == "reversal" else None,
                 outside=_outside(session, original),
@@ -367,7 +370,7 @@ def export_statement(
                     f"{month} was exported as revision {MAX_REVISION}, the highest there is: no further revision can be exported",
                 )
             if chosen != data.revision:
-                data = statement_data(session, month, chosen, today)
+                data = replace(data, revision=chosen)
             check_signed_entries(session, data, today)
         except sqlite3.DatabaseError as exc:
             if damage(exc) is None:

@@ -696,6 +696,29 @@ def entry_lines(db: sqlite3.Connection, visit_id: int) -> list[LedgerLine]:
     return [_line(r) for r in rows]
 
 
+def entries_by_id(db: sqlite3.Connection, visit_ids: Iterable[int]) -> dict[int, LedgerEntry]:
+    """Many entries by id in one query (a month's statement, not one by one)."""
+    rows = db.execute(f"{_ENTRY_SELECT} WHERE v.id IN (SELECT value FROM json_each(?))", [json.dumps(sorted(set(visit_ids)))])
+    return {row["id"]: _entry(row) for row in rows}
+
+
+def lines_and_reasons(
+    db: sqlite3.Connection, visit_ids: Iterable[int]
+) -> tuple[dict[int, list[LedgerLine]], dict[int, list[dict[str, str]]]]:
+    """The item lines and the recorded reasons of many entries, two queries in all (a month's statement)."""
+    ids = json.dumps(sorted(set(visit_ids)))
+    lines: dict[int, list[LedgerLine]] = {}
+    for row in db.execute(
+        "SELECT * FROM visit_items WHERE visit_id IN (SELECT value FROM json_each(?)) ORDER BY visit_id, line_no", [ids]
+    ):
+        lines.setdefault(row["visit_id"], []).append(_line(row))
+    reasons = {
+        row[0]: list(json.loads(row[1]))
+        for row in db.execute("SELECT id, reasons_json FROM visits WHERE id IN (SELECT value FROM json_each(?))", [ids])
+    }
+    return lines, reasons
+
+
 def written_entry(
     visit_id: int, seq: int, digest: str, entry: NewEntry, patient: PatientRecord, operator_name: str
 ) -> tuple[LedgerEntry, tuple[LedgerLine, ...]]:
