@@ -105,6 +105,11 @@ EN = {
     "急诊": "Emergency", "转诊": "Referral", "市外": "Out of city", "结算 (Ctrl+Enter)": "Settle (Ctrl+Enter)",
     "打印收据": "Print receipt", "转诊已登记": "Referral recorded", "请输入项目编码或名称": "Enter an item code or name",
     "选择患者并添加项目后, 这里显示统筹支付和个人支付。": "Choose a patient and add items to see what the fund and the patient pay.",
+    "日期已变为 {day}": "the date is now {day}", "患者的记录已有变化": "the patient's records changed",
+    "金额已重新计算 ({why}): 统筹支付 {old_fund} → {fund} 元, 个人支付 {old_patient} → {patient} 元":
+        "Amounts recalculated ({why}): fund {old_fund} → {fund}, patient {old_patient} → {patient}",
+    "尚未结算: 请告知患者新的金额, 再按 Ctrl+Enter 结算。":
+        "Not settled yet: tell the patient the new amounts, then press Ctrl+Enter again to settle.",
     "已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元":
         "Settled {receipt}: total {total}, fund {fund}, patient {patient}",
     "已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元":

@@ -4,7 +4,10 @@ Keyboard first: F2 finds a patient, F3 adds an item, Ctrl+Enter settles,
 Ctrl+N starts a new visit (asking first when lines would be lost).  Esc only
 closes an open list: a visit in progress is never discarded by one key.  The
 patient search has the focus when the screen first shows.  Every change asks the worker for `session.preview`, so the panel on
-the right always shows what the fund and the patient will pay, and why.
+the right always shows what the fund and the patient will pay, and why.  What is settled is what
+the panel shows: a visit that adjudicates otherwise by the time it is settled (previewed before
+midnight, settled after) is not written; the panel shows the new figures, says why they changed,
+and the next Ctrl+Enter settles them.  The date turning under an open draft previews it again.
 Printing is not done here: `receipt_requested(visit_id)` is the hook the
 receipt printer connects to.
 """
@@ -64,6 +67,11 @@ from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.models import LEFT, RIGHT, Column, RowsModel
 from clinic_app.ui.widgets import FieldNote, LiveSearch
+
+
+def _figures(result: Adjudication) -> tuple[object, ...]:
+    """What the screen shows of an adjudication in money: the totals and each line's split."""
+    return (result.total, result.fund, result.patient, tuple((line.fund, line.patient) for line in result.lines))
 
 
 @dataclass(frozen=True)
@@ -218,9 +226,21 @@ class AdjudicationPanel(QGroupBox):
         self.reasons.setAutoFillBackground(False)
         # Room for a few reasons (four lines) whatever the lines table takes; more scroll.
         scroll.setMinimumHeight(4 * self.reasons.fontMetrics().lineSpacing() + 4)
-        grid.addWidget(scroll, 2, 0, 1, 3)
-        grid.setRowStretch(2, 1)
+        # Why the figures just changed under the doctor's eyes (`VisitScreen._announce`); hidden else.
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("color: #b45f06; font-weight: bold;")
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.hide()
+        grid.addWidget(self.notice, 2, 0, 1, 3)
+        grid.addWidget(scroll, 3, 0, 1, 3)
+        grid.setRowStretch(3, 1)
         self.clear()
+
+    def say(self, text: str) -> None:
+        """Show (or, with "", hide) the notice above the reasons."""
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
 
     def clear(self, note: str = "") -> None:
         for label in (self.total, self.fund, self.patient):
@@ -257,6 +277,8 @@ class VisitScreen(QWidget):
         self.last_settled: SettledVisit | None = None
         self.pending_entry: CatalogEntry | None = None
         self._preview_generation = 0
+        self._shown_request: VisitRequest | None = None
+        """The request `adjudication` (the figures on the panel) was made for."""
         self._shown_before = False
         self.dialog: QWidget | None = None
         session = context.session
@@ -425,6 +447,11 @@ class VisitScreen(QWidget):
             shortcut = QShortcut(keys, self, slot)
             shortcut.setContext(here)
         self._update_buttons()
+        self.date_timer = QTimer(self)
+        """Sees the date turn under an open draft (`check_date`)."""
+        self.date_timer.setInterval(30_000)
+        self.date_timer.timeout.connect(self.check_date)
+        self.date_timer.start()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -653,30 +680,71 @@ class VisitScreen(QWidget):
         request = self.request()
         if request is None:
             self.adjudication = None
+            self._shown_request = None
             self.panel.clear(self.tr("选择患者并添加项目后, 这里显示统筹支付和个人支付。"))
+            self.panel.say("")
             emit(self.preview_updated, None)
             return
         session = self.context.session
         self.context.run(
             lambda: session.preview(request),
-            lambda result: self._previewed(generation, result),
+            lambda result: self._previewed(generation, result, request),
             lambda error: self._preview_failed(generation, error),
         )
 
-    def _previewed(self, generation: int, result: Adjudication) -> None:
+    def _same_draft(self, request: VisitRequest) -> bool:
+        """The figures on the panel were made for this draft (at whatever time)."""
+        shown = self._shown_request
+        return shown is not None and replace(shown, time=request.time) == request
+
+    def _previewed(
+        self, generation: int, result: Adjudication, request: VisitRequest, settling: bool = False
+    ) -> None:
         if generation != self._preview_generation:
             return
-        self.adjudication = result
+        before, same = self.adjudication, self._same_draft(request)
+        shown_day = self._shown_request.time.date() if self._shown_request is not None else None
+        self.adjudication, self._shown_request = result, request
+        if same and before is not None and _figures(before) != _figures(result):
+            # The same visit now adjudicates otherwise (the date turned, another visit was written):
+            # the doctor may have told the patient the old figures.
+            self._announce(before, result, request.time.date() if shown_day != request.time.date() else None, settling)
+        elif not same:
+            self.panel.say("")  # another draft: an earlier notice is about figures no longer shown
+        if shown_day is not None and shown_day != request.time.date():
+            self._load_usage()  # the card's day (and year) used: of the new date
         if len(result.lines) == len(self.rows):
             self.rows = [replace(row, result=line) for row, line in zip(self.rows, result.lines, strict=True)]
             self._show_rows()
         self.panel.show_result(result, self.context.language)
         emit(self.preview_updated, result)
 
+    def _announce(self, before: Adjudication, after: Adjudication, new_day: dt.date | None, settling: bool) -> None:
+        """Say on the panel why its figures changed, from what; `settling`: the settle stopped for it."""
+        why = (
+            self.tr("日期已变为 {day}").format(day=new_day.isoformat())
+            if new_day is not None
+            else self.tr("患者的记录已有变化")
+        )
+        text = self.tr("金额已重新计算 ({why}): 统筹支付 {old_fund} → {fund} 元, 个人支付 {old_patient} → {patient} 元").format(
+            why=why, old_fund=before.fund, fund=after.fund, old_patient=before.patient, patient=after.patient
+        )
+        if settling:
+            text += "\n" + self.tr("尚未结算: 请告知患者新的金额, 再按 Ctrl+Enter 结算。")
+        self.panel.say(text)
+
+    def check_date(self) -> None:
+        """Every half minute: a draft previewed yesterday is previewed again when the date turns
+        (the day's and the year's caps start again), so the panel never shows another day's figures."""
+        shown = self._shown_request
+        if shown is not None and self.rows and self.context.today() != shown.time.date():
+            self.request_preview()
+
     def _preview_failed(self, generation: int, error: Exception) -> None:
         if generation != self._preview_generation:
             return
         self.adjudication = None
+        self._shown_request = None
         self.panel.clear(self.context.message(error) if isinstance(error, UserError) else str(error))
         emit(self.preview_updated, None)
 
@@ -709,13 +777,34 @@ class VisitScreen(QWidget):
         self._settle(request, check_clock=True)
 
     def _settle(self, request: VisitRequest, check_clock: bool) -> None:
+        """Settle `request`, unless it now adjudicates otherwise than the figures on the panel
+        (the date turned since the preview, or something was written): then nothing is written,
+        the panel shows the new figures and says why, and the next 结算 settles them.  The
+        preview made here is the one `settle` reuses when nothing is written in between."""
         self.settle_button.setEnabled(False)
         session = self.context.session
+        shown = self.adjudication if self._same_draft(request) else None
+
+        def work() -> SettledVisit | Adjudication:
+            if shown is not None:
+                fresh = session.preview(request)
+                if _figures(fresh) != _figures(shown):
+                    return fresh
+            return session.settle(request, check_clock=check_clock)
+
         self.context.run(
-            lambda: session.settle(request, check_clock=check_clock),
-            self._settled,
+            work,
+            lambda done: self._settle_done(done, request),
             lambda error: self._settle_failed(error, request),
         )
+
+    def _settle_done(self, done: SettledVisit | Adjudication, request: VisitRequest) -> None:
+        if isinstance(done, SettledVisit):
+            self._settled(done)
+            return
+        self._update_buttons()
+        self._preview_generation += 1  # a preview still on its way is older than this one
+        self._previewed(self._preview_generation, done, request, settling=True)
 
     def _settle_failed(self, error: Exception, request: VisitRequest | None = None) -> None:
         self._update_buttons()
@@ -804,6 +893,7 @@ class VisitScreen(QWidget):
             box.blockSignals(False)
         if not keep_result:
             self.result.clear()
+        self.panel.say("")
         self.request_preview()
         self._update_buttons()
         self.patient_search.edit.setFocus()

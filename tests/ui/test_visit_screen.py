@@ -563,3 +563,102 @@ def test_the_year_s_fund_figures_are_a_label_of_their_own_not_text_across_the_ba
                 assert not used.intersects(bar), (language, width)
                 assert card.fund_used.width() >= card.fund_used.sizeHint().width(), (language, width)
             window.close()
+
+
+def _december_31(qtbot, session, worker):  # type: ignore[no-untyped-def]
+    """Zhang's day's fund used up at 10:00 on 31 December (a 100.00 drug: the daily cap's 60.00),
+    a screen at 23:50 with another 100.00 drug on it, and the clock to move."""
+    import datetime as dt
+
+    from clinic_app.domain.money import Money
+    from clinic_app.domain.records import DraftLine
+    from clinic_app.ui.context import AppContext
+    from clinic_app.ui.visit_screen import LineRow
+
+    zhang = session.find_patients(ZHANG_ID)[0]
+    operator = session.operators()[0].id
+    drug = DraftLine("阿莫西林胶囊", "drug", Fraction(1), Money.parse("100.00"), coverage="covered")
+    first = session.settle(VisitRequest(zhang.id, operator, (drug,), dt.datetime(2026, 12, 31, 10)))
+    assert (str(first.adjudication.fund), str(first.adjudication.patient)) == ("60.00", "40.00")
+    clock = [dt.datetime(2026, 12, 31, 23, 50)]
+    context = AppContext(session, worker, "zh", clock=lambda: clock[0])
+    context.set_operator(operator)
+    screen = make_screen(qtbot, context)
+    choose_by_typing(qtbot, screen, "zsf")
+    with qtbot.waitSignal(screen.preview_updated, timeout=5000):
+        screen.rows = [LineRow(drug)]
+        screen._lines_updated()
+    # Shaoyang's daily cap is 60.00 and 31 December's is used: the fund pays nothing more today.
+    assert (screen.panel.fund.text(), screen.panel.patient.text()) == ("0.00", "100.00")
+    assert not screen.panel.notice.isVisible()
+    return screen, clock
+
+
+def test_a_visit_previewed_before_midnight_and_settled_after_is_not_charged_otherwise_unasked(qtbot, session, worker) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    screen, clock = _december_31(qtbot, session, worker)
+    before = session.count_entries(EntryFilter())
+    clock[0] = dt.datetime(2027, 1, 1, 0, 5)  # the doctor told the patient 100.00, then settled
+    settled: list[object] = []
+    screen.visit_settled.connect(settled.append)
+    with qtbot.waitSignal(screen.preview_updated, timeout=5000):
+        qtbot.keyClick(screen, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, worker)
+    # Not written: on 1 January the day's 60.00 is there again, 60.00 / 40.00, and the panel says so.
+    assert settled == [] and session.count_entries(EntryFilter()) == before
+    assert (screen.panel.fund.text(), screen.panel.patient.text()) == ("60.00", "40.00")
+    notice = screen.panel.notice.text()
+    assert screen.panel.notice.isVisible()
+    assert "日期已变为 2027-01-01" in notice and "统筹支付 0.00 → 60.00 元" in notice
+    assert "个人支付 100.00 → 40.00 元" in notice and "再按 Ctrl+Enter 结算" in notice
+    assert screen.patient is not None and screen.settle_button.isEnabled()
+    # The second Ctrl+Enter settles the figures now shown.
+    with qtbot.waitSignal(screen.visit_settled, timeout=5000) as done:
+        qtbot.keyClick(screen, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    entry = done.args[0].entry
+    assert (str(entry.fund), str(entry.patient), entry.time.date()) == ("60.00", "40.00", dt.date(2027, 1, 1))
+    assert session.count_entries(EntryFilter()) == before + 1
+    assert not screen.panel.notice.isVisible()  # the next patient starts with no notice
+
+
+def test_the_date_turning_under_an_open_draft_previews_it_again_and_says_why(qtbot, session, worker) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    screen, clock = _december_31(qtbot, session, worker)
+    screen.check_date()  # still 31 December: nothing asked
+    assert not worker.busy and not screen.panel.notice.isVisible()
+    clock[0] = dt.datetime(2027, 1, 1, 0, 0, 30)
+    with qtbot.waitSignal(screen.preview_updated, timeout=5000):
+        screen.check_date()  # the screen's half-minute timer
+    assert (screen.panel.fund.text(), screen.panel.patient.text()) == ("60.00", "40.00")
+    assert "日期已变为 2027-01-01" in screen.panel.notice.text() and "尚未结算" not in screen.panel.notice.text()
+    # The card too: 2027's year and day start at nothing used.
+    qtbot.waitUntil(lambda: screen.card.today.text().startswith("0.00 元"), timeout=5000)
+    # Already on the panel: the first Ctrl+Enter settles it.
+    with qtbot.waitSignal(screen.visit_settled, timeout=5000) as done:
+        qtbot.keyClick(screen, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert (str(done.args[0].entry.fund), str(done.args[0].entry.patient)) == ("60.00", "40.00")
+
+
+def test_a_visit_written_elsewhere_since_the_preview_stops_the_settle_too(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.domain.money import Money
+    from clinic_app.domain.records import DraftLine
+    from clinic_app.ui.visit_screen import LineRow
+
+    screen = make_screen(qtbot, context)
+    choose_by_typing(qtbot, screen, "zsf")
+    drug = DraftLine("阿莫西林胶囊", "drug", Fraction(1), Money.parse("100.00"), coverage="covered")
+    with qtbot.waitSignal(screen.preview_updated, timeout=5000):
+        screen.rows = [LineRow(drug)]
+        screen._lines_updated()
+    assert (screen.panel.fund.text(), screen.panel.patient.text()) == ("60.00", "40.00")  # the daily cap
+    # The same patient settled at another desk (another process: no signal reaches this screen).
+    zhang = session.find_patients(ZHANG_ID)[0]
+    session.settle(VisitRequest(zhang.id, context.operator_id, (drug,), NOW))
+    before = session.count_entries(EntryFilter())
+    qtbot.keyClick(screen, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, worker)
+    assert session.count_entries(EntryFilter()) == before
+    assert (screen.panel.fund.text(), screen.panel.patient.text()) == ("0.00", "100.00")
+    assert "患者的记录已有变化" in screen.panel.notice.text() and "统筹支付 60.00 → 0.00 元" in screen.panel.notice.text()
