@@ -302,6 +302,10 @@ def _chart(report: SettlementReport, font: str) -> Drawing:
     chart.categoryAxis.labels.fontName = font
     chart.valueAxis.labels.fontName = font
     chart.valueAxis.valueMin = 0
+    if not any(payable) and not any(budget):  # nothing at all: 0 to 1, not 0 to 0.01 in thousandths
+        chart.valueAxis.valueMax = 1
+        chart.valueAxis.valueStep = 0.5
+        chart.valueAxis.labelTextFormat = "%.2f"
     chart.bars[0].fillColor = colors.Color(0.2, 0.45, 0.75)
     chart.bars[1].fillColor = colors.Color(0.85, 0.55, 0.2)
     drawing.add(chart)

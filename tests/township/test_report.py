@@ -220,3 +220,18 @@ def test_the_notes_sheet_says_when_there_are_none(folder) -> None:
     noted = replace(quiet, changes=(Reason.of("report.changed"), Reason.of("report.changed")))
     rows = list(openpyxl.load_workbook(io.BytesIO(township_xlsx(noted)))["说明"].iter_rows(values_only=True))
     assert rows[0] == ("说明", "Notes") and len(rows) == 1 + len(noted.reasons) and ("无说明", "No notes") not in rows
+
+
+def test_the_pdf_chart_of_a_month_with_nothing_reads_0_to_1_not_thousandths(tmp_path: Path) -> None:
+    """A township's January before any statement: no payable, no budget.  The chart's axis ran
+    0 to 0.01 in steps of 0.002 (reportlab's range for all zeros); like the screen's, 0 to 1."""
+    from clinic_app.documents.township_report import _chart
+
+    town = township(tmp_path / "town", SHAOGUAN)
+    report = month_report(town, "2025-01")
+    assert all(p.fund_payable == Money(0) and p.budget == Money(0) for p in report.months)
+    chart = _chart(report, "Helvetica").contents[0]
+    chart.valueAxis.configure(chart.data)
+    ticks = chart.valueAxis._tickValues
+    assert [chart.valueAxis.labelTextFormat % t for t in ticks] == ["0.00", "0.50", "1.00"]
+    town.close()
