@@ -191,8 +191,9 @@ def test_lang_chooses_the_language_of_a_rejected_statement(tmp_path: Path, capsy
     bogus = tmp_path / "note.json"
     bogus.write_text("not json", encoding="utf-8")
     assert run(["--lang", "en", "statement", "import", "--data-dir", str(township), str(bogus)]) == 2
-    out = capsys.readouterr().out
-    assert "rejected" in out and "拒收" not in out, out
+    out, err = capsys.readouterr()
+    assert err.startswith(f"clinic-app: {bogus}: rejected: ") and "拒收" not in err, err
+    assert out == ""
 
 
 def test_lang_after_the_command_is_accepted_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

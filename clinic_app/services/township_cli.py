@@ -4,6 +4,10 @@ Exit status: 0 when every file was imported or had been already; 1 when a
 file comes from a village whose key is not registered yet (its fingerprint is
 printed for a person to compare, then `--trust`); 2 when a file is rejected.
 Each accepted file is imported in its own transaction even if another fails.
+
+stdout is the report, a line per file taken (added, superseded, already
+imported, an older revision); a file refused or from an unregistered village
+is an error line on stderr (CLI.md), in the language `--lang` asks for.
 """
 
 from __future__ import annotations
@@ -34,34 +38,28 @@ def cmd_statement_import(args: argparse.Namespace) -> int:
         if args.dry_run:
             print("预览, 未写入任何数据 / dry run, nothing written")
             for plan in plans:
-                print(f"{plan.path}: {_described(plan, language)}")
+                _report(plan, plan.error, language)
         else:
             for result in apply_import(session, plans):
                 plan = result.plan
-                if result.error is not None:
-                    rejected = True
-                    print(f"{plan.path}: {_rejected(result.error, language)}")
-                    continue
-                print(f"{plan.path}: {_described(plan, language)}")
-                for code, count in result.flags.items():
-                    print(f"  待审核 / to review: {code} {flag_name(code)} / {flag_name(code, 'en')}: {count}")
-    untrusted = [p for p in plans if p.action == UNTRUSTED]
-    for plan in untrusted:
-        unregistered = UserError(
-            f"未登记的村卫生室 {plan.clinic_name} ({plan.clinic_code}); 密钥指纹: {plan.fingerprint}",
-            f"unregistered clinic {plan.clinic_name} ({plan.clinic_code}); key fingerprint: {plan.fingerprint}",
-        )
-        sys.stderr.write(f"clinic-app: {unregistered.said(language)}\n")
-    if untrusted:
+                rejected = rejected or result.error is not None
+                _report(plan, result.error or plan.error, language)
+                if result.error is None:
+                    for code, count in result.flags.items():
+                        print(f"  待审核 / to review: {code} {flag_name(code)} / {flag_name(code, 'en')}: {count}")
+    if any(p.action == UNTRUSTED for p in plans):
         return 1
     return 2 if rejected or any(p.action == REJECT for p in plans) else 0
 
 
-def _described(plan: FilePlan, language: str | None) -> str:
-    """What happens to the file; a refusal in the language asked for."""
-    if plan.action == REJECT and plan.error is not None:
-        return _rejected(plan.error, language)
-    return plan.describe()
+def _report(plan: FilePlan, error: UserError | None, language: str | None) -> None:
+    """The file's line: what happens to it on stdout, or why it is refused on stderr."""
+    if error is None:
+        print(f"{plan.path}: {plan.describe()}")
+        return
+    sys.stdout.flush()  # the lines keep their order where both streams go to one place
+    said = error.said(language) if plan.action == UNTRUSTED else _rejected(error, language)
+    sys.stderr.write(f"clinic-app: {plan.path}: {said}\n")
 
 
 def _rejected(error: UserError, language: str | None) -> str:

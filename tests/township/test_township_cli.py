@@ -33,12 +33,18 @@ def test_unregistered_village_stops_with_its_fingerprint_then_trust_imports(tmp_
     path, fingerprint = _village_file(tmp_path, "V01", 1)
 
     assert run(["statement", "import", "--data-dir", town, str(path)]) == 1
-    err = capsys.readouterr().err
-    assert fingerprint in err and "V01" in err
+    out, err = capsys.readouterr()
+    # Said once, on stderr, with what to do: compare the fingerprint, then --trust it.
+    assert err.startswith(f"clinic-app: {path}: ") and err.count("\n") == 1, err
+    assert fingerprint in err and "V01" in err and "--trust" in err and out == ""
     # --lang en: the line in English alone, as every refusal (it stayed in both).
     assert run(["statement", "import", "--data-dir", town, "--lang", "en", str(path)]) == 1
-    english = capsys.readouterr().err
-    assert "unregistered clinic" in english and fingerprint in english and "未登记" not in english
+    out, english = capsys.readouterr()
+    assert "not registered" in english and fingerprint in english and "未登记" not in english, english
+    assert out == ""
+    assert run(["statement", "import", "--data-dir", town, "--dry-run", str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert out.count("\n") == 1 and "dry run" in out and fingerprint in err
     with ClinicSession(Path(town)) as session:
         assert store.table_counts(session.db)["statements"] == 0
 
@@ -60,8 +66,10 @@ def test_a_rejected_file_exits_2_and_the_good_one_still_imports(tmp_path: Path, 
     bad = tmp_path / "broken.json"
     bad.write_bytes(good.read_bytes().replace(b'"revision":1', b'"revision":7'))
     assert run(["statement", "import", "--data-dir", town, "--trust", fingerprint, str(bad), str(good)]) == 2
-    out = capsys.readouterr().out
-    assert "bad signature" in out
+    out, err = capsys.readouterr()
+    # The refusal is an error line on stderr (CLI.md), the imported file a line of the report on stdout.
+    assert err.startswith(f"clinic-app: {bad}: 拒收 / rejected: ") and "bad signature" in err and err.count("\n") == 1, err
+    assert "拒收" not in out and f"{good}: 新增 / add" in out, out
     with ClinicSession(Path(town)) as session:
         assert [s.clinic_code for s in store.statements(session.db)] == ["V01"]
 
