@@ -76,6 +76,15 @@ def test_an_empty_data_dir_is_bad_input_not_the_default_folder(
     assert not default_home.exists()
 
 
+def test_demo_without_a_data_dir_is_bad_input_and_leaves_the_clinic_s_own_folder_alone(default_home: Path, capsys) -> None:
+    """CLI.md gives `demo --data-dir DIR`: fake patients in the per-user folder the desktop app opens
+    would be taken for the clinic's own (the folder is empty on a new install, so demo would fill it)."""
+    assert run(["demo", "--until", "2025-03"]) == 2
+    zh, en = halves(capsys.readouterr().err)
+    assert "--data-dir" in zh and "--data-dir" in en
+    assert not default_home.exists()
+
+
 def test_the_desktop_app_refuses_an_empty_data_dir_too(default_home: Path, capsys) -> None:
     assert main(["--data-dir", ""]) == 2
     assert "--data-dir" in capsys.readouterr().err

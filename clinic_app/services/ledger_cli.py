@@ -54,6 +54,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from clinic_app.services.session import ClinicSession
     from clinic_app.services.township import flag_name
 
+    if getattr(args, "data_dir", None) is None:
+        # Not the per-user folder: the desktop app would open the demo's fake patients as the clinic's own.
+        raise BadInput(
+            "演示数据须写入指定的空文件夹: 请用 --data-dir 给出 (不会写入本诊所的默认数据文件夹)",
+            "demo data goes into a folder of its own: give it with --data-dir (never the clinic's default data folder)",
+        )
     until = parse_month(args.until) if args.until else last_month(dt.date.today())
     options = DemoOptions(
         until=until,
