@@ -91,6 +91,18 @@ def test_the_desktop_app_refuses_an_empty_data_dir_too(default_home: Path, capsy
     assert not default_home.exists()
 
 
+def test_backup_to_a_folder_not_there_is_bad_input_as_every_other_out_folder(tmp_path: Path, capsys) -> None:
+    """`statement export --out`, `settle --out`, `snapshot export --out` exit 2 on a folder not
+    there (a USB stick not plugged in); `backup --to` exited 1 on the same mistake."""
+    Village.create(tmp_path / "v", "V001", "东村卫生站", "shaoguan-resident-2023").session.close()
+    stick = tmp_path / "stick"
+    for lang, expected in ((None, "不存在"), ("en", "does not exist")):
+        assert run(["backup", "--data-dir", str(tmp_path / "v"), "--to", str(stick), *(["--lang", lang] if lang else [])]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("clinic-app: ") and err.count("\n") == 1 and expected in err and str(stick) in err, err
+    assert not stick.exists() and not (tmp_path / "v" / "backups").exists()
+
+
 # ---------------------------------------------------------------- argparse in Chinese
 
 

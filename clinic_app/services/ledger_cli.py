@@ -126,7 +126,16 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from clinic_app.services.backup import backup_data_folder
 
-    made = backup_data_folder(_clinic_dir(args), Path(args.to).expanduser() if args.to else None)
+    folder = _clinic_dir(args)
+    to = Path(args.to).expanduser() if args.to else None
+    if to is not None and not to.exists():
+        # A path typed wrong or a USB stick not plugged in: bad input (exit 2) as `statement export
+        # --out` and `settle --out` say it, and before the data folder is opened (or migrated).
+        raise BadInput(
+            f"备份文件夹 {to} 不存在: 请插入 U 盘或选择其他文件夹",
+            f"backup folder {to} does not exist: plug in the USB stick or choose another folder",
+        )
+    made = backup_data_folder(folder, to)
     print(f"已备份 / backed up: {made.path}")
     if made.read_only_source:
         print("数据文件夹只读 (写保护): 已只读读取, 未在其中写入任何文件 / read-only data folder: read without writing anything there")
