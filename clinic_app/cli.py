@@ -45,6 +45,8 @@ def _unquote(text: str) -> str:
 
 def _usage_in_chinese(message: str) -> str:
     """argparse's usual messages in Chinese (the English half keeps argparse's own words)."""
+    if match := re.fullmatch(r"the following arguments are required: \{(.+)\}", message):
+        return f"缺少子命令 (可选: {', '.join(match.group(1).split(','))})"
     if match := re.fullmatch(r"the following arguments are required: (.+)", message):
         return f"缺少必需的参数: {match.group(1)}"
     if match := re.fullmatch(r"unrecognized arguments: (.+)", message):
@@ -54,7 +56,7 @@ def _usage_in_chinese(message: str) -> str:
         if found := re.fullmatch(r"invalid choice: ('.*'|\".*\") \(choose from (.*)\)", problem):
             value = _unquote(found.group(1))
             choices = ", ".join(_unquote(c) for c in found.group(2).split(", "))
-            if name in _COMMAND_DESTS:
+            if name in _COMMAND_DESTS or name.startswith("{"):  # a subcommand shown as its choices
                 return f"未知命令: {value} (可选: {choices})"
             return f"参数 {name} 的值无效: {value} (可选: {choices})"
         if found := re.fullmatch(r"invalid (\w+) value: ('.*'|\".*\")", problem):
@@ -213,7 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_lazy("clinic_app.services.ledger_cli", "cmd_demo"))
 
     statement = sub.add_parser("statement", parents=[common], help="月结 / monthly statements")
-    ssub = statement.add_subparsers(dest="statement_command", parser_class=_Parser, required=True)
+    ssub = statement.add_subparsers(
+        dest="statement_command", metavar="{export,import}", parser_class=_Parser, required=True
+    )
     p = ssub.add_parser("export", parents=[common], help="村卫生室: 导出月结 / village: export a month")
     p.add_argument("--month", required=True, help="月份 YYYY-MM / month, YYYY-MM")
     p.add_argument("--out", required=True, help="导出到的文件夹 (U 盘) / folder to write to (USB stick)")
@@ -238,7 +242,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_lazy("clinic_app.services.settlement_cli", "cmd_settle"))
 
     snapshot = sub.add_parser("snapshot", parents=[common], help="用量快照, 乡镇 -> 村 / usage snapshot, township -> villages")
-    nsub = snapshot.add_subparsers(dest="snapshot_command", parser_class=_Parser, required=True)
+    nsub = snapshot.add_subparsers(
+        dest="snapshot_command", metavar="{export,import}", parser_class=_Parser, required=True
+    )
     p = nsub.add_parser("export", parents=[common], help="乡镇卫生院: 写出签名的用量快照 / township: write the signed usage snapshot")
     p.add_argument(
         "--out", required=True,

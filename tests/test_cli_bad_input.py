@@ -111,6 +111,9 @@ def test_backup_to_a_folder_not_there_is_bad_input_as_every_other_out_folder(tmp
     [
         (["statement", "import"], "缺少必需的参数: files", "the following arguments are required: files"),
         (["settle"], "缺少必需的参数: --month", "the following arguments are required: --month"),
+        (["statement"], "缺少子命令 (可选: export, import)", "the following arguments are required: {export,import}"),
+        (["snapshot"], "缺少子命令 (可选: export, import)", "required: {export,import}"),
+        (["snapshot", "bogus"], "未知命令: bogus (可选: export, import)", "invalid choice: 'bogus'"),
         (["demo", "--years", "x"], "参数 --years 的值应为整数: x", "invalid int value: 'x'"),
         (["demo", "--role", "city"], "参数 --role 的值无效: city (可选: village, township)", "invalid choice: 'city'"),
         (["policies", "b", "--c"], "无法识别的参数: b --c", "unrecognized arguments: b --c"),
