@@ -21,12 +21,12 @@ from clinic_app.documents.township_report import (
     year_end_title,
     year_end_village_rows,
 )
-from clinic_app.domain.money import Money
+from clinic_app.domain.money import Money, MoneyError
+from clinic_app.errors import BadInput
 from clinic_app.services.datadir import existing_data_dir
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.settlement import (
     check_report_folder,
-    parse_money_option,
     parse_score,
     parse_signed_options,
     report_json,
@@ -52,7 +52,7 @@ def cmd_settle(args: argparse.Namespace) -> int:
     score_text = getattr(args, "score", None)
     score = parse_score(score_text) if score_text is not None else None
     per_head_text = getattr(args, "fund_per_head", None)
-    per_head = parse_money_option(per_head_text, "--fund-per-head") if per_head_text is not None else None
+    per_head = _fund_per_head(per_head_text) if per_head_text is not None else None
     out_text = getattr(args, "out", None)
     out = Path(out_text).expanduser() if out_text is not None else None
     if out is not None:
@@ -67,6 +67,18 @@ def cmd_settle(args: argparse.Namespace) -> int:
     for path in written:
         print(f"已写出 / written: {path}", file=sys.stderr if getattr(args, "json", False) else sys.stdout)
     return 0
+
+
+def _fund_per_head(text: str) -> Money:
+    """``--fund-per-head`` in yuan; refused in words of each language (MoneyError speaks English only)."""
+    try:
+        return Money.parse(text)
+    except MoneyError:
+        shown = text if len(text) <= 20 else f"{text[:20]}…"
+        raise BadInput(
+            f"--fund-per-head 应为金额 (元, 最多两位小数, 如 480.00): \"{shown}\"",
+            f"--fund-per-head must be an amount in yuan with at most two decimals (e.g. 480.00): \"{shown}\"",
+        ) from None
 
 
 COLUMNS = (

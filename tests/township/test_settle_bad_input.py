@@ -157,3 +157,13 @@ def test_plain_scores_are_stored(folders: Path, capsys, score: str, stored: str)
 def test_a_signed_count_that_is_not_a_whole_number_is_refused(folders: Path, capsys, option: str) -> None:
     err = refused(capsys, folders / "town", "--month", "2025-03", "--signed", option)
     assert "--signed" in err and "VILLAGE=N" in err
+
+
+@pytest.mark.parametrize("amount", ["12.345", "1e5", "abc", "", "9" * 5000])
+def test_a_fund_per_head_that_is_not_an_amount_is_refused_in_chinese_and_english(folders: Path, capsys, amount: str) -> None:
+    """The Chinese half carried the English reason (金额有误: not an amount with at most two decimals)."""
+    err = refused(capsys, folders / "town", "--month", "2025-03", "--fund-per-head", amount)
+    zh, _, en = err.removeprefix("clinic-app: ").partition(" / ")
+    assert "--fund-per-head" in zh and "元" in zh and "not" not in zh and "amount" not in zh, zh
+    assert "--fund-per-head" in en and "two decimals" in en, en
+    assert len(err) < 400  # a long value is not repeated whole
