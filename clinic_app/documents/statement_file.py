@@ -220,7 +220,13 @@ def _fen(text: str) -> int:
 
 def build_statement(data: StatementData, key: Ed25519PrivateKey) -> bytes:
     """The signed data file's bytes for `data` (same records and key: same bytes)."""
-    body = canonical_bytes(statement_body(data))
+    return signed_file(statement_body(data), key)
+
+
+def signed_file(body_fields: dict[str, Any], key: Ed25519PrivateKey) -> bytes:
+    """The signed data file's bytes for a body `statement_body` made (once, for the export's
+    content check and its file alike)."""
+    body = canonical_bytes(body_fields)
     raw_public = signing.raw_public_key(key)
     seal = canonical_bytes({
         "alg": signing.ALGORITHM,

@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -35,7 +36,7 @@ from clinic_app.documents.records import (
     StatementData,
     StatementVisit,
 )
-from clinic_app.documents.statement_file import build_statement, canonical_bytes, statement_body
+from clinic_app.documents.statement_file import canonical_bytes, signed_file, statement_body
 from clinic_app.domain.money import Money
 from clinic_app.domain.records import LedgerEntry, LedgerLine
 from clinic_app.errors import BadInput, UserError, os_reason
@@ -250,16 +251,15 @@ def statement_data(session: ClinicSession, month: str, revision: int = 1, today:
     )
 
 
-def _content_hash(data: StatementData) -> str:
-    body = statement_body(data)
-    body["revision"] = 0
-    return hashlib.sha256(canonical_bytes(body)).hexdigest()
+def _content_hash(body: dict[str, Any]) -> str:
+    """The hash of a statement body whatever its revision: what says whether the ledger's month changed."""
+    return hashlib.sha256(canonical_bytes({**body, "revision": 0})).hexdigest()
 
 
-def _revision_for(session: ClinicSession, data: StatementData) -> tuple[int, str]:
+def _revision_for(session: ClinicSession, month: str, body: dict[str, Any]) -> tuple[int, str]:
     """Same ledger content as the last export: same revision; changed: the next one."""
-    stored = session.setting(f"statement:{data.month}")
-    content = _content_hash(data)
+    stored = session.setting(f"statement:{month}")
+    content = _content_hash(body)
     if stored is None:
         return 1, content
     previous = json.loads(stored)
@@ -362,7 +362,8 @@ def export_statement(
         report(5, "读取台账 / reading the ledger")
         try:
             data = statement_data(session, month, 1, today)
-            auto_revision, content = _revision_for(session, data)
+            body = statement_body(data)
+            auto_revision, content = _revision_for(session, month, body)
             chosen = revision if revision is not None else auto_revision
             if chosen > MAX_REVISION:
                 raise UserError(
@@ -371,6 +372,7 @@ def export_statement(
                 )
             if chosen != data.revision:
                 data = replace(data, revision=chosen)
+                body = {**body, "revision": chosen}
             check_signed_entries(session, data, today)
         except sqlite3.DatabaseError as exc:
             if damage(exc) is None:
@@ -385,7 +387,7 @@ def export_statement(
         targets = {suffix: out_dir / f"{stem}.{suffix}" for suffix in ("json", "pdf", "xlsx")}
         partial = {suffix: path.with_name(f".{path.name}.partial") for suffix, path in targets.items()}
         report(20, "签名数据文件 / signing the data file")
-        payload = build_statement(data, key)
+        payload = signed_file(body, key)
         sha256 = hashlib.sha256(payload).hexdigest()
         report(45, "生成 PDF / making the PDF")
         contents = {"json": payload, "pdf": statement_pdf(data, payload)}
