@@ -224,7 +224,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--revision", type=int, default=None, help="修订版号 (默认自动) / revision (default: next)")
     p.set_defaults(handler=_lazy("clinic_app.services.statement_cli", "cmd_statement_export"))
     p = ssub.add_parser("import", parents=[common], help="乡镇卫生院: 核对并导入月结 / township: check and import statements")
-    p.add_argument("files", nargs="+", help="月结数据文件 (.json) / statement data files (.json)")
+    p.add_argument(
+        "files", nargs="+", help="月结数据文件 (.json), 或其所在的文件夹 (U 盘) / statement data files (.json), or the folder holding them (the USB stick)"
+    )
     p.add_argument("--dry-run", action="store_true", help="只预览, 不写入 / preview only, write nothing")
     p.add_argument(
         "--trust", action="append", default=[], metavar="FINGERPRINT",

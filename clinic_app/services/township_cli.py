@@ -13,10 +13,12 @@ is an error line on stderr (CLI.md), in the language `--lang` asks for.
 from __future__ import annotations
 
 import argparse
+import glob
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
-from clinic_app.errors import UserError, os_reason
+from clinic_app.errors import BadInput, UserError, os_reason
 from clinic_app.services.datadir import existing_data_dir
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.township import (
@@ -29,8 +31,27 @@ from clinic_app.services.township import (
 )
 
 
+def statement_files(arguments: Sequence[str]) -> list[Path]:
+    """The files named: a folder (the USB stick) stands for the .json data files in it, and a
+    wildcard (``E:\\*.json``, which Windows' command prompt passes on as typed) for the files
+    it matches, in name order; a wildcard matching nothing stays as typed, refused as unreadable."""
+    files: list[Path] = []
+    for text in arguments:
+        path = Path(text).expanduser()
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() == ".json" and not p.name.startswith(".") and p.is_file())
+            if not found:
+                raise BadInput(f"文件夹 {path} 中没有月结数据文件 (.json)", f"no statement data files (.json) in the folder {path}")
+            files += found
+        elif not path.exists() and any(ch in text for ch in "*?["):
+            files += sorted(Path(match) for match in glob.glob(str(path))) or [path]
+        else:
+            files.append(path)
+    return files
+
+
 def cmd_statement_import(args: argparse.Namespace) -> int:
-    files = [Path(f) for f in args.files]
+    files = statement_files(args.files)
     language = getattr(args, "lang", None)
     rejected = False
     with ClinicSession(existing_data_dir(getattr(args, "data_dir", None)), read_only=args.dry_run) as session:

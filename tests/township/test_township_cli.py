@@ -74,6 +74,36 @@ def test_a_rejected_file_exits_2_and_the_good_one_still_imports(tmp_path: Path, 
         assert [s.clinic_code for s in store.statements(session.db)] == ["V01"]
 
 
+def test_a_folder_or_a_wildcard_imports_the_data_files_in_it(tmp_path: Path, capsys) -> None:
+    """`statement import E:\\` (the stick) or `E:\\*.json`: Windows' command prompt passes a wildcard
+    on as typed, and a folder was refused as "not a file"; each takes the .json files there."""
+    b.township(tmp_path / "town").close()
+    town = str(tmp_path / "town")
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    trust = []
+    for seq, code in enumerate(("V01", "V02"), start=1):
+        path, fingerprint = _village_file(tmp_path, code, seq)
+        path.rename(stick / path.name)
+        (stick / f"{code}_{b.MONTH}_r1.pdf").write_bytes(b"%PDF-1.7")  # beside it, as the export leaves it
+        trust += ["--trust", fingerprint]
+    assert run(["statement", "import", "--data-dir", town, "--dry-run", *trust, str(stick)]) == 0
+    out = capsys.readouterr().out
+    assert [line.split(": ")[0] for line in out.splitlines()[1:]] == [str(stick / f"{c}_{b.MONTH}_r1.json") for c in ("V01", "V02")]
+    assert run(["statement", "import", "--data-dir", town, *trust, str(stick / "*.json")]) == 0
+    assert capsys.readouterr().out.count("新增 / add") == 2
+    with ClinicSession(Path(town)) as session:
+        assert sorted(s.clinic_code for s in store.statements(session.db)) == ["V01", "V02"]
+    # A folder without data files, a wildcard matching nothing: said, nothing imported.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run(["statement", "import", "--data-dir", town, str(empty)]) == 2
+    err = capsys.readouterr().err
+    assert str(empty) in err and ".json" in err and err.count("\n") == 1, err
+    assert run(["statement", "import", "--data-dir", town, str(empty / "*.json")]) == 2
+    assert "*.json" in capsys.readouterr().err
+
+
 def test_snapshot_round_trip_on_the_command_line(tmp_path: Path, capsys) -> None:
     with b.township(tmp_path / "town") as town:
         b.enrol(town, "王一", b.resident_id(1), "V01")
