@@ -1,13 +1,19 @@
 """Benchmark: export one 3,000-visit month (signed data file + PDF + xlsx); target 2 s or less.
 
-Run with ``uv run python benchmarks/bench_statement_export.py``.  The records
-are synthetic but adjudicated by the real engine; making them is not timed.
-The font is loaded once before timing, as in the running app.  The machine
-is shared, so the export runs three times and the best and median are shown.
+Run with ``env -u PYTHONDONTWRITEBYTECODE uv run python benchmarks/bench_statement_export.py``.
+
+Two figures.  First, signing and rendering a sample month: the records are synthetic but
+adjudicated by the real engine; making them is not timed.  Then, when the 10-year demo ledger
+is there (benchmarks/out/demo-10y, built by bench_ledger.py), what the doctor waits for: the
+whole export of its busiest month (3,313 entries) from a copy of the ledger, with reading the
+month, the checks of the ledger, and writing the three files.  The font is loaded once before
+timing, as in the running app.  The machine is shared, so each runs three times and the best
+and median are shown.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 import time
@@ -20,6 +26,9 @@ from clinic_app.documents.files import write_atomically  # noqa: E402
 from clinic_app.documents.statement_file import build_statement  # noqa: E402
 from clinic_app.documents.statement_pdf import render_statement_pdf  # noqa: E402
 from clinic_app.documents.statement_xlsx import render_statement_xlsx  # noqa: E402
+from clinic_app.services.session import ClinicSession  # noqa: E402
+from clinic_app.services.statements import export_statement  # noqa: E402
+from clinic_app.store.db import DB_NAME  # noqa: E402
 from tests.documents.samples import sample_statement  # noqa: E402
 
 VISITS = 3000
@@ -34,10 +43,40 @@ def main() -> int:
     results = [export_once(data, key, font) for _ in range(RUNS)]
     results.sort()
     best, median = results[0], results[len(results) // 2]
-    print(f"best of {RUNS}: {best:.2f} s, median {median:.2f} s")
+    print(f"signing and rendering a sample month: best of {RUNS}: {best:.2f} s, median {median:.2f} s")
+    real = export_from_ledger()
+    if real is not None:
+        best, median = real
     verdict = "within" if best <= TARGET_SECONDS else "OVER"
-    print(f"{verdict} the {TARGET_SECONDS:.0f} s target")
+    print(f"{verdict} the {TARGET_SECONDS:.0f} s target ({'whole export from the ledger' if real else 'sample month only'})")
     return 0
+
+
+def export_from_ledger() -> tuple[float, float] | None:
+    """Best and median of the whole export of the 10-year demo's busiest month (None without the demo)."""
+    source = Path(__file__).resolve().parent / "out" / "demo-10y" / DB_NAME
+    if not source.is_file():
+        print(f"no 10-year demo ledger at {source.parent} (bench_ledger.py builds it): whole export not timed")
+        return None
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / "data"
+        folder.mkdir()
+        shutil.copy2(source, folder / DB_NAME)
+        out = Path(scratch) / "stick"
+        out.mkdir()
+        with ClinicSession(folder) as session:  # migrated here, outside the timing
+            month, count = session.db.execute(
+                "SELECT substr(date, 1, 7), count(*) FROM visits GROUP BY 1 ORDER BY 2 DESC LIMIT 1"
+            ).fetchone()
+            seconds = []
+            for _ in range(RUNS):
+                start = time.perf_counter()
+                export_statement(session, month, out)
+                seconds.append(time.perf_counter() - start)
+    seconds.sort()
+    print(f"whole export of {month} from the 10-year ledger ({count} entries): best of {RUNS}: "
+          f"{seconds[0]:.2f} s, median {seconds[len(seconds) // 2]:.2f} s")
+    return seconds[0], seconds[len(seconds) // 2]
 
 
 def export_once(data, key, font) -> float:  # type: ignore[no-untyped-def]
