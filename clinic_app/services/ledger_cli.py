@@ -28,13 +28,12 @@ def _clinic_dir(args: argparse.Namespace) -> Path:
 
 
 def parse_month(text: str) -> tuple[int, int]:
-    """YYYY-MM as (year, month)."""
-    try:
-        year, month = (int(part) for part in text.strip().split("-"))
-        dt.date(year, month, 1)
-    except ValueError:
-        raise BadInput(f"月份格式应为 YYYY-MM: {text!r}", f"month must be YYYY-MM: {text!r}") from None
-    return year, month
+    """YYYY-MM as (year, month), checked and refused as every other command's month is."""
+    from clinic_app.services.statements import parse_month as month_days
+
+    # Its form only: a month not over yet is refused by `check_options`, naming --until.
+    first, _ = month_days(text, today=dt.date.max)
+    return first.year, first.month
 
 
 def last_month(today: dt.date) -> tuple[int, int]:

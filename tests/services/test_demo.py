@@ -195,9 +195,13 @@ def test_a_folder_with_data_is_refused(demo: ClinicSession) -> None:
         build_demo(demo, SMALL)
 
 
-def test_the_cli_refuses_a_bad_month(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["demo", "--data-dir", str(tmp_path), "--until", "2026-13"]) == 2
-    assert "YYYY-MM" in capsys.readouterr().err
+@pytest.mark.parametrize("until", ["2026-13", "2026-9", "2026/09", "1999-12"])
+def test_the_cli_refuses_a_bad_month(tmp_path: Path, capsys: pytest.CaptureFixture[str], until: str) -> None:
+    """As every other --month is refused ("2026-9" was taken as 2026-09, and the reason quoted Python's way)."""
+    assert run(["demo", "--data-dir", str(tmp_path), "--until", until]) == 2
+    err = capsys.readouterr().err
+    assert ("月份格式应为 YYYY-MM (如 2025-03)" in err or "太早" in err) and "'" not in err, err
+    assert not tmp_path.joinpath("clinic.sqlite").exists()
 
 
 def _month_after(today: dt.date, months: int) -> str:
