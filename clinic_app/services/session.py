@@ -656,7 +656,9 @@ class ClinicSession:
             from_township=Money(outside),
         )
 
-    def settle(self, request: VisitRequest, check_clock: bool = False) -> SettledVisit:
+    def settle(
+        self, request: VisitRequest, check_clock: bool = False, expected: Adjudication | None = None
+    ) -> SettledVisit:
         """Adjudicate and append the visit in one transaction; returns after a durable commit.
 
         The usage is that of the ledger inside the write transaction: the preview's
@@ -664,6 +666,10 @@ class ClinicSession:
         written since it read the ledger (`change_stamp`); otherwise it is done again here.
         `check_clock`: the time is the computer's clock: a date far after the ledger's
         newest entry is refused with `DateJump` for the user to confirm (then settle again without).
+        `expected`: the figures the user was shown (a preview's); when the visit adjudicates
+        otherwise inside the write transaction (`same_figures`: the date turned, another
+        program wrote a visit of the patient), nothing is written and `FiguresChanged` carries
+        the new adjudication, to show and settle as the expected one next time.
         """
         clinic = self.require_clinic()
         operator_name = self._check_operator(request.operator_id)
@@ -680,6 +686,8 @@ class ClinicSession:
             else:
                 draft, patient = self._draft(conn, request)
                 result = adjudicate_visit(draft, self.book)
+            if expected is not None and not same_figures(expected, result):
+                raise FiguresChanged(expected, result)  # rolls the transaction back: nothing written
             visit_id, seq, digest, written = self._append(conn, clinic, request, draft, result, check_clock)
         entry, lines = ledger.written_entry(visit_id, seq, digest, written, patient, operator_name)
         return SettledVisit(entry=entry, lines=lines, adjudication=result)
@@ -1110,6 +1118,27 @@ def recorded_adjudication(entry: LedgerEntry, stored_lines: Sequence[LedgerLine]
         reasons=tuple(r for r in reasons if r.code != "policy_past_stated_period"),
         warnings=tuple(r for r in reasons if r.code == "policy_past_stated_period"),
     )
+
+
+def same_figures(shown: Adjudication, now: Adjudication) -> bool:
+    """Two adjudications charge alike: the same total, fund and patient share, and each line's split."""
+    return (shown.total, shown.fund, shown.patient) == (now.total, now.fund, now.patient) and [
+        (line.fund, line.patient) for line in shown.lines
+    ] == [(line.fund, line.patient) for line in now.lines]
+
+
+class FiguresChanged(BadInput):
+    """`settle` with `expected` figures: the visit adjudicates otherwise now; nothing was written.
+    `adjudication` is the new result, `expected` what the user was shown."""
+
+    def __init__(self, expected: Adjudication, adjudication: Adjudication) -> None:
+        super().__init__(
+            f"金额已变化, 未结算: 统筹支付 {expected.fund} → {adjudication.fund} 元, "
+            f"个人支付 {expected.patient} → {adjudication.patient} 元; 请告知患者新的金额后再结算",
+            f"the amounts changed; not settled: fund {expected.fund} -> {adjudication.fund}, "
+            f"patient {expected.patient} -> {adjudication.patient}; tell the patient the new amounts, then settle again",
+        )
+        self.expected, self.adjudication = expected, adjudication
 
 
 class DesignationChange(BadInput):

@@ -57,21 +57,18 @@ from clinic_app.services.session import (
     MAX_ACCOUNT_HOLDER,
     PAYMENT_METHODS,
     DateJump,
+    FiguresChanged,
     UsageCard,
     format_quantity,
     parse_account_holder,
     parse_quantity,
+    same_figures,
 )
 from clinic_app.ui import adapters, labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.models import LEFT, RIGHT, Column, RowsModel
 from clinic_app.ui.widgets import FieldNote, LiveSearch
-
-
-def _figures(result: Adjudication) -> tuple[object, ...]:
-    """What the screen shows of an adjudication in money: the totals and each line's split."""
-    return (result.total, result.fund, result.patient, tuple((line.fund, line.patient) for line in result.lines))
 
 
 @dataclass(frozen=True)
@@ -705,7 +702,7 @@ class VisitScreen(QWidget):
         before, same = self.adjudication, self._same_draft(request)
         shown_day = self._shown_request.time.date() if self._shown_request is not None else None
         self.adjudication, self._shown_request = result, request
-        if same and before is not None and _figures(before) != _figures(result):
+        if same and before is not None and not same_figures(before, result):
             # The same visit now adjudicates otherwise (the date turned, another visit was written):
             # the doctor may have told the patient the old figures.
             self._announce(before, result, request.time.date() if shown_day != request.time.date() else None, settling)
@@ -777,37 +774,25 @@ class VisitScreen(QWidget):
         self._settle(request, check_clock=True)
 
     def _settle(self, request: VisitRequest, check_clock: bool) -> None:
-        """Settle `request`, unless it now adjudicates otherwise than the figures on the panel
-        (the date turned since the preview, or something was written): then nothing is written,
-        the panel shows the new figures and says why, and the next 结算 settles them.  The
-        preview made here is the one `settle` reuses when nothing is written in between."""
+        """Settle `request` with the figures on the panel as the ones expected: when it adjudicates
+        otherwise inside the write transaction (the date turned since the preview, or another
+        program wrote a visit of the patient), `settle` writes nothing and says `FiguresChanged`;
+        the panel then shows the new figures and says why, and the next 结算 settles them."""
         self.settle_button.setEnabled(False)
         session = self.context.session
         shown = self.adjudication if self._same_draft(request) else None
-
-        def work() -> SettledVisit | Adjudication:
-            if shown is not None:
-                fresh = session.preview(request)
-                if _figures(fresh) != _figures(shown):
-                    return fresh
-            return session.settle(request, check_clock=check_clock)
-
         self.context.run(
-            work,
-            lambda done: self._settle_done(done, request),
+            lambda: session.settle(request, check_clock=check_clock, expected=shown),
+            self._settled,
             lambda error: self._settle_failed(error, request),
         )
 
-    def _settle_done(self, done: SettledVisit | Adjudication, request: VisitRequest) -> None:
-        if isinstance(done, SettledVisit):
-            self._settled(done)
-            return
-        self._update_buttons()
-        self._preview_generation += 1  # a preview still on its way is older than this one
-        self._previewed(self._preview_generation, done, request, settling=True)
-
     def _settle_failed(self, error: Exception, request: VisitRequest | None = None) -> None:
         self._update_buttons()
+        if isinstance(error, FiguresChanged) and request is not None:
+            self._preview_generation += 1  # a preview still on its way is older than this one
+            self._previewed(self._preview_generation, error.adjudication, request, settling=True)
+            return
         if isinstance(error, DateJump) and request is not None:
             # The clock far ahead of the ledger: written only once the user says the date is right.
             from clinic_app.ui.dialogs import clock_question

@@ -446,6 +446,65 @@ def test_a_visit_settled_by_another_program_between_preview_and_settle_counts(vi
     assert ledger.verify_chain(session.db) == (2, [])
 
 
+def test_settle_with_the_figures_shown_writes_nothing_when_another_program_changed_them(village: Ledger) -> None:
+    """The doctor was shown 34.30 (the daily cap of 60 unused); another program settles a visit of the
+    same patient (34.30 of the cap) before this settle's write transaction: the visit would now pay
+    60.00 - 34.30 = 25.70 from the fund, so nothing is written and the new figures come back."""
+    from clinic_app.services.session import ClinicSession, FiguresChanged
+
+    session = village.session
+    request = village.request("unsigned_here", "2025-03-11T15:00:00", "TD0006")
+    shown = session.preview(request)
+    assert (shown.fund, shown.patient) == (M("34.30"), M("14.70"))
+    with ClinicSession(village.folder) as other:  # its own connection: only PRAGMA data_version sees it
+        other.settle(village.request("unsigned_here", "2025-03-11T09:00:00", "TD0006"))
+    with pytest.raises(FiguresChanged) as refused:
+        session.settle(request, expected=shown)
+    assert (refused.value.adjudication.fund, refused.value.adjudication.patient) == (M("25.70"), M("23.30"))
+    assert refused.value.expected is shown and refused.value.exit_code == 2
+    assert "统筹支付 34.30 → 25.70 元" in refused.value.zh and "fund 34.30 -> 25.70" in refused.value.en
+    assert session.count_entries(ledger.EntryFilter()) == 1 and ledger.verify_chain(session.db) == (1, [])
+    # Settled with the figures now shown: written as they are.
+    settled = session.settle(request, expected=refused.value.adjudication)
+    assert (settled.entry.fund, settled.entry.patient) == (M("25.70"), M("23.30"))
+    assert ledger.verify_chain(session.db) == (2, [])
+
+
+def test_settle_with_the_figures_shown_checks_inside_the_write_transaction(village: Ledger) -> None:
+    """The race: another program writes after the caller's own re-check and before settle's
+    transaction begins (here: while settle checks the operator). The check is made on what the
+    write transaction reads, so the new figures are refused, not charged silently."""
+    from clinic_app.services.session import ClinicSession, FiguresChanged
+
+    session = village.session
+    request = village.request("unsigned_here", "2025-03-11T15:00:00", "TD0006")
+    shown = session.preview(request)
+    check = session._check_operator
+
+    def and_another_program_writes(operator_id: int) -> str:
+        with ClinicSession(village.folder) as other:
+            other.settle(village.request("unsigned_here", "2025-03-11T09:00:00", "TD0006"))
+        return check(operator_id)
+
+    session._check_operator = and_another_program_writes  # type: ignore[method-assign]
+    with pytest.raises(FiguresChanged) as refused:
+        session.settle(request, expected=shown)
+    assert refused.value.adjudication.fund == M("25.70")
+    assert session.count_entries(ledger.EntryFilter()) == 1  # only the other program's visit
+
+
+def test_settle_with_the_figures_shown_goes_ahead_when_a_write_leaves_them_as_they_were(village: Ledger) -> None:
+    """Another patient's visit changes the ledger but not this visit's figures: settled, not refused."""
+    from clinic_app.services.session import ClinicSession
+
+    session = village.session
+    request = village.request("unsigned_here", "2025-03-11T15:00:00", "TD0006")
+    shown = session.preview(request)
+    with ClinicSession(village.folder) as other:
+        other.settle(village.request("signed_here", "2025-03-11T09:00:00", "TD0006"))
+    assert session.settle(request, expected=shown).entry.fund == M("34.30")
+
+
 def test_a_void_between_preview_and_settle_gives_the_fund_back(village: Ledger) -> None:
     session = village.session
     earlier = session.settle(village.request("unsigned_here", "2025-03-11T09:00:00", "TD0006"))
