@@ -154,6 +154,7 @@ BAD_VISITS = [
     pytest.param(_with(("items", 0, "amount"), _DROP), "items[0].amount", id="missing amount"),
     pytest.param(_with(("date",), _DROP), "date", id="missing date"),
     pytest.param([_base_visit(), _with(("items", 0, "amount"), 1.5)], "[1].items[0].amount", id="bad visit in batch"),
+    pytest.param([_base_visit(), _with(("colour",), "red")], "[1].colour", id="unknown field in batch"),
     pytest.param("42", "visit", id="not an object"),
 ]
 
@@ -163,7 +164,8 @@ def test_bad_input_exits_2_naming_the_field(payload: Any, field: str) -> None:
     run = adjudicate(payload)
     assert run.returncode == 2, run.stderr
     assert run.stdout == ""
-    assert field in run.stderr
+    # The field as the other fields are named: a misspelt top-level field was "visit.colour".
+    assert f"输入有误 {field}: " in run.stderr and f"bad input at {field}: " in run.stderr, run.stderr
     assert run.stderr.count("\n") == 1, "one line on stderr"
     assert "Traceback" not in run.stderr
 

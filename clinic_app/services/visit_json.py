@@ -64,11 +64,12 @@ def _object(value: Any, where: str) -> Mapping[str, Any]:
     return value
 
 
-def _no_unknown(data: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
+def _no_unknown(data: Mapping[str, Any], allowed: tuple[str, ...], prefix: str) -> None:
+    """`prefix` names the object as its fields are named ("patient.", "[2]."; "" for a lone visit)."""
     for key in data:
         if key not in allowed:
             listed = ", ".join(allowed)
-            raise _bad(f"{where}.{key}", f"未知字段, 可用的字段: {listed}", f"unknown field; expected one of {listed}")
+            raise _bad(f"{prefix}{key}", f"未知字段, 可用的字段: {listed}", f"unknown field; expected one of {listed}")
 
 
 def _choice(value: Any, choices: tuple[str, ...], where: str) -> str:
@@ -141,8 +142,8 @@ def _bool(value: Any, where: str) -> bool:
 def parse_visit(data: Any, book: PolicyBook, where: str = "") -> VisitDraft:
     """One visit object as CLI.md describes it, checked field by field."""
     visit = _object(data, where or "visit")
-    _no_unknown(visit, _VISIT_FIELDS + _TOLERATED, where or "visit")
     prefix = f"{where}." if where else ""
+    _no_unknown(visit, _VISIT_FIELDS + _TOLERATED, prefix)
     for required in ("policy", "date", "facility", "items"):
         if required not in visit:
             raise _bad(f"{prefix}{required}", "缺少此字段", "missing field")
@@ -152,7 +153,7 @@ def parse_visit(data: Any, book: PolicyBook, where: str = "") -> VisitDraft:
         raise _bad(f"{prefix}policy", f"未知政策 {_shown(policy_id)}; 已知政策: {known}", f"unknown policy {_shown(policy_id)}; known: {known}")
 
     raw_patient = _object(visit.get("patient", {}), f"{prefix}patient")
-    _no_unknown(raw_patient, ("category",) + _PATIENT_BOOLS + _PATIENT_DATES, f"{prefix}patient")
+    _no_unknown(raw_patient, ("category",) + _PATIENT_BOOLS + _PATIENT_DATES, f"{prefix}patient.")
     flags = {k: _bool(raw_patient[k], f"{prefix}patient.{k}") for k in _PATIENT_BOOLS if k in raw_patient}
     dates = {
         k: _date(raw_patient[k], f"{prefix}patient.{k}")
@@ -172,7 +173,7 @@ def parse_visit(data: Any, book: PolicyBook, where: str = "") -> VisitDraft:
     )
 
     raw_usage = _object(visit.get("usage", {}), f"{prefix}usage")
-    _no_unknown(raw_usage, _USAGE_FIELDS, f"{prefix}usage")
+    _no_unknown(raw_usage, _USAGE_FIELDS, f"{prefix}usage.")
     usage = Usage(**{k: _money(v, f"{prefix}usage.{k}") for k, v in raw_usage.items()})
 
     raw_items = visit["items"]
@@ -184,7 +185,7 @@ def parse_visit(data: Any, book: PolicyBook, where: str = "") -> VisitDraft:
     for index, raw in enumerate(raw_items):
         at = f"{prefix}items[{index}]"
         entry = _object(raw, at)
-        _no_unknown(entry, ("name", "kind", "amount", "coverage", "exclusion", "code", "quantity", "unit_price"), at)
+        _no_unknown(entry, ("name", "kind", "amount", "coverage", "exclusion", "code", "quantity", "unit_price"), f"{at}.")
         for required in ("name", "kind", "amount"):
             if required not in entry:
                 raise _bad(f"{at}.{required}", "缺少此字段", "missing field")
