@@ -119,9 +119,8 @@ def cmd_snapshot_import(args: argparse.Namespace) -> int:
         try:
             result = import_snapshot(session, data, trust=args.trust)
         except UnregisteredClinic as exc:
-            fingerprint = UserError(f"密钥指纹: {exc.fingerprint}", f"key fingerprint: {exc.fingerprint}")
-            language = getattr(args, "lang", None)
-            sys.stderr.write(f"clinic-app: {exc.said(language)}\n  {fingerprint.said(language)}\n")
+            # One line: the message names the fingerprint and says how to --trust it.
+            sys.stderr.write(f"clinic-app: {exc.said(getattr(args, 'lang', None))}\n")
             return 1
     if result.unchanged:
         print(f"此快照已导入, 无变化 / this snapshot is already imported ({result.year}, {result.computed_on})")

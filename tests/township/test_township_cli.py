@@ -227,9 +227,12 @@ def test_an_unregistered_township_key_is_checked_with_the_township(tmp_path: Pat
     assert run(["snapshot", "import", "--data-dir", str(tmp_path / "V01"), str(snap)]) == 1
     err = capsys.readouterr().err
     assert "乡镇卫生院" in err and "村医" not in err and "township" in err and "village doctor" not in err
+    # One line (CLI.md), the fingerprint in it with what to do (--trust); it was said a second time below.
+    assert err.startswith("clinic-app: ") and err.count("\n") == 1 and "--trust" in err, err
     assert run(["snapshot", "import", "--data-dir", str(tmp_path / "V01"), "--lang", "en", str(snap)]) == 1
     english = capsys.readouterr().err
-    assert "key fingerprint" in english and "密钥指纹" not in english and "尚未登记" not in english
+    assert "fingerprint" in english and "密钥指纹" not in english and "尚未登记" not in english
+    assert english.count("\n") == 1, english
 
 
 @pytest.mark.parametrize("fingerprint", ["garbage!!", "ABCD", "3F2A 9C1B 0000 1111 2222 3333 4444 555G", ""])
