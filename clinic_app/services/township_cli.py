@@ -113,8 +113,7 @@ def cmd_snapshot_import(args: argparse.Namespace) -> int:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        sys.stderr.write(f"clinic-app: 无法读取文件 {path}: {os_reason(exc)[0]} / cannot read {path}: {os_reason(exc)[1]}\n")
-        return 2
+        raise BadInput(f"无法读取文件 {path}: {os_reason(exc)[0]}", f"cannot read {path}: {os_reason(exc)[1]}") from None
     with ClinicSession(existing_data_dir(getattr(args, "data_dir", None))) as session:
         try:
             result = import_snapshot(session, data, trust=args.trust)

@@ -258,3 +258,12 @@ def test_a_trusted_fingerprint_may_be_typed_in_lower_case_without_spaces(tmp_pat
     path, fingerprint = _village_file(tmp_path, "V01", 1)
     typed = fingerprint.replace(" ", "").lower()
     assert run(["statement", "import", "--data-dir", str(tmp_path / "town"), "--trust", typed, str(path)]) == 0
+
+
+def test_a_snapshot_file_not_there_is_said_in_the_language_asked(tmp_path: Path, capsys) -> None:
+    """It was written in both languages whatever --lang asked."""
+    b.village(tmp_path / "V01", "V01").close()
+    missing = tmp_path / "U盘" / "usage_snapshot.json"
+    assert run(["snapshot", "import", "--data-dir", str(tmp_path / "V01"), "--lang", "en", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"clinic-app: cannot read {missing}: no such file or folder\n", err
