@@ -485,9 +485,12 @@ class EnrolmentDialog(_FormDialog):
         The form kept the year before's fields, and OK wrote them over the year's own entry."""
         self._entry_year = self.year.value()
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        changing = self.change_reason.isVisibleTo(self)
         self.change_reason_label.hide()  # the reasons asked were for the year before's designation
         self.change_reason.hide()
         self.clear_notes()
+        if changing:
+            self._fit()
         self._load_package(entry=True)
 
     def _load_package(self, entry: bool = False) -> None:
@@ -534,9 +537,22 @@ class EnrolmentDialog(_FormDialog):
             if taken is not None:
                 text += "\n" + self.tr("个人承担已收取 (收据 {receipt})").format(receipt=taken.receipt_no)
             self.package.setText(text)
+        before = (self.package.isVisibleTo(self), self.collect_row.isVisibleTo(self))
         self.package.setVisible(shown)
         self.collect_row.setVisible(shown and taken is None and bool(package and package.patient))
         self.collect_method.setEnabled(self.collect.isChecked())
+        if before != (self.package.isVisibleTo(self), self.collect_row.isVisibleTo(self)):
+            self._fit()
+
+    def _fit(self) -> None:
+        """As tall as what is shown: a row hidden (the fee, next year) left its room empty.  The width
+        is kept (or grows to the hint): the fields jumping narrower with the year would be unsettling."""
+        if self.isVisible():
+            layout = self.layout()
+            assert layout is not None
+            layout.activate()
+            hint = self.sizeHint()
+            self.resize(max(self.width(), hint.width()), hint.height())
 
     def check(self) -> Callable[[], Any] | None:
         if self._entry_year is not None:

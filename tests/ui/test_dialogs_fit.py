@@ -347,3 +347,25 @@ def test_the_check_sees_what_it_looks_for(qtbot) -> None:  # type: ignore[no-unt
     found = problems(dialog, "en", ["张三丰"])
     assert [line.split(" ")[0] for line in found] == ["400x900", "label", "Chinese"], found
     assert problems(dialog, "zh", ["张三丰"])[2:] == []  # Chinese is looked for in English only
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_enrolment_dialog_shrinks_when_the_fee_row_hides(qtbot, context, session, worker, language) -> None:  # type: ignore[no-untyped-def]
+    """Next year (not yet signed) has no package fee to show: the dialog is as tall as what it shows,
+    with no gap where the fee's rows were; back to this year, they show again and fit."""
+    with shipped(context, language):
+        dialog = _enrolment(context, session)
+        _open(qtbot, worker, dialog)
+        assert dialog.package.isVisible()  # signed for the year: the package's split is shown
+        with_fee, width = dialog.height(), dialog.width()
+        dialog.year.setValue(NOW.year + 1)
+        wait_idle(qtbot, worker)
+        qtbot.wait(50)
+        assert not dialog.package.isVisible() and not dialog.collect_row.isVisible()
+        assert dialog.height() == dialog.sizeHint().height() < with_fee and dialog.width() == width
+        assert problems(dialog, language, _data(session), "enrolment_next_year") == []
+        dialog.year.setValue(NOW.year)
+        wait_idle(qtbot, worker)
+        qtbot.wait(50)
+        assert dialog.package.isVisible() and (dialog.width(), dialog.height()) == (width, with_fee)
+        assert problems(dialog, language, _data(session), "enrolment_back") == []
