@@ -206,6 +206,22 @@ def test_township_commands_on_a_village_folder_are_bad_input_in_their_own_words(
     assert not list(tmp_path.glob("usage_snapshot_*"))
 
 
+def test_a_statement_export_in_a_township_folder_is_bad_input_and_writes_nothing(tmp_path: Path, capsys) -> None:
+    """The statement goes from a village to its township (the desktop app offers 月结 to villages only):
+    one exported from the township's own desk is refused by every township, its own included."""
+    with b.township(tmp_path / "town") as town:
+        patient = b.enrol(town, "王一", b.resident_id(1), b.TOWNSHIP)
+        b.settle(town, patient.id, MARCH)
+    before = _dump(tmp_path / "town")
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    assert run(["statement", "export", "--data-dir", str(tmp_path / "town"), "--month", b.MONTH, "--out", str(stick)]) == 2
+    zh, en = _halves(capsys.readouterr().err)
+    assert "村卫生室" in zh and "乡镇卫生院" in zh and "village" in en and "township" in en
+    assert _dump(tmp_path / "town") == before
+    assert list(stick.iterdir()) == [] and not (tmp_path / "town" / "keys").exists()
+
+
 def test_a_snapshot_imported_into_a_township_folder_is_bad_input(tmp_path: Path, capsys) -> None:
     b.township(tmp_path / "town").close()
     town = str(tmp_path / "town")
