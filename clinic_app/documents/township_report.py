@@ -444,7 +444,9 @@ def _sheet(
     for row in rows:
         ws.append(list(row))
         for index, cell in enumerate(ws[ws.max_row]):
-            if index in formats and cell.value is not None:
+            if index in formats and cell.value == "—":
+                cell.alignment = Alignment(horizontal="right")  # in its column of figures
+            elif index in formats and cell.value is not None:
                 cell.number_format = formats[index]
     for index in range(1, len(header) + 1):
         ws.column_dimensions[get_column_letter(index)].width = 24 if index == 1 else 13
@@ -480,12 +482,14 @@ def township_xlsx(report: SettlementReport) -> bytes:
     ws.column_dimensions["A"].width = 34  # the longest label above, whole
     monitor_rows = []
     for name, m in monitoring_rows(report):
-        monitor_rows.append((
+        # Unknown (a referral rate a village does not report, the shares of a month with no
+        # visits): "—", as the PDF writes it; an empty cell read as a figure left out.
+        monitor_rows.append(tuple("—" if value is None else value for value in (
             name, _fraction(m.visit_rate), _fraction(m.referral_rate),
             None if m.cost_per_visit is None else yuan(m.cost_per_visit),
             _fraction(m.cost_per_visit_growth),
             *(_fraction(share) for share in _shares(m)),
-        ))
+        )))
     formats = {1: PERCENT_FORMAT, 2: PERCENT_FORMAT, 3: YUAN_FORMAT, 4: PERCENT_FORMAT}
     formats.update({5 + i: PERCENT_FORMAT for i in range(len(MONITOR_KINDS) + 1)})
     _sheet(book.create_sheet("监测指标"), MONITOR_HEADER, monitor_rows, formats, title, landscape=True)

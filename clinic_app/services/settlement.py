@@ -715,6 +715,10 @@ def _monitor(
         signed_visits=max(0, activity.capitated_visits),
     )
     result = monitor(figures)
+    if figures.visits == 0 or sum(cost_by_kind.values()) <= 0:
+        # No visit net of the month's reversals (a month of reversals only), or no cost left:
+        # the shares of a negative or empty cost (100% drugs for reversed drug visits) say nothing.
+        result = replace(result, cost_shares=())
     # Village statements carry no outward referrals: the rate is unknown there, not zero.
     if referrals is None:
         result = replace(result, referral_rate=None)

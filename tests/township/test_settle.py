@@ -710,3 +710,37 @@ def test_a_month_of_reversals_only_counts_no_visits_not_minus_two(tmp_path) -> N
     assert [v["visits"] for v in as_json["villages"]] == [0] * len(as_json["villages"])
     assert as_json["total"]["visits"] == 0
     town.close()
+
+
+def test_a_month_of_reversals_only_has_no_cost_structure(tmp_path) -> None:
+    """December holds only the reversals of two November drug visits: its net cost is -160.00, all of
+    it drugs, and "药品占比 100.0%" read as if the month's visits were all drugs; there were none.
+    The shares read "—" on the PDF's monitoring table and in the xlsx, as an unknown rate does."""
+    import io
+
+    import openpyxl
+    import pypdf
+
+    from clinic_app.documents.township_report import township_pdf, township_xlsx
+
+    town = voided_november(tmp_path, SHAOGUAN)
+    november = settlement.month_report(town, "2025-11")
+    assert dict(next(line for line in november.lines if line.code == "V001").monitoring.cost_shares)["drug"] == 1
+    report = settlement.month_report(town, "2025-12")
+    town.close()
+    village = next(line for line in report.lines if line.code == "V001")
+    assert village.activity.total == -Money.parse("160.00")
+    assert village.monitoring.cost_shares == () and report.monitoring.cost_shares == ()
+    sheet = openpyxl.load_workbook(io.BytesIO(township_xlsx(report)))["监测指标"]
+    header = [c.value for c in sheet[1]]
+    rows = {row[0]: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)}
+    for name in ("东村卫生站", "全乡镇"):
+        shares = {k: v for k, v in rows[name].items() if k.endswith("占比")}
+        assert set(shares.values()) == {"—"}, (name, shares)
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(township_pdf(report))).pages)
+    assert "100.0%" not in text
+    lines = [line.strip() for line in text.splitlines()]
+    table = lines.index("监测指标")
+    for name in ("东村卫生站", "全乡镇"):
+        at = lines.index(name, table)
+        assert lines[at + 5 : at + 10] == ["—"] * 5, lines[at : at + 10]  # after 就诊率 to 次均增幅: the shares
