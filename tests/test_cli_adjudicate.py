@@ -170,6 +170,13 @@ def test_bad_input_exits_2_naming_the_field(payload: Any, field: str) -> None:
     assert "Traceback" not in run.stderr
 
 
+def test_an_amount_too_large_is_said_to_be_too_large_not_to_have_too_many_decimals() -> None:
+    """"99999999999999999999.99" has two decimals; it was refused as having more."""
+    run = adjudicate(_with(("items", 0, "amount"), "99999999999999999999.99"))
+    assert run.returncode == 2 and run.stdout == ""
+    assert "太大" in run.stderr and "too large" in run.stderr and "两位小数" not in run.stderr, run.stderr
+
+
 @pytest.mark.parametrize("text", ['{"policy": ', "not json", ""], ids=["truncated", "words", "empty"])
 def test_malformed_json_exits_2(text: str) -> None:
     run = adjudicate(text)

@@ -39,6 +39,7 @@ _USAGE_FIELDS = (
 )
 _VISIT_FIELDS = ("policy", "date", "facility", "patient", "usage", "items")
 _TOLERATED = ("note", "expect", "id")  # worked cases carry these beside the visit
+_LONG_AMOUNT = re.compile(r"^\s*-?[0-9]{13,}(?:\.[0-9]{1,2})?\s*$")
 _QUANTITY = re.compile(r"^([0-9]+)(?:\.([0-9]{1,3}))?$")
 MAX_QUANTITY = 9999
 """The visit screen's bound (services.session.MAX_QUANTITY), not imported from there: the
@@ -94,6 +95,8 @@ def _money(value: Any, where: str) -> Money:
     try:
         amount = Money.parse(value)
     except MoneyError:
+        if _LONG_AMOUNT.match(value):  # well formed, beyond the 12 digits of yuan an amount has
+            raise _bad(where, f"金额 {_shown(value)} 太大", f"the amount {_shown(value)} is too large") from None
         raise _bad(where, f"金额 {_shown(value)} 无效 (最多两位小数)", f"{_shown(value)} is not an amount with at most two decimals") from None
     if amount.fen < 0:
         raise _bad(where, "金额不能为负", "amount must not be negative")
