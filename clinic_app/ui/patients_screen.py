@@ -43,6 +43,7 @@ from clinic_app.ui.models import (
     entry_column_widths,
     patient_columns,
 )
+from clinic_app.ui.visit_screen import in_collection_period, next_year_line
 from clinic_app.ui.widgets import FitOnResize, fit_columns, fitted_table
 
 HISTORY_PATIENT_COLUMN = 3
@@ -161,6 +162,13 @@ class PatientsScreen(QWidget):
         form.addRow(self.tr("联系方式"), self.contact)
         form.addRow(self.tr("本年参保"), self.enrolment)
         form.addRow(self.tr("本年统筹"), self.usage)
+        # Next year's enrolment, in the collection period only (October to December).
+        self.next_year_label = QLabel()
+        self.next_year = QLabel()
+        self.next_year.setWordWrap(True)
+        form.addRow(self.next_year_label, self.next_year)
+        self.details_form = form
+        form.setRowVisible(self.next_year, False)
         self.edit_button = QPushButton(self.tr("修改信息…"))
         self.edit_button.clicked.connect(self.edit_patient)
         self.enrol_button = QPushButton(self.tr("年度参保登记…"))
@@ -300,8 +308,9 @@ class PatientsScreen(QWidget):
         self.edit_button.setEnabled(patient is not None)
         self.enrol_button.setEnabled(patient is not None)
         if patient is None:
-            for label in (self.name, self.id_number, self.contact, self.enrolment, self.usage):
+            for label in (self.name, self.id_number, self.contact, self.enrolment, self.usage, self.next_year):
                 label.clear()
+            self.details_form.setRowVisible(self.next_year, False)
             self.history.set_rows([])
             self._packages_loaded([])
             return
@@ -310,17 +319,27 @@ class PatientsScreen(QWidget):
         self.contact.setText("  ".join(x for x in (patient.phone, patient.address, patient.household) if x))
         self.history.set_filter(EntryFilter(patient_id=patient.id))
         session, day, patient_id = self.context.session, self.context.today(), patient.id
+        collecting = in_collection_period(day)
         self.context.run(
-            lambda: (session.enrolment(patient_id, day.year), session.usage_card(patient_id, day), package_payments(session, patient_id)),
+            lambda: (
+                session.enrolment(patient_id, day.year), session.usage_card(patient_id, day), package_payments(session, patient_id),
+                session.enrolment(patient_id, day.year + 1) if collecting else None, collecting,
+            ),
             lambda read: self._usage_loaded(patient_id, *read),
         )
 
     def _usage_loaded(
-        self, patient_id: int, enrolment: Enrolment | None, card: UsageCard, payments: list[PackagePayment]
+        self, patient_id: int, enrolment: Enrolment | None, card: UsageCard, payments: list[PackagePayment],
+        next_enrolment: Enrolment | None = None, collecting: bool = False,
     ) -> None:
         if self.current is None or self.current.id != patient_id:
             return
         self._packages_loaded(payments)
+        # In October to December: whether next year's enrolment is entered, the collection period's work.
+        self.details_form.setRowVisible(self.next_year, collecting)
+        if collecting:
+            self.next_year_label.setText(self.tr("{year} 年参保").format(year=card.year + 1))
+            self.next_year.setText(next_year_line(next_enrolment, card.year + 1, enrolment, self.context.clinic))
         if enrolment is None:
             self.enrolment.setText(self.tr("{year} 年未登记").format(year=card.year))
         else:

@@ -54,6 +54,7 @@ from clinic_app.domain.records import (
 from clinic_app.domain.visit import Adjudication, LineResult
 from clinic_app.errors import UserError
 from clinic_app.services.session import (
+    COLLECTION_MONTH,
     MAX_ACCOUNT_HOLDER,
     PAYMENT_METHODS,
     DateJump,
@@ -112,6 +113,29 @@ def describe_entry(e: CatalogEntry) -> str:
     return f"{e.code}  {e.name}{spec}  {e.price}/{e.unit}  [{labels.coverage(e.coverage)}]"
 
 
+def next_year_line(enrolment: Enrolment | None, year: int, standing: Enrolment | None, clinic: Clinic | None) -> str:
+    """Whether `year`'s (next year's) enrolment is entered, in a few words: where the patient is
+    designated (or "as this year", the `standing` one's places: the common case, and short) and
+    whether signed.  `enrolment`: what the ledger gives for `year`; an earlier year's is not entered."""
+    if enrolment is None or enrolment.carried_into(year):
+        return QCoreApplication.translate("PatientCard", "未登记")
+    if not enrolment.insured:
+        return QCoreApplication.translate("PatientCard", "已登记, 未参保")
+    places = (enrolment.designated_village, enrolment.designated_township)
+    if standing is not None and standing.insured and (standing.designated_village, standing.designated_township) == places:
+        text = QCoreApplication.translate("PatientCard", "已登记, 定点同本年")
+    else:
+        text = QCoreApplication.translate("PatientCard", "已登记, 定点 {places}").format(places=labels.designation(enrolment, year, clinic))
+    if enrolment.signed_in(year):
+        text += QCoreApplication.translate("PatientCard", ", 已签约")
+    return text
+
+
+def in_collection_period(day: dt.date) -> bool:
+    """October to December: people enrol, sign and choose next year's facility (`COLLECTION_MONTH`)."""
+    return day.month >= COLLECTION_MONTH
+
+
 class PatientCard(QGroupBox):
     """Who the patient is and how much of this year's fund is used and left."""
 
@@ -134,6 +158,10 @@ class PatientCard(QGroupBox):
         self.fund_bar.setFixedHeight(max(6, self.fund_used.fontMetrics().height() // 2))
         self.fund_left = QLabel()
         self.today = QLabel()
+        # Next year's enrolment, in the collection period only (`show_usage`).
+        self.next_year_label = QLabel()
+        self.next_year = QLabel()
+        self.next_year.setWordWrap(True)  # one line as a rule; another village's code may need two
         form.addRow(self.tr("姓名"), self.name)
         form.addRow(self.tr("身份证号"), self.id_number)
         form.addRow(self.tr("参保类别"), self.category)
@@ -143,12 +171,16 @@ class PatientCard(QGroupBox):
         form.addRow("", self.fund_bar)
         form.addRow(self.tr("本年剩余"), self.fund_left)
         form.addRow(self.tr("今日已用"), self.today)
+        form.addRow(self.next_year_label, self.next_year)
+        self.form = form
+        self.form.setRowVisible(self.next_year, False)
         self.show_patient(None)
 
     def show_patient(self, patient: PatientRecord | None, today: dt.date | None = None) -> None:
         for label in (self.name, self.id_number, self.category, self.designated, self.signed, self.fund_used,
-                      self.fund_left, self.today):
+                      self.fund_left, self.today, self.next_year):
             label.setText("")
+        self.form.setRowVisible(self.next_year, False)
         self.fund_bar.setRange(0, 1)
         self.fund_bar.setValue(0)
         if patient is None:
@@ -163,9 +195,22 @@ class PatientCard(QGroupBox):
         self.id_number.setText(mask_resident_id(patient.id_number) or self.tr("(无)"))
         self.category.setText(labels.category(patient.category))
 
-    def show_usage(self, card: UsageCard, enrolment: Enrolment | None, clinic: Clinic | None = None) -> None:
+    def show_usage(
+        self,
+        card: UsageCard,
+        enrolment: Enrolment | None,
+        clinic: Clinic | None = None,
+        next_enrolment: Enrolment | None = None,
+        collecting: bool = False,
+    ) -> None:
+        """`enrolment`: what stands for the card's year; with `collecting` (October to December)
+        `next_enrolment`, what the ledger gives for the year after, is said too."""
         self.designated.setText(labels.designation(enrolment, card.year, clinic))
         self.signed.setText(labels.signing(enrolment, card.year))
+        self.form.setRowVisible(self.next_year, collecting)
+        if collecting:
+            self.next_year_label.setText(self.tr("{year} 年").format(year=card.year + 1))
+            self.next_year.setText(next_year_line(next_enrolment, card.year + 1, enrolment, clinic))
         # The year counts the township's other facilities too (the snapshot, the villages'
         # statements): say how much, or a doctor reads the bar as this clinic's own use.
         elsewhere = self.tr(" (含其他机构 {used} 元)").format(used=card.from_township) if card.from_township else ""
@@ -484,10 +529,17 @@ class VisitScreen(QWidget):
         if self.patient is None:
             return
         session, patient_id, today = self.context.session, self.patient.id, self.context.today()
-        self.context.run(
-            lambda: (session.usage_card(patient_id, today), session.enrolment(patient_id, today.year)),
-            lambda pair: self.card.show_usage(pair[0], pair[1], self.context.clinic) if self.patient and self.patient.id == patient_id else None,
-        )
+        collecting = in_collection_period(today)
+
+        def read() -> tuple[UsageCard, Enrolment | None, Enrolment | None]:
+            after = session.enrolment(patient_id, today.year + 1) if collecting else None
+            return session.usage_card(patient_id, today), session.enrolment(patient_id, today.year), after
+
+        def show(read: tuple[UsageCard, Enrolment | None, Enrolment | None]) -> None:
+            if self.patient and self.patient.id == patient_id:
+                self.card.show_usage(read[0], read[1], self.context.clinic, read[2], collecting)
+
+        self.context.run(read, show)
 
     def _consultation_found(self, entry: CatalogEntry | None) -> None:
         if entry is not None and self.patient is not None and not any(r.line.kind == "consultation" for r in self.rows):

@@ -3,22 +3,22 @@
 <context>
     <name>AdjudicationPanel</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="199" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="241" />
         <source>结算预览</source>
         <translation>Adjudication preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="208" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="250" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="208" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="250" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="208" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="250" />
         <source>个人支付</source>
         <translation>Patient pays</translation>
     </message>
@@ -314,13 +314,13 @@
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="166" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="96" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="97" />
         <source>收据号</source>
         <translation>Receipt</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="167" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="101" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="102" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
@@ -357,7 +357,7 @@
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="173" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="100" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="101" />
         <source>付款方式</source>
         <translation>Payment</translation>
     </message>
@@ -372,17 +372,17 @@
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="95" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="96" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="97" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="98" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="99" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="100" />
         <source>状态</source>
         <translation>State</translation>
     </message>
@@ -569,32 +569,32 @@
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="521" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="524" />
         <source>收取个人承担 {amount} 元并打印收据</source>
         <translation>Take the patient's {amount} yuan and print a receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="531" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="534" />
         <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
         <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="535" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="538" />
         <source>个人承担已收取 (收据 {receipt})</source>
         <translation>Patient's share already taken (receipt {receipt})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="565" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="581" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="574" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="590" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="604" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="620" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -1487,42 +1487,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="798" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="814" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="801" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="817" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="807" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="823" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="813" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="829" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="816" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="832" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="832" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="848" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="837" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="853" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="838" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="854" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1530,107 +1530,137 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientCard</name>
     <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="121" />
+        <source>未登记</source>
+        <translation>not entered</translation>
+    </message>
+    <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="123" />
+        <source>已登记, 未参保</source>
+        <translation>entered, not insured</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="126" />
+        <source>已登记, 定点同本年</source>
+        <translation>entered, same facility</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="128" />
+        <source>已登记, 定点 {places}</source>
+        <translation>entered, designated {places}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="130" />
+        <source>, 已签约</source>
+        <translation>, signed</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="144" />
         <source>患者信息</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="140" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="165" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="141" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="166" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="142" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="167" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="143" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="168" />
         <source>定点机构</source>
         <translation>Designated</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="144" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="169" />
         <source>家庭医生</source>
         <translation>Family doctor</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="145" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="170" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="147" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="172" />
         <source>本年剩余</source>
         <translation>Left this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="148" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="173" />
         <source>今日已用</source>
         <translation>Used today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="158" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="187" />
         <source>(未选择患者, 按 F2 查找)</source>
         <translation>(no patient: press F2 to find one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="164" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="193" />
         <source>{n} 岁</source>
         <translation>{n} y</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="164" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="193" />
         <source>{n} 个月</source>
         <translation>{n} mo</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="166" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="195" />
         <source>(无)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="174" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="212" />
+        <source>{year} 年</source>
+        <translation>{year}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="216" />
         <source> (含其他机构 {used} 元)</source>
         <translation> (incl. {used} at other facilities)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="178" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="220" />
         <source>已用 {used} 元 (无年度限额)</source>
         <translation>{used} used (no annual cap)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="179" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="221" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="184" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="226" />
         <source>已用 {used} / {cap} 元</source>
         <translation>{used} of {cap} used</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="185" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="227" />
         <source>{left} 元</source>
         <translation>{left} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="188" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="230" />
         <source> (本机构)</source>
         <translation> (here)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="190" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="232" />
         <source> (本机构; 每日限额 {cap} 元)</source>
         <translation> (here; daily cap {cap})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="191" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="233" />
         <source>{used} 元</source>
         <translation>{used} yuan</translation>
     </message>
@@ -1732,119 +1762,124 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="62" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="63" />
         <source>冲销: {reason}</source>
         <translation>Reversal: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="64" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="65" />
         <source>已冲销</source>
         <translation>Reversed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="65" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="66" />
         <source>已收</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="71" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="72" />
         <source>冲销收据 {receipt}, 原因: {reason}</source>
         <translation>Reverses receipt {receipt}; reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="120" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="121" />
         <source>查找: 身份证号 / 姓名 / 拼音首字母 / 电话</source>
         <translation>Find: ID number / name / pinyin initials / phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="123" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="124" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="147" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="148" />
         <source>患者详情</source>
         <translation>Patient details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="159" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="160" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="160" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="161" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="161" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="162" />
         <source>联系方式</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="162" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="163" />
         <source>本年参保</source>
         <translation>Enrolment</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="163" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="164" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="164" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="172" />
         <source>修改信息…</source>
         <translation>Edit…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="166" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="174" />
         <source>年度参保登记…</source>
         <translation>Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="202" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="210" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="204" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="212" />
         <source>冲销…</source>
         <translation>Reverse…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="207" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="215" />
         <source>签约服务费</source>
         <translation>Family doctor package fee</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="221" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="229" />
         <source>就诊记录</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="325" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="341" />
+        <source>{year} 年参保</source>
+        <translation>Enrolment {year}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="344" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="328" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="347" />
         <source>定点 {places}; 家庭医生签约: {signed}</source>
         <translation>designated {places}; family doctor signed: {signed}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="332" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="333" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="351" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="352" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="335" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="354" />
         <source>{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}</source>
         <translation>{year}: {used} used, cap {cap}, {left} left</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="75" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="393" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="76" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="412" />
         <source>已冲销, 冲销收据号 {receipt}</source>
         <translation>Reversed; reversal receipt {receipt}</translation>
     </message>
@@ -1958,37 +1993,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="628" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="644" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="630" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="646" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="631" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="647" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="632" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="648" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="641" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="657" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="644" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="660" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="649" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="665" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2009,87 +2044,87 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="664" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="680" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="666" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="682" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="667" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="683" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="668" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="684" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="669" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="685" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="673" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="689" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="675" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="691" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="677" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="693" />
         <source>未经转诊</source>
         <translation>No referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="680" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="696" />
         <source>急诊或抢救</source>
         <translation>Emergency or rescue</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="682" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="698" />
         <source>在参保地市以外就医 (市外)</source>
         <translation>Out of the insured city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="691" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="707" />
         <source>转诊单 {id}: {day} 转往 {facility} ({level})</source>
         <translation>Referral {id}: {day} to {facility} ({level})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="697" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="713" />
         <source>转诊原因: {reason}</source>
         <translation>Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="700" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="716" />
         <source>未经转诊 (该患者没有转诊记录)</source>
         <translation>No referral (none recorded for this patient)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="715" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="731" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="720" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="736" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="725" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="741" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="730" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="746" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2803,193 +2838,193 @@ Restore now?</translation>
 <context>
     <name>VisitScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="288" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="330" />
         <source>身份证号 / 姓名 / 拼音首字母 / 电话 (F2)</source>
         <translation>ID no. / name / pinyin / phone (F2)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="291" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="333" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="294" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="336" />
         <source>查找患者</source>
         <translation>Find patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="302" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="344" />
         <source>转诊…</source>
         <translation>Referral…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="304" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="346" />
         <source>外院票据报销…</source>
         <translation>Outside receipt…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="314" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="356" />
         <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
         <translation>Item code / name / pinyin initials (F3)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="320" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="362" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="100" />
-        <location filename="../../clinic_app/ui/visit_screen.py" line="328" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="98" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="370" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="98" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="96" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="99" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="97" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="101" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="99" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="102" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="100" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="103" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="101" />
         <source>医保</source>
         <translation>Coverage</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="104" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="102" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="105" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="103" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="352" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="394" />
         <source>收费项目 (Enter 改数量, Delete 删除选中行)</source>
         <translation>Items (Enter changes the quantity, Delete removes the line)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="361" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="403" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="367" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="409" />
         <source>账户持有人 (姓名/关系)</source>
         <translation>Account holder (name / relation)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="374" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="416" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="375" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="417" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="376" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="418" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="388" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="430" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="392" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="434" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="395" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="437" />
         <source>新接诊 (Ctrl+N)</source>
         <translation>New visit (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="520" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="569" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="579" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="628" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="684" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="733" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="725" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="774" />
         <source>日期已变为 {day}</source>
         <translation>the date is now {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="727" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="776" />
         <source>患者的记录已有变化</source>
         <translation>the patient's records changed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="729" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="778" />
         <source>金额已重新计算 ({why}): 统筹支付 {old_fund} → {fund} 元, 个人支付 {old_patient} → {patient} 元</source>
         <translation>Amounts recalculated ({why}): fund {old_fund} → {fund}, patient {old_patient} → {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="733" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="782" />
         <source>尚未结算: 请告知患者新的金额, 再按 Ctrl+Enter 结算。</source>
         <translation>Not settled yet: tell the patient the new amounts, then press Ctrl+Enter again to settle.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="758" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="807" />
         <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="764" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="813" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="823" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="860" />
         <source>已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元</source>
         <translation>Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="831" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="868" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="854" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="891" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="860" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="897" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="850" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="887" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>
@@ -2997,42 +3032,42 @@ Restore now?</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="763" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="779" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="769" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="785" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="774" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="790" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="775" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="791" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="776" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="792" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="777" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="793" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="783" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="799" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="786" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="802" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>

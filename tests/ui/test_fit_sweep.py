@@ -132,21 +132,46 @@ def check_every_tab(qtbot, window: MainWindow, width: int, prepare) -> None:  # 
     assert not failures, failures
 
 
+OCTOBER = dt.datetime(2026, 10, 20, 9, 30)
+"""In the collection period: the patient's card on 接诊 and 患者 says next year's enrolment too."""
+
+
+@pytest.mark.parametrize("when", [NOW, OCTOBER], ids=["march", "october"])
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_village_window_fits(qtbot, worker, village_folder, tmp_path, language, width) -> None:  # type: ignore[no-untyped-def]
+def test_the_village_window_fits(qtbot, worker, village_folder, tmp_path, language, width, when) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.domain.records import Enrolment
     from clinic_app.ui.patients_screen import PatientsScreen
+    from clinic_app.ui.visit_screen import VisitScreen
 
     with copied(village_folder, tmp_path) as session:
-        context = AppContext(session, worker, "zh", clock=lambda: NOW)
+        context = AppContext(session, worker, "zh", clock=lambda: when)
         context.set_operator(session.operators()[0].id)
+        seen = session.find_patients("")[0]  # the one with 30 visits
+        clinic = session.require_clinic()
+        for year in (2026, 2027):  # this year's and, entered in October, next year's
+            session.save_enrolment(
+                Enrolment(seen.id, year, designated_village=clinic.code, designated_township=clinic.township_code,
+                          family_doctor_signed=True, enrolled_on=dt.date(year - 1, 12, 1)),
+                dt.date(2025, 12, 1) if year == 2026 else OCTOBER.date(),
+            )
+
+        def next_year_line_fits(label: QWidget) -> None:
+            assert label.isVisible() == (when is OCTOBER)
+            if when is OCTOBER:
+                assert label.fontMetrics().horizontalAdvance(label.text()) <= label.contentsRect().width(), label.text()
 
         def prepare(screen: QWidget) -> None:
+            if isinstance(screen, VisitScreen):
+                screen.choose_patient(seen)
+                wait_idle(qtbot, worker)
+                next_year_line_fits(screen.card.next_year)
             if isinstance(screen, PatientsScreen):
                 qtbot.waitUntil(lambda: screen.model.rowCount() == 3, timeout=5000)
-                seen = session.find_patients("")[0].id  # the one with 30 visits
                 with qtbot.waitSignal(screen.patient_shown, timeout=5000):
-                    screen.table.selectRow(next(r for r, p in enumerate(screen.model.rows) if p.id == seen))
+                    screen.table.selectRow(next(r for r, p in enumerate(screen.model.rows) if p.id == seen.id))
+                qtbot.wait(20)
+                next_year_line_fits(screen.next_year)
 
         with shipped(context, language):
             window = main_window(qtbot, context, None, width)
