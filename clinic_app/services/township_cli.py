@@ -25,6 +25,7 @@ from clinic_app.services.township import (
     REJECT,
     UNTRUSTED,
     FilePlan,
+    ImportRefused,
     apply_import,
     flag_name,
     plan_import,
@@ -53,7 +54,7 @@ def statement_files(arguments: Sequence[str]) -> list[Path]:
 def cmd_statement_import(args: argparse.Namespace) -> int:
     files = statement_files(args.files)
     language = getattr(args, "lang", None)
-    rejected = False
+    rejected = failed = False
     with ClinicSession(existing_data_dir(getattr(args, "data_dir", None)), read_only=args.dry_run) as session:
         plans = plan_import(session, files, trust=args.trust)
         if args.dry_run:
@@ -63,33 +64,43 @@ def cmd_statement_import(args: argparse.Namespace) -> int:
         else:
             for result in apply_import(session, plans):
                 plan = result.plan
+                if result.error is not None and not isinstance(result.error, (ImportRefused, BadInput)):
+                    # Sound, and not written this time (the database busy or full): not a refusal.
+                    failed = True
+                    _report(plan, result.error, language, NOT_IMPORTED)
+                    continue
                 rejected = rejected or result.error is not None
                 _report(plan, result.error or plan.error, language)
                 if result.error is None:
                     for code, count in result.flags.items():
                         print(f"  待审核 / to review: {code} {flag_name(code)} / {flag_name(code, 'en')}: {count}")
-    if any(p.action == UNTRUSTED for p in plans):
+    if failed or any(p.action == UNTRUSTED for p in plans):
         return 1
     return 2 if rejected or any(p.action == REJECT for p in plans) else 0
 
 
-def _report(plan: FilePlan, error: UserError | None, language: str | None) -> None:
-    """The file's line: what happens to it on stdout, or why it is refused on stderr."""
+REJECTED = ("拒收", "rejected")
+NOT_IMPORTED = ("未导入", "not imported")
+
+
+def _report(plan: FilePlan, error: UserError | None, language: str | None, outcome: tuple[str, str] = REJECTED) -> None:
+    """The file's line: what happens to it on stdout, or why it is refused (or not imported) on stderr."""
     if error is None:
         print(f"{plan.path}: {plan.describe()}")
         return
     sys.stdout.flush()  # the lines keep their order where both streams go to one place
-    said = error.said(language) if plan.action == UNTRUSTED else _rejected(error, language)
+    said = error.said(language) if plan.action == UNTRUSTED else _said(outcome, error, language)
     sys.stderr.write(f"clinic-app: {plan.path}: {said}\n")
 
 
-def _rejected(error: UserError, language: str | None) -> str:
-    """拒收 and why, in the language `--lang` asked for (both when none was)."""
+def _said(outcome: tuple[str, str], error: UserError, language: str | None) -> str:
+    """拒收 (or 未导入) and why, in the language `--lang` asked for (both when none was)."""
+    zh, en = outcome
     if language == "en":
-        return f"rejected: {error.message('en')}"
+        return f"{en}: {error.message('en')}"
     if language == "zh":
-        return f"拒收: {error.message('zh')}"
-    return f"拒收 / rejected: {error.bilingual()}"
+        return f"{zh}: {error.message('zh')}"
+    return f"{zh} / {en}: {error.bilingual()}"
 
 
 def cmd_snapshot_export(args: argparse.Namespace) -> int:

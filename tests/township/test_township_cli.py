@@ -283,3 +283,32 @@ def test_a_snapshot_file_not_there_is_said_in_the_language_asked(tmp_path: Path,
     assert run(["snapshot", "import", "--data-dir", str(tmp_path / "V01"), "--lang", "en", str(missing)]) == 2
     err = capsys.readouterr().err
     assert err == f"clinic-app: cannot read {missing}: no such file or folder\n", err
+
+
+def test_a_file_not_imported_because_the_database_is_busy_is_not_said_to_be_rejected(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The desktop app holding the township's database: the file is sound and was not refused
+    (拒收, exit 2 said it was bad input); it is not imported this time (exit 1), and the same
+    command once the app is closed imports it."""
+    import sqlite3
+
+    from clinic_app.store import db as store_db
+    from clinic_app.store.db import DB_NAME
+
+    monkeypatch.setattr(store_db, "BUSY_TIMEOUT_MS", 200)
+    b.township(tmp_path / "town").close()
+    town = str(tmp_path / "town")
+    path, fingerprint = _village_file(tmp_path, "V01", 1)
+    holder = sqlite3.connect(tmp_path / "town" / DB_NAME, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        assert run(["statement", "import", "--data-dir", town, "--trust", fingerprint, str(path)]) == 1
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    out, err = capsys.readouterr()
+    assert err.startswith(f"clinic-app: {path}: 未导入 / not imported: ") and "拒收" not in err and "rejected" not in err, err
+    assert "locked" in err and out == ""
+    assert run(["statement", "import", "--data-dir", town, "--trust", fingerprint, str(path)]) == 0
+    assert "新增 / add" in capsys.readouterr().out
