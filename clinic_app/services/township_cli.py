@@ -2,7 +2,8 @@
 
 Exit status: 0 when every file was imported or had been already; 1 when a
 file comes from a village whose key is not registered yet (its fingerprint is
-printed for a person to compare, then `--trust`); 2 when a file is rejected.
+printed for a person to compare, then `--trust`), or could not be written this
+time (the database busy: 未导入, not 拒收); 2 when a file is rejected.
 Each accepted file is imported in its own transaction even if another fails.
 
 stdout is the report, a line per file taken (added, superseded, already
