@@ -141,11 +141,19 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
 
     source = args.file
     try:
-        # utf-8-sig: a file saved by Windows Notepad starts with a byte order mark.
-        text = sys.stdin.read() if source in (None, "-") else Path(source).read_text(encoding="utf-8-sig")
+        # utf-8-sig: a file saved by Windows Notepad starts with a byte order mark.  JSON is UTF-8
+        # (RFC 8259), piped in too: Python would decode a redirected stdin in the ANSI code page
+        # (GBK on a Chinese Windows), and every Chinese name would make it "not UTF-8".
+        if source in (None, "-"):
+            piped = getattr(sys.stdin, "buffer", None)  # a text-only stdin (tests' StringIO) has none
+            text = piped.read().decode("utf-8-sig") if piped is not None else sys.stdin.read()
+        else:
+            text = Path(source).read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise BadInput(f"无法读取文件 {source}: {os_reason(exc)[0]}", f"cannot read {source}: {os_reason(exc)[1]}") from None
     except UnicodeDecodeError:
+        if source in (None, "-"):
+            raise BadInput("标准输入不是 UTF-8 文本 (JSON 应为 UTF-8)", "standard input is not UTF-8 text (JSON is UTF-8)") from None
         raise BadInput(f"文件不是 UTF-8 文本: {source}", f"not UTF-8 text: {source}") from None
     try:
         data = json.loads(text.removeprefix("\ufeff"))

@@ -177,6 +177,27 @@ def test_an_amount_too_large_is_said_to_be_too_large_not_to_have_too_many_decima
     assert "太大" in run.stderr and "too large" in run.stderr and "两位小数" not in run.stderr, run.stderr
 
 
+def test_utf8_json_piped_in_is_read_as_utf8_whatever_the_console_code_page() -> None:
+    """`type visit.json | clinic-app adjudicate` on a Chinese Windows: Python decodes a redirected
+    stdin in the ANSI code page (GBK), and a UTF-8 file was refused as "not UTF-8 text"."""
+    import os
+
+    payload = ("\ufeff" + json.dumps(_base_visit(), ensure_ascii=False)).encode("utf-8")  # Notepad's BOM too
+    run = subprocess.run(
+        [sys.executable, "-m", "clinic_app", "adjudicate", "-"],
+        input=payload, capture_output=True, cwd=REPO, timeout=60,
+        env={**os.environ, "PYTHONIOENCODING": "gbk", "PYTHONUTF8": "0"},
+    )
+    assert run.returncode == 0, run.stderr.decode("gbk", "replace")
+    out = json.loads(run.stdout.decode("gbk"))
+    assert [line["name"] for line in out["lines"]] == ["阿莫西林胶囊"] and out["total"] == "12.30"
+    # A GBK file piped in is named as what it is: standard input, not UTF-8 (it said "not UTF-8 text: -").
+    gbk = json.dumps(_base_visit(), ensure_ascii=False).encode("gbk")
+    refused = subprocess.run([sys.executable, "-m", "clinic_app", "adjudicate"], input=gbk, capture_output=True, cwd=REPO, timeout=60)
+    assert refused.returncode == 2 and refused.stdout == b""
+    assert "标准输入不是 UTF-8 文本" in refused.stderr.decode() and "standard input is not UTF-8" in refused.stderr.decode()
+
+
 @pytest.mark.parametrize("text", ['{"policy": ', "not json", ""], ids=["truncated", "words", "empty"])
 def test_malformed_json_exits_2(text: str) -> None:
     run = adjudicate(text)
