@@ -79,6 +79,16 @@ def _data_dir_argument(text: str) -> str:
             "--data-dir 为空: 请给出数据文件夹, 或不写 --data-dir 以使用默认文件夹",
             "--data-dir is empty: give a data folder, or leave --data-dir out for the default one",
         )
+    path = Path(text).expanduser()
+    if path.is_file():
+        from clinic_app.store.db import DB_NAME
+
+        if path.name == DB_NAME:  # the database given for its folder
+            raise BadInput(
+                f"--data-dir 应为数据文件夹, 不是其中的数据库文件: 请用 --data-dir {path.parent}",
+                f"--data-dir is the data folder, not the database in it: use --data-dir {path.parent}",
+            )
+        raise BadInput(f"--data-dir 应为数据文件夹, 这是一个文件: {path}", f"--data-dir must be a data folder; this is a file: {path}")
     return text
 
 

@@ -85,6 +85,22 @@ def test_demo_without_a_data_dir_is_bad_input_and_leaves_the_clinic_s_own_folder
     assert not default_home.exists()
 
 
+def test_a_data_dir_that_is_a_file_is_bad_input_and_the_database_file_points_to_its_folder(tmp_path: Path, capsys) -> None:
+    """`--data-dir D:\\clinic\\clinic.sqlite` (the database, not its folder) read "no clinic data in
+    D:\\clinic\\clinic.sqlite"; demo onto a file exited 1 (cannot create the folder)."""
+    Village.create(tmp_path / "v", "V001", "东村卫生站", "shaoguan-resident-2023").session.close()
+    database = tmp_path / "v" / DB_NAME
+    assert run(["check", "--data-dir", str(database)]) == 2
+    zh, en = halves(capsys.readouterr().err)
+    assert f"--data-dir {tmp_path / 'v'}" in zh and f"--data-dir {tmp_path / 'v'}" in en, zh
+    note = tmp_path / "note.txt"
+    note.write_text("x", encoding="utf-8")
+    assert run(["demo", "--data-dir", str(note)]) == 2
+    zh, en = halves(capsys.readouterr().err)
+    assert str(note) in zh and "文件夹" in zh and "folder" in en
+    assert note.read_text(encoding="utf-8") == "x"
+
+
 def test_the_desktop_app_refuses_an_empty_data_dir_too(default_home: Path, capsys) -> None:
     assert main(["--data-dir", ""]) == 2
     assert "--data-dir" in capsys.readouterr().err
