@@ -88,7 +88,7 @@ def _data_dir_argument(text: str) -> str:
                 f"--data-dir 应为数据文件夹, 不是其中的数据库文件: 请用 --data-dir {path.parent}",
                 f"--data-dir is the data folder, not the database in it: use --data-dir {path.parent}",
             )
-        raise BadInput(f"--data-dir 应为数据文件夹, 这是一个文件: {path}", f"--data-dir must be a data folder; this is a file: {path}")
+        raise BadInput(f"--data-dir 应为数据文件夹, {path} 是文件, 不是文件夹", f"--data-dir must be a data folder: {path} is a file, not a folder")
     return text
 
 
