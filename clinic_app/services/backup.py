@@ -399,8 +399,16 @@ def _refusal(report: CheckReport) -> tuple[str, str]:
             en.append("the file is damaged: " + "; ".join(report.integrity[:3]))
     if report.breaks:
         first = report.breaks[0]
-        zh.append(f"台账被改动过: 哈希链有 {len(report.breaks)} 处断裂, 第一处在收据 {first.receipt_no} (第 {first.seq} 条)")
-        en.append("; ".join(f"{b.receipt_no} (seq {b.seq}): {b.problem}" for b in report.breaks[:3]))
+        # A break's problem is "中文 / English" (store.ledger.ChainBreak): each half in its own language.
+        first_zh = first.problem.partition(" / ")[0]
+        zh.append(
+            f"台账被改动过: 哈希链有 {len(report.breaks)} 处断裂, "
+            f"第一处在收据 {first.receipt_no} (第 {first.seq} 条): {first_zh}"
+        )
+        en.append(
+            f"the ledger was altered: {len(report.breaks)} break(s) in the hash chain: "
+            + "; ".join(f"{b.receipt_no} (seq {b.seq}): {b.problem.partition(' / ')[2] or b.problem}" for b in report.breaks[:3])
+        )
     return "; ".join(zh), "; ".join(en)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -180,6 +181,13 @@ def test_a_backup_with_a_broken_chain_is_refused(clinic: Ledger, tmp_path: Path)
     conn.commit()
     conn.close()
     _refused(clinic.folder, backup, "seq 2")
+    with pytest.raises(UserError) as raised:
+        restore(clinic.folder, backup)
+    english, chinese = raised.value.message("en"), raised.value.message("zh")
+    # Each language only in its own half: `--lang en` shows no Chinese (the path has none here).
+    assert not re.search(r"[\u4e00-\u9fff]", english), english
+    assert "content does not match its hash" in english
+    assert "内容与其哈希不符" in chinese and "content does not" not in chinese
 
 
 def test_a_backup_from_a_newer_app_is_refused(clinic: Ledger, tmp_path: Path) -> None:
