@@ -51,7 +51,7 @@ from clinic_app.domain.assessment import (
     monitor,
     rank_tiers,
 )
-from clinic_app.domain.money import ZERO, Money, MoneyError, round_half_up
+from clinic_app.domain.money import ZERO, Money, round_half_up
 from clinic_app.domain.policy import Policy
 from clinic_app.domain.records import Clinic
 from clinic_app.domain.settlement import (
@@ -846,13 +846,6 @@ def parse_signed_options(options: list[str]) -> dict[str, int]:
             )
         counts[code.strip()] = int(value.strip())
     return counts
-
-
-def parse_money_option(text: str, name: str) -> Money:
-    try:
-        return Money.parse(text)
-    except MoneyError as exc:
-        raise BadInput(f"{name} 金额有误: {exc}", f"bad amount for {name}: {exc}") from None
 
 
 def check_report_folder(folder: Path) -> None:
