@@ -692,6 +692,10 @@ class _Generator:
                 if person.category != "resident" and rng.random() < 0.7:
                     method = "account"
                 when = dt.datetime.combine(day, dt.time(minute // 60, minute % 60, rng.randrange(60)))
+                if requests and when <= requests[-1].time:
+                    # Two visits in the same minute: the one settled second is not the earlier
+                    # (the township orders a file's visits by settlement time to count the day's fund).
+                    when = requests[-1].time + dt.timedelta(seconds=1)
                 if referral_allowed and rng.random() < 0.002:
                     reimbursement = self._reimbursement(when, referred)
                     if reimbursement is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -410,3 +411,15 @@ def test_a_demo_reimbursement_follows_a_referral_recorded_here(tmp_path: Path) -
         outside_day = note.split("外院就诊日期 ")[1][:10]
         assert referral.time.date().isoformat() <= outside_day < day and referral.time.year == int(day[:4])
     session.close()
+
+
+def test_settlement_times_follow_the_ledger_order(demo: ClinicSession) -> None:
+    """A clinic settles one visit after the other: in ledger order no settlement time goes back.
+    Two visits drawn in the same minute once took their seconds at random, so the second settled
+    could read earlier than the first, and the township (which orders a file's visits by settlement
+    time to count the day's and year's fund) re-adjudicated them in the other order, flagging an
+    honest daily cap (乡镇复核金额不一致)."""
+    times = [t for (t,) in demo.db.execute("SELECT time FROM visits ORDER BY seq")]
+    assert len(times) > 1000
+    backwards = [(a, b) for a, b in itertools.pairwise(times) if b < a]
+    assert backwards == []
