@@ -52,6 +52,8 @@ from clinic_app.errors import BadInput, not_utf8
 from clinic_app.resources import resource_path
 
 FORMAT = "clinic-app-statement"
+USAGE_SNAPSHOT_FORMAT = "clinic-app-usage-snapshot"
+"""The township's usage snapshot (services.snapshot), signed JSON of the same shape: named when offered as a statement."""
 VERSION = 2
 SCHEMA_FILES = {1: "statement-1.schema.json", 2: "statement-2.schema.json"}
 """The published schema of each version this program reads (the last one is the one it writes)."""
@@ -397,6 +399,12 @@ def _check_header(document: Any) -> None:
     body = document.get("body") if isinstance(document, dict) else None
     if not isinstance(body, dict):
         return
+    if body.get("format") == USAGE_SNAPSHOT_FORMAT:
+        raise StatementError(
+            "不是结算数据文件: 这是乡镇卫生院导出的用量快照 (应在村卫生室导入); 请选择村卫生室导出的月结 .json 数据文件",
+            "not a statement data file: this is a usage snapshot the township exported (it is imported at a "
+            "village clinic); choose the monthly statement .json file a village exported",
+        )
     version = body.get("version")
     if body.get("format") == FORMAT and type(version) is int and version > VERSION:
         raise StatementError(

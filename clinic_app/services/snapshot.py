@@ -40,7 +40,8 @@ from typing import Any
 
 from clinic_app.documents import signing
 from clinic_app.documents.files import write_atomically
-from clinic_app.documents.statement_file import canonical_bytes
+from clinic_app.documents.statement_file import FORMAT as STATEMENT_FORMAT
+from clinic_app.documents.statement_file import USAGE_SNAPSHOT_FORMAT, canonical_bytes
 from clinic_app.domain.money import Money, MoneyError
 from clinic_app.errors import BadInput, UserError, not_utf8, os_reason
 from clinic_app.services.datadir import output_folder
@@ -58,7 +59,7 @@ from clinic_app.store import township as store
 from clinic_app.store.db import transaction
 from clinic_app.store.schema import OLD_SNAPSHOT_POOL
 
-FORMAT = "clinic-app-usage-snapshot"
+FORMAT = USAGE_SNAPSHOT_FORMAT
 VERSION = 2
 READABLE_VERSIONS = (1, 2)
 _V1_ROW = {"certno", "facility_code", "fund"}
@@ -171,11 +172,25 @@ def read_snapshot(data: bytes) -> tuple[Mapping[str, Any], bytes, str]:
         document = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise _bad(*not_utf8(exc)) from None
+    except json.JSONDecodeError as exc:
+        # Python's words (English) only in the English half.
+        if exc.pos >= len(exc.doc.rstrip()) or exc.msg.startswith("Unterminated string"):
+            zh = f"文件不完整 (可能复制中断), 在第 {exc.lineno} 行第 {exc.colno} 列中断"
+            en = f"the file is incomplete (perhaps not copied completely): {exc}"
+        else:
+            zh, en = f"JSON 格式错误 (第 {exc.lineno} 行第 {exc.colno} 列)", f"unreadable JSON ({exc})"
+        raise _bad(zh, en) from None
     except ValueError as exc:
-        raise _bad(f"JSON 无法读取 ({exc})", f"unreadable JSON ({exc})") from None
+        raise _bad("JSON 无法读取", f"unreadable JSON ({exc})") from None
     if not isinstance(document, dict) or set(document) != {"body", "signature"}:
         raise _bad("缺少 body 或 signature", "body or signature missing")
     body, seal = document["body"], document["signature"]
+    if isinstance(body, dict) and body.get("format") == STATEMENT_FORMAT:
+        raise SnapshotError(
+            "这不是用量快照, 而是村卫生室导出的月结数据文件 (应在乡镇卫生院导入); 请选择乡镇卫生院导出的用量快照文件",
+            "this is not a usage snapshot but a monthly statement a village exported (it is imported at the "
+            "township); choose the usage snapshot file the township exported",
+        )
     if not isinstance(seal, dict) or not all(isinstance(seal.get(k), str) for k in ("public_key", "value", "fingerprint")):
         raise _bad("签名字段不完整", "incomplete signature")
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -515,3 +516,37 @@ def test_a_snapshot_of_a_newer_format_says_to_upgrade(setup, tmp_path: Path) -> 
     assert "较新版本" in refused.value.zh and "请先升级本程序" in refused.value.zh, refused.value.zh
     assert "newer version" in refused.value.en and "upgrade the program" in refused.value.en, refused.value.en
     assert sn.imported_snapshot(v01, 2025) is None
+
+
+def test_a_statement_offered_as_a_snapshot_and_a_snapshot_offered_as_a_statement_say_what_they_are(
+    setup, tmp_path: Path
+) -> None:
+    """Both files are signed JSON of one shape: picking the wrong one read "missing field clinic"
+    or "wrong format or version", which does not tell the user which file to choose."""
+    town, v01, _, wang = setup
+    out = tmp_path / "s.json"
+    sn.export_snapshot(town, out, 2025, today=dt.date(2025, 4, 2))
+    with pytest.raises(UserError) as refused:
+        verify_statement(out.read_bytes())
+    assert "用量快照" in refused.value.zh and "缺少字段" not in refused.value.zh, refused.value.zh
+    assert "usage snapshot" in refused.value.en and "missing field" not in refused.value.en, refused.value.en
+    p1 = b.enrol(v01, "王一", wang, "V01")
+    b.settle(v01, p1.id, dt.datetime(2025, 3, 5, 9), EXPENSIVE)
+    statement = b.statement_bytes(v01)
+    with pytest.raises(sn.SnapshotError) as refused:
+        sn.import_snapshot(v01, statement)
+    assert "月结" in refused.value.zh and "格式或版本不对" not in refused.value.zh, refused.value.zh
+    assert "monthly statement" in refused.value.en and "wrong format" not in refused.value.en, refused.value.en
+    assert sn.imported_snapshot(v01, 2025) is None
+
+
+def test_a_truncated_snapshot_is_described_in_chinese_in_the_chinese_half(setup, tmp_path: Path) -> None:
+    town, v01, _, _ = setup
+    out = tmp_path / "s.json"
+    sn.export_snapshot(town, out, 2025, today=dt.date(2025, 4, 2))
+    cut = out.read_bytes()[: len(out.read_bytes()) // 2]
+    with pytest.raises(sn.SnapshotError) as refused:
+        sn.import_snapshot(v01, cut)
+    assert "文件不完整" in refused.value.zh, refused.value.zh
+    assert not re.search(r"[A-Za-z]{4,}", refused.value.zh), refused.value.zh  # no "Unterminated string" here
+    assert "incomplete" in refused.value.en and "line 1 column" in refused.value.en, refused.value.en
