@@ -234,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     statement = sub.add_parser("statement", parents=[common], help="月结 / monthly statements")
     ssub = statement.add_subparsers(
-        dest="statement_command", metavar="{export,import}", parser_class=_Parser, required=True
+        dest="statement_command", metavar="{export,import,replace-key}", parser_class=_Parser, required=True
     )
     p = ssub.add_parser("export", parents=[common], help="村卫生室: 导出月结 / village: export a month")
     p.add_argument("--month", required=True, help="月份 YYYY-MM / month, YYYY-MM")
@@ -251,6 +251,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="已当面核对的新村卫生室密钥指纹 / a new village key's fingerprint, checked in person",
     )
     p.set_defaults(handler=_lazy("clinic_app.services.township_cli", "cmd_statement_import"))
+    p = ssub.add_parser(
+        "replace-key",
+        parents=[common],
+        help="乡镇卫生院: 更换丢失了密钥的村卫生室的密钥 / township: replace the key of a village that lost its key",
+        description=(
+            "村卫生室丢失了签名密钥 (换了电脑且没有备份) 时, 用它新密钥签名的月结文件更换登记的密钥。"
+            "不带 --trust 只显示该村、旧指纹和新指纹; 与村医电话核对新指纹后, 带 --trust、--reason 和 --by 再运行才更换。"
+            "旧密钥留档 (何时、为何、经办人), 用它已导入的月结仍有效, 之后用它签名的文件拒收。 / "
+            "When a village clinic lost its signing key (a new PC, no backup), replace its registered key by the "
+            "one that signed FILE. Without --trust it only shows the village, the old and the new fingerprint; "
+            "once the new fingerprint is checked with the village doctor by phone, run it again with --trust, "
+            "--reason and --by. The old key stays on record as replaced (when, why, by whom); statements "
+            "imported under it stay valid; files signed with it afterwards are refused."
+        ),
+    )
+    p.add_argument("file", help="该村用新密钥签名的月结数据文件 (.json) / a statement data file signed with the village's new key")
+    p.add_argument(
+        "--trust", default=None, metavar="FINGERPRINT",
+        help="已与村医电话核对的新密钥指纹 / the new key's fingerprint, checked with the village doctor",
+    )
+    p.add_argument("--reason", default="", help="更换原因 / why the key is replaced")
+    p.add_argument("--by", default="", metavar="NAME", help="经办人 / who replaces it")
+    p.set_defaults(handler=_lazy("clinic_app.services.township_cli", "cmd_statement_replace_key"))
 
     p = sub.add_parser("settle", parents=[common], help="乡镇卫生院: 月度总额结算 / township: month's capitation settlement")
     p.add_argument("--month", required=True, help="月份 YYYY-MM / month, YYYY-MM")

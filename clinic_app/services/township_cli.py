@@ -6,6 +6,10 @@ printed for a person to compare, then `--trust`), or could not be written this
 time (the database busy: 未导入, not 拒收); 2 when a file is rejected.
 Each accepted file is imported in its own transaction even if another fails.
 
+`clinic-app statement replace-key FILE` replaces the registered key of a village
+that lost its own (services/keys.py): it shows the old and new fingerprints and
+exits 1; with ``--trust FINGERPRINT --reason WHY --by NAME`` it replaces (exit 0).
+
 stdout is the report, a line per file taken (added, superseded, already
 imported, an older revision); a file refused or from an unregistered village
 is an error line on stderr (CLI.md), in the language `--lang` asks for.
@@ -20,6 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from clinic_app.errors import BadInput, UserError, os_reason
+from clinic_app.services import keys
 from clinic_app.services.datadir import existing_data_dir
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.township import (
@@ -57,7 +62,7 @@ def cmd_statement_import(args: argparse.Namespace) -> int:
     language = getattr(args, "lang", None)
     rejected = failed = False
     with ClinicSession(existing_data_dir(getattr(args, "data_dir", None)), read_only=args.dry_run) as session:
-        plans = plan_import(session, files, trust=args.trust)
+        plans = keys.explain(session, plan_import(session, files, trust=args.trust))
         if args.dry_run:
             print("预览, 未写入任何数据 / dry run, nothing written")
             for plan in plans:
@@ -91,6 +96,8 @@ def _report(plan: FilePlan, error: UserError | None, language: str | None, outco
         return
     sys.stdout.flush()  # the lines keep their order where both streams go to one place
     said = error.said(language) if plan.action == UNTRUSTED else _said(outcome, error, language)
+    if isinstance(error, keys.OtherKey):
+        said += f" (clinic-app statement replace-key \"{plan.path}\")"
     sys.stderr.write(f"clinic-app: {plan.path}: {said}\n")
 
 
@@ -102,6 +109,38 @@ def _said(outcome: tuple[str, str], error: UserError, language: str | None) -> s
     if language == "zh":
         return f"{zh}: {error.message('zh')}"
     return f"{zh} / {en}: {error.bilingual()}"
+
+
+def cmd_statement_replace_key(args: argparse.Namespace) -> int:
+    """Show the village's old and new key; replace it with --trust, --reason and --by (exit 1 without --trust)."""
+    path = Path(args.file).expanduser()
+    raw = keys.read_file(path)
+    language = getattr(args, "lang", None)
+    with ClinicSession(existing_data_dir(getattr(args, "data_dir", None))) as session:
+        plan = keys.plan_replacement(session, str(path), raw)
+        print(
+            f"村卫生室 / village: {plan.name} ({plan.code})\n"
+            f"  登记的旧密钥 / registered key: {plan.old.fingerprint} ({plan.old.registered_at[:10]})\n"
+            f"  文件的新密钥 / the file's key:  {plan.fingerprint}"
+        )
+        if args.trust is None:
+            sys.stdout.flush()
+            message = UserError(
+                f"密钥未更换: 请与村医电话核对新指纹 {plan.fingerprint}, 一致后用 --trust \"{plan.fingerprint}\" "
+                "--reason 原因 --by 经办人 重新运行",
+                f"the key is not replaced: check the new fingerprint {plan.fingerprint} with the village doctor by "
+                f"phone, then run again with --trust \"{plan.fingerprint}\" --reason WHY --by NAME",
+            )
+            sys.stderr.write(f"clinic-app: {message.said(language)}\n")
+            return 1
+        done = keys.replace_key(session, plan, args.trust, args.reason, args.by)
+    print(
+        f"已更换 / replaced: {done.code} {done.fingerprint} -> {done.new_fingerprint} "
+        f"({done.replaced_at[:16].replace('T', ' ')}, {done.replaced_by}: {done.reason})\n"
+        "  用旧密钥已导入的月结仍有效; 之后用旧密钥签名的文件拒收 / statements imported under the old key "
+        "stay valid; files signed with it from now on are refused"
+    )
+    return 0
 
 
 def cmd_snapshot_export(args: argparse.Namespace) -> int:

@@ -432,6 +432,29 @@ ALTER TABLE statement_visits ADD COLUMN reimbursement_json TEXT;
 CREATE INDEX statement_visits_outside_receipt ON statement_visits(outside_receipt) WHERE outside_receipt IS NOT NULL;
 """
 
+# The township replaces a village's signing key (the village lost it: a new PC, a dead disk, no
+# backup): the old key is kept here, with when, why and by whom it was replaced, and
+# registered_keys holds the new one.  Statements imported under the old key stay as they are;
+# a later file signed with it is refused, naming the day of the replacement.  Append-only: a
+# replacement is history.
+REPLACED_KEYS = "replaced_keys"
+V9 = """
+CREATE TABLE replaced_keys (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('village', 'township')),
+    name TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    registered_at TEXT NOT NULL,
+    replaced_at TEXT NOT NULL,
+    new_fingerprint TEXT NOT NULL,
+    reason TEXT NOT NULL CHECK (reason <> ''),
+    replaced_by TEXT NOT NULL CHECK (replaced_by <> '')
+);
+CREATE INDEX replaced_keys_public_key ON replaced_keys(public_key, role);
+""" + _append_only(REPLACED_KEYS, "a key replacement is history")
+
 # Ordered: MIGRATIONS[0] makes version 1, and so on.
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -150,6 +150,76 @@ def register_key(conn: sqlite3.Connection, key: RegisteredKey) -> None:
     )
 
 
+@dataclass(frozen=True)
+class ReplacedKey:
+    """A clinic's key the township replaced by another (`replace_key`): kept, never used again."""
+
+    code: str
+    name: str
+    role: str
+    public_key: str
+    fingerprint: str
+    registered_at: str
+    replaced_at: str
+    new_fingerprint: str
+    reason: str
+    replaced_by: str
+
+
+def replace_key(
+    conn: sqlite3.Connection, old: RegisteredKey, public_key: str, fingerprint: str, name: str, reason: str, by: str, when: str | None = None
+) -> None:
+    """Keep `old` as replaced (when, why, by whom) and register the new key in its place.
+
+    Only the key the caller read is replaced: if another replacement came first, nothing changes
+    and ValueError says so (the caller's transaction is rolled back)."""
+    when = when or _now()
+    conn.execute(
+        """INSERT INTO replaced_keys (code, role, name, public_key, fingerprint, registered_at, replaced_at,
+                                      new_fingerprint, reason, replaced_by)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (old.code, old.role, old.name, old.public_key, old.fingerprint, old.registered_at, when, fingerprint, reason, by),
+    )
+    changed = conn.execute(
+        """UPDATE registered_keys SET public_key = ?, fingerprint = ?, name = ?, registered_at = ?
+           WHERE code = ? AND role = ? AND public_key = ?""",
+        (public_key, fingerprint, name, when, old.code, old.role, old.public_key),
+    ).rowcount
+    if changed != 1:
+        raise ValueError(f"the key of {old.code} changed meanwhile")
+
+
+def replaced_keys(db: DbOrConn, code: str | None = None, role: str = "village") -> list[ReplacedKey]:
+    """The keys replaced, oldest replacement first (of one clinic when `code` is given)."""
+    sql = "SELECT * FROM replaced_keys WHERE role = ?" + (" AND code = ?" if code else "") + " ORDER BY id"
+    return [_replaced(r) for r in db.execute(sql, (role, code) if code else (role,)).fetchall()]
+
+
+def replaced_key(db: DbOrConn, public_key: str, role: str = "village", column: str = "public_key") -> ReplacedKey | None:
+    """The replacement that retired this public key (base64; or this fingerprint, with `column`
+    "fingerprint"), if it was ever replaced."""
+    assert column in ("public_key", "fingerprint")
+    row = db.execute(
+        f"SELECT * FROM replaced_keys WHERE {column} = ? AND role = ? ORDER BY id LIMIT 1", (public_key, role)
+    ).fetchone()
+    return None if row is None else _replaced(row)
+
+
+def _replaced(row: Mapping[str, Any]) -> ReplacedKey:
+    return ReplacedKey(
+        code=row["code"],
+        name=row["name"],
+        role=row["role"],
+        public_key=row["public_key"],
+        fingerprint=row["fingerprint"],
+        registered_at=row["registered_at"],
+        replaced_at=row["replaced_at"],
+        new_fingerprint=row["new_fingerprint"],
+        reason=row["reason"],
+        replaced_by=row["replaced_by"],
+    )
+
+
 # ---------------------------------------------------------------- statements
 
 
@@ -739,5 +809,5 @@ def signed_id_numbers(db: DbOrConn, year: int, township_code: str, village_codes
 
 def table_counts(db: DbOrConn) -> dict[str, int]:
     """Row counts of the township tables (a rejected import must leave them unchanged)."""
-    tables = ("registered_keys", "statements", "statement_visits", "statement_items", "review_flags", "audit_log")
+    tables = ("registered_keys", "replaced_keys", "statements", "statement_visits", "statement_items", "review_flags", "audit_log")
     return {t: int(db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in tables}

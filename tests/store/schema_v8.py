@@ -1,0 +1,15 @@
+"""Take a database of today's schema back to version 8, for tests that fake an older data folder."""
+
+from __future__ import annotations
+
+import sqlite3
+
+# The inverse of schema.V9: no record of replaced keys.
+UNDO_V9 = """
+DROP TABLE replaced_keys;
+PRAGMA user_version = 8;
+"""
+
+
+def back_to_v8(conn: sqlite3.Connection) -> None:
+    conn.executescript(UNDO_V9)
