@@ -268,6 +268,47 @@ def _revision_for(session: ClinicSession, month: str, body: dict[str, Any]) -> t
     return int(previous["revision"]) + 1, content
 
 
+def _check_chosen_revision(session: ClinicSession, month: str, revision: int, content: str) -> None:
+    """A revision a person chose must not make a second, different file of one already exported.
+
+    The township refuses a revision it has imported with other content, and on the same stick
+    the new files would replace the old ones of that name.  Allowed: the last revision while the
+    month's content is unchanged (the same file again), or any higher one.
+    """
+    stored = session.setting(f"statement:{month}")
+    if stored is None:
+        return
+    previous = json.loads(stored)
+    last, same = int(previous["revision"]), previous["content"] == content
+    lowest = last if same else last + 1
+    if revision >= lowest:
+        return
+    if lowest > MAX_REVISION:
+        raise _no_further_revision(month)
+    if same:
+        raise BadInput(
+            f"{month} 已导出第 {last} 版, 不能再导出第 {revision} 版 (乡镇卫生院会拒收内容不同的同一版本, "
+            f"同一 U 盘上的同名文件也会被替换): 请用第 {last} 版 (内容未改动, 即同一文件) 或更高的版本",
+            f"{month} was exported as revision {last}, so revision {revision} cannot be used (the township refuses "
+            f"a revision with other content, and the same stick's files of that name would be replaced): use "
+            f"revision {last} (the content is unchanged: the same file again) or any higher one",
+        )
+    raise BadInput(
+        f"{month} 已导出第 {last} 版, 此后该月的记录有改动, 不能再导出第 {revision} 版 (乡镇卫生院会拒收内容不同的同一版本, "
+        f"同一 U 盘上的同名文件也会被替换): 请用第 {last + 1} 版或更高的版本",
+        f"{month} was exported as revision {last} and its records changed since, so revision {revision} cannot be "
+        f"used (the township refuses a revision with other content, and the same stick's files of that name would "
+        f"be replaced): use revision {last + 1} or any higher one",
+    )
+
+
+def _no_further_revision(month: str) -> UserError:
+    return UserError(
+        f"{month} 已导出第 {MAX_REVISION} 版, 不能再导出更高的版本",
+        f"{month} was exported as revision {MAX_REVISION}, the highest there is: no further revision can be exported",
+    )
+
+
 def check_revision(revision: int) -> int:
     """A revision a person chose (`--revision`): 1 to `MAX_REVISION`, as the township takes."""
     if not 1 <= revision <= MAX_REVISION:
@@ -364,12 +405,11 @@ def export_statement(
             data = statement_data(session, month, 1, today)
             body = statement_body(data)
             auto_revision, content = _revision_for(session, month, body)
+            if revision is not None:
+                _check_chosen_revision(session, month, revision, content)
             chosen = revision if revision is not None else auto_revision
             if chosen > MAX_REVISION:
-                raise UserError(
-                    f"{month} 已导出第 {MAX_REVISION} 版, 不能再导出更高的版本",
-                    f"{month} was exported as revision {MAX_REVISION}, the highest there is: no further revision can be exported",
-                )
+                raise _no_further_revision(month)
             if chosen != data.revision:
                 data = replace(data, revision=chosen)
                 body = {**body, "revision": chosen}
