@@ -285,6 +285,24 @@ EN = {
     "{name} ({code}) 的签名密钥尚未登记。": "The signing key of {name} ({code}) is not registered yet.",
     "请把上面的指纹与该村月结报表 (PDF) 上打印的“密钥指纹”逐组核对, 最好当面或电话与村医确认。完全一致才点“信任此密钥”: 该村的文件随后列入预览, 点“导入”才会写入。不一致请点“不信任”, 不要导入, 并与村卫生室联系。":
         "Compare the fingerprint above, group by group, with the key fingerprint printed on the village's statement PDF, best with the village doctor in person or by phone. Press \"Trust this key\" only if they match exactly: the village's files then show in the preview, and only \"Import\" writes them. Otherwise press \"Do not trust\", do not import, and contact the clinic.",
+    "更换该村密钥…": "Replace the village's key…",
+    "已更换 {name} ({code}) 的密钥: {old} → {new}。旧密钥签名的月结仍有效, 之后用旧密钥签名的文件拒收。":
+        "The key of {name} ({code}) was replaced: {old} → {new}. Statements signed with the old key stay valid; "
+        "files signed with it from now on are refused.",
+    "村医在电话中读出的新指纹": "The new fingerprint the village doctor reads out on the phone",
+    "例如: 电脑硬盘损坏, 没有备份": "e.g. the PC's disk died, no backup",
+    "核对后输入新指纹:": "New fingerprint, once checked:", "更换原因:": "Reason:", "经办人:": "Done by:",
+    "更换村卫生室密钥": "Replace a village clinic's key",
+    "{name} ({code}) 登记的旧密钥 ({day} 登记):\n{old}": "The key registered for {name} ({code}) (on {day}):\n{old}",
+    "只有村卫生室确实丢失了原密钥 (换了电脑且没有备份) 才更换。请打电话给村医, 请他读出村里月结报表 (PDF) 上的"
+    "“密钥指纹”, 与上面的新指纹逐组核对; 一致才在下面输入新指纹、写明原因。"
+    "更换后旧密钥留档: 用它已导入的月结仍有效, 之后用旧密钥签名的文件一律拒收。":
+        "Replace it only if the village clinic really lost its key (a new PC and no backup). Phone the village "
+        "doctor, have them read out the key fingerprint printed on the village's statement (PDF) and compare it "
+        "with the new fingerprint above group by group; only if they match, type the new fingerprint below and "
+        "give the reason. The old key stays on record: statements imported under it stay valid, files signed "
+        "with it from now on are refused.",
+    "文件中的新密钥指纹:": "The file's new key fingerprint:", "更换密钥(&R)": "&Replace the key", "取消": "Cancel",
     "信任此密钥(&T)": "&Trust this key", "不信任": "Do not trust", "文件中的密钥指纹:": "Key fingerprint in the file:",
     # 导入 / 审核 / 结算: older revisions, flags in words, the chosen flag's explanation, a line without signed persons
     "旧版本": "Older revision",

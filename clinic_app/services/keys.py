@@ -40,6 +40,7 @@ from clinic_app.store import ledger
 from clinic_app.store import township as store
 from clinic_app.store.db import transaction
 
+ReplacedKey = store.ReplacedKey
 MAX_REASON = 200
 AUDIT_ACTION = "clinic_key_replaced"
 

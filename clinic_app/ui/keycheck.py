@@ -16,7 +16,20 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLayout, QVBoxL
 class KeyCheckDialog(QDialog):
     """Show a key's fingerprint large, with what to compare it with; accepted = trusted."""
 
-    def __init__(self, title: str, who: str, fingerprint: str, instruction: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        who: str,
+        fingerprint: str,
+        instruction: str,
+        parent: QWidget | None = None,
+        *,
+        fingerprint_label: str | None = None,
+        accept_text: str | None = None,
+        extra: QLayout | None = None,
+    ) -> None:
+        """`extra` (fields a replacement asks for) goes above the buttons; `accept_text` names the
+        deliberate button (信任此密钥 by default)."""
         super().__init__(parent)
         self.setWindowTitle(title)
         who_label = QLabel(who)
@@ -35,7 +48,9 @@ class KeyCheckDialog(QDialog):
         text = QLabel(instruction)
         text.setWordWrap(True)
         self.buttons = QDialogButtonBox()
-        self.trust_button = self.buttons.addButton(self.tr("信任此密钥(&T)"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.trust_button = self.buttons.addButton(
+            accept_text or self.tr("信任此密钥(&T)"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.cancel_button = self.buttons.addButton(self.tr("不信任"), QDialogButtonBox.ButtonRole.RejectRole)
         # Trusting takes a deliberate click or Alt+T: the trust button never becomes the default,
         # not even while it has the focus (autoDefault), so Enter answers 不信任 as Esc does.
@@ -44,9 +59,11 @@ class KeyCheckDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(who_label)
-        layout.addWidget(QLabel(self.tr("文件中的密钥指纹:")))
+        layout.addWidget(QLabel(fingerprint_label or self.tr("文件中的密钥指纹:")))
         layout.addWidget(self.fingerprint)
         layout.addWidget(text)
+        if extra is not None:
+            layout.addLayout(extra)
         layout.addWidget(self.buttons)
         # Never narrower than the whole fingerprint, even where a small screen caps the first size.
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)

@@ -537,3 +537,64 @@ def test_the_files_table_fits_a_1024_window_in_english(qtbot, tmp_path, town, to
         header = table.horizontalHeader()
         assert header.sectionSize(7) >= table.fontMetrics().horizontalAdvance("Signing key not registered")
         assert header.sectionViewportPosition(7) + header.sectionSize(7) <= table.viewport().width()
+
+
+def test_a_village_that_lost_its_key_gets_it_replaced_deliberately_then_imports(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]
+    """A file refused for another key offers 更换该村密钥…: the new fingerprint typed after the
+    phone call, a reason and who; only then the key is replaced, and the old one kept on record."""
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    old = Village.create(tmp_path / "old", "V201", "南村卫生室", POLICY)
+    old.person("甲", number=1)
+    old.visit("甲", "2025-03-03 09:00", "20.00")
+    march = usb / "V201_2025-03_r1.json"
+    march.write_bytes(old.statement("2025-03"))
+    old.session.close()
+    bring(town, (march.name, march.read_bytes()))
+    registered = store.registered_key(town.db, "V201", "village")
+    assert registered is not None
+    # The disk died without a backup: a new data folder, a new key (its first file: May).
+    new = Village.create(tmp_path / "new", "V201", "南村卫生室", POLICY)
+    new.person("甲", number=1)
+    new.visit("甲", "2025-05-06 09:00", "18.00")
+    may = usb / "V201_2025-05_r1.json"
+    may.write_bytes(new.statement("2025-05"))
+    new.session.close()
+    town_context.set_operator(town.add_operator("张会计").id)
+    screen = ImportScreen(town_context)
+    qtbot.addWidget(screen)
+    screen.show()
+    with qtbot.waitSignal(screen.planned, timeout=10000):
+        screen.choose_files([march, may])
+    assert [screen.model.index(r, 6).data() for r in range(2)] == ["已导入", "拒收"]
+    assert "更换该村密钥" in screen.model.index(1, 7).data()
+    assert screen.replace_button.isVisible() and not screen.import_button.isEnabled()
+
+    with qtbot.waitSignal(screen.replace_asked, timeout=5000) as asked:
+        screen.replace_button.click()
+    dialog = asked.args[0]
+    assert dialog.fingerprint.text() == fingerprint(may.read_bytes())
+    assert not dialog.trust_button.isEnabled() and dialog.cancel_button.isDefault()
+    assert dialog.by.text() == "张会计"
+    dialog.typed.setText(registered.fingerprint)  # the old one read out by mistake: refused, nothing written
+    dialog.reason.setText("电脑硬盘损坏, 没有备份")
+    assert dialog.trust_button.isEnabled()
+    dialog.trust_button.click()
+    wait_idle(qtbot, town_context.worker)
+    assert store.registered_key(town.db, "V201", "village") == registered
+
+    with qtbot.waitSignal(screen.replace_asked, timeout=5000) as asked:
+        screen.replace_button.click()
+    dialog = asked.args[0]
+    dialog.typed.setText(dialog.fingerprint.text().lower())
+    dialog.reason.setText("电脑硬盘损坏, 没有备份")
+    with qtbot.waitSignal(screen.key_replaced, timeout=10000), qtbot.waitSignal(screen.planned, timeout=10000):
+        dialog.trust_button.click()
+    (kept,) = store.replaced_keys(town.db, "V201")
+    assert (kept.fingerprint, kept.reason, kept.replaced_by) == (registered.fingerprint, "电脑硬盘损坏, 没有备份", "张会计")
+    # March stays imported (under the old key: "already imported", not refused); May is importable.
+    assert [screen.model.index(r, 6).data() for r in range(2)] == ["已导入", "新增"]
+    assert not screen.replace_button.isVisible() and screen.import_button.isEnabled()
+    with qtbot.waitSignal(screen.import_finished, timeout=20000):
+        screen.import_button.click()
+    assert [(s.clinic_code, s.month) for s in store.statements(town.db)] == [("V201", "2025-03"), ("V201", "2025-05")]

@@ -25,8 +25,10 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QPushButton,
     QTableView,
@@ -34,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.services import snapshot
+from clinic_app.services import keys, snapshot
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.township import (
     ADD,
@@ -169,6 +171,49 @@ class TrustDialog(KeyCheckDialog):
         self.plan = plan
 
 
+class ReplaceKeyDialog(KeyCheckDialog):
+    """A registered village's file signed with another key: replace the village's key, deliberately.
+
+    The new fingerprint is read out with the village doctor by phone and typed again, with a
+    reason and who does it; 更换密钥 is enabled only then, and never the default button."""
+
+    def __init__(self, plan: FilePlan, registered_on: str, old_fingerprint: str, operator: str, parent: QWidget | None = None) -> None:
+        typed, reason, by = QLineEdit(), QLineEdit(), QLineEdit(operator)
+        typed.setPlaceholderText(QCoreApplication.translate("ReplaceKeyDialog", "村医在电话中读出的新指纹"))
+        reason.setMaxLength(keys.MAX_REASON)
+        reason.setPlaceholderText(QCoreApplication.translate("ReplaceKeyDialog", "例如: 电脑硬盘损坏, 没有备份"))
+        form = QFormLayout()
+        form.addRow(QCoreApplication.translate("ReplaceKeyDialog", "核对后输入新指纹:"), typed)
+        form.addRow(QCoreApplication.translate("ReplaceKeyDialog", "更换原因:"), reason)
+        form.addRow(QCoreApplication.translate("ReplaceKeyDialog", "经办人:"), by)
+        super().__init__(
+            QCoreApplication.translate("ReplaceKeyDialog", "更换村卫生室密钥"),
+            QCoreApplication.translate("ReplaceKeyDialog", "{name} ({code}) 登记的旧密钥 ({day} 登记):\n{old}").format(
+                name=plan.clinic_name, code=plan.clinic_code, day=registered_on, old=old_fingerprint
+            ),
+            plan.fingerprint,
+            QCoreApplication.translate(
+                "ReplaceKeyDialog",
+                "只有村卫生室确实丢失了原密钥 (换了电脑且没有备份) 才更换。请打电话给村医, 请他读出村里月结报表 (PDF) 上的"
+                "“密钥指纹”, 与上面的新指纹逐组核对; 一致才在下面输入新指纹、写明原因。"
+                "更换后旧密钥留档: 用它已导入的月结仍有效, 之后用旧密钥签名的文件一律拒收。",
+            ),
+            parent,
+            fingerprint_label=QCoreApplication.translate("ReplaceKeyDialog", "文件中的新密钥指纹:"),
+            accept_text=QCoreApplication.translate("ReplaceKeyDialog", "更换密钥(&R)"),
+            extra=form,
+        )
+        self.plan, self.typed, self.reason, self.by = plan, typed, reason, by
+        self.cancel_button.setText(QCoreApplication.translate("ReplaceKeyDialog", "取消"))
+        for field in (typed, reason, by):
+            field.textChanged.connect(self._enable)
+        self._enable()
+        typed.setFocus()  # Enter still answers 取消 (the default button), as in the trust dialog
+
+    def _enable(self) -> None:
+        self.trust_button.setEnabled(all(f.text().strip() for f in (self.typed, self.reason, self.by)))
+
+
 def _importer(session: ClinicSession, plan: FilePlan, today: dt.date) -> Callable[[], ImportResult]:
     """One file's import, its own transaction (bound here, not in a loop's lambda)."""
     return lambda: apply_import(session, [plan], today)[0]
@@ -181,6 +226,10 @@ class ImportScreen(QWidget):
     """The dry run's plans (a tuple of `FilePlan`) are in the table."""
     trust_asked = Signal(object)
     """A `TrustDialog` is open (tests answer it)."""
+    replace_asked = Signal(object)
+    """A `ReplaceKeyDialog` is open (tests answer it)."""
+    key_replaced = Signal(object)
+    """A village's key was replaced: its `store.ReplacedKey`."""
     import_finished = Signal(object)
     snapshot_exported = Signal(object)
     """The usage snapshot was written: its `SnapshotExport`."""
@@ -198,6 +247,11 @@ class ImportScreen(QWidget):
 
         self.choose_button = QPushButton(self.tr("选择月结文件…"))
         self.choose_button.clicked.connect(self._choose)
+        # Offered only when a file is refused for another key than its village's registered one.
+        self.replace_button = QPushButton(self.tr("更换该村密钥…"))
+        self.replace_button.hide()
+        self.replace_button.clicked.connect(self.ask_replace)
+        self.replace_dialog: ReplaceKeyDialog | None = None
         self.import_button = QPushButton(self.tr("导入"))
         self.import_button.setEnabled(False)
         self.import_button.clicked.connect(self.start_import)
@@ -206,6 +260,7 @@ class ImportScreen(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.choose_button)
         top.addWidget(hint, 1)
+        top.addWidget(self.replace_button)
         top.addWidget(self.import_button)
 
         self.model = FilesModel(file_columns(context.language), self)
@@ -266,7 +321,9 @@ class ImportScreen(QWidget):
         session, paths, trust, today = self.context.session, list(self.paths), set(self.trusted), self.context.today()
         self.import_button.setEnabled(False)
         self.choose_button.setEnabled(False)
-        self.context.run(lambda: plan_import(session, paths, trust, today), self._planned, self._failed)
+        self.context.run(
+            lambda: keys.explain(session, plan_import(session, paths, trust, today)), self._planned, self._failed
+        )
 
     def _fit_table(self) -> None:
         metrics = self.table.fontMetrics()
@@ -290,6 +347,7 @@ class ImportScreen(QWidget):
         self._fit_table()
         accepted = sum(p.accepted for p in plans)
         self.import_button.setEnabled(accepted > 0)
+        self.replace_button.setVisible(any(keys.offers_replacement(p) for p in plans))
         self.summary.setText(
             self.tr(
                 "预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个"
@@ -334,6 +392,45 @@ class ImportScreen(QWidget):
     def _failed(self, error: Exception) -> None:
         self.choose_button.setEnabled(True)
         self.context.report(error)
+
+    # ------------------------------------------------------------------ replacing a village's key
+
+    def ask_replace(self) -> None:
+        """Open `ReplaceKeyDialog` for the selected file refused for another key (else the first such)."""
+        rows = [r.plan for r in self.model.rows]
+        selected = self.table.selectionModel().selectedRows()
+        chosen = [rows[i.row()] for i in selected if keys.offers_replacement(rows[i.row()])]
+        plan = next(iter(chosen), None) or next((p for p in rows if keys.offers_replacement(p)), None)
+        if plan is None or not isinstance(plan.error, keys.OtherKey):
+            return
+        old = plan.error.registered
+        names = {o.id: o.name for o in self.context.session.operators(active_only=False)}
+        dialog = ReplaceKeyDialog(plan, old.registered_at[:10], old.fingerprint, names.get(self.context.operator_id, ""), self)
+        dialog.accepted.connect(lambda: self._replace(dialog))
+        dialog.rejected.connect(lambda: setattr(self, "replace_dialog", None))
+        self.replace_dialog = dialog
+        dialog.open()
+        emit(self.replace_asked, dialog)
+
+    def _replace(self, dialog: ReplaceKeyDialog) -> None:
+        self.replace_dialog = None
+        session, plan = self.context.session, dialog.plan
+        typed, reason, by, operator = dialog.typed.text(), dialog.reason.text(), dialog.by.text(), self.context.operator_id
+        raw = plan.raw
+
+        def work() -> keys.ReplacedKey:
+            found = keys.plan_replacement(session, plan.path, raw)
+            return keys.replace_key(session, found, typed, reason, by, operator)
+
+        self.context.run(work, self._replaced, self._failed)
+
+    def _replaced(self, done: keys.ReplacedKey) -> None:
+        text = self.tr("已更换 {name} ({code}) 的密钥: {old} → {new}。旧密钥签名的月结仍有效, 之后用旧密钥签名的文件拒收。").format(
+            name=done.name, code=done.code, old=done.fingerprint, new=done.new_fingerprint
+        )
+        emit(self.context.info_reported, text)
+        emit(self.key_replaced, done)
+        self.plan()  # the dry run again: the village's files now show as importable
 
     # ------------------------------------------------------------------ usage snapshot
 
