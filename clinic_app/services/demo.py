@@ -498,10 +498,14 @@ class _Generator:
         if surname:
             name = surname + name[1:]
         sequence = self.rng.randrange(0, 499) * 2 + (1 if sex == "男" else 0)
-        number = resident_id(self.county.region, born, sequence % 1000)
+        # The hundreds digit of the sequence is the clinic's (its code's last digit; a township's
+        # desk 0): village demos of one township made apart (another seed, --clinic-code) draw
+        # different people, as a township demo's villages do by sharing `ids`.
+        band = int(self.code[-1]) * 100 if len(self.code) > 9 and self.code[-1].isdigit() else 0
+        number = resident_id(self.county.region, born, band + sequence % 100)
         while number in self.ids:
             sequence += 2
-            number = resident_id(self.county.region, born, sequence % 1000)
+            number = resident_id(self.county.region, born, band + sequence % 100)
         self.ids.add(number)
         age = (self.first - born).days / 365.25
         # Old people and small children come most often (chronic disease, colds).

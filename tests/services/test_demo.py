@@ -423,3 +423,27 @@ def test_settlement_times_follow_the_ledger_order(demo: ClinicSession) -> None:
     assert len(times) > 1000
     backwards = [(a, b) for a, b in itertools.pairwise(times) if b < a]
     assert backwards == []
+
+
+def _drawn_ids(folder: Path, code: str, seed: int) -> set[str]:
+    """The ID numbers a village demo of `code` (township 430523101) draws for its people."""
+    from clinic_app.services.demo import _Generator, _SimulatedClock
+
+    session = ClinicSession(folder)
+    options = DemoOptions(until=(2026, 10), seed=seed, clinic_code=code, township_code="430523101")
+    generator = _Generator(session, options, _SimulatedClock())
+    generator.setup()
+    ids = {p.id_number for p in generator.population()}
+    session.close()
+    return ids
+
+
+def test_two_village_demos_of_a_township_draw_different_people(tmp_path: Path) -> None:
+    """Village demos made apart (a township demo's village 001, then a village 009 of the same
+    township with its own seed) are different people: one ID number drawn by both made the township
+    read a retired employee of 009 as the signed resident of 001 holding that number, and re-adjudicate
+    his visits without the consultation fee (乡镇复核金额不一致, 9 flags with seeds 1001 and 3)."""
+    first = _drawn_ids(tmp_path / "a", "430523101001", 1001)
+    other = _drawn_ids(tmp_path / "b", "430523101009", 3)
+    assert len(first) > 1000 and len(other) > 1000
+    assert first & other == set()
