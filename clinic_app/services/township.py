@@ -1167,13 +1167,19 @@ class _Review:
                 )
 
     def _usage(self) -> None:
-        """Annual cap across the villages and the own desk, and re-adjudication, both in settlement-time order.
+        """Annual cap across the villages and the own desk, and re-adjudication, both in the order
+        the visits were settled: the other villages' and the desk's by settlement time, the file's
+        own in its ledger's order.
 
         Each counter pool with its own use and its own cap: a signed employee's layered line counts
         the reform's part in the reform's (resident) pool and the employee part in the employee
         policy's, whose cap is the employee policy's (1500 a year active, 2000 retired)."""
         mine: dict[str, list[_ParsedVisit]] = defaultdict(list)
-        for v in sorted(self.visits, key=lambda v: (v.visit["setl_time"], v.index)):
+        # The file's own visits in its ledger's order, the order the village counted them in: its
+        # setl_id is the clinic's code, S and the ledger's sequence number, nine digits (one width,
+        # so the text's order).  Not the settlement time: the village's clock may have been set
+        # back within a day (its ledger refuses only an earlier date).
+        for v in sorted(self.visits, key=lambda v: (v.visit["setl_id"], v.index)):
             mine[v.visit["certno"]].append(v)
         requested = self.verified.body["clinic"]["policy_id"]
         for certno, own_visits in mine.items():
@@ -1181,7 +1187,7 @@ class _Review:
             flagged_cap: set[str] = set()
             # Running sums of the fund used before the visit at hand, by (pool, year) and
             # (pool, day): the other villages' visits with an earlier settlement time, then
-            # every earlier visit of this file (own_visits is in settlement-time order).
+            # every earlier visit of this file (own_visits is in ledger order).
             by_year: dict[tuple[str, str], int] = defaultdict(int)
             by_day: dict[tuple[str, str], int] = defaultdict(int)
             taken = 0
