@@ -1261,6 +1261,8 @@ class _Review:
                 self.add(v, FLAG_ADJUDICATION_DIFF, differ=[("hifp_pay", visit["hifp_pay"], "0.00")], employee_receipt=True)
             return
         entry = self.roster.get(visit["certno"])
+        # What the village's file applied (its reasons), to say when the roster is why the amounts differ.
+        file_designated = not codes & {"not_designated", "reform_signed_elsewhere"}
         if entry is not None:
             signed = entry.family_doctor_signed and entry.year == day.year
             designated = entry.designated_village == self.code or (
@@ -1350,6 +1352,11 @@ class _Review:
                     used["used_day"] = str(Money(fund_day))
             if employee_pool is not None:
                 used["used_employee"] = str(Money(employee_year))
+            if entry is not None and outside is None and not employee and designated != file_designated:
+                # The township's roster and the village disagree on the designation: that, not the
+                # village's arithmetic, is the difference (the roster's year, village and township).
+                used["roster"] = f"{entry.year} {entry.designated_village or '-'} {entry.designated_township or '-'}"
+                used["file_designated"] = "1" if file_designated else "0"
             self.add(v, FLAG_ADJUDICATION_DIFF, differ=differ, **used)
 
 
@@ -1483,7 +1490,7 @@ def _adjudication_diff(p: Mapping[str, Any], en: bool) -> str:
             )
         else:
             used = f"employee fund used this year before the visit: {p['used_employee']}"
-        return "the village's file and the township's re-adjudication differ: " + "; ".join(parts) + f" ({used})"
+        return "the village's file and the township's re-adjudication differ: " + "; ".join(parts) + f" ({used})" + _roster_said(p, en)
     parts = [f"{_field(name, en)}: 文件 {mine} 元, 复核 {town} 元" for name, mine, town in p["differ"]]
     if "used_employee" not in p:
         used = f"本次就诊前本年已用统筹 {p['used_before']} 元{day_zh}"
@@ -1491,7 +1498,22 @@ def _adjudication_diff(p: Mapping[str, Any], en: bool) -> str:
         used = f"本次就诊前本年已用居民统筹 {p['used_before']} 元{day_zh}, 职工统筹 {p['used_employee']} 元"
     else:
         used = f"本次就诊前本年已用职工统筹 {p['used_employee']} 元"
-    return "村卫生室文件与乡镇复核结果不一致: " + "; ".join(parts) + f" ({used})"
+    return "村卫生室文件与乡镇复核结果不一致: " + "; ".join(parts) + f" ({used})" + _roster_said(p, en)
+
+
+def _roster_said(p: Mapping[str, Any], en: bool) -> str:
+    """Why, when the township's roster and the village's file disagree on the designation."""
+    if "roster" not in p:
+        return ""
+    year, village, township = p["roster"].split(" ")
+    if en:
+        applied = "designated there" if p["file_designated"] == "1" else "not designated there"
+        return (
+            f"; the township's roster ({year}) has the person designated at village {village}, township {township}, "
+            f"the village's file {applied}: check which enrolment is right"
+        )
+    applied = "本村定点" if p["file_designated"] == "1" else "非本村定点"
+    return f"; 乡镇花名册 ({year} 年) 登记定点村卫生室 {village}、卫生院 {township}, 村卫生室文件按{applied}计算: 请核对参保登记"
 
 
 _DETAILS: dict[str, Any] = {

@@ -44,3 +44,31 @@ def test_a_clock_set_back_within_the_day_is_not_a_difference(tmp_path: Path) -> 
     assert [(f.setl_id, f.detail) for f in flags] == []
     town.close()
     va.close()
+
+
+def test_a_difference_from_the_roster_s_designation_says_so(tmp_path: Path) -> None:
+    """The village has the person designated with it; the township's roster, with village VB: the
+    township's engine pays nothing at VA, and the flag says the roster is why."""
+    town = b.township(tmp_path / "town", policy=SHAOYANG)
+    va = b.village(tmp_path / "va", "VA", policy=SHAOYANG)
+    for session, village in ((town, "VB"), (va, "VA")):
+        session.add_patient(
+            PatientInput(name="孙八", id_number=b.resident_id(8)),
+            Enrolment(0, 2026, designated_village=village, designated_township=b.TOWNSHIP),
+        )
+    patient = va.find_patients(b.resident_id(8))[0].id
+    paid = va.entry(b.settle(va, patient, dt.datetime(2026, 3, 5, 10), DRUG)).adjudication
+    assert str(paid.fund) == "60.00"  # 70.00, the day's cap
+    raw = b.statement_bytes(va, "2026-03")
+    (done,) = tw.import_files(town, [("va.json", raw)], trust=[verify_statement(raw).fingerprint])
+    assert done.imported, done.plan.describe()
+    (flag,) = store.review_flags(town.db, store.FlagFilter(month="2026-03", clinic_code="VA", code=tw.FLAG_ADJUDICATION_DIFF))
+    en, zh = tw.flag_detail(flag.code, flag.detail, "en"), tw.flag_detail(flag.code, flag.detail, "zh")
+    assert "fund paid 60.00 in the file, 0.00 re-adjudicated" in en
+    assert en.endswith(
+        f"; the township's roster (2026) has the person designated at village VB, township {b.TOWNSHIP}, "
+        "the village's file designated there: check which enrolment is right"
+    )
+    assert zh.endswith(f"; 乡镇花名册 (2026 年) 登记定点村卫生室 VB、卫生院 {b.TOWNSHIP}, 村卫生室文件按本村定点计算: 请核对参保登记")
+    town.close()
+    va.close()
