@@ -234,13 +234,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     statement = sub.add_parser("statement", parents=[common], help="月结 / monthly statements")
     ssub = statement.add_subparsers(
-        dest="statement_command", metavar="{export,import,replace-key}", parser_class=_Parser, required=True
+        dest="statement_command", metavar="{export,new-key,import,replace-key}", parser_class=_Parser, required=True
     )
     p = ssub.add_parser("export", parents=[common], help="村卫生室: 导出月结 / village: export a month")
     p.add_argument("--month", required=True, help="月份 YYYY-MM / month, YYYY-MM")
     p.add_argument("--out", required=True, help="导出到的文件夹 (U 盘) / folder to write to (USB stick)")
     p.add_argument("--revision", type=int, default=None, help="修订版号 (默认自动) / revision (default: next)")
     p.set_defaults(handler=_lazy("clinic_app.services.statement_cli", "cmd_statement_export"))
+    p = ssub.add_parser(
+        "new-key",
+        parents=[common],
+        help="村卫生室: 密钥可能落入他人之手时生成新签名密钥 / village: a new signing key when the old one may be in other hands",
+        description=(
+            "电脑被盗或备份 U 盘丢失时, 旧密钥可能落入他人之手: 生成新密钥, 旧密钥改名留存在数据文件夹的 keys/ 中 (不删除)。"
+            "之后的月结用新密钥签名; 请把新指纹电话读给乡镇卫生院, 由乡镇更换登记的密钥 (statement replace-key)。 / "
+            "When the PC is stolen or a backup stick lost, the old key may be in other hands: make a new key; the "
+            "old one is kept aside, renamed, in the data folder's keys/ (never deleted). Statements from now on are "
+            "signed with the new key; read its fingerprint out to the township by phone, which replaces the "
+            "registered key (statement replace-key)."
+        ),
+    )
+    p.add_argument("--reason", default="", help="更换原因 (必填) / why the key is replaced (required)")
+    p.set_defaults(handler=_lazy("clinic_app.services.statement_cli", "cmd_statement_new_key"))
     p = ssub.add_parser("import", parents=[common], help="乡镇卫生院: 核对并导入月结 / township: check and import statements")
     p.add_argument(
         "files", nargs="+", help="月结数据文件 (.json), 或其所在的文件夹 (U 盘) / statement data files (.json), or the folder holding them (the USB stick)"

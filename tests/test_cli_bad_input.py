@@ -127,7 +127,7 @@ def test_backup_to_a_folder_not_there_is_bad_input_as_every_other_out_folder(tmp
     [
         (["statement", "import"], "缺少必需的参数: files", "the following arguments are required: files"),
         (["settle"], "缺少必需的参数: --month", "the following arguments are required: --month"),
-        (["statement"], "缺少子命令 (可选: export, import, replace-key)", "required: {export,import,replace-key}"),
+        (["statement"], "缺少子命令 (可选: export, new-key, import, replace-key)", "required: {export,new-key,import,replace-key}"),
         (["snapshot"], "缺少子命令 (可选: export, import)", "required: {export,import}"),
         (["snapshot", "bogus"], "未知命令: bogus (可选: export, import)", "invalid choice: 'bogus'"),
         (["demo", "--years", "x"], "参数 --years 的值应为整数: x", "invalid int value: 'x'"),

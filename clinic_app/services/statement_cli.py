@@ -1,4 +1,5 @@
-"""`clinic-app statement export`: the month's statement written for the township."""
+"""`clinic-app statement export` and `new-key`: the month's statement written for the township, and the
+village's new signing key when the old one may be in other hands."""
 
 from __future__ import annotations
 
@@ -7,7 +8,12 @@ from pathlib import Path
 
 from clinic_app.services.datadir import existing_data_dir
 from clinic_app.services.session import ClinicSession
-from clinic_app.services.statements import canonical_month, check_revision, export_statement
+from clinic_app.services.statements import (
+    canonical_month,
+    check_revision,
+    export_statement,
+    new_key,
+)
 
 
 def cmd_statement_export(args: argparse.Namespace) -> int:
@@ -31,4 +37,22 @@ def cmd_statement_export(args: argparse.Namespace) -> int:
         f"settlements {result.visits}, reversals {result.reversals}, total {result.total}, fund {result.fund} (net)"
     )
     print(f"  SHA-256 {result.sha256}")
+    return 0
+
+
+def cmd_statement_new_key(args: argparse.Namespace) -> int:
+    with ClinicSession(existing_data_dir(getattr(args, "data_dir", None))) as session:
+        session.require_role(
+            "village",
+            "新签名密钥由村卫生室生成 (本数据文件夹是乡镇卫生院)",
+            "a new signing key is made by a village clinic (this data folder is the township health center)",
+        )
+        done = new_key(session, args.reason)
+    print(
+        f"已生成新签名密钥 / new signing key made: {done.fingerprint}\n"
+        f"  旧密钥 / old key: {done.old_fingerprint} (留存于 / kept aside in {done.kept_aside})\n"
+        f"  请把新指纹电话读给乡镇卫生院; 乡镇更换登记的密钥 (statement replace-key) 后才收下一份月结 / "
+        f"read the new fingerprint out to the township by phone; it takes the next statement once it has "
+        f"replaced the registered key (statement replace-key)"
+    )
     return 0

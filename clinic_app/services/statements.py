@@ -111,6 +111,63 @@ def clinic_fingerprint(session: ClinicSession) -> str:
     return signing.fingerprint(clinic_key(session))
 
 
+NEW_KEY_ACTION = "signing_key_replaced"
+
+
+@dataclass(frozen=True)
+class NewKey:
+    """What `new_key` did: the fingerprints, and where the old key was kept aside."""
+
+    old_fingerprint: str
+    fingerprint: str
+    kept_aside: Path
+
+
+def new_key(session: ClinicSession, reason: str, at: dt.datetime | None = None) -> NewKey:
+    """Replace the clinic's signing key by a new one (its key may be in other hands: a stolen PC,
+    a lost backup). The old key is kept aside in keys/ (never deleted); the new key file and its
+    copy in the database are written together with the audit record; the next export signs with it.
+    The township then replaces the key it registered (`statement replace-key`)."""
+    why = " ".join(reason.split())
+    if not why:
+        raise BadInput("请用 --reason 写明更换密钥的原因, 未写入任何内容", "give the reason for the new key with --reason; nothing written")
+    old = _existing_key(session)
+    if old is None:
+        raise UserError(
+            "本诊所尚未导出过月结, 还没有签名密钥: 第一次导出时生成, 无需更换",
+            "this clinic has not exported a statement yet and has no signing key: the first export makes it, nothing to replace",
+        )
+    when = at or dt.datetime.now()
+    path = key_path(session)
+    aside = _aside_path(path, when)
+    key = signing.generate_key()
+    old_pem, pem = signing.private_key_pem(old), signing.private_key_pem(key)
+    result = NewKey(signing.fingerprint(old), signing.fingerprint(key), aside)
+    try:
+        with transaction(session.db) as conn:
+            _save_key(aside, old)  # a copy first: keys/ always holds a key file
+            _save_key(path, key)
+            ledger.set_setting(conn, KEY_SETTING, pem.decode("ascii"))
+            detail = {"old": result.old_fingerprint, "new": result.fingerprint, "reason": why, "kept_aside": aside.name}
+            ledger.audit(conn, NEW_KEY_ACTION, json.dumps(detail, ensure_ascii=False))
+    except BaseException:
+        # Not recorded: the old key stays the clinic's key (the aside copy is harmless).
+        if path.exists() and path.read_bytes() != old_pem:
+            write_atomically(path, old_pem, mode=0o600)
+        raise
+    return result
+
+
+def _aside_path(path: Path, when: dt.datetime) -> Path:
+    """keys/clinic_ed25519.replaced-YYYY-MM-DD.pem (-2, -3, ... for another on the same day)."""
+    stem = f"{path.stem}.replaced-{when:%Y-%m-%d}"
+    aside, n = path.with_name(f"{stem}.pem"), 1
+    while aside.exists():
+        n += 1
+        aside = path.with_name(f"{stem}-{n}.pem")
+    return aside
+
+
 def parse_month(text: str, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     """First and last day of a YYYY-MM month from 2000 on that is not in the future.
 
