@@ -290,14 +290,15 @@ EN = {
         "The key of {name} ({code}) was replaced: {old} → {new}. Statements signed with the old key stay valid; "
         "files signed with it from now on are refused.",
     "村医在电话中读出的新指纹": "The new fingerprint the village doctor reads out on the phone",
-    "例如: 电脑硬盘损坏, 没有备份": "e.g. the PC's disk died, no backup",
+    "例如: 电脑被盗, 密钥可能外泄": "e.g. the PC was stolen, the key may be in other hands",
     "核对后输入新指纹:": "New fingerprint, once checked:", "更换原因:": "Reason:", "经办人:": "Done by:",
     "更换村卫生室密钥": "Replace a village clinic's key",
     "{name} ({code}) 登记的旧密钥 ({day} 登记):\n{old}": "The key registered for {name} ({code}) (on {day}):\n{old}",
-    "只有村卫生室确实丢失了原密钥 (换了电脑且没有备份) 才更换。请打电话给村医, 请他读出村里月结报表 (PDF) 上的"
+    "只有村卫生室因原密钥可能外泄 (电脑或备份丢失) 而换了新密钥时才更换。请打电话给村医, 请他读出村里月结报表 (PDF) 上的"
     "“密钥指纹”, 与上面的新指纹逐组核对; 一致才在下面输入新指纹、写明原因。"
     "更换后旧密钥留档: 用它已导入的月结仍有效, 之后用旧密钥签名的文件一律拒收。":
-        "Replace it only if the village clinic really lost its key (a new PC and no backup). Phone the village "
+        "Replace it only if the village clinic made a new key because its old one may be in other hands (a PC or a "
+        "backup lost). Phone the village "
         "doctor, have them read out the key fingerprint printed on the village's statement (PDF) and compare it "
         "with the new fingerprint above group by group; only if they match, type the new fingerprint below and "
         "give the reason. The old key stays on record: statements imported under it stay valid, files signed "

@@ -2148,8 +2148,8 @@ This clinic's key fingerprint (the township checks it):
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/importing.py" line="184" />
-        <source>例如: 电脑硬盘损坏, 没有备份</source>
-        <translation>e.g. the PC's disk died, no backup</translation>
+        <source>例如: 电脑被盗, 密钥可能外泄</source>
+        <translation>e.g. the PC was stolen, the key may be in other hands</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/importing.py" line="186" />
@@ -2180,8 +2180,8 @@ This clinic's key fingerprint (the township checks it):
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/importing.py" line="195" />
-        <source>只有村卫生室确实丢失了原密钥 (换了电脑且没有备份) 才更换。请打电话给村医, 请他读出村里月结报表 (PDF) 上的“密钥指纹”, 与上面的新指纹逐组核对; 一致才在下面输入新指纹、写明原因。更换后旧密钥留档: 用它已导入的月结仍有效, 之后用旧密钥签名的文件一律拒收。</source>
-        <translation>Replace it only if the village clinic really lost its key (a new PC and no backup). Phone the village doctor, have them read out the key fingerprint printed on the village's statement (PDF) and compare it with the new fingerprint above group by group; only if they match, type the new fingerprint below and give the reason. The old key stays on record: statements imported under it stay valid, files signed with it from now on are refused.</translation>
+        <source>只有村卫生室因原密钥可能外泄 (电脑或备份丢失) 而换了新密钥时才更换。请打电话给村医, 请他读出村里月结报表 (PDF) 上的“密钥指纹”, 与上面的新指纹逐组核对; 一致才在下面输入新指纹、写明原因。更换后旧密钥留档: 用它已导入的月结仍有效, 之后用旧密钥签名的文件一律拒收。</source>
+        <translation>Replace it only if the village clinic made a new key because its old one may be in other hands (a PC or a backup lost). Phone the village doctor, have them read out the key fingerprint printed on the village's statement (PDF) and compare it with the new fingerprint above group by group; only if they match, type the new fingerprint below and give the reason. The old key stays on record: statements imported under it stay valid, files signed with it from now on are refused.</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/importing.py" line="202" />

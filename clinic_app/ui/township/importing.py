@@ -181,7 +181,7 @@ class ReplaceKeyDialog(KeyCheckDialog):
         typed, reason, by = QLineEdit(), QLineEdit(), QLineEdit(operator)
         typed.setPlaceholderText(QCoreApplication.translate("ReplaceKeyDialog", "村医在电话中读出的新指纹"))
         reason.setMaxLength(keys.MAX_REASON)
-        reason.setPlaceholderText(QCoreApplication.translate("ReplaceKeyDialog", "例如: 电脑硬盘损坏, 没有备份"))
+        reason.setPlaceholderText(QCoreApplication.translate("ReplaceKeyDialog", "例如: 电脑被盗, 密钥可能外泄"))
         form = QFormLayout()
         form.addRow(QCoreApplication.translate("ReplaceKeyDialog", "核对后输入新指纹:"), typed)
         form.addRow(QCoreApplication.translate("ReplaceKeyDialog", "更换原因:"), reason)
@@ -194,7 +194,7 @@ class ReplaceKeyDialog(KeyCheckDialog):
             plan.fingerprint,
             QCoreApplication.translate(
                 "ReplaceKeyDialog",
-                "只有村卫生室确实丢失了原密钥 (换了电脑且没有备份) 才更换。请打电话给村医, 请他读出村里月结报表 (PDF) 上的"
+                "只有村卫生室因原密钥可能外泄 (电脑或备份丢失) 而换了新密钥时才更换。请打电话给村医, 请他读出村里月结报表 (PDF) 上的"
                 "“密钥指纹”, 与上面的新指纹逐组核对; 一致才在下面输入新指纹、写明原因。"
                 "更换后旧密钥留档: 用它已导入的月结仍有效, 之后用旧密钥签名的文件一律拒收。",
             ),
