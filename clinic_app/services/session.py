@@ -152,6 +152,12 @@ def _draft_key(request: VisitRequest) -> tuple[object, ...]:
     return (request.time.date(), *[getattr(request, name) for name in _DRAFT_FIELDS])
 
 
+def same_draft(a: VisitRequest, b: VisitRequest) -> bool:
+    """The two requests ask for the same adjudication whatever their times: they differ at most
+    in what the engine does not read (the diagnosis, the operator, the note...)."""
+    return _draft_key(a)[1:] == _draft_key(b)[1:]
+
+
 class ClinicSession:
     """An open data folder: database, clinic identity, policies."""
 
@@ -390,7 +396,7 @@ class ClinicSession:
             allowed = change_reasons(policy.designation_change)
             if change_reason not in allowed:
                 # In the collection period (Oct-Dec) the choice is most likely next year's.
-                autumn = enrolment.year == today.year and today.month >= COLLECTION_MONTH
+                autumn = enrolment.year == today.year and in_collection_period(today)
                 raise DesignationChange(enrolment.year, standing, policy, allowed, autumn)
             reason = f" designation {standing.designated_village}/{standing.designated_township} -> {'/'.join(places)} ({change_reason})"
         enrolment = self.with_package(enrolment, patient.category)
@@ -1176,6 +1182,11 @@ class DesignationChange(BadInput):
 COLLECTION_MONTH = 10
 """The yearly collection period (参保集中征缴期) runs from October to December: people enrol, sign
 and choose their designated facility for the next year then (湛医保〔2024〕44号: 每年 10–12 月)."""
+
+
+def in_collection_period(day: dt.date) -> bool:
+    """October to December: people enrol, sign and choose next year's facility (`COLLECTION_MONTH`)."""
+    return day.month >= COLLECTION_MONTH
 
 DATE_JUMP_DAYS = 60
 """An entry dated more than this many days after the ledger's newest needs the date confirmed."""

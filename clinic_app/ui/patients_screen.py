@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from clinic_app.domain.identity import mask_resident_id
 from clinic_app.domain.records import Enrolment, PackagePayment, PatientRecord
 from clinic_app.services.packages import package_payments
-from clinic_app.services.session import UsageCard
+from clinic_app.services.session import UsageCard, in_collection_period
 from clinic_app.store.ledger import EntryFilter
 from clinic_app.ui import labels
 from clinic_app.ui.compat import emit
@@ -43,7 +43,7 @@ from clinic_app.ui.models import (
     entry_column_widths,
     patient_columns,
 )
-from clinic_app.ui.visit_screen import in_collection_period, next_year_line
+from clinic_app.ui.visit_screen import next_year_line
 from clinic_app.ui.widgets import FitOnResize, fit_columns, fitted_table
 
 HISTORY_PATIENT_COLUMN = 3

@@ -54,15 +54,16 @@ from clinic_app.domain.records import (
 from clinic_app.domain.visit import Adjudication, LineResult
 from clinic_app.errors import UserError
 from clinic_app.services.session import (
-    COLLECTION_MONTH,
     MAX_ACCOUNT_HOLDER,
     PAYMENT_METHODS,
     DateJump,
     FiguresChanged,
     UsageCard,
     format_quantity,
+    in_collection_period,
     parse_account_holder,
     parse_quantity,
+    same_draft,
     same_figures,
 )
 from clinic_app.ui import adapters, labels
@@ -129,11 +130,6 @@ def next_year_line(enrolment: Enrolment | None, year: int, standing: Enrolment |
     if enrolment.signed_in(year):
         text += QCoreApplication.translate("PatientCard", ", 已签约")
     return text
-
-
-def in_collection_period(day: dt.date) -> bool:
-    """October to December: people enrol, sign and choose next year's facility (`COLLECTION_MONTH`)."""
-    return day.month >= COLLECTION_MONTH
 
 
 class PatientCard(QGroupBox):
@@ -744,7 +740,7 @@ class VisitScreen(QWidget):
     def _same_draft(self, request: VisitRequest) -> bool:
         """The figures on the panel were made for this draft (at whatever time)."""
         shown = self._shown_request
-        return shown is not None and replace(shown, time=request.time) == request
+        return shown is not None and same_draft(shown, request)
 
     def _previewed(
         self, generation: int, result: Adjudication, request: VisitRequest, settling: bool = False

@@ -622,6 +622,25 @@ def test_a_visit_previewed_before_midnight_and_settled_after_is_not_charged_othe
     assert not screen.panel.notice.isVisible()  # the next patient starts with no notice
 
 
+def test_a_diagnosis_typed_after_the_preview_does_not_let_other_figures_through(qtbot, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """The diagnosis (like the operator or the note) does not change the figures: typed after the
+    preview, it must not switch off the check that what is charged is what the panel shows."""
+    import datetime as dt
+
+    screen, clock = _december_31(qtbot, session, worker)
+    before = session.count_entries(EntryFilter())
+    screen.diagnosis.setText("上呼吸道感染")  # (QTest types ASCII only)
+    clock[0] = dt.datetime(2027, 1, 1, 0, 5)
+    settled: list[object] = []
+    screen.visit_settled.connect(settled.append)
+    with qtbot.waitSignal(screen.preview_updated, timeout=5000):
+        qtbot.keyClick(screen, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, worker)
+    assert settled == [] and session.count_entries(EntryFilter()) == before
+    assert (screen.panel.fund.text(), screen.panel.patient.text()) == ("60.00", "40.00")
+    assert "统筹支付 0.00 → 60.00 元" in screen.panel.notice.text()
+
+
 def test_the_date_turning_under_an_open_draft_previews_it_again_and_says_why(qtbot, session, worker) -> None:  # type: ignore[no-untyped-def]
     import datetime as dt
 
