@@ -174,7 +174,7 @@ def _check_backup_folder(folder: Path, may_make: bool) -> None:
 def _backup_into(
     db: sqlite3.Connection, source: Path, folder: Path, keep: int, now: dt.datetime | None, pause: Pause | None = None
 ) -> Path:
-    """Copy the database open as `db` (the file `source`) into `folder`, check the copy, rotate."""
+    """Copy the database open as `db` (the file `source`) into `folder`, check the copy, rotate (keep 0: no rotation)."""
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     target = folder / f"clinic-{stamp}.sqlite"
     try:
@@ -226,12 +226,9 @@ def backup_data_folder(folder: Path, to: Path | None = None, now: dt.datetime | 
     source = folder / DB_NAME
     try:
         with read_only_with_log(source, to / f".clinic-{stamp}.reading") as db:
-            try:
-                kept = ledger.get_setting(db, BACKUP_KEEP_SETTING)
-                keep = max(1, int(kept)) if kept else DEFAULT_KEEP
-            except (SqliteError, ValueError):
-                keep = DEFAULT_KEEP
-            return MadeBackup(_backup_into(db, source, to, keep, now), read_only_source=True)
+            # `to` is the maintainer's rescue folder, perhaps holding other sticks' rescues: the
+            # clinic's keep-N rotation is for its own backup folder, so nothing is deleted here.
+            return MadeBackup(_backup_into(db, source, to, 0, now), read_only_source=True)
     except OSError as exc:  # the copy of the -wal file did not fit (or could not be made)
         raise UserError(
             f"无法写入备份文件夹 {to}: {os_reason(exc)[0]}", f"cannot write backup folder {to}: {os_reason(exc)[1]}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -701,3 +702,17 @@ def test_a_write_protected_data_folder_without_a_destination_is_refused_with_wha
         err = capsys.readouterr().err
         assert "只读" in err and "--to" in err and "Traceback" not in err, err
         assert sorted(p.name for p in ro.iterdir()) == [DB_NAME]
+
+
+def test_a_rescue_leaves_the_backups_already_in_the_rescue_folder(clinic: Ledger, tmp_path: Path) -> None:
+    """A maintainer rescues several sticks into one folder of their own: a rescue adds its copy and
+    deletes none of the others (the stick's own keep-10 rotation is for its own backup folder)."""
+    clinic.session.close()
+    dest = _folder(tmp_path / "rescue")
+    earlier = [dest / f"clinic-202601{day:02d}-090000.sqlite" for day in range(1, 13)]
+    for path in earlier:
+        shutil.copy2(clinic.folder / DB_NAME, path)  # other villages' rescues
+    with write_protected(tmp_path / "ro", _copy_of(clinic)) as ro:
+        assert run(["backup", "--data-dir", str(ro), "--to", str(dest)]) == 0
+    assert all(path.exists() for path in earlier)
+    assert len(backups_in(dest)) == len(earlier) + 1
