@@ -82,16 +82,17 @@ clinic restored onto a new PC signs with the key the township registered."""
 
 
 def _existing_key(session: ClinicSession) -> Ed25519PrivateKey | None:
-    """The key file's key; else the database's copy (a restore onto a new PC), written back
-    to the key file; None before the clinic's first export."""
+    """The key the database records, written back to the key file when the file is missing (a
+    restore onto a new PC) or holds another key (a `new_key` cut off before its commit: the
+    database, which records every new key with its audit entry, is what stands); else the key
+    file's (a ledger from before the copy was kept); None before the clinic's first export."""
     path = key_path(session)
-    if path.exists():
-        return signing.load_key(path)
     stored = session.setting(KEY_SETTING)
     if not stored:
-        return None
+        return signing.load_key(path) if path.exists() else None
     key = signing.key_from_pem(stored.encode("ascii"), "(数据库 / database)")
-    _save_key(path, key)
+    if not path.exists() or path.read_bytes() != signing.private_key_pem(key):
+        _save_key(path, key)
     return key
 
 

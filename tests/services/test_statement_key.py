@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -150,3 +151,24 @@ def test_a_damaged_key_copy_in_the_database_is_refused_with_a_message(clinic: Le
     with pytest.raises(UserError, match="签名密钥 .* 已损坏"):
         export_statement(clinic.session, "2025-08", out)
     assert list(out.iterdir()) == [] and not key_path(clinic.session).exists()
+
+
+def test_a_key_file_that_differs_from_the_recorded_key_gives_way_to_it(clinic: Ledger, tmp_path: Path) -> None:
+    """`statement new-key` cut off by a power loss after writing the new key file but before its
+    transaction committed: the database still records the old key (and no new-key audit entry).
+    The next export signs with the recorded key and puts it back in the file, so no statement goes
+    out under a key nobody recorded."""
+    from clinic_app.documents import signing
+    from clinic_app.services.statements import clinic_fingerprint
+
+    out = tmp_path / "out"
+    out.mkdir()
+    export_statement(clinic.session, "2025-08", out)
+    recorded = clinic_fingerprint(clinic.session)
+    path = key_path(clinic.session)
+    path.write_bytes(signing.private_key_pem(signing.generate_key()))  # the unrecorded new key
+    assert signing.fingerprint(signing.load_key(path)) != recorded
+    clinic.session.settle(clinic.request("signed_here", "2025-09-01T09:00:00", "YP0001"))
+    done = export_statement(clinic.session, "2025-09", out)
+    assert json.loads(done.data_file.read_bytes())["signature"]["fingerprint"] == recorded
+    assert signing.fingerprint(signing.load_key(path)) == recorded
