@@ -82,17 +82,16 @@ clinic restored onto a new PC signs with the key the township registered."""
 
 
 def _existing_key(session: ClinicSession) -> Ed25519PrivateKey | None:
-    """The key the database records, written back to the key file when the file is missing (a
-    restore onto a new PC) or holds another key (a `new_key` cut off before its commit: the
-    database, which records every new key with its audit entry, is what stands); else the key
-    file's (a ledger from before the copy was kept); None before the clinic's first export."""
+    """The key file's key; else the database's copy (a restore onto a new PC), written back
+    to the key file; None before the clinic's first export."""
     path = key_path(session)
+    if path.exists():
+        return signing.load_key(path)
     stored = session.setting(KEY_SETTING)
     if not stored:
-        return signing.load_key(path) if path.exists() else None
+        return None
     key = signing.key_from_pem(stored.encode("ascii"), "(数据库 / database)")
-    if not path.exists() or path.read_bytes() != signing.private_key_pem(key):
-        _save_key(path, key)
+    _save_key(path, key)
     return key
 
 
@@ -144,17 +143,19 @@ def new_key(session: ClinicSession, reason: str, at: dt.datetime | None = None) 
     key = signing.generate_key()
     old_pem, pem = signing.private_key_pem(old), signing.private_key_pem(key)
     result = NewKey(signing.fingerprint(old), signing.fingerprint(key), aside)
+    _save_key(aside, old)  # a copy first, never deleted (harmless if what follows fails)
+    with transaction(session.db) as conn:
+        ledger.set_setting(conn, KEY_SETTING, pem.decode("ascii"))
+        detail = {"old": result.old_fingerprint, "new": result.fingerprint, "reason": why, "kept_aside": aside.name}
+        ledger.audit(conn, NEW_KEY_ACTION, json.dumps(detail, ensure_ascii=False))
+    # The key file, which exports sign with, changes only once the new key is recorded: a new-key
+    # cut off before (a refusal, a power loss) leaves the old key the clinic's, file and database.
     try:
+        _save_key(path, key)
+    except UserError:
+        # Recorded but not in the file: put the record back to the key that still signs, and say so.
         with transaction(session.db) as conn:
-            _save_key(aside, old)  # a copy first: keys/ always holds a key file
-            _save_key(path, key)
-            ledger.set_setting(conn, KEY_SETTING, pem.decode("ascii"))
-            detail = {"old": result.old_fingerprint, "new": result.fingerprint, "reason": why, "kept_aside": aside.name}
-            ledger.audit(conn, NEW_KEY_ACTION, json.dumps(detail, ensure_ascii=False))
-    except BaseException:
-        # Not recorded: the old key stays the clinic's key (the aside copy is harmless).
-        if path.exists() and path.read_bytes() != old_pem:
-            write_atomically(path, old_pem, mode=0o600)
+            ledger.set_setting(conn, KEY_SETTING, old_pem.decode("ascii"))
         raise
     return result
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -153,22 +152,26 @@ def test_a_damaged_key_copy_in_the_database_is_refused_with_a_message(clinic: Le
     assert list(out.iterdir()) == [] and not key_path(clinic.session).exists()
 
 
-def test_a_key_file_that_differs_from_the_recorded_key_gives_way_to_it(clinic: Ledger, tmp_path: Path) -> None:
-    """`statement new-key` cut off by a power loss after writing the new key file but before its
-    transaction committed: the database still records the old key (and no new-key audit entry).
-    The next export signs with the recorded key and puts it back in the file, so no statement goes
-    out under a key nobody recorded."""
-    from clinic_app.documents import signing
-    from clinic_app.services.statements import clinic_fingerprint
+
+def test_a_new_key_not_recorded_never_touches_the_key_file(
+    clinic: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key file exports sign with changes only after the new key and its audit entry are
+    committed: a new-key cut off before (here its audit write fails; a power loss alike) leaves
+    the very file it found, so no statement can go out under a key the ledger never recorded."""
+    from clinic_app.services import statements
+    from clinic_app.store import ledger
 
     out = tmp_path / "out"
     out.mkdir()
     export_statement(clinic.session, "2025-08", out)
-    recorded = clinic_fingerprint(clinic.session)
     path = key_path(clinic.session)
-    path.write_bytes(signing.private_key_pem(signing.generate_key()))  # the unrecorded new key
-    assert signing.fingerprint(signing.load_key(path)) != recorded
-    clinic.session.settle(clinic.request("signed_here", "2025-09-01T09:00:00", "YP0001"))
-    done = export_statement(clinic.session, "2025-09", out)
-    assert json.loads(done.data_file.read_bytes())["signature"]["fingerprint"] == recorded
-    assert signing.fingerprint(signing.load_key(path)) == recorded
+    before = (path.read_bytes(), path.stat().st_ino, path.stat().st_mtime_ns)
+
+    def power_cut(*_args: object) -> None:
+        raise KeyboardInterrupt  # not an error the code could handle: the process stops here
+
+    monkeypatch.setattr(ledger, "audit", power_cut)
+    with pytest.raises(KeyboardInterrupt):
+        statements.new_key(clinic.session, "电脑被盗")
+    assert (path.read_bytes(), path.stat().st_ino, path.stat().st_mtime_ns) == before
