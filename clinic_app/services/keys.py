@@ -71,11 +71,12 @@ class RetiredKey(ImportRefused):
         who, day = f"{retired.name} ({retired.code})", retired.replaced_at[:10]
         super().__init__(
             f"该村密钥已于 {day} 更换 ({retired.reason}): 此文件用已停用的旧密钥 {retired.fingerprint} 签名, 不予导入。"
-            f"{who} 现在的密钥是 {retired.new_fingerprint}; 请村卫生室用更换后的电脑重新导出 "
-            "(恢复的旧备份带着旧密钥)",
+            f"{who} 现在的密钥是 {retired.new_fingerprint}; 请村卫生室用新密钥重新导出 "
+            "(恢复的旧备份带着旧密钥: 先把新密钥文件放回 keys/ 文件夹, 或再换一次密钥)",
             f"the key of {who} was replaced on {day} ({retired.reason}): this file is signed with the retired key "
             f"{retired.fingerprint} and is not imported. The village's key is now {retired.new_fingerprint}; the "
-            "village should export again on the PC it uses since (an old backup restored carries the old key)",
+            "village should export again with its new key (an old backup restored carries the old key: put the new key "
+            "file back into keys/, or make a new key again)",
         )
         self.retired = retired
 
@@ -136,7 +137,7 @@ def plan_replacement(session: ClinicSession, path: str, raw: bytes) -> KeyReplac
     if retired is not None:
         raise ImportRefused(
             f"此文件的密钥 {verified.fingerprint} 是 {retired.name} ({retired.code}) 于 {retired.replaced_at[:10]} "
-            "更换掉的旧密钥, 不能再次登记; 请村卫生室用更换后的电脑导出",
+            "更换掉的旧密钥, 不能再次登记; 请村卫生室用新密钥导出",
             f"this file's key {verified.fingerprint} is the one {retired.code} replaced on {retired.replaced_at[:10]}: "
             "a replaced key is never registered again",
         )

@@ -496,8 +496,9 @@ def export_statement(
         if problems:
             raise _damaged(session, problems[0])
     finally:
-        # A refusal before the check ends does not wait for it (it reads on its own connection).
-        pages.shutdown(wait=False, cancel_futures=True)
+        # A refusal before the check ends waits for it: its connection must not outlive the export
+        # (a restore chosen next replaces the file, which Windows refuses while it is open).
+        pages.shutdown(wait=True, cancel_futures=True)
     report(90, "写入文件 / writing the files")
     totals = [v.adjudication for v in data.visits]
     signs = [v.sign for v in data.visits]

@@ -7,7 +7,7 @@ time (the database busy: 未导入, not 拒收); 2 when a file is rejected.
 Each accepted file is imported in its own transaction even if another fails.
 
 `clinic-app statement replace-key FILE` replaces the registered key of a village
-that lost its own (services/keys.py): it shows the old and new fingerprints and
+that made a new one (`statement new-key`; services/keys.py): it shows the old and new fingerprints and
 exits 1; with ``--trust FINGERPRINT --reason WHY --by NAME`` it replaces (exit 0).
 
 stdout is the report, a line per file taken (added, superseded, already

@@ -432,8 +432,8 @@ ALTER TABLE statement_visits ADD COLUMN reimbursement_json TEXT;
 CREATE INDEX statement_visits_outside_receipt ON statement_visits(outside_receipt) WHERE outside_receipt IS NOT NULL;
 """
 
-# The township replaces a village's signing key (the village lost it: a new PC, a dead disk, no
-# backup): the old key is kept here, with when, why and by whom it was replaced, and
+# The township replaces a village's signing key (the village made a new one, `statement new-key`,
+# its old one perhaps in other hands): the old key is kept here, with when, why and by whom it was replaced, and
 # registered_keys holds the new one.  Statements imported under the old key stay as they are;
 # a later file signed with it is refused, naming the day of the replacement.  Append-only: a
 # replacement is history.
