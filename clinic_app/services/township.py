@@ -1179,7 +1179,12 @@ class _Review:
         # setl_id is the clinic's code, S and the ledger's sequence number, nine digits (one width,
         # so the text's order).  Not the settlement time: the village's clock may have been set
         # back within a day (its ledger refuses only an earlier date).
-        for v in sorted(self.visits, key=lambda v: (v.visit["setl_id"], v.index)):
+        # A file whose ids are not of that form (another program's) keeps settlement-time order.
+        form = re.compile(re.escape(self.code) + "S[0-9]{9}")
+        ledger_ids = all(form.fullmatch(v.visit["setl_id"]) for v in self.visits)
+        for v in sorted(
+            self.visits, key=lambda v: (v.visit["setl_id"] if ledger_ids else v.visit["setl_time"], v.index)
+        ):
             mine[v.visit["certno"]].append(v)
         requested = self.verified.body["clinic"]["policy_id"]
         for certno, own_visits in mine.items():

@@ -72,3 +72,25 @@ def test_a_difference_from_the_roster_s_designation_says_so(tmp_path: Path) -> N
     assert zh.endswith(f"; 乡镇花名册 (2026 年) 登记定点村卫生室 VB、卫生院 {b.TOWNSHIP}, 村卫生室文件按本村定点计算: 请核对参保登记")
     town.close()
     va.close()
+
+
+def test_a_file_whose_ids_are_not_the_ledger_s_is_counted_in_settlement_time_order(tmp_path: Path) -> None:
+    """Ids not of the app's form (another program's: 'SST000009' before 'SST000010' as text) say
+    nothing of the ledger's order: those visits are counted by settlement time.  Shaoguan (70%,
+    300.00 a year): 400.00 on 5 March pays 280.00, then 100.00 on 6 March the 20.00 left."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    town = b.township(tmp_path / "town")
+    key = Ed25519PrivateKey.generate()
+    person = b.person(1)
+    drug = ("头孢克肟", "drug", "400.00", "covered")
+    first = b.crafted_visit(10, person, dt.datetime(2025, 3, 5, 10), (drug,))
+    second = b.crafted_visit(9, person, dt.datetime(2025, 3, 6, 10), (("头孢克肟", "drug", "100.00", "covered"),),
+                             fund_year="280.00")
+    assert (str(first.adjudication.fund), str(second.adjudication.fund)) == ("280.00", "20.00")
+    raw = b.crafted_statement(key, "V01", [first, second])
+    (done,) = tw.import_files(town, [("V01.json", raw)], trust=[verify_statement(raw).fingerprint])
+    assert done.imported, done.plan.describe()
+    flags = store.review_flags(town.db, store.FlagFilter(month=b.MONTH, clinic_code="V01", code=tw.FLAG_ADJUDICATION_DIFF))
+    assert [(f.setl_id, f.detail) for f in flags] == []
+    town.close()
