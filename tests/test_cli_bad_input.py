@@ -119,6 +119,24 @@ def test_backup_to_a_folder_not_there_is_bad_input_as_every_other_out_folder(tmp
     assert not stick.exists() and not (tmp_path / "v" / "backups").exists()
 
 
+
+def test_backup_to_the_chosen_folder_not_there_is_the_same_bad_input_as_backup_to(tmp_path: Path, capsys) -> None:
+    """The backup folder chosen in 设置 on a USB stick not plugged in is the same mistake as
+    `backup --to` a folder not there: one message and exit 2 (it exited 1 from the service)."""
+    village = Village.create(tmp_path / "v", "V001", "东村卫生站", "shaoguan-resident-2023")
+    stick = tmp_path / "stick"
+    village.session.set_setting("backup_dir", str(stick))
+    village.session.close()
+    said = []
+    for command in (["backup", "--data-dir", str(tmp_path / "v")], ["backup", "--data-dir", str(tmp_path / "v"), "--to", str(stick)]):
+        assert run(command) == 2
+        zh, en = halves(capsys.readouterr().err)
+        said.append((zh, en))
+        assert f"备份文件夹 {stick} 不存在" in zh and f"backup folder {stick} does not exist" in en
+    assert said[0] == said[1]
+    assert not stick.exists() and not (tmp_path / "v" / "backups").exists()
+
+
 # ---------------------------------------------------------------- argparse in Chinese
 
 

@@ -153,11 +153,14 @@ def backup_now(
     `pause` is called between steps of the copy and of its check (`store.db.Pause`).
     """
     folder = folder or backup_dir(session)
-    _check_backup_folder(folder, may_make=folder == own_backup_dir(session))
+    check_backup_folder(folder, may_make=folder == own_backup_dir(session))
     return _backup_into(session.db, session.data_dir / DB_NAME, folder, backup_keep(session), now, pause)
 
 
-def _check_backup_folder(folder: Path, may_make: bool) -> None:
+def check_backup_folder(folder: Path, may_make: bool = False) -> None:
+    """A folder a backup can go into, else bad input (exit 2), whether it was typed (``backup
+    --to``) or is the one chosen in 设置: a missing folder is one mistake with one message and one
+    exit status, as a missing ``statement export --out`` is (`datadir.output_folder`)."""
     if folder.exists() and not folder.is_dir():
         raise BadInput(
             f"{folder} 是一个文件, 不是文件夹: 请选择备份要放入的文件夹",
@@ -165,7 +168,7 @@ def _check_backup_folder(folder: Path, may_make: bool) -> None:
         )
     if not folder.is_dir() and not may_make:
         # Never made here: a missing USB stick's path would become a folder on the local disk.
-        raise UserError(
+        raise BadInput(
             f"备份文件夹 {folder} 不存在: 请插入 U 盘或选择其他文件夹",
             f"backup folder {folder} does not exist: plug in the USB stick or choose another folder",
         )
@@ -221,7 +224,7 @@ def backup_data_folder(folder: Path, to: Path | None = None, now: dt.datetime | 
             f"the data folder {folder} is read-only (write-protected or no permission), so the backup cannot go "
             "into it: name a folder that can be written with --to (another USB stick, a folder on this computer)",
         )
-    _check_backup_folder(to, may_make=False)
+    check_backup_folder(to)
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     source = folder / DB_NAME
     try:

@@ -123,17 +123,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from clinic_app.services.backup import backup_data_folder
+    from clinic_app.services.backup import backup_data_folder, check_backup_folder
 
     folder = _clinic_dir(args)
     to = Path(args.to).expanduser() if args.to else None
-    if to is not None and not to.exists():
-        # A path typed wrong or a USB stick not plugged in: bad input (exit 2) as `statement export
-        # --out` and `settle --out` say it, and before the data folder is opened (or migrated).
-        raise BadInput(
-            f"备份文件夹 {to} 不存在: 请插入 U 盘或选择其他文件夹",
-            f"backup folder {to} does not exist: plug in the USB stick or choose another folder",
-        )
+    if to is not None:
+        # The service's own check (one message, exit 2), made here before the data folder is opened (or migrated).
+        check_backup_folder(to)
     made = backup_data_folder(folder, to)
     print(f"已备份 / backed up: {made.path}")
     if made.read_only_source:
