@@ -1,16 +1,27 @@
 """Import the clinic's catalogue (drugs, services, materials) from CSV or xlsx.
 
-Accepted: CSV in UTF-8 (with or without BOM) or GBK/GB18030 as Excel in China
-saves it, and xlsx (first sheet).  Columns by English or Chinese header: code
-编码, name 名称, spec 规格, unit 单位, price 单价, kind 类别, coverage 医保类别,
-essential 基药, tender 招标; a header may carry its unit (单价(元), 单价（元）)
-and may sit below a title row (the header is the first of the top rows that
-names every required column).  All or nothing: every row is checked first, and
-when any row is bad the report lists each problem (row number as the
-spreadsheet shows it, field, problem in Chinese and English) and NOTHING is
-written, so a half-imported price list never reaches a receipt.  A drug bought
-outside the tender network (tender = 0) is imported as `excluded`
-(邵医保发〔2019〕17号: 网外采购药品不予支付; POLICIES.md §2).
+Accepted: CSV in UTF-8 (with or without BOM), GBK/GB18030 as Excel in China
+saves it, or UTF-16 ("Unicode 文本"), separated by commas, tabs or semicolons;
+and xlsx, every visible sheet that has a catalogue header (a workbook of 药品 /
+诊疗项目 / 耗材 sheets is one catalogue; a hidden sheet and a sheet of notes are
+skipped).  Columns by English or Chinese header: code 编码, name 名称, spec 规格,
+unit 单位, price 单价, kind 类别, coverage 医保类别, essential 基药, tender 招标; a
+header may carry its unit (单价(元), 单价（元）), spaces (单 价), may sit below a
+title row (the header is the first of the top rows that names every required
+column) and may take two rows (a merged 价格 over 进价 / 零售价).  An xlsx cell
+is read as the spreadsheet shows it: a code in a 00000 format keeps its
+leading zeros, and a price cell shown with two decimals (0.00, ¥#,##0.00) is
+that shown amount (12.0999999 shown as 12.10 is 12.10); a price with more
+decimals in any other format is a row problem, as is a code Excel has turned
+into a number of more than 15 digits or into 1.23457E+17.  All or nothing:
+every row is checked first, and when any row is bad the report lists each
+problem (sheet, row number as the spreadsheet shows it, field, problem in
+Chinese and English) and NOTHING is written, so a half-imported price list
+never reaches a receipt.  A drug bought outside the tender network (tender =
+0) is imported as `excluded` (邵医保发〔2019〕17号: 网外采购药品不予支付;
+POLICIES.md §2).  A code already in the catalogue takes the file's name, price
+and flags; settled visits keep the prices they were settled at (each visit
+line records its own unit price).
 """
 
 from __future__ import annotations
@@ -21,7 +32,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -36,26 +47,31 @@ FIELDS = ("code", "name", "spec", "unit", "price", "kind", "coverage", "essentia
 REQUIRED = ("code", "name", "price", "kind")
 HEADERS = {
     "code": ("code", "编码", "药品编码", "项目编码", "目录编码"),
-    "name": ("name", "名称", "药品名称", "项目名称", "通用名"),
+    "name": ("name", "名称", "药品名称", "项目名称", "通用名", "通用名称", "药品通用名", "品名"),
     "spec": ("spec", "规格"),
     "unit": ("unit", "单位"),
-    "price": ("price", "单价", "价格", "零售价"),
-    "kind": ("kind", "类别", "项目类别"),
-    "coverage": ("coverage", "医保类别", "医保"),
-    "essential": ("essential", "基药", "基本药物"),
-    "tender": ("tender", "招标", "网内采购", "招标采购"),
+    "price": ("price", "单价", "价格", "零售价", "零售价格", "零售单价", "售价", "收费标准"),
+    "kind": ("kind", "类别", "项目类别", "收费类别", "费用类别"),
+    "coverage": ("coverage", "医保类别", "医保", "医保等级", "医保类型", "甲乙类"),
+    "essential": ("essential", "基药", "基本药物", "是否基药", "是否基本药物"),
+    "tender": ("tender", "招标", "网内采购", "招标采购", "是否招标", "是否中标"),
 }
 FIELD_ZH = {"code": "编码", "name": "名称", "spec": "规格", "unit": "单位", "price": "单价", "kind": "类别", "coverage": "医保类别", "essential": "基药", "tender": "招标", "file": "文件"}
 KIND_WORDS = {
     "药品": "drug", "西药": "drug", "中成药": "drug", "中药": "drug",
-    "检查": "exam", "检验": "exam", "化验": "exam",
-    "治疗": "treatment", "材料": "material", "耗材": "material",
-    "诊疗费": "consultation", "一般诊疗费": "consultation", "诊查费": "consultation", "其他": "other",
+    "中药饮片": "drug", "中草药": "drug", "西成药": "drug", "化学药品": "drug",
+    "检查": "exam", "检验": "exam", "化验": "exam", "检查费": "exam", "检验费": "exam", "化验费": "exam",
+    "治疗": "treatment", "治疗费": "treatment",
+    "材料": "material", "耗材": "material", "卫生材料": "material", "医用耗材": "material", "材料费": "material",
+    "诊疗费": "consultation", "一般诊疗费": "consultation", "诊查费": "consultation", "诊察费": "consultation",
+    "其他": "other",
 }
 COVERAGE_WORDS = {
-    "甲类": "covered", "乙类": "covered", "目录内": "covered", "医保": "covered",
+    "甲类": "covered", "乙类": "covered", "甲": "covered", "乙": "covered", "目录内": "covered", "医保": "covered",
+    "医保内": "covered",
     "特定": "specific_list", "特定政策清单": "specific_list", "特定清单": "specific_list",
-    "自费": "excluded", "目录外": "excluded", "丙类": "excluded", "不报销": "excluded",
+    "自费": "excluded", "全自费": "excluded", "目录外": "excluded", "医保外": "excluded", "丙类": "excluded",
+    "丙": "excluded", "不报销": "excluded",
 }
 MAX_TEXT = {"code": 64, "name": 200, "spec": 200, "unit": 200}
 """Characters of a text cell: beyond any real code or name (a whole column pasted into one cell)."""
@@ -64,6 +80,47 @@ HEADER_ROWS = 10
 _UNIT = re.compile(r"\([^()]*\)$")
 TRUE_WORDS = ("1", "y", "yes", "true", "是", "有", "√")
 FALSE_WORDS = ("0", "n", "no", "false", "否", "无", "×")
+DELIMITERS = (",", "\t", ";")
+"""CSV separators, in the order tried: Excel's CSV, its tab-separated text, a European-locale CSV."""
+_EXCEL_EXPONENT = re.compile(r"^[+-]?\d+(\.\d+)?e[+-]?\d+$", re.IGNORECASE)
+EXACT_DIGITS = 15
+"""Digits an Excel number keeps: a longer code typed as a number has lost its last digits."""
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""The start of an Excel 97-2003 .xls (and WPS .et) file."""
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A number from an xlsx cell with the number format the spreadsheet shows it in."""
+
+    value: int | float
+    format: str
+
+    def text(self) -> str:
+        """The number as Excel keeps it (15 significant digits), zero-padded when its format is 00000."""
+        if isinstance(self.value, float) and not self.value.is_integer():
+            return f"{self.value:.15g}"
+        whole = int(self.value)
+        if re.fullmatch(r"0+", self.format or "") and whole >= 0:
+            return str(whole).zfill(len(self.format))
+        return str(whole)
+
+    def decimals(self) -> int | None:
+        """Decimals the format shows (0.00 and ¥#,##0.00_ → 2); None for General, text, % or dates."""
+        section = (self.format or "General").split(";")[0]
+        section = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.|_.', "", section)
+        if not re.search(r"[0#]", section) or re.search(r"[%eEymdhs/@]", section):
+            return None
+        tail = re.search(r"\.([0#?]+)", section)
+        return len(tail.group(1)) if tail else 0
+
+
+@dataclass(frozen=True)
+class Table:
+    """One sheet's rows (an xlsx sheet by its name; a CSV file is one table with no name)."""
+
+    name: str
+    rows: list[list[Any]]
 
 
 @dataclass(frozen=True)
@@ -74,9 +131,20 @@ class RowProblem:
     field: str
     zh: str
     en: str
+    sheet: str = ""
+    """The xlsx sheet the row is on, when the workbook has more than one catalogue sheet."""
+
+    def where(self) -> str:
+        """The row as the user finds it: "5", or "药品 5" on a sheet named 药品."""
+        return f"{self.sheet} {self.row}" if self.sheet else str(self.row)
 
     def text(self) -> str:
-        return f"第 {self.row} 行 {FIELD_ZH.get(self.field, self.field)}: {self.zh} / row {self.row} {self.field}: {self.en}"
+        zh_sheet = f"工作表 {self.sheet} " if self.sheet else ""
+        en_sheet = f"sheet {self.sheet} " if self.sheet else ""
+        return (
+            f"{zh_sheet}第 {self.row} 行 {FIELD_ZH.get(self.field, self.field)}: {self.zh} / "
+            f"{en_sheet}row {self.row} {self.field}: {self.en}"
+        )
 
 
 @dataclass(frozen=True)
@@ -96,18 +164,52 @@ class ImportReport:
         return not self.problems
 
 
-def read_rows(path: Path) -> list[list[Any]]:
-    """The file's rows as cell values (header first)."""
+def read_tables(path: Path) -> list[Table]:
+    """The file's sheets as cell values: an xlsx by its content (whatever its name), else CSV text."""
     try:
+        with path.open("rb") as file:
+            start = file.read(8)
+        if start.startswith(b"PK\x03\x04"):
+            return _xlsx_tables(path)
+        if start == _OLE:
+            raise BadInput(
+                f"{path.name} 是旧版 Excel (.xls) 或 WPS (.et) 文件, 不能直接导入; 请在 Excel 或 WPS 中"
+                "打开它, \"另存为\" Excel 工作簿 (.xlsx) 或 CSV 后再导入",
+                f"{path.name} is an old Excel (.xls) or WPS (.et) workbook, which cannot be imported; open it in "
+                "Excel or WPS and \"Save As\" an Excel workbook (.xlsx) or CSV, then import that",
+            )
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            return _xlsx_rows(path)
+            raise BadInput(f"{path.name} 不是有效的 xlsx 文件", f"{path.name} is not a valid xlsx file")
         data = path.read_bytes()
     except OSError as exc:
         raise BadInput(f"无法读取文件 {path}: {os_reason(exc)[0]}", f"cannot read {path}: {os_reason(exc)[1]}") from None
-    reader = csv.reader(io.StringIO(decode_text(data)))
+    return [Table("", _csv_rows(decode_text(data)))]
+
+
+def read_rows(path: Path) -> list[list[Any]]:
+    """The rows of the file's first catalogue sheet (header first)."""
+    return read_tables(path)[0].rows
+
+
+def _csv_rows(text: str) -> list[list[Any]]:
+    """Rows split at commas, or at tabs or semicolons when only those give a catalogue header."""
+    rows = _split(text, ",", strict=True)
+    if _find_header(rows) is not None:
+        return rows
+    for delimiter in DELIMITERS[1:]:
+        other = _split(text, delimiter, strict=False)
+        if other and _find_header(other) is not None:
+            return other
+    return rows
+
+
+def _split(text: str, delimiter: str, strict: bool) -> list[list[Any]]:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         return [list(row) for row in reader]
     except csv.Error as exc:
+        if not strict:
+            return []
         # Past csv's field limit (128 KiB): a cell no catalogue has, or a quote never closed.
         line = reader.line_num
         raise BadInput(
@@ -117,7 +219,12 @@ def read_rows(path: Path) -> list[list[Any]]:
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 (BOM or not), else GB18030 (a superset of the GBK Excel writes in China)."""
+    """UTF-8 (BOM or not), UTF-16 with its BOM (Excel's "Unicode 文本"), else GB18030 (a superset of GBK)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise BadInput("文件开头标明是 UTF-16, 但内容不是 UTF-16 文本", "the file starts as UTF-16 but is not UTF-16 text") from None
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8")
@@ -136,50 +243,114 @@ def decode_text(data: bytes) -> str:
         raise BadInput("文件编码无法识别 (应为 UTF-8 或 GBK)", "unknown text encoding (expected UTF-8 or GBK)") from None
 
 
-def _xlsx_rows(path: Path) -> list[list[Any]]:
+def _xlsx_tables(path: Path) -> list[Table]:
+    """Every visible sheet, the one Excel opens on first; a number keeps the format it is shown in."""
     import zipfile
 
     from openpyxl import load_workbook
 
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise BadInput(f"{path.name} 不是有效的 xlsx 文件", f"{path.name} is not a valid xlsx file: {exc}") from None
-    try:
-        sheet = book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
+    # An open file, not its name: openpyxl refuses a name that does not end in .xlsx, and a workbook
+    # saved as "目录.csv" (or sent through a chat program that renames it) is still one.
+    with path.open("rb") as file:
+        try:
+            book = load_workbook(file, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+            raise BadInput(f"{path.name} 不是有效的 xlsx 文件", f"{path.name} is not a valid xlsx file: {exc}") from None
+        try:
+            active = book.active
+            sheets = [s for s in book.worksheets if s.sheet_state == "visible"] or list(book.worksheets[:1])
+            sheets.sort(key=lambda s: s is not active)
+            return [Table(sheet.title, [[_xlsx_value(c) for c in row] for row in sheet.iter_rows()]) for sheet in sheets]
+        finally:
+            book.close()
+
+
+def _xlsx_value(cell: Any) -> Any:
+    value = cell.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return Shown(value, cell.number_format or "General")
+    return value
 
 
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, Shown):
+        return value.text()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
 
 
+def _word(text: str) -> str:
+    """A cell as a word to look up: full-width forms as ASCII, no spaces ("甲 类" is 甲类)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+
+
 def _header_label(cell: Any) -> str:
     """A header as matched: full-width forms as ASCII, no spaces or required-marks, no unit ("单价（元）")."""
-    label = unicodedata.normalize("NFKC", _cell(cell)).lower().replace(" ", "").strip("*")
-    return _UNIT.sub("", label)
+    return _UNIT.sub("", _word(_cell(cell)).strip("*"))
+
+
+def _field_of(label: str) -> str | None:
+    return next((field for field, names in HEADERS.items() if label in names), None)
 
 
 def _header_map(header: Sequence[Any]) -> dict[str, int]:
     found: dict[str, int] = {}
     for index, cell in enumerate(header):
-        label = _header_label(cell)
-        for field, names in HEADERS.items():
-            if label in names and field not in found:
-                found[field] = index
+        field = _field_of(_header_label(cell))
+        if field is not None and field not in found:
+            found[field] = index
     return found
+
+
+def _two_row_map(upper: Sequence[Any], lower: Sequence[Any]) -> dict[str, int] | None:
+    """The columns of a header in two rows (a merged 价格 over 进价 / 零售价, 编码 merged down), or None.
+
+    A column with a cell in the lower row is named by that cell, or by the group above it and that
+    cell together (医保 over 类别 is 医保类别); a column empty below keeps the upper name.  The lower row
+    is a header only when it names some column and has no code (a data row always has one).
+    """
+    width = max(len(upper), len(lower))
+    above = [_header_label(upper[i]) if i < len(upper) else "" for i in range(width)]
+    below = [_header_label(lower[i]) if i < len(lower) else "" for i in range(width)]
+    if not any(below):
+        return None
+    found: dict[str, int] = {}
+    named_below = False
+    group = ""
+    for index in range(width):
+        group = above[index] or group
+        if below[index]:
+            field = _field_of(group + below[index]) or _field_of(below[index])
+            named_below = named_below or field is not None
+        else:
+            field = _field_of(above[index])
+        if field is not None and field not in found:
+            found[field] = index
+    if not named_below or "code" not in found or below[found["code"]]:
+        return None
+    return found
+
+
+def _find_header(rows: Sequence[Sequence[Any]]) -> tuple[int, dict[str, int]] | None:
+    """(first data row index, columns) of the first header among the top rows that names every required column."""
+    for index, row in enumerate(rows[:HEADER_ROWS]):
+        if index + 1 < len(rows):
+            both = _two_row_map(row, rows[index + 1])
+            if both is not None and all(f in both for f in REQUIRED):
+                return index + 2, both
+        single = _header_map(row)
+        if all(f in single for f in REQUIRED):
+            return index + 1, single
+    return None
 
 
 def _flag(text: str, default: bool) -> bool | None:
     if not text:
         return default
-    lowered = text.lower()
+    lowered = _word(text)
     if lowered in TRUE_WORDS:
         return True
     if lowered in FALSE_WORDS:
@@ -187,7 +358,7 @@ def _flag(text: str, default: bool) -> bool | None:
     return None
 
 
-class _BadPrice(ValueError):
+class _BadCell(ValueError):
     def __init__(self, zh: str, en: str) -> None:
         super().__init__(en)
         self.zh, self.en = zh, en
@@ -198,10 +369,14 @@ def _shown(text: str) -> str:
 
 
 def _price(value: Any) -> Money:
-    """A price cell as Money: 0 to `MAX_LINE_AMOUNT`, at most two decimals; else `_BadPrice`."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    """A price cell as Money: 0 to `MAX_LINE_AMOUNT`, at most two decimals; else `_BadCell`."""
+    if isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, (int, float)):
+        value = Shown(value, "General")
+    if isinstance(value, Shown):
         # Excel keeps numbers as binary floats and shows 15 significant digits: read what it shows.
-        text = f"{value:.15g}"
+        text = f"{value.value:.15g}"
     else:
         # As typed: "¥15.60", "15.60元", full-width digits from a Chinese input method.
         text = unicodedata.normalize("NFKC", _cell(value)).strip().lstrip("¥￥").removesuffix("元").strip().replace(",", "")
@@ -211,63 +386,125 @@ def _price(value: Any) -> Money:
     except InvalidOperation:
         amount = Decimal("NaN")
     if not amount.is_finite():  # junk, NaN, Infinity
-        raise _BadPrice(f"单价无效: \"{shown}\" 不是金额", f"invalid price \"{shown}\": not an amount")
+        raise _BadCell(f"单价无效: \"{shown}\" 不是金额", f"invalid price \"{shown}\": not an amount")
     if amount < 0:
-        raise _BadPrice("单价无效: 不能为负", "invalid price: it must not be negative")
+        raise _BadCell("单价无效: 不能为负", "invalid price: it must not be negative")
     if amount > Decimal(str(MAX_LINE_AMOUNT)):  # before quantize, which fails past 28 digits
-        raise _BadPrice(
+        raise _BadCell(
             f"单价无效: {shown} 超过上限 {MAX_LINE_AMOUNT} 元", f"invalid price {shown}: over the limit of {MAX_LINE_AMOUNT}"
         )
-    if amount != amount.quantize(Decimal("0.01")):
-        raise _BadPrice(
+    cents = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if amount != cents:
+        if isinstance(value, Shown) and value.decimals() == 2:
+            # The sheet shows (and prints) this price as `cents`: the amount the township set, a
+            # computed 12.0999999 or 3.4583 behind it; Excel rounds half up, to 15 digits first.
+            return Money.parse(f"{cents:.2f}")
+        if isinstance(value, Shown):
+            raise _BadCell(
+                f"单价无效: 单元格中的数是 {shown}, 多于两位小数; 如果单价是 {cents:.2f} 元, 请把这一列设为"
+                "两位小数的数字格式 (0.00), 或直接输入单价",
+                f"invalid price: the cell holds {shown}, more than 2 decimals; if the price is {cents:.2f}, format "
+                "the column as a number with 2 decimals (0.00) or type the price",
+            )
+        raise _BadCell(
             f"单价无效: \"{shown}\" 不是最多两位小数的金额", f"invalid price \"{shown}\": not an amount with at most 2 decimals"
         )
-    return Money.parse(f"{amount:.2f}")
+    return Money.parse(f"{cents:.2f}")
+
+
+def _code(value: Any) -> str:
+    """A code cell as text; `_BadCell` when Excel has already lost its digits."""
+    text = _cell(value)
+    if isinstance(value, Shown) and abs(value.value) >= 10**EXACT_DIGITS:
+        raise _BadCell(
+            f"编码 {_shown(text)} 是超过 {EXACT_DIGITS} 位的数字, Excel 只保留 {EXACT_DIGITS} 位, 末几位已经丢失; "
+            "请把编码列设为文本格式, 重新输入编码",
+            f"code {_shown(text)} is a number of more than {EXACT_DIGITS} digits, of which Excel keeps {EXACT_DIGITS}: "
+            "its last digits are lost; format the code column as text and type the codes again",
+        )
+    if _EXCEL_EXPONENT.match(text):
+        raise _BadCell(
+            f"编码 {_shown(text)} 是 Excel 的科学计数法, 原来的编码已经丢失; 请在 Excel 中把编码列设为文本格式, "
+            "重新输入编码后再保存",
+            f"code {_shown(text)} is Excel's exponent notation: the real code is lost; format the code column as "
+            "text in Excel, type the codes again and save",
+        )
+    return text
 
 
 def parse_catalog(rows: Iterable[Sequence[Any]], path: Path) -> ImportReport:
-    """Check every row; the entries are usable only when there are no problems."""
-    rows = list(rows)
-    problems: list[RowProblem] = []
-    entries: list[CatalogEntry] = []
-    outside = 0
-    if not rows:
-        problems.append(RowProblem(1, "file", "文件为空", "the file is empty"))
-        return ImportReport(path, 0, (), tuple(problems), 0, 0)
-    top = next(
-        (i for i, row in enumerate(rows[:HEADER_ROWS]) if all(f in _header_map(row) for f in REQUIRED)), 0
-    )
-    columns = _header_map(rows[top])
-    missing = [f for f in REQUIRED if f not in columns]
-    for field in missing:
-        names = "/".join(HEADERS[field][1:])
-        problems.append(
-            RowProblem(
-                1, field, f"缺少 {FIELD_ZH[field]} 列 (表头写作 {names})", f"missing column {field} (header {field} or {names})"
+    """Check every row of one table; the entries are usable only when there are no problems."""
+    return parse_tables([Table("", [list(row) for row in rows])], path)
+
+
+def parse_tables(tables: Sequence[Table], path: Path) -> ImportReport:
+    """Check every row of every table with a catalogue header; one code may appear once in all."""
+    headed = [(table, found) for table in tables if (found := _find_header(table.rows)) is not None]
+    if not headed:
+        table = tables[0] if tables else Table("", [])
+        if not table.rows:
+            return ImportReport(path, 0, (), (RowProblem(1, "file", "文件为空", "the file is empty"),), 0, 0)
+        columns = _header_map(table.rows[0])
+        problems = []
+        for field in (f for f in REQUIRED if f not in columns):
+            names = "/".join(HEADERS[field][1:])
+            problems.append(
+                RowProblem(
+                    1, field, f"缺少 {FIELD_ZH[field]} 列 (表头写作 {names})", f"missing column {field} (header {field} or {names})"
+                )
             )
-        )
-    if missing:
-        return ImportReport(path, len(rows) - 1, (), tuple(problems), 0, 0)
-    seen: dict[str, int] = {}
-    count = 0
-    for number, row in enumerate(rows[top + 1 :], start=top + 2):
+        return ImportReport(path, len(table.rows) - 1, (), tuple(problems), 0, 0)
+    named = len(headed) > 1
+    checked = _Checked()
+    for table, (start, columns) in headed:
+        checked.table(table.rows[start:], start + 1, columns, table.name if named else "")
+    if checked.count == 0 and not checked.problems:
+        checked.problems.append(RowProblem(headed[0][1][0] + 1, "file", "没有数据行", "no data rows"))
+    return ImportReport(path, checked.count, tuple(checked.entries), tuple(checked.problems), 0, checked.outside)
+
+
+class _Checked:
+    """Rows checked so far: entries, problems, and the codes seen (a code appears once in the file)."""
+
+    def __init__(self) -> None:
+        self.problems: list[RowProblem] = []
+        self.entries: list[CatalogEntry] = []
+        self.outside = 0
+        self.count = 0
+        self.seen: dict[str, tuple[str, int]] = {}
+
+    def table(self, rows: Sequence[Sequence[Any]], first: int, columns: dict[str, int], sheet: str) -> None:
+        for number, row in enumerate(rows, start=first):
+            self.row(row, number, columns, sheet)
+
+    def row(self, row: Sequence[Any], number: int, columns: dict[str, int], sheet: str) -> None:
         raw = {f: (row[i] if i < len(row) else None) for f, i in columns.items()}
         cells = {f: _cell(v) for f, v in raw.items()}
         if not any(cells.values()):
-            continue
-        count += 1
+            return
+        self.count += 1
+        problems = self.problems
         bad = len(problems)
 
-        def problem(field: str, zh: str, en: str, row_number: int = number) -> None:
-            problems.append(RowProblem(row_number, field, zh, en))
+        def problem(field: str, zh: str, en: str) -> None:
+            problems.append(RowProblem(number, field, zh, en, sheet))
 
-        code, name = cells.get("code", ""), cells.get("name", "")
-        if not code:
-            problem("code", "编码为空", "code is empty")
-        elif code in seen:
-            problem("code", f"编码 {code} 与第 {seen[code]} 行重复", f"code {code} repeats row {seen[code]}")
+        name = cells.get("name", "")
+        code = ""
+        try:
+            code = _code(raw.get("code"))
+        except _BadCell as wrong:
+            problem("code", wrong.zh, wrong.en)
         else:
-            seen[code] = number
+            if not code:
+                problem("code", "编码为空", "code is empty")
+            elif code in self.seen:
+                where_sheet, where_row = self.seen[code]
+                zh_at = f"工作表 {where_sheet} 第 {where_row} 行" if where_sheet != sheet else f"第 {where_row} 行"
+                en_at = f"sheet {where_sheet} row {where_row}" if where_sheet != sheet else f"row {where_row}"
+                problem("code", f"编码 {code} 与{zh_at}重复", f"code {code} repeats {en_at}")
+            else:
+                self.seen[code] = (sheet, number)
         if not name:
             problem("name", "名称为空", "name is empty")
         for field, limit in MAX_TEXT.items():
@@ -280,14 +517,14 @@ def parse_catalog(rows: Iterable[Sequence[Any]], path: Path) -> ImportReport:
         else:
             try:
                 price = _price(raw.get("price"))
-            except _BadPrice as wrong:
+            except _BadCell as wrong:
                 problem("price", wrong.zh, wrong.en)
         kind_text = cells.get("kind", "")
-        kind = KIND_WORDS.get(kind_text, kind_text.lower())
+        kind = KIND_WORDS.get(_word(kind_text), _word(kind_text))
         if kind not in ITEM_KINDS:
             problem("kind", f"类别 {kind_text!r} 无效 (药品/检查/治疗/材料/诊疗费/其他)", f"kind {kind_text!r} is not one of {', '.join(ITEM_KINDS)} (or 药品/检查/治疗/材料/诊疗费/其他)")
         coverage_text = cells.get("coverage", "")
-        coverage = COVERAGE_WORDS.get(coverage_text, coverage_text.lower()) or "covered"
+        coverage = COVERAGE_WORDS.get(_word(coverage_text), _word(coverage_text)) or "covered"
         if coverage not in COVERAGES:
             problem("coverage", f"医保类别 {coverage_text!r} 无效 (甲类/乙类/特定/自费)", f"coverage {coverage_text!r} is not one of {', '.join(COVERAGES)} (or 甲类/乙类/特定/自费)")
         essential = _flag(cells.get("essential", ""), False)
@@ -297,12 +534,12 @@ def parse_catalog(rows: Iterable[Sequence[Any]], path: Path) -> ImportReport:
         if tender is None:
             problem("tender", f"招标 应为 是/否, 不是 {cells['tender']!r}", f"tender must be yes/no, not {cells['tender']!r}")
         if len(problems) > bad or price is None:
-            continue
+            return
         if kind == "drug" and tender is False and coverage != "excluded":
             # 邵医保发〔2019〕17号 三(四): drugs bought outside the tender network are not paid.
             coverage = "excluded"
-            outside += 1
-        entries.append(
+            self.outside += 1
+        self.entries.append(
             CatalogEntry(
                 code=code,
                 name=name,
@@ -316,14 +553,11 @@ def parse_catalog(rows: Iterable[Sequence[Any]], path: Path) -> ImportReport:
                 pinyin=pinyin_initials(name),
             )
         )
-    if count == 0 and not problems:
-        problems.append(RowProblem(2, "file", "没有数据行", "no data rows"))
-    return ImportReport(path, count, tuple(entries), tuple(problems), 0, outside)
 
 
 def import_catalog(session: ClinicSession, path: Path) -> ImportReport:
     """Read and check the file; write every entry in one transaction, or none when any row is bad."""
-    report = parse_catalog(read_rows(path), path)
+    report = parse_tables(read_tables(path), path)
     if not report.ok:
         return report
     written = session.save_catalog(list(report.entries))

@@ -38,7 +38,7 @@ def import_catalog(session: ClinicSession, path: str, language: str = "zh") -> t
     field_names = getattr(catalog_import, "FIELD_ZH", {})
     problems = [
         (
-            str(p.row),
+            p.where(),  # "5", or "诊疗项目 5" when the workbook has more than one catalogue sheet
             p.field if language == "en" else field_names.get(p.field, p.field),
             p.en if language == "en" else p.zh,
         )

@@ -258,3 +258,253 @@ def test_a_price_written_with_yuan_is_the_amount(clinic: Ledger, tmp_path: Path,
     report = import_catalog(clinic.session, path)
     assert report.ok, [p.text() for p in report.problems]
     assert clinic.session.catalog_entry("XY004").price == Money.parse("15.60")
+
+
+# ---------------------------------------------------------------- the files townships hand out
+
+
+def test_the_catalogue_sheet_past_a_notes_sheet_with_titles_and_excel_formats(clinic: Ledger, tmp_path: Path) -> None:
+    """A township's workbook: a notes sheet first, the catalogue (the sheet it opens on) under two
+    title rows and a merged title, headers with spaces and full-width brackets, codes typed as numbers
+    in a 00000 format, prices typed as text, a hidden sheet of old prices.  It read the notes sheet
+    (four 缺少 … 列 problems); the hidden sheet must not be read either."""
+    book = Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "填表说明"
+    notes.append(["本表由镇卫生院药房统一下发, 请勿修改编码"])
+    sheet = book.create_sheet("基本药物目录")
+    book.active = 1
+    sheet.append(["XX镇卫生院基本药物目录 2026年"])
+    sheet.merge_cells("A1:H1")
+    sheet.append(["制表日期：2026年3月1日", None, None, None, None, None, "单位：元"])
+    sheet.append(["序号", "药品编码", "药品 名称", "规格（单位）", "单 价（元）", "类  别", "医保类别", "是否基药"])
+    sheet.append([1, 123, "阿莫西林胶囊", "0.25g*24粒/盒", "12.50", "西药", "甲类", "是"])
+    sheet.append([2, "00124", "布洛芬缓释胶囊", "0.3g*20粒/盒", "１２.５０", "西药", "乙类", "否"])
+    sheet.append([3, 125, "复方甘草片", "100片/瓶", "¥12.50", "西药", "甲 类", "是"])
+    sheet.append([4, 126, "板蓝根颗粒", "10g*20袋/包", "12.5元", "中成药", "甲类", "是"])
+    for row in range(4, 8):
+        sheet.cell(row, 2).number_format = "00000"
+    for row in range(8, 30):  # rows Excel keeps for their format, with no values
+        sheet.cell(row, 5).number_format = "0.00"
+    hidden = book.create_sheet("旧价格")
+    hidden.sheet_state = "hidden"
+    hidden.append(["药品编码", "药品名称", "单价", "类别"])
+    hidden.append(["00123", "阿莫西林胶囊", "11.00", "西药"])
+    path = tmp_path / "XX镇基本药物目录2026.xlsx"
+    book.save(path)
+    report = import_catalog(clinic.session, path)
+    assert report.ok, [p.text() for p in report.problems]
+    assert report.written == 4
+    entries = {code: clinic.session.catalog_entry(code) for code in ("00123", "00124", "00125", "00126")}
+    assert {code: e.price for code, e in entries.items()} == dict.fromkeys(entries, Money.parse("12.50"))
+    assert entries["00123"].spec == "0.25g*24粒/盒" and entries["00123"].essential
+    assert not entries["00124"].essential and entries["00125"].coverage == "covered"
+    assert ledger.catalog_entry(clinic.session.db, "123") is None
+
+
+def test_the_catalogue_sheets_of_one_workbook_are_one_catalogue(clinic: Ledger, tmp_path: Path) -> None:
+    """药品 and 诊疗项目 on two sheets: both are imported (only the first was); a code on both is named
+    with its sheet, and then nothing is written."""
+    book = Workbook()
+    drugs = book.active
+    assert drugs is not None
+    drugs.title = "药品"
+    drugs.append(["编码", "名称", "单价", "类别"])
+    drugs.append(["YP9001", "阿莫西林胶囊", "6.90", "药品"])
+    services = book.create_sheet("诊疗项目")
+    services.append(["项目编码", "项目名称", "收费标准", "项目类别"])
+    services.append(["ZL9001", "肌肉注射", "2.00", "治疗费"])
+    services.append(["ZL9002", "血常规", "15.00", "检验费"])
+    path = tmp_path / "目录.xlsx"
+    book.save(path)
+    report = import_catalog(clinic.session, path)
+    assert report.ok and report.written == 3, [p.text() for p in report.problems]
+    assert clinic.session.catalog_entry("ZL9001").kind == "treatment"
+    assert clinic.session.catalog_entry("ZL9002").price == Money.parse("15.00")
+
+    services.append(["YP9001", "阿莫西林胶囊", "7.20", "药品"])
+    book.save(path)
+    report = import_catalog(clinic.session, path)
+    (problem,) = report.problems
+    assert (problem.sheet, problem.row, problem.field) == ("诊疗项目", 4, "code")
+    assert "工作表 药品 第 2 行" in problem.zh and "sheet 药品 row 2" in problem.en
+    assert problem.text().startswith("工作表 诊疗项目 第 4 行")
+    assert report.written == 0 and clinic.session.catalog_entry("YP9001").price == Money.parse("6.90")
+
+
+def test_a_header_in_two_rows_under_merged_cells(clinic: Ledger, tmp_path: Path) -> None:
+    """价格 merged over 进价 / 零售价 and 医保 over 类别 / 基药: the retail price is the price, never the
+    purchase price; the sub-header row is not a data row (it was: four problems on row 3)."""
+    path = tmp_path / "two.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["XX镇卫生院一体化村卫生室目录"])
+    sheet.merge_cells("A1:H1")
+    sheet.append(["编码", "名称", "类别", "单位", "价格（元）", None, "医保", None])
+    sheet.append([None, None, None, None, "进价", "零售价", "类别", "基药"])
+    for column in "ABCD":
+        sheet.merge_cells(f"{column}2:{column}3")
+    sheet.merge_cells("E2:F2")
+    sheet.merge_cells("G2:H2")
+    sheet.append(["T001", "阿莫西林胶囊", "药品", "盒", 5.2, 6.9, "乙类", "是"])
+    sheet.append(["T002", "维生素C片", "药品", "瓶", 1.1, 2.5, "自费", "否"])
+    book.save(path)
+    report = import_catalog(clinic.session, path)
+    assert report.ok and report.written == 2, [p.text() for p in report.problems]
+    first, second = clinic.session.catalog_entry("T001"), clinic.session.catalog_entry("T002")
+    assert (first.price, first.coverage, first.essential, first.unit) == (Money.parse("6.90"), "covered", True, "盒")
+    assert (second.price, second.coverage, second.essential) == (Money.parse("2.50"), "excluded", False)
+
+
+@pytest.mark.parametrize(
+    "value, number_format, price",
+    [
+        (12.0999999, "0.00", "12.10"),  # a computed price the sheet shows as 12.10
+        (12.345, "#,##0.00", "12.35"),  # Excel shows 12.35 (half up, on 15 digits: 12.345)
+        (83 / 24, '"¥"#,##0.00_);[Red]("¥"#,##0.00)', "3.46"),  # a box of 24 at 83.00: 3.458333…
+        (1.005, "0.00", "1.01"),  # binary 1.00499999…, shown as 1.01
+        (12.1 * 3 / 3, "General", "12.10"),  # 12.100000000000001 in General is 12.1
+    ],
+)
+def test_a_price_cell_shown_with_two_decimals_is_the_shown_amount(
+    clinic: Ledger, tmp_path: Path, value: float, number_format: str, price: str
+) -> None:
+    """The township's printed list is the sheet as shown: 12.10, not 12.0999999 (it was refused)."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["编码", "名称", "单价", "类别"])
+    sheet.append(["F001", "维生素C片", value, "药品"])
+    sheet["C2"].number_format = number_format
+    path = tmp_path / "float.xlsx"
+    book.save(path)
+    report = import_catalog(clinic.session, path)
+    assert report.ok, [p.text() for p in report.problems]
+    assert clinic.session.catalog_entry("F001").price == Money.parse(price)
+
+
+@pytest.mark.parametrize("number_format", ["General", "0.000", "0.0", "0"])
+def test_a_price_with_more_decimals_than_shown_as_money_is_a_row_problem(
+    clinic: Ledger, tmp_path: Path, number_format: str
+) -> None:
+    """12.0999999 shown in General (or 0.0, or 0) is no clear 12.10: refused, saying what to do."""
+    path = _xlsx(tmp_path / "float.xlsx", ["编码", "名称", "单价", "类别"], ["F002", "维生素C片", 12.0999999, "药品"])
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    sheet = book.active
+    assert sheet is not None
+    sheet["C2"].number_format = number_format
+    book.save(path)
+    report = import_catalog(clinic.session, path)
+    (problem,) = report.problems
+    assert (problem.row, problem.field) == (2, "price")
+    assert "12.0999999" in problem.zh and "12.10" in problem.zh and "0.00" in problem.zh
+    assert "12.10" in problem.en and report.written == 0
+
+
+def test_a_code_excel_has_damaged_is_a_row_problem(clinic: Ledger, tmp_path: Path) -> None:
+    """An 18-digit code typed as a number (Excel kept 15 digits) and one saved to CSV as 1.23457E+17
+    were imported as codes no one has; nothing is written."""
+    before = ledger.catalog_size(clinic.session.db)
+    path = _xlsx(
+        tmp_path / "codes.xlsx",
+        ["编码", "名称", "单价", "类别"],
+        [123456789012345678, "长编码药", "1.00", "药品"],
+        [123456789012345, "十五位编码药", "1.00", "药品"],
+    )
+    report = import_catalog(clinic.session, path)
+    assert [(p.row, p.field) for p in report.problems] == [(2, "code")]
+    assert "15" in report.problems[0].zh and "文本" in report.problems[0].zh
+    csv_path = tmp_path / "codes.csv"
+    csv_path.write_bytes("编码,名称,单价,类别\r\n1.23457E+17,长编码,1.00,药品\r\nC100,好药,1.00,药品\r\n".encode("gbk"))
+    report = import_catalog(clinic.session, csv_path)
+    assert [(p.row, p.field) for p in report.problems] == [(2, "code")]
+    assert "科学计数法" in report.problems[0].zh and "exponent" in report.problems[0].en
+    assert ledger.catalog_size(clinic.session.db) == before
+
+
+CRLF_ROWS = "编码,名称,规格,单位,单价,类别,医保类别,基药,招标\r\nS001,阿莫西林胶囊,0.25g*24粒,盒,6.90,药品,甲类,是,是\r\nS002,䶮字药,,盒,1.00,药品,,,\r\n"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        CRLF_ROWS.replace(",", ";").encode("utf-8"),
+        CRLF_ROWS.replace(",", "\t").encode("gb18030"),
+        CRLF_ROWS.replace(",", "\t").encode("utf-16"),  # Excel's "Unicode 文本 (*.txt)"
+        b"\xef\xbb\xbf" + CRLF_ROWS.encode("utf-8"),
+        CRLF_ROWS.encode("gb18030"),
+    ],
+    ids=["semicolon", "tab-gb18030", "utf16-tab", "utf8-bom-crlf", "gb18030-crlf"],
+)
+def test_text_files_by_any_separator_and_encoding_excel_writes(clinic: Ledger, tmp_path: Path, data: bytes) -> None:
+    """Semicolon, tab and UTF-16 files read as one column and were refused for missing columns."""
+    path = tmp_path / "目录.txt"
+    path.write_bytes(data)
+    report = import_catalog(clinic.session, path)
+    assert report.ok and report.written == 2, [p.text() for p in report.problems]
+    assert clinic.session.catalog_entry("S001").price == Money.parse("6.90")
+    assert clinic.session.catalog_entry("S002").name == "䶮字药"  # a GB18030 four-byte character
+
+
+def test_an_old_xls_workbook_is_refused_with_what_to_do(clinic: Ledger, tmp_path: Path) -> None:
+    """It said 文件编码无法识别 (read as CSV text)."""
+    path = tmp_path / "目录.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    with pytest.raises(BadInput) as refused:
+        import_catalog(clinic.session, path)
+    assert "另存为" in refused.value.zh and ".xlsx" in refused.value.zh and "Save As" in refused.value.en
+
+
+def test_an_xlsx_named_csv_is_read_as_xlsx(clinic: Ledger, tmp_path: Path) -> None:
+    path = _xlsx(tmp_path / "catalog.xlsx", ["编码", "名称", "单价", "类别"], ["N001", "小换药", "10.00", "治疗"])
+    renamed = path.rename(tmp_path / "catalog.csv")
+    report = import_catalog(clinic.session, renamed)
+    assert report.ok and clinic.session.catalog_entry("N001").price == Money.parse("10.00")
+
+
+def test_the_words_township_lists_use_for_kind_and_coverage(clinic: Ledger, tmp_path: Path) -> None:
+    path = tmp_path / "words.csv"
+    path.write_text(
+        "编码,通用名称,零售价格,收费类别,医保等级,是否基药,是否中标\n"
+        "W001,黄芪,0.12,中药饮片,甲 类,是,是\n"
+        "W002,换药,10.00,治疗费,乙,否,\n"
+        "W003,输液器,1.00,卫生材料,丙,否,是\n"
+        "W004,针剂,1.00,针剂,丁类,,\n",
+        encoding="utf-8",
+    )
+    report = import_catalog(clinic.session, path)
+    # A dosage form is no kind and 丁类 no coverage: named, in the file's words.
+    assert [(p.row, p.field) for p in report.problems] == [(5, "kind"), (5, "coverage")]
+    assert "针剂" in report.problems[0].zh and "丁类" in report.problems[1].zh
+    path.write_text(path.read_text(encoding="utf-8").rsplit("W004", 1)[0], encoding="utf-8")
+    report = import_catalog(clinic.session, path)
+    assert report.ok and report.written == 3, [p.text() for p in report.problems]
+    found = {c: clinic.session.catalog_entry(c) for c in ("W001", "W002", "W003")}
+    assert [(e.kind, e.coverage, e.essential) for e in found.values()] == [
+        ("drug", "covered", True),
+        ("treatment", "covered", False),
+        ("material", "excluded", False),
+    ]
+
+
+def test_a_new_price_for_a_code_in_the_catalogue_leaves_settled_visits_alone(clinic: Ledger, tmp_path: Path) -> None:
+    """The township's new list takes effect for the next visit; a settled visit keeps its price."""
+    settled = clinic.session.settle(clinic.request("signed_here", "2025-08-01T09:00:00", "YP0001"))
+    old = clinic.session.catalog_entry("YP0001")
+    (before,) = [line for line in settled.lines if line.code == "YP0001"]
+    assert before.unit_price == old.price
+    new_price = old.price + Money.parse("1.00")
+    path = tmp_path / "new.csv"
+    path.write_text(f"编码,名称,单价,类别\nYP0001,{old.name},{new_price},药品\n", encoding="utf-8")
+    report = import_catalog(clinic.session, path)
+    assert report.ok and report.written == 1
+    assert clinic.session.catalog_entry("YP0001").price == new_price
+    again = clinic.session.entry(settled.entry.id)
+    assert again is not None
+    (after,) = [line for line in again.lines if line.code == "YP0001"]
+    assert (after.unit_price, after.amount) == (before.unit_price, before.amount)
+    assert clinic.session.line_from_catalog("YP0001", "1").unit_price == new_price

@@ -46,6 +46,29 @@ def test_catalogue_errors_are_listed_and_nothing_is_written(qtbot, context, sess
     assert session.search_catalog("X001") == []
 
 
+def test_a_problem_on_the_second_catalogue_sheet_names_its_sheet(qtbot, context, session, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A workbook of 药品 and 诊疗项目 sheets: the row column says which sheet the row is on."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    drugs = book.active
+    assert drugs is not None
+    drugs.title = "药品"
+    drugs.append(["编码", "名称", "单价", "类别"])
+    drugs.append(["X001", "维生素C片", "3.50", "药品"])
+    services = book.create_sheet("诊疗项目")
+    services.append(["编码", "名称", "单价", "类别"])
+    services.append(["Z001", "肌肉注射", "-2", "治疗"])
+    path = tmp_path / "目录.xlsx"
+    book.save(path)
+    screen = make_screen(qtbot, context, worker)
+    with qtbot.waitSignal(screen.catalog_imported, timeout=5000) as imported:
+        screen.import_catalog(str(path))
+    assert imported.args == [0, 1]
+    assert [(p.row, p.field) for p in screen.problems.rows] == [("诊疗项目 2", "单价")]
+    assert session.search_catalog("X001") == []
+
+
 def test_good_catalogue_is_imported(qtbot, context, session, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
     good = tmp_path / "catalog.csv"
     good.write_text("code,name,unit,price,kind\nX001,维生素C片,瓶,3.50,药品\n", encoding="utf-8")
