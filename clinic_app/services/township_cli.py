@@ -11,18 +11,21 @@ that made a new one (`statement new-key`; services/keys.py): it shows the old an
 exits 1; with ``--trust FINGERPRINT --reason WHY --by NAME`` it replaces (exit 0).
 
 stdout is the report, a line per file taken (added, superseded, already
-imported, an older revision); a file refused or from an unregistered village
-is an error line on stderr (CLI.md), in the language `--lang` asks for.
+imported, an older revision, a township usage snapshot found in a folder and
+passed over); a file refused or from an unregistered village is an error line
+on stderr (CLI.md), in the language `--lang` asks for.
 """
 
 from __future__ import annotations
 
 import argparse
 import glob
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from clinic_app.documents.statement_file import USAGE_SNAPSHOT_FORMAT
 from clinic_app.errors import BadInput, UserError, os_reason
 from clinic_app.services import keys
 from clinic_app.services.datadir import existing_data_dir
@@ -38,11 +41,13 @@ from clinic_app.services.township import (
 )
 
 
-def statement_files(arguments: Sequence[str]) -> list[Path]:
-    """The files named: a folder (the USB stick) stands for the .json data files in it, and a
-    wildcard (``E:\\*.json``, which Windows' command prompt passes on as typed) for the files
-    it matches, in name order; a wildcard matching nothing stays as typed, refused as unreadable."""
+def statement_files(arguments: Sequence[str]) -> tuple[list[Path], set[Path]]:
+    """The files named, and those of them found in a folder: a folder (the USB stick) stands for
+    the .json data files in it, and a wildcard (``E:\\*.json``, which Windows' command prompt passes
+    on as typed) for the files it matches, in name order; a wildcard matching nothing stays as
+    typed, refused as unreadable."""
     files: list[Path] = []
+    in_folders: set[Path] = set()
     for text in arguments:
         path = Path(text).expanduser()
         if path.is_dir():
@@ -50,21 +55,57 @@ def statement_files(arguments: Sequence[str]) -> list[Path]:
             if not found:
                 raise BadInput(f"文件夹 {path} 中没有月结数据文件 (.json)", f"no statement data files (.json) in the folder {path}")
             files += found
+            in_folders.update(found)
         elif not path.exists() and any(ch in text for ch in "*?["):
             files += sorted(Path(match) for match in glob.glob(str(path))) or [path]
         else:
             files.append(path)
-    return files
+    return files, in_folders
+
+
+def is_usage_snapshot(raw: bytes) -> bool:
+    """The file is the township's usage snapshot (by its content: Explorer renames copies)."""
+    try:
+        document = json.loads(raw)
+    except (ValueError, RecursionError):
+        return False
+    body = document.get("body") if isinstance(document, dict) else None
+    return isinstance(body, dict) and body.get("format") == USAGE_SNAPSHOT_FORMAT
+
+
+SKIPPED_SNAPSHOT = "跳过, 这是乡镇卫生院的用量快照, 不是月结 / skipped: the township's usage snapshot, not a statement"
+
+
+def _passed_over(plans: Sequence[FilePlan], in_folders: set[Path]) -> tuple[list[FilePlan], list[FilePlan]]:
+    """(the plans to import or report, the usage snapshots found in a folder, passed over).
+
+    The stick goes back and forth: the snapshot the township wrote onto it last time lies beside
+    the village's new statements.  Named on its own, a snapshot is refused as any other file."""
+    kept: list[FilePlan] = []
+    skipped: list[FilePlan] = []
+    for plan in plans:
+        snapshot = plan.action == REJECT and Path(plan.path) in in_folders and is_usage_snapshot(plan.raw)
+        (skipped if snapshot else kept).append(plan)
+    return kept, skipped
 
 
 def cmd_statement_import(args: argparse.Namespace) -> int:
-    files = statement_files(args.files)
+    files, in_folders = statement_files(args.files)
     language = getattr(args, "lang", None)
     rejected = failed = False
     with ClinicSession(existing_data_dir(getattr(args, "data_dir", None)), read_only=args.dry_run) as session:
-        plans = keys.explain(session, plan_import(session, files, trust=args.trust))
+        plans, skipped = _passed_over(keys.explain(session, plan_import(session, files, trust=args.trust)), in_folders)
+        if not plans:
+            folders = ", ".join(sorted({str(Path(p.path).parent) for p in skipped}))
+            raise BadInput(
+                f"文件夹 {folders} 中没有月结数据文件, 只有乡镇卫生院的用量快照",
+                f"no statement data files in the folder {folders}: only the township's usage snapshot",
+            )
         if args.dry_run:
             print("预览, 未写入任何数据 / dry run, nothing written")
+        for plan in skipped:
+            print(f"{plan.path}: {SKIPPED_SNAPSHOT}")
+        if args.dry_run:
             for plan in plans:
                 _report(plan, plan.error, language)
         else:

@@ -104,6 +104,43 @@ def test_a_folder_or_a_wildcard_imports_the_data_files_in_it(tmp_path: Path, cap
     assert "*.json" in capsys.readouterr().err
 
 
+def test_the_townships_own_snapshot_on_the_stick_is_skipped_when_the_folder_is_imported(tmp_path: Path, capsys) -> None:
+    """The stick goes back and forth: last month's usage snapshot (and a copy Explorer made of it,
+    renamed) lies beside the village's new statement.  Importing the stick's folder skipped
+    nothing and refused the snapshot ("拒收", exit 2) every month; it is now passed over by its
+    content, on stdout.  Named on its own it is still refused: the township chose it."""
+    b.township(tmp_path / "town").close()
+    town = str(tmp_path / "town")
+    stick = tmp_path / "U盘 (E)"
+    stick.mkdir()
+    path, fingerprint = _village_file(tmp_path, "V01", 1)
+    path.rename(stick / path.name)
+    assert run(["snapshot", "export", "--data-dir", town, "--out", str(stick), "--year", "2025"]) == 0
+    snapshot = next(stick.glob("usage_snapshot_*.json"))
+    copy = stick / "副本 - 快照 (1).json"
+    copy.write_bytes(snapshot.read_bytes())
+    capsys.readouterr()
+
+    assert run(["statement", "import", "--data-dir", town, "--trust", fingerprint, str(stick)]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert f"{stick / path.name}: 新增 / add" in out
+    for skipped in (snapshot, copy):
+        assert f"{skipped}: 跳过, 这是乡镇卫生院的用量快照, 不是月结 / skipped: the township's usage snapshot, not a statement" in out, out
+    with ClinicSession(Path(town)) as session:
+        assert [s.clinic_code for s in store.statements(session.db)] == ["V01"]
+    # A folder holding nothing but snapshots has no statement to import: said as for an empty one.
+    only = tmp_path / "只有快照"
+    only.mkdir()
+    (only / snapshot.name).write_bytes(snapshot.read_bytes())
+    assert run(["statement", "import", "--data-dir", town, str(only)]) == 2
+    err = capsys.readouterr().err
+    assert str(only) in err and "用量快照" in err and "usage snapshot" in err and err.count("\n") == 1, err
+    # Named on its own, the snapshot is refused as before.
+    assert run(["statement", "import", "--data-dir", town, str(snapshot)]) == 2
+    assert "拒收 / rejected" in capsys.readouterr().err
+
+
 def test_snapshot_round_trip_on_the_command_line(tmp_path: Path, capsys) -> None:
     with b.township(tmp_path / "town") as town:
         b.enrol(town, "王一", b.resident_id(1), "V01")
