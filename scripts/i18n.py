@@ -97,7 +97,7 @@ EN = {
     " (已停用)": " (inactive)", "请填写操作员姓名": "Enter the operator's name", "选择备份文件夹": "Choose the backup folder",
     "本版本尚未提供备份功能": "Backup is not available in this build", "已备份到 {path}": "Backed up to {path}",
     "界面语言已保存, 重新打开程序后生效": "Language saved; it applies when the app is opened again",
-    "选择目录文件": "Choose a catalogue file", "目录文件 (*.xlsx *.csv);;所有文件 (*)": "Catalogue files (*.xlsx *.csv);;All files (*)",
+    "选择目录文件": "Choose a catalogue file", "目录文件 (*.xlsx *.csv *.txt *.xls);;所有文件 (*)": "Catalogue files (*.xlsx *.csv *.txt *.xls);;All files (*)",
     "正在导入…": "Importing…",
     "发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入": "{bad} problems found; nothing was imported (see below). Fix them and import again",
     "已导入 {saved} 条": "{saved} entries imported", "首次设置": "First-run setup",

@@ -527,7 +527,7 @@ class SettingsScreen(QWidget):
     def choose_catalog_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("选择目录文件"), self.context.folders.start(folders.CATALOG_FILE),
-            self.tr("目录文件 (*.xlsx *.csv);;所有文件 (*)"),
+            self.tr("目录文件 (*.xlsx *.csv *.txt *.xls);;所有文件 (*)"),
         )
         if path:
             self.context.folders.remember(folders.CATALOG_FILE, Path(path).parent)

@@ -2610,8 +2610,8 @@ Restore now?</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/settings_screen.py" line="530" />
-        <source>目录文件 (*.xlsx *.csv);;所有文件 (*)</source>
-        <translation>Catalogue files (*.xlsx *.csv);;All files (*)</translation>
+        <source>目录文件 (*.xlsx *.csv *.txt *.xls);;所有文件 (*)</source>
+        <translation>Catalogue files (*.xlsx *.csv *.txt *.xls);;All files (*)</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/settings_screen.py" line="539" />

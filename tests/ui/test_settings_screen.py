@@ -69,6 +69,28 @@ def test_a_problem_on_the_second_catalogue_sheet_names_its_sheet(qtbot, context,
     assert session.search_catalog("X001") == []
 
 
+def test_an_old_xls_chosen_in_the_dialog_says_to_save_it_as_xlsx(qtbot, context, session, worker, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The file dialog lists .xls (and Excel's tab-separated .txt) so a township's old workbook can be
+    chosen; its answer is what to do, not 文件编码无法识别."""
+    from PySide6.QtWidgets import QFileDialog
+
+    old = tmp_path / "基本药物目录.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    filters: list[str] = []
+
+    def choose(parent, title, start, name_filter):  # type: ignore[no-untyped-def]
+        filters.append(name_filter)
+        return str(old), ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", choose)
+    screen = make_screen(qtbot, context, worker)
+    with qtbot.waitSignal(screen.catalog_imported, timeout=5000) as imported:
+        screen.choose_catalog_file()
+    assert imported.args == [0, -1]
+    assert "*.xls)" in filters[0] and "*.txt" in filters[0]
+    assert "另存为" in screen.import_summary.text() and ".xlsx" in screen.import_summary.text()
+
+
 def test_good_catalogue_is_imported(qtbot, context, session, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
     good = tmp_path / "catalog.csv"
     good.write_text("code,name,unit,price,kind\nX001,维生素C片,瓶,3.50,药品\n", encoding="utf-8")
