@@ -12,13 +12,16 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomically(path: Path | str, data: bytes, mode: int = 0o644) -> Path:
+def write_atomically(path: Path | str, data: bytes, mode: int = 0o644, make_folder: bool = True) -> Path:
     """Write `data` to `path` all at once (temp file, fsync, rename); returns the path.
 
-    `mode` is set explicitly because the temporary file starts owner-only (0600).
+    `mode` is set explicitly because the temporary file starts owner-only (0600).  With
+    `make_folder` false the folder must be there (FileNotFoundError otherwise): a USB stick
+    pulled out after its folder was checked is not made again on the local disk.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if make_folder:
+        target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as out:

@@ -154,7 +154,8 @@ def export_snapshot(session: ClinicSession, out: Path, year: int | None = None, 
         },
     }
     try:
-        write_atomically(out, canonical_bytes(document) + b"\n")
+        # The folder was checked before the rows were read: a stick pulled out since is not made again.
+        write_atomically(out, canonical_bytes(document) + b"\n", make_folder=False)
     except OSError as exc:
         raise UserError(f"无法写入 {out}: {os_reason(exc)[0]}", f"cannot write {out}: {os_reason(exc)[1]}") from None
     with transaction(session.db) as conn:

@@ -173,6 +173,34 @@ def test_snapshot_export_into_a_folder_names_the_file_and_a_missing_folder_is_ba
     assert not (tmp_path / "no-stick").exists()
 
 
+def test_a_stick_pulled_out_while_the_snapshot_is_made_is_not_made_again_on_the_local_disk(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folder is checked, the rows are read, then the file is written: a stick pulled out in
+    between had its folder made again (on the local disk, where the mount point was) and the
+    snapshot 'exported' there."""
+    import shutil
+
+    from clinic_app.services import snapshot as sn
+
+    with b.township(tmp_path / "town") as town:
+        b.enrol(town, "王一", b.resident_id(1), "V01")
+    stick = tmp_path / "U盘 (E)" / "新建文件夹"
+    stick.mkdir(parents=True)
+    rows = sn.snapshot_rows
+
+    def pulled_out(*args: object) -> object:
+        found = rows(*args)  # type: ignore[arg-type]
+        shutil.rmtree(stick.parent)
+        return found
+
+    monkeypatch.setattr(sn, "snapshot_rows", pulled_out)
+    assert run(["snapshot", "export", "--data-dir", str(tmp_path / "town"), "--out", str(stick), "--year", "2025"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and f"无法写入 {stick / 'usage_snapshot_T440204001_2025.json'}" in err, err
+    assert not stick.parent.exists()
+
+
 def test_statement_export_takes_a_month_typed_with_spaces_as_that_month(tmp_path: Path, capsys) -> None:
     with b.village(tmp_path / "V01", "V01") as session:
         patient = b.enrol(session, "王一", b.resident_id(1), "V01")
