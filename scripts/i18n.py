@@ -100,7 +100,10 @@ EN = {
     "选择目录文件": "Choose a catalogue file", "目录文件 (*.xlsx *.csv *.txt *.xls);;所有文件 (*)": "Catalogue files (*.xlsx *.csv *.txt *.xls);;All files (*)",
     "正在导入…": "Importing…",
     "发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入": "{bad} problems found; nothing was imported (see below). Fix them and import again",
-    "已导入 {saved} 条": "{saved} entries imported", "首次设置": "First-run setup",
+    "已导入 {saved} 条": "{saved} entries imported",
+    "新增 {added} 条, 更新 {updated} 条 (其中 {repriced} 条单价有变化; 已结算的就诊仍按原单价)":
+        "{added} new, {updated} updated ({repriced} with a new price; settled visits keep the price they were settled at)",
+    "首次设置": "First-run setup",
     "身份证号 / 姓名 / 拼音首字母 / 电话 (F2)": "ID no. / name / pinyin / phone (F2)",
     "查找患者": "Find patient", "转诊…": "Referral…", "外院票据报销…": "Outside receipt…",
     "项目编码 / 名称 / 拼音首字母 (F3)": "Item code / name / pinyin initials (F3)",

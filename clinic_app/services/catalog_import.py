@@ -31,7 +31,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,7 @@ from clinic_app.domain.policy import COVERAGES, ITEM_KINDS
 from clinic_app.domain.records import CatalogEntry
 from clinic_app.errors import BadInput, os_reason
 from clinic_app.services.session import MAX_LINE_AMOUNT, ClinicSession
+from clinic_app.store import ledger
 
 FIELDS = ("code", "name", "spec", "unit", "price", "kind", "coverage", "essential", "tender")
 REQUIRED = ("code", "name", "price", "kind")
@@ -158,6 +159,12 @@ class ImportReport:
     written: int
     outside_tender: int
     """Drugs bought outside the tender network, imported as `excluded`."""
+    places: tuple[tuple[str, int], ...] = ()
+    """Each entry's (sheet, row), for a problem found against the catalogue."""
+    added: int = 0
+    """Codes new to the catalogue (the others update an entry: name, price, flags)."""
+    repriced: int = 0
+    """Codes already in the catalogue whose price the file changes (settled visits keep theirs)."""
 
     @property
     def ok(self) -> bool:
@@ -460,7 +467,9 @@ def parse_tables(tables: Sequence[Table], path: Path) -> ImportReport:
         checked.table(table.rows[start:], start + 1, columns, table.name if named else "")
     if checked.count == 0 and not checked.problems:
         checked.problems.append(RowProblem(headed[0][1][0] + 1, "file", "没有数据行", "no data rows"))
-    return ImportReport(path, checked.count, tuple(checked.entries), tuple(checked.problems), 0, checked.outside)
+    return ImportReport(
+        path, checked.count, tuple(checked.entries), tuple(checked.problems), 0, checked.outside, tuple(checked.places)
+    )
 
 
 class _Checked:
@@ -472,6 +481,7 @@ class _Checked:
         self.outside = 0
         self.count = 0
         self.seen: dict[str, tuple[str, int]] = {}
+        self.places: list[tuple[str, int]] = []
 
     def table(self, rows: Sequence[Sequence[Any]], first: int, columns: dict[str, int], sheet: str) -> None:
         for number, row in enumerate(rows, start=first):
@@ -539,6 +549,7 @@ class _Checked:
             # 邵医保发〔2019〕17号 三(四): drugs bought outside the tender network are not paid.
             coverage = "excluded"
             self.outside += 1
+        self.places.append((sheet, number))
         self.entries.append(
             CatalogEntry(
                 code=code,
@@ -560,5 +571,43 @@ def import_catalog(session: ClinicSession, path: Path) -> ImportReport:
     report = parse_tables(read_tables(path), path)
     if not report.ok:
         return report
+    added = repriced = 0
+    problems: list[RowProblem] = []
+    for entry, (sheet, row) in zip(report.entries, report.places, strict=True):
+        existing = ledger.catalog_entry(session.db, entry.code)
+        if existing is not None:
+            repriced += existing.price != entry.price
+            continue
+        added += 1
+        padded = _zeros_lost(session, entry)
+        if padded is not None:
+            problems.append(
+                RowProblem(
+                    row,
+                    "code",
+                    f"编码 {entry.code} 在目录中是 {padded.code} ({padded.name}): Excel 把编码存成了数字, 去掉了开头的 0; "
+                    f"请把编码列设为文本并补上 0 (或设为 {'0' * len(padded.code)} 格式) 后再导入",
+                    f"code {entry.code} is {padded.code} ({padded.name}) in the catalogue: Excel kept the code as a number "
+                    f"and dropped its leading zeros; format the code column as text and put the zeros back (or use the "
+                    f"format {'0' * len(padded.code)}), then import again",
+                    sheet,
+                )
+            )
+    if problems:
+        return replace(report, problems=tuple(problems))
     written = session.save_catalog(list(report.entries))
-    return ImportReport(report.path, report.rows, report.entries, (), written, report.outside_tender)
+    return replace(report, written=written, added=added, repriced=repriced)
+
+
+def _zeros_lost(session: ClinicSession, entry: CatalogEntry) -> CatalogEntry | None:
+    """The catalogue's entry of this name whose code is this one with leading zeros (00123 for 123), if any."""
+    if not entry.code.isdigit() or entry.code.startswith("0"):
+        return None
+    return next(
+        (
+            other
+            for other in session.search_catalog(entry.name, limit=50)
+            if other.name == entry.name and other.code != entry.code and other.code.lstrip("0") == entry.code
+        ),
+        None,
+    )

@@ -22,12 +22,15 @@ def consultation_entry(session: ClinicSession) -> CatalogEntry | None:
     return None
 
 
-def import_catalog(session: ClinicSession, path: str, language: str = "zh") -> tuple[int, list[tuple[str, str, str]], int]:
+def import_catalog(
+    session: ClinicSession, path: str, language: str = "zh"
+) -> tuple[int, list[tuple[str, str, str]], int, int, int]:
     """Import a catalogue file with `clinic_app.services.catalog_import`.
 
     Returns (rows written, problems as (row, field, message), drugs imported as
-    self-pay because they were bought outside the tender network); the service
-    writes nothing when any row is bad.
+    self-pay because they were bought outside the tender network, codes new to
+    the catalogue, codes whose price changed); the service writes nothing when
+    any row is bad.
     """
     from pathlib import Path
 
@@ -44,4 +47,4 @@ def import_catalog(session: ClinicSession, path: str, language: str = "zh") -> t
         )
         for p in report.problems
     ]
-    return report.written, problems, report.outside_tender
+    return report.written, problems, report.outside_tender, report.added, report.repriced

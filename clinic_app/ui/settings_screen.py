@@ -539,8 +539,8 @@ class SettingsScreen(QWidget):
         self.import_summary.setText(self.tr("正在导入…"))
         self.context.run(lambda: adapters.import_catalog(session, path, language), self._imported, self._import_failed)
 
-    def _imported(self, result: tuple[int, list[tuple[str, str, str]], int]) -> None:
-        saved, problems, outside_tender = result
+    def _imported(self, result: tuple[int, list[tuple[str, str, str]], int, int, int]) -> None:
+        saved, problems, outside_tender, added, repriced = result
         self.import_button.setEnabled(True)
         self.problems.set_rows([ImportProblem(*p) for p in problems])
         if problems:
@@ -554,6 +554,16 @@ class SettingsScreen(QWidget):
             )
         else:
             self.import_summary.setText(self.tr("已导入 {saved} 条").format(saved=saved))
+        if saved > added:
+            # A township's new price list: the doctor learns which of his prices it changed, and
+            # that the visits he has settled keep theirs (each line holds its own unit price).
+            self.import_summary.setText(
+                self.import_summary.text()
+                + "\n"
+                + self.tr("新增 {added} 条, 更新 {updated} 条 (其中 {repriced} 条单价有变化; 已结算的就诊仍按原单价)").format(
+                    added=added, updated=saved - added, repriced=repriced
+                )
+            )
         if saved:
             emit(self.context.data_changed, "catalog")
         emit(self.catalog_imported, saved, len(problems))

@@ -2633,6 +2633,11 @@ Restore now?</translation>
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="563" />
+        <source>新增 {added} 条, 更新 {updated} 条 (其中 {repriced} 条单价有变化; 已结算的就诊仍按原单价)</source>
+        <translation>{added} new, {updated} updated ({repriced} with a new price; settled visits keep the price they were settled at)</translation>
+    </message>
 </context>
 <context>
     <name>SettlementScreen</name>

@@ -508,3 +508,38 @@ def test_a_new_price_for_a_code_in_the_catalogue_leaves_settled_visits_alone(cli
     (after,) = [line for line in again.lines if line.code == "YP0001"]
     assert (after.unit_price, after.amount) == (before.unit_price, before.amount)
     assert clinic.session.line_from_catalog("YP0001", "1").unit_price == new_price
+
+
+def test_codes_already_in_the_catalogue_are_counted_as_updates(clinic: Ledger, tmp_path: Path) -> None:
+    """The report says which codes are new and how many prices the file changes (for the summary)."""
+    one, two = clinic.session.catalog_entry("YP0001"), clinic.session.catalog_entry("YP0002")
+    path = tmp_path / "update.csv"
+    path.write_text(
+        f"编码,名称,单价,类别\nYP0001,{one.name},{one.price + Money.parse('0.50')},药品\n"
+        f"YP0002,{two.name},{two.price},药品\nNEW001,新药,3.00,药品\n",
+        encoding="utf-8",
+    )
+    report = import_catalog(clinic.session, path)
+    assert (report.written, report.added, report.repriced) == (3, 1, 1)
+
+
+def test_a_code_that_lost_its_leading_zeros_is_refused_against_the_catalogue(clinic: Ledger, tmp_path: Path) -> None:
+    """The catalogue has 00123 阿莫西林胶囊; the township's new xlsx has the code typed as the number 123
+    (General format): it was imported as a second 阿莫西林胶囊 at the new price beside the old one."""
+    first = tmp_path / "first.csv"
+    first.write_text("编码,名称,单价,类别\n00123,阿莫西林胶囊,12.00,药品\n", encoding="utf-8")
+    assert import_catalog(clinic.session, first).ok
+    before = ledger.catalog_size(clinic.session.db)
+    path = _xlsx(
+        tmp_path / "new.xlsx",
+        ["编码", "名称", "单价", "类别"],
+        ["Q1", "葡萄糖注射液", "3.00", "药品"],
+        [123, "阿莫西林胶囊", "12.50", "药品"],
+        [456, "布洛芬缓释胶囊", "9.50", "药品"],
+    )
+    report = import_catalog(clinic.session, path)
+    (problem,) = report.problems
+    assert (problem.row, problem.field) == (3, "code")
+    assert "00123" in problem.zh and "开头的 0" in problem.zh and "00000" in problem.zh and "leading zeros" in problem.en
+    assert report.written == 0 and ledger.catalog_size(clinic.session.db) == before
+    assert clinic.session.catalog_entry("00123").price == Money.parse("12.00")

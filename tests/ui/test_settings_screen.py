@@ -102,6 +102,24 @@ def test_good_catalogue_is_imported(qtbot, context, session, worker, tmp_path) -
     assert screen.import_summary.text() == "已导入 1 条"
 
 
+def test_a_new_price_list_says_what_it_changed(qtbot, context, session, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The township's next list: the summary counts new and updated codes and the prices changed."""
+    path = tmp_path / "catalog.csv"
+    path.write_text("编码,名称,单价,类别\nX001,维生素C片,3.50,药品\nX002,板蓝根颗粒,1.20,药品\n", encoding="utf-8")
+    screen = make_screen(qtbot, context, worker)
+    with qtbot.waitSignal(screen.catalog_imported, timeout=5000):
+        screen.import_catalog(str(path))
+    assert screen.import_summary.text() == "已导入 2 条"
+    path.write_text(
+        "编码,名称,单价,类别\nX001,维生素C片,3.80,药品\nX002,板蓝根颗粒,1.20,药品\nX003,复方甘草片,4.00,药品\n",
+        encoding="utf-8",
+    )
+    with qtbot.waitSignal(screen.catalog_imported, timeout=5000) as imported:
+        screen.import_catalog(str(path))
+    assert imported.args == [3, 0]
+    assert screen.import_summary.text() == "已导入 3 条\n新增 1 条, 更新 2 条 (其中 1 条单价有变化; 已结算的就诊仍按原单价)"
+
+
 def test_drugs_bought_outside_the_tender_network_are_named_at_import(qtbot, context, session, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
     good = tmp_path / "catalog.csv"
     good.write_text("code,name,unit,price,kind,tender\nX001,维生素C片,瓶,3.50,药品,否\nX002,板蓝根颗粒,袋,1.20,药品,是\n", encoding="utf-8")
