@@ -7,42 +7,41 @@ written as exact `Decimal` numbers (never floats) with a ¥ format, the header
 row is frozen and on two lines (broken between words), and column widths count a Chinese character as two.  Both
 sheets print on A4 landscape, one page wide, the header row on every page; of 结算明细 the columns
 up to the amounts print (`VISIT_PRINTED`), the identifiers after them stay on screen.
+
+Written with xlsxwriter, which writes a 3,000-visit month in about half the time of openpyxl's
+write-only mode (the export's 2 s target); the tests read it back with openpyxl.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
-import re
 import unicodedata
-import zipfile
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from xlsxwriter import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from clinic_app.documents.files import write_atomically
 from clinic_app.documents.reasons import CATEGORY_NAMES, FACILITY_NAMES
 from clinic_app.documents.records import StatementData, StatementVisit, outside_route_text
 from clinic_app.documents.statement_pdf import summary_rows
-from clinic_app.documents.xlsx_print import print_setup
+from clinic_app.documents.xlsx_print import print_setup_xlsxwriter
 from clinic_app.domain.money import Money
 
 YUAN_FORMAT = '"¥"#,##0.00'
 RATE_FORMAT = "0%"
 DATE_FORMAT = "yyyy-mm-dd"
 TIME_FORMAT = "yyyy-mm-dd hh:mm"  # the seconds are in the cell, not shown: the column prints narrower
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="E6E6E6")
 MAX_WIDTH = 60
+MAX_DIGIT_PIXELS = 7
+"""Pixels of a digit of the default font (Calibri 11): a column width of n is n of them."""
 HEADER_HEIGHT = 30
 """Points: the header row's two lines."""
 
@@ -89,60 +88,89 @@ def display_width(value: Any) -> int:
         text = str(value)
     if text.isascii():
         return len(text)
+    return _wide_text_width(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _wide_text_width(text: str) -> int:
+    """Names and categories come again and again: each is measured once."""
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 class _Sheet:
-    """A write-only sheet that remembers how wide each column must be."""
+    """A sheet's rows, kept until its column widths are known (every value counted)."""
 
-    def __init__(self, sheet: WriteOnlyWorksheet, header: Sequence[str], title: str, printed: int | None = None) -> None:
-        self.sheet = sheet
+    def __init__(self, name: str, header: Sequence[str], title: str, printed: int | None = None) -> None:
+        self.name = name
         self.title = title
         # The header row is on two lines: a column as wide as its figures or the title's longer
         # line, not the whole title ("符合政策范围金额" took 16 for amounts of 9).
         self.header = [HEADER_LINES.get(name, name) for name in header]
         self.widths = [max(display_width(line) for line in name.split("\n")) for name in self.header]
-        self.rows: list[list[Any]] = []
+        self.rows: list[tuple[list[Any], dict[int, str] | None, bool]] = []
         self.printed = printed
         """How many columns (from the first) print; all when None."""
 
-    def add(self, values: Sequence[Any], formats: dict[int, str] | None = None, bold: bool = False) -> None:
-        cells: list[Any] = []
+    def add(self, values: list[Any], formats: dict[int, str] | None = None, bold: bool = False) -> None:
+        widths = self.widths
         for index, value in enumerate(values):
             if value is not None:
-                self.widths[index] = max(self.widths[index], display_width(value))
-            number_format = YUAN_FORMAT if isinstance(value, Decimal) else None
-            if formats and index in formats and value is not None:  # an empty cell needs no format
-                number_format = formats[index]
-            if number_format is None and not bold:
-                cells.append(value)  # a plain value needs no cell object of its own
-                continue
-            cell = WriteOnlyCell(self.sheet, value=value)
-            if number_format:
-                cell.number_format = number_format
-            if bold:
-                cell.font = HEADER_FONT
-            cells.append(cell)
-        self.rows.append(cells)
+                width = display_width(value)
+                if width > widths[index]:
+                    widths[index] = width
+        self.rows.append((values, formats, bold))
 
-    def write(self) -> None:
-        # A write-only sheet takes widths and frozen panes before its first row.
-        for index, width in enumerate(self.widths, start=1):
-            self.sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_WIDTH)
-        self.sheet.freeze_panes = "A2"
-        print_setup(self.sheet, self.title)
+    def add_unmeasured(self, values: list[Any]) -> None:
+        """A row that does not widen its columns (a long value beside the wide first column)."""
+        self.rows.append((values, None, False))
+
+    def write(self, book: Workbook, styles: _Styles) -> None:
+        sheet = book.add_worksheet(self.name)
+        for index, width in enumerate(self.widths):
+            # In pixels, so that the file holds the width itself (xlsxwriter adds a
+            # padding to a width given in characters).
+            sheet.set_column_pixels(index, index, min(width + 2, MAX_WIDTH) * MAX_DIGIT_PIXELS)
+        sheet.freeze_panes(1, 0)
+        print_setup_xlsxwriter(sheet, self.title)
         if self.printed is not None:
-            self.sheet.print_area = f"A1:{get_column_letter(self.printed)}{len(self.rows) + 1}"
-        self.sheet.row_dimensions[1].height = HEADER_HEIGHT
-        header = []
-        for title in self.header:
-            cell = WriteOnlyCell(self.sheet, value=title)
-            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            header.append(cell)
-        self.sheet.append(header)
-        for row in self.rows:
-            self.sheet.append(row)
+            sheet.print_area(0, 0, len(self.rows), self.printed - 1)
+        sheet.set_row(0, HEADER_HEIGHT)
+        for column, title in enumerate(self.header):
+            sheet.write_string(0, column, title, styles.header)
+        for row, (values, formats, bold) in enumerate(self.rows, start=1):
+            for column, value in enumerate(values):
+                _write(sheet, row, column, value, styles, formats.get(column) if formats else None, bold)
+
+
+class _Styles:
+    """The workbook's cell formats, made once."""
+
+    def __init__(self, book: Workbook) -> None:
+        self.header = book.add_format(
+            {"bold": True, "pattern": 1, "fg_color": "#E6E6E6", "align": "center", "valign": "vcenter", "text_wrap": True}
+        )
+        self.bold = book.add_format({"bold": True})
+        self.yuan = book.add_format({"num_format": YUAN_FORMAT})
+        self.bold_yuan = book.add_format({"num_format": YUAN_FORMAT, "bold": True})
+        self.formats = {f: book.add_format({"num_format": f}) for f in (TIME_FORMAT, RATE_FORMAT, DATE_FORMAT)}
+
+
+def _write(sheet: Worksheet, row: int, column: int, value: Any, styles: _Styles, number_format: str | None, bold: bool) -> None:
+    """One cell: text as text (never a formula or a link), numbers as numbers, dates as dates."""
+    if value is None or value == "":
+        if bold:
+            sheet.write_blank(row, column, None, styles.bold)
+    elif isinstance(value, str):
+        sheet.write_string(row, column, value, styles.bold if bold else None)
+    elif number_format is not None:
+        if isinstance(value, dt.date):
+            sheet.write_datetime(row, column, value, styles.formats[number_format])
+        else:
+            sheet.write_number(row, column, value, styles.formats[number_format])
+    elif isinstance(value, Decimal):
+        sheet.write_number(row, column, value, styles.bold_yuan if bold else styles.yuan)
+    else:
+        sheet.write_number(row, column, value, styles.bold if bold else None)
 
 
 def by_rate(visit: StatementVisit) -> str:
@@ -211,9 +239,8 @@ def _outside_values(visit: StatementVisit) -> list[Any]:
 
 def statement_xlsx(data: StatementData, data_file: bytes | None = None) -> bytes:
     """The workbook's bytes; `data_file`, when given, puts its SHA-256 on the summary sheet."""
-    workbook = Workbook(write_only=True)
     who = f"{data.clinic.name} {data.month} 门诊统筹结算"
-    summary = _Sheet(workbook.create_sheet("汇总"), SUMMARY_HEADER, f"{who} · 汇总")
+    summary = _Sheet("汇总", SUMMARY_HEADER, f"{who} · 汇总")
     for row in summary_rows(data):
         grand = not row.policy_id
         summary.add(
@@ -240,9 +267,9 @@ def statement_xlsx(data: StatementData, data_file: bytes | None = None) -> bytes
         facts.append(("数据文件 SHA-256", hashlib.sha256(data_file).hexdigest()))
     for label, value in facts:
         # Long values (the hash) sit in the wide first column's neighbour without widening it.
-        summary.rows.append([WriteOnlyCell(summary.sheet, value=label), WriteOnlyCell(summary.sheet, value=value)])
+        summary.add_unmeasured([label, value])
 
-    visits = _Sheet(workbook.create_sheet("结算明细"), VISIT_HEADER, f"{who} · 结算明细", printed=VISIT_PRINTED)
+    visits = _Sheet("结算明细", VISIT_HEADER, f"{who} · 结算明细", printed=VISIT_PRINTED)
     ordered = sorted(data.visits, key=lambda v: (v.settled_at, v.settlement_id))
     formats = {
         VISIT_HEADER.index("结算时间"): TIME_FORMAT,
@@ -251,36 +278,17 @@ def statement_xlsx(data: StatementData, data_file: bytes | None = None) -> bytes
     }
     for number, visit in enumerate(ordered, start=1):
         visits.add(_visit_values(number, visit), formats)
-    summary.write()
-    visits.write()
     stamp = max((v.settled_at for v in data.visits), default=dt.datetime(2000, 1, 1))
-    workbook.properties.created = workbook.properties.modified = stamp
-    workbook.properties.creator = "clinic_app"
     buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _fixed_zip_times(buffer.getvalue(), stamp)
-
-
-def _fixed_zip_times(archive: bytes, stamp: dt.datetime) -> bytes:
-    """The same workbook with every member dated `stamp`: same ledger, same bytes.
-
-    zipfile dates each member with the clock, and openpyxl stamps the save time
-    as the document's modified date, so two exports of one month would differ in
-    their timestamps alone.
-    """
-    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    source = zipfile.ZipFile(io.BytesIO(archive))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + iso.encode(), content)
-            target.writestr(fixed, content)
-    return out.getvalue()
+    # The files in the archive are dated 1980-01-01 by xlsxwriter: same ledger, same bytes.
+    book = Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
+    # The dates are the last settlement's, never the clock's: same ledger, same bytes.
+    book.set_properties({"author": "clinic_app", "created": stamp})
+    styles = _Styles(book)
+    summary.write(book, styles)
+    visits.write(book, styles)
+    book.close()
+    return buffer.getvalue()
 
 
 def render_statement_xlsx(data: StatementData, path: Path | str, data_file: bytes | None = None) -> Path:

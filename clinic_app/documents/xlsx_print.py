@@ -36,3 +36,21 @@ def print_setup(sheet: Any, title: str, header_rows: int = 1, landscape: bool = 
     footer.left.text = footer_text(title)
     footer.left.size = footer.right.size = 8
     footer.right.text = "第 &P 页 / 共 &N 页"
+
+
+def footer_codes(title: str) -> str:
+    """The footer `print_setup` writes, in the file's own codes: the title at the left, the page
+    number at the right, both in 8 pt (for a sheet written with xlsxwriter)."""
+    return f"&L&8 {footer_text(title)}&R&8 第 &P 页 / 共 &N 页"
+
+
+def print_setup_xlsxwriter(sheet: Any, title: str) -> None:
+    """`print_setup` (landscape, the first row repeated) for an xlsxwriter worksheet."""
+    sheet.set_paper(9)  # A4
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)  # one page wide, as many long as it takes
+    sheet.repeat_rows(0)
+    sheet.hide_gridlines(1)  # shown on screen, not printed (xlsxwriter's default, said)
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    sheet.set_header("", {"margin": 0.5})
+    sheet.set_footer(footer_codes(title), {"margin": 0.3})

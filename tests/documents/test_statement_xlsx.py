@@ -20,6 +20,7 @@ from clinic_app.documents.statement_xlsx import (
     statement_xlsx,
 )
 from clinic_app.domain.money import Money
+from tests.documents.test_xlsx_print import column_width
 
 
 def _money(value: object) -> Money:
@@ -93,11 +94,10 @@ def test_columns_fit_chinese_text(book):
     header = [c.value.replace("\n", "") for c in sheet[1]]  # long titles on two lines
     names = [r[header.index("姓名")] for r in sheet.iter_rows(min_row=2, values_only=True)]
     # The header row is on two lines: a title needs its longer line's width.
-    letter = openpyxl.utils.get_column_letter(header.index("符合政策范围金额") + 1)
-    assert sheet.column_dimensions[letter].width >= display_width("符合政策范围金额") // 2 == 8
+    column = header.index("符合政策范围金额") + 1
+    assert column_width(sheet, column) >= display_width("符合政策范围金额") // 2 == 8
     assert all(cell.alignment.wrap_text for cell in sheet[1]) and sheet.row_dimensions[1].height == 30
-    name_letter = openpyxl.utils.get_column_letter(header.index("姓名") + 1)
-    assert sheet.column_dimensions[name_letter].width >= max(2 * len(n) for n in names)
+    assert column_width(sheet, header.index("姓名") + 1) >= max(2 * len(n) for n in names)
 
 
 @pytest.mark.parametrize("name", ["汇总", "结算明细"])
@@ -109,7 +109,7 @@ def test_long_titles_break_between_words(book, name):
     for column, title in enumerate(titles, start=1):
         lines = title.split("\n")
         assert len(lines) <= 2, title
-        width = sheet.column_dimensions[openpyxl.utils.get_column_letter(column)].width
+        width = column_width(sheet, column)
         assert all(display_width(line) + 2 <= width for line in lines), (title, width)
     if name == "结算明细":
         assert {"实际支付\n起付线", "个人现金\n支付", "统筹基金\n支出", "符合政策\n范围金额"} <= set(titles)

@@ -16,7 +16,10 @@ def assert_prints_sensibly(sheet: Any, title_part: str, header_rows: int | None,
     assert str(setup.paperSize) == sheet.PAPERSIZE_A4, sheet.title  # 9: A4
     assert setup.orientation == ("landscape" if landscape else "portrait"), sheet.title
     assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title  # else Excel ignores fitTo*
-    assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), sheet.title  # one page wide, as long as it takes
+    # One page wide, as long as it takes; an absent fitToWidth is 1 (ECMA-376's default, which
+    # xlsxwriter leaves out).
+    width = 1 if setup.fitToWidth is None else setup.fitToWidth
+    assert (width, setup.fitToHeight) == (1, 0), sheet.title
     if header_rows is not None:
         assert sheet.print_title_rows == f"$1:${header_rows}", sheet.title
     footer = sheet.oddFooter
@@ -34,14 +37,24 @@ def test_the_statement_workbook_prints_sensibly(statement):
     assert book["结算明细"].freeze_panes == "A2"
 
 
+def column_width(sheet: Any, column: int) -> float:
+    """The width of a column (1 for A), also when the file gives one width to a run of columns
+    (<col min="1" max="2">, which openpyxl keeps under the run's first letter only); 8.43 (Excel's
+    default) for a column of no width."""
+    for dimension in sheet.column_dimensions.values():
+        if dimension.min <= column <= dimension.max and dimension.customWidth:
+            return float(dimension.width)
+    return 8.43
+
+
 # A4 landscape, 297 mm, less the margins (inches); an Excel width unit is ~7 px of the default
 # font plus 5 px of padding per column, at 96 px to the inch.
 def printed_scale(sheet: Any) -> float:
-    from openpyxl.utils import get_column_letter, range_boundaries
+    from openpyxl.utils import range_boundaries
 
     area = sheet.print_area
     last = range_boundaries(area.split("!")[-1].replace("$", ""))[2] if area else sheet.max_column
-    pixels = sum((sheet.column_dimensions[get_column_letter(i)].width or 8.43) * 7 + 5 for i in range(1, last + 1))
+    pixels = sum(column_width(sheet, i) * 7 + 5 for i in range(1, last + 1))
     printable = (297 / 25.4 - sheet.page_margins.left - sheet.page_margins.right) * 96
     return min(1.0, printable / pixels)
 
