@@ -36,7 +36,6 @@ from clinic_app.documents.township_report import (
     LineToDate,
     MonthPoint,
     SettlementReport,
-    report_stem,
     write_township_report,
 )
 from clinic_app.domain.assessment import (
@@ -897,12 +896,13 @@ def _write_report(report: SettlementReport, out: Path | None) -> tuple[Path, ...
     if out is None:
         return ()
     try:
-        return write_township_report(report, out)
+        return write_township_report(report, out)  # both files or neither, an earlier pair kept
     except OSError as exc:
-        for suffix in ("pdf", "xlsx"):
-            (out / f"{report_stem(report)}.{suffix}").unlink(missing_ok=True)
+        zh, en = os_reason(exc)
         raise UserError(
-            f"无法写入月报 ({os_reason(exc)[0]}), 未保存任何内容", f"cannot write the report ({os_reason(exc)[1]}); nothing saved"
+            f"无法写入月报到 {out} ({zh}), 未保存任何内容; 已在其中的月报文件未改动 (如在 WPS 或 Excel 中打开, 请先关闭)",
+            f"cannot write the report into {out} ({en}); nothing saved, and the report files already there are "
+            "unchanged (close them first if they are open in WPS or Excel)",
         ) from None
 
 

@@ -109,6 +109,47 @@ def test_a_report_that_cannot_be_written_leaves_the_entries_unsaved(
     assert list(out.iterdir()) == []
 
 
+def test_a_report_open_in_wps_on_the_stick_is_left_as_it_was_with_its_pair(
+    folders: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The month is settled again while last time's xlsx is open in WPS on the stick: Windows lets
+    that file be neither replaced nor deleted.  The new PDF had already replaced the old one and was
+    then deleted with it, and the xlsx's deletion failed too, as an internal error with a
+    traceback; now the stick keeps the earlier report, both files as they were, and the message
+    names the folder."""
+    import os
+
+    town = folders / "town"
+    stick = folders / "U盘 (E)"
+    stick.mkdir()
+    assert run(["settle", "--data-dir", str(town), "--month", "2025-03", "--out", str(stick)]) == 0
+    capsys.readouterr()
+    earlier = {path.name: path.read_bytes() for path in stick.iterdir()}
+    (xlsx,) = (stick / name for name in earlier if name.endswith(".xlsx"))
+    replace, unlink = os.replace, Path.unlink
+
+    def in_use(*paths: object) -> None:
+        if any(Path(str(p)) == xlsx for p in paths):
+            raise PermissionError(errno.EACCES, "The process cannot access the file because it is being used by another process")
+
+    def locked_replace(src: Any, dst: Any) -> None:
+        in_use(src, dst)
+        replace(src, dst)
+
+    def locked_unlink(self: Path, missing_ok: bool = False) -> None:
+        in_use(self)
+        unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(os, "replace", locked_replace)
+    monkeypatch.setattr(Path, "unlink", locked_unlink)
+    before = dump(town)
+    status = run(["settle", "--data-dir", str(town), "--month", "2025-03", "--signed", "V001=3", "--out", str(stick)])
+    out, err = capsys.readouterr()
+    assert status == 1 and "Traceback" not in err and str(stick) in err, err
+    assert {path.name: path.read_bytes() for path in stick.iterdir()} == earlier
+    assert dump(town) == before
+
+
 def test_a_month_with_spaces_is_the_same_month(folders: Path, capsys) -> None:
     town = folders / "town"
     plain = settled(capsys, town, "--month", "2025-03")
