@@ -58,6 +58,9 @@ from clinic_app.ui.models import (
 from clinic_app.ui.visit_screen import describe_patient
 from clinic_app.ui.widgets import FitOnResize, LiveSearch, fit_columns, fitted_table, plain_table
 
+LINE_PRICE_COLUMN = 2
+"""就诊明细's unit price: what gives way to the item's name in a narrow pane."""
+
 
 def _qdate(day: dt.date) -> QDate:
     return QDate(day.year, day.month, day.day)
@@ -95,6 +98,7 @@ class EntryDetails(QGroupBox):
             self,
         )
         self.lines = plain_table(self.lines_model, stretch=0)
+        FitOnResize(self.lines, self._fit_lines)
         self.reasons = QLabel()
         self.reasons.setWordWrap(True)
         self.reasons.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -141,10 +145,24 @@ class EntryDetails(QGroupBox):
         self.void_note.setText(self._void_text(visit))
         self.void_note.setVisible(bool(self.void_note.text()))
         self.lines_model.set_rows(visit.lines)
+        self._fit_lines()
         result = visit.adjudication
         words = [labels.reason(r, self.context.language) for r in result.reasons + result.warnings]
         self.reasons.setText("\n".join(f"• {w}" for w in words))
 
+
+    def _fit_lines(self) -> None:
+        """The item's name to three characters at least: beside 台账 at 1024 px (~290 px) the
+        English titles ("Unit price", "Amount", "Patient") left it ~20 px, "…", and scrolled the
+        lines sideways where a fund's part was wider.  Then the unit price (the amount over the
+        quantity) gives way, shown again in a wider window."""
+        view = self.lines
+        header = view.horizontalHeader()
+        view.setColumnHidden(LINE_PRICE_COLUMN, False)
+        # As ResizeToContents sizes them: the wider of the title and the cells.
+        others = sum(max(view.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in range(1, header.count()))
+        least = view.fontMetrics().horizontalAdvance("一般诊…") + 8
+        view.setColumnHidden(LINE_PRICE_COLUMN, others + least > view.viewport().width())
 
     def _void_text(self, visit: SettledVisit) -> str:
         void = visit.void

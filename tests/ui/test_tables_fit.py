@@ -202,6 +202,38 @@ def test_the_ledger_fits_at_1024_and_shows_all_again_wider(qtbot, long_context, 
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_visits_lines_beside_the_ledger_show_their_names_at_1024(qtbot, long_context, worker, language) -> None:  # type: ignore[no-untyped-def]
+    # At 1024 px in English the lines of the visit chosen in 台账 (~290 px beside the list) left
+    # the item's name ~20 px, "…", and scrolled sideways by a pixel where a fund's part was wider
+    # (the demo's 20.16): the titles "Unit price", "Amount", "Patient" took the room.  Now the unit
+    # price (the amount over the quantity) gives way there, and shows again in a wider window.
+    with shipped(long_context, language):
+        window = main_window(qtbot, long_context, worker, 1024)
+        ledger = window.ledger
+        window.tabs.setCurrentWidget(ledger)
+        wait_idle(qtbot, worker)
+        with qtbot.waitSignal(ledger.details_shown, timeout=5000):
+            ledger.table.selectRow(2)
+        settled(qtbot)
+        view, model = ledger.details.lines, ledger.details.lines_model
+        assert model.rowCount() == 1
+        everything = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+        no_sideways_bar(qtbot, view)
+        narrow = shown_titles(view)
+        # The name to three characters at least ("一般诊…"); the quantity and the amounts whole.
+        assert view.columnWidth(0) >= view.fontMetrics().horizontalAdvance("一般诊…"), (view.columnWidth(0), narrow)
+        whole(view, (1, 3, 4, 5))
+        assert set(everything) - set(narrow) <= {everything[2]}  # at most the unit price gave way
+        window.resize(1366, 768)
+        qtbot.waitUntil(lambda: shown_titles(view) == everything, timeout=2000)
+        no_sideways_bar(qtbot, view)
+        whole(view, (1, 2, 3, 4, 5))
+        window.resize(1024, 768)
+        qtbot.waitUntil(lambda: shown_titles(view) == narrow, timeout=2000)
+        no_sideways_bar(qtbot, view)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
 def test_a_patients_history_fits_at_1024(qtbot, long_context, worker, language) -> None:  # type: ignore[no-untyped-def]
     # At 1024 px the history beside the patient list scrolled sideways even without the payment
     # method and operator (hidden since 1366): now more gives way there, and comes back wider.
