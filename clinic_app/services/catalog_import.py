@@ -531,7 +531,9 @@ class _Checked:
                 problem("price", wrong.zh, wrong.en)
         kind_text = cells.get("kind", "")
         kind = KIND_WORDS.get(_word(kind_text), _word(kind_text))
-        if kind not in ITEM_KINDS:
+        if not kind_text:
+            problem("kind", "类别为空", "kind is empty")
+        elif kind not in ITEM_KINDS:
             problem("kind", f"类别 {kind_text!r} 无效 (药品/检查/治疗/材料/诊疗费/其他)", f"kind {kind_text!r} is not one of {', '.join(ITEM_KINDS)} (or 药品/检查/治疗/材料/诊疗费/其他)")
         coverage_text = cells.get("coverage", "")
         coverage = COVERAGE_WORDS.get(_word(coverage_text), _word(coverage_text)) or "covered"

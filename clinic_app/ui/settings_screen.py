@@ -537,6 +537,7 @@ class SettingsScreen(QWidget):
         session, language = self.context.session, self.context.language
         self.import_button.setEnabled(False)
         self.import_summary.setText(self.tr("正在导入…"))
+        self.problems.set_rows([])  # the last file's problems are not this one's (an .xls refused whole kept them)
         self.context.run(lambda: adapters.import_catalog(session, path, language), self._imported, self._import_failed)
 
     def _imported(self, result: tuple[int, list[tuple[str, str, str]], int, int, int]) -> None:
@@ -547,6 +548,8 @@ class SettingsScreen(QWidget):
             self.import_summary.setText(
                 self.tr("发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入").format(bad=len(problems))
             )
+            # The table is at the foot of the page: on a 768-line screen only its header showed.
+            self.scroll_area.ensureWidgetVisible(self.problems_view)
         elif outside_tender:
             # 邵医保发〔2019〕17号 三(四): said here, or the doctor meets it at the patient's copay.
             self.import_summary.setText(

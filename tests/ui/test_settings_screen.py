@@ -91,6 +91,29 @@ def test_an_old_xls_chosen_in_the_dialog_says_to_save_it_as_xlsx(qtbot, context,
     assert "另存为" in screen.import_summary.text() and ".xlsx" in screen.import_summary.text()
 
 
+def test_the_problems_table_is_brought_into_view_and_cleared_by_the_next_file(qtbot, context, session, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """At the foot of the page the table was out of view on a laptop screen; and a file refused whole
+    (an old .xls) left the previous file's rows under its message."""
+    bad = tmp_path / "目录.csv"
+    bad.write_text("编码,名称,单价,类别\nX001,维生素C片,-3.50,药品\nX002,棉签,1.00,\n", encoding="utf-8")
+    screen = make_screen(qtbot, context, worker)
+    screen.resize(1000, 420)
+    screen.show()
+    qtbot.waitExposed(screen)
+    with qtbot.waitSignal(screen.catalog_imported, timeout=5000):
+        screen.import_catalog(str(bad))
+    assert [(p.row, p.field, p.message) for p in screen.problems.rows] == [
+        ("2", "单价", "单价无效: 不能为负"),
+        ("3", "类别", "类别为空"),
+    ]
+    qtbot.waitUntil(lambda: not screen.problems_view.visibleRegion().isEmpty(), timeout=2000)
+    old = tmp_path / "目录.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    with qtbot.waitSignal(screen.catalog_imported, timeout=5000):
+        screen.import_catalog(str(old))
+    assert "另存为" in screen.import_summary.text() and screen.problems.rows == []
+
+
 def test_good_catalogue_is_imported(qtbot, context, session, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
     good = tmp_path / "catalog.csv"
     good.write_text("code,name,unit,price,kind\nX001,维生素C片,瓶,3.50,药品\n", encoding="utf-8")
