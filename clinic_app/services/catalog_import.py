@@ -101,7 +101,8 @@ class Shown:
         """The number as Excel keeps it (15 significant digits), zero-padded when its format is 00000."""
         if isinstance(self.value, float) and not self.value.is_integer():
             return f"{self.value:.15g}"
-        whole = int(self.value)
+        # Past 15 digits as Excel shows it (123456789012346000), not the binary float's 123456789012345696.
+        whole = int(Decimal(f"{self.value:.15g}")) if abs(self.value) >= 10**EXACT_DIGITS else int(self.value)
         if re.fullmatch(r"0+", self.format or "") and whole >= 0:
             return str(whole).zfill(len(self.format))
         return str(whole)

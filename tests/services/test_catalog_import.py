@@ -418,6 +418,7 @@ def test_a_code_excel_has_damaged_is_a_row_problem(clinic: Ledger, tmp_path: Pat
     report = import_catalog(clinic.session, path)
     assert [(p.row, p.field) for p in report.problems] == [(2, "code")]
     assert "15" in report.problems[0].zh and "文本" in report.problems[0].zh
+    assert "123456789012346000" in report.problems[0].zh  # as Excel shows it (15 digits), not the float's …696
     csv_path = tmp_path / "codes.csv"
     csv_path.write_bytes("编码,名称,单价,类别\r\n1.23457E+17,长编码,1.00,药品\r\nC100,好药,1.00,药品\r\n".encode("gbk"))
     report = import_catalog(clinic.session, csv_path)
