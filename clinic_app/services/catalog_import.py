@@ -268,7 +268,13 @@ def _xlsx_tables(path: Path) -> list[Table]:
             active = book.active
             sheets = [s for s in book.worksheets if s.sheet_state == "visible"] or list(book.worksheets[:1])
             sheets.sort(key=lambda s: s is not active)
-            return [Table(sheet.title, [[_xlsx_value(c) for c in row] for row in sheet.iter_rows()]) for sheet in sheets]
+            tables = []
+            for sheet in sheets:
+                # Read every row the sheet holds, not the extent it declares: programs that export
+                # price lists often write <dimension ref="A1"/>, and the sheet read as one empty cell.
+                sheet.reset_dimensions()
+                tables.append(Table(sheet.title, [[_xlsx_value(c) for c in row] for row in sheet.iter_rows()]))
+            return tables
         finally:
             book.close()
 

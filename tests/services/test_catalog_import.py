@@ -544,3 +544,31 @@ def test_a_code_that_lost_its_leading_zeros_is_refused_against_the_catalogue(cli
     assert "00123" in problem.zh and "开头的 0" in problem.zh and "00000" in problem.zh and "leading zeros" in problem.en
     assert report.written == 0 and ledger.catalog_size(clinic.session.db) == before
     assert clinic.session.catalog_entry("00123").price == Money.parse("12.00")
+
+
+def _declaring_a1(made: Path) -> Path:
+    """The workbook as a program that writes <dimension ref="A1"/> for every sheet would save it."""
+    import re
+    import zipfile
+
+    path = made.with_name(f"exported-{made.name}")
+    with zipfile.ZipFile(made) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, count = re.subn(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', data)
+                assert count == 1
+            target.writestr(item, data)
+    return path
+
+
+def test_an_xlsx_that_declares_a_wrong_extent_is_read_whole(clinic: Ledger, tmp_path: Path) -> None:
+    """Read as the one cell it declared, such a sheet was refused for four missing columns."""
+    rows: list[list[object]] = [["XX镇卫生院目录"], ["编码", "名称", "单价", "类别"], ["D001", "阿莫西林胶囊", "6.90", "药品"], []]
+    good = _declaring_a1(_xlsx(tmp_path / "good.xlsx", *rows, ["D002", "小换药", "10.00", "治疗"]))
+    report = import_catalog(clinic.session, good)
+    assert report.ok and report.written == 2, [p.text() for p in report.problems]
+    assert clinic.session.catalog_entry("D002").price == Money.parse("10.00")
+    # Rows keep the numbers the spreadsheet shows, the empty row 4 counted.
+    bad = _declaring_a1(_xlsx(tmp_path / "bad.xlsx", *rows, ["D003", "", "1.00", "药品"]))
+    assert [(p.row, p.field) for p in import_catalog(clinic.session, bad).problems] == [(5, "name")]
