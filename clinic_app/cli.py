@@ -311,7 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, default=None, help="年度 (默认今年) / year (default: this year)")
     p.set_defaults(handler=_lazy("clinic_app.services.township_cli", "cmd_snapshot_export"))
     p = nsub.add_parser("import", parents=[common], help="村卫生室: 导入乡镇的用量快照 / village: import the township's usage snapshot")
-    p.add_argument("file", help="快照文件 / snapshot file")
+    p.add_argument("file", help="快照文件, 或其所在的文件夹 (U 盘) / snapshot file, or the folder holding it (the USB stick)")
     p.add_argument(
         "--trust", action="append", default=[], metavar="FINGERPRINT",
         help="已核对的乡镇卫生院密钥指纹 / the township key's fingerprint, checked",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import hashlib
 import json
 import sys
 from collections.abc import Sequence
@@ -51,9 +52,9 @@ def statement_files(arguments: Sequence[str]) -> tuple[list[Path], set[Path]]:
     for text in arguments:
         path = Path(text).expanduser()
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() == ".json" and not p.name.startswith(".") and p.is_file())
+            found = _json_files(path)
             if not found:
-                raise BadInput(f"文件夹 {path} 中没有月结数据文件 (.json)", f"no statement data files (.json) in the folder {path}")
+                raise _no_json(path, "月结数据文件", "statement data files")
             files += found
             in_folders.update(found)
         elif not path.exists() and any(ch in text for ch in "*?["):
@@ -61,6 +62,54 @@ def statement_files(arguments: Sequence[str]) -> tuple[list[Path], set[Path]]:
         else:
             files.append(path)
     return files, in_folders
+
+
+def _json_files(folder: Path) -> list[Path]:
+    """The .json files in `folder` (not in its subfolders), in name order; hidden ones left out."""
+    try:
+        return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".json" and not p.name.startswith(".") and p.is_file())
+    except OSError as exc:  # a stick pulled out, a folder one may not list
+        raise BadInput(f"无法读取文件夹 {folder}: {os_reason(exc)[0]}", f"cannot read the folder {folder}: {os_reason(exc)[1]}") from None
+
+
+def _no_json(folder: Path, what_zh: str, what_en: str) -> BadInput:
+    """No .json in `folder`: and where there are some, one level down (the stick's 新建文件夹), it says so."""
+    try:
+        below = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".") and _json_files(p))
+    except (OSError, UserError):
+        below = []
+    if not below:
+        return BadInput(f"文件夹 {folder} 中没有{what_zh} (.json)", f"no {what_en} (.json) in the folder {folder}")
+    names = ", ".join(str(p) for p in below)
+    return BadInput(
+        f"文件夹 {folder} 中没有{what_zh} (.json), 其下的文件夹中有: {names}; 请指定该文件夹",
+        f"no {what_en} (.json) in the folder {folder}, but there are some in: {names}; give that folder",
+    )
+
+
+def snapshot_in_folder(folder: Path) -> Path:
+    """`snapshot import E:\\`: the usage snapshot in the folder, known by its content; copies of it
+    (``… - 副本.json``, ``… (1).json``) count once, and different ones are listed for a person to choose."""
+    found: dict[bytes, list[Path]] = {}
+    for path in _json_files(folder):
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            continue  # unreadable: it is no snapshot this command can take
+        if is_usage_snapshot(raw):
+            found.setdefault(hashlib.sha256(raw).digest(), []).append(path)
+    if not found:
+        raise _no_json(folder, "用量快照", "usage snapshot") if not _json_files(folder) else BadInput(
+            f"文件夹 {folder} 中没有用量快照 (乡镇卫生院导出的 usage_snapshot_….json)",
+            f"no usage snapshot (the township's usage_snapshot_….json) in the folder {folder}",
+        )
+    if len(found) > 1:
+        names = ", ".join(paths[0].name for paths in found.values())
+        raise BadInput(
+            f"文件夹 {folder} 中有 {len(found)} 个不同的用量快照: {names}; 请指定要导入的文件",
+            f"the folder {folder} holds {len(found)} different usage snapshots: {names}; give the file to import",
+        )
+    return next(iter(found.values()))[0]
 
 
 def is_usage_snapshot(raw: bytes) -> bool:
@@ -201,7 +250,10 @@ def cmd_snapshot_import(args: argparse.Namespace) -> int:
     from clinic_app.services.snapshot import import_snapshot
     from clinic_app.services.township import UnregisteredClinic
 
-    path = Path(args.file)
+    path = Path(args.file).expanduser()
+    chosen = path.is_dir()
+    if chosen:  # the stick, as `statement import` takes it
+        path = snapshot_in_folder(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -213,6 +265,8 @@ def cmd_snapshot_import(args: argparse.Namespace) -> int:
             # One line: the message names the fingerprint and says how to --trust it.
             sys.stderr.write(f"clinic-app: {exc.said(getattr(args, 'lang', None))}\n")
             return 1
+    if chosen:
+        print(f"用量快照 / usage snapshot: {path}")
     if result.unchanged:
         print(f"此快照已导入, 无变化 / this snapshot is already imported ({result.year}, {result.computed_on})")
     else:

@@ -159,6 +159,59 @@ def test_snapshot_round_trip_on_the_command_line(tmp_path: Path, capsys) -> None
     assert "already imported" in capsys.readouterr().out
 
 
+def test_snapshot_import_takes_the_stick_folder_and_finds_the_snapshot_by_content(tmp_path: Path, capsys) -> None:
+    """`snapshot import E:\\` was "这是文件夹, 不是文件" although the snapshot is exported into the
+    folder with its usual name and `statement import` takes the folder.  The snapshot is found by
+    its content among the village's own statements, its Explorer copy counts once, and two
+    different snapshots are listed for the doctor to choose."""
+    with b.township(tmp_path / "town") as town:
+        b.enrol(town, "王一", b.resident_id(1), "V01")
+    statement, fingerprint = _village_file(tmp_path, "V01", 1)
+    town_dir, village_dir = str(tmp_path / "town"), str(tmp_path / "V01")
+    assert run(["statement", "import", "--data-dir", town_dir, "--trust", fingerprint, str(statement)]) == 0
+    stick = tmp_path / "U盘 (E)"
+    stick.mkdir()
+    statement.rename(stick / statement.name)
+    assert run(["snapshot", "export", "--data-dir", town_dir, "--out", str(stick), "--year", "2025"]) == 0
+    town_fp = capsys.readouterr().out.split("fingerprint:")[-1].strip()
+    (snapshot,) = stick.glob("usage_snapshot_*.json")
+    renamed = stick / "副本 - 快照.json"
+    snapshot.rename(renamed)
+    (stick / "快照 (1).json").write_bytes(renamed.read_bytes())
+
+    assert run(["snapshot", "import", "--data-dir", village_dir, "--trust", town_fp, str(stick)]) == 0
+    out, err = capsys.readouterr()
+    assert err == "" and f"用量快照 / usage snapshot: {stick / '副本 - 快照.json'}" in out and "imported the 2025" in out, out
+
+    # Another snapshot beside it (another year): the doctor names the file.
+    assert run(["snapshot", "export", "--data-dir", town_dir, "--out", str(stick), "--year", "2024"]) == 0
+    capsys.readouterr()
+    assert run(["snapshot", "import", "--data-dir", village_dir, str(stick)]) == 2
+    err = capsys.readouterr().err
+    assert "2 个不同的用量快照" in err and "usage_snapshot_T440204001_2024.json" in err and "副本 - 快照.json" in err, err
+    # A folder with none: said so; its statements' folder one level down is named.
+    empty = tmp_path / "空 U盘"
+    (empty / "新建文件夹").mkdir(parents=True)
+    (empty / "新建文件夹" / statement.name).write_bytes((stick / statement.name).read_bytes())
+    assert run(["snapshot", "import", "--data-dir", village_dir, str(empty)]) == 2
+    err = capsys.readouterr().err
+    assert str(empty / "新建文件夹") in err and err.count("\n") == 1, err
+    assert run(["snapshot", "import", "--data-dir", village_dir, str(empty / "新建文件夹")]) == 2
+    assert "没有用量快照" in capsys.readouterr().err
+
+
+def test_a_statement_folder_without_data_files_names_the_subfolder_that_has_them(tmp_path: Path, capsys) -> None:
+    """The doctor saved the export into 新建文件夹 on the stick; the township gives the stick."""
+    b.township(tmp_path / "town").close()
+    path, _ = _village_file(tmp_path, "V01", 1)
+    stick = tmp_path / "U盘 (E)"
+    (stick / "新建文件夹").mkdir(parents=True)
+    path.rename(stick / "新建文件夹" / path.name)
+    assert run(["statement", "import", "--data-dir", str(tmp_path / "town"), str(stick)]) == 2
+    err = capsys.readouterr().err
+    assert f"文件夹 {stick} 中没有月结数据文件 (.json), 其下的文件夹中有: {stick / '新建文件夹'}" in err, err
+
+
 def test_snapshot_export_into_a_folder_names_the_file_and_a_missing_folder_is_bad_input(tmp_path: Path, capsys) -> None:
     with b.township(tmp_path / "town") as town:
         b.enrol(town, "王一", b.resident_id(1), "V01")
