@@ -91,13 +91,22 @@ def snapshot_in_folder(folder: Path) -> Path:
     """`snapshot import E:\\`: the usage snapshot in the folder, known by its content; copies of it
     (``… - 副本.json``, ``… (1).json``) count once, and different ones are listed for a person to choose."""
     found: dict[bytes, list[Path]] = {}
+    unreadable: list[str] = []
     for path in _json_files(folder):
         try:
             raw = path.read_bytes()
-        except OSError:
-            continue  # unreadable: it is no snapshot this command can take
+            json.loads(raw)
+        except (OSError, ValueError, RecursionError):
+            unreadable.append(path.name)  # cut short (pulled out while copied), or not JSON at all
+            continue
         if is_usage_snapshot(raw):
             found.setdefault(hashlib.sha256(raw).digest(), []).append(path)
+    if not found and unreadable:
+        names = ", ".join(unreadable)
+        raise BadInput(
+            f"文件夹 {folder} 中没有可读的用量快照; 无法读取的文件 (可能没有复制完整): {names}",
+            f"no readable usage snapshot in the folder {folder}; files that cannot be read (perhaps not copied completely): {names}",
+        )
     if not found:
         raise _no_json(folder, "用量快照", "usage snapshot") if not _json_files(folder) else BadInput(
             f"文件夹 {folder} 中没有用量快照 (乡镇卫生院导出的 usage_snapshot_….json)",

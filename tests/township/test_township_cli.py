@@ -198,6 +198,12 @@ def test_snapshot_import_takes_the_stick_folder_and_finds_the_snapshot_by_conten
     assert str(empty / "新建文件夹") in err and err.count("\n") == 1, err
     assert run(["snapshot", "import", "--data-dir", village_dir, str(empty / "新建文件夹")]) == 2
     assert "没有用量快照" in capsys.readouterr().err
+    # Only a snapshot cut short (the stick pulled out while it was copied): that file is named.
+    cut = empty / "新建文件夹" / "usage_snapshot_T440204001_2025.json"
+    cut.write_bytes(renamed.read_bytes()[:200])
+    assert run(["snapshot", "import", "--data-dir", village_dir, str(empty / "新建文件夹")]) == 2
+    err = capsys.readouterr().err
+    assert "无法读取的文件 (可能没有复制完整): usage_snapshot_T440204001_2025.json" in err, err
 
 
 def test_a_statement_folder_without_data_files_names_the_subfolder_that_has_them(tmp_path: Path, capsys) -> None:
