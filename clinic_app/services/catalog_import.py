@@ -122,6 +122,23 @@ class Table:
 
     name: str
     rows: list[list[Any]]
+    merged: tuple[tuple[int, int, int, int], ...] = ()
+    """Merged cells as (first row, first column, last row, last column), counted from 1."""
+
+    def filled(self, start: int) -> list[list[Any]]:
+        """The rows with a merged cell's value in each of its cells from row index `start` on: a
+        category merged down beside its items (西药 over twenty rows) is each item's category."""
+        rows = [list(row) for row in self.rows]
+        for top, left, bottom, right in self.merged:
+            if top - 1 < start or top > len(rows) or left > len(rows[top - 1]):
+                continue
+            value = rows[top - 1][left - 1]
+            for r in range(top - 1, min(bottom, len(rows))):
+                row = rows[r]
+                row.extend([None] * (right - len(row)))
+                for col in range(left - 1, right):
+                    row[col] = value
+        return rows
 
 
 @dataclass(frozen=True)
@@ -260,20 +277,23 @@ def _xlsx_tables(path: Path) -> list[Table]:
     # saved as "目录.csv" (or sent through a chat program that renames it) is still one.
     with path.open("rb") as file:
         try:
-            book = load_workbook(file, read_only=True, data_only=True)
+            # Not read-only: that mode knows no merged cells, and trusts the extent a sheet declares
+            # (price lists exported by other programs often say <dimension ref="A1"/>).
+            book = load_workbook(file, data_only=True)
         except (zipfile.BadZipFile, KeyError, ValueError) as exc:
             raise BadInput(f"{path.name} 不是有效的 xlsx 文件", f"{path.name} is not a valid xlsx file: {exc}") from None
         try:
             active = book.active
             sheets = [s for s in book.worksheets if s.sheet_state == "visible"] or list(book.worksheets[:1])
             sheets.sort(key=lambda s: s is not active)
-            tables = []
-            for sheet in sheets:
-                # Read every row the sheet holds, not the extent it declares: programs that export
-                # price lists often write <dimension ref="A1"/>, and the sheet read as one empty cell.
-                sheet.reset_dimensions()
-                tables.append(Table(sheet.title, [[_xlsx_value(c) for c in row] for row in sheet.iter_rows()]))
-            return tables
+            return [
+                Table(
+                    sheet.title,
+                    [[_xlsx_value(c) for c in row] for row in sheet.iter_rows()],
+                    tuple((m.min_row, m.min_col, m.max_row, m.max_col) for m in sheet.merged_cells.ranges),
+                )
+                for sheet in sheets
+            ]
         finally:
             book.close()
 
@@ -470,7 +490,7 @@ def parse_tables(tables: Sequence[Table], path: Path) -> ImportReport:
     named = len(headed) > 1
     checked = _Checked()
     for table, (start, columns) in headed:
-        checked.table(table.rows[start:], start + 1, columns, table.name if named else "")
+        checked.table(table.filled(start)[start:], start + 1, columns, table.name if named else "")
     if checked.count == 0 and not checked.problems:
         checked.problems.append(RowProblem(headed[0][1][0] + 1, "file", "没有数据行", "no data rows"))
     return ImportReport(

@@ -572,3 +572,30 @@ def test_an_xlsx_that_declares_a_wrong_extent_is_read_whole(clinic: Ledger, tmp_
     # Rows keep the numbers the spreadsheet shows, the empty row 4 counted.
     bad = _declaring_a1(_xlsx(tmp_path / "bad.xlsx", *rows, ["D003", "", "1.00", "药品"]))
     assert [(p.row, p.field) for p in import_catalog(clinic.session, bad).problems] == [(5, "name")]
+
+
+def test_a_category_merged_down_beside_its_items_is_each_items(clinic: Ledger, tmp_path: Path) -> None:
+    """西药 merged over three rows, 甲类 over two: only the first row had them (类别为空 on the others)."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["XX镇卫生院收费目录"])
+    sheet.merge_cells("A1:E1")
+    sheet.append(["类别", "编码", "名称", "单价", "医保类别"])
+    sheet.append(["西药", "M001", "阿莫西林胶囊", "6.90", "甲类"])
+    sheet.append([None, "M002", "布洛芬缓释胶囊", "9.50", None])
+    sheet.append([None, "M003", "维生素C片", "2.50", "自费"])
+    sheet.append(["治疗", "M004", "肌肉注射", "2.00", "乙类"])
+    sheet.merge_cells("A3:A5")
+    sheet.merge_cells("E3:E4")
+    path = tmp_path / "merged.xlsx"
+    book.save(path)
+    report = import_catalog(clinic.session, path)
+    assert report.ok and report.written == 4, [p.text() for p in report.problems]
+    found = [clinic.session.catalog_entry(f"M00{n}") for n in range(1, 5)]
+    assert [(e.kind, e.coverage) for e in found] == [
+        ("drug", "covered"),
+        ("drug", "covered"),
+        ("drug", "excluded"),
+        ("treatment", "covered"),
+    ]
