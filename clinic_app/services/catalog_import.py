@@ -312,7 +312,18 @@ def _cell(value: Any) -> str:
         return value.text()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return _LINE_BREAK.sub(_joined, str(value).strip())
+
+
+_LINE_BREAK = re.compile(r"(.?)[ \t\u3000]*[\r\n]+\s*(.?)")
+
+
+def _joined(match: re.Match[str]) -> str:
+    """A line break typed in a cell (Alt+Enter, to fit a long name): none between Chinese characters
+    ("阿莫西林\n胶囊" is 阿莫西林胶囊, as the receipt and the search need it), a space otherwise."""
+    before, after = match.group(1), match.group(2)
+    joiner = "" if before > "\u2e7f" and after > "\u2e7f" else " "
+    return before + joiner + after
 
 
 def _word(text: str) -> str:

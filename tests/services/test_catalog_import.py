@@ -599,3 +599,23 @@ def test_a_category_merged_down_beside_its_items_is_each_items(clinic: Ledger, t
         ("drug", "excluded"),
         ("treatment", "covered"),
     ]
+
+
+def test_a_line_break_typed_in_a_cell_is_not_part_of_the_name(clinic: Ledger, tmp_path: Path) -> None:
+    """Alt+Enter to fit a long name in its column: the name went to the catalogue (and the receipt)
+    with the line break, and a search for 复方甘草片 did not find it."""
+    path = _xlsx(
+        tmp_path / "wrapped.xlsx",
+        ["编码", "名称", "规格", "单价", "类别"],
+        ["K001", "复方\n甘草片", "100片\n/瓶", "4.00", "药品"],
+        ["K002", "Vitamin\r\nC 泡腾片", "1g\n×10片", "9.80", "药品"],
+    )
+    assert import_catalog(clinic.session, path).ok
+    first, second = clinic.session.catalog_entry("K001"), clinic.session.catalog_entry("K002")
+    assert (first.name, first.spec) == ("复方甘草片", "100片 /瓶")
+    assert (second.name, second.spec) == ("Vitamin C 泡腾片", "1g ×10片")
+    assert "K001" in [e.code for e in clinic.session.search_catalog("复方甘草片")]
+    csv_path = tmp_path / "wrapped.csv"
+    csv_path.write_bytes('编码,名称,单价,类别\r\nK003,"板蓝根\r\n颗粒",1.20,药品\r\n'.encode("gbk"))
+    assert import_catalog(clinic.session, csv_path).ok
+    assert clinic.session.catalog_entry("K003").name == "板蓝根颗粒"
