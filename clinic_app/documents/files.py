@@ -7,6 +7,7 @@ flushed to disk, and then take the target's name with `os.replace`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -31,7 +32,10 @@ def write_atomically(path: Path | str, data: bytes, mode: int = 0o644, make_fold
         os.chmod(temp_name, mode)
         os.replace(temp_name, target)
     except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
+        # The write's own reason is the one to tell (a full stick), not the cleanup's (the stick
+        # pulled out or write-protected since: the temporary file cannot be removed either).
+        with contextlib.suppress(OSError):
+            Path(temp_name).unlink(missing_ok=True)
         raise
     return target
 
