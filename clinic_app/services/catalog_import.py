@@ -140,6 +140,18 @@ class Table:
                     row[col] = value
         return rows
 
+    def layout_rows(self, start: int, columns: dict[str, int]) -> set[int]:
+        """Row indices from `start` on that a merged cell spans across two required columns: a section
+        heading (一、西药 across the sheet) or a signature line (制表人: …), never an item, whose code,
+        name, price and kind are cells of their own."""
+        needed = sorted(columns[f] + 1 for f in REQUIRED)
+        return {
+            r
+            for top, left, bottom, right in self.merged
+            if top - 1 >= start and sum(left <= col <= right for col in needed) >= 2
+            for r in range(top - 1, bottom)
+        }
+
 
 @dataclass(frozen=True)
 class RowProblem:
@@ -501,7 +513,9 @@ def parse_tables(tables: Sequence[Table], path: Path) -> ImportReport:
     named = len(headed) > 1
     checked = _Checked()
     for table, (start, columns) in headed:
-        checked.table(table.filled(start)[start:], start + 1, columns, table.name if named else "")
+        layout = table.layout_rows(start, columns)
+        rows = [row for index, row in enumerate(table.filled(start)) if index >= start]
+        checked.table(rows, start + 1, columns, table.name if named else "", {i + 1 for i in layout})
     if checked.count == 0 and not checked.problems:
         checked.problems.append(RowProblem(headed[0][1][0] + 1, "file", "没有数据行", "no data rows"))
     return ImportReport(
@@ -520,9 +534,13 @@ class _Checked:
         self.seen: dict[str, tuple[str, int]] = {}
         self.places: list[tuple[str, int]] = []
 
-    def table(self, rows: Sequence[Sequence[Any]], first: int, columns: dict[str, int], sheet: str) -> None:
+    def table(
+        self, rows: Sequence[Sequence[Any]], first: int, columns: dict[str, int], sheet: str, skipped: set[int]
+    ) -> None:
+        """Check `rows`, the first numbered `first`; rows numbered in `skipped` are layout, not items."""
         for number, row in enumerate(rows, start=first):
-            self.row(row, number, columns, sheet)
+            if number not in skipped:
+                self.row(row, number, columns, sheet)
 
     def row(self, row: Sequence[Any], number: int, columns: dict[str, int], sheet: str) -> None:
         raw = {f: (row[i] if i < len(row) else None) for f, i in columns.items()}

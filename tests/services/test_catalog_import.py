@@ -619,3 +619,29 @@ def test_a_line_break_typed_in_a_cell_is_not_part_of_the_name(clinic: Ledger, tm
     csv_path.write_bytes('编码,名称,单价,类别\r\nK003,"板蓝根\r\n颗粒",1.20,药品\r\n'.encode("gbk"))
     assert import_catalog(clinic.session, csv_path).ok
     assert clinic.session.catalog_entry("K003").name == "板蓝根颗粒"
+
+
+def test_section_headings_and_a_signature_line_merged_across_are_not_items(clinic: Ledger, tmp_path: Path) -> None:
+    """一、西药 / 二、诊疗项目 merged across the sheet and 制表人 … at the foot: they were rows with
+    no price and no kind (and, read merged, a code 一、西药); a row a merge spans over two of the
+    required columns is layout.  A heading typed in one cell, not merged, is still a row problem."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["编码", "名称", "单价", "类别", "医保类别"])
+    sheet.append(["一、西药"])
+    sheet.append(["S001", "阿莫西林胶囊", "6.90", "西药", "甲类"])
+    sheet.append(["二、诊疗项目"])
+    sheet.append(["S002", "肌肉注射", "2.00", "治疗", "甲类"])
+    sheet.append(["制表人：张三", None, None, "审核：李四"])
+    for row in (2, 4):
+        sheet.merge_cells(f"A{row}:E{row}")
+    sheet.merge_cells("A6:C6")
+    sheet.merge_cells("D6:E6")
+    path = tmp_path / "sections.xlsx"
+    book.save(path)
+    report = import_catalog(clinic.session, path)
+    assert report.ok and report.written == 2 and report.rows == 2, [p.text() for p in report.problems]
+    sheet.append(["三、材料"])
+    book.save(path)
+    assert [(p.row, p.field) for p in import_catalog(clinic.session, path).problems] == [(7, "name"), (7, "price"), (7, "kind")]
