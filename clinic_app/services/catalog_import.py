@@ -124,6 +124,9 @@ class Table:
     rows: list[list[Any]]
     merged: tuple[tuple[int, int, int, int], ...] = ()
     """Merged cells as (first row, first column, last row, last column), counted from 1."""
+    semicolons: bool = False
+    """Separated by semicolons: written where the comma is the decimal mark (12,50), so a comma in a
+    price there is no thousands separator."""
 
     def filled(self, start: int) -> list[list[Any]]:
         """The rows with a merged cell's value in each of its cells from row index `start` on: a
@@ -219,7 +222,8 @@ def read_tables(path: Path) -> list[Table]:
         data = path.read_bytes()
     except OSError as exc:
         raise BadInput(f"无法读取文件 {path}: {os_reason(exc)[0]}", f"cannot read {path}: {os_reason(exc)[1]}") from None
-    return [Table("", _csv_rows(decode_text(data)))]
+    rows, delimiter = _csv_rows(decode_text(data))
+    return [Table("", rows, semicolons=delimiter == ";")]
 
 
 def read_rows(path: Path) -> list[list[Any]]:
@@ -227,16 +231,16 @@ def read_rows(path: Path) -> list[list[Any]]:
     return read_tables(path)[0].rows
 
 
-def _csv_rows(text: str) -> list[list[Any]]:
-    """Rows split at commas, or at tabs or semicolons when only those give a catalogue header."""
+def _csv_rows(text: str) -> tuple[list[list[Any]], str]:
+    """(rows, separator): split at commas, or at tabs or semicolons when only those give a catalogue header."""
     rows = _split(text, ",", strict=True)
     if _find_header(rows) is not None:
-        return rows
+        return rows, ","
     for delimiter in DELIMITERS[1:]:
         other = _split(text, delimiter, strict=False)
         if other and _find_header(other) is not None:
-            return other
-    return rows
+            return other, delimiter
+    return rows, ","
 
 
 def _split(text: str, delimiter: str, strict: bool) -> list[list[Any]]:
@@ -424,8 +428,14 @@ def _shown(text: str) -> str:
     return text if len(text) <= 20 else f"{text[:20]}…"
 
 
-def _price(value: Any) -> Money:
-    """A price cell as Money: 0 to `MAX_LINE_AMOUNT`, at most two decimals; else `_BadCell`."""
+_GROUPED = re.compile(r"\d{1,3}(,\d{3})+(\.\d*)?")
+"""An amount with thousands separators (1,250.00), the only comma a price may hold."""
+
+
+def _price(value: Any, semicolons: bool = False) -> Money:
+    """A price cell as Money: 0 to `MAX_LINE_AMOUNT`, at most two decimals; else `_BadCell`.
+
+    `semicolons`: the file is separated by semicolons, where a comma is a decimal mark."""
     if isinstance(value, bool):
         value = str(value)
     if isinstance(value, (int, float)):
@@ -435,8 +445,23 @@ def _price(value: Any) -> Money:
         text = f"{value.value:.15g}"
     else:
         # As typed: "¥15.60", "15.60元", full-width digits from a Chinese input method.
-        text = unicodedata.normalize("NFKC", _cell(value)).strip().lstrip("¥￥").removesuffix("元").strip().replace(",", "")
+        text = unicodedata.normalize("NFKC", _cell(value)).strip().lstrip("¥￥").removesuffix("元").strip()
     shown = _shown(_cell(value))
+    if "," in text:
+        # "12,50" is 12.50 where the comma is the decimal mark and 1250 where it groups thousands:
+        # read as 1250 it was a price a hundred times too high.  Only 1,250.00 is unambiguous.
+        if semicolons:
+            raise _BadCell(
+                f"单价无效: \"{shown}\" 中的逗号在分号分隔的文件中可能是小数点; 请把单价写成 12.50 这样 (小数点用 .)",
+                f"invalid price \"{shown}\": in a file separated by semicolons the comma may be a decimal mark; "
+                "write the price as 12.50 (a point for the decimals)",
+            )
+        if not _GROUPED.fullmatch(text.lstrip("+-")):
+            raise _BadCell(
+                f"单价无效: \"{shown}\" 中的逗号不是千位分隔; 小数点请用 . (如 12.50)",
+                f"invalid price \"{shown}\": the comma is not a thousands separator; write the decimals after a point (12.50)",
+            )
+        text = text.replace(",", "")
     try:
         amount = Decimal(text)
     except InvalidOperation:
@@ -515,7 +540,7 @@ def parse_tables(tables: Sequence[Table], path: Path) -> ImportReport:
     for table, (start, columns) in headed:
         layout = table.layout_rows(start, columns)
         rows = [row for index, row in enumerate(table.filled(start)) if index >= start]
-        checked.table(rows, start + 1, columns, table.name if named else "", {i + 1 for i in layout})
+        checked.table(rows, start + 1, columns, table.name if named else "", {i + 1 for i in layout}, table.semicolons)
     if checked.count == 0 and not checked.problems:
         checked.problems.append(RowProblem(headed[0][1][0] + 1, "file", "没有数据行", "no data rows"))
     return ImportReport(
@@ -535,14 +560,20 @@ class _Checked:
         self.places: list[tuple[str, int]] = []
 
     def table(
-        self, rows: Sequence[Sequence[Any]], first: int, columns: dict[str, int], sheet: str, skipped: set[int]
+        self,
+        rows: Sequence[Sequence[Any]],
+        first: int,
+        columns: dict[str, int],
+        sheet: str,
+        skipped: set[int],
+        semicolons: bool = False,
     ) -> None:
         """Check `rows`, the first numbered `first`; rows numbered in `skipped` are layout, not items."""
         for number, row in enumerate(rows, start=first):
             if number not in skipped:
-                self.row(row, number, columns, sheet)
+                self.row(row, number, columns, sheet, semicolons)
 
-    def row(self, row: Sequence[Any], number: int, columns: dict[str, int], sheet: str) -> None:
+    def row(self, row: Sequence[Any], number: int, columns: dict[str, int], sheet: str, semicolons: bool) -> None:
         raw = {f: (row[i] if i < len(row) else None) for f, i in columns.items()}
         cells = {f: _cell(v) for f, v in raw.items()}
         if not any(cells.values()):
@@ -581,7 +612,7 @@ class _Checked:
             problem("price", "单价为空", "price is empty")
         else:
             try:
-                price = _price(raw.get("price"))
+                price = _price(raw.get("price"), semicolons)
             except _BadCell as wrong:
                 problem("price", wrong.zh, wrong.en)
         kind_text = cells.get("kind", "")

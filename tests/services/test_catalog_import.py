@@ -645,3 +645,29 @@ def test_section_headings_and_a_signature_line_merged_across_are_not_items(clini
     sheet.append(["三、材料"])
     book.save(path)
     assert [(p.row, p.field) for p in import_catalog(clinic.session, path).problems] == [(7, "name"), (7, "price"), (7, "kind")]
+
+
+@pytest.mark.parametrize(
+    "separator, price, expected",
+    [
+        (",", '"1,250.00"', "1250.00"),  # Excel's CSV of a #,##0.00 cell
+        (",", '"12,50"', None),  # a decimal comma: it was read as 1250.00
+        ("\t", "1,2", None),
+        (";", "12,50", None),  # where ; separates, the comma is a decimal mark: not guessed
+        (";", "1,250.00", None),
+        (";", "12.50", "12.50"),
+    ],
+)
+def test_a_comma_in_a_price_is_taken_only_as_thousands(
+    clinic: Ledger, tmp_path: Path, separator: str, price: str, expected: str | None
+) -> None:
+    path = tmp_path / "comma.csv"
+    path.write_text(separator.join(["编码", "名称", "单价", "类别"]) + "\n" + separator.join(["C1", "进口针剂", price, "药品"]) + "\n", encoding="utf-8")
+    report = import_catalog(clinic.session, path)
+    if expected is None:
+        (problem,) = report.problems
+        assert (problem.row, problem.field) == (2, "price") and "逗号" in problem.zh and "comma" in problem.en
+        assert report.written == 0
+    else:
+        assert report.ok, [p.text() for p in report.problems]
+        assert clinic.session.catalog_entry("C1").price == Money.parse(expected)
