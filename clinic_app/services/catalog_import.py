@@ -445,7 +445,8 @@ def _price(value: Any, semicolons: bool = False) -> Money:
         text = f"{value.value:.15g}"
     else:
         # As typed: "¥15.60", "15.60元", full-width digits from a Chinese input method.
-        text = unicodedata.normalize("NFKC", _cell(value)).strip().lstrip("¥￥").removesuffix("元").strip()
+        # "12。50": the 句号 a Chinese input method types for "." in full-width punctuation mode.
+        text = unicodedata.normalize("NFKC", _cell(value)).replace("。", ".").strip().lstrip("¥￥").removesuffix("元").strip()
     shown = _shown(_cell(value))
     if "," in text:
         # "12,50" is 12.50 where the comma is the decimal mark and 1250 where it groups thousands:
@@ -494,8 +495,9 @@ def _price(value: Any, semicolons: bool = False) -> Money:
 
 
 def _code(value: Any) -> str:
-    """A code cell as text; `_BadCell` when Excel has already lost its digits."""
-    text = _cell(value)
+    """A code cell as text, full-width letters and digits as ASCII (ＹＰ０００１ typed in full-width
+    mode is the catalogue's YP0001); `_BadCell` when Excel has already lost its digits."""
+    text = unicodedata.normalize("NFKC", _cell(value))
     if isinstance(value, Shown) and abs(value.value) >= 10**EXACT_DIGITS:
         raise _BadCell(
             f"编码 {_shown(text)} 是超过 {EXACT_DIGITS} 位的数字, Excel 只保留 {EXACT_DIGITS} 位, 末几位已经丢失; "

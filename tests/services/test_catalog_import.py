@@ -251,7 +251,7 @@ def test_a_missing_column_names_the_headers_it_may_have(clinic: Ledger, tmp_path
     assert "单价/价格/零售价" in problem.zh and "price" in problem.en
 
 
-@pytest.mark.parametrize("price", ["15.60元", "15.6 元", "¥15.60", "１５.６０"])
+@pytest.mark.parametrize("price", ["15.60元", "15.6 元", "¥15.60", "１５.６０", "15。60", "１５．６０", "￥15.60"])
 def test_a_price_written_with_yuan_is_the_amount(clinic: Ledger, tmp_path: Path, price: str) -> None:
     path = tmp_path / "yuan.csv"
     path.write_text(f"编码,名称,单价,类别\nXY004,头孢克肟分散片,{price},药品\n", encoding="utf-8")
@@ -671,3 +671,15 @@ def test_a_comma_in_a_price_is_taken_only_as_thousands(
     else:
         assert report.ok, [p.text() for p in report.problems]
         assert clinic.session.catalog_entry("C1").price == Money.parse(expected)
+
+
+def test_a_code_typed_in_full_width_is_the_catalogues_code(clinic: Ledger, tmp_path: Path) -> None:
+    """ＹＰ０００１ (a Chinese input method in full-width mode) was a new code beside YP0001."""
+    before = ledger.catalog_size(clinic.session.db)
+    name = clinic.session.catalog_entry("YP0001").name
+    path = tmp_path / "wide.csv"
+    path.write_text(f"编码,名称,单价,类别\nＹＰ０００１,{name},88.00,药品\n", encoding="gbk")
+    report = import_catalog(clinic.session, path)
+    assert report.ok and (report.added, report.repriced) == (0, 1)
+    assert clinic.session.catalog_entry("YP0001").price == Money.parse("88.00")
+    assert ledger.catalog_size(clinic.session.db) == before
