@@ -486,10 +486,14 @@ class MonthScreen(QWidget):
 
     def _export_failed(self, error: Exception) -> None:
         self.export_button.setEnabled(self.totals is not None)
+        # The export the result pane still shows can still be printed.
+        self.print_button.setEnabled(self.last_export is not None)
         self.progress.setValue(0)
         self.step.clear()
         text = self.context.message(error) if isinstance(error, UserError) else str(error)
         self.export_note.say(text)
+        # In the bar above too: it may still say "月结已导出" in green from the export before.
+        emit(self.context.error_reported, text)
         emit(self.export_failed, text)
 
     # ---------------------------------------------------------------- usage snapshot

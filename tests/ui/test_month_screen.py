@@ -176,6 +176,36 @@ def test_folders_that_cannot_take_the_export(qtbot, screen, session, february, t
     assert statements.exports_done(session) == []
 
 
+def test_a_failed_export_after_a_good_one_replaces_the_exported_message(qtbot, context, session, worker, february, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Exported to one stick, then to a write-protected or pulled-out one: the bar above the
+    screens still said "月结已导出" in green over the red note, and 打印汇总表 of the export the
+    screen still shows was greyed out until another export succeeded."""
+    monkeypatch.setattr(month_screen, "MEDIA_ROOTS", ())
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    screen = window.month
+    assert screen is not None
+    with qtbot.waitSignal(screen.totals_shown, timeout=10000):
+        window.tabs.setCurrentWidget(screen)
+    assert screen.month.currentText() == "2026-02"
+    usb = tmp_path / "U盘 (E)"
+    usb.mkdir()
+    screen.folder.setText(str(usb))
+    with qtbot.waitSignal(screen.exported, timeout=30000):
+        screen.export_button.click()
+    assert "月结已导出" in window.message_bar.label.text()
+
+    gone = tmp_path / "拔掉的 U盘"
+    screen.folder.setText(str(gone))
+    with qtbot.waitSignal(screen.export_failed, timeout=10000) as failed:
+        screen.export_button.click()
+    assert str(gone) in failed.args[0]
+    assert window.message_bar.label.text() == failed.args[0] and window.message_bar.isVisible()
+    assert screen.print_button.isEnabled() and str(usb) in screen.result.text()
+    wait_idle(qtbot, worker)
+
+
 def test_a_mounted_usb_drive_is_the_default_folder(qtbot, context, session, worker, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     media = tmp_path / "media"
     stick = media / "doctor" / "U盘"
