@@ -365,6 +365,10 @@ def check_owner(live: Clinic | None, backup: Path) -> None:
     """
     if live is None:
         return
+    if not backup.is_file():  # checked a moment ago: the stick it is on was pulled out since
+        raise BadInput(
+            f"找不到备份文件 {backup} (U 盘已拔出?), 未做任何更改", f"no backup file at {backup} (USB stick pulled out?); nothing was changed"
+        )
     theirs = clinic_of(backup)
     if theirs is not None and (theirs.code, theirs.role) == (live.code, live.role):
         return
@@ -477,9 +481,37 @@ def restore(folder: Path, backup: Path, now: dt.datetime | None = None, other_cl
             f"无法写入数据文件夹 {folder} ({zh}), 未能恢复; 当前数据库没有改动",
             f"cannot write the data folder {folder} ({en}): not restored; the current database is unchanged",
         ) from None
-    restore_into(backup, live)
-    after = check_file(live)
+    try:
+        restore_into(backup, live)
+        after = check_file(live)
+    except (sqlite3.DatabaseError, UserError) as exc:
+        # The backup passed its check and then read back otherwise: cut short or changed on the
+        # stick since (pulled out while it was read, a failing stick).
+        if isinstance(exc, UserError) and backup.is_file() and not quick_check(backup):
+            raise  # the data folder's problem (busy, full), said as such
+        after = None
+    if after is None or not after.ok:
+        _put_back(saved, live)
+        raise UserError(
+            f"备份 {backup} 校验后读取出错 (U 盘已拔出, 或文件已损坏), 未能恢复; 当前数据库没有改动",
+            f"the backup {backup} could not be read after its check (USB stick pulled out, or the file damaged): "
+            "not restored; the current database is unchanged",
+        )
     return RestoreResult(restored_from=backup, previous_saved_to=saved, entries=after.entries)
+
+
+def _put_back(saved: Path | None, live: Path) -> None:
+    """The data folder as it was before a restore that failed half way: its database copied back
+    from backups/, or moved back there when it was set aside damaged, or none when it had none."""
+    for suffix in ("", "-wal", "-shm"):  # what the failed copy left there (garbled pages, perhaps)
+        Path(str(live) + suffix).unlink(missing_ok=True)
+    if saved is not None and is_sqlite_file(saved) and not quick_check(saved):
+        restore_into(saved, live)
+    elif saved is not None:
+        for suffix in ("", "-wal", "-shm"):
+            side = Path(str(saved) + suffix)
+            if side.exists():
+                side.replace(Path(str(live) + suffix))
 
 
 def _copied(live: Path, saved: Path) -> bool:

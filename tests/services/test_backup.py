@@ -145,6 +145,61 @@ def test_restore_through_the_cli(clinic: Ledger, capsys: pytest.CaptureFixture[s
     assert "3" in capsys.readouterr().out
 
 
+def test_a_backup_stick_pulled_out_after_the_check_is_not_called_another_clinics(
+    clinic: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The backup on the stick is checked (seconds for a year's ledger), then its clinic is read:
+    a stick pulled out in between made it "another clinic's backup … add --other-clinic"."""
+    from clinic_app.services import backup as service
+
+    stick = _folder(tmp_path / "U盘 (E)")
+    made = backup_now(clinic.session, stick, now=NOON)
+    clinic.session.close()
+    live = clinic.folder / DB_NAME
+    before = _digest(live)
+    checked = service._checked_backup
+
+    def pulled_out(path: Path) -> object:
+        report = checked(path)
+        path.unlink()
+        return report
+
+    monkeypatch.setattr(service, "_checked_backup", pulled_out)
+    assert run(["restore", "--data-dir", str(clinic.folder), str(made)]) == 2
+    err = capsys.readouterr().err
+    assert str(made) in err and "--other-clinic" not in err and "Traceback" not in err, err
+    assert "找不到备份文件" in err and "no backup file" in err, err
+    assert _digest(live) == before
+
+
+@pytest.mark.parametrize("damage", ["cut short", "garbled"])
+def test_a_backup_damaged_on_the_stick_after_its_check_fails_cleanly_and_the_ledger_stays(
+    clinic: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    """The backup passed its check and its clinic's, then changed on the stick before it was copied
+    (pulled out while it was read, a failing stick).  Cut short, the copy failed as an internal
+    error ('database disk image is malformed'); garbled, the garbage was copied over the ledger and
+    reported as restored."""
+    from clinic_app.services import backup as service
+
+    stick = _folder(tmp_path / "U盘 (E)")
+    made = backup_now(clinic.session, stick, now=NOON)
+    clinic.session.settle(clinic.request("signed_here", "2025-08-09T09:00:00", "YP0002"))
+    clinic.session.close()
+    owner = service.check_owner
+
+    def cut_short(live: object, path: Path) -> None:
+        owner(live, path)  # type: ignore[arg-type]
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 3] if damage == "cut short" else data[:4096] + b"\xff" * (len(data) - 4096))
+
+    monkeypatch.setattr(service, "check_owner", cut_short)
+    assert run(["restore", "--data-dir", str(clinic.folder), str(made)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and str(made) in err and "当前数据库没有改动" in err, err
+    assert _entries(clinic.folder) == 4 and check_file(clinic.folder / DB_NAME).ok
+
+
 def _refused(folder: Path, backup: Path, match: str) -> None:
     live = folder / DB_NAME
     before = _digest(live)
