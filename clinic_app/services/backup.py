@@ -300,11 +300,16 @@ def backups_without_database(folder: Path) -> list[Path]:
     return sorted(found, key=lambda path: (path.name, str(path)))
 
 
+_SHELL_SIGNS = set("&|<>^()!;'$`*?[]{}#~=%,")
+"""Signs that cmd.exe or a POSIX shell reads as syntax in an unquoted argument: a folder named
+"备份(2026)" or "诊所&药房" split or broke the command the user copied."""
+
+
 def command_arg(path: Path) -> str:
-    """A path as one argument of a command to copy into a console: quoted where it has spaces
-    (double quotes, which both cmd.exe and a POSIX shell take)."""
+    """A path as one argument of a command to copy into a console: quoted where it has spaces or
+    a sign a shell would read (double quotes, which both cmd.exe and a POSIX shell take)."""
     text = str(path)
-    return f'"{text}"' if any(ch.isspace() for ch in text) else text
+    return f'"{text}"' if any(ch.isspace() or ch in _SHELL_SIGNS for ch in text) else text
 
 
 def newest_good_backup(folder: Path) -> Path | None:

@@ -771,3 +771,20 @@ def test_a_rescue_leaves_the_backups_already_in_the_rescue_folder(clinic: Ledger
         assert run(["backup", "--data-dir", str(ro), "--to", str(dest)]) == 0
     assert all(path.exists() for path in earlier)
     assert len(backups_in(dest)) == len(earlier) + 1
+
+
+@pytest.mark.parametrize(
+    ("path", "quoted"),
+    [
+        ("/media/u/诊所 数据", True),
+        ("/media/u/备份(2026)", True),  # bash: syntax error near unexpected token `('
+        ("D:\\诊所&药房\\数据", True),  # cmd.exe: '药房\\数据' is not recognized as a command
+        ("/media/u/clinic;data", True),
+        ("/home/u/诊所数据/backups/clinic-20260302-120000.sqlite", False),
+        ("C:\\Users\\王医生\\AppData\\Local\\clinic_app", False),
+    ],
+)
+def test_a_path_in_a_command_to_copy_is_quoted_where_a_shell_would_split_it(path: str, quoted: bool) -> None:
+    from clinic_app.services.backup import command_arg
+
+    assert command_arg(Path(path)) == (f'"{Path(path)}"' if quoted else str(Path(path)))
