@@ -41,6 +41,7 @@ from clinic_app.domain.money import Money
 from clinic_app.domain.records import LedgerEntry, LedgerLine
 from clinic_app.errors import BadInput, UserError, os_reason
 from clinic_app.services.backup import command_arg
+from clinic_app.services.collector import collector_paused
 from clinic_app.services.datadir import output_folder
 from clinic_app.services.session import ClinicSession, recorded_adjudication
 from clinic_app.store import ledger
@@ -431,6 +432,7 @@ def check_signed_entries(session: ClinicSession, data: StatementData, today: dt.
         )
 
 
+@collector_paused()
 def export_statement(
     session: ClinicSession,
     month: str,

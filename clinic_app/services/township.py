@@ -97,15 +97,13 @@ level (邵市政办发〔2022〕22号 第六条(一)), so its visits are re-adju
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
 import json
 import re
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -123,6 +121,7 @@ from clinic_app.domain.policy import Policy, PolicyBook
 from clinic_app.domain.records import Clinic
 from clinic_app.domain.visit import Item, Patient, Usage, VisitDraft
 from clinic_app.errors import BadInput, UserError, os_reason
+from clinic_app.services.collector import collector_paused
 from clinic_app.services.policies import pool_or_own
 from clinic_app.services.session import ClinicSession
 from clinic_app.store import ledger
@@ -361,23 +360,6 @@ class _View:
         self.months[(plan.clinic_code, plan.month)] = _Current(None, plan.revision, chain.before_hash, chain.last_hash)
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a batch of statements is read or written.
-
-    A month of 40 villages is millions of small dicts, lists and strings, none of them in a
-    cycle (reference counting frees them); the collector's full passes over them cost about
-    a tenth of the import and find nothing.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 MAX_STATEMENT_BYTES = 50 * 2**20
 """The largest statement file taken: a month of 3,000 visits is about 4 MB.  A file is kept
 in memory with its parsed body (about ten times its size) until it is written, so a larger
@@ -405,7 +387,7 @@ def _read(path: Path) -> bytes:
     return data
 
 
-@_collector_paused()
+@collector_paused()
 def plan_import(
     session: ClinicSession,
     files: Sequence[Path | tuple[str, bytes]],
@@ -796,7 +778,7 @@ def standing_flags(results: Sequence[ImportResult]) -> dict[str, int]:
     return flags
 
 
-@_collector_paused()
+@collector_paused()
 def apply_import(session: ClinicSession, plans: Sequence[FilePlan], today: dt.date | None = None) -> tuple[ImportResult, ...]:
     """Write each accepted file in its own transaction; everything else is reported, not written."""
     own = require_township(session)
