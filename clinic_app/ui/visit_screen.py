@@ -256,11 +256,16 @@ class AdjudicationPanel(QGroupBox):
         # Many reasons scroll here: else the window grows taller than a 1024x768 screen and 结算 is
         # pushed off its bottom.
         scroll = QScrollArea()
+        # The panel's own background, not a box in it: a viewport made here does not fill its
+        # background (the scroll area's own does).  Asking Qt for its own (`viewport()`) would cost
+        # the start ~10 ms: PySide6 then loads every QWidget class to learn which one it is.
+        viewport = QWidget()
+        viewport.setObjectName("qt_scrollarea_viewport")
+        scroll.setViewport(viewport)
         scroll.setWidget(self.reasons)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.viewport().setAutoFillBackground(False)  # the panel's own background, not a box in it
         self.reasons.setAutoFillBackground(False)
         # Room for a few reasons (four lines) whatever the lines table takes; more scroll.
         scroll.setMinimumHeight(4 * self.reasons.fontMetrics().lineSpacing() + 4)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -76,6 +75,8 @@ class ElidedTips(QStyledItemDelegate):
         self, event: QHelpEvent, view: QAbstractItemView, option: QStyleOptionViewItem, index: QModelIndex | Any,
     ) -> bool:
         if event.type() == QEvent.Type.ToolTip and index.isValid() and index.data(Qt.ItemDataRole.ToolTipRole) is None:
+            from PySide6.QtWidgets import QStyle  # here: its ~200 enum members cost the start ~5 ms
+
             text = index.data(Qt.ItemDataRole.DisplayRole)
             # Measured on one line: the delegate's own size hint wraps the text to the cell.
             margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import sqlite3
@@ -556,3 +557,50 @@ def test_a_write_protected_data_folder_is_said_to_be_read_only_not_open_elsewher
     err = capsys.readouterr().err
     assert "cannot be written" in err and "another window" not in err
     assert not any("\u4e00" <= c <= "\u9fff" for c in err)  # --lang en: English only
+
+
+def _loaded_at_start(data_folder: Path) -> dict[str, object]:
+    """Start the app in a fresh process as `benchmarks/bench_ui.py` does and report, once the window
+    is usable (shown, operators loaded, worker idle), what the start has loaded; then quit."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent("""
+            import json, sys
+            from PySide6 import QtWidgets
+            from PySide6.QtCore import QTimer
+            from PySide6.QtWidgets import QApplication
+            import clinic_app.ui.app as app_module
+            app_module.backup_if_due = lambda session, now=None, pause=None: None
+            app_module.backup_on_exit = lambda session, now=None: None
+            def check():
+                shown = [w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow" and w.isVisible()]
+                if shown and shown[0].operator.count() and not shown[0].context.worker.busy:
+                    print(json.dumps({
+                        "modules": sorted(sys.modules),
+                        "qt_classes": sorted(vars(QtWidgets)),
+                        "search_focused": shown[0].visit.patient_search.edit.hasFocus(),
+                    }), flush=True)
+                    QApplication.instance().quit()
+                else:
+                    QTimer.singleShot(5, check)
+            QApplication([])
+            QTimer.singleShot(0, check)
+            sys.exit(app_module.run_app(data_dir=sys.argv[1], language="zh"))
+        """), str(data_folder)],
+        capture_output=True, text=True, env=env, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    report: dict[str, object] = json.loads(done.stdout.splitlines()[0])
+    assert report["search_focused"] is True
+    return report
+
+
+def test_the_start_makes_no_qt_class_the_first_screen_does_not_use(data_folder: Path) -> None:
+    # PySide6 makes a class (and its enums: QStyle's ~200 members) when it is first named; asked for
+    # a widget Qt made itself (a scroll area's viewport), it makes every QWidget class to learn which
+    # it is (~10 ms). Neither is needed to show 接诊.
+    classes = _loaded_at_start(data_folder)["qt_classes"]
+    assert isinstance(classes, list)
+    assert "QScrollArea" in classes
+    assert not {"QStyle", "QMdiArea", "QWizard", "QCalendarWidget"} & set(classes)
+
