@@ -63,7 +63,6 @@ from clinic_app.services.policies import (
     reform_over,
 )
 from clinic_app.store import ledger
-from clinic_app.store import township as township_store
 from clinic_app.store.db import change_stamp, open_database, remember_backup_folder, transaction
 from clinic_app.store.schema import OLD_SNAPSHOT_POOL
 
@@ -535,6 +534,9 @@ class ClinicSession:
         assert isinstance(db, sqlite3.Connection)
         clinic = self.require_clinic()
         if clinic.role == "township":
+            # The township's own tables: imported here, not at a village's start.
+            from clinic_app.store import township as township_store
+
             by_pool = township_store.fund_elsewhere(
                 db, patient.id_number, year, clinic.code, functools.partial(pool_or_own, self.book)
             )
@@ -992,6 +994,8 @@ class ClinicSession:
     def _check_not_reimbursed_in_village(self, outside_receipt: str) -> None:
         """At the township's desk, refuse a receipt that a village's imported statement reimbursed
         (current revisions, reimbursements not reversed since: the import review's own lookup)."""
+        from clinic_app.store import township as township_store
+
         village = township_store.reimbursed_receipts(self.db, [outside_receipt]).get(outside_receipt)
         if village:
             first = village[0]

@@ -10,7 +10,6 @@ form and the previous entry's hash, so `verify_chain` finds any edit.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Mapping
@@ -415,6 +414,8 @@ def _hashed(row: Mapping[str, Any], own: tuple[str, ...]) -> Mapping[str, Any]:
 
 def entry_hash(prev_hash: str, visit: Mapping[str, Any], items: Iterable[Mapping[str, Any]], funds: Iterable[Mapping[str, Any]]) -> str:
     """SHA-256 over the previous hash and the entry's canonical form."""
+    import hashlib  # here, not at start: opening the window hashes nothing (OpenSSL's load, ~2 ms)
+
     payload = {
         "prev": prev_hash,
         "visit": _hashed(visit, _VISIT_OWN),

@@ -604,3 +604,11 @@ def test_the_start_makes_no_qt_class_the_first_screen_does_not_use(data_folder: 
     assert "QScrollArea" in classes
     assert not {"QStyle", "QMdiArea", "QWizard", "QCalendarWidget"} & set(classes)
 
+
+def test_the_start_imports_nothing_a_village_window_does_not_use(data_folder: Path) -> None:
+    # The township's own tables (9 dataclasses), OpenSSL's hashing (only writing a visit hashes)
+    # and importlib.resources (the resources are plain files beside the package or the checkout).
+    modules = _loaded_at_start(data_folder)["modules"]
+    assert isinstance(modules, list)
+    assert "clinic_app.services.session" in modules
+    assert not {"clinic_app.store.township", "hashlib", "importlib.resources"} & set(modules)
