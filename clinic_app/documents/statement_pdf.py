@@ -413,10 +413,15 @@ def statement_pdf(data: StatementData, data_file: bytes, font: fonts.PdfFont | N
     seal.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story.append(KeepTogether([Paragraph("三、签字与校验 Signatures", heading), signatures, Spacer(0, 4 * mm), seal]))
 
+    # The footer's text, not the records: the document keeps `footer` in reference cycles of its
+    # own, which would keep the month's records (a quarter of a million objects) from being
+    # freed as soon as the export is done.
+    footer_line, font_name = f"{clinic.name} · {data.month} · 第 {data.revision} 版 · SHA-256 {digest[:16]}…", font.name
+
     def footer(canvas: Canvas, doc: Any) -> None:
         canvas.saveState()
-        canvas.setFont(font.name, 7.5)
-        canvas.drawString(MARGIN, 8 * mm, f"{clinic.name} · {data.month} · 第 {data.revision} 版 · SHA-256 {digest[:16]}…")
+        canvas.setFont(font_name, 7.5)
+        canvas.drawString(MARGIN, 8 * mm, footer_line)
         canvas.restoreState()
         # "第 n 页 / 共 m 页" is drawn by the canvas once the number of pages is known.
 

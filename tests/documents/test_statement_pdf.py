@@ -162,3 +162,24 @@ def test_a_name_character_the_font_lacks_comes_from_a_fallback_font(statement, k
     data = _with_names(statement, "李秀英")
     pdf = statement_pdf(data, build_statement(data, key), font)
     assert "李秀英" in "".join(text_of(pdf).split())
+
+
+def test_the_records_are_freed_once_the_pdf_is_made(key, ttf):
+    # The document keeps its page callbacks in reference cycles: a footer that held the month's
+    # records kept a quarter of a million objects alive until the cycle collector came by (the
+    # export pauses it, then paid for it in one pass at the end).
+    import gc
+    import weakref
+
+    month = sample_statement(20, seed=3)
+    data_file = build_statement(month, key)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        records = weakref.ref(month)
+        statement_pdf(month, data_file, ttf)
+        del month
+        assert records() is None
+    finally:
+        if enabled:
+            gc.enable()
