@@ -225,10 +225,20 @@ def build_statement(data: StatementData, key: Ed25519PrivateKey) -> bytes:
     return signed_file(statement_body(data), key)
 
 
-def signed_file(body_fields: dict[str, Any], key: Ed25519PrivateKey) -> bytes:
+def canonical_body(body_fields: dict[str, Any], visits: bytes | None = None) -> bytes:
+    """Exactly `canonical_bytes(body_fields)`; `visits`, when given, is `canonical_bytes` of its
+    visits, encoded once by a caller that needs the body's bytes twice (the export's content
+    check, then the file): the visits are nearly all of a month's 4 MB, and its last key."""
+    rest = {name: value for name, value in body_fields.items() if name != "visits"}
+    assert rest and all(name < "visits" for name in rest), "the visits sort last"
+    encoded = canonical_bytes(body_fields["visits"]) if visits is None else visits
+    return canonical_bytes(rest)[:-1] + b',"visits":' + encoded + b"}"
+
+
+def signed_file(body_fields: dict[str, Any], key: Ed25519PrivateKey, visits: bytes | None = None) -> bytes:
     """The signed data file's bytes for a body `statement_body` made (once, for the export's
-    content check and its file alike)."""
-    body = canonical_bytes(body_fields)
+    content check and its file alike); `visits` as for `canonical_body`."""
+    body = canonical_body(body_fields, visits)
     raw_public = signing.raw_public_key(key)
     seal = canonical_bytes({
         "alg": signing.ALGORITHM,

@@ -36,7 +36,12 @@ from clinic_app.documents.records import (
     StatementData,
     StatementVisit,
 )
-from clinic_app.documents.statement_file import canonical_bytes, signed_file, statement_body
+from clinic_app.documents.statement_file import (
+    canonical_body,
+    canonical_bytes,
+    signed_file,
+    statement_body,
+)
 from clinic_app.domain.money import Money
 from clinic_app.domain.records import LedgerEntry, LedgerLine
 from clinic_app.errors import BadInput, UserError, os_reason
@@ -311,15 +316,16 @@ def statement_data(session: ClinicSession, month: str, revision: int = 1, today:
     )
 
 
-def _content_hash(body: dict[str, Any]) -> str:
-    """The hash of a statement body whatever its revision: what says whether the ledger's month changed."""
-    return hashlib.sha256(canonical_bytes({**body, "revision": 0})).hexdigest()
+def _content_hash(body: dict[str, Any], visits: bytes | None = None) -> str:
+    """The hash of a statement body whatever its revision: what says whether the ledger's month changed
+    (`visits`: the body's visits already encoded, as for `canonical_body`)."""
+    return hashlib.sha256(canonical_body({**body, "revision": 0}, visits)).hexdigest()
 
 
-def _revision_for(session: ClinicSession, month: str, body: dict[str, Any]) -> tuple[int, str]:
+def _revision_for(session: ClinicSession, month: str, body: dict[str, Any], visits: bytes | None = None) -> tuple[int, str]:
     """Same ledger content as the last export: same revision; changed: the next one."""
     stored = session.setting(f"statement:{month}")
-    content = _content_hash(body)
+    content = _content_hash(body, visits)
     if stored is None:
         return 1, content
     previous = json.loads(stored)
@@ -465,7 +471,8 @@ def export_statement(
         try:
             data = statement_data(session, month, 1, today)
             body = statement_body(data)
-            auto_revision, content = _revision_for(session, month, body)
+            visits = canonical_bytes(body["visits"])  # encoded once: for the content check and the file
+            auto_revision, content = _revision_for(session, month, body, visits)
             if revision is not None:
                 _check_chosen_revision(session, month, revision, content)
             chosen = revision if revision is not None else auto_revision
@@ -488,7 +495,7 @@ def export_statement(
         targets = {suffix: out_dir / f"{stem}.{suffix}" for suffix in ("json", "pdf", "xlsx")}
         partial = {suffix: path.with_name(f".{path.name}.partial") for suffix, path in targets.items()}
         report(20, "签名数据文件 / signing the data file")
-        payload = signed_file(body, key)
+        payload = signed_file(body, key, visits)
         sha256 = hashlib.sha256(payload).hexdigest()
         report(45, "生成 PDF / making the PDF")
         contents = {"json": payload, "pdf": statement_pdf(data, payload)}

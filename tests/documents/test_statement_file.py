@@ -18,8 +18,11 @@ from clinic_app.documents.statement_file import (
     StatementError,
     _fen,
     build_statement,
+    canonical_body,
     canonical_bytes,
     schema,
+    signed_file,
+    statement_body,
     verify_statement,
 )
 from clinic_app.domain.money import Money
@@ -205,3 +208,13 @@ def test_the_pdf_or_xlsx_beside_the_data_file_is_named_for_what_it_is():
         assert f"这是 {zh} 文件" in caught.value.zh and "同名的 .json" in caught.value.zh, caught.value.zh
         assert f"this is a {en} file" in caught.value.en and "same name" in caught.value.en, caught.value.en
         assert "UTF-8" not in caught.value.zh
+
+
+def test_the_body_with_its_visits_encoded_apart_is_the_same_bytes(statement, key):
+    # The export encodes a month's visits (its bulk) once, for its content check and the file.
+    body = statement_body(statement)
+    visits = canonical_bytes(body["visits"])
+    assert canonical_body(body) == canonical_body(body, visits) == canonical_bytes(body)
+    revised = {**body, "revision": 7}
+    assert canonical_body(revised, visits) == canonical_bytes(revised)
+    assert signed_file(body, key, visits) == signed_file(body, key) == build_statement(statement, key)
