@@ -572,7 +572,7 @@ def write_township_report(report: SettlementReport, out_dir: Path) -> tuple[Path
         for path in partial.values():
             with contextlib.suppress(OSError):
                 path.unlink(missing_ok=True)
-    for suffix in moved:
+    for path in aside.values():  # this write's, and any a write cut off by a power loss left behind
         with contextlib.suppress(OSError):
-            aside[suffix].unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
     return targets["pdf"], targets["xlsx"]

@@ -148,6 +148,12 @@ def test_a_report_open_in_wps_on_the_stick_is_left_as_it_was_with_its_pair(
     assert status == 1 and "Traceback" not in err and str(stick) in err, err
     assert {path.name: path.read_bytes() for path in stick.iterdir()} == earlier
     assert dump(town) == before
+    # The file closed, it is written; an old one set aside by a write the power cut off goes too.
+    monkeypatch.undo()
+    (stick / f".{xlsx.stem}.pdf.old").write_bytes(b"%PDF from a write cut off")
+    assert run(["settle", "--data-dir", str(town), "--month", "2025-03", "--signed", "V001=3", "--out", str(stick)]) == 0
+    assert sorted(path.name for path in stick.iterdir()) == sorted(earlier)
+    assert (stick / xlsx.name).read_bytes() != earlier[xlsx.name]
 
 
 def test_a_month_with_spaces_is_the_same_month(folders: Path, capsys) -> None:
