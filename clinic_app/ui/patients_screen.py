@@ -32,6 +32,7 @@ from clinic_app.ui.context import AppContext
 from clinic_app.ui.dialogs import EnrolmentDialog, PackageReversalDialog, PatientDialog
 from clinic_app.ui.models import (
     DIAGNOSIS_COLUMN,
+    KIND_COLUMN,
     OPERATOR_COLUMN,
     PAYMENT_COLUMN,
     RECEIPT_COLUMN,
@@ -44,10 +45,12 @@ from clinic_app.ui.models import (
     patient_columns,
 )
 from clinic_app.ui.visit_screen import next_year_line
-from clinic_app.ui.widgets import FitOnResize, fit_columns, fitted_table
+from clinic_app.ui.widgets import FitOnResize, fit_columns, fitted_table, give_way
 
 HISTORY_PATIENT_COLUMN = 3
 """The 患者 column of `entry_columns`, hidden in one patient's own history."""
+HISTORY_AMOUNT_COLUMNS = (5, 6)
+"""The 统筹支付 and 个人支付 columns of `entry_columns`, always shown in the history."""
 PATIENT_NUMBER_COLUMN, PATIENT_SEX_COLUMN, PATIENT_ID_COLUMN, PATIENT_CATEGORY_COLUMN, PATIENT_ADDRESS_COLUMN = 0, 2, 4, 6, 7
 """The 编号, 身份证号 and 住址 columns of `patient_columns`."""
 PACKAGE_ROWS_SHOWN = 3
@@ -194,6 +197,7 @@ class PatientsScreen(QWidget):
         # And again when its width changes (the window, the pane, or a scroll bar down coming with
         # more rows).
         FitOnResize(self.history_view, lambda: self._fit_history(self.history.rowCount()))
+        self.history_view.setMinimumWidth(self._history_least())
         # The package fees paid at signing, newest first; shown only for a patient who paid one.
         self.packages = PackageModel(self)
         self.packages_view = QTableView()
@@ -239,6 +243,10 @@ class PatientsScreen(QWidget):
         split.addWidget(self.details)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        # Shared as the panes' size hints shared it (~770 and ~560 px at 1366) before the history's
+        # least width (`_history_least`) became the details' size hint, which gave them 758 px
+        # of 1366 and the list too little to show every column.
+        split.setSizes([1100, 800])
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         self.show_patient(None)
@@ -267,10 +275,13 @@ class PatientsScreen(QWidget):
         # Last, the address down to its first characters (whole in the details and its tooltip):
         # in English at 1024 px beside a long address and diagnoses the list was ~30 px too wide.
         last = (PATIENT_ADDRESS_COLUMN, self.table.fontMetrics().horizontalAdvance("湖南…") + 16)
-        fit_columns(
-            self.table, [*self._list_widths().items(), last],
-            hide=(PATIENT_NUMBER_COLUMN, PATIENT_CATEGORY_COLUMN, PATIENT_SEX_COLUMN),
-        )
+        shrink, hide = [*self._list_widths().items(), last], (PATIENT_NUMBER_COLUMN, PATIENT_CATEGORY_COLUMN, PATIENT_SEX_COLUMN)
+        fit_columns(self.table, shrink, hide=hide)
+        if self.table.horizontalHeader().length() > self.table.viewport().width():
+            # The address (the last column, stretched) cut to its least is kept that wide by Qt
+            # even where the pane has less room for it (~476 px at 1024 beside the history's
+            # least, with no address typed yet): once more from these widths, the category gives way.
+            give_way(self.table, shrink, hide)
 
     def _list_widths(self) -> dict[int, int]:
         """The list's columns that give way when it is too wide: the address, then the masked ID
@@ -279,6 +290,25 @@ class PatientsScreen(QWidget):
         return {PATIENT_ADDRESS_COLUMN: metrics.horizontalAdvance("湖南省…31号") + 16,
                 PATIENT_ID_COLUMN: metrics.horizontalAdvance("4305***…6635") + 16,
                 PATIENT_NUMBER_COLUMN: metrics.horizontalAdvance("H43…P0002345") + 16}
+
+    def _history_least(self) -> int:
+        """The history's width at its least: the time, the kind whole ("就诊 (已作废)"), the two
+        amounts and the diagnosis cut to two characters, beside a scroll bar down.  At 1024 px the
+        details pane was ~390 px, and a patient with a voided visit (~6% in the demo) had the
+        history scrolled sideways by ~57 px, the diagnosis out of sight; held this wide, the list
+        beside gives way instead (its category and sex, both in the details, hidden)."""
+        view = self.history_view
+        metrics, header, pad = view.fontMetrics(), view.horizontalHeader(), 16
+        shrink, _at_least = entry_column_widths(view, receipt=True)
+        amount = metrics.horizontalAdvance("-1234.56") + pad
+        return (
+            metrics.horizontalAdvance("2026-12-31 23:59") + pad
+            + shrink[KIND_COLUMN]
+            + sum(max(header.sectionSizeHint(column), amount) for column in HISTORY_AMOUNT_COLUMNS)
+            + metrics.horizontalAdvance("上呼…") + pad
+            + view.verticalScrollBar().sizeHint().width()
+            + 2 * view.frameWidth()
+        )
 
     def _fit_history(self, rows: int) -> None:
         """The history without a scroll bar sideways at 1366 px: the diagnosis, then the receipt
