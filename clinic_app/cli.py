@@ -10,6 +10,7 @@ import argparse
 import ast
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -72,8 +73,21 @@ def _usage_in_chinese(message: str) -> str:
     return "请用 --help 查看用法"
 
 
+def _path_argument(text: str) -> str:
+    """A folder or file typed on the command line, with the backslash Windows ate put back.
+
+    A quoted folder ending in a backslash, ``"E:\\"`` or ``"D:\\诊所 数据\\"`` (PowerShell's
+    completion of a folder with a space writes it so), reaches the program as ``E:"``: the
+    Windows rules read ``\\"`` as a quote inside the argument.  A lone quote at the end is
+    that backslash."""
+    if text.endswith('"') and text.count('"') == 1:
+        return text[:-1] + os.sep
+    return text
+
+
 def _data_dir_argument(text: str) -> str:
     """``--data-dir``: an empty value (an unset shell variable) is refused, never the per-user folder."""
+    text = _path_argument(text)
     if not text.strip():
         raise BadInput(
             "--data-dir 为空: 请给出数据文件夹, 或不写 --data-dir 以使用默认文件夹",
@@ -238,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = ssub.add_parser("export", parents=[common], help="村卫生室: 导出月结 / village: export a month")
     p.add_argument("--month", required=True, help="月份 YYYY-MM / month, YYYY-MM")
-    p.add_argument("--out", required=True, help="导出到的文件夹 (U 盘) / folder to write to (USB stick)")
+    p.add_argument("--out", required=True, type=_path_argument, help="导出到的文件夹 (U 盘) / folder to write to (USB stick)")
     p.add_argument("--revision", type=int, default=None, help="修订版号 (默认自动) / revision (default: next)")
     p.set_defaults(handler=_lazy("clinic_app.services.statement_cli", "cmd_statement_export"))
     p = ssub.add_parser(
@@ -258,7 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_lazy("clinic_app.services.statement_cli", "cmd_statement_new_key"))
     p = ssub.add_parser("import", parents=[common], help="乡镇卫生院: 核对并导入月结 / township: check and import statements")
     p.add_argument(
-        "files", nargs="+", help="月结数据文件 (.json), 或其所在的文件夹 (U 盘) / statement data files (.json), or the folder holding them (the USB stick)"
+        "files", nargs="+", type=_path_argument, help="月结数据文件 (.json), 或其所在的文件夹 (U 盘) / statement data files (.json), or the folder holding them (the USB stick)"
     )
     p.add_argument("--dry-run", action="store_true", help="只预览, 不写入 / preview only, write nothing")
     p.add_argument(
@@ -281,7 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
             "imported under it stay valid; files signed with it afterwards are refused."
         ),
     )
-    p.add_argument("file", help="该村用新密钥签名的月结数据文件 (.json) / a statement data file signed with the village's new key")
+    p.add_argument("file", type=_path_argument, help="该村用新密钥签名的月结数据文件 (.json) / a statement data file signed with the village's new key")
     p.add_argument(
         "--trust", default=None, metavar="FINGERPRINT",
         help="已与村医电话核对的新密钥指纹 / the new key's fingerprint, checked with the village doctor",
@@ -296,7 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--signed", action="append", default=[], metavar="VILLAGE=N", help="记录某村当月签约人数 / store signed persons of a line for the month")
     p.add_argument("--score", default=None, help="记录年度考核得分 (0-100) / store the year's assessment score (0-100)")
     p.add_argument("--fund-per-head", default=None, help="邵阳 2019: 人均居民医保基金 (元/年) / Shaoyang 2019: resident fund per head per year")
-    p.add_argument("--out", default=None, help="同时把月报 PDF 和 xlsx 写到此文件夹 / also write the month's report PDF and xlsx here")
+    p.add_argument("--out", default=None, type=_path_argument, help="同时把月报 PDF 和 xlsx 写到此文件夹 / also write the month's report PDF and xlsx here")
     p.set_defaults(handler=_lazy("clinic_app.services.settlement_cli", "cmd_settle"))
 
     snapshot = sub.add_parser("snapshot", parents=[common], help="用量快照, 乡镇 -> 村 / usage snapshot, township -> villages")
@@ -305,13 +319,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = nsub.add_parser("export", parents=[common], help="乡镇卫生院: 写出签名的用量快照 / township: write the signed usage snapshot")
     p.add_argument(
-        "--out", required=True,
+        "--out", required=True, type=_path_argument,
         help="导出到的文件夹 (如 U 盘, 文件名自动) 或文件 / folder to write to (a USB stick; the usual file name) or the file",
     )
     p.add_argument("--year", type=int, default=None, help="年度 (默认今年) / year (default: this year)")
     p.set_defaults(handler=_lazy("clinic_app.services.township_cli", "cmd_snapshot_export"))
     p = nsub.add_parser("import", parents=[common], help="村卫生室: 导入乡镇的用量快照 / village: import the township's usage snapshot")
-    p.add_argument("file", help="快照文件, 或其所在的文件夹 (U 盘) / snapshot file, or the folder holding it (the USB stick)")
+    p.add_argument("file", type=_path_argument, help="快照文件, 或其所在的文件夹 (U 盘) / snapshot file, or the folder holding it (the USB stick)")
     p.add_argument(
         "--trust", action="append", default=[], metavar="FINGERPRINT",
         help="已核对的乡镇卫生院密钥指纹 / the township key's fingerprint, checked",
@@ -321,11 +335,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", parents=[common], help="台账完整性与哈希链校验 / integrity and hash-chain check of the ledger")
     p.set_defaults(handler=_lazy("clinic_app.services.ledger_cli", "cmd_check"))
     p = sub.add_parser("backup", parents=[common], help="备份数据库 / back up the database")
-    p.add_argument("--to", default=None, help="备份到的文件夹 (须已存在) / backup folder (must exist)")
+    p.add_argument("--to", default=None, type=_path_argument, help="备份到的文件夹 (须已存在) / backup folder (must exist)")
     p.set_defaults(handler=_lazy("clinic_app.services.ledger_cli", "cmd_backup"))
     p = sub.add_parser("restore", parents=[common], help="从备份恢复 (先校验) / restore from a backup (checked first)")
     p.add_argument(
-        "backup_file", nargs="?", default=None,
+        "backup_file", nargs="?", default=None, type=_path_argument,
         help="备份文件; 不写时列出可用的备份 / backup file; left out: lists the backups there are",
     )
     p.add_argument(

@@ -436,3 +436,27 @@ def test_a_file_not_imported_because_the_database_is_busy_is_not_said_to_be_reje
     assert "locked" in err and out == ""
     assert run(["statement", "import", "--data-dir", town, "--trust", fingerprint, str(path)]) == 0
     assert "新增 / add" in capsys.readouterr().out
+
+
+def test_a_quoted_folder_ending_in_a_backslash_is_that_folder(tmp_path: Path, capsys) -> None:
+    """``--out "E:\\"`` or ``statement import "D:\\诊所 数据\\"`` (PowerShell completes a folder with a
+    space so) arrives as ``E:"``: Windows reads ``\\"`` as a quote.  Every such argument was "not an
+    existing folder"; the lone quote at the end is now the backslash it was.  (Here, with the
+    separator of this system.)"""
+    b.township(tmp_path / "town").close()
+    with b.village(tmp_path / "诊所 数据", "V01") as session:
+        patient = b.enrol(session, "王一", b.resident_id(1), "V01")
+        b.settle(session, patient.id, MARCH)
+    stick = tmp_path / "U盘 (E)"
+    stick.mkdir()
+    village, town, eaten = f'{tmp_path / "诊所 数据"}"', f'{tmp_path / "town"}"', f'{stick}"'
+    assert run(["statement", "export", "--data-dir", village, "--month", b.MONTH, "--out", eaten]) == 0
+    assert (stick / f"V01_{b.MONTH}_r1.json").is_file()
+    fingerprint = verify_statement((stick / f"V01_{b.MONTH}_r1.json").read_bytes()).fingerprint
+    assert run(["statement", "import", "--data-dir", town, "--trust", fingerprint, eaten]) == 0
+    assert run(["snapshot", "export", "--data-dir", town, "--out", eaten, "--year", "2025"]) == 0
+    town_fp = capsys.readouterr().out.split("fingerprint:")[-1].strip()
+    assert run(["snapshot", "import", "--data-dir", village, "--trust", town_fp, eaten]) == 0
+    assert run(["backup", "--data-dir", village, "--to", eaten]) == 0
+    out, err = capsys.readouterr()
+    assert err == "" and '"' not in out, out
