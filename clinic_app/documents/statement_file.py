@@ -105,7 +105,8 @@ def canonical_bytes(value: Any) -> bytes:
 
 
 def _amount(money: Money, sign: int) -> str:
-    return str(Money(money.fen * sign))
+    # A settlement's amount as it is (no new Money): 80,000 of them in a 3,000-visit month.
+    return str(money) if sign > 0 else str(Money(money.fen * sign))
 
 
 def visit_fields(visit: StatementVisit) -> dict[str, Any]:

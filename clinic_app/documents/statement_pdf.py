@@ -91,7 +91,7 @@ def summary_rows(data: StatementData) -> list[SummaryRow]:
 
 
 def _signed(amount: Money, sign: int) -> str:
-    return str(Money(amount.fen * sign))
+    return str(amount) if sign > 0 else str(Money(amount.fen * sign))
 
 
 def _visit_row(number: int, visit: StatementVisit) -> tuple[str, ...]:

@@ -108,17 +108,37 @@ class _Sheet:
         self.header = [HEADER_LINES.get(name, name) for name in header]
         self.widths = [max(display_width(line) for line in name.split("\n")) for name in self.header]
         self.rows: list[tuple[list[Any], dict[int, str] | None, bool]] = []
+        self.lowest: dict[int, Decimal] = {}
+        self.highest: dict[int, Decimal] = {}
+        """Of each column's amounts, the lowest and the highest (their widths are the widest)."""
         self.printed = printed
         """How many columns (from the first) print; all when None."""
 
     def add(self, values: list[Any], formats: dict[int, str] | None = None, bold: bool = False) -> None:
-        widths = self.widths
+        widths, lowest, highest = self.widths, self.lowest, self.highest
         for index, value in enumerate(values):
-            if value is not None:
-                width = display_width(value)
-                if width > widths[index]:
-                    widths[index] = width
+            if value is None:
+                continue
+            if type(value) is Decimal:
+                # An amount's width grows with its size (and a minus sign): the column's widest
+                # is its highest or its lowest, measured once the rows are all in.
+                if index not in lowest or value < lowest[index]:
+                    lowest[index] = value
+                if index not in highest or value > highest[index]:
+                    highest[index] = value
+                continue
+            width = display_width(value)
+            if width > widths[index]:
+                widths[index] = width
         self.rows.append((values, formats, bold))
+
+    def column_widths(self) -> list[int]:
+        """How wide each column must be, in characters (a Chinese character counts as two)."""
+        widths = list(self.widths)
+        for bounds in (self.lowest, self.highest):
+            for index, value in bounds.items():
+                widths[index] = max(widths[index], display_width(value))
+        return widths
 
     def add_unmeasured(self, values: list[Any]) -> None:
         """A row that does not widen its columns (a long value beside the wide first column)."""
@@ -126,7 +146,7 @@ class _Sheet:
 
     def write(self, book: Workbook, styles: _Styles) -> None:
         sheet = book.add_worksheet(self.name)
-        for index, width in enumerate(self.widths):
+        for index, width in enumerate(self.column_widths()):
             # In pixels, so that the file holds the width itself (xlsxwriter adds a
             # padding to a width given in characters).
             sheet.set_column_pixels(index, index, min(width + 2, MAX_WIDTH) * MAX_DIGIT_PIXELS)
@@ -197,7 +217,7 @@ def _visit_values(number: int, visit: StatementVisit) -> list[Any]:
     adj, sign = visit.adjudication, visit.sign
 
     def amount(money: Money) -> Decimal:
-        return yuan(Money(money.fen * sign))
+        return Decimal(money.fen * sign).scaleb(-2)  # `yuan` of the signed amount
 
     return [
         number,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -159,3 +160,23 @@ def test_a_visit_paid_at_several_rates_shows_each_rates_fund(statement) -> None:
     assert rows["RV-MIXED"][column] == "70%: 符合 -25.50, 统筹 -17.85; 90%: 符合 -15.00, 统筹 -13.50"
     assert not rows[single.settlement_id][column]
     assert _money(rows[mixed.settlement_id][header.index("统筹基金支出")]) == Money.parse("31.35")
+
+
+def test_an_amount_column_is_as_wide_as_its_widest_amount(statement) -> None:
+    # Amounts are measured by their column's highest and lowest (a reversal's minus sign counts).
+    from clinic_app.documents.statement_xlsx import HEADER_LINES, MAX_WIDTH
+
+    visits = list(statement.visits[:12])
+    big = next(n for n, v in enumerate(visits) if not v.reversal_of)  # the widest total is a settlement's
+    visits[big] = replace(visits[big], adjudication=replace(visits[big].adjudication, total=Money(1234567)))
+    back = next(n for n, v in enumerate(visits) if v.reversal_of)  # the widest fund is a reversal's, -12,345.67
+    visits[back] = replace(visits[back], adjudication=replace(visits[back].adjudication, fund=Money(1234567)))
+    month = replace(statement, visits=tuple(visits))
+    sheet = openpyxl.load_workbook(io.BytesIO(statement_xlsx(month)))["结算明细"]
+    header = [c.value.replace("\n", "") for c in sheet[1]]
+    assert any(v.reversal_of for v in month.visits)  # a negative total among them
+    for title, field in (("医疗费总额", "total"), ("统筹基金支出", "fund")):
+        amounts = [Decimal(getattr(v.adjudication, field).fen * v.sign).scaleb(-2) for v in month.visits]
+        title_width = max(display_width(line) for line in HEADER_LINES.get(title, title).split("\n"))
+        widest = max([title_width, *(display_width(a) for a in amounts)])
+        assert column_width(sheet, header.index(title) + 1) == min(widest + 2, MAX_WIDTH), title
