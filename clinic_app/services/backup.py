@@ -153,8 +153,12 @@ def backup_now(
     `pause` is called between steps of the copy and of its check (`store.db.Pause`).
     """
     folder = folder or backup_dir(session)
-    check_backup_folder(folder, may_make=folder == own_backup_dir(session))
-    return _backup_into(session.db, session.data_dir / DB_NAME, folder, backup_keep(session), now, pause)
+    own = folder == own_backup_dir(session)
+    check_backup_folder(folder, may_make=own)
+    # A folder of the clinic's choosing (a stick) may hold other clinics' backups too: only its own are rotated.
+    return _backup_into(
+        session.db, session.data_dir / DB_NAME, folder, backup_keep(session), now, pause, None if own else session.clinic
+    )
 
 
 def check_backup_folder(folder: Path, may_make: bool = False) -> None:
@@ -175,9 +179,16 @@ def check_backup_folder(folder: Path, may_make: bool = False) -> None:
 
 
 def _backup_into(
-    db: sqlite3.Connection, source: Path, folder: Path, keep: int, now: dt.datetime | None, pause: Pause | None = None
+    db: sqlite3.Connection,
+    source: Path,
+    folder: Path,
+    keep: int,
+    now: dt.datetime | None,
+    pause: Pause | None = None,
+    owner: Clinic | None = None,
 ) -> Path:
-    """Copy the database open as `db` (the file `source`) into `folder`, check the copy, rotate (keep 0: no rotation)."""
+    """Copy the database open as `db` (the file `source`) into `folder`, check the copy, rotate
+    (keep 0: no rotation; with `owner`, only that clinic's backups are counted and deleted)."""
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     target = folder / f"clinic-{stamp}.sqlite"
     try:
@@ -192,7 +203,7 @@ def _backup_into(
     if problems:
         target.unlink(missing_ok=True)
         raise DatabaseDamaged(source, problems[0])
-    rotate(folder, keep)
+    rotate(folder, keep, owner)
     return target
 
 
@@ -238,9 +249,17 @@ def backup_data_folder(folder: Path, to: Path | None = None, now: dt.datetime | 
         ) from None
 
 
-def rotate(folder: Path, keep: int) -> list[Path]:
-    """Delete all but the `keep` newest backups; returns those removed."""
-    old = backups_in(folder)[:-keep] if keep > 0 else []
+def rotate(folder: Path, keep: int, owner: Clinic | None = None) -> list[Path]:
+    """Delete all but the `keep` newest backups; returns those removed.
+
+    With `owner`, only that clinic's backups are counted and deleted: a stick holding several
+    clinics' backups (a township backing up its villages onto one) keeps the others', and a
+    backup whose clinic cannot be read is left alone.
+    """
+    found = backups_in(folder)
+    if owner is not None and keep > 0:
+        found = [p for p in found if (theirs := clinic_of(p)) is not None and (theirs.code, theirs.role) == (owner.code, owner.role)]
+    old = found[:-keep] if keep > 0 else []
     for path in old:
         path.unlink(missing_ok=True)
     return old

@@ -68,6 +68,24 @@ def test_backups_rotate_keeping_the_newest(clinic: Ledger) -> None:
     assert backups_in(clinic.folder / "backups") == made[-3:]
 
 
+def test_a_shared_stick_keeps_the_other_clinics_backups(clinic: Ledger, tmp_path: Path) -> None:
+    """One stick holds the backups of several village clinics (a township's IT staff backs up
+    every village PC onto it): each clinic's keep-N rotation deleted the others' backups, the
+    oldest first, whoever made them.  It now counts and deletes only its own."""
+    stick = _folder(tmp_path / "U盘 (E)" / "备份")
+    others = []
+    for number, code in enumerate(("430523101001", "430523101002"), start=1):
+        other = stick / f"clinic-2026010{number}-090000.sqlite"
+        shutil.copy2(backup_now(clinic.session, _folder(tmp_path / "own"), now=NOON), other)
+        with sqlite3.connect(other) as conn:
+            conn.execute("UPDATE clinic SET code = ?", [code])
+        conn.close()
+        others.append(other)
+    clinic.session.set_setting("backup_keep", "2")
+    made = [backup_now(clinic.session, stick, now=NOON + dt.timedelta(days=d)) for d in range(4)]
+    assert backups_in(stick) == others + made[-2:]
+
+
 def test_the_backup_dir_setting_is_used(clinic: Ledger, tmp_path: Path) -> None:
     (tmp_path / "usb").mkdir()
     clinic.session.set_setting("backup_dir", str(tmp_path / "usb"))
