@@ -256,10 +256,7 @@ def rotate(folder: Path, keep: int, owner: Clinic | None = None) -> list[Path]:
     clinics' backups (a township backing up its villages onto one) keeps the others', and a
     backup whose clinic cannot be read is left alone.
     """
-    found = backups_in(folder)
-    if owner is not None and keep > 0:
-        found = [p for p in found if (theirs := clinic_of(p)) is not None and (theirs.code, theirs.role) == (owner.code, owner.role)]
-    old = found[:-keep] if keep > 0 else []
+    old = _backups_of(folder, owner)[:-keep] if keep > 0 else []
     for path in old:
         path.unlink(missing_ok=True)
     return old
@@ -268,8 +265,20 @@ def rotate(folder: Path, keep: int, owner: Clinic | None = None) -> list[Path]:
 def automatic_backups(session: ClinicSession) -> list[Path]:
     """The automatic backups, oldest first: the backup folder's and the data folder's own
     (where they go while the backup stick is out or full)."""
-    found = set(backups_in(automatic_backup_dir(session))) | set(backups_in(own_backup_dir(session)))
+    chosen, own = automatic_backup_dir(session), own_backup_dir(session)
+    found = set(backups_in(own))
+    if chosen != own:  # a stick may hold other clinics' backups too: this clinic's are its own
+        found |= set(_backups_of(chosen, session.clinic))
     return sorted(found, key=lambda path: path.name)
+
+
+def _backups_of(folder: Path, owner: Clinic | None) -> list[Path]:
+    """The backups in `folder` of `owner` (all, when None), oldest first; one whose clinic cannot
+    be read is nobody's."""
+    found = backups_in(folder)
+    if owner is None:
+        return found
+    return [p for p in found if (theirs := clinic_of(p)) is not None and (theirs.code, theirs.role) == (owner.code, owner.role)]
 
 
 def automatic_backup(session: ClinicSession, now: dt.datetime | None = None, pause: Pause | None = None) -> Path:

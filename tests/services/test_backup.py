@@ -86,6 +86,24 @@ def test_a_shared_stick_keeps_the_other_clinics_backups(clinic: Ledger, tmp_path
     assert backups_in(stick) == others + made[-2:]
 
 
+def test_another_clinics_backup_of_today_on_the_shared_stick_does_not_stand_for_this_clinics(
+    clinic: Ledger, tmp_path: Path
+) -> None:
+    """The daily backup is made when none is from today: another village's backup made this
+    morning onto the same stick counted as this clinic's, and its day went without one."""
+    stick = _folder(tmp_path / "U盘 (E)")
+    theirs = stick / f"clinic-{NOON:%Y%m%d}-080000.sqlite"
+    shutil.copy2(backup_now(clinic.session, _folder(tmp_path / "own"), now=NOON), theirs)
+    with sqlite3.connect(theirs) as conn:
+        conn.execute("UPDATE clinic SET code = '430523101001'")
+    conn.close()
+    clinic.session.set_setting("backup_dir", str(stick))
+    daily = backup_if_due(clinic.session, now=NOON)
+    assert daily is not None and daily.parent == stick
+    assert backup_if_due(clinic.session, now=NOON + dt.timedelta(hours=1)) is None  # its own counts
+    assert theirs.exists()
+
+
 def test_the_backup_dir_setting_is_used(clinic: Ledger, tmp_path: Path) -> None:
     (tmp_path / "usb").mkdir()
     clinic.session.set_setting("backup_dir", str(tmp_path / "usb"))
