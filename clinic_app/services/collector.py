@@ -18,10 +18,23 @@ def collector_paused() -> Iterator[None]:
     a tenth of a township's import and a sixth of a village's export.  Automatic collection is
     left as it was found.
     """
+    global _pauses
     enabled = gc.isenabled()
     gc.disable()
+    _pauses += 1
     try:
         yield
     finally:
+        _pauses -= 1
         if enabled:
             gc.enable()
+
+
+_pauses = 0
+"""Batches under way in `collector_paused` (in any thread)."""
+
+
+def collector_is_paused() -> bool:
+    """Whether a batch is under way: a collector run by hand (the app's, on its GUI thread, while
+    automatic collection is off) waits for it to end, as automatic collection does."""
+    return _pauses > 0

@@ -34,6 +34,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from clinic_app.errors import UserError
+from clinic_app.services.collector import collector_is_paused
 from clinic_app.services.problems import as_user_error
 from clinic_app.ui.compat import emit
 
@@ -61,7 +62,11 @@ class GuiThreadCollector(QObject):
         self._timer.start(self.INTERVAL_MS)
 
     def collect(self) -> None:
-        """Collect the generations whose counts are past their thresholds, as Python would."""
+        """Collect the generations whose counts are past their thresholds, as Python would; not
+        while the worker reads or writes a large batch (`collector_paused`: a month's statement),
+        whose objects the passes would go over for nothing, holding the worker up."""
+        if collector_is_paused():
+            return
         counts, thresholds = gc.get_count(), gc.get_threshold()
         if counts[0] <= thresholds[0]:
             return

@@ -99,6 +99,26 @@ def test_garbage_is_collected_on_the_gui_thread_never_on_the_worker(qtbot, worke
     assert set(freed_on) == {threading.main_thread().ident}
 
 
+def test_the_gui_thread_waits_for_a_batch_that_paused_the_collector(qtbot, worker: Worker) -> None:  # type: ignore[no-untyped-def]
+    # A month's export pauses the collector (services/collector.py): the GUI thread's passes over its
+    # quarter of a million objects would hold the worker up for nothing; they wait for it to end.
+    import gc
+
+    from clinic_app.services.collector import collector_paused
+
+    collector = worker._collector  # the GUI thread's
+    gc.collect()
+    freed_on: list[int] = []
+    with collector_paused():
+        for _ in range(3 * gc.get_threshold()[0]):
+            _Cycle(freed_on)
+        collector.collect()
+        assert freed_on == []  # left for after the batch
+    assert not gc.isenabled()  # still the GUI thread's to collect
+    collector.collect()
+    assert len(freed_on) >= 2 * gc.get_threshold()[0]
+
+
 def test_automatic_collection_comes_back_when_the_last_worker_stops(qtbot) -> None:  # type: ignore[no-untyped-def]
     import gc
 
