@@ -346,7 +346,7 @@ def _parse(data: bytes) -> Any:
         return json.loads(text, parse_float=_no_floats, parse_constant=_no_constants, parse_int=_integer_text)
     except json.JSONDecodeError as exc:
         reason = next((zh for en, zh in _JSON_REASONS if exc.msg.startswith(en)), "格式错误")
-        zh, en = f"第 {exc.lineno} 行第 {exc.colno} 列: {reason}", f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+        zh, en = f"第 {exc.lineno} 行第 {exc.colno} 列: {reason}", f"{exc.msg} (line {exc.lineno}, column {exc.colno})"
         if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
             zh += ", 文件在此中断: 文件不完整, 可能没有复制完整"
             en += ": the file stops there; it is incomplete, perhaps not copied completely"

@@ -9,6 +9,7 @@ month whose ledger changed gets the next revision.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -526,10 +527,17 @@ def export_statement(
             for suffix in ("pdf", "xlsx", "json"):
                 partial[suffix].replace(targets[suffix])
         except OSError as exc:
-            raise UserError(f"导出失败 ({os_reason(exc)[0]}), 未写入任何文件", f"export failed ({os_reason(exc)[1]}); nothing written") from None
+            zh, en = os_reason(exc)
+            raise UserError(
+                f"导出失败 ({zh}), 未写入新的结算数据文件: {out_dir}",
+                f"export failed ({en}); no new statement data file written: {out_dir}",
+            ) from None
         finally:
+            # A stick write-protected or pulled out during the renames refuses the clean-up too:
+            # what is left is hidden (.….partial) and the next export replaces it.
             for path in partial.values():
-                path.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    path.unlink(missing_ok=True)
         ledger.set_setting(conn, f"statement:{month}", json.dumps({"revision": chosen, "content": content}))
         ledger.set_setting(conn, f"statement_export:{month}", json.dumps(record))
         keep_key(conn, session, key)

@@ -104,6 +104,11 @@ def test_not_json_is_refused_with_a_clear_reason():
     assert "number with a fraction" in fraction.value.message("en")
     with pytest.raises(StatementError, match=r"JSON 第 1 行第 10 列: 此处缺少一个值\)"):
         verify_statement(b'{"body": }')
+    # Cut short inside a string (a copy stopped): where is said once, after Python's own words.
+    with pytest.raises(StatementError, match="文件不完整") as cut:
+        verify_statement(b'{"body": {"clinic": "H43')
+    english = cut.value.message("en")
+    assert "Unterminated string starting at (line 1, column 21)" in english and " at at " not in english, english
 
 
 def test_schema_violation_names_the_field(statement, key):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -94,6 +95,35 @@ def test_the_data_file_takes_its_name_last(clinic: Ledger, tmp_path: Path, monke
         export_statement(clinic.session, "2025-08", out)
     assert [p.name for p in out.iterdir() if p.suffix == ".json"] == []
     assert not [p for p in out.iterdir() if p.name.endswith(".partial")]
+
+
+def test_a_stick_write_protected_during_the_renames_is_said_as_such(
+    clinic: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The stick's lock slid (or it was pulled out) after the files were written: the rename and the
+    # clean-up of the hidden files both fail; the doctor is told why and where, not an internal error.
+    out = tmp_path / "U盘 (E)"
+    out.mkdir()
+    real_replace, real_unlink = Path.replace, Path.unlink
+
+    def read_only(path: Path) -> None:
+        if path.name.endswith(".partial"):
+            raise OSError(errno.EROFS, "Read-only file system")
+
+    def replace(self: Path, target: str | os.PathLike[str]) -> Path:
+        read_only(self)
+        return real_replace(self, target)
+
+    def unlink(self: Path, missing_ok: bool = False) -> None:
+        read_only(self)
+        real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "replace", replace)
+    monkeypatch.setattr(Path, "unlink", unlink)
+    with pytest.raises(UserError) as refused:
+        export_statement(clinic.session, "2025-08", out)
+    assert "只读" in refused.value.zh and str(out) in refused.value.zh and str(out) in refused.value.en
+    assert [p.name for p in out.iterdir() if p.suffix == ".json"] == []
 
 
 def test_a_clinic_restored_onto_a_new_pc_signs_with_the_key_the_township_registered(
