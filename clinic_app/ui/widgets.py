@@ -179,6 +179,8 @@ def fitted_table(view: QTableView, modes: Mapping[int, Qt.TextElideMode] | None 
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
+    # A title cut with its column reads "Operat…", not "Operatoı" (Qt's headers clip by default).
+    header.setTextElideMode(Qt.TextElideMode.ElideRight)
     view.setTextElideMode(Qt.TextElideMode.ElideRight)
     view.setItemDelegate(ElidedTips(view, modes))
     return view

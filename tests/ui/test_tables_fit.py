@@ -234,6 +234,20 @@ def test_a_visits_lines_beside_the_ledger_show_their_names_at_1024(qtbot, long_c
         no_sideways_bar(qtbot, view)
 
 
+def test_a_title_cut_with_its_column_ends_in_an_ellipsis(qtbot, long_context, worker) -> None:  # type: ignore[no-untyped-def]
+    # 台账 in English at 1024 px: the operator's and the diagnosis's columns, cut to their least,
+    # showed their titles clipped mid-letter ("Operatoı", "Diagnosi").
+    with shipped(long_context, "en"):
+        window = main_window(qtbot, long_context, worker, 1024)
+        window.tabs.setCurrentWidget(window.ledger)
+        wait_idle(qtbot, worker)
+        settled(qtbot)
+        header = window.ledger.table.horizontalHeader()
+        cut = [c for c in range(header.count()) if not header.isSectionHidden(c) and header.sectionSize(c) < header.sectionSizeHint(c)]
+        assert cut  # the case this is about
+        assert header.textElideMode() == Qt.TextElideMode.ElideRight
+
+
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_a_patients_history_fits_at_1024(qtbot, long_context, worker, language) -> None:  # type: ignore[no-untyped-def]
     # At 1024 px the history beside the patient list scrolled sideways even without the payment
