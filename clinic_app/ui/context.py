@@ -53,7 +53,7 @@ class AppContext(QObject):
         worker.user_error.connect(self.report)
         self.folders = Folders(session, self.run)
         """Where each kind of file dialog opens (the folder last chosen for it)."""
-        self.folders.load()
+        self.folders.load(now=not worker.busy)
 
     @property
     def data_dir(self) -> Path:

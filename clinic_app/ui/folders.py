@@ -120,8 +120,12 @@ class Folders:
         self._backup_dir = ""
         self.loaded = False
 
-    def load(self) -> None:
-        """Read the remembered folders on the worker; until they come, dialogs open at the default."""
+    def load(self, now: bool = False) -> None:
+        """Read the remembered folders on the worker; until they come, dialogs open at the default.
+
+        `now`: read them here (at start, the worker idle, as the clinic and the operators are):
+        a job queued at start would keep the worker busy while the window is built, and send the
+        window's own start-up reads the long way round."""
         session = self._session
         if session is None or self._run is None:
             return
@@ -130,7 +134,10 @@ class Folders:
             found = {p: session.setting(SETTING.format(purpose=p)) or "" for p in PURPOSES}
             return {p: f for p, f in found.items() if f}, session.setting(BACKUP_DIR_SETTING) or ""
 
-        self._run(read, self._loaded)
+        if now:
+            self._loaded(read())
+        else:
+            self._run(read, self._loaded)
 
     def _loaded(self, read: tuple[dict[str, str], str]) -> None:
         remembered, backup_dir = read

@@ -93,3 +93,20 @@ def test_screens_are_built_when_their_tab_is_first_shown(qtbot, context, session
     assert isinstance(settings, SettingsScreen) and window.tabs.widget(4) is settings
     assert window.tabs.currentIndex() == 2
     assert window.tabs.count() == len(titles)
+
+
+def test_the_window_shows_with_the_operator_chosen_last_time(qtbot, session, worker) -> None:  # type: ignore[no-untyped-def]
+    # At start the operator is read with the clinic, before the first paint: nothing queued on the
+    # worker at start (the dialogs' remembered folders) may send it the long way round, a worker
+    # round trip during which the window shows with no operator chosen.
+    from clinic_app.ui.context import AppContext
+    from clinic_app.ui.main_window import OPERATOR_SETTING
+
+    last = session.operators()[-1].id
+    session.set_setting(OPERATOR_SETTING, str(last))
+    fresh = AppContext(session, worker, "zh")
+    window = MainWindow(fresh)
+    qtbot.addWidget(window)
+    assert window.operator.currentData() == last and fresh.operator_id == last  # no event loop turned yet
+    wait_idle(qtbot, worker)
+    assert fresh.folders.loaded
