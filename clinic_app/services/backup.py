@@ -344,10 +344,14 @@ def newest_good_backup(folder: Path) -> Path | None:
     """The newest backup of a data folder whose pages all read back (quick check), from the
     data folder's ``backups`` and the chosen backup folder (`folders_without_database`).
 
-    For a database that cannot even be opened, so its backup setting cannot be read.
+    For a database that cannot even be opened, so its backup setting cannot be read.  Only
+    this clinic's (`folder_clinic`): a stick may hold other clinics' backups too.
     `restore` checks the chosen file fully before it changes anything.
     """
+    ours = folder_clinic(folder)
     for path in reversed(backups_without_database(folder)):
+        if ours is not None and not same_clinic(clinic_of(path), ours):
+            continue
         if is_sqlite_file(path) and not quick_check(path):
             return path
     return None
@@ -384,6 +388,25 @@ def clinic_of(path: Path) -> Clinic | None:
         return None
 
 
+def folder_clinic(folder: Path) -> Clinic | None:
+    """The clinic a data folder belongs to: its database's, or, when that cannot be read (the
+    damaged file a restore is for), that of the newest readable backup in its own ``backups``,
+    which only this folder writes.  None for a new folder (a new computer restoring its old
+    backup), which may take any."""
+    own = clinic_of(folder / DB_NAME)
+    if own is not None:
+        return own
+    for path in reversed(backups_in(folder / "backups")):
+        theirs = clinic_of(path)
+        if theirs is not None:
+            return theirs
+    return None
+
+
+def same_clinic(one: Clinic | None, other: Clinic | None) -> bool:
+    return one is not None and other is not None and (one.code, one.role) == (other.code, other.role)
+
+
 def _named(clinic: Clinic | None) -> tuple[str, str]:
     if clinic is None:
         return "没有诊所信息的数据库", "a database without a clinic"
@@ -403,7 +426,7 @@ def check_owner(live: Clinic | None, backup: Path) -> None:
             f"找不到备份文件 {backup} (U 盘已拔出?), 未做任何更改", f"no backup file at {backup} (USB stick pulled out?); nothing was changed"
         )
     theirs = clinic_of(backup)
-    if theirs is not None and (theirs.code, theirs.role) == (live.code, live.role):
+    if same_clinic(theirs, live):
         return
     (their_zh, their_en), (our_zh, our_en) = _named(theirs), _named(live)
     raise OtherClinicBackup(
@@ -491,7 +514,9 @@ def restore(folder: Path, backup: Path, now: dt.datetime | None = None, other_cl
     _checked_backup(backup)
     live = folder / DB_NAME
     if not other_clinic:
-        check_owner(clinic_of(live), backup)
+        # A damaged database names no clinic: its folder's own backups still do (a stick shared
+        # by several clinics holds the others' backups too).
+        check_owner(folder_clinic(folder), backup)
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     saved: Path | None = None
     try:

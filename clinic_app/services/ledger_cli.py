@@ -162,12 +162,16 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def list_backups(folder: Path) -> int:
     """`restore` without a file: the backups a restore can take, newest first, from the data
     folder's ``backups`` and the chosen backup folder, found without opening the database
-    (it may be the damaged one); then how to restore one."""
+    (it may be the damaged one), each with the clinic it belongs to (one stick may hold several
+    clinics' backups); then how to restore this clinic's newest."""
     from clinic_app.services.backup import (
         BACKUP_PATTERN,
         backups_without_database,
+        clinic_of,
         command_arg,
+        folder_clinic,
         folders_without_database,
+        same_clinic,
     )
     from clinic_app.store.db import remembered_backup_folder
 
@@ -180,6 +184,42 @@ def list_backups(folder: Path) -> int:
     if not found:
         print(f"没有找到备份 / no backups found in: {', '.join(str(place) for place in places)}")
         return 0
+    ours = folder_clinic(folder)
+    if ours is not None:
+        print(f"本诊所 / this clinic: {ours.name} ({ours.code})")
+    print("可用的备份 (最新在前) / backups, newest first:")
+    suggested: Path | None = None
+    owners = set()
+    for path in found:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue
+        match = BACKUP_PATTERN.match(path.name)
+        assert match is not None
+        taken = dt.datetime.strptime(match.group(1) + match.group(2), "%Y%m%d%H%M%S")
+        owner = clinic_of(path)
+        owners.add(None if owner is None else (owner.code, owner.role))
+        if owner is None:
+            whose = "无法读取诊所 / clinic unreadable"
+        elif ours is None or same_clinic(owner, ours):
+            whose = f"{owner.name} ({owner.code})"
+        else:
+            whose = f"其他诊所 / another clinic: {owner.name} ({owner.code})"
+        if suggested is None and owner is not None and (same_clinic(owner, ours) if ours is not None else True):
+            suggested = path
+        print(f"  {taken:%Y-%m-%d %H:%M}  {size / 1_048_576:8.1f} MB  {whose}  {path}")
+    if ours is None and len(owners) > 1:
+        print("这些备份属于不同的诊所: 请按诊所编码选择本诊所的备份 / these backups belong to different clinics: "
+              "choose this clinic's by its code")
+        suggested = None
+    if suggested is None:
+        print(f"恢复 (会先校验) / to restore one (it is checked first): "
+              f"clinic-app restore --data-dir {command_arg(folder)} <备份文件 / backup file>")
+    else:
+        command = f"clinic-app restore --data-dir {command_arg(folder)} {command_arg(suggested)}"
+        print(f"恢复本诊所最新的一个 (会先校验) / to restore this clinic's newest (it is checked first): {command}")
+    return 0
     print("可用的备份 (最新在前) / backups, newest first:")
     for path in found:
         try:

@@ -20,6 +20,7 @@ from clinic_app.services.backup import (
     backup_on_exit,
     backups_in,
     check_file,
+    newest_good_backup,
     restore,
 )
 from clinic_app.services.session import ClinicSession
@@ -723,6 +724,37 @@ def test_restore_without_a_file_lists_the_backups_of_both_folders_of_a_damaged_d
     assert out.index(str(on_stick)) < out.index(str(own))  # newest first
     assert f'restore --data-dir {clinic.folder} "{on_stick}"' in out
     assert run(["restore", "--data-dir", str(clinic.folder), str(on_stick)]) == 0
+    assert check_file(clinic.folder / DB_NAME).ok
+
+
+def test_a_damaged_clinic_on_a_shared_stick_is_shown_and_restores_only_its_own_backups(
+    clinic: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # One stick holds the backups of two villages; this one's database is damaged, so it names no
+    # clinic.  The listing suggested the stick's newest (the other village's) and the restore took
+    # it without a word: the doctor's ledger replaced by the neighbour's.
+    from tests.store.template import damage_schema_page
+
+    own = backup_now(clinic.session, now=NOON)  # the data folder's own backups/: this clinic's
+    stick = _folder(tmp_path / "U盘")
+    clinic.session.set_setting("backup_dir", str(stick))
+    mine = backup_now(clinic.session, now=NOON + dt.timedelta(days=1))
+    theirs = _other_clinic_backup(clinic, tmp_path / "elsewhere", "430523101009")
+    theirs = theirs.rename(stick / "clinic-20260305-120000.sqlite")  # the neighbour's, newer
+    clinic.session.close()
+    damage_schema_page(clinic.folder / DB_NAME)
+    assert run(["restore", "--data-dir", str(clinic.folder)]) == 0
+    out = capsys.readouterr().out
+    line = next(row for row in out.splitlines() if str(theirs) in row)
+    assert "其他诊所" in line and "430523101009" in line, out
+    assert out.splitlines()[-1].endswith(f"restore --data-dir {clinic.folder} {mine}"), out
+    assert str(own) in out
+    damaged = _digest(clinic.folder / DB_NAME)
+    assert run(["restore", "--data-dir", str(clinic.folder), str(theirs)]) == 2
+    assert "--other-clinic" in capsys.readouterr().err
+    assert _digest(clinic.folder / DB_NAME) == damaged
+    assert newest_good_backup(clinic.folder) == mine  # what the app offers at start
+    assert run(["restore", "--data-dir", str(clinic.folder), str(mine)]) == 0
     assert check_file(clinic.folder / DB_NAME).ok
 
 
