@@ -128,7 +128,7 @@ RAW = _statement()
         (RAW[:-40], "不完整", "not copied completely"),
         (b"\xef\xbb\xbf" + RAW, "另存", "saved again"),
         (RAW + b'{"body": 1}', "多余的内容", "Extra data"),
-        (b"hello", "第 1 行第 1 列", "line 1 column 1"),
+        (b"hello", "第 1 行第 1 列", "(line 1, column 1)"),
         (b'{"body" 1}', "冒号", "':' delimiter"),
         (b'{"body": 1 "x": 2}', "逗号", "',' delimiter"),
         (b"{body: 1}", "双引号", "double quotes"),
