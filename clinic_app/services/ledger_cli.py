@@ -220,16 +220,3 @@ def list_backups(folder: Path) -> int:
         command = f"clinic-app restore --data-dir {command_arg(folder)} {command_arg(suggested)}"
         print(f"恢复本诊所最新的一个 (会先校验) / to restore this clinic's newest (it is checked first): {command}")
     return 0
-    print("可用的备份 (最新在前) / backups, newest first:")
-    for path in found:
-        try:
-            size = path.stat().st_size
-        except OSError:
-            continue
-        match = BACKUP_PATTERN.match(path.name)
-        assert match is not None
-        taken = dt.datetime.strptime(match.group(1) + match.group(2), "%Y%m%d%H%M%S")
-        print(f"  {taken:%Y-%m-%d %H:%M}  {size / 1_048_576:8.1f} MB  {path}")
-    command = f"clinic-app restore --data-dir {command_arg(folder)} {command_arg(found[0])}"
-    print(f"恢复最新的一个 (会先校验) / to restore the newest (it is checked first): {command}")
-    return 0
