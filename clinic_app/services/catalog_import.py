@@ -143,17 +143,33 @@ class Table:
                     row[col] = value
         return rows
 
+    def merged_across(self, start: int, columns: dict[str, int]) -> dict[int, tuple[str, ...]]:
+        """Row indices from `start` on where a merged cell spans two or more required columns, with
+        the required fields such merges join."""
+        needed = {columns[f] + 1: f for f in REQUIRED}
+        found: dict[int, tuple[str, ...]] = {}
+        for top, left, bottom, right in self.merged:
+            joined = tuple(field for col, field in sorted(needed.items()) if left <= col <= right)
+            if top - 1 < start or len(joined) < 2:
+                continue
+            for r in range(top - 1, bottom):
+                fields = found.get(r, ())
+                found[r] = fields + tuple(f for f in joined if f not in fields)
+        return found
+
     def layout_rows(self, start: int, columns: dict[str, int]) -> set[int]:
-        """Row indices from `start` on that a merged cell spans across two required columns: a section
-        heading (一、西药 across the sheet) or a signature line (制表人: …), never an item, whose code,
-        name, price and kind are cells of their own."""
-        needed = sorted(columns[f] + 1 for f in REQUIRED)
-        return {
-            r
-            for top, left, bottom, right in self.merged
-            if top - 1 >= start and sum(left <= col <= right for col in needed) >= 2
-            for r in range(top - 1, bottom)
-        }
+        """Row indices from `start` on that are layout, not items: a merged cell spans two required
+        columns and the row holds nothing outside its merges, as a section heading (一、西药 across
+        the sheet) or a signature line (制表人: …); an item's code, name, price and kind are cells
+        of their own.  A row with a code or a price beside such a merge is no layout (`merged_across`)."""
+        layout = set()
+        for r in self.merged_across(start, columns):
+            # Its cells, merged or not (制表人 over three columns, 审核 over two), hold all it says.
+            merged = {c for top, left, bottom, right in self.merged if top - 1 <= r < bottom for c in range(left, right + 1)}
+            row = self.rows[r] if r < len(self.rows) else []
+            if all(col + 1 in merged or _cell(value) == "" for col, value in enumerate(row)):
+                layout.add(r)
+        return layout
 
 
 @dataclass(frozen=True)
@@ -541,8 +557,9 @@ def parse_tables(tables: Sequence[Table], path: Path) -> ImportReport:
     checked = _Checked()
     for table, (start, columns) in headed:
         layout = table.layout_rows(start, columns)
+        joined = {i + 1: fields for i, fields in table.merged_across(start, columns).items() if i not in layout}
         rows = [row for index, row in enumerate(table.filled(start)) if index >= start]
-        checked.table(rows, start + 1, columns, table.name if named else "", {i + 1 for i in layout}, table.semicolons)
+        checked.table(rows, start + 1, columns, table.name if named else "", {i + 1 for i in layout}, table.semicolons, joined)
     if checked.count == 0 and not checked.problems:
         checked.problems.append(RowProblem(headed[0][1][0] + 1, "file", "没有数据行", "no data rows"))
     return ImportReport(
@@ -569,11 +586,29 @@ class _Checked:
         sheet: str,
         skipped: set[int],
         semicolons: bool = False,
+        joined: dict[int, tuple[str, ...]] | None = None,
     ) -> None:
-        """Check `rows`, the first numbered `first`; rows numbered in `skipped` are layout, not items."""
+        """Check `rows`, the first numbered `first`; rows numbered in `skipped` are layout, not items;
+        a row numbered in `joined` has a merged cell across those required fields: refused, since
+        one value cannot be two fields (the code would become the name, a price the kind)."""
         for number, row in enumerate(rows, start=first):
-            if number not in skipped:
-                self.row(row, number, columns, sheet, semicolons)
+            if number in skipped:
+                continue
+            fields = (joined or {}).get(number)
+            if fields:
+                self.count += 1
+                zh_fields, en_fields = "、".join(FIELD_ZH[f] for f in fields), ", ".join(fields)
+                self.problems.append(
+                    RowProblem(
+                        number,
+                        fields[0],
+                        f"{zh_fields} 的单元格被合并成一格: 请取消合并, 每列填写各自的内容",
+                        f"the {en_fields} cells are merged into one: unmerge them and fill each column",
+                        sheet,
+                    )
+                )
+                continue
+            self.row(row, number, columns, sheet, semicolons)
 
     def row(self, row: Sequence[Any], number: int, columns: dict[str, int], sheet: str, semicolons: bool) -> None:
         raw = {f: (row[i] if i < len(row) else None) for f, i in columns.items()}

@@ -647,6 +647,28 @@ def test_section_headings_and_a_signature_line_merged_across_are_not_items(clini
     assert [(p.row, p.field) for p in import_catalog(clinic.session, path).problems] == [(7, "name"), (7, "price"), (7, "kind")]
 
 
+def test_an_item_row_with_cells_merged_across_its_fields_is_refused_not_skipped(clinic: Ledger, tmp_path: Path) -> None:
+    """A merge over two required columns in a row that holds an item (a code and a name beside a
+    price merged over the kind; a code merged over the name) was taken as layout: the item was left
+    out without a word, and a price change of a code already in the catalogue silently not applied."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["编码", "名称", "规格", "单价", "类别"])
+    sheet.append(["S001", "阿莫西林胶囊", "0.25g", "6.90", "药品"])
+    sheet.append(["S002", "复方甘草片", "100片", "3.60", None])
+    sheet.append(["S003", None, "1支", "2.00", "治疗"])
+    sheet.merge_cells("D3:E3")
+    sheet.merge_cells("A4:B4")
+    path = tmp_path / "merged.xlsx"
+    book.save(path)
+    report = import_catalog(clinic.session, path)
+    assert not report.ok and report.written == 0 and report.rows == 3
+    assert [(p.row, p.field) for p in report.problems] == [(3, "price"), (4, "code")], [p.text() for p in report.problems]
+    assert "单价、类别 的单元格被合并成一格" in report.problems[0].zh and "price, kind" in report.problems[0].en
+    assert "编码、名称" in report.problems[1].zh
+
+
 @pytest.mark.parametrize(
     "separator, price, expected",
     [
