@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import threading
 from collections.abc import Iterator
 
 
@@ -21,17 +22,20 @@ def collector_paused() -> Iterator[None]:
     global _pauses
     enabled = gc.isenabled()
     gc.disable()
-    _pauses += 1
+    with _counting:
+        _pauses += 1
     try:
         yield
     finally:
-        _pauses -= 1
+        with _counting:
+            _pauses -= 1
         if enabled:
             gc.enable()
 
 
 _pauses = 0
-"""Batches under way in `collector_paused` (in any thread)."""
+"""Batches under way in `collector_paused` (in any thread; `_counting` guards the count)."""
+_counting = threading.Lock()
 
 
 def collector_is_paused() -> bool:

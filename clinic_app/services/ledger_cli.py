@@ -199,7 +199,8 @@ def list_backups(folder: Path) -> int:
         assert match is not None
         taken = dt.datetime.strptime(match.group(1) + match.group(2), "%Y%m%d%H%M%S")
         owner = clinic_of(path)
-        owners.add(None if owner is None else (owner.code, owner.role))
+        if owner is not None:  # an unreadable one belongs to nobody known: not a second clinic
+            owners.add((owner.code, owner.role))
         if owner is None:
             whose = "无法读取诊所 / clinic unreadable"
         elif ours is None or same_clinic(owner, ours):
