@@ -758,6 +758,22 @@ def test_a_damaged_clinic_on_a_shared_stick_is_shown_and_restores_only_its_own_b
     assert check_file(clinic.folder / DB_NAME).ok
 
 
+def test_an_unreadable_backup_is_not_taken_for_a_second_clinic(
+    clinic: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A folder that names no clinic (its database and own backups gone) and a stick with one
+    # clinic's backup beside a file cut short: one clinic, whose newest is suggested.
+    stick = _folder(tmp_path / "U盘")
+    clinic.session.set_setting("backup_dir", str(stick))
+    good = backup_now(clinic.session, now=NOON)
+    (stick / "clinic-20260303-120000.sqlite").write_bytes(b"SQLite format 3\x00" + b"\x00" * 84)
+    clinic.session.close()
+    (clinic.folder / DB_NAME).unlink()
+    assert run(["restore", "--data-dir", str(clinic.folder)]) == 0
+    out = capsys.readouterr().out
+    assert "不同的诊所" not in out and out.splitlines()[-1].endswith(str(good)), out
+
+
 # ---------------------------------------------------------------- backing up a write-protected data folder
 
 
