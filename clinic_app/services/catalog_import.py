@@ -507,6 +507,17 @@ def _price(value: Any, semicolons: bool = False) -> Money:
         raise _BadCell(
             f"单价无效: \"{shown}\" 不是最多两位小数的金额", f"invalid price \"{shown}\": not an amount with at most 2 decimals"
         )
+    places = value.decimals() if isinstance(value, Shown) else None
+    if places is not None and places < 2:
+        seen = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if seen != amount:
+            # 12.5 in a whole-number format shows and prints as 13: which one the township meant,
+            # the sheet does not say.
+            raise _BadCell(
+                f"单价无效: 单元格显示为 {seen}, 实际是 {cents:.2f}; 请把这一列设为两位小数的数字格式 (0.00), 核对单价后再导入",
+                f"invalid price: the cell shows {seen} but holds {cents:.2f}; format the column as a number with "
+                "2 decimals (0.00) and check the price",
+            )
     return Money.parse(f"{cents:.2f}")
 
 

@@ -405,6 +405,32 @@ def test_a_price_with_more_decimals_than_shown_as_money_is_a_row_problem(
     assert "12.10" in problem.en and report.written == 0
 
 
+@pytest.mark.parametrize(
+    "value, number_format, shown, refused",
+    [(12.5, "0", "13", True), (12.05, "0.0", "12.1", True), (12.5, "0.0", "", False), (13, "0", "", False), (12.5, "General", "", False)],
+)
+def test_a_price_the_sheet_shows_rounded_is_not_taken_silently(
+    clinic: Ledger, tmp_path: Path, value: float, number_format: str, shown: str, refused: bool
+) -> None:
+    """12.5 in a whole-number format shows and prints as 13: it was imported as 12.50 without a word,
+    while the township's printed list says 13."""
+    path = _xlsx(tmp_path / "rounded.xlsx", ["编码", "名称", "单价", "类别"], ["F003", "葡萄糖注射液", value, "药品"])
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    sheet = book.active
+    assert sheet is not None
+    sheet["C2"].number_format = number_format
+    book.save(path)
+    report = import_catalog(clinic.session, path)
+    if refused:
+        (problem,) = report.problems
+        assert f"显示为 {shown}" in problem.zh and "0.00" in problem.zh and f"shows {shown}" in problem.en
+        assert report.written == 0
+    else:
+        assert report.ok and report.written == 1, [p.text() for p in report.problems]
+
+
 def test_a_code_excel_has_damaged_is_a_row_problem(clinic: Ledger, tmp_path: Path) -> None:
     """An 18-digit code typed as a number (Excel kept 15 digits) and one saved to CSV as 1.23457E+17
     were imported as codes no one has; nothing is written."""
