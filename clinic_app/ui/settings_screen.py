@@ -450,7 +450,10 @@ class SettingsScreen(QWidget):
             found, own = list_backups(folder), backup.own_backup_dir(session)
             if folder != own:  # where the daily backups went while the stick was out or full
                 found = sorted(found + list_backups(own), key=lambda b: b.path.name, reverse=True)
-            return folder, found
+            # One stick may hold several clinics' backups: only this clinic's are offered (one
+            # that names no clinic it can read is left in, for its check to say what is wrong).
+            theirs = {b.path: backup.clinic_of(b.path) for b in found}
+            return folder, [b for b in found if theirs[b.path] is None or backup.same_clinic(theirs[b.path], session.clinic)]
 
         self.restore_button.setEnabled(False)
         self.context.run(work, self._backups_listed, self._restore_failed)

@@ -315,6 +315,28 @@ def test_restore_also_lists_the_backups_made_here_while_the_stick_was_out(qtbot,
     assert str(stick) in note and str(here.parent) in note
 
 
+def test_restore_offers_only_this_clinics_backups_from_a_shared_stick(qtbot, context, session, worker, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # The township's stick holds every village's backups: a neighbour's, newer, was offered first
+    # (its check then refused it as another clinic's).
+    import sqlite3
+
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    ours = backup.backup_now(session, stick, now=NOW)
+    theirs = backup.backup_now(session, stick, now=NOW + dt.timedelta(days=1))
+    conn = sqlite3.connect(theirs)
+    conn.execute("UPDATE clinic SET code = '430523101009', name = '别的村卫生室'")
+    conn.commit()
+    conn.close()
+    session.set_setting("backup_dir", str(stick))
+    screen = make_screen(qtbot, context, worker)
+    opened: list[list[Path]] = []
+    monkeypatch.setattr(RestoreDialog, "exec", lambda dialog: opened.append([b.path for b in dialog.backups.rows]) or 0)
+    with qtbot.waitSignal(screen.backups_listed, timeout=5000):
+        screen.choose_backup()
+    assert opened == [[ours]]
+
+
 def test_a_corrupt_backup_is_refused_and_nothing_changes(qtbot, context, session, worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     _settle(session)
     bad = backup.backup_now(session, now=NOW)
