@@ -79,10 +79,112 @@ def _path_argument(text: str) -> str:
     A quoted folder ending in a backslash, ``"E:\\"`` or ``"D:\\诊所 数据\\"`` (PowerShell's
     completion of a folder with a space writes it so), reaches the program as ``E:"``: the
     Windows rules read ``\\"`` as a quote inside the argument.  A lone quote at the end is
-    that backslash."""
+    that backslash.  (`mend_windows_quotes` mends the whole command line before parsing; this
+    is for a parser given arguments it has not seen.)"""
     if text.endswith('"') and text.count('"') == 1:
         return text[:-1] + os.sep
     return text
+
+
+def mend_windows_quotes(argv: Sequence[str], parser: argparse.ArgumentParser | None = None) -> list[str]:
+    """The arguments as typed, where a quoted folder ending in a backslash split them wrongly.
+
+    Windows reads ``\\"`` as a literal quote, so ``--out "E:\\" --month 2026-03`` arrives as the
+    one argument ``E:" --month 2026-03`` and ``--data-dir "D:\\诊所 数据\\" --to F:\\备份`` as
+    ``D:\\诊所 数据" --to F:\\备份``: the rest of the line falls inside the quotes.  A quote is
+    not allowed in a Windows file name, so a path argument (the value of --data-dir, --out,
+    --to, a file to import or restore: every argument typed `_path_argument`) holding one is
+    this trap.  It is cut there: before the quote, plus the backslash, is the path; the rest
+    is split again as it was meant.  From the trap on, every quote the user typed pairs the
+    other way round: a blank inside an argument was between arguments, and the blank between
+    two arguments was inside a quoted one (``--reason "lost key"`` after the trap arrives as
+    ``... --reason lost`` and ``key``).  A second trap later on is found as the walk goes on.
+    Free text (--reason, --by, a diagnosis) is left as it is: a quote there may be meant.
+    Blanks typed twice in a row inside quotes after the trap come back as one.
+    """
+    args = list(argv)
+    if not any('"' in arg for arg in args):
+        return args
+    parser = parser or build_parser()
+    positionals = _positionals(parser)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            break
+        if arg.startswith("-") and len(arg) > 1:
+            name, equals, value = arg.partition("=")
+            action = _option(parser, name)
+            if action is None:  # not an option here (argparse will say so): leave the rest alone
+                break
+            if equals:
+                if _is_path(action) and '"' in value:
+                    path, *rest = _cut_at_quote(value, args[i + 1 :])
+                    args[i:] = [f"{name}={path}", *rest]
+                i += 1
+            elif action.nargs == 0:
+                i += 1
+            else:
+                if i + 1 < len(args) and _is_path(action) and '"' in args[i + 1]:
+                    args[i + 1 :] = _cut_at_quote(args[i + 1], args[i + 2 :])
+                i += 2
+            continue
+        if not positionals:
+            break
+        action = positionals[0]
+        if isinstance(action, argparse._SubParsersAction):
+            sub = action.choices.get(arg)
+            if sub is None:
+                break
+            parser, positionals = sub, _positionals(sub)
+        else:
+            if _is_path(action) and '"' in arg:
+                args[i:] = _cut_at_quote(arg, args[i + 1 :])
+            if action.nargs not in ("+", "*"):
+                positionals = positionals[1:]
+        i += 1
+    return args
+
+
+def _positionals(parser: argparse.ArgumentParser) -> list[argparse.Action]:
+    return [action for action in parser._actions if not action.option_strings]
+
+
+def _option(parser: argparse.ArgumentParser, name: str) -> argparse.Action | None:
+    """The option ``name`` stands for in ``parser``, as argparse reads it (a unique abbreviation too)."""
+    actions = parser._option_string_actions
+    if name in actions:
+        return actions[name]
+    if name.startswith("--") and parser.allow_abbrev:
+        matches = {actions[known] for known in actions if known.startswith(name)}
+        if len(matches) == 1:
+            return matches.pop()
+    return None
+
+
+def _is_path(action: argparse.Action) -> bool:
+    return action.type in (_path_argument, _data_dir_argument)
+
+
+def _cut_at_quote(value: str, after: Sequence[str]) -> list[str]:
+    """``value`` (a path argument holding the eaten backslash's quote) and the arguments after
+    it, as typed: the path, then what the quote swallowed, the blanks' roles swapped back."""
+    path, _, swallowed = value.partition('"')
+    mended = [path + os.sep]
+    word: str | None = None
+    for n, text in enumerate([swallowed, *after]):
+        if n:  # the blank between two arguments was inside quotes
+            word = (word or "") + " "
+        for char in text:
+            if char in " \t":  # a blank inside an argument was outside quotes
+                if word is not None:
+                    mended.append(word)
+                word = None
+            else:
+                word = (word or "") + char
+    if word is not None:
+        mended.append(word)
+    return mended
 
 
 def _data_dir_argument(text: str) -> str:
@@ -393,6 +495,7 @@ class _UpgradeNotes(logging.Handler):
 
 def run(argv: Sequence[str]) -> int:
     """Run one command; return its exit status. Usage errors are `BadInput`."""
+    argv = mend_windows_quotes(argv)
     language = asked_language(argv)
     notes = _UpgradeNotes(language)
     store_log = logging.getLogger("clinic_app.store.db")
@@ -448,4 +551,4 @@ def _drop_stdout() -> None:
         pass
 
 
-__all__ = ["asked_language", "build_parser", "run", "say", "cmd_adjudicate", "cmd_policies"]
+__all__ = ["asked_language", "build_parser", "mend_windows_quotes", "run", "say", "cmd_adjudicate", "cmd_policies"]

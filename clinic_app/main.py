@@ -73,7 +73,9 @@ def _no_console_streams() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _no_console_streams()
-    argv = list(sys.argv[1:] if argv is None else argv)
+    # Mended first: with a quoted folder ending in a backslash (--data-dir "D:\诊所 数据\" check)
+    # the command arrives inside the folder's argument, and the line read as the desktop app's.
+    argv = cli.mend_windows_quotes(sys.argv[1:] if argv is None else argv)
     if _wants_gui(argv):
         from clinic_app.errors import UserError
 

@@ -13,6 +13,7 @@ from clinic_app.documents.statement_file import verify_statement
 from clinic_app.services.session import ClinicSession
 from clinic_app.store import township as store
 from tests.township import builders as b
+from tests.windows_command_line import windows_argv
 
 MARCH = dt.datetime(2025, 3, 4, 9, 0)
 
@@ -440,23 +441,31 @@ def test_a_file_not_imported_because_the_database_is_busy_is_not_said_to_be_reje
 
 def test_a_quoted_folder_ending_in_a_backslash_is_that_folder(tmp_path: Path, capsys) -> None:
     """``--out "E:\\"`` or ``statement import "D:\\诊所 数据\\"`` (PowerShell completes a folder with a
-    space so) arrives as ``E:"``: Windows reads ``\\"`` as a quote.  Every such argument was "not an
-    existing folder"; the lone quote at the end is now the backslash it was.  (Here, with the
-    separator of this system.)"""
+    space so): Windows reads ``\\"`` as a quote, so the argument is ``E:"`` at the end of the line
+    and, in its middle, the folder with the rest of the line (``E:" --month 2025-03``).  Each was
+    "not an existing folder" or "--month required"; each is now the folder, the rest as typed.
+    The command lines are split by Windows' rules (tests/windows_command_line.py); the folders
+    end in this system's separator, typed as the backslash before the closing quote."""
     b.township(tmp_path / "town").close()
     with b.village(tmp_path / "诊所 数据", "V01") as session:
         patient = b.enrol(session, "王一", b.resident_id(1), "V01")
         b.settle(session, patient.id, MARCH)
     stick = tmp_path / "U盘 (E)"
     stick.mkdir()
-    village, town, eaten = f'{tmp_path / "诊所 数据"}"', f'{tmp_path / "town"}"', f'{stick}"'
-    assert run(["statement", "export", "--data-dir", village, "--month", b.MONTH, "--out", eaten]) == 0
+    village, town = tmp_path / "诊所 数据", tmp_path / "town"
+
+    def typed(line: str) -> int:
+        return run(windows_argv(f"clinic-app {line}")[1:])
+
+    assert typed(f'statement export --data-dir "{village}\\" --out "{stick}\\" --month {b.MONTH}') == 0
     assert (stick / f"V01_{b.MONTH}_r1.json").is_file()
     fingerprint = verify_statement((stick / f"V01_{b.MONTH}_r1.json").read_bytes()).fingerprint
-    assert run(["statement", "import", "--data-dir", town, "--trust", fingerprint, eaten]) == 0
-    assert run(["snapshot", "export", "--data-dir", town, "--out", eaten, "--year", "2025"]) == 0
+    assert typed(f'statement import "{stick}\\" --data-dir "{town}\\" --trust "{fingerprint}"') == 0
+    assert typed(f'snapshot export --out "{stick}\\" --year 2025 --data-dir "{town}\\"') == 0
     town_fp = capsys.readouterr().out.split("fingerprint:")[-1].strip()
-    assert run(["snapshot", "import", "--data-dir", village, "--trust", town_fp, eaten]) == 0
-    assert run(["backup", "--data-dir", village, "--to", eaten]) == 0
+    assert typed(f'snapshot import --data-dir "{village}\\" "{stick}\\" --trust "{town_fp}"') == 0
+    before = set(stick.rglob("*"))
+    assert typed(f'backup --data-dir "{village}\\" --to "{stick}\\"') == 0
+    assert set(stick.rglob("*")) > before
     out, err = capsys.readouterr()
     assert err == "" and '"' not in out, out
