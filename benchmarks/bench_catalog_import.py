@@ -12,30 +12,18 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench_ledger import SOURCE, build  # the same 10-year demo ledger, built once
 from openpyxl import Workbook
 
 from clinic_app.services.catalog_import import import_catalog
 from clinic_app.services.session import ClinicSession
 from clinic_app.store.db import DB_NAME
 
-SOURCE = Path(__file__).resolve().parent / "out" / "demo-10y"
 HEADER = ["编码", "名称", "规格", "单位", "单价", "类别", "医保类别", "基药", "招标"]
-
-
-def build() -> None:
-    if (SOURCE / DB_NAME).exists():
-        return
-    print("building the 10-year demo ledger (once)...", flush=True)
-    subprocess.run(
-        [sys.executable, "-m", "clinic_app", "demo", "--data-dir", str(SOURCE), "--until", "2026-10", "--years", "10", "--seed", "1"],
-        check=True,
-    )
 
 
 def rows(items: int, first: int) -> list[list[object]]:
