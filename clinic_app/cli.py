@@ -80,7 +80,15 @@ def _path_argument(text: str) -> str:
     completion of a folder with a space writes it so), reaches the program as ``E:"``: the
     Windows rules read ``\\"`` as a quote inside the argument.  A lone quote at the end is
     that backslash.  (`mend_windows_quotes` mends the whole command line before parsing; this
-    is for a parser given arguments it has not seen.)"""
+    is for a parser given arguments it has not seen.)
+
+    An empty one (``--out $STICK`` with the variable unset) is refused: as a path it is the
+    current folder, where an export or a backup would land unseen."""
+    if not text.strip():
+        raise BadInput(
+            "路径为空 (可能是没有设置的变量): 请给出文件夹或文件",
+            "an empty path (an unset variable?): give a folder or a file",
+        )
     if text.endswith('"') and text.count('"') == 1:
         return text[:-1] + os.sep
     return text
@@ -189,12 +197,12 @@ def _cut_at_quote(value: str, after: Sequence[str]) -> list[str]:
 
 def _data_dir_argument(text: str) -> str:
     """``--data-dir``: an empty value (an unset shell variable) is refused, never the per-user folder."""
-    text = _path_argument(text)
     if not text.strip():
         raise BadInput(
             "--data-dir 为空: 请给出数据文件夹, 或不写 --data-dir 以使用默认文件夹",
             "--data-dir is empty: give a data folder, or leave --data-dir out for the default one",
         )
+    text = _path_argument(text)
     path = Path(text).expanduser()
     if path.is_file():
         from clinic_app.store.db import DB_NAME

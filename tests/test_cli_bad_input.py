@@ -76,6 +76,32 @@ def test_an_empty_data_dir_is_bad_input_not_the_default_folder(
     assert not default_home.exists()
 
 
+@pytest.mark.parametrize("value", ["", "   "])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["statement", "export", "--month", "2025-03", "--out", "EMPTY"],
+        ["backup", "--to", "EMPTY"],
+        ["settle", "--month", "2025-03", "--out", "EMPTY"],
+        ["snapshot", "export", "--out", "EMPTY"],
+        ["restore", "EMPTY"],
+        ["statement", "import", "EMPTY"],
+    ],
+)
+def test_an_empty_path_is_bad_input_not_the_current_folder(tmp_path: Path, capsys, monkeypatch, command: list[str], value: str) -> None:
+    """`--out "$STICK"` with the variable unset: the month's files went into the current folder
+    (the program's, on Windows its install folder), reported as exported."""
+    Village.create(tmp_path / "v", "V001", "东村卫生站", "shaoguan-resident-2023").session.close()
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    args = [value if a == "EMPTY" else a for a in command]
+    assert run([*args, "--data-dir", str(tmp_path / "v")]) == 2
+    zh, en = halves(capsys.readouterr().err)
+    assert "路径为空" in zh and "empty path" in en
+    assert list(work.iterdir()) == []
+
+
 def test_demo_without_a_data_dir_is_bad_input_and_leaves_the_clinic_s_own_folder_alone(default_home: Path, capsys) -> None:
     """CLI.md gives `demo --data-dir DIR`: fake patients in the per-user folder the desktop app opens
     would be taken for the clinic's own (the folder is empty on a new install, so demo would fill it)."""
