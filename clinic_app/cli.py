@@ -74,13 +74,8 @@ def _usage_in_chinese(message: str) -> str:
 
 
 def _path_argument(text: str) -> str:
-    """A folder or file typed on the command line, with the backslash Windows ate put back.
-
-    A quoted folder ending in a backslash, ``"E:\\"`` or ``"D:\\诊所 数据\\"`` (PowerShell's
-    completion of a folder with a space writes it so), reaches the program as ``E:"``: the
-    Windows rules read ``\\"`` as a quote inside the argument.  A lone quote at the end is
-    that backslash.  (`mend_windows_quotes` mends the whole command line before parsing; this
-    is for a parser given arguments it has not seen.)
+    """A folder or file typed on the command line (`mend_windows_quotes` has put back the
+    backslash Windows eats in a quoted folder: every argument typed so is one it mends).
 
     An empty one (``--out $STICK`` with the variable unset) is refused: as a path it is the
     current folder, where an export or a backup would land unseen."""
@@ -89,8 +84,6 @@ def _path_argument(text: str) -> str:
             "路径为空 (可能是没有设置的变量): 请给出文件夹或文件",
             "an empty path (an unset variable?): give a folder or a file",
         )
-    if text.endswith('"') and text.count('"') == 1:
-        return text[:-1] + os.sep
     return text
 
 
