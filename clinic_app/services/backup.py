@@ -278,7 +278,7 @@ def _backups_of(folder: Path, owner: Clinic | None) -> list[Path]:
     found = backups_in(folder)
     if owner is None:
         return found
-    return [p for p in found if (theirs := clinic_of(p)) is not None and (theirs.code, theirs.role) == (owner.code, owner.role)]
+    return [p for p in found if same_clinic(clinic_of(p), owner)]
 
 
 def automatic_backup(session: ClinicSession, now: dt.datetime | None = None, pause: Pause | None = None) -> Path:
