@@ -95,11 +95,11 @@ def snapshot_in_folder(folder: Path) -> Path:
     for path in _json_files(folder):
         try:
             raw = path.read_bytes()
-            json.loads(raw)
+            document = json.loads(raw)
         except (OSError, ValueError, RecursionError):
             unreadable.append(path.name)  # cut short (pulled out while copied), or not JSON at all
             continue
-        if is_usage_snapshot(raw):
+        if _is_snapshot_document(document):
             found.setdefault(hashlib.sha256(raw).digest(), []).append(path)
     if not found and unreadable:
         names = ", ".join(unreadable)
@@ -127,6 +127,10 @@ def is_usage_snapshot(raw: bytes) -> bool:
         document = json.loads(raw)
     except (ValueError, RecursionError):
         return False
+    return _is_snapshot_document(document)
+
+
+def _is_snapshot_document(document: object) -> bool:
     body = document.get("body") if isinstance(document, dict) else None
     return isinstance(body, dict) and body.get("format") == USAGE_SNAPSHOT_FORMAT
 
