@@ -30,7 +30,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
@@ -240,11 +240,6 @@ def read_tables(path: Path) -> list[Table]:
         raise BadInput(f"无法读取文件 {path}: {os_reason(exc)[0]}", f"cannot read {path}: {os_reason(exc)[1]}") from None
     rows, delimiter = _csv_rows(decode_text(data))
     return [Table("", rows, semicolons=delimiter == ";")]
-
-
-def read_rows(path: Path) -> list[list[Any]]:
-    """The rows of the file's first catalogue sheet (header first)."""
-    return read_tables(path)[0].rows
 
 
 def _csv_rows(text: str) -> tuple[list[list[Any]], str]:
@@ -540,11 +535,6 @@ def _code(value: Any) -> str:
             "text in Excel, type the codes again and save",
         )
     return text
-
-
-def parse_catalog(rows: Iterable[Sequence[Any]], path: Path) -> ImportReport:
-    """Check every row of one table; the entries are usable only when there are no problems."""
-    return parse_tables([Table("", [list(row) for row in rows])], path)
 
 
 def parse_tables(tables: Sequence[Table], path: Path) -> ImportReport:
