@@ -2,7 +2,9 @@
 
 Every receipt, statement and key the documents layer writes goes through
 `write_atomically`: the bytes go to a temporary file beside the target, are
-flushed to disk, and then take the target's name with `os.replace`.
+flushed to disk, and then take the target's name with `os.replace`.  Files that
+go out together (a month's statement, a township report) go through
+`write_together`: all of them, or none and the folder as it was.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 
@@ -52,3 +55,55 @@ def write_synced(path: Path | str, data: bytes) -> Path:
         out.flush()
         os.fsync(out.fileno())
     return target
+
+
+def write_together(
+    folder: Path, contents: Mapping[str, bytes], before_naming: Callable[[], None] | None = None
+) -> dict[str, Path]:
+    """Write the files `contents` names (file name -> bytes) into `folder`: all, or none and the files there before as they were.
+
+    Each is written whole and flushed under a hidden name (``.NAME.partial``); an earlier file of
+    the same name is moved aside (``.NAME.old``) before the new ones take their names, in the
+    order of `contents` (the file whose presence says the set is there goes last), and put back
+    if that fails.  On Windows a file open in WPS or Excel can be neither replaced nor moved: the
+    moving aside fails before anything has changed.  `before_naming` runs once every file is
+    written and before any takes its name (a statement's new signing key is saved there: a full
+    stick refuses the export before the key is kept).  The folder is never made (a stick pulled
+    out fails with FileNotFoundError).  Any OSError is raised as it came, the caller saying what
+    was not written where.  Returns the written paths by name.
+    """
+    targets = {name: folder / name for name in contents}
+    partial = {name: folder / f".{name}.partial" for name in contents}
+    aside = {name: folder / f".{name}.old" for name in contents}
+    moved: list[str] = []
+    placed: list[str] = []
+    try:
+        for name, path in partial.items():
+            write_synced(path, contents[name])  # on the stick before it takes its name
+        if before_naming is not None:
+            before_naming()
+        for name, target in targets.items():
+            if target.exists():
+                target.replace(aside[name])
+                moved.append(name)
+        for name, target in targets.items():
+            partial[name].replace(target)
+            placed.append(name)
+    except BaseException:
+        for name in reversed(placed):  # the file that completes the set goes first
+            with contextlib.suppress(OSError):
+                targets[name].unlink(missing_ok=True)
+        for name in moved:
+            with contextlib.suppress(OSError):
+                aside[name].replace(targets[name])
+        raise
+    finally:
+        # A stick write-protected or pulled out meanwhile refuses the clean-up too: what is left
+        # is hidden, and the next write of the same files replaces or removes it.
+        for path in partial.values():
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+    for path in aside.values():  # this write's, and any a write cut off by a power loss left behind
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+    return targets

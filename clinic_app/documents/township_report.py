@@ -12,7 +12,6 @@ are what services/settlement.py builds from the imported statements.
 
 from __future__ import annotations
 
-import contextlib
 import io
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,7 +33,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from clinic_app.documents import fonts
-from clinic_app.documents.files import write_synced
+from clinic_app.documents.files import write_together
 from clinic_app.documents.reasons import render
 from clinic_app.documents.statement_pdf import CountedPagesCanvas
 from clinic_app.documents.xlsx_print import print_setup
@@ -538,41 +537,10 @@ def report_stem(report: SettlementReport) -> str:
 def write_township_report(report: SettlementReport, out_dir: Path) -> tuple[Path, Path]:
     """Write the PDF and the xlsx into `out_dir`: both, or neither and the files there before as they were.
 
-    Each is written whole under a hidden name first; an earlier report of the month is moved
-    aside before the new files take their names, and put back if that fails.  On Windows a
-    report open in WPS or Excel can be neither replaced nor moved: the moving aside fails
-    before anything has changed.  The folder is never made (a stick pulled out fails).
+    `write_together` does it: an earlier report of the month is moved aside and put back if the
+    new one cannot take its place (on Windows, one open in WPS or Excel).  The folder is never
+    made (a stick pulled out fails).
     """
     stem = report_stem(report)
-    contents = {"pdf": township_pdf(report), "xlsx": township_xlsx(report)}
-    targets = {suffix: out_dir / f"{stem}.{suffix}" for suffix in contents}
-    partial = {suffix: out_dir / f".{stem}.{suffix}.partial" for suffix in contents}
-    aside = {suffix: out_dir / f".{stem}.{suffix}.old" for suffix in contents}
-    moved: list[str] = []
-    placed: list[str] = []
-    try:
-        for suffix, path in partial.items():
-            write_synced(path, contents[suffix])
-        for suffix, target in targets.items():
-            if target.exists():
-                target.replace(aside[suffix])
-                moved.append(suffix)
-        for suffix, target in targets.items():
-            partial[suffix].replace(target)
-            placed.append(suffix)
-    except BaseException:
-        for suffix in placed:
-            with contextlib.suppress(OSError):
-                targets[suffix].unlink(missing_ok=True)
-        for suffix in moved:
-            with contextlib.suppress(OSError):
-                aside[suffix].replace(targets[suffix])
-        raise
-    finally:
-        for path in partial.values():
-            with contextlib.suppress(OSError):
-                path.unlink(missing_ok=True)
-    for path in aside.values():  # this write's, and any a write cut off by a power loss left behind
-        with contextlib.suppress(OSError):
-            path.unlink(missing_ok=True)
-    return targets["pdf"], targets["xlsx"]
+    written = write_together(out_dir, {f"{stem}.pdf": township_pdf(report), f"{stem}.xlsx": township_xlsx(report)})
+    return written[f"{stem}.pdf"], written[f"{stem}.xlsx"]

@@ -9,7 +9,6 @@ month whose ledger changed gets the next revision.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -25,7 +24,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from clinic_app.documents import signing
-from clinic_app.documents.files import write_atomically, write_synced
+from clinic_app.documents.files import write_atomically, write_together
 from clinic_app.documents.records import (
     MAX_REVISION,
     ROUTES,
@@ -269,6 +268,15 @@ def statement_data(session: ClinicSession, month: str, revision: int = 1, today:
     """The month's statement records, read from the ledger."""
     clinic = session.require_clinic()
     first, last = parse_month(month, today)
+    start = ledger.continuation(session.db)
+    if start is not None and first < start.first_day:
+        raise BadInput(
+            f"本台账接续自 {start.month} 第 {start.revision} 版月结 (原数据文件夹已丢失): {month} 的月结已由原台账导出, "
+            "不能再导出; 乡镇卫生院已有的那份仍然有效",
+            f"this ledger continues from the statement {start.month} r{start.revision} (the data folder before it was "
+            f"lost): the statement of {month} was exported from the lost ledger and cannot be exported again; the one "
+            "the township holds stands",
+        )
     entries = session.entries(EntryFilter(date_from=first, date_to=last), 0, 10**9)
     entries.sort(key=lambda e: e.seq)
     if not entries:
@@ -493,8 +501,6 @@ def export_statement(
         key = _existing_key(session) or signing.generate_key()
         clinic = data.clinic
         stem = f"{clinic.code}_{month}_r{chosen}"
-        targets = {suffix: out_dir / f"{stem}.{suffix}" for suffix in ("json", "pdf", "xlsx")}
-        partial = {suffix: path.with_name(f".{path.name}.partial") for suffix, path in targets.items()}
         report(20, "签名数据文件 / signing the data file")
         payload = signed_file(body, key, visits)
         sha256 = hashlib.sha256(payload).hexdigest()
@@ -516,28 +522,25 @@ def export_statement(
     # The write lock first: a database another program holds refuses the export before any file
     # is on the stick (the files were written, then the record of them failed: "export failed"
     # beside a signed statement the doctor might carry to the township).
+    def save_new_key() -> None:
+        if not existing.exists():
+            _save_key(existing, key)
+
     with transaction(session.db) as conn:
         try:
-            for suffix, path in partial.items():
-                write_synced(path, contents[suffix])  # on the stick before it takes its name
-            if not existing.exists():
-                _save_key(existing, key)
-            # The data file (what the township imports) takes its name last: an export stopped part
-            # way (an xlsx open in WPS cannot be replaced on Windows) leaves no new data file.
-            for suffix in ("pdf", "xlsx", "json"):
-                partial[suffix].replace(targets[suffix])
+            # The data file (what the township imports) takes its name last: should putting the
+            # earlier files back fail too (the stick pulled out), no new data file is left.
+            written = write_together(
+                out_dir,
+                {f"{stem}.pdf": contents["pdf"], f"{stem}.xlsx": contents["xlsx"], f"{stem}.json": contents["json"]},
+                before_naming=save_new_key,
+            )
         except OSError as exc:
             zh, en = os_reason(exc)
             raise UserError(
                 f"导出失败 ({zh}), 未写入新的结算数据文件: {out_dir}",
                 f"export failed ({en}); no new statement data file written: {out_dir}",
             ) from None
-        finally:
-            # A stick write-protected or pulled out during the renames refuses the clean-up too:
-            # what is left is hidden (.….partial) and the next export replaces it.
-            for path in partial.values():
-                with contextlib.suppress(OSError):
-                    path.unlink(missing_ok=True)
         ledger.set_setting(conn, f"statement:{month}", json.dumps({"revision": chosen, "content": content}))
         ledger.set_setting(conn, f"statement_export:{month}", json.dumps(record))
         keep_key(conn, session, key)
@@ -547,9 +550,9 @@ def export_statement(
     return ExportResult(
         month=month,
         revision=chosen,
-        data_file=targets["json"],
-        pdf_file=targets["pdf"],
-        xlsx_file=targets["xlsx"],
+        data_file=written[f"{stem}.json"],
+        pdf_file=written[f"{stem}.pdf"],
+        xlsx_file=written[f"{stem}.xlsx"],
         sha256=sha256,
         visits=sum(1 for s in signs if s > 0),
         fund=Money(sum(a.fund.fen * s for a, s in zip(totals, signs, strict=True))),

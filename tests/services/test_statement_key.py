@@ -93,8 +93,37 @@ def test_the_data_file_takes_its_name_last(clinic: Ledger, tmp_path: Path, monke
     monkeypatch.setattr(Path, "replace", replace)
     with pytest.raises(UserError, match="导出失败"):
         export_statement(clinic.session, "2025-08", out)
-    assert [p.name for p in out.iterdir() if p.suffix == ".json"] == []
-    assert not [p for p in out.iterdir() if p.name.endswith(".partial")]
+    # Nor a PDF without its data file: the one that had taken its name is taken back.
+    assert list(out.iterdir()) == []
+
+
+def test_an_earlier_export_open_in_wps_is_left_as_it_was_with_its_pair(
+    clinic: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The month exported again while last time's xlsx is open in WPS on the stick (Windows lets
+    # that file be neither replaced nor moved): the stick keeps the earlier three as they were,
+    # not a new PDF beside the old xlsx and data file.
+    out = tmp_path / "U盘 (E)"
+    out.mkdir()
+    first = export_statement(clinic.session, "2025-08", out)
+    earlier = {path.name: path.read_bytes() for path in out.iterdir()}
+    real_replace = os.replace
+
+    def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if first.xlsx_file in (Path(src), Path(dst)):
+            raise PermissionError(errno.EACCES, "The process cannot access the file because it is being used by another process")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(UserError, match="导出失败") as refused:
+        export_statement(clinic.session, "2025-08", out, revision=1)
+    assert str(out) in refused.value.zh
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == earlier
+    # Closed in WPS, the export goes through and leaves nothing hidden behind.
+    monkeypatch.undo()
+    again = export_statement(clinic.session, "2025-08", out, revision=1)
+    assert sorted(path.name for path in out.iterdir()) == sorted(earlier)
+    assert again.data_file == first.data_file
 
 
 def test_a_stick_write_protected_during_the_renames_is_said_as_such(
