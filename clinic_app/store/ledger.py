@@ -425,22 +425,108 @@ def entry_hash(prev_hash: str, visit: Mapping[str, Any], items: Iterable[Mapping
     return hashlib.sha256(canonical_bytes(payload)).hexdigest()
 
 
+@dataclass(frozen=True)
+class Continuation:
+    """Where a ledger continues another one, lost with its data folder: after the last entry of
+    a statement the village exported (`schema.V10`, services/continuation.py)."""
+
+    clinic_code: str
+    month: str
+    revision: int
+    body_sha256: str
+    fingerprint: str
+    """The key that signed the statement (the lost folder's)."""
+    last_seq: int
+    last_hash: str
+    last_date: dt.date
+    receipt_seqs: Mapping[int, int]
+    """The last receipt number's sequence of each year the statements showed (the next is one more)."""
+    receipts_exact: bool
+    """False: the statements could not count the statement's year from its first receipt; its
+    number is a bound no earlier receipt of the year can pass (the numbers leave a gap)."""
+    source: str
+    recorded_at: str
+
+    @property
+    def first_day(self) -> dt.date:
+        """The first day an entry of the continued ledger may have: the statement closed its month."""
+        year, month = (int(part) for part in self.month.split("-"))
+        return dt.date(year + month // 12, month % 12 + 1, 1)
+
+
+def continuation(db: sqlite3.Connection) -> Continuation | None:
+    """The statement this ledger continues from, or None (a ledger of its own from genesis, or a
+    file of a schema before version 10: `inspect_file` reads backups of any age)."""
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'continuations'").fetchone() is None:
+        return None
+    row = db.execute("SELECT * FROM continuations WHERE id = 1").fetchone()
+    if row is None:
+        return None
+    return Continuation(
+        clinic_code=row["clinic_code"],
+        month=row["month"],
+        revision=int(row["revision"]),
+        body_sha256=row["body_sha256"],
+        fingerprint=row["fingerprint"],
+        last_seq=int(row["last_seq"]),
+        last_hash=row["last_hash"],
+        last_date=dt.date.fromisoformat(row["last_date"]),
+        receipt_seqs={int(year): int(seq) for year, seq in json.loads(row["receipt_seqs"]).items()},
+        receipts_exact=bool(row["receipts_exact"]),
+        source=row["source"],
+        recorded_at=row["recorded_at"],
+    )
+
+
+def record_continuation(conn: sqlite3.Connection, found: Continuation) -> None:
+    """Record where the ledger continues (the caller's transaction; the schema refuses a second
+    one, and one into a ledger that has entries)."""
+    conn.execute(
+        """INSERT INTO continuations (id, clinic_code, month, revision, body_sha256, fingerprint, last_seq, last_hash,
+                                      last_date, receipt_seqs, receipts_exact, source, recorded_at)
+           VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            found.clinic_code, found.month, found.revision, found.body_sha256, found.fingerprint, found.last_seq,
+            found.last_hash, found.last_date.isoformat(),
+            json.dumps({str(year): seq for year, seq in sorted(found.receipt_seqs.items())}),
+            int(found.receipts_exact), found.source, found.recorded_at,
+        ),
+    )
+
+
+def chain_start(db: sqlite3.Connection) -> tuple[int, str]:
+    """(seq, hash) the ledger's first entry follows: (0, genesis), or the continued statement's last."""
+    start = continuation(db)
+    return (0, GENESIS_HASH) if start is None else (start.last_seq, start.last_hash)
+
+
 def last_entry(db: sqlite3.Connection) -> tuple[int, str]:
-    """(seq, hash) of the newest ledger entry, (0, genesis) when empty."""
+    """(seq, hash) of the newest ledger entry, `chain_start` when empty."""
     row = db.execute("SELECT seq, hash FROM visits ORDER BY seq DESC LIMIT 1").fetchone()
-    return (0, GENESIS_HASH) if row is None else (int(row[0]), str(row[1]))
+    return chain_start(db) if row is None else (int(row[0]), str(row[1]))
 
 
 def ledger_head(conn: sqlite3.Connection) -> tuple[int, str, dt.date | None]:
-    """(seq, hash, date) of the newest entry in one look-up; (0, genesis, None) when empty."""
+    """(seq, hash, date) of the newest entry in one look-up; (0, genesis, None) when empty.
+
+    An empty ledger that continues a statement gives the statement's last seq and hash, and the
+    first day after its month: no entry is dated into a month whose statement is out."""
     row = conn.execute("SELECT seq, hash, date FROM visits ORDER BY seq DESC LIMIT 1").fetchone()
-    return (0, GENESIS_HASH, None) if row is None else (int(row[0]), str(row[1]), dt.date.fromisoformat(row[2]))
+    if row is None:
+        start = continuation(conn)
+        return (0, GENESIS_HASH, None) if start is None else (start.last_seq, start.last_hash, start.first_day)
+    return int(row[0]), str(row[1]), dt.date.fromisoformat(row[2])
 
 
 def next_receipt_seq(conn: sqlite3.Connection, year: int) -> int:
-    """Gapless per year: writes are serialised by BEGIN IMMEDIATE, so max + 1 is safe."""
+    """Gapless per year: writes are serialised by BEGIN IMMEDIATE, so max + 1 is safe.  A year
+    with no receipt yet in a continued ledger goes on after the statement's last of that year."""
     row = conn.execute("SELECT COALESCE(MAX(receipt_seq), 0) FROM visits WHERE receipt_year = ?", (year,)).fetchone()
-    return int(row[0]) + 1
+    last = int(row[0])
+    if last == 0:
+        start = continuation(conn)
+        last = 0 if start is None else start.receipt_seqs.get(year, 0)
+    return last + 1
 
 
 _INSERTS: dict[tuple[str, tuple[str, ...]], str] = {}
@@ -800,9 +886,11 @@ def _entry_breaks(
 
 
 def verify_chain(db: sqlite3.Connection) -> tuple[int, list[ChainBreak]]:
-    """Recompute every hash in order; return the count checked and the breaks found."""
-    prev = GENESIS_HASH
-    expected_seq = 1
+    """Recompute every hash in order; return the count checked and the breaks found.
+
+    A continued ledger's first entry follows the statement it continues (`chain_start`)."""
+    start_seq, prev = chain_start(db)
+    expected_seq = start_seq + 1
     breaks: list[ChainBreak] = []
     count = 0
     for visit, items, funds in iter_chain(db):
@@ -841,9 +929,11 @@ def verify_span(db: sqlite3.Connection, first: dt.date, last: dt.date) -> SpanCh
     first_id, last_id = int(span[0]), int(span[1])
     row = db.execute("SELECT id FROM visits WHERE id < ? ORDER BY id DESC LIMIT 1", [first_id]).fetchone()
     start = first_id if row is None else int(row[0])
-    prev: str | None = GENESIS_HASH if row is None else None
-    expected_seq: int | None = 1 if row is None else None
-    before_hash, setl_ids, breaks = GENESIS_HASH, [], []
+    # The span starts the ledger: it follows genesis, or the statement a continued ledger follows.
+    start_seq, start_hash = chain_start(db) if row is None else (0, GENESIS_HASH)
+    prev: str | None = start_hash if row is None else None
+    expected_seq: int | None = start_seq + 1 if row is None else None
+    before_hash, setl_ids, breaks = start_hash, [], []
     inside = (first.isoformat(), last.isoformat())
     for visit, items, funds in iter_chain(db, (start, last_id)):
         breaks += _entry_breaks(visit, items, funds, prev, expected_seq)

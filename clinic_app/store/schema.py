@@ -455,6 +455,36 @@ CREATE TABLE replaced_keys (
 CREATE INDEX replaced_keys_public_key ON replaced_keys(public_key, role);
 """ + _append_only(REPLACED_KEYS, "a key replacement is history")
 
+# A village that lost its whole data folder (a dead disk, no backup) continues its ledger from its
+# last exported statement (services/continuation.py, `clinic-app continue --from`): the new folder's
+# chain starts after that statement's last entry (its seq and hash) instead of at genesis, and its
+# receipt numbers after the statement's last of each year (`receipt_seqs`, JSON {"2026": 41}).
+# `receipts_exact` is 0 when the statements found could not count the year from its start: the
+# numbers then continue after a bound that no earlier receipt of the year can pass (a gap, no
+# collision).  One row at most, and only into an empty ledger (the trigger); append-only: the
+# point a chain continues from is history.
+CONTINUATIONS = "continuations"
+V10 = """
+CREATE TABLE continuations (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    clinic_code TEXT NOT NULL,
+    month TEXT NOT NULL,
+    revision INTEGER NOT NULL CHECK (revision > 0),
+    body_sha256 TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    last_seq INTEGER NOT NULL CHECK (last_seq > 0),
+    last_hash TEXT NOT NULL,
+    last_date TEXT NOT NULL,
+    receipt_seqs TEXT NOT NULL,
+    receipts_exact INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE TRIGGER continuations_only_before_entries BEFORE INSERT ON continuations
+WHEN EXISTS (SELECT 1 FROM visits)
+BEGIN SELECT RAISE(ABORT, 'a ledger that has entries cannot continue another one'); END;
+""" + _append_only(CONTINUATIONS, "a ledger continues from one statement, once")
+
 # Ordered: MIGRATIONS[0] makes version 1, and so on.
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V10)
 SCHEMA_VERSION = len(MIGRATIONS)

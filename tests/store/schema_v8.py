@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from tests.store.schema_v9 import back_to_v9
+
 # The inverse of schema.V9: no record of replaced keys.
 UNDO_V9 = """
 DROP TABLE replaced_keys;
@@ -12,4 +14,5 @@ PRAGMA user_version = 8;
 
 
 def back_to_v8(conn: sqlite3.Connection) -> None:
+    back_to_v9(conn)
     conn.executescript(UNDO_V9)

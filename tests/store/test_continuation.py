@@ -1,0 +1,94 @@
+"""A ledger continued from a statement (schema V10): its chain, seq and receipts go on from there."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from clinic_app.errors import BadInput
+from clinic_app.services.session import ClinicSession
+from clinic_app.store import ledger
+from clinic_app.store.db import DB_NAME, transaction
+from tests.township import builders as b
+
+HASH = "ab" * 32
+
+
+def _anchor(**changes: object) -> ledger.Continuation:
+    fields: dict[str, object] = {
+        "clinic_code": "V02", "month": "2025-03", "revision": 2, "body_sha256": "cd" * 32, "fingerprint": "AAAA BBBB",
+        "last_seq": 41, "last_hash": HASH, "last_date": dt.date(2025, 3, 30), "receipt_seqs": {2025: 30, 2024: 11},
+        "receipts_exact": True, "source": "E:/V02_2025-03_r2.json", "recorded_at": "2025-04-02T08:00:00",
+    }
+    fields.update(changes)
+    return ledger.Continuation(**fields)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def continued(tmp_path: Path) -> ClinicSession:
+    session = b.village(tmp_path / "v02", "V02")
+    with transaction(session.db) as conn:
+        ledger.record_continuation(conn, _anchor())
+    yield session
+    session.close()
+
+
+def test_the_first_entry_follows_the_statement(continued: ClinicSession) -> None:
+    assert ledger.continuation(continued.db) == _anchor()
+    assert ledger.ledger_head(continued.db) == (41, HASH, dt.date(2025, 4, 1))
+    assert ledger.next_receipt_seq(continued.db, 2025) == 31
+    assert ledger.next_receipt_seq(continued.db, 2026) == 1
+    patient = b.enrol(continued, "村民甲", b.resident_id(201), "V02")
+    first = b.settle(continued, patient.id, dt.datetime(2025, 4, 2, 9))
+    second = b.settle(continued, patient.id, dt.datetime(2025, 4, 2, 10))
+    entries = [ledger.get_entry(continued.db, i) for i in (first, second)]
+    assert [(e.seq, e.setl_id, e.mdtrt_id, e.receipt_no) for e in entries] == [  # type: ignore[union-attr]
+        (42, "V02S000000042", "V02V000000042", "V02-2025-000031"),
+        (43, "V02S000000043", "V02V000000043", "V02-2025-000032"),
+    ]
+    assert ledger.raw_entry(continued.db, first)[0]["prev_hash"] == HASH
+    assert ledger.verify_chain(continued.db) == (2, [])
+    span = ledger.verify_span(continued.db, dt.date(2025, 4, 1), dt.date(2025, 4, 30))
+    assert (span.before_hash, span.breaks) == (HASH, ())
+
+
+def test_no_entry_is_dated_into_the_statements_month(continued: ClinicSession) -> None:
+    patient = b.enrol(continued, "村民甲", b.resident_id(201), "V02")
+    with pytest.raises(BadInput, match="2025-04-01"):
+        b.settle(continued, patient.id, dt.datetime(2025, 3, 31, 9))
+    assert ledger.last_entry(continued.db) == (41, HASH)
+
+
+def test_a_chain_not_linked_to_the_statement_is_a_break(continued: ClinicSession) -> None:
+    patient = b.enrol(continued, "村民甲", b.resident_id(201), "V02")
+    b.settle(continued, patient.id, dt.datetime(2025, 4, 2, 9))
+    conn = sqlite3.connect(continued.data_dir / DB_NAME)
+    conn.execute("DROP TRIGGER continuations_no_update")
+    conn.execute("UPDATE continuations SET last_hash = ?", ["ef" * 32])
+    conn.commit()
+    conn.close()
+    count, breaks = ledger.verify_chain(continued.db)
+    assert count == 1 and [x.seq for x in breaks] == [42] and "哈希链接断开" in breaks[0].problem
+
+
+def test_the_continuation_is_append_only_and_once(continued: ClinicSession) -> None:
+    conn = sqlite3.connect(continued.data_dir / DB_NAME)
+    for sql in ("UPDATE continuations SET last_seq = 1", "DELETE FROM continuations"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute(sql)
+    conn.close()
+    with pytest.raises(sqlite3.IntegrityError), transaction(continued.db) as tx:
+        ledger.record_continuation(tx, _anchor(month="2025-04"))
+    assert ledger.continuation(continued.db) == _anchor()
+
+
+def test_a_ledger_with_entries_continues_nothing(tmp_path: Path) -> None:
+    session = b.village(tmp_path / "v02", "V02")
+    b.settle(session, b.enrol(session, "村民甲", b.resident_id(201), "V02").id, dt.datetime(2025, 3, 3, 9))
+    with pytest.raises(sqlite3.IntegrityError, match="has entries"), transaction(session.db) as conn:
+        ledger.record_continuation(conn, _anchor())
+    assert ledger.continuation(session.db) is None and ledger.verify_chain(session.db) == (1, [])
+    session.close()
