@@ -109,7 +109,12 @@ class _Flow:
             # A short label beside a long value (冲销收据号 on 58 mm): the label whole on its
             # line and the value under it, rather than the label broken in two.
             self.rows.append(_Row(self._line_height(size), size, [(left, indent, "l")]))
-            self.rows.append(_Row(self._line_height(size), size, [(right, self.width, "r")]))
+            if fonts.text_width(right, self.font, size) <= self.width - indent:
+                self.rows.append(_Row(self._line_height(size), size, [(right, self.width, "r")]))
+                return
+            # A value wider than the paper (a void's reason, a long name), drawn right-aligned,
+            # began off its left edge: it is wrapped under its label instead.
+            self.text(right, size, indent=indent + size)
             return
         for line in lines[:-1]:
             self.rows.append(_Row(self._line_height(size), size, [(line, indent, "l")]))
@@ -268,7 +273,7 @@ def receipt_head(
     flow: _Flow, geo: _Geometry, data: ReceiptData | PackageReceiptData, title: str, reason: str = ""
 ) -> None:
     """The head every receipt starts with: clinic and title, the framed marks, the receipt
-    number (and what it reverses or was voided by), time, cashier and patient."""
+    number (and what it reverses or was voided by, and why: `reason`), time, cashier and patient."""
     size = geo.size
     flow.text(data.clinic.name, geo.title, "c")
     flow.text(title, size * 1.15, "c")
@@ -285,6 +290,8 @@ def receipt_head(
         if data.voided_at:
             flow.pair("作废时间", data.voided_at.strftime("%Y-%m-%d %H:%M"), size)
         flow.pair("冲销收据号", data.voided_by, size)
+        if reason:
+            flow.pair("作废原因", reason, size)
     flow.pair("时间", data.issued_at.strftime("%Y-%m-%d %H:%M:%S"), size)
     flow.pair("收款人", data.operator, size)
     flow.pair("患者", data.patient.name, size)
@@ -318,7 +325,7 @@ def _rows_at(data: ReceiptData, layout: Layout, geo: _Geometry, font: fonts.PdfF
     flow = _Flow(font, geo.width - 2 * geo.margin)
     sign, adj = data.sign, data.adjudication
 
-    receipt_head(flow, geo, data, _title(data))
+    receipt_head(flow, geo, data, _title(data), data.void_reason)
     if data.outside_receipt:  # a reimbursement: the outside receipt it pays back
         flow.pair("外院票据号", data.outside_receipt, size)
         if data.outside_note:
@@ -442,6 +449,7 @@ def missing_characters(data: ReceiptData, font: fonts.PdfFont | None = None) -> 
         *_reasons(data),
         # As `_rows_at` prints them: the holder with an account payment, the note with an outside receipt.
         data.account_holder if data.account_paid else "",
+        data.void_reason if data.reversal_of or data.voided_by else "",
         *((data.outside_receipt, data.outside_note) if data.outside_receipt else ()),
     )
     return fonts.missing_characters("\n".join(texts), font)

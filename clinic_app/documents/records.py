@@ -122,6 +122,9 @@ class ReceiptData:
     Its receipt, printed again, must say so (已作废) or it could be handed in as a valid one."""
     voided_at: dt.datetime | None = None
     """When that reversal was made."""
+    void_reason: str = ""
+    """Why the visit was voided, as typed then: printed on the reversal's receipt (冲销原因)
+    and on the voided visit's, printed again (作废原因)."""
     outside_receipt: str = ""
     """For a reimbursement: the outside facility's receipt it pays back."""
     outside_note: str = ""

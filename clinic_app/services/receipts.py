@@ -71,6 +71,7 @@ def receipt_data(session: ClinicSession, visit_id: int, reprint: bool = False) -
         reversal_of=original.receipt_no if entry.kind == "reversal" else None,
         voided_by=settled.void.reversal_receipt_no if entry.kind != "reversal" and settled.void else None,
         voided_at=settled.void.time if entry.kind != "reversal" and settled.void else None,
+        void_reason=settled.void.reason if settled.void else "",
         outside_receipt=original.outside_receipt,
         outside_note=original.note if original.outside_receipt else "",
     )

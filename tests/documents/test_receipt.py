@@ -322,3 +322,24 @@ def test_the_day_close_always_says_what_is_handed_over_even_nothing(layout, ttf)
         flat = "".join(text_of(day_close_pdf(DayCloseData(clinic, dt.datetime(2025, 3, 17, 18), "陈医生", totals), layout, ttf)).split())
         assert f"应交款合计{handed}" in flat, (totals.day, flat)
         assert "现金" in flat.split("应交款")[1]  # the cash line too, at 0.00 when none was taken
+
+
+@needs_wqy
+@pytest.mark.parametrize("layout", ["58mm", "80mm", "a5"])
+def test_a_long_value_beside_its_label_wraps_inside_the_paper(layout, ttf):
+    # A void's reason, a family account holder (up to 40 characters) or a long name printed
+    # as one right-aligned string wider than the roll: it ran off the paper's left edge.
+    reason = "患者称服药后皮疹瘙痒怀疑药物过敏要求退药, 经核实后作废本次收费并重新开具处方"
+    holder = "阿卜杜热合曼·买买提依明之母亲热娜古丽·阿卜杜拉(户主)"
+    sample = sample_receipt(reversal=True)
+    data = replace(
+        sample, void_reason=reason, account_paid=sample.adjudication.patient, account_holder=holder,
+        payment_method="家庭共济账户", patient=replace(sample.patient, name="阿卜杜热合曼·买买提依明·艾合买提江"),
+    )
+    pdf = receipt_pdf(data, layout, ttf)
+    for drawn in drawn_strings(pdf):
+        width = fonts.text_width(drawn.text, ttf, drawn.size)
+        assert drawn.x >= -0.01 and drawn.x + width <= drawn.page_width + 0.01, drawn
+    text = "".join(text_of(pdf).split())
+    for value in (reason, holder, data.patient.name):
+        assert "".join(value.split()) in text, value

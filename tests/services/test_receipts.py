@@ -286,3 +286,20 @@ def test_a_reimbursement_from_an_unknown_kind_of_facility_is_refused(village: Le
             village.people["signed_here"], village.operator, "HN1", "county", "drug",
             M("80.00"), dt.date(2025, 8, 9), None, dt.datetime.fromisoformat(WHEN),
         )
+
+
+@pytest.mark.parametrize("layout", receipts.LAYOUTS)
+def test_the_reversal_receipt_and_the_voided_reprint_say_why(village: Ledger, layout: receipts.Layout) -> None:
+    # The reason typed when voiding was kept in the ledger but printed on neither paper: the
+    # township's accountant, holding a 冲销 receipt, could not tell why the money went back
+    # (the package fee's reversal receipt has always said why).
+    session = village.session
+    _, plain = receipts.write_receipt(session, settle(village), layout=layout)
+    assert "原因" not in _flat(plain)
+    visit_id = settle(village)
+    reversal = session.void(visit_id, "录错项目, 患者要求退费", village.operator, dt.datetime(2025, 8, 12, 10, 0))
+    data, path = receipts.write_receipt(session, reversal.id, layout=layout)
+    assert data.void_reason == "录错项目, 患者要求退费"
+    assert "冲销原因录错项目,患者要求退费" in _flat(path)
+    _, reprint = receipts.write_receipt(session, visit_id, reprint=True, layout=layout)
+    assert "作废原因录错项目,患者要求退费" in _flat(reprint)
