@@ -81,6 +81,12 @@ class RetiredKey(ImportRefused):
         self.retired = retired
 
 
+class NotReplaceable(ImportRefused, BadInput):
+    """A file that cannot replace its village's key (another township's, a key not registered yet,
+    the key already registered, one of another village or replaced before): bad input, exit 2
+    (CLI.md), as `statement import` exits for a file it refuses."""
+
+
 @dataclass(frozen=True)
 class KeyReplacement:
     """What replacing would do: the village, its registered key, and the new key from its file."""
@@ -111,31 +117,31 @@ def plan_replacement(session: ClinicSession, path: str, raw: bytes) -> KeyReplac
     verified = verify_statement(raw)
     code, name = verified.clinic_code, verified.body["clinic"]["name"]
     if verified.township_code != own.township_code or code == own.code:
-        raise ImportRefused(
+        raise NotReplaceable(
             f"{name} ({code}) 不是本乡镇的村卫生室, 不能更换其密钥",
             f"{code} is not a village clinic of this township: its key is not replaced here",
         )
     old = store.registered_key(session.db, code, "village")
     if old is None:
-        raise ImportRefused(
+        raise NotReplaceable(
             f"{name} ({code}) 的密钥尚未登记, 无需更换: 导入时与村医核对指纹即可登记",
             f"the key of {code} is not registered yet: nothing to replace; it is registered on import once its fingerprint is checked",
         )
     public = signing.b64(verified.public_key)
     if public == old.public_key:
-        raise ImportRefused(
+        raise NotReplaceable(
             f"此文件的密钥就是 {name} ({code}) 登记的密钥 {old.fingerprint}, 无需更换",
             f"this file is signed with the key registered for {code} ({old.fingerprint}): nothing to replace",
         )
     owner = store.key_owner(session.db, public, "village")
     if owner is not None:
-        raise ImportRefused(
+        raise NotReplaceable(
             f"此文件的密钥已登记为村卫生室 {owner} 的密钥, 不能再给 {code}: 一个密钥只属于一个村卫生室",
             f"this file's key is registered to {owner}; it is not given to {code} as well: a key belongs to one clinic",
         )
     retired = store.replaced_key(session.db, public)
     if retired is not None:
-        raise ImportRefused(
+        raise NotReplaceable(
             f"此文件的密钥 {verified.fingerprint} 是 {retired.name} ({retired.code}) 于 {retired.replaced_at[:10]} "
             "更换掉的旧密钥, 不能再次登记; 请村卫生室用新密钥导出",
             f"this file's key {verified.fingerprint} is the one {retired.code} replaced on {retired.replaced_at[:10]}: "

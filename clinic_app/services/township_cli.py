@@ -215,7 +215,12 @@ def _said(outcome: tuple[str, str], error: UserError, language: str | None) -> s
 
 
 def cmd_statement_replace_key(args: argparse.Namespace) -> int:
-    """Show the village's old and new key; replace it with --trust, --reason and --by (exit 1 without --trust)."""
+    """Show the village's old and new key; replace it with --trust, --reason and --by.
+
+    Without --trust it exits 1, as `statement import` does for a village not yet trusted: nothing is
+    wrong with the input, the fingerprint is to be checked by phone first.  A file that cannot replace
+    the key (`keys.NotReplaceable`) and a --trust, --reason or --by that does not fit are bad input (2).
+    """
     path = Path(args.file).expanduser()
     raw = keys.read_file(path)
     language = getattr(args, "lang", None)

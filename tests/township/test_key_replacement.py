@@ -12,7 +12,7 @@ import pytest
 from clinic_app.cli import run
 from clinic_app.documents.signing import generate_key
 from clinic_app.documents.statement_file import verify_statement
-from clinic_app.errors import BadInput, UserError
+from clinic_app.errors import BadInput
 from clinic_app.services import keys
 from clinic_app.services import township as tw
 from clinic_app.services.session import ClinicSession
@@ -100,14 +100,14 @@ def test_replacing_keeps_the_old_key_on_record_and_the_new_key_imports(lost_key)
     assert late.action == tw.REJECT and isinstance(late.error, keys.RetiredKey)
     assert f"该村密钥已于 {day} 更换" in late.error.message("zh") and f"replaced on {day}" in late.error.message("en")
     # ... and the old key is never registered again: not for V02, not for another village.
-    with pytest.raises(UserError, match="不能再次登记"):
+    with pytest.raises(BadInput, match="不能再次登记"):
         keys.plan_replacement(town, "may.json", restored)
     other = b.crafted_statement(old_key, "V03", [b.crafted_visit(9, b.person(9), dt.datetime(2025, 5, 4, 9))], month=AFTER)
     (first,) = _plans(town, [("V03.json", other)])
     assert first.action == tw.REJECT and isinstance(first.error, keys.RetiredKey)
     trusted = keys.explain(town, tw.plan_import(town, [("V03.json", other)], trust=[verify_statement(other).fingerprint]))
     assert trusted[0].action == tw.REJECT and isinstance(trusted[0].error, keys.RetiredKey)
-    with pytest.raises(UserError, match="无需更换"):
+    with pytest.raises(BadInput, match="无需更换"):
         keys.plan_replacement(town, "april.json", april)
 
 
@@ -116,8 +116,25 @@ def test_a_key_registered_to_another_village_does_not_replace(lost_key) -> None:
     v03 = b.crafted_statement(new_key, "V03", [b.crafted_visit(7, b.person(7), dt.datetime(2025, 3, 5, 9))])
     (done,) = tw.import_files(town, [("V03.json", v03)], trust=[verify_statement(v03).fingerprint])
     assert done.imported
-    with pytest.raises(UserError, match="V03"):
+    with pytest.raises(BadInput, match="V03"):
         keys.plan_replacement(town, "april.json", april)
+
+
+def test_a_file_that_cannot_replace_the_key_is_bad_input_on_the_command_line_as_on_import(
+    lost_key, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    """CLI.md: exit 2 for bad input.  `statement import` exits 2 for a file it refuses; replace-key
+    exited 1 for the same kind of file (here: one signed with the key already registered)."""
+    town, march, _, _, _ = lost_key
+    town.close()
+    folder = str(tmp_path / "town")
+    path = tmp_path / "V02_2025-03_r1.json"
+    path.write_bytes(march)
+    status = run(["statement", "replace-key", "--data-dir", folder, str(path), "--trust", verify_statement(march).fingerprint])
+    err = capsys.readouterr().err
+    assert status == 2 and "无需更换" in err and "Traceback" not in err
+    with ClinicSession(tmp_path / "town") as opened:
+        assert store.replaced_keys(opened.db) == []
 
 
 def test_replace_key_through_the_command_line(lost_key, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
