@@ -84,6 +84,10 @@ class _Row:
     """(text, x, align) with align "l", "r" or "c" (x is then the right edge or the centre)."""
     draw: Callable[[Canvas, float, float], None] | None = None
     """Custom drawing at (left, baseline-bottom) for rules, boxes and the QR code."""
+    below: list[list[tuple[str, float, str]]] = field(default_factory=list)
+    """Further lines of the row, under `texts` (a table row's wrapped name): kept on its sheet."""
+    heading: list[_Row] = field(default_factory=list)
+    """Rows drawn again atop a further sheet that begins with this one (a table's heading)."""
 
 
 class _Flow:
@@ -122,12 +126,18 @@ class _Flow:
             _Row(self._line_height(size), size, [(lines[-1], indent, "l"), (right, self.width, "r")])
         )
 
-    def columns(self, cells: list[tuple[str, float, str]], wrap_width: float, size: float) -> None:
-        """A table row: the first cell wraps within `wrap_width`, the others sit on its first line."""
+    def columns(
+        self, cells: list[tuple[str, float, str]], wrap_width: float, size: float, heading: list[_Row] | None = None
+    ) -> None:
+        """A table row: the first cell wraps within `wrap_width`, the others sit on its first line.
+        One row however many lines, so a sheet never ends inside it; `heading`: the table's."""
         first = fonts.wrap_text(cells[0][0], self.font, size, wrap_width)
-        self.rows.append(_Row(self._line_height(size), size, [(first[0], cells[0][1], cells[0][2]), *cells[1:]]))
-        for line in first[1:]:
-            self.rows.append(_Row(self._line_height(size), size, [(line, cells[0][1], "l")]))
+        self.rows.append(
+            _Row(
+                self._line_height(size) * len(first), size, [(first[0], cells[0][1], cells[0][2]), *cells[1:]],
+                below=[[(line, cells[0][1], "l")] for line in first[1:]], heading=heading or [],
+            )
+        )
 
     def rule(self, dashed: bool = True) -> None:
         width = self.width
@@ -335,7 +345,8 @@ def _rows_at(data: ReceiptData, layout: Layout, geo: _Geometry, font: fonts.PdfF
     if layout == "a5":
         usable = flow.width
         header = [("项目", 0.0, "l"), ("数量", usable * 0.62, "r"), ("单价", usable * 0.80, "r"), ("金额", usable, "r")]
-        flow.rows.append(_Row(size * 1.45, size, header))
+        heading = [_Row(size * 1.45, size, header)]
+        flow.rows.extend(heading)
         for line in data.lines:
             quantity = format_quantity(line.quantity) + line.unit
             name = line.label + (" [自费]" if line.coverage == "excluded" else "")
@@ -349,6 +360,7 @@ def _rows_at(data: ReceiptData, layout: Layout, geo: _Geometry, font: fonts.PdfF
                 # The name stops short of the quantity: 9998.75支 is wider than its column.
                 min(usable * 0.50, usable * 0.62 - fonts.text_width(quantity, font, size) - size * 0.6),
                 size,
+                heading,
             )
     else:
         flow.pair("项目 / 数量×单价", "金额", size)
@@ -435,9 +447,11 @@ def _draw_row(canvas: Canvas, row: _Row, font: fonts.PdfFont, left: float, top: 
     if row.draw is not None:
         row.draw(canvas, left, bottom)
         return
-    baseline = bottom + row.height * 0.28
-    for text, x, align in row.texts:
-        fonts.draw_string(canvas, left + x, baseline, text, font, row.size, align)
+    line_height = row.height / (1 + len(row.below))
+    for number, texts in enumerate([row.texts, *row.below], start=1):
+        baseline = top - line_height * number + line_height * 0.28
+        for text, x, align in texts:
+            fonts.draw_string(canvas, left + x, baseline, text, font, row.size, align)
 
 
 def missing_characters(data: ReceiptData, font: fonts.PdfFont | None = None) -> tuple[str, ...]:
@@ -496,6 +510,10 @@ def _paginate(rows: list[_Row], head: list[_Row], height: float, margin: float) 
         if top - row.height < margin and pages[-1]:
             pages.append([])
             top = height - margin - sum(line.height for line in head)
+            if row.heading and pages[-2][-1] is row.heading[-1]:
+                pages[-2].pop()  # a table's heading alone at the foot of a sheet goes over with its row
+            pages[-1].extend(row.heading)  # the sheet goes on with a table: its heading again
+            top -= sum(line.height for line in row.heading)
         pages[-1].append(row)
         top -= row.height
     return pages

@@ -343,3 +343,30 @@ def test_a_long_value_beside_its_label_wraps_inside_the_paper(layout, ttf):
     text = "".join(text_of(pdf).split())
     for value in (reason, holder, data.patient.name):
         assert "".join(value.split()) in text, value
+
+
+def _strings_of(page) -> list[str]:  # noqa: ANN001
+    strings: list[str] = []
+    page.extract_text(visitor_text=lambda text, *_: strings.append(text.strip()) if text.strip() else None)
+    return strings
+
+
+@needs_wqy
+def test_every_further_a5_sheet_that_goes_on_with_the_items_heads_their_columns_and_keeps_each_whole(ttf):
+    from pypdf import PdfReader
+
+    # A 20-item visit fills more than an A5 sheet: the second sheet's quantities, prices and
+    # amounts stood under no heading, and a wrapped name could begin on one sheet and end on
+    # the next, away from its amount.
+    short = sample_receipt(long_names=True)
+    names = tuple(line.name.split()[0] for line in short.lines)
+    for copies in range(5, 12):
+        data = replace(short, lines=short.lines * copies)
+        pages = PdfReader(io.BytesIO(receipt_pdf(data, "a5", ttf))).pages
+        assert len(pages) >= 2
+        for number, page in enumerate(pages, start=1):
+            strings = _strings_of(page)
+            # The long name wraps over three lines: as many first lines as last ones on each sheet.
+            assert sum(s.startswith("注射用头孢曲松钠") for s in strings) == sum(s.endswith("20250301A") for s in strings), (copies, number)
+            if number > 1 and any(s.startswith(names) for s in strings):
+                assert {"项目", "数量", "单价", "金额"} <= set(strings), (copies, number)
