@@ -4,8 +4,11 @@ Accepted: CSV in UTF-8 (with or without BOM), GBK/GB18030 as Excel in China
 saves it, or UTF-16 ("Unicode 文本"), separated by commas, tabs or semicolons;
 and xlsx, every visible sheet that has a catalogue header (a workbook of 药品 /
 诊疗项目 / 耗材 sheets is one catalogue; a hidden sheet and a sheet of notes are
-skipped).  Columns by English or Chinese header: code 编码, name 名称, spec 规格,
-unit 单位, price 单价, kind 类别, coverage 医保类别, essential 基药, tender 招标; a
+skipped, also a 填写说明 / 示例 sheet showing the header over an example line or
+three).  What Excel shows is what is imported: a row it hides (by hand, in a
+collapsed group or by a filter) is skipped like a hidden sheet, and counted in
+the report (`hidden`, `filtered`).  Columns by English or Chinese header: code
+编码, name 名称, spec 规格, unit 单位, price 单价, kind 类别, coverage 医保类别, essential 基药, tender 招标; a
 header may carry its unit (单价(元), 单价（元）), spaces (单 价), may sit below a
 title row (the header is the first of the top rows that names every required
 column) and may take two rows (a merged 价格 over 进价 / 零售价).  An xlsx cell
@@ -13,8 +16,9 @@ is read as the spreadsheet shows it: a code in a 00000 format keeps its
 leading zeros, and a price cell shown with two decimals (0.00, ¥#,##0.00) is
 that shown amount (12.0999999 shown as 12.10 is 12.10); a price with more
 decimals in any other format is a row problem, as is a code Excel has turned
-into a number of more than 15 digits or into 1.23457E+17.  All or nothing:
-every row is checked first, and when any row is bad the report lists each
+into a number of more than 15 digits or into 1.23457E+17, and so is a formula
+the file holds no result for (written by a program, never saved in Excel).
+All or nothing: every row is checked first, and when any row is bad the report lists each
 problem (sheet, row number as the spreadsheet shows it, field, problem in
 Chinese and English) and NOTHING is written, so a half-imported price list
 never reaches a receipt.  A drug bought outside the tender network (tender =
@@ -75,6 +79,12 @@ COVERAGE_WORDS = {
 }
 MAX_TEXT = {"code": 64, "name": 200, "spec": 200, "unit": 200}
 """Characters of a text cell: beyond any real code or name (a whole column pasted into one cell)."""
+NOTES_WORDS = ("说明", "示例", "样例", "范例", "举例", "例子", "注意事项", "帮助", "readme", "instruction", "example", "sample", "notes", "help")
+"""Words in the name of a sheet of instructions (填写说明, 示例, README), which may show the header
+with an example line under it."""
+EXAMPLE_ROWS = 3
+"""Lines under the header of such a sheet that are its examples: a longer list is a catalogue,
+whatever its sheet is called (药品目录及说明)."""
 HEADER_ROWS = 10
 """Rows searched for the header: a title, a date or a blank line may come first."""
 _UNIT = re.compile(r"\([^()]*\)$")
@@ -127,6 +137,20 @@ class Table:
     semicolons: bool = False
     """Separated by semicolons: written where the comma is the decimal mark (12,50), so a comma in a
     price there is no thousands separator."""
+    hidden: frozenset[int] = frozenset()
+    """Rows (counted from 1) Excel does not show: hidden by hand, in a collapsed group, or by a filter."""
+    filtered: frozenset[int] = frozenset()
+    """Those of the hidden rows an AutoFilter with criteria hides (inside its range)."""
+    uncomputed: frozenset[tuple[int, int]] = frozenset()
+    """Cells (row, column, from 1) holding a formula and no result for it: the file was written by a
+    program and never calculated (openpyxl reads them as empty)."""
+
+    def data_rows(self, start: int, columns: dict[str, int]) -> int:
+        """Rows from index `start` on with anything in the header's columns."""
+        return sum(
+            any(_cell(row[i]) if i < len(row) else "" for i in columns.values()) or any((r, i + 1) in self.uncomputed for i in columns.values())
+            for r, row in enumerate(self.rows[start:], start=start + 1)
+        )
 
     def filled(self, start: int) -> list[list[Any]]:
         """The rows with a merged cell's value in each of its cells from row index `start` on: a
@@ -213,6 +237,13 @@ class ImportReport:
     """Codes new to the catalogue (the others update an entry: name, price, flags)."""
     repriced: int = 0
     """Codes already in the catalogue whose price the file changes (settled visits keep theirs)."""
+    hidden: int = 0
+    """Rows with content that Excel hides, skipped as a hidden sheet is (a discontinued item the
+    township hid), not counting those a filter hides."""
+    filtered: int = 0
+    """Rows with content an AutoFilter hides, skipped: what the sheet shows is what is imported."""
+    notes_sheets: tuple[str, ...] = ()
+    """Sheets of instructions whose example lines sit under a catalogue header, not read."""
 
     @property
     def ok(self) -> bool:
@@ -298,7 +329,7 @@ def _xlsx_tables(path: Path) -> list[Table]:
     """Every visible sheet, the one Excel opens on first; a number keeps the format it is shown in."""
     import zipfile
 
-    from openpyxl import load_workbook
+    from openpyxl.reader.excel import ExcelReader
 
     # An open file, not its name: openpyxl refuses a name that does not end in .xlsx, and a workbook
     # saved as "目录.csv" (or sent through a chat program that renames it) is still one.
@@ -306,23 +337,87 @@ def _xlsx_tables(path: Path) -> list[Table]:
         try:
             # Not read-only: that mode knows no merged cells, and trusts the extent a sheet declares
             # (price lists exported by other programs often say <dimension ref="A1"/>).
-            book = load_workbook(file, data_only=True)
+            reader = ExcelReader(file, read_only=False, data_only=True)
+            reader.read()
+            book = reader.wb
+            parts = {sheet.name: rel.target for sheet, rel in reader.parser.find_sheets() if rel is not None}
         except (zipfile.BadZipFile, KeyError, ValueError) as exc:
             raise BadInput(f"{path.name} 不是有效的 xlsx 文件", f"{path.name} is not a valid xlsx file: {exc}") from None
         try:
             active = book.active
             sheets = [s for s in book.worksheets if s.sheet_state == "visible"] or list(book.worksheets[:1])
             sheets.sort(key=lambda s: s is not active)
-            return [
-                Table(
-                    sheet.title,
-                    [[_xlsx_value(c) for c in row] for row in sheet.iter_rows()],
-                    tuple((m.min_row, m.min_col, m.max_row, m.max_col) for m in sheet.merged_cells.ranges),
-                )
-                for sheet in sheets
-            ]
+            tables = []
+            with zipfile.ZipFile(file) as archive:
+                for sheet in sheets:
+                    hidden = frozenset(r for r, d in sheet.row_dimensions.items() if d.hidden)
+                    tables.append(
+                        Table(
+                            sheet.title,
+                            [[_xlsx_value(c) for c in row] for row in sheet.iter_rows()],
+                            tuple((m.min_row, m.min_col, m.max_row, m.max_col) for m in sheet.merged_cells.ranges),
+                            hidden=hidden,
+                            filtered=_filtered(sheet, hidden),
+                            uncomputed=_uncomputed(archive, parts.get(sheet.title)),
+                        )
+                    )
+            return tables
         finally:
             book.close()
+
+
+def _filtered(sheet: Any, hidden: frozenset[int]) -> frozenset[int]:
+    """The hidden rows inside an AutoFilter (the sheet's, or a table's) that filters on some column."""
+    from openpyxl.utils.cell import range_boundaries
+
+    filters = [sheet.auto_filter, *(t.autoFilter for t in sheet.tables.values() if t.autoFilter is not None)]
+    rows: set[int] = set()
+    for auto in filters:
+        if auto.ref and auto.filterColumn:
+            _, top, _, bottom = range_boundaries(str(auto.ref))
+            rows.update(r for r in hidden if top is not None and bottom is not None and top < r <= bottom)
+    return frozenset(rows)
+
+
+_NO_RESULT = re.compile(
+    rb"(?:</(?:[\w.-]+:)?f>|<(?:[\w.-]+:)?f\b[^>]*/>)\s*(?:<(?:[\w.-]+:)?v\s*/>|<(?:[\w.-]+:)?v>\s*</(?:[\w.-]+:)?v>|</(?:[\w.-]+:)?c>)"
+)
+"""A formula followed by no result (an empty <v>, or the cell's end): the sheet is read cell by cell
+only then, not for every list Excel saved with its formulas' results."""
+
+
+def _uncomputed(archive: Any, part: str | None) -> frozenset[tuple[int, int]]:
+    """Cells of the sheet stored at `part` with a formula and no result: no <v>, or an empty one
+    other than Excel's empty-text result (t="str"; =IF(C3="","",C3*1.15) shows nothing)."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    try:
+        data = archive.read(part.lstrip("/")) if part else b""
+    except KeyError:
+        return frozenset()
+    if not _NO_RESULT.search(data):  # lists saved by Excel or WPS hold none: no second reading
+        return frozenset()
+    found: set[tuple[int, int]] = set()
+    row = column = 0
+    for event, element in iterparse(io.BytesIO(data), events=("start", "end")):
+        tag = element.tag.rpartition("}")[2]
+        if event == "start":
+            if tag == "row":
+                row, column = int(element.get("r") or row + 1), 0
+            continue
+        if tag != "c":
+            continue
+        reference = element.get("r")
+        row, column = coordinate_to_tuple(reference) if reference else (row, column + 1)
+        children = {child.tag.rpartition("}")[2]: child for child in element}
+        if "f" in children:
+            value = children.get("v")
+            if value is None or (not value.text and element.get("t") != "str"):
+                found.add((row, column))
+        element.clear()
+    return frozenset(found)
 
 
 def _xlsx_value(cell: Any) -> Any:
@@ -539,7 +634,23 @@ def _code(value: Any) -> str:
 
 def parse_tables(tables: Sequence[Table], path: Path) -> ImportReport:
     """Check every row of every table with a catalogue header; one code may appear once in all."""
-    headed = [(table, found) for table in tables if (found := _find_header(table.rows)) is not None]
+    found = [(table, header) for table in tables if (header := _find_header(table.rows)) is not None]
+    # A sheet of instructions showing the header over an example line is not the catalogue: its
+    # example YP0001 would be an item (or repeat the real one).  Its name and its few lines say so.
+    notes = [table.name for table, (start, columns) in found if _is_notes(table, start, columns)]
+    headed = [(table, header) for table, header in found if table.name not in notes]
+    if found and not headed:
+        names = "、".join(notes)
+        zh = (
+            f"工作表 {names} 是填写说明或示例, 不是目录, 文件中没有别的工作表有目录的表头 (编码 名称 单价 类别); "
+            "如果它就是目录, 请把工作表改名 (名字中不要有 说明、示例 等字样) 后再导入"
+        )
+        en = (
+            f"sheet {', '.join(notes)} is instructions or an example, not a catalogue, and no other sheet has a "
+            "catalogue header (code name price kind); if it is the catalogue, rename the sheet (without words "
+            "such as 说明 or 示例 in its name) and import again"
+        )
+        return ImportReport(path, 0, (), (RowProblem(found[0][1][0], "file", zh, en),), 0, 0, notes_sheets=tuple(notes))
     if not headed:
         table = tables[0] if tables else Table("", [])
         if not table.rows:
@@ -560,12 +671,59 @@ def parse_tables(tables: Sequence[Table], path: Path) -> ImportReport:
         layout = table.layout_rows(start, columns)
         joined = {i + 1: fields for i, fields in table.merged_across(start, columns).items() if i not in layout}
         rows = [row for index, row in enumerate(table.filled(start)) if index >= start]
-        checked.table(rows, start + 1, columns, table.name if named else "", {i + 1 for i in layout}, table.semicolons, joined)
+        checked.table(rows, start + 1, columns, table.name if named else "", {i + 1 for i in layout}, table.semicolons, joined, table)
     if checked.count == 0 and not checked.problems:
-        checked.problems.append(RowProblem(headed[0][1][0] + 1, "file", "没有数据行", "no data rows"))
+        if checked.hidden or checked.filtered:
+            # What Excel shows of the list is nothing: every item row is hidden or filtered out.
+            checked.problems.append(
+                RowProblem(
+                    headed[0][1][0] + 1,
+                    "file",
+                    f"没有可导入的行: 全部 {checked.hidden + checked.filtered} 个数据行在 Excel 中被隐藏或被筛选掉; "
+                    "请在 Excel 中取消隐藏 (或清除筛选) 后再导入",
+                    f"no rows to import: all {checked.hidden + checked.filtered} data rows are hidden or filtered out in "
+                    "Excel; unhide them (or clear the filter) in Excel and import again",
+                )
+            )
+        else:
+            checked.problems.append(RowProblem(headed[0][1][0] + 1, "file", "没有数据行", "no data rows"))
+    if checked.count > 1 and len(checked.formula_prices) == checked.count:
+        # A list written by a program and never opened: one message, not one a row for 5,000 rows.
+        sheet, row = checked.formula_prices[0]
+        checked.problems[:] = [
+            RowProblem(
+                row,
+                "price",
+                f"单价列的 {checked.count} 个单元格都是公式, 文件中没有它们的计算结果 {_NEVER_CALCULATED[0]}",
+                f"all {checked.count} prices are formulas the file holds no results for {_NEVER_CALCULATED[1]}",
+                sheet,
+            )
+        ]
     return ImportReport(
-        path, checked.count, tuple(checked.entries), tuple(checked.problems), 0, checked.outside, tuple(checked.places)
+        path,
+        checked.count,
+        tuple(checked.entries),
+        tuple(checked.problems),
+        0,
+        checked.outside,
+        tuple(checked.places),
+        hidden=checked.hidden,
+        filtered=checked.filtered,
+        notes_sheets=tuple(notes),
     )
+
+
+_NEVER_CALCULATED = (
+    "(文件可能由程序生成, 没有在 Excel 中打开保存过); 请在 Excel 或 WPS 中打开这个文件并保存, 然后重新导入",
+    "(the file was probably written by a program and never saved in Excel); open the file in Excel or WPS, save "
+    "it, then import again",
+)
+
+
+def _is_notes(table: Table, start: int, columns: dict[str, int]) -> bool:
+    """A sheet of instructions: named so (填写说明, 示例) and holding no more than a few example lines."""
+    name = _word(table.name)
+    return any(word in name for word in NOTES_WORDS) and table.data_rows(start, columns) <= EXAMPLE_ROWS
 
 
 class _Checked:
@@ -578,6 +736,10 @@ class _Checked:
         self.count = 0
         self.seen: dict[str, tuple[str, int]] = {}
         self.places: list[tuple[str, int]] = []
+        self.hidden = 0
+        self.filtered = 0
+        self.formula_prices: list[tuple[str, int]] = []
+        """(sheet, row) of each price that is a formula with no result in the file."""
 
     def table(
         self,
@@ -588,12 +750,25 @@ class _Checked:
         skipped: set[int],
         semicolons: bool = False,
         joined: dict[int, tuple[str, ...]] | None = None,
+        shape: Table | None = None,
     ) -> None:
         """Check `rows`, the first numbered `first`; rows numbered in `skipped` are layout, not items;
         a row numbered in `joined` has a merged cell across those required fields: refused, since
-        one value cannot be two fields (the code would become the name, a price the kind)."""
+        one value cannot be two fields (the code would become the name, a price the kind).  A row
+        `shape` (its sheet) hides is counted and skipped, as a hidden sheet is."""
+        hidden = shape.hidden if shape else frozenset()
+        uncomputed = shape.uncomputed if shape else frozenset()
         for number, row in enumerate(rows, start=first):
             if number in skipped:
+                continue
+            if number in hidden:
+                if any(_cell(row[i]) if i < len(row) else "" for i in columns.values()) or any(
+                    (number, i + 1) in uncomputed for i in columns.values()
+                ):
+                    if shape is not None and number in shape.filtered:
+                        self.filtered += 1
+                    else:
+                        self.hidden += 1
                 continue
             fields = (joined or {}).get(number)
             if fields:
@@ -609,19 +784,45 @@ class _Checked:
                     )
                 )
                 continue
-            self.row(row, number, columns, sheet, semicolons)
+            self.row(row, number, columns, sheet, semicolons, uncomputed)
 
-    def row(self, row: Sequence[Any], number: int, columns: dict[str, int], sheet: str, semicolons: bool) -> None:
+    def row(
+        self,
+        row: Sequence[Any],
+        number: int,
+        columns: dict[str, int],
+        sheet: str,
+        semicolons: bool,
+        uncomputed: frozenset[tuple[int, int]] = frozenset(),
+    ) -> None:
         raw = {f: (row[i] if i < len(row) else None) for f, i in columns.items()}
         cells = {f: _cell(v) for f, v in raw.items()}
-        if not any(cells.values()):
+        # A formula the file holds no result for reads as an empty cell: say what it is, never 单价为空
+        # (nor take an empty 医保类别 as 甲类).
+        formulas = [f for f, i in columns.items() if (number, i + 1) in uncomputed and not cells[f]]
+        if not any(cells.values()) and not formulas:
             return
         self.count += 1
         problems = self.problems
         bad = len(problems)
 
         def problem(field: str, zh: str, en: str) -> None:
+            if field in formulas and zh.endswith("为空"):
+                return  # said once, as a formula
             problems.append(RowProblem(number, field, zh, en, sheet))
+
+        for field in formulas:
+            problems.append(
+                RowProblem(
+                    number,
+                    field,
+                    f"{FIELD_ZH[field]}是公式, 文件中没有它的计算结果 {_NEVER_CALCULATED[0]}",
+                    f"the {field} is a formula the file holds no result for {_NEVER_CALCULATED[1]}",
+                    sheet,
+                )
+            )
+        if "price" in formulas:
+            self.formula_prices.append((sheet, number))
 
         name = cells.get("name", "")
         code = ""

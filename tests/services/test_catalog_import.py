@@ -731,3 +731,152 @@ def test_a_code_typed_in_full_width_is_the_catalogues_code(clinic: Ledger, tmp_p
     assert report.ok and (report.added, report.repriced) == (0, 1)
     assert clinic.session.catalog_entry("YP0001").price == Money.parse("88.00")
     assert ledger.catalog_size(clinic.session.db) == before
+
+
+# ---------------------------------------------------------------- what the sheet holds but does not show
+
+
+def test_rows_hidden_or_filtered_in_excel_are_skipped_and_counted(clinic: Ledger, tmp_path: Path) -> None:
+    """As a hidden sheet is: the township hid a discontinued line (its old price above the new one), a
+    clerk left a filter on 诊疗项目 showing only 治疗费.  Both were imported, the old X001 line as a
+    repeated code, without a word; now they are skipped and the report counts each kind."""
+    book = Workbook()
+    drugs = book.active
+    assert drugs is not None
+    drugs.title = "药品"
+    drugs.append(["编码", "名称", "单价", "类别"])
+    drugs.append(["X001", "阿莫西林胶囊", "5.00", "药品"])  # row 2: the old price, hidden
+    drugs.append(["X001", "阿莫西林胶囊", "6.90", "药品"])
+    drugs.append(["X002", "停用的糖浆", "", "药品"])  # row 4: discontinued, no price, hidden
+    drugs.append(["X003", "布洛芬缓释胶囊", "9.50", "药品"])
+    drugs.append([None, None, None, None])  # an empty hidden row is nothing to count
+    for row in (2, 4, 6):
+        drugs.row_dimensions[row].hidden = True
+    services = book.create_sheet("诊疗项目")
+    services.append(["编码", "名称", "单价", "类别"])
+    services.append(["Z001", "肌肉注射", "2.00", "治疗费"])
+    services.append(["Z002", "血常规", "15.00", "检验费"])  # filtered out
+    services.append(["Z003", "尿常规", "10.00", "检验费"])  # filtered out
+    services.append(["Z004", "小换药", "10.00", "治疗费"])
+    services.auto_filter.ref = "A1:D5"
+    services.auto_filter.add_filter_column(3, ["治疗费"])
+    services.row_dimensions[3].hidden = services.row_dimensions[4].hidden = True
+    path = tmp_path / "目录.xlsx"
+    book.save(path)
+    report = import_catalog(clinic.session, path)
+    assert report.ok, [p.text() for p in report.problems]
+    assert (report.written, report.hidden, report.filtered) == (4, 2, 2)
+    assert clinic.session.catalog_entry("X001").price == Money.parse("6.90")
+    assert all(ledger.catalog_entry(clinic.session.db, code) is None for code in ("X002", "Z002", "Z003"))
+
+    # Every data row hidden: not "no data rows", but why there are none.
+    for row in (3, 5):
+        drugs.row_dimensions[row].hidden = True
+    del book["诊疗项目"]
+    book.save(path)
+    report = import_catalog(clinic.session, path)
+    (problem,) = report.problems
+    assert "隐藏" in problem.zh and "取消隐藏" in problem.zh and "hidden" in problem.en
+    assert (report.hidden, report.filtered) == (4, 0)
+
+
+def _rewritten(path: Path, sheet: str, *changes: tuple[bytes, bytes]) -> Path:
+    """The xlsx with `changes` made to its sheet's XML, as another program would have written it."""
+    import zipfile
+
+    out = path.with_name(f"x-{path.name}")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == sheet:
+                for old, new in changes:
+                    assert old in data, old
+                    data = data.replace(old, new)
+            target.writestr(item, data)
+    return out
+
+
+def test_a_price_formula_the_file_holds_no_result_for_is_refused(clinic: Ledger, tmp_path: Path) -> None:
+    """A list written by a program (openpyxl here), never opened in Excel: the price =进价*1.15 has
+    no result in the file and read as an empty price.  Every price so: one message for the file."""
+    header = ["编码", "名称", "进价", "单价", "类别"]
+    path = _xlsx(tmp_path / "formulas.xlsx", header, *([f"F00{i}", "药", 10, f"=C{i + 1}*1.15", "药品"] for i in range(1, 6)))
+    report = import_catalog(clinic.session, path)
+    (problem,) = report.problems
+    assert problem.field == "price" and "5 个" in problem.zh
+    for words, text in ((("公式", "计算结果", "Excel", "WPS", "保存"), problem.zh), (("formula", "result", "Excel", "WPS", "save"), problem.en)):
+        assert all(word in text for word in words), text
+    assert report.written == 0 and ledger.catalog_entry(clinic.session.db, "F001") is None
+
+    # One such price among typed ones: that row is refused, by the same words.
+    path = _xlsx(tmp_path / "one.xlsx", header, ["F001", "药", 10, "11.50", "药品"], ["F002", "药", 10, "=C3*1.15", "药品"])
+    (problem,) = import_catalog(clinic.session, path).problems
+    assert (problem.row, problem.field) == (3, "price") and "公式" in problem.zh and "formula" in problem.en
+
+    # Once Excel has saved it, each formula holds its result, which is read; an empty result
+    # (=IF(C3="","",C3*1.15)) is an empty price, which no saving mends.
+    saved = _rewritten(
+        path,
+        "xl/worksheets/sheet1.xml",
+        (b"<f>C3*1.15</f><v></v>", b"<f>C3*1.15</f><v>11.5</v>"),
+    )
+    report = import_catalog(clinic.session, saved)
+    assert report.ok and clinic.session.catalog_entry("F002").price == Money.parse("11.50")
+    empty = _rewritten(path, "xl/worksheets/sheet1.xml", (b'<c r="D3"><f>C3*1.15</f><v></v>', b'<c r="D3" t="str"><f>C3*1.15</f><v></v>'))
+    (problem,) = import_catalog(clinic.session, empty).problems
+    assert problem.zh == "单价为空"
+
+
+def _with_notes(book: Workbook, title: str = "填写说明") -> None:
+    """The township's instructions as the first sheet, the one Excel opens on, with an example line."""
+    notes = book.active
+    assert notes is not None
+    notes.title = title
+    notes.append(["填写说明: 编码不可修改; 单价以元为单位, 保留两位小数"])
+    notes.append(["示例:"])
+    notes.append(["编码", "名称", "规格", "单价", "类别"])
+    notes.append(["YP9901", "阿莫西林胶囊", "0.25g*24粒", "6.90", "药品"])
+
+
+def test_a_notes_sheet_with_an_example_under_the_header_is_not_the_catalogue(clinic: Ledger, tmp_path: Path) -> None:
+    """Its example YP9901 was read as an item (here the real YP9901 at 7.20 repeated it, and nothing
+    was imported); the 药品 and 诊疗项目 sheets are both still the catalogue."""
+    book = Workbook()
+    _with_notes(book)
+    drugs = book.create_sheet("药品")
+    drugs.append(["编码", "名称", "单价", "类别"])
+    drugs.append(["YP9901", "阿莫西林胶囊", "7.20", "药品"])
+    drugs.append(["YP9902", "布洛芬缓释胶囊", "9.50", "药品"])
+    services = book.create_sheet("诊疗项目")
+    services.append(["编码", "名称", "单价", "类别"])
+    services.append(["ZL0001", "肌肉注射", "2.00", "治疗"])
+    path = tmp_path / "目录.xlsx"
+    book.save(path)
+    report = import_catalog(clinic.session, path)
+    assert report.ok, [p.text() for p in report.problems]
+    assert report.written == 3 and report.notes_sheets == ("填写说明",)
+    assert clinic.session.catalog_entry("YP9901").price == Money.parse("7.20")
+    assert clinic.session.catalog_entry("ZL0001").kind == "treatment"
+
+
+def test_a_workbook_of_only_a_notes_sheet_is_refused_and_a_long_sheet_so_named_is_read(clinic: Ledger, tmp_path: Path) -> None:
+    """Only the example has the header (the doctor filled nothing in): the example is no item."""
+    book = Workbook()
+    _with_notes(book, "使用说明")
+    path = tmp_path / "模板.xlsx"
+    book.save(path)
+    report = import_catalog(clinic.session, path)
+    (problem,) = report.problems
+    assert "使用说明" in problem.zh and "改名" in problem.zh and "rename" in problem.en
+    assert ledger.catalog_entry(clinic.session.db, "YP9901") is None
+    # A name that says 说明 over a real list is still a catalogue: the name alone does not decide.
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "药品目录及说明"
+    sheet.append(["编码", "名称", "单价", "类别"])
+    for i in range(1, 6):
+        sheet.append([f"YP100{i}", f"药品{i}", "1.00", "药品"])
+    book.save(path)
+    report = import_catalog(clinic.session, path)
+    assert report.ok and report.written == 5 and report.notes_sheets == ()
