@@ -87,7 +87,9 @@ def _path_argument(text: str) -> str:
     return text
 
 
-def mend_windows_quotes(argv: Sequence[str], parser: argparse.ArgumentParser | None = None) -> list[str]:
+def mend_windows_quotes(
+    argv: Sequence[str], parser: argparse.ArgumentParser | None = None, command_line: str | None = None
+) -> list[str]:
     """The arguments as typed, where a quoted folder ending in a backslash split them wrongly.
 
     Windows reads ``\\"`` as a literal quote, so ``--out "E:\\" --month 2026-03`` arrives as the
@@ -96,18 +98,25 @@ def mend_windows_quotes(argv: Sequence[str], parser: argparse.ArgumentParser | N
     not allowed in a Windows file name, so a path argument (the value of --data-dir, --out,
     --to, a file to import or restore: every argument typed `_path_argument`) holding one is
     this trap.  It is cut there: before the quote, plus the backslash, is the path; the rest
-    is split again as it was meant.  From the trap on, every quote the user typed pairs the
-    other way round: a blank inside an argument was between arguments, and the blank between
-    two arguments was inside a quoted one (``--reason "lost key"`` after the trap arrives as
-    ``... --reason lost`` and ``key``).  A second trap later on is found as the walk goes on.
+    is split again as it was meant.  A second trap later on is found as the walk goes on.
     Free text (--reason, --by, a diagnosis) is left as it is: a quote there may be meant.
-    Blanks typed twice in a row inside quotes after the trap come back as one.
+
+    Split again from `command_line`, the line as Windows gave it (``GetCommandLineW``; `main`
+    passes it), the rest is exactly as typed.  From `argv` alone it cannot be: from the trap
+    on, every quote the user typed pairs the other way round, so a blank inside an argument
+    was between arguments, and the blank between two arguments was inside a quoted one
+    (``--reason "lost key"`` after the trap arrives as ``... --reason lost`` and ``key``).
+    How many blanks stood there is lost: ``"D:\\诊所  数据"`` with two, after the trap, arrives as
+    ``D:\\诊所`` and ``数据`` and comes back with one.  So the line is used when its own split
+    ends with `argv` (a launcher such as ``clinic-app.exe`` puts python and the script first),
+    and `argv` alone otherwise.
     """
     args = list(argv)
     if not any('"' in arg for arg in args):
         return args
     parser = parser or build_parser()
     positionals = _positionals(parser)
+    origins = _origins(args, command_line)
     i = 0
     while i < len(args):
         arg = args[i]
@@ -120,14 +129,13 @@ def mend_windows_quotes(argv: Sequence[str], parser: argparse.ArgumentParser | N
                 break
             if equals:
                 if _is_path(action) and '"' in value:
-                    path, *rest = _cut_at_quote(value, args[i + 1 :])
-                    args[i:] = [f"{name}={path}", *rest]
+                    _cut_at_quote(args, origins, command_line, i, len(name) + 1)
                 i += 1
             elif action.nargs == 0:
                 i += 1
             else:
                 if i + 1 < len(args) and _is_path(action) and '"' in args[i + 1]:
-                    args[i + 1 :] = _cut_at_quote(args[i + 1], args[i + 2 :])
+                    _cut_at_quote(args, origins, command_line, i + 1, 0)
                 i += 2
             continue
         if not positionals:
@@ -140,7 +148,7 @@ def mend_windows_quotes(argv: Sequence[str], parser: argparse.ArgumentParser | N
             parser, positionals = sub, _positionals(sub)
         else:
             if _is_path(action) and '"' in arg:
-                args[i:] = _cut_at_quote(arg, args[i + 1 :])
+                _cut_at_quote(args, origins, command_line, i, 0)
             if action.nargs not in ("+", "*"):
                 positionals = positionals[1:]
         i += 1
@@ -167,13 +175,20 @@ def _is_path(action: argparse.Action) -> bool:
     return action.type in (_path_argument, _data_dir_argument)
 
 
-def _cut_at_quote(value: str, after: Sequence[str]) -> list[str]:
-    """``value`` (a path argument holding the eaten backslash's quote) and the arguments after
-    it, as typed: the path, then what the quote swallowed, the blanks' roles swapped back."""
-    path, _, swallowed = value.partition('"')
-    mended = [path + os.sep]
+def _cut_at_quote(args: list[str], origins: list[list[int]] | None, line: str | None, i: int, start: int) -> None:
+    """Mend ``args[i]``, a path argument from `start` on holding the eaten backslash's quote, and the
+    arguments after it: the path, then what the quote swallowed, as typed."""
+    arg = args[i]
+    quote = arg.index('"', start)
+    path = arg[:quote] + os.sep
+    if origins is not None and line is not None:
+        rest = _windows_split(line, origins[i][quote] + 1)  # the quote closed the folder's
+        args[i:] = [path, *(text for text, _ in rest)]
+        origins[i:] = [[], *(where for _, where in rest)]
+        return
+    mended = [path]
     word: str | None = None
-    for n, text in enumerate([swallowed, *after]):
+    for n, text in enumerate([arg[quote + 1 :], *args[i + 1 :]]):
         if n:  # the blank between two arguments was inside quotes
             word = (word or "") + " "
         for char in text:
@@ -185,7 +200,73 @@ def _cut_at_quote(value: str, after: Sequence[str]) -> list[str]:
                 word = (word or "") + char
     if word is not None:
         mended.append(word)
-    return mended
+    args[i:] = mended
+
+
+def _origins(argv: Sequence[str], line: str | None) -> list[list[int]] | None:
+    """For each of `argv`, where in `line` each of its characters came from; None when `line`
+    does not split into `argv` at its end (or there is none)."""
+    if line is None or not argv:
+        return None
+    split = _windows_split(line, program=True)
+    tail = split[len(split) - len(argv) :] if len(split) > len(argv) else []
+    if [text for text, _ in tail] != list(argv):
+        return None
+    return [where for _, where in tail]
+
+
+def _windows_split(line: str, start: int = 0, program: bool = False) -> list[tuple[str, list[int]]]:
+    """`line` from `start` cut into arguments as the Microsoft C runtime cuts a command line
+    (python.exe's argv): each argument with, for each of its characters, where in `line` it is.
+
+    With `program` the first is the program, where quotes only group and backslashes are
+    literal.  Then: blanks outside quotes separate; 2N backslashes and a quote are N
+    backslashes and a quote that opens or closes; 2N+1 are N and a literal quote; other
+    backslashes are literal; ``""`` inside quotes is a literal quote that closes them."""
+    i, n = start, len(line)
+    found: list[tuple[str, list[int]]] = []
+    if program:
+        where: list[int] = []
+        quoted = False
+        while i < n and (quoted or line[i] not in " \t"):
+            if line[i] == '"':
+                quoted = not quoted
+            else:
+                where.append(i)
+            i += 1
+        found.append(("".join(line[k] for k in where), where))
+    while True:
+        while i < n and line[i] in " \t":
+            i += 1
+        if i >= n:
+            return found
+        where = []
+        quoted = False
+        while i < n and (quoted or line[i] not in " \t"):
+            if line[i] == "\\":
+                end = i
+                while end < n and line[end] == "\\":
+                    end += 1
+                if end < n and line[end] == '"':
+                    where.extend(range(i, i + (end - i) // 2))
+                    if (end - i) % 2:  # the last backslash makes the quote literal
+                        where.append(end)
+                        end += 1
+                else:
+                    where.extend(range(i, end))
+                i = end
+            elif line[i] == '"':
+                if quoted and i + 1 < n and line[i + 1] == '"':
+                    where.append(i + 1)
+                    quoted = False
+                    i += 2
+                else:
+                    quoted = not quoted
+                    i += 1
+            else:
+                where.append(i)
+                i += 1
+        found.append(("".join(line[k] for k in where), where))
 
 
 def _data_dir_argument(text: str) -> str:
@@ -437,6 +518,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", parents=[common], help="台账完整性与哈希链校验 / integrity and hash-chain check of the ledger")
     p.set_defaults(handler=_lazy("clinic_app.services.ledger_cli", "cmd_check"))
+    p = sub.add_parser(
+        "continue",
+        parents=[common],
+        help="村卫生室: 数据文件夹丢失后从最后一份月结接续台账 / village: continue a lost ledger from its last statement",
+        description=(
+            "数据文件夹整个丢失 (硬盘损坏, 没有备份) 时: 先为同一诊所 (同一诊所编码) 建立新的数据文件夹, 不记任何账, "
+            "再运行本命令。PATH 是导出的月结数据文件 (.json) 或其所在的文件夹 (U 盘); 取其中本诊所最新月份的最新版本, "
+            "核验签名和合计后, 新台账的序号、哈希链、结算号和收据号都从它接续。该月及以前的月份不能再导出。"
+            "原签名密钥已随数据丢失: 本命令生成新密钥并显示指纹, 请电话读给乡镇卫生院, 由乡镇更换登记的密钥 "
+            "(statement replace-key)。 / "
+            "When the whole data folder is lost (a dead disk, no backup): set up a new data folder for the same clinic "
+            "(same clinic code), record nothing, then run this. PATH is an exported statement data file (.json) or the "
+            "folder holding it (the USB stick); this clinic's newest month there (its newest revision), its signature "
+            "and totals verified, is where the new ledger's seq, hash chain, settlement ids and receipt numbers go on "
+            "from. That month and those before it cannot be exported again. The signing key was lost with the data: "
+            "this makes a new key and prints its fingerprint; read it out to the township by phone, which replaces "
+            "the registered key (statement replace-key)."
+        ),
+    )
+    p.add_argument(
+        "--from", dest="source", required=True, type=_path_argument, metavar="PATH",
+        help="月结数据文件 (.json) 或其所在的文件夹 (U 盘) / a statement data file (.json) or the folder holding it (the USB stick)",
+    )
+    p.set_defaults(handler=_lazy("clinic_app.services.ledger_cli", "cmd_continue"))
     p = sub.add_parser("backup", parents=[common], help="备份数据库 / back up the database")
     p.add_argument("--to", default=None, type=_path_argument, help="备份到的文件夹 (须已存在) / backup folder (must exist)")
     p.set_defaults(handler=_lazy("clinic_app.services.ledger_cli", "cmd_backup"))

@@ -71,11 +71,28 @@ def _no_console_streams() -> None:
         sys.stdout.reconfigure(errors="replace")
 
 
+def _command_line() -> str | None:
+    """The command line as Windows gave the process (``GetCommandLineW``), before the C runtime
+    cut it into sys.argv; None elsewhere."""
+    if sys.platform != "win32":
+        return None
+    import ctypes
+
+    get = ctypes.windll.kernel32.GetCommandLineW
+    get.argtypes = []
+    get.restype = ctypes.c_wchar_p
+    line: str | None = get()
+    return line
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _no_console_streams()
     # Mended first: with a quoted folder ending in a backslash (--data-dir "D:\诊所 数据\" check)
     # the command arrives inside the folder's argument, and the line read as the desktop app's.
-    argv = cli.mend_windows_quotes(sys.argv[1:] if argv is None else argv)
+    if argv is None:  # the line itself too: split again from it, blanks typed twice stay two
+        argv = cli.mend_windows_quotes(sys.argv[1:], command_line=_command_line())
+    else:
+        argv = cli.mend_windows_quotes(argv)
     if _wants_gui(argv):
         from clinic_app.errors import UserError
 
