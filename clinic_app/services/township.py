@@ -74,6 +74,22 @@ Re-adjudication assumes what the file does not carry:
   file's own earlier visits; a snapshot the village held cannot be
   reproduced, so a stale snapshot shows up as a difference, which is what the
   flag is for;
+- an out-of-city visit (市外就医) is one the file says is: an outside receipt
+  paid back on the ``out_of_area`` route, or a line whose reasons name an
+  out-of-city rule (``out_of_area_cap``, ``out_of_area_cap_used``,
+  ``out_of_area_not_covered``); its out-of-city use before it is counted the
+  same way over those visits (the counter pool's, reversals netted, the
+  desk's fund rows by their own mark), over every village and the desk, where
+  the village counts its own ledger's only (the snapshot does not split the
+  fund by route): a village paying past the out-of-city cap (Shaoguan and
+  Zhanjiang: 50 a year inside the 300) that the person used elsewhere is a
+  difference.  A visit settled at the clinic as out of the city whose cap did
+  not bind carries no such reason, so the township takes it as in the city
+  (re-adjudicated so, and not counted out of the city); when a later line's
+  ``out_of_area_cap`` reason says the village had counted more out-of-city
+  fund than the township (or ``out_of_area_cap_used`` says the cap was used),
+  the village's count is taken: only a lower figure can follow, so no
+  overpayment hides behind it;
 - the pools are the village's (`ClinicSession._usage`): a resident's is the
   resident pool; an employee's the employee policy's (its cap, 1500 a year
   active and 2000 retired, over the villages and the desk), except a signed
@@ -86,9 +102,8 @@ Re-adjudication assumes what the file does not carry:
   the village refuses one (邵市政办发〔2022〕22号 第七条(四)), so any fund on it
   is a difference.
 
-What cannot be reproduced is skipped: out-of-city visits, an outside receipt
-among them (the out-of-city counter is not in the file); visits under a policy
-unknown here; and visits under a policy whose deductible at the facility level
+What cannot be reproduced is skipped: visits under a policy unknown here; and
+visits under a policy whose deductible at the facility level
 depends on the deductible paid before (an employee policy with a standard at
 primary level: the village counts it from its own ledger by level, and the
 file says only each visit's).  Shaoyang's employee policy has none at primary
@@ -116,7 +131,7 @@ from clinic_app.documents.statement_file import (
     verify_statement,
 )
 from clinic_app.domain.copay import adjudicate_visit
-from clinic_app.domain.money import ZERO, Money
+from clinic_app.domain.money import ZERO, Money, MoneyError
 from clinic_app.domain.policy import Policy, PolicyBook
 from clinic_app.domain.records import Clinic
 from clinic_app.domain.visit import Item, Patient, Usage, VisitDraft
@@ -917,6 +932,7 @@ def _write(conn: sqlite3.Connection, book: PolicyBook, own: Clinic, plan: FilePl
             parts=store.pool_parts(pool, visit["kind"], fund, visit["reasons"], functools.partial(pool_or_own, book)),
             cost=amounts[AMOUNT_FIELDS.index("medfee_sumamt")],
             reversed=visit["kind"] == "settlement" and visit["setl_id"] in reversed_here,
+            out_of_area=store.out_of_area(visit["reasons"], visit.get("reimbursement")),
         )
         parsed.append(row)
         visit_rows.append((
@@ -965,6 +981,8 @@ class _ParsedVisit:
     """The fund by counter pool: [(pool, fund)], or a reform-layered line's two (`store.pool_parts`)."""
     cost: int
     reversed: bool
+    out_of_area: bool = False
+    """An out-of-city visit (市外就医) as the file says it (`store.out_of_area`)."""
 
     @property
     def live(self) -> bool:
@@ -1173,24 +1191,30 @@ class _Review:
             history = self.history.get(certno, [])
             flagged_cap: set[str] = set()
             # Running sums of the fund used before the visit at hand, by (pool, year) and
-            # (pool, day): the other villages' visits with an earlier settlement time, then
-            # every earlier visit of this file (own_visits is in ledger order).
+            # (pool, day), and of it out of the city by (pool, year): the other villages' and the
+            # desk's visits with an earlier settlement time, then every earlier visit of this
+            # file (own_visits is in ledger order).
             by_year: dict[tuple[str, str], int] = defaultdict(int)
             by_day: dict[tuple[str, str], int] = defaultdict(int)
+            away_year: dict[tuple[str, str], int] = defaultdict(int)
             taken = 0
             for v in own_visits:
                 while taken < len(history) and history[taken][0] < v.visit["setl_time"]:
-                    _, pool, day, fund = history[taken]
+                    _, pool, day, fund, away = history[taken]
                     by_year[(pool, day[:4])] += fund
                     by_day[(pool, day)] += fund
+                    if away:
+                        away_year[(pool, day[:4])] += fund
                     taken += 1
                 year = v.service_date[:4]
                 if v.visit["kind"] == "settlement":
-                    self._readjudicate(v, requested, by_year, by_day)
+                    self._readjudicate(v, requested, by_year, by_day, away_year)
                 for pool, fen in v.parts:
                     fund_year = by_year[(pool, year)]
                     by_year[(pool, year)] += fen
                     by_day[(pool, v.service_date)] += fen
+                    if v.out_of_area:
+                        away_year[(pool, year)] += fen
                     if v.live and fen > 0 and pool not in flagged_cap:
                         cap = self._annual_cap(v, requested, pool)
                         after = fund_year + fen
@@ -1212,10 +1236,17 @@ class _Review:
         requested: str,
         by_year: Mapping[tuple[str, str], int],
         by_day: Mapping[tuple[str, str], int],
+        away_year: Mapping[tuple[str, str], int],
     ) -> None:
         """The township's own engine on the visit, with the township's usage by counter pool
-        (`by_year`, `by_day`: the fund used before it), the way the village's `ClinicSession._draft`
-        and `_usage` put the draft together; a difference in the amounts is flagged.
+        (`by_year`, `by_day`: the fund used before it; `away_year`: of it out of the city), the way
+        the village's `ClinicSession._draft` and `_usage` put the draft together; a difference in
+        the amounts is flagged.
+
+        An out-of-city visit (市外就医) counts the out-of-city fund of the person's counter pool
+        (the employee pool's for an employee, as the village's `_usage`) over every village and the
+        desk, where the village counts its own ledger's only: a village paying past the cap the
+        person used elsewhere is a difference.
 
         An employee's counters are those of the village's `_usage`: the employee pool's year (the
         employee policy's cap, 1500 active / 2000 retired, over the villages and the desk), and for
@@ -1226,8 +1257,6 @@ class _Review:
         if visit["policy_id"] not in self.book or requested not in self.book:
             return
         outside = visit.get("reimbursement")
-        if any(c.startswith("out_of_area") for c in codes) or (outside is not None and "out_of_area" in outside["routes"]):
-            return
         # An outside receipt paid back (外院票据) is adjudicated at the outside facility's level.
         facility = "village" if outside is None else outside["facility_level"]
         day = dt.date.fromisoformat(v.service_date)
@@ -1294,6 +1323,11 @@ class _Review:
         counter = employee_pool if employee_pool is not None and not layered else pool_or_own(self.book, requested)
         fund_year, fund_day = by_year.get((counter, year), 0), by_day.get((counter, v.service_date), 0)
         employee_year = by_year.get((employee_pool, year), 0) if employee_pool is not None else 0
+        away_pool = employee_pool if employee_pool is not None else pool_or_own(self.book, requested)
+        # Out of the city, the village may have counted more than the township can see (a visit it
+        # settled as out of the city whose cap did not bind says nothing of it): its own count, as
+        # its reason gives it, when higher.  Only a lower figure can follow, so no overpayment hides.
+        away = max(away_year.get((away_pool, year), 0), _out_of_area_said(visit["reasons"])) if v.out_of_area else 0
         draft = VisitDraft(
             policy_id=requested,
             date=day,
@@ -1303,12 +1337,18 @@ class _Review:
                 designated=designated,
                 referral="referral_route" in codes,
                 emergency="emergency_route" in codes,
+                out_of_area=v.out_of_area,
                 family_doctor_signed=signed,
                 birth_date=birth,
                 enrolled_on=enrolled_on,
                 insured=insured,
             ),
-            usage=Usage(fund_year=Money(fund_year), fund_day=Money(fund_day), employee_fund_year=Money(employee_year)),
+            usage=Usage(
+                fund_year=Money(fund_year),
+                fund_day=Money(fund_day),
+                fund_out_of_area_year=Money(away),
+                employee_fund_year=Money(employee_year),
+            ),
             items=items,
         )
         result = adjudicate_visit(draft, self.book)
@@ -1339,12 +1379,30 @@ class _Review:
                     used["used_day"] = str(Money(fund_day))
             if employee_pool is not None:
                 used["used_employee"] = str(Money(employee_year))
-            if entry is not None and outside is None and not employee and designated != file_designated:
+            if v.out_of_area:
+                used["used_out_of_area"] = str(Money(away))
+            if entry is not None and outside is None and not employee and not v.out_of_area and designated != file_designated:
                 # The township's roster and the village disagree on the designation: that, not the
                 # village's arithmetic, is the difference (the roster's year, village and township).
                 used["roster"] = f"{entry.year} {entry.designated_village or '-'} {entry.designated_township or '-'}"
                 used["file_designated"] = "1" if file_designated else "0"
             self.add(v, FLAG_ADJUDICATION_DIFF, differ=differ, **used)
+
+
+def _out_of_area_said(reasons: Sequence[Mapping[str, Any]]) -> int:
+    """Fen of the out-of-city fund the village's reasons say was used before the visit: an
+    ``out_of_area_cap`` reason's ``used``, at least the cap for ``out_of_area_cap_used``; 0 when
+    they say nothing (or nothing readable)."""
+    said = 0
+    for reason in reasons:
+        name = {"out_of_area_cap": "used", "out_of_area_cap_used": "cap"}.get(reason["code"])
+        if name is None:
+            continue
+        try:
+            said = max(said, Money.parse(str(reason["params"][name])).fen)
+        except (KeyError, TypeError, MoneyError):
+            continue
+    return said
 
 
 def _deductible_counted(policy: Policy, facility: str = "village") -> bool:
@@ -1477,6 +1535,8 @@ def _adjudication_diff(p: Mapping[str, Any], en: bool) -> str:
             )
         else:
             used = f"employee fund used this year before the visit: {p['used_employee']}"
+        if "used_out_of_area" in p:
+            used += f", of it out of the city: {p['used_out_of_area']}"
         return "the village's file and the township's re-adjudication differ: " + "; ".join(parts) + f" ({used})" + _roster_said(p, en)
     parts = [f"{_field(name, en)}: 文件 {mine} 元, 复核 {town} 元" for name, mine, town in p["differ"]]
     if "used_employee" not in p:
@@ -1485,6 +1545,8 @@ def _adjudication_diff(p: Mapping[str, Any], en: bool) -> str:
         used = f"本次就诊前本年已用居民统筹 {p['used_before']} 元{day_zh}, 职工统筹 {p['used_employee']} 元"
     else:
         used = f"本次就诊前本年已用职工统筹 {p['used_employee']} 元"
+    if "used_out_of_area" in p:
+        used += f", 其中市外就医 {p['used_out_of_area']} 元"
     return "村卫生室文件与乡镇复核结果不一致: " + "; ".join(parts) + f" ({used})" + _roster_said(p, en)
 
 

@@ -453,8 +453,29 @@ def settlements_elsewhere(
     return found
 
 
-FundEvent = tuple[str, str, str, int]
-"""(setl_time, pool, service date, fund fen) of one imported visit."""
+FundEvent = tuple[str, str, str, int, bool]
+"""(setl_time, pool, service date, fund fen, out of the city) of one imported visit."""
+
+# An out-of-city visit (市外就医): an outside receipt paid back on the out-of-city route (its
+# `reimbursement` object's routes, which a reversal repeats), or a line whose reasons name an
+# out-of-city rule (``out_of_area_cap``, ``out_of_area_cap_used``, ``out_of_area_not_covered``: a
+# visit settled at the clinic says it is one only when such a rule applied).  Only lines whose
+# reasons or receipt mention the word are read one by one.
+OUT_OF_AREA = "out_of_area"
+_MENTIONS_OUT_OF_AREA = f"%{OUT_OF_AREA}%"
+
+
+def out_of_area(reasons: str | Sequence[Any], reimbursement: str | Mapping[str, Any] | None) -> bool:
+    """Is an imported line an out-of-city visit?  `reasons` and `reimbursement` as a statement
+    file has them or as stored (reasons_json, reimbursement_json; None: no outside receipt)."""
+    try:
+        outside = json.loads(reimbursement) if isinstance(reimbursement, str) else reimbursement
+        if isinstance(outside, dict) and OUT_OF_AREA in outside.get("routes", ()):
+            return True
+        listed = json.loads(reasons) if isinstance(reasons, str) else reasons
+        return any(isinstance(r, dict) and str(r.get("code", "")).startswith(OUT_OF_AREA) for r in listed)
+    except (ValueError, TypeError):
+        return False
 
 
 def fund_history(
@@ -472,20 +493,25 @@ def fund_history(
     for chunk in _chunks(sorted(set(certnos))):
         rows = _plain(db).execute(
             f"""SELECT certno, setl_time, pool, service_date, hifp_pay_fen, kind,
-                       CASE WHEN reasons_json LIKE ? THEN reasons_json END
+                       CASE WHEN reasons_json LIKE ? THEN reasons_json END,
+                       CASE WHEN reasons_json LIKE ? OR reimbursement_json LIKE ? THEN reasons_json END,
+                       CASE WHEN reimbursement_json LIKE ? THEN reimbursement_json END
                 FROM statement_visits
                 WHERE certno IN ({', '.join('?' * len(chunk))}) AND service_date BETWEEN ? AND ?
                   AND hifp_pay_fen != 0
                 ORDER BY certno, setl_time, pool, service_date, hifp_pay_fen""",
-            (_LAYERED, *chunk, date_from, date_to),
+            (_LAYERED, *[_MENTIONS_OUT_OF_AREA] * 3, *chunk, date_from, date_to),
         )
-        for certno, setl_time, pool, service_date, fund, kind, layered in rows:
+        for certno, setl_time, pool, service_date, fund, kind, layered, reasons, outside in rows:
             events = found.setdefault(certno, [])
+            away = reasons is not None and out_of_area(reasons, outside)
             if layered is None:
-                events.append((setl_time, pool, service_date, fund))
+                events.append((setl_time, pool, service_date, fund, away))
                 continue
             split.add(certno)
-            events += [(setl_time, part, service_date, fen) for part, fen in pool_parts(pool, kind, fund, layered, pool_of) if fen]
+            events += [
+                (setl_time, part, service_date, fen, away) for part, fen in pool_parts(pool, kind, fund, layered, pool_of) if fen
+            ]
     for certno in split:
         found[certno].sort()
     return found
@@ -493,18 +519,19 @@ def fund_history(
 
 def own_fund_history(db: DbOrConn, certnos: Sequence[str], date_from: str, date_to: str) -> dict[str, list[FundEvent]]:
     """The same as `fund_history`, from the township's own ledger: the fund its own desk paid
-    (reversals negative, dated by the visit they undo), timed like a statement's setl_time."""
+    (reversals negative, dated by the visit they undo), timed like a statement's setl_time; out of
+    the city as the desk's fund rows say (a reversal's as its visit's)."""
     found: dict[str, list[FundEvent]] = {}
     for chunk in _chunks(sorted(set(certnos))):
         rows = _plain(db).execute(
-            f"""SELECT p.id_number, REPLACE(v.time, 'T', ' '), f.pool, f.date, f.fund_fen
+            f"""SELECT p.id_number, REPLACE(v.time, 'T', ' '), f.pool, f.date, f.fund_fen, f.out_of_area
                 FROM visit_funds f JOIN visits v ON v.id = f.visit_id JOIN patients p ON p.id = f.patient_id
                 WHERE p.id_number IN ({', '.join('?' * len(chunk))}) AND f.date BETWEEN ? AND ? AND f.fund_fen != 0
                 ORDER BY p.id_number, v.time, f.pool, f.date, f.fund_fen""",
             (*chunk, date_from, date_to),
         )
-        for certno, setl_time, pool, service_date, fund in rows:
-            found.setdefault(certno, []).append((setl_time, pool, service_date, fund))
+        for certno, setl_time, pool, service_date, fund, away in rows:
+            found.setdefault(certno, []).append((setl_time, pool, service_date, fund, bool(away)))
     return found
 
 

@@ -356,9 +356,10 @@ def test_a_hospitals_receipt_is_re_adjudicated_at_the_hospitals_level(town, tmp_
     assert "fund paid 70.00 in the file, 0.00 re-adjudicated" in said
 
 
-def test_a_receipt_from_outside_the_city_is_not_re_adjudicated(town, tmp_path: Path) -> None:
+def test_a_receipt_from_outside_the_city_is_re_adjudicated_out_of_the_city(town, tmp_path: Path) -> None:
     """Shaoguan pays a receipt from outside the city, 70% up to 50.00 a year: 42.00 of 60.00.  The
-    out-of-city counter is not in the file, so the township leaves it (it is no designated visit)."""
+    township re-adjudicates it as out of the city (no designated visit; its out-of-city counter
+    over every village and the desk: tests/township/test_out_of_city.py) and agrees."""
     village, patient, operator = _wang_at_v03(tmp_path / "v03", town)
     paid = village.reimburse(
         patient, operator, "GZ-2025-0001", "township", "drug", Money.parse("60.00"), OUTSIDE_DAY, None, PAID_BACK,
