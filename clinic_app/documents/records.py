@@ -159,7 +159,7 @@ class PackageReceiptData:
     reversal_of: str | None = None
     """For a reversal: the receipt number of the fee handed back."""
     reason: str = ""
-    """For a reversal: why."""
+    """For a reversal, or a fee since reversed: why it was reversed."""
     voided_by: str | None = None
     """For a fee since reversed: the reversal's receipt number."""
     voided_at: dt.datetime | None = None

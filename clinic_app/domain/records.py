@@ -298,6 +298,8 @@ class PackagePayment:
     reversed_by: str | None = None
     """A payment since reversed: the reversal's receipt number."""
     reversed_at: dt.datetime | None = None
+    reversed_reason: str = ""
+    """A payment since reversed: why (the reversal's `reason`)."""
     original_receipt_no: str | None = None
     """A reversal: the receipt number of the payment it reverses."""
 

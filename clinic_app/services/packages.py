@@ -194,7 +194,8 @@ def package_receipt_data(session: ClinicSession, payment_id: int, reprint: bool 
         payment_method=PAYMENT_NAMES.get(payment.payment_method, (payment.payment_method,))[0],
         reprint=reprint,
         reversal_of=payment.original_receipt_no if payment.kind == "reversal" else None,
-        reason=payment.reason,
+        # A reversal's own reason; a fee since reversed, its reversal's (printed as 作废原因).
+        reason=payment.reason if payment.kind == "reversal" else payment.reversed_reason,
         voided_by=payment.reversed_by,
         voided_at=payment.reversed_at,
     )

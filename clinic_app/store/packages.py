@@ -56,7 +56,8 @@ def insert_payment(conn: sqlite3.Connection, clinic_code: str, time: dt.datetime
 
 _SELECT = """
 SELECT p.*, pt.name AS patient_name, pt.id_number, pt.psn_no, pt.category, o.name AS operator_name,
-       r.receipt_no AS reversed_by, r.time AS reversed_at, orig.receipt_no AS original_receipt_no
+       r.receipt_no AS reversed_by, r.time AS reversed_at, r.reason AS reversed_reason,
+       orig.receipt_no AS original_receipt_no
 FROM package_payments p
 JOIN patients pt ON pt.id = p.patient_id
 JOIN operators o ON o.id = p.operator_id
@@ -88,6 +89,7 @@ def _payment(row: Row) -> PackagePayment:
         reason=row["reason"],
         reversed_by=row["reversed_by"],
         reversed_at=dt.datetime.fromisoformat(row["reversed_at"]) if row["reversed_at"] else None,
+        reversed_reason=row["reversed_reason"] or "",
         original_receipt_no=row["original_receipt_no"],
     )
 

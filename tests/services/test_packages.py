@@ -210,6 +210,8 @@ def test_a_reversed_fee_s_receipts_say_so(shaoyang: Ledger) -> None:
     assert "本次收取(个人承担)-8.00" in flat and "(负数)人民币捌元整" in flat
     again = _flat(write_package_receipt(session, paid.id, reprint=True)[1])
     assert "重打REPRINT" in again and "已作废VOIDED" in again and f"冲销收据号{undone.receipt_no}" in again
+    # The voided fee's receipt, printed again, says why as the reversal's does (a visit's does).
+    assert "作废原因收错人" in again
 
 
 def test_the_day_close_printout_has_the_fees_section_and_the_money_handed_over(shaoyang: Ledger) -> None:
