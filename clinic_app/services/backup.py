@@ -62,6 +62,8 @@ class CheckReport:
     breaks: tuple[ledger.ChainBreak, ...]
     read_only_folder: bool = False
     """The file's folder cannot be written (a write-protected disk): it was read without writing."""
+    continued: ledger.Continuation | None = None
+    """The statement the ledger continues from (its data folder before was lost), checked from there."""
 
     @property
     def ok(self) -> bool:
@@ -91,6 +93,12 @@ class CheckReport:
                 out.append(f"  收据 / receipt {found.receipt_no} (seq {found.seq}): {found.problem}")
         else:
             out.append("哈希链 / hash chain: ok")
+        if self.continued is not None and not self.integrity:
+            c = self.continued
+            out.append(
+                f"台账接续自月结 {c.month} 第 {c.revision} 版 (第 {c.last_seq} 条之后) / "
+                f"the ledger continues from statement {c.month} r{c.revision} (after seq {c.last_seq})"
+            )
         if self.schema_version > SCHEMA_VERSION:
             out.append(f"结构版本比本软件新 / schema newer than this app ({SCHEMA_VERSION})")
         return out
@@ -100,9 +108,10 @@ def check_file(path: Path) -> CheckReport:
     """Integrity check, schema version and the full hash chain of one database file."""
     with read_only(path) as db:
         version, problems, count, breaks = ledger.inspect_file(db)
+        continued = None if problems else ledger.continuation(db)
     # SQLite's text about a damaged page may carry the damaged bytes themselves.
     integrity = tuple(plain_detail(problem) for problem in problems)
-    return CheckReport(path, version, count, integrity, tuple(breaks), not folder_writable(path.parent))
+    return CheckReport(path, version, count, integrity, tuple(breaks), not folder_writable(path.parent), continued)
 
 
 def check_database(folder: Path) -> CheckReport:

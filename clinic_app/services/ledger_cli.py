@@ -1,4 +1,4 @@
-"""The ledger's commands: ``demo``, ``check``, ``backup`` and ``restore`` (CLI.md).
+"""The ledger's commands: ``demo``, ``check``, ``continue``, ``backup`` and ``restore`` (CLI.md).
 
 Each handler takes the parsed arguments and returns the exit status; problems a
 user can fix are raised as `UserError` / `BadInput` and printed by `cli.run`.
@@ -118,6 +118,45 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UserError(
             f"台账校验未通过: 请用损坏前的备份恢复 (clinic-app restore --data-dir {folder} 列出备份)",
             f"ledger check failed: restore a backup from before the damage (clinic-app restore --data-dir {folder} lists them)",
+        )
+    return 0
+
+
+def cmd_continue(args: argparse.Namespace) -> int:
+    """`continue --from PATH`: a new data folder goes on from the lost one's last statement."""
+    from clinic_app.services.continuation import continue_ledger, plan_continuation
+    from clinic_app.services.session import ClinicSession
+
+    with ClinicSession(_clinic_dir(args)) as session:
+        plan = plan_continuation(session, Path(args.source).expanduser())
+        done = continue_ledger(session, plan)
+        code = session.require_clinic().code
+    found = plan.continuation
+    receipts = ", ".join(f"{year}: {seq:06d}" for year, seq in sorted(found.receipt_seqs.items()))
+    print(f"台账已接续 / ledger continued from: {plan.path}")
+    print(f"  月结 / statement: {found.month} 第 {found.revision} 版 / r{found.revision}  (SHA-256 {found.body_sha256})")
+    print(f"  下一条台账序号 / next ledger seq: {found.last_seq + 1}  (接在哈希 / after hash {found.last_hash})")
+    print(f"  收据号接在 / receipt numbers go on after: {receipts}")
+    if not found.receipts_exact:
+        print(
+            f"  找到的月结未能从 {found.month[:4]} 年的第一张收据数起: 收据号从不会与之前重复的号码接续, 中间会空号 / "
+            f"the statements found do not reach back to {found.month[:4]}'s first receipt: the numbers go on after "
+            "one no earlier receipt can pass, leaving a gap"
+        )
+    print(f"  {found.month} 及以前的月份不能再导出 / months up to {found.month} cannot be exported again")
+    print(f"  新签名密钥指纹 / new signing key fingerprint: {done.fingerprint}")
+    if done.same_key:
+        print("  与原月结的签名密钥相同, 乡镇卫生院无需更换密钥 / the statement's own key: the township replaces nothing")
+    else:
+        print(
+            f"  原密钥 / lost key: {found.fingerprint}\n"
+            "  请把新指纹电话读给乡镇卫生院。乡镇导入下一份月结时会提示密钥不同: 与村医核对指纹后, 用 "
+            f"clinic-app statement replace-key <{code} 的新月结文件> --trust \"<新指纹>\" --reason \"原数据丢失, 从月结接续\" --by <经办人> "
+            "(或在 导入 中点 更换该村密钥) 更换登记的密钥, 再导入 / "
+            "read the new fingerprint out to the township by phone. Its import of the next statement says the key differs: "
+            f"once the fingerprint is checked with the village doctor, it replaces the registered key with "
+            f"clinic-app statement replace-key <{code}'s new statement file> --trust \"<new fingerprint>\" "
+            "--reason \"data lost, continued from the statement\" --by <name> (or 更换该村密钥 in 导入), then imports it"
         )
     return 0
 

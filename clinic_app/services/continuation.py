@@ -1,0 +1,249 @@
+"""A village that lost its whole data folder (a dead disk, no backup) continues its ledger from
+its last exported statement (`clinic-app continue --from PATH`).
+
+A new data folder is set up for the same clinic as usual (same clinic code), with no entries.
+The statements the village exported are on its USB stick (or a copy from the township): each
+signs its month's entries, the ledger hash before them and after them, and every entry's
+settlement id, which carries its ledger seq (``{clinic}S{seq:09d}``).  The newest month (its
+newest revision) of this clinic found there, its signature and its own sums verified, is
+recorded as the point the new ledger continues from (`ledger.Continuation`): its last seq and
+hash, so the next entry is seq + 1 linked to that hash, and the month's statement that the
+township imports next starts where the imported one ended.  Nothing is taken on trust here
+that the township does not check again: a statement forged or out of date would not join the
+chain the township already holds, and its import is refused (台账链不连续) as before.
+
+Receipt numbers go on after the last of the statement's year.  The statements do not carry the
+receipt numbers, but a year's receipts are numbered in ledger order one by one (every entry of
+the ledger takes the next of its year), so the statements linked back from the newest (each
+starting where the one before ended) count them: exactly when they reach back to the year's
+start (the ledger's first statement, or one of January or before); otherwise the count plus
+every entry before the first statement found is a bound no earlier receipt of the year can pass
+(the numbers leave a gap, and collide with none).
+
+The lost folder's signing key is gone: the new folder makes its key now (the key every clinic
+makes on first use), and the township replaces the registered key (`statement replace-key`,
+导入's 更换该村密钥) once it has checked the new fingerprint with the village doctor by phone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from clinic_app.documents import signing
+from clinic_app.documents.statement_file import StatementError, VerifiedStatement, verify_statement
+from clinic_app.errors import BadInput, UserError
+from clinic_app.services.keys import read_file
+from clinic_app.services.session import ClinicSession
+from clinic_app.services.statements import clinic_key, keep_key
+from clinic_app.services.township_cli import statement_files
+from clinic_app.store import ledger
+from clinic_app.store.db import record_time, transaction
+from clinic_app.store.ledger import GENESIS_HASH
+
+AUDIT_ACTION = "ledger_continued"
+
+
+@dataclass(frozen=True)
+class ContinuationPlan:
+    """What `continue_ledger` would record: the statement found, and what follows from it."""
+
+    path: Path
+    statement: VerifiedStatement
+    continuation: ledger.Continuation
+    linked_months: tuple[str, ...]
+    """The months of the statements linked back from the newest (newest first) that counted the receipts."""
+
+
+@dataclass(frozen=True)
+class Continued:
+    """What `continue_ledger` did."""
+
+    plan: ContinuationPlan
+    fingerprint: str
+    """The new folder's key (the township replaces the registered key by it)."""
+    same_key: bool
+    """The new folder signs with the statement's own key (its key file was saved): nothing to replace."""
+
+
+def _refuse(zh: str, en: str) -> BadInput:
+    return BadInput(f"不能接续台账: {zh}; 未写入任何内容", f"cannot continue the ledger: {en}; nothing written")
+
+
+def _found_files(source: Path) -> tuple[list[Path], bool]:
+    """The .json files at `source` (a statement file, or a folder such as the stick), and whether it is a folder."""
+    if not source.exists():
+        raise _refuse(f"找不到 {source}", f"{source} does not exist")
+    files, in_folder = statement_files([str(source)])
+    return files, bool(in_folder)
+
+
+def _clinic_of(raw: bytes) -> str | None:
+    """The clinic code a file says, read without trusting it (for naming a damaged file of this clinic)."""
+    try:
+        code = json.loads(raw)["body"]["clinic"]["code"]
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return None
+    return code if isinstance(code, str) else None
+
+
+def _seqs(statement: VerifiedStatement) -> list[int]:
+    """The ledger seq of each entry of the statement, from its settlement ids (`{clinic}S{seq:09d}`)."""
+    pattern = re.compile(rf"{re.escape(statement.clinic_code)}S(\d{{9}})")
+    seqs = []
+    for visit in statement.body["visits"]:
+        found = pattern.fullmatch(visit["setl_id"])
+        if found is None:
+            raise _refuse(
+                f"月结 {statement.month} 的结算号 {visit['setl_id']} 不是本软件的格式 (诊所编码 + S + 9 位序号), 无法得知台账序号",
+                f"the settlement id {visit['setl_id']} of {statement.month} is not this program's (clinic code, S, nine "
+                "digits): the ledger's seq cannot be known",
+            )
+        seqs.append(int(found.group(1)))
+    seqs.sort()
+    if not seqs or seqs != list(range(seqs[0], seqs[0] + len(seqs))) or len(seqs) != statement.chain.count:
+        raise _refuse(
+            f"月结 {statement.month} 第 {statement.revision} 版的台账序号不连续, 不是一段完整的台账",
+            f"the ledger seqs of {statement.month} r{statement.revision} are not one whole stretch of the ledger",
+        )
+    return seqs
+
+
+def plan_continuation(session: ClinicSession, source: Path) -> ContinuationPlan:
+    """Find this clinic's newest statement at `source` and what the ledger would continue from; write nothing."""
+    clinic = session.require_clinic()
+    if clinic.role != "village":
+        raise _refuse("本数据文件夹是乡镇卫生院; 台账接续用于村卫生室", "this data folder is a township health center's; a village clinic's ledger is continued")
+    if ledger.continuation(session.db) is not None:
+        start = ledger.continuation(session.db)
+        assert start is not None
+        raise _refuse(
+            f"本台账已接续自 {start.month} 第 {start.revision} 版月结", f"this ledger already continues from {start.month} r{start.revision}"
+        )
+    if ledger.last_entry(session.db)[0] > 0:
+        raise _refuse(
+            "本数据文件夹的台账已有记录; 接续只用于刚建立、还没有任何记录的数据文件夹",
+            "this data folder's ledger already has entries; a ledger is continued only in a new data folder with none",
+        )
+    files, in_folder = _found_files(source)
+    own: dict[str, tuple[Path, VerifiedStatement]] = {}
+    others: set[str] = set()
+    damaged: list[tuple[Path, StatementError]] = []
+    for path in files:
+        raw = read_file(path)
+        try:
+            verified = verify_statement(raw)
+        except StatementError as exc:
+            code = _clinic_of(raw)
+            if code == clinic.code or (not in_folder and code is None):
+                damaged.append((path, exc))  # this clinic's, or the one file named: say why
+            elif code is not None:
+                others.add(code)
+            continue
+        if verified.clinic_code != clinic.code or verified.township_code != clinic.township_code:
+            others.add(f"{verified.clinic_code} ({verified.township_code})")
+            continue
+        own.setdefault(verified.body_sha256, (path, verified))
+    if damaged:
+        bad, why = damaged[0]
+        raise _refuse(f"{bad} 无法核验: {why.zh}", f"{bad} cannot be verified: {why.en}")
+    if not own:
+        who = f"{clinic.name} ({clinic.code}, {clinic.township_code})"
+        found_zh = f"; 找到的是其他诊所的: {', '.join(sorted(others))}" if others else ""
+        found_en = f"; found other clinics' only: {', '.join(sorted(others))}" if others else ""
+        raise _refuse(f"{source} 中没有本诊所 {who} 的月结数据文件{found_zh}", f"no statement data file of {who} at {source}{found_en}")
+    newest: dict[str, tuple[Path, VerifiedStatement]] = {}
+    for path, verified in own.values():
+        held = newest.get(verified.month)
+        if held is None or verified.revision > held[1].revision:
+            newest[verified.month] = (path, verified)
+        elif verified.revision == held[1].revision:
+            raise _refuse(
+                f"{verified.month} 第 {verified.revision} 版有两份内容不同的文件 ({held[0].name}, {path.name}); 请指定要接续的文件",
+                f"two different files of {verified.month} r{verified.revision} ({held[0].name}, {path.name}); name the file to continue from",
+            )
+    path, last = newest[max(newest)]
+    return ContinuationPlan(path, last, *_continuation(last, newest, str(path)))
+
+
+def _continuation(
+    last: VerifiedStatement, newest: Mapping[str, tuple[Path, VerifiedStatement]], source: str
+) -> tuple[ledger.Continuation, tuple[str, ...]]:
+    """The continuation from `last`, its receipts counted over the statements linked back from it."""
+    by_last_hash = {v.chain.last_hash: v for _, v in newest.values() if v.month < last.month}
+    linked = [last]
+    while linked[-1].chain.before_hash != GENESIS_HASH:
+        before = by_last_hash.get(linked[-1].chain.before_hash)
+        if before is None or before.month >= linked[-1].month:
+            break
+        linked.append(before)
+    counts: dict[int, int] = {}
+    for statement in linked:
+        for visit in statement.body["visits"]:
+            year = int(visit["setl_time"][:4])
+            counts[year] = counts.get(year, 0) + 1
+    first = linked[-1]
+    earlier = _seqs(first)[0] - 1  # entries before the first statement found, none of them seen
+    whole = first.chain.before_hash == GENESIS_HASH
+
+    def exact(year: int) -> bool:
+        # The entries before the first statement found are dated before its month.
+        return whole or first.month <= f"{year:04d}-01"
+
+    receipts = {year: n + (0 if exact(year) else earlier) for year, n in counts.items()}
+    seqs = _seqs(last)
+    last_visit = max(last.body["visits"], key=lambda v: (v["setl_time"][:10], v["setl_id"]))
+    year = int(last.month[:4])
+    return (
+        ledger.Continuation(
+            clinic_code=last.clinic_code,
+            month=last.month,
+            revision=last.revision,
+            body_sha256=last.body_sha256,
+            fingerprint=last.fingerprint,
+            last_seq=seqs[-1],
+            last_hash=last.chain.last_hash,
+            last_date=dt.date.fromisoformat(last_visit["setl_time"][:10]),
+            receipt_seqs=receipts,
+            receipts_exact=exact(year),
+            source=source,
+            recorded_at=record_time(),
+        ),
+        tuple(s.month for s in linked),
+    )
+
+
+def continue_ledger(session: ClinicSession, plan: ContinuationPlan) -> Continued:
+    """Record the continuation with an audit entry, and the new folder's key, in one transaction."""
+    found = plan.continuation
+    key = clinic_key(session)  # the first-use key of the new folder (its file: the export's own)
+    with transaction(session.db) as conn:
+        if ledger.last_entry(conn)[0] > 0 or ledger.continuation(conn) is not None:
+            raise UserError("台账刚刚已有记录, 未接续", "the ledger got entries meanwhile: not continued")
+        ledger.record_continuation(conn, found)
+        keep_key(conn, session, key)
+        ledger.audit(
+            conn,
+            AUDIT_ACTION,
+            json.dumps(
+                {
+                    "month": found.month,
+                    "revision": found.revision,
+                    "body_sha256": found.body_sha256,
+                    "last_seq": found.last_seq,
+                    "last_hash": found.last_hash,
+                    "receipt_seqs": {str(y): n for y, n in sorted(found.receipt_seqs.items())},
+                    "receipts_exact": found.receipts_exact,
+                    "old_fingerprint": found.fingerprint,
+                    "new_fingerprint": signing.fingerprint(key),
+                    "source": found.source,
+                },
+                ensure_ascii=False,
+            ),
+        )
+    fingerprint = signing.fingerprint(key)
+    return Continued(plan, fingerprint, fingerprint == found.fingerprint)

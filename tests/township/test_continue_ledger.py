@@ -1,0 +1,215 @@
+"""A village that lost its whole data folder continues its ledger from its last exported statement
+(`clinic-app continue --from`), and the township takes its next month without a break in the chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+from clinic_app.cli import run
+from clinic_app.documents import signing
+from clinic_app.documents.statement_file import verify_statement
+from clinic_app.services import continuation
+from clinic_app.services.session import ClinicSession
+from clinic_app.services.statements import key_path
+from clinic_app.store import ledger
+from clinic_app.store import township as store
+from tests.township import builders as b
+
+ALICE, BOB = b.resident_id(201), b.resident_id(202)
+
+
+def _export(folder: Path, month: str, stick: Path, capsys) -> Path:  # type: ignore[no-untyped-def]
+    assert run(["statement", "export", "--data-dir", str(folder), "--month", month, "--out", str(stick)]) == 0
+    capsys.readouterr()
+    return stick / f"V02_{month}_r1.json"
+
+
+def _numbers(folder: Path) -> list[tuple[int, str, str, str]]:
+    with ClinicSession(folder) as session:
+        entries = session.entries(ledger.EntryFilter(), 0, 1000)
+    return sorted((e.seq, e.setl_id, e.mdtrt_id, e.receipt_no) for e in entries)
+
+
+def _town(tmp_path: Path) -> Path:
+    town = b.township(tmp_path / "town")
+    b.enrol(town, "村民甲", ALICE, "V02")
+    b.enrol(town, "村民乙", BOB, "V02")
+    town.close()
+    return tmp_path / "town"
+
+
+def _lost_village(tmp_path: Path, capsys) -> tuple[Path, Path, Path, list[tuple[int, str, str, str]]]:  # type: ignore[no-untyped-def]
+    """Village V02 settles February and March 2025 (a visit voided in March), exports both onto
+    its stick, the township imports them; then the village's data folder is lost."""
+    folder, stick = tmp_path / "v02", tmp_path / "stick"
+    stick.mkdir()
+    village = b.village(folder, "V02")
+    alice = b.enrol(village, "村民甲", ALICE, "V02")
+    bob = b.enrol(village, "村民乙", BOB, "V02")
+    b.settle(village, alice.id, dt.datetime(2025, 2, 10, 9))
+    b.settle(village, bob.id, dt.datetime(2025, 2, 11, 9))
+    b.settle(village, alice.id, dt.datetime(2025, 3, 3, 9))
+    wrong = b.settle(village, bob.id, dt.datetime(2025, 3, 4, 9))
+    village.void(wrong, "收费录入错误", village.operators()[0].id, dt.datetime(2025, 3, 4, 10))
+    village.close()
+    old = _numbers(folder)
+    february, march = _export(folder, "2025-02", stick, capsys), _export(folder, "2025-03", stick, capsys)
+    town = _town(tmp_path)
+    key = verify_statement(march.read_bytes()).fingerprint
+    assert run(["statement", "import", "--data-dir", str(town), str(february), str(march), "--trust", key]) == 0
+    capsys.readouterr()
+    shutil.rmtree(folder)  # the disk died; no backup
+    return folder, stick, town, old
+
+
+def test_a_village_that_lost_its_data_continues_from_its_stick_and_the_township_takes_the_next_month(
+    tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    folder, stick, town, old = _lost_village(tmp_path, capsys)
+    assert [n[0] for n in old] == [1, 2, 3, 4, 5]
+    assert old[-1] == (5, "V02S000000005", "V02V000000005", "V02-2025-000005")  # the reversal
+
+    # A new data folder for the same clinic, continued from the stick (the newest month: March).
+    b.village(folder, "V02").close()
+    assert run(["continue", "--data-dir", str(folder), "--from", str(stick)]) == 0
+    out = capsys.readouterr().out
+    with ClinicSession(folder) as session:
+        start = ledger.continuation(session.db)
+        new_key = signing.fingerprint(signing.load_key(key_path(session)))
+        (detail,) = ledger.audit_details(session.db, continuation.AUDIT_ACTION)
+    march = verify_statement((stick / "V02_2025-03_r1.json").read_bytes())
+    assert start is not None
+    assert (start.month, start.revision, start.last_seq, start.last_hash) == ("2025-03", 1, 5, march.chain.last_hash)
+    assert (dict(start.receipt_seqs), start.receipts_exact, start.body_sha256) == ({2025: 5}, True, march.body_sha256)
+    assert json.loads(detail)["new_fingerprint"] == new_key != march.fingerprint
+    assert new_key in out and march.fingerprint in out and "replace-key" in out and "2025-03" in out
+
+    # April in the new folder: seq, setl ids and receipt numbers go on; the chain links to March's end.
+    with ClinicSession(folder) as village:
+        alice = b.enrol(village, "村民甲", ALICE, "V02")
+        b.settle(village, alice.id, dt.datetime(2025, 4, 7, 9))
+        b.settle(village, alice.id, dt.datetime(2025, 4, 8, 9))
+    new = _numbers(folder)
+    assert new == [
+        (6, "V02S000000006", "V02V000000006", "V02-2025-000006"),
+        (7, "V02S000000007", "V02V000000007", "V02-2025-000007"),
+    ]
+    for column in range(1, 4):
+        assert not {n[column] for n in old} & {n[column] for n in new}
+    april = _export(folder, "2025-04", stick, capsys)
+    assert verify_statement(april.read_bytes()).chain.before_hash == march.chain.last_hash
+
+    # March cannot be exported again from the continued ledger.
+    assert run(["statement", "export", "--data-dir", str(folder), "--month", "2025-03", "--out", str(tmp_path)]) == 2
+    assert "接续自 2025-03" in capsys.readouterr().err
+
+    # check verifies the chain from March's end and says so.
+    assert run(["check", "--data-dir", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "已校验台账条目 / entries checked: 2" in out and "哈希链 / hash chain: ok" in out
+    assert "the ledger continues from statement 2025-03 r1" in out and "台账接续自月结 2025-03 第 1 版" in out
+
+    # The township refuses April for its new key until it replaces the key (after the phone call), then takes it.
+    assert run(["statement", "import", "--data-dir", str(town), str(april)]) == 2
+    assert "更换该村密钥" in capsys.readouterr().err
+    argv = ["statement", "replace-key", "--data-dir", str(town), str(april), "--trust", new_key]
+    assert run([*argv, "--reason", "村卫生室硬盘损坏, 从月结接续", "--by", "张会计"]) == 0
+    capsys.readouterr()
+    assert run(["statement", "import", "--data-dir", str(town), str(april)]) == 0
+    capsys.readouterr()
+    with ClinicSession(town) as township:
+        assert [(s.month, s.revision) for s in store.statements(township.db)] == [("2025-02", 1), ("2025-03", 1), ("2025-04", 1)]
+
+
+def test_without_continue_the_township_still_refuses_the_ledger_that_starts_over(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    folder, _, town, _ = _lost_village(tmp_path, capsys)
+    with b.village(folder, "V02") as village:
+        b.settle(village, b.enrol(village, "村民甲", ALICE, "V02").id, dt.datetime(2025, 4, 7, 9))
+    assert _numbers(folder) == [(1, "V02S000000001", "V02V000000001", "V02-2025-000001")]
+    april = _export(folder, "2025-04", tmp_path / "stick", capsys)
+    with ClinicSession(folder) as session:
+        new_key = signing.fingerprint(signing.load_key(key_path(session)))
+    argv = ["statement", "replace-key", "--data-dir", str(town), str(april), "--trust", new_key]
+    assert run([*argv, "--reason", "硬盘损坏", "--by", "张会计"]) == 0
+    capsys.readouterr()
+    assert run(["statement", "import", "--data-dir", str(town), str(april)]) == 2
+    assert "台账链不连续" in capsys.readouterr().err
+
+
+def test_continue_refuses_what_it_cannot_continue_from(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    folder, stick, _, _ = _lost_village(tmp_path, capsys)
+    b.village(folder, "V02").close()
+    march = stick / "V02_2025-03_r1.json"
+
+    # Another clinic's statement.
+    other_dir, other_stick = tmp_path / "v03", tmp_path / "other"
+    other_stick.mkdir()
+    with b.village(other_dir, "V03") as other:
+        b.settle(other, b.enrol(other, "村民丙", b.resident_id(301), "V03").id, dt.datetime(2025, 3, 5, 9))
+    assert run(["statement", "export", "--data-dir", str(other_dir), "--month", "2025-03", "--out", str(other_stick)]) == 0
+    capsys.readouterr()
+    assert run(["continue", "--data-dir", str(folder), "--from", str(other_stick / "V03_2025-03_r1.json")]) == 2
+    assert "没有本诊所" in capsys.readouterr().err
+    assert run(["continue", "--data-dir", str(folder), "--from", str(other_stick)]) == 2
+    assert "V03" in capsys.readouterr().err
+
+    # A statement changed after it was signed.
+    document = json.loads(march.read_bytes())
+    document["body"]["ledger"]["last_hash"] = "0" * 64
+    forged = tmp_path / "forged" / march.name
+    forged.parent.mkdir()
+    forged.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    assert run(["continue", "--data-dir", str(folder), "--from", str(forged)]) == 2
+    assert "签名无效" in capsys.readouterr().err
+    assert run(["continue", "--data-dir", str(folder), "--from", str(forged.parent)]) == 2
+    assert "签名无效" in capsys.readouterr().err
+
+    # No statement there at all.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run(["continue", "--data-dir", str(folder), "--from", str(empty)]) == 2
+    assert run(["continue", "--data-dir", str(folder), "--from", str(tmp_path / "nowhere")]) == 2
+    capsys.readouterr()
+    with ClinicSession(folder) as session:
+        assert ledger.continuation(session.db) is None
+        assert ledger.audit_details(session.db, continuation.AUDIT_ACTION) == []
+    assert not (folder / key_path_name()).exists()
+
+    # A ledger that has entries already.
+    with ClinicSession(folder) as village:
+        b.settle(village, b.enrol(village, "村民甲", ALICE, "V02").id, dt.datetime(2025, 4, 7, 9))
+    assert run(["continue", "--data-dir", str(folder), "--from", str(march)]) == 2
+    assert "已有记录" in capsys.readouterr().err
+    with ClinicSession(folder) as session:
+        assert ledger.continuation(session.db) is None
+
+    # Continued once, a second continuation is refused.
+    again = tmp_path / "again"
+    b.village(again, "V02").close()
+    assert run(["continue", "--data-dir", str(again), "--from", str(march)]) == 0
+    capsys.readouterr()
+    assert run(["continue", "--data-dir", str(again), "--from", str(march)]) == 2
+    assert "已接续自 2025-03" in capsys.readouterr().err
+
+
+def key_path_name() -> str:
+    from clinic_app.services.statements import KEY_FILE
+
+    return str(KEY_FILE)
+
+
+def test_receipts_counted_from_an_incomplete_stick_go_on_after_a_bound(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Only March on the stick (February's file not there): March's 3 entries are seqs 3-5, the 2
+    entries before it may be of 2025 too, so the receipts go on after 3 + 2 = 5 (here exactly
+    the last; with entries of 2024 before it, a gap)."""
+    folder, stick, _, _ = _lost_village(tmp_path, capsys)
+    (stick / "V02_2025-02_r1.json").unlink()
+    b.village(folder, "V02").close()
+    assert run(["continue", "--data-dir", str(folder), "--from", str(stick)]) == 0
+    assert "中间会空号" in capsys.readouterr().out
+    with ClinicSession(folder) as session:
+        start = ledger.continuation(session.db)
+    assert start is not None and (dict(start.receipt_seqs), start.receipts_exact, start.last_seq) == ({2025: 5}, False, 5)
