@@ -6,6 +6,8 @@ replaced by a direct call once that method exists.  They run on the worker.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from clinic_app.domain.records import CatalogEntry
 from clinic_app.services.session import ClinicSession
 
@@ -22,16 +24,29 @@ def consultation_entry(session: ClinicSession) -> CatalogEntry | None:
     return None
 
 
-def import_catalog(
-    session: ClinicSession, path: str, language: str = "zh"
-) -> tuple[int, list[tuple[str, str, str]], int, int, int]:
-    """Import a catalogue file with `clinic_app.services.catalog_import`.
+class CatalogImported(NamedTuple):
+    """What a catalogue import did, for the settings screen's summary."""
 
-    Returns (rows written, problems as (row, field, message), drugs imported as
-    self-pay because they were bought outside the tender network, codes new to
-    the catalogue, codes whose price changed); the service writes nothing when
-    any row is bad.
-    """
+    written: int
+    problems: list[tuple[str, str, str]]
+    """(row, field, message) in the interface's language; nothing is written when there is one."""
+    outside_tender: int
+    """Drugs imported as self-pay because they were bought outside the tender network."""
+    added: int
+    """Codes new to the catalogue."""
+    repriced: int
+    """Codes already there whose price changed."""
+    hidden: int = 0
+    """Rows with content Excel hides, skipped."""
+    filtered: int = 0
+    """Rows with content a filter hides, skipped."""
+    notes_sheets: tuple[str, ...] = ()
+    """Sheets of instructions (填写说明) with a header and an example line, skipped."""
+
+
+def import_catalog(session: ClinicSession, path: str, language: str = "zh") -> CatalogImported:
+    """Import a catalogue file with `clinic_app.services.catalog_import`; the service writes
+    nothing when any row is bad."""
     from pathlib import Path
 
     # csv and openpyxl are loaded on the first catalogue import, not at start-up.
@@ -47,4 +62,13 @@ def import_catalog(
         )
         for p in report.problems
     ]
-    return report.written, problems, report.outside_tender, report.added, report.repriced
+    return CatalogImported(
+        report.written,
+        problems,
+        report.outside_tender,
+        report.added,
+        report.repriced,
+        report.hidden,
+        report.filtered,
+        report.notes_sheets,
+    )

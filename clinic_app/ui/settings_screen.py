@@ -543,8 +543,8 @@ class SettingsScreen(QWidget):
         self.problems.set_rows([])  # the last file's problems are not this one's (an .xls refused whole kept them)
         self.context.run(lambda: adapters.import_catalog(session, path, language), self._imported, self._import_failed)
 
-    def _imported(self, result: tuple[int, list[tuple[str, str, str]], int, int, int]) -> None:
-        saved, problems, outside_tender, added, repriced = result
+    def _imported(self, result: adapters.CatalogImported) -> None:
+        saved, problems, outside_tender, added, repriced = result[:5]
         self.import_button.setEnabled(True)
         self.problems.set_rows([ImportProblem(*p) for p in problems])
         if problems:
@@ -570,6 +570,25 @@ class SettingsScreen(QWidget):
                     added=added, updated=saved - added, repriced=repriced
                 )
             )
+        # What the file holds and the import left out, said whether or not it imported: the doctor who
+        # wants the rows Excel hides (or a filter a clerk left on) learns how to have them.
+        skipped = []
+        if result.hidden:
+            skipped.append(
+                self.tr("另有 {n} 行在 Excel 中是隐藏的, 已跳过 (未导入); 如需导入, 请在 Excel 中取消隐藏后重新导入").format(
+                    n=result.hidden
+                )
+            )
+        if result.filtered:
+            skipped.append(
+                self.tr("另有 {n} 行被筛选隐藏, 已跳过 (未导入); 如需导入, 请在 Excel 中清除筛选后重新导入").format(
+                    n=result.filtered
+                )
+            )
+        if result.notes_sheets:
+            skipped.append(self.tr("工作表 {names} 是填写说明或示例, 已跳过").format(names="、".join(result.notes_sheets)))
+        if skipped:
+            self.import_summary.setText("\n".join([self.import_summary.text(), *skipped]))
         if saved:
             emit(self.context.data_changed, "catalog")
         emit(self.catalog_imported, saved, len(problems))

@@ -3,22 +3,22 @@
 <context>
     <name>AdjudicationPanel</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="241" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="237" />
         <source>结算预览</source>
         <translation>Adjudication preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="250" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="246" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="250" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="246" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="250" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="246" />
         <source>个人支付</source>
         <translation>Patient pays</translation>
     </message>
@@ -314,13 +314,13 @@
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="166" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="97" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="111" />
         <source>收据号</source>
         <translation>Receipt</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="167" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="102" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="116" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
@@ -357,7 +357,7 @@
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="173" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="101" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="115" />
         <source>付款方式</source>
         <translation>Payment</translation>
     </message>
@@ -372,17 +372,17 @@
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="96" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="110" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="98" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="112" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="100" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="114" />
         <source>状态</source>
         <translation>State</translation>
     </message>
@@ -390,72 +390,72 @@
 <context>
     <name>DayCloseDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="171" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="189" />
         <source>日结</source>
         <translation>Day close</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="177" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="195" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="183" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="201" />
         <source>打印日结单…</source>
         <translation>Print the day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="203" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="221" />
         <source>日结 {day}</source>
         <translation>Day close {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="216" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="234" />
         <source>就诊 {n} 笔, 冲销 {r} 笔</source>
         <translation>{n} visits, {r} reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="217" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="235" />
         <source>总费用 {v} 元</source>
         <translation>Total {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="218" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="236" />
         <source>统筹支付 {v} 元</source>
         <translation>Fund pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="219" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="237" />
         <source>个人支付 {v} 元</source>
         <translation>Patient pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="221" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="239" />
         <source>个人支付按付款方式:</source>
         <translation>Patient share by payment method:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="225" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="243" />
         <source>外院报销 {n} 笔, 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元</source>
         <translation>{n} outside receipts reimbursed: {t} billed, {f} paid back by the fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="228" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="246" />
         <source>家庭医生签约服务费 {n} 笔 (冲销 {r} 笔), 合计 {a} 元</source>
         <translation>{n} family doctor package fees ({r} reversed), {a} yuan in all</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="231" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="249" />
         <source>应交款 (就诊个人支付 + 签约服务费):</source>
         <translation>To hand over (visits' patient share + package fees):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="233" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="251" />
         <source>应交款 (现金与移动支付):</source>
         <translation>To hand over (cash and mobile payment):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="236" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="254" />
         <source>应交款 {v} 元</source>
         <translation>To hand over: {v} yuan</translation>
     </message>
@@ -602,47 +602,47 @@
 <context>
     <name>EntryDetails</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="76" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="79" />
         <source>就诊明细</source>
         <translation>Visit details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="88" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="91" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="89" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="92" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="90" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="93" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="91" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="94" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="92" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="95" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="93" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="96" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="117" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="121" />
         <source>已作废</source>
         <translation>voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="120" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="124" />
         <source>收据号 {receipt}  {kind} {state}
 {time}  患者 {patient}  操作员 {operator}
 总费用 {total} 元  统筹支付 {fund} 元  个人支付 {patient_pays} 元 ({method})</source>
@@ -651,24 +651,24 @@
 Total {total}  fund {fund}  patient {patient_pays} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="136" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="140" />
         <source>账户持有人 {holder}</source>
         <translation>Account holder {holder}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="139" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="143" />
         <source>外院票据号 {receipt}  {note}</source>
         <translation>Outside receipt {receipt}  {note}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="154" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="172" />
         <source>冲销 (作废) 收据 {receipt}
 作废原因: {reason}</source>
         <translation>Reverses (voids) receipt {receipt}
 Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="157" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="175" />
         <source>已于 {time} 作废, 冲销收据号 {receipt}, 操作员 {operator}
 作废原因: {reason}</source>
         <translation>Voided {time} by reversal receipt {receipt}, operator {operator}
@@ -1147,58 +1147,58 @@ Please give this log file to support:
 <context>
     <name>LedgerScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="256" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="274" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="268" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="286" />
         <source>患者 (姓名/拼音/身份证)</source>
         <translation>Patient (name/pinyin/ID)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="273" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="346" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="291" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="364" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="276" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="294" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="276" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="294" />
         <source>只看作废</source>
         <translation>Voided only</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="276" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="294" />
         <source>隐藏作废</source>
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="302" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="320" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="304" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="322" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="306" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="324" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="382" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="400" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="443" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="461" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>
@@ -1368,7 +1368,7 @@ Please give this log file to support:
     </message>
     <message>
         <location filename="../../clinic_app/ui/month_screen.py" line="283" />
-        <location filename="../../clinic_app/ui/month_screen.py" line="499" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="503" />
         <source>本年尚未导入</source>
         <translation>Not imported for this year</translation>
     </message>
@@ -1431,52 +1431,52 @@ This clinic's key fingerprint (the township checks it):
         <translation>{month} exported (revision {revision})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="502" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="506" />
         <source>{year} 年: 已导入 (乡镇计算于 {day}), {rows} 行</source>
         <translation>{year}: imported (computed by the township on {day}), {rows} rows</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="509" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="513" />
         <source>选择乡镇卫生院的用量快照</source>
         <translation>Choose the township's usage snapshot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="509" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="513" />
         <source>用量快照 (*.json)</source>
         <translation>Usage snapshot (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="536" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="540" />
         <source>这个快照已经导入过, 没有变化 ({year} 年, 乡镇计算于 {day})</source>
         <translation>This snapshot was imported before; nothing changed ({year}, computed on {day})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="538" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="542" />
         <source>已导入 {year} 年用量快照 (乡镇计算于 {day}): {rows} 行</source>
         <translation>Imported the {year} usage snapshot (computed on {day}): {rows} rows</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="551" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="555" />
         <source>核对乡镇卫生院密钥指纹</source>
         <translation>Check the township health center's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="552" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="556" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="555" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="559" />
         <source>请把上面的指纹与乡镇卫生院给的指纹 (导出快照时显示, 或打印件) 逐组核对, 最好当面或电话确认。完全一致才点“信任此密钥”: 快照随即导入。不一致请点“不信任”, 并与乡镇卫生院联系。</source>
         <translation>Compare the fingerprint above, group by group, with the one the township gave you (shown when it exported the snapshot, or on paper), best in person or by phone. Only if it is the same, click "Trust this key": the snapshot is then imported. If not, click "Do not trust" and call the township health center.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="574" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="578" />
         <source>未导入: 乡镇卫生院的密钥没有被信任</source>
         <translation>Not imported: the township health center's key was not trusted</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="583" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="587" />
         <source>{month} 月结汇总表</source>
         <translation>{month} statement summary</translation>
     </message>
@@ -1540,137 +1540,137 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientCard</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="121" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="122" />
         <source>未登记</source>
         <translation>not entered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="123" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="124" />
         <source>已登记, 未参保</source>
         <translation>entered, not insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="126" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="127" />
         <source>已登记, 定点同本年</source>
         <translation>entered, same facility</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="128" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="129" />
         <source>已登记, 定点 {places}</source>
         <translation>entered, designated {places}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="130" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="131" />
         <source>, 已签约</source>
         <translation>, signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="144" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="140" />
         <source>患者信息</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="165" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="161" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="166" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="162" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="167" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="163" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="168" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="164" />
         <source>定点机构</source>
         <translation>Designated</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="169" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="165" />
         <source>家庭医生</source>
         <translation>Family doctor</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="170" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="166" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="172" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="168" />
         <source>本年剩余</source>
         <translation>Left this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="173" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="169" />
         <source>今日已用</source>
         <translation>Used today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="187" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="183" />
         <source>(未选择患者, 按 F2 查找)</source>
         <translation>(no patient: press F2 to find one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="193" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="189" />
         <source>{n} 岁</source>
         <translation>{n} y</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="193" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="189" />
         <source>{n} 个月</source>
         <translation>{n} mo</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="195" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="191" />
         <source>(无)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="212" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="208" />
         <source>{year} 年</source>
         <translation>{year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="216" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="212" />
         <source> (含其他机构 {used} 元)</source>
         <translation> (incl. {used} at other facilities)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="220" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="216" />
         <source>已用 {used} 元 (无年度限额)</source>
         <translation>{used} used (no annual cap)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="221" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="217" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="226" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="222" />
         <source>已用 {used} / {cap} 元</source>
         <translation>{used} of {cap} used</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="227" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="223" />
         <source>{left} 元</source>
         <translation>{left} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="230" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="226" />
         <source> (本机构)</source>
         <translation> (here)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="232" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="228" />
         <source> (本机构; 每日限额 {cap} 元)</source>
         <translation> (here; daily cap {cap})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="233" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="229" />
         <source>{used} 元</source>
         <translation>{used} yuan</translation>
     </message>
@@ -1772,124 +1772,124 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="63" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="77" />
         <source>冲销: {reason}</source>
         <translation>Reversal: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="65" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="79" />
         <source>已冲销</source>
         <translation>Reversed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="66" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="80" />
         <source>已收</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="72" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="86" />
         <source>冲销收据 {receipt}, 原因: {reason}</source>
         <translation>Reverses receipt {receipt}; reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="121" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="135" />
         <source>查找: 身份证号 / 姓名 / 拼音首字母 / 电话</source>
         <translation>Find: ID number / name / pinyin initials / phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="124" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="138" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="148" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="162" />
         <source>患者详情</source>
         <translation>Patient details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="160" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="174" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="161" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="175" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="162" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="176" />
         <source>联系方式</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="163" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="177" />
         <source>本年参保</source>
         <translation>Enrolment</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="164" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="178" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="172" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="186" />
         <source>修改信息…</source>
         <translation>Edit…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="174" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="188" />
         <source>年度参保登记…</source>
         <translation>Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="210" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="225" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="212" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="227" />
         <source>冲销…</source>
         <translation>Reverse…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="215" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="230" />
         <source>签约服务费</source>
         <translation>Family doctor package fee</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="229" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="244" />
         <source>就诊记录</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="341" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="380" />
         <source>{year} 年参保</source>
         <translation>Enrolment {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="344" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="383" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="347" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="386" />
         <source>定点 {places}; 家庭医生签约: {signed}</source>
         <translation>designated {places}; family doctor signed: {signed}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="351" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="352" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="390" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="391" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="354" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="393" />
         <source>{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}</source>
         <translation>{year}: {used} used, cap {cap}, {left} left</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="76" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="412" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="90" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="451" />
         <source>已冲销, 冲销收据号 {receipt}</source>
         <translation>Reversed; reversal receipt {receipt}</translation>
     </message>
@@ -2562,29 +2562,29 @@ This clinic's key fingerprint (the township checks it):
         <translation>Backed up to {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="475" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="478" />
         <source>正在校验备份 {path}…</source>
         <translation>Checking backup {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="483" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="486" />
         <source>备份文件 {path} 未通过校验, 不能用来恢复。当前数据没有任何改动。
 {problems}</source>
         <translation>Backup {path} failed its check and cannot be restored. Nothing was changed.
 {problems}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="489" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="492" />
         <source>正在从 {path} 恢复…</source>
         <translation>Restoring from {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="497" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="500" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="499" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="502" />
         <source>备份 {path} 校验通过 ({entries} 条台账)。
 
 恢复后, 这个备份之后录入的数据将不在台账中; 当前数据会先另存到数据文件夹的 backups 中。
@@ -2599,44 +2599,59 @@ The program will close the data and reopen it after the restore.
 Restore now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="522" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="525" />
         <source>界面语言已保存, 重新打开程序后生效</source>
         <translation>Language saved; it applies when the app is opened again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="529" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="532" />
         <source>选择目录文件</source>
         <translation>Choose a catalogue file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="530" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="533" />
         <source>目录文件 (*.xlsx *.csv *.txt *.xls);;所有文件 (*)</source>
         <translation>Catalogue files (*.xlsx *.csv *.txt *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="539" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="542" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="548" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="552" />
         <source>发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入</source>
         <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="553" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="559" />
         <source>已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)</source>
         <translation>{saved} imported; {n} drugs bought outside the tender network are self-pay (not paid by the fund)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="556" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="562" />
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="563" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="569" />
         <source>新增 {added} 条, 更新 {updated} 条 (其中 {repriced} 条单价有变化; 已结算的就诊仍按原单价)</source>
         <translation>{added} new, {updated} updated ({repriced} with a new price; settled visits keep the price they were settled at)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="578" />
+        <source>另有 {n} 行在 Excel 中是隐藏的, 已跳过 (未导入); 如需导入, 请在 Excel 中取消隐藏后重新导入</source>
+        <translation>{n} more rows are hidden in Excel and were skipped (not imported); to import them, unhide them in Excel and import again</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="584" />
+        <source>另有 {n} 行被筛选隐藏, 已跳过 (未导入); 如需导入, 请在 Excel 中清除筛选后重新导入</source>
+        <translation>{n} more rows are hidden by a filter and were skipped (not imported); to import them, clear the filter in Excel and import again</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="589" />
+        <source>工作表 {names} 是填写说明或示例, 已跳过</source>
+        <translation>Sheet {names} holds instructions or an example and was skipped</translation>
     </message>
 </context>
 <context>
@@ -2913,193 +2928,193 @@ Restore now?</translation>
 <context>
     <name>VisitScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="330" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="331" />
         <source>身份证号 / 姓名 / 拼音首字母 / 电话 (F2)</source>
         <translation>ID no. / name / pinyin / phone (F2)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="333" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="334" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="336" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="337" />
         <source>查找患者</source>
         <translation>Find patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="344" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="345" />
         <source>转诊…</source>
         <translation>Referral…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="346" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="347" />
         <source>外院票据报销…</source>
         <translation>Outside receipt…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="356" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="357" />
         <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
         <translation>Item code / name / pinyin initials (F3)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="362" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="363" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="98" />
-        <location filename="../../clinic_app/ui/visit_screen.py" line="370" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="99" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="371" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="96" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="97" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="97" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="98" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="99" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="100" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="100" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="101" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="101" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="102" />
         <source>医保</source>
         <translation>Coverage</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="102" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="103" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="103" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="104" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="394" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="395" />
         <source>收费项目 (Enter 改数量, Delete 删除选中行)</source>
         <translation>Items (Enter changes the quantity, Delete removes the line)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="403" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="404" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="409" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="410" />
         <source>账户持有人 (姓名/关系)</source>
         <translation>Account holder (name / relation)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="416" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="417" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="417" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="418" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="418" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="419" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="430" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="431" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="434" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="435" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="437" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="438" />
         <source>新接诊 (Ctrl+N)</source>
         <translation>New visit (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="569" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="570" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="628" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="629" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="733" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="734" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="774" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="775" />
         <source>日期已变为 {day}</source>
         <translation>the date is now {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="776" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="777" />
         <source>患者的记录已有变化</source>
         <translation>the patient's records changed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="778" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="779" />
         <source>金额已重新计算 ({why}): 统筹支付 {old_fund} → {fund} 元, 个人支付 {old_patient} → {patient} 元</source>
         <translation>Amounts recalculated ({why}): fund {old_fund} → {fund}, patient {old_patient} → {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="782" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="783" />
         <source>尚未结算: 请告知患者新的金额, 再按 Ctrl+Enter 结算。</source>
         <translation>Not settled yet: tell the patient the new amounts, then press Ctrl+Enter again to settle.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="807" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="808" />
         <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="813" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="814" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="860" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="861" />
         <source>已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元</source>
         <translation>Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="868" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="869" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="891" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="892" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="897" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="898" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="887" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="888" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>

@@ -153,6 +153,55 @@ def test_drugs_bought_outside_the_tender_network_are_named_at_import(qtbot, cont
     assert session.catalog_entry("X001").coverage == "excluded" and session.catalog_entry("X002").coverage == "covered"
 
 
+def _hiding_workbook(path: Path, price: str = "6.90") -> Path:
+    """A township's workbook: its notes sheet first, a discontinued line hidden, a filter left on."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "填写说明"
+    notes.append(["编码", "名称", "单价", "类别"])
+    notes.append(["YP0001", "示例药品", "1.00", "药品"])
+    drugs = book.create_sheet("药品")
+    drugs.append(["编码", "名称", "单价", "类别"])
+    drugs.append(["X001", "阿莫西林胶囊", price, "药品"])
+    drugs.append(["X002", "停用的糖浆", "3.00", "药品"])
+    drugs.append(["X003", "布洛芬缓释胶囊", "9.50", "药品"])
+    drugs.row_dimensions[3].hidden = True
+    services = book.create_sheet("诊疗项目")
+    services.append(["编码", "名称", "单价", "类别"])
+    services.append(["Z001", "肌肉注射", "2.00", "治疗"])
+    services.append(["Z002", "血常规", "15.00", "检验"])
+    services.auto_filter.ref = "A1:D3"
+    services.auto_filter.add_filter_column(3, ["治疗"])
+    services.row_dimensions[3].hidden = True
+    book.save(path)
+    return path
+
+
+def test_rows_excel_hides_and_a_notes_sheet_are_said_to_be_skipped(qtbot, context, session, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The doctor learns that the file held rows he did not get, and how to have them."""
+    path = _hiding_workbook(tmp_path / "目录.xlsx")
+    screen = make_screen(qtbot, context, worker)
+    with qtbot.waitSignal(screen.catalog_imported, timeout=5000) as imported:
+        screen.import_catalog(str(path))
+    assert imported.args == [3, 0]
+    assert screen.import_summary.text() == (
+        "已导入 3 条\n"
+        "另有 1 行在 Excel 中是隐藏的, 已跳过 (未导入); 如需导入, 请在 Excel 中取消隐藏后重新导入\n"
+        "另有 1 行被筛选隐藏, 已跳过 (未导入); 如需导入, 请在 Excel 中清除筛选后重新导入\n"
+        "工作表 填写说明 是填写说明或示例, 已跳过"
+    )
+    assert session.search_catalog("X002") == [] and session.search_catalog("Z002") == []
+    # Refused for a bad row, the file's hidden rows are still named: they were not checked either.
+    _hiding_workbook(path, price="-1")
+    with qtbot.waitSignal(screen.catalog_imported, timeout=5000):
+        screen.import_catalog(str(path))
+    summary = screen.import_summary.text().splitlines()
+    assert summary[0].startswith("发现 1 处问题") and "取消隐藏" in summary[1] and "清除筛选" in summary[2]
+
+
 def test_operators_added_and_empty_name_refused(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     screen = make_screen(qtbot, context, worker)
     assert screen.operator_list.count() == 2
