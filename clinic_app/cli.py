@@ -518,6 +518,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", parents=[common], help="台账完整性与哈希链校验 / integrity and hash-chain check of the ledger")
     p.set_defaults(handler=_lazy("clinic_app.services.ledger_cli", "cmd_check"))
+    p = sub.add_parser(
+        "continue",
+        parents=[common],
+        help="村卫生室: 数据文件夹丢失后从最后一份月结接续台账 / village: continue a lost ledger from its last statement",
+        description=(
+            "数据文件夹整个丢失 (硬盘损坏, 没有备份) 时: 先为同一诊所 (同一诊所编码) 建立新的数据文件夹, 不记任何账, "
+            "再运行本命令。PATH 是导出的月结数据文件 (.json) 或其所在的文件夹 (U 盘); 取其中本诊所最新月份的最新版本, "
+            "核验签名和合计后, 新台账的序号、哈希链、结算号和收据号都从它接续。该月及以前的月份不能再导出。"
+            "原签名密钥已随数据丢失: 本命令生成新密钥并显示指纹, 请电话读给乡镇卫生院, 由乡镇更换登记的密钥 "
+            "(statement replace-key)。 / "
+            "When the whole data folder is lost (a dead disk, no backup): set up a new data folder for the same clinic "
+            "(same clinic code), record nothing, then run this. PATH is an exported statement data file (.json) or the "
+            "folder holding it (the USB stick); this clinic's newest month there (its newest revision), its signature "
+            "and totals verified, is where the new ledger's seq, hash chain, settlement ids and receipt numbers go on "
+            "from. That month and those before it cannot be exported again. The signing key was lost with the data: "
+            "this makes a new key and prints its fingerprint; read it out to the township by phone, which replaces "
+            "the registered key (statement replace-key)."
+        ),
+    )
+    p.add_argument(
+        "--from", dest="source", required=True, type=_path_argument, metavar="PATH",
+        help="月结数据文件 (.json) 或其所在的文件夹 (U 盘) / a statement data file (.json) or the folder holding it (the USB stick)",
+    )
+    p.set_defaults(handler=_lazy("clinic_app.services.ledger_cli", "cmd_continue"))
     p = sub.add_parser("backup", parents=[common], help="备份数据库 / back up the database")
     p.add_argument("--to", default=None, type=_path_argument, help="备份到的文件夹 (须已存在) / backup folder (must exist)")
     p.set_defaults(handler=_lazy("clinic_app.services.ledger_cli", "cmd_backup"))
