@@ -827,6 +827,22 @@ def test_a_price_formula_the_file_holds_no_result_for_is_refused(clinic: Ledger,
     assert problem.zh == "单价为空"
 
 
+def test_a_shared_formula_with_no_result_is_found_in_each_cell_it_fills(clinic: Ledger, tmp_path: Path) -> None:
+    """Excel's shared formula, as other programs write one dragged down a column: the first cell holds
+    it, the next only its index, neither a result."""
+    header = ["编码", "名称", "进价", "单价", "类别"]
+    rows = [["S001", "药", 10, "11.50", "药品"], ["S002", "药", 10, "=C3*1.15", "药品"], ["S003", "药", 10, "=C4*1.15", "药品"]]
+    path = _rewritten(
+        _xlsx(tmp_path / "shared.xlsx", header, *rows),
+        "xl/worksheets/sheet1.xml",
+        (b"<f>C3*1.15</f><v></v>", b'<f t="shared" ref="D3:D4" si="0">C3*1.15</f>'),
+        (b"<f>C4*1.15</f><v></v>", b'<f t="shared" si="0"/>'),
+    )
+    report = import_catalog(clinic.session, path)
+    assert [(p.row, p.field) for p in report.problems] == [(3, "price"), (4, "price")]
+    assert all("公式" in p.zh for p in report.problems) and report.written == 0
+
+
 def _with_notes(book: Workbook, title: str = "填写说明") -> None:
     """The township's instructions as the first sheet, the one Excel opens on, with an example line."""
     notes = book.active
