@@ -103,11 +103,14 @@ Re-adjudication assumes what the file does not carry:
   is a difference.
 
 What cannot be reproduced is skipped: visits under a policy unknown here; and
-visits under a policy whose deductible at the facility level
-depends on the deductible paid before (an employee policy with a standard at
-primary level: the village counts it from its own ledger by level, and the
-file says only each visit's).  Shaoyang's employee policy has none at primary
-level (邵市政办发〔2022〕22号 第六条(一)), so its visits are re-adjudicated.
+visits under a policy whose deductible at the facility level depends on the
+deductible paid before (an employee policy with a standard at primary level:
+the village counts it from its own ledger by level, and the file says only
+each visit's).  No shipped policy has one: Shaoyang's employee policy has none
+at primary level (邵市政办发〔2022〕22号 第六条(一)), so its visits are
+re-adjudicated; its levels 2 and 3 have one, but an employee's outside receipt
+of a hospital is no fund's at any level, which is checked first.  The skip
+stays for a county's policy file with a deductible at the village.
 """
 
 from __future__ import annotations
@@ -1268,14 +1271,15 @@ class _Review:
         if employee and employee_id is not None and employee_id in self.book:
             employee_pool = pool_or_own(self.book, employee_id)
             applied.append(self.book.in_force(employee_id, day))
-        if any(_deductible_counted(p, facility) for p in applied):
-            return  # the deductible paid before, by level, is the village's ledger's alone (not in the file)
         if employee and outside is not None:
             # The village refuses an employee's outside receipt (邵市政办发〔2022〕22号 第七条(四):
-            # paid only when settled directly): none is the fund's.
+            # paid only when settled directly): none is the fund's, whatever deductible the
+            # receipt's level would have had (so before the skip below: a hospital's level has one).
             if v.fund:
                 self.add(v, FLAG_ADJUDICATION_DIFF, differ=[("hifp_pay", visit["hifp_pay"], "0.00")], employee_receipt=True)
             return
+        if any(_deductible_counted(p, facility) for p in applied):
+            return  # the deductible paid before, by level, is the village's ledger's alone (not in the file)
         entry = self.roster.get(visit["certno"])
         # What the village's file applied (its reasons), to say when the roster is why the amounts differ.
         file_designated = not codes & {"not_designated", "reform_signed_elsewhere"}

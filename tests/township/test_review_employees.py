@@ -252,17 +252,20 @@ def test_a_policy_whose_village_deductible_counts_earlier_visits_is_not_re_adjud
     assert tw._deductible_counted(with_one)
 
 
-def test_an_employees_outside_receipt_paid_by_the_fund_is_flagged(active: Places) -> None:
+@pytest.mark.parametrize("level", ["township", "level2"])
+def test_an_employees_outside_receipt_paid_by_the_fund_is_flagged(active: Places, level: str) -> None:
     """A village never reimburses an employee's outside receipt (邵市政办发〔2022〕22号 第七条(四));
     a file whose employee line is one, paid 700.00 (70% of 1000.00, what the policy gives a visit
-    settled at the village), is flagged: the township's figure is 0.00."""
+    settled at the village), is flagged: the township's figure is 0.00.  Of a level-2 hospital too,
+    where the employee policy's deductible (200 a year at that level) depends on what was paid
+    before, which the file does not give: whatever it was, no fund is due."""
     town, va, _, ids = active
     assert _settle(va, ids, dt.datetime(2026, 3, 3, 9), BIG) == "700.00"
 
     def outside(document: dict[str, Any]) -> None:
         (visit,) = document["body"]["visits"]
         visit["reimbursement"] = {
-            "bill_no": "SY-2026-0042", "begndate": "2026-03-02", "facility_level": "township", "routes": [], "referral": None,
+            "bill_no": "SY-2026-0042", "begndate": "2026-03-02", "facility_level": level, "routes": [], "referral": None,
         }
 
     _import(town, b.resigned(b.statement_bytes(va, "2026-03"), clinic_key(va), outside))
