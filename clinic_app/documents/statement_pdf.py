@@ -51,6 +51,10 @@ VISIT_WIDTHS = (8, 17, 31, 13, 25, 14, 14, 13, 13, 34)  # mm, 182 in all; settle
 CELL_PADDING = 2  # points, left and right of every cell
 OUTSIDE_FROM = VISIT_HEADER.index("结算ID")
 """A reimbursement's outside receipt is a line under the visit, from this column to the last."""
+NAME_COLUMN = VISIT_HEADER.index("姓名")
+MIN_NAME_SIZE = 5.0
+"""Points: a name that fits its column only smaller than this is shortened there and printed
+whole on a line under the visit (a 17-character name came out at 2 points, unreadable)."""
 NUMERIC_FROM = VISIT_HEADER.index("总额")
 NOTE_COLUMN = VISIT_HEADER.index("备注")
 """The amounts (right-aligned) are the columns from `NUMERIC_FROM` up to the note."""
@@ -109,6 +113,14 @@ def _visit_row(number: int, visit: StatementVisit) -> tuple[str, ...]:
         _signed(adj.patient, sign),
         note,
     )
+
+
+def _shortened(text: str, font: str, size: float, room: float) -> str:
+    """`text` cut to fit `room` at `size`, with … where it was cut."""
+    kept = text
+    while kept and stringWidth(kept + "…", font, size) > room:
+        kept = kept[:-1]
+    return kept + "…"
 
 
 def _qr(payload: str, side: float) -> Drawing:
@@ -237,7 +249,7 @@ class VisitList(Flowable):  # type: ignore[misc]  # reportlab has no type hints
                 if spanned and c > OUTSIDE_FROM:
                     break
                 if isinstance(value, Paragraph):
-                    paragraphs.append((value, positions[c], bottom, widths[c]))
+                    paragraphs.append((value, positions[c], bottom, self.width - positions[c] if spanned else widths[c]))
                     continue
                 if not value:
                     continue
@@ -369,8 +381,14 @@ def statement_pdf(data: StatementData, data_file: bytes, font: fonts.PdfFont | N
     visit_rows = [list(VISIT_HEADER)]
     ordered = sorted(data.visits, key=lambda v: (v.settled_at, v.settlement_id))
     spans: list[int] = []
+    name_room = VISIT_WIDTHS[NAME_COLUMN] * mm - 2 * CELL_PADDING
     for n, v in enumerate(ordered, start=1):
-        visit_rows.append(list(_visit_row(n, v)))
+        cells_of_visit = list(_visit_row(n, v))
+        visit_rows.append(cells_of_visit)
+        if stringWidth(v.person.name, font.name, MIN_NAME_SIZE) > name_room:
+            cells_of_visit[NAME_COLUMN] = _shortened(v.person.name, font.name, VISIT_TEXT_SIZE, name_room)
+            spans.append(len(visit_rows))
+            visit_rows.append(["", "", f"姓名 {v.person.name}", *[""] * (len(VISIT_HEADER) - OUTSIDE_FROM - 1)])
         if v.outside is not None:  # the outside receipt the township checks the paper against
             spans.append(len(visit_rows))
             visit_rows.append(["", "", outside_text(v.outside), *[""] * (len(VISIT_HEADER) - OUTSIDE_FROM - 1)])
@@ -379,9 +397,10 @@ def statement_pdf(data: StatementData, data_file: bytes, font: fonts.PdfFont | N
     # a plain cell printed it as nothing, and so another name.
     name_style = ParagraphStyle("name", parent=base, fontSize=6.5, leading=7.5)
     cells: list[list[Any]] = [list(cells_of) for cells_of in visit_rows]
-    for line in cells[1:]:
-        if fonts.needs_fallback(line[3], font):
-            line[3] = Paragraph(fonts.markup(line[3], font), name_style)
+    for r, line in enumerate(cells[1:], start=1):
+        column = OUTSIDE_FROM if r in spans else NAME_COLUMN  # a long name's own line is spanned
+        if fonts.needs_fallback(line[column], font):
+            line[column] = Paragraph(fonts.markup(line[column], font), name_style)
     visits = VisitList(cells, font.name, frozenset(spans), sizes)
     story += [visits, Spacer(0, 6 * mm)]
 

@@ -183,3 +183,20 @@ def test_the_records_are_freed_once_the_pdf_is_made(key, ttf):
     finally:
         if enabled:
             gc.enable()
+
+
+def test_a_name_too_long_for_its_column_is_printed_whole_on_a_line_under_the_visit(statement, key, ttf):
+    # A 17-character name was set small enough to fit the 13 mm 姓名 column: at about 2 points,
+    # nobody could read it. A name that would go below 5 points is shortened in its cell (…)
+    # and printed whole on a line of its own under the visit, as an outside receipt is.
+    long_name = "阿卜杜热合曼·买买提依明·艾合买提江"
+    data = _with_names(statement, long_name, "欧阳司马长卿")
+    pdf = statement_pdf(data, build_statement(data, key), ttf)
+    strings = drawn_strings(pdf)
+    assert min(d.size for d in strings) >= 5, min(strings, key=lambda d: d.size)
+    flat = "".join(text_of(pdf).split())
+    assert f"姓名{long_name}" in flat
+    assert "欧阳司马长卿" in flat and "姓名欧阳司马长卿" not in flat  # six characters still fit their cell
+    cell = next(d for d in strings if d.text.startswith("阿卜杜") and d.text.endswith("…"))
+    name_column = next(d for d in strings if d.text == "姓名")  # the header cell, centred in its column
+    assert cell.x < name_column.x and cell.size == 6.5
