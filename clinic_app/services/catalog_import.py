@@ -141,6 +141,9 @@ class Table:
     """Rows (counted from 1) Excel does not show: hidden by hand, in a collapsed group, or by a filter."""
     filtered: frozenset[int] = frozenset()
     """Those of the hidden rows an AutoFilter with criteria hides (inside its range)."""
+    hidden_columns: frozenset[int] = frozenset()
+    """Columns (from 1) Excel does not show: a visible column naming the same field is read instead
+    (last year's 价格 hidden before this year's 零售价)."""
     uncomputed: frozenset[tuple[int, int]] = frozenset()
     """Cells (row, column, from 1) holding a formula and no result for it: the file was written by a
     program and never calculated (openpyxl reads them as empty)."""
@@ -351,6 +354,9 @@ def _xlsx_tables(path: Path) -> list[Table]:
             with zipfile.ZipFile(file) as archive:
                 for sheet in sheets:
                     hidden = frozenset(r for r, d in sheet.row_dimensions.items() if d.hidden)
+                    hidden_columns = frozenset(
+                        c for d in sheet.column_dimensions.values() if d.hidden and d.min for c in range(d.min, (d.max or d.min) + 1)
+                    )
                     tables.append(
                         Table(
                             sheet.title,
@@ -358,6 +364,7 @@ def _xlsx_tables(path: Path) -> list[Table]:
                             tuple((m.min_row, m.min_col, m.max_row, m.max_col) for m in sheet.merged_cells.ranges),
                             hidden=hidden,
                             filtered=_filtered(sheet, hidden),
+                            hidden_columns=hidden_columns,
                             uncomputed=_uncomputed(archive, parts.get(sheet.title)),
                         )
                     )
@@ -462,16 +469,21 @@ def _field_of(label: str) -> str | None:
     return next((field for field, names in HEADERS.items() if label in names), None)
 
 
-def _header_map(header: Sequence[Any]) -> dict[str, int]:
+def _header_map(header: Sequence[Any], hidden: frozenset[int] = frozenset()) -> dict[str, int]:
     found: dict[str, int] = {}
     for index, cell in enumerate(header):
-        field = _field_of(_header_label(cell))
-        if field is not None and field not in found:
-            found[field] = index
+        _take(found, _field_of(_header_label(cell)), index, hidden)
     return found
 
 
-def _two_row_map(upper: Sequence[Any], lower: Sequence[Any]) -> dict[str, int] | None:
+def _take(found: dict[str, int], field: str | None, index: int, hidden: frozenset[int]) -> None:
+    """The column for `field`: the first that names it, the first visible one when a hidden one
+    (columns in `hidden`, from 1) came before."""
+    if field is not None and (field not in found or (found[field] + 1 in hidden and index + 1 not in hidden)):
+        found[field] = index
+
+
+def _two_row_map(upper: Sequence[Any], lower: Sequence[Any], hidden: frozenset[int] = frozenset()) -> dict[str, int] | None:
     """The columns of a header in two rows (a merged 价格 over 进价 / 零售价, 编码 merged down), or None.
 
     A column with a cell in the lower row is named by that cell, or by the group above it and that
@@ -493,21 +505,20 @@ def _two_row_map(upper: Sequence[Any], lower: Sequence[Any]) -> dict[str, int] |
             named_below = named_below or field is not None
         else:
             field = _field_of(above[index])
-        if field is not None and field not in found:
-            found[field] = index
+        _take(found, field, index, hidden)
     if not named_below or "code" not in found or below[found["code"]]:
         return None
     return found
 
 
-def _find_header(rows: Sequence[Sequence[Any]]) -> tuple[int, dict[str, int]] | None:
+def _find_header(rows: Sequence[Sequence[Any]], hidden: frozenset[int] = frozenset()) -> tuple[int, dict[str, int]] | None:
     """(first data row index, columns) of the first header among the top rows that names every required column."""
     for index, row in enumerate(rows[:HEADER_ROWS]):
         if index + 1 < len(rows):
-            both = _two_row_map(row, rows[index + 1])
+            both = _two_row_map(row, rows[index + 1], hidden)
             if both is not None and all(f in both for f in REQUIRED):
                 return index + 2, both
-        single = _header_map(row)
+        single = _header_map(row, hidden)
         if all(f in single for f in REQUIRED):
             return index + 1, single
     return None
@@ -634,7 +645,7 @@ def _code(value: Any) -> str:
 
 def parse_tables(tables: Sequence[Table], path: Path) -> ImportReport:
     """Check every row of every table with a catalogue header; one code may appear once in all."""
-    found = [(table, header) for table in tables if (header := _find_header(table.rows)) is not None]
+    found = [(table, header) for table in tables if (header := _find_header(table.rows, table.hidden_columns)) is not None]
     # A sheet of instructions showing the header over an example line is not the catalogue: its
     # example YP0001 would be an item (or repeat the real one).  Its name and its few lines say so.
     notes = [table.name for table, (start, columns) in found if _is_notes(table, start, columns)]

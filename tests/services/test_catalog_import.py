@@ -896,3 +896,21 @@ def test_a_workbook_of_only_a_notes_sheet_is_refused_and_a_long_sheet_so_named_i
     book.save(path)
     report = import_catalog(clinic.session, path)
     assert report.ok and report.written == 5 and report.notes_sheets == ()
+
+
+def test_a_visible_price_column_is_read_before_a_hidden_one(clinic: Ledger, tmp_path: Path) -> None:
+    """Last year's 价格 kept in a hidden column before this year's 零售价: the old price was imported.
+    A column hidden with nothing visible naming its field is still read (a 类别 hidden to print)."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["编码", "名称", "价格", "零售价", "类别"])
+    sheet.append(["H001", "阿莫西林胶囊", "5.00", "6.90", "药品"])
+    sheet.column_dimensions["C"].hidden = True
+    sheet.column_dimensions["E"].hidden = True
+    path = tmp_path / "columns.xlsx"
+    book.save(path)
+    report = import_catalog(clinic.session, path)
+    assert report.ok, [p.text() for p in report.problems]
+    entry = clinic.session.catalog_entry("H001")
+    assert (entry.price, entry.kind) == (Money.parse("6.90"), "drug")
