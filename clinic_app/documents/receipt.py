@@ -406,6 +406,9 @@ def _rows_at(data: ReceiptData, layout: Layout, geo: _Geometry, font: fonts.PdfF
         flow.text("说明:", size)
         for reason in reasons:
             flow.text("· " + reason, size * 0.92, indent=size * 0.3)
+        left_off = len(data.adjudication.reasons) - len(reasons)
+        if left_off > 0:  # the screen and the ledger show them all; the paper says it has not
+            flow.text(f"· 另有 {left_off} 条说明未列出", size * 0.92, indent=size * 0.3)
     flow.rule()
     flow.gap(2)
     notes = [

@@ -10,6 +10,7 @@ import pytest
 
 from clinic_app.documents import fonts
 from clinic_app.documents.receipt import (
+    MAX_REASONS,
     qr_payload,
     receipt_hash,
     receipt_pdf,
@@ -370,3 +371,20 @@ def test_every_further_a5_sheet_that_goes_on_with_the_items_heads_their_columns_
             assert sum(s.startswith("注射用头孢曲松钠") for s in strings) == sum(s.endswith("20250301A") for s in strings), (copies, number)
             if number > 1 and any(s.startswith(names) for s in strings):
                 assert {"项目", "数量", "单价", "金额"} <= set(strings), (copies, number)
+
+
+@needs_wqy
+@pytest.mark.parametrize("layout", ["58mm", "a5"])
+def test_reasons_left_off_the_paper_are_counted_there(layout, ttf):
+    # The receipt prints the first six reasons; the screen shows them all. The seventh and on
+    # were left off without a word, as if there were none.
+    from clinic_app.domain.visit import Reason
+
+    sample = sample_receipt()
+    extra = [Reason.of("line_excluded", name=f"自费项目{n}", amount="1.00") for n in range(1, 10)]
+    data = replace(sample, adjudication=sample.adjudication.with_reasons(*extra))
+    shown = len(data.adjudication.reasons)
+    assert shown > MAX_REASONS
+    text = "".join(text_of(receipt_pdf(data, layout, ttf)).split())
+    assert f"另有{shown - MAX_REASONS}条说明未列出" in text
+    assert "未列出" not in "".join(text_of(receipt_pdf(sample, layout, ttf)).split())
