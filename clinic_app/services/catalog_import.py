@@ -344,6 +344,7 @@ def _xlsx_tables(path: Path) -> list[Table]:
             reader.read()
             book = reader.wb
             parts = {sheet.name: rel.target for sheet, rel in reader.parser.find_sheets() if rel is not None}
+            workbook_part = reader.parser.workbook_part_name
         except (zipfile.BadZipFile, KeyError, ValueError) as exc:
             raise BadInput(f"{path.name} 不是有效的 xlsx 文件", f"{path.name} is not a valid xlsx file: {exc}") from None
         try:
@@ -352,6 +353,9 @@ def _xlsx_tables(path: Path) -> list[Table]:
             sheets.sort(key=lambda s: s is not active)
             tables = []
             with zipfile.ZipFile(file) as archive:
+                # Written by a program that calculates nothing (XlsxWriter, pandas): it stores 0 as
+                # each formula's result and asks the spreadsheet to calculate all on opening.
+                placeholders = bool(_RECALCULATE.search(archive.read(workbook_part.lstrip("/"))))
                 for sheet in sheets:
                     hidden = frozenset(r for r, d in sheet.row_dimensions.items() if d.hidden)
                     hidden_columns = frozenset(
@@ -365,7 +369,7 @@ def _xlsx_tables(path: Path) -> list[Table]:
                             hidden=hidden,
                             filtered=_filtered(sheet, hidden),
                             hidden_columns=hidden_columns,
-                            uncomputed=_uncomputed(archive, parts.get(sheet.title)),
+                            uncomputed=_uncomputed(archive, parts.get(sheet.title), placeholders),
                         )
                     )
             return tables
@@ -391,11 +395,19 @@ _NO_RESULT = re.compile(
 )
 """A formula followed by no result (an empty <v>, or the cell's end): the sheet is read cell by cell
 only then, not for every list Excel saved with its formulas' results."""
+_ZERO_RESULT = re.compile(rb"(?:</(?:[\w.-]+:)?f>|<(?:[\w.-]+:)?f\b[^>]*/>)\s*<(?:[\w.-]+:)?v>0</(?:[\w.-]+:)?v>")
+_RECALCULATE = re.compile(rb"<(?:[\w.-]+:)?calcPr\b[^>]*\bfullCalcOnLoad\s*=\s*[\"'](?:1|true)[\"']")
+"""The workbook asks to be calculated in full on opening, as openpyxl and XlsxWriter write it (openpyxl
+reads an absent fullCalcOnLoad as true: read here as written).  Only a stored 0 is doubted then: a
+file Excel has calculated and saved, were the request still in it, would lose only a formula whose
+result is 0 (refused: the price 0 then typed as 0)."""
 
 
-def _uncomputed(archive: Any, part: str | None) -> frozenset[tuple[int, int]]:
+def _uncomputed(archive: Any, part: str | None, placeholders: bool = False) -> frozenset[tuple[int, int]]:
     """Cells of the sheet stored at `part` with a formula and no result: no <v>, or an empty one
-    other than Excel's empty-text result (t="str"; =IF(C3="","",C3*1.15) shows nothing)."""
+    other than Excel's empty-text result (t="str"; =IF(C3="","",C3*1.15) shows nothing); with
+    `placeholders` (the workbook asks to be calculated on opening) also a stored 0, the result a
+    program that calculates nothing writes (a price of 0.00 when read)."""
     from xml.etree.ElementTree import iterparse
 
     from openpyxl.utils.cell import coordinate_to_tuple
@@ -404,8 +416,8 @@ def _uncomputed(archive: Any, part: str | None) -> frozenset[tuple[int, int]]:
         data = archive.read(part.lstrip("/")) if part else b""
     except KeyError:
         return frozenset()
-    if not _NO_RESULT.search(data):  # lists saved by Excel or WPS hold none: no second reading
-        return frozenset()
+    if not (_NO_RESULT.search(data) or (placeholders and _ZERO_RESULT.search(data))):
+        return frozenset()  # lists saved by Excel or WPS hold none: no second reading
     found: set[tuple[int, int]] = set()
     row = column = 0
     for event, element in iterparse(io.BytesIO(data), events=("start", "end")):
@@ -421,7 +433,8 @@ def _uncomputed(archive: Any, part: str | None) -> frozenset[tuple[int, int]]:
         children = {child.tag.rpartition("}")[2]: child for child in element}
         if "f" in children:
             value = children.get("v")
-            if value is None or (not value.text and element.get("t") != "str"):
+            kind = element.get("t", "n")
+            if value is None or (not value.text and kind != "str") or (placeholders and kind == "n" and value.text == "0"):
                 found.add((row, column))
         element.clear()
     return frozenset(found)
@@ -810,7 +823,7 @@ class _Checked:
         cells = {f: _cell(v) for f, v in raw.items()}
         # A formula the file holds no result for reads as an empty cell: say what it is, never 单价为空
         # (nor take an empty 医保类别 as 甲类).
-        formulas = [f for f, i in columns.items() if (number, i + 1) in uncomputed and not cells[f]]
+        formulas = [f for f, i in columns.items() if (number, i + 1) in uncomputed]
         if not any(cells.values()) and not formulas:
             return
         self.count += 1

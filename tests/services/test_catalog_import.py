@@ -843,6 +843,31 @@ def test_a_shared_formula_with_no_result_is_found_in_each_cell_it_fills(clinic: 
     assert all("公式" in p.zh for p in report.problems) and report.written == 0
 
 
+def test_a_price_formula_a_program_stored_0_for_is_refused_not_imported_free(clinic: Ledger, tmp_path: Path) -> None:
+    """XlsxWriter (pandas' engine too) stores 0 as each formula's result and asks the spreadsheet to
+    calculate all on opening (fullCalcOnLoad): every price was imported as 0.00.  A 0 that Excel
+    calculated and saved (no such request in the file) is the price the sheet shows."""
+    header = ["编码", "名称", "进价", "单价", "类别"]
+    made = _xlsx(tmp_path / "xw.xlsx", header, ["W001", "药", 10, "=C2*1.15", "药品"], ["W002", "药", 10, "=C3*1.15", "药品"])
+    zeros = (b"<f>C2*1.15</f><v></v>", b"<f>C2*1.15</f><v>0</v>"), (b"<f>C3*1.15</f><v></v>", b"<f>C3*1.15</f><v>0</v>")
+    path = _rewritten(made, "xl/worksheets/sheet1.xml", *zeros)
+    assert b'fullCalcOnLoad="1"' in _part(path, "xl/workbook.xml")  # as openpyxl and XlsxWriter write it
+    report = import_catalog(clinic.session, path)
+    (problem,) = report.problems
+    assert "2 个" in problem.zh and "公式" in problem.zh and "Excel" in problem.zh
+    assert report.written == 0 and ledger.catalog_entry(clinic.session.db, "W001") is None
+    saved = _rewritten(path, "xl/workbook.xml", (b'<calcPr calcId="124519" fullCalcOnLoad="1"/>', b'<calcPr calcId="191029"/>'))
+    report = import_catalog(clinic.session, saved)
+    assert report.ok and clinic.session.catalog_entry("W001").price == Money.parse("0.00")
+
+
+def _part(path: Path, name: str) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(name)
+
+
 def _with_notes(book: Workbook, title: str = "填写说明") -> None:
     """The township's instructions as the first sheet, the one Excel opens on, with an example line."""
     notes = book.active
