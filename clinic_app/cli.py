@@ -469,10 +469,12 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="乡镇卫生院: 更换村卫生室登记的密钥 (该村生成了新密钥) / township: replace a village's registered key (it made a new one)",
         description=(
-            "村卫生室生成了新签名密钥 (statement new-key: 电脑被盗或备份 U 盘丢失) 时, 用它新密钥签名的月结文件更换登记的密钥。"
+            "村卫生室生成了新签名密钥 (statement new-key: 电脑被盗或备份 U 盘丢失), 或数据丢失后从月结接续了台账 (continue) 时, "
+            "用它新密钥签名的月结文件更换登记的密钥。"
             "不带 --trust 只显示该村、旧指纹和新指纹; 与村医电话核对新指纹后, 带 --trust、--reason 和 --by 再运行才更换。"
             "旧密钥留档 (何时、为何、经办人), 用它已导入的月结仍有效, 之后用它签名的文件拒收。 / "
-            "When a village clinic made a new signing key (statement new-key: a stolen PC, a lost backup stick), replace its registered key by the "
+            "When a village clinic made a new signing key (statement new-key: a stolen PC, a lost backup stick), or continued its "
+            "ledger from its last statement after losing its data (continue), replace its registered key by the "
             "one that signed FILE. Without --trust it only shows the village, the old and the new fingerprint; "
             "once the new fingerprint is checked with the village doctor by phone, run it again with --trust, "
             "--reason and --by. The old key stays on record as replaced (when, why, by whom); statements "

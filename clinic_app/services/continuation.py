@@ -20,6 +20,12 @@ start (the ledger's first statement, or one of January or before); otherwise the
 every entry before the first statement found is a bound no earlier receipt of the year can pass
 (the numbers leave a gap, and collide with none).
 
+What each person used of the fund at this clinic this year before the loss is counted from the
+statements of the year found there (each month's newest revision; `ledger.continued_fund`), as the
+township counts it for its usage snapshot, which leaves this clinic's own use out: the annual
+caps hold after the loss.  A month of the year missing from the stick is missing from that count
+(the command lists the months it counted).
+
 The lost folder's signing key is gone: the new folder makes its key now (the key every clinic
 makes on first use), and the township replaces the registered key (`statement replace-key`,
 导入's 更换该村密钥) once it has checked the new fingerprint with the village doctor by phone.
@@ -28,22 +34,27 @@ makes on first use), and the township replaces the registered key (`statement re
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from clinic_app.documents import signing
 from clinic_app.documents.statement_file import StatementError, VerifiedStatement, verify_statement
+from clinic_app.domain.money import Money
 from clinic_app.errors import BadInput, UserError
 from clinic_app.services.keys import read_file
+from clinic_app.services.policies import pool_or_own
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.statements import clinic_key, keep_key
 from clinic_app.services.township_cli import statement_files
 from clinic_app.store import ledger
 from clinic_app.store.db import record_time, transaction
 from clinic_app.store.ledger import GENESIS_HASH
+from clinic_app.store.township import pool_parts
 
 AUDIT_ACTION = "ledger_continued"
 
@@ -57,6 +68,10 @@ class ContinuationPlan:
     continuation: ledger.Continuation
     linked_months: tuple[str, ...]
     """The months of the statements linked back from the newest (newest first) that counted the receipts."""
+    usage: tuple[tuple[int, str, str, int], ...] = ()
+    """The fund each person used before, (year, ID number, counter pool, fen), net of reversals."""
+    usage_months: tuple[str, ...] = ()
+    """The months of the statement's year found (each its newest revision) that `usage` counts."""
 
 
 @dataclass(frozen=True)
@@ -167,7 +182,26 @@ def plan_continuation(session: ClinicSession, source: Path) -> ContinuationPlan:
                 f"two different files of {verified.month} r{verified.revision} ({held[0].name}, {path.name}); name the file to continue from",
             )
     path, last = newest[max(newest)]
-    return ContinuationPlan(path, last, *_continuation(last, newest, str(path)))
+    year = [v for month, (_, v) in sorted(newest.items()) if month[:4] == last.month[:4]]
+    return ContinuationPlan(
+        path, last, *_continuation(last, newest, str(path)), _usage(session, year), tuple(v.month for v in year)
+    )
+
+
+def _usage(session: ClinicSession, statements: list[VerifiedStatement]) -> tuple[tuple[int, str, str, int], ...]:
+    """What each person used of the fund in `statements` (one year's months of this clinic), by
+    year and counter pool, as the township counts it for its usage snapshot: a reversal counts on
+    the day of the visit it undoes (when that is among them), a reform-layered line in its two pools."""
+    pool_of = functools.partial(pool_or_own, session.book)
+    days = {v["setl_id"]: v["setl_time"][:10] for s in statements for v in s.body["visits"] if v["kind"] == "settlement"}
+    sums: dict[tuple[int, str, str], int] = defaultdict(int)
+    for statement in statements:
+        for visit in statement.body["visits"]:
+            day = days.get(visit["reversal_of"] or "", visit["setl_time"][:10])
+            fund = Money.parse(visit["hifp_pay"]).fen
+            for pool, fen in pool_parts(pool_of(visit["policy_id"]), visit["kind"], fund, visit["reasons"], pool_of):
+                sums[(int(day[:4]), visit["certno"], pool)] += fen
+    return tuple((year, certno, pool, fen) for (year, certno, pool), fen in sorted(sums.items()) if fen)
 
 
 def _continuation(
@@ -225,6 +259,7 @@ def continue_ledger(session: ClinicSession, plan: ContinuationPlan) -> Continued
         if ledger.last_entry(conn)[0] > 0 or ledger.continuation(conn) is not None:
             raise UserError("台账刚刚已有记录, 未接续", "the ledger got entries meanwhile: not continued")
         ledger.record_continuation(conn, found)
+        ledger.record_continued_usage(conn, plan.usage)
         keep_key(conn, session, key)
         ledger.audit(
             conn,
@@ -238,6 +273,8 @@ def continue_ledger(session: ClinicSession, plan: ContinuationPlan) -> Continued
                     "last_hash": found.last_hash,
                     "receipt_seqs": {str(y): n for y, n in sorted(found.receipt_seqs.items())},
                     "receipts_exact": found.receipts_exact,
+                    "usage_months": list(plan.usage_months),
+                    "usage_rows": len(plan.usage),
                     "old_fingerprint": found.fingerprint,
                     "new_fingerprint": signing.fingerprint(key),
                     "source": found.source,

@@ -3,8 +3,9 @@
 A village's key is registered on its first import (the fingerprint compared with the village
 doctor).  Every backup of the village's ledger carries the key; a village whose key may be in
 other hands (a PC or a stick stolen) makes a new one (`clinic-app statement new-key`) and signs
-with it, and the township refuses its files for "another key".  (A village that lost its whole
-ledger cannot continue its chain this way: that is left open.)  Replacing is
+with it, and the township refuses its files for "another key".  A village that lost its whole
+data folder continues its ledger from its last statement (`clinic-app continue`,
+services/continuation.py) under a new key, replaced here the same way.  Replacing is
 never a side effect of an import: a person reads the new fingerprint out with the village
 doctor by phone, types it again, gives a reason, and `replace_key` keeps the old key on
 record as replaced (when, why, by whom) beside the new one.
@@ -54,12 +55,13 @@ class OtherKey(ImportRefused):
         who = f"{plan.clinic_name} ({plan.clinic_code})"
         super().__init__(
             f"{who} 的签名密钥与登记的不同 (登记的 {registered.fingerprint}, 文件的 {plan.fingerprint}): "
-            "签名无效或村卫生室换了密钥, 请与村卫生室核实。村卫生室因密钥可能外泄而换了新密钥 (clinic-app statement new-key) 时, "
-            "与村医电话核对新指纹后可更换该村密钥",
+            "签名无效或村卫生室换了密钥, 请与村卫生室核实。村卫生室因密钥可能外泄而换了新密钥 (clinic-app statement new-key), "
+            "或数据丢失后从月结接续了台账 (clinic-app continue) 时, 与村医电话核对新指纹后可更换该村密钥",
             f"{who}: the file is signed with key {plan.fingerprint}, not the registered {registered.fingerprint} "
             "(the file is not theirs or their key changed); check with the village clinic. If the clinic made a new "
-            "key because the old one may be in other hands (clinic-app statement new-key), the village's key can be replaced once the new fingerprint is checked "
-            "with the village doctor by phone",
+            "key because the old one may be in other hands (clinic-app statement new-key), or continued its ledger from its "
+            "last statement after losing its data (clinic-app continue), the village's key can be replaced once the new "
+            "fingerprint is checked with the village doctor by phone",
         )
         self.plan, self.registered = plan, registered
 

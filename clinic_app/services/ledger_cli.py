@@ -143,6 +143,12 @@ def cmd_continue(args: argparse.Namespace) -> int:
             f"the statements found do not reach back to {found.month[:4]}'s first receipt: the numbers go on after "
             "one no earlier receipt can pass, leaving a gap"
         )
+    people = len({row[1] for row in plan.usage})
+    months = ", ".join(plan.usage_months)
+    print(
+        f"  {found.month[:4]} 年此前的统筹基金用量 (计入年度限额): {people} 人, 来自月结 {months} / "
+        f"fund used in {found.month[:4]} before (counts against the caps): {people} persons, from the statements of {months}"
+    )
     print(f"  {found.month} 及以前的月份不能再导出 / months up to {found.month} cannot be exported again")
     print(f"  新签名密钥指纹 / new signing key fingerprint: {done.fingerprint}")
     if done.same_key:

@@ -528,7 +528,8 @@ class ClinicSession:
     def _fund_elsewhere(self, db: object, patient: PatientRecord, year: int, pools: tuple[str, ...]) -> int:
         """Fen of the counter `pools` the person used this year at the other facilities of the
         township: a village knows it from the township's usage snapshot, the township from the
-        villages' imported statements.  A resident counter names `schema.OLD_SNAPSHOT_POOL` too (the
+        villages' imported statements; a continued village ledger adds its own use before it
+        (`ledger.continued_fund`).  A resident counter names `schema.OLD_SNAPSHOT_POOL` too (the
         rows of an old file, naming no pool, count as the resident pool, as they did); the employee
         policy's counter does not."""
         assert isinstance(db, sqlite3.Connection)
@@ -541,7 +542,9 @@ class ClinicSession:
                 db, patient.id_number, year, clinic.code, functools.partial(pool_or_own, self.book)
             )
             return sum(by_pool.get(pool, 0) for pool in pools)
-        return ledger.snapshot_fund(db, patient.id_number, year, clinic.code, pools)
+        # A continued ledger: this clinic's own use before it, from the lost ledger's statements.
+        continued = ledger.continued_fund(db, patient.id_number, year, pools)
+        return ledger.snapshot_fund(db, patient.id_number, year, clinic.code, pools) + continued
 
     def _designated(self, clinic: Clinic, enrolment: Enrolment | None, policy: Policy, signed: bool) -> bool:
         """Is this clinic within the patient's designated (signed) unit this year? (§2)

@@ -494,6 +494,25 @@ def record_continuation(conn: sqlite3.Connection, found: Continuation) -> None:
     )
 
 
+def record_continued_usage(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str, int]]) -> int:
+    """The fund each person used here before the continuation: rows of (year, ID number, counter pool, fen)."""
+    values = list(rows)
+    conn.executemany("INSERT INTO continued_usage (year, id_number, pool, fund_fen) VALUES (?, ?, ?, ?)", values)
+    return len(values)
+
+
+def continued_fund(db: sqlite3.Connection, id_number: str | None, year: int, pools: Collection[str]) -> int:
+    """Fen of the counter `pools` this person used this year at this clinic before its ledger was
+    continued (`record_continued_usage`); 0 for a ledger of its own."""
+    if not id_number or not pools:
+        return 0
+    row = db.execute(
+        f"SELECT COALESCE(SUM(fund_fen), 0) FROM continued_usage WHERE year = ? AND id_number = ? AND pool IN ({', '.join('?' * len(pools))})",
+        [year, id_number, *pools],
+    ).fetchone()
+    return int(row[0])
+
+
 def chain_start(db: sqlite3.Connection) -> tuple[int, str]:
     """(seq, hash) the ledger's first entry follows: (0, genesis), or the continued statement's last."""
     start = continuation(db)

@@ -485,6 +485,22 @@ WHEN EXISTS (SELECT 1 FROM visits)
 BEGIN SELECT RAISE(ABORT, 'a ledger that has entries cannot continue another one'); END;
 """ + _append_only(CONTINUATIONS, "a ledger continues from one statement, once")
 
+# A continued ledger (V10) counts what each person used of the fund at this clinic before it, this
+# year, from the lost ledger's statements (services/continuation.py): the caps hold after the loss.
+# The township's usage snapshot leaves this clinic's own rows out (its ledger counts them), so these
+# rows are apart from it, net of reversals, by counter pool as the snapshot's.  Written with the
+# continuation, append-only like it.
+CONTINUED_USAGE = "continued_usage"
+V11 = """
+CREATE TABLE continued_usage (
+    year INTEGER NOT NULL,
+    id_number TEXT NOT NULL,
+    pool TEXT NOT NULL,
+    fund_fen INTEGER NOT NULL,
+    PRIMARY KEY (year, id_number, pool)
+);
+""" + _append_only(CONTINUED_USAGE, "it is what the statements of the lost ledger say")
+
 # Ordered: MIGRATIONS[0] makes version 1, and so on.
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V10)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -92,3 +92,22 @@ def test_a_ledger_with_entries_continues_nothing(tmp_path: Path) -> None:
         ledger.record_continuation(conn, _anchor())
     assert ledger.continuation(session.db) is None and ledger.verify_chain(session.db) == (1, [])
     session.close()
+
+
+def test_a_version_9_data_folder_upgrades_to_the_continuation_tables(tmp_path: Path) -> None:
+    from clinic_app.store.db import open_database
+    from clinic_app.store.schema import SCHEMA_VERSION
+    from tests.store.schema_v9 import back_to_v9
+
+    b.village(tmp_path / "old", "V02").close()
+    conn = sqlite3.connect(tmp_path / "old" / DB_NAME)
+    back_to_v9(conn)
+    conn.commit()
+    assert ledger.continuation(conn) is None  # a file before version 10 continues nothing
+    conn.close()
+    old, fresh = open_database(tmp_path / "old"), open_database(tmp_path / "fresh")
+    schema = "SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ('continuations', 'continued_usage') ORDER BY name"
+    assert old.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 11
+    assert old.execute(schema).fetchall() == fresh.execute(schema).fetchall() != []
+    old.close()
+    fresh.close()

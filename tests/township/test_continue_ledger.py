@@ -213,3 +213,25 @@ def test_receipts_counted_from_an_incomplete_stick_go_on_after_a_bound(tmp_path:
     with ClinicSession(folder) as session:
         start = ledger.continuation(session.db)
     assert start is not None and (dict(start.receipt_seqs), start.receipts_exact, start.last_seq) == ({2025: 5}, False, 5)
+
+
+def test_the_years_fund_used_before_the_loss_counts_against_the_caps(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The usage card on 7 April is the same in the continued ledger as it was in the lost one:
+    Alice's February and March visits, Bob's February visit (his March one voided)."""
+    folder, stick, _, _ = _lost_village(tmp_path, capsys)
+    day = dt.date(2025, 4, 7)
+    b.village(folder, "V02").close()
+    assert run(["continue", "--data-dir", str(folder), "--from", str(stick)]) == 0
+    assert "2 人, 来自月结 2025-02, 2025-03" in capsys.readouterr().out
+    with ClinicSession(folder) as village:
+        alice = b.enrol(village, "村民甲", ALICE, "V02")
+        bob = b.enrol(village, "村民乙", BOB, "V02")
+        cards = [village.usage_card(p.id, day) for p in (alice, bob)]
+        one = b.settle(village, alice.id, dt.datetime(2025, 4, 7, 9))
+        fund = ledger.get_entry(village.db, one).fund  # type: ignore[union-attr]
+        after = village.usage_card(alice.id, day)
+    # Each visit: 70% of 5.00 consultation + 12.30 amoxicillin = 0.70 x 17.30 = 12.11 (Shaoguan, no
+    # deductible); Alice had two before (24.22), Bob one (12.11); April's makes Alice's 36.33 of 300.00.
+    assert str(fund) == "12.11"
+    assert [str(c.fund_year) for c in cards] == ["24.22", "12.11"]
+    assert (str(after.fund_year), str(after.annual_cap), str(after.annual_left)) == ("36.33", "300.00", "263.67")
