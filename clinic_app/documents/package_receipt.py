@@ -82,6 +82,13 @@ def package_receipt_pdf(data: PackageReceiptData, layout: Layout, font: fonts.Pd
     return _pdf(geo, flow.rows, font, f"收据 {data.receipt_no}", data.clinic.name, [])
 
 
+def missing_characters(data: PackageReceiptData, font: fonts.PdfFont | None = None) -> tuple[str, ...]:
+    """The characters of the receipt's own texts (the clinic, the people, a reversal's reason)
+    that no font has: printed as 〓, as on a visit receipt (`receipt.missing_characters`)."""
+    texts = (data.clinic.name, data.operator, data.patient.name, data.reason)
+    return fonts.missing_characters("\n".join(texts), font)
+
+
 def render_package_receipt(data: PackageReceiptData, layout: Layout, path: Path | str, font: fonts.PdfFont | None = None) -> Path:
     """Write the receipt as a PDF at `path`, all at once."""
     return write_atomically(path, package_receipt_pdf(data, layout, font))

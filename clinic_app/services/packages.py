@@ -201,6 +201,13 @@ def package_receipt_data(session: ClinicSession, payment_id: int, reprint: bool 
     )
 
 
+def missing_characters(data: PackageReceiptData) -> tuple[str, ...]:
+    """The characters of this package fee receipt that no font on this computer has (printed as 〓)."""
+    from clinic_app.documents.package_receipt import missing_characters as missing
+
+    return missing(data)
+
+
 def write_package_receipt(
     session: ClinicSession, payment_id: int, reprint: bool = False, layout: Layout | None = None
 ) -> tuple[PackageReceiptData, Path]:

@@ -21,9 +21,10 @@ class PackageReceiptPreview(ReceiptPreview):
     def load_receipt(self, layout: str | None) -> None:
         session, payment_id, reprint = self.context.session, self.visit_id, self.reprint
 
-        def make() -> Path:
+        def make() -> tuple[Path, tuple[str, ...]]:
             if layout is not None:
                 receipts.set_receipt_layout(session, layout)
-            return packages.write_package_receipt(session, payment_id, reprint)[1]
+            data, path = packages.write_package_receipt(session, payment_id, reprint)
+            return path, packages.missing_characters(data)  # the notice under the preview says which
 
         self.load(make)

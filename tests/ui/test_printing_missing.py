@@ -70,3 +70,21 @@ def test_the_notice_stays_with_another_layout(qtbot, context, session, worker, c
     assert dialog.loaded is not None and dialog.loaded.path.stem.endswith("a5")
     assert dialog.notice.isVisible() and "U+E000" in dialog.notice.text()
 
+
+
+def test_the_package_fee_receipt_preview_names_a_character_no_font_has_too(qtbot, context, session, caplog) -> None:  # type: ignore[no-untyped-def]
+    # The visit receipt's preview said so; the package fee's, the same dialog, printed 〓 in
+    # the name and said nothing (only the log knew).
+    from clinic_app.services.packages import collect_package_fee
+    from clinic_app.ui.package_receipt import PackageReceiptPreview
+
+    caplog.clinic_app_allow_warnings = True
+    zhang = session.find_patients(ZHANG_ID)[0]
+    session.update_patient(zhang.id, PatientInput(name=f"张{NO_FONT}", id_number=zhang.id_number, category=zhang.category))
+    paid = collect_package_fee(session, zhang.id, context.today().year, "cash", context.operator_id, context.now())
+    preview = PackageReceiptPreview(context, paid.id, False)
+    qtbot.addWidget(preview)
+    preview.show()
+    qtbot.waitUntil(lambda: preview.loaded is not None, timeout=10000)
+    assert preview.loaded is not None and preview.loaded.missing == (NO_FONT,)
+    assert preview.notice.isVisible() and "U+E000" in preview.notice.text()
