@@ -150,10 +150,7 @@ class Table:
 
     def data_rows(self, start: int, columns: dict[str, int]) -> int:
         """Rows from index `start` on with anything in the header's columns."""
-        return sum(
-            any(_cell(row[i]) if i < len(row) else "" for i in columns.values()) or any((r, i + 1) in self.uncomputed for i in columns.values())
-            for r, row in enumerate(self.rows[start:], start=start + 1)
-        )
+        return sum(_holds(row, r, columns, self.uncomputed) for r, row in enumerate(self.rows[start:], start=start + 1))
 
     def filled(self, start: int) -> list[list[Any]]:
         """The rows with a merged cell's value in each of its cells from row index `start` on: a
@@ -744,6 +741,12 @@ _NEVER_CALCULATED = (
 )
 
 
+def _holds(row: Sequence[Any], number: int, columns: dict[str, int], uncomputed: frozenset[tuple[int, int]]) -> bool:
+    """Whether the row numbered `number` has anything in the header's columns (a value, or a formula
+    the file holds no result for)."""
+    return any((_cell(row[i]) if i < len(row) else "") or (number, i + 1) in uncomputed for i in columns.values())
+
+
 def _is_notes(table: Table, start: int, columns: dict[str, int]) -> bool:
     """A sheet of instructions: named so (填写说明, 示例) and holding no more than a few example lines."""
     name = _word(table.name)
@@ -786,9 +789,7 @@ class _Checked:
             if number in skipped:
                 continue
             if number in hidden:
-                if any(_cell(row[i]) if i < len(row) else "" for i in columns.values()) or any(
-                    (number, i + 1) in uncomputed for i in columns.values()
-                ):
+                if _holds(row, number, columns, uncomputed):
                     if shape is not None and number in shape.filtered:
                         self.filtered += 1
                     else:
@@ -831,8 +832,8 @@ class _Checked:
         bad = len(problems)
 
         def problem(field: str, zh: str, en: str) -> None:
-            if field in formulas and zh.endswith("为空"):
-                return  # said once, as a formula
+            if field in formulas:
+                return  # said once, as a formula: not 单价为空, nor 类别 '0' 无效 for a program's stored 0
             problems.append(RowProblem(number, field, zh, en, sheet))
 
         for field in formulas:

@@ -859,6 +859,11 @@ def test_a_price_formula_a_program_stored_0_for_is_refused_not_imported_free(cli
     saved = _rewritten(path, "xl/workbook.xml", (b'<calcPr calcId="124519" fullCalcOnLoad="1"/>', b'<calcPr calcId="191029"/>'))
     report = import_catalog(clinic.session, saved)
     assert report.ok and clinic.session.catalog_entry("W001").price == Money.parse("0.00")
+    # Any column: the kind's stored 0 is said to be a formula, once, not also 类别 '0' 无效.
+    made = _xlsx(tmp_path / "kind.xlsx", ["编码", "名称", "单价", "类别"], ["W003", "药", "1.00", '=IF(C2>0,"药品","")'])
+    kind = _rewritten(made, "xl/worksheets/sheet1.xml", (b"</f><v></v>", b"</f><v>0</v>"))  # its one formula
+    (problem,) = import_catalog(clinic.session, kind).problems
+    assert (problem.row, problem.field) == (2, "kind") and problem.zh.startswith("类别是公式")
 
 
 def _part(path: Path, name: str) -> bytes:
