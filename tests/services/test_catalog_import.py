@@ -944,3 +944,25 @@ def test_a_visible_price_column_is_read_before_a_hidden_one(clinic: Ledger, tmp_
     assert report.ok, [p.text() for p in report.problems]
     entry = clinic.session.catalog_entry("H001")
     assert (entry.price, entry.kind) == (Money.parse("6.90"), "drug")
+
+
+def test_rows_a_tables_filter_hides_are_counted_as_filtered(clinic: Ledger, tmp_path: Path) -> None:
+    """The list formatted as a table (插入 → 表格, Ctrl+T) has a filter of its own, not the sheet's."""
+    from openpyxl.worksheet.filters import AutoFilter
+    from openpyxl.worksheet.table import Table as ExcelTable
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["编码", "名称", "单价", "类别"])
+    sheet.append(["T001", "肌肉注射", "2.00", "治疗费"])
+    sheet.append(["T002", "血常规", "15.00", "检验费"])
+    listed = ExcelTable(displayName="目录", ref="A1:D3")
+    listed.autoFilter = AutoFilter(ref="A1:D3")
+    listed.autoFilter.add_filter_column(3, ["治疗费"])
+    sheet.add_table(listed)
+    sheet.row_dimensions[3].hidden = True
+    path = tmp_path / "table.xlsx"
+    book.save(path)
+    report = import_catalog(clinic.session, path)
+    assert report.ok and (report.written, report.hidden, report.filtered) == (1, 0, 1)
