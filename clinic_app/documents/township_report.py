@@ -279,6 +279,10 @@ def monitoring_rows(report: SettlementReport) -> list[tuple[str, Monitoring]]:
 # ---------------------------------------------------------------------------- PDF
 
 
+TABLE_PADDING = 6
+"""Points: reportlab's padding of a table cell, left and right."""
+
+
 def _grid(font: str, size: float) -> list[tuple[Any, ...]]:
     return [
         ("FONT", (0, 0), (-1, -1), font, size),
@@ -318,6 +322,15 @@ def _chart(report: SettlementReport, font: str) -> Drawing:
     return drawing
 
 
+def _name_cell(name: str, font: fonts.PdfFont, style: ParagraphStyle, column: float) -> str | Paragraph:
+    """A village's name in a table column `column` points wide: as it is where it fits; else a
+    paragraph, wrapped within the column (a long name ran over the grid into the next one) and
+    with each character the font lacks from a fallback font (a rare place-name character)."""
+    if fonts.text_width(name, font, style.fontSize) <= column - 2 * TABLE_PADDING and not fonts.needs_fallback(name, font):
+        return name
+    return Paragraph(fonts.markup(name, font), style)
+
+
 def township_pdf(report: SettlementReport, font: fonts.PdfFont | None = None) -> bytes:
     """The month's report as A4 landscape PDF bytes."""
     font = font or fonts.pdf_font()
@@ -343,8 +356,9 @@ def township_pdf(report: SettlementReport, font: fonts.PdfFont | None = None) ->
         ),
         Spacer(1, 3 * mm),
     ]
-    rows = [SETTLEMENT_HEADER] + [
-        tuple(str(v) for v in row) for row in settlement_rows(report)
+    names = ParagraphStyle("names", fontName=font.name, fontSize=7.5, leading=9, wordWrap="CJK")
+    rows: list[tuple[Any, ...]] = [SETTLEMENT_HEADER] + [
+        (_name_cell(str(row[0]), font, names, 44 * mm), *(str(v) for v in row[1:])) for row in settlement_rows(report)
     ]
     table = Table(rows, repeatRows=1, colWidths=[44 * mm] + [21 * mm] * 11)
     table.setStyle(TableStyle([*_grid(font.name, 7.5), ("FONT", (0, -1), (-1, -1), font.name, 8)]))
@@ -377,20 +391,21 @@ def township_pdf(report: SettlementReport, font: fonts.PdfFont | None = None) ->
         ]))
         villages = Table(
             [("村卫生站 / 本院", "全年统筹应付", "年终支付")]
-            + [(name, str(fund), str(share)) for name, fund, share in year_end_village_rows(report)],
+            + [(_name_cell(name, font, names, 50 * mm), str(fund), str(share)) for name, fund, share in year_end_village_rows(report)],
             colWidths=[50 * mm, 28 * mm, 28 * mm], hAlign="LEFT",
         )
         villages.setStyle(TableStyle(_grid(font.name, 8)))
         story += [clearing, Spacer(1, 2 * mm), villages]
     story += [Spacer(1, 3 * mm), Paragraph("监测指标", body)]
-    monitor = [MONITOR_HEADER]
+    monitor: list[tuple[Any, ...]] = [MONITOR_HEADER]
     for name, m in monitoring_rows(report):
         monitor.append((
-            name, percent(m.visit_rate), percent(m.referral_rate),
+            _name_cell(name, font, names, 44 * mm), percent(m.visit_rate), percent(m.referral_rate),
             "—" if m.cost_per_visit is None else str(m.cost_per_visit), percent(m.cost_per_visit_growth),
             *(percent(share) for share in _shares(m)),
         ))
-    mtable = Table(monitor, repeatRows=1, colWidths=[44 * mm] + [25 * mm] * 4 + [23 * mm] * 5)
+    # As wide as the settlement table above it (275 mm), its name column under that one's.
+    mtable = Table(monitor, repeatRows=1, colWidths=[44 * mm] + [27 * mm] * 4 + [24.6 * mm] * 5)
     mtable.setStyle(TableStyle(_grid(font.name, 7.5)))
     story += [mtable, Spacer(1, 3 * mm)]
     if report.months:

@@ -235,3 +235,26 @@ def test_the_pdf_chart_of_a_month_with_nothing_reads_0_to_1_not_thousandths(tmp_
     ticks = chart.valueAxis._tickValues
     assert [chart.valueAxis.labelTextFormat % t for t in ticks] == ["0.00", "0.50", "1.00"]
     town.close()
+
+
+def test_a_long_village_name_wraps_in_its_cell_and_a_rare_character_is_drawn(folder) -> None:
+    # The name column is 44 mm: "湛江市麻章区湖光镇世乔村第二卫生站(分站)" ran over the grid into
+    # the next column, and a place-name character the font lacks (䃎) was drawn as nothing.
+    from dataclasses import replace
+
+    from clinic_app.documents import fonts
+    from tests.documents.pdftext import drawn_strings
+
+    r = report(folder)
+    long_name, rare_name = "湛江市麻章区湖光镇世乔村第二卫生站(分站)", "䃎下村卫生站"
+    lines = (replace(r.lines[0], name=long_name), replace(r.lines[1], name=rare_name), *r.lines[2:])
+    pdf = township_pdf(replace(r, lines=lines))
+    font = fonts.pdf_font()
+    name_column_right = 12 * 2.834645669 + (297 * 2.834645669 - 24 * 2.834645669 - 275 * 2.834645669) / 2 + 44 * 2.834645669
+    pieces = [d for d in drawn_strings(pdf) if d.text and (d.text in long_name or long_name.startswith(d.text))]
+    assert pieces, "the long name is drawn"
+    for d in pieces:
+        assert d.x + fonts.text_width(d.text, font, d.size) <= name_column_right, d
+    text = "".join("".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert long_name in text or text.count("湛江市麻章区") == 2  # the settlement table and the indicators
+    assert fonts.printable(rare_name, font) in text
