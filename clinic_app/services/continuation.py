@@ -26,6 +26,11 @@ township counts it for its usage snapshot, which leaves this clinic's own use ou
 caps hold after the loss.  A month of the year missing from the stick is missing from that count
 (the command lists the months it counted).
 
+The patients the statements name are registered again (name, ID number and category from their
+latest visit; sex and birth date from the ID number), so the doctor finds them; what the statements
+do not say (phone, address, this year's enrolment: designation, family-doctor signing) is entered
+again at their next visit.
+
 The lost folder's signing key is gone: the new folder makes its key now (the key every clinic
 makes on first use), and the township replaces the registered key (`statement replace-key`,
 导入's 更换该村密钥) once it has checked the new fingerprint with the village doctor by phone.
@@ -48,7 +53,7 @@ from clinic_app.domain.money import Money
 from clinic_app.errors import BadInput, UserError
 from clinic_app.services.keys import read_file
 from clinic_app.services.policies import pool_or_own
-from clinic_app.services.session import ClinicSession
+from clinic_app.services.session import ClinicSession, PatientInput
 from clinic_app.services.statements import clinic_key, keep_key
 from clinic_app.services.township_cli import statement_files
 from clinic_app.store import ledger
@@ -72,6 +77,8 @@ class ContinuationPlan:
     """The fund each person used before, (year, ID number, counter pool, fen), net of reversals."""
     usage_months: tuple[str, ...] = ()
     """The months of the statement's year found (each its newest revision) that `usage` counts."""
+    people: tuple[PatientInput, ...] = ()
+    """Everyone the statements found name (each as their latest visit names them), to register again."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,9 @@ class Continued:
     """The new folder's key (the township replaces the registered key by it)."""
     same_key: bool
     """The new folder signs with the statement's own key (its key file was saved): nothing to replace."""
+    patients_added: int = 0
+    patients_left_out: tuple[str, ...] = ()
+    """Persons of the statements the patient form would refuse (an ID number that is not valid)."""
 
 
 def _refuse(zh: str, en: str) -> BadInput:
@@ -184,8 +194,21 @@ def plan_continuation(session: ClinicSession, source: Path) -> ContinuationPlan:
     path, last = newest[max(newest)]
     year = [v for month, (_, v) in sorted(newest.items()) if month[:4] == last.month[:4]]
     return ContinuationPlan(
-        path, last, *_continuation(last, newest, str(path)), _usage(session, year), tuple(v.month for v in year)
+        path, last, *_continuation(last, newest, str(path)), _usage(session, year), tuple(v.month for v in year),
+        _people([v for _, (_, v) in sorted(newest.items())]),
     )
+
+
+def _people(statements: list[VerifiedStatement]) -> tuple[PatientInput, ...]:
+    """The persons the statements name, by ID number, as their latest visit names them (name and
+    category; the form takes sex and birth date from the ID number)."""
+    latest: dict[str, tuple[str, PatientInput]] = {}
+    for statement in statements:
+        for visit in statement.body["visits"]:
+            certno, when = visit["certno"], visit["setl_time"]
+            if certno and (certno not in latest or latest[certno][0] <= when):
+                latest[certno] = (when, PatientInput(name=visit["psn_name"], id_number=certno, category=visit["category"]))
+    return tuple(person for _, person in sorted(latest.values(), key=lambda found: found[1].id_number))
 
 
 def _usage(session: ClinicSession, statements: list[VerifiedStatement]) -> tuple[tuple[int, str, str, int], ...]:
@@ -260,6 +283,7 @@ def continue_ledger(session: ClinicSession, plan: ContinuationPlan) -> Continued
             raise UserError("台账刚刚已有记录, 未接续", "the ledger got entries meanwhile: not continued")
         ledger.record_continuation(conn, found)
         ledger.record_continued_usage(conn, plan.usage)
+        added, left_out = session.add_patients_in(conn, plan.people)
         keep_key(conn, session, key)
         ledger.audit(
             conn,
@@ -275,6 +299,7 @@ def continue_ledger(session: ClinicSession, plan: ContinuationPlan) -> Continued
                     "receipts_exact": found.receipts_exact,
                     "usage_months": list(plan.usage_months),
                     "usage_rows": len(plan.usage),
+                    "patients_added": added,
                     "old_fingerprint": found.fingerprint,
                     "new_fingerprint": signing.fingerprint(key),
                     "source": found.source,
@@ -283,4 +308,4 @@ def continue_ledger(session: ClinicSession, plan: ContinuationPlan) -> Continued
             ),
         )
     fingerprint = signing.fingerprint(key)
-    return Continued(plan, fingerprint, fingerprint == found.fingerprint)
+    return Continued(plan, fingerprint, fingerprint == found.fingerprint, added, tuple(left_out))

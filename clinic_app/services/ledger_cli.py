@@ -149,6 +149,12 @@ def cmd_continue(args: argparse.Namespace) -> int:
         f"  {found.month[:4]} 年此前的统筹基金用量 (计入年度限额): {people} 人, 来自月结 {months} / "
         f"fund used in {found.month[:4]} before (counts against the caps): {people} persons, from the statements of {months}"
     )
+    print(
+        f"  已重新登记患者 / patients registered again: {done.patients_added} (姓名、身份证号、参保类别; 电话、地址和本年度参保登记"
+        "请在其下次就诊时补登 / name, ID number, category; enter phone, address and this year's enrolment at their next visit)"
+    )
+    if done.patients_left_out:
+        print(f"  身份证号无效, 未登记 / not registered, invalid ID number: {', '.join(done.patients_left_out)}")
     print(f"  {found.month} 及以前的月份不能再导出 / months up to {found.month} cannot be exported again")
     print(f"  新签名密钥指纹 / new signing key fingerprint: {done.fingerprint}")
     if done.same_key:

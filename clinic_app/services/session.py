@@ -120,7 +120,8 @@ class UsageCard:
     daily_cap: Money | None
     from_township: Money
     """Fund used at other facilities of the township (at a village: the imported snapshot; at the
-    township: the villages' imported statements)."""
+    township: the villages' imported statements), and at a village whose ledger was continued,
+    its own use before (from the lost ledger's statements)."""
 
     @property
     def annual_left(self) -> Money | None:
@@ -352,6 +353,25 @@ class ClinicSession:
                 ledger.save_enrolment(conn, self.with_package(replace(enrolment, patient_id=record.id), record.category))
             ledger.audit(conn, "patient_added", f"{record.id} {record.name}")
         return record
+
+    def add_patients_in(self, conn: sqlite3.Connection, people: Sequence[PatientInput]) -> tuple[int, list[str]]:
+        """Register `people` inside the caller's transaction (a continued ledger's patients, from the
+        lost ledger's statements): an ID number registered already is passed over, and a person the
+        form would refuse (an ID number that is not valid) is left out and named.  Returns (how
+        many were added, the names left out)."""
+        clinic = self.require_clinic()
+        added, left_out = 0, []
+        for data in people:
+            try:
+                record = self._checked_patient(data, None)
+            except BadInput:
+                if not data.id_number.strip() or ledger.patient_by_id_number(conn, data.id_number.strip()) is None:
+                    left_out.append(f"{data.name} ({data.id_number})")
+                continue
+            record = ledger.insert_patient(conn, replace(record, psn_no=ledger.next_psn_no(conn, clinic.code)))
+            ledger.audit(conn, "patient_added", f"{record.id} {record.name} (接续 / continued)")
+            added += 1
+        return added, left_out
 
     def update_patient(self, patient_id: int, data: PatientInput) -> PatientRecord:
         current = self.patient(patient_id)

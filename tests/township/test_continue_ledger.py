@@ -11,6 +11,7 @@ from pathlib import Path
 from clinic_app.cli import run
 from clinic_app.documents import signing
 from clinic_app.documents.statement_file import verify_statement
+from clinic_app.domain.records import Enrolment, PatientRecord
 from clinic_app.services import continuation
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.statements import key_path
@@ -31,6 +32,14 @@ def _numbers(folder: Path) -> list[tuple[int, str, str, str]]:
     with ClinicSession(folder) as session:
         entries = session.entries(ledger.EntryFilter(), 0, 1000)
     return sorted((e.seq, e.setl_id, e.mdtrt_id, e.receipt_no) for e in entries)
+
+
+def _found_again(village: ClinicSession, id_number: str) -> PatientRecord:
+    """A patient `continue` registered again from the statements, enrolled for 2025 at the visit."""
+    patient = ledger.patient_by_id_number(village.db, id_number)
+    assert patient is not None
+    village.save_enrolment(Enrolment(patient.id, 2025, designated_village="V02", designated_township=b.TOWNSHIP))
+    return patient
 
 
 def _town(tmp_path: Path) -> Path:
@@ -87,9 +96,19 @@ def test_a_village_that_lost_its_data_continues_from_its_stick_and_the_township_
     assert json.loads(detail)["new_fingerprint"] == new_key != march.fingerprint
     assert new_key in out and march.fingerprint in out and "replace-key" in out and "2025-03" in out
 
+    # The statements' persons are registered again, the doctor finds them; sex and birth from the ID number.
+    assert "patients registered again: 2" in out
+    with ClinicSession(folder) as village:
+        found = [(p.name, p.id_number, p.sex, p.birth_date, p.category) for p in village.find_patients("村民")]
+        assert "村民甲" in [p.name for p in village.find_patients("cmj")]
+    assert sorted(found) == [
+        ("村民乙", BOB, "女", dt.date(1958, 6, 1), "resident"),  # the 17th digit 2: even, 女
+        ("村民甲", ALICE, "男", dt.date(1958, 6, 1), "resident"),
+    ]
+
     # April in the new folder: seq, setl ids and receipt numbers go on; the chain links to March's end.
     with ClinicSession(folder) as village:
-        alice = b.enrol(village, "村民甲", ALICE, "V02")
+        alice = _found_again(village, ALICE)
         b.settle(village, alice.id, dt.datetime(2025, 4, 7, 9))
         b.settle(village, alice.id, dt.datetime(2025, 4, 8, 9))
     new = _numbers(folder)
@@ -224,8 +243,7 @@ def test_the_years_fund_used_before_the_loss_counts_against_the_caps(tmp_path: P
     assert run(["continue", "--data-dir", str(folder), "--from", str(stick)]) == 0
     assert "2 人, 来自月结 2025-02, 2025-03" in capsys.readouterr().out
     with ClinicSession(folder) as village:
-        alice = b.enrol(village, "村民甲", ALICE, "V02")
-        bob = b.enrol(village, "村民乙", BOB, "V02")
+        alice, bob = _found_again(village, ALICE), _found_again(village, BOB)
         cards = [village.usage_card(p.id, day) for p in (alice, bob)]
         one = b.settle(village, alice.id, dt.datetime(2025, 4, 7, 9))
         fund = ledger.get_entry(village.db, one).fund  # type: ignore[union-attr]
@@ -235,3 +253,16 @@ def test_the_years_fund_used_before_the_loss_counts_against_the_caps(tmp_path: P
     assert str(fund) == "12.11"
     assert [str(c.fund_year) for c in cards] == ["24.22", "12.11"]
     assert (str(after.fund_year), str(after.annual_cap), str(after.annual_left)) == ("36.33", "300.00", "263.67")
+
+
+def test_registering_again_passes_over_the_registered_and_names_an_invalid_id(tmp_path: Path) -> None:
+    from clinic_app.services.session import PatientInput
+    from clinic_app.store.db import transaction
+
+    bad = ALICE[:-1] + ("0" if ALICE[-1] != "0" else "1")  # the check digit wrong
+    with b.village(tmp_path / "v02", "V02") as village:
+        b.enrol(village, "村民甲", ALICE, "V02")
+        people = [PatientInput("村民甲", ALICE), PatientInput("村民丙", bad), PatientInput("村民乙", BOB)]
+        with transaction(village.db) as conn:
+            assert village.add_patients_in(conn, people) == (1, [f"村民丙 ({bad})"])
+        assert sorted(p.name for p in village.find_patients("村民")) == ["村民乙", "村民甲"]
