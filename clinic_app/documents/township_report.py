@@ -347,9 +347,11 @@ def township_pdf(report: SettlementReport, font: fonts.PdfFont | None = None) ->
     story: list[Any] = [
         Paragraph(f"{report.township_name} {report.month} 普通门诊统筹结算报表", title),
         Spacer(1, 3 * mm),
+        Paragraph(f"乡镇卫生院编码 {report.township_code}　政策 {report.policy.name}（{report.policy.document}）", body),
+        # The terms on a line of their own: after a long policy name, the one paragraph broke
+        # between 年度定额 and /预算 and could as well have broken inside the amount.
         Paragraph(
-            f"乡镇卫生院编码 {report.township_code}　政策 {report.policy.name}（{report.policy.document}）"
-            f"　结算方式 {VARIANT_NAMES.get(report.variant, report.variant)}　签约人数 {s.signed_persons}"
+            f"结算方式 {VARIANT_NAMES.get(report.variant, report.variant)}　签约人数 {s.signed_persons}"
             f"　年度定额/预算 {s.quota} 元"
             + (f"　考核得分 {report.score}" if report.score is not None else ""),
             body,

@@ -258,3 +258,17 @@ def test_a_long_village_name_wraps_in_its_cell_and_a_rare_character_is_drawn(fol
     text = "".join("".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert long_name in text or text.count("湛江市麻章区") == 2  # the settlement table and the indicators
     assert fonts.printable(rare_name, font) in text
+
+
+def test_the_settlement_s_terms_are_on_a_line_of_their_own_never_broken_inside_a_figure(folder) -> None:
+    # One paragraph held the code, the policy with its document, the method, the signed persons
+    # and the quota: a long policy name pushed the break to "年度定额" | "/预算 175100.00 元", and
+    # could as well have put it inside the amount.
+    from dataclasses import replace
+
+    r = report(folder)
+    long_policy = replace(r.policy, name=r.policy.name + "（含门诊慢特病与家庭医生签约服务包支付办法）")
+    text = pypdf.PdfReader(io.BytesIO(township_pdf(replace(r, policy=long_policy)))).pages[0].extract_text()
+    quota = str(r.settlement.quota)
+    (line,) = [line for line in text.splitlines() if "年度定额" in line]
+    assert f"年度定额/预算 {quota} 元" in line and "签约人数" in line and "结算方式" in line
