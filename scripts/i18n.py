@@ -334,6 +334,29 @@ EN = {
     "程序遇到意外错误。已保存的数据不受影响。\n请把日志文件交给维护人员:\n{path}":
         "The program hit an unexpected error. Saved data is not affected.\nPlease give this log file to support:\n{path}",
     # restore from a backup (设置)
+    "从月结接续台账…": "Continue the ledger from a statement…", "从月结接续台账": "Continue the ledger from a statement",
+    "数据丢失": "Data lost",
+    "原数据文件夹丢失且没有备份时: 在新建的、还没有记账的数据文件夹中, 选择存有本诊所月结数据文件的 U 盘":
+        "When the data folder was lost with no backup: in a new data folder with nothing recorded yet, choose the "
+        "USB stick holding this clinic's statement data files",
+    "选择存有本诊所月结数据文件的文件夹 (U 盘)": "Choose the folder (USB stick) holding this clinic's statement data files",
+    "找到本诊所最新的月结: {month} 第 {revision} 版 ({path}), 签名和合计已核验。\n\n"
+    "接续后, 新台账从第 {seq} 条开始, 结算号和收据号接着原来的编号; 同时重新登记月结中的 {people} 位患者, "
+    "并计入他们本年度此前的统筹用量。{month} 及以前的月份不能再导出。\n"
+    "原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。\n\n现在接续吗?":
+        "This clinic's newest statement found: {month} revision {revision} ({path}); its signature and totals are "
+        "verified.\n\nThe new ledger then starts at entry {seq}, settlement ids and receipt numbers going on from the "
+        "old ones; the {people} patients the statements name are registered again, and their fund used this year so "
+        "far counts. {month} and earlier months cannot be exported again.\nThe signing key was lost with the data: a "
+        "new key is made, and the township must replace the registered key.\n\nContinue now?",
+    "台账已接续自 {month} 第 {revision} 版月结: 下一条为第 {seq} 条; 已重新登记 {added} 位患者 "
+    "(本年度参保登记请在其下次就诊时补登)。\n新签名密钥指纹: {fingerprint}\n"
+    "请把这个指纹电话读给乡镇卫生院: 乡镇导入下一份月结时提示密钥不同, 与村医核对指纹后点 更换该村密钥, 再导入。":
+        "The ledger continues from the statement {month} revision {revision}: the next entry is {seq}; {added} "
+        "patients registered again (enter this year's enrolment at their next visit).\nNew signing key fingerprint: "
+        "{fingerprint}\nRead this fingerprint out to the township by phone: its import of the next statement says the "
+        "key differs; once the fingerprint is checked with the village doctor it clicks 更换该村密钥 (replace the "
+        "village's key) and imports it.",
     "从备份恢复": "Restore from a backup", "从备份恢复…": "Restore from a backup…", "备份时间": "Backed up at",
     "备份文件夹 {folder} 中的备份, 以及 U 盘不可用时存在本机 {own} 中的备份 (最新的在前):":
         "Backups in {folder}, and those saved on this computer in {own} while the USB stick could not be used "

@@ -182,6 +182,8 @@ class SettingsScreen(QWidget):
     """A chosen backup failed its checks (or could not be read); nothing was changed."""
     restore_requested = Signal(str)
     """A checked backup the user confirmed: the window closes the data, restores, reopens."""
+    ledger_continued = Signal(object)
+    """The ledger was continued from a statement (`continuation.Continued`)."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -298,6 +300,21 @@ class SettingsScreen(QWidget):
         language_row.addStretch(1)
         other.addRow(self.tr("备份文件夹"), folder_row)
         other.addRow(self.backup_note)
+        # A village whose data folder was lost (a dead disk, no backup) goes on from its last statement.
+        self.continue_button = QPushButton(self.tr("从月结接续台账…"))
+        self.continue_button.clicked.connect(self.choose_statements)
+        self.continue_note = QLabel(
+            self.tr("原数据文件夹丢失且没有备份时: 在新建的、还没有记账的数据文件夹中, 选择存有本诊所月结数据文件的 U 盘")
+        )
+        self.continue_note.setWordWrap(True)
+        continue_row = QHBoxLayout()
+        continue_row.addWidget(self.continue_button)
+        continue_row.addWidget(self.continue_note, 1)
+        if context.clinic.role == "village":
+            other.addRow(self.tr("数据丢失"), continue_row)
+        else:
+            self.continue_button.hide()
+            self.continue_note.hide()
         other.addRow(self.tr("界面语言 (重启后生效)"), language_row)
 
         # Two columns, not three: side by side the three boxes needed 1112 px in English, and a
@@ -517,6 +534,73 @@ class SettingsScreen(QWidget):
         self.backup_note.setText(text)
         emit(self.context.error_reported, text)
         emit(self.restore_refused, text)
+
+    # ---------------------------------------------------------------- continue a lost ledger
+
+    def choose_statements(self) -> None:
+        """Choose the stick (the folder of the exported statements), then `continue_from` it."""
+        start = self.context.folders.start(folders.MONTH_EXPORT)
+        folder = QFileDialog.getExistingDirectory(self, self.tr("选择存有本诊所月结数据文件的文件夹 (U 盘)"), start)
+        if folder:
+            self.continue_from(Path(folder))
+
+    def continue_from(self, folder: Path) -> None:
+        """Find this clinic's newest statement in `folder` on the worker (nothing written), then ask."""
+        from clinic_app.services import continuation
+
+        session = self.context.session
+        self.continue_button.setEnabled(False)
+        self.context.run(lambda: continuation.plan_continuation(session, folder), self._continuation_planned, self._continue_failed)
+
+    def _continuation_planned(self, plan: Any) -> None:
+        self.continue_button.setEnabled(True)
+        if not self.confirm_continuation(plan):
+            return
+        from clinic_app.services import continuation
+
+        session = self.context.session
+        self.continue_button.setEnabled(False)
+        self.context.run(lambda: continuation.continue_ledger(session, plan), self._continued, self._continue_failed, exclusive=True)
+
+    def confirm_continuation(self, plan: Any) -> bool:
+        found = plan.continuation
+        answer = QMessageBox.question(
+            self,
+            self.tr("从月结接续台账"),
+            self.tr(
+                "找到本诊所最新的月结: {month} 第 {revision} 版 ({path}), 签名和合计已核验。\n\n"
+                "接续后, 新台账从第 {seq} 条开始, 结算号和收据号接着原来的编号; 同时重新登记月结中的 {people} 位患者, "
+                "并计入他们本年度此前的统筹用量。{month} 及以前的月份不能再导出。\n"
+                "原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。\n\n现在接续吗?"
+            ).format(
+                month=found.month, revision=found.revision, path=plan.path, seq=found.last_seq + 1, people=len(plan.people)
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,  # Enter changes nothing: continuing is done once, for good
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _continued(self, done: Any) -> None:
+        found = done.plan.continuation
+        text = self.tr(
+            "台账已接续自 {month} 第 {revision} 版月结: 下一条为第 {seq} 条; 已重新登记 {added} 位患者 "
+            "(本年度参保登记请在其下次就诊时补登)。\n新签名密钥指纹: {fingerprint}\n"
+            "请把这个指纹电话读给乡镇卫生院: 乡镇导入下一份月结时提示密钥不同, 与村医核对指纹后点 更换该村密钥, 再导入。"
+        ).format(
+            month=found.month, revision=found.revision, seq=found.last_seq + 1, added=done.patients_added,
+            fingerprint=done.fingerprint,
+        )
+        self.continue_note.setText(text)
+        self.continue_button.setEnabled(False)  # once, for good
+        emit(self.context.data_changed, "patient")
+        emit(self.context.info_reported, text)
+        emit(self.ledger_continued, done)
+
+    def _continue_failed(self, error: Exception) -> None:
+        self.continue_button.setEnabled(True)
+        text = self.context.message(error)  # type: ignore[arg-type]
+        self.continue_note.setText(text)
+        emit(self.context.error_reported, text)
 
     def save_language(self) -> None:
         language, session = self.language.currentData(), self.context.session

@@ -581,3 +581,58 @@ def test_the_policy_chosen_is_read_whole_on_a_1024_screen(qtbot, context, worker
         room, needed = _policy_room(combo)
         assert needed <= room, (combo.currentText(), room, needed)
         assert window.width() <= width
+
+
+def _stick_of_the_lost_folder(tmp_path: Path, session) -> Path:  # type: ignore[no-untyped-def]
+    """This clinic's February 2026 statement on a stick, exported by its lost data folder."""
+    from clinic_app.services import statements
+    from tests.township import builders as b
+
+    clinic, stick = session.clinic, tmp_path / "stick"
+    stick.mkdir()
+    lost = b.village(tmp_path / "lost", clinic.code, clinic.township_code, "shaoyang-resident-2019")
+    zhang = b.enrol(lost, "张三丰", ZHANG_ID, clinic.code, clinic.township_code, year=2026)
+    b.settle(lost, zhang.id, dt.datetime(2026, 2, 3, 9))
+    b.settle(lost, b.enrol(lost, "赵六", b.resident_id(7, region="430521"), clinic.code, clinic.township_code, year=2026).id, dt.datetime(2026, 2, 4, 9))
+    statements.export_statement(lost, "2026-02", stick)
+    lost.close()
+    return stick
+
+
+def test_a_lost_ledger_is_continued_from_the_stick_in_settings(qtbot, context, session, worker, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QFileDialog
+
+    stick = _stick_of_the_lost_folder(tmp_path, session)
+    screen = make_screen(qtbot, context, worker)
+    assert screen.continue_button.isVisibleTo(screen)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args: str(stick))
+    asked: list[str] = []
+
+    def answer(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    with qtbot.waitSignal(screen.ledger_continued, timeout=5000) as continued:
+        screen.continue_button.click()
+    (text,) = asked
+    assert "2026-02 第 1 版" in text and "从第 3 条开始" in text and "2 位患者" in text
+    done = continued.args[0]
+    assert done.fingerprint in screen.continue_note.text() and "更换该村密钥" in screen.continue_note.text()
+    assert not screen.continue_button.isEnabled()
+    wait_idle(qtbot, worker)
+    start = ledger.continuation(session.db)
+    assert start is not None and (start.month, start.last_seq) == ("2026-02", 2)
+    assert [p.name for p in session.find_patients("赵六")] == ["赵六"]  # 张三丰 was registered already: kept
+
+
+def test_continuing_a_ledger_the_user_declines_writes_nothing(qtbot, context, session, worker, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    stick = _stick_of_the_lost_folder(tmp_path, session)
+    screen = make_screen(qtbot, context, worker)
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.No)
+    screen.continue_from(stick)
+    wait_idle(qtbot, worker)
+    assert ledger.continuation(session.db) is None and screen.continue_button.isEnabled()
+    screen.continue_from(tmp_path)  # no statement there: said in the note, nothing written
+    wait_idle(qtbot, worker)
+    assert "中没有月结数据文件" in screen.continue_note.text() and ledger.continuation(session.db) is None
