@@ -562,9 +562,8 @@ class ClinicSession:
                 db, patient.id_number, year, clinic.code, functools.partial(pool_or_own, self.book)
             )
             return sum(by_pool.get(pool, 0) for pool in pools)
-        # A continued ledger: this clinic's own use before it, from the lost ledger's statements.
-        continued = ledger.continued_fund(db, patient.id_number, year, pools)
-        return ledger.snapshot_fund(db, patient.id_number, year, clinic.code, pools) + continued
+        # With a continued ledger's own use before it, from the lost ledger's statements.
+        return ledger.fund_outside_ledger(db, patient.id_number, year, clinic.code, pools)
 
     def _designated(self, clinic: Clinic, enrolment: Enrolment | None, policy: Policy, signed: bool) -> bool:
         """Is this clinic within the patient's designated (signed) unit this year? (§2)

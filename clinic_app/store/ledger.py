@@ -513,6 +513,20 @@ def continued_fund(db: sqlite3.Connection, id_number: str | None, year: int, poo
     return int(row[0])
 
 
+def fund_outside_ledger(db: sqlite3.Connection, id_number: str | None, year: int, own_code: str, pools: Collection[str]) -> int:
+    """`snapshot_fund` + `continued_fund` in one look-up (every preview and settle asks it)."""
+    if not id_number or not pools:
+        return 0
+    marks = ", ".join("?" * len(pools))
+    row = db.execute(
+        f"""SELECT (SELECT COALESCE(SUM(fund_fen), 0) FROM usage_snapshot
+                    WHERE id_number = ? AND year = ? AND facility_code != ? AND pool IN ({marks}))
+                 + (SELECT COALESCE(SUM(fund_fen), 0) FROM continued_usage WHERE year = ? AND id_number = ? AND pool IN ({marks}))""",
+        [id_number, year, own_code, *pools, year, id_number, *pools],
+    ).fetchone()
+    return int(row[0])
+
+
 def chain_start(db: sqlite3.Connection) -> tuple[int, str]:
     """(seq, hash) the ledger's first entry follows: (0, genesis), or the continued statement's last."""
     start = continuation(db)
