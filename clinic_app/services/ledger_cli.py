@@ -156,6 +156,13 @@ def cmd_continue(args: argparse.Namespace) -> int:
     if done.patients_left_out:
         print(f"  身份证号无效, 未登记 / not registered, invalid ID number: {', '.join(done.patients_left_out)}")
     print(f"  {found.month} 及以前的月份不能再导出 / months up to {found.month} cannot be exported again")
+    print(
+        f"  请与乡镇卫生院核对: {found.month} 应是乡镇已收到的本诊所最后一个月; 若乡镇有更晚的月份, 下一份月结会被拒收 "
+        "(台账链不连续): 趁还没有记账, 另建数据文件夹, 用乡镇给的最新月结数据文件重新接续 / "
+        f"check with the township that {found.month} is the last month it has from this clinic; if it has a later one, "
+        "the next statement is refused (broken chain): before recording anything, set up another data folder and "
+        "continue from the township's copy of the newest statement"
+    )
     print(f"  新签名密钥指纹 / new signing key fingerprint: {done.fingerprint}")
     if done.same_key:
         print("  与原月结的签名密钥相同, 乡镇卫生院无需更换密钥 / the statement's own key: the township replaces nothing")

@@ -266,3 +266,23 @@ def test_registering_again_passes_over_the_registered_and_names_an_invalid_id(tm
         with transaction(village.db) as conn:
             assert village.add_patients_in(conn, people) == (1, [f"村民丙 ({bad})"])
         assert sorted(p.name for p in village.find_patients("村民")) == ["村民乙", "村民甲"]
+
+
+def test_continued_from_a_month_older_than_the_townships_the_next_statement_is_still_refused(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The stick lost March's file: continued from February, the ledger's April does not follow the
+    March the township holds, and the township refuses it as before; continue said to check this."""
+    folder, stick, town, _ = _lost_village(tmp_path, capsys)
+    (stick / "V02_2025-03_r1.json").unlink()
+    b.village(folder, "V02").close()
+    assert run(["continue", "--data-dir", str(folder), "--from", str(stick)]) == 0
+    out = capsys.readouterr().out
+    assert "2025-02 应是乡镇已收到的本诊所最后一个月" in out
+    with ClinicSession(folder) as village:
+        b.settle(village, _found_again(village, ALICE).id, dt.datetime(2025, 4, 7, 9))
+        new_key = signing.fingerprint(signing.load_key(key_path(village)))
+    april = _export(folder, "2025-04", tmp_path / "stick", capsys)
+    argv = ["statement", "replace-key", "--data-dir", str(town), str(april), "--trust", new_key]
+    assert run([*argv, "--reason", "硬盘损坏", "--by", "张会计"]) == 0
+    capsys.readouterr()
+    assert run(["statement", "import", "--data-dir", str(town), str(april)]) == 2
+    assert "台账链不连续" in capsys.readouterr().err
