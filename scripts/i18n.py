@@ -334,6 +334,11 @@ EN = {
     "程序遇到意外错误。已保存的数据不受影响。\n请把日志文件交给维护人员:\n{path}":
         "The program hit an unexpected error. Saved data is not affected.\nPlease give this log file to support:\n{path}",
     # restore from a backup (设置)
+    "原数据文件夹丢失且没有备份的村卫生室: 照原来的诊所编码填写, 完成后先不要记账, "
+    "到“设置”中点“从月结接续台账…”, 选择存有月结数据文件的 U 盘。":
+        "A village clinic whose data folder was lost with no backup: fill in its clinic code as before; when done, "
+        "record nothing yet: in Settings click 'Continue the ledger from a statement…' and choose the USB stick "
+        "holding the statement data files.",
     "从月结接续台账…": "Continue the ledger from a statement…", "从月结接续台账": "Continue the ledger from a statement",
     "数据丢失": "Data lost",
     "原数据文件夹丢失且没有备份时: 在新建的、还没有记账的数据文件夹中, 选择存有本诊所月结数据文件的 U 盘":

@@ -157,6 +157,15 @@ class _ClinicPage(QWizardPage):
         form.addRow(self.tr("所属乡镇卫生院编码"), self.township_code)
         form.addRow(self.tr("所属乡镇卫生院名称"), self.township_name)
         form.addRow(self.note)
+        # A village whose data folder was lost with no backup starts here too, then continues its ledger.
+        self.lost_hint = QLabel(
+            self.tr(
+                "原数据文件夹丢失且没有备份的村卫生室: 照原来的诊所编码填写, 完成后先不要记账, "
+                "到“设置”中点“从月结接续台账…”, 选择存有月结数据文件的 U 盘。"
+            )
+        )
+        self.lost_hint.setWordWrap(True)
+        form.addRow(self.lost_hint)
         # A township is its own township: its code is the one its villages' statements name.
         self.role.currentIndexChanged.connect(lambda _index: self._follow_role())
         self.code.textChanged.connect(lambda _text: self._follow_role())

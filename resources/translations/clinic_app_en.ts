@@ -2913,22 +2913,22 @@ Read this fingerprint out to the township by phone: its import of the next state
 <context>
     <name>SetupWizard</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="251" />
+        <location filename="../../clinic_app/ui/wizard.py" line="260" />
         <source>首次设置</source>
         <translation>First-run setup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="278" />
+        <location filename="../../clinic_app/ui/wizard.py" line="287" />
         <source>放弃首次设置吗? 已填写的内容不会保存, 程序将关闭。</source>
         <translation>Give up the first setup? What was typed is not kept, and the program closes.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="281" />
+        <location filename="../../clinic_app/ui/wizard.py" line="290" />
         <source>放弃并关闭程序</source>
         <translation>Give up and close</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="282" />
+        <location filename="../../clinic_app/ui/wizard.py" line="291" />
         <source>继续设置</source>
         <translation>Go on with the setup</translation>
     </message>
@@ -3277,27 +3277,32 @@ Read this fingerprint out to the township by phone: its import of the next state
         <translation>Facility type</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="177" />
+        <location filename="../../clinic_app/ui/wizard.py" line="163" />
+        <source>原数据文件夹丢失且没有备份的村卫生室: 照原来的诊所编码填写, 完成后先不要记账, 到“设置”中点“从月结接续台账…”, 选择存有月结数据文件的 U 盘。</source>
+        <translation>A village clinic whose data folder was lost with no backup: fill in its clinic code as before; when done, record nothing yet: in Settings click 'Continue the ledger from a statement…' and choose the USB stick holding the statement data files.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="186" />
         <source>请填写诊所名称</source>
         <translation>Enter the clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="178" />
+        <location filename="../../clinic_app/ui/wizard.py" line="187" />
         <source>请填写诊所编码</source>
         <translation>Enter the clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="179" />
+        <location filename="../../clinic_app/ui/wizard.py" line="188" />
         <source>请填写乡镇卫生院编码</source>
         <translation>Enter the township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="186" />
+        <location filename="../../clinic_app/ui/wizard.py" line="195" />
         <source>诊所编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The clinic code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="187" />
+        <location filename="../../clinic_app/ui/wizard.py" line="196" />
         <source>乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The township code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
@@ -3305,42 +3310,42 @@ Read this fingerprint out to the township by phone: its import of the next state
 <context>
     <name>_OperatorPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="215" />
+        <location filename="../../clinic_app/ui/wizard.py" line="224" />
         <source>操作员与备份</source>
         <translation>Operator and backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="216" />
+        <location filename="../../clinic_app/ui/wizard.py" line="225" />
         <source>每笔记录都记下是谁做的; 其他操作员以后在“设置”中添加。</source>
         <translation>Every entry records who made it; add other operators later in Settings.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="220" />
+        <location filename="../../clinic_app/ui/wizard.py" line="229" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="226" />
+        <location filename="../../clinic_app/ui/wizard.py" line="235" />
         <source>第一位操作员姓名</source>
         <translation>First operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="227" />
+        <location filename="../../clinic_app/ui/wizard.py" line="236" />
         <source>备份文件夹 (建议用 U 盘)</source>
         <translation>Backup folder (a USB stick is best)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="228" />
+        <location filename="../../clinic_app/ui/wizard.py" line="237" />
         <source>每天开机和关闭时自动备份到这里。</source>
         <translation>A backup is made here every day when the app opens and closes.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="233" />
+        <location filename="../../clinic_app/ui/wizard.py" line="242" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="239" />
+        <location filename="../../clinic_app/ui/wizard.py" line="248" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
@@ -3348,17 +3353,17 @@ Read this fingerprint out to the township by phone: its import of the next state
 <context>
     <name>_PolicyPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="200" />
+        <location filename="../../clinic_app/ui/wizard.py" line="209" />
         <source>执行政策</source>
         <translation>Policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="201" />
+        <location filename="../../clinic_app/ui/wizard.py" line="210" />
         <source>选择本县执行的门诊统筹政策。</source>
         <translation>Choose the outpatient pooling policy of this county.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="207" />
+        <location filename="../../clinic_app/ui/wizard.py" line="216" />
         <source>政策</source>
         <translation>Policy</translation>
     </message>

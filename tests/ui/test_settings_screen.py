@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from clinic_app.domain.records import VisitRequest
 from clinic_app.services import backup
+from clinic_app.services.session import ClinicSession
 from clinic_app.store import ledger
 from clinic_app.ui.settings_screen import RestoreDialog, SettingsScreen, list_backups
 from clinic_app.ui.wizard import SetupWizard, WizardContext
@@ -636,3 +637,13 @@ def test_continuing_a_ledger_the_user_declines_writes_nothing(qtbot, context, se
     screen.continue_from(tmp_path)  # no statement there: said in the note, nothing written
     wait_idle(qtbot, worker)
     assert "中没有月结数据文件" in screen.continue_note.text() and ledger.continuation(session.db) is None
+
+
+def test_the_wizard_points_a_village_that_lost_its_data_to_the_settings_button(qtbot, context, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The first page's hint names the button in 设置 by its own text (both renamed together, or this fails)."""
+    screen = make_screen(qtbot, context, worker)
+    with ClinicSession(tmp_path / "new") as fresh:
+        wizard = SetupWizard(WizardContext(fresh, worker))
+        qtbot.addWidget(wizard)
+        hint = wizard.clinic_page.lost_hint.text()
+    assert f"“{screen.continue_button.text()}”" in hint and "诊所编码" in hint
