@@ -27,6 +27,7 @@ EN = {
     "总费用 {v} 元": "Total {v} yuan", "统筹支付 {v} 元": "Fund pays {v} yuan", "个人支付 {v} 元": "Patient pays {v} yuan",
     "个人支付按付款方式:": "Patient share by payment method:",
     "外院报销 {n} 笔, 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元": "{n} outside receipts reimbursed: {t} billed, {f} paid back by the fund",
+    "外院报销 {n} 笔 (冲销 {r} 笔), 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元": "{n} outside receipts reimbursed ({r} reversed): {t} billed, {f} paid back by the fund",
     "年度参保登记 - {name}": "Yearly enrolment - {name}",
     "年度": "Year", "已参保": "Insured", "定点村卫生室编码": "Designated village clinic code",
     "定点乡镇卫生院编码": "Designated township code", "已签约家庭医生": "Family doctor signed",

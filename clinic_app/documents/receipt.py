@@ -549,11 +549,13 @@ def day_close_pdf(data: DayCloseData, layout: Layout, font: fonts.PdfFont | None
         flow.pair(PAYMENT_NAMES.get(method, (method,))[0], str(amount), size, indent=size)
     if not totals.by_method:
         flow.text("(无)", size, indent=size)
-    if totals.reimbursements:
+    if totals.reimbursements or totals.reimbursement_reversals:
         # Apart from the money taken in: the patients paid the outside facilities, and the
         # fund's part was paid out to them here.
         flow.rule()
         flow.pair("外院报销笔数", str(totals.reimbursements), size)
+        if totals.reimbursement_reversals:
+            flow.pair("外院报销冲销笔数", str(totals.reimbursement_reversals), size)
         flow.pair("外院费用", str(totals.reimbursed_total), size)
         flow.pair("统筹报销 (付给患者)", str(totals.reimbursed_fund), size)
     if totals.package_fees or totals.package_reversals:

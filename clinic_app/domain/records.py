@@ -235,13 +235,15 @@ class DayTotals:
     by_method: tuple[tuple[str, Money], ...]
     """The patient's share by payment method code (cash, mobile, account, family_account)."""
     reimbursements: int = 0
-    """Outside receipts reimbursed that day (and their reversals, counted in `reversals` too).
+    """Outside receipts reimbursed that day, reversed since or not (as `visits` counts visits).
     Apart from the visits above: the patient paid the outside facility, not this clinic, so
     their share is no money taken in here; the fund's part is money paid out to them."""
+    reimbursement_reversals: int = 0
+    """Reimbursements reversed that day, whatever day they were made (not in `reversals`)."""
     reimbursed_total: Money = Money(0)
-    """The outside receipts' amounts."""
+    """The outside receipts' amounts, less those of the reimbursements reversed that day."""
     reimbursed_fund: Money = Money(0)
-    """What the fund paid back on them (handed to the patients)."""
+    """What the fund paid back on them (handed to the patients), less what came back."""
     package_fees: int = 0
     """Family-doctor package fees (the patient's share) taken that day.  Apart from the visits:
     no visit and no fund spending, but money in the drawer like the visits' cash."""

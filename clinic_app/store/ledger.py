@@ -1006,10 +1006,14 @@ def day_totals(db: sqlite3.Connection, day: dt.date) -> DayTotals:
     ).fetchall()
     by_method: dict[str, int] = {}
     visits = reversals = total = fund = patient = 0
-    reimbursements = reimbursed_total = reimbursed_fund = 0
+    reimbursements = reimbursement_reversals = reimbursed_total = reimbursed_fund = 0
     for r in rows:
-        if r["base"] == "reimbursement":  # net, as its amounts: a reversed one is not counted
-            reimbursements += -r["n"] if r["kind"] == "reversal" else r["n"]
+        # Counted as visits are, each reversal apart (counted net, a day holding only the reversal
+        # of an earlier day's reimbursement printed 外院报销笔数 -1); the amounts are net.
+        if r["base"] == "reimbursement" and r["kind"] == "reversal":
+            reimbursement_reversals += r["n"]
+        elif r["base"] == "reimbursement":
+            reimbursements += r["n"]
         elif r["kind"] == "reversal":
             reversals += r["n"]
         else:
@@ -1031,6 +1035,7 @@ def day_totals(db: sqlite3.Connection, day: dt.date) -> DayTotals:
         patient=Money(patient),
         by_method=tuple(sorted((k, Money(v)) for k, v in by_method.items())),
         reimbursements=reimbursements,
+        reimbursement_reversals=reimbursement_reversals,
         reimbursed_total=Money(reimbursed_total),
         reimbursed_fund=Money(reimbursed_fund),
         **_package_totals(db, day),

@@ -239,7 +239,11 @@ class DayCloseDialog(QDialog):
             self.tr("个人支付按付款方式:"),
         ]
         lines += [f"    {labels.payment(method)}: {amount}" for method, amount in totals.by_method]
-        if totals.reimbursements:  # not money taken in: the fund's part is paid out to the patients
+        if totals.reimbursement_reversals:  # a reversal of this day's or an earlier day's
+            lines += ["", self.tr("外院报销 {n} 笔 (冲销 {r} 笔), 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元").format(
+                n=totals.reimbursements, r=totals.reimbursement_reversals, t=totals.reimbursed_total,
+                f=totals.reimbursed_fund)]
+        elif totals.reimbursements:  # not money taken in: the fund's part is paid out to the patients
             lines += ["", self.tr("外院报销 {n} 笔, 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元").format(
                 n=totals.reimbursements, t=totals.reimbursed_total, f=totals.reimbursed_fund)]
         if totals.package_fees or totals.package_reversals:  # no visits, no fund: money taken in

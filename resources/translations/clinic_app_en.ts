@@ -436,26 +436,31 @@
     </message>
     <message>
         <location filename="../../clinic_app/ui/ledger_screen.py" line="243" />
+        <source>外院报销 {n} 笔 (冲销 {r} 笔), 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元</source>
+        <translation>{n} outside receipts reimbursed ({r} reversed): {t} billed, {f} paid back by the fund</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="247" />
         <source>外院报销 {n} 笔, 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元</source>
         <translation>{n} outside receipts reimbursed: {t} billed, {f} paid back by the fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="246" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="250" />
         <source>家庭医生签约服务费 {n} 笔 (冲销 {r} 笔), 合计 {a} 元</source>
         <translation>{n} family doctor package fees ({r} reversed), {a} yuan in all</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="249" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="253" />
         <source>应交款 (就诊个人支付 + 签约服务费):</source>
         <translation>To hand over (visits' patient share + package fees):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="251" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="255" />
         <source>应交款 (现金与移动支付):</source>
         <translation>To hand over (cash and mobile payment):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="254" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="258" />
         <source>应交款 {v} 元</source>
         <translation>To hand over: {v} yuan</translation>
     </message>
@@ -1147,58 +1152,58 @@ Please give this log file to support:
 <context>
     <name>LedgerScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="274" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="278" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="286" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="290" />
         <source>患者 (姓名/拼音/身份证)</source>
         <translation>Patient (name/pinyin/ID)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="291" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="364" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="295" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="368" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="294" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="298" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="294" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="298" />
         <source>只看作废</source>
         <translation>Voided only</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="294" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="298" />
         <source>隐藏作废</source>
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="320" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="324" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="322" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="326" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="324" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="328" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="400" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="404" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="461" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="465" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>

@@ -242,14 +242,31 @@ def test_the_day_close_keeps_reimbursements_apart_from_the_money_taken_in(shaogu
     assert entry is not None
     # Only the visit's own share was taken in, in cash; not the outside bills' shares.
     assert totals.by_method == (("cash", visit.entry.patient),)
-    # The reimbursement voided the same day is in neither count: it reversed no visit, and the
-    # reimbursements are counted net, as their amounts are.
-    assert (totals.visits, totals.reversals, totals.reimbursements) == (1, 0, 1)
+    # The reimbursement voided the same day is counted with the reimbursements, and its reversal
+    # apart (not with the visits' reversals: it reversed no visit); the amounts are net.
+    assert (totals.visits, totals.reversals, totals.reimbursements, totals.reimbursement_reversals) == (1, 0, 2, 1)
     assert (totals.total, totals.fund, totals.patient) == (visit.entry.total, visit.entry.fund, visit.entry.patient)
     assert (totals.reimbursed_total, totals.reimbursed_fund) == (entry.total, entry.fund)
     path = receipts.write_day_close(village.session, dt.date(2025, 8, 11), village.operator, dt.datetime(2025, 8, 11, 18))
     flat = "".join(text_of(path.read_bytes()).split())
-    assert f"现金{visit.entry.patient}" in flat and "外院报销笔数1" in flat and "冲销笔数0" in flat and f"统筹报销(付给患者){entry.fund}" in flat
+    assert f"现金{visit.entry.patient}" in flat and "冲销笔数0" in flat and f"统筹报销(付给患者){entry.fund}" in flat
+    assert "外院报销笔数2" in flat and "外院报销冲销笔数1" in flat
+
+
+def test_a_reimbursement_reversed_on_a_later_day_is_a_reversal_on_that_day_s_close(shaoguan: Ledger) -> None:
+    # Counted net, the later day's close printed 外院报销笔数 -1: a count below nothing, and no
+    # word that a reimbursement had been reversed.
+    reimbursed = _reimburse(shaoguan)
+    shaoguan.session.void(reimbursed, "重复报销", shaoguan.operator, dt.datetime(2025, 8, 12, 9, 0))
+    entry = ledger.get_entry(shaoguan.session.db, reimbursed)
+    assert entry is not None
+    totals = shaoguan.session.day_totals(dt.date(2025, 8, 12))
+    assert (totals.reimbursements, totals.reimbursement_reversals) == (0, 1)
+    assert (totals.reimbursed_total, totals.reimbursed_fund) == (-entry.total, -entry.fund)
+    path = receipts.write_day_close(shaoguan.session, dt.date(2025, 8, 12), shaoguan.operator, dt.datetime(2025, 8, 12, 18))
+    flat = "".join(text_of(path.read_bytes()).split())
+    assert "外院报销笔数0" in flat and "外院报销冲销笔数1" in flat and "笔数-" not in flat
+    assert f"统筹报销(付给患者)-{entry.fund}" in flat
 
 
 @pytest.mark.parametrize("layout", receipts.LAYOUTS)

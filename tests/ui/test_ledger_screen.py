@@ -242,6 +242,10 @@ def test_day_close_shows_reimbursements_apart(qtbot, context, session, worker) -
     dialog.show_totals(DayTotals(dt.date(2025, 8, 11), 1, 0, m("9.00"), m("6.30"), m("2.70"), (("cash", m("2.70")),),
                                  reimbursements=2, reimbursed_total=m("160.00"), reimbursed_fund=m("112.00")))
     assert "外院报销 2 笔, 外院费用 160.00 元, 统筹报销 (付给患者) 112.00 元" in dialog.figures.text()
+    # A day with only the reversal of an earlier day's reimbursement: it says so, not nothing.
+    dialog.show_totals(DayTotals(dt.date(2025, 8, 12), 0, 0, m("0.00"), m("0.00"), m("0.00"), (),
+                                 reimbursement_reversals=1, reimbursed_total=m("-80.00"), reimbursed_fund=m("-56.00")))
+    assert "外院报销 0 笔 (冲销 1 笔), 外院费用 -80.00 元, 统筹报销 (付给患者) -56.00 元" in dialog.figures.text()
 
 
 def test_day_close_always_shows_the_money_handed_over(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
