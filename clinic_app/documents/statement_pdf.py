@@ -350,8 +350,11 @@ def statement_pdf(data: StatementData, data_file: bytes, font: fonts.PdfFont | N
         Spacer(0, 4 * mm),
         Paragraph(
             f"机构编码 {clinic.code}　所属乡镇卫生院 {clinic.township_name or clinic.township_code}"
-            f" ({clinic.township_code})　结算月份 {data.month}　版本 第 {data.revision} 版", base
+            f" ({clinic.township_code})", base
         ),
+        # The month and revision on a line of their own: after a long township name, one
+        # paragraph broke as "版本 第 1" | "版".
+        Paragraph(f"结算月份 {data.month}　版本 第 {data.revision} 版", base),
         Paragraph(f"执行政策 {data.policy_name(clinic.policy_id)} ({clinic.policy_id})", base),
         Paragraph("一、汇总 Summary", heading),
     ]

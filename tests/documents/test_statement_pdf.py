@@ -200,3 +200,14 @@ def test_a_name_too_long_for_its_column_is_printed_whole_on_a_line_under_the_vis
     cell = next(d for d in strings if d.text.startswith("阿卜杜") and d.text.endswith("…"))
     name_column = next(d for d in strings if d.text == "姓名")  # the header cell, centred in its column
     assert cell.x < name_column.x and cell.size == 6.5
+
+
+def test_the_month_and_revision_are_never_broken_apart_by_a_long_township_name(statement, key, ttf):
+    # One paragraph held the clinic's code, the township and the month: with a township named
+    # as Guangdong names them (韶关市武江区龙归镇中心卫生院) it broke as "版本 第 1" | "版".
+    data = replace(statement, clinic=replace(statement.clinic, township_name="韶关市武江区龙归镇中心卫生院"))
+    text = PdfReader(io.BytesIO(statement_pdf(data, build_statement(data, key), ttf))).pages[0].extract_text()
+    (line,) = [line for line in text.splitlines() if "结算月份" in line]
+    assert f"结算月份 {data.month}" in line and f"版本 第 {data.revision} 版" in line
+    (line,) = [line for line in text.splitlines() if "所属乡镇卫生院" in line]
+    assert f"韶关市武江区龙归镇中心卫生院 ({data.clinic.township_code})" in line
