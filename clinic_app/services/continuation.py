@@ -138,14 +138,25 @@ def _seqs(statement: VerifiedStatement) -> list[int]:
     return seqs
 
 
+def may_continue(session: ClinicSession) -> bool:
+    """Whether continuing is open to this data folder: a village's, its ledger without entries and
+    not continued already (设置 offers it only then: in a folder in use it would only be refused)."""
+    clinic = session.clinic
+    return (
+        clinic is not None
+        and clinic.role == "village"
+        and ledger.continuation(session.db) is None
+        and ledger.last_entry(session.db)[0] == 0
+    )
+
+
 def plan_continuation(session: ClinicSession, source: Path) -> ContinuationPlan:
     """Find this clinic's newest statement at `source` and what the ledger would continue from; write nothing."""
     clinic = session.require_clinic()
     if clinic.role != "village":
         raise _refuse("本数据文件夹是乡镇卫生院; 台账接续用于村卫生室", "this data folder is a township health center's; a village clinic's ledger is continued")
-    if ledger.continuation(session.db) is not None:
-        start = ledger.continuation(session.db)
-        assert start is not None
+    start = ledger.continuation(session.db)
+    if start is not None:
         raise _refuse(
             f"本台账已接续自 {start.month} 第 {start.revision} 版月结", f"this ledger already continues from {start.month} r{start.revision}"
         )

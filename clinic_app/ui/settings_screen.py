@@ -310,11 +310,12 @@ class SettingsScreen(QWidget):
         continue_row = QHBoxLayout()
         continue_row.addWidget(self.continue_button)
         continue_row.addWidget(self.continue_note, 1)
-        if context.clinic.role == "village":
-            other.addRow(self.tr("数据丢失"), continue_row)
-        else:
-            self.continue_button.hide()
-            self.continue_note.hide()
+        # Shown only where it can be done (`continuation.may_continue`: a village's new folder, no
+        # entries yet; `load` says): in a ledger in use it is a button that could only be refused.
+        other.addRow(self.tr("数据丢失"), continue_row)
+        self._continue_row = other.rowCount() - 1
+        self._other_form = other
+        other.setRowVisible(self._continue_row, False)
         other.addRow(self.tr("界面语言 (重启后生效)"), language_row)
 
         # Two columns, not three: side by side the three boxes needed 1112 px in English, and a
@@ -389,14 +390,18 @@ class SettingsScreen(QWidget):
         session = self.context.session
         backup = backup_service
 
-        def read() -> tuple[list[Operator], str]:
+        def read() -> tuple[list[Operator], str, bool]:
+            from clinic_app.services import continuation
+
             folder = str(backup.backup_dir(session))
-            return session.operators(active_only=False), folder
+            return session.operators(active_only=False), folder, continuation.may_continue(session)
 
         self.context.run(read, self._loaded)
 
-    def _loaded(self, pair: tuple[list[Operator], str]) -> None:
-        operators, folder = pair
+    def _loaded(self, read: tuple[list[Operator], str, bool]) -> None:
+        operators, folder, may_continue = read
+        if may_continue:  # never hidden again here: after continuing, its note says what the township does next
+            self._other_form.setRowVisible(self._continue_row, True)
         self.operator_list.clear()
         for op in operators:
             self.operator_list.addItem(op.name + ("" if op.active else self.tr(" (已停用)")))

@@ -627,6 +627,14 @@ def test_a_lost_ledger_is_continued_from_the_stick_in_settings(qtbot, context, s
     assert [p.name for p in session.find_patients("赵六")] == ["赵六"]  # 张三丰 was registered already: kept
 
 
+def test_a_ledger_in_use_is_not_offered_continuing(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """The button is for a new folder only: with one entry in the ledger it could only be refused."""
+    _settle(session)
+    screen = make_screen(qtbot, context, worker)
+    assert not screen.continue_button.isVisibleTo(screen) and not screen.continue_note.isVisibleTo(screen)
+    assert screen.backup_button.isVisibleTo(screen)  # the rest of the box is shown
+
+
 def test_continuing_a_ledger_the_user_declines_writes_nothing(qtbot, context, session, worker, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     stick = _stick_of_the_lost_folder(tmp_path, session)
     screen = make_screen(qtbot, context, worker)
