@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -104,6 +105,14 @@ class _Flow:
         for line in fonts.wrap_text(text, self.font, size, self.width - indent):
             x = {"l": indent, "c": self.width / 2, "r": self.width}[align]
             self.rows.append(_Row(self._line_height(size), size, [(line, x, align)]))
+
+    def heading(self, text: str, size: float, smallest: float) -> None:
+        """A centred heading (the clinic's name): on one line in a smaller size, down to
+        `smallest`, where that fits it (韶关市武江区龙归镇上寨村卫生站 on a 58 mm roll broke as
+        "…上寨村卫" | "生站"); else wrapped in its own size."""
+        width = fonts.text_width(text, self.font, size)
+        fitted = math.floor(size * self.width / width * 10) / 10 if width > self.width else size
+        self.text(text, fitted if fitted >= smallest else size, "c")
 
     def pair(self, left: str, right: str, size: float, indent: float = 0) -> None:
         """Left text and a right-aligned value; the left wraps to leave room for the value."""
@@ -285,7 +294,7 @@ def receipt_head(
     """The head every receipt starts with: clinic and title, the framed marks, the receipt
     number (and what it reverses or was voided by, and why: `reason`), time, cashier and patient."""
     size = geo.size
-    flow.text(data.clinic.name, geo.title, "c")
+    flow.heading(data.clinic.name, geo.title, size)
     flow.text(title, size * 1.15, "c")
     marks = _marks(data)
     if marks:
@@ -530,7 +539,7 @@ def day_close_pdf(data: DayCloseData, layout: Layout, font: fonts.PdfFont | None
     geo = GEOMETRY[layout]
     size = geo.size
     flow = _Flow(font, geo.width - 2 * geo.margin)
-    flow.text(data.clinic.name, geo.title, "c")
+    flow.heading(data.clinic.name, geo.title, size)
     flow.text("门诊日结单", size * 1.15, "c")
     flow.rule(dashed=False)
     totals = data.totals

@@ -11,6 +11,7 @@ import pytest
 from clinic_app.documents import fonts
 from clinic_app.documents.receipt import (
     MAX_REASONS,
+    day_close_pdf,
     qr_payload,
     receipt_hash,
     receipt_pdf,
@@ -20,7 +21,7 @@ from clinic_app.documents.receipt import (
 from clinic_app.documents.records import mask_id_number
 from clinic_app.domain.money import Money
 from tests.documents.pdftext import drawn_strings, text_of
-from tests.documents.samples import sample_receipt
+from tests.documents.samples import CLINIC, sample_receipt
 
 WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 needs_wqy = pytest.mark.skipif(not WQY.is_file(), reason="WenQuanYi Micro Hei not installed")
@@ -388,3 +389,27 @@ def test_reasons_left_off_the_paper_are_counted_there(layout, ttf):
     text = "".join(text_of(receipt_pdf(data, layout, ttf)).split())
     assert f"另有{shown - MAX_REASONS}条说明未列出" in text
     assert "未列出" not in "".join(text_of(receipt_pdf(sample, layout, ttf)).split())
+
+
+def _day_close():  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from clinic_app.documents.records import DayCloseData
+    from clinic_app.domain.records import DayTotals
+
+    totals = DayTotals(dt.date(2025, 3, 14), 1, 0, Money.parse("9.00"), Money.parse("6.30"), Money.parse("2.70"), ())
+    return DayCloseData(CLINIC, dt.datetime(2025, 3, 14, 18, 2), "陈医生", totals)
+
+
+@needs_wqy
+@pytest.mark.parametrize("layout", ["58mm", "80mm", "a5"])
+def test_the_clinic_s_name_heads_the_roll_on_one_line_where_a_slightly_smaller_size_allows(layout, ttf):
+    # 韶关市武江区龙归镇上寨村卫生站 (15 characters) broke on the 58 mm roll as "…上寨村卫" | "生站".
+    for pdf in (receipt_pdf(sample_receipt(), layout, ttf), day_close_pdf(_day_close(), layout, ttf)):
+        name = next(d for d in drawn_strings(pdf) if d.text.startswith("韶关"))
+        assert name.text == CLINIC.name
+        assert name.x >= 0 and name.x + fonts.text_width(name.text, ttf, name.size) <= name.page_width
+    # A name no size can fit on one line still wraps, in the title's size.
+    longer = replace(sample_receipt(), clinic=replace(CLINIC, name=CLINIC.name + "第二分站(原上寨村卫生室)"))
+    heads = [d for d in drawn_strings(receipt_pdf(longer, "58mm", ttf)) if d.y > 0 and d.size >= 10]
+    assert "".join(d.text for d in heads).startswith(longer.clinic.name)
