@@ -222,6 +222,8 @@ class VisitList(Flowable):  # type: ignore[misc]  # reportlab has no type hints
         if fits == self._count():
             return [self]
         cut = self.first + fits - 1
+        while cut in self.spans and cut > self.first + 1:
+            cut -= 1  # a visit's own line (outside receipt, long name) goes over with the visit
         return [
             VisitList(self.rows, self.font, self.spans, self.sizes, self.first, cut),
             VisitList(self.rows, self.font, self.spans, self.sizes, cut, self.end),

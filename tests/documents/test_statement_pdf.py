@@ -211,3 +211,29 @@ def test_the_month_and_revision_are_never_broken_apart_by_a_long_township_name(s
     assert f"结算月份 {data.month}" in line and f"版本 第 {data.revision} 版" in line
     (line,) = [line for line in text.splitlines() if "所属乡镇卫生院" in line]
     assert f"韶关市武江区龙归镇中心卫生院 ({data.clinic.township_code})" in line
+
+
+def test_a_visit_s_own_line_under_it_is_never_the_first_row_of_a_page(key, ttf):
+    # An outside receipt's line (or a long name's) went wherever the page broke: the first row
+    # under a page's header could be "外院票据 …", its visit at the foot of the page before.
+    import datetime as dt
+
+    from clinic_app.documents.records import OutsideReceipt
+
+    month = sample_statement(150, seed=5)
+    for shift in range(3):  # where the pages break moves with the rows before
+        visits = tuple(
+            replace(v, outside=OutsideReceipt(f"WY{n:06d}", dt.date(2025, 3, 1), "township", ("emergency",)))
+            if n % 2 == shift % 2 or n < shift else v
+            for n, v in enumerate(month.visits)
+        )
+        data = replace(month, visits=visits)
+        pages = PdfReader(io.BytesIO(statement_pdf(data, build_statement(data, key), ttf))).pages
+        assert len(pages) >= 3
+        for number, page in enumerate(pages[1:], start=2):
+            strings: list[str] = []
+            page.extract_text(visitor_text=lambda text, *_, found=strings: found.append(text.strip()) if text.strip() else None)
+            if "备注" not in strings:
+                continue  # the signatures' page
+            first = strings[strings.index("备注") + 1]
+            assert not first.startswith(("外院票据", "姓名 ")), (shift, number, first)
