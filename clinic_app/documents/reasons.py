@@ -53,6 +53,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "out_of_area_not_covered": ("本政策无市外就医待遇, 统筹不支付", "no out-of-city benefit under this policy"),
     "out_of_area_cap_used": ("市外就医年度限额 {cap} 元已用完", "out-of-city annual cap {cap} used up"),
     "reform_signed_elsewhere": ("签约居民在非签约机构就诊, 统筹不支付", "a signed resident at a facility not signed with: fund pays nothing"),
+    "out_of_area_route": ("市外就医, 按市外就医限额报销", "out of the city: paid within the out-of-city cap"),
     "referral_route": ("经批准转诊, 按规定报销", "approved referral: reimbursed"),
     "emergency_route": ("急救抢救, 按规定支付", "emergency or rescue: paid"),
     "not_designated": ("非本人定点(签约)机构, 统筹不支付", "not the patient's designated facility: fund pays nothing"),

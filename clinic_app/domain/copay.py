@@ -183,6 +183,10 @@ def _whole_visit_bar(policy: Policy, visit: VisitDraft, usage: Usage) -> tuple[R
             return Reason.of("out_of_area_not_covered"), routes
         if usage.fund_out_of_area_year >= policy.fund_cap(policy.out_of_area_cap, visit.facility):
             return Reason.of("out_of_area_cap_used", cap=policy.out_of_area_cap), routes
+        # Said as the referral and emergency routes are: the visit's record (and the township,
+        # re-adjudicating a statement) must know it was out of the city, where designation does
+        # not apply and the out-of-city cap counts, also when that cap does not bind.
+        routes.append(Reason.of("out_of_area_route"))
         return None, routes
     if policy.designation == "chosen" and not patient.designated:
         reform = policy.reform

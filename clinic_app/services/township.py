@@ -76,15 +76,16 @@ Re-adjudication assumes what the file does not carry:
   flag is for;
 - an out-of-city visit (市外就医) is one the file says is: an outside receipt
   paid back on the ``out_of_area`` route, or a line whose reasons name an
-  out-of-city rule (``out_of_area_cap``, ``out_of_area_cap_used``,
-  ``out_of_area_not_covered``); its out-of-city use before it is counted the
+  out-of-city rule (``out_of_area_route``, ``out_of_area_cap``,
+  ``out_of_area_cap_used``, ``out_of_area_not_covered``); its out-of-city use before it is counted the
   same way over those visits (the counter pool's, reversals netted, the
   desk's fund rows by their own mark), over every village and the desk, where
   the village counts its own ledger's only (the snapshot does not split the
   fund by route): a village paying past the out-of-city cap (Shaoguan and
   Zhanjiang: 50 a year inside the 300) that the person used elsewhere is a
-  difference.  A visit settled at the clinic as out of the city whose cap did
-  not bind carries no such reason, so the township takes it as in the city
+  difference.  A file of an older version says nothing of a visit settled at
+  the clinic as out of the city whose cap did not bind (this version says its
+  ``out_of_area_route``), so the township takes it as in the city
   (re-adjudicated so, and not counted out of the city); when a later line's
   ``out_of_area_cap`` reason says the village had counted more out-of-city
   fund than the township (or ``out_of_area_cap_used`` says the cap was used),
@@ -1328,8 +1329,9 @@ class _Review:
         fund_year, fund_day = by_year.get((counter, year), 0), by_day.get((counter, v.service_date), 0)
         employee_year = by_year.get((employee_pool, year), 0) if employee_pool is not None else 0
         away_pool = employee_pool if employee_pool is not None else pool_or_own(self.book, requested)
-        # Out of the city, the village may have counted more than the township can see (a visit it
-        # settled as out of the city whose cap did not bind says nothing of it): its own count, as
+        # Out of the city, the village may have counted more than the township can see (in a file
+        # of an older version, a visit settled out of the city whose cap did not bind said nothing
+        # of it): its own count, as
         # its reason gives it, when higher.  Only a lower figure can follow, so no overpayment hides.
         away = max(away_year.get((away_pool, year), 0), _out_of_area_said(visit["reasons"])) if v.out_of_area else 0
         draft = VisitDraft(

@@ -217,7 +217,7 @@ SHAOGUAN_2023 = [
       patient={"out_of_area": True, "designated": False}),
     C("sg23 第八条(一) out of city paid", SG23, "2024-03-02", "village",
       ("drug 40.00",), ("40.00", "0.00", "40.00", "0.00", "28.00", "12.00"),
-      patient={"out_of_area": True, "designated": False}),
+      patient={"out_of_area": True, "designated": False}, reasons=(("out_of_area_route", {}),)),
     C("sg23 第八条(一) out of city cap binds", SG23, "2024-03-02", "village",
       ("drug 40.00",), ("40.00", "0.00", "40.00", "0.00", "10.00", "30.00"),
       patient={"out_of_area": True}, usage={"fund_year": "40.00", "fund_out_of_area_year": "40.00"},

@@ -191,20 +191,35 @@ def test_an_in_city_visit_is_held_to_the_annual_cap_not_the_out_of_city_one(town
     assert _diffs(town) == {}
 
 
-def test_a_village_counting_a_visit_it_settled_out_of_the_city_is_not_flagged(town, tmp_path: Path) -> None:
-    """A visit settled at V01 as out of the city (市外), 70% of 17.30 = 12.11 under the cap, carries
-    no out-of-city reason, so the township takes it as in the city.  V01's next out-of-city receipt,
-    42.00 at 70%, is cut to the 50.00 - 12.11 = 37.89 left, and its ``out_of_area_cap`` reason says
-    12.11 was used: the township, whose own count is 0.00, takes the village's higher count (a lower
-    figure, so it never hides an overpayment) and agrees, where it said 42.00."""
+@pytest.mark.parametrize("older_village", [False, True], ids=["route said", "older village"])
+def test_a_village_counting_a_visit_it_settled_out_of_the_city_is_not_flagged(town, tmp_path: Path, monkeypatch, older_village: bool) -> None:  # type: ignore[no-untyped-def]
+    """A visit settled at V01 as out of the city (市外), 70% of 17.30 = 12.11 under the cap, says so
+    (``out_of_area_route``): the township counts it out of the city.  V01's next out-of-city
+    receipt, 42.00 at 70%, is cut to the 50.00 - 12.11 = 37.89 left; the township agrees, where
+    counting the visit in the city it said 42.00.
+
+    A village of an older version said no route when the cap did not bind: there the receipt's
+    ``out_of_area_cap`` reason says 12.11 was used, and the township, whose own count is 0.00,
+    takes the village's higher count (a lower figure, so it never hides an overpayment)."""
+    from clinic_app.domain import copay
     from clinic_app.domain.records import VisitRequest
 
+    if older_village:
+        bar = copay._whole_visit_bar
+
+        def without_route(*args):  # type: ignore[no-untyped-def]
+            stop, routes = bar(*args)
+            return stop, [r for r in routes if r.code != "out_of_area_route"]
+
+        monkeypatch.setattr(copay, "_whole_visit_bar", without_route)
     v01, patient, operator = _village(tmp_path / "v01", "V01")
     lines = (b.line(b.CONSULTATION), b.line(b.AMOXICILLIN))
     direct = v01.settle(VisitRequest(patient, operator, lines, dt.datetime(2025, 3, 3, 9, 0), out_of_area=True))
     assert str(direct.adjudication.fund) == "12.11"
-    assert not [r for r in direct.adjudication.reasons if r.code.startswith("out_of_area")]
+    said = [r.code for r in direct.adjudication.reasons if r.code.startswith("out_of_area")]
+    assert said == ([] if older_village else ["out_of_area_route"])
     assert _pay_back(v01, patient, operator, "GZ-2025-0001", "60.00", FIRST) == "37.89"
+    monkeypatch.undo()  # the township's own engine is this version's
     raw = b.statement_bytes(v01)
     _bring(town, ("V01.json", raw))
     assert _diffs(town) == {}
@@ -236,3 +251,17 @@ def test_a_visit_out_of_the_city_is_not_said_to_differ_on_the_designation(town, 
         "V02S000000001": "the village's file and the township's re-adjudication differ: fund paid 60.00 in the file, "
         "50.00 re-adjudicated (fund used this year before the visit: 0.00, of it out of the city: 0.00)",
     }
+
+
+def test_an_out_of_city_visit_at_a_village_the_roster_does_not_name_is_not_flagged(town, tmp_path: Path) -> None:
+    """Designation does not apply out of the city (POLICIES.md §1): V02, which the township's roster
+    does not name as 王一's choice, settles a 市外 visit under the cap, 70% of 17.30 = 12.11.  Its
+    route is said, so the township agrees; it re-adjudicated 0.00 (not designated) and flagged it."""
+    from clinic_app.domain.records import VisitRequest
+
+    v02, patient, operator = _village(tmp_path / "v02", "V02")
+    paid = v02.settle(VisitRequest(patient, operator, (b.line(b.CONSULTATION), b.line(b.AMOXICILLIN)), SECOND, out_of_area=True))
+    assert str(paid.adjudication.fund) == "12.11"
+    _bring(town, ("V02.json", b.statement_bytes(v02)))
+    v02.close()
+    assert _diffs(town) == {}
