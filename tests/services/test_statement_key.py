@@ -107,6 +107,9 @@ def test_an_earlier_export_open_in_wps_is_left_as_it_was_with_its_pair(
     out.mkdir()
     first = export_statement(clinic.session, "2025-08", out)
     earlier = {path.name: path.read_bytes() for path in out.iterdir()}
+    # The same files, not copies alike: revision 1 of an unchanged month is written byte for byte
+    # again, so only the files' own identity shows the earlier PDF was not replaced.
+    files = {path.name: path.stat().st_ino for path in out.iterdir()}
     real_replace = os.replace
 
     def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
@@ -119,6 +122,7 @@ def test_an_earlier_export_open_in_wps_is_left_as_it_was_with_its_pair(
         export_statement(clinic.session, "2025-08", out, revision=1)
     assert str(out) in refused.value.zh
     assert {path.name: path.read_bytes() for path in out.iterdir()} == earlier
+    assert {path.name: path.stat().st_ino for path in out.iterdir()} == files
     # Closed in WPS, the export goes through and leaves nothing hidden behind.
     monkeypatch.undo()
     again = export_statement(clinic.session, "2025-08", out, revision=1)
