@@ -179,9 +179,9 @@ EN = {
     "已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)":
         "{saved} imported; {n} drugs bought outside the tender network are self-pay (not paid by the fund)",
     "另有 {n} 行在 Excel 中是隐藏的, 已跳过 (未导入); 如需导入, 请在 Excel 中取消隐藏后重新导入":
-        "{n} more rows are hidden in Excel and were skipped (not imported); to import them, unhide them in Excel and import again",
-    "另有 {n} 行被筛选隐藏, 已跳过 (未导入); 如需导入, 请在 Excel 中清除筛选后重新导入":
-        "{n} more rows are hidden by a filter and were skipped (not imported); to import them, clear the filter in Excel and import again",
+        "Rows hidden in Excel and skipped (not imported): {n}; to import them, unhide them in Excel and import again",
+    "另有 {n} 行在筛选范围内被隐藏, 已跳过 (未导入); 如需导入, 请在 Excel 中清除筛选并取消隐藏后重新导入":
+        "Rows hidden inside a filter and skipped (not imported): {n}; to import them, clear the filter and unhide them in Excel, then import again",
     "工作表 {names} 是填写说明或示例, 已跳过": "Sheet {names} holds instructions or an example and was skipped",
     "{month} 第 {revision} 版, 已导出到:\n  {folder}\n  {data}\n  {pdf}\n  {xlsx}\n数据文件 SHA-256:\n  {sha}\n"
     "本诊所密钥指纹 (乡镇卫生院核对):\n  {fingerprint}\n结算 {visits} 笔, 冲销 {reversals} 笔; 冲销后总费用 {total} 元, 统筹支付 {fund} 元":

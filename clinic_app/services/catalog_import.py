@@ -140,7 +140,8 @@ class Table:
     hidden: frozenset[int] = frozenset()
     """Rows (counted from 1) Excel does not show: hidden by hand, in a collapsed group, or by a filter."""
     filtered: frozenset[int] = frozenset()
-    """Those of the hidden rows an AutoFilter with criteria hides (inside its range)."""
+    """Those of the hidden rows inside the range of an AutoFilter with criteria, but for a row its
+    ticked values take (hidden by hand there: `_filtered`)."""
     hidden_columns: frozenset[int] = frozenset()
     """Columns (from 1) Excel does not show: a visible column naming the same field is read instead
     (last year's 价格 hidden before this year's 零售价)."""
@@ -239,9 +240,11 @@ class ImportReport:
     """Codes already in the catalogue whose price the file changes (settled visits keep theirs)."""
     hidden: int = 0
     """Rows with content that Excel hides, skipped as a hidden sheet is (a discontinued item the
-    township hid), not counting those a filter hides."""
+    township hid), not counting those `filtered` counts."""
     filtered: int = 0
-    """Rows with content an AutoFilter hides, skipped: what the sheet shows is what is imported."""
+    """Rows with content hidden inside an AutoFilter's range, skipped: what the sheet shows is what is
+    imported.  The file does not say whether the filter or a hand hid such a row; one the filter's
+    ticked values take is counted `hidden`, any other here (clearing the filter may not show it)."""
     notes_sheets: tuple[str, ...] = ()
     """Sheets of instructions whose example lines sit under a catalogue header, not read."""
 
@@ -358,13 +361,14 @@ def _xlsx_tables(path: Path) -> list[Table]:
                     hidden_columns = frozenset(
                         c for d in sheet.column_dimensions.values() if d.hidden and d.min for c in range(d.min, (d.max or d.min) + 1)
                     )
+                    rows = [[_xlsx_value(c) for c in row] for row in sheet.iter_rows()]
                     tables.append(
                         Table(
                             sheet.title,
-                            [[_xlsx_value(c) for c in row] for row in sheet.iter_rows()],
+                            rows,
                             tuple((m.min_row, m.min_col, m.max_row, m.max_col) for m in sheet.merged_cells.ranges),
                             hidden=hidden,
-                            filtered=_filtered(sheet, hidden),
+                            filtered=_filtered(sheet, hidden, rows),
                             hidden_columns=hidden_columns,
                             uncomputed=_uncomputed(archive, parts.get(sheet.title), placeholders),
                         )
@@ -374,17 +378,39 @@ def _xlsx_tables(path: Path) -> list[Table]:
             book.close()
 
 
-def _filtered(sheet: Any, hidden: frozenset[int]) -> frozenset[int]:
-    """The hidden rows inside an AutoFilter (the sheet's, or a table's) that filters on some column."""
+def _filtered(sheet: Any, hidden: frozenset[int], rows: Sequence[Sequence[Any]]) -> frozenset[int]:
+    """The hidden rows inside an AutoFilter (the sheet's, or a table's) that filters on some column,
+    but for a row the filter shows: its criteria are lists of values (Excel's ticked boxes) that
+    each take the row's cell, so it was hidden by hand (clearing the filter would not show it).  The
+    file marks both alike; a criterion read no further here (a custom condition, a date group, a
+    number shown as the list writes it) leaves the row filtered."""
     from openpyxl.utils.cell import range_boundaries
 
     filters = [sheet.auto_filter, *(t.autoFilter for t in sheet.tables.values() if t.autoFilter is not None)]
-    rows: set[int] = set()
+    found: set[int] = set()
     for auto in filters:
         if auto.ref and auto.filterColumn:
-            _, top, _, bottom = range_boundaries(str(auto.ref))
-            rows.update(r for r in hidden if top is not None and bottom is not None and top < r <= bottom)
-    return frozenset(rows)
+            left, top, _, bottom = range_boundaries(str(auto.ref))
+            if left is None or top is None or bottom is None:
+                continue
+            found.update(
+                r for r in hidden if top < r <= bottom and not all(_shows(rows, r, left, c) for c in auto.filterColumn)
+            )
+    return frozenset(found)
+
+
+def _shows(rows: Sequence[Sequence[Any]], row: int, left: int, column: Any) -> bool:
+    """Whether the filter `column` surely shows row `row` (from 1) of `rows`: it lists values only,
+    the row's among them."""
+    values = column.filters
+    if values is None or values.dateGroupItem or any(
+        getattr(column, other) is not None for other in ("top10", "customFilters", "dynamicFilter", "colorFilter", "iconFilter")
+    ):
+        return False
+    cells = rows[row - 1] if row <= len(rows) else []
+    index = left - 1 + (column.colId or 0)
+    text = _cell(cells[index] if index < len(cells) else None).casefold()
+    return bool(values.blank) if not text else text in {str(v).strip().casefold() for v in values.filter}
 
 
 _NO_RESULT = re.compile(

@@ -670,7 +670,7 @@ class SettingsScreen(QWidget):
             )
         if result.filtered:
             skipped.append(
-                self.tr("另有 {n} 行被筛选隐藏, 已跳过 (未导入); 如需导入, 请在 Excel 中清除筛选后重新导入").format(
+                self.tr("另有 {n} 行在筛选范围内被隐藏, 已跳过 (未导入); 如需导入, 请在 Excel 中清除筛选并取消隐藏后重新导入").format(
                     n=result.filtered
                 )
             )

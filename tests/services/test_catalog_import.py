@@ -780,6 +780,48 @@ def test_rows_hidden_or_filtered_in_excel_are_skipped_and_counted(clinic: Ledger
     assert (report.hidden, report.filtered) == (4, 0)
 
 
+def test_a_row_hidden_by_hand_inside_a_filter_is_counted_hidden(clinic: Ledger, tmp_path: Path) -> None:
+    """The file marks a row a filter hides and one hidden by hand alike: inside a filter's range,
+    a row the filter's ticked values take (药品 ticked, 药品 in the row) was hidden by hand, and
+    clearing the filter would not show it, so it is counted hidden; a row the filter leaves out,
+    or one under a condition read no further here (大于 10), is counted filtered."""
+    book = Workbook()
+    drugs = book.active
+    assert drugs is not None
+    drugs.title = "药品"
+    drugs.append(["编码", "名称", "单价", "类别"])
+    drugs.append(["X001", "旧", "5.00", "药品"])  # row 2: hidden by hand, 药品 is ticked
+    drugs.append(["X001", "新", "6.90", "药品"])
+    drugs.append(["X002", "检", "15.00", "检验费"])  # row 4: the filter hides it
+    drugs.append(["X003", "空", "3.00", None])  # row 5: no kind, blank not ticked: the filter hides it
+    drugs.auto_filter.ref = "A1:D5"
+    drugs.auto_filter.add_filter_column(3, [" 药品 "])
+    for row in (2, 4, 5):
+        drugs.row_dimensions[row].hidden = True
+    path = tmp_path / "目录.xlsx"
+    book.save(path)
+    report = import_catalog(clinic.session, path)
+    assert report.ok, [p.text() for p in report.problems]
+    assert (report.written, report.hidden, report.filtered) == (1, 1, 2)
+    assert clinic.session.catalog_entry("X001").name == "新"
+
+    # Blank ticked too: row 5 was hidden by hand as well.
+    drugs.auto_filter.filterColumn[0].filters.blank = True
+    book.save(path)
+    report = import_catalog(clinic.session, path)
+    assert (report.hidden, report.filtered) == (2, 1)
+
+    # A second column's condition the import does not evaluate: every hidden row stays filtered.
+    from openpyxl.worksheet.filters import CustomFilter, CustomFilters, FilterColumn
+
+    drugs.auto_filter.filterColumn.append(
+        FilterColumn(colId=2, customFilters=CustomFilters(customFilter=[CustomFilter(operator="greaterThan", val="1")]))
+    )
+    book.save(path)
+    report = import_catalog(clinic.session, path)
+    assert (report.hidden, report.filtered) == (0, 3)
+
+
 def _rewritten(path: Path, sheet: str, *changes: tuple[bytes, bytes]) -> Path:
     """The xlsx with `changes` made to its sheet's XML, as another program would have written it."""
     import zipfile

@@ -191,7 +191,7 @@ def test_rows_excel_hides_and_a_notes_sheet_are_said_to_be_skipped(qtbot, contex
     assert screen.import_summary.text() == (
         "已导入 3 条\n"
         "另有 1 行在 Excel 中是隐藏的, 已跳过 (未导入); 如需导入, 请在 Excel 中取消隐藏后重新导入\n"
-        "另有 1 行被筛选隐藏, 已跳过 (未导入); 如需导入, 请在 Excel 中清除筛选后重新导入\n"
+        "另有 1 行在筛选范围内被隐藏, 已跳过 (未导入); 如需导入, 请在 Excel 中清除筛选并取消隐藏后重新导入\n"
         "工作表 填写说明 是填写说明或示例, 已跳过"
     )
     assert session.search_catalog("X002") == [] and session.search_catalog("Z002") == []
