@@ -884,6 +884,18 @@ def test_a_shared_formula_with_no_result_is_found_in_each_cell_it_fills(clinic: 
     assert [(p.row, p.field) for p in report.problems] == [(3, "price"), (4, "price")]
     assert all("公式" in p.zh for p in report.problems) and report.written == 0
 
+    # The first cell holds its result, only the cell sharing it has none (<f …/> then the cell's
+    # end, or an empty <v/>): still a formula, not 单价为空.
+    for child in (b'<f t="shared" si="0"/>', b'<f t="shared" si="0"/><v/>'):
+        path = _rewritten(
+            _xlsx(tmp_path / "child.xlsx", header, *rows),
+            "xl/worksheets/sheet1.xml",
+            (b"<f>C3*1.15</f><v></v>", b'<f t="shared" ref="D3:D4" si="0">C3*1.15</f><v>11.5</v>'),
+            (b"<f>C4*1.15</f><v></v>", child),
+        )
+        (problem,) = import_catalog(clinic.session, path).problems
+        assert (problem.row, problem.field) == (4, "price") and problem.zh.startswith("单价是公式"), problem.text()
+
 
 def test_a_price_formula_a_program_stored_0_for_is_refused_not_imported_free(clinic: Ledger, tmp_path: Path) -> None:
     """XlsxWriter (pandas' engine too) stores 0 as each formula's result and asks the spreadsheet to
