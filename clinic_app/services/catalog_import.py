@@ -146,8 +146,10 @@ class Table:
     """Columns (from 1) Excel does not show: a visible column naming the same field is read instead
     (last year's 价格 hidden before this year's 零售价)."""
     uncomputed: frozenset[tuple[int, int]] = frozenset()
-    """Cells (row, column, from 1) holding a formula and no result for it: the file was written by a
-    program and never calculated (openpyxl reads them as empty)."""
+    """Cells (row, column, from 1) holding a formula the file has no result for: written by a program
+    and never calculated.  Those with no result at all (openpyxl reads them as empty) and, when the
+    workbook asks to be calculated on opening (fullCalcOnLoad), those holding a stored 0 (read as
+    0), the placeholder such a program writes (`_uncomputed`)."""
 
     def data_rows(self, start: int, columns: dict[str, int]) -> int:
         """Rows from index `start` on with anything in the header's columns."""
@@ -718,7 +720,7 @@ def parse_tables(tables: Sequence[Table], path: Path) -> ImportReport:
         layout = table.layout_rows(start, columns)
         joined = {i + 1: fields for i, fields in table.merged_across(start, columns).items() if i not in layout}
         rows = [row for index, row in enumerate(table.filled(start)) if index >= start]
-        checked.table(rows, start + 1, columns, table.name if named else "", {i + 1 for i in layout}, table.semicolons, joined, table)
+        checked.table(table, rows, start + 1, columns, table.name if named else "", {i + 1 for i in layout}, joined)
     if checked.count == 0 and not checked.problems:
         if checked.hidden or checked.filtered:
             # What Excel shows of the list is nothing: every item row is hidden or filtered out.
@@ -796,32 +798,31 @@ class _Checked:
 
     def table(
         self,
+        shape: Table,
         rows: Sequence[Sequence[Any]],
         first: int,
         columns: dict[str, int],
         sheet: str,
         skipped: set[int],
-        semicolons: bool = False,
-        joined: dict[int, tuple[str, ...]] | None = None,
-        shape: Table | None = None,
+        joined: dict[int, tuple[str, ...]],
     ) -> None:
-        """Check `rows`, the first numbered `first`; rows numbered in `skipped` are layout, not items;
-        a row numbered in `joined` has a merged cell across those required fields: refused, since
-        one value cannot be two fields (the code would become the name, a price the kind).  A row
-        `shape` (its sheet) hides is counted and skipped, as a hidden sheet is."""
-        hidden = shape.hidden if shape else frozenset()
-        uncomputed = shape.uncomputed if shape else frozenset()
+        """Check `rows` of the table `shape` (its rows with merged cells filled), the first numbered
+        `first`; rows numbered in `skipped` are layout, not items; a row numbered in `joined` has a
+        merged cell across those required fields: refused, since one value cannot be two fields (the
+        code would become the name, a price the kind).  A row `shape` hides is counted and skipped,
+        as a hidden sheet is."""
+        uncomputed = shape.uncomputed
         for number, row in enumerate(rows, start=first):
             if number in skipped:
                 continue
-            if number in hidden:
+            if number in shape.hidden:
                 if _holds(row, number, columns, uncomputed):
-                    if shape is not None and number in shape.filtered:
+                    if number in shape.filtered:
                         self.filtered += 1
                     else:
                         self.hidden += 1
                 continue
-            fields = (joined or {}).get(number)
+            fields = joined.get(number)
             if fields:
                 self.count += 1
                 zh_fields, en_fields = "、".join(FIELD_ZH[f] for f in fields), ", ".join(fields)
@@ -835,7 +836,7 @@ class _Checked:
                     )
                 )
                 continue
-            self.row(row, number, columns, sheet, semicolons, uncomputed)
+            self.row(row, number, columns, sheet, shape.semicolons, uncomputed)
 
     def row(
         self,
@@ -844,7 +845,7 @@ class _Checked:
         columns: dict[str, int],
         sheet: str,
         semicolons: bool,
-        uncomputed: frozenset[tuple[int, int]] = frozenset(),
+        uncomputed: frozenset[tuple[int, int]],
     ) -> None:
         raw = {f: (row[i] if i < len(row) else None) for f, i in columns.items()}
         cells = {f: _cell(v) for f, v in raw.items()}
