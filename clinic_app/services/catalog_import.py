@@ -334,19 +334,11 @@ def _xlsx_tables(path: Path) -> list[Table]:
     """Every visible sheet, the one Excel opens on first; a number keeps the format it is shown in."""
     import zipfile
 
-    from openpyxl.reader.excel import ExcelReader
-
     # An open file, not its name: openpyxl refuses a name that does not end in .xlsx, and a workbook
     # saved as "目录.csv" (or sent through a chat program that renames it) is still one.
     with path.open("rb") as file:
         try:
-            # Not read-only: that mode knows no merged cells, and trusts the extent a sheet declares
-            # (price lists exported by other programs often say <dimension ref="A1"/>).
-            reader = ExcelReader(file, read_only=False, data_only=True)
-            reader.read()
-            book = reader.wb
-            parts = {sheet.name: rel.target for sheet, rel in reader.parser.find_sheets() if rel is not None}
-            workbook_part = reader.parser.workbook_part_name
+            book, parts, workbook_part = _read_workbook(file)
         except (zipfile.BadZipFile, KeyError, ValueError) as exc:
             raise BadInput(f"{path.name} 不是有效的 xlsx 文件", f"{path.name} is not a valid xlsx file: {exc}") from None
         try:
@@ -378,6 +370,21 @@ def _xlsx_tables(path: Path) -> list[Table]:
             return tables
         finally:
             book.close()
+
+
+def _read_workbook(file: Any) -> tuple[Any, dict[str, str], str]:
+    """(workbook with cached results, each sheet's part in the archive by sheet name, the workbook's
+    part), read from the open xlsx `file`.  Through openpyxl's ExcelReader and its parser, which
+    `load_workbook` uses but does not expose: the parts are where a sheet's formulas are looked at
+    (`_uncomputed`).  pyproject.toml keeps openpyxl below 3.2 for it; a test checks it holds."""
+    from openpyxl.reader.excel import ExcelReader
+
+    # Not read-only: that mode knows no merged cells, and trusts the extent a sheet declares
+    # (price lists exported by other programs often say <dimension ref="A1"/>).
+    reader = ExcelReader(file, read_only=False, data_only=True)
+    reader.read()
+    parts = {sheet.name: rel.target for sheet, rel in reader.parser.find_sheets() if rel is not None}
+    return reader.wb, parts, reader.parser.workbook_part_name
 
 
 def _filtered(sheet: Any, hidden: frozenset[int], rows: Sequence[Sequence[Any]]) -> frozenset[int]:

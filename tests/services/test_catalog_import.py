@@ -920,6 +920,38 @@ def test_a_price_formula_a_program_stored_0_for_is_refused_not_imported_free(cli
     assert (problem.row, problem.field) == (2, "kind") and problem.zh.startswith("类别是公式")
 
 
+def test_the_openpyxl_reader_api_the_import_uses_is_there(tmp_path: Path) -> None:
+    """The import reads a workbook through openpyxl internals (ExcelReader, its parser's find_sheets
+    and workbook_part_name; pyproject.toml keeps openpyxl below 3.2 for them).  A version that moves
+    them fails here by name, and each sheet's part is found through the workbook's relationships,
+    not guessed from its position (another program named the part drugs.xml)."""
+    import zipfile
+
+    import openpyxl
+
+    from clinic_app.services.catalog_import import _read_workbook
+
+    book = Workbook()
+    assert book.active is not None
+    book.active.title = "药品"
+    book.create_sheet("诊疗项目")
+    made = tmp_path / "made.xlsx"
+    book.save(made)
+    path = tmp_path / "parts.xlsx"
+    with zipfile.ZipFile(made) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item).replace(b"worksheets/sheet1.xml", b"worksheets/drugs.xml")
+            target.writestr(item.filename.replace("worksheets/sheet1.xml", "worksheets/drugs.xml"), data)
+    with path.open("rb") as file:
+        try:
+            read, parts, workbook_part = _read_workbook(file)
+        except (ImportError, AttributeError, TypeError) as exc:
+            pytest.fail(f"openpyxl {openpyxl.__version__} no longer has the reader API catalog_import uses: {exc!r}")
+    assert [sheet.title for sheet in read.worksheets] == ["药品", "诊疗项目"]
+    assert parts == {"药品": "xl/worksheets/drugs.xml", "诊疗项目": "xl/worksheets/sheet2.xml"}
+    assert workbook_part.lstrip("/") == "xl/workbook.xml" and b"<sheetData" in _part(path, parts["药品"])
+
+
 def _part(path: Path, name: str) -> bytes:
     import zipfile
 
