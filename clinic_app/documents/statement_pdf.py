@@ -346,18 +346,22 @@ def statement_pdf(data: StatementData, data_file: bytes, font: fonts.PdfFont | N
     cell = ParagraphStyle("cell", parent=base, fontSize=8, leading=10)  # a long policy name wraps in its cell
     clinic = data.clinic
 
+    def text(value: str) -> str:
+        """A name as text, not markup ("<b" in a clinic's name stopped the PDF), a character the font lacks from a fallback."""
+        return fonts.markup(value, font)
+
     story: list[Any] = [
-        Paragraph(f"{clinic.name} 门诊统筹月度结算报表", title),
+        Paragraph(f"{text(clinic.name)} 门诊统筹月度结算报表", title),
         Paragraph(f"Monthly outpatient pooling statement · {data.month}", ParagraphStyle("sub", parent=base, alignment=1)),
         Spacer(0, 4 * mm),
         Paragraph(
-            f"机构编码 {clinic.code}　所属乡镇卫生院 {clinic.township_name or clinic.township_code}"
-            f" ({clinic.township_code})", base
+            f"机构编码 {text(clinic.code)}　所属乡镇卫生院 {text(clinic.township_name or clinic.township_code)}"
+            f" ({text(clinic.township_code)})", base
         ),
         # The month and revision on a line of their own: after a long township name, one
         # paragraph broke as "版本 第 1" | "版".
         Paragraph(f"结算月份 {data.month}　版本 第 {data.revision} 版", base),
-        Paragraph(f"执行政策 {data.policy_name(clinic.policy_id)} ({clinic.policy_id})", base),
+        Paragraph(f"执行政策 {text(data.policy_name(clinic.policy_id))} ({text(clinic.policy_id)})", base),
         Paragraph("一、汇总 Summary", heading),
     ]
 
@@ -366,7 +370,7 @@ def statement_pdf(data: StatementData, data_file: bytes, font: fonts.PdfFont | N
         policy = data.policy_name(row.policy_id) if row.policy_id else "合计"
         category = CATEGORY_NAMES.get(row.category, (row.category,))[0]
         table.append([
-            Paragraph(policy, cell), category, str(row.visits), str(row.total), str(row.eligible), str(row.fund), str(row.patient),
+            Paragraph(text(policy), cell), category, str(row.visits), str(row.total), str(row.eligible), str(row.fund), str(row.patient),
         ])
     settlements = sum(1 for v in data.visits if not v.reversal_of)
     reversals = len(data.visits) - settlements

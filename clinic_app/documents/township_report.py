@@ -344,10 +344,17 @@ def township_pdf(report: SettlementReport, font: fonts.PdfFont | None = None) ->
     title = ParagraphStyle("title", fontName=font.name, fontSize=15, leading=20, alignment=1)
     body = ParagraphStyle("body", fontName=font.name, fontSize=9, leading=12.5, wordWrap="CJK")
     s = report.settlement
+
+    def text(value: str) -> str:
+        """A name as text, not markup ("<b" in a village's name stopped the PDF), a character the font lacks from a fallback."""
+        return fonts.markup(value, font)
+
     story: list[Any] = [
-        Paragraph(f"{report.township_name} {report.month} 普通门诊统筹结算报表", title),
+        Paragraph(f"{text(report.township_name)} {report.month} 普通门诊统筹结算报表", title),
         Spacer(1, 3 * mm),
-        Paragraph(f"乡镇卫生院编码 {report.township_code}　政策 {report.policy.name}（{report.policy.document}）", body),
+        Paragraph(
+            f"乡镇卫生院编码 {text(report.township_code)}　政策 {text(report.policy.name)}（{text(report.policy.document)}）", body
+        ),
         # The terms on a line of their own: after a long policy name, the one paragraph broke
         # between 年度定额 and /预算 and could as well have broken inside the amount.
         Paragraph(
@@ -372,9 +379,9 @@ def township_pdf(report: SettlementReport, font: fonts.PdfFont | None = None) ->
     )
     story.append(Paragraph(summary, body))
     if report.missing:
-        story.append(Paragraph(f"未交本月月结：{'、'.join(report.missing_named)}", body))
+        story.append(Paragraph(f"未交本月月结：{text('、'.join(report.missing_named))}", body))
     for reason in report.reasons:
-        story.append(Paragraph(f"· {render(reason, 'zh')}", body))
+        story.append(Paragraph(f"· {text(render(reason, 'zh'))}", body))
     if report.year_end is not None:
         story += [Spacer(1, 3 * mm), Paragraph(year_end_title(report), body)]
         figures = [(YEAR_END_LABELS[key][0], str(amount)) for key, amount in year_end_rows(report.year_end)]

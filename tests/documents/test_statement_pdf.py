@@ -237,3 +237,12 @@ def test_a_visit_s_own_line_under_it_is_never_the_first_row_of_a_page(key, ttf):
                 continue  # the signatures' page
             first = strings[strings.index("备注") + 1]
             assert not first.startswith(("外院票据", "姓名 ")), (shift, number, first)
+
+
+def test_a_clinic_name_with_markup_characters_is_printed_as_typed(statement, key, ttf):
+    """The names are text, not reportlab markup: "<b" in a clinic's name (typed in the wizard)
+    stopped the PDF being made (paraparser: unclosed tags), and "&" could start an entity."""
+    clinic = replace(statement.clinic, name="东村<b卫生室 & 诊所", township_name="龙归镇<i>卫生院")
+    odd = replace(statement, clinic=clinic)
+    text = "".join(text_of(statement_pdf(odd, build_statement(odd, key), ttf)).split())
+    assert "东村<b卫生室&诊所" in text and "龙归镇<i>卫生院" in text

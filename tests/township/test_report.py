@@ -272,3 +272,16 @@ def test_the_settlement_s_terms_are_on_a_line_of_their_own_never_broken_inside_a
     quota = str(r.settlement.quota)
     (line,) = [line for line in text.splitlines() if "年度定额" in line]
     assert f"年度定额/预算 {quota} 元" in line and "签约人数" in line and "结算方式" in line
+
+
+def test_names_with_markup_characters_are_printed_as_typed(folder) -> None:
+    """Names are text, not reportlab markup: a township or a village (named in its own file) with
+    "<b" in its name stopped the report being made (paraparser: unclosed tags)."""
+    from dataclasses import replace
+
+    with ClinicSession(folder["town"]) as session:
+        june = month_report(session, "2025-06")
+    lines = tuple(replace(line, name="东村<b卫生站 & 分站") if line.code == "V001" else line for line in june.lines)
+    odd = replace(june, township_name="龙归镇<i>卫生院", lines=lines)
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(township_pdf(odd))).pages).replace("\n", "")
+    assert "龙归镇<i>卫生院" in text and "未交本月月结：东村<b卫生站 & 分站 (V001)" in text
