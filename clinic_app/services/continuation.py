@@ -203,9 +203,10 @@ def plan_continuation(session: ClinicSession, source: Path) -> ContinuationPlan:
                 f"two different files of {verified.month} r{verified.revision} ({held[0].name}, {path.name}); name the file to continue from",
             )
     path, last = newest[max(newest)]
-    year = [v for month, (_, v) in sorted(newest.items()) if month[:4] == last.month[:4]]
+    found = [v for _, (_, v) in sorted(newest.items())]
+    year = [v for v in found if v.month[:4] == last.month[:4]]
     return ContinuationPlan(
-        path, last, *_continuation(last, newest, str(path)), _usage(session, year), tuple(v.month for v in year),
+        path, last, *_continuation(last, newest, str(path)), _usage(session, year, found), tuple(v.month for v in year),
         _people([v for _, (_, v) in sorted(newest.items())]),
     )
 
@@ -222,19 +223,27 @@ def _people(statements: list[VerifiedStatement]) -> tuple[PatientInput, ...]:
     return tuple(person for _, person in sorted(latest.values(), key=lambda found: found[1].id_number))
 
 
-def _usage(session: ClinicSession, statements: list[VerifiedStatement]) -> tuple[tuple[int, str, str, int], ...]:
+def _usage(
+    session: ClinicSession, statements: list[VerifiedStatement], found: list[VerifiedStatement]
+) -> tuple[tuple[int, str, str, int], ...]:
     """What each person used of the fund in `statements` (one year's months of this clinic), by
-    year and counter pool, as the township counts it for its usage snapshot: a reversal counts on
-    the day of the visit it undoes (when that is among them), a reform-layered line in its two pools."""
+    counter pool, as the township counts it for its usage snapshot: a reversal counts on the day of
+    the visit it undoes, a reform-layered line in its two pools.  The visits undone are looked for
+    in every statement `found` (a January reversal of a December visit gives its fund back to
+    December's year, as the township and the lost ledger count it, not to this year); a reversal
+    whose visit is in none of them is left out, as that visit is (its month was not found)."""
     pool_of = functools.partial(pool_or_own, session.book)
-    days = {v["setl_id"]: v["setl_time"][:10] for s in statements for v in s.body["visits"] if v["kind"] == "settlement"}
+    days = {v["setl_id"]: v["setl_time"][:10] for s in found for v in s.body["visits"] if v["kind"] == "settlement"}
+    year = int(statements[-1].month[:4])
     sums: dict[tuple[int, str, str], int] = defaultdict(int)
     for statement in statements:
         for visit in statement.body["visits"]:
-            day = days.get(visit["reversal_of"] or "", visit["setl_time"][:10])
+            day = days.get(visit["reversal_of"]) if visit["reversal_of"] else visit["setl_time"][:10]
+            if day is None or int(day[:4]) != year:
+                continue  # undoes a visit of a month not found, or of an earlier year
             fund = Money.parse(visit["hifp_pay"]).fen
             for pool, fen in pool_parts(pool_of(visit["policy_id"]), visit["kind"], fund, visit["reasons"], pool_of):
-                sums[(int(day[:4]), visit["certno"], pool)] += fen
+                sums[(year, visit["certno"], pool)] += fen
     return tuple((year, certno, pool, fen) for (year, certno, pool), fen in sorted(sums.items()) if fen)
 
 

@@ -286,3 +286,48 @@ def test_continued_from_a_month_older_than_the_townships_the_next_statement_is_s
     capsys.readouterr()
     assert run(["statement", "import", "--data-dir", str(town), str(april)]) == 2
     assert "台账链不连续" in capsys.readouterr().err
+
+
+def _year_turn_stick(tmp_path: Path, capsys) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
+    """Alice's 10 December 2025 visit is voided on 5 January 2026, and she comes again on 6 January;
+    December and January on the stick, then the folder is lost."""
+    folder, stick = tmp_path / "v02", tmp_path / "stick"
+    stick.mkdir()
+    village = b.village(folder, "V02")
+    alice = b.enrol(village, "村民甲", ALICE, "V02", year=2025)
+    village.save_enrolment(Enrolment(alice.id, 2026, designated_village="V02", designated_township=b.TOWNSHIP))
+    december = b.settle(village, alice.id, dt.datetime(2025, 12, 10, 9))
+    village.void(december, "收费录入错误", village.operators()[0].id, dt.datetime(2026, 1, 5, 9))
+    b.settle(village, alice.id, dt.datetime(2026, 1, 6, 9))
+    # The lost ledger gives the reversal back to 2025: Alice used 12.11 of 2026 (one visit, 0.70 x 17.30).
+    assert str(village.usage_card(alice.id, dt.date(2026, 1, 7)).fund_year) == "12.11"
+    village.close()
+    _export(folder, "2025-12", stick, capsys)
+    _export(folder, "2026-01", stick, capsys)
+    shutil.rmtree(folder)
+    return folder, stick
+
+
+def _alice_2026_after_continuing(folder: Path, stick: Path) -> str:
+    b.village(folder, "V02").close()
+    assert run(["continue", "--data-dir", str(folder), "--from", str(stick)]) == 0
+    with ClinicSession(folder) as village:
+        alice = ledger.patient_by_id_number(village.db, ALICE)
+        assert alice is not None
+        village.save_enrolment(Enrolment(alice.id, 2026, designated_village="V02", designated_township=b.TOWNSHIP))
+        return str(village.usage_card(alice.id, dt.date(2026, 2, 1)).fund_year)
+
+
+def test_a_january_reversal_of_a_december_visit_does_not_take_from_the_new_years_usage(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The reversal's -12.11 belongs to 2025 (its visit's year): 2026 keeps the 6 January visit, 12.11
+    (counted as -12.11 + 12.11 = 0.00 in 2026 before)."""
+    folder, stick = _year_turn_stick(tmp_path, capsys)
+    assert _alice_2026_after_continuing(folder, stick) == "12.11"
+
+
+def test_a_reversal_whose_visit_is_not_on_the_stick_is_left_out_as_its_visit_is(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Without December's file the voided visit is unknown, and so is the day its reversal counts on:
+    the reversal is left out (its visit is too), and 2026 keeps 12.11, not 0.00."""
+    folder, stick = _year_turn_stick(tmp_path, capsys)
+    (stick / "V02_2025-12_r1.json").unlink()
+    assert _alice_2026_after_continuing(folder, stick) == "12.11"
