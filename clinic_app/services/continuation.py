@@ -27,7 +27,8 @@ caps hold after the loss.  A month of the year missing from the stick is missing
 (the command lists the months it counted).
 
 The patients the statements name are registered again (name, ID number and category from their
-latest visit; sex and birth date from the ID number), so the doctor finds them; what the statements
+latest visit, and the personal number it gives, printed on their receipts and held by the township;
+sex and birth date from the ID number), so the doctor finds them; what the statements
 do not say (phone, address, this year's enrolment: designation, family-doctor signing) is entered
 again at their next visit.
 
@@ -77,8 +78,9 @@ class ContinuationPlan:
     """The fund each person used before, (year, ID number, counter pool, fen), net of reversals."""
     usage_months: tuple[str, ...] = ()
     """The months of the statement's year found (each its newest revision) that `usage` counts."""
-    people: tuple[PatientInput, ...] = ()
-    """Everyone the statements found name (each as their latest visit names them), to register again."""
+    people: tuple[tuple[PatientInput, str], ...] = ()
+    """Everyone the statements found name (each as their latest visit names them) and their personal
+    number (psn_no), to register again."""
 
 
 @dataclass(frozen=True)
@@ -211,16 +213,17 @@ def plan_continuation(session: ClinicSession, source: Path) -> ContinuationPlan:
     )
 
 
-def _people(statements: list[VerifiedStatement]) -> tuple[PatientInput, ...]:
-    """The persons the statements name, by ID number, as their latest visit names them (name and
-    category; the form takes sex and birth date from the ID number)."""
-    latest: dict[str, tuple[str, PatientInput]] = {}
+def _people(statements: list[VerifiedStatement]) -> tuple[tuple[PatientInput, str], ...]:
+    """The persons the statements name, by ID number, as their latest visit names them (name,
+    category and personal number; the form takes sex and birth date from the ID number)."""
+    latest: dict[str, tuple[str, PatientInput, str]] = {}
     for statement in statements:
         for visit in statement.body["visits"]:
             certno, when = visit["certno"], visit["setl_time"]
             if certno and (certno not in latest or latest[certno][0] <= when):
-                latest[certno] = (when, PatientInput(name=visit["psn_name"], id_number=certno, category=visit["category"]))
-    return tuple(person for _, person in sorted(latest.values(), key=lambda found: found[1].id_number))
+                person = PatientInput(name=visit["psn_name"], id_number=certno, category=visit["category"])
+                latest[certno] = (when, person, visit["psn_no"])
+    return tuple((person, psn_no) for _, person, psn_no in sorted(latest.values(), key=lambda found: found[1].id_number))
 
 
 def _usage(

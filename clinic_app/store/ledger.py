@@ -213,8 +213,19 @@ def patient_by_id_number(db: sqlite3.Connection, id_number: str) -> PatientRecor
 
 
 def next_psn_no(db: sqlite3.Connection, clinic_code: str) -> str:
-    row = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM patients").fetchone()
-    return f"{clinic_code}P{int(row[0]):07d}"
+    """The personal number of a new patient: after the highest row id, and after the highest number
+    given already (a continued ledger registers its patients again with their lost numbers)."""
+    prefix = f"{clinic_code}P"
+    row = db.execute(
+        "SELECT MAX((SELECT COALESCE(MAX(id), 0) FROM patients), "
+        "(SELECT COALESCE(MAX(CAST(substr(psn_no, ? + 1) AS INTEGER)), 0) FROM patients WHERE substr(psn_no, 1, ?) = ?)) + 1",
+        [len(prefix), len(prefix), prefix],
+    ).fetchone()
+    return f"{prefix}{int(row[0]):07d}"
+
+
+def psn_no_taken(db: sqlite3.Connection, psn_no: str) -> bool:
+    return db.execute("SELECT 1 FROM patients WHERE psn_no = ?", [psn_no]).fetchone() is not None
 
 
 def find_patients(db: sqlite3.Connection, query: str, limit: int = 50) -> list[PatientRecord]:

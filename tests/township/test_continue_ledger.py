@@ -13,7 +13,7 @@ from clinic_app.documents import signing
 from clinic_app.documents.statement_file import verify_statement
 from clinic_app.domain.records import Enrolment, PatientRecord
 from clinic_app.services import continuation
-from clinic_app.services.session import ClinicSession
+from clinic_app.services.session import ClinicSession, PatientInput
 from clinic_app.services.statements import key_path
 from clinic_app.store import ledger
 from clinic_app.store import township as store
@@ -256,13 +256,12 @@ def test_the_years_fund_used_before_the_loss_counts_against_the_caps(tmp_path: P
 
 
 def test_registering_again_passes_over_the_registered_and_names_an_invalid_id(tmp_path: Path) -> None:
-    from clinic_app.services.session import PatientInput
     from clinic_app.store.db import transaction
 
     bad = ALICE[:-1] + ("0" if ALICE[-1] != "0" else "1")  # the check digit wrong
     with b.village(tmp_path / "v02", "V02") as village:
         b.enrol(village, "村民甲", ALICE, "V02")
-        people = [PatientInput("村民甲", ALICE), PatientInput("村民丙", bad), PatientInput("村民乙", BOB)]
+        people = [(PatientInput("村民甲", ALICE), ""), (PatientInput("村民丙", bad), ""), (PatientInput("村民乙", BOB), "")]
         with transaction(village.db) as conn:
             assert village.add_patients_in(conn, people) == (1, [f"村民丙 ({bad})"])
         assert sorted(p.name for p in village.find_patients("村民")) == ["村民乙", "村民甲"]
@@ -331,3 +330,28 @@ def test_a_reversal_whose_visit_is_not_on_the_stick_is_left_out_as_its_visit_is(
     folder, stick = _year_turn_stick(tmp_path, capsys)
     (stick / "V02_2025-12_r1.json").unlink()
     assert _alice_2026_after_continuing(folder, stick) == "12.11"
+
+
+def test_the_patients_registered_again_keep_their_numbers_and_new_ones_come_after(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Carol (P0000001, never seen), Bob (P0000002) and Alice (P0000003) were registered in the lost
+    folder; the statements name Alice and Bob with their numbers, which they keep (Alice was given
+    Carol's P0000001 before).  The next new patient is P0000004: no number is given to a second person."""
+    folder, stick = tmp_path / "v02", tmp_path / "stick"
+    stick.mkdir()
+    village = b.village(folder, "V02")
+    b.enrol(village, "村民丙", b.resident_id(203), "V02")
+    bob = b.enrol(village, "村民乙", BOB, "V02")
+    alice = b.enrol(village, "村民甲", ALICE, "V02")
+    assert (alice.psn_no, bob.psn_no) == ("V02P0000003", "V02P0000002")
+    b.settle(village, alice.id, dt.datetime(2025, 2, 10, 9))
+    b.settle(village, bob.id, dt.datetime(2025, 2, 11, 9))
+    village.close()
+    _export(folder, "2025-02", stick, capsys)
+    shutil.rmtree(folder)
+    b.village(folder, "V02").close()
+    assert run(["continue", "--data-dir", str(folder), "--from", str(stick)]) == 0
+    with ClinicSession(folder) as village:
+        numbers = {p.name: p.psn_no for p in village.find_patients("村民")}
+        dan = village.add_patient(PatientInput("村民丁", b.resident_id(204)))
+    assert numbers == {"村民甲": "V02P0000003", "村民乙": "V02P0000002"}
+    assert dan.psn_no == "V02P0000004"
