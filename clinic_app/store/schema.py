@@ -501,6 +501,14 @@ CREATE TABLE continued_usage (
 );
 """ + _append_only(CONTINUED_USAGE, "it is what the statements of the lost ledger say")
 
+# continued_usage is written with the continuation, before the ledger's first entry: a row added
+# later (or into a ledger that continues nothing) would change the caps of entries recorded already.
+V12 = """
+CREATE TRIGGER continued_usage_only_with_the_continuation BEFORE INSERT ON continued_usage
+WHEN EXISTS (SELECT 1 FROM visits) OR NOT EXISTS (SELECT 1 FROM continuations)
+BEGIN SELECT RAISE(ABORT, 'continued usage is written with the continuation, before the ledger has entries'); END;
+"""
+
 # Ordered: MIGRATIONS[0] makes version 1, and so on.
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from tests.store.schema_v11 import back_to_v11
+
 # The inverse of schema.V11: no fund used before a continuation (its triggers go with the table).
 UNDO_V11 = """
 DROP TABLE continued_usage;
@@ -12,4 +14,5 @@ PRAGMA user_version = 10;
 
 
 def back_to_v10(conn: sqlite3.Connection) -> None:
+    back_to_v11(conn)
     conn.executescript(UNDO_V11)
