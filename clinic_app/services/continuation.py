@@ -78,6 +78,9 @@ class ContinuationPlan:
     """The fund each person used before, (year, ID number, counter pool, fen), net of reversals."""
     usage_months: tuple[str, ...] = ()
     """The months of the statement's year found (each its newest revision) that `usage` counts."""
+    recording_from: dt.date | None = None
+    """The first day an entry may be recorded, when that is after today (continued from this month's
+    statement: the month is closed, so visits are recorded from the 1st of the next)."""
     people: tuple[tuple[PatientInput, str], ...] = ()
     """Everyone the statements found name (each as their latest visit names them) and their personal
     number (psn_no), to register again."""
@@ -152,8 +155,9 @@ def may_continue(session: ClinicSession) -> bool:
     )
 
 
-def plan_continuation(session: ClinicSession, source: Path) -> ContinuationPlan:
+def plan_continuation(session: ClinicSession, source: Path, today: dt.date | None = None) -> ContinuationPlan:
     """Find this clinic's newest statement at `source` and what the ledger would continue from; write nothing."""
+    today = today or dt.date.today()
     clinic = session.require_clinic()
     if clinic.role != "village":
         raise _refuse("本数据文件夹是乡镇卫生院; 台账接续用于村卫生室", "this data folder is a township health center's; a village clinic's ledger is continued")
@@ -205,11 +209,17 @@ def plan_continuation(session: ClinicSession, source: Path) -> ContinuationPlan:
                 f"two different files of {verified.month} r{verified.revision} ({held[0].name}, {path.name}); name the file to continue from",
             )
     path, last = newest[max(newest)]
+    if last.month > f"{today:%Y-%m}":
+        raise _refuse(
+            f"{path.name} 是 {last.month} 的月结, 晚于电脑日期 {today}: 请先校正电脑的日期和时间",
+            f"{path.name} is the statement of {last.month}, after the computer's date {today}: correct the clock first",
+        )
     found = [v for _, (_, v) in sorted(newest.items())]
     year = [v for v in found if v.month[:4] == last.month[:4]]
+    start, linked = _continuation(last, newest, str(path))
     return ContinuationPlan(
-        path, last, *_continuation(last, newest, str(path)), _usage(session, year, found), tuple(v.month for v in year),
-        _people([v for _, (_, v) in sorted(newest.items())]),
+        path, last, start, linked, _usage(session, year, found), tuple(v.month for v in year),
+        start.first_day if start.first_day > today else None, _people(found),
     )
 
 

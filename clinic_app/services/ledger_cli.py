@@ -156,6 +156,11 @@ def cmd_continue(args: argparse.Namespace) -> int:
     if done.patients_left_out:
         print(f"  身份证号无效, 未登记 / not registered, invalid ID number: {', '.join(done.patients_left_out)}")
     print(f"  {found.month} 及以前的月份不能再导出 / months up to {found.month} cannot be exported again")
+    if plan.recording_from is not None:
+        print(
+            f"  接续自本月 {found.month} 的月结, 本月的账已结清: 从 {plan.recording_from} 起才能记账 / continued from this "
+            f"month's statement ({found.month}), which closed the month: visits can be recorded from {plan.recording_from}"
+        )
     print(
         f"  请与乡镇卫生院核对: {found.month} 应是乡镇已收到的本诊所最后一个月; 若乡镇有更晚的月份, 下一份月结会被拒收 "
         "(台账链不连续): 趁还没有记账, 另建数据文件夹, 用乡镇给的最新月结数据文件重新接续 / "

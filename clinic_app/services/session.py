@@ -741,7 +741,7 @@ class ClinicSession:
         assert isinstance(conn, sqlite3.Connection)
         holder = parse_account_holder(request.payment_method, request.account_holder)
         last_seq, last_hash, latest = ledger.ledger_head(conn)
-        _check_in_order(latest, request.time.date(), check_clock)
+        _check_in_order(latest, request.time.date(), check_clock, conn)
         year = request.time.year
         receipt_seq = ledger.next_receipt_seq(conn, year)
         seq = last_seq + 1
@@ -872,7 +872,7 @@ class ClinicSession:
         if original.reversed:
             raise BadInput(f"就诊 {original.receipt_no} 已作废", f"visit {original.receipt_no} is already voided")
         last_seq, last_hash, latest = ledger.ledger_head(conn)
-        _check_in_order(latest, time.date(), check_clock)
+        _check_in_order(latest, time.date(), check_clock, conn)
         visit, items, funds = ledger.raw_entry(conn, visit_id)
         year = time.year
         receipt_seq = ledger.next_receipt_seq(conn, year)
@@ -1292,15 +1292,26 @@ class DateJump(BadInput):
         self.day, self.latest = day, latest
 
 
-def _check_in_order(latest: dt.date | None, day: dt.date, check_clock: bool = False) -> None:
+def _check_in_order(
+    latest: dt.date | None, day: dt.date, check_clock: bool = False, conn: sqlite3.Connection | None = None
+) -> None:
     """Entries go into the ledger in date order (`latest`: the newest entry's date).
 
     A PC whose clock went back (a flat BIOS battery) would otherwise date new
     entries into a month whose statement may already be with the township, and
     break the month-to-month chain the township checks.  With `check_clock`, a clock
-    gone far forward is asked about (`DateJump`).
+    gone far forward is asked about (`DateJump`).  An empty ledger continued from a
+    statement (`conn` to look) starts on the 1st after the statement's month: the
+    refusal says so, not that the clock is wrong.
     """
     if latest is not None and day < latest:
+        start = None if conn is None else ledger.continuation(conn)
+        if conn is not None and start is not None and ledger.last_entry(conn)[0] == start.last_seq:
+            raise BadInput(
+                f"本台账接续自 {start.month} 的月结, {start.month} 及以前的账已结清: 从 {start.first_day} 起才能记账 (这笔的日期是 {day})",
+                f"this ledger continues from the statement of {start.month}, which closed that month: entries can be "
+                f"recorded from {start.first_day} (this entry's date is {day})",
+            )
         raise BadInput(
             f"电脑日期 {day} 早于台账最后一笔的日期 {latest}, 请先校正电脑的日期和时间",
             f"the computer's date {day} is before the ledger's latest entry ({latest}): correct the clock first",

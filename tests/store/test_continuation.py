@@ -57,8 +57,10 @@ def test_the_first_entry_follows_the_statement(continued: ClinicSession) -> None
 
 def test_no_entry_is_dated_into_the_statements_month(continued: ClinicSession) -> None:
     patient = b.enrol(continued, "村民甲", b.resident_id(201), "V02")
-    with pytest.raises(BadInput, match="2025-04-01"):
+    # The continuation closed March: the refusal says so, not that the clock is wrong.
+    with pytest.raises(BadInput, match="接续自 2025-03 的月结.*从 2025-04-01 起才能记账") as refused:
         b.settle(continued, patient.id, dt.datetime(2025, 3, 31, 9))
+    assert "校正" not in refused.value.zh and "entries can be recorded from 2025-04-01" in refused.value.en
     assert ledger.last_entry(continued.db) == (41, HASH)
 
 

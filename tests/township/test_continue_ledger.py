@@ -8,10 +8,13 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from clinic_app.cli import run
 from clinic_app.documents import signing
 from clinic_app.documents.statement_file import verify_statement
 from clinic_app.domain.records import Enrolment, PatientRecord
+from clinic_app.errors import BadInput
 from clinic_app.services import continuation
 from clinic_app.services.session import ClinicSession, PatientInput
 from clinic_app.services.statements import key_path
@@ -355,3 +358,38 @@ def test_the_patients_registered_again_keep_their_numbers_and_new_ones_come_afte
         dan = village.add_patient(PatientInput("村民丁", b.resident_id(204)))
     assert numbers == {"村民甲": "V02P0000003", "村民乙": "V02P0000002"}
     assert dan.psn_no == "V02P0000004"
+
+
+def test_continued_from_this_months_statement_says_from_which_day_visits_are_recorded(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """This month's statement closes the month: the output says visits are recorded from the 1st of
+    the next, and a visit today is refused naming the continuation, not the clock."""
+    folder, stick = tmp_path / "v02", tmp_path / "stick"
+    stick.mkdir()
+    today = dt.date.today()
+    village = b.village(folder, "V02")
+    alice = b.enrol(village, "村民甲", ALICE, "V02", year=today.year)
+    b.settle(village, alice.id, dt.datetime.combine(today, dt.time(0, 0, 1)))
+    village.close()
+    _export(folder, f"{today:%Y-%m}", stick, capsys)
+    shutil.rmtree(folder)
+    b.village(folder, "V02").close()
+    assert run(["continue", "--data-dir", str(folder), "--from", str(stick)]) == 0
+    first = (today.replace(day=1) + dt.timedelta(days=31)).replace(day=1)
+    assert f"visits can be recorded from {first}" in capsys.readouterr().out
+    with ClinicSession(folder) as village:
+        patient = _found_again(village, ALICE)
+        village.save_enrolment(Enrolment(patient.id, today.year, designated_village="V02", designated_township=b.TOWNSHIP))
+        with pytest.raises(BadInput, match=f"从 {first} 起才能记账"):
+            b.settle(village, patient.id, dt.datetime.combine(today, dt.time(0, 0, 2)))
+
+
+def test_a_statement_of_a_month_after_the_computers_date_is_refused(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """March's statement on a computer whose date is in February: the clock is wrong (continuing would
+    block every visit until April); 20 March: March is this month, visits from 1 April."""
+    folder, stick, _, _ = _lost_village(tmp_path, capsys)
+    b.village(folder, "V02").close()
+    with ClinicSession(folder) as village:
+        with pytest.raises(BadInput, match="晚于电脑日期 2025-02-28"):
+            continuation.plan_continuation(village, stick, today=dt.date(2025, 2, 28))
+        assert continuation.plan_continuation(village, stick, today=dt.date(2025, 3, 20)).recording_from == dt.date(2025, 4, 1)
+        assert continuation.plan_continuation(village, stick, today=dt.date(2025, 4, 1)).recording_from is None
