@@ -5,8 +5,10 @@ A new data folder is set up for the same clinic as usual (same clinic code), wit
 The statements the village exported are on its USB stick (or a copy from the township): each
 signs its month's entries, the ledger hash before them and after them, and every entry's
 settlement id, which carries its ledger seq (``{clinic}S{seq:09d}``).  The newest month (its
-newest revision) of this clinic found there, its signature and its own sums verified, is
-recorded as the point the new ledger continues from (`ledger.Continuation`): its last seq and
+newest revision) of this clinic found there (or the statement file named, read with the other
+statements of its folder: the township's copy of the newest month put beside the stick's), its
+signature and its own sums verified, is recorded as the point the new ledger continues from
+(`ledger.Continuation`): its last seq and
 hash, so the next entry is seq + 1 linked to that hash, and the month's statement that the
 township imports next starts where the imported one ended.  Nothing is taken on trust here
 that the township does not check again: a statement forged or out of date would not join the
@@ -78,6 +80,9 @@ class ContinuationPlan:
     """The fund each person used before, (year, ID number, counter pool, fen), net of reversals."""
     usage_months: tuple[str, ...] = ()
     """The months of the statement's year found (each its newest revision) that `usage` counts."""
+    usage_missing: tuple[str, ...] = ()
+    """The months of the statement's year up to it (from the ledger's first, when that is of this
+    year) of which no statement was found: the fund paid here in them is not in `usage`."""
     recording_from: dt.date | None = None
     """The first day an entry may be recorded, when that is after today (continued from this month's
     statement: the month is closed, so visits are recorded from the 1st of the next)."""
@@ -104,12 +109,18 @@ def _refuse(zh: str, en: str) -> BadInput:
     return BadInput(f"不能接续台账: {zh}; 未写入任何内容", f"cannot continue the ledger: {en}; nothing written")
 
 
-def _found_files(source: Path) -> tuple[list[Path], bool]:
-    """The .json files at `source` (a statement file, or a folder such as the stick), and whether it is a folder."""
+def _found_files(source: Path) -> tuple[list[Path], Path | None]:
+    """The .json files at `source` (a folder such as the stick, or a statement file and the other
+    .json files in its folder), and the file named, if one was."""
     if not source.exists():
         raise _refuse(f"找不到 {source}", f"{source} does not exist")
-    files, in_folder = statement_files([str(source)])
-    return files, bool(in_folder)
+    if source.is_dir():
+        return statement_files([str(source)])[0], None
+    try:
+        siblings = statement_files([str(source.parent)])[0]
+    except BadInput:  # no other .json file there (or the folder cannot be listed): the file alone
+        siblings = []
+    return [source, *(p for p in siblings if not p.samefile(source))], source
 
 
 def _clinic_of(raw: bytes) -> str | None:
@@ -171,7 +182,8 @@ def plan_continuation(session: ClinicSession, source: Path, today: dt.date | Non
             "本数据文件夹的台账已有记录; 接续只用于刚建立、还没有任何记录的数据文件夹",
             "this data folder's ledger already has entries; a ledger is continued only in a new data folder with none",
         )
-    files, in_folder = _found_files(source)
+    files, named = _found_files(source)
+    named_found: tuple[Path, VerifiedStatement] | None = None
     own: dict[str, tuple[Path, VerifiedStatement]] = {}
     others: set[str] = set()
     damaged: list[tuple[Path, StatementError]] = []
@@ -181,8 +193,8 @@ def plan_continuation(session: ClinicSession, source: Path, today: dt.date | Non
             verified = verify_statement(raw)
         except StatementError as exc:
             code = _clinic_of(raw)
-            if code == clinic.code or (not in_folder and code is None):
-                damaged.append((path, exc))  # this clinic's, or the one file named: say why
+            if code == clinic.code or (path is named and code is None):
+                damaged.append((path, exc))  # this clinic's, or the file named: say why
             elif code is not None:
                 others.add(code)
             continue
@@ -190,6 +202,8 @@ def plan_continuation(session: ClinicSession, source: Path, today: dt.date | Non
             others.add(f"{verified.clinic_code} ({verified.township_code})")
             continue
         own.setdefault(verified.body_sha256, (path, verified))
+        if path is named:
+            named_found = (path, verified)
     if damaged:
         bad, why = damaged[0]
         raise _refuse(f"{bad} 无法核验: {why.zh}", f"{bad} cannot be verified: {why.en}")
@@ -198,8 +212,15 @@ def plan_continuation(session: ClinicSession, source: Path, today: dt.date | Non
         found_zh = f"; 找到的是其他诊所的: {', '.join(sorted(others))}" if others else ""
         found_en = f"; found other clinics' only: {', '.join(sorted(others))}" if others else ""
         raise _refuse(f"{source} 中没有本诊所 {who} 的月结数据文件{found_zh}", f"no statement data file of {who} at {source}{found_en}")
+    if named is not None and named_found is None:
+        raise _refuse(
+            f"{named} 不是本诊所 {clinic.name} ({clinic.code}) 的月结数据文件",
+            f"{named} is not a statement data file of {clinic.name} ({clinic.code})",
+        )
     newest: dict[str, tuple[Path, VerifiedStatement]] = {}
     for path, verified in own.values():
+        if named_found is not None and verified.month >= named_found[1].month:
+            continue  # the file named is the month continued from (the township's copy): not a later one beside it
         held = newest.get(verified.month)
         if held is None or verified.revision > held[1].revision:
             newest[verified.month] = (path, verified)
@@ -208,6 +229,8 @@ def plan_continuation(session: ClinicSession, source: Path, today: dt.date | Non
                 f"{verified.month} 第 {verified.revision} 版有两份内容不同的文件 ({held[0].name}, {path.name}); 请指定要接续的文件",
                 f"two different files of {verified.month} r{verified.revision} ({held[0].name}, {path.name}); name the file to continue from",
             )
+    if named_found is not None:
+        newest[named_found[1].month] = named_found
     path, last = newest[max(newest)]
     if last.month > f"{today:%Y-%m}":
         raise _refuse(
@@ -217,10 +240,23 @@ def plan_continuation(session: ClinicSession, source: Path, today: dt.date | Non
     found = [v for _, (_, v) in sorted(newest.items())]
     year = [v for v in found if v.month[:4] == last.month[:4]]
     start, linked = _continuation(last, newest, str(path))
+    usage_months = tuple(v.month for v in year)
     return ContinuationPlan(
-        path, last, start, linked, _usage(session, year, found), tuple(v.month for v in year),
-        start.first_day if start.first_day > today else None, _people(found),
+        path, last, start, linked, _usage(session, year, found), usage_months,
+        _missing(last, year, found), start.first_day if start.first_day > today else None, _people(found),
     )
+
+
+def _missing(last: VerifiedStatement, year: list[VerifiedStatement], found: list[VerifiedStatement]) -> tuple[str, ...]:
+    """The months of `last`'s year up to it with no statement found, from January or from the
+    ledger's first month (its statement starts the chain) when that is later."""
+    first = f"{last.month[:4]}-01"
+    for statement in found:
+        if statement.chain.before_hash == GENESIS_HASH:
+            first = max(first, statement.month)
+    held = {v.month for v in year}
+    months = [f"{last.month[:4]}-{m:02d}" for m in range(1, int(last.month[5:]) + 1)]
+    return tuple(m for m in months if m >= first and m not in held)
 
 
 def _people(statements: list[VerifiedStatement]) -> tuple[tuple[PatientInput, str], ...]:

@@ -145,10 +145,22 @@ def cmd_continue(args: argparse.Namespace) -> int:
         )
     people = len({row[1] for row in plan.usage})
     months = ", ".join(plan.usage_months)
-    print(
-        f"  {found.month[:4]} 年此前的统筹基金用量 (计入年度限额): {people} 人, 来自月结 {months} / "
-        f"fund used in {found.month[:4]} before (counts against the caps): {people} persons, from the statements of {months}"
-    )
+    if len(plan.usage_months) == 1:
+        print(
+            f"  {found.month[:4]} 年此前的统筹基金用量 (计入年度限额): {people} 人, 只来自 1 个月的月结 {months} / "
+            f"fund used in {found.month[:4]} before (counts against the caps): {people} persons, from one month's statement only ({months})"
+        )
+    else:
+        print(
+            f"  {found.month[:4]} 年此前的统筹基金用量 (计入年度限额): {people} 人, 来自月结 {months} / "
+            f"fund used in {found.month[:4]} before (counts against the caps): {people} persons, from the statements of {months}"
+        )
+    if plan.usage_missing:
+        missing = ", ".join(plan.usage_missing)
+        print(
+            f"  没有找到 {missing} 的月结: 这些月份在本诊所支付的统筹基金未计入年度限额 / no statement of {missing} was found: "
+            "the fund paid here in those months is not counted against the caps"
+        )
     print(
         f"  已重新登记患者 / patients registered again: {done.patients_added} (姓名、身份证号、参保类别; 电话、地址和本年度参保登记"
         "请在其下次就诊时补登 / name, ID number, category; enter phone, address and this year's enrolment at their next visit)"

@@ -393,3 +393,41 @@ def test_a_statement_of_a_month_after_the_computers_date_is_refused(tmp_path: Pa
             continuation.plan_continuation(village, stick, today=dt.date(2025, 2, 28))
         assert continuation.plan_continuation(village, stick, today=dt.date(2025, 3, 20)).recording_from == dt.date(2025, 4, 1)
         assert continuation.plan_continuation(village, stick, today=dt.date(2025, 4, 1)).recording_from is None
+
+
+def test_a_statement_file_named_is_read_with_the_other_statements_beside_it(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`--from` March's file on the stick reads February beside it too: the caps count both months
+    (Alice 2 x 12.11 = 24.22, Bob 12.11; March alone gave 12.11 and 0.00), and the receipts are
+    counted from the ledger's start (exact, not a bound)."""
+    folder, stick, _, _ = _lost_village(tmp_path, capsys)
+    b.village(folder, "V02").close()
+    assert run(["continue", "--data-dir", str(folder), "--from", str(stick / "V02_2025-03_r1.json")]) == 0
+    out = capsys.readouterr().out
+    assert "来自月结 2025-02, 2025-03" in out and "没有找到" not in out
+    with ClinicSession(folder) as village:
+        start = ledger.continuation(village.db)
+        cards = [village.usage_card(_found_again(village, who).id, dt.date(2025, 4, 7)) for who in (ALICE, BOB)]
+    assert start is not None and (start.month, dict(start.receipt_seqs), start.receipts_exact) == ("2025-03", {2025: 5}, True)
+    assert [str(c.fund_year) for c in cards] == ["24.22", "12.11"]
+
+
+def test_a_statement_file_named_alone_says_usage_is_of_one_month_and_which_are_missing(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The township's copy of March, alone in its folder: the output says the usage is of that one
+    month only and names January and February as not found."""
+    folder, stick, _, _ = _lost_village(tmp_path, capsys)
+    copy = tmp_path / "from_town"
+    copy.mkdir()
+    shutil.copy(stick / "V02_2025-03_r1.json", copy)
+    b.village(folder, "V02").close()
+    assert run(["continue", "--data-dir", str(folder), "--from", str(copy / "V02_2025-03_r1.json")]) == 0
+    out = capsys.readouterr().out
+    assert "from one month's statement only (2025-03)" in out and "只来自 1 个月的月结 2025-03" in out
+    assert "没有找到 2025-01, 2025-02 的月结" in out
+
+
+def test_the_file_named_is_continued_from_even_with_a_later_month_beside_it(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    folder, stick, _, _ = _lost_village(tmp_path, capsys)
+    b.village(folder, "V02").close()
+    with ClinicSession(folder) as village:
+        plan = continuation.plan_continuation(village, stick / "V02_2025-02_r1.json", today=dt.date(2025, 4, 1))
+    assert (plan.continuation.month, plan.usage_months, plan.usage_missing) == ("2025-02", ("2025-02",), ())
