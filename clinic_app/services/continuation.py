@@ -101,8 +101,9 @@ class Continued:
     same_key: bool
     """The new folder signs with the statement's own key (its key file was saved): nothing to replace."""
     patients_added: int = 0
-    patients_left_out: tuple[str, ...] = ()
-    """Persons of the statements the patient form would refuse (an ID number that is not valid)."""
+    patients_left_out: tuple[tuple[str, str, str], ...] = ()
+    """Persons of the statements the patient form refuses (an ID number that is not valid, …): (name
+    and ID number, why in Chinese, why in English)."""
 
 
 def _refuse(zh: str, en: str) -> BadInput:

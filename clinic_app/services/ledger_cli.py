@@ -165,8 +165,8 @@ def cmd_continue(args: argparse.Namespace) -> int:
         f"  已重新登记患者 / patients registered again: {done.patients_added} (姓名、身份证号、参保类别; 电话、地址和本年度参保登记"
         "请在其下次就诊时补登 / name, ID number, category; enter phone, address and this year's enrolment at their next visit)"
     )
-    if done.patients_left_out:
-        print(f"  身份证号无效, 未登记 / not registered, invalid ID number: {', '.join(done.patients_left_out)}")
+    for who, zh, en in done.patients_left_out:
+        print(f"  未登记 / not registered: {who}: {zh} / {en}")
     print(f"  {found.month} 及以前的月份不能再导出 / months up to {found.month} cannot be exported again")
     if plan.recording_from is not None:
         print(

@@ -354,21 +354,24 @@ class ClinicSession:
             ledger.audit(conn, "patient_added", f"{record.id} {record.name}")
         return record
 
-    def add_patients_in(self, conn: sqlite3.Connection, people: Sequence[tuple[PatientInput, str]]) -> tuple[int, list[str]]:
+    def add_patients_in(
+        self, conn: sqlite3.Connection, people: Sequence[tuple[PatientInput, str]]
+    ) -> tuple[int, list[tuple[str, str, str]]]:
         """Register `people` inside the caller's transaction (a continued ledger's patients, from the
         lost ledger's statements), each (person, the personal number the statements give): a person
         keeps that number (printed on receipts, held by the township), unless someone registered here
         holds it already (then the next free one).  An ID number registered already is passed over,
-        and a person the form would refuse (an ID number that is not valid) is left out and named.
-        Returns (how many were added, the names left out)."""
+        and a person the form would refuse (an ID number that is not valid, a category this version
+        does not know) is left out.  Returns (how many were added, those left out: (name and ID
+        number, why in Chinese, why in English))."""
         clinic = self.require_clinic()
         added, left_out = 0, []
         for data, psn_no in people:
             try:
                 record = self._checked_patient(data, None)
-            except BadInput:
+            except BadInput as refused:
                 if not data.id_number.strip() or ledger.patient_by_id_number(conn, data.id_number.strip()) is None:
-                    left_out.append(f"{data.name} ({data.id_number})")
+                    left_out.append((f"{data.name} ({data.id_number})", refused.zh, refused.en))
                 continue
             if not psn_no or ledger.psn_no_taken(conn, psn_no):
                 psn_no = ledger.next_psn_no(conn, clinic.code)

@@ -264,9 +264,18 @@ def test_registering_again_passes_over_the_registered_and_names_an_invalid_id(tm
     bad = ALICE[:-1] + ("0" if ALICE[-1] != "0" else "1")  # the check digit wrong
     with b.village(tmp_path / "v02", "V02") as village:
         b.enrol(village, "村民甲", ALICE, "V02")
-        people = [(PatientInput("村民甲", ALICE), ""), (PatientInput("村民丙", bad), ""), (PatientInput("村民乙", BOB), "")]
+        ding = b.resident_id(204)
+        people = [
+            (PatientInput("村民甲", ALICE), ""), (PatientInput("村民丙", bad), ""), (PatientInput("村民乙", BOB), ""),
+            (PatientInput("村民丁", ding, category="farmer"), ""),  # a category this version does not know
+        ]
         with transaction(village.db) as conn:
-            assert village.add_patients_in(conn, people) == (1, [f"村民丙 ({bad})"])
+            added, left_out = village.add_patients_in(conn, people)
+        # Each left out with the form's own reason (it was 身份证号无效 for all).
+        assert added == 1 and left_out == [
+            (f"村民丙 ({bad})", f"身份证号码 {bad} 无效 (校验位或出生日期不对)", f"invalid resident ID number {bad} (checksum or birth date)"),
+            (f"村民丁 ({ding})", "参保类别无效: farmer", "unknown category farmer"),
+        ]
         assert sorted(p.name for p in village.find_patients("村民")) == ["村民乙", "村民甲"]
 
 
