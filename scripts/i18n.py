@@ -346,15 +346,38 @@ EN = {
         "When the data folder was lost with no backup: in a new data folder with nothing recorded yet, choose the "
         "USB stick holding this clinic's statement data files",
     "选择存有本诊所月结数据文件的文件夹 (U 盘)": "Choose the folder (USB stick) holding this clinic's statement data files",
-    "找到本诊所最新的月结: {month} 第 {revision} 版 ({path}), 签名和合计已核验。\n\n"
-    "接续后, 新台账从第 {seq} 条开始, 结算号和收据号接着原来的编号; 同时重新登记月结中的 {people} 位患者, "
-    "并计入他们本年度此前的统筹用量。{month} 及以前的月份不能再导出。\n"
-    "原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。\n\n现在接续吗?":
+    "找到本诊所最新的月结: {month} 第 {revision} 版 ({path}), 签名和合计已核验。\n"
+    "{month} 必须是乡镇卫生院已收到的本诊所最后一个月: 若乡镇有更晚的月份, 请先向乡镇要那个月的月结数据文件, "
+    "放进同一文件夹再接续 (否则下一份月结会被乡镇拒收)。":
         "This clinic's newest statement found: {month} revision {revision} ({path}); its signature and totals are "
-        "verified.\n\nThe new ledger then starts at entry {seq}, settlement ids and receipt numbers going on from the "
-        "old ones; the {people} patients the statements name are registered again, and their fund used this year so "
-        "far counts. {month} and earlier months cannot be exported again.\nThe signing key was lost with the data: a "
-        "new key is made, and the township must replace the registered key.\n\nContinue now?",
+        "verified.\n{month} must be the last month the township holds from this clinic: if it holds a later one, ask "
+        "the township for that month's statement data file and put it in the same folder first (or the next statement "
+        "is refused by the township).",
+    "接续后, 新台账从第 {seq} 条开始, 结算号和收据号接着原来的编号; 同时重新登记月结中的 {people} 位患者, "
+    "并计入他们本年度此前的统筹用量。{month} 及以前的月份不能再导出。":
+        "The new ledger then starts at entry {seq}, settlement ids and receipt numbers going on from the old ones; the "
+        "{people} patients the statements name are registered again, and their fund used this year so far counts. "
+        "{month} and earlier months cannot be exported again.",
+    "没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。\n"
+    "原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。":
+        "Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again; "
+        "family-doctor package receipts (QY) are numbered from the start again.\nThe signing key was lost with the "
+        "data: a new key is made, and the township must replace the registered key.",
+    "现在接续吗?": "Continue now?",
+    "本年度此前的统筹用量只来自 1 个月的月结 ({months})。":
+        "This year's fund used so far is counted from one month's statement only ({months}).",
+    "本年度此前的统筹用量来自月结 {months}。": "This year's fund used so far is counted from the statements of {months}.",
+    "没有找到 {missing} 的月结: 这些月份在本诊所支付的统筹基金不计入年度限额。":
+        "No statement of {missing} was found: the fund paid here in those months does not count against the caps.",
+    "找到的月结未能从 {year} 年的第一张收据数起: 收据号从一个不会与之前重复的号码接续, 中间会空号。":
+        "The statements found do not reach back to {year}'s first receipt: receipt numbers go on after one no earlier "
+        "receipt can pass, leaving a gap.",
+    "{month} 是本月: 接续后本月的账已结清, 从 {day} 起才能记账。":
+        "{month} is this month: continuing closes it, and visits can be recorded from {day}.",
+    "未登记 {who}: {why}": "Not registered: {who}: {why}",
+    "没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。":
+        "Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again; "
+        "family-doctor package receipts (QY) are numbered from the start again.",
     "台账已接续自 {month} 第 {revision} 版月结: 下一条为第 {seq} 条; 已重新登记 {added} 位患者 "
     "(本年度参保登记请在其下次就诊时补登)。\n新签名密钥指纹: {fingerprint}\n"
     "请把这个指纹电话读给乡镇卫生院: 乡镇导入下一份月结时提示密钥不同, 与村医核对指纹后点 更换该村密钥, 再导入。":

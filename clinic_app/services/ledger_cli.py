@@ -168,6 +168,11 @@ def cmd_continue(args: argparse.Namespace) -> int:
     for who, zh, en in done.patients_left_out:
         print(f"  未登记 / not registered: {who}: {zh} / {en}")
     print(f"  {found.month} 及以前的月份不能再导出 / months up to {found.month} cannot be exported again")
+    print(
+        "  没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号 / visits on no "
+        "exported statement cannot be recovered: the numbers on their paper receipts will be given again; family-doctor "
+        "package receipts (QY) are numbered from the start again"
+    )
     if plan.recording_from is not None:
         print(
             f"  接续自本月 {found.month} 的月结, 本月的账已结清: 从 {plan.recording_from} 起才能记账 / continued from this "

@@ -569,32 +569,77 @@ class SettingsScreen(QWidget):
 
     def confirm_continuation(self, plan: Any) -> bool:
         found = plan.continuation
+        parts = [
+            self.tr(
+                "找到本诊所最新的月结: {month} 第 {revision} 版 ({path}), 签名和合计已核验。\n"
+                "{month} 必须是乡镇卫生院已收到的本诊所最后一个月: 若乡镇有更晚的月份, 请先向乡镇要那个月的月结数据文件, "
+                "放进同一文件夹再接续 (否则下一份月结会被乡镇拒收)。"
+            ).format(month=found.month, revision=found.revision, path=plan.path),
+            self.tr(
+                "接续后, 新台账从第 {seq} 条开始, 结算号和收据号接着原来的编号; 同时重新登记月结中的 {people} 位患者, "
+                "并计入他们本年度此前的统筹用量。{month} 及以前的月份不能再导出。"
+            ).format(month=found.month, seq=found.last_seq + 1, people=len(plan.people)),
+            *self._continuation_caveats(plan),
+            self.tr(
+                "没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。\n"
+                "原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。"
+            ),
+            self.tr("现在接续吗?"),
+        ]
         answer = QMessageBox.question(
             self,
             self.tr("从月结接续台账"),
-            self.tr(
-                "找到本诊所最新的月结: {month} 第 {revision} 版 ({path}), 签名和合计已核验。\n\n"
-                "接续后, 新台账从第 {seq} 条开始, 结算号和收据号接着原来的编号; 同时重新登记月结中的 {people} 位患者, "
-                "并计入他们本年度此前的统筹用量。{month} 及以前的月份不能再导出。\n"
-                "原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。\n\n现在接续吗?"
-            ).format(
-                month=found.month, revision=found.revision, path=plan.path, seq=found.last_seq + 1, people=len(plan.people)
-            ),
+            "\n\n".join(parts),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,  # Enter changes nothing: continuing is done once, for good
         )
         return answer == QMessageBox.StandardButton.Yes
 
+    def _continuation_caveats(self, plan: Any) -> list[str]:
+        """What the plan counts from and what it leaves open: the usage's months, the receipt gap, the
+        first day visits can be recorded (said both before continuing and after)."""
+        found = plan.continuation
+        year = found.month[:4]
+        if len(plan.usage_months) == 1:
+            lines = [self.tr("本年度此前的统筹用量只来自 1 个月的月结 ({months})。").format(months=plan.usage_months[0])]
+        else:
+            lines = [self.tr("本年度此前的统筹用量来自月结 {months}。").format(months=", ".join(plan.usage_months))]
+        if plan.usage_missing:
+            lines.append(
+                self.tr("没有找到 {missing} 的月结: 这些月份在本诊所支付的统筹基金不计入年度限额。").format(
+                    missing=", ".join(plan.usage_missing)
+                )
+            )
+        if not found.receipts_exact:
+            lines.append(
+                self.tr("找到的月结未能从 {year} 年的第一张收据数起: 收据号从一个不会与之前重复的号码接续, 中间会空号。").format(year=year)
+            )
+        if plan.recording_from is not None:
+            lines.append(
+                self.tr("{month} 是本月: 接续后本月的账已结清, 从 {day} 起才能记账。").format(
+                    month=found.month, day=plan.recording_from.isoformat()
+                )
+            )
+        return ["\n".join(lines)]
+
     def _continued(self, done: Any) -> None:
         found = done.plan.continuation
-        text = self.tr(
-            "台账已接续自 {month} 第 {revision} 版月结: 下一条为第 {seq} 条; 已重新登记 {added} 位患者 "
-            "(本年度参保登记请在其下次就诊时补登)。\n新签名密钥指纹: {fingerprint}\n"
-            "请把这个指纹电话读给乡镇卫生院: 乡镇导入下一份月结时提示密钥不同, 与村医核对指纹后点 更换该村密钥, 再导入。"
-        ).format(
-            month=found.month, revision=found.revision, seq=found.last_seq + 1, added=done.patients_added,
-            fingerprint=done.fingerprint,
-        )
+        lines = [
+            self.tr(
+                "台账已接续自 {month} 第 {revision} 版月结: 下一条为第 {seq} 条; 已重新登记 {added} 位患者 "
+                "(本年度参保登记请在其下次就诊时补登)。\n新签名密钥指纹: {fingerprint}\n"
+                "请把这个指纹电话读给乡镇卫生院: 乡镇导入下一份月结时提示密钥不同, 与村医核对指纹后点 更换该村密钥, 再导入。"
+            ).format(
+                month=found.month, revision=found.revision, seq=found.last_seq + 1, added=done.patients_added,
+                fingerprint=done.fingerprint,
+            ),
+            *self._continuation_caveats(done.plan),
+        ]
+        english = self.context.language == "en"
+        for who, zh, en in done.patients_left_out:
+            lines.append(self.tr("未登记 {who}: {why}").format(who=who, why=en if english else zh))
+        lines.append(self.tr("没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。"))
+        text = "\n".join(lines)
         self.continue_note.setText(text)
         self.continue_button.setEnabled(False)  # once, for good
         emit(self.context.data_changed, "patient")

@@ -98,6 +98,7 @@ def test_a_village_that_lost_its_data_continues_from_its_stick_and_the_township_
     assert (dict(start.receipt_seqs), start.receipts_exact, start.body_sha256) == ({2025: 5}, True, march.body_sha256)
     assert json.loads(detail)["new_fingerprint"] == new_key != march.fingerprint
     assert new_key in out and march.fingerprint in out and "replace-key" in out and "2025-03" in out
+    assert "纸质收据上的号码会再次使用" in out and "package receipts (QY) are numbered from the start again" in out
 
     # The statements' persons are registered again, the doctor finds them; sex and birth from the ID number.
     assert "patients registered again: 2" in out

@@ -618,8 +618,17 @@ def test_a_lost_ledger_is_continued_from_the_stick_in_settings(qtbot, context, s
         screen.continue_button.click()
     (text,) = asked
     assert "2026-02 第 1 版" in text and "从第 3 条开始" in text and "2 位患者" in text
+    # What the command line says is asked here too: the month must be the township's last, the
+    # usage's one month and those not found, the receipts' gap, the receipts given again.
+    assert "2026-02 必须是乡镇卫生院已收到的本诊所最后一个月" in text
+    assert "只来自 1 个月的月结 (2026-02)" in text
+    # February starts the lost ledger: no month before it is missing, its receipts are counted exactly.
+    assert "没有找到" not in text and "中间会空号" not in text
+    assert "纸质收据上的号码会再次使用" in text and "QY" in text
     done = continued.args[0]
-    assert done.fingerprint in screen.continue_note.text() and "更换该村密钥" in screen.continue_note.text()
+    note = screen.continue_note.text()
+    assert done.fingerprint in note and "更换该村密钥" in note
+    assert "只来自 1 个月的月结 (2026-02)" in note and "QY" in note
     assert not screen.continue_button.isEnabled()
     wait_idle(qtbot, worker)
     start = ledger.continuation(session.db)
@@ -655,3 +664,26 @@ def test_the_wizard_points_a_village_that_lost_its_data_to_the_settings_button(q
         qtbot.addWidget(wizard)
         hint = wizard.clinic_page.lost_hint.text()
     assert f"“{screen.continue_button.text()}”" in hint and "诊所编码" in hint
+
+
+def test_continuing_from_this_months_statement_says_from_when_visits_are_recorded(qtbot, context, session, worker, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """On 20 February the February statement closes this month: the question says visits are
+    recorded from 1 March; a person left out is named in the note with the reason."""
+    from clinic_app.services import continuation
+
+    stick = _stick_of_the_lost_folder(tmp_path, session)
+    screen = make_screen(qtbot, context, worker)
+    plan = continuation.plan_continuation(session, stick, today=dt.date(2026, 2, 20))
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *_a: asked.append(text) or QMessageBox.StandardButton.No)
+    assert not screen.confirm_continuation(plan)
+    assert "2026-02 是本月: 接续后本月的账已结清, 从 2026-03-01 起才能记账" in asked[0]
+    # A stick without January (a ledger started before it), counted to a bound: both said.
+    gaps = replace(plan, usage_missing=("2026-01",), continuation=replace(plan.continuation, receipts_exact=False))
+    assert not screen.confirm_continuation(gaps)
+    assert "没有找到 2026-01 的月结: 这些月份在本诊所支付的统筹基金不计入年度限额" in asked[1]
+    assert "未能从 2026 年的第一张收据数起" in asked[1] and "中间会空号" in asked[1]
+    left_out = (("村民丙 (430521195806010019)", "参保类别无效: farmer", "unknown category farmer"),)
+    screen._continued(continuation.Continued(plan, "AAAA BBBB", False, 1, left_out))
+    note = screen.continue_note.text()
+    assert "从 2026-03-01 起才能记账" in note and "未登记 村民丙 (430521195806010019): 参保类别无效: farmer" in note
