@@ -457,9 +457,10 @@ FundEvent = tuple[str, str, str, int, bool]
 """(setl_time, pool, service date, fund fen, out of the city) of one imported visit."""
 
 # An out-of-city visit (市外就医): an outside receipt paid back on the out-of-city route (its
-# `reimbursement` object's routes, which a reversal repeats), or a line whose reasons name an
-# out-of-city rule (``out_of_area_cap``, ``out_of_area_cap_used``, ``out_of_area_not_covered``: a
-# visit settled at the clinic says it is one only when such a rule applied).  Only lines whose
+# `reimbursement` object's routes, which a reversal repeats), or a line whose reasons name the
+# out-of-city route or rule (``out_of_area_route``, ``out_of_area_cap``, ``out_of_area_cap_used``,
+# ``out_of_area_not_covered``; a file of an older version said a visit settled at the clinic was
+# one only when a rule applied, not the route).  Only lines whose
 # reasons or receipt mention the word are read one by one.
 OUT_OF_AREA = "out_of_area"
 _MENTIONS_OUT_OF_AREA = f"%{OUT_OF_AREA}%"
