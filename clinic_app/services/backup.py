@@ -64,10 +64,12 @@ class CheckReport:
     """The file's folder cannot be written (a write-protected disk): it was read without writing."""
     continued: ledger.Continuation | None = None
     """The statement the ledger continues from (its data folder before was lost), checked from there."""
+    continuation_problem: str = ""
+    """What is wrong with that anchor (`ledger.continuation_problem`): '' when nothing."""
 
     @property
     def ok(self) -> bool:
-        return not self.integrity and not self.breaks and self.schema_version <= SCHEMA_VERSION
+        return not self.integrity and not self.breaks and not self.continuation_problem and self.schema_version <= SCHEMA_VERSION
 
     def lines(self) -> list[str]:
         """The report as the CLI prints it."""
@@ -99,6 +101,8 @@ class CheckReport:
                 f"台账接续自月结 {c.month} 第 {c.revision} 版 (第 {c.last_seq} 条之后) / "
                 f"the ledger continues from statement {c.month} r{c.revision} (after seq {c.last_seq})"
             )
+            if self.continuation_problem:
+                out.append(f"  接续点未通过校验 / continuation FAILED: {self.continuation_problem}")
         if self.schema_version > SCHEMA_VERSION:
             out.append(f"结构版本比本软件新 / schema newer than this app ({SCHEMA_VERSION})")
         return out
@@ -109,9 +113,10 @@ def check_file(path: Path) -> CheckReport:
     with read_only(path) as db:
         version, problems, count, breaks = ledger.inspect_file(db)
         continued = None if problems else ledger.continuation(db)
+        anchor = "" if continued is None else ledger.continuation_problem(db)
     # SQLite's text about a damaged page may carry the damaged bytes themselves.
     integrity = tuple(plain_detail(problem) for problem in problems)
-    return CheckReport(path, version, count, integrity, tuple(breaks), not folder_writable(path.parent), continued)
+    return CheckReport(path, version, count, integrity, tuple(breaks), not folder_writable(path.parent), continued, anchor)
 
 
 def check_database(folder: Path) -> CheckReport:

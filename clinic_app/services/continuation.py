@@ -64,7 +64,7 @@ from clinic_app.store.db import record_time, transaction
 from clinic_app.store.ledger import GENESIS_HASH
 from clinic_app.store.township import pool_parts
 
-AUDIT_ACTION = "ledger_continued"
+AUDIT_ACTION = ledger.CONTINUED_ACTION
 
 
 @dataclass(frozen=True)

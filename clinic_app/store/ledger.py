@@ -538,6 +538,34 @@ def fund_outside_ledger(db: sqlite3.Connection, id_number: str | None, year: int
     return int(row[0])
 
 
+CONTINUED_ACTION = "ledger_continued"
+"""The audit entry written with a continuation (services/continuation.py), recording its anchor."""
+
+
+def continuation_problem(db: sqlite3.Connection) -> str:
+    """What is wrong with a continued ledger's anchor ('' when nothing, or not continued): it is
+    recorded by one `CONTINUED_ACTION` audit entry, made before any entry was voided, that names
+    the same statement, seq and hash.  An anchor put by hand under a ledger whose first entries
+    were deleted (its triggers dropped) links the chain, but has no such entry."""
+    start = continuation(db)
+    if start is None:
+        return ""
+    rows = db.execute("SELECT id, detail FROM audit_log WHERE action = ? ORDER BY id", [CONTINUED_ACTION]).fetchall()
+    if len(rows) != 1:
+        return f"接续点应有 1 条接续审计记录, 实有 {len(rows)} 条 / the continuation has {len(rows)} audit entries, not 1"
+    try:
+        recorded = json.loads(rows[0][1])
+        said = tuple(recorded[k] for k in ("month", "revision", "body_sha256", "last_seq", "last_hash"))
+    except (ValueError, KeyError, TypeError):
+        said = ()
+    if said != (start.month, start.revision, start.body_sha256, start.last_seq, start.last_hash):
+        return "接续点与其审计记录不符 / the continuation differs from its audit entry"
+    voided = db.execute("SELECT 1 FROM audit_log WHERE action = 'visit_voided' AND id < ? LIMIT 1", [rows[0][0]]).fetchone()
+    if voided is not None:
+        return "接续审计记录晚于台账中的作废记录 / the continuation's audit entry comes after a void of the ledger"
+    return ""
+
+
 def chain_start(db: sqlite3.Connection) -> tuple[int, str]:
     """(seq, hash) the ledger's first entry follows: (0, genesis), or the continued statement's last."""
     start = continuation(db)

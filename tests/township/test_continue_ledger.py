@@ -441,3 +441,44 @@ def test_the_file_named_is_continued_from_even_with_a_later_month_beside_it(tmp_
     with ClinicSession(folder) as village:
         plan = continuation.plan_continuation(village, stick / "V02_2025-02_r1.json", today=dt.date(2025, 4, 1))
     assert (plan.continuation.month, plan.usage_months, plan.usage_missing) == ("2025-02", ("2025-02",), ())
+
+
+def test_check_refuses_an_anchor_put_under_a_ledger_whose_first_entries_were_deleted(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Entries 1-3 deleted (triggers dropped) and an anchor inserted after entry 3's hash: the chain
+    links, but no `continue` wrote it (no audit entry), and an audit entry added by hand comes after
+    the void of the deleted entries."""
+    import sqlite3
+
+    from clinic_app.store.db import DB_NAME
+
+    folder = tmp_path / "v02"
+    with b.village(folder, "V02") as village:
+        alice = b.enrol(village, "村民甲", ALICE, "V02")
+        first = b.settle(village, alice.id, dt.datetime(2025, 2, 10, 9))
+        b.settle(village, alice.id, dt.datetime(2025, 2, 11, 9))
+        village.void(first, "收费录入错误", village.operators()[0].id, dt.datetime(2025, 2, 11, 10))
+        b.settle(village, alice.id, dt.datetime(2025, 3, 3, 9))
+    conn = sqlite3.connect(folder / DB_NAME)
+    triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    for name, _ in triggers:
+        conn.execute(f"DROP TRIGGER {name}")
+    for table in ("visit_items", "visit_funds"):
+        conn.execute(f"DELETE FROM {table} WHERE visit_id IN (SELECT id FROM visits WHERE seq <= 3)")
+    conn.execute("DELETE FROM visits WHERE seq <= 3")
+    (after,) = conn.execute("SELECT prev_hash FROM visits WHERE seq = 4").fetchone()
+    conn.execute(
+        "INSERT INTO continuations VALUES (1, 'V02', '2025-02', 1, 'x', 'x', 3, ?, '2025-02-11', '{}', 1, 'x', 'x')", [after]
+    )
+    for _, sql in triggers:
+        conn.execute(sql)
+    conn.commit()
+    assert run(["check", "--data-dir", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "哈希链 / hash chain: ok" in out and "the continuation has 0 audit entries, not 1" in out
+
+    detail = {"month": "2025-02", "revision": 1, "body_sha256": "x", "last_seq": 3, "last_hash": after}
+    conn.execute("INSERT INTO audit_log (time, action, detail) VALUES ('x', ?, ?)", [continuation.AUDIT_ACTION, json.dumps(detail)])
+    conn.commit()
+    conn.close()
+    assert run(["check", "--data-dir", str(folder)]) == 1
+    assert "comes after a void of the ledger" in capsys.readouterr().out
