@@ -176,6 +176,7 @@ class _ClinicPage(QWizardPage):
 
     def _follow_role(self) -> None:
         township = self.is_township()
+        self.lost_hint.setVisible(not township)  # continuing a lost ledger is a village's
         for field, own in ((self.township_code, self.code), (self.township_name, self.name)):
             field.setEnabled(not township)
             if township:

@@ -173,7 +173,9 @@ def test_a_township_is_its_own_township(qtbot, tmp_path, worker) -> None:  # typ
         qtbot.addWidget(wizard)
         wizard.show()
         page = wizard.clinic_page
+        assert page.lost_hint.isVisible()  # a village may have lost its data folder
         page.role.setCurrentIndex(page.role.findData("township"))
+        assert not page.lost_hint.isVisible()  # continuing from a statement is a village's
         page.name.setText("石门镇卫生院")
         page.code.setText("H430523101")
         assert not page.township_code.isEnabled() and page.township_code.text() == "H430523101"
@@ -185,6 +187,8 @@ def test_a_township_is_its_own_township(qtbot, tmp_path, worker) -> None:  # typ
         )
         page.role.setCurrentIndex(page.role.findData("village"))
         assert page.township_code.isEnabled()
+        wizard.back()
+        assert page.lost_hint.isVisible()
 
 
 def test_esc_after_typing_asks_before_the_setup_is_thrown_away(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
