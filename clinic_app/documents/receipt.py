@@ -116,24 +116,32 @@ class _Flow:
 
     def pair(self, left: str, right: str, size: float, indent: float = 0) -> None:
         """Left text and a right-aligned value; the left wraps to leave room for the value."""
-        room = self.width - indent - fonts.text_width(right, self.font, size) - size
-        lines = fonts.wrap_text(left, self.font, size, max(room, size * 2))
-        if len(lines) > 1 and fonts.text_width(left, self.font, size) <= self.width - indent:
-            # A short label beside a long value (冲销收据号 on 58 mm): the label whole on its
-            # line and the value under it, rather than the label broken in two.
-            self.rows.append(_Row(self._line_height(size), size, [(left, indent, "l")]))
-            if fonts.text_width(right, self.font, size) <= self.width - indent:
-                self.rows.append(_Row(self._line_height(size), size, [(right, self.width, "r")]))
+        height = self._line_height(size)
+        label_w = fonts.text_width(left, self.font, size)
+        value_w = fonts.text_width(right, self.font, size)
+        room = self.width - indent - value_w - size
+        if label_w <= room:
+            self.rows.append(_Row(height, size, [(left, indent, "l"), (right, self.width, "r")]))
+            return
+        if room < size * 2 or label_w <= self.width - indent:
+            # The value cannot sit beside the whole label: the label on its line (冲销收据号 on
+            # 58 mm, not broken in two) and the value under it.  A value beside a two-character
+            # label (患者 and a 20-character name on 58 mm) left it exactly two characters of
+            # room: the label fitted there and the value, right-aligned, began off the paper.
+            for line in fonts.wrap_text(left, self.font, size, self.width - indent):
+                self.rows.append(_Row(height, size, [(line, indent, "l")]))
+            if value_w <= self.width - indent:
+                self.rows.append(_Row(height, size, [(right, self.width, "r")]))
                 return
-            # A value wider than the paper (a void's reason, a long name), drawn right-aligned,
-            # began off its left edge: it is wrapped under its label instead.
+            # A value wider than the paper (a void's reason, a long name) is wrapped under its label.
             self.text(right, size, indent=indent + size)
             return
+        # A label longer than the paper beside a short value (an item's quantity x price): the
+        # label wraps within the room the value leaves, the value beside its last line.
+        lines = fonts.wrap_text(left, self.font, size, room)
         for line in lines[:-1]:
-            self.rows.append(_Row(self._line_height(size), size, [(line, indent, "l")]))
-        self.rows.append(
-            _Row(self._line_height(size), size, [(lines[-1], indent, "l"), (right, self.width, "r")])
-        )
+            self.rows.append(_Row(height, size, [(line, indent, "l")]))
+        self.rows.append(_Row(height, size, [(lines[-1], indent, "l"), (right, self.width, "r")]))
 
     def columns(
         self, cells: list[tuple[str, float, str]], wrap_width: float, size: float, heading: list[_Row] | None = None

@@ -347,6 +347,24 @@ def test_a_long_value_beside_its_label_wraps_inside_the_paper(layout, ttf):
         assert "".join(value.split()) in text, value
 
 
+@needs_wqy
+@pytest.mark.parametrize("layout", ["58mm", "80mm"])
+@pytest.mark.parametrize("name", ["阿卜杜热合曼买买提依明艾合买提江热娜古", "阿卜杜热合曼买买提依明艾合买提江热娜古丽阿卜杜拉"])
+def test_a_long_name_beside_a_two_character_label_stays_within_the_printable_width(layout, name, ttf):
+    # 患者 is exactly two characters wide, the least room the label was given: beside a 20- or
+    # 24-character name it fitted there on one line, and the name, right-aligned, began up to
+    # 30 pt left of the margin (off the paper on 58 mm).
+    from clinic_app.documents.receipt import GEOMETRY
+
+    margin = GEOMETRY[layout].margin
+    data = replace(sample_receipt(), patient=replace(sample_receipt().patient, name=name))
+    pdf = receipt_pdf(data, layout, ttf)
+    for drawn in drawn_strings(pdf):
+        width = fonts.text_width(drawn.text, ttf, drawn.size)
+        assert drawn.x >= margin - 0.01 and drawn.x + width <= drawn.page_width - margin + 0.01, drawn
+    assert name in "".join(text_of(pdf).split())
+
+
 def _strings_of(page) -> list[str]:  # noqa: ANN001
     strings: list[str] = []
     page.extract_text(visitor_text=lambda text, *_: strings.append(text.strip()) if text.strip() else None)
