@@ -183,7 +183,8 @@ class VisitList(Flowable):  # type: ignore[misc]  # reportlab has no type hints
     again applying its style to every cell and splitting itself page by page, on a 3,000-visit
     month (the export's 2 s target).  `rows[0]` is the header; a row of `spans` has its one text from column
     `OUTSIDE_FROM` to the end, in dark grey; `sizes` are the cells set smaller to fit; a
-    `Paragraph` cell (a name the font lacks a character of) is drawn as a paragraph.
+    `Paragraph` cell (a name the font lacks a character of) is drawn as a paragraph.  `pad`: empty
+    room under the rows that the part claims (see `split`).
     """
 
     def __init__(
@@ -194,10 +195,11 @@ class VisitList(Flowable):  # type: ignore[misc]  # reportlab has no type hints
         sizes: dict[tuple[int, int], float] | None = None,
         first: int = 1,
         end: int | None = None,
+        pad: float = 0.0,
     ) -> None:
         super().__init__()
         self.rows, self.font, self.spans, self.sizes = rows, font, spans, sizes or {}
-        self.first, self.end = first, len(rows) if end is None else end
+        self.first, self.end, self.pad = first, len(rows) if end is None else end, pad
         self.widths = [w * mm for w in VISIT_WIDTHS]
         self.positions = [sum(self.widths[:i]) for i in range(len(self.widths) + 1)]
         self.width = self.positions[-1]
@@ -208,7 +210,7 @@ class VisitList(Flowable):  # type: ignore[misc]  # reportlab has no type hints
         return 1 + self.end - self.first
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # reportlab's names
-        self.height = self._count() * VISIT_ROW_HEIGHT
+        self.height = self._count() * VISIT_ROW_HEIGHT + self.pad
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
@@ -222,10 +224,15 @@ class VisitList(Flowable):  # type: ignore[misc]  # reportlab has no type hints
         if fits == self._count():
             return [self]
         cut = self.first + fits - 1
-        while cut in self.spans and cut > self.first + 1:
-            cut -= 1  # a visit's own line (outside receipt, long name) goes over with the visit
+        while cut in self.spans and cut > self.first:
+            cut -= 1  # a visit's own lines (long name, outside receipt) go over with the visit
+        if cut == self.first:
+            return []  # the first visit and its own lines do not fit: all of it on the next page
+        # The part claims the room of the rows that went over: left free, reportlab filled it with
+        # the rest, a repeated header and a row at the page's foot.
+        pad = (fits - (1 + cut - self.first)) * VISIT_ROW_HEIGHT
         return [
-            VisitList(self.rows, self.font, self.spans, self.sizes, self.first, cut),
+            VisitList(self.rows, self.font, self.spans, self.sizes, self.first, cut, pad),
             VisitList(self.rows, self.font, self.spans, self.sizes, cut, self.end),
         ]
 
@@ -235,6 +242,7 @@ class VisitList(Flowable):  # type: ignore[misc]  # reportlab has no type hints
         top = len(drawn) * VISIT_ROW_HEIGHT
         positions, widths = self.positions, self.widths
         canvas.saveState()
+        canvas.translate(0, self.pad)  # the rows at the top, the claimed room under them
         canvas.setFillColor(HEADER_GREY)
         canvas.rect(0, top - VISIT_ROW_HEIGHT, self.width, VISIT_ROW_HEIGHT, stroke=0, fill=1)
         # A string a cell, as a table draws it (readers of the PDF take each for a cell).

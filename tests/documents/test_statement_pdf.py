@@ -239,6 +239,42 @@ def test_a_visit_s_own_line_under_it_is_never_the_first_row_of_a_page(key, ttf):
             assert not first.startswith(("外院票据", "姓名 ")), (shift, number, first)
 
 
+def test_a_visit_with_a_long_name_and_an_outside_receipt_goes_over_a_page_whole_and_the_header_heads_pages_only(key, ttf):
+    # A visit with two own lines (its long name, its outside receipt) at a page's foot: the split
+    # stopped at the name's line, which began the next page; and where the break moved back two
+    # rows or more, reportlab filled the room they left with the rest of the list, a repeated
+    # header and one visit at the page's foot, its own lines on the next page.
+    import datetime as dt
+
+    from clinic_app.documents.records import OutsideReceipt
+
+    names = ["阿卜杜热合曼·买买提依明·艾合买提江", "欧阳司马长卿子", "热娜古丽" * 10]
+    month = sample_statement(150, seed=5)
+    for shift in range(6):  # where the pages break moves with the rows before
+        visits = []
+        for n, v in enumerate(month.visits):
+            if (n + shift) % 3 == 0:
+                v = replace(v, person=replace(v.person, name=names[n % len(names)]))
+                if n % 2 == 0:
+                    v = replace(v, outside=OutsideReceipt(f"WY{n:06d}", dt.date(2025, 3, 1), "township", ("emergency",)))
+            visits.append(v)
+        data = replace(month, visits=tuple(visits))
+        pages = PdfReader(io.BytesIO(statement_pdf(data, build_statement(data, key), ttf))).pages
+        assert len(pages) >= 3
+        for number, page in enumerate(pages, start=1):
+            drawn: list[tuple[str, float]] = []
+            page.extract_text(visitor_text=lambda text, cm, tm, *_, found=drawn: found.append((text.strip(), cm[5] + tm[5])) if text.strip() else None)
+            headers = [y for text, y in drawn if text == "结算ID"]
+            if not headers:
+                continue  # the signatures' page
+            assert len(headers) == 1, (shift, number, len(headers))  # no header again at the foot
+            rows = [(text, y) for text, y in drawn if y < headers[0] - 1 and y > 16 * mm]  # above the footer
+            below = sorted({round(y, 1) for _, y in rows}, reverse=True)
+            first = [text for text, y in rows if round(y, 1) == below[0]]
+            # A visit's row, with its number, not an own line ("姓名 …", "外院票据 WY…").
+            assert first[0].isdigit() and not any(text.startswith(("外院票据 ", "姓名 ")) for text in first), (shift, number, first)
+
+
 def test_a_clinic_name_with_markup_characters_is_printed_as_typed(statement, key, ttf):
     """The names are text, not reportlab markup: "<b" in a clinic's name (typed in the wizard)
     stopped the PDF being made (paraparser: unclosed tags), and "&" could start an entity."""
