@@ -409,16 +409,17 @@ def statement_pdf(data: StatementData, data_file: bytes, font: fonts.PdfFont | N
         if v.outside is not None:  # the outside receipt the township checks the paper against
             spans.append(len(visit_rows))
             visit_rows.append(["", "", outside_text(v.outside), *[""] * (len(VISIT_HEADER) - OUTSIDE_FROM - 1)])
-    sizes = _shrink_to_fit(visit_rows, font.name, VISIT_TEXT_SIZE, frozenset(spans))
+    spanned = frozenset(spans)  # looked up on every row: in the list, each lookup went through it all
+    sizes = _shrink_to_fit(visit_rows, font.name, VISIT_TEXT_SIZE, spanned)
     # A name with a character the font lacks (㛃, 𠮷): that character from a fallback font, or 〓;
     # a plain cell printed it as nothing, and so another name.
     name_style = ParagraphStyle("name", parent=base, fontSize=6.5, leading=7.5)
     cells: list[list[Any]] = [list(cells_of) for cells_of in visit_rows]
     for r, line in enumerate(cells[1:], start=1):
-        column = OUTSIDE_FROM if r in spans else NAME_COLUMN  # a long name's own line is spanned
+        column = OUTSIDE_FROM if r in spanned else NAME_COLUMN  # a long name's own line is spanned
         if fonts.needs_fallback(line[column], font):
             line[column] = Paragraph(fonts.markup(line[column], font), name_style)
-    visits = VisitList(cells, font.name, frozenset(spans), sizes)
+    visits = VisitList(cells, font.name, spanned, sizes)
     story += [visits, Spacer(0, 6 * mm)]
 
     sign_line = "＿" * 9
