@@ -393,6 +393,31 @@ def test_every_further_a5_sheet_that_goes_on_with_the_items_heads_their_columns_
 
 
 @needs_wqy
+def test_an_a5_items_heading_left_alone_at_a_sheet_s_foot_goes_over_with_the_first_item(ttf):
+    from pypdf import PdfReader
+
+    # A head long enough (a void's long reason) that the 项目/数量 heading fell on the first
+    # sheet's last line: it stood there over no item, and stood again atop the second sheet.
+    sample = sample_receipt(reversal=True)
+    names = tuple(line.label for line in sample.lines)
+    went_over = 0
+    for lines in range(15, 24):  # the reason a line longer each time: the heading moves down a line
+        reason = ("患者称服药后皮疹瘙痒怀疑药物过敏要求退药" * 40)[: lines * 34]
+        data = replace(sample, lines=sample.lines * 3, void_reason=reason)
+        pages = PdfReader(io.BytesIO(receipt_pdf(data, "a5", ttf))).pages
+        assert len(pages) >= 2
+        for number, page in enumerate(pages, start=1):
+            strings = _strings_of(page)
+            if "项目" in strings:
+                after = strings[strings.index("项目") + 1:]
+                assert any(s.startswith(names) for s in after), (lines, number, strings[-6:])
+        first_sheet = _strings_of(pages[0])
+        if "项目" not in first_sheet and not any(s.startswith(names) for s in first_sheet):
+            went_over += 1
+    assert went_over  # the heading did reach a first sheet's foot, and went over
+
+
+@needs_wqy
 @pytest.mark.parametrize("layout", ["58mm", "a5"])
 def test_reasons_left_off_the_paper_are_counted_there(layout, ttf):
     # The receipt prints the first six reasons; the screen shows them all. The seventh and on
