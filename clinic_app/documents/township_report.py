@@ -398,9 +398,12 @@ def township_pdf(report: SettlementReport, font: fonts.PdfFont | None = None) ->
             ("ALIGN", (3, 0), (3, -1), "RIGHT"),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ]))
+        # The table's cells are 8 pt: a name fitted at the other tables' 7.5 pt (17 characters) ran
+        # past the grid when drawn.
+        year_end_names = ParagraphStyle("year-end names", parent=names, fontSize=8, leading=9.5)
         villages = Table(
             [("村卫生站 / 本院", "全年统筹应付", "年终支付")]
-            + [(_name_cell(name, font, names, 50 * mm), str(fund), str(share)) for name, fund, share in year_end_village_rows(report)],
+            + [(_name_cell(name, font, year_end_names, 50 * mm), str(fund), str(share)) for name, fund, share in year_end_village_rows(report)],
             colWidths=[50 * mm, 28 * mm, 28 * mm], hAlign="LEFT",
         )
         villages.setStyle(TableStyle(_grid(font.name, 8)))

@@ -260,6 +260,37 @@ def test_a_long_village_name_wraps_in_its_cell_and_a_rare_character_is_drawn(fol
     assert fonts.printable(rare_name, font) in text
 
 
+def test_a_village_name_in_the_year_end_table_stays_inside_its_cell(folder) -> None:
+    # The year-end villages table is drawn at 8 pt but fitted its names at the other tables'
+    # 7.5 pt: a 17-character name was left on one line and ran past the 50 mm column's grid.
+    from dataclasses import replace
+
+    from reportlab.lib.units import mm
+
+    from clinic_app.documents import fonts
+    from clinic_app.documents.township_report import TABLE_PADDING
+    from tests.documents.pdftext import drawn_strings
+
+    with ClinicSession(folder["town"]) as session:
+        enter_signed(session, "2025-12", {"V001": 150, "V002": 90})
+        r = month_report(session, "2025-12")
+    assert r.year_end is not None
+    name = "湛江市麻章区湖光镇世乔村卫生站甲乙"
+    assert len(name) == 17
+    lines = tuple(replace(line, name=name) if line.code == "V001" else line for line in r.lines)
+    pdf = township_pdf(replace(r, lines=lines))
+    font = fonts.pdf_font()
+    assert fonts.text_width(name, font, 7.5) <= 50 * mm - 2 * TABLE_PADDING < fonts.text_width(name, font, 8)
+    # The table is left-aligned in the frame (the 12 mm margin and reportlab's 6 pt frame padding);
+    # its name column is 50 mm wide, the text TABLE_PADDING in from each side.
+    left = 12 * mm + 6
+    pieces = [d for d in drawn_strings(pdf) if d.size == 8 and d.text in name]  # the other tables' are 7.5 pt
+    assert "".join(d.text for d in pieces) == name  # drawn whole in the year-end table
+    for d in pieces:
+        assert d.x >= left + TABLE_PADDING - 0.01, d
+        assert d.x + fonts.text_width(d.text, font, d.size) <= left + 50 * mm - TABLE_PADDING + 0.01, d
+
+
 def test_the_settlement_s_terms_are_on_a_line_of_their_own_never_broken_inside_a_figure(folder) -> None:
     # One paragraph held the code, the policy with its document, the method, the signed persons
     # and the quota: a long policy name pushed the break to "年度定额" | "/预算 175100.00 元", and
