@@ -214,7 +214,16 @@ def patient_by_id_number(db: sqlite3.Connection, id_number: str) -> PatientRecor
 
 def next_psn_no(db: sqlite3.Connection, clinic_code: str) -> str:
     """The personal number of a new patient: after the highest row id, and after the highest number
-    given already (a continued ledger registers its patients again with their lost numbers)."""
+    given already.  A continued ledger registers its patients again with their lost numbers, but
+    which numbers the lost folder gave beyond those its statements show is unknown: its new patients
+    are of a series of their own, J (接续: ``{clinic}J0000001``), that no lost number is of."""
+    if db.execute("SELECT 1 FROM continuations").fetchone() is not None:
+        prefix = f"{clinic_code}J"
+        row = db.execute(
+            "SELECT COALESCE(MAX(CAST(substr(psn_no, ? + 1) AS INTEGER)), 0) + 1 FROM patients WHERE substr(psn_no, 1, ?) = ?",
+            [len(prefix), len(prefix), prefix],
+        ).fetchone()
+        return f"{prefix}{int(row[0]):07d}"
     prefix = f"{clinic_code}P"
     row = db.execute(
         "SELECT MAX((SELECT COALESCE(MAX(id), 0) FROM patients), "
