@@ -194,10 +194,12 @@ def plan_continuation(session: ClinicSession, source: Path, today: dt.date | Non
             verified = verify_statement(raw)
         except StatementError as exc:
             code = _clinic_of(raw)
-            if code == clinic.code or (path is named and code is None):
-                damaged.append((path, exc))  # this clinic's, or the file named: say why
-            elif code is not None:
+            if path is named or (named is None and code == clinic.code):
+                damaged.append((path, exc))  # the file named, or this clinic's in the folder chosen: say why
+            elif code is not None and code != clinic.code:
                 others.add(code)
+            # Beside a file named (a good copy put with the stick's files), this clinic's damaged
+            # file is passed over: its month is said not found, as a month missing is.
             continue
         if verified.clinic_code != clinic.code or verified.township_code != clinic.township_code:
             others.add(f"{verified.clinic_code} ({verified.township_code})")

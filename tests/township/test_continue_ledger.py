@@ -487,3 +487,29 @@ def test_check_refuses_an_anchor_put_under_a_ledger_whose_first_entries_were_del
     conn.close()
     assert run(["check", "--data-dir", str(folder)]) == 1
     assert "comes after a void of the ledger" in capsys.readouterr().out
+
+
+def test_a_damaged_statement_beside_the_file_named_is_passed_over_and_its_month_said_not_found(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The township's good copy of March named, beside the stick's February with a changed byte (its
+    signature fails): the continuation goes on from March, and February is said not found (usage of
+    March alone).  It was refused, naming February, since the files beside the one named are read."""
+    folder, stick, _, _ = _lost_village(tmp_path, capsys)
+    named = stick / "乡镇卫生院提供_V02_2025-03_r1.json"
+    shutil.copy(stick / "V02_2025-03_r1.json", named)
+    february = stick / "V02_2025-02_r1.json"
+    raw = february.read_bytes()
+    at = raw.index(b'"hifp_pay"')
+    digit = raw.index(b".", at) - 1
+    february.write_bytes(raw[:digit] + (b"7" if raw[digit:digit + 1] != b"7" else b"8") + raw[digit + 1:])
+    b.village(folder, "V02").close()
+    assert run(["continue", "--data-dir", str(folder), "--from", str(named)]) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert "没有找到 2025-01, 2025-02 的月结" in out  # whether the ledger began in January is not known now
+    with ClinicSession(folder) as village:
+        start = ledger.continuation(village.db)
+    assert start is not None and start.month == "2025-03"
+    # A damaged file named is still refused, saying why.
+    shutil.rmtree(folder)
+    b.village(folder, "V02").close()
+    assert run(["continue", "--data-dir", str(folder), "--from", str(february)]) == 2
+    assert "无法核验" in capsys.readouterr().err
