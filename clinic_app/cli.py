@@ -543,6 +543,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--from", dest="source", required=True, type=_path_argument, metavar="PATH",
         help="月结数据文件 (.json) 或其所在的文件夹 (U 盘) / a statement data file (.json) or the folder holding it (the USB stick)",
     )
+    p.add_argument(
+        "--last-receipt", dest="last_receipt", default=None, metavar="NUMBER",
+        help="月结之后、数据丢失前开出的最后一张纸质收据号 (6 位序号或完整号码), 收据号从其后接续 / the last paper receipt "
+        "issued after the last statement, before the loss (its six-digit sequence or the whole number): receipts go on after it",
+    )
     p.set_defaults(handler=_lazy("clinic_app.services.ledger_cli", "cmd_continue"))
     p = sub.add_parser("backup", parents=[common], help="备份数据库 / back up the database")
     p.add_argument("--to", default=None, type=_path_argument, help="备份到的文件夹 (须已存在) / backup folder (must exist)")

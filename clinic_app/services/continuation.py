@@ -20,7 +20,9 @@ the ledger takes the next of its year), so the statements linked back from the n
 starting where the one before ended) count them: exactly when they reach back to the year's
 start (the ledger's first statement, or one of January or before); otherwise the count plus
 every entry before the first statement found is a bound no earlier receipt of the year can pass
-(the numbers leave a gap, and collide with none).
+(the numbers leave a gap, and collide with none).  The visits settled after the last statement
+and before the loss had paper receipts no statement shows: the doctor may say the last number
+issued (the stubs, `with_last_receipt`), and the year's numbers go on after it when it is later.
 
 What each person used of the fund at this clinic this year before the loss is counted from the
 statements of the year found there (each month's newest revision; `ledger.continued_fund`), as the
@@ -47,7 +49,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from clinic_app.documents import signing
@@ -89,6 +91,16 @@ class ContinuationPlan:
     people: tuple[tuple[PatientInput, str], ...] = ()
     """Everyone the statements found name (each as their latest visit names them) and their personal
     number (psn_no), to register again."""
+    last_receipt: tuple[int, int] | None = None
+    """The last receipt number the doctor says was issued before the loss, (year, seq), when given
+    (`with_last_receipt`): visits after the last statement had paper receipts the statements do not show."""
+    receipts_counted: int | None = None
+    """With `last_receipt`: the year's last receipt the statements counted (the given one goes past it or changes nothing)."""
+
+    @property
+    def last_receipt_ignored(self) -> bool:
+        """The number given is not after the counted one: the receipts go on after the counted one."""
+        return self.last_receipt is not None and self.last_receipt[1] <= (self.receipts_counted or 0)
 
 
 @dataclass(frozen=True)
@@ -221,6 +233,18 @@ def plan_continuation(session: ClinicSession, source: Path, today: dt.date | Non
             f"{named} is not a statement data file of {clinic.name} ({clinic.code})",
         )
     newest: dict[str, tuple[Path, VerifiedStatement]] = {}
+    if named_found is not None:
+        named_path, named_statement = named_found
+        newer = [(v.revision, p.name) for p, v in own.values() if v.month == named_statement.month and v.revision > named_statement.revision]
+        if newer:
+            # The township holds the newest revision: continued from the one named, its next month would be refused.
+            revision, name = max(newer)
+            raise _refuse(
+                f"{named_path.name} 是 {named_statement.month} 第 {named_statement.revision} 版, 同一文件夹中有更新的第 "
+                f"{revision} 版 ({name}): 请指定该文件",
+                f"{named_path.name} is {named_statement.month} r{named_statement.revision}, and a newer revision, "
+                f"r{revision} ({name}), is beside it: name that file",
+            )
     for path, verified in own.values():
         if named_found is not None and verified.month >= named_found[1].month:
             continue  # the file named is the month continued from (the township's copy): not a later one beside it
@@ -247,6 +271,46 @@ def plan_continuation(session: ClinicSession, source: Path, today: dt.date | Non
     return ContinuationPlan(
         path, last, start, linked, _usage(session, year, found), usage_months,
         _missing(last, year, found), start.first_day if start.first_day > today else None, _people(found),
+    )
+
+
+def with_last_receipt(plan: ContinuationPlan, given: str) -> ContinuationPlan:
+    """`plan` with the receipts of the statement's year going on after the last receipt number the
+    doctor issued (the stubs held, the patients' receipts), when it is after the counted one: the
+    visits settled after the last statement and before the loss had paper receipts the statements
+    do not show.  `given` is the number's sequence (``123``, ``000123``) or the whole number as
+    printed (``{clinic}-{year}-000123``); empty: not known, `plan` as it is.  Nothing is written."""
+    text = given.strip()
+    if not text:
+        return plan
+    found = plan.continuation
+    year = int(found.month[:4])
+    whole = re.fullmatch(r"(.+)-(\d{4})-(\d{6})", text)
+    if re.fullmatch(r"\d{1,6}", text):
+        seq = int(text)
+    elif whole is not None:
+        if whole.group(1) != found.clinic_code:
+            raise _refuse(
+                f"收据号 {text} 不是本诊所 ({found.clinic_code}) 的", f"the receipt number {text} is not this clinic's ({found.clinic_code})"
+            )
+        if int(whole.group(2)) != year:
+            raise _refuse(
+                f"收据号 {text} 不是 {year} 年的: 只能给出月结 {found.month} 所在年度的最后一张收据号",
+                f"the receipt number {text} is not of {year}: give the last receipt number of the year of the statement {found.month}",
+            )
+        seq = int(whole.group(3))
+    else:
+        seq = 0
+    if seq == 0:
+        raise _refuse(
+            f"最后一张收据号 {text} 格式不对: 应为 6 位序号 (如 000123) 或收据上印的完整号码 ({found.clinic_code}-{year}-000123)",
+            f"the last receipt number {text} is malformed: give its six-digit sequence (000123) or the whole number as "
+            f"printed ({found.clinic_code}-{year}-000123)",
+        )
+    counted = found.receipt_seqs.get(year, 0)
+    receipts = {**found.receipt_seqs, year: max(counted, seq)}
+    return replace(
+        plan, continuation=replace(found, receipt_seqs=receipts), last_receipt=(year, seq), receipts_counted=counted
     )
 
 
@@ -369,6 +433,10 @@ def continue_ledger(session: ClinicSession, plan: ContinuationPlan) -> Continued
                     "last_hash": found.last_hash,
                     "receipt_seqs": {str(y): n for y, n in sorted(found.receipt_seqs.items())},
                     "receipts_exact": found.receipts_exact,
+                    "last_receipt_given": (
+                        None if plan.last_receipt is None else f"{found.clinic_code}-{plan.last_receipt[0]}-{plan.last_receipt[1]:06d}"
+                    ),
+                    "receipts_counted": plan.receipts_counted,
                     "usage_months": list(plan.usage_months),
                     "usage_rows": len(plan.usage),
                     "patients_added": added,

@@ -124,11 +124,16 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_continue(args: argparse.Namespace) -> int:
     """`continue --from PATH`: a new data folder goes on from the lost one's last statement."""
-    from clinic_app.services.continuation import continue_ledger, plan_continuation
+    from clinic_app.services.continuation import (
+        continue_ledger,
+        plan_continuation,
+        with_last_receipt,
+    )
     from clinic_app.services.session import ClinicSession
 
     with ClinicSession(_clinic_dir(args)) as session:
         plan = plan_continuation(session, Path(args.source).expanduser())
+        plan = with_last_receipt(plan, args.last_receipt or "")
         done = continue_ledger(session, plan)
         code = session.require_clinic().code
     found = plan.continuation
@@ -137,6 +142,19 @@ def cmd_continue(args: argparse.Namespace) -> int:
     print(f"  月结 / statement: {found.month} 第 {found.revision} 版 / r{found.revision}  (SHA-256 {found.body_sha256})")
     print(f"  下一条台账序号 / next ledger seq: {found.last_seq + 1}  (接在哈希 / after hash {found.last_hash})")
     print(f"  收据号接在 / receipt numbers go on after: {receipts}")
+    if plan.last_receipt is not None:
+        year, given = plan.last_receipt
+        if plan.last_receipt_ignored:
+            print(
+                f"  给出的最后一张收据号 {given:06d} 不在月结数出的 {year} 年第 {plan.receipts_counted:06d} 号之后: 不改变收据号 / "
+                f"the last receipt number given ({given:06d}) is not after {year}'s {plan.receipts_counted:06d} the "
+                "statements counted: it changes nothing"
+            )
+        else:
+            print(
+                f"  按给出的最后一张收据号 {given:06d} 接续 (月结数出 {plan.receipts_counted:06d}) / going on after the last "
+                f"receipt number given, {given:06d} (the statements counted {plan.receipts_counted:06d})"
+            )
     if not found.receipts_exact:
         print(
             f"  找到的月结未能从 {found.month[:4]} 年的第一张收据数起: 收据号从不会与之前重复的号码接续, 中间会空号 / "
@@ -169,9 +187,10 @@ def cmd_continue(args: argparse.Namespace) -> int:
         print(f"  未登记 / not registered: {who}: {zh} / {en}")
     print(f"  {found.month} 及以前的月份不能再导出 / months up to {found.month} cannot be exported again")
     print(
-        "  没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号 / visits on no "
-        "exported statement cannot be recovered: the numbers on their paper receipts will be given again; family-doctor "
-        "package receipts (QY) are numbered from the start again"
+        "  没有导出月结的就诊无法恢复" + ("" if plan.last_receipt else ": 它们纸质收据上的号码会再次使用 (用 --last-receipt 给出最后一张收据号可避免)")
+        + "; 签约服务费收据 (QY 号) 从头编号 / visits on no exported statement cannot be recovered"
+        + ("" if plan.last_receipt else ": the numbers on their paper receipts will be given again (unless --last-receipt gives the last one)")
+        + "; family-doctor package receipts (QY) are numbered from the start again"
     )
     if plan.recording_from is not None:
         print(

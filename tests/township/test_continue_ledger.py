@@ -513,3 +513,69 @@ def test_a_damaged_statement_beside_the_file_named_is_passed_over_and_its_month_
     b.village(folder, "V02").close()
     assert run(["continue", "--data-dir", str(folder), "--from", str(february)]) == 2
     assert "无法核验" in capsys.readouterr().err
+
+
+def test_the_last_paper_receipt_given_is_not_given_again(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The statements count V02-2025-000005; the doctor's stubs end at 000009 (visits settled after
+    March's statement, lost with the folder): April's first receipt is 000010, the audit says so."""
+    folder, stick, _, _ = _lost_village(tmp_path, capsys)
+    b.village(folder, "V02").close()
+    assert run(["continue", "--data-dir", str(folder), "--from", str(stick), "--last-receipt", "V02-2025-000009"]) == 0
+    out = capsys.readouterr().out
+    assert "going on after the last receipt number given, 000009 (the statements counted 000005)" in out
+    assert "will be given again" not in out
+    with ClinicSession(folder) as village:
+        (detail,) = ledger.audit_details(village.db, continuation.AUDIT_ACTION)
+        b.settle(village, _found_again(village, ALICE).id, dt.datetime(2025, 4, 7, 9))
+    assert (json.loads(detail)["last_receipt_given"], json.loads(detail)["receipts_counted"]) == ("V02-2025-000009", 5)
+    assert _numbers(folder) == [(6, "V02S000000006", "V02V000000006", "V02-2025-000010")]
+
+
+def test_a_last_receipt_number_not_of_this_clinic_and_year_is_refused_and_a_lower_one_changes_nothing(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    folder, stick, _, _ = _lost_village(tmp_path, capsys)
+    b.village(folder, "V02").close()
+    for given, said in [
+        ("12a", "格式不对"), ("0000000", "格式不对"), ("000000", "格式不对"), ("V02-2025-12", "格式不对"),
+        ("V03-2025-000009", "不是本诊所 (V02) 的"), ("V02-2024-000009", "不是 2025 年的"),
+    ]:
+        assert run(["continue", "--data-dir", str(folder), "--from", str(stick), "--last-receipt", given]) == 2, given
+        err = capsys.readouterr().err
+        assert said in err and "未写入任何内容" in err and "nothing written" in err, given
+    with ClinicSession(folder) as village:
+        assert ledger.continuation(village.db) is None
+    # Lower than the counted 000005 (given bare, the statement's year): accepted, said to change nothing.
+    assert run(["continue", "--data-dir", str(folder), "--from", str(stick), "--last-receipt", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "the last receipt number given (000003) is not after 2025's 000005 the statements counted: it changes nothing" in out
+    with ClinicSession(folder) as village:
+        start = ledger.continuation(village.db)
+        (detail,) = ledger.audit_details(village.db, continuation.AUDIT_ACTION)
+    assert start is not None and dict(start.receipt_seqs) == {2025: 5}
+    assert json.loads(detail)["last_receipt_given"] == "V02-2025-000003"
+
+
+def test_naming_a_revision_with_a_newer_one_of_its_month_beside_it_is_refused(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """March r1 named, March r2 beside it (the township holds r2): continuing from r1 would have the
+    township refuse April; it is refused, naming r2's file, and r2 named continues."""
+    folder, stick = tmp_path / "v02", tmp_path / "stick"
+    stick.mkdir()
+    with b.village(folder, "V02") as village:
+        b.settle(village, b.enrol(village, "村民甲", ALICE, "V02").id, dt.datetime(2025, 3, 3, 9))
+    _export(folder, "2025-03", stick, capsys)
+    argv = ["statement", "export", "--data-dir", str(folder), "--month", "2025-03", "--out", str(stick), "--revision", "2"]
+    assert run(argv) == 0
+    capsys.readouterr()
+    assert (stick / "V02_2025-03_r2.json").exists()
+    shutil.rmtree(folder)
+    b.village(folder, "V02").close()
+    assert run(["continue", "--data-dir", str(folder), "--from", str(stick / "V02_2025-03_r1.json")]) == 2
+    err = capsys.readouterr().err
+    assert "同一文件夹中有更新的第 2 版 (V02_2025-03_r2.json): 请指定该文件" in err
+    assert "a newer revision, r2 (V02_2025-03_r2.json), is beside it: name that file" in err
+    with ClinicSession(folder) as village:
+        assert ledger.continuation(village.db) is None
+    assert run(["continue", "--data-dir", str(folder), "--from", str(stick / "V02_2025-03_r2.json")]) == 0
+    capsys.readouterr()
+    with ClinicSession(folder) as village:
+        start = ledger.continuation(village.db)
+    assert start is not None and (start.month, start.revision) == ("2025-03", 2)
