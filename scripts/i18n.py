@@ -364,6 +364,24 @@ EN = {
         "family-doctor package receipts (QY) are numbered from the start again.\nThe signing key was lost with the "
         "data: a new key is made, and the township must replace the registered key.",
     "现在接续吗?": "Continue now?",
+    "没有导出月结的就诊无法恢复; 签约服务费收据 (QY 号) 从头编号。\n"
+    "原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。":
+        "Visits on no exported statement cannot be recovered; family-doctor package receipts (QY) are numbered from "
+        "the start again.\nThe signing key was lost with the data: a new key is made, and the township must replace "
+        "the registered key.",
+    "没有导出月结的就诊无法恢复; 签约服务费收据 (QY 号) 从头编号。":
+        "Visits on no exported statement cannot be recovered; family-doctor package receipts (QY) are numbered from "
+        "the start again.",
+    "最后一张收据号": "Last receipt number",
+    "月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根): 6 位序号, 或收据上印的完整号码 (如 {example})。\n"
+    "不知道请留空: 收据号接在月结数出的 {year} 年第 {counted} 号之后, 其间开出的号码会再次使用。":
+        "The last paper receipt issued after the statement, before the data was lost (see the receipt stubs): its "
+        "six-digit sequence, or the whole number as printed (such as {example}).\nLeave it empty if not known: receipt "
+        "numbers go on after {year}'s {counted} the statements counted, and those issued since are given again.",
+    "给出的最后一张收据号 {number} 不在月结数出的第 {counted} 号之后: 不改变收据号。":
+        "The last receipt number given, {number}, is not after {counted} the statements counted: it changes nothing.",
+    "收据号接在给出的最后一张收据 {number} 之后 (月结数出到第 {counted} 号)。":
+        "Receipt numbers go on after the last receipt given, {number} (the statements counted to {counted}).",
     "本年度此前的统筹用量只来自 1 个月的月结 ({months})。":
         "This year's fund used so far is counted from one month's statement only ({months}).",
     "本年度此前的统筹用量来自月结 {months}。": "This year's fund used so far is counted from the statements of {months}.",

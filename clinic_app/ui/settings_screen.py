@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -559,13 +560,36 @@ class SettingsScreen(QWidget):
 
     def _continuation_planned(self, plan: Any) -> None:
         self.continue_button.setEnabled(True)
-        if not self.confirm_continuation(plan):
+        plan = self.ask_last_receipt(plan)
+        if plan is None or not self.confirm_continuation(plan):
             return
         from clinic_app.services import continuation
 
         session = self.context.session
         self.continue_button.setEnabled(False)
         self.context.run(lambda: continuation.continue_ledger(session, plan), self._continued, self._continue_failed, exclusive=True)
+
+    def ask_last_receipt(self, plan: Any) -> Any | None:
+        """The plan with the last paper receipt the doctor issued after the statement (the stubs), or as
+        it is when left empty (not known); None when cancelled.  A number refused is said, and asked again."""
+        from clinic_app.errors import UserError
+        from clinic_app.services import continuation
+
+        found = plan.continuation
+        year = int(found.month[:4])
+        label = self.tr(
+            "月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根): 6 位序号, 或收据上印的完整号码 (如 {example})。\n"
+            "不知道请留空: 收据号接在月结数出的 {year} 年第 {counted} 号之后, 其间开出的号码会再次使用。"
+        ).format(example=f"{found.clinic_code}-{year}-000123", year=year, counted=f"{found.receipt_seqs.get(year, 0):06d}")
+        refused = ""
+        while True:
+            text, ok = QInputDialog.getText(self, self.tr("最后一张收据号"), refused + label)
+            if not ok:
+                return None
+            try:
+                return continuation.with_last_receipt(plan, text)
+            except UserError as error:
+                refused = self.context.message(error) + "\n\n"
 
     def confirm_continuation(self, plan: Any) -> bool:
         found = plan.continuation
@@ -582,6 +606,11 @@ class SettingsScreen(QWidget):
             *self._continuation_caveats(plan),
             self.tr(
                 "没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。\n"
+                "原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。"
+            )
+            if plan.last_receipt is None
+            else self.tr(
+                "没有导出月结的就诊无法恢复; 签约服务费收据 (QY 号) 从头编号。\n"
                 "原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。"
             ),
             self.tr("现在接续吗?"),
@@ -614,6 +643,21 @@ class SettingsScreen(QWidget):
             lines.append(
                 self.tr("找到的月结未能从 {year} 年的第一张收据数起: 收据号从一个不会与之前重复的号码接续, 中间会空号。").format(year=year)
             )
+        if plan.last_receipt is not None:
+            given_year, given = plan.last_receipt
+            number, counted = f"{found.clinic_code}-{given_year}-{given:06d}", f"{plan.receipts_counted:06d}"
+            if plan.last_receipt_ignored:
+                lines.append(
+                    self.tr("给出的最后一张收据号 {number} 不在月结数出的第 {counted} 号之后: 不改变收据号。").format(
+                        number=number, counted=counted
+                    )
+                )
+            else:
+                lines.append(
+                    self.tr("收据号接在给出的最后一张收据 {number} 之后 (月结数出到第 {counted} 号)。").format(
+                        number=number, counted=counted
+                    )
+                )
         if plan.recording_from is not None:
             lines.append(
                 self.tr("{month} 是本月: 接续后本月的账已结清, 从 {day} 起才能记账。").format(
@@ -638,7 +682,10 @@ class SettingsScreen(QWidget):
         english = self.context.language == "en"
         for who, zh, en in done.patients_left_out:
             lines.append(self.tr("未登记 {who}: {why}").format(who=who, why=en if english else zh))
-        lines.append(self.tr("没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。"))
+        if done.plan.last_receipt is None:
+            lines.append(self.tr("没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。"))
+        else:
+            lines.append(self.tr("没有导出月结的就诊无法恢复; 签约服务费收据 (QY 号) 从头编号。"))
         text = "\n".join(lines)
         self.continue_note.setText(text)
         self.continue_button.setEnabled(False)  # once, for good

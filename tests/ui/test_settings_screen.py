@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from clinic_app.domain.records import VisitRequest
 from clinic_app.services import backup
@@ -607,6 +607,7 @@ def test_a_lost_ledger_is_continued_from_the_stick_in_settings(qtbot, context, s
     screen = make_screen(qtbot, context, worker)
     assert screen.continue_button.isVisibleTo(screen)
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args: str(stick))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args: ("", True))  # the last receipt not known
     asked: list[str] = []
 
     def answer(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
@@ -636,6 +637,42 @@ def test_a_lost_ledger_is_continued_from_the_stick_in_settings(qtbot, context, s
     assert [p.name for p in session.find_patients("赵六")] == ["赵六"]  # 张三丰 was registered already: kept
 
 
+def test_the_last_receipt_the_doctor_gives_in_settings_is_where_receipts_go_on(qtbot, context, session, worker, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The lost folder's February statement counts receipts 1-2; the stubs end at 000017: a number of
+    another year is refused in the dialog and asked again, then 000017 is taken, said in the question
+    and the note, and the next receipt of 2026 is 000018.  Cancelling the dialog continues nothing."""
+    stick = _stick_of_the_lost_folder(tmp_path, session)
+    screen = make_screen(qtbot, context, worker)
+    code = session.clinic.code
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args: ("", False))
+    screen.continue_from(stick)
+    wait_idle(qtbot, worker)
+    assert ledger.continuation(session.db) is None and screen.continue_button.isEnabled()
+
+    labels_shown: list[str] = []
+    answers = iter([f"{code}-2025-000017", "000017"])
+
+    def give(_parent, _title, label, *_args):  # type: ignore[no-untyped-def]
+        labels_shown.append(label)
+        return next(answers), True
+
+    asked: list[str] = []
+    monkeypatch.setattr(QInputDialog, "getText", give)
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *_a: asked.append(text) or QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(screen.ledger_continued, timeout=5000) as continued:
+        screen.continue_from(stick)
+    assert "2026 年第 000002 号之后" in labels_shown[0] and "不是 2026 年的" not in labels_shown[0]
+    assert "不是 2026 年的" in labels_shown[1]  # refused, asked again
+    (text,) = asked
+    assert f"收据号接在给出的最后一张收据 {code}-2026-000017 之后 (月结数出到第 000002 号)" in text
+    assert "纸质收据上的号码会再次使用" not in text
+    assert f"{code}-2026-000017" in screen.continue_note.text()
+    assert dict(continued.args[0].plan.continuation.receipt_seqs) == {2026: 17}
+    wait_idle(qtbot, worker)
+    start = ledger.continuation(session.db)
+    assert start is not None and dict(start.receipt_seqs) == {2026: 17}
+
+
 def test_a_ledger_in_use_is_not_offered_continuing(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     """The button is for a new folder only: with one entry in the ledger it could only be refused."""
     _settle(session)
@@ -647,6 +684,7 @@ def test_a_ledger_in_use_is_not_offered_continuing(qtbot, context, session, work
 def test_continuing_a_ledger_the_user_declines_writes_nothing(qtbot, context, session, worker, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     stick = _stick_of_the_lost_folder(tmp_path, session)
     screen = make_screen(qtbot, context, worker)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args: ("", True))
     monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.No)
     screen.continue_from(stick)
     wait_idle(qtbot, worker)
