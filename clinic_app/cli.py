@@ -432,7 +432,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     statement = sub.add_parser("statement", parents=[common], help="月结 / monthly statements")
     ssub = statement.add_subparsers(
-        dest="statement_command", metavar="{export,new-key,import,replace-key}", parser_class=_Parser, required=True
+        dest="statement_command", metavar="{export,new-key,import,replace-key,copy}", parser_class=_Parser, required=True
     )
     p = ssub.add_parser("export", parents=[common], help="村卫生室: 导出月结 / village: export a month")
     p.add_argument("--month", required=True, help="月份 YYYY-MM / month, YYYY-MM")
@@ -489,6 +489,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason", default="", help="更换原因 / why the key is replaced")
     p.add_argument("--by", default="", metavar="NAME", help="经办人 / who replaces it")
     p.set_defaults(handler=_lazy("clinic_app.services.township_cli", "cmd_statement_replace_key"))
+    p = ssub.add_parser(
+        "copy",
+        parents=[common],
+        help="乡镇卫生院: 把某村已导入的月结原样写出 (该村数据丢失后接续台账用) / township: write a village's imported statements back out (to continue a lost ledger)",
+        description=(
+            "村卫生室数据文件夹丢失且 U 盘上的月结不全时, 把乡镇存档的该村月结 (每月现行版本) 与导入时逐字节相同地写到 U 盘, "
+            "文件名同村卫生室导出时 (编码_月份_r版本.json); 村卫生室再用 continue --from 接续台账。 / "
+            "When a village clinic lost its data folder and its stick lacks statements, write the township's stored "
+            "statements of that village (each month's standing revision) to the stick byte for byte as imported, under "
+            "the names the village's export gives (CODE_MONTH_rREV.json); the village then continues with continue --from."
+        ),
+    )
+    p.add_argument("--village", required=True, metavar="CODE", help="村卫生室编码 / the village clinic's code")
+    p.add_argument("--year", type=int, default=None, help="只写出该年的月结 (默认全部) / only that year's statements (default: all)")
+    p.add_argument("--out", required=True, type=_path_argument, help="写出到的文件夹 (U 盘) / folder to write to (USB stick)")
+    p.set_defaults(handler=_lazy("clinic_app.services.statement_cli", "cmd_statement_copy"))
 
     p = sub.add_parser("settle", parents=[common], help="乡镇卫生院: 月度总额结算 / township: month's capitation settlement")
     p.add_argument("--month", required=True, help="月份 YYYY-MM / month, YYYY-MM")

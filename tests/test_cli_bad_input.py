@@ -171,7 +171,7 @@ def test_backup_to_the_chosen_folder_not_there_is_the_same_bad_input_as_backup_t
     [
         (["statement", "import"], "缺少必需的参数: files", "the following arguments are required: files"),
         (["settle"], "缺少必需的参数: --month", "the following arguments are required: --month"),
-        (["statement"], "缺少子命令 (可选: export, new-key, import, replace-key)", "required: {export,new-key,import,replace-key}"),
+        (["statement"], "缺少子命令 (可选: export, new-key, import, replace-key, copy)", "required: {export,new-key,import,replace-key,copy}"),
         (["snapshot"], "缺少子命令 (可选: export, import)", "required: {export,import}"),
         (["snapshot", "bogus"], "未知命令: bogus (可选: export, import)", "invalid choice: 'bogus'"),
         (["demo", "--years", "x"], "参数 --years 的值应为整数: x", "invalid int value: 'x'"),

@@ -56,3 +56,22 @@ def cmd_statement_new_key(args: argparse.Namespace) -> int:
         f"replaced the registered key (statement replace-key)"
     )
     return 0
+
+
+def cmd_statement_copy(args: argparse.Namespace) -> int:
+    from clinic_app.services.statement_copy import copy_statements
+
+    with ClinicSession(existing_data_dir(getattr(args, "data_dir", None))) as session:
+        done = copy_statements(session, args.village, Path(args.out), args.year)
+    print(
+        f"已写出 {done.village} {done.name} 的 {len(done.files)} 份月结 (各月现行版本, 与导入时逐字节相同) / "
+        f"wrote {len(done.files)} statements of {done.village} {done.name} (each month's standing revision, byte for "
+        f"byte as imported)"
+    )
+    for path in done.files:
+        print(f"  {path}")
+    print(
+        f"  村卫生室可用 continue --from {done.files[0].parent} 接续台账 / "
+        f"the village can continue its ledger with continue --from {done.files[0].parent}"
+    )
+    return 0
