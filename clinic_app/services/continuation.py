@@ -274,31 +274,43 @@ def plan_continuation(session: ClinicSession, source: Path, today: dt.date | Non
     )
 
 
-def with_last_receipt(plan: ContinuationPlan, given: str) -> ContinuationPlan:
-    """`plan` with the receipts of the statement's year going on after the last receipt number the
-    doctor issued (the stubs held, the patients' receipts), when it is after the counted one: the
-    visits settled after the last statement and before the loss had paper receipts the statements
-    do not show.  `given` is the number's sequence (``123``, ``000123``) or the whole number as
-    printed (``{clinic}-{year}-000123``); empty: not known, `plan` as it is.  Nothing is written."""
+def with_last_receipt(plan: ContinuationPlan, given: str, today: dt.date | None = None) -> ContinuationPlan:
+    """`plan` with the receipts going on after the last receipt number the doctor issued (the
+    stubs held, the patients' receipts), when it is after the counted one: the visits settled after
+    the last statement and before the loss had paper receipts the statements do not show.  `given`
+    is the number's sequence (``123``, ``000123``: of the statement's year) or the whole number as
+    printed (``{clinic}-{year}-000123``: of the statement's year or a later one up to today's, a
+    December statement's village having issued January's receipts before the loss); empty: not
+    known, `plan` as it is.  Nothing is written."""
     text = given.strip()
     if not text:
         return plan
     found = plan.continuation
     year = int(found.month[:4])
+    latest = max(year, (today or dt.date.today()).year)
     whole = re.fullmatch(r"(.+)-(\d{4})-(\d{6})", text)
     if re.fullmatch(r"\d{1,6}", text):
+        if int(text) and latest != year:
+            # After a December statement, a bare sequence could be of either year: the whole number says.
+            raise _refuse(
+                f"月结 {found.month} 之后已到 {latest} 年: 请给出收据上印的完整号码 (如 {found.clinic_code}-{latest}-000123), 以免弄错年度",
+                f"the statement {found.month} is of an earlier year than {latest}: give the whole number as printed "
+                f"({found.clinic_code}-{latest}-000123), so the year is not mistaken",
+            )
         seq = int(text)
     elif whole is not None:
         if whole.group(1) != found.clinic_code:
             raise _refuse(
                 f"收据号 {text} 不是本诊所 ({found.clinic_code}) 的", f"the receipt number {text} is not this clinic's ({found.clinic_code})"
             )
-        if int(whole.group(2)) != year:
+        if not year <= int(whole.group(2)) <= latest:
+            years = str(year) if latest == year else f"{year}–{latest}"
             raise _refuse(
-                f"收据号 {text} 不是 {year} 年的: 只能给出月结 {found.month} 所在年度的最后一张收据号",
-                f"the receipt number {text} is not of {year}: give the last receipt number of the year of the statement {found.month}",
+                f"收据号 {text} 不是 {years} 年的: 只能给出月结 {found.month} 所在年度或其后、至今的最后一张收据号",
+                f"the receipt number {text} is not of {years}: give the last receipt number of the year of the statement "
+                f"{found.month} or a later one up to now",
             )
-        seq = int(whole.group(3))
+        year, seq = int(whole.group(2)), int(whole.group(3))
     else:
         seq = 0
     if seq == 0:

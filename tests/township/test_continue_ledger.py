@@ -536,15 +536,15 @@ def test_a_last_receipt_number_not_of_this_clinic_and_year_is_refused_and_a_lowe
     b.village(folder, "V02").close()
     for given, said in [
         ("12a", "格式不对"), ("0000000", "格式不对"), ("000000", "格式不对"), ("V02-2025-12", "格式不对"),
-        ("V03-2025-000009", "不是本诊所 (V02) 的"), ("V02-2024-000009", "不是 2025 年的"),
+        ("V03-2025-000009", "不是本诊所 (V02) 的"), ("V02-2024-000009", "不是 2025"),
     ]:
         assert run(["continue", "--data-dir", str(folder), "--from", str(stick), "--last-receipt", given]) == 2, given
         err = capsys.readouterr().err
         assert said in err and "未写入任何内容" in err and "nothing written" in err, given
     with ClinicSession(folder) as village:
         assert ledger.continuation(village.db) is None
-    # Lower than the counted 000005 (given bare, the statement's year): accepted, said to change nothing.
-    assert run(["continue", "--data-dir", str(folder), "--from", str(stick), "--last-receipt", "3"]) == 0
+    # Lower than the counted 000005: accepted, said to change nothing.
+    assert run(["continue", "--data-dir", str(folder), "--from", str(stick), "--last-receipt", "V02-2025-000003"]) == 0
     out = capsys.readouterr().out
     assert "the last receipt number given (000003) is not after 2025's 000005 the statements counted: it changes nothing" in out
     with ClinicSession(folder) as village:
@@ -579,3 +579,25 @@ def test_naming_a_revision_with_a_newer_one_of_its_month_beside_it_is_refused(tm
     with ClinicSession(folder) as village:
         start = ledger.continuation(village.db)
     assert start is not None and (start.month, start.revision) == ("2025-03", 2)
+
+
+def test_after_a_december_statement_the_last_receipt_may_be_of_the_new_year_and_a_bare_one_must_say_its_year(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The newest statement is of 2025; the folder was lost in January 2026 after receipts 000001 to
+    000004 of 2026: the whole number V02-2026-000004 is taken (2026's receipts go on at 000005, 2025's
+    count stays).  A bare 4 could be of either year: refused, asking for the whole number; in 2025
+    it is the statement's year's.  A year after today's is refused."""
+    folder, stick, _, _ = _lost_village(tmp_path, capsys)
+    b.village(folder, "V02").close()
+    january = dt.date(2026, 1, 10)
+    with ClinicSession(folder) as village:
+        plan = continuation.plan_continuation(village, stick, today=january)
+        given = continuation.with_last_receipt(plan, "V02-2026-000004", today=january)
+        assert dict(given.continuation.receipt_seqs) == {2025: 5, 2026: 4} and given.last_receipt == (2026, 4)
+        with pytest.raises(BadInput, match="完整号码"):
+            continuation.with_last_receipt(plan, "4", today=january)
+        with pytest.raises(BadInput, match="不是 2025–2026 年的"):
+            continuation.with_last_receipt(plan, "V02-2027-000001", today=january)
+        assert dict(continuation.with_last_receipt(plan, "9", today=dt.date(2025, 4, 1)).continuation.receipt_seqs) == {2025: 9}
+        continuation.continue_ledger(village, given)
+        b.settle(village, _found_again(village, ALICE).id, dt.datetime(2026, 1, 12, 9))
+    assert _numbers(folder) == [(6, "V02S000000006", "V02V000000006", "V02-2026-000005")]
