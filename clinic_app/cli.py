@@ -282,9 +282,12 @@ def _data_dir_argument(text: str) -> str:
         from clinic_app.store.db import DB_NAME
 
         if path.name == DB_NAME:  # the database given for its folder
+            from clinic_app.services.backup import command_arg
+
+            folder = command_arg(path.parent)  # quoted where a shell would split it
             raise BadInput(
-                f"--data-dir 应为数据文件夹, 不是其中的数据库文件: 请用 --data-dir {path.parent}",
-                f"--data-dir is the data folder, not the database in it: use --data-dir {path.parent}",
+                f"--data-dir 应为数据文件夹, 不是其中的数据库文件: 请用 --data-dir {folder}",
+                f"--data-dir is the data folder, not the database in it: use --data-dir {folder}",
             )
         raise BadInput(f"--data-dir 应为数据文件夹, {path} 是文件, 不是文件夹", f"--data-dir must be a data folder: {path} is a file, not a folder")
     return text

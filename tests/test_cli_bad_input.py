@@ -119,6 +119,11 @@ def test_a_data_dir_that_is_a_file_is_bad_input_and_the_database_file_points_to_
     assert run(["check", "--data-dir", str(database)]) == 2
     zh, en = halves(capsys.readouterr().err)
     assert f"--data-dir {tmp_path / 'v'}" in zh and f"--data-dir {tmp_path / 'v'}" in en, zh
+    # A folder a shell would split ("诊所 数据") is quoted in the command to use.
+    Village.create(tmp_path / "诊所 数据", "V002", "西村卫生站", "shaoguan-resident-2023").session.close()
+    assert run(["check", "--data-dir", str(tmp_path / "诊所 数据" / DB_NAME)]) == 2
+    zh, en = halves(capsys.readouterr().err)
+    assert f'--data-dir "{tmp_path / "诊所 数据"}"' in zh and f'--data-dir "{tmp_path / "诊所 数据"}"' in en, zh
     note = tmp_path / "note.txt"
     note.write_text("x", encoding="utf-8")
     assert run(["demo", "--data-dir", str(note)]) == 2

@@ -107,17 +107,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from clinic_app.services.backup import check_database
+    from clinic_app.services.backup import check_database, command_arg
 
     folder = _clinic_dir(args)
     report = check_database(folder)
     for line in report.lines():
         print(line)
     if not report.ok:
-        # Said as every refusal is (in --lang's language), with what to do next.
+        # Said as every refusal is (in --lang's language), with what to do next; the folder quoted
+        # where a shell would misread it ("D:\诊所 数据").
+        shown = command_arg(folder)
         raise UserError(
-            f"台账校验未通过: 请用损坏前的备份恢复 (clinic-app restore --data-dir {folder} 列出备份)",
-            f"ledger check failed: restore a backup from before the damage (clinic-app restore --data-dir {folder} lists them)",
+            f"台账校验未通过: 请用损坏前的备份恢复 (clinic-app restore --data-dir {shown} 列出备份)",
+            f"ledger check failed: restore a backup from before the damage (clinic-app restore --data-dir {shown} lists them)",
         )
     return 0
 

@@ -59,6 +59,7 @@ def cmd_statement_new_key(args: argparse.Namespace) -> int:
 
 
 def cmd_statement_copy(args: argparse.Namespace) -> int:
+    from clinic_app.services.backup import command_arg
     from clinic_app.services.statement_copy import copy_statements
 
     with ClinicSession(existing_data_dir(getattr(args, "data_dir", None))) as session:
@@ -70,8 +71,6 @@ def cmd_statement_copy(args: argparse.Namespace) -> int:
     )
     for path in done.files:
         print(f"  {path}")
-    print(
-        f"  村卫生室可用 continue --from {done.files[0].parent} 接续台账 / "
-        f"the village can continue its ledger with continue --from {done.files[0].parent}"
-    )
+    stick = command_arg(done.files[0].parent)  # quoted where a shell would misread it: "U盘 (E)"
+    print(f"  村卫生室可用 continue --from {stick} 接续台账 / the village can continue its ledger with continue --from {stick}")
     return 0

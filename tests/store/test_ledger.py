@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -94,6 +95,11 @@ def test_an_edited_amount_is_found_and_named(shaoyang: Ledger, capsys: pytest.Ca
     english = capsys.readouterr().err
     assert "ledger check failed" in english and "台账" not in english
     assert target.receipt_no in out
+    # The command to copy has the folder quoted where a shell would split it ("诊所 数据").
+    spaced = shaoyang.folder.parent / "诊所 数据"
+    shutil.copytree(shaoyang.folder, spaced)
+    assert run(["check", "--data-dir", str(spaced)]) == 1
+    assert f'clinic-app restore --data-dir "{spaced}"' in capsys.readouterr().err
     assert f"seq {target.seq}" in out
     assert "内容与其哈希不符 (被改动过) / content does not match its hash (edited)" in out
     # Only the edited entry breaks: the next one still links to the stored hash.

@@ -48,11 +48,11 @@ def test_the_township_writes_each_months_standing_statement_as_imported_and_the_
     tmp_path: Path, capsys
 ) -> None:  # type: ignore[no-untyped-def]
     folder, town, exported = _lost_village_and_stick(tmp_path, capsys)
-    out = tmp_path / "new-stick"
+    out = tmp_path / "U盘 (E)"  # a stick's name as Windows shows it: the command said must quote it
     out.mkdir()
     assert run(["statement", "copy", "--data-dir", str(town), "--village", "V02", "--out", str(out)]) == 0
     said = capsys.readouterr().out
-    assert "wrote 2 statements of V02" in said and "continue --from" in said
+    assert "wrote 2 statements of V02" in said and f'continue --from "{out}"' in said
 
     # March's r1, superseded at the township, is not written; the rest byte for byte as exported.
     written = {p.name: p.read_bytes() for p in out.iterdir()}
