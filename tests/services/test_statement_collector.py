@@ -13,16 +13,9 @@ import pytest
 from clinic_app.documents import statement_pdf
 from clinic_app.errors import BadInput
 from clinic_app.services.statements import export_statement
-from tests.store.template import Ledger, opened
+from tests.store.template import Ledger
 
 MONTH = "2025-08"
-
-
-@pytest.fixture
-def clinic(tmp_path: Path) -> Iterator[Ledger]:
-    with opened(tmp_path) as lg:
-        lg.session.settle(lg.request("signed_here", "2025-08-01T09:00:00", "YP0001"))
-        yield lg
 
 
 def _stick(tmp_path: Path) -> Path:

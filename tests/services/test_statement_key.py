@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,14 +11,7 @@ import pytest
 from clinic_app.errors import UserError
 from clinic_app.services.statements import export_statement, key_path
 from tests.store.media import small_disk
-from tests.store.template import Ledger, opened
-
-
-@pytest.fixture
-def clinic(tmp_path: Path) -> Iterator[Ledger]:
-    with opened(tmp_path) as lg:
-        lg.session.settle(lg.request("signed_here", "2025-08-01T09:00:00", "YP0001"))
-        yield lg
+from tests.store.template import Ledger
 
 
 def test_an_export_refused_by_a_full_stick_leaves_no_key_behind(clinic: Ledger, tmp_path: Path) -> None:

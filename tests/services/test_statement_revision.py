@@ -7,7 +7,6 @@ stick the second file's name is the first's: it would silently replace it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,16 +15,9 @@ from clinic_app.cli import run
 from clinic_app.documents.statement_file import MAX_REVISION
 from clinic_app.errors import BadInput, UserError
 from clinic_app.services.statements import export_statement
-from tests.store.template import Ledger, opened
+from tests.store.template import Ledger
 
 MONTH = "2025-08"
-
-
-@pytest.fixture
-def clinic(tmp_path: Path) -> Iterator[Ledger]:
-    with opened(tmp_path) as lg:
-        lg.session.settle(lg.request("signed_here", "2025-08-01T09:00:00", "YP0001"))
-        yield lg
 
 
 def _stick(tmp_path: Path) -> Path:
