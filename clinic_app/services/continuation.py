@@ -25,7 +25,7 @@ and before the loss had paper receipts no statement shows: the doctor may say th
 issued (the stubs, `with_last_receipt`), and the year's numbers go on after it when it is later.
 
 What each person used of the fund at this clinic this year before the loss is counted from the
-statements of the year found there (each month's newest revision; `ledger.continued_fund`), as the
+statements of the year found there (each month's newest revision; `ledger.fund_outside_ledger`), as the
 township counts it for its usage snapshot, which leaves this clinic's own use out: the annual
 caps hold after the loss.  A month of the year missing from the stick is missing from that count
 (the command lists the months it counted).

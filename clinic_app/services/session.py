@@ -556,7 +556,7 @@ class ClinicSession:
         """Fen of the counter `pools` the person used this year at the other facilities of the
         township: a village knows it from the township's usage snapshot, the township from the
         villages' imported statements; a continued village ledger adds its own use before it
-        (`ledger.continued_fund`).  A resident counter names `schema.OLD_SNAPSHOT_POOL` too (the
+        (`ledger.fund_outside_ledger`).  A resident counter names `schema.OLD_SNAPSHOT_POOL` too (the
         rows of an old file, naming no pool, count as the resident pool, as they did); the employee
         policy's counter does not."""
         assert isinstance(db, sqlite3.Connection)

@@ -521,20 +521,11 @@ def record_continued_usage(conn: sqlite3.Connection, rows: Iterable[tuple[int, s
     return len(values)
 
 
-def continued_fund(db: sqlite3.Connection, id_number: str | None, year: int, pools: Collection[str]) -> int:
-    """Fen of the counter `pools` this person used this year at this clinic before its ledger was
-    continued (`record_continued_usage`); 0 for a ledger of its own."""
-    if not id_number or not pools:
-        return 0
-    row = db.execute(
-        f"SELECT COALESCE(SUM(fund_fen), 0) FROM continued_usage WHERE year = ? AND id_number = ? AND pool IN ({', '.join('?' * len(pools))})",
-        [year, id_number, *pools],
-    ).fetchone()
-    return int(row[0])
-
-
 def fund_outside_ledger(db: sqlite3.Connection, id_number: str | None, year: int, own_code: str, pools: Collection[str]) -> int:
-    """`snapshot_fund` + `continued_fund` in one look-up (every preview and settle asks it)."""
+    """Fen of the counter `pools` this person used this year outside this ledger, in one look-up
+    (every preview and settle asks it): at the township's other facilities (`snapshot_fund`), and
+    at this clinic before its ledger was continued (`record_continued_usage`; none for a ledger of
+    its own)."""
     if not id_number or not pools:
         return 0
     marks = ", ".join("?" * len(pools))
