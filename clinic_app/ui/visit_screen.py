@@ -323,6 +323,8 @@ class VisitScreen(QWidget):
         self._shown_request: VisitRequest | None = None
         """The request `adjudication` (the figures on the panel) was made for."""
         self._shown_before = False
+        self._settling = False
+        """A settle is on the worker: Ctrl+Enter again before it comes back would write the visit twice."""
         self.dialog: QWidget | None = None
         session = context.session
 
@@ -799,6 +801,8 @@ class VisitScreen(QWidget):
         emit(self.preview_updated, None)
 
     def settle(self) -> None:
+        if self._settling:
+            return
         request = self.request()
         if request is None:
             self.context.report(UserError("请先选择患者并添加收费项目", "choose a patient and add items first"))
@@ -831,6 +835,7 @@ class VisitScreen(QWidget):
         otherwise inside the write transaction (the date turned since the preview, or another
         program wrote a visit of the patient), `settle` writes nothing and says `FiguresChanged`;
         the panel then shows the new figures and says why, and the next 结算 settles them."""
+        self._settling = True
         self.settle_button.setEnabled(False)
         session = self.context.session
         shown = self.adjudication if self._same_draft(request) else None
@@ -841,6 +846,7 @@ class VisitScreen(QWidget):
         )
 
     def _settle_failed(self, error: Exception, request: VisitRequest | None = None) -> None:
+        self._settling = False
         self._update_buttons()
         if isinstance(error, FiguresChanged) and request is not None:
             self._preview_generation += 1  # a preview still on its way is older than this one
@@ -855,6 +861,7 @@ class VisitScreen(QWidget):
         self.context.report(error)
 
     def _settled(self, settled: SettledVisit) -> None:
+        self._settling = False
         self.last_settled = settled
         entry = settled.entry
         if entry.kind == "reimbursement":  # the patient's share was paid at the other facility: nothing to take

@@ -89,6 +89,18 @@ def test_settle_with_ctrl_enter_writes_the_visit(qtbot, context, session) -> Non
     assert asked.args == [visit.entry.id]
 
 
+def test_ctrl_enter_pressed_twice_settles_the_visit_once(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    # A doctor pressing Ctrl+Enter again before the first settle came back (a slow PC, a key
+    # held): the visit was written twice, two receipts and the fund paid twice.
+    screen = make_screen(qtbot, context)
+    choose_by_typing(qtbot, screen, "zsf")
+    before = session.count_entries(EntryFilter())
+    qtbot.keyClick(screen, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(screen, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, worker)
+    assert session.count_entries(EntryFilter()) == before + 1
+
+
 def test_negative_quantity_is_refused_at_the_field(qtbot, context) -> None:  # type: ignore[no-untyped-def]
     screen = make_screen(qtbot, context)
     choose_by_typing(qtbot, screen, "zsf")
