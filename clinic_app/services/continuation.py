@@ -26,8 +26,9 @@ issued (the stubs, `with_last_receipt`), and the year's numbers go on after it w
 
 What each person used of the fund at this clinic this year before the loss is counted from the
 statements of the year found there (each month's newest revision; `ledger.fund_outside_ledger`), as the
-township counts it for its usage snapshot, which leaves this clinic's own use out: the annual
-caps hold after the loss.  A month of the year missing from the stick is missing from that count
+township counts it for its usage snapshot, which leaves this clinic's own use out, and of it what
+was paid out of the city (市外, `ledger.continued_out_of_area`): the annual and out-of-city caps
+hold after the loss.  A month of the year missing from the stick is missing from that count
 (the command lists the months it counted).
 
 The patients the statements name are registered again (name, ID number and category from their
@@ -64,7 +65,7 @@ from clinic_app.services.township_cli import statement_files
 from clinic_app.store import ledger
 from clinic_app.store.db import record_time, transaction
 from clinic_app.store.ledger import GENESIS_HASH
-from clinic_app.store.township import pool_parts
+from clinic_app.store.township import out_of_area, pool_parts
 
 AUDIT_ACTION = ledger.CONTINUED_ACTION
 
@@ -78,8 +79,9 @@ class ContinuationPlan:
     continuation: ledger.Continuation
     linked_months: tuple[str, ...]
     """The months of the statements linked back from the newest (newest first) that counted the receipts."""
-    usage: tuple[tuple[int, str, str, int], ...] = ()
-    """The fund each person used before, (year, ID number, counter pool, fen), net of reversals."""
+    usage: tuple[tuple[int, str, str, int, int], ...] = ()
+    """The fund each person used before, (year, ID number, counter pool, fen, of them out of the
+    city), net of reversals."""
     usage_months: tuple[str, ...] = ()
     """The months of the statement's year found (each its newest revision) that `usage` counts."""
     usage_missing: tuple[str, ...] = ()
@@ -353,26 +355,30 @@ def _people(statements: list[VerifiedStatement]) -> tuple[tuple[PatientInput, st
 
 def _usage(
     session: ClinicSession, statements: list[VerifiedStatement], found: list[VerifiedStatement]
-) -> tuple[tuple[int, str, str, int], ...]:
+) -> tuple[tuple[int, str, str, int, int], ...]:
     """What each person used of the fund in `statements` (one year's months of this clinic), by
     counter pool, as the township counts it for its usage snapshot: a reversal counts on the day of
-    the visit it undoes, a reform-layered line in its two pools.  The visits undone are looked for
+    the visit it undoes, a reform-layered line in its two pools; and of it out of the city (市外,
+    as the township's review counts it: `store.township.out_of_area`), which the out-of-city cap counts.  The visits undone are looked for
     in every statement `found` (a January reversal of a December visit gives its fund back to
     December's year, as the township and the lost ledger count it, not to this year); a reversal
     whose visit is in none of them is left out, as that visit is (its month was not found)."""
     pool_of = functools.partial(pool_or_own, session.book)
     days = {v["setl_id"]: v["setl_time"][:10] for s in found for v in s.body["visits"] if v["kind"] == "settlement"}
     year = int(statements[-1].month[:4])
-    sums: dict[tuple[int, str, str], int] = defaultdict(int)
+    sums: dict[tuple[int, str, str], list[int]] = defaultdict(lambda: [0, 0])
     for statement in statements:
         for visit in statement.body["visits"]:
             day = days.get(visit["reversal_of"]) if visit["reversal_of"] else visit["setl_time"][:10]
             if day is None or int(day[:4]) != year:
                 continue  # undoes a visit of a month not found, or of an earlier year
             fund = Money.parse(visit["hifp_pay"]).fen
+            away = out_of_area(visit["reasons"], visit.get("reimbursement"))
             for pool, fen in pool_parts(pool_of(visit["policy_id"]), visit["kind"], fund, visit["reasons"], pool_of):
-                sums[(year, visit["certno"], pool)] += fen
-    return tuple((year, certno, pool, fen) for (year, certno, pool), fen in sorted(sums.items()) if fen)
+                counted = sums[(year, visit["certno"], pool)]
+                counted[0] += fen
+                counted[1] += fen if away else 0
+    return tuple((year, certno, pool, fen, away) for (year, certno, pool), (fen, away) in sorted(sums.items()) if fen or away)
 
 
 def _continuation(

@@ -522,10 +522,11 @@ class ClinicSession:
         if patient.category == "resident" or employee_id is None:
             sums = ledger.usage_sums(db, patient.id, resident_pool, day, facility)  # type: ignore[arg-type]
             outside = self._fund_elsewhere(db, patient, day.year, (resident_pool, OLD_SNAPSHOT_POOL))
+            away = ledger.continued_out_of_area(db, patient.id_number, day.year, (resident_pool,))  # type: ignore[arg-type]
             return Usage(
                 fund_year=Money(sums["fund_year"] + outside),
                 fund_day=Money(sums["fund_day"]),
-                fund_out_of_area_year=Money(sums["fund_out_of_area_year"]),
+                fund_out_of_area_year=Money(sums["fund_out_of_area_year"] + away),
                 deductible_year=Money(sums["deductible_year"]),
                 deductible_level_year=Money(sums["deductible_level_year"]),
             )

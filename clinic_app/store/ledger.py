@@ -514,10 +514,13 @@ def record_continuation(conn: sqlite3.Connection, found: Continuation) -> None:
     )
 
 
-def record_continued_usage(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str, int]]) -> int:
-    """The fund each person used here before the continuation: rows of (year, ID number, counter pool, fen)."""
+def record_continued_usage(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str, int, int]]) -> int:
+    """The fund each person used here before the continuation: rows of (year, ID number, counter
+    pool, fen, of them out of the city)."""
     values = list(rows)
-    conn.executemany("INSERT INTO continued_usage (year, id_number, pool, fund_fen) VALUES (?, ?, ?, ?)", values)
+    conn.executemany(
+        "INSERT INTO continued_usage (year, id_number, pool, fund_fen, out_of_area_fen) VALUES (?, ?, ?, ?, ?)", values
+    )
     return len(values)
 
 
@@ -534,6 +537,19 @@ def fund_outside_ledger(db: sqlite3.Connection, id_number: str | None, year: int
                     WHERE id_number = ? AND year = ? AND facility_code != ? AND pool IN ({marks}))
                  + (SELECT COALESCE(SUM(fund_fen), 0) FROM continued_usage WHERE year = ? AND id_number = ? AND pool IN ({marks}))""",
         [id_number, year, own_code, *pools, year, id_number, *pools],
+    ).fetchone()
+    return int(row[0])
+
+
+def continued_out_of_area(db: sqlite3.Connection, id_number: str | None, year: int, pools: Collection[str]) -> int:
+    """Fen of the counter `pools` this person was paid out of the city (市外) this year at this
+    clinic before its ledger was continued (the out-of-city cap counts it; none for a ledger of its own)."""
+    if not id_number or not pools:
+        return 0
+    row = db.execute(
+        f"""SELECT COALESCE(SUM(out_of_area_fen), 0) FROM continued_usage
+            WHERE year = ? AND id_number = ? AND pool IN ({", ".join("?" * len(pools))})""",
+        [year, id_number, *pools],
     ).fetchone()
     return int(row[0])
 

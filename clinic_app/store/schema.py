@@ -509,6 +509,14 @@ WHEN EXISTS (SELECT 1 FROM visits) OR NOT EXISTS (SELECT 1 FROM continuations)
 BEGIN SELECT RAISE(ABORT, 'continued usage is written with the continuation, before the ledger has entries'); END;
 """
 
+# continued_usage says of each row's fund what was paid out of the city (市外就医): the policy's
+# out-of-city cap (Shaoguan, Zhanjiang: 50 a year inside the 300) counts it, and after the loss it
+# started afresh, paying a person who had used it up.  A row of before (a ledger continued under
+# version 12) says 0: its statements are not kept, so its out-of-city part is not known now.
+V13 = """
+ALTER TABLE continued_usage ADD COLUMN out_of_area_fen INTEGER NOT NULL DEFAULT 0;
+"""
+
 # Ordered: MIGRATIONS[0] makes version 1, and so on.
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from tests.store.schema_v12 import back_to_v12
+
 # The inverse of schema.V12: continued_usage takes rows at any time.
 UNDO_V12 = """
 DROP TRIGGER continued_usage_only_with_the_continuation;
@@ -12,4 +14,5 @@ PRAGMA user_version = 11;
 
 
 def back_to_v11(conn: sqlite3.Connection) -> None:
+    back_to_v12(conn)
     conn.executescript(UNDO_V12)

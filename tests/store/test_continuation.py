@@ -109,13 +109,13 @@ def test_a_version_9_data_folder_upgrades_to_the_continuation_tables(tmp_path: P
     conn.close()
     old, fresh = open_database(tmp_path / "old"), open_database(tmp_path / "fresh")
     schema = "SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ('continuations', 'continued_usage') ORDER BY name"
-    assert old.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 12
+    assert old.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 13
     assert old.execute(schema).fetchall() == fresh.execute(schema).fetchall() != []
     old.close()
     fresh.close()
 
 
-USAGE_ROW = "INSERT INTO continued_usage VALUES (2025, '440204195806012018', 'resident', 999999)"
+USAGE_ROW = "INSERT INTO continued_usage (year, id_number, pool, fund_fen) VALUES (2025, '440204195806012018', 'resident', 999999)"
 
 
 def test_continued_usage_is_written_only_with_the_continuation_before_any_entry(tmp_path: Path) -> None:
@@ -131,14 +131,14 @@ def test_continued_usage_is_written_only_with_the_continuation_before_any_entry(
     session = b.village(tmp_path / "v02", "V02")
     with transaction(session.db) as tx:
         ledger.record_continuation(tx, _anchor())
-        ledger.record_continued_usage(tx, [(2025, b.resident_id(201), "resident", 2422)])  # with it: taken
+        ledger.record_continued_usage(tx, [(2025, b.resident_id(201), "resident", 2422, 0)])  # with it: taken
     b.settle(session, b.enrol(session, "村民甲", b.resident_id(201), "V02").id, dt.datetime(2025, 4, 2, 9))
     session.close()
     conn = sqlite3.connect(tmp_path / "v02" / DB_NAME)
-    for sql in (USAGE_ROW, "INSERT OR REPLACE INTO continued_usage SELECT year, id_number, pool, 0 FROM continued_usage"):
+    for sql in (USAGE_ROW, "INSERT OR REPLACE INTO continued_usage SELECT year, id_number, pool, 0, 0 FROM continued_usage"):
         with pytest.raises(sqlite3.IntegrityError, match="written with the continuation"):
             conn.execute(sql)
-    assert conn.execute("SELECT * FROM continued_usage").fetchall() == [(2025, b.resident_id(201), "resident", 2422)]
+    assert conn.execute("SELECT * FROM continued_usage").fetchall() == [(2025, b.resident_id(201), "resident", 2422, 0)]
     conn.close()
 
 
@@ -156,4 +156,22 @@ def test_a_version_11_data_folder_upgrades_to_the_continued_usage_guard(tmp_path
     old = open_database(tmp_path / "old")
     with pytest.raises(sqlite3.IntegrityError, match="written with the continuation"):
         old.execute(USAGE_ROW)
+    old.close()
+
+
+def test_a_version_12_data_folder_keeps_its_continued_usage_with_no_out_of_city_part(tmp_path: Path) -> None:
+    """A ledger continued under version 12 kept the fund, not its out-of-city part: its rows stay, saying 0."""
+    from clinic_app.store.db import open_database
+    from tests.store.schema_v12 import back_to_v12
+
+    with b.village(tmp_path / "old", "V02") as session, transaction(session.db) as tx:
+        ledger.record_continuation(tx, _anchor())
+    conn = sqlite3.connect(tmp_path / "old" / DB_NAME)
+    back_to_v12(conn)
+    conn.execute("INSERT INTO continued_usage VALUES (2025, ?, 'resident', 2422)", [b.resident_id(201)])
+    conn.commit()
+    conn.close()
+    old = open_database(tmp_path / "old")
+    assert [tuple(r) for r in old.execute("SELECT * FROM continued_usage")] == [(2025, b.resident_id(201), "resident", 2422, 0)]
+    assert ledger.continued_out_of_area(old, b.resident_id(201), 2025, ["resident"]) == 0
     old.close()

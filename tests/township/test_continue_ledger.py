@@ -13,6 +13,7 @@ import pytest
 from clinic_app.cli import run
 from clinic_app.documents import signing
 from clinic_app.documents.statement_file import verify_statement
+from clinic_app.domain.money import Money
 from clinic_app.domain.records import Enrolment, PatientRecord
 from clinic_app.errors import BadInput
 from clinic_app.services import continuation
@@ -601,3 +602,38 @@ def test_after_a_december_statement_the_last_receipt_may_be_of_the_new_year_and_
         continuation.continue_ledger(village, given)
         b.settle(village, _found_again(village, ALICE).id, dt.datetime(2026, 1, 12, 9))
     assert _numbers(folder) == [(6, "V02S000000006", "V02V000000006", "V02-2026-000005")]
+
+
+def test_the_out_of_city_fund_used_before_the_loss_counts_against_the_out_of_city_cap(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Shaoguan: 70%, 300.00 a year, of it 50.00 out of the city.  Before the loss Alice had two outside
+    receipts of a visit out of the city paid back: 60.00 (42.00; voided and paid again: net 42.00) and
+    30.00 (21.00, of which the 8.00 left of the 50.00).  Continued, her April receipt of 30.00 is paid
+    0.00 (the 50.00 used), as the lost ledger would have paid it (21.00 before: the out-of-city counter
+    started afresh); her year's fund is 50.00."""
+    folder, stick = tmp_path / "v02", tmp_path / "stick"
+    stick.mkdir()
+    outside_day = dt.date(2025, 3, 2)
+
+    def pay_back(village: ClinicSession, patient: int, receipt: str, amount: str, when: dt.datetime) -> tuple[int, str]:
+        paid = village.reimburse(
+            patient, village.operators()[0].id, receipt, "township", "drug", Money.parse(amount), outside_day, None, when,
+            out_of_area=True,
+        )
+        return paid.entry.id, str(paid.adjudication.fund)
+
+    with b.village(folder, "V02") as village:
+        alice = b.enrol(village, "村民甲", ALICE, "V02")
+        wrong, fund = pay_back(village, alice.id, "GZ-2025-0001", "60.00", dt.datetime(2025, 3, 5, 9))
+        assert fund == "42.00"
+        village.void(wrong, "收费录入错误", village.operators()[0].id, dt.datetime(2025, 3, 5, 10))
+        assert pay_back(village, alice.id, "GZ-2025-0001", "60.00", dt.datetime(2025, 3, 6, 9))[1] == "42.00"
+        assert pay_back(village, alice.id, "GZ-2025-0002", "30.00", dt.datetime(2025, 3, 10, 9))[1] == "8.00"
+    _export(folder, "2025-03", stick, capsys)
+    shutil.rmtree(folder)
+    b.village(folder, "V02").close()
+    assert run(["continue", "--data-dir", str(folder), "--from", str(stick)]) == 0
+    capsys.readouterr()
+    with ClinicSession(folder) as village:
+        alice = _found_again(village, ALICE)
+        assert pay_back(village, alice.id, "GZ-2025-0003", "30.00", dt.datetime(2025, 4, 7, 9))[1] == "0.00"
+        assert str(village.usage_card(alice.id, dt.date(2025, 4, 8)).fund_year) == "50.00"
