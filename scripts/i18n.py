@@ -378,6 +378,11 @@ EN = {
         "The last paper receipt issued after the statement, before the data was lost (see the receipt stubs): its "
         "six-digit sequence, or the whole number as printed (such as {example}).\nLeave it empty if not known: receipt "
         "numbers go on after {year}'s {counted} the statements counted, and those issued since are given again.",
+    "月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根): 收据上印的完整号码 (如 {example}), "
+    "月结之后已跨年, 只写序号分不清年度。\n不知道请留空: 其间开出的号码会再次使用。":
+        "The last paper receipt issued after the statement, before the data was lost (see the receipt stubs): the "
+        "whole number as printed (such as {example}); the year has turned since the statement, so a sequence alone "
+        "could be of either year.\nLeave it empty if not known: those issued since are given again.",
     "给出的最后一张收据号 {number} 不在月结数出的第 {counted} 号之后: 不改变收据号。":
         "The last receipt number given, {number}, is not after {counted} the statements counted: it changes nothing.",
     "收据号接在给出的最后一张收据 {number} 之后 (月结数出到第 {counted} 号)。":

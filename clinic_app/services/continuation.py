@@ -288,8 +288,7 @@ def with_last_receipt(plan: ContinuationPlan, given: str, today: dt.date | None 
     if not text:
         return plan
     found = plan.continuation
-    year = int(found.month[:4])
-    latest = max(year, (today or dt.date.today()).year)
+    year, latest = _receipt_years(plan, today)
     whole = re.fullmatch(r"(.+)-(\d{4})-(\d{6})", text)
     if re.fullmatch(r"\d{1,6}", text):
         if int(text) and latest != year:
@@ -326,6 +325,20 @@ def with_last_receipt(plan: ContinuationPlan, given: str, today: dt.date | None 
     return replace(
         plan, continuation=replace(found, receipt_seqs=receipts), last_receipt=(year, seq), receipts_counted=counted
     )
+
+
+def _receipt_years(plan: ContinuationPlan, today: dt.date | None) -> tuple[int, int]:
+    """The years a last receipt number given may be of: the statement's to today's."""
+    year = int(plan.continuation.month[:4])
+    return year, max(year, (today or dt.date.today()).year)
+
+
+def last_receipt_form(plan: ContinuationPlan, today: dt.date | None = None) -> tuple[str, bool]:
+    """How `with_last_receipt` takes the number: an example of the whole number as printed, of the
+    latest year it may be of (today's), and whether a bare sequence is taken (only in the
+    statement's year: after a December statement it could be of either year)."""
+    year, latest = _receipt_years(plan, today)
+    return f"{plan.continuation.clinic_code}-{latest}-000123", latest == year
 
 
 def _missing(last: VerifiedStatement, year: list[VerifiedStatement], found: list[VerifiedStatement]) -> tuple[str, ...]:

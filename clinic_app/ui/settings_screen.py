@@ -575,19 +575,26 @@ class SettingsScreen(QWidget):
         from clinic_app.errors import UserError
         from clinic_app.services import continuation
 
-        found = plan.continuation
+        found, today = plan.continuation, self.context.today()
         year = int(found.month[:4])
-        label = self.tr(
-            "月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根): 6 位序号, 或收据上印的完整号码 (如 {example})。\n"
-            "不知道请留空: 收据号接在月结数出的 {year} 年第 {counted} 号之后, 其间开出的号码会再次使用。"
-        ).format(example=f"{found.clinic_code}-{year}-000123", year=year, counted=f"{found.receipt_seqs.get(year, 0):06d}")
+        example, bare = continuation.last_receipt_form(plan, today)
+        if bare:
+            label = self.tr(
+                "月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根): 6 位序号, 或收据上印的完整号码 (如 {example})。\n"
+                "不知道请留空: 收据号接在月结数出的 {year} 年第 {counted} 号之后, 其间开出的号码会再次使用。"
+            ).format(example=example, year=year, counted=f"{found.receipt_seqs.get(year, 0):06d}")
+        else:
+            label = self.tr(
+                "月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根): 收据上印的完整号码 (如 {example}), "
+                "月结之后已跨年, 只写序号分不清年度。\n不知道请留空: 其间开出的号码会再次使用。"
+            ).format(example=example)
         refused = ""
         while True:
             text, ok = QInputDialog.getText(self, self.tr("最后一张收据号"), refused + label)
             if not ok:
                 return None
             try:
-                return continuation.with_last_receipt(plan, text)
+                return continuation.with_last_receipt(plan, text, today)
             except UserError as error:
                 refused = self.context.message(error) + "\n\n"
 

@@ -519,87 +519,87 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="405" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="408" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="407" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="410" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="410" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="413" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="412" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="415" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="413" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="416" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="414" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="417" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="416" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="419" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="420" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="423" />
         <source>已建健康档案</source>
         <translation>Health record built</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="421" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="424" />
         <source>已入“一人一档”参保库</source>
         <translation>In the 'one person, one file' insurance database</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="428" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="431" />
         <source>建档</source>
         <translation>Records</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="454" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="457" />
         <source>变更原因</source>
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="524" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="527" />
         <source>收取个人承担 {amount} 元并打印收据</source>
         <translation>Take the patient's {amount} yuan and print a receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="534" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="537" />
         <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
         <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="538" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="541" />
         <source>个人承担已收取 (收据 {receipt})</source>
         <translation>Patient's share already taken (receipt {receipt})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="581" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="584" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="590" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="593" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="620" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="623" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -1502,42 +1502,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="814" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="817" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="817" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="820" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="823" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="826" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="829" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="832" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="832" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="835" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="848" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="851" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="853" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="856" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="854" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="857" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1683,93 +1683,93 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="276" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="279" />
         <source>{name} 已签约家庭医生: 签约服务费个人承担 {amount} 元尚未收取, 请在 患者 → 年度参保登记… 中收取并打印收据</source>
         <translation>{name} is signed with a family doctor: the patient's share of the package fee, {amount}, is not taken yet; take it and print its receipt in Patients → Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="292" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="295" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="292" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="295" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="295" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="298" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="296" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="299" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="301" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="304" />
         <source>出生日期 (无身份证号时)</source>
         <translation>Birth date (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="301" />
         <location filename="../../clinic_app/ui/dialogs.py" line="304" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="307" />
         <source>未填</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="303" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="306" />
         <source>性别 (无身份证号时)</source>
         <translation>Sex (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="308" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="311" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="311" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="314" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="312" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="315" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="313" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="316" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="319" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="322" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="320" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="323" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="362" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="365" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="368" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="371" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="371" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="374" />
         <source>出生日期不能晚于今天</source>
         <translation>The birth date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="374" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="377" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
@@ -2008,37 +2008,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="644" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="647" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="646" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="649" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="647" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="650" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="648" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="651" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="657" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="660" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="660" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="663" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="665" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="668" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2059,87 +2059,87 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="680" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="683" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="682" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="685" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="683" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="686" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="684" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="687" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="685" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="688" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="689" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="692" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="691" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="694" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="693" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="696" />
         <source>未经转诊</source>
         <translation>No referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="696" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="699" />
         <source>急诊或抢救</source>
         <translation>Emergency or rescue</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="698" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="701" />
         <source>在参保地市以外就医 (市外)</source>
         <translation>Out of the insured city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="707" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="710" />
         <source>转诊单 {id}: {day} 转往 {facility} ({level})</source>
         <translation>Referral {id}: {day} to {facility} ({level})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="713" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="716" />
         <source>转诊原因: {reason}</source>
         <translation>Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="716" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="719" />
         <source>未经转诊 (该患者没有转诊记录)</source>
         <translation>No referral (none recorded for this patient)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="731" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="734" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="736" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="739" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="741" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="744" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="746" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="749" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2624,90 +2624,97 @@ Restore now?</translation>
         <translation>Choose the folder (USB stick) holding this clinic's statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="581" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="583" />
         <source>月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根): 6 位序号, 或收据上印的完整号码 (如 {example})。
 不知道请留空: 收据号接在月结数出的 {year} 年第 {counted} 号之后, 其间开出的号码会再次使用。</source>
         <translation>The last paper receipt issued after the statement, before the data was lost (see the receipt stubs): its six-digit sequence, or the whole number as printed (such as {example}).
 Leave it empty if not known: receipt numbers go on after {year}'s {counted} the statements counted, and those issued since are given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="586" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="588" />
+        <source>月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根): 收据上印的完整号码 (如 {example}), 月结之后已跨年, 只写序号分不清年度。
+不知道请留空: 其间开出的号码会再次使用。</source>
+        <translation>The last paper receipt issued after the statement, before the data was lost (see the receipt stubs): the whole number as printed (such as {example}); the year has turned since the statement, so a sequence alone could be of either year.
+Leave it empty if not known: those issued since are given again.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="593" />
         <source>最后一张收据号</source>
         <translation>Last receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="598" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="605" />
         <source>找到本诊所最新的月结: {month} 第 {revision} 版 ({path}), 签名和合计已核验。
 {month} 必须是乡镇卫生院已收到的本诊所最后一个月: 若乡镇有更晚的月份, 请先向乡镇要那个月的月结数据文件, 放进同一文件夹再接续 (否则下一份月结会被乡镇拒收)。</source>
         <translation>This clinic's newest statement found: {month} revision {revision} ({path}); its signature and totals are verified.
 {month} must be the last month the township holds from this clinic: if it holds a later one, ask the township for that month's statement data file and put it in the same folder first (or the next statement is refused by the township).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="603" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="610" />
         <source>接续后, 新台账从第 {seq} 条开始, 结算号和收据号接着原来的编号; 同时重新登记月结中的 {people} 位患者, 并计入他们本年度此前的统筹用量。{month} 及以前的月份不能再导出。</source>
         <translation>The new ledger then starts at entry {seq}, settlement ids and receipt numbers going on from the old ones; the {people} patients the statements name are registered again, and their fund used this year so far counts. {month} and earlier months cannot be exported again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="608" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="615" />
         <source>没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。
 原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。</source>
         <translation>Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again; family-doctor package receipts (QY) are numbered from the start again.
 The signing key was lost with the data: a new key is made, and the township must replace the registered key.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="613" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="620" />
         <source>没有导出月结的就诊无法恢复; 签约服务费收据 (QY 号) 从头编号。
 原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。</source>
         <translation>Visits on no exported statement cannot be recovered; family-doctor package receipts (QY) are numbered from the start again.
 The signing key was lost with the data: a new key is made, and the township must replace the registered key.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="616" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="623" />
         <source>现在接续吗?</source>
         <translation>Continue now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="620" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="627" />
         <source>从月结接续台账</source>
         <translation>Continue the ledger from a statement</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="633" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="640" />
         <source>本年度此前的统筹用量只来自 1 个月的月结 ({months})。</source>
         <translation>This year's fund used so far is counted from one month's statement only ({months}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="635" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="642" />
         <source>本年度此前的统筹用量来自月结 {months}。</source>
         <translation>This year's fund used so far is counted from the statements of {months}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="638" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="645" />
         <source>没有找到 {missing} 的月结: 这些月份在本诊所支付的统筹基金不计入年度限额。</source>
         <translation>No statement of {missing} was found: the fund paid here in those months does not count against the caps.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="644" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="651" />
         <source>找到的月结未能从 {year} 年的第一张收据数起: 收据号从一个不会与之前重复的号码接续, 中间会空号。</source>
         <translation>The statements found do not reach back to {year}'s first receipt: receipt numbers go on after one no earlier receipt can pass, leaving a gap.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="651" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="658" />
         <source>给出的最后一张收据号 {number} 不在月结数出的第 {counted} 号之后: 不改变收据号。</source>
         <translation>The last receipt number given, {number}, is not after {counted} the statements counted: it changes nothing.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="657" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="664" />
         <source>收据号接在给出的最后一张收据 {number} 之后 (月结数出到第 {counted} 号)。</source>
         <translation>Receipt numbers go on after the last receipt given, {number} (the statements counted to {counted}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="663" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="670" />
         <source>{month} 是本月: 接续后本月的账已结清, 从 {day} 起才能记账。</source>
         <translation>{month} is this month: continuing closes it, and visits can be recorded from {day}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="673" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="680" />
         <source>台账已接续自 {month} 第 {revision} 版月结: 下一条为第 {seq} 条; 已重新登记 {added} 位患者 (本年度参保登记请在其下次就诊时补登)。
 新签名密钥指纹: {fingerprint}
 请把这个指纹电话读给乡镇卫生院: 乡镇导入下一份月结时提示密钥不同, 与村医核对指纹后点 更换该村密钥, 再导入。</source>
@@ -2716,72 +2723,72 @@ New signing key fingerprint: {fingerprint}
 Read this fingerprint out to the township by phone: its import of the next statement says the key differs; once the fingerprint is checked with the village doctor it clicks 更换该村密钥 (replace the village's key) and imports it.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="684" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="691" />
         <source>未登记 {who}: {why}</source>
         <translation>Not registered: {who}: {why}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="686" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="693" />
         <source>没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。</source>
         <translation>Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again; family-doctor package receipts (QY) are numbered from the start again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="688" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="695" />
         <source>没有导出月结的就诊无法恢复; 签约服务费收据 (QY 号) 从头编号。</source>
         <translation>Visits on no exported statement cannot be recovered; family-doctor package receipts (QY) are numbered from the start again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="706" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="713" />
         <source>界面语言已保存, 重新打开程序后生效</source>
         <translation>Language saved; it applies when the app is opened again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="713" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="720" />
         <source>选择目录文件</source>
         <translation>Choose a catalogue file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="714" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="721" />
         <source>目录文件 (*.xlsx *.csv *.txt *.xls);;所有文件 (*)</source>
         <translation>Catalogue files (*.xlsx *.csv *.txt *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="723" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="730" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="733" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="740" />
         <source>发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入</source>
         <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="740" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="747" />
         <source>已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)</source>
         <translation>{saved} imported; {n} drugs bought outside the tender network are self-pay (not paid by the fund)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="743" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="750" />
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="750" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="757" />
         <source>新增 {added} 条, 更新 {updated} 条 (其中 {repriced} 条单价有变化; 已结算的就诊仍按原单价)</source>
         <translation>{added} new, {updated} updated ({repriced} with a new price; settled visits keep the price they were settled at)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="759" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="766" />
         <source>另有 {n} 行在 Excel 中是隐藏的, 已跳过 (未导入); 如需导入, 请在 Excel 中取消隐藏后重新导入</source>
         <translation>Rows hidden in Excel and skipped (not imported): {n}; to import them, unhide them in Excel and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="765" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="772" />
         <source>另有 {n} 行在筛选范围内被隐藏, 已跳过 (未导入); 如需导入, 请在 Excel 中清除筛选并取消隐藏后重新导入</source>
         <translation>Rows hidden inside a filter and skipped (not imported): {n}; to import them, clear the filter and unhide them in Excel, then import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="770" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="777" />
         <source>工作表 {names} 是填写说明或示例, 已跳过</source>
         <translation>Sheet {names} holds instructions or an example and was skipped</translation>
     </message>
@@ -3060,43 +3067,43 @@ Read this fingerprint out to the township by phone: its import of the next state
 <context>
     <name>VisitScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="331" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="333" />
         <source>身份证号 / 姓名 / 拼音首字母 / 电话 (F2)</source>
         <translation>ID no. / name / pinyin / phone (F2)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="334" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="336" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="337" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="339" />
         <source>查找患者</source>
         <translation>Find patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="345" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="347" />
         <source>转诊…</source>
         <translation>Referral…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="347" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="349" />
         <source>外院票据报销…</source>
         <translation>Outside receipt…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="357" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="359" />
         <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
         <translation>Item code / name / pinyin initials (F3)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="363" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="365" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="99" />
-        <location filename="../../clinic_app/ui/visit_screen.py" line="371" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="373" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
@@ -3136,117 +3143,117 @@ Read this fingerprint out to the township by phone: its import of the next state
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="395" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="397" />
         <source>收费项目 (Enter 改数量, Delete 删除选中行)</source>
         <translation>Items (Enter changes the quantity, Delete removes the line)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="404" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="406" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="410" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="412" />
         <source>账户持有人 (姓名/关系)</source>
         <translation>Account holder (name / relation)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="417" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="419" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="418" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="420" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="419" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="421" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="431" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="433" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="435" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="437" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="438" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="440" />
         <source>新接诊 (Ctrl+N)</source>
         <translation>New visit (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="570" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="572" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="629" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="631" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="734" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="736" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="775" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="777" />
         <source>日期已变为 {day}</source>
         <translation>the date is now {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="777" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="779" />
         <source>患者的记录已有变化</source>
         <translation>the patient's records changed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="779" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="781" />
         <source>金额已重新计算 ({why}): 统筹支付 {old_fund} → {fund} 元, 个人支付 {old_patient} → {patient} 元</source>
         <translation>Amounts recalculated ({why}): fund {old_fund} → {fund}, patient {old_patient} → {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="783" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="785" />
         <source>尚未结算: 请告知患者新的金额, 再按 Ctrl+Enter 结算。</source>
         <translation>Not settled yet: tell the patient the new amounts, then press Ctrl+Enter again to settle.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="808" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="812" />
         <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="814" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="818" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="861" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="868" />
         <source>已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元</source>
         <translation>Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="869" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="876" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="892" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="899" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="898" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="905" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="888" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="895" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>
@@ -3254,42 +3261,42 @@ Read this fingerprint out to the township by phone: its import of the next state
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="779" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="782" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="785" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="788" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="790" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="793" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="791" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="794" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="792" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="795" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="793" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="796" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="799" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="802" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="802" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="805" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>

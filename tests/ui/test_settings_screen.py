@@ -584,18 +584,20 @@ def test_the_policy_chosen_is_read_whole_on_a_1024_screen(qtbot, context, worker
         assert window.width() <= width
 
 
-def _stick_of_the_lost_folder(tmp_path: Path, session) -> Path:  # type: ignore[no-untyped-def]
-    """This clinic's February 2026 statement on a stick, exported by its lost data folder."""
+def _stick_of_the_lost_folder(tmp_path: Path, session, month: str = "2026-02") -> Path:  # type: ignore[no-untyped-def]
+    """This clinic's statement of `month` (February 2026) on a stick, exported by its lost data folder."""
     from clinic_app.services import statements
     from tests.township import builders as b
 
     clinic, stick = session.clinic, tmp_path / "stick"
     stick.mkdir()
+    year, number = int(month[:4]), int(month[5:])
     lost = b.village(tmp_path / "lost", clinic.code, clinic.township_code, "shaoyang-resident-2019")
-    zhang = b.enrol(lost, "张三丰", ZHANG_ID, clinic.code, clinic.township_code, year=2026)
-    b.settle(lost, zhang.id, dt.datetime(2026, 2, 3, 9))
-    b.settle(lost, b.enrol(lost, "赵六", b.resident_id(7, region="430521"), clinic.code, clinic.township_code, year=2026).id, dt.datetime(2026, 2, 4, 9))
-    statements.export_statement(lost, "2026-02", stick)
+    zhang = b.enrol(lost, "张三丰", ZHANG_ID, clinic.code, clinic.township_code, year=year)
+    b.settle(lost, zhang.id, dt.datetime(year, number, 3, 9))
+    zhao = b.enrol(lost, "赵六", b.resident_id(7, region="430521"), clinic.code, clinic.township_code, year=year)
+    b.settle(lost, zhao.id, dt.datetime(year, number, 4, 9))
+    statements.export_statement(lost, month, stick)
     lost.close()
     return stick
 
@@ -671,6 +673,30 @@ def test_the_last_receipt_the_doctor_gives_in_settings_is_where_receipts_go_on(q
     wait_idle(qtbot, worker)
     start = ledger.continuation(session.db)
     assert start is not None and dict(start.receipt_seqs) == {2026: 17}
+
+
+def test_after_a_december_statement_the_last_receipt_asked_is_the_whole_number_of_this_year(qtbot, context, session, worker, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Continued on 10 March 2026 from December 2025's statement: the receipts the stubs show are of
+    2026 (or December's), and a bare sequence is refused as of either year; the dialog asked for
+    '6 位序号' with the example of 2025, so the doctor typed what was refused.  It asks for the whole
+    number, the example of 2026, which is taken: 2026's receipts go on after it."""
+    stick = _stick_of_the_lost_folder(tmp_path, session, "2025-12")
+    screen = make_screen(qtbot, context, worker)
+    code = session.clinic.code
+    labels_shown: list[str] = []
+
+    def give(_parent, _title, label, *_args):  # type: ignore[no-untyped-def]
+        labels_shown.append(label)
+        return f"{code}-2026-000009", True
+
+    monkeypatch.setattr(QInputDialog, "getText", give)
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.No)
+    screen.continue_from(stick)
+    wait_idle(qtbot, worker)
+    assert f"{code}-2026-000123" in labels_shown[0] and f"{code}-2025-000123" not in labels_shown[0]
+    assert "6 位序号" not in labels_shown[0] and "完整号码" in labels_shown[0]
+    assert len(labels_shown) == 1  # the number in the example's form is taken at once
+    assert ledger.continuation(session.db) is None  # the question declined: nothing written
 
 
 def test_a_ledger_in_use_is_not_offered_continuing(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
