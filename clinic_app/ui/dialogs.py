@@ -219,8 +219,30 @@ class _FormDialog(QDialog):
         self.form_note.say(message)
 
 
+class DateEdit(QDateEdit):
+    """A date typed as a doctor types it: 20260115, or 2026-01-15 as it reads.  Qt moves to the
+    next part by itself once a part is whole (2026), and then took the dash typed after it as
+    "next part" once more: 2025-12-09 went in as 2026-12-09, 2026-01-15 as 2026-03-01.  A
+    separator typed just after such a move is the one already made, and does nothing."""
+
+    SEPARATORS = ("-", "/", ".")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._moved_on = False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if self._moved_on and event.text() in self.SEPARATORS:
+            self._moved_on = False
+            event.accept()
+            return
+        before = self.currentSection()
+        super().keyPressEvent(event)
+        self._moved_on = event.text().isdigit() and self.currentSection() != before
+
+
 def _date_edit(day: dt.date | None) -> QDateEdit:
-    edit = QDateEdit()
+    edit = DateEdit()
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
     if day is not None:
@@ -228,7 +250,7 @@ def _date_edit(day: dt.date | None) -> QDateEdit:
     return edit
 
 
-class OptionalDateEdit(QDateEdit):
+class OptionalDateEdit(DateEdit):
     """A date that may be left 未填 (its minimum); opened to pick one, it starts at `today`,
     not at the minimum a century back."""
 
@@ -247,6 +269,9 @@ class OptionalDateEdit(QDateEdit):
     def _start(self) -> None:
         if self.date() == self.minimumDate():
             self.setDate(self._today)
+            # The year selected, so the key that started it types over it (20260115 as typed);
+            # else the cursor stayed where 未填 left it and the digits went nowhere.
+            self.setSelectedSection(QDateEdit.Section.YearSection)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
         self._start()

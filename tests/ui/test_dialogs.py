@@ -255,6 +255,40 @@ def test_a_newborn_without_an_id_number_is_registered_with_birth_date_and_sex(qt
     assert edit.birth_date.isEnabled()
 
 
+def test_a_newborn_s_birth_date_is_typed_as_eight_digits_or_with_dashes(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    """Typed from 未填 as a doctor types a date in the insurance systems (20260115): the first
+    digit put today's date in the field and the rest went nowhere, so today was saved unseen.
+    And typed as it reads (2026-01-15): Qt took the dash after a whole year as "next section"
+    once more, so 01 went into the day and 15 nowhere (2026-03-01 saved)."""
+    import datetime as dt
+
+    from PySide6.QtCore import Qt
+
+    for typed, day in (("20260115", dt.date(2026, 1, 15)), ("2026-01-15", dt.date(2026, 1, 15)),
+                       ("2025-9-30", dt.date(2025, 9, 30)), ("2025-1-5", dt.date(2025, 1, 5))):
+        dialog = open_dialog(qtbot, context)
+        dialog.birth_date.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.keyClicks(dialog.birth_date, typed)
+        assert dialog.birth_date.value() == day, typed
+
+
+def test_an_outside_receipt_s_date_typed_with_dashes_is_the_date_typed(qtbot, context, session) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDateEdit
+
+    from clinic_app.ui.dialogs import ReimbursementDialog
+
+    dialog = ReimbursementDialog(context, session.find_patients("张三丰")[0])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.day.setFocus(Qt.FocusReason.TabFocusReason)
+    dialog.day.setSelectedSection(QDateEdit.Section.YearSection)  # as Tab leaves it on a screen
+    qtbot.keyClicks(dialog.day, "2025-12-09")
+    assert dialog.day.date().toPython() == dt.date(2025, 12, 9)
+
+
 def test_an_adult_without_an_id_number_may_leave_the_birth_date_out(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     dialog = open_dialog(qtbot, context)
     dialog.name.setText("无证老人")
