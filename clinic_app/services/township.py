@@ -801,11 +801,16 @@ def standing_flags(results: Sequence[ImportResult]) -> dict[str, int]:
 def apply_import(session: ClinicSession, plans: Sequence[FilePlan], today: dt.date | None = None) -> tuple[ImportResult, ...]:
     """Write each accepted file in its own transaction; everything else is reported, not written."""
     own = require_township(session)
+    # The fund of the batch's files, each counted by the review of the files written before it
+    # (their visits not yet in the database) so that a person's visits at every village are
+    # counted in time order whichever file is written first: the later payment is the one flagged.
+    batch = _batch_fund(session.db, session.book, [p for p in plans if p.accepted])
     results = []
     for plan in plans:
         if not plan.accepted:
             results.append(ImportResult(plan))
             continue
+        batch.pop(0)
         try:
             with transaction(session.db) as conn:
                 trusted = {plan.fingerprint} if plan.register_key else set()
@@ -816,7 +821,7 @@ def apply_import(session: ClinicSession, plans: Sequence[FilePlan], today: dt.da
                         "数据在预览之后已变化, 此文件未导入, 请重新预览",
                         "the data changed since the dry run; this file was not imported: run it again",
                     )
-                statement_id = _write(conn, session.book, own, again)
+                statement_id = _write(conn, session.book, own, again, batch)
             results.append(ImportResult(plan, statement_id, store.flag_counts(session.db, statement_id)))
         except UserError as exc:
             results.append(ImportResult(plan, error=exc))
@@ -860,7 +865,94 @@ def _id_birth(certno: str) -> dt.date | None:
         return None
 
 
-def _write(conn: sqlite3.Connection, book: PolicyBook, own: Clinic, plan: FilePlan) -> int:
+@dataclass(frozen=True)
+class _Pending:
+    """The fund of a file of the batch not yet written: its events by ID number, and the
+    statement it supersedes (whose rows, still in the database, it replaces)."""
+
+    events: Mapping[str, Sequence[store.FundEvent]]
+    supersedes_id: int | None
+
+
+def _parse_visits(book: PolicyBook, visits: Sequence[Mapping[str, Any]], earlier_dates: Mapping[str, str]) -> list[_ParsedVisit]:
+    """A file's visits for the checks; a reversal is dated by the visit it undoes (in the file, else
+    in `earlier_dates`: setl_id -> service date of the village's earlier settlements), else by itself."""
+    reversed_here = {v["reversal_of"] for v in visits if v["kind"] == "reversal"}
+    own_dates = {v["setl_id"]: _settled_day(v) for v in visits if v["kind"] == "settlement"}
+    parsed = []
+    for index, visit in enumerate(visits):
+        if visit["kind"] == "reversal":
+            of = visit["reversal_of"]
+            service_date = own_dates.get(of) or earlier_dates.get(of) or visit["setl_time"][:10]
+        else:
+            service_date = _settled_day(visit)
+        pool = pool_or_own(book, visit["policy_id"])
+        fund = _fen(visit["hifp_pay"])
+        parsed.append(_ParsedVisit(
+            index=index,
+            visit=visit,
+            service_date=service_date,
+            pool=pool,
+            fund=fund,
+            parts=store.pool_parts(pool, visit["kind"], fund, visit["reasons"], functools.partial(pool_or_own, book)),
+            cost=_fen(visit["medfee_sumamt"]),
+            reversed=visit["kind"] == "settlement" and visit["setl_id"] in reversed_here,
+            out_of_area=store.out_of_area(visit["reasons"], visit.get("reimbursement")),
+        ))
+    return parsed
+
+
+def _settled_day(visit: Mapping[str, Any]) -> str:
+    """The day a settlement's fund is counted on: its settlement's, or for a newborn's visit paid
+    back after the enrolment (补报, `ClinicSession.newborn_pay_back`) the day of the visit it settles
+    again, which its ``newborn_paid_back`` reason names (where the village counts it: that day's
+    year and day caps); a day that is not a date on or before the settlement's is not taken."""
+    settled = str(visit["setl_time"][:10])
+    for reason in visit["reasons"]:
+        if reason["code"] == "newborn_paid_back":
+            day = str(reason["params"].get("date", ""))
+            try:
+                dt.date.fromisoformat(day)
+            except ValueError:
+                return settled
+            return day if len(day) == 10 and day <= settled else settled
+    return settled
+
+
+def _reversed_elsewhere(visits: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The settlements of earlier files that the file's reversals undo."""
+    here = {v["setl_id"] for v in visits}
+    return sorted({v["reversal_of"] for v in visits if v["kind"] == "reversal"} - here)
+
+
+def _batch_fund(db: sqlite3.Connection, book: PolicyBook, plans: Sequence[FilePlan]) -> list[_Pending]:
+    """The fund events (as `store.fund_history` reads them once written) of each accepted file of
+    an import, in the plans' order.  A reversal of a settlement in another file of the batch is
+    dated by it, as it will be once that file is written."""
+    batch_dates: dict[str, dict[str, str]] = defaultdict(dict)
+    for plan in plans:
+        assert plan.statement is not None
+        for v in plan.statement.body["visits"]:
+            if v["kind"] == "settlement":
+                batch_dates[plan.clinic_code][v["setl_id"]] = _settled_day(v)
+    pending = []
+    for plan in plans:
+        assert plan.statement is not None
+        visits = plan.statement.body["visits"]
+        earlier = {**store.settlement_dates(db, plan.clinic_code, _reversed_elsewhere(visits)), **batch_dates[plan.clinic_code]}
+        events: dict[str, list[store.FundEvent]] = defaultdict(list)
+        for v in _parse_visits(book, visits, earlier):
+            if v.fund:
+                events[v.visit["certno"]] += [
+                    (v.visit["setl_time"], pool, v.service_date, fen, v.out_of_area) for pool, fen in v.parts if fen
+                ]
+        pending.append(_Pending(events, plan.supersedes_id))
+    return pending
+
+
+def _write(conn: sqlite3.Connection, book: PolicyBook, own: Clinic, plan: FilePlan, pending: Sequence[_Pending] = ()) -> int:
+    """Write the file's statement, visits and review flags; `pending`: the batch's files still to be
+    written, whose fund the review counts with what the database holds."""
     verified = plan.statement
     assert verified is not None
     body = verified.body
@@ -911,39 +1003,17 @@ def _write(conn: sqlite3.Connection, book: PolicyBook, own: Clinic, plan: FilePl
     ledger.audit(conn, "statement_imported", f"{code} {month} r{verified.revision} {verified.sha256} {plan.path}")
 
     visits = list(body["visits"])
-    reversed_here = {v["reversal_of"] for v in visits if v["kind"] == "reversal"}
-    outside = [s for s in reversed_here if s not in {v["setl_id"] for v in visits}]
-    earlier_dates = store.settlement_dates(conn, code, outside)
-    own_dates = {v["setl_id"]: v["setl_time"][:10] for v in visits if v["kind"] == "settlement"}
+    outside = _reversed_elsewhere(visits)
+    parsed = _parse_visits(book, visits, store.settlement_dates(conn, code, outside))
     first_id = store.next_visit_id(conn)
-    visit_rows, item_rows, parsed = [], [], []
-    for index, visit in enumerate(visits):
-        visit_id = first_id + index
-        if visit["kind"] == "reversal":
-            of = visit["reversal_of"]
-            service_date = own_dates.get(of) or earlier_dates.get(of) or visit["setl_time"][:10]
-        else:
-            service_date = visit["setl_time"][:10]
-        amounts = [_fen(visit[name]) for name in AMOUNT_FIELDS]
-        pool = pool_or_own(book, visit["policy_id"])
-        fund = amounts[AMOUNT_FIELDS.index("hifp_pay")]
-        row = _ParsedVisit(
-            index=index,
-            visit=visit,
-            service_date=service_date,
-            pool=pool,
-            fund=fund,
-            parts=store.pool_parts(pool, visit["kind"], fund, visit["reasons"], functools.partial(pool_or_own, book)),
-            cost=amounts[AMOUNT_FIELDS.index("medfee_sumamt")],
-            reversed=visit["kind"] == "settlement" and visit["setl_id"] in reversed_here,
-            out_of_area=store.out_of_area(visit["reasons"], visit.get("reimbursement")),
-        )
-        parsed.append(row)
+    visit_rows, item_rows = [], []
+    for row in parsed:
+        visit, visit_id = row.visit, first_id + row.index
         visit_rows.append((
-            visit_id, statement_id, code, month, index + 1, visit["kind"], visit["reversal_of"], int(row.reversed),
+            visit_id, statement_id, code, month, row.index + 1, visit["kind"], visit["reversal_of"], int(row.reversed),
             visit["mdtrt_id"], visit["setl_id"], visit["psn_no"], visit["certno"], visit["psn_name"],
-            visit["category"], visit["med_type"], visit["setl_time"], service_date, visit["policy_id"], row.pool,
-            *amounts, _fen(visit["waived_amt"]), visit["pool_prop_selfpay"],
+            visit["category"], visit["med_type"], visit["setl_time"], row.service_date, visit["policy_id"], row.pool,
+            *[_fen(visit[name]) for name in AMOUNT_FIELDS], _fen(visit["waived_amt"]), visit["pool_prop_selfpay"],
             json.dumps(visit["reasons"], ensure_ascii=False, sort_keys=True),
             *_reimbursement_columns(visit),
         ))
@@ -954,7 +1024,7 @@ def _write(conn: sqlite3.Connection, book: PolicyBook, own: Clinic, plan: FilePl
                 _fen(item["fund"]), _fen(item["patient"]), item["rate"],
             ))
     # Checks read the other villages' rows before this file's rows are in.
-    flags = _Review(conn, book, own, verified, parsed).flags()
+    flags = _Review(conn, book, own, verified, parsed, pending).flags()
     store.insert_visits(conn, visit_rows, item_rows)
     store.mark_reversed(conn, code, outside)
     store.insert_flags(conn, [(statement_id, code, month, *flag) for flag in flags])
@@ -998,7 +1068,13 @@ class _Review:
     """The review flags of one file against everything the township has imported."""
 
     def __init__(
-        self, conn: sqlite3.Connection, book: PolicyBook, own: Clinic, verified: VerifiedStatement, visits: list[_ParsedVisit]
+        self,
+        conn: sqlite3.Connection,
+        book: PolicyBook,
+        own: Clinic,
+        verified: VerifiedStatement,
+        visits: list[_ParsedVisit],
+        pending: Sequence[_Pending] = (),
     ) -> None:
         self.conn, self.book, self.own, self.verified, self.visits = conn, book, own, verified, visits
         self.code = verified.clinic_code
@@ -1007,15 +1083,27 @@ class _Review:
         self.out: list[tuple[str, str, str, str]] = []
         certnos = sorted({v.visit["certno"] for v in visits})
         # Same day: the month's settlements at the other villages.  Usage: the whole year up
-        # to the month's end, at every village (this one's earlier months included) and at the
-        # township's own desk, one of the person's facilities too.
+        # to the month's end, at every village (this one's earlier months included), at the
+        # township's own desk, one of the person's facilities too, and in the files of the same
+        # import still to be written (in place of the statements they supersede).
         first, last = _month_bounds(self.month)
         self.elsewhere = store.settlements_elsewhere(
             conn, self.code, certnos, first.isoformat(), last.isoformat(), _SAME_DAY_SHOWN
         )
-        self.history = store.fund_history(conn, certnos, f"{self.year}-01-01", last.isoformat(), functools.partial(pool_or_own, book))
-        for certno, events in store.own_fund_history(conn, certnos, f"{self.year}-01-01", last.isoformat()).items():
-            self.history[certno] = sorted([*self.history.get(certno, ()), *events])
+        since, until = f"{self.year}-01-01", last.isoformat()
+        self.history = store.fund_history(
+            conn, certnos, since, until, functools.partial(pool_or_own, book),
+            skip=[p.supersedes_id for p in pending if p.supersedes_id is not None],
+        )
+        more: dict[str, list[store.FundEvent]] = defaultdict(list)
+        for certno, events in store.own_fund_history(conn, certnos, since, until).items():
+            more[certno] += events
+        for p in pending:
+            for certno in certnos:
+                more[certno] += [e for e in p.events.get(certno, ()) if since <= e[2] <= until]
+        for certno, events in more.items():
+            if events:
+                self.history[certno] = sorted([*self.history.get(certno, ()), *events])
         self.roster = store.roster(conn, certnos, self.year)
 
     def add(self, visit: _ParsedVisit, code: str, **params: Any) -> None:

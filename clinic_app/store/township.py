@@ -480,11 +480,12 @@ def out_of_area(reasons: str | Sequence[Any], reimbursement: str | Mapping[str, 
 
 
 def fund_history(
-    db: DbOrConn, certnos: Sequence[str], date_from: str, date_to: str, pool_of: PoolOf
+    db: DbOrConn, certnos: Sequence[str], date_from: str, date_to: str, pool_of: PoolOf, skip: Sequence[int] = ()
 ) -> dict[str, list[FundEvent]]:
     """ID number -> the fund paid on every current imported visit of the person (any clinic, any
     kind, reversals negative) with a service date in [date_from, date_to], in FundEvent order; a
     reform-layered line is two events, its fund split between its two pools (`pool_parts`).
+    The visits of the statements `skip` (ids) are left out.
 
     Plain tuples, and only visits that moved the fund: the import reads a person's whole
     year for every file, which for a person seen at many villages is the bulk of its reading.
@@ -499,9 +500,9 @@ def fund_history(
                        CASE WHEN reimbursement_json LIKE ? THEN reimbursement_json END
                 FROM statement_visits
                 WHERE certno IN ({', '.join('?' * len(chunk))}) AND service_date BETWEEN ? AND ?
-                  AND hifp_pay_fen != 0
+                  AND hifp_pay_fen != 0 AND statement_id NOT IN ({', '.join('?' * len(skip))})
                 ORDER BY certno, setl_time, pool, service_date, hifp_pay_fen""",
-            (_LAYERED, *[_MENTIONS_OUT_OF_AREA] * 3, *chunk, date_from, date_to),
+            (_LAYERED, *[_MENTIONS_OUT_OF_AREA] * 3, *chunk, date_from, date_to, *skip),
         )
         for certno, setl_time, pool, service_date, fund, kind, layered, reasons, outside in rows:
             events = found.setdefault(certno, [])

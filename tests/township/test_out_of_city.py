@@ -118,15 +118,18 @@ def test_a_villages_own_earlier_out_of_city_fund_counts(town, tmp_path: Path) ->
     }
 
 
-def test_a_second_village_paying_past_the_out_of_city_cap_is_flagged(town, tmp_path: Path) -> None:
+@pytest.mark.parametrize("later_first", [False, True], ids=["in time order", "later file first"])
+def test_a_second_village_paying_past_the_out_of_city_cap_is_flagged(town, tmp_path: Path, later_first: bool) -> None:
     """V01 pays 42.00 of 王一's out-of-city receipt on 5 March; V02, counting only its own ledger,
     pays 21.00 (70% of 30.00) of another on the 10th.  The township counts 42.00 used out of the
-    city before it: 50.00 - 42.00 = 8.00 was left, so V02's line is flagged; V01's is not."""
+    city before it: 50.00 - 42.00 = 8.00 was left, so V02's line is flagged; V01's is not.  So too
+    when both files come in one import with V02's written first."""
     v01, p1, o1 = _village(tmp_path / "v01", "V01")
     v02, p2, o2 = _village(tmp_path / "v02", "V02")
     assert _pay_back(v01, p1, o1, "GZ-2025-0001", "60.00", FIRST) == "42.00"
     assert _pay_back(v02, p2, o2, "GZ-2025-0002", "30.00", SECOND) == "21.00"
-    _bring(town, ("V01.json", b.statement_bytes(v01)), ("V02.json", b.statement_bytes(v02)))
+    files = [("V01.json", b.statement_bytes(v01)), ("V02.json", b.statement_bytes(v02))]
+    _bring(town, *(reversed(files) if later_first else files))
     v01.close()
     v02.close()
     assert _diffs(town) == {

@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from clinic_app.documents.statement_file import verify_statement
-from clinic_app.domain.records import Enrolment
+from clinic_app.domain.records import Enrolment, VisitRequest
 from clinic_app.services import township as tw
-from clinic_app.services.session import PatientInput
+from clinic_app.services.session import ClinicSession, PatientInput
 from clinic_app.store import township as store
 from tests.township import builders as b
 
@@ -93,4 +95,69 @@ def test_a_file_whose_ids_are_not_the_ledger_s_is_counted_in_settlement_time_ord
     assert done.imported, done.plan.describe()
     flags = store.review_flags(town.db, store.FlagFilter(month=b.MONTH, clinic_code="V01", code=tw.FLAG_ADJUDICATION_DIFF))
     assert [(f.setl_id, f.detail) for f in flags] == []
+    town.close()
+
+
+EMERGENCY_DRUG = ("头孢克肟", "drug", "400.00", "covered")  # Shaoguan 70%: 280.00 of the 300.00 a year
+LATER_DRUG = ("阿莫西林胶囊", "drug", "100.00", "covered")  # 70.00; after 280.00 used, the 20.00 left
+
+
+def _two_villages_one_person(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A Shaoguan township whose roster has 王一 designated at V01; V02 treats 王一 as an emergency
+    (急救, paid where not designated) on 5 March: 400.00 at 70% = 280.00.  V01, counting its own
+    ledger only, pays 70.00 of 100.00 on 10 March, where 20.00 was left of the 300.00 a year."""
+    town = b.township(tmp_path / "town")
+    b.enrol(town, "王一", b.resident_id(1), "V01")
+    v01, v02 = b.village(tmp_path / "v01", "V01"), b.village(tmp_path / "v02", "V02")
+    p1 = b.enrol(v01, "王一", b.resident_id(1), "V01").id
+    p2 = b.enrol(v02, "王一", b.resident_id(1), "V01").id
+    emergency = VisitRequest(p2, v02.operators()[0].id, (b.line(EMERGENCY_DRUG),), dt.datetime(2025, 3, 5, 10), emergency=True)
+    assert str(v02.entry(v02.settle(emergency).entry.id).adjudication.fund) == "280.00"
+    assert str(v01.entry(b.settle(v01, p1, dt.datetime(2025, 3, 10, 10), LATER_DRUG)).adjudication.fund) == "70.00"
+    files = {"V01.json": b.statement_bytes(v01), "V02.json": b.statement_bytes(v02)}
+    v01.close()
+    v02.close()
+    return town, files
+
+
+def _usage_flags(town) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    return sorted(
+        (f.setl_id, f.code, tw.flag_detail(f.code, f.detail, "en"))
+        for f in store.review_flags(town.db, store.FlagFilter())
+        if f.code in (tw.FLAG_ADJUDICATION_DIFF, tw.FLAG_ANNUAL_CAP_EXCEEDED)
+    )
+
+
+V01_OVERPAID = [
+    ("V01S000000001", tw.FLAG_ADJUDICATION_DIFF,
+     "the village's file and the township's re-adjudication differ: fund paid 70.00 in the file, 20.00 re-adjudicated "
+     "(fund used this year before the visit: 280.00)"),
+    ("V01S000000001", tw.FLAG_ANNUAL_CAP_EXCEEDED, "fund used this year at the villages and the township's own desk 350.00 exceeds the annual cap 300.00"),
+]
+
+
+@pytest.mark.parametrize("order", [("V01.json", "V02.json"), ("V02.json", "V01.json")], ids=["later first", "earlier first"])
+def test_one_import_counts_the_other_villages_files_in_time_order(tmp_path: Path, order: tuple[str, str]) -> None:
+    """Both months' files on one stick: whichever file the import writes first, V02's 280.00 of
+    5 March is counted before V01's 70.00 of 10 March, and V01's is the payment flagged."""
+    town, files = _two_villages_one_person(tmp_path)
+    results = tw.import_files(town, [(name, files[name]) for name in order],
+                              trust=[verify_statement(raw).fingerprint for raw in files.values()])
+    assert all(r.imported for r in results), [r.plan.describe() for r in results]
+    assert _usage_flags(town) == V01_OVERPAID
+    town.close()
+
+
+def test_a_revision_in_the_import_replaces_its_month_in_the_count(tmp_path: Path) -> None:
+    """V02's March imported before; V01's March and V02's March r2 (the same visits) on one stick:
+    V01's visit counts V02's 280.00 once (r2 in place of r1), not 560.00."""
+    town, files = _two_villages_one_person(tmp_path)
+    v02 = ClinicSession(tmp_path / "v02")
+    r2 = b.statement_bytes(v02, revision=2)
+    v02.close()
+    trust = [verify_statement(raw).fingerprint for raw in files.values()]
+    assert tw.import_files(town, [("V02.json", files["V02.json"])], trust=trust)[0].imported
+    results = tw.import_files(town, [("V01.json", files["V01.json"]), ("V02-r2.json", r2)], trust=trust)
+    assert all(r.imported for r in results), [r.plan.describe() for r in results]
+    assert _usage_flags(town) == V01_OVERPAID
     town.close()
