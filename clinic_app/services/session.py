@@ -522,7 +522,7 @@ class ClinicSession:
         if patient.category == "resident" or employee_id is None:
             sums = ledger.usage_sums(db, patient.id, resident_pool, day, facility)  # type: ignore[arg-type]
             outside = self._fund_elsewhere(db, patient, day.year, (resident_pool, OLD_SNAPSHOT_POOL))
-            away = ledger.continued_out_of_area(db, patient.id_number, day.year, (resident_pool,))  # type: ignore[arg-type]
+            away = self._out_of_area_elsewhere(db, patient, day.year, (resident_pool,))
             return Usage(
                 fund_year=Money(sums["fund_year"] + outside),
                 fund_day=Money(sums["fund_day"]),
@@ -572,6 +572,22 @@ class ClinicSession:
             return sum(by_pool.get(pool, 0) for pool in pools)
         # With a continued ledger's own use before it, from the lost ledger's statements.
         return ledger.fund_outside_ledger(db, patient.id_number, year, clinic.code, pools)
+
+    def _out_of_area_elsewhere(self, db: object, patient: PatientRecord, year: int, pools: tuple[str, ...]) -> int:
+        """Fen of the counter `pools` the person was paid out of the city (市外) this year outside
+        this ledger, which the out-of-city cap counts as `_fund_elsewhere` counts the annual cap's:
+        at the township, at its villages (their imported statements); at a village, before a
+        continued ledger (`ledger.continued_out_of_area`; the usage snapshot does not say)."""
+        assert isinstance(db, sqlite3.Connection)
+        clinic = self.require_clinic()
+        if clinic.role == "township":
+            from clinic_app.store import township as township_store
+
+            by_pool = township_store.fund_elsewhere(
+                db, patient.id_number, year, clinic.code, functools.partial(pool_or_own, self.book), out_of_city=True
+            )
+            return sum(by_pool.get(pool, 0) for pool in pools)
+        return ledger.continued_out_of_area(db, patient.id_number, year, pools)
 
     def _designated(self, clinic: Clinic, enrolment: Enrolment | None, policy: Policy, signed: bool) -> bool:
         """Is this clinic within the patient's designated (signed) unit this year? (§2)

@@ -795,18 +795,23 @@ def fund_by_person_facility(db: DbOrConn, year: int, pool_of: PoolOf) -> list[tu
     return sorted((certno, clinic, pool, fen) for (certno, clinic, pool), fen in sums.items())
 
 
-def fund_elsewhere(db: DbOrConn, certno: str | None, year: int, own_code: str, pool_of: PoolOf) -> dict[str, int]:
+def fund_elsewhere(
+    db: DbOrConn, certno: str | None, year: int, own_code: str, pool_of: PoolOf, out_of_city: bool = False
+) -> dict[str, int]:
     """Counter pool -> fund one person used this year at the township's villages, from their
     current statements (net of reversals): at the township's own desk, what the usage snapshot
-    is to a village."""
+    is to a village.  `out_of_city`: only the out-of-city lines (`out_of_area`, as the import
+    review counts them), what the out-of-city cap counts."""
     if not certno:
         return {}
     sums: dict[str, int] = defaultdict(int)
-    for pool, kind, fund, reasons in db.execute(
-        """SELECT pool, kind, hifp_pay_fen, reasons_json FROM statement_visits
+    for pool, kind, fund, reasons, outside in db.execute(
+        """SELECT pool, kind, hifp_pay_fen, reasons_json, reimbursement_json FROM statement_visits
            WHERE certno = ? AND service_date BETWEEN ? AND ? AND clinic_code != ?""",
         (certno, f"{year}-01-01", f"{year}-12-31", own_code),
     ):
+        if out_of_city and not out_of_area(reasons, outside):
+            continue
         for part_pool, fen in pool_parts(pool, kind, int(fund), reasons, pool_of):
             sums[part_pool] += fen
     return dict(sums)

@@ -268,3 +268,15 @@ def test_an_out_of_city_visit_at_a_village_the_roster_does_not_name_is_not_flagg
     _bring(town, ("V02.json", b.statement_bytes(v02)))
     v02.close()
     assert _diffs(town) == {}
+
+
+def test_at_the_townships_desk_the_villages_out_of_city_fund_counts(town, tmp_path: Path) -> None:
+    """V01 paid 42.00 of 王一's out-of-city receipt on 5 March (its March statement imported); the
+    township's desk, paying back a 30.00 receipt out of the city in April (70% = 21.00), has only
+    the 50.00 - 42.00 = 8.00 left of the out-of-city cap, as it counts the villages' annual fund."""
+    v01, p1, o1 = _village(tmp_path / "v01", "V01")
+    assert _pay_back(v01, p1, o1, "GZ-2025-0001", "60.00", FIRST) == "42.00"
+    _bring(town, ("V01.json", b.statement_bytes(v01)))
+    v01.close()
+    (patient,) = town.find_patients("王一")
+    assert _pay_back(town, patient.id, town.operators()[0].id, "GZ-2025-0002", "30.00", dt.datetime(2025, 4, 10, 10)) == "8.00"
