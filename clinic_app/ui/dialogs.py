@@ -486,6 +486,8 @@ class EnrolmentDialog(_FormDialog):
         """Signing now (not yet signed for the year): taking the fee is offered ticked."""
         self._entry_year: int | None = None
         """The year whose entry is being read after the year was changed (saving waits for it)."""
+        self._shown_year = year
+        """The year whose entry the fields show."""
         self._show_entry(current, year)
         self.signed.toggled.connect(self._show_package)
         self.insured.toggled.connect(self._show_package)
@@ -495,6 +497,7 @@ class EnrolmentDialog(_FormDialog):
     def _show_entry(self, current: Enrolment | None, year: int) -> None:
         """The fields from `year`'s enrolment as the form starts from it (`enrolment_to_enter`)."""
         e = current or Enrolment(patient_id=self.patient.id, year=year)
+        self._shown_year = year
         self.insured.setChecked(e.insured)
         self.village.setText(e.designated_village)
         self.township.setText(e.designated_township)
@@ -508,6 +511,8 @@ class EnrolmentDialog(_FormDialog):
     def _year_changed(self) -> None:
         """Another year: its own entry is read and shown, or what carries into it; OK waits for it.
         The form kept the year before's fields, and OK wrote them over the year's own entry."""
+        if self.year.value() == (self._shown_year if self._entry_year is None else self._entry_year):
+            return  # the same year said again (Enter in the box): the fields typed stay
         self._entry_year = self.year.value()
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
         changing = self.change_reason.isVisibleTo(self)
@@ -829,6 +834,45 @@ class VoidDialog(_FormDialog):
         session, visit_id, operator, time = self.context.session, self.visit_id, self.context.operator_id, self.context.now()
         self.unchecked = lambda: session.void(visit_id, reason, operator, time)
         return lambda: session.void(visit_id, reason, operator, time, check_clock=True)
+
+
+class NewbornPayBackDialog(_FormDialog):
+    """补报: pay back the fund's share of a newborn's visit before its enrolment
+    (`ClinicSession.newborn_pay_back`); the visit chosen is named as for a void, and what will
+    happen is said.  A refusal (not a newborn, enrolled after 6 months, …) shows in the form."""
+
+    def __init__(self, context: AppContext, entry: LedgerEntry, parent: QWidget | None = None) -> None:
+        super().__init__(context, self.tr("新生儿补报 {receipt}").format(receipt=entry.receipt_no), parent)
+        self.visit_id = entry.id
+        masked = mask_resident_id(entry.id_number)
+        self.who = QLabel(f"{entry.patient_name} ({masked})" if masked else entry.patient_name)
+        self.when = QLabel(entry.time.strftime("%Y-%m-%d %H:%M"))
+        self.amount = QLabel(
+            self.tr("总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})").format(
+                total=entry.total, fund=entry.fund, patient=entry.patient,
+                method=labels.entry_payment(entry.kind, entry.payment_method),
+            )
+        )
+        self.form.addRow(self.tr("患者"), self.who)
+        self.form.addRow(self.tr("时间"), self.when)
+        self.form.addRow(self.tr("金额"), self.amount)
+        what = QLabel(
+            self.tr(
+                "出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付: 这次就诊将冲销, 按就诊日重新结算, "
+                "统筹支付的部分退还患者, 并打印新收据。"
+            )
+        )
+        what.setWordWrap(True)
+        what.setMinimumWidth(self.fontMetrics().horizontalAdvance("收费项目录入错误, 已退款重新结算") + 24)
+        self.form.addRow(what)
+
+    def check(self) -> Callable[[], Any] | None:
+        if not self.context.operator_id:
+            self.form_note.say(self.tr("请先选择操作员"))
+            return None
+        session, visit_id, operator, time = self.context.session, self.visit_id, self.context.operator_id, self.context.now()
+        self.unchecked = lambda: session.newborn_pay_back(visit_id, operator, time)
+        return lambda: session.newborn_pay_back(visit_id, operator, time, check_clock=True)
 
 
 class PackageReversalDialog(_FormDialog):

@@ -136,6 +136,22 @@ def test_changing_the_year_shows_that_year_s_entry_and_saves_it_unchanged(qtbot,
     assert session.enrolment(zhang.id, 2026) == this_year
 
 
+def test_enter_in_the_year_box_saves_what_was_changed(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """The year box has the focus when the form opens: Ctrl+Enter there (or Enter) read the same
+    year's entry again (a spin box says its value anew on Enter), so the save waited for it and did
+    nothing, and the entry read put back the fields the doctor had just changed."""
+    from PySide6.QtCore import Qt
+
+    zhang = session.find_patients(ZHANG_ID)[0]
+    dialog = _opened(qtbot, worker, context, zhang.id, NOW.year)
+    dialog.signed.setChecked(False)
+    dialog.year.setFocus()
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        qtbot.keyClick(dialog.year, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    saved = session.enrolment(zhang.id, NOW.year)
+    assert saved is not None and not saved.family_doctor_signed
+
+
 def test_a_year_not_entered_shows_what_carries_into_it_and_back(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     zhang = session.find_patients(ZHANG_ID)[0]
     dialog = _opened(qtbot, worker, context, zhang.id, 2026)
