@@ -20,8 +20,8 @@ from dataclasses import dataclass, fields, replace
 from fractions import Fraction
 from pathlib import Path
 
-from clinic_app.documents.reasons import FACILITY_NAMES
-from clinic_app.domain.copay import adjudicate_visit
+from clinic_app.documents.reasons import FACILITY_NAMES, render
+from clinic_app.domain.copay import adjudicate_visit, coverage_start
 from clinic_app.domain.identity import (
     InvalidResidentId,
     parse_resident_id,
@@ -53,7 +53,7 @@ from clinic_app.domain.records import (
     SettledVisit,
     VisitRequest,
 )
-from clinic_app.domain.visit import Adjudication, Item, Patient, Usage, VisitDraft
+from clinic_app.domain.visit import Adjudication, Item, Patient, Reason, Usage, VisitDraft
 from clinic_app.errors import BadInput, UserError
 from clinic_app.services.policies import (
     counter_pool,
@@ -605,10 +605,15 @@ class ClinicSession:
         # Hunan reform: the township and its villages are one signing unit.
         return policy.reform is not None and signed and enrolment.designated_township == clinic.township_code
 
-    def _draft(self, conn: object, request: VisitRequest) -> tuple[VisitDraft, PatientRecord]:
+    def _draft(
+        self, conn: object, request: VisitRequest, as_of: tuple[dt.date, Enrolment] | None = None
+    ) -> tuple[VisitDraft, PatientRecord]:
         """The engine's input for a request, and the patient, read from the ledger as it stands.
 
         Reads only the request's `_draft_key` fields (a settle reuses a preview on that).
+        `as_of`: the visit's own day and the enrolment that covers it, for a visit settled again
+        later than it took place (a newborn's, `newborn_pay_back`); else the request's day and
+        that year's enrolment.
         """
         clinic = self.require_clinic()
         patient = self.patient(request.patient_id)
@@ -639,9 +644,11 @@ class ClinicSession:
                 "residents have no employee personal account: choose cash, mobile payment or a family member's account",
             )
         day = request.time.date()
+        enrolment = ledger.latest_enrolment(self.db, patient.id, day.year)
+        if as_of is not None:
+            day, enrolment = as_of
         policy_id = self.visit_policy_id()
         policy = self.book.in_force(policy_id, day)
-        enrolment = ledger.latest_enrolment(self.db, patient.id, day.year)
         signed = enrolment is not None and enrolment.signed_in(day.year)
         # An outside receipt is another facility's visit, one the designated facility did not settle:
         # not designated there (POLICIES.md §2; only a route the policy opens, a referral, pays it).
@@ -776,7 +783,8 @@ class ClinicSession:
             "receipt_year": year,
             "receipt_seq": receipt_seq,
             "time": request.time.isoformat(timespec="seconds"),
-            "date": draft.date.isoformat(),
+            # The day it is booked; its fund rows keep the day the fund is counted on (`draft.date`).
+            "date": request.time.date().isoformat(),
             "patient_id": request.patient_id,
             "operator_id": request.operator_id,
             "diagnosis": request.diagnosis,
@@ -932,6 +940,159 @@ class ClinicSession:
         new_id, _ = ledger.append_entry(conn, ledger.NewEntry(reversal, new_items, new_funds), (last_seq, last_hash))
         ledger.audit(conn, "visit_voided", f"{original.receipt_no}: {reason.strip()}", operator_id)
         return new_id
+
+    def newborn_pay_back(
+        self, visit_id: int, operator_id: int, time: dt.datetime, check_clock: bool = False
+    ) -> SettledVisit:
+        """补报: pay back the fund's share of a newborn's visit here before the enrolment.
+
+        韶医保规〔2023〕2号 第八条(一) (POLICIES.md §2 "Newborns"): a baby enrolled within 6 months
+        of birth is covered from birth, so the costs of its visits from birth until the enrolment
+        are the fund's.  Such a visit was settled while the baby was not enrolled, the family paying
+        everything.  Once the enrolment is recorded, the visit is reversed (冲销, as a void) and
+        settled again, in one transaction, booked at `time` as every entry is (the ledger goes
+        forward; the visit's month may be with the township), but adjudicated as of the visit's
+        own day: its policy, the enrolment that covers it (that of a January enrolment for a
+        December visit), the caps of its year and day, where its fund rows count.  The new
+        settlement says which visit it pays back (reason ``newborn_paid_back``: receipt, settlement
+        id and day; its note names the reversal too); the statement carries both entries, and
+        the family gets back the difference.
+
+        Refused, nothing written: a reversal, an outside receipt (another facility's visit), a
+        visit voided or already paid back, a patient with no enrolment or not a newborn enrolled
+        within 6 months of birth, a visit before the birth or after the enrolment, or one the
+        fund would pay no more of now (not designated here, say).
+        """
+        clinic = self.require_clinic()
+        operator_name = self._check_operator(operator_id)
+        with transaction(self.db) as conn:
+            original, request, as_of = self._newborn_visit(conn, visit_id, operator_id, time)
+            reversal_id = self._reverse(
+                conn, clinic, visit_id, f"{NEWBORN_VOID_NOTE} / newborn paid back", operator_id, time, check_clock
+            )
+            reversal = ledger.get_entry(conn, reversal_id)
+            assert reversal is not None
+            day = as_of[0].isoformat()
+            request = replace(
+                request, note=f"{newborn_note(original.receipt_no)}({day}), 冲销收据 {reversal.receipt_no}"
+            )
+            draft, patient = self._draft(conn, request, as_of)
+            result = adjudicate_visit(draft, self.book)
+            if result.fund <= original.fund:
+                raise BadInput(
+                    f"按就诊日 {day} 重新结算, 统筹支付 {result.fund} 元, 不多于原来的 {original.fund} 元: 无可补报 "
+                    f"({'; '.join(render(r) for r in result.reasons)})",
+                    f"settled again as of {day} the fund pays {result.fund}, no more than the {original.fund} paid: "
+                    f"nothing to pay back ({'; '.join(render(r, 'en') for r in result.reasons)})",
+                )
+            result = result.with_reasons(
+                Reason.of(
+                    "newborn_paid_back", receipt=original.receipt_no, setl_id=original.setl_id, date=day,
+                    refund=original.patient - result.patient,
+                )
+            )
+            new_id, seq, digest, written = self._append(conn, clinic, request, draft, result)
+            ledger.audit(conn, "newborn_paid_back", f"{original.receipt_no} ({day})", operator_id)
+        entry, lines = ledger.written_entry(new_id, seq, digest, written, patient, operator_name)
+        return SettledVisit(entry=entry, lines=lines, adjudication=result)
+
+    def _newborn_visit(
+        self, conn: sqlite3.Connection, visit_id: int, operator_id: int, time: dt.datetime
+    ) -> tuple[LedgerEntry, VisitRequest, tuple[dt.date, Enrolment]]:
+        """The visit `newborn_pay_back` settles again: its entry, its request (its lines, booked at
+        `time`) and its day with the enrolment that covers it; `BadInput` when it does not apply."""
+        original = ledger.get_entry(conn, visit_id)
+        if original is None:
+            raise BadInput(f"找不到就诊记录 {visit_id}", f"no visit {visit_id}")
+        if original.kind == "reimbursement":
+            raise BadInput(
+                f"{original.receipt_no} 是外院票据报销 (其他机构的就诊), 不能按新生儿补报",
+                f"{original.receipt_no} reimbursed an outside receipt (another facility's visit): "
+                "it is not paid back as a newborn's visit here",
+            )
+        if original.kind != "visit":
+            raise BadInput("冲销记录不能补报", "a reversal cannot be paid back")
+        if original.reversed:
+            by = ledger.visit_noted(conn, newborn_note(original.receipt_no))
+            if by is not None:
+                raise BadInput(
+                    f"就诊 {original.receipt_no} 已补报 (收据 {by})",
+                    f"visit {original.receipt_no} was already paid back (receipt {by})",
+                )
+            raise BadInput(
+                f"就诊 {original.receipt_no} 已作废, 不能补报", f"visit {original.receipt_no} was voided: nothing to pay back"
+            )
+        day = original.time.date()
+        patient = self.patient(original.patient_id)
+        born = patient.birth_date
+        enrolment = next(
+            (e for e in ledger.enrolments(conn, patient.id) if e.enrolled_on is not None and born and e.year >= born.year),
+            None,
+        )
+        policy = self.book.in_force(self.visit_policy_id(), day)
+        if born is None or policy.newborn_grace_months is None:
+            raise BadInput(
+                f"{patient.name} 不是新生儿 (未登记出生日期, 或本政策无新生儿自出生享受待遇的规定): 不能补报",
+                f"{patient.name} is not a newborn (no birth date, or the policy has no newborn cover from birth): "
+                "nothing to pay back",
+            )
+        if enrolment is None:
+            raise BadInput(
+                f"{patient.name} 尚未登记参保日期: 请先在患者页登记参保, 再补报",
+                f"{patient.name} has no enrolment recorded (with its date): record the enrolment first",
+            )
+        assert enrolment.enrolled_on is not None
+        start = coverage_start(policy, Patient(category=patient.category, birth_date=born, enrolled_on=enrolment.enrolled_on))
+        if start is None:
+            raise BadInput(
+                f"{patient.name} 不是新生儿 (出生 {born}, 参保 {enrolment.enrolled_on}): 不能补报",
+                f"{patient.name} is not a newborn (born {born}, enrolled {enrolment.enrolled_on}): nothing to pay back",
+            )
+        if start != born:
+            raise BadInput(
+                f"{patient.name} 出生 {born}, 参保 {enrolment.enrolled_on}, 超过出生后 6 个月: 自 {start} 起享受待遇, "
+                "参保前的门诊费用不予补报",
+                f"{patient.name} (born {born}) was enrolled on {enrolment.enrolled_on}, more than 6 months after birth: "
+                f"covered from {start}, the costs before the enrolment are not paid back",
+            )
+        if day < born:
+            raise BadInput(
+                f"就诊 {original.receipt_no} ({day}) 在出生日期 {born} 之前, 不能补报",
+                f"visit {original.receipt_no} ({day}) is before the birth ({born}): nothing to pay back",
+            )
+        if day > enrolment.enrolled_on or original.note.startswith(NEWBORN_NOTE):
+            raise BadInput(
+                f"就诊 {original.receipt_no} ({day}) 在参保 ({enrolment.enrolled_on}) 之后, 已按参保结算, 不是补报的费用",
+                f"visit {original.receipt_no} ({day}) is after the enrolment ({enrolment.enrolled_on}): "
+                "it was settled as enrolled, nothing to pay back",
+            )
+        visit, items, _ = ledger.raw_entry(conn, visit_id)
+        request = VisitRequest(
+            patient_id=patient.id,
+            operator_id=operator_id,
+            lines=tuple(
+                DraftLine(
+                    name=i["name"],
+                    kind=i["kind"],
+                    quantity=Fraction(i["quantity"]),
+                    unit_price=Money(i["unit_price_fen"]),
+                    coverage=i["coverage"],
+                    code=i["code"],
+                    exclusion=i["exclusion"],
+                )
+                for i in items
+            ),
+            time=time,
+            diagnosis=visit["diagnosis"],
+            identity_check=visit["identity_check"],
+            emergency=bool(visit["emergency"]),
+            referral=bool(visit["referral"]),
+            out_of_area=bool(visit["out_of_area"]),
+            facility=visit["facility"],
+            payment_method=visit["payment_method"],
+            account_holder=visit["account_holder"],
+        )
+        return original, request, (day, enrolment)
 
     def add_referral(
         self,
@@ -1232,6 +1393,19 @@ class DesignationChange(BadInput):
 COLLECTION_MONTH = 10
 """The yearly collection period (参保集中征缴期) runs from October to December: people enrol, sign
 and choose their designated facility for the next year then (湛医保〔2024〕44号: 每年 10–12 月)."""
+
+
+NEWBORN_VOID_NOTE = "新生儿补报"
+"""The reason of the void `ClinicSession.newborn_pay_back` makes of the visit it settles again."""
+
+
+NEWBORN_NOTE = "补报 原收据 "
+"""How the note of a newborn's pay-back (`ClinicSession.newborn_pay_back`) starts."""
+
+
+def newborn_note(receipt_no: str) -> str:
+    """How the note of a newborn's pay-back starts: the receipt of the visit it paid back."""
+    return f"{NEWBORN_NOTE}{receipt_no} "
 
 
 def in_collection_period(day: dt.date) -> bool:

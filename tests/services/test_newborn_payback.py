@@ -1,0 +1,202 @@
+"""补报: a newborn's own visits at this clinic before the enrolment, paid back once enrolled.
+
+韶医保规〔2023〕2号 第八条(一) (POLICIES.md §2 "Newborns"): a baby enrolled within 6 months of
+birth has the ordinary outpatient costs from birth until the enrolment paid by the pool.  A baby
+brought to the clinic before it is enrolled pays everything then (no enrolment: not designated);
+once the enrolment is recorded the clinic pays the fund's share of those visits back: the visit is
+reversed (冲销) and settled again as of its own day, booked when paid back, its fund counted
+against the caps of the visit's year and day.  Figures by hand, in fen (Shaoguan: 70%, no
+deductible, consultation fee standard 5.00 at a village, fund cap 300 a year).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from clinic_app.documents.reasons import render
+from clinic_app.documents.statement_file import statement_body
+from clinic_app.domain.money import Money
+from clinic_app.domain.records import Enrolment, VisitRequest
+from clinic_app.errors import BadInput
+from clinic_app.services.demo import resident_id
+from clinic_app.services.receipts import receipt_data
+from clinic_app.services.session import PatientInput
+from clinic_app.services.statements import statement_data
+from clinic_app.store import ledger
+from tests.store.template import VILLAGE, Ledger, line, opened
+
+M = Money.parse
+BORN = dt.date(2026, 3, 10)
+
+
+@pytest.fixture
+def shaoguan(tmp_path: Path) -> Iterator[Ledger]:
+    with opened(tmp_path, "shaoguan-resident-2023", False) as lg:
+        yield lg
+
+
+def _baby(lg: Ledger, born: dt.date = BORN, number: int = 1) -> int:
+    return lg.session.add_patient(PatientInput(name=f"新生儿{number}", id_number=resident_id("440203", born, 900 + number))).id
+
+
+def _visit(lg: Ledger, baby: int, when: str, drug: str = "25.00") -> int:
+    """A 30.00 visit: the consultation fee 5.00 and a drug of 25.00 (by default)."""
+    request = VisitRequest(
+        patient_id=baby,
+        operator_id=lg.operator,
+        lines=(line("一般诊疗费", "5.00", kind="consultation"), line("小儿感冒颗粒", drug)),
+        time=dt.datetime.fromisoformat(when),
+    )
+    return lg.session.settle(request).entry.id
+
+
+def _enrol(lg: Ledger, baby: int, on: dt.date, year: int | None = None, village: str = VILLAGE) -> None:
+    lg.session.save_enrolment(
+        Enrolment(patient_id=baby, year=year or on.year, designated_village=village, enrolled_on=on), today=on
+    )
+
+
+def _said(settled) -> list[str]:  # type: ignore[no-untyped-def]
+    return [render(r) for r in settled.adjudication.reasons]
+
+
+def test_a_visit_before_the_enrolment_is_paid_back_as_a_reversal_and_a_settlement_as_of_its_day(shaoguan: Ledger) -> None:
+    session = shaoguan.session
+    baby = _baby(shaoguan)
+    first = _visit(shaoguan, baby, "2026-03-20T09:00:00")
+    paid = session.entry(first)
+    assert paid is not None and paid.entry.fund.fen == 0 and paid.entry.patient.fen == 3000  # not enrolled then
+    _enrol(shaoguan, baby, dt.date(2026, 5, 1))  # within 6 months of birth: covered from birth
+
+    back = session.newborn_pay_back(first, shaoguan.operator, dt.datetime(2026, 5, 6, 10, 0))
+
+    # 70% of 30.00 (the consultation fee within the village standard of 5.00): 21.00; patient 9.00.
+    assert (back.adjudication.total.fen, back.adjudication.fund.fen, back.adjudication.patient.fen) == (3000, 2100, 900)
+    assert back.entry.kind == "visit" and back.entry.time == dt.datetime(2026, 5, 6, 10, 0)
+    assert f"新生儿出生6个月内参保, 补报出生至参保前门诊费用: 原收据 {paid.entry.receipt_no} (2026-03-20), 退还 21.00 元" in _said(back)
+    # The original is never edited: a reversal cancels it, the pay-back's note names both.
+    original = session.entry(first)
+    assert original is not None and original.entry.fund.fen == 0 and original.void is not None
+    assert original.void.reason.startswith("新生儿补报")
+    assert paid.entry.receipt_no in back.entry.note and original.void.reversal_receipt_no in back.entry.note
+    # The fund is counted on the visit's day and year, where the caps are.
+    assert ledger.usage_sums(session.db, baby, "shaoguan-resident-2023", dt.date(2026, 3, 20), "village")["fund_day"] == 2100
+    assert session.usage_card(baby, dt.date(2026, 12, 31)).fund_year.fen == 2100
+    # The family gets 21.00 back that day: 30.00 refunded by the reversal, 9.00 paid on the new receipt.
+    day = session.day_totals(dt.date(2026, 5, 6))
+    assert (day.fund.fen, day.patient.fen) == (2100, -2100)
+    # The receipt says what it pays back.
+    receipt = receipt_data(session, back.entry.id)
+    assert receipt.adjudication.fund.fen == 2100
+    assert any("补报出生至参保前" in render(r) for r in receipt.adjudication.reasons)
+
+
+def test_the_pay_back_is_in_the_month_it_is_paid_in_and_nets_to_the_visit(shaoguan: Ledger) -> None:
+    session = shaoguan.session
+    baby = _baby(shaoguan)
+    first = _visit(shaoguan, baby, "2026-03-20T09:00:00")
+    _enrol(shaoguan, baby, dt.date(2026, 5, 1))
+    original = session.entry(first)
+    assert original is not None
+    back = session.newborn_pay_back(first, shaoguan.operator, dt.datetime(2026, 5, 6, 10, 0))
+
+    body = statement_body(statement_data(session, "2026-05", today=dt.date(2026, 6, 2)))
+    mine = [v for v in body["visits"] if v["certno"] == resident_id("440203", BORN, 901)]
+    assert [(v["kind"], v["reversal_of"], v["hifp_pay"], v["psn_cash_pay"]) for v in mine] == [
+        ("reversal", original.entry.setl_id, "0.00", "-30.00"),
+        ("settlement", None, "21.00", "9.00"),
+    ]
+    # The township reads which visit it pays back, and its day, from the settlement's reason.
+    said = [r for r in mine[1]["reasons"] if r["code"] == "newborn_paid_back"]
+    assert said == [
+        {
+            "code": "newborn_paid_back",
+            "params": {
+                "date": "2026-03-20", "receipt": original.entry.receipt_no, "refund": "21.00", "setl_id": original.entry.setl_id,
+            },
+        }
+    ]
+    assert back.entry.setl_id == mine[1]["setl_id"]
+
+
+def test_a_december_visit_of_a_baby_enrolled_in_january_counts_against_the_birth_years_cap(shaoguan: Ledger) -> None:
+    session = shaoguan.session
+    baby = _baby(shaoguan, dt.date(2026, 12, 5))
+    big = _visit(shaoguan, baby, "2026-12-10T09:00:00", "245.00")  # 250.00
+    second = _visit(shaoguan, baby, "2026-12-20T09:00:00", "195.00")  # 200.00
+    _enrol(shaoguan, baby, dt.date(2027, 1, 10))  # the 2027 enrolment, within 6 months of birth
+
+    one = session.newborn_pay_back(big, shaoguan.operator, dt.datetime(2027, 1, 12, 9, 0))
+    two = session.newborn_pay_back(second, shaoguan.operator, dt.datetime(2027, 1, 12, 9, 5))
+
+    assert one.adjudication.fund.fen == 17500  # 70% of 250.00
+    assert two.adjudication.fund.fen == 12500  # 70% of 200.00 = 140.00, capped at 300.00 - 175.00 left in 2026
+    assert session.usage_card(baby, dt.date(2026, 12, 31)).fund_year.fen == 30000
+    # 2027's cap is untouched: a January visit after the enrolment is paid in full.
+    assert session.usage_card(baby, dt.date(2027, 1, 12)).fund_year.fen == 0
+    january = session.settle(
+        VisitRequest(baby, shaoguan.operator, (line("一般诊疗费", "5.00", kind="consultation"), line("小儿感冒颗粒", "25.00")),
+                     dt.datetime(2027, 1, 15, 9, 0))
+    )
+    assert january.adjudication.fund.fen == 2100
+
+
+def _refused(lg: Ledger, visit_id: int, when: str, match: str) -> None:
+    before = lg.session.count_entries(ledger.EntryFilter())
+    with pytest.raises(BadInput, match=match):
+        lg.session.newborn_pay_back(visit_id, lg.operator, dt.datetime.fromisoformat(when))
+    assert lg.session.count_entries(ledger.EntryFilter()) == before  # nothing written
+
+
+def test_a_visit_is_paid_back_once(shaoguan: Ledger) -> None:
+    baby = _baby(shaoguan)
+    first = _visit(shaoguan, baby, "2026-03-20T09:00:00")
+    _enrol(shaoguan, baby, dt.date(2026, 5, 1))
+    back = shaoguan.session.newborn_pay_back(first, shaoguan.operator, dt.datetime(2026, 5, 6, 10, 0))
+    _refused(shaoguan, first, "2026-05-06T11:00:00", f"already paid back.*{back.entry.receipt_no}")
+    _refused(shaoguan, back.entry.id, "2026-05-06T11:00:00", "after the enrolment")
+
+
+def test_a_voided_visit_is_not_paid_back(shaoguan: Ledger) -> None:
+    baby = _baby(shaoguan)
+    first = _visit(shaoguan, baby, "2026-03-20T09:00:00")
+    shaoguan.session.void(first, "收错了", shaoguan.operator, dt.datetime(2026, 3, 20, 9, 30))
+    _enrol(shaoguan, baby, dt.date(2026, 5, 1))
+    _refused(shaoguan, first, "2026-05-06T10:00:00", "was voided")
+
+
+def test_a_baby_enrolled_after_six_months_has_nothing_paid_back(shaoguan: Ledger) -> None:
+    baby = _baby(shaoguan, dt.date(2026, 1, 5))
+    first = _visit(shaoguan, baby, "2026-03-20T09:00:00")
+    _refused(shaoguan, first, "2026-05-06T10:00:00", "no enrolment recorded")
+    _enrol(shaoguan, baby, dt.date(2026, 7, 6))  # birth + 6 months is 2026-07-05
+    _refused(shaoguan, first, "2026-07-08T10:00:00", "more than 6 months after birth.*covered from 2026-08-01")
+
+
+def test_only_the_newborns_own_visits_here_from_birth_to_enrolment(shaoguan: Ledger) -> None:
+    baby = _baby(shaoguan)
+    before_birth = _visit(shaoguan, baby, "2026-03-05T09:00:00")  # a visit put on the baby's card before it was born
+    _enrol(shaoguan, baby, dt.date(2026, 5, 1))
+    after = _visit(shaoguan, baby, "2026-05-02T09:00:00")
+    _refused(shaoguan, before_birth, "2026-05-06T10:00:00", "before the birth")
+    _refused(shaoguan, after, "2026-05-06T10:00:00", "after the enrolment")
+    # An adult's visit: no newborn rule applies.
+    adult = shaoguan.session.settle(shaoguan.request("unsigned_here", "2026-05-06T10:30:00")).entry.id
+    _refused(shaoguan, adult, "2026-05-06T11:00:00", "not a newborn")
+    # Another facility's visit (an outside receipt paid back here) is not this clinic's to settle again.
+    outside = shaoguan.session.reimburse(
+        baby, shaoguan.operator, "WY-9", "township", "drug", M("40.00"), dt.date(2026, 4, 1), None,
+        dt.datetime(2026, 5, 6, 11, 0), emergency=True,
+    ).entry.id
+    _refused(shaoguan, outside, "2026-05-06T11:30:00", "another facility's")
+
+
+def test_a_baby_designated_at_another_village_is_not_paid_back_here(shaoguan: Ledger) -> None:
+    baby = _baby(shaoguan)
+    first = _visit(shaoguan, baby, "2026-03-20T09:00:00")
+    _enrol(shaoguan, baby, dt.date(2026, 5, 1), village="H430523101050")
+    _refused(shaoguan, first, "2026-05-06T10:00:00", "nothing to pay back.*not the patient's designated facility")
