@@ -797,35 +797,53 @@ def standing_flags(results: Sequence[ImportResult]) -> dict[str, int]:
     return flags
 
 
-@collector_paused()
-def apply_import(session: ClinicSession, plans: Sequence[FilePlan], today: dt.date | None = None) -> tuple[ImportResult, ...]:
-    """Write each accepted file in its own transaction; everything else is reported, not written."""
-    own = require_township(session)
-    # The fund of the batch's files, each counted by the review of the files written before it
-    # (their visits not yet in the database) so that a person's visits at every village are
-    # counted in time order whichever file is written first: the later payment is the one flagged.
-    batch = _batch_fund(session.db, session.book, [p for p in plans if p.accepted])
-    results = []
-    for plan in plans:
+class ImportRun:
+    """An import's files written one after the other, in their order, each in its own transaction
+    (the import screen writes one a worker job, to move its progress bar; `apply_import` all).
+
+    Each file's review counts the fund of the accepted files still to be written (their visits not
+    yet in the database, in place of the statements they supersede) with what the database holds,
+    so that a person's visits at every village are counted in time order whichever file is written
+    first: the later payment is the one flagged."""
+
+    def __init__(self, session: ClinicSession, plans: Sequence[FilePlan], today: dt.date | None = None) -> None:
+        self.own = require_township(session)
+        self.session, self.plans, self.today = session, list(plans), today or dt.date.today()
+        self.done = 0
+        self._pending: list[_Pending] | None = None
+        """The fund of the accepted files from the next on, read when the first is written."""
+
+    @collector_paused()
+    def next(self) -> ImportResult:
+        """Write the next file if the plan accepted it; what it did."""
+        plan = self.plans[self.done]
+        self.done += 1
         if not plan.accepted:
-            results.append(ImportResult(plan))
-            continue
-        batch.pop(0)
+            return ImportResult(plan)
+        session = self.session
+        if self._pending is None:
+            self._pending = _batch_fund(session.db, session.book, [p for p in self.plans[self.done - 1 :] if p.accepted])
+        self._pending.pop(0)
         try:
             with transaction(session.db) as conn:
                 trusted = {plan.fingerprint} if plan.register_key else set()
                 # The file was verified by the plan; the decision is taken again on today's data.
-                again = _judge(_View(conn), session.book, own, plan, trusted, today or dt.date.today(), content=False)
+                again = _judge(_View(conn), session.book, self.own, plan, trusted, self.today, content=False)
                 if (again.action, again.supersedes_revision) != (plan.action, plan.supersedes_revision):
                     raise _refuse(
                         "数据在预览之后已变化, 此文件未导入, 请重新预览",
                         "the data changed since the dry run; this file was not imported: run it again",
                     )
-                statement_id = _write(conn, session.book, own, again, batch)
-            results.append(ImportResult(plan, statement_id, store.flag_counts(session.db, statement_id)))
+                statement_id = _write(conn, session.book, self.own, again, self._pending)
+            return ImportResult(plan, statement_id, store.flag_counts(session.db, statement_id))
         except UserError as exc:
-            results.append(ImportResult(plan, error=exc))
-    return tuple(results)
+            return ImportResult(plan, error=exc)
+
+
+def apply_import(session: ClinicSession, plans: Sequence[FilePlan], today: dt.date | None = None) -> tuple[ImportResult, ...]:
+    """Write each accepted file in its own transaction; everything else is reported, not written."""
+    run = ImportRun(session, plans, today)
+    return tuple(run.next() for _ in plans)
 
 
 def import_files(

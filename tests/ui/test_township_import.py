@@ -598,3 +598,32 @@ def test_a_village_that_lost_its_key_gets_it_replaced_deliberately_then_imports(
     with qtbot.waitSignal(screen.import_finished, timeout=20000):
         screen.import_button.click()
     assert [(s.clinic_code, s.month) for s in store.statements(town.db)] == [("V201", "2025-03"), ("V201", "2025-05")]
+
+
+def test_the_screen_counts_the_files_still_to_import_in_the_review(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
+    """The screen writes one file a job: V01's (70.00 on 10 March) first, V02's 280.00 of 5 March
+    still to come is counted before it all the same, and V01's payment is flagged (20.00 was left
+    of Shaoguan's 300.00)."""
+    from tests.township.test_review_order import (
+        V01_OVERPAID,
+        _two_villages_one_person,
+        _usage_flags,
+    )
+
+    town, files = _two_villages_one_person(tmp_path)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    for name, raw in files.items():
+        (usb / name).write_bytes(raw)
+    context = AppContext(town, worker, "zh", clock=lambda: dt.datetime(2025, 4, 10, 9))
+    screen = ImportScreen(context)
+    qtbot.addWidget(screen)
+    screen.trust_asked.connect(lambda dialog: dialog.trust_button.click())
+    with qtbot.waitSignal(screen.planned, timeout=10000):
+        screen.choose_files([usb / "V01.json", usb / "V02.json"])
+    qtbot.waitUntil(lambda: screen.import_button.isEnabled() and screen.dialog is None, timeout=10000)
+    with qtbot.waitSignal(screen.import_finished, timeout=20000) as finished:
+        screen.import_button.click()
+    assert all(r.imported for r in finished.args[0])
+    assert _usage_flags(town) == V01_OVERPAID
+    town.close()

@@ -9,14 +9,12 @@ Esc never trust a key, trusting takes a click or its mnemonic (Alt+T).
 Trusting writes nothing: it plans again with that fingerprint trusted, so the
 file shows as 新增 (登记密钥) beside the others, and only 导入 imports what the
 dry run shows (EXCHANGE.md: dry run first), registering the key with the
-file.  The import submits one `apply_import` per accepted file, so the
+file.  The import submits one `ImportRun.next` per accepted file, so the
 progress bar moves file by file and each file is its own transaction.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +35,6 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.services import keys, snapshot
-from clinic_app.services.session import ClinicSession
 from clinic_app.services.township import (
     ADD,
     OLDER,
@@ -47,7 +44,7 @@ from clinic_app.services.township import (
     UNTRUSTED,
     FilePlan,
     ImportResult,
-    apply_import,
+    ImportRun,
     flag_name,
     plan_import,
     standing_flags,
@@ -212,11 +209,6 @@ class ReplaceKeyDialog(KeyCheckDialog):
 
     def _enable(self) -> None:
         self.trust_button.setEnabled(all(f.text().strip() for f in (self.typed, self.reason, self.by)))
-
-
-def _importer(session: ClinicSession, plan: FilePlan, today: dt.date) -> Callable[[], ImportResult]:
-    """One file's import, its own transaction (bound here, not in a loop's lambda)."""
-    return lambda: apply_import(session, [plan], today)[0]
 
 
 class ImportScreen(QWidget):
@@ -488,9 +480,10 @@ class ImportScreen(QWidget):
         self.progress.setRange(0, len(accepted))
         self.progress.setValue(0)
         self.progress.show()
-        session, today = self.context.session, self.context.today()
-        for plan in accepted:
-            self.context.run(_importer(session, plan, today), self._file_done, self._file_failed)
+        # One job a file, each its own transaction; each file's review counts the files after it.
+        run = ImportRun(self.context.session, accepted, self.context.today())
+        for _ in accepted:
+            self.context.run(run.next, self._file_done, self._file_failed)
 
     def _file_done(self, result: ImportResult) -> None:
         self._results.append(result)
