@@ -23,6 +23,8 @@ every entry before the first statement found is a bound no earlier receipt of th
 (the numbers leave a gap, and collide with none).  The visits settled after the last statement
 and before the loss had paper receipts no statement shows: the doctor may say the last number
 issued (the stubs, `with_last_receipt`), and the year's numbers go on after it when it is later.
+No statement carries the family-doctor package fees: their QY series (`store.packages`) starts
+again at 000001 unless the doctor gives the last QY receipt issued (`with_last_package_receipt`).
 
 What each person used of the fund at this clinic this year before the loss is counted from the
 statements of the year found there (each month's newest revision; `ledger.fund_outside_ledger`), as the
@@ -62,7 +64,7 @@ from clinic_app.services.policies import pool_or_own
 from clinic_app.services.session import ClinicSession, PatientInput
 from clinic_app.services.statements import clinic_key, keep_key
 from clinic_app.services.township_cli import statement_files
-from clinic_app.store import ledger
+from clinic_app.store import ledger, packages
 from clinic_app.store.db import record_time, transaction
 from clinic_app.store.ledger import GENESIS_HASH
 from clinic_app.store.township import out_of_area, pool_parts
@@ -98,6 +100,15 @@ class ContinuationPlan:
     (`with_last_receipt`): visits after the last statement had paper receipts the statements do not show."""
     receipts_counted: int | None = None
     """With `last_receipt`: the year's last receipt the statements counted (the given one goes past it or changes nothing)."""
+    last_package_receipt: tuple[int, int] | None = None
+    """The last family-doctor package receipt (QY) the doctor says was given before the loss, (year,
+    seq), when given (`with_last_package_receipt`): no statement shows them."""
+
+    @property
+    def last_package_receipt_no(self) -> str | None:
+        """`last_package_receipt` as printed on the receipt (``{clinic}-QY{year}-000012``)."""
+        given = self.last_package_receipt
+        return None if given is None else packages.receipt_number(self.continuation.clinic_code, *given)
 
     @property
     def last_receipt_ignored(self) -> bool:
@@ -284,31 +295,66 @@ def with_last_receipt(plan: ContinuationPlan, given: str, today: dt.date | None 
     printed (``{clinic}-{year}-000123``: of the statement's year or a later one up to today's, a
     December statement's village having issued January's receipts before the loss); empty: not
     known, `plan` as it is.  Nothing is written."""
-    text = given.strip()
-    if not text:
+    number = _given_number(plan, given, today, VISIT_SERIES)
+    if number is None:
+        return plan
+    year, seq = number
+    found = plan.continuation
+    counted = found.receipt_seqs.get(year, 0)
+    receipts = {**found.receipt_seqs, year: max(counted, seq)}
+    return replace(
+        plan, continuation=replace(found, receipt_seqs=receipts), last_receipt=(year, seq), receipts_counted=counted
+    )
+
+
+def with_last_package_receipt(plan: ContinuationPlan, given: str, today: dt.date | None = None) -> ContinuationPlan:
+    """`plan` with the family-doctor package receipts (QY, `store.packages`) going on after the last
+    one the doctor gave (the stubs): no statement carries package fees, so the series would start
+    again at 000001, giving numbers already on paper that year.  `given` as `with_last_receipt`
+    takes it, in the QY series (``{clinic}-QY{year}-000012``); empty: `plan` as it is."""
+    number = _given_number(plan, given, today, PACKAGE_SERIES)
+    if number is None:
         return plan
     found = plan.continuation
+    seqs = {**found.package_receipt_seqs, number[0]: number[1]}
+    return replace(plan, continuation=replace(found, package_receipt_seqs=seqs), last_package_receipt=number)
+
+
+VISIT_SERIES, PACKAGE_SERIES = "", packages.RECEIPT_SERIES
+"""The visit receipts' series (``{clinic}-{year}-000001``) and the family-doctor package fees' (QY)."""
+_SERIES_WORDS = {VISIT_SERIES: ("收据号", "receipt number"), PACKAGE_SERIES: ("签约服务费收据号", "package receipt number")}
+
+
+def _given_number(plan: ContinuationPlan, given: str, today: dt.date | None, series: str) -> tuple[int, int] | None:
+    """(year, seq) of the last receipt number of `series` the doctor gives, None when left empty;
+    refused when malformed, another clinic's, or of a year before the statement's or after today's."""
+    text = given.strip()
+    if not text:
+        return None
+    found = plan.continuation
+    zh, en = _SERIES_WORDS[series]
     year, latest = _receipt_years(plan, today)
-    whole = re.fullmatch(r"(.+)-(\d{4})-(\d{6})", text)
+    whole = re.fullmatch(rf"(.+)-{series}(\d{{4}})-(\d{{6}})", text)
     if re.fullmatch(r"\d{1,6}", text):
         if int(text) and latest != year:
             # After a December statement, a bare sequence could be of either year: the whole number says.
             raise _refuse(
-                f"月结 {found.month} 之后已到 {latest} 年: 请给出收据上印的完整号码 (如 {found.clinic_code}-{latest}-000123), 以免弄错年度",
-                f"the statement {found.month} is of an earlier year than {latest}: give the whole number as printed "
-                f"({found.clinic_code}-{latest}-000123), so the year is not mistaken",
+                f"月结 {found.month} 之后已到 {latest} 年: 请给出{zh}上印的完整号码 (如 {found.clinic_code}-{series}{latest}-000123), "
+                "以免弄错年度",
+                f"the statement {found.month} is of an earlier year than {latest}: give the whole {en} as printed "
+                f"({found.clinic_code}-{series}{latest}-000123), so the year is not mistaken",
             )
         seq = int(text)
     elif whole is not None:
         if whole.group(1) != found.clinic_code:
             raise _refuse(
-                f"收据号 {text} 不是本诊所 ({found.clinic_code}) 的", f"the receipt number {text} is not this clinic's ({found.clinic_code})"
+                f"{zh} {text} 不是本诊所 ({found.clinic_code}) 的", f"the {en} {text} is not this clinic's ({found.clinic_code})"
             )
         if not year <= int(whole.group(2)) <= latest:
             years = str(year) if latest == year else f"{year}–{latest}"
             raise _refuse(
-                f"收据号 {text} 不是 {years} 年的: 只能给出月结 {found.month} 所在年度或其后、至今的最后一张收据号",
-                f"the receipt number {text} is not of {years}: give the last receipt number of the year of the statement "
+                f"{zh} {text} 不是 {years} 年的: 只能给出月结 {found.month} 所在年度或其后、至今的最后一张{zh}",
+                f"the {en} {text} is not of {years}: give the last {en} of the year of the statement "
                 f"{found.month} or a later one up to now",
             )
         year, seq = int(whole.group(2)), int(whole.group(3))
@@ -316,15 +362,11 @@ def with_last_receipt(plan: ContinuationPlan, given: str, today: dt.date | None 
         seq = 0
     if seq == 0:
         raise _refuse(
-            f"最后一张收据号 {text} 格式不对: 应为 6 位序号 (如 000123) 或收据上印的完整号码 ({found.clinic_code}-{year}-000123)",
-            f"the last receipt number {text} is malformed: give its six-digit sequence (000123) or the whole number as "
-            f"printed ({found.clinic_code}-{year}-000123)",
+            f"最后一张{zh} {text} 格式不对: 应为 6 位序号 (如 000123) 或收据上印的完整号码 ({found.clinic_code}-{series}{year}-000123)",
+            f"the last {en} {text} is malformed: give its six-digit sequence (000123) or the whole number as "
+            f"printed ({found.clinic_code}-{series}{year}-000123)",
         )
-    counted = found.receipt_seqs.get(year, 0)
-    receipts = {**found.receipt_seqs, year: max(counted, seq)}
-    return replace(
-        plan, continuation=replace(found, receipt_seqs=receipts), last_receipt=(year, seq), receipts_counted=counted
-    )
+    return year, seq
 
 
 def _receipt_years(plan: ContinuationPlan, today: dt.date | None) -> tuple[int, int]:
@@ -333,12 +375,13 @@ def _receipt_years(plan: ContinuationPlan, today: dt.date | None) -> tuple[int, 
     return year, max(year, (today or dt.date.today()).year)
 
 
-def last_receipt_form(plan: ContinuationPlan, today: dt.date | None = None) -> tuple[str, bool]:
-    """How `with_last_receipt` takes the number: an example of the whole number as printed, of the
-    latest year it may be of (today's), and whether a bare sequence is taken (only in the
-    statement's year: after a December statement it could be of either year)."""
+def last_receipt_form(plan: ContinuationPlan, today: dt.date | None = None, series: str = VISIT_SERIES) -> tuple[str, bool]:
+    """How `with_last_receipt` (`series` `PACKAGE_SERIES`: `with_last_package_receipt`)
+    takes the number: an example of the whole number as printed, of the latest year it may be of
+    (today's), and whether a bare sequence is taken (only in the statement's year: after a December
+    statement it could be of either year)."""
     year, latest = _receipt_years(plan, today)
-    return f"{plan.continuation.clinic_code}-{latest}-000123", latest == year
+    return f"{plan.continuation.clinic_code}-{series}{latest}-000123", latest == year
 
 
 def _missing(last: VerifiedStatement, year: list[VerifiedStatement], found: list[VerifiedStatement]) -> tuple[str, ...]:
@@ -468,6 +511,7 @@ def continue_ledger(session: ClinicSession, plan: ContinuationPlan) -> Continued
                         None if plan.last_receipt is None else f"{found.clinic_code}-{plan.last_receipt[0]}-{plan.last_receipt[1]:06d}"
                     ),
                     "receipts_counted": plan.receipts_counted,
+                    "last_package_receipt_given": plan.last_package_receipt_no,
                     "usage_months": list(plan.usage_months),
                     "usage_rows": len(plan.usage),
                     "patients_added": added,

@@ -129,6 +129,7 @@ def cmd_continue(args: argparse.Namespace) -> int:
     from clinic_app.services.continuation import (
         continue_ledger,
         plan_continuation,
+        with_last_package_receipt,
         with_last_receipt,
     )
     from clinic_app.services.session import ClinicSession
@@ -136,6 +137,7 @@ def cmd_continue(args: argparse.Namespace) -> int:
     with ClinicSession(_clinic_dir(args)) as session:
         plan = plan_continuation(session, Path(args.source).expanduser())
         plan = with_last_receipt(plan, args.last_receipt or "")
+        plan = with_last_package_receipt(plan, args.last_package_receipt or "")
         done = continue_ledger(session, plan)
         code = session.require_clinic().code
     found = plan.continuation
@@ -157,6 +159,9 @@ def cmd_continue(args: argparse.Namespace) -> int:
                 f"  按给出的最后一张收据号 {given:06d} 接续 (月结数出 {plan.receipts_counted:06d}) / going on after the last "
                 f"receipt number given, {given:06d} (the statements counted {plan.receipts_counted:06d})"
             )
+    number = plan.last_package_receipt_no
+    if number is not None:
+        print(f"  签约服务费收据 (QY 号) 接在给出的 {number} 之后 / package receipts (QY) go on after the one given, {number}")
     if not found.receipts_exact:
         print(
             f"  找到的月结未能从 {found.month[:4]} 年的第一张收据数起: 收据号从不会与之前重复的号码接续, 中间会空号 / "
@@ -188,11 +193,17 @@ def cmd_continue(args: argparse.Namespace) -> int:
     for who, zh, en in done.patients_left_out:
         print(f"  未登记 / not registered: {who}: {zh} / {en}")
     print(f"  {found.month} 及以前的月份不能再导出 / months up to {found.month} cannot be exported again")
+    restart_zh, restart_en = (
+        ("; 签约服务费收据 (QY 号) 从头编号 (用 --last-package-receipt 给出最后一张可避免)",
+         "; family-doctor package receipts (QY) are numbered from the start again (unless --last-package-receipt gives the last one)")
+        if plan.last_package_receipt is None
+        else ("", "")
+    )
     print(
         "  没有导出月结的就诊无法恢复" + ("" if plan.last_receipt else ": 它们纸质收据上的号码会再次使用 (用 --last-receipt 给出最后一张收据号可避免)")
-        + "; 签约服务费收据 (QY 号) 从头编号 / visits on no exported statement cannot be recovered"
+        + restart_zh + " / visits on no exported statement cannot be recovered"
         + ("" if plan.last_receipt else ": the numbers on their paper receipts will be given again (unless --last-receipt gives the last one)")
-        + "; family-doctor package receipts (QY) are numbered from the start again"
+        + restart_en
     )
     if plan.recording_from is not None:
         print(

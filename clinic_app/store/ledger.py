@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
@@ -466,6 +466,9 @@ class Continuation:
     number is a bound no earlier receipt of the year can pass (the numbers leave a gap)."""
     source: str
     recorded_at: str
+    package_receipt_seqs: Mapping[int, int] = field(default_factory=dict)
+    """The last family-doctor package receipt's (QY) sequence of each year the doctor gave (no
+    statement carries them; `store.packages.next_receipt_seq` goes on after it)."""
 
     @property
     def first_day(self) -> dt.date:
@@ -495,6 +498,11 @@ def continuation(db: sqlite3.Connection) -> Continuation | None:
         receipts_exact=bool(row["receipts_exact"]),
         source=row["source"],
         recorded_at=row["recorded_at"],
+        package_receipt_seqs=(
+            {int(year): int(seq) for year, seq in json.loads(row["package_receipt_seqs"]).items()}
+            if "package_receipt_seqs" in row.keys()  # a backup of a schema before version 14
+            else {}
+        ),
     )
 
 
@@ -503,13 +511,14 @@ def record_continuation(conn: sqlite3.Connection, found: Continuation) -> None:
     one, and one into a ledger that has entries)."""
     conn.execute(
         """INSERT INTO continuations (id, clinic_code, month, revision, body_sha256, fingerprint, last_seq, last_hash,
-                                      last_date, receipt_seqs, receipts_exact, source, recorded_at)
-           VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                      last_date, receipt_seqs, receipts_exact, source, recorded_at, package_receipt_seqs)
+           VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (
             found.clinic_code, found.month, found.revision, found.body_sha256, found.fingerprint, found.last_seq,
             found.last_hash, found.last_date.isoformat(),
             json.dumps({str(year): seq for year, seq in sorted(found.receipt_seqs.items())}),
             int(found.receipts_exact), found.source, found.recorded_at,
+            json.dumps({str(year): seq for year, seq in sorted(found.package_receipt_seqs.items())}),
         ),
     )
 

@@ -2,12 +2,14 @@
 
 Append-only (triggers): a fee taken by mistake is undone by a reversal row that names it,
 never by an edit.  Receipt numbers run gapless per calendar year in their own series,
-``<clinic>-QY<year>-000001``, apart from the visit receipts (``<clinic>-<year>-000001``).
+``<clinic>-QY<year>-000001``, apart from the visit receipts (``<clinic>-<year>-000001``); in a
+continued ledger after the last the doctor gave at the continuation, when given.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Mapping
 from typing import Any
@@ -18,15 +20,25 @@ from clinic_app.domain.records import PackagePayment
 Row = Mapping[str, Any]
 
 
+RECEIPT_SERIES = "QY"
+"""Before the year in a package receipt's number: QY (签约) tells it from a visit receipt at a glance."""
+
+
 def receipt_number(clinic_code: str, year: int, seq: int) -> str:
-    """A package receipt's number: QY (签约) tells it from a visit receipt at a glance."""
-    return f"{clinic_code}-QY{year}-{seq:06d}"
+    """A package receipt's number (`RECEIPT_SERIES`)."""
+    return f"{clinic_code}-{RECEIPT_SERIES}{year}-{seq:06d}"
 
 
 def next_receipt_seq(conn: sqlite3.Connection, year: int) -> int:
-    """Gapless per year: writes are serialised by BEGIN IMMEDIATE, so max + 1 is safe."""
+    """Gapless per year: writes are serialised by BEGIN IMMEDIATE, so max + 1 is safe.  A year
+    with no package receipt yet in a continued ledger goes on after the last one the doctor gave
+    of that year (`ledger.Continuation.package_receipt_seqs`: the lost folder's, on paper)."""
     row = conn.execute("SELECT COALESCE(MAX(receipt_seq), 0) FROM package_payments WHERE receipt_year = ?", [year]).fetchone()
-    return int(row[0]) + 1
+    last = int(row[0])
+    if last == 0:
+        start = conn.execute("SELECT package_receipt_seqs FROM continuations WHERE id = 1").fetchone()
+        last = 0 if start is None else int(json.loads(start[0]).get(str(year), 0))
+    return last + 1
 
 
 def latest_date(conn: sqlite3.Connection) -> dt.date | None:

@@ -517,6 +517,14 @@ V13 = """
 ALTER TABLE continued_usage ADD COLUMN out_of_area_fen INTEGER NOT NULL DEFAULT 0;
 """
 
+# A continued ledger's family-doctor package receipts (QY, store/packages.py) go on after the last
+# one the doctor says the lost folder gave (the stubs): no statement carries them, so the series
+# started again at 000001, giving numbers already on paper that year.  JSON {"2026": 12}; '{}'
+# when none was given (and for a ledger continued before this version).
+V14 = """
+ALTER TABLE continuations ADD COLUMN package_receipt_seqs TEXT NOT NULL DEFAULT '{}';
+"""
+
 # Ordered: MIGRATIONS[0] makes version 1, and so on.
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, V14)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -10,6 +10,7 @@ shown with its reasons and nothing changes, and only a backup that passed is han
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -561,6 +562,7 @@ class SettingsScreen(QWidget):
     def _continuation_planned(self, plan: Any) -> None:
         self.continue_button.setEnabled(True)
         plan = self.ask_last_receipt(plan)
+        plan = None if plan is None else self.ask_last_package_receipt(plan)
         if plan is None or not self.confirm_continuation(plan):
             return
         from clinic_app.services import continuation
@@ -572,7 +574,6 @@ class SettingsScreen(QWidget):
     def ask_last_receipt(self, plan: Any) -> Any | None:
         """The plan with the last paper receipt the doctor issued after the statement (the stubs), or as
         it is when left empty (not known); None when cancelled.  A number refused is said, and asked again."""
-        from clinic_app.errors import UserError
         from clinic_app.services import continuation
 
         found, today = plan.continuation, self.context.today()
@@ -588,13 +589,40 @@ class SettingsScreen(QWidget):
                 "月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根): 收据上印的完整号码 (如 {example}), "
                 "月结之后已跨年, 只写序号分不清年度。\n不知道请留空: 其间开出的号码会再次使用。"
             ).format(example=example)
+        return self._ask_number(self.tr("最后一张收据号"), label, lambda text: continuation.with_last_receipt(plan, text, today))
+
+    def ask_last_package_receipt(self, plan: Any) -> Any | None:
+        """The plan with the last family-doctor package receipt (QY) the doctor gave before the loss (the
+        stubs; no statement carries them), or as it is when left empty; None when cancelled."""
+        from clinic_app.services import continuation
+
+        today = self.context.today()
+        example, bare = continuation.last_receipt_form(plan, today, continuation.PACKAGE_SERIES)
+        if bare:
+            label = self.tr(
+                "数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根): 6 位序号, 或收据上印的完整号码 (如 {example})。\n"
+                "没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。"
+            ).format(example=example)
+        else:
+            label = self.tr(
+                "数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根): 收据上印的完整号码 (如 {example}), "
+                "月结之后已跨年, 只写序号分不清年度。\n没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。"
+            ).format(example=example)
+        return self._ask_number(
+            self.tr("最后一张签约服务费收据号"), label, lambda text: continuation.with_last_package_receipt(plan, text, today)
+        )
+
+    def _ask_number(self, title: str, label: str, take: Callable[[str], Any]) -> Any | None:
+        """What `take` makes of the number typed; a number refused is said, and asked again; None when cancelled."""
+        from clinic_app.errors import UserError
+
         refused = ""
         while True:
-            text, ok = QInputDialog.getText(self, self.tr("最后一张收据号"), refused + label)
+            text, ok = QInputDialog.getText(self, title, refused + label)
             if not ok:
                 return None
             try:
-                return continuation.with_last_receipt(plan, text, today)
+                return take(text)
             except UserError as error:
                 refused = self.context.message(error) + "\n\n"
 
@@ -611,15 +639,7 @@ class SettingsScreen(QWidget):
                 "并计入他们本年度此前的统筹用量。{month} 及以前的月份不能再导出。"
             ).format(month=found.month, seq=found.last_seq + 1, people=len(plan.people)),
             *self._continuation_caveats(plan),
-            self.tr(
-                "没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。\n"
-                "原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。"
-            )
-            if plan.last_receipt is None
-            else self.tr(
-                "没有导出月结的就诊无法恢复; 签约服务费收据 (QY 号) 从头编号。\n"
-                "原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。"
-            ),
+            self._not_recovered(plan) + "\n" + self.tr("原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。"),
             self.tr("现在接续吗?"),
         ]
         answer = QMessageBox.question(
@@ -630,6 +650,17 @@ class SettingsScreen(QWidget):
             QMessageBox.StandardButton.No,  # Enter changes nothing: continuing is done once, for good
         )
         return answer == QMessageBox.StandardButton.Yes
+
+    def _not_recovered(self, plan: Any) -> str:
+        """What continuing leaves as it is: the visits after the last statement, the numbers of their
+        receipts unless the last one was given, the QY series unless its last was given."""
+        if plan.last_package_receipt is None:
+            if plan.last_receipt is None:
+                return self.tr("没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。")
+            return self.tr("没有导出月结的就诊无法恢复; 签约服务费收据 (QY 号) 从头编号。")
+        if plan.last_receipt is None:
+            return self.tr("没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用。")
+        return self.tr("没有导出月结的就诊无法恢复。")
 
     def _continuation_caveats(self, plan: Any) -> list[str]:
         """What the plan counts from and what it leaves open: the usage's months, the receipt gap, the
@@ -665,6 +696,8 @@ class SettingsScreen(QWidget):
                         number=number, counted=counted
                     )
                 )
+        if plan.last_package_receipt_no is not None:
+            lines.append(self.tr("签约服务费收据 (QY 号) 接在给出的 {number} 之后。").format(number=plan.last_package_receipt_no))
         if plan.recording_from is not None:
             lines.append(
                 self.tr("{month} 是本月: 接续后本月的账已结清, 从 {day} 起才能记账。").format(
@@ -689,10 +722,7 @@ class SettingsScreen(QWidget):
         english = self.context.language == "en"
         for who, zh, en in done.patients_left_out:
             lines.append(self.tr("未登记 {who}: {why}").format(who=who, why=en if english else zh))
-        if done.plan.last_receipt is None:
-            lines.append(self.tr("没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。"))
-        else:
-            lines.append(self.tr("没有导出月结的就诊无法恢复; 签约服务费收据 (QY 号) 从头编号。"))
+        lines.append(self._not_recovered(done.plan))
         text = "\n".join(lines)
         self.continue_note.setText(text)
         self.continue_button.setEnabled(False)  # once, for good

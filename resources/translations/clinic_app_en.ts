@@ -519,87 +519,87 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="408" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="430" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="410" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="432" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="413" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="435" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="415" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="437" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="416" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="438" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="417" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="439" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="419" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="441" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="423" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="445" />
         <source>已建健康档案</source>
         <translation>Health record built</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="424" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="446" />
         <source>已入“一人一档”参保库</source>
         <translation>In the 'one person, one file' insurance database</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="431" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="453" />
         <source>建档</source>
         <translation>Records</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="457" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="479" />
         <source>变更原因</source>
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="527" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="554" />
         <source>收取个人承担 {amount} 元并打印收据</source>
         <translation>Take the patient's {amount} yuan and print a receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="537" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="564" />
         <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
         <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="541" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="568" />
         <source>个人承担已收取 (收据 {receipt})</source>
         <translation>Patient's share already taken (receipt {receipt})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="584" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="611" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="593" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="620" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="623" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="650" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -1152,60 +1152,70 @@ Please give this log file to support:
 <context>
     <name>LedgerScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="278" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="280" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="290" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="292" />
         <source>患者 (姓名/拼音/身份证)</source>
         <translation>Patient (name/pinyin/ID)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="295" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="368" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="297" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="373" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="298" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="300" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="298" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="300" />
         <source>只看作废</source>
         <translation>Voided only</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="298" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="300" />
         <source>隐藏作废</source>
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="324" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="326" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="326" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="328" />
+        <source>新生儿补报…</source>
+        <translation>Pay back newborn…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="330" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="328" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="332" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="404" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="409" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="465" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="472" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="489" />
+        <source>已补报: 统筹支付 {fund} 元, 应退还患者 {back} 元, 收据号 {receipt}</source>
+        <translation>Paid back: fund pays {fund}, hand {back} back to the patient, receipt {receipt}</translation>
     </message>
 </context>
 <context>
@@ -1487,6 +1497,44 @@ This clinic's key fingerprint (the township checks it):
     </message>
 </context>
 <context>
+    <name>NewbornPayBackDialog</name>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="845" />
+        <source>新生儿补报 {receipt}</source>
+        <translation>Pay back newborn's visit {receipt}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="851" />
+        <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
+        <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="856" />
+        <source>患者</source>
+        <translation>Patients</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="857" />
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="858" />
+        <source>金额</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="861" />
+        <source>出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付: 这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分退还患者, 并打印新收据。</source>
+        <translation>A newborn enrolled within 6 months of birth has the outpatient costs from birth to the enrolment paid by the fund: this visit is reversed and settled again as of its day, the fund's share is handed back to the patient and a new receipt printed.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="871" />
+        <source>请先选择操作员</source>
+        <translation>Choose the operator first</translation>
+    </message>
+</context>
+<context>
     <name>PackageReceiptPreview</name>
     <message>
         <location filename="../../clinic_app/ui/package_receipt.py" line="19" />
@@ -1502,42 +1550,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="817" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="883" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="820" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="886" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="826" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="892" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="832" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="898" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="835" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="901" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="851" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="917" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="856" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="922" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="857" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="923" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1683,93 +1731,93 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="279" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="301" />
         <source>{name} 已签约家庭医生: 签约服务费个人承担 {amount} 元尚未收取, 请在 患者 → 年度参保登记… 中收取并打印收据</source>
         <translation>{name} is signed with a family doctor: the patient's share of the package fee, {amount}, is not taken yet; take it and print its receipt in Patients → Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="295" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="317" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="295" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="317" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="298" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="320" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="299" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="321" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="304" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="326" />
         <source>出生日期 (无身份证号时)</source>
         <translation>Birth date (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="304" />
-        <location filename="../../clinic_app/ui/dialogs.py" line="307" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="326" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="329" />
         <source>未填</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="306" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="328" />
         <source>性别 (无身份证号时)</source>
         <translation>Sex (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="311" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="333" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="314" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="336" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="315" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="337" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="316" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="338" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="322" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="344" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="323" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="345" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="365" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="387" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="371" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="393" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="374" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="396" />
         <source>出生日期不能晚于今天</source>
         <translation>The birth date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="377" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="399" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
@@ -2008,37 +2056,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="647" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="674" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="649" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="676" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="650" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="677" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="651" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="678" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="660" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="687" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="663" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="690" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="668" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="695" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2059,87 +2107,87 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="683" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="710" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="685" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="712" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="686" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="713" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="687" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="714" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="688" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="715" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="692" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="719" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="694" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="721" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="696" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="723" />
         <source>未经转诊</source>
         <translation>No referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="699" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="726" />
         <source>急诊或抢救</source>
         <translation>Emergency or rescue</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="701" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="728" />
         <source>在参保地市以外就医 (市外)</source>
         <translation>Out of the insured city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="710" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="737" />
         <source>转诊单 {id}: {day} 转往 {facility} ({level})</source>
         <translation>Referral {id}: {day} to {facility} ({level})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="716" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="743" />
         <source>转诊原因: {reason}</source>
         <translation>Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="719" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="746" />
         <source>未经转诊 (该患者没有转诊记录)</source>
         <translation>No referral (none recorded for this patient)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="734" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="761" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="739" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="766" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="744" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="771" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="749" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="776" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2207,57 +2255,57 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>RestoreDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="101" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="102" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="107" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="108" />
         <source>备份时间</source>
         <translation>Backed up at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="108" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="109" />
         <source>大小</source>
         <translation>Size</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="110" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="111" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="127" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="128" />
         <source>备份文件夹 {folder} 中的备份, 以及 U 盘不可用时存在本机 {own} 中的备份 (最新的在前):</source>
         <translation>Backups in {folder}, and those saved on this computer in {own} while the USB stick could not be used (newest first):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="131" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="132" />
         <source>备份文件夹 {folder} 中的备份 (最新的在前):</source>
         <translation>Backups in {folder} (newest first):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="133" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="134" />
         <source>备份文件夹 {folder} 中没有备份, 请选择备份文件。</source>
         <translation>There are no backups in {folder}: choose a backup file.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="137" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="138" />
         <source>恢复所选备份</source>
         <translation>Restore the selected backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="139" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="140" />
         <source>选择其他文件…</source>
         <translation>Choose another file…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="163" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="164" />
         <source>选择备份文件</source>
         <translation>Choose a backup file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="164" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="165" />
         <source>数据库备份 (*.sqlite);;所有文件 (*)</source>
         <translation>Database backups (*.sqlite);;All files (*)</translation>
     </message>
@@ -2417,194 +2465,194 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="196" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="197" />
         <source>诊所信息与政策</source>
         <translation>Clinic and policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="210" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="211" />
         <source>保存诊所信息</source>
         <translation>Save clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="212" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="213" />
         <source>诊所编码</source>
         <translation>Clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="213" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="214" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="214" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="215" />
         <source>乡镇卫生院编码</source>
         <translation>Township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="215" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="216" />
         <source>乡镇卫生院名称</source>
         <translation>Township name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="216" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="217" />
         <source>执行政策</source>
         <translation>Policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="222" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="223" />
         <source>操作员</source>
         <translation>Operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="225" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="226" />
         <source>新操作员姓名</source>
         <translation>New operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="229" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="230" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="245" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="246" />
         <source>药品和诊疗项目目录</source>
         <translation>Catalogue of drugs and services</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="246" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="247" />
         <source>导入目录文件…</source>
         <translation>Import catalogue file…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="251" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="252" />
         <source>xlsx 或 csv 文件, 表头: 编码 名称 单价 类别 (必填), 规格 单位 医保类别 基药 招标 (可选)。有一行出错则整个文件不导入, 改正后重新导入; 编码相同的条目被新文件更新。</source>
         <translation>An xlsx or csv file with the headers 编码 名称 单价 类别 (code name price kind; required) and 规格 单位 医保类别 基药 招标 (spec unit coverage essential tender; optional). One bad row and nothing of the file is imported: correct it and import again. An entry with a code already here is updated from the file.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="260" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="261" />
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="261" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="262" />
         <source>字段</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="262" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="263" />
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="276" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="277" />
         <source>备份与语言</source>
         <translation>Backup and language</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="281" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="282" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="286" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="287" />
         <source>立即备份</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="288" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="289" />
         <source>从备份恢复…</source>
         <translation>Restore from a backup…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="302" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="303" />
         <source>备份文件夹</source>
         <translation>Backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="305" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="306" />
         <source>从月结接续台账…</source>
         <translation>Continue the ledger from a statement…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="308" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="309" />
         <source>原数据文件夹丢失且没有备份时: 在新建的、还没有记账的数据文件夹中, 选择存有本诊所月结数据文件的 U 盘</source>
         <translation>When the data folder was lost with no backup: in a new data folder with nothing recorded yet, choose the USB stick holding this clinic's statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="316" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="317" />
         <source>数据丢失</source>
         <translation>Data lost</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="320" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="321" />
         <source>界面语言 (重启后生效)</source>
         <translation>Language (after restart)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="360" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="361" />
         <source>诊所名称不能为空</source>
         <translation>The clinic name is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="364" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="365" />
         <source>乡镇卫生院编码不能为空</source>
         <translation>The township code is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="368" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="369" />
         <source>乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The township code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="384" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="385" />
         <source>诊所信息已保存</source>
         <translation>Clinic saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="408" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="409" />
         <source> (已停用)</source>
         <translation> (inactive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="416" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="417" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="432" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="433" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="457" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="458" />
         <source>已备份到 {path}</source>
         <translation>Backed up to {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="501" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="502" />
         <source>正在校验备份 {path}…</source>
         <translation>Checking backup {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="509" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="510" />
         <source>备份文件 {path} 未通过校验, 不能用来恢复。当前数据没有任何改动。
 {problems}</source>
         <translation>Backup {path} failed its check and cannot be restored. Nothing was changed.
 {problems}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="515" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="516" />
         <source>正在从 {path} 恢复…</source>
         <translation>Restoring from {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="523" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="524" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="525" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="526" />
         <source>备份 {path} 校验通过 ({entries} 条台账)。
 
 恢复后, 这个备份之后录入的数据将不在台账中; 当前数据会先另存到数据文件夹的 backups 中。
@@ -2619,102 +2667,107 @@ The program will close the data and reopen it after the restore.
 Restore now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="549" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="550" />
         <source>选择存有本诊所月结数据文件的文件夹 (U 盘)</source>
         <translation>Choose the folder (USB stick) holding this clinic's statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="583" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="584" />
         <source>月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根): 6 位序号, 或收据上印的完整号码 (如 {example})。
 不知道请留空: 收据号接在月结数出的 {year} 年第 {counted} 号之后, 其间开出的号码会再次使用。</source>
         <translation>The last paper receipt issued after the statement, before the data was lost (see the receipt stubs): its six-digit sequence, or the whole number as printed (such as {example}).
 Leave it empty if not known: receipt numbers go on after {year}'s {counted} the statements counted, and those issued since are given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="588" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="589" />
         <source>月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根): 收据上印的完整号码 (如 {example}), 月结之后已跨年, 只写序号分不清年度。
 不知道请留空: 其间开出的号码会再次使用。</source>
         <translation>The last paper receipt issued after the statement, before the data was lost (see the receipt stubs): the whole number as printed (such as {example}); the year has turned since the statement, so a sequence alone could be of either year.
 Leave it empty if not known: those issued since are given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="593" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="592" />
         <source>最后一张收据号</source>
         <translation>Last receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="605" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="603" />
+        <source>数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根): 6 位序号, 或收据上印的完整号码 (如 {example})。
+没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。</source>
+        <translation>The last family-doctor package receipt (QY) issued before the data was lost (see the receipt stubs): its six-digit sequence, or the whole number as printed (such as {example}).
+Leave it empty if no package fee was taken or it is not known: package receipts are numbered from 000001 again.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="608" />
+        <source>数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根): 收据上印的完整号码 (如 {example}), 月结之后已跨年, 只写序号分不清年度。
+没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。</source>
+        <translation>The last family-doctor package receipt (QY) issued before the data was lost (see the receipt stubs): the whole number as printed (such as {example}); the year has turned since the statement, so a sequence alone could be of either year.
+Leave it empty if no package fee was taken or it is not known: package receipts are numbered from 000001 again.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="612" />
+        <source>最后一张签约服务费收据号</source>
+        <translation>Last package receipt number</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="633" />
         <source>找到本诊所最新的月结: {month} 第 {revision} 版 ({path}), 签名和合计已核验。
 {month} 必须是乡镇卫生院已收到的本诊所最后一个月: 若乡镇有更晚的月份, 请先向乡镇要那个月的月结数据文件, 放进同一文件夹再接续 (否则下一份月结会被乡镇拒收)。</source>
         <translation>This clinic's newest statement found: {month} revision {revision} ({path}); its signature and totals are verified.
 {month} must be the last month the township holds from this clinic: if it holds a later one, ask the township for that month's statement data file and put it in the same folder first (or the next statement is refused by the township).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="610" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="638" />
         <source>接续后, 新台账从第 {seq} 条开始, 结算号和收据号接着原来的编号; 同时重新登记月结中的 {people} 位患者, 并计入他们本年度此前的统筹用量。{month} 及以前的月份不能再导出。</source>
         <translation>The new ledger then starts at entry {seq}, settlement ids and receipt numbers going on from the old ones; the {people} patients the statements name are registered again, and their fund used this year so far counts. {month} and earlier months cannot be exported again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="615" />
-        <source>没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。
-原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。</source>
-        <translation>Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again; family-doctor package receipts (QY) are numbered from the start again.
-The signing key was lost with the data: a new key is made, and the township must replace the registered key.</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="620" />
-        <source>没有导出月结的就诊无法恢复; 签约服务费收据 (QY 号) 从头编号。
-原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。</source>
-        <translation>Visits on no exported statement cannot be recovered; family-doctor package receipts (QY) are numbered from the start again.
-The signing key was lost with the data: a new key is made, and the township must replace the registered key.</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="623" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="643" />
         <source>现在接续吗?</source>
         <translation>Continue now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="627" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="647" />
         <source>从月结接续台账</source>
         <translation>Continue the ledger from a statement</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="640" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="671" />
         <source>本年度此前的统筹用量只来自 1 个月的月结 ({months})。</source>
         <translation>This year's fund used so far is counted from one month's statement only ({months}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="642" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="673" />
         <source>本年度此前的统筹用量来自月结 {months}。</source>
         <translation>This year's fund used so far is counted from the statements of {months}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="645" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="676" />
         <source>没有找到 {missing} 的月结: 这些月份在本诊所支付的统筹基金不计入年度限额。</source>
         <translation>No statement of {missing} was found: the fund paid here in those months does not count against the caps.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="651" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="682" />
         <source>找到的月结未能从 {year} 年的第一张收据数起: 收据号从一个不会与之前重复的号码接续, 中间会空号。</source>
         <translation>The statements found do not reach back to {year}'s first receipt: receipt numbers go on after one no earlier receipt can pass, leaving a gap.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="658" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="689" />
         <source>给出的最后一张收据号 {number} 不在月结数出的第 {counted} 号之后: 不改变收据号。</source>
         <translation>The last receipt number given, {number}, is not after {counted} the statements counted: it changes nothing.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="664" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="695" />
         <source>收据号接在给出的最后一张收据 {number} 之后 (月结数出到第 {counted} 号)。</source>
         <translation>Receipt numbers go on after the last receipt given, {number} (the statements counted to {counted}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="670" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="703" />
         <source>{month} 是本月: 接续后本月的账已结清, 从 {day} 起才能记账。</source>
         <translation>{month} is this month: continuing closes it, and visits can be recorded from {day}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="680" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="713" />
         <source>台账已接续自 {month} 第 {revision} 版月结: 下一条为第 {seq} 条; 已重新登记 {added} 位患者 (本年度参保登记请在其下次就诊时补登)。
 新签名密钥指纹: {fingerprint}
 请把这个指纹电话读给乡镇卫生院: 乡镇导入下一份月结时提示密钥不同, 与村医核对指纹后点 更换该村密钥, 再导入。</source>
@@ -2723,72 +2776,92 @@ New signing key fingerprint: {fingerprint}
 Read this fingerprint out to the township by phone: its import of the next statement says the key differs; once the fingerprint is checked with the village doctor it clicks 更换该村密钥 (replace the village's key) and imports it.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="691" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="724" />
         <source>未登记 {who}: {why}</source>
         <translation>Not registered: {who}: {why}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="693" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="659" />
         <source>没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。</source>
         <translation>Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again; family-doctor package receipts (QY) are numbered from the start again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="695" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="642" />
+        <source>原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。</source>
+        <translation>The signing key was lost with the data: a new key is made, and the township must replace the registered key.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="660" />
         <source>没有导出月结的就诊无法恢复; 签约服务费收据 (QY 号) 从头编号。</source>
         <translation>Visits on no exported statement cannot be recovered; family-doctor package receipts (QY) are numbered from the start again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="713" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="662" />
+        <source>没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用。</source>
+        <translation>Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="663" />
+        <source>没有导出月结的就诊无法恢复。</source>
+        <translation>Visits on no exported statement cannot be recovered.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="700" />
+        <source>签约服务费收据 (QY 号) 接在给出的 {number} 之后。</source>
+        <translation>Family-doctor package receipts (QY) go on after the one given, {number}.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="743" />
         <source>界面语言已保存, 重新打开程序后生效</source>
         <translation>Language saved; it applies when the app is opened again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="720" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="750" />
         <source>选择目录文件</source>
         <translation>Choose a catalogue file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="721" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="751" />
         <source>目录文件 (*.xlsx *.csv *.txt *.xls);;所有文件 (*)</source>
         <translation>Catalogue files (*.xlsx *.csv *.txt *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="730" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="760" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="740" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="770" />
         <source>发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入</source>
         <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="747" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="777" />
         <source>已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)</source>
         <translation>{saved} imported; {n} drugs bought outside the tender network are self-pay (not paid by the fund)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="750" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="780" />
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="757" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="787" />
         <source>新增 {added} 条, 更新 {updated} 条 (其中 {repriced} 条单价有变化; 已结算的就诊仍按原单价)</source>
         <translation>{added} new, {updated} updated ({repriced} with a new price; settled visits keep the price they were settled at)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="766" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="796" />
         <source>另有 {n} 行在 Excel 中是隐藏的, 已跳过 (未导入); 如需导入, 请在 Excel 中取消隐藏后重新导入</source>
         <translation>Rows hidden in Excel and skipped (not imported): {n}; to import them, unhide them in Excel and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="772" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="802" />
         <source>另有 {n} 行在筛选范围内被隐藏, 已跳过 (未导入); 如需导入, 请在 Excel 中清除筛选并取消隐藏后重新导入</source>
         <translation>Rows hidden inside a filter and skipped (not imported): {n}; to import them, clear the filter and unhide them in Excel, then import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="777" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="807" />
         <source>工作表 {names} 是填写说明或示例, 已跳过</source>
         <translation>Sheet {names} holds instructions or an example and was skipped</translation>
     </message>
@@ -3261,42 +3334,42 @@ Read this fingerprint out to the township by phone: its import of the next state
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="782" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="809" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="788" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="815" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="793" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="820" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="794" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="821" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="795" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="822" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="796" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="823" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="802" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="829" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="805" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="832" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>

@@ -109,7 +109,7 @@ def test_a_version_9_data_folder_upgrades_to_the_continuation_tables(tmp_path: P
     conn.close()
     old, fresh = open_database(tmp_path / "old"), open_database(tmp_path / "fresh")
     schema = "SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ('continuations', 'continued_usage') ORDER BY name"
-    assert old.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 13
+    assert old.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 14
     assert old.execute(schema).fetchall() == fresh.execute(schema).fetchall() != []
     old.close()
     fresh.close()
@@ -175,3 +175,32 @@ def test_a_version_12_data_folder_keeps_its_continued_usage_with_no_out_of_city_
     assert [tuple(r) for r in old.execute("SELECT * FROM continued_usage")] == [(2025, b.resident_id(201), "resident", 2422, 0)]
     assert ledger.continued_out_of_area(old, b.resident_id(201), 2025, ["resident"]) == 0
     old.close()
+
+
+def test_a_continuation_of_before_version_14_gave_no_last_package_receipt(tmp_path: Path) -> None:
+    """Read as it is (a backup of version 13) and upgraded: no QY number given, the series starts at 1."""
+    from clinic_app.store import packages
+    from clinic_app.store.db import open_database
+    from tests.store.schema_v13 import back_to_v13
+
+    with b.village(tmp_path / "old", "V02") as session, transaction(session.db) as tx:
+        ledger.record_continuation(tx, _anchor(package_receipt_seqs={2025: 12}))
+    conn = sqlite3.connect(tmp_path / "old" / DB_NAME)
+    back_to_v13(conn)
+    conn.commit()
+    conn.row_factory = sqlite3.Row
+    assert ledger.continuation(conn) == _anchor()
+    conn.close()
+    old = open_database(tmp_path / "old")
+    assert ledger.continuation(old) == _anchor() and packages.next_receipt_seq(old, 2025) == 1
+    old.close()
+
+
+def test_a_continued_ledgers_package_receipts_go_on_after_the_last_given(tmp_path: Path) -> None:
+    from clinic_app.store import packages
+
+    with b.village(tmp_path / "v02", "V02") as session:
+        with transaction(session.db) as tx:
+            ledger.record_continuation(tx, _anchor(package_receipt_seqs={2025: 12}))
+        assert ledger.continuation(session.db) == _anchor(package_receipt_seqs={2025: 12})
+        assert (packages.next_receipt_seq(session.db, 2025), packages.next_receipt_seq(session.db, 2026)) == (13, 1)

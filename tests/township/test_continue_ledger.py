@@ -473,7 +473,7 @@ def test_check_refuses_an_anchor_put_under_a_ledger_whose_first_entries_were_del
     conn.execute("DELETE FROM visits WHERE seq <= 3")
     (after,) = conn.execute("SELECT prev_hash FROM visits WHERE seq = 4").fetchone()
     conn.execute(
-        "INSERT INTO continuations VALUES (1, 'V02', '2025-02', 1, 'x', 'x', 3, ?, '2025-02-11', '{}', 1, 'x', 'x')", [after]
+        "INSERT INTO continuations VALUES (1, 'V02', '2025-02', 1, 'x', 'x', 3, ?, '2025-02-11', '{}', 1, 'x', 'x', '{}')", [after]
     )
     for _, sql in triggers:
         conn.execute(sql)
@@ -637,3 +637,67 @@ def test_the_out_of_city_fund_used_before_the_loss_counts_against_the_out_of_cit
         alice = _found_again(village, ALICE)
         assert pay_back(village, alice.id, "GZ-2025-0003", "30.00", dt.datetime(2025, 4, 7, 9))[1] == "0.00"
         assert str(village.usage_card(alice.id, dt.date(2025, 4, 8)).fund_year) == "50.00"
+
+
+def _lost_shaoyang_village(tmp_path: Path, capsys) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
+    """Village V02 on Shaoyang 2019 (a package fee of 8.00 the patient pays, QY receipts) settles a
+    March 2025 visit and exports it; the folder is lost (its QY receipts with it: no statement carries them)."""
+    folder, stick = tmp_path / "v02", tmp_path / "stick"
+    stick.mkdir()
+    with b.village(folder, "V02", policy="shaoyang-resident-2019") as village:
+        b.settle(village, b.enrol(village, "村民甲", ALICE, "V02").id, dt.datetime(2025, 3, 3, 9))
+    _export(folder, "2025-03", stick, capsys)
+    shutil.rmtree(folder)
+    b.village(folder, "V02", policy="shaoyang-resident-2019").close()
+    return folder, stick
+
+
+def _package_receipt(folder: Path, when: dt.datetime) -> str:
+    from clinic_app.services.packages import collect_package_fee
+
+    with ClinicSession(folder) as village:
+        bob = ledger.patient_by_id_number(village.db, BOB) or b.enrol(village, "村民乙", BOB, "V02")
+        village.save_enrolment(
+            Enrolment(bob.id, when.year, designated_village="V02", designated_township=b.TOWNSHIP, family_doctor_signed=True)
+        )
+        return collect_package_fee(village, bob.id, when.year, "cash", village.operators()[0].id, when).receipt_no
+
+
+def test_the_last_package_receipt_given_is_where_the_qy_series_goes_on(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The lost folder gave package receipts V02-QY2025-000001 to 000012 (the stubs); no statement shows
+    them, so the continued ledger's first package fee took V02-QY2025-000001 again.  Given the last one,
+    the series goes on at 000013, said in the output and the audit entry."""
+    folder, stick = _lost_shaoyang_village(tmp_path, capsys)
+    argv = ["continue", "--data-dir", str(folder), "--from", str(stick), "--last-package-receipt", "V02-QY2025-000012"]
+    assert run(argv) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert "签约服务费收据 (QY 号) 接在给出的 V02-QY2025-000012 之后" in out
+    assert "package receipts (QY) go on after the one given, V02-QY2025-000012" in out
+    assert "QY) are numbered from the start again" not in out
+    with ClinicSession(folder) as village:
+        (detail,) = ledger.audit_details(village.db, continuation.AUDIT_ACTION)
+    assert json.loads(detail)["last_package_receipt_given"] == "V02-QY2025-000012"
+    assert _package_receipt(folder, dt.datetime(2025, 4, 7, 9)) == "V02-QY2025-000013"
+    assert _package_receipt(folder, dt.datetime(2026, 1, 5, 9)) == "V02-QY2026-000001"  # a new year's series
+
+
+def test_a_last_package_receipt_not_of_this_clinic_series_and_years_is_refused(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A visit receipt's number, another clinic's, a year before the statement's: refused, nothing written.
+    In the statement's year a bare sequence is the year's; after it, the whole number must say its year."""
+    folder, stick = _lost_shaoyang_village(tmp_path, capsys)
+    for given, said in [
+        ("V02-2025-000012", "格式不对"), ("QY12", "格式不对"), ("V03-QY2025-000012", "不是本诊所 (V02) 的"),
+        ("V02-QY2024-000012", "不是 2025"),
+    ]:
+        argv = ["continue", "--data-dir", str(folder), "--from", str(stick), "--last-package-receipt", given]
+        assert run(argv) == 2, given
+        err = capsys.readouterr().err
+        assert said in err and "签约服务费收据号" in err and "nothing written" in err, given
+    with ClinicSession(folder) as village:
+        assert ledger.continuation(village.db) is None
+        plan = continuation.plan_continuation(village, stick, today=dt.date(2025, 4, 1))
+        given = continuation.with_last_package_receipt(plan, "12", today=dt.date(2025, 4, 1))
+        assert dict(given.continuation.package_receipt_seqs) == {2025: 12} and given.last_package_receipt == (2025, 12)
+        with pytest.raises(BadInput, match="完整号码 \\(如 V02-QY2026-000123\\)"):
+            continuation.with_last_package_receipt(plan, "12", today=dt.date(2026, 1, 10))
+        assert continuation.with_last_package_receipt(plan, " ") is plan  # not known: as it is

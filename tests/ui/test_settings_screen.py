@@ -652,7 +652,7 @@ def test_the_last_receipt_the_doctor_gives_in_settings_is_where_receipts_go_on(q
     assert ledger.continuation(session.db) is None and screen.continue_button.isEnabled()
 
     labels_shown: list[str] = []
-    answers = iter([f"{code}-2025-000017", "000017"])
+    answers = iter([f"{code}-2025-000017", "000017", ""])  # the last package receipt not known
 
     def give(_parent, _title, label, *_args):  # type: ignore[no-untyped-def]
         labels_shown.append(label)
@@ -685,9 +685,9 @@ def test_after_a_december_statement_the_last_receipt_asked_is_the_whole_number_o
     code = session.clinic.code
     labels_shown: list[str] = []
 
-    def give(_parent, _title, label, *_args):  # type: ignore[no-untyped-def]
+    def give(_parent, title, label, *_args):  # type: ignore[no-untyped-def]
         labels_shown.append(label)
-        return f"{code}-2026-000009", True
+        return (f"{code}-2026-000009" if title == "最后一张收据号" else ""), True
 
     monkeypatch.setattr(QInputDialog, "getText", give)
     monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.No)
@@ -695,8 +695,44 @@ def test_after_a_december_statement_the_last_receipt_asked_is_the_whole_number_o
     wait_idle(qtbot, worker)
     assert f"{code}-2026-000123" in labels_shown[0] and f"{code}-2025-000123" not in labels_shown[0]
     assert "6 位序号" not in labels_shown[0] and "完整号码" in labels_shown[0]
-    assert len(labels_shown) == 1  # the number in the example's form is taken at once
+    # The number in the example's form is taken at once; then the package receipts' question, of 2026 too.
+    assert len(labels_shown) == 2 and f"{code}-QY2026-000123" in labels_shown[1] and "6 位序号" not in labels_shown[1]
     assert ledger.continuation(session.db) is None  # the question declined: nothing written
+
+
+def test_the_last_package_receipt_the_doctor_gives_in_settings_is_where_the_qy_series_goes_on(qtbot, context, session, worker, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """After the visit receipt (not known), the last QY receipt of the stubs: a visit receipt's number is
+    refused and asked again, then 000007 of 2026 is taken, said in the question and the note (the QY
+    series no longer said to restart), and 张三丰's package fee takes QY2026-000008."""
+    from clinic_app.services.packages import collect_package_fee
+
+    stick = _stick_of_the_lost_folder(tmp_path, session)
+    screen = make_screen(qtbot, context, worker)
+    code = session.clinic.code
+    shown: list[tuple[str, str]] = []
+    answers = iter(["", f"{code}-2026-000007", "7"])
+
+    def give(_parent, title, label, *_args):  # type: ignore[no-untyped-def]
+        shown.append((title, label))
+        return next(answers), True
+
+    asked: list[str] = []
+    monkeypatch.setattr(QInputDialog, "getText", give)
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *_a: asked.append(text) or QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(screen.ledger_continued, timeout=5000):
+        screen.continue_from(stick)
+    assert [title for title, _ in shown] == ["最后一张收据号", "最后一张签约服务费收据号", "最后一张签约服务费收据号"]
+    assert f"如 {code}-QY2026-000123" in shown[1][1] and "从 000001 重新编号" in shown[1][1]
+    assert "格式不对" in shown[2][1]  # the visit receipt's number refused, asked again
+    (text,) = asked
+    said = f"签约服务费收据 (QY 号) 接在给出的 {code}-QY2026-000007 之后"
+    assert said in text and said in screen.continue_note.text()
+    assert "从头编号" not in text and "从头编号" not in screen.continue_note.text()
+    assert "纸质收据上的号码会再次使用" in text  # the visit receipt was not given
+    wait_idle(qtbot, worker)
+    zhang = session.find_patients(ZHANG_ID)[0]
+    paid = collect_package_fee(session, zhang.id, 2026, "cash", context.operator_id, NOW)
+    assert paid.receipt_no == f"{code}-QY2026-000008"
 
 
 def test_a_ledger_in_use_is_not_offered_continuing(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
