@@ -358,17 +358,26 @@ EN = {
         "The new ledger then starts at entry {seq}, settlement ids and receipt numbers going on from the old ones; the "
         "{people} patients the statements name are registered again, and their fund used this year so far counts. "
         "{month} and earlier months cannot be exported again.",
-    "没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。\n"
-    "原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。":
-        "Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again; "
-        "family-doctor package receipts (QY) are numbered from the start again.\nThe signing key was lost with the "
-        "data: a new key is made, and the township must replace the registered key.",
     "现在接续吗?": "Continue now?",
-    "没有导出月结的就诊无法恢复; 签约服务费收据 (QY 号) 从头编号。\n"
     "原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。":
-        "Visits on no exported statement cannot be recovered; family-doctor package receipts (QY) are numbered from "
-        "the start again.\nThe signing key was lost with the data: a new key is made, and the township must replace "
-        "the registered key.",
+        "The signing key was lost with the data: a new key is made, and the township must replace the registered key.",
+    "没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用。":
+        "Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again.",
+    "没有导出月结的就诊无法恢复。": "Visits on no exported statement cannot be recovered.",
+    "签约服务费收据 (QY 号) 接在给出的 {number} 之后。":
+        "Family-doctor package receipts (QY) go on after the one given, {number}.",
+    "最后一张签约服务费收据号": "Last package receipt number",
+    "数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根): 6 位序号, 或收据上印的完整号码 (如 {example})。\n"
+    "没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。":
+        "The last family-doctor package receipt (QY) issued before the data was lost (see the receipt stubs): its "
+        "six-digit sequence, or the whole number as printed (such as {example}).\nLeave it empty if no package fee "
+        "was taken or it is not known: package receipts are numbered from 000001 again.",
+    "数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根): 收据上印的完整号码 (如 {example}), "
+    "月结之后已跨年, 只写序号分不清年度。\n没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。":
+        "The last family-doctor package receipt (QY) issued before the data was lost (see the receipt stubs): the "
+        "whole number as printed (such as {example}); the year has turned since the statement, so a sequence alone "
+        "could be of either year.\nLeave it empty if no package fee was taken or it is not known: package receipts "
+        "are numbered from 000001 again.",
     "没有导出月结的就诊无法恢复; 签约服务费收据 (QY 号) 从头编号。":
         "Visits on no exported statement cannot be recovered; family-doctor package receipts (QY) are numbered from "
         "the start again.",
