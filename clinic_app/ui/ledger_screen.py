@@ -43,7 +43,7 @@ from clinic_app.store.ledger import EntryFilter
 from clinic_app.ui import labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
-from clinic_app.ui.dialogs import VoidDialog
+from clinic_app.ui.dialogs import NewbornPayBackDialog, VoidDialog
 from clinic_app.ui.models import (
     DIAGNOSIS_COLUMN,
     OPERATOR_COLUMN,
@@ -265,6 +265,8 @@ class LedgerScreen(QWidget):
     receipt_requested = Signal(int)
     """Reprint the receipt of this visit id: the printing hook."""
     visit_voided = Signal(object)
+    visit_paid_back = Signal(object)
+    """A newborn's visit was paid back (补报): the new settlement, whose receipt is printed."""
     details_shown = Signal(object)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -323,6 +325,8 @@ class LedgerScreen(QWidget):
         self.details = EntryDetails(context)
         self.void_button = QPushButton(self.tr("作废…"))
         self.void_button.clicked.connect(self.void_current)
+        self.payback_button = QPushButton(self.tr("新生儿补报…"))
+        self.payback_button.clicked.connect(self.pay_back_current)
         self.reprint_button = QPushButton(self.tr("重打收据"))
         self.reprint_button.clicked.connect(self._reprint)
         self.day_close_button = QPushButton(self.tr("日结…"))
@@ -331,6 +335,7 @@ class LedgerScreen(QWidget):
         actions.addWidget(self.count, 1)
         actions.addWidget(self.day_close_button)
         actions.addWidget(self.reprint_button)
+        actions.addWidget(self.payback_button)
         actions.addWidget(self.void_button)
 
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -448,6 +453,8 @@ class LedgerScreen(QWidget):
     def _update_buttons(self) -> None:
         entry = self.current.entry if self.current else None
         self.void_button.setEnabled(entry is not None and entry.kind != "reversal" and not entry.reversed)
+        # Whether the visit is a newborn's to pay back is the service's to say, in the dialog.
+        self.payback_button.setEnabled(entry is not None and entry.kind == "visit" and not entry.reversed)
         self.reprint_button.setEnabled(entry is not None)
 
     def void_current(self) -> None:
@@ -465,6 +472,26 @@ class LedgerScreen(QWidget):
         emit(self.context.info_reported, self.tr("已作废, 冲销收据号 {receipt}").format(receipt=reversal.receipt_no))
         emit(self.context.data_changed, "visit")
         emit(self.visit_voided, reversal)
+
+    def pay_back_current(self) -> None:
+        if self.current is None:
+            return
+        dialog = NewbornPayBackDialog(self.context, self.current.entry, self)
+        dialog.accepted.connect(lambda: self._paid_back(dialog.result_value))
+        self.dialog = dialog
+        dialog.open()
+
+    def _paid_back(self, settled: SettledVisit) -> None:
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        said = next(r for r in settled.adjudication.reasons if r.code == "newborn_paid_back")
+        emit(
+            self.context.info_reported,
+            self.tr("已补报: 统筹支付 {fund} 元, 应退还患者 {back} 元, 收据号 {receipt}").format(
+                fund=settled.adjudication.fund, back=said.param("refund"), receipt=settled.entry.receipt_no
+            ),
+        )
+        emit(self.context.data_changed, "visit")
+        emit(self.visit_paid_back, settled)
 
     def _reprint(self) -> None:
         if self.current is not None:

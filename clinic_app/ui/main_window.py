@@ -63,7 +63,7 @@ class MainWindow(QMainWindow):
         self._add_lazy("patients", self.tr("患者"), deferred_screen("clinic_app.ui.patients_screen", "PatientsScreen"))
         self._add_lazy(
             "ledger", self.tr("台账"), deferred_screen("clinic_app.ui.ledger_screen", "LedgerScreen"),
-            wire=lambda ledger: ledger.receipt_requested.connect(self.receipt_requested),
+            wire=self._wire_ledger,
         )
         if context.clinic.role == "village":  # 月结: the month's statement for the township
             self._add_lazy("month", self.tr("月结"), deferred_screen("clinic_app.ui.month_screen", "MonthScreen"))
@@ -202,6 +202,11 @@ class MainWindow(QMainWindow):
     def township(self) -> tuple[QWidget, ...]:
         """导入, 审核, 结算 and 考核 (township role only; empty in a village)."""
         return tuple(self._screen(key) for key in TOWNSHIP_KEYS if key in self._factories)
+
+    def _wire_ledger(self, ledger: Any) -> None:
+        ledger.receipt_requested.connect(self.receipt_requested)
+        # A newborn's visit paid back (补报) is a new settlement: its receipt opens, as a settled visit's does.
+        ledger.visit_paid_back.connect(lambda settled: self.printer.visit_settled(settled))
 
     @property
     def printer(self) -> ReceiptPrinter:

@@ -700,205 +700,205 @@ Please give this log file to support:
 <context>
     <name>ImportScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="73" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="70" />
         <source>新增</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="73" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="70" />
         <source> (登记密钥)</source>
         <translation> (register key)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="75" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="72" />
         <source>替换第 {n} 版</source>
         <translation>Supersede revision {n}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="77" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="74" />
         <source>重复</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="79" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="76" />
         <source>旧版本</source>
         <translation>Older revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="81" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="78" />
         <source>已导入</source>
         <translation>Already imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="83" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="80" />
         <source>密钥未登记</source>
         <translation>Key not registered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="84" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="81" />
         <source>拒收</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="91" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="88" />
         <source>未导入: {why}</source>
         <translation>Not imported: {why}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="94" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="91" />
         <source>已导入, 待审核 {n} 条</source>
         <translation>Imported, {n} to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="94" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="91" />
         <source>已导入, 无待审核</source>
         <translation>Imported, nothing to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="96" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="93" />
         <source>签名密钥尚未登记, 指纹 {fp}: 核对后信任</source>
         <translation>Signing key not registered, fingerprint {fp}: compare, then trust</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="100" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="97" />
         <source>与本批的 {name} 内容相同, 只导入一次</source>
         <translation>Same content as {name} in this batch: imported once</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="104" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="101" />
         <source>较旧的第 {old} 版, 本批有第 {new} 版, 不导入</source>
         <translation>Older revision {old}: revision {new} is in this batch, not imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="108" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="105" />
         <source>较旧的第 {old} 版 (已有第 {new} 版), 已被替换, 不导入</source>
         <translation>Older revision {old} (revision {new} is in): superseded, not imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="112" />
-        <location filename="../../clinic_app/ui/township/importing.py" line="337" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="109" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="329" />
         <source>与已导入的文件相同, 不再导入</source>
         <translation>Same as a file already imported: not imported again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="127" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="124" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="128" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="125" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="129" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="126" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="130" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="127" />
         <source>版本</source>
         <translation>Revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="131" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="128" />
         <source>结算笔数</source>
         <translation>Settlements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="132" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="129" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="133" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="130" />
         <source>处理</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="134" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="131" />
         <source>说明</source>
         <translation>Detail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="248" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="240" />
         <source>选择月结文件…</source>
         <translation>Choose statement files…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="251" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="243" />
         <source>更换该村密钥…</source>
         <translation>Replace the village's key…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="255" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="247" />
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="258" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="250" />
         <source>选择村卫生室导出的月结数据文件 (*.json), 先预览, 确认后导入。</source>
         <translation>Choose the statement data files (*.json) the village clinics exported; preview first, then import.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="279" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="271" />
         <source>%v / %m 个文件</source>
         <translation>%v / %m files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="285" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="277" />
         <source>导出用量快照…</source>
         <translation>Export usage snapshot…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="288" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="280" />
         <source>导入各村月结后, 把本年每人已用的统筹基金交回各村 (U 盘), 村里接诊时年度限额会算上在别处用的。</source>
         <translation>After importing the villages' statements, hand back each person's fund used this year to the villages (USB stick): their annual caps then count what was used elsewhere.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="306" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="298" />
         <source>选择月结数据文件</source>
         <translation>Choose statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="306" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="298" />
         <source>月结数据 (*.json)</source>
         <translation>Statement data (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="353" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="345" />
         <source>预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)</source>
         <translation>Preview: {n} files, {ok} to import, {same} already imported, {old} older revisions, {copies} copies, {keys} keys to check, {bad} rejected (nothing written yet)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="428" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="420" />
         <source>已更换 {name} ({code}) 的密钥: {old} → {new}。旧密钥签名的月结仍有效, 之后用旧密钥签名的文件拒收。</source>
         <translation>The key of {name} ({code}) was replaced: {old} → {new}. Statements signed with the old key stay valid; files signed with it from now on are refused.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="468" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="460" />
         <source>注意: 上面预览的 {n} 个月结还没有导入, 快照不含它们; 导入后请重新导出快照。</source>
         <translation>Note: the {n} statements previewed above are not imported yet and the snapshot leaves them out; export it again after importing.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="519" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="512" />
         <source>导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个。</source>
         <translation>Import done: {ok} files imported, {bad} not imported, {same} already imported, {old} older revisions, {copies} copies.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="439" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="431" />
         <source>导出用量快照到文件夹 (U 盘)</source>
         <translation>Export the usage snapshot to a folder (USB stick)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="461" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="453" />
         <source>已导出 {year} 年用量快照: {path}
 {people} 人, {rows} 行。乡镇卫生院密钥指纹 (村医第一次导入时核对): {fingerprint}</source>
         <translation>Exported the {year} usage snapshot: {path}
 {people} people, {rows} rows. Township key fingerprint (the village doctor checks it on the first import): {fingerprint}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="524" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="517" />
         <source>待审核 {n} 条:</source>
         <translation>{n} to review:</translation>
     </message>
@@ -2195,59 +2195,59 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReplaceKeyDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="182" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="179" />
         <source>村医在电话中读出的新指纹</source>
         <translation>The new fingerprint the village doctor reads out on the phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="184" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="181" />
         <source>例如: 电脑被盗, 密钥可能外泄</source>
         <translation>e.g. the PC was stolen, the key may be in other hands</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="186" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="183" />
         <source>核对后输入新指纹:</source>
         <translation>New fingerprint, once checked:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="187" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="184" />
         <source>更换原因:</source>
         <translation>Reason:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="188" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="185" />
         <source>经办人:</source>
         <translation>Done by:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="190" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="187" />
         <source>更换村卫生室密钥</source>
         <translation>Replace a village clinic's key</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="191" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="188" />
         <source>{name} ({code}) 登记的旧密钥 ({day} 登记):
 {old}</source>
         <translation>The key registered for {name} ({code}) (on {day}):
 {old}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="195" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="192" />
         <source>只有村卫生室因原密钥可能外泄 (电脑或备份丢失) 而换了新密钥时才更换。请打电话给村医, 请他读出村里月结报表 (PDF) 上的“密钥指纹”, 与上面的新指纹逐组核对; 一致才在下面输入新指纹、写明原因。更换后旧密钥留档: 用它已导入的月结仍有效, 之后用旧密钥签名的文件一律拒收。</source>
         <translation>Replace it only if the village clinic made a new key because its old one may be in other hands (a PC or a backup lost). Phone the village doctor, have them read out the key fingerprint printed on the village's statement (PDF) and compare it with the new fingerprint above group by group; only if they match, type the new fingerprint below and give the reason. The old key stays on record: statements imported under it stay valid, files signed with it from now on are refused.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="202" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="199" />
         <source>文件中的新密钥指纹:</source>
         <translation>The file's new key fingerprint:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="203" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="200" />
         <source>更换密钥(&amp;R)</source>
         <translation>&amp;Replace the key</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="207" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="204" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -3122,17 +3122,17 @@ Read this fingerprint out to the township by phone: its import of the next state
 <context>
     <name>TrustDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="161" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="158" />
         <source>核对村卫生室密钥指纹</source>
         <translation>Check the village clinic's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="162" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="159" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="165" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="162" />
         <source>请把上面的指纹与该村月结报表 (PDF) 上打印的“密钥指纹”逐组核对, 最好当面或电话与村医确认。完全一致才点“信任此密钥”: 该村的文件随后列入预览, 点“导入”才会写入。不一致请点“不信任”, 不要导入, 并与村卫生室联系。</source>
         <translation>Compare the fingerprint above, group by group, with the key fingerprint printed on the village's statement PDF, best with the village doctor in person or by phone. Press "Trust this key" only if they match exactly: the village's files then show in the preview, and only "Import" writes them. Otherwise press "Do not trust", do not import, and contact the clinic.</translation>
     </message>

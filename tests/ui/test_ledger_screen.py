@@ -339,3 +339,61 @@ def test_the_void_dialog_names_the_patient_the_time_and_the_amounts_of_the_row_c
     assert dialog.when.text() == "2026-03-10 08:15"
     assert dialog.amount.text() == "总费用 10.00 元, 统筹支付 7.00 元, 个人支付 3.00 元 (现金)"
     assert all(label.isVisible() for label in (dialog.who, dialog.when, dialog.amount))
+
+
+def test_a_newborns_visit_before_the_enrolment_is_paid_back_from_the_ledger(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
+    """补报: the baby paid 30.00 in full before it was enrolled; once enrolled (within 6 months of
+    birth, Shaoguan: covered from birth) the doctor pays the fund's 21.00 back from the visit's row."""
+    from clinic_app.domain.money import Money
+    from clinic_app.domain.records import Enrolment
+    from clinic_app.services.demo import resident_id
+    from clinic_app.services.session import PatientInput
+    from clinic_app.ui.context import AppContext
+    from clinic_app.ui.dialogs import NewbornPayBackDialog
+    from tests.store.template import VILLAGE, line, opened
+
+    with opened(tmp_path, "shaoguan-resident-2023", False) as lg:
+        session = lg.session
+        baby = session.add_patient(PatientInput(name="新生儿", id_number=resident_id("440203", dt.date(2026, 1, 20), 901)))
+        lines = (line("一般诊疗费", "5.00", kind="consultation"), line("小儿感冒颗粒", "25.00"))
+        visit = session.settle(VisitRequest(baby.id, lg.operator, lines, dt.datetime(2026, 2, 10, 9, 0)))
+        assert visit.entry.fund == Money(0)
+        session.save_enrolment(
+            Enrolment(baby.id, 2026, designated_village=VILLAGE, enrolled_on=dt.date(2026, 3, 1)), today=dt.date(2026, 3, 1)
+        )
+        adult = session.settle(lg.request("unsigned_here", "2026-03-10T08:00:00"))
+        context = AppContext(session, worker, "zh", clock=lambda: NOW)
+        context.set_operator(lg.operator)
+        screen = shown_ledger(qtbot, context, worker)
+        row = next(r for r, e in enumerate(screen.model.rows) if e.id == visit.entry.id)
+        with qtbot.waitSignal(screen.details_shown, timeout=5000):
+            screen.table.selectRow(row)
+        assert screen.payback_button.isEnabled()
+        screen.payback_button.click()
+        dialog = screen.dialog
+        assert isinstance(dialog, NewbornPayBackDialog)
+        qtbot.addWidget(dialog)
+        qtbot.waitExposed(dialog)
+        assert dialog.amount.text() == "总费用 30.00 元, 统筹支付 0.00 元, 个人支付 30.00 元 (现金)"
+        with qtbot.waitSignal(screen.visit_paid_back, timeout=5000) as paid:
+            dialog.submit()
+        back = paid.args[0]
+        assert (back.adjudication.fund, back.adjudication.patient) == (Money(2100), Money(900))
+        wait_idle(qtbot, worker)
+        # The visit's row is voided now: 补报 is off for it, and the pay-back is listed.
+        assert {e.id for e in screen.model.rows} >= {back.entry.id, visit.entry.id}
+        assert not screen.payback_button.isEnabled() or screen.current is None or screen.current.entry.reversed
+
+        # An adult's visit: refused, the reason in the dialog, nothing written.
+        row = next(r for r, e in enumerate(screen.model.rows) if e.id == adult.entry.id)
+        with qtbot.waitSignal(screen.details_shown, timeout=5000):
+            screen.table.selectRow(row)
+        screen.payback_button.click()
+        refused = screen.dialog
+        assert isinstance(refused, NewbornPayBackDialog) and refused is not dialog
+        qtbot.addWidget(refused)
+        count = session.count_entries(EntryFilter())
+        refused.submit()
+        qtbot.waitUntil(lambda: "不是新生儿" in refused.form_note.text(), timeout=5000)
+        assert session.count_entries(EntryFilter()) == count
+        refused.reject()
