@@ -401,6 +401,8 @@ EN = {
         "could be of either year.\nLeave it empty if not known: those issued since are given again.",
     "给出的最后一张收据号 {number} 不在月结数出的第 {counted} 号之后: 不改变收据号。":
         "The last receipt number given, {number}, is not after {counted} the statements counted: it changes nothing.",
+    "收据号接在给出的最后一张收据 {number} 之后 (月结中没有 {year} 年的收据)。":
+        "Receipt numbers go on after the last receipt given, {number} (the statements show no receipt of {year}).",
     "收据号接在给出的最后一张收据 {number} 之后 (月结数出到第 {counted} 号)。":
         "Receipt numbers go on after the last receipt given, {number} (the statements counted to {counted}).",
     "本年度此前的统筹用量只来自 1 个月的月结 ({months})。":

@@ -105,6 +105,12 @@ class ContinuationPlan:
     seq), when given (`with_last_package_receipt`): no statement shows them."""
 
     @property
+    def last_receipt_no(self) -> str | None:
+        """`last_receipt` as printed on the receipt (``{clinic}-{year}-000123``)."""
+        given = self.last_receipt
+        return None if given is None else f"{self.continuation.clinic_code}-{given[0]}-{given[1]:06d}"
+
+    @property
     def last_package_receipt_no(self) -> str | None:
         """`last_package_receipt` as printed on the receipt (``{clinic}-QY{year}-000012``)."""
         given = self.last_package_receipt
@@ -507,9 +513,7 @@ def continue_ledger(session: ClinicSession, plan: ContinuationPlan) -> Continued
                     "last_hash": found.last_hash,
                     "receipt_seqs": {str(y): n for y, n in sorted(found.receipt_seqs.items())},
                     "receipts_exact": found.receipts_exact,
-                    "last_receipt_given": (
-                        None if plan.last_receipt is None else f"{found.clinic_code}-{plan.last_receipt[0]}-{plan.last_receipt[1]:06d}"
-                    ),
+                    "last_receipt_given": plan.last_receipt_no,
                     "receipts_counted": plan.receipts_counted,
                     "last_package_receipt_given": plan.last_package_receipt_no,
                     "usage_months": list(plan.usage_months),

@@ -155,9 +155,14 @@ def cmd_continue(args: argparse.Namespace) -> int:
                 "statements counted: it changes nothing"
             )
         else:
+            counted_zh, counted_en = (
+                (f"月结数出 {plan.receipts_counted:06d}", f"the statements counted {plan.receipts_counted:06d}")
+                if plan.receipts_counted
+                else (f"月结中没有 {year} 年的收据", f"the statements show no receipt of {year}")
+            )
             print(
-                f"  按给出的最后一张收据号 {given:06d} 接续 (月结数出 {plan.receipts_counted:06d}) / going on after the last "
-                f"receipt number given, {given:06d} (the statements counted {plan.receipts_counted:06d})"
+                f"  按给出的最后一张收据号 {plan.last_receipt_no} 接续 ({counted_zh}) / going on after the last "
+                f"receipt number given, {plan.last_receipt_no} ({counted_en})"
             )
     number = plan.last_package_receipt_no
     if number is not None:

@@ -682,12 +682,18 @@ class SettingsScreen(QWidget):
                 self.tr("找到的月结未能从 {year} 年的第一张收据数起: 收据号从一个不会与之前重复的号码接续, 中间会空号。").format(year=year)
             )
         if plan.last_receipt is not None:
-            given_year, given = plan.last_receipt
-            number, counted = f"{found.clinic_code}-{given_year}-{given:06d}", f"{plan.receipts_counted:06d}"
+            given_year = plan.last_receipt[0]
+            number, counted = plan.last_receipt_no, f"{plan.receipts_counted:06d}"
             if plan.last_receipt_ignored:
                 lines.append(
                     self.tr("给出的最后一张收据号 {number} 不在月结数出的第 {counted} 号之后: 不改变收据号。").format(
                         number=number, counted=counted
+                    )
+                )
+            elif not plan.receipts_counted:  # a year after the statements'
+                lines.append(
+                    self.tr("收据号接在给出的最后一张收据 {number} 之后 (月结中没有 {year} 年的收据)。").format(
+                        number=number, year=given_year
                     )
                 )
             else:

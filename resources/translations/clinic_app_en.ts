@@ -2758,16 +2758,21 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
     </message>
     <message>
         <location filename="../../clinic_app/ui/settings_screen.py" line="695" />
+        <source>收据号接在给出的最后一张收据 {number} 之后 (月结中没有 {year} 年的收据)。</source>
+        <translation>Receipt numbers go on after the last receipt given, {number} (the statements show no receipt of {year}).</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="701" />
         <source>收据号接在给出的最后一张收据 {number} 之后 (月结数出到第 {counted} 号)。</source>
         <translation>Receipt numbers go on after the last receipt given, {number} (the statements counted to {counted}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="703" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="709" />
         <source>{month} 是本月: 接续后本月的账已结清, 从 {day} 起才能记账。</source>
         <translation>{month} is this month: continuing closes it, and visits can be recorded from {day}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="713" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="719" />
         <source>台账已接续自 {month} 第 {revision} 版月结: 下一条为第 {seq} 条; 已重新登记 {added} 位患者 (本年度参保登记请在其下次就诊时补登)。
 新签名密钥指纹: {fingerprint}
 请把这个指纹电话读给乡镇卫生院: 乡镇导入下一份月结时提示密钥不同, 与村医核对指纹后点 更换该村密钥, 再导入。</source>
@@ -2776,7 +2781,7 @@ New signing key fingerprint: {fingerprint}
 Read this fingerprint out to the township by phone: its import of the next statement says the key differs; once the fingerprint is checked with the village doctor it clicks 更换该村密钥 (replace the village's key) and imports it.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="724" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="730" />
         <source>未登记 {who}: {why}</source>
         <translation>Not registered: {who}: {why}</translation>
     </message>
@@ -2806,62 +2811,62 @@ Read this fingerprint out to the township by phone: its import of the next state
         <translation>Visits on no exported statement cannot be recovered.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="700" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="706" />
         <source>签约服务费收据 (QY 号) 接在给出的 {number} 之后。</source>
         <translation>Family-doctor package receipts (QY) go on after the one given, {number}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="743" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="749" />
         <source>界面语言已保存, 重新打开程序后生效</source>
         <translation>Language saved; it applies when the app is opened again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="750" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="756" />
         <source>选择目录文件</source>
         <translation>Choose a catalogue file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="751" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="757" />
         <source>目录文件 (*.xlsx *.csv *.txt *.xls);;所有文件 (*)</source>
         <translation>Catalogue files (*.xlsx *.csv *.txt *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="760" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="766" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="770" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="776" />
         <source>发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入</source>
         <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="777" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="783" />
         <source>已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)</source>
         <translation>{saved} imported; {n} drugs bought outside the tender network are self-pay (not paid by the fund)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="780" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="786" />
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="787" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="793" />
         <source>新增 {added} 条, 更新 {updated} 条 (其中 {repriced} 条单价有变化; 已结算的就诊仍按原单价)</source>
         <translation>{added} new, {updated} updated ({repriced} with a new price; settled visits keep the price they were settled at)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="796" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="802" />
         <source>另有 {n} 行在 Excel 中是隐藏的, 已跳过 (未导入); 如需导入, 请在 Excel 中取消隐藏后重新导入</source>
         <translation>Rows hidden in Excel and skipped (not imported): {n}; to import them, unhide them in Excel and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="802" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="808" />
         <source>另有 {n} 行在筛选范围内被隐藏, 已跳过 (未导入); 如需导入, 请在 Excel 中清除筛选并取消隐藏后重新导入</source>
         <translation>Rows hidden inside a filter and skipped (not imported): {n}; to import them, clear the filter and unhide them in Excel, then import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="807" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="813" />
         <source>工作表 {names} 是填写说明或示例, 已跳过</source>
         <translation>Sheet {names} holds instructions or an example and was skipped</translation>
     </message>

@@ -523,7 +523,7 @@ def test_the_last_paper_receipt_given_is_not_given_again(tmp_path: Path, capsys)
     b.village(folder, "V02").close()
     assert run(["continue", "--data-dir", str(folder), "--from", str(stick), "--last-receipt", "V02-2025-000009"]) == 0
     out = capsys.readouterr().out
-    assert "going on after the last receipt number given, 000009 (the statements counted 000005)" in out
+    assert "going on after the last receipt number given, V02-2025-000009 (the statements counted 000005)" in out
     assert "will be given again" not in out
     with ClinicSession(folder) as village:
         (detail,) = ledger.audit_details(village.db, continuation.AUDIT_ACTION)
@@ -701,3 +701,16 @@ def test_a_last_package_receipt_not_of_this_clinic_series_and_years_is_refused(t
         with pytest.raises(BadInput, match="完整号码 \\(如 V02-QY2026-000123\\)"):
             continuation.with_last_package_receipt(plan, "12", today=dt.date(2026, 1, 10))
         assert continuation.with_last_package_receipt(plan, " ") is plan  # not known: as it is
+
+
+def test_a_last_receipt_of_a_year_the_statements_do_not_reach_is_said_as_such(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """March 2025's statement continued today (a later year), the stubs ending at V02-2026-000004: the
+    output said it went on after '000004 (the statements counted 000000)', a year not named and a
+    count of a year the statements do not reach.  It names the whole number and says so."""
+    folder, stick, _, _ = _lost_village(tmp_path, capsys)
+    b.village(folder, "V02").close()
+    assert run(["continue", "--data-dir", str(folder), "--from", str(stick), "--last-receipt", "V02-2026-000004"]) == 0
+    out = capsys.readouterr().out
+    assert "000000" not in out
+    assert "按给出的最后一张收据号 V02-2026-000004 接续 (月结中没有 2026 年的收据)" in out
+    assert "going on after the last receipt number given, V02-2026-000004 (the statements show no receipt of 2026)" in out

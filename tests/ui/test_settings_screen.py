@@ -735,6 +735,23 @@ def test_the_last_package_receipt_the_doctor_gives_in_settings_is_where_the_qy_s
     assert paid.receipt_no == f"{code}-QY2026-000008"
 
 
+def test_a_last_receipt_of_a_year_the_statements_do_not_reach_is_said_as_such_in_settings(qtbot, context, session, worker, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """February 2026's statement continued in 2027 with the stubs ending at 000004 of 2027: the question
+    said '(月结数出到第 000000 号)', a count of a year the statements do not reach."""
+    from clinic_app.services import continuation
+
+    stick = _stick_of_the_lost_folder(tmp_path, session)
+    screen = make_screen(qtbot, context, worker)
+    code = session.clinic.code
+    plan = continuation.plan_continuation(session, stick, today=dt.date(2027, 1, 5))
+    given = continuation.with_last_receipt(plan, f"{code}-2027-000004", today=dt.date(2027, 1, 5))
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *_a: asked.append(text) or QMessageBox.StandardButton.No)
+    assert not screen.confirm_continuation(given)
+    assert f"收据号接在给出的最后一张收据 {code}-2027-000004 之后 (月结中没有 2027 年的收据)" in asked[0]
+    assert "000000" not in asked[0]
+
+
 def test_a_ledger_in_use_is_not_offered_continuing(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     """The button is for a new folder only: with one entry in the ledger it could only be refused."""
     _settle(session)
