@@ -101,6 +101,10 @@ def _signed(amount: Money, sign: int) -> str:
 def _visit_row(number: int, visit: StatementVisit) -> tuple[str, ...]:
     adj, sign = visit.adjudication, visit.sign
     note = f"冲销 {visit.reversal_of}" if visit.reversal_of else ("外院票据报销" if visit.outside else "")
+    if not visit.reversal_of:
+        # A newborn's visit paid back after the enrolment (补报): the settlement it pays back.
+        paid_back = next((r for r in adj.reasons if r.code == "newborn_paid_back"), None)
+        note = f"补报 {paid_back.param('setl_id')}" if paid_back else note
     return (
         str(number),
         visit.settled_at.strftime("%m-%d %H:%M"),

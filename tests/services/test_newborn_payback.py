@@ -18,15 +18,17 @@ from pathlib import Path
 import pytest
 
 from clinic_app.documents.reasons import render
-from clinic_app.documents.statement_file import statement_body
+from clinic_app.documents.statement_file import build_statement, statement_body
+from clinic_app.documents.statement_pdf import statement_pdf
 from clinic_app.domain.money import Money
 from clinic_app.domain.records import Enrolment, VisitRequest
 from clinic_app.errors import BadInput
 from clinic_app.services.demo import resident_id
 from clinic_app.services.receipts import receipt_data
 from clinic_app.services.session import PatientInput
-from clinic_app.services.statements import statement_data
+from clinic_app.services.statements import clinic_key, statement_data
 from clinic_app.store import ledger
+from tests.documents.pdftext import text_of
 from tests.store.template import VILLAGE, Ledger, line, opened
 
 M = Money.parse
@@ -121,6 +123,10 @@ def test_the_pay_back_is_in_the_month_it_is_paid_in_and_nets_to_the_visit(shaogu
         }
     ]
     assert back.entry.setl_id == mine[1]["setl_id"]
+    # On the paper the township files, the pay-back's row names the settlement it pays back.
+    data = statement_data(session, "2026-05", today=dt.date(2026, 6, 2))
+    cells = text_of(statement_pdf(data, build_statement(data, clinic_key(session)))).splitlines()
+    assert cells.index(f"补报 {original.entry.setl_id}") > cells.index(back.entry.setl_id)
 
 
 def test_a_december_visit_of_a_baby_enrolled_in_january_counts_against_the_birth_years_cap(shaoguan: Ledger) -> None:
