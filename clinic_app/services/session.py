@@ -1013,11 +1013,19 @@ class ClinicSession:
         if original.kind != "visit":
             raise BadInput("冲销记录不能补报", "a reversal cannot be paid back")
         if original.reversed:
-            by = ledger.visit_noted(conn, newborn_note(original.receipt_no))
+            paid_back = ledger.visit_noted(conn, newborn_note(original.receipt_no))
+            by = None if paid_back is None else ledger.get_entry(conn, paid_back)
+            if by is not None and by.reversed:
+                # Its void voided the visit itself: the original is reversed as well.
+                raise BadInput(
+                    f"就诊 {original.receipt_no} 已补报 (收据 {by.receipt_no}), 该补报后来已作废: 这次就诊已全部冲销",
+                    f"visit {original.receipt_no} was paid back (receipt {by.receipt_no}), a pay-back since voided: "
+                    "the visit is wholly reversed",
+                )
             if by is not None:
                 raise BadInput(
-                    f"就诊 {original.receipt_no} 已补报 (收据 {by})",
-                    f"visit {original.receipt_no} was already paid back (receipt {by})",
+                    f"就诊 {original.receipt_no} 已补报 (收据 {by.receipt_no})",
+                    f"visit {original.receipt_no} was already paid back (receipt {by.receipt_no})",
                 )
             raise BadInput(
                 f"就诊 {original.receipt_no} 已作废, 不能补报", f"visit {original.receipt_no} was voided: nothing to pay back"

@@ -1156,13 +1156,13 @@ def reimbursed_receipt(db: sqlite3.Connection, outside_receipt: str) -> str | No
     return None if row is None else str(row[0])
 
 
-def visit_noted(db: sqlite3.Connection, prefix: str) -> str | None:
-    """Our receipt number of the first settled visit whose note starts with `prefix`, if any."""
+def visit_noted(db: sqlite3.Connection, prefix: str) -> int | None:
+    """The id of the first settled visit whose note starts with `prefix`, if any."""
     row = db.execute(
-        "SELECT receipt_no FROM visits WHERE kind = 'visit' AND substr(note, 1, ?) = ? ORDER BY id LIMIT 1",
+        "SELECT id FROM visits WHERE kind = 'visit' AND substr(note, 1, ?) = ? ORDER BY id LIMIT 1",
         [len(prefix), prefix],
     ).fetchone()
-    return None if row is None else str(row[0])
+    return None if row is None else int(row[0])
 
 
 def _referral(row: sqlite3.Row) -> Referral:

@@ -165,6 +165,9 @@ def test_a_visit_is_paid_back_once(shaoguan: Ledger) -> None:
     back = shaoguan.session.newborn_pay_back(first, shaoguan.operator, dt.datetime(2026, 5, 6, 10, 0))
     _refused(shaoguan, first, "2026-05-06T11:00:00", f"already paid back.*{back.entry.receipt_no}")
     _refused(shaoguan, back.entry.id, "2026-05-06T11:00:00", "after the enrolment")
+    # The pay-back voided (the visit was charged wrongly after all): the visit is gone, not paid back again.
+    shaoguan.session.void(back.entry.id, "收错了", shaoguan.operator, dt.datetime(2026, 5, 6, 11, 30))
+    _refused(shaoguan, first, "2026-05-06T12:00:00", f"paid back.*{back.entry.receipt_no}.*since voided")
 
 
 def test_a_voided_visit_is_not_paid_back(shaoguan: Ledger) -> None:
