@@ -374,30 +374,30 @@ EN = {
     "签约服务费收据 (QY 号) 接在给出的 {number} 之后。":
         "Family-doctor package receipts (QY) go on after the one given, {number}.",
     "最后一张签约服务费收据号": "Last package receipt number",
-    "数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根): 6 位序号, 或收据上印的完整号码 (如 {example})。\n"
+    "数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根):\n6 位序号, 或收据上印的完整号码 (如 {example})。\n"
     "没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。":
-        "The last family-doctor package receipt (QY) issued before the data was lost (see the receipt stubs): its "
+        "The last family-doctor package receipt (QY) issued before the data was lost (see the receipt stubs):\nits "
         "six-digit sequence, or the whole number as printed (such as {example}).\nLeave it empty if no package fee "
         "was taken or it is not known: package receipts are numbered from 000001 again.",
-    "数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根): 收据上印的完整号码 (如 {example}), "
+    "数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根):\n收据上印的完整号码 (如 {example}), "
     "月结之后已跨年, 只写序号分不清年度。\n没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。":
-        "The last family-doctor package receipt (QY) issued before the data was lost (see the receipt stubs): the "
-        "whole number as printed (such as {example}); the year has turned since the statement, so a sequence alone "
+        "The last family-doctor package receipt (QY) issued before the data was lost (see the receipt stubs):\nthe "
+        "whole number as printed (such as {example}); the year has turned since the statement,\nso a sequence alone "
         "could be of either year.\nLeave it empty if no package fee was taken or it is not known: package receipts "
         "are numbered from 000001 again.",
     "没有导出月结的就诊无法恢复; 签约服务费收据 (QY 号) 从头编号。":
         "Visits on no exported statement cannot be recovered; family-doctor package receipts (QY) are numbered from "
         "the start again.",
     "最后一张收据号": "Last receipt number",
-    "月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根): 6 位序号, 或收据上印的完整号码 (如 {example})。\n"
+    "月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根):\n6 位序号, 或收据上印的完整号码 (如 {example})。\n"
     "不知道请留空: 收据号接在月结数出的 {year} 年第 {counted} 号之后, 其间开出的号码会再次使用。":
-        "The last paper receipt issued after the statement, before the data was lost (see the receipt stubs): its "
+        "The last paper receipt issued after the statement, before the data was lost (see the receipt stubs):\nits "
         "six-digit sequence, or the whole number as printed (such as {example}).\nLeave it empty if not known: receipt "
-        "numbers go on after {year}'s {counted} the statements counted, and those issued since are given again.",
-    "月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根): 收据上印的完整号码 (如 {example}), "
+        "numbers go on after {year}'s {counted} the statements counted,\nand those issued since are given again.",
+    "月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根):\n收据上印的完整号码 (如 {example}), "
     "月结之后已跨年, 只写序号分不清年度。\n不知道请留空: 其间开出的号码会再次使用。":
-        "The last paper receipt issued after the statement, before the data was lost (see the receipt stubs): the "
-        "whole number as printed (such as {example}); the year has turned since the statement, so a sequence alone "
+        "The last paper receipt issued after the statement, before the data was lost (see the receipt stubs):\nthe "
+        "whole number as printed (such as {example}); the year has turned since the statement,\nso a sequence alone "
         "could be of either year.\nLeave it empty if not known: those issued since are given again.",
     "给出的最后一张收据号 {number} 不在月结数出的第 {counted} 号之后: 不改变收据号。":
         "The last receipt number given, {number}, is not after {counted} the statements counted: it changes nothing.",

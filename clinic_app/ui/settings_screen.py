@@ -581,12 +581,12 @@ class SettingsScreen(QWidget):
         example, bare = continuation.last_receipt_form(plan, today)
         if bare:
             label = self.tr(
-                "月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根): 6 位序号, 或收据上印的完整号码 (如 {example})。\n"
+                "月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根):\n6 位序号, 或收据上印的完整号码 (如 {example})。\n"
                 "不知道请留空: 收据号接在月结数出的 {year} 年第 {counted} 号之后, 其间开出的号码会再次使用。"
             ).format(example=example, year=year, counted=f"{found.receipt_seqs.get(year, 0):06d}")
         else:
             label = self.tr(
-                "月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根): 收据上印的完整号码 (如 {example}), "
+                "月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根):\n收据上印的完整号码 (如 {example}), "
                 "月结之后已跨年, 只写序号分不清年度。\n不知道请留空: 其间开出的号码会再次使用。"
             ).format(example=example)
         return self._ask_number(self.tr("最后一张收据号"), label, lambda text: continuation.with_last_receipt(plan, text, today))
@@ -600,12 +600,12 @@ class SettingsScreen(QWidget):
         example, bare = continuation.last_receipt_form(plan, today, continuation.PACKAGE_SERIES)
         if bare:
             label = self.tr(
-                "数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根): 6 位序号, 或收据上印的完整号码 (如 {example})。\n"
+                "数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根):\n6 位序号, 或收据上印的完整号码 (如 {example})。\n"
                 "没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。"
             ).format(example=example)
         else:
             label = self.tr(
-                "数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根): 收据上印的完整号码 (如 {example}), "
+                "数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根):\n收据上印的完整号码 (如 {example}), "
                 "月结之后已跨年, 只写序号分不清年度。\n没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。"
             ).format(example=example)
         return self._ask_number(

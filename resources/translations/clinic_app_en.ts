@@ -2672,37 +2672,9 @@ Restore now?</translation>
         <translation>Choose the folder (USB stick) holding this clinic's statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="584" />
-        <source>月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根): 6 位序号, 或收据上印的完整号码 (如 {example})。
-不知道请留空: 收据号接在月结数出的 {year} 年第 {counted} 号之后, 其间开出的号码会再次使用。</source>
-        <translation>The last paper receipt issued after the statement, before the data was lost (see the receipt stubs): its six-digit sequence, or the whole number as printed (such as {example}).
-Leave it empty if not known: receipt numbers go on after {year}'s {counted} the statements counted, and those issued since are given again.</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="589" />
-        <source>月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根): 收据上印的完整号码 (如 {example}), 月结之后已跨年, 只写序号分不清年度。
-不知道请留空: 其间开出的号码会再次使用。</source>
-        <translation>The last paper receipt issued after the statement, before the data was lost (see the receipt stubs): the whole number as printed (such as {example}); the year has turned since the statement, so a sequence alone could be of either year.
-Leave it empty if not known: those issued since are given again.</translation>
-    </message>
-    <message>
         <location filename="../../clinic_app/ui/settings_screen.py" line="592" />
         <source>最后一张收据号</source>
         <translation>Last receipt number</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="603" />
-        <source>数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根): 6 位序号, 或收据上印的完整号码 (如 {example})。
-没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。</source>
-        <translation>The last family-doctor package receipt (QY) issued before the data was lost (see the receipt stubs): its six-digit sequence, or the whole number as printed (such as {example}).
-Leave it empty if no package fee was taken or it is not known: package receipts are numbered from 000001 again.</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="608" />
-        <source>数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根): 收据上印的完整号码 (如 {example}), 月结之后已跨年, 只写序号分不清年度。
-没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。</source>
-        <translation>The last family-doctor package receipt (QY) issued before the data was lost (see the receipt stubs): the whole number as printed (such as {example}); the year has turned since the statement, so a sequence alone could be of either year.
-Leave it empty if no package fee was taken or it is not known: package receipts are numbered from 000001 again.</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/settings_screen.py" line="612" />
@@ -2789,6 +2761,45 @@ Read this fingerprint out to the township by phone: its import of the next state
         <location filename="../../clinic_app/ui/settings_screen.py" line="659" />
         <source>没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。</source>
         <translation>Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again; family-doctor package receipts (QY) are numbered from the start again.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="584" />
+        <source>月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根):
+6 位序号, 或收据上印的完整号码 (如 {example})。
+不知道请留空: 收据号接在月结数出的 {year} 年第 {counted} 号之后, 其间开出的号码会再次使用。</source>
+        <translation>The last paper receipt issued after the statement, before the data was lost (see the receipt stubs):
+its six-digit sequence, or the whole number as printed (such as {example}).
+Leave it empty if not known: receipt numbers go on after {year}'s {counted} the statements counted,
+and those issued since are given again.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="589" />
+        <source>月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根):
+收据上印的完整号码 (如 {example}), 月结之后已跨年, 只写序号分不清年度。
+不知道请留空: 其间开出的号码会再次使用。</source>
+        <translation>The last paper receipt issued after the statement, before the data was lost (see the receipt stubs):
+the whole number as printed (such as {example}); the year has turned since the statement,
+so a sequence alone could be of either year.
+Leave it empty if not known: those issued since are given again.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="603" />
+        <source>数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根):
+6 位序号, 或收据上印的完整号码 (如 {example})。
+没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。</source>
+        <translation>The last family-doctor package receipt (QY) issued before the data was lost (see the receipt stubs):
+its six-digit sequence, or the whole number as printed (such as {example}).
+Leave it empty if no package fee was taken or it is not known: package receipts are numbered from 000001 again.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="608" />
+        <source>数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根):
+收据上印的完整号码 (如 {example}), 月结之后已跨年, 只写序号分不清年度。
+没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。</source>
+        <translation>The last family-doctor package receipt (QY) issued before the data was lost (see the receipt stubs):
+the whole number as printed (such as {example}); the year has turned since the statement,
+so a sequence alone could be of either year.
+Leave it empty if no package fee was taken or it is not known: package receipts are numbered from 000001 again.</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/settings_screen.py" line="642" />

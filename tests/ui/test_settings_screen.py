@@ -590,7 +590,7 @@ def _stick_of_the_lost_folder(tmp_path: Path, session, month: str = "2026-02") -
     from tests.township import builders as b
 
     clinic, stick = session.clinic, tmp_path / "stick"
-    stick.mkdir()
+    stick.mkdir(parents=True)
     year, number = int(month[:4]), int(month[5:])
     lost = b.village(tmp_path / "lost", clinic.code, clinic.township_code, "shaoyang-resident-2019")
     zhang = b.enrol(lost, "张三丰", ZHANG_ID, clinic.code, clinic.township_code, year=year)
@@ -750,6 +750,36 @@ def test_a_last_receipt_of_a_year_the_statements_do_not_reach_is_said_as_such_in
     assert not screen.confirm_continuation(given)
     assert f"收据号接在给出的最后一张收据 {code}-2027-000004 之后 (月结中没有 2027 年的收据)" in asked[0]
     assert "000000" not in asked[0]
+
+
+@pytest.mark.parametrize("language", ("zh", "en"))
+def test_the_last_receipt_questions_fit_a_1024_screen(qtbot, context, session, worker, monkeypatch, tmp_path, language) -> None:  # type: ignore[no-untyped-def]
+    """Each of the four questions (visit and package receipts; in the statement's year, or after it) in a
+    dialog no wider than a 1024 screen: the English ones were one line each, up to 1,561 px wide."""
+    from clinic_app.services import continuation
+    from tests.ui.test_tables_fit import shipped
+
+    plans = [
+        continuation.plan_continuation(session, _stick_of_the_lost_folder(tmp_path / month, session, month))
+        for month in ("2026-02", "2025-12")  # asked on 10 March 2026
+    ]
+    widths: dict[str, int] = {}
+
+    def measure(_parent, title, label, *_args):  # type: ignore[no-untyped-def]
+        dialog = QInputDialog()
+        qtbot.addWidget(dialog)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        widths[label] = dialog.sizeHint().width()
+        return "", True
+
+    monkeypatch.setattr(QInputDialog, "getText", measure)
+    with shipped(context, language):
+        screen = make_screen(qtbot, context, worker)
+        for plan in plans:
+            screen.ask_last_receipt(plan)
+            screen.ask_last_package_receipt(plan)
+    assert len(widths) == 4 and max(widths.values()) <= 1024, widths
 
 
 def test_a_ledger_in_use_is_not_offered_continuing(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
