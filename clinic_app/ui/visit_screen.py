@@ -359,6 +359,7 @@ class VisitScreen(QWidget):
             context, session.search_catalog, describe_entry, self.tr("项目编码 / 名称 / 拼音首字母 (F3)"), popup=True
         )
         self.item_search.chosen.connect(self._entry_chosen)
+        self.item_search.unmatched.connect(lambda _text: self.add_item())  # it says why nothing is added
         self.quantity = QLineEdit("1")
         self.quantity.setMaximumWidth(90)
         self.quantity.returnPressed.connect(self.add_item)

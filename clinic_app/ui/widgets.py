@@ -223,6 +223,8 @@ class LiveSearch(QWidget):
 
     chosen = Signal(object)
     results_shown = Signal(int)
+    unmatched = Signal(str)
+    """Enter on a text nothing matches (its text): for the screen to say so."""
 
     def __init__(
         self,
@@ -321,6 +323,8 @@ class LiveSearch(QWidget):
         item = self.results.currentItem() or self.results.item(0)
         if item is not None:
             self._item_activated(item)
+        elif self.edit.text().strip():
+            emit(self.unmatched, self.edit.text().strip())
 
     def choose(self, row: int) -> None:
         item = self.results.item(row)

@@ -127,6 +127,21 @@ def test_unknown_catalogue_code_is_refused_at_the_field(qtbot, context, worker) 
     assert len(screen.rows) == lines
 
 
+def test_an_unknown_code_typed_and_enter_is_refused_at_the_field(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    # Keyboard only: a code with no match and Enter in the item field did nothing at all, no word.
+    screen = make_screen(qtbot, context)
+    choose_by_typing(qtbot, screen, "zsf")
+    lines = len(screen.rows)
+    with qtbot.waitSignal(screen.item_search.results_shown, timeout=5000):
+        qtbot.keyClicks(screen.item_search.edit, "NOSUCH99")
+    qtbot.keyClick(screen.item_search.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.item_note.isVisible(), timeout=5000)
+    assert "NOSUCH99" in screen.item_note.text()
+    wait_idle(qtbot, worker)
+    assert len(screen.rows) == lines
+    assert screen.item_search.edit.hasFocus()
+
+
 def test_settle_without_patient_is_refused(qtbot, context, session) -> None:  # type: ignore[no-untyped-def]
     screen = make_screen(qtbot, context)
     with qtbot.waitSignal(context.error_reported) as reported:
