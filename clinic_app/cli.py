@@ -505,7 +505,11 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     p.add_argument("--village", required=True, metavar="CODE", help="村卫生室编码 / the village clinic's code")
-    p.add_argument("--year", type=int, default=None, help="只写出该年的月结 (默认全部) / only that year's statements (default: all)")
+    p.add_argument(
+        "--year", type=int, default=None,
+        help="只写出该年的月结, 须是该村最新月结所在的年度 (默认全部) / only that year's statements, the year of the "
+        "village's newest statement (default: all)",
+    )
     p.add_argument("--out", required=True, type=_path_argument, help="写出到的文件夹 (U 盘) / folder to write to (USB stick)")
     p.set_defaults(handler=_lazy("clinic_app.services.statement_cli", "cmd_statement_copy"))
 

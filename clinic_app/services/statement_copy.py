@@ -38,7 +38,8 @@ def known_villages(session: ClinicSession) -> dict[str, str]:
 
 def copy_statements(session: ClinicSession, village: str, out: Path, year: int | None = None) -> StatementCopy:
     """Write the standing revision of each month of `village`'s imported statements (of `year`
-    only, given) into the folder `out` (a USB stick), each as it was imported."""
+    only, given: the year of the newest month, which the village continues from) into the folder
+    `out` (a USB stick), each as it was imported."""
     require_township(session)
     code = village.strip()
     known = known_villages(session)
@@ -48,9 +49,18 @@ def copy_statements(session: ClinicSession, village: str, out: Path, year: int |
             f"未知的村卫生室编码: {code} (已知: {named or '尚未导入任何月结'})",
             f"unknown village clinic code: {code} (known: {named or 'no statement imported yet'})",
         )
-    rows = [
-        r for r in store.statements(session.db) if r.clinic_code == code and (year is None or r.month.startswith(f"{year}-"))
-    ]
+    standing = [r for r in store.statements(session.db) if r.clinic_code == code]
+    rows = [r for r in standing if year is None or r.month.startswith(f"{year}-")]
+    newest = max((r.month for r in standing), default="")
+    if year is not None and rows and newest[:4] != str(year):
+        # A ledger continues from the newest month the township holds: from an older one its next
+        # statement would not follow the chain here, and be refused after a month's visits.
+        raise BadInput(
+            f"{code} 已导入的最新月结是 {newest}: 接续台账须从最新的月份开始, 只有 {year} 年的月结无法接续; "
+            f"请不写 --year 或用 --year {newest[:4]}; 未写出任何文件",
+            f"the newest imported statement of {code} is {newest}: a ledger continues from the newest month, and "
+            f"{year}'s statements alone cannot be continued from; leave --year out or give --year {newest[:4]}; no file written",
+        )
     if not rows:
         zh_year, en_year = (f"{year} 年的", f" of {year}") if year is not None else ("", "")
         raise BadInput(f"未导入 {code} {zh_year}月结", f"no statement{en_year} of {code} imported")

@@ -147,3 +147,27 @@ def test_a_stored_file_changed_since_its_import_is_not_handed_out(tmp_path: Path
     err = capsys.readouterr().err
     assert "V02 2025-03 第 1 版月结的存档与导入时不符" in err and "no file written" in err
     assert list(out.iterdir()) == []
+
+
+def test_a_year_before_the_villages_newest_month_is_refused(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The township holds V02's December 2025 and January 2026: --year 2025 wrote December alone, from
+    which the village's continued ledger would not follow the January the township holds (its next
+    statement refused, found only after a month's visits were recorded).  Refused, nothing written;
+    --year 2026 writes January."""
+    from tests.township.test_continue_ledger import _year_turn_stick
+
+    _, stick = _year_turn_stick(tmp_path, capsys)
+    town = _town(tmp_path)
+    files = sorted(str(p) for p in stick.glob("*.json"))
+    key = verify_statement(Path(files[0]).read_bytes()).fingerprint
+    assert run(["statement", "import", "--data-dir", str(town), *files, "--trust", key]) == 0
+    capsys.readouterr()
+    out = tmp_path / "out"
+    out.mkdir()
+    assert run(["statement", "copy", "--data-dir", str(town), "--village", "V02", "--year", "2025", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "V02 已导入的最新月结是 2026-01" in err and "--year 2026" in err and "未写出任何文件" in err
+    assert "the newest imported statement of V02 is 2026-01" in err and "no file written" in err
+    assert list(out.iterdir()) == []
+    assert run(["statement", "copy", "--data-dir", str(town), "--village", "V02", "--year", "2026", "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["V02_2026-01_r1.json"]
