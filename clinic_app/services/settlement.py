@@ -508,6 +508,7 @@ def month_report(session: ClinicSession, month: str, today: dt.date | None = Non
     year, number, first, last = _month_key(month)
     period = _settle_period(session, clinic, year, number)
     policy, variant, result, year_end = period.policy, period.variant, period.result, period.year_end
+    result = replace(result, reasons=(*_earlier_gaps(session, period, clinic.code, year, number), *result.reasons))
     names, activities, signed, entered = period.names, period.activities, period.signed, period.entered
     line_to_date, codes, points, score = period.line_to_date, period.codes, period.points, period.score
     revisions = store.statement_revisions(session.db, month)
@@ -578,6 +579,23 @@ def month_report(session: ClinicSession, month: str, today: dt.date | None = Non
     if today <= last:
         changes += (Reason.of("settlement_month_not_over", today=today.isoformat(), last=last.isoformat()),)
     return replace(report, changes=changes)
+
+
+def _earlier_gaps(session: ClinicSession, period: _Period, own: str, year: int, number: int) -> tuple[Reason, ...]:
+    """The statements missing before the month reported: a month of the period with none from a
+    village that sent one of an earlier month (one that began sending later misses nothing).  That
+    village's fund is in neither that month's settlement nor the year to date, which nothing else says."""
+    sent = store.statement_months(session.db, f"{year:04d}-{number:02d}")
+    gaps = []
+    for code in period.codes:
+        months = sent.get(code, set())
+        if code == own or not months:
+            continue
+        keys = (f"{year:04d}-{m:02d}" for m in range(period.start, number))
+        missing = [key for key in keys if min(months) < key and key not in months]
+        if missing:
+            gaps.append(f"{period.names.get(code, code)} {'、'.join(missing)}")
+    return (Reason.of("settlement_earlier_statements_missing", missing="; ".join(gaps)),) if gaps else ()
 
 
 REPORTED_ACTION = "settlement_reported"

@@ -157,6 +157,15 @@ def statement_revisions(db: sqlite3.Connection, month: str) -> dict[str, int]:
     return {str(r["clinic_code"]): int(r["revision"]) for r in rows}
 
 
+def statement_months(db: sqlite3.Connection, through: str) -> dict[str, set[str]]:
+    """Each village's months (YYYY-MM) with a current statement, up to `through`."""
+    rows = db.execute("SELECT DISTINCT clinic_code, month FROM statements WHERE status = 'current' AND month <= ?", [through])
+    months: dict[str, set[str]] = {}
+    for r in rows:
+        months.setdefault(str(r["clinic_code"]), set()).add(str(r["month"]))
+    return months
+
+
 # ----------------------------------------------------------------- signed persons
 
 

@@ -12,6 +12,7 @@ import pypdf
 import pytest
 
 from clinic_app.cli import run
+from clinic_app.documents.reasons import render
 from clinic_app.documents.township_report import township_pdf, township_xlsx
 from clinic_app.domain.money import Money
 from clinic_app.services.session import ClinicSession
@@ -316,3 +317,28 @@ def test_names_with_markup_characters_are_printed_as_typed(folder) -> None:
     odd = replace(june, township_name="龙归镇<i>卫生院", lines=lines)
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(township_pdf(odd))).pages).replace("\n", "")
     assert "龙归镇<i>卫生院" in text and "未交本月月结：东村<b卫生站 & 分站 (V001)" in text
+
+def test_a_months_statement_missing_before_the_month_is_said_with_the_year_to_date(folder) -> None:
+    """Both villages sent May and nothing since: July's report says July is missing, and that June's
+    statements are not in the year-to-date (年累计) either, in the screen's notes, the PDF and the
+    xlsx; before May (no statement yet from either) nothing is missing."""
+    with ClinicSession(folder["town"]) as session:
+        july = month_report(session, "2025-07")
+    assert july.missing == ("V001", "V002")
+    said = [r for r in july.reasons if r.code == "settlement_earlier_statements_missing"]
+    assert [render(r, "zh") for r in said] == [
+        "年累计不完整: 之前月份的月结未导入 (东村卫生站 2025-06; 西村卫生站 2025-06), 其统筹应付未计入该月结算和年累计; "
+        "导入后请重新结算并写出月报"
+    ]
+    assert render(said[0], "en") == (
+        "the year to date is incomplete: statements of earlier months not imported (东村卫生站 2025-06; 西村卫生站 2025-06), "
+        "their fund payable is in neither that month's settlement nor the year to date; import them, then settle and write "
+        "the report again"
+    )
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(township_pdf(july))).pages).replace("\n", "")
+    assert "年累计不完整: 之前月份的月结未导入 (东村卫生站 2025-06; 西村卫生站 2025-06)" in text
+    notes = openpyxl.load_workbook(io.BytesIO(township_xlsx(july)))["说明"]
+    assert render(said[0], "zh") in [row[0] for row in notes.iter_rows(values_only=True)]
+    with ClinicSession(folder["town"]) as session:
+        assert not any(r.code == "settlement_earlier_statements_missing" for r in month_report(session, "2025-06").reasons)
+
