@@ -30,7 +30,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from clinic_app.documents import fonts
 from clinic_app.documents.files import write_together
@@ -420,14 +420,13 @@ def township_pdf(report: SettlementReport, font: fonts.PdfFont | None = None) ->
     mtable = Table(monitor, repeatRows=1, colWidths=[44 * mm] + [27 * mm] * 4 + [24.6 * mm] * 5)
     mtable.setStyle(TableStyle(_grid(font.name, 7.5)))
     story += [mtable, Spacer(1, 3 * mm)]
-    if report.months:
-        story.append(_chart(report, font.name))
     signatures = Table(
         [("制表人：＿＿＿＿＿＿", "审核人：＿＿＿＿＿＿", "卫生院（盖章）", "日期：＿＿＿＿＿＿")],
         colWidths=[66 * mm] * 4,
     )
     signatures.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font.name, 10)]))
-    story += [Spacer(1, 6 * mm), signatures]
+    # The signatures go over with the chart, never alone on a page apart from the figures they sign.
+    story.append(KeepTogether([*([_chart(report, font.name)] if report.months else []), Spacer(1, 6 * mm), signatures]))
     # Each page says whose month it is and, drawn once the count is known, 第 n 页 / 共 m 页:
     # December's report runs over two pages, filed or faxed one by one.
     running = f"{report.township_name} {report.month} 普通门诊统筹结算报表"

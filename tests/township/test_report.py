@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from clinic_app.cli import run
 from clinic_app.documents.reasons import render
 from clinic_app.documents.township_report import township_pdf, township_xlsx
 from clinic_app.domain.money import Money
+from clinic_app.domain.visit import Reason
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.settlement import enter_signed, month_report
 from tests.township.settle_data import Village, bring, fund_of, township
@@ -318,6 +320,7 @@ def test_names_with_markup_characters_are_printed_as_typed(folder) -> None:
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(township_pdf(odd))).pages).replace("\n", "")
     assert "龙归镇<i>卫生院" in text and "未交本月月结：东村<b卫生站 & 分站 (V001)" in text
 
+
 def test_a_months_statement_missing_before_the_month_is_said_with_the_year_to_date(folder) -> None:
     """Both villages sent May and nothing since: July's report says July is missing, and that June's
     statements are not in the year-to-date (年累计) either, in the screen's notes, the PDF and the
@@ -342,3 +345,20 @@ def test_a_months_statement_missing_before_the_month_is_said_with_the_year_to_da
     with ClinicSession(folder["town"]) as session:
         assert not any(r.code == "settlement_earlier_statements_missing" for r in month_report(session, "2025-06").reasons)
 
+
+def test_the_signatures_stay_on_the_page_of_the_figures_they_sign(folder) -> None:
+    """With notes enough to fill the first page (the demo's October: one line saying September's
+    statement of a village is missing) the signatures went over alone to a second page, to be
+    signed apart from the figures; they go over with the chart above them.  Notes from one to
+    eight lines, each page break the notes can bring."""
+    with ClinicSession(folder["town"]) as session:
+        july = month_report(session, "2025-07")
+    note = Reason.of("settlement_month_not_over", today="2025-07-20", last="2025-07-31")
+    counts = set()
+    for lines in range(1, 9):
+        pdf = township_pdf(replace(july, changes=(note,) * lines))
+        pages = [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+        counts.add(len(pages))
+        (signed,) = [text for text in pages if "制表人" in text]
+        assert "月预算" in signed, lines
+    assert counts == {1, 2}
