@@ -289,7 +289,7 @@ class LedgerScreen(QWidget):
         self.use_dates.toggled.connect(self.date_to.setEnabled)
         self.use_dates.toggled.connect(self.apply_filter)
         self.patient_search = LiveSearch(
-            context, context.session.find_patients, describe_patient, self.tr("患者 (姓名/拼音/身份证)"), popup=True
+            context, context.session.find_patients, lambda p: describe_patient(p, context.today()), self.tr("患者 (姓名/拼音/身份证)"), popup=True
         )
         self.patient_search.chosen.connect(self._patient_chosen)
         self.patient_search.edit.textEdited.connect(self._patient_text_edited)

@@ -105,8 +105,24 @@ def line_columns() -> tuple[Column[LineRow], ...]:
     )
 
 
-def describe_patient(p: PatientRecord) -> str:
-    return f"{p.name}  {labels.sex(p.sex)}  {mask_resident_id(p.id_number)}  {p.phone}  {labels.category(p.category)}"
+def age_text(born: dt.date | None, today: dt.date) -> str:
+    """The age as a doctor says it: an infant's in months (what a doctor doses by), else in years."""
+    if born is None:
+        return ""
+    years, months = age_on(born, today)
+    if years:
+        return QCoreApplication.translate("PatientCard", "{n} 岁").format(n=years)
+    return QCoreApplication.translate("PatientCard", "{n} 个月").format(n=months)
+
+
+def describe_patient(p: PatientRecord, today: dt.date | None = None) -> str:
+    """A match of the patient search: the age before the ID number, whose last digits a narrow list
+    cuts off, so two people of one name are told apart on a 1024 screen."""
+    age = age_text(p.birth_date, today or dt.date.today())
+    return "  ".join(
+        part for part in (p.name, labels.sex(p.sex), age, mask_resident_id(p.id_number), p.phone, labels.category(p.category))
+        if part
+    )
 
 
 def describe_entry(e: CatalogEntry) -> str:
@@ -182,11 +198,7 @@ class PatientCard(QGroupBox):
         if patient is None:
             self.name.setText(self.tr("(未选择患者, 按 F2 查找)"))
             return
-        age = ""
-        if patient.birth_date:
-            years, months = age_on(patient.birth_date, today or dt.date.today())
-            # An infant's age in months: what a doctor doses by.
-            age = self.tr("{n} 岁").format(n=years) if years else self.tr("{n} 个月").format(n=months)
+        age = age_text(patient.birth_date, today or dt.date.today())
         self.name.setText(f"{patient.name}  {labels.sex(patient.sex)}  {age}")
         self.id_number.setText(mask_resident_id(patient.id_number) or self.tr("(无)"))
         self.category.setText(labels.category(patient.category))
@@ -330,7 +342,8 @@ class VisitScreen(QWidget):
 
         # -- left: the patient
         self.patient_search = LiveSearch(
-            context, session.find_patients, describe_patient, self.tr("身份证号 / 姓名 / 拼音首字母 / 电话 (F2)")
+            context, session.find_patients, lambda p: describe_patient(p, context.today()),
+            self.tr("身份证号 / 姓名 / 拼音首字母 / 电话 (F2)"),
         )
         self.patient_search.chosen.connect(self.choose_patient)
         self.new_patient_button = QPushButton(self.tr("新患者…"))

@@ -47,6 +47,15 @@ def test_find_by_pinyin_initials_adds_consultation_and_previews(qtbot, context, 
     assert screen.panel.reasons.text()  # the reasons are in words, not empty
 
 
+def test_the_patient_matches_say_each_one_s_age_before_the_id_number(qtbot, context, session) -> None:  # type: ignore[no-untyped-def]
+    # Two 谢宇航, both men, in the demo's "xy" list at 1024 px: the masked ID number's last digits
+    # and the phone were cut off the line, and nothing else told them apart. The age does.
+    screen = make_screen(qtbot, context)
+    with qtbot.waitSignal(screen.patient_search.results_shown, timeout=5000):
+        qtbot.keyClicks(screen.patient_search.edit, "zsf")
+    assert screen.patient_search.results.item(0).text().startswith("张三丰  女  76 岁  1101")
+
+
 def test_items_by_pinyin_update_the_adjudication(qtbot, context, session) -> None:  # type: ignore[no-untyped-def]
     screen = make_screen(qtbot, context)
     choose_by_typing(qtbot, screen, "zsf")
