@@ -312,8 +312,10 @@ class PatientDialog(_FormDialog):
     enter_moves_on = True  # a name alone is a patient that saves: Enter after it goes on to the ID number
 
     def __init__(
-        self, context: AppContext, clinic: Clinic, patient: PatientRecord | None = None, parent: QWidget | None = None
+        self, context: AppContext, clinic: Clinic, patient: PatientRecord | None = None, parent: QWidget | None = None,
+        searched: str = "",
     ) -> None:
+        """`searched`: what the patient search found no one for; a new patient starts from it."""
         super().__init__(context, self.tr("新患者") if patient is None else self.tr("修改患者信息"), parent)
         self.patient = patient
         self.clinic = clinic
@@ -347,6 +349,7 @@ class PatientDialog(_FormDialog):
             self.designated.setChecked(True)
             self.form.addRow("", self.designated)
             self.form.addRow("", self.signed)
+            self._start_from(searched.strip())
         else:
             self.name.setText(patient.name)
             self.id_number.setText(patient.id_number or "")
@@ -359,6 +362,16 @@ class PatientDialog(_FormDialog):
                     born = patient.birth_date
                     self.birth_date.setDate(QDate(born.year, born.month, born.day))
                 self.sex.setCurrentIndex(max(0, self.sex.findData(patient.sex)))
+
+    def _start_from(self, text: str) -> None:
+        """The name, ID number or mobile number the search was typed as goes in its field (pinyin
+        initials or a part of a number go nowhere): the doctor does not type it a second time."""
+        if len(text) in (15, 18) and text[:-1].isdigit():
+            self.id_number.setText(text.upper())
+        elif len(text) == 11 and text.startswith("1") and phone_number(text) is not None:
+            self.phone.setText(text)
+        elif not text.isascii() and not any(char.isdigit() for char in text):
+            self.name.setText(text)
 
     def _id_number_changed(self, text: str) -> None:
         without = not text.strip()

@@ -567,7 +567,10 @@ class VisitScreen(QWidget):
     def register_patient(self) -> None:
         from clinic_app.ui.dialogs import PatientDialog
 
-        dialog = PatientDialog(self.context, self.context.clinic, parent=self)
+        searched = self.patient_search.edit.text().strip()
+        if self.patient is not None and searched == self.patient.name:
+            searched = ""  # the patient chosen: the search shows their name
+        dialog = PatientDialog(self.context, self.context.clinic, parent=self, searched=searched)
         dialog.accepted.connect(lambda: self._registered(dialog.result_value))
         self.dialog = dialog
         dialog.open()

@@ -56,6 +56,27 @@ def test_the_patient_matches_say_each_one_s_age_before_the_id_number(qtbot, cont
     assert screen.patient_search.results.item(0).text().startswith("张三丰  女  76 岁  1101")
 
 
+def test_a_new_patient_starts_from_the_name_or_number_searched_for(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    # The name typed in the search found no one and 新患者… opened empty: typed a second time.
+    from clinic_app.services.demo import resident_id
+    from clinic_app.ui.dialogs import PatientDialog
+
+    screen = make_screen(qtbot, context)
+    number = resident_id("430521", NOW.date().replace(year=1980), 5)
+    for typed, field in (("王小宝", "name"), (number, "id_number"), ("13912345678", "phone"), ("wxb", None)):
+        screen.patient_search.edit.setText(typed)
+        screen.new_patient_button.click()
+        dialog = screen.dialog
+        assert isinstance(dialog, PatientDialog)
+        filled = {name: getattr(dialog, name).text() for name in ("name", "id_number", "phone") if getattr(dialog, name).text()}
+        assert filled == ({field: typed} if field else {}), typed
+        dialog.reject()
+    screen.patient_search.edit.clear()
+    choose_by_typing(qtbot, screen, "zsf")  # the search now shows the chosen patient's name: not a new one
+    screen.new_patient_button.click()
+    assert screen.dialog.name.text() == ""
+
+
 def test_items_by_pinyin_update_the_adjudication(qtbot, context, session) -> None:  # type: ignore[no-untyped-def]
     screen = make_screen(qtbot, context)
     choose_by_typing(qtbot, screen, "zsf")
