@@ -3,22 +3,22 @@
 <context>
     <name>AdjudicationPanel</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="237" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="249" />
         <source>结算预览</source>
         <translation>Adjudication preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="246" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="258" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="246" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="258" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="246" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="258" />
         <source>个人支付</source>
         <translation>Patient pays</translation>
     </message>
@@ -519,87 +519,87 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="430" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="443" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="432" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="445" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="435" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="448" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="437" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="450" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="438" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="451" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="439" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="452" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="441" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="454" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="445" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="458" />
         <source>已建健康档案</source>
         <translation>Health record built</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="446" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="459" />
         <source>已入“一人一档”参保库</source>
         <translation>In the 'one person, one file' insurance database</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="453" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="466" />
         <source>建档</source>
         <translation>Records</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="479" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="492" />
         <source>变更原因</source>
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="554" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="567" />
         <source>收取个人承担 {amount} 元并打印收据</source>
         <translation>Take the patient's {amount} yuan and print a receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="564" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="577" />
         <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
         <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="568" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="581" />
         <source>个人承担已收取 (收据 {receipt})</source>
         <translation>Patient's share already taken (receipt {receipt})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="611" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="624" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="620" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="633" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="650" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="663" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -700,205 +700,215 @@ Please give this log file to support:
 <context>
     <name>ImportScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="70" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="71" />
         <source>新增</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="70" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="71" />
         <source> (登记密钥)</source>
         <translation> (register key)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="72" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="73" />
         <source>替换第 {n} 版</source>
         <translation>Supersede revision {n}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="74" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="75" />
         <source>重复</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="76" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="77" />
         <source>旧版本</source>
         <translation>Older revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="78" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="79" />
         <source>已导入</source>
         <translation>Already imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="80" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="81" />
         <source>密钥未登记</source>
         <translation>Key not registered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="81" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="82" />
         <source>拒收</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="88" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="89" />
         <source>未导入: {why}</source>
         <translation>Not imported: {why}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="91" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="92" />
         <source>已导入, 待审核 {n} 条</source>
         <translation>Imported, {n} to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="91" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="92" />
         <source>已导入, 无待审核</source>
         <translation>Imported, nothing to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="93" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="94" />
         <source>签名密钥尚未登记, 指纹 {fp}: 核对后信任</source>
         <translation>Signing key not registered, fingerprint {fp}: compare, then trust</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="97" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="98" />
         <source>与本批的 {name} 内容相同, 只导入一次</source>
         <translation>Same content as {name} in this batch: imported once</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="101" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="102" />
         <source>较旧的第 {old} 版, 本批有第 {new} 版, 不导入</source>
         <translation>Older revision {old}: revision {new} is in this batch, not imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="105" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="106" />
         <source>较旧的第 {old} 版 (已有第 {new} 版), 已被替换, 不导入</source>
         <translation>Older revision {old} (revision {new} is in): superseded, not imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="109" />
-        <location filename="../../clinic_app/ui/township/importing.py" line="329" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="110" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="334" />
         <source>与已导入的文件相同, 不再导入</source>
         <translation>Same as a file already imported: not imported again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="124" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="125" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="125" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="126" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="126" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="127" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="127" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="128" />
         <source>版本</source>
         <translation>Revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="128" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="129" />
         <source>结算笔数</source>
         <translation>Settlements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="129" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="130" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="130" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="131" />
         <source>处理</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="131" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="132" />
         <source>说明</source>
         <translation>Detail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="240" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="245" />
         <source>选择月结文件…</source>
         <translation>Choose statement files…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="243" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="248" />
         <source>更换该村密钥…</source>
         <translation>Replace the village's key…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="247" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="252" />
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="250" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="255" />
         <source>选择村卫生室导出的月结数据文件 (*.json), 先预览, 确认后导入。</source>
         <translation>Choose the statement data files (*.json) the village clinics exported; preview first, then import.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="271" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="276" />
         <source>%v / %m 个文件</source>
         <translation>%v / %m files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="277" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="282" />
         <source>导出用量快照…</source>
         <translation>Export usage snapshot…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="280" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="285" />
         <source>导入各村月结后, 把本年每人已用的统筹基金交回各村 (U 盘), 村里接诊时年度限额会算上在别处用的。</source>
         <translation>After importing the villages' statements, hand back each person's fund used this year to the villages (USB stick): their annual caps then count what was used elsewhere.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="298" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="303" />
         <source>选择月结数据文件</source>
         <translation>Choose statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="298" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="303" />
         <source>月结数据 (*.json)</source>
         <translation>Statement data (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="345" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="350" />
         <source>预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)</source>
         <translation>Preview: {n} files, {ok} to import, {same} already imported, {old} older revisions, {copies} copies, {keys} keys to check, {bad} rejected (nothing written yet)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="420" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="371" />
+        <source>拒收 {name}: {why}</source>
+        <translation>Refused {name}: {why}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="375" />
+        <source>另有 {n} 个拒收的文件, 原因见上表“说明”</source>
+        <translation>{n} more files refused, each with its reason in the table's Detail</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="438" />
         <source>已更换 {name} ({code}) 的密钥: {old} → {new}。旧密钥签名的月结仍有效, 之后用旧密钥签名的文件拒收。</source>
         <translation>The key of {name} ({code}) was replaced: {old} → {new}. Statements signed with the old key stay valid; files signed with it from now on are refused.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="460" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="478" />
         <source>注意: 上面预览的 {n} 个月结还没有导入, 快照不含它们; 导入后请重新导出快照。</source>
         <translation>Note: the {n} statements previewed above are not imported yet and the snapshot leaves them out; export it again after importing.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="512" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="530" />
         <source>导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个。</source>
         <translation>Import done: {ok} files imported, {bad} not imported, {same} already imported, {old} older revisions, {copies} copies.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="431" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="449" />
         <source>导出用量快照到文件夹 (U 盘)</source>
         <translation>Export the usage snapshot to a folder (USB stick)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="453" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="471" />
         <source>已导出 {year} 年用量快照: {path}
 {people} 人, {rows} 行。乡镇卫生院密钥指纹 (村医第一次导入时核对): {fingerprint}</source>
         <translation>Exported the {year} usage snapshot: {path}
 {people} people, {rows} rows. Township key fingerprint (the village doctor checks it on the first import): {fingerprint}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="517" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="536" />
         <source>待审核 {n} 条:</source>
         <translation>{n} to review:</translation>
     </message>
@@ -1499,37 +1509,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>NewbornPayBackDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="845" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="858" />
         <source>新生儿补报 {receipt}</source>
         <translation>Pay back newborn's visit {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="851" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="864" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="856" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="869" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="857" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="870" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="858" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="871" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="861" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="874" />
         <source>出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付: 这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分退还患者, 并打印新收据。</source>
         <translation>A newborn enrolled within 6 months of birth has the outpatient costs from birth to the enrolment paid by the fund: this visit is reversed and settled again as of its day, the fund's share is handed back to the patient and a new receipt printed.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="871" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="884" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1550,42 +1560,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="883" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="896" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="886" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="899" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="892" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="905" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="898" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="911" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="901" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="914" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="917" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="930" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="922" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="935" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="923" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="936" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1593,137 +1603,137 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientCard</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="122" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="138" />
         <source>未登记</source>
         <translation>not entered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="124" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="140" />
         <source>已登记, 未参保</source>
         <translation>entered, not insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="127" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="143" />
         <source>已登记, 定点同本年</source>
         <translation>entered, same facility</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="129" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="145" />
         <source>已登记, 定点 {places}</source>
         <translation>entered, designated {places}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="131" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="147" />
         <source>, 已签约</source>
         <translation>, signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="140" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="156" />
         <source>患者信息</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="161" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="177" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="162" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="178" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="163" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="179" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="164" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="180" />
         <source>定点机构</source>
         <translation>Designated</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="165" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="181" />
         <source>家庭医生</source>
         <translation>Family doctor</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="166" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="182" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="168" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="184" />
         <source>本年剩余</source>
         <translation>Left this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="169" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="185" />
         <source>今日已用</source>
         <translation>Used today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="183" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="199" />
         <source>(未选择患者, 按 F2 查找)</source>
         <translation>(no patient: press F2 to find one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="189" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="114" />
         <source>{n} 岁</source>
         <translation>{n} y</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="189" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="115" />
         <source>{n} 个月</source>
         <translation>{n} mo</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="191" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="203" />
         <source>(无)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="208" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="220" />
         <source>{year} 年</source>
         <translation>{year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="212" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="224" />
         <source> (含其他机构 {used} 元)</source>
         <translation> (incl. {used} at other facilities)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="216" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="228" />
         <source>已用 {used} 元 (无年度限额)</source>
         <translation>{used} used (no annual cap)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="217" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="229" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="222" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="234" />
         <source>已用 {used} / {cap} 元</source>
         <translation>{used} of {cap} used</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="223" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="235" />
         <source>{left} 元</source>
         <translation>{left} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="226" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="238" />
         <source> (本机构)</source>
         <translation> (here)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="228" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="240" />
         <source> (本机构; 每日限额 {cap} 元)</source>
         <translation> (here; daily cap {cap})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="229" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="241" />
         <source>{used} 元</source>
         <translation>{used} yuan</translation>
     </message>
@@ -1736,88 +1746,88 @@ This clinic's key fingerprint (the township checks it):
         <translation>{name} is signed with a family doctor: the patient's share of the package fee, {amount}, is not taken yet; take it and print its receipt in Patients → Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="317" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="319" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="317" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="319" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="320" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="322" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="321" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="323" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="326" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="328" />
         <source>出生日期 (无身份证号时)</source>
         <translation>Birth date (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="326" />
-        <location filename="../../clinic_app/ui/dialogs.py" line="329" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="328" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="331" />
         <source>未填</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="328" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="330" />
         <source>性别 (无身份证号时)</source>
         <translation>Sex (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="333" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="335" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="336" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="338" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="337" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="339" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="338" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="340" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="344" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="346" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="345" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="347" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="387" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="400" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="393" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="406" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="396" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="409" />
         <source>出生日期不能晚于今天</source>
         <translation>The birth date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="399" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="412" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
@@ -2056,37 +2066,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="674" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="687" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="676" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="689" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="677" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="690" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="678" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="691" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="687" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="700" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="690" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="703" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="695" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="708" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2107,87 +2117,87 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="710" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="723" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="712" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="725" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="713" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="726" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="714" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="727" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="715" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="728" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="719" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="732" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="721" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="734" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="723" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="736" />
         <source>未经转诊</source>
         <translation>No referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="726" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="739" />
         <source>急诊或抢救</source>
         <translation>Emergency or rescue</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="728" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="741" />
         <source>在参保地市以外就医 (市外)</source>
         <translation>Out of the insured city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="737" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="750" />
         <source>转诊单 {id}: {day} 转往 {facility} ({level})</source>
         <translation>Referral {id}: {day} to {facility} ({level})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="743" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="756" />
         <source>转诊原因: {reason}</source>
         <translation>Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="746" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="759" />
         <source>未经转诊 (该患者没有转诊记录)</source>
         <translation>No referral (none recorded for this patient)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="761" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="774" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="766" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="779" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="771" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="784" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="776" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="789" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2195,59 +2205,59 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReplaceKeyDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="179" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="180" />
         <source>村医在电话中读出的新指纹</source>
         <translation>The new fingerprint the village doctor reads out on the phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="181" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="182" />
         <source>例如: 电脑被盗, 密钥可能外泄</source>
         <translation>e.g. the PC was stolen, the key may be in other hands</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="183" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="184" />
         <source>核对后输入新指纹:</source>
         <translation>New fingerprint, once checked:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="184" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="185" />
         <source>更换原因:</source>
         <translation>Reason:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="185" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="186" />
         <source>经办人:</source>
         <translation>Done by:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="187" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="188" />
         <source>更换村卫生室密钥</source>
         <translation>Replace a village clinic's key</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="188" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="189" />
         <source>{name} ({code}) 登记的旧密钥 ({day} 登记):
 {old}</source>
         <translation>The key registered for {name} ({code}) (on {day}):
 {old}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="192" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="193" />
         <source>只有村卫生室因原密钥可能外泄 (电脑或备份丢失) 而换了新密钥时才更换。请打电话给村医, 请他读出村里月结报表 (PDF) 上的“密钥指纹”, 与上面的新指纹逐组核对; 一致才在下面输入新指纹、写明原因。更换后旧密钥留档: 用它已导入的月结仍有效, 之后用旧密钥签名的文件一律拒收。</source>
         <translation>Replace it only if the village clinic made a new key because its old one may be in other hands (a PC or a backup lost). Phone the village doctor, have them read out the key fingerprint printed on the village's statement (PDF) and compare it with the new fingerprint above group by group; only if they match, type the new fingerprint below and give the reason. The old key stays on record: statements imported under it stay valid, files signed with it from now on are refused.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="199" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="200" />
         <source>文件中的新密钥指纹:</source>
         <translation>The file's new key fingerprint:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="200" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="201" />
         <source>更换密钥(&amp;R)</source>
         <translation>&amp;Replace the key</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="204" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="205" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -3138,17 +3148,17 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>TrustDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="158" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="159" />
         <source>核对村卫生室密钥指纹</source>
         <translation>Check the village clinic's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="159" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="160" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="162" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="163" />
         <source>请把上面的指纹与该村月结报表 (PDF) 上打印的“密钥指纹”逐组核对, 最好当面或电话与村医确认。完全一致才点“信任此密钥”: 该村的文件随后列入预览, 点“导入”才会写入。不一致请点“不信任”, 不要导入, 并与村卫生室联系。</source>
         <translation>Compare the fingerprint above, group by group, with the key fingerprint printed on the village's statement PDF, best with the village doctor in person or by phone. Press "Trust this key" only if they match exactly: the village's files then show in the preview, and only "Import" writes them. Otherwise press "Do not trust", do not import, and contact the clinic.</translation>
     </message>
@@ -3156,43 +3166,43 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>VisitScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="333" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="346" />
         <source>身份证号 / 姓名 / 拼音首字母 / 电话 (F2)</source>
         <translation>ID no. / name / pinyin / phone (F2)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="336" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="349" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="339" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="352" />
         <source>查找患者</source>
         <translation>Find patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="347" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="360" />
         <source>转诊…</source>
         <translation>Referral…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="349" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="362" />
         <source>外院票据报销…</source>
         <translation>Outside receipt…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="359" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="372" />
         <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
         <translation>Item code / name / pinyin initials (F3)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="365" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="379" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="99" />
-        <location filename="../../clinic_app/ui/visit_screen.py" line="373" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="387" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
@@ -3232,117 +3242,117 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="397" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="411" />
         <source>收费项目 (Enter 改数量, Delete 删除选中行)</source>
         <translation>Items (Enter changes the quantity, Delete removes the line)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="406" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="420" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="412" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="426" />
         <source>账户持有人 (姓名/关系)</source>
         <translation>Account holder (name / relation)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="419" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="433" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="420" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="434" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="421" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="435" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="433" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="447" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="437" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="451" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="440" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="454" />
         <source>新接诊 (Ctrl+N)</source>
         <translation>New visit (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="572" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="587" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="631" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="646" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="736" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="751" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="777" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="792" />
         <source>日期已变为 {day}</source>
         <translation>the date is now {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="779" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="794" />
         <source>患者的记录已有变化</source>
         <translation>the patient's records changed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="781" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="796" />
         <source>金额已重新计算 ({why}): 统筹支付 {old_fund} → {fund} 元, 个人支付 {old_patient} → {patient} 元</source>
         <translation>Amounts recalculated ({why}): fund {old_fund} → {fund}, patient {old_patient} → {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="785" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="800" />
         <source>尚未结算: 请告知患者新的金额, 再按 Ctrl+Enter 结算。</source>
         <translation>Not settled yet: tell the patient the new amounts, then press Ctrl+Enter again to settle.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="812" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="827" />
         <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="818" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="833" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="868" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="883" />
         <source>已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元</source>
         <translation>Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="876" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="891" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="899" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="914" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="905" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="920" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="895" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="910" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>
@@ -3350,42 +3360,42 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="809" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="822" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="815" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="828" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="820" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="833" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="821" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="834" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="822" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="835" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="823" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="836" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="829" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="842" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="832" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="845" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>

@@ -627,3 +627,23 @@ def test_the_screen_counts_the_files_still_to_import_in_the_review(qtbot, tmp_pa
     assert all(r.imported for r in finished.args[0])
     assert _usage_flags(town) == V01_OVERPAID
     town.close()
+
+
+def test_the_summary_names_each_refused_file_and_why(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]
+    """Among a stick's dozens of files one damaged is a row far down the table; the preview and the
+    import's summary said only "拒收 1 个" / "未导入 1 个".  They name it and say why, so the
+    accountant knows which village to ask for a new copy."""
+    files = village_files(tmp_path)
+    bad = tmp_path / "usb" / "V201_2025-03_r7.json"
+    bad.write_bytes(files["V201"][0].read_bytes().replace(b'"revision":1', b'"revision":7'))
+    screen = ImportScreen(town_context)
+    qtbot.addWidget(screen)
+    screen.trust_asked.connect(lambda dialog: dialog.trust_button.click())
+    screen.choose_files([*files["V201"], *files["V202"], bad])
+    qtbot.waitUntil(lambda: screen.import_button.isEnabled() and screen.dialog is None, timeout=10000)
+    (refused,) = [r.plan for r in screen.model.rows if r.plan.error is not None]
+    said = f"拒收 V201_2025-03_r7.json: {refused.error.message('zh')}"
+    assert said in screen.summary.text().splitlines()
+    with qtbot.waitSignal(screen.import_finished, timeout=20000):
+        screen.import_button.click()
+    assert "未导入 1 个" in screen.summary.text() and said in screen.summary.text().splitlines()

@@ -15,6 +15,7 @@ progress bar moves file by file and each file is its own transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,6 +212,10 @@ class ReplaceKeyDialog(KeyCheckDialog):
         self.trust_button.setEnabled(all(f.text().strip() for f in (self.typed, self.reason, self.by)))
 
 
+REFUSED_SHOWN = 5
+"""Refused files named in the summary; more are counted (each row of the table says why)."""
+
+
 class ImportScreen(QWidget):
     """The township's import (导入) screen."""
 
@@ -354,8 +359,21 @@ class ImportScreen(QWidget):
                 bad=sum(p.action == REJECT for p in plans),
             )
         )
+        self.summary.setText("\n".join([self.summary.text(), *self._refused(plans)]))
         emit(self.planned, plans)
         self._ask_trust(plans)
+
+    def _refused(self, plans: Sequence[FilePlan]) -> list[str]:
+        """A line for each file refused (a damaged one, another key's, …): it may be a row far down a
+        stick's table, and the village is to be asked for a good copy."""
+        refused = [(Path(p.path).name, p.error) for p in plans if p.action == REJECT and p.error is not None]
+        lines = [
+            self.tr("拒收 {name}: {why}").format(name=name, why=self.context.message(error))
+            for name, error in refused[:REFUSED_SHOWN]
+        ]
+        if len(refused) > REFUSED_SHOWN:
+            lines.append(self.tr("另有 {n} 个拒收的文件, 原因见上表“说明”").format(n=len(refused) - REFUSED_SHOWN))
+        return lines
 
     def _ask_trust(self, plans: tuple[FilePlan, ...]) -> bool:
         """Open the fingerprint dialog for the first village not yet answered; False when none is left."""
@@ -513,6 +531,7 @@ class ImportScreen(QWidget):
                 ok=len(imported), bad=len(plans) - len(imported) - same - old - copies, same=same, old=old, copies=copies
             )
         ]
+        lines += self._refused(plans)
         if flags:
             lines.append(self.tr("待审核 {n} 条:").format(n=sum(flags.values())))
             lines += [
