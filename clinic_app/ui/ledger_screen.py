@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -43,7 +42,7 @@ from clinic_app.store.ledger import EntryFilter
 from clinic_app.ui import labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
-from clinic_app.ui.dialogs import NewbornPayBackDialog, VoidDialog
+from clinic_app.ui.dialogs import DateEdit, NewbornPayBackDialog, VoidDialog
 from clinic_app.ui.models import (
     DIAGNOSIS_COLUMN,
     OPERATOR_COLUMN,
@@ -187,7 +186,8 @@ class DayCloseDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.setWindowTitle(self.tr("日结"))
-        self.day = QDateEdit(_qdate(day))
+        self.day = DateEdit()  # typed 2026-03-09 as it reads
+        self.day.setDate(_qdate(day))
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")
         self.day.dateChanged.connect(self.load)
@@ -278,8 +278,10 @@ class LedgerScreen(QWidget):
         today = context.today()
 
         self.use_dates = QCheckBox(self.tr("日期"))
-        self.date_from = QDateEdit(_qdate(today.replace(day=1)))
-        self.date_to = QDateEdit(_qdate(today))
+        self.date_from = DateEdit()
+        self.date_to = DateEdit()
+        self.date_from.setDate(_qdate(today.replace(day=1)))
+        self.date_to.setDate(_qdate(today))
         for edit in (self.date_from, self.date_to):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")

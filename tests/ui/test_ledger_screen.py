@@ -96,6 +96,25 @@ def test_day_close_sums_by_payment_method(qtbot, context, session, worker) -> No
     assert f"总费用 {totals.total} 元" in dialog.figures.text()
 
 
+def test_the_day_close_s_and_the_filter_s_dates_are_the_dates_typed(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    # Yesterday's close typed as 2026-03-09 showed another day's (Qt took the dash after the year
+    # as a move to the next part once more); the ledger's dates the same.
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDateEdit
+
+    dialog = DayCloseDialog(context, NOW.date())
+    qtbot.addWidget(dialog)
+    screen = LedgerScreen(context)
+    qtbot.addWidget(screen)
+    screen.use_dates.setChecked(True)
+    for edit in (dialog.day, screen.date_from, screen.date_to):
+        edit.setFocus(Qt.FocusReason.TabFocusReason)
+        edit.setSelectedSection(QDateEdit.Section.YearSection)  # as Tab leaves it on a screen
+        qtbot.keyClicks(edit, "2025-12-09")
+        assert edit.date().toPython() == dt.date(2025, 12, 9)
+    wait_idle(qtbot, worker)
+
+
 def test_day_close_is_printed_on_the_receipt_paper(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     """日结 is printable (issue 4): the same figures, on the receipt printer's paper, with places to sign."""
     from pypdf import PdfReader
