@@ -10,6 +10,7 @@ shown with its reasons and nothing changes, and only a backup that passed is han
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -624,7 +625,8 @@ class SettingsScreen(QWidget):
             try:
                 return take(text)
             except UserError as error:
-                refused = self.context.message(error) + "\n\n"
+                # One line of the refusal's parts (its ': ' and '; '): a long line widened the dialog past the screen.
+                refused = re.sub(r"([:;]) ", "\\1\n", self.context.message(error)) + "\n\n"
 
     def confirm_continuation(self, plan: Any) -> bool:
         found = plan.continuation

@@ -755,7 +755,9 @@ def test_a_last_receipt_of_a_year_the_statements_do_not_reach_is_said_as_such_in
 @pytest.mark.parametrize("language", ("zh", "en"))
 def test_the_last_receipt_questions_fit_a_1024_screen(qtbot, context, session, worker, monkeypatch, tmp_path, language) -> None:  # type: ignore[no-untyped-def]
     """Each of the four questions (visit and package receipts; in the statement's year, or after it) in a
-    dialog no wider than a 1024 screen: the English ones were one line each, up to 1,561 px wide."""
+    dialog no wider than a 1024 screen: the English ones were one line each, up to 1,561 px wide.  Asked
+    again after a number of another year, the refusal above the question is broken into lines too (it
+    was one line of 1,280 px in Chinese, 1,618 in English)."""
     from clinic_app.services import continuation
     from tests.ui.test_tables_fit import shipped
 
@@ -764,6 +766,8 @@ def test_the_last_receipt_questions_fit_a_1024_screen(qtbot, context, session, w
         for month in ("2026-02", "2025-12")  # asked on 10 March 2026
     ]
     widths: dict[str, int] = {}
+    code = session.clinic.code
+    answers = iter([f"{code}-2024-000001", "", f"{code}-QY2024-000001"] + [""] * 5)  # each of another year, once
 
     def measure(_parent, title, label, *_args):  # type: ignore[no-untyped-def]
         dialog = QInputDialog()
@@ -771,7 +775,7 @@ def test_the_last_receipt_questions_fit_a_1024_screen(qtbot, context, session, w
         dialog.setWindowTitle(title)
         dialog.setLabelText(label)
         widths[label] = dialog.sizeHint().width()
-        return "", True
+        return next(answers), True
 
     monkeypatch.setattr(QInputDialog, "getText", measure)
     with shipped(context, language):
@@ -779,7 +783,8 @@ def test_the_last_receipt_questions_fit_a_1024_screen(qtbot, context, session, w
         for plan in plans:
             screen.ask_last_receipt(plan)
             screen.ask_last_package_receipt(plan)
-    assert len(widths) == 4 and max(widths.values()) <= 1024, widths
+    refused = [label for label in widths if "2024" in label]
+    assert len(widths) == 6 and len(refused) == 2 and max(widths.values()) <= 1024, widths
 
 
 def test_a_ledger_in_use_is_not_offered_continuing(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
