@@ -960,8 +960,9 @@ class ClinicSession:
 
         Refused, nothing written: a reversal, an outside receipt (another facility's visit), a
         visit voided or already paid back, a patient with no enrolment or not a newborn enrolled
-        within 6 months of birth, a visit before the birth or after the enrolment, or one the
-        fund would pay no more of now (not designated here, say).
+        within 6 months of birth, a visit before the birth or one after the enrolment settled under
+        it (one settled before the clinic recorded the enrolment is paid back: `UNENROLLED_BARS`),
+        or one the fund would pay no more of now (not designated here, say).
         """
         clinic = self.require_clinic()
         operator_name = self._check_operator(operator_id)
@@ -1068,7 +1069,10 @@ class ClinicSession:
                 f"就诊 {original.receipt_no} ({day}) 在出生日期 {born} 之前, 不能补报",
                 f"visit {original.receipt_no} ({day}) is before the birth ({born}): nothing to pay back",
             )
-        if day > enrolment.enrolled_on or original.note.startswith(NEWBORN_NOTE):
+        # A visit after the enrolment was settled under it, unless the clinic had not recorded it
+        # then (paid at the insurance office days before): the visit's reasons say so.
+        unrecorded = any(r["code"] in UNENROLLED_BARS for r in ledger.entry_reasons(conn, visit_id))
+        if (day > enrolment.enrolled_on and not unrecorded) or original.note.startswith(NEWBORN_NOTE):
             raise BadInput(
                 f"就诊 {original.receipt_no} ({day}) 在参保 ({enrolment.enrolled_on}) 之后, 已按参保结算, 不是补报的费用",
                 f"visit {original.receipt_no} ({day}) is after the enrolment ({enrolment.enrolled_on}): "
@@ -1405,6 +1409,14 @@ and choose their designated facility for the next year then (湛医保〔2024〕
 
 NEWBORN_VOID_NOTE = "新生儿补报"
 """The reason of the void `ClinicSession.newborn_pay_back` makes of the visit it settles again."""
+
+
+UNENROLLED_BARS = ("not_designated", "not_covered_yet", "not_insured")
+"""Why the fund paid nothing for a newborn's visit settled without its enrolment, as the clinic
+had it then: none recorded (not designated), a later date (not covered yet), or 不参保.  A visit
+after the enrolment with one of these was settled before the clinic recorded the enrolment, so
+`ClinicSession.newborn_pay_back` pays it back; one without (settled under the enrolment, say
+capped) is not, even when settled again now it pays more."""
 
 
 NEWBORN_NOTE = "补报 原收据 "

@@ -209,3 +209,35 @@ def test_a_baby_designated_at_another_village_is_not_paid_back_here(shaoguan: Le
     first = _visit(shaoguan, baby, "2026-03-20T09:00:00")
     _enrol(shaoguan, baby, dt.date(2026, 5, 1), village="H430523101050")
     _refused(shaoguan, first, "2026-05-06T10:00:00", "nothing to pay back.*not the patient's designated facility")
+
+
+def test_a_visit_after_the_enrolment_settled_before_the_clinic_recorded_it_is_paid_back(shaoguan: Ledger) -> None:
+    """Enrolled (paid at the insurance office) on 04-20, brought here on 04-22 before the clinic
+    recorded it: settled not designated, the family paying all 30.00; once recorded, paid back."""
+    session = shaoguan.session
+    baby = _baby(shaoguan)
+    lagged = _visit(shaoguan, baby, "2026-04-22T09:00:00")
+    paid = session.entry(lagged)
+    assert paid is not None and paid.entry.fund.fen == 0
+    assert [r.code for r in paid.adjudication.reasons][:1] == ["not_designated"]
+    _enrol(shaoguan, baby, dt.date(2026, 4, 20))  # recorded on 04-25, dated as paid
+
+    back = session.newborn_pay_back(lagged, shaoguan.operator, dt.datetime(2026, 4, 25, 10, 0))
+
+    # 70% of 30.00 = 21.00, refunded; the family pays 9.00.
+    assert (back.adjudication.fund.fen, back.adjudication.patient.fen) == (2100, 900)
+    assert f"原收据 {paid.entry.receipt_no} (2026-04-22), 退还 21.00 元" in _said(back)[-1]
+    _refused(shaoguan, lagged, "2026-04-25T10:30:00", f"already paid back.*{back.entry.receipt_no}")
+
+
+def test_a_visit_settled_under_the_enrolment_is_not_paid_back_when_a_void_frees_cap_room(shaoguan: Ledger) -> None:
+    session = shaoguan.session
+    baby = _baby(shaoguan)
+    _enrol(shaoguan, baby, dt.date(2026, 4, 20))
+    # 400.00 pays 280.00; 100.00 (70.00) the 20.00 left of 300.00, the family 80.00.
+    big = _visit(shaoguan, baby, "2026-04-26T09:00:00", "395.00")
+    capped = _visit(shaoguan, baby, "2026-04-27T09:00:00", "95.00")
+    assert [session.entry(v).entry.fund.fen for v in (big, capped)] == [28000, 2000]  # type: ignore[union-attr]
+    session.void(big, "收错了", shaoguan.operator, dt.datetime(2026, 4, 28, 11, 0))
+    # Settled again now, 04-27's visit would pay 70.00: not a newborn's visit settled without the enrolment.
+    _refused(shaoguan, capped, "2026-04-28T11:30:00", "after the enrolment.*settled as enrolled")
