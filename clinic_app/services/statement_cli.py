@@ -72,5 +72,9 @@ def cmd_statement_copy(args: argparse.Namespace) -> int:
     for path in done.files:
         print(f"  {path}")
     stick = command_arg(done.files[0].parent)  # quoted where a shell would misread it: "U盘 (E)"
-    print(f"  村卫生室可用 continue --from {stick} 接续台账 / the village can continue its ledger with continue --from {stick}")
+    command = f"clinic-app continue --data-dir <新数据文件夹 / new data folder> --from {stick}"
+    print(
+        f"  村卫生室在新建的数据文件夹中用 设置 → 从月结接续台账… 选择此文件夹, 或 {command} / the village continues its "
+        f"ledger in its new data folder with 设置 → 从月结接续台账…, choosing this folder, or {command}"
+    )
     return 0

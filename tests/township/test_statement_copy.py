@@ -52,7 +52,10 @@ def test_the_township_writes_each_months_standing_statement_as_imported_and_the_
     out.mkdir()
     assert run(["statement", "copy", "--data-dir", str(town), "--village", "V02", "--out", str(out)]) == 0
     said = capsys.readouterr().out
-    assert "wrote 2 statements of V02" in said and f'continue --from "{out}"' in said
+    assert "wrote 2 statements of V02" in said
+    # The whole command (it said 'continue --from', no program, no new folder) and the app's way.
+    assert f'clinic-app continue --data-dir <新数据文件夹 / new data folder> --from "{out}"' in said
+    assert "设置 → 从月结接续台账…" in said
 
     # March's r1, superseded at the township, is not written; the rest byte for byte as exported.
     written = {p.name: p.read_bytes() for p in out.iterdir()}
