@@ -568,8 +568,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--last-receipt", dest="last_receipt", default=None, metavar="NUMBER",
-        help="月结之后、数据丢失前开出的最后一张纸质收据号 (6 位序号或完整号码), 收据号从其后接续 / the last paper receipt "
-        "issued after the last statement, before the loss (its six-digit sequence or the whole number): receipts go on after it",
+        help="月结之后、数据丢失前开出的最后一张纸质收据号 (6 位序号或完整号码; 月结之后已跨年时须写完整号码), 收据号从其后接续 / "
+        "the last paper receipt issued after the last statement, before the loss (its six-digit sequence or the whole "
+        "number; the whole number when the year has turned since the statement): receipts go on after it",
     )
     p.add_argument(
         "--last-package-receipt", dest="last_package_receipt", default=None, metavar="NUMBER",
