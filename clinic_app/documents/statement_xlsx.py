@@ -49,14 +49,14 @@ SUMMARY_HEADER = ("政策", "政策编号", "参保类别", "人次", "医疗费
 VISIT_HEADER = (
     "序号", "类型", "结算ID", "结算时间", "姓名", "身份证号", "参保类别", "医疗费总额", "全自费金额",
     "符合政策范围金额", "实际支付起付线", "统筹基金支出", "支付比例", "个人账户支出", "个人现金支付",
-    "冲销原结算ID", "就诊ID", "人员编号", "政策编号", "分比例明细",
+    "冲销原结算ID", "补报原结算ID", "就诊ID", "人员编号", "政策编号", "分比例明细",
     "外院票据号", "外院就诊日期", "外院机构级别", "报销途径",
 )
 HEADER_LINES = {
     title: title[:cut] + "\n" + title[cut:]
     for title, cut in (
         ("医疗费总额", 3), ("全自费金额", 3), ("符合政策范围金额", 4), ("实际支付起付线", 4), ("统筹基金支出", 4),
-        ("支付比例", 2), ("个人账户支出", 4), ("个人现金支付", 4), ("冲销原结算ID", 3), ("分比例明细", 3),
+        ("支付比例", 2), ("个人账户支出", 4), ("个人现金支付", 4), ("冲销原结算ID", 3), ("补报原结算ID", 3), ("分比例明细", 3),
         ("外院票据号", 2), ("外院就诊日期", 2), ("外院机构级别", 2),
         ("符合范围金额", 4), ("统筹基金支付", 4),
     )
@@ -65,7 +65,7 @@ HEADER_LINES = {
 broke them where a line was full ("实际支付起/付线", "个人现金支/付").  A title not here is on one line."""
 VISIT_PRINTED = VISIT_HEADER.index("个人现金支付") + 1
 """The columns printed: who, when and the amounts.  The identifiers after them (the visit and the
-reversed settlement, the person number, the policy, the by-rate breakdown) are for Excel checks:
+reversed settlement or the one a newborn's pay-back pays back, the person number, the policy, the by-rate breakdown) are for Excel checks:
 with them on paper the sheet printed one page wide at ~40%, too small to read."""
 
 
@@ -215,13 +215,15 @@ def by_rate(visit: StatementVisit) -> str:
 
 def _visit_values(number: int, visit: StatementVisit) -> list[Any]:
     adj, sign = visit.adjudication, visit.sign
+    # A newborn's visit paid back after the enrolment (补报): the settlement it pays back, as the PDF says.
+    paid_back = next((r.param("setl_id") for r in adj.reasons if r.code == "newborn_paid_back"), None)
 
     def amount(money: Money) -> Decimal:
         return Decimal(money.fen * sign).scaleb(-2)  # `yuan` of the signed amount
 
     return [
         number,
-        "冲销" if visit.reversal_of else "结算",
+        "冲销" if visit.reversal_of else ("补报" if paid_back else "结算"),
         visit.settlement_id,
         visit.settled_at,
         visit.person.name,
@@ -236,6 +238,7 @@ def _visit_values(number: int, visit: StatementVisit) -> list[Any]:
         amount(visit.account_paid),
         amount(adj.patient - visit.account_paid),
         visit.reversal_of or "",
+        "" if visit.reversal_of else paid_back or "",
         visit.visit_id,
         visit.person.person_no,
         adj.policy_id,

@@ -60,12 +60,13 @@ def printed_scale(sheet: Any) -> float:
 
 
 def test_the_visit_lines_print_large_enough_to_read(statement):
-    # One page wide, the twenty (now 24) columns printed at ~40%: too small to read.  The columns up to the
+    # One page wide, the twenty (now 25) columns printed at ~40%: too small to read.  The columns up to the
     # amounts print (the header on two lines), the identifiers after them stay in the sheet.
     sheet = openpyxl.load_workbook(io.BytesIO(statement_xlsx(statement)))["结算明细"]
     header = [c.value.replace("\n", "") for c in sheet[1]]  # long titles on two lines
     assert sheet.print_area == f"'结算明细'!$A$1:$O${sheet.max_row}"
     assert header[:15][-1] == "个人现金支付" and header[15:] == [
-        "冲销原结算ID", "就诊ID", "人员编号", "政策编号", "分比例明细", "外院票据号", "外院就诊日期", "外院机构级别", "报销途径",
+        "冲销原结算ID", "补报原结算ID", "就诊ID", "人员编号", "政策编号", "分比例明细", "外院票据号", "外院就诊日期", "外院机构级别",
+        "报销途径",
     ]
     assert printed_scale(sheet) >= 0.8, printed_scale(sheet)

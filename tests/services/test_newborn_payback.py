@@ -12,14 +12,17 @@ deductible, consultation fee standard 5.00 at a village, fund cap 300 a year).
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from clinic_app.documents.reasons import render
 from clinic_app.documents.statement_file import build_statement, statement_body
 from clinic_app.documents.statement_pdf import statement_pdf
+from clinic_app.documents.statement_xlsx import statement_xlsx
 from clinic_app.domain.money import Money
 from clinic_app.domain.records import Enrolment, VisitRequest
 from clinic_app.errors import BadInput
@@ -127,6 +130,14 @@ def test_the_pay_back_is_in_the_month_it_is_paid_in_and_nets_to_the_visit(shaogu
     data = statement_data(session, "2026-05", today=dt.date(2026, 6, 2))
     cells = text_of(statement_pdf(data, build_statement(data, clinic_key(session)))).splitlines()
     assert cells.index(f"补报 {original.entry.setl_id}") > cells.index(back.entry.setl_id)
+    # So does the xlsx: the pay-back's type, and the settlement it pays back as a reversal's 冲销原结算ID.
+    sheet = openpyxl.load_workbook(io.BytesIO(statement_xlsx(data)))["结算明细"]
+    header = [str(c.value).replace("\n", "") for c in sheet[1]]
+    rows = [dict(zip(header, (c.value for c in r), strict=True)) for r in sheet.iter_rows(min_row=2)]
+    assert [(r["类型"], r["冲销原结算ID"], r["补报原结算ID"], r["统筹基金支出"], r["个人现金支付"]) for r in rows[-2:]] == [
+        ("冲销", original.entry.setl_id, None, 0, -30),  # numbers, not text
+        ("补报", None, original.entry.setl_id, 21, 9),
+    ]
 
 
 def test_a_december_visit_of_a_baby_enrolled_in_january_counts_against_the_birth_years_cap(shaoguan: Ledger) -> None:
