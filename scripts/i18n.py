@@ -402,6 +402,10 @@ EN = {
         "could be of either year.\nLeave it empty if not known: those issued since are given again.",
     "给出的最后一张收据号 {number} 不在月结数出的第 {counted} 号之后: 不改变收据号。":
         "The last receipt number given, {number}, is not after {counted} the statements counted: it changes nothing.",
+    "这是 {month} 的第 {revision} 版: 乡镇若只收到 {month} 的较早版本, 须在更换密钥之前先导入这个文件 ({file}), "
+    "否则下一份月结接不上。":
+        "This is revision {revision} of {month}: if the township has only an earlier revision of {month}, it must "
+        "import this file ({file}) before it replaces the key, or the next statement will not follow.",
     "收据号接在给出的最后一张收据 {number} 之后 (月结中没有 {year} 年的收据)。":
         "Receipt numbers go on after the last receipt given, {number} (the statements show no receipt of {year}).",
     "收据号接在给出的最后一张收据 {number} 之后 (月结数出到第 {counted} 号)。":

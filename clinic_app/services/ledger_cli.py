@@ -222,6 +222,14 @@ def cmd_continue(args: argparse.Namespace) -> int:
         "the next statement is refused (broken chain): before recording anything, set up another data folder and "
         "continue from the township's copy of the newest statement"
     )
+    if found.revision > 1:
+        print(
+            f"  {found.month} 是第 {found.revision} 版: 乡镇若只收到该月较早的版本, 须在更换密钥之前先导入这个文件 "
+            f"({plan.path.name}), 否则下一份月结接不上 (台账链不连续), 而旧密钥签名的文件在更换密钥后不再接收 / {found.month} is "
+            f"revision {found.revision}: if the township has only an earlier revision of it, it must import this file "
+            f"({plan.path.name}) before it replaces the key; otherwise the next statement does not follow (broken chain), "
+            "and files signed with the old key are refused once it is replaced"
+        )
     print(f"  新签名密钥指纹 / new signing key fingerprint: {done.fingerprint}")
     if done.same_key:
         print("  与原月结的签名密钥相同, 乡镇卫生院无需更换密钥 / the statement's own key: the township replaces nothing")

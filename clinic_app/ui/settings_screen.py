@@ -706,6 +706,13 @@ class SettingsScreen(QWidget):
                 )
         if plan.last_package_receipt_no is not None:
             lines.append(self.tr("签约服务费收据 (QY 号) 接在给出的 {number} 之后。").format(number=plan.last_package_receipt_no))
+        if found.revision > 1:
+            lines.append(
+                self.tr(
+                    "这是 {month} 的第 {revision} 版: 乡镇若只收到 {month} 的较早版本, 须在更换密钥之前先导入这个文件 ({file}), "
+                    "否则下一份月结接不上。"
+                ).format(month=found.month, revision=found.revision, file=plan.path.name)
+            )
         if plan.recording_from is not None:
             lines.append(
                 self.tr("{month} 是本月: 接续后本月的账已结清, 从 {day} 起才能记账。").format(

@@ -390,7 +390,7 @@
 <context>
     <name>DayCloseDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="189" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="188" />
         <source>日结</source>
         <translation>Day close</translation>
     </message>
@@ -607,47 +607,47 @@
 <context>
     <name>EntryDetails</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="79" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="78" />
         <source>就诊明细</source>
         <translation>Visit details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="91" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="90" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="92" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="91" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="93" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="92" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="94" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="93" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="95" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="94" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="96" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="95" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="121" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="120" />
         <source>已作废</source>
         <translation>voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="124" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="123" />
         <source>收据号 {receipt}  {kind} {state}
 {time}  患者 {patient}  操作员 {operator}
 总费用 {total} 元  统筹支付 {fund} 元  个人支付 {patient_pays} 元 ({method})</source>
@@ -656,24 +656,24 @@
 Total {total}  fund {fund}  patient {patient_pays} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="140" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="139" />
         <source>账户持有人 {holder}</source>
         <translation>Account holder {holder}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="143" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="142" />
         <source>外院票据号 {receipt}  {note}</source>
         <translation>Outside receipt {receipt}  {note}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="172" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="171" />
         <source>冲销 (作废) 收据 {receipt}
 作废原因: {reason}</source>
         <translation>Reverses (voids) receipt {receipt}
 Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="175" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="174" />
         <source>已于 {time} 作废, 冲销收据号 {receipt}, 操作员 {operator}
 作废原因: {reason}</source>
         <translation>Voided {time} by reversal receipt {receipt}, operator {operator}
@@ -1167,63 +1167,63 @@ Please give this log file to support:
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="292" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="294" />
         <source>患者 (姓名/拼音/身份证)</source>
         <translation>Patient (name/pinyin/ID)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="297" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="373" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="299" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="375" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="300" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="302" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="300" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="302" />
         <source>只看作废</source>
         <translation>Voided only</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="300" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="302" />
         <source>隐藏作废</source>
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="326" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="328" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="328" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="330" />
         <source>新生儿补报…</source>
         <translation>Pay back newborn…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="330" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="332" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="332" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="334" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="409" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="411" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="472" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="474" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="489" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="491" />
         <source>已补报: 统筹支付 {fund} 元, 应退还患者 {back} 元, 收据号 {receipt}</source>
         <translation>Paid back: fund pays {fund}, hand {back} back to the patient, receipt {receipt}</translation>
     </message>
@@ -2265,57 +2265,57 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>RestoreDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="102" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="103" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="108" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="109" />
         <source>备份时间</source>
         <translation>Backed up at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="109" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="110" />
         <source>大小</source>
         <translation>Size</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="111" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="112" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="128" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="129" />
         <source>备份文件夹 {folder} 中的备份, 以及 U 盘不可用时存在本机 {own} 中的备份 (最新的在前):</source>
         <translation>Backups in {folder}, and those saved on this computer in {own} while the USB stick could not be used (newest first):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="132" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="133" />
         <source>备份文件夹 {folder} 中的备份 (最新的在前):</source>
         <translation>Backups in {folder} (newest first):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="134" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="135" />
         <source>备份文件夹 {folder} 中没有备份, 请选择备份文件。</source>
         <translation>There are no backups in {folder}: choose a backup file.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="138" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="139" />
         <source>恢复所选备份</source>
         <translation>Restore the selected backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="140" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="141" />
         <source>选择其他文件…</source>
         <translation>Choose another file…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="164" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="165" />
         <source>选择备份文件</source>
         <translation>Choose a backup file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="165" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="166" />
         <source>数据库备份 (*.sqlite);;所有文件 (*)</source>
         <translation>Database backups (*.sqlite);;All files (*)</translation>
     </message>
@@ -2475,194 +2475,194 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="197" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="198" />
         <source>诊所信息与政策</source>
         <translation>Clinic and policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="211" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="212" />
         <source>保存诊所信息</source>
         <translation>Save clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="213" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="214" />
         <source>诊所编码</source>
         <translation>Clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="214" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="215" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="215" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="216" />
         <source>乡镇卫生院编码</source>
         <translation>Township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="216" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="217" />
         <source>乡镇卫生院名称</source>
         <translation>Township name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="217" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="218" />
         <source>执行政策</source>
         <translation>Policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="223" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="224" />
         <source>操作员</source>
         <translation>Operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="226" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="227" />
         <source>新操作员姓名</source>
         <translation>New operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="230" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="231" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="246" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="247" />
         <source>药品和诊疗项目目录</source>
         <translation>Catalogue of drugs and services</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="247" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="248" />
         <source>导入目录文件…</source>
         <translation>Import catalogue file…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="252" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="253" />
         <source>xlsx 或 csv 文件, 表头: 编码 名称 单价 类别 (必填), 规格 单位 医保类别 基药 招标 (可选)。有一行出错则整个文件不导入, 改正后重新导入; 编码相同的条目被新文件更新。</source>
         <translation>An xlsx or csv file with the headers 编码 名称 单价 类别 (code name price kind; required) and 规格 单位 医保类别 基药 招标 (spec unit coverage essential tender; optional). One bad row and nothing of the file is imported: correct it and import again. An entry with a code already here is updated from the file.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="261" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="262" />
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="262" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="263" />
         <source>字段</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="263" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="264" />
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="277" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="278" />
         <source>备份与语言</source>
         <translation>Backup and language</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="282" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="283" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="287" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="288" />
         <source>立即备份</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="289" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="290" />
         <source>从备份恢复…</source>
         <translation>Restore from a backup…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="303" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="304" />
         <source>备份文件夹</source>
         <translation>Backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="306" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="307" />
         <source>从月结接续台账…</source>
         <translation>Continue the ledger from a statement…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="309" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="310" />
         <source>原数据文件夹丢失且没有备份时: 在新建的、还没有记账的数据文件夹中, 选择存有本诊所月结数据文件的 U 盘</source>
         <translation>When the data folder was lost with no backup: in a new data folder with nothing recorded yet, choose the USB stick holding this clinic's statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="317" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="318" />
         <source>数据丢失</source>
         <translation>Data lost</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="321" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="322" />
         <source>界面语言 (重启后生效)</source>
         <translation>Language (after restart)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="361" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="362" />
         <source>诊所名称不能为空</source>
         <translation>The clinic name is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="365" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="366" />
         <source>乡镇卫生院编码不能为空</source>
         <translation>The township code is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="369" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="370" />
         <source>乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The township code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="385" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="386" />
         <source>诊所信息已保存</source>
         <translation>Clinic saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="409" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="410" />
         <source> (已停用)</source>
         <translation> (inactive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="417" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="418" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="433" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="434" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="458" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="459" />
         <source>已备份到 {path}</source>
         <translation>Backed up to {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="502" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="503" />
         <source>正在校验备份 {path}…</source>
         <translation>Checking backup {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="510" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="511" />
         <source>备份文件 {path} 未通过校验, 不能用来恢复。当前数据没有任何改动。
 {problems}</source>
         <translation>Backup {path} failed its check and cannot be restored. Nothing was changed.
 {problems}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="516" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="517" />
         <source>正在从 {path} 恢复…</source>
         <translation>Restoring from {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="524" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="525" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="526" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="527" />
         <source>备份 {path} 校验通过 ({entries} 条台账)。
 
 恢复后, 这个备份之后录入的数据将不在台账中; 当前数据会先另存到数据文件夹的 backups 中。
@@ -2677,84 +2677,89 @@ The program will close the data and reopen it after the restore.
 Restore now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="550" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="551" />
         <source>选择存有本诊所月结数据文件的文件夹 (U 盘)</source>
         <translation>Choose the folder (USB stick) holding this clinic's statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="592" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="593" />
         <source>最后一张收据号</source>
         <translation>Last receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="612" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="613" />
         <source>最后一张签约服务费收据号</source>
         <translation>Last package receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="633" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="635" />
         <source>找到本诊所最新的月结: {month} 第 {revision} 版 ({path}), 签名和合计已核验。
 {month} 必须是乡镇卫生院已收到的本诊所最后一个月: 若乡镇有更晚的月份, 请先向乡镇要那个月的月结数据文件, 放进同一文件夹再接续 (否则下一份月结会被乡镇拒收)。</source>
         <translation>This clinic's newest statement found: {month} revision {revision} ({path}); its signature and totals are verified.
 {month} must be the last month the township holds from this clinic: if it holds a later one, ask the township for that month's statement data file and put it in the same folder first (or the next statement is refused by the township).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="638" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="640" />
         <source>接续后, 新台账从第 {seq} 条开始, 结算号和收据号接着原来的编号; 同时重新登记月结中的 {people} 位患者, 并计入他们本年度此前的统筹用量。{month} 及以前的月份不能再导出。</source>
         <translation>The new ledger then starts at entry {seq}, settlement ids and receipt numbers going on from the old ones; the {people} patients the statements name are registered again, and their fund used this year so far counts. {month} and earlier months cannot be exported again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="643" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="645" />
         <source>现在接续吗?</source>
         <translation>Continue now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="647" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="649" />
         <source>从月结接续台账</source>
         <translation>Continue the ledger from a statement</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="671" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="673" />
         <source>本年度此前的统筹用量只来自 1 个月的月结 ({months})。</source>
         <translation>This year's fund used so far is counted from one month's statement only ({months}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="673" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="675" />
         <source>本年度此前的统筹用量来自月结 {months}。</source>
         <translation>This year's fund used so far is counted from the statements of {months}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="676" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="678" />
         <source>没有找到 {missing} 的月结: 这些月份在本诊所支付的统筹基金不计入年度限额。</source>
         <translation>No statement of {missing} was found: the fund paid here in those months does not count against the caps.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="682" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="684" />
         <source>找到的月结未能从 {year} 年的第一张收据数起: 收据号从一个不会与之前重复的号码接续, 中间会空号。</source>
         <translation>The statements found do not reach back to {year}'s first receipt: receipt numbers go on after one no earlier receipt can pass, leaving a gap.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="689" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="691" />
         <source>给出的最后一张收据号 {number} 不在月结数出的第 {counted} 号之后: 不改变收据号。</source>
         <translation>The last receipt number given, {number}, is not after {counted} the statements counted: it changes nothing.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="695" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="697" />
         <source>收据号接在给出的最后一张收据 {number} 之后 (月结中没有 {year} 年的收据)。</source>
         <translation>Receipt numbers go on after the last receipt given, {number} (the statements show no receipt of {year}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="701" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="703" />
         <source>收据号接在给出的最后一张收据 {number} 之后 (月结数出到第 {counted} 号)。</source>
         <translation>Receipt numbers go on after the last receipt given, {number} (the statements counted to {counted}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="709" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="712" />
+        <source>这是 {month} 的第 {revision} 版: 乡镇若只收到 {month} 的较早版本, 须在更换密钥之前先导入这个文件 ({file}), 否则下一份月结接不上。</source>
+        <translation>This is revision {revision} of {month}: if the township has only an earlier revision of {month}, it must import this file ({file}) before it replaces the key, or the next statement will not follow.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="718" />
         <source>{month} 是本月: 接续后本月的账已结清, 从 {day} 起才能记账。</source>
         <translation>{month} is this month: continuing closes it, and visits can be recorded from {day}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="719" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="728" />
         <source>台账已接续自 {month} 第 {revision} 版月结: 下一条为第 {seq} 条; 已重新登记 {added} 位患者 (本年度参保登记请在其下次就诊时补登)。
 新签名密钥指纹: {fingerprint}
 请把这个指纹电话读给乡镇卫生院: 乡镇导入下一份月结时提示密钥不同, 与村医核对指纹后点 更换该村密钥, 再导入。</source>
@@ -2763,17 +2768,17 @@ New signing key fingerprint: {fingerprint}
 Read this fingerprint out to the township by phone: its import of the next statement says the key differs; once the fingerprint is checked with the village doctor it clicks 更换该村密钥 (replace the village's key) and imports it.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="730" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="739" />
         <source>未登记 {who}: {why}</source>
         <translation>Not registered: {who}: {why}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="659" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="661" />
         <source>没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。</source>
         <translation>Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again; family-doctor package receipts (QY) are numbered from the start again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="584" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="585" />
         <source>月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根):
 6 位序号, 或收据上印的完整号码 (如 {example})。
 不知道请留空: 收据号接在月结数出的 {year} 年第 {counted} 号之后, 其间开出的号码会再次使用。</source>
@@ -2783,7 +2788,7 @@ Leave it empty if not known: receipt numbers go on after {year}'s {counted} the 
 and those issued since are given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="589" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="590" />
         <source>月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根):
 收据上印的完整号码 (如 {example}), 月结之后已跨年, 只写序号分不清年度。
 不知道请留空: 其间开出的号码会再次使用。</source>
@@ -2793,7 +2798,7 @@ so a sequence alone could be of either year.
 Leave it empty if not known: those issued since are given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="603" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="604" />
         <source>数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根):
 6 位序号, 或收据上印的完整号码 (如 {example})。
 没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。</source>
@@ -2802,7 +2807,7 @@ its six-digit sequence, or the whole number as printed (such as {example}).
 Leave it empty if no package fee was taken or it is not known: package receipts are numbered from 000001 again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="608" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="609" />
         <source>数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根):
 收据上印的完整号码 (如 {example}), 月结之后已跨年, 只写序号分不清年度。
 没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。</source>
@@ -2812,82 +2817,82 @@ so a sequence alone could be of either year.
 Leave it empty if no package fee was taken or it is not known: package receipts are numbered from 000001 again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="642" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="644" />
         <source>原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。</source>
         <translation>The signing key was lost with the data: a new key is made, and the township must replace the registered key.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="660" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="662" />
         <source>没有导出月结的就诊无法恢复; 签约服务费收据 (QY 号) 从头编号。</source>
         <translation>Visits on no exported statement cannot be recovered; family-doctor package receipts (QY) are numbered from the start again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="662" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="664" />
         <source>没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用。</source>
         <translation>Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="663" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="665" />
         <source>没有导出月结的就诊无法恢复。</source>
         <translation>Visits on no exported statement cannot be recovered.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="706" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="708" />
         <source>签约服务费收据 (QY 号) 接在给出的 {number} 之后。</source>
         <translation>Family-doctor package receipts (QY) go on after the one given, {number}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="749" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="758" />
         <source>界面语言已保存, 重新打开程序后生效</source>
         <translation>Language saved; it applies when the app is opened again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="756" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="765" />
         <source>选择目录文件</source>
         <translation>Choose a catalogue file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="757" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="766" />
         <source>目录文件 (*.xlsx *.csv *.txt *.xls);;所有文件 (*)</source>
         <translation>Catalogue files (*.xlsx *.csv *.txt *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="766" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="775" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="776" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="785" />
         <source>发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入</source>
         <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="783" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="792" />
         <source>已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)</source>
         <translation>{saved} imported; {n} drugs bought outside the tender network are self-pay (not paid by the fund)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="786" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="795" />
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="793" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="802" />
         <source>新增 {added} 条, 更新 {updated} 条 (其中 {repriced} 条单价有变化; 已结算的就诊仍按原单价)</source>
         <translation>{added} new, {updated} updated ({repriced} with a new price; settled visits keep the price they were settled at)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="802" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="811" />
         <source>另有 {n} 行在 Excel 中是隐藏的, 已跳过 (未导入); 如需导入, 请在 Excel 中取消隐藏后重新导入</source>
         <translation>Rows hidden in Excel and skipped (not imported): {n}; to import them, unhide them in Excel and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="808" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="817" />
         <source>另有 {n} 行在筛选范围内被隐藏, 已跳过 (未导入); 如需导入, 请在 Excel 中清除筛选并取消隐藏后重新导入</source>
         <translation>Rows hidden inside a filter and skipped (not imported): {n}; to import them, clear the filter and unhide them in Excel, then import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="813" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="822" />
         <source>工作表 {names} 是填写说明或示例, 已跳过</source>
         <translation>Sheet {names} holds instructions or an example and was skipped</translation>
     </message>
@@ -3287,72 +3292,72 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
         <translation>New visit (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="587" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="589" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="646" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="648" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="751" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="753" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="792" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="794" />
         <source>日期已变为 {day}</source>
         <translation>the date is now {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="794" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="796" />
         <source>患者的记录已有变化</source>
         <translation>the patient's records changed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="796" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="798" />
         <source>金额已重新计算 ({why}): 统筹支付 {old_fund} → {fund} 元, 个人支付 {old_patient} → {patient} 元</source>
         <translation>Amounts recalculated ({why}): fund {old_fund} → {fund}, patient {old_patient} → {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="800" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="802" />
         <source>尚未结算: 请告知患者新的金额, 再按 Ctrl+Enter 结算。</source>
         <translation>Not settled yet: tell the patient the new amounts, then press Ctrl+Enter again to settle.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="827" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="829" />
         <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="833" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="835" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="883" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="885" />
         <source>已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元</source>
         <translation>Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="891" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="893" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="914" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="916" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="920" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="922" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="910" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="912" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>

@@ -714,3 +714,42 @@ def test_a_last_receipt_of_a_year_the_statements_do_not_reach_is_said_as_such(tm
     assert "000000" not in out
     assert "按给出的最后一张收据号 V02-2026-000004 接续 (月结中没有 2026 年的收据)" in out
     assert "going on after the last receipt number given, V02-2026-000004 (the statements show no receipt of 2026)" in out
+
+
+def test_continued_from_a_revision_the_township_lacks_it_is_said_to_import_it_before_replacing_the_key(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """March r1 (one visit) went to the township; a late visit of 20 March made r2, on the stick only, when
+    the folder was lost.  Continued from r2 (the newest), the output said only to check that March is the
+    township's last month, which it is; the township then replaced the key, April did not follow its r1
+    (台账链不连续), and r2, signed with the replaced key, could no longer be imported.  The output now says to
+    import r2 before the key is replaced, and in that order the township takes April."""
+    folder, stick = tmp_path / "v02", tmp_path / "stick"
+    stick.mkdir()
+    with b.village(folder, "V02") as village:
+        alice = b.enrol(village, "村民甲", ALICE, "V02")
+        b.settle(village, alice.id, dt.datetime(2025, 3, 3, 9))
+        march_r1 = _export(folder, "2025-03", stick, capsys)
+        b.settle(village, alice.id, dt.datetime(2025, 3, 20, 9))
+    argv = ["statement", "export", "--data-dir", str(folder), "--month", "2025-03", "--out", str(stick), "--revision", "2"]
+    assert run(argv) == 0
+    capsys.readouterr()
+    march_r2 = stick / "V02_2025-03_r2.json"
+    town = _town(tmp_path)
+    old_key = verify_statement(march_r1.read_bytes()).fingerprint
+    assert run(["statement", "import", "--data-dir", str(town), str(march_r1), "--trust", old_key]) == 0
+    shutil.rmtree(folder)
+    b.village(folder, "V02").close()
+    assert run(["continue", "--data-dir", str(folder), "--from", str(stick)]) == 0
+    out = capsys.readouterr().out
+    assert "2025-03 是第 2 版: 乡镇若只收到该月较早的版本, 须在更换密钥之前先导入这个文件 (V02_2025-03_r2.json)" in out
+    assert "it must import this file (V02_2025-03_r2.json) before it replaces the key" in out
+    with ClinicSession(folder) as village:
+        b.settle(village, _found_again(village, ALICE).id, dt.datetime(2025, 4, 7, 9))
+        new_key = signing.fingerprint(signing.load_key(key_path(village)))
+    april = _export(folder, "2025-04", tmp_path / "stick", capsys)
+    assert run(["statement", "import", "--data-dir", str(town), str(march_r2)]) == 0  # before the key is replaced
+    argv = ["statement", "replace-key", "--data-dir", str(town), str(april), "--trust", new_key]
+    assert run([*argv, "--reason", "硬盘损坏", "--by", "张会计"]) == 0
+    assert run(["statement", "import", "--data-dir", str(town), str(april)]) == 0
+    capsys.readouterr()
+    with ClinicSession(town) as township:
+        assert [(s.month, s.revision) for s in store.statements(township.db)] == [("2025-03", 2), ("2025-04", 1)]

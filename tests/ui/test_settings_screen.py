@@ -835,6 +835,11 @@ def test_continuing_from_this_months_statement_says_from_when_visits_are_recorde
     assert not screen.confirm_continuation(gaps)
     assert "没有找到 2026-01 的月结: 这些月份在本诊所支付的统筹基金不计入年度限额" in asked[1]
     assert "未能从 2026 年的第一张收据数起" in asked[1] and "中间会空号" in asked[1]
+    assert "更换密钥之前" not in asked[1]  # revision 1: the township holds no earlier one
+    # Revision 2 (a late visit's, perhaps not yet at the township): it must be imported before the key is replaced.
+    second = replace(plan, continuation=replace(plan.continuation, revision=2))
+    assert not screen.confirm_continuation(second)
+    assert f"乡镇若只收到 2026-02 的较早版本, 须在更换密钥之前先导入这个文件 ({plan.path.name})" in asked[2]
     left_out = (("村民丙 (430521195806010019)", "参保类别无效: farmer", "unknown category farmer"),)
     screen._continued(continuation.Continued(plan, "AAAA BBBB", False, 1, left_out))
     note = screen.continue_note.text()
