@@ -122,7 +122,7 @@ import json
 import re
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -772,7 +772,7 @@ class ImportResult:
     plan: FilePlan
     statement_id: int | None = None
     flags: Mapping[str, int] = field(default_factory=dict)
-    """Review flags raised, by code."""
+    """Review flags raised, by code: the file's, and those it raised on later visits imported before."""
     error: UserError | None = None
     """Set when the file was accepted by the plan but refused when applied."""
 
@@ -782,13 +782,16 @@ class ImportResult:
 
 
 def standing_flags(results: Sequence[ImportResult]) -> dict[str, int]:
-    """Review flags raised by an import, by code: the flags of every file it imported.
+    """Review flags raised by an import, by code: the flags of every file it imported, and those
+    each raised on later visits imported before (`_recheck_later`, never on a statement the
+    import supersedes).
 
     One import never files two revisions of a village's month (the plan sees the whole batch:
     an older revision beside a newer one is OLDER and not imported), so every statement it
     imported stands.  A flag just raised has no review decision yet (decisions name the
-    statement, and a statement is new when imported; the same file again imports nothing), so
-    every flag counted here is one 审核 lists as 未处理."""
+    statement, and a statement is new when imported; the same file again imports nothing; a
+    flag added to an earlier statement is a new one), so every flag counted here is one 审核
+    lists as 未处理."""
     flags: dict[str, int] = {}
     for r in results:
         if r.imported:
@@ -812,6 +815,8 @@ class ImportRun:
         self.done = 0
         self._pending: list[_Pending] | None = None
         """The fund of the accepted files from the next on, read when the first is written."""
+        self._written: set[int] = set()
+        """The statements this run wrote, each reviewed with the files after it counted."""
 
     @collector_paused()
     def next(self) -> ImportResult:
@@ -834,8 +839,9 @@ class ImportRun:
                         "数据在预览之后已变化, 此文件未导入, 请重新预览",
                         "the data changed since the dry run; this file was not imported: run it again",
                     )
-                statement_id = _write(conn, session.book, self.own, again, self._pending)
-            return ImportResult(plan, statement_id, store.flag_counts(session.db, statement_id))
+                statement_id, raised = _write(conn, session.book, self.own, again, self._pending, self._written)
+            self._written.add(statement_id)
+            return ImportResult(plan, statement_id, dict(Counter(store.flag_counts(session.db, statement_id)) + raised))
         except UserError as exc:
             return ImportResult(plan, error=exc)
 
@@ -968,9 +974,18 @@ def _batch_fund(db: sqlite3.Connection, book: PolicyBook, plans: Sequence[FilePl
     return pending
 
 
-def _write(conn: sqlite3.Connection, book: PolicyBook, own: Clinic, plan: FilePlan, pending: Sequence[_Pending] = ()) -> int:
+def _write(
+    conn: sqlite3.Connection,
+    book: PolicyBook,
+    own: Clinic,
+    plan: FilePlan,
+    pending: Sequence[_Pending] = (),
+    written: Collection[int] = (),
+) -> tuple[int, Counter[str]]:
     """Write the file's statement, visits and review flags; `pending`: the batch's files still to be
-    written, whose fund the review counts with what the database holds."""
+    written, whose fund the review counts with what the database holds; `written`: the statements
+    the batch wrote before (reviewed with this file counted).  The statement's id, and the flags
+    the file raised on later visits imported before (`_recheck_later`), by code."""
     verified = plan.statement
     assert verified is not None
     body = verified.body
@@ -1046,7 +1061,50 @@ def _write(conn: sqlite3.Connection, book: PolicyBook, own: Clinic, plan: FilePl
     store.insert_visits(conn, visit_rows, item_rows)
     store.mark_reversed(conn, code, outside)
     store.insert_flags(conn, [(statement_id, code, month, *flag) for flag in flags])
-    return statement_id
+    # Not those the batch wrote (reviewed with this file pending) nor those it supersedes yet.
+    superseded = {p.supersedes_id for p in pending if p.supersedes_id is not None}
+    return statement_id, _recheck_later(conn, book, own, parsed, pending, {statement_id, *written, *superseded})
+
+
+_USAGE_FLAGS = frozenset({FLAG_ANNUAL_CAP_EXCEEDED, FLAG_ADJUDICATION_DIFF})
+
+
+def _recheck_later(
+    conn: sqlite3.Connection,
+    book: PolicyBook,
+    own: Clinic,
+    parsed: Sequence[_ParsedVisit],
+    pending: Sequence[_Pending],
+    reviewed: Collection[int],
+) -> Counter[str]:
+    """The usage flags a file raises on later visits of its people imported before it (a village's
+    file sent again after a damaged one, a month sent late): those were reviewed without this
+    file's fund, and the later payment is the one over a cap.  Each such statement's visits of
+    those people are reviewed again in time order with this file counted; a flag is added to that
+    statement where its visit has none of the code yet (one it has stays, with its decision).
+    `reviewed`: statements whose review counted this file already.  The flags added, by code."""
+    first: dict[str, str] = {}
+    for v in parsed:
+        if v.fund:
+            certno, time = v.visit["certno"], v.visit["setl_time"]
+            first[certno] = min(first.get(certno, time), time)
+    raised: Counter[str] = Counter()
+    if not first:
+        return raised
+    year = min(first.values())[:4]
+    later = store.later_fund_visits(conn, first, f"{year}-01-01", f"{year}-12-31")
+    for statement_id in sorted(set(later) - set(reviewed)):
+        verified = verify_statement(store.statement_raw(conn, statement_id))
+        visits = verified.body["visits"]
+        dates = store.settlement_dates(conn, verified.clinic_code, _reversed_elsewhere(visits))
+        theirs = [v for v in _parse_visits(book, visits, dates) if v.visit["certno"] in later[statement_id]]
+        review = _Review(conn, book, own, verified, theirs, pending, written_id=statement_id)
+        review._usage()
+        have = store.flag_keys(conn, statement_id)
+        new = [flag for flag in review.out if flag[2] in _USAGE_FLAGS and (flag[0], flag[2]) not in have]
+        store.insert_flags(conn, [(statement_id, verified.clinic_code, verified.month, *flag) for flag in new])
+        raised.update(flag[2] for flag in new)
+    return raised
 
 
 def _reimbursement_columns(visit: Mapping[str, Any]) -> tuple[str | None, str | None]:
@@ -1093,7 +1151,10 @@ class _Review:
         verified: VerifiedStatement,
         visits: list[_ParsedVisit],
         pending: Sequence[_Pending] = (),
+        written_id: int | None = None,
     ) -> None:
+        """`written_id`: the file's statement when its rows are in the database already (a review
+        again, `_recheck_later`): left out of the others' fund."""
         self.conn, self.book, self.own, self.verified, self.visits = conn, book, own, verified, visits
         self.code = verified.clinic_code
         self.month = verified.month
@@ -1111,7 +1172,7 @@ class _Review:
         since, until = f"{self.year}-01-01", last.isoformat()
         self.history = store.fund_history(
             conn, certnos, since, until, functools.partial(pool_or_own, book),
-            skip=[p.supersedes_id for p in pending if p.supersedes_id is not None],
+            skip=[*(p.supersedes_id for p in pending if p.supersedes_id is not None), *([] if written_id is None else [written_id])],
         )
         more: dict[str, list[store.FundEvent]] = defaultdict(list)
         for certno, events in store.own_fund_history(conn, certnos, since, until).items():

@@ -590,6 +590,28 @@ def insert_flags(conn: sqlite3.Connection, flags: Iterable[Sequence[Any]]) -> No
     )
 
 
+def later_fund_visits(db: DbOrConn, after: Mapping[str, str], date_from: str, date_to: str) -> dict[int, set[str]]:
+    """Statement id -> the ID numbers of `after` (ID number -> setl_time) with a visit that moved
+    the fund settled after that time, its service date in [date_from, date_to]."""
+    found: dict[int, set[str]] = {}
+    for chunk in _chunks(sorted(after)):
+        rows = _plain(db).execute(
+            f"""SELECT DISTINCT statement_id, certno, setl_time FROM statement_visits
+                WHERE certno IN ({', '.join('?' * len(chunk))}) AND service_date BETWEEN ? AND ? AND hifp_pay_fen != 0""",
+            (*chunk, date_from, date_to),
+        )
+        for statement_id, certno, setl_time in rows:
+            if setl_time > after[certno]:
+                found.setdefault(int(statement_id), set()).add(str(certno))
+    return found
+
+
+def flag_keys(db: DbOrConn, statement_id: int) -> set[tuple[str, str]]:
+    """(setl_id, code) of the statement's flags."""
+    rows = db.execute("SELECT setl_id, code FROM review_flags WHERE statement_id = ?", (statement_id,)).fetchall()
+    return {(str(r[0]), str(r[1])) for r in rows}
+
+
 # ---------------------------------------------------------------- review list and totals
 
 

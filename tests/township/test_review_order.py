@@ -161,3 +161,42 @@ def test_a_revision_in_the_import_replaces_its_month_in_the_count(tmp_path: Path
     assert all(r.imported for r in results), [r.plan.describe() for r in results]
     assert _usage_flags(town) == V01_OVERPAID
     town.close()
+
+
+def test_a_later_import_of_earlier_visits_flags_the_later_payment_already_imported(tmp_path: Path) -> None:
+    """V01's March (70.00 on 10 March) imported first, V02's March (280.00 on 5 March) a week later,
+    as a village's damaged file sent again: V01's payment, already imported, is the one flagged
+    (20.00 was left of the 300.00), on V01's statement; V02's is not.  The import of V02 counts the
+    flags it raised.  V02's revision 2 (the same visits) raises nothing twice."""
+    town, files = _two_villages_one_person(tmp_path)
+    trust = [verify_statement(raw).fingerprint for raw in files.values()]
+    assert tw.import_files(town, [("V01.json", files["V01.json"])], trust=trust)[0].imported
+    assert _usage_flags(town) == []
+    (done,) = tw.import_files(town, [("V02.json", files["V02.json"])], trust=trust)
+    assert done.imported, done.plan.describe()
+    assert _usage_flags(town) == V01_OVERPAID
+    v01 = store.current_statement(town.db, "V01", "2025-03")
+    assert v01 is not None
+    assert {f.statement_id for f in store.review_flags(town.db, store.FlagFilter(clinic_code="V01"))} == {v01.id}
+    # V02's own: 王一 is signed with V01 (an emergency at V02); V01's two, raised by this import.
+    assert done.flags == {tw.FLAG_NOT_SIGNED: 1, tw.FLAG_ADJUDICATION_DIFF: 1, tw.FLAG_ANNUAL_CAP_EXCEEDED: 1}
+    with ClinicSession(tmp_path / "v02") as v02:
+        r2 = b.statement_bytes(v02, revision=2)
+    assert tw.import_files(town, [("V02-r2.json", r2)], trust=trust)[0].imported
+    assert _usage_flags(town) == V01_OVERPAID
+    town.close()
+
+
+def test_no_flag_is_raised_on_a_revision_the_same_import_replaces(tmp_path: Path) -> None:
+    """V01's March r1 imported; then V02's March and V01's r2 on one stick: r2's own review flags
+    V01's payment; nothing is raised on r1, which r2 replaces, so the import counts each flag once."""
+    town, files = _two_villages_one_person(tmp_path)
+    trust = [verify_statement(raw).fingerprint for raw in files.values()]
+    assert tw.import_files(town, [("V01.json", files["V01.json"])], trust=trust)[0].imported
+    with ClinicSession(tmp_path / "v01") as v01:
+        r2 = b.statement_bytes(v01, revision=2)
+    results = tw.import_files(town, [("V02.json", files["V02.json"]), ("V01-r2.json", r2)], trust=trust)
+    assert all(r.imported for r in results), [r.plan.describe() for r in results]
+    assert _usage_flags(town) == V01_OVERPAID
+    assert tw.standing_flags(results) == {tw.FLAG_NOT_SIGNED: 1, tw.FLAG_ADJUDICATION_DIFF: 1, tw.FLAG_ANNUAL_CAP_EXCEEDED: 1}
+    town.close()
