@@ -1094,7 +1094,10 @@ def _recheck_later(
     year = min(first.values())[:4]
     later = store.later_fund_visits(conn, first, f"{year}-01-01", f"{year}-12-31")
     for statement_id in sorted(set(later) - set(reviewed)):
-        verified = verify_statement(store.statement_raw(conn, statement_id))
+        try:
+            verified = verify_statement(store.statement_raw(conn, statement_id))
+        except UserError:
+            continue  # a file an older version imported that this one reads otherwise: its review stands
         visits = verified.body["visits"]
         dates = store.settlement_dates(conn, verified.clinic_code, _reversed_elsewhere(visits))
         theirs = [v for v in _parse_visits(book, visits, dates) if v.visit["certno"] in later[statement_id]]

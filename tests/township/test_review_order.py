@@ -200,3 +200,25 @@ def test_no_flag_is_raised_on_a_revision_the_same_import_replaces(tmp_path: Path
     assert _usage_flags(town) == V01_OVERPAID
     assert tw.standing_flags(results) == {tw.FLAG_NOT_SIGNED: 1, tw.FLAG_ADJUDICATION_DIFF: 1, tw.FLAG_ANNUAL_CAP_EXCEEDED: 1}
     town.close()
+
+
+def test_a_stored_file_this_version_reads_otherwise_leaves_its_review_and_the_import_goes_on(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """V01's March, imported by an older version, now refused by the reader (a stricter check): V02's
+    import is not refused for it, and V01's review stays as it was made."""
+    from clinic_app.documents.statement_file import StatementError
+
+    town, files = _two_villages_one_person(tmp_path)
+    trust = [verify_statement(raw).fingerprint for raw in files.values()]
+    assert tw.import_files(town, [("V01.json", files["V01.json"])], trust=trust)[0].imported
+    plans = tw.plan_import(town, [("V02.json", files["V02.json"])], trust)
+
+    def reader(raw: bytes):  # type: ignore[no-untyped-def]
+        if raw == files["V01.json"]:
+            raise StatementError("此版本读不了", "this version cannot read it")
+        return verify_statement(raw)
+
+    monkeypatch.setattr(tw, "verify_statement", reader)
+    (done,) = tw.apply_import(town, plans)
+    assert done.imported and done.error is None
+    assert _usage_flags(town) == []
+    town.close()
