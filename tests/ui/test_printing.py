@@ -347,6 +347,28 @@ def test_a_long_statement_is_previewed_a_few_pages_at_a_time(qtbot, context, wor
     assert 0 not in dialog.rendered
 
 
+def test_an_a4_statement_is_previewed_whole_across_on_a_1024_screen(qtbot, context, worker, monkeypatch, long_statement) -> None:  # type: ignore[no-untyped-def]
+    # The preview was 560 px wide: an A4 page (794 px) showed its left two thirds, 统筹 and 个人 off to
+    # the right, and each of its pages was scrolled sideways to be read.
+    from PySide6.QtCore import QRect
+
+    class Screen:
+        def availableGeometry(self) -> QRect:  # noqa: N802 - Qt's name
+            return QRect(0, 0, 1024, 738)
+
+    monkeypatch.setattr(printing.PreviewDialog, "screen", lambda self: Screen())
+    host = QWidget()
+    qtbot.addWidget(host)
+    dialog = printing.preview_pdf(context, long_statement, "statement", "月结汇总表", host)
+    qtbot.waitUntil(lambda: dialog.loaded is not None, timeout=10000)
+    qtbot.waitExposed(dialog)
+    wait_idle(qtbot, worker)
+    page = dialog._views[0].width()
+    assert dialog.page_scroll.viewport().width() >= page
+    assert 0 <= dialog.x() and dialog.x() + dialog.frameGeometry().width() <= 1024
+    dialog.close()
+
+
 @pytest.mark.parametrize(("free", "height"), [(680, 620), (1040, 700)], ids=["1280x720-taskbar", "1920x1080"])
 def test_the_preview_is_no_taller_than_the_screen_has_room_for(qtbot, context, monkeypatch, free, height) -> None:  # type: ignore[no-untyped-def]
     # 700 px tall on a 720-line screen put 打印 under the taskbar.
