@@ -1039,11 +1039,15 @@ class ClinicSession:
             None,
         )
         policy = self.book.in_force(self.visit_policy_id(), day)
-        if born is None or policy.newborn_grace_months is None:
+        if policy.newborn_grace_months is None:
             raise BadInput(
-                f"{patient.name} 不是新生儿 (未登记出生日期, 或本政策无新生儿自出生享受待遇的规定): 不能补报",
-                f"{patient.name} is not a newborn (no birth date, or the policy has no newborn cover from birth): "
-                "nothing to pay back",
+                f"{policy.name} 没有新生儿自出生享受待遇的规定: 不能补报",
+                f"{policy.name} has no newborn cover from birth: nothing to pay back",
+            )
+        if born is None:
+            raise BadInput(
+                f"{patient.name} 未登记出生日期: 不能按新生儿补报",
+                f"{patient.name} has no birth date recorded: not paid back as a newborn's visit",
             )
         if enrolment is None:
             raise BadInput(

@@ -252,3 +252,17 @@ def test_a_visit_settled_under_the_enrolment_is_not_paid_back_when_a_void_frees_
     session.void(big, "收错了", shaoguan.operator, dt.datetime(2026, 4, 28, 11, 0))
     # Settled again now, 04-27's visit would pay 70.00: not a newborn's visit settled without the enrolment.
     _refused(shaoguan, capped, "2026-04-28T11:30:00", "after the enrolment.*settled as enrolled")
+
+
+def test_a_baby_under_a_policy_without_newborn_cover_is_refused_for_that_reason(tmp_path: Path) -> None:
+    # A one-month-old with a birth date was told 不是新生儿 (no birth date, or no such rule): it is a
+    # newborn, and a doctor reading that looks for a birth date that is there.
+    with opened(tmp_path, "shaoyang-resident-2019", False) as shaoyang:
+        baby = _baby(shaoyang)
+        first = _visit(shaoyang, baby, "2026-03-20T09:00:00")
+        _enrol(shaoyang, baby, dt.date(2026, 4, 1))
+        with pytest.raises(BadInput) as refused:
+            shaoyang.session.newborn_pay_back(first, shaoyang.operator, dt.datetime(2026, 4, 6, 10, 0))
+        assert "不是新生儿" not in refused.value.zh and "出生日期" not in refused.value.zh
+        assert "邵阳市城乡居民医保普通门诊统筹 没有新生儿" in refused.value.zh
+        assert "has no newborn cover from birth" in refused.value.en
