@@ -570,12 +570,16 @@ class _Generator:
         base, spread = self.signing
         for person in people:
             signed_odds = base + spread * self.rng.random()
+            # Not before the first enrolment: a newborn's, or a baby of the months before the demo
+            # registered within weeks of birth (not in the autumn before it was born).
+            earliest = person.enrol_day or person.born + dt.timedelta(days=14)
             enrolments = []
             for year in range(self.first.year, self.last.year + 1):
                 if person.enrol_day and year < person.enrol_day.year:
                     continue
                 signed = self.rng.random() < signed_odds + 0.03 * (year - self.first.year)
                 enrolled_on = person.enrol_day if person.enrol_day and year == person.enrol_day.year else dt.date(year - 1, self.rng.randrange(9, 13), self.rng.randrange(1, 29))
+                enrolled_on = max(enrolled_on, earliest)
                 village = {"here": self.code, "other_village": self.other_village, "township": ""}[person.home]
                 if self.options.role == "township":
                     village = "" if person.home != "other_village" else self.other_village

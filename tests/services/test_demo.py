@@ -13,6 +13,7 @@ import pytest
 from stdnum.cn import ric
 
 from clinic_app.cli import run
+from clinic_app.domain.copay import add_months
 from clinic_app.domain.identity import parse_resident_id
 from clinic_app.errors import BadInput
 from clinic_app.services.demo import (
@@ -66,6 +67,28 @@ def test_every_patient_has_a_valid_id_number_and_a_phone(demo: ClinicSession) ->
         assert address.startswith("湖南省邵阳市邵阳县") and household
     ages = [(dt.date(2026, 2, 28) - dt.date.fromisoformat(r[1])).days // 365 for r in rows]
     assert min(ages) < 2 and max(ages) > 70  # newborns to the old
+
+
+def test_babies_are_enrolled_after_birth_mostly_within_six_months(tmp_path: Path) -> None:
+    # Shaoguan (the newborn rule), November 2024 to October 2026: babies born in the year before, and during.
+    demo = _build(tmp_path, DemoOptions(until=(2026, 10), years=2, seed=1, clinic_code="H440203101009", visits_per_day=20))
+    rows = [
+        tuple(r)
+        for r in demo.db.execute(
+            "SELECT p.id, p.birth_date, e.year, e.enrolled_on FROM enrolments e JOIN patients p ON p.id = e.patient_id"
+            " ORDER BY p.id, e.year"
+        )
+    ]
+    # No one is enrolled before being born (a baby of the months before the demo was, in the autumn before).
+    assert [r for r in rows if r[3] < r[1]] == []
+    # A year's enrolment is not dated before an earlier year's (a newborn's next year paid before its first).
+    assert [(a, b) for a, b in itertools.pairwise(rows) if a[0] == b[0] and b[3] < a[3]] == []
+    # 韶医保规〔2023〕2号 第八条(一): most babies born during the demo are enrolled within 6 months, some later.
+    first = {pid: (dt.date.fromisoformat(born), dt.date.fromisoformat(on)) for pid, born, _, on in reversed(rows)}
+    babies = [(born, on) for born, on in first.values() if born >= dt.date(2024, 11, 1)]
+    within = sum(on <= add_months(born, 6) for born, on in babies)
+    assert len(babies) > 5 and 0.6 <= within / len(babies) < 1
+    demo.close()
 
 
 def test_the_ledger_is_whole_and_chained(demo: ClinicSession) -> None:
