@@ -346,6 +346,7 @@ class VisitScreen(QWidget):
             self.tr("身份证号 / 姓名 / 拼音首字母 / 电话 (F2)"),
         )
         self.patient_search.chosen.connect(self.choose_patient)
+        self.patient_search.unmatched.connect(self._no_one_found)
         self.new_patient_button = QPushButton(self.tr("新患者…"))
         self.new_patient_button.clicked.connect(self.register_patient)
         self.card = PatientCard()
@@ -574,6 +575,11 @@ class VisitScreen(QWidget):
         dialog.accepted.connect(lambda: self._registered(dialog.result_value))
         self.dialog = dialog
         dialog.open()
+
+    def _no_one_found(self, text: str) -> None:
+        """Enter on a search that found no one: said, and 新患者… (starting from the text) is next."""
+        emit(self.context.info_reported, self.tr("没有找到 “{text}”: 按 Enter 登记新患者").format(text=text))
+        self.new_patient_button.setFocus()
 
     def _registered(self, patient: PatientRecord) -> None:
         emit(self.context.data_changed, "patient")

@@ -1968,7 +1968,7 @@ This clinic's key fingerprint (the township checks it):
     <message>
         <location filename="../../clinic_app/ui/printing.py" line="202" />
         <location filename="../../clinic_app/ui/printing.py" line="311" />
-        <location filename="../../clinic_app/ui/printing.py" line="387" />
+        <location filename="../../clinic_app/ui/printing.py" line="388" />
         <source>打印</source>
         <translation>Print</translation>
     </message>
@@ -1984,7 +1984,7 @@ This clinic's key fingerprint (the township checks it):
     </message>
     <message>
         <location filename="../../clinic_app/ui/printing.py" line="320" />
-        <location filename="../../clinic_app/ui/printing.py" line="393" />
+        <location filename="../../clinic_app/ui/printing.py" line="394" />
         <source>另存为 PDF…</source>
         <translation>Save as PDF…</translation>
     </message>
@@ -1994,33 +1994,33 @@ This clinic's key fingerprint (the township checks it):
         <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="389" />
-        <location filename="../../clinic_app/ui/printing.py" line="498" />
+        <location filename="../../clinic_app/ui/printing.py" line="390" />
+        <location filename="../../clinic_app/ui/printing.py" line="518" />
         <source>默认打印机</source>
         <translation>default printer</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="390" />
+        <location filename="../../clinic_app/ui/printing.py" line="391" />
         <source>共 {pages} 页 · 打印到: {printer}</source>
         <translation>{pages} page(s) · printer: {printer}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="395" />
+        <location filename="../../clinic_app/ui/printing.py" line="396" />
         <source>共 {pages} 页 · 没有找到打印机, 可另存为 PDF 拿到别处打印</source>
         <translation>{pages} page(s) · no printer found: save as PDF and print it elsewhere</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="488" />
+        <location filename="../../clinic_app/ui/printing.py" line="508" />
         <source>正在打印…</source>
         <translation>Printing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="498" />
+        <location filename="../../clinic_app/ui/printing.py" line="518" />
         <source>已发送到打印机 {printer}</source>
         <translation>Sent to the printer {printer}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="522" />
+        <location filename="../../clinic_app/ui/printing.py" line="542" />
         <source>已保存 {path}</source>
         <translation>Saved {path}</translation>
     </message>
@@ -2028,37 +2028,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReceiptPreview</name>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="532" />
+        <location filename="../../clinic_app/ui/printing.py" line="552" />
         <source>收据预览 (重打)</source>
         <translation>Receipt preview (reprint)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="532" />
+        <location filename="../../clinic_app/ui/printing.py" line="552" />
         <source>收据预览</source>
         <translation>Receipt preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="536" />
+        <location filename="../../clinic_app/ui/printing.py" line="556" />
         <source>58mm 热敏纸</source>
         <translation>58 mm thermal roll</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="536" />
+        <location filename="../../clinic_app/ui/printing.py" line="556" />
         <source>80mm 热敏纸</source>
         <translation>80 mm thermal roll</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="536" />
+        <location filename="../../clinic_app/ui/printing.py" line="556" />
         <source>A5 纸</source>
         <translation>A5 sheet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="540" />
+        <location filename="../../clinic_app/ui/printing.py" line="560" />
         <source>收据格式</source>
         <translation>Receipt layout</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="565" />
+        <location filename="../../clinic_app/ui/printing.py" line="585" />
         <source>收据上 {n} 个字没有字体可以显示, 已印为 〓: {chars}</source>
         <translation>{n} character(s) on the receipt are in no font and print as 〓: {chars}</translation>
     </message>
@@ -3176,38 +3176,38 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
         <translation>ID no. / name / pinyin / phone (F2)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="349" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="350" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="352" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="353" />
         <source>查找患者</source>
         <translation>Find patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="360" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="361" />
         <source>转诊…</source>
         <translation>Referral…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="362" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="363" />
         <source>外院票据报销…</source>
         <translation>Outside receipt…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="372" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="373" />
         <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
         <translation>Item code / name / pinyin initials (F3)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="379" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="380" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="99" />
-        <location filename="../../clinic_app/ui/visit_screen.py" line="387" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="388" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
@@ -3247,117 +3247,122 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="411" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="412" />
         <source>收费项目 (Enter 改数量, Delete 删除选中行)</source>
         <translation>Items (Enter changes the quantity, Delete removes the line)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="420" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="421" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="426" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="427" />
         <source>账户持有人 (姓名/关系)</source>
         <translation>Account holder (name / relation)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="433" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="434" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="434" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="435" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="435" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="436" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="447" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="448" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="451" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="452" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="454" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="455" />
         <source>新接诊 (Ctrl+N)</source>
         <translation>New visit (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="589" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="581" />
+        <source>没有找到 “{text}”: 按 Enter 登记新患者</source>
+        <translation>No one found for “{text}”: press Enter to register a new patient</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="595" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="648" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="654" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="753" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="759" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="794" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="800" />
         <source>日期已变为 {day}</source>
         <translation>the date is now {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="796" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="802" />
         <source>患者的记录已有变化</source>
         <translation>the patient's records changed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="798" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="804" />
         <source>金额已重新计算 ({why}): 统筹支付 {old_fund} → {fund} 元, 个人支付 {old_patient} → {patient} 元</source>
         <translation>Amounts recalculated ({why}): fund {old_fund} → {fund}, patient {old_patient} → {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="802" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="808" />
         <source>尚未结算: 请告知患者新的金额, 再按 Ctrl+Enter 结算。</source>
         <translation>Not settled yet: tell the patient the new amounts, then press Ctrl+Enter again to settle.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="829" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="835" />
         <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="835" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="841" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="885" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="891" />
         <source>已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元</source>
         <translation>Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="893" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="899" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="916" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="922" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="922" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="928" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="912" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="918" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>
