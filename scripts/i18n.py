@@ -486,7 +486,7 @@ EN = {
     "冲销原因": "Reason", "请填写冲销原因": "Enter the reason for the reversal", "不冲销": "Don't reverse",
     "冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。":
         "Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.",
-    "没有找到 “{text}”: 按 Enter 登记新患者": "No one found for “{text}”: press Enter to register a new patient",
+    "没有找到 “{text}”: 按 Enter 登记新患者": "No one found for \"{text}\": press Enter to register a new patient",
 }
 
 # Where one Chinese word needs two English ones: (context, source) -> English, before EN.

@@ -3294,7 +3294,7 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
     <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="581" />
         <source>没有找到 “{text}”: 按 Enter 登记新患者</source>
-        <translation>No one found for “{text}”: press Enter to register a new patient</translation>
+        <translation>No one found for "{text}": press Enter to register a new patient</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="595" />
