@@ -579,7 +579,8 @@ class VisitScreen(QWidget):
     def _no_one_found(self, text: str) -> None:
         """Enter on a search that found no one: said, and 新患者… (starting from the text) is next."""
         emit(self.context.info_reported, self.tr("没有找到 “{text}”: 按 Enter 登记新患者").format(text=text))
-        self.new_patient_button.setFocus()
+        # Once this Enter is done: the search passes it on to the window, which presses the focused button.
+        QTimer.singleShot(0, self.new_patient_button.setFocus)
 
     def _registered(self, patient: PatientRecord) -> None:
         emit(self.context.data_changed, "patient")

@@ -280,3 +280,22 @@ def test_ctrl_enter_saves_the_patient_form_from_any_field(qtbot, context, sessio
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert dialog.result_value.name == "赵六"
+
+
+def test_enter_on_a_search_that_finds_no_one_says_so_and_the_next_opens_new_patient(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    """Enter on a name or number found nowhere did nothing, not a word.  Now it says so and the
+    focus goes to 新患者…: the next Enter opens it (starting from the text), not this one."""
+    window = active_window(qtbot, context, worker)
+    visit = window.visit
+    said: list[str] = []
+    context.info_reported.connect(said.append)
+    with qtbot.waitSignal(visit.patient_search.results_shown, timeout=5000):
+        qtbot.keyClicks(QApplication.focusWidget(), "13912345678")
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is visit.new_patient_button, timeout=5000)
+    assert said and "13912345678" in said[-1]
+    assert visit.dialog is None and visit.patient is None
+    press(qtbot, Qt.Key.Key_Return)
+    dialog = visit.dialog
+    assert isinstance(dialog, PatientDialog) and dialog.phone.text() == "13912345678"
+    dialog.reject()
