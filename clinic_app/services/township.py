@@ -772,7 +772,10 @@ class ImportResult:
     plan: FilePlan
     statement_id: int | None = None
     flags: Mapping[str, int] = field(default_factory=dict)
-    """Review flags raised, by code: the file's, and those it raised on later visits imported before."""
+    """Review flags raised on the file's visits, by code."""
+    earlier_flags: Mapping[str, int] = field(default_factory=dict)
+    """Review flags the file raised on later visits imported before it, on their statements
+    (`_recheck_later`), by code."""
     error: UserError | None = None
     """Set when the file was accepted by the plan but refused when applied."""
 
@@ -795,7 +798,7 @@ def standing_flags(results: Sequence[ImportResult]) -> dict[str, int]:
     flags: dict[str, int] = {}
     for r in results:
         if r.imported:
-            for code, count in r.flags.items():
+            for code, count in (*r.flags.items(), *r.earlier_flags.items()):
                 flags[code] = flags.get(code, 0) + count
     return flags
 
@@ -841,7 +844,7 @@ class ImportRun:
                     )
                 statement_id, raised = _write(conn, session.book, self.own, again, self._pending, self._written)
             self._written.add(statement_id)
-            return ImportResult(plan, statement_id, dict(Counter(store.flag_counts(session.db, statement_id)) + raised))
+            return ImportResult(plan, statement_id, store.flag_counts(session.db, statement_id), dict(raised))
         except UserError as exc:
             return ImportResult(plan, error=exc)
 

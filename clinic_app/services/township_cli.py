@@ -183,6 +183,11 @@ def cmd_statement_import(args: argparse.Namespace) -> int:
                 if result.error is None:
                     for code, count in result.flags.items():
                         print(f"  待审核 / to review: {code} {flag_name(code)} / {flag_name(code, 'en')}: {count}")
+                    for code, count in result.earlier_flags.items():
+                        print(
+                            "  待审核 (之前导入的月结上较晚的就诊) / to review (later visits on statements imported before): "
+                            f"{code} {flag_name(code)} / {flag_name(code, 'en')}: {count}"
+                        )
     if failed or any(p.action == UNTRUSTED for p in plans):
         return 1
     return 2 if rejected or any(p.action == REJECT for p in plans) else 0

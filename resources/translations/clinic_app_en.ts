@@ -755,160 +755,165 @@ Please give this log file to support:
         <translation>Imported, nothing to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="94" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="96" />
+        <source>; 之前导入的月结上较晚的就诊另有 {n} 条</source>
+        <translation>; {n} more on later visits in statements imported before</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="99" />
         <source>签名密钥尚未登记, 指纹 {fp}: 核对后信任</source>
         <translation>Signing key not registered, fingerprint {fp}: compare, then trust</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="98" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="103" />
         <source>与本批的 {name} 内容相同, 只导入一次</source>
         <translation>Same content as {name} in this batch: imported once</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="102" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="107" />
         <source>较旧的第 {old} 版, 本批有第 {new} 版, 不导入</source>
         <translation>Older revision {old}: revision {new} is in this batch, not imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="106" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="111" />
         <source>较旧的第 {old} 版 (已有第 {new} 版), 已被替换, 不导入</source>
         <translation>Older revision {old} (revision {new} is in): superseded, not imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="110" />
-        <location filename="../../clinic_app/ui/township/importing.py" line="334" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="115" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="339" />
         <source>与已导入的文件相同, 不再导入</source>
         <translation>Same as a file already imported: not imported again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="125" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="130" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="126" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="131" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="127" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="132" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="128" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="133" />
         <source>版本</source>
         <translation>Revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="129" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="134" />
         <source>结算笔数</source>
         <translation>Settlements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="130" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="135" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="131" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="136" />
         <source>处理</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="132" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="137" />
         <source>说明</source>
         <translation>Detail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="245" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="250" />
         <source>选择月结文件…</source>
         <translation>Choose statement files…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="248" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="253" />
         <source>更换该村密钥…</source>
         <translation>Replace the village's key…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="252" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="257" />
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="255" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="260" />
         <source>选择村卫生室导出的月结数据文件 (*.json), 先预览, 确认后导入。</source>
         <translation>Choose the statement data files (*.json) the village clinics exported; preview first, then import.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="276" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="281" />
         <source>%v / %m 个文件</source>
         <translation>%v / %m files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="282" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="287" />
         <source>导出用量快照…</source>
         <translation>Export usage snapshot…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="285" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="290" />
         <source>导入各村月结后, 把本年每人已用的统筹基金交回各村 (U 盘), 村里接诊时年度限额会算上在别处用的。</source>
         <translation>After importing the villages' statements, hand back each person's fund used this year to the villages (USB stick): their annual caps then count what was used elsewhere.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="303" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="308" />
         <source>选择月结数据文件</source>
         <translation>Choose statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="303" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="308" />
         <source>月结数据 (*.json)</source>
         <translation>Statement data (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="350" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="355" />
         <source>预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)</source>
         <translation>Preview: {n} files, {ok} to import, {same} already imported, {old} older revisions, {copies} copies, {keys} keys to check, {bad} rejected (nothing written yet)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="371" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="376" />
         <source>拒收 {name}: {why}</source>
         <translation>Refused {name}: {why}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="375" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="380" />
         <source>另有 {n} 个拒收的文件, 原因见上表“说明”</source>
         <translation>{n} more files refused, each with its reason in the table's Detail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="438" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="443" />
         <source>已更换 {name} ({code}) 的密钥: {old} → {new}。旧密钥签名的月结仍有效, 之后用旧密钥签名的文件拒收。</source>
         <translation>The key of {name} ({code}) was replaced: {old} → {new}. Statements signed with the old key stay valid; files signed with it from now on are refused.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="478" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="483" />
         <source>注意: 上面预览的 {n} 个月结还没有导入, 快照不含它们; 导入后请重新导出快照。</source>
         <translation>Note: the {n} statements previewed above are not imported yet and the snapshot leaves them out; export it again after importing.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="530" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="535" />
         <source>导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个。</source>
         <translation>Import done: {ok} files imported, {bad} not imported, {same} already imported, {old} older revisions, {copies} copies.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="449" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="454" />
         <source>导出用量快照到文件夹 (U 盘)</source>
         <translation>Export the usage snapshot to a folder (USB stick)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="471" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="476" />
         <source>已导出 {year} 年用量快照: {path}
 {people} 人, {rows} 行。乡镇卫生院密钥指纹 (村医第一次导入时核对): {fingerprint}</source>
         <translation>Exported the {year} usage snapshot: {path}
 {people} people, {rows} rows. Township key fingerprint (the village doctor checks it on the first import): {fingerprint}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="536" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="541" />
         <source>待审核 {n} 条:</source>
         <translation>{n} to review:</translation>
     </message>
@@ -2205,59 +2210,59 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReplaceKeyDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="180" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="185" />
         <source>村医在电话中读出的新指纹</source>
         <translation>The new fingerprint the village doctor reads out on the phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="182" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="187" />
         <source>例如: 电脑被盗, 密钥可能外泄</source>
         <translation>e.g. the PC was stolen, the key may be in other hands</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="184" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="189" />
         <source>核对后输入新指纹:</source>
         <translation>New fingerprint, once checked:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="185" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="190" />
         <source>更换原因:</source>
         <translation>Reason:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="186" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="191" />
         <source>经办人:</source>
         <translation>Done by:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="188" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="193" />
         <source>更换村卫生室密钥</source>
         <translation>Replace a village clinic's key</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="189" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="194" />
         <source>{name} ({code}) 登记的旧密钥 ({day} 登记):
 {old}</source>
         <translation>The key registered for {name} ({code}) (on {day}):
 {old}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="193" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="198" />
         <source>只有村卫生室因原密钥可能外泄 (电脑或备份丢失) 而换了新密钥时才更换。请打电话给村医, 请他读出村里月结报表 (PDF) 上的“密钥指纹”, 与上面的新指纹逐组核对; 一致才在下面输入新指纹、写明原因。更换后旧密钥留档: 用它已导入的月结仍有效, 之后用旧密钥签名的文件一律拒收。</source>
         <translation>Replace it only if the village clinic made a new key because its old one may be in other hands (a PC or a backup lost). Phone the village doctor, have them read out the key fingerprint printed on the village's statement (PDF) and compare it with the new fingerprint above group by group; only if they match, type the new fingerprint below and give the reason. The old key stays on record: statements imported under it stay valid, files signed with it from now on are refused.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="200" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="205" />
         <source>文件中的新密钥指纹:</source>
         <translation>The file's new key fingerprint:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="201" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="206" />
         <source>更换密钥(&amp;R)</source>
         <translation>&amp;Replace the key</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="205" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="210" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -3153,17 +3158,17 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>TrustDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="159" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="164" />
         <source>核对村卫生室密钥指纹</source>
         <translation>Check the village clinic's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="160" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="165" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="163" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="168" />
         <source>请把上面的指纹与该村月结报表 (PDF) 上打印的“密钥指纹”逐组核对, 最好当面或电话与村医确认。完全一致才点“信任此密钥”: 该村的文件随后列入预览, 点“导入”才会写入。不一致请点“不信任”, 不要导入, 并与村卫生室联系。</source>
         <translation>Compare the fingerprint above, group by group, with the key fingerprint printed on the village's statement PDF, best with the village doctor in person or by phone. Press "Trust this key" only if they match exactly: the village's files then show in the preview, and only "Import" writes them. Otherwise press "Do not trust", do not import, and contact the clinic.</translation>
     </message>

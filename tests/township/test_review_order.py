@@ -179,10 +179,13 @@ def test_a_later_import_of_earlier_visits_flags_the_later_payment_already_import
     assert v01 is not None
     assert {f.statement_id for f in store.review_flags(town.db, store.FlagFilter(clinic_code="V01"))} == {v01.id}
     # V02's own: 王一 is signed with V01 (an emergency at V02); V01's two, raised by this import.
-    assert done.flags == {tw.FLAG_NOT_SIGNED: 1, tw.FLAG_ADJUDICATION_DIFF: 1, tw.FLAG_ANNUAL_CAP_EXCEEDED: 1}
+    assert done.flags == {tw.FLAG_NOT_SIGNED: 1}
+    assert done.earlier_flags == {tw.FLAG_ADJUDICATION_DIFF: 1, tw.FLAG_ANNUAL_CAP_EXCEEDED: 1}
+    assert tw.standing_flags([done]) == {tw.FLAG_NOT_SIGNED: 1, tw.FLAG_ADJUDICATION_DIFF: 1, tw.FLAG_ANNUAL_CAP_EXCEEDED: 1}
     with ClinicSession(tmp_path / "v02") as v02:
         r2 = b.statement_bytes(v02, revision=2)
-    assert tw.import_files(town, [("V02-r2.json", r2)], trust=trust)[0].imported
+    (again,) = tw.import_files(town, [("V02-r2.json", r2)], trust=trust)
+    assert again.imported and again.earlier_flags == {}
     assert _usage_flags(town) == V01_OVERPAID
     town.close()
 

@@ -469,3 +469,29 @@ def test_a_quoted_folder_ending_in_a_backslash_is_that_folder(tmp_path: Path, ca
     assert set(stick.rglob("*")) > before
     out, err = capsys.readouterr()
     assert err == "" and '"' not in out, out
+
+
+def test_the_flags_an_import_raises_on_statements_imported_before_are_said_apart(tmp_path: Path, capsys) -> None:
+    """V02's March, imported after V01's, makes V01's later payment one over the cap: the line
+    under V02's file says those two flags are on the statements imported before, not V02's."""
+    from tests.township.test_review_order import _two_villages_one_person
+
+    town_session, files = _two_villages_one_person(tmp_path)
+    town_session.close()
+    town = str(tmp_path / "town")
+    paths = {}
+    for name, raw in files.items():
+        paths[name] = tmp_path / name
+        paths[name].write_bytes(raw)
+    trust = [a for raw in files.values() for a in ("--trust", verify_statement(raw).fingerprint)]
+    assert run(["statement", "import", "--data-dir", town, *trust, str(paths["V01.json"])]) == 0
+    capsys.readouterr()
+    assert run(["statement", "import", "--data-dir", town, *trust, str(paths["V02.json"])]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1:] == [
+        "  待审核 / to review: FLAG_NOT_SIGNED 未在本乡镇/本村签约 / not signed with this township or village: 1",
+        "  待审核 (之前导入的月结上较晚的就诊) / to review (later visits on statements imported before): "
+        "FLAG_ADJUDICATION_DIFF 乡镇复核金额不一致 / township re-adjudication differs: 1",
+        "  待审核 (之前导入的月结上较晚的就诊) / to review (later visits on statements imported before): "
+        "FLAG_ANNUAL_CAP_EXCEEDED 超年度限额 / annual cap exceeded across the township: 1",
+    ]

@@ -647,3 +647,28 @@ def test_the_summary_names_each_refused_file_and_why(qtbot, tmp_path, town, town
     with qtbot.waitSignal(screen.import_finished, timeout=20000):
         screen.import_button.click()
     assert "未导入 1 个" in screen.summary.text() and said in screen.summary.text().splitlines()
+
+
+def test_a_file_s_row_says_the_flags_it_raised_on_statements_imported_before(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
+    """V01's March imported, then V02's: V02's row says its own flag, and the two on V01's later
+    payment apart (the 审核 list shows them under V01)."""
+    from clinic_app.services import township as tw
+    from tests.township.test_review_order import _two_villages_one_person
+
+    town, files = _two_villages_one_person(tmp_path)
+    tw.import_files(town, [("V01.json", files["V01.json"])], trust=[fingerprint(raw) for raw in files.values()])
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    (usb / "V02.json").write_bytes(files["V02.json"])
+    context = AppContext(town, worker, "zh", clock=lambda: dt.datetime(2025, 4, 10, 9))
+    screen = ImportScreen(context)
+    qtbot.addWidget(screen)
+    screen.trust_asked.connect(lambda dialog: dialog.trust_button.click())
+    with qtbot.waitSignal(screen.planned, timeout=10000):
+        screen.choose_files([usb / "V02.json"])
+    qtbot.waitUntil(lambda: screen.import_button.isEnabled() and screen.dialog is None, timeout=10000)
+    with qtbot.waitSignal(screen.import_finished, timeout=20000):
+        screen.import_button.click()
+    assert screen.model.index(0, 7).data() == "已导入, 待审核 1 条; 之前导入的月结上较晚的就诊另有 2 条"
+    assert "待审核 3 条:" in screen.summary.text()
+    town.close()

@@ -89,7 +89,12 @@ def _detail(row: FileRow, language: str) -> str:
             return QCoreApplication.translate("ImportScreen", "未导入: {why}").format(why=result.error.message(language))
         if result.imported:
             flags = sum(result.flags.values())
-            return QCoreApplication.translate("ImportScreen", "已导入, 待审核 {n} 条").format(n=flags) if flags else QCoreApplication.translate("ImportScreen", "已导入, 无待审核")
+            said = QCoreApplication.translate("ImportScreen", "已导入, 待审核 {n} 条").format(n=flags) if flags else QCoreApplication.translate("ImportScreen", "已导入, 无待审核")
+            earlier = sum(result.earlier_flags.values())
+            if earlier:
+                # Flags on later payments imported before: the 审核 list shows them under their village.
+                said += QCoreApplication.translate("ImportScreen", "; 之前导入的月结上较晚的就诊另有 {n} 条").format(n=earlier)
+            return said
     if plan.action == UNTRUSTED:
         return QCoreApplication.translate("ImportScreen", "签名密钥尚未登记, 指纹 {fp}: 核对后信任").format(fp=plan.fingerprint)
     if plan.error is not None:
