@@ -82,6 +82,9 @@ class SnapshotExport:
     rows: int
     people: int
     fingerprint: str
+    missing: tuple[tuple[str, str], ...] = ()
+    """(village, month) of the year not in it: a village's month with no statement imported, up to
+    the latest month imported (`missing_months`); hand the snapshot back again once they are in."""
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,33 @@ def export_snapshot(session: ClinicSession, out: Path, year: int | None = None, 
         raise UserError(f"无法写入 {out}: {os_reason(exc)[0]}", f"cannot write {out}: {os_reason(exc)[1]}") from None
     with transaction(session.db) as conn:
         keep_key(conn, session, key)
-    return SnapshotExport(out, year, len(rows), len({r[0] for r in rows}), signing.fingerprint(raw_public))
+    return SnapshotExport(
+        out, year, len(rows), len({r[0] for r in rows}), signing.fingerprint(raw_public), missing_months(session, year)
+    )
+
+
+def missing_months(session: ClinicSession, year: int) -> tuple[tuple[str, str], ...]:
+    """(village name, month) of `year` with no statement imported, for each village from its first
+    month that year (January if it sent one before) to the latest month any village's is in."""
+    sent: dict[str, set[str]] = {}
+    names: dict[str, str] = {}
+    for row in store.statements(session.db):
+        sent.setdefault(row.clinic_code, set()).add(row.month)
+        names[row.clinic_code] = row.clinic_name
+    months = [m for found in sent.values() for m in found if m.startswith(f"{year:04d}-")]
+    if not months:
+        return ()
+    latest = int(max(months)[5:])
+    missing = []
+    for code in sorted(sent):
+        mine = sent[code]
+        before = min(mine) < f"{year:04d}-01"
+        this_year = [int(m[5:]) for m in mine if m.startswith(f"{year:04d}-")]
+        if not before and not this_year:
+            continue
+        first = 1 if before else min(this_year)
+        missing += [(names[code], f"{year:04d}-{m:02d}") for m in range(first, latest + 1) if f"{year:04d}-{m:02d}" not in mine]
+    return tuple(missing)
 
 
 def _bad(zh: str, en: str) -> SnapshotError:

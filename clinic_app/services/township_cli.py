@@ -266,6 +266,9 @@ def cmd_snapshot_export(args: argparse.Namespace) -> int:
         f"  {result.people} 人, {result.rows} 行 / people {result.people}, rows {result.rows}\n"
         f"  乡镇密钥指纹 / township key fingerprint: {result.fingerprint}"
     )
+    if result.missing:
+        months = "、".join(f"{name} {month}" for name, month in result.missing)
+        print(f"  快照不含这些尚未导入的月结 / not in the snapshot, statements not imported: {months}")
     return 0
 
 

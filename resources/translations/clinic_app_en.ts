@@ -891,12 +891,17 @@ Please give this log file to support:
         <translation>The key of {name} ({code}) was replaced: {old} → {new}. Statements signed with the old key stay valid; files signed with it from now on are refused.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="483" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="481" />
+        <source>注意: 快照不含这些尚未导入的月结: {months}; 导入后请重新导出快照。</source>
+        <translation>Note: the snapshot does not hold these statements, not imported: {months}; export it again once they are imported.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="488" />
         <source>注意: 上面预览的 {n} 个月结还没有导入, 快照不含它们; 导入后请重新导出快照。</source>
         <translation>Note: the {n} statements previewed above are not imported yet and the snapshot leaves them out; export it again after importing.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="535" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="540" />
         <source>导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个。</source>
         <translation>Import done: {ok} files imported, {bad} not imported, {same} already imported, {old} older revisions, {copies} copies.</translation>
     </message>
@@ -913,7 +918,7 @@ Please give this log file to support:
 {people} people, {rows} rows. Township key fingerprint (the village doctor checks it on the first import): {fingerprint}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="541" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="546" />
         <source>待审核 {n} 条:</source>
         <translation>{n} to review:</translation>
     </message>

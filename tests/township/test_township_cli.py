@@ -495,3 +495,23 @@ def test_the_flags_an_import_raises_on_statements_imported_before_are_said_apart
         "  待审核 (之前导入的月结上较晚的就诊) / to review (later visits on statements imported before): "
         "FLAG_ANNUAL_CAP_EXCEEDED 超年度限额 / annual cap exceeded across the township: 1",
     ]
+
+
+def test_the_snapshot_export_names_the_months_it_does_not_hold(tmp_path: Path, capsys) -> None:
+    """V01 sent March and April, V02 March only: the output says V02's April is not in the snapshot."""
+    with b.township(tmp_path / "town") as town:
+        b.enrol(town, "王一", b.resident_id(1), "V01")
+    march, fingerprint = _village_file(tmp_path, "V01", 1)
+    with ClinicSession(tmp_path / "V01") as session:
+        patient = session.find_patients(b.resident_id(1))[0]
+        b.settle(session, patient.id, dt.datetime(2025, 4, 2, 9))
+        april = tmp_path / "V01_2025-04_r1.json"
+        april.write_bytes(b.statement_bytes(session, "2025-04"))
+    other, other_fingerprint = _village_file(tmp_path, "V02", 2)
+    town_dir = str(tmp_path / "town")
+    trust = ["--trust", fingerprint, "--trust", other_fingerprint]
+    assert run(["statement", "import", "--data-dir", town_dir, *trust, str(march), str(april), str(other)]) == 0
+    capsys.readouterr()
+    assert run(["snapshot", "export", "--data-dir", town_dir, "--out", str(tmp_path / "s.json"), "--year", "2025"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == "  快照不含这些尚未导入的月结 / not in the snapshot, statements not imported: V02村卫生站 2025-04"

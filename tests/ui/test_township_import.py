@@ -672,3 +672,18 @@ def test_a_file_s_row_says_the_flags_it_raised_on_statements_imported_before(qtb
     assert screen.model.index(0, 7).data() == "已导入, 待审核 1 条; 之前导入的月结上较晚的就诊另有 2 条"
     assert "待审核 3 条:" in screen.summary.text()
     town.close()
+
+
+def test_the_snapshot_says_which_villages_months_it_does_not_hold(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]
+    """南村 sent March and April, 北村 March only: the snapshot handed back lacks 北村's April (its
+    people's fund there), and its note says so, to hand it back again once that month is in."""
+    files = village_files(tmp_path)
+    bring(town, *[(p.name, p.read_bytes()) for p in files["V201"] + files["V202"]])
+    screen = ImportScreen(town_context)
+    qtbot.addWidget(screen)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    with qtbot.waitSignal(screen.snapshot_exported, timeout=10000) as done:
+        screen.export_snapshot(stick)
+    assert done.args[0].missing == (("北村卫生室", "2025-04"),)
+    assert "注意: 快照不含这些尚未导入的月结: 北村卫生室 2025-04; 导入后请重新导出快照。" in screen.snapshot_note.text().splitlines()

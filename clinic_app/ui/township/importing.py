@@ -476,6 +476,11 @@ class ImportScreen(QWidget):
             "已导出 {year} 年用量快照: {path}\n{people} 人, {rows} 行。"
             "乡镇卫生院密钥指纹 (村医第一次导入时核对): {fingerprint}"
         ).format(year=done.year, path=done.path, people=done.people, rows=done.rows, fingerprint=done.fingerprint)
+        if done.missing:
+            # A village's month not imported: the villages' caps would miss its people's fund there.
+            text += "\n" + self.tr("注意: 快照不含这些尚未导入的月结: {months}; 导入后请重新导出快照。").format(
+                months="、".join(f"{name} {month}" for name, month in done.missing)
+            )
         pending = self.pending_imports()
         if pending:
             # Exported from the preview before 导入: the villages' caps would miss those months.
