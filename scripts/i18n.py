@@ -59,7 +59,7 @@ EN = {
     "已用 {used} / {cap} 元": "{used} of {cap} used", "{left} 元": "{left} yuan",
     " (本机构; 每日限额 {cap} 元)": " (here; daily cap {cap})", " (本机构)": " (here)",
     "急诊或抢救": "Emergency or rescue", "外院已付": "Paid at the other facility", "在参保地市以外就医 (市外)": "Out of the insured city",
-    " (含其他机构 {used} 元)": " (incl. {used} at other facilities)", "{used} 元": "{used} yuan", "新患者": "New patient",
+    " (其他机构已用 {used} 元)": " ({used} used at other facilities)", "{used} 元": "{used} yuan", "新患者": "New patient",
     "修改患者信息": "Edit patient", "电话": "Phone", "住址": "Address", "户号": "Household",
     "本年度已签约家庭医生": "Family doctor signed this year", "本年度定点本机构": "Designated here this year",
     "请填写姓名": "Enter the name", "身份证号码无效 (位数、出生日期或校验位不对)": "Invalid ID number (length, birth date or check digit)",

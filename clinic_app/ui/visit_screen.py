@@ -221,7 +221,7 @@ class PatientCard(QGroupBox):
             self.next_year.setText(next_year_line(next_enrolment, card.year + 1, enrolment, clinic))
         # The year counts the township's other facilities too (the snapshot, the villages'
         # statements): say how much, or a doctor reads the bar as this clinic's own use.
-        elsewhere = self.tr(" (含其他机构 {used} 元)").format(used=card.from_township) if card.from_township else ""
+        elsewhere = self.tr(" (其他机构已用 {used} 元)").format(used=card.from_township) if card.from_township else ""
         if card.annual_cap is None:
             self.fund_bar.setRange(0, 1)
             self.fund_bar.setValue(0)

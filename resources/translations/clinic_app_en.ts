@@ -1688,6 +1688,11 @@ This clinic's key fingerprint (the township checks it):
         <translation>(no patient: press F2 to find one)</translation>
     </message>
     <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="224" />
+        <source> (其他机构已用 {used} 元)</source>
+        <translation> ({used} used at other facilities)</translation>
+    </message>
+    <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="114" />
         <source>{n} 岁</source>
         <translation>{n} y</translation>
@@ -1706,11 +1711,6 @@ This clinic's key fingerprint (the township checks it):
         <location filename="../../clinic_app/ui/visit_screen.py" line="220" />
         <source>{year} 年</source>
         <translation>{year}</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="224" />
-        <source> (含其他机构 {used} 元)</source>
-        <translation> (incl. {used} at other facilities)</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="228" />

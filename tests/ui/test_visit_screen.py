@@ -580,7 +580,8 @@ def test_the_card_says_what_of_the_year_was_used_elsewhere_and_that_today_is_thi
     qtbot.addWidget(card)
     card.show_usage(UsageCard(2026, M("402.81"), M("60.00"), M("600.00"), M("60.00"), M("247.90")), None)
     assert card.fund_used.text() == "已用 402.81 / 600.00 元"
-    assert card.fund_left.text() == "197.19 元 (含其他机构 247.90 元)"
+    # Not "(含其他机构 247.90 元)": what is left does not include what others used (it read as if).
+    assert card.fund_left.text() == "197.19 元 (其他机构已用 247.90 元)"
     assert card.today.text() == "60.00 元 (本机构; 每日限额 60.00 元)"
     card.show_usage(UsageCard(2026, M("10.00"), M("0.00"), None, None, M("0.00")), None)
     assert (card.fund_left.text(), card.today.text()) == ("不限", "0.00 元 (本机构)")
