@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain.records import SettledVisit
-from clinic_app.errors import UserError
+from clinic_app.errors import UserError, os_reason
 from clinic_app.services import receipts
 from clinic_app.services.session import ClinicSession
 from clinic_app.ui import folders
@@ -189,7 +189,8 @@ def copy_pdf(source: Path, target: Path) -> Path:
     try:
         shutil.copyfile(source, target)
     except OSError as exc:
-        raise UserError(f"保存失败 ({exc.strerror}): {target}", f"could not save ({exc.strerror}): {target}") from None
+        zh, en = os_reason(exc)
+        raise UserError(f"保存失败 ({zh}): {target}", f"could not save ({en}): {target}") from None
     return target
 
 

@@ -384,3 +384,16 @@ def test_the_preview_is_no_taller_than_the_screen_has_room_for(qtbot, context, m
     dialog = printing.PreviewDialog(context, "receipt", "收据")
     qtbot.addWidget(dialog)
     assert dialog.height() == height
+
+
+def test_a_pdf_that_cannot_be_saved_says_why_in_chinese(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # 另存为 PDF… onto a stick pulled out (or write-protected) said 保存失败 (No such file or directory):
+    # the system's English in a Chinese message.
+    from clinic_app.errors import UserError
+
+    source = tmp_path / "r.pdf"
+    source.write_bytes(b"%PDF-1.4\n")
+    with pytest.raises(UserError) as refused:
+        printing.copy_pdf(source, tmp_path / "gone" / "r.pdf")
+    assert "No such file" not in refused.value.zh and "不存在" in refused.value.zh
+    assert "no such file or folder" in refused.value.en
