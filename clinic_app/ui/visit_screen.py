@@ -911,8 +911,10 @@ class VisitScreen(QWidget):
             emit(self.receipt_requested, self.last_settled.entry.id)
 
     def new_visit(self) -> None:
-        """新接诊 (Ctrl+N): start again; lines or a diagnosis entered are only discarded when confirmed."""
-        if not self.rows and not self.diagnosis.text().strip():
+        """新接诊 (Ctrl+N): start again; lines or a diagnosis entered are only discarded when confirmed.
+        The consultation fee alone, as choosing the patient put it, is nothing entered: not asked."""
+        only_added = all(r.line.kind == "consultation" and r.line.quantity == 1 for r in self.rows) and len(self.rows) <= 1
+        if only_added and not self.diagnosis.text().strip():
             self.clear()
             return
         if self.patient is not None:

@@ -274,6 +274,18 @@ def test_new_visit_asks_before_discarding_lines(qtbot, context, worker) -> None:
     assert screen.dialog is None
 
 
+def test_new_visit_does_not_ask_about_the_consultation_fee_it_added_itself(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    # The wrong patient chosen, Ctrl+N: the question "放弃这些项目 (1 项)?" was about the fee the screen
+    # put there, nothing the doctor typed; it is put there again with the next patient.
+    screen = make_active_screen(qtbot, context)
+    choose_by_typing(qtbot, screen, "zsf")
+    assert [r.line.kind for r in screen.rows] == ["consultation"]
+    with qtbot.waitSignal(screen.preview_updated, timeout=5000):
+        qtbot.keyClick(key_target(screen), Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert screen.dialog is None
+    assert screen.patient is None and screen.rows == []
+
+
 def test_settle_refused_while_an_item_is_typed_but_not_added(qtbot, context, session, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
     screen = make_active_screen(qtbot, context)
     choose_by_typing(qtbot, screen, "zsf")
