@@ -813,7 +813,7 @@ class ImportRun:
     first: the later payment is the one flagged."""
 
     def __init__(self, session: ClinicSession, plans: Sequence[FilePlan], today: dt.date | None = None) -> None:
-        self.own = require_township(session)
+        # Reads nothing: the screen makes it on the GUI thread, the worker runs `next`.
         self.session, self.plans, self.today = session, list(plans), today or dt.date.today()
         self.done = 0
         self._pending: list[_Pending] | None = None
@@ -824,6 +824,7 @@ class ImportRun:
     @collector_paused()
     def next(self) -> ImportResult:
         """Write the next file if the plan accepted it; what it did."""
+        own = require_township(self.session)
         plan = self.plans[self.done]
         self.done += 1
         if not plan.accepted:
@@ -836,13 +837,13 @@ class ImportRun:
             with transaction(session.db) as conn:
                 trusted = {plan.fingerprint} if plan.register_key else set()
                 # The file was verified by the plan; the decision is taken again on today's data.
-                again = _judge(_View(conn), session.book, self.own, plan, trusted, self.today, content=False)
+                again = _judge(_View(conn), session.book, own, plan, trusted, self.today, content=False)
                 if (again.action, again.supersedes_revision) != (plan.action, plan.supersedes_revision):
                     raise _refuse(
                         "数据在预览之后已变化, 此文件未导入, 请重新预览",
                         "the data changed since the dry run; this file was not imported: run it again",
                     )
-                statement_id, raised = _write(conn, session.book, self.own, again, self._pending, self._written)
+                statement_id, raised = _write(conn, session.book, own, again, self._pending, self._written)
             self._written.add(statement_id)
             return ImportResult(plan, statement_id, store.flag_counts(session.db, statement_id), dict(raised))
         except UserError as exc:
@@ -851,6 +852,7 @@ class ImportRun:
 
 def apply_import(session: ClinicSession, plans: Sequence[FilePlan], today: dt.date | None = None) -> tuple[ImportResult, ...]:
     """Write each accepted file in its own transaction; everything else is reported, not written."""
+    require_township(session)
     run = ImportRun(session, plans, today)
     return tuple(run.next() for _ in plans)
 

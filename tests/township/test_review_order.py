@@ -225,3 +225,14 @@ def test_a_stored_file_this_version_reads_otherwise_leaves_its_review_and_the_im
     assert done.imported and done.error is None
     assert _usage_flags(town) == []
     town.close()
+
+
+def test_an_import_run_is_made_without_reading_the_database(tmp_path: Path) -> None:
+    """The import screen makes the run on the GUI thread while the worker may be using the one
+    connection: making it reads nothing (the township is checked by `next`, on the worker)."""
+    town = b.township(tmp_path / "town")
+    town.close()
+    again = ClinicSession(tmp_path / "town")
+    again.db.close()
+    run = tw.ImportRun(again, [])
+    assert run.done == 0
