@@ -467,7 +467,9 @@ class PatientsScreen(QWidget):
         return super().eventFilter(watched, event)
 
     def add_patient(self) -> None:
-        dialog = PatientDialog(self.context, self.context.clinic, parent=self)
+        # A search that found no one: the new patient starts from it (a name, ID or mobile number).
+        searched = self.search.text() if self.model.rowCount() == 0 else ""
+        dialog = PatientDialog(self.context, self.context.clinic, parent=self, searched=searched)
         dialog.accepted.connect(lambda: self._saved(dialog.result_value))
         self.dialog = dialog
         dialog.open()

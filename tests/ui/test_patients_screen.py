@@ -187,3 +187,23 @@ def test_the_list_fits_at_1366_in_chinese_and_english(qtbot, context, session, w
                 assert table.columnWidth(whole) >= metrics.horizontalAdvance(model.data(model.index(0, whole))), language
             screen.close()
 
+
+
+def test_a_new_patient_starts_from_the_name_the_list_found_no_one_for(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.ui.dialogs import PatientDialog
+
+    screen = PatientsScreen(context)
+    qtbot.addWidget(screen)
+    screen.show()
+    wait_idle(qtbot, worker)
+    with qtbot.waitSignal(screen.patients_listed, timeout=5000):
+        screen.search.setText("王小宝")
+    assert screen.model.rowCount() == 0
+    screen.new_button.click()
+    dialog = screen.dialog
+    assert isinstance(dialog, PatientDialog) and dialog.name.text() == "王小宝"
+    dialog.reject()
+    with qtbot.waitSignal(screen.patients_listed, timeout=5000):
+        screen.search.setText("张")  # someone found: the text is a search, not a new name
+    screen.new_button.click()
+    assert screen.dialog.name.text() == ""
