@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
+from clinic_app.domain.copay import add_months
 from clinic_app.domain.money import Money
 from clinic_app.domain.policy import PolicyBook
 from clinic_app.domain.records import (
@@ -679,9 +680,19 @@ class _Generator:
         referred: dict[int, _Referred] = {}
         """Patients designated here with an approved referral to the township this year."""
         designated_here = {self.patient_ids[p.id_number] for p in people if p.home == "here" and p.category == "resident"}
+        owed = self._owed_newborns(people, designated_here)
+        """Babies designated here, enrolled within the newborn grace in the year after their birth:
+        by patient, the enrolment day and the visits here before that year (not designated then)."""
         day = self.first
         while day <= self.last:
             self.clock.at = dt.datetime.combine(day, OPENING)
+            for enrolled, visit_ids in owed.values():
+                if enrolled == day:
+                    # 补报: the family shows the enrolment, the doctor pays back the visits before it
+                    # (a reversal and a settlement each; no draw, the other visits stay as drawn).
+                    for visit_id in visit_ids:
+                        self.session.newborn_pay_back(visit_id, self.operators[0], self.clock.at)
+                        settled, reversals = settled + 1, reversals + 1
             while pending and pending[0].born + dt.timedelta(days=14) <= day:
                 baby = pending.pop(0)
                 active.append(baby)
@@ -731,13 +742,17 @@ class _Generator:
                         voids.append((visit_id, rng.choice(VOID_REASONS), request.operator_id, close))
                         if rng.random() < 0.5:
                             redo.append(replace(request, time=close + dt.timedelta(minutes=5), lines=request.lines[:-1] or request.lines))
-                    elif draw < 0.015:
-                        refer.append((request, visit_id))
+                    else:
+                        _owe(owed, request, visit_id)
+                        if draw < 0.015:
+                            refer.append((request, visit_id))
                 if voids:
                     self.clock.at = close  # the audit log's entry for each void
                     reversals += len(self.session.void_many(voids))
                 if redo:
-                    settled += len(self.session.settle_many(redo))
+                    for request, visit_id in zip(redo, self.session.settle_many(redo), strict=True):
+                        settled += 1
+                        _owe(owed, request, visit_id)
                 if refer:
                     for patient_id, found in self._refer(refer).items():
                         if patient_id in designated_here:
@@ -745,6 +760,22 @@ class _Generator:
                     referrals += len(refer)
             day += dt.timedelta(days=1)
         return settled, reversals, referrals
+
+    def _owed_newborns(self, people: list[_Person], designated_here: set[int]) -> dict[int, tuple[dt.date, list[int]]]:
+        """Babies designated here whose first enrolment, in the year after their birth, is within the
+        policy's newborn grace (韶医保规〔2023〕2号 第八条(一): covered from birth): by patient, the
+        enrolment day and (empty, filled as they come) their visits here before that year."""
+        grace = self.session.book[self.policy_id].newborn_grace_months
+        if grace is None:
+            return {}
+        return {
+            self.patient_ids[p.id_number]: (p.enrol_day, [])
+            for p in people
+            if p.enrol_day is not None
+            and p.enrol_day.year > p.born.year
+            and p.enrol_day <= add_months(p.born, grace)
+            and self.patient_ids[p.id_number] in designated_here
+        }
 
     def _reimbursement(self, when: dt.datetime, referred: dict[int, _Referred]) -> VisitRequest | None:
         """An outside receipt paid back here (§2 Shaoguan), as `ClinicSession.reimburse` writes it (the
@@ -793,6 +824,14 @@ class _Generator:
                 if upward:
                     upward_ones[request.patient_id] = _Referred(referral_id, request.time.date(), to_facility)
         return upward_ones
+
+
+def _owe(owed: dict[int, tuple[dt.date, list[int]]], request: VisitRequest, visit_id: int) -> None:
+    """Keep a visit of a baby of `owed` (`_Generator._owed_newborns`) here in a year before its
+    enrolment's, to be paid back (not an outside receipt: another facility's visit)."""
+    baby = owed.get(request.patient_id)
+    if baby is not None and request.time.year < baby[0].year and not request.outside_receipt:
+        baby[1].append(visit_id)
 
 
 def _initials(name: str) -> str:

@@ -71,7 +71,7 @@ def test_every_patient_has_a_valid_id_number_and_a_phone(demo: ClinicSession) ->
 
 def test_babies_are_enrolled_after_birth_mostly_within_six_months(tmp_path: Path) -> None:
     # Shaoguan (the newborn rule), November 2024 to October 2026: babies born in the year before, and during.
-    demo = _build(tmp_path, DemoOptions(until=(2026, 10), years=2, seed=1, clinic_code="H440203101009", visits_per_day=20))
+    demo = _build(tmp_path, DemoOptions(until=(2026, 10), years=2, seed=8, clinic_code="H440203101009", visits_per_day=20))
     rows = [
         tuple(r)
         for r in demo.db.execute(
@@ -88,6 +88,17 @@ def test_babies_are_enrolled_after_birth_mostly_within_six_months(tmp_path: Path
     babies = [(born, on) for born, on in first.values() if born >= dt.date(2024, 11, 1)]
     within = sum(on <= add_months(born, 6) for born, on in babies)
     assert len(babies) > 5 and 0.6 <= within / len(babies) < 1
+    # A baby born late in a year and enrolled in the next, brought here before: not designated then
+    # (no enrolment that year), paid back (补报) the morning its enrolment is recorded, within 6 months.
+    paid_back = demo.db.execute(
+        "SELECT v.patient_id, v.time, json_extract(r.value, '$.date'), v.fund_fen FROM visits v, json_each(v.reasons_json) r"
+        " WHERE json_extract(r.value, '$.code') = 'newborn_paid_back'"
+    ).fetchall()
+    assert paid_back
+    for patient_id, time, day, fund in paid_back:
+        born, enrolled = first[patient_id]
+        assert time == f"{enrolled}T08:00:00" and born <= dt.date.fromisoformat(day) < enrolled <= add_months(born, 6)
+        assert dt.date.fromisoformat(day).year < enrolled.year and fund > 0
     demo.close()
 
 
