@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import MutableMapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, MutableMapping, Sequence
+from dataclasses import dataclass, field
 
 from clinic_app.errors import BadInput
 from clinic_app.services.session import ClinicSession
-from clinic_app.services.township import require_township, review_list
+from clinic_app.services.township import flag_detail, require_township, review_list
 from clinic_app.store import ledger
 from clinic_app.store import township as store
 from clinic_app.store.db import transaction
@@ -56,6 +56,12 @@ class ReviewRow:
     """``YYYY-MM-DD HH:MM:SS`` of the settlement, "" when the file does not list it."""
     decision: store.DecisionRow | None = None
     """The decision that stands on the flag (the latest recorded), None when there is none."""
+    names: Mapping[str, str] = field(default_factory=dict)
+    """The registered villages' names without their town, by code: how `explained` names them."""
+
+    def explained(self, language: str) -> str:
+        """The flag's detail in words, the villages it speaks of by name."""
+        return flag_detail(self.flag.code, self.flag.detail, language, self.names)
 
     @property
     def state(self) -> str:
@@ -97,15 +103,15 @@ def review_rows(
     cache: MutableMapping[int, dict[str, tuple[str, str]]],
 ) -> list[ReviewRow]:
     """`review_list` with names and times; `cache` keeps each statement's people between calls."""
-    names = {v.code: v.name for v in villages(session)}
+    names = {v.code: short_name(v.name) for v in villages(session)}
     decided = store.standing_decisions(session.db, f)
     rows = []
     for flag in review_list(session, f, 0, REVIEW_LIMIT):
         if flag.statement_id not in cache:
             cache[flag.statement_id] = _people(session, flag.statement_id)
         person, time = cache[flag.statement_id].get(flag.setl_id, ("", ""))
-        village = short_name(names.get(flag.clinic_code, flag.clinic_code))
-        rows.append(ReviewRow(flag, village, person, time, decided.get(flag.id)))
+        village = names.get(flag.clinic_code, flag.clinic_code)
+        rows.append(ReviewRow(flag, village, person, time, decided.get(flag.id), names))
     return rows
 
 

@@ -1746,6 +1746,16 @@ def _roster_said(p: Mapping[str, Any], en: bool) -> str:
     return f"; 乡镇花名册 ({year} 年) 登记定点村卫生室 {village}、卫生院 {township}, 村卫生室文件按{applied}计算: 请核对参保登记"
 
 
+def _named(code: str, p: Mapping[str, Any], names: Mapping[str, str]) -> Mapping[str, Any]:
+    """A detail's village codes given as their names (those not in `names` stay codes)."""
+    if code == FLAG_NOT_SIGNED:
+        where = p["signed_with"]
+        return {**p, "village": names.get(p["village"], p["village"]), "signed_with": names.get(where, where)}
+    if code == FLAG_SAME_DAY_TWO_VILLAGES:
+        return {**p, "elsewhere": [(names.get(c, c), setl_id) for c, setl_id in p["elsewhere"]]}
+    return p
+
+
 _DETAILS: dict[str, Any] = {
     FLAG_ID_CHECKSUM: lambda p, en: (
         f"ID number {p['certno']} fails its check (length, birth date or check character)"
@@ -1778,8 +1788,9 @@ _DETAILS: dict[str, Any] = {
 }
 
 
-def flag_detail(code: str, detail: str, language: str = "zh") -> str:
-    """A flag's stored detail in words of `language` (field names as people call them).
+def flag_detail(code: str, detail: str, language: str = "zh", names: Mapping[str, str] | None = None) -> str:
+    """A flag's stored detail in words of `language` (field names as people call them); the
+    villages it speaks of by their names in `names` (code -> name) where given, else by code.
 
     Details are stored as JSON data since the review screen speaks the UI's language; a
     detail stored before that (one bilingual sentence) is shown as it is, its field names
@@ -1792,7 +1803,7 @@ def flag_detail(code: str, detail: str, language: str = "zh") -> str:
         params = None
     if isinstance(params, dict) and code in _DETAILS:
         try:
-            text: str = _DETAILS[code](params, en)
+            text: str = _DETAILS[code](_named(code, params, names or {}), en)
             return text
         except (KeyError, TypeError, ValueError):
             pass

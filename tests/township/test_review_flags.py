@@ -290,3 +290,19 @@ def test_a_detail_stored_as_a_sentence_before_is_shown_with_its_field_names_in_w
         "文件≠乡镇复核 / file≠township: 统筹支付 16.80≠11.76 (已用 / used before 0.00)"
     )
     assert "fund paid 16.80" in tw.flag_detail(tw.FLAG_ADJUDICATION_DIFF, old, "en")
+
+
+def test_the_review_names_the_villages_a_flag_speaks_of(town) -> None:
+    """The review list said 签约于 430523101003, 不是本村 (430523101001): the accountant had to look
+    the codes up.  It names the villages the township registered (their settlement numbers keep
+    the code); the stored detail stays data."""
+    from clinic_app.services import review
+
+    one = b.person(1)
+    _import(town, generate_key(), "V01", [b.crafted_visit(1, one, DAY, (EXPENSIVE,))])
+    _import(town, generate_key(), "V02", [b.crafted_visit(1, one, DAY + dt.timedelta(hours=5), prefix="B")])
+    rows = {r.flag.code: r for r in review.review_rows(town, store.FlagFilter(clinic_code="V02"), {})}
+    assert rows[tw.FLAG_SAME_DAY_TWO_VILLAGES].explained("zh") == "同日另在 V01村卫生站 (结算号 SST000001) 结算"
+    assert rows[tw.FLAG_SAME_DAY_TWO_VILLAGES].explained("en") == "settled the same day also at V01村卫生站 (settlement SST000001)"
+    assert rows[tw.FLAG_NOT_SIGNED].explained("zh") == "签约于 V01村卫生站, 不是本村 (V02村卫生站) 或本乡镇"
+    assert _said(rows[tw.FLAG_NOT_SIGNED].flag, "zh") == "签约于 V01, 不是本村 (V02) 或本乡镇"

@@ -6,7 +6,7 @@ worker; the person's name and the settlement time come from the stored
 statement (see `review.review_rows`).  Clicking a flag in the counts filters
 the list to it; the arrows on the counts do the same, and the count of the flag the
 标记 box has chosen is the one chosen in the counts.  Flags and their explanations are in words of the UI's
-language (`township.flag_detail`); the internal codes are only in tooltips.
+language (`ReviewRow.explained`); the internal codes are only in tooltips.
 The explanation is the last, stretched column, its tooltip holds the whole
 text, and the pane under the list shows the chosen flag's explanation wrapped
 with its settlement number.
@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 from clinic_app.domain.identity import mask_resident_id
 from clinic_app.services import review
 from clinic_app.services.review import HANDLED, OPEN, QUERY, STATES, ReviewRow, Village
-from clinic_app.services.township import FLAG_CODES, FLAG_NOT_SIGNED, flag_detail, flag_name
+from clinic_app.services.township import FLAG_CODES, FLAG_NOT_SIGNED, flag_name
 from clinic_app.store.township import DecisionRow, FlagFilter, FlagRow
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
@@ -78,7 +78,7 @@ def review_columns(language: str) -> tuple[Column[ReviewRow], ...]:
         Column(QCoreApplication.translate("ReviewScreen", "结算时间"), lambda r: r.time[:16]),
         Column(QCoreApplication.translate("ReviewScreen", "村卫生室"), lambda r: r.village),
         Column(QCoreApplication.translate("ReviewScreen", "处理"), lambda r: state_text(r.state)),
-        Column(QCoreApplication.translate("ReviewScreen", "说明"), lambda r: flag_detail(r.flag.code, r.flag.detail, language)),
+        Column(QCoreApplication.translate("ReviewScreen", "说明"), lambda r: r.explained(language)),
     )
 
 
@@ -100,7 +100,7 @@ class ReviewModel(RowsModel[ReviewRow]):
             if row is not None and index.column() == FLAG_COLUMN:
                 return f"{flag_name(row.flag.code, self.language)} ({row.flag.code})"
             if row is not None and index.column() == DETAIL_COLUMN:
-                return flag_detail(row.flag.code, row.flag.detail, self.language)
+                return row.explained(self.language)
             if row is not None and index.column() == STATE_COLUMN:
                 if row.decision is None:
                     return QCoreApplication.translate("ReviewScreen", "尚无处理记录")
@@ -420,7 +420,7 @@ class ReviewScreen(QWidget):
             time=row.time[:16],
             village=row.village,
             setl_id=row.flag.setl_id,
-            detail=flag_detail(row.flag.code, row.flag.detail, language),
+            detail=row.explained(language),
         )
         if row.decision is not None:
             text += "\n" + decision_text(row.decision)
