@@ -125,9 +125,9 @@ EN = {
         "Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})",
     "作废 {receipt}": "Void {receipt}", "作废原因": "Reason", "请填写作废原因": "Enter the reason for voiding",
     "新生儿补报…": "Pay back newborn…", "新生儿补报 {receipt}": "Pay back newborn's visit {receipt}",
-    "出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付: 这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分退还患者, 并打印新收据。":
+    "出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付, 参保后本机构尚未登记参保时按未参保结算的也一样: 这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分退还患者, 并打印新收据。":
         "A newborn enrolled within 6 months of birth has the outpatient costs from birth to the enrolment paid by the "
-        "fund: this visit is reversed and settled again as of its day, the fund's share is handed back to the patient "
+        "fund, and so have those settled as not enrolled after it, before the enrolment was recorded here: this visit is reversed and settled again as of its day, the fund's share is handed back to the patient "
         "and a new receipt printed.",
     "已补报: 统筹支付 {fund} 元, 应退还患者 {back} 元, 收据号 {receipt}":
         "Paid back: fund pays {fund}, hand {back} back to the patient, receipt {receipt}",
@@ -488,6 +488,7 @@ EN = {
     "冲销原因": "Reason", "请填写冲销原因": "Enter the reason for the reversal", "不冲销": "Don't reverse",
     "冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。":
         "Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.",
+    "已登记新患者 {name}": "New patient {name} registered",
     "没有找到 “{text}”: 按 Enter 登记新患者": "No one found for \"{text}\": press Enter to register a new patient",
 }
 

@@ -583,6 +583,8 @@ class VisitScreen(QWidget):
         QTimer.singleShot(0, self.new_patient_button.setFocus)
 
     def _registered(self, patient: PatientRecord) -> None:
+        # Said, and over a 没有找到 … that would stand beside the new patient's card.
+        emit(self.context.info_reported, self.tr("已登记新患者 {name}").format(name=patient.name))
         emit(self.context.data_changed, "patient")
         self.choose_patient(patient)
 

@@ -1545,8 +1545,8 @@ This clinic's key fingerprint (the township checks it):
     </message>
     <message>
         <location filename="../../clinic_app/ui/dialogs.py" line="874" />
-        <source>出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付: 这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分退还患者, 并打印新收据。</source>
-        <translation>A newborn enrolled within 6 months of birth has the outpatient costs from birth to the enrolment paid by the fund: this visit is reversed and settled again as of its day, the fund's share is handed back to the patient and a new receipt printed.</translation>
+        <source>出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付, 参保后本机构尚未登记参保时按未参保结算的也一样: 这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分退还患者, 并打印新收据。</source>
+        <translation>A newborn enrolled within 6 months of birth has the outpatient costs from birth to the enrolment paid by the fund, and so have those settled as not enrolled after it, before the enrolment was recorded here: this visit is reversed and settled again as of its day, the fund's share is handed back to the patient and a new receipt printed.</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/dialogs.py" line="884" />
@@ -1970,67 +1970,67 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PreviewDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="302" />
-        <location filename="../../clinic_app/ui/printing.py" line="363" />
+        <location filename="../../clinic_app/ui/printing.py" line="303" />
+        <location filename="../../clinic_app/ui/printing.py" line="364" />
         <source>正在生成…</source>
         <translation>Preparing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="202" />
-        <location filename="../../clinic_app/ui/printing.py" line="311" />
-        <location filename="../../clinic_app/ui/printing.py" line="388" />
+        <location filename="../../clinic_app/ui/printing.py" line="203" />
+        <location filename="../../clinic_app/ui/printing.py" line="312" />
+        <location filename="../../clinic_app/ui/printing.py" line="389" />
         <source>打印</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="210" />
+        <location filename="../../clinic_app/ui/printing.py" line="211" />
         <source>另存为 PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="211" />
+        <location filename="../../clinic_app/ui/printing.py" line="212" />
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="320" />
-        <location filename="../../clinic_app/ui/printing.py" line="394" />
+        <location filename="../../clinic_app/ui/printing.py" line="321" />
+        <location filename="../../clinic_app/ui/printing.py" line="395" />
         <source>另存为 PDF…</source>
         <translation>Save as PDF…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="323" />
+        <location filename="../../clinic_app/ui/printing.py" line="324" />
         <source>关闭 (Esc)</source>
         <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="390" />
-        <location filename="../../clinic_app/ui/printing.py" line="518" />
+        <location filename="../../clinic_app/ui/printing.py" line="391" />
+        <location filename="../../clinic_app/ui/printing.py" line="519" />
         <source>默认打印机</source>
         <translation>default printer</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="391" />
+        <location filename="../../clinic_app/ui/printing.py" line="392" />
         <source>共 {pages} 页 · 打印到: {printer}</source>
         <translation>{pages} page(s) · printer: {printer}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="396" />
+        <location filename="../../clinic_app/ui/printing.py" line="397" />
         <source>共 {pages} 页 · 没有找到打印机, 可另存为 PDF 拿到别处打印</source>
         <translation>{pages} page(s) · no printer found: save as PDF and print it elsewhere</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="508" />
+        <location filename="../../clinic_app/ui/printing.py" line="509" />
         <source>正在打印…</source>
         <translation>Printing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="518" />
+        <location filename="../../clinic_app/ui/printing.py" line="519" />
         <source>已发送到打印机 {printer}</source>
         <translation>Sent to the printer {printer}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="542" />
+        <location filename="../../clinic_app/ui/printing.py" line="543" />
         <source>已保存 {path}</source>
         <translation>Saved {path}</translation>
     </message>
@@ -2038,37 +2038,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReceiptPreview</name>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="552" />
+        <location filename="../../clinic_app/ui/printing.py" line="553" />
         <source>收据预览 (重打)</source>
         <translation>Receipt preview (reprint)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="552" />
+        <location filename="../../clinic_app/ui/printing.py" line="553" />
         <source>收据预览</source>
         <translation>Receipt preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="556" />
+        <location filename="../../clinic_app/ui/printing.py" line="557" />
         <source>58mm 热敏纸</source>
         <translation>58 mm thermal roll</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="556" />
+        <location filename="../../clinic_app/ui/printing.py" line="557" />
         <source>80mm 热敏纸</source>
         <translation>80 mm thermal roll</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="556" />
+        <location filename="../../clinic_app/ui/printing.py" line="557" />
         <source>A5 纸</source>
         <translation>A5 sheet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="560" />
+        <location filename="../../clinic_app/ui/printing.py" line="561" />
         <source>收据格式</source>
         <translation>Receipt layout</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="585" />
+        <location filename="../../clinic_app/ui/printing.py" line="586" />
         <source>收据上 {n} 个字没有字体可以显示, 已印为 〓: {chars}</source>
         <translation>{n} character(s) on the receipt are in no font and print as 〓: {chars}</translation>
     </message>
@@ -3307,72 +3307,77 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
         <translation>No one found for "{text}": press Enter to register a new patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="596" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="587" />
+        <source>已登记新患者 {name}</source>
+        <translation>New patient {name} registered</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="598" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="655" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="657" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="760" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="762" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="801" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="803" />
         <source>日期已变为 {day}</source>
         <translation>the date is now {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="803" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="805" />
         <source>患者的记录已有变化</source>
         <translation>the patient's records changed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="805" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="807" />
         <source>金额已重新计算 ({why}): 统筹支付 {old_fund} → {fund} 元, 个人支付 {old_patient} → {patient} 元</source>
         <translation>Amounts recalculated ({why}): fund {old_fund} → {fund}, patient {old_patient} → {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="809" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="811" />
         <source>尚未结算: 请告知患者新的金额, 再按 Ctrl+Enter 结算。</source>
         <translation>Not settled yet: tell the patient the new amounts, then press Ctrl+Enter again to settle.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="836" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="838" />
         <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="842" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="844" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="892" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="894" />
         <source>已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元</source>
         <translation>Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="900" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="902" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="923" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="927" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="929" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="933" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="919" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="923" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>

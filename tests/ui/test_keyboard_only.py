@@ -298,4 +298,9 @@ def test_enter_on_a_search_that_finds_no_one_says_so_and_the_next_opens_new_pati
     press(qtbot, Qt.Key.Key_Return)
     dialog = visit.dialog
     assert isinstance(dialog, PatientDialog) and dialog.phone.text() == "13912345678"
-    dialog.reject()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+    dialog.name.setText("赵六")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    # Registered: the bar no longer says no one was found (it did for 15 s beside the new card).
+    assert visit.patient is not None and "赵六" in said[-1] and "没有找到" not in said[-1]
