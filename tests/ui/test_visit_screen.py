@@ -223,6 +223,22 @@ def visit_in_progress(qtbot, screen: VisitScreen) -> None:  # type: ignore[no-un
     assert len(screen.rows) == 4
 
 
+def test_the_item_list_closes_when_a_letter_more_matches_nothing(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    # "amx" listed 阿莫西林; a "q" more left the list open and empty, a strip over the lines' headings.
+    screen = make_active_screen(qtbot, context)
+    choose_by_typing(qtbot, screen, "zsf")
+    popup = screen.item_search.completer.popup()
+    with qtbot.waitSignal(screen.item_search.results_shown, timeout=5000):
+        qtbot.keyClicks(screen.item_search.edit, "amx")
+    qtbot.waitUntil(popup.isVisible, timeout=5000)
+    with qtbot.waitSignal(screen.item_search.results_shown, timeout=5000):
+        qtbot.keyClick(key_target(screen), Qt.Key.Key_Q)
+    assert screen.item_search.edit.text() == "amxq"
+    assert not popup.isVisible()
+    qtbot.keyClick(key_target(screen), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "amxq" in screen.item_note.text(), timeout=5000)
+
+
 def test_escape_closes_the_item_popup_and_keeps_the_visit(qtbot, context, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
     screen = make_active_screen(qtbot, context)
     visit_in_progress(qtbot, screen)
