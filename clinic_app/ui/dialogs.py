@@ -850,9 +850,10 @@ class VoidDialog(_FormDialog):
 
 
 class NewbornPayBackDialog(_FormDialog):
-    """补报: pay back the fund's share of a newborn's visit before its enrolment
-    (`ClinicSession.newborn_pay_back`); the visit chosen is named as for a void, and what will
-    happen is said.  A refusal (not a newborn, enrolled after 6 months, …) shows in the form."""
+    """补报: pay back the fund's share of a newborn's visit before its enrolment, or after it settled
+    before the enrolment was recorded here (`ClinicSession.newborn_pay_back`); the visit chosen is
+    named as for a void, and what will happen is said.  A refusal (not a newborn, enrolled after
+    6 months, …) shows in the form."""
 
     def __init__(self, context: AppContext, entry: LedgerEntry, parent: QWidget | None = None) -> None:
         super().__init__(context, self.tr("新生儿补报 {receipt}").format(receipt=entry.receipt_no), parent)
@@ -871,8 +872,8 @@ class NewbornPayBackDialog(_FormDialog):
         self.form.addRow(self.tr("金额"), self.amount)
         what = QLabel(
             self.tr(
-                "出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付: 这次就诊将冲销, 按就诊日重新结算, "
-                "统筹支付的部分退还患者, 并打印新收据。"
+                "出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付, 参保后本机构尚未登记参保时按未参保结算的也一样: "
+                "这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分退还患者, 并打印新收据。"
             )
         )
         what.setWordWrap(True)

@@ -394,6 +394,10 @@ def test_a_newborns_visit_before_the_enrolment_is_paid_back_from_the_ledger(qtbo
         qtbot.addWidget(dialog)
         qtbot.waitExposed(dialog)
         assert dialog.amount.text() == "总费用 30.00 元, 统筹支付 0.00 元, 个人支付 30.00 元 (现金)"
+        # What is paid back is said: a visit after the enrolment, settled before it was recorded here, too.
+        from PySide6.QtWidgets import QLabel
+
+        assert any("参保后本机构尚未登记参保时按未参保结算的也一样" in label.text() for label in dialog.findChildren(QLabel))
         with qtbot.waitSignal(screen.visit_paid_back, timeout=5000) as paid:
             dialog.submit()
         back = paid.args[0]
