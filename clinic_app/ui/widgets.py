@@ -301,8 +301,8 @@ class LiveSearch(QWidget):
                 self._popup_model.appendRow(popup_item)
             if rows and not choose_now:
                 self.completer.complete()
-            elif not rows:
-                self.completer.popup().hide()  # else it stays open, empty, over what is below
+            elif not rows and (popup := self.completer.popup()) is not None:
+                popup.hide()  # else it stays open, empty, over what is below
         elif not choose_now:
             self.results.setVisible(bool(rows))
         if choose_now:
