@@ -384,7 +384,9 @@ class LedgerScreen(QWidget):
         self.apply_filter()
 
     def _patient_text_edited(self, text: str) -> None:
-        if not text.strip() and self.filter_patient is not None:
+        # The filter is the patient named in the box, or none: another name typed over it (one that
+        # finds no one, too) showed the chosen patient's visits under that name.
+        if self.filter_patient is not None and text.strip() != self.filter_patient.name:
             self.filter_patient = None
             self.apply_filter()
 

@@ -82,6 +82,23 @@ def test_filters_by_patient_and_date(qtbot, context, session, worker) -> None:  
     assert [e.receipt_no for e in screen.model.rows] == [settled[-1].entry.receipt_no]
 
 
+def test_the_patient_filter_goes_once_the_name_is_typed_over(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    # 王五 chosen, then another name typed over it that finds no one: the box said that name and the
+    # table still showed 王五's visits, "共 3 条" of whom?  The filter is the name in the box or none.
+    settle_many(session, 9)
+    screen = shown_ledger(qtbot, context, worker)
+    with qtbot.waitSignal(screen.patient_search.results_shown, timeout=5000):
+        qtbot.keyClicks(screen.patient_search.edit, "ww")
+    screen.patient_search.choose(0)
+    wait_idle(qtbot, worker)
+    assert {e.patient_name for e in screen.model.rows} == {"王五"}
+    screen.patient_search.edit.selectAll()
+    with qtbot.waitSignal(screen.patient_search.results_shown, timeout=5000):
+        qtbot.keyClicks(screen.patient_search.edit, "zzz")
+    wait_idle(qtbot, worker)
+    assert screen.filter_patient is None and len(screen.model.rows) == 9
+
+
 def test_day_close_sums_by_payment_method(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     settled = settle_many(session, 3)
     day = settled[0].entry.time.date()
