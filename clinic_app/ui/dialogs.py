@@ -719,6 +719,8 @@ class ReimbursementDialog(_FormDialog):
     the route the policy pays it by: the referral recorded here it follows from (转诊有记录), an
     emergency, or a visit out of the city."""
 
+    enter_moves_on = True  # Enter after the receipt number saved it half-filled, the level and date passed over
+
     def __init__(self, context: AppContext, patient: PatientRecord, parent: QWidget | None = None) -> None:
         super().__init__(context, self.tr("外院票据报销 - {name}").format(name=patient.name), parent)
         self.patient = patient

@@ -156,3 +156,20 @@ def test_a_patient_designated_at_another_village_is_sent_there(qtbot, context, s
     said = dialog.form_note.text()
     assert dialog.isVisible() and f"2026 年定点在 {other} (村卫生室)" in said and "请到定点机构报销" in said
     assert session.count_entries(EntryFilter()) == before
+
+
+def test_enter_after_the_receipt_number_goes_on_to_the_level(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """Enter after the receipt number tried to save the form half-filled (refused for the amount,
+    the focus sent there): the level and the date, which decide what the fund pays, were passed
+    over, a county hospital's receipt left as 乡镇卫生院. Enter goes field to field, as in 新患者."""
+    from PySide6.QtWidgets import QApplication
+
+    dialog = _dialog(qtbot, context, session, "", "")
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+    dialog.receipt.setFocus()
+    qtbot.keyClicks(dialog.receipt, "SYX2026-000812")
+    qtbot.keyClick(dialog.receipt, Qt.Key.Key_Return)
+    wait_idle(qtbot, worker)
+    assert QApplication.focusWidget() is dialog.level
+    assert not any(note.text() for note in dialog.notes.values()) and dialog.isVisible()
