@@ -948,6 +948,12 @@ def _settled_day(visit: Mapping[str, Any]) -> str:
     return settled
 
 
+def _year_start(visits: Iterable[_ParsedVisit], day: str) -> str:
+    """January 1st of the year of the earliest service date among `visits` and `day`: where a
+    review's usage starts (a newborn's visit paid back in a later year counts in its own)."""
+    return f"{min([day, *(v.service_date for v in visits)])[:4]}-01-01"
+
+
 def _reversed_elsewhere(visits: Sequence[Mapping[str, Any]]) -> list[str]:
     """The settlements of earlier files that the file's reversals undo."""
     here = {v["setl_id"] for v in visits}
@@ -1097,7 +1103,7 @@ def _recheck_later(
     if not first:
         return raised
     year = min(first.values())[:4]
-    later = store.later_fund_visits(conn, first, f"{year}-01-01", f"{year}-12-31")
+    later = store.later_fund_visits(conn, first, _year_start(parsed, f"{year}-12-31"), f"{year}-12-31")
     for statement_id in sorted(set(later) - set(reviewed)):
         try:
             verified = verify_statement(store.statement_raw(conn, statement_id))
@@ -1169,15 +1175,16 @@ class _Review:
         self.year = int(self.month[:4])
         self.out: list[tuple[str, str, str, str]] = []
         certnos = sorted({v.visit["certno"] for v in visits})
-        # Same day: the month's settlements at the other villages.  Usage: the whole year up
-        # to the month's end, at every village (this one's earlier months included), at the
-        # township's own desk, one of the person's facilities too, and in the files of the same
-        # import still to be written (in place of the statements they supersede).
+        # Same day: the month's settlements at the other villages.  Usage: from January 1st of
+        # the earliest visit's year (a newborn's visit paid back in a later year counts in its
+        # own: `_settled_day`) up to the month's end, at every village (this one's earlier months
+        # included), at the township's own desk, one of the person's facilities too, and in the
+        # files of the same import still to be written (in place of the statements they supersede).
         first, last = _month_bounds(self.month)
         self.elsewhere = store.settlements_elsewhere(
             conn, self.code, certnos, first.isoformat(), last.isoformat(), _SAME_DAY_SHOWN
         )
-        since, until = f"{self.year}-01-01", last.isoformat()
+        since, until = _year_start(visits, first.isoformat()), last.isoformat()
         self.history = store.fund_history(
             conn, certnos, since, until, functools.partial(pool_or_own, book),
             skip=[*(p.supersedes_id for p in pending if p.supersedes_id is not None), *([] if written_id is None else [written_id])],

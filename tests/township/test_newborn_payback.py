@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from clinic_app.documents import statement_file as sf
 from clinic_app.domain.money import Money
 from clinic_app.domain.records import Enrolment
 from clinic_app.services import township as tw
 from clinic_app.services.session import PatientInput
+from clinic_app.services.statements import clinic_key
 from clinic_app.store import township as store
 from tests.township import builders as b
 
@@ -60,6 +64,83 @@ def test_a_december_visit_paid_back_in_january_counts_in_december_at_the_townshi
         ]
         flags = [(f.setl_id, f.code) for f in store.review_flags(town.db, store.FlagFilter()) if f.clinic_code == "V01"]
         assert not [f for f in flags if f[1] in (tw.FLAG_ADJUDICATION_DIFF, tw.FLAG_ANNUAL_CAP_EXCEEDED)], flags
+    finally:
+        village.close()
+        town.close()
+
+
+def test_a_december_visit_paid_back_in_february_counts_what_january_paid_back(tmp_path: Path) -> None:
+    """Each pay-back of December counts the December fund paid back before it, in another month's
+    file: January pays back 175.00, February 125.00 (what 2025's cap of 300.00 leaves), and the
+    township, importing February, counts January's 175.00 in 2025 (it counted only 2026 from
+    January 1st, and flagged 125.00 against its own 140.00)."""
+    village = b.village(tmp_path / "v01", "V01")
+    town = b.township(tmp_path / "town")
+    try:
+        operator = village.operators()[0].id
+        baby = village.add_patient(PatientInput(name="新生儿", id_number=b.resident_id(7, BABY_BORN))).id
+        big = b.settle(village, baby, dt.datetime(2025, 12, 10, 9, 0), b.CONSULTATION, DRUG_245)  # 250.00
+        second = b.settle(village, baby, dt.datetime(2025, 12, 20, 9, 0), b.CONSULTATION, DRUG_195)  # 200.00
+        december = b.statement_bytes(village, "2025-12")
+        village.save_enrolment(
+            Enrolment(baby, 2026, designated_village="V01", designated_township=b.TOWNSHIP, enrolled_on=dt.date(2026, 1, 10)),
+            today=dt.date(2026, 1, 10),
+        )
+        assert village.newborn_pay_back(big, operator, dt.datetime(2026, 1, 12, 9, 0)).adjudication.fund == Money(17500)
+        january = b.statement_bytes(village, "2026-01")
+        assert village.newborn_pay_back(second, operator, dt.datetime(2026, 2, 3, 9, 5)).adjudication.fund == Money(12500)
+        february = b.statement_bytes(village, "2026-02")
+
+        files = [("V01-2025-12.json", december), ("V01-2026-01.json", january)]
+        assert all(r.imported for r in tw.import_files(town, files, trust=[sf.verify_statement(december).fingerprint]))
+        results = tw.import_files(town, [("V01-2026-02.json", february)])
+        assert all(r.imported for r in results), [r.plan.describe() for r in results]
+        flags = [(f.month, f.code, f.detail) for f in store.review_flags(town.db, store.FlagFilter())]
+        assert not [f for f in flags if f[1] in (tw.FLAG_ADJUDICATION_DIFF, tw.FLAG_ANNUAL_CAP_EXCEEDED)], flags
+    finally:
+        village.close()
+        town.close()
+
+
+@pytest.mark.parametrize("january_late", [False, True])
+def test_a_pay_back_over_the_cap_left_after_another_month_s_is_flagged(tmp_path: Path, january_late: bool) -> None:
+    """February's pay-back of December paying 140.00 where 2025's cap left 125.00 after January's
+    175.00 (a village's ledger changed by hand) is over the cap: the township counted only 2026's
+    fund before it and flagged nothing.  January sent after February flags February's again."""
+    village = b.village(tmp_path / "v01", "V01")
+    town = b.township(tmp_path / "town")
+    try:
+        operator = village.operators()[0].id
+        baby = village.add_patient(PatientInput(name="新生儿", id_number=b.resident_id(7, BABY_BORN))).id
+        big = b.settle(village, baby, dt.datetime(2025, 12, 10, 9, 0), b.CONSULTATION, DRUG_245)
+        second = b.settle(village, baby, dt.datetime(2025, 12, 20, 9, 0), b.CONSULTATION, DRUG_195)
+        december = b.statement_bytes(village, "2025-12")
+        village.save_enrolment(
+            Enrolment(baby, 2026, designated_village="V01", designated_township=b.TOWNSHIP, enrolled_on=dt.date(2026, 1, 10)),
+            today=dt.date(2026, 1, 10),
+        )
+        village.newborn_pay_back(big, operator, dt.datetime(2026, 1, 12, 9, 0))
+        january = b.statement_bytes(village, "2026-01")
+        village.newborn_pay_back(second, operator, dt.datetime(2026, 2, 3, 9, 5))
+
+        def overpay(document: dict[str, Any]) -> None:  # 15.00 more of the fund, 15.00 less cash
+            body = document["body"]
+            paid_back = body["visits"][-1]
+            for where, fund, cash in ((paid_back, "hifp_pay", "psn_cash_pay"), (paid_back["items"][-1], "fund", "patient"),
+                                      (body["totals"], "hifp_pay", "psn_cash_pay")):
+                where[fund] = str(Money.parse(where[fund]) + Money(1500))
+                where[cash] = str(Money.parse(where[cash]) - Money(1500))
+
+        february = b.resigned(b.statement_bytes(village, "2026-02"), clinic_key(village), overpay)
+        files = [("V01-2025-12.json", december), ("V01-2026-01.json", january), ("V01-2026-02.json", february)]
+        if january_late:
+            files = [files[0], files[2], files[1]]
+        assert all(r.imported for r in tw.import_files(town, files[:2], trust=[sf.verify_statement(december).fingerprint]))
+        results = tw.import_files(town, files[2:])
+        assert all(r.imported for r in results), [r.plan.describe() for r in results]
+        flags = {f.code: tw.flag_detail(f.code, f.detail, "en") for f in store.review_flags(town.db, store.FlagFilter())}
+        assert flags[tw.FLAG_ANNUAL_CAP_EXCEEDED].startswith("fund used this year at the villages and the township's own desk 315.00"), flags
+        assert "fund paid 140.00 in the file, 125.00 re-adjudicated" in flags[tw.FLAG_ADJUDICATION_DIFF], flags
     finally:
         village.close()
         town.close()
