@@ -960,9 +960,10 @@ class ClinicSession:
 
         Refused, nothing written: a reversal, an outside receipt (another facility's visit), a
         visit voided or already paid back, a patient with no enrolment or not a newborn enrolled
-        within 6 months of birth, a visit before the birth or one after the enrolment settled under
-        it (one settled before the clinic recorded the enrolment is paid back: `UNENROLLED_BARS`),
-        or one the fund would pay no more of now (not designated here, say).
+        within 6 months of birth, a visit before the birth or in a later year than the enrolment's,
+        one the fund did not refuse for want of the enrolment (`UNENROLLED_BARS`), one on or after
+        the enrolment's day settled while the clinic had it recorded (its row's time: one settled
+        before is paid back), or one the fund would pay no more of now (not designated here, say).
         """
         clinic = self.require_clinic()
         operator_name = self._check_operator(operator_id)
@@ -1073,14 +1074,37 @@ class ClinicSession:
                 f"就诊 {original.receipt_no} ({day}) 在出生日期 {born} 之前, 不能补报",
                 f"visit {original.receipt_no} ({day}) is before the birth ({born}): nothing to pay back",
             )
-        # A visit after the enrolment was settled under it, unless the clinic had not recorded it
-        # then (paid at the insurance office days before): the visit's reasons say so.
-        unrecorded = any(r["code"] in UNENROLLED_BARS for r in ledger.entry_reasons(conn, visit_id))
-        if (day > enrolment.enrolled_on and not unrecorded) or original.note.startswith(NEWBORN_NOTE):
+        if day.year not in (born.year, enrolment.year):
             raise BadInput(
-                f"就诊 {original.receipt_no} ({day}) 在参保 ({enrolment.enrolled_on}) 之后, 已按参保结算, 不是补报的费用",
-                f"visit {original.receipt_no} ({day}) is after the enrolment ({enrolment.enrolled_on}): "
-                "it was settled as enrolled, nothing to pay back",
+                f"就诊 {original.receipt_no} ({day}) 不在新生儿参保的 {enrolment.year} 年度 (或出生当年) 内: "
+                "以后年度的费用不是补报的费用",
+                f"visit {original.receipt_no} ({day}) is not in {enrolment.year}, the year of the newborn's enrolment "
+                "(or the birth year before it): a later year's costs are not paid back",
+            )
+        # Only a visit the fund paid nothing of for want of the enrolment (`UNENROLLED_BARS`); one
+        # settled under it (capped, say) is not, even when a void has freed room since.
+        unenrolled = any(r["code"] in UNENROLLED_BARS for r in ledger.entry_reasons(conn, visit_id))
+        on_or_after = day >= enrolment.enrolled_on
+        if not unenrolled or original.note.startswith(NEWBORN_NOTE):
+            raise BadInput(
+                f"就诊 {original.receipt_no} ({day}) "
+                f"{f'在参保 ({enrolment.enrolled_on}) 当天或之后, ' if on_or_after else ''}已按参保结算, 不是补报的费用",
+                f"visit {original.receipt_no} ({day}) "
+                f"{f'is on or after the enrolment ({enrolment.enrolled_on}): it ' if on_or_after else ''}"
+                "was settled as enrolled, nothing to pay back",
+            )
+        # On or after the enrolment's day, only one settled before the clinic recorded the
+        # enrolment (paid at the insurance office days before): the enrolment's row, kept through
+        # its edits, was recorded after the visit.  One settled while the row stood (designated
+        # elsewhere then, or dated later) was settled under the enrolment as it was.
+        recorded = ledger.enrolment_recorded(conn, patient.id, enrolment.year)
+        if on_or_after and (recorded is None or recorded <= original.time):
+            when = "?" if recorded is None else f"{recorded:%Y-%m-%d %H:%M}"
+            raise BadInput(
+                f"就诊 {original.receipt_no} ({day}) 在参保 ({enrolment.enrolled_on}) 当天或之后, 而本院于 {when} "
+                "登记该参保, 早于这次结算: 当时已按登记的参保结算, 不是补报的费用",
+                f"visit {original.receipt_no} ({day}) is on or after the enrolment ({enrolment.enrolled_on}), which was "
+                f"recorded ({when}) before the visit was settled: it was settled under that enrolment, nothing to pay back",
             )
         visit, items, _ = ledger.raw_entry(conn, visit_id)
         request = VisitRequest(
@@ -1417,10 +1441,9 @@ NEWBORN_VOID_NOTE = "新生儿补报"
 
 UNENROLLED_BARS = ("not_designated", "not_covered_yet", "not_insured")
 """Why the fund paid nothing for a newborn's visit settled without its enrolment, as the clinic
-had it then: none recorded (not designated), a later date (not covered yet), or 不参保.  A visit
-after the enrolment with one of these was settled before the clinic recorded the enrolment, so
-`ClinicSession.newborn_pay_back` pays it back; one without (settled under the enrolment, say
-capped) is not, even when settled again now it pays more."""
+had it then: none recorded (not designated), a later date (not covered yet), or 不参保.
+`ClinicSession.newborn_pay_back` pays back only a visit with one of these; one without (settled
+under the enrolment, say capped) is not, even when settled again now it pays more."""
 
 
 NEWBORN_NOTE = "补报 原收据 "

@@ -340,6 +340,13 @@ def latest_enrolment(db: sqlite3.Connection, patient_id: int, year: int) -> Enro
     return None if row is None else _enrolment(row)
 
 
+def enrolment_recorded(db: sqlite3.Connection, patient_id: int, year: int) -> dt.datetime | None:
+    """When the clinic first recorded the patient's enrolment of `year` (its row's ``created_at``,
+    which an edit keeps), or None when it has none."""
+    row = db.execute("SELECT created_at FROM enrolments WHERE patient_id = ? AND year = ?", [patient_id, year]).fetchone()
+    return None if row is None else dt.datetime.fromisoformat(row[0])
+
+
 def enrolments(db: sqlite3.Connection, patient_id: int) -> list[Enrolment]:
     rows = db.execute("SELECT * FROM enrolments WHERE patient_id = ? ORDER BY year", [patient_id]).fetchall()
     return [_enrolment(r) for r in rows]

@@ -31,6 +31,7 @@ from clinic_app.services.receipts import receipt_data
 from clinic_app.services.session import PatientInput
 from clinic_app.services.statements import clinic_key, statement_data
 from clinic_app.store import ledger
+from clinic_app.store.db import recorded_by
 from tests.documents.pdftext import text_of
 from tests.store.template import VILLAGE, Ledger, line, opened
 
@@ -59,10 +60,14 @@ def _visit(lg: Ledger, baby: int, when: str, drug: str = "25.00") -> int:
     return lg.session.settle(request).entry.id
 
 
-def _enrol(lg: Ledger, baby: int, on: dt.date, year: int | None = None, village: str = VILLAGE) -> None:
-    lg.session.save_enrolment(
-        Enrolment(patient_id=baby, year=year or on.year, designated_village=village, enrolled_on=on), today=on
-    )
+def _enrol(
+    lg: Ledger, baby: int, on: dt.date, year: int | None = None, village: str = VILLAGE, recorded: dt.datetime | None = None
+) -> None:
+    """The enrolment of `on`, recorded in the clinic at `recorded` (the computer's clock when None)."""
+    with recorded_by(lambda: recorded or dt.datetime.now()):
+        lg.session.save_enrolment(
+            Enrolment(patient_id=baby, year=year or on.year, designated_village=village, enrolled_on=on), today=on
+        )
 
 
 def _said(settled) -> list[str]:  # type: ignore[no-untyped-def]
@@ -231,7 +236,7 @@ def test_a_visit_after_the_enrolment_settled_before_the_clinic_recorded_it_is_pa
     paid = session.entry(lagged)
     assert paid is not None and paid.entry.fund.fen == 0
     assert [r.code for r in paid.adjudication.reasons][:1] == ["not_designated"]
-    _enrol(shaoguan, baby, dt.date(2026, 4, 20))  # recorded on 04-25, dated as paid
+    _enrol(shaoguan, baby, dt.date(2026, 4, 20), recorded=dt.datetime(2026, 4, 25, 9, 50))  # dated as paid
 
     back = session.newborn_pay_back(lagged, shaoguan.operator, dt.datetime(2026, 4, 25, 10, 0))
 
@@ -244,7 +249,7 @@ def test_a_visit_after_the_enrolment_settled_before_the_clinic_recorded_it_is_pa
 def test_a_visit_settled_under_the_enrolment_is_not_paid_back_when_a_void_frees_cap_room(shaoguan: Ledger) -> None:
     session = shaoguan.session
     baby = _baby(shaoguan)
-    _enrol(shaoguan, baby, dt.date(2026, 4, 20))
+    _enrol(shaoguan, baby, dt.date(2026, 4, 20), recorded=dt.datetime(2026, 4, 20, 8, 0))
     # 400.00 pays 280.00; 100.00 (70.00) the 20.00 left of 300.00, the family 80.00.
     big = _visit(shaoguan, baby, "2026-04-26T09:00:00", "395.00")
     capped = _visit(shaoguan, baby, "2026-04-27T09:00:00", "95.00")
@@ -266,3 +271,65 @@ def test_a_baby_under_a_policy_without_newborn_cover_is_refused_for_that_reason(
         assert "不是新生儿" not in refused.value.zh and "出生日期" not in refused.value.zh
         assert "邵阳市城乡居民医保普通门诊统筹 没有新生儿" in refused.value.zh
         assert "has no newborn cover from birth" in refused.value.en
+
+
+def test_a_visit_on_the_enrolment_day_or_before_it_settled_under_the_enrolment_is_not_paid_back(shaoguan: Ledger) -> None:
+    """A void that frees cap room does not make a visit settled under the enrolment a pay-back:
+    on the enrolment's day (the clock of the enrolment's recording aside), or before it (covered
+    from birth once recorded)."""
+    session = shaoguan.session
+    baby = _baby(shaoguan)
+    _enrol(shaoguan, baby, dt.date(2026, 4, 20))  # recorded by the computer's clock: not evidence either way
+    big = _visit(shaoguan, baby, "2026-04-20T09:00:00", "395.00")
+    capped = _visit(shaoguan, baby, "2026-04-20T10:00:00", "95.00")
+    assert [session.entry(v).entry.fund.fen for v in (big, capped)] == [28000, 2000]  # type: ignore[union-attr]
+    session.void(big, "收错了", shaoguan.operator, dt.datetime(2026, 4, 20, 11, 0))
+    _refused(shaoguan, capped, "2026-04-20T11:30:00", "on or after the enrolment.*settled as enrolled")
+
+    second = _baby(shaoguan, number=2)
+    _enrol(shaoguan, second, dt.date(2026, 5, 1))
+    early = _visit(shaoguan, second, "2026-04-21T09:00:00", "395.00")  # covered from birth: 280.00
+    later = _visit(shaoguan, second, "2026-04-22T09:00:00", "95.00")  # 20.00
+    session.void(early, "收错了", shaoguan.operator, dt.datetime(2026, 4, 22, 11, 0))
+    _refused(shaoguan, later, "2026-04-22T11:30:00", "settled as enrolled.*nothing to pay back")
+
+
+def test_a_visit_of_a_later_year_than_the_newborns_enrolment_is_not_paid_back(shaoguan: Ledger) -> None:
+    """The newborn enrolment is 2026's; 2027's (不参保, or designated at another village) is not a
+    newborn's, and its visits are not paid back: the fund paid nothing for the year's own reason."""
+    session = shaoguan.session
+    baby = _baby(shaoguan)  # born 2026-03-10
+    _enrol(shaoguan, baby, dt.date(2026, 4, 1))
+    session.save_enrolment(
+        Enrolment(patient_id=baby, year=2027, designated_village=VILLAGE, insured=False), today=dt.date(2026, 11, 1)
+    )
+    uninsured = _visit(shaoguan, baby, "2027-02-01T09:00:00")
+    assert [r.code for r in session.entry(uninsured).adjudication.reasons][:1] == ["not_insured"]  # type: ignore[union-attr]
+    _refused(shaoguan, uninsured, "2027-02-02T09:00:00", "not in 2026.*the newborn's enrolment")
+
+    other = _baby(shaoguan, number=2)
+    _enrol(shaoguan, other, dt.date(2026, 4, 1))
+    session.save_enrolment(
+        Enrolment(patient_id=other, year=2027, designated_village="H430523101050", enrolled_on=dt.date(2026, 11, 1)),
+        today=dt.date(2026, 11, 1),
+    )
+    elsewhere = _visit(shaoguan, other, "2027-02-03T09:00:00")
+    assert [r.code for r in session.entry(elsewhere).adjudication.reasons][:1] == ["not_designated"]  # type: ignore[union-attr]
+    _refused(shaoguan, elsewhere, "2027-02-04T09:00:00", "not in 2026.*the newborn's enrolment")
+
+
+def test_a_visit_while_designated_elsewhere_is_not_paid_back_once_the_designation_moves_here(shaoguan: Ledger) -> None:
+    """Designated at another village from 04-01 (recorded that day), brought here on 05-01 (not
+    designated: the family pays all), moved here in June: the visit was settled under the
+    enrolment as it stood, not before the clinic recorded it."""
+    session = shaoguan.session
+    baby = _baby(shaoguan)
+    _enrol(shaoguan, baby, dt.date(2026, 4, 1), village="H430523101050", recorded=dt.datetime(2026, 4, 1, 8, 0))
+    visit = _visit(shaoguan, baby, "2026-05-01T09:00:00")
+    assert [r.code for r in session.entry(visit).adjudication.reasons][:1] == ["not_designated"]  # type: ignore[union-attr]
+    with recorded_by(lambda: dt.datetime(2026, 6, 1, 9, 0)):
+        session.save_enrolment(
+            Enrolment(patient_id=baby, year=2026, designated_village=VILLAGE, enrolled_on=dt.date(2026, 4, 1)),
+            today=dt.date(2026, 6, 1), change_reason="moved_house",
+        )
+    _refused(shaoguan, visit, "2026-06-02T09:00:00", "recorded \\(2026-04-01 08:00\\) before the visit was settled")
