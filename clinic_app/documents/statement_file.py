@@ -578,3 +578,26 @@ def _not_adding_up(where: str, zh: str, en: str) -> StatementError:
 def parse_setl_time(text: str) -> dt.datetime:
     """A visit's setl_time back as a datetime."""
     return dt.datetime.strptime(text, TIME_FORMAT)
+
+
+NEWBORN_PAID_BACK = "newborn_paid_back"
+"""The reason code of a newborn's visit paid back (补报, `ClinicSession.newborn_pay_back`): its
+params name the settlement it pays back (``setl_id``, ``receipt``), that visit's day (``date``)
+and what the family got back (``refund``)."""
+
+
+def fund_day(visit: Mapping[str, Any]) -> str:
+    """The day a statement settlement's fund is counted on (ISO): its settlement's, or for a
+    newborn's visit paid back after the enrolment (补报) the day of the visit it settles again, which
+    its `NEWBORN_PAID_BACK` reason names (where the village counts it: that day's year and day
+    caps); a day that is not a date on or before the settlement's is not taken."""
+    settled = str(visit["setl_time"][:10])
+    for reason in visit["reasons"]:
+        if reason["code"] == NEWBORN_PAID_BACK:
+            day = str(reason["params"].get("date", ""))
+            try:
+                dt.date.fromisoformat(day)
+            except ValueError:
+                return settled
+            return day if len(day) == 10 and day <= settled else settled
+    return settled

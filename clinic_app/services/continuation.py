@@ -56,7 +56,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from clinic_app.documents import signing
-from clinic_app.documents.statement_file import StatementError, VerifiedStatement, verify_statement
+from clinic_app.documents.statement_file import (
+    StatementError,
+    VerifiedStatement,
+    fund_day,
+    verify_statement,
+)
 from clinic_app.domain.money import Money
 from clinic_app.errors import BadInput, UserError
 from clinic_app.services.keys import read_file
@@ -419,19 +424,20 @@ def _usage(
     session: ClinicSession, statements: list[VerifiedStatement], found: list[VerifiedStatement]
 ) -> tuple[tuple[int, str, str, int, int], ...]:
     """What each person used of the fund in `statements` (one year's months of this clinic), by
-    counter pool, as the township counts it for its usage snapshot: a reversal counts on the day of
-    the visit it undoes, a reform-layered line in its two pools; and of it out of the city (市外,
+    counter pool, as the township counts it for its usage snapshot: a settlement on the day its
+    fund counts on (`fund_day`: a newborn's pay-back on the visit's it pays back), a reversal on
+    that of the visit it undoes, a reform-layered line in its two pools; and of it out of the city (市外,
     as the township's review counts it: `store.township.out_of_area`), which the out-of-city cap counts.  The visits undone are looked for
     in every statement `found` (a January reversal of a December visit gives its fund back to
     December's year, as the township and the lost ledger count it, not to this year); a reversal
     whose visit is in none of them is left out, as that visit is (its month was not found)."""
     pool_of = functools.partial(pool_or_own, session.book)
-    days = {v["setl_id"]: v["setl_time"][:10] for s in found for v in s.body["visits"] if v["kind"] == "settlement"}
+    days = {v["setl_id"]: fund_day(v) for s in found for v in s.body["visits"] if v["kind"] == "settlement"}
     year = int(statements[-1].month[:4])
     sums: dict[tuple[int, str, str], list[int]] = defaultdict(lambda: [0, 0])
     for statement in statements:
         for visit in statement.body["visits"]:
-            day = days.get(visit["reversal_of"]) if visit["reversal_of"] else visit["setl_time"][:10]
+            day = days.get(visit["reversal_of"]) if visit["reversal_of"] else fund_day(visit)
             if day is None or int(day[:4]) != year:
                 continue  # undoes a visit of a month not found, or of an earlier year
             fund = Money.parse(visit["hifp_pay"]).fen

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -753,3 +754,37 @@ def test_continued_from_a_revision_the_township_lacks_it_is_said_to_import_it_be
     capsys.readouterr()
     with ClinicSession(town) as township:
         assert [(s.month, s.revision) for s in store.statements(township.db)] == [("2025-03", 2), ("2025-04", 1)]
+
+
+def test_a_december_visit_paid_back_in_january_counts_in_decembers_year(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A baby born 5 December 2025, brought here on the 10th (250.00) and 20th (200.00), enrolled
+    on 10 January within 6 months: both visits are paid back in January (175.00 and 125.00, 2025's
+    300.00 cap), each counted on its visit's day as the village and the township count it.  The
+    continued ledger took the 300.00 into 2026 (by the pay-backs' settlement day), and the baby's
+    2026 cap read as used up."""
+    folder, stick = tmp_path / "v02", tmp_path / "stick"
+    stick.mkdir()
+    village = b.village(folder, "V02")
+    operator = village.operators()[0].id
+    baby_id = b.resident_id(7, dt.date(2025, 12, 5))
+    baby = village.add_patient(PatientInput(name="新生儿", id_number=baby_id)).id
+    big = b.settle(village, baby, dt.datetime(2025, 12, 10, 9), b.CONSULTATION, ("小儿感冒颗粒", "drug", "245.00", "covered"))
+    second = b.settle(village, baby, dt.datetime(2025, 12, 20, 9), b.CONSULTATION, ("小儿止咳糖浆", "drug", "195.00", "covered"))
+    enrolment = Enrolment(baby, 2026, designated_village="V02", designated_township=b.TOWNSHIP, enrolled_on=dt.date(2026, 1, 10))
+    village.save_enrolment(enrolment, today=dt.date(2026, 1, 10))
+    paid_back = [village.newborn_pay_back(v, operator, dt.datetime(2026, 1, 12, 9, m)) for m, v in ((0, big), (5, second))]
+    assert [p.adjudication.fund for p in paid_back] == [Money(17500), Money(12500)]
+    assert village.usage_card(baby, dt.date(2026, 2, 1)).fund_year == Money(0)
+    village.close()
+    _export(folder, "2025-12", stick, capsys)
+    _export(folder, "2026-01", stick, capsys)
+    shutil.rmtree(folder)
+    b.village(folder, "V02").close()
+    assert run(["continue", "--data-dir", str(folder), "--from", str(stick)]) == 0
+    capsys.readouterr()
+    with ClinicSession(folder) as village:
+        assert village.db.execute("SELECT * FROM continued_usage WHERE id_number = ?", [baby_id]).fetchall() == []
+        found = ledger.patient_by_id_number(village.db, baby_id)
+        assert found is not None
+        village.save_enrolment(replace(enrolment, patient_id=found.id), today=dt.date(2026, 2, 1))
+        assert village.usage_card(found.id, dt.date(2026, 2, 1)).fund_year == Money(0)
