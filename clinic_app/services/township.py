@@ -43,7 +43,12 @@ English words):
   the fund charged to the employee policy);
 - ``FLAG_CLINIC_NAME`` the file names the clinic otherwise than when its key was
   registered (one flag for the statement, no settlement): the key proves who sent
-  it and a village may be renamed, so it is imported for a person to look at.
+  it and a village may be renamed, so it is imported for a person to look at;
+- ``FLAG_PAY_BACK_UNKNOWN`` a newborn's visit paid back (补报, reason
+  ``newborn_paid_back``) whose reason names no reversed settlement of the same
+  person on the day it gives, at this village (in the file, the import or the
+  statements imported before): its fund is counted on its own settlement's day,
+  not the day the reason names (`_service_days`).
 
 Besides EXCHANGE.md's refusals, a file is refused when a visit's policy is not
 known here or not of the township's pooling region (the township's policy, its
@@ -162,6 +167,7 @@ FLAG_CONSULTATION_FEE_SIGNED = "FLAG_CONSULTATION_FEE_SIGNED"
 FLAG_COST_OUTLIER = "FLAG_COST_OUTLIER"
 FLAG_ADJUDICATION_DIFF = "FLAG_ADJUDICATION_DIFF"
 FLAG_CLINIC_NAME = "FLAG_CLINIC_NAME"
+FLAG_PAY_BACK_UNKNOWN = "FLAG_PAY_BACK_UNKNOWN"
 FLAG_CODES = (
     FLAG_ID_CHECKSUM,
     FLAG_NOT_SIGNED,
@@ -173,6 +179,7 @@ FLAG_CODES = (
     FLAG_COST_OUTLIER,
     FLAG_ADJUDICATION_DIFF,
     FLAG_CLINIC_NAME,
+    FLAG_PAY_BACK_UNKNOWN,
 )
 FLAG_NAMES = {
     FLAG_ID_CHECKSUM: ("身份证号校验不通过", "invalid ID number checksum"),
@@ -185,6 +192,7 @@ FLAG_NAMES = {
     FLAG_COST_OUTLIER: ("次均费用异常偏高", "cost per visit far above the township's usual"),
     FLAG_ADJUDICATION_DIFF: ("乡镇复核金额不一致", "township re-adjudication differs"),
     FLAG_CLINIC_NAME: ("村卫生室名称与登记的不同", "clinic name differs from the registered one"),
+    FLAG_PAY_BACK_UNKNOWN: ("补报所指的原就诊不符", "pay-back names no such visit"),
 }
 COST_OUTLIER_FACTOR = 3
 _SAME_DAY_SHOWN = 3  # other villages' settlements named in a same-day flag
@@ -896,25 +904,33 @@ def _id_birth(certno: str) -> dt.date | None:
 
 @dataclass(frozen=True)
 class _Pending:
-    """The fund of a file of the batch not yet written: its events by ID number, and the
-    statement it supersedes (whose rows, still in the database, it replaces)."""
+    """A file of the batch not yet written: the fund of its visits by ID number, the statement it
+    supersedes (whose rows, still in the database, it replaces), and its settlements and the
+    settlements its reversals undo (to check another file's reversal or pay-back of them)."""
 
     events: Mapping[str, Sequence[store.FundEvent]]
     supersedes_id: int | None
+    clinic_code: str = ""
+    settlements: Mapping[str, store.KnownSettlement] = field(default_factory=dict)
+    reverses: frozenset[str] = frozenset()
 
 
-def _parse_visits(book: PolicyBook, visits: Sequence[Mapping[str, Any]], earlier_dates: Mapping[str, str]) -> list[_ParsedVisit]:
-    """A file's visits for the checks; a reversal is dated by the visit it undoes (in the file, else
-    in `earlier_dates`: setl_id -> service date of the village's earlier settlements), else by itself."""
+def _parse_visits(
+    book: PolicyBook, visits: Sequence[Mapping[str, Any]], earlier: Mapping[str, store.KnownSettlement]
+) -> list[_ParsedVisit]:
+    """A file's visits for the checks; a settlement is dated by `_service_days`, a reversal by the
+    visit it undoes (in the file, else in `earlier`: the village's earlier settlements), else by itself."""
     reversed_here = {v["reversal_of"] for v in visits if v["kind"] == "reversal"}
-    own_dates = {v["setl_id"]: _settled_day(v) for v in visits if v["kind"] == "settlement"}
+    days = _service_days(visits, earlier)
     parsed = []
     for index, visit in enumerate(visits):
+        unknown = None
         if visit["kind"] == "reversal":
             of = visit["reversal_of"]
-            service_date = own_dates.get(of) or earlier_dates.get(of) or visit["setl_time"][:10]
+            known = earlier.get(of)
+            service_date = days[of][0] if of in days else known.service_date if known else visit["setl_time"][:10]
         else:
-            service_date = _settled_day(visit)
+            service_date, unknown = days[visit["setl_id"]]
         pool = pool_or_own(book, visit["policy_id"])
         fund = _fen(visit["hifp_pay"])
         parsed.append(_ParsedVisit(
@@ -927,6 +943,7 @@ def _parse_visits(book: PolicyBook, visits: Sequence[Mapping[str, Any]], earlier
             cost=_fen(visit["medfee_sumamt"]),
             reversed=visit["kind"] == "settlement" and visit["setl_id"] in reversed_here,
             out_of_area=store.out_of_area(visit["reasons"], visit.get("reimbursement")),
+            unknown_pay_back=unknown,
         ))
     return parsed
 
@@ -948,10 +965,62 @@ def _settled_day(visit: Mapping[str, Any]) -> str:
     return settled
 
 
+def _paid_back(visit: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(setl_id, day) a settlement's ``newborn_paid_back`` reason names; None without one."""
+    for reason in visit["reasons"]:
+        if reason["code"] == "newborn_paid_back":
+            return str(reason["params"].get("setl_id", "")), str(reason["params"].get("date", ""))
+    return None
+
+
+def _service_days(
+    visits: Sequence[Mapping[str, Any]], earlier: Mapping[str, store.KnownSettlement]
+) -> dict[str, tuple[str, Mapping[str, str] | None]]:
+    """setl_id -> the day each settlement of a file counts on (`_settled_day`), and for a pay-back
+    whose reason's day is not taken, what it names and why (else None).
+
+    A pay-back's day is taken only when the settlement it names (in the file, else in `earlier`)
+    is of the same person, settled that day, and reversed (in the file or earlier): what the
+    village's `newborn_pay_back` writes.  Otherwise a reason written by hand would move any visit
+    to another year's cap; such a visit counts on its own day."""
+    here = {v["setl_id"]: v for v in visits if v["kind"] == "settlement"}
+    reversed_here = {v["reversal_of"] for v in visits if v["kind"] == "reversal"}
+    days: dict[str, tuple[str, Mapping[str, str] | None]] = {}
+    for setl_id, visit in here.items():
+        settled, named = visit["setl_time"][:10], _paid_back(visit)
+        if named is None:
+            days[setl_id] = (settled, None)
+            continue
+        original_id, said = named
+        day = _settled_day(visit)
+        original = here.get(original_id)
+        found = (
+            earlier.get(original_id) if original is None
+            else store.KnownSettlement(original["certno"], original["setl_time"][:10], "", False)
+        )
+        why = (
+            "missing" if found is None or original_id == setl_id
+            else "person" if found.certno != visit["certno"]
+            else "date" if found.settled_day != day
+            else "not_reversed" if not (found.reversed or original_id in reversed_here)
+            else ""
+        )
+        days[setl_id] = (day, None) if not why else (settled, {"named": original_id, "date": said, "why": why})
+    return days
+
+
 def _year_start(visits: Iterable[_ParsedVisit], day: str) -> str:
     """January 1st of the year of the earliest service date among `visits` and `day`: where a
     review's usage starts (a newborn's visit paid back in a later year counts in its own)."""
     return f"{min([day, *(v.service_date for v in visits)])[:4]}-01-01"
+
+
+def _named_elsewhere(visits: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The settlements of earlier files that the file's reversals undo or its pay-backs name."""
+    here = {v["setl_id"] for v in visits}
+    named = {v["reversal_of"] for v in visits if v["kind"] == "reversal"}
+    named |= {n[0] for v in visits if v["kind"] == "settlement" and (n := _paid_back(v)) is not None}
+    return sorted(named - here)
 
 
 def _reversed_elsewhere(visits: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -960,28 +1029,53 @@ def _reversed_elsewhere(visits: Sequence[Mapping[str, Any]]) -> list[str]:
     return sorted({v["reversal_of"] for v in visits if v["kind"] == "reversal"} - here)
 
 
+def _earlier(
+    db: sqlite3.Connection, code: str, visits: Sequence[Mapping[str, Any]], pending: Sequence[_Pending]
+) -> dict[str, store.KnownSettlement]:
+    """The village's settlements that a file's reversals undo or its pay-backs name, outside the
+    file: imported, or in a file of the batch still to be written (which wins: a revision it
+    supersedes), reversed when a reversal of any of them says so."""
+    named = _named_elsewhere(visits)
+    found = store.settlement_dates(db, code, named)
+    mine = [p for p in pending if p.clinic_code == code]
+    for p in mine:
+        found.update((s, p.settlements[s]) for s in named if s in p.settlements)
+    for p in mine:
+        found.update((s, found[s]._replace(reversed=True)) for s in p.reverses & found.keys())
+    return found
+
+
 def _batch_fund(db: sqlite3.Connection, book: PolicyBook, plans: Sequence[FilePlan]) -> list[_Pending]:
     """The fund events (as `store.fund_history` reads them once written) of each accepted file of
     an import, in the plans' order.  A reversal of a settlement in another file of the batch is
-    dated by it, as it will be once that file is written."""
-    batch_dates: dict[str, dict[str, str]] = defaultdict(dict)
-    for plan in plans:
-        assert plan.statement is not None
-        for v in plan.statement.body["visits"]:
-            if v["kind"] == "settlement":
-                batch_dates[plan.clinic_code][v["setl_id"]] = _settled_day(v)
-    pending = []
+    dated by it, and a pay-back of one checked against it, as they will be once that file is written."""
+    files = []
     for plan in plans:
         assert plan.statement is not None
         visits = plan.statement.body["visits"]
-        earlier = {**store.settlement_dates(db, plan.clinic_code, _reversed_elsewhere(visits)), **batch_dates[plan.clinic_code]}
+        settled = {
+            v["setl_id"]: store.KnownSettlement(v["certno"], v["setl_time"][:10], v["setl_time"][:10], False)
+            for v in visits if v["kind"] == "settlement"
+        }
+        reverses = frozenset(v["reversal_of"] for v in visits if v["kind"] == "reversal")
+        files.append(_Pending({}, plan.supersedes_id, plan.clinic_code, settled, reverses))
+    # The days the batch's settlements count on (a pay-back's checked against the others), then their fund.
+    for i, (plan, file) in enumerate(zip(plans, files, strict=True)):
+        assert plan.statement is not None
+        visits = plan.statement.body["visits"]
+        days = _service_days(visits, _earlier(db, plan.clinic_code, visits, files))
+        files[i] = replace(file, settlements={s: k._replace(service_date=days[s][0]) for s, k in file.settlements.items()})
+    pending = []
+    for plan, file in zip(plans, files, strict=True):
+        assert plan.statement is not None
+        visits = plan.statement.body["visits"]
         events: dict[str, list[store.FundEvent]] = defaultdict(list)
-        for v in _parse_visits(book, visits, earlier):
+        for v in _parse_visits(book, visits, _earlier(db, plan.clinic_code, visits, files)):
             if v.fund:
                 events[v.visit["certno"]] += [
                     (v.visit["setl_time"], pool, v.service_date, fen, v.out_of_area) for pool, fen in v.parts if fen
                 ]
-        pending.append(_Pending(events, plan.supersedes_id))
+        pending.append(replace(file, events=events))
     return pending
 
 
@@ -1048,7 +1142,7 @@ def _write(
 
     visits = list(body["visits"])
     outside = _reversed_elsewhere(visits)
-    parsed = _parse_visits(book, visits, store.settlement_dates(conn, code, outside))
+    parsed = _parse_visits(book, visits, _earlier(conn, code, visits, pending))
     first_id = store.next_visit_id(conn)
     visit_rows, item_rows = [], []
     for row in parsed:
@@ -1110,8 +1204,8 @@ def _recheck_later(
         except UserError:
             continue  # a file an older version imported that this one reads otherwise: its review stands
         visits = verified.body["visits"]
-        dates = store.settlement_dates(conn, verified.clinic_code, _reversed_elsewhere(visits))
-        theirs = [v for v in _parse_visits(book, visits, dates) if v.visit["certno"] in later[statement_id]]
+        earlier = _earlier(conn, verified.clinic_code, visits, pending)
+        theirs = [v for v in _parse_visits(book, visits, earlier) if v.visit["certno"] in later[statement_id]]
         review = _Review(conn, book, own, verified, theirs, pending, written_id=statement_id)
         review._usage()
         have = store.flag_keys(conn, statement_id)
@@ -1147,6 +1241,8 @@ class _ParsedVisit:
     reversed: bool
     out_of_area: bool = False
     """An out-of-city visit (市外就医) as the file says it (`store.out_of_area`)."""
+    unknown_pay_back: Mapping[str, str] | None = None
+    """A newborn's pay-back whose reason's day is not taken: what it names and why (`_service_days`)."""
 
     @property
     def live(self) -> bool:
@@ -1213,8 +1309,14 @@ class _Review:
         self._receipts_reimbursed_twice()
         self._consultation_fee()
         self._cost_outliers()
+        self._pay_backs()
         self._usage()
         return self.out
+
+    def _pay_backs(self) -> None:
+        for v in self.visits:
+            if v.unknown_pay_back is not None:
+                self.add(v, FLAG_PAY_BACK_UNKNOWN, **v.unknown_pay_back)
 
     def _clinic_name(self) -> None:
         """One flag for the statement (no settlement) when it names the clinic otherwise than its registration."""
@@ -1753,6 +1855,22 @@ def _roster_said(p: Mapping[str, Any], en: bool) -> str:
     return f"; 乡镇花名册 ({year} 年) 登记定点村卫生室 {village}、卫生院 {township}, 村卫生室文件按{applied}计算: 请核对参保登记"
 
 
+_PAY_BACK_WHY = {
+    "missing": ("不是本村已导入的结算", "which is no settlement of this village imported here"),
+    "person": ("是另一人的结算", "another person's settlement"),
+    "date": ("不是那天的结算", "not settled that day"),
+    "not_reversed": ("未冲销", "which was not reversed"),
+}
+
+
+def _pay_back_unknown(p: Mapping[str, Any], en: bool) -> str:
+    zh, english = _PAY_BACK_WHY[p["why"]]
+    named = f"{p['named']} ({p['date']})"
+    if en:
+        return f"paid back as a newborn's visit, it names settlement {named}, {english}: its fund is counted on its own day"
+    return f"按新生儿补报结算, 所指的原结算 {named} {zh}: 统筹按本次结算日计入"
+
+
 def _named(code: str, p: Mapping[str, Any], names: Mapping[str, str]) -> Mapping[str, Any]:
     """A detail's village codes given as their names (those not in `names` stay codes)."""
     if code == FLAG_NOT_SIGNED:
@@ -1792,6 +1910,7 @@ _DETAILS: dict[str, Any] = {
         f"the file names the clinic {p['file']}; its key was registered as {p['registered']}"
         if en else f"文件中的名称为 {p['file']}, 登记密钥时的名称为 {p['registered']}"
     ),
+    FLAG_PAY_BACK_UNKNOWN: lambda p, en: _pay_back_unknown(p, en),
 }
 
 

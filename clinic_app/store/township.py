@@ -15,7 +15,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from clinic_app.domain.money import Money, MoneyError
 from clinic_app.store.db import record_time
@@ -367,16 +367,27 @@ def mark_reversed(conn: sqlite3.Connection, clinic_code: str, setl_ids: Sequence
     )
 
 
-def settlement_dates(db: DbOrConn, clinic_code: str, setl_ids: Sequence[str]) -> dict[str, str]:
-    """setl_id -> service date of a clinic's imported settlements (to date their reversals)."""
-    found: dict[str, str] = {}
+class KnownSettlement(NamedTuple):
+    """A clinic's settlement as a later file's reversal or newborn pay-back (补报) checks it."""
+
+    certno: str
+    settled_day: str
+    """The day it was settled (its setl_time's)."""
+    service_date: str
+    """The day its fund counts on (a reversal of it is dated so)."""
+    reversed: bool
+
+
+def settlement_dates(db: DbOrConn, clinic_code: str, setl_ids: Sequence[str]) -> dict[str, KnownSettlement]:
+    """setl_id -> a clinic's imported settlement (to date its reversals, to check a pay-back of it)."""
+    found: dict[str, KnownSettlement] = {}
     for chunk in _chunks(list(setl_ids)):
         rows = db.execute(
-            f"""SELECT setl_id, service_date FROM statement_visits
+            f"""SELECT setl_id, certno, substr(setl_time, 1, 10), service_date, reversed FROM statement_visits
                 WHERE clinic_code = ? AND kind = 'settlement' AND setl_id IN ({', '.join('?' * len(chunk))})""",
             (clinic_code, *chunk),
         ).fetchall()
-        found.update((str(r[0]), str(r[1])) for r in rows)
+        found.update((str(r[0]), KnownSettlement(str(r[1]), str(r[2]), str(r[3]), bool(r[4]))) for r in rows)
     return found
 
 

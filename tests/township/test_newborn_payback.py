@@ -29,7 +29,12 @@ DRUG_245 = ("小儿感冒颗粒", "drug", "245.00", "covered")
 DRUG_195 = ("小儿止咳糖浆", "drug", "195.00", "covered")
 
 
-def test_a_december_visit_paid_back_in_january_counts_in_december_at_the_township(tmp_path: Path) -> None:
+@pytest.mark.parametrize("january_first", [False, True])
+def test_a_december_visit_paid_back_in_january_counts_in_december_at_the_township(
+    tmp_path: Path, january_first: bool
+) -> None:
+    """Whichever of the two files of the import is written first (a pay-back is checked against
+    the visit it names, in the file of the batch still to be written)."""
     village = b.village(tmp_path / "v01", "V01")
     town = b.township(tmp_path / "town")
     try:
@@ -50,6 +55,8 @@ def test_a_december_visit_paid_back_in_january_counts_in_december_at_the_townshi
         january = b.statement_bytes(village, "2026-01")
 
         files = [("V01-2025-12.json", december), ("V01-2026-01.json", january)]
+        if january_first:
+            files.reverse()
         results = tw.import_files(town, files, trust=[sf.verify_statement(december).fingerprint])
         assert all(r.imported for r in results), [r.plan.describe() for r in results]
         dates = town.db.execute(
@@ -63,7 +70,8 @@ def test_a_december_visit_paid_back_in_january_counts_in_december_at_the_townshi
             ("settlement", "2025-12-20", 12500),
         ]
         flags = [(f.setl_id, f.code) for f in store.review_flags(town.db, store.FlagFilter()) if f.clinic_code == "V01"]
-        assert not [f for f in flags if f[1] in (tw.FLAG_ADJUDICATION_DIFF, tw.FLAG_ANNUAL_CAP_EXCEEDED)], flags
+        usage = (tw.FLAG_ADJUDICATION_DIFF, tw.FLAG_ANNUAL_CAP_EXCEEDED, tw.FLAG_PAY_BACK_UNKNOWN)
+        assert not [f for f in flags if f[1] in usage], flags
     finally:
         village.close()
         town.close()
@@ -141,6 +149,69 @@ def test_a_pay_back_over_the_cap_left_after_another_month_s_is_flagged(tmp_path:
         flags = {f.code: tw.flag_detail(f.code, f.detail, "en") for f in store.review_flags(town.db, store.FlagFilter())}
         assert flags[tw.FLAG_ANNUAL_CAP_EXCEEDED].startswith("fund used this year at the villages and the township's own desk 315.00"), flags
         assert "fund paid 140.00 in the file, 125.00 re-adjudicated" in flags[tw.FLAG_ADJUDICATION_DIFF], flags
+    finally:
+        village.close()
+        town.close()
+
+
+BIG = ("静脉输液", "treatment", "495.00", "covered")
+
+
+@pytest.mark.parametrize("named", ["V01S000000099", "first", "other"])
+def test_a_pay_back_that_names_no_such_visit_counts_on_its_own_day_and_is_flagged(tmp_path: Path, named: str) -> None:
+    """A village's ledger changed by hand: an adult's March visit paid 70% as if nothing were used
+    this year, with a ``newborn_paid_back`` reason moving it to 2025.  The township took any date
+    on or before the settlement, and neither the cap (300.00 paid in February) nor the amount was
+    flagged.  The reason's day is taken only when it names a reversed settlement of the same person
+    on that day: naming none (V01S000000099), the February visit (not reversed, another day) or
+    another person's, the visit counts on its own day, is flagged as such, and as over the cap."""
+    village = b.village(tmp_path / "v01", "V01")
+    town = b.township(tmp_path / "town")
+    try:
+        adult_id = b.resident_id(301)
+        b.enrol(town, "村民甲", adult_id, "V01", year=2026)
+        adult = b.enrol(village, "村民甲", adult_id, "V01", year=2026)
+        other = b.enrol(village, "村民乙", b.resident_id(302), "V01", year=2026)
+        b.settle(village, other.id, dt.datetime(2026, 1, 5, 9), b.CONSULTATION, b.AMOXICILLIN)
+        january = b.statement_bytes(village, "2026-01")
+        b.settle(village, adult.id, dt.datetime(2026, 2, 3, 9), b.CONSULTATION, BIG)  # 500.00: the cap's 300.00
+        february = b.statement_bytes(village, "2026-02")
+        b.settle(village, adult.id, dt.datetime(2026, 3, 3, 9), b.CONSULTATION, b.AMOXICILLIN)  # 17.30: no fund left
+        setl_ids = {"first": "V01S000000002", "other": "V01S000000001"}
+
+        def forge(document: dict[str, Any]) -> None:  # 70% of 17.30 paid, dated 2025 by a pay-back reason
+            body = document["body"]
+            visit = body["visits"][0]
+            assert visit["hifp_pay"] == "0.00"
+            for where, fund, cash in ((visit, "hifp_pay", "psn_cash_pay"), (body["totals"], "hifp_pay", "psn_cash_pay")):
+                where[fund], where[cash] = "12.11", str(Money.parse(where[cash]) - Money(1211))
+            for item, paid in zip(visit["items"], ("3.50", "8.61"), strict=True):
+                item["fund"], item["patient"] = paid, str(Money.parse(item["patient"]) - Money.parse(paid))
+            visit["reasons"].append({"code": "newborn_paid_back", "params": {
+                "date": "2025-06-01" if named == "V01S000000099" else "2026-01-05" if named == "other" else "2026-02-03",
+                "receipt": "x", "refund": "12.11", "setl_id": setl_ids.get(named, named),
+            }})
+
+        march = b.resigned(b.statement_bytes(village, "2026-03"), clinic_key(village), forge)
+        files = [("j.json", january), ("f.json", february), ("m.json", march)]
+        results = tw.import_files(town, files, trust=[sf.verify_statement(february).fingerprint])
+        assert all(r.imported for r in results), [r.plan.describe() for r in results]
+        flags = {
+            f.code: tw.flag_detail(f.code, f.detail, "en")
+            for f in store.review_flags(town.db, store.FlagFilter()) if f.month == "2026-03"
+        }
+        assert set(flags) >= {tw.FLAG_PAY_BACK_UNKNOWN, tw.FLAG_ANNUAL_CAP_EXCEEDED, tw.FLAG_ADJUDICATION_DIFF}, flags
+        why = {
+            "V01S000000099": "V01S000000099 (2025-06-01), which is no settlement of this village imported here",
+            "first": "V01S000000002 (2026-02-03), which was not reversed",
+            "other": "V01S000000001 (2026-01-05), another person's settlement",
+        }[named]
+        assert flags[tw.FLAG_PAY_BACK_UNKNOWN] == (
+            f"paid back as a newborn's visit, it names settlement {why}: its fund is counted on its own day"
+        ), flags
+        (day,) = town.db.execute("SELECT service_date FROM statement_visits WHERE month = '2026-03'").fetchone()
+        assert day == "2026-03-03"
+        assert tw.flag_name(tw.FLAG_PAY_BACK_UNKNOWN) != tw.flag_name(tw.FLAG_PAY_BACK_UNKNOWN, "en")
     finally:
         village.close()
         town.close()
