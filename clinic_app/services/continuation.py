@@ -192,14 +192,16 @@ def _seqs(statement: VerifiedStatement) -> list[int]:
 
 
 def may_continue(session: ClinicSession) -> bool:
-    """Whether continuing is open to this data folder: a village's, its ledger without entries and
-    not continued already (设置 offers it only then: in a folder in use it would only be refused)."""
+    """Whether continuing is open to this data folder: a village's, its ledger without entries or
+    package fees and not continued already (设置 offers it only then: in a folder in use it would
+    only be refused)."""
     clinic = session.clinic
     return (
         clinic is not None
         and clinic.role == "village"
         and ledger.continuation(session.db) is None
         and ledger.last_entry(session.db)[0] == 0
+        and packages.latest_date(session.db) is None
     )
 
 
@@ -218,6 +220,12 @@ def plan_continuation(session: ClinicSession, source: Path, today: dt.date | Non
         raise _refuse(
             "本数据文件夹的台账已有记录; 接续只用于刚建立、还没有任何记录的数据文件夹",
             "this data folder's ledger already has entries; a ledger is continued only in a new data folder with none",
+        )
+    if packages.latest_date(session.db) is not None:
+        # Its QY receipts would go on from its own, not after the last the lost folder gave.
+        raise _refuse(
+            "本数据文件夹已收过签约服务费 (QY 收据); 接续只用于刚建立、还没有任何记录的数据文件夹",
+            "this data folder has package fees taken (QY receipts); a ledger is continued only in a new data folder with none",
         )
     files, named = _found_files(source)
     named_found: tuple[Path, VerifiedStatement] | None = None

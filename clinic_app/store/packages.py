@@ -30,15 +30,14 @@ def receipt_number(clinic_code: str, year: int, seq: int) -> str:
 
 
 def next_receipt_seq(conn: sqlite3.Connection, year: int) -> int:
-    """Gapless per year: writes are serialised by BEGIN IMMEDIATE, so max + 1 is safe.  A year
-    with no package receipt yet in a continued ledger goes on after the last one the doctor gave
-    of that year (`ledger.Continuation.package_receipt_seqs`: the lost folder's, on paper)."""
+    """Gapless per year: writes are serialised by BEGIN IMMEDIATE, so max + 1 is safe.  In a
+    continued ledger, after the last one the doctor gave of that year too
+    (`ledger.Continuation.package_receipt_seqs`: the lost folder's, on paper), also where the
+    folder took fees before it was continued (as it could before `continuation` refused that)."""
     row = conn.execute("SELECT COALESCE(MAX(receipt_seq), 0) FROM package_payments WHERE receipt_year = ?", [year]).fetchone()
-    last = int(row[0])
-    if last == 0:
-        start = conn.execute("SELECT package_receipt_seqs FROM continuations WHERE id = 1").fetchone()
-        last = 0 if start is None else int(json.loads(start[0]).get(str(year), 0))
-    return last + 1
+    start = conn.execute("SELECT package_receipt_seqs FROM continuations WHERE id = 1").fetchone()
+    given = 0 if start is None else int(json.loads(start[0]).get(str(year), 0))
+    return max(int(row[0]), given) + 1
 
 
 def latest_date(conn: sqlite3.Connection) -> dt.date | None:

@@ -18,10 +18,12 @@ from clinic_app.domain.money import Money
 from clinic_app.domain.records import Enrolment, PatientRecord
 from clinic_app.errors import BadInput
 from clinic_app.services import continuation
+from clinic_app.services.packages import collect_package_fee
 from clinic_app.services.session import ClinicSession, PatientInput
 from clinic_app.services.statements import key_path
 from clinic_app.store import ledger
 from clinic_app.store import township as store
+from clinic_app.store.db import transaction
 from tests.township import builders as b
 
 ALICE, BOB = b.resident_id(201), b.resident_id(202)
@@ -788,3 +790,37 @@ def test_a_december_visit_paid_back_in_january_counts_in_decembers_year(tmp_path
         assert found is not None
         village.save_enrolment(replace(enrolment, patient_id=found.id), today=dt.date(2026, 2, 1))
         assert village.usage_card(found.id, dt.date(2026, 2, 1)).fund_year == Money(0)
+
+
+def test_a_folder_that_took_a_package_fee_is_not_continued_and_its_qy_series_never_goes_back(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The new folder took a package fee (V02-QY2025-000001) before continuing: continuing with the
+    last package receipt given (000012) was done (exit 0), and the next fee took 000002, a number
+    the lost folder had given.  Such a folder is not continued (设置 does not offer it), nothing
+    written; and a ledger continued so before goes on after the larger of the two (000013)."""
+    folder, stick = _lost_shaoyang_village(tmp_path, capsys)
+    assert _package_receipt(folder, dt.datetime(2025, 4, 7, 9)) == "V02-QY2025-000001"
+    with ClinicSession(folder) as village:
+        assert not continuation.may_continue(village)
+    argv = ["continue", "--data-dir", str(folder), "--from", str(stick), "--last-package-receipt", "V02-QY2025-000012"]
+    assert run(argv) == 2
+    err = capsys.readouterr().err
+    assert "已收过签约服务费" in err and "package fees taken" in err and "nothing written" in err
+    with ClinicSession(folder) as village:
+        assert ledger.continuation(village.db) is None
+
+    (tmp_path / "other").mkdir()
+    other, _ = _lost_shaoyang_village(tmp_path / "other", capsys)
+    assert run(["continue", "--data-dir", str(other), "--from", str(stick), "--last-package-receipt", "V02-QY2025-000012"]) == 0
+    capsys.readouterr()
+    with ClinicSession(other) as continued:
+        found = ledger.continuation(continued.db)
+    assert found is not None and found.package_receipt_seqs == {2025: 12}
+    with ClinicSession(folder) as village, transaction(village.db) as conn:
+        ledger.record_continuation(conn, found)  # as continued before it was refused
+    with ClinicSession(folder) as village:
+        carol = b.enrol(village, "村民丙", b.resident_id(203), "V02")
+        village.save_enrolment(
+            Enrolment(carol.id, 2025, designated_village="V02", designated_township=b.TOWNSHIP, family_doctor_signed=True)
+        )
+        taken = collect_package_fee(village, carol.id, 2025, "cash", village.operators()[0].id, dt.datetime(2025, 4, 8, 9))
+    assert taken.receipt_no == "V02-QY2025-000013"
