@@ -71,6 +71,13 @@ def cmd_statement_copy(args: argparse.Namespace) -> int:
     )
     for path in done.files:
         print(f"  {path}")
+    if done.missing:
+        months, year = "、".join(done.missing), done.missing[0][:4]
+        print(
+            f"  乡镇没有 {done.village} {year} 年这些月份的月结 (未导入或被拒收), 未写出: {months}; 接续的台账本年已用统筹不含这些月份 / "
+            f"the township holds no statement of {done.village} for these months of {year} (not imported or refused), "
+            f"not written: {', '.join(done.missing)}; the continued ledger's fund used this year leaves them out"
+        )
     stick = command_arg(done.files[0].parent)  # quoted where a shell would misread it: "U盘 (E)"
     command = f"clinic-app continue --data-dir <新数据文件夹 / new data folder> --from {stick}"
     print(

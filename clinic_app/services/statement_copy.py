@@ -26,6 +26,9 @@ class StatementCopy:
     name: str
     months: tuple[str, ...]
     files: tuple[Path, ...]
+    missing: tuple[str, ...] = ()
+    """Months of the newest's year, up to it, with no statement held (`missing_months`): the
+    ledger continued from the copy counts no fund of theirs in the year's use."""
 
 
 def known_villages(session: ClinicSession) -> dict[str, str]:
@@ -80,4 +83,15 @@ def copy_statements(session: ClinicSession, village: str, out: Path, year: int |
     except OSError as exc:
         zh, en = os_reason(exc)
         raise UserError(f"写出失败 ({zh}), 未写入月结文件: {folder}", f"writing failed ({en}); no statement file written: {folder}") from None
-    return StatementCopy(code, known[code], tuple(r.month for r in rows), tuple(written.values()))
+    months = tuple(r.month for r in rows)
+    return StatementCopy(code, known[code], months, tuple(written.values()), missing_months({r.month for r in standing}))
+
+
+def missing_months(held: set[str]) -> tuple[str, ...]:
+    """The months of the newest held month's year, up to it, that are not held: from January when
+    a month of an earlier year is held, else from the year's first held (the clinic began then)."""
+    newest = max(held)
+    year = newest[:4]
+    first = 1 if min(held) < f"{year}-01" else int(min(m for m in held if m.startswith(year))[5:])
+    months = (f"{year}-{m:02d}" for m in range(first, int(newest[5:]) + 1))
+    return tuple(m for m in months if m not in held)

@@ -174,3 +174,30 @@ def test_a_year_before_the_villages_newest_month_is_refused(tmp_path: Path, caps
     assert list(out.iterdir()) == []
     assert run(["statement", "copy", "--data-dir", str(town), "--village", "V02", "--year", "2026", "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["V02_2026-01_r1.json"]
+
+
+def test_the_copy_names_the_months_of_the_year_it_does_not_hold(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """V02's February never reached the township (a damaged file refused, never sent again): the copy
+    writes January and March, and says February is not among them, so the village knows its
+    continued ledger counts no fund of February in the year's use."""
+    from clinic_app.services import township as tw
+
+    with b.village(tmp_path / "v02", "V02") as village:
+        alice = b.enrol(village, "村民甲", ALICE, "V02")
+        statements = {}
+        for month in ("2025-01", "2025-02", "2025-03", "2025-04"):
+            b.settle(village, alice.id, dt.datetime(2025, int(month[5:]), 10, 9))
+            statements[month] = b.statement_bytes(village, month)
+    town = _town(tmp_path)
+    with ClinicSession(town) as session:
+        key = verify_statement(statements["2025-01"]).fingerprint
+        files = [(f"V02_{m}_r1.json", statements[m]) for m in ("2025-01", "2025-03")]
+        assert all(r.imported for r in tw.import_files(session, files, trust=[key]))
+    out = tmp_path / "out"
+    out.mkdir()
+    assert run(["statement", "copy", "--data-dir", str(town), "--village", "V02", "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert sorted(p.name for p in out.iterdir()) == ["V02_2025-01_r1.json", "V02_2025-03_r1.json"]
+    assert "乡镇没有 V02 2025 年这些月份的月结 (未导入或被拒收), 未写出: 2025-02" in said
+    assert "the township holds no statement of V02 for these months of 2025 (not imported or refused), not written: 2025-02;" in said
+    assert "2025-04" not in said  # sent to the township never: it holds March as the newest
