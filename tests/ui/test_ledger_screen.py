@@ -422,7 +422,11 @@ def test_a_newborns_visit_before_the_enrolment_is_paid_back_from_the_ledger(qtbo
         wait_idle(qtbot, worker)
         # The visit's row is voided now: 补报 is off for it, and the pay-back is listed.
         assert {e.id for e in screen.model.rows} >= {back.entry.id, visit.entry.id}
-        assert not screen.payback_button.isEnabled() or screen.current is None or screen.current.entry.reversed
+        row = next(r for r, e in enumerate(screen.model.rows) if e.id == visit.entry.id)
+        with qtbot.waitSignal(screen.details_shown, timeout=5000):
+            screen.table.selectRow(row)
+        assert screen.current is not None and screen.current.entry.id == visit.entry.id and screen.current.entry.reversed
+        assert not screen.payback_button.isEnabled()
 
         # An adult's visit: refused, the reason in the dialog, nothing written.
         row = next(r for r, e in enumerate(screen.model.rows) if e.id == adult.entry.id)
