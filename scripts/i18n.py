@@ -125,13 +125,13 @@ EN = {
         "Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})",
     "作废 {receipt}": "Void {receipt}", "作废原因": "Reason", "请填写作废原因": "Enter the reason for voiding",
     "新生儿补报…": "Pay back newborn…", "新生儿补报 {receipt}": "Pay back newborn's visit {receipt}",
-    "出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付, 参保后本机构尚未登记参保时按未参保结算的也一样: 这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分退还患者, 并打印新收据。":
+    "出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付, 参保后本机构尚未登记参保时按未参保结算的也一样: 这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分按原付款方式退回 ({method}), 并打印新收据。":
         "A newborn enrolled within 6 months of birth has the outpatient costs from birth to the enrolment paid by the "
         "fund, and so have those settled as not enrolled after it, before the enrolment was recorded here: this visit "
-        "is reversed and settled again as of its day, the fund's share is handed back to the patient and a new receipt "
-        "printed.",
-    "已补报: 统筹支付 {fund} 元, 应退还患者 {back} 元, 收据号 {receipt}":
-        "Paid back: fund pays {fund}, hand {back} back to the patient, receipt {receipt}",
+        "is reversed and settled again as of its day, the fund's share goes back the way it was paid ({method}) and a "
+        "new receipt is printed.",
+    "已补报: 统筹支付 {fund} 元, 退回 {back} 元 ({method}), 收据号 {receipt}":
+        "Paid back: fund pays {fund}, {back} back the way it was paid ({method}), receipt {receipt}",
     "诊所信息": "Clinic", "这些信息印在收据和报表上, 以后可在“设置”中修改名称。": "Printed on receipts and reports; the name can be changed later in Settings.",
     "这些信息印在收据和报表上。诊所编码以后不能修改, 请照医保定点机构编码填写; 名称可在“设置”中修改。":
         "Printed on receipts and reports. The clinic code cannot be changed later: enter the insurance's designated facility code. The name can be changed in Settings.",

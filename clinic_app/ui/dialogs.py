@@ -875,8 +875,8 @@ class NewbornPayBackDialog(_FormDialog):
         what = QLabel(
             self.tr(
                 "出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付, 参保后本机构尚未登记参保时按未参保结算的也一样: "
-                "这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分退还患者, 并打印新收据。"
-            )
+                "这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分按原付款方式退回 ({method}), 并打印新收据。"
+            ).format(method=labels.entry_payment(entry.kind, entry.payment_method))
         )
         what.setWordWrap(True)
         what.setMinimumWidth(self.fontMetrics().horizontalAdvance("收费项目录入错误, 已退款重新结算") + 24)

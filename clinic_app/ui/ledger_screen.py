@@ -490,8 +490,9 @@ class LedgerScreen(QWidget):
         said = next(r for r in settled.adjudication.reasons if r.code == "newborn_paid_back")
         emit(
             self.context.info_reported,
-            self.tr("已补报: 统筹支付 {fund} 元, 应退还患者 {back} 元, 收据号 {receipt}").format(
-                fund=settled.adjudication.fund, back=said.param("refund"), receipt=settled.entry.receipt_no
+            self.tr("已补报: 统筹支付 {fund} 元, 退回 {back} 元 ({method}), 收据号 {receipt}").format(
+                fund=settled.adjudication.fund, back=said.param("refund"), receipt=settled.entry.receipt_no,
+                method=labels.payment(settled.entry.payment_method),
             ),
         )
         emit(self.context.data_changed, "visit")

@@ -1234,8 +1234,8 @@ Please give this log file to support:
     </message>
     <message>
         <location filename="../../clinic_app/ui/ledger_screen.py" line="491" />
-        <source>已补报: 统筹支付 {fund} 元, 应退还患者 {back} 元, 收据号 {receipt}</source>
-        <translation>Paid back: fund pays {fund}, hand {back} back to the patient, receipt {receipt}</translation>
+        <source>已补报: 统筹支付 {fund} 元, 退回 {back} 元 ({method}), 收据号 {receipt}</source>
+        <translation>Paid back: fund pays {fund}, {back} back the way it was paid ({method}), receipt {receipt}</translation>
     </message>
 </context>
 <context>
@@ -1545,8 +1545,8 @@ This clinic's key fingerprint (the township checks it):
     </message>
     <message>
         <location filename="../../clinic_app/ui/dialogs.py" line="875" />
-        <source>出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付, 参保后本机构尚未登记参保时按未参保结算的也一样: 这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分退还患者, 并打印新收据。</source>
-        <translation>A newborn enrolled within 6 months of birth has the outpatient costs from birth to the enrolment paid by the fund, and so have those settled as not enrolled after it, before the enrolment was recorded here: this visit is reversed and settled again as of its day, the fund's share is handed back to the patient and a new receipt printed.</translation>
+        <source>出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付, 参保后本机构尚未登记参保时按未参保结算的也一样: 这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分按原付款方式退回 ({method}), 并打印新收据。</source>
+        <translation>A newborn enrolled within 6 months of birth has the outpatient costs from birth to the enrolment paid by the fund, and so have those settled as not enrolled after it, before the enrolment was recorded here: this visit is reversed and settled again as of its day, the fund's share goes back the way it was paid ({method}) and a new receipt is printed.</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/dialogs.py" line="885" />

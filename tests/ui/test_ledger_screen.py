@@ -441,3 +441,50 @@ def test_a_newborns_visit_before_the_enrolment_is_paid_back_from_the_ledger(qtbo
         qtbot.waitUntil(lambda: "不是新生儿" in refused.form_note.text(), timeout=5000)
         assert session.count_entries(EntryFilter()) == count
         refused.reject()
+
+
+def test_a_newborns_visit_paid_from_a_family_account_is_paid_back_to_that_account(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
+    """The father's employee account (家庭共济) paid the baby's 30.00: the pay-back puts 21.00 back
+    into that account (the reversal gives it 30.00, the new settlement takes 9.00), but the dialog
+    said 统筹支付的部分退还患者 and the bar 应退还患者 21.00 元, and the doctor handed out cash."""
+    from PySide6.QtWidgets import QLabel
+
+    from clinic_app.domain.records import Enrolment
+    from clinic_app.services.demo import resident_id
+    from clinic_app.services.session import PatientInput
+    from clinic_app.ui.context import AppContext
+    from clinic_app.ui.dialogs import NewbornPayBackDialog
+    from tests.store.template import VILLAGE, line, opened
+
+    with opened(tmp_path, "shaoguan-resident-2023", False) as lg:
+        session = lg.session
+        baby = session.add_patient(PatientInput(name="新生儿", id_number=resident_id("440203", dt.date(2026, 1, 20), 901)))
+        lines = (line("一般诊疗费", "5.00", kind="consultation"), line("小儿感冒颗粒", "25.00"))
+        request = VisitRequest(
+            baby.id, lg.operator, lines, dt.datetime(2026, 2, 10, 9, 0), payment_method="family_account", account_holder="父亲 张三"
+        )
+        visit = session.settle(request)
+        session.save_enrolment(
+            Enrolment(baby.id, 2026, designated_village=VILLAGE, enrolled_on=dt.date(2026, 3, 1)), today=dt.date(2026, 3, 1)
+        )
+        context = AppContext(session, worker, "zh", clock=lambda: NOW)
+        context.set_operator(lg.operator)
+        said: list[str] = []
+        context.info_reported.connect(said.append)
+        screen = shown_ledger(qtbot, context, worker)
+        screen.table.selectRow(next(r for r, e in enumerate(screen.model.rows) if e.id == visit.entry.id))
+        qtbot.waitUntil(lambda: screen.current is not None and screen.current.entry.id == visit.entry.id, timeout=5000)
+        screen.payback_button.click()
+        dialog = screen.dialog
+        assert isinstance(dialog, NewbornPayBackDialog)
+        qtbot.addWidget(dialog)
+        texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
+        assert "统筹支付的部分按原付款方式退回 (家庭共济账户)" in texts and "退还患者" not in texts
+        with qtbot.waitSignal(screen.visit_paid_back, timeout=5000) as paid:
+            dialog.submit()
+        back = paid.args[0]
+        wait_idle(qtbot, worker)
+        assert f"已补报: 统筹支付 21.00 元, 退回 21.00 元 (家庭共济账户), 收据号 {back.entry.receipt_no}" in said
+        # The ledger: the account paid 30.00, got it back, paid 9.00: 21.00 back into it, no cash.
+        rows = session.db.execute("SELECT acct_pay_fen, cash_pay_fen FROM visits WHERE patient_id = ? ORDER BY id", [baby.id])
+        assert [tuple(r) for r in rows] == [(3000, 0), (-3000, 0), (900, 0)]
