@@ -87,7 +87,7 @@ def test_a_visit_before_the_enrolment_is_paid_back_as_a_reversal_and_a_settlemen
     # 70% of 30.00 (the consultation fee within the village standard of 5.00): 21.00; patient 9.00.
     assert (back.adjudication.total.fen, back.adjudication.fund.fen, back.adjudication.patient.fen) == (3000, 2100, 900)
     assert back.entry.kind == "visit" and back.entry.time == dt.datetime(2026, 5, 6, 10, 0)
-    assert f"新生儿出生6个月内参保, 补报出生至参保前门诊费用: 原收据 {paid.entry.receipt_no} (2026-03-20), 退还 21.00 元" in _said(back)
+    assert f"新生儿出生6个月内参保, 补报按未参保结算的门诊费用: 原收据 {paid.entry.receipt_no} (2026-03-20), 退还 21.00 元" in _said(back)
     # The original is never edited: a reversal cancels it, the pay-back's note names both.
     original = session.entry(first)
     assert original is not None and original.entry.fund.fen == 0 and original.void is not None
@@ -102,7 +102,7 @@ def test_a_visit_before_the_enrolment_is_paid_back_as_a_reversal_and_a_settlemen
     # The receipt says what it pays back.
     receipt = receipt_data(session, back.entry.id)
     assert receipt.adjudication.fund.fen == 2100
-    assert any("补报出生至参保前" in render(r) for r in receipt.adjudication.reasons)
+    assert any("补报按未参保结算的门诊费用" in render(r) for r in receipt.adjudication.reasons)
 
 
 def test_the_pay_back_is_in_the_month_it_is_paid_in_and_nets_to_the_visit(shaoguan: Ledger) -> None:
@@ -243,6 +243,10 @@ def test_a_visit_after_the_enrolment_settled_before_the_clinic_recorded_it_is_pa
     # 70% of 30.00 = 21.00, refunded; the family pays 9.00.
     assert (back.adjudication.fund.fen, back.adjudication.patient.fen) == (2100, 900)
     assert f"原收据 {paid.entry.receipt_no} (2026-04-22), 退还 21.00 元" in _said(back)[-1]
+    # What it says is true of a visit after the enrolment: not "before the enrolment".
+    assert "按未参保结算" in _said(back)[-1] and "参保前" not in _said(back)[-1]
+    said_en = render(back.adjudication.reasons[-1], "en")
+    assert "settled as not enrolled" in said_en and "before the enrolment" not in said_en
     _refused(shaoguan, lagged, "2026-04-25T10:30:00", f"already paid back.*{back.entry.receipt_no}")
 
 
