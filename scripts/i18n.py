@@ -142,6 +142,8 @@ EN = {
     "注意: 上面预览的 {n} 个月结还没有导入, 快照不含它们; 导入后请重新导出快照。": "Note: the {n} statements previewed above are not imported yet and the snapshot leaves them out; export it again after importing.",
     "出生日期 (无身份证号时)": "Birth date (without an ID number)", "性别 (无身份证号时)": "Sex (without an ID number)",
     "未填": "Not given", "出生日期不能晚于今天": "The birth date cannot be after today",
+    "所输日期不存在, 请重新输入": "There is no such date; type it again",
+    "日期未输完整, 请输入年、月、日": "The date is not typed in full; type the year, month and day",
     "xlsx 或 csv 文件, 表头: 编码 名称 单价 类别 (必填), 规格 单位 医保类别 基药 招标 (可选)。有一行出错则整个文件不导入, 改正后重新导入; 编码相同的条目被新文件更新。":
         "An xlsx or csv file with the headers 编码 名称 单价 类别 (code name price kind; required) and 规格 单位 医保类别 基药 招标 (spec unit coverage essential tender; optional). One bad row and nothing of the file is imported: correct it and import again. An entry with a code already here is updated from the file.",
     "诊所编码只能是字母和数字 (最多 20 位), 不能有空格或符号": "The clinic code is letters and digits only (at most 20), no spaces or signs",

@@ -13,8 +13,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QDate, QSize, Qt
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QShowEvent
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, QSize, Qt
+from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QMouseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -195,10 +195,21 @@ class _FormDialog(QDialog):
     def submit(self) -> None:
         self.clear_notes()
         self.unchecked = None
+        dates_typed = self._check_dates()
         work = self.check()
-        if work is None:
+        if work is None or not dates_typed:
             return
         self._run(work)
+
+    def _check_dates(self) -> bool:
+        """A date field whose typing went wrong (`DateEdit.problem`) is refused at the field."""
+        ok = True
+        for field in self.notes:
+            problem = field.problem() if isinstance(field, DateEdit) and field.isEnabled() else None
+            if problem is not None:
+                self.refuse(field, problem)
+                ok = False
+        return ok
 
     def _run(self, work: Callable[[], Any]) -> None:
         self.buttons.setEnabled(False)
@@ -223,22 +234,81 @@ class DateEdit(QDateEdit):
     """A date typed as a doctor types it: 20260115, or 2026-01-15 as it reads.  Qt moves to the
     next part by itself once a part is whole (2026), and then took the dash typed after it as
     "next part" once more: 2025-12-09 went in as 2026-12-09, 2026-01-15 as 2026-03-01.  A
-    separator typed just after such a move is the one already made, and does nothing."""
+    separator typed just after such a move is the one already made, and does nothing.
 
-    SEPARATORS = ("-", "/", ".")
+    `/` and `.` (and a Chinese input method's －, ／, 。) part a date as `-` does: Qt took only
+    the format's own `-`, so 2025/1/5 kept today's month and day.  What Qt cannot show is kept
+    for the form to refuse (`problem`): a digit it refused (2026-02-30 showed 2026-02-03) and a
+    date typed from its year that stops before its day (2026-01 kept today's day)."""
+
+    SEPARATORS = ("-", "/", ".", "－", "／", "。", "．")
 
     def __init__(self) -> None:
         super().__init__()
         self._moved_on = False
+        self._keying = False
+        self._refused: int | None = None
+        """The part (its index) where a digit typed was refused, until that part is typed again."""
+        self._short = False
+        """The last digit typed went into a part before the day."""
+        self.dateChanged.connect(self._chosen)
+
+    def problem(self) -> str | None:
+        """Why the date shown is not the date typed, or None."""
+        if self._refused is not None:
+            return QCoreApplication.translate("DateEdit", "所输日期不存在, 请重新输入")
+        if self._short:
+            return QCoreApplication.translate("DateEdit", "日期未输完整, 请输入年、月、日")
+        return None
+
+    def _chosen(self) -> None:
+        if not self._keying:  # picked in the calendar or set by the program: a whole date
+            self._refused, self._short = None, False
+
+    def stepBy(self, steps: int) -> None:  # noqa: N802 - Qt's name
+        super().stepBy(steps)  # the arrow keys or the wheel: the date stepped to is the one shown
+        self._refused, self._short = None, False
+
+    def event(self, event: QEvent) -> bool:
+        # A Chinese input method commits its 。 (and digits) as text, not as keys, and Qt gives
+        # that text to the line inside (not to inputMethodEvent): 2025-1。5 made the month 11 and
+        # the 5 went nowhere.  Taken as those keys instead.
+        if isinstance(event, QInputMethodEvent) and not event.preeditString():
+            typed = event.commitString()
+            if typed and all(char in "0123456789" or char in self.SEPARATORS for char in typed):
+                for char in typed:
+                    key = ord(char) if char.isascii() else Qt.Key.Key_unknown
+                    self.keyPressEvent(QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier, char))
+                event.accept()
+                return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
-        if self._moved_on and event.text() in self.SEPARATORS:
-            self._moved_on = False
-            event.accept()
-            return
-        before = self.currentSection()
-        super().keyPressEvent(event)
-        self._moved_on = event.text().isdigit() and self.currentSection() != before
+        typed = event.text()
+        if typed in self.SEPARATORS:
+            if self._moved_on:
+                self._moved_on = False
+                event.accept()
+                return
+            typed = "-"
+        part, shown = self.currentSectionIndex(), self.text()
+        part_text = self.sectionText(self.currentSection())
+        anew = not part_text or self.lineEdit().selectedText() == part_text
+        key = event if typed == event.text() else QKeyEvent(event.type(), Qt.Key.Key_Minus, event.modifiers(), typed)
+        self._keying = True
+        try:
+            super().keyPressEvent(key)
+        finally:
+            self._keying = False
+        event.setAccepted(key.isAccepted())
+        digit = typed.isdigit()
+        self._moved_on = digit and self.currentSectionIndex() != part
+        if digit and self.text() == shown:
+            self._refused = part
+        elif digit:
+            if self._refused is not None and anew and part <= self._refused:
+                self._refused = None
+            self._short = part != self.sectionCount() - 1
 
 
 def _date_edit(day: dt.date | None) -> QDateEdit:
@@ -279,9 +349,16 @@ class OptionalDateEdit(DateEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         passing = (Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        clearing = event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+        if clearing and self.value() is None:
+            event.accept()  # 未填 already
+            return
         if event.key() not in passing:
             self._start()
         super().keyPressEvent(event)
+        if clearing and not any(char.isdigit() for char in self.text()):
+            # Every digit deleted is 未填: the field showed nothing and kept the date typed before.
+            self.setDate(self.minimumDate())
 
 
 def _py_date(edit: QDateEdit) -> dt.date:

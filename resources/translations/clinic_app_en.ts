@@ -388,6 +388,19 @@
     </message>
 </context>
 <context>
+    <name>DateEdit</name>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="259" />
+        <source>所输日期不存在, 请重新输入</source>
+        <translation>There is no such date; type it again</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="261" />
+        <source>日期未输完整, 请输入年、月、日</source>
+        <translation>The date is not typed in full; type the year, month and day</translation>
+    </message>
+</context>
+<context>
     <name>DayCloseDialog</name>
     <message>
         <location filename="../../clinic_app/ui/ledger_screen.py" line="188" />
@@ -519,87 +532,87 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="443" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="520" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="445" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="522" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="448" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="525" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="450" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="527" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="451" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="528" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="452" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="529" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="454" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="531" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="458" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="535" />
         <source>已建健康档案</source>
         <translation>Health record built</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="459" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="536" />
         <source>已入“一人一档”参保库</source>
         <translation>In the 'one person, one file' insurance database</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="466" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="543" />
         <source>建档</source>
         <translation>Records</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="492" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="569" />
         <source>变更原因</source>
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="567" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="644" />
         <source>收取个人承担 {amount} 元并打印收据</source>
         <translation>Take the patient's {amount} yuan and print a receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="577" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="654" />
         <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
         <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="581" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="658" />
         <source>个人承担已收取 (收据 {receipt})</source>
         <translation>Patient's share already taken (receipt {receipt})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="624" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="701" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="633" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="710" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="663" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="740" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -1223,17 +1236,17 @@ Please give this log file to support:
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="411" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="413" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="474" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="476" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="491" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="493" />
         <source>已补报: 统筹支付 {fund} 元, 退回 {back} 元 ({method}), 收据号 {receipt}</source>
         <translation>Paid back: fund pays {fund}, {back} back the way it was paid ({method}), receipt {receipt}</translation>
     </message>
@@ -1519,37 +1532,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>NewbornPayBackDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="859" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="938" />
         <source>新生儿补报 {receipt}</source>
         <translation>Pay back newborn's visit {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="865" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="944" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="870" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="949" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="871" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="950" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="872" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="951" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="875" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="954" />
         <source>出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付, 参保后本机构尚未登记参保时按未参保结算的也一样: 这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分按原付款方式退回 ({method}), 并打印新收据。</source>
         <translation>A newborn enrolled within 6 months of birth has the outpatient costs from birth to the enrolment paid by the fund, and so have those settled as not enrolled after it, before the enrolment was recorded here: this visit is reversed and settled again as of its day, the fund's share goes back the way it was paid ({method}) and a new receipt is printed.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="885" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="964" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1570,42 +1583,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="897" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="976" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="900" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="979" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="906" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="985" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="912" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="991" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="915" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="994" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="931" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1010" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="936" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1015" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="937" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1016" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1751,93 +1764,93 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="301" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="378" />
         <source>{name} 已签约家庭医生: 签约服务费个人承担 {amount} 元尚未收取, 请在 患者 → 年度参保登记… 中收取并打印收据</source>
         <translation>{name} is signed with a family doctor: the patient's share of the package fee, {amount}, is not taken yet; take it and print its receipt in Patients → Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="319" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="396" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="319" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="396" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="322" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="399" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="323" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="400" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="328" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="405" />
         <source>出生日期 (无身份证号时)</source>
         <translation>Birth date (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="328" />
-        <location filename="../../clinic_app/ui/dialogs.py" line="331" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="405" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="408" />
         <source>未填</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="330" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="407" />
         <source>性别 (无身份证号时)</source>
         <translation>Sex (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="335" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="412" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="338" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="415" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="339" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="416" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="340" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="417" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="346" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="423" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="347" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="424" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="400" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="477" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="406" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="483" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="409" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="486" />
         <source>出生日期不能晚于今天</source>
         <translation>The birth date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="412" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="489" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
@@ -2076,37 +2089,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="687" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="764" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="689" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="766" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="690" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="767" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="691" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="768" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="700" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="777" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="703" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="780" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="708" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="785" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2127,87 +2140,87 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="723" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="802" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="725" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="804" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="726" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="805" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="727" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="806" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="728" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="807" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="732" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="811" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="734" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="813" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="736" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="815" />
         <source>未经转诊</source>
         <translation>No referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="739" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="818" />
         <source>急诊或抢救</source>
         <translation>Emergency or rescue</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="741" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="820" />
         <source>在参保地市以外就医 (市外)</source>
         <translation>Out of the insured city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="750" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="829" />
         <source>转诊单 {id}: {day} 转往 {facility} ({level})</source>
         <translation>Referral {id}: {day} to {facility} ({level})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="756" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="835" />
         <source>转诊原因: {reason}</source>
         <translation>Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="759" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="838" />
         <source>未经转诊 (该患者没有转诊记录)</source>
         <translation>No referral (none recorded for this patient)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="774" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="853" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="779" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="858" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="784" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="863" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="789" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="868" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -3385,42 +3398,42 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="822" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="901" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="828" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="907" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="833" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="912" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="834" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="913" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="835" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="914" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="836" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="915" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="842" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="921" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="845" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="924" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>

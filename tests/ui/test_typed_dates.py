@@ -1,0 +1,169 @@
+"""A date typed in a form is the date typed, or the form says why not: the widget alone, and the
+new patient form saving a newborn's birth date through the service (today is 2026-03-10)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QInputMethodEvent, QKeyEvent
+from PySide6.QtWidgets import QApplication, QDateEdit
+
+from clinic_app.ui.dialogs import DateEdit, OptionalDateEdit, PatientDialog, _date_edit
+from tests.ui.conftest import wait_idle
+
+TODAY = dt.date(2026, 3, 10)
+
+
+def type_in(edit: QDateEdit, text: str) -> None:
+    """Key presses as a keyboard sends them; QTest's keyClicks aborts on a full-width character."""
+    for char in text:
+        key = ord(char) if char.isascii() else 0
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(edit, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, char))
+
+
+def plain(qtbot) -> DateEdit:  # type: ignore[no-untyped-def]
+    edit = _date_edit(TODAY)
+    assert isinstance(edit, DateEdit)
+    qtbot.addWidget(edit)
+    edit.show()
+    edit.setFocus(Qt.FocusReason.TabFocusReason)
+    edit.setSelectedSection(QDateEdit.Section.YearSection)  # as Tab leaves it on a screen
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("2025/1/5", dt.date(2025, 1, 5)), ("2025.1.5", dt.date(2025, 1, 5)), ("2025/1/15", dt.date(2025, 1, 15)),
+        ("2025/12/9", dt.date(2025, 12, 9)), ("2025.01.05", dt.date(2025, 1, 5)), ("2025-1-5", dt.date(2025, 1, 5)),
+        ("2025／1／5", dt.date(2025, 1, 5)), ("2025。1。5", dt.date(2025, 1, 5)), ("2025－1－5", dt.date(2025, 1, 5)),
+    ],
+)
+def test_a_slash_or_a_dot_parts_a_date_as_a_dash_does(qtbot, typed, day) -> None:  # type: ignore[no-untyped-def]
+    """2025/1/5 saved 2025-01-10: `/` and `.` moved on only after a whole part (2025), so after
+    the month's 1 the slash went nowhere and the 5 was refused."""
+    edit = plain(qtbot)
+    type_in(edit, typed)
+    assert edit.date().toPython() == day and edit.problem() is None
+
+
+def test_a_chinese_input_method_s_full_stop_parts_a_date(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The input method commits its 。 as text, not as a key: 2025-1。5 made the month 11."""
+    edit = plain(qtbot)
+    type_in(edit, "20251")
+    for committed in ("。", "5"):
+        event = QInputMethodEvent()
+        event.setCommitString(committed)
+        QApplication.sendEvent(edit, event)
+    assert edit.date().toPython() == dt.date(2025, 1, 5) and edit.problem() is None
+
+
+@pytest.mark.parametrize("typed", ["2026-02-30", "20260230", "2026-13-05", "2025-1-32"])
+def test_a_day_that_does_not_exist_is_said(qtbot, typed) -> None:  # type: ignore[no-untyped-def]
+    """2026-02-30 showed 2026-02-03 (the 0 refused) and was saved as that, without a word."""
+    edit = plain(qtbot)
+    type_in(edit, typed)
+    assert edit.problem() is not None and "不存在" in str(edit.problem()), typed
+
+
+def test_a_date_typed_again_after_one_refused_is_taken(qtbot) -> None:  # type: ignore[no-untyped-def]
+    edit = plain(qtbot)
+    type_in(edit, "20260230")
+    for _ in range(2):
+        qtbot.keyClick(edit, Qt.Key.Key_Backspace)
+    type_in(edit, "28")
+    assert edit.date().toPython() == dt.date(2026, 2, 28) and edit.problem() is None
+    type_in(edit, "0")  # 280
+    assert edit.problem() is not None
+    edit.setSelectedSection(QDateEdit.Section.YearSection)
+    type_in(edit, "2026-02-27")
+    assert edit.date().toPython() == dt.date(2026, 2, 27) and edit.problem() is None
+    type_in(edit, "9")  # 279
+    edit.setDate(edit.date().addDays(-1))  # the calendar's pick
+    assert edit.problem() is None
+
+
+@pytest.mark.parametrize("typed", ["2026-01", "202601", "2025"])
+def test_a_date_typed_without_its_day_is_said(qtbot, typed) -> None:  # type: ignore[no-untyped-def]
+    """2026-01 and Tab kept today's day (2026-01-10) without a word."""
+    edit = plain(qtbot)
+    type_in(edit, typed)
+    qtbot.keyClick(edit, Qt.Key.Key_Tab)
+    assert edit.problem() is not None and "完整" in str(edit.problem()), typed
+
+
+def test_only_the_day_may_be_typed(qtbot) -> None:  # type: ignore[no-untyped-def]
+    edit = plain(qtbot)
+    edit.setSelectedSection(QDateEdit.Section.DaySection)
+    type_in(edit, "5")
+    qtbot.keyClick(edit, Qt.Key.Key_Tab)
+    assert edit.date().toPython() == dt.date(2026, 3, 5) and edit.problem() is None
+
+
+def optional(qtbot) -> OptionalDateEdit:  # type: ignore[no-untyped-def]
+    edit = OptionalDateEdit(TODAY, "未填")
+    qtbot.addWidget(edit)
+    edit.show()
+    edit.setFocus(Qt.FocusReason.TabFocusReason)
+    return edit
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Delete, Qt.Key.Key_Backspace])
+def test_a_date_cleared_is_not_given_again(qtbot, key) -> None:  # type: ignore[no-untyped-def]
+    """Select-all then Delete showed an empty field while 2026-01-15 stayed the value saved."""
+    edit = optional(qtbot)
+    type_in(edit, "20260115")
+    assert edit.value() == dt.date(2026, 1, 15)
+    edit.selectAll()
+    qtbot.keyClick(edit, key)
+    assert edit.value() is None
+    qtbot.keyClick(edit, Qt.Key.Key_Tab)
+    assert edit.value() is None and edit.text() == "未填" and edit.problem() is None
+    type_in(edit, "20260116")  # and typed again from 未填
+    assert edit.value() == dt.date(2026, 1, 16)
+
+
+def newborn_form(qtbot, context, typed: str) -> PatientDialog:  # type: ignore[no-untyped-def]
+    dialog = PatientDialog(context, context.clinic)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.name.setText("王小宝")
+    dialog.birth_date.setFocus(Qt.FocusReason.TabFocusReason)
+    type_in(dialog.birth_date, typed)
+    qtbot.keyClick(dialog.birth_date, Qt.Key.Key_Tab)
+    return dialog
+
+
+def test_a_newborn_s_birth_date_typed_with_slashes_is_saved(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    dialog = newborn_form(qtbot, context, "2026/1/5")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.submit()
+    assert session.find_patients("王小宝")[0].birth_date == dt.date(2026, 1, 5)
+
+
+@pytest.mark.parametrize(("typed", "said"), [("20260230", "不存在"), ("2026-01", "完整")])
+def test_a_newborn_s_birth_date_that_is_not_a_whole_date_is_refused(qtbot, context, session, worker, typed, said) -> None:  # type: ignore[no-untyped-def]
+    dialog = newborn_form(qtbot, context, typed)
+    dialog.submit()
+    wait_idle(qtbot, worker)
+    note = dialog.notes[dialog.birth_date]
+    assert note.isVisible() and said in note.text()
+    assert dialog.isVisible() and dialog.result_value is None and not session.find_patients("王小宝")
+    dialog.birth_date.setSelectedSection(QDateEdit.Section.YearSection)
+    type_in(dialog.birth_date, "2026-02-28")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.submit()
+    assert session.find_patients("王小宝")[0].birth_date == dt.date(2026, 2, 28)
+
+
+def test_a_newborn_s_birth_date_cleared_saves_none(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    dialog = newborn_form(qtbot, context, "20260115")
+    dialog.birth_date.setFocus(Qt.FocusReason.TabFocusReason)
+    dialog.birth_date.selectAll()
+    qtbot.keyClick(dialog.birth_date, Qt.Key.Key_Delete)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.submit()
+    assert session.find_patients("王小宝")[0].birth_date is None
