@@ -139,7 +139,7 @@ from clinic_app.documents.statement_file import (
     VerifiedStatement,
     verify_statement,
 )
-from clinic_app.domain.copay import adjudicate_visit
+from clinic_app.domain.copay import adjudicate_visit, coverage_start
 from clinic_app.domain.money import ZERO, Money, MoneyError
 from clinic_app.domain.policy import Policy, PolicyBook
 from clinic_app.domain.records import Clinic
@@ -147,7 +147,7 @@ from clinic_app.domain.visit import Item, Patient, Usage, VisitDraft
 from clinic_app.errors import BadInput, UserError, os_reason
 from clinic_app.services.collector import collector_paused
 from clinic_app.services.policies import pool_or_own
-from clinic_app.services.session import ClinicSession
+from clinic_app.services.session import UNENROLLED_BARS, ClinicSession
 from clinic_app.store import ledger
 from clinic_app.store import township as store
 from clinic_app.store.db import transaction
@@ -1295,6 +1295,10 @@ class _Review:
             if events:
                 self.history[certno] = sorted([*self.history.get(certno, ()), *events])
         self.roster = store.roster(conn, certnos, self.year)
+        self.paid_back = {
+            named[0] for v in visits if v.unknown_pay_back is None and (named := _paid_back(v.visit)) is not None
+        }
+        """The settlements this file's newborn pay-backs (补报) settle again (`_service_days` took their day)."""
 
     def add(self, visit: _ParsedVisit, code: str, **params: Any) -> None:
         """One flag; its detail is stored as data (`params`) and put in words by `flag_detail`."""
@@ -1659,6 +1663,17 @@ class _Review:
             filed = sum(fen for pool, fen in v.parts if pool == employee_pool)
             if town != filed and (town != result.fund.fen or filed != v.fund):
                 differ.append(("employee_fund", str(Money(filed)), str(Money(town))))
+        newborn = birth is not None and coverage_start(policy, draft.patient) == birth
+        if differ and newborn and entry is not None and v.fund == 0 and result.fund.fen > 0 and codes & set(UNENROLLED_BARS):
+            # A newborn's visit settled before the village recorded the enrolment the roster has (made
+            # at the insurance office, covered from birth): not the village's arithmetic but money the
+            # family is owed, unless a pay-back (补报) settles it again, whose own amounts are re-adjudicated.
+            if visit["setl_id"] not in self.paid_back:
+                self.add(
+                    v, FLAG_ADJUDICATION_DIFF, differ=differ, unenrolled=entry.enrolled_on or "",
+                    roster=f"{entry.year} {entry.designated_village or '-'} {entry.designated_township or '-'}",
+                )
+            return
         if differ:
             used: dict[str, str] = {}
             if employee_pool is None or layered:
@@ -1805,6 +1820,8 @@ def _receipt_twice(p: Mapping[str, Any], en: bool) -> str:
 
 
 def _adjudication_diff(p: Mapping[str, Any], en: bool) -> str:
+    if "unenrolled" in p:
+        return _owed_unenrolled(p, en)
     if p.get("employee_receipt"):
         paid = p["differ"][0][1]
         return (
@@ -1838,6 +1855,24 @@ def _adjudication_diff(p: Mapping[str, Any], en: bool) -> str:
     if "used_out_of_area" in p:
         used += f", 其中市外就医 {p['used_out_of_area']} 元"
     return "村卫生室文件与乡镇复核结果不一致: " + "; ".join(parts) + f" ({used})" + _roster_said(p, en)
+
+
+def _owed_unenrolled(p: Mapping[str, Any], en: bool) -> str:
+    """A visit the village settled with no fund for want of the enrolment that the roster has."""
+    owed = next((town for name, _, town in p["differ"] if name == "hifp_pay"), "0.00")
+    year, village, township = p["roster"].split(" ")
+    since_en = f", enrolled {p['unenrolled']}" if p["unenrolled"] else ""
+    since_zh = f", {p['unenrolled']} 参保" if p["unenrolled"] else ""
+    if en:
+        return (
+            f"settled at the village with no fund, its enrolment not recorded there yet; the township's roster ({year}) "
+            f"has it (village {village}, township {township}{since_en}): the fund owes {owed} of it, which the family "
+            "paid. Not paid back in this statement (a newborn's pay-back): nothing is owed once a later one pays it back"
+        )
+    return (
+        f"村卫生室结算时尚未登记此人参保, 统筹未支付; 乡镇花名册 ({year} 年) 有参保 (定点村卫生室 {village}、卫生院 {township}{since_zh}): "
+        f"统筹应付 {owed} 元, 由患者垫付。本月结中未补报 (新生儿补报); 以后的月结补报后即不再欠付"
+    )
 
 
 def _roster_said(p: Mapping[str, Any], en: bool) -> str:

@@ -10,6 +10,7 @@ the wrong year's cap there and be flagged though the village was right.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -215,3 +216,47 @@ def test_a_pay_back_that_names_no_such_visit_counts_on_its_own_day_and_is_flagge
     finally:
         village.close()
         town.close()
+
+
+APRIL_BORN = dt.date(2026, 3, 1)
+
+
+def _settled_before_the_enrolment_was_recorded(tmp_path: Path, paid_back: bool) -> list[tuple[str, str, str]]:
+    """A baby enrolled at the insurance office on 04-20 (the township's roster has it) and brought to
+    V01 on 04-22, before the clinic recorded the enrolment: the fund paid nothing (not designated).
+    The April statement's flags (month, code, detail in English), the visit paid back the next day or not."""
+    village = b.village(tmp_path / "v01", "V01")
+    town = b.township(tmp_path / "town")
+    try:
+        baby_id = b.resident_id(8, APRIL_BORN)
+        enrolment = Enrolment(0, 2026, designated_village="V01", designated_township=b.TOWNSHIP, enrolled_on=dt.date(2026, 4, 20))
+        town.add_patient(PatientInput(name="新生儿", id_number=baby_id), enrolment)
+        baby = village.add_patient(PatientInput(name="新生儿", id_number=baby_id)).id
+        visit = b.settle(village, baby, dt.datetime(2026, 4, 22, 9, 0), b.CONSULTATION, b.AMOXICILLIN)
+        if paid_back:
+            village.save_enrolment(replace(enrolment, patient_id=baby), today=dt.date(2026, 4, 23))
+            village.newborn_pay_back(visit, village.operators()[0].id, dt.datetime(2026, 4, 23, 9, 0))
+        april = b.statement_bytes(village, "2026-04")
+        results = tw.import_files(town, [("V01-2026-04.json", april)], trust=[sf.verify_statement(april).fingerprint])
+        assert all(r.imported for r in results), [r.plan.describe() for r in results]
+        return [(f.setl_id, f.code, tw.flag_detail(f.code, f.detail, "en")) for f in store.review_flags(town.db, store.FlagFilter())]
+    finally:
+        village.close()
+        town.close()
+
+
+def test_a_visit_settled_before_the_enrolment_was_recorded_and_paid_back_is_not_flagged(tmp_path: Path) -> None:
+    """Its pay-back in the same file settles it as the roster says: the difference is gone."""
+    assert _settled_before_the_enrolment_was_recorded(tmp_path, paid_back=True) == []
+
+
+def test_a_visit_settled_before_the_enrolment_was_recorded_not_paid_back_says_the_family_is_owed(tmp_path: Path) -> None:
+    """Not paid back, the village paid the family less than the fund owes: said so, not as the
+    village's figures disagreeing with the township's."""
+    flags = _settled_before_the_enrolment_was_recorded(tmp_path, paid_back=False)
+    assert [(setl_id, code) for setl_id, code, _ in flags] == [("V01S000000001", tw.FLAG_ADJUDICATION_DIFF)], flags
+    assert flags[0][2] == (
+        "settled at the village with no fund, its enrolment not recorded there yet; the township's roster (2026) has it "
+        "(village V01, township T440204001, enrolled 2026-04-20): the fund owes 12.11 of it, which the family paid. "
+        "Not paid back in this statement (a newborn's pay-back): nothing is owed once a later one pays it back"
+    )
