@@ -161,7 +161,7 @@ EN = {
     # labels
     "城乡居民": "Resident", "在职职工": "Active employee", "退休职工": "Retired employee", "诊查费": "Consultation",
     "药品": "Drug", "检查": "Exam", "治疗": "Treatment", "材料": "Material", "其他": "Other", "目录内": "Covered",
-    "特定目录": "Specific list", "自费": "Self-paid", "就诊": "Visit", "冲销": "Reversal", "报销": "Reimbursement",
+    "特定目录": "Specific list", "自费": "Self-paid", "就诊": "Visit", "冲销": "Reversal", "报销": "Reimbursement", "补报": "Pay-back",
     "现金": "Cash", "移动支付": "Mobile", "个人账户": "Personal account", "家庭共济账户": "Family account",
     "社区卫生服务中心": "Community health center", "校医院": "School clinic", "一级医院": "Level-1 hospital",
     "二级医院": "Level-2 hospital", "三级医院": "Level-3 hospital",

@@ -48,6 +48,7 @@ from clinic_app.documents.records import (
     format_rate_decimal,
 )
 from clinic_app.domain.money import Money
+from clinic_app.domain.visit import NEWBORN_PAID_BACK
 from clinic_app.errors import BadInput, not_utf8
 from clinic_app.resources import resource_path
 
@@ -578,12 +579,6 @@ def _not_adding_up(where: str, zh: str, en: str) -> StatementError:
 def parse_setl_time(text: str) -> dt.datetime:
     """A visit's setl_time back as a datetime."""
     return dt.datetime.strptime(text, TIME_FORMAT)
-
-
-NEWBORN_PAID_BACK = "newborn_paid_back"
-"""The reason code of a newborn's visit paid back (补报, `ClinicSession.newborn_pay_back`): its
-params name the settlement it pays back (``setl_id``, ``receipt``), that visit's day (``date``)
-and what the family got back (``refund``)."""
 
 
 def fund_day(visit: Mapping[str, Any]) -> str:

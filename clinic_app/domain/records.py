@@ -220,6 +220,8 @@ class LedgerEntry:
     """The entry's note (a reimbursement's: the outside visit's date)."""
     account_holder: str = ""
     """Paid from a family member's account (家庭共济): whose account."""
+    pays_back: str = ""
+    """For a newborn's pay-back (补报): the settlement (setl_id) of the visit it pays back."""
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,12 @@ class Reason:
         return dict(self.params)[key]
 
 
+NEWBORN_PAID_BACK = "newborn_paid_back"
+"""The reason code of a newborn's visit paid back (补报, `ClinicSession.newborn_pay_back`): its
+params name the settlement it pays back (``setl_id``, ``receipt``), that visit's day (``date``)
+and what the family got back (``refund``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class LineResult:
     """One line after adjudication."""

@@ -31,6 +31,7 @@ from clinic_app.domain.records import (
     Referral,
     VoidRecord,
 )
+from clinic_app.domain.visit import NEWBORN_PAID_BACK
 from clinic_app.store import packages
 from clinic_app.store.db import record_time
 
@@ -746,9 +747,11 @@ class EntryFilter:
     """True: only voided visits and their reversals; False: hide them; None: all."""
 
 
-_ENTRY_SELECT = """SELECT v.*, p.name AS patient_name, p.id_number AS id_number, p.psn_no AS psn_no,
+_ENTRY_SELECT = f"""SELECT v.*, p.name AS patient_name, p.id_number AS id_number, p.psn_no AS psn_no,
        o.name AS operator_name,
-       EXISTS (SELECT 1 FROM visits r WHERE r.reverses_id = v.id) AS reversed
+       EXISTS (SELECT 1 FROM visits r WHERE r.reverses_id = v.id) AS reversed,
+       CASE WHEN v.kind = 'visit' THEN (SELECT json_extract(j.value, '$.setl_id') FROM json_each(v.reasons_json) j
+                                         WHERE json_extract(j.value, '$.code') = '{NEWBORN_PAID_BACK}') END AS pays_back
 FROM visits v JOIN patients p ON p.id = v.patient_id JOIN operators o ON o.id = v.operator_id"""
 
 
@@ -814,6 +817,7 @@ def _entry(row: Row) -> LedgerEntry:
         outside_receipt=row["outside_receipt"] or "",
         note=row["note"] or "",
         account_holder=row["account_holder"] or "",
+        pays_back=row["pays_back"] or "",
     )
 
 
@@ -928,8 +932,17 @@ def written_entry(
         "psn_no": patient.psn_no,
         "operator_name": operator_name,
         "reversed": False,
+        "pays_back": _pays_back(entry.visit["reasons_json"]) if entry.visit["kind"] == "visit" else "",
     }
     return _entry(row), tuple(_line(item) for item in entry.items)
+
+
+def _pays_back(reasons_json: str) -> str:
+    """The settlement a newborn's pay-back pays back, from its reasons as written ('' for any other
+    visit; a reversal of one carries its reasons too, and pays nothing back)."""
+    if NEWBORN_PAID_BACK not in reasons_json:  # most entries: not parsed
+        return ""
+    return next((str(r["setl_id"]) for r in json.loads(reasons_json) if r["code"] == NEWBORN_PAID_BACK), "")
 
 
 def raw_entry(db: sqlite3.Connection, visit_id: int) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:

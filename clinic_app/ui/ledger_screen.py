@@ -124,7 +124,7 @@ class EntryDetails(QGroupBox):
                 "总费用 {total} 元  统筹支付 {fund} 元  个人支付 {patient_pays} 元 ({method})"
             ).format(
                 receipt=e.receipt_no,
-                kind=labels.entry_kind(e.kind),
+                kind=labels.entry_kind(e.kind, e.pays_back),
                 state=state,
                 time=e.time.strftime("%Y-%m-%d %H:%M"),
                 patient=e.patient_name,

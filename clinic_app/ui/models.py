@@ -136,6 +136,7 @@ def entry_column_widths(view: QTableView, receipt: bool = False) -> tuple[dict[i
     # shown first may have none); only where that is too wide (English) a voided reimbursement's
     # is cut short, whole in the tooltip.
     kinds = [labels.entry_kind(kind) + voided for kind in ("visit", "reversal", "reimbursement")]
+    kinds.append(labels.entry_kind("visit", "paid back") + voided)
     shrink = {
         DIAGNOSIS_COLUMN: width("上呼吸道"),
         PAYMENT_COLUMN: width(labels.payment("cash"), labels.payment("mobile")),
@@ -165,7 +166,7 @@ def entry_columns() -> tuple[Column[LedgerEntry], ...]:
     return (
         Column(QCoreApplication.translate("Columns", "收据号"), lambda e: e.receipt_no),
         Column(QCoreApplication.translate("Columns", "时间"), lambda e: e.time.strftime("%Y-%m-%d %H:%M")),
-        Column(QCoreApplication.translate("Columns", "类型"), lambda e: labels.entry_kind(e.kind) + (QCoreApplication.translate("Columns", " (已作废)") if e.reversed else "")),
+        Column(QCoreApplication.translate("Columns", "类型"), lambda e: labels.entry_kind(e.kind, e.pays_back) + (QCoreApplication.translate("Columns", " (已作废)") if e.reversed else "")),
         Column(QCoreApplication.translate("Columns", "患者"), lambda e: e.patient_name),
         Column(QCoreApplication.translate("Columns", "总费用"), lambda e: str(e.total), RIGHT),
         Column(QCoreApplication.translate("Columns", "统筹支付"), lambda e: str(e.fund), RIGHT),

@@ -273,101 +273,101 @@
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="153" />
+        <location filename="../../clinic_app/ui/models.py" line="154" />
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="154" />
+        <location filename="../../clinic_app/ui/models.py" line="155" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="155" />
+        <location filename="../../clinic_app/ui/models.py" line="156" />
         <source>性别</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="156" />
+        <location filename="../../clinic_app/ui/models.py" line="157" />
         <source>出生日期</source>
         <translation>Born</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="157" />
+        <location filename="../../clinic_app/ui/models.py" line="158" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="158" />
+        <location filename="../../clinic_app/ui/models.py" line="159" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="159" />
+        <location filename="../../clinic_app/ui/models.py" line="160" />
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="160" />
+        <location filename="../../clinic_app/ui/models.py" line="161" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="166" />
+        <location filename="../../clinic_app/ui/models.py" line="167" />
         <location filename="../../clinic_app/ui/patients_screen.py" line="111" />
         <source>收据号</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="167" />
+        <location filename="../../clinic_app/ui/models.py" line="168" />
         <location filename="../../clinic_app/ui/patients_screen.py" line="116" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="168" />
+        <location filename="../../clinic_app/ui/models.py" line="169" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="134" />
-        <location filename="../../clinic_app/ui/models.py" line="168" />
+        <location filename="../../clinic_app/ui/models.py" line="169" />
         <source> (已作废)</source>
         <translation> (void)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="169" />
+        <location filename="../../clinic_app/ui/models.py" line="170" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="170" />
+        <location filename="../../clinic_app/ui/models.py" line="171" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="171" />
+        <location filename="../../clinic_app/ui/models.py" line="172" />
         <source>统筹支付</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="172" />
+        <location filename="../../clinic_app/ui/models.py" line="173" />
         <source>个人支付</source>
         <translation>Copay</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="173" />
+        <location filename="../../clinic_app/ui/models.py" line="174" />
         <location filename="../../clinic_app/ui/patients_screen.py" line="115" />
         <source>付款方式</source>
         <translation>Payment</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="174" />
+        <location filename="../../clinic_app/ui/models.py" line="175" />
         <source>操作员</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="175" />
+        <location filename="../../clinic_app/ui/models.py" line="176" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
@@ -1017,167 +1017,172 @@ Please give this log file to support:
         <translation>Self-paid</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="39" />
+        <location filename="../../clinic_app/ui/labels.py" line="41" />
+        <source>补报</source>
+        <translation>Pay-back</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="42" />
         <source>就诊</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="39" />
+        <location filename="../../clinic_app/ui/labels.py" line="42" />
         <source>冲销</source>
         <translation>Reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="39" />
+        <location filename="../../clinic_app/ui/labels.py" line="42" />
         <source>报销</source>
         <translation>Reimbursement</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="44" />
+        <location filename="../../clinic_app/ui/labels.py" line="47" />
         <source>现金</source>
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="45" />
+        <location filename="../../clinic_app/ui/labels.py" line="48" />
         <source>移动支付</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="46" />
+        <location filename="../../clinic_app/ui/labels.py" line="49" />
         <source>个人账户</source>
         <translation>Personal account</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="47" />
+        <location filename="../../clinic_app/ui/labels.py" line="50" />
         <source>家庭共济账户</source>
         <translation>Family account</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="55" />
+        <location filename="../../clinic_app/ui/labels.py" line="58" />
         <source>外院已付</source>
         <translation>Paid at the other facility</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="61" />
+        <location filename="../../clinic_app/ui/labels.py" line="64" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="62" />
+        <location filename="../../clinic_app/ui/labels.py" line="65" />
         <source>乡镇卫生院</source>
         <translation>Township health center</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="63" />
+        <location filename="../../clinic_app/ui/labels.py" line="66" />
         <source>社区卫生服务中心</source>
         <translation>Community health center</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="64" />
+        <location filename="../../clinic_app/ui/labels.py" line="67" />
         <source>校医院</source>
         <translation>School clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="65" />
+        <location filename="../../clinic_app/ui/labels.py" line="68" />
         <source>一级医院</source>
         <translation>Level-1 hospital</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="66" />
+        <location filename="../../clinic_app/ui/labels.py" line="69" />
         <source>二级医院</source>
         <translation>Level-2 hospital</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="67" />
+        <location filename="../../clinic_app/ui/labels.py" line="70" />
         <source>三级医院</source>
         <translation>Level-3 hospital</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="73" />
+        <location filename="../../clinic_app/ui/labels.py" line="76" />
         <source>男</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="73" />
+        <location filename="../../clinic_app/ui/labels.py" line="76" />
         <source>女</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="79" />
+        <location filename="../../clinic_app/ui/labels.py" line="82" />
         <source>韶关 按人头定额包干</source>
         <translation>Shaoguan capitation (fixed per head)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="80" />
+        <location filename="../../clinic_app/ui/labels.py" line="83" />
         <source>湛江 定额包干</source>
         <translation>Zhanjiang fixed budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="81" />
+        <location filename="../../clinic_app/ui/labels.py" line="84" />
         <source>湖南 基层门诊统筹综合改革 按人头付费</source>
         <translation>Hunan primary outpatient reform, capitation</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="82" />
+        <location filename="../../clinic_app/ui/labels.py" line="85" />
         <source>邵阳 按人头按月预拨</source>
         <translation>Shaoyang capitation, prepaid monthly</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="83" />
+        <location filename="../../clinic_app/ui/labels.py" line="86" />
         <source>按项目付费</source>
         <translation>Fee for service</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="88" />
+        <location filename="../../clinic_app/ui/labels.py" line="91" />
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="88" />
+        <location filename="../../clinic_app/ui/labels.py" line="91" />
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="103" />
+        <location filename="../../clinic_app/ui/labels.py" line="106" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="108" />
+        <location filename="../../clinic_app/ui/labels.py" line="111" />
         <source>{name} (本机构)</source>
         <translation>{name} (this clinic)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="112" />
+        <location filename="../../clinic_app/ui/labels.py" line="115" />
         <source>(未定点)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="114" />
+        <location filename="../../clinic_app/ui/labels.py" line="117" />
         <source>未参保</source>
         <translation>Not insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="116" />
+        <location filename="../../clinic_app/ui/labels.py" line="119" />
         <source> (沿用 {year} 年登记, 本年尚未登记)</source>
         <translation> (from the {year} enrolment; none entered for this year yet)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="123" />
+        <location filename="../../clinic_app/ui/labels.py" line="126" />
         <source>否 ({year} 年已签约, 本年未续签)</source>
         <translation>No (signed in {year}, not renewed this year)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="130" />
+        <location filename="../../clinic_app/ui/labels.py" line="133" />
         <source>补录: 本年度从年初起就是这一选择</source>
         <translation>Entered late: this was the choice from the start of the year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="131" />
+        <location filename="../../clinic_app/ui/labels.py" line="134" />
         <source>更正录入错误</source>
         <translation>Correcting a typing mistake</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="132" />
+        <location filename="../../clinic_app/ui/labels.py" line="135" />
         <source>居住地迁移</source>
         <translation>Moved house</translation>
     </message>

@@ -93,6 +93,9 @@ def test_a_visit_before_the_enrolment_is_paid_back_as_a_reversal_and_a_settlemen
     assert original is not None and original.entry.fund.fen == 0 and original.void is not None
     assert original.void.reason.startswith("新生儿补报")
     assert paid.entry.receipt_no in back.entry.note and original.void.reversal_receipt_no in back.entry.note
+    # The ledger's entries say which settlement a pay-back pays back (台账's 类型 shows 补报).
+    listed = {e.id: e.pays_back for e in session.entries(ledger.EntryFilter(), 0, 10)}
+    assert listed == {first: "", original.void.reversal_id: "", back.entry.id: paid.entry.setl_id}
     # The fund is counted on the visit's day and year, where the caps are.
     assert ledger.usage_sums(session.db, baby, "shaoguan-resident-2023", dt.date(2026, 3, 20), "village")["fund_day"] == 2100
     assert session.usage_card(baby, dt.date(2026, 12, 31)).fund_year.fen == 2100
@@ -184,6 +187,9 @@ def test_a_visit_is_paid_back_once(shaoguan: Ledger) -> None:
     # The pay-back voided (the visit was charged wrongly after all): the visit is gone, not paid back again.
     shaoguan.session.void(back.entry.id, "收错了", shaoguan.operator, dt.datetime(2026, 5, 6, 11, 30))
     _refused(shaoguan, first, "2026-05-06T12:00:00", f"paid back.*{back.entry.receipt_no}.*since voided")
+    # Its reversal carries its reasons, but pays nothing back: the ledger lists only the pay-back as one.
+    listed = {e.kind: e.pays_back for e in shaoguan.session.entries(ledger.EntryFilter(), 0, 10) if e.pays_back}
+    assert listed == {"visit": shaoguan.session.entry(first).entry.setl_id}  # type: ignore[union-attr]
 
 
 def test_a_voided_visit_is_not_paid_back(shaoguan: Ledger) -> None:

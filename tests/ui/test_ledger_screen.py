@@ -427,6 +427,11 @@ def test_a_newborns_visit_before_the_enrolment_is_paid_back_from_the_ledger(qtbo
             screen.table.selectRow(row)
         assert screen.current is not None and screen.current.entry.id == visit.entry.id and screen.current.entry.reversed
         assert not screen.payback_button.isEnabled()
+        # 类型 says which row pays back (补报), as the statement's xlsx does, not 就诊 twice.
+        from clinic_app.ui.models import KIND_COLUMN
+
+        kinds = {e.id: screen.model.data(screen.model.index(r, KIND_COLUMN)) for r, e in enumerate(screen.model.rows)}
+        assert (kinds[back.entry.id], kinds[visit.entry.id]) == ("补报", "就诊 (已作废)")
 
         # An adult's visit: refused, the reason in the dialog, nothing written.
         row = next(r for r, e in enumerate(screen.model.rows) if e.id == adult.entry.id)
