@@ -786,6 +786,9 @@ class ImportResult:
     (`_recheck_later`), by code."""
     error: UserError | None = None
     """Set when the file was accepted by the plan but refused when applied."""
+    withdrawn: Mapping[str, int] = field(default_factory=dict)
+    """For a file refused when applied: the usage flags the files written before it in the same
+    import raised counting its fund, withdrawn (`ImportRun`), by code."""
 
     @property
     def imported(self) -> bool:
@@ -808,7 +811,9 @@ def standing_flags(results: Sequence[ImportResult]) -> dict[str, int]:
         if r.imported:
             for code, count in (*r.flags.items(), *r.earlier_flags.items()):
                 flags[code] = flags.get(code, 0) + count
-    return flags
+        for code, count in r.withdrawn.items():
+            flags[code] = flags.get(code, 0) - count
+    return {code: count for code, count in flags.items() if count}
 
 
 class ImportRun:
@@ -818,7 +823,9 @@ class ImportRun:
     Each file's review counts the fund of the accepted files still to be written (their visits not
     yet in the database, in place of the statements they supersede) with what the database holds,
     so that a person's visits at every village are counted in time order whichever file is written
-    first: the later payment is the one flagged."""
+    first: the later payment is the one flagged.  A file refused when written (the data changed
+    since the plan: another window imported or replaced a key; a full disk) was counted by the files
+    written before it: the usage flags they raised that do not stand without it are withdrawn."""
 
     def __init__(self, session: ClinicSession, plans: Sequence[FilePlan], today: dt.date | None = None) -> None:
         # Reads nothing: the screen makes it on the GUI thread, the worker runs `next`.
@@ -828,6 +835,8 @@ class ImportRun:
         """The fund of the accepted files from the next on, read when the first is written."""
         self._written: set[int] = set()
         """The statements this run wrote, each reviewed with the files after it counted."""
+        self._raised: set[tuple[int, str, str]] = set()
+        """(statement, setl_id, code) of the usage flags this run raised counting files still to be written."""
 
     @collector_paused()
     def next(self) -> ImportResult:
@@ -840,7 +849,7 @@ class ImportRun:
         session = self.session
         if self._pending is None:
             self._pending = _batch_fund(session.db, session.book, [p for p in self.plans[self.done - 1 :] if p.accepted])
-        self._pending.pop(0)
+        counted = self._pending.pop(0)
         try:
             with transaction(session.db) as conn:
                 trusted = {plan.fingerprint} if plan.register_key else set()
@@ -853,9 +862,20 @@ class ImportRun:
                     )
                 statement_id, raised = _write(conn, session.book, own, again, self._pending, self._written)
             self._written.add(statement_id)
-            return ImportResult(plan, statement_id, store.flag_counts(session.db, statement_id), dict(raised))
+            if self._pending:
+                self._raised.update(raised)
+                self._raised.update(
+                    (statement_id, setl_id, code) for setl_id, code in store.flag_keys(session.db, statement_id)
+                    if code in _USAGE_FLAGS
+                )
+            return ImportResult(plan, statement_id, store.flag_counts(session.db, statement_id), Counter(c for *_, c in raised))
         except UserError as exc:
-            return ImportResult(plan, error=exc)
+            withdrawn: list[tuple[int, str, str]] = []
+            if counted.events and self._raised:
+                with transaction(session.db) as conn:
+                    withdrawn = _withdraw(conn, session.book, own, self._pending, self._raised)
+                self._raised.difference_update(withdrawn)
+            return ImportResult(plan, error=exc, withdrawn=Counter(c for *_, c in withdrawn))
 
 
 def apply_import(session: ClinicSession, plans: Sequence[FilePlan], today: dt.date | None = None) -> tuple[ImportResult, ...]:
@@ -1086,11 +1106,11 @@ def _write(
     plan: FilePlan,
     pending: Sequence[_Pending] = (),
     written: Collection[int] = (),
-) -> tuple[int, Counter[str]]:
+) -> tuple[int, list[tuple[int, str, str]]]:
     """Write the file's statement, visits and review flags; `pending`: the batch's files still to be
     written, whose fund the review counts with what the database holds; `written`: the statements
     the batch wrote before (reviewed with this file counted).  The statement's id, and the flags
-    the file raised on later visits imported before (`_recheck_later`), by code."""
+    the file raised on later visits imported before (`_recheck_later`)."""
     verified = plan.statement
     assert verified is not None
     body = verified.body
@@ -1181,19 +1201,20 @@ def _recheck_later(
     parsed: Sequence[_ParsedVisit],
     pending: Sequence[_Pending],
     reviewed: Collection[int],
-) -> Counter[str]:
+) -> list[tuple[int, str, str]]:
     """The usage flags a file raises on later visits of its people imported before it (a village's
     file sent again after a damaged one, a month sent late): those were reviewed without this
     file's fund, and the later payment is the one over a cap.  Each such statement's visits of
     those people are reviewed again in time order with this file counted; a flag is added to that
     statement where its visit has none of the code yet (one it has stays, with its decision).
-    `reviewed`: statements whose review counted this file already.  The flags added, by code."""
+    `reviewed`: statements whose review counted this file already.  The flags added: (statement,
+    setl_id, code)."""
     first: dict[str, str] = {}
     for v in parsed:
         if v.fund:
             certno, time = v.visit["certno"], v.visit["setl_time"]
             first[certno] = min(first.get(certno, time), time)
-    raised: Counter[str] = Counter()
+    raised: list[tuple[int, str, str]] = []
     if not first:
         return raised
     year = min(first.values())[:4]
@@ -1211,8 +1232,30 @@ def _recheck_later(
         have = store.flag_keys(conn, statement_id)
         new = [flag for flag in review.out if flag[2] in _USAGE_FLAGS and (flag[0], flag[2]) not in have]
         store.insert_flags(conn, [(statement_id, verified.clinic_code, verified.month, *flag) for flag in new])
-        raised.update(flag[2] for flag in new)
+        raised += [(statement_id, flag[0], flag[2]) for flag in new]
     return raised
+
+
+def _withdraw(
+    conn: sqlite3.Connection,
+    book: PolicyBook,
+    own: Clinic,
+    pending: Sequence[_Pending],
+    raised: Collection[tuple[int, str, str]],
+) -> list[tuple[int, str, str]]:
+    """Of the usage flags `raised` (statement, setl_id, code), those that do not arise again with
+    what the database holds and `pending` counted, deleted; one a decision was made on stays.
+    Those deleted."""
+    gone: list[tuple[int, str, str]] = []
+    for statement_id in sorted({s for s, _, _ in raised}):
+        verified = verify_statement(store.statement_raw(conn, statement_id))
+        visits = verified.body["visits"]
+        parsed = _parse_visits(book, visits, _earlier(conn, verified.clinic_code, visits, pending))
+        review = _Review(conn, book, own, verified, parsed, pending, written_id=statement_id)
+        review._usage()
+        stand = {(flag[0], flag[2]) for flag in review.out}
+        gone += [key for key in raised if key[0] == statement_id and key[1:] not in stand]
+    return store.delete_undecided_flags(conn, gone)
 
 
 def _reimbursement_columns(visit: Mapping[str, Any]) -> tuple[str | None, str | None]:

@@ -617,6 +617,20 @@ def later_fund_visits(db: DbOrConn, after: Mapping[str, str], date_from: str, da
     return found
 
 
+def delete_undecided_flags(conn: sqlite3.Connection, keys: Sequence[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+    """Delete the flags (statement, setl_id, code) that no review decision names; those deleted."""
+    gone = []
+    for key in keys:
+        cursor = conn.execute(
+            """DELETE FROM review_flags AS f WHERE statement_id = ? AND setl_id = ? AND code = ?
+               AND NOT EXISTS (SELECT 1 FROM review_decisions d WHERE d.statement_id = f.statement_id AND d.flag_id = f.id)""",
+            key,
+        )
+        if cursor.rowcount:
+            gone.append(key)
+    return gone
+
+
 def flag_keys(db: DbOrConn, statement_id: int) -> set[tuple[str, str]]:
     """(setl_id, code) of the statement's flags."""
     rows = db.execute("SELECT setl_id, code FROM review_flags WHERE statement_id = ?", (statement_id,)).fetchall()

@@ -236,3 +236,26 @@ def test_an_import_run_is_made_without_reading_the_database(tmp_path: Path) -> N
     again.db.close()
     run = tw.ImportRun(again, [])
     assert run.done == 0
+
+
+def test_a_file_refused_when_written_leaves_no_flag_on_the_files_written_before_it(tmp_path: Path) -> None:
+    """V01's and V02's March planned together; V01's is written first, counting V02's 280.00 of
+    5 March still to come, and flagged.  Meanwhile another window on the same data folder registered
+    another key for V02 (its data folder set up again), so V02's file is refused when written: V01's
+    flags came from a file never imported, and are withdrawn.  V02's file imported later (its key
+    put back by whoever checks) would flag V01's payment again (`_recheck_later`)."""
+    town, files = _two_villages_one_person(tmp_path)
+    trust = [verify_statement(raw).fingerprint for raw in files.values()]
+    plans = tw.plan_import(town, [("V01.json", files["V01.json"]), ("V02.json", files["V02.json"])], trust)
+    assert [p.action for p in plans] == [tw.ADD, tw.ADD]
+    with b.village(tmp_path / "v02-new", "V02") as v02:  # another V02 key, 王一 not among its visits
+        other = b.enrol(v02, "李四", b.resident_id(4), "V02").id
+        b.settle(v02, other, dt.datetime(2025, 3, 6, 10), LATER_DRUG)
+        raw = b.statement_bytes(v02)
+    with ClinicSession(tmp_path / "town") as window:
+        assert tw.import_files(window, [("V02-new.json", raw)], trust=[verify_statement(raw).fingerprint])[0].imported
+    first, second = tw.apply_import(town, plans)
+    assert first.imported and not second.imported and second.error is not None
+    assert _usage_flags(town) == []
+    assert tw.standing_flags([first, second]).get(tw.FLAG_ANNUAL_CAP_EXCEEDED) is None
+    town.close()
