@@ -259,3 +259,30 @@ def test_a_file_refused_when_written_leaves_no_flag_on_the_files_written_before_
     assert _usage_flags(town) == []
     assert tw.standing_flags([first, second]).get(tw.FLAG_ANNUAL_CAP_EXCEEDED) is None
     town.close()
+
+
+def test_a_file_the_disk_refused_flags_the_later_payment_once_imported_again(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """V02's file refused by a full disk when written, after V01's: V01's flags, raised counting it,
+    are withdrawn; imported again once there is room, it flags V01's payment again."""
+    from clinic_app.store.db import DatabaseError
+
+    town, files = _two_villages_one_person(tmp_path)
+    trust = [verify_statement(raw).fingerprint for raw in files.values()]
+    insert = store.insert_statement
+
+    def full(conn, header):  # type: ignore[no-untyped-def]
+        if header["clinic_code"] == "V02":
+            raise DatabaseError("磁盘已满", "disk full")
+        return insert(conn, header)
+
+    monkeypatch.setattr(store, "insert_statement", full)
+    first, second = tw.import_files(town, [("V01.json", files["V01.json"]), ("V02.json", files["V02.json"])], trust=trust)
+    assert first.imported and second.error is not None
+    assert second.withdrawn == {tw.FLAG_ADJUDICATION_DIFF: 1, tw.FLAG_ANNUAL_CAP_EXCEEDED: 1}
+    assert tw.standing_flags([first, second]) == {}
+    assert _usage_flags(town) == []
+    monkeypatch.setattr(store, "insert_statement", insert)
+    (again,) = tw.import_files(town, [("V02.json", files["V02.json"])], trust=trust)
+    assert again.imported and again.earlier_flags == {tw.FLAG_ADJUDICATION_DIFF: 1, tw.FLAG_ANNUAL_CAP_EXCEEDED: 1}
+    assert _usage_flags(town) == V01_OVERPAID
+    town.close()
