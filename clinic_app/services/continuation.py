@@ -108,6 +108,9 @@ class ContinuationPlan:
     last_package_receipt: tuple[int, int] | None = None
     """The last family-doctor package receipt (QY) the doctor says was given before the loss, (year,
     seq), when given (`with_last_package_receipt`): no statement shows them."""
+    package_fees: bool = False
+    """Whether the clinic's policy has a family-doctor package the patient pays a part of, in the
+    statement's year or since: only then were QY receipts given, and is the last one asked for."""
 
     @property
     def last_receipt_no(self) -> str | None:
@@ -303,7 +306,14 @@ def plan_continuation(session: ClinicSession, source: Path, today: dt.date | Non
     return ContinuationPlan(
         path, last, start, linked, _usage(session, year, found), usage_months,
         _missing(last, year, found), start.first_day if start.first_day > today else None, _people(found),
+        package_fees=_package_fees(session, int(last.month[:4]), today),
     )
+
+
+def _package_fees(session: ClinicSession, year: int, today: dt.date) -> bool:
+    """Whether the policy here has a package fee the patient pays (QY receipts) in `year` or a later one up to today's."""
+    packages_in_force = (session.package_for(y, day=today) for y in range(year, max(year, today.year) + 1))
+    return any(p is not None and p.patient.fen > 0 for p in packages_in_force)
 
 
 def with_last_receipt(plan: ContinuationPlan, given: str, today: dt.date | None = None) -> ContinuationPlan:

@@ -201,7 +201,7 @@ def cmd_continue(args: argparse.Namespace) -> int:
     restart_zh, restart_en = (
         ("; 签约服务费收据 (QY 号) 从头编号 (用 --last-package-receipt 给出最后一张可避免)",
          "; family-doctor package receipts (QY) are numbered from the start again (unless --last-package-receipt gives the last one)")
-        if plan.last_package_receipt is None
+        if plan.package_fees and plan.last_package_receipt is None
         else ("", "")
     )
     print(

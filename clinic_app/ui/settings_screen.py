@@ -563,7 +563,8 @@ class SettingsScreen(QWidget):
     def _continuation_planned(self, plan: Any) -> None:
         self.continue_button.setEnabled(True)
         plan = self.ask_last_receipt(plan)
-        plan = None if plan is None else self.ask_last_package_receipt(plan)
+        if plan is not None and plan.package_fees:  # QY receipts only where the patient pays a package fee
+            plan = self.ask_last_package_receipt(plan)
         if plan is None or not self.confirm_continuation(plan):
             return
         from clinic_app.services import continuation
@@ -655,8 +656,8 @@ class SettingsScreen(QWidget):
 
     def _not_recovered(self, plan: Any) -> str:
         """What continuing leaves as it is: the visits after the last statement, the numbers of their
-        receipts unless the last one was given, the QY series unless its last was given."""
-        if plan.last_package_receipt is None:
+        receipts unless the last one was given, the QY series (where there is one) unless its last was given."""
+        if plan.package_fees and plan.last_package_receipt is None:
             if plan.last_receipt is None:
                 return self.tr("没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。")
             return self.tr("没有导出月结的就诊无法恢复; 签约服务费收据 (QY 号) 从头编号。")

@@ -102,7 +102,8 @@ def test_a_village_that_lost_its_data_continues_from_its_stick_and_the_township_
     assert (dict(start.receipt_seqs), start.receipts_exact, start.body_sha256) == ({2025: 5}, True, march.body_sha256)
     assert json.loads(detail)["new_fingerprint"] == new_key != march.fingerprint
     assert new_key in out and march.fingerprint in out and "replace-key" in out and "2025-03" in out
-    assert "纸质收据上的号码会再次使用" in out and "package receipts (QY) are numbered from the start again" in out
+    assert "纸质收据上的号码会再次使用" in out
+    assert "QY" not in out  # Shaoguan has no package fee the patient pays: no QY receipt was ever given
 
     # The statements' persons are registered again, the doctor finds them; sex and birth from the ID number.
     assert "patients registered again: 2" in out
@@ -682,6 +683,13 @@ def test_the_last_package_receipt_given_is_where_the_qy_series_goes_on(tmp_path:
     assert json.loads(detail)["last_package_receipt_given"] == "V02-QY2025-000012"
     assert _package_receipt(folder, dt.datetime(2025, 4, 7, 9)) == "V02-QY2025-000013"
     assert _package_receipt(folder, dt.datetime(2026, 1, 5, 9)) == "V02-QY2026-000001"  # a new year's series
+
+
+def test_without_the_last_package_receipt_the_qy_series_is_said_to_start_again(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    folder, stick = _lost_shaoyang_village(tmp_path, capsys)
+    assert run(["continue", "--data-dir", str(folder), "--from", str(stick)]) == 0
+    out = capsys.readouterr().out
+    assert "签约服务费收据 (QY 号) 从头编号" in out and "package receipts (QY) are numbered from the start again" in out
 
 
 def test_a_last_package_receipt_not_of_this_clinic_series_and_years_is_refused(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

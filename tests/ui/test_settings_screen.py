@@ -639,6 +639,39 @@ def test_a_lost_ledger_is_continued_from_the_stick_in_settings(qtbot, context, s
     assert [p.name for p in session.find_patients("赵六")] == ["赵六"]  # 张三丰 was registered already: kept
 
 
+def test_under_a_policy_without_a_package_fee_no_qy_receipt_is_asked_or_said_in_settings(qtbot, context, session, worker, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Shaoguan has no family-doctor package the patient pays: no QY receipt was ever given, yet
+    设置 asked for the last one and said the QY series starts again."""
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QFileDialog
+
+    stick = _stick_of_the_lost_folder(tmp_path, session)
+    session.update_clinic(replace(session.require_clinic(), policy_id="shaoguan-resident-2023"))
+    screen = make_screen(qtbot, context, worker)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args: str(stick))
+    titles: list[str] = []
+
+    def give(_parent, title, _label, *_args):  # type: ignore[no-untyped-def]
+        titles.append(title)
+        return "", True
+
+    monkeypatch.setattr(QInputDialog, "getText", give)
+    asked: list[str] = []
+
+    def answer(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    with qtbot.waitSignal(screen.ledger_continued, timeout=5000):
+        screen.continue_button.click()
+    assert titles == ["最后一张收据号"]
+    (text,) = asked
+    assert "纸质收据上的号码会再次使用" in text and "QY" not in text
+    assert "QY" not in screen.continue_note.text()
+
+
 def test_the_last_receipt_the_doctor_gives_in_settings_is_where_receipts_go_on(qtbot, context, session, worker, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The lost folder's February statement counts receipts 1-2; the stubs end at 000017: a number of
     another year is refused in the dialog and asked again, then 000017 is taken, said in the question
