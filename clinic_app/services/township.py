@@ -132,7 +132,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from clinic_app.documents import signing
+from clinic_app.documents import signing, statement_file
 from clinic_app.documents.statement_file import (
     AMOUNT_FIELDS,
     StatementError,
@@ -143,7 +143,7 @@ from clinic_app.domain.copay import adjudicate_visit, coverage_start
 from clinic_app.domain.money import ZERO, Money, MoneyError
 from clinic_app.domain.policy import Policy, PolicyBook
 from clinic_app.domain.records import Clinic
-from clinic_app.domain.visit import Item, Patient, Usage, VisitDraft
+from clinic_app.domain.visit import NEWBORN_PAID_BACK, Item, Patient, Usage, VisitDraft
 from clinic_app.errors import BadInput, UserError, os_reason
 from clinic_app.services.collector import collector_paused
 from clinic_app.services.policies import pool_or_own
@@ -968,27 +968,10 @@ def _parse_visits(
     return parsed
 
 
-def _settled_day(visit: Mapping[str, Any]) -> str:
-    """The day a settlement's fund is counted on: its settlement's, or for a newborn's visit paid
-    back after the enrolment (补报, `ClinicSession.newborn_pay_back`) the day of the visit it settles
-    again, which its ``newborn_paid_back`` reason names (where the village counts it: that day's
-    year and day caps); a day that is not a date on or before the settlement's is not taken."""
-    settled = str(visit["setl_time"][:10])
-    for reason in visit["reasons"]:
-        if reason["code"] == "newborn_paid_back":
-            day = str(reason["params"].get("date", ""))
-            try:
-                dt.date.fromisoformat(day)
-            except ValueError:
-                return settled
-            return day if len(day) == 10 and day <= settled else settled
-    return settled
-
-
 def _paid_back(visit: Mapping[str, Any]) -> tuple[str, str] | None:
     """(setl_id, day) a settlement's ``newborn_paid_back`` reason names; None without one."""
     for reason in visit["reasons"]:
-        if reason["code"] == "newborn_paid_back":
+        if reason["code"] == NEWBORN_PAID_BACK:
             return str(reason["params"].get("setl_id", "")), str(reason["params"].get("date", ""))
     return None
 
@@ -996,7 +979,7 @@ def _paid_back(visit: Mapping[str, Any]) -> tuple[str, str] | None:
 def _service_days(
     visits: Sequence[Mapping[str, Any]], earlier: Mapping[str, store.KnownSettlement]
 ) -> dict[str, tuple[str, Mapping[str, str] | None]]:
-    """setl_id -> the day each settlement of a file counts on (`_settled_day`), and for a pay-back
+    """setl_id -> the day each settlement of a file counts on (`statement_file.fund_day`), and for a pay-back
     whose reason's day is not taken, what it names and why (else None).
 
     A pay-back's day is taken only when the settlement it names (in the file, else in `earlier`)
@@ -1012,7 +995,7 @@ def _service_days(
             days[setl_id] = (settled, None)
             continue
         original_id, said = named
-        day = _settled_day(visit)
+        day = statement_file.fund_day(visit)
         original = here.get(original_id)
         found = (
             earlier.get(original_id) if original is None
@@ -1316,7 +1299,7 @@ class _Review:
         certnos = sorted({v.visit["certno"] for v in visits})
         # Same day: the month's settlements at the other villages.  Usage: from January 1st of
         # the earliest visit's year (a newborn's visit paid back in a later year counts in its
-        # own: `_settled_day`) up to the month's end, at every village (this one's earlier months
+        # own: `statement_file.fund_day`) up to the month's end, at every village (this one's earlier months
         # included), at the township's own desk, one of the person's facilities too, and in the
         # files of the same import still to be written (in place of the statements they supersede).
         first, last = _month_bounds(self.month)
