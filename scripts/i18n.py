@@ -239,6 +239,7 @@ EN = {
     "重复": "Copy", "与本批的 {name} 内容相同, 只导入一次": "Same content as {name} in this batch: imported once",
     "待审核 {n} 条:": "{n} to review:", "拒收 {name}: {why}": "Refused {name}: {why}",
     "; 之前导入的月结上较晚的就诊另有 {n} 条": "; {n} more on later visits in statements imported before",
+    "; 先写入的月结上计入此文件而得的 {n} 条标记已撤回": "; {n} flags raised counting this file on the files written before it withdrawn",
     "注意: 快照不含这些尚未导入的月结: {months}; 导入后请重新导出快照。": "Note: the snapshot does not hold these statements, not imported: {months}; export it again once they are imported.",
     "另有 {n} 个拒收的文件, 原因见上表“说明”": "{n} more files refused, each with its reason in the table's Detail", "标记": "Flag", "结算时间": "Settled at", "结算号": "Settlement no.",
     "全部标记": "All flags", "条数": "Count", "各类标记条数 (点击或方向键筛选)": "Flags by kind (click or arrows to filter)",

@@ -759,179 +759,184 @@ Please give this log file to support:
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/importing.py" line="92" />
+        <source>; 先写入的月结上计入此文件而得的 {n} 条标记已撤回</source>
+        <translation>; {n} flags raised counting this file on the files written before it withdrawn</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/importing.py" line="96" />
         <source>已导入, 待审核 {n} 条</source>
         <translation>Imported, {n} to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="92" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="96" />
         <source>已导入, 无待审核</source>
         <translation>Imported, nothing to review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="96" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="100" />
         <source>; 之前导入的月结上较晚的就诊另有 {n} 条</source>
         <translation>; {n} more on later visits in statements imported before</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="99" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="103" />
         <source>签名密钥尚未登记, 指纹 {fp}: 核对后信任</source>
         <translation>Signing key not registered, fingerprint {fp}: compare, then trust</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="103" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="107" />
         <source>与本批的 {name} 内容相同, 只导入一次</source>
         <translation>Same content as {name} in this batch: imported once</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="107" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="111" />
         <source>较旧的第 {old} 版, 本批有第 {new} 版, 不导入</source>
         <translation>Older revision {old}: revision {new} is in this batch, not imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="111" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="115" />
         <source>较旧的第 {old} 版 (已有第 {new} 版), 已被替换, 不导入</source>
         <translation>Older revision {old} (revision {new} is in): superseded, not imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="115" />
-        <location filename="../../clinic_app/ui/township/importing.py" line="339" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="119" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="343" />
         <source>与已导入的文件相同, 不再导入</source>
         <translation>Same as a file already imported: not imported again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="130" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="134" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="131" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="135" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="132" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="136" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="133" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="137" />
         <source>版本</source>
         <translation>Revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="134" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="138" />
         <source>结算笔数</source>
         <translation>Settlements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="135" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="139" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="136" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="140" />
         <source>处理</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="137" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="141" />
         <source>说明</source>
         <translation>Detail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="250" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="254" />
         <source>选择月结文件…</source>
         <translation>Choose statement files…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="253" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="257" />
         <source>更换该村密钥…</source>
         <translation>Replace the village's key…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="257" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="261" />
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="260" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="264" />
         <source>选择村卫生室导出的月结数据文件 (*.json), 先预览, 确认后导入。</source>
         <translation>Choose the statement data files (*.json) the village clinics exported; preview first, then import.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="281" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="285" />
         <source>%v / %m 个文件</source>
         <translation>%v / %m files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="287" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="291" />
         <source>导出用量快照…</source>
         <translation>Export usage snapshot…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="290" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="294" />
         <source>导入各村月结后, 把本年每人已用的统筹基金交回各村 (U 盘), 村里接诊时年度限额会算上在别处用的。</source>
         <translation>After importing the villages' statements, hand back each person's fund used this year to the villages (USB stick): their annual caps then count what was used elsewhere.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="308" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="312" />
         <source>选择月结数据文件</source>
         <translation>Choose statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="308" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="312" />
         <source>月结数据 (*.json)</source>
         <translation>Statement data (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="355" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="359" />
         <source>预览: {n} 个文件, 可导入 {ok} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个, 待核对密钥 {keys} 个, 拒收 {bad} 个 (尚未写入任何数据)</source>
         <translation>Preview: {n} files, {ok} to import, {same} already imported, {old} older revisions, {copies} copies, {keys} keys to check, {bad} rejected (nothing written yet)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="376" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="380" />
         <source>拒收 {name}: {why}</source>
         <translation>Refused {name}: {why}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="380" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="384" />
         <source>另有 {n} 个拒收的文件, 原因见上表“说明”</source>
         <translation>{n} more files refused, each with its reason in the table's Detail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="443" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="447" />
         <source>已更换 {name} ({code}) 的密钥: {old} → {new}。旧密钥签名的月结仍有效, 之后用旧密钥签名的文件拒收。</source>
         <translation>The key of {name} ({code}) was replaced: {old} → {new}. Statements signed with the old key stay valid; files signed with it from now on are refused.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="481" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="485" />
         <source>注意: 快照不含这些尚未导入的月结: {months}; 导入后请重新导出快照。</source>
         <translation>Note: the snapshot does not hold these statements, not imported: {months}; export it again once they are imported.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="488" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="492" />
         <source>注意: 上面预览的 {n} 个月结还没有导入, 快照不含它们; 导入后请重新导出快照。</source>
         <translation>Note: the {n} statements previewed above are not imported yet and the snapshot leaves them out; export it again after importing.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="540" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="544" />
         <source>导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个。</source>
         <translation>Import done: {ok} files imported, {bad} not imported, {same} already imported, {old} older revisions, {copies} copies.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="454" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="458" />
         <source>导出用量快照到文件夹 (U 盘)</source>
         <translation>Export the usage snapshot to a folder (USB stick)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="476" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="480" />
         <source>已导出 {year} 年用量快照: {path}
 {people} 人, {rows} 行。乡镇卫生院密钥指纹 (村医第一次导入时核对): {fingerprint}</source>
         <translation>Exported the {year} usage snapshot: {path}
 {people} people, {rows} rows. Township key fingerprint (the village doctor checks it on the first import): {fingerprint}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="546" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="550" />
         <source>待审核 {n} 条:</source>
         <translation>{n} to review:</translation>
     </message>
@@ -2233,59 +2238,59 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReplaceKeyDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="185" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="189" />
         <source>村医在电话中读出的新指纹</source>
         <translation>The new fingerprint the village doctor reads out on the phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="187" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="191" />
         <source>例如: 电脑被盗, 密钥可能外泄</source>
         <translation>e.g. the PC was stolen, the key may be in other hands</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="189" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="193" />
         <source>核对后输入新指纹:</source>
         <translation>New fingerprint, once checked:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="190" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="194" />
         <source>更换原因:</source>
         <translation>Reason:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="191" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="195" />
         <source>经办人:</source>
         <translation>Done by:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="193" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="197" />
         <source>更换村卫生室密钥</source>
         <translation>Replace a village clinic's key</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="194" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="198" />
         <source>{name} ({code}) 登记的旧密钥 ({day} 登记):
 {old}</source>
         <translation>The key registered for {name} ({code}) (on {day}):
 {old}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="198" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="202" />
         <source>只有村卫生室因原密钥可能外泄 (电脑或备份丢失) 而换了新密钥时才更换。请打电话给村医, 请他读出村里月结报表 (PDF) 上的“密钥指纹”, 与上面的新指纹逐组核对; 一致才在下面输入新指纹、写明原因。更换后旧密钥留档: 用它已导入的月结仍有效, 之后用旧密钥签名的文件一律拒收。</source>
         <translation>Replace it only if the village clinic made a new key because its old one may be in other hands (a PC or a backup lost). Phone the village doctor, have them read out the key fingerprint printed on the village's statement (PDF) and compare it with the new fingerprint above group by group; only if they match, type the new fingerprint below and give the reason. The old key stays on record: statements imported under it stay valid, files signed with it from now on are refused.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="205" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="209" />
         <source>文件中的新密钥指纹:</source>
         <translation>The file's new key fingerprint:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="206" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="210" />
         <source>更换密钥(&amp;R)</source>
         <translation>&amp;Replace the key</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="210" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="214" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -2710,84 +2715,84 @@ Restore now?</translation>
         <translation>Choose the folder (USB stick) holding this clinic's statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="593" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="594" />
         <source>最后一张收据号</source>
         <translation>Last receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="613" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="614" />
         <source>最后一张签约服务费收据号</source>
         <translation>Last package receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="635" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="636" />
         <source>找到本诊所最新的月结: {month} 第 {revision} 版 ({path}), 签名和合计已核验。
 {month} 必须是乡镇卫生院已收到的本诊所最后一个月: 若乡镇有更晚的月份, 请先向乡镇要那个月的月结数据文件, 放进同一文件夹再接续 (否则下一份月结会被乡镇拒收)。</source>
         <translation>This clinic's newest statement found: {month} revision {revision} ({path}); its signature and totals are verified.
 {month} must be the last month the township holds from this clinic: if it holds a later one, ask the township for that month's statement data file and put it in the same folder first (or the next statement is refused by the township).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="640" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="641" />
         <source>接续后, 新台账从第 {seq} 条开始, 结算号和收据号接着原来的编号; 同时重新登记月结中的 {people} 位患者, 并计入他们本年度此前的统筹用量。{month} 及以前的月份不能再导出。</source>
         <translation>The new ledger then starts at entry {seq}, settlement ids and receipt numbers going on from the old ones; the {people} patients the statements name are registered again, and their fund used this year so far counts. {month} and earlier months cannot be exported again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="645" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="646" />
         <source>现在接续吗?</source>
         <translation>Continue now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="649" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="650" />
         <source>从月结接续台账</source>
         <translation>Continue the ledger from a statement</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="673" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="674" />
         <source>本年度此前的统筹用量只来自 1 个月的月结 ({months})。</source>
         <translation>This year's fund used so far is counted from one month's statement only ({months}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="675" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="676" />
         <source>本年度此前的统筹用量来自月结 {months}。</source>
         <translation>This year's fund used so far is counted from the statements of {months}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="678" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="679" />
         <source>没有找到 {missing} 的月结: 这些月份在本诊所支付的统筹基金不计入年度限额。</source>
         <translation>No statement of {missing} was found: the fund paid here in those months does not count against the caps.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="684" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="685" />
         <source>找到的月结未能从 {year} 年的第一张收据数起: 收据号从一个不会与之前重复的号码接续, 中间会空号。</source>
         <translation>The statements found do not reach back to {year}'s first receipt: receipt numbers go on after one no earlier receipt can pass, leaving a gap.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="691" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="692" />
         <source>给出的最后一张收据号 {number} 不在月结数出的第 {counted} 号之后: 不改变收据号。</source>
         <translation>The last receipt number given, {number}, is not after {counted} the statements counted: it changes nothing.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="697" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="698" />
         <source>收据号接在给出的最后一张收据 {number} 之后 (月结中没有 {year} 年的收据)。</source>
         <translation>Receipt numbers go on after the last receipt given, {number} (the statements show no receipt of {year}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="703" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="704" />
         <source>收据号接在给出的最后一张收据 {number} 之后 (月结数出到第 {counted} 号)。</source>
         <translation>Receipt numbers go on after the last receipt given, {number} (the statements counted to {counted}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="712" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="713" />
         <source>这是 {month} 的第 {revision} 版: 乡镇若只收到 {month} 的较早版本, 须在更换密钥之前先导入这个文件 ({file}), 否则下一份月结接不上。</source>
         <translation>This is revision {revision} of {month}: if the township has only an earlier revision of {month}, it must import this file ({file}) before it replaces the key, or the next statement will not follow.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="718" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="719" />
         <source>{month} 是本月: 接续后本月的账已结清, 从 {day} 起才能记账。</source>
         <translation>{month} is this month: continuing closes it, and visits can be recorded from {day}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="728" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="729" />
         <source>台账已接续自 {month} 第 {revision} 版月结: 下一条为第 {seq} 条; 已重新登记 {added} 位患者 (本年度参保登记请在其下次就诊时补登)。
 新签名密钥指纹: {fingerprint}
 请把这个指纹电话读给乡镇卫生院: 乡镇导入下一份月结时提示密钥不同, 与村医核对指纹后点 更换该村密钥, 再导入。</source>
@@ -2796,17 +2801,17 @@ New signing key fingerprint: {fingerprint}
 Read this fingerprint out to the township by phone: its import of the next statement says the key differs; once the fingerprint is checked with the village doctor it clicks 更换该村密钥 (replace the village's key) and imports it.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="739" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="740" />
         <source>未登记 {who}: {why}</source>
         <translation>Not registered: {who}: {why}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="661" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="662" />
         <source>没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。</source>
         <translation>Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again; family-doctor package receipts (QY) are numbered from the start again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="585" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="586" />
         <source>月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根):
 6 位序号, 或收据上印的完整号码 (如 {example})。
 不知道请留空: 收据号接在月结数出的 {year} 年第 {counted} 号之后, 其间开出的号码会再次使用。</source>
@@ -2816,7 +2821,7 @@ Leave it empty if not known: receipt numbers go on after {year}'s {counted} the 
 and those issued since are given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="590" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="591" />
         <source>月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根):
 收据上印的完整号码 (如 {example}), 月结之后已跨年, 只写序号分不清年度。
 不知道请留空: 其间开出的号码会再次使用。</source>
@@ -2826,7 +2831,7 @@ so a sequence alone could be of either year.
 Leave it empty if not known: those issued since are given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="604" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="605" />
         <source>数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根):
 6 位序号, 或收据上印的完整号码 (如 {example})。
 没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。</source>
@@ -2835,7 +2840,7 @@ its six-digit sequence, or the whole number as printed (such as {example}).
 Leave it empty if no package fee was taken or it is not known: package receipts are numbered from 000001 again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="609" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="610" />
         <source>数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根):
 收据上印的完整号码 (如 {example}), 月结之后已跨年, 只写序号分不清年度。
 没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。</source>
@@ -2845,82 +2850,82 @@ so a sequence alone could be of either year.
 Leave it empty if no package fee was taken or it is not known: package receipts are numbered from 000001 again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="644" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="645" />
         <source>原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。</source>
         <translation>The signing key was lost with the data: a new key is made, and the township must replace the registered key.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="662" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="663" />
         <source>没有导出月结的就诊无法恢复; 签约服务费收据 (QY 号) 从头编号。</source>
         <translation>Visits on no exported statement cannot be recovered; family-doctor package receipts (QY) are numbered from the start again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="664" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="665" />
         <source>没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用。</source>
         <translation>Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="665" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="666" />
         <source>没有导出月结的就诊无法恢复。</source>
         <translation>Visits on no exported statement cannot be recovered.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="708" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="709" />
         <source>签约服务费收据 (QY 号) 接在给出的 {number} 之后。</source>
         <translation>Family-doctor package receipts (QY) go on after the one given, {number}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="758" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="759" />
         <source>界面语言已保存, 重新打开程序后生效</source>
         <translation>Language saved; it applies when the app is opened again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="765" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="766" />
         <source>选择目录文件</source>
         <translation>Choose a catalogue file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="766" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="767" />
         <source>目录文件 (*.xlsx *.csv *.txt *.xls);;所有文件 (*)</source>
         <translation>Catalogue files (*.xlsx *.csv *.txt *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="775" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="776" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="785" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="786" />
         <source>发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入</source>
         <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="792" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="793" />
         <source>已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)</source>
         <translation>{saved} imported; {n} drugs bought outside the tender network are self-pay (not paid by the fund)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="795" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="796" />
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="802" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="803" />
         <source>新增 {added} 条, 更新 {updated} 条 (其中 {repriced} 条单价有变化; 已结算的就诊仍按原单价)</source>
         <translation>{added} new, {updated} updated ({repriced} with a new price; settled visits keep the price they were settled at)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="811" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="812" />
         <source>另有 {n} 行在 Excel 中是隐藏的, 已跳过 (未导入); 如需导入, 请在 Excel 中取消隐藏后重新导入</source>
         <translation>Rows hidden in Excel and skipped (not imported): {n}; to import them, unhide them in Excel and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="817" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="818" />
         <source>另有 {n} 行在筛选范围内被隐藏, 已跳过 (未导入); 如需导入, 请在 Excel 中清除筛选并取消隐藏后重新导入</source>
         <translation>Rows hidden inside a filter and skipped (not imported): {n}; to import them, clear the filter and unhide them in Excel, then import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="822" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="823" />
         <source>工作表 {names} 是填写说明或示例, 已跳过</source>
         <translation>Sheet {names} holds instructions or an example and was skipped</translation>
     </message>
@@ -3181,17 +3186,17 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>TrustDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="164" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="168" />
         <source>核对村卫生室密钥指纹</source>
         <translation>Check the village clinic's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="165" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="169" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="168" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="172" />
         <source>请把上面的指纹与该村月结报表 (PDF) 上打印的“密钥指纹”逐组核对, 最好当面或电话与村医确认。完全一致才点“信任此密钥”: 该村的文件随后列入预览, 点“导入”才会写入。不一致请点“不信任”, 不要导入, 并与村卫生室联系。</source>
         <translation>Compare the fingerprint above, group by group, with the key fingerprint printed on the village's statement PDF, best with the village doctor in person or by phone. Press "Trust this key" only if they match exactly: the village's files then show in the preview, and only "Import" writes them. Otherwise press "Do not trust", do not import, and contact the clinic.</translation>
     </message>

@@ -687,3 +687,37 @@ def test_the_snapshot_says_which_villages_months_it_does_not_hold(qtbot, tmp_pat
         screen.export_snapshot(stick)
     assert done.args[0].missing == (("北村卫生室", "2025-04"),)
     assert "注意: 快照不含这些尚未导入的月结: 北村卫生室 2025-04; 导入后请重新导出快照。" in screen.snapshot_note.text().splitlines()
+
+
+def test_a_file_refused_when_written_says_the_flags_withdrawn_from_the_files_before_it(qtbot, tmp_path, worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """V01's file is written, counting V02's 280.00 still to come; the disk refuses V02's: its row
+    says the two flags V01's review raised counting it are withdrawn, and the summary counts none."""
+    from clinic_app.store.db import DatabaseError
+    from tests.township.test_review_order import _two_villages_one_person, _usage_flags
+
+    town, files = _two_villages_one_person(tmp_path)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    for name, raw in files.items():
+        (usb / name).write_bytes(raw)
+    insert = store.insert_statement
+
+    def full(conn, header):  # type: ignore[no-untyped-def]
+        if header["clinic_code"] == "V02":
+            raise DatabaseError("磁盘已满", "disk full")
+        return insert(conn, header)
+
+    monkeypatch.setattr(store, "insert_statement", full)
+    context = AppContext(town, worker, "zh", clock=lambda: dt.datetime(2025, 4, 10, 9))
+    screen = ImportScreen(context)
+    qtbot.addWidget(screen)
+    screen.trust_asked.connect(lambda dialog: dialog.trust_button.click())
+    with qtbot.waitSignal(screen.planned, timeout=10000):
+        screen.choose_files([usb / "V01.json", usb / "V02.json"])
+    qtbot.waitUntil(lambda: screen.import_button.isEnabled() and screen.dialog is None, timeout=10000)
+    with qtbot.waitSignal(screen.import_finished, timeout=20000):
+        screen.import_button.click()
+    assert screen.model.index(1, 7).data() == "未导入: 磁盘已满; 先写入的月结上计入此文件而得的 2 条标记已撤回"
+    assert "待审核" not in screen.summary.text()
+    assert _usage_flags(town) == []
+    town.close()

@@ -86,7 +86,11 @@ def _detail(row: FileRow, language: str) -> str:
     result, plan = row.result, row.plan
     if result is not None:
         if result.error is not None:
-            return QCoreApplication.translate("ImportScreen", "未导入: {why}").format(why=result.error.message(language))
+            said = QCoreApplication.translate("ImportScreen", "未导入: {why}").format(why=result.error.message(language))
+            withdrawn = sum(result.withdrawn.values())
+            if withdrawn:
+                said += QCoreApplication.translate("ImportScreen", "; 先写入的月结上计入此文件而得的 {n} 条标记已撤回").format(n=withdrawn)
+            return said
         if result.imported:
             flags = sum(result.flags.values())
             said = QCoreApplication.translate("ImportScreen", "已导入, 待审核 {n} 条").format(n=flags) if flags else QCoreApplication.translate("ImportScreen", "已导入, 无待审核")
