@@ -6,7 +6,7 @@ turns them into sentences, for the UI, the receipts and the command line.
 
 from __future__ import annotations
 
-from clinic_app.domain.visit import Reason
+from clinic_app.domain.visit import NEWBORN_PAID_BACK, Reason
 
 FACILITY_NAMES = {
     "village": ("村卫生室", "village clinic"),
@@ -56,7 +56,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "out_of_area_route": ("市外就医, 按市外就医限额报销", "out of the city: paid within the out-of-city cap"),
     "referral_route": ("经批准转诊, 按规定报销", "approved referral: reimbursed"),
     "emergency_route": ("急救抢救, 按规定支付", "emergency or rescue: paid"),
-    "newborn_paid_back": ("新生儿出生6个月内参保, 补报按未参保结算的门诊费用: 原收据 {receipt} ({date}), 退还 {refund} 元", "newborn enrolled within 6 months of birth: the visit of {date} settled as not enrolled paid back (receipt {receipt}), {refund} refunded"),
+    NEWBORN_PAID_BACK: ("新生儿出生6个月内参保, 补报按未参保结算的门诊费用: 原收据 {receipt} ({date}), 退还 {refund} 元", "newborn enrolled within 6 months of birth: the visit of {date} settled as not enrolled paid back (receipt {receipt}), {refund} refunded"),
     "not_designated": ("非本人定点(签约)机构, 统筹不支付", "not the patient's designated facility: fund pays nothing"),
     "waived": ("{name} 免收 {amount} 元", "{name} waived ({amount})"),
     "line_excluded": ("{name} 不在医保目录内, 全自费 {amount} 元", "{name} outside the catalogues: self-paid {amount}"),

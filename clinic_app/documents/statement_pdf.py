@@ -43,6 +43,7 @@ from clinic_app.documents.files import write_atomically
 from clinic_app.documents.reasons import CATEGORY_NAMES
 from clinic_app.documents.records import StatementData, StatementVisit, mask_id_number, outside_text
 from clinic_app.domain.money import Money
+from clinic_app.domain.visit import NEWBORN_PAID_BACK
 
 MARGIN = 14 * mm
 SUMMARY_HEADER = ("政策", "参保类别", "人次", "医疗费总额", "符合范围", "统筹支付", "个人负担")
@@ -103,7 +104,7 @@ def _visit_row(number: int, visit: StatementVisit) -> tuple[str, ...]:
     note = f"冲销 {visit.reversal_of}" if visit.reversal_of else ("外院票据报销" if visit.outside else "")
     if not visit.reversal_of:
         # A newborn's visit paid back after the enrolment (补报): the settlement it pays back.
-        paid_back = next((r for r in adj.reasons if r.code == "newborn_paid_back"), None)
+        paid_back = next((r for r in adj.reasons if r.code == NEWBORN_PAID_BACK), None)
         note = f"补报 {paid_back.param('setl_id')}" if paid_back else note
     return (
         str(number),

@@ -34,6 +34,7 @@ from clinic_app.documents.records import StatementData, StatementVisit, outside_
 from clinic_app.documents.statement_pdf import summary_rows
 from clinic_app.documents.xlsx_print import print_setup_xlsxwriter
 from clinic_app.domain.money import Money
+from clinic_app.domain.visit import NEWBORN_PAID_BACK
 
 YUAN_FORMAT = '"¥"#,##0.00'
 RATE_FORMAT = "0%"
@@ -216,7 +217,7 @@ def by_rate(visit: StatementVisit) -> str:
 def _visit_values(number: int, visit: StatementVisit) -> list[Any]:
     adj, sign = visit.adjudication, visit.sign
     # A newborn's visit paid back after the enrolment (补报): the settlement it pays back, as the PDF says.
-    paid_back = next((r.param("setl_id") for r in adj.reasons if r.code == "newborn_paid_back"), None)
+    paid_back = next((r.param("setl_id") for r in adj.reasons if r.code == NEWBORN_PAID_BACK), None)
 
     def amount(money: Money) -> Decimal:
         return Decimal(money.fen * sign).scaleb(-2)  # `yuan` of the signed amount

@@ -53,7 +53,15 @@ from clinic_app.domain.records import (
     SettledVisit,
     VisitRequest,
 )
-from clinic_app.domain.visit import Adjudication, Item, Patient, Reason, Usage, VisitDraft
+from clinic_app.domain.visit import (
+    NEWBORN_PAID_BACK,
+    Adjudication,
+    Item,
+    Patient,
+    Reason,
+    Usage,
+    VisitDraft,
+)
 from clinic_app.errors import BadInput, UserError
 from clinic_app.services.policies import (
     counter_pool,
@@ -976,7 +984,7 @@ class ClinicSession:
             assert reversal is not None
             day = as_of[0].isoformat()
             request = replace(
-                request, note=f"{newborn_note(original.receipt_no)}({day}), 冲销收据 {reversal.receipt_no}"
+                request, note=f"补报 原收据 {original.receipt_no} ({day}), 冲销收据 {reversal.receipt_no}"
             )
             draft, patient = self._draft(conn, request, as_of)
             result = adjudicate_visit(draft, self.book)
@@ -989,7 +997,7 @@ class ClinicSession:
                 )
             result = result.with_reasons(
                 Reason.of(
-                    "newborn_paid_back", receipt=original.receipt_no, setl_id=original.setl_id, date=day,
+                    NEWBORN_PAID_BACK, receipt=original.receipt_no, setl_id=original.setl_id, date=day,
                     refund=original.patient - result.patient,
                 )
             )
@@ -1015,7 +1023,7 @@ class ClinicSession:
         if original.kind != "visit":
             raise BadInput("冲销记录不能补报", "a reversal cannot be paid back")
         if original.reversed:
-            paid_back = ledger.visit_noted(conn, newborn_note(original.receipt_no))
+            paid_back = ledger.paid_back_by(conn, original.patient_id, original.setl_id)
             by = None if paid_back is None else ledger.get_entry(conn, paid_back)
             if by is not None and by.reversed:
                 # Its void voided the visit itself: the original is reversed as well.
@@ -1085,7 +1093,7 @@ class ClinicSession:
         # settled under it (capped, say) is not, even when a void has freed room since.
         unenrolled = any(r["code"] in UNENROLLED_BARS for r in ledger.entry_reasons(conn, visit_id))
         on_or_after = day >= enrolment.enrolled_on
-        if not unenrolled or original.note.startswith(NEWBORN_NOTE):
+        if not unenrolled or original.pays_back:
             raise BadInput(
                 f"就诊 {original.receipt_no} ({day}) "
                 f"{f'在参保 ({enrolment.enrolled_on}) 当天或之后, ' if on_or_after else ''}已按参保结算, 不是补报的费用",
@@ -1444,16 +1452,6 @@ UNENROLLED_BARS = ("not_designated", "not_covered_yet", "not_insured")
 had it then: none recorded (not designated), a later date (not covered yet), or 不参保.
 `ClinicSession.newborn_pay_back` pays back only a visit with one of these; one without (settled
 under the enrolment, say capped) is not, even when settled again now it pays more."""
-
-
-NEWBORN_NOTE = "补报 原收据 "
-"""How the note of a newborn's pay-back (`ClinicSession.newborn_pay_back`) starts."""
-
-
-def newborn_note(receipt_no: str) -> str:
-    """How the note of a newborn's pay-back starts: the receipt of the visit it paid back."""
-    return f"{NEWBORN_NOTE}{receipt_no} "
-
 
 def in_collection_period(day: dt.date) -> bool:
     """October to December: people enrol, sign and choose next year's facility (`COLLECTION_MONTH`)."""

@@ -1176,11 +1176,15 @@ def reimbursed_receipt(db: sqlite3.Connection, outside_receipt: str) -> str | No
     return None if row is None else str(row[0])
 
 
-def visit_noted(db: sqlite3.Connection, prefix: str) -> int | None:
-    """The id of the first settled visit whose note starts with `prefix`, if any."""
+def paid_back_by(db: sqlite3.Connection, patient_id: int, setl_id: str) -> int | None:
+    """The id of the patient's settlement that pays back (补报) their visit `setl_id`, if any: its
+    `NEWBORN_PAID_BACK` reason names that settlement (the patient's entries only: by index)."""
     row = db.execute(
-        "SELECT id FROM visits WHERE kind = 'visit' AND substr(note, 1, ?) = ? ORDER BY id LIMIT 1",
-        [len(prefix), prefix],
+        """SELECT v.id FROM visits v WHERE v.patient_id = ? AND v.kind = 'visit' AND EXISTS (
+               SELECT 1 FROM json_each(v.reasons_json) j
+               WHERE json_extract(j.value, '$.code') = ? AND json_extract(j.value, '$.setl_id') = ?)
+           ORDER BY v.id LIMIT 1""",
+        [patient_id, NEWBORN_PAID_BACK, setl_id],
     ).fetchone()
     return None if row is None else int(row[0])
 

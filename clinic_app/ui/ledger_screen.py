@@ -38,6 +38,7 @@ from clinic_app.domain.records import (
     PatientRecord,
     SettledVisit,
 )
+from clinic_app.domain.visit import NEWBORN_PAID_BACK
 from clinic_app.store.ledger import EntryFilter
 from clinic_app.ui import labels
 from clinic_app.ui.compat import emit
@@ -487,7 +488,7 @@ class LedgerScreen(QWidget):
 
     def _paid_back(self, settled: SettledVisit) -> None:
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-        said = next(r for r in settled.adjudication.reasons if r.code == "newborn_paid_back")
+        said = next(r for r in settled.adjudication.reasons if r.code == NEWBORN_PAID_BACK)
         emit(
             self.context.info_reported,
             self.tr("已补报: 统筹支付 {fund} 元, 退回 {back} 元 ({method}), 收据号 {receipt}").format(

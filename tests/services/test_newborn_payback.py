@@ -343,3 +343,25 @@ def test_a_visit_while_designated_elsewhere_is_not_paid_back_once_the_designatio
             today=dt.date(2026, 6, 1), change_reason="moved_house",
         )
     _refused(shaoguan, visit, "2026-06-02T09:00:00", "recorded \\(2026-04-01 08:00\\) before the visit was settled")
+
+
+def test_a_pay_back_is_found_by_the_settlement_its_reason_names_not_by_a_note(shaoguan: Ledger) -> None:
+    """Whether a visit was paid back is read from the pay-back's reason (the settlement it names):
+    a visit voided by mistake, with another entry whose note happens to read like a pay-back's
+    (补报 原收据 …, written by a caller of the API), was said 'already paid back' by that entry; and
+    that entry itself was refused as a pay-back."""
+    session = shaoguan.session
+    baby = _baby(shaoguan)
+    first = _visit(shaoguan, baby, "2026-03-20T09:00:00")
+    receipt = session.entry(first).entry.receipt_no  # type: ignore[union-attr]
+    session.void(first, "收错了", shaoguan.operator, dt.datetime(2026, 3, 20, 9, 30))
+    noted = session.settle(
+        VisitRequest(
+            patient_id=baby, operator_id=shaoguan.operator, lines=(line("一般诊疗费", "5.00", kind="consultation"),),
+            time=dt.datetime(2026, 3, 21, 9, 0), note=f"补报 原收据 {receipt} 家长说上次的单子",
+        )
+    ).entry.id
+    _enrol(shaoguan, baby, dt.date(2026, 5, 1))
+    _refused(shaoguan, first, "2026-05-06T10:00:00", "was voided: nothing to pay back")
+    back = session.newborn_pay_back(noted, shaoguan.operator, dt.datetime(2026, 5, 6, 10, 30))
+    assert back.adjudication.fund.fen == 350  # 70% of 5.00
