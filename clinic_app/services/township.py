@@ -1237,7 +1237,7 @@ def _withdraw(
         review = _Review(conn, book, own, verified, parsed, pending, written_id=statement_id)
         review._usage()
         stand = {(flag[0], flag[2]) for flag in review.out}
-        gone += [key for key in raised if key[0] == statement_id and key[1:] not in stand]
+        gone += [key for key in sorted(raised) if key[0] == statement_id and key[1:] not in stand]
     return store.delete_undecided_flags(conn, gone)
 
 

@@ -36,6 +36,7 @@ from clinic_app.services.township import (
     UNTRUSTED,
     FilePlan,
     ImportRefused,
+    ImportResult,
     apply_import,
     flag_name,
     plan_import,
@@ -177,9 +178,11 @@ def cmd_statement_import(args: argparse.Namespace) -> int:
                     # Sound, and not written this time (the database busy or full): not a refusal.
                     failed = True
                     _report(plan, result.error, language, NOT_IMPORTED)
+                    _withdrawn(result)
                     continue
                 rejected = rejected or result.error is not None
                 _report(plan, result.error or plan.error, language)
+                _withdrawn(result)
                 if result.error is None:
                     for code, count in result.flags.items():
                         print(f"  待审核 / to review: {code} {flag_name(code)} / {flag_name(code, 'en')}: {count}")
@@ -191,6 +194,15 @@ def cmd_statement_import(args: argparse.Namespace) -> int:
     if failed or any(p.action == UNTRUSTED for p in plans):
         return 1
     return 2 if rejected or any(p.action == REJECT for p in plans) else 0
+
+
+def _withdrawn(result: ImportResult) -> None:
+    """The flags said under the files written before a file refused when written, raised counting it: withdrawn."""
+    for code, count in sorted(result.withdrawn.items()):
+        print(
+            "  已撤回 (先写入的月结上计入此文件而得) / withdrawn (raised counting this file on the files written before it): "
+            f"{code} {flag_name(code)} / {flag_name(code, 'en')}: {count}"
+        )
 
 
 REJECTED = ("拒收", "rejected")

@@ -515,3 +515,34 @@ def test_the_snapshot_export_names_the_months_it_does_not_hold(tmp_path: Path, c
     assert run(["snapshot", "export", "--data-dir", town_dir, "--out", str(tmp_path / "s.json"), "--year", "2025"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[-1] == "  快照不含这些尚未导入的月结 / not in the snapshot, statements not imported: V02村卫生站 2025-04"
+
+
+def test_a_file_refused_when_written_says_the_flags_withdrawn_from_the_files_before_it(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """V01's and V02's March in one import; the disk refuses V02's after V01's was written counting
+    it: the two flags said under V01's file are withdrawn, and the lines under V02's say so."""
+    from clinic_app.store.db import DatabaseError
+    from tests.township.test_review_order import _two_villages_one_person
+
+    town_session, files = _two_villages_one_person(tmp_path)
+    town_session.close()
+    paths = []
+    for name, raw in files.items():
+        paths.append(tmp_path / name)
+        paths[-1].write_bytes(raw)
+    insert = store.insert_statement
+
+    def full(conn, header):  # type: ignore[no-untyped-def]
+        if header["clinic_code"] == "V02":
+            raise DatabaseError("磁盘已满", "disk full")
+        return insert(conn, header)
+
+    monkeypatch.setattr(store, "insert_statement", full)
+    trust = [a for raw in files.values() for a in ("--trust", verify_statement(raw).fingerprint)]
+    assert run(["statement", "import", "--data-dir", str(tmp_path / "town"), *trust, *map(str, paths)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2:] == [
+        "  已撤回 (先写入的月结上计入此文件而得) / withdrawn (raised counting this file on the files written before it): "
+        "FLAG_ADJUDICATION_DIFF 乡镇复核金额不一致 / township re-adjudication differs: 1",
+        "  已撤回 (先写入的月结上计入此文件而得) / withdrawn (raised counting this file on the files written before it): "
+        "FLAG_ANNUAL_CAP_EXCEEDED 超年度限额 / annual cap exceeded across the township: 1",
+    ]
