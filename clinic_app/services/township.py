@@ -1169,6 +1169,12 @@ def _write(
     store.insert_visits(conn, visit_rows, item_rows)
     store.mark_reversed(conn, code, outside)
     store.insert_flags(conn, [(statement_id, code, month, *flag) for flag in flags])
+    # A newborn's visit imported before, whose flag says the family is owed what the fund did not
+    # pay (`_owed_unenrolled`), is paid back here: that flag is withdrawn (not one decided on).
+    here = {v["setl_id"] for v in visits}
+    paid_back = [n[0] for v in parsed if v.unknown_pay_back is None and (n := _paid_back(v.visit)) and n[0] not in here]
+    owed = store.flags_of(conn, code, paid_back, FLAG_ADJUDICATION_DIFF)
+    store.delete_undecided_flags(conn, [(s, setl_id, FLAG_ADJUDICATION_DIFF) for s, setl_id, detail in owed if '"unenrolled"' in detail])
     # Not those the batch wrote (reviewed with this file pending) nor those it supersedes yet.
     superseded = {p.supersedes_id for p in pending if p.supersedes_id is not None}
     return statement_id, _recheck_later(conn, book, own, parsed, pending, {statement_id, *written, *superseded})

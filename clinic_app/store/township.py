@@ -617,6 +617,19 @@ def later_fund_visits(db: DbOrConn, after: Mapping[str, str], date_from: str, da
     return found
 
 
+def flags_of(db: DbOrConn, clinic_code: str, setl_ids: Sequence[str], code: str) -> list[tuple[int, str, str]]:
+    """(statement, setl_id, detail) of the flags `code` on a clinic's settlements `setl_ids`."""
+    found: list[tuple[int, str, str]] = []
+    for chunk in _chunks(list(setl_ids)):
+        rows = db.execute(
+            f"""SELECT statement_id, setl_id, detail FROM review_flags
+                WHERE clinic_code = ? AND code = ? AND setl_id IN ({', '.join('?' * len(chunk))})""",
+            (clinic_code, code, *chunk),
+        ).fetchall()
+        found += [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+    return found
+
+
 def delete_undecided_flags(conn: sqlite3.Connection, keys: Sequence[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
     """Delete the flags (statement, setl_id, code) that no review decision names; those deleted."""
     gone = []

@@ -221,10 +221,11 @@ def test_a_pay_back_that_names_no_such_visit_counts_on_its_own_day_and_is_flagge
 APRIL_BORN = dt.date(2026, 3, 1)
 
 
-def _settled_before_the_enrolment_was_recorded(tmp_path: Path, paid_back: bool) -> list[tuple[str, str, str]]:
+def _settled_before_the_enrolment_was_recorded(tmp_path: Path, paid_back: bool, in_may: bool = False) -> list[tuple[str, str, str]]:
     """A baby enrolled at the insurance office on 04-20 (the township's roster has it) and brought to
     V01 on 04-22, before the clinic recorded the enrolment: the fund paid nothing (not designated).
-    The April statement's flags (month, code, detail in English), the visit paid back the next day or not."""
+    The flags (setl_id, code, detail in English), the visit paid back the next day, or in May (that
+    statement imported after April's), or not."""
     village = b.village(tmp_path / "v01", "V01")
     town = b.township(tmp_path / "town")
     try:
@@ -233,21 +234,29 @@ def _settled_before_the_enrolment_was_recorded(tmp_path: Path, paid_back: bool) 
         town.add_patient(PatientInput(name="新生儿", id_number=baby_id), enrolment)
         baby = village.add_patient(PatientInput(name="新生儿", id_number=baby_id)).id
         visit = b.settle(village, baby, dt.datetime(2026, 4, 22, 9, 0), b.CONSULTATION, b.AMOXICILLIN)
-        if paid_back:
+        if paid_back and not in_may:
             village.save_enrolment(replace(enrolment, patient_id=baby), today=dt.date(2026, 4, 23))
             village.newborn_pay_back(visit, village.operators()[0].id, dt.datetime(2026, 4, 23, 9, 0))
         april = b.statement_bytes(village, "2026-04")
         results = tw.import_files(town, [("V01-2026-04.json", april)], trust=[sf.verify_statement(april).fingerprint])
         assert all(r.imported for r in results), [r.plan.describe() for r in results]
+        if in_may:
+            assert [f.code for f in store.review_flags(town.db, store.FlagFilter())] == [tw.FLAG_ADJUDICATION_DIFF]
+            village.save_enrolment(replace(enrolment, patient_id=baby), today=dt.date(2026, 5, 2))
+            village.newborn_pay_back(visit, village.operators()[0].id, dt.datetime(2026, 5, 2, 9, 0))
+            (may,) = tw.import_files(town, [("V01-2026-05.json", b.statement_bytes(village, "2026-05"))])
+            assert may.imported, may.plan.describe()
         return [(f.setl_id, f.code, tw.flag_detail(f.code, f.detail, "en")) for f in store.review_flags(town.db, store.FlagFilter())]
     finally:
         village.close()
         town.close()
 
 
-def test_a_visit_settled_before_the_enrolment_was_recorded_and_paid_back_is_not_flagged(tmp_path: Path) -> None:
-    """Its pay-back in the same file settles it as the roster says: the difference is gone."""
-    assert _settled_before_the_enrolment_was_recorded(tmp_path, paid_back=True) == []
+@pytest.mark.parametrize("in_may", [False, True], ids=["same month", "next month"])
+def test_a_visit_settled_before_the_enrolment_was_recorded_and_paid_back_is_not_flagged(tmp_path: Path, in_may: bool) -> None:
+    """Its pay-back settles it as the roster says: the difference is gone.  Paid back in May's
+    statement, the flag April's raised (the family is owed) is withdrawn when May's is imported."""
+    assert _settled_before_the_enrolment_was_recorded(tmp_path, paid_back=True, in_may=in_may) == []
 
 
 def test_a_visit_settled_before_the_enrolment_was_recorded_not_paid_back_says_the_family_is_owed(tmp_path: Path) -> None:
