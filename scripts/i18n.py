@@ -202,6 +202,11 @@ EN = {
     "{month} 月结汇总表": "{month} statement summary", "正在生成…": "Preparing…", "打印": "Print",
     "另存为 PDF…": "Save as PDF…", "另存为 PDF": "Save as PDF", "关闭 (Esc)": "Close (Esc)",
     "默认打印机": "default printer", "共 {pages} 页 · 打印到: {printer}": "{pages} page(s) · printer: {printer}",
+    "选择打印机…": "Choose printer…",
+    "共 {pages} 页 · 上次的打印机 {printer} 没有找到, 打印时请重新选择":
+        "{pages} page(s) · the printer used last, {printer}, is not found: choose one to print",
+    "共 {pages} 页 · 打印时先选择打印机, 以后直接打印到它":
+        "{pages} page(s) · choose the printer at the first print; later prints go straight to it",
     "共 {pages} 页 · 没有找到打印机, 可另存为 PDF 拿到别处打印":
         "{pages} page(s) · no printer found: save as PDF and print it elsewhere",
     "正在打印…": "Printing…", "已发送到打印机 {printer}": "Sent to the printer {printer}", "已保存 {path}": "Saved {path}",

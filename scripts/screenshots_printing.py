@@ -5,8 +5,9 @@
 
 The data folder is copied first, so the demo data is not changed.  A machine
 without printers shows 另存为 PDF in place of 打印; the preview is shot as a
-clinic with a thermal printer sees it, so the printer list is given here
-("POS-58").  PNGs go to docs/screenshots/.
+clinic with a thermal printer sees it once that printer was chosen, so the
+printer list is given here ("POS-58") and POS-58 is remembered for receipts
+(打印 prints straight to it).  PNGs go to docs/screenshots/.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ def main(demo: Path) -> int:
     shutil.copytree(demo, folder, ignore=shutil.ignore_patterns("backups", "logs", "*.lock"))
     printing.available_printers = lambda: ["POS-58"]  # type: ignore[assignment]
     session = ClinicSession(folder)
+    printing.save_choice(session, "receipt", printing.PrinterChoice("POS-58"))
     worker = Worker()
     context = AppContext(session, worker, "zh", clock=lambda: NOW)
     window = MainWindow(context)

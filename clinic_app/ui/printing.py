@@ -1,4 +1,4 @@
-"""Printing: a preview of a PDF with a big 打印 button, the print dialog, and 另存为 PDF without a printer.
+"""Printing: a preview of a PDF with a big 打印 button, 选择打印机…, and 另存为 PDF without a printer.
 
 The documents layer writes PDFs; this module shows and prints them.  Pages are
 rendered with QtPdf onto white images (QtPdf leaves the page transparent) on
@@ -6,9 +6,13 @@ the background worker, as is the printing itself (QPainter may paint on a
 QPrinter off the GUI thread), so the window never waits on the spooler.  The
 preview renders a page when it comes into sight and keeps only a few pages'
 images (a 30-page month would otherwise hold 100 MB of them); printing
-renders each page as it prints it.  The printer and paper chosen are
-remembered per document type (receipt, statement) in the data folder's
-settings.  Where no printer is installed the print button becomes 另存为 PDF.
+renders each page as it prints it.  The printer and paper chosen in the
+system print dialog are remembered per document type (receipt, statement) in
+the data folder's settings; from then on 打印 (Enter) prints straight to that
+printer and paper, with no dialog, while it is installed (the status line says
+打印到: its name).  The first print of a kind, or one whose printer is gone,
+asks the dialog; so does 选择打印机…, to change it.  Where no printer is
+installed the print button becomes 另存为 PDF.
 
 `ReceiptPrinter` is the receipt flow: after a settlement the preview opens at
 once (Enter prints, Esc closes); a receipt asked for again later, or from the
@@ -232,6 +236,13 @@ class _Loaded:
     """Characters of the document no font has (printed as 〓): the preview says which."""
 
     @property
+    def direct_printer(self) -> str:
+        """The printer 打印 prints to without the dialog: the one remembered for this kind while it
+        is installed; empty: the dialog is asked."""
+        remembered = self.choice.printer
+        return remembered if remembered and remembered in self.printers else ""
+
+    @property
     def page_size(self) -> QSizeF:
         """The first page's size in points: the paper asked of the printer."""
         return self.page_sizes[0]
@@ -264,7 +275,7 @@ class _PageView(QWidget):
 
 
 class PreviewDialog(QDialog):
-    """A PDF's pages, a big 打印 button (Enter), 另存为 PDF, and Esc to close."""
+    """A PDF's pages, a big 打印 button (Enter), 选择打印机…, 另存为 PDF, and Esc to close."""
 
     pages_shown = Signal(int)
     printed = Signal(str)
@@ -318,6 +329,10 @@ class PreviewDialog(QDialog):
         self.print_button.setDefault(True)
         self.print_button.setEnabled(False)
         self.print_button.clicked.connect(self.print_now)
+        self.choose_button = QPushButton(self.tr("选择打印机…"))
+        self.choose_button.setAutoDefault(False)
+        self.choose_button.setEnabled(False)
+        self.choose_button.clicked.connect(self.choose_printer)
         self.save_button = QPushButton(self.tr("另存为 PDF…"))
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self.save_as_pdf)
@@ -331,6 +346,7 @@ class PreviewDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
         buttons.addWidget(self.save_button)
+        buttons.addWidget(self.choose_button)
         buttons.addWidget(self.print_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.page_scroll, 1)
@@ -360,6 +376,7 @@ class PreviewDialog(QDialog):
                            session.setting(SAVE_DIR_SETTING) or "", missing)
 
         self.print_button.setEnabled(False)
+        self.choose_button.setEnabled(False)
         self.save_button.setEnabled(False)
         self.status.setText(self.tr("正在生成…"))
         self.context.run(work, self._loaded, self._failed)
@@ -385,18 +402,29 @@ class PreviewDialog(QDialog):
         self._fit_width(max(view.width() for view in self._views))
         self.save_button.setEnabled(True)
         self.print_button.setEnabled(True)
+        self.choose_button.setEnabled(True)
         if loaded.printers:
             self.print_button.setText(self.tr("打印"))
             self.save_button.show()
-            target = loaded.choice.printer if loaded.choice.printer in loaded.printers else self.tr("默认打印机")
-            self.status.setText(self.tr("共 {pages} 页 · 打印到: {printer}").format(pages=self.page_count, printer=target))
+            self.choose_button.show()
+            self.status.setText(self._printer_line(loaded))
         else:
             # No printer installed: the one big button saves the PDF instead.
             self.print_button.setText(self.tr("另存为 PDF…"))
             self.save_button.hide()
+            self.choose_button.hide()
             self.status.setText(self.tr("共 {pages} 页 · 没有找到打印机, 可另存为 PDF 拿到别处打印").format(pages=self.page_count))
         self.print_button.setFocus()
         emit(self.pages_shown, self.page_count)
+
+    def _printer_line(self, loaded: _Loaded) -> str:
+        """Where 打印 prints, or that it asks first."""
+        pages, remembered = self.page_count, loaded.choice.printer
+        if loaded.direct_printer:
+            return self.tr("共 {pages} 页 · 打印到: {printer}").format(pages=pages, printer=loaded.direct_printer)
+        if remembered:
+            return self.tr("共 {pages} 页 · 上次的打印机 {printer} 没有找到, 打印时请重新选择").format(pages=pages, printer=remembered)
+        return self.tr("共 {pages} 页 · 打印时先选择打印机, 以后直接打印到它").format(pages=pages)
 
     def _fit_width(self, page: int) -> None:
         """As wide as the widest page where the screen has room, and on it: at 560 px an A4 statement
@@ -482,34 +510,60 @@ class PreviewDialog(QDialog):
         text = self.context.message(error) if isinstance(error, UserError) else str(error)
         self.status.setText(text)
         self.print_button.setEnabled(self.loaded is not None)
+        self.choose_button.setEnabled(self.loaded is not None)
         self.save_button.setEnabled(self.loaded is not None)
         emit(self.failed, text)
 
     # -- printing and saving
 
     def print_now(self) -> None:
+        """打印 (Enter): straight to the printer and paper remembered for this kind while the printer
+        is installed; else the print dialog (`choose_printer`)."""
         loaded = self.loaded
         if loaded is None:
             return
         if not loaded.printers:
             self.save_as_pdf()
             return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if loaded.choice.printer in loaded.printers:
-            printer.setPrinterName(loaded.choice.printer)
-        paper = loaded.choice.page_size() or QPageSize(loaded.page_size, QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.ExactMatch)
-        printer.setPageSize(paper)
-        printer.setDocName(loaded.path.stem)
+        if not loaded.direct_printer:
+            self.choose_printer()
+            return
+        self._print(self._printer(loaded), loaded.direct_printer, None)
+
+    def choose_printer(self) -> None:
+        """选择打印机…: the system print dialog, opened on the printer and paper remembered; it prints,
+        and what was chosen in it is remembered for this kind."""
+        loaded = self.loaded
+        if loaded is None or not loaded.printers:
+            return
+        printer = self._printer(loaded)
         name = ask_printer(printer, self)
         if name is None:
             return
-        choice = choice_from(name, printer.pageLayout().pageSize(), loaded.page_size)
+        self._print(printer, name, choice_from(name, printer.pageLayout().pageSize(), loaded.page_size))
+
+    def _printer(self, loaded: _Loaded) -> QPrinter:
+        """A printer set to the remembered printer (while installed) and paper, else the document's page."""
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if loaded.direct_printer:
+            printer.setPrinterName(loaded.direct_printer)
+        paper = loaded.choice.page_size() or QPageSize(loaded.page_size, QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.ExactMatch)
+        printer.setPageSize(paper)
+        printer.setDocName(loaded.path.stem)
+        return printer
+
+    def _print(self, printer: QPrinter, name: str, choice: PrinterChoice | None) -> None:
+        """Print on the worker to `printer` (named `name`), remembering `choice` when one was made."""
+        loaded = self.loaded
+        assert loaded is not None
         session, kind, path = self.context.session, self.kind, loaded.path
         self.print_button.setEnabled(False)
+        self.choose_button.setEnabled(False)
         self.status.setText(self.tr("正在打印…"))
 
         def work() -> int:
-            save_choice(session, kind, choice)
+            if choice is not None:
+                save_choice(session, kind, choice)
             return print_pdf(path, printer)
 
         # `printer` stays referenced by `work` until the worker is done with it.

@@ -273,6 +273,21 @@ def test_the_dialog_fits_a_1024_screen(qtbot, context, session, worker, name, la
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_the_receipt_preview_with_a_printer_fits(qtbot, context, session, worker, monkeypatch, language) -> None:  # type: ignore[no-untyped-def]
+    """With a printer installed and remembered the preview shows 选择打印机… beside 打印 and 另存为 PDF…
+    (the sweep above sees the machine's printers: none on most)."""
+    from clinic_app.ui import printing
+
+    monkeypatch.setattr(printing, "available_printers", lambda: ["XP-58"])
+    printing.save_choice(session, "receipt", printing.PrinterChoice("XP-58"))
+    with shipped(context, language):
+        dialog = DIALOGS["receipt_reprint"](context, session)
+        _open(qtbot, worker, dialog)
+        assert dialog.choose_button.isVisible() and dialog.save_button.isVisible()
+        assert problems(dialog, language, _data(session), "receipt_reprint_printer") == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("role", ["village", "township"])
 def test_every_page_of_the_first_run_wizard_fits(qtbot, worker, tmp_path: Path, role, language) -> None:  # type: ignore[no-untyped-def]
     from clinic_app.ui.wizard import SetupWizard, WizardContext

@@ -2,7 +2,8 @@
 a printer, the receipt layout, and the printer and paper remembered per document type.
 
 No real printer is needed: the list of printers and the system print dialog are replaced, and the
-"printer" prints to a PDF file, which is read back with pypdf.
+"printer" prints to a PDF file, which is read back with pypdf.  Printing without the dialog (to the
+printer remembered) goes through `Spooler`, which notes the printer and paper the job was sent to.
 """
 
 from __future__ import annotations
@@ -183,24 +184,57 @@ def test_layout_chosen_in_the_preview_is_kept(qtbot, context, session, worker) -
 
 
 class FakePrintDialog:
-    """Stands in for QPrintDialog: picks a printer, maybe a paper, and prints to a PDF file."""
+    """Stands in for QPrintDialog: notes the paper it opened on, picks a printer and maybe a paper
+    (what is printed then is `Spooler`'s)."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self) -> None:
         self.answers: list[tuple[str, QPageSize | None]] = []
         self.seen: list[QPageSize] = []
-        self.outputs: list[Path] = []
 
     def __call__(self, printer: QPrinter, _parent) -> str | None:  # type: ignore[no-untyped-def]
         self.seen.append(printer.pageLayout().pageSize())
         name, paper = self.answers.pop(0)
+        printer.setPrinterName(name)
         if paper is not None:
             printer.setPageSize(paper)
-        output = self.folder / f"printed-{len(self.outputs)}.pdf"
+        return name
+
+
+class NamedPrinter(QPrinter):
+    """A QPrinter that keeps the name it is given: without a print system Qt drops a name it does not
+    know (it prints to a PDF file), so the name the preview chose is read from here."""
+
+    given_name = ""
+
+    def setPrinterName(self, name: str) -> None:  # noqa: N802 - Qt's name
+        self.given_name = name
+        super().setPrinterName(name)
+
+
+class Spooler:
+    """Stands in for the print system behind `print_pdf`: notes each job's printer and paper, and
+    prints it to a PDF file."""
+
+    def __init__(self, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.folder = folder
+        self.jobs: list[tuple[str, QPageSize]] = []
+        self.outputs: list[Path] = []
+        self._print_pdf = printing.print_pdf
+        monkeypatch.setattr(printing, "QPrinter", NamedPrinter)
+        monkeypatch.setattr(printing, "print_pdf", self)
+
+    def __call__(self, path: Path, printer: QPrinter) -> int:
+        assert isinstance(printer, NamedPrinter)
+        self.jobs.append((printer.given_name, printer.pageLayout().pageSize()))
+        output = self.folder / f"spooled-{len(self.outputs)}.pdf"
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
         printer.setOutputFileName(str(output))
         self.outputs.append(output)
-        return name
+        return self._print_pdf(path, printer)
+
+
+def no_dialog(_printer, _parent) -> str | None:  # type: ignore[no-untyped-def]
+    raise AssertionError("the print dialog was asked")
 
 
 def two_page_statement(path: Path) -> Path:
@@ -218,22 +252,24 @@ def test_printer_and_paper_remembered_per_document_type(  # type: ignore[no-unty
     qtbot, context, session, worker, tmp_path, monkeypatch
 ) -> None:
     monkeypatch.setattr(printing, "available_printers", lambda: ["收据打印机", "A4打印机"])
-    fake = FakePrintDialog(tmp_path)
+    fake = FakePrintDialog()
     monkeypatch.setattr(printing, "ask_printer", fake)
+    spooler = Spooler(tmp_path, monkeypatch)
     host = MainWindow(context)
     qtbot.addWidget(host)
     visit_id = settle_zhang(session)
     statement = two_page_statement(tmp_path / "statement.pdf")
 
-    # A receipt on the thermal printer, on its own roll-length page.
+    # The first receipt: nothing remembered, so the print dialog is asked; the thermal printer is
+    # chosen there, on the receipt's own roll-length page.
     fake.answers.append(("收据打印机", None))
     receipt = open_preview(qtbot, host.printer, visit_id)
-    assert "默认打印机" in receipt.status.text()
+    assert "打印时先选择打印机" in receipt.status.text()
     with qtbot.waitSignal(receipt.printed, timeout=10000):
         receipt.print_button.click()
     roll = fake.seen[0].size(QPageSize.Unit.Point)
     assert roll.width() == pytest.approx(58 / 25.4 * 72, abs=1)
-    printed = PdfReader(fake.outputs[0])
+    printed = PdfReader(spooler.outputs[0])
     assert len(printed.pages) == 1
     assert float(printed.pages[0].mediabox.width) == pytest.approx(roll.width(), abs=1)
 
@@ -244,7 +280,7 @@ def test_printer_and_paper_remembered_per_document_type(  # type: ignore[no-unty
     assert sheet.page_count == 2
     with qtbot.waitSignal(sheet.printed, timeout=10000):
         sheet.print_button.click()
-    fitted = PdfReader(fake.outputs[1]).pages
+    fitted = PdfReader(spooler.outputs[1]).pages
     assert len(fitted) == 2
     assert (float(fitted[1].mediabox.width), float(fitted[1].mediabox.height)) == pytest.approx((420, 595), abs=1)
 
@@ -252,19 +288,118 @@ def test_printer_and_paper_remembered_per_document_type(  # type: ignore[no-unty
     assert printing.load_choice(session, "receipt") == PrinterChoice("收据打印机")
     assert printing.load_choice(session, "statement") == PrinterChoice("A4打印机", "A5")
 
-    # Next time each kind opens on its own printer and paper.
-    fake.answers += [("收据打印机", None), ("A4打印机", None)]
+    # Next time Enter prints each kind straight to its own printer and paper: no dialog.
+    monkeypatch.setattr(printing, "ask_printer", no_dialog)
     again = open_preview(qtbot, host.printer, visit_id)
-    assert "收据打印机" in again.status.text()
-    with qtbot.waitSignal(again.printed, timeout=10000):
-        again.print_button.click()
-    assert fake.seen[2].size(QPageSize.Unit.Point).width() == pytest.approx(roll.width(), abs=1)
+    assert "打印到: 收据打印机" in again.status.text()
+    with qtbot.waitSignal(again.printed, timeout=10000) as printed:
+        qtbot.keyClick(again, Qt.Key.Key_Return)
+    assert printed.args == ["收据打印机"]
+    name, paper = spooler.jobs[2]
+    assert name == "收据打印机" and paper.size(QPageSize.Unit.Point).width() == pytest.approx(roll.width(), abs=1)
     sheet_again = printing.preview_pdf(context, statement, "statement", "月结汇总表", host)
     qtbot.waitUntil(lambda: sheet_again.loaded is not None, timeout=10000)
-    assert "A4打印机" in sheet_again.status.text()
+    assert "打印到: A4打印机" in sheet_again.status.text()
     with qtbot.waitSignal(sheet_again.printed, timeout=10000):
-        sheet_again.print_button.click()
-    assert fake.seen[3].id() == QPageSize.PageSizeId.A5
+        qtbot.keyClick(sheet_again, Qt.Key.Key_Return)
+    assert (spooler.jobs[3][0], spooler.jobs[3][1].id()) == ("A4打印机", QPageSize.PageSizeId.A5)
+    assert len(PdfReader(spooler.outputs[3]).pages) == 2
+    assert len(fake.seen) == 2
+
+
+XP58_ROLL = PrinterChoice("XP-58", "", 164.4, 566.9)
+"""A thermal printer's driver paper: 58 x 200 mm."""
+
+
+def test_enter_prints_to_the_remembered_printer_and_paper_without_the_dialog(  # type: ignore[no-untyped-def]
+    qtbot, context, session, worker, tmp_path, monkeypatch
+) -> None:
+    # Every print asked the system print dialog again, of a thermal printer that never changes.
+    monkeypatch.setattr(printing, "available_printers", lambda: ["XP-58", "A4打印机"])
+    monkeypatch.setattr(printing, "ask_printer", no_dialog)
+    spooler = Spooler(tmp_path, monkeypatch)
+    printing.save_choice(session, "receipt", XP58_ROLL)
+    host = MainWindow(context)
+    qtbot.addWidget(host)
+    told: list[str] = []
+    context.info_reported.connect(told.append)
+
+    dialog = open_preview(qtbot, host.printer, settle_zhang(session))
+    assert "打印到: XP-58" in dialog.status.text()
+    assert dialog.choose_button.isVisible() and not dialog.choose_button.isDefault()
+    with qtbot.waitSignal(dialog.printed, timeout=10000) as printed:
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert printed.args == ["XP-58"] and not dialog.isVisible()
+    assert told == ["已发送到打印机 XP-58"]
+    [(name, paper)] = spooler.jobs
+    assert name == "XP-58"
+    assert paper.size(QPageSize.Unit.Point).toTuple() == pytest.approx((164.4, 566.9), abs=0.5)
+    page = PdfReader(spooler.outputs[0]).pages[0]
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx((164.4, 566.9), abs=1)
+    wait_idle(qtbot, worker)
+    assert printing.load_choice(session, "receipt") == XP58_ROLL
+
+
+def test_choose_printer_asks_the_dialog_and_remembers_the_new_choice(  # type: ignore[no-untyped-def]
+    qtbot, context, session, worker, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setattr(printing, "available_printers", lambda: ["XP-58", "A4打印机"])
+    fake = FakePrintDialog()
+    monkeypatch.setattr(printing, "ask_printer", fake)
+    spooler = Spooler(tmp_path, monkeypatch)
+    printing.save_choice(session, "receipt", XP58_ROLL)
+    host = MainWindow(context)
+    qtbot.addWidget(host)
+    visit_id = settle_zhang(session)
+
+    # Cancelled: nothing printed, the remembered printer stays.
+    monkeypatch.setattr(printing, "ask_printer", lambda _printer, _parent: None)
+    dialog = open_preview(qtbot, host.printer, visit_id)
+    dialog.choose_button.click()
+    wait_idle(qtbot, worker)
+    assert dialog.isVisible() and spooler.jobs == []
+    assert printing.load_choice(session, "receipt") == XP58_ROLL
+
+    # Another printer and paper chosen: printed there, and the next Enter prints there with no dialog.
+    monkeypatch.setattr(printing, "ask_printer", fake)
+    fake.answers.append(("A4打印机", QPageSize(QPageSize.PageSizeId.A5)))
+    with qtbot.waitSignal(dialog.printed, timeout=10000) as printed:
+        dialog.choose_button.click()
+    assert printed.args == ["A4打印机"]
+    # The dialog opened on the printer and paper remembered.
+    assert fake.seen[0].size(QPageSize.Unit.Point).toTuple() == pytest.approx((164.4, 566.9), abs=0.5)
+    assert spooler.jobs[0][1].id() == QPageSize.PageSizeId.A5
+    wait_idle(qtbot, worker)
+    assert printing.load_choice(session, "receipt") == PrinterChoice("A4打印机", "A5")
+
+    monkeypatch.setattr(printing, "ask_printer", no_dialog)
+    again = open_preview(qtbot, host.printer, visit_id)
+    assert "打印到: A4打印机" in again.status.text()
+    with qtbot.waitSignal(again.printed, timeout=10000):
+        qtbot.keyClick(again, Qt.Key.Key_Return)
+    assert (spooler.jobs[1][0], spooler.jobs[1][1].id()) == ("A4打印机", QPageSize.PageSizeId.A5)
+
+
+def test_a_remembered_printer_no_longer_installed_asks_the_dialog(  # type: ignore[no-untyped-def]
+    qtbot, context, session, worker, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setattr(printing, "available_printers", lambda: ["A4打印机"])
+    fake = FakePrintDialog()
+    monkeypatch.setattr(printing, "ask_printer", fake)
+    spooler = Spooler(tmp_path, monkeypatch)
+    printing.save_choice(session, "receipt", XP58_ROLL)
+    host = MainWindow(context)
+    qtbot.addWidget(host)
+
+    dialog = open_preview(qtbot, host.printer, settle_zhang(session))
+    assert "XP-58 没有找到" in dialog.status.text() and "打印到" not in dialog.status.text()
+    fake.answers.append(("A4打印机", QPageSize(QPageSize.PageSizeId.A4)))
+    with qtbot.waitSignal(dialog.printed, timeout=10000) as printed:
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert printed.args == ["A4打印机"] and len(fake.seen) == 1
+    assert spooler.jobs[0][0] == "A4打印机"
+    wait_idle(qtbot, worker)
+    assert printing.load_choice(session, "receipt") == PrinterChoice("A4打印机", "A4")
 
 
 def test_cancelled_print_dialog_prints_nothing(qtbot, context, session, worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
