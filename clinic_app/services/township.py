@@ -1177,7 +1177,7 @@ def _write(
     store.delete_undecided_flags(conn, [(s, setl_id, FLAG_ADJUDICATION_DIFF) for s, setl_id, detail in owed if '"unenrolled"' in detail])
     # Not those the batch wrote (reviewed with this file pending) nor those it supersedes yet.
     superseded = {p.supersedes_id for p in pending if p.supersedes_id is not None}
-    return statement_id, _recheck_later(conn, book, own, parsed, pending, {statement_id, *written, *superseded})
+    return statement_id, _recheck_later(conn, book, own, statement_id, parsed, pending, {statement_id, *written, *superseded})
 
 
 _USAGE_FLAGS = frozenset({FLAG_ANNUAL_CAP_EXCEEDED, FLAG_ADJUDICATION_DIFF})
@@ -1187,15 +1187,18 @@ def _recheck_later(
     conn: sqlite3.Connection,
     book: PolicyBook,
     own: Clinic,
+    file_id: int,
     parsed: Sequence[_ParsedVisit],
     pending: Sequence[_Pending],
     reviewed: Collection[int],
 ) -> list[tuple[int, str, str]]:
-    """The usage flags a file raises on later visits of its people imported before it (a village's
-    file sent again after a damaged one, a month sent late): those were reviewed without this
-    file's fund, and the later payment is the one over a cap.  Each such statement's visits of
-    those people are reviewed again in time order with this file counted; a flag is added to that
-    statement where its visit has none of the code yet (one it has stays, with its decision).
+    """The usage flags a file (`file_id`, written) raises on later visits of its people imported
+    before it (a village's file sent again after a damaged one, a month sent late): those were
+    reviewed without this file's fund, and the later payment is the one over a cap.  Each such
+    statement's visits of those people are reviewed again in time order with this file counted; a
+    flag is added to that statement where its visit has none of the code yet (one it has stays,
+    with its decision), comes after the file's first visit of the person, and does not arise in
+    the same review without this file (a roster changed since is not this file's doing).
     `reviewed`: statements whose review counted this file already.  The flags added: (statement,
     setl_id, code)."""
     first: dict[str, str] = {}
@@ -1216,10 +1219,19 @@ def _recheck_later(
         visits = verified.body["visits"]
         earlier = _earlier(conn, verified.clinic_code, visits, pending)
         theirs = [v for v in _parse_visits(book, visits, earlier) if v.visit["certno"] in later[statement_id]]
-        review = _Review(conn, book, own, verified, theirs, pending, written_id=statement_id)
+        review = _Review(conn, book, own, verified, theirs, pending, skip=[statement_id])
         review._usage()
         have = store.flag_keys(conn, statement_id)
-        new = [flag for flag in review.out if flag[2] in _USAGE_FLAGS and (flag[0], flag[2]) not in have]
+        times = {v.visit["setl_id"]: v.visit["setl_time"] for v in theirs}
+        new = [
+            flag for flag in review.out
+            if flag[2] in _USAGE_FLAGS and (flag[0], flag[2]) not in have and times[flag[0]] > first[flag[1]]
+        ]
+        if new:
+            without = _Review(conn, book, own, verified, theirs, pending, skip=[statement_id, file_id])
+            without._usage()
+            stand = {(flag[0], flag[2]) for flag in without.out}
+            new = [flag for flag in new if (flag[0], flag[2]) not in stand]
         store.insert_flags(conn, [(statement_id, verified.clinic_code, verified.month, *flag) for flag in new])
         raised += [(statement_id, flag[0], flag[2]) for flag in new]
     return raised
@@ -1240,7 +1252,7 @@ def _withdraw(
         verified = verify_statement(store.statement_raw(conn, statement_id))
         visits = verified.body["visits"]
         parsed = _parse_visits(book, visits, _earlier(conn, verified.clinic_code, visits, pending))
-        review = _Review(conn, book, own, verified, parsed, pending, written_id=statement_id)
+        review = _Review(conn, book, own, verified, parsed, pending, skip=[statement_id])
         review._usage()
         stand = {(flag[0], flag[2]) for flag in review.out}
         gone += [key for key in sorted(raised) if key[0] == statement_id and key[1:] not in stand]
@@ -1293,10 +1305,10 @@ class _Review:
         verified: VerifiedStatement,
         visits: list[_ParsedVisit],
         pending: Sequence[_Pending] = (),
-        written_id: int | None = None,
+        skip: Sequence[int] = (),
     ) -> None:
-        """`written_id`: the file's statement when its rows are in the database already (a review
-        again, `_recheck_later`): left out of the others' fund."""
+        """`skip`: statements in the database left out of the others' fund: the file's own when its
+        rows are in already (a review again, `_recheck_later`), and one whose fund is weighed."""
         self.conn, self.book, self.own, self.verified, self.visits = conn, book, own, verified, visits
         self.code = verified.clinic_code
         self.month = verified.month
@@ -1315,7 +1327,7 @@ class _Review:
         since, until = _year_start(visits, first.isoformat()), last.isoformat()
         self.history = store.fund_history(
             conn, certnos, since, until, functools.partial(pool_or_own, book),
-            skip=[*(p.supersedes_id for p in pending if p.supersedes_id is not None), *([] if written_id is None else [written_id])],
+            skip=[*(p.supersedes_id for p in pending if p.supersedes_id is not None), *skip],
         )
         more: dict[str, list[store.FundEvent]] = defaultdict(list)
         for certno, events in store.own_fund_history(conn, certnos, since, until).items():

@@ -286,3 +286,33 @@ def test_a_file_the_disk_refused_flags_the_later_payment_once_imported_again(tmp
     assert again.imported and again.earlier_flags == {tw.FLAG_ADJUDICATION_DIFF: 1, tw.FLAG_ANNUAL_CAP_EXCEEDED: 1}
     assert _usage_flags(town) == V01_OVERPAID
     town.close()
+
+
+def test_a_later_import_keeps_only_the_flags_its_own_fund_raises_on_visits_imported_before(tmp_path: Path) -> None:
+    """V01 settles 王一 on 1 and 10 March (7.00 each), V02 an emergency on 5 March (14.00): nowhere
+    near the 300.00 a year.  V01's March imported, the township corrects 王一's designation to V02
+    (moved house); V02's March imported then.  Reviewed again, V01's two visits differ from what the
+    roster now says, but V02's 14.00 causes neither (1 March comes before it; 10 March differs as
+    much without it): V02's import raises nothing on V01's statement and counts nothing for it."""
+    town = b.township(tmp_path / "town")
+    patient = b.enrol(town, "王一", b.resident_id(1), "V01")
+    v01, v02 = b.village(tmp_path / "v01", "V01"), b.village(tmp_path / "v02", "V02")
+    p1 = b.enrol(v01, "王一", b.resident_id(1), "V01").id
+    p2 = b.enrol(v02, "王一", b.resident_id(1), "V01").id
+    b.settle(v01, p1, dt.datetime(2025, 3, 1, 10), ("阿莫西林胶囊", "drug", "10.00", "covered"))
+    b.settle(v01, p1, dt.datetime(2025, 3, 10, 10), ("阿莫西林胶囊", "drug", "10.00", "covered"))
+    v02.settle(VisitRequest(p2, v02.operators()[0].id, (b.line(("头孢克肟", "drug", "20.00", "covered")),),
+                            dt.datetime(2025, 3, 5, 10), emergency=True))
+    f1, f2 = b.statement_bytes(v01), b.statement_bytes(v02)
+    v01.close()
+    v02.close()
+    trust = [verify_statement(f1).fingerprint, verify_statement(f2).fingerprint]
+    (first,) = tw.import_files(town, [("V01.json", f1)], trust=trust)
+    assert first.imported and _usage_flags(town) == []
+    town.save_enrolment(Enrolment(patient.id, 2025, designated_village="V02", designated_township=b.TOWNSHIP),
+                        today=dt.date(2025, 3, 20), change_reason="moved_house")
+    (done,) = tw.import_files(town, [("V02.json", f2)], trust=trust)
+    assert done.imported, done.plan.describe()
+    assert done.earlier_flags == {}
+    assert [f for f in store.review_flags(town.db, store.FlagFilter(clinic_code="V01")) if f.code in (tw.FLAG_ADJUDICATION_DIFF, tw.FLAG_ANNUAL_CAP_EXCEEDED)] == []
+    town.close()
