@@ -1957,6 +1957,8 @@ def _named(code: str, p: Mapping[str, Any], names: Mapping[str, str]) -> Mapping
         return {**p, "village": names.get(p["village"], p["village"]), "signed_with": names.get(where, where)}
     if code == FLAG_SAME_DAY_TWO_VILLAGES:
         return {**p, "elsewhere": [(names.get(c, c), setl_id) for c, setl_id in p["elsewhere"]]}
+    if code == FLAG_DUPLICATE_CHARGE and "receipt_reimbursed" in p:
+        return {**p, "elsewhere": [(names.get(c, c), month, setl_id) for c, month, setl_id in p["elsewhere"]]}
     return p
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import statistics
 from collections import Counter
 from pathlib import Path
@@ -306,3 +307,15 @@ def test_the_review_names_the_villages_a_flag_speaks_of(town) -> None:
     assert rows[tw.FLAG_SAME_DAY_TWO_VILLAGES].explained("en") == "settled the same day also at V01村卫生站 (settlement SST000001)"
     assert rows[tw.FLAG_NOT_SIGNED].explained("zh") == "签约于 V01村卫生站, 不是本村 (V02村卫生站) 或本乡镇"
     assert _said(rows[tw.FLAG_NOT_SIGNED].flag, "zh") == "签约于 V01, 不是本村 (V02) 或本乡镇"
+
+
+def test_a_receipt_reimbursed_twice_names_the_villages_too() -> None:
+    """重复报销 said 已另在 430523101003 2025-03 (结算号 …) where the other flags name the village."""
+    detail = json.dumps({"receipt_reimbursed": "WY001", "elsewhere": [["V01", "2025-03", "V01S000000004"], ["V09", "2025-04", "V09S000000001"]], "desk": None})
+    names = {"V01": "大塘村卫生室"}
+    assert tw.flag_detail(tw.FLAG_DUPLICATE_CHARGE, detail, "zh", names) == (
+        "外院票据 WY001 已另在 大塘村卫生室 2025-03 (结算号 V01S000000004); V09 2025-04 (结算号 V09S000000001) 报销过 (重复报销)"
+    )
+    assert tw.flag_detail(tw.FLAG_DUPLICATE_CHARGE, detail, "en", names) == (
+        "outside receipt WY001 was also reimbursed at 大塘村卫生室 2025-03 (settlement V01S000000004); V09 2025-04 (settlement V09S000000001)"
+    )
