@@ -594,8 +594,11 @@ def _earlier_gaps(session: ClinicSession, period: _Period, own: str, year: int, 
         keys = (f"{year:04d}-{m:02d}" for m in range(period.start, number))
         missing = [key for key in keys if min(months) < key and key not in months]
         if missing:
-            gaps.append(f"{period.names.get(code, code)} {'、'.join(missing)}")
-    return (Reason.of("settlement_earlier_statements_missing", missing="; ".join(gaps)),) if gaps else ()
+            gaps.append((period.names.get(code, code), missing))
+    if not gaps:
+        return ()
+    zh, en = ("; ".join(f"{name} {sep.join(missing)}" for name, missing in gaps) for sep in ("、", ", "))
+    return (Reason.of("settlement_earlier_statements_missing", missing=zh, missing_en=en),)
 
 
 REPORTED_ACTION = "settlement_reported"

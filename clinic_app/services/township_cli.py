@@ -279,8 +279,11 @@ def cmd_snapshot_export(args: argparse.Namespace) -> int:
         f"  乡镇密钥指纹 / township key fingerprint: {result.fingerprint}"
     )
     if result.missing:
-        months = "、".join(f"{name} {month}" for name, month in result.missing)
-        print(f"  快照不含这些尚未导入的月结 / not in the snapshot, statements not imported: {months}")
+        months = [f"{name} {month}" for name, month in result.missing]
+        print(
+            f"  快照不含这些尚未导入的月结: {'、'.join(months)} / "
+            f"not in the snapshot, statements not imported: {', '.join(months)}"
+        )
     return 0
 
 

@@ -362,3 +362,13 @@ def test_the_signatures_stay_on_the_page_of_the_figures_they_sign(folder) -> Non
         (signed,) = [text for text in pages if "制表人" in text]
         assert "月预算" in signed, lines
     assert counts == {1, 2}
+
+
+def test_the_months_missing_before_the_month_are_listed_in_each_language(folder) -> None:
+    """Nothing since May: August's note lists June and July for each village, joined with 、 in
+    Chinese and with commas in English (it was 、 in both)."""
+    with ClinicSession(folder["town"]) as session:
+        august = month_report(session, "2025-08")
+    (said,) = [r for r in august.reasons if r.code == "settlement_earlier_statements_missing"]
+    assert "(东村卫生站 2025-06、2025-07; 西村卫生站 2025-06、2025-07)" in render(said, "zh")
+    assert "(东村卫生站 2025-06, 2025-07; 西村卫生站 2025-06, 2025-07)" in render(said, "en")

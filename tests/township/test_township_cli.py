@@ -514,7 +514,7 @@ def test_the_snapshot_export_names_the_months_it_does_not_hold(tmp_path: Path, c
     capsys.readouterr()
     assert run(["snapshot", "export", "--data-dir", town_dir, "--out", str(tmp_path / "s.json"), "--year", "2025"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[-1] == "  快照不含这些尚未导入的月结 / not in the snapshot, statements not imported: V02村卫生站 2025-04"
+    assert out[-1] == "  快照不含这些尚未导入的月结: V02村卫生站 2025-04 / not in the snapshot, statements not imported: V02村卫生站 2025-04"
 
 
 def test_a_file_refused_when_written_says_the_flags_withdrawn_from_the_files_before_it(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -546,3 +546,27 @@ def test_a_file_refused_when_written_says_the_flags_withdrawn_from_the_files_bef
         "  已撤回 (先写入的月结上计入此文件而得) / withdrawn (raised counting this file on the files written before it): "
         "FLAG_ANNUAL_CAP_EXCEEDED 超年度限额 / annual cap exceeded across the township: 1",
     ]
+
+
+def test_the_snapshot_export_lists_the_months_it_does_not_hold_in_each_language(tmp_path: Path, capsys) -> None:
+    """The months after the bilingual label were joined with 、 for the English reader too."""
+    with b.township(tmp_path / "town") as town:
+        b.enrol(town, "王一", b.resident_id(1), "V01")
+    march, fingerprint = _village_file(tmp_path, "V01", 1)
+    with ClinicSession(tmp_path / "V01") as session:
+        patient = session.find_patients(b.resident_id(1))[0]
+        b.settle(session, patient.id, dt.datetime(2025, 4, 2, 9))
+        april = tmp_path / "V01_2025-04_r1.json"
+        april.write_bytes(b.statement_bytes(session, "2025-04"))
+    other, other_fingerprint = _village_file(tmp_path, "V02", 2)
+    third, third_fingerprint = _village_file(tmp_path, "V03", 3)
+    town_dir = str(tmp_path / "town")
+    trust = ["--trust", fingerprint, "--trust", other_fingerprint, "--trust", third_fingerprint]
+    assert run(["statement", "import", "--data-dir", town_dir, *trust, str(march), str(april), str(other), str(third)]) == 0
+    capsys.readouterr()
+    assert run(["snapshot", "export", "--data-dir", town_dir, "--out", str(tmp_path / "s.json"), "--year", "2025"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == (
+        "  快照不含这些尚未导入的月结: V02村卫生站 2025-04、V03村卫生站 2025-04 / "
+        "not in the snapshot, statements not imported: V02村卫生站 2025-04, V03村卫生站 2025-04"
+    )

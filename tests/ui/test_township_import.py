@@ -721,3 +721,24 @@ def test_a_file_refused_when_written_says_the_flags_withdrawn_from_the_files_bef
     assert "待审核" not in screen.summary.text()
     assert _usage_flags(town) == []
     town.close()
+
+
+def test_the_snapshot_note_lists_the_months_it_does_not_hold_with_english_commas(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]
+    """In English the months were joined with 、 (北村卫生室 2025-04、东村卫生室 2025-04)."""
+    from tests.ui.english import in_english
+
+    files = village_files(tmp_path)
+    east = Village.create(tmp_path / "east", "V203", "东村卫生室", POLICY)
+    east.person("丁", number=4)
+    east.visit("丁", "2025-03-08 10:00", "15.00")
+    march = east.statement("2025-03")
+    east.session.close()
+    bring(town, *[(p.name, p.read_bytes()) for p in files["V201"] + files["V202"]], ("V203_2025-03_r1.json", march))
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    with in_english(town_context):
+        screen = ImportScreen(town_context)
+        qtbot.addWidget(screen)
+        with qtbot.waitSignal(screen.snapshot_exported, timeout=10000):
+            screen.export_snapshot(stick)
+        assert "北村卫生室 2025-04, 东村卫生室 2025-04" in screen.snapshot_note.text()

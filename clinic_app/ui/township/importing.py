@@ -483,7 +483,7 @@ class ImportScreen(QWidget):
         if done.missing:
             # A village's month not imported: the villages' caps would miss its people's fund there.
             text += "\n" + self.tr("注意: 快照不含这些尚未导入的月结: {months}; 导入后请重新导出快照。").format(
-                months="、".join(f"{name} {month}" for name, month in done.missing)
+                months=(", " if self.context.language == "en" else "、").join(f"{name} {month}" for name, month in done.missing)
             )
         pending = self.pending_imports()
         if pending:
