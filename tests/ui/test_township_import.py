@@ -539,9 +539,12 @@ def test_the_files_table_fits_a_1024_window_in_english(qtbot, tmp_path, town, to
         assert header.sectionViewportPosition(7) + header.sectionSize(7) <= table.viewport().width()
 
 
-def test_a_village_that_lost_its_key_gets_it_replaced_deliberately_then_imports(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]
+def test_a_village_that_lost_its_key_gets_it_replaced_deliberately_then_imports(qtbot, tmp_path, town, town_context, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A file refused for another key offers 更换该村密钥…: the new fingerprint typed after the
-    phone call, a reason and who; only then the key is replaced, and the old one kept on record."""
+    phone call, a reason and who; only then the key is replaced, and the old one kept on record.
+    The operator's name is read on the worker (the GUI thread reads no database while it may be
+    using the one connection)."""
+    import threading
     usb = tmp_path / "usb"
     usb.mkdir()
     old = Village.create(tmp_path / "old", "V201", "南村卫生室", POLICY)
@@ -570,8 +573,11 @@ def test_a_village_that_lost_its_key_gets_it_replaced_deliberately_then_imports(
     assert "更换该村密钥" in screen.model.index(1, 7).data()
     assert screen.replace_button.isVisible() and not screen.import_button.isEnabled()
 
+    read_on, operators = [], town.operators
+    monkeypatch.setattr(town, "operators", lambda **kw: read_on.append(threading.current_thread()) or operators(**kw))
     with qtbot.waitSignal(screen.replace_asked, timeout=5000) as asked:
         screen.replace_button.click()
+    assert read_on and threading.main_thread() not in read_on
     dialog = asked.args[0]
     assert dialog.fingerprint.text() == fingerprint(may.read_bytes())
     assert not dialog.trust_button.isEnabled() and dialog.cancel_button.isDefault()

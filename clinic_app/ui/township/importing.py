@@ -422,9 +422,17 @@ class ImportScreen(QWidget):
         plan = next(iter(chosen), None) or next((p for p in rows if keys.offers_replacement(p)), None)
         if plan is None or not isinstance(plan.error, keys.OtherKey):
             return
-        old = plan.error.registered
-        names = {o.id: o.name for o in self.context.session.operators(active_only=False)}
-        dialog = ReplaceKeyDialog(plan, old.registered_at[:10], old.fingerprint, names.get(self.context.operator_id, ""), self)
+        old, session, operator_id = plan.error.registered, self.context.session, self.context.operator_id
+
+        def operator_name() -> str:  # on the worker: the GUI thread reads no database
+            return next((o.name for o in session.operators(active_only=False) if o.id == operator_id), "")
+
+        self.context.run(
+            operator_name, lambda name: self._open_replace(plan, old.registered_at[:10], old.fingerprint, name), self.context.report
+        )
+
+    def _open_replace(self, plan: FilePlan, registered_on: str, old_fingerprint: str, operator: str) -> None:
+        dialog = ReplaceKeyDialog(plan, registered_on, old_fingerprint, operator, self)
         dialog.accepted.connect(lambda: self._replace(dialog))
         dialog.rejected.connect(lambda: setattr(self, "replace_dialog", None))
         self.replace_dialog = dialog
