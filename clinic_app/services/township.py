@@ -48,7 +48,8 @@ English words):
   ``newborn_paid_back``) whose reason names no reversed settlement of the same
   person on the day it gives, at this village (in the file, the import or the
   statements imported before): its fund is counted on its own settlement's day,
-  not the day the reason names (`_service_days`).
+  not the day the reason names (`_service_days`).  The statement of that visit
+  imported later dates it by the visit and withdraws the flag (`_paid_back_before`).
 
 Besides EXCHANGE.md's refusals, a file is refused when a visit's policy is not
 known here or not of the township's pooling region (the township's policy, its
@@ -933,6 +934,8 @@ class _Pending:
     clinic_code: str = ""
     settlements: Mapping[str, store.KnownSettlement] = field(default_factory=dict)
     reverses: frozenset[str] = frozenset()
+    paid_back: frozenset[str] = frozenset()
+    """The settlements its newborn pay-backs settle again (`_Review.paid_back`)."""
 
 
 def _parse_visits(
@@ -1048,6 +1051,30 @@ def _earlier(
     return found
 
 
+def _paid_back_before(
+    db: sqlite3.Connection, code: str, visits: Sequence[_ParsedVisit]
+) -> tuple[set[str], dict[str, tuple[str, str]]]:
+    """A file's settlements that reversals imported before undo (a later month's file imported
+    first), and the newborn pay-backs imported before that name its settlements and are taken as
+    `_service_days` takes one (the same person, settled that day, reversed): pay-back setl_id ->
+    (the settlement it names, the day it counts on)."""
+    mine = {v.visit["setl_id"]: v for v in visits if v.visit["kind"] == "settlement"}
+    undone = store.reversed_later(db, code, list(mine))
+    known = {
+        s: store.KnownSettlement(v.visit["certno"], v.visit["setl_time"][:10], v.service_date, v.reversed or s in undone)
+        for s, v in mine.items()
+    }
+    stored = [p for p in store.pay_backs_naming(db, code, list(mine)) if p["setl_id"] not in mine]
+    days = _service_days(stored, known)
+    taken = {}
+    for p in stored:
+        named = _paid_back(p)
+        day, unknown = days[p["setl_id"]]
+        if named is not None and unknown is None:
+            taken[p["setl_id"]] = (named[0], day)
+    return undone, taken
+
+
 def _batch_fund(db: sqlite3.Connection, book: PolicyBook, plans: Sequence[FilePlan]) -> list[_Pending]:
     """The fund events (as `store.fund_history` reads them once written) of each accepted file of
     an import, in the plans' order.  A reversal of a settlement in another file of the batch is
@@ -1073,12 +1100,14 @@ def _batch_fund(db: sqlite3.Connection, book: PolicyBook, plans: Sequence[FilePl
         assert plan.statement is not None
         visits = plan.statement.body["visits"]
         events: dict[str, list[store.FundEvent]] = defaultdict(list)
-        for v in _parse_visits(book, visits, _earlier(db, plan.clinic_code, visits, files)):
+        parsed = _parse_visits(book, visits, _earlier(db, plan.clinic_code, visits, files))
+        for v in parsed:
             if v.fund:
                 events[v.visit["certno"]] += [
                     (v.visit["setl_time"], pool, v.service_date, fen, v.out_of_area) for pool, fen in v.parts if fen
                 ]
-        pending.append(replace(file, events=events))
+        paid_back = frozenset(n[0] for v in parsed if v.unknown_pay_back is None and (n := _paid_back(v.visit)))
+        pending.append(replace(file, events=events, paid_back=paid_back))
     return pending
 
 
@@ -1166,9 +1195,17 @@ def _write(
             ))
     # Checks read the other villages' rows before this file's rows are in.
     flags = _Review(conn, book, own, verified, parsed, pending).flags()
+    undone, pay_backs = _paid_back_before(conn, code, parsed)
     store.insert_visits(conn, visit_rows, item_rows)
-    store.mark_reversed(conn, code, outside)
+    store.mark_reversed(conn, code, [*outside, *sorted(undone)])
     store.insert_flags(conn, [(statement_id, code, month, *flag) for flag in flags])
+    # Reversals and newborn pay-backs imported before this file (a later month's sent first) count
+    # on the day of its settlement they name, as they would have had it been imported first; the
+    # pay-backs' flag that they named no such visit is withdrawn (not one decided on).
+    days = {v.visit["setl_id"]: v.service_date for v in parsed if v.visit["kind"] == "settlement"}
+    store.redate(conn, code, {s: days[s] for s in undone}, {s: day for s, (_, day) in pay_backs.items()})
+    unknown = store.flags_of(conn, code, sorted(pay_backs), FLAG_PAY_BACK_UNKNOWN)
+    store.delete_undecided_flags(conn, [(s, setl_id, FLAG_PAY_BACK_UNKNOWN) for s, setl_id, _ in unknown])
     # A newborn's visit imported before, whose flag says the family is owed what the fund did not
     # pay (`_owed_unenrolled`), is paid back here: that flag is withdrawn (not one decided on).
     here = {v["setl_id"] for v in visits}
@@ -1342,7 +1379,10 @@ class _Review:
         self.paid_back = {
             named[0] for v in visits if v.unknown_pay_back is None and (named := _paid_back(v.visit)) is not None
         }
-        """The settlements this file's newborn pay-backs (补报) settle again (`_service_days` took their day)."""
+        self.paid_back.update(*(p.paid_back for p in pending if p.clinic_code == self.code))
+        self.paid_back.update(named for named, _ in _paid_back_before(conn, self.code, visits)[1].values())
+        """The settlements newborn pay-backs (补报) settle again, whose day `_service_days` took: in
+        this file, in the batch's files still to be written, or imported before."""
 
     def add(self, visit: _ParsedVisit, code: str, **params: Any) -> None:
         """One flag; its detail is stored as data (`params`) and put in words by `flag_detail`."""

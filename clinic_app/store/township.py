@@ -367,6 +367,55 @@ def mark_reversed(conn: sqlite3.Connection, clinic_code: str, setl_ids: Sequence
     )
 
 
+def reversed_later(db: DbOrConn, clinic_code: str, setl_ids: Sequence[str]) -> set[str]:
+    """Of a clinic's settlements `setl_ids`, those a reversal imported before undoes (a statement
+    imported before the one of the month it names)."""
+    found: set[str] = set()
+    for chunk in _chunks(list(setl_ids)):
+        rows = db.execute(
+            f"""SELECT reversal_of FROM statement_visits
+                WHERE clinic_code = ? AND kind = 'reversal' AND reversal_of IN ({', '.join('?' * len(chunk))})""",
+            (clinic_code, *chunk),
+        ).fetchall()
+        found.update(str(r[0]) for r in rows)
+    return found
+
+
+def pay_backs_naming(db: DbOrConn, clinic_code: str, setl_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """A clinic's imported settlements whose newborn pay-back reason (补报, ``newborn_paid_back``)
+    names one of `setl_ids`: each as the file has it (kind, setl_id, certno, setl_time, reasons)."""
+    found: list[dict[str, Any]] = []
+    for chunk in _chunks(list(setl_ids)):
+        rows = db.execute(
+            f"""SELECT DISTINCT v.setl_id, v.certno, v.setl_time, v.reasons_json
+                FROM statement_visits v, json_each(v.reasons_json) r
+                WHERE v.clinic_code = ? AND v.kind = 'settlement'
+                  AND json_extract(r.value, '$.code') = 'newborn_paid_back'
+                  AND json_extract(r.value, '$.params.setl_id') IN ({', '.join('?' * len(chunk))})""",
+            (clinic_code, *chunk),
+        ).fetchall()
+        found += [
+            {"kind": "settlement", "setl_id": str(r[0]), "certno": str(r[1]), "setl_time": str(r[2]), "reasons": json.loads(r[3])}
+            for r in rows
+        ]
+    return found
+
+
+def redate(conn: sqlite3.Connection, clinic_code: str, reversals: Mapping[str, str], settlements: Mapping[str, str]) -> None:
+    """Rows imported before the settlement they name, dated by it now that it is: the reversals of
+    `reversals` (setl_id undone -> its service date) and the settlements `settlements` (setl_id ->
+    the day it counts on: a newborn's pay-back).  These rows are the township's reading of the
+    files (derived, as `mark_reversed`'s mark), not the village's ledger."""
+    conn.executemany(
+        "UPDATE statement_visits SET service_date = ? WHERE clinic_code = ? AND kind = 'reversal' AND reversal_of = ?",
+        [(day, clinic_code, s) for s, day in reversals.items()],
+    )
+    conn.executemany(
+        "UPDATE statement_visits SET service_date = ? WHERE clinic_code = ? AND kind = 'settlement' AND setl_id = ?",
+        [(day, clinic_code, s) for s, day in settlements.items()],
+    )
+
+
 class KnownSettlement(NamedTuple):
     """A clinic's settlement as a later file's reversal or newborn pay-back (补报) checks it."""
 

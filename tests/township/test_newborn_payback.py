@@ -10,6 +10,7 @@ the wrong year's cap there and be flagged though the village was right.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,9 @@ import pytest
 from clinic_app.documents import statement_file as sf
 from clinic_app.domain.money import Money
 from clinic_app.domain.records import Enrolment
+from clinic_app.services import review
 from clinic_app.services import township as tw
+from clinic_app.services.policies import pool_or_own
 from clinic_app.services.session import PatientInput
 from clinic_app.services.statements import clinic_key
 from clinic_app.store import township as store
@@ -269,3 +272,80 @@ def test_a_visit_settled_before_the_enrolment_was_recorded_not_paid_back_says_th
         "(village V01, township T440204001, enrolled 2026-04-20): the fund owes 12.11 of it, which the family paid. "
         "Not paid back in this statement (a newborn's pay-back): nothing is owed once a later one pays it back"
     )
+
+
+@pytest.mark.parametrize("decided", [False, True], ids=["undecided", "decided"])
+def test_a_pay_back_imported_before_the_statement_of_its_visit_moves_to_the_visit_s_day(tmp_path: Path, decided: bool) -> None:
+    """January (paying back 175.00 for the visit of 2025-12-10) imported before December: it names a
+    visit not imported yet, so it counts on 2026-01-12 and is flagged.  December's import re-dates
+    it (and January's reversal) to 2025-12-10, marks the original reversed and withdraws that flag,
+    unless a decision was recorded on it: 2025's usage counts the 175.00, 2026's does not."""
+    village = b.village(tmp_path / "v01", "V01")
+    town = b.township(tmp_path / "town")
+    try:
+        operator = village.operators()[0].id
+        baby_id = b.resident_id(7, BABY_BORN)
+        baby = village.add_patient(PatientInput(name="新生儿", id_number=baby_id)).id
+        b.settle(village, baby, dt.datetime(2025, 11, 10, 9, 0), b.CONSULTATION, b.AMOXICILLIN)
+        november = b.statement_bytes(village, "2025-11")
+        big = b.settle(village, baby, dt.datetime(2025, 12, 10, 9, 0), b.CONSULTATION, DRUG_245)
+        december = b.statement_bytes(village, "2025-12")
+        village.save_enrolment(
+            Enrolment(baby, 2026, designated_village="V01", designated_township=b.TOWNSHIP, enrolled_on=dt.date(2026, 1, 10)),
+            today=dt.date(2026, 1, 10),
+        )
+        assert village.newborn_pay_back(big, operator, dt.datetime(2026, 1, 12, 9, 0)).adjudication.fund == Money(17500)
+        january = b.statement_bytes(village, "2026-01")
+        assert all(r.imported for r in tw.import_files(town, [("n.json", november)], trust=[sf.verify_statement(november).fingerprint]))
+        assert all(r.imported for r in tw.import_files(town, [("j.json", january)]))
+        (unknown,) = [f for f in store.review_flags(town.db, store.FlagFilter()) if f.code == tw.FLAG_PAY_BACK_UNKNOWN]
+        if decided:
+            assert review.decide(town, [unknown], review.HANDLED, "按补报处理", town.operators()[0].id) == 1
+        assert all(r.imported for r in tw.import_files(town, [("d.json", december)]))
+
+        rows = town.db.execute(
+            "SELECT month, kind, setl_id, service_date, hifp_pay_fen, reversed FROM statement_visits WHERE month >= '2025-12' ORDER BY month, line_no"
+        ).fetchall()
+        assert [tuple(r) for r in rows] == [
+            ("2025-12", "settlement", "V01S000000002", "2025-12-10", 0, 1),
+            ("2026-01", "reversal", "V01S000000003", "2025-12-10", 0, 0),
+            ("2026-01", "settlement", "V01S000000004", "2025-12-10", 17500, 0),
+        ]
+        pool_of = functools.partial(pool_or_own, town.book)
+        assert [r[3] for r in store.fund_by_person_facility(town.db, 2025, pool_of) if r[0] == baby_id] == [17500]
+        assert [r for r in store.fund_by_person_facility(town.db, 2026, pool_of) if r[0] == baby_id] == []
+        unknowns = [f.setl_id for f in store.review_flags(town.db, store.FlagFilter()) if f.code == tw.FLAG_PAY_BACK_UNKNOWN]
+        assert unknowns == (["V01S000000004"] if decided else [])
+    finally:
+        village.close()
+        town.close()
+
+
+@pytest.mark.parametrize("how", ["batch, April first", "batch, May first", "May imported before April"])
+def test_a_visit_owed_to_the_family_is_not_flagged_when_its_pay_back_is_written_before_it(tmp_path: Path, how: str) -> None:
+    """April's 12.11 owed (settled before the village recorded the enrolment) is paid back in May's
+    statement: whichever is written first, in one import or not, April's visit is not flagged."""
+    village = b.village(tmp_path / "v01", "V01")
+    town = b.township(tmp_path / "town")
+    try:
+        baby_id = b.resident_id(8, APRIL_BORN)
+        enrolment = Enrolment(0, 2026, designated_village="V01", designated_township=b.TOWNSHIP, enrolled_on=dt.date(2026, 4, 20))
+        town.add_patient(PatientInput(name="新生儿", id_number=baby_id), enrolment)
+        baby = village.add_patient(PatientInput(name="新生儿", id_number=baby_id)).id
+        visit = b.settle(village, baby, dt.datetime(2026, 4, 22, 9, 0), b.CONSULTATION, b.AMOXICILLIN)
+        april = ("V01-2026-04.json", b.statement_bytes(village, "2026-04"))
+        village.save_enrolment(replace(enrolment, patient_id=baby), today=dt.date(2026, 5, 2))
+        village.newborn_pay_back(visit, village.operators()[0].id, dt.datetime(2026, 5, 2, 9, 0))
+        may = ("V01-2026-05.json", b.statement_bytes(village, "2026-05"))
+        trust = [sf.verify_statement(april[1]).fingerprint]
+        batches = {
+            "batch, April first": [[april, may]], "batch, May first": [[may, april]], "May imported before April": [[may], [april]],
+        }[how]
+        for files in batches:
+            results = tw.import_files(town, files, trust=trust)
+            assert all(r.imported for r in results), [r.plan.describe() for r in results]
+        flags = [(f.setl_id, f.code, tw.flag_detail(f.code, f.detail, "en")) for f in store.review_flags(town.db, store.FlagFilter())]
+        assert flags == []
+    finally:
+        village.close()
+        town.close()
