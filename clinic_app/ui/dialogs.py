@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QDate, QEvent, QSize, Qt
-from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QMouseEvent, QShowEvent
+from PySide6.QtGui import QFocusEvent, QInputMethodEvent, QKeyEvent, QMouseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -239,7 +239,8 @@ class DateEdit(QDateEdit):
     `/` and `.` (and a Chinese input method's －, ／, 。) part a date as `-` does: Qt took only
     the format's own `-`, so 2025/1/5 kept today's month and day.  What Qt cannot show is kept
     for the form to refuse (`problem`): a digit it refused (2026-02-30 showed 2026-02-03) and a
-    date typed from its year that stops before its day (2026-01 kept today's day)."""
+    date typed from its year that stops before its day (2026-01 kept today's day).  A year or a
+    month typed over alone keeps the rest of the date shown."""
 
     SEPARATORS = ("-", "/", ".", "－", "／", "。", "．")
 
@@ -250,7 +251,11 @@ class DateEdit(QDateEdit):
         self._refused: int | None = None
         """The part (its index) where a digit typed was refused, until that part is typed again."""
         self._short = False
-        """The last digit typed went into a part before the day."""
+        """The digits typed from the year (or from 未填) stopped before the day."""
+        self._typed_from: int | None = None
+        """The part the digits typed began in, since the field was entered, picked in or stepped."""
+        self._blank = False
+        """Those digits began on a field that showed no date (`OptionalDateEdit`'s 未填)."""
         self.dateChanged.connect(self._chosen)
 
     def problem(self) -> str | None:
@@ -264,10 +269,19 @@ class DateEdit(QDateEdit):
     def _chosen(self) -> None:
         if not self._keying:  # picked in the calendar or set by the program: a whole date
             self._refused, self._short = None, False
+            self._typed_from, self._blank = None, False
 
     def stepBy(self, steps: int) -> None:  # noqa: N802 - Qt's name
         super().stepBy(steps)  # the arrow keys or the wheel: the date stepped to is the one shown
         self._refused, self._short = None, False
+        self._typed_from, self._blank = None, False
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt's name
+        super().focusInEvent(event)
+        entered = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason, Qt.FocusReason.MouseFocusReason,
+                   Qt.FocusReason.ShortcutFocusReason)
+        if event.reason() in entered:  # not back from the calendar or another window: typing goes on
+            self._typed_from, self._blank = None, False  # what is typed now begins again
 
     def event(self, event: QEvent) -> bool:
         # A Chinese input method commits its 。 (and digits) as text, not as keys, and Qt gives
@@ -308,7 +322,11 @@ class DateEdit(QDateEdit):
         elif digit:
             if self._refused is not None and anew and part <= self._refused:
                 self._refused = None
-            self._short = part != self.sectionCount() - 1
+            if self._typed_from is None:
+                self._typed_from = part
+            # Typed from the year on into the month, or from 未填, and not yet into the day.
+            before_day = part != self.sectionCount() - 1
+            self._short = self._typed_from == 0 and before_day and (part > 0 or self._blank)
 
 
 def _date_edit(day: dt.date | None) -> QDateEdit:
@@ -342,6 +360,7 @@ class OptionalDateEdit(DateEdit):
             # The year selected, so the key that started it types over it (20260115 as typed);
             # else the cursor stayed where 未填 left it and the digits went nowhere.
             self.setSelectedSection(QDateEdit.Section.YearSection)
+            self._blank = True  # today's month and day were not shown: a year alone is no date
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
         self._start()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QDateEdit
 
 from clinic_app.domain.records import Enrolment
 from clinic_app.services.demo import resident_id
@@ -13,6 +14,7 @@ from clinic_app.services.session import PatientInput
 from clinic_app.store.ledger import EntryFilter
 from clinic_app.ui.dialogs import ReimbursementDialog
 from tests.ui.conftest import CLINIC_CODE, NOW, TOWNSHIP_CODE, ZHANG_ID, wait_idle
+from tests.ui.test_typed_dates import type_in
 
 
 def _dialog(qtbot, context, session, receipt: str, amount: str) -> ReimbursementDialog:  # type: ignore[no-untyped-def]
@@ -173,3 +175,15 @@ def test_enter_after_the_receipt_number_goes_on_to_the_level(qtbot, context, ses
     wait_idle(qtbot, worker)
     assert QApplication.focusWidget() is dialog.level
     assert not any(note.text() for note in dialog.notes.values()) and dialog.isVisible()
+
+
+def test_the_visit_date_s_month_alone_typed_over_is_saved(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """The month selected and 2 typed (2026-02-10): 保存 said 日期未输完整 and saved nothing."""
+    dialog = _dialog(qtbot, context, session, "WY-MONTH", "120")
+    dialog.day.setFocus(Qt.FocusReason.TabFocusReason)
+    dialog.day.setSelectedSection(QDateEdit.Section.MonthSection)
+    type_in(dialog.day, "2")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.submit()
+    wait_idle(qtbot, worker)
+    assert session.entry(dialog.result_value.entry.id).entry.note == "外院就诊日期 2026-02-10"

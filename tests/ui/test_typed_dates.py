@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent
-from PySide6.QtWidgets import QApplication, QDateEdit
+from PySide6.QtWidgets import QApplication, QDateEdit, QLineEdit, QVBoxLayout, QWidget
 
 from clinic_app.ui.dialogs import DateEdit, OptionalDateEdit, PatientDialog, _date_edit
 from tests.ui.conftest import wait_idle
@@ -86,7 +86,7 @@ def test_a_date_typed_again_after_one_refused_is_taken(qtbot) -> None:  # type: 
     assert edit.problem() is None
 
 
-@pytest.mark.parametrize("typed", ["2026-01", "202601", "2025"])
+@pytest.mark.parametrize("typed", ["2026-01", "202601"])
 def test_a_date_typed_without_its_day_is_said(qtbot, typed) -> None:  # type: ignore[no-untyped-def]
     """2026-01 and Tab kept today's day (2026-01-10) without a word."""
     edit = plain(qtbot)
@@ -101,6 +101,46 @@ def test_only_the_day_may_be_typed(qtbot) -> None:  # type: ignore[no-untyped-de
     type_in(edit, "5")
     qtbot.keyClick(edit, Qt.Key.Key_Tab)
     assert edit.date().toPython() == dt.date(2026, 3, 5) and edit.problem() is None
+
+
+@pytest.mark.parametrize(
+    ("part", "typed", "day"),
+    [
+        (QDateEdit.Section.MonthSection, "5", dt.date(2026, 5, 10)),
+        (QDateEdit.Section.MonthSection, "11", dt.date(2026, 11, 10)),
+        (QDateEdit.Section.YearSection, "2025", dt.date(2025, 3, 10)),
+    ],
+)
+def test_only_the_year_or_the_month_may_be_typed_over(qtbot, part, typed, day) -> None:  # type: ignore[no-untyped-def]
+    """The month selected and 5 typed showed 2026-05-10 and said 日期未输完整: every form refused
+    a whole date whose year or month alone was changed."""
+    edit = plain(qtbot)
+    edit.setSelectedSection(part)
+    type_in(edit, typed)
+    qtbot.keyClick(edit, Qt.Key.Key_Tab)
+    assert edit.date().toPython() == day and edit.problem() is None
+
+
+def test_the_month_typed_over_after_the_year_was_left_is_a_month_typed_over(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The year typed, the field left, and the month typed over on coming back: a whole date."""
+    form = QWidget()
+    qtbot.addWidget(form)
+    edit, after = _date_edit(TODAY), QLineEdit()
+    assert isinstance(edit, DateEdit)
+    layout = QVBoxLayout(form)
+    layout.addWidget(edit)
+    layout.addWidget(after)
+    form.show()
+    form.activateWindow()
+    edit.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(edit.hasFocus)
+    type_in(edit, "2025")
+    after.setFocus(Qt.FocusReason.TabFocusReason)
+    assert after.hasFocus() and edit.problem() is None
+    edit.setFocus(Qt.FocusReason.MouseFocusReason)
+    edit.setSelectedSection(QDateEdit.Section.MonthSection)
+    type_in(edit, "5")
+    assert edit.date().toPython() == dt.date(2025, 5, 10) and edit.problem() is None
 
 
 def optional(qtbot) -> OptionalDateEdit:  # type: ignore[no-untyped-def]
@@ -124,6 +164,14 @@ def test_a_date_cleared_is_not_given_again(qtbot, key) -> None:  # type: ignore[
     assert edit.value() is None and edit.text() == "未填" and edit.problem() is None
     type_in(edit, "20260116")  # and typed again from 未填
     assert edit.value() == dt.date(2026, 1, 16)
+
+
+def test_a_year_typed_from_unset_is_not_a_whole_date(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """From 未填, 2025 and Tab would be 2025-03-10: a month and a day never shown nor typed."""
+    edit = optional(qtbot)
+    type_in(edit, "2025")
+    qtbot.keyClick(edit, Qt.Key.Key_Tab)
+    assert edit.problem() is not None and "完整" in str(edit.problem())
 
 
 def newborn_form(qtbot, context, typed: str) -> PatientDialog:  # type: ignore[no-untyped-def]
