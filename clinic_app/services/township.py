@@ -1942,20 +1942,23 @@ def _adjudication_diff(p: Mapping[str, Any], en: bool) -> str:
 
 
 def _owed_unenrolled(p: Mapping[str, Any], en: bool) -> str:
-    """A visit the village settled with no fund for want of the enrolment that the roster has."""
+    """A visit the village settled with no fund for want of the enrolment that the roster has: not
+    recorded there yet (a newborn's pay-back settles it once it is) or recorded otherwise (designated
+    elsewhere: the village refuses its pay-back until the enrolment is corrected)."""
     owed = next((town for name, _, town in p["differ"] if name == "hifp_pay"), "0.00")
     year, village, township = p["roster"].split(" ")
     since_en = f", enrolled {p['unenrolled']}" if p["unenrolled"] else ""
     since_zh = f", {p['unenrolled']} 参保" if p["unenrolled"] else ""
     if en:
         return (
-            f"settled at the village with no fund, its enrolment not recorded there yet; the township's roster ({year}) "
-            f"has it (village {village}, township {township}{since_en}): the fund owes {owed} of it, which the family "
-            "paid. Not paid back in this statement (a newborn's pay-back): nothing is owed once a later one pays it back"
+            f"settled at the village with no fund, the baby not enrolled there or designated elsewhere; the township's "
+            f"roster ({year}) has it (village {village}, township {township}{since_en}): check which enrolment is right. "
+            f"If the roster's, the fund owes {owed} of it, which the family paid, until the village records that enrolment "
+            "and pays the visit back (a newborn's pay-back) in a later statement"
         )
     return (
-        f"村卫生室结算时尚未登记此人参保, 统筹未支付; 乡镇花名册 ({year} 年) 有参保 (定点村卫生室 {village}、卫生院 {township}{since_zh}): "
-        f"统筹应付 {owed} 元, 由患者垫付。本月结中未补报 (新生儿补报); 以后的月结补报后即不再欠付"
+        f"村卫生室结算时此人未登记参保或定点在别处, 统筹未支付; 乡镇花名册 ({year} 年) 有参保 (定点村卫生室 {village}、卫生院 {township}{since_zh}): "
+        f"请核对参保登记。若以花名册为准, 统筹应付 {owed} 元, 由患者垫付, 待村卫生室按花名册登记参保并在以后的月结中补报 (新生儿补报) 后即不再欠付"
     )
 
 

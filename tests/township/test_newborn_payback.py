@@ -20,6 +20,7 @@ import pytest
 from clinic_app.documents import statement_file as sf
 from clinic_app.domain.money import Money
 from clinic_app.domain.records import Enrolment
+from clinic_app.errors import UserError
 from clinic_app.services import review
 from clinic_app.services import township as tw
 from clinic_app.services.policies import pool_or_own
@@ -267,11 +268,20 @@ def test_a_visit_settled_before_the_enrolment_was_recorded_not_paid_back_says_th
     village's figures disagreeing with the township's."""
     flags = _settled_before_the_enrolment_was_recorded(tmp_path, paid_back=False)
     assert [(setl_id, code) for setl_id, code, _ in flags] == [("V01S000000001", tw.FLAG_ADJUDICATION_DIFF)], flags
-    assert flags[0][2] == (
-        "settled at the village with no fund, its enrolment not recorded there yet; the township's roster (2026) has it "
-        "(village V01, township T440204001, enrolled 2026-04-20): the fund owes 12.11 of it, which the family paid. "
-        "Not paid back in this statement (a newborn's pay-back): nothing is owed once a later one pays it back"
-    )
+    assert flags[0][2] == _OWED_EN
+
+
+_OWED_EN = (
+    "settled at the village with no fund, the baby not enrolled there or designated elsewhere; the township's roster (2026) "
+    "has it (village V01, township T440204001, enrolled 2026-04-20): check which enrolment is right. If the roster's, "
+    "the fund owes 12.11 of it, which the family paid, until the village records that enrolment and pays the visit back "
+    "(a newborn's pay-back) in a later statement"
+)
+_OWED_ZH = (
+    "村卫生室结算时此人未登记参保或定点在别处, 统筹未支付; 乡镇花名册 (2026 年) 有参保 (定点村卫生室 V01、卫生院 T440204001, "
+    "2026-04-20 参保): 请核对参保登记。若以花名册为准, 统筹应付 12.11 元, 由患者垫付, "
+    "待村卫生室按花名册登记参保并在以后的月结中补报 (新生儿补报) 后即不再欠付"
+)
 
 
 @pytest.mark.parametrize("decided", [False, True], ids=["undecided", "decided"])
@@ -346,6 +356,31 @@ def test_a_visit_owed_to_the_family_is_not_flagged_when_its_pay_back_is_written_
             assert all(r.imported for r in results), [r.plan.describe() for r in results]
         flags = [(f.setl_id, f.code, tw.flag_detail(f.code, f.detail, "en")) for f in store.review_flags(town.db, store.FlagFilter())]
         assert flags == []
+    finally:
+        village.close()
+        town.close()
+
+
+def test_a_visit_settled_while_the_village_had_the_baby_designated_elsewhere_is_worded_for_both_cases(tmp_path: Path) -> None:
+    """The village recorded the enrolment designating V02 (04-21), the roster V01: the village's
+    pay-back of the 04-22 visit is refused (the fund would pay no more of it there), so the flag may
+    not say the enrolment was not recorded, nor that a pay-back is all that is waited for."""
+    village = b.village(tmp_path / "v01", "V01")
+    town = b.township(tmp_path / "town")
+    try:
+        baby_id = b.resident_id(8, APRIL_BORN)
+        enrolment = Enrolment(0, 2026, designated_village="V01", designated_township=b.TOWNSHIP, enrolled_on=dt.date(2026, 4, 20))
+        town.add_patient(PatientInput(name="新生儿", id_number=baby_id), enrolment)
+        baby = village.add_patient(PatientInput(name="新生儿", id_number=baby_id)).id
+        village.save_enrolment(replace(enrolment, patient_id=baby, designated_village="V02"), today=dt.date(2026, 4, 21))
+        visit = b.settle(village, baby, dt.datetime(2026, 4, 22, 9, 0), b.CONSULTATION, b.AMOXICILLIN)
+        april = b.statement_bytes(village, "2026-04")
+        assert all(r.imported for r in tw.import_files(town, [("a.json", april)], trust=[sf.verify_statement(april).fingerprint]))
+        with pytest.raises(UserError):
+            village.newborn_pay_back(visit, village.operators()[0].id, dt.datetime(2026, 4, 25, 9, 0))
+        ((code, detail),) = [(f.code, f.detail) for f in store.review_flags(town.db, store.FlagFilter())]
+        assert tw.flag_detail(code, detail, "en") == _OWED_EN
+        assert tw.flag_detail(code, detail, "zh") == _OWED_ZH
     finally:
         village.close()
         town.close()
