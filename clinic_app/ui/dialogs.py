@@ -246,6 +246,8 @@ class DateEdit(QDateEdit):
 
     def __init__(self) -> None:
         super().__init__()
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("yyyy-MM-dd")
         self._moved_on = False
         self._keying = False
         self._refused: int | None = None
@@ -257,6 +259,9 @@ class DateEdit(QDateEdit):
         self._blank = False
         """Those digits began on a field that showed no date (`OptionalDateEdit`'s 未填)."""
         self.dateChanged.connect(self._chosen)
+        # The date shown picked again in the calendar changes nothing, and says nothing else.
+        self.calendarWidget().clicked.connect(self._chosen)
+        self.calendarWidget().activated.connect(self._chosen)
 
     def problem(self) -> str | None:
         """Why the date shown is not the date typed, or None."""
@@ -331,8 +336,6 @@ class DateEdit(QDateEdit):
 
 def _date_edit(day: dt.date | None) -> QDateEdit:
     edit = DateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
     if day is not None:
         edit.setDate(QDate(day.year, day.month, day.day))
     return edit
@@ -344,8 +347,6 @@ class OptionalDateEdit(DateEdit):
 
     def __init__(self, today: dt.date, unset: str) -> None:
         super().__init__()
-        self.setCalendarPopup(True)
-        self.setDisplayFormat("yyyy-MM-dd")
         self.setMinimumDate(QDate(1900, 1, 1))
         self.setSpecialValueText(unset)
         self.setDate(self.minimumDate())

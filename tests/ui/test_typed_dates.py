@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent
-from PySide6.QtWidgets import QApplication, QDateEdit, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDateEdit, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from clinic_app.ui.dialogs import DateEdit, OptionalDateEdit, PatientDialog, _date_edit
 from tests.ui.conftest import wait_idle
@@ -141,6 +141,20 @@ def test_the_month_typed_over_after_the_year_was_left_is_a_month_typed_over(qtbo
     edit.setSelectedSection(QDateEdit.Section.MonthSection)
     type_in(edit, "5")
     assert edit.date().toPython() == dt.date(2025, 5, 10) and edit.problem() is None
+
+
+def test_the_date_shown_chosen_in_the_calendar_is_taken(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """2026-01 typed, then 2026-01-10 (the date shown) chosen in the calendar: the date did not
+    change, so the field still said 日期未输完整."""
+    edit = plain(qtbot)
+    type_in(edit, "2026-01")
+    assert edit.problem() is not None
+    qtbot.mouseClick(edit, Qt.MouseButton.LeftButton, pos=QPoint(edit.width() - 5, edit.height() // 2))
+    calendar = edit.calendarWidget()
+    qtbot.waitUntil(calendar.isVisible)
+    qtbot.keyClick(calendar.findChild(QTableView), Qt.Key.Key_Return)
+    assert not calendar.isVisible()
+    assert edit.date().toPython() == dt.date(2026, 1, 10) and edit.problem() is None
 
 
 def optional(qtbot) -> OptionalDateEdit:  # type: ignore[no-untyped-def]
