@@ -10,6 +10,7 @@ right.  The saved value is left in `result_value` when the dialog accepts.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -236,13 +237,14 @@ class DateEdit(QDateEdit):
     "next part" once more: 2025-12-09 went in as 2026-12-09, 2026-01-15 as 2026-03-01.  A
     separator typed just after such a move is the one already made, and does nothing.
 
-    `/` and `.` (and a Chinese input method's －, ／, 。) part a date as `-` does: Qt took only
-    the format's own `-`, so 2025/1/5 kept today's month and day.  What Qt cannot show is kept
-    for the form to refuse (`problem`): a digit it refused (2026-02-30 showed 2026-02-03) and a
+    `/` and `.` (and a Chinese input method's 。) part a date as `-` does: Qt took only the
+    format's own `-`, so 2025/1/5 kept today's month and day.  Full-width ２０２５－１－５ (NFKC)
+    is the 2025-1-5 it reads as: Qt dropped it and kept today.  What Qt cannot show is kept for
+    the form to refuse (`problem`): a digit it refused (2026-02-30 showed 2026-02-03) and a
     date typed from its year that stops before its day (2026-01 kept today's day).  A year or a
     month typed over alone keeps the rest of the date shown."""
 
-    SEPARATORS = ("-", "/", ".", "－", "／", "。", "．")
+    SEPARATORS = ("-", "/", ".", "。")
 
     def __init__(self) -> None:
         super().__init__()
@@ -293,7 +295,7 @@ class DateEdit(QDateEdit):
         # that text to the line inside (not to inputMethodEvent): 2025-1。5 made the month 11 and
         # the 5 went nowhere.  Taken as those keys instead.
         if isinstance(event, QInputMethodEvent) and not event.preeditString():
-            typed = event.commitString()
+            typed = unicodedata.normalize("NFKC", event.commitString())
             if typed and all(char in "0123456789" or char in self.SEPARATORS for char in typed):
                 for char in typed:
                     key = ord(char) if char.isascii() else Qt.Key.Key_unknown
@@ -303,7 +305,9 @@ class DateEdit(QDateEdit):
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
-        typed = event.text()
+        typed = unicodedata.normalize("NFKC", event.text())  # ２ and － as 2 and -
+        if len(typed) != 1:  # no key (⑫ reads as 12): left to Qt as it came
+            typed = event.text()
         if typed in self.SEPARATORS:
             if self._moved_on:
                 self._moved_on = False
@@ -313,7 +317,7 @@ class DateEdit(QDateEdit):
         part, shown = self.currentSectionIndex(), self.text()
         part_text = self.sectionText(self.currentSection())
         anew = not part_text or self.lineEdit().selectedText() == part_text
-        key = event if typed == event.text() else QKeyEvent(event.type(), Qt.Key.Key_Minus, event.modifiers(), typed)
+        key = event if typed == event.text() else QKeyEvent(event.type(), ord(typed), event.modifiers(), typed)
         self._keying = True
         try:
             super().keyPressEvent(key)

@@ -40,6 +40,7 @@ def plain(qtbot) -> DateEdit:  # type: ignore[no-untyped-def]
         ("2025/1/5", dt.date(2025, 1, 5)), ("2025.1.5", dt.date(2025, 1, 5)), ("2025/1/15", dt.date(2025, 1, 15)),
         ("2025/12/9", dt.date(2025, 12, 9)), ("2025.01.05", dt.date(2025, 1, 5)), ("2025-1-5", dt.date(2025, 1, 5)),
         ("2025／1／5", dt.date(2025, 1, 5)), ("2025。1。5", dt.date(2025, 1, 5)), ("2025－1－5", dt.date(2025, 1, 5)),
+        ("２０２５－１－５", dt.date(2025, 1, 5)), ("２０２５．１２．９", dt.date(2025, 12, 9)),
     ],
 )
 def test_a_slash_or_a_dot_parts_a_date_as_a_dash_does(qtbot, typed, day) -> None:  # type: ignore[no-untyped-def]
@@ -58,6 +59,16 @@ def test_a_chinese_input_method_s_full_stop_parts_a_date(qtbot) -> None:  # type
         event = QInputMethodEvent()
         event.setCommitString(committed)
         QApplication.sendEvent(edit, event)
+    assert edit.date().toPython() == dt.date(2025, 1, 5) and edit.problem() is None
+
+
+def test_full_width_digits_an_input_method_commits_are_the_digits(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """２０２５－１－５ committed as text went to Qt, which dropped it: the field kept today's date,
+    said nothing, and the form saved today."""
+    edit = plain(qtbot)
+    event = QInputMethodEvent()
+    event.setCommitString("２０２５－１－５")
+    QApplication.sendEvent(edit, event)
     assert edit.date().toPython() == dt.date(2025, 1, 5) and edit.problem() is None
 
 
