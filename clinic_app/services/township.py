@@ -1211,7 +1211,9 @@ def _write(
     here = {v["setl_id"] for v in visits}
     paid_back = [n[0] for v in parsed if v.unknown_pay_back is None and (n := _paid_back(v.visit)) and n[0] not in here]
     owed = store.flags_of(conn, code, paid_back, FLAG_ADJUDICATION_DIFF)
-    store.delete_undecided_flags(conn, [(s, setl_id, FLAG_ADJUDICATION_DIFF) for s, setl_id, detail in owed if '"unenrolled"' in detail])
+    store.delete_undecided_flags(
+        conn, [(s, setl_id, FLAG_ADJUDICATION_DIFF) for s, setl_id, detail in owed if "unenrolled" in json.loads(detail)]
+    )
     # Not those the batch wrote (reviewed with this file pending) nor those it supersedes yet.
     superseded = {p.supersedes_id for p in pending if p.supersedes_id is not None}
     return statement_id, _recheck_later(conn, book, own, statement_id, parsed, pending, {statement_id, *written, *superseded})
