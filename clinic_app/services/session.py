@@ -432,7 +432,7 @@ class ClinicSession:
                 # In the collection period (Oct-Dec) the choice is most likely next year's.
                 autumn = enrolment.year == today.year and in_collection_period(today)
                 raise DesignationChange(enrolment.year, standing, policy, allowed, autumn)
-            reason = f" designation {standing.designated_village}/{standing.designated_township} -> {'/'.join(places)} ({change_reason})"
+            reason = f"{DESIGNATION} {standing.designated_village}/{standing.designated_township} -> {'/'.join(places)} ({change_reason})"
         enrolment = self.with_package(enrolment, patient.category)
         with transaction(self.db) as conn:
             ledger.save_enrolment(conn, enrolment)
@@ -970,8 +970,9 @@ class ClinicSession:
         visit voided or already paid back, a patient with no enrolment or not a newborn enrolled
         within 6 months of birth, a visit before the birth or in a later year than the enrolment's,
         one the fund did not refuse for want of the enrolment (`UNENROLLED_BARS`), one on or after
-        the enrolment's day settled while the clinic had it recorded (its row's time: one settled
-        before is paid back), or one the fund would pay no more of now (not designated here, say).
+        the enrolment's day settled after the clinic recorded it (by the ledger's order: one settled
+        before is paid back), one while the baby was designated elsewhere (before a move here), or
+        one the fund would pay no more of now (not designated here, say).
         """
         clinic = self.require_clinic()
         operator_name = self._check_operator(operator_id)
@@ -1103,16 +1104,33 @@ class ClinicSession:
             )
         # On or after the enrolment's day, only one settled before the clinic recorded the
         # enrolment (paid at the insurance office days before): the enrolment's row, kept through
-        # its edits, was recorded after the visit.  One settled while the row stood (designated
-        # elsewhere then, or dated later) was settled under the enrolment as it was.
+        # its edits, was recorded after the visit's entry, by the ledger's order (the computer's
+        # clock, set forward when it was recorded, said so of a visit settled after).  One settled
+        # while the row stood (designated elsewhere then, or dated later) was settled under the
+        # enrolment as it was.  Before its day, one settled while the row stood had the enrolment
+        # (covered from birth) unless in the birth year, which a next year's enrolment is not for
+        # when settling: that one is paid back.
         recorded = ledger.enrolment_recorded(conn, patient.id, enrolment.year)
-        if on_or_after and (recorded is None or recorded <= original.time):
-            when = "?" if recorded is None else f"{recorded:%Y-%m-%d %H:%M}"
+        if on_or_after and (recorded is None or recorded[1] < original.id):
+            when = "?" if recorded is None else f"{recorded[0]:%Y-%m-%d %H:%M}"
             raise BadInput(
                 f"就诊 {original.receipt_no} ({day}) 在参保 ({enrolment.enrolled_on}) 当天或之后, 而本院于 {when} "
-                "登记该参保, 早于这次结算: 当时已按登记的参保结算, 不是补报的费用",
+                "登记该参保, 在这次结算之前: 当时已按登记的参保结算, 不是补报的费用",
                 f"visit {original.receipt_no} ({day}) is on or after the enrolment ({enrolment.enrolled_on}), which was "
                 f"recorded ({when}) before the visit was settled: it was settled under that enrolment, nothing to pay back",
+            )
+        # Settled before the enrolment was recorded, the visit was at the place the enrolment first
+        # named (it covers from birth there) until a move changed it (from the move on): the audit
+        # log's first moved_house change of the year says from where.
+        village, township = _designation_before_move(conn, enrolment)
+        then = replace(enrolment, designated_village=village, designated_township=township)
+        if then != enrolment and not self._designated(self.require_clinic(), then, policy, then.signed_in(day.year)):
+            place = village or township
+            raise BadInput(
+                f"{patient.name} 参保时定点在 {place}, 后因搬家改为本院: 就诊 {original.receipt_no} ({day}) 时定点不是本院, "
+                "不予补报",
+                f"{patient.name} was designated at {place} when enrolled, moved here later: at visit "
+                f"{original.receipt_no} ({day}) the designated facility was not this one, nothing to pay back here",
             )
         visit, items, _ = ledger.raw_entry(conn, visit_id)
         request = VisitRequest(
@@ -1140,7 +1158,7 @@ class ClinicSession:
             payment_method=visit["payment_method"],
             account_holder=visit["account_holder"],
         )
-        return original, request, (day, enrolment)
+        return original, request, (day, then)
 
     def add_referral(
         self,
@@ -1445,6 +1463,23 @@ and choose their designated facility for the next year then (湛医保〔2024〕
 
 NEWBORN_VOID_NOTE = "新生儿补报"
 """The reason of the void `ClinicSession.newborn_pay_back` makes of the visit it settles again."""
+
+
+DESIGNATION = " designation"
+"""What an ``enrolment_saved`` audit entry says after "<patient id> <year>" when the designation
+changed: "<village>/<township> -> <village>/<township> (<change reason>)"."""
+
+
+def _designation_before_move(conn: sqlite3.Connection, enrolment: Enrolment) -> tuple[str, str]:
+    """The (village, township) `enrolment` named before its first change for a move (moved_house),
+    from the audit log; its own when it never moved."""
+    start = f"{enrolment.patient_id} {enrolment.year}{DESIGNATION} "
+    for detail in reversed(ledger.audit_details(conn, "enrolment_saved", start)):
+        before, _, after = detail.removeprefix(start).partition(" -> ")
+        if after.endswith("(moved_house)"):
+            village, _, township = before.partition("/")
+            return village, township
+    return enrolment.designated_village, enrolment.designated_township
 
 
 UNENROLLED_BARS = ("not_designated", "not_covered_yet", "not_insured")

@@ -140,9 +140,12 @@ def audit(conn: sqlite3.Connection, action: str, detail: str = "", operator_id: 
     )
 
 
-def audit_details(db: sqlite3.Connection, action: str) -> list[str]:
-    """The details of every audit record of `action`, newest first."""
-    rows = db.execute("SELECT detail FROM audit_log WHERE action = ? ORDER BY id DESC", (action,)).fetchall()
+def audit_details(db: sqlite3.Connection, action: str, starting: str = "") -> list[str]:
+    """The details of every audit record of `action` (those starting with `starting`), newest first."""
+    rows = db.execute(
+        "SELECT detail FROM audit_log WHERE action = ? AND substr(detail, 1, length(?)) = ? ORDER BY id DESC",
+        (action, starting, starting),
+    ).fetchall()
     return [str(r[0]) for r in rows]
 
 
@@ -283,8 +286,8 @@ def save_enrolment(conn: sqlite3.Connection, e: Enrolment) -> None:
     conn.execute(
         """INSERT INTO enrolments (patient_id, year, insured, designated_village, designated_township,
                family_doctor_signed, package_fee_fen, package_public_health_fen, package_fund_fen,
-               package_patient_fen, enrolled_on, health_record, insurance_record, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               package_patient_fen, enrolled_on, health_record, insurance_record, created_at, recorded_after)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(id), 0) FROM visits))
            ON CONFLICT (patient_id, year) DO UPDATE SET insured = excluded.insured,
                designated_village = excluded.designated_village,
                designated_township = excluded.designated_township,
@@ -341,11 +344,14 @@ def latest_enrolment(db: sqlite3.Connection, patient_id: int, year: int) -> Enro
     return None if row is None else _enrolment(row)
 
 
-def enrolment_recorded(db: sqlite3.Connection, patient_id: int, year: int) -> dt.datetime | None:
-    """When the clinic first recorded the patient's enrolment of `year` (its row's ``created_at``,
-    which an edit keeps), or None when it has none."""
-    row = db.execute("SELECT created_at FROM enrolments WHERE patient_id = ? AND year = ?", [patient_id, year]).fetchone()
-    return None if row is None else dt.datetime.fromisoformat(row[0])
+def enrolment_recorded(db: sqlite3.Connection, patient_id: int, year: int) -> tuple[dt.datetime, int] | None:
+    """When the clinic first recorded the patient's enrolment of `year`, which an edit keeps: its
+    row's ``created_at`` (the computer's clock) and the id of the ledger's last entry then (0:
+    none), or None when it has none."""
+    row = db.execute(
+        "SELECT created_at, recorded_after FROM enrolments WHERE patient_id = ? AND year = ?", [patient_id, year]
+    ).fetchone()
+    return None if row is None else (dt.datetime.fromisoformat(row[0]), int(row[1]))
 
 
 def enrolments(db: sqlite3.Connection, patient_id: int) -> list[Enrolment]:

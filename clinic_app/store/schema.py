@@ -525,6 +525,17 @@ V14 = """
 ALTER TABLE continuations ADD COLUMN package_receipt_seqs TEXT NOT NULL DEFAULT '{}';
 """
 
+# Which of the ledger's entries were settled before the clinic recorded an enrolment: the id of the
+# ledger's last entry then (`recorded_after`, 0 when none; kept through the row's edits, as created_at
+# is).  A newborn's visit on or after the enrolment's day is paid back only when settled before
+# (services/session.py): created_at, the computer's clock, said so of a visit settled after an
+# enrolment recorded with the clock set forward.  A row of before this version takes the last entry
+# booked by its created_at.
+V15 = """
+ALTER TABLE enrolments ADD COLUMN recorded_after INTEGER NOT NULL DEFAULT 0;
+UPDATE enrolments SET recorded_after = COALESCE((SELECT MAX(id) FROM visits WHERE time <= enrolments.created_at), 0);
+"""
+
 # Ordered: MIGRATIONS[0] makes version 1, and so on.
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, V14)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, V14, V15)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -365,3 +366,68 @@ def test_a_pay_back_is_found_by_the_settlement_its_reason_names_not_by_a_note(sh
     _refused(shaoguan, first, "2026-05-06T10:00:00", "was voided: nothing to pay back")
     back = session.newborn_pay_back(noted, shaoguan.operator, dt.datetime(2026, 5, 6, 10, 30))
     assert back.adjudication.fund.fen == 350  # 70% of 5.00
+
+
+def _move_here(lg: Ledger, baby: int, on: dt.datetime) -> None:
+    """The baby's 2026 designation moves here (moved house), recorded at `on`."""
+    with recorded_by(lambda: on):
+        lg.session.save_enrolment(
+            Enrolment(patient_id=baby, year=2026, designated_village=VILLAGE, enrolled_on=dt.date(2026, 4, 1)),
+            today=on.date(), change_reason="moved_house",
+        )
+
+
+def test_a_visit_before_the_enrolment_is_not_paid_back_when_the_baby_was_designated_elsewhere_then(shaoguan: Ledger) -> None:
+    """Born 03-10, brought here 03-20 (the family paid all 30.00), enrolled on 04-01 at another
+    village (recorded that day), moved here in June: covered from birth at THAT village, so the
+    visit here is not the fund's; moving house moves the designation from the move on.  The
+    designation of the time is the one the audit log says the move changed."""
+    baby = _baby(shaoguan)
+    visit = _visit(shaoguan, baby, "2026-03-20T09:00:00")
+    _enrol(shaoguan, baby, dt.date(2026, 4, 1), village="H430523101050", recorded=dt.datetime(2026, 4, 1, 8, 0))
+    _move_here(shaoguan, baby, dt.datetime(2026, 6, 1, 9, 0))
+    with pytest.raises(BadInput) as refused:
+        shaoguan.session.newborn_pay_back(visit, shaoguan.operator, dt.datetime(2026, 6, 2, 9, 0))
+    assert "参保时定点在 H430523101050" in refused.value.zh and "不是本院" in refused.value.zh
+    assert "designated at H430523101050" in refused.value.en
+    _refused(shaoguan, visit, "2026-06-02T09:00:00", "designated at H430523101050")
+    # Enrolled here from the start, the same visit is paid back: 21.00.
+    here = _baby(shaoguan, number=2)
+    early = _visit(shaoguan, here, "2026-03-20T10:00:00")
+    _enrol(shaoguan, here, dt.date(2026, 4, 1), recorded=dt.datetime(2026, 4, 1, 8, 0))
+    assert shaoguan.session.newborn_pay_back(early, shaoguan.operator, dt.datetime(2026, 6, 2, 9, 0)).adjudication.fund.fen == 2100
+
+
+def test_a_visit_settled_after_the_enrolment_was_recorded_with_the_clock_set_forward_is_not_paid_back(shaoguan: Ledger) -> None:
+    """The enrolment recorded with the computer's clock set forward (2026-12-01), designating
+    another village; the visit of 05-01 after it (not designated: all paid by the family); moved
+    here in June.  It was settled under the enrolment as recorded (elsewhere), which the ledger's
+    order says, whatever the clock said: not paid back."""
+    baby = _baby(shaoguan)
+    _enrol(shaoguan, baby, dt.date(2026, 4, 1), village="H430523101050", recorded=dt.datetime(2026, 12, 1, 8, 0))
+    visit = _visit(shaoguan, baby, "2026-05-01T09:00:00")
+    _move_here(shaoguan, baby, dt.datetime(2026, 6, 1, 9, 0))
+    _refused(shaoguan, visit, "2026-06-02T09:00:00", "recorded \\(2026-12-01 08:00\\) before the visit was settled")
+
+
+def test_an_enrolment_of_before_version_15_says_it_was_recorded_after_the_entries_booked_by_its_clock(tmp_path: Path) -> None:
+    """A data folder of version 14 kept only the enrolment's created_at: upgraded, the visit booked
+    before it is paid back, the one booked after it is not, as before."""
+    from clinic_app.store.db import open_database
+    from tests.store.schema_v14 import back_to_v14
+
+    with opened(tmp_path, "shaoguan-resident-2023", False) as lg:
+        baby = _baby(lg)
+        before = _visit(lg, baby, "2026-03-20T09:00:00")
+        _enrol(lg, baby, dt.date(2026, 4, 1), recorded=dt.datetime(2026, 4, 1, 8, 0))
+        after = _visit(lg, baby, "2026-04-01T09:00:00")
+        folder = lg.folder
+    conn = sqlite3.connect(folder / "clinic.sqlite")
+    back_to_v14(conn)
+    conn.execute("UPDATE enrolments SET created_at = '2026-04-01T08:00:00'")
+    conn.commit()
+    conn.close()
+    old = open_database(folder)
+    assert ledger.enrolment_recorded(old, baby, 2026) == (dt.datetime(2026, 4, 1, 8, 0), before)
+    assert before < after
+    old.close()

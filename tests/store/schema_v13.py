@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from tests.store.schema_v14 import back_to_v14
+
 # The inverse of schema.V14: a continuation says no last package receipt.
 UNDO_V14 = """
 ALTER TABLE continuations DROP COLUMN package_receipt_seqs;
@@ -12,4 +14,5 @@ PRAGMA user_version = 13;
 
 
 def back_to_v13(conn: sqlite3.Connection) -> None:
+    back_to_v14(conn)
     conn.executescript(UNDO_V14)
