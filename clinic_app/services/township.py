@@ -1201,11 +1201,15 @@ def _write(
     store.insert_flags(conn, [(statement_id, code, month, *flag) for flag in flags])
     # Reversals and newborn pay-backs imported before this file (a later month's sent first) count
     # on the day of its settlement they name, as they would have had it been imported first; the
-    # pay-backs' flag that they named no such visit is withdrawn (not one decided on).
+    # pay-backs' flag that they named no such visit is withdrawn, and so are the usage flags of
+    # those people that no longer arise with the fund moved (none a decision was made on).
     days = {v.visit["setl_id"]: v.service_date for v in parsed if v.visit["kind"] == "settlement"}
     store.redate(conn, code, {s: days[s] for s in undone}, {s: day for s, (_, day) in pay_backs.items()})
     unknown = store.flags_of(conn, code, sorted(pay_backs), FLAG_PAY_BACK_UNKNOWN)
     store.delete_undecided_flags(conn, [(s, setl_id, FLAG_PAY_BACK_UNKNOWN) for s, setl_id, _ in unknown])
+    named = {n for n, _ in pay_backs.values()}
+    people = sorted({v.visit["certno"] for v in parsed if v.visit["setl_id"] in named})
+    _withdraw(conn, book, own, pending, store.flags_of_people(conn, people, sorted(_USAGE_FLAGS)))
     # A newborn's visit imported before, whose flag says the family is owed what the fund did not
     # pay (`_owed_unenrolled`), is paid back here: that flag is withdrawn (not one decided on).
     here = {v["setl_id"] for v in visits}
@@ -1288,7 +1292,10 @@ def _withdraw(
     Those deleted."""
     gone: list[tuple[int, str, str]] = []
     for statement_id in sorted({s for s, _, _ in raised}):
-        verified = verify_statement(store.statement_raw(conn, statement_id))
+        try:
+            verified = verify_statement(store.statement_raw(conn, statement_id))
+        except UserError:
+            continue  # a file an older version imported that this one reads otherwise: its flags stand
         visits = verified.body["visits"]
         parsed = _parse_visits(book, visits, _earlier(conn, verified.clinic_code, visits, pending))
         review = _Review(conn, book, own, verified, parsed, pending, skip=[statement_id])

@@ -679,6 +679,19 @@ def flags_of(db: DbOrConn, clinic_code: str, setl_ids: Sequence[str], code: str)
     return found
 
 
+def flags_of_people(db: DbOrConn, certnos: Sequence[str], codes: Sequence[str]) -> list[tuple[int, str, str]]:
+    """(statement, setl_id, code) of the flags `codes` on the settlements of the people `certnos`."""
+    found: list[tuple[int, str, str]] = []
+    for chunk in _chunks(list(certnos)):
+        rows = db.execute(
+            f"""SELECT statement_id, setl_id, code FROM review_flags
+                WHERE certno IN ({', '.join('?' * len(chunk))}) AND code IN ({', '.join('?' * len(codes))})""",
+            (*chunk, *codes),
+        ).fetchall()
+        found += [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+    return found
+
+
 def delete_undecided_flags(conn: sqlite3.Connection, keys: Sequence[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
     """Delete the flags (statement, setl_id, code) that no review decision names; those deleted."""
     gone = []

@@ -331,6 +331,45 @@ def test_a_pay_back_imported_before_the_statement_of_its_visit_moves_to_the_visi
         town.close()
 
 
+def test_a_pay_back_moved_to_the_visit_s_day_withdraws_the_flags_it_raised_in_its_own_year(tmp_path: Path) -> None:
+    """January's 140.00 of 01-20 was flagged over 2026's cap (315.00) and re-adjudicated at 125.00
+    while January's pay-back of 175.00 counted on 2026-01-12 (December not imported); December's
+    import moves that 175.00 to 2025, and those two flags, which no longer arise, are withdrawn."""
+    village = b.village(tmp_path / "v01", "V01")
+    town = b.township(tmp_path / "town")
+    try:
+        operator = village.operators()[0].id
+        baby = village.add_patient(PatientInput(name="新生儿", id_number=b.resident_id(7, BABY_BORN))).id
+        b.settle(village, baby, dt.datetime(2025, 11, 10, 9, 0), b.CONSULTATION, b.AMOXICILLIN)
+        november = b.statement_bytes(village, "2025-11")
+        big = b.settle(village, baby, dt.datetime(2025, 12, 10, 9, 0), b.CONSULTATION, DRUG_245)
+        december = b.statement_bytes(village, "2025-12")
+        village.save_enrolment(
+            Enrolment(baby, 2026, designated_village="V01", designated_township=b.TOWNSHIP, enrolled_on=dt.date(2026, 1, 10)),
+            today=dt.date(2026, 1, 10),
+        )
+        village.newborn_pay_back(big, operator, dt.datetime(2026, 1, 12, 9, 0))
+        b.settle(village, baby, dt.datetime(2026, 1, 20, 9, 0), b.CONSULTATION, DRUG_195)  # 140.00
+        january = b.statement_bytes(village, "2026-01")
+        assert all(r.imported for r in tw.import_files(town, [("n.json", november)], trust=[sf.verify_statement(november).fingerprint]))
+        assert all(r.imported for r in tw.import_files(town, [("j.json", january)]))
+        usage = (tw.FLAG_ADJUDICATION_DIFF, tw.FLAG_ANNUAL_CAP_EXCEEDED, tw.FLAG_PAY_BACK_UNKNOWN)
+
+        def flagged() -> list[tuple[str, str]]:
+            return [(f.setl_id, f.code) for f in store.review_flags(town.db, store.FlagFilter()) if f.code in usage]
+
+        assert flagged() == [
+            ("V01S000000004", tw.FLAG_PAY_BACK_UNKNOWN),
+            ("V01S000000005", tw.FLAG_ADJUDICATION_DIFF),
+            ("V01S000000005", tw.FLAG_ANNUAL_CAP_EXCEEDED),
+        ]
+        assert all(r.imported for r in tw.import_files(town, [("d.json", december)]))
+        assert flagged() == []
+    finally:
+        village.close()
+        town.close()
+
+
 @pytest.mark.parametrize("how", ["batch, April first", "batch, May first", "May imported before April"])
 def test_a_visit_owed_to_the_family_is_not_flagged_when_its_pay_back_is_written_before_it(tmp_path: Path, how: str) -> None:
     """April's 12.11 owed (settled before the village recorded the enrolment) is paid back in May's
