@@ -35,10 +35,15 @@ def coverage(code: str) -> str:
     return {"covered": QCoreApplication.translate("Labels", "目录内"), "specific_list": QCoreApplication.translate("Labels", "特定目录"), "excluded": QCoreApplication.translate("Labels", "自费")}.get(code, code)
 
 
+def paid_back_kind() -> str:
+    """The kind of a newborn's pay-back (`entry_kind`)."""
+    return QCoreApplication.translate("Labels", "补报")
+
+
 def entry_kind(code: str, pays_back: str = "") -> str:
     """An entry's kind; a newborn's pay-back (`LedgerEntry.pays_back`) is 补报, as on the statement."""
     if pays_back:
-        return QCoreApplication.translate("Labels", "补报")
+        return paid_back_kind()
     return {"visit": QCoreApplication.translate("Labels", "就诊"), "reversal": QCoreApplication.translate("Labels", "冲销"), "reimbursement": QCoreApplication.translate("Labels", "报销")}.get(code, code)
 
 

@@ -459,7 +459,7 @@ class LedgerScreen(QWidget):
         entry = self.current.entry if self.current else None
         self.void_button.setEnabled(entry is not None and entry.kind != "reversal" and not entry.reversed)
         # Whether the visit is a newborn's to pay back is the service's to say, in the dialog.
-        self.payback_button.setEnabled(entry is not None and entry.kind == "visit" and not entry.reversed)
+        self.payback_button.setEnabled(entry is not None and entry.kind == "visit" and not entry.reversed and not entry.pays_back)
         self.reprint_button.setEnabled(entry is not None)
 
     def void_current(self) -> None:

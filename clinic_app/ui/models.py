@@ -136,7 +136,7 @@ def entry_column_widths(view: QTableView, receipt: bool = False) -> tuple[dict[i
     # shown first may have none); only where that is too wide (English) a voided reimbursement's
     # is cut short, whole in the tooltip.
     kinds = [labels.entry_kind(kind) + voided for kind in ("visit", "reversal", "reimbursement")]
-    kinds.append(labels.entry_kind("visit", "paid back") + voided)
+    kinds.append(labels.paid_back_kind() + voided)
     shrink = {
         DIAGNOSIS_COLUMN: width("上呼吸道"),
         PAYMENT_COLUMN: width(labels.payment("cash"), labels.payment("mobile")),

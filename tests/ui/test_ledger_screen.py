@@ -432,6 +432,12 @@ def test_a_newborns_visit_before_the_enrolment_is_paid_back_from_the_ledger(qtbo
 
         kinds = {e.id: screen.model.data(screen.model.index(r, KIND_COLUMN)) for r, e in enumerate(screen.model.rows)}
         assert (kinds[back.entry.id], kinds[visit.entry.id]) == ("补报", "就诊 (已作废)")
+        # The pay-back's own row: 新生儿补报… is off (the service refuses it always), 作废… on.
+        row = next(r for r, e in enumerate(screen.model.rows) if e.id == back.entry.id)
+        with qtbot.waitSignal(screen.details_shown, timeout=5000):
+            screen.table.selectRow(row)
+        assert screen.current is not None and screen.current.entry.pays_back
+        assert not screen.payback_button.isEnabled() and screen.void_button.isEnabled()
 
         # An adult's visit: refused, the reason in the dialog, nothing written.
         row = next(r for r, e in enumerate(screen.model.rows) if e.id == adult.entry.id)
