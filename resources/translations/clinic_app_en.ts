@@ -255,17 +255,17 @@
 <context>
     <name>Clock</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="83" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="84" />
         <source>请确认电脑日期</source>
         <translation>Check the computer's date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="84" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="85" />
         <source>日期正确, 继续</source>
         <translation>The date is right, go on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="85" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="86" />
         <source>取消, 先校正日期</source>
         <translation>Cancel, correct the date first</translation>
     </message>
@@ -390,12 +390,12 @@
 <context>
     <name>DateEdit</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="259" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="271" />
         <source>所输日期不存在, 请重新输入</source>
         <translation>There is no such date; type it again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="261" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="273" />
         <source>日期未输完整, 请输入年、月、日</source>
         <translation>The date is not typed in full; type the year, month and day</translation>
     </message>
@@ -403,77 +403,77 @@
 <context>
     <name>DayCloseDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="188" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="189" />
         <source>日结</source>
         <translation>Day close</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="195" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="196" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="201" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="202" />
         <source>打印日结单…</source>
         <translation>Print the day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="221" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="222" />
         <source>日结 {day}</source>
         <translation>Day close {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="234" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="235" />
         <source>就诊 {n} 笔, 冲销 {r} 笔</source>
         <translation>{n} visits, {r} reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="235" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="236" />
         <source>总费用 {v} 元</source>
         <translation>Total {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="236" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="237" />
         <source>统筹支付 {v} 元</source>
         <translation>Fund pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="237" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="238" />
         <source>个人支付 {v} 元</source>
         <translation>Patient pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="239" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="240" />
         <source>个人支付按付款方式:</source>
         <translation>Patient share by payment method:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="243" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="244" />
         <source>外院报销 {n} 笔 (冲销 {r} 笔), 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元</source>
         <translation>{n} outside receipts reimbursed ({r} reversed): {t} billed, {f} paid back by the fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="247" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="248" />
         <source>外院报销 {n} 笔, 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元</source>
         <translation>{n} outside receipts reimbursed: {t} billed, {f} paid back by the fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="250" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="251" />
         <source>家庭医生签约服务费 {n} 笔 (冲销 {r} 笔), 合计 {a} 元</source>
         <translation>{n} family doctor package fees ({r} reversed), {a} yuan in all</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="253" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="254" />
         <source>应交款 (就诊个人支付 + 签约服务费):</source>
         <translation>To hand over (visits' patient share + package fees):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="255" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="256" />
         <source>应交款 (现金与移动支付):</source>
         <translation>To hand over (cash and mobile payment):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="258" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="259" />
         <source>应交款 {v} 元</source>
         <translation>To hand over: {v} yuan</translation>
     </message>
@@ -532,87 +532,87 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="520" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="544" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="522" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="546" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="525" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="549" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="527" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="551" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="528" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="552" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="529" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="553" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="531" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="555" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="535" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="559" />
         <source>已建健康档案</source>
         <translation>Health record built</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="536" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="560" />
         <source>已入“一人一档”参保库</source>
         <translation>In the 'one person, one file' insurance database</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="543" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="567" />
         <source>建档</source>
         <translation>Records</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="569" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="593" />
         <source>变更原因</source>
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="644" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="668" />
         <source>收取个人承担 {amount} 元并打印收据</source>
         <translation>Take the patient's {amount} yuan and print a receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="654" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="678" />
         <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
         <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="658" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="682" />
         <source>个人承担已收取 (收据 {receipt})</source>
         <translation>Patient's share already taken (receipt {receipt})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="701" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="725" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="710" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="734" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="740" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="764" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -620,47 +620,47 @@
 <context>
     <name>EntryDetails</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="78" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="79" />
         <source>就诊明细</source>
         <translation>Visit details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="90" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="91" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="91" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="92" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="92" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="93" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="93" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="94" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="94" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="95" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="95" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="96" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="120" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="121" />
         <source>已作废</source>
         <translation>voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="123" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="124" />
         <source>收据号 {receipt}  {kind} {state}
 {time}  患者 {patient}  操作员 {operator}
 总费用 {total} 元  统筹支付 {fund} 元  个人支付 {patient_pays} 元 ({method})</source>
@@ -669,24 +669,24 @@
 Total {total}  fund {fund}  patient {patient_pays} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="139" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="140" />
         <source>账户持有人 {holder}</source>
         <translation>Account holder {holder}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="142" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="143" />
         <source>外院票据号 {receipt}  {note}</source>
         <translation>Outside receipt {receipt}  {note}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="171" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="172" />
         <source>冲销 (作废) 收据 {receipt}
 作废原因: {reason}</source>
         <translation>Reverses (voids) receipt {receipt}
 Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="174" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="175" />
         <source>已于 {time} 作废, 冲销收据号 {receipt}, 操作员 {operator}
 作废原因: {reason}</source>
         <translation>Voided {time} by reversal receipt {receipt}, operator {operator}
@@ -904,39 +904,39 @@ Please give this log file to support:
         <translation>{n} more files refused, each with its reason in the table's Detail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="447" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="455" />
         <source>已更换 {name} ({code}) 的密钥: {old} → {new}。旧密钥签名的月结仍有效, 之后用旧密钥签名的文件拒收。</source>
         <translation>The key of {name} ({code}) was replaced: {old} → {new}. Statements signed with the old key stay valid; files signed with it from now on are refused.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="485" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="493" />
         <source>注意: 快照不含这些尚未导入的月结: {months}; 导入后请重新导出快照。</source>
         <translation>Note: the snapshot does not hold these statements, not imported: {months}; export it again once they are imported.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="492" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="500" />
         <source>注意: 上面预览的 {n} 个月结还没有导入, 快照不含它们; 导入后请重新导出快照。</source>
         <translation>Note: the {n} statements previewed above are not imported yet and the snapshot leaves them out; export it again after importing.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="544" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="552" />
         <source>导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个。</source>
         <translation>Import done: {ok} files imported, {bad} not imported, {same} already imported, {old} older revisions, {copies} copies.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="458" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="466" />
         <source>导出用量快照到文件夹 (U 盘)</source>
         <translation>Export the usage snapshot to a folder (USB stick)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="480" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="488" />
         <source>已导出 {year} 年用量快照: {path}
 {people} 人, {rows} 行。乡镇卫生院密钥指纹 (村医第一次导入时核对): {fingerprint}</source>
         <translation>Exported the {year} usage snapshot: {path}
 {people} people, {rows} rows. Township key fingerprint (the village doctor checks it on the first import): {fingerprint}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="550" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="558" />
         <source>待审核 {n} 条:</source>
         <translation>{n} to review:</translation>
     </message>
@@ -1022,172 +1022,172 @@ Please give this log file to support:
         <translation>Self-paid</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="41" />
+        <location filename="../../clinic_app/ui/labels.py" line="40" />
         <source>补报</source>
         <translation>Pay-back</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="42" />
+        <location filename="../../clinic_app/ui/labels.py" line="47" />
         <source>就诊</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="42" />
+        <location filename="../../clinic_app/ui/labels.py" line="47" />
         <source>冲销</source>
         <translation>Reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="42" />
+        <location filename="../../clinic_app/ui/labels.py" line="47" />
         <source>报销</source>
         <translation>Reimbursement</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="47" />
+        <location filename="../../clinic_app/ui/labels.py" line="52" />
         <source>现金</source>
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="48" />
+        <location filename="../../clinic_app/ui/labels.py" line="53" />
         <source>移动支付</source>
         <translation>Mobile</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="49" />
+        <location filename="../../clinic_app/ui/labels.py" line="54" />
         <source>个人账户</source>
         <translation>Personal account</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="50" />
+        <location filename="../../clinic_app/ui/labels.py" line="55" />
         <source>家庭共济账户</source>
         <translation>Family account</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="58" />
+        <location filename="../../clinic_app/ui/labels.py" line="63" />
         <source>外院已付</source>
         <translation>Paid at the other facility</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="64" />
+        <location filename="../../clinic_app/ui/labels.py" line="69" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="65" />
+        <location filename="../../clinic_app/ui/labels.py" line="70" />
         <source>乡镇卫生院</source>
         <translation>Township health center</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="66" />
+        <location filename="../../clinic_app/ui/labels.py" line="71" />
         <source>社区卫生服务中心</source>
         <translation>Community health center</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="67" />
+        <location filename="../../clinic_app/ui/labels.py" line="72" />
         <source>校医院</source>
         <translation>School clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="68" />
+        <location filename="../../clinic_app/ui/labels.py" line="73" />
         <source>一级医院</source>
         <translation>Level-1 hospital</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="69" />
+        <location filename="../../clinic_app/ui/labels.py" line="74" />
         <source>二级医院</source>
         <translation>Level-2 hospital</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="70" />
+        <location filename="../../clinic_app/ui/labels.py" line="75" />
         <source>三级医院</source>
         <translation>Level-3 hospital</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="76" />
+        <location filename="../../clinic_app/ui/labels.py" line="81" />
         <source>男</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="76" />
+        <location filename="../../clinic_app/ui/labels.py" line="81" />
         <source>女</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="82" />
+        <location filename="../../clinic_app/ui/labels.py" line="87" />
         <source>韶关 按人头定额包干</source>
         <translation>Shaoguan capitation (fixed per head)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="83" />
+        <location filename="../../clinic_app/ui/labels.py" line="88" />
         <source>湛江 定额包干</source>
         <translation>Zhanjiang fixed budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="84" />
+        <location filename="../../clinic_app/ui/labels.py" line="89" />
         <source>湖南 基层门诊统筹综合改革 按人头付费</source>
         <translation>Hunan primary outpatient reform, capitation</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="85" />
+        <location filename="../../clinic_app/ui/labels.py" line="90" />
         <source>邵阳 按人头按月预拨</source>
         <translation>Shaoyang capitation, prepaid monthly</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="86" />
+        <location filename="../../clinic_app/ui/labels.py" line="91" />
         <source>按项目付费</source>
         <translation>Fee for service</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="91" />
+        <location filename="../../clinic_app/ui/labels.py" line="96" />
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="91" />
+        <location filename="../../clinic_app/ui/labels.py" line="96" />
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="106" />
+        <location filename="../../clinic_app/ui/labels.py" line="111" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="111" />
+        <location filename="../../clinic_app/ui/labels.py" line="116" />
         <source>{name} (本机构)</source>
         <translation>{name} (this clinic)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="115" />
+        <location filename="../../clinic_app/ui/labels.py" line="120" />
         <source>(未定点)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="117" />
+        <location filename="../../clinic_app/ui/labels.py" line="122" />
         <source>未参保</source>
         <translation>Not insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="119" />
+        <location filename="../../clinic_app/ui/labels.py" line="124" />
         <source> (沿用 {year} 年登记, 本年尚未登记)</source>
         <translation> (from the {year} enrolment; none entered for this year yet)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="126" />
+        <location filename="../../clinic_app/ui/labels.py" line="131" />
         <source>否 ({year} 年已签约, 本年未续签)</source>
         <translation>No (signed in {year}, not renewed this year)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="133" />
+        <location filename="../../clinic_app/ui/labels.py" line="138" />
         <source>补录: 本年度从年初起就是这一选择</source>
         <translation>Entered late: this was the choice from the start of the year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="134" />
+        <location filename="../../clinic_app/ui/labels.py" line="139" />
         <source>更正录入错误</source>
         <translation>Correcting a typing mistake</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="135" />
+        <location filename="../../clinic_app/ui/labels.py" line="140" />
         <source>居住地迁移</source>
         <translation>Moved house</translation>
     </message>
@@ -1195,68 +1195,68 @@ Please give this log file to support:
 <context>
     <name>LedgerScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="280" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="281" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="294" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="295" />
         <source>患者 (姓名/拼音/身份证)</source>
         <translation>Patient (name/pinyin/ID)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="299" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="375" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="300" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="376" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="302" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="303" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="302" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="303" />
         <source>只看作废</source>
         <translation>Voided only</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="302" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="303" />
         <source>隐藏作废</source>
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="328" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="329" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="330" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="331" />
         <source>新生儿补报…</source>
         <translation>Pay back newborn…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="332" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="333" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="334" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="335" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="413" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="414" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="476" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="477" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="493" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="494" />
         <source>已补报: 统筹支付 {fund} 元, 退回 {back} 元 ({method}), 收据号 {receipt}</source>
         <translation>Paid back: fund pays {fund}, {back} back the way it was paid ({method}), receipt {receipt}</translation>
     </message>
@@ -1542,37 +1542,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>NewbornPayBackDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="938" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="962" />
         <source>新生儿补报 {receipt}</source>
         <translation>Pay back newborn's visit {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="944" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="968" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="949" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="973" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="950" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="974" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="951" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="975" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="954" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="978" />
         <source>出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付, 参保后本机构尚未登记参保时按未参保结算的也一样: 这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分按原付款方式退回 ({method}), 并打印新收据。</source>
         <translation>A newborn enrolled within 6 months of birth has the outpatient costs from birth to the enrolment paid by the fund, and so have those settled as not enrolled after it, before the enrolment was recorded here: this visit is reversed and settled again as of its day, the fund's share goes back the way it was paid ({method}) and a new receipt is printed.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="964" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="988" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1593,42 +1593,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="976" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1000" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="979" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1003" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="985" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1009" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="991" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1015" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="994" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1018" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1010" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1034" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1015" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1039" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1016" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1040" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1774,93 +1774,93 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="378" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="402" />
         <source>{name} 已签约家庭医生: 签约服务费个人承担 {amount} 元尚未收取, 请在 患者 → 年度参保登记… 中收取并打印收据</source>
         <translation>{name} is signed with a family doctor: the patient's share of the package fee, {amount}, is not taken yet; take it and print its receipt in Patients → Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="396" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="420" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="396" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="420" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="399" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="423" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="400" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="424" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="405" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="429" />
         <source>出生日期 (无身份证号时)</source>
         <translation>Birth date (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="405" />
-        <location filename="../../clinic_app/ui/dialogs.py" line="408" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="429" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="432" />
         <source>未填</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="407" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="431" />
         <source>性别 (无身份证号时)</source>
         <translation>Sex (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="412" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="436" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="415" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="439" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="416" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="440" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="417" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="441" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="423" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="447" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="424" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="448" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="477" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="501" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="483" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="507" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="486" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="510" />
         <source>出生日期不能晚于今天</source>
         <translation>The birth date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="489" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="513" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
@@ -2113,37 +2113,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="764" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="788" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="766" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="790" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="767" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="791" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="768" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="792" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="777" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="801" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="780" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="804" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="785" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="809" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2164,87 +2164,87 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="802" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="826" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="804" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="828" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="805" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="829" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="806" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="830" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="807" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="831" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="811" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="835" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="813" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="837" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="815" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="839" />
         <source>未经转诊</source>
         <translation>No referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="818" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="842" />
         <source>急诊或抢救</source>
         <translation>Emergency or rescue</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="820" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="844" />
         <source>在参保地市以外就医 (市外)</source>
         <translation>Out of the insured city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="829" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="853" />
         <source>转诊单 {id}: {day} 转往 {facility} ({level})</source>
         <translation>Referral {id}: {day} to {facility} ({level})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="835" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="859" />
         <source>转诊原因: {reason}</source>
         <translation>Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="838" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="862" />
         <source>未经转诊 (该患者没有转诊记录)</source>
         <translation>No referral (none recorded for this patient)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="853" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="877" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="858" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="882" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="863" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="887" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="868" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="892" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -3422,42 +3422,42 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="901" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="925" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="907" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="931" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="912" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="936" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="913" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="937" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="914" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="938" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="915" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="939" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="921" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="945" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="924" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="948" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
