@@ -934,8 +934,6 @@ class _Pending:
     clinic_code: str = ""
     settlements: Mapping[str, store.KnownSettlement] = field(default_factory=dict)
     reverses: frozenset[str] = frozenset()
-    paid_back: frozenset[str] = frozenset()
-    """The settlements its newborn pay-backs settle again (`_Review.paid_back`)."""
 
 
 def _parse_visits(
@@ -1106,8 +1104,7 @@ def _batch_fund(db: sqlite3.Connection, book: PolicyBook, plans: Sequence[FilePl
                 events[v.visit["certno"]] += [
                     (v.visit["setl_time"], pool, v.service_date, fen, v.out_of_area) for pool, fen in v.parts if fen
                 ]
-        paid_back = frozenset(n[0] for v in parsed if v.unknown_pay_back is None and (n := _paid_back(v.visit)))
-        pending.append(replace(file, events=events, paid_back=paid_back))
+        pending.append(replace(file, events=events))
     return pending
 
 
@@ -1271,7 +1268,9 @@ def _recheck_later(
             if flag[2] in _USAGE_FLAGS and (flag[0], flag[2]) not in have and times[flag[0]] > first[flag[1]]
         ]
         if new:
-            without = _Review(conn, book, own, verified, theirs, pending, skip=[statement_id, file_id])
+            # What stood before this import: neither this file nor the batch's others (each of two
+            # files may push the visit over the cap, and neither would be found to).
+            without = _Review(conn, book, own, verified, theirs, (), skip=[statement_id, *reviewed])
             without._usage()
             stand = {(flag[0], flag[2]) for flag in without.out}
             new = [flag for flag in new if (flag[0], flag[2]) not in stand]
@@ -1388,10 +1387,10 @@ class _Review:
         self.paid_back = {
             named[0] for v in visits if v.unknown_pay_back is None and (named := _paid_back(v.visit)) is not None
         }
-        self.paid_back.update(*(p.paid_back for p in pending if p.clinic_code == self.code))
         self.paid_back.update(named for named, _ in _paid_back_before(conn, self.code, visits)[1].values())
         """The settlements newborn pay-backs (补报) settle again, whose day `_service_days` took: in
-        this file, in the batch's files still to be written, or imported before."""
+        this file, or imported before.  Not those of the batch's files still to be written: one may yet
+        be refused (a full disk), and once written it withdraws the flag (`_pay_backs`)."""
 
     def add(self, visit: _ParsedVisit, code: str, **params: Any) -> None:
         """One flag; its detail is stored as data (`params`) and put in words by `flag_detail`."""

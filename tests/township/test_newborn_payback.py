@@ -423,3 +423,39 @@ def test_a_visit_settled_while_the_village_had_the_baby_designated_elsewhere_is_
     finally:
         village.close()
         town.close()
+
+
+def test_the_family_owed_flag_stands_when_the_pay_back_s_file_is_refused_at_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """April (the baby's visit settled with no fund, the roster enrolled) and May (its pay-back) in
+    one import, May refused when written (a full disk): nothing paid it back, so April keeps the
+    flag that the fund owes the family 12.11.  Counting the batch's May as paying it back lost it."""
+    from clinic_app.store.db import DatabaseError
+
+    village = b.village(tmp_path / "v01", "V01")
+    town = b.township(tmp_path / "town")
+    try:
+        baby_id = b.resident_id(8, APRIL_BORN)
+        enrolment = Enrolment(0, 2026, designated_village="V01", designated_township=b.TOWNSHIP, enrolled_on=dt.date(2026, 4, 20))
+        town.add_patient(PatientInput(name="新生儿", id_number=baby_id), enrolment)
+        baby = village.add_patient(PatientInput(name="新生儿", id_number=baby_id)).id
+        visit = b.settle(village, baby, dt.datetime(2026, 4, 22, 9, 0), b.CONSULTATION, b.AMOXICILLIN)
+        april = ("V01-2026-04.json", b.statement_bytes(village, "2026-04"))
+        village.save_enrolment(replace(enrolment, patient_id=baby), today=dt.date(2026, 5, 2))
+        village.newborn_pay_back(visit, village.operators()[0].id, dt.datetime(2026, 5, 2, 9, 0))
+        may = ("V01-2026-05.json", b.statement_bytes(village, "2026-05"))
+        trust = [sf.verify_statement(april[1]).fingerprint]
+        insert = store.insert_statement
+
+        def full(conn: Any, header: Any) -> Any:
+            if header["month"] == "2026-05":
+                raise DatabaseError("磁盘已满", "disk full")
+            return insert(conn, header)
+
+        monkeypatch.setattr(store, "insert_statement", full)
+        imported = [r.imported for r in tw.import_files(town, [april, may], trust=trust)]
+        assert imported == [True, False]
+        flags = [(f.setl_id, tw.flag_detail(f.code, f.detail, "en")) for f in store.review_flags(town.db, store.FlagFilter())]
+        assert flags == [("V01S000000001", _OWED_EN)]
+    finally:
+        village.close()
+        town.close()

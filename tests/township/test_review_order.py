@@ -316,3 +316,32 @@ def test_a_later_import_keeps_only_the_flags_its_own_fund_raises_on_visits_impor
     assert done.earlier_flags == {}
     assert [f for f in store.review_flags(town.db, store.FlagFilter(clinic_code="V01")) if f.code in (tw.FLAG_ADJUDICATION_DIFF, tw.FLAG_ANNUAL_CAP_EXCEEDED)] == []
     town.close()
+
+
+def test_a_later_payment_over_the_cap_through_two_files_of_one_import_is_flagged(tmp_path: Path) -> None:
+    """V01's 70.00 of 10 March imported first; then V02's 280.00 of 5 March and V03's 280.00 of
+    3 March in one import: 560.00 was used before V01's visit, against Shaoguan's 300.00.  Each
+    file's re-review of V01 asked whether the flag arises without that file, counting the other
+    one still, so neither raised it; 'without' means what stood before this import."""
+    town = b.township(tmp_path / "town")
+    b.enrol(town, "王一", b.resident_id(1), "V01")
+    v01, v02, v03 = (b.village(tmp_path / c.lower(), c) for c in ("V01", "V02", "V03"))
+    p1 = b.enrol(v01, "王一", b.resident_id(1), "V01").id
+    p2 = b.enrol(v02, "王一", b.resident_id(1), "V01").id
+    p3 = b.enrol(v03, "王一", b.resident_id(1), "V01").id
+    v02.settle(VisitRequest(p2, v02.operators()[0].id, (b.line(EMERGENCY_DRUG),), dt.datetime(2025, 3, 5, 10), emergency=True))
+    v03.settle(VisitRequest(p3, v03.operators()[0].id, (b.line(EMERGENCY_DRUG),), dt.datetime(2025, 3, 3, 10), emergency=True))
+    b.settle(v01, p1, dt.datetime(2025, 3, 10, 10), LATER_DRUG)
+    files = {n: b.statement_bytes(s) for n, s in (("V01.json", v01), ("V02.json", v02), ("V03.json", v03))}
+    for s in (v01, v02, v03):
+        s.close()
+    trust = [verify_statement(raw).fingerprint for raw in files.values()]
+    try:
+        assert tw.import_files(town, [("V01.json", files["V01.json"])], trust=trust)[0].imported
+        assert _usage_flags(town) == []
+        results = tw.import_files(town, [("V02.json", files["V02.json"]), ("V03.json", files["V03.json"])], trust=trust)
+        assert all(r.imported for r in results)
+        on_v01 = {code for setl_id, code, _ in _usage_flags(town) if setl_id.startswith("V01")}
+        assert on_v01 == {tw.FLAG_ADJUDICATION_DIFF, tw.FLAG_ANNUAL_CAP_EXCEEDED}
+    finally:
+        town.close()
