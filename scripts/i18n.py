@@ -205,6 +205,8 @@ EN = {
     "选择打印机…": "Choose printer…",
     "共 {pages} 页 · 上次的打印机 {printer} 没有找到, 打印时请重新选择":
         "{pages} page(s) · the printer used last, {printer}, is not found: choose one to print",
+    "共 {pages} 页 · 上次在 {printer} 上用的纸张不是这个宽度, 打印时请重新选择":
+        "{pages} page(s) · the paper used last on {printer} is not this page's width: choose one to print",
     "共 {pages} 页 · 打印时先选择打印机, 以后直接打印到它":
         "{pages} page(s) · choose the printer at the first print; later prints go straight to it",
     "共 {pages} 页 · 没有找到打印机, 可另存为 PDF 拿到别处打印":

@@ -9,9 +9,10 @@ images (a 30-page month would otherwise hold 100 MB of them); printing
 renders each page as it prints it.  The printer and paper chosen in the
 system print dialog are remembered per document type (receipt, statement) in
 the data folder's settings; from then on 打印 (Enter) prints straight to that
-printer and paper, with no dialog, while it is installed (the status line says
-打印到: its name).  The first print of a kind, or one whose printer is gone,
-asks the dialog; so does 选择打印机…, to change it.  Where no printer is
+printer and paper, with no dialog, while it is installed and the page is as
+wide as the one it was chosen for (the status line says 打印到: its name).  The
+first print of a kind, one whose printer is gone, or one of another width (a
+receipt switched from 58mm to A5) asks the dialog; so does 选择打印机…, to change it.  Where no printer is
 installed the print button becomes 另存为 PDF.
 
 `ReceiptPrinter` is the receipt flow: after a settlement the preview opens at
@@ -75,6 +76,10 @@ class PrinterChoice:
     width_pt: float = 0
     height_pt: float = 0
     """A custom paper's size in points (a thermal roll's driver paper); 0 when `paper` names it."""
+    page_width_pt: float = 0
+    """The width in points of the document page it was chosen for: 打印 prints straight to it only a
+    page as wide (a receipt switched from 58mm to A5 asks again); 0 (remembered before it was kept):
+    a page as wide as `paper`, or any page when that is the document's own."""
 
     def page_size(self) -> QPageSize | None:
         if self.paper and self.paper in QPageSize.PageSizeId.__members__:
@@ -84,15 +89,17 @@ class PrinterChoice:
         return None
 
 
-def choice_from(printer_name: str, size: QPageSize, document_size: QSizeF | None) -> PrinterChoice:
+def choice_from(printer_name: str, size: QPageSize, document_size: QSizeF) -> PrinterChoice:
     """What to remember after the print dialog: a standard paper by name; a custom one unless it
-    is just the document's own page (a receipt roll's length changes with every receipt)."""
+    is just the document's own page (a receipt roll's length changes with every receipt); and the
+    width of the document's page it was chosen for."""
+    page_width = round(document_size.width(), 1)
     if size.id() != QPageSize.PageSizeId.Custom:
-        return PrinterChoice(printer_name, size.id().name)
+        return PrinterChoice(printer_name, size.id().name, page_width_pt=page_width)
     points = size.size(QPageSize.Unit.Point)
-    if document_size is not None and abs(points.width() - document_size.width()) < 1 and abs(points.height() - document_size.height()) < 1:
-        return PrinterChoice(printer_name)
-    return PrinterChoice(printer_name, "", round(points.width(), 1), round(points.height(), 1))
+    if abs(points.width() - document_size.width()) < 1 and abs(points.height() - document_size.height()) < 1:
+        return PrinterChoice(printer_name, page_width_pt=page_width)
+    return PrinterChoice(printer_name, "", round(points.width(), 1), round(points.height(), 1), page_width)
 
 
 def load_choice(session: ClinicSession, kind: str) -> PrinterChoice:
@@ -102,7 +109,8 @@ def load_choice(session: ClinicSession, kind: str) -> PrinterChoice:
     try:
         fields = json.loads(stored)
         return PrinterChoice(str(fields.get("printer", "")), str(fields.get("paper", "")),
-                             float(fields.get("width_pt", 0)), float(fields.get("height_pt", 0)))
+                             float(fields.get("width_pt", 0)), float(fields.get("height_pt", 0)),
+                             float(fields.get("page_width_pt", 0)))
     except (ValueError, TypeError, AttributeError):
         return PrinterChoice()  # a damaged setting: the defaults, chosen again at the next print
 
@@ -240,7 +248,17 @@ class _Loaded:
         """The printer 打印 prints to without the dialog: the one remembered for this kind while it
         is installed; empty: the dialog is asked."""
         remembered = self.choice.printer
-        return remembered if remembered and remembered in self.printers else ""
+        return remembered if remembered and remembered in self.printers and self.paper_fits else ""
+
+    @property
+    def paper_fits(self) -> bool:
+        """Whether the paper remembered was chosen for a page as wide as this document's: an A5
+        receipt went straight to the 58 mm roll it was not chosen for, and a roll receipt to A5 paper."""
+        chosen_for = self.choice.page_width_pt
+        if not chosen_for:
+            paper = self.choice.page_size()
+            chosen_for = paper.size(QPageSize.Unit.Point).width() if paper is not None else self.page_size.width()
+        return abs(chosen_for - self.page_size.width()) < 1
 
     @property
     def page_size(self) -> QSizeF:
@@ -330,7 +348,6 @@ class PreviewDialog(QDialog):
         self.print_button.setEnabled(False)
         self.print_button.clicked.connect(self.print_now)
         self.choose_button = QPushButton(self.tr("选择打印机…"))
-        self.choose_button.setAutoDefault(False)
         self.choose_button.setEnabled(False)
         self.choose_button.clicked.connect(self.choose_printer)
         self.save_button = QPushButton(self.tr("另存为 PDF…"))
@@ -422,6 +439,8 @@ class PreviewDialog(QDialog):
         pages, remembered = self.page_count, loaded.choice.printer
         if loaded.direct_printer:
             return self.tr("共 {pages} 页 · 打印到: {printer}").format(pages=pages, printer=loaded.direct_printer)
+        if remembered in loaded.printers:
+            return self.tr("共 {pages} 页 · 上次在 {printer} 上用的纸张不是这个宽度, 打印时请重新选择").format(pages=pages, printer=remembered)
         if remembered:
             return self.tr("共 {pages} 页 · 上次的打印机 {printer} 没有找到, 打印时请重新选择").format(pages=pages, printer=remembered)
         return self.tr("共 {pages} 页 · 打印时先选择打印机, 以后直接打印到它").format(pages=pages)
@@ -543,11 +562,12 @@ class PreviewDialog(QDialog):
         self._print(printer, name, choice_from(name, printer.pageLayout().pageSize(), loaded.page_size))
 
     def _printer(self, loaded: _Loaded) -> QPrinter:
-        """A printer set to the remembered printer (while installed) and paper, else the document's page."""
+        """A printer set to the remembered printer (while installed) and paper (when chosen for a page as
+        wide), else the document's page."""
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         if loaded.direct_printer:
             printer.setPrinterName(loaded.direct_printer)
-        paper = loaded.choice.page_size() or QPageSize(loaded.page_size, QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.ExactMatch)
+        paper = (loaded.choice.page_size() if loaded.paper_fits else None) or QPageSize(loaded.page_size, QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.ExactMatch)
         printer.setPageSize(paper)
         printer.setDocName(loaded.path.stem)
         return printer

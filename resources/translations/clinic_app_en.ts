@@ -1993,81 +1993,86 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PreviewDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="314" />
-        <location filename="../../clinic_app/ui/printing.py" line="381" />
+        <location filename="../../clinic_app/ui/printing.py" line="332" />
+        <location filename="../../clinic_app/ui/printing.py" line="398" />
         <source>正在生成…</source>
         <translation>Preparing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="207" />
-        <location filename="../../clinic_app/ui/printing.py" line="323" />
-        <location filename="../../clinic_app/ui/printing.py" line="407" />
+        <location filename="../../clinic_app/ui/printing.py" line="215" />
+        <location filename="../../clinic_app/ui/printing.py" line="341" />
+        <location filename="../../clinic_app/ui/printing.py" line="424" />
         <source>打印</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="215" />
+        <location filename="../../clinic_app/ui/printing.py" line="223" />
         <source>另存为 PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="216" />
+        <location filename="../../clinic_app/ui/printing.py" line="224" />
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="332" />
+        <location filename="../../clinic_app/ui/printing.py" line="350" />
         <source>选择打印机…</source>
         <translation>Choose printer…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="336" />
-        <location filename="../../clinic_app/ui/printing.py" line="413" />
+        <location filename="../../clinic_app/ui/printing.py" line="353" />
+        <location filename="../../clinic_app/ui/printing.py" line="430" />
         <source>另存为 PDF…</source>
         <translation>Save as PDF…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="339" />
+        <location filename="../../clinic_app/ui/printing.py" line="356" />
         <source>关闭 (Esc)</source>
         <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="426" />
+        <location filename="../../clinic_app/ui/printing.py" line="443" />
+        <source>共 {pages} 页 · 上次在 {printer} 上用的纸张不是这个宽度, 打印时请重新选择</source>
+        <translation>{pages} page(s) · the paper used last on {printer} is not this page's width: choose one to print</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/printing.py" line="445" />
         <source>共 {pages} 页 · 上次的打印机 {printer} 没有找到, 打印时请重新选择</source>
         <translation>{pages} page(s) · the printer used last, {printer}, is not found: choose one to print</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="427" />
+        <location filename="../../clinic_app/ui/printing.py" line="446" />
         <source>共 {pages} 页 · 打印时先选择打印机, 以后直接打印到它</source>
         <translation>{pages} page(s) · choose the printer at the first print; later prints go straight to it</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="573" />
+        <location filename="../../clinic_app/ui/printing.py" line="593" />
         <source>默认打印机</source>
         <translation>default printer</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="424" />
+        <location filename="../../clinic_app/ui/printing.py" line="441" />
         <source>共 {pages} 页 · 打印到: {printer}</source>
         <translation>{pages} page(s) · printer: {printer}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="416" />
+        <location filename="../../clinic_app/ui/printing.py" line="433" />
         <source>共 {pages} 页 · 没有找到打印机, 可另存为 PDF 拿到别处打印</source>
         <translation>{pages} page(s) · no printer found: save as PDF and print it elsewhere</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="562" />
+        <location filename="../../clinic_app/ui/printing.py" line="582" />
         <source>正在打印…</source>
         <translation>Printing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="573" />
+        <location filename="../../clinic_app/ui/printing.py" line="593" />
         <source>已发送到打印机 {printer}</source>
         <translation>Sent to the printer {printer}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="597" />
+        <location filename="../../clinic_app/ui/printing.py" line="617" />
         <source>已保存 {path}</source>
         <translation>Saved {path}</translation>
     </message>
@@ -2075,37 +2080,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReceiptPreview</name>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="607" />
+        <location filename="../../clinic_app/ui/printing.py" line="627" />
         <source>收据预览 (重打)</source>
         <translation>Receipt preview (reprint)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="607" />
+        <location filename="../../clinic_app/ui/printing.py" line="627" />
         <source>收据预览</source>
         <translation>Receipt preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="611" />
+        <location filename="../../clinic_app/ui/printing.py" line="631" />
         <source>58mm 热敏纸</source>
         <translation>58 mm thermal roll</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="611" />
+        <location filename="../../clinic_app/ui/printing.py" line="631" />
         <source>80mm 热敏纸</source>
         <translation>80 mm thermal roll</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="611" />
+        <location filename="../../clinic_app/ui/printing.py" line="631" />
         <source>A5 纸</source>
         <translation>A5 sheet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="615" />
+        <location filename="../../clinic_app/ui/printing.py" line="635" />
         <source>收据格式</source>
         <translation>Receipt layout</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="640" />
+        <location filename="../../clinic_app/ui/printing.py" line="660" />
         <source>收据上 {n} 个字没有字体可以显示, 已印为 〓: {chars}</source>
         <translation>{n} character(s) on the receipt are in no font and print as 〓: {chars}</translation>
     </message>

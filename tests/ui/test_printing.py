@@ -285,8 +285,8 @@ def test_printer_and_paper_remembered_per_document_type(  # type: ignore[no-unty
     assert (float(fitted[1].mediabox.width), float(fitted[1].mediabox.height)) == pytest.approx((420, 595), abs=1)
 
     wait_idle(qtbot, worker)
-    assert printing.load_choice(session, "receipt") == PrinterChoice("收据打印机")
-    assert printing.load_choice(session, "statement") == PrinterChoice("A4打印机", "A5")
+    assert printing.load_choice(session, "receipt") == PrinterChoice("收据打印机", page_width_pt=164.4)
+    assert printing.load_choice(session, "statement") == PrinterChoice("A4打印机", "A5", page_width_pt=595.3)
 
     # Next time Enter prints each kind straight to its own printer and paper: no dialog.
     monkeypatch.setattr(printing, "ask_printer", no_dialog)
@@ -370,7 +370,7 @@ def test_choose_printer_asks_the_dialog_and_remembers_the_new_choice(  # type: i
     assert fake.seen[0].size(QPageSize.Unit.Point).toTuple() == pytest.approx((164.4, 566.9), abs=0.5)
     assert spooler.jobs[0][1].id() == QPageSize.PageSizeId.A5
     wait_idle(qtbot, worker)
-    assert printing.load_choice(session, "receipt") == PrinterChoice("A4打印机", "A5")
+    assert printing.load_choice(session, "receipt") == PrinterChoice("A4打印机", "A5", page_width_pt=164.4)
 
     monkeypatch.setattr(printing, "ask_printer", no_dialog)
     again = open_preview(qtbot, host.printer, visit_id)
@@ -399,7 +399,76 @@ def test_a_remembered_printer_no_longer_installed_asks_the_dialog(  # type: igno
     assert printed.args == ["A4打印机"] and len(fake.seen) == 1
     assert spooler.jobs[0][0] == "A4打印机"
     wait_idle(qtbot, worker)
-    assert printing.load_choice(session, "receipt") == PrinterChoice("A4打印机", "A4")
+    assert printing.load_choice(session, "receipt") == PrinterChoice("A4打印机", "A4", page_width_pt=164.4)
+
+
+def choose_layout(qtbot, dialog: ReceiptPreview, layout: str) -> None:  # type: ignore[no-untyped-def]
+    index = dialog.layout_choice.findData(layout)
+    dialog.layout_choice.setCurrentIndex(index)
+    with qtbot.waitSignal(dialog.pages_shown, timeout=10000):
+        dialog.layout_choice.activated.emit(index)
+
+
+def test_a_receipt_layout_the_remembered_paper_was_not_chosen_for_asks_the_dialog(  # type: ignore[no-untyped-def]
+    qtbot, context, session, worker, tmp_path, monkeypatch
+) -> None:
+    # An A5 receipt went straight to the 58 mm thermal roll remembered for receipts, and back on
+    # 58mm a roll receipt went to the A4 printer's A5 paper: no dialog either way.
+    monkeypatch.setattr(printing, "available_printers", lambda: ["XP-58", "A4打印机"])
+    fake = FakePrintDialog()
+    monkeypatch.setattr(printing, "ask_printer", fake)
+    spooler = Spooler(tmp_path, monkeypatch)
+    printing.save_choice(session, "receipt", XP58_ROLL)
+    host = MainWindow(context)
+    qtbot.addWidget(host)
+    visit_id = settle_zhang(session)
+
+    dialog = open_preview(qtbot, host.printer, visit_id)
+    assert "打印到: XP-58" in dialog.status.text()
+    choose_layout(qtbot, dialog, "a5")
+    assert "打印到" not in dialog.status.text() and "重新选择" in dialog.status.text()
+    fake.answers.append(("A4打印机", QPageSize(QPageSize.PageSizeId.A5)))
+    with qtbot.waitSignal(dialog.printed, timeout=10000) as printed:
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert printed.args == ["A4打印机"] and len(fake.seen) == 1
+    # The dialog opened on the A5 receipt's own page, not on the roll.
+    assert fake.seen[0].size(QPageSize.Unit.Point).width() == pytest.approx(419.5, abs=1)
+    assert (spooler.jobs[0][0], spooler.jobs[0][1].id()) == ("A4打印机", QPageSize.PageSizeId.A5)
+    wait_idle(qtbot, worker)
+
+    # The A5 layout is kept: the next receipt prints straight to A5; switched back to 58mm it asks.
+    monkeypatch.setattr(printing, "ask_printer", no_dialog)
+    again = open_preview(qtbot, host.printer, visit_id)
+    assert "打印到: A4打印机" in again.status.text()
+    choose_layout(qtbot, again, "58mm")
+    assert "打印到" not in again.status.text() and "重新选择" in again.status.text()
+    monkeypatch.setattr(printing, "ask_printer", fake)
+    fake.answers.append(("XP-58", None))
+    with qtbot.waitSignal(again.printed, timeout=10000) as printed:
+        qtbot.keyClick(again, Qt.Key.Key_Return)
+    assert printed.args == ["XP-58"] and len(fake.seen) == 2
+    assert fake.seen[1].size(QPageSize.Unit.Point).width() == pytest.approx(164.4, abs=1)
+    assert len(spooler.jobs) == 2
+    wait_idle(qtbot, worker)
+
+
+def test_enter_on_choose_printer_asks_the_dialog(qtbot, context, session, worker, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Enter on a focused 选择打印机… went to the default 打印 button: printed with no dialog.
+    monkeypatch.setattr(printing, "available_printers", lambda: ["XP-58", "A4打印机"])
+    fake = FakePrintDialog()
+    monkeypatch.setattr(printing, "ask_printer", fake)
+    spooler = Spooler(tmp_path, monkeypatch)
+    printing.save_choice(session, "receipt", XP58_ROLL)
+    host = MainWindow(context)
+    qtbot.addWidget(host)
+    dialog = open_preview(qtbot, host.printer, settle_zhang(session))
+    dialog.choose_button.setFocus()
+    fake.answers.append(("A4打印机", QPageSize(QPageSize.PageSizeId.A5)))
+    with qtbot.waitSignal(dialog.printed, timeout=10000) as printed:
+        qtbot.keyClick(dialog.choose_button, Qt.Key.Key_Return)
+    assert printed.args == ["A4打印机"] and len(fake.seen) == 1
+    assert (spooler.jobs[0][0], spooler.jobs[0][1].id()) == ("A4打印机", QPageSize.PageSizeId.A5)
+    wait_idle(qtbot, worker)
 
 
 def test_cancelled_print_dialog_prints_nothing(qtbot, context, session, worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
