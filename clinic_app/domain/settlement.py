@@ -253,6 +253,19 @@ class YearSettlement:
 # ---------------------------------------------------------------- shared helpers
 
 
+def months_not_sent(sent: Iterable[str], year: int, through: int) -> tuple[str, ...]:
+    """The months (YYYY-MM) of `year`, up to month `through`, a village sent no statement of, of
+    those it sent: from January when it sent one of an earlier year, else from its first of `year`
+    (it began sending then); none when it sent none up to then."""
+    held = {m for m in sent if m <= f"{year:04d}-{through:02d}"}
+    if not held:
+        return ()
+    first = min(held)
+    start = 1 if first < f"{year:04d}-01" else int(first[5:])
+    months = (f"{year:04d}-{m:02d}" for m in range(start, through + 1))
+    return tuple(m for m in months if m not in held)
+
+
 def _parameter(policy: Policy, key: str) -> str:
     value = policy.settlement.get(key)
     if not isinstance(value, str):

@@ -62,6 +62,7 @@ from clinic_app.domain.settlement import (
     YearInputs,
     YearSettlement,
     YearToDate,
+    months_not_sent,
     settle_month,
     settle_year,
     variant_of,
@@ -588,11 +589,9 @@ def _earlier_gaps(session: ClinicSession, period: _Period, own: str, year: int, 
     sent = store.statement_months(session.db, f"{year:04d}-{number:02d}")
     gaps = []
     for code in period.codes:
-        months = sent.get(code, set())
-        if code == own or not months:
+        if code == own:
             continue
-        keys = (f"{year:04d}-{m:02d}" for m in range(period.start, number))
-        missing = [key for key in keys if min(months) < key and key not in months]
+        missing = [m for m in months_not_sent(sent.get(code, ()), year, number - 1) if int(m[5:]) >= period.start]
         if missing:
             gaps.append((period.names.get(code, code), missing))
     if not gaps:

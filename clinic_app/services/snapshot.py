@@ -43,6 +43,7 @@ from clinic_app.documents.files import write_atomically
 from clinic_app.documents.statement_file import FORMAT as STATEMENT_FORMAT
 from clinic_app.documents.statement_file import USAGE_SNAPSHOT_FORMAT, canonical_bytes
 from clinic_app.domain.money import Money, MoneyError
+from clinic_app.domain.settlement import months_not_sent
 from clinic_app.errors import BadInput, UserError, not_utf8, os_reason
 from clinic_app.services.datadir import output_folder
 from clinic_app.services.policies import pool_or_own
@@ -180,16 +181,7 @@ def missing_months(session: ClinicSession, year: int) -> tuple[tuple[str, str], 
     if not months:
         return ()
     latest = int(max(months)[5:])
-    missing = []
-    for code in sorted(sent):
-        mine = sent[code]
-        before = min(mine) < f"{year:04d}-01"
-        this_year = [int(m[5:]) for m in mine if m.startswith(f"{year:04d}-")]
-        if not before and not this_year:
-            continue
-        first = 1 if before else min(this_year)
-        missing += [(names[code], f"{year:04d}-{m:02d}") for m in range(first, latest + 1) if f"{year:04d}-{m:02d}" not in mine]
-    return tuple(missing)
+    return tuple((names[code], month) for code in sorted(sent) for month in months_not_sent(sent[code], year, latest))
 
 
 def _bad(zh: str, en: str) -> SnapshotError:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clinic_app.documents.files import write_together
+from clinic_app.domain.settlement import months_not_sent
 from clinic_app.errors import BadInput, UserError, os_reason
 from clinic_app.services.datadir import output_folder
 from clinic_app.services.session import ClinicSession
@@ -27,7 +28,7 @@ class StatementCopy:
     months: tuple[str, ...]
     files: tuple[Path, ...]
     missing: tuple[str, ...] = ()
-    """Months of the newest's year, up to it, with no statement held (`missing_months`): the
+    """Months of the newest's year, up to it, with no statement held (`domain.settlement.months_not_sent`): the
     ledger continued from the copy counts no fund of theirs in the year's use."""
 
 
@@ -83,15 +84,6 @@ def copy_statements(session: ClinicSession, village: str, out: Path, year: int |
     except OSError as exc:
         zh, en = os_reason(exc)
         raise UserError(f"写出失败 ({zh}), 未写入月结文件: {folder}", f"writing failed ({en}); no statement file written: {folder}") from None
-    months = tuple(r.month for r in rows)
-    return StatementCopy(code, known[code], months, tuple(written.values()), missing_months({r.month for r in standing}))
+    missing = months_not_sent((r.month for r in standing), int(newest[:4]), int(newest[5:]))
+    return StatementCopy(code, known[code], tuple(r.month for r in rows), tuple(written.values()), missing)
 
-
-def missing_months(held: set[str]) -> tuple[str, ...]:
-    """The months of the newest held month's year, up to it, that are not held: from January when
-    a month of an earlier year is held, else from the year's first held (the clinic began then)."""
-    newest = max(held)
-    year = newest[:4]
-    first = 1 if min(held) < f"{year}-01" else int(min(m for m in held if m.startswith(year))[5:])
-    months = (f"{year}-{m:02d}" for m in range(first, int(newest[5:]) + 1))
-    return tuple(m for m in months if m not in held)

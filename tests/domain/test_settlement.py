@@ -21,6 +21,7 @@ from clinic_app.domain.settlement import (
     distribute,
     distribute_secondary_pool,
     employee_settlement,
+    months_not_sent,
     settle_month,
     settle_months,
     settle_year,
@@ -678,3 +679,14 @@ def test_shaoyang_surplus_rolls_on_only_while_the_policy_does() -> None:
     )
     assert ended.carried_forward == ZERO
     assert "settlement_surplus_not_carried" in codes(ended)
+
+
+def test_months_not_sent_count_from_january_or_from_the_village_s_first_month() -> None:
+    # Sent before this year: every month from January up to `through` is expected.
+    assert months_not_sent({"2025-12", "2026-01", "2026-03"}, 2026, 4) == ("2026-02", "2026-04")
+    # Began sending this year (in March): nothing before March is missing.
+    assert months_not_sent({"2026-03", "2026-05"}, 2026, 6) == ("2026-04", "2026-06")
+    # Months after `through` are not counted, nor is a village that had sent nothing by then.
+    assert months_not_sent({"2026-03", "2026-05"}, 2026, 4) == ("2026-04",)
+    assert months_not_sent({"2026-07"}, 2026, 6) == ()
+    assert months_not_sent((), 2026, 12) == ()
