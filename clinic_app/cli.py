@@ -575,8 +575,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--last-package-receipt", dest="last_package_receipt", default=None, metavar="NUMBER",
         help="数据丢失前开出的最后一张签约服务费收据号 (QY 号, 如 V02-QY2026-000012; 月结不含签约服务费), QY 收据号从其后接续; "
-        "不给则从 000001 重新编号 / the last family-doctor package receipt (QY) issued before the loss (no statement "
-        "carries package fees): the QY series goes on after it instead of starting again at 000001",
+        "不给则从 000001 重新编号; 只用于患者缴纳签约服务费的政策 / the last family-doctor package receipt (QY) issued "
+        "before the loss (no statement carries package fees): the QY series goes on after it instead of starting again "
+        "at 000001; only where the policy has a package fee the patient pays",
     )
     p.set_defaults(handler=_lazy("clinic_app.services.ledger_cli", "cmd_continue"))
     p = sub.add_parser("backup", parents=[common], help="备份数据库 / back up the database")

@@ -340,7 +340,16 @@ def with_last_package_receipt(plan: ContinuationPlan, given: str, today: dt.date
     """`plan` with the family-doctor package receipts (QY, `store.packages`) going on after the last
     one the doctor gave (the stubs): no statement carries package fees, so the series would start
     again at 000001, giving numbers already on paper that year.  `given` as `with_last_receipt`
-    takes it, in the QY series (``{clinic}-QY{year}-000012``); empty: `plan` as it is."""
+    takes it, in the QY series (``{clinic}-QY{year}-000012``); empty: `plan` as it is.  Refused
+    where the policy has no package fee the patient pays (`ContinuationPlan.package_fees`): no QY
+    receipt was given there."""
+    if given.strip() and not plan.package_fees:
+        year = plan.continuation.month[:4]
+        raise _refuse(
+            f"本诊所的政策自 {year} 年至今没有患者缴纳的签约服务费, 从未开出签约服务费收据 (QY 号), 无需给出最后一张签约服务费收据号",
+            f"the policy here has no family-doctor package fee the patient pays since {year}: no package receipt (QY) "
+            "was ever given, so there is no last one to give",
+        )
     number = _given_number(plan, given, today, PACKAGE_SERIES)
     if number is None:
         return plan

@@ -714,6 +714,23 @@ def test_a_last_package_receipt_not_of_this_clinic_series_and_years_is_refused(t
         assert continuation.with_last_package_receipt(plan, " ") is plan  # not known: as it is
 
 
+def test_a_last_package_receipt_is_refused_where_the_policy_has_no_package_fee(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Shaoguan has no package fee the patient pays, so no QY receipt was ever given (设置 does not ask
+    for one): --last-package-receipt was still taken, recorded in the audit entry and said to be where
+    the QY series goes on.  It is refused, nothing written; left empty it changes nothing."""
+    folder, stick, _, _ = _lost_village(tmp_path, capsys)
+    b.village(folder, "V02").close()
+    argv = ["continue", "--data-dir", str(folder), "--from", str(stick), "--last-package-receipt", "V02-QY2025-000012"]
+    assert run(argv) == 2
+    err = capsys.readouterr().err
+    assert "没有患者缴纳的签约服务费" in err and "no family-doctor package fee the patient pays" in err
+    assert "nothing written" in err
+    with ClinicSession(folder) as village:
+        assert ledger.continuation(village.db) is None and ledger.audit_details(village.db, continuation.AUDIT_ACTION) == []
+        plan = continuation.plan_continuation(village, stick)
+        assert not plan.package_fees and continuation.with_last_package_receipt(plan, " ") is plan
+
+
 def test_a_last_receipt_of_a_year_the_statements_do_not_reach_is_said_as_such(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     """March 2025's statement continued today (a later year), the stubs ending at V02-2026-000004: the
     output said it went on after '000004 (the statements counted 000000)', a year not named and a
