@@ -398,6 +398,26 @@ def test_a_visit_before_the_enrolment_is_not_paid_back_when_the_baby_was_designa
     assert shaoguan.session.newborn_pay_back(early, shaoguan.operator, dt.datetime(2026, 6, 2, 9, 0)).adjudication.fund.fen == 2100
 
 
+@pytest.mark.parametrize("reason", ["correction", "entered_late"])
+def test_a_designation_corrected_to_here_is_here_all_along_for_the_pay_back(shaoguan: Ledger, reason: str) -> None:
+    """Born 03-10, brought here 03-20 (the family paid all 30.00), enrolled on 04-01 with another
+    village typed by mistake, changed to this one in June as 更正录入错误 (or 补录: the year's choice
+    from the start), not 居住地迁移: the baby was designated here all along, the visit is paid back
+    (21.00).  Only a move (moved_house) keeps the place before it for the visits before it."""
+    baby = _baby(shaoguan)
+    visit = _visit(shaoguan, baby, "2026-03-20T09:00:00")
+    _enrol(shaoguan, baby, dt.date(2026, 4, 1), village="H430523101050", recorded=dt.datetime(2026, 4, 1, 8, 0))
+    with recorded_by(lambda: dt.datetime(2026, 6, 1, 9, 0)):
+        shaoguan.session.save_enrolment(
+            Enrolment(patient_id=baby, year=2026, designated_village=VILLAGE, enrolled_on=dt.date(2026, 4, 1)),
+            today=dt.date(2026, 6, 1), change_reason=reason,
+        )
+    (said,) = ledger.audit_details(shaoguan.session.db, "enrolment_saved", f"{baby} 2026 designation")
+    assert said.endswith(f"H430523101050/ -> {VILLAGE}/ ({reason})")
+    back = shaoguan.session.newborn_pay_back(visit, shaoguan.operator, dt.datetime(2026, 6, 2, 9, 0))
+    assert back.adjudication.fund.fen == 2100
+
+
 def test_a_visit_settled_after_the_enrolment_was_recorded_with_the_clock_set_forward_is_not_paid_back(shaoguan: Ledger) -> None:
     """The enrolment recorded with the computer's clock set forward (2026-12-01), designating
     another village; the visit of 05-01 after it (not designated: all paid by the family); moved
