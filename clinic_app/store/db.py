@@ -370,7 +370,7 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
             conn.execute(f"PRAGMA user_version = {number + 1}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)  # a full disk: SQLite rolled back already, and the reason is the error's
             raise
 
 

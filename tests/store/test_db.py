@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import sqlite3
 from collections.abc import Iterator
@@ -182,6 +183,41 @@ def test_a_backup_onto_a_full_disk_leaves_no_partial_file(shaoyang: Ledger, tmp_
             store_db.backup_to(shaoyang.session.db, stick / "copy.sqlite")
         assert refused.value.zh.startswith("磁盘空间已满") and "the disk is full" in refused.value.en
         assert list(stick.iterdir()) == []  # neither copy.sqlite.partial nor its -journal
+
+
+def test_a_migration_the_disk_fills_during_says_the_disk_is_full_and_keeps_the_old_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The copy from before the upgrade fitted, the upgrade itself did not: SQLite rolls a write
+    # refused for space back by itself, and the ROLLBACK after it said "cannot rollback - no
+    # transaction is active" (数据库出错), hiding that the disk was full.
+    from tests.store.media import small_disk
+
+    with small_disk(tmp_path / "disk", "2m") as folder:
+        conn = sqlite3.connect(folder / DB_NAME)
+        for statement in store_db._statements(MIGRATIONS[0]):
+            conn.execute(statement)
+        conn.execute("PRAGMA user_version = 1")
+        conn.commit()
+        conn.close()
+        real_backup = store_db.backup_to
+
+        def backup_then_fill(conn: sqlite3.Connection, target: Path, pause: store_db.Pause | None = None) -> Path:
+            made = real_backup(conn, target, pause)
+            with (folder / "filler").open("wb", buffering=0) as filler:  # the disk fills up now, to the last byte
+                with contextlib.suppress(OSError):
+                    while True:
+                        filler.write(b"\0" * 4096)
+            return made
+
+        monkeypatch.setattr(store_db, "backup_to", backup_then_fill)
+        with pytest.raises(DatabaseError) as refused:
+            open_database(folder).close()
+        assert "磁盘已满" in refused.value.zh and "disk full" in refused.value.en, refused.value
+        (folder / "filler").unlink()
+        old = sqlite3.connect(folder / DB_NAME)
+        assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+        old.close()
 
 
 def test_a_wal_database_on_a_write_protected_disk_is_read(shaoyang: Ledger, tmp_path: Path) -> None:
