@@ -58,7 +58,10 @@ def write_synced(path: Path | str, data: bytes) -> Path:
 
 
 def write_together(
-    folder: Path, contents: Mapping[str, bytes], before_naming: Callable[[], None] | None = None
+    folder: Path,
+    contents: Mapping[str, bytes],
+    before_naming: Callable[[], None] | None = None,
+    after_naming: Callable[[], None] | None = None,
 ) -> dict[str, Path]:
     """Write the files `contents` names (file name -> bytes) into `folder`: all, or none and the files there before as they were.
 
@@ -68,8 +71,10 @@ def write_together(
     if that fails.  On Windows a file open in WPS or Excel can be neither replaced nor moved: the
     moving aside fails before anything has changed.  `before_naming` runs once every file is
     written and before any takes its name (a statement's new signing key is saved there: a full
-    stick refuses the export before the key is kept).  The folder is never made (a stick pulled
-    out fails with FileNotFoundError).  Any OSError is raised as it came, the caller saying what
+    stick refuses the export before the key is kept).  `after_naming` runs once every file has
+    taken its name: should it fail (the record of a statement's export, on a disk too full to
+    commit it), the new files are taken back and the earlier ones put back, as when a name cannot
+    be taken.  The folder is never made (a stick pulled out fails with FileNotFoundError).  Any OSError is raised as it came, the caller saying what
     was not written where.  Returns the written paths by name.
     """
     targets = {name: folder / name for name in contents}
@@ -89,6 +94,8 @@ def write_together(
         for name, target in targets.items():
             partial[name].replace(target)
             placed.append(name)
+        if after_naming is not None:
+            after_naming()
     except BaseException:
         for name in reversed(placed):  # the file that completes the set goes first
             with contextlib.suppress(OSError):

@@ -9,6 +9,7 @@ month whose ledger changed gets the next revision.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -526,14 +527,23 @@ def export_statement(
         if not existing.exists():
             _save_key(existing, key)
 
-    with transaction(session.db) as conn:
+    with contextlib.ExitStack() as recording:
+        conn = recording.enter_context(transaction(session.db))
+        ledger.set_setting(conn, f"statement:{month}", json.dumps({"revision": chosen, "content": content}))
+        ledger.set_setting(conn, f"statement_export:{month}", json.dumps(record))
+        keep_key(conn, session, key)
+        # Every export is kept (the setting holds only a month's last): what went to the township when.
+        ledger.audit(conn, EXPORT_ACTION, json.dumps({"month": month, **record}, ensure_ascii=False))
         try:
             # The data file (what the township imports) takes its name last: should putting the
-            # earlier files back fail too (the stick pulled out), no new data file is left.
+            # earlier files back fail too (the stick pulled out), no new data file is left.  The
+            # record is committed once the files have their names; a commit that fails (the PC's
+            # disk full) takes them back off the stick: no export the ledger does not know of.
             written = write_together(
                 out_dir,
                 {f"{stem}.pdf": contents["pdf"], f"{stem}.xlsx": contents["xlsx"], f"{stem}.json": contents["json"]},
                 before_naming=save_new_key,
+                after_naming=recording.close,
             )
         except OSError as exc:
             zh, en = os_reason(exc)
@@ -541,11 +551,6 @@ def export_statement(
                 f"导出失败 ({zh}), 未写入新的结算数据文件: {out_dir}",
                 f"export failed ({en}); no new statement data file written: {out_dir}",
             ) from None
-        ledger.set_setting(conn, f"statement:{month}", json.dumps({"revision": chosen, "content": content}))
-        ledger.set_setting(conn, f"statement_export:{month}", json.dumps(record))
-        keep_key(conn, session, key)
-        # Every export is kept (the setting holds only a month's last): what went to the township when.
-        ledger.audit(conn, EXPORT_ACTION, json.dumps({"month": month, **record}, ensure_ascii=False))
     report(100, "完成 / done")
     return ExportResult(
         month=month,

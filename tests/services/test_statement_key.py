@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import errno
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 from clinic_app.errors import UserError
-from clinic_app.services.statements import export_statement, key_path
+from clinic_app.services.session import ClinicSession
+from clinic_app.services.statements import export_statement, exports_done, key_path
 from tests.store.media import small_disk
 from tests.store.template import Ledger
 
@@ -26,6 +30,36 @@ def test_an_export_refused_by_a_full_stick_leaves_no_key_behind(clinic: Ledger, 
     out.mkdir()
     done = export_statement(clinic.session, "2025-08", out)
     assert done.data_file.exists() and key_path(clinic.session).exists()
+
+
+def test_an_export_the_full_data_disk_cannot_record_takes_its_files_back_off_the_stick(clinic: Ledger, tmp_path: Path) -> None:
+    # The PC's own disk fills up (the stick has room): the files were on the stick, then the
+    # record of the export could not be committed.  The doctor was told it failed while the stick
+    # held a signed September the township would import, a revision the ledger did not know it
+    # had handed out (a later change of the month would be exported as r1 again, other content).
+    out = tmp_path / "U盘 (E)"
+    out.mkdir()
+    august = export_statement(clinic.session, "2025-08", out)  # the key is made
+    clinic.session.close()
+    with small_disk(tmp_path / "disk", "4m") as disk:
+        shutil.copytree(clinic.folder, disk / "data")
+        with ClinicSession(disk / "data") as session:
+            moved = dataclasses.replace(clinic, folder=disk / "data", session=session)
+            session.settle(moved.request("signed_here", "2025-09-01T09:00:00", "YP0001"))
+            with (disk / "filler").open("wb", buffering=0) as filler:  # the disk fills up, to the last byte
+                with contextlib.suppress(OSError):
+                    while True:
+                        filler.write(b"\0" * 4096)
+            with pytest.raises(UserError) as refused:
+                export_statement(session, "2025-09", out)
+            assert "磁盘已满" in refused.value.zh, refused.value
+            assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in (august.data_file, august.pdf_file, august.xlsx_file))
+            assert [done["month"] for done in exports_done(session)] == ["2025-08"]
+            # Room again: the same export goes through, and is recorded.
+            (disk / "filler").unlink()
+            september = export_statement(session, "2025-09", out)
+            assert september.revision == 1 and september.data_file.exists()
+            assert [done["month"] for done in exports_done(session)] == ["2025-09", "2025-08"]
 
 
 def test_an_export_whose_key_cannot_be_saved_writes_no_files(clinic: Ledger, tmp_path: Path) -> None:
