@@ -19,7 +19,7 @@ from clinic_app.documents.records import ClinicInfo, PackageReceiptData, PersonI
 from clinic_app.domain.money import Money
 from clinic_app.domain.records import PackagePayment
 from clinic_app.errors import BadInput
-from clinic_app.services.receipts import RECEIPTS_FOLDER, Layout, receipt_layout
+from clinic_app.services.receipts import RECEIPTS_FOLDER, Layout, receipt_layout, saved_in_receipts
 from clinic_app.services.session import DATE_JUMP_DAYS, ClinicSession, DateJump
 from clinic_app.store import ledger, packages
 from clinic_app.store.db import transaction
@@ -215,10 +215,13 @@ def write_package_receipt(
     receipts' layout and folder); returns its data and path."""
     data = package_receipt_data(session, payment_id, reprint)
     chosen = layout or receipt_layout(session)
-    path = session.data_dir / RECEIPTS_FOLDER / f"{data.receipt_no}{'-reprint' if reprint else ''}-{chosen}.pdf"
-    path.parent.mkdir(parents=True, exist_ok=True)
     from clinic_app.documents.package_receipt import (
         render_package_receipt,  # reportlab loads on first print
     )
 
-    return data, render_package_receipt(data, chosen, path)
+    return data, saved_in_receipts(
+        session.data_dir / RECEIPTS_FOLDER / f"{data.receipt_no}{'-reprint' if reprint else ''}-{chosen}.pdf",
+        lambda path: render_package_receipt(data, chosen, path),
+        "收据未能保存 ({reason}): {path}; 签约服务费已收取并记录, 问题解决后可在「患者」重打收据",
+        "the receipt could not be saved ({reason}): {path}; the fee is taken and recorded: once this is fixed, reprint it from the Patients screen",
+    )

@@ -12,6 +12,7 @@ default, 80 mm or A5) is a setting of the data folder.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
@@ -24,7 +25,7 @@ from clinic_app.documents.records import (
     PersonInfo,
     ReceiptData,
 )
-from clinic_app.errors import BadInput
+from clinic_app.errors import BadInput, UserError, os_reason
 from clinic_app.services.session import ClinicSession
 from clinic_app.store import ledger
 
@@ -119,17 +120,34 @@ def receipt_path(session: ClinicSession, data: ReceiptData, layout: Layout) -> P
     return session.data_dir / RECEIPTS_FOLDER / f"{data.receipt_no}{suffix}-{layout}.pdf"
 
 
+def saved_in_receipts(path: Path, render: Callable[[Path], Path], zh: str, en: str) -> Path:
+    """`render(path)` into the receipts folder (made when missing); returns the path.
+
+    A disk that refuses the file (full, write-protected) is a `UserError` saying `zh` / `en` with
+    ``{reason}`` and ``{path}`` filled in, not a bug: what the paper shows is recorded already.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return render(path)
+    except OSError as exc:
+        reason_zh, reason_en = os_reason(exc)
+        raise UserError(zh.format(reason=reason_zh, path=path), en.format(reason=reason_en, path=path)) from None
+
+
 def write_receipt(
     session: ClinicSession, visit_id: int, reprint: bool = False, layout: Layout | None = None
 ) -> tuple[ReceiptData, Path]:
     """Render the receipt of `visit_id` to the data folder's receipts/ and return its data and path."""
     data = receipt_data(session, visit_id, reprint)
     chosen = layout or receipt_layout(session)
-    path = receipt_path(session, data, chosen)
-    path.parent.mkdir(parents=True, exist_ok=True)
     from clinic_app.documents.receipt import render_receipt
 
-    return data, render_receipt(data, chosen, path)
+    return data, saved_in_receipts(
+        receipt_path(session, data, chosen),
+        lambda path: render_receipt(data, chosen, path),
+        "收据未能保存 ({reason}): {path}; 这笔已记入台账, 问题解决后可在「台账」重打收据",
+        "the receipt could not be saved ({reason}): {path}; the entry is in the ledger: once this is fixed, reprint it from the Ledger screen",
+    )
 
 
 def missing_characters(data: ReceiptData) -> tuple[str, ...]:
@@ -154,8 +172,11 @@ def write_day_close(
         totals=session.day_totals(day),
     )
     chosen = layout or receipt_layout(session)
-    path = session.data_dir / RECEIPTS_FOLDER / f"day-close-{day.isoformat()}-{chosen}.pdf"
-    path.parent.mkdir(parents=True, exist_ok=True)
     from clinic_app.documents.receipt import render_day_close
 
-    return render_day_close(data, chosen, path)
+    return saved_in_receipts(
+        session.data_dir / RECEIPTS_FOLDER / f"day-close-{day.isoformat()}-{chosen}.pdf",
+        lambda path: render_day_close(data, chosen, path),
+        "日结单未能保存 ({reason}): {path}",
+        "the day close could not be saved ({reason}): {path}",
+    )

@@ -16,7 +16,7 @@ import pytest
 
 from clinic_app.domain.money import Money
 from clinic_app.domain.records import Enrolment
-from clinic_app.errors import BadInput
+from clinic_app.errors import BadInput, UserError
 from clinic_app.services.packages import (
     collect_package_fee,
     fee_due,
@@ -97,6 +97,19 @@ def test_the_patient_s_share_is_taken_once_with_its_own_receipt(shaoyang: Ledger
     # The next visit's receipt follows its own series.
     again = shaoyang.session.settle(shaoyang.request("signed_here", "2026-03-02T10:00:00"))
     assert again.entry.receipt_no == f"{VILLAGE}-2026-000002"
+
+
+def test_a_package_receipt_the_full_disk_cannot_hold_is_said_in_chinese(shaoyang: Ledger) -> None:
+    from tests.store.media import fill_up, small_disk
+
+    paid = collect_package_fee(shaoyang.session, shaoyang.people["signed_here"], 2026, "cash", shaoyang.operator, AT)
+    with small_disk(shaoyang.folder / "receipts", "64k") as folder:
+        fill_up(folder)
+        with pytest.raises(UserError) as refused:
+            write_package_receipt(shaoyang.session, paid.id)
+        assert "磁盘空间已满" in refused.value.zh and "no space left" in refused.value.en, refused.value
+        assert [p.name for p in folder.iterdir()] == ["filler"]
+    assert standing_payment(shaoyang.session, shaoyang.people["signed_here"], 2026) is not None  # the fee stays taken
 
 
 def test_refused_when_not_signed_for_that_year_or_nothing_to_pay(shaoyang: Ledger, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from clinic_app.documents.records import mask_id_number
 from clinic_app.domain.money import Money
-from clinic_app.errors import BadInput
+from clinic_app.errors import BadInput, UserError
 from clinic_app.services import receipts
 from clinic_app.store import ledger
 from tests.documents.pdftext import text_of
@@ -320,3 +320,24 @@ def test_the_reversal_receipt_and_the_voided_reprint_say_why(village: Ledger, la
     assert "冲销原因录错项目,患者要求退费" in _flat(path)
     _, reprint = receipts.write_receipt(session, visit_id, reprint=True, layout=layout)
     assert "作废原因录错项目,患者要求退费" in _flat(reprint)
+
+
+def test_a_receipt_the_full_disk_cannot_hold_is_said_in_chinese_and_the_visit_stays(village: Ledger, tmp_path: Path) -> None:
+    # The disk filled while the app ran: the settle still committed (SQLite reuses its log
+    # file's space) and its receipt could not be written.  The system's "[Errno 28] No space
+    # left on device" went up as a bug (the crash dialog) in place of saying what to do.
+    from tests.store.media import fill_up, small_disk
+
+    session = village.session
+    visit_id = settle(village)
+    with small_disk(session.data_dir / receipts.RECEIPTS_FOLDER, "64k") as folder:
+        fill_up(folder)
+        with pytest.raises(UserError) as refused:
+            receipts.write_receipt(session, visit_id)
+        assert "磁盘空间已满" in refused.value.zh and "no space left" in refused.value.en, refused.value
+        assert "已记入台账" in refused.value.zh and "重打" in refused.value.zh  # the visit is in; reprint it there
+        with pytest.raises(UserError) as day_close:
+            receipts.write_day_close(session, dt.date(2025, 8, 11), village.operator, dt.datetime(2025, 8, 11, 18))
+        assert "磁盘空间已满" in day_close.value.zh
+        assert [p.name for p in folder.iterdir()] == ["filler"]
+    assert ledger.get_entry(session.db, visit_id) is not None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import errno
 import os
@@ -14,7 +13,7 @@ import pytest
 from clinic_app.errors import UserError
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.statements import export_statement, exports_done, key_path
-from tests.store.media import small_disk
+from tests.store.media import fill_up, small_disk
 from tests.store.template import Ledger
 
 
@@ -46,17 +45,14 @@ def test_an_export_the_full_data_disk_cannot_record_takes_its_files_back_off_the
         with ClinicSession(disk / "data") as session:
             moved = dataclasses.replace(clinic, folder=disk / "data", session=session)
             session.settle(moved.request("signed_here", "2025-09-01T09:00:00", "YP0001"))
-            with (disk / "filler").open("wb", buffering=0) as filler:  # the disk fills up, to the last byte
-                with contextlib.suppress(OSError):
-                    while True:
-                        filler.write(b"\0" * 4096)
+            filler = fill_up(disk)  # the disk fills up, to the last byte
             with pytest.raises(UserError) as refused:
                 export_statement(session, "2025-09", out)
             assert "磁盘已满" in refused.value.zh, refused.value
             assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in (august.data_file, august.pdf_file, august.xlsx_file))
             assert [done["month"] for done in exports_done(session)] == ["2025-08"]
             # Room again: the same export goes through, and is recorded.
-            (disk / "filler").unlink()
+            filler.unlink()
             september = export_statement(session, "2025-09", out)
             assert september.revision == 1 and september.data_file.exists()
             assert [done["month"] for done in exports_done(session)] == ["2025-09", "2025-08"]

@@ -40,6 +40,15 @@ def small_disk(folder: Path, size: str = "1m") -> Iterator[Path]:
         _unmount(folder)
 
 
+def fill_up(folder: Path) -> Path:
+    """Fill the disk `folder` is on (a `small_disk`) to the last byte, with the file ``filler`` (returned)."""
+    filler = folder / "filler"
+    with filler.open("wb", buffering=0) as out, contextlib.suppress(OSError):
+        while True:
+            out.write(b"\0" * 4096)
+    return filler
+
+
 @contextlib.contextmanager
 def write_protected(folder: Path, fill: Callable[[Path], None], size: str = "64m") -> Iterator[Path]:
     """`folder` filled by `fill`, then made read-only (a write-protected USB stick, a read-only share)."""

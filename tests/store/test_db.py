@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import sqlite3
 from collections.abc import Iterator
@@ -191,7 +190,7 @@ def test_a_migration_the_disk_fills_during_says_the_disk_is_full_and_keeps_the_o
     # The copy from before the upgrade fitted, the upgrade itself did not: SQLite rolls a write
     # refused for space back by itself, and the ROLLBACK after it said "cannot rollback - no
     # transaction is active" (数据库出错), hiding that the disk was full.
-    from tests.store.media import small_disk
+    from tests.store.media import fill_up, small_disk
 
     with small_disk(tmp_path / "disk", "2m") as folder:
         conn = sqlite3.connect(folder / DB_NAME)
@@ -204,10 +203,7 @@ def test_a_migration_the_disk_fills_during_says_the_disk_is_full_and_keeps_the_o
 
         def backup_then_fill(conn: sqlite3.Connection, target: Path, pause: store_db.Pause | None = None) -> Path:
             made = real_backup(conn, target, pause)
-            with (folder / "filler").open("wb", buffering=0) as filler:  # the disk fills up now, to the last byte
-                with contextlib.suppress(OSError):
-                    while True:
-                        filler.write(b"\0" * 4096)
+            fill_up(folder)  # the disk fills up now, to the last byte
             return made
 
         monkeypatch.setattr(store_db, "backup_to", backup_then_fill)
