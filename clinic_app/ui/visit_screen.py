@@ -434,13 +434,19 @@ class VisitScreen(QWidget):
         self.emergency = QCheckBox(self.tr("急诊"))
         self.referral = QCheckBox(self.tr("转诊"))
         self.out_of_area = QCheckBox(self.tr("市外"))
-        options = QHBoxLayout()
-        options.addWidget(self.diagnosis, 1)
-        options.addWidget(self.payment)
-        options.addWidget(self.account_holder)
+        # The diagnosis shares its row with the payment method alone: with the holder and the three
+        # boxes beside it too, a 1024 px screen in English left it too narrow to read.
+        options = QVBoxLayout()
+        diagnosis_row, flags_row = QHBoxLayout(), QHBoxLayout()
+        diagnosis_row.addWidget(self.diagnosis, 1)
+        diagnosis_row.addWidget(self.payment)
+        flags_row.addWidget(self.account_holder)
         for box in (self.emergency, self.referral, self.out_of_area):
-            options.addWidget(box)
+            flags_row.addWidget(box)
             box.toggled.connect(self.request_preview)
+        flags_row.addStretch(1)
+        options.addLayout(diagnosis_row)
+        options.addLayout(flags_row)
         self.payment.currentIndexChanged.connect(self._payment_changed)
         self.account_holder.setVisible(self.family_account())
 

@@ -161,11 +161,24 @@ def test_the_village_window_fits(qtbot, worker, village_folder, tmp_path, langua
             if when is OCTOBER:
                 assert label.fontMetrics().horizontalAdvance(label.text()) <= label.contentsRect().width(), label.text()
 
+        def diagnosis_fits(screen: VisitScreen) -> None:
+            """The longest diagnosis reads whole in its field (frame and margins aside)."""
+            field = screen.diagnosis
+            widest = max(field.fontMetrics().horizontalAdvance(d) for d in DIAGNOSES)
+            assert widest <= field.width() - 12, (screen.payment.currentText(), field.width(), widest)
+
         def prepare(screen: QWidget) -> None:
             if isinstance(screen, VisitScreen):
                 screen.choose_patient(seen)
                 wait_idle(qtbot, worker)
                 next_year_line_fits(screen.card.next_year)
+                settled(qtbot)
+                diagnosis_fits(screen)
+                # Paid from a family account, its holder's field shows too (and the window stays within the screen).
+                screen.payment.setCurrentIndex(screen.payment.findData("family_account"))
+                wait_idle(qtbot, worker)
+                settled(qtbot)
+                diagnosis_fits(screen)
             if isinstance(screen, PatientsScreen):
                 qtbot.waitUntil(lambda: screen.model.rowCount() == 3, timeout=5000)
                 with qtbot.waitSignal(screen.patient_shown, timeout=5000):
