@@ -128,7 +128,7 @@ import json
 import re
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -1200,11 +1200,18 @@ def _write(
     # on the day of its settlement they name, as they would have had it been imported first; the
     # pay-backs' flag that they named no such visit is withdrawn, and so are the usage flags of
     # those people that no longer arise with the fund moved (none a decision was made on).
+    # The usage flags they raise on later visits, in their own year or the one they leave, are
+    # raised by `_recheck_later` (which moves them).  Not on the statements the batch wrote
+    # (reviewed with this file pending) nor those it supersedes yet.
     days = {v.visit["setl_id"]: v.service_date for v in parsed if v.visit["kind"] == "settlement"}
-    store.redate(conn, code, {s: days[s] for s in undone}, {s: day for s, (_, day) in pay_backs.items()})
+    named = {n for n, _ in pay_backs.values()}
+    superseded = {p.supersedes_id for p in pending if p.supersedes_id is not None}
+    raised = _recheck_later(
+        conn, book, own, statement_id, parsed, pending, {statement_id, *written, *superseded}, {*undone, *named},
+        functools.partial(store.redate, conn, code, {s: days[s] for s in undone}, {s: day for s, (_, day) in pay_backs.items()}),
+    )
     unknown = store.flags_of(conn, code, sorted(pay_backs), FLAG_PAY_BACK_UNKNOWN)
     store.delete_undecided_flags(conn, [(s, setl_id, FLAG_PAY_BACK_UNKNOWN) for s, setl_id, _ in unknown])
-    named = {n for n, _ in pay_backs.values()}
     people = sorted({v.visit["certno"] for v in parsed if v.visit["setl_id"] in named})
     _withdraw(conn, book, own, pending, store.flags_of_people(conn, people, sorted(_USAGE_FLAGS)))
     # A newborn's visit imported before, whose flag says the family is owed what the fund did not
@@ -1215,9 +1222,7 @@ def _write(
     store.delete_undecided_flags(
         conn, [(s, setl_id, FLAG_ADJUDICATION_DIFF) for s, setl_id, detail in owed if "unenrolled" in json.loads(detail)]
     )
-    # Not those the batch wrote (reviewed with this file pending) nor those it supersedes yet.
-    superseded = {p.supersedes_id for p in pending if p.supersedes_id is not None}
-    return statement_id, _recheck_later(conn, book, own, statement_id, parsed, pending, {statement_id, *written, *superseded})
+    return statement_id, raised
 
 
 _USAGE_FLAGS = frozenset({FLAG_ANNUAL_CAP_EXCEEDED, FLAG_ADJUDICATION_DIFF})
@@ -1231,6 +1236,8 @@ def _recheck_later(
     parsed: Sequence[_ParsedVisit],
     pending: Sequence[_Pending],
     reviewed: Collection[int],
+    redated: Collection[str],
+    redate: Callable[[], object],
 ) -> list[tuple[int, str, str]]:
     """The usage flags a file (`file_id`, written) raises on later visits of its people imported
     before it (a village's file sent again after a damaged one, a month sent late): those were
@@ -1239,19 +1246,31 @@ def _recheck_later(
     flag is added to that statement where its visit has none of the code yet (one it has stays,
     with its decision), comes after the file's first visit of the person, and does not arise in
     the same review without this file (a roster changed since is not this file's doing).
-    `reviewed`: statements whose review counted this file already.  The flags added: (statement,
-    setl_id, code)."""
+    `reviewed`: statements whose review counted this file already.
+
+    `redated`: the file's settlements that reversals or newborn pay-backs imported before name, and
+    `redate` moves those rows from their own day to the day of the settlement they name (called
+    once, here): their fund leaves one year for another (a pay-back's from a visit that moved none
+    itself), so those people's later visits are looked at in the later years too, and what stood
+    before is reviewed before the move.  The flags added: (statement, setl_id, code)."""
     first: dict[str, str] = {}
     for v in parsed:
-        if v.fund:
+        if v.fund or v.visit["setl_id"] in redated:
             certno, time = v.visit["certno"], v.visit["setl_time"]
             first[certno] = min(first.get(certno, time), time)
+    later: dict[int, set[str]] = {}
+    moved = {v.visit["certno"] for v in parsed if v.visit["setl_id"] in redated}
+    if first:
+        year = min(first.values())[:4]
+        later = store.later_fund_visits(conn, first, _year_start(parsed, f"{year}-12-31"), f"{year}-12-31")
+        after = {certno: first[certno] for certno in moved}
+        for statement_id, certnos in store.later_fund_visits(conn, after, f"{int(year) + 1}-01-01", dt.date.max.isoformat()).items():
+            later.setdefault(statement_id, set()).update(certnos)
+    statements = sorted(set(later) - set(reviewed))
+    stood = {s: _stood(conn, book, own, s, later[s], parsed, reviewed) for s in statements if later[s] & moved}
+    redate()
     raised: list[tuple[int, str, str]] = []
-    if not first:
-        return raised
-    year = min(first.values())[:4]
-    later = store.later_fund_visits(conn, first, _year_start(parsed, f"{year}-12-31"), f"{year}-12-31")
-    for statement_id in sorted(set(later) - set(reviewed)):
+    for statement_id in statements:
         try:
             verified = verify_statement(store.statement_raw(conn, statement_id))
         except UserError:
@@ -1268,15 +1287,39 @@ def _recheck_later(
             if flag[2] in _USAGE_FLAGS and (flag[0], flag[2]) not in have and times[flag[0]] > first[flag[1]]
         ]
         if new:
-            # What stood before this import: neither this file nor the batch's others (each of two
-            # files may push the visit over the cap, and neither would be found to).
-            without = _Review(conn, book, own, verified, theirs, (), skip=[statement_id, *reviewed])
-            without._usage()
-            stand = {(flag[0], flag[2]) for flag in without.out}
+            stand = stood.get(statement_id)
+            if stand is None:
+                stand = _stood(conn, book, own, statement_id, later[statement_id], parsed, reviewed)
             new = [flag for flag in new if (flag[0], flag[2]) not in stand]
         store.insert_flags(conn, [(statement_id, verified.clinic_code, verified.month, *flag) for flag in new])
         raised += [(statement_id, flag[0], flag[2]) for flag in new]
     return raised
+
+
+def _stood(
+    conn: sqlite3.Connection,
+    book: PolicyBook,
+    own: Clinic,
+    statement_id: int,
+    people: Collection[str],
+    parsed: Sequence[_ParsedVisit],
+    reviewed: Collection[int],
+) -> set[tuple[str, str]]:
+    """(setl_id, code) of the usage flags a statement imported before has for `people` with what
+    stood before this import (`_recheck_later`): neither this file (`parsed`, written) nor the
+    batch's others (each of two files may push the visit over the cap, and neither would be found
+    to), nor this file's settlements to date a reversal or a pay-back by."""
+    try:
+        verified = verify_statement(store.statement_raw(conn, statement_id))
+    except UserError:
+        return set()  # not reviewed again either
+    visits = verified.body["visits"]
+    here = {v.visit["setl_id"] for v in parsed}
+    before = {s: k for s, k in _earlier(conn, verified.clinic_code, visits, ()).items() if s not in here}
+    theirs = [v for v in _parse_visits(book, visits, before) if v.visit["certno"] in people]
+    without = _Review(conn, book, own, verified, theirs, (), skip=[statement_id, *reviewed])
+    without._usage()
+    return {(flag[0], flag[2]) for flag in without.out}
 
 
 def _withdraw(

@@ -459,3 +459,63 @@ def test_the_family_owed_flag_stands_when_the_pay_back_s_file_is_refused_at_writ
     finally:
         village.close()
         town.close()
+
+
+@pytest.mark.parametrize("december_late", [False, True])
+def test_a_pay_back_moved_to_the_visit_s_day_is_flagged_over_that_year_s_cap(tmp_path: Path, december_late: bool) -> None:
+    """The open item of the re-date (ef8ad2c): January pays back November's visit (175.00) and
+    December's, the latter 140.00 where 2025's cap of 300.00 left 125.00 (a ledger changed by hand).
+    November is imported, then January (December not yet: its pay-back counts on 2026-01-12, 140.00
+    of 2026's cap, nothing to flag), then December, which moves that 140.00 to 2025-12-10: 315.00 of
+    2025's 300.00.  The township flagged nothing, since December's own visit of the baby moved no
+    fund and so December's import looked at none of the baby's later visits again.  The same flags
+    as when December comes before January."""
+    village = b.village(tmp_path / "v01", "V01")
+    town = b.township(tmp_path / "town")
+    try:
+        operator = village.operators()[0].id
+        baby = village.add_patient(PatientInput(name="新生儿", id_number=b.resident_id(7, dt.date(2025, 10, 20)))).id
+        big = b.settle(village, baby, dt.datetime(2025, 11, 10, 9, 0), b.CONSULTATION, DRUG_245)  # 250.00
+        november = b.statement_bytes(village, "2025-11")
+        second = b.settle(village, baby, dt.datetime(2025, 12, 10, 9, 0), b.CONSULTATION, DRUG_195)  # 200.00
+        december = b.statement_bytes(village, "2025-12")
+        village.save_enrolment(
+            Enrolment(baby, 2026, designated_village="V01", designated_township=b.TOWNSHIP, enrolled_on=dt.date(2026, 1, 10)),
+            today=dt.date(2026, 1, 10),
+        )
+        assert village.newborn_pay_back(big, operator, dt.datetime(2026, 1, 12, 9, 0)).adjudication.fund == Money(17500)
+        assert village.newborn_pay_back(second, operator, dt.datetime(2026, 1, 12, 9, 5)).adjudication.fund == Money(12500)
+
+        def overpay(document: dict[str, Any]) -> None:  # 15.00 more of the fund, 15.00 less cash
+            body = document["body"]
+            paid_back = body["visits"][-1]
+            for where, fund, cash in ((paid_back, "hifp_pay", "psn_cash_pay"), (paid_back["items"][-1], "fund", "patient"),
+                                      (body["totals"], "hifp_pay", "psn_cash_pay")):
+                where[fund] = str(Money.parse(where[fund]) + Money(1500))
+                where[cash] = str(Money.parse(where[cash]) - Money(1500))
+
+        january = b.resigned(b.statement_bytes(village, "2026-01"), clinic_key(village), overpay)
+        files = [("n.json", november), ("j.json", january), ("d.json", december)]
+        if not december_late:
+            files[1:] = reversed(files[1:])
+        assert all(r.imported for r in tw.import_files(town, files[:1], trust=[sf.verify_statement(november).fingerprint]))
+        assert all(r.imported for r in tw.import_files(town, files[1:2]))
+        usage = (tw.FLAG_ANNUAL_CAP_EXCEEDED, tw.FLAG_ADJUDICATION_DIFF)
+
+        def flagged() -> dict[str, str]:
+            return {
+                f.code: tw.flag_detail(f.code, f.detail, "en")
+                for f in store.review_flags(town.db, store.FlagFilter()) if f.code in usage and f.setl_id == "V01S000000006"
+            }
+
+        if december_late:
+            assert flagged() == {}
+        assert all(r.imported for r in tw.import_files(town, files[2:]))
+        flags = flagged()
+        assert flags.get(tw.FLAG_ANNUAL_CAP_EXCEEDED, "").startswith(
+            "fund used this year at the villages and the township's own desk 315.00"
+        ), flags
+        assert "fund paid 140.00 in the file, 125.00 re-adjudicated" in flags.get(tw.FLAG_ADJUDICATION_DIFF, ""), flags
+    finally:
+        village.close()
+        town.close()
