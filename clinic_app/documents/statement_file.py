@@ -584,15 +584,21 @@ def parse_setl_time(text: str) -> dt.datetime:
 def fund_day(visit: Mapping[str, Any]) -> str:
     """The day a statement settlement's fund is counted on (ISO): its settlement's, or for a
     newborn's visit paid back after the enrolment (补报) the day of the visit it settles again, which
-    its `NEWBORN_PAID_BACK` reason names (where the village counts it: that day's year and day
-    caps); a day that is not a date on or before the settlement's is not taken."""
+    its `NEWBORN_PAID_BACK` reason names, or for an outside receipt paid back (version 2's
+    `reimbursement`) the outside visit's day (`begndate`): where the village counts them, that
+    day's year and day caps; a day that is not a date on or before the settlement's is not taken."""
     settled = str(visit["setl_time"][:10])
+    outside = visit.get("reimbursement")
+    said = None if outside is None else outside.get("begndate")
     for reason in visit["reasons"]:
         if reason["code"] == NEWBORN_PAID_BACK:
-            day = str(reason["params"].get("date", ""))
-            try:
-                dt.date.fromisoformat(day)
-            except ValueError:
-                return settled
-            return day if len(day) == 10 and day <= settled else settled
-    return settled
+            said = reason["params"].get("date", "")
+            break
+    if said is None:
+        return settled
+    day = str(said)
+    try:
+        dt.date.fromisoformat(day)
+    except ValueError:
+        return settled
+    return day if len(day) == 10 and day <= settled else settled

@@ -156,6 +156,10 @@ class VisitRequest:
     facility: str | None = None
     """For a reimbursement of an outside receipt: the outside facility's level."""
     outside_receipt: str = ""
+    service_day: dt.date | None = None
+    """The day of a visit booked later than it took place (an outside receipt's visit, paid back
+    here afterwards): its fund counts on that day, against that day's and that year's caps under
+    that year's enrolment.  None: the day it is booked (`time`)."""
     payment_method: str = "cash"
     account_holder: str = ""
     note: str = ""

@@ -800,6 +800,7 @@ class _Generator:
             referral=True,
             facility="township",
             outside_receipt=receipt,
+            service_day=outside_day,
             note=reimbursement_note(outside_day, found.id, found.day, found.to_facility),
         )
 

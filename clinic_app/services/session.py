@@ -620,8 +620,8 @@ class ClinicSession:
 
         Reads only the request's `_draft_key` fields (a settle reuses a preview on that).
         `as_of`: the visit's own day and the enrolment that covers it, for a visit settled again
-        later than it took place (a newborn's, `newborn_pay_back`); else the request's day and
-        that year's enrolment.
+        later than it took place (a newborn's, `newborn_pay_back`); else the request's day (its
+        `service_day`, else the day it is booked) and that year's enrolment.
         """
         clinic = self.require_clinic()
         patient = self.patient(request.patient_id)
@@ -651,7 +651,7 @@ class ClinicSession:
                 "居民没有职工个人账户: 请选择现金、移动支付或家庭共济账户",
                 "residents have no employee personal account: choose cash, mobile payment or a family member's account",
             )
-        day = request.time.date()
+        day = request.service_day or request.time.date()
         enrolment = ledger.latest_enrolment(self.db, patient.id, day.year)
         if as_of is not None:
             day, enrolment = as_of
@@ -1215,9 +1215,11 @@ class ClinicSession:
         (`ReceiptReimbursedInVillage`).  Nothing is written on a refusal.
 
         Booked at `time`, when the clinic pays it back, as every entry is: the ledger goes
-        forward, and the outside visit's month may already be with the township.  The outside
-        visit's day, and the referral it follows from, are kept in the entry's note, in the
-        ledger's own words.
+        forward, and the outside visit's month may already be with the township.  Adjudicated as
+        of the outside visit's day (`VisitRequest.service_day`): its fund counts there, against
+        that year's caps (a December receipt paid back in January is December's, as the
+        designation and the referral asked of it are).  The outside visit's day, and the referral
+        it follows from, are kept in the entry's note, in the ledger's own words.
         """
         if isinstance(referral_id, bool):  # the old signature's flag: True would read as referral 1
             raise TypeError("referral_id is the recorded referral's id, not a flag")
@@ -1259,6 +1261,7 @@ class ClinicSession:
                 out_of_area=out_of_area,
                 facility=facility,
                 outside_receipt=outside_receipt.strip(),
+                service_day=outside_day,
                 note=note,
             ),
             check_clock,

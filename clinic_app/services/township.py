@@ -993,7 +993,7 @@ def _service_days(
     for setl_id, visit in here.items():
         settled, named = visit["setl_time"][:10], _paid_back(visit)
         if named is None:
-            days[setl_id] = (settled, None)
+            days[setl_id] = (statement_file.fund_day(visit), None)  # an outside receipt's: its visit's day
             continue
         original_id, said = named
         day = statement_file.fund_day(visit)

@@ -95,3 +95,26 @@ def test_changing_this_year_s_designation_in_the_autumn_points_to_next_year(tmp_
         assert "2027" not in june.value.zh and "2027" not in june.value.en
         lg.session.save_enrolment(Enrolment(who, 2027, designated_village=OTHER_VILLAGE, designated_township=TOWNSHIP), dt.date(2026, 11, 10))
         assert lg.session.enrolment(who, 2026).designated_village == VILLAGE  # type: ignore[union-attr]
+
+
+def test_a_december_outside_receipt_paid_back_in_january_counts_in_december_s_year(tmp_path: Path) -> None:
+    # Shaoguan pays 300.00 a year.  The person used 280.00 of 2026's (an emergency receipt of
+    # 1 December) and on 4 January 2027 brings the receipt of an emergency on 28 December 2026
+    # (100.00).  The visit was in 2026: the fund pays what 2026 has left, 20.00 (not 70.00 out
+    # of 2027's cap, a year the visit was not in), counted in 2026; 2027 starts untouched.  It
+    # is booked on the day it is paid back: the first receipt of 2027.
+    with opened(tmp_path, "shaoguan-resident-2023", False) as lg:
+        session, who = lg.session, lg.people["unsigned_here"]
+        session.reimburse(
+            who, lg.operator, "JZ-1", "township", "drug", M("400.00"), dt.date(2026, 12, 1), None,
+            dt.datetime(2026, 12, 2, 9, 0), emergency=True,
+        )
+        paid = session.reimburse(
+            who, lg.operator, "JZ-2", "township", "drug", M("100.00"), dt.date(2026, 12, 28), None,
+            dt.datetime(2027, 1, 4, 9, 0), emergency=True,
+        )
+        assert paid.adjudication.fund == M("20.00")
+        assert "annual_cap" in [r.code for r in paid.adjudication.reasons]
+        assert paid.entry.receipt_no.endswith("-2027-000001") and paid.entry.time.date() == dt.date(2027, 1, 4)
+        assert session.usage_card(who, dt.date(2026, 12, 31)).fund_year == M("300.00")
+        assert session.usage_card(who, dt.date(2027, 1, 4)).fund_year == M("0.00")

@@ -25,7 +25,6 @@ from clinic_app.store import township as store
 from clinic_app.store.ledger import EntryFilter
 from tests.township import builders as b
 
-OUTSIDE_DAY = dt.date(2025, 3, 2)
 FIRST = dt.datetime(2025, 3, 5, 10, 0)  # paid back: 60.00 -> 70% = 42.00, under the 50.00
 SECOND = dt.datetime(2025, 3, 10, 10, 0)  # paid back: 30.00 -> 70% = 21.00, or what is left of the 50.00
 
@@ -48,9 +47,11 @@ def _village(folder: Path, code: str) -> tuple[ClinicSession, int, int]:
 
 
 def _pay_back(session: ClinicSession, patient: int, operator: int, receipt: str, amount: str, when: dt.datetime) -> str:
-    """Pay back an outside receipt of a visit out of the city; the fund it was paid, as text."""
+    """Pay back an outside receipt of a visit out of the city three days before `when` (its fund
+    counts on that day); the fund it was paid, as text."""
     paid = session.reimburse(
-        patient, operator, receipt, "township", "drug", Money.parse(amount), OUTSIDE_DAY, None, when, out_of_area=True
+        patient, operator, receipt, "township", "drug", Money.parse(amount), when.date() - dt.timedelta(days=3), None,
+        when, out_of_area=True,
     )
     return str(paid.adjudication.fund)
 

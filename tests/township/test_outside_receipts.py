@@ -398,3 +398,26 @@ def test_a_receipt_without_a_route_is_not_a_designated_visit(town, tmp_path: Pat
     _bring(town, ("V03.json", b.statement_bytes(village)))
     village.close()
     assert _adjudication_flags(town) == {}
+
+
+def test_a_december_receipt_paid_back_in_january_counts_in_december_at_the_township(town, tmp_path: Path) -> None:
+    """The village pays a receipt back as of the outside visit's day (its year's cap): 280.00 of
+    2025's 300.00 used by a receipt of 1 December, the one of 28 December paid back on 5 January
+    2026 is paid the 20.00 left.  The township counts it in 2025 too (the file's begndate): its
+    re-adjudication agrees, and the person's 2025 use is 300.00, 2026's nothing (it counted the
+    20.00 on the day paid back, in 2026, and re-adjudicated it there at 70.00)."""
+    village, patient, operator = _wang_at_v03(tmp_path / "v03", town)
+    village.reimburse(
+        patient, operator, "JZ-1", "township", "drug", Money.parse("400.00"), dt.date(2025, 12, 1), None,
+        dt.datetime(2025, 12, 2, 9, 0), emergency=True,
+    )
+    paid = village.reimburse(
+        patient, operator, "JZ-2", "township", "drug", Money.parse("100.00"), dt.date(2025, 12, 28), None,
+        dt.datetime(2026, 1, 5, 9, 0), emergency=True,
+    )
+    assert str(paid.adjudication.fund) == "20.00"
+    _bring(town, ("V03-12.json", b.statement_bytes(village, "2025-12")), ("V03-01.json", b.statement_bytes(village, "2026-01")))
+    village.close()
+    assert _adjudication_flags(town) == {}
+    used = {year: store.fund_elsewhere(town.db, b.resident_id(1), year, town.require_clinic().code, lambda p: p) for year in (2025, 2026)}
+    assert used == {2025: {"shaoguan-resident-2023": 30000}, 2026: {}}
