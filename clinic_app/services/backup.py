@@ -11,6 +11,7 @@ crash mid-restore leaves the old or the new database, never a mix.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import re
@@ -213,10 +214,24 @@ def _backup_into(
         ) from None
     # The backup API copies pages as they are: a copy of a damaged file is damaged too.  Such a
     # copy is dropped and nothing is rotated, so the good backups made before the damage stay.
-    problems = quick_check(target, pause=pause)
+    try:
+        problems = quick_check(target, pause=pause)
+    except (OSError, UserError) as exc:  # gone or unreadable since it was written (the stick pulled out)
+        problems = [str(exc)]
     if problems:
-        target.unlink(missing_ok=True)
-        raise DatabaseDamaged(source, problems[0])
+        with contextlib.suppress(OSError):
+            target.unlink(missing_ok=True)
+        # The copy is damaged because the ledger is, or because the stick did not keep it (pulled
+        # out while it was read back, failing, or holding less than it says): only the ledger's
+        # own check tells them apart, and only the first is the ledger's to restore.
+        damaged = quick_check(source, pause=pause)
+        if damaged:
+            raise DatabaseDamaged(source, damaged[0])
+        raise UserError(
+            f"备份 {target} 写入后读回出错 (U 盘已拔出或有故障), 这份备份已放弃, 旧备份保留; 台账本身完好",
+            f"the backup {target} did not read back as written (USB stick pulled out or failing): it was dropped and "
+            "the older backups kept; the ledger itself is sound",
+        )
     rotate(folder, keep, owner)
     return target
 

@@ -321,6 +321,39 @@ def test_a_damaged_database_is_never_backed_up_over_good_backups(clinic: Ledger)
     assert check_file(good).ok
 
 
+def test_a_copy_that_reads_back_damaged_from_the_stick_is_not_called_a_damaged_ledger(
+    clinic: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The copy reads back cut short from the stick (pulled out while it was checked, or a stick
+    # that holds less than it says): the doctor was told the ledger itself was damaged and to
+    # restore an older backup (losing the visits since), and the daily backup was not made at all.
+    from clinic_app.services import backup as backup_service
+    from clinic_app.services.backup import automatic_backup
+
+    caplog.clinic_app_allow_warnings = True  # type: ignore[attr-defined]  # the stick's failure is logged
+    stick = _folder(tmp_path / "usb")
+    clinic.session.set_setting("backup_keep", "1")
+    good = backup_now(clinic.session, stick, now=NOON)
+    real_copy = backup_service.backup_to
+
+    def copy_cut_short(db: sqlite3.Connection, target: Path, pause: object = None) -> Path:
+        made = real_copy(db, target)
+        if made.parent == stick:
+            with made.open("r+b") as copy:
+                copy.truncate(made.stat().st_size // 2)
+        return made
+
+    monkeypatch.setattr(backup_service, "backup_to", copy_cut_short)
+    with pytest.raises(UserError) as refused:
+        backup_now(clinic.session, stick, now=NOON + dt.timedelta(days=1))
+    assert "损坏" not in refused.value.zh and "U 盘" in refused.value.zh and "台账本身完好" in refused.value.zh, refused.value
+    assert sorted(p.name for p in stick.iterdir()) == [good.name] and check_file(good).ok  # not rotated away
+    # The daily backup goes to the data folder's own backups instead, as for a full stick.
+    clinic.session.set_setting("backup_dir", str(stick))
+    daily = automatic_backup(clinic.session, now=NOON + dt.timedelta(days=1))
+    assert daily.parent == clinic.folder / "backups" and check_file(daily).ok
+
+
 def test_a_backup_is_one_file_readable_without_wal_files_beside_it(clinic: Ledger, tmp_path: Path) -> None:
     made = backup_now(clinic.session, _folder(tmp_path / "usb"), now=NOON)
     assert check_file(made).ok
