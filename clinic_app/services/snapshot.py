@@ -85,7 +85,8 @@ class SnapshotExport:
     fingerprint: str
     missing: tuple[tuple[str, str], ...] = ()
     """(village, month) of the year not in it: a village's month with no statement imported, up to
-    the latest month imported (`missing_months`); hand the snapshot back again once they are in."""
+    the latest month imported, December once a later year's is (`missing_months`); hand the
+    snapshot back again once they are in."""
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,8 @@ def export_snapshot(session: ClinicSession, out: Path, year: int | None = None, 
 
 def missing_months(session: ClinicSession, year: int) -> tuple[tuple[str, str], ...]:
     """(village name, month) of `year` with no statement imported, for each village from its first
-    month that year (January if it sent one before) to the latest month any village's is in."""
+    month that year (January if it sent one before) to the latest month any village's is in, or to
+    December once a month of a later year is in (the year is over)."""
     sent: dict[str, set[str]] = {}
     names: dict[str, str] = {}
     for row in store.statements(session.db):
@@ -180,7 +182,8 @@ def missing_months(session: ClinicSession, year: int) -> tuple[tuple[str, str], 
     months = [m for found in sent.values() for m in found if m.startswith(f"{year:04d}-")]
     if not months:
         return ()
-    latest = int(max(months)[5:])
+    over = any(m > f"{year:04d}-12" for found in sent.values() for m in found)
+    latest = 12 if over else int(max(months)[5:])
     return tuple((names[code], month) for code in sorted(sent) for month in months_not_sent(sent[code], year, latest))
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from clinic_app.documents.statement_file import verify_statement
 from clinic_app.domain.records import Enrolment, VisitRequest
+from clinic_app.services import snapshot as sn
 from clinic_app.services import township as tw
 from clinic_app.services.session import ClinicSession
 from clinic_app.store import township as store
@@ -85,3 +86,32 @@ def test_a_december_visit_voided_in_january_sent_after_january_leaves_2026_s_cap
     finally:
         for session in (town, v01, v02):
             session.close()
+
+
+def test_the_snapshot_of_a_year_names_its_last_months_not_imported_once_a_later_year_s_are(tmp_path: Path) -> None:
+    """February 2026: V01's November and January are in, its December not (sent late).  The 2025
+    snapshot written now lacks December's fund, and its note said nothing: it looked for gaps only
+    up to the latest month of 2025 imported (November).  A month of a later year imported means the
+    year is over: its note names 2025-12.  The 2026 snapshot has nothing missing."""
+    town = b.township(tmp_path / "town")
+    v01 = b.village(tmp_path / "v01", "V01")
+    try:
+        patient = b.enrol(v01, "王一", b.resident_id(1), "V01").id
+        b.settle(v01, patient, dt.datetime(2025, 11, 10, 9))
+        november = b.statement_bytes(v01, "2025-11")
+        b.settle(v01, patient, dt.datetime(2025, 12, 10, 9))
+        b.statement_bytes(v01, "2025-12")
+        v01.save_enrolment(Enrolment(patient, 2026, designated_village="V01", designated_township=b.TOWNSHIP), today=dt.date(2025, 12, 20))
+        b.settle(v01, patient, dt.datetime(2026, 1, 10, 9))
+        january = b.statement_bytes(v01, "2026-01")
+        results = tw.import_files(
+            town, [("n.json", november), ("j.json", january)], trust=[verify_statement(november).fingerprint], today=dt.date(2026, 2, 5)
+        )
+        assert all(r.imported for r in results), [r.plan.describe() for r in results]
+        (tmp_path / "out").mkdir()
+        exported = sn.export_snapshot(town, tmp_path / "out", 2025, today=dt.date(2026, 2, 5))
+        assert exported.missing == (("V01村卫生站", "2025-12"),)
+        assert sn.export_snapshot(town, tmp_path / "out", 2026, today=dt.date(2026, 2, 5)).missing == ()
+    finally:
+        town.close()
+        v01.close()
