@@ -68,7 +68,7 @@ def acquire_lock(folder: Path) -> QLockFile | None:
     """Hold the data folder's lock file, or None when another window holds it.
 
     A lock file that cannot be made at all (a write-protected stick, a folder without the right
-    to write) is not another window: `UserError` says the folder cannot be written.
+    to write) or not written (a full disk) is not another window: `UserError` says so.
     """
     lock = QLockFile(str(folder / LOCK_NAME))
     lock.setStaleLockTime(0)  # only a dead owner's lock is stale (checked by process id)
@@ -79,6 +79,12 @@ def acquire_lock(folder: Path) -> QLockFile | None:
             f"数据文件夹 {folder} 不能写入 (只读, 或没有写入权限): 台账要记在这里, 请换一个可写的文件夹或检查权限",
             f"the data folder {folder} cannot be written (read-only, or no permission): the ledger is kept there; "
             "choose a writable folder or check its permissions",
+        )
+    if lock.error() == QLockFile.LockError.UnknownError:  # made, but its few bytes not written
+        raise UserError(
+            f"无法在数据文件夹 {folder} 中写入锁文件 {LOCK_NAME}, 磁盘可能已满: 请清理磁盘 (删除不用的文件) 后再打开",
+            f"cannot write the lock file {LOCK_NAME} in the data folder {folder}; the disk may be full: "
+            "free some space (delete files you do not need) and open the app again",
         )
     return None
 

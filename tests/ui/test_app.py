@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import logging
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -557,6 +558,23 @@ def test_a_write_protected_data_folder_is_said_to_be_read_only_not_open_elsewher
     err = capsys.readouterr().err
     assert "cannot be written" in err and "another window" not in err
     assert not any("\u4e00" <= c <= "\u9fff" for c in err)  # --lang en: English only
+
+
+def test_a_full_data_disk_is_said_to_be_full_not_open_elsewhere(qtbot, data_folder, monkeypatch, caplog, capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # The PC's disk full at start: the lock file was made but its few bytes could not be written
+    # (QLockFile's UnknownError), which read "already open in another window" (seen in a real window).
+    from tests.store.media import fill_up, small_disk
+
+    caplog.clinic_app_allow_warnings = True  # the refusal is logged at ERROR
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    with small_disk(tmp_path / "disk", "64m") as disk:
+        shutil.copytree(data_folder, disk / "data")
+        fill_up(disk)
+        assert app_module.run_app(data_dir=disk / "data", language="zh") == 1
+    err = capsys.readouterr().err
+    assert "磁盘" in err and "已满" in err and "另一个窗口" not in err, err
 
 
 def _loaded_at_start(data_folder: Path) -> dict[str, object]:
