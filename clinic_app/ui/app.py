@@ -543,6 +543,8 @@ class BackupScheduler(QObject):
             made = backup_if_due(session, now, pause)
             return made, _instead_of(session, made)
 
+        # One made nowhere (the stick out and this disk full) is said by the message bar, as any
+        # `UserError` no callback takes: the day has no backup until it is fixed.
         self.context.run(work, self._checked, exclusive=True)
 
     def _checked(self, result: tuple[Path | None, Path | None]) -> None:
@@ -573,7 +575,8 @@ def _instead_of(session: ClinicSession, made: Path | None) -> Path | None:
 def backup_if_due(
     session: ClinicSession, now: dt.datetime | None = None, pause: Callable[[], None] | None = None
 ) -> Path | None:
-    """The daily backup if none was made today; a failure is logged (the app goes on).
+    """The daily backup if none was made today; a failure is logged and raised, for the window to
+    say (the app goes on: `BackupScheduler` leaves it to the message bar).
 
     `pause` (the worker's `let_others_run`) is called between the steps of the copy.
     """
@@ -584,7 +587,7 @@ def backup_if_due(
         return backup_service.backup_if_due(session, now=now, pause=pause)
     except UserError as error:
         log.warning("daily backup not made: %s", error.message("en"))
-        return None
+        raise
 
 
 def backup_on_exit(session: ClinicSession, now: dt.datetime | None = None) -> Path | None:

@@ -230,6 +230,28 @@ def test_a_backup_that_could_not_go_to_the_backup_stick_is_said_in_the_window(qt
     scheduler.stop()
 
 
+def test_a_daily_backup_made_nowhere_is_said_in_the_window(qtbot, data_folder, worker, tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
+    # The stick left at home and the PC's own disk too full for the copy: no backup at all that
+    # day, and only the log said so (seen in a real window: nothing on screen).
+    from tests.store.media import fill_up, small_disk
+
+    caplog.clinic_app_allow_warnings = True  # the failure is logged too
+    with small_disk(tmp_path / "disk", "16m") as disk:
+        shutil.copytree(data_folder, disk / "data")
+        with ClinicSession(disk / "data") as session:
+            session.set_setting("backup_dir", str(tmp_path / "usb"))
+            fill_up(disk)
+            context = AppContext(session, worker, "zh", clock=lambda: NOW)
+            said: list[str] = []
+            context.error_reported.connect(said.append)
+            scheduler = app_module.BackupScheduler(context)
+            with qtbot.waitSignal(context.error_reported, timeout=10000):
+                scheduler.tick()
+            scheduler.stop()
+            assert list((disk / "data" / "backups").iterdir()) == []
+    assert len(said) == 1 and "磁盘空间已满" in said[0] and "备份" in said[0], said
+
+
 def test_a_backup_in_its_own_folder_is_not_mentioned(qtbot, session, worker) -> None:  # type: ignore[no-untyped-def]
     context = AppContext(session, worker, "en", clock=lambda: NOW)
     said: list[str] = []
