@@ -121,6 +121,7 @@ EN = {
         "Settled {receipt}: total {total}, fund {fund}, patient {patient}",
     "已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元":
         "Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}",
+    " (计入 {year} 年度)": " (counted in {year})",
     "总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})":
         "Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})",
     "作废 {receipt}": "Void {receipt}", "作废原因": "Reason", "请填写作废原因": "Enter the reason for voiding",

@@ -1542,37 +1542,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>NewbornPayBackDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="962" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="966" />
         <source>新生儿补报 {receipt}</source>
         <translation>Pay back newborn's visit {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="968" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="972" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="973" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="977" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="974" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="978" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="975" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="979" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="978" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="982" />
         <source>出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付, 参保后本机构尚未登记参保时按未参保结算的也一样: 这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分按原付款方式退回 ({method}), 并打印新收据。</source>
         <translation>A newborn enrolled within 6 months of birth has the outpatient costs from birth to the enrolment paid by the fund, and so have those settled as not enrolled after it, before the enrolment was recorded here: this visit is reversed and settled again as of its day, the fund's share goes back the way it was paid ({method}) and a new receipt is printed.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="988" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="992" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1593,42 +1593,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1000" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1004" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1003" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1007" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1009" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1013" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1015" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1019" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1018" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1022" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1034" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1038" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1039" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1043" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1040" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1044" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -2234,22 +2234,22 @@ This clinic's key fingerprint (the township checks it):
         <translation>No referral (none recorded for this patient)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="877" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="881" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="882" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="886" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="887" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="891" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="892" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="896" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -3399,27 +3399,32 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="900" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="901" />
         <source>已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元</source>
         <translation>Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="908" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="906" />
+        <source> (计入 {year} 年度)</source>
+        <translation> (counted in {year})</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="912" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="933" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="937" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="939" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="943" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="929" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="933" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>
@@ -3427,42 +3432,42 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="925" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="929" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="931" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="935" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="936" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="940" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="937" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="941" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="938" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="942" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="939" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="943" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="945" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="949" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="948" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="952" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
