@@ -1705,8 +1705,9 @@ class _Review:
         if any(_deductible_counted(p, facility) for p in applied):
             return  # the deductible paid before, by level, is the village's ledger's alone (not in the file)
         entry = self.roster.get(visit["certno"])
-        # What the village's file applied (its reasons), to say when the roster is why the amounts differ.
-        file_designated = not codes & {"not_designated", "reform_signed_elsewhere"}
+        # What the village's file applied (its reasons), to say when the roster is why the amounts differ;
+        # a referral or emergency route is how the village pays a person not designated there.
+        file_designated = not codes & {"not_designated", "reform_signed_elsewhere", "referral_route", "emergency_route"}
         if entry is not None:
             signed = entry.family_doctor_signed and entry.year == day.year
             designated = entry.designated_village == self.code or (

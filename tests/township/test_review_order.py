@@ -120,6 +120,37 @@ def _two_villages_one_person(tmp_path: Path):  # type: ignore[no-untyped-def]
     return town, files
 
 
+def test_an_emergency_where_not_designated_is_not_taken_for_a_roster_difference(tmp_path: Path) -> None:
+    """王一 is designated at V01 on the roster and at both villages; V01 pays 70.00 on 10 March, V02
+    an emergency (急救, paid where not designated) of 280.00 on 12 March, where 230.00 was left.
+    The flag on V02's visit went on: the roster has 王一 at V01, "the village's file designated
+    there: check which enrolment is right"; but the file's emergency route is how V02 paid a person
+    not designated there, as the roster has it.  Nothing to check in the enrolment: the flag says
+    the amounts and the use before, as for any other visit."""
+    town = b.township(tmp_path / "town")
+    b.enrol(town, "王一", b.resident_id(1), "V01")
+    v01, v02 = b.village(tmp_path / "v01", "V01"), b.village(tmp_path / "v02", "V02")
+    p1 = b.enrol(v01, "王一", b.resident_id(1), "V01").id
+    p2 = b.enrol(v02, "王一", b.resident_id(1), "V01").id
+    b.settle(v01, p1, dt.datetime(2025, 3, 10, 10), LATER_DRUG)
+    v02.settle(VisitRequest(p2, v02.operators()[0].id, (b.line(EMERGENCY_DRUG),), dt.datetime(2025, 3, 12, 10), emergency=True))
+    files = [("V01.json", b.statement_bytes(v01)), ("V02.json", b.statement_bytes(v02))]
+    v01.close()
+    v02.close()
+    try:
+        results = tw.import_files(town, files, trust=[verify_statement(raw).fingerprint for _, raw in files])
+        assert all(r.imported for r in results), [r.plan.describe() for r in results]
+        assert _usage_flags(town) == [
+            ("V02S000000001", tw.FLAG_ADJUDICATION_DIFF,
+             "the village's file and the township's re-adjudication differ: fund paid 280.00 in the file, 230.00 re-adjudicated "
+             "(fund used this year before the visit: 70.00)"),
+            ("V02S000000001", tw.FLAG_ANNUAL_CAP_EXCEEDED,
+             "fund used this year at the villages and the township's own desk 350.00 exceeds the annual cap 300.00"),
+        ]
+    finally:
+        town.close()
+
+
 def _usage_flags(town) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
     return sorted(
         (f.setl_id, f.code, tw.flag_detail(f.code, f.detail, "en"))
