@@ -548,6 +548,7 @@ def restore(folder: Path, backup: Path, now: dt.datetime | None = None, other_cl
         check_owner(folder_clinic(folder), backup)
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     saved: Path | None = None
+    moved = False
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if live.exists():
@@ -557,6 +558,7 @@ def restore(folder: Path, backup: Path, now: dt.datetime | None = None, other_cl
                 # over a damaged file would fail on its damaged pages).
                 saved.parent.mkdir(parents=True, exist_ok=True)
                 live.replace(saved)
+                moved = True
                 for suffix in ("-wal", "-shm"):
                     side = Path(str(live) + suffix)
                     if side.exists():
@@ -575,6 +577,8 @@ def restore(folder: Path, backup: Path, now: dt.datetime | None = None, other_cl
         # The backup passed its check and then read back otherwise: cut short or changed on the
         # stick since (pulled out while it was read, a failing stick).
         if isinstance(exc, UserError) and backup.is_file() and not quick_check(backup):
+            if moved:  # the file the copy began is no ledger: the one moved aside goes back
+                _put_back(saved, live)
             raise  # the data folder's problem (busy, full), said as such
         after = None
     if after is None or not after.ok:

@@ -372,6 +372,33 @@ def test_restore_over_a_damaged_database_keeps_the_damaged_file_aside(clinic: Le
     assert check_file(live).ok and _entries(clinic.folder) == 3
 
 
+def test_a_restore_over_a_damaged_database_that_the_full_disk_stops_leaves_the_folder_as_it_was(
+    clinic: Ledger, tmp_path: Path
+) -> None:
+    # The damaged file was moved aside, then the copy of the backup did not fit: the data folder was
+    # left with a new, empty clinic.sqlite (the next start: the first-run wizard, a new ledger)
+    # and the ledger in backups/, while the doctor read only 磁盘空间已满.
+    from tests.store.media import fill_up
+
+    backup = backup_now(clinic.session, _folder(tmp_path / "b"), now=NOON)
+    clinic.session.close()
+    with small_disk(tmp_path / "disk", "4m") as disk:
+        shutil.copytree(clinic.folder, disk / "data")
+        live = disk / "data" / DB_NAME
+        damage_root_page(live)
+        damaged = _digest(live)
+        filler = fill_up(disk)
+        with pytest.raises(UserError, match="磁盘空间已满"):
+            restore(disk / "data", backup, now=NOON)
+        assert _digest(live) == damaged and not check_file(live).ok
+        assert list((disk / "data" / "backups").glob("before-restore-*")) == []
+        # Room again: the same restore goes through.
+        filler.unlink()
+        result = restore(disk / "data", backup, now=NOON)
+        assert result.previous_saved_to is not None and _digest(result.previous_saved_to) == damaged
+        assert check_file(live).ok
+
+
 def test_check_says_the_chain_was_not_checked_when_the_pages_are_damaged(clinic: Ledger) -> None:
     clinic.session.close()
     damage_root_page(clinic.folder / DB_NAME)
