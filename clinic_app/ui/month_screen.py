@@ -186,7 +186,9 @@ class MonthScreen(QWidget):
         self.month.currentTextChanged.connect(lambda _text: self.load_totals())
         self._stale = True
         """The totals need (re)loading; done when the screen shows, not at start-up."""
-        self._months_listed = False
+        self._listed_in: str | None = None
+        """The month (YYYY-MM) the list was made in: shown in a later one (the app left open over the
+        month's end), it is made again."""
         self.month_note = FieldNote()
         self.figures: dict[str, QLabel] = {}
         figures = QFormLayout()
@@ -345,10 +347,11 @@ class MonthScreen(QWidget):
         self.context.run(lambda: statements.ledger_start(session), self._list_months)
 
     def _list_months(self, start: dt.date | None) -> None:
-        """Fill the month list; last month is chosen the first time (the month chosen or typed since stays)."""
+        """Fill the month list; last month is chosen the first time and in a month after the list's
+        (the month chosen or typed since stays within the month)."""
         today = self.context.today()
         this_month = f"{today:%Y-%m}"
-        typed = self.month.currentText() if self._months_listed else ""
+        typed = self.month.currentText() if self._listed_in == this_month else ""
         with QSignalBlocker(self.month):
             self.month.clear()
             for month in recent_months(today, start):
@@ -366,7 +369,7 @@ class MonthScreen(QWidget):
         # (the editable combo's size hint did not grow with its items).
         widest = max(self.month.fontMetrics().horizontalAdvance(self.month.itemText(i)) for i in range(self.month.count()))
         self.month.setMinimumWidth(max(140, widest + 48))
-        self._months_listed = True
+        self._listed_in = this_month
         self.load_totals()
 
     def chosen_month(self) -> str:
@@ -377,7 +380,7 @@ class MonthScreen(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._stale:
+        if self._stale or self._listed_in != f"{self.context.today():%Y-%m}":
             self.load_months()
 
     def load_totals(self) -> None:

@@ -354,3 +354,27 @@ def test_a_file_that_is_not_a_snapshot_is_refused_at_the_button(qtbot, screen, s
         screen.import_snapshot(bad)
     assert done.args[0] == screen.snapshot_note.text() and not screen.snapshot_note.isHidden()
     assert "乡镇计算于" not in screen.snapshot_status.text()
+
+
+def test_the_month_list_turns_with_the_month_while_the_app_stays_open(qtbot, session, worker, february, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """月结 listed on 31 December, the app left open: on 2 January the list was still December's
+    (2026-12 marked 本月, 未结束, no 2027-01) with November chosen, the month to export then.  Shown
+    in a later month it lists again, with last month (December) chosen."""
+    monkeypatch.setattr(month_screen, "MEDIA_ROOTS", ())
+    clock = [dt.datetime(2026, 12, 31, 22, 0)]
+    patient = session.find_patients(ZHANG_ID)[0]
+    lines = (session.line_from_catalog("ZL0001", "1"),)
+    session.settle(VisitRequest(patient.id, session.operators()[0].id, lines, dt.datetime(2026, 12, 31, 21, 0)))
+    context = AppContext(session, worker, "zh", clock=lambda: clock[0])
+    shown = MonthScreen(context)
+    qtbot.addWidget(shown)
+    show_totals(qtbot, shown)
+    assert [shown.month.itemText(i) for i in range(2)] == ["2026-12 (本月, 未结束)", "2026-11"]
+    assert shown.month.currentText() == "2026-11"
+    shown.hide()
+    clock[0] = dt.datetime(2027, 1, 2, 8, 30)
+    december = show_totals(qtbot, shown)
+    assert (december.month, december.visits) == ("2026-12", 1)
+    assert [shown.month.itemText(i) for i in range(2)] == ["2027-01 (本月, 未结束)", "2026-12"]
+    assert shown.month.currentText() == "2026-12"
+    wait_idle(qtbot, worker)
