@@ -1647,7 +1647,7 @@ class _Review:
                         after = fund_year + fen
                         if cap is not None and after > cap.fen:
                             flagged_cap.add(pool)
-                            self.add(v, FLAG_ANNUAL_CAP_EXCEEDED, fund_year=str(Money(after)), cap=str(cap))
+                            self.add(v, FLAG_ANNUAL_CAP_EXCEEDED, fund_year=str(Money(after)), cap=str(cap), **_counted_in(v))
 
     def _annual_cap(self, v: _ParsedVisit, requested: str, pool: str) -> Money | None:
         """The annual cap of the visit's policy, or for the employee part of a layered line, of the
@@ -1811,7 +1811,7 @@ class _Review:
                 )
             return
         if differ:
-            used: dict[str, str] = {}
+            used: dict[str, str] = _counted_in(v)
             if employee_pool is None or layered:
                 used["used_before"] = str(Money(fund_year))
                 # The day's use too when there was some: a daily cap reached at another facility
@@ -1828,6 +1828,14 @@ class _Review:
                 used["roster"] = f"{entry.year} {entry.designated_village or '-'} {entry.designated_township or '-'}"
                 used["file_designated"] = "1" if file_designated else "0"
             self.add(v, FLAG_ADJUDICATION_DIFF, differ=differ, **used)
+
+
+def _counted_in(v: _ParsedVisit) -> dict[str, str]:
+    """{'year': ...} when the visit's fund counts in another year than it was settled in (a newborn's
+    pay-back of a visit of the year before, `_service_days`): its usage flags name that year, where
+    'this year' would read as the settlement's."""
+    year = v.service_date[:4]
+    return {} if year == v.visit["setl_time"][:4] else {"year": year}
 
 
 def _out_of_area_said(reasons: Sequence[Mapping[str, Any]]) -> int:
@@ -1967,27 +1975,28 @@ def _adjudication_diff(p: Mapping[str, Any], en: bool) -> str:
         )
     day_en = f", that day before the visit: {p['used_day']}" if "used_day" in p else ""
     day_zh = f", 当日已用统筹 {p['used_day']} 元" if "used_day" in p else ""
+    year_en, year_zh = (f"in {p['year']}", f" {p['year']} 年") if "year" in p else ("this year", "本年")
     if en:
         parts = [f"{_field(name, en)} {mine} in the file, {town} re-adjudicated" for name, mine, town in p["differ"]]
         if "used_employee" not in p:
-            used = f"fund used this year before the visit: {p['used_before']}{day_en}"
+            used = f"fund used {year_en} before the visit: {p['used_before']}{day_en}"
         elif "used_before" in p:  # a signed employee's layered visit: the reform's counter, then the employee's
             used = (
-                f"fund used this year before the visit: {p['used_before']} of the residents' fund{day_en}, "
+                f"fund used {year_en} before the visit: {p['used_before']} of the residents' fund{day_en}, "
                 f"{p['used_employee']} of the employee fund"
             )
         else:
-            used = f"employee fund used this year before the visit: {p['used_employee']}"
+            used = f"employee fund used {year_en} before the visit: {p['used_employee']}"
         if "used_out_of_area" in p:
             used += f", of it out of the city: {p['used_out_of_area']}"
         return "the village's file and the township's re-adjudication differ: " + "; ".join(parts) + f" ({used})" + _roster_said(p, en)
     parts = [f"{_field(name, en)}: 文件 {mine} 元, 复核 {town} 元" for name, mine, town in p["differ"]]
     if "used_employee" not in p:
-        used = f"本次就诊前本年已用统筹 {p['used_before']} 元{day_zh}"
+        used = f"本次就诊前{year_zh}已用统筹 {p['used_before']} 元{day_zh}"
     elif "used_before" in p:
-        used = f"本次就诊前本年已用居民统筹 {p['used_before']} 元{day_zh}, 职工统筹 {p['used_employee']} 元"
+        used = f"本次就诊前{year_zh}已用居民统筹 {p['used_before']} 元{day_zh}, 职工统筹 {p['used_employee']} 元"
     else:
-        used = f"本次就诊前本年已用职工统筹 {p['used_employee']} 元"
+        used = f"本次就诊前{year_zh}已用职工统筹 {p['used_employee']} 元"
     if "used_out_of_area" in p:
         used += f", 其中市外就医 {p['used_out_of_area']} 元"
     return "村卫生室文件与乡镇复核结果不一致: " + "; ".join(parts) + f" ({used})" + _roster_said(p, en)
@@ -2078,8 +2087,9 @@ _DETAILS: dict[str, Any] = {
         if en else f"医疗费 {p['cost']} 元, 超过本月乡镇中位数 {p['median']} 元的 {p['factor']} 倍"
     ),
     FLAG_ANNUAL_CAP_EXCEEDED: lambda p, en: (
-        f"fund used this year at the villages and the township's own desk {p['fund_year']} exceeds the annual cap {p['cap']}"
-        if en else f"本年各村及本院统筹累计 {p['fund_year']} 元, 超过年度限额 {p['cap']} 元"
+        f"fund used {'in ' + p['year'] if 'year' in p else 'this year'} at the villages and the township's own desk "
+        f"{p['fund_year']} exceeds the annual cap {p['cap']}"
+        if en else f"{p['year'] + ' 年' if 'year' in p else '本年'}各村及本院统筹累计 {p['fund_year']} 元, 超过年度限额 {p['cap']} 元"
     ),
     FLAG_ADJUDICATION_DIFF: _adjudication_diff,
     FLAG_CLINIC_NAME: lambda p, en: (

@@ -151,9 +151,20 @@ def test_a_pay_back_over_the_cap_left_after_another_month_s_is_flagged(tmp_path:
         assert all(r.imported for r in tw.import_files(town, files[:2], trust=[sf.verify_statement(december).fingerprint]))
         results = tw.import_files(town, files[2:])
         assert all(r.imported for r in results), [r.plan.describe() for r in results]
-        flags = {f.code: tw.flag_detail(f.code, f.detail, "en") for f in store.review_flags(town.db, store.FlagFilter())}
-        assert flags[tw.FLAG_ANNUAL_CAP_EXCEEDED].startswith("fund used this year at the villages and the township's own desk 315.00"), flags
-        assert "fund paid 140.00 in the file, 125.00 re-adjudicated" in flags[tw.FLAG_ADJUDICATION_DIFF], flags
+        flags = {f.code: f.detail for f in store.review_flags(town.db, store.FlagFilter()) if f.month == "2026-02"}
+        # Settled in 2026, counted in 2025: the flags name the year ('this year' read as 2026's).
+        said = {(code, language): tw.flag_detail(code, detail, language) for code, detail in flags.items() for language in ("en", "zh")}
+        assert said[(tw.FLAG_ANNUAL_CAP_EXCEEDED, "en")] == (
+            "fund used in 2025 at the villages and the township's own desk 315.00 exceeds the annual cap 300.00"
+        ), said
+        assert said[(tw.FLAG_ANNUAL_CAP_EXCEEDED, "zh")] == "2025 年各村及本院统筹累计 315.00 元, 超过年度限额 300.00 元", said
+        assert said[(tw.FLAG_ADJUDICATION_DIFF, "en")] == (
+            "the village's file and the township's re-adjudication differ: fund paid 140.00 in the file, 125.00 re-adjudicated "
+            "(fund used in 2025 before the visit: 175.00)"
+        ), said
+        assert said[(tw.FLAG_ADJUDICATION_DIFF, "zh")] == (
+            "村卫生室文件与乡镇复核结果不一致: 统筹支付: 文件 140.00 元, 复核 125.00 元 (本次就诊前 2025 年已用统筹 175.00 元)"
+        ), said
     finally:
         village.close()
         town.close()
@@ -512,9 +523,7 @@ def test_a_pay_back_moved_to_the_visit_s_day_is_flagged_over_that_year_s_cap(tmp
             assert flagged() == {}
         assert all(r.imported for r in tw.import_files(town, files[2:]))
         flags = flagged()
-        assert flags.get(tw.FLAG_ANNUAL_CAP_EXCEEDED, "").startswith(
-            "fund used this year at the villages and the township's own desk 315.00"
-        ), flags
+        assert flags.get(tw.FLAG_ANNUAL_CAP_EXCEEDED, "").startswith("fund used in 2025 at the villages and the township's own desk 315.00"), flags
         assert "fund paid 140.00 in the file, 125.00 re-adjudicated" in flags.get(tw.FLAG_ADJUDICATION_DIFF, ""), flags
     finally:
         village.close()
