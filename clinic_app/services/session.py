@@ -21,7 +21,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from clinic_app.documents.reasons import FACILITY_NAMES, render
-from clinic_app.domain.copay import adjudicate_visit, coverage_start
+from clinic_app.domain.copay import NEWBORN_MONTHS, add_months, adjudicate_visit, coverage_start
 from clinic_app.domain.identity import (
     InvalidResidentId,
     parse_resident_id,
@@ -675,7 +675,7 @@ class ClinicSession:
                 out_of_area=request.out_of_area,
                 family_doctor_signed=signed,
                 birth_date=patient.birth_date,
-                enrolled_on=enrolment.enrolled_on if enrolment else None,
+                enrolled_on=self._first_enrolled_on(patient, enrolment),
                 insured=enrolment.insured if enrolment else True,
             ),
             usage=self._usage(conn, patient, policy_id, day, facility, layered),
@@ -684,6 +684,23 @@ class ClinicSession:
             ),
         )
         return draft, patient
+
+    def _first_enrolled_on(self, patient: PatientRecord, enrolment: Enrolment | None) -> dt.date | None:
+        """The enrolment date the newborn rule reads (`coverage_start`): that of the first enrolment
+        that insured the person.  A baby's enrolment of a later year renews it and says nothing of
+        how soon after the birth the baby was enrolled: 2027's, dated 1 January, of a baby born in
+        May 2026 and enrolled in June read as a newborn's enrolled 8 months after birth, not covered
+        until February.  Looked up only where the rule could apply (enrolled in the first year of life)."""
+        if enrolment is None or enrolment.enrolled_on is None:
+            return None
+        born = patient.birth_date
+        if born is None or enrolment.enrolled_on >= add_months(born, NEWBORN_MONTHS):
+            return enrolment.enrolled_on
+        first = next(
+            (e for e in ledger.enrolments(self.db, patient.id) if e.insured and e.enrolled_on is not None and e.year <= enrolment.year),
+            enrolment,
+        )
+        return first.enrolled_on
 
     def preview(self, request: VisitRequest) -> Adjudication:
         """Adjudicate a draft against the ledger as it stands; nothing is written.

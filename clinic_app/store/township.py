@@ -622,12 +622,16 @@ class RosterEntry:
     designated_township: str
     family_doctor_signed: bool
     enrolled_on: str | None
+    """Of the first enrolment that insured the person, which the newborn rule reads: a baby's
+    enrolment of a later year renews it (`ClinicSession._first_enrolled_on`)."""
     insured: bool = True
 
 
 def roster(db: DbOrConn, id_numbers: Sequence[str], year: int) -> dict[str, RosterEntry]:
-    """The latest enrolment up to `year` of each person the township has registered."""
+    """The latest enrolment up to `year` of each person the township has registered, with the
+    date of the first that insured them."""
     found: dict[str, RosterEntry] = {}
+    first: dict[str, str] = {}
     for chunk in _chunks(sorted(set(id_numbers))):
         rows = db.execute(
             f"""SELECT p.id_number, e.year, e.designated_village, e.designated_township,
@@ -637,8 +641,10 @@ def roster(db: DbOrConn, id_numbers: Sequence[str], year: int) -> dict[str, Rost
                 ORDER BY e.year""",
             (*chunk, year),
         ).fetchall()
-        for r in rows:  # ascending years: the latest wins
-            found[r[0]] = RosterEntry(r[0], int(r[1]), r[2], r[3], bool(r[4]), r[5], bool(r[6]))
+        for r in rows:  # ascending years: the latest wins, the first insured one's date stays
+            if r[6] and r[5]:
+                first.setdefault(r[0], r[5])
+            found[r[0]] = RosterEntry(r[0], int(r[1]), r[2], r[3], bool(r[4]), first.get(r[0], r[5]), bool(r[6]))
     return found
 
 
@@ -679,16 +685,16 @@ def flags_of(db: DbOrConn, clinic_code: str, setl_ids: Sequence[str], code: str)
     return found
 
 
-def flags_of_people(db: DbOrConn, certnos: Sequence[str], codes: Sequence[str]) -> list[tuple[int, str, str]]:
-    """(statement, setl_id, code) of the flags `codes` on the settlements of the people `certnos`."""
-    found: list[tuple[int, str, str]] = []
+def flags_of_people(db: DbOrConn, certnos: Sequence[str], codes: Sequence[str]) -> list[tuple[int, str, str, str]]:
+    """(statement, setl_id, code, detail) of the flags `codes` on the settlements of the people `certnos`."""
+    found: list[tuple[int, str, str, str]] = []
     for chunk in _chunks(list(certnos)):
         rows = db.execute(
-            f"""SELECT statement_id, setl_id, code FROM review_flags
+            f"""SELECT statement_id, setl_id, code, detail FROM review_flags
                 WHERE certno IN ({', '.join('?' * len(chunk))}) AND code IN ({', '.join('?' * len(codes))})""",
             (*chunk, *codes),
         ).fetchall()
-        found += [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+        found += [(int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]
     return found
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from clinic_app.domain.money import Money
-from clinic_app.domain.records import Enrolment
+from clinic_app.domain.records import Enrolment, VisitRequest
 from tests.store.template import TOWNSHIP, VILLAGE, Ledger, opened
 
 M = Money.parse
@@ -118,3 +118,32 @@ def test_a_december_outside_receipt_paid_back_in_january_counts_in_december_s_ye
         assert paid.entry.receipt_no.endswith("-2027-000001") and paid.entry.time.date() == dt.date(2027, 1, 4)
         assert session.usage_card(who, dt.date(2026, 12, 31)).fund_year == M("300.00")
         assert session.usage_card(who, dt.date(2027, 1, 4)).fund_year == M("0.00")
+
+
+def test_a_baby_s_next_year_enrolment_is_a_renewal_not_a_late_newborn_enrolment(tmp_path: Path) -> None:
+    # Shaoguan: a newborn enrolled within 6 months of birth is covered from birth; enrolled later,
+    # from the month after the enrolment.  That is about the baby's first enrolment.  Born
+    # 2026-05-10, enrolled 2026-06-01: covered.  Its 2027 enrolment, entered on 2 January with the
+    # form's date (2027-01-01, under a year after the birth and over 6 months), was taken for a
+    # late newborn's: not covered until 1 February, the January visit paid nothing.
+    from clinic_app.services.demo import resident_id
+    from clinic_app.services.session import PatientInput
+    from tests.store.template import line
+
+    with opened(tmp_path, "shaoguan-resident-2023", False) as lg:
+        session = lg.session
+        born = dt.date(2026, 5, 10)
+        baby = session.add_patient(PatientInput(name="测试宝宝", id_number=resident_id("440203", born, 501)))
+        places = {"designated_village": VILLAGE, "designated_township": TOWNSHIP}
+        session.save_enrolment(Enrolment(baby.id, 2026, enrolled_on=dt.date(2026, 6, 1), **places), dt.date(2026, 6, 1))  # type: ignore[arg-type]
+        drug = line("小儿止咳糖浆", "10.00")
+        december = session.settle(VisitRequest(baby.id, lg.operator, (drug,), dt.datetime(2026, 12, 30, 10, 0)))
+        assert december.adjudication.fund == M("7.00")
+        session.save_enrolment(Enrolment(baby.id, 2027, enrolled_on=dt.date(2027, 1, 1), **places), dt.date(2027, 1, 2))  # type: ignore[arg-type]
+        january = session.settle(VisitRequest(baby.id, lg.operator, (drug,), dt.datetime(2027, 1, 5, 10, 0)))
+        assert january.adjudication.fund == M("7.00"), [r.code for r in january.adjudication.reasons]
+        # A baby first enrolled late (born 2026-03-01, enrolled 2027-01-08 for 2027): from February.
+        late = session.add_patient(PatientInput(name="测试晚宝", id_number=resident_id("440203", dt.date(2026, 3, 1), 502)))
+        session.save_enrolment(Enrolment(late.id, 2027, enrolled_on=dt.date(2027, 1, 8), **places), dt.date(2027, 1, 8))  # type: ignore[arg-type]
+        refused = session.preview(VisitRequest(late.id, lg.operator, (drug,), dt.datetime(2027, 1, 9, 10, 0)))
+        assert refused.fund == M("0.00")
