@@ -1212,8 +1212,15 @@ def _write(
     )
     unknown = store.flags_of(conn, code, sorted(pay_backs), FLAG_PAY_BACK_UNKNOWN)
     store.delete_undecided_flags(conn, [(s, setl_id, FLAG_PAY_BACK_UNKNOWN) for s, setl_id, _ in unknown])
+    # So are the flags of the day they were counted on before (`_same_day`: 分解就诊, 同日在两个村就诊,
+    # 重复收费 of the same items; a visit's 重复收费 of another kind leaves its key alone).
     people = sorted({v.visit["certno"] for v in parsed if v.visit["setl_id"] in named})
-    _withdraw(conn, book, own, pending, store.flags_of_people(conn, people, sorted(_USAGE_FLAGS)))
+    theirs = store.flags_of_people(conn, people, sorted({*_USAGE_FLAGS, *_DAY_FLAGS}))
+    other = {
+        (s, setl_id, code) for s, setl_id, code, detail in theirs
+        if code == FLAG_DUPLICATE_CHARGE and "same_items_as" not in json.loads(detail)
+    }
+    _withdraw(conn, book, own, pending, {(s, setl_id, code) for s, setl_id, code, _ in theirs} - other)
     # A newborn's visit imported before, whose flag says the family is owed what the fund did not
     # pay (`_owed_unenrolled`), is paid back here: that flag is withdrawn (not one decided on).
     here = {v["setl_id"] for v in visits}
@@ -1226,6 +1233,8 @@ def _write(
 
 
 _USAGE_FLAGS = frozenset({FLAG_ANNUAL_CAP_EXCEEDED, FLAG_ADJUDICATION_DIFF})
+_DAY_FLAGS = frozenset({FLAG_SPLIT_VISIT, FLAG_SAME_DAY_TWO_VILLAGES, FLAG_DUPLICATE_CHARGE})
+"""The flags `_Review._same_day` raises: of the day a visit counts on."""
 
 
 def _recheck_later(
@@ -1329,9 +1338,9 @@ def _withdraw(
     pending: Sequence[_Pending],
     raised: Collection[tuple[int, str, str]],
 ) -> list[tuple[int, str, str]]:
-    """Of the usage flags `raised` (statement, setl_id, code), those that do not arise again with
-    what the database holds and `pending` counted, deleted; one a decision was made on stays.
-    Those deleted."""
+    """Of the usage and same-day flags `raised` (statement, setl_id, code), those that do not arise
+    again with what the database holds and `pending` counted, deleted; one a decision was made on
+    stays.  Those deleted."""
     gone: list[tuple[int, str, str]] = []
     for statement_id in sorted({s for s, _, _ in raised}):
         try:
@@ -1341,6 +1350,7 @@ def _withdraw(
         visits = verified.body["visits"]
         parsed = _parse_visits(book, visits, _earlier(conn, verified.clinic_code, visits, pending))
         review = _Review(conn, book, own, verified, parsed, pending, skip=[statement_id])
+        review._same_day()
         review._usage()
         stand = {(flag[0], flag[2]) for flag in review.out}
         gone += [key for key in sorted(raised) if key[0] == statement_id and key[1:] not in stand]

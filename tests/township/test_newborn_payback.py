@@ -528,3 +528,48 @@ def test_a_pay_back_moved_to_the_visit_s_day_is_flagged_over_that_year_s_cap(tmp
     finally:
         village.close()
         town.close()
+
+
+@pytest.mark.parametrize("december_late", [False, True])
+def test_pay_backs_moved_to_their_visits_days_are_not_split_visits_of_the_day_they_were_paid(tmp_path: Path, december_late: bool) -> None:
+    """The baby's visits of 12-20 and 12-24 (the same items) are paid back on 2026-01-21 at 08:00, and
+    the baby is seen again at 08:15.  January imported before December counts the two pay-backs on
+    01-21 (what they name is not in yet): three settlements that day, the second and third flagged
+    分解就诊 and the second pay-back 重复收费 (the same items as the first).  December's import moves them to 12-20 and 12-24;
+    those flags stayed, where importing December first raises none.  They are withdrawn."""
+    village = b.village(tmp_path / "v01", "V01")
+    town = b.township(tmp_path / "town")
+    try:
+        operator = village.operators()[0].id
+        baby = village.add_patient(PatientInput(name="新生儿", id_number=b.resident_id(7, BABY_BORN))).id
+        first = b.settle(village, baby, dt.datetime(2025, 12, 20, 9, 0), b.CONSULTATION, b.AMOXICILLIN)
+        second = b.settle(village, baby, dt.datetime(2025, 12, 24, 9, 0), b.CONSULTATION, b.AMOXICILLIN)
+        december = b.statement_bytes(village, "2025-12")
+        village.save_enrolment(
+            Enrolment(baby, 2026, designated_village="V01", designated_township=b.TOWNSHIP, enrolled_on=dt.date(2026, 1, 10)),
+            today=dt.date(2026, 1, 10),
+        )
+        village.newborn_pay_back(first, operator, dt.datetime(2026, 1, 21, 8, 0))
+        village.newborn_pay_back(second, operator, dt.datetime(2026, 1, 21, 8, 0))
+        b.settle(village, baby, dt.datetime(2026, 1, 21, 8, 15), b.CONSULTATION, b.NIFEDIPINE)
+        january = b.statement_bytes(village, "2026-01")
+        files = [("d.json", december), ("j.json", january)]
+        if december_late:
+            files.reverse()
+        assert all(r.imported for r in tw.import_files(town, files[:1], trust=[sf.verify_statement(december).fingerprint]))
+        day_flags = (tw.FLAG_SPLIT_VISIT, tw.FLAG_DUPLICATE_CHARGE)
+
+        def flagged() -> list[tuple[str, str]]:
+            return sorted((f.setl_id, f.code) for f in store.review_flags(town.db, store.FlagFilter()) if f.code in day_flags)
+
+        if december_late:
+            assert flagged() == [
+                ("V01S000000006", tw.FLAG_DUPLICATE_CHARGE),
+                ("V01S000000006", tw.FLAG_SPLIT_VISIT),
+                ("V01S000000007", tw.FLAG_SPLIT_VISIT),
+            ]
+        assert all(r.imported for r in tw.import_files(town, files[1:]))
+        assert flagged() == []
+    finally:
+        village.close()
+        town.close()
