@@ -12,6 +12,7 @@ import contextlib
 import contextvars
 import datetime as dt
 import logging
+import os
 import re
 import shutil
 import sqlite3
@@ -166,6 +167,7 @@ def backup_to(conn: sqlite3.Connection, target: Path, pause: Pause | None = None
     whenever its source connection writes (it restarts it when another connection does).
     """
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_dead_copies(target.parent)
     partial = target.with_name(target.name + ".partial")
     leftovers = (partial, target.with_name(partial.name + "-journal"))
     partial.unlink(missing_ok=True)
@@ -190,6 +192,64 @@ def backup_to(conn: sqlite3.Connection, target: Path, pause: Pause | None = None
             raise _cannot_write(exc, target, "备份", "backup") from None
         raise
     return target
+
+
+DEAD_COPY = re.compile(r"^(?:(?:clinic|before-restore)-\d{8}-\d{6}|before-migration-v\d+-\d{8}-\d{6})\.sqlite\.partial(?:-journal)?$")
+"""The half-made copy `backup_to` leaves when killed (a power cut): ``NAME.partial`` and its ``-journal``."""
+
+DEAD_AFTER_S = 600
+"""A half-made copy untouched this long is taken for dead (with its lock free, `remove_dead_copies`)."""
+
+
+def remove_dead_copies(folder: Path) -> list[Path]:
+    """Remove from `folder` the half-made copies a killed backup left there; returns those removed.
+
+    Only this app's names (`DEAD_COPY`), and only a copy no process is writing: another data
+    folder backing up onto the same stick, or ``clinic-app backup`` beside the app, may be
+    writing one now (the QLockFile guards a data folder, not the backup folder).  SQLite holds
+    a lock on a copy under way; the moments it holds none (just made, just done) are why a copy
+    written to within `DEAD_AFTER_S` stays too.  Never fails the backup: what cannot be removed
+    is logged and left.
+    """
+    try:
+        copies = sorted({folder / name.removesuffix("-journal") for name in os.listdir(folder) if DEAD_COPY.match(name)})
+    except OSError as exc:
+        log.warning("half-made backups in %s not looked for: %s", folder, exc)
+        return []
+    removed = []
+    for copy in copies:
+        files = [path for path in (copy, Path(f"{copy}-journal")) if path.exists()]
+        try:
+            if not files or time.time() - max(path.stat().st_mtime for path in files) < DEAD_AFTER_S:
+                continue
+            if copy.exists() and _being_written(copy):
+                continue
+            for path in files:
+                path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("half-made backup %s not removed: %s", copy, exc)
+            continue
+        log.info("removed %s, left by a backup that did not finish (a power cut)", copy)
+        removed.append(copy)
+    return removed
+
+
+def _being_written(copy: Path) -> bool:
+    """Whether a process holds SQLite's lock on `copy` (a backup into it under way)."""
+    try:
+        conn = sqlite3.connect(copy, timeout=0)
+    except sqlite3.Error:
+        return False
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError as exc:
+        return "locked" in str(exc) or "busy" in str(exc)
+    except sqlite3.DatabaseError:  # garbled by the cut: nobody is writing it
+        return False
+    finally:
+        conn.close()
 
 
 def open_database(folder: Path, read_only: bool = False) -> sqlite3.Connection:

@@ -932,3 +932,78 @@ def test_a_path_in_a_command_to_copy_is_quoted_where_a_shell_would_split_it(path
     from clinic_app.services.backup import command_arg
 
     assert command_arg(Path(path)) == (f'"{Path(path)}"' if quoted else str(Path(path)))
+
+
+def _backing_up_child(folder: Path, stick: Path, at: dt.datetime) -> tuple[int, int]:
+    """A forked process backing up `folder` into `stick`, stopped for good in its first pause
+    (the copy half made, its file locked); it writes one byte to the pipe returned once there."""
+    import os
+
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        try:
+            import time
+
+            import clinic_app.store.db as db
+
+            db.BACKUP_STEP_PAGES = 1
+
+            def stop_here() -> None:
+                os.write(write_fd, b"x")
+                while True:
+                    time.sleep(60)
+
+            backup_now(ClinicSession(folder), stick, now=at, pause=stop_here)
+        finally:
+            os._exit(1)
+    os.close(write_fd)
+    return pid, read_fd
+
+
+def test_a_backup_killed_half_way_leaves_files_the_next_backup_there_removes(clinic: Ledger, tmp_path: Path) -> None:
+    # A power cut (kill -9) during a backup left clinic-….sqlite.partial and its -journal on the
+    # stick, and nothing ever removed them: power cuts slowly filled the stick.  The next backup
+    # into that folder removes them, but never a copy another process is writing now (another
+    # data folder backing up onto the same stick, or `clinic-app backup` beside the app).
+    import os
+    import signal
+    import time
+
+    stick = _folder(tmp_path / "stick")
+    finished = backup_now(clinic.session, stick, now=NOON - dt.timedelta(days=1))
+    unrelated = stick / "notes.partial"
+    unrelated.write_text("the clinic's own file")
+    clinic.session.close()  # a connection is not carried across fork
+    pid, fd = _backing_up_child(clinic.folder, stick, NOON)
+    try:
+        assert os.read(fd, 1) == b"x"
+        partial = stick / "clinic-20260302-120000.sqlite.partial"
+        assert partial.is_file()
+        long_ago = time.time() - 86400
+        for half_made in stick.glob("clinic-*.partial*"):
+            os.utime(half_made, (long_ago, long_ago))
+        # Another backup into the stick while that one is under way leaves it alone, however old it looks.
+        with ClinicSession(clinic.folder) as session:
+            backup_now(session, stick, now=NOON + dt.timedelta(minutes=1))
+        assert partial.is_file()
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+    leftovers = sorted(p.name for p in stick.glob("*.partial*"))
+    assert "clinic-20260302-120000.sqlite.partial" in leftovers
+    # Written to a moment ago, it may as well be a backup just begun (unlocked for an instant): kept.
+    for name in leftovers:
+        os.utime(stick / name)
+    with ClinicSession(clinic.folder) as session:
+        backup_now(session, stick, now=NOON + dt.timedelta(minutes=2))
+    assert partial.is_file()
+    # The power cut was yesterday: the next backup there removes what it left, and nothing else.
+    for name in leftovers:
+        os.utime(stick / name, (long_ago, long_ago))
+    with ClinicSession(clinic.folder) as session:
+        made = backup_now(session, stick, now=NOON + dt.timedelta(minutes=3))
+    assert sorted(p.name for p in stick.glob("*.partial*")) == ["notes.partial"]
+    assert unrelated.read_text() == "the clinic's own file"
+    assert finished in backups_in(stick) and made in backups_in(stick) and check_file(finished).ok
