@@ -579,7 +579,11 @@ def restore(folder: Path, backup: Path, now: dt.datetime | None = None, other_cl
         if isinstance(exc, UserError) and backup.is_file() and not quick_check(backup):
             if moved:  # the file the copy began is no ledger: the one moved aside goes back
                 _put_back(saved, live)
-            raise  # the data folder's problem (busy, full), said as such
+            # The data folder's problem (busy, full), said as such, and that the ledger is as it was
+            # (SQLite rolled the copy back; a database moved aside is back).
+            raise UserError(
+                f"{exc.zh}, 未能恢复; 当前数据库没有改动", f"{exc.en}: not restored; the current database is unchanged"
+            ) from None
         after = None
     if after is None or not after.ok:
         _put_back(saved, live)

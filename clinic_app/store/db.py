@@ -159,10 +159,12 @@ PAUSE_EVERY_S = 0.02
 """At most this often a check pauses (its progress handler is called far more often)."""
 
 
-def backup_to(conn: sqlite3.Connection, target: Path, pause: Pause | None = None) -> Path:
+def backup_to(conn: sqlite3.Connection, target: Path, pause: Pause | None = None, beside: bool = False) -> Path:
     """Copy a live database with the online backup API, to a temp name then renamed.
 
     With `pause`, the copy goes in steps of `BACKUP_STEP_PAGES` with `pause()` after each.
+    `beside` says the copy goes into the data folder itself (a safety copy before an upgrade
+    or a restore): a refusal then advises its disk, not another USB stick.
     Work done on `conn` in a pause is in the copy too: SQLite updates a backup under way
     whenever its source connection writes (it restarts it when another connection does).
     """
@@ -189,7 +191,7 @@ def backup_to(conn: sqlite3.Connection, target: Path, pause: Pause | None = None
             with contextlib.suppress(OSError):
                 path.unlink(missing_ok=True)
         if isinstance(exc, sqlite3.OperationalError) and _medium_problem(exc):
-            raise _cannot_write(exc, target, "备份", "backup") from None
+            raise _cannot_write(exc, target, "备份", "backup", beside) from None
         raise
     return target
 
@@ -292,7 +294,7 @@ def open_database(folder: Path, read_only: bool = False) -> sqlite3.Connection:
         saved = None
         if version > 0:
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            saved = backup_to(conn, folder / "backups" / f"before-migration-v{version}-{stamp}.sqlite")
+            saved = backup_to(conn, folder / "backups" / f"before-migration-v{version}-{stamp}.sqlite", beside=True)
         try:
             _migrate(conn, version)
         except sqlite3.OperationalError as exc:
@@ -499,13 +501,20 @@ def _medium_problem(exc: sqlite3.OperationalError) -> tuple[str, str] | None:
     return None
 
 
-def _cannot_write(exc: sqlite3.OperationalError, target: Path, what_zh: str, what_en: str) -> DatabaseError:
+def _cannot_write(exc: sqlite3.OperationalError, target: Path, what_zh: str, what_en: str, beside: bool = False) -> DatabaseError:
     zh, en = _medium_problem(exc) or ("数据库错误", plain_detail(str(exc)))
-    advice_zh, advice_en = (
-        ("请清理磁盘或换一个 U 盘后重试", "free some space or use another USB stick and retry")
-        if zh == "磁盘空间已满"
-        else ("请换一个可写的文件夹后重试", "choose a folder that can be written and retry")
-    )
+    if beside:  # a safety copy in the data folder: nothing to choose, the ledger untouched
+        advice_zh, advice_en = (
+            ("台账未做任何更改; 请清理数据文件夹所在的磁盘后重试", "the ledger is unchanged; free some space on the data folder's disk and retry")
+            if zh == "磁盘空间已满"
+            else ("台账未做任何更改; 请检查数据文件夹所在的磁盘后重试", "the ledger is unchanged; check the data folder's disk and retry")
+        )
+    else:
+        advice_zh, advice_en = (
+            ("请清理磁盘或换一个 U 盘后重试", "free some space or use another USB stick and retry")
+            if zh == "磁盘空间已满"
+            else ("请换一个可写的文件夹后重试", "choose a folder that can be written and retry")
+        )
     return DatabaseError(
         f"{zh}: 未能写入{what_zh} {target}, 没有留下不完整的文件; {advice_zh}",
         f"{en}: the {what_en} {target} was not written and nothing half-written was left; {advice_en}",
@@ -673,10 +682,10 @@ def schema_version(db: sqlite3.Connection) -> int:
 
 
 def copy_file(live: Path, target: Path) -> Path:
-    """Back up the database file at `live` (not open here) to `target`."""
+    """Copy the database file at `live` (not open here) to `target` in its data folder (a safety copy)."""
     conn = sqlite3.connect(live)
     try:
-        return backup_to(conn, target)
+        return backup_to(conn, target, beside=True)
     finally:
         conn.close()
 

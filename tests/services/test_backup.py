@@ -388,8 +388,10 @@ def test_a_restore_over_a_damaged_database_that_the_full_disk_stops_leaves_the_f
         damage_root_page(live)
         damaged = _digest(live)
         filler = fill_up(disk)
-        with pytest.raises(UserError, match="磁盘空间已满"):
+        with pytest.raises(UserError, match="磁盘空间已满") as refused:
             restore(disk / "data", backup, now=NOON)
+        # Said as 无法写入数据库 …: 磁盘空间已满 alone, the doctor could not tell whether the ledger was touched.
+        assert "未能恢复; 当前数据库没有改动" in refused.value.zh and "the current database is unchanged" in refused.value.en
         assert _digest(live) == damaged and not check_file(live).ok
         assert list((disk / "data" / "backups").glob("before-restore-*")) == []
         # Room again: the same restore goes through.
@@ -397,6 +399,28 @@ def test_a_restore_over_a_damaged_database_that_the_full_disk_stops_leaves_the_f
         result = restore(disk / "data", backup, now=NOON)
         assert result.previous_saved_to is not None and _digest(result.previous_saved_to) == damaged
         assert check_file(live).ok
+
+
+def test_a_restore_whose_safety_copy_the_full_disk_refuses_advises_the_data_folders_disk(clinic: Ledger, tmp_path: Path) -> None:
+    # The copy from before the restore goes into the data folder's backups: 换一个 U 盘 fitted nothing.
+    import os
+
+    from tests.store.media import fill_up
+
+    backup = backup_now(clinic.session, _folder(tmp_path / "b"), now=NOON)
+    clinic.session.close()
+    with small_disk(tmp_path / "disk", "4m") as disk:
+        shutil.copytree(clinic.folder, disk / "data")
+        live = disk / "data" / DB_NAME
+        before = _digest(live)
+        filler = fill_up(disk)
+        os.truncate(filler, filler.stat().st_size - 64 * 1024)  # room to read the ledger, not to copy it
+        with pytest.raises(UserError) as refused:
+            restore(disk / "data", backup, now=NOON)
+        zh, en = refused.value.zh, refused.value.en
+        assert "磁盘空间已满" in zh and "before-restore-" in zh and "U 盘" not in zh and "USB" not in en, zh
+        assert "台账未做任何更改; 请清理数据文件夹所在的磁盘后重试" in zh and "the data folder's disk" in en, en
+        assert _digest(live) == before
 
 
 def test_check_says_the_chain_was_not_checked_when_the_pages_are_damaged(clinic: Ledger) -> None:

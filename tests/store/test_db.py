@@ -201,8 +201,10 @@ def test_a_migration_the_disk_fills_during_says_the_disk_is_full_and_keeps_the_o
         conn.close()
         real_backup = store_db.backup_to
 
-        def backup_then_fill(conn: sqlite3.Connection, target: Path, pause: store_db.Pause | None = None) -> Path:
-            made = real_backup(conn, target, pause)
+        def backup_then_fill(
+            conn: sqlite3.Connection, target: Path, pause: store_db.Pause | None = None, beside: bool = False
+        ) -> Path:
+            made = real_backup(conn, target, pause, beside)
             fill_up(folder)  # the disk fills up now, to the last byte
             return made
 
@@ -211,6 +213,33 @@ def test_a_migration_the_disk_fills_during_says_the_disk_is_full_and_keeps_the_o
             open_database(folder).close()
         assert "磁盘已满" in refused.value.zh and "disk full" in refused.value.en, refused.value
         (folder / "filler").unlink()
+        old = sqlite3.connect(folder / DB_NAME)
+        assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+        old.close()
+
+
+def test_a_copy_before_an_upgrade_the_full_disk_refuses_advises_the_data_folders_disk(tmp_path: Path) -> None:
+    # The copy goes into the data folder's own backups, yet the refusal advised 换一个 U 盘.
+    import os
+
+    from tests.store.media import fill_up, small_disk
+
+    with small_disk(tmp_path / "disk", "2m") as folder:
+        conn = sqlite3.connect(folder / DB_NAME)
+        for statement in store_db._statements(MIGRATIONS[0]):
+            conn.execute(statement)
+        conn.execute("PRAGMA user_version = 1")
+        conn.commit()
+        conn.close()
+        filler = fill_up(folder)
+        os.truncate(filler, filler.stat().st_size - 64 * 1024)  # room to open it, not to copy it
+        with pytest.raises(DatabaseError) as refused:
+            open_database(folder).close()
+        zh, en = refused.value.zh, refused.value.en
+        assert "磁盘空间已满" in zh and "before-migration-v1-" in zh and "U 盘" not in zh and "USB" not in en, zh
+        assert "台账未做任何更改; 请清理数据文件夹所在的磁盘后重试" in zh and "the data folder's disk" in en, en
+        assert list((folder / "backups").iterdir()) == []
+        filler.unlink()
         old = sqlite3.connect(folder / DB_NAME)
         assert old.execute("PRAGMA user_version").fetchone()[0] == 1
         old.close()
