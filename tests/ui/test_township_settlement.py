@@ -247,6 +247,39 @@ def test_the_screen_opens_on_the_last_complete_month_not_the_one_under_way(qtbot
     qtbot.waitUntil(lambda: not worker.busy, timeout=15000)
 
 
+def test_a_screen_left_open_over_the_month_s_end_moves_on_to_the_month_just_ended(qtbot, worker, settled_town) -> None:  # type: ignore[no-untyped-def]
+    """Opened on 20 April, the screen is on March.  The app left open, on 3 May the accountant
+    imports April's statements (or comes back to the tab): it stayed on March, the month chosen
+    on opening, and April's settlement looked not yet there.  It moves on to April, as a screen
+    opened in May does; within a month, the month chosen stays."""
+    town, _ = settled_town
+    now = [dt.datetime(2025, 4, 20, 9)]
+    screen = SettlementScreen(AppContext(town, worker, "zh", clock=lambda: now[0]))
+    qtbot.addWidget(screen)
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.show()
+    assert screen.month.currentData() == "2025-03"
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.choose_month("2025-04")
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.context.data_changed.emit("statement")
+    assert screen.month.currentData() == "2025-04"  # the accountant's choice, within April
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.choose_month("2025-03")
+    screen.hide()
+    now[0] = dt.datetime(2025, 5, 3, 9)
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.show()
+    assert screen.month.currentData() == "2025-04"
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.choose_month("2025-03")
+    now[0] = dt.datetime(2025, 6, 2, 9)
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.context.data_changed.emit("statement")
+    assert screen.month.currentData() == "2025-05"
+    qtbot.waitUntil(lambda: not worker.busy, timeout=15000)
+
+
 def test_a_line_with_fund_payable_but_no_signed_person_is_pointed_out(qtbot, worker, settled_town) -> None:  # type: ignore[no-untyped-def]
     """The figures stay (POLICIES.md §3: shared by the statements' fund payable); the screen says why to look."""
     town, _ = settled_town

@@ -5,7 +5,8 @@ from the imported statements (POLICIES.md §3); the table shows the same
 rows as the report's PDF (`township_report.settlement_rows`), so the screen,
 `clinic-app settle` and the paper agree.  Signed persons per line and the
 year's assessment score are stored with `enter_signed` / `enter_score` and the
-month is settled again.  The screen opens on the last complete month.  The charts draw fund payable against the monthly
+month is settled again.  The screen opens on the last complete month, and moves on to the next
+one when shown or refreshed after that month's end (the app left open).  The charts draw fund payable against the monthly
 budget by month, and fund payable against the prepay (the budget's share)
 by village; money becomes float only to draw bars, never in a figure shown.
 The total (合计) is frozen under the lines (`TotalledTable`) and the notes scroll
@@ -32,7 +33,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QMargins, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QResizeEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -382,6 +383,9 @@ class SettlementScreen(QWidget):
         self.context = context
         self.report: SettlementReport | None = None
         self._generation = 0
+        self._listed_in: str | None = None
+        """The month (YYYY-MM) the month list was made in: shown or refreshed in a later one (the app
+        left open over the month's end), the month just ended is chosen again."""
 
         self.month = QComboBox()
         self.month.setMinimumWidth(110)
@@ -494,7 +498,11 @@ class SettlementScreen(QWidget):
         # 5th); a month under way, even with a statement already in, stays a choice, not the start.
         first = self.context.today().replace(day=1)
         last_complete = (first - dt.timedelta(days=1)).strftime("%Y-%m")
-        chosen = self.month.currentData() or last_complete
+        this_month = f"{first:%Y-%m}"
+        # A month chosen stays, unless chosen in a month before this one (a list made then).
+        moved_on = self._listed_in not in (None, this_month)
+        chosen = (None if moved_on else self.month.currentData()) or last_complete
+        self._listed_in = this_month
         choices = sorted(set(months) | {last_complete, chosen}, reverse=True)
         self.month.blockSignals(True)
         self.month.clear()
@@ -503,6 +511,11 @@ class SettlementScreen(QWidget):
         self.month.setCurrentIndex(max(0, self.month.findData(chosen)))
         self.month.blockSignals(False)
         self.load()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._listed_in not in (None, f"{self.context.today():%Y-%m}"):
+            self.load_months()
 
     def choose_month(self, month: str) -> None:
         index = self.month.findData(month)
