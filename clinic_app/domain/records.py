@@ -7,6 +7,8 @@ and the screens.  Money is `Money`; dates are `datetime.date`.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -38,6 +40,20 @@ class Clinic:
         if code == self.township_code and self.township_name:
             return self.township_name
         return None
+
+
+FACILITY_CODE = re.compile(r"[0-9A-Za-z]{1,20}")
+"""A facility's code: letters and digits, at most 20 (the insurance's 定点医药机构编码 such as
+H43052300123, or the 9- and 12-digit area codes of a township and a village).  It names the
+statement and receipt numbers, export and backup files and a village's folder at the township,
+where Windows and FAT32 refuse / \\ : * ? " < > |."""
+
+
+def facility_code(text: str) -> str | None:
+    """`text` as a facility code, or None when it cannot be one: full-width letters and digits (a
+    Chinese input method's) read as ASCII, spaces around it dropped."""
+    code = unicodedata.normalize("NFKC", text).strip()
+    return code if FACILITY_CODE.fullmatch(code) else None
 
 
 @dataclass(frozen=True)

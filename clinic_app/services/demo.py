@@ -18,7 +18,6 @@ import datetime as dt
 import itertools
 import math
 import random
-import re
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -27,6 +26,7 @@ from clinic_app.domain.copay import add_months
 from clinic_app.domain.money import Money
 from clinic_app.domain.policy import PolicyBook
 from clinic_app.domain.records import (
+    FACILITY_CODE,
     CatalogEntry,
     DraftLine,
     Enrolment,
@@ -335,7 +335,6 @@ def resolve_policy(options: DemoOptions, book: PolicyBook) -> tuple[str, bool]:
 MAX_YEARS = 30
 FIRST_DAY = dt.date(2000, 1, 1)
 """No demo visit is older than this."""
-_CODE = re.compile(r"[0-9A-Za-z]{1,20}")
 
 
 def check_options(options: DemoOptions, book: PolicyBook, villages: int | None = None, today: dt.date | None = None) -> None:
@@ -349,7 +348,7 @@ def check_options(options: DemoOptions, book: PolicyBook, villages: int | None =
     if villages is not None and not 1 <= villages <= MAX_VILLAGES:
         raise BadInput(f"--villages 应在 1 到 {MAX_VILLAGES} 之间", f"--villages must be between 1 and {MAX_VILLAGES}")
     for option, code in (("--clinic-code", options.clinic_code), ("--township-code", options.township_code)):
-        if code is not None and not _CODE.fullmatch(code):
+        if code is not None and not FACILITY_CODE.fullmatch(code):
             raise BadInput(
                 f"{option} 应为 1 到 20 位字母或数字 (如 430523101001)",
                 f"{option} must be 1 to 20 letters or digits (e.g. 430523101001)",

@@ -52,6 +52,7 @@ from clinic_app.domain.records import (
     Referral,
     SettledVisit,
     VisitRequest,
+    facility_code,
 )
 from clinic_app.domain.visit import (
     NEWBORN_PAID_BACK,
@@ -77,6 +78,15 @@ from clinic_app.store.schema import OLD_SNAPSHOT_POOL
 log = logging.getLogger(__name__)
 
 BACKUP_DIR_SETTING = "backup_dir"
+
+_NOT_A_CODE = {
+    "code": ("诊所编码只能是字母和数字 (最多 20 位), 不能有空格或符号", "the clinic code is letters and digits only (at most 20), no spaces or signs"),
+    "township_code": (
+        "乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号",
+        "the township code is letters and digits only (at most 20), no spaces or signs",
+    ),
+}
+"""Said of a code that cannot be a `facility_code` (the wizard says it at the field in the same words)."""
 """The setting naming the backup folder the clinic chose (`services.backup`)."""
 
 PAYMENT_METHODS = ("cash", "mobile", "account", "family_account")
@@ -213,12 +223,17 @@ class ClinicSession:
     def initialize(self, setup: ClinicSetup) -> Clinic:
         """First run: the clinic's identity and its first operator."""
         problems = []
+        code, township_code = facility_code(setup.code), facility_code(setup.township_code)
         if not setup.code.strip():
             problems.append(("诊所编码不能为空", "clinic code is required"))
+        elif code is None:
+            problems.append(_NOT_A_CODE["code"])
         if not setup.name.strip():
             problems.append(("诊所名称不能为空", "clinic name is required"))
         if not setup.township_code.strip():
             problems.append(("乡镇卫生院编码不能为空", "township code is required"))
+        elif township_code is None:
+            problems.append(_NOT_A_CODE["township_code"])
         if not setup.operator_name.strip():
             problems.append(("请填写第一位操作员姓名", "first operator's name is required"))
         if setup.policy_id not in self.book:
@@ -231,14 +246,14 @@ class ClinicSession:
             problems.append(
                 (f"备份文件夹 {backups} 不存在: 请插入 U 盘或选择其他文件夹", f"backup folder {backups} does not exist: plug in the USB stick or choose another folder")
             )
-        if problems:
+        if problems or code is None or township_code is None:
             raise BadInput("; ".join(p[0] for p in problems), "; ".join(p[1] for p in problems))
         clinic = Clinic(
-            code=setup.code.strip(),
+            code=code,
             name=setup.name.strip(),
             role=setup.role,
             facility_level=setup.facility_level,
-            township_code=setup.township_code.strip(),
+            township_code=township_code,
             township_name=setup.township_name.strip(),
             policy_id=setup.policy_id,
             reform_pilot=setup.reform_pilot,
@@ -257,6 +272,10 @@ class ClinicSession:
     def update_clinic(self, clinic: Clinic) -> None:
         if clinic.policy_id not in self.book:
             raise BadInput(f"未知政策 {clinic.policy_id}", f"unknown policy {clinic.policy_id}")
+        stored = self.clinic
+        # A code stored before the rule stays (the township knows the clinic by it); a new one must fit it.
+        if (stored is None or clinic.township_code != stored.township_code) and facility_code(clinic.township_code) != clinic.township_code:
+            raise BadInput(*_NOT_A_CODE["township_code"])
         self._clinic = None
         with transaction(self.db) as conn:
             ledger.save_clinic(conn, clinic)

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.domain.records import Clinic, Operator
+from clinic_app.domain.records import FACILITY_CODE, Clinic, Operator
 from clinic_app.services import backup as backup_service
 from clinic_app.ui import adapters, folders, labels
 from clinic_app.ui.compat import emit
@@ -48,7 +48,7 @@ from clinic_app.ui.context import AppContext
 from clinic_app.ui.folders import Folders
 from clinic_app.ui.models import Column, RowsModel
 from clinic_app.ui.widgets import FieldNote, plain_table
-from clinic_app.ui.wizard import CODE, ReformPilotChoice, choose_policy, fill_policies, typed_code
+from clinic_app.ui.wizard import ReformPilotChoice, choose_policy, fill_policies, typed_code
 
 LANGUAGE_SETTING = "language"
 
@@ -366,14 +366,16 @@ class SettingsScreen(QWidget):
             self.clinic_note.say(self.tr("乡镇卫生院编码不能为空"))
             self.township_code.setFocus()
             return
-        if not CODE.fullmatch(typed_code(self.township_code)):
+        township_code = typed_code(self.township_code)
+        # A code stored before codes were checked stays as it is (the township knows the clinic by it).
+        if township_code != self.context.clinic.township_code and not FACILITY_CODE.fullmatch(township_code):
             self.clinic_note.say(self.tr("乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号"))
             self.township_code.setFocus()
             return
         clinic = replace(
             self.context.clinic,
             name=self.clinic_name.text().strip(),
-            township_code=typed_code(self.township_code),
+            township_code=township_code,
             township_name=self.township_name.text().strip(),
             policy_id=self.policy.currentData(),
             reform_pilot=self.reform_pilot.chosen(),

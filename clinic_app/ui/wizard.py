@@ -7,7 +7,6 @@ problem the service finds is shown on the last page and the wizard stays open.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -30,16 +29,13 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain.policy import Policy, PolicyBook
-from clinic_app.domain.records import Clinic
+from clinic_app.domain.records import FACILITY_CODE, Clinic
 from clinic_app.errors import UserError
 from clinic_app.services.policies import reform_over
 from clinic_app.services.session import ClinicSession, ClinicSetup
 from clinic_app.ui.folders import start_folder
 from clinic_app.ui.widgets import FieldNote
 from clinic_app.ui.worker import Worker
-
-CODE = re.compile(r"[0-9A-Za-z]{1,20}")
-"""A facility code: letters and digits (a village's folder at the township is named by it)."""
 
 
 def typed_code(field: QLineEdit) -> str:
@@ -196,7 +192,7 @@ class _ClinicPage(QWizardPage):
             (self.code, self.tr("诊所编码只能是字母和数字 (最多 20 位), 不能有空格或符号")),
             (self.township_code, self.tr("乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号")),
         ):
-            if not CODE.fullmatch(typed_code(field)):
+            if not FACILITY_CODE.fullmatch(typed_code(field)):
                 self.note.say(message)
                 field.setFocus()
                 return False

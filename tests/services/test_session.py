@@ -17,7 +17,7 @@ import pytest
 
 from clinic_app.domain.money import Money
 from clinic_app.errors import BadInput
-from clinic_app.services.session import DateJump, PatientInput, parse_quantity
+from clinic_app.services.session import ClinicSession, DateJump, PatientInput, parse_quantity
 from clinic_app.store import ledger
 from tests.store.template import Ledger, line, opened
 
@@ -571,3 +571,40 @@ def test_changing_this_year_s_designation_needs_a_reason_the_policy_allows(tmp_p
         # Next year's choice, and the other fields of this year's, need no reason.
         clinic.session.save_enrolment(replace(this_year, year=2027), june)
         clinic.session.save_enrolment(replace(moved, family_doctor_signed=True), june)
+
+
+@pytest.mark.parametrize("field", ["code", "township_code"])
+@pytest.mark.parametrize("typed", ["H4305/23101", "430523 101", "C:430523", "4305*23", "H430523101006\\", "..", "一二三"])
+def test_a_code_that_cannot_be_one_is_refused_at_setup_and_nothing_saved(tmp_path: Path, field: str, typed: str) -> None:
+    """The codes name export and backup files (Windows and FAT32 forbid / \\ : * ? " < > |) and the
+    clinic to the township: only non-empty was checked here, so a caller other than the wizard
+    (which refused them on its own) stored any text."""
+    from clinic_app.services.session import ClinicSetup
+
+    with ClinicSession(tmp_path / "new") as session:
+        setup = ClinicSetup(
+            code="430523101006", name="石门村卫生室", role="village", township_code="H430523101", township_name="",
+            policy_id="shaoyang-resident-2019", operator_name="张医生",
+        )
+        with pytest.raises(BadInput) as refused:
+            session.initialize(replace(setup, **{field: typed}))
+        assert "只能是字母和数字" in refused.value.zh and "letters and digits" in refused.value.en
+        assert session.clinic is None and session.operators() == []
+        # Full-width, as a Chinese input method types them: taken as the letters and digits they are.
+        clinic = session.initialize(replace(setup, code="Ｈ４３０５２３１０１００６", township_code=" ｈ430523101 "))
+        assert (clinic.code, clinic.township_code) == ("H430523101006", "h430523101")
+
+
+def test_a_folder_whose_code_was_stored_before_the_rule_still_saves_its_details(village: Ledger) -> None:
+    # A dash in a stored code (before the rule) must not lock the clinic out of 设置; a new township code must fit it.
+    from clinic_app.store.db import transaction
+
+    with transaction(village.session.db) as conn:
+        ledger.save_clinic(conn, replace(village.session.clinic, code="H4305-23101006", township_code="H4305-23101"))
+    with ClinicSession(village.folder) as session:  # the folder as an older version left it
+        session.update_clinic(replace(session.clinic, name="石门村卫生室 (新)"))
+        saved = session.clinic
+        assert (saved.name, saved.code, saved.township_code) == ("石门村卫生室 (新)", "H4305-23101006", "H4305-23101")
+        with pytest.raises(BadInput, match="只能是字母和数字"):
+            session.update_clinic(replace(saved, township_code="H4305/23101"))
+        assert session.clinic.township_code == "H4305-23101"

@@ -288,6 +288,33 @@ def test_the_reform_choice_says_what_the_wizard_says_and_only_for_a_policy_with_
     assert session.clinic.policy_id == "shaoguan-resident-2023" and not session.clinic.reform_pilot
 
 
+def test_a_township_code_stored_before_the_rule_does_not_stop_saving_the_clinic(qtbot, data_folder, worker) -> None:  # type: ignore[no-untyped-def]
+    """A folder set up before codes were checked (a dash in its township's code, as the township's own
+    folder has it): renaming the clinic was refused until the code was changed to one the township
+    does not know.  A code typed anew is still held to the rule."""
+    from clinic_app.store.db import transaction
+    from clinic_app.ui.context import AppContext
+
+    with ClinicSession(data_folder) as older:
+        with transaction(older.db) as conn:
+            ledger.save_clinic(conn, replace(older.require_clinic(), township_code="H4305-23101"))
+    session = ClinicSession(data_folder)  # the folder as an older version left it
+    context = AppContext(session, worker, "zh", clock=lambda: NOW)
+    context.set_operator(session.operators()[0].id)
+    screen = make_screen(qtbot, context, worker)
+    assert screen.township_code.text() == "H4305-23101"
+    screen.clinic_name.setText("石门村卫生室")
+    with qtbot.waitSignal(screen.clinic_saved, timeout=5000):
+        screen.save_clinic()
+    assert ledger.get_clinic(session.db).name == "石门村卫生室"
+    screen.township_code.setText("H4305-23102")
+    screen.save_clinic()
+    wait_idle(qtbot, worker)
+    assert "乡镇卫生院编码只能是字母和数字" in screen.clinic_note.text() and not screen.clinic_note.isHidden()
+    assert ledger.get_clinic(session.db).township_code == "H4305-23101"
+    session.close()
+
+
 def test_the_catalogue_box_says_what_a_file_needs_before_one_is_chosen(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
     screen = make_screen(qtbot, context, worker)
     hint = screen.import_hint.text()
