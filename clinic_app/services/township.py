@@ -1436,7 +1436,9 @@ class _Review:
         for certno, events in more.items():
             if events:
                 self.history[certno] = sorted([*self.history.get(certno, ()), *events])
-        self.roster = store.roster(conn, certnos, self.year)
+        # The roster of each year the visits count in: the file's, and the year before for a
+        # pay-back or an outside receipt of December paid back in January (its enrolment then).
+        self.rosters = {year: store.roster(conn, certnos, year) for year in {self.year, *(int(v.service_date[:4]) for v in visits)}}
         self.paid_back = {
             named[0] for v in visits if v.unknown_pay_back is None and (named := _paid_back(v.visit)) is not None
         }
@@ -1444,6 +1446,12 @@ class _Review:
         """The settlements newborn pay-backs (补报) settle again, whose day `_service_days` took: in
         this file, or imported before.  Not those of the batch's files still to be written: one may yet
         be refused (a full disk), and once written it withdraws the flag (`_pay_backs`)."""
+
+    def _entry(self, v: _ParsedVisit) -> store.RosterEntry | None:
+        """The roster's enrolment of the visit's person for the year the visit counts in; without
+        one up to then, the file's year's (a newborn's first enrolment covers it from birth)."""
+        certno = v.visit["certno"]
+        return self.rosters[int(v.service_date[:4])].get(certno) or self.rosters[self.year].get(certno)
 
     def add(self, visit: _ParsedVisit, code: str, **params: Any) -> None:
         """One flag; its detail is stored as data (`params`) and put in words by `flag_detail`."""
@@ -1482,7 +1490,7 @@ class _Review:
             certno = v.visit["certno"]
             if _id_birth(certno) is None:
                 self.add(v, FLAG_ID_CHECKSUM, certno=certno)
-            entry = self.roster.get(certno)
+            entry = self._entry(v)
             if entry is None or not self._signed_here(entry, v):
                 where = None if entry is None else entry.designated_village or entry.designated_township
                 self.add(v, FLAG_NOT_SIGNED, village=self.code, signed_with=where)
@@ -1576,8 +1584,8 @@ class _Review:
         for v in self.visits:
             if not v.live:
                 continue
-            entry = self.roster.get(v.visit["certno"])
-            if entry is None or not entry.family_doctor_signed or entry.year != self.year:
+            entry = self._entry(v)
+            if entry is None or not entry.family_doctor_signed or entry.year != int(v.service_date[:4]):
                 continue
             if entry.designated_township != self.own.township_code:
                 continue
@@ -1714,7 +1722,7 @@ class _Review:
             return
         if any(_deductible_counted(p, facility) for p in applied):
             return  # the deductible paid before, by level, is the village's ledger's alone (not in the file)
-        entry = self.roster.get(visit["certno"])
+        entry = self._entry(v)
         # What the village's file applied (its reasons), to say when the roster is why the amounts differ;
         # a referral or emergency route is how the village pays a person not designated there.
         file_designated = not codes & {"not_designated", "reform_signed_elsewhere", "referral_route", "emergency_route"}

@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 
 from clinic_app.documents.statement_file import verify_statement
+from clinic_app.domain.money import Money
 from clinic_app.domain.records import Enrolment, VisitRequest
 from clinic_app.services import snapshot as sn
 from clinic_app.services import township as tw
-from clinic_app.services.session import ClinicSession
+from clinic_app.services.session import ClinicSession, PatientInput
 from clinic_app.store import township as store
 from tests.township import builders as b
+from tests.township.test_outside_receipts import _bring, _wang_at_v03
 
 DECEMBER_DRUG = ("小儿止咳糖浆", "drug", "200.00", "covered")  # 140.00
 EMERGENCY_DRUG = ("头孢克肟", "drug", "400.00", "covered")  # 280.00
@@ -114,3 +116,55 @@ def test_the_snapshot_of_a_year_names_its_last_months_not_imported_once_a_later_
     finally:
         town.close()
         v01.close()
+
+
+def test_a_receipt_of_december_paid_back_in_january_is_checked_against_december_s_enrolment(tmp_path: Path) -> None:
+    """王一 is V03's in 2025; the township's roster has him at V01 from 2026 (moved house at the
+    turn of the year).  V03 pays back his emergency receipt of 2025-12-28 on 2026-01-05, as of the
+    outside visit's day, under 2025's enrolment.  The township read January's file against the
+    2026 roster and flagged the receipt 未在本乡镇/本村签约 (signed with V01), though its fund is
+    2025's and he was V03's then.  It is checked against the enrolment of the year it counts in."""
+    town = b.township(tmp_path / "town")
+    village, patient, operator = _wang_at_v03(tmp_path / "v03", town)
+    try:
+        (wang,) = town.find_patients(b.resident_id(1))
+        town.save_enrolment(
+            Enrolment(wang.id, 2026, designated_village="V01", designated_township=b.TOWNSHIP),
+            today=dt.date(2025, 12, 20), change_reason="moved_house",
+        )
+        paid = village.reimburse(
+            patient, operator, "JZ-2", "township", "drug", Money.parse("100.00"), dt.date(2025, 12, 28), None,
+            dt.datetime(2026, 1, 5, 9, 0), emergency=True,
+        )
+        assert str(paid.adjudication.fund) == "70.00"
+        _bring(town, ("V03-01.json", b.statement_bytes(village, "2026-01")))
+        assert [(f.setl_id, f.code) for f in store.review_flags(town.db, store.FlagFilter())] == []
+    finally:
+        village.close()
+        town.close()
+
+
+def test_a_newborn_s_visit_of_december_paid_back_in_january_is_checked_against_the_first_enrolment(tmp_path: Path) -> None:
+    """A baby born 2025-12-05 and enrolled for 2026 (covered from birth): the roster has no
+    enrolment of 2025, the year its December visit's pay-back counts in, so the one that covers it,
+    2026's, is the one to check it against: no 未在本乡镇/本村签约."""
+    town = b.township(tmp_path / "town")
+    village = b.village(tmp_path / "v01", "V01")
+    try:
+        baby_id = b.resident_id(7, dt.date(2025, 12, 5))
+        b.enrol(town, "新生儿", baby_id, "V01", year=2026)
+        baby = village.add_patient(PatientInput(name="新生儿", id_number=baby_id)).id
+        visit = b.settle(village, baby, dt.datetime(2025, 12, 10, 9, 0), b.CONSULTATION, b.AMOXICILLIN)
+        december = b.statement_bytes(village, "2025-12")
+        village.save_enrolment(
+            Enrolment(baby, 2026, designated_village="V01", designated_township=b.TOWNSHIP, enrolled_on=dt.date(2026, 1, 10)),
+            today=dt.date(2026, 1, 10),
+        )
+        village.newborn_pay_back(visit, village.operators()[0].id, dt.datetime(2026, 1, 12, 9, 0))
+        january = b.statement_bytes(village, "2026-01")
+        _bring(town, ("V01-12.json", december), ("V01-01.json", january))
+        flags = [(f.month, f.code) for f in store.review_flags(town.db, store.FlagFilter())]
+        assert flags == [("2025-12", tw.FLAG_NOT_SIGNED)], flags  # settled before the enrolment: not signed then
+    finally:
+        village.close()
+        town.close()
