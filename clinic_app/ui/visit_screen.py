@@ -414,7 +414,13 @@ class VisitScreen(QWidget):
         items_layout.addLayout(entry_row)
         items_layout.addWidget(self.item_note)
         items_layout.addWidget(self.quantity_note)
-        self.lines_view.setMinimumHeight(170)
+        # Four lines show at the least (a visit's usual consultation fee and three drugs): the
+        # window at its least must leave 结算 on a 1024x768 screen, the visit's options taking two rows.
+        self.lines_view.setMinimumHeight(
+            4 * self.lines_view.verticalHeader().defaultSectionSize()
+            + self.lines_view.horizontalHeader().sizeHint().height()
+            + 2 * self.lines_view.frameWidth()
+        )
         items_layout.addWidget(self.lines_view, 1)
 
         self.diagnosis = QLineEdit()
