@@ -514,17 +514,17 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="318" />
+        <location filename="../../clinic_app/ui/app.py" line="324" />
         <source>村卫生室门诊统筹</source>
         <translation>Village clinic outpatient pooling</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="434" />
+        <location filename="../../clinic_app/ui/app.py" line="440" />
         <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的数据已另存为 {saved}</source>
         <translation>Data restored from {backup} ({entries} ledger entries). The data before the restore was saved as {saved}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="546" />
+        <location filename="../../clinic_app/ui/app.py" line="554" />
         <source>备份文件夹 {folder} 现在无法写入 (U 盘未插入、已满或写保护), 这次的备份已存到本机: {path}。请检查 U 盘。</source>
         <translation>The backup folder {folder} cannot be written now (USB stick not plugged in, full or write-protected); this backup was saved on this computer instead: {path}. Check the USB stick.</translation>
     </message>
@@ -2156,12 +2156,12 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReformPilotChoice</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="107" />
+        <location filename="../../clinic_app/ui/wizard.py" line="103" />
         <source>参加改革试点</source>
         <translation>Take part in the reform pilot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="125" />
+        <location filename="../../clinic_app/ui/wizard.py" line="121" />
         <source>{name}: 本县是试点地区、且本诊所未达到二级医院水平时勾选。签约居民在签约的乡镇卫生院及其村卫生室 (乡村一体签约) 按改革政策结算; 不勾选则按上面的政策。</source>
         <translation>{name}: tick when this county is a pilot area and this clinic has not reached level-2 hospital standard. Signed residents are then settled by the reform at their signed township and its village clinics (signed as one); unticked, the policy above applies.</translation>
     </message>
@@ -2662,59 +2662,59 @@ This clinic's key fingerprint (the township checks it):
         <translation>The township code is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="370" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="372" />
         <source>乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The township code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="386" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="388" />
         <source>诊所信息已保存</source>
         <translation>Clinic saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="410" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="412" />
         <source> (已停用)</source>
         <translation> (inactive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="418" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="420" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="434" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="436" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="459" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="461" />
         <source>已备份到 {path}</source>
         <translation>Backed up to {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="503" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="505" />
         <source>正在校验备份 {path}…</source>
         <translation>Checking backup {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="511" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="513" />
         <source>备份文件 {path} 未通过校验, 不能用来恢复。当前数据没有任何改动。
 {problems}</source>
         <translation>Backup {path} failed its check and cannot be restored. Nothing was changed.
 {problems}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="517" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="519" />
         <source>正在从 {path} 恢复…</source>
         <translation>Restoring from {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="525" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="527" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="527" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="529" />
         <source>备份 {path} 校验通过 ({entries} 条台账)。
 
 恢复后, 这个备份之后录入的数据将不在台账中; 当前数据会先另存到数据文件夹的 backups 中。
@@ -2729,89 +2729,89 @@ The program will close the data and reopen it after the restore.
 Restore now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="551" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="553" />
         <source>选择存有本诊所月结数据文件的文件夹 (U 盘)</source>
         <translation>Choose the folder (USB stick) holding this clinic's statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="594" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="596" />
         <source>最后一张收据号</source>
         <translation>Last receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="614" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="616" />
         <source>最后一张签约服务费收据号</source>
         <translation>Last package receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="636" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="638" />
         <source>找到本诊所最新的月结: {month} 第 {revision} 版 ({path}), 签名和合计已核验。
 {month} 必须是乡镇卫生院已收到的本诊所最后一个月: 若乡镇有更晚的月份, 请先向乡镇要那个月的月结数据文件, 放进同一文件夹再接续 (否则下一份月结会被乡镇拒收)。</source>
         <translation>This clinic's newest statement found: {month} revision {revision} ({path}); its signature and totals are verified.
 {month} must be the last month the township holds from this clinic: if it holds a later one, ask the township for that month's statement data file and put it in the same folder first (or the next statement is refused by the township).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="641" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="643" />
         <source>接续后, 新台账从第 {seq} 条开始, 结算号和收据号接着原来的编号; 同时重新登记月结中的 {people} 位患者, 并计入他们本年度此前的统筹用量。{month} 及以前的月份不能再导出。</source>
         <translation>The new ledger then starts at entry {seq}, settlement ids and receipt numbers going on from the old ones; the {people} patients the statements name are registered again, and their fund used this year so far counts. {month} and earlier months cannot be exported again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="646" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="648" />
         <source>现在接续吗?</source>
         <translation>Continue now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="650" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="652" />
         <source>从月结接续台账</source>
         <translation>Continue the ledger from a statement</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="674" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="676" />
         <source>本年度此前的统筹用量只来自 1 个月的月结 ({months})。</source>
         <translation>This year's fund used so far is counted from one month's statement only ({months}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="676" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="678" />
         <source>本年度此前的统筹用量来自月结 {months}。</source>
         <translation>This year's fund used so far is counted from the statements of {months}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="679" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="681" />
         <source>没有找到 {missing} 的月结: 这些月份在本诊所支付的统筹基金不计入年度限额。</source>
         <translation>No statement of {missing} was found: the fund paid here in those months does not count against the caps.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="685" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="687" />
         <source>找到的月结未能从 {year} 年的第一张收据数起: 收据号从一个不会与之前重复的号码接续, 中间会空号。</source>
         <translation>The statements found do not reach back to {year}'s first receipt: receipt numbers go on after one no earlier receipt can pass, leaving a gap.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="692" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="694" />
         <source>给出的最后一张收据号 {number} 不在月结数出的第 {counted} 号之后: 不改变收据号。</source>
         <translation>The last receipt number given, {number}, is not after {counted} the statements counted: it changes nothing.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="698" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="700" />
         <source>收据号接在给出的最后一张收据 {number} 之后 (月结中没有 {year} 年的收据)。</source>
         <translation>Receipt numbers go on after the last receipt given, {number} (the statements show no receipt of {year}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="704" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="706" />
         <source>收据号接在给出的最后一张收据 {number} 之后 (月结数出到第 {counted} 号)。</source>
         <translation>Receipt numbers go on after the last receipt given, {number} (the statements counted to {counted}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="713" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="715" />
         <source>这是 {month} 的第 {revision} 版: 乡镇若只收到 {month} 的较早版本, 须在更换密钥之前先导入这个文件 ({file}), 否则下一份月结接不上。</source>
         <translation>This is revision {revision} of {month}: if the township has only an earlier revision of {month}, it must import this file ({file}) before it replaces the key, or the next statement will not follow.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="719" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="721" />
         <source>{month} 是本月: 接续后本月的账已结清, 从 {day} 起才能记账。</source>
         <translation>{month} is this month: continuing closes it, and visits can be recorded from {day}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="729" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="731" />
         <source>台账已接续自 {month} 第 {revision} 版月结: 下一条为第 {seq} 条; 已重新登记 {added} 位患者 (本年度参保登记请在其下次就诊时补登)。
 新签名密钥指纹: {fingerprint}
 请把这个指纹电话读给乡镇卫生院: 乡镇导入下一份月结时提示密钥不同, 与村医核对指纹后点 更换该村密钥, 再导入。</source>
@@ -2820,17 +2820,17 @@ New signing key fingerprint: {fingerprint}
 Read this fingerprint out to the township by phone: its import of the next statement says the key differs; once the fingerprint is checked with the village doctor it clicks 更换该村密钥 (replace the village's key) and imports it.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="740" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="742" />
         <source>未登记 {who}: {why}</source>
         <translation>Not registered: {who}: {why}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="662" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="664" />
         <source>没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。</source>
         <translation>Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again; family-doctor package receipts (QY) are numbered from the start again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="586" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="588" />
         <source>月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根):
 6 位序号, 或收据上印的完整号码 (如 {example})。
 不知道请留空: 收据号接在月结数出的 {year} 年第 {counted} 号之后, 其间开出的号码会再次使用。</source>
@@ -2840,7 +2840,7 @@ Leave it empty if not known: receipt numbers go on after {year}'s {counted} the 
 and those issued since are given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="591" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="593" />
         <source>月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根):
 收据上印的完整号码 (如 {example}), 月结之后已跨年, 只写序号分不清年度。
 不知道请留空: 其间开出的号码会再次使用。</source>
@@ -2850,7 +2850,7 @@ so a sequence alone could be of either year.
 Leave it empty if not known: those issued since are given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="605" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="607" />
         <source>数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根):
 6 位序号, 或收据上印的完整号码 (如 {example})。
 没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。</source>
@@ -2859,7 +2859,7 @@ its six-digit sequence, or the whole number as printed (such as {example}).
 Leave it empty if no package fee was taken or it is not known: package receipts are numbered from 000001 again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="610" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="612" />
         <source>数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根):
 收据上印的完整号码 (如 {example}), 月结之后已跨年, 只写序号分不清年度。
 没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。</source>
@@ -2869,82 +2869,82 @@ so a sequence alone could be of either year.
 Leave it empty if no package fee was taken or it is not known: package receipts are numbered from 000001 again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="645" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="647" />
         <source>原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。</source>
         <translation>The signing key was lost with the data: a new key is made, and the township must replace the registered key.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="663" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="665" />
         <source>没有导出月结的就诊无法恢复; 签约服务费收据 (QY 号) 从头编号。</source>
         <translation>Visits on no exported statement cannot be recovered; family-doctor package receipts (QY) are numbered from the start again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="665" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="667" />
         <source>没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用。</source>
         <translation>Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="666" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="668" />
         <source>没有导出月结的就诊无法恢复。</source>
         <translation>Visits on no exported statement cannot be recovered.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="709" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="711" />
         <source>签约服务费收据 (QY 号) 接在给出的 {number} 之后。</source>
         <translation>Family-doctor package receipts (QY) go on after the one given, {number}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="759" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="761" />
         <source>界面语言已保存, 重新打开程序后生效</source>
         <translation>Language saved; it applies when the app is opened again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="766" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="768" />
         <source>选择目录文件</source>
         <translation>Choose a catalogue file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="767" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="769" />
         <source>目录文件 (*.xlsx *.csv *.txt *.xls);;所有文件 (*)</source>
         <translation>Catalogue files (*.xlsx *.csv *.txt *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="776" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="778" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="786" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="788" />
         <source>发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入</source>
         <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="793" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="795" />
         <source>已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)</source>
         <translation>{saved} imported; {n} drugs bought outside the tender network are self-pay (not paid by the fund)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="796" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="798" />
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="803" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="805" />
         <source>新增 {added} 条, 更新 {updated} 条 (其中 {repriced} 条单价有变化; 已结算的就诊仍按原单价)</source>
         <translation>{added} new, {updated} updated ({repriced} with a new price; settled visits keep the price they were settled at)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="812" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="814" />
         <source>另有 {n} 行在 Excel 中是隐藏的, 已跳过 (未导入); 如需导入, 请在 Excel 中取消隐藏后重新导入</source>
         <translation>Rows hidden in Excel and skipped (not imported): {n}; to import them, unhide them in Excel and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="818" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="820" />
         <source>另有 {n} 行在筛选范围内被隐藏, 已跳过 (未导入); 如需导入, 请在 Excel 中清除筛选并取消隐藏后重新导入</source>
         <translation>Rows hidden inside a filter and skipped (not imported): {n}; to import them, clear the filter and unhide them in Excel, then import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="823" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="825" />
         <source>工作表 {names} 是填写说明或示例, 已跳过</source>
         <translation>Sheet {names} holds instructions or an example and was skipped</translation>
     </message>
@@ -2952,206 +2952,206 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>SettlementScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
         <source>村卫生站 / 本院</source>
         <translation>Village clinic / own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
         <source>签约人数</source>
         <translation>Signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
         <source>人次</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
         <source>医疗费总额</source>
         <translation>Total cost</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="652" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="691" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="665" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="704" />
         <source>统筹应付</source>
         <translation>Fund payable</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="100" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
         <source>按项目付费</source>
         <translation>Fee for service</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="693" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="102" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="706" />
         <source>预付</source>
         <translation>Prepay</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="102" />
         <source>拨付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="102" />
         <source>质保金</source>
         <translation>Deposit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="102" />
         <source>年累计应付</source>
         <translation>Payable YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="102" />
         <source>年累计拨付</source>
         <translation>Paid YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="102" />
         <source>年累计质保金</source>
         <translation>Deposit YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="103" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="104" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="115" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="116" />
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="368" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="369" />
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="389" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="393" />
         <source>写出月报 (PDF/xlsx)…</source>
         <translation>Write monthly report (PDF/xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="395" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="399" />
         <source>结算月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="427" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="431" />
         <source>保存签约人数</source>
         <translation>Save signed counts</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="430" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="434" />
         <source>0-100</source>
         <translation>0-100</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="433" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="437" />
         <source>保存考核分</source>
         <translation>Save score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="436" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="440" />
         <source>年度考核分</source>
         <translation>Annual score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="439" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="443" />
         <source>本月签约人数 / 考核分</source>
         <translation>Signed this month / score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="447" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="451" />
         <source>统筹应付与月预算 (按月)</source>
         <translation>Fund payable vs monthly budget (by month)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="448" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="452" />
         <source>本月统筹应付与预付 (按村)</source>
         <translation>Fund payable vs prepay this month (by village)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="525" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="538" />
         <source>正在结算 {month}…</source>
         <translation>Settling {month}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="542" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="555" />
         <source>{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元</source>
         <translation>{town} {month}  {variant}  {signed} signed  quota/budget {quota}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="554" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="567" />
         <source>本月未收到月结: {codes}</source>
         <translation>No statement received this month: {codes}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="562" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="575" />
         <source>{name}: 签约人数为 0, 但月结中统筹应付 {fund} 元, 按工作量分得预付 {prepay} 元; 请核对签约人数和“审核”中的“未在本乡镇/本村签约”标记</source>
         <translation>{name}: no signed persons, yet fund payable {fund} in its statements, so a workload share of the prepay of {prepay}; check the signed count and the "not signed with this township or village" flags under Review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="569" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="582" />
         <source>{year} 年年终清算</source>
         <translation>Year-end clearing {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="571" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="584" />
         <source> (本政策 {months} 个月)</source>
         <translation> ({months} months under this policy)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="613" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="626" />
         <source>手工录入</source>
         <translation>Entered by hand</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="613" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="626" />
         <source>按名册统计, 可修改后保存</source>
         <translation>Counted from the roster; edit and save if needed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="341" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="614" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="342" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="627" />
         <source> (本院)</source>
         <translation> (own desk)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="658" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="671" />
         <source>月预算</source>
         <translation>Monthly budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="676" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="689" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="739" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="752" />
         <source>本院</source>
         <translation>Own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="757" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="770" />
         <source>签约人数已保存</source>
         <translation>Signed counts saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="764" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="777" />
         <source>考核分已保存</source>
         <translation>Score saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="774" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="787" />
         <source>选择月报保存的文件夹</source>
         <translation>Choose a folder for the monthly report</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="788" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="801" />
         <source>月报已写出: {pdf}, {xlsx}</source>
         <translation>Report written: {pdf}, {xlsx}</translation>
     </message>
@@ -3159,22 +3159,22 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>SetupWizard</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="261" />
+        <location filename="../../clinic_app/ui/wizard.py" line="257" />
         <source>首次设置</source>
         <translation>First-run setup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="288" />
+        <location filename="../../clinic_app/ui/wizard.py" line="284" />
         <source>放弃首次设置吗? 已填写的内容不会保存, 程序将关闭。</source>
         <translation>Give up the first setup? What was typed is not kept, and the program closes.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="291" />
+        <location filename="../../clinic_app/ui/wizard.py" line="287" />
         <source>放弃并关闭程序</source>
         <translation>Give up and close</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="292" />
+        <location filename="../../clinic_app/ui/wizard.py" line="288" />
         <source>继续设置</source>
         <translation>Go on with the setup</translation>
     </message>
@@ -3304,127 +3304,127 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
         <translation>Items (Enter changes the quantity, Delete removes the line)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="421" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="427" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="427" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="433" />
         <source>账户持有人 (姓名/关系)</source>
         <translation>Account holder (name / relation)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="434" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="440" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="435" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="441" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="436" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="442" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="454" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="460" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="458" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="464" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="461" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="467" />
         <source>新接诊 (Ctrl+N)</source>
         <translation>New visit (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="587" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="593" />
         <source>没有找到 “{text}”: 按 Enter 登记新患者</source>
         <translation>No one found for "{text}": press Enter to register a new patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="593" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="599" />
         <source>已登记新患者 {name}</source>
         <translation>New patient {name} registered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="604" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="610" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="663" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="669" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="768" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="774" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="809" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="815" />
         <source>日期已变为 {day}</source>
         <translation>the date is now {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="811" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="817" />
         <source>患者的记录已有变化</source>
         <translation>the patient's records changed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="813" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="819" />
         <source>金额已重新计算 ({why}): 统筹支付 {old_fund} → {fund} 元, 个人支付 {old_patient} → {patient} 元</source>
         <translation>Amounts recalculated ({why}): fund {old_fund} → {fund}, patient {old_patient} → {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="817" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="823" />
         <source>尚未结算: 请告知患者新的金额, 再按 Ctrl+Enter 结算。</source>
         <translation>Not settled yet: tell the patient the new amounts, then press Ctrl+Enter again to settle.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="844" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="850" />
         <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="850" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="856" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="901" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="907" />
         <source>已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元</source>
         <translation>Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="906" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="912" />
         <source> (计入 {year} 年度)</source>
         <translation> (counted in {year})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="912" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="918" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="937" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="943" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="943" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="949" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="933" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="939" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>
@@ -3475,7 +3475,7 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>Wizard</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="74" />
+        <location filename="../../clinic_app/ui/wizard.py" line="70" />
         <source>{name} (已过规定期限 {until})</source>
         <translation>{name} (period ended {until})</translation>
     </message>
@@ -3483,87 +3483,87 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>_ClinicPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="139" />
+        <location filename="../../clinic_app/ui/wizard.py" line="135" />
         <source>诊所信息</source>
         <translation>Clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="141" />
+        <location filename="../../clinic_app/ui/wizard.py" line="137" />
         <source>这些信息印在收据和报表上。诊所编码以后不能修改, 请照医保定点机构编码填写; 名称可在“设置”中修改。</source>
         <translation>Printed on receipts and reports. The clinic code cannot be changed later: enter the insurance's designated facility code. The name can be changed in Settings.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="148" />
+        <location filename="../../clinic_app/ui/wizard.py" line="144" />
         <source>字母和数字, 如 H430523101006</source>
         <translation>Letters and digits, e.g. H430523101006</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="149" />
+        <location filename="../../clinic_app/ui/wizard.py" line="145" />
         <source>字母和数字, 如 H430523101</source>
         <translation>Letters and digits, e.g. H430523101</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="151" />
+        <location filename="../../clinic_app/ui/wizard.py" line="147" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="152" />
+        <location filename="../../clinic_app/ui/wizard.py" line="148" />
         <source>乡镇卫生院</source>
         <translation>Township health center</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="155" />
+        <location filename="../../clinic_app/ui/wizard.py" line="151" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="156" />
+        <location filename="../../clinic_app/ui/wizard.py" line="152" />
         <source>诊所编码</source>
         <translation>Clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="157" />
+        <location filename="../../clinic_app/ui/wizard.py" line="153" />
         <source>所属乡镇卫生院编码</source>
         <translation>Township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="158" />
+        <location filename="../../clinic_app/ui/wizard.py" line="154" />
         <source>所属乡镇卫生院名称</source>
         <translation>Township name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="154" />
+        <location filename="../../clinic_app/ui/wizard.py" line="150" />
         <source>机构类型</source>
         <translation>Facility type</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="163" />
+        <location filename="../../clinic_app/ui/wizard.py" line="159" />
         <source>原数据文件夹丢失且没有备份的村卫生室: 照原来的诊所编码填写, 完成后先不要记账, 到“设置”中点“从月结接续台账…”, 选择存有月结数据文件的 U 盘。</source>
         <translation>A village clinic whose data folder was lost with no backup: fill in its clinic code as before; when done, record nothing yet: in Settings click 'Continue the ledger from a statement…' and choose the USB stick holding the statement data files.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="187" />
+        <location filename="../../clinic_app/ui/wizard.py" line="183" />
         <source>请填写诊所名称</source>
         <translation>Enter the clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="188" />
+        <location filename="../../clinic_app/ui/wizard.py" line="184" />
         <source>请填写诊所编码</source>
         <translation>Enter the clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="189" />
+        <location filename="../../clinic_app/ui/wizard.py" line="185" />
         <source>请填写乡镇卫生院编码</source>
         <translation>Enter the township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="196" />
+        <location filename="../../clinic_app/ui/wizard.py" line="192" />
         <source>诊所编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The clinic code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="197" />
+        <location filename="../../clinic_app/ui/wizard.py" line="193" />
         <source>乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The township code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
@@ -3571,42 +3571,42 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>_OperatorPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="225" />
+        <location filename="../../clinic_app/ui/wizard.py" line="221" />
         <source>操作员与备份</source>
         <translation>Operator and backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="226" />
+        <location filename="../../clinic_app/ui/wizard.py" line="222" />
         <source>每笔记录都记下是谁做的; 其他操作员以后在“设置”中添加。</source>
         <translation>Every entry records who made it; add other operators later in Settings.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="230" />
+        <location filename="../../clinic_app/ui/wizard.py" line="226" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="236" />
+        <location filename="../../clinic_app/ui/wizard.py" line="232" />
         <source>第一位操作员姓名</source>
         <translation>First operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="237" />
+        <location filename="../../clinic_app/ui/wizard.py" line="233" />
         <source>备份文件夹 (建议用 U 盘)</source>
         <translation>Backup folder (a USB stick is best)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="238" />
+        <location filename="../../clinic_app/ui/wizard.py" line="234" />
         <source>每天开机和关闭时自动备份到这里。</source>
         <translation>A backup is made here every day when the app opens and closes.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="243" />
+        <location filename="../../clinic_app/ui/wizard.py" line="239" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="249" />
+        <location filename="../../clinic_app/ui/wizard.py" line="245" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
@@ -3614,17 +3614,17 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>_PolicyPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="210" />
+        <location filename="../../clinic_app/ui/wizard.py" line="206" />
         <source>执行政策</source>
         <translation>Policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="211" />
+        <location filename="../../clinic_app/ui/wizard.py" line="207" />
         <source>选择本县执行的门诊统筹政策。</source>
         <translation>Choose the outpatient pooling policy of this county.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="217" />
+        <location filename="../../clinic_app/ui/wizard.py" line="213" />
         <source>政策</source>
         <translation>Policy</translation>
     </message>
