@@ -280,10 +280,11 @@ def _adjudicate(policy: Policy, visit: VisitDraft, usage: Usage, notes: list[Rea
     bar, routes = _whole_visit_bar(policy, visit, usage)
     reasons = list(notes) + routes
     if bar is not None:
+        # The waiver is one of the benefits the fund refuses here (试点通知 二(一)2: 签约但未参保的
+        # 居民不享受医保普通门诊待遇): the barred visit is charged in full, as `_not_paid`'s.
         reasons.append(bar)
         for line in lines:
-            if line.waived:
-                reasons.append(Reason.of("waived", name=line.item.name, amount=line.waived))
+            line.amount, line.waived = line.item.amount, ZERO
         return _Outcome(_build(policy, visit, lines, ZERO, reasons), ZERO, False)
     reasons += _set_line_eligibility(policy, visit, lines)
     eligible = Money(sum([line.eligible.fen for line in lines]))

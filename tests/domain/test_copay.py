@@ -436,6 +436,15 @@ REFORM_2025 = [
     C("rf25 二(一)2 signed elsewhere -> nothing", RF25, "2025-08-01", "village",
       ("consultation 10.00", "drug 50.00"), ("60.00", "0.00", "0.00", "0.00", "0.00", "60.00"),
       patient={**SIGNED, "designated": False}, reasons=(("reform_signed_elsewhere", {}),)),
+    # 二(一)2: 签约但未参保的居民不享受医保普通门诊待遇: the waiver is one of them, so the
+    # consultation fee is charged: 10 + 50 = 60, all the patient's.
+    C("rf25 二(一)2 signed but not insured -> nothing, nothing waived", RF25, "2025-08-01", "village",
+      ("consultation 10.00", "drug 50.00"), ("60.00", "0.00", "0.00", "0.00", "0.00", "60.00"),
+      patient={**SIGNED, "insured": False}, reasons=(("not_insured", {}),)),
+    # Nor at a facility the resident pooling does not pay at (§1 step 4: not primary).
+    C("rf25 signed at a level-2 hospital -> nothing, nothing waived", RF25, "2025-08-01", "level2",
+      ("consultation 10.00", "drug 50.00"), ("60.00", "0.00", "0.00", "0.00", "0.00", "60.00"),
+      patient=SIGNED, reasons=(("not_primary_facility", {}),)),
     C("rf25 三(四) accident_injury from the base", RF25, "2025-08-01", "village",
       ("drug 50.00 covered accident_injury",), ("50.00", "0.00", "0.00", "0.00", "0.00", "50.00"),
       patient=SIGNED),

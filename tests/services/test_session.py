@@ -92,6 +92,9 @@ def test_an_enrolment_marked_not_insured_is_not_paid(village: Ledger) -> None:
     village.session.save_enrolment(replace(enrolment, insured=False))
     settled = village.session.settle(village.request("signed_here", "2026-03-02T09:00:00", "YP0001"))
     assert settled.entry.fund == M("0.00") and settled.entry.patient == settled.entry.total
+    # Signed with the family doctor, yet the reform's waiver is a benefit too (签约但未参保的居民不享受
+    # 医保普通门诊待遇): the consultation 9.00 is charged with the drug's 6.80.
+    assert (settled.entry.total, settled.entry.waived) == (M("15.80"), M("0.00"))
     assert [r.code for r in settled.adjudication.reasons][:1] == ["not_insured"]
     assert isinstance(enrolment, Enrolment)
 
