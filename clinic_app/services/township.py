@@ -1497,14 +1497,20 @@ class _Review:
 
     def _signed_here(self, entry: store.RosterEntry, v: _ParsedVisit) -> bool:
         """Enrolled with this village; or with the township itself, which under the Hunan
-        reform is one signing unit with its villages (POLICIES.md §2)."""
+        reform is one signing unit with its villages (POLICIES.md §2); or paid under a policy
+        that pays at any designated facility (the employee policy), where the person's
+        designation has no bearing on the visit."""
         if entry.designated_village == self.code:
+            return True
+        day = dt.date.fromisoformat(v.service_date)
+        paid_under = v.visit["policy_id"]
+        if paid_under in self.book and self.book.in_force(paid_under, day).designation == "any_designated":
             return True
         if entry.designated_township != self.own.township_code:
             return False
         if not entry.designated_village:
             return True
-        policy = self.book.in_force(self.verified.body["clinic"]["policy_id"], dt.date.fromisoformat(v.service_date))
+        policy = self.book.in_force(self.verified.body["clinic"]["policy_id"], day)
         return policy.reform is not None and entry.family_doctor_signed
 
     def _same_day(self) -> None:

@@ -291,3 +291,35 @@ def test_an_employee_off_the_roster_is_layered_only_when_the_file_says_so(tmp_pa
     assert _codes(town, "VA", "2026-03") == {tw.FLAG_NOT_SIGNED}
     for session in (town, va):
         session.close()
+
+
+@pytest.mark.parametrize(("policy", "resident_flagged"), [(SHAOYANG, True), (EMPLOYEE_POLICY, False)])
+def test_an_employee_enrolled_at_another_village_is_not_flagged_as_not_signed(
+    tmp_path: Path, policy: str, resident_flagged: bool
+) -> None:
+    """The employee policy pays at any designated facility (POLICIES.md §2: the patient-level
+    `designated` flag does not apply to employees): 孙八, on the roster at VA, paid 70% of 1000.00
+    = 700.00 at VB, as VB's file says.  The township had flagged it 未在本乡镇/本村签约 (签约于 VA),
+    sending the accountant to a designation that does not bear on the visit.  A resident so is
+    still flagged at a resident-policy village (paid nothing at VB, not designated there); at an
+    employee-policy village the visit was not the resident policy's (category_not_covered, 0.00)."""
+    town = b.township(tmp_path / "town", policy=policy)
+    vb = b.village(tmp_path / "vb", "VB", policy=policy)
+    people = {
+        category: [
+            session.add_patient(
+                PatientInput(name=f"孙{n}", id_number=b.resident_id(n), category=category),
+                Enrolment(0, 2026, designated_village="VA", designated_township=b.TOWNSHIP),
+            ).id
+            for session in (town, vb)
+        ][1]
+        for n, category in ((8, "employee_active"), (9, "resident"))
+    }
+    paid = vb.entry(b.settle(vb, people["employee_active"], dt.datetime(2026, 3, 3, 9), BIG)).adjudication
+    assert (str(paid.fund), paid.policy_id) == ("700.00", EMPLOYEE_POLICY)
+    b.settle(vb, people["resident"], dt.datetime(2026, 3, 3, 10), DRUG)
+    _import(town, b.statement_bytes(vb, "2026-03"))
+    flagged = {(f.certno, f.code) for f in store.review_flags(town.db, store.FlagFilter(month="2026-03", clinic_code="VB"))}
+    assert flagged == ({(b.resident_id(9), tw.FLAG_NOT_SIGNED)} if resident_flagged else set())
+    for session in (town, vb):
+        session.close()
