@@ -46,7 +46,8 @@ from clinic_app.domain.money import Money
 from clinic_app.domain.visit import NEWBORN_PAID_BACK
 
 MARGIN = 14 * mm
-SUMMARY_HEADER = ("政策", "参保类别", "人次", "医疗费总额", "符合范围", "统筹支付", "个人负担")
+SUMMARY_HEADER = ("政策", "参保类别", "人次", "医疗费总额", "符合范围", "统筹支付", "个人负担", "个人账户支出", "个人现金支付")
+SUMMARY_WIDTHS = (40, 16, 11, 21, 19, 19, 18, 19, 19)  # mm, 182 in all
 VISIT_HEADER = ("序号", "结算时间", "结算ID", "姓名", "身份证号", "总额", "符合范围", "统筹", "个人", "备注")
 VISIT_WIDTHS = (8, 17, 31, 13, 25, 14, 14, 13, 13, 34)  # mm, 182 in all; settlement IDs run to 22 characters
 CELL_PADDING = 2  # points, left and right of every cell
@@ -73,6 +74,14 @@ class SummaryRow:
     eligible: Money
     fund: Money
     patient: Money
+    account: Money
+    """Of `patient`, what personal accounts paid (an employee's own or a family member's): not
+    taken in at the clinic, the insurance owes it (the data file's acct_pay)."""
+
+    @property
+    def cash(self) -> Money:
+        """Of `patient`, what was paid in cash or by mobile payment (psn_cash_pay)."""
+        return self.patient - self.account
 
 
 def summary_rows(data: StatementData) -> list[SummaryRow]:
@@ -80,17 +89,17 @@ def summary_rows(data: StatementData) -> list[SummaryRow]:
 
     Visits are net: a reversal takes its settlement back out, in count and in money.
     """
-    groups: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    groups: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
     for visit in data.visits:
         adj, sign = visit.adjudication, visit.sign
         sums = groups[(adj.policy_id, visit.person.category)]
-        for i, value in enumerate((1, adj.total.fen, adj.eligible.fen, adj.fund.fen, adj.patient.fen)):
+        for i, value in enumerate((1, adj.total.fen, adj.eligible.fen, adj.fund.fen, adj.patient.fen, visit.account_paid.fen)):
             sums[i] += sign * value
     rows = [
         SummaryRow(policy, category, sums[0], *(Money(s) for s in sums[1:]))
         for (policy, category), sums in sorted(groups.items())
     ]
-    grand = [sum(getattr(r, name).fen for r in rows) for name in ("total", "eligible", "fund", "patient")]
+    grand = [sum(getattr(r, name).fen for r in rows) for name in ("total", "eligible", "fund", "patient", "account")]
     rows.append(SummaryRow("", "", sum(r.visits for r in rows), *(Money(s) for s in grand)))
     return rows
 
@@ -384,10 +393,11 @@ def statement_pdf(data: StatementData, data_file: bytes, font: fonts.PdfFont | N
         category = CATEGORY_NAMES.get(row.category, (row.category,))[0]
         table.append([
             Paragraph(text(policy), cell), category, str(row.visits), str(row.total), str(row.eligible), str(row.fund), str(row.patient),
+            str(row.account), str(row.cash),
         ])
     settlements = sum(1 for v in data.visits if not v.reversal_of)
     reversals = len(data.visits) - settlements
-    summary = Table(table, colWidths=[58 * mm, 20 * mm, 14 * mm, 24 * mm, 22 * mm, 22 * mm, 22 * mm], repeatRows=1)
+    summary = Table(table, colWidths=[width * mm for width in SUMMARY_WIDTHS], repeatRows=1)
     summary.setStyle(TableStyle([*_grid(font.name, 8, 2), ("FONT", (0, -1), (-1, -1), font.name, 8.5)]))
     story += [
         summary,

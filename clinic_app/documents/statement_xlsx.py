@@ -46,7 +46,9 @@ MAX_DIGIT_PIXELS = 7
 HEADER_HEIGHT = 30
 """Points: the header row's two lines."""
 
-SUMMARY_HEADER = ("政策", "政策编号", "参保类别", "人次", "医疗费总额", "符合范围金额", "统筹基金支付", "个人负担")
+SUMMARY_HEADER = (
+    "政策", "政策编号", "参保类别", "人次", "医疗费总额", "符合范围金额", "统筹基金支付", "个人负担", "个人账户支出", "个人现金支付",
+)
 VISIT_HEADER = (
     "序号", "类型", "结算ID", "结算时间", "姓名", "身份证号", "参保类别", "医疗费总额", "全自费金额",
     "符合政策范围金额", "实际支付起付线", "统筹基金支出", "支付比例", "个人账户支出", "个人现金支付",
@@ -273,7 +275,7 @@ def statement_xlsx(data: StatementData, data_file: bytes | None = None) -> bytes
                 row.policy_id,
                 CATEGORY_NAMES.get(row.category, (row.category,))[0],
                 row.visits,
-                yuan(row.total), yuan(row.eligible), yuan(row.fund), yuan(row.patient),
+                yuan(row.total), yuan(row.eligible), yuan(row.fund), yuan(row.patient), yuan(row.account), yuan(row.cash),
             ],
             bold=grand,
         )
