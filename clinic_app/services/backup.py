@@ -27,6 +27,7 @@ from clinic_app.store.db import (
     DB_NAME,
     DatabaseDamaged,
     DatabaseError,
+    DiskFull,
     Pause,
     SqliteError,
     backup_to,
@@ -580,9 +581,12 @@ def restore(folder: Path, backup: Path, now: dt.datetime | None = None, other_cl
             if moved:  # the file the copy began is no ledger: the one moved aside goes back
                 _put_back(saved, live)
             # The data folder's problem (busy, full), said as such, and that the ledger is as it was
-            # (SQLite rolled the copy back; a database moved aside is back).
+            # (SQLite rolled the copy back; a database moved aside is back); full: where to make room.
+            full = isinstance(exc, DiskFull)
             raise UserError(
-                f"{exc.zh}, 未能恢复; 当前数据库没有改动", f"{exc.en}: not restored; the current database is unchanged"
+                f"{exc.zh}, 未能恢复; 当前数据库没有改动" + ("; 请清理数据文件夹所在的磁盘后重试" if full else ""),
+                f"{exc.en}: not restored; the current database is unchanged"
+                + ("; free some space on the data folder's disk and retry" if full else ""),
             ) from None
         after = None
     if after is None or not after.ok:

@@ -53,6 +53,10 @@ class DatabaseError(UserError):
     """The database cannot be used as it is (not SQLite, locked, newer, read-only)."""
 
 
+class DiskFull(DatabaseError):
+    """The disk refused to write the database: it is full."""
+
+
 class DatabaseDamaged(DatabaseError):
     """The database file is damaged (corrupt pages): the way out is a backup made before the damage."""
 
@@ -701,6 +705,7 @@ def restore_into(source: Path, live: Path) -> None:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise _explain(exc, live) from None
             zh, en = _medium_problem(exc) or ("数据库错误", plain_detail(str(exc)))
-            raise DatabaseError(f"无法写入数据库 {live}: {zh}", f"cannot write database {live}: {en}") from None
+            error = DiskFull if zh == "磁盘空间已满" else DatabaseError
+            raise error(f"无法写入数据库 {live}: {zh}", f"cannot write database {live}: {en}") from None
         finally:
             dest.close()

@@ -390,8 +390,12 @@ def test_a_restore_over_a_damaged_database_that_the_full_disk_stops_leaves_the_f
         filler = fill_up(disk)
         with pytest.raises(UserError, match="磁盘空间已满") as refused:
             restore(disk / "data", backup, now=NOON)
-        # Said as 无法写入数据库 …: 磁盘空间已满 alone, the doctor could not tell whether the ledger was touched.
-        assert "未能恢复; 当前数据库没有改动" in refused.value.zh and "the current database is unchanged" in refused.value.en
+        # Said as 无法写入数据库 …: 磁盘空间已满 alone, the doctor could not tell whether the ledger was touched,
+        # nor which disk to make room on.
+        assert refused.value.zh.endswith("磁盘空间已满, 未能恢复; 当前数据库没有改动; 请清理数据文件夹所在的磁盘后重试"), refused.value.zh
+        assert refused.value.en.endswith(
+            "the disk is full: not restored; the current database is unchanged; free some space on the data folder's disk and retry"
+        ), refused.value.en
         assert _digest(live) == damaged and not check_file(live).ok
         assert list((disk / "data" / "backups").glob("before-restore-*")) == []
         # Room again: the same restore goes through.
