@@ -219,9 +219,14 @@ def write_package_receipt(
         render_package_receipt,  # reportlab loads on first print
     )
 
+    refund = data.reversal_of is not None
     return data, saved_in_receipts(
         session.data_dir / RECEIPTS_FOLDER / f"{data.receipt_no}{'-reprint' if reprint else ''}-{chosen}.pdf",
         lambda path: render_package_receipt(data, chosen, path),
-        "收据未能保存 ({reason}): {path}; 签约服务费已收取并记录, 问题解决后可在「患者」重打收据",
-        "the receipt could not be saved ({reason}): {path}; the fee is taken and recorded: once this is fixed, reprint it from the Patients screen",
+        "收据未能保存 ({reason}): {path}; "
+        + ("签约服务费已冲销, 退费已记录" if refund else "签约服务费已收取并记录")
+        + ", 问题解决后可在「患者」重打收据",
+        "the receipt could not be saved ({reason}): {path}; "
+        + ("the fee is reversed and its refund recorded" if refund else "the fee is taken and recorded")
+        + ": once this is fixed, reprint it from the Patients screen",
     )

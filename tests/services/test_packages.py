@@ -108,8 +108,24 @@ def test_a_package_receipt_the_full_disk_cannot_hold_is_said_in_chinese(shaoyang
         with pytest.raises(UserError) as refused:
             write_package_receipt(shaoyang.session, paid.id)
         assert "磁盘空间已满" in refused.value.zh and "no space left" in refused.value.en, refused.value
+        assert "签约服务费已收取并记录" in refused.value.zh and "the fee is taken and recorded" in refused.value.en
         assert [p.name for p in folder.iterdir()] == ["filler"]
     assert standing_payment(shaoyang.session, shaoyang.people["signed_here"], 2026) is not None  # the fee stays taken
+
+
+def test_a_reversal_s_receipt_the_full_disk_cannot_hold_says_the_refund_is_recorded(shaoyang: Ledger) -> None:
+    from tests.store.media import fill_up, small_disk
+
+    paid = collect_package_fee(shaoyang.session, shaoyang.people["signed_here"], 2026, "cash", shaoyang.operator, AT)
+    undone = reverse_package_fee(shaoyang.session, paid.id, "收错人", shaoyang.operator, AT + dt.timedelta(minutes=5))
+    with small_disk(shaoyang.folder / "receipts", "64k") as folder:
+        fill_up(folder)
+        with pytest.raises(UserError) as refused:
+            write_package_receipt(shaoyang.session, undone.id)
+    assert "磁盘空间已满" in refused.value.zh and "签约服务费已冲销, 退费已记录" in refused.value.zh, refused.value.zh
+    assert "the fee is reversed and its refund recorded" in refused.value.en, refused.value.en
+    assert "已收取" not in refused.value.zh and "taken" not in refused.value.en
+    assert standing_payment(shaoyang.session, shaoyang.people["signed_here"], 2026) is None  # the refund stays
 
 
 def test_refused_when_not_signed_for_that_year_or_nothing_to_pay(shaoyang: Ledger, tmp_path: Path) -> None:
