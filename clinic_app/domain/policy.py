@@ -42,6 +42,12 @@ any: whenever (no designation rule); yearly: 一年一定, a year's choice stand
 moving_house: 一年一定, mid-year only on moving house (Shaoguan); next_year: chosen in
 Oct-Dec for the next year, taking effect on 1 January (Zhanjiang)."""
 
+DESIGNATION_UNITS = ("township_and_village", "one_facility")
+"""What a resident's choice designates (eligibility.designation_unit): township_and_village: a
+township health center and one of its village stations, both (Shaoguan, Zhanjiang); one_facility:
+the one village clinic, township or community center chosen (Shaoyang), so who chose a village is
+not designated at its township, nor who chose the township at its villages."""
+
 CHANGE_REASONS = ("entered_late", "correction", "moved_house")
 """Why this year's designation is being changed: entering late the choice the year began
 with, correcting a typing mistake, or (Shaoguan) the person moved house."""
@@ -120,6 +126,8 @@ class Policy:
     designation_exceptions: tuple[str, ...]
     designation_change: str
     """One of DESIGNATION_CHANGES."""
+    designation_unit: str
+    """One of DESIGNATION_UNITS."""
     out_of_area_cap: Money | None
     """Annual fund cap for out-of-city visits (inside the annual cap); None: not paid."""
     newborn_grace_months: int | None
@@ -366,6 +374,8 @@ def policy_from_mapping(data: Mapping[str, Any], origin: str) -> Policy:
         designation=r.req_text("eligibility.designation", DESIGNATION_RULES),
         designation_exceptions=r.words("eligibility.designation_exceptions", DESIGNATION_EXCEPTIONS),
         designation_change=r.text("eligibility.designation_change", required=False, choices=DESIGNATION_CHANGES) or "any",
+        designation_unit=r.text("eligibility.designation_unit", required=False, choices=DESIGNATION_UNITS)
+        or "township_and_village",
         out_of_area_cap=r.money("eligibility.out_of_area_cap", required=False),
         newborn_grace_months=grace,
         exclusions=STATUTORY_EXCLUSIONS | frozenset(r.words("eligibility.exclusions", EXCLUSION_REASONS)),

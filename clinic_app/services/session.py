@@ -625,12 +625,13 @@ class ClinicSession:
         """
         if enrolment is None:
             return False
-        if clinic.role == "township":
-            return enrolment.designated_township == clinic.township_code
-        if enrolment.designated_village == clinic.code:
-            return True
         # Hunan reform: the township and its villages are one signing unit.
-        return policy.reform is not None and signed and enrolment.designated_township == clinic.township_code
+        unit = policy.reform is not None and signed and enrolment.designated_township == clinic.township_code
+        if clinic.role == "township":
+            if policy.designation_unit == "one_facility" and enrolment.designated_village:
+                return unit  # chose one of the township's villages, not the township (Shaoyang)
+            return enrolment.designated_township == clinic.township_code
+        return enrolment.designated_village == clinic.code or unit
 
     def _draft(
         self, conn: object, request: VisitRequest, as_of: tuple[dt.date, Enrolment] | None = None

@@ -115,6 +115,33 @@ def test_a_township_clinic_derives_designation_from_the_township_code(township: 
     assert elsewhere.entry.fund == M("0.00")
 
 
+def test_shaoyang_s_one_facility_a_village_s_person_is_not_designated_at_its_township(township: Ledger) -> None:
+    """邵医保发〔2019〕17号 四(三): 自愿选择一家村卫生室、乡镇卫生院或社区卫生服务中心 (POLICIES.md §2:
+    the ONE facility): who chose this township's village is not designated at the township's desk,
+    as who chose the township is not at its villages; the reform's signing unit (the township with
+    its villages) pays the signed one there from 2025-07-01."""
+    unsigned = township.session.settle(township.request("unsigned_here", BEFORE_REFORM, "YP0001"))
+    assert unsigned.entry.fund == M("0.00")
+    assert "not_designated" in {r.code for r in unsigned.adjudication.reasons}
+    signed_before = township.session.settle(township.request("signed_here", BEFORE_REFORM, "YP0001"))
+    assert signed_before.entry.fund == M("0.00")  # the base policy: the one facility
+    unsigned_after = township.session.settle(township.request("unsigned_here", AFTER_REFORM, "YP0001"))
+    assert unsigned_after.entry.fund == M("0.00")
+    signed_after = township.session.settle(township.request("signed_here", AFTER_REFORM, "YP0001"))
+    assert signed_after.entry.fund == M("4.76")  # consultation waived, 70% of 6.80
+
+
+def test_zhanjiang_s_township_and_village_are_both_designated(tmp_path: Path) -> None:
+    """湛医保〔2024〕44号 三: 选择1家乡镇卫生院和1家...村卫生站: both pay, at the township's desk too."""
+    with opened(tmp_path, "zhanjiang-resident-2025", False, role="township") as town:
+        settled = town.session.settle(town.request("unsigned_here", BEFORE_REFORM, "YP0001"))
+        # 9.00 + 6.80 = 15.80, all within the 20.00 deductible per visit: nothing paid.
+        assert settled.entry.fund == M("0.00") and settled.entry.deductible == M("15.80")
+        more = town.session.settle(town.request("unsigned_here", AFTER_REFORM, "YP0001*5", "TD0001*3"))
+        # 9.00 + 34.00 + 30.00 = 73.00 - 20.00 = 53.00 x 60% = 31.80.
+        assert more.entry.fund == M("31.80")
+
+
 def test_the_daily_cap_spans_the_days_visits(village: Ledger) -> None:
     """60 a day (邵医保发〔2019〕17号 三(三)): a second visit the same day gets what is left."""
     first = village.session.settle(village.request("unsigned_here", "2025-03-11T09:00:00", "TD0006"))  # 9 + 40

@@ -198,22 +198,24 @@ def test_the_import_review_counts_the_fund_paid_at_the_townships_own_desk(setup,
 
 
 def test_a_day_over_the_daily_cap_through_the_desk_and_a_village_is_flagged_with_the_days_use(tmp_path: Path) -> None:
-    """Shaoyang 2019: 60 a day per person.  The village cannot know what the township's desk paid that
-    morning (the snapshot is of the year, and it is of the past): the review finds it, and its words
-    say the day's use, without which a re-adjudicated 0.00 after 60.00 of the year reads as wrong."""
+    """Shaoyang 2019's 60 a day per person, kept by the Hunan reform, whose signing unit (the township
+    with its villages) pays a signed person at both (under the base alone, the one facility chosen).
+    The village cannot know what the township's desk paid that morning (the snapshot is of the year,
+    and it is of the past): the review finds it, and its words say the day's use, without which a
+    re-adjudicated 0.00 after 60.00 of the year reads as wrong."""
     policy = "shaoyang-resident-2019"
-    town = b.township(tmp_path / "town", policy=policy)
-    v01 = b.village(tmp_path / "v01", "V01", policy=policy)
+    town = b.township(tmp_path / "town", policy=policy, reform=True)
+    v01 = b.village(tmp_path / "v01", "V01", policy=policy, reform=True)
     try:
         wang = b.resident_id(1)
-        at_desk = b.enrol(town, "王一", wang, "V01")
+        at_desk = b.enrol(town, "王一", wang, "V01", signed=True)
         drug = ("头孢克肟", "drug", "100.00", "covered")  # 70% = 70.00 -> 60.00 under the daily cap
-        desk = b.settle(town, at_desk.id, dt.datetime(2025, 3, 5, 9), drug)
+        desk = b.settle(town, at_desk.id, dt.datetime(2025, 8, 5, 9), drug)
         assert str(town.entry(desk).adjudication.fund) == "60.00"
-        p1 = b.enrol(v01, "王一", wang, "V01")
-        same_day = v01.entry(b.settle(v01, p1.id, dt.datetime(2025, 3, 5, 15), drug))
+        p1 = b.enrol(v01, "王一", wang, "V01", signed=True)
+        same_day = v01.entry(b.settle(v01, p1.id, dt.datetime(2025, 8, 5, 15), drug))
         assert str(same_day.adjudication.fund) == "60.00"  # the village knows only its own day
-        raw = b.statement_bytes(v01)
+        raw = b.statement_bytes(v01, "2025-08")
         tw.import_files(town, [("V01.json", raw)], trust=[verify_statement(raw).fingerprint])
         from clinic_app.store import township as store
 
