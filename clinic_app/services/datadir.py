@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
-from clinic_app.errors import BadInput, os_reason
+from clinic_app.errors import BadInput, UserError, os_reason
 from clinic_app.store.db import DB_NAME, folder_write_error
 
 APP_NAME = "clinic_app"
@@ -61,3 +62,24 @@ def output_folder(folder: Path, what_zh: str = "文件夹", what_en: str = "fold
         zh, en = os_reason(problem)
         raise BadInput(f"{what_zh}不可写: {folder}, {zh}", f"{what_en} is not writable: {folder}: {en}")
     return folder
+
+
+def lock_refused(lock_file: Path) -> UserError:
+    """Why the data folder's lock file `lock_file` could not be made or written, no other window
+    holding it (Qt's UnknownError): a full disk, but on Windows also a write-protected or pulled-out
+    stick.  The folder is probed: the disk is called full where the probe finds it full, or makes its
+    empty file while the lock's few bytes could not be written; otherwise the probe's reason is said."""
+    folder = lock_file.parent
+    problem = folder_write_error(folder)
+    if problem is None or problem.errno == errno.ENOSPC:
+        return UserError(
+            f"无法在数据文件夹 {folder} 中写入锁文件 {lock_file.name}, 磁盘可能已满: 请清理磁盘 (删除不用的文件) 后再打开",
+            f"cannot write the lock file {lock_file.name} in the data folder {folder}; the disk may be full: "
+            "free some space (delete files you do not need) and open the app again",
+        )
+    zh, en = os_reason(problem)
+    return UserError(
+        f"无法在数据文件夹 {folder} 中写入锁文件 {lock_file.name}: {zh}; 台账要记在这里, 请检查磁盘或 U 盘后再打开",
+        f"cannot write the lock file {lock_file.name} in the data folder {folder}: {en}; the ledger is kept there: "
+        "check the disk or USB stick and open the app again",
+    )

@@ -47,7 +47,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from clinic_app.errors import UserError, os_reason
-from clinic_app.services.datadir import resolve_data_dir
+from clinic_app.services.datadir import lock_refused, resolve_data_dir
 from clinic_app.services.problems import DatabaseDamaged, open_session
 from clinic_app.services.session import ClinicSession
 from clinic_app.ui.compat import emit
@@ -68,7 +68,8 @@ def acquire_lock(folder: Path) -> QLockFile | None:
     """Hold the data folder's lock file, or None when another window holds it.
 
     A lock file that cannot be made at all (a write-protected stick, a folder without the right
-    to write) or not written (a full disk) is not another window: `UserError` says so.
+    to write) or not written (a full disk, a stick write-protected or pulled out) is not another
+    window: `UserError` says so.
     """
     lock = QLockFile(str(folder / LOCK_NAME))
     lock.setStaleLockTime(0)  # only a dead owner's lock is stale (checked by process id)
@@ -80,12 +81,8 @@ def acquire_lock(folder: Path) -> QLockFile | None:
             f"the data folder {folder} cannot be written (read-only, or no permission): the ledger is kept there; "
             "choose a writable folder or check its permissions",
         )
-    if lock.error() == QLockFile.LockError.UnknownError:  # made, but its few bytes not written
-        raise UserError(
-            f"无法在数据文件夹 {folder} 中写入锁文件 {LOCK_NAME}, 磁盘可能已满: 请清理磁盘 (删除不用的文件) 后再打开",
-            f"cannot write the lock file {LOCK_NAME} in the data folder {folder}; the disk may be full: "
-            "free some space (delete files you do not need) and open the app again",
-        )
+    if lock.error() == QLockFile.LockError.UnknownError:  # a full disk, or on Windows a stick's own error
+        raise lock_refused(folder / LOCK_NAME)
     return None
 
 

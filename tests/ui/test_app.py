@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QLockFile
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from clinic_app.domain.records import VisitRequest
@@ -597,6 +598,25 @@ def test_a_full_data_disk_is_said_to_be_full_not_open_elsewhere(qtbot, data_fold
         assert app_module.run_app(data_dir=disk / "data", language="zh") == 1
     err = capsys.readouterr().err
     assert "磁盘" in err and "已满" in err and "另一个窗口" not in err, err
+
+
+def test_a_write_protected_data_folder_qt_cannot_name_is_not_said_to_be_full(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Qt on Windows reports CreateFile's ERROR_WRITE_PROTECT and ERROR_NOT_READY (a stick's lock
+    # switch, a stick pulled out) as UnknownError, as it does a full disk: the start said 磁盘可能已满.
+    from clinic_app.errors import UserError
+    from tests.store.media import write_protected
+
+    class LockFileOnWindows(QLockFile):
+        def error(self) -> QLockFile.LockError:
+            named = super().error()
+            return QLockFile.LockError.UnknownError if named == QLockFile.LockError.PermissionError else named
+
+    monkeypatch.setattr(app_module, "QLockFile", LockFileOnWindows)
+    with write_protected(tmp_path / "ro", lambda folder: None) as folder:
+        with pytest.raises(UserError) as refused:
+            app_module.acquire_lock(folder)
+    assert "写保护" in refused.value.zh and "已满" not in refused.value.zh, refused.value.zh
+    assert "read-only" in refused.value.en and "full" not in refused.value.en, refused.value.en
 
 
 def _loaded_at_start(data_folder: Path) -> dict[str, object]:
