@@ -46,7 +46,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "reform_layer_first": ("签约职工: 先按改革政策支付", "signed employee: reform policy pays first"),
     "employee_layer": ("改革限额用完, 其余 {base} 元按职工政策支付 {fund} 元", "reform cap used: {base} more adjudicated under the employee policy, fund {fund}"),
     "category_not_covered": ("本政策不覆盖{category_zh}, 统筹不支付", "this policy does not cover {category_en}: fund pays nothing"),
-    "policy_not_in_force": ("就诊日政策 {policy} 尚未实施 ({start} 起), 统筹不支付", "policy {policy} not in force (from {start}): fund pays nothing"),
+    "policy_not_in_force": ("就诊日政策「{policy_name}」尚未实施 ({start} 起), 统筹不支付", "{policy_name_en} not in force (from {start}): fund pays nothing"),
     "not_insured": ("{year} 年未参保 (参保登记为不参保), 统筹不支付", "not insured in {year} (enrolment says not insured): fund pays nothing"),
     "not_covered_yet": ("参保待遇 {start} 起享受, 本次统筹不支付", "covered from {start}: fund pays nothing"),
     "not_primary_facility": ("居民门诊统筹仅在基层机构支付 ({facility_zh}不支付)", "resident pooling pays only at primary facilities, not at a {facility_en}"),

@@ -170,7 +170,7 @@ def _whole_visit_bar(policy: Policy, visit: VisitDraft, usage: Usage) -> tuple[R
     patient = visit.patient
     routes: list[Reason] = []
     if not policy.in_force_on(visit.date):
-        return Reason.of("policy_not_in_force", policy=policy.id, start=policy.effective_from), routes
+        return Reason.of("policy_not_in_force", **_named(policy), start=policy.effective_from), routes
     if not patient.insured:
         return Reason.of("not_insured", year=visit.date.year), routes
     start = coverage_start(policy, patient)

@@ -45,6 +45,17 @@ def test_the_policy_that_applies_instead_is_named() -> None:
     assert "职工按「邵阳市职工医保普通门诊统筹」结算" in zh
 
 
+def test_a_policy_not_yet_in_force_is_named_as_people_know_it() -> None:
+    # Zhanjiang's policy is in force from 2025-01-01: a receipt of 2024-12-28 paid back in January
+    # is adjudicated as of its day, and the doctor reads the policy's name, not its file id.
+    zh = sentences(visit("zhanjiang-resident-2025", "2024-12-28"))
+    assert zh == ["就诊日政策「湛江市城乡居民医保普通门诊统筹」尚未实施 (2025-01-01 起), 统筹不支付"]
+    en = sentences(visit("zhanjiang-resident-2025", "2024-12-28"), "en")
+    assert en == ["Zhanjiang residents' general outpatient pooling not in force (from 2025-01-01): fund pays nothing"]
+    old = Reason.of("policy_not_in_force", policy="zhanjiang-resident-2025", start="2025-01-01")
+    assert render(old) == "就诊日政策「zhanjiang-resident-2025」尚未实施 (2025-01-01 起), 统筹不支付"
+
+
 def test_a_reason_stored_before_names_were_recorded_still_reads() -> None:
     # Entries settled earlier keep only the policy id in their reasons: the id stands in for the name.
     old = Reason.of("policy_past_stated_period", policy="shaoyang-resident-2019", until="2020-12-31")
