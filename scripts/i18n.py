@@ -56,6 +56,8 @@ EN = {
     "今日已用": "Used today", "(未选择患者, 按 F2 查找)": "(no patient: press F2 to find one)", "{n} 岁": "{n} y",
     "(无)": "(none)", "{year} 年未登记": "not enrolled for {year}", "{name} (本机构)": "{name} (this clinic)", "否": "No", "是": "Yes", "(未定点)": "(none)",
     "已用 {used} 元 (无年度限额)": "{used} used (no annual cap)", "不限": "no cap",
+    "本政策统筹不支付此参保类别": "not covered by this policy", "不适用": "not applicable",
+    "{year} 年: 本政策统筹不支付此参保类别": "{year}: not covered by this policy",
     "已用 {used} / {cap} 元": "{used} of {cap} used", "{left} 元": "{left} yuan",
     " (本机构; 每日限额 {cap} 元)": " (here; daily cap {cap})", " (本机构)": " (here)",
     "急诊或抢救": "Emergency or rescue", "外院已付": "Paid at the other facility", "在参保地市以外就医 (市外)": "Out of the insured city",

@@ -138,6 +138,19 @@ def _finish(result: Adjudication, visit: VisitDraft, requested: Policy, book: Po
     )
 
 
+def covers_category(policy: Policy, category: str, day: dt.date, book: PolicyBook) -> bool:
+    """Whether `policy` in force on `day` pays anything for a person of `category` (§1, §2), as
+    `adjudicate_visit` decides: an employee policy pays no resident; a resident policy pays an
+    employee through the employee policy it names (or the reform's layering), else not at all
+    (both `category_not_covered`)."""
+    if policy.insurance == "employee":
+        return category != "resident"
+    if category == "resident":
+        return True
+    layering = policy.reform is not None and policy.reform.employee_layering
+    return layering or _employee_policy_for(policy, day, book) is not None
+
+
 def _employee_policy_for(policy: Policy, day: dt.date, book: PolicyBook) -> Policy | None:
     if policy.employee_policy is None or policy.employee_policy not in book:
         return None

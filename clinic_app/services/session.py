@@ -21,7 +21,13 @@ from fractions import Fraction
 from pathlib import Path
 
 from clinic_app.documents.reasons import FACILITY_NAMES, render
-from clinic_app.domain.copay import NEWBORN_MONTHS, add_months, adjudicate_visit, coverage_start
+from clinic_app.domain.copay import (
+    NEWBORN_MONTHS,
+    add_months,
+    adjudicate_visit,
+    coverage_start,
+    covers_category,
+)
 from clinic_app.domain.identity import (
     InvalidResidentId,
     parse_resident_id,
@@ -140,6 +146,10 @@ class UsageCard:
     """Fund used at other facilities of the township (at a village: the imported snapshot; at the
     township: the villages' imported statements), and at a village whose ledger was continued,
     its own use before (from the lost ledger's statements)."""
+    covered: bool = True
+    """False where the clinic's policy pays nothing for the person's insured category (a resident
+    at an employee-policy clinic, an employee where the policy names no employee policy): the caps
+    above are then no amount the person may still be paid."""
 
     @property
     def annual_left(self) -> Money | None:
@@ -760,6 +770,7 @@ class ClinicSession:
             annual_cap=cap_policy.annual_cap_for(patient.category),
             daily_cap=cap_policy.daily_cap,
             from_township=Money(outside),
+            covered=covers_category(policy, patient.category, day, self.book),
         )
 
     def settle(

@@ -1252,9 +1252,10 @@ def _recheck_later(
     before it (a village's file sent again after a damaged one, a month sent late): those were
     reviewed without this file's fund, and the later payment is the one over a cap.  Each such
     statement's visits of those people are reviewed again in time order with this file counted; a
-    flag is added to that statement where its visit has none of the code yet (one it has stays,
-    with its decision), comes after the file's first visit of the person, and does not arise in
-    the same review without this file (a roster changed since is not this file's doing).
+    flag is added to that statement where its visit has none of the code yet, comes after the
+    file's first visit of the person, and does not arise in the same review without this file (a
+    roster changed since is not this file's doing); one it has stays, with the figures counted now
+    unless a decision was made on it (`store.refresh_undecided_flags`), as had the file come first.
     `reviewed`: statements whose review counted this file already.
 
     `redated`: the file's settlements that reversals or newborn pay-backs imported before name, and
@@ -1291,10 +1292,9 @@ def _recheck_later(
         review._usage()
         have = store.flag_keys(conn, statement_id)
         times = {v.visit["setl_id"]: v.visit["setl_time"] for v in theirs}
-        new = [
-            flag for flag in review.out
-            if flag[2] in _USAGE_FLAGS and (flag[0], flag[2]) not in have and times[flag[0]] > first[flag[1]]
-        ]
+        since = [flag for flag in review.out if flag[2] in _USAGE_FLAGS and times[flag[0]] > first[flag[1]]]
+        store.refresh_undecided_flags(conn, statement_id, _details(flag for flag in since if (flag[0], flag[2]) in have))
+        new = [flag for flag in since if (flag[0], flag[2]) not in have]
         if new:
             stand = stood.get(statement_id)
             if stand is None:
@@ -1339,8 +1339,9 @@ def _withdraw(
     raised: Collection[tuple[int, str, str]],
 ) -> list[tuple[int, str, str]]:
     """Of the usage and same-day flags `raised` (statement, setl_id, code), those that do not arise
-    again with what the database holds and `pending` counted, deleted; one a decision was made on
-    stays.  Those deleted."""
+    again with what the database holds and `pending` counted, deleted; those that do, given the
+    detail they arise with (`store.refresh_undecided_flags`); one a decision was made on stays as
+    it was.  Those deleted."""
     gone: list[tuple[int, str, str]] = []
     for statement_id in sorted({s for s, _, _ in raised}):
         try:
@@ -1352,9 +1353,18 @@ def _withdraw(
         review = _Review(conn, book, own, verified, parsed, pending, skip=[statement_id])
         review._same_day()
         review._usage()
-        stand = {(flag[0], flag[2]) for flag in review.out}
+        stand = _details(flag for flag in review.out if (statement_id, flag[0], flag[2]) in raised)
+        store.refresh_undecided_flags(conn, statement_id, stand)
         gone += [key for key in sorted(raised) if key[0] == statement_id and key[1:] not in stand]
     return store.delete_undecided_flags(conn, gone)
+
+
+def _details(flags: Iterable[tuple[str, str, str, str]]) -> dict[tuple[str, str], list[str]]:
+    """The details of a review's flags (setl_id, certno, code, detail) by (setl_id, code), in its order."""
+    found: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for setl_id, _, code, detail in flags:
+        found[(setl_id, code)].append(detail)
+    return found
 
 
 def _reimbursement_columns(visit: Mapping[str, Any]) -> tuple[str | None, str | None]:

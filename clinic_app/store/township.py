@@ -712,6 +712,23 @@ def delete_undecided_flags(conn: sqlite3.Connection, keys: Sequence[tuple[int, s
     return gone
 
 
+def refresh_undecided_flags(conn: sqlite3.Connection, statement_id: int, found: Mapping[tuple[str, str], Sequence[str]]) -> None:
+    """Give the statement's flags (setl_id, code) the details a review found again (in the order
+    it found them, the flags' order), where it found as many and no review decision names any of
+    them: a flag decided on keeps the text the decision was made on."""
+    for (setl_id, code), details in found.items():
+        rows = conn.execute(
+            """SELECT f.id, f.detail, EXISTS (SELECT 1 FROM review_decisions d WHERE d.statement_id = f.statement_id AND d.flag_id = f.id)
+               FROM review_flags AS f WHERE statement_id = ? AND setl_id = ? AND code = ? ORDER BY id""",
+            (statement_id, setl_id, code),
+        ).fetchall()
+        if len(rows) == len(details) and not any(r[2] for r in rows):
+            conn.executemany(
+                "UPDATE review_flags SET detail = ? WHERE id = ?",
+                [(detail, r[0]) for r, detail in zip(rows, details, strict=True) if r[1] != detail],
+            )
+
+
 def flag_keys(db: DbOrConn, statement_id: int) -> set[tuple[str, str]]:
     """(setl_id, code) of the statement's flags."""
     rows = db.execute("SELECT setl_id, code FROM review_flags WHERE statement_id = ?", (statement_id,)).fetchall()

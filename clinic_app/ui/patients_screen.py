@@ -387,13 +387,16 @@ class PatientsScreen(QWidget):
                     places=labels.designation(enrolment, card.year, self.context.clinic), signed=labels.signing(enrolment, card.year)
                 )
             )
-        cap = self.tr("不限") if card.annual_cap is None else str(card.annual_cap)
-        left = self.tr("不限") if card.annual_left is None else str(card.annual_left)
-        self.usage.setText(
-            self.tr("{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}").format(
-                year=card.year, used=card.fund_year, cap=cap, left=left
+        if not card.covered:
+            self.usage.setText(self.tr("{year} 年: 本政策统筹不支付此参保类别").format(year=card.year))
+        else:
+            cap = self.tr("不限") if card.annual_cap is None else str(card.annual_cap)
+            left = self.tr("不限") if card.annual_left is None else str(card.annual_left)
+            self.usage.setText(
+                self.tr("{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}").format(
+                    year=card.year, used=card.fund_year, cap=cap, left=left
+                )
             )
-        )
         emit(self.patient_shown, self.current)
 
     def _packages_loaded(self, payments: list[PackagePayment]) -> None:

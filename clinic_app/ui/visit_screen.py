@@ -222,7 +222,13 @@ class PatientCard(QGroupBox):
         # The year counts the township's other facilities too (the snapshot, the villages'
         # statements): say how much, or a doctor reads the bar as this clinic's own use.
         elsewhere = self.tr(" (其他机构已用 {used} 元)").format(used=card.from_township) if card.from_township else ""
-        if card.annual_cap is None:
+        if not card.covered:
+            # Nothing is paid for this insured category here: no cap, nor 不限, to read as money left.
+            self.fund_bar.setRange(0, 1)
+            self.fund_bar.setValue(0)
+            self.fund_used.setText(self.tr("本政策统筹不支付此参保类别"))
+            self.fund_left.setText(self.tr("不适用"))
+        elif card.annual_cap is None:
             self.fund_bar.setRange(0, 1)
             self.fund_bar.setValue(0)
             self.fund_used.setText(self.tr("已用 {used} 元 (无年度限额)").format(used=card.fund_year))

@@ -3,22 +3,22 @@
 <context>
     <name>AdjudicationPanel</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="249" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="255" />
         <source>结算预览</source>
         <translation>Adjudication preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="258" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="264" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="258" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="264" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="258" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="264" />
         <source>个人支付</source>
         <translation>Patient pays</translation>
     </message>
@@ -1542,37 +1542,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>NewbornPayBackDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="966" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="962" />
         <source>新生儿补报 {receipt}</source>
         <translation>Pay back newborn's visit {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="972" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="968" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="977" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="973" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="978" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="974" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="979" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="975" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="982" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="978" />
         <source>出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付, 参保后本机构尚未登记参保时按未参保结算的也一样: 这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分按原付款方式退回 ({method}), 并打印新收据。</source>
         <translation>A newborn enrolled within 6 months of birth has the outpatient costs from birth to the enrolment paid by the fund, and so have those settled as not enrolled after it, before the enrolment was recorded here: this visit is reversed and settled again as of its day, the fund's share goes back the way it was paid ({method}) and a new receipt is printed.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="992" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="988" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1593,42 +1593,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1004" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1000" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1007" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1003" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1013" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1009" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1019" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1015" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1022" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1018" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1038" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1034" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1043" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1039" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1044" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1040" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1736,37 +1736,47 @@ This clinic's key fingerprint (the township checks it):
         <translation>{year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="228" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="229" />
+        <source>本政策统筹不支付此参保类别</source>
+        <translation>not covered by this policy</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="230" />
+        <source>不适用</source>
+        <translation>not applicable</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="234" />
         <source>已用 {used} 元 (无年度限额)</source>
         <translation>{used} used (no annual cap)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="229" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="235" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="234" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="240" />
         <source>已用 {used} / {cap} 元</source>
         <translation>{used} of {cap} used</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="235" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="241" />
         <source>{left} 元</source>
         <translation>{left} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="238" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="244" />
         <source> (本机构)</source>
         <translation> (here)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="240" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="246" />
         <source> (本机构; 每日限额 {cap} 元)</source>
         <translation> (here; daily cap {cap})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="241" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="247" />
         <source>{used} 元</source>
         <translation>{used} yuan</translation>
     </message>
@@ -1973,19 +1983,24 @@ This clinic's key fingerprint (the township checks it):
         <translation>designated {places}; family doctor signed: {signed}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="390" />
         <location filename="../../clinic_app/ui/patients_screen.py" line="391" />
+        <source>{year} 年: 本政策统筹不支付此参保类别</source>
+        <translation>{year}: not covered by this policy</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="393" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="394" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="393" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="396" />
         <source>{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}</source>
         <translation>{year}: {used} used, cap {cap}, {left} left</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/patients_screen.py" line="90" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="451" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="454" />
         <source>已冲销, 冲销收据号 {receipt}</source>
         <translation>Reversed; reversal receipt {receipt}</translation>
     </message>
@@ -2234,22 +2249,22 @@ This clinic's key fingerprint (the township checks it):
         <translation>No referral (none recorded for this patient)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="881" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="877" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="886" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="882" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="891" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="887" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="896" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="892" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2973,8 +2988,8 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="665" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="704" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="675" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="714" />
         <source>统筹应付</source>
         <translation>Fund payable</translation>
     </message>
@@ -2985,7 +3000,7 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="102" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="706" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="716" />
         <source>预付</source>
         <translation>Prepay</translation>
     </message>
@@ -3030,128 +3045,128 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="393" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="394" />
         <source>写出月报 (PDF/xlsx)…</source>
         <translation>Write monthly report (PDF/xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="399" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="400" />
         <source>结算月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="431" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="432" />
         <source>保存签约人数</source>
         <translation>Save signed counts</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="434" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="435" />
         <source>0-100</source>
         <translation>0-100</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="437" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="438" />
         <source>保存考核分</source>
         <translation>Save score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="440" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="441" />
         <source>年度考核分</source>
         <translation>Annual score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="443" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="444" />
         <source>本月签约人数 / 考核分</source>
         <translation>Signed this month / score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="451" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="452" />
         <source>统筹应付与月预算 (按月)</source>
         <translation>Fund payable vs monthly budget (by month)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="452" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="453" />
         <source>本月统筹应付与预付 (按村)</source>
         <translation>Fund payable vs prepay this month (by village)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="538" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="548" />
         <source>正在结算 {month}…</source>
         <translation>Settling {month}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="555" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="565" />
         <source>{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元</source>
         <translation>{town} {month}  {variant}  {signed} signed  quota/budget {quota}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="567" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="577" />
         <source>本月未收到月结: {codes}</source>
         <translation>No statement received this month: {codes}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="575" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="585" />
         <source>{name}: 签约人数为 0, 但月结中统筹应付 {fund} 元, 按工作量分得预付 {prepay} 元; 请核对签约人数和“审核”中的“未在本乡镇/本村签约”标记</source>
         <translation>{name}: no signed persons, yet fund payable {fund} in its statements, so a workload share of the prepay of {prepay}; check the signed count and the "not signed with this township or village" flags under Review</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="582" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="592" />
         <source>{year} 年年终清算</source>
         <translation>Year-end clearing {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="584" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="594" />
         <source> (本政策 {months} 个月)</source>
         <translation> ({months} months under this policy)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="626" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="636" />
         <source>手工录入</source>
         <translation>Entered by hand</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="626" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="636" />
         <source>按名册统计, 可修改后保存</source>
         <translation>Counted from the roster; edit and save if needed</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="342" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="627" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="637" />
         <source> (本院)</source>
         <translation> (own desk)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="671" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="681" />
         <source>月预算</source>
         <translation>Monthly budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="689" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="699" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="752" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="762" />
         <source>本院</source>
         <translation>Own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="770" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="780" />
         <source>签约人数已保存</source>
         <translation>Signed counts saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="777" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="787" />
         <source>考核分已保存</source>
         <translation>Score saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="787" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="797" />
         <source>选择月报保存的文件夹</source>
         <translation>Choose a folder for the monthly report</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="801" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="811" />
         <source>月报已写出: {pdf}, {xlsx}</source>
         <translation>Report written: {pdf}, {xlsx}</translation>
     </message>
@@ -3223,43 +3238,43 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>VisitScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="346" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="352" />
         <source>身份证号 / 姓名 / 拼音首字母 / 电话 (F2)</source>
         <translation>ID no. / name / pinyin / phone (F2)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="350" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="356" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="353" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="359" />
         <source>查找患者</source>
         <translation>Find patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="361" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="367" />
         <source>转诊…</source>
         <translation>Referral…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="363" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="369" />
         <source>外院票据报销…</source>
         <translation>Outside receipt…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="373" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="379" />
         <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
         <translation>Item code / name / pinyin initials (F3)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="380" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="386" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="99" />
-        <location filename="../../clinic_app/ui/visit_screen.py" line="388" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="394" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
@@ -3299,132 +3314,132 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="412" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="418" />
         <source>收费项目 (Enter 改数量, Delete 删除选中行)</source>
         <translation>Items (Enter changes the quantity, Delete removes the line)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="427" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="433" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="433" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="439" />
         <source>账户持有人 (姓名/关系)</source>
         <translation>Account holder (name / relation)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="440" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="446" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="441" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="447" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="442" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="448" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="460" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="466" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="464" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="470" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="467" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="473" />
         <source>新接诊 (Ctrl+N)</source>
         <translation>New visit (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="593" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="599" />
         <source>没有找到 “{text}”: 按 Enter 登记新患者</source>
         <translation>No one found for "{text}": press Enter to register a new patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="599" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="605" />
         <source>已登记新患者 {name}</source>
         <translation>New patient {name} registered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="610" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="616" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="669" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="675" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="774" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="780" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="815" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="821" />
         <source>日期已变为 {day}</source>
         <translation>the date is now {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="817" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="823" />
         <source>患者的记录已有变化</source>
         <translation>the patient's records changed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="819" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="825" />
         <source>金额已重新计算 ({why}): 统筹支付 {old_fund} → {fund} 元, 个人支付 {old_patient} → {patient} 元</source>
         <translation>Amounts recalculated ({why}): fund {old_fund} → {fund}, patient {old_patient} → {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="823" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="829" />
         <source>尚未结算: 请告知患者新的金额, 再按 Ctrl+Enter 结算。</source>
         <translation>Not settled yet: tell the patient the new amounts, then press Ctrl+Enter again to settle.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="850" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="856" />
         <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="856" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="862" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="907" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="912" />
         <source>已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元</source>
         <translation>Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="912" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="918" />
         <source> (计入 {year} 年度)</source>
         <translation> (counted in {year})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="918" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="924" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="943" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="949" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="949" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="955" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="939" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="945" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>
@@ -3432,42 +3447,42 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="929" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="925" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="935" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="931" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="940" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="936" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="941" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="937" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="942" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="938" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="943" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="939" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="949" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="945" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="952" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="948" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>

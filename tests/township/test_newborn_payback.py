@@ -573,3 +573,71 @@ def test_pay_backs_moved_to_their_visits_days_are_not_split_visits_of_the_day_th
     finally:
         village.close()
         town.close()
+
+
+@pytest.mark.parametrize("decided", [False, True], ids=["undecided", "decided"])
+def test_a_pay_back_moved_to_the_visit_s_day_brings_the_later_visit_s_flags_to_that_year_s_figures(
+    tmp_path: Path, decided: bool
+) -> None:
+    """The baby's 2026 visit of 01-11 (245.00 of the fund) comes before January's pay-backs of
+    November (175.00) and December (125.00, overpaid 15.00 in the file).  January imported before
+    December counts the December pay-back on 2026-01-12, flagged '复核 55.00 元 (本次就诊前本年已用统筹
+    245.00 元)'; December moves it to 2025-12-10, where the flag still arises with 2025's figures.
+    It kept 2026's: December imported late gives the flag texts December imported first gives.  A
+    flag the accountant marked (待核实, with a note) before December came keeps what was decided on."""
+    village = b.village(tmp_path / "v01", "V01")
+    early, late = b.township(tmp_path / "early"), b.township(tmp_path / "late")
+    try:
+        operator = village.operators()[0].id
+        baby = village.add_patient(PatientInput(name="新生儿", id_number=b.resident_id(7, dt.date(2025, 10, 20)))).id
+        big = b.settle(village, baby, dt.datetime(2025, 11, 10, 9, 0), b.CONSULTATION, DRUG_245)  # 250.00
+        november = b.statement_bytes(village, "2025-11")
+        second = b.settle(village, baby, dt.datetime(2025, 12, 10, 9, 0), b.CONSULTATION, DRUG_195)  # 200.00
+        december = b.statement_bytes(village, "2025-12")
+        village.save_enrolment(
+            Enrolment(baby, 2026, designated_village="V01", designated_township=b.TOWNSHIP, enrolled_on=dt.date(2026, 1, 10)),
+            today=dt.date(2026, 1, 10),
+        )
+        b.settle(village, baby, dt.datetime(2026, 1, 11, 9, 0), b.CONSULTATION, ("大药", "drug", "345.00", "covered"))
+        assert village.newborn_pay_back(big, operator, dt.datetime(2026, 1, 12, 9, 0)).adjudication.fund == Money(17500)
+        assert village.newborn_pay_back(second, operator, dt.datetime(2026, 1, 12, 9, 5)).adjudication.fund == Money(12500)
+
+        def overpay(document: dict[str, Any]) -> None:  # 15.00 more of the fund, 15.00 less cash
+            body = document["body"]
+            paid_back = body["visits"][-1]
+            for where, fund, cash in ((paid_back, "hifp_pay", "psn_cash_pay"), (paid_back["items"][-1], "fund", "patient"),
+                                      (body["totals"], "hifp_pay", "psn_cash_pay")):
+                where[fund] = str(Money.parse(where[fund]) + Money(1500))
+                where[cash] = str(Money.parse(where[cash]) - Money(1500))
+
+        january = b.resigned(b.statement_bytes(village, "2026-01"), clinic_key(village), overpay)
+        trust = [sf.verify_statement(november).fingerprint]
+        for town, files in ((early, [november, december, january]), (late, [november, january, december])):
+            for raw in files:
+                assert all(r.imported for r in tw.import_files(town, [("f.json", raw)], trust=trust))
+                if decided and town is late and raw is january:
+                    (diff,) = [f for f in store.review_flags(town.db, store.FlagFilter()) if f.code == tw.FLAG_ADJUDICATION_DIFF]
+                    assert review.decide(town, [diff], review.QUERY, "问村医", town.operators()[0].id) == 1
+
+        def flags(town: Any) -> list[tuple[str, str, str]]:
+            return [(f.setl_id, f.code, tw.flag_detail(f.code, f.detail, "zh")) for f in store.review_flags(town.db, store.FlagFilter())]
+
+        adjudicated = "村卫生室文件与乡镇复核结果不一致: 统筹支付: 文件 140.00 元, 复核 {} 元 (本次就诊前{}已用统筹 {} 元)"
+        usage = [(s, code, text) for s, code, text in flags(early) if code != tw.FLAG_NOT_SIGNED]  # the baby not on the roster
+        assert usage == [
+            ("V01S000000007", tw.FLAG_ADJUDICATION_DIFF, adjudicated.format("125.00", " 2025 年", "175.00")),
+            ("V01S000000007", tw.FLAG_ANNUAL_CAP_EXCEEDED, "2025 年各村及本院统筹累计 315.00 元, 超过年度限额 300.00 元"),
+        ]
+        if decided:
+            assert flags(late) == [
+                (s, code, adjudicated.format("55.00", "本年", "245.00") if code == tw.FLAG_ADJUDICATION_DIFF else text)
+                for s, code, text in flags(early)
+            ]
+            (row,) = [r for r in review.review_rows(late, store.FlagFilter(), {}) if r.flag.code == tw.FLAG_ADJUDICATION_DIFF]
+            assert row.decision is not None and (row.decision.decision, row.decision.note) == (review.QUERY, "问村医")
+        else:
+            assert flags(late) == flags(early)
+    finally:
+        village.close()
+        early.close()
+        late.close()

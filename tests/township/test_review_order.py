@@ -376,3 +376,67 @@ def test_a_later_payment_over_the_cap_through_two_files_of_one_import_is_flagged
         assert on_v01 == {tw.FLAG_ADJUDICATION_DIFF, tw.FLAG_ANNUAL_CAP_EXCEEDED}
     finally:
         town.close()
+
+
+def _three_villages_one_person(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """`_two_villages_one_person`, and V03's emergency of 14.00 (20.00 at 70%) for 王一 on 3 March."""
+    town, files = _two_villages_one_person(tmp_path)
+    with b.village(tmp_path / "v03", "V03") as v03:
+        p3 = b.enrol(v03, "王一", b.resident_id(1), "V01").id
+        v03.settle(VisitRequest(p3, v03.operators()[0].id, (b.line(("头孢克肟", "drug", "20.00", "covered")),),
+                                dt.datetime(2025, 3, 3, 10), emergency=True))
+        files["V03.json"] = b.statement_bytes(v03)
+    return town, files
+
+
+def test_a_later_import_brings_the_flags_of_the_later_payment_to_what_it_now_counts(tmp_path: Path) -> None:
+    """V01's 70.00 of 10 March and V02's 280.00 of 5 March imported: V01's payment flagged with
+    280.00 used before it.  V03's emergency of 14.00 on 3 March, sent late, is imported then: the
+    flags V01's payment has say what the township counts now (294.00 before it, 6.00 left), as
+    when V03's file came first; they kept the figures without it."""
+    town, files = _three_villages_one_person(tmp_path)
+    trust = [verify_statement(raw).fingerprint for raw in files.values()]
+    early = b.township(tmp_path / "early")
+    b.enrol(early, "王一", b.resident_id(1), "V01")
+    try:
+        for session, batches in ((early, [["V03.json", "V02.json", "V01.json"]]), (town, [["V01.json", "V02.json"], ["V03.json"]])):
+            for names in batches:
+                results = tw.import_files(session, [(name, files[name]) for name in names], trust=trust)
+                assert all(r.imported for r in results), [r.plan.describe() for r in results]
+        on_v01 = [flag for flag in _usage_flags(early) if flag[0] == "V01S000000001"]
+        assert on_v01 == [
+            ("V01S000000001", tw.FLAG_ADJUDICATION_DIFF,
+             "the village's file and the township's re-adjudication differ: fund paid 70.00 in the file, 6.00 re-adjudicated "
+             "(fund used this year before the visit: 294.00)"),
+            ("V01S000000001", tw.FLAG_ANNUAL_CAP_EXCEEDED,
+             "fund used this year at the villages and the township's own desk 364.00 exceeds the annual cap 300.00"),
+        ]
+        assert _usage_flags(town) == _usage_flags(early)
+    finally:
+        early.close()
+        town.close()
+
+
+def test_a_file_the_disk_refused_leaves_the_flags_that_stand_without_it_with_their_figures(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """V01's, V02's and V03's March in one import, V01's written first counting the two still to be
+    written (294.00 used before its 70.00); V03's is refused by a full disk.  V01's flags stand on
+    V02's 280.00 alone and say so (280.00 before it, 20.00 left), not V03's 14.00 never imported."""
+    from clinic_app.store.db import DatabaseError
+
+    town, files = _three_villages_one_person(tmp_path)
+    trust = [verify_statement(raw).fingerprint for raw in files.values()]
+    insert = store.insert_statement
+
+    def full(conn, header):  # type: ignore[no-untyped-def]
+        if header["clinic_code"] == "V03":
+            raise DatabaseError("磁盘已满", "disk full")
+        return insert(conn, header)
+
+    monkeypatch.setattr(store, "insert_statement", full)
+    try:
+        results = tw.import_files(town, [(name, files[name]) for name in ("V01.json", "V02.json", "V03.json")], trust=trust)
+        assert [r.imported for r in results] == [True, True, False]
+        assert results[2].withdrawn == {}
+        assert _usage_flags(town) == V01_OVERPAID
+    finally:
+        town.close()
