@@ -183,12 +183,12 @@ class MonthScreen(QWidget):
         self.month = QComboBox()
         self.month.setEditable(True)  # any month can be typed; the list is filled from the ledger's start
         self.month.setMinimumWidth(140)
-        self.month.currentTextChanged.connect(lambda _text: self.load_totals())
+        self.month.currentTextChanged.connect(lambda _text: self._month_chosen())
         self._stale = True
         """The totals need (re)loading; done when the screen shows, not at start-up."""
         self._listed_in: str | None = None
         """The month (YYYY-MM) the list was made in: shown in a later one (the app left open over the
-        month's end), it is made again."""
+        month's end), it is made again; a month chosen then makes it again first, around it."""
         self.month_note = FieldNote()
         self.figures: dict[str, QLabel] = {}
         figures = QFormLayout()
@@ -337,21 +337,22 @@ class MonthScreen(QWidget):
         self.history.set_rows(rows)
         emit(self.history_loaded, len(rows))
 
-    def load_months(self) -> None:
+    def load_months(self, keep: bool = False) -> None:
         """Read where the ledger starts, list the months from there, then load the chosen month's totals.
 
         Read again each time the totals are: the first visit of an empty ledger moves the start.
+        `keep`: the month chosen or typed stays, whenever the list was made.
         """
         self._stale = False
         session = self.context.session
-        self.context.run(lambda: statements.ledger_start(session), self._list_months)
+        self.context.run(lambda: statements.ledger_start(session), lambda start: self._list_months(start, keep))
 
-    def _list_months(self, start: dt.date | None) -> None:
+    def _list_months(self, start: dt.date | None, keep: bool = False) -> None:
         """Fill the month list; last month is chosen the first time and in a month after the list's
-        (the month chosen or typed since stays within the month)."""
+        (the month chosen or typed since stays within the month, or with `keep`)."""
         today = self.context.today()
         this_month = f"{today:%Y-%m}"
-        typed = self.month.currentText() if self._listed_in == this_month else ""
+        typed = self.month.currentText() if keep or self._listed_in == this_month else ""
         with QSignalBlocker(self.month):
             self.month.clear()
             for month in recent_months(today, start):
@@ -382,6 +383,15 @@ class MonthScreen(QWidget):
         super().showEvent(event)
         if self._stale or self._listed_in != f"{self.context.today():%Y-%m}":
             self.load_months()
+
+    def _month_chosen(self) -> None:
+        """A month chosen or typed in a list made in an earlier month is kept while the list is made
+        again (or showing the screen again would take it for that month's choice); else its totals
+        are loaded."""
+        if self._listed_in not in (None, f"{self.context.today():%Y-%m}"):
+            self.load_months(keep=True)
+        else:
+            self.load_totals()
 
     def load_totals(self) -> None:
         self._stale = False

@@ -378,3 +378,25 @@ def test_the_month_list_turns_with_the_month_while_the_app_stays_open(qtbot, ses
     assert [shown.month.itemText(i) for i in range(2)] == ["2027-01 (本月, 未结束)", "2026-12"]
     assert shown.month.currentText() == "2026-12"
     wait_idle(qtbot, worker)
+
+
+def test_a_month_chosen_after_the_month_s_end_stays_chosen(qtbot, session, worker, february, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """月结 listed on 31 December, the app left open: on 2 January the doctor picks February in that
+    list, settles a visit in 接诊 and comes back.  The list, December's, was made again with the pick
+    thrown away for December.  Picked in a list of an earlier month, the list is made again first
+    and the pick stays."""
+    monkeypatch.setattr(month_screen, "MEDIA_ROOTS", ())
+    clock = [dt.datetime(2026, 12, 31, 22, 0)]
+    context = AppContext(session, worker, "zh", clock=lambda: clock[0])
+    shown = MonthScreen(context)
+    qtbot.addWidget(shown)
+    show_totals(qtbot, shown)
+    assert shown.month.currentText() == "2026-11"
+    clock[0] = dt.datetime(2027, 1, 2, 8, 30)
+    assert choose_month(qtbot, shown, "2026-02").month == "2026-02"
+    assert shown.month.itemText(0) == "2027-01 (本月, 未结束)"
+    shown.hide()
+    context.data_changed.emit("visit")
+    assert show_totals(qtbot, shown).month == "2026-02"
+    assert shown.month.currentText() == "2026-02"
+    wait_idle(qtbot, worker)

@@ -280,6 +280,31 @@ def test_a_screen_left_open_over_the_month_s_end_moves_on_to_the_month_just_ende
     qtbot.waitUntil(lambda: not worker.busy, timeout=15000)
 
 
+def test_a_month_chosen_after_the_month_s_end_stays_chosen(qtbot, worker, settled_town) -> None:  # type: ignore[no-untyped-def]
+    """The screen opened on 30 April (March chosen) and left open over the month's end: on 3 May the
+    accountant picks February, then imports a file.  The refresh took the list for April's and
+    threw the pick away for April, the month just ended.  Picked in a list of an earlier month, the
+    list is made again first (April in it) and the pick stays; so does February picked again on
+    1 June, the month the list (of May) has chosen."""
+    town, _ = settled_town
+    now = [dt.datetime(2025, 4, 30, 17)]
+    screen = SettlementScreen(AppContext(town, worker, "zh", clock=lambda: now[0]))
+    qtbot.addWidget(screen)
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.show()
+    assert screen.month.currentData() == "2025-03"
+    now[0] = dt.datetime(2025, 5, 3, 9)
+    for just_ended in ("2025-04", "2025-05"):
+        with qtbot.waitSignal(screen.report_shown, timeout=15000):
+            screen.choose_month("2025-02")
+        with qtbot.waitSignal(screen.report_shown, timeout=15000):
+            screen.context.data_changed.emit("statement")
+        assert screen.month.currentData() == "2025-02"
+        assert screen.month.findData(just_ended) >= 0
+        now[0] = dt.datetime(2025, 6, 1, 8)
+    qtbot.waitUntil(lambda: not worker.busy, timeout=15000)
+
+
 def test_a_line_with_fund_payable_but_no_signed_person_is_pointed_out(qtbot, worker, settled_town) -> None:  # type: ignore[no-untyped-def]
     """The figures stay (POLICIES.md §3: shared by the statements' fund payable); the screen says why to look."""
     town, _ = settled_town

@@ -385,11 +385,12 @@ class SettlementScreen(QWidget):
         self._generation = 0
         self._listed_in: str | None = None
         """The month (YYYY-MM) the month list was made in: shown or refreshed in a later one (the app
-        left open over the month's end), the month just ended is chosen again."""
+        left open over the month's end), the month just ended is chosen again; a month chosen then
+        makes the list again first, around it."""
 
         self.month = QComboBox()
         self.month.setMinimumWidth(110)
-        self.month.currentIndexChanged.connect(self.load)
+        self.month.currentIndexChanged.connect(self._month_chosen)
         self.write_button = QPushButton(self.tr("写出月报 (PDF/xlsx)…"))
         self.write_button.setEnabled(False)
         self.write_button.clicked.connect(self._choose_folder)
@@ -489,18 +490,19 @@ class SettlementScreen(QWidget):
 
     # ---------------------------------------------------------------- months
 
-    def load_months(self) -> None:
+    def load_months(self, keep: bool = False) -> None:
+        """List the months; `keep`: the month chosen stays chosen, whenever the list was made."""
         session = self.context.session
-        self.context.run(lambda: review.statement_months(session), self._months_loaded)
+        self.context.run(lambda: review.statement_months(session), lambda months: self._months_loaded(months, keep))
 
-    def _months_loaded(self, months: list[str]) -> None:
+    def _months_loaded(self, months: list[str], keep: bool = False) -> None:
         # The month to settle is the last complete one (villages bring the month before by the
         # 5th); a month under way, even with a statement already in, stays a choice, not the start.
         first = self.context.today().replace(day=1)
         last_complete = (first - dt.timedelta(days=1)).strftime("%Y-%m")
         this_month = f"{first:%Y-%m}"
         # A month chosen stays, unless chosen in a month before this one (a list made then).
-        moved_on = self._listed_in not in (None, this_month)
+        moved_on = not keep and self._listed_in not in (None, this_month)
         chosen = (None if moved_on else self.month.currentData()) or last_complete
         self._listed_in = this_month
         choices = sorted(set(months) | {last_complete, chosen}, reverse=True)
@@ -523,9 +525,17 @@ class SettlementScreen(QWidget):
             self.month.addItem(month, month)
             index = self.month.count() - 1
         if index == self.month.currentIndex():
-            self.load()
+            self._month_chosen()
         else:
             self.month.setCurrentIndex(index)
+
+    def _month_chosen(self) -> None:
+        """A month chosen in a list made in an earlier month is kept while the list is made again
+        (or the next refresh would take it for that month's choice); else its report is loaded."""
+        if self._listed_in not in (None, f"{self.context.today():%Y-%m}"):
+            self.load_months(keep=True)
+        else:
+            self.load()
 
     # ---------------------------------------------------------------- the month
 
