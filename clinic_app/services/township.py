@@ -21,7 +21,8 @@ English words):
 - ``FLAG_SAME_DAY_TWO_VILLAGES`` the person has a settlement the same day at
   another village (cross-file);
 - ``FLAG_SPLIT_VISIT`` several settlements of one person on one day at one
-  clinic (分解就诊);
+  clinic (分解就诊); for these two and the same items below, an outside receipt
+  paid back is no visit of its day (`_Review._same_day`);
 - ``FLAG_DUPLICATE_CHARGE`` the same item twice in one visit, the same setl_id
   twice, one visit (mdtrt_id) settled twice, a setl_id already imported for
   another month, two settlements of one person on one day with identical
@@ -1524,12 +1525,16 @@ class _Review:
         return policy.reform is not None and entry.family_doctor_signed
 
     def _same_day(self) -> None:
+        """The checks of one person's day: the visits settled that day, here and at the other
+        villages (`store.settlements_elsewhere`).  An outside receipt paid back is none of them: it
+        counts on the outside visit's day for the caps, a day the person was seen elsewhere (often
+        the day this village referred them), and was paid back on another."""
         elsewhere: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
         for o in self.elsewhere:
             elsewhere[(o.certno, o.service_date)].append((o.clinic_code, o.setl_id))
         same_clinic: dict[tuple[str, str], list[_ParsedVisit]] = defaultdict(list)
         for v in self.visits:
-            if not v.live:
+            if not v.live or v.visit.get("reimbursement") is not None:
                 continue
             key = (v.visit["certno"], v.service_date)
             if key in elsewhere:

@@ -493,7 +493,8 @@ def settlements_elsewhere(
     db: DbOrConn, clinic_code: str, certnos: Sequence[str], date_from: str, date_to: str, first: int
 ) -> list[VisitElsewhere]:
     """The first `first` (in import order) settlements of each person and day, not reversed,
-    imported from clinics other than `clinic_code`, with a service date in [date_from, date_to].
+    imported from clinics other than `clinic_code`, with a service date in [date_from, date_to];
+    not an outside receipt paid back (its service date is the outside visit's, not a visit there).
 
     Numbered in SQL: a person seen at many villages the same day yields `first` rows, not one per village.
     """
@@ -505,7 +506,8 @@ def settlements_elsewhere(
                            ROW_NUMBER() OVER (PARTITION BY certno, service_date ORDER BY id) AS n
                     FROM statement_visits
                     WHERE certno IN ({', '.join('?' * len(chunk))}) AND service_date BETWEEN ? AND ?
-                      AND kind = 'settlement' AND reversed = 0 AND clinic_code != ?)
+                      AND kind = 'settlement' AND reversed = 0 AND reimbursement_json IS NULL
+                      AND clinic_code != ?)
                 WHERE n <= ? ORDER BY certno, service_date, n""",
             (*chunk, date_from, date_to, clinic_code, first),
         ).fetchall()

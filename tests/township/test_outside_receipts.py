@@ -421,3 +421,46 @@ def test_a_december_receipt_paid_back_in_january_counts_in_december_at_the_towns
     assert _adjudication_flags(town) == {}
     used = {year: store.fund_elsewhere(town.db, b.resident_id(1), year, town.require_clinic().code, lambda p: p) for year in (2025, 2026)}
     assert used == {2025: {"shaoguan-resident-2023": 30000}, 2026: {}}
+
+
+def _day_flags(town: ClinicSession) -> list[tuple[str, str, str]]:
+    return sorted(
+        (f.code, f.setl_id, tw.flag_detail(f.code, f.detail))
+        for f in store.review_flags(town.db, store.FlagFilter())
+        if f.code in (tw.FLAG_SPLIT_VISIT, tw.FLAG_SAME_DAY_TWO_VILLAGES)
+        or (f.code == tw.FLAG_DUPLICATE_CHARGE and "same_items_as" in f.detail)
+    )
+
+
+def test_a_receipt_of_the_day_of_a_visit_here_is_not_a_split_visit(town, tmp_path: Path) -> None:
+    """王一 seen at V03 on 2 March, sent to the health center as an emergency that night, its
+    receipt paid back at V03 on 5 March: the receipt counts on 2 March for the caps, yet it is not
+    a second settlement at V03 that day (it was flagged 分解就诊 against the visit), nor a repeat of
+    its items; the same-day checks are about the visits settled here."""
+    village, patient, operator = _wang_at_v03(tmp_path / "v03", town)
+    b.settle(village, patient, dt.datetime(2025, 3, 2, 9, 0))
+    village.reimburse(
+        patient, operator, "JZ-9", "township", "drug", Money.parse("50.00"), OUTSIDE_DAY, None, PAID_BACK, emergency=True
+    )
+    _bring(town, ("V03.json", b.statement_bytes(village)))
+    village.close()
+    assert _day_flags(town) == []
+
+
+@pytest.mark.parametrize("v01_first", [True, False])
+def test_a_receipt_is_not_a_visit_at_its_village_on_the_outside_day(town, tmp_path: Path, v01_first: bool) -> None:
+    """王一 (designated V03) seen at V01 on 2 March, and his health center receipt of that day paid
+    back at V03 on 5 March: he was not at V03 on 2 March, so neither village's visit is flagged
+    同日在两个村就诊 (the one imported second was, against the other's), whichever comes first."""
+    village, patient, operator = _wang_at_v03(tmp_path / "v03", town)
+    v01 = b.village(tmp_path / "v01", "V01")
+    b.settle(v01, b.enrol(v01, "王一", b.resident_id(1), "V03").id, dt.datetime(2025, 3, 2, 9, 0))
+    village.reimburse(
+        patient, operator, "JZ-9", "township", "drug", Money.parse("50.00"), OUTSIDE_DAY, None, PAID_BACK, emergency=True
+    )
+    files = [("V01.json", b.statement_bytes(v01)), ("V03.json", b.statement_bytes(village))]
+    village.close()
+    v01.close()
+    for file in files if v01_first else files[::-1]:
+        _bring(town, file)
+    assert _day_flags(town) == []
