@@ -173,7 +173,7 @@ def backup_now(
     check_backup_folder(folder, may_make=own)
     # A folder of the clinic's choosing (a stick) may hold other clinics' backups too: only its own are rotated.
     return _backup_into(
-        session.db, session.data_dir / DB_NAME, folder, backup_keep(session), now, pause, None if own else session.clinic
+        session.db, session.data_dir / DB_NAME, folder, backup_keep(session), now, pause, None if own else session.clinic, own
     )
 
 
@@ -202,9 +202,11 @@ def _backup_into(
     now: dt.datetime | None,
     pause: Pause | None = None,
     owner: Clinic | None = None,
+    own: bool = False,
 ) -> Path:
     """Copy the database open as `db` (the file `source`) into `folder`, check the copy, rotate
-    (keep 0: no rotation; with `owner`, only that clinic's backups are counted and deleted)."""
+    (keep 0: no rotation; with `owner`, only that clinic's backups are counted and deleted).
+    `own`: `folder` is the data folder's own backups, on the data folder's disk, not a stick."""
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     target = folder / f"clinic-{stamp}.sqlite"
     try:
@@ -228,9 +230,14 @@ def _backup_into(
         damaged = quick_check(source, pause=pause)
         if damaged:
             raise DatabaseDamaged(source, damaged[0])
+        where_zh, where_en = (
+            ("数据文件夹所在的磁盘读写出错", "a read/write error on the data folder's disk")
+            if own
+            else ("U 盘已拔出或有故障", "USB stick pulled out or failing")
+        )
         raise UserError(
-            f"备份 {target} 写入后读回出错 (U 盘已拔出或有故障), 这份备份已放弃, 旧备份保留; 台账本身完好",
-            f"the backup {target} did not read back as written (USB stick pulled out or failing): it was dropped and "
+            f"备份 {target} 写入后读回出错 ({where_zh}), 这份备份已放弃, 旧备份保留; 台账本身完好",
+            f"the backup {target} did not read back as written ({where_en}): it was dropped and "
             "the older backups kept; the ledger itself is sound",
         )
     rotate(folder, keep, owner)

@@ -21,6 +21,7 @@ from clinic_app.services.backup import (
     backups_in,
     check_file,
     newest_good_backup,
+    own_backup_dir,
     restore,
 )
 from clinic_app.services.session import ClinicSession
@@ -352,6 +353,34 @@ def test_a_copy_that_reads_back_damaged_from_the_stick_is_not_called_a_damaged_l
     clinic.session.set_setting("backup_dir", str(stick))
     daily = automatic_backup(clinic.session, now=NOON + dt.timedelta(days=1))
     assert daily.parent == clinic.folder / "backups" and check_file(daily).ok
+
+
+def test_a_copy_that_reads_back_damaged_in_the_data_folder_blames_its_disk_not_a_stick(
+    clinic: Ledger, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The data folder's own backups (`backup`'s default, the daily backup's fallback) are on the
+    # data folder's disk (the computer's): a copy reading back short there was blamed on a USB stick pulled out.
+    from clinic_app.services import backup as backup_service
+
+    caplog.clinic_app_allow_warnings = True  # type: ignore[attr-defined]
+    clinic.session.set_setting("backup_keep", "1")
+    good = backup_now(clinic.session, now=NOON)
+    assert good.parent == own_backup_dir(clinic.session)
+    real_copy = backup_service.backup_to
+
+    def copy_cut_short(db: sqlite3.Connection, target: Path, pause: object = None) -> Path:
+        made = real_copy(db, target)
+        with made.open("r+b") as copy:
+            copy.truncate(made.stat().st_size // 2)
+        return made
+
+    monkeypatch.setattr(backup_service, "backup_to", copy_cut_short)
+    with pytest.raises(UserError) as refused:
+        backup_now(clinic.session, now=NOON + dt.timedelta(days=1))
+    assert "U 盘" not in refused.value.zh and "数据文件夹所在的磁盘读写出错" in refused.value.zh, refused.value.zh
+    assert "台账本身完好" in refused.value.zh and "旧备份保留" in refused.value.zh, refused.value.zh
+    assert "USB" not in refused.value.en and "the data folder's disk" in refused.value.en, refused.value.en
+    assert backups_in(own_backup_dir(clinic.session)) == [good] and check_file(good).ok
 
 
 def test_a_backup_is_one_file_readable_without_wal_files_beside_it(clinic: Ledger, tmp_path: Path) -> None:
