@@ -371,3 +371,8 @@ class SettledVisit:
     adjudication: Adjudication
     void: VoidRecord | None = None
     """For a voided visit and for the reversal that voided it: that void; otherwise None."""
+    fund_day: dt.date | None = None
+    """The day its fund counts on, whose year's caps it used, as `settle` (or a newborn's
+    pay-back) adjudicated it: the visit's own day for one booked later than it took place (an
+    outside receipt's, `VisitRequest.service_day`; a newborn's visit paid back), else the day it
+    is booked.  None for an entry read back (`ClinicSession.entry`)."""

@@ -84,6 +84,7 @@ from clinic_app.store.schema import OLD_SNAPSHOT_POOL
 log = logging.getLogger(__name__)
 
 BACKUP_DIR_SETTING = "backup_dir"
+"""The setting naming the backup folder the clinic chose (`services.backup`)."""
 
 _NOT_A_CODE = {
     "code": ("诊所编码只能是字母和数字 (最多 20 位), 不能有空格或符号", "the clinic code is letters and digits only (at most 20), no spaces or signs"),
@@ -93,7 +94,6 @@ _NOT_A_CODE = {
     ),
 }
 """Said of a code that cannot be a `facility_code` (the wizard says it at the field in the same words)."""
-"""The setting naming the backup folder the clinic chose (`services.backup`)."""
 
 PAYMENT_METHODS = ("cash", "mobile", "account", "family_account")
 MAX_ACCOUNT_HOLDER = 40
@@ -284,8 +284,10 @@ class ClinicSession:
             raise BadInput(f"未知政策 {clinic.policy_id}", f"unknown policy {clinic.policy_id}")
         stored = self.clinic
         # A code stored before the rule stays (the township knows the clinic by it); a new one must fit it.
-        if (stored is None or clinic.township_code != stored.township_code) and facility_code(clinic.township_code) != clinic.township_code:
-            raise BadInput(*_NOT_A_CODE["township_code"])
+        for field in ("code", "township_code"):
+            code = getattr(clinic, field)
+            if (stored is None or code != getattr(stored, field)) and facility_code(code) != code:
+                raise BadInput(*_NOT_A_CODE[field])
         self._clinic = None
         with transaction(self.db) as conn:
             ledger.save_clinic(conn, clinic)
@@ -807,7 +809,7 @@ class ClinicSession:
                 raise FiguresChanged(expected, result)  # rolls the transaction back: nothing written
             visit_id, seq, digest, written = self._append(conn, clinic, request, draft, result, check_clock)
         entry, lines = ledger.written_entry(visit_id, seq, digest, written, patient, operator_name)
-        return SettledVisit(entry=entry, lines=lines, adjudication=result)
+        return SettledVisit(entry=entry, lines=lines, adjudication=result, fund_day=draft.date)
 
     def _check_operator(self, operator_id: int) -> str:
         """The operator's name; refused unless they exist and are active."""
@@ -1053,7 +1055,7 @@ class ClinicSession:
             new_id, seq, digest, written = self._append(conn, clinic, request, draft, result)
             ledger.audit(conn, "newborn_paid_back", f"{original.receipt_no} ({day})", operator_id)
         entry, lines = ledger.written_entry(new_id, seq, digest, written, patient, operator_name)
-        return SettledVisit(entry=entry, lines=lines, adjudication=result)
+        return SettledVisit(entry=entry, lines=lines, adjudication=result, fund_day=draft.date)
 
     def _newborn_visit(
         self, conn: sqlite3.Connection, visit_id: int, operator_id: int, time: dt.datetime

@@ -864,10 +864,6 @@ class ReimbursementDialog(_FormDialog):
         # minimum width; a size hint alone leaves the line cut after 转诊单 2: 2026-03-02 转.
         self.referral.setMinimumWidth(min(self.referral.sizeHint().width(), 600))
 
-    def outside_day(self) -> dt.date:
-        """The outside visit's day as entered: the year its fund counts in."""
-        return _py_date(self.day)
-
     def _referral_chosen(self) -> None:
         """The receipt is the referred facility's: its level follows from the referral."""
         chosen = self.referrals.get(self.referral.currentData())
@@ -885,7 +881,7 @@ class ReimbursementDialog(_FormDialog):
         except UserError:
             self.refuse(self.amount, self.tr("金额应为大于 0 的数, 最多两位小数"))
             ok = False
-        day = self.outside_day()
+        day = _py_date(self.day)
         now = self.context.now()
         if day > now.date():
             self.refuse(self.day, self.tr("就诊日期不能晚于今天"))

@@ -625,7 +625,7 @@ class VisitScreen(QWidget):
         from clinic_app.ui.dialogs import ReimbursementDialog
 
         dialog = ReimbursementDialog(self.context, self.patient, self)
-        dialog.accepted.connect(lambda: self._settled(dialog.result_value, dialog.outside_day()))
+        dialog.accepted.connect(lambda: self._settled(dialog.result_value))
         self.dialog = dialog
         dialog.open()
 
@@ -904,8 +904,7 @@ class VisitScreen(QWidget):
             return
         self.context.report(error)
 
-    def _settled(self, settled: SettledVisit, outside_day: dt.date | None = None) -> None:
-        """`outside_day`: a reimbursement's outside visit, whose year its fund counts in."""
+    def _settled(self, settled: SettledVisit) -> None:
         self._settling = False
         self.last_settled = settled
         entry = settled.entry
@@ -913,9 +912,10 @@ class VisitScreen(QWidget):
             text = self.tr("已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元").format(
                 receipt=entry.receipt_no, total=entry.total, fund=entry.fund
             )
-            if outside_day is not None and outside_day.year != entry.time.year:
-                # The card shows this year's use; the reasons' 已用 is the outside visit's year's.
-                text += self.tr(" (计入 {year} 年度)").format(year=outside_day.year)
+            counted = settled.fund_day
+            if counted is not None and counted.year != entry.time.year:
+                # The card shows this year's use; the reasons' 已用 is the year the fund counts in.
+                text += self.tr(" (计入 {year} 年度)").format(year=counted.year)
             # No preview came before it: why the fund pays what it pays (a level-2 receipt's 0.00).
             words = [labels.reason(r, self.context.language) for r in settled.adjudication.reasons]
             if words:

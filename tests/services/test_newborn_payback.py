@@ -161,6 +161,7 @@ def test_a_december_visit_of_a_baby_enrolled_in_january_counts_against_the_birth
 
     assert one.adjudication.fund.fen == 17500  # 70% of 250.00
     assert two.adjudication.fund.fen == 12500  # 70% of 200.00 = 140.00, capped at 300.00 - 175.00 left in 2026
+    assert (one.fund_day, two.fund_day) == (dt.date(2026, 12, 10), dt.date(2026, 12, 20))
     assert session.usage_card(baby, dt.date(2026, 12, 31)).fund_year.fen == 30000
     # 2027's cap is untouched: a January visit after the enrolment is paid in full.
     assert session.usage_card(baby, dt.date(2027, 1, 12)).fund_year.fen == 0

@@ -116,6 +116,7 @@ def test_a_december_outside_receipt_paid_back_in_january_counts_in_december_s_ye
         assert paid.adjudication.fund == M("20.00")
         assert "annual_cap" in [r.code for r in paid.adjudication.reasons]
         assert paid.entry.receipt_no.endswith("-2027-000001") and paid.entry.time.date() == dt.date(2027, 1, 4)
+        assert paid.fund_day == dt.date(2026, 12, 28)  # what 接诊 says it counts in (计入 2026 年度)
         assert session.usage_card(who, dt.date(2026, 12, 31)).fund_year == M("300.00")
         assert session.usage_card(who, dt.date(2027, 1, 4)).fund_year == M("0.00")
 
