@@ -514,17 +514,17 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="324" />
+        <location filename="../../clinic_app/ui/app.py" line="321" />
         <source>村卫生室门诊统筹</source>
         <translation>Village clinic outpatient pooling</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="440" />
+        <location filename="../../clinic_app/ui/app.py" line="437" />
         <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的数据已另存为 {saved}</source>
         <translation>Data restored from {backup} ({entries} ledger entries). The data before the restore was saved as {saved}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="554" />
+        <location filename="../../clinic_app/ui/app.py" line="551" />
         <source>备份文件夹 {folder} 现在无法写入 (U 盘未插入、已满或写保护), 这次的备份已存到本机: {path}。请检查 U 盘。</source>
         <translation>The backup folder {folder} cannot be written now (USB stick not plugged in, full or write-protected); this backup was saved on this computer instead: {path}. Check the USB stick.</translation>
     </message>
