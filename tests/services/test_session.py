@@ -638,3 +638,8 @@ def test_a_folder_whose_code_was_stored_before_the_rule_still_saves_its_details(
         with pytest.raises(BadInput, match="只能是字母和数字"):
             session.update_clinic(replace(saved, township_code="H4305/23101"))
         assert session.clinic.township_code == "H4305-23101"
+        # The clinic's own code the same (only the township's was checked: 'H43/0523' was stored).
+        with pytest.raises(BadInput, match="诊所编码只能是字母和数字") as refused:
+            session.update_clinic(replace(saved, code="H43/0523"))
+        assert "clinic code is letters and digits" in refused.value.en
+        assert session.clinic.code == "H4305-23101006"
