@@ -57,6 +57,7 @@ EN = {
     "(无)": "(none)", "{year} 年未登记": "not enrolled for {year}", "{name} (本机构)": "{name} (this clinic)", "否": "No", "是": "Yes", "(未定点)": "(none)",
     "已用 {used} 元 (无年度限额)": "{used} used (no annual cap)", "不限": "no cap",
     "本政策统筹不支付此参保类别": "not covered by this policy", "不适用": "not applicable",
+    "其中个人账户 (元)": "Of which personal accounts (yuan)", "其中现金及移动支付 (元)": "Of which cash and mobile (yuan)",
     "{year} 年: 本政策统筹不支付此参保类别": "{year}: not covered by this policy",
     "已用 {used} / {cap} 元": "{used} of {cap} used", "{left} 元": "{left} yuan",
     " (本机构; 每日限额 {cap} 元)": " (here; daily cap {cap})", " (本机构)": " (here)",

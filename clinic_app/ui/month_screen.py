@@ -65,6 +65,8 @@ class MonthTotals:
     total: Money
     fund: Money
     patient: Money
+    account: Money
+    """Of `patient`, what personal accounts paid (家庭共济 included): the statement's acct_pay."""
 
 
 def grouped(digits: str, size: int = 8) -> str:
@@ -105,6 +107,7 @@ def month_totals(data: StatementData) -> MonthTotals:
         total=signed(lambda a: a.total),
         fund=signed(lambda a: a.fund),
         patient=signed(lambda a: a.patient),
+        account=Money(sum(v.account_paid.fen * v.sign for v in data.visits)),
     )
 
 
@@ -200,6 +203,8 @@ class MonthScreen(QWidget):
             ("total", self.tr("医疗总费用 (元)")),
             ("fund", self.tr("统筹基金支付 (元)")),
             ("patient", self.tr("个人支付 (元)")),
+            ("account", self.tr("其中个人账户 (元)")),
+            ("cash", self.tr("其中现金及移动支付 (元)")),
         ):
             label = QLabel("—")
             label.setAlignment(RIGHT)
@@ -417,6 +422,8 @@ class MonthScreen(QWidget):
         self.figures["total"].setText(str(totals.total))
         self.figures["fund"].setText(str(totals.fund))
         self.figures["patient"].setText(str(totals.patient))
+        self.figures["account"].setText(str(totals.account))
+        self.figures["cash"].setText(str(totals.patient - totals.account))
         if totals.month == f"{self.context.today():%Y-%m}":
             # Exported as it stands today; exported again after the month ends it becomes the next revision.
             self.month_note.say(

@@ -1310,158 +1310,168 @@ Please give this log file to support:
 <context>
     <name>MonthScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="182" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="185" />
         <source>1. 选择月份</source>
         <translation>1. Choose the month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="196" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="199" />
         <source>结算笔数</source>
         <translation>Settlements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="197" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="200" />
         <source>冲销笔数</source>
         <translation>Reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="199" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="202" />
         <source>净人次 (冲销后)</source>
         <translation>Net visits (after reversals)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="200" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="203" />
         <source>医疗总费用 (元)</source>
         <translation>Total (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="201" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="204" />
         <source>统筹基金支付 (元)</source>
         <translation>Fund pays (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="202" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="205" />
         <source>个人支付 (元)</source>
         <translation>Patient pays (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="212" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="206" />
+        <source>其中个人账户 (元)</source>
+        <translation>Of which personal accounts (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="207" />
+        <source>其中现金及移动支付 (元)</source>
+        <translation>Of which cash and mobile (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="217" />
         <source>月份 (YYYY-MM)</source>
         <translation>Month (YYYY-MM)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="221" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="226" />
         <source>2. 导出到文件夹 (U 盘)</source>
         <translation>2. Export to a folder (USB drive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="223" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="228" />
         <source>插入 U 盘或选择文件夹</source>
         <translation>Insert a USB drive or choose a folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="224" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="229" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="229" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="234" />
         <source>导出月结</source>
         <translation>Export the month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="251" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="256" />
         <source>3. 导出结果</source>
         <translation>3. Exported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="252" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="257" />
         <source>尚未导出</source>
         <translation>Nothing exported yet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="255" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="260" />
         <source>打印汇总表…</source>
         <translation>Print the summary…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="263" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="268" />
         <source>导出记录</source>
         <translation>Exports so far</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="266" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="271" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="267" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="272" />
         <source>修订版</source>
         <translation>Revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="268" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="273" />
         <source>导出时间</source>
         <translation>Exported at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="269" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="274" />
         <source>文件夹</source>
         <translation>Folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="270" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="275" />
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="279" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="284" />
         <source>乡镇用量快照</source>
         <translation>Township usage snapshot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="281" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="286" />
         <source>乡镇卫生院交回的本年用量: 患者在本乡镇其他机构用过的统筹基金。导入后, 接诊时的年度限额会算上它。</source>
         <translation>This year's usage handed back by the township health center: the fund patients used at its other facilities. Once imported, the annual cap at the visit counts it.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="285" />
-        <location filename="../../clinic_app/ui/month_screen.py" line="506" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="290" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="523" />
         <source>本年尚未导入</source>
         <translation>Not imported for this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="287" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="292" />
         <source>导入用量快照…</source>
         <translation>Import usage snapshot…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="333" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="338" />
         <source>已找到 U 盘: {path}</source>
         <translation>USB drive found: {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="358" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="364" />
         <source>{month} (本月, 未结束)</source>
         <translation>{month} (this month, not over)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="413" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="430" />
         <source>本月尚未结束: 导出的只是到今天为止的记录。月底后请再导出一次 (修订版号加一)。</source>
         <translation>This month is not over: the export holds the records up to today. Export it again after the month ends (the next revision).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="433" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="450" />
         <source>选择导出文件夹</source>
         <translation>Choose the export folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="456" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="473" />
         <source>正在导出…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="472" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="489" />
         <source>{month} 第 {revision} 版, 已导出到:
   {folder}
   {data}
@@ -1484,57 +1494,57 @@ This clinic's key fingerprint (the township checks it):
 {visits} settlements, {reversals} reversals; net total {total}, fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="487" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="504" />
         <source>{month} 月结已导出 (第 {revision} 版)</source>
         <translation>{month} exported (revision {revision})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="509" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="526" />
         <source>{year} 年: 已导入 (乡镇计算于 {day}), {rows} 行</source>
         <translation>{year}: imported (computed by the township on {day}), {rows} rows</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="516" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="533" />
         <source>选择乡镇卫生院的用量快照</source>
         <translation>Choose the township's usage snapshot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="516" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="533" />
         <source>用量快照 (*.json)</source>
         <translation>Usage snapshot (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="543" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="560" />
         <source>这个快照已经导入过, 没有变化 ({year} 年, 乡镇计算于 {day})</source>
         <translation>This snapshot was imported before; nothing changed ({year}, computed on {day})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="545" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="562" />
         <source>已导入 {year} 年用量快照 (乡镇计算于 {day}): {rows} 行</source>
         <translation>Imported the {year} usage snapshot (computed on {day}): {rows} rows</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="558" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="575" />
         <source>核对乡镇卫生院密钥指纹</source>
         <translation>Check the township health center's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="559" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="576" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="562" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="579" />
         <source>请把上面的指纹与乡镇卫生院给的指纹 (导出快照时显示, 或打印件) 逐组核对, 最好当面或电话确认。完全一致才点“信任此密钥”: 快照随即导入。不一致请点“不信任”, 并与乡镇卫生院联系。</source>
         <translation>Compare the fingerprint above, group by group, with the one the township gave you (shown when it exported the snapshot, or on paper), best in person or by phone. Only if it is the same, click "Trust this key": the snapshot is then imported. If not, click "Do not trust" and call the township health center.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="581" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="598" />
         <source>未导入: 乡镇卫生院的密钥没有被信任</source>
         <translation>Not imported: the township health center's key was not trusted</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="590" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="607" />
         <source>{month} 月结汇总表</source>
         <translation>{month} statement summary</translation>
     </message>
