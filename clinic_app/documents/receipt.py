@@ -64,7 +64,8 @@ GEOMETRY: dict[str, _Geometry] = {
     "a5": _Geometry(A5[0], 14 * mm, 10, 15, 24 * mm, A5[1]),  # the code beside the notes: 24 mm fits a void
 }
 
-# Reasons that say why the fund paid less; shown first, the rest after them.
+# Reasons that say why the fund paid less; shown first, in this order (the caps before the lines
+# paid by the patient, which can be many), the rest after them.
 MAIN_REASONS = (
     "annual_cap", "daily_cap", "out_of_area_cap", "out_of_area_cap_used",
     "deductible_per_visit", "deductible_level_year",
@@ -272,7 +273,7 @@ def _money(amount: Money, sign: int) -> str:
 
 
 def _reasons(data: ReceiptData) -> list[str]:
-    main = [r for r in data.adjudication.reasons if r.code in MAIN_REASONS]
+    main = sorted((r for r in data.adjudication.reasons if r.code in MAIN_REASONS), key=lambda r: MAIN_REASONS.index(r.code))
     rest = [r for r in data.adjudication.reasons if r.code not in MAIN_REASONS]
     return [render(r) for r in (main + rest)[:MAX_REASONS]]
 

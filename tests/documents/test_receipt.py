@@ -434,6 +434,26 @@ def test_reasons_left_off_the_paper_are_counted_there(layout, ttf):
     assert "未列出" not in "".join(text_of(receipt_pdf(sample, layout, ttf)).split())
 
 
+@needs_wqy
+@pytest.mark.parametrize("layout", ["58mm", "a5"])
+def test_a_cap_that_cut_the_fund_is_printed_before_the_self_paid_lines(layout, ttf):
+    # Six self-paid lines and a drug, 295.00 of Shaoguan's 300.00 used: 70% of 20.00 = 14.00 cut to
+    # 5.00. The six 全自费 lines came first in the visit's reasons and filled the paper's six, so
+    # the receipt did not say why the fund paid 5.00 of the drug and not 14.00.
+    import datetime as dt
+
+    from tests.documents.samples import adjudicate, charged
+
+    picks = [charged(f"自费项目{n}", "other", "2.00", "次", "excluded", 1) for n in range(1, 7)]
+    picks.append(charged("阿莫西林胶囊", "drug", "20.00", "盒", "covered", 1))
+    adjudication = adjudicate(picks, dt.date(2025, 3, 14), fund_year="295.00")
+    assert str(adjudication.fund) == "5.00"
+    data = replace(sample_receipt(), lines=tuple(line for line, _ in picks), adjudication=adjudication)
+    text = "".join(text_of(receipt_pdf(data, layout, ttf)).split())
+    assert "年度统筹限额300.00元,已用295.00元,本次最多5.00元" in text
+    assert "另有2条说明未列出" in text  # the sixth self-paid line and the 70% of 20.00
+
+
 def _day_close():  # type: ignore[no-untyped-def]
     import datetime as dt
 
