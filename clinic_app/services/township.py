@@ -827,7 +827,8 @@ class ImportRun:
     so that a person's visits at every village are counted in time order whichever file is written
     first: the later payment is the one flagged.  A file refused when written (the data changed
     since the plan: another window imported or replaced a key; a full disk) was counted by the files
-    written before it: the usage flags they raised that do not stand without it are withdrawn."""
+    written before it: the usage flags they raised that do not stand without it are withdrawn, and
+    those they gave its figures are given those that stand."""
 
     def __init__(self, session: ClinicSession, plans: Sequence[FilePlan], today: dt.date | None = None) -> None:
         # Reads nothing: the screen makes it on the GUI thread, the worker runs `next`.
@@ -839,6 +840,9 @@ class ImportRun:
         """The statements this run wrote, each reviewed with the files after it counted."""
         self._raised: set[tuple[int, str, str]] = set()
         """(statement, setl_id, code) of the usage flags this run raised counting files still to be written."""
+        self._refreshed: set[tuple[int, str, str]] = set()
+        """(statement, setl_id, code) of the usage flags imported before that this run gave the
+        figures counting files still to be written (`_recheck_later`)."""
 
     @collector_paused()
     def next(self) -> ImportResult:
@@ -862,10 +866,11 @@ class ImportRun:
                         "数据在预览之后已变化, 此文件未导入, 请重新预览",
                         "the data changed since the dry run; this file was not imported: run it again",
                     )
-                statement_id, raised = _write(conn, session.book, own, again, self._pending, self._written)
+                statement_id, raised, refreshed = _write(conn, session.book, own, again, self._pending, self._written)
             self._written.add(statement_id)
             if self._pending:
                 self._raised.update(raised)
+                self._refreshed.update(refreshed)
                 self._raised.update(
                     (statement_id, setl_id, code) for setl_id, code in store.flag_keys(session.db, statement_id)
                     if code in _USAGE_FLAGS
@@ -873,9 +878,9 @@ class ImportRun:
             return ImportResult(plan, statement_id, store.flag_counts(session.db, statement_id), Counter(c for *_, c in raised))
         except UserError as exc:
             withdrawn: list[tuple[int, str, str]] = []
-            if counted.events and self._raised:
+            if counted.events and (self._raised or self._refreshed):
                 with transaction(session.db) as conn:
-                    withdrawn = _withdraw(conn, session.book, own, self._pending, self._raised)
+                    withdrawn = _withdraw(conn, session.book, own, self._pending, self._raised, self._refreshed)
                 self._raised.difference_update(withdrawn)
             return ImportResult(plan, error=exc, withdrawn=Counter(c for *_, c in withdrawn))
 
@@ -1116,11 +1121,11 @@ def _write(
     plan: FilePlan,
     pending: Sequence[_Pending] = (),
     written: Collection[int] = (),
-) -> tuple[int, list[tuple[int, str, str]]]:
+) -> tuple[int, list[tuple[int, str, str]], list[tuple[int, str, str]]]:
     """Write the file's statement, visits and review flags; `pending`: the batch's files still to be
     written, whose fund the review counts with what the database holds; `written`: the statements
-    the batch wrote before (reviewed with this file counted).  The statement's id, and the flags
-    the file raised on later visits imported before (`_recheck_later`)."""
+    the batch wrote before (reviewed with this file counted).  The statement's id, the flags the
+    file raised on later visits imported before and those they had already (`_recheck_later`)."""
     verified = plan.statement
     assert verified is not None
     body = verified.body
@@ -1207,7 +1212,7 @@ def _write(
     days = {v.visit["setl_id"]: v.service_date for v in parsed if v.visit["kind"] == "settlement"}
     named = {n for n, _ in pay_backs.values()}
     superseded = {p.supersedes_id for p in pending if p.supersedes_id is not None}
-    raised = _recheck_later(
+    raised, refreshed = _recheck_later(
         conn, book, own, statement_id, parsed, pending, {statement_id, *written, *superseded}, {*undone, *named},
         functools.partial(store.redate, conn, code, {s: days[s] for s in undone}, {s: day for s, (_, day) in pay_backs.items()}),
     )
@@ -1230,7 +1235,7 @@ def _write(
     store.delete_undecided_flags(
         conn, [(s, setl_id, FLAG_ADJUDICATION_DIFF) for s, setl_id, detail in owed if "unenrolled" in json.loads(detail)]
     )
-    return statement_id, raised
+    return statement_id, raised, refreshed
 
 
 _USAGE_FLAGS = frozenset({FLAG_ANNUAL_CAP_EXCEEDED, FLAG_ADJUDICATION_DIFF})
@@ -1248,7 +1253,7 @@ def _recheck_later(
     reviewed: Collection[int],
     redated: Collection[str],
     redate: Callable[[], object],
-) -> list[tuple[int, str, str]]:
+) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
     """The usage flags a file (`file_id`, written) raises on later visits of its people imported
     before it (a village's file sent again after a damaged one, a month sent late): those were
     reviewed without this file's fund, and the later payment is the one over a cap.  Each such
@@ -1263,7 +1268,7 @@ def _recheck_later(
     `redate` moves those rows from their own day to the day of the settlement they name (called
     once, here): their fund leaves one year for another (a pay-back's from a visit that moved none
     itself), so those people's later visits are looked at in the later years too, and what stood
-    before is reviewed before the move.  The flags added: (statement, setl_id, code)."""
+    before is reviewed before the move.  The flags added and those it had, as (statement, setl_id, code)."""
     first: dict[str, str] = {}
     for v in parsed:
         if v.fund or v.visit["setl_id"] in redated:
@@ -1281,6 +1286,7 @@ def _recheck_later(
     stood = {s: _stood(conn, book, own, s, later[s], parsed, reviewed) for s in statements if later[s] & moved}
     redate()
     raised: list[tuple[int, str, str]] = []
+    refreshed: list[tuple[int, str, str]] = []
     for statement_id in statements:
         try:
             verified = verify_statement(store.statement_raw(conn, statement_id))
@@ -1294,7 +1300,9 @@ def _recheck_later(
         have = store.flag_keys(conn, statement_id)
         times = {v.visit["setl_id"]: v.visit["setl_time"] for v in theirs}
         since = [flag for flag in review.out if flag[2] in _USAGE_FLAGS and times[flag[0]] > first[flag[1]]]
-        store.refresh_undecided_flags(conn, statement_id, _details(flag for flag in since if (flag[0], flag[2]) in have))
+        had = _details(flag for flag in since if (flag[0], flag[2]) in have)
+        store.refresh_undecided_flags(conn, statement_id, had)
+        refreshed += [(statement_id, *key) for key in had]
         new = [flag for flag in since if (flag[0], flag[2]) not in have]
         if new:
             stand = stood.get(statement_id)
@@ -1303,7 +1311,7 @@ def _recheck_later(
             new = [flag for flag in new if (flag[0], flag[2]) not in stand]
         store.insert_flags(conn, [(statement_id, verified.clinic_code, verified.month, *flag) for flag in new])
         raised += [(statement_id, flag[0], flag[2]) for flag in new]
-    return raised
+    return raised, refreshed
 
 
 def _stood(
@@ -1338,13 +1346,15 @@ def _withdraw(
     own: Clinic,
     pending: Sequence[_Pending],
     raised: Collection[tuple[int, str, str]],
+    kept: Collection[tuple[int, str, str]] = (),
 ) -> list[tuple[int, str, str]]:
     """Of the usage and same-day flags `raised` (statement, setl_id, code), those that do not arise
-    again with what the database holds and `pending` counted, deleted; those that do, given the
-    detail they arise with (`store.refresh_undecided_flags`); one a decision was made on stays as
-    it was.  Those deleted."""
+    again with what the database holds and `pending` counted, deleted; those that do, and those of
+    `kept` (never deleted here), given the detail they arise with (`store.refresh_undecided_flags`);
+    one a decision was made on stays as it was.  Those deleted."""
     gone: list[tuple[int, str, str]] = []
-    for statement_id in sorted({s for s, _, _ in raised}):
+    looked_at = {*raised, *kept}
+    for statement_id in sorted({s for s, _, _ in looked_at}):
         try:
             verified = verify_statement(store.statement_raw(conn, statement_id))
         except UserError:
@@ -1354,7 +1364,7 @@ def _withdraw(
         review = _Review(conn, book, own, verified, parsed, pending, skip=[statement_id])
         review._same_day()
         review._usage()
-        stand = _details(flag for flag in review.out if (statement_id, flag[0], flag[2]) in raised)
+        stand = _details(flag for flag in review.out if (statement_id, flag[0], flag[2]) in looked_at)
         store.refresh_undecided_flags(conn, statement_id, stand)
         gone += [key for key in sorted(raised) if key[0] == statement_id and key[1:] not in stand]
     return store.delete_undecided_flags(conn, gone)

@@ -440,3 +440,41 @@ def test_a_file_the_disk_refused_leaves_the_flags_that_stand_without_it_with_the
         assert _usage_flags(town) == V01_OVERPAID
     finally:
         town.close()
+
+
+def test_a_flag_brought_to_a_refused_file_s_figures_is_brought_back_to_what_stands(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """V01's and V02's March imported (V01's payment flagged with 280.00 used before it).  Then V03's
+    14.00 of 3 March and V04's 7.00 of 4 March in one import: V03's is written first, and V01's flags
+    are given the figures counting both (301.00 before it); V04's is refused by a full disk.  V01's
+    flags say what stands: V03's 14.00 counted, not V04's never imported (294.00, 6.00 left)."""
+    from clinic_app.store.db import DatabaseError
+
+    town, files = _three_villages_one_person(tmp_path)
+    with b.village(tmp_path / "v04", "V04") as v04:
+        p4 = b.enrol(v04, "王一", b.resident_id(1), "V01").id
+        v04.settle(VisitRequest(p4, v04.operators()[0].id, (b.line(("阿莫西林胶囊", "drug", "10.00", "covered")),),
+                                dt.datetime(2025, 3, 4, 10), emergency=True))
+        files["V04.json"] = b.statement_bytes(v04)
+    trust = [verify_statement(raw).fingerprint for raw in files.values()]
+    insert = store.insert_statement
+
+    def full(conn, header):  # type: ignore[no-untyped-def]
+        if header["clinic_code"] == "V04":
+            raise DatabaseError("磁盘已满", "disk full")
+        return insert(conn, header)
+
+    try:
+        assert all(r.imported for r in tw.import_files(town, [(n, files[n]) for n in ("V01.json", "V02.json")], trust=trust))
+        assert _usage_flags(town) == V01_OVERPAID
+        monkeypatch.setattr(store, "insert_statement", full)
+        results = tw.import_files(town, [(n, files[n]) for n in ("V03.json", "V04.json")], trust=trust)
+        assert [r.imported for r in results] == [True, False]
+        assert [flag for flag in _usage_flags(town) if flag[0] == "V01S000000001"] == [
+            ("V01S000000001", tw.FLAG_ADJUDICATION_DIFF,
+             "the village's file and the township's re-adjudication differ: fund paid 70.00 in the file, 6.00 re-adjudicated "
+             "(fund used this year before the visit: 294.00)"),
+            ("V01S000000001", tw.FLAG_ANNUAL_CAP_EXCEEDED,
+             "fund used this year at the villages and the township's own desk 364.00 exceeds the annual cap 300.00"),
+        ]
+    finally:
+        town.close()
