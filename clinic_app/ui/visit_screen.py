@@ -921,8 +921,9 @@ class VisitScreen(QWidget):
             if words:
                 text += "\n" + "; ".join(words)
         else:
-            text = self.tr("已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元").format(
-                receipt=entry.receipt_no, total=entry.total, fund=entry.fund, patient=entry.patient
+            text = self.tr("已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})").format(
+                receipt=entry.receipt_no, total=entry.total, fund=entry.fund, patient=entry.patient,
+                method=labels.payment(entry.payment_method),
             )
         self.result.setText(text)
         self.receipt_button.setEnabled(True)

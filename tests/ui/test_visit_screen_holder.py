@@ -177,3 +177,16 @@ def test_another_method_chosen_stays_for_the_next_patient(qtbot, context, sessio
     qtbot.keyClick(key_target(screen), Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     wait_idle(qtbot, worker)
     assert screen.payment.currentData() == "mobile"
+
+
+def test_the_settled_line_says_how_the_patients_share_was_paid(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """The receipt says 家庭共济账户支付 … 个人支付 0.00; the line under the visit said only 个人支付
+    3.00 元, read as cash to take.  It now names the method, as the ledger and the void dialog do."""
+    patient = employee(session)
+    screen = shown_screen(qtbot, context)
+    family_visit(qtbot, screen, worker, patient)
+    screen.account_holder.setText("刘桂兰 (母亲)")
+    with qtbot.waitSignal(screen.visit_settled, timeout=5000) as settled:
+        qtbot.keyClick(key_target(screen), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    entry = settled.args[0].entry
+    assert screen.result.text().endswith(f"个人支付 {entry.patient} 元 (家庭共济账户)")
