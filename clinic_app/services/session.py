@@ -1102,7 +1102,7 @@ class ClinicSession:
         if policy.newborn_grace_months is None:
             raise BadInput(
                 f"{policy.name} 没有新生儿自出生享受待遇的规定: 不能补报",
-                f"{policy.name} has no newborn cover from birth: nothing to pay back",
+                f"{policy.name_en} has no newborn cover from birth: nothing to pay back",
             )
         if born is None:
             raise BadInput(

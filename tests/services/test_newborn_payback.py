@@ -282,7 +282,7 @@ def test_a_baby_under_a_policy_without_newborn_cover_is_refused_for_that_reason(
             shaoyang.session.newborn_pay_back(first, shaoyang.operator, dt.datetime(2026, 4, 6, 10, 0))
         assert "不是新生儿" not in refused.value.zh and "出生日期" not in refused.value.zh
         assert "邵阳市城乡居民医保普通门诊统筹 没有新生儿" in refused.value.zh
-        assert "has no newborn cover from birth" in refused.value.en
+        assert "Shaoyang residents' general outpatient pooling has no newborn cover from birth" in refused.value.en
 
 
 def test_a_visit_on_the_enrolment_day_or_before_it_settled_under_the_enrolment_is_not_paid_back(shaoguan: Ledger) -> None:
