@@ -719,7 +719,7 @@ class ClinicSession:
 
     def _first_enrolled_on(self, patient: PatientRecord, enrolment: Enrolment | None) -> dt.date | None:
         """The enrolment date the newborn rule reads (`coverage_start`): that of the first enrolment
-        that insured the person.  A baby's enrolment of a later year renews it and says nothing of
+        that insured the person (`_first_enrolment`).  A baby's enrolment of a later year renews it and says nothing of
         how soon after the birth the baby was enrolled: 2027's, dated 1 January, of a baby born in
         May 2026 and enrolled in June read as a newborn's enrolled 8 months after birth, not covered
         until February.  Looked up only where the rule could apply (enrolled in the first year of life)."""
@@ -728,11 +728,7 @@ class ClinicSession:
         born = patient.birth_date
         if born is None or enrolment.enrolled_on >= add_months(born, NEWBORN_MONTHS):
             return enrolment.enrolled_on
-        first = next(
-            (e for e in ledger.enrolments(self.db, patient.id) if e.insured and e.enrolled_on is not None and e.year <= enrolment.year),
-            enrolment,
-        )
-        return first.enrolled_on
+        return (_first_enrolment(self.db, patient, enrolment.year) or enrolment).enrolled_on
 
     def preview(self, request: VisitRequest) -> Adjudication:
         """Adjudicate a draft against the ledger as it stands; nothing is written.
@@ -1094,10 +1090,7 @@ class ClinicSession:
         day = original.time.date()
         patient = self.patient(original.patient_id)
         born = patient.birth_date
-        enrolment = next(
-            (e for e in ledger.enrolments(conn, patient.id) if e.enrolled_on is not None and born and e.year >= born.year),
-            None,
-        )
+        enrolment = _first_enrolment(conn, patient)
         policy = self.book.in_force(self.visit_policy_id(), day)
         if policy.newborn_grace_months is None:
             raise BadInput(
@@ -1533,6 +1526,23 @@ def _designation_before_move(conn: sqlite3.Connection, enrolment: Enrolment) -> 
             village, _, township = before.partition("/")
             return village, township
     return enrolment.designated_village, enrolment.designated_township
+
+
+def _first_enrolment(db: sqlite3.Connection, patient: PatientRecord, up_to: int | None = None) -> Enrolment | None:
+    """The person's first enrolment (of a year up to `up_to`), the one the newborn rule is about
+    (POLICIES.md §2 "Newborns": enrolled within 6 months of birth, covered from birth): the first
+    that insured them, with its date, of their birth year or later.  A record of 不参保 is no
+    enrolment: a baby's 2026 recorded as not insured and its 2027 enrolment of 10 January is first
+    enrolled then.  None without one."""
+    born = patient.birth_date
+    return next(
+        (
+            e for e in ledger.enrolments(db, patient.id)
+            if e.insured and e.enrolled_on is not None and (born is None or e.year >= born.year)
+            and (up_to is None or e.year <= up_to)
+        ),
+        None,
+    )
 
 
 UNENROLLED_BARS = ("not_designated", "not_covered_yet", "not_insured")

@@ -172,6 +172,28 @@ def test_a_december_visit_of_a_baby_enrolled_in_january_counts_against_the_birth
     assert january.adjudication.fund.fen == 2100
 
 
+def test_a_record_of_not_insured_is_not_the_newborns_enrolment(shaoguan: Ledger) -> None:
+    """Born 2026-12-05, the baby's 2026 recorded as 不参保 (dated 12-08, the form's date) and its
+    December visit paid in full (not_insured); enrolled for 2027 on 2027-01-10, within 6 months of
+    birth: the first enrolment, covered from birth.  The pay-back took the 2026 record for the
+    newborn's enrolment and refused (settled again under it, the fund paid nothing more); it pays
+    70% of 30.00, counted in 2026, as the village's engine reads the first enrolment the same way."""
+    session = shaoguan.session
+    baby = _baby(shaoguan, dt.date(2026, 12, 5))
+    session.save_enrolment(
+        Enrolment(patient_id=baby, year=2026, designated_village=VILLAGE, insured=False, enrolled_on=dt.date(2026, 12, 8)),
+        today=dt.date(2026, 12, 8),
+    )
+    december = _visit(shaoguan, baby, "2026-12-10T09:00:00")
+    assert [r.code for r in session.entry(december).adjudication.reasons][:1] == ["not_insured"]  # type: ignore[union-attr]
+    _enrol(shaoguan, baby, dt.date(2027, 1, 10))
+
+    back = session.newborn_pay_back(december, shaoguan.operator, dt.datetime(2027, 1, 12, 9, 0))
+
+    assert back.adjudication.fund.fen == 2100
+    assert back.fund_day == dt.date(2026, 12, 10)
+
+
 def _refused(lg: Ledger, visit_id: int, when: str, match: str) -> None:
     before = lg.session.count_entries(ledger.EntryFilter())
     with pytest.raises(BadInput, match=match):
