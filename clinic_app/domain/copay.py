@@ -178,6 +178,14 @@ def _lines_for(policy: Policy, visit: VisitDraft) -> list[_Line]:
     return lines
 
 
+WHOLE_VISIT_BARS = frozenset({
+    "policy_not_in_force", "not_insured", "not_covered_yet", "not_primary_facility",
+    "out_of_area_not_covered", "out_of_area_cap_used", "reform_signed_elsewhere", "not_designated",
+})
+"""The reasons `_whole_visit_bar` gives for a visit the fund pays nothing of.  Such a visit is
+charged in full, the reform's waiver of the consultation fee included (试点通知 二(一)2)."""
+
+
 def _whole_visit_bar(policy: Policy, visit: VisitDraft, usage: Usage) -> tuple[Reason | None, list[Reason]]:
     """Step 4's whole-visit rules: the reason the fund pays nothing, and routes taken."""
     patient = visit.patient

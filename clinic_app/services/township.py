@@ -141,7 +141,7 @@ from clinic_app.documents.statement_file import (
     VerifiedStatement,
     verify_statement,
 )
-from clinic_app.domain.copay import adjudicate_visit, coverage_start
+from clinic_app.domain.copay import WHOLE_VISIT_BARS, adjudicate_visit, coverage_start
 from clinic_app.domain.money import ZERO, Money, MoneyError
 from clinic_app.domain.policy import Policy, PolicyBook
 from clinic_app.domain.records import Clinic
@@ -1619,6 +1619,11 @@ class _Review:
             if entry is None or not entry.family_doctor_signed or entry.year != int(v.service_date[:4]):
                 continue
             if entry.designated_township != self.own.township_code:
+                continue
+            # No benefit, the waiver included, where the fund pays nothing of the visit: a person
+            # signed but not insured (the roster says so), or a visit the file's own reasons bar
+            # (were that bar false, the re-adjudication's difference in the fund says so).
+            if not entry.insured or {r["code"] for r in v.visit["reasons"]} & WHOLE_VISIT_BARS:
                 continue
             policy = self.book.in_force(requested, dt.date.fromisoformat(v.service_date))
             if policy.reform is None or policy.reform.waived_kinds == ():

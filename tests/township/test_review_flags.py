@@ -15,7 +15,10 @@ from hypothesis import strategies as st
 from clinic_app.documents.records import PersonInfo
 from clinic_app.documents.signing import generate_key
 from clinic_app.documents.statement_file import verify_statement
+from clinic_app.domain.money import Money
+from clinic_app.domain.records import Enrolment
 from clinic_app.services import township as tw
+from clinic_app.services.session import PatientInput
 from clinic_app.store import township as store
 from tests.township import builders as b
 
@@ -319,3 +322,31 @@ def test_a_receipt_reimbursed_twice_names_the_villages_too() -> None:
     assert tw.flag_detail(tw.FLAG_DUPLICATE_CHARGE, detail, "en", names) == (
         "outside receipt WY001 was also reimbursed at 大塘村卫生室 2025-03 (settlement V01S000000004); V09 2025-04 (settlement V09S000000001)"
     )
+
+
+def test_consultation_fee_of_a_signed_person_not_insured_is_not_flagged(tmp_path: Path) -> None:
+    """Signed with the family doctor but not insured, the person gets no benefit, the waiver
+    included (试点通知 二(一)2; 3263a08): the village charges the 9.00 and the township, which
+    re-adjudicates the same, does not call it a fee that should have been waived."""
+    policy = "shaoyang-resident-2019"
+    town = b.township(tmp_path / "town", policy=policy, reform=True)
+    village = b.village(tmp_path / "va", "VA", policy=policy, reform=True)
+    for insured, number in ((False, 6), (True, 7)):
+        for session in (town, village):
+            session.add_patient(
+                PatientInput(name=f"赵{number}", id_number=b.resident_id(number)),
+                Enrolment(0, 2026, designated_village="VA", designated_township=b.TOWNSHIP,
+                          family_doctor_signed=True, insured=insured),
+            )
+    items = (("一般诊疗费", "consultation", "9.00", "covered"), ("阿莫西林胶囊", "drug", "6.80", "covered"))
+    people = {p.id_number: p.id for p in village.find_patients("赵", limit=10)}
+    uninsured = b.settle(village, people[b.resident_id(6)], dt.datetime(2026, 3, 3, 9), *items)
+    assert village.entry(uninsured).entry.patient == Money.parse("15.80")  # charged in full, the fee too
+    insured = b.settle(village, people[b.resident_id(7)], dt.datetime(2026, 3, 4, 9), *items)
+    assert village.entry(insured).entry.waived == Money.parse("9.00")
+    raw = b.statement_bytes(village, "2026-03")
+    (done,) = tw.import_files(town, [("va.json", raw)], trust=[verify_statement(raw).fingerprint])
+    assert done.imported
+    assert [(f.certno, f.code) for f in store.review_flags(town.db, store.FlagFilter())] == []
+    village.close()
+    town.close()
