@@ -56,6 +56,27 @@ def coverage_start(policy: Policy, patient: Patient) -> dt.date | None:
     return add_months(enrolled.replace(day=1), 1)
 
 
+def covered_from_birth(
+    policy: Policy, born: dt.date | None, enrolled_on: dt.date | None, enrolled_year: int, day: dt.date
+) -> bool:
+    """Whether a person's first insured enrolment (dated `enrolled_on`, for `enrolled_year`) covers
+    their costs of `day` from birth, the year of `day` having no enrolment that insured them.
+
+    POLICIES.md §2 "Newborns" (韶医保规〔2023〕2号 第八条(一)): a baby enrolled within 6 months of
+    birth is covered from birth (`coverage_start` is the birth), so a cost from the birth on, of
+    the birth year or the enrolment's year, is the fund's under that enrolment: a December visit
+    or outside receipt of a baby first enrolled in January.  A baby enrolled later, or an adult,
+    is not covered before the enrolment.  The village reads it for an outside receipt
+    (`ClinicSession._outside_enrolment`) and the township for a pay-back or receipt it re-adjudicates;
+    `ClinicSession.newborn_pay_back` refuses a visit on each of these conditions, in words.
+    """
+    if born is None or enrolled_on is None or day < born or enrolled_year < born.year:
+        return False
+    if day.year not in (born.year, enrolled_year):
+        return False
+    return coverage_start(policy, Patient(birth_date=born, enrolled_on=enrolled_on)) == born
+
+
 @dataclass(slots=True)
 class _Line:
     item: Item

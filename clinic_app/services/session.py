@@ -26,6 +26,7 @@ from clinic_app.domain.copay import (
     add_months,
     adjudicate_visit,
     coverage_start,
+    covered_from_birth,
     covers_category,
 )
 from clinic_app.domain.identity import (
@@ -684,7 +685,10 @@ class ClinicSession:
                 "residents have no employee personal account: choose cash, mobile payment or a family member's account",
             )
         day = request.service_day or request.time.date()
-        enrolment = ledger.latest_enrolment(self.db, patient.id, day.year)
+        if request.service_day is not None:
+            enrolment = self._outside_enrolment(patient, day)
+        else:
+            enrolment = ledger.latest_enrolment(self.db, patient.id, day.year)
         if as_of is not None:
             day, enrolment = as_of
         policy_id = self.visit_policy_id()
@@ -1325,7 +1329,7 @@ class ClinicSession:
         the outside visit's year (the facility that approves a referral is the one that pays back)."""
         clinic = self.require_clinic()
         year = outside_day.year
-        enrolment = ledger.latest_enrolment(self.db, patient.id, year)
+        enrolment = self._outside_enrolment(patient, outside_day)
         policy = self.book.in_force(self.visit_policy_id(), today)
         signed = enrolment is not None and enrolment.signed_in(year)
         if self._designated(clinic, enrolment, policy, signed):
@@ -1347,6 +1351,24 @@ class ClinicSession:
             f"{patient.name} is designated at {en} for {year}, not at this clinic ({clinic.code}): "
             "the outside receipt is reimbursed at the designated facility",
         )
+
+    def _outside_enrolment(self, patient: PatientRecord, outside_day: dt.date) -> Enrolment | None:
+        """The enrolment an outside receipt of `outside_day` is reimbursed under: that year's (or
+        the latest before it, which renews the designation); when that is none, or a record of
+        不参保, a newborn's first enrolment covering it from birth (`covered_from_birth`: enrolled
+        within 6 months of birth, of the birth year or the enrolment's), as `newborn_pay_back`
+        settles the baby's own visits here again.  A baby enrolled later, or an adult, keeps the
+        year's record: not designated here, or not insured."""
+        enrolment = ledger.latest_enrolment(self.db, patient.id, outside_day.year)
+        if enrolment is not None and enrolment.insured:
+            return enrolment
+        first = _first_enrolment(self.db, patient)
+        if first is None:
+            return enrolment
+        policy = self.book.in_force(self.visit_policy_id(), outside_day)
+        if covered_from_birth(policy, patient.birth_date, first.enrolled_on, first.year, outside_day):
+            return first
+        return enrolment
 
     def _referral_for(self, patient: PatientRecord, referral_id: int, outside_day: dt.date, facility: str) -> Referral:
         """The recorded referral a referred receipt follows from, checked against the receipt.

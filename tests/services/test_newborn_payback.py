@@ -29,7 +29,7 @@ from clinic_app.domain.records import Enrolment, VisitRequest
 from clinic_app.errors import BadInput
 from clinic_app.services.demo import resident_id
 from clinic_app.services.receipts import receipt_data
-from clinic_app.services.session import PatientInput
+from clinic_app.services.session import NotDesignatedHere, PatientInput
 from clinic_app.services.statements import clinic_key, statement_data
 from clinic_app.store import ledger
 from clinic_app.store.db import recorded_by
@@ -474,3 +474,60 @@ def test_an_enrolment_of_before_version_15_says_it_was_recorded_after_the_entrie
     assert ledger.enrolment_recorded(old, baby, 2026) == (dt.datetime(2026, 4, 1, 8, 0), before)
     assert before < after
     old.close()
+
+
+def _outside_receipt(lg: Ledger, patient: int, day: dt.date, paid: dt.datetime):  # type: ignore[no-untyped-def]
+    """An emergency receipt of 100.00 at the township on `day`, reimbursed here at `paid`."""
+    return lg.session.reimburse(
+        patient, lg.operator, f"WY-{patient}-{day:%m%d}", "township", "drug", M("100.00"), day, None, paid, emergency=True
+    )
+
+
+@pytest.mark.parametrize("year_before", ["none", "not_insured"])
+def test_a_newborns_outside_receipt_before_its_first_enrolment_is_reimbursed_as_covered_from_birth(
+    shaoguan: Ledger, year_before: str
+) -> None:
+    """Born 2025-12-05, first enrolled 2026-01-10 (within 6 months: covered from birth), its 2025
+    not recorded or recorded as 不参保; an emergency receipt of 100.00 of 2025-12-20 reimbursed on
+    2026-01-12.  It was refused ('no designated facility recorded for 2025') or paid 0.00
+    (not_insured) while the baby's own December visit here was paid back; it pays 70%, counted in
+    2025, as that visit does."""
+    session = shaoguan.session
+    baby = _baby(shaoguan, dt.date(2025, 12, 5))
+    if year_before == "not_insured":
+        session.save_enrolment(
+            Enrolment(patient_id=baby, year=2025, designated_village=VILLAGE, insured=False, enrolled_on=dt.date(2025, 12, 8)),
+            today=dt.date(2025, 12, 8),
+        )
+    _enrol(shaoguan, baby, dt.date(2026, 1, 10))
+
+    paid = _outside_receipt(shaoguan, baby, dt.date(2025, 12, 20), dt.datetime(2026, 1, 12, 9, 30))
+
+    assert paid.adjudication.fund == M("70.00")
+    assert paid.fund_day == dt.date(2025, 12, 20)
+    assert "not_insured" not in [r.code for r in paid.adjudication.reasons]
+
+
+@pytest.mark.parametrize("year_before", ["none", "not_insured"])
+def test_an_outside_receipt_before_a_late_or_adult_enrolment_is_not_covered(shaoguan: Ledger, year_before: str) -> None:
+    """The newborn's cover from birth is for a baby enrolled within 6 months of birth only: one
+    enrolled later (born 2025-05-01, enrolled 2026-01-10: covered from 2026-02-01) and an adult
+    first enrolled for 2026 get nothing for a December 2025 receipt, as before."""
+    session = shaoguan.session
+    late = _baby(shaoguan, dt.date(2025, 5, 1))
+    adult = session.add_patient(PatientInput(name="成人", id_number=resident_id("440203", dt.date(1980, 1, 2), 7))).id
+    for person in (late, adult):
+        if year_before == "not_insured":
+            session.save_enrolment(
+                Enrolment(patient_id=person, year=2025, designated_village=VILLAGE, insured=False,
+                          enrolled_on=dt.date(2025, 12, 8)),
+                today=dt.date(2025, 12, 8),
+            )
+        _enrol(shaoguan, person, dt.date(2026, 1, 10))
+        if year_before == "none":
+            with pytest.raises(NotDesignatedHere, match="未登记 2025 年的定点机构"):
+                _outside_receipt(shaoguan, person, dt.date(2025, 12, 20), dt.datetime(2026, 1, 12, 9, 30))
+        else:
+            paid = _outside_receipt(shaoguan, person, dt.date(2025, 12, 20), dt.datetime(2026, 1, 12, 9, 30))
+            assert paid.adjudication.fund == M("0.00")
+            assert "not_insured" in [r.code for r in paid.adjudication.reasons]
