@@ -141,7 +141,12 @@ from clinic_app.documents.statement_file import (
     VerifiedStatement,
     verify_statement,
 )
-from clinic_app.domain.copay import WHOLE_VISIT_BARS, adjudicate_visit, coverage_start
+from clinic_app.domain.copay import (
+    WHOLE_VISIT_BARS,
+    adjudicate_visit,
+    coverage_start,
+    covered_from_birth,
+)
 from clinic_app.domain.money import ZERO, Money, MoneyError
 from clinic_app.domain.policy import Policy, PolicyBook
 from clinic_app.domain.records import Clinic
@@ -975,6 +980,12 @@ def _parse_visits(
     return parsed
 
 
+def _before_enrolment(v: _ParsedVisit) -> bool:
+    """A visit the village may have settled under a newborn's first enrolment of a later day: a
+    pay-back (补报) or an outside receipt reimbursed (`_Review._entry`)."""
+    return v.visit.get("reimbursement") is not None or _paid_back(v.visit) is not None
+
+
 def _paid_back(visit: Mapping[str, Any]) -> tuple[str, str] | None:
     """(setl_id, day) a settlement's ``newborn_paid_back`` reason names; None without one."""
     for reason in visit["reasons"]:
@@ -1460,6 +1471,8 @@ class _Review:
         # The roster of each year the visits count in: the file's, and the year before for a
         # pay-back or an outside receipt of December paid back in January (its enrolment then).
         self.rosters = {year: store.roster(conn, certnos, year) for year in {self.year, *(int(v.service_date[:4]) for v in visits)}}
+        # A newborn's pay-back or outside receipt of a day before its first enrolment: its enrolments.
+        self.insured = store.insured_enrolments(conn, sorted({v.visit["certno"] for v in visits if _before_enrolment(v)}))
         self.paid_back = {
             named[0] for v in visits if v.unknown_pay_back is None and (named := _paid_back(v.visit)) is not None
         }
@@ -1470,9 +1483,35 @@ class _Review:
 
     def _entry(self, v: _ParsedVisit) -> store.RosterEntry | None:
         """The roster's enrolment of the visit's person for the year the visit counts in; without
-        one up to then, the file's year's (a newborn's first enrolment covers it from birth)."""
+        one up to then, the file's year's (a newborn's first enrolment covers it from birth).
+
+        A newborn's visit paid back (补报) or outside receipt reimbursed, of a year with no record
+        or one of 不参保: the baby's first insured enrolment when it covers the day from birth
+        (`covered_from_birth`), as the village settled it (`ClinicSession.newborn_pay_back`,
+        `ClinicSession._outside_enrolment`).  A baby enrolled late keeps the year's record."""
         certno = v.visit["certno"]
-        return self.rosters[int(v.service_date[:4])].get(certno) or self.rosters[self.year].get(certno)
+        entry = self.rosters[int(v.service_date[:4])].get(certno)
+        if (entry is None or not entry.insured) and _before_enrolment(v):
+            first = self._first_insured(v)
+            if first is not None:
+                return first
+        return entry or self.rosters[self.year].get(certno)
+
+    def _first_insured(self, v: _ParsedVisit) -> store.RosterEntry | None:
+        """The person's first insured enrolment (of their birth year or later) when it covers the
+        visit's day from birth under the file's policy; else None."""
+        born = _id_birth(v.visit["certno"])
+        requested = self.verified.body["clinic"]["policy_id"]
+        if born is None or requested not in self.book:
+            return None
+        first = next((e for e in self.insured.get(v.visit["certno"], ()) if e.year >= born.year), None)
+        if first is None or first.enrolled_on is None:
+            return None
+        day = dt.date.fromisoformat(v.service_date)
+        enrolled_on = dt.date.fromisoformat(first.enrolled_on)
+        if covered_from_birth(self.book.in_force(requested, day), born, enrolled_on, first.year, day):
+            return first
+        return None
 
     def add(self, visit: _ParsedVisit, code: str, **params: Any) -> None:
         """One flag; its detail is stored as data (`params`) and put in words by `flag_detail`."""

@@ -650,6 +650,24 @@ def roster(db: DbOrConn, id_numbers: Sequence[str], year: int) -> dict[str, Rost
     return found
 
 
+def insured_enrolments(db: DbOrConn, id_numbers: Sequence[str]) -> dict[str, list[RosterEntry]]:
+    """Each person's enrolments that insured them, with their date, by year (the first is the one
+    the newborn rule reads: `covered_from_birth`)."""
+    found: dict[str, list[RosterEntry]] = {}
+    for chunk in _chunks(sorted(set(id_numbers))):
+        rows = db.execute(
+            f"""SELECT p.id_number, e.year, e.designated_village, e.designated_township,
+                       e.family_doctor_signed, e.enrolled_on
+                FROM patients p JOIN enrolments e ON e.patient_id = p.id
+                WHERE p.id_number IN ({', '.join('?' * len(chunk))}) AND e.insured AND e.enrolled_on IS NOT NULL
+                ORDER BY e.year""",
+            chunk,
+        ).fetchall()
+        for r in rows:
+            found.setdefault(r[0], []).append(RosterEntry(r[0], int(r[1]), r[2], r[3], bool(r[4]), r[5]))
+    return found
+
+
 def insert_flags(conn: sqlite3.Connection, flags: Iterable[Sequence[Any]]) -> None:
     """Flag rows in FLAG_COLUMNS order."""
     conn.executemany(

@@ -641,3 +641,97 @@ def test_a_pay_back_moved_to_the_visit_s_day_brings_the_later_visit_s_flags_to_t
         village.close()
         early.close()
         late.close()
+
+
+@pytest.mark.parametrize("year_before", ["none", "not_insured"])
+@pytest.mark.parametrize("what", ["visit", "receipt"])
+def test_a_newborns_december_costs_paid_in_january_under_its_first_enrolment_are_not_flagged(
+    tmp_path: Path, what: str, year_before: str
+) -> None:
+    """Born 2025-12-05, its 2025 not recorded or recorded as 不参保 (dated 12-08) at the village and
+    the township, first enrolled for 2026 on 2026-01-10 (within 6 months: covered from birth).  The
+    village pays back its December visit (21.00) or reimburses its emergency receipt of 2025-12-20
+    (70.00) in January, counted in 2025.  The township re-adjudicated with the 2025 roster's
+    不参保 and flagged 'fund paid 21.00 in the file, 0.00 re-adjudicated': the baby's first insured
+    enrolment covers it from birth there as at the village."""
+    town = b.township(tmp_path / "town")
+    village = b.village(tmp_path / "v01", "V01")
+    try:
+        operator = village.operators()[0].id
+        ids = {}
+        for s in (town, village):
+            ids[s] = s.add_patient(PatientInput(name="王宝宝", id_number=b.resident_id(7, BABY_BORN))).id
+            if year_before == "not_insured":
+                s.save_enrolment(
+                    Enrolment(ids[s], 2025, designated_village="V01", designated_township=b.TOWNSHIP, insured=False,
+                              enrolled_on=dt.date(2025, 12, 8)),
+                    today=dt.date(2025, 12, 8),
+                )
+        baby = ids[village]
+        files = []
+        if what == "visit":
+            dec = b.settle(village, baby, dt.datetime(2025, 12, 10, 9, 0), b.CONSULTATION, ("退热贴", "drug", "25.00", "covered"))
+            files.append(("V01-2025-12.json", b.statement_bytes(village, "2025-12")))
+        for s in (town, village):
+            s.save_enrolment(
+                Enrolment(ids[s], 2026, designated_village="V01", designated_township=b.TOWNSHIP, enrolled_on=dt.date(2026, 1, 10)),
+                today=dt.date(2026, 1, 10),
+            )
+        if what == "visit":
+            paid = village.newborn_pay_back(dec, operator, dt.datetime(2026, 1, 12, 9, 0))
+            assert paid.adjudication.fund == Money(2100)
+        else:
+            paid = village.reimburse(
+                baby, operator, "WY-1220", "township", "drug", Money.parse("100.00"), dt.date(2025, 12, 20), None,
+                dt.datetime(2026, 1, 12, 9, 30), emergency=True,
+            )
+            assert paid.adjudication.fund == Money(7000)
+        files.append(("V01-2026-01.json", b.statement_bytes(village, "2026-01")))
+
+        results = tw.import_files(town, files, trust=[sf.verify_statement(files[0][1]).fingerprint])
+        assert all(r.imported for r in results), [r.plan.describe() for r in results]
+        flags = [(f.setl_id, f.code, f.detail) for f in store.review_flags(town.db, store.FlagFilter())]
+        # (The December visit itself, of a baby on no roster then, is flagged not signed: it paid nothing.)
+        assert not [f for f in flags if f[0] == paid.entry.setl_id], flags
+    finally:
+        village.close()
+        town.close()
+
+
+def test_an_adult_s_outside_receipt_before_the_first_enrolment_is_not_covered_by_it_at_the_township(tmp_path: Path) -> None:
+    """The township records an adult's 2025 as 不参保 and 2026 enrolled on 2026-01-10; the village,
+    its 2025 record not brought up to date, reimburses a December emergency receipt of 100.00 in
+    January (70.00).  The first insured enrolment covers no adult before it (only a newborn from
+    birth): the township re-adjudicates with its 2025 record and flags the 70.00.  (A baby enrolled
+    late is not covered before `coverage_start` whichever record is read.)"""
+    born = dt.date(1980, 1, 2)
+    town = b.township(tmp_path / "town")
+    village = b.village(tmp_path / "v01", "V01")
+    try:
+        operator = village.operators()[0].id
+        ids = {}
+        for s in (town, village):
+            ids[s] = s.add_patient(PatientInput(name="王一", id_number=b.resident_id(8, born))).id
+            s.save_enrolment(
+                Enrolment(ids[s], 2025, designated_village="V01", designated_township=b.TOWNSHIP, insured=s is village,
+                          enrolled_on=dt.date(2025, 12, 8)),
+                today=dt.date(2025, 12, 8),
+            )
+            s.save_enrolment(
+                Enrolment(ids[s], 2026, designated_village="V01", designated_township=b.TOWNSHIP, enrolled_on=dt.date(2026, 1, 10)),
+                today=dt.date(2026, 1, 10),
+            )
+        paid = village.reimburse(
+            ids[village], operator, "WY-1220", "township", "drug", Money.parse("100.00"), dt.date(2025, 12, 20), None,
+            dt.datetime(2026, 1, 12, 9, 30), emergency=True,
+        )
+        assert paid.adjudication.fund == Money(7000)
+        january = b.statement_bytes(village, "2026-01")
+        results = tw.import_files(town, [("V01-2026-01.json", january)], trust=[sf.verify_statement(january).fingerprint])
+        assert all(r.imported for r in results), [r.plan.describe() for r in results]
+        flags = [(f.code, f.detail) for f in store.review_flags(town.db, store.FlagFilter()) if f.setl_id == paid.entry.setl_id]
+        assert [code for code, _ in flags] == [tw.FLAG_ADJUDICATION_DIFF]
+        assert '["hifp_pay","70.00","0.00"]' in flags[0][1]
+    finally:
+        village.close()
+        town.close()
