@@ -320,6 +320,7 @@ def _apply_caps(
 def _adjudicate(policy: Policy, visit: VisitDraft, usage: Usage, notes: list[Reason]) -> _Outcome:
     lines = _lines_for(policy, visit)
     bar, routes = _whole_visit_bar(policy, visit, usage)
+    assert bar is None or bar.code in WHOLE_VISIT_BARS, bar  # the list the township reads is the rule's
     reasons = list(notes) + routes
     if bar is not None:
         # The waiver is one of the benefits the fund refuses here (试点通知 二(一)2: 签约但未参保的
