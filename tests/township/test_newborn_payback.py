@@ -643,6 +643,22 @@ def test_a_pay_back_moved_to_the_visit_s_day_brings_the_later_visit_s_flags_to_t
         late.close()
 
 
+def _enrol_for_2026(session, patient_id: int) -> None:
+    """The first insured enrolment of the January tests below: 2026, at V01, dated 2026-01-10."""
+    session.save_enrolment(
+        Enrolment(patient_id, 2026, designated_village="V01", designated_township=b.TOWNSHIP, enrolled_on=dt.date(2026, 1, 10)),
+        today=dt.date(2026, 1, 10),
+    )
+
+
+def _reimburse_december_receipt(village, patient_id: int, operator: int):
+    """An emergency receipt of 100.00 of 2025-12-20 at the township, paid back at V01 on 2026-01-12."""
+    return village.reimburse(
+        patient_id, operator, "WY-1220", "township", "drug", Money.parse("100.00"), dt.date(2025, 12, 20), None,
+        dt.datetime(2026, 1, 12, 9, 30), emergency=True,
+    )
+
+
 @pytest.mark.parametrize("year_before", ["none", "not_insured"])
 @pytest.mark.parametrize("what", ["visit", "receipt"])
 def test_a_newborns_december_costs_paid_in_january_under_its_first_enrolment_are_not_flagged(
@@ -673,18 +689,12 @@ def test_a_newborns_december_costs_paid_in_january_under_its_first_enrolment_are
             dec = b.settle(village, baby, dt.datetime(2025, 12, 10, 9, 0), b.CONSULTATION, ("退热贴", "drug", "25.00", "covered"))
             files.append(("V01-2025-12.json", b.statement_bytes(village, "2025-12")))
         for s in (town, village):
-            s.save_enrolment(
-                Enrolment(ids[s], 2026, designated_village="V01", designated_township=b.TOWNSHIP, enrolled_on=dt.date(2026, 1, 10)),
-                today=dt.date(2026, 1, 10),
-            )
+            _enrol_for_2026(s, ids[s])
         if what == "visit":
             paid = village.newborn_pay_back(dec, operator, dt.datetime(2026, 1, 12, 9, 0))
             assert paid.adjudication.fund == Money(2100)
         else:
-            paid = village.reimburse(
-                baby, operator, "WY-1220", "township", "drug", Money.parse("100.00"), dt.date(2025, 12, 20), None,
-                dt.datetime(2026, 1, 12, 9, 30), emergency=True,
-            )
+            paid = _reimburse_december_receipt(village, baby, operator)
             assert paid.adjudication.fund == Money(7000)
         files.append(("V01-2026-01.json", b.statement_bytes(village, "2026-01")))
 
@@ -717,14 +727,8 @@ def test_an_adult_s_outside_receipt_before_the_first_enrolment_is_not_covered_by
                           enrolled_on=dt.date(2025, 12, 8)),
                 today=dt.date(2025, 12, 8),
             )
-            s.save_enrolment(
-                Enrolment(ids[s], 2026, designated_village="V01", designated_township=b.TOWNSHIP, enrolled_on=dt.date(2026, 1, 10)),
-                today=dt.date(2026, 1, 10),
-            )
-        paid = village.reimburse(
-            ids[village], operator, "WY-1220", "township", "drug", Money.parse("100.00"), dt.date(2025, 12, 20), None,
-            dt.datetime(2026, 1, 12, 9, 30), emergency=True,
-        )
+            _enrol_for_2026(s, ids[s])
+        paid = _reimburse_december_receipt(village, ids[village], operator)
         assert paid.adjudication.fund == Money(7000)
         january = b.statement_bytes(village, "2026-01")
         results = tw.import_files(town, [("V01-2026-01.json", january)], trust=[sf.verify_statement(january).fingerprint])
