@@ -297,7 +297,12 @@ def _deductible(policy: Policy, visit: VisitDraft, usage: Usage, eligible: Money
 def _apply_caps(
     policy: Policy, visit: VisitDraft, usage: Usage, fund: Money
 ) -> tuple[Money, list[Reason], bool]:
-    """Step 8: annual, daily, then out-of-city fund caps, never below zero."""
+    """Step 8: annual, daily, then out-of-city fund caps, never below zero.
+
+    The flag says whether the annual cap is what the fund ends at: a later cap that
+    cuts again (the reform's 60 a day) leaves the annual cap unused, so nothing
+    spills to the employee layer (试点通知 二(二): 改革政策限额使用完后).
+    """
     reasons: list[Reason] = []
     annual_bound = False
     caps: list[tuple[str, Money | None, Money]] = [
@@ -313,7 +318,7 @@ def _apply_caps(
         if fund.fen > left.fen:
             reasons.append(Reason.of(code, cap=cap, used=used, left=left, cut=fund - left))
             fund = left
-            annual_bound = annual_bound or code == "annual_cap"
+            annual_bound = code == "annual_cap"
     return fund, reasons, annual_bound
 
 

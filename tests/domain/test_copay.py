@@ -565,3 +565,28 @@ def test_layered_fund_split_by_policy(book: PolicyBook) -> None:
                 patient={**SIGNED, "category": "employee_retired"}, usage={"fund_year": "590.00"})
     result = check(case, book)
     assert dict(result.fund_by_policy) == {RF25: Money.parse("10.00"), EMP22: Money.parse("60.00")}
+
+
+@pytest.mark.parametrize(
+    ("fund_year", "fund_day", "expect"),
+    [
+        # The annual cap cuts 70 to 50, the daily cap then to 30: the reform's 600 is not
+        # used up (580 after), so nothing goes to the employee pool, as with no annual cut.
+        ("550.00", "30.00", ("70.00", "30.00", {RF25: "30.00"})),
+        ("0.00", "30.00", ("70.00", "30.00", {RF25: "30.00"})),
+        # The annual cap is the last cut (its 20 left is under the day's 30): it binds and the
+        # unpaid share, 100 x (1 - 20/70), goes to the employee policy at 70%.
+        ("580.00", "30.00", ("30.00", "70.00", {RF25: "20.00", EMP22: "50.00"})),
+    ],
+)
+def test_layer_spills_only_when_the_annual_cap_is_last_to_cut(
+    book: PolicyBook, fund_year: str, fund_day: str, expect: tuple[str, str, dict[str, str]]
+) -> None:
+    patient, fund, by_policy = expect
+    case = Case(RF25, "2025-08-01", "village", ("drug 100.00",),
+                ("100.00", "0.00", "100.00", "0.00", fund, patient),
+                patient={**SIGNED, "category": "employee_active"},
+                usage={"fund_year": fund_year, "fund_day": fund_day})
+    result = check(case, book)
+    got = {policy: str(amount) for policy, amount in result.fund_by_policy if amount}
+    assert got == by_policy
