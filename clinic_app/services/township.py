@@ -24,7 +24,8 @@ English words):
   clinic (分解就诊); for these two and the same items below, an outside receipt
   paid back is no visit of its day (`_Review._same_day`);
 - ``FLAG_DUPLICATE_CHARGE`` the same item twice in one visit, the same setl_id
-  twice, one visit (mdtrt_id) settled twice, a setl_id already imported for
+  twice, one visit (mdtrt_id) settled twice (in the file, or in another month
+  imported under another setl_id), a setl_id already imported for
   another month, two settlements of one person on one day with identical
   items (重复收费), or an outside receipt (外院票据, statement format 2) that a
   standing reimbursement of the file pays back and another one did too: in the
@@ -56,8 +57,9 @@ Besides EXCHANGE.md's refusals, a file is refused when a visit's policy is not
 known here or not of the township's pooling region (the township's policy, its
 overlays and the city's employee policy: what the capitation counts), when the
 statement's own policy is not of that region, when a text field is longer than
-any real one (`MAX_NAME`, `MAX_ID` characters), and when its key is registered
-for another clinic code (a data folder copied to a second village).
+any real one (`MAX_NAME`, `MAX_ID` characters), when its key is registered
+for another clinic code (a data folder copied to a second village), and when it
+reverses a settlement a second time (`_check_reversals`).
 
 Re-adjudication assumes what the file does not carry:
 
@@ -354,6 +356,8 @@ class _View:
         """The file of this batch each content (body SHA-256) was first planned from."""
         self.newest: dict[tuple[str, str, str], int] = {}
         """(village code, month, key fingerprint) -> the highest revision among the batch's signed files."""
+        self.reversed: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+        """(village code, settlement undone) -> (month, reversal's setl_id) of the batch's accepted files."""
 
     def key(self, code: str) -> tuple[str, str] | None:
         if code in self.keys:
@@ -384,8 +388,20 @@ class _View:
         found = store.current_statement(self.db, code, month)
         return None if found is None else _Current(found.id, found.revision, found.before_hash, found.last_hash)
 
+    def reversals(self, code: str, setl_ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+        """Settlement undone -> (month, reversal's setl_id) of the clinic's reversals of `setl_ids`,
+        imported or in the batch's earlier files."""
+        found = store.reversals_of(self.db, code, setl_ids)
+        for (clinic, of), reversals in self.reversed.items():
+            if clinic == code and of in setl_ids:
+                found.setdefault(of, []).extend(reversals)
+        return found
+
     def remember(self, plan: FilePlan) -> None:
         assert plan.statement is not None
+        for visit in plan.statement.body["visits"]:
+            if visit["kind"] == "reversal":
+                self.reversed[(plan.clinic_code, visit["reversal_of"])].append((plan.month, visit["setl_id"]))
         if plan.register_key:
             self.keys[plan.clinic_code] = (signing.b64(plan.statement.public_key), plan.fingerprint)
         self.bodies[plan.body_sha256] = "(本批较早的文件 / an earlier file of this batch)"
@@ -629,6 +645,7 @@ def _judge(
             f"台账链不连续: 已导入的 {_shift(month, 1)} 不是从 {month} 的末尾接续",
             f"broken chain: the imported {_shift(month, 1)} does not continue from the end of {month}",
         )
+    _check_reversals(view, verified)
     return replace(
         base,
         action=action,
@@ -679,6 +696,39 @@ MAX_NAME = 200
 MAX_ID = 64
 """Characters of a code or an id (setl_id, certno, policy id, reason code)."""
 _VISIT_IDS = ("mdtrt_id", "setl_id", "psn_no", "certno", "med_type", "policy_id")
+
+
+def _check_reversals(view: _View, verified: VerifiedStatement) -> None:
+    """Refuse a file that reverses a settlement a second time: in the file, or where another month
+    (imported, or earlier in the batch) reverses it under another id.  The village's ledger reverses
+    a settlement once (visits.reverses_id is unique there); a second reversal would take its fund off
+    the person's year twice (the usage snapshot, the capitation's count)."""
+    code, month = verified.clinic_code, verified.month
+    first: dict[str, tuple[int, str]] = {}
+    for index, visit in enumerate(verified.body["visits"]):
+        if visit["kind"] != "reversal":
+            continue
+        of, setl_id = visit["reversal_of"], visit["setl_id"]
+        earlier = first.setdefault(of, (index, setl_id))
+        if earlier[1] != setl_id:
+            raise _refuse(
+                f"第 {index + 1} 条记录 ({setl_id}) 冲销结算 {of}, 第 {earlier[0] + 1} 条记录 ({earlier[1]}) 已冲销过它: "
+                "一笔结算只能冲销一次, 村卫生室的台账不会写出这样的月结",
+                f"entry {index + 1} ({setl_id}) reverses settlement {of}, which entry {earlier[0] + 1} ({earlier[1]}) "
+                "already reverses: a settlement is reversed once, and no village ledger writes such a statement",
+            )
+    if not first:
+        return
+    for of, found in view.reversals(code, list(first)).items():
+        other = [(m, s) for m, s in found if m != month and s != first[of][1]]
+        if other:
+            index, setl_id = first[of]
+            raise _refuse(
+                f"第 {index + 1} 条记录 ({setl_id}) 冲销结算 {of}, 但 {other[0][0]} 的月结已冲销过它 ({other[0][1]}): "
+                "一笔结算只能冲销一次, 村卫生室的台账不会写出这样的月结",
+                f"entry {index + 1} ({setl_id}) reverses settlement {of}, which the {other[0][0]} statement already "
+                f"reverses ({other[0][1]}): a settlement is reversed once, and no village ledger writes such a statement",
+            )
 
 
 def _check_text(verified: VerifiedStatement) -> None:
@@ -1619,6 +1669,15 @@ class _Review:
             month = earlier.get(v.visit["setl_id"])
             if month is not None and month != self.month and v.visit["kind"] == "settlement":
                 self.add(v, FLAG_DUPLICATE_CHARGE, imported_in=month)
+        # The village's ledger settles a visit once (visits.mdtrt_id is unique there): the same visit
+        # settled in another month under another settlement id is a second charge too.
+        before = store.settled_visits(self.conn, self.code, list(settled))
+        for v in self.visits:
+            if v.visit["kind"] != "settlement":
+                continue
+            other = [s for month, s in before.get(v.visit["mdtrt_id"], ()) if month != self.month and s != v.visit["setl_id"]]
+            if other:
+                self.add(v, FLAG_DUPLICATE_CHARGE, visit_twice=v.visit["mdtrt_id"], first=other[0])
         for v in self.visits:
             if v.visit["kind"] != "settlement":
                 continue

@@ -540,6 +540,13 @@ UPDATE enrolments SET recorded_after = MAX(
 );
 """
 
+# The township looks a file's visits up among the village's other months: a visit (mdtrt_id) settled
+# again under another settlement id, a settlement reversed a second time (services/township.py).
+V16 = """
+CREATE INDEX statement_visits_mdtrt ON statement_visits(clinic_code, mdtrt_id);
+CREATE INDEX statement_visits_reversal ON statement_visits(clinic_code, reversal_of) WHERE kind = 'reversal';
+"""
+
 # Ordered: MIGRATIONS[0] makes version 1, and so on.
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, V14, V15)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, V14, V15, V16)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -381,6 +381,37 @@ def reversed_later(db: DbOrConn, clinic_code: str, setl_ids: Sequence[str]) -> s
     return found
 
 
+def settled_visits(db: DbOrConn, clinic_code: str, mdtrt_ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+    """mdtrt_id -> (month, setl_id) of each of a clinic's imported settlements of those visits."""
+    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for chunk in _chunks(sorted(set(mdtrt_ids))):
+        rows = db.execute(
+            f"""SELECT mdtrt_id, month, setl_id FROM statement_visits
+                WHERE clinic_code = ? AND mdtrt_id IN ({', '.join('?' * len(chunk))}) AND kind = 'settlement'
+                ORDER BY month, line_no""",
+            (clinic_code, *chunk),
+        ).fetchall()
+        for r in rows:
+            found[str(r[0])].append((str(r[1]), str(r[2])))
+    return dict(found)
+
+
+def reversals_of(db: DbOrConn, clinic_code: str, setl_ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+    """Settlement undone -> (month, the reversal's own setl_id) of each of a clinic's imported
+    reversals of those settlements."""
+    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for chunk in _chunks(sorted(set(setl_ids))):
+        rows = db.execute(
+            f"""SELECT reversal_of, month, setl_id FROM statement_visits
+                WHERE clinic_code = ? AND kind = 'reversal' AND reversal_of IN ({', '.join('?' * len(chunk))})
+                ORDER BY month, line_no""",
+            (clinic_code, *chunk),
+        ).fetchall()
+        for r in rows:
+            found[str(r[0])].append((str(r[1]), str(r[2])))
+    return dict(found)
+
+
 def pay_backs_naming(db: DbOrConn, clinic_code: str, setl_ids: Sequence[str]) -> list[dict[str, Any]]:
     """A clinic's imported settlements whose newborn pay-back reason (补报, ``newborn_paid_back``)
     names one of `setl_ids`: each as the file has it (kind, setl_id, certno, setl_time, reasons)."""

@@ -345,3 +345,95 @@ def test_a_reversal_shares_its_visit_s_number_without_a_flag(town) -> None:
     )
     (result,) = tw.import_files(town, [("V01.json", _statement(first, undo))], trust=[_fingerprint()])
     assert result.imported and tw.FLAG_DUPLICATE_CHARGE not in result.flags
+
+
+def _reversal(of: Any, setl_id: str, when: dt.datetime) -> Any:
+    from clinic_app.documents.records import StatementVisit
+
+    return StatementVisit(of.visit_id, setl_id, of.person, when, of.lines, of.adjudication, reversal_of=of.settlement_id)
+
+
+def test_one_visit_settled_again_in_a_later_month_is_a_duplicate_charge(town) -> None:
+    """rev15a F1: the same mdtrt_id under another setl_id was flagged inside one file only; in April's
+    file after March's it passed, though the village's ledger settles a visit once."""
+    from clinic_app.documents.records import StatementVisit
+
+    march = _statement(*_visits(2))
+    assert tw.import_files(town, [("V01.json", march)], trust=[_fingerprint()])[0].imported
+    settled = b.crafted_visit(1, b.person(1), dt.datetime(2025, 4, 2, 9))
+    again = StatementVisit("SMD000001", "SST000009", settled.person, settled.settled_at, settled.lines, settled.adjudication)
+    april = [b.crafted_visit(3, b.person(3), dt.datetime(2025, 4, 1, 9)), again]
+    (result,) = tw.import_files(
+        town, [("V01_04.json", _statement(*april, month="2025-04", before=verify_statement(march).chain.last_hash))]
+    )
+    assert result.imported, result.plan.describe()
+    flags = store.review_flags(town.db, store.FlagFilter(code=tw.FLAG_DUPLICATE_CHARGE))
+    assert [(f.setl_id, f.month) for f in flags] == [("SST000009", "2025-04")]
+    assert tw.flag_detail(flags[0].code, flags[0].detail, "zh") == "就诊号 SMD000001 结算了两次 (另一次: 结算号 SST000001)"
+
+
+def test_a_settlement_reversed_twice_in_one_file_is_refused(town) -> None:
+    """rev15b F2: a second reversal of one settlement took its fund off the person's year twice."""
+    first = b.crafted_visit(1, b.person(1), MARCH)
+    raw = _statement(first, _reversal(first, "SRV000001", MARCH + dt.timedelta(hours=1)),
+                     _reversal(first, "SRV000002", MARCH + dt.timedelta(hours=2)))
+    error = _refused(town, raw)
+    assert "第 3 条记录 (SRV000002) 冲销结算 SST000001, 第 2 条记录 (SRV000001) 已冲销过它" in error.zh
+    assert "entry 3 (SRV000002) reverses settlement SST000001, which entry 2 (SRV000001) already reverses" in error.en
+    _plain_chinese(error)
+
+
+@pytest.mark.parametrize("together", [False, True], ids=["imported-before", "same-batch"])
+def test_a_settlement_reversed_again_in_a_later_month_is_refused(town, together: bool) -> None:
+    """The second reversal in April's file of a settlement March's file reverses: refused, alone or
+    with March on the same stick; April's own reversal of it (one, its first) is imported."""
+    first = b.crafted_visit(1, b.person(1), MARCH)
+    march = _statement(first, _reversal(first, "SRV000001", MARCH + dt.timedelta(hours=1)))
+    after = verify_statement(march).chain.last_hash
+    april = _statement(b.crafted_visit(2, b.person(2), dt.datetime(2025, 4, 1, 9)),
+                       _reversal(first, "SRV000002", dt.datetime(2025, 4, 2, 9)), month="2025-04", before=after)
+    if together:
+        results = tw.import_files(town, [("V01_03.json", march), ("V01_04.json", april)], trust=[_fingerprint()])
+        assert [r.imported for r in results] == [True, False]
+        error = results[1].plan.error or results[1].error
+    else:
+        assert tw.import_files(town, [("V01_03.json", march)], trust=[_fingerprint()])[0].imported
+        error = _refused(town, april, "V01_04.json")
+    assert isinstance(error, UserError)
+    assert "冲销结算 SST000001, 但 2025-03 的月结已冲销过它 (SRV000001)" in error.zh, error.zh
+    assert "which the 2025-03 statement already reverses (SRV000001)" in error.en
+    # A reversal in April of a March settlement March does not reverse: imported, as before.
+    other = b.crafted_visit(3, b.person(3), MARCH)
+    town2 = b.township(town.data_dir.parent / "town2")
+    try:
+        march2 = _statement(other)
+        april2 = _statement(_reversal(other, "SRV000003", dt.datetime(2025, 4, 2, 9)), month="2025-04",
+                            before=verify_statement(march2).chain.last_hash)
+        results = tw.import_files(town2, [("a.json", march2), ("b.json", april2)], trust=[_fingerprint()])
+        assert [r.imported for r in results] == [True, True], [r.plan.describe() for r in results]
+    finally:
+        town2.close()
+
+
+def test_a_township_folder_of_schema_15_gains_the_look_ups_and_refuses_the_second_reversal(tmp_path: Path) -> None:
+    import sqlite3
+
+    from clinic_app.store.db import DB_NAME
+    from clinic_app.store.schema import SCHEMA_VERSION
+    from tests.store.schema_v15 import back_to_v15
+
+    first = b.crafted_visit(1, b.person(1), MARCH)
+    march = _statement(first, _reversal(first, "SRV000001", MARCH + dt.timedelta(hours=1)))
+    session = b.township(tmp_path / "town")
+    assert tw.import_files(session, [("V01_03.json", march)], trust=[_fingerprint()])[0].imported
+    session.close()
+    conn = sqlite3.connect(tmp_path / "town" / DB_NAME)
+    back_to_v15(conn)
+    conn.close()
+    with ClinicSession(tmp_path / "town") as town:
+        assert town.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        names = {r[0] for r in town.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"statement_visits_mdtrt", "statement_visits_reversal"} <= names
+        april = _statement(_reversal(first, "SRV000002", dt.datetime(2025, 4, 2, 9)), month="2025-04",
+                           before=verify_statement(march).chain.last_hash)
+        assert "2025-03 的月结已冲销过它" in _refused(town, april, "V01_04.json").zh
