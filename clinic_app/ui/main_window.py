@@ -207,6 +207,8 @@ class MainWindow(QMainWindow):
         ledger.receipt_requested.connect(self.receipt_requested)
         # A newborn's visit paid back (补报) is a new settlement: its receipt opens, as a settled visit's does.
         ledger.visit_paid_back.connect(lambda settled: self.printer.visit_settled(settled))
+        # A void's 冲销收据 is the patient's proof of the refund: it opens at once too, as its first print.
+        ledger.visit_voided.connect(lambda reversal: self.printer.entry_written(reversal.id))
 
     @property
     def printer(self) -> ReceiptPrinter:

@@ -686,8 +686,12 @@ class ReceiptPrinter(QObject):
         """Visits settled in this run whose receipt has not been printed or saved yet: not a reprint."""
 
     def visit_settled(self, settled: SettledVisit) -> None:
-        self._unprinted.add(settled.entry.id)
-        self.open(settled.entry.id, reprint=False)
+        self.entry_written(settled.entry.id)
+
+    def entry_written(self, visit_id: int) -> None:
+        """A new entry's receipt (a settlement's, or a reversal's 冲销收据): its first print, not 重打."""
+        self._unprinted.add(visit_id)
+        self.open(visit_id, reprint=False)
 
     def receipt_requested(self, visit_id: int) -> None:
         self.open(visit_id, reprint=visit_id not in self._unprinted)

@@ -25,6 +25,7 @@ from clinic_app.documents.statement_pdf import statement_pdf
 from clinic_app.domain.records import VisitRequest
 from clinic_app.services import receipts
 from clinic_app.ui import printing
+from clinic_app.ui.compat import emit
 from clinic_app.ui.main_window import MainWindow
 from clinic_app.ui.printing import PreviewDialog, PrinterChoice, ReceiptPreview, ReceiptPrinter
 from tests.documents.pdftext import text_of
@@ -162,6 +163,28 @@ def test_reprint_from_the_ledger(qtbot, context, session, worker) -> None:  # ty
     assert dialog.visit_id == visit_id and dialog.reprint
     qtbot.waitUntil(lambda: dialog.loaded is not None, timeout=10000)
     assert "重打" in text_of(dialog.loaded.path.read_bytes())
+
+
+def test_voiding_opens_the_reversal_receipt_as_its_first_print(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """rev15c: the 冲销收据 opened only from 重打收据, so its one copy was printed marked 重打 REPRINT."""
+    settle_zhang(session)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    ledger = window.ledger
+    qtbot.waitUntil(lambda: ledger.model.rowCount() == 1 and not ledger.model.loading, timeout=5000)
+    with qtbot.waitSignal(ledger.details_shown, timeout=5000):
+        ledger.table.selectRow(0)
+    ledger.void_current()
+    ledger.dialog.reason.setText("收费项目录入错误")
+    with qtbot.waitSignal(window.printer.preview_opened, timeout=5000) as opened:
+        emit(ledger.dialog.buttons.accepted)
+    dialog = opened.args[0]
+    reversal = session.entry(dialog.visit_id).entry
+    assert reversal.kind == "reversal" and not dialog.reprint and "重打" not in dialog.windowTitle()
+    qtbot.waitUntil(lambda: dialog.loaded is not None, timeout=10000)
+    printed = text_of(dialog.loaded.path.read_bytes())
+    assert "冲销" in printed and "重打" not in printed
 
 
 def test_layout_chosen_in_the_preview_is_kept(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
