@@ -98,8 +98,14 @@ def line_columns() -> tuple[Column[LineRow], ...]:
         Column(QCoreApplication.translate("VisitScreen", "名称"), lambda r: r.line.name),
         Column(QCoreApplication.translate("VisitScreen", "数量"), lambda r: format_quantity(r.line.quantity), RIGHT, _requantified),
         Column(QCoreApplication.translate("VisitScreen", "单价"), lambda r: str(r.line.unit_price), RIGHT),
-        Column(QCoreApplication.translate("VisitScreen", "金额"), lambda r: str(r.line.amount), RIGHT),
-        Column(QCoreApplication.translate("VisitScreen", "医保"), lambda r: labels.coverage(r.line.coverage), LEFT),
+        # What the line charges once adjudicated: a waived fee (签约免收) is 0.00 and says so, so the
+        # column adds up to 总费用 and each line's 统筹 + 自付 to its 金额, as in the ledger's details.
+        Column(QCoreApplication.translate("VisitScreen", "金额"), lambda r: str(r.result.amount if r.result else r.line.amount), RIGHT),
+        Column(
+            QCoreApplication.translate("VisitScreen", "医保"),
+            lambda r: QCoreApplication.translate("VisitScreen", "免收") if r.result and r.result.waived else labels.coverage(r.line.coverage),
+            LEFT,
+        ),
         Column(QCoreApplication.translate("VisitScreen", "统筹"), lambda r: share(str(r.result.fund)) if r.result else "", RIGHT),
         Column(QCoreApplication.translate("VisitScreen", "自付"), lambda r: share(str(r.result.patient)) if r.result else "", RIGHT),
     )

@@ -3,22 +3,22 @@
 <context>
     <name>AdjudicationPanel</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="255" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="261" />
         <source>结算预览</source>
         <translation>Adjudication preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="264" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="270" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="264" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="270" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="264" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="270" />
         <source>个人支付</source>
         <translation>Patient pays</translation>
     </message>
@@ -1646,147 +1646,147 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientCard</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="138" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="144" />
         <source>未登记</source>
         <translation>not entered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="140" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="146" />
         <source>已登记, 未参保</source>
         <translation>entered, not insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="143" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="149" />
         <source>已登记, 定点同本年</source>
         <translation>entered, same facility</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="145" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="151" />
         <source>已登记, 定点 {places}</source>
         <translation>entered, designated {places}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="147" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="153" />
         <source>, 已签约</source>
         <translation>, signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="156" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="162" />
         <source>患者信息</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="177" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="183" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="178" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="184" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="179" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="185" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="180" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="186" />
         <source>定点机构</source>
         <translation>Designated</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="181" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="187" />
         <source>家庭医生</source>
         <translation>Family doctor</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="182" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="188" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="184" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="190" />
         <source>本年剩余</source>
         <translation>Left this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="185" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="191" />
         <source>今日已用</source>
         <translation>Used today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="199" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="205" />
         <source>(未选择患者, 按 F2 查找)</source>
         <translation>(no patient: press F2 to find one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="224" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="230" />
         <source> (其他机构已用 {used} 元)</source>
         <translation> ({used} used at other facilities)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="114" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="120" />
         <source>{n} 岁</source>
         <translation>{n} y</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="115" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="121" />
         <source>{n} 个月</source>
         <translation>{n} mo</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="203" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="209" />
         <source>(无)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="220" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="226" />
         <source>{year} 年</source>
         <translation>{year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="229" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="235" />
         <source>本政策统筹不支付此参保类别</source>
         <translation>not covered by this policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="230" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="236" />
         <source>不适用</source>
         <translation>not applicable</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="234" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="240" />
         <source>已用 {used} 元 (无年度限额)</source>
         <translation>{used} used (no annual cap)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="235" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="241" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="240" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="246" />
         <source>已用 {used} / {cap} 元</source>
         <translation>{used} of {cap} used</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="241" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="247" />
         <source>{left} 元</source>
         <translation>{left} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="244" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="250" />
         <source> (本机构)</source>
         <translation> (here)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="246" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="252" />
         <source> (本机构; 每日限额 {cap} 元)</source>
         <translation> (here; daily cap {cap})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="247" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="253" />
         <source>{used} 元</source>
         <translation>{used} yuan</translation>
     </message>
@@ -3248,43 +3248,43 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>VisitScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="352" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="358" />
         <source>身份证号 / 姓名 / 拼音首字母 / 电话 (F2)</source>
         <translation>ID no. / name / pinyin / phone (F2)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="356" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="362" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="359" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="365" />
         <source>查找患者</source>
         <translation>Find patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="367" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="373" />
         <source>转诊…</source>
         <translation>Referral…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="369" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="375" />
         <source>外院票据报销…</source>
         <translation>Outside receipt…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="379" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="385" />
         <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
         <translation>Item code / name / pinyin initials (F3)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="386" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="392" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="99" />
-        <location filename="../../clinic_app/ui/visit_screen.py" line="394" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="400" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
@@ -3304,152 +3304,157 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="101" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="103" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="102" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="105" />
         <source>医保</source>
         <translation>Coverage</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="103" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="106" />
+        <source>免收</source>
+        <translation>Waived</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="109" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="104" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="110" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="418" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="424" />
         <source>收费项目 (Enter 改数量, Delete 删除选中行)</source>
         <translation>Items (Enter changes the quantity, Delete removes the line)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="433" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="439" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="439" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="445" />
         <source>账户持有人 (姓名/关系)</source>
         <translation>Account holder (name / relation)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="446" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="452" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="447" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="453" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="448" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="454" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="466" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="472" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="470" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="476" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="473" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="479" />
         <source>新接诊 (Ctrl+N)</source>
         <translation>New visit (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="599" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="605" />
         <source>没有找到 “{text}”: 按 Enter 登记新患者</source>
         <translation>No one found for "{text}": press Enter to register a new patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="605" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="611" />
         <source>已登记新患者 {name}</source>
         <translation>New patient {name} registered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="616" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="622" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="675" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="681" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="780" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="786" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="821" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="827" />
         <source>日期已变为 {day}</source>
         <translation>the date is now {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="823" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="829" />
         <source>患者的记录已有变化</source>
         <translation>the patient's records changed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="825" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="831" />
         <source>金额已重新计算 ({why}): 统筹支付 {old_fund} → {fund} 元, 个人支付 {old_patient} → {patient} 元</source>
         <translation>Amounts recalculated ({why}): fund {old_fund} → {fund}, patient {old_patient} → {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="829" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="835" />
         <source>尚未结算: 请告知患者新的金额, 再按 Ctrl+Enter 结算。</source>
         <translation>Not settled yet: tell the patient the new amounts, then press Ctrl+Enter again to settle.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="856" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="862" />
         <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="862" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="868" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="912" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="918" />
         <source>已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元</source>
         <translation>Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="918" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="924" />
         <source> (计入 {year} 年度)</source>
         <translation> (counted in {year})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="924" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="930" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="950" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="956" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="956" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="962" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="946" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="952" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>

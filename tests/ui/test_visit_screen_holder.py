@@ -16,7 +16,7 @@ from clinic_app.ui.ledger_screen import LedgerScreen
 from clinic_app.ui.visit_screen import VisitScreen
 from tests.documents.pdftext import text_of
 from tests.ui.conftest import CLINIC_CODE, NOW, TOWNSHIP_CODE, wait_idle
-from tests.ui.test_visit_screen import key_target, make_active_screen
+from tests.ui.test_visit_screen import add_item, key_target, make_active_screen
 
 
 def employee(session) -> PatientRecord:  # type: ignore[no-untyped-def]
@@ -190,3 +190,35 @@ def test_the_settled_line_says_how_the_patients_share_was_paid(qtbot, context, s
         qtbot.keyClick(key_target(screen), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     entry = settled.args[0].entry
     assert screen.result.text().endswith(f"个人支付 {entry.patient} 元 (家庭共济账户)")
+
+
+def test_a_waived_fee_charges_0_00_on_its_line_and_says_waived(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """rev15c: the 金额 column showed the waived consultation fee at its price, so the lines added up
+    to more than 总费用 (the ledger's details show it at 0.00)."""
+    from dataclasses import replace
+
+    from clinic_app.domain.money import Money
+
+    session.update_clinic(replace(session.clinic, reform_pilot=True))  # 签约患者免收一般诊疗费
+    context.clinic = session.clinic
+    signed = Enrolment(
+        patient_id=0, year=NOW.year, designated_village=CLINIC_CODE, designated_township=TOWNSHIP_CODE,
+        family_doctor_signed=True, enrolled_on=dt.date(2025, 12, 1),
+    )
+    patient = session.add_patient(
+        PatientInput(name="宋建国", id_number=resident_id("430521", dt.date(1960, 5, 6), 17), category="resident"), signed
+    )
+    screen = shown_screen(qtbot, context)
+    screen.choose_patient(patient)
+    wait_idle(qtbot, worker)
+    add_item(qtbot, screen, "YP0001", "2")
+    result = screen.adjudication
+    assert result is not None and result.waived > Money(0)
+    model = screen.lines_view.model()
+    columns = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    amount, coverage = columns.index("金额"), columns.index("医保")
+    shown = [(model.index(r, amount).data(), model.index(r, coverage).data()) for r in range(model.rowCount())]
+    fee = [s for s, row in zip(shown, screen.rows, strict=True) if row.result is not None and row.result.waived]
+    assert fee == [("0.00", "免收")]
+    assert sum(Money.parse(a).fen for a, _ in shown) == result.total.fen
+    assert screen.panel.total.text() == str(result.total)
