@@ -343,7 +343,8 @@ class ClinicSession:
 
     # ------------------------------------------------------------ patients
 
-    def _checked_patient(self, data: PatientInput, patient_id: int | None) -> PatientRecord:
+    def _checked_patient(self, data: PatientInput, patient_id: int | None, today: dt.date | None = None) -> PatientRecord:
+        """`today`: the day a birth date may not be after (default: the computer's)."""
         name = data.name.strip()
         if not name:
             raise BadInput("姓名不能为空", "name is required")
@@ -363,6 +364,14 @@ class ClinicSession:
             other = ledger.patient_by_id_number(self.db, id_number)
             if other is not None and other.id != patient_id:
                 raise BadInput(f"身份证号码已登记给 {other.name}", f"ID number already registered to {other.name}")
+        today = today or dt.date.today()
+        if birth is not None and birth > today:
+            # A valid check digit over two mistyped digits of the year: a person not born yet.
+            said = "身份证号码中的" if id_number else ""
+            raise BadInput(
+                f"{said}出生日期 {birth.isoformat()} 晚于今天 ({today.isoformat()}), 请核对",
+                f"the birth date {birth.isoformat()}{' in the ID number' if id_number else ''} is after today ({today.isoformat()}): check it",
+            )
         phone = data.phone.strip()
         if phone:
             checked = phone_number(phone)
@@ -383,9 +392,9 @@ class ClinicSession:
             pinyin=pinyin_initials(name),
         )
 
-    def add_patient(self, data: PatientInput, enrolment: Enrolment | None = None) -> PatientRecord:
+    def add_patient(self, data: PatientInput, enrolment: Enrolment | None = None, today: dt.date | None = None) -> PatientRecord:
         clinic = self.require_clinic()
-        record = self._checked_patient(data, None)
+        record = self._checked_patient(data, None, today)
         with transaction(self.db) as conn:
             record = replace(record, psn_no=ledger.next_psn_no(self.db, clinic.code))
             record = ledger.insert_patient(conn, record)
@@ -420,9 +429,9 @@ class ClinicSession:
             added += 1
         return added, left_out
 
-    def update_patient(self, patient_id: int, data: PatientInput) -> PatientRecord:
+    def update_patient(self, patient_id: int, data: PatientInput, today: dt.date | None = None) -> PatientRecord:
         current = self.patient(patient_id)
-        record = replace(self._checked_patient(data, patient_id), psn_no=current.psn_no)
+        record = replace(self._checked_patient(data, patient_id, today), psn_no=current.psn_no)
         with transaction(self.db) as conn:
             ledger.update_patient(conn, record)
             ledger.audit(conn, "patient_updated", f"{patient_id} {record.name}")

@@ -500,13 +500,21 @@ class PatientDialog(_FormDialog):
         if not data.name:
             self.refuse(self.name, self.tr("请填写姓名"))
             ok = False
+        today = self.context.today()
         if data.id_number:
             try:
-                parse_resident_id(data.id_number)
+                born = parse_resident_id(data.id_number).birth_date
             except InvalidResidentId:
                 self.refuse(self.id_number, self.tr("身份证号码无效 (位数、出生日期或校验位不对)"))
                 ok = False
-        if data.birth_date is not None and data.birth_date > self.context.today():
+            else:
+                if born > today:
+                    self.refuse(
+                        self.id_number,
+                        self.tr("身份证号码中的出生日期 {date} 晚于今天, 请核对").format(date=born.isoformat()),
+                    )
+                    ok = False
+        if data.birth_date is not None and data.birth_date > today:
             self.refuse(self.birth_date, self.tr("出生日期不能晚于今天"))
             ok = False
         if data.phone and phone_number(data.phone) is None:
@@ -517,8 +525,7 @@ class PatientDialog(_FormDialog):
         session = self.context.session
         if self.patient is not None:
             patient_id = self.patient.id
-            return lambda: session.update_patient(patient_id, data)
-        today = self.context.today()
+            return lambda: session.update_patient(patient_id, data, today)
         enrolment = Enrolment(
             patient_id=0,
             year=today.year,
@@ -527,7 +534,7 @@ class PatientDialog(_FormDialog):
             family_doctor_signed=self.signed.isChecked(),
             enrolled_on=None,
         )
-        return lambda: session.add_patient(data, enrolment)
+        return lambda: session.add_patient(data, enrolment, today)
 
     def _saved(self, value: Any) -> None:
         super()._saved(value)

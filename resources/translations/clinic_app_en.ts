@@ -532,87 +532,87 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="544" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="551" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="546" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="553" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="549" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="556" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="551" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="558" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="552" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="559" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="553" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="560" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="555" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="562" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="559" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="566" />
         <source>已建健康档案</source>
         <translation>Health record built</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="560" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="567" />
         <source>已入“一人一档”参保库</source>
         <translation>In the 'one person, one file' insurance database</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="567" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="574" />
         <source>建档</source>
         <translation>Records</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="593" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="600" />
         <source>变更原因</source>
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="668" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="675" />
         <source>收取个人承担 {amount} 元并打印收据</source>
         <translation>Take the patient's {amount} yuan and print a receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="678" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="685" />
         <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
         <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="682" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="689" />
         <source>个人承担已收取 (收据 {receipt})</source>
         <translation>Patient's share already taken (receipt {receipt})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="725" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="732" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="734" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="741" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="764" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="771" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -1552,37 +1552,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>NewbornPayBackDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="962" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="969" />
         <source>新生儿补报 {receipt}</source>
         <translation>Pay back newborn's visit {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="968" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="975" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="973" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="980" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="974" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="981" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="975" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="982" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="978" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="985" />
         <source>出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付, 参保后本机构尚未登记参保时按未参保结算的也一样: 这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分按原付款方式退回 ({method}), 并打印新收据。</source>
         <translation>A newborn enrolled within 6 months of birth has the outpatient costs from birth to the enrolment paid by the fund, and so have those settled as not enrolled after it, before the enrolment was recorded here: this visit is reversed and settled again as of its day, the fund's share goes back the way it was paid ({method}) and a new receipt is printed.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="988" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="995" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1603,42 +1603,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1000" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1007" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1003" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1010" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1009" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1016" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1015" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1022" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1018" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1025" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1034" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1041" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1039" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1046" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1040" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1047" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1870,17 +1870,22 @@ This clinic's key fingerprint (the township checks it):
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="507" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="508" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="510" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="514" />
+        <source>身份证号码中的出生日期 {date} 晚于今天, 请核对</source>
+        <translation>The birth date in the ID number, {date}, is after today: check the number</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="518" />
         <source>出生日期不能晚于今天</source>
         <translation>The birth date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="513" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="521" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
@@ -2143,37 +2148,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="788" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="795" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="790" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="797" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="791" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="798" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="792" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="799" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="801" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="808" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="804" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="811" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="809" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="816" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2194,87 +2199,87 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="826" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="833" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="828" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="835" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="829" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="836" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="830" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="837" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="831" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="838" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="835" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="842" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="837" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="844" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="839" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="846" />
         <source>未经转诊</source>
         <translation>No referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="842" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="849" />
         <source>急诊或抢救</source>
         <translation>Emergency or rescue</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="844" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="851" />
         <source>在参保地市以外就医 (市外)</source>
         <translation>Out of the insured city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="853" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="860" />
         <source>转诊单 {id}: {day} 转往 {facility} ({level})</source>
         <translation>Referral {id}: {day} to {facility} ({level})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="859" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="866" />
         <source>转诊原因: {reason}</source>
         <translation>Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="862" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="869" />
         <source>未经转诊 (该患者没有转诊记录)</source>
         <translation>No referral (none recorded for this patient)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="877" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="884" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="882" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="889" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="887" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="894" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="892" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="899" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -3462,42 +3467,42 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="925" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="932" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="931" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="938" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="936" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="943" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="937" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="944" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="938" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="945" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="939" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="946" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="945" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="952" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="948" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="955" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>

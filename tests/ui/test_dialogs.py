@@ -255,6 +255,34 @@ def test_a_newborn_without_an_id_number_is_registered_with_birth_date_and_sex(qt
     assert edit.birth_date.isEnabled()
 
 
+def test_an_id_number_of_a_person_not_born_yet_is_refused_and_nothing_saved(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """rev15c: 430523 2030-01-01 with a valid check digit was registered (the card said 0 个月 and
+    the fund paid); a typed birth date after today was refused, the one in the number was not."""
+    import datetime as dt
+
+    import pytest
+
+    from clinic_app.errors import BadInput
+    from clinic_app.services.demo import resident_id
+    from clinic_app.services.session import PatientInput
+
+    unborn = resident_id("430523", dt.date(2026, 3, 11), 11)  # the day after the screens' today (2026-03-10)
+    before = len(session.find_patients("未来人"))
+    dialog = open_dialog(qtbot, context)
+    dialog.name.setText("未来人")
+    dialog.id_number.setText(unborn)
+    dialog.submit()
+    wait_idle(qtbot, worker)
+    assert dialog.notes[dialog.id_number].text() == "身份证号码中的出生日期 2026-03-11 晚于今天, 请核对"
+    assert dialog.result_value is None and len(session.find_patients("未来人")) == before
+    # The service refuses it too (the command line, a continued ledger), against the day it is given.
+    data = PatientInput(name="未来人", id_number=unborn)
+    with pytest.raises(BadInput) as refused:
+        session.add_patient(data, today=dt.date(2026, 3, 10))
+    assert refused.value.zh == "身份证号码中的出生日期 2026-03-11 晚于今天 (2026-03-10), 请核对"
+    assert session.add_patient(data, today=dt.date(2026, 3, 11)).birth_date == dt.date(2026, 3, 11)  # born today
+
+
 def test_a_newborn_s_birth_date_is_typed_as_eight_digits_or_with_dashes(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
     """Typed from 未填 as a doctor types a date in the insurance systems (20260115): the first
     digit put today's date in the field and the rest went nowhere, so today was saved unseen.
