@@ -322,6 +322,7 @@ class LedgerScreen(QWidget):
         self.table.verticalHeader().hide()
         fitted_table(self.table, {RECEIPT_COLUMN: Qt.TextElideMode.ElideLeft})
         self._columns_fitted = False  # fitted to the first rows shown; the user's widths kept until the width changes
+        self._fit_put_off = False  # a fit asked for while a page was on its way
         FitOnResize(self.table, self._fit_table)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 
@@ -414,7 +415,7 @@ class LedgerScreen(QWidget):
             self.count.setText(self.tr("共 {n} 条").format(n=n))
 
     def _page_loaded(self, rows: int) -> None:
-        if not self._columns_fitted:
+        if not self._columns_fitted or self._fit_put_off:
             # Fitted to the rows and the width, once (and again when the width changes): the
             # user's widths are kept until then.  An empty ledger (a new clinic, the township's own
             # desk) is fitted to the titles: Qt's 100 px a column scrolled it sideways.
@@ -428,7 +429,14 @@ class LedgerScreen(QWidget):
         table 30 px too wide.  At 1024 px (older village PCs) the columns at their least still
         need ~795 px of the ~670 there: the payment method, then the operator are hidden (both
         in the details; the operator a filter above), shown again in a wider window; and in
-        Chinese the receipt number gives down to its serial ("…023503"; its year is the time's)."""
+        Chinese the receipt number gives down to its serial ("…023503"; its year is the time's).
+
+        Not while a new filter's page is on its way: the table is empty for that moment (its
+        scroll bar goes, the width changes) and the columns shrank to their titles until the rows came."""
+        if self.model.loading and self.model.rowCount() == 0:
+            self._fit_put_off = True  # done when the page comes (`_page_loaded`)
+            return
+        self._fit_put_off = False
         shrink, at_least = entry_column_widths(self.table, receipt=True)
         serial = (RECEIPT_COLUMN, self.table.fontMetrics().horizontalAdvance("…000000") + 16)
         # With a page of rows (a scroll bar down) at 1024 px in Chinese, 3 px short still: the

@@ -376,3 +376,25 @@ def test_the_patient_list_fits_at_1024_and_shows_all_again_wider(qtbot, long_con
         window.resize(1024, 768)
         qtbot.waitUntil(lambda: shown_titles(table) == narrow, timeout=2000)
         no_sideways_bar(qtbot, table)
+
+
+def test_the_columns_keep_their_widths_while_a_new_filter_s_rows_load(qtbot, long_context, worker) -> None:  # type: ignore[no-untyped-def]
+    """rev15c: a filter changed emptied the table for a moment (its scroll bar went, the width
+    changed) and the columns were fitted to their titles meanwhile: 患者 showed "…" until the rows came."""
+    from clinic_app.ui.ledger_screen import LedgerScreen
+
+    screen = LedgerScreen(long_context)
+    qtbot.addWidget(screen)
+    screen.resize(1366, 680)
+    screen.show()
+    qtbot.waitExposed(screen)
+    wait_idle(qtbot, worker)
+    table = screen.table
+    before = [table.columnWidth(c) for c in range(screen.model.columnCount())]
+    with qtbot.waitSignal(screen.model.page_loaded, timeout=5000):
+        screen.apply_filter()
+        assert screen.model.loading and screen.model.rowCount() == 0
+        screen._fit_table()  # what a resize meanwhile asks for
+        assert [table.columnWidth(c) for c in range(screen.model.columnCount())] == before
+    assert screen.model.rowCount() == 8
+    assert [table.columnWidth(c) for c in range(screen.model.columnCount())] == before  # the same rows again
