@@ -655,6 +655,15 @@ class ClinicSession:
             return enrolment.designated_township == clinic.township_code
         return enrolment.designated_village == clinic.code or unit
 
+    def _layered(self, clinic: Clinic, patient: PatientRecord, policy: Policy, day: dt.date) -> bool:
+        """A signed employee at the signing unit under the Hunan reform, on `day`: the reform pays
+        first, then the employee pool (as `_draft` sets the visit up)."""
+        if patient.category == "resident" or policy.reform is None or not policy.reform.employee_layering:
+            return False
+        enrolment = ledger.latest_enrolment(self.db, patient.id, day.year)
+        signed = enrolment is not None and enrolment.signed_in(day.year)
+        return signed and self._designated(clinic, enrolment, policy, signed)
+
     def _draft(
         self, conn: object, request: VisitRequest, as_of: tuple[dt.date, Enrolment] | None = None
     ) -> tuple[VisitDraft, PatientRecord]:
@@ -764,11 +773,22 @@ class ClinicSession:
         patient = self.patient(patient_id)
         policy_id = self.visit_policy_id()
         policy = self.book.in_force(policy_id, day)
-        usage = self._usage(None, patient, policy_id, day, self.require_clinic().facility_level, False)
+        clinic = self.require_clinic()
+        level = clinic.facility_level
+        # A signed employee at the signing unit: the reform's caps (600 a year, 60 a day) apply first,
+        # and the employee pool's only once the reform's year is used (`copay._layered_employee`):
+        # the card shows the caps the next visit meets.  It showed the employee pool's from the start.
+        reform_first = False
+        if self._layered(clinic, patient, policy, day):
+            usage = self._usage(None, patient, policy_id, day, level, True)
+            cap = policy.annual_cap_for(patient.category)
+            reform_first = cap is None or usage.fund_year < policy.fund_cap(cap, level)
+        if not reform_first:
+            usage = self._usage(None, patient, policy_id, day, level, False)
         cap_policy = policy
         # What of the counter shown was used elsewhere (`from_township`): that counter's pool's.
         pools: tuple[str, ...] = (counter_pool(policy_id, self.book), OLD_SNAPSHOT_POOL)
-        if patient.category != "resident" and policy.employee_policy:
+        if patient.category != "resident" and policy.employee_policy and not reform_first:
             cap_policy = self.book.in_force(policy.employee_policy, day)
             pools = (counter_pool(policy.employee_policy, self.book),)
         outside = self._fund_elsewhere(self.db, patient, day.year, pools)

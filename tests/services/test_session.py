@@ -643,3 +643,37 @@ def test_a_folder_whose_code_was_stored_before_the_rule_still_saves_its_details(
             session.update_clinic(replace(saved, code="H43/0523"))
         assert "clinic code is letters and digits" in refused.value.en
         assert session.clinic.code == "H4305-23101006"
+
+
+def test_a_signed_employee_s_card_shows_the_reform_s_caps_until_its_year_is_used(tmp_path: Path) -> None:
+    """rev15a: at the signing unit the reform pays first (600 a year, 60 a day), the employee pool
+    only once the reform's year is used; the card showed the employee pool's 1500 and no daily cap
+    from the start, with 0 used while the reform's 600 was being spent."""
+    from clinic_app.services.policies import default_book
+
+    book = default_book()
+    reform, employee = book["shaoyang-resident-reform-2025"], book["shaoyang-employee-2022"]
+    with opened(tmp_path) as clinic:
+        session, who = clinic.session, clinic.people["employee_signed"]
+        assert session.visit_policy_id() == reform.id
+        day = dt.date(2026, 3, 2)
+        card = session.usage_card(who, day)
+        assert (card.fund_year, card.fund_day) == (M("0.00"), M("0.00"))
+        assert (card.annual_cap, card.daily_cap) == (reform.annual_cap_for("employee_active"), reform.daily_cap)
+        reform_paid, employee_paid = M("0.00"), M("0.00")
+        while True:  # a visit a day (each up to the reform's 60) until the employee pool pays too
+            when = f"{day.isoformat()}T09:00:00"
+            paid = dict(session.settle(clinic.request("employee_signed", when, "YP0001*10", "TD0001*5")).adjudication.fund_by_policy)
+            reform_paid += paid.get(reform.id, M("0.00"))
+            employee_paid += paid.get(employee.id, M("0.00"))
+            card = session.usage_card(who, day)
+            if employee_paid:
+                break
+            assert (card.fund_year, card.fund_day, card.annual_cap) == (reform_paid, paid[reform.id], reform.annual_cap_for("employee_active"))
+            day += dt.timedelta(days=1)
+        assert reform_paid == reform.annual_cap_for("employee_active")  # used: the next visit is the employee pool's
+        assert (card.fund_year, card.annual_cap, card.daily_cap) == (employee_paid, employee.annual_cap_for("employee_active"), None)
+    # Unsigned, or at a clinic outside the reform: the employee pool's caps, as before.
+    with opened(tmp_path / "plain", reform=False) as clinic:
+        card = clinic.session.usage_card(clinic.people["employee_signed"], dt.date(2026, 3, 2))
+        assert (card.annual_cap, card.daily_cap) == (employee.annual_cap_for("employee_active"), None)
