@@ -517,6 +517,7 @@ def month_report(session: ClinicSession, month: str, today: dt.date | None = Non
     costs[clinic.code] = store.own_cost_by_kind(session.db, first, last)
     previous = _previous_year_per_visit(session, clinic.code, year, number, variant, policy)
     own_referrals = store.own_referrals(session.db, first, last)
+    missing = tuple(code for code in codes if code != clinic.code and code not in revisions)
     lines = []
     for part in result.villages:
         code = part.village
@@ -542,6 +543,7 @@ def month_report(session: ClinicSession, month: str, today: dt.date | None = Non
                     costs.get(code, {}),
                     own_referrals if code == clinic.code else None,
                     previous.get(code),
+                    sent=code not in missing,
                 ),
             )
         )
@@ -563,15 +565,17 @@ def month_report(session: ClinicSession, month: str, today: dt.date | None = Non
         variant=variant,
         settlement=result,
         lines=tuple(lines),
+        # The township's rate is over the people of the lines whose month is in: a village that sent
+        # nothing would count its signed people with no visits, below every line that did.
         monitoring=_monitor(
-            result.signed_persons,
+            sum(signed[code] for code in codes if code not in missing) if missing else result.signed_persons,
             township_activity,
             all_costs,
             None,
             previous.get(""),
         ),
         months=tuple(points),
-        missing=tuple(code for code in codes if code != clinic.code and code not in revisions),
+        missing=missing,
         score=score,
         year_end=year_end,
     )
@@ -720,7 +724,9 @@ def _monitor(
     cost_by_kind: Mapping[str, int],
     referrals: int | None,
     previous: Money | None,
+    sent: bool = True,
 ) -> Monitoring:
+    """`sent` False: a village whose month's statement is not in; its rates are unknown, not zero."""
     kinds = [k for k in KIND_ORDER if k in cost_by_kind] + sorted(
         k for k in cost_by_kind if k not in KIND_ORDER
     )
@@ -741,6 +747,8 @@ def _monitor(
     # Village statements carry no outward referrals: the rate is unknown there, not zero.
     if referrals is None:
         result = replace(result, referral_rate=None)
+    if not sent:
+        result = replace(result, visit_rate=None, admission_rate=None)
     return result
 
 

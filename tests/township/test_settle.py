@@ -744,3 +744,28 @@ def test_a_month_of_reversals_only_has_no_cost_structure(tmp_path) -> None:
     for name in ("东村卫生站", "全乡镇"):
         at = lines.index(name, table)
         assert lines[at + 5 : at + 10] == ["—"] * 5, lines[at : at + 10]  # after 就诊率 to 次均增幅: the shares
+
+
+def test_a_village_whose_month_is_not_in_has_no_visit_rate_and_the_township_s_leaves_it_out(tmp_path) -> None:
+    """rev15e: a village that sent nothing showed 就诊率 0.0% beside "未交本月月结", and its signed
+    people, counted with no visits, pulled 全乡镇 below every line that did send its month."""
+    from fractions import Fraction
+
+    a = Village.create(tmp_path / "a", "V101", "南村卫生室", REFORM, reform=True)
+    b = Village.create(tmp_path / "b", "V102", "北村卫生室", REFORM, reform=True)
+    a.person("signed", signed=True, number=5)
+    a.visit("signed", "2025-07-02 09:00", "20.00")
+    a.visit("signed", "2025-07-09 09:00", "20.00")
+    b.person("signed", signed=True, number=6)
+    b.visit("signed", "2025-06-03 09:00", "20.00")
+    town = township(tmp_path / "town", REFORM, reform=True)
+    settlement.enter_fund_per_head(town, Money.parse("1100.00"))
+    bring(town, ("b-june.json", b.statement("2025-06")), ("a-july.json", a.statement("2025-07")))  # b's July not in
+    settlement.enter_signed(town, "2025-07", {"V101": 20, "V102": 30, TOWNSHIP: 10})
+    report = settlement.month_report(town, "2025-07")
+    town.close()
+    assert report.missing == ("V102",)
+    rates = {line.code: line.monitoring.visit_rate for line in report.lines}
+    assert rates == {"V101": Fraction(2, 20), "V102": None, TOWNSHIP: Fraction(0)}
+    assert report.monitoring.visit_rate == Fraction(2, 20 + 10)  # not 2 / 60
+    assert report.settlement.signed_persons == 60  # the money still counts every signed person
