@@ -476,7 +476,8 @@ def _hunan_month(policy: Policy, inputs: MonthInputs, payable: Money) -> _Month:
     prepay_share = _rate_parameter(policy, "prepay_share")
     budget = Money(base.fen * inputs.signed_persons)
     prepay = _money(Fraction(budget.fen) * prepay_share / MONTHS_PER_YEAR)
-    reasons: list[Reason] = []
+    # The prepay does not follow the month's spending: say so, or 结算 above 拨付 reads as owed.
+    reasons: list[Reason] = [Reason.of("settlement_capitation_prepay", budget=budget, share=_percent(prepay_share), prepay=prepay)]
     # 按季度核算: at a quarter's last month, compare the quarter's spending with a quarter's budget.
     quarter_payable = _quarter_before(inputs) + payable
     if inputs.month % 3 == 0:
@@ -498,6 +499,12 @@ def _hunan_month(policy: Policy, inputs: MonthInputs, payable: Money) -> _Month:
         deposit=ZERO,
         reasons=tuple(reasons),
     )
+
+
+def _percent(share: Fraction) -> str:
+    """90%, 87.5%: a rate as the policy states it (to 0.01%)."""
+    whole, part = divmod(round_half_up(share * 10000), 100)
+    return f"{whole}%" if not part else f"{whole}.{part:02d}".rstrip("0") + "%"
 
 
 def _shaoyang_month(policy: Policy, inputs: MonthInputs, payable: Money) -> _Month:

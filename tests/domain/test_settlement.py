@@ -254,6 +254,12 @@ def test_hunan_month_prepay(signed: int, prepay: str) -> None:
     assert result.prepay == result.paid == m(prepay)
     assert result.settled == m("9000.00")
     assert result.deposit == ZERO
+    # 结算 above 拨付 is not owed: the report says what the prepay is (rev15e).
+    (said,) = [r for r in result.reasons if r.code == "settlement_capitation_prepay"]
+    assert (said.param("budget"), said.param("share"), said.param("prepay")) == (str(m(str(85 * signed))), "90%", prepay)
+    from clinic_app.documents.reasons import render
+
+    assert render(said, "zh").startswith(f"按人头付费: 每月初预付预算 {m(str(85 * signed))} 元 × 90% ÷ 12 = {prepay} 元, 不随本月应付增减")
 
 
 def test_hunan_quarterly_accounting() -> None:
