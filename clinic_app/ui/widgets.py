@@ -55,6 +55,15 @@ def plain_table(model: QAbstractItemModel, stretch: int | None = None) -> QTable
     return view
 
 
+def squeeze_mask(text: str) -> str:
+    """4305**********1117 -> 4305…1117: a masked number's run of stars as one ellipsis."""
+    start = text.find("**")
+    end = start
+    while end < len(text) and text[end] == "*":
+        end += 1
+    return text[:start] + "…" + text[end:]
+
+
 class ElidedTips(QStyledItemDelegate):
     """A cell whose text is cut short (…) shows it whole in its tooltip, unless the model gives one.
     Columns in `modes` are cut elsewhere than at their end: an identifier whose start is the same
@@ -70,6 +79,11 @@ class ElidedTips(QStyledItemDelegate):
         mode = self.modes.get(index.column())
         if mode is not None:
             option.textElideMode = mode
+        text = option.text
+        if "**" in text and option.fontMetrics.horizontalAdvance(text) + 8 > option.rect.width() > 0:
+            # A masked ID number (4305**********1117) cut in its middle read as another mask
+            # (4305***…***1117): its stars give way first, all together.
+            option.text = squeeze_mask(text)
 
     def helpEvent(  # noqa: N802 - Qt's name
         self, event: QHelpEvent, view: QAbstractItemView, option: QStyleOptionViewItem, index: QModelIndex | Any,
