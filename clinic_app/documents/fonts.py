@@ -392,7 +392,9 @@ def wrap_text(text: str, font: PdfFont, size: float, width: float) -> list[str]:
                     # before it goes down with it.
                     token, current = current[-1] + token, current[:-1]
                 lines.append(current.rstrip())
-                current = token.lstrip()
+            # Taken whatever comes before: a first token wider than the line (a long receipt
+            # number on a 58 mm roll) was dropped, and the line printed empty.
+            current = token.lstrip()
             while text_width(current, font, size) > width and len(current) > 1:
                 # One token wider than the line (a long code): cut it by characters.
                 cut = len(current) - 1

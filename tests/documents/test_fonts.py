@@ -58,6 +58,16 @@ def test_wrapping_keeps_every_line_within_the_width():
 
 
 @pytest.mark.skipif(not WQY.is_file(), reason="WenQuanYi Micro Hei not installed")
+@pytest.mark.parametrize("text", ["43010126-0012345678-20261012-A1B2C3", "ZY-4305230001-2026-10-0000012345678 门诊"])
+def test_a_first_word_wider_than_the_line_is_cut_not_dropped(text: str):
+    """rev15h: an outside receipt number wider than a 58 mm roll's line printed as an empty line."""
+    font = fonts.register_pdf_font(fonts.FontFile(WQY))
+    lines = fonts.wrap_text(text, font, 7.5, 128.6)
+    assert len(lines) > 1 and all(line and fonts.text_width(line, font, 7.5) <= 128.6 for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+@pytest.mark.skipif(not WQY.is_file(), reason="WenQuanYi Micro Hei not installed")
 def test_no_line_starts_with_a_comma_or_a_closing_bracket():
     font = fonts.register_pdf_font(fonts.FontFile(WQY), fallbacks=())
     text = "每日统筹限额 60.00 元, 今日已用 60.00 元, 本次最多 0.00 元"
