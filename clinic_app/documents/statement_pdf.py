@@ -43,7 +43,7 @@ from clinic_app.documents.files import write_atomically
 from clinic_app.documents.reasons import CATEGORY_NAMES
 from clinic_app.documents.records import StatementData, StatementVisit, mask_id_number, outside_text
 from clinic_app.domain.money import Money
-from clinic_app.domain.visit import NEWBORN_PAID_BACK
+from clinic_app.domain.visit import EMPLOYEE_LAYER, NEWBORN_PAID_BACK
 
 MARGIN = 14 * mm
 SUMMARY_HEADER = ("政策", "参保类别", "人次", "医疗费总额", "符合范围", "统筹支付", "个人负担", "个人账户支出", "个人现金支付")
@@ -92,8 +92,16 @@ def summary_rows(data: StatementData) -> list[SummaryRow]:
     groups: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
     for visit in data.visits:
         adj, sign = visit.adjudication, visit.sign
+        fund = adj.fund.fen
+        layer = next((r for r in adj.reasons if r.code == EMPLOYEE_LAYER), None)
+        if layer is not None:
+            # A signed employee's visit past the reform's cap: the employee policy paid part of the
+            # fund (POLICIES.md §2), under its own row (a visit counted once, in the reform's).
+            employee = Money.parse(layer.param("fund")).fen
+            fund -= employee
+            groups[(layer.param("policy"), visit.person.category)][3] += sign * employee
         sums = groups[(adj.policy_id, visit.person.category)]
-        for i, value in enumerate((1, adj.total.fen, adj.eligible.fen, adj.fund.fen, adj.patient.fen, visit.account_paid.fen)):
+        for i, value in enumerate((1, adj.total.fen, adj.eligible.fen, fund, adj.patient.fen, visit.account_paid.fen)):
             sums[i] += sign * value
     rows = [
         SummaryRow(policy, category, sums[0], *(Money(s) for s in sums[1:]))

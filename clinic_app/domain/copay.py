@@ -14,6 +14,7 @@ from fractions import Fraction
 from clinic_app.domain.money import ZERO, Money, allocate, format_rate
 from clinic_app.domain.policy import PRIMARY_LEVELS, Policy, PolicyBook
 from clinic_app.domain.visit import (
+    EMPLOYEE_LAYER,
     Adjudication,
     Item,
     LineResult,
@@ -463,7 +464,7 @@ def _layered_employee(policy: Policy, visit: VisitDraft, book: PolicyBook, notes
         for line, share in zip(first.lines, shares, strict=True)
     )
     fund = first.fund + second.fund
-    extra = [Reason.of("employee_layer", policy=employee.id, base=spill, fund=second.fund)]
+    extra = [Reason.of(EMPLOYEE_LAYER, policy=employee.id, base=spill, fund=second.fund)]
     extra += [r for r in second.reasons if r.code != "coinsurance"]
     return replace(
         first,

@@ -95,6 +95,11 @@ NEWBORN_PAID_BACK = "newborn_paid_back"
 params name the settlement it pays back (``setl_id``, ``receipt``), that visit's day (``date``)
 and what the family got back (``refund``)."""
 
+EMPLOYEE_LAYER = "employee_layer"
+"""The reason code of a reform-layered visit's employee part (`copay._layered_employee`): its params
+name the employee policy (``policy``), the share spilled to it (``base``) and what it paid (``fund``,
+inside the visit's fund)."""
+
 
 @dataclass(frozen=True, slots=True)
 class LineResult:

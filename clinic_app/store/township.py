@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from clinic_app.domain.money import Money, MoneyError
+from clinic_app.domain.visit import EMPLOYEE_LAYER
 from clinic_app.store.db import record_time
 
 DbOrConn = sqlite3.Connection
@@ -935,7 +936,6 @@ def visit_totals(db: DbOrConn, statement_id: int) -> dict[str, int]:
 # policy) is one statement line whose fund is of two counter pools: the line's own (the reform's,
 # i.e. the resident pool) and the employee policy's part, which its `employee_layer` reason names
 # with the policy and the fund.  Only lines whose reasons mention the code are read one by one.
-EMPLOYEE_LAYER = "employee_layer"
 _LAYERED = f'%"{EMPLOYEE_LAYER}"%'
 
 PoolOf = Callable[[str], str]

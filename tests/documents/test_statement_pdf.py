@@ -282,3 +282,35 @@ def test_a_clinic_name_with_markup_characters_is_printed_as_typed(statement, key
     odd = replace(statement, clinic=clinic)
     text = "".join(text_of(statement_pdf(odd, build_statement(odd, key), ttf)).split())
     assert "东村<b卫生室&诊所" in text and "龙归镇<i>卫生院" in text
+
+
+def test_a_layered_visit_s_employee_part_is_summed_under_the_employee_policy() -> None:
+    """rev15h: a signed employee past the reform's 600 had the whole fund (reform 10.00 + employee
+    60.00) under the reform's row; the ledger and the township split it between the two policies."""
+    import datetime as dt
+
+    from clinic_app.documents.records import PersonInfo, StatementVisit
+    from clinic_app.domain.copay import adjudicate_visit
+    from clinic_app.domain.visit import Patient, Usage, VisitDraft
+    from clinic_app.services.policies import default_book
+    from tests.documents.samples import charged
+
+    reform, employee = "shaoyang-resident-reform-2025", "shaoyang-employee-2022"
+    line, item = charged("阿莫西林胶囊", "drug", "100.00", "盒", "covered", 1)
+    draft = VisitDraft(
+        reform, dt.date(2025, 8, 1), "village",
+        Patient(category="employee_retired", designated=True, family_doctor_signed=True),
+        Usage(fund_year=Money.parse("590.00")), (item,),
+    )
+    adjudication = adjudicate_visit(draft, default_book())
+    assert dict(adjudication.fund_by_policy) == {reform: Money.parse("10.00"), employee: Money.parse("60.00")}
+    who = PersonInfo("王辉", "430523195001011234", "P1", "employee_retired")
+    when = dt.datetime(2025, 8, 1, 9)
+    settled = StatementVisit("MD1", "ST1", who, when, (line,), adjudication)
+    undone = StatementVisit("MD2", "ST2", who, when, (line,), adjudication)
+    base = sample_statement(visits=3, month="2025-08")
+    rows = summary_rows(replace(base, visits=(*base.visits, settled, undone, replace(undone, settlement_id="RV2", reversal_of="ST2"))))
+    by_policy = {(r.policy_id, r.category): r for r in rows[:-1]}
+    assert (by_policy[(reform, "employee_retired")].visits, by_policy[(reform, "employee_retired")].fund) == (1, Money.parse("10.00"))
+    assert (by_policy[(employee, "employee_retired")].visits, by_policy[(employee, "employee_retired")].fund) == (0, Money.parse("60.00"))
+    assert rows[-1].fund == Money(sum(v.sign * v.adjudication.fund.fen for v in base.visits) + 7000)
