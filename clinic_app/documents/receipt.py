@@ -67,7 +67,9 @@ GEOMETRY: dict[str, _Geometry] = {
 # Reasons that say why the fund paid less; shown first, in this order (the caps before the lines
 # paid by the patient, which can be many), the rest after them.
 MAIN_REASONS = (
-    "annual_cap", "daily_cap", "out_of_area_cap", "out_of_area_cap_used",
+    # A signed employee's visit past the reform's cap: the reform first, its cap, then what the
+    # employee policy paid; the cap's "本次最多 10.82" alone read as the whole fund paid.
+    "reform_layer_first", "annual_cap", "employee_layer", "daily_cap", "out_of_area_cap", "out_of_area_cap_used",
     "deductible_per_visit", "deductible_level_year",
     "line_excluded", "line_exclusion", "consultation_repeat", "consultation_over_standard",
     "not_designated", "not_primary_facility", "not_covered_yet", "category_not_covered",

@@ -476,3 +476,26 @@ def test_the_clinic_s_name_heads_the_roll_on_one_line_where_a_slightly_smaller_s
     longer = replace(sample_receipt(), clinic=replace(CLINIC, name=CLINIC.name + "第二分站(原上寨村卫生室)"))
     heads = [d for d in drawn_strings(receipt_pdf(longer, "58mm", ttf)) if d.y > 0 and d.size >= 10]
     assert "".join(d.text for d in heads).startswith(longer.clinic.name)
+
+
+@needs_wqy
+def test_a_layered_visit_s_notes_say_the_reform_first_then_its_cap_then_the_employee_part(ttf):
+    """rev15h: the split visit's first note was the reform's cap, "本次最多 10.82 元", printed under
+    医保统筹支付 50.49 with nothing saying where the rest came from before two lines of rates."""
+    import datetime as dt
+
+    from clinic_app.domain.copay import adjudicate_visit
+    from clinic_app.domain.visit import Item, Patient, Usage, VisitDraft
+    from clinic_app.services.policies import default_book
+
+    draft = VisitDraft(
+        "shaoyang-resident-reform-2025", dt.date(2025, 8, 1), "village",
+        Patient(category="employee_retired", designated=True, family_doctor_signed=True),
+        Usage(fund_year=Money.parse("589.18")), (Item("阿莫西林胶囊", "drug", Money.parse("100.00"), "covered"),),
+    )
+    adj = adjudicate_visit(draft, default_book())
+    data = replace(sample_receipt(), adjudication=adj)
+    text = "".join(text_of(receipt_pdf(data, "58mm", ttf)).split())
+    notes = ["签约职工:先按改革政策支付", "年度统筹限额600.00元", "改革限额用完,其余", "统筹按70%支付"]
+    at = [text.find(note) for note in notes]
+    assert -1 not in at and at == sorted(at), dict(zip(notes, at, strict=True))
