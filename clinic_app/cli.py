@@ -278,7 +278,12 @@ def _data_dir_argument(text: str) -> str:
         )
     text = _path_argument(text)
     path = Path(text).expanduser()
-    if path.is_file():
+    try:
+        is_file = path.is_file()
+    except OSError as exc:  # a folder on the way this user may not open: said, not a traceback
+        zh, en = os_reason(exc)
+        raise BadInput(f"无法打开数据文件夹 {path}: {zh}", f"cannot open the data folder {path}: {en}") from None
+    if is_file:
         from clinic_app.store.db import DB_NAME
 
         if path.name == DB_NAME:  # the database given for its folder

@@ -620,7 +620,10 @@ def _connect_read_only(path: Path, **options: Any) -> sqlite3.Connection:
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.OperationalError as exc:
-        if getattr(exc, "sqlite_errorname", "") == "SQLITE_CANTOPEN" and not folder_writable(path.parent):
+        # A write-protected disk says CANTOPEN (its -shm cannot be made); a folder the user may not
+        # write to, READONLY_DIRECTORY (SQLite 3.22+): both are read as they are, without writing.
+        cannot_write = getattr(exc, "sqlite_errorname", "") in ("SQLITE_CANTOPEN", "SQLITE_READONLY_DIRECTORY")
+        if cannot_write and not folder_writable(path.parent):
             conn.close()
             wal = Path(f"{path}-wal")
             if wal.is_file() and wal.stat().st_size > 0:

@@ -326,3 +326,52 @@ def test_a_migration_is_logged_with_its_backup(tmp_path: Path, caplog: pytest.Lo
     (backup,) = (folder / "backups").glob("before-migration-v1-*.sqlite")
     logged = [r.getMessage() for r in caplog.records if r.name.startswith("clinic_app")]
     assert any(f"1 -> {SCHEMA_VERSION}" in m and str(backup) in m for m in logged), logged
+
+
+def test_a_folder_the_user_may_not_write_to_is_checked_and_backed_up_read_only(
+    shaoyang: Ledger, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """rev15f: SQLite says READONLY_DIRECTORY there (not CANTOPEN, as on a write-protected disk):
+    `check` called the sound ledger damaged and told the user to restore an older backup, and
+    `backup` blamed the (writable) destination.  Run as another user: root writes anywhere."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv to run the command as a user without write access")
+    nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    if subprocess.run([*nobody, sys.executable, "-c", "import clinic_app"], capture_output=True).returncode != 0:
+        pytest.skip("the code is not readable by an ordinary user here")
+    entries = ledger.count_entries(shaoyang.session.db, ledger.EntryFilter())
+    shaoyang.session.close()
+    hidden = tmp_path / "hidden"  # pytest's own folder is root's alone: the other user cannot get in
+    hidden.mkdir()
+    hidden.chmod(0o700)
+    refused = subprocess.run(
+        [*nobody, sys.executable, "-m", "clinic_app", "check", "--data-dir", str(hidden / "d")], capture_output=True, text=True
+    )
+    assert refused.returncode == 2 and "无法打开数据文件夹" in refused.stderr and "Traceback" not in refused.stderr, refused.stderr
+    shared = Path(tempfile.mkdtemp(prefix="clinic-ro-"))
+    shared.chmod(0o755)
+    request.addfinalizer(lambda: shutil.rmtree(shared, ignore_errors=True))
+    folder, out = shared / "ro", shared / "out"
+    folder.mkdir()
+    out.mkdir()
+    shutil.copy2(shaoyang.folder / DB_NAME, folder / DB_NAME)
+    before = _digest(folder / DB_NAME)
+    os.chown(out, 65534, 65534)
+    for path in (folder, folder / DB_NAME):
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "HOME": str(out)}
+    run = [*nobody, sys.executable, "-m", "clinic_app"]
+    checked = subprocess.run([*run, "check", "--data-dir", str(folder)], capture_output=True, text=True, env=env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "完整性 / integrity: ok" in checked.stdout and "哈希链 / hash chain: ok" in checked.stdout
+    assert f"已校验台账条目 / entries checked: {entries}" in checked.stdout
+    backed = subprocess.run([*run, "backup", "--data-dir", str(folder), "--to", str(out)], capture_output=True, text=True, env=env)
+    assert backed.returncode == 0, backed.stdout + backed.stderr
+    assert len(list(out.glob("clinic-*.sqlite"))) == 1
+    assert _digest(folder / DB_NAME) == before and sorted(p.name for p in folder.iterdir()) == [DB_NAME]
