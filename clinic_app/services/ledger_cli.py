@@ -113,6 +113,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     report = check_database(folder)
     for line in report.lines():
         print(line)
+    if not report.integrity and not report.breaks and not report.continuation_problem and not report.ok:
+        # Sound, only newer than this app (a newer version wrote it): restoring an older backup
+        # would throw its newer entries away; upgrading reads it.
+        from clinic_app.store.schema import SCHEMA_VERSION
+
+        raise UserError(
+            f"台账完好, 但数据库版本 {report.schema_version} 比本软件 (版本 {SCHEMA_VERSION}) 新: 请升级软件, 不要用旧备份恢复",
+            f"the ledger is sound, but its schema {report.schema_version} is newer than this app's {SCHEMA_VERSION}: "
+            "upgrade the app; do not restore an older backup",
+        )
     if not report.ok:
         # Said as every refusal is (in --lang's language), with what to do next; the folder quoted
         # where a shell would misread it ("D:\诊所 数据").

@@ -77,6 +77,20 @@ def test_the_cli_refuses_a_database_from_a_newer_app(newer_folder: Path, tmp_pat
     assert not (newer_folder / "backups").exists() or not any((newer_folder / "backups").iterdir())
 
 
+def test_check_of_a_sound_database_from_a_newer_app_says_upgrade_not_restore(newer_folder: Path, tmp_path: Path) -> None:
+    """rev15f: check found it sound, then said "请用损坏前的备份恢复", which throws the newer entries away."""
+    before = _digest(newer_folder / DB_NAME)
+    done = subprocess.run(
+        [sys.executable, "-m", "clinic_app", "check", "--data-dir", str(newer_folder)],
+        env=_env(tmp_path), capture_output=True, text=True, timeout=TIMEOUT,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "完整性 / integrity: ok" in done.stdout and "哈希链 / hash chain: ok" in done.stdout
+    assert "请升级软件, 不要用旧备份恢复" in done.stderr and "upgrade the app" in done.stderr
+    assert "损坏前的备份" not in done.stderr
+    assert _digest(newer_folder / DB_NAME) == before
+
+
 # The child replaces the modal dialogs by prints (an offscreen dialog waits forever)
 # and closes the main window a moment after it shows; everything else is the real start.
 CHILD = """
