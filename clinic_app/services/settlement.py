@@ -161,8 +161,9 @@ def _check_score(score: Fraction) -> None:
 
 
 def _check_fund_per_head(amount: Money) -> None:
-    if amount.fen < 0:
-        raise BadInput("人均基金不能为负", "the fund per head must not be negative")
+    if amount.fen <= 0:
+        # 0 set every Shaoyang-2019 quota and prepayment to nothing, and was stored without a word.
+        raise BadInput(f"人均基金应大于 0 元: {amount}", f"the fund per head must be above 0: {amount}")
 
 
 def enter_signed(session: ClinicSession, month: str, counts: Mapping[str, int]) -> None:

@@ -206,6 +206,13 @@ def test_a_signed_count_that_is_not_a_whole_number_is_refused(folders: Path, cap
     assert "--signed" in err and "VILLAGE=N" in err
 
 
+@pytest.mark.parametrize("amount", ["0", "0.00", "-1100.00"])
+def test_a_fund_per_head_of_nothing_is_refused_and_nothing_stored(folders: Path, capsys, amount: str) -> None:
+    """rev15f: 0 was stored without a word and zeroed every Shaoyang-2019 quota and prepayment."""
+    err = refused(capsys, folders / "town", "--month", "2025-03", "--fund-per-head", amount)
+    assert "人均基金应大于 0 元" in err and "must be above 0" in err, err
+
+
 @pytest.mark.parametrize("amount", ["12.345", "1e5", "abc", "", "9" * 5000])
 def test_a_fund_per_head_that_is_not_an_amount_is_refused_in_chinese_and_english(folders: Path, capsys, amount: str) -> None:
     """The Chinese half carried the English reason (金额有误: not an amount with at most two decimals)."""
