@@ -35,6 +35,8 @@ EN = {
     "建档": "Records",
     "参保日期": "Enrolled on", "就诊明细": "Visit details", "名称": "Name", "数量": "Qty", "单价": "Unit price",
     "金额": "Amount", "免收": "Waived",
+    "已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的台账与此备份相同, 无需另存":
+        "Restored from {backup} ({entries} ledger entries). The ledger before was this backup: nothing to save",
     "身份证号码中的出生日期 {date} 晚于今天, 请核对": "The birth date in the ID number, {date}, is after today: check the number", "统筹": "Fund", "自付": "Patient", "冲销记录": "reversal", "已作废": "voided",
     "收据号 {receipt}  {kind} {state}\n{time}  患者 {patient}  操作员 {operator}\n总费用 {total} 元  统筹支付 {fund} 元  个人支付 {patient_pays} 元 ({method})":
         "Receipt {receipt}  {kind} {state}\n{time}  patient {patient}  operator {operator}\nTotal {total}  fund {fund}  patient {patient_pays} ({method})",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import logging
 import re
 import sqlite3
@@ -31,8 +32,8 @@ from clinic_app.store.db import (
     Pause,
     SqliteError,
     backup_to,
-    copy_file,
     folder_writable,
+    held_alone,
     is_sqlite_file,
     plain_detail,
     prune_safety_copies,
@@ -404,6 +405,9 @@ class RestoreResult:
     restored_from: Path
     previous_saved_to: Path | None
     entries: int
+    unchanged: bool = False
+    """The ledger replaced was the backup, byte for byte (restored from it before, nothing written
+    since): no copy of it was kept, for it is the backup."""
 
 
 ROLE_NAMES = {"village": ("村卫生室", "village clinic"), "township": ("乡镇卫生院", "township health centre")}
@@ -556,46 +560,66 @@ def restore(folder: Path, backup: Path, now: dt.datetime | None = None, other_cl
         check_owner(folder_clinic(folder), backup)
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     saved: Path | None = None
-    moved = False
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if live.exists():
-            saved = folder / "backups" / f"before-restore-{stamp}.sqlite"
-            if not (is_sqlite_file(live) and not quick_check(live) and _copied(live, saved)):
-                # Not a database, or damaged: moved aside untouched, with its WAL files (restoring
-                # over a damaged file would fail on its damaged pages).
-                saved.parent.mkdir(parents=True, exist_ok=True)
-                live.replace(saved)
-                moved = True
-                for suffix in ("-wal", "-shm"):
-                    side = Path(str(live) + suffix)
-                    if side.exists():
-                        side.replace(Path(str(saved) + suffix))
-            prune_safety_copies(saved)
-    except OSError as exc:
-        zh, en = os_reason(exc)
-        raise UserError(
-            f"无法写入数据文件夹 {folder} ({zh}), 未能恢复; 当前数据库没有改动",
-            f"cannot write the data folder {folder} ({en}): not restored; the current database is unchanged",
-        ) from None
-    try:
-        restore_into(backup, live)
-        after = check_file(live)
-    except (sqlite3.DatabaseError, UserError) as exc:
-        # The backup passed its check and then read back otherwise: cut short or changed on the
-        # stick since (pulled out while it was read, a failing stick).
-        if isinstance(exc, UserError) and backup.is_file() and not quick_check(backup):
-            if moved:  # the file the copy began is no ledger: the one moved aside goes back
-                _put_back(saved, live)
-            # The data folder's problem (busy, full), said as such, and that the ledger is as it was
-            # (SQLite rolled the copy back; a database moved aside is back); full: where to make room.
-            full = isinstance(exc, DiskFull)
+    moved = unchanged = False
+    with contextlib.ExitStack() as holding:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            # A sound ledger is held alone from its copy aside to the end of the backup's copy over
+            # it (`held_alone`): open elsewhere, the restore is refused and nothing changes.
+            try:
+                held = holding.enter_context(held_alone(live)) if _sound(live) else None
+            except UserError as busy:
+                raise UserError(
+                    f"{busy.zh}, 未能恢复; 当前数据库没有改动 (请先关闭本软件的窗口和其他命令)",
+                    f"{busy.en}: not restored; the current database is unchanged (close the app's window and other commands first)",
+                ) from None
+            if live.exists():
+                saved = folder / "backups" / f"before-restore-{stamp}.sqlite"
+                if held is not None and _copied(held, saved) and _same_file(saved, backup):
+                    # The ledger is this backup (a restore tried again): a copy would keep nothing new,
+                    # and three such copies pruned away the one holding the visits after the backup.
+                    saved.unlink()
+                    saved, unchanged = None, True
+                elif held is None or not saved.exists():
+                    # Not a database, or damaged: moved aside untouched, with its WAL files (restoring
+                    # over a damaged file would fail on its damaged pages).
+                    holding.close()
+                    held = None
+                    saved.parent.mkdir(parents=True, exist_ok=True)
+                    live.replace(saved)
+                    moved = True
+                    for suffix in ("-wal", "-shm"):
+                        side = Path(str(live) + suffix)
+                        if side.exists():
+                            side.replace(Path(str(saved) + suffix))
+                if saved is not None:
+                    prune_safety_copies(saved)
+        except OSError as exc:
+            zh, en = os_reason(exc)
             raise UserError(
-                f"{exc.zh}, 未能恢复; 当前数据库没有改动" + ("; 请清理数据文件夹所在的磁盘后重试" if full else ""),
-                f"{exc.en}: not restored; the current database is unchanged"
-                + ("; free some space on the data folder's disk and retry" if full else ""),
+                f"无法写入数据文件夹 {folder} ({zh}), 未能恢复; 当前数据库没有改动",
+                f"cannot write the data folder {folder} ({en}): not restored; the current database is unchanged",
             ) from None
-        after = None
+        try:
+            restore_into(backup, held if held is not None else live)
+            holding.close()
+            after = check_file(live)
+        except (sqlite3.DatabaseError, UserError) as exc:
+            holding.close()
+            # The backup passed its check and then read back otherwise: cut short or changed on the
+            # stick since (pulled out while it was read, a failing stick).
+            if isinstance(exc, UserError) and backup.is_file() and not quick_check(backup):
+                if moved:  # the file the copy began is no ledger: the one moved aside goes back
+                    _put_back(saved, live)
+                # The data folder's problem (busy, full), said as such, and that the ledger is as it was
+                # (SQLite rolled the copy back; a database moved aside is back); full: where to make room.
+                full = isinstance(exc, DiskFull)
+                raise UserError(
+                    f"{exc.zh}, 未能恢复; 当前数据库没有改动" + ("; 请清理数据文件夹所在的磁盘后重试" if full else ""),
+                    f"{exc.en}: not restored; the current database is unchanged"
+                    + ("; free some space on the data folder's disk and retry" if full else ""),
+                ) from None
+            after = None
     if after is None or not after.ok:
         _put_back(saved, live)
         raise UserError(
@@ -603,7 +627,7 @@ def restore(folder: Path, backup: Path, now: dt.datetime | None = None, other_cl
             f"the backup {backup} could not be read after its check (USB stick pulled out, or the file damaged): "
             "not restored; the current database is unchanged",
         )
-    return RestoreResult(restored_from=backup, previous_saved_to=saved, entries=after.entries)
+    return RestoreResult(restored_from=backup, previous_saved_to=saved, entries=after.entries, unchanged=unchanged)
 
 
 def _put_back(saved: Path | None, live: Path) -> None:
@@ -620,10 +644,26 @@ def _put_back(saved: Path | None, live: Path) -> None:
                 side.replace(Path(str(live) + suffix))
 
 
-def _copied(live: Path, saved: Path) -> bool:
-    """Copy the live database aside; False when it is too damaged to copy (it is then moved)."""
+def _same_file(one: Path, other: Path) -> bool:
+    """The two files hold the same bytes (a backup and the copy of a ledger restored from it)."""
+    if one.stat().st_size != other.stat().st_size:
+        return False
+    digests = []
+    for path in (one, other):
+        with path.open("rb") as f:
+            digests.append(hashlib.file_digest(f, "sha256").digest())
+    return digests[0] == digests[1]
+
+
+def _sound(live: Path) -> bool:
+    """A database file whose pages read back (a damaged one is moved aside, not copied)."""
+    return live.is_file() and is_sqlite_file(live) and not quick_check(live)
+
+
+def _copied(held: sqlite3.Connection, saved: Path) -> bool:
+    """Copy the live database (held alone) aside; False when it is too damaged to copy (it is then moved)."""
     try:
-        copy_file(live, saved)
+        backup_to(held, saved, beside=True)
         return True
     except SqliteError:
         saved.unlink(missing_ok=True)

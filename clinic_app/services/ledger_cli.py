@@ -287,7 +287,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
             f"{refused.en}. To replace this clinic's data with it all the same, add --other-clinic",
         ) from None
     print(f"已恢复 / restored: {result.restored_from} ({result.entries} 条台账 / entries)")
-    if result.previous_saved_to is None:
+    if result.unchanged:
+        print("当前台账与此备份完全相同, 无需另存 / the ledger was this backup, byte for byte: nothing to save")
+    elif result.previous_saved_to is None:
         print("数据文件夹中原来没有数据库, 无需另存 / the folder had no database before: nothing to save")
     else:
         print(f"原数据库已备份到 / the previous database was saved to: {result.previous_saved_to}")

@@ -688,27 +688,51 @@ def schema_version(db: sqlite3.Connection) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
-def copy_file(live: Path, target: Path) -> Path:
-    """Copy the database file at `live` (not open here) to `target` in its data folder (a safety copy)."""
-    conn = sqlite3.connect(live)
+@contextlib.contextmanager
+def held_alone(live: Path) -> Iterator[sqlite3.Connection]:
+    """The database at `live` held by the connection given, and by no other, until the block ends
+    (SQLite's exclusive locking mode): nothing else reads or writes it meanwhile, and a connection
+    open elsewhere (the window, another command) makes this fail at once as in use (`_explain`).
+
+    A restore copies the ledger aside and the backup over it under this one lock: between two
+    separate copies a visit settled elsewhere was in neither file.
+    """
+    conn = sqlite3.connect(live, timeout=HOLD_TIMEOUT_S, isolation_level=None)
     try:
-        return backup_to(conn, target, beside=True)
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")  # taken, and kept after the commit in this mode
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        raise _explain(exc, live) from None
+    try:
+        yield conn
     finally:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("PRAGMA locking_mode = NORMAL")
+            conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()  # the locks go at this read
         conn.close()
 
 
-def restore_into(source: Path, live: Path) -> None:
-    """Copy the database `source` over `live` with the backup API (the app is closed)."""
+HOLD_TIMEOUT_S = 2.0
+"""How long `held_alone` waits for a write under way elsewhere to end before saying the ledger is in use."""
+
+
+def restore_into(source: Path, live: Path | sqlite3.Connection) -> None:
+    """Copy the database `source` over `live` with the backup API: a path (the app is closed), or
+    the connection `held_alone` gives."""
+    name = live if isinstance(live, Path) else Path(live.execute("PRAGMA database_list").fetchone()[2])
     with read_only(source) as db:
-        dest = sqlite3.connect(live, timeout=BUSY_TIMEOUT_MS / 1000)
+        dest = sqlite3.connect(live, timeout=BUSY_TIMEOUT_MS / 1000) if isinstance(live, Path) else live
         try:
             dest.execute("PRAGMA journal_mode = WAL")
             db.backup(dest)
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
-                raise _explain(exc, live) from None
+                raise _explain(exc, name) from None
             zh, en = _medium_problem(exc) or ("数据库错误", plain_detail(str(exc)))
             error = DiskFull if zh == "磁盘空间已满" else DatabaseError
-            raise error(f"无法写入数据库 {live}: {zh}", f"cannot write database {live}: {en}") from None
+            raise error(f"无法写入数据库 {name}: {zh}", f"cannot write database {name}: {en}") from None
         finally:
-            dest.close()
+            if dest is not live:
+                dest.close()

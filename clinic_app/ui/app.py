@@ -436,6 +436,8 @@ class Desktop:
             log.info("restored %s (previous database saved to %s)", backup, result.previous_saved_to)
             text = QCoreApplication.translate(
                 "Desktop", "已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的数据已另存为 {saved}"
+            ) if not result.unchanged else QCoreApplication.translate(
+                "Desktop", "已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的台账与此备份相同, 无需另存"
             )
             self.after_restore = (
                 False, text.format(backup=backup.name, entries=result.entries, saved=result.previous_saved_to)

@@ -524,7 +524,12 @@
         <translation>Data restored from {backup} ({entries} ledger entries). The data before the restore was saved as {saved}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="551" />
+        <location filename="../../clinic_app/ui/app.py" line="439" />
+        <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的台账与此备份相同, 无需另存</source>
+        <translation>Restored from {backup} ({entries} ledger entries). The ledger before was this backup: nothing to save</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/app.py" line="553" />
         <source>备份文件夹 {folder} 现在无法写入 (U 盘未插入、已满或写保护), 这次的备份已存到本机: {path}。请检查 U 盘。</source>
         <translation>The backup folder {folder} cannot be written now (USB stick not plugged in, full or write-protected); this backup was saved on this computer instead: {path}. Check the USB stick.</translation>
     </message>
@@ -1206,7 +1211,7 @@ Please give this log file to support:
     </message>
     <message>
         <location filename="../../clinic_app/ui/ledger_screen.py" line="300" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="376" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="377" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
@@ -1226,37 +1231,37 @@ Please give this log file to support:
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="329" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="330" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="331" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="332" />
         <source>新生儿补报…</source>
         <translation>Pay back newborn…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="333" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="334" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="335" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="336" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="414" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="415" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="477" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="485" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="494" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="502" />
         <source>已补报: 统筹支付 {fund} 元, 退回 {back} 元 ({method}), 收据号 {receipt}</source>
         <translation>Paid back: fund pays {fund}, {back} back the way it was paid ({method}), receipt {receipt}</translation>
     </message>

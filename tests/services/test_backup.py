@@ -175,6 +175,32 @@ def test_restore_brings_the_backup_back_and_saves_the_current(clinic: Ledger) ->
     assert check_file(clinic.folder / DB_NAME).ok
 
 
+def test_a_restore_while_the_ledger_is_open_elsewhere_is_refused_and_changes_nothing(
+    clinic: Ledger, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """rev15g: the ledger was copied aside, then the backup copied over it, in two steps; a visit
+    another program settled in between was in neither file, and that program went on in the
+    restored ledger giving out receipt numbers patients already held.  The ledger is held alone
+    for both steps now: open elsewhere (the window, another command), the restore is refused."""
+    backup = backup_now(clinic.session, now=NOON)
+    clinic.session.settle(clinic.request("signed_here", "2025-08-09T09:00:00", "YP0002"))
+    live = clinic.folder / DB_NAME
+    safety = set((clinic.folder / "backups").iterdir())
+    with pytest.raises(UserError) as refused:
+        restore(clinic.folder, backup, now=NOON + dt.timedelta(hours=1))
+    assert "正被其他程序使用" in refused.value.zh and "未能恢复; 当前数据库没有改动" in refused.value.zh
+    assert "close the app's window" in refused.value.en
+    assert set((clinic.folder / "backups").iterdir()) == safety  # no copy aside either
+    # The other program (the open session) still has its ledger and writes on: nothing was lost.
+    clinic.session.settle(clinic.request("signed_here", "2025-08-10T09:00:00", "YP0002"))
+    assert ledger.count_entries(clinic.session.db, ledger.EntryFilter()) == 5
+    clinic.session.close()
+    assert check_file(live).entries == 5
+    assert run(["restore", "--data-dir", str(clinic.folder), str(backup)]) == 0  # closed: it goes
+    assert check_file(live).entries == 3
+    capsys.readouterr()
+
+
 def test_restore_through_the_cli(clinic: Ledger, capsys: pytest.CaptureFixture[str]) -> None:
     clinic.session.close()
     assert run(["backup", "--data-dir", str(clinic.folder)]) == 0
@@ -776,6 +802,8 @@ def test_copies_from_before_restores_are_pruned_to_the_newest_few(clinic: Ledger
     made = []
     with caplog.at_level(logging.INFO, logger="clinic_app.store.db"):
         for hour in range(4):
+            with ClinicSession(clinic.folder) as session:  # written since: a ledger no file holds
+                session.add_operator(f"医生{hour}")
             result = restore(clinic.folder, backup, now=NOON + dt.timedelta(hours=hour + 1))
             assert result.previous_saved_to is not None and result.previous_saved_to.exists()  # never the one just made
             made.append(result.previous_saved_to)
@@ -786,6 +814,26 @@ def test_copies_from_before_restores_are_pruned_to_the_newest_few(clinic: Ledger
     removed = [r.getMessage() for r in caplog.records if "removed old safety copy" in r.getMessage()]
     assert len(removed) == 2 and str(moved) in removed[0] and str(made[0]) in removed[1]
     assert check_file(clinic.folder / DB_NAME).ok
+
+
+def test_restoring_the_same_backup_again_keeps_the_copy_with_the_visits_after_it(
+    clinic: Ledger, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """rev15g: each restore copied the ledger aside, even when it was the backup itself (restored
+    from it a moment before), and the newest three copies were kept: restoring it three more times
+    pruned away the only copy of the visits settled after the backup."""
+    backup = backup_now(clinic.session, now=NOON)
+    clinic.session.settle(clinic.request("signed_here", "2025-08-09T09:00:00", "YP0002"))
+    clinic.session.close()
+    first = restore(clinic.folder, backup, now=NOON + dt.timedelta(hours=1))
+    assert first.previous_saved_to is not None and check_file(first.previous_saved_to).entries == 4
+    for hour in range(2, 6):
+        again = restore(clinic.folder, backup, now=NOON + dt.timedelta(hours=hour))
+        assert again.unchanged and again.previous_saved_to is None and again.entries == 3
+    copies = sorted((clinic.folder / "backups").glob("before-restore-*.sqlite"))
+    assert copies == [first.previous_saved_to] and check_file(first.previous_saved_to).entries == 4
+    assert run(["restore", "--data-dir", str(clinic.folder), str(backup)]) == 0
+    assert "当前台账与此备份完全相同, 无需另存" in capsys.readouterr().out
 
 
 def test_the_safety_copy_just_made_stays_even_when_the_clock_makes_it_look_oldest(tmp_path: Path) -> None:
