@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from clinic_app.errors import BadInput, UserError, os_reason
+from clinic_app.errors import BadInput, UserError, json_reason, os_reason
 
 log = logging.getLogger(__name__)
 
@@ -374,8 +374,14 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
     try:
         data = json.loads(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as exc:
+        if not text.strip():
+            piped = source in (None, "-")
+            raise BadInput(
+                ("标准输入是空的" if piped else f"文件 {source} 是空的") + ", 没有就诊数据 (应为 JSON)",
+                ("standard input" if piped else str(source)) + " is empty: no visits (JSON expected)",
+            ) from None
         raise BadInput(
-            f"JSON 格式错误 (第 {exc.lineno} 行第 {exc.colno} 列): {exc.msg}",
+            f"JSON 格式错误 (第 {exc.lineno} 行第 {exc.colno} 列): {json_reason(exc)}",
             f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
         ) from None
     except RecursionError:

@@ -82,3 +82,23 @@ def not_utf8(exc: UnicodeDecodeError) -> tuple[str, str]:
         f"文件不是 UTF-8 编码的文本 (第 {exc.start + 1} 个字节起无法读取)",
         f"the file is not UTF-8 text (unreadable from byte {exc.start + 1})",
     )
+
+
+JSON_REASONS = (
+    ("Expecting value", "此处缺少一个值"),
+    ("Expecting property name enclosed in double quotes", "此处应为带双引号的字段名"),
+    ("Expecting ':' delimiter", "此处缺少冒号 \":\""),
+    ("Expecting ',' delimiter", "此处缺少逗号 \",\""),
+    ("Unterminated string", "字符串没有结束"),
+    ("Invalid control character", "字符串中有控制字符"),
+    ("Invalid \\uXXXX escape", "字符串中有无效的转义 \\u"),
+    ("Invalid \\escape", "字符串中有无效的转义 \\"),
+    ("Extra data", "数据之后还有多余的内容"),
+)
+"""Python's JSON parser's messages in Chinese (a file a person made or copied)."""
+
+
+def json_reason(exc: ValueError) -> str:
+    """What is wrong at a JSON error's place, in Chinese (`json.JSONDecodeError.msg` is English)."""
+    message = str(getattr(exc, "msg", exc))
+    return next((zh for en, zh in JSON_REASONS if message.startswith(en)), "格式错误")

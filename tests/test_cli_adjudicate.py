@@ -11,6 +11,7 @@ import argparse
 import copy
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -398,3 +399,36 @@ def test_adjudicate_messages_say_what_is_wrong_without_python_reprs(
     zh, en = halves(err)
     assert chinese in zh and english in en
     assert "{'" not in err and "None" not in err
+
+
+@pytest.mark.parametrize(
+    ("data", "zh_said", "en_said"),
+    [
+        (b"", "visit.json 是空的, 没有就诊数据 (应为 JSON)", "is empty: no visits"),
+        (b"  \n", "visit.json 是空的, 没有就诊数据 (应为 JSON)", "is empty: no visits"),
+        (b'{"policy": 1,}', "此处应为带双引号的字段名", "Expecting property name"),
+        (b'{"policy": "x"} {}', "数据之后还有多余的内容", "Extra data"),
+    ],
+)
+def test_a_file_that_is_not_json_is_said_in_chinese(tmp_path: Path, capsys, data: bytes, zh_said: str, en_said: str) -> None:
+    """rev15f: the Chinese half carried Python's English reason (JSON 格式错误 ...: Expecting value)."""
+    status, out, err = _adjudicate_file(tmp_path, data, capsys)
+    assert status == 2 and out == ""
+    zh, en = halves(err)
+    assert zh_said in zh and en_said in en, err
+    assert not re.search(r"[A-Za-z]{3,} [a-z]{3,}", zh), zh  # no English sentence in the Chinese half
+
+
+@pytest.mark.parametrize("day", ["20250314", "2025-W11-5", "2025-3-14", "2025-03-14T09:00"])
+def test_a_date_not_written_yyyy_mm_dd_is_refused(day: str) -> None:
+    """rev15f: Python 3.11's fromisoformat took 20250314 and 2025-W11-5, which the message refuses."""
+    run = adjudicate(_with(("date",), day))
+    assert run.returncode == 2 and "日期应为 YYYY-MM-DD" in run.stderr, run.stderr
+    born = adjudicate(_with(("patient", "birth_date"), "19600101"))
+    assert born.returncode == 2 and "patient.birth_date" in born.stderr
+
+
+def test_a_negative_quantity_is_said_to_be_not_positive() -> None:
+    """rev15f: "-2" got "无效 (最多三位小数)", though it has no decimals."""
+    run = adjudicate([_item(quantity="-2")])
+    assert run.returncode == 2 and "数量必须大于 0" in run.stderr and "三位小数" not in run.stderr, run.stderr

@@ -49,7 +49,7 @@ from clinic_app.documents.records import (
 )
 from clinic_app.domain.money import Money
 from clinic_app.domain.visit import NEWBORN_PAID_BACK
-from clinic_app.errors import BadInput, not_utf8
+from clinic_app.errors import BadInput, json_reason, not_utf8
 from clinic_app.resources import resource_path
 
 FORMAT = "clinic-app-statement"
@@ -301,17 +301,6 @@ def _integer_text(text: str) -> int:
 
 
 # json's messages (CPython json.decoder and its C scanner), in words for the township's staff.
-_JSON_REASONS = (
-    ("Expecting value", "此处缺少一个值"),
-    ("Expecting property name enclosed in double quotes", "此处应为带双引号的字段名"),
-    ("Expecting ':' delimiter", "此处缺少冒号 \":\""),
-    ("Expecting ',' delimiter", "此处缺少逗号 \",\""),
-    ("Unterminated string", "字符串没有结束"),
-    ("Invalid control character", "字符串中有控制字符"),
-    ("Invalid \\uXXXX escape", "字符串中有无效的转义 \\u"),
-    ("Invalid \\escape", "字符串中有无效的转义 \\"),
-    ("Extra data", "数据之后还有多余的内容"),
-)
 
 
 _SIBLINGS = ((b"%PDF", "PDF"), (b"PK\x03\x04", "xlsx"))
@@ -346,7 +335,7 @@ def _parse(data: bytes) -> Any:
     try:
         return json.loads(text, parse_float=_no_floats, parse_constant=_no_constants, parse_int=_integer_text)
     except json.JSONDecodeError as exc:
-        reason = next((zh for en, zh in _JSON_REASONS if exc.msg.startswith(en)), "格式错误")
+        reason = json_reason(exc)
         zh, en = f"第 {exc.lineno} 行第 {exc.colno} 列: {reason}", f"{exc.msg} (line {exc.lineno}, column {exc.colno})"
         if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
             zh += ", 文件在此中断: 文件不完整, 可能没有复制完整"

@@ -80,8 +80,12 @@ def _choice(value: Any, choices: tuple[str, ...], where: str) -> str:
     return value
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _date(value: Any, where: str) -> dt.date:
-    if isinstance(value, str):
+    # Only as written: Python 3.11 also reads 20250314 and 2025-W11-5, which the message refuses.
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
@@ -106,6 +110,8 @@ def _money(value: Any, where: str) -> Money:
 def _quantity(value: Any, where: str) -> Fraction:
     if isinstance(value, bool) or not isinstance(value, str):
         raise _bad(where, "数量应为字符串, 如 \"2\" 或 \"0.5\"", "quantity must be a decimal string such as \"2\" or \"0.5\", not a number")
+    if value.strip().startswith("-"):
+        raise _bad(where, "数量必须大于 0", "quantity must be positive")
     match = _QUANTITY.match(value)
     if not match or len(match.group(1).lstrip("0")) > len(str(MAX_QUANTITY)):
         shown = value if len(value) <= 20 else f"{value[:20]}…"
