@@ -604,6 +604,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="确实要用其他诊所 (另一诊所编码或角色) 的备份替换本诊所的数据 (维护人员用) / "
         "restore a backup of another clinic (another code or role) all the same (for maintainers)",
     )
+    p.add_argument(
+        "--yes", action="store_true",
+        help="台账中有此备份之后的记录时也恢复 (它们另存在 backups 中) / restore even when the ledger holds entries "
+        "after the backup (they are kept in backups)",
+    )
     p.set_defaults(handler=_lazy("clinic_app.services.ledger_cli", "cmd_restore"))
     return parser
 

@@ -35,6 +35,8 @@ EN = {
     "建档": "Records",
     "参保日期": "Enrolled on", "就诊明细": "Visit details", "名称": "Name", "数量": "Qty", "单价": "Unit price",
     "金额": "Amount", "免收": "Waived",
+    "\n\n台账中有此备份之后的 {count} 条记录 (收据 {first} 至 {last}, {first_day} 至 {last_day}): 恢复后它们不在台账中, 这些收据号会重新发出。":
+        "\n\nThe ledger holds {count} entries after this backup (receipts {first} to {last}, {first_day} to {last_day}): after the restore they are not in the ledger, and their receipt numbers are given out again.",
     "已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的台账与此备份相同, 无需另存":
         "Restored from {backup} ({entries} ledger entries). The ledger before was this backup: nothing to save",
     "身份证号码中的出生日期 {date} 晚于今天, 请核对": "The birth date in the ID number, {date}, is after today: check the number", "统筹": "Fund", "自付": "Patient", "冲销记录": "reversal", "已作废": "voided",
@@ -464,10 +466,10 @@ EN = {
     "备份文件 {path} 未通过校验, 不能用来恢复。当前数据没有任何改动。\n{problems}":
         "Backup {path} failed its check and cannot be restored. Nothing was changed.\n{problems}",
     "备份 {path} 校验通过 ({entries} 条台账)。\n\n恢复后, 这个备份之后录入的数据将不在台账中; "
-    "当前数据会先另存到数据文件夹的 backups 中。\n程序将关闭当前数据, 恢复后重新打开。\n\n现在恢复吗?":
+    "当前数据会先另存到数据文件夹的 backups 中。\n程序将关闭当前数据, 恢复后重新打开。{dropped}\n\n现在恢复吗?":
         "Backup {path} passed its check ({entries} ledger entries).\n\nAfter the restore, whatever was entered after "
         "this backup will not be in the ledger; the current data is saved first in the data folder's backups.\n"
-        "The program will close the data and reopen it after the restore.\n\nRestore now?",
+        "The program will close the data and reopen it after the restore.{dropped}\n\nRestore now?",
     "已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的数据已另存为 {saved}":
         "Data restored from {backup} ({entries} ledger entries). The data before the restore was saved as {saved}",
     # 考核: the integration items and award levels

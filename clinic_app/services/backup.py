@@ -17,7 +17,7 @@ import hashlib
 import logging
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from clinic_app.domain.records import Clinic
@@ -69,6 +69,8 @@ class CheckReport:
     """The statement the ledger continues from (its data folder before was lost), checked from there."""
     continuation_problem: str = ""
     """What is wrong with that anchor (`ledger.continuation_problem`): '' when nothing."""
+    later: LaterEntries | None = None
+    """Of a backup about to be restored (`check_for_restore`): the live ledger's entries after it."""
 
     @property
     def ok(self) -> bool:
@@ -477,11 +479,47 @@ def check_owner(live: Clinic | None, backup: Path) -> None:
 
 
 def check_for_restore(session: ClinicSession, backup: Path) -> CheckReport:
-    """The checks the app runs before it offers a restore: `check_file`, then the clinic (`check_owner`)."""
+    """The checks the app runs before it offers a restore: `check_file`, then the clinic (`check_owner`);
+    the report says what of the ledger the backup does not hold (`later`)."""
     report = check_file(backup)
     if report.ok:
         check_owner(session.clinic, backup)
+        report = replace(report, later=left_out_by(session.data_dir, backup))
     return report
+
+
+@dataclass(frozen=True)
+class LaterEntries:
+    """The ledger's entries after a backup's last one: what restoring the backup takes out of the
+    ledger (kept in the copy aside), their receipt numbers then given out again."""
+
+    count: int
+    first_receipt: str
+    last_receipt: str
+    first_day: str
+    last_day: str
+
+    def said(self) -> tuple[str, str]:
+        """In words, (Chinese, English)."""
+        days = self.first_day if self.first_day == self.last_day else f"{self.first_day} 至 {self.last_day}"
+        days_en = self.first_day if self.first_day == self.last_day else f"{self.first_day} to {self.last_day}"
+        return (
+            f"此备份之后的 {self.count} 条台账 (收据 {self.first_receipt} 至 {self.last_receipt}, {days})",
+            f"the {self.count} ledger entries after this backup (receipts {self.first_receipt} to {self.last_receipt}, {days_en})",
+        )
+
+
+def left_out_by(folder: Path, backup: Path) -> LaterEntries | None:
+    """The live ledger's entries a restore of `backup` leaves out; None when none (or the live
+    ledger cannot be read: a damaged one is moved aside whole)."""
+    try:
+        with read_only(backup) as db:
+            last, _ = ledger.last_entry(db)
+        with read_only(folder / DB_NAME) as db:
+            found = ledger.entries_after(db, last)
+    except (sqlite3.DatabaseError, UserError):
+        return None
+    return None if found is None else LaterEntries(*found)
 
 
 def _refusal(report: CheckReport) -> tuple[str, str]:

@@ -617,6 +617,18 @@ def last_entry(db: sqlite3.Connection) -> tuple[int, str]:
     return chain_start(db) if row is None else (int(row[0]), str(row[1]))
 
 
+def entries_after(db: sqlite3.Connection, seq: int) -> tuple[int, str, str, str, str] | None:
+    """(count, first and last receipt number, first and last day) of the entries after `seq`;
+    None when there are none."""
+    count, first, last = db.execute("SELECT COUNT(*), MIN(seq), MAX(seq) FROM visits WHERE seq > ?", (seq,)).fetchone()
+    if not count:
+        return None
+    ends = {int(r[0]): (str(r[1]), str(r[2])) for r in db.execute(
+        "SELECT seq, receipt_no, date FROM visits WHERE seq IN (?, ?)", (first, last)
+    )}
+    return int(count), ends[first][0], ends[last][0], ends[first][1], ends[last][1]
+
+
 def ledger_head(conn: sqlite3.Connection) -> tuple[int, str, dt.date | None]:
     """(seq, hash, date) of the newest entry in one look-up; (0, genesis, None) when empty.
 

@@ -522,13 +522,20 @@ class SettingsScreen(QWidget):
             self.backup_note.setText("")
 
     def confirm_restore(self, report: Any) -> bool:
+        later = report.later
+        # What leaves the ledger, named: how many, which receipts (given out again after), which days.
+        dropped = "" if later is None else self.tr(
+            "\n\n台账中有此备份之后的 {count} 条记录 (收据 {first} 至 {last}, {first_day} 至 {last_day}): "
+            "恢复后它们不在台账中, 这些收据号会重新发出。"
+        ).format(count=later.count, first=later.first_receipt, last=later.last_receipt,
+                 first_day=later.first_day, last_day=later.last_day)
         answer = QMessageBox.question(
             self,
             self.tr("从备份恢复"),
             self.tr(
                 "备份 {path} 校验通过 ({entries} 条台账)。\n\n恢复后, 这个备份之后录入的数据将不在台账中; "
-                "当前数据会先另存到数据文件夹的 backups 中。\n程序将关闭当前数据, 恢复后重新打开。\n\n现在恢复吗?"
-            ).format(path=report.path, entries=report.entries),
+                "当前数据会先另存到数据文件夹的 backups 中。\n程序将关闭当前数据, 恢复后重新打开。{dropped}\n\n现在恢复吗?"
+            ).format(path=report.path, entries=report.entries, dropped=dropped),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             # Enter keeps the data as it is (Qt's default was 是): what was entered after the backup
             # leaves the ledger, so restoring takes a deliberate answer, as a void or a reversal does.

@@ -196,9 +196,33 @@ def test_a_restore_while_the_ledger_is_open_elsewhere_is_refused_and_changes_not
     assert ledger.count_entries(clinic.session.db, ledger.EntryFilter()) == 5
     clinic.session.close()
     assert check_file(live).entries == 5
-    assert run(["restore", "--data-dir", str(clinic.folder), str(backup)]) == 0  # closed: it goes
+    assert run(["restore", "--data-dir", str(clinic.folder), str(backup), "--yes"]) == 0  # closed: it goes
     assert check_file(live).entries == 3
     capsys.readouterr()
+
+
+def test_the_cli_names_the_entries_a_restore_leaves_out_and_restores_only_with_yes(
+    clinic: Ledger, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """rev15g: restore asked nothing and named nothing: the visits after the backup left the ledger
+    and their receipt numbers were given out again, said by nobody."""
+    backup = backup_now(clinic.session, now=NOON)
+    later = [clinic.session.settle(clinic.request("signed_here", f"2025-08-{d}T09:00:00", "YP0002")).entry for d in ("09", "11")]
+    clinic.session.close()
+    live = clinic.folder / DB_NAME
+    before = _digest(live)
+    assert run(["restore", "--data-dir", str(clinic.folder), str(backup)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        f"恢复将使此备份之后的 2 条台账 (收据 {later[0].receipt_no} 至 {later[1].receipt_no}, 2025-08-09 至 2025-08-11)不在台账中"
+        in err
+    ), err
+    assert "确定要恢复请加 --yes" in err and "Add --yes" in err
+    assert _digest(live) == before and not list((clinic.folder / "backups").glob("before-restore-*"))
+    assert run(["restore", "--data-dir", str(clinic.folder), str(backup), "--yes"]) == 0
+    assert check_file(live).entries == 3
+    (kept,) = (clinic.folder / "backups").glob("before-restore-*.sqlite")
+    assert check_file(kept).entries == 5
 
 
 def test_restore_through_the_cli(clinic: Ledger, capsys: pytest.CaptureFixture[str]) -> None:
@@ -258,7 +282,7 @@ def test_a_backup_damaged_on_the_stick_after_its_check_fails_cleanly_and_the_led
         path.write_bytes(data[: len(data) // 3] if damage == "cut short" else data[:4096] + b"\xff" * (len(data) - 4096))
 
     monkeypatch.setattr(service, "check_owner", cut_short)
-    assert run(["restore", "--data-dir", str(clinic.folder), str(made)]) == 1
+    assert run(["restore", "--data-dir", str(clinic.folder), str(made), "--yes"]) == 1  # the visit after it goes
     err = capsys.readouterr().err
     assert "Traceback" not in err and str(made) in err and "当前数据库没有改动" in err, err
     assert _entries(clinic.folder) == 4 and check_file(clinic.folder / DB_NAME).ok

@@ -14,6 +14,7 @@ from clinic_app.domain.records import VisitRequest
 from clinic_app.services import backup
 from clinic_app.services.session import ClinicSession
 from clinic_app.store import ledger
+from clinic_app.store.ledger import EntryFilter
 from clinic_app.ui.settings_screen import RestoreDialog, SettingsScreen, list_backups
 from clinic_app.ui.wizard import SetupWizard, WizardContext
 from tests.ui.conftest import NOW, ZHANG_ID, wait_idle
@@ -458,6 +459,15 @@ def test_a_good_backup_is_confirmed_then_requested(qtbot, context, session, work
         screen.check_backup(good)
     assert requested.args == [str(good)]
     assert "1 条台账" in questions[0] and "重新打开" in questions[0]
+    assert "此备份之后" not in questions[0]  # nothing after it: nothing said of it
+    # Two visits settled since: the question names them and their receipts (given out again after).
+    _settle(session)
+    _settle(session)
+    later = [e.receipt_no for e in session.entries(EntryFilter(), 0, 2)]
+    with qtbot.waitSignal(screen.restore_requested, timeout=10000):
+        screen.check_backup(good)
+    assert f"台账中有此备份之后的 2 条记录 (收据 {later[1]} 至 {later[0]}, 2026-03-10 至 2026-03-10)" in questions[1]
+    assert "这些收据号会重新发出" in questions[1] and questions[1].endswith("现在恢复吗?")
 
 
 def test_a_restore_the_user_declines_is_not_requested(qtbot, context, session, worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
