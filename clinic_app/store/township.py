@@ -384,29 +384,27 @@ def reversed_later(db: DbOrConn, clinic_code: str, setl_ids: Sequence[str]) -> s
 
 def settled_visits(db: DbOrConn, clinic_code: str, mdtrt_ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
     """mdtrt_id -> (month, setl_id) of each of a clinic's imported settlements of those visits."""
-    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for chunk in _chunks(sorted(set(mdtrt_ids))):
-        rows = db.execute(
-            f"""SELECT mdtrt_id, month, setl_id FROM statement_visits
-                WHERE clinic_code = ? AND mdtrt_id IN ({', '.join('?' * len(chunk))}) AND kind = 'settlement'
-                ORDER BY month, line_no""",
-            (clinic_code, *chunk),
-        ).fetchall()
-        for r in rows:
-            found[str(r[0])].append((str(r[1]), str(r[2])))
-    return dict(found)
+    return _months_and_ids(db, clinic_code, "settlement", "mdtrt_id", mdtrt_ids)
 
 
 def reversals_of(db: DbOrConn, clinic_code: str, setl_ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
     """Settlement undone -> (month, the reversal's own setl_id) of each of a clinic's imported
     reversals of those settlements."""
+    return _months_and_ids(db, clinic_code, "reversal", "reversal_of", setl_ids)
+
+
+def _months_and_ids(
+    db: DbOrConn, clinic_code: str, kind: str, column: str, keys: Sequence[str]
+) -> dict[str, list[tuple[str, str]]]:
+    """`column` value -> (month, setl_id) of a clinic's imported rows of `kind` with one of `keys` there."""
+    assert column in ("mdtrt_id", "reversal_of")  # a name of ours, never the file's
     found: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for chunk in _chunks(sorted(set(setl_ids))):
+    for chunk in _chunks(sorted(set(keys))):
         rows = db.execute(
-            f"""SELECT reversal_of, month, setl_id FROM statement_visits
-                WHERE clinic_code = ? AND kind = 'reversal' AND reversal_of IN ({', '.join('?' * len(chunk))})
+            f"""SELECT {column}, month, setl_id FROM statement_visits
+                WHERE clinic_code = ? AND kind = ? AND {column} IN ({', '.join('?' * len(chunk))})
                 ORDER BY month, line_no""",
-            (clinic_code, *chunk),
+            (clinic_code, kind, *chunk),
         ).fetchall()
         for r in rows:
             found[str(r[0])].append((str(r[1]), str(r[2])))

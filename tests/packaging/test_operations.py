@@ -64,12 +64,15 @@ def newer_folder(tmp_path: Path) -> Path:
     return folder
 
 
+def _command(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "clinic_app", *args], env=_env(tmp_path), capture_output=True, text=True, timeout=TIMEOUT
+    )
+
+
 def test_the_cli_refuses_a_database_from_a_newer_app(newer_folder: Path, tmp_path: Path) -> None:
     before = _digest(newer_folder / DB_NAME)
-    done = subprocess.run(
-        [sys.executable, "-m", "clinic_app", "backup", "--data-dir", str(newer_folder)],
-        env=_env(tmp_path), capture_output=True, text=True, timeout=TIMEOUT,
-    )
+    done = _command(tmp_path, "backup", "--data-dir", str(newer_folder))
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"newer than this app's {SCHEMA_VERSION}" in done.stderr
     assert "请升级软件" in done.stderr
@@ -80,10 +83,7 @@ def test_the_cli_refuses_a_database_from_a_newer_app(newer_folder: Path, tmp_pat
 def test_check_of_a_sound_database_from_a_newer_app_says_upgrade_not_restore(newer_folder: Path, tmp_path: Path) -> None:
     """rev15f: check found it sound, then said "请用损坏前的备份恢复", which throws the newer entries away."""
     before = _digest(newer_folder / DB_NAME)
-    done = subprocess.run(
-        [sys.executable, "-m", "clinic_app", "check", "--data-dir", str(newer_folder)],
-        env=_env(tmp_path), capture_output=True, text=True, timeout=TIMEOUT,
-    )
+    done = _command(tmp_path, "check", "--data-dir", str(newer_folder))
     assert done.returncode == 1, done.stdout + done.stderr
     assert "完整性 / integrity: ok" in done.stdout and "哈希链 / hash chain: ok" in done.stdout
     assert "请升级软件, 不要用旧备份恢复" in done.stderr and "upgrade the app" in done.stderr

@@ -93,3 +93,16 @@ def context(session: ClinicSession, worker):  # type: ignore[no-untyped-def]
 def wait_idle(qtbot, worker) -> None:  # type: ignore[no-untyped-def]
     """Wait until every queued job has been delivered back on the GUI thread."""
     qtbot.waitUntil(lambda: not worker.busy, timeout=5000)
+
+
+def ledger_at_1366(qtbot, context, worker):  # type: ignore[no-untyped-def]
+    """台账 alone at 1366 x 680, its first page in."""
+    from clinic_app.ui.ledger_screen import LedgerScreen
+
+    screen = LedgerScreen(context)
+    qtbot.addWidget(screen)
+    screen.resize(1366, 680)
+    screen.show()
+    qtbot.waitExposed(screen)
+    wait_idle(qtbot, worker)
+    return screen

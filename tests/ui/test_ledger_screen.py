@@ -10,7 +10,7 @@ from clinic_app.store.ledger import EntryFilter
 from clinic_app.ui.compat import emit
 from clinic_app.ui.ledger_screen import DayCloseDialog, LedgerScreen
 from clinic_app.ui.models import LedgerModel
-from tests.ui.conftest import NOW, wait_idle
+from tests.ui.conftest import NOW, ledger_at_1366, wait_idle
 
 
 def settle_many(session, count: int) -> list:  # type: ignore[no-untyped-def]
@@ -177,12 +177,7 @@ def test_columns_fit_at_1366_wide(qtbot, context, session, worker) -> None:  # t
     """Every column up to the operator is in sight next to the details, and none is cut short."""
     settled = settle_many(session, 3)
     session.void(settled[0].entry.id, "收费错误", session.operators()[0].id, NOW)
-    screen = LedgerScreen(context)
-    qtbot.addWidget(screen)
-    screen.resize(1366, 680)
-    screen.show()
-    qtbot.waitExposed(screen)
-    wait_idle(qtbot, worker)
+    screen = ledger_at_1366(qtbot, context, worker)
     table, model = screen.table, screen.model
     header = table.horizontalHeader()
     metrics = table.fontMetrics()
@@ -317,12 +312,7 @@ def test_in_english_the_ledger_fits_at_1366_without_a_scroll_bar_sideways(qtbot,
                                     payment_method=method, account_holder="刘桂兰" if number == 2 else "",
                                     diagnosis="急性上呼吸道感染伴发热"))
     with in_english(context):
-        screen = LedgerScreen(context)
-        qtbot.addWidget(screen)
-        screen.resize(1366, 680)
-        screen.show()
-        qtbot.waitExposed(screen)
-        wait_idle(qtbot, worker)
+        screen = ledger_at_1366(qtbot, context, worker)
         table, model = screen.table, screen.model
         header = table.horizontalHeader()
         assert model.rowCount() == 3 and model.columns[5].title == "Fund"

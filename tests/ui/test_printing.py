@@ -148,8 +148,8 @@ def test_without_a_printer_the_receipt_is_saved_as_pdf_and_later_copies_say_repr
     assert "重打" in text_of(again.loaded.path.read_bytes())
 
 
-def test_reprint_from_the_ledger(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
-    visit_id = settle_zhang(session)
+def ledger_on_one_visit(qtbot, context) -> MainWindow:  # type: ignore[no-untyped-def]
+    """The window on 台账, its one visit chosen."""
     window = MainWindow(context)
     qtbot.addWidget(window)
     window.show()
@@ -157,6 +157,13 @@ def test_reprint_from_the_ledger(qtbot, context, session, worker) -> None:  # ty
     qtbot.waitUntil(lambda: ledger.model.rowCount() == 1 and not ledger.model.loading, timeout=5000)
     with qtbot.waitSignal(ledger.details_shown, timeout=5000):
         ledger.table.selectRow(0)
+    return window
+
+
+def test_reprint_from_the_ledger(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    visit_id = settle_zhang(session)
+    window = ledger_on_one_visit(qtbot, context)
+    ledger = window.ledger
     with qtbot.waitSignal(window.printer.preview_opened, timeout=5000) as opened:
         ledger.reprint_button.click()
     dialog = opened.args[0]
@@ -168,13 +175,8 @@ def test_reprint_from_the_ledger(qtbot, context, session, worker) -> None:  # ty
 def test_voiding_opens_the_reversal_receipt_as_its_first_print(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     """rev15c: the 冲销收据 opened only from 重打收据, so its one copy was printed marked 重打 REPRINT."""
     settle_zhang(session)
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.show()
+    window = ledger_on_one_visit(qtbot, context)
     ledger = window.ledger
-    qtbot.waitUntil(lambda: ledger.model.rowCount() == 1 and not ledger.model.loading, timeout=5000)
-    with qtbot.waitSignal(ledger.details_shown, timeout=5000):
-        ledger.table.selectRow(0)
     ledger.void_current()
     ledger.dialog.reason.setText("收费项目录入错误")
     with qtbot.waitSignal(window.printer.preview_opened, timeout=5000) as opened:

@@ -19,7 +19,7 @@ from clinic_app.domain.records import VisitRequest
 from clinic_app.services.demo import demo_catalog, resident_id
 from clinic_app.services.session import ClinicSession, ClinicSetup, PatientInput
 from clinic_app.store.ledger import EntryFilter
-from tests.ui.conftest import NOW, wait_idle
+from tests.ui.conftest import NOW, ledger_at_1366, wait_idle
 from tests.ui.english import in_english
 
 DIAGNOSES = ("急性上呼吸道感染伴发热", "高血压病", "2型糖尿病", "慢性胃炎")
@@ -89,15 +89,8 @@ def no_sideways_bar(qtbot, view) -> None:  # type: ignore[no-untyped-def]
 def test_the_ledger_fits_at_1366(qtbot, long_context, worker, language) -> None:  # type: ignore[no-untyped-def]
     # In Chinese the table scrolled sideways at 1366 px: the diagnosis cut to its least and the
     # receipt number (its clinic code the same on every row) whole.  Now its start gives way.
-    from clinic_app.ui.ledger_screen import LedgerScreen
-
     with shipped(long_context, language):
-        screen = LedgerScreen(long_context)
-        qtbot.addWidget(screen)
-        screen.resize(1366, 680)
-        screen.show()
-        qtbot.waitExposed(screen)
-        wait_idle(qtbot, worker)
+        screen = ledger_at_1366(qtbot, long_context, worker)
         table, model = screen.table, screen.model
         assert model.rowCount() == 8
         no_sideways_bar(qtbot, table)
@@ -381,14 +374,7 @@ def test_the_patient_list_fits_at_1024_and_shows_all_again_wider(qtbot, long_con
 def test_the_columns_keep_their_widths_while_a_new_filter_s_rows_load(qtbot, long_context, worker) -> None:  # type: ignore[no-untyped-def]
     """rev15c: a filter changed emptied the table for a moment (its scroll bar went, the width
     changed) and the columns were fitted to their titles meanwhile: 患者 showed "…" until the rows came."""
-    from clinic_app.ui.ledger_screen import LedgerScreen
-
-    screen = LedgerScreen(long_context)
-    qtbot.addWidget(screen)
-    screen.resize(1366, 680)
-    screen.show()
-    qtbot.waitExposed(screen)
-    wait_idle(qtbot, worker)
+    screen = ledger_at_1366(qtbot, long_context, worker)
     table = screen.table
     before = [table.columnWidth(c) for c in range(screen.model.columnCount())]
     with qtbot.waitSignal(screen.model.page_loaded, timeout=5000):
