@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import logging
+import os
 import re
 import sqlite3
 from dataclasses import dataclass, replace
@@ -513,13 +514,27 @@ def left_out_by(folder: Path, backup: Path) -> LaterEntries | None:
     """The live ledger's entries a restore of `backup` leaves out; None when none (or the live
     ledger cannot be read: a damaged one is moved aside whole)."""
     try:
-        with read_only(backup) as db:
-            last, _ = ledger.last_entry(db)
-        with read_only(folder / DB_NAME) as db:
-            found = ledger.entries_after(db, last)
+        with read_only(backup) as old, read_only(folder / DB_NAME) as live:
+            found = ledger.entries_after(live, _common_entries(old, live))
     except (sqlite3.DatabaseError, UserError):
         return None
     return None if found is None else LaterEntries(*found)
+
+
+def _common_entries(one: sqlite3.Connection, other: sqlite3.Connection) -> int:
+    """The last seq up to which two ledgers hold the same entries.  Each entry's hash covers the
+    one before it, so one equal hash means equal entries up to it: a binary search finds where a
+    ledger restored from an older backup and written since parted from a newer backup."""
+    low, high = 0, min(ledger.last_entry(one)[0], ledger.last_entry(other)[0])
+    if ledger.hash_at(one, high) == ledger.hash_at(other, high):
+        return high
+    while low + 1 < high:  # hashes equal at `low` (or nothing there), different at `high`
+        middle = (low + high) // 2
+        if ledger.hash_at(one, middle) == ledger.hash_at(other, middle):
+            low = middle
+        else:
+            high = middle
+    return low
 
 
 def _refusal(report: CheckReport) -> tuple[str, str]:
@@ -581,7 +596,13 @@ def _check_data_folder(folder: Path) -> None:
         )
 
 
-def restore(folder: Path, backup: Path, now: dt.datetime | None = None, other_clinic: bool = False) -> RestoreResult:
+class LaterEntriesLeftOut(BadInput):
+    """A restore that would take entries after the backup out of the ledger, not confirmed."""
+
+
+def restore(
+    folder: Path, backup: Path, now: dt.datetime | None = None, other_clinic: bool = False, drop_later: bool = True
+) -> RestoreResult:
     """Replace the live database with a checked backup; the current one is saved first.
 
     Nothing is changed when the backup fails any check, or is another clinic's
@@ -596,6 +617,21 @@ def restore(folder: Path, backup: Path, now: dt.datetime | None = None, other_cl
         # A damaged database names no clinic: its folder's own backups still do (a stick shared
         # by several clinics holds the others' backups too).
         check_owner(folder_clinic(folder), backup)
+    if live.exists() and not os.access(live, os.W_OK):
+        raise DatabaseError(
+            f"数据库文件 {live} 只读或没有写入权限, 不能恢复到这里; 未做任何更改",
+            f"the database file {live} is read-only or not writable here: not restored; nothing was changed",
+        )
+    later = None if drop_later else left_out_by(folder, backup)
+    if later is not None:
+        # Said before anything is replaced: these leave the ledger, and their receipt numbers are
+        # given out again to the next patients.
+        zh, en = later.said()
+        raise LaterEntriesLeftOut(
+            f"恢复将使{zh}不在台账中 (另存在 backups 中), 这些收据号会重新发出; 未做任何更改。确定要恢复请加 --yes",
+            f"restoring takes {en} out of the ledger (kept aside in backups), and their receipt numbers are given "
+            "out again; nothing was changed. Add --yes to restore all the same",
+        )
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     saved: Path | None = None
     moved = unchanged = False
@@ -607,9 +643,11 @@ def restore(folder: Path, backup: Path, now: dt.datetime | None = None, other_cl
             try:
                 held = holding.enter_context(held_alone(live)) if _sound(live) else None
             except UserError as busy:
+                in_use = "正被其他程序使用" in busy.zh
                 raise UserError(
-                    f"{busy.zh}, 未能恢复; 当前数据库没有改动 (请先关闭本软件的窗口和其他命令)",
-                    f"{busy.en}: not restored; the current database is unchanged (close the app's window and other commands first)",
+                    f"{busy.zh}, 未能恢复; 当前数据库没有改动" + (" (请先关闭本软件的窗口和其他命令)" if in_use else ""),
+                    f"{busy.en}: not restored; the current database is unchanged"
+                    + (" (close the app's window and other commands first)" if in_use else ""),
                 ) from None
             if live.exists():
                 saved = folder / "backups" / f"before-restore-{stamp}.sqlite"

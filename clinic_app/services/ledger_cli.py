@@ -273,23 +273,16 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from clinic_app.services.backup import OtherClinicBackup, left_out_by, restore
+    from clinic_app.services.backup import OtherClinicBackup, restore
 
     if args.backup_file is None:
         return list_backups(_data_dir(args))
-    later = left_out_by(_data_dir(args), Path(args.backup_file).expanduser())
-    if later is not None and not getattr(args, "yes", False):
-        # Said before anything is replaced: these leave the ledger, and their receipt numbers are
-        # given out again to the next patients.
-        zh, en = later.said()
-        raise BadInput(
-            f"恢复将使{zh}不在台账中 (另存在 backups 中), 这些收据号会重新发出; 未做任何更改。确定要恢复请加 --yes",
-            f"restoring takes {en} out of the ledger (kept aside in backups), and their receipt numbers are given "
-            "out again; nothing was changed. Add --yes to restore all the same",
-        )
     try:
         result = restore(
-            _data_dir(args), Path(args.backup_file).expanduser(), other_clinic=getattr(args, "other_clinic", False)
+            _data_dir(args),
+            Path(args.backup_file).expanduser(),
+            other_clinic=getattr(args, "other_clinic", False),
+            drop_later=getattr(args, "yes", False),
         )
     except OtherClinicBackup as refused:
         raise OtherClinicBackup(

@@ -617,6 +617,12 @@ def last_entry(db: sqlite3.Connection) -> tuple[int, str]:
     return chain_start(db) if row is None else (int(row[0]), str(row[1]))
 
 
+def hash_at(db: sqlite3.Connection, seq: int) -> str | None:
+    """The hash of the entry `seq`; None when the ledger has none."""
+    row = db.execute("SELECT hash FROM visits WHERE seq = ?", (seq,)).fetchone()
+    return None if row is None else str(row[0])
+
+
 def entries_after(db: sqlite3.Connection, seq: int) -> tuple[int, str, str, str, str] | None:
     """(count, first and last receipt number, first and last day) of the entries after `seq`;
     None when there are none."""

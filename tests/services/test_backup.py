@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from clinic_app.cli import run
+from clinic_app.domain.records import VisitRequest
 from clinic_app.errors import UserError
 from clinic_app.services.backup import (
     backup_if_due,
@@ -223,6 +224,78 @@ def test_the_cli_names_the_entries_a_restore_leaves_out_and_restores_only_with_y
     assert check_file(live).entries == 3
     (kept,) = (clinic.folder / "backups").glob("before-restore-*.sqlite")
     assert check_file(kept).entries == 5
+
+
+def test_entries_written_after_an_older_backup_was_restored_are_named_before_a_newer_one_is(
+    clinic: Ledger, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """rev15i: counted by seq alone, the two visits settled after restoring B1 (seq 4 and 5, as B2's
+    own 4 to 6) were not "after" B2, and restoring B2 dropped them without a question."""
+    older = backup_now(clinic.session, now=NOON)
+    for day in ("09", "10", "11"):
+        clinic.session.settle(clinic.request("signed_here", f"2025-08-{day}T09:00:00", "YP0002"))
+    newer = backup_now(clinic.session, now=NOON + dt.timedelta(hours=1))
+    clinic.session.close()
+    assert run(["restore", "--data-dir", str(clinic.folder), str(older), "--yes"]) == 0
+    with ClinicSession(clinic.folder) as session:
+        who = session.find_patients("")[0].id
+        line = session.line_from_catalog("YP0001", "1")
+        operator = session.operators()[0].id
+        written = [
+            session.settle(VisitRequest(who, operator, (line,), dt.datetime(2025, 8, 12, hour))).entry.receipt_no
+            for hour in (9, 10)
+        ]
+    capsys.readouterr()
+    assert run(["restore", "--data-dir", str(clinic.folder), str(newer)]) == 2
+    err = capsys.readouterr().err
+    assert f"此备份之后的 2 条台账 (收据 {written[0]} 至 {written[1]}, 2025-08-12)" in err, err
+
+
+def test_restore_checks_the_backup_and_its_clinic_before_asking_for_yes(
+    clinic: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """rev15i: --yes was asked for first, then the restore refused anyway (another clinic's backup)."""
+    other = _other_clinic_backup(clinic, tmp_path / "other", "H430523101099")
+    clinic.session.settle(clinic.request("signed_here", "2025-08-09T09:00:00", "YP0002"))  # one after it
+    clinic.session.close()
+    assert run(["restore", "--data-dir", str(clinic.folder), str(other)]) == 2
+    err = capsys.readouterr().err
+    assert "--other-clinic" in err and "--yes" not in err, err
+
+
+def test_a_ledger_file_this_user_may_not_write_is_said_read_only_not_full(clinic: Ledger, request: pytest.FixtureRequest) -> None:
+    """rev15i: the exclusive lock on a file SQLite could open only read-only failed as a disk I/O
+    error, said as a full disk, with advice to close the window.  Run as another user: root
+    writes anywhere."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv to run the command as a user without write access")
+    nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    if subprocess.run([*nobody, sys.executable, "-c", "import clinic_app"], capture_output=True).returncode != 0:
+        pytest.skip("the code is not readable by an ordinary user here")
+    backup = backup_now(clinic.session, now=NOON)
+    clinic.session.close()
+    shared = Path(tempfile.mkdtemp(prefix="clinic-rofile-"))
+    shared.chmod(0o755)
+    request.addfinalizer(lambda: shutil.rmtree(shared, ignore_errors=True))
+    folder = shared / "data"
+    folder.mkdir()
+    shutil.copy2(clinic.folder / DB_NAME, folder / DB_NAME)  # root's, 644: nobody may read, not write
+    shutil.copy2(backup, shared / backup.name)
+    os.chown(folder, 65534, 65534)  # the folder nobody may write
+    before = _digest(folder / DB_NAME)
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "HOME": str(shared)}
+    done = subprocess.run(
+        [*nobody, sys.executable, "-m", "clinic_app", "restore", "--data-dir", str(folder), str(shared / backup.name), "--yes"],
+        capture_output=True, text=True, env=env,
+    )
+    assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
+    assert "只读或没有写入权限" in done.stderr and "磁盘已满" not in done.stderr and "关闭本软件的窗口" not in done.stderr
+    assert _digest(folder / DB_NAME) == before and not (folder / "backups").exists()
 
 
 def test_restore_through_the_cli(clinic: Ledger, capsys: pytest.CaptureFixture[str]) -> None:
