@@ -651,6 +651,15 @@ def _enrol_for_2026(session, patient_id: int) -> None:
     )
 
 
+def _record_2025(session, patient_id: int, insured: bool) -> None:
+    """The 2025 record of the January tests below, dated 2025-12-08: enrolled at V01, or 不参保."""
+    session.save_enrolment(
+        Enrolment(patient_id, 2025, designated_village="V01", designated_township=b.TOWNSHIP, insured=insured,
+                  enrolled_on=dt.date(2025, 12, 8)),
+        today=dt.date(2025, 12, 8),
+    )
+
+
 def _reimburse_december_receipt(village, patient_id: int, operator: int):
     """An emergency receipt of 100.00 of 2025-12-20 at the township, paid back at V01 on 2026-01-12."""
     return village.reimburse(
@@ -678,11 +687,7 @@ def test_a_newborns_december_costs_paid_in_january_under_its_first_enrolment_are
         for s in (town, village):
             ids[s] = s.add_patient(PatientInput(name="王宝宝", id_number=b.resident_id(7, BABY_BORN))).id
             if year_before == "not_insured":
-                s.save_enrolment(
-                    Enrolment(ids[s], 2025, designated_village="V01", designated_township=b.TOWNSHIP, insured=False,
-                              enrolled_on=dt.date(2025, 12, 8)),
-                    today=dt.date(2025, 12, 8),
-                )
+                _record_2025(s, ids[s], insured=False)
         baby = ids[village]
         files = []
         if what == "visit":
@@ -722,11 +727,7 @@ def test_an_adult_s_outside_receipt_before_the_first_enrolment_is_not_covered_by
         ids = {}
         for s in (town, village):
             ids[s] = s.add_patient(PatientInput(name="王一", id_number=b.resident_id(8, born))).id
-            s.save_enrolment(
-                Enrolment(ids[s], 2025, designated_village="V01", designated_township=b.TOWNSHIP, insured=s is village,
-                          enrolled_on=dt.date(2025, 12, 8)),
-                today=dt.date(2025, 12, 8),
-            )
+            _record_2025(s, ids[s], insured=s is village)
             _enrol_for_2026(s, ids[s])
         paid = _reimburse_december_receipt(village, ids[village], operator)
         assert paid.adjudication.fund == Money(7000)
