@@ -107,8 +107,7 @@ def adjudicate_visit(visit: VisitDraft, book: PolicyBook) -> Adjudication:
     usage = visit.usage
 
     if policy.insurance == "resident" and patient.category != "resident":
-        signed_here = patient.family_doctor_signed and patient.designated
-        if policy.reform is not None and policy.reform.employee_layering and signed_here:
+        if reform_layers(policy, patient.category, patient.family_doctor_signed, patient.designated):
             return _finish(_layered_employee(policy, visit, book, notes), visit, requested, book)
         employee = _employee_policy_for(policy, visit.date, book)
         if employee is None:
@@ -157,6 +156,16 @@ def _finish(result: Adjudication, visit: VisitDraft, requested: Policy, book: Po
         result.fund_by_policy,
         result.deductible_level,
         result.out_of_area,
+    )
+
+
+def reform_layers(policy: Policy, category: str, signed: bool, designated: bool) -> bool:
+    """A signed employee at the signing unit, under a reform that layers (湖南省基层门诊统筹综合改革试点
+    二(二)): the reform pays first with its own caps and counters, the employee policy after
+    (`_layered_employee`); the ledger reads the reform's counters for such a visit."""
+    return (
+        policy.insurance == "resident" and category != "resident" and policy.reform is not None
+        and policy.reform.employee_layering and signed and designated
     )
 
 

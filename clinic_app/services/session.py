@@ -28,6 +28,7 @@ from clinic_app.domain.copay import (
     coverage_start,
     covered_from_birth,
     covers_category,
+    reform_layers,
 )
 from clinic_app.domain.identity import (
     InvalidResidentId,
@@ -658,11 +659,11 @@ class ClinicSession:
     def _layered(self, clinic: Clinic, patient: PatientRecord, policy: Policy, day: dt.date) -> bool:
         """A signed employee at the signing unit under the Hunan reform, on `day`: the reform pays
         first, then the employee pool (as `_draft` sets the visit up)."""
-        if patient.category == "resident" or policy.reform is None or not policy.reform.employee_layering:
-            return False
+        if not reform_layers(policy, patient.category, True, True):
+            return False  # not for this person under this policy, wherever signed
         enrolment = ledger.latest_enrolment(self.db, patient.id, day.year)
         signed = enrolment is not None and enrolment.signed_in(day.year)
-        return signed and self._designated(clinic, enrolment, policy, signed)
+        return reform_layers(policy, patient.category, signed, self._designated(clinic, enrolment, policy, signed))
 
     def _draft(
         self, conn: object, request: VisitRequest, as_of: tuple[dt.date, Enrolment] | None = None
@@ -716,7 +717,7 @@ class ClinicSession:
         # not designated there (POLICIES.md §2; only a route the policy opens, a referral, pays it).
         designated = not request.outside_receipt and self._designated(clinic, enrolment, policy, signed)
         facility = request.facility or clinic.facility_level
-        layered = patient.category != "resident" and policy.reform is not None and signed and designated
+        layered = reform_layers(policy, patient.category, signed, designated)
         draft = VisitDraft(
             policy_id=policy_id,
             date=day,
