@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
+import filecmp
 import logging
 import os
 import re
@@ -30,6 +30,7 @@ from clinic_app.store.db import (
     DatabaseDamaged,
     DatabaseError,
     DiskFull,
+    InUse,
     Pause,
     SqliteError,
     backup_to,
@@ -74,8 +75,13 @@ class CheckReport:
     """Of a backup about to be restored (`check_for_restore`): the live ledger's entries after it."""
 
     @property
+    def sound(self) -> bool:
+        """Its pages, its hash chain and its anchor check out (whatever version wrote it)."""
+        return not self.integrity and not self.breaks and not self.continuation_problem
+
+    @property
     def ok(self) -> bool:
-        return not self.integrity and not self.breaks and not self.continuation_problem and self.schema_version <= SCHEMA_VERSION
+        return self.sound and self.schema_version <= SCHEMA_VERSION
 
     def lines(self) -> list[str]:
         """The report as the CLI prints it."""
@@ -596,10 +602,6 @@ def _check_data_folder(folder: Path) -> None:
         )
 
 
-class LaterEntriesLeftOut(BadInput):
-    """A restore that would take entries after the backup out of the ledger, not confirmed."""
-
-
 def restore(
     folder: Path, backup: Path, now: dt.datetime | None = None, other_clinic: bool = False, drop_later: bool = True
 ) -> RestoreResult:
@@ -627,7 +629,7 @@ def restore(
         # Said before anything is replaced: these leave the ledger, and their receipt numbers are
         # given out again to the next patients.
         zh, en = later.said()
-        raise LaterEntriesLeftOut(
+        raise BadInput(
             f"恢复将使{zh}不在台账中 (另存在 backups 中), 这些收据号会重新发出; 未做任何更改。确定要恢复请加 --yes",
             f"restoring takes {en} out of the ledger (kept aside in backups), and their receipt numbers are given "
             "out again; nothing was changed. Add --yes to restore all the same",
@@ -643,7 +645,7 @@ def restore(
             try:
                 held = holding.enter_context(held_alone(live)) if _sound(live) else None
             except UserError as busy:
-                in_use = "正被其他程序使用" in busy.zh
+                in_use = isinstance(busy, InUse)
                 raise UserError(
                     f"{busy.zh}, 未能恢复; 当前数据库没有改动" + (" (请先关闭本软件的窗口和其他命令)" if in_use else ""),
                     f"{busy.en}: not restored; the current database is unchanged"
@@ -651,7 +653,7 @@ def restore(
                 ) from None
             if live.exists():
                 saved = folder / "backups" / f"before-restore-{stamp}.sqlite"
-                if held is not None and _copied(held, saved) and _same_file(saved, backup):
+                if held is not None and _copied(held, saved) and filecmp.cmp(saved, backup, shallow=False):
                     # The ledger is this backup (a restore tried again): a copy would keep nothing new,
                     # and three such copies pruned away the one holding the visits after the backup.
                     saved.unlink()
@@ -718,17 +720,6 @@ def _put_back(saved: Path | None, live: Path) -> None:
             side = Path(str(saved) + suffix)
             if side.exists():
                 side.replace(Path(str(live) + suffix))
-
-
-def _same_file(one: Path, other: Path) -> bool:
-    """The two files hold the same bytes (a backup and the copy of a ledger restored from it)."""
-    if one.stat().st_size != other.stat().st_size:
-        return False
-    digests = []
-    for path in (one, other):
-        with path.open("rb") as f:
-            digests.append(hashlib.file_digest(f, "sha256").digest())
-    return digests[0] == digests[1]
 
 
 def _sound(live: Path) -> bool:

@@ -53,6 +53,10 @@ class DatabaseError(UserError):
     """The database cannot be used as it is (not SQLite, locked, newer, read-only)."""
 
 
+class InUse(DatabaseError):
+    """Another program (the window, another command) is using the database: nothing was done to it."""
+
+
 class DiskFull(DatabaseError):
     """The disk refused to write the database: it is full."""
 
@@ -481,7 +485,7 @@ def _user_fixable(exc: sqlite3.OperationalError) -> bool:
 def _explain(exc: sqlite3.OperationalError, path: Path) -> DatabaseError:
     text = str(exc)
     if "locked" in text or "busy" in text:
-        return DatabaseError(f"数据库 {path} 正被其他程序使用, 请关闭后重试", f"database {path} is locked by another program")
+        return InUse(f"数据库 {path} 正被其他程序使用, 请关闭后重试", f"database {path} is locked by another program")
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return DatabaseError(f"无法写入数据库 {path} (只读或无权限)", f"cannot write database {path} (read-only)")
     if "disk is full" in text or "disk I/O error" in text:
