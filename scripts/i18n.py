@@ -35,8 +35,9 @@ EN = {
     "建档": "Records",
     "参保日期": "Enrolled on", "就诊明细": "Visit details", "名称": "Name", "数量": "Qty", "单价": "Unit price",
     "金额": "Amount", "免收": "Waived",
-    "\n\n台账中有此备份之后的 {count} 条记录 (收据 {first} 至 {last}, {first_day} 至 {last_day}): 恢复后它们不在台账中, 这些收据号会重新发出。":
-        "\n\nThe ledger holds {count} entries after this backup (receipts {first} to {last}, {first_day} to {last_day}): after the restore they are not in the ledger, and their receipt numbers are given out again.",
+    "\n\n台账中有此备份之后的 {count} 条记录 (收据 {first} 至 {last}, {days}): 恢复后它们不在台账中, 这些收据号会重新发出。":
+        "\n\nThe ledger holds {count} entries after this backup (receipts {first} to {last}, {days}): after the restore they are not in the ledger, and their receipt numbers are given out again.",
+    " 至 ": " to ",
     "已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的台账与此备份相同, 无需另存":
         "Restored from {backup} ({entries} ledger entries). The ledger before was this backup: nothing to save",
     "身份证号码中的出生日期 {date} 晚于今天, 请核对": "The birth date in the ID number, {date}, is after today: check the number", "统筹": "Fund", "自付": "Patient", "冲销记录": "reversal", "已作废": "voided",

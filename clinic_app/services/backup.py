@@ -506,10 +506,13 @@ class LaterEntries:
     first_day: str
     last_day: str
 
+    def days(self, joined: str = " 至 ") -> str:
+        """The day, or the first and last days `joined`."""
+        return self.first_day if self.first_day == self.last_day else f"{self.first_day}{joined}{self.last_day}"
+
     def said(self) -> tuple[str, str]:
         """In words, (Chinese, English)."""
-        days = self.first_day if self.first_day == self.last_day else f"{self.first_day} 至 {self.last_day}"
-        days_en = self.first_day if self.first_day == self.last_day else f"{self.first_day} to {self.last_day}"
+        days, days_en = self.days(), self.days(" to ")
         return (
             f"此备份之后的 {self.count} 条台账 (收据 {self.first_receipt} 至 {self.last_receipt}, {days})",
             f"the {self.count} ledger entries after this backup (receipts {self.first_receipt} to {self.last_receipt}, {days_en})",

@@ -525,10 +525,10 @@ class SettingsScreen(QWidget):
         later = report.later
         # What leaves the ledger, named: how many, which receipts (given out again after), which days.
         dropped = "" if later is None else self.tr(
-            "\n\n台账中有此备份之后的 {count} 条记录 (收据 {first} 至 {last}, {first_day} 至 {last_day}): "
+            "\n\n台账中有此备份之后的 {count} 条记录 (收据 {first} 至 {last}, {days}): "
             "恢复后它们不在台账中, 这些收据号会重新发出。"
         ).format(count=later.count, first=later.first_receipt, last=later.last_receipt,
-                 first_day=later.first_day, last_day=later.last_day)
+                 days=later.days(self.tr(" 至 ")))
         answer = QMessageBox.question(
             self,
             self.tr("从备份恢复"),

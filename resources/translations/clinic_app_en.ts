@@ -2744,15 +2744,6 @@ This clinic's key fingerprint (the township checks it):
         <translation>Restoring from {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="528" />
-        <source>
-
-台账中有此备份之后的 {count} 条记录 (收据 {first} 至 {last}, {first_day} 至 {last_day}): 恢复后它们不在台账中, 这些收据号会重新发出。</source>
-        <translation>
-
-The ledger holds {count} entries after this backup (receipts {first} to {last}, {first_day} to {last_day}): after the restore they are not in the ledger, and their receipt numbers are given out again.</translation>
-    </message>
-    <message>
         <location filename="../../clinic_app/ui/settings_screen.py" line="534" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
@@ -2857,6 +2848,20 @@ Read this fingerprint out to the township by phone: its import of the next state
         <location filename="../../clinic_app/ui/settings_screen.py" line="671" />
         <source>没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。</source>
         <translation>Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again; family-doctor package receipts (QY) are numbered from the start again.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="528" />
+        <source>
+
+台账中有此备份之后的 {count} 条记录 (收据 {first} 至 {last}, {days}): 恢复后它们不在台账中, 这些收据号会重新发出。</source>
+        <translation>
+
+The ledger holds {count} entries after this backup (receipts {first} to {last}, {days}): after the restore they are not in the ledger, and their receipt numbers are given out again.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="531" />
+        <source> 至 </source>
+        <translation> to </translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/settings_screen.py" line="536" />

@@ -466,7 +466,7 @@ def test_a_good_backup_is_confirmed_then_requested(qtbot, context, session, work
     later = [e.receipt_no for e in session.entries(EntryFilter(), 0, 2)]
     with qtbot.waitSignal(screen.restore_requested, timeout=10000):
         screen.check_backup(good)
-    assert f"台账中有此备份之后的 2 条记录 (收据 {later[1]} 至 {later[0]}, 2026-03-10 至 2026-03-10)" in questions[1]
+    assert f"台账中有此备份之后的 2 条记录 (收据 {later[1]} 至 {later[0]}, 2026-03-10)" in questions[1]
     assert "这些收据号会重新发出" in questions[1] and questions[1].endswith("现在恢复吗?")
 
 
