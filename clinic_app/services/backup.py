@@ -648,12 +648,7 @@ def restore(
             try:
                 held = holding.enter_context(held_alone(live)) if _sound(live) else None
             except UserError as busy:
-                in_use = isinstance(busy, InUse)
-                raise UserError(
-                    f"{busy.zh}, 未能恢复; 当前数据库没有改动" + (" (请先关闭本软件的窗口和其他命令)" if in_use else ""),
-                    f"{busy.en}: not restored; the current database is unchanged"
-                    + (" (close the app's window and other commands first)" if in_use else ""),
-                ) from None
+                raise _not_restored(busy, *(_CLOSE_FIRST if isinstance(busy, InUse) else ())) from None
             if live.exists():
                 saved = folder / "backups" / f"before-restore-{stamp}.sqlite"
                 if held is not None and _copied(held, saved) and filecmp.cmp(saved, backup, shallow=False):
@@ -694,12 +689,7 @@ def restore(
                     _put_back(saved, live)
                 # The data folder's problem (busy, full), said as such, and that the ledger is as it was
                 # (SQLite rolled the copy back; a database moved aside is back); full: where to make room.
-                full = isinstance(exc, DiskFull)
-                raise UserError(
-                    f"{exc.zh}, 未能恢复; 当前数据库没有改动" + ("; 请清理数据文件夹所在的磁盘后重试" if full else ""),
-                    f"{exc.en}: not restored; the current database is unchanged"
-                    + ("; free some space on the data folder's disk and retry" if full else ""),
-                ) from None
+                raise _not_restored(exc, *(_MAKE_ROOM if isinstance(exc, DiskFull) else ())) from None
             after = None
     if after is None or not after.ok:
         _put_back(saved, live)
@@ -709,6 +699,17 @@ def restore(
             "not restored; the current database is unchanged",
         )
     return RestoreResult(restored_from=backup, previous_saved_to=saved, entries=after.entries, unchanged=unchanged)
+
+
+_CLOSE_FIRST = (" (请先关闭本软件的窗口和其他命令)", " (close the app's window and other commands first)")
+_MAKE_ROOM = ("; 请清理数据文件夹所在的磁盘后重试", "; free some space on the data folder's disk and retry")
+
+
+def _not_restored(why: UserError, advice_zh: str = "", advice_en: str = "") -> UserError:
+    """`why` a restore was refused, that the ledger is as it was, and what to do (`advice`)."""
+    return UserError(
+        f"{why.zh}, 未能恢复; 当前数据库没有改动{advice_zh}", f"{why.en}: not restored; the current database is unchanged{advice_en}"
+    )
 
 
 def _put_back(saved: Path | None, live: Path) -> None:

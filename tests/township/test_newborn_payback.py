@@ -651,6 +651,11 @@ def _enrol_for_2026(session, patient_id: int) -> None:
     )
 
 
+def _registered_at_both(town, village, name: str, id_number: str) -> dict:
+    """The person registered at the township and at V01: each session's patient id."""
+    return {s: s.add_patient(PatientInput(name=name, id_number=id_number)).id for s in (town, village)}
+
+
 def _record_2025(session, patient_id: int, insured: bool) -> None:
     """The 2025 record of the January tests below, dated 2025-12-08: enrolled at V01, or 不参保."""
     session.save_enrolment(
@@ -679,13 +684,11 @@ def test_a_newborns_december_costs_paid_in_january_under_its_first_enrolment_are
     (70.00) in January, counted in 2025.  The township re-adjudicated with the 2025 roster's
     不参保 and flagged 'fund paid 21.00 in the file, 0.00 re-adjudicated': the baby's first insured
     enrolment covers it from birth there as at the village."""
-    town = b.township(tmp_path / "town")
-    village = b.village(tmp_path / "v01", "V01")
+    town, village = b.township(tmp_path / "town"), b.village(tmp_path / "v01", "V01")
     try:
         operator = village.operators()[0].id
-        ids = {}
+        ids = _registered_at_both(town, village, "王宝宝", b.resident_id(7, BABY_BORN))
         for s in (town, village):
-            ids[s] = s.add_patient(PatientInput(name="王宝宝", id_number=b.resident_id(7, BABY_BORN))).id
             if year_before == "not_insured":
                 _record_2025(s, ids[s], insured=False)
         baby = ids[village]
@@ -720,13 +723,11 @@ def test_an_adult_s_outside_receipt_before_the_first_enrolment_is_not_covered_by
     birth): the township re-adjudicates with its 2025 record and flags the 70.00.  (A baby enrolled
     late is not covered before `coverage_start` whichever record is read.)"""
     born = dt.date(1980, 1, 2)
-    town = b.township(tmp_path / "town")
-    village = b.village(tmp_path / "v01", "V01")
+    town, village = b.township(tmp_path / "town"), b.village(tmp_path / "v01", "V01")
     try:
         operator = village.operators()[0].id
-        ids = {}
+        ids = _registered_at_both(town, village, "王一", b.resident_id(8, born))
         for s in (town, village):
-            ids[s] = s.add_patient(PatientInput(name="王一", id_number=b.resident_id(8, born))).id
             _record_2025(s, ids[s], insured=s is village)
             _enrol_for_2026(s, ids[s])
         paid = _reimburse_december_receipt(village, ids[village], operator)
