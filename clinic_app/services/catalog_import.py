@@ -24,8 +24,9 @@ Chinese and English) and NOTHING is written, so a half-imported price list
 never reaches a receipt.  A drug bought outside the tender network (tender =
 0) is imported as `excluded` (邵医保发〔2019〕17号: 网外采购药品不予支付;
 POLICIES.md §2).  A code already in the catalogue takes the file's name, price
-and flags; settled visits keep the prices they were settled at (each visit
-line records its own unit price).
+and kind, and of the other fields those the file fills in (`OPTIONAL`); settled
+visits keep the prices they were settled at (each visit line records its own
+unit price).
 """
 
 from __future__ import annotations
@@ -49,6 +50,11 @@ from clinic_app.services.session import MAX_LINE_AMOUNT, ClinicSession
 
 FIELDS = ("code", "name", "spec", "unit", "price", "kind", "coverage", "essential", "tender")
 REQUIRED = ("code", "name", "price", "kind")
+OPTIONAL = ("spec", "unit", "coverage", "essential", "tender")
+"""Fields a file may leave out (no column, or a blank cell): a new code takes the defaults (no spec
+or unit, covered 甲乙类, not essential, bought in the tender network), a code already in the
+catalogue keeps what it has, so a price list of code, name, price and kind alone does not make an
+excluded drug covered nor clear its unit."""
 HEADERS = {
     "code": ("code", "编码", "药品编码", "项目编码", "目录编码"),
     "name": ("name", "名称", "药品名称", "项目名称", "通用名", "通用名称", "药品通用名", "品名"),
@@ -236,6 +242,9 @@ class ImportReport:
     """Drugs bought outside the tender network, imported as `excluded`."""
     places: tuple[tuple[str, int], ...] = ()
     """Each entry's (sheet, row), for a problem found against the catalogue."""
+    given: tuple[frozenset[str], ...] = ()
+    """Each entry's optional fields (`OPTIONAL`) the file fills in: a code already in the catalogue
+    keeps its own value of the others (`import_catalog`)."""
     added: int = 0
     """Codes new to the catalogue (the others update an entry: name, price, flags)."""
     repriced: int = 0
@@ -763,6 +772,7 @@ def parse_tables(tables: Sequence[Table], path: Path) -> ImportReport:
         0,
         checked.outside,
         tuple(checked.places),
+        given=tuple(checked.given),
         hidden=checked.hidden,
         filtered=checked.filtered,
         notes_sheets=tuple(notes),
@@ -798,6 +808,7 @@ class _Checked:
         self.count = 0
         self.seen: dict[str, tuple[str, int]] = {}
         self.places: list[tuple[str, int]] = []
+        self.given: list[frozenset[str]] = []
         self.hidden = 0
         self.filtered = 0
         self.formula_prices: list[tuple[str, int]] = []
@@ -936,6 +947,7 @@ class _Checked:
             coverage = "excluded"
             self.outside += 1
         self.places.append((sheet, number))
+        self.given.append(frozenset(f for f in OPTIONAL if cells.get(f)))
         self.entries.append(
             CatalogEntry(
                 code=code,
@@ -963,11 +975,19 @@ def import_catalog(session: ClinicSession, path: Path) -> ImportReport:
     # 5,000-entry catalogue took 14 s that way.
     catalogue = {entry.code: entry for entry in session.search_catalog("", limit=len(report.entries) + 10**6)}
     padded = {code.lstrip("0"): entry for code, entry in catalogue.items() if code.isdigit() and code.startswith("0")}
-    for entry, (sheet, row) in zip(report.entries, report.places, strict=True):
+    entries: list[CatalogEntry] = []
+    outside = report.outside_tender
+    for entry, (sheet, row), given in zip(report.entries, report.places, report.given, strict=True):
         existing = catalogue.get(entry.code)
         if existing is not None:
             repriced += existing.price != entry.price
+            merged = replace(entry, **{f: getattr(existing, f) for f in OPTIONAL if f not in given})
+            if merged.kind == "drug" and not merged.tender and merged.coverage != "excluded":
+                merged = replace(merged, coverage="excluded")  # bought outside the tender network
+                outside += entry.tender  # the file's 招标 否 was counted as read
+            entries.append(merged)
             continue
+        entries.append(entry)
         added += 1
         # 123 where the catalogue has 00123 of the same name: Excel dropped the zeros of a code
         # typed as a number; imported, it would be a second entry at the new price.
@@ -987,5 +1007,5 @@ def import_catalog(session: ClinicSession, path: Path) -> ImportReport:
             )
     if problems:
         return replace(report, problems=tuple(problems))
-    written = session.save_catalog(list(report.entries))
-    return replace(report, written=written, added=added, repriced=repriced)
+    written = session.save_catalog(entries)
+    return replace(report, entries=tuple(entries), written=written, added=added, repriced=repriced, outside_tender=outside)

@@ -550,6 +550,45 @@ def test_codes_already_in_the_catalogue_are_counted_as_updates(clinic: Ledger, t
     assert (report.written, report.added, report.repriced) == (3, 1, 1)
 
 
+def test_a_price_list_of_the_required_columns_keeps_what_the_catalogue_says_of_the_rest(
+    clinic: Ledger, tmp_path: Path
+) -> None:
+    """A township's price list of 编码, 名称, 单价, 类别 only (or with a blank 医保类别 cell): the codes
+    already in the catalogue take the new prices and keep their coverage, tender, essential flag,
+    spec and unit.  It made an excluded drug bought outside the tender network covered (the fund
+    paid for it) and a 特定 item an ordinary one, and cleared every updated item's unit."""
+    path = tmp_path / "first.csv"
+    path.write_text(CHINESE + GOOD_ROWS, encoding="utf-8")
+    assert import_catalog(clinic.session, path).ok
+    path = tmp_path / "prices.csv"
+    path.write_text(
+        "编码,名称,单价,类别,医保类别\nX001,阿莫西林胶囊,7.10,药品,\nX002,维生素E软胶囊,19.50,药品,\n"
+        "X003,尿常规,12.00,检查,\nX004,新药,3.00,药品,\n",
+        encoding="gbk",
+    )
+    report = import_catalog(clinic.session, path)
+    assert report.ok and (report.written, report.added, report.repriced) == (4, 1, 3)
+    shown = {
+        code: (e.price, e.spec, e.unit, e.coverage, e.essential, e.tender)
+        for code in ("X001", "X002", "X003", "X004")
+        if (e := clinic.session.catalog_entry(code)) is not None
+    }
+    assert shown == {
+        "X001": (Money.parse("7.10"), "0.25g*24粒", "盒", "covered", True, True),
+        "X002": (Money.parse("19.50"), "100mg*30粒", "瓶", "excluded", False, False),
+        "X003": (Money.parse("12.00"), "", "次", "specific_list", False, True),
+        "X004": (Money.parse("3.00"), "", "", "covered", False, True),
+    }
+    # What the file does fill in still changes: 招标 否 now makes X001 excluded, 医保类别 甲类 X003 covered.
+    path.write_text("编码,名称,单价,类别,医保类别,招标\nX001,阿莫西林胶囊,7.10,药品,,否\nX003,尿常规,12.00,检查,甲类,\n", encoding="utf-8")
+    report = import_catalog(clinic.session, path)
+    assert report.ok and report.outside_tender == 1
+    assert [(e.coverage, e.tender) for e in map(clinic.session.catalog_entry, ("X001", "X003")) if e] == [
+        ("excluded", False),
+        ("covered", True),
+    ]
+
+
 def test_a_code_that_lost_its_leading_zeros_is_refused_against_the_catalogue(clinic: Ledger, tmp_path: Path) -> None:
     """The catalogue has 00123 阿莫西林胶囊; the township's new xlsx has the code typed as the number 123
     (General format): it was imported as a second 阿莫西林胶囊 at the new price beside the old one."""
