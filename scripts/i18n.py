@@ -361,6 +361,11 @@ EN = {
         "The visit of {name} is not settled ({n} items). Discard these items and start a new visit?",
     "“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算":
         "\"{item}\" is typed but not added: press Enter to add it, or clear the item field, then settle",
+    "换患者": "Another patient",
+    "{a} 的接诊已填写 {n} 项, 还未结算。把这些项目和诊断转给 {b} 吗?\n选 “否” 继续 {a} 的接诊。":
+        "The visit of {a} has {n} items entered and is not settled. Move these items and the diagnosis to {b}?\nChoose No to go on with the visit of {a}.",
+    "查找栏中的 “{text}” 还未选定: 按 Enter 选择患者, 或按 Esc 回到 {name} 后再结算":
+        "\"{text}\" in the search is not chosen yet: press Enter to choose the patient, or Esc to go back to {name}, then settle",
     # errors
     "程序出错": "Unexpected error",
     "程序遇到意外错误。已保存的数据不受影响。\n请把日志文件交给维护人员:\n{path}":

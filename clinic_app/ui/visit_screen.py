@@ -359,6 +359,8 @@ class VisitScreen(QWidget):
         )
         self.patient_search.chosen.connect(self.choose_patient)
         self.patient_search.unmatched.connect(self._no_one_found)
+        self.patient_search.cancelled.connect(self._search_cancelled)
+        self.patient_note = FieldNote()
         self.new_patient_button = QPushButton(self.tr("新患者…"))
         self.new_patient_button.clicked.connect(self.register_patient)
         self.card = PatientCard()
@@ -366,7 +368,10 @@ class VisitScreen(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.patient_search, 1)
         row.addWidget(self.new_patient_button, 0, Qt.AlignmentFlag.AlignTop)
-        patient_box.setLayout(row)
+        search_column = QVBoxLayout()
+        search_column.addLayout(row)
+        search_column.addWidget(self.patient_note)
+        patient_box.setLayout(search_column)
         left = QVBoxLayout()
         left.addWidget(patient_box)
         left.addWidget(self.card)
@@ -554,7 +559,52 @@ class VisitScreen(QWidget):
         self.item_search.edit.selectAll()
 
     def choose_patient(self, patient: PatientRecord) -> None:
+        """Take `patient` for the visit.  Lines or a diagnosis entered for another patient go with
+        the visit only when the doctor says so (否, the default, keeps the patient they were for)."""
+        current = self.patient
+        if current is None or current.id == patient.id or self._nothing_entered():
+            self._take_patient(patient)
+            return
+        from PySide6.QtWidgets import QMessageBox
+
+        question = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("换患者"),
+            self.tr("{a} 的接诊已填写 {n} 项, 还未结算。把这些项目和诊断转给 {b} 吗?\n选 “否” 继续 {a} 的接诊。").format(
+                a=current.name, b=patient.name, n=len(self.rows)
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        question.setDefaultButton(QMessageBox.StandardButton.No)
+        question.button(QMessageBox.StandardButton.Yes).clicked.connect(lambda: self._take_patient(patient))
+        question.button(QMessageBox.StandardButton.No).clicked.connect(self._keep_patient)
+        self.dialog = question
+        question.open()
+
+    def _keep_patient(self) -> None:
+        if self.patient is not None:
+            self.patient_search.edit.setText(self.patient.name)
+        self.item_search.edit.setFocus()
+
+    def _search_cancelled(self) -> None:
+        """Esc in the patient search: the name of the patient the visit is for comes back."""
+        self.patient_note.clear_note()
+        if self.patient is not None and self.patient_search.edit.text().strip() != self.patient.name:
+            self.patient_search.edit.setText(self.patient.name)
+            self.patient_search.edit.selectAll()
+
+    def _nothing_entered(self) -> bool:
+        """No line but the consultation fee choosing the patient added, and no diagnosis."""
+        only_added = all(r.line.kind == "consultation" and r.line.quantity == 1 for r in self.rows) and len(self.rows) <= 1
+        return only_added and not self.diagnosis.text().strip()
+
+    def _take_patient(self, patient: PatientRecord) -> None:
         self.patient = patient
+        self.patient_note.clear_note()
+        if self.last_settled is not None:  # the last patient's 已结算 … and receipt are not this one's
+            self.result.clear()
+            self.receipt_button.setEnabled(False)
         self.card.show_patient(patient, self.context.today())
         self.patient_search.edit.setText(patient.name)
         emit(self.patient_chosen, patient)
@@ -727,9 +777,10 @@ class VisitScreen(QWidget):
 
         current = self.lines_view.currentIndex()
         self.lines_model.set_rows(self.rows)
-        if current.isValid() and current.row() < len(self.rows):
+        if current.isValid() and self.rows:
+            # The last line deleted: the one above it, now the last, is current (Delete goes on).
             self.lines_view.selectionModel().setCurrentIndex(
-                self.lines_model.index(current.row(), current.column()),
+                self.lines_model.index(min(current.row(), len(self.rows) - 1), current.column()),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
             )
 
@@ -861,6 +912,16 @@ class VisitScreen(QWidget):
             # A quantity typed over a line and not yet confirmed: settling would bill the old one.
             self.quantity_note.say(self.tr("数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算"))
             return
+        searched = self.patient_search.edit.text().strip()
+        if self.patient is not None and searched != self.patient.name:
+            # Another name typed (F2) and not yet taken: the visit is still the card's patient.
+            self.patient_note.say(
+                self.tr("查找栏中的 “{text}” 还未选定: 按 Enter 选择患者, 或按 Esc 回到 {name} 后再结算").format(
+                    text=searched, name=self.patient.name
+                )
+            )
+            self.patient_search.edit.setFocus()
+            return
         typed = self.item_search.edit.text().strip()
         if typed:  # settling now would silently leave it off the bill
             self._close_item_list()
@@ -944,8 +1005,7 @@ class VisitScreen(QWidget):
     def new_visit(self) -> None:
         """新接诊 (Ctrl+N): start again; lines or a diagnosis entered are only discarded when confirmed.
         The consultation fee alone, as choosing the patient put it, is nothing entered: not asked."""
-        only_added = all(r.line.kind == "consultation" and r.line.quantity == 1 for r in self.rows) and len(self.rows) <= 1
-        if only_added and not self.diagnosis.text().strip():
+        if self._nothing_entered():
             self.clear()
             return
         if self.patient is not None:

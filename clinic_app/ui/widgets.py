@@ -239,6 +239,8 @@ class LiveSearch(QWidget):
     results_shown = Signal(int)
     unmatched = Signal(str)
     """Enter on a text nothing matches (its text): for the screen to say so."""
+    cancelled = Signal()
+    """Esc in the field (an open list of matches is closed first)."""
 
     def __init__(
         self,
@@ -368,4 +370,9 @@ class LiveSearch(QWidget):
                 row = max(0, min(self.results.count() - 1, self.results.currentRow() + step))
                 self.results.setCurrentRow(row)
                 return True
+            if key == Qt.Key.Key_Escape:
+                listed = self.results.isVisible()
+                self.results.hide()
+                emit(self.cancelled)
+                return listed  # a dialog's Esc still closes it when no list was open
         return super().eventFilter(watched, event)

@@ -314,3 +314,108 @@ def test_enter_on_a_search_that_finds_no_one_says_so_and_the_next_opens_new_pati
         press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     # Registered: the bar no longer says no one was found (it did for 15 s beside the new card).
     assert visit.patient is not None and "赵六" in said[-1] and "没有找到" not in said[-1]
+
+
+def add_by_keys(qtbot, window: MainWindow, initials: str) -> None:  # type: ignore[no-untyped-def]
+    visit = window.visit
+    press(qtbot, Qt.Key.Key_F3)
+    with qtbot.waitSignal(visit.item_search.results_shown, timeout=5000):
+        qtbot.keyClicks(QApplication.focusWidget(), initials)
+    press(qtbot, Qt.Key.Key_Return)  # the item; then the quantity's Enter adds it
+    assert QApplication.focusWidget() is visit.quantity
+    with qtbot.waitSignal(visit.preview_updated, timeout=5000):
+        press(qtbot, Qt.Key.Key_Return)
+
+
+def test_another_patient_found_over_entered_lines_is_asked_and_enter_keeps_the_visit(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    """F2 and another patient's name with lines entered: they went to that patient, unasked, with
+    the diagnosis and the 急诊/转诊 boxes, a slip away from billing the wrong person."""
+    from PySide6.QtWidgets import QMessageBox
+
+    window = active_window(qtbot, context, worker)
+    visit = window.visit
+    choose_patient(qtbot, window, "zsf")
+    add_by_keys(qtbot, window, "amxl")
+    lines = [r.line for r in visit.rows]
+    assert len(lines) == 2
+    press(qtbot, Qt.Key.Key_F2)
+    with qtbot.waitSignal(visit.patient_search.results_shown, timeout=5000):
+        qtbot.keyClicks(QApplication.focusWidget(), "ls")
+    press(qtbot, Qt.Key.Key_Return)
+    question = visit.dialog
+    assert isinstance(question, QMessageBox) and question.isVisible()
+    assert "张三丰" in question.text() and "李四" in question.text()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is question, timeout=5000)
+    press(qtbot, Qt.Key.Key_Return)  # 否, the default: the visit stays 张三丰's
+    assert not question.isVisible()
+    assert visit.patient.name == "张三丰" and [r.line for r in visit.rows] == lines
+    assert visit.patient_search.edit.text() == "张三丰"
+    back_to(qtbot, window)
+
+    press(qtbot, Qt.Key.Key_F2)
+    with qtbot.waitSignal(visit.patient_search.results_shown, timeout=5000):
+        qtbot.keyClicks(QApplication.focusWidget(), "ls")
+    press(qtbot, Qt.Key.Key_Return)
+    question = visit.dialog
+    assert isinstance(question, QMessageBox)
+    with qtbot.waitSignal(visit.preview_updated, timeout=5000):
+        question.button(QMessageBox.StandardButton.Yes).click()  # the lines were 李四's: they go with him
+    assert visit.patient.name == "李四" and [r.line for r in visit.rows] == lines
+
+
+def test_ctrl_enter_with_another_name_typed_in_the_search_settles_nothing(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """The card's patient was settled while the search showed another, found but not taken."""
+    window = active_window(qtbot, context, worker)
+    visit = window.visit
+    choose_patient(qtbot, window, "zsf")
+    press(qtbot, Qt.Key.Key_F2)
+    with qtbot.waitSignal(visit.patient_search.results_shown, timeout=5000):
+        qtbot.keyClicks(QApplication.focusWidget(), "ls")
+    assert visit.patient_search.results.isVisible()
+    press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, worker)
+    assert session.count_entries(EntryFilter()) == 0
+    assert visit.patient_note.isVisible() and "“ls” 还未选定" in visit.patient_note.text()
+    assert QApplication.focusWidget() is visit.patient_search.edit
+    # Esc closes the list of matches and brings the card's patient back; Ctrl+Enter settles them.
+    press(qtbot, Qt.Key.Key_Escape)
+    assert not visit.patient_search.results.isVisible()
+    assert visit.patient_search.edit.text() == "张三丰" and not visit.patient_note.isVisible()
+    with qtbot.waitSignal(visit.visit_settled, timeout=5000) as settled:
+        press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert session.count_entries(EntryFilter()) == 1
+    assert settled.args[0].entry.patient_id == session.find_patients("zsf")[0].id
+
+
+def test_the_next_patient_does_not_show_the_last_ones_settlement_or_receipt(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    """已结算 … and an enabled 打印收据 stayed under the next patient's card: Enter there printed the
+    last patient's receipt, and 已结算 read as this visit done."""
+    window = active_window(qtbot, context, worker)
+    visit = window.visit
+    choose_patient(qtbot, window, "ls")
+    with qtbot.waitSignal(visit.visit_settled, timeout=5000):
+        press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    preview = window.printer.dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is preview, timeout=5000)
+    press(qtbot, Qt.Key.Key_Escape)
+    back_to(qtbot, window)
+    assert visit.result.text().startswith("已结算") and visit.receipt_button.isEnabled()
+    choose_patient(qtbot, window, "zsf")
+    assert visit.result.text() == "" and not visit.receipt_button.isEnabled()
+
+
+def test_delete_on_the_last_line_leaves_the_line_above_current(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    window = active_window(qtbot, context, worker)
+    visit = window.visit
+    choose_patient(qtbot, window, "zsf")
+    add_by_keys(qtbot, window, "amxl")
+    visit.lines_view.setFocus()
+    press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_Down)
+    assert visit.lines_view.currentIndex().row() == 1
+    with qtbot.waitSignal(visit.preview_updated, timeout=5000):
+        press(qtbot, Qt.Key.Key_Delete)
+    assert len(visit.rows) == 1 and visit.lines_view.currentIndex().row() == 0
+    with qtbot.waitSignal(visit.preview_updated, timeout=5000):
+        press(qtbot, Qt.Key.Key_Delete)  # Delete goes on
+    assert visit.rows == []
