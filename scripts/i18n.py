@@ -469,8 +469,6 @@ EN = {
     "恢复所选备份": "Restore the selected backup", "选择其他文件…": "Choose another file…",
     "选择备份文件": "Choose a backup file", "数据库备份 (*.sqlite);;所有文件 (*)": "Database backups (*.sqlite);;All files (*)",
     "正在校验备份 {path}…": "Checking backup {path}…", "正在从 {path} 恢复…": "Restoring from {path}…",
-    "备份文件 {path} 未通过校验, 不能用来恢复。当前数据没有任何改动。\n{problems}":
-        "Backup {path} failed its check and cannot be restored. Nothing was changed.\n{problems}",
     "备份 {path} 校验通过 ({entries} 条台账)。\n\n恢复后, 这个备份之后录入的数据将不在台账中; "
     "当前数据会先另存到数据文件夹的 backups 中。\n程序将关闭当前数据, 恢复后重新打开。{dropped}\n\n现在恢复吗?":
         "Backup {path} passed its check ({entries} ledger entries).\n\nAfter the restore, whatever was entered after "

@@ -486,13 +486,12 @@ def check_owner(live: Clinic | None, backup: Path) -> None:
 
 
 def check_for_restore(session: ClinicSession, backup: Path) -> CheckReport:
-    """The checks the app runs before it offers a restore: `check_file`, then the clinic (`check_owner`);
-    the report says what of the ledger the backup does not hold (`later`)."""
-    report = check_file(backup)
-    if report.ok:
-        check_owner(session.clinic, backup)
-        report = replace(report, later=left_out_by(session.data_dir, backup))
-    return report
+    """The checks the app runs before it offers a restore: the file's (`_checked_backup`: a file that
+    fails is BadInput, its reason in each language, as the command line says it), then the clinic
+    (`check_owner`); the report says what of the ledger the backup does not hold (`later`)."""
+    report = _checked_backup(backup)
+    check_owner(session.clinic, backup)
+    return replace(report, later=left_out_by(session.data_dir, backup))
 
 
 @dataclass(frozen=True)

@@ -507,14 +507,6 @@ class SettingsScreen(QWidget):
 
     def _backup_checked(self, report: Any) -> None:
         self.restore_button.setEnabled(True)
-        if not report.ok:
-            problems = "\n".join(line for line in report.lines() if line.startswith("  ") or "FAILED" in line or "newer" in line)
-            self._refuse(
-                self.tr("备份文件 {path} 未通过校验, 不能用来恢复。当前数据没有任何改动。\n{problems}").format(
-                    path=report.path, problems=problems
-                )
-            )
-            return
         if self.confirm_restore(report):
             self.backup_note.setText(self.tr("正在从 {path} 恢复…").format(path=report.path))
             emit(self.restore_requested, str(report.path))

@@ -2732,106 +2732,99 @@ This clinic's key fingerprint (the township checks it):
         <translation>Checking backup {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="513" />
-        <source>备份文件 {path} 未通过校验, 不能用来恢复。当前数据没有任何改动。
-{problems}</source>
-        <translation>Backup {path} failed its check and cannot be restored. Nothing was changed.
-{problems}</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="519" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="511" />
         <source>正在从 {path} 恢复…</source>
         <translation>Restoring from {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="534" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="526" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="560" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="552" />
         <source>选择存有本诊所月结数据文件的文件夹 (U 盘)</source>
         <translation>Choose the folder (USB stick) holding this clinic's statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="603" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="595" />
         <source>最后一张收据号</source>
         <translation>Last receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="623" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="615" />
         <source>最后一张签约服务费收据号</source>
         <translation>Last package receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="645" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="637" />
         <source>找到本诊所最新的月结: {month} 第 {revision} 版 ({path}), 签名和合计已核验。
 {month} 必须是乡镇卫生院已收到的本诊所最后一个月: 若乡镇有更晚的月份, 请先向乡镇要那个月的月结数据文件, 放进同一文件夹再接续 (否则下一份月结会被乡镇拒收)。</source>
         <translation>This clinic's newest statement found: {month} revision {revision} ({path}); its signature and totals are verified.
 {month} must be the last month the township holds from this clinic: if it holds a later one, ask the township for that month's statement data file and put it in the same folder first (or the next statement is refused by the township).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="650" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="642" />
         <source>接续后, 新台账从第 {seq} 条开始, 结算号和收据号接着原来的编号; 同时重新登记月结中的 {people} 位患者, 并计入他们本年度此前的统筹用量。{month} 及以前的月份不能再导出。</source>
         <translation>The new ledger then starts at entry {seq}, settlement ids and receipt numbers going on from the old ones; the {people} patients the statements name are registered again, and their fund used this year so far counts. {month} and earlier months cannot be exported again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="655" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="647" />
         <source>现在接续吗?</source>
         <translation>Continue now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="659" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="651" />
         <source>从月结接续台账</source>
         <translation>Continue the ledger from a statement</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="683" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="675" />
         <source>本年度此前的统筹用量只来自 1 个月的月结 ({months})。</source>
         <translation>This year's fund used so far is counted from one month's statement only ({months}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="685" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="677" />
         <source>本年度此前的统筹用量来自月结 {months}。</source>
         <translation>This year's fund used so far is counted from the statements of {months}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="688" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="680" />
         <source>没有找到 {missing} 的月结: 这些月份在本诊所支付的统筹基金不计入年度限额。</source>
         <translation>No statement of {missing} was found: the fund paid here in those months does not count against the caps.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="694" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="686" />
         <source>找到的月结未能从 {year} 年的第一张收据数起: 收据号从一个不会与之前重复的号码接续, 中间会空号。</source>
         <translation>The statements found do not reach back to {year}'s first receipt: receipt numbers go on after one no earlier receipt can pass, leaving a gap.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="701" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="693" />
         <source>给出的最后一张收据号 {number} 不在月结数出的第 {counted} 号之后: 不改变收据号。</source>
         <translation>The last receipt number given, {number}, is not after {counted} the statements counted: it changes nothing.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="707" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="699" />
         <source>收据号接在给出的最后一张收据 {number} 之后 (月结中没有 {year} 年的收据)。</source>
         <translation>Receipt numbers go on after the last receipt given, {number} (the statements show no receipt of {year}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="713" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="705" />
         <source>收据号接在给出的最后一张收据 {number} 之后 (月结数出到第 {counted} 号)。</source>
         <translation>Receipt numbers go on after the last receipt given, {number} (the statements counted to {counted}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="722" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="714" />
         <source>这是 {month} 的第 {revision} 版: 乡镇若只收到 {month} 的较早版本, 须在更换密钥之前先导入这个文件 ({file}), 否则下一份月结接不上。</source>
         <translation>This is revision {revision} of {month}: if the township has only an earlier revision of {month}, it must import this file ({file}) before it replaces the key, or the next statement will not follow.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="728" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="720" />
         <source>{month} 是本月: 接续后本月的账已结清, 从 {day} 起才能记账。</source>
         <translation>{month} is this month: continuing closes it, and visits can be recorded from {day}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="738" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="730" />
         <source>台账已接续自 {month} 第 {revision} 版月结: 下一条为第 {seq} 条; 已重新登记 {added} 位患者 (本年度参保登记请在其下次就诊时补登)。
 新签名密钥指纹: {fingerprint}
 请把这个指纹电话读给乡镇卫生院: 乡镇导入下一份月结时提示密钥不同, 与村医核对指纹后点 更换该村密钥, 再导入。</source>
@@ -2840,17 +2833,17 @@ New signing key fingerprint: {fingerprint}
 Read this fingerprint out to the township by phone: its import of the next statement says the key differs; once the fingerprint is checked with the village doctor it clicks 更换该村密钥 (replace the village's key) and imports it.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="749" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="741" />
         <source>未登记 {who}: {why}</source>
         <translation>Not registered: {who}: {why}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="671" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="663" />
         <source>没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。</source>
         <translation>Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again; family-doctor package receipts (QY) are numbered from the start again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="528" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="520" />
         <source>
 
 台账中有此备份之后的 {count} 条记录 (收据 {first} 至 {last}, {days}): 恢复后它们不在台账中, 这些收据号会重新发出。</source>
@@ -2859,12 +2852,12 @@ Read this fingerprint out to the township by phone: its import of the next state
 The ledger holds {count} entries after this backup (receipts {first} to {last}, {days}): after the restore they are not in the ledger, and their receipt numbers are given out again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="531" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="523" />
         <source> 至 </source>
         <translation> to </translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="536" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="528" />
         <source>备份 {path} 校验通过 ({entries} 条台账)。
 
 恢复后, 这个备份之后录入的数据将不在台账中; 当前数据会先另存到数据文件夹的 backups 中。
@@ -2879,7 +2872,7 @@ The program will close the data and reopen it after the restore.{dropped}
 Restore now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="595" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="587" />
         <source>月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根):
 6 位序号, 或收据上印的完整号码 (如 {example})。
 不知道请留空: 收据号接在月结数出的 {year} 年第 {counted} 号之后, 其间开出的号码会再次使用。</source>
@@ -2889,7 +2882,7 @@ Leave it empty if not known: receipt numbers go on after {year}'s {counted} the 
 and those issued since are given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="600" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="592" />
         <source>月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根):
 收据上印的完整号码 (如 {example}), 月结之后已跨年, 只写序号分不清年度。
 不知道请留空: 其间开出的号码会再次使用。</source>
@@ -2899,7 +2892,7 @@ so a sequence alone could be of either year.
 Leave it empty if not known: those issued since are given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="614" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="606" />
         <source>数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根):
 6 位序号, 或收据上印的完整号码 (如 {example})。
 没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。</source>
@@ -2908,7 +2901,7 @@ its six-digit sequence, or the whole number as printed (such as {example}).
 Leave it empty if no package fee was taken or it is not known: package receipts are numbered from 000001 again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="619" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="611" />
         <source>数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根):
 收据上印的完整号码 (如 {example}), 月结之后已跨年, 只写序号分不清年度。
 没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。</source>
@@ -2918,82 +2911,82 @@ so a sequence alone could be of either year.
 Leave it empty if no package fee was taken or it is not known: package receipts are numbered from 000001 again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="654" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="646" />
         <source>原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。</source>
         <translation>The signing key was lost with the data: a new key is made, and the township must replace the registered key.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="672" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="664" />
         <source>没有导出月结的就诊无法恢复; 签约服务费收据 (QY 号) 从头编号。</source>
         <translation>Visits on no exported statement cannot be recovered; family-doctor package receipts (QY) are numbered from the start again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="674" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="666" />
         <source>没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用。</source>
         <translation>Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="675" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="667" />
         <source>没有导出月结的就诊无法恢复。</source>
         <translation>Visits on no exported statement cannot be recovered.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="718" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="710" />
         <source>签约服务费收据 (QY 号) 接在给出的 {number} 之后。</source>
         <translation>Family-doctor package receipts (QY) go on after the one given, {number}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="768" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="760" />
         <source>界面语言已保存, 重新打开程序后生效</source>
         <translation>Language saved; it applies when the app is opened again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="775" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="767" />
         <source>选择目录文件</source>
         <translation>Choose a catalogue file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="776" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="768" />
         <source>目录文件 (*.xlsx *.csv *.txt *.xls);;所有文件 (*)</source>
         <translation>Catalogue files (*.xlsx *.csv *.txt *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="785" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="777" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="795" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="787" />
         <source>发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入</source>
         <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="802" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="794" />
         <source>已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)</source>
         <translation>{saved} imported; {n} drugs bought outside the tender network are self-pay (not paid by the fund)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="805" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="797" />
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="812" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="804" />
         <source>新增 {added} 条, 更新 {updated} 条 (其中 {repriced} 条单价有变化; 已结算的就诊仍按原单价)</source>
         <translation>{added} new, {updated} updated ({repriced} with a new price; settled visits keep the price they were settled at)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="821" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="813" />
         <source>另有 {n} 行在 Excel 中是隐藏的, 已跳过 (未导入); 如需导入, 请在 Excel 中取消隐藏后重新导入</source>
         <translation>Rows hidden in Excel and skipped (not imported): {n}; to import them, unhide them in Excel and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="827" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="819" />
         <source>另有 {n} 行在筛选范围内被隐藏, 已跳过 (未导入); 如需导入, 请在 Excel 中清除筛选并取消隐藏后重新导入</source>
         <translation>Rows hidden inside a filter and skipped (not imported): {n}; to import them, clear the filter and unhide them in Excel, then import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="832" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="824" />
         <source>工作表 {names} 是填写说明或示例, 已跳过</source>
         <translation>Sheet {names} holds instructions or an example and was skipped</translation>
     </message>

@@ -342,7 +342,8 @@ def _settle(session) -> None:  # type: ignore[no-untyped-def]
     session.settle(VisitRequest(patient.id, session.operators()[0].id, (line,), NOW))
 
 
-def test_backups_are_listed_newest_first_with_time_and_size(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_backups_are_listed_newest_first_with_time_and_size(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """(qtbot: the QApplication the dialog needs; run alone, without it Qt aborted the run.)"""
     for name, size in (("clinic-20260308-170000.sqlite", 10), ("clinic-20260310-093000.sqlite", 3_000_000),
                        ("clinic-20260309-120500.sqlite", 2048), ("notes.txt", 5)):
         (tmp_path / name).write_bytes(b"x" * size)
@@ -352,6 +353,7 @@ def test_backups_are_listed_newest_first_with_time_and_size(tmp_path) -> None:  
     ]
     assert [b.size for b in found] == [3_000_000, 2048, 10]
     dialog = RestoreDialog(found, str(tmp_path))
+    qtbot.addWidget(dialog)
     assert dialog.backups.index(0, 0).data() == "2026-03-10 09:30:00"
     assert dialog.backups.index(0, 1).data() == "2.9 MB" and dialog.backups.index(1, 1).data() == "2 KB"
     dialog.accept_selected()  # the newest is chosen to begin with
@@ -427,8 +429,10 @@ def test_a_corrupt_backup_is_refused_and_nothing_changes(qtbot, context, session
     screen.restore_requested.connect(requested.append)
     with qtbot.waitSignal(screen.restore_refused, timeout=10000) as refused:
         screen.check_backup(bad)
-    assert "未通过校验" in refused.args[0] and "没有任何改动" in refused.args[0]
-    assert "seq 1" in refused.args[0]  # says where the chain breaks
+    assert "校验未通过" in refused.args[0] and "未做任何更改" in refused.args[0]
+    assert "(第 1 条)" in refused.args[0]  # says where the chain breaks
+    # In Chinese only: the command line's report lines, "中文 / English" each, were shown as they were.
+    assert " / " not in refused.args[0] and "seq" not in refused.args[0] and "hash" not in refused.args[0]
     assert screen.backup_note.text() == refused.args[0]
     assert asked == [] and requested == []
     assert ledger.last_entry(session.db) == head
