@@ -188,6 +188,8 @@ EN = {
     "SHA-256": "SHA-256", "已找到 U 盘: {path}": "USB drive found: {path}", "选择导出文件夹": "Choose the export folder",
     "正在导出…": "Exporting…",
     "外院票据号 {receipt}  {note}": "Outside receipt {receipt}  {note}",
+    "外院费用": "Outside costs", "外院就诊日期 {day}": "outside visit on {day}",
+    ", 转诊单 {number} ({day}转往 {to})": ", referral {number} ({day}to {to})",
     "打印日结单…": "Print the day close…", "日结 {day}": "Day close {day}",
     "就诊日期不能晚于今天": "The visit date cannot be after today",
     "编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定":

@@ -34,7 +34,7 @@ from clinic_app.domain.records import (
     VisitRequest,
 )
 from clinic_app.errors import BadInput
-from clinic_app.services.session import ClinicSession, ClinicSetup, reimbursement_note
+from clinic_app.services.session import OUTSIDE_COST, ClinicSession, ClinicSetup, reimbursement_note
 from clinic_app.store import ledger
 from clinic_app.store.db import recorded_by, transaction
 
@@ -794,7 +794,7 @@ class _Generator:
         return VisitRequest(
             patient_id=patient_id,
             operator_id=rng.choice(self.operators),
-            lines=(DraftLine(name="外院费用", kind="treatment", quantity=Fraction(1), unit_price=amount),),
+            lines=(DraftLine(name=OUTSIDE_COST, kind="treatment", quantity=Fraction(1), unit_price=amount),),
             time=when,
             referral=True,
             facility="township",

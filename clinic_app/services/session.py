@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import json
 import logging
+import re
 import sqlite3
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -1326,7 +1327,7 @@ class ClinicSession:
             raise ReceiptReused(outside_receipt.strip(), earlier)
         if self.require_clinic().role == "township":
             self._check_not_reimbursed_in_village(outside_receipt.strip())
-        line = DraftLine(name="外院费用", kind=kind, quantity=Fraction(1), unit_price=amount)
+        line = DraftLine(name=OUTSIDE_COST, kind=kind, quantity=Fraction(1), unit_price=amount)
         return self.settle(
             VisitRequest(
                 patient_id=patient_id,
@@ -1622,6 +1623,10 @@ class ReceiptReused(BadInput):
         )
 
 
+OUTSIDE_COST = "外院费用"
+"""The one line of a reimbursement entry: the outside receipt's amount."""
+
+
 def reimbursement_note(
     outside_day: dt.date, referral_id: int | None = None, referral_day: dt.date | None = None, referral_to: str = ""
 ) -> str:
@@ -1633,6 +1638,38 @@ def reimbursement_note(
         day = "" if referral_day is None else f"{referral_day.isoformat()} "
         note += f", 转诊单 {referral_id} ({day}转往 {referral_to})"
     return note
+
+
+@dataclass(frozen=True)
+class OutsideNote:
+    """A reimbursement entry's note read back (`reimbursement_note`)."""
+
+    day: dt.date
+    referral_id: int | None = None
+    referral_day: dt.date | None = None
+    referral_to: str = ""
+
+
+_OUTSIDE_NOTE = re.compile(
+    r"外院就诊日期 ([0-9]{4}-[0-9]{2}-[0-9]{2})(?:, 转诊单 ([0-9]+) \((?:([0-9]{4}-[0-9]{2}-[0-9]{2}) )?转往 (.*)\))?$", re.DOTALL
+)
+
+
+def read_reimbursement_note(note: str) -> OutsideNote | None:
+    """The day and the referral a reimbursement's note names, or None for a note not of that form."""
+    found = _OUTSIDE_NOTE.match(note)
+    if found is None:
+        return None
+    day, referral, referral_day, referral_to = found.groups()
+    try:
+        return OutsideNote(
+            dt.date.fromisoformat(day),
+            None if referral is None else int(referral),
+            None if referral_day is None else dt.date.fromisoformat(referral_day),
+            referral_to or "",
+        )
+    except ValueError:
+        return None
 
 
 class ReceiptReimbursedInVillage(BadInput):

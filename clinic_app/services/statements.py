@@ -49,7 +49,11 @@ from clinic_app.errors import BadInput, UserError, os_reason
 from clinic_app.services.backup import command_arg
 from clinic_app.services.collector import collector_paused
 from clinic_app.services.datadir import output_folder
-from clinic_app.services.session import ClinicSession, recorded_adjudication
+from clinic_app.services.session import (
+    ClinicSession,
+    read_reimbursement_note,
+    recorded_adjudication,
+)
 from clinic_app.store import ledger
 from clinic_app.store.db import DB_NAME, damage, plain_detail, quick_check, transaction
 from clinic_app.store.ledger import EntryFilter
@@ -231,11 +235,6 @@ def _charged(lines: list[LedgerLine]) -> tuple[ChargedLine, ...]:
     )
 
 
-_OUTSIDE_NOTE = re.compile(r"外院就诊日期 ([0-9]{4}-[0-9]{2}-[0-9]{2})(?:, 转诊单 ([0-9]+) )?")
-"""The note `ClinicSession.reimburse` writes (`session.reimbursement_note`): the outside visit's day,
-and the referral it follows."""
-
-
 def _outside(session: ClinicSession, entry: LedgerEntry) -> OutsideReceipt | None:
     """What a reimbursement entry reimbursed (None for any other entry), from its row and its note.
 
@@ -245,15 +244,9 @@ def _outside(session: ClinicSession, entry: LedgerEntry) -> OutsideReceipt | Non
     if entry.kind != "reimbursement":
         return None
     row = ledger.raw_entry(session.db, entry.id)[0]
-    found = _OUTSIDE_NOTE.match(entry.note)
-    day = referral = None
-    if found is not None:
-        try:
-            day = dt.date.fromisoformat(found.group(1))
-        except ValueError:
-            day = None
-        if found.group(2) is not None:
-            referral = ledger.referral(session.db, int(found.group(2)))
+    note = read_reimbursement_note(entry.note)
+    day = None if note is None else note.day
+    referral = None if note is None or note.referral_id is None else ledger.referral(session.db, note.referral_id)
     return OutsideReceipt(
         receipt_no=entry.outside_receipt,
         day=day,

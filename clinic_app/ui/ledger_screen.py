@@ -39,6 +39,7 @@ from clinic_app.domain.records import (
     SettledVisit,
 )
 from clinic_app.domain.visit import NEWBORN_PAID_BACK
+from clinic_app.services.session import OUTSIDE_COST, read_reimbursement_note
 from clinic_app.store.ledger import EntryFilter
 from clinic_app.ui import labels
 from clinic_app.ui.compat import emit
@@ -88,7 +89,7 @@ class EntryDetails(QGroupBox):
         self.void_note.hide()
         self.lines_model: RowsModel[LedgerLine] = RowsModel(
             (
-                Column(self.tr("名称"), lambda ln: ln.name),
+                Column(self.tr("名称"), self._line_name),
                 Column(self.tr("数量"), lambda ln: ln.quantity, RIGHT),
                 Column(self.tr("单价"), lambda ln: str(ln.unit_price), RIGHT),
                 Column(self.tr("金额"), lambda ln: str(ln.amount), RIGHT),
@@ -140,7 +141,7 @@ class EntryDetails(QGroupBox):
             self.header.setText(self.header.text() + "\n" + self.tr("账户持有人 {holder}").format(holder=e.account_holder))
         if e.outside_receipt:  # a reimbursement: which outside receipt it paid back, and its date
             self.header.setText(
-                self.header.text() + "\n" + self.tr("外院票据号 {receipt}  {note}").format(receipt=e.outside_receipt, note=e.note)
+                self.header.text() + "\n" + self.tr("外院票据号 {receipt}  {note}").format(receipt=e.outside_receipt, note=self._outside_note(e.note))
             )
         self.void_note.setText(self._void_text(visit))
         self.void_note.setVisible(bool(self.void_note.text()))
@@ -150,6 +151,22 @@ class EntryDetails(QGroupBox):
         words = [labels.reason(r, self.context.language) for r in result.reasons + result.warnings]
         self.reasons.setText("\n".join(f"• {w}" for w in words))
 
+
+    def _line_name(self, line: LedgerLine) -> str:
+        """The item's name; a reimbursement's one line, named by the app (外院费用), in the UI's language."""
+        return self.tr("外院费用") if not line.code and line.name == OUTSIDE_COST else line.name
+
+    def _outside_note(self, note: str) -> str:
+        """A reimbursement's note (the outside visit's day, the referral it follows), kept in the
+        ledger in Chinese, in the UI's language; a note not of that form as it is."""
+        read = read_reimbursement_note(note)
+        if read is None:
+            return note
+        text = self.tr("外院就诊日期 {day}").format(day=read.day.isoformat())
+        if read.referral_id is not None:
+            day = "" if read.referral_day is None else read.referral_day.isoformat() + " "
+            text += self.tr(", 转诊单 {number} ({day}转往 {to})").format(number=read.referral_id, day=day, to=read.referral_to)
+        return text
 
     def _fit_lines(self) -> None:
         """The item's name to three characters at least: beside 台账 at 1024 px (~290 px) the

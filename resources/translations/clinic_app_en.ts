@@ -403,77 +403,77 @@
 <context>
     <name>DayCloseDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="189" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="206" />
         <source>日结</source>
         <translation>Day close</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="196" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="213" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="202" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="219" />
         <source>打印日结单…</source>
         <translation>Print the day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="222" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="239" />
         <source>日结 {day}</source>
         <translation>Day close {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="235" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="252" />
         <source>就诊 {n} 笔, 冲销 {r} 笔</source>
         <translation>{n} visits, {r} reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="236" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="253" />
         <source>总费用 {v} 元</source>
         <translation>Total {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="237" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="254" />
         <source>统筹支付 {v} 元</source>
         <translation>Fund pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="238" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="255" />
         <source>个人支付 {v} 元</source>
         <translation>Patient pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="240" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="257" />
         <source>个人支付按付款方式:</source>
         <translation>Patient share by payment method:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="244" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="261" />
         <source>外院报销 {n} 笔 (冲销 {r} 笔), 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元</source>
         <translation>{n} outside receipts reimbursed ({r} reversed): {t} billed, {f} paid back by the fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="248" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="265" />
         <source>外院报销 {n} 笔, 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元</source>
         <translation>{n} outside receipts reimbursed: {t} billed, {f} paid back by the fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="251" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="268" />
         <source>家庭医生签约服务费 {n} 笔 (冲销 {r} 笔), 合计 {a} 元</source>
         <translation>{n} family doctor package fees ({r} reversed), {a} yuan in all</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="254" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="271" />
         <source>应交款 (就诊个人支付 + 签约服务费):</source>
         <translation>To hand over (visits' patient share + package fees):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="256" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="273" />
         <source>应交款 (现金与移动支付):</source>
         <translation>To hand over (cash and mobile payment):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="259" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="276" />
         <source>应交款 {v} 元</source>
         <translation>To hand over: {v} yuan</translation>
     </message>
@@ -625,47 +625,47 @@
 <context>
     <name>EntryDetails</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="79" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="80" />
         <source>就诊明细</source>
         <translation>Visit details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="91" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="92" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="92" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="93" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="93" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="94" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="94" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="95" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="95" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="96" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="96" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="97" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="121" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="122" />
         <source>已作废</source>
         <translation>voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="124" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="125" />
         <source>收据号 {receipt}  {kind} {state}
 {time}  患者 {patient}  操作员 {operator}
 总费用 {total} 元  统筹支付 {fund} 元  个人支付 {patient_pays} 元 ({method})</source>
@@ -674,24 +674,39 @@
 Total {total}  fund {fund}  patient {patient_pays} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="140" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="141" />
         <source>账户持有人 {holder}</source>
         <translation>Account holder {holder}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="143" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="144" />
         <source>外院票据号 {receipt}  {note}</source>
         <translation>Outside receipt {receipt}  {note}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="172" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="157" />
+        <source>外院费用</source>
+        <translation>Outside costs</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="165" />
+        <source>外院就诊日期 {day}</source>
+        <translation>outside visit on {day}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="168" />
+        <source>, 转诊单 {number} ({day}转往 {to})</source>
+        <translation>, referral {number} ({day}to {to})</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="189" />
         <source>冲销 (作废) 收据 {receipt}
 作废原因: {reason}</source>
         <translation>Reverses (voids) receipt {receipt}
 Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="175" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="192" />
         <source>已于 {time} 作废, 冲销收据号 {receipt}, 操作员 {operator}
 作废原因: {reason}</source>
         <translation>Voided {time} by reversal receipt {receipt}, operator {operator}
@@ -1200,68 +1215,68 @@ Please give this log file to support:
 <context>
     <name>LedgerScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="281" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="298" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="295" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="312" />
         <source>患者 (姓名/拼音/身份证)</source>
         <translation>Patient (name/pinyin/ID)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="300" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="377" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="317" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="394" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="303" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="320" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="303" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="320" />
         <source>只看作废</source>
         <translation>Voided only</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="303" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="320" />
         <source>隐藏作废</source>
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="330" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="347" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="332" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="349" />
         <source>新生儿补报…</source>
         <translation>Pay back newborn…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="334" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="351" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="336" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="353" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="415" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="432" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="485" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="502" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="502" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="519" />
         <source>已补报: 统筹支付 {fund} 元, 退回 {back} 元 ({method}), 收据号 {receipt}</source>
         <translation>Paid back: fund pays {fund}, {back} back the way it was paid ({method}), receipt {receipt}</translation>
     </message>

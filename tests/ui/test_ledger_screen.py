@@ -262,6 +262,40 @@ def test_a_reimbursement_shows_the_outside_receipt_it_paid_back(qtbot, context, 
     assert "外院票据号WY2026030601" in flat and "外院就诊日期2026-03-06" in flat
 
 
+def test_a_reimbursements_note_and_line_read_in_english(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """The note (the outside visit's day, the referral) and the line 外院费用 are the app's own words,
+    kept in the ledger in Chinese: in English they showed as stored."""
+    from clinic_app.domain.money import Money
+    from tests.ui.english import in_english
+
+    patient = session.find_patients("zsf")[0]  # designated here: the receipt is reimbursed here
+    operator = session.operators()[0].id
+    day = NOW.date() - dt.timedelta(days=3)
+    referral = session.add_referral(patient.id, operator, "邵阳县人民医院", "level2", "需进一步检查",
+                                    time=NOW - dt.timedelta(days=4))
+    refund = session.reimburse(patient.id, operator, "R-2", "level2", "treatment", Money.parse("200.00"), day, referral, NOW)
+    stored = f"外院就诊日期 {day}, 转诊单 {referral} ({day - dt.timedelta(days=1)} 转往 邵阳县人民医院)"
+    assert refund.entry.note == stored
+    screen = shown_ledger(qtbot, context, worker)
+    with qtbot.waitSignal(screen.details_shown, timeout=5000):
+        screen.show_entry(session.entries(EntryFilter(), 0, 1)[0])
+    assert f"外院票据号 R-2  {stored}" in screen.details.header.text()
+    assert screen.details.lines_model.index(0, 0).data() == "外院费用"
+    with in_english(context):
+        english = LedgerScreen(context)
+        qtbot.addWidget(english)
+        english.show()
+        wait_idle(qtbot, worker)
+        with qtbot.waitSignal(english.details_shown, timeout=5000):
+            english.show_entry(session.entries(EntryFilter(), 0, 1)[0])
+        said = english.details.header.text().splitlines()[-1]
+        assert said == (
+            f"Outside receipt R-2  outside visit on {day}, referral {referral} "
+            f"({day - dt.timedelta(days=1)} to 邵阳县人民医院)"
+        )
+        assert english.details.lines_model.index(0, 0).data() == "Outside costs"
+
+
 def test_day_close_shows_reimbursements_apart(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     from clinic_app.domain.money import Money
     from clinic_app.domain.records import DayTotals
