@@ -717,19 +717,7 @@ def parse_tables(tables: Sequence[Table], path: Path) -> ImportReport:
         )
         return ImportReport(path, 0, (), (RowProblem(found[0][1][0], "file", zh, en),), 0, 0, notes_sheets=tuple(notes))
     if not headed:
-        table = tables[0] if tables else Table("", [])
-        if not table.rows:
-            return ImportReport(path, 0, (), (RowProblem(1, "file", "文件为空", "the file is empty"),), 0, 0)
-        columns = _header_map(table.rows[0])
-        problems = []
-        for field in (f for f in REQUIRED if f not in columns):
-            names = "/".join(HEADERS[field][1:])
-            problems.append(
-                RowProblem(
-                    1, field, f"缺少 {FIELD_ZH[field]} 列 (表头写作 {names})", f"missing column {field} (header {field} or {names})"
-                )
-            )
-        return ImportReport(path, len(table.rows) - 1, (), tuple(problems), 0, 0)
+        return _no_header(tables, path)
     named = len(headed) > 1
     checked = _Checked()
     for table, (start, columns) in headed:
@@ -777,6 +765,46 @@ def parse_tables(tables: Sequence[Table], path: Path) -> ImportReport:
         filtered=checked.filtered,
         notes_sheets=tuple(notes),
     )
+
+
+def _no_header(tables: Sequence[Table], path: Path) -> ImportReport:
+    """No table has a catalogue header: the required columns missing from the row, among each
+    table's top rows, that names the most fields, at that row and sheet.  That is the header the
+    user sees (under a title, on the 药品 sheet past a cover, with 药品编号 for its code), and the
+    one or two columns it lacks are what to mend; row 1 of the first sheet, missing all four,
+    read as a broken program.  A file with nothing in any cell (blank lines) is empty."""
+    if not any(_cell(value) for table in tables for row in table.rows for value in row):
+        return ImportReport(path, 0, (), (RowProblem(1, "file", "文件为空", "the file is empty"),), 0, 0)
+    named = len(tables) > 1
+    top = [
+        (table, index, _header_map(row, table.hidden_columns))
+        for table in tables
+        for index, row in enumerate(table.rows[:HEADER_ROWS])
+        if any(_cell(value) for value in row)
+    ]
+    if not top:
+        table = next(table for table in tables if any(_cell(value) for row in table.rows for value in row))
+        index = next(index for index, row in enumerate(table.rows) if any(_cell(value) for value in row))
+        zh = f"前 {HEADER_ROWS} 行是空的, 没有表头: 请把表头 (编码 名称 单价 类别) 移到前 {HEADER_ROWS} 行内"
+        en = (
+            f"the top {HEADER_ROWS} rows are empty, with no header: move the header (code name price kind) "
+            f"into the top {HEADER_ROWS} rows"
+        )
+        return ImportReport(path, 0, (), (RowProblem(index + 1, "file", zh, en, table.name if named else ""),), 0, 0)
+    table, index, columns = max(top, key=lambda found: len(found[2]))  # the first of the best
+    problems = []
+    for field in (f for f in REQUIRED if f not in columns):
+        names = "/".join(HEADERS[field][1:])
+        problems.append(
+            RowProblem(
+                index + 1,
+                field,
+                f"缺少 {FIELD_ZH[field]} 列 (表头写作 {names})",
+                f"missing column {field} (header {field} or {names})",
+                table.name if named else "",
+            )
+        )
+    return ImportReport(path, len(table.rows) - index - 1, (), tuple(problems), 0, 0)
 
 
 _NEVER_CALCULATED = (

@@ -251,6 +251,65 @@ def test_a_missing_column_names_the_headers_it_may_have(clinic: Ledger, tmp_path
     assert "单价/价格/零售价" in problem.zh and "price" in problem.en
 
 
+@pytest.mark.parametrize(
+    "lines, row, field",
+    [
+        (["2026年第一季度村卫生室药品价格表", "制表日期: 2026-01-05", "编码,名称,规格,单位,单价", "A1,阿莫西林胶囊,,盒,6.80"], 3, "kind"),
+        (["2026年药品价格表", "药品编号,药品名称,规格,单位,零售价,类别", "A1,阿莫西林胶囊,,盒,6.80,药品"], 2, "code"),
+    ],
+    ids=["title-then-no-kind", "title-then-an-unknown-code-word"],
+)
+def test_a_header_lacking_a_column_is_told_at_its_own_row(
+    clinic: Ledger, tmp_path: Path, lines: list[str], row: int, field: str
+) -> None:
+    """Under a title, a header that names all but one required column: all four were said to be
+    missing at row 1 (the title), though the doctor sees 编码, 名称 and 单价 in his header."""
+    path = tmp_path / "价格表.csv"
+    path.write_bytes("\r\n".join(lines).encode("gbk") + b"\r\n")
+    report = import_catalog(clinic.session, path)
+    assert [(p.row, p.field, p.sheet) for p in report.problems] == [(row, field, "")]
+    (problem,) = report.problems
+    assert f"第 {row} 行" in problem.text() and f"row {row}" in problem.text() and "缺少" in problem.zh
+    assert ledger.catalog_entry(clinic.session.db, "A1") is None
+
+
+def test_a_header_lacking_a_column_on_a_sheet_past_a_cover_names_the_sheet(clinic: Ledger, tmp_path: Path) -> None:
+    """The 药品 sheet after a 封面: the report said row 1 of the cover, missing all four columns."""
+    book = Workbook()
+    cover = book.active
+    assert cover is not None
+    cover.title = "封面"
+    cover.append(["石门村卫生室药品目录"])
+    cover.append(["2026年1月"])
+    drugs = book.create_sheet("药品")
+    drugs.append(["编码", "名称", "规格", "单位", "单价"])
+    drugs.append(["A1", "阿莫西林胶囊", "0.25g*24粒", "盒", 6.8])
+    path = tmp_path / "目录.xlsx"
+    book.save(path)
+    report = import_catalog(clinic.session, path)
+    assert [(p.row, p.field, p.sheet) for p in report.problems] == [(1, "kind", "药品")]
+    assert report.problems[0].text().startswith("工作表 药品 第 1 行 类别: 缺少 类别 列")
+    assert "sheet 药品 row 1 kind: missing column kind" in report.problems[0].text()
+
+
+@pytest.mark.parametrize("data", [b"\r\n\r\n", b"\n", b",,,\n,,\n", b"\xef\xbb\xbf\r\n \r\n"], ids=["crlf", "lf", "commas", "bom-space"])
+def test_a_file_of_blank_lines_is_empty(clinic: Ledger, tmp_path: Path, data: bytes) -> None:
+    """Blank lines (an export of nothing) were four missing columns at row 1, not 文件为空."""
+    path = tmp_path / "blank.csv"
+    path.write_bytes(data)
+    report = import_catalog(clinic.session, path)
+    assert [(p.row, p.field, p.zh, p.en) for p in report.problems] == [(1, "file", "文件为空", "the file is empty")]
+
+
+def test_a_header_below_the_rows_searched_is_told_so(clinic: Ledger, tmp_path: Path) -> None:
+    """Nothing in the top rows: not 缺少 编码 列 at a row that has 编码, but where the header must be."""
+    path = tmp_path / "low.csv"
+    path.write_text("\n" * 11 + "编码,名称,单价,类别\nA1,阿莫西林胶囊,6.80,药品\n", encoding="utf-8")
+    (problem,) = import_catalog(clinic.session, path).problems
+    assert (problem.row, problem.field) == (12, "file")
+    assert "前 10 行" in problem.zh and "top 10 rows" in problem.en
+
+
 @pytest.mark.parametrize("price", ["15.60元", "15.6 元", "¥15.60", "１５.６０", "15。60", "１５．６０", "￥15.60"])
 def test_a_price_written_with_yuan_is_the_amount(clinic: Ledger, tmp_path: Path, price: str) -> None:
     path = tmp_path / "yuan.csv"
