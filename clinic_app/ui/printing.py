@@ -23,7 +23,6 @@ ledger, is marked 重打 unless it was never printed.
 from __future__ import annotations
 
 import json
-import shutil
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -45,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_app.documents.files import write_atomically
 from clinic_app.domain.records import SettledVisit
 from clinic_app.errors import UserError, os_reason
 from clinic_app.services import receipts
@@ -198,11 +198,18 @@ def print_pdf(path: Path, printer: QPrinter) -> int:
 
 
 def copy_pdf(source: Path, target: Path) -> Path:
+    """另存为 PDF: the document's own file copied to `target` in one step (`write_atomically`).
+
+    Copied straight onto the target, a stick too small for it kept a cut-off PDF under the name
+    chosen, and one saved over an earlier PDF destroyed it: on failure the earlier file is as it
+    was and nothing new is left.  The folder is never made (a stick pulled out is not made again
+    on the local disk).
+    """
     try:
-        shutil.copyfile(source, target)
+        write_atomically(target, source.read_bytes(), make_folder=False)
     except OSError as exc:
         zh, en = os_reason(exc)
-        raise UserError(f"保存失败 ({zh}): {target}", f"could not save ({en}): {target}") from None
+        raise UserError(f"保存失败 ({zh}), 未写入 PDF 文件: {target}", f"could not save ({en}); no PDF file written: {target}") from None
     return target
 
 

@@ -626,3 +626,62 @@ def test_a_pdf_that_cannot_be_saved_says_why_in_chinese(tmp_path) -> None:  # ty
         printing.copy_pdf(source, tmp_path / "gone" / "r.pdf")
     assert "No such file" not in refused.value.zh and "不存在" in refused.value.zh
     assert "no such file or folder" in refused.value.en
+
+
+def test_a_pdf_too_big_for_the_stick_leaves_the_earlier_file_and_no_cut_off_one(tmp_path, long_statement) -> None:  # type: ignore[no-untyped-def]
+    """rev16f: 另存为 PDF copied straight onto the target: a stick too small for the PDF kept a
+    cut-off one (``%PDF-`` and no ``%%EOF``) under the name chosen, and saving over a good earlier
+    PDF destroyed it.  The write fails for real here: the copy runs in a process whose files may
+    not grow past 64 KB (RLIMIT_FSIZE, as a full disk: the write fails part way), no root needed."""
+    import os
+    import subprocess
+    import sys
+
+    resource = pytest.importorskip("resource")
+    folder = tmp_path / "stick"
+    folder.mkdir()
+    earlier = two_page_statement(folder / "月结.pdf").read_bytes()
+    assert len(earlier) < 64 * 1024 < long_statement.stat().st_size
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))  # Python ignores SIGXFSZ: EFBIG
+
+    script = (
+        "import sys\nfrom pathlib import Path\nfrom clinic_app.errors import UserError\nfrom clinic_app.ui.printing import copy_pdf\n"
+        "for name in sys.argv[2:]:\n"
+        "    try:\n        copy_pdf(Path(sys.argv[1]), Path(name))\n    except UserError as exc:\n        print(exc.zh)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(long_statement), str(folder / "月结.pdf"), str(folder / "月结2026-10.pdf")],
+        capture_output=True, text=True, env=env, preexec_fn=limit, timeout=60,
+    )
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert (folder / "月结.pdf").read_bytes() == earlier  # the good one is still there, whole
+    assert sorted(path.name for path in folder.iterdir()) == ["月结.pdf"]  # nothing cut off, hidden or not
+    said = done.stdout.splitlines()
+    assert len(said) == 2 and all(line.startswith("保存失败") and "未写入 PDF 文件" in line for line in said), said
+
+
+def test_save_as_pdf_onto_a_full_stick_says_so_and_keeps_the_earlier_pdf(  # type: ignore[no-untyped-def]
+    qtbot, context, worker, tmp_path, monkeypatch, long_statement
+) -> None:
+    """rev16f, as seen on a real small stick: a month's PDF saved over an earlier one left neither,
+    only a cut-off file under the name, and the message did not say so."""
+    from tests.store.media import small_disk
+
+    earlier = two_page_statement(tmp_path / "earlier.pdf").read_bytes()
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    with small_disk(tmp_path / "stick", "96k") as stick:
+        (stick / "月结.pdf").write_bytes(earlier)
+        monkeypatch.setattr(printing, "ask_save_path", lambda _parent, _suggested: str(stick / "月结.pdf"))
+        dialog = printing.preview_pdf(context, long_statement, "statement", "月结汇总表", parent)
+        qtbot.waitUntil(lambda: dialog.loaded is not None, timeout=10000)
+        with qtbot.waitSignal(dialog.failed, timeout=10000) as failed:
+            dialog.print_button.click()  # no printer here: 另存为 PDF
+        assert (stick / "月结.pdf").read_bytes() == earlier
+        assert sorted(path.name for path in stick.iterdir()) == ["月结.pdf"]
+        assert "磁盘空间已满" in failed.args[0] and "未写入 PDF 文件" in failed.args[0]
+        wait_idle(qtbot, worker)
+        dialog.close()
