@@ -217,8 +217,14 @@ def copy_pdf(source: Path, target: Path) -> Path:
 
 
 def ask_printer(printer: QPrinter, parent: QWidget) -> str | None:
-    """The system print dialog; the chosen printer's name, or None when cancelled."""
+    """The system print dialog; the chosen printer's name, or None when cancelled.
+
+    Without Qt's "Print to File (PDF)": printed to a full stick it wrote a cut-off PDF and the
+    preview said 已发送到打印机 (Qt reports no failure), and at best it was a copy of the pages as
+    pictures.  另存为 PDF saves the document's own file, whole or not at all.
+    """
     dialog = QPrintDialog(printer, parent)
+    dialog.setOption(QPrintDialog.PrintDialogOption.PrintToFile, False)
     dialog.setWindowTitle(QCoreApplication.translate("PreviewDialog", "打印"))
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None

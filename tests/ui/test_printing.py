@@ -508,6 +508,31 @@ def test_cancelled_print_dialog_prints_nothing(qtbot, context, session, worker, 
     assert session.setting("printer:receipt") is None
 
 
+def test_the_print_dialog_offers_no_print_to_file(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """rev16f: Qt's "Print to File (PDF)" in the print dialog, on a full stick, left a cut-off PDF
+    and the preview said 已发送到打印机 默认打印机 (Qt reports no failure).  另存为 PDF is the way to a
+    file; the real dialog, opened as the preview opens it, does not list it."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtPrintSupport import QPrintDialog
+    from PySide6.QtWidgets import QApplication, QComboBox
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    offered: list[str] = []
+
+    def look() -> None:
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QPrintDialog) and w.isVisible())
+        for combo in dialog.findChildren(QComboBox):
+            offered.extend(combo.itemText(n) for n in range(combo.count()))
+        offered.append(f"option:{dialog.testOption(QPrintDialog.PrintDialogOption.PrintToFile)}")
+        dialog.reject()
+
+    QTimer.singleShot(0, look)
+    assert printing.ask_printer(QPrinter(QPrinter.PrinterMode.HighResolution), parent) is None
+    assert "option:False" in offered, offered
+    assert not any("File" in text or "文件" in text for text in offered), offered
+
+
 def test_a_damaged_pdf_is_a_user_error_in_the_preview(qtbot, context, tmp_path) -> None:  # type: ignore[no-untyped-def]
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.4 not really")
