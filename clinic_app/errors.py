@@ -52,6 +52,10 @@ _OS_REASONS = {
     errno.EIO: ("读写出错 (磁盘或 U 盘可能有故障)", "input/output error (the disk or USB stick may be failing)"),
     errno.ENAMETOOLONG: ("文件名太长", "file name too long"),
     errno.EEXIST: ("已有同名文件", "the file already exists"),
+    errno.EFBIG: (
+        "文件太大, 超出这个磁盘或 U 盘允许的大小 (FAT32 格式的 U 盘单个文件最大 4 GB)",
+        "the file is too large for this disk or USB stick (a FAT32 stick takes files up to 4 GB)",
+    ),
 }
 
 

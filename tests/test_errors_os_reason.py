@@ -20,6 +20,7 @@ def _windows_error(code: int, winerror: int) -> OSError:
 def test_the_errno_names_the_reason() -> None:
     assert os_reason(OSError(errno.ENOSPC, "No space left on device")) == ("磁盘空间已满", "no space left on the disk")
     assert os_reason(OSError(errno.EROFS, "Read-only file system"))[0] == "磁盘或 U 盘只读 (写保护)"
+    assert os_reason(OSError(errno.EFBIG, "File too large"))[0].startswith("文件太大")  # a backup over 4 GB on FAT32
 
 
 @pytest.mark.parametrize(
