@@ -282,7 +282,7 @@ EN = {
     "年累计应付": "Payable YTD", "年累计拨付": "Paid YTD", "年累计质保金": "Deposit YTD", "合计": "Total", "元": "yuan",
     "写出月报 (PDF/xlsx)…": "Write monthly report (PDF/xlsx)…", "结算月份": "Month", "保存签约人数": "Save signed counts",
     "0-100": "0-100", "保存考核分": "Save score", "年度考核分": "Annual score", "本月签约人数 / 考核分": "Signed this month / score",
-    "统筹应付与月预算 (按月)": "Fund payable vs monthly budget (by month)", "本月统筹应付与预付 (按村)": "Fund payable vs prepay this month (by village)",
+    "统筹应付与月预算 (按月)": "Fund payable vs budget, by month", "本月统筹应付与预付 (按村)": "Fund payable vs prepay, by village",
     "正在结算 {month}…": "Settling {month}…",
     "{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元": "{town} {month}  {variant}  {signed} signed  quota/budget {quota}",
     "本月未收到月结: {codes}": "No statement received this month: {codes}",
@@ -321,7 +321,7 @@ EN = {
         "Exported the {year} usage snapshot: {path}\n{people} people, {rows} rows. Township key fingerprint "
         "(the village doctor checks it on the first import): {fingerprint}", " (本政策 {months} 个月)": " ({months} months under this policy)", "手工录入": "Entered by hand",
     "按名册统计, 可修改后保存": "Counted from the roster; edit and save if needed", " (本院)": " (own desk)", "月预算": "Monthly budget",
-    "本院": "Own desk", "签约人数已保存": "Signed counts saved", "考核分已保存": "Score saved",
+    "本院": "Own", "签约人数已保存": "Signed counts saved", "考核分已保存": "Score saved",
     "选择月报保存的文件夹": "Choose a folder for the monthly report", "月报已写出: {pdf}, {xlsx}": "Report written: {pdf}, {xlsx}",
     "审核": "Review", "结算": "Settlement", "考核": "Assessment", "核对村卫生室密钥指纹": "Check the village clinic's key fingerprint",
     "{name} ({code}) 的签名密钥尚未登记。": "The signing key of {name} ({code}) is not registered yet.",

@@ -123,7 +123,8 @@ RECEIPT_COLUMN, KIND_COLUMN, PATIENT_COLUMN, TOTAL_COLUMN, PAYMENT_COLUMN, OPERA
 
 def entry_column_widths(view: QTableView, receipt: bool = False) -> tuple[dict[int, int], dict[int, int]]:
     """For `widgets.fit_columns` over `entry_columns`: which columns give way, in turn, when the
-    table is too wide (the diagnosis, a rare long payment method or kind, and with `receipt` the
+    table is too wide (the diagnosis, a rare long payment method (a family account, paid at the
+    other facility) or kind, and with `receipt` the
     receipt number's start, the same on every row), down to how many pixels; and the width the
     kind column takes at least."""
     metrics, pad = view.fontMetrics(), 16
@@ -139,7 +140,8 @@ def entry_column_widths(view: QTableView, receipt: bool = False) -> tuple[dict[i
     kinds.append(labels.paid_back_kind() + voided)
     shrink = {
         DIAGNOSIS_COLUMN: width("上呼吸道"),
-        PAYMENT_COLUMN: width(labels.payment("cash"), labels.payment("mobile")),
+        # An employee's 个人账户 is common too (English "Personal account" read "Perso…").
+        PAYMENT_COLUMN: width(labels.payment("cash"), labels.payment("mobile"), labels.payment("account")),
         KIND_COLUMN: width(labels.entry_kind("visit") + voided, labels.entry_kind("reversal")),
         OPERATOR_COLUMN: width("张三丰"),
         PATIENT_COLUMN: width("张三丰"),

@@ -273,101 +273,101 @@
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="154" />
+        <location filename="../../clinic_app/ui/models.py" line="156" />
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="155" />
+        <location filename="../../clinic_app/ui/models.py" line="157" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="156" />
+        <location filename="../../clinic_app/ui/models.py" line="158" />
         <source>性别</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="157" />
+        <location filename="../../clinic_app/ui/models.py" line="159" />
         <source>出生日期</source>
         <translation>Born</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="158" />
+        <location filename="../../clinic_app/ui/models.py" line="160" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="159" />
+        <location filename="../../clinic_app/ui/models.py" line="161" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="160" />
+        <location filename="../../clinic_app/ui/models.py" line="162" />
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="161" />
+        <location filename="../../clinic_app/ui/models.py" line="163" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="167" />
+        <location filename="../../clinic_app/ui/models.py" line="169" />
         <location filename="../../clinic_app/ui/patients_screen.py" line="111" />
         <source>收据号</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="168" />
+        <location filename="../../clinic_app/ui/models.py" line="170" />
         <location filename="../../clinic_app/ui/patients_screen.py" line="116" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="169" />
+        <location filename="../../clinic_app/ui/models.py" line="171" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="134" />
-        <location filename="../../clinic_app/ui/models.py" line="169" />
+        <location filename="../../clinic_app/ui/models.py" line="135" />
+        <location filename="../../clinic_app/ui/models.py" line="171" />
         <source> (已作废)</source>
         <translation> (void)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="170" />
+        <location filename="../../clinic_app/ui/models.py" line="172" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="171" />
+        <location filename="../../clinic_app/ui/models.py" line="173" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="172" />
+        <location filename="../../clinic_app/ui/models.py" line="174" />
         <source>统筹支付</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="173" />
+        <location filename="../../clinic_app/ui/models.py" line="175" />
         <source>个人支付</source>
         <translation>Copay</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="174" />
+        <location filename="../../clinic_app/ui/models.py" line="176" />
         <location filename="../../clinic_app/ui/patients_screen.py" line="115" />
         <source>付款方式</source>
         <translation>Payment</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="175" />
+        <location filename="../../clinic_app/ui/models.py" line="177" />
         <source>操作员</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/models.py" line="176" />
+        <location filename="../../clinic_app/ui/models.py" line="178" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
@@ -2043,86 +2043,86 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PreviewDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="332" />
-        <location filename="../../clinic_app/ui/printing.py" line="398" />
+        <location filename="../../clinic_app/ui/printing.py" line="345" />
+        <location filename="../../clinic_app/ui/printing.py" line="411" />
         <source>正在生成…</source>
         <translation>Preparing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="215" />
-        <location filename="../../clinic_app/ui/printing.py" line="341" />
-        <location filename="../../clinic_app/ui/printing.py" line="424" />
+        <location filename="../../clinic_app/ui/printing.py" line="228" />
+        <location filename="../../clinic_app/ui/printing.py" line="354" />
+        <location filename="../../clinic_app/ui/printing.py" line="437" />
         <source>打印</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="223" />
+        <location filename="../../clinic_app/ui/printing.py" line="236" />
         <source>另存为 PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="224" />
+        <location filename="../../clinic_app/ui/printing.py" line="237" />
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="350" />
+        <location filename="../../clinic_app/ui/printing.py" line="363" />
         <source>选择打印机…</source>
         <translation>Choose printer…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="353" />
-        <location filename="../../clinic_app/ui/printing.py" line="430" />
+        <location filename="../../clinic_app/ui/printing.py" line="366" />
+        <location filename="../../clinic_app/ui/printing.py" line="443" />
         <source>另存为 PDF…</source>
         <translation>Save as PDF…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="356" />
+        <location filename="../../clinic_app/ui/printing.py" line="369" />
         <source>关闭 (Esc)</source>
         <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="443" />
+        <location filename="../../clinic_app/ui/printing.py" line="456" />
         <source>共 {pages} 页 · 上次在 {printer} 上用的纸张不是这个宽度, 打印时请重新选择</source>
         <translation>{pages} page(s) · the paper used last on {printer} is not this page's width: choose one to print</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="445" />
+        <location filename="../../clinic_app/ui/printing.py" line="458" />
         <source>共 {pages} 页 · 上次的打印机 {printer} 没有找到, 打印时请重新选择</source>
         <translation>{pages} page(s) · the printer used last, {printer}, is not found: choose one to print</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="446" />
+        <location filename="../../clinic_app/ui/printing.py" line="459" />
         <source>共 {pages} 页 · 打印时先选择打印机, 以后直接打印到它</source>
         <translation>{pages} page(s) · choose the printer at the first print; later prints go straight to it</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="593" />
+        <location filename="../../clinic_app/ui/printing.py" line="606" />
         <source>默认打印机</source>
         <translation>default printer</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="441" />
+        <location filename="../../clinic_app/ui/printing.py" line="454" />
         <source>共 {pages} 页 · 打印到: {printer}</source>
         <translation>{pages} page(s) · printer: {printer}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="433" />
+        <location filename="../../clinic_app/ui/printing.py" line="446" />
         <source>共 {pages} 页 · 没有找到打印机, 可另存为 PDF 拿到别处打印</source>
         <translation>{pages} page(s) · no printer found: save as PDF and print it elsewhere</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="582" />
+        <location filename="../../clinic_app/ui/printing.py" line="595" />
         <source>正在打印…</source>
         <translation>Printing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="593" />
+        <location filename="../../clinic_app/ui/printing.py" line="606" />
         <source>已发送到打印机 {printer}</source>
         <translation>Sent to the printer {printer}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="617" />
+        <location filename="../../clinic_app/ui/printing.py" line="630" />
         <source>已保存 {path}</source>
         <translation>Saved {path}</translation>
     </message>
@@ -2130,37 +2130,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReceiptPreview</name>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="627" />
+        <location filename="../../clinic_app/ui/printing.py" line="640" />
         <source>收据预览 (重打)</source>
         <translation>Receipt preview (reprint)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="627" />
+        <location filename="../../clinic_app/ui/printing.py" line="640" />
         <source>收据预览</source>
         <translation>Receipt preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="631" />
+        <location filename="../../clinic_app/ui/printing.py" line="644" />
         <source>58mm 热敏纸</source>
         <translation>58 mm thermal roll</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="631" />
+        <location filename="../../clinic_app/ui/printing.py" line="644" />
         <source>80mm 热敏纸</source>
         <translation>80 mm thermal roll</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="631" />
+        <location filename="../../clinic_app/ui/printing.py" line="644" />
         <source>A5 纸</source>
         <translation>A5 sheet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="635" />
+        <location filename="../../clinic_app/ui/printing.py" line="648" />
         <source>收据格式</source>
         <translation>Receipt layout</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="660" />
+        <location filename="../../clinic_app/ui/printing.py" line="673" />
         <source>收据上 {n} 个字没有字体可以显示, 已印为 〓: {chars}</source>
         <translation>{n} character(s) on the receipt are in no font and print as 〓: {chars}</translation>
     </message>
@@ -3124,12 +3124,12 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="452" />
         <source>统筹应付与月预算 (按月)</source>
-        <translation>Fund payable vs monthly budget (by month)</translation>
+        <translation>Fund payable vs budget, by month</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="453" />
         <source>本月统筹应付与预付 (按村)</source>
-        <translation>Fund payable vs prepay this month (by village)</translation>
+        <translation>Fund payable vs prepay, by village</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="548" />
@@ -3190,7 +3190,7 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="762" />
         <source>本院</source>
-        <translation>Own desk</translation>
+        <translation>Own</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="780" />

@@ -9,7 +9,7 @@ from clinic_app.domain.records import VisitRequest
 from clinic_app.store.ledger import EntryFilter
 from clinic_app.ui.compat import emit
 from clinic_app.ui.ledger_screen import DayCloseDialog, LedgerScreen
-from clinic_app.ui.models import LedgerModel
+from clinic_app.ui.models import DIAGNOSIS_COLUMN, PAYMENT_COLUMN, LedgerModel
 from tests.ui.conftest import NOW, ledger_at_1366, wait_idle
 
 
@@ -331,42 +331,52 @@ def test_day_close_always_shows_the_money_handed_over(qtbot, context, session, w
 
 def test_in_english_the_ledger_fits_at_1366_without_a_scroll_bar_sideways(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     # The English headers and labels are longer: the table scrolled sideways, Payment and
-    # Operator out of sight.  Now a rare long label is cut short, whole in its tooltip.
+    # Operator out of sight.  Now a long diagnosis is cut short, whole in its tooltip, and the
+    # payment methods show whole (an employee's "Personal account" read "Perso…").
     from PySide6.QtCore import QEvent
     from PySide6.QtGui import QHelpEvent
     from PySide6.QtWidgets import QApplication, QStyleOptionViewItem, QToolTip
 
+    from clinic_app.services.demo import resident_id
+    from clinic_app.services.session import PatientInput
     from tests.ui.english import in_english
 
     operator = session.operators()[0].id
-    patients = session.find_patients("")
+    employee = session.add_patient(
+        PatientInput(name="赵六", id_number=resident_id("430521", dt.date(1978, 4, 2), 33), category="employee_active")
+    )
+    patients = [*session.find_patients("")[:3], employee]
     line = session.line_from_catalog("ZL0001", Fraction(1))
-    for number, method in enumerate(("cash", "mobile", "family_account")):
-        session.settle(VisitRequest(patients[number % len(patients)].id, operator, (line,), NOW - dt.timedelta(hours=number),
+    for number, method in enumerate(("cash", "mobile", "family_account", "account")):
+        session.settle(VisitRequest(patients[number].id, operator, (line,), NOW - dt.timedelta(hours=number),
                                     payment_method=method, account_holder="刘桂兰" if number == 2 else "",
                                     diagnosis="急性上呼吸道感染伴发热"))
     with in_english(context):
         screen = ledger_at_1366(qtbot, context, worker)
         table, model = screen.table, screen.model
         header = table.horizontalHeader()
-        assert model.rowCount() == 3 and model.columns[5].title == "Fund"
+        assert model.rowCount() == 4 and model.columns[5].title == "Fund"
         assert table.horizontalScrollBar().maximum() == 0
         assert header.length() <= table.viewport().width()
         metrics = table.fontMetrics()
         for column in (0, 1, 3, 4, 5, 6):  # receipt, time, patient and the amounts: whole
-            widest = max(metrics.horizontalAdvance(model.data(model.index(row, column))) for row in range(3))
+            widest = max(metrics.horizontalAdvance(model.data(model.index(row, column))) for row in range(4))
             assert header.sectionSize(column) >= widest, model.columns[column].title
-        # The family account's label is cut short; hovering it shows it whole.
-        row = next(r for r in range(3) if model.rows[r].payment_method == "family_account")
+        assert {model.data(model.index(r, PAYMENT_COLUMN)) for r in range(4)} == {
+            "Cash", "Mobile", "Family account", "Personal account"
+        }
+        assert header.sectionSize(PAYMENT_COLUMN) >= metrics.horizontalAdvance("Personal account")
+        # The diagnosis is cut short; hovering it shows it whole.
+        row = 0
 
         def hover(column: int) -> None:
             QToolTip.hideText()
             spot = table.visualRect(model.index(row, column)).center()
             QApplication.sendEvent(table.viewport(), QHelpEvent(QEvent.Type.ToolTip, spot, table.viewport().mapToGlobal(spot)))
 
-        text = model.data(model.index(row, 7))
-        assert text == "Family account" and header.sectionSize(7) < metrics.horizontalAdvance(text)
-        hover(7)
+        text = model.data(model.index(row, DIAGNOSIS_COLUMN))
+        assert text == "急性上呼吸道感染伴发热" and header.sectionSize(DIAGNOSIS_COLUMN) < metrics.horizontalAdvance(text)
+        hover(DIAGNOSIS_COLUMN)
         assert QToolTip.isVisible() and QToolTip.text() == text
         # An amount shown whole has no tooltip: the delegate does not take the event.
         spot = table.visualRect(model.index(row, 4)).center()
