@@ -20,7 +20,7 @@ from clinic_app.domain.money import Money
 from clinic_app.domain.records import PackagePayment
 from clinic_app.errors import BadInput
 from clinic_app.services.receipts import RECEIPTS_FOLDER, Layout, receipt_layout, saved_in_receipts
-from clinic_app.services.session import DATE_JUMP_DAYS, ClinicSession, DateJump
+from clinic_app.services.session import DATE_JUMP_DAYS, ClinicSession, DateJump, check_after_exports
 from clinic_app.store import ledger, packages
 from clinic_app.store.db import transaction
 
@@ -139,8 +139,10 @@ def reverse_package_fee(
 
 
 def _check_clock(conn: sqlite3.Connection, day: dt.date) -> None:
-    """`DateJump` when `day` is more than `DATE_JUMP_DAYS` after the newest entry of the ledger
-    or of the package fees (the reversed fee's own date among them)."""
+    """Refused when `day` is before the newest statement export (`check_after_exports`: the clock
+    went back); `DateJump` when it is more than `DATE_JUMP_DAYS` after the newest entry of the
+    ledger or of the package fees (the reversed fee's own date among them)."""
+    check_after_exports(conn, day)
     known = [found for found in (ledger.ledger_head(conn)[2], packages.latest_date(conn)) if found is not None]
     if known and (day - max(known)).days > DATE_JUMP_DAYS:
         raise DateJump(day, max(known))

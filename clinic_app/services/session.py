@@ -1728,7 +1728,8 @@ def _check_in_order(
     break the month-to-month chain the township checks.  With `check_clock`, a clock
     gone far forward is asked about (`DateJump`).  An empty ledger continued from a
     statement (`conn` to look) starts on the 1st after the statement's month: the
-    refusal says so, not that the clock is wrong.
+    refusal says so, not that the clock is wrong.  With `check_clock` (and `conn`), a date before
+    the newest statement export is refused too (`check_after_exports`).
     """
     if latest is not None and day < latest:
         start = None if conn is None else ledger.continuation(conn)
@@ -1742,8 +1743,31 @@ def _check_in_order(
             f"电脑日期 {day} 早于台账最后一笔的日期 {latest}, 请先校正电脑的日期和时间",
             f"the computer's date {day} is before the ledger's latest entry ({latest}): correct the clock first",
         )
+    if check_clock and conn is not None:
+        check_after_exports(conn, day)
     if latest is not None and check_clock and (day - latest).days > DATE_JUMP_DAYS:
         raise DateJump(day, latest)
+
+
+def check_after_exports(conn: sqlite3.Connection, day: dt.date) -> None:
+    """Refuse `day`, the computer's date, when it is before the day the newest statement was exported.
+
+    The export's time is the computer's clock when it was made, so the ledger itself records
+    that this day has passed: a clock set back since (into a month already exported, whose
+    signed statement may be with the township) would otherwise date an entry there, and the
+    month's next export would be a revision the township's copy no longer matches.  The day,
+    not the month: settling on after exporting the current month mid-month is right (the
+    month's next export is its revision 2, by design).  Callers giving their own dates (a batch,
+    the demo) do not ask; their dates are not the clock's.
+    """
+    newest = ledger.latest_export(conn)
+    if newest is not None and day < newest[1].date():
+        month, at = newest
+        raise BadInput(
+            f"电脑日期 {day} 早于 {month} 月结的导出日期 {at.date()}, 请先校正电脑的日期和时间",
+            f"the computer's date {day} is before the day the statement of {month} was exported ({at.date()}): "
+            "correct the clock first",
+        )
 
 
 # What a Chinese input method types for a number: full-width digits, 。 or ． (or ｡) as the point.

@@ -523,7 +523,7 @@ def export_statement(
     with contextlib.ExitStack() as recording:
         conn = recording.enter_context(transaction(session.db))
         ledger.set_setting(conn, f"statement:{month}", json.dumps({"revision": chosen, "content": content}))
-        ledger.set_setting(conn, f"statement_export:{month}", json.dumps(record))
+        ledger.set_setting(conn, f"{ledger.EXPORT_SETTING}{month}", json.dumps(record))
         keep_key(conn, session, key)
         # Every export is kept (the setting holds only a month's last): what went to the township when.
         ledger.audit(conn, EXPORT_ACTION, json.dumps({"month": month, **record}, ensure_ascii=False))
@@ -570,7 +570,7 @@ def exports_done(session: ClinicSession) -> list[dict[str, str]]:
     """
     logged = [json.loads(detail) for detail in ledger.audit_details(session.db, EXPORT_ACTION)]
     seen = {(r["month"], r["sha256"], r["at"]) for r in logged}
-    older = [{"month": key.split(":", 1)[1], **json.loads(value)} for key, value in ledger.settings_with_prefix(session.db, "statement_export:")]
+    older = [{"month": key.split(":", 1)[1], **json.loads(value)} for key, value in ledger.settings_with_prefix(session.db, ledger.EXPORT_SETTING)]
     return logged + [r for r in older if (r["month"], r["sha256"], r["at"]) not in seen]
 
 

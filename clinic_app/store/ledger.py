@@ -1255,6 +1255,25 @@ def settings_with_prefix(db: sqlite3.Connection, prefix: str) -> list[tuple[str,
     return [(str(r[0]), str(r[1])) for r in rows]
 
 
+EXPORT_SETTING = "statement_export:"
+"""The setting of a month's last statement export (``statement_export:<month>``): its revision,
+sha256, time (``at``, the computer's clock when exported) and folder (services/statements.py)."""
+
+
+def latest_export(db: sqlite3.Connection) -> tuple[str, dt.datetime] | None:
+    """(month, time) of the newest statement export this ledger records; None before the first.
+
+    Each month's setting holds its last export, so the newest of them is the newest of all."""
+    found = [
+        (dt.datetime.fromisoformat(json.loads(value)["at"]), key.removeprefix(EXPORT_SETTING))
+        for key, value in settings_with_prefix(db, EXPORT_SETTING)
+    ]
+    if not found:
+        return None
+    at, month = max(found)
+    return month, at
+
+
 LEDGER_TABLES = ("clinic", "operators", "patients", "enrolments", "catalog", "visits", "visit_items", "visit_funds")
 """The tables every clinic database has had since schema V1."""
 

@@ -288,6 +288,26 @@ def test_reversing_a_fee_with_the_clock_far_ahead_is_asked_about_before_anything
 
 
 
+def test_a_fee_with_the_clock_set_back_before_the_newest_export_is_refused(shaoyang: Ledger, tmp_path: Path) -> None:
+    """As a visit is: February exported on 2026-03-05 says the clock set back to 2026-03-02 since is
+    wrong; the fee (asked before it is taken) and its reversal went through with that date."""
+    from clinic_app.services.packages import check_fee_clock
+    from clinic_app.services.statements import export_statement
+
+    session, op = shaoyang.session, shaoyang.operator
+    paid = collect_package_fee(session, shaoyang.people["signed_here"], 2026, "cash", op, AT)
+    session.settle(shaoyang.request("signed_here", "2026-02-27T09:00:00", "YP0001"))
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    export_statement(session, "2026-02", stick, at=dt.datetime(2026, 3, 5, 8, 30))
+    with pytest.raises(BadInput, match="电脑日期 2026-03-02 早于 2026-02 月结的导出日期 2026-03-05"):
+        check_fee_clock(session, AT)
+    with pytest.raises(BadInput, match="月结的导出日期"):
+        reverse_package_fee(session, paid.id, "收错人", op, AT + dt.timedelta(minutes=5), check_clock=True)
+    assert package_payments(session, paid.patient_id) == [paid]
+    check_fee_clock(session, dt.datetime(2026, 3, 5, 8, 0))  # the export's own day
+
+
 def test_the_fee_clock_is_asked_about_when_far_after_the_newest_entry(shaoyang: Ledger) -> None:
     """Read before a fee is taken (the enrolment dialog asks it first); nothing is written either way."""
     from clinic_app.services.packages import check_fee_clock

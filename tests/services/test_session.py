@@ -385,6 +385,49 @@ def test_a_clock_gone_far_forward_is_asked_about_before_anything_is_written(vill
     assert village.session.settle(far).entry.time.date() == dt.date(2030, 1, 5)
 
 
+def test_a_clock_set_back_before_the_newest_export_is_refused(village: Ledger, tmp_path: Path) -> None:
+    """August was exported on 2025-09-02 and the clock then went back to 2025-08-31: the ledger's
+    newest entry was older, so the visit, a void and a reimbursement all went into August with new
+    receipt numbers, and August's next export became a revision 2 the township's signed r1 no
+    longer matched."""
+    from clinic_app.services.statements import export_statement
+
+    session, operator = village.session, village.operator
+    first = session.settle(village.request("signed_township", "2025-08-30T09:00:00", "YP0001"))
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    export_statement(session, "2025-08", stick, at=dt.datetime(2025, 9, 2, 10, 15))
+    count = session.count_entries(ledger.EntryFilter())
+    back = dt.datetime(2025, 8, 31, 18, 20)
+    with pytest.raises(BadInput) as refused:
+        session.settle(village.request("signed_township", back.isoformat(), "YP0001"), check_clock=True)
+    assert "电脑日期 2025-08-31 早于 2025-08 月结的导出日期 2025-09-02, 请先校正电脑的日期和时间" in refused.value.zh
+    assert "before the day the statement of 2025-08 was exported (2025-09-02): correct the clock" in refused.value.en
+    with pytest.raises(BadInput, match="月结的导出日期"):
+        session.void(first.entry.id, "录错", operator, back, check_clock=True)
+    who = village.people["signed_here"]
+    with pytest.raises(BadInput, match="月结的导出日期"):
+        session.reimburse(who, operator, "WY-1", "township", "drug", M("1.00"), back.date(), None, back, True, emergency=True)
+    assert session.count_entries(ledger.EntryFilter()) == count
+    # Earlier the same day as the export is the same day: written, as is any later day.
+    same_day = session.settle(village.request("signed_township", "2025-09-02T08:00:00", "YP0001"), check_clock=True)
+    assert same_day.entry.time == dt.datetime(2025, 9, 2, 8, 0)
+
+
+def test_settling_on_after_exporting_the_month_mid_month_is_not_refused(village: Ledger, tmp_path: Path) -> None:
+    """Exporting the current month early and settling more of it later is its revision 2, by design."""
+    from clinic_app.services.statements import export_statement
+
+    session = village.session
+    session.settle(village.request("signed_township", "2025-08-11T09:00:00", "YP0001"))
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    export_statement(session, "2025-08", stick, at=dt.datetime(2025, 8, 15, 17, 0))
+    later = session.settle(village.request("signed_township", "2025-08-20T09:00:00", "YP0001"), check_clock=True)
+    assert later.entry.time.date() == dt.date(2025, 8, 20)
+    assert export_statement(session, "2025-08", stick, at=dt.datetime(2025, 9, 1, 9, 0)).revision == 2
+
+
 # ---------------------------------------------------------------- preview, then settle
 
 

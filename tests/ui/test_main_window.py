@@ -65,6 +65,52 @@ def test_user_errors_reach_the_message_bar(qtbot, context) -> None:  # type: ign
     assert "患者" in window.message_bar.label.text()
 
 
+def test_a_clock_set_back_before_the_newest_export_is_refused_in_the_message_bar(qtbot, context, session, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """March exported on the 12th, the clock back on the 10th: the visit screen settled the visit
+    into March without a word.  Now it is refused as a clock behind the ledger's newest entry is,
+    in the message bar, with nothing written and the visit left on the screen."""
+    import datetime as dt
+    from fractions import Fraction
+
+    from clinic_app.domain.money import Money
+    from clinic_app.domain.records import DraftLine, VisitRequest
+    from clinic_app.services.statements import export_statement
+    from tests.ui.conftest import NOW, ZHANG_ID
+
+    zhang = session.find_patients(ZHANG_ID)[0]
+    operator = session.operators()[0].id
+    line = DraftLine("一般诊疗费", "consultation", Fraction(1), Money.parse("10.00"))
+    session.settle(VisitRequest(zhang.id, operator, (line,), NOW - dt.timedelta(days=1)))
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    export_statement(session, "2026-03", stick, at=NOW + dt.timedelta(days=2))
+    before = session.count_entries(EntryFilter())
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    wait_idle(qtbot, worker)
+    visit = window.visit
+
+    def settle_refused() -> str:
+        with qtbot.waitSignal(visit.patient_search.results_shown, timeout=5000):
+            visit.patient_search.edit.clear()
+            qtbot.keyClicks(visit.patient_search.edit, "zsf")
+        with qtbot.waitSignal(visit.preview_updated, timeout=5000):
+            qtbot.keyClick(visit.patient_search.edit, Qt.Key.Key_Return)
+        window.message_bar.hide()
+        visit.settle()
+        wait_idle(qtbot, worker)
+        assert window.message_bar.isVisible() and visit.dialog is None and visit.patient is not None
+        return str(window.message_bar.label.text())
+
+    assert "电脑日期 2026-03-10 早于 2026-03 月结的导出日期 2026-03-12, 请先校正电脑的日期和时间" in settle_refused()
+    assert session.count_entries(EntryFilter()) == before
+    # The same way as the refusal of a clock behind the ledger's newest entry.
+    session.settle(VisitRequest(zhang.id, operator, (line,), NOW + dt.timedelta(days=3)))
+    assert "电脑日期 2026-03-10 早于台账最后一笔的日期 2026-03-13" in settle_refused()
+    assert session.count_entries(EntryFilter()) == before + 1
+
+
 def test_screens_are_built_when_their_tab_is_first_shown(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     from clinic_app.ui.ledger_screen import LedgerScreen
     from clinic_app.ui.settings_screen import SettingsScreen
