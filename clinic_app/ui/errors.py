@@ -3,7 +3,8 @@
 A `UserError` is something the user can fix; its Chinese (or English)
 message appears in the window's message bar.  Anything else is a bug: it is
 logged with its traceback to ``<data folder>/logs/clinic_app.log`` (rotated)
-and shown once by the crash dialog, which names the log file (STYLE.md 4).
+and shown once by the crash dialog, which names the log file (STYLE.md 4), or
+says it could not be written and leaves the traceback in its details to copy.
 Where nobody can answer a dialog (the offscreen or minimal platform, the
 self-test) the crash handler writes the traceback to stderr and ends the app
 with status 1 instead: a modal dialog there would wait forever.
@@ -57,15 +58,19 @@ class LogFile(logging.Handler):
     """The rotating log file (1 MB, 3 old ones kept), opened when the first record comes.
 
     `logging.handlers` brings socket and pickle with it, about 5 ms of the app's
-    start, for a file most starts never write to.
+    start, for a file most starts never write to.  `failed`: the last record could
+    not be written (a read-only log folder, a full disk), so the crash dialog does not
+    send the user to a file that does not hold it.
     """
 
     def __init__(self, path: Path) -> None:
         super().__init__()
         self.path = path
+        self.failed = False
         self._file: RotatingFileHandler | None = None
 
     def emit(self, record: logging.LogRecord) -> None:  # under this handler's lock (Handler.handle)
+        self.failed = False
         if self._file is None:
             from logging.handlers import RotatingFileHandler
 
@@ -75,7 +80,13 @@ class LogFile(logging.Handler):
                 self.handleError(record)  # as a file handler does with a record it cannot write
                 return
             self._file.setFormatter(self.formatter)
+            # The file handler catches its own write errors (a full disk): they are this one's.
+            self._file.handleError = self.handleError  # type: ignore[method-assign]
         self._file.emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
+        self.failed = True
+        super().handleError(record)
 
     def flush(self) -> None:
         self.acquire()
@@ -93,6 +104,12 @@ class LogFile(logging.Handler):
         finally:
             self.release()
         super().close()
+
+
+def log_written(path: Path) -> bool:
+    """Whether the last record sent to the log file `path` reached it."""
+    handlers = logging.getLogger("clinic_app").handlers
+    return any(isinstance(h, LogFile) and h.path == path and not h.failed for h in handlers)
 
 
 def setup_logging(data_dir: Path) -> Path:
@@ -132,9 +149,11 @@ class CrashHandler:
             return
         text = "".join(traceback.format_exception(kind, error, tb))
         log.error("unexpected error\n%s", text)
+        written = log_written(self.log_file)
         self.crashed = True
         if not self.interactive:
-            sys.stderr.write(f"clinic-app: 程序内部错误 / internal error (log: {self.log_file})\n{text}")
+            where = f"log: {self.log_file}" if written else f"日志无法写入 / log not written: {self.log_file}"
+            sys.stderr.write(f"clinic-app: 程序内部错误 / internal error ({where})\n{text}")
             sys.stderr.flush()
             # End every running event loop.  Outside one, exit() would only make
             # the next loop (a later dialog's) return at once, so it is not called.
@@ -150,7 +169,13 @@ class CrashHandler:
             box = QMessageBox(QApplication.activeWindow())
             box.setIcon(QMessageBox.Icon.Critical)
             box.setWindowTitle(QCoreApplication.translate("Errors", "程序出错"))
-            box.setText(QCoreApplication.translate("Errors", "程序遇到意外错误。已保存的数据不受影响。\n请把日志文件交给维护人员:\n{path}").format(path=self.log_file))
+            if written:
+                said = QCoreApplication.translate("Errors", "程序遇到意外错误。已保存的数据不受影响。\n请把日志文件交给维护人员:\n{path}")
+            else:  # the details below are then the only copy of the traceback
+                said = QCoreApplication.translate(
+                    "Errors", "程序遇到意外错误。已保存的数据不受影响。\n日志文件无法写入 (文件夹只读或磁盘已满):\n{path}\n请点“显示详情”, 复制其中全部内容交给维护人员。"
+                )
+            box.setText(said.format(path=self.log_file))
             box.setDetailedText(text)
             box.exec()
         finally:

@@ -107,6 +107,66 @@ def test_crash_handler_logs_the_traceback(qtbot, tmp_path, monkeypatch, caplog) 
     assert str(log_path(tmp_path)) in shown[0]
 
 
+def _crash(handler: CrashHandler) -> None:
+    try:
+        raise ZeroDivisionError("boom")
+    except ZeroDivisionError as exc:
+        handler(type(exc), exc, exc.__traceback__)
+
+
+def _drop_log(path: Path) -> None:
+    """Take the log file of a folder about to go away off the app's logger."""
+    root = logging.getLogger("clinic_app")
+    for h in [h for h in root.handlers if isinstance(h, LogFile) and h.path == path]:
+        root.removeHandler(h)
+        h.close()
+
+
+def test_a_log_folder_that_cannot_be_written_is_not_named_as_holding_the_log(qtbot, tmp_path, monkeypatch, caplog, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The data folder on a write-protected disk: the crash dialog sent the user to give maintenance
+    ``logs/clinic_app.log``, a file never written; the traceback was only in the dialog's details."""
+    from tests.store.media import write_protected
+
+    caplog.clinic_app_allow_warnings = True
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append((box.text(), box.detailedText())) or 0)
+    with write_protected(tmp_path / "ro", lambda folder: (folder / "logs").mkdir()) as folder:
+        path = setup_logging(folder)
+        try:
+            _crash(CrashHandler(path, interactive=True))
+            _crash(CrashHandler(path, interactive=False))
+        finally:
+            _drop_log(path)
+        assert not path.exists()
+    (said, details), = shown
+    assert "日志文件无法写入" in said and str(path) in said and "复制其中全部内容交给维护人员" in said
+    assert "请把日志文件交给维护人员" not in said
+    assert "ZeroDivisionError: boom" in details  # the only copy, there to copy
+    err = capsys.readouterr().err
+    assert f"日志无法写入 / log not written: {path}" in err and "ZeroDivisionError: boom" in err
+
+
+def test_a_log_on_a_full_disk_is_not_named_until_it_is_written_again(qtbot, tmp_path, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    """The file opens on a full disk; its writes fail (and the file handler kept that to itself)."""
+    from tests.store.media import fill_up, small_disk
+
+    caplog.clinic_app_allow_warnings = True
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    with small_disk(tmp_path / "disk", "1m") as disk:
+        path = setup_logging(disk)
+        try:
+            filler = fill_up(disk)
+            _crash(CrashHandler(path, interactive=True))
+            assert "日志文件无法写入" in shown[-1] and "boom" not in path.read_text(encoding="utf-8")
+            filler.unlink()  # room again: the next crash is in the file, and the dialog names it
+            _crash(CrashHandler(path, interactive=True))
+            assert "请把日志文件交给维护人员" in shown[-1] and str(path) in shown[-1]
+            assert "ZeroDivisionError: boom" in path.read_text(encoding="utf-8")
+        finally:
+            _drop_log(path)
+
+
 def test_the_log_file_is_made_by_the_first_record_and_rotates(tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = setup_logging(tmp_path)
     assert path.parent.is_dir() and not path.exists()  # nothing opened at start
