@@ -372,6 +372,9 @@ EN = {
     "程序出错": "Unexpected error",
     "程序遇到意外错误。已保存的数据不受影响。\n请把日志文件交给维护人员:\n{path}":
         "The program hit an unexpected error. Saved data is not affected.\nPlease give this log file to support:\n{path}",
+    "程序遇到意外错误。已保存的数据不受影响。\n日志文件无法写入 (文件夹只读或磁盘已满):\n{path}\n请点“显示详情”, 复制其中全部内容交给维护人员。":
+        "The program hit an unexpected error. Saved data is not affected.\nThe log file could not be written (the folder "
+        "is read-only or the disk is full):\n{path}\nClick \"Show Details...\", copy everything in it and give it to support.",
     # restore from a backup (设置)
     "原数据文件夹丢失且没有备份的村卫生室: 照原来的诊所编码填写, 完成后先不要记账, "
     "到“设置”中点“从月结接续台账…”, 选择存有月结数据文件的 U 盘。":

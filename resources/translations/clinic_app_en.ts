@@ -716,18 +716,29 @@ Reason: {reason}</translation>
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../clinic_app/ui/errors.py" line="152" />
+        <location filename="../../clinic_app/ui/errors.py" line="171" />
         <source>程序出错</source>
         <translation>Unexpected error</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/errors.py" line="153" />
+        <location filename="../../clinic_app/ui/errors.py" line="173" />
         <source>程序遇到意外错误。已保存的数据不受影响。
 请把日志文件交给维护人员:
 {path}</source>
         <translation>The program hit an unexpected error. Saved data is not affected.
 Please give this log file to support:
 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/errors.py" line="175" />
+        <source>程序遇到意外错误。已保存的数据不受影响。
+日志文件无法写入 (文件夹只读或磁盘已满):
+{path}
+请点“显示详情”, 复制其中全部内容交给维护人员。</source>
+        <translation>The program hit an unexpected error. Saved data is not affected.
+The log file could not be written (the folder is read-only or the disk is full):
+{path}
+Click "Show Details...", copy everything in it and give it to support.</translation>
     </message>
 </context>
 <context>
@@ -1322,7 +1333,7 @@ Please give this log file to support:
 <context>
     <name>MessageBar</name>
     <message>
-        <location filename="../../clinic_app/ui/errors.py" line="182" />
+        <location filename="../../clinic_app/ui/errors.py" line="207" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
