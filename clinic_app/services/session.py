@@ -564,6 +564,18 @@ class ClinicSession:
             code=entry.code,
         )
 
+    def repriced(self, lines: Sequence[DraftLine]) -> tuple[DraftLine, ...]:
+        """A draft's lines as the catalogue now has them (a price list imported while the draft was
+        open): each catalogue line takes the entry's name, kind, price and coverage, keeping its
+        quantity and exclusion reason; a line whose code is gone, or with no code, is as it was."""
+        current = {entry.code: entry for entry in (ledger.catalog_entry(self.db, line.code) for line in lines if line.code) if entry}
+        return tuple(
+            replace(line, name=entry.name, kind=entry.kind, unit_price=entry.price, coverage=entry.coverage)
+            if (entry := current.get(line.code)) is not None
+            else line
+            for line in lines
+        )
+
     # ------------------------------------------------------------ usage, preview, settle, void
 
     def _usage(self, conn: object, patient: PatientRecord, policy_id: str, day: dt.date, facility: str, layered: bool) -> Usage:

@@ -1068,7 +1068,25 @@ class VisitScreen(QWidget):
     def refresh(self, what: str) -> None:
         """Another screen changed data: the patient's usage, enrolment or signing may have moved,
         and with them what the fund pays for the visit on the screen."""
+        if what == "catalog" and self.rows:
+            self._reprice()
         if what in ("visit", "patient", "package") and self.patient is not None:
             self._load_usage()
             if self.rows:
                 self.request_preview()
+
+    def _reprice(self) -> None:
+        """A price list imported with a draft open: its lines take the new prices and coverage
+        (what settling would otherwise bill at the old ones), and the doctor is told."""
+        session, before = self.context.session, [row.line for row in self.rows]
+
+        def show(after: tuple[DraftLine, ...]) -> None:
+            if [row.line for row in self.rows] != before:
+                return  # the draft changed meanwhile: its lines came from the new catalogue
+            changed = sum(old != new for old, new in zip(before, after, strict=True))
+            if changed:
+                self.rows = [LineRow(line) for line in after]
+                self._lines_updated()
+                self.item_note.say(self.tr("收费目录已更新: 本次接诊已按新目录重新计价 {n} 项").format(n=changed), error=False)
+
+        self.context.run(lambda: session.repriced(before), show)

@@ -3514,6 +3514,11 @@ Choose No to go on with the visit of {a}.</translation>
         <translation>New visit</translation>
     </message>
     <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1090" />
+        <source>收费目录已更新: 本次接诊已按新目录重新计价 {n} 项</source>
+        <translation>The catalogue was updated: {n} items of this visit now have the new prices</translation>
+    </message>
+    <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="1012" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>

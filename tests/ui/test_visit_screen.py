@@ -767,3 +767,31 @@ def test_a_visit_written_elsewhere_since_the_preview_stops_the_settle_too(qtbot,
     assert session.count_entries(EntryFilter()) == before
     assert (screen.panel.fund.text(), screen.panel.patient.text()) == ("0.00", "100.00")
     assert "患者的记录已有变化" in screen.panel.notice.text() and "统筹支付 60.00 → 0.00 元" in screen.panel.notice.text()
+
+
+def test_a_price_list_imported_with_a_visit_open_reprices_its_lines(qtbot, context, session, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The draft kept the old price and coverage after the township's new list was imported in 设置,
+    and settling billed them: its lines come from the catalogue as it stood when they were added."""
+    from clinic_app.domain.money import Money
+    from clinic_app.services.catalog_import import import_catalog
+    from clinic_app.ui.compat import emit
+
+    screen = make_screen(qtbot, context)
+    choose_by_typing(qtbot, screen, "zsf")
+    line = session.line_from_catalog("YP0001", "2")
+    with qtbot.waitSignal(screen.preview_updated, timeout=5000):
+        screen._append_line(line)
+    path = tmp_path / "new-prices.csv"
+    path.write_text(f"编码,名称,单价,类别,医保类别\nYP0001,{line.name},9.90,药品,自费\n", encoding="utf-8")
+    assert import_catalog(session, path).ok
+    with qtbot.waitSignal(screen.preview_updated, timeout=5000) as preview:
+        emit(context.data_changed, "catalog")  # as 设置 says once the import is written
+    repriced = [r.line for r in screen.rows if r.line.code == "YP0001"]
+    assert [(r.quantity, r.unit_price, r.coverage) for r in repriced] == [(2, Money.parse("9.90"), "excluded")]
+    assert preview.args[0].total == Money.parse("19.80") + screen.rows[0].line.amount
+    assert "重新计价 1 项" in screen.item_note.text()
+    # Imported again with nothing new: nothing said, nothing changed.
+    screen.item_note.clear_note()
+    emit(context.data_changed, "catalog")
+    wait_idle(qtbot, context.worker)
+    assert screen.item_note.text() == "" and [r.line for r in screen.rows if r.line.code == "YP0001"] == repriced
