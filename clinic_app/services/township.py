@@ -34,7 +34,10 @@ English words):
   township's villages exceeds the policy's annual cap, each counter pool
   against its own: a signed employee's reform-layered line counts the reform's
   part against the reform's cap, its ``employee_layer`` part against the
-  employee policy's (as the usage snapshot splits it);
+  employee policy's (as the usage snapshot splits it); on the visit that took
+  it over, or, when the township's own desk paid past the cap later in the
+  year (not knowing of the file), on the file's last visit with fund in that
+  pool, when no other village's visit came between (`_Review._usage`);
 - ``FLAG_CONSULTATION_FEE_SIGNED`` a consultation fee charged to a person
   signed with this township under the Hunan reform, which waives it
   (湖南省基层门诊统筹综合改革试点: 签约患者免收一般诊疗费);
@@ -1474,6 +1477,10 @@ class _ParsedVisit:
         return self.visit["kind"] == "settlement" and not self.reversed
 
 
+_Event = tuple[str, str, str, int, bool, bool]
+"""A `store.FundEvent` and whether the township's own desk paid it (else a village's statement)."""
+
+
 class _Review:
     """The review flags of one file against everything the township has imported."""
 
@@ -1497,27 +1504,32 @@ class _Review:
         certnos = sorted({v.visit["certno"] for v in visits})
         # Same day: the month's settlements at the other villages.  Usage: from January 1st of
         # the earliest visit's year (a newborn's visit paid back in a later year counts in its
-        # own: `statement_file.fund_day`) up to the month's end, at every village (this one's earlier months
-        # included), at the township's own desk, one of the person's facilities too, and in the
-        # files of the same import still to be written (in place of the statements they supersede).
+        # own: `statement_file.fund_day`) up to the end of the file's year, at every village (this
+        # one's earlier months included), at the township's own desk, one of the person's facilities
+        # too, and in the files of the same import still to be written (in place of the statements
+        # they supersede).  The visits before each of the file's are those up to the month's end
+        # (`month_end`); the later ones, to the year's end, are for the desk paying past the cap
+        # after the file's visits (`_usage`).
         first, last = _month_bounds(self.month)
         self.elsewhere = store.settlements_elsewhere(
             conn, self.code, certnos, first.isoformat(), last.isoformat(), _SAME_DAY_SHOWN
         )
-        since, until = _year_start(visits, first.isoformat()), last.isoformat()
-        self.history = store.fund_history(
+        since, until = _year_start(visits, first.isoformat()), f"{self.year}-12-31"
+        self.month_end = last.isoformat()
+        found = store.fund_history(
             conn, certnos, since, until, functools.partial(pool_or_own, book),
             skip=[*(p.supersedes_id for p in pending if p.supersedes_id is not None), *skip],
         )
-        more: dict[str, list[store.FundEvent]] = defaultdict(list)
-        for certno, events in store.own_fund_history(conn, certnos, since, until).items():
-            more[certno] += events
+        self.history: dict[str, list[_Event]] = {c: [(*e, False) for e in events] for c, events in found.items()}
+        more: dict[str, list[_Event]] = defaultdict(list)
+        for certno, paid in store.own_fund_history(conn, certnos, since, until).items():
+            more[certno] += [(*e, True) for e in paid]
         for p in pending:
             for certno in certnos:
-                more[certno] += [e for e in p.events.get(certno, ()) if since <= e[2] <= until]
-        for certno, events in more.items():
-            if events:
-                self.history[certno] = sorted([*self.history.get(certno, ()), *events])
+                more[certno] += [(*e, False) for e in p.events.get(certno, ()) if since <= e[2] <= until]
+        for certno, added in more.items():
+            if added:
+                self.history[certno] = sorted([*self.history.get(certno, ()), *added])
         # The roster of each year the visits count in: the file's, and the year before for a
         # pay-back or an outside receipt of December paid back in January (its enrolment then).
         self.rosters = {year: store.roster(conn, certnos, year) for year in {self.year, *(int(v.service_date[:4]) for v in visits)}}
@@ -1767,7 +1779,8 @@ class _Review:
             mine[v.visit["certno"]].append(v)
         requested = self.verified.body["clinic"]["policy_id"]
         for certno, own_visits in mine.items():
-            history = self.history.get(certno, [])
+            everything = self.history.get(certno, [])
+            history = [e for e in everything if e[2] <= self.month_end]
             flagged_cap: set[str] = set()
             # Running sums of the fund used before the visit at hand, by (pool, year) and
             # (pool, day), and of it out of the city by (pool, year): the other villages' and the
@@ -1776,11 +1789,16 @@ class _Review:
             by_year: dict[tuple[str, str], int] = defaultdict(int)
             by_day: dict[tuple[str, str], int] = defaultdict(int)
             away_year: dict[tuple[str, str], int] = defaultdict(int)
+            # What each payment did to the year's sum, in the same order, for `_desk_over`: by
+            # (pool, year), (who paid: `_MINE`..., the sum before, the sum after);
+            # and the file's last live visit with fund of each (pool, year).
+            steps: dict[tuple[str, str], list[tuple[str, int, int]]] = defaultdict(list)
+            last: dict[tuple[str, str], _ParsedVisit] = {}
             taken = 0
             for v in own_visits:
                 while taken < len(history) and history[taken][0] < v.visit["setl_time"]:
-                    _, pool, day, fund, away = history[taken]
-                    by_year[(pool, day[:4])] += fund
+                    _, pool, day, fund, away, desk = history[taken]
+                    _paid(by_year, steps, (pool, day[:4]), fund, _DESK if desk else _VILLAGE)
                     by_day[(pool, day)] += fund
                     if away:
                         away_year[(pool, day[:4])] += fund
@@ -1790,7 +1808,9 @@ class _Review:
                     self._readjudicate(v, requested, by_year, by_day, away_year)
                 for pool, fen in v.parts:
                     fund_year = by_year[(pool, year)]
-                    by_year[(pool, year)] += fen
+                    if v.live and fen > 0:
+                        last[(pool, year)] = v
+                    _paid(by_year, steps, (pool, year), fen, _MINE if v.live else _UNDONE)
                     by_day[(pool, v.service_date)] += fen
                     if v.out_of_area:
                         away_year[(pool, year)] += fen
@@ -1800,6 +1820,23 @@ class _Review:
                         if cap is not None and after > cap.fen:
                             flagged_cap.add(pool)
                             self.add(v, FLAG_ANNUAL_CAP_EXCEEDED, fund_year=str(Money(after)), cap=str(cap), **_counted_in(v))
+            # The rest of the year, after the file's last visit (to the year's end): the desk may
+            # have paid past the cap, not knowing of the file's visits.  The desk's visit is no
+            # statement's and can carry no flag: the file's last live visit with fund in that
+            # pool does, the year's whole use said, when it is the last village payment before
+            # the desk's.  A later village statement's visit before the desk's is flagged in its
+            # own review (`_recheck_later` when it was imported before this file), and one that
+            # itself goes over the cap is the one over it.
+            rest = sorted([*history[taken:], *(e for e in everything if e[2] > self.month_end)])
+            for _, pool, day, fund, _, desk in rest:
+                _paid(by_year, steps, (pool, day[:4]), fund, _DESK if desk else _VILLAGE)
+            for (pool, year), v in last.items():
+                cap = self._annual_cap(v, requested, pool)
+                total = by_year[(pool, year)]
+                over = cap is not None and total > cap.fen and _desk_over(steps[(pool, year)], cap.fen)
+                if over and cap is not None and pool not in flagged_cap:
+                    flagged_cap.add(pool)
+                    self.add(v, FLAG_ANNUAL_CAP_EXCEEDED, fund_year=str(Money(total)), cap=str(cap), **_counted_in(v))
 
     def _annual_cap(self, v: _ParsedVisit, requested: str, pool: str) -> Money | None:
         """The annual cap of the visit's policy, or for the employee part of a layered line, of the
@@ -1980,6 +2017,31 @@ class _Review:
                 used["roster"] = f"{entry.year} {entry.designated_village or '-'} {entry.designated_township or '-'}"
                 used["file_designated"] = "1" if file_designated else "0"
             self.add(v, FLAG_ADJUDICATION_DIFF, differ=differ, **used)
+
+
+_MINE, _UNDONE, _VILLAGE, _DESK = "mine", "undone", "village", "desk"
+"""Who paid a step of a year's fund (`_Review._usage`): the file's live visit, the file's visit it
+reverses (or the reversal), another village's visit, the township's own desk."""
+
+
+def _paid(
+    by_year: dict[tuple[str, str], int], steps: dict[tuple[str, str], list[tuple[str, int, int]]],
+    key: tuple[str, str], fund: int, who: str,
+) -> None:
+    """A payment of `who` added to the year's sum of (pool, year) `key`, and its step noted."""
+    steps[key].append((who, by_year[key], by_year[key] + fund))
+    by_year[key] += fund
+
+
+def _desk_over(steps: Sequence[tuple[str, int, int]], cap: int) -> bool:
+    """Did the township's desk take the year's sum over `cap` last (`steps` of `_Review._usage`, in
+    order), with the file's visit the last village payment before it?  Earlier crossings undone by a
+    reversal do not count: the last one is what the year's use stands over."""
+    over = [i for i, (_, before, after) in enumerate(steps) if before <= cap < after]
+    if not over or steps[over[-1]][0] != _DESK:
+        return False
+    paid = [who for who, before, after in steps[: over[-1]] if after > before and who in (_MINE, _VILLAGE)]
+    return bool(paid) and paid[-1] == _MINE
 
 
 def _counted_in(v: _ParsedVisit) -> dict[str, str]:

@@ -197,6 +197,71 @@ def test_the_import_review_counts_the_fund_paid_at_the_townships_own_desk(setup,
     assert tw.FLAG_ADJUDICATION_DIFF in flags  # nothing was left to pay: 0.00, not 280.00
 
 
+def _over_cap(town) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    from clinic_app.store import township as store
+
+    return sorted(
+        (f.setl_id, tw.flag_detail(f.code, f.detail, "en"))
+        for f in store.review_flags(town.db, store.FlagFilter())
+        if f.code == tw.FLAG_ANNUAL_CAP_EXCEEDED
+    )
+
+
+OVER_336 = "fund used this year at the villages and the township's own desk 336.00 exceeds the annual cap 300.00"
+
+
+@pytest.mark.parametrize(
+    "at_desk",
+    [dt.datetime(2025, 3, 1, 9), dt.datetime(2025, 3, 20, 9), dt.datetime(2025, 4, 10, 9)],
+    ids=["desk before", "desk after", "desk in a later month"],
+)
+def test_the_desk_paying_past_the_cap_after_a_villages_visits_flags_the_villages_last_visit(
+    setup, at_desk: dt.datetime
+) -> None:
+    """Wang has 84.00 of the fund three times at V01 (3, 4 and 5 March) and once at the township's
+    desk, which has not had V01's March yet and pays on what it knows: 336.00 of 300.00.  With the
+    desk's visit on 1 March, V01's last visit was flagged; with it on 20 March (or in April, V01's
+    March imported in May) nothing was: the review counted the use before each of the file's
+    visits only, and the desk's visit, which can carry no flag, was the one over the cap."""
+    town, v01, _, wang = setup
+    (person,) = town.find_patients(wang)
+    assert str(town.entry(b.settle(town, person.id, at_desk, b.INFUSION)).adjudication.fund) == "84.00"
+    p1 = b.enrol(v01, "王一", wang, "V01")
+    for day in (3, 4, 5):
+        b.settle(v01, p1.id, dt.datetime(2025, 3, day, 9), b.INFUSION)
+    raw = b.statement_bytes(v01, "2025-03")
+    (result,) = tw.import_files(town, [("V01.json", raw)], trust=[verify_statement(raw).fingerprint], today=dt.date(2025, 5, 6))
+    assert result.imported
+    assert _over_cap(town) == [("V01S000000003", OVER_336)]
+
+
+@pytest.mark.parametrize("v02_over", [False, True], ids=["desk over", "V02 over"])
+def test_a_later_villages_visit_before_the_desks_bears_the_flag_alone(setup, v02_over: bool) -> None:
+    """V01's March (84.00 on 3 and 4 March, or on 3, 4 and 5) reaches the township after V02's April
+    (84.00 on 2 April); the desk paid 84.00 on 10 April knowing of neither.  The payment over the
+    cap is the desk's, after V02's visit (or V02's own): V02's visit is flagged, when V01's March
+    comes, and V01's visits are not (two flags for one payment over the cap).  Before, with the
+    desk's payment over the cap, nothing was flagged."""
+    town, v01, v02, wang = setup
+    (person,) = town.find_patients(wang)
+    b.settle(town, person.id, dt.datetime(2025, 4, 10, 9), b.INFUSION)
+    p2 = b.enrol(v02, "王一", wang, "V02")
+    b.settle(v02, p2.id, dt.datetime(2025, 4, 2, 9), b.INFUSION)
+    april = b.statement_bytes(v02, "2025-04")
+    p1 = b.enrol(v01, "王一", wang, "V01")
+    for day in (3, 4, 5) if v02_over else (3, 4):
+        b.settle(v01, p1.id, dt.datetime(2025, 3, day, 9), b.INFUSION)
+    march = b.statement_bytes(v01, "2025-03")
+    trust = [verify_statement(april).fingerprint, verify_statement(march).fingerprint]
+    today = dt.date(2025, 5, 6)
+    assert tw.import_files(town, [("V02-04.json", april)], trust=trust, today=today)[0].imported
+    assert _over_cap(town) == []
+    (late,) = tw.import_files(town, [("V01-03.json", march)], trust=trust, today=today)
+    assert late.imported
+    assert _over_cap(town) == [("V02S000000001", OVER_336)]  # 168.00 + 84.00 + the desk's 84.00, or 252.00 + 84.00
+    assert late.earlier_flags.get(tw.FLAG_ANNUAL_CAP_EXCEEDED) == 1
+
+
 def test_a_day_over_the_daily_cap_through_the_desk_and_a_village_is_flagged_with_the_days_use(tmp_path: Path) -> None:
     """Shaoyang 2019's 60 a day per person, kept by the Hunan reform, whose signing unit (the township
     with its villages) pays a signed person at both (under the base alone, the one facility chosen).
