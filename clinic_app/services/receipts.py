@@ -79,12 +79,15 @@ def receipt_data(session: ClinicSession, visit_id: int, reprint: bool = False) -
 
 
 def _charged_lines(session: ClinicSession, visit_id: int) -> tuple[ChargedLine, ...]:
+    # Each item's unit and spec as the catalogue described it when the visit was settled: a reprint
+    # after an import changed them is still the receipt that was issued (the ledger line keeps only
+    # its name and price).
     units: dict[str, tuple[str, str]] = {}
     lines = ledger.entry_lines(session.db, visit_id)
     for line in lines:
         if line.code and line.code not in units:
-            found = ledger.catalog_entry(session.db, line.code)
-            units[line.code] = (found.unit, found.spec) if found is not None else ("", "")
+            found = ledger.described_at(session.db, line.code, visit_id)
+            units[line.code] = (found[2], found[1]) if found is not None else ("", "")
     return tuple(
         ChargedLine(
             name=line.name,

@@ -546,7 +546,8 @@ class ClinicSession:
         return entry
 
     def save_catalog(self, entries: list[CatalogEntry]) -> int:
-        """Insert or update catalogue entries; pinyin initials are filled in where missing."""
+        """Insert or update catalogue entries; pinyin initials are filled in where missing.  An entry's
+        former name, spec and unit are kept (catalog_changes) for the receipts of visits settled before."""
         entries = [e if e.pinyin else replace(e, pinyin=pinyin_initials(e.name)) for e in entries]
         with transaction(self.db) as conn:
             count = ledger.upsert_catalog(conn, entries)

@@ -378,8 +378,17 @@ def _catalog(row: Row) -> CatalogEntry:
 
 
 def upsert_catalog(conn: sqlite3.Connection, entries: Iterable[CatalogEntry]) -> int:
+    """Insert or update `entries`; an entry whose name, spec or unit changes keeps its former
+    description in catalog_changes (schema V17), for the receipts of the visits settled under it."""
     count = 0
+    last_entry, until = int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM visits").fetchone()[0]), _now()
     for e in entries:
+        conn.execute(
+            """INSERT INTO catalog_changes (code, name, spec, unit, last_entry, until)
+               SELECT code, name, spec, unit, ?, ? FROM catalog
+               WHERE code = ? AND (name <> ? OR spec <> ? OR unit <> ?)""",
+            (last_entry, until, e.code, e.name, e.spec, e.unit),
+        )
         conn.execute(
             """INSERT INTO catalog (code, name, spec, unit, price_fen, kind, coverage, essential, tender, pinyin, active)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
@@ -396,6 +405,19 @@ def upsert_catalog(conn: sqlite3.Connection, entries: Iterable[CatalogEntry]) ->
 def catalog_entry(db: sqlite3.Connection, code: str) -> CatalogEntry | None:
     row = db.execute("SELECT * FROM catalog WHERE code = ? AND active = 1", [code]).fetchone()
     return None if row is None else _catalog(row)
+
+
+def described_at(db: sqlite3.Connection, code: str, visit_id: int) -> tuple[str, str, str] | None:
+    """(name, spec, unit) of catalogue entry `code` as it stood when ledger entry `visit_id` was
+    settled: the description the first change after that entry replaced, else the entry as it is
+    now (None when the code is not in the catalogue)."""
+    row = db.execute(
+        "SELECT name, spec, unit FROM catalog_changes WHERE code = ? AND last_entry >= ? ORDER BY last_entry, id LIMIT 1",
+        (code, visit_id),
+    ).fetchone()
+    if row is None:
+        row = db.execute("SELECT name, spec, unit FROM catalog WHERE code = ? AND active = 1", [code]).fetchone()
+    return None if row is None else (str(row[0]), str(row[1]), str(row[2]))
 
 
 def search_catalog(db: sqlite3.Connection, query: str, limit: int = 30) -> list[CatalogEntry]:

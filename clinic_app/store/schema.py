@@ -547,6 +547,29 @@ CREATE INDEX statement_visits_mdtrt ON statement_visits(clinic_code, mdtrt_id);
 CREATE INDEX statement_visits_reversal ON statement_visits(clinic_code, reversal_of) WHERE kind = 'reversal';
 """
 
+# The catalogue keeps its past descriptions: a receipt reprinted (or a visit reversed) after an import
+# changed an item's 规格 or 单位 printed today's (2 瓶 0.5g*100粒 where the patient got 2 盒 0.25g*24粒).
+# A ledger line records its name and price, not its spec and unit, and its row is in the hash chain,
+# so the catalogue says instead: each row is an entry's description before an import changed it
+# (store/ledger.upsert_catalog), `last_entry` the ledger's last entry then (0 when none: the entries up
+# to it were settled under this description; by the ledger's order, not the clock, as V15's
+# recorded_after), `until` when (the record clock).  A ledger line is described by the first change of
+# its code after it, else by the catalogue as it is.  Empty for a ledger of before this version: its
+# receipts print the catalogue as it is, as they did.  Append-only: it is what the catalogue said.
+CATALOG_CHANGES = "catalog_changes"
+V17 = """
+CREATE TABLE catalog_changes (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    last_entry INTEGER NOT NULL,
+    until TEXT NOT NULL
+);
+CREATE INDEX catalog_changes_code ON catalog_changes(code, last_entry);
+""" + _append_only(CATALOG_CHANGES, "it is what the catalogue said")
+
 # Ordered: MIGRATIONS[0] makes version 1, and so on.
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, V14, V15, V16)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, V14, V15, V16, V17)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -20,6 +20,8 @@ from clinic_app.documents.records import mask_id_number
 from clinic_app.domain.money import Money
 from clinic_app.errors import BadInput, UserError
 from clinic_app.services import receipts
+from clinic_app.services.catalog_import import import_catalog
+from clinic_app.services.session import ClinicSession
 from clinic_app.store import ledger
 from tests.documents.pdftext import text_of
 from tests.store.template import Ledger, opened
@@ -341,3 +343,47 @@ def test_a_receipt_the_full_disk_cannot_hold_is_said_in_chinese_and_the_visit_st
         assert "磁盘空间已满" in day_close.value.zh
         assert [p.name for p in folder.iterdir()] == ["filler"]
     assert ledger.get_entry(session.db, visit_id) is not None
+
+
+def _import(village: Ledger, folder: Path, name: str, spec: str, unit: str, price: str) -> None:
+    path = folder / f"{spec.replace('*', 'x')}.csv"
+    path.write_text(f"编码,名称,规格,单位,单价,类别\nYP0001,{name},{spec},{unit},{price},药品\n", encoding="utf-8")
+    assert import_catalog(village.session, path).ok
+
+
+def _amoxicillin(session: ClinicSession, visit_id: int, reprint: bool = True) -> tuple[tuple[str, str, str], str]:
+    """YP0001's (name, unit, spec) on the receipt of `visit_id`, and the PDF's text without spaces."""
+    data, path = receipts.write_receipt(session, visit_id, reprint=reprint)
+    (line,) = [ln for ln in data.lines if ln.name.startswith("阿莫西林")]
+    return (line.name, line.unit, line.spec), _flat(path)
+
+
+def test_a_receipt_describes_each_item_as_the_catalogue_did_when_the_visit_was_settled(village: Ledger, tmp_path: Path) -> None:
+    # A reprint after an import changed YP0001 to 瓶 of 0.5g*100粒 printed the catalogue's unit and spec
+    # of today: the 补打 receipt said 2 瓶 of 100 capsules at 6.80 where the patient got 2 盒 of 24.
+    session = village.session
+    old_visit = settle(village)
+    assert _amoxicillin(session, old_visit)[0] == ("阿莫西林胶囊", "盒", "0.25g*24粒")
+    _import(village, tmp_path, "阿莫西林胶囊", "0.5g*100粒", "瓶", "25.00")
+
+    described, flat = _amoxicillin(session, old_visit)
+    assert described == ("阿莫西林胶囊", "盒", "0.25g*24粒")
+    assert "阿莫西林胶囊0.25g*24粒" in flat and "2盒" in flat and "0.5g*100粒" not in flat and "瓶" not in flat
+    assert "13.60" in flat  # the price it was settled at, as before
+
+    after = session.settle(village.request("signed_here", "2025-08-12T09:00:00", "YP0001")).entry.id
+    described, flat = _amoxicillin(session, after, reprint=False)
+    assert described == ("阿莫西林胶囊", "瓶", "0.5g*100粒") and "阿莫西林胶囊0.5g*100粒" in flat and "1瓶" in flat
+
+    # A second change: each visit is described by the first change after it, the newest by the catalogue.
+    _import(village, tmp_path, "阿莫西林胶囊(新)", "0.5g*50粒", "袋", "12.50")
+    newest = session.settle(village.request("signed_here", "2025-08-13T09:00:00", "YP0001")).entry.id
+    assert _amoxicillin(session, old_visit)[0] == ("阿莫西林胶囊", "盒", "0.25g*24粒")
+    assert _amoxicillin(session, after)[0] == ("阿莫西林胶囊", "瓶", "0.5g*100粒")
+    assert _amoxicillin(session, newest)[0] == ("阿莫西林胶囊(新)", "袋", "0.5g*50粒")
+
+    # The reversal of the old visit carries its lines: described as they were settled, too.
+    reversal = session.void(old_visit, "录错项目", village.operator, dt.datetime(2025, 8, 14, 10, 0))
+    described, flat = _amoxicillin(session, reversal.id, reprint=False)
+    assert described == ("阿莫西林胶囊", "盒", "0.25g*24粒")
+    assert "冲销" in flat and "阿莫西林胶囊0.25g*24粒" in flat and "瓶" not in flat and "袋" not in flat
