@@ -434,9 +434,18 @@ class ClinicSession:
     def update_patient(self, patient_id: int, data: PatientInput, today: dt.date | None = None) -> PatientRecord:
         current = self.patient(patient_id)
         record = replace(self._checked_patient(data, patient_id, today), psn_no=current.psn_no)
+        # Settled visits name the patient through the register (their rows hold the id): what the
+        # register said before is kept here, each changed field's old and new value.
+        changed = {
+            field: [_audit_value(getattr(current, field)), _audit_value(getattr(record, field))]
+            for field in _PATIENT_DETAILS
+            if getattr(current, field) != getattr(record, field)
+        }
         with transaction(self.db) as conn:
             ledger.update_patient(conn, record)
-            ledger.audit(conn, "patient_updated", f"{patient_id} {record.name}")
+            ledger.audit(
+                conn, "patient_updated", f"{patient_id} {record.name} {json.dumps(changed, ensure_ascii=False, sort_keys=True)}"
+            )
         return record
 
     def patient(self, patient_id: int) -> PatientRecord:
@@ -1634,6 +1643,14 @@ class ReceiptReused(BadInput):
             f"outside receipt {outside_receipt} is already reimbursed (receipt {receipt_no}); "
             "void that receipt first to correct it",
         )
+
+
+_PATIENT_DETAILS = ("name", "sex", "birth_date", "id_number", "phone", "address", "household", "category")
+"""What `update_patient`'s audit entry keeps the old value of."""
+
+
+def _audit_value(value: object) -> str | None:
+    return value.isoformat() if isinstance(value, dt.date) else None if value is None else str(value)
 
 
 OUTSIDE_COST = "外院费用"

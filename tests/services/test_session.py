@@ -720,3 +720,24 @@ def test_a_signed_employee_s_card_shows_the_reform_s_caps_until_its_year_is_used
     with opened(tmp_path / "plain", reform=False) as clinic:
         card = clinic.session.usage_card(clinic.people["employee_signed"], dt.date(2026, 3, 2))
         assert (card.annual_cap, card.daily_cap) == (employee.annual_cap_for("employee_active"), None)
+
+
+def test_a_patient_s_details_changed_are_kept_in_the_audit_log_old_and_new(village: Ledger) -> None:
+    """Settled visits name their patient through the register: renamed, the history, a reprint and
+    the month's next export read the new name, and the audit log said only '1 新名', so the name the
+    visits were settled under was nowhere."""
+    import json
+
+    session = village.session
+    patient_id = village.people["signed_here"]
+    before = session.patient(patient_id)
+    session.settle(village.request("signed_here", "2026-03-02T09:00:00"))
+    changed = PatientInput(
+        name=before.name + "改", id_number=before.id_number, phone="13911112222", address=before.address,
+        household=before.household, category=before.category,
+    )
+    session.update_patient(patient_id, changed)
+    (detail,) = ledger.audit_details(session.db, "patient_updated")
+    head, _, rest = detail.partition(" {")
+    assert head == f"{patient_id} {before.name}改"
+    assert json.loads("{" + rest) == {"name": [before.name, before.name + "改"], "phone": [before.phone, "13911112222"]}
