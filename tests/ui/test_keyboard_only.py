@@ -46,6 +46,18 @@ def choose_patient(qtbot, window: MainWindow, initials: str) -> None:  # type: i
         press(qtbot, Qt.Key.Key_Return)
 
 
+def settle_without_receipt(qtbot, window: MainWindow, initials: str) -> None:  # type: ignore[no-untyped-def]
+    """Find the patient, Ctrl+Enter, and Esc on the receipt's preview (no receipt this time)."""
+    choose_patient(qtbot, window, initials)
+    with qtbot.waitSignal(window.visit.visit_settled, timeout=5000):
+        press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    preview = window.printer.dialog
+    assert preview is not None
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is preview, timeout=5000)
+    press(qtbot, Qt.Key.Key_Escape)
+    back_to(qtbot, window)
+
+
 def tab_walk(qtbot, steps: int) -> list[QWidget]:  # type: ignore[no-untyped-def]
     """The widgets Tab visits, one per press."""
     visited = []
@@ -126,14 +138,7 @@ def test_a_dialog_opens_with_its_first_field_ready_for_typing(qtbot, context, wo
 def test_void_and_day_close_from_the_ledger_with_keys(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     window = active_window(qtbot, context, worker)
     visit = window.visit
-    choose_patient(qtbot, window, "ls")
-    with qtbot.waitSignal(visit.visit_settled, timeout=5000):
-        press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    preview = window.printer.dialog
-    assert preview is not None
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is preview, timeout=5000)
-    press(qtbot, Qt.Key.Key_Escape)  # no receipt this time
-    back_to(qtbot, window)
+    settle_without_receipt(qtbot, window, "ls")
     assert QApplication.focusWidget() is visit.patient_search.edit  # ready for the next patient
 
     press(qtbot, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)  # 台账
@@ -392,13 +397,7 @@ def test_the_next_patient_does_not_show_the_last_ones_settlement_or_receipt(qtbo
     last patient's receipt, and 已结算 read as this visit done."""
     window = active_window(qtbot, context, worker)
     visit = window.visit
-    choose_patient(qtbot, window, "ls")
-    with qtbot.waitSignal(visit.visit_settled, timeout=5000):
-        press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    preview = window.printer.dialog
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is preview, timeout=5000)
-    press(qtbot, Qt.Key.Key_Escape)
-    back_to(qtbot, window)
+    settle_without_receipt(qtbot, window, "ls")
     assert visit.result.text().startswith("已结算") and visit.receipt_button.isEnabled()
     choose_patient(qtbot, window, "zsf")
     assert visit.result.text() == "" and not visit.receipt_button.isEnabled()

@@ -230,13 +230,18 @@ def test_a_reversal_is_named_once_in_its_details(qtbot, context, session, worker
     assert screen.details.header.text().splitlines()[0].split() == ["收据号", visit.entry.receipt_no, "就诊", "已作废"]
 
     with in_english(context):
-        english = LedgerScreen(context)
-        qtbot.addWidget(english)
-        english.show()
-        wait_idle(qtbot, worker)
-        with qtbot.waitSignal(english.details_shown, timeout=5000):
-            english.show_entry(reversal)
+        english = details_of(qtbot, LedgerScreen(context), worker, reversal)
         assert english.details.header.text().splitlines()[0].split() == ["Receipt", reversal.receipt_no, "Reversal"]
+
+
+def details_of(qtbot, screen: LedgerScreen, worker, entry) -> LedgerScreen:  # type: ignore[no-untyped-def]
+    """`screen` shown, with `entry`'s details (made in the language in force, e.g. in_english)."""
+    qtbot.addWidget(screen)
+    screen.show()
+    wait_idle(qtbot, worker)
+    with qtbot.waitSignal(screen.details_shown, timeout=5000):
+        screen.show_entry(entry)
+    return screen
 
 
 def test_a_reimbursement_shows_the_outside_receipt_it_paid_back(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
@@ -282,12 +287,7 @@ def test_a_reimbursements_note_and_line_read_in_english(qtbot, context, session,
     assert f"外院票据号 R-2  {stored}" in screen.details.header.text()
     assert screen.details.lines_model.index(0, 0).data() == "外院费用"
     with in_english(context):
-        english = LedgerScreen(context)
-        qtbot.addWidget(english)
-        english.show()
-        wait_idle(qtbot, worker)
-        with qtbot.waitSignal(english.details_shown, timeout=5000):
-            english.show_entry(session.entries(EntryFilter(), 0, 1)[0])
+        english = details_of(qtbot, LedgerScreen(context), worker, session.entries(EntryFilter(), 0, 1)[0])
         said = english.details.header.text().splitlines()[-1]
         assert said == (
             f"Outside receipt R-2  outside visit on {day}, referral {referral} "
