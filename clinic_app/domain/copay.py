@@ -38,6 +38,12 @@ NEWBORN_MONTHS = 12
 """A person enrolled within this many months of birth is a newborn (新生儿) for the cover rules."""
 
 
+def newborn_on(born: dt.date, day: dt.date) -> bool:
+    """Under `NEWBORN_MONTHS` old on `day`: an enrolment dated then falls under the newborn rule
+    (`coverage_start`), so its date decides from which day the baby is covered."""
+    return born <= day < add_months(born, NEWBORN_MONTHS)
+
+
 def coverage_start(policy: Policy, patient: Patient) -> dt.date | None:
     """First day a newborn is covered, or None when no newborn rule limits cover.
 

@@ -29,6 +29,7 @@ from clinic_app.domain.copay import (
     coverage_start,
     covered_from_birth,
     covers_category,
+    newborn_on,
     reform_layers,
 )
 from clinic_app.domain.identity import (
@@ -397,6 +398,8 @@ class ClinicSession:
     def add_patient(self, data: PatientInput, enrolment: Enrolment | None = None, today: dt.date | None = None) -> PatientRecord:
         clinic = self.require_clinic()
         record = self._checked_patient(data, None, today)
+        if enrolment is not None:
+            self._check_enrolment_date(record, enrolment, today or dt.date.today(), registering=True)
         with transaction(self.db) as conn:
             record = replace(record, psn_no=ledger.next_psn_no(self.db, clinic.code))
             record = ledger.insert_patient(conn, record)
@@ -469,6 +472,7 @@ class ClinicSession:
                 f"只能登记今年或下一年度 ({today.year + 1} 年) 的参保, 不能登记 {enrolment.year} 年: 请核对年度",
                 f"an enrolment is for this year or the next ({today.year + 1}), not {enrolment.year}: check the year",
             )
+        self._check_enrolment_date(patient, enrolment, today)
         standing = ledger.latest_enrolment(self.db, enrolment.patient_id, enrolment.year)
         places = (enrolment.designated_village, enrolment.designated_township)
         reason = ""
@@ -489,6 +493,28 @@ class ClinicSession:
         with transaction(self.db) as conn:
             ledger.save_enrolment(conn, enrolment)
             ledger.audit(conn, "enrolment_saved", f"{enrolment.patient_id} {enrolment.year}{reason}")
+
+    def _check_enrolment_date(self, patient: PatientRecord, enrolment: Enrolment, today: dt.date, registering: bool = False) -> None:
+        """An enrolment (payment) date before the birth is a slip (a form's 1 January for a baby
+        born in March): it would read as enrolled within the newborn grace, covered from birth.
+        `registering` a newborn (under a year old, `newborn_on`) insured under a policy with a
+        newborn rule needs the date: without it the rule is never applied (`coverage_start`) and
+        the fund pays from birth whenever the baby was enrolled (POLICIES.md §2 "Newborns")."""
+        born, enrolled = patient.birth_date, enrolment.enrolled_on
+        if born is not None and enrolled is not None and enrolled < born:
+            raise BadInput(
+                f"参保日期 {enrolled.isoformat()} 早于出生日期 {born.isoformat()}, 请核对参保日期",
+                f"the enrolment date {enrolled.isoformat()} is before the birth date {born.isoformat()}: check the enrolment date",
+            )
+        if (
+            registering and enrolled is None and enrolment.insured and born is not None and newborn_on(born, today)
+            and self.policy_on(today).newborn_grace_months is not None
+        ):
+            raise BadInput(
+                "未满 1 周岁的新生儿登记参保, 请填写参保 (缴费) 日期: 新生儿从哪天起享受医保待遇由它决定",
+                "a newborn (under one year old) is enrolled with the enrolment (payment) date: it decides from "
+                "which day the baby is covered",
+            )
 
     def package_for(self, year: int, category: str = "resident", day: dt.date | None = None) -> FamilyDoctorPackage | None:
         """The family-doctor package (fee and who pays which part) of the policy in force here in

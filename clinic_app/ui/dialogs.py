@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_app.domain.copay import newborn_on
 from clinic_app.domain.identity import (
     InvalidResidentId,
     code_shape,
@@ -432,6 +433,16 @@ class PatientDialog(_FormDialog):
         self.sex.addItem(self.tr("未填"), "")
         for value in ("男", "女"):
             self.sex.addItem(labels.sex(value), value)
+        # A newborn's enrolment (payment) date decides from which day the fund pays under a policy
+        # with a newborn rule (Shaoguan: within 6 months of birth, from birth; later, from the month
+        # after): asked on registering a baby under a year old there, shown once the birth is known.
+        self.enrolled_on = self.add_field(self.tr("参保 (缴费) 日期"), OptionalDateEdit(context.today(), self.tr("未填")))
+        row = self.enrolled_on.parentWidget()
+        assert row is not None
+        self.enrolled_on_row: QWidget = row
+        self.form.setRowVisible(row, False)
+        self.newborn_rule = False
+        """The clinic's policy has a newborn rule (Policy.newborn_grace_months), once read."""
         self.id_number.textChanged.connect(self._id_number_changed)
         self.category = self.add_field(self.tr("参保类别"), QComboBox())
         for code in CATEGORIES:
@@ -451,6 +462,9 @@ class PatientDialog(_FormDialog):
             self.form.addRow("", self.designated)
             self.form.addRow("", self.signed)
             self._start_from(searched.strip())
+            self.birth_date.dateChanged.connect(self._show_enrolment_date)
+            session, today = context.session, context.today()
+            context.run(lambda: session.policy_on(today).newborn_grace_months is not None, self._newborn_rule_read)
         else:
             self.name.setText(patient.name)
             self.id_number.setText(patient.id_number or "")
@@ -478,6 +492,37 @@ class PatientDialog(_FormDialog):
         without = not text.strip()
         self.birth_date.setEnabled(without)
         self.sex.setEnabled(without)
+        self._show_enrolment_date()
+
+    def _newborn_rule_read(self, rule: bool) -> None:
+        self.newborn_rule = rule
+        self._show_enrolment_date()
+
+    def _born(self) -> dt.date | None:
+        """The birth date the form gives: the ID number's when one is typed, else the date typed."""
+        text = self.id_number.text().strip()
+        if not text:
+            return self.birth_date.value()
+        try:
+            return parse_resident_id(text).birth_date
+        except InvalidResidentId:
+            return None
+
+    def _asks_enrolment_date(self) -> bool:
+        """Registering a baby under a year old (`newborn_on`) under a policy with a newborn rule."""
+        born = self._born()
+        return self.patient is None and self.newborn_rule and born is not None and newborn_on(born, self.context.today())
+
+    def _show_enrolment_date(self) -> None:
+        shown = self._asks_enrolment_date()
+        if shown == self.enrolled_on_row.isVisibleTo(self):
+            return
+        self.form.setRowVisible(self.enrolled_on_row, shown)
+        if self.isVisible():  # as tall as what is shown
+            layout = self.layout()
+            assert layout is not None
+            layout.activate()
+            self.resize(max(self.width(), self.sizeHint().width()), self.sizeHint().height())
 
     def _typed_birth_date(self) -> dt.date | None:
         return None if self.id_number.text().strip() else self.birth_date.value()
@@ -520,6 +565,15 @@ class PatientDialog(_FormDialog):
         if data.phone and phone_number(data.phone) is None:
             self.refuse(self.phone, self.tr("电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)"))
             ok = False
+        enrolled_on = self.enrolled_on.value() if self._asks_enrolment_date() else None
+        if self._asks_enrolment_date():
+            birth = self._born()
+            if enrolled_on is None:
+                self.refuse(self.enrolled_on, self.tr("请填写新生儿的参保 (缴费) 日期: 新生儿从哪天起享受医保待遇由它决定"))
+                ok = False
+            elif birth is not None and enrolled_on < birth:
+                self.refuse(self.enrolled_on, self.tr("参保日期不能早于出生日期"))
+                ok = False
         if not ok:
             return None
         session = self.context.session
@@ -532,7 +586,7 @@ class PatientDialog(_FormDialog):
             designated_village=self.clinic.code if self.designated.isChecked() and self.clinic.role == "village" else "",
             designated_township=self.clinic.township_code if self.designated.isChecked() else "",
             family_doctor_signed=self.signed.isChecked(),
-            enrolled_on=None,
+            enrolled_on=enrolled_on,
         )
         return lambda: session.add_patient(data, enrolment, today)
 
@@ -623,7 +677,10 @@ class EnrolmentDialog(_FormDialog):
         self.village.setText(e.designated_village)
         self.township.setText(e.designated_township)
         self.signed.setChecked(e.family_doctor_signed)
-        day = e.enrolled_on or dt.date(year, 1, 1)
+        # Not a day before the birth: a baby born in March shown 1 January saved as enrolled before
+        # birth, so within the newborn grace and covered from birth (POLICIES.md §2 "Newborns").
+        born = self.patient.birth_date
+        day = e.enrolled_on or max(dt.date(year, 1, 1), born or dt.date.min)
         self.enrolled_on.setDate(QDate(day.year, day.month, day.day))
         self.health_record.setChecked(e.health_record)
         self.insurance_record.setChecked(e.insurance_record)
@@ -732,6 +789,10 @@ class EnrolmentDialog(_FormDialog):
                 self.refuse(field, self.tr("编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定").format(code=typed, own=own))
                 unusual = True
         if unusual:
+            return None
+        born = self.patient.birth_date
+        if born is not None and enrolment.enrolled_on is not None and enrolment.enrolled_on < born:
+            self.refuse(self.enrolled_on, self.tr("参保日期不能早于出生日期"))
             return None
         session, today = self.context.session, self.context.today()
         reason = None if self.change_reason.isHidden() else self.change_reason.currentData()

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from clinic_app.domain.money import Money
+from clinic_app.domain.records import VisitRequest
 from clinic_app.errors import BadInput
 from clinic_app.services.session import ClinicSession, DateJump, PatientInput, parse_quantity
 from clinic_app.store import ledger
@@ -741,3 +742,59 @@ def test_a_patient_s_details_changed_are_kept_in_the_audit_log_old_and_new(villa
     head, _, rest = detail.partition(" {")
     assert head == f"{patient_id} {before.name}改"
     assert json.loads("{" + rest) == {"name": [before.name, before.name + "改"], "phone": [before.phone, "13911112222"]}
+
+
+def test_an_enrolment_date_before_the_birth_is_refused_with_the_field_named(shaoguan: Ledger) -> None:
+    """rev16g F1: 年度参保登记 saved a baby born 2026-03-01 as enrolled 2026-01-01 (its 1 January),
+    so enrolled within 6 months of birth and covered from birth."""
+    from clinic_app.domain.records import Enrolment
+    from tests.store.template import TOWNSHIP, VILLAGE
+
+    session, today = shaoguan.session, dt.date(2026, 11, 27)
+    baby = session.add_patient(PatientInput(name="韶宝", id_number="", birth_date=dt.date(2026, 3, 1), sex="女"), today=today)
+    slip = Enrolment(baby.id, 2026, designated_village=VILLAGE, designated_township=TOWNSHIP, enrolled_on=dt.date(2026, 1, 1))
+    with pytest.raises(BadInput) as refused:
+        session.save_enrolment(slip, today)
+    assert refused.value.zh == "参保日期 2026-01-01 早于出生日期 2026-03-01, 请核对参保日期"
+    assert refused.value.en == "the enrolment date 2026-01-01 is before the birth date 2026-03-01: check the enrolment date"
+    assert session.enrolment(baby.id, 2026) is None
+    with pytest.raises(BadInput):  # nor on registering
+        session.add_patient(PatientInput(name="韶宝二", id_number="", birth_date=dt.date(2026, 3, 1)), replace(slip, patient_id=0), today)
+    assert session.find_patients("韶宝二") == []
+    session.save_enrolment(replace(slip, enrolled_on=dt.date(2026, 3, 1)), today)  # the day of birth is fine
+    assert session.enrolment(baby.id, 2026).enrolled_on == dt.date(2026, 3, 1)  # type: ignore[union-attr]
+
+
+def test_a_newborn_registered_under_the_newborn_rule_needs_the_enrolment_date(shaoguan: Ledger) -> None:
+    """rev16g F1: a baby born 2026-03-01, registered with this year's enrolment and no date, was
+    never checked against Shaoguan's newborn rule (POLICIES.md §2: enrolled after 6 months, covered
+    from the month after enrolment): a visit on the day of enrolment, 11-27, was paid."""
+    from clinic_app.domain.records import Enrolment
+    from tests.store.template import TOWNSHIP, VILLAGE
+
+    session, today = shaoguan.session, dt.date(2026, 11, 27)
+    enrolment = Enrolment(0, 2026, designated_village=VILLAGE, designated_township=TOWNSHIP)
+    baby = PatientInput(name="韶宝", id_number="", birth_date=dt.date(2026, 3, 1), sex="女")
+    with pytest.raises(BadInput) as refused:
+        session.add_patient(baby, enrolment, today)
+    assert "参保 (缴费) 日期" in refused.value.zh
+    assert session.find_patients("韶宝") == []
+    registered = session.add_patient(baby, replace(enrolment, enrolled_on=today), today)
+    request = VisitRequest(
+        patient_id=registered.id, operator_id=shaoguan.operator, lines=(session.line_from_catalog("ZL0001", "1"),),
+        time=dt.datetime(2026, 11, 27, 9, 0),
+    )
+    seen = session.preview(request)
+    assert seen.fund == M("0.00") and [r.code for r in seen.reasons][:1] == ["not_covered_yet"]
+    # A person of a year or more, or a baby not insured, is registered without it as before.
+    session.add_patient(PatientInput(name="韶一岁", id_number="", birth_date=dt.date(2025, 11, 27)), enrolment, today)
+    session.add_patient(PatientInput(name="韶未保", id_number="", birth_date=dt.date(2026, 3, 1)), replace(enrolment, insured=False), today)
+
+
+def test_a_newborn_is_registered_without_the_date_where_the_policy_has_no_newborn_rule(village: Ledger) -> None:
+    from clinic_app.domain.records import Enrolment
+
+    baby = village.session.add_patient(
+        PatientInput(name="邵宝", id_number="", birth_date=dt.date(2026, 3, 1)), Enrolment(0, 2026), dt.date(2026, 11, 27)
+    )
+    assert village.session.enrolment(baby.id, 2026).enrolled_on is None  # type: ignore[union-attr]

@@ -80,10 +80,16 @@ def enrol(
     township_code: str = TOWNSHIP,
     signed: bool = False,
     year: int = 2025,
+    enrolled_on: dt.date | None = None,
 ) -> PatientRecord:
+    """`enrolled_on`: the enrolment (payment) date, which a baby under a year old needs under a
+    newborn rule (`ClinicSession.add_patient`)."""
     return session.add_patient(
         PatientInput(name=name, id_number=id_number),
-        Enrolment(0, year, designated_village=village_code, designated_township=township_code, family_doctor_signed=signed),
+        Enrolment(
+            0, year, designated_village=village_code, designated_township=township_code, family_doctor_signed=signed,
+            enrolled_on=enrolled_on,
+        ),
     )
 
 

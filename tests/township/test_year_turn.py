@@ -152,7 +152,7 @@ def test_a_newborn_s_visit_of_december_paid_back_in_january_is_checked_against_t
     village = b.village(tmp_path / "v01", "V01")
     try:
         baby_id = b.resident_id(7, dt.date(2025, 12, 5))
-        b.enrol(town, "新生儿", baby_id, "V01", year=2026)
+        b.enrol(town, "新生儿", baby_id, "V01", year=2026, enrolled_on=dt.date(2026, 1, 10))
         baby = village.add_patient(PatientInput(name="新生儿", id_number=baby_id)).id
         visit = b.settle(village, baby, dt.datetime(2025, 12, 10, 9, 0), b.CONSULTATION, b.AMOXICILLIN)
         december = b.statement_bytes(village, "2025-12")

@@ -323,3 +323,113 @@ def test_an_adult_without_an_id_number_may_leave_the_birth_date_out(qtbot, conte
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         dialog.submit()
     assert dialog.result_value.birth_date is None and dialog.result_value.sex == ""
+
+
+def shaoguan_context(session, worker, day):  # type: ignore[no-untyped-def]
+    """The screens of a Shaoguan clinic (a newborn rule: POLICIES.md §2) with the clock at `day`."""
+    import datetime as dt
+    from dataclasses import replace
+
+    from clinic_app.ui.context import AppContext
+
+    session.update_clinic(replace(session.require_clinic(), policy_id="shaoguan-resident-2023"))
+    shared = AppContext(session, worker, "zh", clock=lambda: dt.datetime.combine(day, dt.time(9, 30)))
+    shared.set_operator(session.operators()[0].id)
+    return shared
+
+
+def test_a_newborn_s_enrolment_date_is_asked_where_the_policy_has_a_newborn_rule(qtbot, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """rev16g F1: a baby born 2026-03-01 registered on 2026-11-27 was saved with this year's
+    enrolment and no date (the form never asked), so Shaoguan's newborn rule never applied and the
+    fund paid that day's visit; enrolled 11-27, more than 6 months after birth, the baby is
+    covered from 12-01."""
+    import datetime as dt
+
+    from PySide6.QtCore import QDate
+
+    from clinic_app.domain.records import VisitRequest
+
+    context = shaoguan_context(session, worker, dt.date(2026, 11, 27))
+    dialog = open_dialog(qtbot, context)
+    wait_idle(qtbot, worker)  # the policy's newborn rule read
+    row = dialog.enrolled_on_row
+    assert not row.isVisibleTo(dialog)
+    dialog.name.setText("韶宝")
+    dialog.birth_date.setDate(QDate(2026, 3, 1))
+    dialog.sex.setCurrentIndex(dialog.sex.findData("女"))
+    assert row.isVisibleTo(dialog) and dialog.enrolled_on.text() == "未填"
+    dialog.submit()
+    wait_idle(qtbot, worker)
+    assert "参保 (缴费) 日期" in dialog.notes[dialog.enrolled_on].text()
+    assert dialog.isVisible() and session.find_patients("韶宝") == []
+    dialog.enrolled_on.setDate(QDate(2026, 1, 1))  # before the birth
+    dialog.submit()
+    wait_idle(qtbot, worker)
+    assert dialog.notes[dialog.enrolled_on].text() == "参保日期不能早于出生日期"
+    assert session.find_patients("韶宝") == []
+    dialog.enrolled_on.setDate(QDate(2026, 11, 27))
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.submit()
+    baby = dialog.result_value
+    assert session.enrolment(baby.id, 2026).enrolled_on == dt.date(2026, 11, 27)
+    visit = VisitRequest(
+        patient_id=baby.id, operator_id=context.operator_id, lines=(session.line_from_catalog("ZL0001", "1"),),
+        time=dt.datetime(2026, 11, 27, 10, 0),
+    )
+    seen = session.preview(visit)
+    assert seen.fund.fen == 0 and [r.code for r in seen.reasons][:1] == ["not_covered_yet"]
+
+
+def test_an_adult_or_a_year_old_is_not_asked_the_enrolment_date(qtbot, session, worker) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from PySide6.QtCore import QDate
+
+    context = shaoguan_context(session, worker, dt.date(2026, 11, 27))
+    dialog = open_dialog(qtbot, context)
+    wait_idle(qtbot, worker)
+    row = dialog.enrolled_on_row
+    dialog.birth_date.setDate(QDate(2026, 3, 1))
+    assert row.isVisibleTo(dialog)
+    dialog.birth_date.setDate(QDate(2025, 11, 27))  # one year old today
+    assert not row.isVisibleTo(dialog)
+    dialog.id_number.setText("430521199001010017")
+    assert not row.isVisibleTo(dialog)
+    dialog.name.setText("赵六")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.submit()
+    assert session.enrolment(dialog.result_value.id, 2026).enrolled_on is None
+
+
+def test_a_newborn_is_not_asked_the_enrolment_date_where_the_policy_has_no_newborn_rule(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QDate
+
+    dialog = open_dialog(qtbot, context)  # Shaoyang
+    wait_idle(qtbot, worker)
+    dialog.birth_date.setDate(QDate(2026, 1, 15))
+    assert not dialog.enrolled_on_row.isVisibleTo(dialog)
+
+
+def test_the_enrolment_form_does_not_start_a_baby_s_enrolment_before_the_birth(qtbot, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """rev16g F1: 年度参保登记 for a baby born 2026-03-01 showed 参保日期 2026-01-01 and saved it:
+    enrolled before birth, so within 6 months, covered from birth."""
+    import datetime as dt
+
+    from clinic_app.services.session import PatientInput
+    from clinic_app.ui.dialogs import EnrolmentDialog
+
+    context = shaoguan_context(session, worker, dt.date(2026, 11, 27))
+    baby = session.add_patient(PatientInput(name="韶宝", id_number="", birth_date=dt.date(2026, 3, 1), sex="女"))
+    dialog = EnrolmentDialog(context, baby, 2026, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    wait_idle(qtbot, worker)
+    assert dialog.enrolled_on.date().toPython() == dt.date(2026, 3, 1)
+    dialog.enrolled_on.setDate(dialog.enrolled_on.date().addDays(-1))  # typed a day before: refused at the field
+    dialog.submit()
+    wait_idle(qtbot, worker)
+    assert dialog.notes[dialog.enrolled_on].text() == "参保日期不能早于出生日期"
+    assert session.enrolment(baby.id, 2026) is None
+    dialog.year.setValue(2027)
+    wait_idle(qtbot, worker)
+    assert dialog.enrolled_on.date().toPython() == dt.date(2027, 1, 1)
