@@ -489,9 +489,19 @@ class PatientDialog(_FormDialog):
             self.name.setText(text)
 
     def _id_number_changed(self, text: str) -> None:
+        """A valid number's birth date and sex are shown in their fields at once (greyed: the number
+        says them): the fields kept what was typed before, while the number's date and sex were saved."""
         without = not text.strip()
         self.birth_date.setEnabled(without)
         self.sex.setEnabled(without)
+        if not without:
+            try:
+                said = parse_resident_id(text)
+            except InvalidResidentId:
+                pass
+            else:
+                self.birth_date.setDate(QDate(said.birth_date.year, said.birth_date.month, said.birth_date.day))
+                self.sex.setCurrentIndex(max(0, self.sex.findData(said.sex)))
         self._show_enrolment_date()
 
     def _newborn_rule_read(self, rule: bool) -> None:

@@ -433,3 +433,30 @@ def test_the_enrolment_form_does_not_start_a_baby_s_enrolment_before_the_birth(q
     dialog.year.setValue(2027)
     wait_idle(qtbot, worker)
     assert dialog.enrolled_on.date().toPython() == dt.date(2027, 1, 1)
+
+
+def test_a_valid_id_number_shows_its_birth_date_and_sex_in_their_fields(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """rev16g F3: a baby typed as born 2026-03-01, 女, then given the ID number of one born
+    2026-02-20, 男, was saved as 2026-02-20 男 without a word while the greyed fields still showed
+    03-01 女: the number's date and sex win, so they are what the fields show."""
+    import datetime as dt
+
+    from PySide6.QtCore import QDate
+
+    dialog = open_dialog(qtbot, context)
+    dialog.name.setText("新生儿乙")
+    dialog.birth_date.setDate(QDate(2026, 3, 1))
+    dialog.sex.setCurrentIndex(dialog.sex.findData("女"))
+    dialog.id_number.setText("44020320260220013")  # not whole yet: the fields are left as they are
+    assert dialog.birth_date.date() == QDate(2026, 3, 1) and dialog.sex.currentData() == "女"
+    dialog.id_number.setText("440203202602200139")
+    assert not dialog.birth_date.isEnabled() and not dialog.sex.isEnabled()
+    assert dialog.birth_date.date() == QDate(2026, 2, 20) and dialog.sex.currentData() == "男"
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.submit()
+    saved = dialog.result_value
+    assert (saved.birth_date, saved.sex) == (dt.date(2026, 2, 20), "男")  # as shown
+    # Editing a patient with an ID number shows the number's date and sex too (未填 before).
+    edit = PatientDialog(context, context.clinic, session.find_patients("张三丰")[0])
+    qtbot.addWidget(edit)
+    assert edit.birth_date.date() == QDate(1949, 12, 31) and edit.sex.currentData() == "女"
