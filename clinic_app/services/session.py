@@ -462,7 +462,11 @@ class ClinicSession:
 
     def save_enrolment(self, enrolment: Enrolment, today: dt.date | None = None, change_reason: str | None = None) -> None:
         """Save a year's enrolment.  Changing where a person is designated for this year (or an
-        earlier one) needs a reason the policy allows (`DesignationChange`), kept in the audit log."""
+        earlier one) needs a reason the policy allows (`DesignationChange`), kept in the audit log.
+        So does changing next year's before the collection period under a policy where the choice
+        is made then (`next_year`, Zhanjiang: Oct-Dec for the next year): only a correction, as
+        nothing was chosen for that year yet.  A first enrolment, or next year's carrying the
+        standing designation unchanged, needs none."""
         patient = self.patient(enrolment.patient_id)
         today = today or dt.date.today()
         if enrolment.year > today.year + 1:
@@ -476,18 +480,24 @@ class ClinicSession:
         standing = ledger.latest_enrolment(self.db, enrolment.patient_id, enrolment.year)
         places = (enrolment.designated_village, enrolment.designated_township)
         reason = ""
-        if (
+        changed = (
             standing is not None
-            and enrolment.year <= today.year
             and (standing.designated_village, standing.designated_township) != places
             and self.clinic is not None
-        ):
-            policy = self.book.in_force(self.visit_policy_id(), min(today, dt.date(enrolment.year, 12, 31)))
-            allowed = change_reasons(policy.designation_change)
+        )
+        policy = self.book.in_force(self.visit_policy_id(), min(today, dt.date(enrolment.year, 12, 31))) if changed else None
+        # Zhanjiang (湛医保〔2024〕44号): next year's facility is chosen in Oct-Dec; before then the
+        # year's choice stands as carried, and a change of it is a mid-year change made early.
+        early = (
+            policy is not None and policy.designation_change == "next_year"
+            and enrolment.year == today.year + 1 and not in_collection_period(today)
+        )
+        if standing is not None and policy is not None and (enrolment.year <= today.year or early):
+            allowed = ("correction",) if early else change_reasons(policy.designation_change)
             if change_reason not in allowed:
                 # In the collection period (Oct-Dec) the choice is most likely next year's.
                 autumn = enrolment.year == today.year and in_collection_period(today)
-                raise DesignationChange(enrolment.year, standing, policy, allowed, autumn)
+                raise DesignationChange(enrolment.year, standing, policy, allowed, autumn, early)
             reason = f"{DESIGNATION} {standing.designated_village}/{standing.designated_township} -> {'/'.join(places)} ({change_reason})"
         enrolment = self.with_package(enrolment, patient.category)
         with transaction(self.db) as conn:
@@ -1576,10 +1586,12 @@ class DesignationChange(BadInput):
     may happen (Policy.designation_change); the user says which allowed reason applies."""
 
     def __init__(
-        self, year: int, standing: Enrolment, policy: Policy, allowed: tuple[str, ...], collection_period: bool = False
+        self, year: int, standing: Enrolment, policy: Policy, allowed: tuple[str, ...], collection_period: bool = False,
+        early: bool = False,
     ) -> None:
         """`collection_period`: asked in Oct-Dec of `year`, when people come to choose next year's
-        facility: the question says where that choice goes."""
+        facility: the question says where that choice goes.  `early`: `year` is next year, asked
+        before its collection period, when it is chosen (`next_year`): the question says so."""
         was = "/".join(p for p in (standing.designated_village, standing.designated_township) if p) or "(未定点)"
         rule_zh = {
             "yearly": "定点机构一年一定",
@@ -1591,13 +1603,16 @@ class DesignationChange(BadInput):
             "moving_house": "the designated facility is chosen once a year, changed mid-year only on moving house",
             "next_year": "the designated facility is chosen in Oct-Dec for the next year, from 1 January; no change mid-year",
         }.get(policy.designation_change, "")
-        next_zh = next_en = ""
+        early_zh = early_en = next_zh = next_en = ""
+        if early:
+            early_zh = f"{year} 年的定点机构在 {year - 1} 年 10–12 月选定, 现在还不能变更。"
+            early_en = f" The facility for {year} is chosen in October-December {year - 1}: it cannot be changed before then."
         if collection_period:
             next_zh = f"如是选定 {year + 1} 年的定点机构, 请把年度改为 {year + 1}。"
             next_en = f" If this is the choice for {year + 1}, set the year to {year + 1}."
         super().__init__(
-            f"{year} 年的定点机构原为 {was}。{policy.name}: {rule_zh}。请选择变更原因; 都不符合就不要变更。{next_zh}",
-            f"the designated facility for {year} was {was}. {policy.name_en}: {rule_en}. Choose the reason for "
+            f"{year} 年的定点机构原为 {was}。{policy.name}: {rule_zh}。{early_zh}请选择变更原因; 都不符合就不要变更。{next_zh}",
+            f"the designated facility for {year} was {was}. {policy.name_en}: {rule_en}.{early_en} Choose the reason for "
             f"the change; if none applies, do not change it.{next_en}",
         )
         self.year, self.standing, self.allowed = year, standing, allowed

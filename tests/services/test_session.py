@@ -642,8 +642,15 @@ def test_changing_this_year_s_designation_needs_a_reason_the_policy_allows(tmp_p
             "SELECT detail FROM audit_log WHERE action = 'enrolment_saved' ORDER BY id DESC LIMIT 1"
         ).fetchone()[0]
         assert f"-> {OTHER_VILLAGE}/" in detail and f"({allowed[-1]})" in detail
-        # Next year's choice, and the other fields of this year's, need no reason.
-        clinic.session.save_enrolment(replace(this_year, year=2027), june)
+        # Next year's choice, and the other fields of this year's, need no reason; Zhanjiang's
+        # choice of next year is made in its collection period, Oct-Dec (rev16g F4).
+        next_year = replace(this_year, year=2027)
+        if policy_id == "zhanjiang-resident-2025":
+            with pytest.raises(DesignationChange):
+                clinic.session.save_enrolment(next_year, june)
+            clinic.session.save_enrolment(next_year, dt.date(2026, 10, 8))
+        else:
+            clinic.session.save_enrolment(next_year, june)
         clinic.session.save_enrolment(replace(moved, family_doctor_signed=True), june)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,44 @@ def test_changing_this_year_s_designation_in_the_autumn_points_to_next_year(tmp_
         assert "2027" not in june.value.zh and "2027" not in june.value.en
         lg.session.save_enrolment(Enrolment(who, 2027, designated_village=OTHER_VILLAGE, designated_township=TOWNSHIP), dt.date(2026, 11, 10))
         assert lg.session.enrolment(who, 2026).designated_village == VILLAGE  # type: ignore[union-attr]
+
+
+def test_next_year_s_designation_is_not_changed_before_its_collection_period_in_zhanjiang(tmp_path: Path) -> None:
+    """rev16g F4: in March, Zhanjiang's 2027 village was moved with no question and no designation
+    line in the audit log, while 2026's was refused: the choice for 2027 is made in Oct-Dec 2026
+    (湛医保〔2024〕44号), so before then only a correction changes it."""
+    from clinic_app.services.session import DesignationChange, PatientInput
+    from tests.store.template import OTHER_VILLAGE
+
+    with opened(tmp_path, policy_id="zhanjiang-resident-2025", reform=False) as lg:
+        session, who, march = lg.session, lg.people["unsigned_here"], dt.date(2026, 3, 10)
+        moved = Enrolment(who, 2027, designated_village=OTHER_VILLAGE, designated_township=TOWNSHIP)
+        with pytest.raises(DesignationChange) as refused:
+            session.save_enrolment(moved, march)
+        assert refused.value.allowed == ("correction",)
+        assert "2027 年的定点机构在 2026 年 10–12 月选定, 现在还不能变更。请选择变更原因" in refused.value.zh
+        assert "The facility for 2027 is chosen in October-December 2026: it cannot be changed before then." in refused.value.en
+        assert session.enrolment(who, 2027).year == 2026  # type: ignore[union-attr]  # nothing written: 2026's carries
+        # Carried unchanged (signing for 2027, say) needs no reason; changing it then still does.
+        session.save_enrolment(replace(moved, designated_village=VILLAGE, family_doctor_signed=True), march)
+        with pytest.raises(DesignationChange):
+            session.save_enrolment(moved, march, "entered_late")  # nothing was chosen for 2027 to enter late
+        session.save_enrolment(moved, march, "correction")
+        assert session.enrolment(who, 2027).designated_village == OTHER_VILLAGE  # type: ignore[union-attr]
+        detail = session.db.execute("SELECT detail FROM audit_log WHERE action = 'enrolment_saved' ORDER BY id DESC LIMIT 1").fetchone()[0]
+        assert detail.endswith(f"-> {OTHER_VILLAGE}/{TOWNSHIP} (correction)")
+        # In the collection period the choice is made freely; a first enrolment at any time.
+        session.save_enrolment(replace(moved, designated_village=VILLAGE), dt.date(2026, 10, 8))
+        newcomer = session.add_patient(PatientInput(name="新来人", id_number=""))
+        session.save_enrolment(replace(moved, patient_id=newcomer.id), march)
+        assert session.enrolment(newcomer.id, 2027).designated_village == OTHER_VILLAGE  # type: ignore[union-attr]
+
+
+def test_next_year_s_designation_is_chosen_at_any_time_where_the_policy_says_nothing_of_when(shaoyang: Ledger) -> None:
+    # Shaoyang's 一年一定 is about a year's own choice: next year's may be entered in March.
+    moved = Enrolment(shaoyang.people["unsigned_here"], 2027, designated_village="", designated_township=TOWNSHIP)
+    shaoyang.session.save_enrolment(moved, dt.date(2026, 3, 10))
+    assert shaoyang.session.enrolment(moved.patient_id, 2027) == moved
 
 
 def test_a_december_outside_receipt_paid_back_in_january_counts_in_december_s_year(tmp_path: Path) -> None:

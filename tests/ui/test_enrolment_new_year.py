@@ -44,3 +44,30 @@ def test_january_s_form_carries_the_designation_not_last_year_s_contract(qtbot, 
     assert entered is not None and entered.year == 2027 and entered.designated_village == CLINIC_CODE
     assert not entered.family_doctor_signed and entered.enrolled_on == dt.date(2027, 1, 1)
     assert session.enrolment(zhang.id, 2026).signed_in(2026)  # last year's stands as it was
+
+
+def test_next_year_s_facility_changed_in_march_in_zhanjiang_asks_for_a_correction(qtbot, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """rev16g F4: with the year set to 2027 in March, 年度参保登记 moved 张三丰's 2027 village without
+    a word, while the same change for 2026 was refused: Zhanjiang chooses 2027's in Oct-Dec 2026."""
+    from dataclasses import replace
+
+    session.update_clinic(replace(session.require_clinic(), policy_id="zhanjiang-resident-2025"))
+    context = AppContext(session, worker, "zh", clock=lambda: dt.datetime(2026, 3, 10, 9, 30))
+    context.set_operator(session.operators()[0].id)
+    zhang = session.find_patients(ZHANG_ID)[0]
+    dialog = EnrolmentDialog(context, zhang, 2027, session.enrolment_to_enter(zhang.id, 2027))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    wait_idle(qtbot, worker)
+    dialog.village.setText("4305210102")
+    dialog.submit()
+    wait_idle(qtbot, worker)
+    assert dialog.isVisible() and dialog.change_reason.isVisible()
+    assert "2027 年的定点机构在 2026 年 10–12 月选定, 现在还不能变更" in dialog.form_note.text()
+    reasons = [dialog.change_reason.itemText(i) for i in range(dialog.change_reason.count())]
+    assert reasons == ["请选择…", "更正录入错误"]
+    assert session.enrolment(zhang.id, 2027).year == 2026  # nothing written: 2026's carries
+    dialog.change_reason.setCurrentIndex(1)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.submit()
+    assert session.enrolment(zhang.id, 2027).designated_village == "4305210102"
