@@ -33,12 +33,15 @@ def parse_resident_id(text: str) -> ResidentId:
     place where the number was first issued (from 1984 on), not the place of
     birth, so real cards of older villagers fail that test.  A region code
     that exists in any period is accepted.
+
+    A number is read as typed or pasted: in groups ("430523 19650208 593X", as printed on
+    papers), with full-width digits or spaces from a Chinese input method.
     """
     # Imported here: stdnum's import costs ~50 ms, and the app's start needs no ID check.
     from stdnum.cn import ric
     from stdnum.exceptions import InvalidComponent, ValidationError
 
-    number = ric.compact(text or "")
+    number = ric.compact("".join(unicodedata.normalize("NFKC", text or "").split()))
     try:
         ric.validate(number)
     except InvalidComponent:

@@ -408,6 +408,11 @@ def remind_package_fee(context: AppContext, patient: PatientRecord) -> None:
     context.run(lambda: fee_due(session, patient.id, year), said)
 
 
+ID_NUMBER_ROOM = 24
+"""Characters the ID number field takes: 18 and the spaces of a number typed or pasted in groups
+("430523 19650208 593X", read as its 18 by `parse_resident_id`); 18 cut such a number short."""
+
+
 class PatientDialog(_FormDialog):
     """Register a new patient (with this year's enrolment) or edit one."""
 
@@ -423,7 +428,7 @@ class PatientDialog(_FormDialog):
         self.clinic = clinic
         self.name = self.add_field(self.tr("姓名"), QLineEdit())
         self.id_number = self.add_field(self.tr("身份证号"), QLineEdit())
-        self.id_number.setMaxLength(18)
+        self.id_number.setMaxLength(ID_NUMBER_ROOM)
         # Without an ID number (a newborn, an elder who never had one) the number cannot say the
         # birth date and sex: asked here, and read from the number whenever it is typed.
         self.birth_date = self.add_field(

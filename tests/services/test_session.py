@@ -242,6 +242,16 @@ def test_an_id_number_with_a_wrong_checksum_is_refused(village: Ledger) -> None:
     assert village.session.add_patient(PatientInput(name="王五", id_number=valid)).birth_date == dt.date(1990, 1, 1)
 
 
+def test_an_id_number_typed_in_groups_is_registered_and_found_as_its_18_characters(village: Ledger) -> None:
+    """rev16g: a valid number typed with spaces was refused as invalid (its check digit or date),
+    and so was a second registration of it, named as a wrong number, not as whose it is."""
+    registered = village.session.add_patient(PatientInput(name="陆满生", id_number="430523 19650208 593X"))
+    assert registered.id_number == "43052319650208593X"
+    with pytest.raises(BadInput) as refused:
+        village.session.add_patient(PatientInput(name="陆满生", id_number="430523\u300019650208\u3000593x"))
+    assert refused.value.zh == "身份证号码已登记给 陆满生"
+
+
 @pytest.mark.parametrize(
     ("typed", "stored"),
     [

@@ -460,3 +460,25 @@ def test_a_valid_id_number_shows_its_birth_date_and_sex_in_their_fields(qtbot, c
     edit = PatientDialog(context, context.clinic, session.find_patients("张三丰")[0])
     qtbot.addWidget(edit)
     assert edit.birth_date.date() == QDate(1949, 12, 31) and edit.sex.currentData() == "女"
+
+
+def test_an_id_number_pasted_in_groups_is_taken_whole_and_saved_as_its_18_characters(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """rev16g: the field took 18 characters, so "430523 19650208 593X" pasted lost its last two,
+    and typed whole it was refused as invalid."""
+    import datetime as dt
+
+    dialog = open_dialog(qtbot, context)
+    dialog.name.setText("陆满生")
+    dialog.id_number.setText("430523 19650208 593X")
+    assert dialog.id_number.text() == "430523 19650208 593X"
+    assert dialog.birth_date.date().toPython() == dt.date(1965, 2, 8)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.submit()
+    assert dialog.result_value.id_number == "43052319650208593X"
+    # The same number typed in groups again is the one registered.
+    again = open_dialog(qtbot, context)
+    again.name.setText("陆满生")
+    again.id_number.setText("430523\u300019650208\u3000593X")
+    again.submit()
+    wait_idle(qtbot, worker)
+    assert again.form_note.text() == "身份证号码已登记给 陆满生"
