@@ -364,6 +364,9 @@ EN = {
     "“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算":
         "\"{item}\" is typed but not added: press Enter to add it, or clear the item field, then settle",
     "换患者": "Another patient",
+    "参保 (缴费) 日期": "Enrolment (payment) date", "参保日期不能早于出生日期": "The enrolment date cannot be before the birth date",
+    "请填写新生儿的参保 (缴费) 日期: 新生儿从哪天起享受医保待遇由它决定":
+        "Enter the newborn's enrolment (payment) date: it decides from which day the baby is covered",
     "收费目录已更新: 本次接诊已按新目录重新计价 {n} 项": "The catalogue was updated: {n} items of this visit now have the new prices",
     "{a} 的接诊已填写 {n} 项, 还未结算。把这些项目和诊断转给 {b} 吗?\n选 “否” 继续 {a} 的接诊。":
         "The visit of {a} has {n} items entered and is not settled. Move these items and the diagnosis to {b}?\nChoose No to go on with the visit of {a}.",

@@ -255,17 +255,17 @@
 <context>
     <name>Clock</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="84" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="85" />
         <source>请确认电脑日期</source>
         <translation>Check the computer's date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="85" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="86" />
         <source>日期正确, 继续</source>
         <translation>The date is right, go on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="86" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="87" />
         <source>取消, 先校正日期</source>
         <translation>Cancel, correct the date first</translation>
     </message>
@@ -390,12 +390,12 @@
 <context>
     <name>DateEdit</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="271" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="272" />
         <source>所输日期不存在, 请重新输入</source>
         <translation>There is no such date; type it again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="273" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="274" />
         <source>日期未输完整, 请输入年、月、日</source>
         <translation>The date is not typed in full; type the year, month and day</translation>
     </message>
@@ -537,87 +537,92 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="551" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="620" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="553" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="622" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="556" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="625" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="558" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="627" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="559" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="628" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="560" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="629" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="562" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="631" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="566" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="635" />
         <source>已建健康档案</source>
         <translation>Health record built</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="567" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="636" />
         <source>已入“一人一档”参保库</source>
         <translation>In the 'one person, one file' insurance database</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="574" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="643" />
         <source>建档</source>
         <translation>Records</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="600" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="669" />
         <source>变更原因</source>
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="675" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="747" />
         <source>收取个人承担 {amount} 元并打印收据</source>
         <translation>Take the patient's {amount} yuan and print a receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="685" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="757" />
         <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
         <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="689" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="761" />
         <source>个人承担已收取 (收据 {receipt})</source>
         <translation>Patient's share already taken (receipt {receipt})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="732" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="804" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="741" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="810" />
+        <source>参保日期不能早于出生日期</source>
+        <translation>The enrolment date cannot be before the birth date</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="817" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="771" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="847" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -1583,37 +1588,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>NewbornPayBackDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="969" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1045" />
         <source>新生儿补报 {receipt}</source>
         <translation>Pay back newborn's visit {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="975" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1051" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="980" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1056" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="981" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1057" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="982" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1058" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="985" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1061" />
         <source>出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付, 参保后本机构尚未登记参保时按未参保结算的也一样: 这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分按原付款方式退回 ({method}), 并打印新收据。</source>
         <translation>A newborn enrolled within 6 months of birth has the outpatient costs from birth to the enrolment paid by the fund, and so have those settled as not enrolled after it, before the enrolment was recorded here: this visit is reversed and settled again as of its day, the fund's share goes back the way it was paid ({method}) and a new receipt is printed.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="995" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1071" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1634,42 +1639,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1007" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1083" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1010" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1086" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1016" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1092" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1022" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1098" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1025" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1101" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1041" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1117" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1046" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1122" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1047" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1123" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1825,100 +1830,116 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="402" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="403" />
         <source>{name} 已签约家庭医生: 签约服务费个人承担 {amount} 元尚未收取, 请在 患者 → 年度参保登记… 中收取并打印收据</source>
         <translation>{name} is signed with a family doctor: the patient's share of the package fee, {amount}, is not taken yet; take it and print its receipt in Patients → Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="420" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="426" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="420" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="426" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="423" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="429" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="424" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="430" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="429" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="435" />
         <source>出生日期 (无身份证号时)</source>
         <translation>Birth date (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="429" />
-        <location filename="../../clinic_app/ui/dialogs.py" line="432" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="435" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="438" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="444" />
         <source>未填</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="431" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="437" />
         <source>性别 (无身份证号时)</source>
         <translation>Sex (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="436" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="444" />
+        <source>参保 (缴费) 日期</source>
+        <translation>Enrolment (payment) date</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="452" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="439" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="455" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="440" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="456" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="441" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="457" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="447" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="463" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="448" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="464" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="501" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="561" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="508" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="568" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="514" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="574" />
         <source>身份证号码中的出生日期 {date} 晚于今天, 请核对</source>
         <translation>The birth date in the ID number, {date}, is after today: check the number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="518" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="578" />
         <source>出生日期不能晚于今天</source>
         <translation>The birth date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="521" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="581" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="587" />
+        <source>请填写新生儿的参保 (缴费) 日期: 新生儿从哪天起享受医保待遇由它决定</source>
+        <translation>Enter the newborn's enrolment (payment) date: it decides from which day the baby is covered</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="590" />
+        <source>参保日期不能早于出生日期</source>
+        <translation>The enrolment date cannot be before the birth date</translation>
     </message>
 </context>
 <context>
@@ -2179,37 +2200,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="795" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="871" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="797" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="873" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="798" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="874" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="799" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="875" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="808" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="884" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="811" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="887" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="816" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="892" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2230,87 +2251,87 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="833" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="909" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="835" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="911" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="836" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="912" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="837" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="913" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="838" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="914" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="842" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="918" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="844" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="920" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="846" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="922" />
         <source>未经转诊</source>
         <translation>No referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="849" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="925" />
         <source>急诊或抢救</source>
         <translation>Emergency or rescue</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="851" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="927" />
         <source>在参保地市以外就医 (市外)</source>
         <translation>Out of the insured city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="860" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="936" />
         <source>转诊单 {id}: {day} 转往 {facility} ({level})</source>
         <translation>Referral {id}: {day} to {facility} ({level})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="866" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="942" />
         <source>转诊原因: {reason}</source>
         <translation>Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="869" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="945" />
         <source>未经转诊 (该患者没有转诊记录)</source>
         <translation>No referral (none recorded for this patient)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="884" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="960" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="889" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="965" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="894" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="970" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="899" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="975" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -3527,42 +3548,42 @@ Choose No to go on with the visit of {a}.</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="932" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1008" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="938" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1014" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="943" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1019" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="944" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1020" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="945" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1021" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="946" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1022" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="952" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1028" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="955" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1031" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
