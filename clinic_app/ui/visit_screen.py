@@ -14,6 +14,7 @@ receipt printer connects to.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, replace
 
@@ -913,7 +914,9 @@ class VisitScreen(QWidget):
             self.quantity_note.say(self.tr("数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算"))
             return
         searched = self.patient_search.edit.text().strip()
-        if self.patient is not None and searched != self.patient.name:
+        if self.patient is not None and not searched:  # the search emptied: the card's patient it is
+            self.patient_search.edit.setText(self.patient.name)
+        elif self.patient is not None and searched != self.patient.name:
             # Another name typed (F2) and not yet taken: the visit is still the card's patient.
             self.patient_note.say(
                 self.tr("查找栏中的 “{text}” 还未选定: 按 Enter 选择患者, 或按 Esc 回到 {name} 后再结算").format(
@@ -1068,7 +1071,7 @@ class VisitScreen(QWidget):
     def refresh(self, what: str) -> None:
         """Another screen changed data: the patient's usage, enrolment or signing may have moved,
         and with them what the fund pays for the visit on the screen."""
-        if what == "catalog" and self.rows:
+        if what == "catalog":
             self._reprice()
         if what in ("visit", "patient", "package") and self.patient is not None:
             self._load_usage()
@@ -1078,9 +1081,22 @@ class VisitScreen(QWidget):
     def _reprice(self) -> None:
         """A price list imported with a draft open: its lines take the new prices and coverage
         (what settling would otherwise bill at the old ones), and the doctor is told."""
-        session, before = self.context.session, [row.line for row in self.rows]
+        session, before, picked = self.context.session, [row.line for row in self.rows], self.pending_entry
 
-        def show(after: tuple[DraftLine, ...]) -> None:
+        def read() -> tuple[tuple[DraftLine, ...], CatalogEntry | None]:
+            now = None
+            if picked is not None:
+                with contextlib.suppress(UserError):  # no longer in the catalogue: adding it says so
+                    now = session.catalog_entry(picked.code)
+            return session.repriced(before), now
+
+        def show(read: tuple[tuple[DraftLine, ...], CatalogEntry | None]) -> None:
+            after, now = read
+            if picked is not None and self.pending_entry is picked and now is not None and now != picked:
+                # The item picked, its quantity not yet confirmed: it is added as the catalogue now has it.
+                self.pending_entry = now
+                if self.item_search.edit.text() == picked.name:
+                    self.item_search.edit.setText(now.name)
             if [row.line for row in self.rows] != before:
                 return  # the draft changed meanwhile: its lines came from the new catalogue
             changed = sum(old != new for old, new in zip(before, after, strict=True))
@@ -1089,4 +1105,5 @@ class VisitScreen(QWidget):
                 self._lines_updated()
                 self.item_note.say(self.tr("收费目录已更新: 本次接诊已按新目录重新计价 {n} 项").format(n=changed), error=False)
 
-        self.context.run(lambda: session.repriced(before), show)
+        if before or picked is not None:
+            self.context.run(read, show)

@@ -390,6 +390,16 @@ def test_ctrl_enter_with_another_name_typed_in_the_search_settles_nothing(qtbot,
         press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert session.count_entries(EntryFilter()) == 1
     assert settled.args[0].entry.patient_id == session.find_patients("zsf")[0].id
+    # The search emptied (its clear button) is no other name: Ctrl+Enter settles the card's patient.
+    preview = window.printer.dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is preview, timeout=5000)
+    press(qtbot, Qt.Key.Key_Escape)
+    back_to(qtbot, window)
+    choose_patient(qtbot, window, "ls")
+    visit.patient_search.edit.clear()
+    with qtbot.waitSignal(visit.visit_settled, timeout=5000) as settled:
+        press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert settled.args[0].entry.patient_id == session.find_patients("ls")[0].id
 
 
 def test_the_next_patient_does_not_show_the_last_ones_settlement_or_receipt(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]

@@ -795,3 +795,27 @@ def test_a_price_list_imported_with_a_visit_open_reprices_its_lines(qtbot, conte
     emit(context.data_changed, "catalog")
     wait_idle(qtbot, context.worker)
     assert screen.item_note.text() == "" and [r.line for r in screen.rows if r.line.code == "YP0001"] == repriced
+
+
+def test_an_item_picked_before_a_price_list_is_imported_is_added_at_the_new_price(qtbot, context, session, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Picked in the item search, its quantity not yet confirmed, when 设置 imported the new list:
+    Enter in 数量 added it at the old price and coverage (the fund paid for what was now 自费)."""
+    from clinic_app.domain.money import Money
+    from clinic_app.services.catalog_import import import_catalog
+    from clinic_app.ui.compat import emit
+
+    screen = make_screen(qtbot, context)
+    choose_by_typing(qtbot, screen, "zsf")
+    with qtbot.waitSignal(screen.item_search.results_shown, timeout=5000):
+        qtbot.keyClicks(screen.item_search.edit, "YP0001")
+    qtbot.keyClick(screen.item_search.edit, Qt.Key.Key_Return)
+    assert screen.pending_entry is not None and screen.pending_entry.code == "YP0001"
+    path = tmp_path / "new-prices.csv"
+    path.write_text(f"编码,名称,单价,类别,医保类别\nYP0001,{screen.pending_entry.name},9.90,药品,自费\n", encoding="utf-8")
+    assert import_catalog(session, path).ok
+    emit(context.data_changed, "catalog")
+    wait_idle(qtbot, context.worker)
+    with qtbot.waitSignal(screen.preview_updated, timeout=5000):
+        qtbot.keyClick(screen.quantity, Qt.Key.Key_Return)
+    (added,) = [r.line for r in screen.rows if r.line.code == "YP0001"]
+    assert (added.unit_price, added.coverage) == (Money.parse("9.90"), "excluded")
