@@ -1821,24 +1821,27 @@ def _check_in_order(
 
 
 def check_after_exports(conn: sqlite3.Connection, day: dt.date) -> None:
-    """Refuse `day`, the computer's date, when it is before the day the newest statement was exported.
+    """Refuse `day`, the computer's date, when it falls in a month whose statement was exported
+    on a later day.
 
     The export's time is the computer's clock when it was made, so the ledger itself records
-    that this day has passed: a clock set back since (into a month already exported, whose
-    signed statement may be with the township) would otherwise date an entry there, and the
-    month's next export would be a revision the township's copy no longer matches.  The day,
-    not the month: settling on after exporting the current month mid-month is right (the
-    month's next export is its revision 2, by design).  Callers giving their own dates (a batch,
-    the demo) do not ask; their dates are not the clock's.
+    that this day has passed: a clock set back since into a month already exported (its signed
+    statement may be with the township) would otherwise date an entry there, and the month's
+    next export would be a revision the township's copy no longer matches; a few days back into
+    the month after (a package fee's receipt) are as wrong.  By the day, not the month alone:
+    settling on after exporting the current month mid-month is right (the month's next export is
+    its revision 2, by design).  An export made while the clock was far ahead (on 2026-09-02 for
+    August 2025) does not lock out the days after its month for a year once the clock is right:
+    past the month, only a day within `DATE_JUMP_DAYS` before the export is refused.  Callers
+    giving their own dates (a batch, the demo) do not ask; their dates are not the clock's.
     """
-    newest = ledger.latest_export(conn)
-    if newest is not None and day < newest[1].date():
-        month, at = newest
-        raise BadInput(
-            f"电脑日期 {day} 早于 {month} 月结的导出日期 {at.date()}, 请先校正电脑的日期和时间",
-            f"the computer's date {day} is before the day the statement of {month} was exported ({at.date()}): "
-            "correct the clock first",
-        )
+    for month, at in ledger.exports(conn):
+        if day < at.date() and (day.isoformat()[:7] <= month or (at.date() - day).days <= DATE_JUMP_DAYS):
+            raise BadInput(
+                f"电脑日期 {day} 早于 {month} 月结的导出日期 {at.date()}, 请先校正电脑的日期和时间",
+                f"the computer's date {day} is before the day the statement of {month} was exported ({at.date()}): "
+                "correct the clock first",
+            )
 
 
 # What a Chinese input method types for a number: full-width digits, 。 or ． (or ｡) as the point.

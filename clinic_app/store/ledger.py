@@ -1282,18 +1282,12 @@ EXPORT_SETTING = "statement_export:"
 sha256, time (``at``, the computer's clock when exported) and folder (services/statements.py)."""
 
 
-def latest_export(db: sqlite3.Connection) -> tuple[str, dt.datetime] | None:
-    """(month, time) of the newest statement export this ledger records; None before the first.
-
-    Each month's setting holds its last export, so the newest of them is the newest of all."""
-    found = [
-        (dt.datetime.fromisoformat(json.loads(value)["at"]), key.removeprefix(EXPORT_SETTING))
+def exports(db: sqlite3.Connection) -> list[tuple[str, dt.datetime]]:
+    """(month, time) of each month's last statement export this ledger records, by month."""
+    return sorted(
+        (key.removeprefix(EXPORT_SETTING), dt.datetime.fromisoformat(json.loads(value)["at"]))
         for key, value in settings_with_prefix(db, EXPORT_SETTING)
-    ]
-    if not found:
-        return None
-    at, month = max(found)
-    return month, at
+    )
 
 
 LEDGER_TABLES = ("clinic", "operators", "patients", "enrolments", "catalog", "visits", "visit_items", "visit_funds")

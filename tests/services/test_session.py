@@ -425,6 +425,22 @@ def test_a_clock_set_back_before_the_newest_export_is_refused(village: Ledger, t
     assert same_day.entry.time == dt.datetime(2025, 9, 2, 8, 0)
 
 
+def test_an_export_made_with_the_clock_far_ahead_does_not_lock_out_the_days_after_its_month(
+    village: Ledger, tmp_path: Path
+) -> None:
+    """August exported while the clock said 2026-09-02: once the clock was right (2025-09-03), every
+    visit, void and package fee was refused until 2026-09-02, told to correct a clock that was right."""
+    from clinic_app.services.statements import export_statement
+
+    session = village.session
+    session.settle(village.request("signed_township", "2025-08-30T09:00:00", "YP0001"))
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    export_statement(session, "2025-08", stick, at=dt.datetime(2026, 9, 2, 10, 15))
+    right = session.settle(village.request("signed_township", "2025-09-03T09:30:00", "YP0001"), check_clock=True)
+    assert right.entry.time == dt.datetime(2025, 9, 3, 9, 30)
+
+
 def test_settling_on_after_exporting_the_month_mid_month_is_not_refused(village: Ledger, tmp_path: Path) -> None:
     """Exporting the current month early and settling more of it later is its revision 2, by design."""
     from clinic_app.services.statements import export_statement
