@@ -83,6 +83,7 @@ COVERAGE_WORDS = {
     "自费": "excluded", "全自费": "excluded", "目录外": "excluded", "医保外": "excluded", "丙类": "excluded",
     "丙": "excluded", "不报销": "excluded",
 }
+_COVERAGE_ZH = {"covered": "甲类/乙类", "specific_list": "特定", "excluded": "自费"}
 MAX_TEXT = {"code": 64, "name": 200, "spec": 200, "unit": 200}
 """Characters of a text cell: beyond any real code or name (a whole column pasted into one cell)."""
 NOTES_WORDS = ("说明", "示例", "样例", "范例", "举例", "例子", "注意事项", "帮助", "readme", "instruction", "example", "sample", "notes", "help")
@@ -1009,6 +1010,21 @@ def import_catalog(session: ClinicSession, path: Path) -> ImportReport:
         existing = catalogue.get(entry.code)
         if existing is not None:
             repriced += existing.price != entry.price
+            if "tender" in given and entry.tender and not existing.tender and "coverage" not in given:
+                # Excluded for its purchase outside the network, or also outside the catalogues: the
+                # catalogue keeps one coverage, so the file must say which now that it is bought in it.
+                problems.append(
+                    RowProblem(
+                        row,
+                        "coverage",
+                        f"{entry.code} 的招标由 否 改为 是, 目录中它的医保类别是 {_COVERAGE_ZH[existing.coverage]} "
+                        "(可能只因网外采购): 请填写 医保类别 (甲类/乙类/特定/自费)",
+                        f"{entry.code} changes tender from no to yes and its coverage in the catalogue is "
+                        f"{existing.coverage} (perhaps only for buying outside the network): fill in its coverage",
+                        sheet,
+                    )
+                )
+                continue
             merged = replace(entry, **{f: getattr(existing, f) for f in OPTIONAL if f not in given})
             if merged.kind == "drug" and not merged.tender and merged.coverage != "excluded":
                 merged = replace(merged, coverage="excluded")  # bought outside the tender network

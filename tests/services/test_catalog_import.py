@@ -648,6 +648,25 @@ def test_a_price_list_of_the_required_columns_keeps_what_the_catalogue_says_of_t
     ]
 
 
+def test_a_drug_now_bought_in_the_network_with_no_coverage_given_is_asked_for_it(clinic: Ledger, tmp_path: Path) -> None:
+    """X002 乙类 bought outside the network is kept as 自费 (the catalogue has one coverage); a list
+    saying 招标 是 and no 医保类别 kept it 自费, bought in the network, never paid, and said nothing."""
+    path = tmp_path / "first.csv"
+    path.write_text(CHINESE + GOOD_ROWS, encoding="utf-8")
+    assert import_catalog(clinic.session, path).ok
+    path = tmp_path / "tender.csv"
+    path.write_text("编码,名称,单价,类别,招标\nX002,维生素E软胶囊,18.00,药品,是\n", encoding="utf-8")
+    report = import_catalog(clinic.session, path)
+    assert not report.ok and report.written == 0
+    (problem,) = report.problems
+    assert (problem.row, problem.field) == (2, "coverage") and "请填写 医保类别" in problem.zh
+    assert clinic.session.catalog_entry("X002").tender is False
+    path.write_text("编码,名称,单价,类别,招标,医保类别\nX002,维生素E软胶囊,18.00,药品,是,乙类\n", encoding="utf-8")
+    assert import_catalog(clinic.session, path).ok
+    vitamin = clinic.session.catalog_entry("X002")
+    assert (vitamin.tender, vitamin.coverage) == (True, "covered")
+
+
 def test_a_code_that_lost_its_leading_zeros_is_refused_against_the_catalogue(clinic: Ledger, tmp_path: Path) -> None:
     """The catalogue has 00123 阿莫西林胶囊; the township's new xlsx has the code typed as the number 123
     (General format): it was imported as a second 阿莫西林胶囊 at the new price beside the old one."""
