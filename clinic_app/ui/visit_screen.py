@@ -1098,7 +1098,8 @@ class VisitScreen(QWidget):
                 if self.item_search.edit.text() == picked.name:
                     self.item_search.edit.setText(now.name)
             if [row.line for row in self.rows] != before:
-                return  # the draft changed meanwhile: its lines came from the new catalogue
+                self._reprice()  # a line added or changed meanwhile: again, over the draft as it is now
+                return
             changed = sum(old != new for old, new in zip(before, after, strict=True))
             if changed:
                 self.rows = [LineRow(line) for line in after]

@@ -819,3 +819,24 @@ def test_an_item_picked_before_a_price_list_is_imported_is_added_at_the_new_pric
         qtbot.keyClick(screen.quantity, Qt.Key.Key_Return)
     (added,) = [r.line for r in screen.rows if r.line.code == "YP0001"]
     assert (added.unit_price, added.coverage) == (Money.parse("9.90"), "excluded")
+
+
+def test_a_line_added_while_the_draft_is_repriced_does_not_leave_the_others_at_the_old_price(qtbot, context, session, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The reprice found the draft changed when its answer came (a line added meanwhile) and gave up:
+    the lines from before the import kept the old price."""
+    from clinic_app.domain.money import Money
+    from clinic_app.services.catalog_import import import_catalog
+    from clinic_app.ui.compat import emit
+
+    screen = make_screen(qtbot, context)
+    choose_by_typing(qtbot, screen, "zsf")
+    old = session.line_from_catalog("YP0001", "1")
+    with qtbot.waitSignal(screen.preview_updated, timeout=5000):
+        screen._append_line(old)
+    path = tmp_path / "new-prices.csv"
+    path.write_text(f"编码,名称,单价,类别\nYP0001,{old.name},9.90,药品\n", encoding="utf-8")
+    assert import_catalog(session, path).ok
+    emit(context.data_changed, "catalog")  # its reading goes to the worker...
+    screen._append_line(session.line_from_catalog("YP0002", "1"))  # ...and a line comes before its answer
+    wait_idle(qtbot, context.worker)
+    qtbot.waitUntil(lambda: [r.line.unit_price for r in screen.rows if r.line.code == "YP0001"] == [Money.parse("9.90")], timeout=5000)
