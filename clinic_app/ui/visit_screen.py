@@ -596,9 +596,10 @@ class VisitScreen(QWidget):
             self.patient_search.edit.selectAll()
 
     def _nothing_entered(self) -> bool:
-        """No line but the consultation fee choosing the patient added, and no diagnosis."""
+        """No line but the consultation fee choosing the patient added, no diagnosis, no 急诊/转诊/市外 ticked."""
         only_added = all(r.line.kind == "consultation" and r.line.quantity == 1 for r in self.rows) and len(self.rows) <= 1
-        return only_added and not self.diagnosis.text().strip()
+        ticked = any(box.isChecked() for box in (self.emergency, self.referral, self.out_of_area))
+        return only_added and not self.diagnosis.text().strip() and not ticked
 
     def _take_patient(self, patient: PatientRecord) -> None:
         self.patient = patient
@@ -999,6 +1000,8 @@ class VisitScreen(QWidget):
         self.receipt_button.setEnabled(True)
         emit(self.context.data_changed, "visit")
         emit(self.visit_settled, settled)
+        if entry.kind == "reimbursement" and not self._nothing_entered():
+            return  # its own entry: the visit being entered for the patient stays, to be settled
         self.clear(keep_result=True)
 
     def _request_receipt(self) -> None:

@@ -428,3 +428,37 @@ def test_delete_on_the_last_line_leaves_the_line_above_current(qtbot, context, w
     with qtbot.waitSignal(visit.preview_updated, timeout=5000):
         press(qtbot, Qt.Key.Key_Delete)  # Delete goes on
     assert visit.rows == []
+
+
+def test_an_outside_receipt_paid_back_keeps_the_visit_being_entered(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """外院票据报销… saved over entered lines and a diagnosis cleared them all, unasked: the visit had
+    to be typed again, or the patient left without paying for it."""
+    from clinic_app.domain.money import Money
+
+    window = active_window(qtbot, context, worker)
+    visit = window.visit
+    choose_patient(qtbot, window, "zsf")
+    add_by_keys(qtbot, window, "amxl")
+    visit.diagnosis.setText("急性上呼吸道感染")
+    lines = [r.line for r in visit.rows]
+    patient = visit.patient
+    paid_back = session.reimburse(patient.id, session.operators()[0].id, "WY1", "township", "treatment",
+                                  Money.parse("50.00"), context.today(), None, context.now(), emergency=True)
+    visit._settled(paid_back)  # as the dialog hands it over
+    assert visit.patient == patient and [r.line for r in visit.rows] == lines
+    assert visit.diagnosis.text() == "急性上呼吸道感染" and visit.result.text().startswith("已报销")
+
+
+def test_a_ticked_emergency_or_referral_box_is_asked_about_before_another_patient(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    window = active_window(qtbot, context, worker)
+    visit = window.visit
+    choose_patient(qtbot, window, "zsf")
+    visit.referral.setChecked(True)
+    press(qtbot, Qt.Key.Key_F2)
+    with qtbot.waitSignal(visit.patient_search.results_shown, timeout=5000):
+        qtbot.keyClicks(QApplication.focusWidget(), "ls")
+    press(qtbot, Qt.Key.Key_Return)
+    assert isinstance(visit.dialog, QMessageBox) and visit.dialog.isVisible()
+    assert visit.patient.name == "张三丰" and visit.referral.isChecked()
