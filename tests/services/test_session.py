@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from clinic_app.domain.money import Money
-from clinic_app.domain.records import VisitRequest
+from clinic_app.domain.records import SettledVisit, VisitRequest
 from clinic_app.errors import BadInput
 from clinic_app.services.session import ClinicSession, DateJump, PatientInput, parse_quantity
 from clinic_app.store import ledger
@@ -396,18 +396,24 @@ def test_a_clock_gone_far_forward_is_asked_about_before_anything_is_written(vill
     assert village.session.settle(far).entry.time.date() == dt.date(2030, 1, 5)
 
 
+def settled_and_exported(village: Ledger, tmp_path: Path, time: str, at: dt.datetime) -> tuple[SettledVisit, Path]:
+    """A visit at ISO `time`, then August 2025's statement exported onto a stick at `at`."""
+    from clinic_app.services.statements import export_statement
+
+    first = village.session.settle(village.request("signed_township", time, "YP0001"))
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    export_statement(village.session, "2025-08", stick, at=at)
+    return first, stick
+
+
 def test_a_clock_set_back_before_the_newest_export_is_refused(village: Ledger, tmp_path: Path) -> None:
     """August was exported on 2025-09-02 and the clock then went back to 2025-08-31: the ledger's
     newest entry was older, so the visit, a void and a reimbursement all went into August with new
     receipt numbers, and August's next export became a revision 2 the township's signed r1 no
     longer matched."""
-    from clinic_app.services.statements import export_statement
-
     session, operator = village.session, village.operator
-    first = session.settle(village.request("signed_township", "2025-08-30T09:00:00", "YP0001"))
-    stick = tmp_path / "stick"
-    stick.mkdir()
-    export_statement(session, "2025-08", stick, at=dt.datetime(2025, 9, 2, 10, 15))
+    first, _ = settled_and_exported(village, tmp_path, "2025-08-30T09:00:00", dt.datetime(2025, 9, 2, 10, 15))
     count = session.count_entries(ledger.EntryFilter())
     back = dt.datetime(2025, 8, 31, 18, 20)
     with pytest.raises(BadInput) as refused:
@@ -430,13 +436,8 @@ def test_an_export_made_with_the_clock_far_ahead_does_not_lock_out_the_days_afte
 ) -> None:
     """August exported while the clock said 2026-09-02: once the clock was right (2025-09-03), every
     visit, void and package fee was refused until 2026-09-02, told to correct a clock that was right."""
-    from clinic_app.services.statements import export_statement
-
     session = village.session
-    session.settle(village.request("signed_township", "2025-08-30T09:00:00", "YP0001"))
-    stick = tmp_path / "stick"
-    stick.mkdir()
-    export_statement(session, "2025-08", stick, at=dt.datetime(2026, 9, 2, 10, 15))
+    settled_and_exported(village, tmp_path, "2025-08-30T09:00:00", dt.datetime(2026, 9, 2, 10, 15))
     right = session.settle(village.request("signed_township", "2025-09-03T09:30:00", "YP0001"), check_clock=True)
     assert right.entry.time == dt.datetime(2025, 9, 3, 9, 30)
 
@@ -446,10 +447,7 @@ def test_settling_on_after_exporting_the_month_mid_month_is_not_refused(village:
     from clinic_app.services.statements import export_statement
 
     session = village.session
-    session.settle(village.request("signed_township", "2025-08-11T09:00:00", "YP0001"))
-    stick = tmp_path / "stick"
-    stick.mkdir()
-    export_statement(session, "2025-08", stick, at=dt.datetime(2025, 8, 15, 17, 0))
+    _, stick = settled_and_exported(village, tmp_path, "2025-08-11T09:00:00", dt.datetime(2025, 8, 15, 17, 0))
     later = session.settle(village.request("signed_township", "2025-08-20T09:00:00", "YP0001"), check_clock=True)
     assert later.entry.time.date() == dt.date(2025, 8, 20)
     assert export_statement(session, "2025-08", stick, at=dt.datetime(2025, 9, 1, 9, 0)).revision == 2

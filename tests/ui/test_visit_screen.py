@@ -769,21 +769,29 @@ def test_a_visit_written_elsewhere_since_the_preview_stops_the_settle_too(qtbot,
     assert "患者的记录已有变化" in screen.panel.notice.text() and "统筹支付 60.00 → 0.00 元" in screen.panel.notice.text()
 
 
+def draft_then_new_price(qtbot, screen: VisitScreen, session, tmp_path, quantity: str, column: str = "", cell: str = "") -> None:  # type: ignore[no-untyped-def]
+    """张三丰's draft with YP0001 x `quantity`, then a price list giving it 9.90 (and `column` `cell`)
+    imported, as 设置 does."""
+    from clinic_app.services.catalog_import import import_catalog
+
+    choose_by_typing(qtbot, screen, "zsf")
+    line = session.line_from_catalog("YP0001", quantity)
+    with qtbot.waitSignal(screen.preview_updated, timeout=5000):
+        screen._append_line(line)
+    path = tmp_path / "new-prices.csv"
+    extra = f",{column}" if column else ""
+    path.write_text(f"编码,名称,单价,类别{extra}\nYP0001,{line.name},9.90,药品{cell}\n", encoding="utf-8")
+    assert import_catalog(session, path).ok
+
+
 def test_a_price_list_imported_with_a_visit_open_reprices_its_lines(qtbot, context, session, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The draft kept the old price and coverage after the township's new list was imported in 设置,
     and settling billed them: its lines come from the catalogue as it stood when they were added."""
     from clinic_app.domain.money import Money
-    from clinic_app.services.catalog_import import import_catalog
     from clinic_app.ui.compat import emit
 
     screen = make_screen(qtbot, context)
-    choose_by_typing(qtbot, screen, "zsf")
-    line = session.line_from_catalog("YP0001", "2")
-    with qtbot.waitSignal(screen.preview_updated, timeout=5000):
-        screen._append_line(line)
-    path = tmp_path / "new-prices.csv"
-    path.write_text(f"编码,名称,单价,类别,医保类别\nYP0001,{line.name},9.90,药品,自费\n", encoding="utf-8")
-    assert import_catalog(session, path).ok
+    draft_then_new_price(qtbot, screen, session, tmp_path, "2", "医保类别", ",自费")
     with qtbot.waitSignal(screen.preview_updated, timeout=5000) as preview:
         emit(context.data_changed, "catalog")  # as 设置 says once the import is written
     repriced = [r.line for r in screen.rows if r.line.code == "YP0001"]
@@ -825,17 +833,10 @@ def test_a_line_added_while_the_draft_is_repriced_does_not_leave_the_others_at_t
     """The reprice found the draft changed when its answer came (a line added meanwhile) and gave up:
     the lines from before the import kept the old price."""
     from clinic_app.domain.money import Money
-    from clinic_app.services.catalog_import import import_catalog
     from clinic_app.ui.compat import emit
 
     screen = make_screen(qtbot, context)
-    choose_by_typing(qtbot, screen, "zsf")
-    old = session.line_from_catalog("YP0001", "1")
-    with qtbot.waitSignal(screen.preview_updated, timeout=5000):
-        screen._append_line(old)
-    path = tmp_path / "new-prices.csv"
-    path.write_text(f"编码,名称,单价,类别\nYP0001,{old.name},9.90,药品\n", encoding="utf-8")
-    assert import_catalog(session, path).ok
+    draft_then_new_price(qtbot, screen, session, tmp_path, "1")
     emit(context.data_changed, "catalog")  # its reading goes to the worker...
     screen._append_line(session.line_from_catalog("YP0002", "1"))  # ...and a line comes before its answer
     wait_idle(qtbot, context.worker)
