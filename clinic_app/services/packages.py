@@ -139,8 +139,8 @@ def reverse_package_fee(
 
 
 def _check_clock(conn: sqlite3.Connection, day: dt.date) -> None:
-    """Refused when `day` is before the newest statement export (`check_after_exports`: the clock
-    went back); `DateJump` when it is more than `DATE_JUMP_DAYS` after the newest entry of the
+    """Refused when `day` is in a month exported on a later day, or shortly before an export
+    (`check_after_exports`: the clock went back); `DateJump` when it is more than `DATE_JUMP_DAYS` after the newest entry of the
     ledger or of the package fees (the reversed fee's own date among them)."""
     check_after_exports(conn, day)
     known = [found for found in (ledger.ledger_head(conn)[2], packages.latest_date(conn)) if found is not None]

@@ -1799,8 +1799,8 @@ def _check_in_order(
     break the month-to-month chain the township checks.  With `check_clock`, a clock
     gone far forward is asked about (`DateJump`).  An empty ledger continued from a
     statement (`conn` to look) starts on the 1st after the statement's month: the
-    refusal says so, not that the clock is wrong.  With `check_clock` (and `conn`), a date before
-    the newest statement export is refused too (`check_after_exports`).
+    refusal says so, not that the clock is wrong.  With `check_clock` (and `conn`), a date in a month
+    exported on a later day, or shortly before an export, is refused too (`check_after_exports`).
     """
     if latest is not None and day < latest:
         start = None if conn is None else ledger.continuation(conn)
