@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QObject, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -192,6 +192,11 @@ class MonthScreen(QWidget):
         self._listed_in: str | None = None
         """The month (YYYY-MM) the list was made in: shown in a later one (the app left open over the
         month's end), it is made again; a month chosen then makes it again first, around it."""
+        self.date_timer = QTimer(self)
+        """Sees the month turn while the screen stays shown (`check_date`)."""
+        self.date_timer.setInterval(30_000)
+        self.date_timer.timeout.connect(self.check_date)
+        self.date_timer.start()
         self.month_note = FieldNote()
         self.figures: dict[str, QLabel] = {}
         figures = QFormLayout()
@@ -389,11 +394,21 @@ class MonthScreen(QWidget):
         if self._stale or self._listed_in != f"{self.context.today():%Y-%m}":
             self.load_months()
 
+    def _listed_before(self) -> bool:
+        """The month list was made in an earlier month than today's."""
+        return self._listed_in not in (None, f"{self.context.today():%Y-%m}")
+
+    def check_date(self) -> None:
+        """Every half minute: 月结 left on screen over the month's end lists the months again, so the
+        next morning it offers the month just ended, not the one before it, and calls it 本月 no more."""
+        if self.isVisible() and self._listed_before():
+            self.load_months()
+
     def _month_chosen(self) -> None:
         """A month chosen or typed in a list made in an earlier month is kept while the list is made
         again (or showing the screen again would take it for that month's choice); else its totals
         are loaded."""
-        if self._listed_in not in (None, f"{self.context.today():%Y-%m}"):
+        if self._listed_before():
             self.load_months(keep=True)
         else:
             self.load_totals()
@@ -454,6 +469,13 @@ class MonthScreen(QWidget):
 
     def export(self) -> None:
         self.export_note.clear_note()
+        if self._listed_before():  # the month turned within the half minute `check_date` waits
+            self.load_months()
+            self._export_failed(BadInput(
+                "月份已变: 月份列表已按今天更新, 请确认要导出的月份后再按导出",
+                "the month has turned: the list of months is renewed, check the month to export and press Export again",
+            ))
+            return
         month, text = self.chosen_month(), self.folder.text().strip()
         if not text:
             self._export_failed(BadInput("请先插入 U 盘或选择导出文件夹", "insert a USB drive or choose the export folder first"))

@@ -400,3 +400,51 @@ def test_a_month_chosen_after_the_month_s_end_stays_chosen(qtbot, session, worke
     assert show_totals(qtbot, shown).month == "2026-02"
     assert shown.month.currentText() == "2026-02"
     wait_idle(qtbot, worker)
+
+
+def test_left_on_screen_over_the_month_s_end_the_list_turns_by_itself(qtbot, session, worker, february, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """月结 shown on 31 October and left on screen overnight: on 2 November it still called October
+    本月, 未结束 with September chosen, so the morning's 导出 exported September again and not
+    October, the month now due.  The screen sees the month turn while it stays shown."""
+    monkeypatch.setattr(month_screen, "MEDIA_ROOTS", ())
+    clock = [dt.datetime(2026, 10, 31, 23, 40)]
+    patient = session.find_patients(ZHANG_ID)[0]
+    lines = (session.line_from_catalog("ZL0001", "1"),)
+    session.settle(VisitRequest(patient.id, session.operators()[0].id, lines, dt.datetime(2026, 10, 31, 21, 0)))
+    context = AppContext(session, worker, "zh", clock=lambda: clock[0])
+    shown = MonthScreen(context)
+    qtbot.addWidget(shown)
+    show_totals(qtbot, shown)
+    assert shown.month.currentText() == "2026-09"
+    clock[0] = dt.datetime(2026, 11, 2, 8, 30)
+    with qtbot.waitSignal(shown.totals_shown, timeout=10000) as loaded:
+        shown.date_timer.timeout.emit()
+    assert (loaded.args[0].month, loaded.args[0].visits) == ("2026-10", 1)
+    assert [shown.month.itemText(i) for i in range(2)] == ["2026-11 (本月, 未结束)", "2026-10"]
+    wait_idle(qtbot, worker)
+
+
+def test_export_pressed_before_the_list_turned_exports_nothing_and_says_why(qtbot, session, worker, february, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The month turned under a shown 月结 and 导出 pressed before the screen saw it: it exported
+    the month before last (September on 2 November).  Now nothing is exported, the list is made
+    again with October chosen, and the doctor is asked to check the month."""
+    monkeypatch.setattr(month_screen, "MEDIA_ROOTS", ())
+    clock = [dt.datetime(2026, 10, 31, 23, 40)]
+    patient = session.find_patients(ZHANG_ID)[0]
+    lines = (session.line_from_catalog("ZL0001", "1"),)
+    session.settle(VisitRequest(patient.id, session.operators()[0].id, lines, dt.datetime(2026, 9, 30, 9, 0)))
+    session.settle(VisitRequest(patient.id, session.operators()[0].id, lines, dt.datetime(2026, 10, 31, 21, 0)))
+    context = AppContext(session, worker, "zh", clock=lambda: clock[0])
+    shown = MonthScreen(context)
+    qtbot.addWidget(shown)
+    assert show_totals(qtbot, shown).month == "2026-09"
+    usb = tmp_path / "U盘"
+    usb.mkdir()
+    shown.folder.setText(str(usb))
+    clock[0] = dt.datetime(2026, 11, 2, 8, 30)
+    with qtbot.waitSignal(shown.export_failed, timeout=10000) as failed, qtbot.waitSignal(shown.totals_shown, timeout=10000):
+        shown.export_button.click()
+    assert "月份已变" in failed.args[0]
+    assert list(usb.iterdir()) == []
+    assert shown.month.currentText() == "2026-10"
+    wait_idle(qtbot, worker)
