@@ -101,6 +101,16 @@ def pool_or_own(book: PolicyBook, policy_id: str) -> str:
     return counter_pool(policy_id, book) if policy_id in book else policy_id
 
 
+def pooling_region(book: PolicyBook, policy_id: str) -> frozenset[str]:
+    """A pooling region's policies: the resident policy, its overlays (the reform), the city's employee
+    policy.  A township takes a village's statement under any of them; the clinic's policy moves only
+    within them once it has settled (`ClinicSession.update_clinic`)."""
+    pool = pool_or_own(book, policy_id)
+    members = {p.id for p in book.policies.values() if (p.base or p.id) == pool}
+    members |= {e for m in members if (e := book[m].employee_policy) is not None and e in book}
+    return frozenset(members)
+
+
 def reform_over(policy_id: str, book: PolicyBook | None = None) -> Policy | None:
     """The reform laid over `policy_id`, which a clinic in the pilot settles by; None: no pilot to join.
 

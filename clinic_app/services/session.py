@@ -79,6 +79,7 @@ from clinic_app.services.policies import (
     default_book,
     policy_version,
     pool_or_own,
+    pooling_region,
     reform_over,
 )
 from clinic_app.store import ledger
@@ -287,6 +288,22 @@ class ClinicSession:
         if clinic.policy_id not in self.book:
             raise BadInput(f"未知政策 {clinic.policy_id}", f"unknown policy {clinic.policy_id}")
         stored = self.clinic
+        if (
+            stored is not None
+            and clinic.policy_id not in pooling_region(self.book, stored.policy_id)
+            and ledger.last_entry(self.db)[0] > 0
+        ):
+            # Settled visits carry their policy into the month's statement for good (a reversal keeps
+            # it too): one under another city's policy makes the township refuse that month, and every
+            # month after it, whatever is done later.  Within the city (the pilot) the township takes both.
+            raise BadInput(
+                f"台账中已有结算记录, 执行政策不能再改为其他城市的政策 ({self.book[clinic.policy_id].name}): "
+                "其后结算的就诊按另一城市的规则计算, 乡镇卫生院将无法导入那个月及以后的月结。如确实选错, 请联系乡镇卫生院",
+                f"the ledger already has settled entries: the policy cannot change to another city's "
+                f"({self.book[clinic.policy_id].name_en}); visits settled under it would be paid by another city's rules and the "
+                "township could import neither that month's statement nor any later one. If it was chosen wrongly, "
+                "ask the township health center",
+            )
         # A code stored before the rule stays (the township knows the clinic by it); a new one must fit it.
         for field in ("code", "township_code"):
             code = getattr(clinic, field)

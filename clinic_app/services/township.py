@@ -158,7 +158,7 @@ from clinic_app.domain.records import Clinic
 from clinic_app.domain.visit import NEWBORN_PAID_BACK, Item, Patient, Usage, VisitDraft
 from clinic_app.errors import BadInput, UserError, os_reason
 from clinic_app.services.collector import collector_paused
-from clinic_app.services.policies import pool_or_own
+from clinic_app.services.policies import pool_or_own, pooling_region
 from clinic_app.services.session import UNENROLLED_BARS, ClinicSession
 from clinic_app.store import ledger
 from clinic_app.store import township as store
@@ -781,21 +781,13 @@ def _text_fits(text: str, limit: int, where: str) -> None:
         )
 
 
-def _region(book: PolicyBook, policy_id: str) -> frozenset[str]:
-    """A pooling region's policies: the resident policy, its overlays (the reform), the city's employee policy."""
-    pool = pool_or_own(book, policy_id)
-    members = {p.id for p in book.policies.values() if (p.base or p.id) == pool}
-    members |= {e for m in members if (e := book[m].employee_policy) is not None and e in book}
-    return frozenset(members)
-
-
 def _check_policies(verified: VerifiedStatement, book: PolicyBook, own: Clinic) -> None:
     """The statement and each visit under a policy of the township's pooling region.
 
     A visit under a policy not known here dropped out of the capitation unseen; one under
     another city's rules has amounts this township does not pay by.
     """
-    region = _region(book, own.policy_id)
+    region = pooling_region(book, own.policy_id)
     policy = verified.body["clinic"]["policy_id"]
     if policy not in region:
         raise _refuse(

@@ -720,6 +720,28 @@ def test_a_folder_whose_code_was_stored_before_the_rule_still_saves_its_details(
         assert session.clinic.code == "H4305-23101006"
 
 
+def test_once_settled_the_policy_moves_only_within_its_city(village: Ledger) -> None:
+    """rev17a: 设置 saved 湛江 over 邵阳 after 29,074 visits with nothing but "诊所信息已保存"; the
+    next visit was paid by Zhanjiang's rules, and the township refused that month's statement (the
+    visit's policy is not of its pooling region) and, by the chain, every month after it; no
+    reversal undoes that.  Before any entry the policy is free; after, only the pilot switches."""
+    session = village.session
+    start = session.require_clinic()
+    assert start.policy_id == "shaoyang-resident-2019"
+    session.update_clinic(replace(start, policy_id="zhanjiang-resident-2025"))  # nothing settled yet
+    session.update_clinic(replace(start, reform_pilot=not start.reform_pilot))
+    session.update_clinic(start)
+    session.settle(village.request("signed_here", AFTER_REFORM, "YP0001"))
+    with pytest.raises(BadInput, match="不能再改为其他城市的政策") as refused:
+        session.update_clinic(replace(start, policy_id="zhanjiang-resident-2025", name="改名"))
+    assert "township could import neither" in refused.value.en
+    with ClinicSession(village.folder) as again:  # nothing was saved, the name neither
+        assert again.require_clinic() == start
+    session.update_clinic(replace(start, reform_pilot=not start.reform_pilot))  # the pilot: the same city
+    session.update_clinic(replace(start, policy_id="shaoyang-employee-2022"))  # its employee policy too
+    assert session.require_clinic().policy_id == "shaoyang-employee-2022"
+
+
 def test_a_signed_employee_s_card_shows_the_reform_s_caps_until_its_year_is_used(tmp_path: Path) -> None:
     """rev15a: at the signing unit the reform pays first (600 a year, 60 a day), the employee pool
     only once the reform's year is used; the card showed the employee pool's 1500 and no daily cap
