@@ -36,6 +36,7 @@ from clinic_app.documents import fonts
 from clinic_app.documents.files import write_together
 from clinic_app.documents.reasons import render
 from clinic_app.documents.statement_pdf import CountedPagesCanvas
+from clinic_app.documents.statement_xlsx import display_width
 from clinic_app.documents.xlsx_print import print_setup
 from clinic_app.domain.assessment import Monitoring
 from clinic_app.domain.money import ZERO, Money
@@ -474,9 +475,27 @@ def _sheet(
                 cell.alignment = Alignment(horizontal="right")  # in its column of figures
             elif index in formats and cell.value is not None:
                 cell.number_format = formats[index]
-    for index in range(1, len(header) + 1):
-        ws.column_dimensions[get_column_letter(index)].width = 24 if index == 1 else 13
+    for index in range(2, len(header) + 1):
+        ws.column_dimensions[get_column_letter(index)].width = 13
+    _fit_names(ws, 24)
     ws.freeze_panes = "B2"
+
+
+def _fit_names(ws: Any, least: int) -> None:
+    """Column A as wide as its longest name, a Chinese character counting two (a village's full name,
+    邵阳县白仓镇白竹村村民委员会卫生服务站, was cut off by the figure beside it), within reason."""
+    widest = max((display_width(cell.value) for cell in ws["A"] if isinstance(cell.value, str)), default=0)
+    ws.column_dimensions["A"].width = max(least, min(widest + 2, 60))
+
+
+def _text_stays_text(book: Workbook) -> None:
+    """Names come from the villages' settings: one typed as =HYPERLINK(…) was written as a live formula
+    (openpyxl takes any text beginning with "=" for one).  Every text cell is text, as in the statement."""
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
 
 
 def township_xlsx(report: SettlementReport) -> bytes:
@@ -505,7 +524,7 @@ def township_xlsx(report: SettlementReport) -> bytes:
     if report.score is not None:
         ws.append(["考核得分", _fraction(report.score)])
     ws.append(["未交本月月结", "、".join(report.missing_named) if report.missing else "无"])
-    ws.column_dimensions["A"].width = 34  # the longest label above, whole
+    _fit_names(ws, 34)  # the longest label above, whole
     monitor_rows = []
     for name, m in monitoring_rows(report):
         # Unknown (a referral rate a village does not report, the shares of a month with no
@@ -538,7 +557,7 @@ def township_xlsx(report: SettlementReport) -> bytes:
             clearing.append([name, yuan(fund), yuan(share)])
             for column in (2, 3):
                 clearing.cell(clearing.max_row, column).number_format = YUAN_FORMAT
-        clearing.column_dimensions["A"].width = 30
+        _fit_names(clearing, 30)
         clearing.column_dimensions["B"].width = 16
         clearing.column_dimensions["C"].width = 16
     # A sheet that says "no notes" when there are none: a blank one cannot be told from notes lost.
@@ -551,6 +570,7 @@ def township_xlsx(report: SettlementReport) -> bytes:
     for row in reasons.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _text_stays_text(book)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -372,3 +372,39 @@ def test_the_months_missing_before_the_month_are_listed_in_each_language(folder)
     (said,) = [r for r in august.reasons if r.code == "settlement_earlier_statements_missing"]
     assert "(东村卫生站 2025-06、2025-07; 西村卫生站 2025-06、2025-07)" in render(said, "zh")
     assert "(东村卫生站 2025-06, 2025-07; 西村卫生站 2025-06, 2025-07)" in render(said, "en")
+
+
+def test_names_that_look_like_formulas_stay_text_in_the_xlsx(folder) -> None:
+    """rev17e: a village named =HYPERLINK("http://…","黄泥村卫生室") in its own 设置 came out in the
+    township's xlsx as a live formula (openpyxl writes any text beginning with "=" as one), on 结算
+    and 监测指标, and the township's own name and the missing villages' cell the same."""
+    from dataclasses import replace
+
+    with ClinicSession(folder["town"]) as session:
+        june = month_report(session, "2025-06")
+    evil = '=HYPERLINK("http://evil.example/","黄泥村卫生室")'
+    lines = tuple(replace(line, name=evil) if line.code == "V001" else line for line in june.lines)
+    odd = replace(june, township_name="=1+1", lines=lines)
+    raw = township_xlsx(odd)
+    book = openpyxl.load_workbook(io.BytesIO(raw))
+    cells = [cell for ws in book.worksheets for row in ws.iter_rows() for cell in row if cell.value is not None]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    texts = [cell.value for cell in cells if isinstance(cell.value, str)]
+    assert evil in texts and any(text.startswith("=1+1 2025-06") for text in texts)
+    assert evil in [cell.value for cell in book["结算"]["A"]] and evil in [cell.value for cell in book["监测指标"]["A"]]
+
+
+def test_a_village_s_long_name_is_whole_in_its_xlsx_column(folder) -> None:
+    """rev17e: column A was 24 wide (34 on 结算): 邵阳县白仓镇白竹村村民委员会卫生服务站 (38 wide, a
+    Chinese character counting two) was cut off by the figure beside it on 结算 and 监测指标."""
+    from dataclasses import replace
+
+    r = report(folder)
+    long_name = "邵阳县白仓镇白竹村村民委员会卫生服务站"
+    lines = tuple(replace(line, name=long_name) if line.code == "V001" else line for line in r.lines)
+    book = openpyxl.load_workbook(io.BytesIO(township_xlsx(replace(r, lines=lines))))
+    for title in ("结算", "监测指标"):
+        sheet = book[title]
+        (shown,) = [cell.value for cell in sheet["A"] if isinstance(cell.value, str) and long_name in cell.value]
+        width = sum(2 if "\u4e00" <= ch <= "\u9fff" else 1 for ch in shown)
+        assert sheet.column_dimensions["A"].width >= width, (title, shown)
