@@ -432,3 +432,10 @@ def test_a_negative_quantity_is_said_to_be_not_positive() -> None:
     """rev15f: "-2" got "无效 (最多三位小数)", though it has no decimals."""
     run = adjudicate([_item(quantity="-2")])
     assert run.returncode == 2 and "数量必须大于 0" in run.stderr and "三位小数" not in run.stderr, run.stderr
+
+
+@pytest.mark.parametrize("day", ["2027-02-29", "2026-13-01", "2026-04-31"])
+def test_a_day_that_does_not_exist_is_said_so(day: str) -> None:
+    """rev17c: 2027-02-29, written YYYY-MM-DD, was refused with 日期应为 YYYY-MM-DD, which it is."""
+    run = adjudicate(_with(("date",), day))
+    assert run.returncode == 2 and f"没有 {day} 这一天" in run.stderr and f"no such day as {day}" in run.stderr, run.stderr

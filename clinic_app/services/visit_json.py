@@ -88,8 +88,8 @@ def _date(value: Any, where: str) -> dt.date:
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
             return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
+        except ValueError:  # in the form, but no such day: saying the form again told nothing
+            raise _bad(where, f"没有 {value} 这一天", f"there is no such day as {value}") from None
     raise _bad(where, "日期应为 YYYY-MM-DD", "expected a date YYYY-MM-DD")
 
 
