@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -293,21 +293,28 @@ class LedgerScreen(QWidget):
         context.data_changed.connect(self.refresh)  # a write anywhere: this screen reads again
         self.dialog: QWidget | None = None
         self.filter_patient: PatientRecord | None = None
-        today = context.today()
 
         self.use_dates = QCheckBox(self.tr("日期"))
         self.date_from = DateEdit()
         self.date_to = DateEdit()
-        self.date_from.setDate(_qdate(today.replace(day=1)))
-        self.date_to.setDate(_qdate(today))
+        self._dates_set: tuple[dt.date, dt.date, dt.date] = (dt.date.min, dt.date.min, dt.date.min)
+        """The day the range was set by the app, and the range: the month's 1st through that day."""
+        self._setting_dates = False
+        self._set_dates(context.today())
         for edit in (self.date_from, self.date_to):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
-            edit.dateChanged.connect(self.apply_filter)
+            edit.dateChanged.connect(self._date_changed)
             edit.setEnabled(False)  # the dates count only while 日期 is ticked
         self.use_dates.toggled.connect(self.date_from.setEnabled)
         self.use_dates.toggled.connect(self.date_to.setEnabled)
+        self.use_dates.toggled.connect(self._renew_dates)  # before the filter is applied
         self.use_dates.toggled.connect(self.apply_filter)
+        self.date_timer = QTimer(self)
+        """Sees the date turn while the screen stays shown (`check_date`)."""
+        self.date_timer.setInterval(30_000)
+        self.date_timer.timeout.connect(self.check_date)
+        self.date_timer.start()
         self.patient_search = LiveSearch(
             context, context.session.find_patients, lambda p: describe_patient(p, context.today()), self.tr("患者 (姓名/拼音/身份证)"), popup=True
         )
@@ -380,8 +387,41 @@ class LedgerScreen(QWidget):
         if not self._shown_before:  # first shown (Ctrl+3): Up and Down go through the rows at once
             self._shown_before = True
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.check_date()
 
     # ---------------------------------------------------------------- filters
+
+    def _set_dates(self, today: dt.date) -> None:
+        """The range to the month's 1st through `today`, as the app sets it (not the user's edit)."""
+        self._dates_set = (today, today.replace(day=1), today)
+        self._setting_dates = True
+        try:
+            self.date_from.setDate(_qdate(today.replace(day=1)))
+            self.date_to.setDate(_qdate(today))
+        finally:
+            self._setting_dates = False
+
+    def _date_changed(self) -> None:
+        if not self._setting_dates:  # the range set by the app is applied once, by whoever set it
+            self.apply_filter()
+
+    def _renew_dates(self) -> bool:
+        """The range set on an earlier day and not edited since is set again to this month's 1st
+        through today: built on 31 October and ticked after midnight, 日期 kept 10-01 to 10-31,
+        and the visit just settled on 1 November was not in the list, nothing saying the range was
+        yesterday's.  A range the user edited is kept.  Whether it was set again."""
+        today = self.context.today()
+        set_on, first, last = self._dates_set
+        if today == set_on or (_pydate(self.date_from.date()), _pydate(self.date_to.date())) != (first, last):
+            return False
+        self._set_dates(today)
+        return True
+
+    def check_date(self) -> None:
+        """Shown, and every half minute while shown: 日期's range set yesterday is today's, and the
+        list is read again for it where 日期 is ticked."""
+        if self.isVisible() and self._renew_dates() and self.use_dates.isChecked():
+            self.apply_filter()
 
     def load_operators(self) -> None:
         session = self.context.session
@@ -535,6 +575,7 @@ class LedgerScreen(QWidget):
 
     def refresh(self, what: str) -> None:
         if what == "visit":
+            self._renew_dates()  # a void after midnight: its reversal in the list ticked to today
             self.apply_filter()
         elif what == "operator":
             self.load_operators()

@@ -533,3 +533,103 @@ def test_a_newborns_visit_paid_from_a_family_account_is_paid_back_to_that_accoun
         # The ledger: the account paid 30.00, got it back, paid 9.00: 21.00 back into it, no cash.
         rows = session.db.execute("SELECT acct_pay_fen, cash_pay_fen FROM visits WHERE patient_id = ? ORDER BY id", [baby.id])
         assert [tuple(r) for r in rows] == [(3000, 0), (-3000, 0), (900, 0)]
+
+
+def overnight_ledger(qtbot, session, worker, clock: list[dt.datetime]) -> LedgerScreen:  # type: ignore[no-untyped-def]
+    """台账 built and shown at `clock[0]` on a clock the test moves, one visit at 10-31 17:50."""
+    from clinic_app.ui.context import AppContext
+
+    patient = session.find_patients("张三丰")[0]
+    line = session.line_from_catalog("ZL0001", Fraction(1))
+    session.settle(VisitRequest(patient.id, session.operators()[0].id, (line,), dt.datetime(2026, 10, 31, 17, 50)))
+    context = AppContext(session, worker, "zh", clock=lambda: clock[0])
+    context.set_operator(session.operators()[0].id)
+    return shown_ledger(qtbot, context, worker)
+
+
+def settle_at(session, when: dt.datetime):  # type: ignore[no-untyped-def]
+    patient = session.find_patients("李四")[0]
+    line = session.line_from_catalog("ZL0001", Fraction(1))
+    return session.settle(VisitRequest(patient.id, session.operators()[0].id, (line,), when))
+
+
+def dates_of(screen: LedgerScreen) -> tuple[dt.date, dt.date]:
+    return screen.date_from.date().toPython(), screen.date_to.date().toPython()
+
+
+def test_dates_ticked_after_midnight_are_the_new_day_s(qtbot, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """台账 opened 10-31 23:40, a visit settled at 11-01 00:05 and 日期 ticked: the range was still
+    10-01 to 10-31, set when the screen was built, so the visit just settled was not in the list and
+    nothing said the range was yesterday's.  Ticked on a later day, it is the 1st through today."""
+    clock = [dt.datetime(2026, 10, 31, 23, 40)]
+    screen = overnight_ledger(qtbot, session, worker, clock)
+    assert dates_of(screen) == (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    clock[0] = dt.datetime(2026, 11, 1, 0, 5)
+    settled = settle_at(session, clock[0])
+    screen.use_dates.setChecked(True)
+    wait_idle(qtbot, worker)
+    assert dates_of(screen) == (dt.date(2026, 11, 1), dt.date(2026, 11, 1))
+    assert [e.receipt_no for e in screen.model.rows] == [settled.entry.receipt_no]
+    assert screen.count.text() == "共 1 条"
+
+
+def test_dates_ticked_and_shown_again_on_a_later_day_are_that_day_s(qtbot, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """日期 ticked on 10-31, another tab chosen, a visit settled on 11-02, 台账 shown again: the
+    list kept 10-01 to 10-31, the morning's visit not in it."""
+    clock = [dt.datetime(2026, 10, 31, 23, 40)]
+    screen = overnight_ledger(qtbot, session, worker, clock)
+    screen.use_dates.setChecked(True)
+    wait_idle(qtbot, worker)
+    screen.hide()
+    clock[0] = dt.datetime(2026, 11, 2, 8, 30)
+    settled = settle_at(session, clock[0])
+    screen.show()
+    wait_idle(qtbot, worker)
+    assert dates_of(screen) == (dt.date(2026, 11, 1), dt.date(2026, 11, 2))
+    assert [e.receipt_no for e in screen.model.rows] == [settled.entry.receipt_no]
+
+
+def test_dates_ticked_and_left_on_screen_turn_with_the_day(qtbot, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """台账 left on screen overnight with 日期 ticked: the half-minute timer sets the range to the
+    new day's month, and the list is read for it."""
+    clock = [dt.datetime(2026, 10, 31, 23, 40)]
+    screen = overnight_ledger(qtbot, session, worker, clock)
+    screen.use_dates.setChecked(True)
+    wait_idle(qtbot, worker)
+    assert screen.model.rowCount() == 1
+    clock[0] = dt.datetime(2026, 11, 1, 0, 1)
+    screen.date_timer.timeout.emit()
+    wait_idle(qtbot, worker)
+    assert dates_of(screen) == (dt.date(2026, 11, 1), dt.date(2026, 11, 1))
+    assert screen.model.rowCount() == 0 and screen.count.text() == "共 0 条"
+
+
+def test_a_range_the_user_edited_is_kept_on_a_later_day(qtbot, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """The dates the doctor chose are theirs: ticked, shown again or timed on a later day, kept."""
+    clock = [dt.datetime(2026, 10, 31, 23, 40)]
+    screen = overnight_ledger(qtbot, session, worker, clock)
+    screen.date_from.setDate(dt.date(2026, 10, 31))
+    clock[0] = dt.datetime(2026, 11, 1, 8, 0)
+    settle_at(session, clock[0])
+    screen.use_dates.setChecked(True)
+    screen.hide()
+    screen.show()
+    screen.date_timer.timeout.emit()
+    wait_idle(qtbot, worker)
+    assert dates_of(screen) == (dt.date(2026, 10, 31), dt.date(2026, 10, 31))
+    assert [e.time for e in screen.model.rows] == [dt.datetime(2026, 10, 31, 17, 50)]
+
+
+def test_a_write_after_midnight_reads_the_list_for_the_new_day(qtbot, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """A write on 11-02 (a void from this screen, a visit) under 日期 ticked on 10-31: the list was
+    read again for 10-01 to 10-31, the new entry not in it."""
+    clock = [dt.datetime(2026, 10, 31, 23, 40)]
+    screen = overnight_ledger(qtbot, session, worker, clock)
+    screen.use_dates.setChecked(True)
+    wait_idle(qtbot, worker)
+    clock[0] = dt.datetime(2026, 11, 2, 8, 30)
+    settled = settle_at(session, clock[0])
+    emit(screen.context.data_changed, "visit")
+    wait_idle(qtbot, worker)
+    assert dates_of(screen) == (dt.date(2026, 11, 1), dt.date(2026, 11, 2))
+    assert [e.receipt_no for e in screen.model.rows] == [settled.entry.receipt_no]
