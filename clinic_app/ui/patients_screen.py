@@ -3,10 +3,11 @@ and the family-doctor package fees paid (签约服务费) with their receipts re
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -129,6 +130,8 @@ class PatientsScreen(QWidget):
         context.data_changed.connect(self.refresh)  # a write anywhere: this screen reads again
         self.dialog: QWidget | None = None
         self.current: PatientRecord | None = None
+        self._card_day: dt.date | None = None
+        """The day the chosen patient's card (this year's enrolment and usage) was read."""
         self._generation = 0
 
         self.search = QLineEdit()
@@ -260,8 +263,24 @@ class PatientsScreen(QWidget):
         split.setSizes([1100, 800])
         layout = QVBoxLayout(self)
         layout.addWidget(split)
+        self.date_timer = QTimer(self)
+        """Sees the date turn while the screen stays shown (`check_date`)."""
+        self.date_timer.setInterval(30_000)
+        self.date_timer.timeout.connect(self.check_date)
+        self.date_timer.start()
         self.show_patient(None)
         self.refresh_list()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.check_date()
+
+    def check_date(self) -> None:
+        """Shown, and every half minute while shown: the card read on an earlier day is read again.
+        Shown on 12-31 and again on 01-01 it still read "2026 年已用 782.74 元", and the 2027 年参保
+        row of the collection period (October to December) with it, where 接诊 read 2027's 0.00."""
+        if self.isVisible() and self.current is not None and self._card_day != self.context.today():
+            self.show_patient(self.current)
 
     def refresh_list(self) -> None:
         self._generation += 1
@@ -358,6 +377,7 @@ class PatientsScreen(QWidget):
         self.contact.setText("  ".join(x for x in (patient.phone, patient.address, patient.household) if x))
         self.history.set_filter(EntryFilter(patient_id=patient.id))
         session, day, patient_id = self.context.session, self.context.today(), patient.id
+        self._card_day = day
         collecting = in_collection_period(day)
         self.context.run(
             lambda: (

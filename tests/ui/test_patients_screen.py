@@ -207,3 +207,45 @@ def test_a_new_patient_starts_from_the_name_the_list_found_no_one_for(qtbot, con
         screen.search.setText("张")  # someone found: the text is a search, not a new name
     screen.new_button.click()
     assert screen.dialog.name.text() == ""
+
+
+def card_over_the_year_end(qtbot, session, worker, clock: list[dt.datetime]) -> PatientsScreen:  # type: ignore[no-untyped-def]
+    """张三丰 with a visit on 12-31, chosen in 患者 at `clock[0]` on a clock the test moves."""
+    from clinic_app.ui.context import AppContext
+
+    zhang = session.find_patients(ZHANG_ID)[0]
+    line = session.line_from_catalog("ZL0001", Fraction(1))
+    session.settle(VisitRequest(zhang.id, session.operators()[0].id, (line,), dt.datetime(2026, 12, 31, 19, 0)))
+    context = AppContext(session, worker, "zh", clock=lambda: clock[0])
+    context.set_operator(session.operators()[0].id)
+    screen = zhang_shown(qtbot, context, worker)
+    wait_idle(qtbot, worker)
+    assert screen.usage.text().startswith("2026 年已用 ") and not screen.usage.text().startswith("2026 年已用 0.00")
+    assert screen.next_year.isVisibleTo(screen)  # 2027 年参保, in the collection period
+    return screen
+
+
+def test_the_card_shown_again_in_the_new_year_is_the_new_year_s(qtbot, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """The card read on 12-31 23:40 still read "2026 年已用 …" on 01-01 08:00 after another tab
+    and back, with 2027 年参保 below it; choosing the patient again or a write read 2027's."""
+    clock = [dt.datetime(2026, 12, 31, 23, 40)]
+    screen = card_over_the_year_end(qtbot, session, worker, clock)
+    screen.hide()
+    clock[0] = dt.datetime(2027, 1, 1, 8, 0)
+    with qtbot.waitSignal(screen.patient_shown, timeout=5000):
+        screen.show()
+    wait_idle(qtbot, worker)
+    assert screen.usage.text().startswith("2027 年已用 0.00 元")
+    assert "沿用 2026 年登记, 本年尚未登记" in screen.enrolment.text()
+    assert not screen.next_year.isVisibleTo(screen)
+
+
+def test_the_card_left_on_screen_turns_with_the_year(qtbot, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """Left on screen over the year's end, the half-minute timer reads the card for the new year."""
+    clock = [dt.datetime(2026, 12, 31, 23, 40)]
+    screen = card_over_the_year_end(qtbot, session, worker, clock)
+    clock[0] = dt.datetime(2027, 1, 1, 0, 1)
+    with qtbot.waitSignal(screen.patient_shown, timeout=5000):
+        screen.date_timer.timeout.emit()
+    wait_idle(qtbot, worker)
+    assert screen.usage.text().startswith("2027 年已用 0.00 元")
