@@ -208,11 +208,30 @@ class _PolicyPage(QWizardPage):
         form = QFormLayout(self)
         self.policy = QComboBox()
         fill_policies(self.policy, book, language)
+        # None chosen at first: the first listed (韶关) was, and 下一步 straight through settled a Shaoyang
+        # or Zhanjiang clinic under Shaoguan; once visits are settled 设置 cannot move it to another city.
+        self.policy.setPlaceholderText(self.tr("请选择"))
+        self.policy.setCurrentIndex(-1)
         self.reform_pilot = ReformPilotChoice(book, language)
-        self.policy.currentIndexChanged.connect(lambda _index: self.reform_pilot.follow(self.policy.currentData()))
+        self.policy.currentIndexChanged.connect(lambda _index: self._follow_policy())
+        self.note = FieldNote()
         form.addRow(self.tr("政策"), self.policy)
         form.addRow("", self.reform_pilot)
+        form.addRow(self.note)
         self.reform_pilot.follow(self.policy.currentData())  # in the form first: shown parentless, it is a window
+
+    def _follow_policy(self) -> None:
+        self.reform_pilot.follow(self.policy.currentData())
+        if self.policy.currentData() is not None:
+            self.note.clear_note()
+
+    def validatePage(self) -> bool:
+        if self.policy.currentData() is None:
+            self.note.say(self.tr("请选择本县执行的政策; 有结算记录后不能再改为其他城市的政策"))
+            self.policy.setFocus()
+            return False
+        self.note.clear_note()
+        return True
 
 
 class _OperatorPage(QWizardPage):

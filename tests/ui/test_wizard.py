@@ -43,9 +43,37 @@ def at_the_operator_page(qtbot, session, worker) -> SetupWizard:  # type: ignore
     wizard.clinic_page.code.setText("4305210102")
     wizard.clinic_page.township_code.setText("430521")
     wizard.next()
+    wizard.policy_page.policy.setCurrentIndex(wizard.policy_page.policy.findData("shaoyang-resident-2019"))
     wizard.next()
     assert wizard.currentPage() is wizard.operator_page
     return wizard
+
+
+def test_the_policy_page_starts_with_none_chosen_and_needs_one(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
+    """The first listed policy (韶关) was chosen from the start: a Shaoyang or Zhanjiang doctor who clicked
+    下一步 straight through settled under Shaoguan, and once visits are settled 设置 refuses another city's."""
+    with ClinicSession(tmp_path / "new") as session:
+        wizard = SetupWizard(WizardContext(session, worker))
+        qtbot.addWidget(wizard)
+        wizard.show()
+        wizard.clinic_page.name.setText("石门村卫生室")
+        wizard.clinic_page.code.setText("4305210102")
+        wizard.clinic_page.township_code.setText("430521")
+        wizard.next()
+        page = wizard.policy_page
+        assert page.policy.currentIndex() == -1 and page.policy.currentData() is None
+        assert page.policy.placeholderText() == "请选择" and not page.reform_pilot.isVisible()
+        wizard.next()
+        assert wizard.currentPage() is page and page.note.isVisible() and "请选择本县执行的政策" in page.note.text()
+        assert wizard.focusWidget() is page.policy
+        page.policy.setCurrentIndex(page.policy.findData("shaoyang-resident-2019"))
+        assert not page.note.isVisible() and page.reform_pilot.isVisible()  # the pilot box follows the choice
+        wizard.next()
+        assert wizard.currentPage() is wizard.operator_page
+        wizard.operator_page.operator.setText("刘医生")
+        with qtbot.waitSignal(wizard.accepted, timeout=5000):
+            wizard.button(QWizard.WizardButton.FinishButton).click()
+        assert session.clinic is not None and session.clinic.policy_id == "shaoyang-resident-2019"
 
 
 def test_wizard_needs_an_operator(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
