@@ -278,7 +278,7 @@ class ClinicSession:
             ledger.save_clinic(conn, clinic)
             if not ledger.operators(self.db, active_only=False):
                 ledger.add_operator(conn, setup.operator_name.strip())
-            if setup.backup_dir:
+            if self._chosen_backup_dir(setup.backup_dir):
                 ledger.set_setting(conn, BACKUP_DIR_SETTING, setup.backup_dir)
             ledger.audit(conn, "clinic_initialized", json.dumps(clinic.__dict__, ensure_ascii=False))
         self._note_backup_folder()
@@ -336,10 +336,22 @@ class ClinicSession:
         return ledger.get_setting(self.db, key, default)
 
     def set_setting(self, key: str, value: str) -> None:
+        if key == BACKUP_DIR_SETTING:
+            value = self._chosen_backup_dir(value)
         with transaction(self.db) as conn:
             ledger.set_setting(conn, key, value)
         if key == BACKUP_DIR_SETTING:
             self._note_backup_folder()
+
+    def _chosen_backup_dir(self, text: str) -> str:
+        """The backup folder to store: none ("") for the data folder's own ``backups``, which is the
+        default (`services.backup.backup_dir`) and moves with the folder.  Stored as a path, a folder
+        moved or copied to another computer went on backing up to the old place, or, that gone, into
+        its own with a daily "check the USB stick" about a stick the doctor never had."""
+        if not text.strip():
+            return ""
+        own = self.data_dir / "backups"
+        return "" if Path(text).expanduser().resolve() == own.resolve() else text
 
     def _note_backup_folder(self) -> None:
         """Keep the chosen backup folder noted beside the database (`store.db.remember_backup_folder`),

@@ -325,6 +325,39 @@ def test_a_backup_in_its_own_folder_is_not_mentioned(qtbot, session, worker) -> 
     scheduler.stop()
 
 
+def test_a_folder_set_up_with_its_own_backups_keeps_backing_up_there_when_moved_or_copied(qtbot, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The wizard fills the backup box with the data folder's own ``backups``, and it was stored as that
+    path: the folder moved (a new PC) backed up into its new ``backups`` with a daily "请检查 U 盘" about a
+    stick the doctor never had, and a copy beside the original put its backups among the original's."""
+    from clinic_app.services.session import ClinicSetup
+
+    first = tmp_path / "first"
+    with ClinicSession(first) as session:
+        session.initialize(
+            ClinicSetup(
+                code="H430523101006", name="石门村卫生室", role="village", township_code="H430523101",
+                township_name="石门镇卫生院", policy_id="shaoyang-resident-2019", operator_name="刘医生",
+                backup_dir=str(first / "backups"),  # as the wizard fills it
+            )
+        )
+    shutil.copytree(first, tmp_path / "copy")
+    shutil.move(first, tmp_path / "moved")
+    (first / "backups").mkdir(parents=True)  # the copy's original still there, with its backups folder
+    for folder in (tmp_path / "copy", tmp_path / "moved"):
+        with ClinicSession(folder) as session:
+            context = AppContext(session, worker, "zh", clock=lambda: NOW)
+            said: list[str] = []
+            context.error_reported.connect(said.append)
+            context.info_reported.connect(said.append)
+            scheduler = app_module.BackupScheduler(context)
+            with qtbot.waitSignal(scheduler.checked, timeout=10000) as made:
+                scheduler.tick()
+            scheduler.stop()
+            assert made.args[0] is not None and Path(made.args[0]).parent == folder / "backups", folder
+            assert said == [], folder
+    assert list((first / "backups").iterdir()) == []
+
+
 def test_exit_backs_up_when_the_ledger_changed_since_the_last_backup(session) -> None:  # type: ignore[no-untyped-def]
     morning = NOW.replace(hour=8)
     backup.backup_now(session, now=morning)

@@ -228,6 +228,23 @@ def test_back_up_now_writes_a_copy(qtbot, context, session, worker, tmp_path) ->
     assert session.setting("backup_dir") == str(tmp_path / "usb")
 
 
+def test_back_up_now_into_the_data_folder_s_own_backups_does_not_tie_it_to_this_path(qtbot, context, session, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """立即备份 with the folder shown (the data folder's own) stored that path: moved or copied, the data
+    folder went on backing up to the old place, or said every day to check a USB stick it never had."""
+    screen = make_screen(qtbot, context, worker)
+    assert screen.backup_folder.text() == str(session.data_dir / "backups")
+    with qtbot.waitSignal(screen.backup_made, timeout=10000) as made:
+        screen.back_up_now()
+    assert Path(made.args[0]).parent == session.data_dir / "backups"
+    assert not session.setting("backup_dir")  # the default, which moves with the folder
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    screen.backup_folder.setText(str(stick))
+    with qtbot.waitSignal(screen.backup_made, timeout=10000):
+        screen.back_up_now()
+    assert session.setting("backup_dir") == str(stick)  # a folder of its own choosing is kept
+
+
 def test_back_up_now_to_a_missing_folder_says_so(qtbot, context, session, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
     screen = make_screen(qtbot, context, worker)
     screen.backup_folder.setText(str(tmp_path / "usb"))  # the stick is not plugged in
