@@ -332,6 +332,32 @@ class ClinicSession:
             ledger.audit(conn, "operator_added", name)
         return operator
 
+    def set_operator_active(self, operator_id: int, active: bool) -> Operator:
+        """Stop (or start again) offering an operator for new entries: one added with a typo, or a nurse
+        who has left.  Their entries keep their name; the last active one stays, or nobody could settle."""
+        with transaction(self.db) as conn:
+            everyone = ledger.operators(conn, active_only=False)
+            operator = next((o for o in everyone if o.id == operator_id), None)
+            if operator is None:
+                raise BadInput(f"操作员 {operator_id} 不存在", f"operator {operator_id} does not exist")
+            if operator.active == active:
+                return operator
+            others = [o for o in everyone if o.active and o.id != operator_id]
+            if not active and not others:
+                raise BadInput(
+                    f"{operator.name} 是唯一在用的操作员, 不能停用; 请先添加另一位操作员",
+                    f"{operator.name} is the only active operator and cannot be deactivated: add another operator first",
+                )
+            if active and any(o.name == operator.name for o in others):
+                # As when adding: every entry names who made it, two active of one name are one.
+                raise BadInput(
+                    f"已有在用的操作员 {operator.name}, 不能再启用同名的另一位",
+                    f"there is already an active operator {operator.name}: another of that name cannot be reactivated",
+                )
+            ledger.set_operator_active(conn, operator_id, active)
+            ledger.audit(conn, "operator_reactivated" if active else "operator_deactivated", operator.name)
+        return replace(operator, active=active)
+
     def setting(self, key: str, default: str | None = None) -> str | None:
         return ledger.get_setting(self.db, key, default)
 

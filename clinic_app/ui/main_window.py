@@ -230,16 +230,29 @@ class MainWindow(QMainWindow):
         )
 
     def _operators_loaded(self, operators: list[Operator], last: str | None) -> None:
+        """The active operators; the one chosen stays, or, stopped in 设置, the next in the list takes
+        over (the first after the last), and the message bar says so: entries are made in their name."""
         self._saved_operator = last
         chosen = self.context.operator_id or (int(last) if last and last.isdigit() else 0)
+        was = self.operator.findData(self.context.operator_id) if self.context.operator_id else -1
+        stopped = self.operator.itemText(was) if was >= 0 else ""
         self.operator.blockSignals(True)
         self.operator.clear()
         for op in operators:
             self.operator.addItem(op.name, op.id)
         index = self.operator.findData(chosen)
-        self.operator.setCurrentIndex(index if index >= 0 else 0)
+        if index < 0:
+            index = next((i for i, op in enumerate(operators) if op.id > chosen), 0)
+        self.operator.setCurrentIndex(index)
         self.operator.blockSignals(False)
         self._operator_chosen()
+        if stopped and self.operator.currentData() not in (None, chosen):
+            emit(
+                self.context.info_reported,
+                self.tr("操作员 {stopped} 已停用; 现在的操作员是 {name}, 新的记录记在其名下。").format(
+                    stopped=stopped, name=self.operator.currentText()
+                ),
+            )
 
     def _operator_chosen(self) -> None:
         operator_id = self.operator.currentData()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -237,8 +238,18 @@ class SettingsScreen(QWidget):
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(add_operator)
+        # 停用 (启用 for one stopped) under the list it acts on: a typo or a nurse who has left is no
+        # longer offered for new entries; what they entered keeps their name.
+        self.operator_active_button = QPushButton(self.tr("停用"))
+        self.operator_active_button.setEnabled(False)
+        self.operator_active_button.clicked.connect(self.toggle_operator)
+        self.operator_list.currentItemChanged.connect(lambda _item, _before: self._follow_operator())
+        active_row = QHBoxLayout()
+        active_row.addStretch(1)
+        active_row.addWidget(self.operator_active_button)
         operators_layout = QVBoxLayout(operators_box)
         operators_layout.addWidget(self.operator_list, 1)
+        operators_layout.addLayout(active_row)
         operators_layout.addWidget(self.operator_name)
         operators_layout.addLayout(row)
         operators_layout.addWidget(self.operator_note)
@@ -407,9 +418,15 @@ class SettingsScreen(QWidget):
         operators, folder, may_continue = read
         if may_continue:  # never hidden again here: after continuing, its note says what the township does next
             self._other_form.setRowVisible(self._continue_row, True)
+        chosen = self._chosen_operator()
         self.operator_list.clear()
         for op in operators:
-            self.operator_list.addItem(op.name + ("" if op.active else self.tr(" (已停用)")))
+            item = QListWidgetItem(op.name + ("" if op.active else self.tr(" (已停用)")))
+            item.setData(Qt.ItemDataRole.UserRole, op)
+            self.operator_list.addItem(item)
+            if chosen is not None and op.id == chosen.id:
+                self.operator_list.setCurrentItem(item)  # still chosen after 停用: 启用 undoes it
+        self._follow_operator()
         self.backup_folder.setText(folder)
         emit(self.operators_loaded, len(operators))
 
@@ -430,6 +447,31 @@ class SettingsScreen(QWidget):
 
     def _operator_failed(self, error: Exception) -> None:
         self.operator_note.say(self.context.message(error))  # type: ignore[arg-type]
+
+    def _chosen_operator(self) -> Operator | None:
+        item = self.operator_list.currentItem()
+        operator = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return operator if isinstance(operator, Operator) else None
+
+    def _follow_operator(self) -> None:
+        operator = self._chosen_operator()
+        self.operator_active_button.setEnabled(operator is not None)
+        self.operator_active_button.setText(self.tr("启用") if operator is not None and not operator.active else self.tr("停用"))
+
+    def toggle_operator(self) -> None:
+        """停用 the operator chosen in the list, or 启用 one stopped."""
+        operator = self._chosen_operator()
+        if operator is None:
+            return
+        self.operator_note.clear_note()
+        session, active = self.context.session, not operator.active
+        self.context.run(
+            lambda: session.set_operator_active(operator.id, active), self._operator_toggled, self._operator_failed
+        )
+
+    def _operator_toggled(self, _operator: Operator) -> None:
+        emit(self.context.data_changed, "operator")  # the window's 操作员 list too
+        self.load()
 
     def choose_backup_folder(self) -> None:
         start = self.context.folders.start(folders.BACKUP_FOLDER, current=self.backup_folder.text())

@@ -303,6 +303,41 @@ def test_a_second_operator_of_the_same_name_is_refused(village: Ledger) -> None:
     assert village.session.add_operator(f"{name}(2)").name == f"{name}(2)"
 
 
+def test_an_operator_is_deactivated_for_new_entries_and_keeps_the_name_on_old_ones(village: Ledger) -> None:
+    """An operator added with a typo, or a nurse who has left, stayed offered for every new entry:
+    nothing could deactivate one (`ledger.set_operator_active` was unused)."""
+    session, first = village.session, village.operator
+    settled = session.settle(village.request("signed_here", AFTER_REFORM, "YP0001"))
+    nurse = session.add_operator("李护士")
+    stopped = session.set_operator_active(first, False)
+    assert not stopped.active and [o.id for o in session.operators()] == [nurse.id]
+    assert [o.active for o in session.operators(active_only=False)] == [False, True]
+    found = session.entry(settled.entry.id)
+    assert found is not None and found.entry.operator_name == stopped.name  # old entries keep the name
+    with pytest.raises(BadInput, match="unknown or inactive"):
+        session.settle(replace(village.request("signed_here", AFTER_REFORM, "YP0001"), operator_id=first))
+    audit = session.db.execute("SELECT action, detail FROM audit_log WHERE action LIKE 'operator_%' ORDER BY id").fetchall()
+    assert [tuple(r) for r in audit][-1] == ("operator_deactivated", stopped.name)
+    with pytest.raises(BadInput, match="only active operator") as refused:  # nobody could settle
+        session.set_operator_active(nurse.id, False)
+    assert "唯一在用的操作员" in refused.value.message("zh") and session.operators() == [nurse]
+    assert session.set_operator_active(first, True).active
+    assert [o.id for o in session.operators()] == [first, nurse.id]
+    assert session.db.execute("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()[0] == "operator_reactivated"
+
+
+def test_an_operator_is_not_reactivated_beside_an_active_one_of_the_same_name(village: Ledger) -> None:
+    """Stopped, a name can be added again (`add_operator` looks at the active ones): 启用 on the old one
+    then made two active operators of one name, which entries and receipts cannot tell apart."""
+    session = village.session
+    typo = session.add_operator("李护士")
+    session.set_operator_active(typo.id, False)
+    session.add_operator("李护士")
+    with pytest.raises(BadInput, match="already an active operator 李护士"):
+        session.set_operator_active(typo.id, True)
+    assert [o.name for o in session.operators()].count("李护士") == 1
+
+
 def test_an_unknown_catalogue_code_is_refused(village: Ledger) -> None:
     with pytest.raises(BadInput, match="unknown catalogue code NOPE"):
         village.session.line_from_catalog("NOPE", "1")

@@ -156,3 +156,71 @@ def test_the_window_shows_with_the_operator_chosen_last_time(qtbot, session, wor
     assert window.operator.currentData() == last and fresh.operator_id == last  # no event loop turned yet
     wait_idle(qtbot, worker)
     assert fresh.folders.loaded
+
+
+def test_an_operator_stopped_in_settings_leaves_the_window_s_list_and_the_next_one_takes_over(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """设置 could add an operator but never stop one: a name typed wrong or a nurse who has left stayed
+    in the 操作员 list for good, and could be picked onto receipts."""
+    from PySide6.QtWidgets import QListWidgetItem
+
+    from clinic_app.domain.records import VisitRequest
+    from tests.ui.conftest import NOW, ZHANG_ID
+
+    wang, li = session.operators()  # 王医生, 李护士
+    zhao = session.add_operator("赵医生")
+    zhang = session.find_patients(ZHANG_ID)[0]
+    settled = session.settle(VisitRequest(zhang.id, li.id, (session.line_from_catalog("ZL0001", "1"),), NOW))
+    context.set_operator(li.id)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    wait_idle(qtbot, worker)
+    assert window.operator.currentData() == li.id
+    settings = window.settings
+    window.tabs.setCurrentWidget(settings)
+    wait_idle(qtbot, worker)
+
+    def choose(name: str) -> QListWidgetItem:
+        items = [settings.operator_list.item(i) for i in range(settings.operator_list.count())]
+        item = next(item for item in items if item.text().startswith(name))
+        settings.operator_list.setCurrentItem(item)
+        return item
+
+    assert not settings.operator_active_button.isEnabled()  # nothing chosen
+    choose("李护士")
+    assert settings.operator_active_button.text() == "停用"
+    with qtbot.waitSignal(settings.operators_loaded, timeout=5000):
+        settings.operator_active_button.click()
+    wait_idle(qtbot, worker)
+    texts = [settings.operator_list.item(i).text() for i in range(settings.operator_list.count())]
+    assert texts == ["王医生", "李护士 (已停用)", "赵医生"]
+    assert settings.operator_active_button.text() == "启用"  # still chosen: one click undoes it
+    # Gone from the window's list; the next one (not the first) takes over, and the message bar says so.
+    assert [window.operator.itemText(i) for i in range(window.operator.count())] == ["王医生", "赵医生"]
+    assert window.operator.currentData() == zhao.id and context.operator_id == zhao.id
+    said = window.message_bar.label.text()
+    assert "李护士 已停用" in said and "赵医生" in said
+    # Her visit keeps her name, and the ledger's filter still finds it.
+    ledger = window.ledger
+    window.tabs.setCurrentWidget(ledger)
+    wait_idle(qtbot, worker)
+    assert ledger.operator.findData(li.id) >= 0
+    found = session.entry(settled.entry.id)
+    assert found is not None and found.entry.operator_name == "李护士"
+
+    window.tabs.setCurrentWidget(settings)
+    choose("王医生")
+    with qtbot.waitSignal(settings.operators_loaded, timeout=5000):
+        settings.operator_active_button.click()
+    wait_idle(qtbot, worker)
+    choose("赵医生")  # the last one active: refused, in words
+    settings.operator_active_button.click()
+    wait_idle(qtbot, worker)
+    assert "唯一在用的操作员" in settings.operator_note.text() and settings.operator_note.isVisible()
+    assert [o.name for o in session.operators()] == ["赵医生"]
+    choose("李护士")
+    with qtbot.waitSignal(settings.operators_loaded, timeout=5000):
+        settings.operator_active_button.click()
+    wait_idle(qtbot, worker)
+    assert [window.operator.itemText(i) for i in range(window.operator.count())] == ["李护士", "赵医生"]
+    assert context.operator_id == zhao.id  # 启用 changes nobody's choice
