@@ -315,9 +315,11 @@ class DateEdit(QDateEdit):
                 event.accept()
                 return
             typed = "-"
-        part, shown = self.currentSectionIndex(), self.text()
-        part_text = self.sectionText(self.currentSection())
+        part, section, shown = self.currentSectionIndex(), self.currentSection(), self.text()
+        part_text = self.sectionText(section)
         anew = not part_text or self.lineEdit().selectedText() == part_text
+        digit = typed.isdigit()
+        meant = self._part_typed(shown, part, typed) if digit and typed.isascii() else None  # ⑫ or ٣: Qt takes neither
         key = event if typed == event.text() else QKeyEvent(event.type(), ord(typed), event.modifiers(), typed)
         self._keying = True
         try:
@@ -325,9 +327,9 @@ class DateEdit(QDateEdit):
         finally:
             self._keying = False
         event.setAccepted(key.isAccepted())
-        digit = typed.isdigit()
         self._moved_on = digit and self.currentSectionIndex() != part
-        if digit and self.text() == shown:
+        taken = "".join(char for char in self.sectionText(section) if char.isdigit())
+        if digit and (not taken or int(taken) != meant):
             self._refused = part
         elif digit:
             if self._refused is not None and anew and part <= self._refused:
@@ -337,6 +339,21 @@ class DateEdit(QDateEdit):
             # Typed from the year on into the month, or from 未填, and not yet into the day.
             before_day = part != self.sectionCount() - 1
             self._short = self._typed_from == 0 and before_day and (part > 0 or self._blank)
+
+    def _part_typed(self, shown: str, part: int, digit: str) -> int:
+        """What the part reads as with `digit` typed at the cursor (over what is selected in it).
+
+        A digit Qt refused leaves the part otherwise (2026-02-3 and 0 stays 03, not 30).  The text
+        left as it was is no refusal: 3 typed over a month showing 03 is the 03 it shows."""
+        parts = shown.split("-")
+        start = sum(len(text) + 1 for text in parts[:part])
+        text, line = parts[part] if part < len(parts) else "", self.lineEdit()
+        if line.hasSelectedText():
+            first, last = line.selectionStart(), line.selectionEnd()
+        else:
+            first = last = line.cursorPosition()
+        first, last = (min(max(at - start, 0), len(text)) for at in (first, last))
+        return int(text[:first] + digit + text[last:])
 
 
 def _date_edit(day: dt.date | None) -> QDateEdit:

@@ -187,3 +187,16 @@ def test_the_visit_date_s_month_alone_typed_over_is_saved(qtbot, context, sessio
         dialog.submit()
     wait_idle(qtbot, worker)
     assert session.entry(dialog.result_value.entry.id).entry.note == "外院就诊日期 2026-02-10"
+
+
+def test_the_visit_date_typed_in_this_month_is_saved(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """2026-3-5 typed on 2026-03-10: 保存 said 所输日期不存在 (the month's 3 left 03 as shown)."""
+    dialog = _dialog(qtbot, context, session, "WY-MARCH", "120")
+    dialog.day.setFocus(Qt.FocusReason.TabFocusReason)
+    dialog.day.setSelectedSection(QDateEdit.Section.YearSection)
+    type_in(dialog.day, "2026-3-5")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.submit()
+    wait_idle(qtbot, worker)
+    assert session.entry(dialog.result_value.entry.id).entry.note == "外院就诊日期 2026-03-05"
+

@@ -72,6 +72,29 @@ def test_full_width_digits_an_input_method_commits_are_the_digits(qtbot) -> None
     assert edit.date().toPython() == dt.date(2025, 1, 5) and edit.problem() is None
 
 
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("2026-3-5", dt.date(2026, 3, 5)), ("2026-3-10", TODAY), ("2025-3-5", dt.date(2025, 3, 5)),
+        ("2026。3。5", dt.date(2026, 3, 5)), ("1965-3-8", dt.date(1965, 3, 8)),
+    ],
+)
+def test_a_digit_that_leaves_the_part_as_shown_is_taken(qtbot, typed, day) -> None:  # type: ignore[no-untyped-def]
+    """In March, 2026-3-5 said 所输日期不存在: the 3 typed over the month showing 03 left the
+    text as it was, and that was taken for a digit Qt refused (so was the day 10 over 10)."""
+    edit = plain(qtbot)
+    type_in(edit, typed)
+    assert edit.date().toPython() == day and edit.problem() is None, typed
+
+
+def test_the_month_shown_typed_over_alone_is_taken(qtbot) -> None:  # type: ignore[no-untyped-def]
+    edit = plain(qtbot)
+    edit.setSelectedSection(QDateEdit.Section.MonthSection)
+    type_in(edit, "3")
+    qtbot.keyClick(edit, Qt.Key.Key_Tab)
+    assert edit.date().toPython() == TODAY and edit.problem() is None
+
+
 @pytest.mark.parametrize("typed", ["2026-02-30", "20260230", "2026-13-05", "2025-1-32"])
 def test_a_day_that_does_not_exist_is_said(qtbot, typed) -> None:  # type: ignore[no-untyped-def]
     """2026-02-30 showed 2026-02-03 (the 0 refused) and was saved as that, without a word."""
@@ -215,6 +238,14 @@ def test_a_newborn_s_birth_date_typed_with_slashes_is_saved(qtbot, context, sess
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         dialog.submit()
     assert session.find_patients("王小宝")[0].birth_date == dt.date(2026, 1, 5)
+
+
+def test_a_newborn_s_birth_date_in_this_month_is_saved(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """Born 2026-03-08 and typed 2026-3-8 on 03-10: 所输日期不存在 (the month's 3 left 03 as shown)."""
+    dialog = newborn_form(qtbot, context, "2026-3-8")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.submit()
+    assert session.find_patients("王小宝")[0].birth_date == dt.date(2026, 3, 8)
 
 
 @pytest.mark.parametrize(("typed", "said"), [("20260230", "不存在"), ("2026-01", "完整")])
