@@ -10,6 +10,7 @@ right.  The saved value is left in `result_value` when the dialog accepts.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -240,9 +241,10 @@ class DateEdit(QDateEdit):
 
     `/` and `.` (and a Chinese input method's 。) part a date as `-` does: Qt took only the
     format's own `-`, so 2025/1/5 kept today's month and day.  Full-width ２０２５－１－５ (NFKC)
-    is the 2025-1-5 it reads as: Qt dropped it and kept today.  What Qt cannot show is kept for
-    the form to refuse (`problem`): a digit it refused (2026-02-30 showed 2026-02-03) and a
-    date typed from its year that stops before its day (2026-01 kept today's day).  A year or a
+    is the 2025-1-5 it reads as: Qt dropped it and kept today.  So is 2026年2月5日 (and 2026，2，5)
+    committed whole.  What Qt cannot show is kept for the form to refuse (`problem`): a digit it
+    refused (2026-02-30 showed 2026-02-03), a commit it cannot read (2026年2月5号), and a date
+    typed from its year that stops before its day (2026-01 kept today's day).  A year or a
     month typed over alone keeps the rest of the date shown."""
 
     SEPARATORS = ("-", "/", ".", "。")
@@ -296,14 +298,29 @@ class DateEdit(QDateEdit):
         # that text to the line inside (not to inputMethodEvent): 2025-1。5 made the month 11 and
         # the 5 went nowhere.  Taken as those keys instead.
         if isinstance(event, QInputMethodEvent) and not event.preeditString():
-            typed = unicodedata.normalize("NFKC", event.commitString())
+            typed = self._committed(event.commitString())
             if typed and all(char in "0123456789" or char in self.SEPARATORS for char in typed):
                 for char in typed:
                     key = ord(char) if char.isascii() else Qt.Key.Key_unknown
                     self.keyPressEvent(QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier, char))
                 event.accept()
                 return True
+            if any(char.isnumeric() for char in typed):
+                # Qt drops the whole commit without a word and the form saved the date shown
+                # (today): a date that cannot be read (2026年2月5号, 二月五日) is refused at the
+                # field, as a digit refused is.
+                self._refused = self.currentSectionIndex()
+                event.accept()
+                return True
         return super().event(event)
+
+    @staticmethod
+    def _committed(text: str) -> str:
+        """A commit as the keys it stands for: 2026年2月5日, 2026，2，5, 2026、2、5 and 2026 2 5 (a
+        space, or the input method's full-width one) read as 2026-2-5; Qt dropped them and kept
+        today.  A run of separators is one (2026. 2. 5): the second moved on past the month."""
+        typed = unicodedata.normalize("NFKC", text).strip().removesuffix("日")  # ２ and ， as 2 and ,
+        return re.sub(r"[年月,、\s/.。-]+", "-", typed)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         typed = unicodedata.normalize("NFKC", event.text())  # ２ and － as 2 and -

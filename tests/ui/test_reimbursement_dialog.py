@@ -14,7 +14,7 @@ from clinic_app.services.session import PatientInput
 from clinic_app.store.ledger import EntryFilter
 from clinic_app.ui.dialogs import ReimbursementDialog
 from tests.ui.conftest import CLINIC_CODE, NOW, TOWNSHIP_CODE, ZHANG_ID, wait_idle
-from tests.ui.test_typed_dates import type_in
+from tests.ui.test_typed_dates import commit, type_in
 
 
 def _dialog(qtbot, context, session, receipt: str, amount: str) -> ReimbursementDialog:  # type: ignore[no-untyped-def]
@@ -200,3 +200,27 @@ def test_the_visit_date_typed_in_this_month_is_saved(qtbot, context, session, wo
     wait_idle(qtbot, worker)
     assert session.entry(dialog.result_value.entry.id).entry.note == "外院就诊日期 2026-03-05"
 
+
+def test_the_visit_date_committed_in_chinese_is_saved(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """2026年2月5日 committed by the input method was dropped: saved as 外院就诊日期 2026-03-10."""
+    dialog = _dialog(qtbot, context, session, "WY-IME", "120")
+    dialog.day.setFocus(Qt.FocusReason.TabFocusReason)
+    dialog.day.setSelectedSection(QDateEdit.Section.YearSection)
+    commit(dialog.day, "2026年2月5日")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.submit()
+    wait_idle(qtbot, worker)
+    assert session.entry(dialog.result_value.entry.id).entry.note == "外院就诊日期 2026-02-05"
+
+
+def test_a_visit_date_committed_that_cannot_be_read_is_refused_at_the_date(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """2026年2月5号 was dropped without a word and the receipt saved as today's."""
+    before = session.count_entries(EntryFilter())
+    dialog = _dialog(qtbot, context, session, "WY-IME2", "120")
+    dialog.day.setFocus(Qt.FocusReason.TabFocusReason)
+    dialog.day.setSelectedSection(QDateEdit.Section.YearSection)
+    commit(dialog.day, "2026年2月5号")
+    dialog.submit()
+    wait_idle(qtbot, worker)
+    assert "不存在" in dialog.notes[dialog.day].text() and dialog.isVisible()
+    assert session.count_entries(EntryFilter()) == before

@@ -95,6 +95,41 @@ def test_the_month_shown_typed_over_alone_is_taken(qtbot) -> None:  # type: igno
     assert edit.date().toPython() == TODAY and edit.problem() is None
 
 
+def commit(edit: QWidget, text: str) -> None:
+    """Text as a Chinese input method commits it (not keys)."""
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(edit, event)
+
+
+@pytest.mark.parametrize(
+    ("committed", "day"),
+    [
+        ("2026年2月5日", dt.date(2026, 2, 5)), ("2025年12月5日", dt.date(2025, 12, 5)), ("2026，2，5", dt.date(2026, 2, 5)),
+        ("2026、2、5", dt.date(2026, 2, 5)), ("2026 2 5", dt.date(2026, 2, 5)), ("2026　2　5", dt.date(2026, 2, 5)),
+        ("２０２６年２月５日", dt.date(2026, 2, 5)), ("2026. 2. 5", dt.date(2026, 2, 5)), ("2026年02月05日", dt.date(2026, 2, 5)),
+        ("2026年3月5日", dt.date(2026, 3, 5)),
+    ],
+)
+def test_a_date_committed_with_year_month_and_day_is_the_date(qtbot, committed, day) -> None:  # type: ignore[no-untyped-def]
+    """2026年2月5日 or 2026，2，5 committed by the input method went to Qt, which dropped it: the
+    field kept today, said nothing, and the form saved today as the outside visit's day."""
+    edit = plain(qtbot)
+    commit(edit, committed)
+    assert edit.date().toPython() == day and edit.problem() is None, committed
+
+
+@pytest.mark.parametrize("committed", ["2026年2月5号", "二〇二六年二月五日", "2026-2-5 10:30", "2月5日下午"])
+def test_a_committed_date_that_cannot_be_read_is_said(qtbot, committed) -> None:  # type: ignore[no-untyped-def]
+    """Qt dropped it without a word: the field kept today and the form saved today."""
+    edit = plain(qtbot)
+    commit(edit, committed)
+    assert edit.problem() is not None and "不存在" in str(edit.problem()), committed
+    edit.setSelectedSection(QDateEdit.Section.YearSection)
+    type_in(edit, "2026-2-5")  # typed again, it is taken
+    assert edit.date().toPython() == dt.date(2026, 2, 5) and edit.problem() is None
+
+
 @pytest.mark.parametrize("typed", ["2026-02-30", "20260230", "2026-13-05", "2025-1-32"])
 def test_a_day_that_does_not_exist_is_said(qtbot, typed) -> None:  # type: ignore[no-untyped-def]
     """2026-02-30 showed 2026-02-03 (the 0 refused) and was saved as that, without a word."""
@@ -246,6 +281,20 @@ def test_a_newborn_s_birth_date_in_this_month_is_saved(qtbot, context, session, 
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         dialog.submit()
     assert session.find_patients("王小宝")[0].birth_date == dt.date(2026, 3, 8)
+
+
+def test_a_newborn_s_birth_date_committed_in_chinese_is_saved(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """2026年1月5日 committed into 出生日期 (未填) was dropped: saved with no birth date, no word."""
+    dialog = PatientDialog(context, context.clinic)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.name.setText("王小宝")
+    dialog.birth_date.setFocus(Qt.FocusReason.TabFocusReason)
+    commit(dialog.birth_date, "2026年1月5日")
+    qtbot.keyClick(dialog.birth_date, Qt.Key.Key_Tab)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.submit()
+    assert session.find_patients("王小宝")[0].birth_date == dt.date(2026, 1, 5)
 
 
 @pytest.mark.parametrize(("typed", "said"), [("20260230", "不存在"), ("2026-01", "完整")])
