@@ -243,7 +243,7 @@ class DateEdit(QDateEdit):
     format's own `-`, so 2025/1/5 kept today's month and day.  Full-width ２０２５－１－５ (NFKC)
     is the 2025-1-5 it reads as: Qt dropped it and kept today.  So is 2026年2月5日 (and 2026，2，5)
     committed whole.  What Qt cannot show is kept for the form to refuse (`problem`): a digit it
-    refused (2026-02-30 showed 2026-02-03), a commit it cannot read (2026年2月5号), and a date
+    refused (2026-02-30 showed 2026-02-03), a commit it cannot read (二〇二六年二月五日), and a date
     typed from its year that stops before its day (2026-01 kept today's day).  A year or a
     month typed over alone keeps the rest of the date shown."""
 
@@ -307,7 +307,7 @@ class DateEdit(QDateEdit):
                 return True
             if any(char.isnumeric() for char in typed):
                 # Qt drops the whole commit without a word and the form saved the date shown
-                # (today): a date that cannot be read (2026年2月5号, 二月五日) is refused at the
+                # (today): a date that cannot be read (二〇二六年二月五日, 二月五日) is refused at the
                 # field, as a digit refused is.
                 self._refused = self.currentSectionIndex()
                 event.accept()
@@ -316,10 +316,11 @@ class DateEdit(QDateEdit):
 
     @staticmethod
     def _committed(text: str) -> str:
-        """A commit as the keys it stands for: 2026年2月5日, 2026，2，5, 2026、2、5 and 2026 2 5 (a
+        """A commit as the keys it stands for: 2026年2月5日 (or 5号), 2026，2，5, 2026、2、5 and 2026 2 5 (a
         space, or the input method's full-width one) read as 2026-2-5; Qt dropped them and kept
         today.  A run of separators is one (2026. 2. 5): the second moved on past the month."""
-        typed = unicodedata.normalize("NFKC", text).strip().removesuffix("日")  # ２ and ， as 2 and ,
+        typed = unicodedata.normalize("NFKC", text).strip()  # ２ and ， as 2 and ,
+        typed = typed.removesuffix("日").removesuffix("号")  # 5号 is said as often as 5日
         return re.sub(r"[年月,、\s/.。-]+", "-", typed)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
@@ -357,7 +358,7 @@ class DateEdit(QDateEdit):
             before_day = part != self.sectionCount() - 1
             self._short = self._typed_from == 0 and before_day and (part > 0 or self._blank)
 
-    def _part_typed(self, shown: str, part: int, digit: str) -> int:
+    def _part_typed(self, shown: str, part: int, digit: str) -> int | None:
         """What the part reads as with `digit` typed at the cursor (over what is selected in it).
 
         A digit Qt refused leaves the part otherwise (2026-02-3 and 0 stays 03, not 30).  The text
@@ -370,7 +371,8 @@ class DateEdit(QDateEdit):
         else:
             first = last = line.cursorPosition()
         first, last = (min(max(at - start, 0), len(text)) for at in (first, last))
-        return int(text[:first] + digit + text[last:])
+        meant = text[:first] + digit + text[last:]
+        return int(meant) if meant.isdigit() else None
 
 
 def _date_edit(day: dt.date | None) -> QDateEdit:

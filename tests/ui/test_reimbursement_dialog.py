@@ -214,12 +214,12 @@ def test_the_visit_date_committed_in_chinese_is_saved(qtbot, context, session, w
 
 
 def test_a_visit_date_committed_that_cannot_be_read_is_refused_at_the_date(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
-    """2026年2月5号 was dropped without a word and the receipt saved as today's."""
+    """二〇二六年二月五日 was dropped without a word and the receipt saved as today's."""
     before = session.count_entries(EntryFilter())
     dialog = _dialog(qtbot, context, session, "WY-IME2", "120")
     dialog.day.setFocus(Qt.FocusReason.TabFocusReason)
     dialog.day.setSelectedSection(QDateEdit.Section.YearSection)
-    commit(dialog.day, "2026年2月5号")
+    commit(dialog.day, "二〇二六年二月五日")
     dialog.submit()
     wait_idle(qtbot, worker)
     assert "不存在" in dialog.notes[dialog.day].text() and dialog.isVisible()

@@ -108,7 +108,7 @@ def commit(edit: QWidget, text: str) -> None:
         ("2026年2月5日", dt.date(2026, 2, 5)), ("2025年12月5日", dt.date(2025, 12, 5)), ("2026，2，5", dt.date(2026, 2, 5)),
         ("2026、2、5", dt.date(2026, 2, 5)), ("2026 2 5", dt.date(2026, 2, 5)), ("2026　2　5", dt.date(2026, 2, 5)),
         ("２０２６年２月５日", dt.date(2026, 2, 5)), ("2026. 2. 5", dt.date(2026, 2, 5)), ("2026年02月05日", dt.date(2026, 2, 5)),
-        ("2026年3月5日", dt.date(2026, 3, 5)),
+        ("2026年3月5日", dt.date(2026, 3, 5)), ("2026年2月5号", dt.date(2026, 2, 5)),
     ],
 )
 def test_a_date_committed_with_year_month_and_day_is_the_date(qtbot, committed, day) -> None:  # type: ignore[no-untyped-def]
@@ -119,7 +119,7 @@ def test_a_date_committed_with_year_month_and_day_is_the_date(qtbot, committed, 
     assert edit.date().toPython() == day and edit.problem() is None, committed
 
 
-@pytest.mark.parametrize("committed", ["2026年2月5号", "二〇二六年二月五日", "2026-2-5 10:30", "2月5日下午"])
+@pytest.mark.parametrize("committed", ["2026年2月5号下午", "二〇二六年二月五日", "2026-2-5 10:30", "2月5日下午"])
 def test_a_committed_date_that_cannot_be_read_is_said(qtbot, committed) -> None:  # type: ignore[no-untyped-def]
     """Qt dropped it without a word: the field kept today and the form saved today."""
     edit = plain(qtbot)
