@@ -56,6 +56,31 @@ def facility_code(text: str) -> str | None:
     return code if FACILITY_CODE.fullmatch(code) else None
 
 
+_MINUS_SIGN = "\u2212"
+
+
+def receipt_key(text: str) -> str:
+    """An outside receipt's number (外院票据号) as it is compared, never as it is shown: two
+    spellings of one receipt have one key, so a receipt already paid back is not paid again.
+
+    The number is typed off paper: a Chinese input method in full-width mode gives ＬＧ２０２５,
+    one person types lg-2025-0088 and another LG 2025 0088, an Excel cell pastes with a tab.
+    NFKC reads full-width letters and digits as ASCII; letters are upper-cased; whitespace,
+    control and format characters (a zero-width space) are dropped.  So are dashes, every kind
+    (-, －, —, –, the minus sign): a receipt's identity is its letters and digits in their order,
+    and whether it was typed with the hyphens printed on it, with spaces in their place, or with
+    nothing, or with the em dash a Chinese IME gives for '-', does not make it another receipt.
+    Two receipts whose letters and digits agree and whose dashes differ are taken as one: such
+    numbers are not issued side by side, and taking them as one refuses a payment someone can
+    look at, where taking them apart pays the fund's money twice without a word."""
+    plain = unicodedata.normalize("NFKC", text).upper()
+    return "".join(
+        ch
+        for ch in plain
+        if not (ch.isspace() or ch == _MINUS_SIGN or unicodedata.category(ch) in ("Pd", "Cc", "Cf"))
+    )
+
+
 @dataclass(frozen=True)
 class Operator:
     """A doctor or nurse; every ledger entry records who made it."""

@@ -63,6 +63,7 @@ from clinic_app.domain.records import (
     SettledVisit,
     VisitRequest,
     facility_code,
+    receipt_key,
 )
 from clinic_app.domain.visit import (
     NEWBORN_PAID_BACK,
@@ -1403,7 +1404,9 @@ class ClinicSession:
         or before its day, to a facility of the receipt's level; else `NoReferral`.  A receipt
         already reimbursed here is refused (`ReceiptReused`); at the township's desk, so is one a
         village's imported statement shows it reimbursed and not reversed
-        (`ReceiptReimbursedInVillage`).  Nothing is written on a refusal.
+        (`ReceiptReimbursedInVillage`).  Receipts are the same when their `receipt_key` is, however
+        the number was typed (ＬＧ－２０２５ from a full-width input method, lg 2025); it is stored
+        as `parse_outside_receipt` reads it.  Nothing is written on a refusal.
 
         Booked at `time`, when the clinic pays it back, as every entry is: the ledger goes
         forward, and the outside visit's month may already be with the township.  Adjudicated as
@@ -1414,8 +1417,7 @@ class ClinicSession:
         """
         if isinstance(referral_id, bool):  # the old signature's flag: True would read as referral 1
             raise TypeError("referral_id is the recorded referral's id, not a flag")
-        if not outside_receipt.strip():
-            raise BadInput("请填写外院票据号", "the outside receipt's number is required")
+        outside_receipt = parse_outside_receipt(outside_receipt)
         if facility not in FACILITY_LEVELS:  # else its code is printed as it is on the receipt's reasons
             raise BadInput(f"就诊机构级别无效: {facility}", f"unknown facility level {facility}")
         if outside_day > time.date():
@@ -1435,11 +1437,11 @@ class ClinicSession:
         if referral_id is not None:
             referral = self._referral_for(patient, referral_id, outside_day, facility)
             note = reimbursement_note(outside_day, referral.id, referral.day, referral.to_facility)
-        earlier = ledger.reimbursed_receipt(self.db, outside_receipt.strip())
+        earlier = ledger.reimbursed_receipt(self.db, outside_receipt)
         if earlier is not None:
-            raise ReceiptReused(outside_receipt.strip(), earlier)
+            raise ReceiptReused(outside_receipt, earlier)
         if self.require_clinic().role == "township":
-            self._check_not_reimbursed_in_village(outside_receipt.strip())
+            self._check_not_reimbursed_in_village(outside_receipt)
         line = DraftLine(name=OUTSIDE_COST, kind=kind, quantity=Fraction(1), unit_price=amount)
         return self.settle(
             VisitRequest(
@@ -1451,7 +1453,7 @@ class ClinicSession:
                 emergency=emergency,
                 out_of_area=out_of_area,
                 facility=facility,
-                outside_receipt=outside_receipt.strip(),
+                outside_receipt=outside_receipt,
                 service_day=outside_day,
                 note=note,
             ),
@@ -1460,7 +1462,8 @@ class ClinicSession:
 
     def _check_not_reimbursed_in_village(self, outside_receipt: str) -> None:
         """At the township's desk, refuse a receipt that a village's imported statement reimbursed
-        (current revisions, reimbursements not reversed since: the import review's own lookup)."""
+        (current revisions, reimbursements not reversed since: the import review's own lookup,
+        which compares by `receipt_key`)."""
         from clinic_app.store import township as township_store
 
         village = township_store.reimbursed_receipts(self.db, [outside_receipt]).get(outside_receipt)
@@ -1966,6 +1969,24 @@ def parse_account_holder(payment_method: str, text: str) -> str:
         # A tab or line break pasted in would break the receipt's line and the statement's row.
         raise BadInput("账户持有人含有控制字符 (如换行、制表符)", "the account holder contains a control character (a line break, a tab)")
     return holder
+
+
+def parse_outside_receipt(text: str) -> str:
+    """An outside receipt's number (外院票据号) as entered, in the form it is stored and printed:
+    full-width letters and digits from a Chinese input method read as ASCII (NFKC) and the ends
+    trimmed; required, and no control characters.  An Excel row pasted whole came in as
+    "WY20260309<tab>120.50": stored so, it was another receipt to the repeat check, and it breaks
+    the receipt's line and the statement's row.  Spaces and dashes inside are kept as typed: the
+    repeat check compares `receipt_key`, which drops them."""
+    receipt = unicodedata.normalize("NFKC", text).strip()
+    if not receipt_key(receipt):  # nothing, or dashes only: no number to tell it from another
+        raise BadInput("请填写外院票据号", "the outside receipt's number is required")
+    if any(unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp") for char in receipt):
+        raise BadInput(
+            "外院票据号含有控制字符 (如换行、制表符), 请只填写票据号",
+            "the outside receipt's number contains a control character (a line break, a tab): enter the number only",
+        )
+    return receipt
 
 
 def parse_amount(text: str) -> Money:

@@ -154,7 +154,7 @@ from clinic_app.domain.copay import (
 )
 from clinic_app.domain.money import ZERO, Money, MoneyError
 from clinic_app.domain.policy import Policy, PolicyBook
-from clinic_app.domain.records import Clinic
+from clinic_app.domain.records import Clinic, receipt_key
 from clinic_app.domain.visit import NEWBORN_PAID_BACK, Item, Patient, Usage, VisitDraft
 from clinic_app.errors import BadInput, UserError, os_reason
 from clinic_app.services.collector import collector_paused
@@ -1695,7 +1695,9 @@ class _Review:
     def _receipts_reimbursed_twice(self) -> None:
         """An outside receipt (外院票据) reimbursed by a standing settlement of this file and also by
         another one: of this file, of another village's (or this village's other months') imported
-        statements, or at the township's own desk (重复报销, one of 重复收费's receipts)."""
+        statements, or at the township's own desk (重复报销, one of 重复收费's receipts).  One
+        receipt is one `receipt_key`, as at the desk: ＬＧ－２０２５ in one statement (a village's
+        full-width input) and LG 2025 in another is the receipt paid back twice."""
         paid_back = [v for v in self.visits if v.live and v.visit.get("reimbursement") is not None]
         if not paid_back:
             return
@@ -1705,7 +1707,7 @@ class _Review:
         for v in paid_back:
             receipt = v.visit["reimbursement"]["bill_no"]
             elsewhere = [[r.clinic_code, r.month, r.setl_id] for r in imported.get(receipt, ())]
-            earlier = first_here.setdefault(receipt, v.visit["setl_id"])
+            earlier = first_here.setdefault(receipt_key(receipt), v.visit["setl_id"])
             if earlier != v.visit["setl_id"]:
                 elsewhere.insert(0, [self.code, self.month, earlier])
             desk = ledger.reimbursed_receipt(self.conn, receipt)

@@ -30,6 +30,7 @@ from clinic_app.domain.records import (
     PatientRecord,
     Referral,
     VoidRecord,
+    receipt_key,
 )
 from clinic_app.domain.visit import NEWBORN_PAID_BACK
 from clinic_app.store import packages
@@ -1216,15 +1217,22 @@ def add_referral(
 
 
 def reimbursed_receipt(db: sqlite3.Connection, outside_receipt: str) -> str | None:
-    """Our receipt number of a reimbursement of `outside_receipt` that stands (not voided), if any."""
-    row = db.execute(
-        """SELECT v.receipt_no FROM visits v
-           WHERE v.kind = 'reimbursement' AND v.outside_receipt = ?
-             AND NOT EXISTS (SELECT 1 FROM visits r WHERE r.reverses_id = v.id)
-           ORDER BY v.id LIMIT 1""",
-        [outside_receipt],
-    ).fetchone()
-    return None if row is None else str(row[0])
+    """Our receipt number of a reimbursement of `outside_receipt` that stands (not voided), if any,
+    the receipts compared by `receipt_key`: ＬＧ－２０２５ typed with a full-width input method, or
+    lg 2025, is the receipt LG-2025 paid back before.  Those booked before the key kept the number
+    as typed (full-width, or with a pasted tab), and the ledger is not rewritten: each standing
+    one's key is worked out here, not compared in SQL.  A clinic has a few hundred of them a year,
+    read through the partial index of reimbursements."""
+    key = receipt_key(outside_receipt)
+    # Every reimbursement has a number: the range reads the partial index of reimbursements.  No
+    # ORDER BY, or SQLite walks every visit in id order instead; the first is found here.
+    rows = db.execute(
+        """SELECT v.id, v.outside_receipt, v.receipt_no FROM visits v
+           WHERE v.kind = 'reimbursement' AND v.outside_receipt > ''
+             AND NOT EXISTS (SELECT 1 FROM visits r WHERE r.reverses_id = v.id)"""
+    ).fetchall()
+    first = min((row for row in rows if receipt_key(row[1]) == key), key=itemgetter(0), default=None)
+    return None if first is None else str(first[2])
 
 
 def paid_back_by(db: sqlite3.Connection, patient_id: int, setl_id: str) -> int | None:

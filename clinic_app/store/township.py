@@ -15,9 +15,11 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from clinic_app.domain.money import Money, MoneyError
+from clinic_app.domain.records import receipt_key
 from clinic_app.domain.visit import EMPLOYEE_LAYER
 from clinic_app.store.db import record_time
 
@@ -494,18 +496,26 @@ class ReimbursedReceipt:
 
 
 def reimbursed_receipts(db: DbOrConn, receipts: Sequence[str]) -> dict[str, list[ReimbursedReceipt]]:
-    """Outside receipt -> the imported settlements that reimbursed it and stand (not reversed), in
-    the current revisions of every village's statements, oldest import first."""
+    """Outside receipt, as asked -> the imported settlements that reimbursed it and stand (not
+    reversed), in the current revisions of every village's statements, oldest import first.
+
+    The receipts are compared by `receipt_key`, as at the desk: a village that typed ＬＧ－２０２５
+    and another that typed LG 2025 reimbursed one receipt.  A statement carries the number as its
+    village stored it, so each stored one's key is worked out here (reimbursements only, by the
+    partial index; no ORDER BY, which would walk every imported visit in id order instead)."""
+    wanted: dict[str, list[str]] = defaultdict(list)
+    for receipt in dict.fromkeys(receipts):
+        wanted[receipt_key(receipt)].append(receipt)
+    if not wanted:
+        return {}
+    rows = db.execute(
+        """SELECT id, outside_receipt, clinic_code, month, setl_id FROM statement_visits
+           WHERE outside_receipt IS NOT NULL AND kind = 'settlement' AND reversed = 0"""
+    ).fetchall()
     found: dict[str, list[ReimbursedReceipt]] = {}
-    for chunk in _chunks(sorted(set(receipts))):
-        rows = db.execute(
-            f"""SELECT outside_receipt, clinic_code, month, setl_id FROM statement_visits
-                WHERE outside_receipt IN ({', '.join('?' * len(chunk))}) AND kind = 'settlement' AND reversed = 0
-                ORDER BY id""",
-            tuple(chunk),
-        ).fetchall()
-        for r in rows:
-            found.setdefault(str(r[0]), []).append(ReimbursedReceipt(str(r[0]), str(r[1]), str(r[2]), str(r[3])))
+    for r in sorted(rows, key=itemgetter(0)):
+        for receipt in wanted.get(receipt_key(str(r[1])), ()):
+            found.setdefault(receipt, []).append(ReimbursedReceipt(str(r[1]), str(r[2]), str(r[3]), str(r[4])))
     return found
 
 

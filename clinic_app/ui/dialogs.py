@@ -69,6 +69,7 @@ from clinic_app.services.session import (
     ReceiptReimbursedInVillage,
     ReceiptReused,
     parse_amount,
+    parse_outside_receipt,
 )
 from clinic_app.ui import labels
 from clinic_app.ui.compat import emit
@@ -992,9 +993,16 @@ class ReimbursementDialog(_FormDialog):
 
     def check(self) -> Callable[[], Any] | None:
         ok = True
+        receipt = ""
         if not self.receipt.text().strip():
             self.refuse(self.receipt, self.tr("请填写外院票据号"))
             ok = False
+        else:
+            try:  # as stored: full-width read as ASCII; a pasted tab refused here, not kept in the number
+                receipt = parse_outside_receipt(self.receipt.text())
+            except UserError as error:
+                self.refuse(self.receipt, self.context.message(error))
+                ok = False
         try:
             amount = parse_amount(self.amount.text())
         except UserError:
@@ -1011,9 +1019,7 @@ class ReimbursementDialog(_FormDialog):
             self.form_note.say(self.tr("请先选择操作员"))
             return None
         session, patient_id, operator_id = self.context.session, self.patient.id, self.context.operator_id
-        receipt, level, kind, referral = (
-            self.receipt.text(), self.level.currentData(), self.kind.currentData(), self.referral.currentData()
-        )
+        level, kind, referral = self.level.currentData(), self.kind.currentData(), self.referral.currentData()
         routes = {"emergency": self.emergency.isChecked(), "out_of_area": self.out_of_area.isChecked()}
         self.unchecked = lambda: session.reimburse(
             patient_id, operator_id, receipt, level, kind, amount, day, referral, now, **routes

@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 from clinic_app.documents.reasons import render
 from clinic_app.domain.money import Money
+from clinic_app.domain.records import DraftLine, VisitRequest
 from clinic_app.errors import BadInput
-from clinic_app.services.session import NoReferral, NotDesignatedHere
+from clinic_app.services.session import (
+    OUTSIDE_COST,
+    NoReferral,
+    NotDesignatedHere,
+    ReceiptReused,
+    reimbursement_note,
+)
 from clinic_app.store import ledger
 from tests.store.template import Ledger, opened
 
@@ -133,6 +141,63 @@ def test_a_receipt_reimbursed_once_is_refused_again_until_voided(shaoguan: Ledge
     shaoguan.session.void(first.entry.id, "金额录错", shaoguan.operator, PAID_BACK + dt.timedelta(minutes=2))
     again = _reimburse(shaoguan, "signed_here", "WY-R", "township", "90.00", True, 3)
     assert again.adjudication.fund.fen == 6300
+
+
+@pytest.mark.parametrize(
+    "again", ["ＷＹ－Ｒ８８", "wy-r88", "WY R88", "WYR88", "WY—R88", "ＷＹ　Ｒ８８"]
+)
+def test_a_receipt_typed_another_way_is_the_receipt_already_paid_back(shaoguan: Ledger, again: str) -> None:
+    """Compared as typed, a number committed full-width by a Chinese input method, in lower case,
+    or with a space for its hyphen was another receipt, and it was paid back once more (rev17b F1)."""
+    first = _reimburse(shaoguan, "signed_here", "WY-R88", "township", "100.00", True)
+    before = _entries(shaoguan)
+    with pytest.raises(ReceiptReused, match=first.entry.receipt_no):
+        _reimburse(shaoguan, "unsigned_here", again, "township", "100.00", True, 1)
+    assert _entries(shaoguan) == before
+
+
+def _booked_as_before(lg: Ledger, who: str, receipt: str) -> None:
+    """A reimbursement as `reimburse` booked it before the receipt key: the number stored as typed
+    (full-width, a pasted tab).  The ledger is not rewritten, so such rows stay."""
+    lg.session.settle(
+        VisitRequest(
+            patient_id=lg.people[who],
+            operator_id=lg.operator,
+            lines=(DraftLine(name=OUTSIDE_COST, kind="drug", quantity=Fraction(1), unit_price=M("100.00")),),
+            time=PAID_BACK,
+            emergency=True,
+            facility="township",
+            outside_receipt=receipt,
+            service_day=OUTSIDE_DAY,
+            note=reimbursement_note(OUTSIDE_DAY),
+        )
+    )
+
+
+@pytest.mark.parametrize(("stored", "again"), [("ＬＧ－２０２５－００８８", "LG-2025-0088"), ("lg 2025 0088", "ＬＧ２０２５００８８")])
+def test_a_receipt_stored_as_typed_before_is_still_the_receipt_paid_back(shaoguan: Ledger, stored: str, again: str) -> None:
+    """Rows booked before keep their number as typed; the new spelling was let through against them."""
+    _booked_as_before(shaoguan, "signed_here", stored)
+    before = _entries(shaoguan)
+    with pytest.raises(ReceiptReused):
+        _reimburse(shaoguan, "signed_here", again, "township", "100.00", True, 1)
+    assert _entries(shaoguan) == before
+
+
+def test_a_receipt_number_is_stored_as_ascii_and_a_pasted_row_is_refused(shaoguan: Ledger) -> None:
+    """The full-width number was stored as committed, and a row pasted from Excel as
+    'WY20260309<tab>120.50', which the repeat check took for another receipt."""
+    paid = _reimburse(shaoguan, "signed_here", "　ＷＹ２０２５０９０１－７ ", "township", "100.00", True)
+    assert shaoguan.session.entry(paid.entry.id).entry.outside_receipt == "WY20250901-7"
+    before = _entries(shaoguan)
+    for pasted in ("WY20250902\t120.50", "WY2025\n0902", "WY\u200b20250902"):
+        with pytest.raises(BadInput) as refused:
+            _reimburse(shaoguan, "signed_here", pasted, "township", "100.00", True, 1)
+        assert refused.value.zh == "外院票据号含有控制字符 (如换行、制表符), 请只填写票据号"
+    for empty in ("  ", "－－"):
+        with pytest.raises(BadInput, match="请填写外院票据号"):
+            _reimburse(shaoguan, "signed_here", empty, "township", "100.00", True, 1)
+    assert _entries(shaoguan) == before
 
 
 @pytest.mark.parametrize("amount", ["0.00", "-5.00"])

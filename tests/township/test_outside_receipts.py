@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,15 @@ from clinic_app.documents import statement_file as sf
 from clinic_app.documents.statement_pdf import statement_pdf
 from clinic_app.documents.statement_xlsx import VISIT_HEADER, statement_xlsx
 from clinic_app.domain.money import Money
+from clinic_app.domain.records import DraftLine, VisitRequest
 from clinic_app.errors import BadInput
 from clinic_app.services import township as tw
-from clinic_app.services.session import ClinicSession, ReceiptReimbursedInVillage
+from clinic_app.services.session import (
+    OUTSIDE_COST,
+    ClinicSession,
+    ReceiptReimbursedInVillage,
+    reimbursement_note,
+)
 from clinic_app.services.statements import clinic_key, statement_data
 from clinic_app.store import township as store
 from clinic_app.store.ledger import EntryFilter
@@ -214,6 +221,57 @@ def test_one_outside_receipt_reimbursed_at_two_villages_is_flagged(v01, town, tm
     )
 
 
+@pytest.mark.parametrize("typed", ["lg 2025 0088", "LG—2025—0088", "lg20250088"])
+def test_one_outside_receipt_typed_two_ways_at_two_villages_is_flagged(v01, town, tmp_path: Path, typed: str) -> None:
+    """The review compared the numbers as typed: V02's lg 2025 0088 was another receipt, and the
+    fund paid LG-2025-0088 back twice without a flag (rev17b F1)."""
+    v02 = _reimbursing_village(tmp_path / "v02", "V02", typed, who=1)
+    try:
+        _bring(town, ("V01.json", b.statement_bytes(v01)), ("V02.json", b.statement_bytes(v02)))
+    finally:
+        v02.close()
+    assert _receipt_flags(town) == [
+        ("V02", "V02S000000002", f"外院票据 {typed} 已另在 V01 2025-03 (结算号 V01S000000002) 报销过 (重复报销)"),
+    ]
+
+
+def _booked_as_before(village: ClinicSession, receipt: str, when: dt.datetime) -> None:
+    """A reimbursement as a village booked it before the receipt key: the number stored as typed
+    (a full-width input method's ＬＧ…), which its statements carry as it is."""
+    (patient,) = village.find_patients("王一")
+    village.settle(
+        VisitRequest(
+            patient_id=patient.id,
+            operator_id=village.operators()[0].id,
+            lines=(DraftLine(name=OUTSIDE_COST, kind="drug", quantity=Fraction(1), unit_price=Money.parse("100.00")),),
+            time=when,
+            emergency=True,
+            facility="township",
+            outside_receipt=receipt,
+            service_day=OUTSIDE_DAY,
+            note=reimbursement_note(OUTSIDE_DAY),
+        )
+    )
+
+
+def test_one_villages_receipt_paid_back_again_in_a_later_month_in_full_width_is_flagged(v01, town) -> None:
+    """V01 paid LG-2025-0088 back in March and, typed full-width, again in April (as it could before
+    the receipt key); April's statement came in without a flag."""
+    _booked_as_before(v01, "ＬＧ－２０２５－００８８", dt.datetime(2025, 4, 3, 10, 0))
+    _bring(town, ("V01-03.json", b.statement_bytes(v01)), ("V01-04.json", b.statement_bytes(v01, "2025-04")))
+    assert _receipt_flags(town) == [
+        ("V01", "V01S000000003", "外院票据 ＬＧ－２０２５－００８８ 已另在 V01 2025-03 (结算号 V01S000000002) 报销过 (重复报销)"),
+    ]
+
+
+def test_one_receipt_twice_in_one_statement_typed_two_ways_is_flagged(v01, town) -> None:
+    _booked_as_before(v01, "lg-2025-0088", dt.datetime(2025, 3, 6, 10, 0))
+    _bring(town, ("V01.json", b.statement_bytes(v01)))
+    assert _receipt_flags(town) == [
+        ("V01", "V01S000000003", "外院票据 lg-2025-0088 已另在 V01 2025-03 (结算号 V01S000000002) 报销过 (重复报销)"),
+    ]
+
+
 def test_a_receipt_reimbursed_and_voided_elsewhere_is_not_flagged(v01, town, tmp_path: Path) -> None:
     entry = next(e for e in v01.entries(EntryFilter(), 0, 10) if e.kind == "reimbursement")
     v01.void(entry.id, "票据录错", v01.operators()[0].id, dt.datetime(2025, 3, 6, 9, 0))
@@ -279,6 +337,25 @@ def test_the_desk_refuses_a_receipt_a_village_reimbursed(v01, town) -> None:
     assert _entries(town) == before  # nothing written
     # Another receipt is paid back as before.
     assert _desk_reimburses(town, "LG-2025-0099") > 0
+
+
+@pytest.mark.parametrize("typed", ["ＬＧ－２０２５－００８８", "lg 2025 0088"])
+def test_the_desk_refuses_a_receipt_a_village_reimbursed_typed_another_way(v01, town, typed: str) -> None:
+    """Typed full-width, or in lower case with spaces, the desk paid back the village's receipt again."""
+    _bring(town, ("V01.json", b.statement_bytes(v01)))
+    before = _entries(town)
+    with pytest.raises(ReceiptReimbursedInVillage, match="V01S000000002"):
+        _desk_reimburses(town, typed)
+    assert _entries(town) == before
+
+
+def test_a_receipt_the_desk_reimbursed_typed_another_way_is_flagged_on_the_villages_statement(v01, town) -> None:
+    paid = _desk_reimburses(town, "lg 2025 0088")
+    receipt_no = town.entry(paid).entry.receipt_no
+    _bring(town, ("V01.json", b.statement_bytes(v01)))
+    assert _receipt_flags(town) == [
+        ("V01", "V01S000000002", f"外院票据 LG-2025-0088 已另在 本院 (收据号 {receipt_no}) 报销过 (重复报销)"),
+    ]
 
 
 def test_the_desk_pays_back_a_receipt_a_village_voided(v01, town) -> None:

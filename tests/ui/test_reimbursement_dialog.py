@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QDateEdit
+from PySide6.QtGui import QGuiApplication, QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QDateEdit, QWidget
 
 from clinic_app.domain.records import Enrolment
 from clinic_app.services.demo import resident_id
@@ -38,6 +39,46 @@ def test_a_receipt_number_reused_is_refused_under_the_number(qtbot, context, ses
     note = again.notes[again.receipt].text()
     assert again.isVisible() and "已报销" in note and receipt_no in note
     assert session.count_entries(EntryFilter()) == before
+
+
+def _committed(widget: QWidget, text: str) -> None:
+    """What a Chinese input method does: it commits the text, it types no keys."""
+    widget.setFocus()
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+def test_a_receipt_number_committed_full_width_is_the_one_already_paid_back(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """ＷＹ２０２６０３０９ from an input method in full-width mode was another receipt to the
+    repeat check: the receipt WY20260309 was paid back a second time (rev17b F1)."""
+    first = _dialog(qtbot, context, session, "WY20260309", "120")
+    with qtbot.waitSignal(first.accepted, timeout=5000):
+        first.submit()
+    receipt_no = first.result_value.entry.receipt_no
+    before = session.count_entries(EntryFilter())
+    again = _dialog(qtbot, context, session, "", "120")
+    _committed(again.receipt, "ＷＹ２０２６０３０９")
+    assert again.receipt.text() == "ＷＹ２０２６０３０９"
+    again.submit()
+    wait_idle(qtbot, worker)
+    note = again.notes[again.receipt].text()
+    assert again.isVisible() and "已报销" in note and receipt_no in note
+    assert session.count_entries(EntryFilter()) == before
+
+
+def test_a_row_pasted_from_excel_into_the_receipt_number_is_refused_under_it(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """The row's cells came in with their tab and were stored as the number 'WY20260309<tab>120.50'."""
+    before = session.count_entries(EntryFilter())
+    dialog = _dialog(qtbot, context, session, "", "120")
+    dialog.receipt.setFocus()
+    QGuiApplication.clipboard().setText("WY20260309\t120.50\r\n")
+    qtbot.keyClick(dialog.receipt, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert "\t" in dialog.receipt.text()
+    dialog.submit()
+    wait_idle(qtbot, worker)
+    assert dialog.notes[dialog.receipt].text() == "外院票据号含有控制字符 (如换行、制表符), 请只填写票据号"
+    assert dialog.isVisible() and session.count_entries(EntryFilter()) == before
 
 
 def test_an_amount_of_zero_is_refused_under_the_amount(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
