@@ -96,6 +96,41 @@ class DayCloseData:
 
 
 @dataclass(frozen=True)
+class LedgerSheetRow:
+    """One entry of the day's ledger as the patient signs for it: a visit, a reversal (冲销) or
+    an outside receipt reimbursed (外院报销), amounts as the ledger holds them (a reversal's negated)."""
+
+    time: dt.datetime
+    receipt_no: str
+    kind: str
+    """visit, reversal or reimbursement."""
+    name: str
+    id_number: str
+    """As recorded; the sheet prints it masked, as the receipts do."""
+    phone: str
+    """The patient's phone; empty: none recorded, the patient writes it in."""
+    diagnosis: str
+    note: str
+    """What the entry is besides a visit: 冲销 and the receipt it reverses, 外院报销 and the outside receipt."""
+    total: Money
+    fund: Money
+    patient: Money
+
+
+@dataclass(frozen=True)
+class LedgerSheetData:
+    """门诊日志: one day's ledger entries in ledger order, for each patient to sign, and the day's
+    totals as the day close (日结) has them."""
+
+    clinic: ClinicInfo
+    printed_at: dt.datetime
+    operator: str
+    """Who prints it (and signs it as the doctor)."""
+    totals: DayTotals
+    rows: tuple[LedgerSheetRow, ...]
+
+
+@dataclass(frozen=True)
 class ReceiptData:
     """Everything printed on one receipt (收费收据) for a settled or a reversed visit."""
 

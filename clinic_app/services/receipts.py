@@ -22,9 +22,12 @@ from clinic_app.documents.records import (
     ChargedLine,
     ClinicInfo,
     DayCloseData,
+    LedgerSheetData,
+    LedgerSheetRow,
     PersonInfo,
     ReceiptData,
 )
+from clinic_app.domain.records import LedgerEntry
 from clinic_app.errors import BadInput, UserError, os_reason
 from clinic_app.services.session import ClinicSession
 from clinic_app.store import ledger
@@ -183,3 +186,57 @@ def write_day_close(
         "日结单未能保存 ({reason}): {path}",
         "the day close could not be saved ({reason}): {path}",
     )
+
+
+def ledger_sheet_data(session: ClinicSession, day: dt.date, operator_id: int, now: dt.datetime) -> LedgerSheetData:
+    """门诊日志 of `day`: every ledger entry of the day, oldest first (ledger order), with the
+    patient's phone, and the day's totals as the day close has them."""
+    clinic = session.require_clinic()
+    operator = next((o.name for o in session.operators(active_only=False) if o.id == operator_id), "")
+    day_only = ledger.EntryFilter(date_from=day, date_to=day)
+    entries = list(reversed(session.entries(day_only, 0, max(1, session.count_entries(day_only)))))
+    phones = {patient_id: session.patient(patient_id).phone for patient_id in {e.patient_id for e in entries}}
+    return LedgerSheetData(
+        clinic=ClinicInfo(clinic.code, clinic.name, clinic.township_code, clinic.policy_id, clinic.township_name),
+        printed_at=now,
+        operator=operator,
+        totals=session.day_totals(day),
+        rows=tuple(_sheet_row(session, entry, phones[entry.patient_id]) for entry in entries),
+    )
+
+
+def _sheet_row(session: ClinicSession, entry: LedgerEntry, phone: str) -> LedgerSheetRow:
+    diagnosis, note = entry.diagnosis, ""
+    if entry.kind == "reversal":
+        original = ledger.get_entry(session.db, entry.reverses_id) if entry.reverses_id is not None else None
+        if original is not None:
+            # What the patient signs for: the money handed back, and for which receipt.
+            what = "外院报销" if original.kind == "reimbursement" else "收费"
+            note, diagnosis = f"冲销{what} 原收据 {original.receipt_no}", diagnosis or original.diagnosis
+    elif entry.kind == "reimbursement":
+        note = f"外院报销 外院票据 {entry.outside_receipt}"
+    elif entry.pays_back:
+        note = f"新生儿补报 {entry.pays_back}"
+    return LedgerSheetRow(
+        time=entry.time, receipt_no=entry.receipt_no, kind=entry.kind, name=entry.patient_name,
+        id_number=entry.id_number or "", phone=phone, diagnosis=diagnosis, note=note,
+        total=entry.total, fund=entry.fund, patient=entry.patient,
+    )
+
+
+def write_ledger_sheet(
+    session: ClinicSession, day: dt.date, operator_id: int, now: dt.datetime
+) -> tuple[Path, tuple[str, ...]]:
+    """Render 门诊日志 for `day` (A4 landscape) into receipts/; its path, and the characters of
+    it no font has (printed as 〓)."""
+    data = ledger_sheet_data(session, day, operator_id, now)
+    from clinic_app.documents.ledger_sheet import missing_characters as missing
+    from clinic_app.documents.ledger_sheet import render_ledger_sheet
+
+    path = saved_in_receipts(
+        session.data_dir / RECEIPTS_FOLDER / f"ledger-{day.isoformat()}.pdf",
+        lambda path: render_ledger_sheet(data, path),
+        "门诊日志未能保存 ({reason}): {path}",
+        "the outpatient log could not be saved ({reason}): {path}",
+    )
+    return path, missing(data)

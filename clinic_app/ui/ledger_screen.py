@@ -219,6 +219,11 @@ class DayCloseDialog(QDialog):
         self.print_button = buttons.addButton(self.tr("打印日结单…"), QDialogButtonBox.ButtonRole.ActionRole)
         self.print_button.clicked.connect(self.print_day)
         self.print_button.setEnabled(False)
+        # The day's ledger on A4, a row for each patient to sign and write a phone number in
+        # (POLICIES.md §2, Shaoyang 2019: the patient signs the ledger and leaves a phone number).
+        self.ledger_button = buttons.addButton(self.tr("打印门诊日志 (患者签名)…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.ledger_button.clicked.connect(self.print_ledger)
+        self.ledger_button.setEnabled(False)
         self.preview: QDialog | None = None
         layout = QVBoxLayout(self)
         # The figures arrive after the dialog shows, and a day with reimbursements or package fees
@@ -241,6 +246,16 @@ class DayCloseDialog(QDialog):
         preview.load(lambda: write_day_close(session, day, operator, now))
         self.preview = preview
 
+    def print_ledger(self) -> None:
+        from clinic_app.services.receipts import write_ledger_sheet
+        from clinic_app.ui.printing import PreviewDialog
+
+        session, day, operator, now = self.context.session, _pydate(self.day.date()), self.context.operator_id, self.context.now()
+        preview = PreviewDialog(self.context, "ledger", self.tr("门诊日志 {day}").format(day=day.isoformat()), self)
+        preview.open()
+        preview.load(lambda: write_ledger_sheet(session, day, operator, now))
+        self.preview = preview
+
     def load(self) -> None:
         session, day = self.context.session, _pydate(self.day.date())
         self.context.run(lambda: session.day_totals(day), self.show_totals)
@@ -248,6 +263,7 @@ class DayCloseDialog(QDialog):
     def show_totals(self, totals: DayTotals) -> None:
         self.totals = totals
         self.print_button.setEnabled(True)
+        self.ledger_button.setEnabled(True)
         lines = [
             self.tr("就诊 {n} 笔, 冲销 {r} 笔").format(n=totals.visits, r=totals.reversals),
             self.tr("总费用 {v} 元").format(v=totals.total),

@@ -7,7 +7,7 @@ QPrinter off the GUI thread), so the window never waits on the spooler.  The
 preview renders a page when it comes into sight and keeps only a few pages'
 images (a 30-page month would otherwise hold 100 MB of them); printing
 renders each page as it prints it.  The printer and paper chosen in the
-system print dialog are remembered per document type (receipt, statement) in
+system print dialog are remembered per document type (receipt, statement, ledger sheet) in
 the data folder's settings; from then on 打印 (Enter) prints straight to that
 printer and paper, with no dialog, while it is installed and the page is as
 wide as the one it was chosen for (the status line says 打印到: its name).  The
@@ -53,7 +53,8 @@ from clinic_app.ui import folders
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 
-DOCUMENT_KINDS = ("receipt", "statement")
+DOCUMENT_KINDS = ("receipt", "statement", "ledger")
+"""Each remembers its own printer and paper: the day's ledger sheet (门诊日志) is A4 landscape."""
 PRINTER_SETTING = "printer:{kind}"
 SAVE_DIR_SETTING = "pdf_save_dir"
 PRINT_DPI_CAP = 300

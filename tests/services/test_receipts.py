@@ -21,7 +21,7 @@ from clinic_app.domain.money import Money
 from clinic_app.errors import BadInput, UserError
 from clinic_app.services import receipts
 from clinic_app.services.catalog_import import import_catalog
-from clinic_app.services.session import ClinicSession
+from clinic_app.services.session import ClinicSession, PatientInput
 from clinic_app.store import ledger
 from tests.documents.pdftext import text_of
 from tests.store.template import Ledger, opened
@@ -387,3 +387,39 @@ def test_a_receipt_describes_each_item_as_the_catalogue_did_when_the_visit_was_s
     described, flat = _amoxicillin(session, reversal.id, reprint=False)
     assert described == ("阿莫西林胶囊", "盒", "0.25g*24粒")
     assert "冲销" in flat and "阿莫西林胶囊0.25g*24粒" in flat and "瓶" not in flat and "袋" not in flat
+
+
+def test_the_day_s_ledger_sheet_has_every_entry_in_ledger_order_and_the_day_close_s_totals(shaoguan: Ledger) -> None:
+    """Nowhere for the patient to sign (POLICIES.md §2: the patient signs the ledger and leaves a
+    phone number): the 门诊日志 has a row for each of the day's entries, with the patient's phone."""
+    village, session = shaoguan, shaoguan.session
+    who = village.people["unsigned_here"]
+    patient = session.patient(who)
+    session.update_patient(who, PatientInput(name=patient.name, id_number=patient.id_number or "", category=patient.category, phone="13800000001"))
+    first = session.settle(village.request("unsigned_here", WHEN, "YP0001", diagnosis="上呼吸道感染"))
+    session.settle(village.request("signed_here", "2025-08-11T09:30:00", "YP0001*2"))
+    reimbursed = _reimburse(village)
+    voided = session.void(first.entry.id, "收错", village.operator, dt.datetime(2025, 8, 11, 11, 0))
+    session.settle(village.request("signed_here", "2025-08-12T09:00:00", "YP0001"))  # another day
+    data = receipts.ledger_sheet_data(session, dt.date(2025, 8, 11), village.operator, dt.datetime(2025, 8, 11, 18))
+
+    assert [r.kind for r in data.rows] == ["visit", "visit", "reimbursement", "reversal"]
+    assert [r.receipt_no for r in data.rows][-1] == voided.receipt_no
+    assert data.rows[0].phone == "13800000001" and data.rows[1].phone == ""
+    assert data.rows[3].note == f"冲销收费 原收据 {first.entry.receipt_no}" and data.rows[3].diagnosis == "上呼吸道感染"
+    entry = ledger.get_entry(session.db, reimbursed)
+    assert entry is not None and data.rows[2].note == f"外院报销 外院票据 {entry.outside_receipt}"
+    # Its rows add up to the day close's figures, which the sheet prints.
+    totals = session.day_totals(dt.date(2025, 8, 11))
+    assert data.totals == totals
+    visits = [r for r in data.rows if r.kind != "reimbursement"]
+    for name in ("total", "fund", "patient"):
+        assert sum(getattr(r, name).fen for r in visits) == getattr(totals, name).fen
+    assert (data.rows[2].total, data.rows[2].fund) == (totals.reimbursed_total, totals.reimbursed_fund)
+
+    path, missing = receipts.write_ledger_sheet(session, dt.date(2025, 8, 11), village.operator, dt.datetime(2025, 8, 11, 18))
+    assert path == session.data_dir / "receipts" / "ledger-2025-08-11.pdf" and missing == ()
+    flat = "".join(text_of(path.read_bytes()).split())
+    assert "13800000001" in flat and "患者签名" in flat
+    assert f"本日合计:就诊2笔,冲销1笔(金额为冲销后的净数){totals.total}{totals.fund}{totals.patient}" in flat
+    assert mask_id_number(patient.id_number or "") in flat and (patient.id_number or "") not in flat

@@ -633,3 +633,36 @@ def test_a_write_after_midnight_reads_the_list_for_the_new_day(qtbot, session, w
     wait_idle(qtbot, worker)
     assert dates_of(screen) == (dt.date(2026, 11, 1), dt.date(2026, 11, 2))
     assert [e.receipt_no for e in screen.model.rows] == [settled.entry.receipt_no]
+
+
+def test_the_day_close_prints_the_day_s_ledger_for_patients_to_sign(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """The patient signs the ledger and leaves a phone number (POLICIES.md §2): 日结 printed only
+    the cash paper, with nowhere for a patient to sign.  打印门诊日志 opens the day's ledger sheet,
+    A4 landscape, in the print preview."""
+    from pypdf import PdfReader
+
+    settled = settle_many(session, 6)
+    day = settled[-1].entry.time.date()
+    dialog = DayCloseDialog(context, day)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.ledger_button.text() == "打印门诊日志 (患者签名)…"
+    qtbot.waitUntil(lambda: dialog.ledger_button.isEnabled(), timeout=5000)
+    dialog.ledger_button.click()
+    preview = dialog.preview
+    assert preview is not None and preview.kind == "ledger"
+    with qtbot.waitSignal(preview.pages_shown, timeout=10000):
+        pass
+    path = preview.loaded.path
+    assert path == session.data_dir / "receipts" / f"ledger-{day.isoformat()}.pdf"
+    reader = PdfReader(path)
+    assert float(reader.pages[0].mediabox.width) > float(reader.pages[0].mediabox.height)  # landscape
+    flat = "".join("".join(page.extract_text() for page in reader.pages).split())
+    totals = dialog.totals
+    assert totals is not None
+    same_day = [s.entry for s in settled if s.entry.time.date() == day]
+    for entry in same_day:
+        assert entry.receipt_no in flat and entry.patient_name in flat
+    assert "门诊日志" in flat and "患者签名" in flat and "村医签字" in flat
+    assert f"本日合计:就诊{totals.visits}笔,冲销{totals.reversals}笔(金额为冲销后的净数){totals.total}{totals.fund}{totals.patient}" in flat
+    preview.reject()

@@ -1,0 +1,195 @@
+"""门诊日志 (门诊台账): one day's ledger on A4 landscape, a row for each patient to sign.
+
+The Shaoyang 2019 rules (POLICIES.md §2) have the patient sign the ledger and
+leave a phone number (seed 000: 在有关结算单据（或村卫生室的门诊台账）上签名认可，
+并留下联系电话).  This sheet is that ledger on paper: every entry of the day
+in ledger order (visits, reversals, outside receipts reimbursed), with the
+time, receipt number, patient, ID number masked as on the receipts, the phone
+(blank where none is recorded, for the patient to write in), the diagnosis,
+the amounts, and a wide empty 患者签名 cell; the day's totals as the day close
+(日结) has them; the doctor's signature line.  The table's header row repeats
+on every page and each page says whose ledger, which day, and page n of m.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from clinic_app.documents import fonts
+from clinic_app.documents.files import write_atomically
+from clinic_app.documents.records import LedgerSheetData, mask_id_number
+from clinic_app.documents.statement_pdf import CountedPagesCanvas
+from clinic_app.domain.money import Money
+
+PAGE = landscape(A4)
+MARGIN = 12 * mm
+HEADER = ("序号", "时间", "收据号", "姓名", "身份证号", "联系电话", "诊断 / 备注", "总额", "统筹支付", "个人支付", "患者签名")
+WIDTHS = (8, 11, 40, 24, 30, 22, 36, 16, 16, 16)  # mm; 患者签名 takes the rest of the 273 mm (54)
+SIGN_COLUMN = len(HEADER) - 1
+AMOUNTS_FROM = HEADER.index("总额")
+NAME_COLUMN = HEADER.index("姓名")
+RECEIPT_COLUMN = HEADER.index("收据号")
+TEXT_SIZE = 8.0
+SMALLEST_RECEIPT_SIZE = 6.0
+"""A receipt number too long for its column at `TEXT_SIZE` is set smaller down to this, then wrapped."""
+SIGN_ROOM = 7 * mm
+"""The least height of an entry's row: room for a signature written by hand."""
+PADDING = 2.0  # points, every side of every cell
+HEADER_GREY = colors.Color(0.9, 0.9, 0.9)
+TOTAL_GREY = colors.Color(0.95, 0.95, 0.95)
+
+
+def _widths() -> list[float]:
+    usable = PAGE[0] - 2 * MARGIN
+    widths = [w * mm for w in WIDTHS]
+    return [*widths, usable - sum(widths)]
+
+
+def ledger_sheet_pdf(data: LedgerSheetData, font: fonts.PdfFont | None = None) -> bytes:
+    """The day's ledger sheet as PDF bytes."""
+    font = font or fonts.pdf_font()
+    clinic, totals = data.clinic, data.totals
+    day = totals.day.isoformat()
+    base = ParagraphStyle("body", fontName=font.name, fontSize=9, leading=12, wordWrap="CJK")
+    title = ParagraphStyle("title", parent=base, fontSize=15, leading=20, alignment=1)
+    cell = ParagraphStyle("cell", parent=base, fontSize=TEXT_SIZE, leading=TEXT_SIZE * 1.25)
+    note = ParagraphStyle("note", parent=cell, fontSize=TEXT_SIZE - 0.5, textColor=colors.Color(0.25, 0.25, 0.25))
+    widths = _widths()
+
+    def text(value: str, style: ParagraphStyle = cell) -> Paragraph:
+        """Text as typed (a name with < or & is no markup), wrapped in its cell; a character the
+        font lacks from a fallback font."""
+        return Paragraph(fonts.markup(value, font), style)
+
+    def receipt(value: str) -> Paragraph:
+        """The receipt number on one line where a smaller size fits it (broken, it reads as two)."""
+        room = widths[RECEIPT_COLUMN] - 2 * PADDING
+        size = TEXT_SIZE
+        while size > SMALLEST_RECEIPT_SIZE and fonts.text_width(value, font, size) > room:
+            size -= 0.25
+        return text(value, ParagraphStyle("receipt", parent=cell, fontSize=size, leading=size * 1.25))
+
+    table: list[list[Any]] = [list(HEADER)]
+    for number, row in enumerate(data.rows, start=1):
+        described: list[Any] = [text(row.note, note)] if row.note else []
+        if row.diagnosis:
+            described.append(text(row.diagnosis))
+        table.append([
+            str(number),
+            row.time.strftime("%H:%M"),
+            receipt(row.receipt_no),
+            text(row.name),
+            mask_id_number(row.id_number),
+            row.phone,
+            described,
+            str(row.total),
+            str(row.fund),
+            str(row.patient),
+            Spacer(0, SIGN_ROOM),  # the row's least height: room to sign
+        ])
+    first_total = len(table)
+    style: list[tuple[Any, ...]] = [
+        ("FONT", (0, 0), (-1, -1), font.name, TEXT_SIZE),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_GREY),
+        ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+        ("ALIGN", (AMOUNTS_FROM, 1), (SIGN_COLUMN - 1, -1), "RIGHT"),
+        ("ALIGN", (0, 1), (0, -1), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), PADDING),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), PADDING),
+        ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
+    ]
+    if not data.rows:
+        table.append(["本日无就诊记录", *[""] * (len(HEADER) - 1)])
+        style.append(("SPAN", (0, first_total), (-1, first_total)))
+        first_total += 1
+
+    def total_row(label: str, total: Money, fund: Money, patient: Money) -> None:
+        style.append(("SPAN", (0, len(table)), (AMOUNTS_FROM - 1, len(table))))
+        table.append([text(label), *[""] * (AMOUNTS_FROM - 1), str(total), str(fund), str(patient), ""])
+
+    # The day's totals as the day close (日结) has them: the paper the doctor signs for the cash
+    # and this one say the same.  Reimbursements apart: not money taken in.
+    total_row(
+        f"本日合计: 就诊 {totals.visits} 笔, 冲销 {totals.reversals} 笔 (金额为冲销后的净数)",
+        totals.total, totals.fund, totals.patient,
+    )
+    if totals.reimbursements or totals.reimbursement_reversals:
+        total_row(
+            f"外院报销合计: 报销 {totals.reimbursements} 笔, 冲销 {totals.reimbursement_reversals} 笔"
+            " (统筹报销付给患者, 不计入应交款)",
+            totals.reimbursed_total, totals.reimbursed_fund, totals.reimbursed_total - totals.reimbursed_fund,
+        )
+    style.append(("BACKGROUND", (0, first_total), (-1, -1), TOTAL_GREY))
+    ledger = Table(table, colWidths=widths, repeatRows=1)
+    ledger.setStyle(TableStyle(style))
+
+    story: list[Any] = [
+        Paragraph(f"{fonts.markup(clinic.name, font)} 门诊日志 (门诊台账)", title),
+        Paragraph(
+            f"日期 {day}　机构编码 {fonts.markup(clinic.code, font)}　"
+            f"打印 {data.printed_at.strftime('%Y-%m-%d %H:%M')} {fonts.markup(data.operator, font)}", base,
+        ),
+        Paragraph("患者签名: 确认本人 (或代签人) 本次就诊及所付费用无误; 联系电话空着的, 请写下联系电话。", base),
+        Spacer(0, 2 * mm),
+        ledger,
+        Spacer(0, 4 * mm),
+    ]
+    sign_line = "＿" * 10
+    signatures = Table(
+        [[f"村医签字: {sign_line}", f"日期: {'＿' * 7}"]], colWidths=[110 * mm, 80 * mm], rowHeights=[12 * mm],
+        hAlign="LEFT",
+    )
+    signatures.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font.name, 10.5), ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+    story.append(KeepTogether([Paragraph(f"本日台账共 {len(data.rows)} 条。", base), signatures]))
+
+    # Text only in the page callbacks (see statement_pdf: the document keeps them in cycles).
+    footer_line = f"{clinic.name} · 门诊日志 · {day}"
+    continued = f"{clinic.name} 门诊日志 {day} (续)"
+
+    def first_page(canvas: Canvas, doc: Any) -> None:
+        canvas.saveState()
+        fonts.draw_string(canvas, MARGIN, 8 * mm, footer_line, font, 7.5)
+        canvas.restoreState()
+
+    def later_page(canvas: Canvas, doc: Any) -> None:
+        # A sheet on its own still says whose ledger and which day.
+        first_page(canvas, doc)
+        canvas.saveState()
+        fonts.draw_string(canvas, MARGIN, PAGE[1] - MARGIN + 3 * mm, continued, font, 8)
+        canvas.restoreState()
+
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 2 * mm, bottomMargin=14 * mm,
+        title=f"{clinic.name} 门诊日志 {day}", author=clinic.name, invariant=True,
+    )
+    document.build(
+        story, onFirstPage=first_page, onLaterPages=later_page,
+        canvasmaker=partial(CountedPagesCanvas, font_name=font.name, margin=MARGIN),
+    )
+    return buffer.getvalue()
+
+
+def missing_characters(data: LedgerSheetData, font: fonts.PdfFont | None = None) -> tuple[str, ...]:
+    """The characters of the sheet's own texts (the clinic, the names, the diagnoses) that no
+    font has: printed as 〓 (`fonts.MISSING_MARK`)."""
+    texts = (data.clinic.name, data.operator, *(part for row in data.rows for part in (row.name, row.diagnosis, row.note)))
+    return fonts.missing_characters("\n".join(texts), font)
+
+
+def render_ledger_sheet(data: LedgerSheetData, path: Path | str, font: fonts.PdfFont | None = None) -> Path:
+    """Write the day's ledger sheet as a PDF at `path`, all at once."""
+    return write_atomically(path, ledger_sheet_pdf(data, font))

@@ -1,0 +1,140 @@
+"""门诊日志 read back from the PDF: a row a ledger entry for the patient to sign, the day's totals,
+the header on every page, names wrapped in their cell and printed as typed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from reportlab.lib.units import mm
+
+from clinic_app.documents import fonts
+from clinic_app.documents.ledger_sheet import (
+    HEADER,
+    MARGIN,
+    NAME_COLUMN,
+    PAGE,
+    WIDTHS,
+    ledger_sheet_pdf,
+)
+from clinic_app.documents.records import LedgerSheetData, LedgerSheetRow, mask_id_number
+from clinic_app.domain.money import Money
+from clinic_app.domain.records import DayTotals
+from tests.documents.pdftext import drawn_strings, text_of
+from tests.documents.samples import CLINIC
+
+WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+DAY = dt.date(2025, 8, 11)
+m = Money.parse
+
+
+@pytest.fixture(scope="module")
+def ttf() -> fonts.PdfFont:
+    if not WQY.is_file():
+        pytest.skip("WenQuanYi Micro Hei not installed")
+    return fonts.register_pdf_font(fonts.FontFile(WQY))
+
+
+def row(n: int, name: str = "", phone: str = "", kind: str = "visit", note: str = "", sign: int = 1) -> LedgerSheetRow:
+    return LedgerSheetRow(
+        time=dt.datetime(2025, 8, 11, 8) + dt.timedelta(minutes=5 * n),
+        receipt_no=f"H44020400123-2025-{n:06d}", kind=kind, name=name or f"患者{n}",
+        id_number=f"4402031960010{n % 10}{n % 10}01{n % 10}"[:17] + "X", phone=phone,
+        diagnosis="上呼吸道感染" if n % 2 else "", note=note,
+        total=Money(sign * (1500 + n)), fund=Money(sign * 1050), patient=Money(sign * (450 + n)),
+    )
+
+
+def sheet(rows: list[LedgerSheetRow], **totals: object) -> LedgerSheetData:
+    visits = [r for r in rows if r.kind != "reimbursement"]
+    day = DayTotals(
+        DAY, sum(r.kind == "visit" for r in rows), sum(r.kind == "reversal" for r in rows),
+        Money(sum(r.total.fen for r in visits)), Money(sum(r.fund.fen for r in visits)),
+        Money(sum(r.patient.fen for r in visits)), (), **totals,  # type: ignore[arg-type]
+    )
+    return LedgerSheetData(CLINIC, dt.datetime(2025, 8, 11, 18, 5), "陈医生", day, tuple(rows))
+
+
+def flat(pdf: bytes) -> str:
+    return "".join(text_of(pdf).split())
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    return ["".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_each_entry_is_a_row_to_sign_with_masked_id_and_phone(ttf: fonts.PdfFont) -> None:
+    """The spec's "the patient signs the ledger and leaves a phone number" had no paper to do it on."""
+    rows = [
+        row(1, "张三", phone="13800000001"),
+        row(2, "李四"),  # no phone: left blank for the patient to write
+        row(3, "张三", kind="reversal", note="冲销收费 原收据 H44020400123-2025-000001", sign=-1),
+        row(4, "王五", phone="13912345678", kind="reimbursement", note="外院报销 外院票据 HN-0042"),
+    ]
+    data = sheet(rows, reimbursements=1, reimbursed_total=m("15.04"), reimbursed_fund=m("10.50"))
+    pdf = ledger_sheet_pdf(data, ttf)
+    text = flat(pdf)
+    for expected in (CLINIC.name, "门诊日志", DAY.isoformat(), *("".join(h.split()) for h in HEADER), "村医签字", "第1页/共1页"):
+        assert expected in text, expected
+    for r in rows:
+        assert mask_id_number(r.id_number) in text and r.id_number not in text
+    assert "13800000001" in text and "13912345678" in text
+    # In ledger order, each receipt number once, and its amounts on its own row.
+    drawn = drawn_strings(pdf)
+    receipt_y = [next(d.y for d in drawn if d.text == r.receipt_no) for r in rows]
+    assert receipt_y == sorted(receipt_y, reverse=True)
+    for r, y in zip(rows, receipt_y, strict=True):
+        on_row = {d.text for d in drawn if abs(d.y - y) < 1}
+        assert {str(r.total), str(r.fund), str(r.patient)} <= on_row, r.receipt_no
+    assert "-15.03" in text and "冲销收费原收据H44020400123-2025-000001" in text and "外院票据HN-0042" in text
+    # The day's totals as the day close has them; the reimbursement apart.
+    totals = data.totals
+    assert f"本日合计:就诊2笔,冲销1笔(金额为冲销后的净数){totals.total}{totals.fund}{totals.patient}" in text
+    assert totals.total == m("15.01") + m("15.02") - m("15.03")
+    assert "外院报销合计:报销1笔,冲销0笔(统筹报销付给患者,不计入应交款)15.0410.504.54" in text
+    # The signature cell is empty and wide enough to sign in (the rest of the page's width).
+    sign_width = PAGE[0] - 2 * MARGIN - sum(WIDTHS) * mm
+    assert sign_width >= 50 * mm
+
+
+def test_a_60_visit_day_runs_over_pages_with_the_header_on_each(ttf: fonts.PdfFont) -> None:
+    rows = [row(n, phone=f"1380000{n:04d}" if n % 3 else "") for n in range(1, 61)]
+    pdf = ledger_sheet_pdf(sheet(rows), ttf)
+    pages = page_texts(pdf)
+    assert len(pages) >= 3
+    for number, page in enumerate(pages, start=1):
+        assert "收据号" in page and "患者签名" in page and "身份证号" in page, number
+        assert f"第{number}页/共{len(pages)}页" in page
+        assert DAY.isoformat() in page  # a page on its own says which day
+    assert all(f"{CLINIC.name}门诊日志{DAY.isoformat()}(续)" in page for page in pages[1:])
+    for r in rows:
+        assert sum(page.count(r.receipt_no) for page in pages) == 1, r.receipt_no
+    text = "".join(pages)
+    assert f"本日合计:就诊60笔,冲销0笔(金额为冲销后的净数){sheet(rows).totals.total}" in text
+    assert "村医签字" in pages[-1]
+
+
+def test_a_long_name_wraps_inside_its_cell(ttf: fonts.PdfFont) -> None:
+    name = "阿卜杜热合曼·买买提依明·艾力江木沙"
+    pdf = ledger_sheet_pdf(sheet([row(1, name), row(2, "李四")]), ttf)
+    left = MARGIN + sum(WIDTHS[:NAME_COLUMN]) * mm
+    right = left + WIDTHS[NAME_COLUMN] * mm
+    # The name's lines: the strings drawn within its column below the header, on the first row.
+    receipt_y = next(d.y for d in drawn_strings(pdf) if d.text == row(1).receipt_no)
+    second_y = next(d.y for d in drawn_strings(pdf) if d.text == row(2).receipt_no)
+    parts = [d for d in drawn_strings(pdf) if left <= d.x < right and second_y < d.y < receipt_y + 20 and d.text != "姓名"]
+    assert len({round(d.y) for d in parts}) >= 2  # more than one line
+    assert "".join(d.text for d in sorted(parts, key=lambda d: -d.y)) == name
+    for d in parts:
+        assert d.x + fonts.text_width(d.text, ttf, d.size) <= right + 0.5, d.text
+
+
+def test_names_with_markup_characters_print_as_typed(ttf: fonts.PdfFont) -> None:
+    names = ["<b>赵&amp;六", "周<br/>七 & 子"]
+    pdf = ledger_sheet_pdf(sheet([row(1, names[0]), row(2, names[1])]), ttf)
+    text = flat(pdf)
+    for name in names:
+        assert "".join(name.split()) in text
