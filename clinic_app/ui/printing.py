@@ -29,7 +29,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QRectF, QSize, QSizeF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QImage, QPageSize, QPainter, QPaintEvent
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPaintEvent,
+)
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
@@ -581,8 +589,16 @@ class PreviewDialog(QDialog):
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         if loaded.direct_printer:
             printer.setPrinterName(loaded.direct_printer)
-        paper = (loaded.choice.page_size() if loaded.paper_fits else None) or QPageSize(loaded.page_size, QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.ExactMatch)
+        own = loaded.page_size
+        # A page wider than tall (the day's ledger sheet, A4 landscape) is its paper turned: asked as a
+        # paper 842 x 595 in size, it was a custom size no A4 printer has, and the printer was upright.
+        landscape = own.width() > own.height()
+        upright = QSizeF(own.height(), own.width()) if landscape else own
+        paper = (loaded.choice.page_size() if loaded.paper_fits else None) or QPageSize(upright, QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.ExactMatch)
         printer.setPageSize(paper)
+        size = paper.size(QPageSize.Unit.Point)
+        if landscape and size.width() < size.height():
+            printer.setPageOrientation(QPageLayout.Orientation.Landscape)
         printer.setDocName(loaded.path.stem)
         return printer
 

@@ -710,3 +710,38 @@ def test_save_as_pdf_onto_a_full_stick_says_so_and_keeps_the_earlier_pdf(  # typ
         assert "磁盘空间已满" in failed.args[0] and "未写入 PDF 文件" in failed.args[0]
         wait_idle(qtbot, worker)
         dialog.close()
+
+
+def test_the_day_s_ledger_sheet_prints_on_a4_turned_on_its_side(  # type: ignore[no-untyped-def]
+    qtbot, context, session, worker, tmp_path, monkeypatch
+) -> None:
+    """The ledger sheet (门诊日志) is A4 landscape: the printer was asked for an upright paper
+    842 x 595 points in size, a custom size no A4 printer has, and opened upright in the dialog."""
+    from PySide6.QtGui import QPageLayout
+
+    monkeypatch.setattr(printing, "available_printers", lambda: ["A4打印机"])
+    opened_on: list[tuple[QPageSize.PageSizeId, QPageLayout.Orientation]] = []
+
+    def dialog(printer: QPrinter, _parent) -> str:  # type: ignore[no-untyped-def]
+        opened_on.append((printer.pageLayout().pageSize().id(), printer.pageLayout().orientation()))
+        printer.setPrinterName("A4打印机")
+        return "A4打印机"
+
+    monkeypatch.setattr(printing, "ask_printer", dialog)
+    spooler = Spooler(tmp_path, monkeypatch)
+    host = MainWindow(context)
+    qtbot.addWidget(host)
+    day = session.entry(settle_zhang(session)).entry.time.date()
+    path, _ = receipts.write_ledger_sheet(session, day, session.operators()[0].id, NOW)
+
+    for attempt in range(2):  # asked once, then straight to the printer and paper remembered
+        sheet = printing.preview_pdf(context, path, "ledger", "门诊日志", host)
+        qtbot.waitUntil(lambda sheet=sheet: sheet.loaded is not None, timeout=10000)
+        with qtbot.waitSignal(sheet.printed, timeout=10000):
+            qtbot.keyClick(sheet, Qt.Key.Key_Return)
+        page = PdfReader(spooler.outputs[attempt]).pages[0]
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx((842, 595), abs=1)
+        assert spooler.jobs[attempt][1].id() == QPageSize.PageSizeId.A4
+        wait_idle(qtbot, worker)
+    assert opened_on == [(QPageSize.PageSizeId.A4, QPageLayout.Orientation.Landscape)]
+    assert printing.load_choice(session, "ledger").paper == "A4"
