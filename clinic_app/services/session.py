@@ -1986,7 +1986,19 @@ def parse_outside_receipt(text: str) -> str:
             "外院票据号含有控制字符 (如换行、制表符), 请只填写票据号",
             "the outside receipt's number contains a control character (a line break, a tab): enter the number only",
         )
+    if len(receipt) > OUTSIDE_RECEIPT_LENGTH:
+        # The statement carries it as bill_no, at most 64 characters: a longer one was booked and
+        # then stopped that month's statement at its own check, with the visit already settled.
+        raise BadInput(
+            f"外院票据号太长 ({len(receipt)} 个字符, 最多 {OUTSIDE_RECEIPT_LENGTH} 个), 请只填写票据号",
+            f"the outside receipt's number is too long ({len(receipt)} characters, at most "
+            f"{OUTSIDE_RECEIPT_LENGTH}): enter the number only",
+        )
     return receipt
+
+
+OUTSIDE_RECEIPT_LENGTH = 64
+"""The longest outside receipt number: the statement's bill_no (statement-2.schema.json)."""
 
 
 def parse_amount(text: str) -> Money:

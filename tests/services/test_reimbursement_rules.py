@@ -200,6 +200,22 @@ def test_a_receipt_number_is_stored_as_ascii_and_a_pasted_row_is_refused(shaogua
     assert _entries(shaoguan) == before
 
 
+def test_a_receipt_number_longer_than_the_statement_takes_is_refused(shaoguan: Ledger, tmp_path: Path) -> None:
+    """Nothing limited the number typed: 65 characters were booked, and the month's statement then
+    failed its own check (bill_no is at most 64), the visit already settled and paid back."""
+    from clinic_app.services import statements
+
+    before = _entries(shaoguan)
+    with pytest.raises(BadInput, match="外院票据号太长 \\(65 个字符, 最多 64 个\\)"):
+        _reimburse(shaoguan, "signed_here", "W" * 65, "township", "100.00", True)
+    assert _entries(shaoguan) == before
+    paid = _reimburse(shaoguan, "signed_here", "W" * 64, "township", "100.00", True, 1)
+    month = f"{paid.entry.time:%Y-%m}"
+    (tmp_path / "usb").mkdir()
+    exported = statements.export_statement(shaoguan.session, month, tmp_path / "usb", today=paid.entry.time.date() + dt.timedelta(days=40))
+    assert exported.visits >= 1 and exported.data_file.exists()
+
+
 @pytest.mark.parametrize("amount", ["0.00", "-5.00"])
 def test_an_amount_of_zero_or_less_is_refused(shaoguan: Ledger, amount: str) -> None:
     before = shaoguan.session.count_entries(ledger.EntryFilter())
