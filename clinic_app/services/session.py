@@ -1367,6 +1367,13 @@ class ClinicSession:
         self._check_operator(operator_id)
         if not to_facility.strip() or not reason.strip():
             raise BadInput("请填写转诊机构和原因", "referral needs a destination and a reason")
+        if len(to_facility.strip()) > REFERRAL_FACILITY_LENGTH:
+            # A reimbursement naming it carries it as reflin_medins_name, at most 200 characters:
+            # longer, the month's statement failed its own check with the receipt already paid back.
+            raise BadInput(
+                f"转诊机构名称太长 (最多 {REFERRAL_FACILITY_LENGTH} 个字符)",
+                f"the facility referred to is too long (at most {REFERRAL_FACILITY_LENGTH} characters)",
+            )
         with transaction(self.db) as conn:
             return ledger.add_referral(
                 conn, patient_id, operator_id, to_facility.strip(), to_level, reason.strip(),
@@ -1996,6 +2003,9 @@ def parse_outside_receipt(text: str) -> str:
         )
     return receipt
 
+
+REFERRAL_FACILITY_LENGTH = 200
+"""The longest name of a facility referred to: the statement's reflin_medins_name."""
 
 OUTSIDE_RECEIPT_LENGTH = 64
 """The longest outside receipt number: the statement's bill_no (statement-2.schema.json)."""

@@ -216,6 +216,17 @@ def test_a_receipt_number_longer_than_the_statement_takes_is_refused(shaoguan: L
     assert exported.visits >= 1 and exported.data_file.exists()
 
 
+def test_a_referral_to_a_facility_named_longer_than_the_statement_takes_is_refused(shaoguan: Ledger) -> None:
+    """The facility referred to goes into the statement as reflin_medins_name (at most 200): a
+    longer one was recorded, and the month of the receipt naming it could not be exported."""
+    people, operator = shaoguan.people["signed_here"], shaoguan.operator
+    with pytest.raises(BadInput, match="转诊机构名称太长"):
+        shaoguan.session.add_referral(people, operator, "镇" * 201, "township", "需进一步检查", time=REFERRED)
+    assert shaoguan.session.patient_referrals(people) == ()
+    shaoguan.session.add_referral(people, operator, "镇" * 200, "township", "需进一步检查", time=REFERRED)
+    assert len(shaoguan.session.patient_referrals(people)) == 1
+
+
 @pytest.mark.parametrize("amount", ["0.00", "-5.00"])
 def test_an_amount_of_zero_or_less_is_refused(shaoguan: Ledger, amount: str) -> None:
     before = shaoguan.session.count_entries(ledger.EntryFilter())
