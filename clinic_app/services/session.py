@@ -33,6 +33,7 @@ from clinic_app.domain.copay import (
     reform_layers,
 )
 from clinic_app.domain.identity import (
+    PINYIN_RULES,
     InvalidResidentId,
     parse_resident_id,
     phone_number,
@@ -91,6 +92,9 @@ log = logging.getLogger(__name__)
 
 BACKUP_DIR_SETTING = "backup_dir"
 """The setting naming the backup folder the clinic chose (`services.backup`)."""
+
+PINYIN_RULES_SETTING = "pinyin_rules"
+"""The `PINYIN_RULES` the stored pinyin initials were made by (none before version 2)."""
 
 _NOT_A_CODE = {
     "code": ("诊所编码只能是字母和数字 (最多 20 位), 不能有空格或符号", "the clinic code is letters and digits only (at most 20), no spaces or signs"),
@@ -204,6 +208,7 @@ class ClinicSession:
         self._previewed: _Previewed | None = None
         if not read_only:
             self._note_backup_folder()
+            self._remake_pinyin()
 
     def close(self) -> None:
         self.db.close()
@@ -388,6 +393,22 @@ class ClinicSession:
         except sqlite3.DatabaseError:  # damaged pages: the note stays as it was, the open goes on
             return
         remember_backup_folder(self.data_dir, Path(configured).expanduser() if configured else None)
+
+    def _remake_pinyin(self) -> None:
+        """Make the stored pinyin initials again when `pinyin_initials` has changed since.  Made
+        by the old rules, 曾经伟 was found by "cjw" only, never by "zjw", until saved again.  The
+        column serves the searches only, outside the ledger's hash chain, so it is rewritten in
+        place; on a damaged or busy file the open goes on, and the next open tries again."""
+        try:
+            if self.setting(PINYIN_RULES_SETTING) == str(PINYIN_RULES) or not ledger.has_named_rows(self.db):
+                return
+            with transaction(self.db) as conn:
+                changed = ledger.remake_pinyin(conn, pinyin_initials)
+                ledger.set_setting(conn, PINYIN_RULES_SETTING, str(PINYIN_RULES))
+        except (sqlite3.DatabaseError, UserError) as exc:  # damaged, busy, read-only or full
+            log.warning("pinyin initials not remade: %s", exc)
+            return
+        log.info("pinyin initials remade by rules %d: %d patients and catalogue entries changed", PINYIN_RULES, changed)
 
     # ------------------------------------------------------------ policy in force here
 

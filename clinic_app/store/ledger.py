@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
@@ -430,6 +430,23 @@ def search_catalog(db: sqlite3.Connection, query: str, limit: int = 30) -> list[
         {"prefix": text + "%", "inside": f"%{text}%", "pinyin": f"% {text.lower()}%", "exact": text, "limit": limit},
     ).fetchall()
     return [_catalog(r) for r in rows]
+
+
+def remake_pinyin(conn: sqlite3.Connection, initials: Callable[[str], str]) -> int:
+    """Give every patient and catalogue entry the pinyin `initials` makes of its name; the
+    number changed.  The column serves the searches only: no entry's hash covers it."""
+    changed = 0
+    for table, key in (("patients", "id"), ("catalog", "code")):
+        rows = conn.execute(f"SELECT {key}, name, pinyin FROM {table}").fetchall()
+        fresh = [(made, row[0]) for row in rows if (made := initials(row[1])) != row[2]]
+        conn.executemany(f"UPDATE {table} SET pinyin = ? WHERE {key} = ?", fresh)
+        changed += len(fresh)
+    return changed
+
+
+def has_named_rows(db: sqlite3.Connection) -> bool:
+    """Whether any patient or catalogue entry is stored (a new folder has none)."""
+    return bool(db.execute("SELECT EXISTS (SELECT 1 FROM patients) OR EXISTS (SELECT 1 FROM catalog)").fetchone()[0])
 
 
 def catalog_size(db: sqlite3.Connection) -> int:

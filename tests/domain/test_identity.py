@@ -1,10 +1,11 @@
-"""Ages as the patient card shows them: completed years, or months for an infant."""
+"""Ages as the patient card shows them (completed years, or months for an infant), and the pinyin
+initials a name is found by."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from clinic_app.domain.identity import age_on
+from clinic_app.domain.identity import MAX_READINGS, age_on, pinyin_initials
 
 
 def test_a_baby_born_on_31_december_is_not_a_year_old_on_1_january() -> None:
@@ -34,3 +35,20 @@ def test_an_id_number_typed_in_groups_or_full_width_is_read_as_its_18_characters
     for typed in ("430523 19650208 593X", " 430523\u300019650208\u3000593x ", "４３０５２３１９６５０２０８５９３Ｘ"):
         said = parse_resident_id(typed)
         assert (said.number, said.birth_date, said.sex) == ("43052319650208593X", dt.date(1965, 2, 8), "男"), typed
+
+
+def test_a_surname_read_two_ways_keeps_both_readings_where_the_name_makes_a_phrase() -> None:
+    """rev17b F4: pypinyin read the whole name, and its phrase dictionary won over the surname's
+    other readings: 曾经伟 was "cjw" only (曾经, ceng jing), 单一民 "dym" only (单一, dan yi)."""
+    assert {"zjw", "cjw"} <= set(pinyin_initials("曾经伟").split())
+    assert {"sym", "dym"} <= set(pinyin_initials("单一民").split())
+    assert {"zcj", "zzj"} <= set(pinyin_initials("张长江").split())
+
+
+def test_the_usual_reading_of_a_long_name_comes_first_and_survives_the_cap() -> None:
+    """rev17b F4: the readings were put in alphabetical order before the cap of 16, and the
+    cap cut the usual one of 阿奇霉素干混悬剂 (aqmsghxj): typed in full, it found nothing."""
+    readings = pinyin_initials("阿奇霉素干混悬剂").split()
+    assert readings[0] == "aqmsghxj"
+    assert len(readings) == MAX_READINGS
+    assert pinyin_initials("重组人干扰素").split()[:2] == ["czrgrs", "zzrgrs"]  # in context first (重组, chong zu)
