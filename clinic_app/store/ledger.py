@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -404,7 +405,9 @@ def upsert_catalog(conn: sqlite3.Connection, entries: Iterable[CatalogEntry]) ->
 
 
 def catalog_entry(db: sqlite3.Connection, code: str) -> CatalogEntry | None:
-    row = db.execute("SELECT * FROM catalog WHERE code = ? AND active = 1", [code]).fetchone()
+    """The active entry of `code` as typed: full-width ＹＰ０００１ from a Chinese input method is
+    YP0001, as the catalogue import stores it (`catalog_import._code`)."""
+    row = db.execute("SELECT * FROM catalog WHERE code = ? AND active = 1", [unicodedata.normalize("NFKC", code).strip()]).fetchone()
     return None if row is None else _catalog(row)
 
 
@@ -422,7 +425,9 @@ def described_at(db: sqlite3.Connection, code: str, visit_id: int) -> tuple[str,
 
 
 def search_catalog(db: sqlite3.Connection, query: str, limit: int = 30) -> list[CatalogEntry]:
-    text = query.strip().replace("%", "").replace("_", "")
+    """Entries whose code starts with the query, whose name holds it or whose pinyin initials start
+    with it; full-width letters and digits (ＡＭＸＬ, ＹＰ０００１) as ASCII, as the patient search."""
+    text = unicodedata.normalize("NFKC", query).strip().replace("%", "").replace("_", "")
     rows = db.execute(
         """SELECT * FROM catalog WHERE active = 1 AND
                (code LIKE :prefix OR name LIKE :inside OR (' ' || pinyin) LIKE :pinyin)

@@ -104,6 +104,28 @@ def test_items_by_pinyin_update_the_adjudication(qtbot, context, session) -> Non
     assert model.index(1, 6).data() == str(shown.lines[1].fund)
 
 
+def test_an_item_typed_full_width_is_found_by_its_initials_and_by_its_code(qtbot, context, session) -> None:  # type: ignore[no-untyped-def]
+    """rev17b F5: a Chinese input method in full-width mode commits ＡＭＸＬ and ＹＰ０００１; the item
+    search found nothing for them (the patient search did), and Enter with ＹＰ０００１ in the field
+    said 目录中没有编码 ＹＰ０００１, the code of 阿莫西林胶囊."""
+    screen = make_screen(qtbot, context)
+    choose_by_typing(qtbot, screen, "zsf")
+    screen.item_search.edit.setFocus()
+    for typed in ("ＡＭＸＬ", "ＹＰ０００１"):
+        screen.item_search.reset()
+        with qtbot.waitSignal(screen.item_search.results_shown, timeout=5000):
+            committed = QInputMethodEvent()
+            committed.setCommitString(typed)
+            QApplication.sendEvent(screen.item_search.edit, committed)
+        assert [e.name for e in screen.item_search.rows()] == ["阿莫西林胶囊"], typed
+    # The code in the field and Enter in 数量 before a match is chosen: the code is looked up.
+    screen.quantity.setText("2")
+    with qtbot.waitSignal(screen.preview_updated, timeout=5000):
+        qtbot.keyClick(screen.quantity, Qt.Key.Key_Return)
+    assert screen.item_note.text() == ""
+    assert [(r.line.code, r.line.quantity) for r in screen.rows[1:]] == [("YP0001", 2)]
+
+
 def test_settle_with_ctrl_enter_writes_the_visit(qtbot, context, session) -> None:  # type: ignore[no-untyped-def]
     screen = make_screen(qtbot, context)
     choose_by_typing(qtbot, screen, "zsf")
