@@ -425,7 +425,7 @@ class ClinicSession:
 
     def _checked_patient(self, data: PatientInput, patient_id: int | None, today: dt.date | None = None) -> PatientRecord:
         """`today`: the day a birth date may not be after (default: the computer's)."""
-        name = data.name.strip()
+        name = one_line(data.name, "姓名", "name")
         if not name:
             raise BadInput("姓名不能为空", "name is required")
         if data.category not in CATEGORIES:
@@ -466,8 +466,8 @@ class ClinicSession:
             birth_date=birth,
             id_number=id_number,
             phone=phone,
-            address=data.address.strip(),
-            household=data.household.strip(),
+            address=one_line(data.address, "住址", "address"),
+            household=one_line(data.household, "户号", "household number"),
             category=data.category,
             pinyin=pinyin_initials(name),
         )
@@ -958,6 +958,7 @@ class ClinicSession:
         """
         clinic = self.require_clinic()
         operator_name = self._check_operator(request.operator_id)
+        one_line(request.diagnosis, "诊断", "diagnosis")
         previewed, self._previewed = self._previewed, None
         with transaction(self.db) as conn:
             if (
@@ -1084,6 +1085,8 @@ class ClinicSession:
         clinic = self.require_clinic()
         for operator_id in {r.operator_id for r in requests}:
             self._check_operator(operator_id)
+        for request in requests:
+            one_line(request.diagnosis, "诊断", "diagnosis")
         ids = []
         with transaction(self.db) as conn:
             for request in requests:
@@ -1993,10 +1996,21 @@ def parse_account_holder(payment_method: str, text: str) -> str:
         raise BadInput(
             f"账户持有人不能超过 {MAX_ACCOUNT_HOLDER} 个字", f"the account holder is at most {MAX_ACCOUNT_HOLDER} characters"
         )
-    if any(unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp") for char in holder):
-        # A tab or line break pasted in would break the receipt's line and the statement's row.
-        raise BadInput("账户持有人含有控制字符 (如换行、制表符)", "the account holder contains a control character (a line break, a tab)")
-    return holder
+    return one_line(holder, "账户持有人", "account holder")
+
+
+def one_line(text: str, zh: str, en: str) -> str:
+    """`text` trimmed, refused (as the field `zh`/`en`) when a control character is left inside:
+    a tab or line break pasted in would break the receipt's line and the statement's row.
+
+    Refused, not joined with a space: what a doctor pastes from a spreadsheet row brings the
+    next cell along ("赵六\t男", a name and a sex; "上呼吸道感染\t高血压") and a cell of two
+    lines its quotes ('"荷花村\n10组"'), none of which is the field's value.  Only the ends of
+    one cell copied ("赵六\r\n") are trimmed."""
+    kept = text.strip()
+    if any(unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp") for char in kept):
+        raise BadInput(f"{zh}含有控制字符 (如换行、制表符)", f"the {en} contains a control character (a line break, a tab)")
+    return kept
 
 
 def parse_outside_receipt(text: str) -> str:

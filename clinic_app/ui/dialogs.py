@@ -68,6 +68,7 @@ from clinic_app.services.session import (
     PatientInput,
     ReceiptReimbursedInVillage,
     ReceiptReused,
+    one_line,
     parse_amount,
     parse_outside_receipt,
 )
@@ -597,6 +598,7 @@ class PatientDialog(_FormDialog):
         if not data.name:
             self.refuse(self.name, self.tr("请填写姓名"))
             ok = False
+        ok = self._one_line(self.name, "姓名", "name") and ok
         today = self.context.today()
         if data.id_number:
             try:
@@ -617,6 +619,8 @@ class PatientDialog(_FormDialog):
         if data.phone and phone_number(data.phone) is None:
             self.refuse(self.phone, self.tr("电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)"))
             ok = False
+        ok = self._one_line(self.address, "住址", "address") and ok
+        ok = self._one_line(self.household, "户号", "household number") and ok
         enrolled_on = self.enrolled_on.value() if self._asks_enrolment_date() else None
         if self._asks_enrolment_date():
             birth = self._born()
@@ -641,6 +645,15 @@ class PatientDialog(_FormDialog):
             enrolled_on=enrolled_on,
         )
         return lambda: session.add_patient(data, enrolment, today)
+
+    def _one_line(self, field: QLineEdit, zh: str, en: str) -> bool:
+        """A tab or line break pasted into `field` (an Excel row's next cell) is refused under it."""
+        try:
+            one_line(field.text(), zh, en)
+        except UserError as error:
+            self.refuse(field, self.context.message(error))
+            return False
+        return True
 
     def _saved(self, value: Any) -> None:
         super()._saved(value)

@@ -62,6 +62,7 @@ from clinic_app.services.session import (
     UsageCard,
     format_quantity,
     in_collection_period,
+    one_line,
     parse_account_holder,
     parse_quantity,
     same_draft,
@@ -443,6 +444,8 @@ class VisitScreen(QWidget):
 
         self.diagnosis = QLineEdit()
         self.diagnosis.setPlaceholderText(self.tr("诊断"))
+        self.diagnosis_note = FieldNote()
+        self.diagnosis.textEdited.connect(lambda _text: self.diagnosis_note.clear_note())
         self.payment = QComboBox()
         for code in PAYMENT_METHODS:
             self.payment.addItem(labels.payment(code), code)
@@ -498,6 +501,7 @@ class VisitScreen(QWidget):
         right = QVBoxLayout()
         right.addWidget(items_box, 3)
         right.addLayout(options)
+        right.addWidget(self.diagnosis_note)
         right.addWidget(self.holder_note)
         right.addWidget(self.panel, 2)
         right.addLayout(settle_row)
@@ -935,6 +939,12 @@ class VisitScreen(QWidget):
             self.item_search.edit.setFocus()
             return
         try:
+            one_line(request.diagnosis, "诊断", "diagnosis")
+        except UserError as error:  # a tab pasted from a spreadsheet row: said here, the draft kept
+            self.diagnosis_note.say(self.context.message(error))
+            self.diagnosis.setFocus()
+            return
+        try:
             parse_account_holder(request.payment_method, request.account_holder)
         except UserError as error:
             self.holder_note.say(self.context.message(error))
@@ -1055,6 +1065,7 @@ class VisitScreen(QWidget):
             self.account_holder.hide()
         self.account_holder.clear()
         self.holder_note.clear_note()
+        self.diagnosis_note.clear_note()
         for box in (self.emergency, self.referral, self.out_of_area):
             box.blockSignals(True)
             box.setChecked(False)

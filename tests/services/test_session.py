@@ -324,6 +324,37 @@ def test_a_phone_is_found_however_it_is_typed(village: Ledger, typed: str) -> No
     assert [p.id for p in village.session.find_patients(typed)] == [added.id]
 
 
+@pytest.mark.parametrize(
+    ("field", "pasted", "zh"),
+    [
+        ("name", "赵六\t男", "姓名"),  # two cells of an Excel row
+        ("address", '"荷花村\n10组"', "住址"),  # a cell of two lines, with Excel's quotes
+        ("household", "430521\u20280101", "户号"),  # a line separator (U+2028), from a web page
+    ],
+)
+def test_a_tab_or_line_break_in_a_patient_s_details_is_refused(village: Ledger, field: str, pasted: str, zh: str) -> None:
+    """rev17b F6: '赵六<tab>男' was registered as the name, and a tab or a line break breaks the
+    receipt's line and the statement's row; only a pasted cell's ends are trimmed."""
+    details = {"name": "赵六", "id_number": "", field: pasted}
+    with pytest.raises(BadInput) as refused:
+        village.session.add_patient(PatientInput(**details))
+    assert refused.value.zh == f"{zh}含有控制字符 (如换行、制表符)"
+    assert village.session.find_patients("赵六") == []
+    assert village.session.add_patient(PatientInput(name="赵六\r\n", id_number="", address=" 荷花村10组\t")).address == "荷花村10组"
+
+
+def test_a_diagnosis_with_a_tab_is_refused_and_nothing_written(village: Ledger) -> None:
+    """rev17b F6: a diagnosis pasted from two cells was settled as '上呼吸道感染<tab>高血压'."""
+    before = village.session.count_entries(ledger.EntryFilter())
+    request = village.request("signed_here", AFTER_REFORM, "YP0001", diagnosis="上呼吸道感染\t高血压")
+    with pytest.raises(BadInput, match="the diagnosis contains a control character"):
+        village.session.settle(request)
+    with pytest.raises(BadInput, match="the diagnosis contains a control character"):
+        village.session.settle_many([request])
+    assert village.session.count_entries(ledger.EntryFilter()) == before
+    assert village.session.settle(replace(request, diagnosis="上呼吸道感染 高血压")).entry.diagnosis == "上呼吸道感染 高血压"
+
+
 def test_a_second_operator_of_the_same_name_is_refused(village: Ledger) -> None:
     name = village.session.operators()[0].name
     before = village.session.operators()

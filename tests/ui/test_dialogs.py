@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+
 from clinic_app.ui.dialogs import PatientDialog
 from tests.ui.conftest import ZHANG_ID, wait_idle
 
@@ -482,3 +485,33 @@ def test_an_id_number_pasted_in_groups_is_taken_whole_and_saved_as_its_18_charac
     again.submit()
     wait_idle(qtbot, worker)
     assert again.form_note.text() == "身份证号码已登记给 陆满生"
+
+
+def paste(qtbot, field: QLineEdit, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+V of `text` (what Excel puts on the clipboard for the cells copied) into `field`."""
+    QApplication.clipboard().setText(text)
+    field.setFocus()
+    qtbot.keyClick(field, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_a_spreadsheet_row_pasted_into_the_name_or_the_address_is_refused_at_the_field(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """rev17b F6: "赵六<tab>男" pasted from an Excel row was saved as the patient's name (its pinyin
+    "zl<tab>n"), and an address cell of two lines as '"荷花村<newline>10组"' with Excel's quotes: a tab or
+    line break breaks the receipt's line and the statement's row."""
+    before = patient_count(session)
+    dialog = open_dialog(qtbot, context)
+    paste(qtbot, dialog.name, "赵六\t男\r\n")
+    paste(qtbot, dialog.address, '"荷花村\n10组"')
+    assert dialog.name.text() == "赵六\t男\r\n"  # the field keeps what was pasted
+    dialog.submit()
+    wait_idle(qtbot, worker)
+    assert dialog.notes[dialog.name].text() == "姓名含有控制字符 (如换行、制表符)"
+    assert dialog.notes[dialog.address].text() == "住址含有控制字符 (如换行、制表符)"
+    assert dialog.isVisible() and patient_count(session) == before
+    # One cell copied brings only its line end along: trimmed, and saved.
+    dialog.name.clear()
+    paste(qtbot, dialog.name, "赵六\r\n")
+    dialog.address.setText("荷花村10组")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.submit()
+    assert (dialog.result_value.name, dialog.result_value.address) == ("赵六", "荷花村10组")

@@ -141,6 +141,31 @@ def test_settle_with_ctrl_enter_writes_the_visit(qtbot, context, session) -> Non
     assert asked.args == [visit.entry.id]
 
 
+def test_a_diagnosis_pasted_with_a_tab_is_refused_at_the_field_and_the_visit_kept(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """rev17b F6: two cells of an Excel row pasted as the diagnosis were settled as
+    '上呼吸道感染<tab>高血压', a tab in the receipt's line and the statement's row."""
+    screen = make_screen(qtbot, context)
+    choose_by_typing(qtbot, screen, "zsf")
+    before = session.count_entries(EntryFilter())
+    QApplication.clipboard().setText("上呼吸道感染\t高血压\r\n")
+    screen.diagnosis.setFocus()
+    qtbot.keyClick(screen.diagnosis, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(screen, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, worker)
+    assert screen.diagnosis_note.isVisible()
+    assert screen.diagnosis_note.text() == "诊断含有控制字符 (如换行、制表符)"
+    assert session.count_entries(EntryFilter()) == before
+    assert screen.patient is not None and screen.diagnosis.hasFocus()  # the visit is still there to put right
+    screen.diagnosis.selectAll()
+    retyped = QInputMethodEvent()  # as a Chinese input method types it
+    retyped.setCommitString("上呼吸道感染 高血压")
+    QApplication.sendEvent(screen.diagnosis, retyped)
+    assert not screen.diagnosis_note.isVisible()
+    with qtbot.waitSignal(screen.visit_settled, timeout=5000) as settled:
+        qtbot.keyClick(screen, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert settled.args[0].entry.diagnosis == "上呼吸道感染 高血压"
+
+
 def test_ctrl_enter_pressed_twice_settles_the_visit_once(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     # A doctor pressing Ctrl+Enter again before the first settle came back (a slow PC, a key
     # held): the visit was written twice, two receipts and the fund paid twice.
