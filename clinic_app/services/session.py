@@ -286,6 +286,8 @@ class ClinicSession:
                 ledger.add_operator(conn, setup.operator_name.strip())
             if self._chosen_backup_dir(setup.backup_dir):
                 ledger.set_setting(conn, BACKUP_DIR_SETTING, setup.backup_dir)
+            # Its names get the initials of today's rules: opening it never remakes them (`_remake_pinyin`).
+            ledger.set_setting(conn, PINYIN_RULES_SETTING, str(PINYIN_RULES))
             ledger.audit(conn, "clinic_initialized", json.dumps(clinic.__dict__, ensure_ascii=False))
         self._note_backup_folder()
         return clinic
