@@ -267,6 +267,9 @@ class LedgerEntry:
     """Paid from a family member's account (家庭共济): whose account."""
     pays_back: str = ""
     """For a newborn's pay-back (补报): the settlement (setl_id) of the visit it pays back."""
+    identity_check: str = ""
+    """The document the patient's identity was checked on (社保卡, 医保电子凭证, 身份证); '' on
+    an entry written before the visit screen asked, and on most reimbursements."""
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,13 @@ from clinic_app.domain.records import (
     VisitRequest,
 )
 from clinic_app.errors import BadInput
-from clinic_app.services.session import OUTSIDE_COST, ClinicSession, ClinicSetup, reimbursement_note
+from clinic_app.services.session import (
+    IDENTITY_CHECKS,
+    OUTSIDE_COST,
+    ClinicSession,
+    ClinicSetup,
+    reimbursement_note,
+)
 from clinic_app.store import ledger
 from clinic_app.store.db import recorded_by, transaction
 
@@ -726,7 +732,7 @@ class _Generator:
                         lines=self._lines(items, child),
                         time=when,
                         diagnosis=diagnosis,
-                        identity_check=rng.choice(("社保卡", "医保电子凭证", "身份证")),
+                        identity_check=rng.choice(IDENTITY_CHECKS),
                         payment_method=method,
                     )
                 )

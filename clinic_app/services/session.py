@@ -106,6 +106,11 @@ _NOT_A_CODE = {
 """Said of a code that cannot be a `facility_code` (the wizard says it at the field in the same words)."""
 
 PAYMENT_METHODS = ("cash", "mobile", "account", "family_account")
+IDENTITY_CHECKS = ("社保卡", "医保电子凭证", "身份证")
+"""The documents a visit's identity is checked on (身份核验, POLICIES.md §2 shaoyang-resident-2019:
+出示社会保障卡或医保卡、居民身份证), as `visits.identity_check` keeps them.  Rows written before
+the visit screen asked keep '' (shown as nothing)."""
+
 MAX_ACCOUNT_HOLDER = 40
 """Characters of a family account's holder (姓名/关系): a name and a relation fit many times over."""
 
@@ -183,6 +188,23 @@ class _Previewed:
 # decides the draft.  A field added to VisitRequest is part of the key unless listed here.
 _NOT_IN_DRAFT = frozenset({"operator_id", "time", "diagnosis", "identity_check", "account_holder", "note"})
 _DRAFT_FIELDS = tuple(f.name for f in fields(VisitRequest) if f.name not in _NOT_IN_DRAFT)
+
+
+def _check_identity(request: VisitRequest) -> None:
+    """A visit seen here says which document the patient's identity was checked on (one of
+    `IDENTITY_CHECKS`); without it the ledger lacks a record the policy asks of every visit.
+    A reimbursement of an outside receipt (the visit was elsewhere, its receipt and referral are
+    its record) may leave it empty, but not name an unknown one."""
+    document = request.identity_check
+    if document in IDENTITY_CHECKS or (request.outside_receipt and not document):
+        return
+    if not document:
+        raise BadInput(
+            "请选择身份核验所用的证件 (社保卡、医保电子凭证或身份证)",
+            "choose the document the patient's identity was checked on "
+            "(social security card, medical insurance e-voucher or ID card)",
+        )
+    raise BadInput(f"身份核验证件无效: {document}", f"unknown identity document {document}")
 
 
 def _draft_key(request: VisitRequest) -> tuple[object, ...]:
@@ -961,6 +983,7 @@ class ClinicSession:
         clinic = self.require_clinic()
         operator_name = self._check_operator(request.operator_id)
         one_line(request.diagnosis, "诊断", "diagnosis")
+        _check_identity(request)
         previewed, self._previewed = self._previewed, None
         with transaction(self.db) as conn:
             if (
@@ -1089,6 +1112,7 @@ class ClinicSession:
             self._check_operator(operator_id)
         for request in requests:
             one_line(request.diagnosis, "诊断", "diagnosis")
+            _check_identity(request)
         ids = []
         with transaction(self.db) as conn:
             for request in requests:

@@ -888,6 +888,7 @@ def _entry(row: Row) -> LedgerEntry:
         note=row["note"] or "",
         account_holder=row["account_holder"] or "",
         pays_back=row["pays_back"] or "",
+        identity_check=row["identity_check"] or "",
     )
 
 

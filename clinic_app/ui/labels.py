@@ -56,6 +56,15 @@ def payment(code: str) -> str:
     }.get(code, code)
 
 
+def identity_document(value: str) -> str:
+    """A document a visit's identity was checked on, as `visits.identity_check` keeps it (in Chinese)."""
+    return {
+        "社保卡": QCoreApplication.translate("Labels", "社保卡"),
+        "医保电子凭证": QCoreApplication.translate("Labels", "医保电子凭证"),
+        "身份证": QCoreApplication.translate("Labels", "身份证"),
+    }.get(value, value)
+
+
 def entry_payment(kind: str, code: str) -> str:
     """How an entry's patient share was paid: a reimbursement's was paid at the other facility
     (here the fund's share is paid back), not taken in cash at this clinic."""

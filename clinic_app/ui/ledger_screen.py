@@ -137,6 +137,10 @@ class EntryDetails(QGroupBox):
                 method=labels.entry_payment(e.kind, e.payment_method),
             )
         )
+        if e.identity_check:  # the document the identity was checked on (none kept on older entries)
+            self.header.setText(
+                self.header.text() + "\n" + self.tr("身份核验 {document}").format(document=labels.identity_document(e.identity_check))
+            )
         if e.account_holder:  # paid from a family member's account (家庭共济): whose
             self.header.setText(self.header.text() + "\n" + self.tr("账户持有人 {holder}").format(holder=e.account_holder))
         if e.outside_receipt:  # a reimbursement: which outside receipt it paid back, and its date

@@ -55,6 +55,7 @@ from clinic_app.domain.records import (
 from clinic_app.domain.visit import Adjudication, LineResult
 from clinic_app.errors import UserError
 from clinic_app.services.session import (
+    IDENTITY_CHECKS,
     MAX_ACCOUNT_HOLDER,
     PAYMENT_METHODS,
     DateJump,
@@ -84,6 +85,8 @@ class LineRow:
 
 
 QUANTITY_COLUMN = 2
+IDENTITY_SETTING = "visit_identity_check"
+"""The document the last visit's identity was checked on: the next visit's, unless changed."""
 
 
 def _requantified(row: LineRow, text: str) -> LineRow:
@@ -377,6 +380,23 @@ class VisitScreen(QWidget):
         left = QVBoxLayout()
         left.addWidget(patient_box)
         left.addWidget(self.card)
+        # The document the identity was checked on (身份核验): asked of every visit, kept as last
+        # chosen (a clinic mostly sees one kind of card) so a visit rarely needs to touch it.
+        self.identity = QComboBox()
+        for document in IDENTITY_CHECKS:
+            self.identity.addItem(labels.identity_document(document), document)
+        self.identity.activated.connect(self._identity_chosen)
+        self._identity_touched = False
+        """The doctor chose one before the remembered one was read: theirs stands."""
+        self._saved_identity: str | None = None
+        """The setting as last read or written: choosing that one again writes nothing."""
+        identity_label = QLabel(self.tr("身份核验"))
+        identity_label.setBuddy(self.identity)
+        identity_row = QHBoxLayout()
+        identity_row.addWidget(identity_label)
+        identity_row.addWidget(self.identity)
+        identity_row.addStretch(1)
+        left.addLayout(identity_row)
         self.referral_button = QPushButton(self.tr("转诊…"))
         self.referral_button.clicked.connect(self.refer)
         self.reimburse_button = QPushButton(self.tr("外院票据报销…"))
@@ -513,12 +533,14 @@ class VisitScreen(QWidget):
         layout.addWidget(left_widget, 2)
         layout.addLayout(right, 3)
 
-        # Tab in reading order: the search and 新患者… beside it, the item entry, the lines (Tab
-        # leaves them, not cell to cell: Enter types over a quantity), the visit's options, 结算,
+        # Tab in reading order: the search and 新患者… beside it, the document the identity was
+        # checked on (Shift+Tab from the item entry, where choosing a patient leaves the focus),
+        # the item entry, the lines (Tab leaves them, not cell to cell: Enter types over a
+        # quantity), the visit's options, 结算,
         # then the buttons after a visit and the patient's own (转诊…, 外院票据报销…).
         self.lines_view.setTabKeyNavigation(False)
         chain = (
-            self.patient_search.edit, self.new_patient_button, self.item_search.edit, self.quantity,
+            self.patient_search.edit, self.new_patient_button, self.identity, self.item_search.edit, self.quantity,
             self.add_button, self.lines_view, self.diagnosis, self.payment,
             self.account_holder,  # skipped while hidden
             self.emergency, self.referral, self.out_of_area, self.settle_button, self.receipt_button,
@@ -541,6 +563,12 @@ class VisitScreen(QWidget):
             shortcut = QShortcut(keys, self, slot)
             shortcut.setContext(here)
         self._update_buttons()
+        if context.worker.busy:
+            self.context.run(lambda: session.setting(IDENTITY_SETTING), self._identity_loaded)
+        else:
+            # Read here as the window reads the operator at start (main_window): the worker is
+            # idle, its connection not in use; a job queued now would keep the window's reads waiting.
+            self._identity_loaded(session.setting(IDENTITY_SETTING))
         self.date_timer = QTimer(self)
         """Sees the date turn under an open draft (`check_date`)."""
         self.date_timer.setInterval(30_000)
@@ -817,6 +845,22 @@ class VisitScreen(QWidget):
             self.holder_note.clear_note()
         self.request_preview()
 
+    def _identity_loaded(self, saved: str | None) -> None:
+        self._saved_identity = saved
+        index = self.identity.findData(saved)
+        if index >= 0 and not self._identity_touched:
+            self.identity.setCurrentIndex(index)
+
+    def _identity_chosen(self) -> None:
+        """Remembered for the next visit (and the next start), as the operator is."""
+        self._identity_touched = True
+        document = self.identity.currentData()
+        if document == self._saved_identity:
+            return
+        self._saved_identity = document
+        session = self.context.session
+        self.context.run(lambda: session.set_setting(IDENTITY_SETTING, document))
+
     def request(self) -> VisitRequest | None:
         if self.patient is None or not self.rows:
             return None
@@ -826,6 +870,7 @@ class VisitScreen(QWidget):
             lines=tuple(r.line for r in self.rows),
             time=self.context.now(),
             diagnosis=self.diagnosis.text().strip(),
+            identity_check=self.identity.currentData(),
             emergency=self.emergency.isChecked(),
             referral=self.referral.isChecked(),
             out_of_area=self.out_of_area.isChecked(),

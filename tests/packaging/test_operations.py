@@ -269,7 +269,7 @@ def test_a_restore_from_the_settings_screen_reopens_the_backed_up_data(tmp_path:
         )
         taken = backup.backup_now(session, now=dt.datetime.now() - dt.timedelta(hours=2))
         line = session.line_from_catalog(catalog[0].code, "1")
-        session.settle(VisitRequest(patient.id, session.operators()[0].id, (line,), dt.datetime.now()))
+        session.settle(VisitRequest(patient.id, session.operators()[0].id, (line,), dt.datetime.now(), identity_check="社保卡"))
     done = subprocess.run(
         [sys.executable, "-c", RESTORING_CHILD, str(taken), "--data-dir", str(folder)],
         env=_env(tmp_path), capture_output=True, text=True, timeout=TIMEOUT,

@@ -43,7 +43,7 @@ def run_child(folder: Path, out_fd: int) -> None:
             operator_id=operator,
             lines=lines,
             time=when,
-            payment_method="cash",
+            payment_method="cash", identity_check="社保卡",
         )
         settled = session.settle(request)
         os.write(out_fd, f"{settled.entry.receipt_no}\n".encode())

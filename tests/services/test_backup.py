@@ -242,7 +242,7 @@ def test_entries_written_after_an_older_backup_was_restored_are_named_before_a_n
         line = session.line_from_catalog("YP0001", "1")
         operator = session.operators()[0].id
         written = [
-            session.settle(VisitRequest(who, operator, (line,), dt.datetime(2025, 8, 12, hour))).entry.receipt_no
+            session.settle(VisitRequest(who, operator, (line,), dt.datetime(2025, 8, 12, hour), identity_check="社保卡")).entry.receipt_no
             for hour in (9, 10)
         ]
     capsys.readouterr()

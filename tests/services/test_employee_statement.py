@@ -23,7 +23,7 @@ from tests.store.template import Ledger, line, opened
 def _settle(lg: Ledger, who: str, when: str, price: str, method: str, holder: str = "") -> int:
     request = VisitRequest(
         patient_id=lg.people[who], operator_id=lg.operator, lines=(line("药", price),),
-        time=dt.datetime.fromisoformat(when), payment_method=method, account_holder=holder,
+        time=dt.datetime.fromisoformat(when), payment_method=method, account_holder=holder, identity_check="社保卡",
     )
     return lg.session.settle(request).entry.id
 

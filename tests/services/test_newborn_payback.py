@@ -58,7 +58,7 @@ def _visit(lg: Ledger, baby: int, when: str, drug: str = "25.00") -> int:
         patient_id=baby,
         operator_id=lg.operator,
         lines=(line("一般诊疗费", "5.00", kind="consultation"), line("小儿感冒颗粒", drug)),
-        time=dt.datetime.fromisoformat(when),
+        time=dt.datetime.fromisoformat(when), identity_check="社保卡",
     )
     return lg.session.settle(request).entry.id
 
@@ -169,7 +169,7 @@ def test_a_december_visit_of_a_baby_enrolled_in_january_counts_against_the_birth
     assert session.usage_card(baby, dt.date(2027, 1, 12)).fund_year.fen == 0
     january = session.settle(
         VisitRequest(baby, shaoguan.operator, (line("一般诊疗费", "5.00", kind="consultation"), line("小儿感冒颗粒", "25.00")),
-                     dt.datetime(2027, 1, 15, 9, 0))
+                     dt.datetime(2027, 1, 15, 9, 0), identity_check="社保卡")
     )
     assert january.adjudication.fund.fen == 2100
 
@@ -384,7 +384,7 @@ def test_a_pay_back_is_found_by_the_settlement_its_reason_names_not_by_a_note(sh
     noted = session.settle(
         VisitRequest(
             patient_id=baby, operator_id=shaoguan.operator, lines=(line("一般诊疗费", "5.00", kind="consultation"),),
-            time=dt.datetime(2026, 3, 21, 9, 0), note=f"补报 原收据 {receipt} 家长说上次的单子",
+            time=dt.datetime(2026, 3, 21, 9, 0), note=f"补报 原收据 {receipt} 家长说上次的单子", identity_check="社保卡",
         )
     ).entry.id
     _enrol(shaoguan, baby, dt.date(2026, 5, 1))

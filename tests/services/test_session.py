@@ -932,7 +932,7 @@ def test_a_newborn_registered_under_the_newborn_rule_needs_the_enrolment_date(sh
     registered = session.add_patient(baby, replace(enrolment, enrolled_on=today), today)
     request = VisitRequest(
         patient_id=registered.id, operator_id=shaoguan.operator, lines=(session.line_from_catalog("ZL0001", "1"),),
-        time=dt.datetime(2026, 11, 27, 9, 0),
+        time=dt.datetime(2026, 11, 27, 9, 0), identity_check="社保卡",
     )
     seen = session.preview(request)
     assert seen.fund == M("0.00") and [r.code for r in seen.reasons][:1] == ["not_covered_yet"]

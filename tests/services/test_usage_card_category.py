@@ -40,6 +40,6 @@ def test_the_card_says_whether_the_policy_pays_the_persons_category(
         # As the visit is paid: nothing where not covered.
         request = VisitRequest(
             patient_id=lg.people[who], operator_id=lg.operator, lines=(line("药", "100.00"),),
-            time=dt.datetime.combine(DAY, dt.time(9)),
+            time=dt.datetime.combine(DAY, dt.time(9)), identity_check="社保卡",
         )
         assert (lg.session.preview(request).fund > Money(0)) is covered

@@ -177,13 +177,13 @@ def test_a_baby_s_next_year_enrolment_is_a_renewal_not_a_late_newborn_enrolment(
         places = {"designated_village": VILLAGE, "designated_township": TOWNSHIP}
         session.save_enrolment(Enrolment(baby.id, 2026, enrolled_on=dt.date(2026, 6, 1), **places), dt.date(2026, 6, 1))  # type: ignore[arg-type]
         drug = line("小儿止咳糖浆", "10.00")
-        december = session.settle(VisitRequest(baby.id, lg.operator, (drug,), dt.datetime(2026, 12, 30, 10, 0)))
+        december = session.settle(VisitRequest(baby.id, lg.operator, (drug,), dt.datetime(2026, 12, 30, 10, 0), identity_check="社保卡"))
         assert december.adjudication.fund == M("7.00")
         session.save_enrolment(Enrolment(baby.id, 2027, enrolled_on=dt.date(2027, 1, 1), **places), dt.date(2027, 1, 2))  # type: ignore[arg-type]
-        january = session.settle(VisitRequest(baby.id, lg.operator, (drug,), dt.datetime(2027, 1, 5, 10, 0)))
+        january = session.settle(VisitRequest(baby.id, lg.operator, (drug,), dt.datetime(2027, 1, 5, 10, 0), identity_check="社保卡"))
         assert january.adjudication.fund == M("7.00"), [r.code for r in january.adjudication.reasons]
         # A baby first enrolled late (born 2026-03-01, enrolled 2027-01-08 for 2027): from February.
         late = session.add_patient(PatientInput(name="测试晚宝", id_number=resident_id("440203", dt.date(2026, 3, 1), 502)))
         session.save_enrolment(Enrolment(late.id, 2027, enrolled_on=dt.date(2027, 1, 8), **places), dt.date(2027, 1, 8))  # type: ignore[arg-type]
-        refused = session.preview(VisitRequest(late.id, lg.operator, (drug,), dt.datetime(2027, 1, 9, 10, 0)))
+        refused = session.preview(VisitRequest(late.id, lg.operator, (drug,), dt.datetime(2027, 1, 9, 10, 0), identity_check="社保卡"))
         assert refused.fund == M("0.00")

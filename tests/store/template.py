@@ -61,7 +61,7 @@ class Ledger:
             operator_id=self.operator,
             lines=tuple(lines),
             time=dt.datetime.fromisoformat(when),
-            **fields,  # type: ignore[arg-type]
+            **{"identity_check": "社保卡", **fields},  # type: ignore[arg-type]
         )
 
 

@@ -101,7 +101,7 @@ def line(entry: tuple[str, str, str, str], quantity: int = 1) -> DraftLine:
 def settle(session: ClinicSession, patient_id: int, when: dt.datetime, *entries: tuple[str, str, str, str]) -> int:
     lines = tuple(line(e) for e in (entries or (CONSULTATION, AMOXICILLIN)))
     operator = session.operators()[0].id
-    return session.settle(VisitRequest(patient_id, operator, lines, when)).entry.id
+    return session.settle(VisitRequest(patient_id, operator, lines, when, identity_check="社保卡")).entry.id
 
 
 def statement_bytes(session: ClinicSession, month: str = MONTH, revision: int = 1) -> bytes:

@@ -85,7 +85,7 @@ class Village:
     def visit(self, who: str, when: str, *prices: str) -> int:
         lines = tuple(drug(p) for p in prices)
         settled = self.session.settle(
-            VisitRequest(self.people[who], self.operator, lines, dt.datetime.fromisoformat(when))
+            VisitRequest(self.people[who], self.operator, lines, dt.datetime.fromisoformat(when), identity_check="社保卡")
         )
         return settled.entry.id
 

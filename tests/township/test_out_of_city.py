@@ -218,7 +218,7 @@ def test_a_village_counting_a_visit_it_settled_out_of_the_city_is_not_flagged(to
         monkeypatch.setattr(copay, "_whole_visit_bar", without_route)
     v01, patient, operator = _village(tmp_path / "v01", "V01")
     lines = (b.line(b.CONSULTATION), b.line(b.AMOXICILLIN))
-    direct = v01.settle(VisitRequest(patient, operator, lines, dt.datetime(2025, 3, 3, 9, 0), out_of_area=True))
+    direct = v01.settle(VisitRequest(patient, operator, lines, dt.datetime(2025, 3, 3, 9, 0), out_of_area=True, identity_check="社保卡"))
     assert str(direct.adjudication.fund) == "12.11"
     said = [r.code for r in direct.adjudication.reasons if r.code.startswith("out_of_area")]
     assert said == ([] if older_village else ["out_of_area_route"])
@@ -244,7 +244,7 @@ def test_a_visit_out_of_the_city_is_not_said_to_differ_on_the_designation(town, 
     from clinic_app.domain.records import VisitRequest
 
     v02, patient, operator = _village(tmp_path / "v02", "V02")
-    paid = v02.settle(VisitRequest(patient, operator, (b.line(b.INFUSION),), SECOND, out_of_area=True))
+    paid = v02.settle(VisitRequest(patient, operator, (b.line(b.INFUSION),), SECOND, out_of_area=True, identity_check="社保卡"))
     assert str(paid.adjudication.fund) == "50.00"
     raw = b.statement_bytes(v02)
     _bring(town, ("V02.json", raw))
@@ -264,7 +264,7 @@ def test_an_out_of_city_visit_at_a_village_the_roster_does_not_name_is_not_flagg
     from clinic_app.domain.records import VisitRequest
 
     v02, patient, operator = _village(tmp_path / "v02", "V02")
-    paid = v02.settle(VisitRequest(patient, operator, (b.line(b.CONSULTATION), b.line(b.AMOXICILLIN)), SECOND, out_of_area=True))
+    paid = v02.settle(VisitRequest(patient, operator, (b.line(b.CONSULTATION), b.line(b.AMOXICILLIN)), SECOND, out_of_area=True, identity_check="社保卡"))
     assert str(paid.adjudication.fund) == "12.11"
     _bring(town, ("V02.json", b.statement_bytes(v02)))
     v02.close()

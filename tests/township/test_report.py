@@ -172,7 +172,7 @@ def test_the_cost_structure_adds_up_to_all_the_cost(tmp_path: Path) -> None:
     a.person("p1", number=1)
     a.session.settle(VisitRequest(
         a.people["p1"], a.operator, (drug("30.00"), drug("10.00", kind="material")),
-        dt.datetime(2025, 5, 3, 9),
+        dt.datetime(2025, 5, 3, 9), identity_check="社保卡",
     ))
     town = township(tmp_path / "town", SHAOGUAN)
     bring(town, ("a.json", a.statement("2025-05")))

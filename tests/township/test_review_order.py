@@ -111,7 +111,7 @@ def _two_villages_one_person(tmp_path: Path):  # type: ignore[no-untyped-def]
     v01, v02 = b.village(tmp_path / "v01", "V01"), b.village(tmp_path / "v02", "V02")
     p1 = b.enrol(v01, "王一", b.resident_id(1), "V01").id
     p2 = b.enrol(v02, "王一", b.resident_id(1), "V01").id
-    emergency = VisitRequest(p2, v02.operators()[0].id, (b.line(EMERGENCY_DRUG),), dt.datetime(2025, 3, 5, 10), emergency=True)
+    emergency = VisitRequest(p2, v02.operators()[0].id, (b.line(EMERGENCY_DRUG),), dt.datetime(2025, 3, 5, 10), emergency=True, identity_check="社保卡")
     assert str(v02.entry(v02.settle(emergency).entry.id).adjudication.fund) == "280.00"
     assert str(v01.entry(b.settle(v01, p1, dt.datetime(2025, 3, 10, 10), LATER_DRUG)).adjudication.fund) == "70.00"
     files = {"V01.json": b.statement_bytes(v01), "V02.json": b.statement_bytes(v02)}
@@ -133,7 +133,7 @@ def test_an_emergency_where_not_designated_is_not_taken_for_a_roster_difference(
     p1 = b.enrol(v01, "王一", b.resident_id(1), "V01").id
     p2 = b.enrol(v02, "王一", b.resident_id(1), "V01").id
     b.settle(v01, p1, dt.datetime(2025, 3, 10, 10), LATER_DRUG)
-    v02.settle(VisitRequest(p2, v02.operators()[0].id, (b.line(EMERGENCY_DRUG),), dt.datetime(2025, 3, 12, 10), emergency=True))
+    v02.settle(VisitRequest(p2, v02.operators()[0].id, (b.line(EMERGENCY_DRUG),), dt.datetime(2025, 3, 12, 10), emergency=True, identity_check="社保卡"))
     files = [("V01.json", b.statement_bytes(v01)), ("V02.json", b.statement_bytes(v02))]
     v01.close()
     v02.close()
@@ -333,7 +333,7 @@ def test_a_later_import_keeps_only_the_flags_its_own_fund_raises_on_visits_impor
     b.settle(v01, p1, dt.datetime(2025, 3, 1, 10), ("阿莫西林胶囊", "drug", "10.00", "covered"))
     b.settle(v01, p1, dt.datetime(2025, 3, 10, 10), ("阿莫西林胶囊", "drug", "10.00", "covered"))
     v02.settle(VisitRequest(p2, v02.operators()[0].id, (b.line(("头孢克肟", "drug", "20.00", "covered")),),
-                            dt.datetime(2025, 3, 5, 10), emergency=True))
+                            dt.datetime(2025, 3, 5, 10), emergency=True, identity_check="社保卡"))
     f1, f2 = b.statement_bytes(v01), b.statement_bytes(v02)
     v01.close()
     v02.close()
@@ -360,8 +360,8 @@ def test_a_later_payment_over_the_cap_through_two_files_of_one_import_is_flagged
     p1 = b.enrol(v01, "王一", b.resident_id(1), "V01").id
     p2 = b.enrol(v02, "王一", b.resident_id(1), "V01").id
     p3 = b.enrol(v03, "王一", b.resident_id(1), "V01").id
-    v02.settle(VisitRequest(p2, v02.operators()[0].id, (b.line(EMERGENCY_DRUG),), dt.datetime(2025, 3, 5, 10), emergency=True))
-    v03.settle(VisitRequest(p3, v03.operators()[0].id, (b.line(EMERGENCY_DRUG),), dt.datetime(2025, 3, 3, 10), emergency=True))
+    v02.settle(VisitRequest(p2, v02.operators()[0].id, (b.line(EMERGENCY_DRUG),), dt.datetime(2025, 3, 5, 10), emergency=True, identity_check="社保卡"))
+    v03.settle(VisitRequest(p3, v03.operators()[0].id, (b.line(EMERGENCY_DRUG),), dt.datetime(2025, 3, 3, 10), emergency=True, identity_check="社保卡"))
     b.settle(v01, p1, dt.datetime(2025, 3, 10, 10), LATER_DRUG)
     files = {n: b.statement_bytes(s) for n, s in (("V01.json", v01), ("V02.json", v02), ("V03.json", v03))}
     for s in (v01, v02, v03):
@@ -384,7 +384,7 @@ def _three_villages_one_person(tmp_path: Path):  # type: ignore[no-untyped-def]
     with b.village(tmp_path / "v03", "V03") as v03:
         p3 = b.enrol(v03, "王一", b.resident_id(1), "V01").id
         v03.settle(VisitRequest(p3, v03.operators()[0].id, (b.line(("头孢克肟", "drug", "20.00", "covered")),),
-                                dt.datetime(2025, 3, 3, 10), emergency=True))
+                                dt.datetime(2025, 3, 3, 10), emergency=True, identity_check="社保卡"))
         files["V03.json"] = b.statement_bytes(v03)
     return town, files
 
@@ -453,7 +453,7 @@ def test_a_flag_brought_to_a_refused_file_s_figures_is_brought_back_to_what_stan
     with b.village(tmp_path / "v04", "V04") as v04:
         p4 = b.enrol(v04, "王一", b.resident_id(1), "V01").id
         v04.settle(VisitRequest(p4, v04.operators()[0].id, (b.line(("阿莫西林胶囊", "drug", "10.00", "covered")),),
-                                dt.datetime(2025, 3, 4, 10), emergency=True))
+                                dt.datetime(2025, 3, 4, 10), emergency=True, identity_check="社保卡"))
         files["V04.json"] = b.statement_bytes(v04)
     trust = [verify_statement(raw).fingerprint for raw in files.values()]
     insert = store.insert_statement

@@ -364,7 +364,7 @@ def test_at_the_township_desk_a_signed_employees_reform_cap_counts_the_villages_
     town, va, _, zhao, ids, _ = pilot
     from clinic_app.domain.records import VisitRequest
 
-    before = town.preview(VisitRequest(ids[town], town.operators()[0].id, (b.line(DRUG),), dt.datetime(2026, 4, 2, 9)))
+    before = town.preview(VisitRequest(ids[town], town.operators()[0].id, (b.line(DRUG),), dt.datetime(2026, 4, 2, 9), identity_check="社保卡"))
     assert str(before.fund) == "60.00"  # nothing imported yet: the reform pays, up to 60 a day
     _bring_to_town(town, va)
     pools = store.fund_elsewhere(town.db, zhao, 2026, town.require_clinic().code, counter_pool)

@@ -62,7 +62,7 @@ def test_a_december_visit_voided_in_january_sent_after_january_leaves_2026_s_cap
         december = b.statement_bytes(v01, "2025-12")
         v01.void(december_visit, "收费录入错误", v01.operators()[0].id, dt.datetime(2026, 1, 5, 9))
         emergency = dt.datetime(2026, 1, 25 if v02_last else 15, 10)
-        v02.settle(VisitRequest(p2, v02.operators()[0].id, (b.line(EMERGENCY_DRUG),), emergency, emergency=True))
+        v02.settle(VisitRequest(p2, v02.operators()[0].id, (b.line(EMERGENCY_DRUG),), emergency, emergency=True, identity_check="社保卡"))
         b.settle(v01, p1, dt.datetime(2026, 1, 20, 9), LATER_DRUG)
         january = b.statement_bytes(v01, "2026-01")
         january_v02 = b.statement_bytes(v02, "2026-01")

@@ -245,7 +245,7 @@ def test_a_newer_database_is_refused_on_stderr_in_the_log_and_in_a_dialog(qtbot,
 def _settle_zhang(session: ClinicSession, when: dt.datetime) -> None:
     patient = session.find_patients(ZHANG_ID)[0]
     line = session.line_from_catalog("ZL0001", "1")
-    session.settle(VisitRequest(patient.id, session.operators()[0].id, (line,), when))
+    session.settle(VisitRequest(patient.id, session.operators()[0].id, (line,), when, identity_check="社保卡"))
 
 
 def _backups(session: ClinicSession) -> list[str]:

@@ -163,7 +163,7 @@ def test_an_outside_receipt_from_days_ago_is_reimbursed_today(qtbot, context, se
 
     zhang = session.find_patients(ZHANG_ID)[0]
     line = session.line_from_catalog("ZL0001", Fraction(1))
-    session.settle(VisitRequest(zhang.id, context.operator_id, (line,), NOW - dt.timedelta(hours=1)))  # today's visit
+    session.settle(VisitRequest(zhang.id, context.operator_id, (line,), NOW - dt.timedelta(hours=1), identity_check="社保卡"))  # today's visit
     dialog = ReimbursementDialog(context, zhang)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -210,7 +210,7 @@ def test_a_void_with_the_clock_far_ahead_is_written_once_the_date_is_confirmed(q
 
     zhang = session.find_patients(ZHANG_ID)[0]
     line = session.line_from_catalog("ZL0001", Fraction(1))
-    settled = session.settle(VisitRequest(zhang.id, context.operator_id, (line,), NOW - dt.timedelta(days=90)))
+    settled = session.settle(VisitRequest(zhang.id, context.operator_id, (line,), NOW - dt.timedelta(days=90), identity_check="社保卡"))
     dialog = VoidDialog(context, settled.entry)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -377,7 +377,7 @@ def test_a_newborn_s_enrolment_date_is_asked_where_the_policy_has_a_newborn_rule
     assert session.enrolment(baby.id, 2026).enrolled_on == dt.date(2026, 11, 27)
     visit = VisitRequest(
         patient_id=baby.id, operator_id=context.operator_id, lines=(session.line_from_catalog("ZL0001", "1"),),
-        time=dt.datetime(2026, 11, 27, 10, 0),
+        time=dt.datetime(2026, 11, 27, 10, 0), identity_check="社保卡",
     )
     seen = session.preview(visit)
     assert seen.fund.fen == 0 and [r.code for r in seen.reasons][:1] == ["not_covered_yet"]

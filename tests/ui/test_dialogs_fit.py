@@ -167,7 +167,7 @@ def _a_visit(context, session) -> int:  # type: ignore[no-untyped-def]
     from clinic_app.domain.records import VisitRequest
 
     line = session.line_from_catalog(session.search_catalog("")[0].code, Fraction(1))
-    return int(session.settle(VisitRequest(_patient(session).id, context.operator_id, (line,), NOW - dt.timedelta(hours=1))).entry.id)
+    return int(session.settle(VisitRequest(_patient(session).id, context.operator_id, (line,), NOW - dt.timedelta(hours=1), identity_check="社保卡")).entry.id)
 
 
 DIALOGS: dict[str, Callable] = {  # type: ignore[type-arg]

@@ -60,7 +60,7 @@ def village_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
             session.settle(VisitRequest(patients[0 if number < 30 else 1].id, operator, (line,),
                                         NOW - dt.timedelta(days=40 - number, hours=number % 5),
                                         payment_method=("mobile", "cash")[number % 2],
-                                        diagnosis=DIAGNOSES[number % len(DIAGNOSES)]))
+                                        diagnosis=DIAGNOSES[number % len(DIAGNOSES)], identity_check="社保卡"))
     return folder
 
 

@@ -80,9 +80,9 @@ def test_tab_goes_through_the_visit_in_reading_order_and_out_of_the_lines(qtbot,
         visit.emergency, visit.referral, visit.out_of_area, visit.settle_button,
         visit.new_visit_button, visit.referral_button, visit.reimburse_button,
     ]
-    # Beside the search, 新患者… is one Tab away.
+    # Beside the search, 新患者… is one Tab away, then the document the identity was checked on.
     press(qtbot, Qt.Key.Key_F2)
-    assert tab_walk(qtbot, 2) == [visit.new_patient_button, visit.item_search.edit]
+    assert tab_walk(qtbot, 3) == [visit.new_patient_button, visit.identity, visit.item_search.edit]
 
 
 def test_f2_finds_a_patient_from_within_the_visit_and_from_another_tab(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
@@ -462,3 +462,33 @@ def test_a_ticked_emergency_or_referral_box_is_asked_about_before_another_patien
     press(qtbot, Qt.Key.Key_Return)
     assert isinstance(visit.dialog, QMessageBox) and visit.dialog.isVisible()
     assert visit.patient.name == "张三丰" and visit.referral.isChecked()
+
+
+def test_the_document_checked_is_chosen_with_keys_kept_with_the_visit_and_remembered(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """接诊 never said on which document the identity was checked (身份核验, POLICIES.md §2): every
+    visit entered in the app was written with '' in `visits.identity_check`."""
+    window = active_window(qtbot, context, worker)
+    visit = window.visit
+    assert visit.identity.currentData() == "社保卡"  # nothing chosen yet: the first
+    settle_without_receipt(qtbot, window, "ls")
+    first = session.entries(EntryFilter(), 0, 1)[0]
+    assert first.identity_check == "社保卡"
+
+    # From the item entry a patient's choice leaves the focus in, Shift+Tab; Down chooses the next.
+    choose_patient(qtbot, window, "zsf")
+    assert QApplication.focusWidget() is visit.item_search.edit
+    press(qtbot, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is visit.identity
+    press(qtbot, Qt.Key.Key_Down)
+    assert visit.identity.currentText() == "医保电子凭证"
+    with qtbot.waitSignal(visit.visit_settled, timeout=5000):
+        press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, worker)
+    assert session.entries(EntryFilter(), 0, 1)[0].identity_check == "医保电子凭证"
+
+    # The next visit, and the next start of the app, begin on the one used last.
+    assert visit.identity.currentData() == "医保电子凭证"
+    again = MainWindow(context)
+    qtbot.addWidget(again)
+    wait_idle(qtbot, worker)
+    assert again.visit.identity.currentData() == "医保电子凭证"

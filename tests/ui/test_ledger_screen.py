@@ -23,7 +23,7 @@ def settle_many(session, count: int) -> list:  # type: ignore[no-untyped-def]
         when = NOW - dt.timedelta(days=count - number)
         method = "mobile" if number % 3 == 0 else "cash"
         settled.append(
-            session.settle(VisitRequest(patient.id, operator, (line,), when, payment_method=method))
+            session.settle(VisitRequest(patient.id, operator, (line,), when, payment_method=method, identity_check="社保卡"))
         )
     return settled
 
@@ -209,7 +209,7 @@ def test_details_of_a_void_from_both_sides(qtbot, context, session, worker) -> N
     assert "收费错误, 重新收费" in text and "李护士" in text
 
     line = session.line_from_catalog("ZL0001", Fraction(1))
-    other = session.settle(VisitRequest(visit.entry.patient_id, session.operators()[0].id, (line,), NOW.replace(hour=12)))
+    other = session.settle(VisitRequest(visit.entry.patient_id, session.operators()[0].id, (line,), NOW.replace(hour=12), identity_check="社保卡"))
     with qtbot.waitSignal(screen.details_shown, timeout=5000):
         screen.show_entry(other.entry)
     assert not note.isVisibleTo(screen.details) and note.text() == ""
@@ -350,7 +350,7 @@ def test_in_english_the_ledger_fits_at_1366_without_a_scroll_bar_sideways(qtbot,
     for number, method in enumerate(("cash", "mobile", "family_account", "account")):
         session.settle(VisitRequest(patients[number].id, operator, (line,), NOW - dt.timedelta(hours=number),
                                     payment_method=method, account_holder="刘桂兰" if number == 2 else "",
-                                    diagnosis="急性上呼吸道感染伴发热"))
+                                    diagnosis="急性上呼吸道感染伴发热", identity_check="社保卡"))
     with in_english(context):
         screen = ledger_at_1366(qtbot, context, worker)
         table, model = screen.table, screen.model
@@ -391,8 +391,8 @@ def test_the_void_dialog_names_the_patient_the_time_and_the_amounts_of_the_row_c
     zhang, li = session.find_patients("张三丰")[0], session.find_patients("李四")[0]
     operator = session.operators()[0].id
     line = session.line_from_catalog("ZL0001", Fraction(1))  # 一般诊疗费 10.00
-    early = session.settle(VisitRequest(zhang.id, operator, (line,), NOW.replace(hour=8, minute=15)))
-    session.settle(VisitRequest(li.id, operator, (line, line), NOW.replace(hour=9, minute=5), payment_method="mobile"))
+    early = session.settle(VisitRequest(zhang.id, operator, (line,), NOW.replace(hour=8, minute=15), identity_check="社保卡"))
+    session.settle(VisitRequest(li.id, operator, (line, line), NOW.replace(hour=9, minute=5), payment_method="mobile", identity_check="社保卡"))
     screen = shown_ledger(qtbot, context, worker)
     assert [e.patient_name for e in screen.model.rows] == ["李四", "张三丰"]  # newest first
     with qtbot.waitSignal(screen.details_shown, timeout=5000):
@@ -426,7 +426,7 @@ def test_a_newborns_visit_before_the_enrolment_is_paid_back_from_the_ledger(qtbo
         session = lg.session
         baby = session.add_patient(PatientInput(name="新生儿", id_number=resident_id("440203", dt.date(2026, 1, 20), 901)))
         lines = (line("一般诊疗费", "5.00", kind="consultation"), line("小儿感冒颗粒", "25.00"))
-        visit = session.settle(VisitRequest(baby.id, lg.operator, lines, dt.datetime(2026, 2, 10, 9, 0)))
+        visit = session.settle(VisitRequest(baby.id, lg.operator, lines, dt.datetime(2026, 2, 10, 9, 0), identity_check="社保卡"))
         assert visit.entry.fund == Money(0)
         session.save_enrolment(
             Enrolment(baby.id, 2026, designated_village=VILLAGE, enrolled_on=dt.date(2026, 3, 1)), today=dt.date(2026, 3, 1)
@@ -506,7 +506,7 @@ def test_a_newborns_visit_paid_from_a_family_account_is_paid_back_to_that_accoun
         baby = session.add_patient(PatientInput(name="新生儿", id_number=resident_id("440203", dt.date(2026, 1, 20), 901)))
         lines = (line("一般诊疗费", "5.00", kind="consultation"), line("小儿感冒颗粒", "25.00"))
         request = VisitRequest(
-            baby.id, lg.operator, lines, dt.datetime(2026, 2, 10, 9, 0), payment_method="family_account", account_holder="父亲 张三"
+            baby.id, lg.operator, lines, dt.datetime(2026, 2, 10, 9, 0), payment_method="family_account", account_holder="父亲 张三", identity_check="社保卡"
         )
         visit = session.settle(request)
         session.save_enrolment(
@@ -541,7 +541,7 @@ def overnight_ledger(qtbot, session, worker, clock: list[dt.datetime]) -> Ledger
 
     patient = session.find_patients("张三丰")[0]
     line = session.line_from_catalog("ZL0001", Fraction(1))
-    session.settle(VisitRequest(patient.id, session.operators()[0].id, (line,), dt.datetime(2026, 10, 31, 17, 50)))
+    session.settle(VisitRequest(patient.id, session.operators()[0].id, (line,), dt.datetime(2026, 10, 31, 17, 50), identity_check="社保卡"))
     context = AppContext(session, worker, "zh", clock=lambda: clock[0])
     context.set_operator(session.operators()[0].id)
     return shown_ledger(qtbot, context, worker)
@@ -550,7 +550,7 @@ def overnight_ledger(qtbot, session, worker, clock: list[dt.datetime]) -> Ledger
 def settle_at(session, when: dt.datetime):  # type: ignore[no-untyped-def]
     patient = session.find_patients("李四")[0]
     line = session.line_from_catalog("ZL0001", Fraction(1))
-    return session.settle(VisitRequest(patient.id, session.operators()[0].id, (line,), when))
+    return session.settle(VisitRequest(patient.id, session.operators()[0].id, (line,), when, identity_check="社保卡"))
 
 
 def dates_of(screen: LedgerScreen) -> tuple[dt.date, dt.date]:
@@ -666,3 +666,33 @@ def test_the_day_close_prints_the_day_s_ledger_for_patients_to_sign(qtbot, conte
     assert "门诊日志" in flat and "患者签名" in flat and "村医签字" in flat
     assert f"本日合计:就诊{totals.visits}笔,冲销{totals.reversals}笔(金额为冲销后的净数){totals.total}{totals.fund}{totals.patient}" in flat
     preview.reject()
+
+
+def test_the_details_say_on_which_document_the_identity_was_checked(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """The visit's 身份核验 was kept nowhere the ledger showed it."""
+    line = session.line_from_catalog("ZL0001", Fraction(1))
+    zhang = session.find_patients("zsf")[0]
+    checked = session.settle(VisitRequest(zhang.id, session.operators()[0].id, (line,), NOW, identity_check="医保电子凭证"))
+    screen = details_of(qtbot, LedgerScreen(context), worker, checked.entry)
+    assert "身份核验 医保电子凭证" in screen.details.header.text().splitlines()
+
+
+def test_an_entry_written_before_the_identity_was_asked_shows_without_it(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
+    """A ledger of the first schema: its visits keep '' and read as before, no empty 身份核验 line."""
+    import shutil
+    from pathlib import Path
+
+    from clinic_app.services.session import ClinicSession
+    from clinic_app.ui.context import AppContext
+
+    folder = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "fixtures" / "schema-v1", folder)
+    with ClinicSession(folder) as old:
+        entry = old.entries(EntryFilter(kind="visit"), 0, 1)[0]
+        assert entry.identity_check == ""
+        context = AppContext(old, worker, "zh", clock=lambda: NOW)
+        screen = details_of(qtbot, LedgerScreen(context), worker, entry)
+        header = screen.details.header.text()
+        assert entry.receipt_no in header and "身份核验" not in header
+        screen.close()
+        wait_idle(qtbot, worker)

@@ -80,7 +80,7 @@ def test_a_clock_set_back_before_the_newest_export_is_refused_in_the_message_bar
     zhang = session.find_patients(ZHANG_ID)[0]
     operator = session.operators()[0].id
     line = DraftLine("一般诊疗费", "consultation", Fraction(1), Money.parse("10.00"))
-    session.settle(VisitRequest(zhang.id, operator, (line,), NOW - dt.timedelta(days=1)))
+    session.settle(VisitRequest(zhang.id, operator, (line,), NOW - dt.timedelta(days=1), identity_check="社保卡"))
     stick = tmp_path / "stick"
     stick.mkdir()
     export_statement(session, "2026-03", stick, at=NOW + dt.timedelta(days=2))
@@ -106,7 +106,7 @@ def test_a_clock_set_back_before_the_newest_export_is_refused_in_the_message_bar
     assert "电脑日期 2026-03-10 早于 2026-03 月结的导出日期 2026-03-12, 请先校正电脑的日期和时间" in settle_refused()
     assert session.count_entries(EntryFilter()) == before
     # The same way as the refusal of a clock behind the ledger's newest entry.
-    session.settle(VisitRequest(zhang.id, operator, (line,), NOW + dt.timedelta(days=3)))
+    session.settle(VisitRequest(zhang.id, operator, (line,), NOW + dt.timedelta(days=3), identity_check="社保卡"))
     assert "电脑日期 2026-03-10 早于台账最后一笔的日期 2026-03-13" in settle_refused()
     assert session.count_entries(EntryFilter()) == before + 1
 
@@ -169,7 +169,7 @@ def test_an_operator_stopped_in_settings_leaves_the_window_s_list_and_the_next_o
     wang, li = session.operators()  # 王医生, 李护士
     zhao = session.add_operator("赵医生")
     zhang = session.find_patients(ZHANG_ID)[0]
-    settled = session.settle(VisitRequest(zhang.id, li.id, (session.line_from_catalog("ZL0001", "1"),), NOW))
+    settled = session.settle(VisitRequest(zhang.id, li.id, (session.line_from_catalog("ZL0001", "1"),), NOW, identity_check="社保卡"))
     context.set_operator(li.id)
     window = MainWindow(context)
     qtbot.addWidget(window)

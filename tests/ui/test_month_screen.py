@@ -39,7 +39,7 @@ def february(session) -> list[int]:  # type: ignore[no-untyped-def]
     for number, when in enumerate(FEBRUARY, start=1):
         request = VisitRequest(
             patient_id=patient.id, operator_id=operator, time=when,
-            lines=(session.line_from_catalog("ZL0001", "1"), session.line_from_catalog("YP0001", str(number))),
+            lines=(session.line_from_catalog("ZL0001", "1"), session.line_from_catalog("YP0001", str(number))), identity_check="社保卡",
         )
         ids.append(session.settle(request).entry.id)
     session.void(ids[1], "重复收费", operator, dt.datetime(2026, 2, 25, 16, 0))
@@ -250,7 +250,7 @@ def test_the_list_starts_at_the_first_entry_with_this_month_marked_not_over(qtbo
     patient = session.find_patients(ZHANG_ID)[0]
     request = VisitRequest(
         patient_id=patient.id, operator_id=session.operators()[0].id, time=dt.datetime(2026, 3, 9, 10, 0),
-        lines=(session.line_from_catalog("ZL0001", "1"),),
+        lines=(session.line_from_catalog("ZL0001", "1"),), identity_check="社保卡",
     )
     session.settle(request)
     with qtbot.waitSignal(screen.totals_shown, timeout=10000) as shown:
@@ -364,7 +364,7 @@ def test_the_month_list_turns_with_the_month_while_the_app_stays_open(qtbot, ses
     clock = [dt.datetime(2026, 12, 31, 22, 0)]
     patient = session.find_patients(ZHANG_ID)[0]
     lines = (session.line_from_catalog("ZL0001", "1"),)
-    session.settle(VisitRequest(patient.id, session.operators()[0].id, lines, dt.datetime(2026, 12, 31, 21, 0)))
+    session.settle(VisitRequest(patient.id, session.operators()[0].id, lines, dt.datetime(2026, 12, 31, 21, 0), identity_check="社保卡"))
     context = AppContext(session, worker, "zh", clock=lambda: clock[0])
     shown = MonthScreen(context)
     qtbot.addWidget(shown)
@@ -410,7 +410,7 @@ def test_left_on_screen_over_the_month_s_end_the_list_turns_by_itself(qtbot, ses
     clock = [dt.datetime(2026, 10, 31, 23, 40)]
     patient = session.find_patients(ZHANG_ID)[0]
     lines = (session.line_from_catalog("ZL0001", "1"),)
-    session.settle(VisitRequest(patient.id, session.operators()[0].id, lines, dt.datetime(2026, 10, 31, 21, 0)))
+    session.settle(VisitRequest(patient.id, session.operators()[0].id, lines, dt.datetime(2026, 10, 31, 21, 0), identity_check="社保卡"))
     context = AppContext(session, worker, "zh", clock=lambda: clock[0])
     shown = MonthScreen(context)
     qtbot.addWidget(shown)
@@ -432,8 +432,8 @@ def test_export_pressed_before_the_list_turned_exports_nothing_and_says_why(qtbo
     clock = [dt.datetime(2026, 10, 31, 23, 40)]
     patient = session.find_patients(ZHANG_ID)[0]
     lines = (session.line_from_catalog("ZL0001", "1"),)
-    session.settle(VisitRequest(patient.id, session.operators()[0].id, lines, dt.datetime(2026, 9, 30, 9, 0)))
-    session.settle(VisitRequest(patient.id, session.operators()[0].id, lines, dt.datetime(2026, 10, 31, 21, 0)))
+    session.settle(VisitRequest(patient.id, session.operators()[0].id, lines, dt.datetime(2026, 9, 30, 9, 0), identity_check="社保卡"))
+    session.settle(VisitRequest(patient.id, session.operators()[0].id, lines, dt.datetime(2026, 10, 31, 21, 0), identity_check="社保卡"))
     context = AppContext(session, worker, "zh", clock=lambda: clock[0])
     shown = MonthScreen(context)
     qtbot.addWidget(shown)

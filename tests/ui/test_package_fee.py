@@ -102,7 +102,7 @@ def test_the_day_close_screen_shows_the_fees_apart_and_in_the_money_handed_over(
 
     zhang = session.find_patients(ZHANG_ID)[0]
     line = session.line_from_catalog("ZL0001", Fraction(1))
-    visit = session.settle(VisitRequest(zhang.id, context.operator_id, (line,), context.now()))
+    visit = session.settle(VisitRequest(zhang.id, context.operator_id, (line,), context.now(), identity_check="社保卡"))
     collect_package_fee(session, zhang.id, context.today().year, "cash", context.operator_id, context.now())
     dialog = DayCloseDialog(context, context.today())
     qtbot.addWidget(dialog)

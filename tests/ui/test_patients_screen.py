@@ -31,7 +31,7 @@ def test_search_details_history_and_edit(qtbot, context, session, worker) -> Non
     zhang = session.find_patients(ZHANG_ID)[0]
     operator = session.operators()[0].id
     line = session.line_from_catalog("ZL0001", Fraction(1))
-    visit = session.settle(VisitRequest(zhang.id, operator, (line,), NOW - dt.timedelta(days=1)))
+    visit = session.settle(VisitRequest(zhang.id, operator, (line,), NOW - dt.timedelta(days=1), identity_check="社保卡"))
 
     screen = PatientsScreen(context)
     qtbot.addWidget(screen)
@@ -65,7 +65,7 @@ def test_history_columns_fit_their_contents(qtbot, context, session, worker) -> 
     zhang = session.find_patients(ZHANG_ID)[0]
     operator = session.operators()[0].id
     line = session.line_from_catalog("ZL0001", Fraction(1))
-    visit = session.settle(VisitRequest(zhang.id, operator, (line,), NOW - dt.timedelta(days=1), diagnosis="上呼吸道感染"))
+    visit = session.settle(VisitRequest(zhang.id, operator, (line,), NOW - dt.timedelta(days=1), diagnosis="上呼吸道感染", identity_check="社保卡"))
 
     screen = zhang_shown(qtbot, context, worker, (1366, 700))
     wait_idle(qtbot, worker)
@@ -215,7 +215,7 @@ def card_over_the_year_end(qtbot, session, worker, clock: list[dt.datetime]) -> 
 
     zhang = session.find_patients(ZHANG_ID)[0]
     line = session.line_from_catalog("ZL0001", Fraction(1))
-    session.settle(VisitRequest(zhang.id, session.operators()[0].id, (line,), dt.datetime(2026, 12, 31, 19, 0)))
+    session.settle(VisitRequest(zhang.id, session.operators()[0].id, (line,), dt.datetime(2026, 12, 31, 19, 0), identity_check="社保卡"))
     context = AppContext(session, worker, "zh", clock=lambda: clock[0])
     context.set_operator(session.operators()[0].id)
     screen = zhang_shown(qtbot, context, worker)

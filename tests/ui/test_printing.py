@@ -45,7 +45,7 @@ def settle_zhang(session) -> int:  # type: ignore[no-untyped-def]
         patient_id=patient.id,
         operator_id=session.operators()[0].id,
         lines=(session.line_from_catalog("ZL0001", "1"), session.line_from_catalog("YP0001", "2")),
-        time=NOW,
+        time=NOW, identity_check="社保卡",
     )
     return int(session.settle(request).entry.id)
 

@@ -356,7 +356,7 @@ def _break_chain(copy: Path) -> None:
 def _settle(session) -> None:  # type: ignore[no-untyped-def]
     patient = session.find_patients(ZHANG_ID)[0]
     line = session.line_from_catalog("ZL0001", "1")
-    session.settle(VisitRequest(patient.id, session.operators()[0].id, (line,), NOW))
+    session.settle(VisitRequest(patient.id, session.operators()[0].id, (line,), NOW, identity_check="社保卡"))
 
 
 def test_backups_are_listed_newest_first_with_time_and_size(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]

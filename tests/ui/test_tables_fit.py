@@ -44,7 +44,7 @@ def long_session(tmp_path: Path) -> Iterator[ClinicSession]:
             line = session.line_from_catalog("ZL0001", Fraction(3))
             session.settle(VisitRequest(patients[0].id, operator, (line,), NOW - dt.timedelta(days=8 - number),
                                         payment_method=("mobile", "cash")[number % 2],
-                                        diagnosis=DIAGNOSES[number % len(DIAGNOSES)]))
+                                        diagnosis=DIAGNOSES[number % len(DIAGNOSES)], identity_check="社保卡"))
         yield session
 
 
@@ -323,7 +323,7 @@ def test_a_short_history_and_the_list_fit_from_1024_to_1200(qtbot, long_context,
     operator = session.operators()[0].id
     for hours, diagnosis in ((3, "发热"), (2, "高血压")):
         line = session.line_from_catalog("ZL0001", Fraction(1))
-        session.settle(VisitRequest(other, operator, (line,), NOW - dt.timedelta(hours=hours), diagnosis=diagnosis))
+        session.settle(VisitRequest(other, operator, (line,), NOW - dt.timedelta(hours=hours), diagnosis=diagnosis, identity_check="社保卡"))
     with shipped(long_context, language):
         window = main_window(qtbot, long_context, worker, 1024)
         screen = window.patients

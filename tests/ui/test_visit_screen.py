@@ -94,7 +94,7 @@ def test_items_by_pinyin_update_the_adjudication(qtbot, context, session) -> Non
     shown = preview.args[0]
     expected = session.preview(
         VisitRequest(patient_id=screen.patient.id, operator_id=context.operator_id,
-                     lines=tuple(r.line for r in screen.rows), time=NOW)
+                     lines=tuple(r.line for r in screen.rows), time=NOW, identity_check="社保卡")
     )
     assert shown.total == expected.total and shown.fund == expected.fund
     assert shown.total == entry.price.times(Fraction(2)) + screen.rows[0].line.amount
@@ -559,7 +559,7 @@ def test_a_clock_far_ahead_of_the_ledger_is_asked_about_before_settling(qtbot, c
     zhang = session.find_patients(ZHANG_ID)[0]
     operator = session.operators()[0].id
     line = DraftLine("一般诊疗费", "consultation", Fraction(1), Money.parse("10.00"))
-    session.settle(VisitRequest(zhang.id, operator, (line,), NOW - dt.timedelta(days=120)))
+    session.settle(VisitRequest(zhang.id, operator, (line,), NOW - dt.timedelta(days=120), identity_check="社保卡"))
     before = session.count_entries(EntryFilter())
 
     screen = make_screen(qtbot, context)
@@ -711,7 +711,7 @@ def _december_31(qtbot, session, worker):  # type: ignore[no-untyped-def]
     zhang = session.find_patients(ZHANG_ID)[0]
     operator = session.operators()[0].id
     drug = DraftLine("阿莫西林胶囊", "drug", Fraction(1), Money.parse("100.00"), coverage="covered")
-    first = session.settle(VisitRequest(zhang.id, operator, (drug,), dt.datetime(2026, 12, 31, 10)))
+    first = session.settle(VisitRequest(zhang.id, operator, (drug,), dt.datetime(2026, 12, 31, 10), identity_check="社保卡"))
     assert (str(first.adjudication.fund), str(first.adjudication.patient)) == ("60.00", "40.00")
     clock = [dt.datetime(2026, 12, 31, 23, 50)]
     context = AppContext(session, worker, "zh", clock=lambda: clock[0])
@@ -807,7 +807,7 @@ def test_a_visit_written_elsewhere_since_the_preview_stops_the_settle_too(qtbot,
     assert (screen.panel.fund.text(), screen.panel.patient.text()) == ("60.00", "40.00")  # the daily cap
     # The same patient settled at another desk (another process: no signal reaches this screen).
     zhang = session.find_patients(ZHANG_ID)[0]
-    session.settle(VisitRequest(zhang.id, context.operator_id, (drug,), NOW))
+    session.settle(VisitRequest(zhang.id, context.operator_id, (drug,), NOW, identity_check="社保卡"))
     before = session.count_entries(EntryFilter())
     qtbot.keyClick(screen, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     wait_idle(qtbot, worker)

@@ -124,7 +124,7 @@ def test_the_holder_is_in_the_ledger_on_the_receipt_and_in_the_details(qtbot, co
     assert "账户持有人 刘桂兰 (母亲)" in ledger_screen.details.header.text()
     # A visit paid otherwise has no holder line.
     line = session.line_from_catalog("ZL0001", "1")
-    cash = session.settle(VisitRequest(patient.id, context.operator_id, (line,), NOW.replace(hour=11))).entry
+    cash = session.settle(VisitRequest(patient.id, context.operator_id, (line,), NOW.replace(hour=11), identity_check="社保卡")).entry
     with qtbot.waitSignal(ledger_screen.details_shown, timeout=5000):
         ledger_screen.show_entry(cash)
     assert cash.receipt_no in ledger_screen.details.header.text()
