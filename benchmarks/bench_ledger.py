@@ -103,7 +103,7 @@ def main() -> None:
     settle_ms: list[float] = []
     floor_ms: list[float] = []
     for n in range(args.visits):
-        request = VisitRequest(rng.choice(patients), operator, lines, start + dt.timedelta(minutes=n), payment_method="cash")
+        request = VisitRequest(rng.choice(patients), operator, lines, start + dt.timedelta(minutes=n), payment_method="cash", identity_check="社保卡")
         began = time.perf_counter()
         session.preview(request)
         settled = session.settle(request)

@@ -43,7 +43,7 @@ def main(repeat: int = 1) -> None:
         for i in range(VISITS):
             when = dt.datetime(2025, 3, 1 + i * 30 // VISITS, 8) + dt.timedelta(minutes=i % 500)
             who = model.people[f"p{rng.randrange(PEOPLE)}"]
-            requests.append(VisitRequest(who, model.operator, (drug(f"{rng.randint(5, 60)}.00"),), when))
+            requests.append(VisitRequest(who, model.operator, (drug(f"{rng.randint(5, 60)}.00"),), when, identity_check="社保卡"))
         model.session.settle_many(requests)
         model.session.close()
         files = []
