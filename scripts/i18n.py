@@ -523,6 +523,19 @@ EN = {
         "Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.",
     "已登记新患者 {name}": "New patient {name} registered",
     "没有找到 “{text}”: 按 Enter 登记新患者": "No one found for \"{text}\": press Enter to register a new patient",
+    # Seventeenth session: the wizard's policy, operators stopped, the day's ledger sheet, 身份核验.
+    "请选择": "Choose…",
+    "请选择本县执行的政策; 有结算记录后不能再改为其他城市的政策": "Choose the policy your county follows; once visits are settled it cannot be changed to another city's",
+    "停用": "Deactivate",
+    "启用": "Reactivate",
+    "操作员 {stopped} 已停用; 现在的操作员是 {name}, 新的记录记在其名下。": "Operator {stopped} was deactivated; the operator is now {name}, and new entries are made in their name.",
+    "打印门诊日志 (患者签名)…": "Print outpatient log (patient signatures)…",
+    "门诊日志 {day}": "Outpatient log {day}",
+    "身份核验": "Identity checked on",
+    "身份核验 {document}": "Identity checked on {document}",
+    "社保卡": "Social security card",
+    "医保电子凭证": "Medical insurance e-voucher",
+    "身份证": "ID card",
 }
 
 # Where one Chinese word needs two English ones: (context, source) -> English, before EN.

@@ -3,22 +3,22 @@
 <context>
     <name>AdjudicationPanel</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="261" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="266" />
         <source>结算预览</source>
         <translation>Adjudication preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="270" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="275" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="270" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="275" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="270" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="275" />
         <source>个人支付</source>
         <translation>Patient pays</translation>
     </message>
@@ -255,17 +255,17 @@
 <context>
     <name>Clock</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="85" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="88" />
         <source>请确认电脑日期</source>
         <translation>Check the computer's date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="86" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="89" />
         <source>日期正确, 继续</source>
         <translation>The date is right, go on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="87" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="90" />
         <source>取消, 先校正日期</source>
         <translation>Cancel, correct the date first</translation>
     </message>
@@ -314,13 +314,13 @@
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="169" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="111" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="112" />
         <source>收据号</source>
         <translation>Receipt</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="170" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="116" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="117" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
@@ -357,7 +357,7 @@
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="176" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="115" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="116" />
         <source>付款方式</source>
         <translation>Payment</translation>
     </message>
@@ -372,17 +372,17 @@
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="110" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="111" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="112" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="113" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="114" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="115" />
         <source>状态</source>
         <translation>State</translation>
     </message>
@@ -390,12 +390,12 @@
 <context>
     <name>DateEdit</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="272" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="276" />
         <source>所输日期不存在, 请重新输入</source>
         <translation>There is no such date; type it again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="274" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="278" />
         <source>日期未输完整, 请输入年、月、日</source>
         <translation>The date is not typed in full; type the year, month and day</translation>
     </message>
@@ -403,77 +403,87 @@
 <context>
     <name>DayCloseDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="206" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="210" />
         <source>日结</source>
         <translation>Day close</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="213" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="217" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="219" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="223" />
         <source>打印日结单…</source>
         <translation>Print the day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="239" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="228" />
+        <source>打印门诊日志 (患者签名)…</source>
+        <translation>Print outpatient log (patient signatures)…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="248" />
         <source>日结 {day}</source>
         <translation>Day close {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="252" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="258" />
+        <source>门诊日志 {day}</source>
+        <translation>Outpatient log {day}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="272" />
         <source>就诊 {n} 笔, 冲销 {r} 笔</source>
         <translation>{n} visits, {r} reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="253" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="273" />
         <source>总费用 {v} 元</source>
         <translation>Total {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="254" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="274" />
         <source>统筹支付 {v} 元</source>
         <translation>Fund pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="255" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="275" />
         <source>个人支付 {v} 元</source>
         <translation>Patient pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="257" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="277" />
         <source>个人支付按付款方式:</source>
         <translation>Patient share by payment method:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="261" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="281" />
         <source>外院报销 {n} 笔 (冲销 {r} 笔), 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元</source>
         <translation>{n} outside receipts reimbursed ({r} reversed): {t} billed, {f} paid back by the fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="265" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="285" />
         <source>外院报销 {n} 笔, 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元</source>
         <translation>{n} outside receipts reimbursed: {t} billed, {f} paid back by the fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="268" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="288" />
         <source>家庭医生签约服务费 {n} 笔 (冲销 {r} 笔), 合计 {a} 元</source>
         <translation>{n} family doctor package fees ({r} reversed), {a} yuan in all</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="271" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="291" />
         <source>应交款 (就诊个人支付 + 签约服务费):</source>
         <translation>To hand over (visits' patient share + package fees):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="273" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="293" />
         <source>应交款 (现金与移动支付):</source>
         <translation>To hand over (cash and mobile payment):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="276" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="296" />
         <source>应交款 {v} 元</source>
         <translation>To hand over: {v} yuan</translation>
     </message>
@@ -537,92 +547,92 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="620" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="670" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="622" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="672" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="625" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="675" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="627" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="677" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="628" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="678" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="629" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="679" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="631" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="681" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="635" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="685" />
         <source>已建健康档案</source>
         <translation>Health record built</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="636" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="686" />
         <source>已入“一人一档”参保库</source>
         <translation>In the 'one person, one file' insurance database</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="643" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="693" />
         <source>建档</source>
         <translation>Records</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="669" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="719" />
         <source>变更原因</source>
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="747" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="797" />
         <source>收取个人承担 {amount} 元并打印收据</source>
         <translation>Take the patient's {amount} yuan and print a receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="757" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="807" />
         <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
         <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="761" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="811" />
         <source>个人承担已收取 (收据 {receipt})</source>
         <translation>Patient's share already taken (receipt {receipt})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="804" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="854" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="810" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="860" />
         <source>参保日期不能早于出生日期</source>
         <translation>The enrolment date cannot be before the birth date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="817" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="867" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="847" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="897" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -679,39 +689,44 @@
 Total {total}  fund {fund}  patient {patient_pays} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="141" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="142" />
+        <source>身份核验 {document}</source>
+        <translation>Identity checked on {document}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="145" />
         <source>账户持有人 {holder}</source>
         <translation>Account holder {holder}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="144" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="148" />
         <source>外院票据号 {receipt}  {note}</source>
         <translation>Outside receipt {receipt}  {note}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="157" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="161" />
         <source>外院费用</source>
         <translation>Outside costs</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="165" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="169" />
         <source>外院就诊日期 {day}</source>
         <translation>outside visit on {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="168" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="172" />
         <source>, 转诊单 {number} ({day}转往 {to})</source>
         <translation>, referral {number} ({day}to {to})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="189" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="193" />
         <source>冲销 (作废) 收据 {receipt}
 作废原因: {reason}</source>
         <translation>Reverses (voids) receipt {receipt}
 Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="192" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="196" />
         <source>已于 {time} 作废, 冲销收据号 {receipt}, 操作员 {operator}
 作废原因: {reason}</source>
         <translation>Voided {time} by reversal receipt {receipt}, operator {operator}
@@ -1098,132 +1113,147 @@ Click "Show Details...", copy everything in it and give it to support.</translat
         <translation>Family account</translation>
     </message>
     <message>
+        <location filename="../../clinic_app/ui/labels.py" line="62" />
+        <source>社保卡</source>
+        <translation>Social security card</translation>
+    </message>
+    <message>
         <location filename="../../clinic_app/ui/labels.py" line="63" />
+        <source>医保电子凭证</source>
+        <translation>Medical insurance e-voucher</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="64" />
+        <source>身份证</source>
+        <translation>ID card</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="72" />
         <source>外院已付</source>
         <translation>Paid at the other facility</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="69" />
+        <location filename="../../clinic_app/ui/labels.py" line="78" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="70" />
+        <location filename="../../clinic_app/ui/labels.py" line="79" />
         <source>乡镇卫生院</source>
         <translation>Township health center</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="71" />
+        <location filename="../../clinic_app/ui/labels.py" line="80" />
         <source>社区卫生服务中心</source>
         <translation>Community health center</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="72" />
+        <location filename="../../clinic_app/ui/labels.py" line="81" />
         <source>校医院</source>
         <translation>School clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="73" />
+        <location filename="../../clinic_app/ui/labels.py" line="82" />
         <source>一级医院</source>
         <translation>Level-1 hospital</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="74" />
+        <location filename="../../clinic_app/ui/labels.py" line="83" />
         <source>二级医院</source>
         <translation>Level-2 hospital</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="75" />
+        <location filename="../../clinic_app/ui/labels.py" line="84" />
         <source>三级医院</source>
         <translation>Level-3 hospital</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="81" />
+        <location filename="../../clinic_app/ui/labels.py" line="90" />
         <source>男</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="81" />
+        <location filename="../../clinic_app/ui/labels.py" line="90" />
         <source>女</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="87" />
+        <location filename="../../clinic_app/ui/labels.py" line="96" />
         <source>韶关 按人头定额包干</source>
         <translation>Shaoguan capitation (fixed per head)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="88" />
+        <location filename="../../clinic_app/ui/labels.py" line="97" />
         <source>湛江 定额包干</source>
         <translation>Zhanjiang fixed budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="89" />
+        <location filename="../../clinic_app/ui/labels.py" line="98" />
         <source>湖南 基层门诊统筹综合改革 按人头付费</source>
         <translation>Hunan primary outpatient reform, capitation</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="90" />
+        <location filename="../../clinic_app/ui/labels.py" line="99" />
         <source>邵阳 按人头按月预拨</source>
         <translation>Shaoyang capitation, prepaid monthly</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="91" />
+        <location filename="../../clinic_app/ui/labels.py" line="100" />
         <source>按项目付费</source>
         <translation>Fee for service</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="96" />
+        <location filename="../../clinic_app/ui/labels.py" line="105" />
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="96" />
+        <location filename="../../clinic_app/ui/labels.py" line="105" />
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="111" />
+        <location filename="../../clinic_app/ui/labels.py" line="120" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="116" />
+        <location filename="../../clinic_app/ui/labels.py" line="125" />
         <source>{name} (本机构)</source>
         <translation>{name} (this clinic)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="120" />
+        <location filename="../../clinic_app/ui/labels.py" line="129" />
         <source>(未定点)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="122" />
+        <location filename="../../clinic_app/ui/labels.py" line="131" />
         <source>未参保</source>
         <translation>Not insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="124" />
+        <location filename="../../clinic_app/ui/labels.py" line="133" />
         <source> (沿用 {year} 年登记, 本年尚未登记)</source>
         <translation> (from the {year} enrolment; none entered for this year yet)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="131" />
+        <location filename="../../clinic_app/ui/labels.py" line="140" />
         <source>否 ({year} 年已签约, 本年未续签)</source>
         <translation>No (signed in {year}, not renewed this year)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="138" />
+        <location filename="../../clinic_app/ui/labels.py" line="147" />
         <source>补录: 本年度从年初起就是这一选择</source>
         <translation>Entered late: this was the choice from the start of the year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="139" />
+        <location filename="../../clinic_app/ui/labels.py" line="148" />
         <source>更正录入错误</source>
         <translation>Correcting a typing mistake</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="140" />
+        <location filename="../../clinic_app/ui/labels.py" line="149" />
         <source>居住地迁移</source>
         <translation>Moved house</translation>
     </message>
@@ -1231,68 +1261,68 @@ Click "Show Details...", copy everything in it and give it to support.</translat
 <context>
     <name>LedgerScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="298" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="317" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="312" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="339" />
         <source>患者 (姓名/拼音/身份证)</source>
         <translation>Patient (name/pinyin/ID)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="317" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="394" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="344" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="454" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="320" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="347" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="320" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="347" />
         <source>只看作废</source>
         <translation>Voided only</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="320" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="347" />
         <source>隐藏作废</source>
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="347" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="374" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="349" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="376" />
         <source>新生儿补报…</source>
         <translation>Pay back newborn…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="351" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="378" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="353" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="380" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="432" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="492" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="502" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="562" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="519" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="579" />
         <source>已补报: 统筹支付 {fund} 元, 退回 {back} 元 ({method}), 收据号 {receipt}</source>
         <translation>Paid back: fund pays {fund}, {back} back the way it was paid ({method}), receipt {receipt}</translation>
     </message>
@@ -1334,6 +1364,11 @@ Click "Show Details...", copy everything in it and give it to support.</translat
         <source>数据文件夹: {path}</source>
         <translation>Data folder: {path}</translation>
     </message>
+    <message>
+        <location filename="../../clinic_app/ui/main_window.py" line="252" />
+        <source>操作员 {stopped} 已停用; 现在的操作员是 {name}, 新的记录记在其名下。</source>
+        <translation>Operator {stopped} was deactivated; the operator is now {name}, and new entries are made in their name.</translation>
+    </message>
 </context>
 <context>
     <name>MessageBar</name>
@@ -1351,163 +1386,163 @@ Click "Show Details...", copy everything in it and give it to support.</translat
         <translation>1. Choose the month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="199" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="204" />
         <source>结算笔数</source>
         <translation>Settlements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="200" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="205" />
         <source>冲销笔数</source>
         <translation>Reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="202" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="207" />
         <source>净人次 (冲销后)</source>
         <translation>Net visits (after reversals)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="203" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="208" />
         <source>医疗总费用 (元)</source>
         <translation>Total (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="204" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="209" />
         <source>统筹基金支付 (元)</source>
         <translation>Fund pays (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="205" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="210" />
         <source>个人支付 (元)</source>
         <translation>Patient pays (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="206" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="211" />
         <source>其中个人账户 (元)</source>
         <translation>Of which personal accounts (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="207" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="212" />
         <source>其中现金及移动支付 (元)</source>
         <translation>Of which cash and mobile (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="217" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="222" />
         <source>月份 (YYYY-MM)</source>
         <translation>Month (YYYY-MM)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="226" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="231" />
         <source>2. 导出到文件夹 (U 盘)</source>
         <translation>2. Export to a folder (USB drive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="228" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="233" />
         <source>插入 U 盘或选择文件夹</source>
         <translation>Insert a USB drive or choose a folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="229" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="234" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="234" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="239" />
         <source>导出月结</source>
         <translation>Export the month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="256" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="261" />
         <source>3. 导出结果</source>
         <translation>3. Exported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="257" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="262" />
         <source>尚未导出</source>
         <translation>Nothing exported yet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="260" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="265" />
         <source>打印汇总表…</source>
         <translation>Print the summary…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="268" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="273" />
         <source>导出记录</source>
         <translation>Exports so far</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="271" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="276" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="272" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="277" />
         <source>修订版</source>
         <translation>Revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="273" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="278" />
         <source>导出时间</source>
         <translation>Exported at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="274" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="279" />
         <source>文件夹</source>
         <translation>Folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="275" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="280" />
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="284" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="289" />
         <source>乡镇用量快照</source>
         <translation>Township usage snapshot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="286" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="291" />
         <source>乡镇卫生院交回的本年用量: 患者在本乡镇其他机构用过的统筹基金。导入后, 接诊时的年度限额会算上它。</source>
         <translation>This year's usage handed back by the township health center: the fund patients used at its other facilities. Once imported, the annual cap at the visit counts it.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="290" />
-        <location filename="../../clinic_app/ui/month_screen.py" line="523" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="295" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="545" />
         <source>本年尚未导入</source>
         <translation>Not imported for this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="292" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="297" />
         <source>导入用量快照…</source>
         <translation>Import usage snapshot…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="338" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="343" />
         <source>已找到 U 盘: {path}</source>
         <translation>USB drive found: {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="364" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="369" />
         <source>{month} (本月, 未结束)</source>
         <translation>{month} (this month, not over)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="430" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="445" />
         <source>本月尚未结束: 导出的只是到今天为止的记录。月底后请再导出一次 (修订版号加一)。</source>
         <translation>This month is not over: the export holds the records up to today. Export it again after the month ends (the next revision).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="450" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="465" />
         <source>选择导出文件夹</source>
         <translation>Choose the export folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="473" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="495" />
         <source>正在导出…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="489" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="511" />
         <source>{month} 第 {revision} 版, 已导出到:
   {folder}
   {data}
@@ -1530,57 +1565,57 @@ This clinic's key fingerprint (the township checks it):
 {visits} settlements, {reversals} reversals; net total {total}, fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="504" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="526" />
         <source>{month} 月结已导出 (第 {revision} 版)</source>
         <translation>{month} exported (revision {revision})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="526" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="548" />
         <source>{year} 年: 已导入 (乡镇计算于 {day}), {rows} 行</source>
         <translation>{year}: imported (computed by the township on {day}), {rows} rows</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="533" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="555" />
         <source>选择乡镇卫生院的用量快照</source>
         <translation>Choose the township's usage snapshot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="533" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="555" />
         <source>用量快照 (*.json)</source>
         <translation>Usage snapshot (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="560" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="582" />
         <source>这个快照已经导入过, 没有变化 ({year} 年, 乡镇计算于 {day})</source>
         <translation>This snapshot was imported before; nothing changed ({year}, computed on {day})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="562" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="584" />
         <source>已导入 {year} 年用量快照 (乡镇计算于 {day}): {rows} 行</source>
         <translation>Imported the {year} usage snapshot (computed on {day}): {rows} rows</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="575" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="597" />
         <source>核对乡镇卫生院密钥指纹</source>
         <translation>Check the township health center's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="576" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="598" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="579" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="601" />
         <source>请把上面的指纹与乡镇卫生院给的指纹 (导出快照时显示, 或打印件) 逐组核对, 最好当面或电话确认。完全一致才点“信任此密钥”: 快照随即导入。不一致请点“不信任”, 并与乡镇卫生院联系。</source>
         <translation>Compare the fingerprint above, group by group, with the one the township gave you (shown when it exported the snapshot, or on paper), best in person or by phone. Only if it is the same, click "Trust this key": the snapshot is then imported. If not, click "Do not trust" and call the township health center.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="598" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="620" />
         <source>未导入: 乡镇卫生院的密钥没有被信任</source>
         <translation>Not imported: the township health center's key was not trusted</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="607" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="629" />
         <source>{month} 月结汇总表</source>
         <translation>{month} statement summary</translation>
     </message>
@@ -1588,37 +1623,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>NewbornPayBackDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1045" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1100" />
         <source>新生儿补报 {receipt}</source>
         <translation>Pay back newborn's visit {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1051" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1106" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1056" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1111" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1057" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1112" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1058" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1113" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1061" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1116" />
         <source>出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付, 参保后本机构尚未登记参保时按未参保结算的也一样: 这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分按原付款方式退回 ({method}), 并打印新收据。</source>
         <translation>A newborn enrolled within 6 months of birth has the outpatient costs from birth to the enrolment paid by the fund, and so have those settled as not enrolled after it, before the enrolment was recorded here: this visit is reversed and settled again as of its day, the fund's share goes back the way it was paid ({method}) and a new receipt is printed.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1071" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1126" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1639,42 +1674,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1083" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1138" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1086" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1141" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1092" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1147" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1098" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1153" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1101" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1156" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1117" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1172" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1122" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1177" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1123" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1178" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1682,147 +1717,147 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientCard</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="144" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="149" />
         <source>未登记</source>
         <translation>not entered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="146" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="151" />
         <source>已登记, 未参保</source>
         <translation>entered, not insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="149" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="154" />
         <source>已登记, 定点同本年</source>
         <translation>entered, same facility</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="151" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="156" />
         <source>已登记, 定点 {places}</source>
         <translation>entered, designated {places}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="153" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="158" />
         <source>, 已签约</source>
         <translation>, signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="162" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="167" />
         <source>患者信息</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="183" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="188" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="184" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="189" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="185" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="190" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="186" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="191" />
         <source>定点机构</source>
         <translation>Designated</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="187" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="192" />
         <source>家庭医生</source>
         <translation>Family doctor</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="188" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="193" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="190" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="195" />
         <source>本年剩余</source>
         <translation>Left this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="191" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="196" />
         <source>今日已用</source>
         <translation>Used today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="205" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="210" />
         <source>(未选择患者, 按 F2 查找)</source>
         <translation>(no patient: press F2 to find one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="230" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="235" />
         <source> (其他机构已用 {used} 元)</source>
         <translation> ({used} used at other facilities)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="120" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="125" />
         <source>{n} 岁</source>
         <translation>{n} y</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="121" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="126" />
         <source>{n} 个月</source>
         <translation>{n} mo</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="209" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="214" />
         <source>(无)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="226" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="231" />
         <source>{year} 年</source>
         <translation>{year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="235" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="240" />
         <source>本政策统筹不支付此参保类别</source>
         <translation>not covered by this policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="236" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="241" />
         <source>不适用</source>
         <translation>not applicable</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="240" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="245" />
         <source>已用 {used} 元 (无年度限额)</source>
         <translation>{used} used (no annual cap)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="241" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="246" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="246" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="251" />
         <source>已用 {used} / {cap} 元</source>
         <translation>{used} of {cap} used</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="247" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="252" />
         <source>{left} 元</source>
         <translation>{left} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="250" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="255" />
         <source> (本机构)</source>
         <translation> (here)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="252" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="257" />
         <source> (本机构; 每日限额 {cap} 元)</source>
         <translation> (here; daily cap {cap})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="253" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="258" />
         <source>{used} 元</source>
         <translation>{used} yuan</translation>
     </message>
@@ -1830,114 +1865,114 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="403" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="441" />
         <source>{name} 已签约家庭医生: 签约服务费个人承担 {amount} 元尚未收取, 请在 患者 → 年度参保登记… 中收取并打印收据</source>
         <translation>{name} is signed with a family doctor: the patient's share of the package fee, {amount}, is not taken yet; take it and print its receipt in Patients → Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="426" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="464" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="426" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="464" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="429" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="467" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="430" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="468" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="435" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="473" />
         <source>出生日期 (无身份证号时)</source>
         <translation>Birth date (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="435" />
-        <location filename="../../clinic_app/ui/dialogs.py" line="438" />
-        <location filename="../../clinic_app/ui/dialogs.py" line="444" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="473" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="476" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="482" />
         <source>未填</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="437" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="475" />
         <source>性别 (无身份证号时)</source>
         <translation>Sex (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="444" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="482" />
         <source>参保 (缴费) 日期</source>
         <translation>Enrolment (payment) date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="452" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="490" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="455" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="493" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="456" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="494" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="457" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="495" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="463" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="501" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="464" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="502" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="561" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="599" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="568" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="607" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="574" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="613" />
         <source>身份证号码中的出生日期 {date} 晚于今天, 请核对</source>
         <translation>The birth date in the ID number, {date}, is after today: check the number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="578" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="617" />
         <source>出生日期不能晚于今天</source>
         <translation>The birth date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="581" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="620" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="587" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="628" />
         <source>请填写新生儿的参保 (缴费) 日期: 新生儿从哪天起享受医保待遇由它决定</source>
         <translation>Enter the newborn's enrolment (payment) date: it decides from which day the baby is covered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="590" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="631" />
         <source>参保日期不能早于出生日期</source>
         <translation>The enrolment date cannot be before the birth date</translation>
     </message>
@@ -1945,129 +1980,129 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="77" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="78" />
         <source>冲销: {reason}</source>
         <translation>Reversal: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="79" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="80" />
         <source>已冲销</source>
         <translation>Reversed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="80" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="81" />
         <source>已收</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="86" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="87" />
         <source>冲销收据 {receipt}, 原因: {reason}</source>
         <translation>Reverses receipt {receipt}; reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="135" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="138" />
         <source>查找: 身份证号 / 姓名 / 拼音首字母 / 电话</source>
         <translation>Find: ID number / name / pinyin initials / phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="138" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="141" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="162" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="165" />
         <source>患者详情</source>
         <translation>Patient details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="174" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="177" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="175" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="178" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="176" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="179" />
         <source>联系方式</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="177" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="180" />
         <source>本年参保</source>
         <translation>Enrolment</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="178" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="181" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="186" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="189" />
         <source>修改信息…</source>
         <translation>Edit…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="188" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="191" />
         <source>年度参保登记…</source>
         <translation>Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="225" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="228" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="227" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="230" />
         <source>冲销…</source>
         <translation>Reverse…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="230" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="233" />
         <source>签约服务费</source>
         <translation>Family doctor package fee</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="244" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="247" />
         <source>就诊记录</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="380" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="400" />
         <source>{year} 年参保</source>
         <translation>Enrolment {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="383" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="403" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="386" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="406" />
         <source>定点 {places}; 家庭医生签约: {signed}</source>
         <translation>designated {places}; family doctor signed: {signed}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="391" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="411" />
         <source>{year} 年: 本政策统筹不支付此参保类别</source>
         <translation>{year}: not covered by this policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="393" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="394" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="413" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="414" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="396" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="416" />
         <source>{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}</source>
         <translation>{year}: {used} used, cap {cap}, {left} left</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="90" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="454" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="91" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="474" />
         <source>已冲销, 冲销收据号 {receipt}</source>
         <translation>Reversed; reversal receipt {receipt}</translation>
     </message>
@@ -2075,86 +2110,86 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PreviewDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="345" />
-        <location filename="../../clinic_app/ui/printing.py" line="411" />
+        <location filename="../../clinic_app/ui/printing.py" line="354" />
+        <location filename="../../clinic_app/ui/printing.py" line="420" />
         <source>正在生成…</source>
         <translation>Preparing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="228" />
-        <location filename="../../clinic_app/ui/printing.py" line="354" />
-        <location filename="../../clinic_app/ui/printing.py" line="437" />
+        <location filename="../../clinic_app/ui/printing.py" line="237" />
+        <location filename="../../clinic_app/ui/printing.py" line="363" />
+        <location filename="../../clinic_app/ui/printing.py" line="446" />
         <source>打印</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="236" />
+        <location filename="../../clinic_app/ui/printing.py" line="245" />
         <source>另存为 PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="237" />
+        <location filename="../../clinic_app/ui/printing.py" line="246" />
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="363" />
+        <location filename="../../clinic_app/ui/printing.py" line="372" />
         <source>选择打印机…</source>
         <translation>Choose printer…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="366" />
-        <location filename="../../clinic_app/ui/printing.py" line="443" />
+        <location filename="../../clinic_app/ui/printing.py" line="375" />
+        <location filename="../../clinic_app/ui/printing.py" line="452" />
         <source>另存为 PDF…</source>
         <translation>Save as PDF…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="369" />
+        <location filename="../../clinic_app/ui/printing.py" line="378" />
         <source>关闭 (Esc)</source>
         <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="456" />
+        <location filename="../../clinic_app/ui/printing.py" line="465" />
         <source>共 {pages} 页 · 上次在 {printer} 上用的纸张不是这个宽度, 打印时请重新选择</source>
         <translation>{pages} page(s) · the paper used last on {printer} is not this page's width: choose one to print</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="458" />
+        <location filename="../../clinic_app/ui/printing.py" line="467" />
         <source>共 {pages} 页 · 上次的打印机 {printer} 没有找到, 打印时请重新选择</source>
         <translation>{pages} page(s) · the printer used last, {printer}, is not found: choose one to print</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="459" />
+        <location filename="../../clinic_app/ui/printing.py" line="468" />
         <source>共 {pages} 页 · 打印时先选择打印机, 以后直接打印到它</source>
         <translation>{pages} page(s) · choose the printer at the first print; later prints go straight to it</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="606" />
+        <location filename="../../clinic_app/ui/printing.py" line="623" />
         <source>默认打印机</source>
         <translation>default printer</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="454" />
+        <location filename="../../clinic_app/ui/printing.py" line="463" />
         <source>共 {pages} 页 · 打印到: {printer}</source>
         <translation>{pages} page(s) · printer: {printer}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="446" />
+        <location filename="../../clinic_app/ui/printing.py" line="455" />
         <source>共 {pages} 页 · 没有找到打印机, 可另存为 PDF 拿到别处打印</source>
         <translation>{pages} page(s) · no printer found: save as PDF and print it elsewhere</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="595" />
+        <location filename="../../clinic_app/ui/printing.py" line="612" />
         <source>正在打印…</source>
         <translation>Printing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="606" />
+        <location filename="../../clinic_app/ui/printing.py" line="623" />
         <source>已发送到打印机 {printer}</source>
         <translation>Sent to the printer {printer}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="630" />
+        <location filename="../../clinic_app/ui/printing.py" line="647" />
         <source>已保存 {path}</source>
         <translation>Saved {path}</translation>
     </message>
@@ -2162,37 +2197,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReceiptPreview</name>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="640" />
+        <location filename="../../clinic_app/ui/printing.py" line="657" />
         <source>收据预览 (重打)</source>
         <translation>Receipt preview (reprint)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="640" />
+        <location filename="../../clinic_app/ui/printing.py" line="657" />
         <source>收据预览</source>
         <translation>Receipt preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="644" />
+        <location filename="../../clinic_app/ui/printing.py" line="661" />
         <source>58mm 热敏纸</source>
         <translation>58 mm thermal roll</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="644" />
+        <location filename="../../clinic_app/ui/printing.py" line="661" />
         <source>80mm 热敏纸</source>
         <translation>80 mm thermal roll</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="644" />
+        <location filename="../../clinic_app/ui/printing.py" line="661" />
         <source>A5 纸</source>
         <translation>A5 sheet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="648" />
+        <location filename="../../clinic_app/ui/printing.py" line="665" />
         <source>收据格式</source>
         <translation>Receipt layout</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="673" />
+        <location filename="../../clinic_app/ui/printing.py" line="690" />
         <source>收据上 {n} 个字没有字体可以显示, 已印为 〓: {chars}</source>
         <translation>{n} character(s) on the receipt are in no font and print as 〓: {chars}</translation>
     </message>
@@ -2200,37 +2235,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="871" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="921" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="873" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="923" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="874" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="924" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="875" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="925" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="884" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="934" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="887" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="937" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="892" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="942" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2251,87 +2286,87 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="909" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="959" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="911" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="961" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="912" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="962" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="913" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="963" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="914" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="964" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="918" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="968" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="920" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="970" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="922" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="972" />
         <source>未经转诊</source>
         <translation>No referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="925" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="975" />
         <source>急诊或抢救</source>
         <translation>Emergency or rescue</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="927" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="977" />
         <source>在参保地市以外就医 (市外)</source>
         <translation>Out of the insured city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="936" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="986" />
         <source>转诊单 {id}: {day} 转往 {facility} ({level})</source>
         <translation>Referral {id}: {day} to {facility} ({level})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="942" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="992" />
         <source>转诊原因: {reason}</source>
         <translation>Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="945" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="995" />
         <source>未经转诊 (该患者没有转诊记录)</source>
         <translation>No referral (none recorded for this patient)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="960" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1011" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="965" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1022" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="970" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1027" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="975" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1032" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2399,57 +2434,57 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>RestoreDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="103" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="104" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="109" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="110" />
         <source>备份时间</source>
         <translation>Backed up at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="110" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="111" />
         <source>大小</source>
         <translation>Size</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="112" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="113" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="129" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="130" />
         <source>备份文件夹 {folder} 中的备份, 以及 U 盘不可用时存在本机 {own} 中的备份 (最新的在前):</source>
         <translation>Backups in {folder}, and those saved on this computer in {own} while the USB stick could not be used (newest first):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="133" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="134" />
         <source>备份文件夹 {folder} 中的备份 (最新的在前):</source>
         <translation>Backups in {folder} (newest first):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="135" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="136" />
         <source>备份文件夹 {folder} 中没有备份, 请选择备份文件。</source>
         <translation>There are no backups in {folder}: choose a backup file.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="139" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="140" />
         <source>恢复所选备份</source>
         <translation>Restore the selected backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="141" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="142" />
         <source>选择其他文件…</source>
         <translation>Choose another file…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="165" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="166" />
         <source>选择备份文件</source>
         <translation>Choose a backup file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="166" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="167" />
         <source>数据库备份 (*.sqlite);;所有文件 (*)</source>
         <translation>Database backups (*.sqlite);;All files (*)</translation>
     </message>
@@ -2609,269 +2644,280 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="198" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="199" />
         <source>诊所信息与政策</source>
         <translation>Clinic and policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="212" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="213" />
         <source>保存诊所信息</source>
         <translation>Save clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="214" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="215" />
         <source>诊所编码</source>
         <translation>Clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="215" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="216" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="216" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="217" />
         <source>乡镇卫生院编码</source>
         <translation>Township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="217" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="218" />
         <source>乡镇卫生院名称</source>
         <translation>Township name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="218" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="219" />
         <source>执行政策</source>
         <translation>Policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="224" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="225" />
         <source>操作员</source>
         <translation>Operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="227" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="228" />
         <source>新操作员姓名</source>
         <translation>New operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="231" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="232" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="247" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="243" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="459" />
+        <source>停用</source>
+        <translation>Deactivate</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="258" />
         <source>药品和诊疗项目目录</source>
         <translation>Catalogue of drugs and services</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="248" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="259" />
         <source>导入目录文件…</source>
         <translation>Import catalogue file…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="253" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="264" />
         <source>xlsx 或 csv 文件, 表头: 编码 名称 单价 类别 (必填), 规格 单位 医保类别 基药 招标 (可选)。有一行出错则整个文件不导入, 改正后重新导入; 编码相同的条目被新文件更新。</source>
         <translation>An xlsx or csv file with the headers 编码 名称 单价 类别 (code name price kind; required) and 规格 单位 医保类别 基药 招标 (spec unit coverage essential tender; optional). One bad row and nothing of the file is imported: correct it and import again. An entry with a code already here is updated from the file.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="262" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="273" />
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="263" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="274" />
         <source>字段</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="264" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="275" />
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="278" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="289" />
         <source>备份与语言</source>
         <translation>Backup and language</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="283" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="294" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="288" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="299" />
         <source>立即备份</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="290" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="301" />
         <source>从备份恢复…</source>
         <translation>Restore from a backup…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="304" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="315" />
         <source>备份文件夹</source>
         <translation>Backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="307" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="318" />
         <source>从月结接续台账…</source>
         <translation>Continue the ledger from a statement…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="310" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="321" />
         <source>原数据文件夹丢失且没有备份时: 在新建的、还没有记账的数据文件夹中, 选择存有本诊所月结数据文件的 U 盘</source>
         <translation>When the data folder was lost with no backup: in a new data folder with nothing recorded yet, choose the USB stick holding this clinic's statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="318" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="329" />
         <source>数据丢失</source>
         <translation>Data lost</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="322" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="333" />
         <source>界面语言 (重启后生效)</source>
         <translation>Language (after restart)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="362" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="373" />
         <source>诊所名称不能为空</source>
         <translation>The clinic name is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="366" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="377" />
         <source>乡镇卫生院编码不能为空</source>
         <translation>The township code is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="372" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="383" />
         <source>乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The township code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="388" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="399" />
         <source>诊所信息已保存</source>
         <translation>Clinic saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="412" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="424" />
         <source> (已停用)</source>
         <translation> (inactive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="420" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="437" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="436" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="459" />
+        <source>启用</source>
+        <translation>Reactivate</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/settings_screen.py" line="478" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="461" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="503" />
         <source>已备份到 {path}</source>
         <translation>Backed up to {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="505" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="547" />
         <source>正在校验备份 {path}…</source>
         <translation>Checking backup {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="511" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="553" />
         <source>正在从 {path} 恢复…</source>
         <translation>Restoring from {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="526" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="568" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="552" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="594" />
         <source>选择存有本诊所月结数据文件的文件夹 (U 盘)</source>
         <translation>Choose the folder (USB stick) holding this clinic's statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="595" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="637" />
         <source>最后一张收据号</source>
         <translation>Last receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="615" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="657" />
         <source>最后一张签约服务费收据号</source>
         <translation>Last package receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="637" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="679" />
         <source>找到本诊所最新的月结: {month} 第 {revision} 版 ({path}), 签名和合计已核验。
 {month} 必须是乡镇卫生院已收到的本诊所最后一个月: 若乡镇有更晚的月份, 请先向乡镇要那个月的月结数据文件, 放进同一文件夹再接续 (否则下一份月结会被乡镇拒收)。</source>
         <translation>This clinic's newest statement found: {month} revision {revision} ({path}); its signature and totals are verified.
 {month} must be the last month the township holds from this clinic: if it holds a later one, ask the township for that month's statement data file and put it in the same folder first (or the next statement is refused by the township).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="642" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="684" />
         <source>接续后, 新台账从第 {seq} 条开始, 结算号和收据号接着原来的编号; 同时重新登记月结中的 {people} 位患者, 并计入他们本年度此前的统筹用量。{month} 及以前的月份不能再导出。</source>
         <translation>The new ledger then starts at entry {seq}, settlement ids and receipt numbers going on from the old ones; the {people} patients the statements name are registered again, and their fund used this year so far counts. {month} and earlier months cannot be exported again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="647" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="689" />
         <source>现在接续吗?</source>
         <translation>Continue now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="651" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="693" />
         <source>从月结接续台账</source>
         <translation>Continue the ledger from a statement</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="675" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="717" />
         <source>本年度此前的统筹用量只来自 1 个月的月结 ({months})。</source>
         <translation>This year's fund used so far is counted from one month's statement only ({months}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="677" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="719" />
         <source>本年度此前的统筹用量来自月结 {months}。</source>
         <translation>This year's fund used so far is counted from the statements of {months}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="680" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="722" />
         <source>没有找到 {missing} 的月结: 这些月份在本诊所支付的统筹基金不计入年度限额。</source>
         <translation>No statement of {missing} was found: the fund paid here in those months does not count against the caps.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="686" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="728" />
         <source>找到的月结未能从 {year} 年的第一张收据数起: 收据号从一个不会与之前重复的号码接续, 中间会空号。</source>
         <translation>The statements found do not reach back to {year}'s first receipt: receipt numbers go on after one no earlier receipt can pass, leaving a gap.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="693" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="735" />
         <source>给出的最后一张收据号 {number} 不在月结数出的第 {counted} 号之后: 不改变收据号。</source>
         <translation>The last receipt number given, {number}, is not after {counted} the statements counted: it changes nothing.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="699" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="741" />
         <source>收据号接在给出的最后一张收据 {number} 之后 (月结中没有 {year} 年的收据)。</source>
         <translation>Receipt numbers go on after the last receipt given, {number} (the statements show no receipt of {year}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="705" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="747" />
         <source>收据号接在给出的最后一张收据 {number} 之后 (月结数出到第 {counted} 号)。</source>
         <translation>Receipt numbers go on after the last receipt given, {number} (the statements counted to {counted}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="714" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="756" />
         <source>这是 {month} 的第 {revision} 版: 乡镇若只收到 {month} 的较早版本, 须在更换密钥之前先导入这个文件 ({file}), 否则下一份月结接不上。</source>
         <translation>This is revision {revision} of {month}: if the township has only an earlier revision of {month}, it must import this file ({file}) before it replaces the key, or the next statement will not follow.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="720" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="762" />
         <source>{month} 是本月: 接续后本月的账已结清, 从 {day} 起才能记账。</source>
         <translation>{month} is this month: continuing closes it, and visits can be recorded from {day}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="730" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="772" />
         <source>台账已接续自 {month} 第 {revision} 版月结: 下一条为第 {seq} 条; 已重新登记 {added} 位患者 (本年度参保登记请在其下次就诊时补登)。
 新签名密钥指纹: {fingerprint}
 请把这个指纹电话读给乡镇卫生院: 乡镇导入下一份月结时提示密钥不同, 与村医核对指纹后点 更换该村密钥, 再导入。</source>
@@ -2880,17 +2926,17 @@ New signing key fingerprint: {fingerprint}
 Read this fingerprint out to the township by phone: its import of the next statement says the key differs; once the fingerprint is checked with the village doctor it clicks 更换该村密钥 (replace the village's key) and imports it.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="741" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="783" />
         <source>未登记 {who}: {why}</source>
         <translation>Not registered: {who}: {why}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="663" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="705" />
         <source>没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。</source>
         <translation>Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again; family-doctor package receipts (QY) are numbered from the start again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="520" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="562" />
         <source>
 
 台账中有此备份之后的 {count} 条记录 (收据 {first} 至 {last}, {days}): 恢复后它们不在台账中, 这些收据号会重新发出。</source>
@@ -2899,12 +2945,12 @@ Read this fingerprint out to the township by phone: its import of the next state
 The ledger holds {count} entries after this backup (receipts {first} to {last}, {days}): after the restore they are not in the ledger, and their receipt numbers are given out again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="523" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="565" />
         <source> 至 </source>
         <translation> to </translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="528" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="570" />
         <source>备份 {path} 校验通过 ({entries} 条台账)。
 
 恢复后, 这个备份之后录入的数据将不在台账中; 当前数据会先另存到数据文件夹的 backups 中。
@@ -2919,7 +2965,7 @@ The program will close the data and reopen it after the restore.{dropped}
 Restore now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="587" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="629" />
         <source>月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根):
 6 位序号, 或收据上印的完整号码 (如 {example})。
 不知道请留空: 收据号接在月结数出的 {year} 年第 {counted} 号之后, 其间开出的号码会再次使用。</source>
@@ -2929,7 +2975,7 @@ Leave it empty if not known: receipt numbers go on after {year}'s {counted} the 
 and those issued since are given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="592" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="634" />
         <source>月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根):
 收据上印的完整号码 (如 {example}), 月结之后已跨年, 只写序号分不清年度。
 不知道请留空: 其间开出的号码会再次使用。</source>
@@ -2939,7 +2985,7 @@ so a sequence alone could be of either year.
 Leave it empty if not known: those issued since are given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="606" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="648" />
         <source>数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根):
 6 位序号, 或收据上印的完整号码 (如 {example})。
 没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。</source>
@@ -2948,7 +2994,7 @@ its six-digit sequence, or the whole number as printed (such as {example}).
 Leave it empty if no package fee was taken or it is not known: package receipts are numbered from 000001 again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="611" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="653" />
         <source>数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根):
 收据上印的完整号码 (如 {example}), 月结之后已跨年, 只写序号分不清年度。
 没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。</source>
@@ -2958,82 +3004,82 @@ so a sequence alone could be of either year.
 Leave it empty if no package fee was taken or it is not known: package receipts are numbered from 000001 again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="646" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="688" />
         <source>原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。</source>
         <translation>The signing key was lost with the data: a new key is made, and the township must replace the registered key.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="664" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="706" />
         <source>没有导出月结的就诊无法恢复; 签约服务费收据 (QY 号) 从头编号。</source>
         <translation>Visits on no exported statement cannot be recovered; family-doctor package receipts (QY) are numbered from the start again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="666" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="708" />
         <source>没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用。</source>
         <translation>Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="667" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="709" />
         <source>没有导出月结的就诊无法恢复。</source>
         <translation>Visits on no exported statement cannot be recovered.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="710" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="752" />
         <source>签约服务费收据 (QY 号) 接在给出的 {number} 之后。</source>
         <translation>Family-doctor package receipts (QY) go on after the one given, {number}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="760" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="802" />
         <source>界面语言已保存, 重新打开程序后生效</source>
         <translation>Language saved; it applies when the app is opened again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="767" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="809" />
         <source>选择目录文件</source>
         <translation>Choose a catalogue file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="768" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="810" />
         <source>目录文件 (*.xlsx *.csv *.txt *.xls);;所有文件 (*)</source>
         <translation>Catalogue files (*.xlsx *.csv *.txt *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="777" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="819" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="787" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="829" />
         <source>发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入</source>
         <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="794" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="836" />
         <source>已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)</source>
         <translation>{saved} imported; {n} drugs bought outside the tender network are self-pay (not paid by the fund)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="797" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="839" />
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="804" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="846" />
         <source>新增 {added} 条, 更新 {updated} 条 (其中 {repriced} 条单价有变化; 已结算的就诊仍按原单价)</source>
         <translation>{added} new, {updated} updated ({repriced} with a new price; settled visits keep the price they were settled at)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="813" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="855" />
         <source>另有 {n} 行在 Excel 中是隐藏的, 已跳过 (未导入); 如需导入, 请在 Excel 中取消隐藏后重新导入</source>
         <translation>Rows hidden in Excel and skipped (not imported): {n}; to import them, unhide them in Excel and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="819" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="861" />
         <source>另有 {n} 行在筛选范围内被隐藏, 已跳过 (未导入); 如需导入, 请在 Excel 中清除筛选并取消隐藏后重新导入</source>
         <translation>Rows hidden inside a filter and skipped (not imported): {n}; to import them, clear the filter and unhide them in Excel, then import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="824" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="866" />
         <source>工作表 {names} 是填写说明或示例, 已跳过</source>
         <translation>Sheet {names} holds instructions or an example and was skipped</translation>
     </message>
@@ -3248,22 +3294,22 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>SetupWizard</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="257" />
+        <location filename="../../clinic_app/ui/wizard.py" line="276" />
         <source>首次设置</source>
         <translation>First-run setup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="284" />
+        <location filename="../../clinic_app/ui/wizard.py" line="303" />
         <source>放弃首次设置吗? 已填写的内容不会保存, 程序将关闭。</source>
         <translation>Give up the first setup? What was typed is not kept, and the program closes.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="287" />
+        <location filename="../../clinic_app/ui/wizard.py" line="306" />
         <source>放弃并关闭程序</source>
         <translation>Give up and close</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="288" />
+        <location filename="../../clinic_app/ui/wizard.py" line="307" />
         <source>继续设置</source>
         <translation>Go on with the setup</translation>
     </message>
@@ -3312,235 +3358,240 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>VisitScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="358" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="363" />
         <source>身份证号 / 姓名 / 拼音首字母 / 电话 (F2)</source>
         <translation>ID no. / name / pinyin / phone (F2)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="364" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="369" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="367" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="372" />
         <source>查找患者</source>
         <translation>Find patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="378" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="400" />
         <source>转诊…</source>
         <translation>Referral…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="380" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="402" />
         <source>外院票据报销…</source>
         <translation>Outside receipt…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="390" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="412" />
         <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
         <translation>Item code / name / pinyin initials (F3)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="397" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="419" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="99" />
-        <location filename="../../clinic_app/ui/visit_screen.py" line="405" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="104" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="427" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="97" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="102" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="98" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="103" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="100" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="105" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="103" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="108" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="105" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="110" />
         <source>医保</source>
         <translation>Coverage</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="106" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="111" />
         <source>免收</source>
         <translation>Waived</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="109" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="114" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="110" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="115" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="429" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="393" />
+        <source>身份核验</source>
+        <translation>Identity checked on</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="451" />
         <source>收费项目 (Enter 改数量, Delete 删除选中行)</source>
         <translation>Items (Enter changes the quantity, Delete removes the line)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="444" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="466" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="450" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="474" />
         <source>账户持有人 (姓名/关系)</source>
         <translation>Account holder (name / relation)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="457" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="481" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="458" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="482" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="459" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="483" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="477" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="501" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="481" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="505" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="484" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="508" />
         <source>新接诊 (Ctrl+N)</source>
         <translation>New visit (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="572" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="605" />
         <source>换患者</source>
         <translation>Another patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="573" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="606" />
         <source>{a} 的接诊已填写 {n} 项, 还未结算。把这些项目和诊断转给 {b} 吗?
 选 “否” 继续 {a} 的接诊。</source>
         <translation>The visit of {a} has {n} items entered and is not settled. Move these items and the diagnosis to {b}?
 Choose No to go on with the visit of {a}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="655" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="689" />
         <source>没有找到 “{text}”: 按 Enter 登记新患者</source>
         <translation>No one found for "{text}": press Enter to register a new patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="661" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="695" />
         <source>已登记新患者 {name}</source>
         <translation>New patient {name} registered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="672" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="706" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="731" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="765" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="837" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="888" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="878" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="929" />
         <source>日期已变为 {day}</source>
         <translation>the date is now {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="880" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="931" />
         <source>患者的记录已有变化</source>
         <translation>the patient's records changed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="882" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="933" />
         <source>金额已重新计算 ({why}): 统筹支付 {old_fund} → {fund} 元, 个人支付 {old_patient} → {patient} 元</source>
         <translation>Amounts recalculated ({why}): fund {old_fund} → {fund}, patient {old_patient} → {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="886" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="937" />
         <source>尚未结算: 请告知患者新的金额, 再按 Ctrl+Enter 结算。</source>
         <translation>Not settled yet: tell the patient the new amounts, then press Ctrl+Enter again to settle.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="913" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="964" />
         <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="919" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="972" />
         <source>查找栏中的 “{text}” 还未选定: 按 Enter 选择患者, 或按 Esc 回到 {name} 后再结算</source>
         <translation>"{text}" in the search is not chosen yet: press Enter to choose the patient, or Esc to go back to {name}, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="929" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="982" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="979" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1038" />
         <source>已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元</source>
         <translation>Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="985" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1044" />
         <source> (计入 {year} 年度)</source>
         <translation> (counted in {year})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="991" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1050" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1016" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1077" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1022" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1083" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1090" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1166" />
         <source>收费目录已更新: 本次接诊已按新目录重新计价 {n} 项</source>
         <translation>The catalogue was updated: {n} items of this visit now have the new prices</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1012" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1073" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>
@@ -3548,42 +3599,42 @@ Choose No to go on with the visit of {a}.</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1008" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1063" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1014" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1069" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1019" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1074" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1020" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1075" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1021" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1076" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1022" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1077" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1028" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1083" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1031" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1086" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -3687,42 +3738,42 @@ Choose No to go on with the visit of {a}.</translation>
 <context>
     <name>_OperatorPage</name>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="221" />
+        <location filename="../../clinic_app/ui/wizard.py" line="240" />
         <source>操作员与备份</source>
         <translation>Operator and backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="222" />
+        <location filename="../../clinic_app/ui/wizard.py" line="241" />
         <source>每笔记录都记下是谁做的; 其他操作员以后在“设置”中添加。</source>
         <translation>Every entry records who made it; add other operators later in Settings.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="226" />
+        <location filename="../../clinic_app/ui/wizard.py" line="245" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="232" />
+        <location filename="../../clinic_app/ui/wizard.py" line="251" />
         <source>第一位操作员姓名</source>
         <translation>First operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="233" />
+        <location filename="../../clinic_app/ui/wizard.py" line="252" />
         <source>备份文件夹 (建议用 U 盘)</source>
         <translation>Backup folder (a USB stick is best)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="234" />
+        <location filename="../../clinic_app/ui/wizard.py" line="253" />
         <source>每天开机和关闭时自动备份到这里。</source>
         <translation>A backup is made here every day when the app opens and closes.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="239" />
+        <location filename="../../clinic_app/ui/wizard.py" line="258" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/wizard.py" line="245" />
+        <location filename="../../clinic_app/ui/wizard.py" line="264" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
@@ -3741,8 +3792,18 @@ Choose No to go on with the visit of {a}.</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/wizard.py" line="213" />
+        <source>请选择</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="218" />
         <source>政策</source>
         <translation>Policy</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/wizard.py" line="230" />
+        <source>请选择本县执行的政策; 有结算记录后不能再改为其他城市的政策</source>
+        <translation>Choose the policy your county follows; once visits are settled it cannot be changed to another city's</translation>
     </message>
 </context>
 </TS>
