@@ -10,10 +10,12 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -96,7 +98,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(header)
         layout.addWidget(self.message_bar)
-        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self._scrolled(self.tabs), 1)
         self.setCentralWidget(body)
         self.statusBar().showMessage(self.tr("数据文件夹: {path}").format(path=context.data_dir))
 
@@ -119,6 +121,30 @@ class MainWindow(QMainWindow):
             # trip later.  The worker is idle, so the connection is not in use on its thread.
             session = context.session
             self._operators_loaded(session.operators(), session.setting(OPERATOR_SETTING))
+
+    def _scrolled(self, tabs: QTabWidget) -> QScrollArea:
+        """The tabs in a frameless scroll area that scrolls only when the window is smaller than a
+        screen needs.  The window's least size was the tallest screen's (接诊 ~550 px, the window
+        651): at Windows' 125% or 150% on a 1366x768 laptop (1093x582 or 911x480 px above the
+        taskbar) it stood taller than the screen, 结算 and 台账's 日结… below its edge, out of reach.
+        Each screen stays a tab page of its own (`tabs.currentWidget()`); the operator and the
+        message bar above stay in sight."""
+        self.scroll_area = QScrollArea()
+        # Its own viewport widget, as `VisitScreen`'s reasons: asking Qt for the one it made would make
+        # PySide6 load every QWidget class at the start to learn which it is.
+        viewport = QWidget()
+        viewport.setObjectName("qt_scrollarea_viewport")
+        self.scroll_area.setViewport(viewport)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(tabs)
+        return self.scroll_area
+
+    def _bring_into_view(self, widget: QWidget) -> None:
+        """`widget`, given the keys, scrolled into sight where the window is too short for its
+        screen (Tab does this itself, in the scroll area)."""
+        if self.scroll_area.isAncestorOf(widget):
+            self.scroll_area.ensureWidgetVisible(widget)
 
     # ------------------------------------------------------------ screens built when first needed
 
@@ -161,6 +187,9 @@ class MainWindow(QMainWindow):
         for key, placeholder in list(self._placeholders.items()):
             if placeholder is page:
                 self._screen(key)
+        # A tab chosen shows from its top, the tabs in sight, where the window is too short for it
+        # (a placeholder given up by its focus had scrolled the area to where the focus fell).
+        self.scroll_area.ensureVisible(0, 0)
         self._focus_into(self.tabs.currentWidget())
 
     def _focus_into(self, page: QWidget) -> None:
@@ -180,6 +209,7 @@ class MainWindow(QMainWindow):
             )
         if target is not None:
             target.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._bring_into_view(target)
 
     @property
     def patients(self) -> PatientsScreen:
@@ -222,6 +252,9 @@ class MainWindow(QMainWindow):
     def _find_patient(self) -> None:
         self.tabs.setCurrentWidget(self.visit)
         self.visit.focus_patient_search()
+        focused = QApplication.focusWidget()
+        if focused is not None:
+            self._bring_into_view(focused)
 
     def load_operators(self) -> None:
         session = self.context.session

@@ -1,11 +1,17 @@
 """Every tab of the village's and the township's window, in Chinese and English, at 1024 px (older
 village PCs) and 1366 px: no table or tree scrolls sideways, and no screen asks for a window wider
-than the screen (a minimum size too wide shows as a window wider than asked)."""
+than the screen (a minimum size too wide shows as a window wider than asked, or as the window
+scrolling it); at Windows' 125% and 150% on a 1366x768 screen the window fits the screen and
+scrolls to what is below its edge."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import shutil
+import subprocess
+import sys
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
@@ -128,6 +134,10 @@ def check_every_tab(qtbot, window: MainWindow, width: int, prepare) -> None:  # 
         name = window.tabs.tabText(index)
         if window.width() > width:
             failures.append(f"{name}: the window is {window.width()} px wide")
+        # Nor does the window scroll its screen (it does only where it is shorter or narrower than the screen needs).
+        for bar in (window.scroll_area.horizontalScrollBar(), window.scroll_area.verticalScrollBar()):
+            if bar.maximum() > 0:
+                failures.append(f"{name}: the window scrolls {bar.orientation().name} by {bar.maximum()} px")
         failures += [f"{name} {line}" for line in sideways(window)]
     assert not failures, failures
 
@@ -218,3 +228,87 @@ def test_the_township_window_fits(qtbot, worker, town_folder, tmp_path, language
         with shipped(context, language):
             window = main_window(qtbot, context, None, width)
             check_every_tab(qtbot, window, width, prepare)
+
+
+SCALED_RUN = '''
+import json, os, sys, datetime as dt
+from pathlib import Path
+from PySide6.QtCore import QEventLoop, QPoint, QRect, QTimer
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication
+app = QApplication([])
+from clinic_app.services.session import ClinicSession
+from clinic_app.ui import app as app_module
+from clinic_app.ui.context import AppContext
+from clinic_app.ui.main_window import MainWindow
+from clinic_app.ui.worker import Worker
+app_module.install_fonts(app)
+session, worker = ClinicSession(Path(sys.argv[1])), Worker()
+context = AppContext(session, worker, "zh", clock=lambda: dt.datetime.fromisoformat(sys.argv[2]))
+window = MainWindow(context)
+app_module.show_fitted(window)
+
+def pump(ms=200):
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+    while worker.busy:
+        pump(50)
+
+def shown(widget):
+    """The part of `widget` in sight, in the window: every ancestor (a scroll area's viewport too) clips it."""
+    rect, at = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size()), widget.parentWidget()
+    while at is not None and at is not window:
+        rect &= QRect(at.mapTo(window, QPoint(0, 0)), at.size())
+        at = at.parentWidget()
+    return rect & window.rect()
+
+def reach(widget):
+    """Whether the mouse can get at `widget`: in sight, or scrolled to by a scroll area round it."""
+    at = widget.parentWidget()
+    while at is not None and not (isinstance(at, QAbstractScrollArea) and at.isAncestorOf(widget)):
+        at = at.parentWidget()
+    if not shown(widget).contains(QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())) and at is not None:
+        at.ensureWidgetVisible(widget)
+        pump(50)
+    return shown(widget).size() == widget.size()
+
+pump()
+for index in range(window.tabs.count()):  # every screen built: the tallest one's least height counts
+    window.tabs.setCurrentIndex(index)
+    pump()
+window.tabs.setCurrentWidget(window.visit)
+window.visit.choose_patient(session.find_patients("")[0])
+pump()
+room = window.screen().availableGeometry()
+seen = {"window": window.frameGeometry().getRect(), "room": room.getRect(), "settle": reach(window.visit.settle_button)}
+window.tabs.setCurrentWidget(window.ledger)
+pump()
+seen["day_close"] = reach(window.ledger.day_close_button)
+seen["void"] = reach(window.ledger.void_button)
+print(json.dumps(seen), flush=True)
+worker.stop()
+os._exit(0)
+'''
+
+
+@pytest.mark.parametrize("scale", ["1.25", "1.5"])
+def test_the_window_fits_a_1366x768_screen_at_windows_display_scaling(village_folder, tmp_path, scale) -> None:  # type: ignore[no-untyped-def]
+    """rev17d: at Windows' 125% (1366x768 is 1093x614 px to Qt) or 150% (911x512) the window's least
+    height was 接诊's (651 px): it stood taller than the screen, with 结算 (and 台账's 日结… and 作废…)
+    below the screen's edge and nothing that scrolled to them.  Run in a process of its own, as the
+    scale is set before Qt starts."""
+    screens = tmp_path / "screen.json"
+    screens.write_text(json.dumps({"screens": [{"name": "S1", "x": 0, "y": 0, "width": 1366, "height": 768,
+                                                 "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+    shutil.copytree(village_folder, tmp_path / "data")
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screens}", "QT_SCALE_FACTOR": scale,
+           "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run([sys.executable, "-c", SCALED_RUN, str(tmp_path / "data"), NOW.isoformat()],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0 and done.stdout, done.stderr
+    seen = json.loads(done.stdout.splitlines()[-1])
+    x, y, width, height = seen["window"]
+    left, top, room_width, room_height = seen["room"]
+    # A pixel over for the rounding at 125% (1366 / 1.25 = 1092.8).
+    assert left <= x and top <= y and x + width <= left + room_width + 1 and y + height <= top + room_height + 1, seen
+    assert seen["settle"] and seen["day_close"] and seen["void"], seen
