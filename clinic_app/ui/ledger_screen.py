@@ -57,7 +57,14 @@ from clinic_app.ui.models import (
     entry_column_widths,
 )
 from clinic_app.ui.visit_screen import describe_patient
-from clinic_app.ui.widgets import FitOnResize, LiveSearch, fit_columns, fitted_table, plain_table
+from clinic_app.ui.widgets import (
+    FitOnResize,
+    LiveSearch,
+    fit_columns,
+    fitted_table,
+    keep_on_screen,
+    plain_table,
+)
 
 LINE_PRICE_COLUMN = 2
 """就诊明细's unit price: what gives way to the item's name in a narrow pane."""
@@ -295,6 +302,7 @@ class DayCloseDialog(QDialog):
         lines += [f"    {labels.payment(method)}: {amount}" for method, amount in totals.handed_over()]
         lines += [self.tr("应交款 {v} 元").format(v=totals.handed_over_total())]
         self.figures.setText("\n".join(lines))
+        keep_on_screen(self)  # placed for its height without the figures, it grew down from there
 
 
 class LedgerScreen(QWidget):

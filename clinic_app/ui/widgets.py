@@ -8,7 +8,14 @@ from importlib import import_module
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QHelpEvent, QKeyEvent, QResizeEvent, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QGuiApplication,
+    QHelpEvent,
+    QKeyEvent,
+    QResizeEvent,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
@@ -37,6 +44,27 @@ def deferred_screen(module: str, name: str) -> Callable[[AppContext], QWidget]:
         return screen
 
     return build
+
+
+def keep_on_screen(window: QWidget) -> None:
+    """A shown window that grew after Qt placed it (what it shows came from the worker later) moved
+    back onto its screen's free room, whole where it fits: Qt centred it for its first size, and
+    it grew from there down or to the right, its buttons past the screen's edge (日结's 关闭 below
+    a 150% laptop's, 年度参保登记's 取消 off a 1024 px screen's right)."""
+    if not window.isVisible():
+        return  # not placed yet: Qt places it at its size when it shows
+    layout = window.layout()
+    if layout is not None:
+        layout.activate()  # the size it grows to now, not at the next event
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    room, frame = screen.availableGeometry(), window.frameGeometry()
+    # The right and bottom edges inside first, then the left and top (those before all).
+    x = max(room.left(), min(frame.x(), room.x() + room.width() - frame.width()))
+    y = max(room.top(), min(frame.y(), room.y() + room.height() - frame.height()))
+    if (x, y) != (frame.x(), frame.y()):
+        window.move(x, y)
 
 
 def plain_table(model: QAbstractItemModel, stretch: int | None = None) -> QTableView:
