@@ -75,7 +75,7 @@ from clinic_app.services.session import (
 from clinic_app.ui import labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
-from clinic_app.ui.widgets import FieldNote
+from clinic_app.ui.widgets import FieldNote, keep_on_screen
 
 W = TypeVar("W", bound=QWidget)
 
@@ -576,6 +576,7 @@ class PatientDialog(_FormDialog):
             assert layout is not None
             layout.activate()
             self.resize(max(self.width(), self.sizeHint().width()), self.sizeHint().height())
+            keep_on_screen(self)  # taller by the row, the buttons still on the screen
 
     def _typed_birth_date(self) -> dt.date | None:
         return None if self.id_number.text().strip() else self.birth_date.value()
@@ -826,6 +827,9 @@ class EnrolmentDialog(_FormDialog):
             layout.activate()
             hint = self.sizeHint()
             self.resize(max(self.width(), hint.width()), hint.height())
+            # The package's line comes from the worker after Qt centred the form for its width
+            # without it: 807 px wide from x 306, 取消 past a 1024 px screen's right edge.
+            keep_on_screen(self)
 
     def check(self) -> Callable[[], Any] | None:
         if self._entry_year is not None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QLabel,
     QLineEdit,
     QWidget,
@@ -387,3 +388,28 @@ def test_the_enrolment_dialog_shrinks_when_the_fee_row_hides(qtbot, context, ses
         qtbot.wait(50)
         assert dialog.package.isVisible() and (dialog.width(), dialog.height()) == (width, with_fee)
         assert problems(dialog, language, _data(session), "enrolment_back") == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_enrolment_dialog_widened_by_the_package_stays_on_the_screen(qtbot, context, session, worker, language) -> None:  # type: ignore[no-untyped-def]
+    """rev17d: the package's line comes from the worker after Qt has centred the dialog for its width
+    without it; it widened to the right from there (807 px from x 306 on a 1024 px screen in English),
+    取消 past the screen's edge."""
+    with shipped(context, language):
+        dialog = _enrolment(context, session)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        room = dialog.screen().availableGeometry()
+        # As Qt places it on a small screen: its right edge near the screen's, for the width it has.
+        dialog.move(room.right() - dialog.frameGeometry().width() - 10, dialog.y())
+        placed = dialog.frameGeometry()
+        wait_idle(qtbot, worker)
+        qtbot.wait(50)
+        frame = dialog.frameGeometry()
+        assert dialog.package.isVisible() and frame.width() > placed.width() + 10  # widened by the package's line
+        if frame.width() > room.width():  # English is wider than the test's 800 px screen: from its left edge
+            assert frame.x() == room.x() and room.contains(frame.topLeft()), (room, frame)
+            return
+        assert room.contains(frame), (room, frame)
+        cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        assert room.contains(cancel.mapToGlobal(cancel.rect().bottomRight()))
