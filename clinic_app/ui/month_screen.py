@@ -17,12 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QObject, QSignalBlocker, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent, QTextOption
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -72,6 +74,45 @@ class MonthTotals:
 def grouped(digits: str, size: int = 8) -> str:
     """A long hex string in groups of `size` with spaces between, so a label can wrap it."""
     return " ".join(digits[i : i + size] for i in range(0, len(digits), size))
+
+
+class WrappedText(QTextEdit):
+    """Read-only text that asks to be as tall as its lines at its width, as a wrapped label does,
+    and wraps a word wider than the width anywhere, as a label does not: the exported file names
+    (H430523101005_2026-10_r1.json, one word) made 导出结果 as wide as the longest one, and 月结
+    wider than a 1024x768 screen at 125%, the names cut at its edge.  Given less height than its
+    lines (a short screen), it scrolls them, where a label's last lines were cut off.  Copied as
+    it reads."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.setReadOnly(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # as the label was: not a stop for Tab
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.viewport().setAutoFillBackground(False)  # the pane's own background, as the label's
+        self.document().setDocumentMargin(0)
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.textChanged.connect(self.updateGeometry)  # its height for a width with it
+        self.setPlainText(text)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
+        document = self.document().clone()
+        document.setTextWidth(width)
+        return int(document.size().height()) + 1
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        width = super().sizeHint().width()
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(self.fontMetrics().horizontalAdvance("0000000000"), self.fontMetrics().height())
 
 
 @dataclass(frozen=True)
@@ -259,9 +300,7 @@ class MonthScreen(QWidget):
 
         # -- what was exported
         result_box = QGroupBox(self.tr("3. 导出结果"))
-        self.result = QLabel(self.tr("尚未导出"))
-        self.result.setWordWrap(True)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result = WrappedText(self.tr("尚未导出"))
         self.print_button = QPushButton(self.tr("打印汇总表…"))
         self.print_button.setEnabled(False)
         self.print_button.clicked.connect(self.print_statement)
@@ -506,7 +545,7 @@ class MonthScreen(QWidget):
         result = exported.result
         self.export_button.setEnabled(True)
         self.print_button.setEnabled(True)
-        self.result.setText(
+        self.result.setPlainText(
             self.tr(
                 "{month} 第 {revision} 版, 已导出到:\n  {folder}\n"
                 "  {data}\n  {pdf}\n  {xlsx}\n"

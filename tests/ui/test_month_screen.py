@@ -102,7 +102,7 @@ def test_totals_export_progress_and_history(qtbot, screen, session, worker, febr
     assert (document["body"]["totals"]["settlements"], document["body"]["totals"]["reversals"]) == (3, 1)
     assert document["signature"]["fingerprint"] == statements.clinic_fingerprint(session)
     assert len(PdfReader(usb / f"{stem}.pdf").pages) >= 1
-    text = screen.result.text()
+    text = screen.result.toPlainText()
     assert month_screen.grouped(sha) in text and "第 1 版" in text and f"{stem}.xlsx" in text
     assert month_screen.grouped(sha).replace(" ", "") == sha
     assert "结算 3 笔, 冲销 1 笔" in text
@@ -202,7 +202,7 @@ def test_a_failed_export_after_a_good_one_replaces_the_exported_message(qtbot, c
         screen.export_button.click()
     assert str(gone) in failed.args[0]
     assert window.message_bar.label.text() == failed.args[0] and window.message_bar.isVisible()
-    assert screen.print_button.isEnabled() and str(usb) in screen.result.text()
+    assert screen.print_button.isEnabled() and str(usb) in screen.result.toPlainText()
     wait_idle(qtbot, worker)
 
 
@@ -448,3 +448,27 @@ def test_export_pressed_before_the_list_turned_exports_nothing_and_says_why(qtbo
     assert list(usb.iterdir()) == []
     assert shown.month.currentText() == "2026-10"
     wait_idle(qtbot, worker)
+
+
+def test_the_exported_file_names_wrap_where_the_pane_is_narrower(qtbot, screen, context, worker, february, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """rev17d: the result was a label, and a file name (H430523101005_2026-10_r1.json) is one word
+    to it: the pane was as wide as the longest name, and 月结 after an export 847 px wide on a
+    1024x768 screen at 125% (819 px), the names cut at its edge.  They wrap now, read whole."""
+    from tests.ui.test_tables_fit import shipped
+
+    with shipped(context, "zh"):
+        show_totals(qtbot, screen)
+        usb = tmp_path / "usb"
+        usb.mkdir()
+        screen.folder.setText(str(usb))
+        with qtbot.waitSignal(screen.exported, timeout=30000) as done:
+            screen.export_button.click()
+        result = done.args[0].result
+        names = [result.data_file.name, result.pdf_file.name, result.xlsx_file.name]
+        widest = max(screen.result.fontMetrics().horizontalAdvance(name) for name in names)
+        assert screen.result.minimumSizeHint().width() < widest  # the names do not set the pane's width
+        screen.resize(screen.minimumSizeHint().width(), 700)
+        qtbot.wait(50)
+        assert screen.width() < 819 and screen.result.width() < widest
+        assert screen.result.horizontalScrollBar().maximum() == 0  # wrapped, not cut nor scrolled sideways
+        assert all(name in screen.result.toPlainText() for name in names)
