@@ -310,6 +310,12 @@ def _deductible(policy: Policy, visit: VisitDraft, usage: Usage, eligible: Money
     return ZERO, []
 
 
+ANNUAL_CAP, DAILY_CAP, OUT_OF_AREA_CAP = "annual_cap", "daily_cap", "out_of_area_cap"
+"""Step 8's reasons: the fund cut to what is left of the year's, the day's or the out-of-city
+year's cap.  What is left counts every entry settled before, so a void of one of those gives its
+usage back too late for a visit it cut (`ClinicSession.capped_after`)."""
+
+
 def _apply_caps(
     policy: Policy, visit: VisitDraft, usage: Usage, fund: Money
 ) -> tuple[Money, list[Reason], bool]:
@@ -322,11 +328,11 @@ def _apply_caps(
     reasons: list[Reason] = []
     annual_bound = False
     caps: list[tuple[str, Money | None, Money]] = [
-        ("annual_cap", policy.annual_cap_for(visit.patient.category), usage.fund_year),
-        ("daily_cap", policy.daily_cap, usage.fund_day),
+        (ANNUAL_CAP, policy.annual_cap_for(visit.patient.category), usage.fund_year),
+        (DAILY_CAP, policy.daily_cap, usage.fund_day),
     ]
     if visit.patient.out_of_area:
-        caps.append(("out_of_area_cap", policy.out_of_area_cap, usage.fund_out_of_area_year))
+        caps.append((OUT_OF_AREA_CAP, policy.out_of_area_cap, usage.fund_out_of_area_year))
     for code, cap, used in caps:
         if cap is None:
             continue
@@ -334,7 +340,7 @@ def _apply_caps(
         if fund.fen > left.fen:
             reasons.append(Reason.of(code, cap=cap, used=used, left=left, cut=fund - left))
             fund = left
-            annual_bound = code == "annual_cap"
+            annual_bound = code == ANNUAL_CAP
     return fund, reasons, annual_bound
 
 

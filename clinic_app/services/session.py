@@ -1633,6 +1633,15 @@ class ClinicSession:
     def day_totals(self, day: dt.date) -> DayTotals:
         return ledger.day_totals(self.db, day)
 
+    def capped_after(self, visit_id: int) -> list[LedgerEntry]:
+        """The patient's standing entries settled after `visit_id` whose fund a cap cut while that
+        visit's fund counted (POLICIES.md §1 step 8): its day's for the daily cap, its year's for the
+        annual and out-of-city caps.  Once `visit_id` is voided, they were cut by usage since given
+        back; they are never changed, so the doctor is told to void and settle them again."""
+        ids = ledger.capped_after(self.db, visit_id)
+        found = ledger.entries_by_id(self.db, ids)
+        return [found[i] for i in ids]
+
 
 def _stored(db: object, entry: LedgerEntry) -> Adjudication:
     """An entry's adjudication as recorded (amounts and reasons), for receipts and detail views."""

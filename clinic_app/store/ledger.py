@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
+from clinic_app.domain.copay import ANNUAL_CAP, DAILY_CAP, OUT_OF_AREA_CAP
 from clinic_app.domain.identity import search_text
 from clinic_app.domain.money import Money
 from clinic_app.domain.records import (
@@ -1269,6 +1270,31 @@ def paid_back_by(db: sqlite3.Connection, patient_id: int, setl_id: str) -> int |
         [patient_id, NEWBORN_PAID_BACK, setl_id],
     ).fetchone()
     return None if row is None else int(row[0])
+
+
+def capped_after(db: sqlite3.Connection, visit_id: int) -> list[int]:
+    """The ids of the patient's standing entries (neither reversals nor voided) settled after
+    `visit_id` that a cap cut while its fund counted: in a pool it drew on, the daily cap on the
+    day its fund is counted on, the annual cap in that year, or the out-of-city cap in that year
+    if its fund was out of the city.  In the order settled."""
+    rows = db.execute(
+        """SELECT DISTINCT v.id, v.seq
+           FROM visits o
+           JOIN visit_funds freed ON freed.visit_id = o.id AND freed.fund_fen > 0
+           JOIN visit_funds f ON f.patient_id = freed.patient_id AND f.pool = freed.pool
+                AND f.date BETWEEN substr(freed.date, 1, 4) || '-01-01' AND substr(freed.date, 1, 4) || '-12-31'
+           JOIN visits v ON v.id = f.visit_id AND v.seq > o.seq AND v.kind != 'reversal'
+           WHERE o.id = :id
+             AND NOT EXISTS (SELECT 1 FROM visits r WHERE r.reverses_id = v.id)
+             AND EXISTS (
+                 SELECT 1 FROM json_each(v.reasons_json) j
+                 WHERE json_extract(j.value, '$.code') = :annual
+                    OR (json_extract(j.value, '$.code') = :daily AND f.date = freed.date)
+                    OR (json_extract(j.value, '$.code') = :out_of_area AND freed.out_of_area = 1))
+           ORDER BY v.seq""",
+        {"id": visit_id, "annual": ANNUAL_CAP, "daily": DAILY_CAP, "out_of_area": OUT_OF_AREA_CAP},
+    ).fetchall()
+    return [int(row[0]) for row in rows]
 
 
 def _referral(row: sqlite3.Row) -> Referral:

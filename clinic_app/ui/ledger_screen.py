@@ -311,6 +311,8 @@ class LedgerScreen(QWidget):
     receipt_requested = Signal(int)
     """Reprint the receipt of this visit id: the printing hook."""
     visit_voided = Signal(object)
+    capped_after_void = Signal(object)
+    """A void's later visits of the same patient that a cap cut while it counted (`_capped_after_void`)."""
     visit_paid_back = Signal(object)
     """A newborn's visit was paid back (补报): the new settlement, whose receipt is printed."""
     details_shown = Signal(object)
@@ -570,6 +572,23 @@ class LedgerScreen(QWidget):
         emit(self.context.info_reported, self.tr("已作废, 冲销收据号 {receipt}").format(receipt=reversal.receipt_no))
         emit(self.context.data_changed, "visit")
         emit(self.visit_voided, reversal)
+        session, voided = self.context.session, reversal.reverses_id
+        if voided is not None:
+            self.context.run(lambda: session.capped_after(voided), lambda later: self._capped_after_void(reversal, later))
+
+    def _capped_after_void(self, reversal: LedgerEntry, later: list[LedgerEntry]) -> None:
+        """The patient's later visits a cap cut while the voided one counted: settled entries are
+        never changed, so the doctor is told which to void and settle again to be paid what is left."""
+        if not later:
+            return
+        emit(
+            self.context.info_reported,
+            self.tr(
+                "已作废, 冲销收据号 {receipt}。该患者之后结算的 {receipts} 曾因这次就诊占用的统筹限额而少付统筹: "
+                "如需按作废后的限额结算, 请将其一并作废后重新结算"
+            ).format(receipt=reversal.receipt_no, receipts="、".join(e.receipt_no for e in later)),
+        )
+        emit(self.capped_after_void, later)
 
     def pay_back_current(self) -> None:
         if self.current is None:

@@ -709,6 +709,47 @@ def test_a_void_between_preview_and_settle_gives_the_fund_back(village: Ledger) 
     assert session.settle(request).entry.fund == M("34.30")
 
 
+def test_a_void_names_the_later_visits_of_the_day_the_daily_cap_cut_while_it_counted(village: Ledger) -> None:
+    """rev17h F1: voided, the 09:00 visit gave its 34.30 of the day's 60 back, but the 15:00 visit
+    the cap had cut to 25.70 (and the 16:00 one, to 0.00) kept their cut fund, and nothing named them."""
+    session, operator = village.session, village.operator
+    first = session.settle(village.request("unsigned_here", "2025-03-11T09:00:00", "TD0006"))  # 9 + 40: 34.30
+    cut = session.settle(village.request("unsigned_here", "2025-03-11T15:00:00", "TD0006"))
+    nothing_left = session.settle(village.request("unsigned_here", "2025-03-11T16:00:00", "TD0006"))
+    assert (cut.entry.fund, nothing_left.entry.fund) == (M("25.70"), M("0.00"))
+    session.settle(village.request("signed_here", "2025-03-11T16:30:00", "TD0006", "TD0006"))  # another patient's cap
+    session.settle(village.request("unsigned_here", "2025-03-12T09:00:00", "TD0006", "TD0006"))  # the next day's
+
+    session.void(first.entry.id, "收费录入错误", operator, dt.datetime(2025, 3, 12, 10))
+    assert [e.receipt_no for e in session.capped_after(first.entry.id)] == [cut.entry.receipt_no, nothing_left.entry.receipt_no]
+    # One of them voided and settled again: the other is still to do; the new one, settled with
+    # the usage given back, is no one's to name.
+    session.void(cut.entry.id, "按更正后的额度重新结算", operator, dt.datetime(2025, 3, 12, 10, 5))
+    assert [e.receipt_no for e in session.capped_after(first.entry.id)] == [nothing_left.entry.receipt_no]
+    assert [e.receipt_no for e in session.capped_after(cut.entry.id)] == [nothing_left.entry.receipt_no]
+    # A visit the fund paid nothing of gave nothing back.
+    assert session.capped_after(nothing_left.entry.id) == []
+
+
+def test_a_void_names_the_later_visits_of_the_year_the_annual_cap_cut_while_it_counted(village: Ledger) -> None:
+    """The annual cap (600 a year) counts every day of the year: the visits it cut in late March
+    name the voided visit of 1 March; the days between, paid in full, and next year's do not."""
+    session = village.session
+    days = [
+        session.settle(village.request("unsigned_here", f"2025-03-{day:02d}T09:00:00", "TD0006")) for day in range(1, 18)
+    ]
+    assert all(d.entry.fund == M("34.30") for d in days)  # 9 + 40: 34.30 a day, 583.10 in all
+    cut = session.settle(village.request("unsigned_here", "2025-03-20T09:00:00", "TD0006"))
+    nothing_left = session.settle(village.request("unsigned_here", "2025-03-21T09:00:00", "TD0006"))
+    assert (cut.entry.fund, nothing_left.entry.fund) == (M("16.90"), M("0.00"))
+    assert "annual_cap" in [r.code for r in cut.adjudication.reasons]
+    next_year = session.settle(village.request("unsigned_here", "2026-01-05T09:00:00", "TD0006"))
+    assert next_year.entry.fund == M("34.30")
+    session.void(days[0].entry.id, "收费录入错误", village.operator, dt.datetime(2026, 1, 5, 10))
+    named = [e.receipt_no for e in session.capped_after(days[0].entry.id)]
+    assert named == [cut.entry.receipt_no, nothing_left.entry.receipt_no]
+
+
 def test_a_preview_inside_a_rolled_back_transaction_is_not_reused(village: Ledger) -> None:
     """A preview that read a write later rolled back (same connection) must not be settled as it was."""
     from clinic_app.domain.records import Enrolment

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from clinic_app.domain.money import Money
 from clinic_app.store.ledger import EntryFilter
 from clinic_app.ui.compat import emit
 from clinic_app.ui.main_window import MainWindow
@@ -224,3 +225,49 @@ def test_an_operator_stopped_in_settings_leaves_the_window_s_list_and_the_next_o
     wait_idle(qtbot, worker)
     assert [window.operator.itemText(i) for i in range(window.operator.count())] == ["李护士", "赵医生"]
     assert context.operator_id == zhao.id  # 启用 changes nobody's choice
+
+
+def test_a_void_names_the_patient_s_later_visit_the_daily_cap_cut_while_it_counted(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """rev17h F1: 张三丰's 08:00 visit took the day's 60, so his 09:00 one was paid 0.00 (daily cap).
+    Voiding the 08:00 visit gave the 60 back, but the 09:00 visit keeps its 0.00 and the message
+    bar said only "已作废, 冲销收据号 …": nothing told the doctor to settle it again too."""
+    from fractions import Fraction
+
+    from clinic_app.domain.records import VisitRequest
+    from tests.ui.conftest import NOW, ZHANG_ID
+
+    zhang, li = session.find_patients(ZHANG_ID)[0], session.find_patients("李四")[0]
+    operator = session.operators()[0].id
+    consultation = session.line_from_catalog("ZL0001", Fraction(1))  # 10.00
+    exam = session.line_from_catalog("TD0006", Fraction(2))  # 糖化血红蛋白测定 40.00 each
+    wrong = session.settle(VisitRequest(zhang.id, operator, (consultation, exam), NOW.replace(hour=8)))
+    later = session.settle(VisitRequest(zhang.id, operator, (consultation,), NOW.replace(hour=9)))
+    assert (wrong.entry.fund, later.entry.fund) == (Money.parse("60.00"), Money.parse("0.00"))
+    other = session.settle(VisitRequest(li.id, operator, (consultation, exam), NOW.replace(hour=9, minute=10)))
+
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    wait_idle(qtbot, worker)
+    ledger = window.ledger
+    window.tabs.setCurrentWidget(ledger)
+    qtbot.waitUntil(lambda: ledger.model.rowCount() == 3 and not ledger.model.loading, timeout=5000)
+
+    def void(receipt_no: str) -> None:
+        row = next(n for n, e in enumerate(ledger.model.rows) if e.receipt_no == receipt_no)
+        with qtbot.waitSignal(ledger.details_shown, timeout=5000):
+            ledger.table.selectRow(row)
+        ledger.void_current()
+        ledger.dialog.reason.setText("数量录错")
+        with qtbot.waitSignal(ledger.visit_voided, timeout=5000):
+            emit(ledger.dialog.buttons.accepted)
+        wait_idle(qtbot, worker)
+
+    void(wrong.entry.receipt_no)
+    said = window.message_bar.label.text()
+    assert later.entry.receipt_no in said and "一并作废后重新结算" in said
+    assert other.entry.receipt_no not in said
+    # Nothing capped after it: the void is said as before.
+    void(other.entry.receipt_no)
+    reversal = session.entries(EntryFilter(), 0, 1)[0]
+    assert window.message_bar.label.text() == f"已作废, 冲销收据号 {reversal.receipt_no}"
