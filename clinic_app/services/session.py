@@ -149,6 +149,18 @@ class PatientInput:
 
 
 @dataclass(frozen=True)
+class PatientUpdate:
+    """A patient's details saved (`update_patient`)."""
+
+    patient: PatientRecord
+    exported_months: tuple[str, ...] = ()
+    """The months (YYYY-MM) already exported whose statement names the patient as before the
+    change (their name or ID number changed): exported again, a month's next revision carries the
+    correction, and supersedes the one the township holds (EXCHANGE.md).  Empty when nothing the
+    statement says of them changed."""
+
+
+@dataclass(frozen=True)
 class UsageCard:
     """A patient's fund use and what is left, for the patient card and the receipt."""
 
@@ -535,7 +547,9 @@ class ClinicSession:
             added += 1
         return added, left_out
 
-    def update_patient(self, patient_id: int, data: PatientInput, today: dt.date | None = None) -> PatientRecord:
+    def update_patient(self, patient_id: int, data: PatientInput, today: dt.date | None = None) -> PatientUpdate:
+        """Save the patient's details: the register changes, the settled entries (which name the
+        patient through it) and the exported statements do not; which months to export again is said."""
         current = self.patient(patient_id)
         record = replace(self._checked_patient(data, patient_id, today), psn_no=current.psn_no)
         # Settled visits name the patient through the register (their rows hold the id): what the
@@ -550,7 +564,10 @@ class ClinicSession:
             ledger.audit(
                 conn, "patient_updated", f"{patient_id} {record.name} {json.dumps(changed, ensure_ascii=False, sort_keys=True)}"
             )
-        return record
+        if not changed.keys() & _STATEMENT_DETAILS:
+            return PatientUpdate(record)
+        exported = {month for month, _ in ledger.exports(self.db)}
+        return PatientUpdate(record, tuple(m for m in ledger.entry_months(self.db, patient_id) if m in exported))
 
     def patient(self, patient_id: int) -> PatientRecord:
         found = ledger.get_patient(self.db, patient_id)
@@ -1812,6 +1829,10 @@ class ReceiptReused(BadInput):
 
 _PATIENT_DETAILS = ("name", "sex", "birth_date", "id_number", "phone", "address", "household", "category")
 """What `update_patient`'s audit entry keeps the old value of."""
+
+_STATEMENT_DETAILS = frozenset({"name", "id_number"})
+"""What a month's statement says of a patient from the register (`statements._person`: psn_name
+and certno; the personal number never changes, the category is the visit's own)."""
 
 
 def _audit_value(value: object) -> str | None:

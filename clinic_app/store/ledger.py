@@ -1339,6 +1339,15 @@ EXPORT_SETTING = "statement_export:"
 sha256, time (``at``, the computer's clock when exported) and folder (services/statements.py)."""
 
 
+def entry_months(db: sqlite3.Connection, patient_id: int) -> list[str]:
+    """The months (YYYY-MM) with an entry of the patient's, as a statement takes its entries (by
+    the day booked), in order."""
+    rows = db.execute(
+        "SELECT DISTINCT substr(date, 1, 7) FROM visits WHERE patient_id = ? ORDER BY 1", [patient_id]
+    ).fetchall()
+    return [str(row[0]) for row in rows]
+
+
 def exports(db: sqlite3.Connection) -> list[tuple[str, dt.datetime]]:
     """(month, time) of each month's last statement export this ledger records, by month."""
     return sorted(

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from clinic_app.domain.identity import mask_resident_id
 from clinic_app.domain.records import Enrolment, PackagePayment, PatientRecord
 from clinic_app.services.packages import package_payments
-from clinic_app.services.session import UsageCard, in_collection_period
+from clinic_app.services.session import PatientUpdate, UsageCard, in_collection_period
 from clinic_app.store.ledger import EntryFilter
 from clinic_app.ui import labels
 from clinic_app.ui.compat import emit
@@ -501,7 +501,7 @@ class PatientsScreen(QWidget):
         if self.current is None:
             return
         dialog = PatientDialog(self.context, self.context.clinic, self.current, parent=self)
-        dialog.accepted.connect(lambda: self._saved(dialog.result_value))
+        dialog.accepted.connect(lambda: self._edited(dialog.result_value))
         self.dialog = dialog
         dialog.open()
 
@@ -518,6 +518,18 @@ class PatientsScreen(QWidget):
 
         # An earlier year's standing for this one: its designation, not its yearly contract.
         self.context.run(lambda: session.enrolment_to_enter(patient.id, year), opened)
+
+    def _edited(self, update: PatientUpdate) -> None:
+        self._saved(update.patient)
+        if update.exported_months:
+            # The township keeps the exported revision with the details before: nothing else says so.
+            emit(
+                self.context.info_reported,
+                self.tr(
+                    "已保存。{name} 在已导出的 {months} 月结中有记录, 那里的姓名或身份证号码仍是修改前的: "
+                    "请在“月结”中重新导出这些月份 (修订版号加一, 乡镇卫生院以新版为准)"
+                ).format(name=update.patient.name, months="、".join(update.exported_months)),
+            )
 
     def _saved(self, patient: PatientRecord) -> None:
         self.current = patient

@@ -914,6 +914,40 @@ def test_a_signed_employee_s_card_shows_the_reform_s_caps_until_its_year_is_used
         assert (card.annual_cap, card.daily_cap) == (employee.annual_cap_for("employee_active"), None)
 
 
+def test_a_patient_s_name_or_id_number_changed_names_the_exported_months_that_still_say_the_old(
+    village: Ledger, tmp_path: Path
+) -> None:
+    """rev17h F2: 修改信息 after August was exported said nothing, and the township kept the August
+    statement with the old ID number until the doctor happened to export the month again."""
+    from clinic_app.services.demo import resident_id
+    from clinic_app.services.statements import export_statement
+
+    session = village.session
+    patient_id = village.people["signed_here"]
+    session.settle(village.request("unsigned_here", "2025-06-02T09:00:00"))  # June: exported, not theirs
+    session.settle(village.request("signed_here", "2025-07-02T09:00:00"))
+    session.settle(village.request("signed_here", "2025-08-04T09:00:00"))
+    session.settle(village.request("signed_here", "2025-09-01T09:00:00"))  # September: not exported yet
+    (tmp_path / "stick").mkdir()
+    for month in ("2025-06", "2025-08"):
+        export_statement(session, month, tmp_path / "stick", today=dt.date(2025, 9, 2), at=dt.datetime(2025, 9, 2, 8))
+    before = session.patient(patient_id)
+
+    def changed(**fields: object) -> tuple[str, ...]:
+        now = session.patient(patient_id)
+        data = PatientInput(
+            name=now.name, id_number=now.id_number or "", category=now.category, phone=now.phone,
+            address=now.address, household=now.household, sex=now.sex, birth_date=now.birth_date,
+        )
+        return session.update_patient(patient_id, replace(data, **fields)).exported_months  # type: ignore[arg-type]
+
+    assert changed(phone="13911112222") == ()  # not in a statement
+    assert changed(name=before.name + "改") == ("2025-08",)
+    new_id = resident_id("430523", before.birth_date or dt.date(1955, 1, 11), 99)
+    assert changed(id_number=new_id, birth_date=None) == ("2025-08",)
+    assert session.patient(patient_id).id_number == new_id
+
+
 def test_a_patient_s_details_changed_are_kept_in_the_audit_log_old_and_new(village: Ledger) -> None:
     """Settled visits name their patient through the register: renamed, the history, a reprint and
     the month's next export read the new name, and the audit log said only '1 新名', so the name the

@@ -249,3 +249,39 @@ def test_the_card_left_on_screen_turns_with_the_year(qtbot, session, worker) -> 
         screen.date_timer.timeout.emit()
     wait_idle(qtbot, worker)
     assert screen.usage.text().startswith("2027 年已用 0.00 元")
+
+
+def test_a_name_corrected_after_its_month_was_exported_names_the_month_to_export_again(qtbot, context, session, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """rev17h F2: 修改信息 after February was exported saved and said nothing; the township kept
+    February's statement with the old name until the doctor happened to export it again."""
+    from clinic_app.services.statements import export_statement
+
+    zhang = session.find_patients(ZHANG_ID)[0]
+    operator = session.operators()[0].id
+    line = session.line_from_catalog("ZL0001", Fraction(1))
+    session.settle(VisitRequest(zhang.id, operator, (line,), dt.datetime(2026, 2, 20, 9)))
+    session.settle(VisitRequest(zhang.id, operator, (line,), NOW - dt.timedelta(days=1)))  # March: not exported
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    export_statement(session, "2026-02", stick, today=NOW.date(), at=NOW - dt.timedelta(days=5))
+    said: list[str] = []
+    context.info_reported.connect(said.append)
+    screen = zhang_shown(qtbot, context, worker)
+
+    def edit(**fields: str) -> None:
+        screen.edit_patient()
+        dialog = screen.dialog
+        for name, text in fields.items():
+            getattr(dialog, name).setText(text)
+        with qtbot.waitSignal(dialog.accepted, timeout=5000):
+            dialog.submit()
+        wait_idle(qtbot, worker)
+
+    edit(phone="13712345678")  # not in a statement: nothing to export again
+    assert said == []
+    edit(name="张三峰")
+    assert session.patient(zhang.id).name == "张三峰"
+    assert said == [
+        "已保存。张三峰 在已导出的 2026-02 月结中有记录, 那里的姓名或身份证号码仍是修改前的: "
+        "请在“月结”中重新导出这些月份 (修订版号加一, 乡镇卫生院以新版为准)"
+    ]
