@@ -536,6 +536,8 @@ EN = {
     "社保卡": "Social security card",
     "医保电子凭证": "Medical insurance e-voucher",
     "身份证": "ID card",
+    "已作废, 冲销收据号 {receipt}。该患者之后结算的 {receipts} 曾因这次就诊占用的统筹限额而少付统筹: 如需按作废后的限额结算, 请将其一并作废后重新结算": "Voided, reversal receipt {receipt}. This patient's later visits {receipts} were paid less by the fund because of the cap this visit used: to settle them with the cap as it is after the void, void them too and settle them again",
+    "已保存。{name} 在已导出的 {months} 月结中有记录, 那里的姓名或身份证号码仍是修改前的: 请在“月结”中重新导出这些月份 (修订版号加一, 乡镇卫生院以新版为准)": "Saved. {name} has entries in the statements already exported for {months}, which still give the name or ID number as it was before: export those months again in Month end (the revision goes up by one; the township takes the newer one)",
 }
 
 # Where one Chinese word needs two English ones: (context, source) -> English, before EN.

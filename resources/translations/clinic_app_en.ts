@@ -403,87 +403,87 @@
 <context>
     <name>DayCloseDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="210" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="217" />
         <source>日结</source>
         <translation>Day close</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="217" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="224" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="223" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="230" />
         <source>打印日结单…</source>
         <translation>Print the day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="228" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="235" />
         <source>打印门诊日志 (患者签名)…</source>
         <translation>Print outpatient log (patient signatures)…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="248" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="255" />
         <source>日结 {day}</source>
         <translation>Day close {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="258" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="265" />
         <source>门诊日志 {day}</source>
         <translation>Outpatient log {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="272" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="279" />
         <source>就诊 {n} 笔, 冲销 {r} 笔</source>
         <translation>{n} visits, {r} reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="273" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="280" />
         <source>总费用 {v} 元</source>
         <translation>Total {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="274" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="281" />
         <source>统筹支付 {v} 元</source>
         <translation>Fund pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="275" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="282" />
         <source>个人支付 {v} 元</source>
         <translation>Patient pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="277" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="284" />
         <source>个人支付按付款方式:</source>
         <translation>Patient share by payment method:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="281" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="288" />
         <source>外院报销 {n} 笔 (冲销 {r} 笔), 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元</source>
         <translation>{n} outside receipts reimbursed ({r} reversed): {t} billed, {f} paid back by the fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="285" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="292" />
         <source>外院报销 {n} 笔, 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元</source>
         <translation>{n} outside receipts reimbursed: {t} billed, {f} paid back by the fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="288" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="295" />
         <source>家庭医生签约服务费 {n} 笔 (冲销 {r} 笔), 合计 {a} 元</source>
         <translation>{n} family doctor package fees ({r} reversed), {a} yuan in all</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="291" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="298" />
         <source>应交款 (就诊个人支付 + 签约服务费):</source>
         <translation>To hand over (visits' patient share + package fees):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="293" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="300" />
         <source>应交款 (现金与移动支付):</source>
         <translation>To hand over (cash and mobile payment):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="296" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="303" />
         <source>应交款 {v} 元</source>
         <translation>To hand over: {v} yuan</translation>
     </message>
@@ -547,92 +547,92 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="670" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="671" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="672" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="673" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="675" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="676" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="677" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="678" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="678" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="679" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="679" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="680" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="681" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="682" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="685" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="686" />
         <source>已建健康档案</source>
         <translation>Health record built</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="686" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="687" />
         <source>已入“一人一档”参保库</source>
         <translation>In the 'one person, one file' insurance database</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="693" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="694" />
         <source>建档</source>
         <translation>Records</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="719" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="720" />
         <source>变更原因</source>
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="797" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="798" />
         <source>收取个人承担 {amount} 元并打印收据</source>
         <translation>Take the patient's {amount} yuan and print a receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="807" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="808" />
         <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
         <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="811" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="812" />
         <source>个人承担已收取 (收据 {receipt})</source>
         <translation>Patient's share already taken (receipt {receipt})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="854" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="858" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="860" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="864" />
         <source>参保日期不能早于出生日期</source>
         <translation>The enrolment date cannot be before the birth date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="867" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="871" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="897" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="901" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -640,47 +640,47 @@
 <context>
     <name>EntryDetails</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="80" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="87" />
         <source>就诊明细</source>
         <translation>Visit details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="92" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="99" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="93" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="100" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="94" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="101" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="95" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="102" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="96" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="103" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="97" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="104" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="122" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="129" />
         <source>已作废</source>
         <translation>voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="125" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="132" />
         <source>收据号 {receipt}  {kind} {state}
 {time}  患者 {patient}  操作员 {operator}
 总费用 {total} 元  统筹支付 {fund} 元  个人支付 {patient_pays} 元 ({method})</source>
@@ -689,44 +689,44 @@
 Total {total}  fund {fund}  patient {patient_pays} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="142" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="149" />
         <source>身份核验 {document}</source>
         <translation>Identity checked on {document}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="145" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="152" />
         <source>账户持有人 {holder}</source>
         <translation>Account holder {holder}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="148" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="155" />
         <source>外院票据号 {receipt}  {note}</source>
         <translation>Outside receipt {receipt}  {note}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="161" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="168" />
         <source>外院费用</source>
         <translation>Outside costs</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="169" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="176" />
         <source>外院就诊日期 {day}</source>
         <translation>outside visit on {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="172" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="179" />
         <source>, 转诊单 {number} ({day}转往 {to})</source>
         <translation>, referral {number} ({day}to {to})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="193" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="200" />
         <source>冲销 (作废) 收据 {receipt}
 作废原因: {reason}</source>
         <translation>Reverses (voids) receipt {receipt}
 Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="196" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="203" />
         <source>已于 {time} 作废, 冲销收据号 {receipt}, 操作员 {operator}
 作废原因: {reason}</source>
         <translation>Voided {time} by reversal receipt {receipt}, operator {operator}
@@ -1261,68 +1261,73 @@ Click "Show Details...", copy everything in it and give it to support.</translat
 <context>
     <name>LedgerScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="317" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="327" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="339" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="349" />
         <source>患者 (姓名/拼音/身份证)</source>
         <translation>Patient (name/pinyin/ID)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="344" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="454" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="354" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="464" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="347" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="357" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="347" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="357" />
         <source>只看作废</source>
         <translation>Voided only</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="347" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="357" />
         <source>隐藏作废</source>
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="374" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="384" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="376" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="386" />
         <source>新生儿补报…</source>
         <translation>Pay back newborn…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="378" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="388" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="380" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="390" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="492" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="502" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="562" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="572" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="579" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="587" />
+        <source>已作废, 冲销收据号 {receipt}。该患者之后结算的 {receipts} 曾因这次就诊占用的统筹限额而少付统筹: 如需按作废后的限额结算, 请将其一并作废后重新结算</source>
+        <translation>Voided, reversal receipt {receipt}. This patient's later visits {receipts} were paid less by the fund because of the cap this visit used: to settle them with the cap as it is after the void, void them too and settle them again</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="606" />
         <source>已补报: 统筹支付 {fund} 元, 退回 {back} 元 ({method}), 收据号 {receipt}</source>
         <translation>Paid back: fund pays {fund}, {back} back the way it was paid ({method}), receipt {receipt}</translation>
     </message>
@@ -1330,42 +1335,42 @@ Click "Show Details...", copy everything in it and give it to support.</translat
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="62" />
+        <location filename="../../clinic_app/ui/main_window.py" line="64" />
         <source>接诊</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="63" />
+        <location filename="../../clinic_app/ui/main_window.py" line="65" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="65" />
+        <location filename="../../clinic_app/ui/main_window.py" line="67" />
         <source>台账</source>
         <translation>Ledger</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="69" />
+        <location filename="../../clinic_app/ui/main_window.py" line="71" />
         <source>月结</source>
         <translation>Month end</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="74" />
+        <location filename="../../clinic_app/ui/main_window.py" line="76" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="87" />
+        <location filename="../../clinic_app/ui/main_window.py" line="89" />
         <source>操作员</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="101" />
+        <location filename="../../clinic_app/ui/main_window.py" line="103" />
         <source>数据文件夹: {path}</source>
         <translation>Data folder: {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="252" />
+        <location filename="../../clinic_app/ui/main_window.py" line="285" />
         <source>操作员 {stopped} 已停用; 现在的操作员是 {name}, 新的记录记在其名下。</source>
         <translation>Operator {stopped} was deactivated; the operator is now {name}, and new entries are made in their name.</translation>
     </message>
@@ -1381,168 +1386,168 @@ Click "Show Details...", copy everything in it and give it to support.</translat
 <context>
     <name>MonthScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="185" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="226" />
         <source>1. 选择月份</source>
         <translation>1. Choose the month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="204" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="245" />
         <source>结算笔数</source>
         <translation>Settlements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="205" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="246" />
         <source>冲销笔数</source>
         <translation>Reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="207" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="248" />
         <source>净人次 (冲销后)</source>
         <translation>Net visits (after reversals)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="208" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="249" />
         <source>医疗总费用 (元)</source>
         <translation>Total (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="209" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="250" />
         <source>统筹基金支付 (元)</source>
         <translation>Fund pays (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="210" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="251" />
         <source>个人支付 (元)</source>
         <translation>Patient pays (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="211" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="252" />
         <source>其中个人账户 (元)</source>
         <translation>Of which personal accounts (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="212" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="253" />
         <source>其中现金及移动支付 (元)</source>
         <translation>Of which cash and mobile (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="222" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="263" />
         <source>月份 (YYYY-MM)</source>
         <translation>Month (YYYY-MM)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="231" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="272" />
         <source>2. 导出到文件夹 (U 盘)</source>
         <translation>2. Export to a folder (USB drive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="233" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="274" />
         <source>插入 U 盘或选择文件夹</source>
         <translation>Insert a USB drive or choose a folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="234" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="275" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="239" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="280" />
         <source>导出月结</source>
         <translation>Export the month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="261" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="302" />
         <source>3. 导出结果</source>
         <translation>3. Exported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="262" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="303" />
         <source>尚未导出</source>
         <translation>Nothing exported yet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="265" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="304" />
         <source>打印汇总表…</source>
         <translation>Print the summary…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="273" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="312" />
         <source>导出记录</source>
         <translation>Exports so far</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="276" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="315" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="277" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="316" />
         <source>修订版</source>
         <translation>Revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="278" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="317" />
         <source>导出时间</source>
         <translation>Exported at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="279" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="318" />
         <source>文件夹</source>
         <translation>Folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="280" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="319" />
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="289" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="328" />
         <source>乡镇用量快照</source>
         <translation>Township usage snapshot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="291" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="330" />
         <source>乡镇卫生院交回的本年用量: 患者在本乡镇其他机构用过的统筹基金。导入后, 接诊时的年度限额会算上它。</source>
         <translation>This year's usage handed back by the township health center: the fund patients used at its other facilities. Once imported, the annual cap at the visit counts it.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="295" />
-        <location filename="../../clinic_app/ui/month_screen.py" line="545" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="334" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="584" />
         <source>本年尚未导入</source>
         <translation>Not imported for this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="297" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="336" />
         <source>导入用量快照…</source>
         <translation>Import usage snapshot…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="343" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="382" />
         <source>已找到 U 盘: {path}</source>
         <translation>USB drive found: {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="369" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="408" />
         <source>{month} (本月, 未结束)</source>
         <translation>{month} (this month, not over)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="445" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="484" />
         <source>本月尚未结束: 导出的只是到今天为止的记录。月底后请再导出一次 (修订版号加一)。</source>
         <translation>This month is not over: the export holds the records up to today. Export it again after the month ends (the next revision).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="465" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="504" />
         <source>选择导出文件夹</source>
         <translation>Choose the export folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="495" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="534" />
         <source>正在导出…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="511" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="550" />
         <source>{month} 第 {revision} 版, 已导出到:
   {folder}
   {data}
@@ -1565,57 +1570,57 @@ This clinic's key fingerprint (the township checks it):
 {visits} settlements, {reversals} reversals; net total {total}, fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="526" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="565" />
         <source>{month} 月结已导出 (第 {revision} 版)</source>
         <translation>{month} exported (revision {revision})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="548" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="587" />
         <source>{year} 年: 已导入 (乡镇计算于 {day}), {rows} 行</source>
         <translation>{year}: imported (computed by the township on {day}), {rows} rows</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="555" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="594" />
         <source>选择乡镇卫生院的用量快照</source>
         <translation>Choose the township's usage snapshot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="555" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="594" />
         <source>用量快照 (*.json)</source>
         <translation>Usage snapshot (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="582" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="621" />
         <source>这个快照已经导入过, 没有变化 ({year} 年, 乡镇计算于 {day})</source>
         <translation>This snapshot was imported before; nothing changed ({year}, computed on {day})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="584" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="623" />
         <source>已导入 {year} 年用量快照 (乡镇计算于 {day}): {rows} 行</source>
         <translation>Imported the {year} usage snapshot (computed on {day}): {rows} rows</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="597" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="636" />
         <source>核对乡镇卫生院密钥指纹</source>
         <translation>Check the township health center's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="598" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="637" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="601" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="640" />
         <source>请把上面的指纹与乡镇卫生院给的指纹 (导出快照时显示, 或打印件) 逐组核对, 最好当面或电话确认。完全一致才点“信任此密钥”: 快照随即导入。不一致请点“不信任”, 并与乡镇卫生院联系。</source>
         <translation>Compare the fingerprint above, group by group, with the one the township gave you (shown when it exported the snapshot, or on paper), best in person or by phone. Only if it is the same, click "Trust this key": the snapshot is then imported. If not, click "Do not trust" and call the township health center.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="620" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="659" />
         <source>未导入: 乡镇卫生院的密钥没有被信任</source>
         <translation>Not imported: the township health center's key was not trusted</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="629" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="668" />
         <source>{month} 月结汇总表</source>
         <translation>{month} statement summary</translation>
     </message>
@@ -1623,37 +1628,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>NewbornPayBackDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1100" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1104" />
         <source>新生儿补报 {receipt}</source>
         <translation>Pay back newborn's visit {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1106" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1110" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1111" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1115" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1112" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1116" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1113" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1117" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1116" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1120" />
         <source>出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付, 参保后本机构尚未登记参保时按未参保结算的也一样: 这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分按原付款方式退回 ({method}), 并打印新收据。</source>
         <translation>A newborn enrolled within 6 months of birth has the outpatient costs from birth to the enrolment paid by the fund, and so have those settled as not enrolled after it, before the enrolment was recorded here: this visit is reversed and settled again as of its day, the fund's share goes back the way it was paid ({method}) and a new receipt is printed.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1126" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1130" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1674,42 +1679,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1138" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1142" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1141" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1145" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1147" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1151" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1153" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1157" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1156" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1160" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1172" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1176" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1177" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1181" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1178" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1182" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1942,37 +1947,37 @@ This clinic's key fingerprint (the township checks it):
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="599" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="600" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="607" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="608" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="613" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="614" />
         <source>身份证号码中的出生日期 {date} 晚于今天, 请核对</source>
         <translation>The birth date in the ID number, {date}, is after today: check the number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="617" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="618" />
         <source>出生日期不能晚于今天</source>
         <translation>The birth date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="620" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="621" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="628" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="629" />
         <source>请填写新生儿的参保 (缴费) 日期: 新生儿从哪天起享受医保待遇由它决定</source>
         <translation>Enter the newborn's enrolment (payment) date: it decides from which day the baby is covered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="631" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="632" />
         <source>参保日期不能早于出生日期</source>
         <translation>The enrolment date cannot be before the birth date</translation>
     </message>
@@ -2099,6 +2104,11 @@ This clinic's key fingerprint (the township checks it):
         <location filename="../../clinic_app/ui/patients_screen.py" line="416" />
         <source>{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}</source>
         <translation>{year}: {used} used, cap {cap}, {left} left</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="529" />
+        <source>已保存。{name} 在已导出的 {months} 月结中有记录, 那里的姓名或身份证号码仍是修改前的: 请在“月结”中重新导出这些月份 (修订版号加一, 乡镇卫生院以新版为准)</source>
+        <translation>Saved. {name} has entries in the statements already exported for {months}, which still give the name or ID number as it was before: export those months again in Month end (the revision goes up by one; the township takes the newer one)</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/patients_screen.py" line="91" />
@@ -2235,37 +2245,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="921" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="925" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="923" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="927" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="924" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="928" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="925" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="929" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="934" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="938" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="937" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="941" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="942" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="946" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2286,87 +2296,87 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="959" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="963" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="961" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="965" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="962" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="966" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="963" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="967" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="964" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="968" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="968" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="972" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="970" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="974" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="972" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="976" />
         <source>未经转诊</source>
         <translation>No referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="975" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="979" />
         <source>急诊或抢救</source>
         <translation>Emergency or rescue</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="977" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="981" />
         <source>在参保地市以外就医 (市外)</source>
         <translation>Out of the insured city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="986" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="990" />
         <source>转诊单 {id}: {day} 转往 {facility} ({level})</source>
         <translation>Referral {id}: {day} to {facility} ({level})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="992" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="996" />
         <source>转诊原因: {reason}</source>
         <translation>Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="995" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="999" />
         <source>未经转诊 (该患者没有转诊记录)</source>
         <translation>No referral (none recorded for this patient)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1011" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1015" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1022" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1026" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1027" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1031" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1032" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1036" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -3599,42 +3609,42 @@ Choose No to go on with the visit of {a}.</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1063" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1067" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1069" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1073" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1074" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1078" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1075" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1079" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1076" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1080" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1077" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1081" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1083" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1087" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1086" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1090" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>

@@ -240,10 +240,10 @@ def test_a_void_names_the_patient_s_later_visit_the_daily_cap_cut_while_it_count
     operator = session.operators()[0].id
     consultation = session.line_from_catalog("ZL0001", Fraction(1))  # 10.00
     exam = session.line_from_catalog("TD0006", Fraction(2))  # 糖化血红蛋白测定 40.00 each
-    wrong = session.settle(VisitRequest(zhang.id, operator, (consultation, exam), NOW.replace(hour=8)))
-    later = session.settle(VisitRequest(zhang.id, operator, (consultation,), NOW.replace(hour=9)))
+    wrong = session.settle(VisitRequest(zhang.id, operator, (consultation, exam), NOW.replace(hour=8), identity_check="社保卡"))
+    later = session.settle(VisitRequest(zhang.id, operator, (consultation,), NOW.replace(hour=9), identity_check="社保卡"))
     assert (wrong.entry.fund, later.entry.fund) == (Money.parse("60.00"), Money.parse("0.00"))
-    other = session.settle(VisitRequest(li.id, operator, (consultation, exam), NOW.replace(hour=9, minute=10)))
+    other = session.settle(VisitRequest(li.id, operator, (consultation, exam), NOW.replace(hour=9, minute=10), identity_check="社保卡"))
 
     window = MainWindow(context)
     qtbot.addWidget(window)

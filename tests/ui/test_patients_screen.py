@@ -259,8 +259,8 @@ def test_a_name_corrected_after_its_month_was_exported_names_the_month_to_export
     zhang = session.find_patients(ZHANG_ID)[0]
     operator = session.operators()[0].id
     line = session.line_from_catalog("ZL0001", Fraction(1))
-    session.settle(VisitRequest(zhang.id, operator, (line,), dt.datetime(2026, 2, 20, 9)))
-    session.settle(VisitRequest(zhang.id, operator, (line,), NOW - dt.timedelta(days=1)))  # March: not exported
+    session.settle(VisitRequest(zhang.id, operator, (line,), dt.datetime(2026, 2, 20, 9), identity_check="社保卡"))
+    session.settle(VisitRequest(zhang.id, operator, (line,), NOW - dt.timedelta(days=1), identity_check="社保卡"))  # March: not exported
     stick = tmp_path / "stick"
     stick.mkdir()
     export_statement(session, "2026-02", stick, today=NOW.date(), at=NOW - dt.timedelta(days=5))
