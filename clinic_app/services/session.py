@@ -333,12 +333,15 @@ class ClinicSession:
         if (
             stored is not None
             and clinic.policy_id not in pooling_region(self.book, stored.policy_id)
-            and ledger.last_entry(self.db)[0] > 0
+            and stored.policy_id not in pooling_region(self.book, clinic.policy_id)  # employee → resident
+            and ledger.has_settled(self.db)
         ):
             # Settled visits carry their policy into the month's statement for good (a reversal keeps
             # it too): one under another city's policy makes the township refuse that month, and every
-            # month after it, whatever is done later.  Within the city (the pilot) the township takes both.
-            raise BadInput(
+            # month after it, whatever is done later.  A township's imported months would be settled
+            # by another city's rules and its villages' next ones refused.  Within the city (the
+            # pilot, the employee policy) the township takes both.
+            raise PolicyLocked(
                 f"台账中已有结算记录, 执行政策不能再改为其他城市的政策 ({self.book[clinic.policy_id].name}): "
                 "其后结算的就诊按另一城市的规则计算, 乡镇卫生院将无法导入那个月及以后的月结。如确实选错, 请联系乡镇卫生院",
                 f"the ledger already has settled entries: the policy cannot change to another city's "
@@ -1814,6 +1817,10 @@ def in_collection_period(day: dt.date) -> bool:
 
 DATE_JUMP_DAYS = 60
 """An entry dated more than this many days after the ledger's newest needs the date confirmed."""
+
+
+class PolicyLocked(BadInput):
+    """Another city's policy asked for once something was settled (`ClinicSession.update_clinic`)."""
 
 
 class ReceiptReused(BadInput):

@@ -657,6 +657,14 @@ def chain_start(db: sqlite3.Connection) -> tuple[int, str]:
     return (0, GENESIS_HASH) if start is None else (start.last_seq, start.last_hash)
 
 
+def has_settled(db: sqlite3.Connection) -> bool:
+    """Whether anything was settled under the clinic's policy: an entry of its own ledger (or a
+    ledger continued from a statement), or, at a township, a village statement imported."""
+    if last_entry(db)[0] > 0:
+        return True
+    return bool(db.execute("SELECT EXISTS (SELECT 1 FROM statements)").fetchone()[0])
+
+
 def last_entry(db: sqlite3.Connection) -> tuple[int, str]:
     """(seq, hash) of the newest ledger entry, `chain_start` when empty."""
     row = db.execute("SELECT seq, hash FROM visits ORDER BY seq DESC LIMIT 1").fetchone()

@@ -42,7 +42,9 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain.records import FACILITY_CODE, Clinic, Operator
+from clinic_app.errors import UserError
 from clinic_app.services import backup as backup_service
+from clinic_app.services.session import PolicyLocked
 from clinic_app.ui import adapters, folders, labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
@@ -392,7 +394,20 @@ class SettingsScreen(QWidget):
             reform_pilot=self.reform_pilot.chosen(),
         )
         session = self.context.session
-        self.context.run(lambda: session.update_clinic(clinic), lambda _: self._clinic_saved(clinic))
+        self.context.run(lambda: session.update_clinic(clinic), lambda _: self._clinic_saved(clinic), self._clinic_refused)
+
+    def _clinic_refused(self, error: Exception) -> None:
+        """Said under the form, nothing saved; another city's policy refused goes back to the one in
+        force, or the screen went on showing the refused city (and refused the next save of a name)."""
+        text = self.context.message(error) if isinstance(error, UserError) else str(error)  # only user errors come here
+        self.clinic_note.say(text)
+        emit(self.context.error_reported, text)
+        if isinstance(error, PolicyLocked):
+            stored = self.context.clinic
+            choose_policy(self.policy, self.context.session.book, self.context.language, stored.policy_id)
+            self.reform_pilot.box.setChecked(stored.reform_pilot)
+            self.reform_pilot.follow(stored.policy_id)
+            self.policy.setFocus()
 
     def _clinic_saved(self, clinic: Clinic) -> None:
         self.context.clinic = clinic

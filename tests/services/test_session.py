@@ -878,6 +878,29 @@ def test_once_settled_the_policy_moves_only_within_its_city(village: Ledger) -> 
     session.update_clinic(replace(start, reform_pilot=not start.reform_pilot))  # the pilot: the same city
     session.update_clinic(replace(start, policy_id="shaoyang-employee-2022"))  # its employee policy too
     assert session.require_clinic().policy_id == "shaoyang-employee-2022"
+    session.update_clinic(start)  # and back (rev17j: the employee policy's region lacked the resident one)
+    assert session.require_clinic().policy_id == "shaoyang-resident-2019"
+
+
+def test_a_township_that_only_imported_keeps_its_city(tmp_path: Path) -> None:
+    """rev17j: a township with nothing at its own desk has no ledger entry, so 湛江 was saved over
+    邵阳 after 24 statements were imported; the months imported were then settled by Zhanjiang's
+    rules and the villages' next statements refused."""
+    from tests.township.settle_data import Village, bring, township
+
+    village = Village.create(tmp_path / "v", "V001", "东村卫生站", "shaoguan-resident-2023")
+    village.person("p1", number=1)
+    village.visit("p1", "2025-05-03 09:00", "23.40")
+    raw = village.statement("2025-05")
+    village.session.close()
+    with township(tmp_path / "town", "shaoguan-resident-2023") as town:
+        start = town.require_clinic()
+        town.update_clinic(replace(start, policy_id="zhanjiang-resident-2025"))  # nothing imported yet
+        town.update_clinic(start)
+        bring(town, ("v.json", raw))
+        with pytest.raises(BadInput, match="不能再改为其他城市的政策"):
+            town.update_clinic(replace(start, policy_id="zhanjiang-resident-2025"))
+        assert town.require_clinic().policy_id == "shaoguan-resident-2023"
 
 
 def test_a_signed_employee_s_card_shows_the_reform_s_caps_until_its_year_is_used(tmp_path: Path) -> None:

@@ -935,3 +935,23 @@ def test_continuing_from_this_months_statement_says_from_when_visits_are_recorde
     screen._continued(continuation.Continued(plan, "AAAA BBBB", False, 1, left_out))
     note = screen.continue_note.text()
     assert "从 2026-03-01 起才能记账" in note and "未登记 村民丙 (430521195806010019): 参保类别无效: farmer" in note
+
+
+def test_another_city_refused_is_said_under_the_form_and_the_policy_in_force_shown_again(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """rev17j: refused only in the message bar, 设置 went on showing 湛江 while 邵阳 was in force,
+    and the next save of a new name alone was refused with the policy's message."""
+    from clinic_app.domain.records import VisitRequest
+
+    patient = session.find_patients("张三丰")[0]
+    session.settle(VisitRequest(patient.id, session.operators()[0].id, (session.line_from_catalog("ZL0001", "1"),),
+                                dt.datetime(2026, 3, 9, 9, 0), identity_check="社保卡"))
+    screen = make_screen(qtbot, context, worker)
+    screen.policy.setCurrentIndex(screen.policy.findData("zhanjiang-resident-2025"))
+    screen.save_clinic()
+    wait_idle(qtbot, worker)
+    assert "不能再改为其他城市的政策" in screen.clinic_note.text() and not screen.clinic_note.isHidden()
+    assert screen.policy.currentData() == session.clinic.policy_id == "shaoyang-resident-2019"
+    screen.clinic_name.setText("新名字卫生室")
+    with qtbot.waitSignal(screen.clinic_saved, timeout=5000):
+        screen.save_clinic()
+    assert session.clinic.name == "新名字卫生室" and session.clinic.policy_id == "shaoyang-resident-2019"
