@@ -305,12 +305,37 @@ def open_database(folder: Path, read_only: bool = False) -> sqlite3.Connection:
             saved = backup_to(conn, folder / "backups" / f"before-migration-v{version}-{stamp}.sqlite", beside=True)
         try:
             _migrate(conn, version)
-        except sqlite3.OperationalError as exc:
-            raise _explain(exc, path) from None
+        except BaseException as exc:
+            _after_failed_migration(conn, version, saved)
+            if isinstance(exc, sqlite3.OperationalError):
+                raise _explain(exc, path) from None
+            raise
         if saved is not None:  # support reads the log to learn when and from what a clinic upgraded
             log.info("database %s migrated from schema %d -> %d; the old one is in %s", path, version, SCHEMA_VERSION, saved)
             prune_safety_copies(saved)
     return conn
+
+
+def _after_failed_migration(conn: sqlite3.Connection, version: int, saved: Path | None) -> None:
+    """An upgrade that failed (a database file that cannot be written, a full disk) left its safety
+    copy, and every start tried again: a copy of the whole database a start (464 MB each on a
+    ten-year ledger) filled the disk.  Where no step was applied the database is still the copy,
+    which goes; where some were, it stays, with only the newest `SAFETY_COPIES_KEPT` of them."""
+    try:
+        applied = int(conn.execute("PRAGMA user_version").fetchone()[0]) != version
+    except sqlite3.Error:
+        applied = True  # not known: the copy is kept
+    finally:
+        conn.close()
+    if saved is None:
+        return
+    if applied:
+        prune_safety_copies(saved)
+        return
+    try:
+        saved.unlink()
+    except OSError as exc:
+        log.warning("safety copy %s of an upgrade that failed not removed: %s", saved, exc)
 
 
 # ---------------------------------------------------------------- the backup folder, known without the database

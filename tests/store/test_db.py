@@ -212,6 +212,9 @@ def test_a_migration_the_disk_fills_during_says_the_disk_is_full_and_keeps_the_o
         with pytest.raises(DatabaseError) as refused:
             open_database(folder).close()
         assert "磁盘已满" in refused.value.zh and "disk full" in refused.value.en, refused.value
+        # No step applied, so no copy left (rev17k): each start tried again and left another
+        # whole copy of the database, 464 MB each on a ten-year ledger, filling the disk.
+        assert list((folder / "backups").glob("before-migration-*")) == []
         (folder / "filler").unlink()
         old = sqlite3.connect(folder / DB_NAME)
         assert old.execute("PRAGMA user_version").fetchone()[0] == 1
