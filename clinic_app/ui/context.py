@@ -28,6 +28,9 @@ class AppContext(QObject):
     error_reported = Signal(str)
     """A user-fixable problem, already in the UI language."""
     info_reported = Signal(str)
+    action_reported = Signal(str)
+    """Something done that leaves the user more to do (visits to settle again, months to export
+    again): it stays in the bar until closed or replaced, where other news goes after 15 s."""
     data_changed = Signal(str)
     """Something was written: "visit", "patient", "catalog", "clinic", "operator"."""
     operator_changed = Signal(int)

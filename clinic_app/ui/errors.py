@@ -189,7 +189,8 @@ def install_crash_handler(data_dir: Path, interactive: bool | None = None) -> Cr
 
 
 class MessageBar(QFrame):
-    """A strip above the screens showing the latest user error until dismissed or replaced."""
+    """A strip above the screens showing the latest message for 15 s, or, asking for more to be
+    done, until dismissed or replaced."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -212,11 +213,16 @@ class MessageBar(QFrame):
         self._timer.timeout.connect(self.hide)
         self.hide()
 
-    def show_message(self, text: str, error: bool = True) -> None:
+    def show_message(self, text: str, error: bool = True, stays: bool = False) -> None:
+        """`stays`: until closed or replaced (what is left for the user to do), not for 15 s: a
+        void's note naming visits to settle again was gone while its reversal receipt was printed."""
         colour = "#fff3cd" if error else "#d8f0d8"
         self.setStyleSheet(
             f"#messageBar {{ background: {colour}; border: 1px solid #c8b060; border-radius: 4px; }}"
         )
         self.label.setText(text)
         self.show()
-        self._timer.start()
+        if stays:
+            self._timer.stop()
+        else:
+            self._timer.start()

@@ -582,7 +582,7 @@ class LedgerScreen(QWidget):
         if not later:
             return
         emit(
-            self.context.info_reported,
+            self.context.action_reported,
             self.tr(
                 "已作废, 冲销收据号 {receipt}。该患者之后结算的 {receipts} 曾因这次就诊占用的统筹限额而少付统筹: "
                 "如需按作废后的限额结算, 请将其一并作废后重新结算"

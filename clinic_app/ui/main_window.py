@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self.message_bar = MessageBar()
         context.error_reported.connect(lambda text: self.message_bar.show_message(text, error=True))
         context.info_reported.connect(lambda text: self.message_bar.show_message(text, error=False))
+        context.action_reported.connect(lambda text: self.message_bar.show_message(text, error=True, stays=True))
         context.data_changed.connect(self._data_changed)
 
         body = QWidget()

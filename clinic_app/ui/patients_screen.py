@@ -524,7 +524,7 @@ class PatientsScreen(QWidget):
         if update.exported_months:
             # The township keeps the exported revision with the details before: nothing else says so.
             emit(
-                self.context.info_reported,
+                self.context.action_reported,
                 self.tr(
                     "已保存。{name} 在已导出的 {months} 月结中有记录, 那里的姓名或身份证号码仍是修改前的: "
                     "请在“月结”中重新导出这些月份 (修订版号加一, 乡镇卫生院以新版为准)"

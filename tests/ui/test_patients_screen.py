@@ -265,7 +265,7 @@ def test_a_name_corrected_after_its_month_was_exported_names_the_month_to_export
     stick.mkdir()
     export_statement(session, "2026-02", stick, today=NOW.date(), at=NOW - dt.timedelta(days=5))
     said: list[str] = []
-    context.info_reported.connect(said.append)
+    context.action_reported.connect(said.append)  # stays in the bar: it asks for months to be exported again
     screen = zhang_shown(qtbot, context, worker)
 
     def edit(**fields: str) -> None:
