@@ -23,7 +23,6 @@ from PySide6.QtGui import QFont, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -73,7 +72,7 @@ from clinic_app.ui import adapters, labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.models import LEFT, RIGHT, Column, RowsModel
-from clinic_app.ui.widgets import FieldNote, LiveSearch
+from clinic_app.ui.widgets import FieldNote, LiveSearch, SteadyComboBox
 
 
 @dataclass(frozen=True)
@@ -382,7 +381,7 @@ class VisitScreen(QWidget):
         left.addWidget(self.card)
         # The document the identity was checked on (身份核验): asked of every visit, kept as last
         # chosen (a clinic mostly sees one kind of card) so a visit rarely needs to touch it.
-        self.identity = QComboBox()
+        self.identity = SteadyComboBox()
         for document in IDENTITY_CHECKS:
             self.identity.addItem(labels.identity_document(document), document)
         self.identity.activated.connect(self._identity_chosen)
@@ -466,7 +465,7 @@ class VisitScreen(QWidget):
         self.diagnosis.setPlaceholderText(self.tr("诊断"))
         self.diagnosis_note = FieldNote()
         self.diagnosis.textEdited.connect(lambda _text: self.diagnosis_note.clear_note())
-        self.payment = QComboBox()
+        self.payment = SteadyComboBox()
         for code in PAYMENT_METHODS:
             self.payment.addItem(labels.payment(code), code)
         # Paid from a family member's account (家庭共济): whose, for the receipt. Shown only then.

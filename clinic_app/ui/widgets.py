@@ -15,9 +15,11 @@ from PySide6.QtGui import (
     QResizeEvent,
     QStandardItem,
     QStandardItemModel,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QCompleter,
     QHeaderView,
     QLabel,
@@ -65,6 +67,22 @@ def keep_on_screen(window: QWidget) -> None:
     y = max(room.top(), min(frame.y(), room.y() + room.height() - frame.height()))
     if (x, y) != (frame.x(), frame.y()):
         window.move(x, y)
+
+
+class SteadyComboBox(QComboBox):
+    """A choice the mouse wheel changes only once it has the focus (a click or Tab): the wheel
+    over it otherwise scrolls the page.  Turning the page at Windows' 125% went over 接诊's
+    身份核验 and turned it to another document, for this visit and, remembered, every one after."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the wheel gives it no focus either
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt's name
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()  # to the page under it
 
 
 def plain_table(model: QAbstractItemModel, stretch: int | None = None) -> QTableView:

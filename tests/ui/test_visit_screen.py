@@ -888,3 +888,34 @@ def test_a_line_added_while_the_draft_is_repriced_does_not_leave_the_others_at_t
     screen._append_line(session.line_from_catalog("YP0002", "1"))  # ...and a line comes before its answer
     wait_idle(qtbot, context.worker)
     qtbot.waitUntil(lambda: [r.line.unit_price for r in screen.rows if r.line.code == "YP0001"] == [Money.parse("9.90")], timeout=5000)
+
+
+def test_the_wheel_over_the_document_and_the_payment_turns_them_only_once_chosen(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """rev17l: turning the page at 125% (the window scrolls) went over 身份核验 and turned it to another
+    document, for this visit and, remembered, every one after; 付款方式 the same."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    screen = make_screen(qtbot, context)
+    screen.show()
+    screen.activateWindow()
+    qtbot.waitUntil(screen.isActiveWindow, timeout=5000)
+    wait_idle(qtbot, worker)
+
+    def wheel(box: QWidget) -> None:
+        middle = QPointF(box.rect().center())
+        event = QWheelEvent(middle, box.mapToGlobal(middle), QPoint(0, 0), QPoint(0, -120), Qt.MouseButton.NoButton,
+                            Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(box, event)
+
+    for box in (screen.identity, screen.payment):
+        before = box.currentIndex()
+        screen.item_search.edit.setFocus()
+        wheel(box)
+        assert box.currentIndex() == before, box
+        box.setFocus()  # chosen by a click or Tab: the wheel is the doctor's
+        qtbot.waitUntil(box.hasFocus, timeout=5000)
+        wheel(box)
+        assert box.currentIndex() == before + 1, box
+    wait_idle(qtbot, worker)
+    assert session.setting("visit_identity_check") == screen.identity.currentData()
