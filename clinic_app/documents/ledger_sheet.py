@@ -7,7 +7,8 @@ in ledger order (visits, reversals, outside receipts reimbursed), with the
 time, receipt number, patient, ID number masked as on the receipts, the phone
 (blank where none is recorded, for the patient to write in), the diagnosis,
 the amounts, and a wide empty 患者签名 cell; the day's totals as the day close
-(日结) has them; the doctor's signature line.  The table's header row repeats
+(日结) has them; the doctor's signature line (村医签字 at a village, 医师签字
+at a township health center).  The table's header row repeats
 on every page and each page says whose ledger, which day, and page n of m.
 """
 
@@ -45,6 +46,8 @@ SMALLEST_RECEIPT_SIZE = 6.0
 SIGN_ROOM = 7 * mm
 """The least height of an entry's row: room for a signature written by hand."""
 PADDING = 2.0  # points, every side of every cell
+SIGNED_BY = {"village": "村医签字", "township": "医师签字"}
+"""Who signs the sheet, by the clinic's role: a village doctor, or a township health center's physician."""
 HEADER_GREY = colors.Color(0.9, 0.9, 0.9)
 TOTAL_GREY = colors.Color(0.95, 0.95, 0.95)
 
@@ -148,8 +151,9 @@ def ledger_sheet_pdf(data: LedgerSheetData, font: fonts.PdfFont | None = None) -
         Spacer(0, 4 * mm),
     ]
     sign_line = "＿" * 10
+    signed_by = SIGNED_BY.get(clinic.role, SIGNED_BY["village"])
     signatures = Table(
-        [[f"村医签字: {sign_line}", f"日期: {'＿' * 7}"]], colWidths=[110 * mm, 80 * mm], rowHeights=[12 * mm],
+        [[f"{signed_by}: {sign_line}", f"日期: {'＿' * 7}"]], colWidths=[110 * mm, 80 * mm], rowHeights=[12 * mm],
         hAlign="LEFT",
     )
     signatures.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font.name, 10.5), ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))

@@ -43,6 +43,8 @@ class ClinicInfo:
     policy_id: str
     """The clinic's own pooling policy (e.g. "shaoguan-resident-2023")."""
     township_name: str = ""
+    role: str = "village"
+    """village (村卫生室) or township (乡镇卫生院): who signs its papers, a village doctor or a physician."""
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from clinic_app.documents.records import (
     PersonInfo,
     ReceiptData,
 )
-from clinic_app.domain.records import LedgerEntry
+from clinic_app.domain.records import Clinic, LedgerEntry
 from clinic_app.errors import BadInput, UserError, os_reason
 from clinic_app.services.session import ClinicSession
 from clinic_app.store import ledger
@@ -42,6 +42,11 @@ LAYOUTS: tuple[Layout, ...] = ("58mm", "80mm", "a5")
 RECEIPTS_FOLDER = "receipts"
 
 # How the ledger's payment method codes read on a receipt (the receipt is always Chinese).
+
+
+def _clinic_info(clinic: Clinic) -> ClinicInfo:
+    """The clinic as its papers name it (the role says who signs them)."""
+    return ClinicInfo(clinic.code, clinic.name, clinic.township_code, clinic.policy_id, clinic.township_name, clinic.role)
 
 
 def receipt_data(session: ClinicSession, visit_id: int, reprint: bool = False) -> ReceiptData:
@@ -60,7 +65,7 @@ def receipt_data(session: ClinicSession, visit_id: int, reprint: bool = False) -
     settled = session.entry(original.id)
     assert settled is not None
     return ReceiptData(
-        clinic=ClinicInfo(clinic.code, clinic.name, clinic.township_code, clinic.policy_id, clinic.township_name),
+        clinic=_clinic_info(clinic),
         receipt_no=entry.receipt_no,
         issued_at=entry.time,
         # The reversal receipt names who voided the visit: that is who handed the money back.
@@ -172,7 +177,7 @@ def write_day_close(
     clinic = session.require_clinic()
     operator = next((o.name for o in session.operators(active_only=False) if o.id == operator_id), "")
     data = DayCloseData(
-        clinic=ClinicInfo(clinic.code, clinic.name, clinic.township_code, clinic.policy_id, clinic.township_name),
+        clinic=_clinic_info(clinic),
         printed_at=now,
         operator=operator,
         totals=session.day_totals(day),
@@ -197,7 +202,7 @@ def ledger_sheet_data(session: ClinicSession, day: dt.date, operator_id: int, no
     entries = list(reversed(session.entries(day_only, 0, max(1, session.count_entries(day_only)))))
     phones = {patient_id: session.patient(patient_id).phone for patient_id in {e.patient_id for e in entries}}
     return LedgerSheetData(
-        clinic=ClinicInfo(clinic.code, clinic.name, clinic.township_code, clinic.policy_id, clinic.township_name),
+        clinic=_clinic_info(clinic),
         printed_at=now,
         operator=operator,
         totals=session.day_totals(day),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -48,14 +49,14 @@ def row(n: int, name: str = "", phone: str = "", kind: str = "visit", note: str 
     )
 
 
-def sheet(rows: list[LedgerSheetRow], **totals: object) -> LedgerSheetData:
+def sheet(rows: list[LedgerSheetRow], role: str = "village", **totals: object) -> LedgerSheetData:
     visits = [r for r in rows if r.kind != "reimbursement"]
     day = DayTotals(
         DAY, sum(r.kind == "visit" for r in rows), sum(r.kind == "reversal" for r in rows),
         Money(sum(r.total.fen for r in visits)), Money(sum(r.fund.fen for r in visits)),
         Money(sum(r.patient.fen for r in visits)), (), **totals,  # type: ignore[arg-type]
     )
-    return LedgerSheetData(CLINIC, dt.datetime(2025, 8, 11, 18, 5), "陈医生", day, tuple(rows))
+    return LedgerSheetData(replace(CLINIC, role=role), dt.datetime(2025, 8, 11, 18, 5), "陈医生", day, tuple(rows))
 
 
 def flat(pdf: bytes) -> str:
@@ -138,3 +139,12 @@ def test_names_with_markup_characters_print_as_typed(ttf: fonts.PdfFont) -> None
     text = flat(pdf)
     for name in names:
         assert "".join(name.split()) in text
+
+
+@pytest.mark.parametrize(("role", "signed_by", "not_signed_by"), [("village", "村医签字", "医师签字"), ("township", "医师签字", "村医签字")])
+def test_the_signature_line_names_who_signs_by_the_clinic_s_role(
+    ttf: fonts.PdfFont, role: str, signed_by: str, not_signed_by: str
+) -> None:
+    """A township health center's sheet had its physician sign as 村医 (a village doctor)."""
+    text = flat(ledger_sheet_pdf(sheet([row(1), row(2)], role=role), ttf))
+    assert f"{signed_by}:" in text and not_signed_by not in text

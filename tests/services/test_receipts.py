@@ -423,3 +423,16 @@ def test_the_day_s_ledger_sheet_has_every_entry_in_ledger_order_and_the_day_clos
     assert "13800000001" in flat and "患者签名" in flat
     assert f"本日合计:就诊2笔,冲销1笔(金额为冲销后的净数){totals.total}{totals.fund}{totals.patient}" in flat
     assert mask_id_number(patient.id_number or "") in flat and (patient.id_number or "") not in flat
+    assert "村医签字" in flat and data.clinic.role == "village"
+
+
+def test_a_township_s_ledger_sheet_is_signed_by_its_physician(tmp_path: Path) -> None:
+    """The township health center's 门诊日志 ended with 村医签字, a village doctor's line: the role
+    never reached the sheet."""
+    with opened(tmp_path, role="township") as town:
+        town.session.settle(town.request("signed_here", WHEN, "YP0001"))
+        day, now = dt.date(2025, 8, 11), dt.datetime(2025, 8, 11, 18)
+        path, _ = receipts.write_ledger_sheet(town.session, day, town.operator, now)
+        flat = "".join(text_of(path.read_bytes()).split())
+        assert "医师签字" in flat and "村医签字" not in flat
+        assert receipts.ledger_sheet_data(town.session, day, town.operator, now).clinic.role == "township"
