@@ -24,7 +24,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from clinic_app.documents import fonts
 from clinic_app.documents.files import write_atomically
@@ -48,6 +48,9 @@ SIGN_ROOM = 7 * mm
 PADDING = 2.0  # points, every side of every cell
 SIGNED_BY = {"village": "村医签字", "township": "医师签字"}
 """Who signs the sheet, by the clinic's role: a village doctor, or a township health center's physician."""
+KEPT_WITH_TOTALS = 2
+"""The day's last entries that go to a new page with the totals and the signature rather than
+leave them alone on it: the doctor never signs a page without entries."""
 HEADER_GREY = colors.Color(0.9, 0.9, 0.9)
 TOTAL_GREY = colors.Color(0.95, 0.95, 0.95)
 
@@ -103,7 +106,6 @@ def ledger_sheet_pdf(data: LedgerSheetData, font: fonts.PdfFont | None = None) -
     first_total = len(table)
     style: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), font.name, TEXT_SIZE),
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_GREY),
         ("ALIGN", (0, 0), (-1, 0), "CENTER"),
         ("ALIGN", (AMOUNTS_FROM, 1), (SIGN_COLUMN - 1, -1), "RIGHT"),
@@ -116,7 +118,7 @@ def ledger_sheet_pdf(data: LedgerSheetData, font: fonts.PdfFont | None = None) -
     ]
     if not data.rows:
         table.append(["本日无就诊记录", *[""] * (len(HEADER) - 1)])
-        style.append(("SPAN", (0, first_total), (-1, first_total)))
+        style += [("SPAN", (0, first_total), (-1, first_total)), ("ALIGN", (0, first_total), (-1, first_total), "CENTER")]
         first_total += 1
 
     def total_row(label: str, total: Money, fund: Money, patient: Money) -> None:
@@ -135,8 +137,31 @@ def ledger_sheet_pdf(data: LedgerSheetData, font: fonts.PdfFont | None = None) -
             " (统筹报销付给患者, 不计入应交款)",
             totals.reimbursed_total, totals.reimbursed_fund, totals.reimbursed_total - totals.reimbursed_fund,
         )
-    style.append(("BACKGROUND", (0, first_total), (-1, -1), TOTAL_GREY))
-    ledger = Table(table, colWidths=widths, repeatRows=1)
+    last_total = len(table) - 1
+    style += [
+        ("BACKGROUND", (0, first_total), (-1, last_total), TOTAL_GREY),
+        ("GRID", (0, 0), (-1, last_total), 0.4, colors.grey),
+    ]
+
+    # The doctor's signature closes the table: rows of it, so that it keeps with the day's last
+    # entries and totals (NOSPLIT below) and a page signed always has entries on it.
+    signed_by = SIGNED_BY.get(clinic.role, SIGNED_BY["village"])
+    count_row, sign_row = len(table), len(table) + 1
+    table.append([Paragraph(f"本日台账共 {len(data.rows)} 条。", base), *[""] * (len(HEADER) - 1)])
+    table.append([f"{signed_by}: {'＿' * 10}", *[""] * (AMOUNTS_FROM - 2), f"日期: {'＿' * 7}", *[""] * (len(HEADER) - AMOUNTS_FROM)])
+    style += [
+        ("SPAN", (0, count_row), (-1, count_row)),
+        ("SPAN", (0, sign_row), (AMOUNTS_FROM - 2, sign_row)),
+        ("SPAN", (AMOUNTS_FROM - 1, sign_row), (-1, sign_row)),
+        ("FONT", (0, sign_row), (-1, sign_row), font.name, 10.5),
+        ("ALIGN", (0, count_row), (-1, sign_row), "LEFT"),
+        ("VALIGN", (0, sign_row), (-1, sign_row), "BOTTOM"),
+        ("LEFTPADDING", (0, count_row), (-1, sign_row), 0),
+        ("TOPPADDING", (0, count_row), (-1, count_row), 4 * mm),
+        ("NOSPLIT", (0, max(1, first_total - KEPT_WITH_TOTALS)), (-1, sign_row)),
+    ]
+    heights: list[float | None] = [None] * sign_row
+    ledger = Table(table, colWidths=widths, rowHeights=[*heights, 12 * mm], repeatRows=1)
     ledger.setStyle(TableStyle(style))
 
     story: list[Any] = [
@@ -148,16 +173,7 @@ def ledger_sheet_pdf(data: LedgerSheetData, font: fonts.PdfFont | None = None) -
         Paragraph("患者签名: 确认本人 (或代签人) 本次就诊及所付费用无误; 联系电话空着的, 请写下联系电话。", base),
         Spacer(0, 2 * mm),
         ledger,
-        Spacer(0, 4 * mm),
     ]
-    sign_line = "＿" * 10
-    signed_by = SIGNED_BY.get(clinic.role, SIGNED_BY["village"])
-    signatures = Table(
-        [[f"{signed_by}: {sign_line}", f"日期: {'＿' * 7}"]], colWidths=[110 * mm, 80 * mm], rowHeights=[12 * mm],
-        hAlign="LEFT",
-    )
-    signatures.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font.name, 10.5), ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
-    story.append(KeepTogether([Paragraph(f"本日台账共 {len(data.rows)} 条。", base), signatures]))
 
     # Text only in the page callbacks (see statement_pdf: the document keeps them in cycles).
     footer_line = f"{clinic.name} · 门诊日志 · {day}"

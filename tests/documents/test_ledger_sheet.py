@@ -141,6 +141,22 @@ def test_names_with_markup_characters_print_as_typed(ttf: fonts.PdfFont) -> None
         assert "".join(name.split()) in text
 
 
+@pytest.mark.parametrize("entries", [*range(12, 22), 95, 96, 97, 98])
+def test_the_signature_is_never_alone_on_a_page_without_entries(ttf: fonts.PdfFont, entries: int) -> None:
+    """With 16 or 17 entries the first page ended with the table, and the second held only
+    本日台账共 n 条 and the doctor's signature (95 of the demo's: page 6 of 6): a signed page
+    with no figures.  With 18, the totals went alone with it."""
+    rows = [row(n) for n in range(1, entries + 1)]
+    pages = page_texts(ledger_sheet_pdf(sheet(rows), ttf))
+    signed = [number for number, page in enumerate(pages) if "村医签字" in page]
+    assert signed == [len(pages) - 1]
+    last = pages[-1]
+    assert f"本日台账共{entries}条" in last and "本日合计:就诊" in last
+    assert rows[-1].receipt_no in last and "收据号" in last  # the last entry, under the header
+    for r in rows:
+        assert sum(page.count(r.receipt_no) for page in pages) == 1, r.receipt_no
+
+
 @pytest.mark.parametrize(("role", "signed_by", "not_signed_by"), [("village", "村医签字", "医师签字"), ("township", "医师签字", "村医签字")])
 def test_the_signature_line_names_who_signs_by_the_clinic_s_role(
     ttf: fonts.PdfFont, role: str, signed_by: str, not_signed_by: str
