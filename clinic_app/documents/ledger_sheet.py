@@ -28,7 +28,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from clinic_app.documents import fonts
 from clinic_app.documents.files import write_atomically
-from clinic_app.documents.records import LedgerSheetData, mask_id_number
+from clinic_app.documents.records import LedgerSheetData, LedgerSheetRow, mask_id_number
 from clinic_app.documents.statement_pdf import CountedPagesCanvas
 from clinic_app.domain.money import Money
 
@@ -40,9 +40,11 @@ SIGN_COLUMN = len(HEADER) - 1
 AMOUNTS_FROM = HEADER.index("总额")
 NAME_COLUMN = HEADER.index("姓名")
 RECEIPT_COLUMN = HEADER.index("收据号")
+NOTE_COLUMN = HEADER.index("诊断 / 备注")
 TEXT_SIZE = 8.0
 SMALLEST_RECEIPT_SIZE = 6.0
-"""A receipt number too long for its column at `TEXT_SIZE` is set smaller down to this, then wrapped."""
+"""A receipt number too long for its column (收据号, or the note's 原收据) is set smaller down to
+this, then wrapped."""
 SIGN_ROOM = 7 * mm
 """The least height of an entry's row: room for a signature written by hand."""
 PADDING = 2.0  # points, every side of every cell
@@ -77,27 +79,35 @@ def ledger_sheet_pdf(data: LedgerSheetData, font: fonts.PdfFont | None = None) -
         font lacks from a fallback font."""
         return Paragraph(fonts.markup(value, font), style)
 
-    def receipt(value: str) -> Paragraph:
-        """The receipt number on one line where a smaller size fits it (broken, it reads as two)."""
-        room = widths[RECEIPT_COLUMN] - 2 * PADDING
-        size = TEXT_SIZE
+    def whole(value: str, style: ParagraphStyle, column: int) -> Paragraph:
+        """A number on one line of its column where a smaller size fits it (broken, it reads as two)."""
+        room = widths[column] - 2 * PADDING
+        size = style.fontSize
         while size > SMALLEST_RECEIPT_SIZE and fonts.text_width(value, font, size) > room:
             size -= 0.25
-        return text(value, ParagraphStyle("receipt", parent=cell, fontSize=size, leading=size * 1.25))
+        return text(value, ParagraphStyle("whole", parent=style, fontSize=size, leading=size * 1.25))
+
+    def described(row: LedgerSheetRow) -> list[Paragraph]:
+        """The note, with the number it names after it on its line or whole on a line of its own;
+        then the diagnosis."""
+        parts: list[Paragraph] = []
+        together = f"{row.note} {row.reference}".strip()
+        if not row.reference or fonts.text_width(together, font, note.fontSize) <= widths[NOTE_COLUMN] - 2 * PADDING:
+            parts += [text(together, note)] if together else []
+        else:
+            parts += [text(row.note, note), whole(row.reference, note, NOTE_COLUMN)]
+        return [*parts, text(row.diagnosis)] if row.diagnosis else parts
 
     table: list[list[Any]] = [list(HEADER)]
     for number, row in enumerate(data.rows, start=1):
-        described: list[Any] = [text(row.note, note)] if row.note else []
-        if row.diagnosis:
-            described.append(text(row.diagnosis))
         table.append([
             str(number),
             row.time.strftime("%H:%M"),
-            receipt(row.receipt_no),
+            whole(row.receipt_no, cell, RECEIPT_COLUMN),
             text(row.name),
             mask_id_number(row.id_number),
             row.phone,
-            described,
+            described(row),
             str(row.total),
             str(row.fund),
             str(row.patient),
@@ -206,7 +216,7 @@ def ledger_sheet_pdf(data: LedgerSheetData, font: fonts.PdfFont | None = None) -
 def missing_characters(data: LedgerSheetData, font: fonts.PdfFont | None = None) -> tuple[str, ...]:
     """The characters of the sheet's own texts (the clinic, the names, the diagnoses) that no
     font has: printed as 〓 (`fonts.MISSING_MARK`)."""
-    texts = (data.clinic.name, data.operator, *(part for row in data.rows for part in (row.name, row.diagnosis, row.note)))
+    texts = (data.clinic.name, data.operator, *(part for row in data.rows for part in (row.name, row.diagnosis, row.note, row.reference)))
     return fonts.missing_characters("\n".join(texts), font)
 
 

@@ -113,10 +113,14 @@ class LedgerSheetRow:
     """The patient's phone; empty: none recorded, the patient writes it in."""
     diagnosis: str
     note: str
-    """What the entry is besides a visit: 冲销 and the receipt it reverses, 外院报销 and the outside receipt."""
+    """What the entry is besides a visit: 冲销 (原收据), 外院报销 (外院票据), 新生儿补报; the number it
+    names is `reference`."""
     total: Money
     fund: Money
     patient: Money
+    reference: str = ""
+    """The number the note names: the receipt reversed, the outside receipt, the settlement paid
+    back.  Apart from the note so that the sheet prints it whole (broken, it reads as two)."""
 
 
 @dataclass(frozen=True)

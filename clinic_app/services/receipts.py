@@ -211,21 +211,21 @@ def ledger_sheet_data(session: ClinicSession, day: dt.date, operator_id: int, no
 
 
 def _sheet_row(session: ClinicSession, entry: LedgerEntry, phone: str) -> LedgerSheetRow:
-    diagnosis, note = entry.diagnosis, ""
+    diagnosis, note, reference = entry.diagnosis, "", ""
     if entry.kind == "reversal":
         original = ledger.get_entry(session.db, entry.reverses_id) if entry.reverses_id is not None else None
         if original is not None:
             # What the patient signs for: the money handed back, and for which receipt.
             what = "外院报销" if original.kind == "reimbursement" else "收费"
-            note, diagnosis = f"冲销{what} 原收据 {original.receipt_no}", diagnosis or original.diagnosis
+            note, reference, diagnosis = f"冲销{what} 原收据", original.receipt_no, diagnosis or original.diagnosis
     elif entry.kind == "reimbursement":
-        note = f"外院报销 外院票据 {entry.outside_receipt}"
+        note, reference = "外院报销 外院票据", entry.outside_receipt
     elif entry.pays_back:
-        note = f"新生儿补报 {entry.pays_back}"
+        note, reference = "新生儿补报", entry.pays_back
     return LedgerSheetRow(
         time=entry.time, receipt_no=entry.receipt_no, kind=entry.kind, name=entry.patient_name,
         id_number=entry.id_number or "", phone=phone, diagnosis=diagnosis, note=note,
-        total=entry.total, fund=entry.fund, patient=entry.patient,
+        total=entry.total, fund=entry.fund, patient=entry.patient, reference=reference,
     )
 
 

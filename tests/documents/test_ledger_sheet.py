@@ -17,6 +17,7 @@ from clinic_app.documents.ledger_sheet import (
     HEADER,
     MARGIN,
     NAME_COLUMN,
+    NOTE_COLUMN,
     PAGE,
     WIDTHS,
     ledger_sheet_pdf,
@@ -39,13 +40,16 @@ def ttf() -> fonts.PdfFont:
     return fonts.register_pdf_font(fonts.FontFile(WQY))
 
 
-def row(n: int, name: str = "", phone: str = "", kind: str = "visit", note: str = "", sign: int = 1) -> LedgerSheetRow:
+def row(
+    n: int, name: str = "", phone: str = "", kind: str = "visit", note: str = "", sign: int = 1, reference: str = ""
+) -> LedgerSheetRow:
     return LedgerSheetRow(
         time=dt.datetime(2025, 8, 11, 8) + dt.timedelta(minutes=5 * n),
         receipt_no=f"H44020400123-2025-{n:06d}", kind=kind, name=name or f"患者{n}",
         id_number=f"4402031960010{n % 10}{n % 10}01{n % 10}"[:17] + "X", phone=phone,
         diagnosis="上呼吸道感染" if n % 2 else "", note=note,
         total=Money(sign * (1500 + n)), fund=Money(sign * 1050), patient=Money(sign * (450 + n)),
+        reference=reference,
     )
 
 
@@ -72,8 +76,8 @@ def test_each_entry_is_a_row_to_sign_with_masked_id_and_phone(ttf: fonts.PdfFont
     rows = [
         row(1, "张三", phone="13800000001"),
         row(2, "李四"),  # no phone: left blank for the patient to write
-        row(3, "张三", kind="reversal", note="冲销收费 原收据 H44020400123-2025-000001", sign=-1),
-        row(4, "王五", phone="13912345678", kind="reimbursement", note="外院报销 外院票据 HN-0042"),
+        row(3, "张三", kind="reversal", note="冲销收费 原收据", sign=-1, reference="H44020400123-2025-000001"),
+        row(4, "王五", phone="13912345678", kind="reimbursement", note="外院报销 外院票据", reference="HN-0042"),
     ]
     data = sheet(rows, reimbursements=1, reimbursed_total=m("15.04"), reimbursed_fund=m("10.50"))
     pdf = ledger_sheet_pdf(data, ttf)
@@ -139,6 +143,28 @@ def test_names_with_markup_characters_print_as_typed(ttf: fonts.PdfFont) -> None
     text = flat(pdf)
     for name in names:
         assert "".join(name.split()) in text
+
+
+def test_the_receipt_a_reversal_reverses_is_printed_whole_in_the_note(ttf: fonts.PdfFont) -> None:
+    """The note read 冲销收费 原收据 H43052310 / 1005-2026-023466: the number broken over two lines,
+    which reads as two numbers (the 收据号 column shrinks its numbers so as never to break them)."""
+    original = "H430523101005-2026-023466"
+    outside = "HN-0042"
+    rows = [
+        row(1),
+        row(2, kind="reversal", note="冲销收费 原收据", sign=-1, reference=original),
+        row(3, kind="reimbursement", note="外院报销 外院票据", reference=outside),
+    ]
+    drawn = drawn_strings(ledger_sheet_pdf(sheet(rows), ttf))
+    left = MARGIN + sum(WIDTHS[:NOTE_COLUMN]) * mm
+    right = left + WIDTHS[NOTE_COLUMN] * mm
+    whole = [d for d in drawn if original in d.text]
+    assert len(whole) == 1, [d.text for d in drawn if left <= d.x < right]
+    number = whole[0]
+    assert left <= number.x and number.x + fonts.text_width(number.text, ttf, number.size) <= right + 0.5
+    assert number.size >= 6.0
+    # A short number stays on its note's line.
+    assert any(d.text == f"外院报销 外院票据 {outside}" for d in drawn)
 
 
 @pytest.mark.parametrize("entries", [*range(12, 22), 95, 96, 97, 98])

@@ -406,9 +406,10 @@ def test_the_day_s_ledger_sheet_has_every_entry_in_ledger_order_and_the_day_clos
     assert [r.kind for r in data.rows] == ["visit", "visit", "reimbursement", "reversal"]
     assert [r.receipt_no for r in data.rows][-1] == voided.receipt_no
     assert data.rows[0].phone == "13800000001" and data.rows[1].phone == ""
-    assert data.rows[3].note == f"冲销收费 原收据 {first.entry.receipt_no}" and data.rows[3].diagnosis == "上呼吸道感染"
+    assert (data.rows[3].note, data.rows[3].reference) == ("冲销收费 原收据", first.entry.receipt_no)
+    assert data.rows[3].diagnosis == "上呼吸道感染"
     entry = ledger.get_entry(session.db, reimbursed)
-    assert entry is not None and data.rows[2].note == f"外院报销 外院票据 {entry.outside_receipt}"
+    assert entry is not None and (data.rows[2].note, data.rows[2].reference) == ("外院报销 外院票据", entry.outside_receipt)
     # Its rows add up to the day close's figures, which the sheet prints.
     totals = session.day_totals(dt.date(2025, 8, 11))
     assert data.totals == totals
@@ -424,6 +425,7 @@ def test_the_day_s_ledger_sheet_has_every_entry_in_ledger_order_and_the_day_clos
     assert f"本日合计:就诊2笔,冲销1笔(金额为冲销后的净数){totals.total}{totals.fund}{totals.patient}" in flat
     assert mask_id_number(patient.id_number or "") in flat and (patient.id_number or "") not in flat
     assert "村医签字" in flat and data.clinic.role == "village"
+    assert f"冲销收费原收据{first.entry.receipt_no}" in flat
 
 
 def test_a_township_s_ledger_sheet_is_signed_by_its_physician(tmp_path: Path) -> None:
