@@ -30,7 +30,7 @@ class AppContext(QObject):
     info_reported = Signal(str)
     action_reported = Signal(str)
     """Something done that leaves the user more to do (visits to settle again, months to export
-    again): it stays in the bar until closed or replaced, where other news goes after 15 s."""
+    again): it stays in the bar until closed, back after any other news's 15 s."""
     data_changed = Signal(str)
     """Something was written: "visit", "patient", "catalog", "clinic", "operator"."""
     operator_changed = Signal(int)

@@ -206,16 +206,33 @@ class MessageBar(QFrame):
         close = QToolButton()
         close.setText("✕")
         close.setToolTip(self.tr("关闭"))
-        close.clicked.connect(self.hide)
+        close.clicked.connect(self.dismiss)
         layout.addWidget(self.label, 1)
         layout.addWidget(close)
+        self._standing: str | None = None
+        """The note that stays (`show_message(stays=True)`) until closed: another message shows
+        for its 15 s over it, then it is back.  The reversal receipt's 已发送到打印机 replaced the
+        void's note of visits to settle again, and it was gone."""
         self._timer = QTimer(self, singleShot=True, interval=15000)
-        self._timer.timeout.connect(self.hide)
+        self._timer.timeout.connect(self._timed_out)
         self.hide()
 
+    def dismiss(self) -> None:
+        """Closed (✕): the note that stays goes too."""
+        self._standing = None
+        self._timer.stop()
+        self.hide()
+
+    def _timed_out(self) -> None:
+        if self._standing is None:
+            self.hide()
+        else:
+            self.show_message(self._standing, error=True, stays=True)
+
     def show_message(self, text: str, error: bool = True, stays: bool = False) -> None:
-        """`stays`: until closed or replaced (what is left for the user to do), not for 15 s: a
-        void's note naming visits to settle again was gone while its reversal receipt was printed."""
+        """`stays`: until closed (what is left for the user to do), not for 15 s: a void's note naming
+        visits to settle again was gone while its reversal receipt was printed.  Another message
+        shows over it for its 15 s, then it is back; another that stays replaces it."""
         colour = "#fff3cd" if error else "#d8f0d8"
         self.setStyleSheet(
             f"#messageBar {{ background: {colour}; border: 1px solid #c8b060; border-radius: 4px; }}"
@@ -223,6 +240,7 @@ class MessageBar(QFrame):
         self.label.setText(text)
         self.show()
         if stays:
+            self._standing = text
             self._timer.stop()
         else:
             self._timer.start()

@@ -269,6 +269,15 @@ def test_a_void_names_the_patient_s_later_visit_the_daily_cap_cut_while_it_count
     assert other.entry.receipt_no not in said
     # It stays until closed (rev17l): gone after 15 s, it was gone while the reversal receipt printed.
     assert not window.message_bar.isHidden() and not window.message_bar._timer.isActive()
+    # The reversal receipt printed says so over it (rev17m): the note is back after that news's 15 s.
+    context.info_reported.emit("已发送到打印机 HP LaserJet")
+    assert window.message_bar.label.text() == "已发送到打印机 HP LaserJet" and window.message_bar._timer.isActive()
+    window.message_bar._timer.timeout.emit()
+    assert window.message_bar.label.text() == said and not window.message_bar.isHidden()
+    window.message_bar.dismiss()  # ✕
+    context.info_reported.emit("已保存")
+    window.message_bar._timer.timeout.emit()
+    assert window.message_bar.isHidden()
     # Nothing capped after it: the void is said as before.
     void(other.entry.receipt_no)
     reversal = session.entries(EntryFilter(), 0, 1)[0]
