@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QGuiApplication, QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QDateEdit, QWidget
@@ -218,40 +219,27 @@ def test_enter_after_the_receipt_number_goes_on_to_the_level(qtbot, context, ses
     assert not any(note.text() for note in dialog.notes.values()) and dialog.isVisible()
 
 
-def test_the_visit_date_s_month_alone_typed_over_is_saved(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
-    """The month selected and 2 typed (2026-02-10): 保存 said 日期未输完整 and saved nothing."""
-    dialog = _dialog(qtbot, context, session, "WY-MONTH", "120")
+@pytest.mark.parametrize(
+    ("section", "by", "entered", "saved"),
+    [
+        # The month selected and 2 typed (2026-02-10): 保存 said 日期未输完整 and saved nothing.
+        (QDateEdit.Section.MonthSection, type_in, "2", "2026-02-10"),
+        # 2026-3-5 typed on 2026-03-10: 保存 said 所输日期不存在 (the month's 3 left 03 as shown).
+        (QDateEdit.Section.YearSection, type_in, "2026-3-5", "2026-03-05"),
+        # 2026年2月5日 committed by the input method was dropped: saved as 外院就诊日期 2026-03-10.
+        (QDateEdit.Section.YearSection, commit, "2026年2月5日", "2026-02-05"),
+    ],
+)
+def test_the_visit_date_as_typed_or_committed_is_saved(qtbot, context, session, worker, section, by, entered, saved) -> None:  # type: ignore[no-untyped-def]
+    """The outside visit's day as a doctor enters it, by keys or by the input method."""
+    dialog = _dialog(qtbot, context, session, f"WY-{saved}", "120")
     dialog.day.setFocus(Qt.FocusReason.TabFocusReason)
-    dialog.day.setSelectedSection(QDateEdit.Section.MonthSection)
-    type_in(dialog.day, "2")
+    dialog.day.setSelectedSection(section)
+    by(dialog.day, entered)
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         dialog.submit()
     wait_idle(qtbot, worker)
-    assert session.entry(dialog.result_value.entry.id).entry.note == "外院就诊日期 2026-02-10"
-
-
-def test_the_visit_date_typed_in_this_month_is_saved(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
-    """2026-3-5 typed on 2026-03-10: 保存 said 所输日期不存在 (the month's 3 left 03 as shown)."""
-    dialog = _dialog(qtbot, context, session, "WY-MARCH", "120")
-    dialog.day.setFocus(Qt.FocusReason.TabFocusReason)
-    dialog.day.setSelectedSection(QDateEdit.Section.YearSection)
-    type_in(dialog.day, "2026-3-5")
-    with qtbot.waitSignal(dialog.accepted, timeout=5000):
-        dialog.submit()
-    wait_idle(qtbot, worker)
-    assert session.entry(dialog.result_value.entry.id).entry.note == "外院就诊日期 2026-03-05"
-
-
-def test_the_visit_date_committed_in_chinese_is_saved(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
-    """2026年2月5日 committed by the input method was dropped: saved as 外院就诊日期 2026-03-10."""
-    dialog = _dialog(qtbot, context, session, "WY-IME", "120")
-    dialog.day.setFocus(Qt.FocusReason.TabFocusReason)
-    dialog.day.setSelectedSection(QDateEdit.Section.YearSection)
-    commit(dialog.day, "2026年2月5日")
-    with qtbot.waitSignal(dialog.accepted, timeout=5000):
-        dialog.submit()
-    wait_idle(qtbot, worker)
-    assert session.entry(dialog.result_value.entry.id).entry.note == "外院就诊日期 2026-02-05"
+    assert session.entry(dialog.result_value.entry.id).entry.note == f"外院就诊日期 {saved}"
 
 
 def test_a_visit_date_committed_that_cannot_be_read_is_refused_at_the_date(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]

@@ -34,8 +34,8 @@ def test_wizard_initialises_the_clinic(qtbot, tmp_path, worker) -> None:  # type
         assert [o.name for o in session.operators()] == ["刘医生"]
 
 
-def at_the_operator_page(qtbot, session, worker) -> SetupWizard:  # type: ignore[no-untyped-def]
-    """The wizard shown, its clinic page filled in, on the last page (operator and backups)."""
+def at_the_policy_page(qtbot, session, worker) -> SetupWizard:  # type: ignore[no-untyped-def]
+    """The wizard shown, its clinic page filled in, on the policy page."""
     wizard = SetupWizard(WizardContext(session, worker))
     qtbot.addWidget(wizard)
     wizard.show()
@@ -43,6 +43,12 @@ def at_the_operator_page(qtbot, session, worker) -> SetupWizard:  # type: ignore
     wizard.clinic_page.code.setText("4305210102")
     wizard.clinic_page.township_code.setText("430521")
     wizard.next()
+    return wizard
+
+
+def at_the_operator_page(qtbot, session, worker) -> SetupWizard:  # type: ignore[no-untyped-def]
+    """The wizard shown, its clinic page filled in, on the last page (operator and backups)."""
+    wizard = at_the_policy_page(qtbot, session, worker)
     wizard.policy_page.policy.setCurrentIndex(wizard.policy_page.policy.findData("shaoyang-resident-2019"))
     wizard.next()
     assert wizard.currentPage() is wizard.operator_page
@@ -53,13 +59,7 @@ def test_the_policy_page_starts_with_none_chosen_and_needs_one(qtbot, tmp_path, 
     """The first listed policy (韶关) was chosen from the start: a Shaoyang or Zhanjiang doctor who clicked
     下一步 straight through settled under Shaoguan, and once visits are settled 设置 refuses another city's."""
     with ClinicSession(tmp_path / "new") as session:
-        wizard = SetupWizard(WizardContext(session, worker))
-        qtbot.addWidget(wizard)
-        wizard.show()
-        wizard.clinic_page.name.setText("石门村卫生室")
-        wizard.clinic_page.code.setText("4305210102")
-        wizard.clinic_page.township_code.setText("430521")
-        wizard.next()
+        wizard = at_the_policy_page(qtbot, session, worker)
         page = wizard.policy_page
         assert page.policy.currentIndex() == -1 and page.policy.currentData() is None
         assert page.policy.placeholderText() == "请选择" and not page.reform_pilot.isVisible()
@@ -126,13 +126,7 @@ def test_wizard_refuses_a_code_that_is_not_letters_and_digits_at_its_field(qtbot
 def test_the_reform_choice_shows_only_for_a_policy_with_a_reform(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
     """The pilot box changed nothing under a policy without a reform (only Shaoyang's has one)."""
     with ClinicSession(tmp_path / "new") as session:
-        wizard = SetupWizard(WizardContext(session, worker))
-        qtbot.addWidget(wizard)
-        wizard.show()
-        wizard.clinic_page.name.setText("石门村卫生室")
-        wizard.clinic_page.code.setText("4305210102")
-        wizard.clinic_page.township_code.setText("430521")
-        wizard.next()
+        wizard = at_the_policy_page(qtbot, session, worker)
         page = wizard.policy_page
         choice = page.reform_pilot
         page.policy.setCurrentIndex(page.policy.findData("shaoyang-resident-2019"))
