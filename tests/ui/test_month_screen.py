@@ -356,19 +356,26 @@ def test_a_file_that_is_not_a_snapshot_is_refused_at_the_button(qtbot, screen, s
     assert "乡镇计算于" not in screen.snapshot_status.text()
 
 
+def shown_on_the_clock(qtbot, session, worker, clock: list[dt.datetime], *visits: dt.datetime) -> MonthScreen:  # type: ignore[no-untyped-def]
+    """月结 on a clock the test moves (`clock[0]`), shown with its totals, after a visit at each of `visits`."""
+    patient = session.find_patients(ZHANG_ID)[0]
+    lines = (session.line_from_catalog("ZL0001", "1"),)
+    for time in visits:
+        session.settle(VisitRequest(patient.id, session.operators()[0].id, lines, time, identity_check="社保卡"))
+    context = AppContext(session, worker, "zh", clock=lambda: clock[0])
+    shown = MonthScreen(context)
+    qtbot.addWidget(shown)
+    show_totals(qtbot, shown)
+    return shown
+
+
 def test_the_month_list_turns_with_the_month_while_the_app_stays_open(qtbot, session, worker, february, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """月结 listed on 31 December, the app left open: on 2 January the list was still December's
     (2026-12 marked 本月, 未结束, no 2027-01) with November chosen, the month to export then.  Shown
     in a later month it lists again, with last month (December) chosen."""
     monkeypatch.setattr(month_screen, "MEDIA_ROOTS", ())
     clock = [dt.datetime(2026, 12, 31, 22, 0)]
-    patient = session.find_patients(ZHANG_ID)[0]
-    lines = (session.line_from_catalog("ZL0001", "1"),)
-    session.settle(VisitRequest(patient.id, session.operators()[0].id, lines, dt.datetime(2026, 12, 31, 21, 0), identity_check="社保卡"))
-    context = AppContext(session, worker, "zh", clock=lambda: clock[0])
-    shown = MonthScreen(context)
-    qtbot.addWidget(shown)
-    show_totals(qtbot, shown)
+    shown = shown_on_the_clock(qtbot, session, worker, clock, dt.datetime(2026, 12, 31, 21, 0))
     assert [shown.month.itemText(i) for i in range(2)] == ["2026-12 (本月, 未结束)", "2026-11"]
     assert shown.month.currentText() == "2026-11"
     shown.hide()
@@ -408,13 +415,7 @@ def test_left_on_screen_over_the_month_s_end_the_list_turns_by_itself(qtbot, ses
     October, the month now due.  The screen sees the month turn while it stays shown."""
     monkeypatch.setattr(month_screen, "MEDIA_ROOTS", ())
     clock = [dt.datetime(2026, 10, 31, 23, 40)]
-    patient = session.find_patients(ZHANG_ID)[0]
-    lines = (session.line_from_catalog("ZL0001", "1"),)
-    session.settle(VisitRequest(patient.id, session.operators()[0].id, lines, dt.datetime(2026, 10, 31, 21, 0), identity_check="社保卡"))
-    context = AppContext(session, worker, "zh", clock=lambda: clock[0])
-    shown = MonthScreen(context)
-    qtbot.addWidget(shown)
-    show_totals(qtbot, shown)
+    shown = shown_on_the_clock(qtbot, session, worker, clock, dt.datetime(2026, 10, 31, 21, 0))
     assert shown.month.currentText() == "2026-09"
     clock[0] = dt.datetime(2026, 11, 2, 8, 30)
     with qtbot.waitSignal(shown.totals_shown, timeout=10000) as loaded:
@@ -430,14 +431,8 @@ def test_export_pressed_before_the_list_turned_exports_nothing_and_says_why(qtbo
     again with October chosen, and the doctor is asked to check the month."""
     monkeypatch.setattr(month_screen, "MEDIA_ROOTS", ())
     clock = [dt.datetime(2026, 10, 31, 23, 40)]
-    patient = session.find_patients(ZHANG_ID)[0]
-    lines = (session.line_from_catalog("ZL0001", "1"),)
-    session.settle(VisitRequest(patient.id, session.operators()[0].id, lines, dt.datetime(2026, 9, 30, 9, 0), identity_check="社保卡"))
-    session.settle(VisitRequest(patient.id, session.operators()[0].id, lines, dt.datetime(2026, 10, 31, 21, 0), identity_check="社保卡"))
-    context = AppContext(session, worker, "zh", clock=lambda: clock[0])
-    shown = MonthScreen(context)
-    qtbot.addWidget(shown)
-    assert show_totals(qtbot, shown).month == "2026-09"
+    shown = shown_on_the_clock(qtbot, session, worker, clock, dt.datetime(2026, 9, 30, 9, 0), dt.datetime(2026, 10, 31, 21, 0))
+    assert shown.totals is not None and shown.totals.month == "2026-09"
     usb = tmp_path / "U盘"
     usb.mkdir()
     shown.folder.setText(str(usb))
