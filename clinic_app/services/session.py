@@ -2062,17 +2062,20 @@ def parse_account_holder(payment_method: str, text: str) -> str:
     return one_line(holder, "账户持有人", "account holder")
 
 
-def one_line(text: str, zh: str, en: str) -> str:
+def one_line(text: str, zh: str, en: str, advice: tuple[str, str] = ("", "")) -> str:
     """`text` trimmed, refused (as the field `zh`/`en`) when a control character is left inside:
     a tab or line break pasted in would break the receipt's line and the statement's row.
 
     Refused, not joined with a space: what a doctor pastes from a spreadsheet row brings the
     next cell along ("赵六\t男", a name and a sex; "上呼吸道感染\t高血压") and a cell of two
     lines its quotes ('"荷花村\n10组"'), none of which is the field's value.  Only the ends of
-    one cell copied ("赵六\r\n") are trimmed."""
+    one cell copied ("赵六\r\n") are trimmed.  `advice` follows the refusal (zh, en)."""
     kept = text.strip()
     if any(unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp") for char in kept):
-        raise BadInput(f"{zh}含有控制字符 (如换行、制表符)", f"the {en} contains a control character (a line break, a tab)")
+        raise BadInput(
+            f"{zh}含有控制字符 (如换行、制表符){advice[0]}",
+            f"the {en} contains a control character (a line break, a tab){advice[1]}",
+        )
     return kept
 
 
@@ -2086,11 +2089,7 @@ def parse_outside_receipt(text: str) -> str:
     receipt = unicodedata.normalize("NFKC", text).strip()
     if not receipt_key(receipt):  # nothing, or dashes only: no number to tell it from another
         raise BadInput("请填写外院票据号", "the outside receipt's number is required")
-    if any(unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp") for char in receipt):
-        raise BadInput(
-            "外院票据号含有控制字符 (如换行、制表符), 请只填写票据号",
-            "the outside receipt's number contains a control character (a line break, a tab): enter the number only",
-        )
+    receipt = one_line(receipt, "外院票据号", "outside receipt's number", (", 请只填写票据号", ": enter the number only"))
     if len(receipt) > OUTSIDE_RECEIPT_LENGTH:
         # The statement carries it as bill_no, at most 64 characters: a longer one was booked and
         # then stopped that month's statement at its own check, with the visit already settled.
