@@ -313,16 +313,22 @@ def test_a_daily_backup_made_nowhere_is_said_in_the_window(qtbot, data_folder, w
     assert len(said) == 1 and "磁盘空间已满" in said[0] and "备份" in said[0], said
 
 
-def test_a_backup_in_its_own_folder_is_not_mentioned(qtbot, session, worker) -> None:  # type: ignore[no-untyped-def]
-    context = AppContext(session, worker, "en", clock=lambda: NOW)
+def backed_up_once(qtbot, session, worker, language: str) -> tuple[str | None, list[str]]:  # type: ignore[no-untyped-def]
+    """The daily backup's one tick: where it went, and what the bar was told."""
+    context = AppContext(session, worker, language, clock=lambda: NOW)
     said: list[str] = []
     context.error_reported.connect(said.append)
     context.info_reported.connect(said.append)
     scheduler = app_module.BackupScheduler(context)
     with qtbot.waitSignal(scheduler.checked, timeout=10000) as made:
         scheduler.tick()
-    assert made.args[0] is not None and said == []
     scheduler.stop()
+    return made.args[0], said
+
+
+def test_a_backup_in_its_own_folder_is_not_mentioned(qtbot, session, worker) -> None:  # type: ignore[no-untyped-def]
+    made, said = backed_up_once(qtbot, session, worker, "en")
+    assert made is not None and said == []
 
 
 def test_a_folder_set_up_with_its_own_backups_keeps_backing_up_there_when_moved_or_copied(qtbot, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -345,15 +351,8 @@ def test_a_folder_set_up_with_its_own_backups_keeps_backing_up_there_when_moved_
     (first / "backups").mkdir(parents=True)  # the copy's original still there, with its backups folder
     for folder in (tmp_path / "copy", tmp_path / "moved"):
         with ClinicSession(folder) as session:
-            context = AppContext(session, worker, "zh", clock=lambda: NOW)
-            said: list[str] = []
-            context.error_reported.connect(said.append)
-            context.info_reported.connect(said.append)
-            scheduler = app_module.BackupScheduler(context)
-            with qtbot.waitSignal(scheduler.checked, timeout=10000) as made:
-                scheduler.tick()
-            scheduler.stop()
-            assert made.args[0] is not None and Path(made.args[0]).parent == folder / "backups", folder
+            made, said = backed_up_once(qtbot, session, worker, "zh")
+            assert made is not None and Path(made).parent == folder / "backups", folder
             assert said == [], folder
     assert list((first / "backups").iterdir()) == []
 
