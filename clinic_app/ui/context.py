@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from clinic_app.domain.records import Clinic
 from clinic_app.errors import UserError
@@ -34,6 +34,9 @@ class AppContext(QObject):
     data_changed = Signal(str)
     """Something was written: "visit", "patient", "catalog", "clinic", "operator"."""
     operator_changed = Signal(int)
+    clock_ticked = Signal()
+    """Every half minute: the screens that show a day (接诊's preview, 患者's card, 台账's range,
+    月结's months) see whether it turned under them, the app left open over midnight."""
 
     def __init__(
         self,
@@ -57,6 +60,10 @@ class AppContext(QObject):
         self.folders = Folders(session, self.run)
         """Where each kind of file dialog opens (the folder last chosen for it)."""
         self.folders.load(now=not worker.busy)
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(30_000)
+        self._ticker.timeout.connect(lambda: emit(self.clock_ticked))
+        self._ticker.start()
 
     @property
     def data_dir(self) -> Path:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -340,11 +340,7 @@ class LedgerScreen(QWidget):
         self.use_dates.toggled.connect(self.date_to.setEnabled)
         self.use_dates.toggled.connect(self._renew_dates)  # before the filter is applied
         self.use_dates.toggled.connect(self.apply_filter)
-        self.date_timer = QTimer(self)
-        """Sees the date turn while the screen stays shown (`check_date`)."""
-        self.date_timer.setInterval(30_000)
-        self.date_timer.timeout.connect(self.check_date)
-        self.date_timer.start()
+        context.clock_ticked.connect(self.check_date)  # the date turning under the screen
         self.patient_search = LiveSearch(
             context, context.session.find_patients, lambda p: describe_patient(p, context.today()), self.tr("患者 (姓名/拼音/身份证)"), popup=True
         )

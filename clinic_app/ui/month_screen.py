@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSignalBlocker, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtGui import QShowEvent, QTextOption
 from PySide6.QtWidgets import (
     QComboBox,
@@ -233,11 +233,7 @@ class MonthScreen(QWidget):
         self._listed_in: str | None = None
         """The month (YYYY-MM) the list was made in: shown in a later one (the app left open over the
         month's end), it is made again; a month chosen then makes it again first, around it."""
-        self.date_timer = QTimer(self)
-        """Sees the month turn while the screen stays shown (`check_date`)."""
-        self.date_timer.setInterval(30_000)
-        self.date_timer.timeout.connect(self.check_date)
-        self.date_timer.start()
+        context.clock_ticked.connect(self.check_date)  # the date turning under the screen
         self.month_note = FieldNote()
         self.figures: dict[str, QLabel] = {}
         figures = QFormLayout()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -263,11 +263,7 @@ class PatientsScreen(QWidget):
         split.setSizes([1100, 800])
         layout = QVBoxLayout(self)
         layout.addWidget(split)
-        self.date_timer = QTimer(self)
-        """Sees the date turn while the screen stays shown (`check_date`)."""
-        self.date_timer.setInterval(30_000)
-        self.date_timer.timeout.connect(self.check_date)
-        self.date_timer.start()
+        context.clock_ticked.connect(self.check_date)  # the date turning under the screen
         self.show_patient(None)
         self.refresh_list()
 

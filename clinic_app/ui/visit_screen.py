@@ -568,11 +568,7 @@ class VisitScreen(QWidget):
             # Read here as the window reads the operator at start (main_window): the worker is
             # idle, its connection not in use; a job queued now would keep the window's reads waiting.
             self._identity_loaded(session.setting(IDENTITY_SETTING))
-        self.date_timer = QTimer(self)
-        """Sees the date turn under an open draft (`check_date`)."""
-        self.date_timer.setInterval(30_000)
-        self.date_timer.timeout.connect(self.check_date)
-        self.date_timer.start()
+        context.clock_ticked.connect(self.check_date)  # the date turning under the screen
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -598,7 +598,7 @@ def test_dates_ticked_and_left_on_screen_turn_with_the_day(qtbot, session, worke
     wait_idle(qtbot, worker)
     assert screen.model.rowCount() == 1
     clock[0] = dt.datetime(2026, 11, 1, 0, 1)
-    screen.date_timer.timeout.emit()
+    screen.context.clock_ticked.emit()  # the half-minute tick
     wait_idle(qtbot, worker)
     assert dates_of(screen) == (dt.date(2026, 11, 1), dt.date(2026, 11, 1))
     assert screen.model.rowCount() == 0 and screen.count.text() == "共 0 条"
@@ -614,7 +614,7 @@ def test_a_range_the_user_edited_is_kept_on_a_later_day(qtbot, session, worker) 
     screen.use_dates.setChecked(True)
     screen.hide()
     screen.show()
-    screen.date_timer.timeout.emit()
+    screen.context.clock_ticked.emit()  # the half-minute tick
     wait_idle(qtbot, worker)
     assert dates_of(screen) == (dt.date(2026, 10, 31), dt.date(2026, 10, 31))
     assert [e.time for e in screen.model.rows] == [dt.datetime(2026, 10, 31, 17, 50)]

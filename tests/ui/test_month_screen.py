@@ -419,7 +419,7 @@ def test_left_on_screen_over_the_month_s_end_the_list_turns_by_itself(qtbot, ses
     assert shown.month.currentText() == "2026-09"
     clock[0] = dt.datetime(2026, 11, 2, 8, 30)
     with qtbot.waitSignal(shown.totals_shown, timeout=10000) as loaded:
-        shown.date_timer.timeout.emit()
+        shown.context.clock_ticked.emit()  # the half-minute tick
     assert (loaded.args[0].month, loaded.args[0].visits) == ("2026-10", 1)
     assert [shown.month.itemText(i) for i in range(2)] == ["2026-11 (本月, 未结束)", "2026-10"]
     wait_idle(qtbot, worker)

@@ -246,7 +246,7 @@ def test_the_card_left_on_screen_turns_with_the_year(qtbot, session, worker) -> 
     screen = card_over_the_year_end(qtbot, session, worker, clock)
     clock[0] = dt.datetime(2027, 1, 1, 0, 1)
     with qtbot.waitSignal(screen.patient_shown, timeout=5000):
-        screen.date_timer.timeout.emit()
+        screen.context.clock_ticked.emit()  # the half-minute tick
     wait_idle(qtbot, worker)
     assert screen.usage.text().startswith("2027 年已用 0.00 元")
 

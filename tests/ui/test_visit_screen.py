@@ -782,7 +782,7 @@ def test_the_date_turning_under_an_open_draft_previews_it_again_and_says_why(qtb
     assert not worker.busy and not screen.panel.notice.isVisible()
     clock[0] = dt.datetime(2027, 1, 1, 0, 0, 30)
     with qtbot.waitSignal(screen.preview_updated, timeout=5000):
-        screen.check_date()  # the screen's half-minute timer
+        screen.context.clock_ticked.emit()  # the half-minute tick
     assert (screen.panel.fund.text(), screen.panel.patient.text()) == ("60.00", "40.00")
     assert "日期已变为 2027-01-01" in screen.panel.notice.text() and "尚未结算" not in screen.panel.notice.text()
     # The card too: 2027's year and day start at nothing used.
