@@ -327,8 +327,8 @@ class LedgerScreen(QWidget):
         self.use_dates = QCheckBox(self.tr("日期"))
         self.date_from = DateEdit()
         self.date_to = DateEdit()
-        self._dates_set: tuple[dt.date, dt.date, dt.date] = (dt.date.min, dt.date.min, dt.date.min)
-        """The day the range was set by the app, and the range: the month's 1st through that day."""
+        self._dates_set_on = dt.date.min
+        """The day the app set the range on: that month's 1st through that day."""
         self._setting_dates = False
         self._set_dates(context.today())
         for edit in (self.date_from, self.date_to):
@@ -419,7 +419,7 @@ class LedgerScreen(QWidget):
 
     def _set_dates(self, today: dt.date) -> None:
         """The range to the month's 1st through `today`, as the app sets it (not the user's edit)."""
-        self._dates_set = (today, today.replace(day=1), today)
+        self._dates_set_on = today
         self._setting_dates = True
         try:
             self.date_from.setDate(_qdate(today.replace(day=1)))
@@ -436,9 +436,8 @@ class LedgerScreen(QWidget):
         through today: built on 31 October and ticked after midnight, 日期 kept 10-01 to 10-31,
         and the visit just settled on 1 November was not in the list, nothing saying the range was
         yesterday's.  A range the user edited is kept.  Whether it was set again."""
-        today = self.context.today()
-        set_on, first, last = self._dates_set
-        if today == set_on or (_pydate(self.date_from.date()), _pydate(self.date_to.date())) != (first, last):
+        today, set_on = self.context.today(), self._dates_set_on
+        if today == set_on or (_pydate(self.date_from.date()), _pydate(self.date_to.date())) != (set_on.replace(day=1), set_on):
             return False
         self._set_dates(today)
         return True
