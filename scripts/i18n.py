@@ -63,7 +63,7 @@ EN = {
     "(无)": "(none)", "{year} 年未登记": "not enrolled for {year}", "{name} (本机构)": "{name} (this clinic)", "否": "No", "是": "Yes", "(未定点)": "(none)",
     "已用 {used} 元 (无年度限额)": "{used} used (no annual cap)", "不限": "no cap",
     "本政策统筹不支付此参保类别": "not covered by this policy", "不适用": "not applicable",
-    "其中个人账户 (元)": "Of which personal accounts (yuan)", "其中现金及移动支付 (元)": "Of which cash and mobile (yuan)",
+    "其中个人账户 (元)": "incl. personal accounts (yuan)", "其中现金及移动支付 (元)": "incl. cash and mobile (yuan)",
     "{year} 年: 本政策统筹不支付此参保类别": "{year}: not covered by this policy",
     "已用 {used} / {cap} 元": "{used} of {cap} used", "{left} 元": "{left} yuan",
     " (本机构; 每日限额 {cap} 元)": " (here; daily cap {cap})", " (本机构)": " (here)",
@@ -94,7 +94,7 @@ EN = {
         "{name}: tick when this county is a pilot area and this clinic has not reached level-2 hospital standard. "
         "Signed residents are then settled by the reform at their signed township and its village clinics "
         "(signed as one); unticked, the policy above applies.",
-    "{month} (本月, 未结束)": "{month} (this month, not over)",
+    "{month} (本月, 未结束)": "{month} (not over)",
     "本月尚未结束: 导出的只是到今天为止的记录。月底后请再导出一次 (修订版号加一)。":
         "This month is not over: the export holds the records up to today. Export it again after the month ends (the next revision).",
     "保存诊所信息": "Save clinic", "诊所编码": "Clinic code", "诊所名称": "Clinic name",
@@ -534,7 +534,7 @@ EN = {
     "身份核验": "Identity checked on",
     "身份核验 {document}": "Identity checked on {document}",
     "社保卡": "Social security card",
-    "医保电子凭证": "Medical insurance e-voucher",
+    "医保电子凭证": "Insurance e-voucher",
     "身份证": "ID card",
     "已作废, 冲销收据号 {receipt}。该患者之后结算的 {receipts} 曾因这次就诊占用的统筹限额而少付统筹: 如需按作废后的限额结算, 请将其一并作废后重新结算": "Voided, reversal receipt {receipt}. This patient's later visits {receipts} were paid less by the fund because of the cap this visit used: to settle them with the cap as it is after the void, void them too and settle them again",
     "已保存。{name} 在已导出的 {months} 月结中有记录, 那里的姓名或身份证号码仍是修改前的: 请在“月结”中重新导出这些月份 (修订版号加一, 乡镇卫生院以新版为准)": "Saved. {name} has entries in the statements already exported for {months}, which still give the name or ID number as it was before: export those months again in Month end (the revision goes up by one; the township takes the newer one)",

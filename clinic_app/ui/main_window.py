@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -112,6 +113,8 @@ class MainWindow(QMainWindow):
         find = QShortcut(QKeySequence(Qt.Key.Key_F2), self, self._find_patient)
         find.setContext(Qt.ShortcutContext.WindowShortcut)
         self.visit.find_shortcut.setEnabled(False)  # this one, from every tab: the two would be ambiguous
+        self._own_policies: dict[QWidget, QSizePolicy] = {}
+        """The size policies of the screens not shown, while they are set aside (`_only_shown_sizes`)."""
         self._saved_operator: str | None = None
         """The operator setting as last read or written: choosing that one again writes nothing."""
         if context.worker.busy:
@@ -180,7 +183,9 @@ class MainWindow(QMainWindow):
         finally:
             self.tabs.blockSignals(blocked)
         placeholder.deleteLater()
+        self._own_policies.pop(placeholder, None)
         self._built[key] = screen
+        self._only_shown_sizes()
         return screen
 
     def _tab_shown(self, index: int) -> None:
@@ -188,10 +193,30 @@ class MainWindow(QMainWindow):
         for key, placeholder in list(self._placeholders.items()):
             if placeholder is page:
                 self._screen(key)
+        self._only_shown_sizes()
         # A tab chosen shows from its top, the tabs in sight, where the window is too short for it
         # (a placeholder given up by its focus had scrolled the area to where the focus fell).
         self.scroll_area.ensureVisible(0, 0)
         self._focus_into(self.tabs.currentWidget())
+
+    def _only_shown_sizes(self) -> None:
+        """Only the screen shown asks for room.  A tab widget is as large as its largest screen
+        (Qt's stack takes the most of every page's least size): at Windows' 150% in English 月结's
+        least width (932 px) made every screen scroll sideways in the 882 px the window has, and
+        接诊's least height gave 设置, which scrolls itself, the window's bar beside its own.  A
+        screen not shown is sized as Qt's Ignored policy says: it counts for nothing."""
+        shown = self.tabs.currentWidget()
+        ignored = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        for index in range(self.tabs.count()):
+            page = self.tabs.widget(index)
+            if page is None:
+                continue
+            own = self._own_policies.get(page)
+            if page is shown and own is not None:
+                page.setSizePolicy(self._own_policies.pop(page))
+            elif page is not shown and own is None:
+                self._own_policies[page] = page.sizePolicy()
+                page.setSizePolicy(ignored)
 
     def _focus_into(self, page: QWidget) -> None:
         """The keys go to the tab shown (Ctrl+2 and Down go through the patients), unless the tab

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSignalBlocker, QSize, Qt, Signal
-from PySide6.QtGui import QShowEvent, QTextOption
+from PySide6.QtGui import QFontMetrics, QShowEvent, QTextOption
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -250,8 +250,12 @@ class MonthScreen(QWidget):
         ):
             label = QLabel("—")
             label.setAlignment(RIGHT)
-            label.setMinimumWidth(120)
             label.setStyleSheet("font-weight: bold;")
+            # As wide as a township's year in yuan (9999999.99), not a fixed 120 px: at Windows' 150%
+            # in English the column took 月结 past the 882 px the window has.
+            bold = label.font()
+            bold.setBold(True)
+            label.setMinimumWidth(QFontMetrics(bold).horizontalAdvance("9999999.99") + 8)
             self.figures[key] = label
             figures.addRow(title, label)
         month_layout = QVBoxLayout(month_box)
@@ -411,7 +415,7 @@ class MonthScreen(QWidget):
                     self.month.setEditText(typed)
             else:
                 self.month.setCurrentIndex(min(1, self.month.count() - 1))
-        # Wide enough for "2026-11 (this month, not over)" whole, not its end scrolled into view
+        # Wide enough for "2026-11 (本月, 未结束)" whole, not its end scrolled into view
         # (the editable combo's size hint did not grow with its items).
         widest = max(self.month.fontMetrics().horizontalAdvance(self.month.itemText(i)) for i in range(self.month.count()))
         self.month.setMinimumWidth(max(140, widest + 48))

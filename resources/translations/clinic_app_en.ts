@@ -3,22 +3,22 @@
 <context>
     <name>AdjudicationPanel</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="266" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="265" />
         <source>结算预览</source>
         <translation>Adjudication preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="275" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="274" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="275" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="274" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="275" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="274" />
         <source>个人支付</source>
         <translation>Patient pays</translation>
     </message>
@@ -1120,7 +1120,7 @@ Click "Show Details...", copy everything in it and give it to support.</translat
     <message>
         <location filename="../../clinic_app/ui/labels.py" line="63" />
         <source>医保电子凭证</source>
-        <translation>Medical insurance e-voucher</translation>
+        <translation>Insurance e-voucher</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/labels.py" line="64" />
@@ -1266,68 +1266,68 @@ Click "Show Details...", copy everything in it and give it to support.</translat
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="349" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="345" />
         <source>患者 (姓名/拼音/身份证)</source>
         <translation>Patient (name/pinyin/ID)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="354" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="464" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="350" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="459" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="357" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="353" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="357" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="353" />
         <source>只看作废</source>
         <translation>Voided only</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="357" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="353" />
         <source>隐藏作废</source>
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="384" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="380" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="386" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="382" />
         <source>新生儿补报…</source>
         <translation>Pay back newborn…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="388" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="384" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="390" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="386" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="502" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="497" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="572" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="567" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="587" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="582" />
         <source>已作废, 冲销收据号 {receipt}。该患者之后结算的 {receipts} 曾因这次就诊占用的统筹限额而少付统筹: 如需按作废后的限额结算, 请将其一并作废后重新结算</source>
         <translation>Voided, reversal receipt {receipt}. This patient's later visits {receipts} were paid less by the fund because of the cap this visit used: to settle them with the cap as it is after the void, void them too and settle them again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="606" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="601" />
         <source>已补报: 统筹支付 {fund} 元, 退回 {back} 元 ({method}), 收据号 {receipt}</source>
         <translation>Paid back: fund pays {fund}, {back} back the way it was paid ({method}), receipt {receipt}</translation>
     </message>
@@ -1335,42 +1335,42 @@ Click "Show Details...", copy everything in it and give it to support.</translat
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="64" />
+        <location filename="../../clinic_app/ui/main_window.py" line="65" />
         <source>接诊</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="65" />
+        <location filename="../../clinic_app/ui/main_window.py" line="66" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="67" />
+        <location filename="../../clinic_app/ui/main_window.py" line="68" />
         <source>台账</source>
         <translation>Ledger</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="71" />
+        <location filename="../../clinic_app/ui/main_window.py" line="72" />
         <source>月结</source>
         <translation>Month end</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="76" />
+        <location filename="../../clinic_app/ui/main_window.py" line="77" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="89" />
+        <location filename="../../clinic_app/ui/main_window.py" line="90" />
         <source>操作员</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="103" />
+        <location filename="../../clinic_app/ui/main_window.py" line="105" />
         <source>数据文件夹: {path}</source>
         <translation>Data folder: {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="285" />
+        <location filename="../../clinic_app/ui/main_window.py" line="309" />
         <source>操作员 {stopped} 已停用; 现在的操作员是 {name}, 新的记录记在其名下。</source>
         <translation>Operator {stopped} was deactivated; the operator is now {name}, and new entries are made in their name.</translation>
     </message>
@@ -1378,7 +1378,7 @@ Click "Show Details...", copy everything in it and give it to support.</translat
 <context>
     <name>MessageBar</name>
     <message>
-        <location filename="../../clinic_app/ui/errors.py" line="207" />
+        <location filename="../../clinic_app/ui/errors.py" line="208" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -1391,44 +1391,44 @@ Click "Show Details...", copy everything in it and give it to support.</translat
         <translation>1. Choose the month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="245" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="241" />
         <source>结算笔数</source>
         <translation>Settlements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="246" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="242" />
         <source>冲销笔数</source>
         <translation>Reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="248" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="244" />
         <source>净人次 (冲销后)</source>
         <translation>Net visits (after reversals)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="249" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="245" />
         <source>医疗总费用 (元)</source>
         <translation>Total (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="250" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="246" />
         <source>统筹基金支付 (元)</source>
         <translation>Fund pays (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="251" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="247" />
         <source>个人支付 (元)</source>
         <translation>Patient pays (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="252" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="248" />
         <source>其中个人账户 (元)</source>
-        <translation>Of which personal accounts (yuan)</translation>
+        <translation>incl. personal accounts (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="253" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="249" />
         <source>其中现金及移动支付 (元)</source>
-        <translation>Of which cash and mobile (yuan)</translation>
+        <translation>incl. cash and mobile (yuan)</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/month_screen.py" line="263" />
@@ -1529,7 +1529,7 @@ Click "Show Details...", copy everything in it and give it to support.</translat
     <message>
         <location filename="../../clinic_app/ui/month_screen.py" line="408" />
         <source>{month} (本月, 未结束)</source>
-        <translation>{month} (this month, not over)</translation>
+        <translation>{month} (not over)</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/month_screen.py" line="484" />
@@ -1722,147 +1722,147 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientCard</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="149" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="148" />
         <source>未登记</source>
         <translation>not entered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="151" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="150" />
         <source>已登记, 未参保</source>
         <translation>entered, not insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="154" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="153" />
         <source>已登记, 定点同本年</source>
         <translation>entered, same facility</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="156" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="155" />
         <source>已登记, 定点 {places}</source>
         <translation>entered, designated {places}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="158" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="157" />
         <source>, 已签约</source>
         <translation>, signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="167" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="166" />
         <source>患者信息</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="188" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="187" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="189" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="188" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="190" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="189" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="191" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="190" />
         <source>定点机构</source>
         <translation>Designated</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="192" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="191" />
         <source>家庭医生</source>
         <translation>Family doctor</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="193" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="192" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="195" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="194" />
         <source>本年剩余</source>
         <translation>Left this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="196" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="195" />
         <source>今日已用</source>
         <translation>Used today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="210" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="209" />
         <source>(未选择患者, 按 F2 查找)</source>
         <translation>(no patient: press F2 to find one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="235" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="234" />
         <source> (其他机构已用 {used} 元)</source>
         <translation> ({used} used at other facilities)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="125" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="124" />
         <source>{n} 岁</source>
         <translation>{n} y</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="126" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="125" />
         <source>{n} 个月</source>
         <translation>{n} mo</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="214" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="213" />
         <source>(无)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="231" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="230" />
         <source>{year} 年</source>
         <translation>{year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="240" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="239" />
         <source>本政策统筹不支付此参保类别</source>
         <translation>not covered by this policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="241" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="240" />
         <source>不适用</source>
         <translation>not applicable</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="245" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="244" />
         <source>已用 {used} 元 (无年度限额)</source>
         <translation>{used} used (no annual cap)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="246" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="245" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="251" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="250" />
         <source>已用 {used} / {cap} 元</source>
         <translation>{used} of {cap} used</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="252" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="251" />
         <source>{left} 元</source>
         <translation>{left} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="255" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="254" />
         <source> (本机构)</source>
         <translation> (here)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="257" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="256" />
         <source> (本机构; 每日限额 {cap} 元)</source>
         <translation> (here; daily cap {cap})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="258" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="257" />
         <source>{used} 元</source>
         <translation>{used} yuan</translation>
     </message>
@@ -2075,44 +2075,44 @@ This clinic's key fingerprint (the township checks it):
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="400" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="396" />
         <source>{year} 年参保</source>
         <translation>Enrolment {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="403" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="399" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="406" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="402" />
         <source>定点 {places}; 家庭医生签约: {signed}</source>
         <translation>designated {places}; family doctor signed: {signed}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="411" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="407" />
         <source>{year} 年: 本政策统筹不支付此参保类别</source>
         <translation>{year}: not covered by this policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="413" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="414" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="409" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="410" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="416" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="412" />
         <source>{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}</source>
         <translation>{year}: {used} used, cap {cap}, {left} left</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="529" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="525" />
         <source>已保存。{name} 在已导出的 {months} 月结中有记录, 那里的姓名或身份证号码仍是修改前的: 请在“月结”中重新导出这些月份 (修订版号加一, 乡镇卫生院以新版为准)</source>
         <translation>Saved. {name} has entries in the statements already exported for {months}, which still give the name or ID number as it was before: export those months again in Month end (the revision goes up by one; the township takes the newer one)</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/patients_screen.py" line="91" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="474" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="470" />
         <source>已冲销, 冲销收据号 {receipt}</source>
         <translation>Reversed; reversal receipt {receipt}</translation>
     </message>
@@ -2444,57 +2444,57 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>RestoreDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="104" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="106" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="110" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="112" />
         <source>备份时间</source>
         <translation>Backed up at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="111" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="113" />
         <source>大小</source>
         <translation>Size</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="113" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="115" />
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="130" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="132" />
         <source>备份文件夹 {folder} 中的备份, 以及 U 盘不可用时存在本机 {own} 中的备份 (最新的在前):</source>
         <translation>Backups in {folder}, and those saved on this computer in {own} while the USB stick could not be used (newest first):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="134" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="136" />
         <source>备份文件夹 {folder} 中的备份 (最新的在前):</source>
         <translation>Backups in {folder} (newest first):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="136" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="138" />
         <source>备份文件夹 {folder} 中没有备份, 请选择备份文件。</source>
         <translation>There are no backups in {folder}: choose a backup file.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="140" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="142" />
         <source>恢复所选备份</source>
         <translation>Restore the selected backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="142" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="144" />
         <source>选择其他文件…</source>
         <translation>Choose another file…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="166" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="168" />
         <source>选择备份文件</source>
         <translation>Choose a backup file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="167" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="169" />
         <source>数据库备份 (*.sqlite);;所有文件 (*)</source>
         <translation>Database backups (*.sqlite);;All files (*)</translation>
     </message>
@@ -2654,280 +2654,280 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="199" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="201" />
         <source>诊所信息与政策</source>
         <translation>Clinic and policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="213" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="215" />
         <source>保存诊所信息</source>
         <translation>Save clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="215" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="217" />
         <source>诊所编码</source>
         <translation>Clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="216" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="218" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="217" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="219" />
         <source>乡镇卫生院编码</source>
         <translation>Township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="218" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="220" />
         <source>乡镇卫生院名称</source>
         <translation>Township name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="219" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="221" />
         <source>执行政策</source>
         <translation>Policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="225" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="227" />
         <source>操作员</source>
         <translation>Operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="228" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="230" />
         <source>新操作员姓名</source>
         <translation>New operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="232" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="234" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="243" />
-        <location filename="../../clinic_app/ui/settings_screen.py" line="459" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="245" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="474" />
         <source>停用</source>
         <translation>Deactivate</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="258" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="260" />
         <source>药品和诊疗项目目录</source>
         <translation>Catalogue of drugs and services</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="259" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="261" />
         <source>导入目录文件…</source>
         <translation>Import catalogue file…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="264" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="266" />
         <source>xlsx 或 csv 文件, 表头: 编码 名称 单价 类别 (必填), 规格 单位 医保类别 基药 招标 (可选)。有一行出错则整个文件不导入, 改正后重新导入; 编码相同的条目被新文件更新。</source>
         <translation>An xlsx or csv file with the headers 编码 名称 单价 类别 (code name price kind; required) and 规格 单位 医保类别 基药 招标 (spec unit coverage essential tender; optional). One bad row and nothing of the file is imported: correct it and import again. An entry with a code already here is updated from the file.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="273" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="275" />
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="274" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="276" />
         <source>字段</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="275" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="277" />
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="289" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="291" />
         <source>备份与语言</source>
         <translation>Backup and language</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="294" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="296" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="299" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="301" />
         <source>立即备份</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="301" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="303" />
         <source>从备份恢复…</source>
         <translation>Restore from a backup…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="315" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="317" />
         <source>备份文件夹</source>
         <translation>Backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="318" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="320" />
         <source>从月结接续台账…</source>
         <translation>Continue the ledger from a statement…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="321" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="323" />
         <source>原数据文件夹丢失且没有备份时: 在新建的、还没有记账的数据文件夹中, 选择存有本诊所月结数据文件的 U 盘</source>
         <translation>When the data folder was lost with no backup: in a new data folder with nothing recorded yet, choose the USB stick holding this clinic's statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="329" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="331" />
         <source>数据丢失</source>
         <translation>Data lost</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="333" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="335" />
         <source>界面语言 (重启后生效)</source>
         <translation>Language (after restart)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="373" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="375" />
         <source>诊所名称不能为空</source>
         <translation>The clinic name is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="377" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="379" />
         <source>乡镇卫生院编码不能为空</source>
         <translation>The township code is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="383" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="385" />
         <source>乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The township code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="399" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="414" />
         <source>诊所信息已保存</source>
         <translation>Clinic saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="424" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="439" />
         <source> (已停用)</source>
         <translation> (inactive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="437" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="452" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="459" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="474" />
         <source>启用</source>
         <translation>Reactivate</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="478" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="493" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="503" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="518" />
         <source>已备份到 {path}</source>
         <translation>Backed up to {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="547" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="562" />
         <source>正在校验备份 {path}…</source>
         <translation>Checking backup {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="553" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="568" />
         <source>正在从 {path} 恢复…</source>
         <translation>Restoring from {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="568" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="583" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="594" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="609" />
         <source>选择存有本诊所月结数据文件的文件夹 (U 盘)</source>
         <translation>Choose the folder (USB stick) holding this clinic's statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="637" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="652" />
         <source>最后一张收据号</source>
         <translation>Last receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="657" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="672" />
         <source>最后一张签约服务费收据号</source>
         <translation>Last package receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="679" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="694" />
         <source>找到本诊所最新的月结: {month} 第 {revision} 版 ({path}), 签名和合计已核验。
 {month} 必须是乡镇卫生院已收到的本诊所最后一个月: 若乡镇有更晚的月份, 请先向乡镇要那个月的月结数据文件, 放进同一文件夹再接续 (否则下一份月结会被乡镇拒收)。</source>
         <translation>This clinic's newest statement found: {month} revision {revision} ({path}); its signature and totals are verified.
 {month} must be the last month the township holds from this clinic: if it holds a later one, ask the township for that month's statement data file and put it in the same folder first (or the next statement is refused by the township).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="684" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="699" />
         <source>接续后, 新台账从第 {seq} 条开始, 结算号和收据号接着原来的编号; 同时重新登记月结中的 {people} 位患者, 并计入他们本年度此前的统筹用量。{month} 及以前的月份不能再导出。</source>
         <translation>The new ledger then starts at entry {seq}, settlement ids and receipt numbers going on from the old ones; the {people} patients the statements name are registered again, and their fund used this year so far counts. {month} and earlier months cannot be exported again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="689" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="704" />
         <source>现在接续吗?</source>
         <translation>Continue now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="693" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="708" />
         <source>从月结接续台账</source>
         <translation>Continue the ledger from a statement</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="717" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="732" />
         <source>本年度此前的统筹用量只来自 1 个月的月结 ({months})。</source>
         <translation>This year's fund used so far is counted from one month's statement only ({months}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="719" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="734" />
         <source>本年度此前的统筹用量来自月结 {months}。</source>
         <translation>This year's fund used so far is counted from the statements of {months}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="722" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="737" />
         <source>没有找到 {missing} 的月结: 这些月份在本诊所支付的统筹基金不计入年度限额。</source>
         <translation>No statement of {missing} was found: the fund paid here in those months does not count against the caps.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="728" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="743" />
         <source>找到的月结未能从 {year} 年的第一张收据数起: 收据号从一个不会与之前重复的号码接续, 中间会空号。</source>
         <translation>The statements found do not reach back to {year}'s first receipt: receipt numbers go on after one no earlier receipt can pass, leaving a gap.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="735" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="750" />
         <source>给出的最后一张收据号 {number} 不在月结数出的第 {counted} 号之后: 不改变收据号。</source>
         <translation>The last receipt number given, {number}, is not after {counted} the statements counted: it changes nothing.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="741" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="756" />
         <source>收据号接在给出的最后一张收据 {number} 之后 (月结中没有 {year} 年的收据)。</source>
         <translation>Receipt numbers go on after the last receipt given, {number} (the statements show no receipt of {year}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="747" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="762" />
         <source>收据号接在给出的最后一张收据 {number} 之后 (月结数出到第 {counted} 号)。</source>
         <translation>Receipt numbers go on after the last receipt given, {number} (the statements counted to {counted}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="756" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="771" />
         <source>这是 {month} 的第 {revision} 版: 乡镇若只收到 {month} 的较早版本, 须在更换密钥之前先导入这个文件 ({file}), 否则下一份月结接不上。</source>
         <translation>This is revision {revision} of {month}: if the township has only an earlier revision of {month}, it must import this file ({file}) before it replaces the key, or the next statement will not follow.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="762" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="777" />
         <source>{month} 是本月: 接续后本月的账已结清, 从 {day} 起才能记账。</source>
         <translation>{month} is this month: continuing closes it, and visits can be recorded from {day}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="772" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="787" />
         <source>台账已接续自 {month} 第 {revision} 版月结: 下一条为第 {seq} 条; 已重新登记 {added} 位患者 (本年度参保登记请在其下次就诊时补登)。
 新签名密钥指纹: {fingerprint}
 请把这个指纹电话读给乡镇卫生院: 乡镇导入下一份月结时提示密钥不同, 与村医核对指纹后点 更换该村密钥, 再导入。</source>
@@ -2936,17 +2936,17 @@ New signing key fingerprint: {fingerprint}
 Read this fingerprint out to the township by phone: its import of the next statement says the key differs; once the fingerprint is checked with the village doctor it clicks 更换该村密钥 (replace the village's key) and imports it.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="783" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="798" />
         <source>未登记 {who}: {why}</source>
         <translation>Not registered: {who}: {why}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="705" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="720" />
         <source>没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。</source>
         <translation>Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again; family-doctor package receipts (QY) are numbered from the start again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="562" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="577" />
         <source>
 
 台账中有此备份之后的 {count} 条记录 (收据 {first} 至 {last}, {days}): 恢复后它们不在台账中, 这些收据号会重新发出。</source>
@@ -2955,12 +2955,12 @@ Read this fingerprint out to the township by phone: its import of the next state
 The ledger holds {count} entries after this backup (receipts {first} to {last}, {days}): after the restore they are not in the ledger, and their receipt numbers are given out again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="565" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="580" />
         <source> 至 </source>
         <translation> to </translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="570" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="585" />
         <source>备份 {path} 校验通过 ({entries} 条台账)。
 
 恢复后, 这个备份之后录入的数据将不在台账中; 当前数据会先另存到数据文件夹的 backups 中。
@@ -2975,7 +2975,7 @@ The program will close the data and reopen it after the restore.{dropped}
 Restore now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="629" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="644" />
         <source>月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根):
 6 位序号, 或收据上印的完整号码 (如 {example})。
 不知道请留空: 收据号接在月结数出的 {year} 年第 {counted} 号之后, 其间开出的号码会再次使用。</source>
@@ -2985,7 +2985,7 @@ Leave it empty if not known: receipt numbers go on after {year}'s {counted} the 
 and those issued since are given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="634" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="649" />
         <source>月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根):
 收据上印的完整号码 (如 {example}), 月结之后已跨年, 只写序号分不清年度。
 不知道请留空: 其间开出的号码会再次使用。</source>
@@ -2995,7 +2995,7 @@ so a sequence alone could be of either year.
 Leave it empty if not known: those issued since are given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="648" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="663" />
         <source>数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根):
 6 位序号, 或收据上印的完整号码 (如 {example})。
 没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。</source>
@@ -3004,7 +3004,7 @@ its six-digit sequence, or the whole number as printed (such as {example}).
 Leave it empty if no package fee was taken or it is not known: package receipts are numbered from 000001 again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="653" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="668" />
         <source>数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根):
 收据上印的完整号码 (如 {example}), 月结之后已跨年, 只写序号分不清年度。
 没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。</source>
@@ -3014,82 +3014,82 @@ so a sequence alone could be of either year.
 Leave it empty if no package fee was taken or it is not known: package receipts are numbered from 000001 again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="688" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="703" />
         <source>原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。</source>
         <translation>The signing key was lost with the data: a new key is made, and the township must replace the registered key.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="706" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="721" />
         <source>没有导出月结的就诊无法恢复; 签约服务费收据 (QY 号) 从头编号。</source>
         <translation>Visits on no exported statement cannot be recovered; family-doctor package receipts (QY) are numbered from the start again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="708" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="723" />
         <source>没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用。</source>
         <translation>Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="709" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="724" />
         <source>没有导出月结的就诊无法恢复。</source>
         <translation>Visits on no exported statement cannot be recovered.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="752" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="767" />
         <source>签约服务费收据 (QY 号) 接在给出的 {number} 之后。</source>
         <translation>Family-doctor package receipts (QY) go on after the one given, {number}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="802" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="817" />
         <source>界面语言已保存, 重新打开程序后生效</source>
         <translation>Language saved; it applies when the app is opened again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="809" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="824" />
         <source>选择目录文件</source>
         <translation>Choose a catalogue file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="810" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="825" />
         <source>目录文件 (*.xlsx *.csv *.txt *.xls);;所有文件 (*)</source>
         <translation>Catalogue files (*.xlsx *.csv *.txt *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="819" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="834" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="829" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="844" />
         <source>发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入</source>
         <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="836" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="851" />
         <source>已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)</source>
         <translation>{saved} imported; {n} drugs bought outside the tender network are self-pay (not paid by the fund)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="839" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="854" />
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="846" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="861" />
         <source>新增 {added} 条, 更新 {updated} 条 (其中 {repriced} 条单价有变化; 已结算的就诊仍按原单价)</source>
         <translation>{added} new, {updated} updated ({repriced} with a new price; settled visits keep the price they were settled at)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="855" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="870" />
         <source>另有 {n} 行在 Excel 中是隐藏的, 已跳过 (未导入); 如需导入, 请在 Excel 中取消隐藏后重新导入</source>
         <translation>Rows hidden in Excel and skipped (not imported): {n}; to import them, unhide them in Excel and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="861" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="876" />
         <source>另有 {n} 行在筛选范围内被隐藏, 已跳过 (未导入); 如需导入, 请在 Excel 中清除筛选并取消隐藏后重新导入</source>
         <translation>Rows hidden inside a filter and skipped (not imported): {n}; to import them, clear the filter and unhide them in Excel, then import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="866" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="881" />
         <source>工作表 {names} 是填写说明或示例, 已跳过</source>
         <translation>Sheet {names} holds instructions or an example and was skipped</translation>
     </message>
@@ -3368,240 +3368,240 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>VisitScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="363" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="362" />
         <source>身份证号 / 姓名 / 拼音首字母 / 电话 (F2)</source>
         <translation>ID no. / name / pinyin / phone (F2)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="369" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="368" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="372" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="371" />
         <source>查找患者</source>
         <translation>Find patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="400" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="399" />
         <source>转诊…</source>
         <translation>Referral…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="402" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="401" />
         <source>外院票据报销…</source>
         <translation>Outside receipt…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="412" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="411" />
         <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
         <translation>Item code / name / pinyin initials (F3)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="419" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="418" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="104" />
-        <location filename="../../clinic_app/ui/visit_screen.py" line="427" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="103" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="426" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="102" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="101" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="103" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="102" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="105" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="104" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="108" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="107" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="110" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="109" />
         <source>医保</source>
         <translation>Coverage</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="111" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="110" />
         <source>免收</source>
         <translation>Waived</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="114" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="113" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="115" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="114" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="393" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="392" />
         <source>身份核验</source>
         <translation>Identity checked on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="451" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="450" />
         <source>收费项目 (Enter 改数量, Delete 删除选中行)</source>
         <translation>Items (Enter changes the quantity, Delete removes the line)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="466" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="465" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="474" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="473" />
         <source>账户持有人 (姓名/关系)</source>
         <translation>Account holder (name / relation)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="481" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="480" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="482" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="481" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="483" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="482" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="501" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="500" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="505" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="504" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="508" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="507" />
         <source>新接诊 (Ctrl+N)</source>
         <translation>New visit (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="605" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="600" />
         <source>换患者</source>
         <translation>Another patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="606" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="601" />
         <source>{a} 的接诊已填写 {n} 项, 还未结算。把这些项目和诊断转给 {b} 吗?
 选 “否” 继续 {a} 的接诊。</source>
         <translation>The visit of {a} has {n} items entered and is not settled. Move these items and the diagnosis to {b}?
 Choose No to go on with the visit of {a}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="689" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="684" />
         <source>没有找到 “{text}”: 按 Enter 登记新患者</source>
         <translation>No one found for "{text}": press Enter to register a new patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="695" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="690" />
         <source>已登记新患者 {name}</source>
         <translation>New patient {name} registered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="706" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="701" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="765" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="760" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="888" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="883" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="929" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="924" />
         <source>日期已变为 {day}</source>
         <translation>the date is now {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="931" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="926" />
         <source>患者的记录已有变化</source>
         <translation>the patient's records changed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="933" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="928" />
         <source>金额已重新计算 ({why}): 统筹支付 {old_fund} → {fund} 元, 个人支付 {old_patient} → {patient} 元</source>
         <translation>Amounts recalculated ({why}): fund {old_fund} → {fund}, patient {old_patient} → {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="937" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="932" />
         <source>尚未结算: 请告知患者新的金额, 再按 Ctrl+Enter 结算。</source>
         <translation>Not settled yet: tell the patient the new amounts, then press Ctrl+Enter again to settle.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="964" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="959" />
         <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="972" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="967" />
         <source>查找栏中的 “{text}” 还未选定: 按 Enter 选择患者, 或按 Esc 回到 {name} 后再结算</source>
         <translation>"{text}" in the search is not chosen yet: press Enter to choose the patient, or Esc to go back to {name}, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="982" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="977" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1038" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1033" />
         <source>已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元</source>
         <translation>Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1044" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1039" />
         <source> (计入 {year} 年度)</source>
         <translation> (counted in {year})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1050" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1045" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1077" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1072" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1083" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1078" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1166" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1161" />
         <source>收费目录已更新: 本次接诊已按新目录重新计价 {n} 项</source>
         <translation>The catalogue was updated: {n} items of this visit now have the new prices</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1073" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1068" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>
