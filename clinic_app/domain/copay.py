@@ -315,6 +315,18 @@ ANNUAL_CAP, DAILY_CAP, OUT_OF_AREA_CAP = "annual_cap", "daily_cap", "out_of_area
 year's cap.  What is left counts every entry settled before, so a void of one of those gives its
 usage back too late for a visit it cut (`ClinicSession.capped_after`)."""
 
+CAPPED_BY: dict[str, str] = {
+    ANNUAL_CAP: "year",
+    DAILY_CAP: "day",
+    OUT_OF_AREA_CAP: "out_of_area_year",
+    "out_of_area_cap_used": "out_of_area_year",
+}
+"""Every reason that says a cap took (some of) a visit's fund, and the usage that cap counts: the
+year's, the day's, or the year's out of the city.  Step 4's `out_of_area_cap_used` is one too
+(the whole visit unpaid, the out-of-city cap used up before it): a void of an earlier out-of-city
+visit frees that cap for it as for one step 8 cut.  The ledger finds the visits to settle again
+by these (`store.ledger.capped_after`)."""
+
 
 def _apply_caps(
     policy: Policy, visit: VisitDraft, usage: Usage, fund: Money

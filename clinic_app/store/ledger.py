@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from clinic_app.domain.copay import ANNUAL_CAP, DAILY_CAP, OUT_OF_AREA_CAP
+from clinic_app.domain.copay import CAPPED_BY
 from clinic_app.domain.identity import search_text
 from clinic_app.domain.money import Money
 from clinic_app.domain.records import (
@@ -1296,11 +1296,15 @@ def capped_after(db: sqlite3.Connection, visit_id: int) -> list[int]:
              AND NOT EXISTS (SELECT 1 FROM visits r WHERE r.reverses_id = v.id)
              AND EXISTS (
                  SELECT 1 FROM json_each(v.reasons_json) j
-                 WHERE json_extract(j.value, '$.code') = :annual
-                    OR (json_extract(j.value, '$.code') = :daily AND f.date = freed.date)
-                    OR (json_extract(j.value, '$.code') = :out_of_area AND freed.out_of_area = 1))
+                 WHERE json_extract(j.value, '$.code') IN (SELECT value FROM json_each(:year))
+                    OR (json_extract(j.value, '$.code') IN (SELECT value FROM json_each(:day)) AND f.date = freed.date)
+                    OR (json_extract(j.value, '$.code') IN (SELECT value FROM json_each(:out_of_area))
+                        AND freed.out_of_area = 1))
            ORDER BY v.seq""",
-        {"id": visit_id, "annual": ANNUAL_CAP, "daily": DAILY_CAP, "out_of_area": OUT_OF_AREA_CAP},
+        {"id": visit_id, **{
+            scope: json.dumps([code for code, counted in CAPPED_BY.items() if counted == usage])
+            for scope, usage in (("year", "year"), ("day", "day"), ("out_of_area", "out_of_area_year"))
+        }},
     ).fetchall()
     return [int(row[0]) for row in rows]
 

@@ -1046,3 +1046,26 @@ def test_a_newborn_is_registered_without_the_date_where_the_policy_has_no_newbor
         PatientInput(name="邵宝", id_number="", birth_date=dt.date(2026, 3, 1)), Enrolment(0, 2026), dt.date(2026, 11, 27)
     )
     assert village.session.enrolment(baby.id, 2026).enrolled_on is None  # type: ignore[union-attr]
+
+
+def test_a_void_names_a_later_out_of_city_receipt_the_used_up_out_of_city_cap_left_unpaid(tmp_path: Path) -> None:
+    """rev18c F1: Shaoguan pays out-of-city receipts up to 50.00 a year.  Once 42.00 + 8.00 were
+    paid, a third receipt was unpaid as a whole (step 4's out_of_area_cap_used, not step 8's cut);
+    voiding the first freed 42.00 of that cap, but the void's note named only the second: the
+    third, owed 14.00, was never settled again."""
+    from tests.township import builders
+
+    with builders.village(tmp_path / "v", "V01") as session:
+        patient = builders.enrol(session, "王一", builders.resident_id(1), "V01")
+        operator = session.operators()[0].id
+
+        def paid_back(receipt: str, amount: str, day: int) -> SettledVisit:
+            when = dt.datetime(2025, 3, day, 10)
+            return session.reimburse(patient.id, operator, receipt, "township", "drug", Money.parse(amount),
+                                     when.date() - dt.timedelta(days=3), None, when, out_of_area=True)
+
+        first, cut, unpaid = paid_back("R1", "60.00", 5), paid_back("R2", "30.00", 10), paid_back("R3", "20.00", 15)
+        assert (first.entry.fund, cut.entry.fund, unpaid.entry.fund) == (Money.parse("42.00"), Money.parse("8.00"), Money.parse("0.00"))
+        assert [r.code for r in unpaid.adjudication.reasons] == ["out_of_area_cap_used"]
+        session.void(first.entry.id, "录入错误", operator, dt.datetime(2025, 3, 16, 9))
+        assert [e.receipt_no for e in session.capped_after(first.entry.id)] == [cut.entry.receipt_no, unpaid.entry.receipt_no]
