@@ -85,6 +85,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "settlement_package_fund": ("含本月签约的家庭医生基础服务包医保基金承担部分 {amount} 元 (邵医保发〔2019〕17号 五(三))", "includes {amount}: the fund's share of the family-doctor basic packages signed this month"),
     "settlement_reversal_carried": ("{village}: 冲销往月就诊的统筹基金尚有 {amount} 元未抵扣 (本月不作负数结算), 从以后月份的统筹应付中扣除", "{village}: {amount} of fund from reversals of earlier months' visits is not yet set off (no negative claim this month); it is taken from the following months' fund payable"),
     "settlement_reversal_set_off": ("{village}: 往月冲销结转的 {amount} 元已从本月统筹应付中扣除", "{village}: {amount} carried in from reversals of earlier months' visits is taken from this month's fund payable"),
+    "settlement_fund_without_signed": ("{village}: 签约人数为 0, 但月结中统筹应付 {fund} 元, 按工作量分得预付 {prepay} 元; 请核对签约人数和“审核”中的“未在本乡镇/本村签约”标记", "{village}: no signed persons, yet fund payable {fund} in its statements, so a workload share of the prepay of {prepay}; check the signed count and the \"not signed with this township or village\" flags under Review"),
     "settlement_surplus_carried": ("结余 {amount} 元滚存下月", "surplus {amount} carried into next month"),
     "settlement_overspend": ("超支 {amount} 元, 按年度考核分担", "overspend {amount}, shared after the annual assessment"),
     "settlement_score_not_entered": ("年度考核得分尚未录入: 质量保证金 {deposits} 元暂按 100 分全额返还; 考核后请录入考核分, 重新结算并写出月报", "the year's assessment score is not entered: the quality deposits of {deposits} are shown released in full (as if scored 100); once assessed, enter the score, settle again and write the report again"),

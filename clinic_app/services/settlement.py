@@ -510,7 +510,11 @@ def month_report(session: ClinicSession, month: str, today: dt.date | None = Non
     year, number, first, last = _month_key(month)
     period = _settle_period(session, clinic, year, number)
     policy, variant, result, year_end = period.policy, period.variant, period.result, period.year_end
-    result = replace(result, reasons=(*_earlier_gaps(session, period, clinic.code, year, number), *result.reasons))
+    result = replace(result, reasons=(
+        *_earlier_gaps(session, period, clinic.code, year, number),
+        *result.reasons,
+        *_fund_without_signed(period, result, clinic.code),
+    ))
     names, activities, signed, entered = period.names, period.activities, period.signed, period.entered
     line_to_date, codes, points, score = period.line_to_date, period.codes, period.points, period.score
     revisions = store.statement_revisions(session.db, month)
@@ -585,6 +589,24 @@ def month_report(session: ClinicSession, month: str, today: dt.date | None = Non
     if today <= last:
         changes += (Reason.of("settlement_month_not_over", today=today.isoformat(), last=last.isoformat()),)
     return replace(report, changes=changes)
+
+
+def _fund_without_signed(period: _Period, result: MonthSettlement, own: str) -> tuple[Reason, ...]:
+    """The villages with capitated fund payable in their statements but no person signed here
+    this month.  POLICIES.md §3 shares the budget by the statements' fund payable, whoever's roster
+    the persons are on, so the figures stand; the count (or a visit's "not signed here" flag under
+    审核) is likely wrong.  Said only on the 月度结算 screen before: `clinic-app settle` and the
+    report sent on were silent."""
+    return tuple(
+        Reason.of(
+            "settlement_fund_without_signed",
+            village=period.names.get(part.village, part.village),
+            fund=part.fund_payable,
+            prepay=part.prepay,
+        )
+        for part in result.villages
+        if part.village != own and period.signed.get(part.village, 0) == 0 and part.fund_payable.fen > 0
+    )
 
 
 def _earlier_gaps(session: ClinicSession, period: _Period, own: str, year: int, number: int) -> tuple[Reason, ...]:

@@ -408,3 +408,56 @@ def test_a_village_s_long_name_is_whole_in_its_xlsx_column(folder) -> None:
         (shown,) = [cell.value for cell in sheet["A"] if isinstance(cell.value, str) and long_name in cell.value]
         width = sum(2 if "\u4e00" <= ch <= "\u9fff" else 1 for ch in shown)
         assert sheet.column_dimensions["A"].width >= width, (title, shown)
+
+
+@pytest.fixture(scope="module")
+def unsigned_south(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A township that imported March from two villages: 南村 (V201) with one resident's visit, 北村 (V202)."""
+    root = tmp_path_factory.mktemp("unsigned")
+    south = Village.create(root / "south", "V201", "南村卫生室", SHAOGUAN)
+    south.person("甲", number=1)
+    south.visit("甲", "2025-03-03 09:00", "20.00")
+    north = Village.create(root / "north", "V202", "北村卫生室", SHAOGUAN)
+    north.person("丙", number=3)
+    north.visit("丙", "2025-03-07 11:00", "25.00")
+    files = [(f"{code}_2025-03_r1.json", v.statement("2025-03")) for code, v in (("V201", south), ("V202", north))]
+    south.session.close()
+    north.session.close()
+    town = township(root / "town", SHAOGUAN)
+    bring(town, *files)
+    town.close()
+    return root / "town"
+
+
+def _settle_unsigned_south(town: Path, out: Path) -> str:
+    signed = ["--signed", "V201=0", "--signed", "V202=80"]
+    assert run(["settle", "--data-dir", str(town), "--month", "2025-03", *signed, "--out", str(out)]) == 0
+    with ClinicSession(town) as session:
+        south = next(line for line in month_report(session, "2025-03").lines if line.code == "V201")
+    assert south.signed_persons == 0 and south.fund_payable.fen > 0
+    return f"南村卫生室: 签约人数为 0, 但月结中统筹应付 {south.fund_payable} 元, 按工作量分得预付 {south.prepay} 元"
+
+
+def test_the_command_line_says_a_village_has_fund_payable_but_no_signed_person(unsigned_south, tmp_path: Path, capsys) -> None:
+    """Only the 月度结算 screen said it (a check in the widget): `clinic-app settle`, the screen's
+    scriptable twin, printed 南村's 14.00 with 0 signed and no word on it."""
+    said = _settle_unsigned_south(unsigned_south, tmp_path)
+    out = capsys.readouterr().out
+    notes = [line for line in out.splitlines() if line.startswith("- 南村卫生室: 签约人数为 0")]
+    assert len(notes) == 1 and notes[0].startswith(f"- {said}")
+    assert "南村卫生室: no signed persons, yet fund payable" in notes[0]
+    assert "北村卫生室: 签约人数为 0" not in out
+
+
+def test_the_report_sent_on_says_a_village_has_fund_payable_but_no_signed_person(unsigned_south, tmp_path: Path) -> None:
+    """The PDF and the xlsx the township sends upward carried 南村's fund with 0 signed persons
+    and, unlike the screen, no note asking to check the count."""
+    said = _settle_unsigned_south(unsigned_south, tmp_path)
+    (pdf,) = tmp_path.glob("*.pdf")
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages).replace("\n", "")
+    assert said in text and "北村卫生室: 签约人数为 0" not in text
+    (xlsx,) = tmp_path.glob("*.xlsx")
+    rows = list(openpyxl.load_workbook(xlsx)["说明"].iter_rows(values_only=True))
+    south = [row for row in rows if str(row[0]).startswith("南村卫生室: 签约人数为 0")]
+    assert len(south) == 1 and str(south[0][0]).startswith(said)
+    assert str(south[0][1]).startswith("南村卫生室: no signed persons, yet fund payable")

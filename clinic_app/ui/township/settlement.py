@@ -575,17 +575,6 @@ class SettlementScreen(QWidget):
         notes = [f"• {labels.reason(r, self.context.language)}" for r in report.reasons]
         if report.missing:
             notes.insert(0, "• " + self.tr("本月未收到月结: {codes}").format(codes=", ".join(report.missing_named)))
-        # POLICIES.md §3 shares the budget by the fund payable in the statements, whoever's roster
-        # the persons are on: say so where a line has capitated fund but no signed person here.
-        for line in report.lines:
-            if not line.own and line.signed_persons == 0 and line.fund_payable.fen > 0:
-                notes.append(
-                    "• "
-                    + self.tr(
-                        "{name}: 签约人数为 0, 但月结中统筹应付 {fund} 元, 按工作量分得预付 {prepay} 元; "
-                        "请核对签约人数和“审核”中的“未在本乡镇/本村签约”标记"
-                    ).format(name=line.name, fund=line.fund_payable, prepay=line.prepay)
-                )
         if report.year_end is not None:  # December: the year-end clearing, in figures
             english = self.context.language == "en"
             months = len(report.months)
