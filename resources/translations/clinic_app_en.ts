@@ -1370,7 +1370,7 @@ Click "Show Details...", copy everything in it and give it to support.</translat
         <translation>Data folder: {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="309" />
+        <location filename="../../clinic_app/ui/main_window.py" line="311" />
         <source>操作员 {stopped} 已停用; 现在的操作员是 {name}, 新的记录记在其名下。</source>
         <translation>Operator {stopped} was deactivated; the operator is now {name}, and new entries are made in their name.</translation>
     </message>
@@ -3118,8 +3118,8 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="675" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="714" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="664" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="703" />
         <source>统筹应付</source>
         <translation>Fund payable</translation>
     </message>
@@ -3130,7 +3130,7 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="102" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="716" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="705" />
         <source>预付</source>
         <translation>Prepay</translation>
     </message>
@@ -3235,68 +3235,63 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
         <translation>No statement received this month: {codes}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="585" />
-        <source>{name}: 签约人数为 0, 但月结中统筹应付 {fund} 元, 按工作量分得预付 {prepay} 元; 请核对签约人数和“审核”中的“未在本乡镇/本村签约”标记</source>
-        <translation>{name}: no signed persons, yet fund payable {fund} in its statements, so a workload share of the prepay of {prepay}; check the signed count and the "not signed with this township or village" flags under Review</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="592" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="581" />
         <source>{year} 年年终清算</source>
         <translation>Year-end clearing {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="594" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="583" />
         <source> (本政策 {months} 个月)</source>
         <translation> ({months} months under this policy)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="636" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="625" />
         <source>手工录入</source>
         <translation>Entered by hand</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="636" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="625" />
         <source>按名册统计, 可修改后保存</source>
         <translation>Counted from the roster; edit and save if needed</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="342" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="637" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="626" />
         <source> (本院)</source>
         <translation> (own desk)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="681" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="670" />
         <source>月预算</source>
         <translation>Monthly budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="699" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="688" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="762" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="751" />
         <source>本院</source>
         <translation>Own</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="780" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="769" />
         <source>签约人数已保存</source>
         <translation>Signed counts saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="787" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="776" />
         <source>考核分已保存</source>
         <translation>Score saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="797" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="786" />
         <source>选择月报保存的文件夹</source>
         <translation>Choose a folder for the monthly report</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="811" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="800" />
         <source>月报已写出: {pdf}, {xlsx}</source>
         <translation>Report written: {pdf}, {xlsx}</translation>
     </message>

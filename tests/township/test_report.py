@@ -435,7 +435,7 @@ def _settle_unsigned_south(town: Path, out: Path) -> str:
     with ClinicSession(town) as session:
         south = next(line for line in month_report(session, "2025-03").lines if line.code == "V201")
     assert south.signed_persons == 0 and south.fund_payable.fen > 0
-    return f"南村卫生室: 签约人数为 0, 但月结中统筹应付 {south.fund_payable} 元, 按工作量分得预付 {south.prepay} 元"
+    return f"南村卫生室: 签约人数为 0, 但月结中统筹应付 {south.fund_payable} 元, 分得预付 {south.prepay} 元"
 
 
 def test_the_command_line_says_a_village_has_fund_payable_but_no_signed_person(unsigned_south, tmp_path: Path, capsys) -> None:
