@@ -53,12 +53,18 @@ class LineActivity:
 
     code: str
     visits: int = 0
+    """The month's visits (人次) less those of them voided in the month; a reversal of an earlier
+    month's visit is not one fewer visit this month (it stays in that month's count)."""
     total: Money = ZERO
+    """Cost net of all the month's reversals, as the statement's 医疗费总额."""
     fund_payable: Money = ZERO
     """Fund paid on capitated visits: what the capitation settles."""
     fee_for_service: Money = ZERO
     """Fund paid on the other visits (employees; unsigned residents under the reform)."""
     capitated_visits: int = 0
+    visits_cost: Money = ZERO
+    """The cost of the month's `visits`: `total` without the reversals of earlier months' visits
+    (the cost per visit is over it)."""
 
 
 @dataclass(frozen=True)

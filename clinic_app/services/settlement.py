@@ -238,27 +238,31 @@ def _activities(
     found: dict[tuple[str, str], dict[str, int]] = {}
     for g in groups:
         sums = found.setdefault(
-            (g.clinic_code, g.month), {"visits": 0, "total": 0, "fund": 0, "ffs": 0, "cap": 0}
+            (g.clinic_code, g.month), {"visits": 0, "total": 0, "cost": 0, "fund": 0, "ffs": 0, "cap": 0}
         )
-        net = g.settlements - g.reversals
-        sums["visits"] += net
+        # The visits (人次) are the month's, less those of them voided in the month: a reversal of an
+        # earlier month's visit took a real visit off this month (March's voided visit left April,
+        # with one real visit, at 人次 0, 就诊率 0.0% and no cost per visit).  The money stays net
+        # of every reversal (the set-off notes say what an earlier month's takes back).
+        visits = g.settlements - (g.reversals - g.earlier_reversals)
+        sums["visits"] += visits
         sums["total"] += g.total_fen
+        sums["cost"] += g.total_fen - g.earlier_total_fen
         if _is_capitated(g, variant, policy):
             sums["fund"] += g.fund_fen
-            sums["cap"] += net
+            sums["cap"] += visits
         else:
             sums["ffs"] += g.fund_fen
-    # The visits (人次) are net of the month's reversals, but never below zero: a month holding only
-    # the reversal of an earlier month's visit read "人次 -1" (a reversal is not a visit; the money
-    # is taken back, and said, by the set-off notes).  Only the money feeds the settlement.
     return {
         key: LineActivity(
             code=key[0],
+            # Never below zero, should a reversal be grouped apart from the visit it undoes.
             visits=max(0, s["visits"]),
             total=Money(s["total"]),
             fund_payable=Money(s["fund"]),
             fee_for_service=Money(s["ffs"]),
             capitated_visits=max(0, s["cap"]),
+            visits_cost=Money(s["cost"]),
         )
         for key, s in found.items()
     }
@@ -561,6 +565,7 @@ def month_report(session: ClinicSession, month: str, today: dt.date | None = Non
         visits=sum(line.activity.visits for line in lines),
         total=Money(sum(line.activity.total.fen for line in lines)),
         capitated_visits=sum(line.activity.capitated_visits for line in lines),
+        visits_cost=Money(sum(line.activity.visits_cost.fen for line in lines)),
     )
     report = SettlementReport(
         township_code=clinic.township_code,
@@ -728,8 +733,9 @@ def _previous_year_per_visit(
     totals: dict[str, int] = {}
     for g in groups:
         for code in (g.clinic_code, ""):
-            visits[code] = visits.get(code, 0) + g.settlements - g.reversals
-            totals[code] = totals.get(code, 0) + g.total_fen
+            # The month's visits and their cost, as the month reported now (`_activities`).
+            visits[code] = visits.get(code, 0) + g.settlements - (g.reversals - g.earlier_reversals)
+            totals[code] = totals.get(code, 0) + g.total_fen - g.earlier_total_fen
     for code, count in visits.items():
         if count > 0:
             per = monitor(ActivityFigures(persons=0, visits=count, total_cost=Money(totals[code])))
@@ -757,15 +763,15 @@ def _monitor(
         persons=persons,
         visits=max(0, activity.visits),
         referrals=referrals or 0,
-        total_cost=activity.total,
+        total_cost=activity.visits_cost,
         cost_by_kind=tuple((k, Money(cost_by_kind[k])) for k in kinds),
         previous_cost_per_visit=previous,
         signed_visits=max(0, activity.capitated_visits),
     )
     result = monitor(figures)
     if figures.visits == 0 or sum(cost_by_kind.values()) <= 0:
-        # No visit net of the month's reversals (a month of reversals only), or no cost left:
-        # the shares of a negative or empty cost (100% drugs for reversed drug visits) say nothing.
+        # No visit of the month left (none, or all voided in the month), or no cost: the shares of
+        # an empty cost say nothing.
         result = replace(result, cost_shares=())
     # Village statements carry no outward referrals: the rate is unknown there, not zero.
     if referrals is None:

@@ -33,6 +33,11 @@ class VisitGroup:
     fund_fen: int
     patient_fen: int
     acct_fen: int
+    earlier_reversals: int = 0
+    """Of `reversals`, those of a visit of another month (not in the same statement; for the
+    township's own desk, of another month's date): a voided visit of March reversed in April."""
+    earlier_total_fen: int = 0
+    """The (negative) total cost of `earlier_reversals`, within `total_fen`."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,16 @@ def _routed_sql(column: str) -> str:
     )
 
 
+_EARLIER_STATEMENT_REVERSAL = """(v.kind = 'reversal' AND NOT EXISTS (
+    SELECT 1 FROM statement_visits o WHERE o.clinic_code = v.clinic_code AND o.setl_id = v.reversal_of
+    AND o.statement_id = v.statement_id AND o.kind = 'settlement'))"""
+"""A statement line reversing a visit the same statement does not hold: one of an earlier month."""
+
+_EARLIER_OWN_REVERSAL = """(v.kind = 'reversal' AND NOT EXISTS (
+    SELECT 1 FROM visits o WHERE o.id = v.reverses_id AND substr(o.date, 1, 7) = substr(v.date, 1, 7)))"""
+"""The township's own desk: a reversal of a visit of another month."""
+
+
 def statement_groups(db: sqlite3.Connection, first_month: str, last_month: str) -> list[VisitGroup]:
     """The current statements' visits, from `first_month` to `last_month` (YYYY-MM), grouped."""
     rows = db.execute(
@@ -57,7 +72,9 @@ def statement_groups(db: sqlite3.Connection, first_month: str, last_month: str) 
                    {_routed_sql('v.reasons_json')} AS routed,
                    SUM(v.kind = 'settlement') AS settlements, SUM(v.kind = 'reversal') AS reversals,
                    SUM(v.medfee_sumamt_fen) AS total, SUM(v.hifp_pay_fen) AS fund,
-                   SUM(v.acct_pay_fen + v.psn_cash_pay_fen) AS patient, SUM(v.acct_pay_fen) AS acct
+                   SUM(v.acct_pay_fen + v.psn_cash_pay_fen) AS patient, SUM(v.acct_pay_fen) AS acct,
+                   SUM({_EARLIER_STATEMENT_REVERSAL}) AS earlier,
+                   SUM(CASE WHEN {_EARLIER_STATEMENT_REVERSAL} THEN v.medfee_sumamt_fen ELSE 0 END) AS earlier_total
             FROM statements s JOIN statement_visits v ON v.statement_id = s.id
             WHERE s.status = 'current' AND s.month BETWEEN ? AND ?
             GROUP BY s.clinic_code, s.month, v.category, v.policy_id, routed""",
@@ -71,13 +88,15 @@ def own_groups(
 ) -> list[VisitGroup]:
     """The township's own desk: its own ledger's visits (reversals negated) between two days."""
     rows = db.execute(
-        f"""SELECT ? AS clinic_code, substr(date, 1, 7) AS month, category,
-                   applied_policy_id AS policy_id, {_routed_sql('reasons_json')} AS routed,
-                   SUM(kind != 'reversal') AS settlements, SUM(kind = 'reversal') AS reversals,
-                   SUM(total_fen) AS total, SUM(fund_fen) AS fund,
-                   SUM(patient_fen) AS patient, SUM(acct_pay_fen) AS acct
-            FROM visits WHERE date BETWEEN ? AND ?
-            GROUP BY month, category, applied_policy_id, routed""",
+        f"""SELECT ? AS clinic_code, substr(v.date, 1, 7) AS month, v.category,
+                   v.applied_policy_id AS policy_id, {_routed_sql('v.reasons_json')} AS routed,
+                   SUM(v.kind != 'reversal') AS settlements, SUM(v.kind = 'reversal') AS reversals,
+                   SUM(v.total_fen) AS total, SUM(v.fund_fen) AS fund,
+                   SUM(v.patient_fen) AS patient, SUM(v.acct_pay_fen) AS acct,
+                   SUM({_EARLIER_OWN_REVERSAL}) AS earlier,
+                   SUM(CASE WHEN {_EARLIER_OWN_REVERSAL} THEN v.total_fen ELSE 0 END) AS earlier_total
+            FROM visits v WHERE v.date BETWEEN ? AND ?
+            GROUP BY month, v.category, v.applied_policy_id, routed""",
         [clinic_code, first.isoformat(), last.isoformat()],
     ).fetchall()
     return [_group(r) for r in rows]
@@ -96,16 +115,19 @@ def _group(r: sqlite3.Row) -> VisitGroup:
         fund_fen=int(r["fund"] or 0),
         patient_fen=int(r["patient"] or 0),
         acct_fen=int(r["acct"] or 0),
+        earlier_reversals=int(r["earlier"] or 0),
+        earlier_total_fen=int(r["earlier_total"] or 0),
     )
 
 
 def statement_cost_by_kind(db: sqlite3.Connection, month: str) -> dict[str, dict[str, int]]:
-    """Net item cost per line and item kind in the month's current statements (费用结构)."""
+    """Item cost per line and item kind of the month's visits in its current statements (费用结构),
+    net of their reversals in the month; a reversal of an earlier month's visit is not this month's cost."""
     rows = db.execute(
-        """SELECT s.clinic_code, i.kind, SUM(i.amount_fen) AS amount
+        f"""SELECT s.clinic_code, i.kind, SUM(i.amount_fen) AS amount
            FROM statements s JOIN statement_visits v ON v.statement_id = s.id
            JOIN statement_items i ON i.visit_id = v.id
-           WHERE s.status = 'current' AND s.month = ?
+           WHERE s.status = 'current' AND s.month = ? AND NOT {_EARLIER_STATEMENT_REVERSAL}
            GROUP BY s.clinic_code, i.kind""",
         [month],
     ).fetchall()
@@ -116,10 +138,11 @@ def statement_cost_by_kind(db: sqlite3.Connection, month: str) -> dict[str, dict
 
 
 def own_cost_by_kind(db: sqlite3.Connection, first: dt.date, last: dt.date) -> dict[str, int]:
+    """The township's own desk: as `statement_cost_by_kind`, from its own ledger."""
     rows = db.execute(
-        """SELECT i.kind, SUM(i.amount_fen) AS amount FROM visits v
+        f"""SELECT i.kind, SUM(i.amount_fen) AS amount FROM visits v
            JOIN visit_items i ON i.visit_id = v.id
-           WHERE v.date BETWEEN ? AND ? GROUP BY i.kind""",
+           WHERE v.date BETWEEN ? AND ? AND NOT {_EARLIER_OWN_REVERSAL} GROUP BY i.kind""",
         [first.isoformat(), last.isoformat()],
     ).fetchall()
     return {str(r["kind"]): int(r["amount"] or 0) for r in rows}

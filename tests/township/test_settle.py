@@ -769,3 +769,52 @@ def test_a_village_whose_month_is_not_in_has_no_visit_rate_and_the_township_s_le
     assert rates == {"V101": Fraction(2, 20), "V102": None, TOWNSHIP: Fraction(0)}
     assert report.monitoring.visit_rate == Fraction(2, 20 + 10)  # not 2 / 60
     assert report.settlement.signed_persons == 60  # the money still counts every signed person
+
+
+def test_a_reversal_of_an_earlier_month_s_visit_does_not_take_a_visit_off_this_month(tmp_path) -> None:
+    """rev18d F2: a March visit voided in April took April's one real visit off its count: 人次 0,
+    就诊率 0.0%, no cost per visit and no cost structure, at a village and at the township's own
+    desk alike.  April counts its own visits (less those voided in April) and their cost; the money
+    stays net of the reversal, and March keeps the visit it reported."""
+    from fractions import Fraction
+
+    a = Village.create(tmp_path / "a", "V001", "东村卫生站", SHAOGUAN)
+    for number in range(3):
+        a.person(f"p{number}", number=number + 1)
+    a.visit("p0", "2025-03-05 09:00", "100.00")
+    voided = a.visit("p1", "2025-03-06 09:00", "45.00")
+    march = a.statement("2025-03")
+    a.session.void(voided, "录入错误", a.operator, dt.datetime(2025, 4, 4, 9))
+    a.visit("p0", "2025-04-10 09:00", "120.00")
+    same_month = a.visit("p2", "2025-04-11 09:00", "30.00")
+    a.session.void(same_month, "录入错误", a.operator, dt.datetime(2025, 4, 11, 10))  # April's own: off April
+    april = a.statement("2025-04")
+    a.session.close()
+    town = township(tmp_path / "town", SHAOGUAN)
+    desk = Village(town, {}, town.operators()[0].id)
+    for number in range(2):
+        desk.person(f"t{number}", number=number + 11)
+    own_voided = desk.visit("t0", "2025-03-20 09:00", "80.00")
+    town.void(own_voided, "录入错误", desk.operator, dt.datetime(2025, 4, 2, 9))
+    desk.visit("t1", "2025-04-15 09:00", "60.00")
+    bring(town, ("mar.json", march), ("apr.json", april))
+    for month in ("2025-03", "2025-04"):
+        settlement.enter_signed(town, month, {"V001": 3, TOWNSHIP: 2})
+    report = settlement.month_report(town, "2025-04")
+    march_report = settlement.month_report(town, "2025-03")
+    town.close()
+    lines = {line.code: line for line in report.lines}
+    village, own = lines["V001"], lines[TOWNSHIP]
+    assert village.activity.visits == village.activity.capitated_visits == 1
+    assert village.activity.total == Money.parse("75.00")  # 120.00 + 30.00 - 30.00 - 45.00: net, as the statement
+    assert village.monitoring.visit_rate == Fraction(1, 3)
+    assert village.monitoring.cost_per_visit == Money.parse("120.00")
+    assert dict(village.monitoring.cost_shares)["drug"] == 1
+    assert own.activity.visits == 1 and own.activity.total == Money.parse("-20.00")  # 60.00 - 80.00
+    assert own.monitoring.visit_rate == Fraction(1, 2)
+    assert own.monitoring.cost_per_visit == Money.parse("60.00")
+    assert report.monitoring.visit_rate == Fraction(2, 5)
+    assert report.monitoring.cost_per_visit == Money.parse("90.00")  # (120.00 + 60.00) / 2
+    as_json = settlement.report_json(report)
+    assert as_json["total"]["visits"] == 2
+    assert {line.code: line.activity.visits for line in march_report.lines} == {"V001": 2, TOWNSHIP: 1}
