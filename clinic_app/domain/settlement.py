@@ -123,6 +123,10 @@ class YearInputs:
     """The year's totals as the last monthly settlement left them."""
     villages: tuple[VillageFigures, ...] = ()
     """The year's fund payable per line, to share the year-end payment."""
+    deposits: tuple[VillageFigures, ...] = ()
+    """The quality deposits held from each line in the months (as `fund_payable`; they add up to
+    ``totals.deposit``): what is released goes back to the lines it was held from.  None given:
+    the release is shared as the rest of the year-end payment."""
     distribution: Distribution = WORKLOAD
     score: Fraction = Fraction(100)
     """Annual assessment score out of 100; deposits are released in this proportion."""
@@ -653,6 +657,11 @@ def _check_year(inputs: YearInputs) -> None:
             f"考核分数须在 0 到 100 之间: {inputs.score}",
             f"score must lie in 0..100: {inputs.score}",
         )
+    if inputs.deposits and sum(line.fund_payable.fen for line in inputs.deposits) != inputs.totals.deposit.fen:
+        raise BadInput(
+            f"各机构的质量保证金合计不等于年累计质量保证金 {inputs.totals.deposit}",
+            f"the lines' deposits do not add up to the year's deposits {inputs.totals.deposit}",
+        )
     for line in inputs.reversals:
         if line.fund_payable.fen < 0:
             raise BadInput(
@@ -708,11 +717,6 @@ def _year(
     **extra: Money,
 ) -> YearSettlement:
     total_paid = totals.paid + year_end_payment
-    shares = (
-        distribute(year_end_payment, inputs.villages, inputs.distribution)
-        if inputs.villages
-        else ()
-    )
     return YearSettlement(
         policy_id=policy.id,
         variant=variant,
@@ -733,11 +737,28 @@ def _year(
         returned_to_fund=extra.pop("returned_to_fund", max(ZERO, quota - total_paid)),
         villages=tuple(
             VillageYear(line.village, line.fund_payable, share)
-            for line, share in zip(inputs.villages, shares, strict=True)
+            for line, share in zip(inputs.villages, _year_end_shares(inputs, year_end_payment, deposits_released), strict=True)
         ),
         reasons=tuple(reasons),
         **extra,
     )
+
+
+def _year_end_shares(inputs: YearInputs, year_end_payment: Money, released: Money) -> tuple[Money, ...]:
+    """Each line's part of the year-end payment.  The deposits released go back to the lines they
+    were held from, in proportion to each line's deposits (湛医保〔2024〕44号 六(二): 5% 质量保证金
+    年度考核后再予以清算支付; 韶医保规〔2023〕2号 第九条(二)3: 质保金 x 考核分数).  Shared by the
+    year's workload instead, a line whose fund payable fell in months settled at their budget got
+    more back than was held from it, and another less.  The rest (held over, the surplus reward,
+    less a recovery or the quota's cut) is shared by the year's workload, or the agreed shares."""
+    if not inputs.villages:
+        return ()
+    if not inputs.deposits or not released:
+        return distribute(year_end_payment, inputs.villages, inputs.distribution)
+    held = {line.village: line.fund_payable for line in inputs.deposits}
+    back = distribute(released, tuple(VillageFigures(line.village, held.get(line.village, ZERO)) for line in inputs.villages))
+    rest = distribute(year_end_payment - released, inputs.villages, inputs.distribution)
+    return tuple(a + b for a, b in zip(back, rest, strict=True))
 
 
 def _shaoguan_year(policy: Policy, inputs: YearInputs) -> YearSettlement:

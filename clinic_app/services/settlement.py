@@ -479,6 +479,7 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
                 signed_persons=result.signed_persons,
                 totals=to_date,
                 villages=tuple(VillageFigures(c, line_to_date[c].fund_payable) for c in codes),
+                deposits=tuple(VillageFigures(c, line_to_date[c].deposit) for c in codes),
                 distribution=distribution,
                 score=Fraction(100) if score is None else score,
                 insured_persons=max(result.signed_persons, store.insured_persons(session.db, year)),

@@ -696,3 +696,66 @@ def test_months_not_sent_count_from_january_or_from_the_village_s_first_month() 
     assert months_not_sent({"2026-03", "2026-05"}, 2026, 4) == ("2026-04",)
     assert months_not_sent({"2026-07"}, 2026, 6) == ()
     assert months_not_sent((), 2026, 12) == ()
+
+
+# ------------------------------------------- the year end: deposits back to their lines
+
+
+def line_deposits(results: Sequence[object]) -> tuple[VillageFigures, ...]:
+    """Each line's deposits held in the months (as the township's LineToDate.deposit)."""
+    sums: dict[str, int] = {}
+    for result in results:
+        for part in getattr(result, "villages"):  # noqa: B009
+            sums[part.village] = sums.get(part.village, 0) + part.deposit.fen
+    return tuple(VillageFigures(code, Money(fen)) for code, fen in sums.items())
+
+
+@pytest.mark.parametrize(("score", "v1", "v2"), [(100, "0.63", "0.50"), (60, "0.38", "0.30")])
+def test_zhanjiang_year_releases_each_line_s_deposits_to_it(score: int, v1: str, v2: str) -> None:
+    """rev18d F3: the release was shared by the year's fund payable, so a line whose payable fell
+    in a month settled at its budget took another line's deposit: here V1 1.03 and V2 0.10 back of
+    the 0.63 and 0.50 held from them."""
+    # 湛医保〔2024〕44号 六(二): 3 signed, Q = 150, M = 12.50.  January V1 100.00 settles 12.50,
+    # deposit 0.625 -> 0.63; February V2 10.00 settles 10.00, deposit 0.50.  Score 60: 0.63 x 60%
+    # = 0.378 -> 0.38, 0.50 x 60% = 0.30; the township's 1.13 x 60% = 0.678 -> 0.68.
+    results = settle_months(policy(ZHANJIANG), year_of({1: {"V1": "100.00"}, 2: {"V2": "10.00"}}, 3))
+    assert line_deposits(results) == lines(V1="0.63", V2="0.50")
+    year = settle_year(
+        policy(ZHANJIANG),
+        YearInputs(
+            2024, 3, results[-1].to_date, villages=line_totals(results), deposits=line_deposits(results),
+            score=Fraction(score),
+        ),
+    )
+    assert year.deposits_released == m(v1) + m(v2)
+    assert [(v.village, v.year_end_payment) for v in year.villages] == [("V1", m(v1)), ("V2", m(v2))]
+    assert year.total_paid <= year.quota
+
+
+def test_shaoguan_year_releases_each_line_s_deposits_and_shares_the_reward_by_workload() -> None:
+    """rev18d F3: Shaoguan's deposits are 5% of each month's payable, shared in the month; the year
+    end shared their release by the year's payable with the reward, so the fen a month's rounding
+    had held from V1 went half to V2 (34.86 each, not 34.92 and 34.80)."""
+    # 韶医保规〔2023〕2号 第九条(二): 6 signed, Q = 300, 80% Q = 240; prepay 50 x 6 x 80% / 12 = 20.00.
+    # Each month V1 10.10 + V2 10.10: deposit 1.01 (V1 0.51, V2 0.50 by largest remainder, the tie
+    # to the first line), pre-settlement 19.19 < 20.00 all paid.  The year: F = 242.40, paid 230.28,
+    # deposits 12.12 (V1 6.12, V2 6.00); reward Q - F = 57.60, by workload 28.80 each; due 12.12 +
+    # 57.60 = 69.72 = Q - paid.
+    results = settle_months(
+        policy(SHAOGUAN), year_of({n: {"V1": "10.10", "V2": "10.10"} for n in range(1, 13)}, 6)
+    )
+    assert line_deposits(results) == lines(V1="6.12", V2="6.00")
+    year = settle_year(
+        policy(SHAOGUAN),
+        YearInputs(2024, 6, results[-1].to_date, villages=line_totals(results), deposits=line_deposits(results)),
+    )
+    assert (year.paid_in_months, year.deposits_released, year.reward) == (m("230.28"), m("12.12"), m("57.60"))
+    assert year.year_end_payment == m("69.72")
+    assert year.total_paid == year.quota == m("300.00")
+    assert [(v.village, v.year_end_payment) for v in year.villages] == [("V1", m("34.92")), ("V2", m("34.80"))]
+
+
+def test_deposits_by_line_must_add_up_to_the_year_s() -> None:
+    totals = YearToDate(months=12, fund_payable=m("100.00"), paid=m("95.00"), deposit=m("5.00"))
+    with pytest.raises(BadInput):
+        settle_year(policy(ZHANJIANG), YearInputs(2024, 3, totals, villages=lines(V1="100.00"), deposits=lines(V1="4.00")))

@@ -818,3 +818,35 @@ def test_a_reversal_of_an_earlier_month_s_visit_does_not_take_a_visit_off_this_m
     as_json = settlement.report_json(report)
     assert as_json["total"]["visits"] == 2
     assert {line.code: line.activity.visits for line in march_report.lines} == {"V001": 2, TOWNSHIP: 1}
+
+
+def test_the_year_end_gives_each_line_back_the_deposits_held_from_it(tmp_path) -> None:
+    """rev18d F3: December shared the released deposits by the year's fund payable, so a village
+    whose payable fell in a month settled at its budget took the other's: V001 0.83 and V002 0.10
+    back of the 0.63 and 0.30 the report lists as held from them."""
+    a = Village.create(tmp_path / "a", "V001", "东村卫生站", "zhanjiang-resident-2025")
+    b = Village.create(tmp_path / "b", "V002", "西村卫生站", "zhanjiang-resident-2025")
+    a.person("p0", number=1)
+    b.person("p1", number=2)
+    a.visit("p0", "2025-01-10 09:00", "100.00")  # (100 - 20) x 60% = 48.00
+    b.visit("p1", "2025-02-10 09:00", "30.00")  # (30 - 20) x 60% = 6.00
+    january, february = a.statement("2025-01"), b.statement("2025-02")
+    a.session.close()
+    b.session.close()
+    town = township(tmp_path / "town", "zhanjiang-resident-2025")
+    bring(town, ("jan.json", january), ("feb.json", february))
+    for number in range(1, 13):
+        settlement.enter_signed(town, f"2025-{number:02d}", {"V001": 2, "V002": 1})
+    report = settlement.month_report(town, "2025-12")
+    town.close()
+    # 湛医保〔2024〕44号 六(二): Q = 50 x 3 = 150, M = 12.50.  January settles 12.50 of V001's 48.00,
+    # deposit 0.625 -> 0.63; February settles V002's 6.00, deposit 0.30.  Score not entered: 100.
+    year = report.year_end
+    assert year is not None
+    assert {line.code: line.to_date.deposit for line in report.lines} == {
+        "V001": Money.parse("0.63"), "V002": Money.parse("0.30"), TOWNSHIP: Money(0),
+    }
+    assert year.deposits_released == Money.parse("0.93")
+    assert {v.village: v.year_end_payment for v in year.villages} == {
+        "V001": Money.parse("0.63"), "V002": Money.parse("0.30"), TOWNSHIP: Money(0),
+    }
