@@ -52,7 +52,15 @@ SIGNED_BY = {"village": "村医签字", "township": "医师签字"}
 """Who signs the sheet, by the clinic's role: a village doctor, or a township health center's physician."""
 KEPT_WITH_TOTALS = 2
 """The day's last entries that go to a new page with the totals and the signature rather than
-leave them alone on it: the doctor never signs a page without entries."""
+leave them alone on it: the doctor never signs a page without entries.  Fewer (one, then none)
+where they and the totals are too tall for a page together: reportlab refuses to lay out a block
+kept together that no page holds, and no sheet came out at all."""
+DIAGNOSIS_LINES = 4
+"""The most lines a diagnosis takes in its row, the rest cut to "…": a case note pasted whole
+(nothing limits a diagnosis) made a row taller than a page, which reportlab cannot split either.
+The ledger screen shows it whole."""
+FRAME_PADDING = 6.0
+"""Points inside each side of reportlab's page frame (`Frame`'s default)."""
 HEADER_GREY = colors.Color(0.9, 0.9, 0.9)
 TOTAL_GREY = colors.Color(0.95, 0.95, 0.95)
 
@@ -96,7 +104,21 @@ def ledger_sheet_pdf(data: LedgerSheetData, font: fonts.PdfFont | None = None) -
             parts += [text(together, note)] if together else []
         else:
             parts += [text(row.note, note), whole(row.reference, note, NOTE_COLUMN)]
-        return [*parts, text(row.diagnosis)] if row.diagnosis else parts
+        return [*parts, cut(row.diagnosis)] if row.diagnosis else parts
+
+    def cut(value: str) -> Paragraph:
+        """`value` in the note's column, on at most `DIAGNOSIS_LINES` lines: cut to "…" beyond."""
+        room, most = widths[NOTE_COLUMN] - 2 * PADDING, DIAGNOSIS_LINES * cell.leading + 0.5
+        if text(value).wrap(room, PAGE[1])[1] <= most:
+            return text(value)
+        shortest, longest = 0, len(value)  # the longest start of it that fits with "…" is in between
+        while shortest < longest:
+            middle = (shortest + longest + 1) // 2
+            if text(value[:middle].rstrip() + "…").wrap(room, PAGE[1])[1] <= most:
+                shortest = middle
+            else:
+                longest = middle - 1
+        return text(value[:shortest].rstrip() + "…")
 
     table: list[list[Any]] = [list(HEADER)]
     for number, row in enumerate(data.rows, start=1):
@@ -168,10 +190,26 @@ def ledger_sheet_pdf(data: LedgerSheetData, font: fonts.PdfFont | None = None) -
         ("VALIGN", (0, sign_row), (-1, sign_row), "BOTTOM"),
         ("LEFTPADDING", (0, count_row), (-1, sign_row), 0),
         ("TOPPADDING", (0, count_row), (-1, count_row), 4 * mm),
-        ("NOSPLIT", (0, max(1, first_total - KEPT_WITH_TOTALS)), (-1, sign_row)),
     ]
     heights: list[float | None] = [None] * sign_row
-    ledger = Table(table, colWidths=widths, rowHeights=[*heights, 12 * mm], repeatRows=1)
+    row_heights = [*heights, 12 * mm]
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 2 * mm, bottomMargin=14 * mm,
+        title=f"{clinic.name} 门诊日志 {day}", author=clinic.name, invariant=True,
+    )
+    # The last entries keep with the totals and the signature where a page holds them all under the
+    # repeated header; else fewer of them.
+    measured = Table(table, colWidths=widths, rowHeights=row_heights, repeatRows=1)
+    measured.setStyle(TableStyle(style))
+    measured.wrap(document.width, document.height)
+    tall = measured._rowHeights  # reportlab keeps the heights it laid out there only
+    room = document.height - 2 * FRAME_PADDING
+    kept = min(KEPT_WITH_TOTALS, first_total - 1)
+    while kept > 0 and tall[0] + sum(tall[first_total - kept:]) > room:
+        kept -= 1
+    style.append(("NOSPLIT", (0, first_total - kept), (-1, sign_row)))
+    ledger = Table(table, colWidths=widths, rowHeights=row_heights, repeatRows=1)
     ledger.setStyle(TableStyle(style))
 
     story: list[Any] = [
@@ -201,11 +239,6 @@ def ledger_sheet_pdf(data: LedgerSheetData, font: fonts.PdfFont | None = None) -
         fonts.draw_string(canvas, MARGIN, PAGE[1] - MARGIN + 3 * mm, continued, font, 8)
         canvas.restoreState()
 
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 2 * mm, bottomMargin=14 * mm,
-        title=f"{clinic.name} 门诊日志 {day}", author=clinic.name, invariant=True,
-    )
     document.build(
         story, onFirstPage=first_page, onLaterPages=later_page,
         canvasmaker=partial(CountedPagesCanvas, font_name=font.name, margin=MARGIN),

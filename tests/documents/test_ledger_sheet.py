@@ -14,6 +14,7 @@ from reportlab.lib.units import mm
 
 from clinic_app.documents import fonts
 from clinic_app.documents.ledger_sheet import (
+    DIAGNOSIS_LINES,
     HEADER,
     MARGIN,
     NAME_COLUMN,
@@ -190,3 +191,33 @@ def test_the_signature_line_names_who_signs_by_the_clinic_s_role(
     """A township health center's sheet had its physician sign as 村医 (a village doctor)."""
     text = flat(ledger_sheet_pdf(sheet([row(1), row(2)], role=role), ttf))
     assert f"{signed_by}:" in text and not_signed_by not in text
+
+
+def test_a_pasted_case_note_is_cut_to_a_few_lines_and_the_sheet_still_comes_out(ttf: fonts.PdfFont) -> None:
+    """A diagnosis of 800 characters (a case note pasted whole: nothing limits it) made its row
+    taller than a page, and two of 260 the last entries kept with the totals: reportlab refused
+    both (LayoutError) and no sheet came out, so no patient of the day could sign."""
+    case = "慢性阻塞性肺疾病急性加重期合并II型呼吸衰竭" * 40
+    rows = [replace(row(1), diagnosis=case), replace(row(2), diagnosis=case[:260]), replace(row(3), diagnosis=case[:260])]
+    pdf = ledger_sheet_pdf(sheet(rows), ttf)
+    drawn = drawn_strings(pdf)
+    left = MARGIN + sum(WIDTHS[:NOTE_COLUMN]) * mm
+    right = left + WIDTHS[NOTE_COLUMN] * mm
+    lines = [d.text for d in drawn if left <= d.x < right and d.text[:1] in "慢期塞II性"]
+    assert len(lines) == len(rows) * DIAGNOSIS_LINES, lines
+    cut = [number for number, line in enumerate(lines) if line.endswith("…")]
+    assert cut == [DIAGNOSIS_LINES * n - 1 for n in range(1, len(rows) + 1)]  # each row's last line
+    assert "".join(lines[:DIAGNOSIS_LINES])[:-1] in case
+    assert "村医签字" in page_texts(pdf)[-1]
+
+
+def test_entries_too_tall_to_keep_with_the_totals_on_one_page_are_kept_fewer(ttf: fonts.PdfFont) -> None:
+    """The last two entries, the totals and the signature were kept together however tall: two
+    entries of half a page each stopped the sheet (LayoutError, too large on page)."""
+    long_name = "阿卜杜热合曼·买买提依明·艾力江木沙" * 12
+    rows = [row(1), replace(row(2), name=long_name), replace(row(3), name=long_name)]
+    pages = page_texts(ledger_sheet_pdf(sheet(rows), ttf))
+    assert "村医签字" in pages[-1] and "本日台账共3条" in pages[-1]
+    assert rows[-1].receipt_no in pages[-1]  # still one entry with the signature
+    for r in rows:
+        assert sum(page.count(r.receipt_no) for page in pages) == 1, r.receipt_no
