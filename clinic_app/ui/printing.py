@@ -23,6 +23,7 @@ ledger, is marked 重打 unless it was never printed.
 from __future__ import annotations
 
 import json
+import logging
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -56,6 +57,7 @@ from clinic_app.documents.files import write_atomically
 from clinic_app.domain.records import SettledVisit
 from clinic_app.errors import UserError, os_reason
 from clinic_app.services import receipts
+from clinic_app.services.problems import as_user_error
 from clinic_app.services.session import ClinicSession
 from clinic_app.ui import folders
 from clinic_app.ui.compat import emit
@@ -69,6 +71,22 @@ PRINT_DPI_CAP = 300
 """Pages are rendered for the printer at most at this resolution (a 1200 dpi A4 image is 500 MB)."""
 PREVIEW_CACHE_PAGES = 4
 """Rendered pages the preview keeps besides those in sight (an A4 page at 96 dpi is 3.5 MB)."""
+
+log = logging.getLogger(__name__)
+
+
+def _not_made(error: Exception) -> UserError | None:
+    """What the preview says when its paper could not be made.  A bug in making it (reportlab
+    refusing a layout: a diagnosis longer than a page once stopped 门诊日志) went to the crash
+    dialog, and the preview said 正在生成… for good: it says the paper was not made, and the
+    traceback goes to the log.  None for a damaged database: the worker explains that."""
+    if as_user_error(error) is not None:
+        return None
+    log.error("the paper could not be made", exc_info=error)
+    return UserError(
+        "单据未能生成 (程序内部错误, 详情已写入日志), 请把日志文件交给维护人员",
+        "the paper could not be made (an internal error, written to the log): please hand the log file to the maintainer",
+    )
 
 
 # ---------------------------------------------------------------- remembered printer and paper
@@ -406,11 +424,19 @@ class PreviewDialog(QDialog):
         session, kind = self.context.session, self.kind
 
         def work() -> _Loaded:
-            made = make()
-            path, missing = made if isinstance(made, tuple) else (made, ())
-            sizes = page_sizes(path)
-            dpi = preview_dpi(sizes[0])
-            first = render_pages(path, [0], dpi)[0]
+            try:
+                made = make()
+                path, missing = made if isinstance(made, tuple) else (made, ())
+                sizes = page_sizes(path)
+                dpi = preview_dpi(sizes[0])
+                first = render_pages(path, [0], dpi)[0]
+            except UserError:
+                raise
+            except Exception as exc:
+                said = _not_made(exc)
+                if said is None:
+                    raise
+                raise said from exc
             return _Loaded(path, sizes, dpi, first, load_choice(session, kind), available_printers(),
                            session.setting(SAVE_DIR_SETTING) or "", missing)
 

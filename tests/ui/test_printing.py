@@ -745,3 +745,24 @@ def test_the_day_s_ledger_sheet_prints_on_a4_turned_on_its_side(  # type: ignore
         wait_idle(qtbot, worker)
     assert opened_on == [(QPageSize.PageSizeId.A4, QPageLayout.Orientation.Landscape)]
     assert printing.load_choice(session, "ledger").paper == "A4"
+
+
+def test_a_paper_that_cannot_be_made_is_said_in_the_preview_not_left_generating(qtbot, context, caplog) -> None:  # type: ignore[no-untyped-def]
+    """reportlab refusing the 门诊日志 (LayoutError: two long diagnoses) went to the crash dialog
+    as a bug, and the preview said 正在生成… for good."""
+    from reportlab.platypus.doctemplate import LayoutError
+
+    caplog.clinic_app_allow_warnings = True  # the traceback is logged at ERROR, for the maintainer
+
+    def make() -> Path:
+        raise LayoutError("Flowable <Table> too large on page 2 in frame 'normal'")
+
+    dialog = PreviewDialog(context, "ledger", "x")
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.failed, timeout=5000) as failed:
+        dialog.load(make)
+    assert "单据未能生成" in failed.args[0] and "日志" in failed.args[0]
+    assert dialog.status.text() == failed.args[0]
+    assert not dialog.print_button.isEnabled() and not dialog.save_button.isEnabled()
+    logged = [r for r in caplog.records if r.name == "clinic_app.ui.printing"]
+    assert logged and logged[0].exc_info and logged[0].exc_info[0] is LayoutError
