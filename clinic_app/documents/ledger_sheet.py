@@ -3,11 +3,12 @@
 The Shaoyang 2019 rules (POLICIES.md §2) have the patient sign the ledger and
 leave a phone number (seed 000: 在有关结算单据（或村卫生室的门诊台账）上签名认可，
 并留下联系电话).  This sheet is that ledger on paper: every entry of the day
-in ledger order (visits, reversals, outside receipts reimbursed), with the
+in ledger order (visits, reversals, outside receipts reimbursed) and the
+family-doctor package fees taken or handed back among them by time, with the
 time, receipt number, patient, ID number masked as on the receipts, the phone
 (blank where none is recorded, for the patient to write in), the diagnosis,
 the amounts, and a wide empty 患者签名 cell; the day's totals as the day close
-(日结) has them; the doctor's signature line (村医签字 at a village, 医师签字
+(日结) has them, down to the money handed over (应交款); the doctor's signature line (村医签字 at a village, 医师签字
 at a township health center).  The table's header row repeats
 on every page and each page says whose ledger, which day, and page n of m.
 """
@@ -28,6 +29,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from clinic_app.documents import fonts
 from clinic_app.documents.files import write_atomically
+from clinic_app.documents.reasons import PAYMENT_NAMES
 from clinic_app.documents.records import LedgerSheetData, LedgerSheetRow, mask_id_number
 from clinic_app.documents.statement_pdf import CountedPagesCanvas
 from clinic_app.domain.money import Money
@@ -169,6 +171,20 @@ def ledger_sheet_pdf(data: LedgerSheetData, font: fonts.PdfFont | None = None) -
             " (统筹报销付给患者, 不计入应交款)",
             totals.reimbursed_total, totals.reimbursed_fund, totals.reimbursed_total - totals.reimbursed_fund,
         )
+    packages = bool(totals.package_fees or totals.package_reversals)
+    if packages:
+        total_row(
+            f"签约服务费合计: 收费 {totals.package_fees} 笔, 冲销 {totals.package_reversals} 笔 (个人承担, 计入应交款)",
+            totals.package_amount, Money(0), totals.package_amount,
+        )
+    # What the day close says is handed over: the patients' share paid in cash and by mobile
+    # payment (a personal account's is paid by the fund's agency), and the package fees.
+    handed = ", ".join(f"{PAYMENT_NAMES.get(method, (method,))[0]} {amount}" for method, amount in totals.handed_over())
+    style.append(("SPAN", (0, len(table)), (SIGN_COLUMN - 2, len(table))))
+    table.append([
+        text(f"应交款 ({'就诊个人支付 + 签约服务费' if packages else '现金与移动支付'}): {handed}"),
+        *[""] * (SIGN_COLUMN - 2), str(totals.handed_over_total()), "",
+    ])
     last_total = len(table) - 1
     style += [
         ("BACKGROUND", (0, first_total), (-1, last_total), TOTAL_GREY),

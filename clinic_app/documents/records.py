@@ -105,7 +105,8 @@ class LedgerSheetRow:
     time: dt.datetime
     receipt_no: str
     kind: str
-    """visit, reversal or reimbursement."""
+    """visit, reversal or reimbursement; package (a family-doctor package fee) or
+    package_reversal (one handed back)."""
     name: str
     id_number: str
     """As recorded; the sheet prints it masked, as the receipts do."""
@@ -113,8 +114,8 @@ class LedgerSheetRow:
     """The patient's phone; empty: none recorded, the patient writes it in."""
     diagnosis: str
     note: str
-    """What the entry is besides a visit: 冲销 (原收据), 外院报销 (外院票据), 新生儿补报; the number it
-    names is `reference`."""
+    """What the entry is besides a visit: 冲销 (原收据), 外院报销 (外院票据), 新生儿补报, 签约服务费;
+    the number it names is `reference`."""
     total: Money
     fund: Money
     patient: Money

@@ -27,10 +27,11 @@ from clinic_app.documents.records import (
     PersonInfo,
     ReceiptData,
 )
-from clinic_app.domain.records import Clinic, LedgerEntry
+from clinic_app.domain.money import Money
+from clinic_app.domain.records import Clinic, LedgerEntry, PackagePayment
 from clinic_app.errors import BadInput, UserError, os_reason
 from clinic_app.services.session import ClinicSession
-from clinic_app.store import ledger
+from clinic_app.store import ledger, packages
 
 LAYOUT_SETTING = "receipt_layout"
 # The receipt layouts of documents.receipt, named here so that opening the
@@ -194,19 +195,45 @@ def write_day_close(
 
 
 def ledger_sheet_data(session: ClinicSession, day: dt.date, operator_id: int, now: dt.datetime) -> LedgerSheetData:
-    """门诊日志 of `day`: every ledger entry of the day, oldest first (ledger order), with the
-    patient's phone, and the day's totals as the day close has them."""
+    """门诊日志 of `day`: every ledger entry of the day, oldest first (ledger order), and the
+    family-doctor package fees taken or handed back that day among them by time, each with the
+    patient's phone; and the day's totals as the day close has them.
+
+    The package fees are there for the patient to sign too (POLICIES.md §2: every payment with a
+    receipt): left off, the sheet's totals fell short of the day close's 应交款 by them, and a
+    day of fees only printed 本日无就诊记录."""
     clinic = session.require_clinic()
     operator = next((o.name for o in session.operators(active_only=False) if o.id == operator_id), "")
     day_only = ledger.EntryFilter(date_from=day, date_to=day)
     entries = list(reversed(session.entries(day_only, 0, max(1, session.count_entries(day_only)))))
-    phones = {patient_id: session.patient(patient_id).phone for patient_id in {e.patient_id for e in entries}}
+    fees = packages.day_payments(session.db, day)
+    phones = {
+        patient_id: session.patient(patient_id).phone
+        for patient_id in {e.patient_id for e in entries} | {f.patient_id for f in fees}
+    }
+    rows = [(entry.time, _sheet_row(session, entry, phones[entry.patient_id])) for entry in entries]
+    rows += [(fee.time, _package_row(fee, phones[fee.patient_id])) for fee in fees]
     return LedgerSheetData(
         clinic=_clinic_info(clinic),
         printed_at=now,
         operator=operator,
         totals=session.day_totals(day),
-        rows=tuple(_sheet_row(session, entry, phones[entry.patient_id]) for entry in entries),
+        # By time, a visit before a fee taken the same second (sorted is stable).
+        rows=tuple(row for _, row in sorted(rows, key=lambda timed: timed[0])),
+    )
+
+
+def _package_row(fee: PackagePayment, phone: str) -> LedgerSheetRow:
+    """A package fee as the patient signs for it: no fund spending, all of it theirs (negated on
+    a reversal, as the ledger holds it)."""
+    if fee.kind == "reversal":
+        note, reference = f"冲销签约服务费 {fee.year}年 原收据", fee.original_receipt_no or ""
+    else:
+        note, reference = f"签约服务费 {fee.year}年", ""
+    return LedgerSheetRow(
+        time=fee.time, receipt_no=fee.receipt_no, kind="package" if fee.kind == "payment" else "package_reversal",
+        name=fee.patient_name, id_number=fee.id_number or "", phone=phone, diagnosis="", note=note,
+        total=fee.amount, fund=Money(0), patient=fee.amount, reference=reference,
     )
 
 

@@ -125,6 +125,12 @@ def standing_payment(db: sqlite3.Connection, patient_id: int, year: int) -> Pack
     return None if row is None else _payment(row)
 
 
+def day_payments(db: sqlite3.Connection, day: dt.date) -> list[PackagePayment]:
+    """The package fees taken and handed back on `day`, oldest first."""
+    rows = db.execute(_SELECT + " WHERE p.date = ? ORDER BY p.time, p.id", [day.isoformat()]).fetchall()
+    return [_payment(r) for r in rows]
+
+
 def day_sums(db: sqlite3.Connection, day: dt.date) -> list[tuple[str, str, int, int]]:
     """(kind, payment method, count, fen) of the package fees taken and handed back on `day`."""
     rows = db.execute(

@@ -319,3 +319,49 @@ def test_the_fee_clock_is_asked_about_when_far_after_the_newest_entry(shaoyang: 
     check_fee_clock(session, AT + dt.timedelta(days=60))
     with pytest.raises(DateJump, match="晚了 61 天"):
         check_fee_clock(session, AT + dt.timedelta(days=61))
+
+
+def test_the_day_s_ledger_sheet_has_each_package_fee_to_sign_and_the_day_close_s_money(shaoyang: Ledger) -> None:
+    """The 门诊日志 left the package fees out (POLICIES.md §2: every payment with a receipt, the
+    patient signs the ledger): its totals said 6.78 taken in while the day close said 14.78 to
+    hand over, no line to sign for the 8.00 receipt, and a day of fees only said 本日无就诊记录."""
+    from clinic_app.services import receipts
+
+    session, day, now = shaoyang.session, AT.date(), dt.datetime(2026, 3, 2, 18)
+    _sign(shaoyang, "unsigned_here")
+    visit = session.settle(shaoyang.request("unsigned_here", "2026-03-02T09:00:00", "YP0001*2"))
+    paid = collect_package_fee(session, shaoyang.people["unsigned_here"], 2026, "cash", shaoyang.operator, AT)
+    wrong = collect_package_fee(session, shaoyang.people["signed_here"], 2026, "mobile", shaoyang.operator, AT + dt.timedelta(minutes=30))
+    undone = reverse_package_fee(session, wrong.id, "收错人", shaoyang.operator, AT + dt.timedelta(hours=1))
+
+    data = receipts.ledger_sheet_data(session, day, shaoyang.operator, now)
+    assert [(r.receipt_no, r.kind) for r in data.rows] == [
+        (visit.entry.receipt_no, "visit"), (paid.receipt_no, "package"),
+        (wrong.receipt_no, "package"), (undone.receipt_no, "package_reversal"),
+    ]
+    fee, back = data.rows[1], data.rows[3]
+    assert (fee.note, fee.total, fee.fund, fee.patient) == ("签约服务费 2026年", M("8.00"), M("0.00"), M("8.00"))
+    assert (back.note, back.reference, back.patient) == ("冲销签约服务费 2026年 原收据", wrong.receipt_no, M("-8.00"))
+    totals = session.day_totals(day)
+    assert data.totals == totals and totals.handed_over_total() == visit.adjudication.patient + M("8.00")
+    # The patients' share and the fees on the sheet add up to the day close's 应交款 (all cash or mobile here).
+    assert sum((r.patient for r in data.rows), M("0.00")) == totals.handed_over_total()
+
+    path, _ = receipts.write_ledger_sheet(session, day, shaoyang.operator, now)
+    flat = "".join(text_of(path.read_bytes()).split())
+    assert f"{paid.receipt_no}" in flat and "签约服务费2026年" in flat
+    assert f"冲销签约服务费2026年原收据{wrong.receipt_no}" in flat
+    assert "签约服务费合计:收费2笔,冲销1笔(个人承担,计入应交款)8.000.008.00" in flat
+    assert f"应交款(就诊个人支付+签约服务费):现金{totals.handed_over_total()},移动支付0.00{totals.handed_over_total()}" in flat
+    assert "本日台账共4条" in flat
+
+
+def test_a_day_of_package_fees_only_has_them_on_its_ledger_sheet(shaoyang: Ledger) -> None:
+    """A day with a fee and no visit printed 本日无就诊记录 and 0.00, its day close 应交款 8.00."""
+    from clinic_app.services import receipts
+
+    paid = collect_package_fee(shaoyang.session, shaoyang.people["signed_here"], 2026, "cash", shaoyang.operator, AT)
+    path, _ = receipts.write_ledger_sheet(shaoyang.session, AT.date(), shaoyang.operator, dt.datetime(2026, 3, 2, 18))
+    flat = "".join(text_of(path.read_bytes()).split())
+    assert "本日无就诊记录" not in flat and paid.receipt_no in flat
+    assert "应交款(就诊个人支付+签约服务费):现金8.008.00" in flat
