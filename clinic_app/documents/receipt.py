@@ -417,7 +417,11 @@ def _rows_at(data: ReceiptData, layout: Layout, geo: _Geometry, font: fonts.PdfF
             if data.account_holder:
                 flow.pair("账户持有人", data.account_holder, size, indent=size)
         cash = adj.patient - data.account_paid
-        flow.pair("个人支付", _money(cash, sign), size * 1.1)
+        # 个人支付 is the patient's whole share on 日结 and 门诊日志 (POLICIES.md §1.9: total -
+        # fund): where an account paid part of it, what is left is named 个人现金支付 (as the
+        # fund's own split 统筹/个人账户/个人现金 has it), or the patient signed the ledger for
+        # 11.88 against a receipt saying they paid 个人支付 0.00.
+        flow.pair("个人现金支付" if data.account_paid else "个人支付", _money(cash, sign), size * 1.1)
         flow.text("大写: " + rmb_capitals(Money(cash.fen * sign)), size)
         flow.pair("支付方式", data.payment_method, size)
     reasons = _reasons(data)

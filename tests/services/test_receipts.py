@@ -282,11 +282,19 @@ def test_a_family_account_payment_says_so_and_whose_account(village: Ledger, lay
     adj = data.adjudication
     assert data.account_paid == adj.patient and data.account_paid.fen > 0
     assert f"家庭共济账户支付{adj.patient}" in flat and "账户持有人刘桂兰" in flat and "个人账户支付" not in flat
-    assert "个人支付0.00" in flat and f"合计{adj.total}" in flat and adj.total == adj.fund + adj.patient
+    # What is left to pay in cash is not 个人支付, which 日结 and 门诊日志 use for the whole
+    # patient share (it read 个人支付 0.00 where the sheet the patient signs says 个人支付 adj.patient).
+    assert "个人现金支付0.00" in flat and "个人支付" not in flat
+    assert f"合计{adj.total}" in flat and adj.total == adj.fund + adj.patient
     own = village.session.settle(village.request("employee_signed", "2025-08-11T10:00:00", "YP0001", payment_method="account"))
     _, own_path = receipts.write_receipt(village.session, own.entry.id, layout=layout)
     own_text = "".join(text_of(own_path.read_bytes()).split())
     assert "个人账户支付" in own_text and "家庭共济" not in own_text and "账户持有人" not in own_text
+    assert "个人现金支付0.00" in own_text and "个人支付" not in own_text
+    cash = village.session.settle(village.request("employee_signed", "2025-08-11T11:00:00", "YP0001"))
+    _, cash_path = receipts.write_receipt(village.session, cash.entry.id, layout=layout)
+    cash_text = "".join(text_of(cash_path.read_bytes()).split())
+    assert f"个人支付{cash.adjudication.patient}" in cash_text and "个人现金支付" not in cash_text  # no account: the share
 
 
 @pytest.mark.parametrize("layout", receipts.LAYOUTS)
