@@ -47,6 +47,9 @@ TEXT_SIZE = 8.0
 SMALLEST_RECEIPT_SIZE = 6.0
 """A receipt number too long for its column (收据号, or the note's 原收据) is set smaller down to
 this, then wrapped."""
+SMALLEST_REFERENCE_SIZE = 4.5
+"""The number a note names (an outside receipt's, up to 64 characters) is set smaller still, down
+to this, in the narrow note column: broken in two, it reads as two numbers."""
 SIGN_ROOM = 7 * mm
 """The least height of an entry's row: room for a signature written by hand."""
 PADDING = 2.0  # points, every side of every cell
@@ -89,11 +92,11 @@ def ledger_sheet_pdf(data: LedgerSheetData, font: fonts.PdfFont | None = None) -
         font lacks from a fallback font."""
         return Paragraph(fonts.markup(value, font), style)
 
-    def whole(value: str, style: ParagraphStyle, column: int) -> Paragraph:
+    def whole(value: str, style: ParagraphStyle, column: int, smallest: float = SMALLEST_RECEIPT_SIZE) -> Paragraph:
         """A number on one line of its column where a smaller size fits it (broken, it reads as two)."""
         room = widths[column] - 2 * PADDING
         size = style.fontSize
-        while size > SMALLEST_RECEIPT_SIZE and fonts.text_width(value, font, size) > room:
+        while size > smallest and fonts.text_width(value, font, size) > room:
             size -= 0.25
         return text(value, ParagraphStyle("whole", parent=style, fontSize=size, leading=size * 1.25))
 
@@ -105,7 +108,7 @@ def ledger_sheet_pdf(data: LedgerSheetData, font: fonts.PdfFont | None = None) -
         if not row.reference or fonts.text_width(together, font, note.fontSize) <= widths[NOTE_COLUMN] - 2 * PADDING:
             parts += [text(together, note)] if together else []
         else:
-            parts += [text(row.note, note), whole(row.reference, note, NOTE_COLUMN)]
+            parts += [text(row.note, note), whole(row.reference, note, NOTE_COLUMN, SMALLEST_REFERENCE_SIZE)]
         return [*parts, cut(row.diagnosis)] if row.diagnosis else parts
 
     def cut(value: str) -> Paragraph:

@@ -94,6 +94,10 @@ class _Row:
     """Rows drawn again atop a further sheet that begins with this one (a table's heading)."""
 
 
+SMALLEST_WORD = 0.6
+"""A value of one word too wide for the paper is set smaller down to this part of its size, then wrapped."""
+
+
 class _Flow:
     """Builds the rows of a receipt within a fixed printable width."""
 
@@ -135,6 +139,12 @@ class _Flow:
                 self.rows.append(_Row(height, size, [(line, indent, "l")]))
             if value_w <= self.width - indent:
                 self.rows.append(_Row(height, size, [(right, self.width, "r")]))
+                return
+            # One word (an outside receipt's number, up to 64 characters) in a smaller size where
+            # that fits it: broken over two lines it reads as two numbers.
+            fitted = math.floor(size * (self.width - indent) / value_w * 10) / 10
+            if " " not in right and fitted >= size * SMALLEST_WORD:
+                self.rows.append(_Row(self._line_height(fitted), fitted, [(right, self.width, "r")]))
                 return
             # A value wider than the paper (a void's reason, a long name) is wrapped under its label.
             self.text(right, size, indent=indent + size)

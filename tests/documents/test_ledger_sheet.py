@@ -221,3 +221,16 @@ def test_entries_too_tall_to_keep_with_the_totals_on_one_page_are_kept_fewer(ttf
     assert rows[-1].receipt_no in pages[-1]  # still one entry with the signature
     for r in rows:
         assert sum(page.count(r.receipt_no) for page in pages) == 1, r.receipt_no
+
+
+def test_a_long_outside_receipt_number_is_printed_whole_in_the_note(ttf: fonts.PdfFont) -> None:
+    """A 37-character outside receipt number was set at 6 pt, still too wide, then broken:
+    …-123 | 4567890, read as two numbers."""
+    number = "HN20250809-0042-ABCDEFGHIJ-1234567890"
+    rows = [row(1), row(2, kind="reimbursement", note="外院报销 外院票据", reference=number)]
+    drawn = drawn_strings(ledger_sheet_pdf(sheet(rows), ttf))
+    left = MARGIN + sum(WIDTHS[:NOTE_COLUMN]) * mm
+    right = left + WIDTHS[NOTE_COLUMN] * mm
+    whole = [d for d in drawn if d.text == number]
+    assert len(whole) == 1, [d.text for d in drawn if left <= d.x < right]
+    assert whole[0].x + fonts.text_width(number, ttf, whole[0].size) <= right + 0.5

@@ -499,3 +499,15 @@ def test_a_layered_visit_s_notes_say_the_reform_first_then_its_cap_then_the_empl
     notes = ["签约职工:先按改革政策支付", "年度统筹限额600.00元", "改革限额用完,其余", "统筹按70%支付"]
     at = [text.find(note) for note in notes]
     assert -1 not in at and at == sorted(at), dict(zip(notes, at, strict=True))
+
+
+@needs_wqy
+@pytest.mark.parametrize("layout", ["58mm", "80mm"])
+def test_a_long_outside_receipt_number_is_set_smaller_on_one_line(layout, ttf):
+    """A 37-character outside receipt number (64 are allowed) wrapped on the 58 mm roll as
+    HN20250809-0042-ABCDEFGHIJ-1234 | 567890: it read as two numbers."""
+    number = "HN20250809-0042-ABCDEFGHIJ-1234567890"
+    pdf = receipt_pdf(replace(sample_receipt(), outside_receipt=number, outside_note="外院"), layout, ttf)
+    whole = [d for d in drawn_strings(pdf) if d.text == number]
+    assert len(whole) == 1, [d.text for d in drawn_strings(pdf) if "HN" in d.text or "567890" in d.text]
+    assert whole[0].x >= 0 and whole[0].x + fonts.text_width(number, ttf, whole[0].size) <= whole[0].page_width + 0.01
