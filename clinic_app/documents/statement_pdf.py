@@ -15,6 +15,7 @@ import io
 import json
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -395,6 +396,68 @@ def statement_pdf(data: StatementData, data_file: bytes, font: fonts.PdfFont | N
         Paragraph("一、汇总 Summary", heading),
     ]
 
+    if not data.visits:
+        story += _no_visits(data, base, small, heading)
+    else:
+        story += _summary_and_visits(data, font, base, small, heading, cell, text)
+    story += _signatures(font, heading, small, digest, key_fingerprint)
+
+    # The footer's text, not the records: the document keeps `footer` in reference cycles of its
+    # own, which would keep the month's records (a quarter of a million objects) from being
+    # freed as soon as the export is done.
+    footer_line, font_name = f"{clinic.name} · {data.month} · 第 {data.revision} 版 · SHA-256 {digest[:16]}…", font.name
+
+    def footer(canvas: Canvas, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(font_name, 7.5)
+        canvas.drawString(MARGIN, 8 * mm, footer_line)
+        canvas.restoreState()
+        # "第 n 页 / 共 m 页" is drawn by the canvas once the number of pages is known.
+
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=16 * mm,
+        title=f"{clinic.name} {data.month} 门诊统筹结算报表", author=clinic.name, invariant=True,
+    )
+    document.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=partial(CountedPagesCanvas, font_name=font.name))
+    return buffer.getvalue()
+
+
+NO_VISITS = "本月无就诊记录"
+"""What the PDF and the xlsx of a month with no visits say in place of their tables."""
+
+
+def _chain_line(data: StatementData, settlements: int, reversals: int) -> str:
+    return (
+        f"结算 {settlements} 笔, 冲销 {reversals} 笔 (人次与金额为冲销后的净数)。"
+        f"账本链: 月前末条 {data.chain.before_hash[:16]}…, 本月末条 {data.chain.last_hash[:16]}…,"
+        f" 本月 {data.chain.count} 条。"
+    )
+
+
+def _no_visits(data: StatementData, base: ParagraphStyle, small: ParagraphStyle, heading: ParagraphStyle) -> list[Any]:
+    """A month with no visits says so, in place of a summary of zeros and a visit list with no rows
+    (which read as a statement that failed to print its visits)."""
+    return [
+        Paragraph(f"{NO_VISITS} No visits this month: 各项金额均为 0.00。", base),
+        Spacer(0, 2 * mm),
+        Paragraph(_chain_line(data, 0, 0) + " 月前末条与本月末条相同: 本月台账无新增条目。", small),
+        Paragraph("二、结算明细 Visits", heading),
+        Paragraph(f"{NO_VISITS}。", base),
+        Spacer(0, 6 * mm),
+    ]
+
+
+def _summary_and_visits(
+    data: StatementData,
+    font: fonts.PdfFont,
+    base: ParagraphStyle,
+    small: ParagraphStyle,
+    heading: ParagraphStyle,
+    cell: ParagraphStyle,
+    text: Callable[[str], str],
+) -> list[Any]:
+    story: list[Any] = []
     table: list[list[Any]] = [list(SUMMARY_HEADER)]
     for row in summary_rows(data):
         policy = data.policy_name(row.policy_id) if row.policy_id else "合计"
@@ -410,11 +473,7 @@ def statement_pdf(data: StatementData, data_file: bytes, font: fonts.PdfFont | N
     story += [
         summary,
         Spacer(0, 2 * mm),
-        Paragraph(
-            f"结算 {settlements} 笔, 冲销 {reversals} 笔 (人次与金额为冲销后的净数)。"
-            f"账本链: 月前末条 {data.chain.before_hash[:16]}…, 本月末条 {data.chain.last_hash[:16]}…,"
-            f" 本月 {data.chain.count} 条。", small,
-        ),
+        Paragraph(_chain_line(data, settlements, reversals), small),
         Paragraph("二、结算明细 Visits", heading),
     ]
 
@@ -444,7 +503,10 @@ def statement_pdf(data: StatementData, data_file: bytes, font: fonts.PdfFont | N
             line[column] = Paragraph(fonts.markup(line[column], font), name_style)
     visits = VisitList(cells, font.name, spanned, sizes)
     story += [visits, Spacer(0, 6 * mm)]
+    return story
 
+
+def _signatures(font: fonts.PdfFont, heading: ParagraphStyle, small: ParagraphStyle, digest: str, key_fingerprint: str) -> list[Any]:
     sign_line = "＿" * 9
     signatures = Table(
         [
@@ -471,27 +533,7 @@ def statement_pdf(data: StatementData, data_file: bytes, font: fonts.PdfFont | N
         colWidths=[34 * mm, 146 * mm],
     )
     seal.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story.append(KeepTogether([Paragraph("三、签字与校验 Signatures", heading), signatures, Spacer(0, 4 * mm), seal]))
-
-    # The footer's text, not the records: the document keeps `footer` in reference cycles of its
-    # own, which would keep the month's records (a quarter of a million objects) from being
-    # freed as soon as the export is done.
-    footer_line, font_name = f"{clinic.name} · {data.month} · 第 {data.revision} 版 · SHA-256 {digest[:16]}…", font.name
-
-    def footer(canvas: Canvas, doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(font_name, 7.5)
-        canvas.drawString(MARGIN, 8 * mm, footer_line)
-        canvas.restoreState()
-        # "第 n 页 / 共 m 页" is drawn by the canvas once the number of pages is known.
-
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=16 * mm,
-        title=f"{clinic.name} {data.month} 门诊统筹结算报表", author=clinic.name, invariant=True,
-    )
-    document.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=partial(CountedPagesCanvas, font_name=font.name))
-    return buffer.getvalue()
+    return [KeepTogether([Paragraph("三、签字与校验 Signatures", heading), signatures, Spacer(0, 4 * mm), seal])]
 
 
 def render_statement_pdf(

@@ -31,7 +31,7 @@ from xlsxwriter.worksheet import Worksheet
 from clinic_app.documents.files import write_atomically
 from clinic_app.documents.reasons import CATEGORY_NAMES, FACILITY_NAMES
 from clinic_app.documents.records import StatementData, StatementVisit, outside_route_text
-from clinic_app.documents.statement_pdf import summary_rows
+from clinic_app.documents.statement_pdf import NO_VISITS, summary_rows
 from clinic_app.documents.xlsx_print import print_setup_xlsxwriter
 from clinic_app.domain.money import Money
 from clinic_app.domain.visit import NEWBORN_PAID_BACK
@@ -267,6 +267,9 @@ def statement_xlsx(data: StatementData, data_file: bytes | None = None) -> bytes
     """The workbook's bytes; `data_file`, when given, puts its SHA-256 on the summary sheet."""
     who = f"{data.clinic.name} {data.month} 门诊统筹结算"
     summary = _Sheet("汇总", SUMMARY_HEADER, f"{who} · 汇总")
+    if not data.visits:
+        # A month with no visits says so where a reader looks first, above its totals of 0.
+        summary.add_unmeasured([NO_VISITS])
     for row in summary_rows(data):
         grand = not row.policy_id
         summary.add(
@@ -304,6 +307,8 @@ def statement_xlsx(data: StatementData, data_file: bytes | None = None) -> bytes
     }
     for number, visit in enumerate(ordered, start=1):
         visits.add(_visit_values(number, visit), formats)
+    if not data.visits:
+        visits.add_unmeasured([NO_VISITS])  # not a sheet of headings whose rows were lost
     stamp = max((v.settled_at for v in data.visits), default=dt.datetime(2000, 1, 1))
     buffer = io.BytesIO()
     # The files in the archive are dated 1980-01-01 by xlsxwriter: same ledger, same bytes.

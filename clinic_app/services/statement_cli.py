@@ -36,6 +36,8 @@ def cmd_statement_export(args: argparse.Namespace) -> int:
         f"  结算 {result.visits} 笔, 冲销 {result.reversals} 笔, 医疗费总额 {result.total}, 统筹支付 {result.fund} (冲销后) / "
         f"settlements {result.visits}, reversals {result.reversals}, total {result.total}, fund {result.fund} (net)"
     )
+    if result.visits == 0 and result.reversals == 0:
+        print("  本月无就诊记录 (交乡镇卫生院, 说明本月无就诊) / no visits this month (for the township: the month is not missing)")
     print(f"  SHA-256 {result.sha256}")
     return 0
 

@@ -260,7 +260,7 @@ def _outside(session: ClinicSession, entry: LedgerEntry) -> OutsideReceipt | Non
 
 def statement_data(session: ClinicSession, month: str, revision: int = 1, today: dt.date | None = None) -> StatementData:
     """The month's statement records, read from the ledger."""
-    clinic = session.require_clinic()
+    session.require_clinic()
     first, last = parse_month(month, today)
     start = ledger.continuation(session.db)
     if start is not None and first < start.first_day:
@@ -274,7 +274,13 @@ def statement_data(session: ClinicSession, month: str, revision: int = 1, today:
     entries = session.entries(EntryFilter(date_from=first, date_to=last), 0, 10**9)
     entries.sort(key=lambda e: e.seq)
     if not entries:
-        raise BadInput(f"{month} 没有就诊记录, 无需导出", f"{month} has no visits: nothing to export")
+        # A quiet month after the ledger began is a statement like any other (EXCHANGE.md: one per
+        # clinic per month): no visits, the chain ending where it starts, so the township knows the
+        # month empty, not missing.  Before the ledger's first entry there is nothing to state.
+        before = ledger.hash_before(session.db, first)
+        if before is None:
+            raise BadInput(f"{month} 没有就诊记录, 无需导出", f"{month} has no visits: nothing to export")
+        return _statement(session, month, revision, (), LedgerChain(before_hash=before, last_hash=before, count=0))
     # Read in bulk (a few queries for the month, not a few per entry): a reversal is stated with
     # the lines and the adjudication of the visit it reverses, which may be of an earlier month.
     originals = {e.id: e for e in entries if e.kind != "reversal"}
@@ -303,6 +309,13 @@ def statement_data(session: ClinicSession, month: str, revision: int = 1, today:
         )
     first_raw = ledger.raw_entry(session.db, entries[0].id)[0]
     chain = LedgerChain(before_hash=first_raw["prev_hash"], last_hash=entries[-1].hash, count=len(entries))
+    return _statement(session, month, revision, tuple(visits), chain)
+
+
+def _statement(
+    session: ClinicSession, month: str, revision: int, visits: tuple[StatementVisit, ...], chain: LedgerChain
+) -> StatementData:
+    clinic = session.require_clinic()
     return StatementData(
         clinic=ClinicInfo(
             code=clinic.code,
@@ -313,7 +326,7 @@ def statement_data(session: ClinicSession, month: str, revision: int = 1, today:
         ),
         month=month,
         revision=revision,
-        visits=tuple(visits),
+        visits=visits,
         chain=chain,
         policy_names=tuple((p.id, p.name) for p in session.book.policies.values()),
     )

@@ -657,6 +657,16 @@ def chain_start(db: sqlite3.Connection) -> tuple[int, str]:
     return (0, GENESIS_HASH) if start is None else (start.last_seq, start.last_hash)
 
 
+def hash_before(db: sqlite3.Connection, day: dt.date) -> str | None:
+    """The hash a span from `day` on starts from: the last entry dated before it, else where a
+    continued ledger starts; None when the ledger has not begun by then (no statement before it)."""
+    row = db.execute("SELECT hash FROM visits WHERE date < ? ORDER BY id DESC LIMIT 1", [day.isoformat()]).fetchone()
+    if row is not None:
+        return str(row[0])
+    start = continuation(db)
+    return None if start is None else start.last_hash
+
+
 def has_settled(db: sqlite3.Connection) -> bool:
     """Whether anything was settled under the clinic's policy: an entry of its own ledger (or a
     ledger continued from a statement), or, at a township, a village statement imported."""
@@ -1126,7 +1136,7 @@ def verify_span(db: sqlite3.Connection, first: dt.date, last: dt.date) -> SpanCh
     """
     span = db.execute("SELECT min(id), max(id) FROM visits WHERE date BETWEEN ? AND ?", [first.isoformat(), last.isoformat()]).fetchone()
     if span[0] is None:
-        return SpanCheck(GENESIS_HASH, GENESIS_HASH, (), ())
+        return _empty_span(db, first)
     first_id, last_id = int(span[0]), int(span[1])
     row = db.execute("SELECT id FROM visits WHERE id < ? ORDER BY id DESC LIMIT 1", [first_id]).fetchone()
     start = first_id if row is None else int(row[0])
@@ -1150,6 +1160,21 @@ def verify_span(db: sqlite3.Connection, first: dt.date, last: dt.date) -> SpanCh
     if after is not None and str(after[2]) <= inside[1]:
         breaks.append(ChainBreak(int(after[0]), str(after[1]), _out_of_span(str(after[2]))))
     return SpanCheck(before_hash, prev or GENESIS_HASH, tuple(setl_ids), tuple(breaks))
+
+
+def _empty_span(db: sqlite3.Connection, first: dt.date) -> SpanCheck:
+    """A span with no entry ends where it starts: at the last entry before it (its hash recomputed,
+    what a month's statement of no visits signs), or where the ledger starts (genesis before it began)."""
+    row = db.execute("SELECT id FROM visits WHERE date < ? ORDER BY id DESC LIMIT 1", [first.isoformat()]).fetchone()
+    if row is None:
+        start = chain_start(db)[1]
+        return SpanCheck(start, start, (), ())
+    breaks: list[ChainBreak] = []
+    end = GENESIS_HASH
+    for visit, items, funds in iter_chain(db, (int(row[0]), int(row[0]))):
+        breaks += _entry_breaks(visit, items, funds, None, None)
+        end = visit["hash"]
+    return SpanCheck(end, end, (), tuple(breaks))
 
 
 def _out_of_span(date: str) -> str:

@@ -483,6 +483,11 @@ class MonthScreen(QWidget):
             self.month_note.say(
                 self.tr("本月尚未结束: 导出的只是到今天为止的记录。月底后请再导出一次 (修订版号加一)。"), error=False
             )
+        elif totals.visits == 0 and totals.reversals == 0:
+            # Still a month's statement: without it the township takes the month for one not sent.
+            self.month_note.say(
+                self.tr("本月无就诊记录: 仍请导出月结交乡镇卫生院, 说明本月无就诊, 以免被当作未交。"), error=False
+            )
         self.export_button.setEnabled(True)
         emit(self.totals_shown, totals)
 

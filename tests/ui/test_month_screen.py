@@ -138,6 +138,33 @@ def test_printing_the_exported_statement(qtbot, screen, session, worker, februar
     dialog.close()
 
 
+def test_a_month_with_no_visits_since_the_ledger_began_is_exported_and_says_so(  # type: ignore[no-untyped-def]
+    qtbot, screen, session, tmp_path
+) -> None:
+    """rev18d F1: no visits since December: the screen showed "没有就诊记录" as an error for January
+    and February and kept 导出 off, so the township called them missing for ever.  Their totals are
+    0, the note says there were no visits and to send the statement still, and they export."""
+    patient = session.find_patients(ZHANG_ID)[0]
+    december = dt.datetime(2025, 12, 15, 9, 0)
+    session.settle(
+        VisitRequest(
+            patient_id=patient.id, operator_id=session.operators()[0].id, time=december,
+            lines=(session.line_from_catalog("ZL0001", "1"),), identity_check="社保卡",
+        )
+    )
+    assert show_totals(qtbot, screen).month == "2026-02"
+    totals = choose_month(qtbot, screen, "2026-01")
+    assert totals is not None and (totals.visits, totals.reversals, totals.fund) == (0, 0, Money(0))
+    assert "本月无就诊记录" in screen.month_note.text() and screen.month_note.isVisible()
+    assert screen.export_button.isEnabled() and screen.figures["visits"].text() == "0"
+    screen.folder.setText(str(tmp_path))
+    with qtbot.waitSignal(screen.exported, timeout=30000) as done:
+        screen.export_button.click()
+    body = json.loads(done.args[0].result.data_file.read_text(encoding="utf-8"))["body"]
+    assert body["visits"] == [] and body["ledger"]["count"] == 0
+    assert body["ledger"]["before_hash"] == body["ledger"]["last_hash"]
+
+
 @pytest.mark.parametrize(
     ("month", "words"),
     [
