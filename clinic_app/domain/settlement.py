@@ -270,6 +270,31 @@ def months_not_sent(sent: Iterable[str], year: int, through: int) -> tuple[str, 
     return tuple(m for m in months if m not in held)
 
 
+def months_accounted(chains: Iterable[tuple[str, str, str]]) -> set[str]:
+    """The months (YYYY-MM) a village's statements account for, from each one's (month, before_hash,
+    last_hash): the months sent, and those between two statements whose chain joins across them
+    (the later starts where the earlier ended): no entry was made in between, so those months
+    had no visits, though nothing was sent of them (a village whose export refused a month with
+    no visits, as it did before such a month had its statement of 0)."""
+    ordered = sorted(chains)
+    accounted = {month for month, _, _ in ordered}
+    for (month, _, last_hash), (later, before_hash, _) in zip(ordered, ordered[1:], strict=False):
+        if before_hash == last_hash:
+            accounted.update(_months_between(month, later))
+    return accounted
+
+
+def _months_between(first: str, last: str) -> list[str]:
+    """The months strictly between two YYYY-MM months."""
+    year, month = int(first[:4]), int(first[5:])
+    between: list[str] = []
+    while True:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        if f"{year:04d}-{month:02d}" >= last:
+            return between
+        between.append(f"{year:04d}-{month:02d}")
+
+
 def _parameter(policy: Policy, key: str) -> str:
     value = policy.settlement.get(key)
     if not isinstance(value, str):

@@ -62,6 +62,7 @@ from clinic_app.domain.settlement import (
     YearInputs,
     YearSettlement,
     YearToDate,
+    months_accounted,
     months_not_sent,
     settle_month,
     settle_year,
@@ -527,7 +528,8 @@ def month_report(session: ClinicSession, month: str, today: dt.date | None = Non
     costs[clinic.code] = store.own_cost_by_kind(session.db, first, last)
     previous = _previous_year_per_visit(session, clinic.code, year, number, variant, policy)
     own_referrals = store.own_referrals(session.db, first, last)
-    missing = tuple(code for code in codes if code != clinic.code and code not in revisions)
+    accounted = _accounted(session)
+    missing = tuple(code for code in codes if code != clinic.code and month not in accounted.get(code, ()))
     lines = []
     for part in result.villages:
         code = part.village
@@ -619,7 +621,7 @@ def _earlier_gaps(session: ClinicSession, period: _Period, own: str, year: int, 
     """The statements missing before the month reported: a month of the period with none from a
     village that sent one of an earlier month (one that began sending later misses nothing).  That
     village's fund is in neither that month's settlement nor the year to date, which nothing else says."""
-    sent = store.statement_months(session.db, f"{year:04d}-{number:02d}")
+    sent = _accounted(session)
     gaps = []
     for code in period.codes:
         if code == own:
@@ -631,6 +633,12 @@ def _earlier_gaps(session: ClinicSession, period: _Period, own: str, year: int, 
         return ()
     zh, en = ("; ".join(f"{name} {sep.join(missing)}" for name, missing in gaps) for sep in ("、", ", "))
     return (Reason.of("settlement_earlier_statements_missing", missing=zh, missing_en=en),)
+
+
+def _accounted(session: ClinicSession) -> dict[str, set[str]]:
+    """Each village's months sent, or known by its chain to have had no visits (`months_accounted`):
+    neither is a statement missing."""
+    return {code: months_accounted(chains) for code, chains in store.statement_chains(session.db).items()}
 
 
 REPORTED_ACTION = "settlement_reported"

@@ -43,7 +43,7 @@ from clinic_app.documents.files import write_atomically
 from clinic_app.documents.statement_file import FORMAT as STATEMENT_FORMAT
 from clinic_app.documents.statement_file import USAGE_SNAPSHOT_FORMAT, canonical_bytes
 from clinic_app.domain.money import Money, MoneyError
-from clinic_app.domain.settlement import months_not_sent
+from clinic_app.domain.settlement import months_accounted, months_not_sent
 from clinic_app.errors import BadInput, UserError, not_utf8, os_reason
 from clinic_app.services.datadir import output_folder
 from clinic_app.services.policies import pool_or_own
@@ -174,16 +174,18 @@ def missing_months(session: ClinicSession, year: int) -> tuple[tuple[str, str], 
     """(village name, month) of `year` with no statement imported, for each village from its first
     month that year (January if it sent one before) to the latest month any village's is in, or to
     December once a month of a later year is in (the year is over)."""
-    sent: dict[str, set[str]] = {}
+    chains: dict[str, list[tuple[str, str, str]]] = {}
     names: dict[str, str] = {}
     for row in store.statements(session.db):
-        sent.setdefault(row.clinic_code, set()).add(row.month)
+        chains.setdefault(row.clinic_code, []).append((row.month, row.before_hash, row.last_hash))
         names[row.clinic_code] = row.clinic_name
-    months = [m for found in sent.values() for m in found if m.startswith(f"{year:04d}-")]
+    months = [m for found in chains.values() for m, _, _ in found if m.startswith(f"{year:04d}-")]
     if not months:
         return ()
-    over = any(m > f"{year:04d}-12" for found in sent.values() for m in found)
+    over = any(m > f"{year:04d}-12" for found in chains.values() for m, _, _ in found)
     latest = 12 if over else int(max(months)[5:])
+    # A month the village's chain shows had no visits (`months_accounted`) used no fund: not missing.
+    sent = {code: months_accounted(found) for code, found in chains.items()}
     return tuple((names[code], month) for code in sorted(sent) for month in months_not_sent(sent[code], year, latest))
 
 

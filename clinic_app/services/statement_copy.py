@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clinic_app.documents.files import write_together
-from clinic_app.domain.settlement import months_not_sent
+from clinic_app.domain.settlement import months_accounted, months_not_sent
 from clinic_app.errors import BadInput, UserError, os_reason
 from clinic_app.services.datadir import output_folder
 from clinic_app.services.session import ClinicSession
@@ -84,6 +84,7 @@ def copy_statements(session: ClinicSession, village: str, out: Path, year: int |
     except OSError as exc:
         zh, en = os_reason(exc)
         raise UserError(f"写出失败 ({zh}), 未写入月结文件: {folder}", f"writing failed ({en}); no statement file written: {folder}") from None
-    missing = months_not_sent((r.month for r in standing), int(newest[:4]), int(newest[5:]))
+    accounted = months_accounted((r.month, r.before_hash, r.last_hash) for r in standing)  # no visits: no fund left out
+    missing = months_not_sent(accounted, int(newest[:4]), int(newest[5:]))
     return StatementCopy(code, known[code], tuple(r.month for r in rows), tuple(written.values()), missing)
 

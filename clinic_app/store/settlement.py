@@ -180,13 +180,13 @@ def statement_revisions(db: sqlite3.Connection, month: str) -> dict[str, int]:
     return {str(r["clinic_code"]): int(r["revision"]) for r in rows}
 
 
-def statement_months(db: sqlite3.Connection, through: str) -> dict[str, set[str]]:
-    """Each village's months (YYYY-MM) with a current statement, up to `through`."""
-    rows = db.execute("SELECT DISTINCT clinic_code, month FROM statements WHERE status = 'current' AND month <= ?", [through])
-    months: dict[str, set[str]] = {}
+def statement_chains(db: sqlite3.Connection) -> dict[str, list[tuple[str, str, str]]]:
+    """Each village's current statements as (month YYYY-MM, before_hash, last_hash), by month."""
+    rows = db.execute("SELECT clinic_code, month, before_hash, last_hash FROM statements WHERE status = 'current' ORDER BY month")
+    chains: dict[str, list[tuple[str, str, str]]] = {}
     for r in rows:
-        months.setdefault(str(r["clinic_code"]), set()).add(str(r["month"]))
-    return months
+        chains.setdefault(str(r["clinic_code"]), []).append((str(r["month"]), str(r["before_hash"]), str(r["last_hash"])))
+    return chains
 
 
 # ----------------------------------------------------------------- signed persons

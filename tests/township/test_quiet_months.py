@@ -7,6 +7,7 @@ folder as the 月结 screen does, imported by `clinic-app statement import`, set
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 from collections.abc import Iterator
@@ -19,8 +20,10 @@ import pytest
 from clinic_app.cli import run
 from clinic_app.documents.statement_file import verify_statement
 from clinic_app.errors import BadInput
+from clinic_app.services import snapshot
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.settlement import month_report
+from clinic_app.services.statement_copy import copy_statements
 from clinic_app.services.statements import ExportResult, export_statement
 from tests.township.settle_data import TODAY, Village, township
 
@@ -114,3 +117,34 @@ def test_the_township_takes_a_month_of_nothing_between_two_and_misses_nothing(ea
         assert report.missing == ()
         (line,) = [line for line in report.lines if line.code == "V001"]
         assert line.revision == 1 and line.activity.visits == 0 and str(line.fund_payable) == "0.00"
+
+
+def test_months_an_old_village_never_sent_are_known_empty_when_its_chain_joins_across_them(east: Village, tmp_path: Path) -> None:
+    """东村 never sent February (its old export refused it) and 西村 lost its February statement.
+    Both sent January and March; 东村's March starts where its January ended, so February had no
+    entry: only 西村's February is missing, in the reports (未交月结 and 年累计不完整), the usage
+    snapshot's note and the copy for a lost ledger.  Before, 东村's February was named in each."""
+    west = Village.create(tmp_path / "west", "V002", "西村卫生站", POLICY)
+    try:
+        west.person("p2", number=2)
+        for day in ("2025-01-09", "2025-02-10", "2025-03-11"):
+            west.visit("p2", f"{day} 10:00", "57.00")
+        stick = tmp_path / "stick"
+        sent = [_export(east, "2025-01", stick), _export(east, "2025-03", stick)]
+        sent += [_export(west, "2025-01", stick), _export(west, "2025-03", stick)]
+    finally:
+        west.session.close()
+    town = township(tmp_path / "town", POLICY)
+    town.close()
+    _import(tmp_path / "town", *sent)
+    with ClinicSession(tmp_path / "town") as session:
+        (gaps,) = [r for r in month_report(session, "2025-03").reasons if r.code == GAPS]
+        assert gaps.param("missing") == "西村卫生站 2025-02"
+        assert month_report(session, "2025-02").missing == ("V002",)
+        (tmp_path / "snap").mkdir()
+        exported = snapshot.export_snapshot(session, tmp_path / "snap", 2025, today=dt.date(2025, 4, 5))
+        assert exported.missing == (("西村卫生站", "2025-02"),)
+        copy = tmp_path / "copy"
+        copy.mkdir()
+        assert copy_statements(session, "V001", copy).missing == ()
+        assert copy_statements(session, "V002", copy).missing == ("2025-02",)
