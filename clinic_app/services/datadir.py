@@ -6,7 +6,7 @@ import errno
 from pathlib import Path
 
 from clinic_app.errors import BadInput, UserError, os_reason
-from clinic_app.store.db import DB_NAME, folder_write_error
+from clinic_app.store.db import DB_NAME, folder_write_error, not_a_database_file
 
 APP_NAME = "clinic_app"
 
@@ -39,12 +39,25 @@ def existing_data_dir(given: str | Path | None) -> Path:
     For the commands that read or change a clinic's data (check, backup, statements,
     settlement): a mistyped ``--data-dir`` must not become a new, empty clinic that
     then checks "ok".  The app's first run and ``demo`` make a new one on purpose.
+    A database file that is empty (0 bytes) or no SQLite file is refused too (exit 1, the
+    way out `clinic-app restore`), before anything opens it: opened, it became that new, empty
+    clinic, and ``backup`` then rotated the clinic's real backups out for empty ones.
     """
     folder = resolve_data_dir(given)
     if not (folder / DB_NAME).is_file():
         raise BadInput(
             f"数据文件夹 {folder} 中没有诊所数据 ({DB_NAME}), 请检查 --data-dir",
             f"no clinic data ({DB_NAME}) in {folder}: check --data-dir",
+        )
+    problem = not_a_database_file(folder / DB_NAME)
+    if problem is not None:
+        from clinic_app.services.backup import command_arg
+
+        shown = command_arg(folder)
+        raise UserError(
+            f"{problem.what_zh}未做任何更改; 备份不受影响: 请用备份恢复 (clinic-app restore --data-dir {shown} 列出备份)",
+            f"{problem.what_en} Nothing was changed, and backups are not affected: restore one "
+            f"(clinic-app restore --data-dir {shown} lists them)",
         )
     return folder
 

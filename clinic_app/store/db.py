@@ -64,17 +64,56 @@ class DiskFull(DatabaseError):
 class DatabaseDamaged(DatabaseError):
     """The database file is damaged (corrupt pages): the way out is a backup made before the damage."""
 
-    def __init__(self, path: Path | None, detail: str) -> None:
+    def __init__(self, path: Path | None, detail: str, what: tuple[str, str] | None = None) -> None:
+        """`what` says what is wrong, as (Chinese, English); by default that the file is damaged."""
         where = f" {path} " if path else ""
         self.path, self.detail = path, plain_detail(detail)
         # SQLite's words ("database disk image is malformed") are for the English half only.
-        self.what_zh = f"数据库文件{where}已损坏。"
-        self.what_en = f"The database file{where or ' '}is damaged ({self.detail})."
+        self.what_zh, self.what_en = what or (
+            f"数据库文件{where}已损坏。",
+            f"The database file{where or ' '}is damaged ({self.detail}).",
+        )
         super().__init__(
             self.what_zh + "备份不受影响: 请用损坏前的备份恢复 (「设置 → 备份与语言 → 从备份恢复…」, 或命令 clinic-app restore)。",
             self.what_en + " Backups are not affected: restore one made before the damage "
             "(Settings → Backup and language → Restore from backup…, or the command clinic-app restore).",
         )
+
+
+def not_a_database_file(path: Path) -> DatabaseDamaged | None:
+    """The damage an existing database file shows before SQLite reads it: empty (0 bytes: a copy
+    that did not finish, what a disk repair left) or not beginning as an SQLite file; None when
+    it does (or cannot be read here: opening it says why).
+
+    Never a new database: SQLite writes its header when it makes one (`open_database`), so an
+    empty clinic.sqlite is one whose ledger is gone.  Taken for new, it became an empty clinic
+    that checked "ok", and each backup of it rotated out one of the clinic's real backups.
+    """
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError:
+        return None
+    if header == SQLITE_HEADER:
+        return None
+    if not header:
+        return DatabaseDamaged(
+            path,
+            "empty file",
+            (
+                f"数据库文件 {path} 是空的 (0 字节), 台账不在其中: 可能复制没有完成, 或磁盘修复时被清空。",
+                f"The database file {path} is empty (0 bytes) and holds no ledger: a copy that did not finish, "
+                "or a disk repair, emptied it.",
+            ),
+        )
+    return DatabaseDamaged(
+        path,
+        "not an SQLite database",
+        (
+            f"{path} 不是 SQLite 数据库文件 (已损坏, 或被其他文件替换)。",
+            f"{path} is not an SQLite database (damaged, or replaced by another file).",
+        ),
+    )
 
 
 _DAMAGE_CODES = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
@@ -280,10 +319,9 @@ def open_database(folder: Path, read_only: bool = False) -> sqlite3.Connection:
         ) from None
     path = folder / DB_NAME
     if path.exists():
-        with path.open("rb") as handle:
-            header = handle.read(16)
-        if header and header != b"SQLite format 3\x00":
-            raise DatabaseError(f"{path} 不是本软件的数据库文件", f"{path} is not an SQLite database")
+        problem = not_a_database_file(path)
+        if problem is not None:  # nothing is written into it: the app offers a backup, a command says restore
+            raise problem
     elif not folder_writable(folder):
         raise DatabaseError(f"数据文件夹 {folder} 只读, 无法建立数据库", f"data folder {folder} is read-only")
     try:

@@ -1209,3 +1209,80 @@ def test_a_backup_killed_half_way_leaves_files_the_next_backup_there_removes(cli
     assert sorted(p.name for p in stick.glob("*.partial*")) == ["notes.partial"]
     assert unrelated.read_text() == "the clinic's own file"
     assert finished in backups_in(stick) and made in backups_in(stick) and check_file(finished).ok
+
+
+def _ten_backups_then_emptied(clinic: Ledger, content: bytes = b"") -> list[Path]:
+    """The clinic's ten daily backups, then its database file left `content` (a copy that did not
+    finish, a disk repair): the backups, oldest first."""
+    made = [backup_now(clinic.session, now=NOON + dt.timedelta(days=day)) for day in range(10)]
+    clinic.session.close()
+    live = clinic.folder / DB_NAME
+    for suffix in ("-wal", "-shm"):
+        Path(f"{live}{suffix}").unlink(missing_ok=True)
+    live.write_bytes(content)
+    return made
+
+
+def _files(folder: Path) -> dict[str, str]:
+    """Every file under `folder` and its digest."""
+    return {str(path.relative_to(folder)): _digest(path) for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check"],
+        ["backup"],
+        ["statement", "export", "--month", "2025-08", "--out", "{out}"],
+        ["settle", "--month", "2025-08"],
+        ["statement", "import", "{statement}"],
+    ],
+    ids=["check", "backup", "statement-export", "settle", "statement-import"],
+)
+@pytest.mark.parametrize(
+    ("content", "said_zh", "said_en"),
+    [(b"", "是空的 (0 字节)", "is empty (0 bytes)"), (b"\0" * 8192, "不是 SQLite 数据库文件", "is not an SQLite database")],
+    ids=["empty", "zeroed"],
+)
+def test_a_data_folder_whose_database_is_empty_is_refused_and_left_as_it_is(
+    clinic: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str], content: bytes, said_zh: str, said_en: str
+) -> None:
+    """A 0-byte clinic.sqlite (a copy that did not finish) beside the clinic's ten backups: `check`
+    said it was no SQLite database, but `backup` took it for a new database, wrote an empty
+    clinic into it (which `check` then passed, 0 entries) and rotated the oldest real backup out
+    for an empty copy, each run; the statement commands and `settle` wrote the schema into it
+    before they said the folder had no clinic."""
+    _ten_backups_then_emptied(clinic, content)
+    out = tmp_path / "out"
+    out.mkdir()
+    statement = tmp_path / "in" / "H430523101007-2025-08.json"
+    statement.parent.mkdir()
+    statement.write_text("{}", encoding="utf-8")
+    args = [part.format(out=out, statement=statement) for part in command]
+    before = _files(clinic.folder)
+    for _night in range(3):
+        assert run([*args, "--data-dir", str(clinic.folder)]) == 1
+        err = capsys.readouterr().err
+        assert said_zh in err and said_en in err, err
+        assert f"clinic-app restore --data-dir {clinic.folder}" in err, err
+        assert _files(clinic.folder) == before
+    assert list(out.iterdir()) == []
+
+
+def test_check_and_backup_refuse_an_empty_database_in_the_same_words(clinic: Ledger, capsys: pytest.CaptureFixture[str]) -> None:
+    _ten_backups_then_emptied(clinic)
+    said = []
+    for command in ("check", "backup"):
+        assert run([command, "--data-dir", str(clinic.folder)]) == 1
+        said.append(capsys.readouterr().err)
+    assert said[0] == said[1]
+
+
+def test_restore_brings_back_the_ledger_of_a_folder_whose_database_is_empty(clinic: Ledger, capsys: pytest.CaptureFixture[str]) -> None:
+    made = _ten_backups_then_emptied(clinic)
+    assert run(["restore", "--data-dir", str(clinic.folder), str(made[-1])]) == 0
+    assert _entries(clinic.folder) == 3
+    assert run(["check", "--data-dir", str(clinic.folder)]) == 0
+    saved = list((clinic.folder / "backups").glob("before-restore-*.sqlite"))
+    assert len(saved) == 1 and saved[0].read_bytes() == b""
+

@@ -764,3 +764,80 @@ def test_the_start_imports_nothing_a_village_window_does_not_use(data_folder: Pa
     assert isinstance(modules, list)
     assert "clinic_app.services.session" in modules
     assert not {"clinic_app.store.township", "hashlib", "importlib.resources"} & set(modules)
+
+
+def _backed_up_then_emptied(folder: Path) -> list[Path]:
+    """Three daily backups of the folder's ledger, then its database file left empty (0 bytes: a
+    copy that did not finish, a disk repair); the backups, oldest first."""
+    with ClinicSession(folder) as session:
+        made = [backup.backup_now(session, now=NOW + dt.timedelta(days=day)) for day in range(3)]
+    for suffix in ("-wal", "-shm"):
+        Path(f"{folder / DB_NAME}{suffix}").unlink(missing_ok=True)
+    (folder / DB_NAME).write_bytes(b"")
+    return made
+
+
+def _files(folder: Path) -> dict[str, str]:
+    """Every file under `folder` but the log (and the lock), and its digest."""
+    return {
+        str(path.relative_to(folder)): _digest(path)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and "logs" not in path.parts and path.name != app_module.LOCK_NAME
+    }
+
+
+@pytest.fixture
+def wizards(monkeypatch):  # type: ignore[no-untyped-def]
+    """The first-run setups the start opened, each cancelled at once."""
+    from PySide6.QtWidgets import QWizard
+
+    from clinic_app.ui.wizard import SetupWizard
+
+    opened: list[SetupWizard] = []
+    monkeypatch.setattr(SetupWizard, "exec", lambda wizard: opened.append(wizard) or QWizard.DialogCode.Rejected)
+    return opened
+
+
+@pytest.mark.parametrize("language", [None, "en"])
+def test_an_empty_database_beside_its_backups_is_not_started_as_a_new_clinic(qtbot, data_folder, wizards, caplog, capsys, language) -> None:  # type: ignore[no-untyped-def]
+    """The start took a 0-byte clinic.sqlite for a new database: it wrote an empty clinic into it,
+    opened the first-run setup as for a new clinic, and its exit backup put that empty clinic in
+    backups/, rotating out one of the real ones."""
+    caplog.clinic_app_allow_warnings = True
+    made = _backed_up_then_emptied(data_folder)
+    before = _files(data_folder)
+    assert app_module.run_app(data_dir=data_folder, language=language) == 1
+    err = capsys.readouterr().err
+    command = f"clinic-app restore --data-dir {data_folder} {made[-1]}"
+    if language == "en":
+        assert "is empty (0 bytes)" in err and command in err and not any("\u4e00" <= c <= "\u9fff" for c in err), err
+    else:
+        assert "是空的 (0 字节)" in err and "is empty (0 bytes)" in err and command in err, err
+    assert wizards == []
+    assert _files(data_folder) == before
+
+
+def test_an_empty_database_is_restored_from_its_newest_backup_when_the_user_says_so(qtbot, data_folder, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.services.problems import DatabaseDamaged, open_session
+
+    caplog.clinic_app_allow_warnings = True
+    with ClinicSession(data_folder) as session:
+        entries = session.count_entries(EntryFilter())
+    made = _backed_up_then_emptied(data_folder)
+    with pytest.raises(DatabaseDamaged) as raised:
+        open_session(data_folder)
+    assert (data_folder / DB_NAME).read_bytes() == b""
+    asked: list[str] = []
+    monkeypatch.setattr(app_module, "ask_restore", lambda text, language: asked.append(text) or True)
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: None)
+    session = app_module.repair_from_backup(data_folder, raised.value, interactive=True, language="zh")
+    assert session is not None
+    try:
+        assert session.clinic is not None and session.count_entries(EntryFilter()) == entries
+    finally:
+        session.close()
+    assert len(asked) == 1 and "是空的 (0 字节)" in asked[0] and str(made[-1]) in asked[0]
+    saved = list((data_folder / "backups").glob("before-restore-*.sqlite"))
+    assert len(saved) == 1 and saved[0].read_bytes() == b""
+    assert backup.check_database(data_folder).ok
+
