@@ -177,7 +177,10 @@ def backup_now(
     """Back up the live database now, then keep only the newest `backup_keep` backups.
 
     `pause` is called between steps of the copy and of its check (`store.db.Pause`).
+    A folder without a clinic is refused (`nothing_to_back_up`).
     """
+    if session.clinic is None:
+        raise nothing_to_back_up(session.data_dir)
     folder = folder or backup_dir(session)
     own = folder == own_backup_dir(session)
     check_backup_folder(folder, may_make=own)
@@ -185,6 +188,28 @@ def backup_now(
     return _backup_into(
         session.db, session.data_dir / DB_NAME, folder, backup_keep(session), now, pause, None if own else session.clinic, own
     )
+
+
+def nothing_to_back_up(data_dir: Path) -> UserError:
+    """Why a data folder without a clinic is not backed up: its database holds no ledger (a new
+    folder, or one whose database was lost and made anew).  Such a copy restores nothing, and
+    made in the folder's own ``backups`` it rotated out one of the clinic's real backups each
+    time: a nightly ``clinic-app backup`` left only empty ones within ten days."""
+    return UserError(
+        f"数据文件夹 {data_dir} 中还没有诊所信息 (没有台账), 没有可备份的内容: 未做备份, 已有的备份都保留",
+        f"the data folder {data_dir} has no clinic yet (no ledger), so there is nothing to back up: "
+        "no backup was made, and the existing backups are all kept",
+    )
+
+
+def _holds_clinic(db: sqlite3.Connection) -> bool:
+    """Whether the database open as `db` has a clinic (a file without the app's tables has none)."""
+    try:
+        return ledger.get_clinic(db) is not None
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return False
+        raise
 
 
 def check_backup_folder(folder: Path, may_make: bool = False) -> None:
@@ -287,6 +312,8 @@ def backup_data_folder(folder: Path, to: Path | None = None, now: dt.datetime | 
     source = folder / DB_NAME
     try:
         with read_only_with_log(source, to / f".clinic-{stamp}.reading") as db:
+            if not _holds_clinic(db):
+                raise nothing_to_back_up(folder)
             # `to` is the maintainer's rescue folder, perhaps holding other sticks' rescues: the
             # clinic's keep-N rotation is for its own backup folder, so nothing is deleted here.
             return MadeBackup(_backup_into(db, source, to, 0, now), read_only_source=True)
@@ -344,7 +371,10 @@ def automatic_backup(session: ClinicSession, now: dt.datetime | None = None, pau
 
 
 def backup_if_due(session: ClinicSession, now: dt.datetime | None = None, pause: Pause | None = None) -> Path | None:
-    """The automatic daily backup: made when no backup exists from today (app start and exit)."""
+    """The automatic daily backup: made when no backup exists from today (app start and exit);
+    never of a folder without a clinic (`nothing_to_back_up`: the first-run setup not done)."""
+    if session.clinic is None:
+        return None
     now = now or dt.datetime.now()
     existing = automatic_backups(session)
     if existing:
@@ -754,8 +784,11 @@ def ledger_changed_since_backup(session: ClinicSession) -> bool:
 
 
 def backup_on_exit(session: ClinicSession, now: dt.datetime | None = None) -> Path | None:
-    """At exit: a backup whenever the ledger changed since the newest one, else the daily one if due."""
+    """At exit: a backup whenever the ledger changed since the newest one, else the daily one if due;
+    none of a folder without a clinic (the first-run setup cancelled: `nothing_to_back_up`)."""
     try:
+        if session.clinic is None:
+            return None
         if ledger_changed_since_backup(session):
             return automatic_backup(session, now=now)
         return backup_if_due(session, now=now)

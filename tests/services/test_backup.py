@@ -1286,3 +1286,27 @@ def test_restore_brings_back_the_ledger_of_a_folder_whose_database_is_empty(clin
     saved = list((clinic.folder / "backups").glob("before-restore-*.sqlite"))
     assert len(saved) == 1 and saved[0].read_bytes() == b""
 
+
+def test_a_folder_without_a_clinic_is_not_backed_up_and_keeps_its_backups(
+    clinic: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A database without a clinic (made anew in the folder of a clinic whose database was lost)
+    was backed up into the folder's own backups/, rotating out a real backup each time."""
+    made = _ten_backups_then_emptied(clinic)
+    (clinic.folder / DB_NAME).unlink()
+    ClinicSession(clinic.folder).close()  # a new database, no clinic: what the bug above left
+    kept = _files(clinic.folder / "backups")
+    assert run(["backup", "--data-dir", str(clinic.folder)]) == 1
+    zh, _, en = capsys.readouterr().err.removeprefix("clinic-app: ").partition(" / ")
+    assert "还没有诊所信息" in zh and "未做备份" in zh and "no clinic yet" in en and "nothing to back up" in en
+    with ClinicSession(clinic.folder) as session:
+        with pytest.raises(UserError, match="没有可备份的内容"):
+            backup_now(session, now=NOON + dt.timedelta(days=30))
+        with pytest.raises(UserError, match="没有可备份的内容"):
+            backup_now(session, _folder(tmp_path / "stick"), now=NOON + dt.timedelta(days=30))
+        # The app's daily and exit backups of a folder whose first-run setup was not done: none, quietly.
+        assert backup_if_due(session, now=NOON + dt.timedelta(days=30)) is None
+        assert backup_on_exit(session, now=NOON + dt.timedelta(days=30)) is None
+    assert _files(clinic.folder / "backups") == kept
+    assert [path.name for path in backups_in(clinic.folder / "backups")] == [path.name for path in made]
+    assert not (tmp_path / "stick").exists() or list((tmp_path / "stick").iterdir()) == []

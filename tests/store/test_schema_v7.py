@@ -123,6 +123,13 @@ def test_the_command_line_says_it_upgraded_a_database_and_where_the_old_one_went
 
     folder = tmp_path / "data"
     _version_6(folder)
+    conn = sqlite3.connect(folder / DB_NAME)  # a clinic's: a folder without one is not backed up
+    conn.execute(
+        "INSERT INTO clinic (id, code, name, role, facility_level, township_code, policy_id, created_at) "
+        "VALUES (1, 'V01', '荷花村卫生室', 'village', 'village', 'T001', 'shaoyang-resident-2019', '2026-03-01 08:00:00')"
+    )
+    conn.commit()
+    conn.close()
     stick = tmp_path / "stick"
     stick.mkdir()
     assert run(["backup", "--data-dir", str(folder), "--to", str(stick), "--lang", "en"]) == 0

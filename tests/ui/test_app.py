@@ -841,3 +841,12 @@ def test_an_empty_database_is_restored_from_its_newest_backup_when_the_user_says
     assert len(saved) == 1 and saved[0].read_bytes() == b""
     assert backup.check_database(data_folder).ok
 
+
+def test_a_new_folder_opens_the_first_run_setup_and_a_cancelled_one_backs_nothing_up(qtbot, tmp_path, wizards, caplog) -> None:  # type: ignore[no-untyped-def]
+    """A folder without a clinic.sqlite is a new clinic: the first-run setup, as ever.  Cancelled,
+    the exit backup copied the empty database into backups/ (where a clinic's real backups
+    would count it toward the ten kept)."""
+    folder = tmp_path / "新诊所"
+    assert app_module.run_app(data_dir=folder) == 0
+    assert len(wizards) == 1
+    assert (folder / DB_NAME).is_file() and not (folder / "backups").exists()
