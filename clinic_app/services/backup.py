@@ -434,6 +434,23 @@ def newest_good_backup(folder: Path) -> Path | None:
     return None
 
 
+def backup_for_a_new_folder(folder: Path) -> tuple[Path, Clinic] | None:
+    """For a data folder with no clinic: the newest sound backup, in its backup places
+    (`folders_without_database`), that holds one, and that clinic; None when there is none.
+
+    A folder whose clinic.sqlite was deleted or emptied (a copy that did not finish, a disk
+    repair), its backups beside it, opened the first-run setup as a new clinic without a word:
+    the doctor set up a clinic again over the lost ledger, and its daily backups joined the old
+    ones in ``backups``, the oldest rotated out.  The start offers this backup first."""
+    for path in reversed(backups_without_database(folder)):
+        if not is_sqlite_file(path) or quick_check(path):
+            continue
+        clinic = clinic_of(path)
+        if clinic is not None:
+            return path, clinic
+    return None
+
+
 # ---------------------------------------------------------------- restore
 
 

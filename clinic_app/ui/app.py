@@ -199,6 +199,21 @@ def ask_restore(question: str, language: str | None) -> bool:
     return box.clickedButton() is restore
 
 
+def ask_lost_ledger(question: str, language: str | None) -> str:
+    """Restore, set up a new clinic, or quit: "restore", "new" or "quit" (Esc or closing quits)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Warning, in_language(APP_TITLE, APP_TITLE_EN, language), question)
+    restore = box.addButton(_one_line("从备份恢复", "Restore from backup", language), QMessageBox.ButtonRole.AcceptRole)
+    new = box.addButton(_one_line("设置新诊所", "Set up a new clinic", language), QMessageBox.ButtonRole.DestructiveRole)
+    quit_button = box.addButton(_one_line("退出", "Quit", language), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(restore)
+    box.setEscapeButton(quit_button)
+    box.exec()
+    clicked = box.clickedButton()
+    return "restore" if clicked is restore else "new" if clicked is new else "quit"
+
+
 def _one_line(zh: str, en: str, language: str | None) -> str:
     """A button's words: `in_language` on one line."""
     return in_language(zh, en, language).replace("\n\n", " / ")
@@ -351,6 +366,8 @@ class Desktop:
         self.restore_from: Path | None = None
         self.after_restore: tuple[bool, str] | None = None
         """(is an error, message) to show in the reopened window."""
+        self.quit_at_start = False
+        """The user chose to quit when asked about a lost ledger (`ask_about_lost_ledger`)."""
 
     def run(self) -> int:
         """Open windows until the user quits (a restore reopens one); then the exit backup."""
@@ -376,6 +393,13 @@ class Desktop:
             if self.selftest:
                 _prepare_selftest(session, dt.date.today())
             else:
+                answer = self.ask_about_lost_ledger()
+                if answer is not None:
+                    # "restore": the backup is restored over the empty folder and a window reopens.
+                    self.restore_from = answer
+                    return 0
+                if self.quit_at_start:
+                    return 0
                 from PySide6.QtWidgets import QWizard
 
                 from clinic_app.ui.wizard import SetupWizard, WizardContext
@@ -406,6 +430,34 @@ class Desktop:
             self.worker.user_error.disconnect(context.report)
             window.deleteLater()
             context.deleteLater()
+
+    def ask_about_lost_ledger(self) -> Path | None:
+        """Before the first-run setup of a folder with no clinic: where its backups hold one (the
+        ledger deleted or emptied beside them), ask to restore the newest, set up a new clinic, or
+        quit.  The backup to restore, or None (`quit_at_start` says whether to quit)."""
+        from clinic_app.services import backup as backup_service
+
+        self.quit_at_start = False
+        found = backup_service.backup_for_a_new_folder(self.session.data_dir)
+        if found is None:
+            return None
+        backup, clinic = found
+        zh = (
+            f"这个数据文件夹里没有台账 (clinic.sqlite 不在或是空的), 但找到了 {clinic.name} ({clinic.code}) 的完好备份:\n"
+            f"{backup}\n\n从这个备份恢复吗? 这个备份之后登记的就诊需要重新录入。\n"
+            "只有这里确实要设一个新诊所时, 才选“设置新诊所”。"
+        )
+        en = (
+            f"This data folder holds no ledger (clinic.sqlite is missing or empty), but a sound backup of "
+            f"{clinic.name} ({clinic.code}) was found:\n{backup}\n\nRestore it? Visits registered after this "
+            "backup must be entered again.\nChoose \"Set up a new clinic\" only if this folder is really for a new clinic."
+        )
+        choice = ask_lost_ledger(in_language(zh, en, self.language), self.language)
+        log.warning("no ledger, a backup of %s found (%s): %s", clinic.code, backup, choice)
+        if choice == "restore":
+            return backup
+        self.quit_at_start = choice == "quit"
+        return None
 
     def _restart_for_restore(self, window: QObject, backup: Path) -> None:
         self.restore_from = backup

@@ -850,3 +850,53 @@ def test_a_new_folder_opens_the_first_run_setup_and_a_cancelled_one_backs_nothin
     assert app_module.run_app(data_dir=folder) == 0
     assert len(wizards) == 1
     assert (folder / DB_NAME).is_file() and not (folder / "backups").exists()
+
+
+def _backed_up_then_deleted(folder: Path) -> list[Path]:
+    """Two daily backups of the folder's ledger, then its database file deleted (or moved away by
+    hand); the backups, oldest first."""
+    with ClinicSession(folder) as session:
+        made = [backup.backup_now(session, now=NOW + dt.timedelta(days=day)) for day in range(2)]
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{folder / DB_NAME}{suffix}").unlink(missing_ok=True)
+    return made
+
+
+@pytest.mark.parametrize(("answer", "wizard_opened"), [("restore", False), ("new", True), ("quit", False)])
+def test_a_folder_whose_ledger_is_gone_beside_its_backups_asks_before_the_first_run_setup(qtbot, data_folder, worker, wizards, monkeypatch, caplog, answer, wizard_opened) -> None:  # type: ignore[no-untyped-def]
+    """The ledger deleted, its backups beside it: the start opened the first-run setup as for a
+    new clinic without a word, and a clinic set up there backed up among the old one's backups,
+    the oldest rotated out.  It now names the newest backup and its clinic, and restores it when
+    asked to; a new clinic only when the doctor says so."""
+    caplog.clinic_app_allow_warnings = True
+    with ClinicSession(data_folder) as session:
+        entries, clinic = session.count_entries(EntryFilter()), session.require_clinic()
+    made = _backed_up_then_deleted(data_folder)
+    asked: list[str] = []
+    monkeypatch.setattr(app_module, "ask_lost_ledger", lambda text, language: asked.append(text) or answer)
+    session = ClinicSession(data_folder)
+    desktop = app_module.Desktop(QApplication.instance(), session, worker, "zh", selftest=False)
+    try:
+        assert desktop.open_window() == 0
+        assert len(asked) == 1 and str(made[-1]) in asked[0] and clinic.name in asked[0], asked
+        assert (len(wizards) == 1) is wizard_opened
+        assert desktop.restore_from == (made[-1] if answer == "restore" else None)
+        assert desktop.quit_at_start is (answer == "quit")
+        if answer == "restore":
+            desktop.restore(made[-1])
+            assert desktop.session.require_clinic().code == clinic.code
+            assert desktop.session.count_entries(EntryFilter()) == entries
+    finally:
+        desktop.session.close()
+
+
+def test_a_new_folder_with_no_backups_is_not_asked_about_a_lost_ledger(qtbot, tmp_path, worker, wizards, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    asked: list[str] = []
+    monkeypatch.setattr(app_module, "ask_lost_ledger", lambda text, language: asked.append(text) or "quit")
+    session = ClinicSession(tmp_path / "新诊所")
+    desktop = app_module.Desktop(QApplication.instance(), session, worker, "zh", selftest=False)
+    try:
+        assert desktop.open_window() == 0
+        assert asked == [] and len(wizards) == 1
+    finally:
+        desktop.session.close()
