@@ -61,6 +61,9 @@ class LineActivity:
     """Fund paid on capitated visits: what the capitation settles."""
     fee_for_service: Money = ZERO
     """Fund paid on the other visits (employees; unsigned residents under the reform)."""
+    unsigned_fee_for_service: Money = ZERO
+    """Hunan reform: of `fee_for_service`, the unsigned residents' (paid by the original policy),
+    which the secondary pool takes off the resident funding; the rest is employees'."""
     capitated_visits: int = 0
     visits_cost: Money = ZERO
     """The cost of the month's `visits`: `total` without the reversals of earlier months' visits

@@ -83,6 +83,9 @@ class YearToDate:
     """Shaoyang 2019: surplus carried into the next month (结余滚存下月)."""
     fee_for_service: Money = ZERO
     """Fund payable for visits outside the capitation (employees, unsigned residents)."""
+    unsigned_fee_for_service: Money = ZERO
+    """Hunan reform: the unsigned residents' part of `fee_for_service`, what the secondary
+    pool takes off the resident funding (employees are paid from the employee fund)."""
     quarter_fund_payable: Money = ZERO
     """Hunan reform: fund payable since the start of the quarter (按季度核算)."""
 
@@ -104,6 +107,8 @@ class MonthInputs:
     distribution: Distribution = WORKLOAD
     fee_for_service: Money = ZERO
     """Fund payable reported beside the capitation (employees; unsigned residents under the reform)."""
+    unsigned_fee_for_service: Money = ZERO
+    """Hunan reform: of `fee_for_service`, the unsigned residents' (paid by the original policy)."""
     fund_per_head: Money | None = None
     """Shaoyang 2019: resident fund per insured person per year; the pool is its configured share."""
     packages: tuple[VillageFigures, ...] = ()
@@ -621,6 +626,7 @@ def settle_month(policy: Policy, inputs: MonthInputs) -> MonthSettlement:
             held_over=figures.held_over,
             excess=figures.excess,
             fee_for_service=inputs.fee_for_service,
+            unsigned_fee_for_service=inputs.unsigned_fee_for_service,
         ),
         months=before.months + 1,
         carried=figures.carried_out,
@@ -883,8 +889,11 @@ def _hunan_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
     remainder = budget - totals.paid
     # 二(一)5: 二次分配资金池 = 筹资总额 - 签约居民按人头付费支出 - 未签约居民按项目付费支出.
     # The capitation spending is what capitation pays (the budget), so the county never pays
-    # out more than its funding; a negative pool is the signed facilities' overspend.
-    pool = funding - budget - totals.fee_for_service
+    # out more than its funding; a negative pool is the signed facilities' overspend.  Only the
+    # unsigned residents' fee-for-service is the resident funding's: employees' visits are paid
+    # from the employee fund (二(二) clears them apart), and taking them off too made the pool
+    # smaller, or an overspend larger, by all the employees' spending.
+    pool = funding - budget - totals.unsigned_fee_for_service
     if pool < ZERO:
         reasons.append(Reason.of("settlement_pool_overspent", amount=-pool))
     if totals.fund_payable > budget:

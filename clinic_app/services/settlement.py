@@ -239,7 +239,7 @@ def _activities(
     found: dict[tuple[str, str], dict[str, int]] = {}
     for g in groups:
         sums = found.setdefault(
-            (g.clinic_code, g.month), {"visits": 0, "total": 0, "cost": 0, "fund": 0, "ffs": 0, "cap": 0}
+            (g.clinic_code, g.month), {"visits": 0, "total": 0, "cost": 0, "fund": 0, "ffs": 0, "unsigned": 0, "cap": 0}
         )
         # The visits (人次) are the month's, less those of them voided in the month: a reversal of an
         # earlier month's visit took a real visit off this month (March's voided visit left April,
@@ -254,6 +254,10 @@ def _activities(
             sums["cap"] += visits
         else:
             sums["ffs"] += g.fund_fen
+            if variant == "hunan_reform" and g.category == "resident" and g.policy_id != policy.id:
+                # An unsigned resident, paid by the original policy: the resident funding's
+                # fee-for-service (试点通知 二(一)5), unlike an employee's (employee fund).
+                sums["unsigned"] += g.fund_fen
     return {
         key: LineActivity(
             code=key[0],
@@ -262,6 +266,7 @@ def _activities(
             total=Money(s["total"]),
             fund_payable=Money(s["fund"]),
             fee_for_service=Money(s["ffs"]),
+            unsigned_fee_for_service=Money(s["unsigned"]),
             capitated_visits=max(0, s["cap"]),
             visits_cost=Money(s["cost"]),
         )
@@ -428,7 +433,9 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
             if pending[code] > carried:  # some of what was carried in is taken from this month
                 set_off[code] = pending[code] - carried
             month_lines.append(VillageFigures(code, max(net, ZERO), signed.get(code, 0)))
-        ffs = Money(sum(activities.get((c, key), LineActivity(c)).fee_for_service.fen for c in codes))
+        month_activities = [activities.get((c, key), LineActivity(c)) for c in codes]
+        ffs = Money(sum(a.fee_for_service.fen for a in month_activities))
+        unsigned_ffs = Money(sum(a.unsigned_fee_for_service.fen for a in month_activities))
         packages = _packages(session, year, m, codes, clinic) if variant == "shaoyang2019" else ()
         total_signed = sum(signed.values())
         result = settle_month(
@@ -442,6 +449,7 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
                 before=to_date,
                 distribution=distribution,
                 fee_for_service=ffs,
+                unsigned_fee_for_service=unsigned_ffs,
                 fund_per_head=fund_per_head,
                 packages=packages,
             ),

@@ -277,9 +277,10 @@ def test_hunan_quarterly_accounting() -> None:
     assert "settlement_quarter_over_budget" not in codes(under[2])
 
 
-def hunan_year(ffs: str, resident_fund: Money | None = None):  # type: ignore[no-untyped-def]
+def hunan_year(unsigned: str, resident_fund: Money | None = None, employees: str = "0.00"):  # type: ignore[no-untyped-def]
     totals = YearToDate(
-        months=12, fund_payable=m("160000.00"), paid=m("153000.00"), fee_for_service=m(ffs)
+        months=12, fund_payable=m("160000.00"), paid=m("153000.00"),
+        fee_for_service=m(unsigned) + m(employees), unsigned_fee_for_service=m(unsigned),
     )
     inputs = YearInputs(2025, 2000, totals, insured_persons=3000, resident_fund=resident_fund)
     return settle_year(policy(HUNAN), inputs)
@@ -304,10 +305,42 @@ def test_hunan_year_overspent_pool_and_funding_ceiling() -> None:
     assert codes(result) == {"settlement_pool_overspent", "settlement_funding_over_ceiling"}
 
 
+def test_hunan_pool_takes_off_the_unsigned_residents_fee_for_service_not_the_employees() -> None:
+    # 二(一)5: pool = funding - capitation - 未签约参保居民门诊按项目付费支出; employees are paid
+    # from the employee fund (二(二)).  The pool took off all the fee-for-service, employees'
+    # 20000 too: 255000 - 170000 - 80000 = 5000 instead of 25000; and with 45000 of employees'
+    # an overspend of 20000 the signed facilities were told to bear, where the pool is 25000.
+    assert hunan_year("60000.00", employees="20000.00").secondary_pool == m("25000.00")
+    result = hunan_year("60000.00", employees="45000.00")
+    assert result.secondary_pool == m("25000.00")
+    assert "settlement_pool_overspent" not in codes(result)
+
+
+def test_the_months_carry_the_unsigned_residents_fee_for_service_to_the_year_end() -> None:
+    # Each month's unsigned residents' part of the fee-for-service adds up in the year-to-date
+    # beside the whole: 3 x 1000.00 of 3 x 1500.00 (500.00 a month employees').
+    months = settle_months(
+        policy(HUNAN),
+        [
+            month(2000, "10000.00", n, fee_for_service=m("1500.00"), unsigned_fee_for_service=m("1000.00"))
+            for n in (1, 2, 3)
+        ],
+    )
+    totals = months[-1].to_date
+    assert (totals.fee_for_service, totals.unsigned_fee_for_service) == (m("4500.00"), m("3000.00"))
+    assert months[-1].fee_for_service == m("1500.00")  # the month's column: employees and unsigned
+    year = settle_year(policy(HUNAN), YearInputs(2024, 2000, totals, insured_persons=3000, months=3))
+    # funding 3000 x 85 x 3/12 = 63750; B = 2000 x 85 x 3/12 = 42500; 63750 - 42500 - 3000.
+    assert year.secondary_pool == m("18250.00")
+
+
 def test_hunan_part_year_budget_is_the_months_in_force() -> None:
     # The reform starts 2025-07-01: six prepayments of 2000 x 85 x 90% / 12 = 12750 were made,
     # so the year-end pays the rest of half a year's budget, not of a whole year's.
-    totals = YearToDate(months=6, fund_payable=m("80000.00"), paid=m("76500.00"), fee_for_service=m("30000.00"))
+    totals = YearToDate(
+        months=6, fund_payable=m("80000.00"), paid=m("76500.00"),
+        fee_for_service=m("30000.00"), unsigned_fee_for_service=m("30000.00"),
+    )
     result = settle_year(policy(HUNAN), YearInputs(2025, 2000, totals, insured_persons=3000, months=6))
     assert result.quota == m("85000.00")  # 2000 x 85 x 6/12
     assert result.total_funding == m("127500.00")  # 3000 x 85 x 6/12

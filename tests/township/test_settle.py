@@ -249,6 +249,56 @@ def test_hunan_reform_unsigned_residents_are_fee_for_service(tmp_path, capsys) -
     assert v["visits"] == 3
 
 
+def reform_year(tmp_path: Path) -> ClinicSession:
+    """A reform village's July (a signed and an unsigned resident's 20.00, an employee's 50.00, each
+    paid 70%) at a township with 4 insured residents on its roster and 2 signed in December."""
+    from clinic_app.domain.records import Enrolment
+    from clinic_app.services.demo import resident_id
+    from clinic_app.services.session import PatientInput
+
+    a = Village.create(tmp_path / "a", "V101", "南村卫生室", REFORM, reform=True)
+    a.person("signed", signed=True, number=5)
+    a.person("unsigned", signed=False, number=6)
+    a.person("employee", category="employee_retired", signed=True, number=8)
+    town = township(tmp_path / "town", REFORM, reform=True)
+    for number in range(4):
+        p = town.add_patient(PatientInput(name=f"人{number}", id_number=resident_id("440203", dt.date(1970, 1, 1 + number), 7)))
+        town.save_enrolment(Enrolment(
+            p.id, 2025, designated_village="V101", designated_township=TOWNSHIP, enrolled_on=dt.date(2024, 11, 10),
+        ))
+    a.visit("signed", "2025-07-02 09:00", "20.00")
+    a.visit("unsigned", "2025-07-02 10:00", "20.00")
+    a.visit("employee", "2025-07-03 10:00", "50.00")
+    raw = a.statement("2025-07")
+    assert fund_of(raw, policy=REFORM_ID) == Money.parse("14.00")
+    assert fund_of(raw) - fund_of(raw, policy=REFORM_ID) == Money.parse("14.00")  # the unsigned resident's
+    assert fund_of(raw, capitated=False) == Money.parse("35.00")  # the employee's
+    bring(town, ("a-july.json", raw))
+    a.session.close()
+    settlement.enter_signed(town, "2025-12", {"V101": 2})
+    return town
+
+
+def test_the_reform_pool_takes_off_the_unsigned_residents_fee_for_service_not_the_employees(tmp_path, capsys) -> None:
+    # POLICIES.md §3 (试点通知 二(一)5): pool = funding - capitation for signed residents - fee-for-service
+    # for unsigned residents.  The employee's 35.00 is the employee fund's (二(二) clears it apart), but
+    # the pool took it off too: 170.00 - 85.00 - 49.00 = 36.00 in the PDF, the xlsx and the JSON.
+    town = reform_year(tmp_path)
+    report = settlement.month_report(town, "2025-12")
+    year_end = report.year_end
+    assert year_end is not None
+    assert year_end.total_funding == Money.parse("170.00")  # 4 insured x 85 x 6/12
+    assert year_end.quota == Money.parse("85.00")  # 2 signed x 85 x 6/12
+    assert year_end.secondary_pool == Money.parse("71.00")  # 170.00 - 85.00 - 14.00
+    # The month's column stays the whole fee-for-service, the employee's with the unsigned resident's.
+    assert report.settlement.to_date.fee_for_service == Money.parse("49.00")
+    assert report.settlement.fee_for_service == Money(0)  # December: no statement of its own
+    town.close()
+    result = settle(capsys, tmp_path / "town", "2025-12")
+    assert result["year_end"]["secondary_pool"] == "71.00"
+    assert result["total"]["year_to_date"]["fee_for_service"] == "49.00"
+
+
 def test_signed_counts_default_to_the_enrolments(tmp_path) -> None:
     town = township(tmp_path / "town", SHAOGUAN)
     from clinic_app.domain.records import Enrolment
