@@ -529,7 +529,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="JSON 输出 / JSON output")
     p.add_argument("--signed", action="append", default=[], metavar="VILLAGE=N", help="记录某村当月签约人数 / store signed persons of a line for the month")
     p.add_argument("--score", default=None, help="记录年度考核得分 (0-100) / store the year's assessment score (0-100)")
-    p.add_argument("--fund-per-head", default=None, help="邵阳 2019: 人均居民医保基金 (元/年) / Shaoyang 2019: resident fund per head per year")
+    p.add_argument(
+        "--fund-per-head", default=None, help="记录人均居民医保基金 (元/年): 邵阳 2019 按其比例定资金池, 湖南改革核对筹资不超过其 10%% / store the "
+        "resident fund per head per year: Shaoyang 2019's pool is its share, the Hunan reform checks its funding "
+        "is within 10%% of it",
+    )
     p.add_argument("--out", default=None, type=_path_argument, help="同时把月报 PDF 和 xlsx 写到此文件夹 / also write the month's report PDF and xlsx here")
     p.set_defaults(handler=_lazy("clinic_app.services.settlement_cli", "cmd_settle"))
 

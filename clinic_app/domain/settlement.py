@@ -138,7 +138,8 @@ class YearInputs:
     insured_persons: int = 0
     """Hunan reform: insured residents of the area whose funding this township's pool is."""
     resident_fund: Money | None = None
-    """Hunan reform: the year's resident fund, to check the 10% ceiling (optional)."""
+    """Hunan reform: the resident fund of the `months` in force (as `total_funding` is), to check
+    the 10% ceiling; None: not checked."""
     fund_per_head: Money | None = None
     """Shaoyang 2019: as in `MonthInputs`, for the year's risk reserve."""
     policy_overspend: Money = ZERO
@@ -873,14 +874,13 @@ def _hunan_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
     # 试点通知 二(一)1: 筹资总额 = 参保人数 x 基础人头费, 控制在居民医保基金的 10% 以内.
     funding = _for_the_year(base.fen * inputs.insured_persons, inputs)
     ceiling_share = _rate_parameter(policy, "max_share_of_resident_fund")
-    if inputs.resident_fund is not None and funding.fen > inputs.resident_fund.fen * ceiling_share:
-        reasons.append(
-            Reason.of(
-                "settlement_funding_over_ceiling",
-                funding=funding,
-                ceiling=inputs.resident_fund.times(ceiling_share),
-            )
-        )
+    if inputs.resident_fund is not None:
+        # Funding and ceiling as the note says them, each the part year's rounded once: compared
+        # with the unrounded ceiling, a funding of exactly 10% over a part year whose funding
+        # rounded up (2 insured x 85 x 1/12 = 14.17 of 141.67) was said to be over it.
+        ceiling = inputs.resident_fund.times(ceiling_share)
+        if funding > ceiling:
+            reasons.append(Reason.of("settlement_funding_over_ceiling", funding=funding, ceiling=ceiling))
     if inputs.signed_persons > inputs.insured_persons:
         raise BadInput(
             "签约参保居民多于参保居民", "signed insured residents exceed the insured residents"

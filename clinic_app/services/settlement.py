@@ -206,7 +206,8 @@ def stored_score(session: ClinicSession, year: int) -> Fraction | None:
 
 
 def enter_fund_per_head(session: ClinicSession, amount: Money) -> None:
-    """Shaoyang 2019: the resident fund per insured person per year (a township setting)."""
+    """The resident fund per insured person per year (a township setting): Shaoyang 2019's pool
+    is its share; the Hunan reform's funding is checked against 10% of it."""
     _check_fund_per_head(amount)
     with transaction(session.db) as conn:
         set_setting(conn, FUND_PER_HEAD_SETTING, str(amount))
@@ -481,6 +482,13 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
         notes = (*_no_signing_yet(session, clinic, year), *notes)
     result = replace(result, reasons=notes + result.reasons)
     if closing:
+        insured = max(result.signed_persons, store.insured_persons(session.db, year))
+        months = number - start + 1
+        resident_fund = None
+        if reform and fund_per_head is not None:
+            # 试点通知 二(一)1: the funding is kept within 10% of the resident fund, the fund per
+            # head of the insured residents for the months in force, as the funding is counted.
+            resident_fund = Money(round_half_up(Fraction(fund_per_head.fen * insured * months, 12)))
         year_end = settle_year(
             policy,
             YearInputs(
@@ -491,12 +499,13 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
                 deposits=tuple(VillageFigures(c, line_to_date[c].deposit) for c in codes),
                 distribution=distribution,
                 score=Fraction(100) if score is None else score,
-                insured_persons=max(result.signed_persons, store.insured_persons(session.db, year)),
+                insured_persons=insured,
+                resident_fund=resident_fund,
                 fund_per_head=fund_per_head,
                 # A line still negative at the period end: its reversals are netted from the
                 # year's F (POLICIES.md §3), not dropped.
                 reversals=tuple(VillageFigures(c, -pending[c]) for c in codes if pending.get(c, ZERO) < ZERO),
-                months=number - start + 1,
+                months=months,
                 continues=continues,
             ),
         )

@@ -305,6 +305,23 @@ def test_hunan_year_overspent_pool_and_funding_ceiling() -> None:
     assert codes(result) == {"settlement_pool_overspent", "settlement_funding_over_ceiling"}
 
 
+@pytest.mark.parametrize(("resident_fund", "over"), [("141.67", False), ("141.50", True)])
+def test_hunan_funding_of_exactly_ten_percent_is_within_the_ceiling_over_a_part_year(resident_fund: str, over: bool) -> None:
+    # One month of 2 insured: funding 2 x 85 x 1/12 = 14.1666... -> 14.17; at 850 a head the resident
+    # fund is 2 x 850 x 1/12 = 141.666... -> 141.67, its 10% 14.17, exactly the funding: it was said
+    # to be over the ceiling (14.17 > 14.167, the ceiling unrounded), the note reading "14.17 over
+    # 14.17".  At 849 a head (141.50, ceiling 14.15) it is over.
+    totals = YearToDate(months=1, paid=m("1.28"))
+    year = settle_year(
+        policy(HUNAN), YearInputs(2025, 1, totals, insured_persons=2, months=1, resident_fund=m(resident_fund))
+    )
+    assert year.total_funding == m("14.17")
+    found = [r for r in year.reasons if r.code == "settlement_funding_over_ceiling"]
+    assert bool(found) == over
+    if over:
+        assert dict(found[0].params) == {"funding": "14.17", "ceiling": "14.15"}
+
+
 def test_hunan_pool_takes_off_the_unsigned_residents_fee_for_service_not_the_employees() -> None:
     # 二(一)5: pool = funding - capitation - 未签约参保居民门诊按项目付费支出; employees are paid
     # from the employee fund (二(二)).  The pool took off all the fee-for-service, employees'

@@ -299,6 +299,36 @@ def test_the_reform_pool_takes_off_the_unsigned_residents_fee_for_service_not_th
     assert result["total"]["year_to_date"]["fee_for_service"] == "49.00"
 
 
+@pytest.mark.parametrize(("per_head", "ceiling"), [("800.00", "160.00"), ("850.00", None)])
+def test_the_reform_funding_is_checked_against_ten_percent_of_the_resident_fund(tmp_path, capsys, per_head, ceiling) -> None:
+    # 试点通知 二(一)1, POLICIES.md §3: funding at most 10% of the resident fund.  The township's fund per
+    # head (settle --fund-per-head) never reached the check: 85 a head over 10% of 800 said nothing.
+    # Resident fund 4 insured x 800 x 6/12 = 1600.00, ceiling 160.00 < funding 170.00; at 850, 170.00.
+    town = reform_year(tmp_path)
+    town.close()
+    result = settle(capsys, tmp_path / "town", "2025-12", "--fund-per-head", per_head)
+    assert result["year_end"]["total_funding"] == "170.00"
+    over = [r for r in result["reasons"] if r["code"] == "settlement_funding_over_ceiling"]
+    if ceiling is None:
+        assert over == []
+    else:
+        (note,) = over
+        assert note["params"] == {"funding": "170.00", "ceiling": ceiling}
+        assert "160.00" in note["zh"] and "160.00" in note["en"]
+    # Stored, it is the township's setting for the months settled after.
+    with ClinicSession(tmp_path / "town") as town:
+        again = settlement.month_report(town, "2025-12")
+    assert again.year_end is not None
+    assert ("settlement_funding_over_ceiling" in {r.code for r in again.year_end.reasons}) == (ceiling is not None)
+
+
+def test_settle_help_says_the_reform_uses_the_fund_per_head(capsys) -> None:
+    with pytest.raises(SystemExit):
+        run(["settle", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "湖南改革" in text and "Hunan reform" in text
+
+
 def test_signed_counts_default_to_the_enrolments(tmp_path) -> None:
     town = township(tmp_path / "town", SHAOGUAN)
     from clinic_app.domain.records import Enrolment
