@@ -52,11 +52,16 @@ def test_every_visit_number_equals_the_records(book, statement):
     header = [c.value.replace("\n", "") for c in sheet[1]]  # long titles on two lines
     rows = {row[header.index("结算ID")]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert len(rows) == len(statement.visits)
+    self_paid = 0
     for visit in statement.visits:
         row = rows[visit.settlement_id]
         adj, sign = visit.adjudication, visit.sign
+        # 全自费金额 is the excluded lines (EXCHANGE.md fulamt_ownpay_amt), counted here from the
+        # lines themselves: compared with the engine's own adj.ownpay, a wrong figure passed (rev18b S7).
+        excluded = Money(sum(line.amount.fen for line in visit.lines if line.coverage == "excluded"))
+        self_paid += bool(excluded)
         expected = {
-            "医疗费总额": adj.total, "全自费金额": adj.ownpay, "符合政策范围金额": adj.eligible,
+            "医疗费总额": adj.total, "全自费金额": excluded, "符合政策范围金额": adj.eligible,
             "实际支付起付线": adj.deductible, "统筹基金支出": adj.fund,
             "个人账户支出": visit.account_paid, "个人现金支付": adj.patient - visit.account_paid,
         }
@@ -65,6 +70,7 @@ def test_every_visit_number_equals_the_records(book, statement):
         assert row[header.index("身份证号")] == visit.person.id_number  # text, not a number
         assert row[header.index("结算时间")] == visit.settled_at
         assert row[header.index("类型")] == ("冲销" if visit.reversal_of else "结算")
+    assert self_paid, "the sample has visits with an excluded line"
 
 
 def test_amount_cells_are_numbers_in_yuan_format(book):

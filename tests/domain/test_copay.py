@@ -2,7 +2,8 @@
 
 Every expected figure below was worked out by hand from the spec (the comment
 or the case id cites the clause), never copied from the engine's output.
-Columns of `expect`: total, waived, eligible, deductible, fund, patient.
+Columns of `expect`: total, waived, eligible, deductible, fund, patient; `ownpay` is the
+wholly self-paid part (EXCHANGE.md fulamt_ownpay_amt, 全自费金额: excluded lines).
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ class Case:
     """Reason codes (with a subset of their params) that must be present."""
     applied: str | None = None
     """The policy version actually applied, when it differs from the requested one."""
+    ownpay: str | None = None
+    """全自费金额, the `excluded` lines' amounts: a case with one states it; 0.00 for a case
+    whose lines are all covered with no exclusion reason."""
 
 
 def item(text: str, index: int = 0) -> Item:
@@ -73,6 +77,14 @@ def check(case: Case, book: PolicyBook) -> Adjudication:
     assert tuple(str(m) for m in got) == case.expect
     if case.applied is not None:
         assert result.policy_id == case.applied
+    # The statement's fulamt_ownpay_amt: nothing compared it with a figure (rev18b S7).
+    items = [item(text) for text in case.items]
+    if case.ownpay is not None:
+        assert str(result.ownpay) == case.ownpay
+    else:
+        assert all(i.coverage != "excluded" for i in items), "a case with an excluded line states its ownpay"
+        if all(i.exclusion is None for i in items):
+            assert str(result.ownpay) == "0.00"
     codes = {r.code: dict(r.params) for r in result.reasons}
     for code, params in case.reasons:
         assert code in codes, f"reason {code} missing from {sorted(codes)}"
@@ -133,10 +145,10 @@ SHAOYANG_2019 = [
       ("drug 40.00 covered third_party",), ("40.00", "0.00", "0.00", "0.00", "0.00", "40.00")),
     C("sy19 社保法第三十条 public_health", SY19, "2024-05-06", "village",
       ("drug 40.00 covered public_health",), ("40.00", "0.00", "0.00", "0.00", "0.00", "40.00")),
-    # §2: drugs bought outside the tender network are coverage `excluded`.
+    # §2: drugs bought outside the tender network are coverage `excluded`: 30 wholly self-paid.
     C("sy19 §1.4 excluded coverage self-paid", SY19, "2024-05-06", "village",
       ("drug 30.00 excluded", "drug 10.00"), ("40.00", "0.00", "10.00", "0.00", "7.00", "33.00"),
-      reasons=(("line_excluded", {"amount": "30.00"}),)),
+      reasons=(("line_excluded", {"amount": "30.00"}),), ownpay="30.00"),
     # §1.4: no standard named for Shaoyang: consultation eligible as charged, each one.
     C("sy19 §1.4 no consultation standard", SY19, "2024-05-06", "village",
       ("consultation 10.00", "consultation 5.00"), ("15.00", "0.00", "15.00", "0.00", "10.50", "4.50")),
@@ -289,9 +301,9 @@ ZHANJIANG_2025 = [
     # No consultation standard in Zhanjiang: the fee as charged.
     C("zj25 §1.4 consultation as charged", ZJ25, "2025-02-10", "village",
       ("consultation 30.00",), ("30.00", "0.00", "30.00", "20.00", "6.00", "24.00")),
-    # Deductible on eligible cost only: (30 - 20) x 0.6 = 6; 50 self-paid outside.
+    # Deductible on eligible cost only: (30 - 20) x 0.6 = 6; 50 self-paid outside (全自费).
     C("zj25 §1.6 deductible on eligible only", ZJ25, "2025-02-10", "village",
-      ("drug 50.00 excluded", "drug 30.00"), ("80.00", "0.00", "30.00", "20.00", "6.00", "74.00")),
+      ("drug 50.00 excluded", "drug 30.00"), ("80.00", "0.00", "30.00", "20.00", "6.00", "74.00"), ownpay="50.00"),
     # 三(一) 300 a year: 48 due, 5 left.
     C("zj25 三(一) annual cap 300", ZJ25, "2025-02-10", "village",
       ("drug 100.00",), ("100.00", "0.00", "100.00", "20.00", "5.00", "95.00"),
