@@ -195,6 +195,10 @@ SHAOGUAN_2023 = [
     C("sg23 第八条(二)1 village consultation over 5", SG23, "2024-03-02", "village",
       ("consultation 8.00",), ("8.00", "0.00", "5.00", "0.00", "3.50", "4.50"),
       reasons=(("consultation_over_standard", {"standard": "5.00", "excess": "3.00"}),)),
+    # One fen over is over: 5.00 eligible -> 3.50; 5.01 - 3.50 = 1.51 (the 0.01 excess self-paid).
+    C("sg23 第八条(二)1 consultation 1 fen over", SG23, "2024-03-02", "village",
+      ("consultation 5.01",), ("5.01", "0.00", "5.00", "0.00", "3.50", "1.51"),
+      reasons=(("consultation_over_standard", {"standard": "5.00", "excess": "0.01"}),)),
     C("sg23 第八条(二)1 township consultation 10", SG23, "2024-03-02", "township",
       ("consultation 10.00",), ("10.00", "0.00", "10.00", "0.00", "7.00", "3.00")),
     C("sg23 第八条(二)1 community consultation over 10", SG23, "2024-03-02", "community",
