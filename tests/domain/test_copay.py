@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from clinic_app.domain.copay import adjudicate_visit
+from clinic_app.domain.copay import adjudicate_visit, covered_from_birth
 from clinic_app.domain.money import Money
 from clinic_app.domain.policy import PolicyBook
 from clinic_app.domain.visit import Adjudication, Item, Patient, Usage, VisitDraft
@@ -606,3 +606,15 @@ def test_layer_spills_only_when_the_annual_cap_is_last_to_cut(
     result = check(case, book)
     got = {policy: str(amount) for policy, amount in result.fund_by_policy if amount}
     assert got == by_policy
+
+
+def test_a_newborn_enrolled_within_six_months_is_covered_on_the_day_of_birth(book: PolicyBook) -> None:
+    """POLICIES.md §2 Shaoguan "Newborns: enrolled within 6 months of birth → covered from birth":
+    the birth day is the first covered day.  Only days after it were tested, so a check that left
+    the birth day itself out (a delivery-day cost refused) passed every test (rev18b S8)."""
+    policy, born = book[SG23], dt.date(2025, 3, 1)
+    def covered(day: dt.date) -> bool:
+        return covered_from_birth(policy, born=born, enrolled_on=dt.date(2025, 4, 10), enrolled_year=2025, day=day)
+    assert covered(born) is True
+    assert covered(dt.date(2025, 3, 2)) is True
+    assert covered(dt.date(2025, 2, 28)) is False, "not before birth"
