@@ -441,6 +441,42 @@ def test_shaoyang_months_carry_surplus_and_record_overspend() -> None:
     assert (alone.fund_bears, alone.facility_bears) == (ZERO, m("300.00"))
 
 
+@pytest.mark.parametrize(
+    ("policy_overspend", "fund_bears", "exhausted"),
+    [
+        ("300.00", "100.00", True),  # half of 300 is 150: the reserve's 100 is all the fund bears
+        ("200.00", "100.00", False),  # half of 200 is the reserve exactly: nothing left unshared
+    ],
+)
+def test_shaoyang_fund_share_of_a_policy_overspend_is_bounded_by_the_risk_reserve(
+    policy_overspend: str, fund_bears: str, exhausted: bool
+) -> None:
+    """邵医保发〔2019〕17号 五(一)1 / POLICIES.md: "20% kept as a risk reserve … policy-caused
+    overspend shared by agreed ratio"; the fund's share comes out of that reserve.  The one
+    overspend test stayed inside it, so a share taken beyond the reserve passed (rev18b S9)."""
+    # 500/head x 10% = 50 a head; 10 heads: 500 pooled, 20% reserve = 100.
+    result = settle_year(
+        policy(SHAOYANG),
+        YearInputs(
+            2024,
+            10,
+            YearToDate(excess=m("300.00")),
+            fund_per_head=m("500.00"),
+            policy_overspend=m(policy_overspend),
+            overspend_fund_share=Fraction(1, 2),
+        ),
+    )
+    assert (result.overspend, result.fund_bears, result.facility_bears) == (
+        m("300.00"),
+        m(fund_bears),
+        m("300.00") - m(fund_bears),
+    )
+    reasons = {r.code: dict(r.params) for r in result.reasons}
+    assert ("settlement_reserve_exhausted" in reasons) is exhausted
+    if exhausted:
+        assert reasons["settlement_reserve_exhausted"]["reserve"] == "100.00"
+
+
 def test_shaoyang_family_doctor_packages_are_pooling_spending_of_their_month() -> None:
     # 邵医保发〔2019〕17号 五(三): of the 40 basic package, the fund pays 12; POLICIES.md §2: it counts
     # as outpatient pooling spending.  Prepay 4000 a month as above; visits 3500 + 5 signings x 12.
