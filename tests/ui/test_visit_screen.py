@@ -86,7 +86,9 @@ def test_items_by_pinyin_update_the_adjudication(qtbot, context, session) -> Non
     entry = screen.item_search.rows()[0]
     assert "阿莫西林" in entry.name
     qtbot.keyClick(screen.item_search.edit, Qt.Key.Key_Return)
-    assert screen.focusWidget() is screen.quantity or screen.quantity.hasFocus() or True
+    # Enter takes the item and moves on to 数量 (the line ended `or True`: never checked, rev18b).
+    qtbot.waitUntil(screen.quantity.hasFocus, timeout=5000)
+    assert screen.focusWidget() is screen.quantity
     screen.quantity.setText("2")
     with qtbot.waitSignal(screen.preview_updated, timeout=5000) as preview:
         qtbot.keyClick(screen.quantity, Qt.Key.Key_Return)
