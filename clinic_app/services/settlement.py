@@ -1059,12 +1059,23 @@ def _assessment_inputs(session: ClinicSession, year: int, entered: HandEntered) 
             visits += g.settlements - g.reversals
             total += g.total_fen
             patient += g.patient_fen
-    signed = store.derived_signed(
-        session.db, year, clinic.township_code, dt.date(year, 12, 31), variant == "hunan_reform"
-    )
-    entered_counts = store.entered_signed(session.db, f"{year:04d}-12")
-    signed_persons = sum(entered_counts.values()) or sum(signed.values())
+    # December's signed persons per line, as the settlement counts them: a line's entered count
+    # where there is one, the enrolments' count for the others (entering one village's count
+    # must not make every other line count 0).
+    lines = list(known_lines(session))
+    signed, _entered = _signed(session, year, 12, lines, clinic.code, variant == "hunan_reform")
+    signed_persons = sum(signed.values())
     effective = store.effectively_signed(session.db, year, clinic.township_code)
+    if effective > signed_persons:
+        # Never capped to fit: more persons effectively signed than signed means December's
+        # entered counts (or the enrolments) are wrong, and the rate would be made up.
+        raise BadInput(
+            f"{year} 年有效签约 {effective} 人 (签约并建有健康档案和一人一档参保档案), 多于 12 月签约人数 "
+            f"{signed_persons} 人: 请核对 {year}-12 录入的各村签约人数",
+            f"{effective} persons are effectively signed in {year} (signed, with a health record and a "
+            f"一人一档 insurance record), more than December's {signed_persons} signed persons: check the "
+            f"signed persons entered for {year}-12",
+        )
     return AssessmentInputs(
         facility=clinic.code,
         patient_paid=Money(patient),
@@ -1073,7 +1084,7 @@ def _assessment_inputs(session: ClinicSession, year: int, entered: HandEntered) 
         visits=max(0, visits),
         signed_persons=signed_persons,
         visit_rate_baseline=entered.visit_rate_baseline,
-        effectively_signed=min(effective, signed_persons),
+        effectively_signed=effective,
         signing_baseline=entered.signing_baseline,
         list_drugs_stocked=entered.list_drugs_stocked,
         list_drugs_required=entered.list_drugs_required,

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 
 import pytest
 
 from clinic_app.domain.assessment import Integration
-from clinic_app.errors import UserError
+from clinic_app.errors import BadInput, UserError
 from clinic_app.services.settlement import (
     HandEntered,
     assessment,
+    enter_signed,
     save_assessment_inputs,
     stored_assessment_inputs,
 )
+from tests.township.settle_data import TOWNSHIP as TOWNSHIP_CODE
 from tests.township.settle_data import Village, body, bring, township
 
 REFORM = "shaoyang-resident-2019"
@@ -44,8 +47,6 @@ def test_assessment_counts_signed_residents_visits_and_scores(tmp_path) -> None:
     )
     save_assessment_inputs(town, 2025, entered)
     assert stored_assessment_inputs(town, 2025) == entered
-    from clinic_app.services.settlement import enter_signed
-
     enter_signed(town, "2025-12", {"V101": 4})
     inputs, result, tier = assessment(town, 2025)
     signed_visits = [
@@ -59,3 +60,60 @@ def test_assessment_counts_signed_residents_visits_and_scores(tmp_path) -> None:
     assert tier.tier == "excellent"
     town.close()
     a.session.close()
+
+
+def _town_with_own_signed(tmp_path, own: int):  # type: ignore[no-untyped-def]
+    """A village's July imported at a reform township that has `own` signed residents of its own,
+    each with both records (effectively signed)."""
+    from clinic_app.domain.records import Enrolment
+    from clinic_app.services.demo import resident_id
+    from clinic_app.services.session import PatientInput
+    from tests.township.settle_data import TOWNSHIP
+
+    a = Village.create(tmp_path / "a", "V101", "南村卫生室", REFORM, reform=True)
+    a.person("signed", signed=True, number=5)
+    a.visit("signed", "2025-07-02 09:00", "20.00")
+    july = a.statement("2025-07")
+    a.session.close()
+    town = township(tmp_path / "town", REFORM, reform=True)
+    bring(town, ("july.json", july))
+    for number in range(own):
+        patient = town.add_patient(
+            PatientInput(name=f"本院{number}", id_number=resident_id("440203", dt.date(1970, 1, 1 + number), 40 + number))
+        )
+        town.save_enrolment(
+            Enrolment(
+                patient_id=patient.id, year=2025, designated_village=TOWNSHIP, designated_township=TOWNSHIP,
+                family_doctor_signed=True, enrolled_on=dt.date(2024, 11, 1), health_record=True,
+                insurance_record=True,
+            )
+        )
+    save_assessment_inputs(
+        town, 2025,
+        HandEntered(burden_baseline=Fraction(35, 100), visit_rate_baseline=Fraction(1, 2), signing_baseline=Fraction(6, 10)),
+    )
+    return town
+
+
+def test_entering_one_village_s_december_count_keeps_the_other_lines_counted(tmp_path) -> None:
+    """Entering one line's December count made every other line count 0 (`sum(entered) or
+    sum(derived)`), and the effective count was cut down to fit: 400 signed of 1531 scored the
+    visit rate and the effective signing 20 points each instead of 3 and 9 (rev18h F1)."""
+    town = _town_with_own_signed(tmp_path, own=3)
+    enter_signed(town, "2025-12", {"V101": 5})
+    inputs, result, _tier = assessment(town, 2025)
+    assert inputs.signed_persons == 5 + 3  # V101 as entered, the township's own three from its enrolments
+    assert inputs.effectively_signed == 3
+    assert result.indicators[2].value == Fraction(3, 8)
+    town.close()
+
+
+def test_more_effectively_signed_than_signed_is_refused_not_capped(tmp_path) -> None:
+    """An entered December count below the effectively signed persons was hidden by capping the
+    effective count at the signed count: the rate read 100% (rev18h F1)."""
+    town = _town_with_own_signed(tmp_path, own=3)
+    enter_signed(town, "2025-12", {"V101": 0, TOWNSHIP_CODE: 1})
+    with pytest.raises(BadInput) as refused:
+        assessment(town, 2025)
+    assert "有效签约 3 人" in refused.value.zh and "多于 12 月签约人数 1 人" in refused.value.zh
+    town.close()
