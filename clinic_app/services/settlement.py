@@ -45,10 +45,8 @@ from clinic_app.domain.assessment import (
     Honours,
     Integration,
     Monitoring,
-    TierResult,
     assess,
     monitor,
-    rank_tiers,
 )
 from clinic_app.domain.money import ZERO, Money, round_half_up
 from clinic_app.domain.policy import Policy
@@ -1107,8 +1105,11 @@ def assessment_cautions(year: int, today: dt.date) -> tuple[Reason, ...]:
     return (Reason.of("assessment_year_not_over", year=year, today=today.isoformat()),)
 
 
-def assessment(session: ClinicSession, year: int) -> tuple[AssessmentInputs, Assessment, TierResult]:
-    """The year's assessment of this township from its data and the stored hand-entered items."""
+def assessment(session: ClinicSession, year: int) -> tuple[AssessmentInputs, Assessment, str | None]:
+    """The year's assessment of this township from its data and the stored hand-entered items,
+    with its tier: "fail" when vetoed (指标9), else None.  The tiers go by rank among the
+    county's signed facilities (按排名设四个等次), which the county sets: this township is the
+    only one the app knows, and ranked alone it would always come first (优秀, even at -10)."""
     entered = stored_assessment_inputs(session, year)
     if entered is None:
         raise UserError(
@@ -1116,5 +1117,4 @@ def assessment(session: ClinicSession, year: int) -> tuple[AssessmentInputs, Ass
         )
     inputs = _assessment_inputs(session, year, entered)
     result = assess(inputs)
-    (tier,) = rank_tiers([result])
-    return inputs, result, tier
+    return inputs, result, ("fail" if result.veto else None)

@@ -37,7 +37,6 @@ from clinic_app.domain.assessment import (
     Honours,
     IndicatorScore,
     Integration,
-    TierResult,
 )
 from clinic_app.errors import BadInput, UserError
 from clinic_app.services.settlement import (
@@ -66,7 +65,15 @@ def indicator_name(code: str) -> str:
     }.get(code, code)
 
 
-def tier_name(code: str) -> str:
+Assessed = tuple[AssessmentInputs, Assessment, str | None]
+"""`settlement.assessment`'s answer: the inputs, the scores and the tier ("fail" on a veto, else None)."""
+
+
+def tier_name(code: str | None) -> str:
+    """The tier in words; None (not vetoed): the county sets it by rank among its facilities, so
+    the screen gives none (this township ranked alone would always read 优秀)."""
+    if code is None:
+        return QCoreApplication.translate("AssessmentScreen", "由县医保局按全县排名评定")
     return {"excellent": QCoreApplication.translate("AssessmentScreen", "优秀"), "good": QCoreApplication.translate("AssessmentScreen", "良好"), "pass": QCoreApplication.translate("AssessmentScreen", "合格"), "fail": QCoreApplication.translate("AssessmentScreen", "不合格")}.get(code, code)
 
 
@@ -131,7 +138,7 @@ class AssessmentScreen(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.result: tuple[AssessmentInputs, Assessment, TierResult] | None = None
+        self.result: Assessed | None = None
 
         self.year = QSpinBox()
         self.year.setRange(2019, 2100)
@@ -304,13 +311,13 @@ class AssessmentScreen(QWidget):
     def load(self) -> None:
         session, year = self.context.session, self.year.value()
 
-        def work() -> tuple[HandEntered | None, tuple[AssessmentInputs, Assessment, TierResult] | None]:
+        def work() -> tuple[HandEntered | None, Assessed | None]:
             entered = stored_assessment_inputs(session, year)
             return entered, (assessment(session, year) if entered is not None else None)
 
         self.context.run(work, self._loaded)
 
-    def _loaded(self, pair: tuple[HandEntered | None, tuple[AssessmentInputs, Assessment, TierResult] | None]) -> None:
+    def _loaded(self, pair: tuple[HandEntered | None, Assessed | None]) -> None:
         entered, result = pair
         if entered is not None:
             self.fill(entered)
@@ -322,17 +329,17 @@ class AssessmentScreen(QWidget):
             return
         session, year = self.context.session, self.year.value()
 
-        def work() -> tuple[AssessmentInputs, Assessment, TierResult]:
+        def work() -> Assessed:
             save_assessment_inputs(session, year, entered)
             return assessment(session, year)
 
         self.context.run(work, self._saved)
 
-    def _saved(self, result: tuple[AssessmentInputs, Assessment, TierResult]) -> None:
+    def _saved(self, result: Assessed) -> None:
         emit(self.context.info_reported, self.tr("考核录入已保存"))
         self.show_result(result)
 
-    def show_result(self, result: tuple[AssessmentInputs, Assessment, TierResult] | None) -> None:
+    def show_result(self, result: Assessed | None) -> None:
         self.result = result
         if result is None:
             self.model.set_rows([])
@@ -361,7 +368,7 @@ class AssessmentScreen(QWidget):
                 score=_points(scored.score),
                 bonus=_points(scored.bonus),
                 deductions=_points(scored.deductions),
-                tier=tier_name(tier.tier),
+                tier=tier_name(tier),
             )
         )
         self.reasons.setText("\n".join(f"• {labels.reason(r, self.context.language)}" for r in scored.reasons))

@@ -1,0 +1,94 @@
+"""The 考核 tab of a reform township's window: what it shows and what it refuses to store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from clinic_app.services.session import ClinicSession
+from clinic_app.store import settlement as store
+from clinic_app.ui.context import AppContext
+from clinic_app.ui.main_window import MainWindow
+from clinic_app.ui.township.assessment import AssessmentScreen
+from tests.township.settle_data import Village, bring, township
+
+REFORM = "shaoyang-resident-2019"
+
+
+class Tab:
+    """The window's 考核 tab on a township in February 2026 (the 2025 assessment due)."""
+
+    def __init__(self, qtbot, worker, town: ClinicSession) -> None:  # type: ignore[no-untyped-def]
+        self.qtbot, self.worker, self.town = qtbot, worker, town
+        context = AppContext(town, worker, "zh", clock=lambda: dt.datetime(2026, 2, 10, 9))
+        context.set_operator(town.operators()[0].id)
+        self.errors: list[str] = []
+        self.infos: list[str] = []
+        context.error_reported.connect(self.errors.append)
+        context.info_reported.connect(self.infos.append)
+        self.window = MainWindow(context)
+        qtbot.addWidget(self.window)
+        self.window.resize(1366, 768)
+        self.window.show()
+        titles = [self.window.tabs.tabText(i) for i in range(self.window.tabs.count())]
+        self.window.tabs.setCurrentIndex(titles.index("考核"))
+        qtbot.waitUntil(lambda: bool(self.window.findChildren(AssessmentScreen)), timeout=10000)
+        self.screen: AssessmentScreen = self.window.findChildren(AssessmentScreen)[0]
+        self.idle()
+
+    def idle(self) -> None:
+        self.qtbot.waitUntil(lambda: not self.worker.busy, timeout=15000)
+        self.qtbot.wait(50)
+
+    def save(self) -> None:
+        self.screen.save()
+        self.idle()
+
+    def stored(self) -> str | None:
+        return store.assessment_inputs(self.town.db, 2025, self.town.require_clinic().code)
+
+    def row(self, number: int) -> list[str]:
+        return [self.screen.model.index(number, column).data() for column in range(4)]
+
+
+@pytest.fixture
+def town(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A reform township with one village's signed patient's July and August imported."""
+    south = Village.create(tmp_path / "a", "V101", "南村卫生室", REFORM, reform=True)
+    south.person("signed", signed=True, number=5)
+    south.visit("signed", "2025-07-02 09:00", "20.00")
+    south.visit("signed", "2025-08-02 09:00", "30.00")
+    raws = [("july.json", south.statement("2025-07")), ("august.json", south.statement("2025-08"))]
+    south.session.close()
+    session = township(tmp_path / "town", REFORM, reform=True)
+    bring(session, *raws)
+    yield session
+    session.close()
+
+
+def _baselines(tab: Tab, burden: str = "35", visits: str = "0.5", signing: str = "60") -> None:
+    tab.screen.burden.setText(burden)
+    tab.screen.visit_rate.setText(visits)
+    tab.screen.signing.setText(signing)
+
+
+def test_the_tab_gives_no_tier_of_its_own_only_the_veto_s_fail(qtbot, worker, town) -> None:  # type: ignore[no-untyped-def]
+    """The township was ranked against itself alone, so every score read 等次: 优秀, even -10
+    (rev18h F2): the tiers go by rank among the county's facilities, which the county sets."""
+    tab = Tab(qtbot, worker, town)
+    _baselines(tab, "10", "5", "100")
+    tab.screen.drugs_stocked.setValue(0)
+    tab.screen.drugs_required.setValue(40)
+    tab.screen.aware.setValue(0)
+    tab.screen.satisfied.setValue(0)
+    tab.screen.cases.setValue(12)
+    tab.save()
+    assert tab.errors == []
+    assert tab.screen.total.text().startswith("总分 10 (加分 0, 扣分 10)")  # of 110
+    assert "等次: 由县医保局按全县排名评定" in tab.screen.total.text()
+    assert "优秀" not in tab.screen.total.text()
+    tab.screen.unqualified.setChecked(True)
+    tab.save()
+    assert "等次: 不合格" in tab.screen.total.text()
