@@ -183,8 +183,19 @@ def score_signing(signing_rate: Fraction | None, baseline: Fraction) -> Fraction
 
 
 def score_drugs(stocked: int, required: int) -> Fraction:
-    """指标4 (20): all list drugs stocked 20, -1 per missing drug, not below 0."""
-    return _clamp(Fraction(20 - max(0, required - stocked)), 20)
+    """指标4 (20): all list drugs stocked 20, -1 per missing drug, not below 0.
+
+    The rate is stocked / required (配备特定清单药品品种数量/规定的特定清单药品品种数量): more
+    stocked than the list holds, or an empty list, is a miscount, not full marks."""
+    _check_counts(list_drugs_stocked=stocked, list_drugs_required=required)
+    if required == 0:
+        raise BadInput("规定的特定清单药品品种数不能为 0", "the number of drugs on the specific list cannot be 0")
+    if stocked > required:
+        raise BadInput(
+            f"已配备的特定清单药品 {stocked} 种多于清单规定的 {required} 种",
+            f"{stocked} list drugs stocked is more than the {required} on the list",
+        )
+    return _clamp(Fraction(20 - (required - stocked)), 20)
 
 
 def score_survey(yes: int, asked: int) -> Fraction:

@@ -71,10 +71,21 @@ def test_effective_signing(signed: int, of: int, points: int) -> None:
 
 # 指标4: 全部配齐得20分, 每少1个品种扣1分, 扣完为止.
 @pytest.mark.parametrize(
-    ("stocked", "required", "points"), [(20, 20, 20), (17, 20, 17), (0, 25, 0), (22, 20, 20)]
+    ("stocked", "required", "points"), [(20, 20, 20), (17, 20, 17), (0, 25, 0), (3, 30, 0)]
 )
 def test_list_drugs(stocked: int, required: int, points: int) -> None:
     assert score_drugs(stocked, required) == points
+
+
+@pytest.mark.parametrize(
+    ("stocked", "required", "words"),
+    [(25, 20, "已配备的特定清单药品 25 种多于清单规定的 20 种"), (0, 0, "规定的特定清单药品品种数不能为 0")],
+)
+def test_more_list_drugs_than_the_list_or_an_empty_list_is_refused(stocked: int, required: int, words: str) -> None:
+    """25 stocked of 20 scored 20 points at 125%, and 0 of 0 full marks (rev18h F3)."""
+    with pytest.raises(BadInput) as refused:
+        assess(inputs(list_drugs_stocked=stocked, list_drugs_required=required))
+    assert refused.value.zh == words
 
 
 # 指标6: 90% 以上得 7.5 分, 每低 1 个百分点扣 0.5 分, 最多扣 7.5 分.

@@ -92,3 +92,23 @@ def test_the_tab_gives_no_tier_of_its_own_only_the_veto_s_fail(qtbot, worker, to
     tab.screen.unqualified.setChecked(True)
     tab.save()
     assert "等次: 不合格" in tab.screen.total.text()
+
+
+@pytest.mark.parametrize(
+    ("stocked", "required", "words"),
+    [(25, 20, "已配备的特定清单药品 25 种多于清单规定的 20 种"), (0, 0, "规定的特定清单药品品种数不能为 0")],
+)
+def test_more_list_drugs_than_the_list_or_an_empty_list_is_not_saved(qtbot, worker, town, stocked, required, words) -> None:  # type: ignore[no-untyped-def]
+    """已配备 25 / 应配备 20 was saved and scored 20 at 125%, and 0 / 0 full marks (rev18h F3)."""
+    tab = Tab(qtbot, worker, town)
+    _baselines(tab)
+    tab.screen.drugs_stocked.setValue(18)
+    tab.save()
+    before = tab.stored()
+    assert before is not None and tab.errors == []
+    tab.screen.drugs_stocked.setValue(stocked)
+    tab.screen.drugs_required.setValue(required)
+    tab.save()
+    assert tab.errors and words in tab.errors[-1]
+    assert tab.stored() == before  # nothing changed
+    assert tab.row(3)[2] == "18"  # the scores shown are still the stored ones
