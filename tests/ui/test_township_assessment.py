@@ -112,3 +112,17 @@ def test_more_list_drugs_than_the_list_or_an_empty_list_is_not_saved(qtbot, work
     assert tab.errors and words in tab.errors[-1]
     assert tab.stored() == before  # nothing changed
     assert tab.row(3)[2] == "18"  # the scores shown are still the stored ones
+
+
+def test_indicator_4_is_named_for_the_specific_list_not_the_essential_drugs(qtbot, worker, town) -> None:  # type: ignore[no-untyped-def]
+    """The row and the entry read 基本药物 (the national essential-drug list, another list): an
+    assessor following them counted the wrong drugs (rev18h F4; 附件2 指标4 特定清单药品配备率)."""
+    from PySide6.QtWidgets import QLabel
+
+    tab = Tab(qtbot, worker, town)
+    _baselines(tab)
+    tab.save()
+    assert tab.row(3)[0] == "特定清单药品配备率"
+    words = [label.text() for label in tab.screen.findChildren(QLabel)]
+    assert "特定清单药品 已配备 / 应配备" in words
+    assert not [text for text in words + [tab.row(3)[0]] if "基本药物" in text]

@@ -59,7 +59,7 @@ def indicator_name(code: str) -> str:
         "burden_ratio": QCoreApplication.translate("AssessmentScreen", "签约患者个人负担比例"),
         "visit_rate": QCoreApplication.translate("AssessmentScreen", "签约患者就诊率"),
         "effective_signing": QCoreApplication.translate("AssessmentScreen", "有效签约率"),
-        "list_drugs": QCoreApplication.translate("AssessmentScreen", "基本药物配备"),
+        "list_drugs": QCoreApplication.translate("AssessmentScreen", "特定清单药品配备率"),
         "village_integration": QCoreApplication.translate("AssessmentScreen", "乡村一体化管理"),
         "field_survey": QCoreApplication.translate("AssessmentScreen", "现场调查 (知晓率/满意度)"),
     }.get(code, code)
@@ -189,7 +189,7 @@ class AssessmentScreen(QWidget):
         self.unqualified = QCheckBox(self.tr("协议考核不合格 (一票否决)"))
         findings = QGroupBox(self.tr("现场考核录入"))
         grid = QGridLayout(findings)
-        grid.addWidget(QLabel(self.tr("基本药物 已配备 / 应配备")), 0, 0)
+        grid.addWidget(QLabel(self.tr("特定清单药品 已配备 / 应配备")), 0, 0)
         grid.addWidget(self.drugs_stocked, 0, 1)
         grid.addWidget(self.drugs_required, 0, 2)
         grid.addWidget(QLabel(self.tr("政策知晓 知晓 / 调查")), 1, 0)
