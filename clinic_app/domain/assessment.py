@@ -198,12 +198,26 @@ def score_drugs(stocked: int, required: int) -> Fraction:
     return _clamp(Fraction(20 - (required - stocked)), 20)
 
 
-def score_survey(yes: int, asked: int) -> Fraction:
-    """指标6, one half (7.5): 90% or more earns 7.5, -0.5 per whole pp below, not below 0."""
-    _check_counts(yes=yes, asked=asked)
-    if asked == 0 or yes > asked:
+# The two surveys of 指标6: (name, who answered yes), in Chinese and in English.
+SURVEYS = {
+    "aware": (("政策知晓", "知晓人数"), ("policy awareness", "aware")),
+    "satisfied": (("满意度", "满意人数"), ("satisfaction", "satisfied")),
+}
+
+
+def score_survey(yes: int, asked: int, survey: str) -> Fraction:
+    """指标6, one half (7.5): 90% or more earns 7.5, -0.5 per whole pp below, not below 0.
+
+    `survey` ("aware" or "satisfied") names the survey in a refusal, so the person entering
+    both knows which row is wrong and how."""
+    (name, yes_zh), (name_en, yes_en) = SURVEYS[survey]
+    _check_counts(**{survey: yes, f"{survey}_asked": asked})
+    if asked == 0:
+        raise BadInput(f"{name}: 调查人数不能为 0", f"{name_en}: the number surveyed cannot be 0")
+    if yes > asked:
         raise BadInput(
-            f"调查人数有误: {yes}/{asked}", f"survey counts do not fit: {yes} of {asked}"
+            f"{name}: {yes_zh} {yes} 多于调查人数 {asked}",
+            f"{name_en}: {yes} {yes_en} is more than the {asked} surveyed",
         )
     below = (Fraction(9, 10) - Fraction(yes, asked)) * 100
     if below <= 0:
@@ -240,8 +254,8 @@ def assess(inputs: AssessmentInputs) -> Assessment:
     signing = rate(inputs.effectively_signed, inputs.signed_persons)
     if burden is None or inputs.signed_persons == 0:
         reasons.append(Reason.of("assessment_no_data", facility=inputs.facility))
-    survey = score_survey(inputs.aware, inputs.aware_asked) + score_survey(
-        inputs.satisfied, inputs.satisfied_asked
+    survey = score_survey(inputs.aware, inputs.aware_asked, "aware") + score_survey(
+        inputs.satisfied, inputs.satisfied_asked, "satisfied"
     )
     indicators = (
         IndicatorScore(

@@ -103,7 +103,25 @@ def test_more_list_drugs_than_the_list_or_an_empty_list_is_refused(stocked: int,
     ],
 )
 def test_field_survey(yes: int, asked: int, points: str) -> None:
-    assert score_survey(yes, asked) == Fraction(points)
+    assert score_survey(yes, asked, "aware") == Fraction(points)
+
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"aware": 20, "aware_asked": 19}, "政策知晓: 知晓人数 20 多于调查人数 19"),
+        ({"satisfied": 20, "satisfied_asked": 19}, "满意度: 满意人数 20 多于调查人数 19"),
+        ({"aware": 0, "aware_asked": 0}, "政策知晓: 调查人数不能为 0"),
+        ({"satisfied": 0, "satisfied_asked": 0}, "满意度: 调查人数不能为 0"),
+    ],
+)
+def test_a_survey_count_that_does_not_fit_is_refused_naming_the_survey(changes: dict[str, int], words: str) -> None:
+    """Both surveys were refused as 调查人数有误: 20/19 (or 0/0): which row, and what was wrong,
+    was left to guess (rev18h F5)."""
+    with pytest.raises(BadInput) as refused:
+        assess(inputs(**changes))
+    assert refused.value.zh == words
 
 
 # 指标7: 国家级 5, 省级 3, 市级 2, 县级 1, 其他每项 1, 最多 10.

@@ -126,3 +126,19 @@ def test_indicator_4_is_named_for_the_specific_list_not_the_essential_drugs(qtbo
     words = [label.text() for label in tab.screen.findChildren(QLabel)]
     assert "特定清单药品 已配备 / 应配备" in words
     assert not [text for text in words + [tab.row(3)[0]] if "基本药物" in text]
+
+
+def test_a_survey_row_that_does_not_fit_is_named_in_the_refusal(qtbot, worker, town) -> None:  # type: ignore[no-untyped-def]
+    """知晓 20 / 调查 19 said 调查人数有误: 20/19, the same for either survey row (rev18h F5)."""
+    tab = Tab(qtbot, worker, town)
+    _baselines(tab)
+    tab.screen.aware.setValue(20)
+    tab.screen.aware_asked.setValue(19)
+    tab.save()
+    assert tab.errors and "政策知晓: 知晓人数 20 多于调查人数 19" in tab.errors[-1]
+    tab.screen.aware_asked.setValue(20)
+    tab.screen.satisfied.setValue(0)
+    tab.screen.satisfied_asked.setValue(0)
+    tab.save()
+    assert "满意度: 调查人数不能为 0" in tab.errors[-1]
+    assert tab.stored() is None
