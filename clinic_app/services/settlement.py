@@ -1009,11 +1009,22 @@ class HandEntered:
     agreement_unqualified: bool = False
 
 
+BASELINE_PLACES = 6
+"""Decimals a stored baseline keeps (as a fraction: 35.0001% is 0.350001)."""
+
+
 def _entered_json(entered: HandEntered) -> str:
     data: dict[str, Any] = {}
     for name, value in entered.__dict__.items():
         if isinstance(value, Fraction):
-            data[name] = format_fraction(value, 6)
+            if (value * 10**BASELINE_PLACES).denominator != 1:
+                # Stored exactly or not at all: rounded, the score would be on another baseline.
+                raise BadInput(
+                    f"考核基准最多 {BASELINE_PLACES} 位小数 (百分比最多 {BASELINE_PLACES - 2} 位): {float(value)}",
+                    f"an assessment baseline has at most {BASELINE_PLACES} decimals "
+                    f"({BASELINE_PLACES - 2} as a percent): {float(value)}",
+                )
+            data[name] = format_fraction(value, BASELINE_PLACES)
         elif isinstance(value, (Integration, Honours)):
             data[name] = dict(value.__dict__)
         else:
@@ -1034,9 +1045,10 @@ def save_assessment_inputs(session: ClinicSession, year: int, entered: HandEnter
     """Store the year's hand-entered assessment items (checked by scoring them once)."""
     clinic = session.require_clinic()
     assess(_assessment_inputs(session, year, entered))  # refuses counts that do not fit
+    text = _entered_json(entered)  # refuses a baseline it cannot store exactly
     now = dt.datetime.now().isoformat(timespec="seconds")
     with transaction(session.db) as conn:
-        store.save_assessment_inputs(conn, year, clinic.code, _entered_json(entered), now)
+        store.save_assessment_inputs(conn, year, clinic.code, text, now)
 
 
 def stored_assessment_inputs(session: ClinicSession, year: int) -> HandEntered | None:

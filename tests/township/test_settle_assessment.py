@@ -117,3 +117,20 @@ def test_more_effectively_signed_than_signed_is_refused_not_capped(tmp_path) -> 
         assessment(town, 2025)
     assert "有效签约 3 人" in refused.value.zh and "多于 12 月签约人数 1 人" in refused.value.zh
     town.close()
+
+
+def test_a_baseline_the_store_cannot_keep_exactly_is_refused_not_rounded(tmp_path) -> None:
+    """Baselines were stored through a float to 6 decimals: 1/3 was kept as 0.333333 and the
+    score computed on that (rev18h F6)."""
+    town = _town_with_own_signed(tmp_path, own=0)
+    before = stored_assessment_inputs(town, 2025)
+    third = HandEntered(burden_baseline=Fraction(1, 3), visit_rate_baseline=Fraction(1, 2), signing_baseline=Fraction(6, 10))
+    with pytest.raises(BadInput, match="考核基准最多 6 位小数"):
+        save_assessment_inputs(town, 2025, third)
+    assert stored_assessment_inputs(town, 2025) == before
+    exact = HandEntered(
+        burden_baseline=Fraction(350001, 1000000), visit_rate_baseline=Fraction(1, 2), signing_baseline=Fraction(6, 10)
+    )
+    save_assessment_inputs(town, 2025, exact)
+    assert stored_assessment_inputs(town, 2025) == exact
+    town.close()

@@ -142,3 +142,23 @@ def test_a_survey_row_that_does_not_fit_is_named_in_the_refusal(qtbot, worker, t
     tab.save()
     assert "满意度: 调查人数不能为 0" in tab.errors[-1]
     assert tab.stored() is None
+
+
+def test_a_baseline_with_more_decimals_than_stored_is_refused_at_its_field(qtbot, worker, town) -> None:  # type: ignore[no-untyped-def]
+    """个人负担比例 35.00005 was stored as 0.35 (and 33.3333333 as 0.333333), the score computed on
+    that and the field reading 35 on reload, with no word of it (rev18h F6)."""
+    tab = Tab(qtbot, worker, town)
+    _baselines(tab, burden="35.00005")
+    tab.save()
+    note = tab.screen.notes[tab.screen.burden]
+    assert note.isVisible() and "最多 4 位小数: 35.00005" in note.text()
+    assert tab.stored() is None
+    _baselines(tab, visits="0.50005")
+    tab.save()
+    assert "最多 4 位小数: 0.50005" in tab.screen.notes[tab.screen.visit_rate].text()
+    assert tab.stored() is None
+    _baselines(tab, burden="35.0001", visits="0.5001")
+    tab.save()
+    assert tab.errors == [] and tab.stored() is not None
+    again = Tab(qtbot, worker, town)
+    assert (again.screen.burden.text(), again.screen.visit_rate.text()) == ("35.0001", "0.5001")

@@ -111,14 +111,24 @@ def honour_levels() -> tuple[tuple[str, str], ...]:
     )
 
 
+PLACES = 4
+"""Decimals a baseline may have as typed: the field shows this many when it reads the stored
+value back, and the store keeps the exact fraction for that (6 decimals of a percent's ratio)."""
+
+
 def parse_rate(text: str, as_percent: bool) -> Fraction:
-    """A baseline as typed: a percent (35 → 35/100) or a plain ratio (0.5)."""
+    """A baseline as typed: a percent (35 → 35/100) or a plain ratio (0.5), with at most
+    `PLACES` decimals: more were stored rounded (35.00005 as 35) and the field never said."""
     try:
         value = Fraction(Decimal(text.strip()))
     except (InvalidOperation, ValueError):
         raise BadInput(f"应为数字: {text!r}", f"not a number: {text!r}") from None
     if value < 0 or (as_percent and value > 100):
         raise BadInput(f"数值超出范围: {text}", f"out of range: {text}")
+    if (value * 10**PLACES).denominator != 1:
+        raise BadInput(
+            f"最多 {PLACES} 位小数: {text.strip()}", f"at most {PLACES} decimal places: {text.strip()}"
+        )
     return value / 100 if as_percent else value
 
 
