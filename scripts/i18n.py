@@ -95,6 +95,8 @@ EN = {
         "Signed residents are then settled by the reform at their signed township and its village clinics "
         "(signed as one); unticked, the policy above applies.",
     "{month} (本月, 未结束)": "{month} (not over)",
+    "本月无就诊记录: 仍请导出月结交乡镇卫生院, 说明本月无就诊, 以免被当作未交。":
+        "No visits this month: export the statement for the township all the same, so it shows the month had no visits and is not taken for one not sent.",
     "本月尚未结束: 导出的只是到今天为止的记录。月底后请再导出一次 (修订版号加一)。":
         "This month is not over: the export holds the records up to today. Export it again after the month ends (the next revision).",
     "保存诊所信息": "Save clinic", "诊所编码": "Clinic code", "诊所名称": "Clinic name",
@@ -228,14 +230,14 @@ EN = {
     "80mm 热敏纸": "80 mm thermal roll", "A5 纸": "A5 sheet", "收据格式": "Receipt layout", "PDF 文件 (*.pdf)": "PDF files (*.pdf)",
     # township screens
     "签约患者个人负担比例": "Signed patients' personal burden ratio", "签约患者就诊率": "Signed patients' visit rate",
-    "有效签约率": "Effective signing rate", "基本药物配备": "Essential drug availability",
+    "有效签约率": "Effective signing rate", "特定清单药品配备率": "Specific-list drug availability",
     "乡村一体化管理": "Village integration", "现场调查 (知晓率/满意度)": "Field survey (awareness/satisfaction)",
-    "优秀": "Excellent", "良好": "Good", "合格": "Pass", "不合格": "Fail", "保存并计算": "Save and compute",
+    "优秀": "Excellent", "良好": "Good", "合格": "Pass", "不合格": "Fail", "由县医保局按全县排名评定": "set by the county insurance bureau by rank across the county", "保存并计算": "Save and compute",
     "考核年度": "Assessment year", "全县基准 (县医保局公布)": "County baselines (published by the county bureau)",
     "个人负担比例 %": "Personal burden ratio %", "如 35": "e.g. 35", "就诊率 (人次/签约人)": "Visit rate (visits per signed person)",
     "如 0.5": "e.g. 0.5", "有效签约率 %": "Effective signing rate %", "如 60": "e.g. 60",
     "协议考核不合格 (一票否决)": "Agreement rated unqualified (veto)", "现场考核录入": "Field assessment entries",
-    "基本药物 已配备 / 应配备": "Essential drugs stocked / required", "政策知晓 知晓 / 调查": "Policy awareness: aware / surveyed",
+    "特定清单药品 已配备 / 应配备": "Specific-list drugs stocked / required", "政策知晓 知晓 / 调查": "Policy awareness: aware / surveyed",
     "满意度 满意 / 调查": "Satisfaction: satisfied / surveyed", "查实违规/推诿病例数": "Confirmed violation or refusal cases",
     "表彰 (加分)": "Honours (bonus)", "指标": "Indicator", "实际值": "Actual", "得分": "Points", "满分": "Maximum",
     "考核结果": "Assessment result", "考核录入已保存": "Assessment entries saved",

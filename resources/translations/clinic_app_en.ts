@@ -26,228 +26,233 @@
 <context>
     <name>AssessmentScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="60" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="59" />
         <source>签约患者个人负担比例</source>
         <translation>Signed patients' personal burden ratio</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="61" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="60" />
         <source>签约患者就诊率</source>
         <translation>Signed patients' visit rate</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="62" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="61" />
         <source>有效签约率</source>
         <translation>Effective signing rate</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="63" />
-        <source>基本药物配备</source>
-        <translation>Essential drug availability</translation>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="62" />
+        <source>特定清单药品配备率</source>
+        <translation>Specific-list drug availability</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="64" />
-        <location filename="../../clinic_app/ui/township/assessment.py" line="198" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="63" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="215" />
         <source>乡村一体化管理</source>
         <translation>Village integration</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="65" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="64" />
         <source>现场调查 (知晓率/满意度)</source>
         <translation>Field survey (awareness/satisfaction)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="70" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="76" />
+        <source>由县医保局按全县排名评定</source>
+        <translation>set by the county insurance bureau by rank across the county</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="77" />
         <source>优秀</source>
         <translation>Excellent</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="70" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="77" />
         <source>良好</source>
         <translation>Good</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="70" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="77" />
         <source>合格</source>
         <translation>Pass</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="70" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="77" />
         <source>不合格</source>
         <translation>Fail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="88" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="95" />
         <source>统一药品配送</source>
         <translation>Unified drug delivery</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="89" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="96" />
         <source>统一监管</source>
         <translation>Unified supervision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="90" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="97" />
         <source>统一结算</source>
         <translation>Unified settlement</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="91" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="98" />
         <source>统一资金分配</source>
         <translation>Unified fund distribution</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="92" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="99" />
         <source>统一协议签订</source>
         <translation>Unified agreements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="99" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="106" />
         <source>国家级</source>
         <translation>National</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="100" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="107" />
         <source>省级</source>
         <translation>Provincial</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="101" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="108" />
         <source>市级</source>
         <translation>City</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="102" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="109" />
         <source>县级</source>
         <translation>County</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="103" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="110" />
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="140" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="157" />
         <source>保存并计算</source>
         <translation>Save and compute</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="143" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="160" />
         <source>考核年度</source>
         <translation>Assessment year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="153" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="170" />
         <source>全县基准 (县医保局公布)</source>
         <translation>County baselines (published by the county bureau)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="156" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="173" />
         <source>个人负担比例 %</source>
         <translation>Personal burden ratio %</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="156" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="173" />
         <source>如 35</source>
         <translation>e.g. 35</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="157" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="174" />
         <source>就诊率 (人次/签约人)</source>
         <translation>Visit rate (visits per signed person)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="157" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="174" />
         <source>如 0.5</source>
         <translation>e.g. 0.5</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="158" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="175" />
         <source>有效签约率 %</source>
         <translation>Effective signing rate %</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="158" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="175" />
         <source>如 60</source>
         <translation>e.g. 60</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="182" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="199" />
         <source>协议考核不合格 (一票否决)</source>
         <translation>Agreement rated unqualified (veto)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="183" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="200" />
         <source>现场考核录入</source>
         <translation>Field assessment entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="185" />
-        <source>基本药物 已配备 / 应配备</source>
-        <translation>Essential drugs stocked / required</translation>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="202" />
+        <source>特定清单药品 已配备 / 应配备</source>
+        <translation>Specific-list drugs stocked / required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="188" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="205" />
         <source>政策知晓 知晓 / 调查</source>
         <translation>Policy awareness: aware / surveyed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="191" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="208" />
         <source>满意度 满意 / 调查</source>
         <translation>Satisfaction: satisfied / surveyed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="194" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="211" />
         <source>查实违规/推诿病例数</source>
         <translation>Confirmed violation or refusal cases</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="204" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="221" />
         <source>表彰 (加分)</source>
         <translation>Honours (bonus)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="227" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="244" />
         <source>指标</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="228" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="245" />
         <source>实际值</source>
         <translation>Actual</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="229" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="246" />
         <source>得分</source>
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="230" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="247" />
         <source>满分</source>
         <translation>Maximum</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="240" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="257" />
         <source>考核结果</source>
         <translation>Assessment result</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="332" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="349" />
         <source>考核录入已保存</source>
         <translation>Assessment entries saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="339" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="356" />
         <source>本年度的全县基准和考核录入项尚未填写: 填写左侧各项后点“保存并计算”。</source>
         <translation>This year's county baselines and assessment entries are not filled in yet: fill in the left side and press "Save and compute".</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="346" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="363" />
         <source>来自数据: 签约人数 {signed}, 有效签约 {effective}, 签约患者就诊 {visits} 人次, 医疗费 {total} 元, 个人负担 {paid} 元</source>
         <translation>From the data: {signed} signed, {effective} effectively signed, {visits} visits of signed patients, cost {total}, personal burden {paid}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="360" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="377" />
         <source>总分 {score} (加分 {bonus}, 扣分 {deductions})  等次: {tier}</source>
         <translation>Score {score} (bonus {bonus}, deductions {deductions})  Tier: {tier}</translation>
     </message>
@@ -524,22 +529,22 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="321" />
+        <location filename="../../clinic_app/ui/app.py" line="336" />
         <source>村卫生室门诊统筹</source>
         <translation>Village clinic outpatient pooling</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="437" />
+        <location filename="../../clinic_app/ui/app.py" line="489" />
         <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的数据已另存为 {saved}</source>
         <translation>Data restored from {backup} ({entries} ledger entries). The data before the restore was saved as {saved}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="439" />
+        <location filename="../../clinic_app/ui/app.py" line="491" />
         <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的台账与此备份相同, 无需另存</source>
         <translation>Restored from {backup} ({entries} ledger entries). The ledger before was this backup: nothing to save</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="553" />
+        <location filename="../../clinic_app/ui/app.py" line="605" />
         <source>备份文件夹 {folder} 现在无法写入 (U 盘未插入、已满或写保护), 这次的备份已存到本机: {path}。请检查 U 盘。</source>
         <translation>The backup folder {folder} cannot be written now (USB stick not plugged in, full or write-protected); this backup was saved on this computer instead: {path}. Check the USB stick.</translation>
     </message>
@@ -1512,7 +1517,7 @@ Click "Show Details...", copy everything in it and give it to support.</translat
     </message>
     <message>
         <location filename="../../clinic_app/ui/month_screen.py" line="334" />
-        <location filename="../../clinic_app/ui/month_screen.py" line="584" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="589" />
         <source>本年尚未导入</source>
         <translation>Not imported for this year</translation>
     </message>
@@ -1537,17 +1542,22 @@ Click "Show Details...", copy everything in it and give it to support.</translat
         <translation>This month is not over: the export holds the records up to today. Export it again after the month ends (the next revision).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="504" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="489" />
+        <source>本月无就诊记录: 仍请导出月结交乡镇卫生院, 说明本月无就诊, 以免被当作未交。</source>
+        <translation>No visits this month: export the statement for the township all the same, so it shows the month had no visits and is not taken for one not sent.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/month_screen.py" line="509" />
         <source>选择导出文件夹</source>
         <translation>Choose the export folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="534" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="539" />
         <source>正在导出…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="550" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="555" />
         <source>{month} 第 {revision} 版, 已导出到:
   {folder}
   {data}
@@ -1570,57 +1580,57 @@ This clinic's key fingerprint (the township checks it):
 {visits} settlements, {reversals} reversals; net total {total}, fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="565" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="570" />
         <source>{month} 月结已导出 (第 {revision} 版)</source>
         <translation>{month} exported (revision {revision})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="587" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="592" />
         <source>{year} 年: 已导入 (乡镇计算于 {day}), {rows} 行</source>
         <translation>{year}: imported (computed by the township on {day}), {rows} rows</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="594" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="599" />
         <source>选择乡镇卫生院的用量快照</source>
         <translation>Choose the township's usage snapshot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="594" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="599" />
         <source>用量快照 (*.json)</source>
         <translation>Usage snapshot (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="621" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="626" />
         <source>这个快照已经导入过, 没有变化 ({year} 年, 乡镇计算于 {day})</source>
         <translation>This snapshot was imported before; nothing changed ({year}, computed on {day})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="623" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="628" />
         <source>已导入 {year} 年用量快照 (乡镇计算于 {day}): {rows} 行</source>
         <translation>Imported the {year} usage snapshot (computed on {day}): {rows} rows</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="636" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="641" />
         <source>核对乡镇卫生院密钥指纹</source>
         <translation>Check the township health center's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="637" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="642" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="640" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="645" />
         <source>请把上面的指纹与乡镇卫生院给的指纹 (导出快照时显示, 或打印件) 逐组核对, 最好当面或电话确认。完全一致才点“信任此密钥”: 快照随即导入。不一致请点“不信任”, 并与乡镇卫生院联系。</source>
         <translation>Compare the fingerprint above, group by group, with the one the township gave you (shown when it exported the snapshot, or on paper), best in person or by phone. Only if it is the same, click "Trust this key": the snapshot is then imported. If not, click "Do not trust" and call the township health center.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="659" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="664" />
         <source>未导入: 乡镇卫生院的密钥没有被信任</source>
         <translation>Not imported: the township health center's key was not trusted</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="668" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="673" />
         <source>{month} 月结汇总表</source>
         <translation>{month} statement summary</translation>
     </message>
@@ -2120,86 +2130,86 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PreviewDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="354" />
-        <location filename="../../clinic_app/ui/printing.py" line="420" />
+        <location filename="../../clinic_app/ui/printing.py" line="372" />
+        <location filename="../../clinic_app/ui/printing.py" line="446" />
         <source>正在生成…</source>
         <translation>Preparing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="237" />
-        <location filename="../../clinic_app/ui/printing.py" line="363" />
-        <location filename="../../clinic_app/ui/printing.py" line="446" />
+        <location filename="../../clinic_app/ui/printing.py" line="255" />
+        <location filename="../../clinic_app/ui/printing.py" line="381" />
+        <location filename="../../clinic_app/ui/printing.py" line="472" />
         <source>打印</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="245" />
+        <location filename="../../clinic_app/ui/printing.py" line="263" />
         <source>另存为 PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="246" />
+        <location filename="../../clinic_app/ui/printing.py" line="264" />
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="372" />
+        <location filename="../../clinic_app/ui/printing.py" line="390" />
         <source>选择打印机…</source>
         <translation>Choose printer…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="375" />
-        <location filename="../../clinic_app/ui/printing.py" line="452" />
+        <location filename="../../clinic_app/ui/printing.py" line="393" />
+        <location filename="../../clinic_app/ui/printing.py" line="478" />
         <source>另存为 PDF…</source>
         <translation>Save as PDF…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="378" />
+        <location filename="../../clinic_app/ui/printing.py" line="396" />
         <source>关闭 (Esc)</source>
         <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="465" />
+        <location filename="../../clinic_app/ui/printing.py" line="491" />
         <source>共 {pages} 页 · 上次在 {printer} 上用的纸张不是这个宽度, 打印时请重新选择</source>
         <translation>{pages} page(s) · the paper used last on {printer} is not this page's width: choose one to print</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="467" />
+        <location filename="../../clinic_app/ui/printing.py" line="493" />
         <source>共 {pages} 页 · 上次的打印机 {printer} 没有找到, 打印时请重新选择</source>
         <translation>{pages} page(s) · the printer used last, {printer}, is not found: choose one to print</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="468" />
+        <location filename="../../clinic_app/ui/printing.py" line="494" />
         <source>共 {pages} 页 · 打印时先选择打印机, 以后直接打印到它</source>
         <translation>{pages} page(s) · choose the printer at the first print; later prints go straight to it</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="623" />
+        <location filename="../../clinic_app/ui/printing.py" line="649" />
         <source>默认打印机</source>
         <translation>default printer</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="463" />
+        <location filename="../../clinic_app/ui/printing.py" line="489" />
         <source>共 {pages} 页 · 打印到: {printer}</source>
         <translation>{pages} page(s) · printer: {printer}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="455" />
+        <location filename="../../clinic_app/ui/printing.py" line="481" />
         <source>共 {pages} 页 · 没有找到打印机, 可另存为 PDF 拿到别处打印</source>
         <translation>{pages} page(s) · no printer found: save as PDF and print it elsewhere</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="612" />
+        <location filename="../../clinic_app/ui/printing.py" line="638" />
         <source>正在打印…</source>
         <translation>Printing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="623" />
+        <location filename="../../clinic_app/ui/printing.py" line="649" />
         <source>已发送到打印机 {printer}</source>
         <translation>Sent to the printer {printer}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="647" />
+        <location filename="../../clinic_app/ui/printing.py" line="673" />
         <source>已保存 {path}</source>
         <translation>Saved {path}</translation>
     </message>
@@ -2207,37 +2217,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReceiptPreview</name>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="657" />
+        <location filename="../../clinic_app/ui/printing.py" line="683" />
         <source>收据预览 (重打)</source>
         <translation>Receipt preview (reprint)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="657" />
+        <location filename="../../clinic_app/ui/printing.py" line="683" />
         <source>收据预览</source>
         <translation>Receipt preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="661" />
+        <location filename="../../clinic_app/ui/printing.py" line="687" />
         <source>58mm 热敏纸</source>
         <translation>58 mm thermal roll</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="661" />
+        <location filename="../../clinic_app/ui/printing.py" line="687" />
         <source>80mm 热敏纸</source>
         <translation>80 mm thermal roll</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="661" />
+        <location filename="../../clinic_app/ui/printing.py" line="687" />
         <source>A5 纸</source>
         <translation>A5 sheet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="665" />
+        <location filename="../../clinic_app/ui/printing.py" line="691" />
         <source>收据格式</source>
         <translation>Receipt layout</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="690" />
+        <location filename="../../clinic_app/ui/printing.py" line="716" />
         <source>收据上 {n} 个字没有字体可以显示, 已印为 〓: {chars}</source>
         <translation>{n} character(s) on the receipt are in no font and print as 〓: {chars}</translation>
     </message>
