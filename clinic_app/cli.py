@@ -534,6 +534,15 @@ def build_parser() -> argparse.ArgumentParser:
         "resident fund per head per year: Shaoyang 2019's pool is its share, the Hunan reform checks its funding "
         "is within 10%% of it",
     )
+    p.add_argument(
+        "--share", action="append", default=[], metavar="VILLAGE=N",
+        help="按协议份额分配: 每个村的份额 (整数, 按比例; 须列出每个村, 本院参与时也列出本院) / agreed shares: each "
+        "village's share (a whole number, in proportion; name every village, and the township itself if it takes part)",
+    )
+    p.add_argument(
+        "--by-workload", action="store_true",
+        help="按工作量 (统筹应付) 分配, 不再按协议份额 / share out by workload (fund payable), no longer by agreed shares",
+    )
     p.add_argument("--out", default=None, type=_path_argument, help="同时把月报 PDF 和 xlsx 写到此文件夹 / also write the month's report PDF and xlsx here")
     p.set_defaults(handler=_lazy("clinic_app.services.settlement_cli", "cmd_settle"))
 

@@ -41,7 +41,7 @@ from clinic_app.documents.xlsx_print import print_setup
 from clinic_app.domain.assessment import Monitoring
 from clinic_app.domain.money import ZERO, Money
 from clinic_app.domain.policy import Policy
-from clinic_app.domain.settlement import MonthSettlement, YearSettlement
+from clinic_app.domain.settlement import WORKLOAD, Distribution, MonthSettlement, YearSettlement
 from clinic_app.domain.visit import Reason
 
 # --------------------------------------------------------------------------- records
@@ -137,6 +137,8 @@ class SettlementReport:
     changes: tuple[Reason, ...] = ()
     """Cautions on the month's figures, shown first: they differ from those of the report
     last written for it, or the month is not over yet."""
+    distribution: Distribution = WORKLOAD
+    """How the township's figures were shared out to the lines (POLICIES.md §3: a township setting)."""
 
     @property
     def missing_named(self) -> tuple[str, ...]:
@@ -209,6 +211,34 @@ def _totals(report: SettlementReport) -> tuple[int, Money, Money]:
     total = Money(sum(line.activity.total.fen for line in report.lines))
     ffs = Money(sum(line.activity.fee_for_service.fen for line in report.lines))
     return visits, total, ffs
+
+
+def distribution_parts(report: SettlementReport) -> list[tuple[str, Fraction, Fraction]]:
+    """Agreed shares: (line's name, its share, its part of the whole) for each line with a share;
+    empty when the township shares by workload."""
+    if report.distribution.rule != "shares":
+        return []
+    agreed = dict(report.distribution.shares)
+    shared = [(line, agreed.get(line.code, Fraction(0))) for line in report.lines]
+    whole = sum((share for _, share in shared), Fraction(0))
+    return [(_line_name(line), share, share / whole) for line, share in shared if share > 0]
+
+
+def _share_text(share: Fraction) -> str:
+    return str(share.numerator) if share.denominator == 1 else f"{float(share):g}"
+
+
+def distribution_words(report: SettlementReport, language: str = "zh") -> str:
+    """Which distribution the month's figures were shared out by, in words for the report."""
+    parts = distribution_parts(report)
+    english = language == "en"
+    if not parts:
+        return "distribution: by workload (each line's fund payable)" if english else "分配方式：按工作完成量（各村统筹应付）"
+    if english:
+        return "distribution: by agreed shares " + ", ".join(
+            f"{name} {_share_text(share)} ({percent(part)})" for name, share, part in parts
+        )
+    return "分配方式：按协议份额 " + "、".join(f"{name} {_share_text(share)}（{percent(part)}）" for name, share, part in parts)
 
 
 def settlement_rows(report: SettlementReport) -> list[tuple[Any, ...]]:
@@ -370,7 +400,9 @@ def township_pdf(report: SettlementReport, font: fonts.PdfFont | None = None) ->
         Paragraph(
             f"结算方式 {VARIANT_NAMES.get(report.variant, report.variant)}　签约人数 {s.signed_persons}"
             f"　年度定额/预算 {s.quota} 元"
-            + (f"　考核得分 {report.score}" if report.score is not None else ""),
+            + (f"　考核得分 {report.score}" if report.score is not None else "")
+            # Which way the township shared the figures out (POLICIES.md §3: workload or agreed shares).
+            + f"　{text(distribution_words(report))}",
             body,
         ),
         Spacer(1, 3 * mm),
@@ -532,6 +564,7 @@ def township_xlsx(report: SettlementReport) -> bytes:
         ws.cell(ws.max_row, 2).number_format = YUAN_FORMAT
     if report.score is not None:
         ws.append(["考核得分", _fraction(report.score)])
+    ws.append(["分配方式", distribution_words(report).removeprefix("分配方式：")])
     ws.append(["未交本月月结", "、".join(report.missing_named) if report.missing else "无"])
     _fit_names(ws, 34)  # the longest label above, whole
     monitor_rows = []

@@ -78,7 +78,11 @@ from clinic_app.store.ledger import set_setting
 
 FUND_PER_HEAD_SETTING = "settlement.fund_per_head"
 SHARES_SETTING = "settlement.shares"
-"""JSON object {village code: agreed share}; absent: by workload (按工作完成量)."""
+"""JSON object {village code: agreed share}; absent or empty: by workload (按工作完成量).
+Set with `enter_shares` (the 结算 screen's 分配方式, `settle --share` / `--by-workload`)."""
+MAX_SHARE = 1_000_000
+"""An agreed share is a whole number of parts from 1 to this (1:1:2, or percents as 25, 25, 50)."""
+_SHARE = re.compile(r"[0-9]{1,7}")
 
 
 # --------------------------------------------------------------------- hand entries
@@ -209,6 +213,92 @@ def enter_fund_per_head(session: ClinicSession, amount: Money) -> None:
     _check_fund_per_head(amount)
     with transaction(session.db) as conn:
         set_setting(conn, FUND_PER_HEAD_SETTING, str(amount))
+
+
+class ShareRefused(BadInput):
+    """An agreed share refused, naming the line (`code`) it is for: the screen says it at that line's field."""
+
+    def __init__(self, code: str, zh: str, en: str) -> None:
+        super().__init__(zh, en)
+        self.code = code
+
+
+def parse_share(code: str, text: str, name: str | None = None) -> int:
+    """A line's agreed share as typed: a whole number of parts, 0 to MAX_SHARE (blank: 0, no part).
+
+    Whole numbers, not fractions or percents with a sign: the shares are parts of the whole in
+    proportion (1:1:2), so a township whose plan says 25% / 25% / 50% types 25, 25 and 50, and the
+    shares need not add up to 100."""
+    shown = name or code
+    text = text.strip()
+    if not text:
+        return 0
+    if not _SHARE.fullmatch(text) or int(text) > MAX_SHARE:
+        raise ShareRefused(
+            code,
+            f"{shown} 的份额应为 1 到 {MAX_SHARE} 之间的整数 (按比例分配, 如 1:1:2 填 1、1、2): {_shown(text)}",
+            f"the share of {shown} must be a whole number from 1 to {MAX_SHARE} (in proportion, e.g. 1, 1, 2 for "
+            f"1:1:2): {_shown(text)}",
+        )
+    return int(text)
+
+
+def check_shares(session: ClinicSession, shares: Mapping[str, int]) -> dict[str, int]:
+    """Agreed shares as stored: every village of the township with a share of 1 or more; the
+    township's own desk takes part only with a share above 0 (without one its line gets nothing,
+    as `distribute` shares it).  Refuses a code that is no line of the township's."""
+    clinic = require_settling_township(session)
+    known = known_lines(session)
+    checked: dict[str, int] = {}
+    for code, share in shares.items():
+        code = code.strip()
+        if code not in known:
+            listed = ", ".join(sorted(known))
+            raise ShareRefused(
+                code,
+                f"{_shown(code)} 不是本乡镇已知的村卫生站, 也不是本院. 已知编码: {listed}",
+                f"{_shown(code)} is neither a known village of this township nor the township itself; known codes: {listed}",
+            )
+        if isinstance(share, bool) or not isinstance(share, int) or not 0 <= share <= MAX_SHARE:
+            raise ShareRefused(
+                code,
+                f"{known[code]} 的份额应为 1 到 {MAX_SHARE} 之间的整数: {share}",
+                f"the share of {known[code]} must be a whole number from 1 to {MAX_SHARE}: {share}",
+            )
+        checked[code] = share
+    for code in sorted(known):
+        if code != clinic.code and not checked.get(code):
+            raise ShareRefused(
+                code,
+                f"{known[code]} ({code}) 没有约定份额: 按协议份额分配时每个村卫生站都须有份额 (1 到 {MAX_SHARE} 的整数)",
+                f"{known[code]} ({code}) has no agreed share: with agreed shares every village needs one "
+                f"(a whole number from 1 to {MAX_SHARE})",
+            )
+    if not any(checked.values()):
+        raise ShareRefused(
+            clinic.code,
+            "约定份额至少要有一个大于 0", "at least one agreed share must be above 0",
+        )
+    return {code: share for code, share in checked.items() if share}
+
+
+def enter_shares(session: ClinicSession, shares: Mapping[str, int] | None) -> None:
+    """Store how the township shares its figures out (POLICIES.md §3, a township setting):
+    `shares` by code (`check_shares`), or None for by workload (按工作完成量).  Nothing is
+    stored when a share is refused."""
+    if shares is None:
+        require_settling_township(session)
+        text = ""
+    else:
+        text = json.dumps(check_shares(session, shares), sort_keys=True)
+    with transaction(session.db) as conn:
+        set_setting(conn, SHARES_SETTING, text)
+
+
+def stored_shares(session: ClinicSession) -> dict[str, Fraction] | None:
+    """The agreed shares in the setting by code, or None when the township shares by workload."""
+    distribution = _distribution(session)
+    return dict(distribution.shares) if distribution.rule == "shares" else None
 
 
 def format_fraction(value: Fraction, places: int = 2) -> str:
@@ -531,10 +621,12 @@ def month_report(session: ClinicSession, month: str, today: dt.date | None = Non
     year, number, first, last = _month_key(month)
     period = _settle_period(session, clinic, year, number)
     policy, variant, result, year_end = period.policy, period.variant, period.result, period.year_end
+    distribution = _distribution(session)
     result = replace(result, reasons=(
         *_earlier_gaps(session, period, clinic.code, year, number),
         *result.reasons,
         *_fund_without_signed(period, result, clinic.code),
+        *_without_share(period, distribution, clinic.code),
     ))
     names, activities, signed, entered = period.names, period.activities, period.signed, period.entered
     line_to_date, codes, points, score = period.line_to_date, period.codes, period.points, period.score
@@ -606,6 +698,7 @@ def month_report(session: ClinicSession, month: str, today: dt.date | None = Non
         missing=missing,
         score=score,
         year_end=year_end,
+        distribution=distribution,
     )
     changes = _changed_since_reported(session, report)
     today = dt.date.today() if today is None else today
@@ -629,6 +722,19 @@ def _fund_without_signed(period: _Period, result: MonthSettlement, own: str) -> 
         )
         for part in result.villages
         if part.village != own and period.signed.get(part.village, 0) == 0 and part.fund_payable.fen > 0
+    )
+
+
+def _without_share(period: _Period, distribution: Distribution, own: str) -> tuple[Reason, ...]:
+    """Agreed shares that leave a village out (one whose first statement came after they were
+    set): `distribute` gives it nothing, which the report must say rather than show as its due."""
+    if distribution.rule != "shares":
+        return ()
+    agreed = {code for code, share in distribution.shares if share > 0}
+    return tuple(
+        Reason.of("settlement_no_share", village=period.names.get(code, code))
+        for code in period.codes
+        if code != own and code not in agreed
     )
 
 
@@ -893,6 +999,10 @@ def report_json(report: SettlementReport) -> dict[str, Any]:
         "policy": report.policy.id,
         "variant": report.variant,
         "score": None if report.score is None else format_fraction(report.score),
+        "distribution": {
+            "rule": report.distribution.rule,
+            "shares": {code: format_fraction(share) for code, share in report.distribution.shares},
+        },
         "villages": villages,
         "total": total,
         "missing_statements": list(report.missing),
@@ -928,6 +1038,20 @@ def parse_signed_options(options: list[str]) -> dict[str, int]:
     return counts
 
 
+def parse_share_options(options: list[str]) -> dict[str, int]:
+    """``VILLAGE=N`` strings of ``--share`` from the command line: every village's, all at once."""
+    shares: dict[str, int] = {}
+    for option in options:
+        code, sep, value = option.partition("=")
+        if not sep or not code.strip() or not _SHARE.fullmatch(value.strip()):
+            raise BadInput(
+                f"--share 格式应为 村编码=份额 (份额为整数, 如 430523101001=1): {_shown(option)}",
+                f"--share must be VILLAGE=N (N a whole number, e.g. 430523101001=1): {_shown(option)}",
+            )
+        shares[code.strip()] = int(value.strip())
+    return shares
+
+
 def check_report_folder(folder: Path) -> None:
     """The folder a report is written to must be there and writable (a USB stick plugged in)."""
     output_folder(folder, "月报文件夹", "report folder")
@@ -940,12 +1064,15 @@ def settle_with_entries(
     score: Fraction | None = None,
     fund_per_head: Money | None = None,
     out: Path | None = None,
+    shares: Mapping[str, int] | None = None,
+    by_workload: bool = False,
 ) -> tuple[SettlementReport, tuple[Path, ...]]:
     """Store the hand entries given, settle the month and write its report into `out`.
 
     All or nothing: every entry and the folder are checked before anything is
     written, and the entries are stored in the transaction the report is made in,
-    so a report that cannot be written leaves the database as it was.
+    so a report that cannot be written leaves the database as it was.  `shares`
+    (every village's) or `by_workload` set how the township shares out from now on.
     """
     key = check_settle_month(session, month)
     checked = _check_signed(session, signed) if signed else {}
@@ -953,9 +1080,15 @@ def settle_with_entries(
         _check_score(score)
     if fund_per_head is not None:
         _check_fund_per_head(fund_per_head)
+    if shares and by_workload:
+        raise BadInput(
+            "--share 与 --by-workload 只能选一个: 按协议份额或按工作量分配",
+            "--share and --by-workload exclude each other: agreed shares or by workload",
+        )
+    agreed = check_shares(session, shares) if shares else None
     if out is not None:
         check_report_folder(out)
-    if not (checked or score is not None or fund_per_head is not None):
+    if not (checked or score is not None or fund_per_head is not None or agreed or by_workload):
         report = month_report(session, key)
         return report, () if out is None else write_month_report(session, report, out)
     now = dt.datetime.now().isoformat(timespec="seconds")
@@ -966,6 +1099,8 @@ def settle_with_entries(
             store.save_score(conn, int(key[:4]), format_fraction(score), now)
         if fund_per_head is not None:
             set_setting(conn, FUND_PER_HEAD_SETTING, str(fund_per_head))
+        if agreed or by_workload:
+            set_setting(conn, SHARES_SETTING, json.dumps(agreed, sort_keys=True) if agreed else "")
         report = month_report(session, key)
         written = _write_report(report, out)
         if written:

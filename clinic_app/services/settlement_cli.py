@@ -1,8 +1,9 @@
 """`clinic-app settle`: the township's month, per village and in total, as a table or JSON.
 
 Options store hand-entered inputs (signed persons per line, the year's
-assessment score, Shaoyang 2019's fund per head) before settling; every
-option is checked first and nothing is stored when any is refused.
+assessment score, Shaoyang 2019's fund per head, the agreed shares or
+sharing by workload) before settling; every option is checked first and
+nothing is stored when any is refused.
 Amounts in ``--json`` are two-decimal strings.
 """
 
@@ -17,6 +18,7 @@ from clinic_app.documents.reasons import render_bilingual
 from clinic_app.documents.township_report import (
     YEAR_END_LABELS,
     SettlementReport,
+    distribution_words,
     year_end_rows,
     year_end_title,
     year_end_village_rows,
@@ -28,6 +30,7 @@ from clinic_app.services.session import ClinicSession
 from clinic_app.services.settlement import (
     check_report_folder,
     parse_score,
+    parse_share_options,
     parse_signed_options,
     report_json,
     settle_with_entries,
@@ -53,13 +56,16 @@ def cmd_settle(args: argparse.Namespace) -> int:
     score = parse_score(score_text) if score_text is not None else None
     per_head_text = getattr(args, "fund_per_head", None)
     per_head = _fund_per_head(per_head_text) if per_head_text is not None else None
+    shares = parse_share_options(getattr(args, "share", None) or [])
+    by_workload = bool(getattr(args, "by_workload", False))
     out_text = getattr(args, "out", None)
     out = Path(out_text).expanduser() if out_text is not None else None
     if out is not None:
         check_report_folder(out)
-    reading = not signed and score is None and per_head is None  # no entries: works on a write-protected disk
+    # No entries: works on a write-protected disk.
+    reading = not signed and score is None and per_head is None and not shares and not by_workload
     with ClinicSession(existing_data_dir(getattr(args, "data_dir", None)), read_only=reading) as session:
-        report, written = settle_with_entries(session, month, signed, score, per_head, out)
+        report, written = settle_with_entries(session, month, signed, score, per_head, out, shares, by_workload)
     if getattr(args, "json", False):
         print_json(report_json(report))
     else:
@@ -111,6 +117,7 @@ def print_table(report: SettlementReport) -> None:
         f"  政策 {report.policy.id} ({report.variant})"
     )
     print(f"签约人数 signed {s.signed_persons}  定额/预算 quota {s.quota}")
+    print(f"{distribution_words(report)} / {distribution_words(report, 'en')}")
     print("  ".join(_cell(title, width, i > 1) for i, (title, width) in enumerate(COLUMNS)))
     rows = [
         (

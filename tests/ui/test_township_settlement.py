@@ -12,8 +12,9 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from clinic_app.cli import run
+from clinic_app.domain.money import Money
 from clinic_app.services.session import ClinicSession
-from clinic_app.services.settlement import assessment, format_fraction
+from clinic_app.services.settlement import assessment, enter_signed, format_fraction
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.main_window import MainWindow
 from clinic_app.ui.township.assessment import AssessmentScreen
@@ -584,3 +585,49 @@ def test_the_assessment_opens_on_the_year_due(qtbot, worker, tmp_path, today, ye
     qtbot.waitUntil(lambda: "尚未填写" in screen.data.text(), timeout=10000)
     assert screen.year.value() == year
     town.close()
+
+
+def test_agreed_shares_are_chosen_on_the_settlement_screen_and_refused_at_their_field(
+    qtbot, worker, settled_town, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    """rev18g F3: the township could share only by workload; nothing on any screen set agreed shares."""
+    town, _ = settled_town
+    enter_signed(town, "2025-03", {"V201": 60, "V202": 60})  # April's prepay: 50 x 120 x 80% / 12 = 400.00
+    screen = SettlementScreen(_context(town, worker))
+    qtbot.addWidget(screen)
+    screen.show()
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.choose_month("2025-04")
+    assert screen.distribution.text() == "按工作量分配 (各村统筹应付)"
+    assert screen.distribution_button.isEnabled()
+
+    with qtbot.waitSignal(screen.distribution_asked, timeout=5000) as asked:
+        screen.distribution_button.click()
+    dialog = asked.args[0]
+    assert dialog.workload.isChecked() and not dialog.share_edits["V201"].isEnabled()
+    dialog.agreed.setChecked(True)
+    dialog.share_edits["V201"].setText("1")
+    dialog.share_edits["V202"].setText("1.5")
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    # Refused at the field, in Chinese; the dialog stays open and nothing is stored.
+    assert dialog.isVisible() and dialog.notes[dialog.share_edits["V202"]].isVisible()
+    assert "北村卫生室 的份额应为 1 到 1000000 之间的整数" in dialog.notes[dialog.share_edits["V202"]].text()
+    dialog.share_edits["V202"].setText("")  # a village left without a share: refused by the service, at its field
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: "没有约定份额" in dialog.notes[dialog.share_edits["V202"]].text(), timeout=5000)
+    assert dialog.isVisible() and town.setting("settlement.shares") is None
+
+    dialog.share_edits["V202"].setText("3")
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert not dialog.isVisible()
+    report = screen.report
+    assert report.distribution.rule == "shares"
+    prepay = {line.code: line.prepay for line in report.lines}
+    assert prepay == {"V201": Money.parse("100.00"), "V202": Money.parse("300.00"), town.require_clinic().code: Money(0)}
+    assert screen.distribution.text() == "按协议份额分配"
+    assert "• 按协议份额分配: 南村卫生室 1 (25.0%), 北村卫生室 3 (75.0%)" in screen.notes.text()
+    assert screen.distribution.toolTip() == "按协议份额分配: 南村卫生室 1 (25.0%), 北村卫生室 3 (75.0%)"
+    assert _settle_json(town.data_dir, "2025-04", capsys)["distribution"] == {
+        "rule": "shares", "shares": {"V201": "1", "V202": "3"},
+    }

@@ -58,6 +58,8 @@ from PySide6.QtWidgets import (
 from clinic_app.documents.township_report import (
     YEAR_END_LABELS,
     SettlementReport,
+    distribution_parts,
+    percent,
     settlement_rows,
     year_end_rows,
 )
@@ -75,6 +77,7 @@ from clinic_app.ui import folders, labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.models import LEFT, RIGHT, Column, RowsModel
+from clinic_app.ui.township.distribution import DistributionDialog
 from clinic_app.ui.widgets import ElidedTips
 
 PAYABLE_COLOUR = QColor(51, 115, 191)
@@ -377,6 +380,8 @@ class SettlementScreen(QWidget):
     """A `SettlementReport` is on the screen (table and charts)."""
     report_written = Signal(object)
     """The PDF and xlsx paths of the written monthly report."""
+    distribution_asked = Signal(object)
+    """A `DistributionDialog` is open (tests answer it)."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -441,11 +446,22 @@ class SettlementScreen(QWidget):
         score_row.addWidget(QLabel(self.tr("年度考核分")))
         score_row.addWidget(self.score)
         score_row.addWidget(self.save_score_button)
+        # How the month's figures are shared out to the lines (a township setting, POLICIES.md §3).
+        self.distribution = QLabel()
+        self.distribution.setWordWrap(True)
+        self.distribution_button = QPushButton(self.tr("分配方式…"))
+        self.distribution_button.setEnabled(False)
+        self.distribution_button.clicked.connect(self.ask_distribution)
+        self.distribution_dialog: DistributionDialog | None = None
+        distribution_row = QHBoxLayout()
+        distribution_row.addWidget(self.distribution, 1)
+        distribution_row.addWidget(self.distribution_button)
         entries = QGroupBox(self.tr("本月签约人数 / 考核分"))
         entries_layout = QVBoxLayout(entries)
         entries_layout.addWidget(signed_scroll, 1)
         entries_layout.addWidget(self.save_signed_button)
         entries_layout.addLayout(score_row)
+        entries_layout.addLayout(distribution_row)
         entries.setMinimumWidth(300)
         entries.setMaximumWidth(360)
 
@@ -573,6 +589,8 @@ class SettlementScreen(QWidget):
         self.model.set_rows(table_rows(report))
         self.table.refit()
         notes = [f"• {labels.reason(r, self.context.language)}" for r in report.reasons]
+        if report.distribution.rule == "shares":  # the shares the figures above were shared out by
+            notes.insert(0, f"• {self.distribution_words(report)}")
         if report.missing:
             notes.insert(0, "• " + self.tr("本月未收到月结: {codes}").format(codes=", ".join(report.missing_named)))
         if report.year_end is not None:  # December: the year-end clearing, in figures
@@ -634,6 +652,20 @@ class SettlementScreen(QWidget):
             # (now and then, as the layout's turn came before or after).
             QTimer.singleShot(0, self.signed_boxes[refocus], partial(_take_cursor, self.signed_boxes[refocus]))
         self.score.setText("" if report.score is None else format_fraction(report.score))
+        self.distribution.setText(self.distribution_words(report, short=True))
+        self.distribution.setToolTip(self.distribution_words(report))
+        self.distribution_button.setEnabled(True)
+
+    def distribution_words(self, report: SettlementReport, short: bool = False) -> str:
+        """Which way the month's figures were shared out; the shares named unless `short` (beside the button)."""
+        parts = distribution_parts(report)
+        if not parts:
+            return self.tr("按工作量分配 (各村统筹应付)")
+        if short:
+            return self.tr("按协议份额分配")
+        return self.tr("按协议份额分配: {shares}").format(
+            shares=", ".join(f"{name} {format_fraction(share)} ({percent(part)})" for name, share, part in parts)
+        )
 
     # ---------------------------------------------------------------- charts
 
@@ -774,6 +806,19 @@ class SettlementScreen(QWidget):
             return
         session, year = self.context.session, int(month[:4])
         self.context.run(lambda: enter_score(session, year, parse_score(text)), lambda _: self._saved(self.tr("考核分已保存")))
+
+    def ask_distribution(self) -> None:
+        """分配方式: by workload or by agreed shares for the lines of the month shown; OK stores it and settles again."""
+        report = self.report
+        if report is None:
+            return
+        shares = dict(report.distribution.shares) if report.distribution.rule == "shares" else None
+        dialog = DistributionDialog(self.context, report.lines, shares, self)
+        dialog.accepted.connect(lambda: self._saved(self.tr("分配方式已保存")))
+        dialog.finished.connect(lambda _: setattr(self, "distribution_dialog", None))
+        self.distribution_dialog = dialog
+        dialog.open()
+        emit(self.distribution_asked, dialog)
 
     def _saved(self, text: str) -> None:
         emit(self.context.info_reported, text)
