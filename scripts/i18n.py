@@ -95,6 +95,14 @@ EN = {
         "Signed residents are then settled by the reform at their signed township and its village clinics "
         "(signed as one); unticked, the policy above applies.",
     "{month} (本月, 未结束)": "{month} (not over)",
+    "分配方式…": "Distribution…", "按工作量分配 (各村统筹应付)": "Shared by workload (each line's fund payable)",
+    "按协议份额分配": "Shared by agreed shares", "按协议份额分配: {shares}": "Shared by agreed shares: {shares}",
+    "分配方式已保存": "Distribution saved", "村卫生站分配方式": "How the villages' shares are set",
+    "按工作量 (各村统筹应付)": "By workload (each line's fund payable)", "按协议份额": "By agreed shares",
+    "份额为整数, 按比例分配: 1、1、2 即 1:1:2, 按百分比填 25、25、50。每个村卫生站都须有份额; 本院不参与时留空。":
+        "Shares are whole numbers, in proportion: 1, 1, 2 is 1:1:2; for percents type 25, 25, 50. Every village needs a share; "
+        "leave the township's own desk blank if it takes no part.",
+    "不参与": "No part", "如 1": "e.g. 1",
     "本月无就诊记录: 仍请导出月结交乡镇卫生院, 说明本月无就诊, 以免被当作未交。":
         "No visits this month: export the statement for the township all the same, so it shows the month had no visits and is not taken for one not sent.",
     "本月尚未结束: 导出的只是到今天为止的记录。月底后请再导出一次 (修订版号加一)。":

@@ -550,6 +550,44 @@
     </message>
 </context>
 <context>
+    <name>DistributionDialog</name>
+    <message>
+        <location filename="../../clinic_app/ui/township/distribution.py" line="34" />
+        <source>村卫生站分配方式</source>
+        <translation>How the villages' shares are set</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/distribution.py" line="36" />
+        <source>按工作量 (各村统筹应付)</source>
+        <translation>By workload (each line's fund payable)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/distribution.py" line="37" />
+        <source>按协议份额</source>
+        <translation>By agreed shares</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/distribution.py" line="44" />
+        <source>份额为整数, 按比例分配: 1、1、2 即 1:1:2, 按百分比填 25、25、50。每个村卫生站都须有份额; 本院不参与时留空。</source>
+        <translation>Shares are whole numbers, in proportion: 1, 1, 2 is 1:1:2; for percents type 25, 25, 50. Every village needs a share; leave the township's own desk blank if it takes no part.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/distribution.py" line="52" />
+        <source>不参与</source>
+        <translation>No part</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/distribution.py" line="52" />
+        <source>如 1</source>
+        <translation>e.g. 1</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/distribution.py" line="56" />
+        <source> (本院)</source>
+        <translation> (own desk)</translation>
+    </message>
+</context>
+<context>
     <name>EnrolmentDialog</name>
     <message>
         <location filename="../../clinic_app/ui/dialogs.py" line="671" />
@@ -3107,201 +3145,226 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>SettlementScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="104" />
         <source>村卫生站 / 本院</source>
         <translation>Village clinic / own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="104" />
         <source>签约人数</source>
         <translation>Signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="104" />
         <source>人次</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="104" />
         <source>医疗费总额</source>
         <translation>Total cost</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="664" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="703" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="104" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="696" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="735" />
         <source>统筹应付</source>
         <translation>Fund payable</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="101" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="104" />
         <source>按项目付费</source>
         <translation>Fee for service</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="102" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="705" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="105" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="737" />
         <source>预付</source>
         <translation>Prepay</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="102" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="105" />
         <source>拨付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="102" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="105" />
         <source>质保金</source>
         <translation>Deposit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="102" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="105" />
         <source>年累计应付</source>
         <translation>Payable YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="102" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="105" />
         <source>年累计拨付</source>
         <translation>Paid YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="102" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="105" />
         <source>年累计质保金</source>
         <translation>Deposit YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="104" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="107" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="116" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="119" />
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="369" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="372" />
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="394" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="399" />
         <source>写出月报 (PDF/xlsx)…</source>
         <translation>Write monthly report (PDF/xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="400" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="405" />
         <source>结算月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="432" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="437" />
         <source>保存签约人数</source>
         <translation>Save signed counts</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="435" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="440" />
         <source>0-100</source>
         <translation>0-100</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="438" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="443" />
         <source>保存考核分</source>
         <translation>Save score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="441" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="446" />
         <source>年度考核分</source>
         <translation>Annual score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="444" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="452" />
+        <source>分配方式…</source>
+        <translation>Distribution…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="459" />
         <source>本月签约人数 / 考核分</source>
         <translation>Signed this month / score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="452" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="468" />
         <source>统筹应付与月预算 (按月)</source>
         <translation>Fund payable vs budget, by month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="453" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="469" />
         <source>本月统筹应付与预付 (按村)</source>
         <translation>Fund payable vs prepay, by village</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="548" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="564" />
         <source>正在结算 {month}…</source>
         <translation>Settling {month}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="565" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="581" />
         <source>{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元</source>
         <translation>{town} {month}  {variant}  {signed} signed  quota/budget {quota}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="577" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="595" />
         <source>本月未收到月结: {codes}</source>
         <translation>No statement received this month: {codes}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="581" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="599" />
         <source>{year} 年年终清算</source>
         <translation>Year-end clearing {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="583" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="601" />
         <source> (本政策 {months} 个月)</source>
         <translation> ({months} months under this policy)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="625" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="643" />
         <source>手工录入</source>
         <translation>Entered by hand</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="625" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="643" />
         <source>按名册统计, 可修改后保存</source>
         <translation>Counted from the roster; edit and save if needed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="342" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="626" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="345" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="644" />
         <source> (本院)</source>
         <translation> (own desk)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="670" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="663" />
+        <source>按工作量分配 (各村统筹应付)</source>
+        <translation>Shared by workload (each line's fund payable)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="665" />
+        <source>按协议份额分配</source>
+        <translation>Shared by agreed shares</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="666" />
+        <source>按协议份额分配: {shares}</source>
+        <translation>Shared by agreed shares: {shares}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="702" />
         <source>月预算</source>
         <translation>Monthly budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="688" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="720" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="751" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="783" />
         <source>本院</source>
         <translation>Own</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="769" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="801" />
         <source>签约人数已保存</source>
         <translation>Signed counts saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="776" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="808" />
         <source>考核分已保存</source>
         <translation>Score saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="786" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="817" />
+        <source>分配方式已保存</source>
+        <translation>Distribution saved</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="831" />
         <source>选择月报保存的文件夹</source>
         <translation>Choose a folder for the monthly report</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="800" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="845" />
         <source>月报已写出: {pdf}, {xlsx}</source>
         <translation>Report written: {pdf}, {xlsx}</translation>
     </message>
