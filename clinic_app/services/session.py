@@ -1483,7 +1483,10 @@ class ClinicSession:
         village's imported statement shows it reimbursed and not reversed
         (`ReceiptReimbursedInVillage`).  Receipts are the same when their `receipt_key` is, however
         the number was typed (ＬＧ－２０２５ from a full-width input method, lg 2025); it is stored
-        as `parse_outside_receipt` reads it.  Nothing is written on a refusal.
+        as `parse_outside_receipt` reads it.  A receipt by none of the routes (no referral, not an
+        emergency, not out of the city) is refused where the policy pays only by a route
+        (`NoRoute`): it could only pay 0.00, and would use up the receipt's number.  Nothing is
+        written on a refusal.
 
         Booked at `time`, when the clinic pays it back, as every entry is: the ledger goes
         forward, and the outside visit's month may already be with the township.  Adjudicated as
@@ -1510,6 +1513,8 @@ class ClinicSession:
                 "an outside receipt is not reimbursed",
             )
         self._check_designated_here(patient, outside_day, time.date())
+        if referral_id is None and not emergency and not out_of_area:
+            self._check_no_route_pays(outside_day)
         note = reimbursement_note(outside_day)
         if referral_id is not None:
             referral = self._referral_for(patient, referral_id, outside_day, facility)
@@ -1536,6 +1541,21 @@ class ClinicSession:
             ),
             check_clock,
         )
+
+    def _check_no_route_pays(self, outside_day: dt.date) -> None:
+        """Refuse a receipt by no route where the policy in force on the outside visit's day pays
+        none such: an outside receipt is never designated (`_draft`), and under a designation
+        (POLICIES.md §1 step 4) a non-designated visit in the city is paid only by a way in the
+        policy opens (Shaoguan's approved referral or emergency), an out-of-city one only under an
+        out-of-city cap.  Says which routes the policy has, for the doctor to pick the one that
+        is the receipt's; a policy without a designation (any designated facility) pays it."""
+        policy = self.book.in_force(self.visit_policy_id(), outside_day)
+        if policy.designation != "chosen":
+            return
+        routes: list[str] = [r for r in ("referral", "emergency") if r in policy.designation_exceptions]
+        if policy.out_of_area_cap is not None:
+            routes.append("out_of_area")
+        raise NoRoute(policy, tuple(routes))
 
     def _check_not_reimbursed_in_village(self, outside_receipt: str) -> None:
         """At the township's desk, refuse a receipt that a village's imported statement reimbursed
@@ -1913,6 +1933,44 @@ class ReceiptReimbursedInVillage(BadInput):
 
 class NoReferral(BadInput):
     """A referred receipt names no referral recorded here that it can follow from (转诊有记录)."""
+
+
+ROUTE_NAMES = {
+    "referral": ("经批准转诊", "after an approved referral"),
+    "emergency": ("急诊抢救", "for an emergency or rescue"),
+    "out_of_area": ("市外就医", "for a visit out of the insured city"),
+}
+"""A reimbursement's routes, as `NoRoute` names them."""
+
+
+class NoRoute(BadInput):
+    """A reimbursement by no route (no referral, not an emergency, not out of the city) under a
+    policy that pays an outside receipt only by one: `routes` are the ones it opens (none under
+    Shaoyang's), in the form's order."""
+
+    def __init__(self, policy: Policy, routes: tuple[str, ...]) -> None:
+        zh = [ROUTE_NAMES[r][0] for r in routes]
+        en = [ROUTE_NAMES[r][1] for r in routes]
+        if routes:
+            super().__init__(
+                f"未选报销途径: {policy.name}只支付{_listed(zh, '、', '或')}的外院票据, "
+                "其他的是非定点机构就医, 统筹不支付, 不予报销",
+                f"no route chosen: {policy.name_en} pays an outside receipt only {_listed(en, ', ', ', or ')}; "
+                "any other is a visit away from the designated facility, not paid by the fund, and is not reimbursed",
+            )
+        else:
+            super().__init__(
+                f"未选报销途径: {policy.name}不支付非定点机构就医 (转诊、急诊抢救、市外就医均无支付), "
+                "外院票据统筹不支付, 不予报销",
+                f"no route chosen: {policy.name_en} pays nothing of a visit away from the designated facility "
+                "(no referral, emergency or out-of-city route), so the outside receipt is not reimbursed",
+            )
+        self.routes = routes
+
+
+def _listed(words: list[str], comma: str, last: str) -> str:
+    """经批准转诊、急诊抢救或市外就医."""
+    return words[0] if len(words) == 1 else comma.join(words[:-1]) + last + words[-1]
 
 
 class NotDesignatedHere(BadInput):

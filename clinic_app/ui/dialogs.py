@@ -65,6 +65,7 @@ from clinic_app.services.session import (
     DateJump,
     DesignationChange,
     NoReferral,
+    NoRoute,
     PatientInput,
     ReceiptReimbursedInVillage,
     ReceiptReused,
@@ -957,7 +958,9 @@ class ReimbursementDialog(_FormDialog):
     the route the policy pays it by: the referral recorded here it follows from (转诊有记录), an
     emergency, or a visit out of the city."""
 
-    enter_moves_on = True  # Enter after the receipt number saved it half-filled, the level and date passed over
+    # Enter after the receipt number saved it half-filled, the level and date passed over; every
+    # choice is a field, so Enter passes through the routes too, and saves from the last field.
+    enter_moves_on = True
 
     def __init__(self, context: AppContext, patient: PatientRecord, parent: QWidget | None = None) -> None:
         super().__init__(context, self.tr("外院票据报销 - {name}").format(name=patient.name), parent)
@@ -976,10 +979,10 @@ class ReimbursementDialog(_FormDialog):
         self.referral.addItem(self.tr("未经转诊"), None)
         self.referral.currentIndexChanged.connect(self._referral_chosen)
         self.referrals: dict[int, Referral] = {}
-        self.emergency = QCheckBox(self.tr("急诊或抢救"))
-        self.form.addRow("", self.emergency)
-        self.out_of_area = QCheckBox(self.tr("在参保地市以外就医 (市外)"))
-        self.form.addRow("", self.out_of_area)
+        # Fields (`add_field`), not bare rows: as rows, Enter on 经批准转诊 was the last field's and
+        # saved before the doctor reached them, an emergency's receipt booked at 0.00 (rev18e F1).
+        self.emergency = self.add_field("", QCheckBox(self.tr("急诊或抢救")))
+        self.out_of_area = self.add_field("", QCheckBox(self.tr("在参保地市以外就医 (市外)")))
         session, patient_id = context.session, patient.id
         context.run(lambda: session.patient_referrals(patient_id), self._referrals_loaded)
 
@@ -1050,6 +1053,9 @@ class ReimbursementDialog(_FormDialog):
         field = {ReceiptReused: self.receipt, ReceiptReimbursedInVillage: self.receipt, NoReferral: self.referral}.get(
             type(error)
         )
+        if isinstance(error, NoRoute):  # under the first route the policy opens (referral: none opens)
+            route = error.routes[0] if error.routes else "referral"
+            field = {"referral": self.referral, "emergency": self.emergency, "out_of_area": self.out_of_area}[route]
         if field is not None and isinstance(error, UserError):
             self.buttons.setEnabled(True)
             self.refuse(field, self.context.message(error))

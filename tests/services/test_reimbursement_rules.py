@@ -22,6 +22,7 @@ from clinic_app.errors import BadInput
 from clinic_app.services.session import (
     OUTSIDE_COST,
     NoReferral,
+    NoRoute,
     NotDesignatedHere,
     ReceiptReused,
     reimbursement_note,
@@ -82,10 +83,60 @@ def test_shaoguan_pays_a_referred_township_receipt_and_nothing_without_the_refer
     assert referred.adjudication.fund.fen == 7000  # 70% of 10000 fen, no deductible
     assert "经批准转诊, 按规定报销" in _said(referred)
     # The patient is designated at this village; the receipt is another facility's. Without the
-    # designated facility's approval it was paid 70.00 as if it had been a visit here.
-    alone = _reimburse(shaoguan, "signed_here", "WY-2", "township", "100.00", False, 1)
-    assert alone.adjudication.fund.fen == 0
-    assert "非本人定点(签约)机构, 统筹不支付" in _said(alone)
+    # designated facility's approval it was paid 70.00 as if it had been a visit here; without any
+    # route it is refused (`test_a_receipt_by_no_route_is_refused_where_it_could_only_pay_nothing`).
+    with pytest.raises(NoRoute):
+        _reimburse(shaoguan, "signed_here", "WY-2", "township", "100.00", False, 1)
+
+
+def _by_no_route(lg: Ledger, receipt: str) -> NoRoute:
+    """A receipt with no referral, not an emergency, not out of the city: refused, nothing written."""
+    before = _entries(lg)
+    with pytest.raises(NoRoute) as refused:
+        _reimburse(lg, "signed_here", receipt, "township", "100.00", False)
+    assert _entries(lg) == before
+    return refused.value
+
+
+def test_a_receipt_by_no_route_is_refused_where_it_could_only_pay_nothing(shaoguan: Ledger) -> None:
+    """Booked at 0.00 (非本人定点(签约)机构), and its number then counted as paid back: an emergency's
+    receipt entered before 急诊或抢救 was ticked could only be entered again once voided (rev18e F1).
+    Refused, the message names the routes Shaoguan pays by (§2: an approved referral, an emergency,
+    §1: out of the city up to its cap); the number stays free for the route it is."""
+    refused = _by_no_route(shaoguan, "WY-NR")
+    assert refused.routes == ("referral", "emergency", "out_of_area")
+    assert refused.zh == (
+        "未选报销途径: 韶关市城乡居民医保普通门诊统筹只支付经批准转诊、急诊抢救或市外就医的外院票据, "
+        "其他的是非定点机构就医, 统筹不支付, 不予报销"
+    )
+    assert refused.en == (
+        "no route chosen: Shaoguan residents' general outpatient pooling pays an outside receipt only after an "
+        "approved referral, for an emergency or rescue, or for a visit out of the insured city; any other is a "
+        "visit away from the designated facility, not paid by the fund, and is not reimbursed"
+    )
+    emergency = shaoguan.session.reimburse(
+        shaoguan.people["signed_here"], shaoguan.operator, "WY-NR", "township", "drug", M("100.00"), OUTSIDE_DAY,
+        None, PAID_BACK, emergency=True,
+    )
+    assert emergency.adjudication.fund.fen == 7000
+
+
+def test_zhanjiang_refuses_a_receipt_by_no_route_naming_the_out_of_city_one(zhanjiang: Ledger) -> None:
+    """Zhanjiang opens no referral or emergency route (§2), only its out-of-city cap (§1)."""
+    refused = _by_no_route(zhanjiang, "WY-NR")
+    assert refused.routes == ("out_of_area",)
+    assert "只支付市外就医的外院票据" in refused.zh and "only for a visit out of the insured city" in refused.en
+
+
+def test_shaoyang_refuses_a_receipt_by_no_route_saying_it_pays_none(shaoyang: Ledger) -> None:
+    """Shaoyang has no route at all (§2: no emergency or referral route; no out-of-city benefit)."""
+    refused = _by_no_route(shaoyang, "WY-NR")
+    assert refused.routes == ()
+    # The reform over it (in force on 2025-09-01 here) opens none either.
+    assert refused.zh == (
+        "未选报销途径: 湖南基层门诊统筹综合改革试点(邵阳)不支付非定点机构就医 (转诊、急诊抢救、市外就医均无支付), "
+        "外院票据统筹不支付, 不予报销"
+    )
 
 
 def test_shaoguan_level2_receipt_pays_nothing_and_says_why(shaoguan: Ledger) -> None:
@@ -104,10 +155,10 @@ def test_shaoguan_annual_cap_nearly_used(shaoguan: Ledger) -> None:
     assert "年度统筹限额 300.00 元, 已用 280.00 元, 本次最多 20.00 元" in [render(r) for r in funds[2].reasons]
 
 
-@pytest.mark.parametrize("referral", [False, True])
-def test_zhanjiang_pays_no_outside_receipt_referral_or_not(zhanjiang: Ledger, referral: bool) -> None:
-    # It paid 48.00 (deductible 20, 60% of 80) as if at the designated village.
-    settled = _reimburse(zhanjiang, "signed_here", "WY-Z", "township", "100.00", referral)
+def test_zhanjiang_pays_no_outside_receipt_referral_or_not(zhanjiang: Ledger) -> None:
+    # It paid 48.00 (deductible 20, 60% of 80) as if at the designated village; without the
+    # referral it is refused (`test_zhanjiang_refuses_a_receipt_by_no_route_naming_the_out_of_city_one`).
+    settled = _reimburse(zhanjiang, "signed_here", "WY-Z", "township", "100.00", True)
     assert settled.adjudication.fund.fen == 0
     assert "非本人定点(签约)机构, 统筹不支付" in _said(settled)
 

@@ -466,10 +466,20 @@ def test_a_receipts_consultation_fee_is_held_to_the_outside_facilitys_standard(t
 def test_a_receipt_without_a_route_is_not_a_designated_visit(town, tmp_path: Path) -> None:
     """A receipt of a health center paid back with no referral and no emergency: another facility's
     visit, not the designated one's, so Shaoguan pays nothing; the township agrees (going by its
-    roster, where 王一 chose V03, it said 70% of 50.00 = 35.00)."""
+    roster, where 王一 chose V03, it said 70% of 50.00 = 35.00).  `reimburse` now refuses it
+    (`NoRoute`); a village booked it before, and its statements carry it."""
     village, patient, operator = _wang_at_v03(tmp_path / "v03", town)
-    paid = village.reimburse(
-        patient, operator, "ZY-2025-0003", "township", "drug", Money.parse("50.00"), OUTSIDE_DAY, None, PAID_BACK
+    paid = village.settle(
+        VisitRequest(
+            patient_id=patient,
+            operator_id=operator,
+            lines=(DraftLine(name=OUTSIDE_COST, kind="drug", quantity=Fraction(1), unit_price=Money.parse("50.00")),),
+            time=PAID_BACK,
+            facility="township",
+            outside_receipt="ZY-2025-0003",
+            service_day=OUTSIDE_DAY,
+            note=reimbursement_note(OUTSIDE_DAY),
+        )
     )
     assert str(paid.adjudication.fund) == "0.00"
     _bring(town, ("V03.json", b.statement_bytes(village)))

@@ -170,6 +170,7 @@ def test_an_outside_receipt_from_days_ago_is_reimbursed_today(qtbot, context, se
     dialog.receipt.setText("WY2026030601")
     dialog.day.setDate(QDate(2026, 3, 6))  # four days before NOW
     dialog.amount.setText("１２０")  # full-width, as a Chinese input method types it
+    dialog.emergency.setChecked(True)
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         dialog.submit()
     refund = dialog.result_value.entry

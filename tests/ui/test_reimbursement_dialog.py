@@ -19,12 +19,13 @@ from tests.ui.conftest import CLINIC_CODE, NOW, TOWNSHIP_CODE, ZHANG_ID, wait_id
 from tests.ui.test_typed_dates import commit, type_in
 
 
-def _dialog(qtbot, context, session, receipt: str, amount: str) -> ReimbursementDialog:  # type: ignore[no-untyped-def]
+def _dialog(qtbot, context, session, receipt: str, amount: str, emergency: bool = True) -> ReimbursementDialog:  # type: ignore[no-untyped-def]
     dialog = ReimbursementDialog(context, session.find_patients(ZHANG_ID)[0])
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.receipt.setText(receipt)
     dialog.amount.setText(amount)
+    dialog.emergency.setChecked(emergency)  # a route: a receipt by none is refused (NoRoute)
     return dialog
 
 
@@ -217,6 +218,85 @@ def test_enter_after_the_receipt_number_goes_on_to_the_level(qtbot, context, ses
     wait_idle(qtbot, worker)
     assert QApplication.focusWidget() is dialog.level
     assert not any(note.text() for note in dialog.notes.values()) and dialog.isVisible()
+
+
+def test_enter_goes_through_the_routes_and_the_last_field_saves(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """Enter on 经批准转诊 saved the reimbursement: 急诊或抢救 and 市外 were rows, not fields, and
+    never reached, so a keyboard-only doctor booked an emergency's receipt at 0.00, its number then
+    counted as paid back (rev18e F1).  Enter goes on through them, and the last one's saves."""
+    dialog = _dialog(qtbot, context, session, "", "", emergency=False)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+    wait_idle(qtbot, worker)
+    before = session.count_entries(EntryFilter())
+    dialog.receipt.setFocus()
+    qtbot.keyClicks(dialog.receipt, "JZ-28")
+
+    def enter() -> QWidget | None:
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        qtbot.keyClick(focused, Qt.Key.Key_Return)
+        return QApplication.focusWidget()
+
+    assert enter() is dialog.level
+    assert dialog.day.isAncestorOf(enter())
+    assert enter() is dialog.kind
+    assert enter() is dialog.amount
+    qtbot.keyClicks(dialog.amount, "200")
+    assert enter() is dialog.referral
+    assert enter() is dialog.emergency
+    assert session.count_entries(EntryFilter()) == before and dialog.isVisible()
+    qtbot.keyClick(dialog.emergency, Qt.Key.Key_Space)
+    assert dialog.emergency.isChecked()
+    assert enter() is dialog.out_of_area
+    assert session.count_entries(EntryFilter()) == before and dialog.isVisible()
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        enter()
+    wait_idle(qtbot, worker)
+    row = session.db.execute(
+        "SELECT outside_receipt, emergency FROM visits WHERE id = ?", [dialog.result_value.entry.id]
+    ).fetchone()
+    assert tuple(row) == ("JZ-28", 1)
+
+
+def test_a_receipt_by_no_route_is_refused_under_the_referral(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """No referral, no emergency, not out of the city: booked at 0.00 (the UI tests' Shaoyang pays
+    no outside receipt but by a route, and opens none), its number then used up (rev18e F1)."""
+    before = session.count_entries(EntryFilter())
+    dialog = _dialog(qtbot, context, session, "WY-NONE-1", "100", emergency=False)
+    wait_idle(qtbot, worker)
+    dialog.submit()
+    wait_idle(qtbot, worker)
+    note = dialog.notes[dialog.referral].text()
+    assert note.startswith("未选报销途径: ") and "外院票据统筹不支付, 不予报销" in note
+    assert dialog.isVisible() and dialog.buttons.isEnabled()
+    assert session.count_entries(EntryFilter()) == before
+
+
+def test_zhanjiang_refuses_a_receipt_by_no_route_under_the_out_of_city_box(qtbot, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Zhanjiang's one route for an outside receipt is out of the city: the refusal is said there."""
+    from clinic_app.ui.context import AppContext
+    from tests.store.template import opened
+
+    with opened(tmp_path, "zhanjiang-resident-2025", False) as lg:
+        context = AppContext(lg.session, worker, "zh", clock=lambda: dt.datetime(2025, 9, 10, 10, 0))
+        context.set_operator(lg.operator)
+        dialog = ReimbursementDialog(context, lg.session.patient(lg.people["signed_here"]))
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.receipt.setText("ZJ-1")
+        dialog.amount.setText("100")
+        dialog.day.setDate(QDate(2025, 9, 1))
+        wait_idle(qtbot, worker)
+        dialog.submit()
+        wait_idle(qtbot, worker)
+        note = dialog.notes[dialog.out_of_area].text()
+        assert note.startswith("未选报销途径: 湛江市城乡居民医保普通门诊统筹只支付市外就医的外院票据")
+        assert not dialog.notes[dialog.referral].text() and dialog.isVisible()
+        dialog.out_of_area.setChecked(True)
+        with qtbot.waitSignal(dialog.accepted, timeout=5000):
+            dialog.submit()
+        wait_idle(qtbot, worker)
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ def test_the_result_line_says_what_the_fund_pays_back(qtbot, context, session, w
     assert isinstance(dialog, ReimbursementDialog)
     dialog.receipt.setText("WY2026030901")
     dialog.amount.setText("120")
+    dialog.emergency.setChecked(True)
     with qtbot.waitSignal(screen.visit_settled, timeout=5000) as settled:
         dialog.submit()
     entry = settled.args[0].entry
