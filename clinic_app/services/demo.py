@@ -807,6 +807,7 @@ class _Generator:
             outside_receipt=receipt,
             service_day=outside_day,
             note=reimbursement_note(outside_day, found.id, found.day, found.to_facility),
+            identity_check=rng.choice(IDENTITY_CHECKS),  # the person paid is identified, as at a visit
         )
 
     def _refer(self, refer: list[tuple[VisitRequest, int]]) -> dict[int, _Referred]:

@@ -205,10 +205,11 @@ _DRAFT_FIELDS = tuple(f.name for f in fields(VisitRequest) if f.name not in _NOT
 def _check_identity(request: VisitRequest) -> None:
     """A visit seen here says which document the patient's identity was checked on (one of
     `IDENTITY_CHECKS`); without it the ledger lacks a record the policy asks of every visit.
-    A reimbursement of an outside receipt (the visit was elsewhere, its receipt and referral are
-    its record) may leave it empty, but not name an unknown one."""
+    A reimbursement of an outside receipt too: the fund pays cash to the person at the desk, and
+    the receipt and the referral are records of the outside visit, not of who came to be paid
+    (POLICIES.md §2, ledger duties; 邵医保发〔2019〕17号 四(二)1, 韶医保规〔2023〕2号 第九条(一)1)."""
     document = request.identity_check
-    if document in IDENTITY_CHECKS or (request.outside_receipt and not document):
+    if document in IDENTITY_CHECKS:
         return
     if not document:
         raise BadInput(
@@ -1469,6 +1470,7 @@ class ClinicSession:
         *,
         emergency: bool = False,
         out_of_area: bool = False,
+        identity_check: str,
     ) -> SettledVisit:
         """Reimburse an outside facility's receipt: after an approved referral or an emergency
         (Shaoguan's ways in, POLICIES.md §2), or of a visit out of the insured city under a policy
@@ -1485,7 +1487,8 @@ class ClinicSession:
         the number was typed (ＬＧ－２０２５ from a full-width input method, lg 2025); it is stored
         as `parse_outside_receipt` reads it.  A receipt by none of the routes (no referral, not an
         emergency, not out of the city) is refused where the policy pays only by a route
-        (`NoRoute`): it could only pay 0.00, and would use up the receipt's number.  Nothing is
+        (`NoRoute`): it could only pay 0.00, and would use up the receipt's number.  The person
+        paid is identified as at a visit (`identity_check`, one of `IDENTITY_CHECKS`).  Nothing is
         written on a refusal.
 
         Booked at `time`, when the clinic pays it back, as every entry is: the ledger goes
@@ -1538,6 +1541,7 @@ class ClinicSession:
                 outside_receipt=outside_receipt,
                 service_day=outside_day,
                 note=note,
+                identity_check=identity_check,
             ),
             check_clock,
         )

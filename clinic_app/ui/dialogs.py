@@ -62,6 +62,7 @@ from clinic_app.services.packages import (
     standing_payment,
 )
 from clinic_app.services.session import (
+    IDENTITY_CHECKS,
     DateJump,
     DesignationChange,
     NoReferral,
@@ -76,7 +77,8 @@ from clinic_app.services.session import (
 from clinic_app.ui import labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
-from clinic_app.ui.widgets import FieldNote, keep_on_screen
+from clinic_app.ui.visit_screen import IDENTITY_SETTING
+from clinic_app.ui.widgets import FieldNote, SteadyComboBox, keep_on_screen
 
 W = TypeVar("W", bound=QWidget)
 
@@ -954,9 +956,10 @@ class ReferralDialog(_FormDialog):
 
 
 class ReimbursementDialog(_FormDialog):
-    """Reimburse a receipt from another facility (报销): its number, level, date and amount, and
-    the route the policy pays it by: the referral recorded here it follows from (转诊有记录), an
-    emergency, or a visit out of the city."""
+    """Reimburse a receipt from another facility (报销): its number, level, date and amount, the
+    route the policy pays it by (the referral recorded here it follows from (转诊有记录), an
+    emergency, or a visit out of the city), and the document the identity of the person paid was
+    checked on (身份核验), preset to 接诊's remembered one."""
 
     # Enter after the receipt number saved it half-filled, the level and date passed over; every
     # choice is a field, so Enter passes through the routes too, and saves from the last field.
@@ -983,8 +986,16 @@ class ReimbursementDialog(_FormDialog):
         # saved before the doctor reached them, an emergency's receipt booked at 0.00 (rev18e F1).
         self.emergency = self.add_field("", QCheckBox(self.tr("急诊或抢救")))
         self.out_of_area = self.add_field("", QCheckBox(self.tr("在参保地市以外就医 (市外)")))
+        # The fund pays the person at the desk: who they are is checked as at a visit (POLICIES.md
+        # §2 ledger duties).  The remembered choice is 接诊's; one made here is this receipt's only.
+        self.identity = self.add_field(self.tr("身份核验"), SteadyComboBox())
+        for document in IDENTITY_CHECKS:
+            self.identity.addItem(labels.identity_document(document), document)
+        self._identity_touched = False
+        self.identity.activated.connect(self._identity_chosen)
         session, patient_id = context.session, patient.id
         context.run(lambda: session.patient_referrals(patient_id), self._referrals_loaded)
+        context.run(lambda: session.setting(IDENTITY_SETTING), self._identity_loaded)
 
     def _referrals_loaded(self, referrals: tuple[Referral, ...]) -> None:
         for r in referrals:
@@ -1003,6 +1014,14 @@ class ReimbursementDialog(_FormDialog):
         # Wide enough for the longest referral (to a point): the dialog, already shown, grows to a
         # minimum width; a size hint alone leaves the line cut after 转诊单 2: 2026-03-02 转.
         self.referral.setMinimumWidth(min(self.referral.sizeHint().width(), 600))
+
+    def _identity_loaded(self, saved: str | None) -> None:
+        index = self.identity.findData(saved)
+        if index >= 0 and not self._identity_touched:  # a choice made before it came stands
+            self.identity.setCurrentIndex(index)
+
+    def _identity_chosen(self) -> None:
+        self._identity_touched = True
 
     def _referral_chosen(self) -> None:
         """The receipt is the referred facility's: its level follows from the referral."""
@@ -1040,12 +1059,15 @@ class ReimbursementDialog(_FormDialog):
             return None
         session, patient_id, operator_id = self.context.session, self.patient.id, self.context.operator_id
         level, kind, referral = self.level.currentData(), self.kind.currentData(), self.referral.currentData()
-        routes = {"emergency": self.emergency.isChecked(), "out_of_area": self.out_of_area.isChecked()}
+        asked = {
+            "emergency": self.emergency.isChecked(), "out_of_area": self.out_of_area.isChecked(),
+            "identity_check": self.identity.currentData(),
+        }
         self.unchecked = lambda: session.reimburse(
-            patient_id, operator_id, receipt, level, kind, amount, day, referral, now, **routes
+            patient_id, operator_id, receipt, level, kind, amount, day, referral, now, **asked
         )
         return lambda: session.reimburse(
-            patient_id, operator_id, receipt, level, kind, amount, day, referral, now, check_clock=True, **routes
+            patient_id, operator_id, receipt, level, kind, amount, day, referral, now, check_clock=True, **asked
         )
 
     def _failed(self, error: Exception) -> None:

@@ -24,7 +24,7 @@ from clinic_app.services.demo import (
     build_township_demo,
     resident_id,
 )
-from clinic_app.services.session import ClinicSession
+from clinic_app.services.session import IDENTITY_CHECKS, ClinicSession
 from clinic_app.services.settlement import month_report
 from clinic_app.services.statements import KEY_SETTING
 from clinic_app.services.township import FLAG_NOT_SIGNED
@@ -427,16 +427,19 @@ def test_the_cli_makes_a_township_with_its_villages(tmp_path: Path, capsys: pyte
 
 def test_a_demo_reimbursement_follows_a_referral_recorded_here(tmp_path: Path) -> None:
     # As `ClinicSession.reimburse` would accept it (Shaoguan): a resident designated here, the
-    # outside visit after a referral to the township recorded here that year, which the note names.
+    # outside visit after a referral to the township recorded here that year, which the note names;
+    # the person paid identified on a document, as at a visit (they were all '', rev18e F2).
     session = _build(tmp_path, DemoOptions(until=(2025, 12), years=1, seed=5, clinic_code="H440203101009", visits_per_day=40))
     clinic = session.require_clinic()
     rows = session.db.execute(
-        "SELECT patient_id, date, note, category, fund_fen, total_fen FROM visits WHERE kind = 'reimbursement'"
+        "SELECT patient_id, date, note, category, fund_fen, total_fen, identity_check FROM visits"
+        " WHERE kind = 'reimbursement'"
     ).fetchall()
     assert rows and any(row["fund_fen"] > 0 for row in rows)
     referrals = {r.id: r for r in ledger.all_referrals(session.db)}
-    for patient_id, day, note, category, fund, total in rows:
+    for patient_id, day, note, category, fund, total, document in rows:
         assert category == "resident" and 0 <= fund < total  # 0 once the year's 300 is used
+        assert document in IDENTITY_CHECKS
         enrolment = session.enrolment(patient_id, int(day[:4]))
         assert enrolment is not None and enrolment.designated_village == clinic.code
         number = int(note.split("转诊单 ")[1].split(" ")[0])

@@ -46,15 +46,58 @@ def test_the_document_checked_is_kept_with_the_visit_and_read_back(clinic: Ledge
     assert reversal.identity_check == document
 
 
-def test_an_outside_receipt_is_reimbursed_without_one(clinic: Ledger) -> None:
-    """The visit was at the other facility: its receipt (and referral) are its record here."""
+def test_an_outside_receipt_is_refused_without_the_document_checked_and_kept_with_it(clinic: Ledger) -> None:
+    """A reimbursement was written with '': the fund pays cash to the person at the desk, and the
+    receipt and the referral are records of the outside visit, not of who came to be paid
+    (rev18e F2).  Nothing exempts it from the check a visit has."""
     session = clinic.session
     who = clinic.people["signed_here"]
-    paid = session.reimburse(
-        who, clinic.operator, "WY-7", "township", "drug", Money.parse("20.00"), dt.date(2025, 9, 1), None,
-        dt.datetime(2025, 9, 2, 9), emergency=True,
+    before = session.count_entries(ledger.EntryFilter())
+
+    def reimburse(receipt: str, document: str):  # type: ignore[no-untyped-def]
+        return session.reimburse(
+            who, clinic.operator, receipt, "township", "drug", Money.parse("20.00"), dt.date(2025, 9, 1), None,
+            dt.datetime(2025, 9, 2, 9), emergency=True, identity_check=document,
+        )
+
+    with pytest.raises(BadInput) as refused:
+        reimburse("WY-7", "")
+    assert "身份核验" in refused.value.zh and "identity" in refused.value.en
+    with pytest.raises(BadInput, match="身份核验证件无效: 户口本"):
+        reimburse("WY-7", "户口本")
+    assert session.count_entries(ledger.EntryFilter()) == before
+    paid = reimburse("WY-7", "身份证")
+    assert (paid.entry.kind, paid.entry.identity_check) == ("reimbursement", "身份证")
+    stored = session.db.execute("SELECT identity_check FROM visits WHERE id = ?", [paid.entry.id]).fetchone()[0]
+    assert stored == "身份证"
+
+
+def test_a_reimbursement_written_through_settle_is_refused_without_one_too(clinic: Ledger) -> None:
+    """`_check_identity` let an outside receipt through with '': the batch and any caller of
+    `settle` (the demo writes its reimbursements so) wrote it unchecked."""
+    from fractions import Fraction
+
+    from clinic_app.domain.records import DraftLine, VisitRequest
+    from clinic_app.services.session import OUTSIDE_COST, reimbursement_note
+
+    session = clinic.session
+    before = session.count_entries(ledger.EntryFilter())
+    request = VisitRequest(
+        patient_id=clinic.people["signed_here"],
+        operator_id=clinic.operator,
+        lines=(DraftLine(name=OUTSIDE_COST, kind="drug", quantity=Fraction(1), unit_price=Money.parse("20.00")),),
+        time=dt.datetime(2025, 9, 2, 9),
+        emergency=True,
+        facility="township",
+        outside_receipt="WY-8",
+        service_day=dt.date(2025, 9, 1),
+        note=reimbursement_note(dt.date(2025, 9, 1)),
     )
-    assert (paid.entry.kind, paid.entry.identity_check) == ("reimbursement", "")
+    with pytest.raises(BadInput, match="请选择身份核验所用的证件"):
+        session.settle(request)
+    with pytest.raises(BadInput, match="请选择身份核验所用的证件"):
+        session.settle_many([request])
+    assert session.count_entries(ledger.EntryFilter()) == before
 
 
 def test_visits_written_before_it_was_asked_still_read(tmp_path: Path) -> None:

@@ -247,7 +247,7 @@ def test_only_the_newborns_own_visits_here_from_birth_to_enrolment(shaoguan: Led
     # Another facility's visit (an outside receipt paid back here) is not this clinic's to settle again.
     outside = shaoguan.session.reimburse(
         baby, shaoguan.operator, "WY-9", "township", "drug", M("40.00"), dt.date(2026, 4, 1), None,
-        dt.datetime(2026, 5, 6, 11, 0), emergency=True,
+        dt.datetime(2026, 5, 6, 11, 0), emergency=True, identity_check="社保卡",
     ).entry.id
     _refused(shaoguan, outside, "2026-05-06T11:30:00", "another facility's")
 
@@ -481,7 +481,7 @@ def test_an_enrolment_of_before_version_15_says_it_was_recorded_after_the_entrie
 def _outside_receipt(lg: Ledger, patient: int, day: dt.date, paid: dt.datetime):  # type: ignore[no-untyped-def]
     """An emergency receipt of 100.00 at the township on `day`, reimbursed here at `paid`."""
     return lg.session.reimburse(
-        patient, lg.operator, f"WY-{patient}-{day:%m%d}", "township", "drug", M("100.00"), day, None, paid, emergency=True
+        patient, lg.operator, f"WY-{patient}-{day:%m%d}", "township", "drug", M("100.00"), day, None, paid, emergency=True, identity_check="社保卡"
     )
 
 

@@ -211,7 +211,7 @@ def _reimburse(village: Ledger, day: str = "2025-08-11T10:00:00", outside: str =
     )
     settled = village.session.reimburse(
         who, village.operator, outside, "township", "drug",
-        M("80.00"), dt.date(2025, 8, 9), referral, dt.datetime.fromisoformat(day),
+        M("80.00"), dt.date(2025, 8, 9), referral, dt.datetime.fromisoformat(day), identity_check="社保卡",
     )
     assert settled.adjudication.fund.fen > 0, "the case needs a reimbursement the fund pays part of"
     return settled.entry.id
@@ -311,7 +311,7 @@ def test_a_reimbursement_from_an_unknown_kind_of_facility_is_refused(village: Le
     with pytest.raises(BadInput, match="就诊机构级别无效"):
         village.session.reimburse(
             village.people["signed_here"], village.operator, "HN1", "county", "drug",
-            M("80.00"), dt.date(2025, 8, 9), None, dt.datetime.fromisoformat(WHEN),
+            M("80.00"), dt.date(2025, 8, 9), None, dt.datetime.fromisoformat(WHEN), identity_check="社保卡",
         )
 
 

@@ -66,7 +66,7 @@ def _reimburse(lg: Ledger, who: str, receipt: str, level: str, amount: str, refe
     referral_id = _refer(lg, who, level) if referral else None
     return lg.session.reimburse(
         lg.people[who], lg.operator, receipt, level, "drug", M(amount), OUTSIDE_DAY, referral_id,
-        PAID_BACK + dt.timedelta(minutes=minute),
+        PAID_BACK + dt.timedelta(minutes=minute), identity_check="社保卡",
     )
 
 
@@ -116,7 +116,7 @@ def test_a_receipt_by_no_route_is_refused_where_it_could_only_pay_nothing(shaogu
     )
     emergency = shaoguan.session.reimburse(
         shaoguan.people["signed_here"], shaoguan.operator, "WY-NR", "township", "drug", M("100.00"), OUTSIDE_DAY,
-        None, PAID_BACK, emergency=True,
+        None, PAID_BACK, emergency=True, identity_check="社保卡",
     )
     assert emergency.adjudication.fund.fen == 7000
 
@@ -221,6 +221,7 @@ def _booked_as_before(lg: Ledger, who: str, receipt: str) -> None:
             outside_receipt=receipt,
             service_day=OUTSIDE_DAY,
             note=reimbursement_note(OUTSIDE_DAY),
+            identity_check="社保卡",
         )
     )
 
@@ -292,20 +293,20 @@ def test_shaoguan_pays_an_emergency_receipt_and_an_out_of_city_one_up_to_its_own
     lg = shaoguan
     emergency = lg.session.reimburse(
         lg.people["signed_here"], lg.operator, "WY-E", "township", "drug", M("100.00"), OUTSIDE_DAY, None,
-        PAID_BACK, emergency=True,
+        PAID_BACK, emergency=True, identity_check="社保卡",
     )
     assert emergency.adjudication.fund.fen == 7000
     assert "急救抢救, 按规定支付" in _said(emergency)
     away = lg.session.reimburse(
         lg.people["signed_here"], lg.operator, "WY-O", "township", "drug", M("100.00"), OUTSIDE_DAY, None,
-        PAID_BACK + dt.timedelta(minutes=1), out_of_area=True,
+        PAID_BACK + dt.timedelta(minutes=1), out_of_area=True, identity_check="社保卡",
     )
     # 70% of 10000 is 7000, over the 5000 out-of-city cap (inside the 300 a year).
     assert away.adjudication.fund.fen == 5000
     assert "市外就医年度限额 50.00 元, 已用 0.00 元, 本次最多 50.00 元" in _said(away)
     again = lg.session.reimburse(
         lg.people["signed_here"], lg.operator, "WY-O2", "township", "drug", M("20.00"), OUTSIDE_DAY, None,
-        PAID_BACK + dt.timedelta(minutes=2), out_of_area=True,
+        PAID_BACK + dt.timedelta(minutes=2), out_of_area=True, identity_check="社保卡",
     )
     assert again.adjudication.fund.fen == 0 and "市外就医年度限额 50.00 元已用完" in _said(again)
 
@@ -313,7 +314,7 @@ def test_shaoguan_pays_an_emergency_receipt_and_an_out_of_city_one_up_to_its_own
 def test_shaoyang_has_no_out_of_city_benefit_to_reimburse(shaoyang: Ledger) -> None:
     settled = shaoyang.session.reimburse(
         shaoyang.people["signed_here"], shaoyang.operator, "WY-SO", "township", "drug", M("100.00"), OUTSIDE_DAY,
-        None, PAID_BACK, out_of_area=True,
+        None, PAID_BACK, out_of_area=True, identity_check="社保卡",
     )
     assert settled.adjudication.fund.fen == 0 and _said(settled) == ["本政策无市外就医待遇, 统筹不支付"]
 
@@ -338,7 +339,7 @@ def test_a_referred_receipt_names_the_referral_recorded_before_the_outside_visit
         before = _entries(lg)
         with pytest.raises(NoReferral) as caught:
             lg.session.reimburse(
-                lg.people[who], lg.operator, receipt, "township", "drug", M("100.00"), OUTSIDE_DAY, referral_id, PAID_BACK
+                lg.people[who], lg.operator, receipt, "township", "drug", M("100.00"), OUTSIDE_DAY, referral_id, PAID_BACK, identity_check="社保卡"
             )
         assert _entries(lg) == before  # nothing written
         return caught.value.message("zh") + " / " + caught.value.message("en")
@@ -360,7 +361,7 @@ def test_a_referred_receipt_names_the_referral_recorded_before_the_outside_visit
 
     referral = _refer(lg, who)  # 2025-08-28, to 西河镇卫生院, a township health center
     paid = lg.session.reimburse(
-        lg.people[who], lg.operator, "WY-OK", "township", "drug", M("100.00"), OUTSIDE_DAY, referral, PAID_BACK
+        lg.people[who], lg.operator, "WY-OK", "township", "drug", M("100.00"), OUTSIDE_DAY, referral, PAID_BACK, identity_check="社保卡"
     )
     # 100.00 at 70%, no deductible, 300.00 a year unused: 10000 fen x 0.7 = 7000 fen.
     assert (paid.entry.total.fen, paid.entry.fund.fen, paid.entry.patient.fen) == (10000, 7000, 3000)
@@ -372,11 +373,11 @@ def test_a_referred_receipt_names_the_referral_recorded_before_the_outside_visit
     # A referral on the outside visit's own day stands too; one referral may cover two receipts.
     same_day = _refer(lg, who, time=dt.datetime(2025, 9, 1, 8, 0))
     again = lg.session.reimburse(
-        lg.people[who], lg.operator, "WY-OK2", "township", "drug", M("10.00"), OUTSIDE_DAY, same_day, PAID_BACK
+        lg.people[who], lg.operator, "WY-OK2", "township", "drug", M("10.00"), OUTSIDE_DAY, same_day, PAID_BACK, identity_check="社保卡"
     )
     assert again.entry.fund.fen == 700
     assert lg.session.reimburse(
-        lg.people[who], lg.operator, "WY-OK3", "township", "drug", M("10.00"), OUTSIDE_DAY, referral, PAID_BACK
+        lg.people[who], lg.operator, "WY-OK3", "township", "drug", M("10.00"), OUTSIDE_DAY, referral, PAID_BACK, identity_check="社保卡"
     ).entry.fund.fen == 700
 
 
@@ -406,7 +407,7 @@ def test_a_patient_designated_elsewhere_is_reimbursed_there_not_here(shaoguan: L
     with pytest.raises(NotDesignatedHere) as caught:
         lg.session.reimburse(
             lg.people[who], lg.operator, "WY-X", "township", "drug", M("100.00"), OUTSIDE_DAY, referral_id, PAID_BACK,
-            emergency=route == "emergency", out_of_area=route == "out_of_area",
+            emergency=route == "emergency", out_of_area=route == "out_of_area", identity_check="社保卡",
         )
     assert _entries(lg) == before
     zh, en = caught.value.message("zh"), caught.value.message("en")
@@ -428,6 +429,6 @@ def test_a_patient_with_no_enrolment_for_the_year_is_not_reimbursed_here(tmp_pat
         before = _entries(lg)
         with pytest.raises(NotDesignatedHere, match="未登记 2025 年的定点机构"):
             lg.session.reimburse(
-                walk_in.id, lg.operator, "WY-W", "township", "drug", M("100.00"), OUTSIDE_DAY, None, PAID_BACK, emergency=True
+                walk_in.id, lg.operator, "WY-W", "township", "drug", M("100.00"), OUTSIDE_DAY, None, PAID_BACK, emergency=True, identity_check="社保卡"
             )
         assert _entries(lg) == before

@@ -211,7 +211,7 @@ def test_an_outside_receipt_is_reimbursed_when_paid_back(shaoguan: Ledger) -> No
     referral = session.add_referral(who, shaoguan.operator, "西河镇卫生院", "township", "需进一步检查", time=dt.datetime(2025, 5, 8, 9))
     paid_back = dt.datetime(2025, 5, 12, 15, 0)
     refund = session.reimburse(
-        who, shaoguan.operator, " WY-2025-0042 ", "township", "drug", M("35.00"), dt.date(2025, 5, 9), referral, paid_back
+        who, shaoguan.operator, " WY-2025-0042 ", "township", "drug", M("35.00"), dt.date(2025, 5, 9), referral, paid_back, identity_check="社保卡"
     )
     entry = refund.entry
     assert (entry.kind, entry.time, entry.outside_receipt) == ("reimbursement", paid_back, "WY-2025-0042")
@@ -221,7 +221,7 @@ def test_an_outside_receipt_is_reimbursed_when_paid_back(shaoguan: Ledger) -> No
     before = session.count_entries(ledger.EntryFilter())
     for receipt, day in (("", dt.date(2025, 5, 9)), ("WY-1", dt.date(2025, 5, 13))):  # no number; a future day
         with pytest.raises(BadInput):
-            session.reimburse(who, shaoguan.operator, receipt, "township", "drug", M("1.00"), day, referral, paid_back)
+            session.reimburse(who, shaoguan.operator, receipt, "township", "drug", M("1.00"), day, referral, paid_back, identity_check="社保卡")
     assert session.count_entries(ledger.EntryFilter()) == before
 
 
@@ -521,7 +521,7 @@ def test_a_clock_set_back_before_the_newest_export_is_refused(village: Ledger, t
         session.void(first.entry.id, "录错", operator, back, check_clock=True)
     who = village.people["signed_here"]
     with pytest.raises(BadInput, match="月结的导出日期"):
-        session.reimburse(who, operator, "WY-1", "township", "drug", M("1.00"), back.date(), None, back, True, emergency=True)
+        session.reimburse(who, operator, "WY-1", "township", "drug", M("1.00"), back.date(), None, back, True, emergency=True, identity_check="社保卡")
     assert session.count_entries(ledger.EntryFilter()) == count
     # Earlier the same day as the export is the same day: written, as is any later day.
     same_day = session.settle(village.request("signed_township", "2025-09-02T08:00:00", "YP0001"), check_clock=True)

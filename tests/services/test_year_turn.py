@@ -146,11 +146,11 @@ def test_a_december_outside_receipt_paid_back_in_january_counts_in_december_s_ye
         session, who = lg.session, lg.people["unsigned_here"]
         session.reimburse(
             who, lg.operator, "JZ-1", "township", "drug", M("400.00"), dt.date(2026, 12, 1), None,
-            dt.datetime(2026, 12, 2, 9, 0), emergency=True,
+            dt.datetime(2026, 12, 2, 9, 0), emergency=True, identity_check="社保卡",
         )
         paid = session.reimburse(
             who, lg.operator, "JZ-2", "township", "drug", M("100.00"), dt.date(2026, 12, 28), None,
-            dt.datetime(2027, 1, 4, 9, 0), emergency=True,
+            dt.datetime(2027, 1, 4, 9, 0), emergency=True, identity_check="社保卡",
         )
         assert paid.adjudication.fund == M("20.00")
         assert "annual_cap" in [r.code for r in paid.adjudication.reasons]

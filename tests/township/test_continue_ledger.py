@@ -621,7 +621,7 @@ def test_the_out_of_city_fund_used_before_the_loss_counts_against_the_out_of_cit
     def pay_back(village: ClinicSession, patient: int, receipt: str, amount: str, when: dt.datetime) -> tuple[int, str]:
         paid = village.reimburse(
             patient, village.operators()[0].id, receipt, "township", "drug", Money.parse(amount), outside_day, None, when,
-            out_of_area=True,
+            out_of_area=True, identity_check="社保卡",
         )
         return paid.entry.id, str(paid.adjudication.fund)
 

@@ -669,7 +669,7 @@ def _reimburse_december_receipt(village, patient_id: int, operator: int):
     """An emergency receipt of 100.00 of 2025-12-20 at the township, paid back at V01 on 2026-01-12."""
     return village.reimburse(
         patient_id, operator, "WY-1220", "township", "drug", Money.parse("100.00"), dt.date(2025, 12, 20), None,
-        dt.datetime(2026, 1, 12, 9, 30), emergency=True,
+        dt.datetime(2026, 1, 12, 9, 30), emergency=True, identity_check="社保卡",
     )
 
 

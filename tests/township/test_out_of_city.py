@@ -51,7 +51,7 @@ def _pay_back(session: ClinicSession, patient: int, operator: int, receipt: str,
     counts on that day); the fund it was paid, as text."""
     paid = session.reimburse(
         patient, operator, receipt, "township", "drug", Money.parse(amount), when.date() - dt.timedelta(days=3), None,
-        when, out_of_area=True,
+        when, out_of_area=True, identity_check="社保卡",
     )
     return str(paid.adjudication.fund)
 

@@ -46,7 +46,7 @@ def _reimbursing_village(folder: Path, code: str, receipt: str, who: int = 1) ->
     referral = village.add_referral(patient.id, operator, "龙归镇卫生院", "township", "需进一步检查", time=REFERRED)
     b.settle(village, patient.id, dt.datetime(2025, 3, 3, 9, 0))
     village.reimburse(
-        patient.id, operator, receipt, "township", "drug", Money.parse("100.00"), OUTSIDE_DAY, referral, PAID_BACK
+        patient.id, operator, receipt, "township", "drug", Money.parse("100.00"), OUTSIDE_DAY, referral, PAID_BACK, identity_check="社保卡"
     )
     return village
 
@@ -101,7 +101,7 @@ def test_an_emergency_receipt_has_no_referral(tmp_path: Path) -> None:
     operator = village.operators()[0].id
     village.reimburse(
         patient.id, operator, "JZ-7", "township", "drug", Money.parse("80.00"), OUTSIDE_DAY, None, PAID_BACK,
-        emergency=True,
+        emergency=True, identity_check="社保卡",
     )
     (visit,) = _visits(b.statement_bytes(village))
     village.close()
@@ -250,6 +250,7 @@ def _booked_as_before(village: ClinicSession, receipt: str, when: dt.datetime) -
             outside_receipt=receipt,
             service_day=OUTSIDE_DAY,
             note=reimbursement_note(OUTSIDE_DAY),
+            identity_check="社保卡",
         )
     )
 
@@ -288,7 +289,7 @@ def test_a_receipt_the_townships_desk_reimbursed_is_flagged_on_the_villages_stat
     operator = town.operators()[0].id
     referral = town.add_referral(patient.id, operator, "韶关市第一人民医院", "township", "需进一步检查", time=REFERRED)
     paid = town.reimburse(
-        patient.id, operator, "LG-2025-0088", "township", "drug", Money.parse("100.00"), OUTSIDE_DAY, referral, PAID_BACK
+        patient.id, operator, "LG-2025-0088", "township", "drug", Money.parse("100.00"), OUTSIDE_DAY, referral, PAID_BACK, identity_check="社保卡"
     )
     _bring(town, ("V01.json", b.statement_bytes(v01)))
     assert _receipt_flags(town) == [
@@ -311,7 +312,7 @@ def _desk_reimburses(town: ClinicSession, receipt: str = "LG-2025-0088", when: d
         patient = b.enrol(town, "王一", b.resident_id(1), "", township_code=b.TOWNSHIP)
         referral = town.add_referral(patient.id, operator, "韶关市第一人民医院", "township", "需进一步检查", time=REFERRED)
     paid = town.reimburse(
-        patient.id, operator, receipt, "township", "drug", Money.parse("100.00"), OUTSIDE_DAY, referral, when
+        patient.id, operator, receipt, "township", "drug", Money.parse("100.00"), OUTSIDE_DAY, referral, when, identity_check="社保卡"
     )
     return paid.entry.id
 
@@ -411,7 +412,7 @@ def test_a_hospitals_receipt_is_re_adjudicated_at_the_hospitals_level(town, tmp_
     village, patient, operator = _wang_at_v03(tmp_path / "v03", town)
     referral = village.add_referral(patient, operator, "韶关市第一人民医院", "level2", "需进一步检查", time=REFERRED)
     paid = village.reimburse(
-        patient, operator, "SG-2025-0001", "level2", "drug", Money.parse("100.00"), OUTSIDE_DAY, referral, PAID_BACK
+        patient, operator, "SG-2025-0001", "level2", "drug", Money.parse("100.00"), OUTSIDE_DAY, referral, PAID_BACK, identity_check="社保卡"
     )
     assert str(paid.adjudication.fund) == "0.00"
     raw = b.statement_bytes(village)
@@ -440,7 +441,7 @@ def test_a_receipt_from_outside_the_city_is_re_adjudicated_out_of_the_city(town,
     village, patient, operator = _wang_at_v03(tmp_path / "v03", town)
     paid = village.reimburse(
         patient, operator, "GZ-2025-0001", "township", "drug", Money.parse("60.00"), OUTSIDE_DAY, None, PAID_BACK,
-        out_of_area=True,
+        out_of_area=True, identity_check="社保卡",
     )
     assert str(paid.adjudication.fund) == "42.00"
     _bring(town, ("V03.json", b.statement_bytes(village)))
@@ -455,7 +456,7 @@ def test_a_receipts_consultation_fee_is_held_to_the_outside_facilitys_standard(t
     village, patient, operator = _wang_at_v03(tmp_path / "v03", town)
     paid = village.reimburse(
         patient, operator, "JZ-2025-0009", "township", "consultation", Money.parse("10.00"), OUTSIDE_DAY, None,
-        PAID_BACK, emergency=True,
+        PAID_BACK, emergency=True, identity_check="社保卡",
     )
     assert str(paid.adjudication.fund) == "7.00"
     _bring(town, ("V03.json", b.statement_bytes(village)))
@@ -479,6 +480,7 @@ def test_a_receipt_without_a_route_is_not_a_designated_visit(town, tmp_path: Pat
             outside_receipt="ZY-2025-0003",
             service_day=OUTSIDE_DAY,
             note=reimbursement_note(OUTSIDE_DAY),
+            identity_check="社保卡",
         )
     )
     assert str(paid.adjudication.fund) == "0.00"
@@ -496,11 +498,11 @@ def test_a_december_receipt_paid_back_in_january_counts_in_december_at_the_towns
     village, patient, operator = _wang_at_v03(tmp_path / "v03", town)
     village.reimburse(
         patient, operator, "JZ-1", "township", "drug", Money.parse("400.00"), dt.date(2025, 12, 1), None,
-        dt.datetime(2025, 12, 2, 9, 0), emergency=True,
+        dt.datetime(2025, 12, 2, 9, 0), emergency=True, identity_check="社保卡",
     )
     paid = village.reimburse(
         patient, operator, "JZ-2", "township", "drug", Money.parse("100.00"), dt.date(2025, 12, 28), None,
-        dt.datetime(2026, 1, 5, 9, 0), emergency=True,
+        dt.datetime(2026, 1, 5, 9, 0), emergency=True, identity_check="社保卡",
     )
     assert str(paid.adjudication.fund) == "20.00"
     _bring(town, ("V03-12.json", b.statement_bytes(village, "2025-12")), ("V03-01.json", b.statement_bytes(village, "2026-01")))
@@ -527,7 +529,7 @@ def test_a_receipt_of_the_day_of_a_visit_here_is_not_a_split_visit(town, tmp_pat
     village, patient, operator = _wang_at_v03(tmp_path / "v03", town)
     b.settle(village, patient, dt.datetime(2025, 3, 2, 9, 0))
     village.reimburse(
-        patient, operator, "JZ-9", "township", "drug", Money.parse("50.00"), OUTSIDE_DAY, None, PAID_BACK, emergency=True
+        patient, operator, "JZ-9", "township", "drug", Money.parse("50.00"), OUTSIDE_DAY, None, PAID_BACK, emergency=True, identity_check="社保卡"
     )
     _bring(town, ("V03.json", b.statement_bytes(village)))
     village.close()
@@ -543,7 +545,7 @@ def test_a_receipt_is_not_a_visit_at_its_village_on_the_outside_day(town, tmp_pa
     v01 = b.village(tmp_path / "v01", "V01")
     b.settle(v01, b.enrol(v01, "王一", b.resident_id(1), "V03").id, dt.datetime(2025, 3, 2, 9, 0))
     village.reimburse(
-        patient, operator, "JZ-9", "township", "drug", Money.parse("50.00"), OUTSIDE_DAY, None, PAID_BACK, emergency=True
+        patient, operator, "JZ-9", "township", "drug", Money.parse("50.00"), OUTSIDE_DAY, None, PAID_BACK, emergency=True, identity_check="社保卡"
     )
     files = [("V01.json", b.statement_bytes(v01)), ("V03.json", b.statement_bytes(village))]
     village.close()

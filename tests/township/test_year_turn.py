@@ -134,7 +134,7 @@ def test_a_receipt_of_december_paid_back_in_january_is_checked_against_december_
         )
         paid = village.reimburse(
             patient, operator, "JZ-2", "township", "drug", Money.parse("100.00"), dt.date(2025, 12, 28), None,
-            dt.datetime(2026, 1, 5, 9, 0), emergency=True,
+            dt.datetime(2026, 1, 5, 9, 0), emergency=True, identity_check="社保卡",
         )
         assert str(paid.adjudication.fund) == "70.00"
         _bring(town, ("V03-01.json", b.statement_bytes(village, "2026-01")))

@@ -443,7 +443,7 @@ def test_an_outside_receipt_paid_back_keeps_the_visit_being_entered(qtbot, conte
     lines = [r.line for r in visit.rows]
     patient = visit.patient
     paid_back = session.reimburse(patient.id, session.operators()[0].id, "WY1", "township", "treatment",
-                                  Money.parse("50.00"), context.today(), None, context.now(), emergency=True)
+                                  Money.parse("50.00"), context.today(), None, context.now(), emergency=True, identity_check="社保卡")
     visit._settled(paid_back)  # as the dialog hands it over
     assert visit.patient == patient and [r.line for r in visit.rows] == lines
     assert visit.diagnosis.text() == "急性上呼吸道感染" and visit.result.text().startswith("已报销")

@@ -255,7 +255,7 @@ def test_a_reimbursement_shows_the_outside_receipt_it_paid_back(qtbot, context, 
     line = DraftLine(name="外院费用", kind="drug", quantity=Fraction(1), unit_price=Money.parse("120.00"))
     refund = session.settle(VisitRequest(
         patient.id, session.operators()[0].id, (line,), NOW, referral=True, facility="township",
-        outside_receipt="WY2026030601", note="外院就诊日期 2026-03-06",
+        outside_receipt="WY2026030601", note="外院就诊日期 2026-03-06", identity_check="社保卡",
     ))
     assert (refund.entry.outside_receipt, refund.entry.note) == ("WY2026030601", "外院就诊日期 2026-03-06")
     screen = shown_ledger(qtbot, context, worker)
@@ -278,7 +278,7 @@ def test_a_reimbursements_note_and_line_read_in_english(qtbot, context, session,
     day = NOW.date() - dt.timedelta(days=3)
     referral = session.add_referral(patient.id, operator, "邵阳县人民医院", "level2", "需进一步检查",
                                     time=NOW - dt.timedelta(days=4))
-    refund = session.reimburse(patient.id, operator, "R-2", "level2", "treatment", Money.parse("200.00"), day, referral, NOW)
+    refund = session.reimburse(patient.id, operator, "R-2", "level2", "treatment", Money.parse("200.00"), day, referral, NOW, identity_check="社保卡")
     stored = f"外院就诊日期 {day}, 转诊单 {referral} ({day - dt.timedelta(days=1)} 转往 邵阳县人民医院)"
     assert refund.entry.note == stored
     screen = shown_ledger(qtbot, context, worker)

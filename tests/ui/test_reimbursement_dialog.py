@@ -220,10 +220,10 @@ def test_enter_after_the_receipt_number_goes_on_to_the_level(qtbot, context, ses
     assert not any(note.text() for note in dialog.notes.values()) and dialog.isVisible()
 
 
-def test_enter_goes_through_the_routes_and_the_last_field_saves(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+def test_enter_goes_through_the_routes_and_the_identity_and_the_last_field_saves(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     """Enter on 经批准转诊 saved the reimbursement: 急诊或抢救 and 市外 were rows, not fields, and
     never reached, so a keyboard-only doctor booked an emergency's receipt at 0.00, its number then
-    counted as paid back (rev18e F1).  Enter goes on through them, and the last one's saves."""
+    counted as paid back (rev18e F1).  Enter goes on through them to 身份核验, whose Enter saves."""
     dialog = _dialog(qtbot, context, session, "", "", emergency=False)
     dialog.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
@@ -249,14 +249,15 @@ def test_enter_goes_through_the_routes_and_the_last_field_saves(qtbot, context, 
     qtbot.keyClick(dialog.emergency, Qt.Key.Key_Space)
     assert dialog.emergency.isChecked()
     assert enter() is dialog.out_of_area
+    assert enter() is dialog.identity
     assert session.count_entries(EntryFilter()) == before and dialog.isVisible()
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         enter()
     wait_idle(qtbot, worker)
     row = session.db.execute(
-        "SELECT outside_receipt, emergency FROM visits WHERE id = ?", [dialog.result_value.entry.id]
+        "SELECT outside_receipt, emergency, identity_check FROM visits WHERE id = ?", [dialog.result_value.entry.id]
     ).fetchone()
-    assert tuple(row) == ("JZ-28", 1)
+    assert tuple(row) == ("JZ-28", 1, dialog.identity.currentData())
 
 
 def test_a_receipt_by_no_route_is_refused_under_the_referral(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
@@ -297,6 +298,29 @@ def test_zhanjiang_refuses_a_receipt_by_no_route_under_the_out_of_city_box(qtbot
         with qtbot.waitSignal(dialog.accepted, timeout=5000):
             dialog.submit()
         wait_idle(qtbot, worker)
+
+
+def test_the_document_checked_is_asked_preset_to_the_visits_and_kept_with_the_reimbursement(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """A reimbursement recorded no 身份核验 (''), though the fund pays the person at the desk and
+    the policy asks the identity be checked (POLICIES.md §2, ledger duties) (rev18e F2)."""
+    from clinic_app.services.session import IDENTITY_CHECKS
+    from clinic_app.ui.visit_screen import IDENTITY_SETTING
+
+    session.set_setting(IDENTITY_SETTING, "身份证")  # 接诊's remembered choice
+    dialog = _dialog(qtbot, context, session, "WY-ID", "100")
+    wait_idle(qtbot, worker)
+    assert [dialog.identity.itemData(i) for i in range(dialog.identity.count())] == list(IDENTITY_CHECKS)
+    assert [dialog.identity.itemText(i) for i in range(dialog.identity.count())] == ["社保卡", "医保电子凭证", "身份证"]
+    assert dialog.identity.currentData() == "身份证"
+    dialog.identity.setCurrentIndex(dialog.identity.findData("医保电子凭证"))
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.submit()
+    wait_idle(qtbot, worker)
+    entry = dialog.result_value.entry
+    assert entry.identity_check == "医保电子凭证"
+    assert session.db.execute("SELECT identity_check FROM visits WHERE id = ?", [entry.id]).fetchone()[0] == "医保电子凭证"
+    # This receipt's only: the visits' remembered one is 接诊's.
+    assert session.setting(IDENTITY_SETTING) == "身份证"
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,7 @@ def test_the_desk_refuses_under_the_number_a_receipt_a_village_reimbursed(qtbot,
         referral = village.add_referral(paid_there.id, operator, "龙归镇卫生院", "township", "需进一步检查", time=REFERRED)
         village.reimburse(
             paid_there.id, operator, "LG-2025-0088", "township", "drug", Money.parse("100.00"), dt.date(2025, 3, 2),
-            referral, PAID_BACK,
+            referral, PAID_BACK, identity_check="社保卡",
         )
         raw = b.statement_bytes(village)
     finally:

@@ -46,7 +46,7 @@ def test_a_december_receipt_paid_back_in_january_says_the_year_it_counts_in(qtbo
         session, who = lg.session, lg.people["unsigned_here"]
         session.reimburse(
             who, lg.operator, "JZ-1", "township", "drug", Money.parse("400.00"), dt.date(2026, 12, 1), None,
-            dt.datetime(2026, 12, 2, 9, 0), emergency=True,
+            dt.datetime(2026, 12, 2, 9, 0), emergency=True, identity_check="社保卡",
         )
         context = AppContext(session, worker, "zh", clock=lambda: dt.datetime(2027, 1, 4, 9, 0))
         context.set_operator(lg.operator)
