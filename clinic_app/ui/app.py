@@ -319,6 +319,7 @@ def run_app(data_dir: str | Path | None = None, language: str | None = None, sel
 
     crash = install_crash_handler(folder, interactive=interactive)
     chosen = language
+    translators: list[QTranslator] = []
     try:
         install_fonts(app)
         try:
@@ -331,7 +332,7 @@ def run_app(data_dir: str | Path | None = None, language: str | None = None, sel
         except UserError as error:
             return refuse_start(error, interactive, language)
         chosen = language or session.setting("language") or "zh"
-        install_translators(app, chosen)
+        translators = install_translators(app, chosen)
         # Qt adds it after every window's own title ("白仓镇荷花村卫生室 — 村卫生室门诊统筹").
         app.setApplicationDisplayName(QCoreApplication.translate("Desktop", "村卫生室门诊统筹"))
         desktop = Desktop(app, session, Worker(), chosen, selftest, crash)
@@ -343,6 +344,10 @@ def run_app(data_dir: str | Path | None = None, language: str | None = None, sel
         status = 1
     finally:
         lock.unlock()
+        # Taken off again as the app ends: a QApplication that lives on (a test's, or a second
+        # start in the same process) kept this start's language on Qt's own buttons (取消 in English).
+        for translator in translators:
+            app.removeTranslator(translator)
     if crash.crashed:
         status = 1
     if selftest and status == 0:
