@@ -1062,7 +1062,8 @@ def test_a_void_names_a_later_out_of_city_receipt_the_used_up_out_of_city_cap_le
         def paid_back(receipt: str, amount: str, day: int) -> SettledVisit:
             when = dt.datetime(2025, 3, day, 10)
             return session.reimburse(patient.id, operator, receipt, "township", "drug", Money.parse(amount),
-                                     when.date() - dt.timedelta(days=3), None, when, out_of_area=True)
+                                     when.date() - dt.timedelta(days=3), None, when, out_of_area=True,
+                                     identity_check="社保卡")
 
         first, cut, unpaid = paid_back("R1", "60.00", 5), paid_back("R2", "30.00", 10), paid_back("R3", "20.00", 15)
         assert (first.entry.fund, cut.entry.fund, unpaid.entry.fund) == (Money.parse("42.00"), Money.parse("8.00"), Money.parse("0.00"))
