@@ -31,6 +31,13 @@ class InvalidResidentId(ValueError):
     """An ID number whose format, date, region or checksum is wrong."""
 
 
+class OldResidentId(InvalidResidentId):
+    """A 15-digit first-generation number (一代身份证, before 1999): no longer in use, and without
+    the 18-digit number's check digit.  The person has an 18-digit number (on the card, the
+    household register); the app asks for it rather than work it out (POLICIES.md says nothing of
+    converting), and says so: "checksum or birth date" sent the doctor looking for a typo."""
+
+
 def parse_resident_id(text: str) -> ResidentId:
     """Validate with python-stdnum's cn.ric (length, checksum, birth date, region).
 
@@ -48,6 +55,8 @@ def parse_resident_id(text: str) -> ResidentId:
     from stdnum.exceptions import InvalidComponent, ValidationError
 
     number = ric.compact("".join(unicodedata.normalize("NFKC", text or "").split()))
+    if len(number) == 15 and number.isdigit():
+        raise OldResidentId("old 15-digit resident ID")
     try:
         ric.validate(number)
     except InvalidComponent:

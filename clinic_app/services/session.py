@@ -35,6 +35,7 @@ from clinic_app.domain.copay import (
 from clinic_app.domain.identity import (
     PINYIN_RULES,
     InvalidResidentId,
+    OldResidentId,
     parse_resident_id,
     phone_number,
     pinyin_initials,
@@ -475,6 +476,11 @@ class ClinicSession:
         if data.id_number.strip():
             try:
                 resident_id = parse_resident_id(data.id_number)
+            except OldResidentId:
+                raise BadInput(
+                    f"身份证号码 {data.id_number.strip()} 是 15 位的一代身份证号, 已停用: 请填写 18 位的身份证号码",
+                    f"{data.id_number.strip()} is an old 15-digit ID number, no longer in use: enter the 18-digit ID number",
+                ) from None
             except InvalidResidentId:
                 raise BadInput(
                     f"身份证号码 {data.id_number.strip()} 无效 (校验位或出生日期不对)",

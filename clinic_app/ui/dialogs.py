@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from clinic_app.domain.copay import newborn_on
 from clinic_app.domain.identity import (
     InvalidResidentId,
+    OldResidentId,
     code_shape,
     mask_resident_id,
     parse_resident_id,
@@ -529,6 +530,8 @@ class PatientDialog(_FormDialog):
         initials or a part of a number go nowhere): the doctor does not type it a second time."""
         if len(text) in (15, 18) and text[:-1].isdigit():
             self.id_number.setText(text.upper())
+            if len(text) == 15 and text.isdigit():  # said at once: the doctor asks for the card now
+                self.notes[self.id_number].say(self._old_id_note())
         elif len(text) == 11 and text.startswith("1") and phone_number(text) is not None:
             self.phone.setText(text)
         elif not text.isascii() and not any(char.isdigit() for char in text):
@@ -607,6 +610,9 @@ class PatientDialog(_FormDialog):
         if data.id_number:
             try:
                 born = parse_resident_id(data.id_number).birth_date
+            except OldResidentId:
+                self.refuse(self.id_number, self._old_id_note())
+                ok = False
             except InvalidResidentId:
                 self.refuse(self.id_number, self.tr("身份证号码无效 (位数、出生日期或校验位不对)"))
                 ok = False
@@ -649,6 +655,10 @@ class PatientDialog(_FormDialog):
             enrolled_on=enrolled_on,
         )
         return lambda: session.add_patient(data, enrolment, today)
+
+    def _old_id_note(self) -> str:
+        """A 15-digit number (`OldResidentId`) is no typo: the note asks for the 18-digit one."""
+        return self.tr("这是 15 位的一代身份证号, 已停用: 请填写 18 位的身份证号码 (见身份证或户口本)")
 
     def _one_line(self, field: QLineEdit, zh: str, en: str) -> bool:
         """A tab or line break pasted into `field` (an Excel row's next cell) is refused under it."""

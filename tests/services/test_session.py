@@ -1070,3 +1070,13 @@ def test_a_void_names_a_later_out_of_city_receipt_the_used_up_out_of_city_cap_le
         assert [r.code for r in unpaid.adjudication.reasons] == ["out_of_area_cap_used"]
         session.void(first.entry.id, "录入错误", operator, dt.datetime(2025, 3, 16, 9))
         assert [e.receipt_no for e in session.capped_after(first.entry.id)] == [cut.entry.receipt_no, unpaid.entry.receipt_no]
+
+
+def test_an_old_15_digit_id_number_is_refused_as_such_not_as_a_typo(village: Ledger) -> None:
+    """rev18i F4: 430523650208593, a first-generation number, was refused as "无效 (校验位或出生日期不对)":
+    the doctor looked for a mistyped digit in a number that has no check digit at all."""
+    with pytest.raises(BadInput) as refused:
+        village.session.add_patient(PatientInput(name="陆满生", id_number=" 430523650208593 "))
+    assert refused.value.zh == "身份证号码 430523650208593 是 15 位的一代身份证号, 已停用: 请填写 18 位的身份证号码"
+    assert refused.value.en == "430523650208593 is an old 15-digit ID number, no longer in use: enter the 18-digit ID number"
+    assert village.session.find_patients("陆满生") == []

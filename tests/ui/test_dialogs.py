@@ -516,3 +516,24 @@ def test_a_spreadsheet_row_pasted_into_the_name_or_the_address_is_refused_at_the
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         dialog.submit()
     assert (dialog.result_value.name, dialog.result_value.address) == ("赵六", "荷花村10组")
+
+
+def test_an_old_15_digit_id_number_searched_for_is_said_to_be_one_at_the_field(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """rev18i F4: a 15-digit number searched for went into the new patient's ID field (`_start_from`)
+    and was refused there only on saving, as "位数、出生日期或校验位不对", a typo to look for."""
+    old_note = "这是 15 位的一代身份证号, 已停用: 请填写 18 位的身份证号码 (见身份证或户口本)"
+    before = patient_count(session)
+    dialog = PatientDialog(context, context.clinic, searched="430523650208593")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.id_number.text() == "430523650208593"
+    assert dialog.notes[dialog.id_number].isVisible() and dialog.notes[dialog.id_number].text() == old_note
+    dialog.name.setText("陆满生")
+    dialog.submit()
+    wait_idle(qtbot, worker)
+    assert dialog.notes[dialog.id_number].text() == old_note
+    assert dialog.isVisible() and dialog.result_value is None and patient_count(session) == before
+    dialog.id_number.setText("43052319650208593X")  # the 18-digit one, from the card
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.submit()
+    assert dialog.result_value.id_number == "43052319650208593X"
