@@ -36,6 +36,7 @@ from clinic_app.domain.identity import (
     PINYIN_RULES,
     InvalidResidentId,
     OldResidentId,
+    mask_resident_id,
     parse_resident_id,
     phone_number,
     pinyin_initials,
@@ -518,9 +519,36 @@ class ClinicSession:
             pinyin=pinyin_initials(name),
         )
 
-    def add_patient(self, data: PatientInput, enrolment: Enrolment | None = None, today: dt.date | None = None) -> PatientRecord:
+    def _check_same_person(self, record: PatientRecord, patient_id: int | None) -> None:
+        """`PossibleDuplicate` when someone else registered has `record`'s name and birth date (and
+        sex, where both are known), unless both have ID numbers (then they differ: two people).
+
+        The ID number is the only check otherwise, and a person registered once without it (a
+        newborn, an adult without the card at hand) and again with it, or twice without, was two
+        patients: each day's and year's fund cap paid twice over, and the township cannot see it
+        in statements where one of the two has no ID number."""
+        if record.birth_date is None:
+            return
+        alike = [
+            other
+            for other in ledger.patients_named_born(self.db, record.name, record.birth_date)
+            if other.id != patient_id
+            and not (other.sex and record.sex and other.sex != record.sex)
+            and not (other.id_number and record.id_number)
+        ]
+        if alike:
+            raise PossibleDuplicate(record, alike, editing=patient_id is not None)
+
+    def add_patient(
+        self, data: PatientInput, enrolment: Enrolment | None = None, today: dt.date | None = None,
+        check_same_person: bool = True,
+    ) -> PatientRecord:
+        """`check_same_person`: refuse with `PossibleDuplicate` one whose name and birth date are
+        registered already; False once the user said it is someone else."""
         clinic = self.require_clinic()
         record = self._checked_patient(data, None, today)
+        if check_same_person:
+            self._check_same_person(record, None)
         if enrolment is not None:
             self._check_enrolment_date(record, enrolment, today or dt.date.today(), registering=True)
         with transaction(self.db) as conn:
@@ -557,11 +585,18 @@ class ClinicSession:
             added += 1
         return added, left_out
 
-    def update_patient(self, patient_id: int, data: PatientInput, today: dt.date | None = None) -> PatientUpdate:
+    def update_patient(
+        self, patient_id: int, data: PatientInput, today: dt.date | None = None, check_same_person: bool = True
+    ) -> PatientUpdate:
         """Save the patient's details: the register changes, the settled entries (which name the
-        patient through it) and the exported statements do not; which months to export again is said."""
+        patient through it) and the exported statements do not; which months to export again is said.
+        A change of name, birth date, sex or ID number that makes the patient someone else registered
+        is refused with `PossibleDuplicate` while `check_same_person` (a phone number changed is not
+        asked about again)."""
         current = self.patient(patient_id)
         record = replace(self._checked_patient(data, patient_id, today), psn_no=current.psn_no)
+        if check_same_person and any(getattr(current, f) != getattr(record, f) for f in _PERSON_DETAILS):
+            self._check_same_person(record, patient_id)
         # Settled visits name the patient through the register (their rows hold the id): what the
         # register said before is kept here, each changed field's old and new value.
         changed = {
@@ -1867,6 +1902,9 @@ class ReceiptReused(BadInput):
 _PATIENT_DETAILS = ("name", "sex", "birth_date", "id_number", "phone", "address", "household", "category")
 """What `update_patient`'s audit entry keeps the old value of."""
 
+_PERSON_DETAILS = ("name", "sex", "birth_date", "id_number")
+"""What tells one person from another (`ClinicSession._check_same_person`): a change of them asks again."""
+
 _STATEMENT_DETAILS = frozenset({"name", "id_number"})
 """What a month's statement says of a patient from the register (`statements._person`: psn_name
 and certno; the personal number never changes, the category is the visit's own)."""
@@ -1985,6 +2023,42 @@ def _listed(words: list[str], comma: str, last: str) -> str:
 
 class NotDesignatedHere(BadInput):
     """The patient's designated facility is another one: the outside receipt is reimbursed there."""
+
+
+class PossibleDuplicate(BadInput):
+    """A patient saved with the name and birth date (and sex) of someone registered already, where
+    the ID numbers do not tell them apart: perhaps one person registered twice.  Asked (the form
+    names who is registered), and saved again without the check if the user says it is someone else."""
+
+    def __init__(self, record: PatientRecord, alike: Sequence[PatientRecord], editing: bool = False) -> None:
+        zh_who = "; ".join(
+            f"{o.name} (身份证 {mask_resident_id(o.id_number) or '无'}, 电话 {o.phone or '无'}, 住址 {o.address or '无'})"
+            for o in alike
+        )
+        en_who = "; ".join(
+            f"{o.name} (ID {mask_resident_id(o.id_number) or 'none'}, phone {o.phone or 'none'}, address {o.address or 'none'})"
+            for o in alike
+        )
+        same_zh, same_en = ("姓名、出生日期、性别", "name, birth date and sex") if record.sex and all(o.sex for o in alike) else (
+            "姓名、出生日期", "name and birth date"
+        )
+        if record.id_number and not editing and any(not o.id_number for o in alike):
+            # The newborn registered without a number, and again once it came: the first is the one to keep.
+            advice_zh = "如是同一人 (如先无身份证号登记、后来有了身份证), 请取消, 在原记录上用“修改信息”补填身份证号, 不要新建。"
+            advice_en = (
+                "If it is the same person (registered before without an ID number, which has come since), cancel and "
+                "add the ID number to that record with Edit: do not register them again."
+            )
+        else:
+            advice_zh = "如是同一人, 请取消, 使用已登记的记录 (缺身份证号的可用“修改信息”补填)。"
+            advice_en = "If it is the same person, cancel and use the registered record (add a missing ID number with Edit)."
+        super().__init__(
+            f"已登记有{same_zh}相同的患者: {zh_who}。同一人登记两次, 统筹的每日和年度限额会重复计算。{advice_zh}"
+            "确实不是同一人才继续保存。",
+            f"a patient of the same {same_en} is registered already: {en_who}. One person registered twice gets the "
+            f"fund's daily and yearly caps twice. {advice_en} Save only if it is someone else.",
+        )
+        self.record, self.alike = record, tuple(alike)
 
 
 class DateJump(BadInput):

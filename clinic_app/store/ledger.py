@@ -219,6 +219,15 @@ def patient_by_id_number(db: sqlite3.Connection, id_number: str) -> PatientRecor
     return None if row is None else _patient(row)
 
 
+def patients_named_born(db: sqlite3.Connection, name: str, birth_date: dt.date) -> list[PatientRecord]:
+    """Patients of this name and birth date, in the order registered (`ClinicSession`'s check for
+    one person registered twice)."""
+    rows = db.execute(
+        "SELECT * FROM patients WHERE name = ? AND birth_date = ? ORDER BY id", [name, birth_date.isoformat()]
+    ).fetchall()
+    return [_patient(r) for r in rows]
+
+
 def next_psn_no(db: sqlite3.Connection, clinic_code: str) -> str:
     """The personal number of a new patient: after the highest row id, and after the highest number
     given already.  A continued ledger registers its patients again with their lost numbers, but

@@ -69,6 +69,7 @@ from clinic_app.services.session import (
     NoReferral,
     NoRoute,
     PatientInput,
+    PossibleDuplicate,
     ReceiptReimbursedInVillage,
     ReceiptReused,
     one_line,
@@ -98,6 +99,21 @@ def clock_question(parent: QWidget, context: AppContext, error: UserError, go_on
     return box
 
 
+def same_person_question(parent: QWidget, context: AppContext, error: UserError, go_on: Callable[[], None]) -> QMessageBox:
+    """Ask whether the patient being saved is someone other than the one(s) registered with the same
+    name and birth date (`services.session.PossibleDuplicate`); `go_on` if so.  The default answer is
+    not to save: one person registered twice is paid the fund's caps twice."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, QCoreApplication.translate("SamePerson", "可能重复登记"), context.message(error), parent=parent
+    )
+    go = box.addButton(QCoreApplication.translate("SamePerson", "不是同一人, 仍要保存"), QMessageBox.ButtonRole.AcceptRole)
+    stop = box.addButton(QCoreApplication.translate("SamePerson", "取消"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(stop)
+    go.clicked.connect(go_on)
+    box.open()
+    return box
+
+
 class _FormDialog(QDialog):
     """A form with a note under each field, a note for the whole form, OK and Cancel."""
 
@@ -108,7 +124,8 @@ class _FormDialog(QDialog):
         self.setModal(True)
         self.result_value: Any = None
         self.unchecked: Callable[[], Any] | None = None
-        """The same service call without the clock check, for after the user confirmed the date."""
+        """The same service call without the check the user is asked about (the clock's date, a
+        patient registered twice), for after the user confirmed."""
         self.question: QMessageBox | None = None
         self._shown_before = False
         self.form = QFormLayout()
@@ -234,6 +251,9 @@ class _FormDialog(QDialog):
         unchecked = self.unchecked
         if isinstance(error, DateJump) and unchecked is not None:
             self.question = clock_question(self, self.context, error, lambda: self._run(unchecked))
+            return
+        if isinstance(error, PossibleDuplicate) and unchecked is not None:
+            self.question = same_person_question(self, self.context, error, lambda: self._run(unchecked))
             return
         message = self.context.message(error) if isinstance(error, UserError) else str(error)
         self.form_note.say(message)
@@ -645,6 +665,7 @@ class PatientDialog(_FormDialog):
         session = self.context.session
         if self.patient is not None:
             patient_id = self.patient.id
+            self.unchecked = lambda: session.update_patient(patient_id, data, today, check_same_person=False)
             return lambda: session.update_patient(patient_id, data, today)
         enrolment = Enrolment(
             patient_id=0,
@@ -654,6 +675,7 @@ class PatientDialog(_FormDialog):
             family_doctor_signed=self.signed.isChecked(),
             enrolled_on=enrolled_on,
         )
+        self.unchecked = lambda: session.add_patient(data, enrolment, today, check_same_person=False)
         return lambda: session.add_patient(data, enrolment, today)
 
     def _old_id_note(self) -> str:

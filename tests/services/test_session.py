@@ -1080,3 +1080,78 @@ def test_an_old_15_digit_id_number_is_refused_as_such_not_as_a_typo(village: Led
     assert refused.value.zh == "身份证号码 430523650208593 是 15 位的一代身份证号, 已停用: 请填写 18 位的身份证号码"
     assert refused.value.en == "430523650208593 is an old 15-digit ID number, no longer in use: enter the 18-digit ID number"
     assert village.session.find_patients("陆满生") == []
+
+
+def test_one_person_registered_again_without_the_id_number_is_asked_about_first(village: Ledger) -> None:
+    """rev18i F2: 林子轩 1965-10-27 男, registered with his ID number, was registered again without it
+    (no card at hand) with no word; both signed here, each record was paid 60.00 of fund on one day
+    (cap 60 a day, 600 a year, per person), and the township cannot see it: one record has no certno."""
+    from clinic_app.services.session import PossibleDuplicate
+
+    session = village.session
+    known = session.patient(village.people["signed_here"])
+    session.update_patient(known.id, PatientInput(name=known.name, id_number=known.id_number or "", phone="13721659563", address="荷花村9组6号"))
+    again = PatientInput(name=known.name, id_number="", birth_date=known.birth_date, sex=known.sex, phone="13800000009")
+    with pytest.raises(PossibleDuplicate) as asked:
+        session.add_patient(again)
+    assert asked.value.zh.startswith(
+        f"已登记有姓名、出生日期、性别相同的患者: {known.name} (身份证 4305**********{known.id_number[-4:]}, "  # type: ignore[index]
+        "电话 13721659563, 住址 荷花村9组6号)。同一人登记两次, 统筹的每日和年度限额会重复计算。如是同一人, 请取消, 使用已登记的记录"
+    )
+    assert asked.value.alike == (session.patient(known.id),)
+    assert [p.id for p in session.find_patients(known.name)] == [known.id]
+    # Said to be someone else, they are registered; the sex unknown matches either.
+    other = session.add_patient(again, check_same_person=False)
+    assert [p.id for p in session.find_patients(known.name)] == [known.id, other.id]
+    with pytest.raises(PossibleDuplicate):
+        session.add_patient(replace(again, sex=""))
+
+
+def test_a_newborn_registered_again_with_the_id_number_is_told_to_add_it_to_the_first_record(village: Ledger) -> None:
+    """rev18i F2: a baby registered without an ID number, and again once the number came (by
+    another operator), was two patients; 修改信息 on the first record is the way."""
+    from clinic_app.services.demo import resident_id
+    from clinic_app.services.session import PossibleDuplicate
+
+    session, today = village.session, dt.date(2026, 11, 4)
+    born = dt.date(2026, 1, 5)
+    baby = session.add_patient(PatientInput(name="王小宝", id_number="", birth_date=born, sex="男"), today=today)
+    number = resident_id("430523", born, 11)  # 11: a boy (odd)
+    with pytest.raises(PossibleDuplicate) as asked:
+        session.add_patient(PatientInput(name="王小宝", id_number=number), today=today)
+    assert "在原记录上用“修改信息”补填身份证号, 不要新建" in asked.value.zh
+    assert "add the ID number to that record with Edit" in asked.value.en
+    with pytest.raises(PossibleDuplicate):  # without the number again, as a second operator would
+        session.add_patient(PatientInput(name="王小宝", id_number="", birth_date=born, sex="男"), today=today)
+    assert [p.id for p in session.find_patients("王小宝")] == [baby.id]
+    # The number added to the first record: nobody else is like it.
+    assert session.update_patient(baby.id, PatientInput(name="王小宝", id_number=number), today).patient.id_number == number
+
+
+def test_people_told_apart_by_id_number_sex_or_birth_date_are_registered_without_a_question(village: Ledger) -> None:
+    from clinic_app.services.demo import resident_id
+
+    session, born = village.session, dt.date(1980, 6, 1)
+    session.add_patient(PatientInput(name="张伟", id_number=resident_id("430523", born, 11)))
+    session.add_patient(PatientInput(name="张伟", id_number=resident_id("430521", born, 21)))  # two numbers: two people
+    session.add_patient(PatientInput(name="张伟", id_number="", birth_date=born, sex="女"))  # both numbers were 男
+    session.add_patient(PatientInput(name="张伟", id_number="", birth_date=dt.date(1980, 6, 2)))
+    session.add_patient(PatientInput(name="张伟", id_number=""))  # no birth date: nothing to tell by
+    assert len(session.find_patients("张伟")) == 5
+
+
+def test_an_edit_that_makes_a_patient_someone_registered_is_asked_about(village: Ledger) -> None:
+    """The same check on 修改信息: a birth date filled in later makes the pair."""
+    from clinic_app.services.session import PossibleDuplicate
+
+    session = village.session
+    known = session.patient(village.people["signed_here"])
+    other = session.add_patient(PatientInput(name=known.name, id_number=""))
+    filled = PatientInput(name=known.name, id_number="", birth_date=known.birth_date, sex=known.sex)
+    with pytest.raises(PossibleDuplicate) as asked:
+        session.update_patient(other.id, filled)
+    assert asked.value.alike == (known,)
+    assert session.patient(other.id).birth_date is None
+    session.update_patient(other.id, filled, check_same_person=False)
+    # A phone number changed afterwards is not asked about again.
+    assert session.update_patient(other.id, replace(filled, phone="13800000009")).patient.phone == "13800000009"

@@ -537,3 +537,52 @@ def test_an_old_15_digit_id_number_searched_for_is_said_to_be_one_at_the_field(q
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         dialog.submit()
     assert dialog.result_value.id_number == "43052319650208593X"
+
+
+def test_a_patient_like_one_registered_is_saved_only_once_the_doctor_says_it_is_someone_else(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """rev18i F2: 张三丰 1949-12-31 女 registered without the ID number was saved at once beside the
+    张三丰 registered with it (and 王小宝 twice over): one person, two records, the fund's caps twice."""
+    from PySide6.QtCore import QDate
+
+    before = patient_count(session)
+    dialog = open_dialog(qtbot, context)
+    dialog.name.setText("张三丰")
+    dialog.birth_date.setDate(QDate(1949, 12, 31))
+    dialog.sex.setCurrentIndex(dialog.sex.findData("女"))
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.question is not None and dialog.question.isVisible(), timeout=5000)
+    question = dialog.question
+    assert question.windowTitle() == "可能重复登记"
+    assert question.text().startswith("已登记有姓名、出生日期、性别相同的患者: 张三丰 (身份证 1101**********002X, 电话 13800000001, 住址 无)")
+    assert dialog.isVisible() and dialog.result_value is None and patient_count(session) == before
+    stop = next(b for b in question.buttons() if b.text() == "取消")
+    assert question.defaultButton() is stop
+    stop.click()
+    wait_idle(qtbot, worker)
+    assert dialog.isVisible() and patient_count(session) == before  # the form stays, to cancel or change
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.question is not question and dialog.question.isVisible(), timeout=5000)
+    go = next(b for b in dialog.question.buttons() if b.text() == "不是同一人, 仍要保存")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        go.click()
+    assert dialog.result_value.name == "张三丰" and dialog.result_value.id_number is None
+    assert patient_count(session) == before + 1
+
+
+def test_an_edit_making_a_patient_like_one_registered_is_asked_about_too(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QDate
+
+    from clinic_app.services.session import PatientInput
+
+    other = session.add_patient(PatientInput(name="张三丰", id_number=""))
+    dialog = PatientDialog(context, context.clinic, other)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.birth_date.setDate(QDate(1949, 12, 31))
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.question is not None and dialog.question.isVisible(), timeout=5000)
+    assert "1101**********002X" in dialog.question.text() and session.patient(other.id).birth_date is None
+    go = next(b for b in dialog.question.buttons() if b.text() == "不是同一人, 仍要保存")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        go.click()
+    assert session.patient(other.id).birth_date is not None
