@@ -22,6 +22,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from clinic_app.documents.reasons import FACILITY_NAMES, render
+from clinic_app.domain.account import account_share
 from clinic_app.domain.copay import (
     NEWBORN_MONTHS,
     add_months,
@@ -1072,6 +1073,16 @@ class ClinicSession:
             raise BadInput(f"操作员 {operator_id} 不存在或已停用", f"operator {operator_id} unknown or inactive")
         return name
 
+    def _account_pays(self, payment_method: str, draft: VisitDraft, result: Adjudication) -> Money:
+        """What a personal or family account pays of the patient's share (the rest is cash):
+        not the lines 第十二条 keeps it from, under the policies the visit was settled under
+        (domain.account)."""
+        if payment_method not in ("account", "family_account"):
+            return ZERO
+        applied = {result.policy_id, *(policy_id for policy_id, _fund in result.fund_by_policy)}
+        exclusions = frozenset().union(*(self.book[policy_id].exclusions for policy_id in applied))
+        return account_share(draft.items, result, exclusions)
+
     def _append(
         self, conn: object, clinic: Clinic, request: VisitRequest, draft: VisitDraft, result: Adjudication,
         check_clock: bool = False,
@@ -1084,7 +1095,7 @@ class ClinicSession:
         year = request.time.year
         receipt_seq = ledger.next_receipt_seq(conn, year)
         seq = last_seq + 1
-        acct = result.patient if request.payment_method in ("account", "family_account") else ZERO
+        acct = self._account_pays(request.payment_method, draft, result)
         kind = "reimbursement" if request.outside_receipt else "visit"
         visit = {
             "kind": kind,

@@ -1201,7 +1201,8 @@ def day_totals(db: sqlite3.Connection, day: dt.date) -> DayTotals:
     # A reversal is counted with what it reverses: a reimbursement's reversal with the reimbursements.
     rows = db.execute(
         """SELECT v.payment_method, v.kind, COALESCE(o.kind, v.kind) AS base, COUNT(*) AS n,
-                  SUM(v.total_fen) AS total, SUM(v.fund_fen) AS fund, SUM(v.patient_fen) AS patient
+                  SUM(v.total_fen) AS total, SUM(v.fund_fen) AS fund, SUM(v.patient_fen) AS patient,
+                  SUM(v.acct_pay_fen) AS acct, SUM(v.cash_pay_fen) AS cash
            FROM visits v LEFT JOIN visits o ON o.id = v.reverses_id
            WHERE v.date = ? GROUP BY v.payment_method, v.kind, base""",
         [day.isoformat()],
@@ -1227,7 +1228,15 @@ def day_totals(db: sqlite3.Connection, day: dt.date) -> DayTotals:
         total += r["total"]
         fund += r["fund"]
         patient += r["patient"]
-        by_method[r["payment_method"]] = by_method.get(r["payment_method"], 0) + r["patient"]
+        method = r["payment_method"]
+        if method in ("account", "family_account"):
+            # What the account may not pay (public health, 第十二条) was taken in cash: in the
+            # drawer, handed over with the cash visits.
+            by_method[method] = by_method.get(method, 0) + r["acct"]
+            if r["cash"]:
+                by_method["cash"] = by_method.get("cash", 0) + r["cash"]
+        else:
+            by_method[method] = by_method.get(method, 0) + r["patient"]
     return DayTotals(
         day=day,
         visits=visits,
