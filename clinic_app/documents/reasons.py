@@ -32,6 +32,13 @@ PAYMENT_NAMES = {
     "account": ("个人账户", "personal account"),
     "family_account": ("家庭共济账户", "family account"),
 }
+RELATION_NAMES = {
+    "spouse": ("配偶", "spouse"),
+    "parent": ("父母", "parent"),
+    "child": ("子女", "child"),
+}
+"""Whose account may pay for the patient (家庭共济): 邵市政办发〔2022〕22号 第十二条(一)
+参保人员本人及其配偶、父母、子女, the holder being the patient's spouse, parent or child."""
 CATEGORY_NAMES = {
     "resident": ("城乡居民", "resident"),
     "employee_active": ("在职职工", "active employee"),

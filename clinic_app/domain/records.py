@@ -203,6 +203,10 @@ class VisitRequest:
     that year's enrolment.  None: the day it is booked (`time`)."""
     payment_method: str = "cash"
     account_holder: str = ""
+    """Whose employee account pays a family account payment (家庭共济): their name."""
+    account_relation: str = ""
+    """What the holder is to the patient: spouse, parent or child (第十二条(一): no one else's
+    account may pay); '' for another payment method."""
     note: str = ""
 
 

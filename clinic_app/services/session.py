@@ -21,7 +21,7 @@ from dataclasses import dataclass, fields, replace
 from fractions import Fraction
 from pathlib import Path
 
-from clinic_app.documents.reasons import FACILITY_NAMES, render
+from clinic_app.documents.reasons import FACILITY_NAMES, RELATION_NAMES, render
 from clinic_app.domain.account import account_share
 from clinic_app.domain.copay import (
     NEWBORN_MONTHS,
@@ -115,7 +115,9 @@ IDENTITY_CHECKS = ("社保卡", "医保电子凭证", "身份证")
 the visit screen asked keep '' (shown as nothing)."""
 
 MAX_ACCOUNT_HOLDER = 40
-"""Characters of a family account's holder (姓名/关系): a name and a relation fit many times over."""
+"""Characters of a family account holder's name: any name fits many times over."""
+ACCOUNT_RELATIONS = tuple(RELATION_NAMES)
+"""What a family account's holder may be to the patient (spouse, parent, child): 第十二条(一)."""
 
 # json.dumps(..., ensure_ascii=False) without building an encoder per visit: the same text.
 _REASONS_JSON = json.JSONEncoder(ensure_ascii=False)
@@ -201,7 +203,9 @@ class _Previewed:
 
 # What of a request `_draft` does not read; every other field (and the visit's date)
 # decides the draft.  A field added to VisitRequest is part of the key unless listed here.
-_NOT_IN_DRAFT = frozenset({"operator_id", "time", "diagnosis", "identity_check", "account_holder", "note"})
+_NOT_IN_DRAFT = frozenset(
+    {"operator_id", "time", "diagnosis", "identity_check", "account_holder", "account_relation", "note"}
+)
 _DRAFT_FIELDS = tuple(f.name for f in fields(VisitRequest) if f.name not in _NOT_IN_DRAFT)
 
 
@@ -1085,11 +1089,13 @@ class ClinicSession:
 
     def _append(
         self, conn: object, clinic: Clinic, request: VisitRequest, draft: VisitDraft, result: Adjudication,
-        check_clock: bool = False,
+        check_clock: bool = False, holder: str | None = None,
     ) -> tuple[int, int, str, ledger.NewEntry]:
-        """Append the visit; returns (visit id, seq, hash, the rows written)."""
+        """Append the visit; returns (visit id, seq, hash, the rows written).  `holder`: a family
+        account's holder as an earlier entry keeps it (a pay-back), instead of the request's."""
         assert isinstance(conn, sqlite3.Connection)
-        holder = parse_account_holder(request.payment_method, request.account_holder)
+        if holder is None:
+            holder = parse_account_holder(request.payment_method, request.account_holder, request.account_relation)
         last_seq, last_hash, latest = ledger.ledger_head(conn)
         _check_in_order(latest, request.time.date(), check_clock, conn)
         year = request.time.year
@@ -1320,7 +1326,9 @@ class ClinicSession:
                     refund=original.patient - result.patient,
                 )
             )
-            new_id, seq, digest, written = self._append(conn, clinic, request, draft, result)
+            # The same account is paid back as paid: its holder as the original keeps it (typed as free
+            # text on an entry written before the relation was asked).
+            new_id, seq, digest, written = self._append(conn, clinic, request, draft, result, holder=original.account_holder)
             ledger.audit(conn, "newborn_paid_back", f"{original.receipt_no} ({day})", operator_id)
         entry, lines = ledger.written_entry(new_id, seq, digest, written, patient, operator_name)
         return SettledVisit(entry=entry, lines=lines, adjudication=result, fund_day=draft.date)
@@ -2192,10 +2200,22 @@ def parse_quantity(text: str | Fraction) -> Fraction:
     return value
 
 
-def parse_account_holder(payment_method: str, text: str) -> str:
-    """Whose account pays a family account payment (家庭共济), as entered: trimmed, and required
-    for that method, or the receipt says 家庭共济账户支付 and nobody can tell whose statement to
-    look at; at most `MAX_ACCOUNT_HOLDER` characters, no control characters.  Other methods: none."""
+def parse_account_holder(payment_method: str, text: str, relation: str = "") -> str:
+    """Whose account pays a family account payment (家庭共济), as the ledger keeps it: the
+    holder's name and what they are to the patient, "刘桂兰 (父母)" (`parse_account_holder_name`,
+    `parse_account_relation`): both required for that method, neither given for another.
+
+    Entries written before the relation was asked keep the free text typed then ("刘桂兰",
+    "父亲 张三"): the column is the same, read and printed as it is."""
+    name = parse_account_holder_name(payment_method, text)
+    relation_words = parse_account_relation(payment_method, relation)
+    return f"{name} ({relation_words})" if name else ""
+
+
+def parse_account_holder_name(payment_method: str, text: str) -> str:
+    """A family account holder's name, trimmed: required for that method, or the receipt says
+    家庭共济账户支付 and nobody can tell whose statement to look at; at most `MAX_ACCOUNT_HOLDER`
+    characters, no control characters.  Other methods: none."""
     holder = text.strip()
     if payment_method != "family_account":
         if holder:
@@ -2205,14 +2225,39 @@ def parse_account_holder(payment_method: str, text: str) -> str:
         return ""
     if not holder:
         raise BadInput(
-            "家庭共济账户支付: 请填写账户持有人 (姓名/关系)",
-            "family account payment: enter whose account it is (name / relation)",
+            "家庭共济账户支付: 请填写账户持有人的姓名",
+            "family account payment: enter the name of whose account it is",
         )
     if len(holder) > MAX_ACCOUNT_HOLDER:
         raise BadInput(
             f"账户持有人不能超过 {MAX_ACCOUNT_HOLDER} 个字", f"the account holder is at most {MAX_ACCOUNT_HOLDER} characters"
         )
     return one_line(holder, "账户持有人", "account holder")
+
+
+def parse_account_relation(payment_method: str, relation: str) -> str:
+    """What a family account's holder is to the patient, in the words the receipt prints (配偶,
+    父母, 子女): 邵市政办发〔2022〕22号 第十二条(一) lets the account pay for the insured person's
+    spouse, parents and children, nobody else (a brother's or a neighbour's account was taken).
+    Required for the family account, none for another method."""
+    if payment_method != "family_account":
+        if relation:
+            raise BadInput(
+                "只有家庭共济账户支付才选择与账户持有人的关系",
+                "a relation to the account holder is only given for a family account payment",
+            )
+        return ""
+    if not relation:
+        raise BadInput(
+            "家庭共济账户支付: 请选择账户持有人是患者的配偶、父母还是子女",
+            "family account payment: choose whether the holder is the patient's spouse, parent or child",
+        )
+    if relation not in RELATION_NAMES:
+        raise BadInput(
+            "家庭共济账户只能由患者的配偶、父母或子女的职工个人账户支付",
+            "a family account pays only for the holder's spouse, parents and children",
+        )
+    return RELATION_NAMES[relation][0]
 
 
 def one_line(text: str, zh: str, en: str, advice: tuple[str, str] = ("", "")) -> str:

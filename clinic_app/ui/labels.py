@@ -56,6 +56,15 @@ def payment(code: str) -> str:
     }.get(code, code)
 
 
+def relation(code: str) -> str:
+    """What a family account's holder is to the patient (家庭共济)."""
+    return {
+        "spouse": QCoreApplication.translate("Labels", "配偶"),
+        "parent": QCoreApplication.translate("Labels", "父母"),
+        "child": QCoreApplication.translate("Labels", "子女"),
+    }.get(code, code)
+
+
 def identity_document(value: str) -> str:
     """A document a visit's identity was checked on, as `visits.identity_check` keeps it (in Chinese)."""
     return {

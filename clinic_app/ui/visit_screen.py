@@ -54,6 +54,7 @@ from clinic_app.domain.records import (
 from clinic_app.domain.visit import Adjudication, LineResult
 from clinic_app.errors import UserError
 from clinic_app.services.session import (
+    ACCOUNT_RELATIONS,
     IDENTITY_CHECKS,
     MAX_ACCOUNT_HOLDER,
     PAYMENT_METHODS,
@@ -63,7 +64,8 @@ from clinic_app.services.session import (
     format_quantity,
     in_collection_period,
     one_line,
-    parse_account_holder,
+    parse_account_holder_name,
+    parse_account_relation,
     parse_quantity,
     same_draft,
     same_figures,
@@ -468,15 +470,24 @@ class VisitScreen(QWidget):
         self.payment = SteadyComboBox()
         for code in PAYMENT_METHODS:
             self.payment.addItem(labels.payment(code), code)
-        # Paid from a family member's account (家庭共济): whose, for the receipt. Shown only then.
+        # Paid from a family member's account (家庭共济): whose, and what they are to the patient,
+        # for the receipt. Shown only then.
         self.account_holder = QLineEdit()
-        self.account_holder.setPlaceholderText(self.tr("账户持有人 (姓名/关系)"))
+        self.account_holder.setPlaceholderText(self.tr("账户持有人姓名"))
         self.account_holder.setMaxLength(MAX_ACCOUNT_HOLDER)
         self.account_holder.setMinimumWidth(
             self.account_holder.fontMetrics().horizontalAdvance(self.account_holder.placeholderText()) + 16
         )
         self.holder_note = FieldNote()
         self.account_holder.textEdited.connect(lambda _text: self.holder_note.clear_note())
+        # A closed list (第十二条(一): the spouse's, parents' or children's account, nobody else's),
+        # no choice made until the operator makes one: asked, not assumed.
+        self.account_relation = SteadyComboBox()
+        self.account_relation.addItem(self.tr("与患者关系…"), "")
+        for code in ACCOUNT_RELATIONS:
+            self.account_relation.addItem(labels.relation(code), code)
+        self.account_relation.setToolTip(self.tr("账户持有人是患者的配偶、父母或子女"))
+        self.account_relation.currentIndexChanged.connect(lambda _index: self.holder_note.clear_note())
         self.emergency = QCheckBox(self.tr("急诊"))
         self.referral = QCheckBox(self.tr("转诊"))
         self.out_of_area = QCheckBox(self.tr("市外"))
@@ -487,6 +498,7 @@ class VisitScreen(QWidget):
         diagnosis_row.addWidget(self.diagnosis, 1)
         diagnosis_row.addWidget(self.payment)
         flags_row.addWidget(self.account_holder)
+        flags_row.addWidget(self.account_relation)
         for box in (self.emergency, self.referral, self.out_of_area):
             flags_row.addWidget(box)
             box.toggled.connect(self.request_preview)
@@ -495,6 +507,7 @@ class VisitScreen(QWidget):
         options.addLayout(flags_row)
         self.payment.currentIndexChanged.connect(self._payment_changed)
         self.account_holder.setVisible(self.family_account())
+        self.account_relation.setVisible(self.family_account())
 
         self.panel = AdjudicationPanel()
         self.settle_button = QPushButton(self.tr("结算 (Ctrl+Enter)"))
@@ -541,7 +554,7 @@ class VisitScreen(QWidget):
         chain = (
             self.patient_search.edit, self.new_patient_button, self.identity, self.item_search.edit, self.quantity,
             self.add_button, self.lines_view, self.diagnosis, self.payment,
-            self.account_holder,  # skipped while hidden
+            self.account_holder, self.account_relation,  # skipped while hidden
             self.emergency, self.referral, self.out_of_area, self.settle_button, self.receipt_button,
             self.new_visit_button, self.referral_button, self.reimburse_button,
         )
@@ -836,6 +849,7 @@ class VisitScreen(QWidget):
         """The account holder's field shows for a family account payment only."""
         family = self.family_account()
         self.account_holder.setVisible(family)
+        self.account_relation.setVisible(family)
         if not family:
             self.holder_note.clear_note()
         self.request_preview()
@@ -871,6 +885,7 @@ class VisitScreen(QWidget):
             out_of_area=self.out_of_area.isChecked(),
             payment_method=self.payment.currentData(),
             account_holder=self.account_holder.text().strip() if self.family_account() else "",
+            account_relation=self.account_relation.currentData() if self.family_account() else "",
         )
 
     def request_preview(self) -> None:
@@ -984,11 +999,18 @@ class VisitScreen(QWidget):
             self.diagnosis_note.say(self.context.message(error))
             self.diagnosis.setFocus()
             return
+        # The service's rules for the holder, each said at its own field.
         try:
-            parse_account_holder(request.payment_method, request.account_holder)
+            parse_account_holder_name(request.payment_method, request.account_holder)
         except UserError as error:
             self.holder_note.say(self.context.message(error))
             self.account_holder.setFocus()
+            return
+        try:
+            parse_account_relation(request.payment_method, request.account_relation)
+        except UserError as error:
+            self.holder_note.say(self.context.message(error))
+            self.account_relation.setFocus()
             return
         if not self.context.operator_id:
             self.context.report(UserError("请先在窗口上方选择操作员", "choose the operator at the top first"))
@@ -1103,7 +1125,9 @@ class VisitScreen(QWidget):
             self.payment.setCurrentIndex(self.payment.findData("cash"))
             self.payment.blockSignals(False)
             self.account_holder.hide()
+            self.account_relation.hide()
         self.account_holder.clear()
+        self.account_relation.setCurrentIndex(0)
         self.holder_note.clear_note()
         self.diagnosis_note.clear_note()
         for box in (self.emergency, self.referral, self.out_of_area):

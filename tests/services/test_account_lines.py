@@ -38,7 +38,7 @@ def _lines() -> tuple[DraftLine, ...]:
 def _request(lg: Ledger, who: str, when: str, method: str, holder: str = "") -> VisitRequest:
     return VisitRequest(
         patient_id=lg.people[who], operator_id=lg.operator, lines=_lines(), time=dt.datetime.fromisoformat(when),
-        payment_method=method, account_holder=holder, identity_check="社保卡",
+        payment_method=method, account_holder=holder, account_relation="child" if holder else "", identity_check="社保卡",
     )
 
 
@@ -48,7 +48,7 @@ def test_a_family_account_leaves_a_public_health_lines_share_to_cash_everywhere(
     not exclude it: fund 21.00), the package 40.00 (自费).  Fund 28.00, patient 72.00.  Before:
     account 72.00, cash 0.00; the account may pay all but the vaccination: 52.00, cash 20.00."""
     with opened(tmp_path) as lg:
-        settled = lg.session.settle(_request(lg, "signed_here", "2025-08-11T09:00:00", "family_account", "刘桂兰 (女儿)"))
+        settled = lg.session.settle(_request(lg, "signed_here", "2025-08-11T09:00:00", "family_account", "刘桂兰"))
         entry = settled.entry
         assert (entry.total, entry.fund, entry.patient) == (M("100.00"), M("28.00"), M("72.00"))
         assert (entry.acct_pay, entry.cash_pay) == (M("52.00"), M("20.00"))

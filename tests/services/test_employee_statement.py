@@ -23,7 +23,8 @@ from tests.store.template import Ledger, line, opened
 def _settle(lg: Ledger, who: str, when: str, price: str, method: str, holder: str = "") -> int:
     request = VisitRequest(
         patient_id=lg.people[who], operator_id=lg.operator, lines=(line("药", price),),
-        time=dt.datetime.fromisoformat(when), payment_method=method, account_holder=holder, identity_check="社保卡",
+        time=dt.datetime.fromisoformat(when), payment_method=method, account_holder=holder,
+        account_relation="spouse" if holder else "", identity_check="社保卡",
     )
     return lg.session.settle(request).entry.id
 
@@ -38,7 +39,7 @@ def test_the_pdf_and_the_xlsx_summary_say_what_the_accounts_paid(tmp_path: Path)
         voided = _settle(lg, "employee_signed", "2026-03-02T09:00:00", "43.33", "account")
         _settle(lg, "employee_signed", "2026-03-02T10:00:00", "10.00", "account")
         _settle(lg, "employee_signed", "2026-03-02T11:00:00", "2000.00", "cash")
-        _settle(lg, "employee_unsigned", "2026-03-02T12:00:00", "2900.00", "family_account", "刘桂兰 (妻子)")
+        _settle(lg, "employee_unsigned", "2026-03-02T12:00:00", "2900.00", "family_account", "刘桂兰")
         lg.session.void(voided, "开错药", lg.operator, dt.datetime(2026, 3, 3, 9))
         stick = tmp_path / "stick"
         stick.mkdir()

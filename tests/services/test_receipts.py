@@ -275,13 +275,13 @@ def test_a_reimbursement_reversed_on_a_later_day_is_a_reversal_on_that_day_s_clo
 def test_a_family_account_payment_says_so_and_whose_account(village: Ledger, layout: receipts.Layout) -> None:
     # It printed 个人账户支付, as if from the patient's own account, and no holder.
     visit_id = village.session.settle(village.request(
-        "employee_signed", WHEN, "YP0001*2", payment_method="family_account", account_holder="刘桂兰",
+        "employee_signed", WHEN, "YP0001*2", payment_method="family_account", account_holder="刘桂兰", account_relation="parent",
     )).entry.id
     data, path = receipts.write_receipt(village.session, visit_id, layout=layout)
     flat = "".join(text_of(path.read_bytes()).split())
     adj = data.adjudication
     assert data.account_paid == adj.patient and data.account_paid.fen > 0
-    assert f"家庭共济账户支付{adj.patient}" in flat and "账户持有人刘桂兰" in flat and "个人账户支付" not in flat
+    assert f"家庭共济账户支付{adj.patient}" in flat and "账户持有人刘桂兰(父母)" in flat and "个人账户支付" not in flat
     # What is left to pay in cash is not 个人支付, which 日结 and 门诊日志 use for the whole
     # patient share (it read 个人支付 0.00 where the sheet the patient signs says 个人支付 adj.patient).
     assert "个人现金支付0.00" in flat and "个人支付" not in flat

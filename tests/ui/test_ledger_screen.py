@@ -350,6 +350,7 @@ def test_in_english_the_ledger_fits_at_1366_without_a_scroll_bar_sideways(qtbot,
     for number, method in enumerate(("cash", "mobile", "family_account", "account")):
         session.settle(VisitRequest(patients[number].id, operator, (line,), NOW - dt.timedelta(hours=number),
                                     payment_method=method, account_holder="刘桂兰" if number == 2 else "",
+                                    account_relation="parent" if number == 2 else "",
                                     diagnosis="急性上呼吸道感染伴发热", identity_check="社保卡"))
     with in_english(context):
         screen = ledger_at_1366(qtbot, context, worker)
@@ -506,7 +507,7 @@ def test_a_newborns_visit_paid_from_a_family_account_is_paid_back_to_that_accoun
         baby = session.add_patient(PatientInput(name="新生儿", id_number=resident_id("440203", dt.date(2026, 1, 20), 901)))
         lines = (line("一般诊疗费", "5.00", kind="consultation"), line("小儿感冒颗粒", "25.00"))
         request = VisitRequest(
-            baby.id, lg.operator, lines, dt.datetime(2026, 2, 10, 9, 0), payment_method="family_account", account_holder="父亲 张三", identity_check="社保卡"
+            baby.id, lg.operator, lines, dt.datetime(2026, 2, 10, 9, 0), payment_method="family_account", account_holder="张三", account_relation="parent", identity_check="社保卡"
         )
         visit = session.settle(request)
         session.save_enrolment(

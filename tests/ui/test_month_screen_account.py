@@ -30,9 +30,9 @@ def test_the_month_shows_the_account_and_the_cash_part_of_the_patients_share(qtb
     operator = session.operators()[0].id
     ids = [
         session.settle(
-            VisitRequest(retiree.id, operator, (line("药", price),), dt.datetime(2026, 2, day, 9), payment_method=method, account_holder=holder, identity_check="社保卡")
+            VisitRequest(retiree.id, operator, (line("药", price),), dt.datetime(2026, 2, day, 9), payment_method=method, account_holder=holder, account_relation="child" if holder else "", identity_check="社保卡")
         ).entry.id
-        for day, price, method, holder in ((3, "100.00", "account", ""), (4, "50.00", "family_account", "钱梅 (女儿)"), (5, "20.00", "cash", ""))
+        for day, price, method, holder in ((3, "100.00", "account", ""), (4, "50.00", "family_account", "钱梅"), (5, "20.00", "cash", ""))
     ]
     session.void(ids[1], "开错药", operator, dt.datetime(2026, 2, 6, 9))
     screen = MonthScreen(context)

@@ -1,4 +1,5 @@
-"""The visit screen's account holder (家庭共济): whose family account pays, asked only for that method."""
+"""The visit screen's account holder (家庭共济): whose family account pays, and what they are to the
+patient (spouse, parent or child: 第十二条(一)), asked only for that method."""
 
 from __future__ import annotations
 
@@ -36,6 +37,10 @@ def shown_screen(qtbot, context) -> VisitScreen:  # type: ignore[no-untyped-def]
     return make_active_screen(qtbot, context)
 
 
+def choose_relation(screen: VisitScreen, code: str) -> None:
+    screen.account_relation.setCurrentIndex(screen.account_relation.findData(code))
+
+
 def family_visit(qtbot, screen: VisitScreen, worker, patient: PatientRecord) -> None:  # type: ignore[no-untyped-def]
     screen.choose_patient(patient)
     wait_idle(qtbot, worker)
@@ -50,13 +55,14 @@ def test_the_holder_field_shows_for_the_family_account_only(qtbot, context, work
     shown = {}
     for code in PAYMENT_METHODS:
         screen.payment.setCurrentIndex(screen.payment.findData(code))
-        shown[code] = screen.account_holder.isVisible()
-    assert shown == {"cash": False, "mobile": False, "account": False, "family_account": True}
+        shown[code] = (screen.account_holder.isVisible(), screen.account_relation.isVisible())
+    assert shown == {"cash": (False, False), "mobile": (False, False), "account": (False, False), "family_account": (True, True)}
     screen.payment.setCurrentIndex(screen.payment.findData("family_account"))
-    assert screen.account_holder.placeholderText() == "账户持有人 (姓名/关系)"
+    assert screen.account_holder.placeholderText() == "账户持有人姓名"
     # Beside the payment method, then the visit's options and the settle button in the Tab order.
     assert screen.payment.nextInFocusChain() is screen.account_holder
-    assert screen.account_holder.nextInFocusChain() is screen.emergency
+    assert screen.account_holder.nextInFocusChain() is screen.account_relation
+    assert screen.account_relation.nextInFocusChain() is screen.emergency
     assert screen.out_of_area.nextInFocusChain() is screen.settle_button
     wait_idle(qtbot, worker)
 
@@ -79,6 +85,29 @@ def test_an_empty_holder_is_refused_at_the_field_and_nothing_is_written(qtbot, c
     assert not screen.holder_note.isVisible()
 
 
+def test_a_holder_without_a_relation_is_refused_at_the_relation_and_nothing_is_written(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """The holder was free text (姓名/关系): 张三 哥哥 or 李四 邻居 was taken and printed as the account
+    that paid, where 第十二条(一) allows the spouse's, parents' and children's only.  The relation is
+    a choice of those three now, none made until the operator makes one."""
+    patient = employee(session)
+    screen = shown_screen(qtbot, context)
+    family_visit(qtbot, screen, worker, patient)
+    labels = [screen.account_relation.itemText(i) for i in range(screen.account_relation.count())]
+    assert labels == ["与患者关系…", "配偶", "父母", "子女"] and screen.account_relation.currentData() == ""
+    before = session.count_entries(EntryFilter())
+    screen.account_holder.setText("张三")
+    qtbot.keyClick(key_target(screen), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, worker)
+    assert screen.holder_note.isVisible() and "配偶、父母还是子女" in screen.holder_note.text()
+    assert screen.account_relation.hasFocus()
+    assert session.count_entries(EntryFilter()) == before
+    choose_relation(screen, "child")  # choosing takes the note away
+    assert not screen.holder_note.isVisible()
+    with qtbot.waitSignal(screen.visit_settled, timeout=5000) as settled:
+        qtbot.keyClick(key_target(screen), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert settled.args[0].entry.account_holder == "张三 (子女)"
+
+
 def test_tab_goes_from_the_payment_method_to_the_holder_then_on_to_settle(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     patient = employee(session)
     screen = shown_screen(qtbot, context)
@@ -86,6 +115,8 @@ def test_tab_goes_from_the_payment_method_to_the_holder_then_on_to_settle(qtbot,
     screen.payment.setFocus()
     qtbot.keyClick(key_target(screen), Qt.Key.Key_Tab)
     assert screen.account_holder.hasFocus()
+    qtbot.keyClick(key_target(screen), Qt.Key.Key_Tab)
+    assert screen.account_relation.hasFocus()
     for _option in (screen.emergency, screen.referral, screen.out_of_area):  # the visit's options on its row
         qtbot.keyClick(key_target(screen), Qt.Key.Key_Tab)
     qtbot.keyClick(key_target(screen), Qt.Key.Key_Tab)
@@ -102,18 +133,20 @@ def test_the_holder_is_in_the_ledger_on_the_receipt_and_in_the_details(qtbot, co
     patient = employee(session)
     screen = shown_screen(qtbot, context)
     family_visit(qtbot, screen, worker, patient)
-    screen.account_holder.setText("  刘桂兰 (母亲) ")
+    screen.account_holder.setText("  刘桂兰 ")
+    choose_relation(screen, "parent")
     with qtbot.waitSignal(screen.visit_settled, timeout=5000) as settled:
         qtbot.keyClick(key_target(screen), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     visit_id = settled.args[0].entry.id
     stored = ledger.get_entry(session.db, visit_id)
     assert stored is not None and stored.payment_method == "family_account"
-    assert stored.account_holder == "刘桂兰 (母亲)"  # trimmed
+    assert stored.account_holder == "刘桂兰 (父母)"  # trimmed, and what she is to the patient
     assert screen.account_holder.text() == "" and not screen.holder_note.isVisible()  # ready for the next one
+    assert screen.account_relation.currentData() == ""
 
     _, path = receipts.write_receipt(session, visit_id)
     flat = "".join(text_of(path.read_bytes()).split())
-    assert "家庭共济账户支付" in flat and "账户持有人刘桂兰(母亲)" in flat
+    assert "家庭共济账户支付" in flat and "账户持有人刘桂兰(父母)" in flat
 
     ledger_screen = LedgerScreen(context)
     qtbot.addWidget(ledger_screen)
@@ -121,7 +154,7 @@ def test_the_holder_is_in_the_ledger_on_the_receipt_and_in_the_details(qtbot, co
     wait_idle(qtbot, worker)
     with qtbot.waitSignal(ledger_screen.details_shown, timeout=5000):
         ledger_screen.show_entry(stored)
-    assert "账户持有人 刘桂兰 (母亲)" in ledger_screen.details.header.text()
+    assert "账户持有人 刘桂兰 (父母)" in ledger_screen.details.header.text()
     # A visit paid otherwise has no holder line.
     line = session.line_from_catalog("ZL0001", "1")
     cash = session.settle(VisitRequest(patient.id, context.operator_id, (line,), NOW.replace(hour=11), identity_check="社保卡")).entry
@@ -135,9 +168,10 @@ def test_ctrl_n_clears_the_holder(qtbot, context, worker) -> None:  # type: igno
     screen = shown_screen(qtbot, context)
     screen.payment.setCurrentIndex(screen.payment.findData("family_account"))
     screen.account_holder.setText("刘桂兰")
+    choose_relation(screen, "child")
     qtbot.keyClick(key_target(screen), Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     wait_idle(qtbot, worker)
-    assert screen.account_holder.text() == ""
+    assert screen.account_holder.text() == "" and screen.account_relation.currentData() == ""
 
 
 def test_a_holder_typed_then_another_method_chosen_is_not_written(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
@@ -145,8 +179,9 @@ def test_a_holder_typed_then_another_method_chosen_is_not_written(qtbot, context
     screen = shown_screen(qtbot, context)
     family_visit(qtbot, screen, worker, patient)
     screen.account_holder.setText("刘桂兰")
+    choose_relation(screen, "spouse")
     screen.payment.setCurrentIndex(screen.payment.findData("account"))  # the patient's own account after all
-    assert not screen.account_holder.isVisible()
+    assert not screen.account_holder.isVisible() and not screen.account_relation.isVisible()
     with qtbot.waitSignal(screen.visit_settled, timeout=5000) as settled:
         screen.settle()
     stored = ledger.get_entry(session.db, settled.args[0].entry.id)
@@ -159,7 +194,8 @@ def test_the_next_patient_does_not_start_on_the_last_one_s_family_account(qtbot,
     patient = employee(session)
     screen = shown_screen(qtbot, context)
     family_visit(qtbot, screen, worker, patient)
-    screen.account_holder.setText("刘桂兰 (母亲)")
+    screen.account_holder.setText("刘桂兰")
+    choose_relation(screen, "parent")
     with qtbot.waitSignal(screen.visit_settled, timeout=5000):
         qtbot.keyClick(key_target(screen), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     wait_idle(qtbot, worker)
@@ -185,7 +221,8 @@ def test_the_settled_line_says_how_the_patients_share_was_paid(qtbot, context, s
     patient = employee(session)
     screen = shown_screen(qtbot, context)
     family_visit(qtbot, screen, worker, patient)
-    screen.account_holder.setText("刘桂兰 (母亲)")
+    screen.account_holder.setText("刘桂兰")
+    choose_relation(screen, "parent")
     with qtbot.waitSignal(screen.visit_settled, timeout=5000) as settled:
         qtbot.keyClick(key_target(screen), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     entry = settled.args[0].entry
