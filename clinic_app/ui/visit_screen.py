@@ -1068,6 +1068,11 @@ class VisitScreen(QWidget):
                 receipt=entry.receipt_no, total=entry.total, fund=entry.fund, patient=entry.patient,
                 method=labels.payment(entry.payment_method),
             )
+            if entry.payment_method in ("account", "family_account") and entry.cash_pay:
+                # The account paid only part (not public health: 第十二条): the rest is cash to take.
+                text += "\n" + self.tr("其中账户支付 {account} 元, 现金支付 {cash} 元 (个人账户不支付公共卫生等费用)").format(
+                    account=entry.acct_pay, cash=entry.cash_pay
+                )
         self.result.setText(text)
         self.receipt_button.setEnabled(True)
         emit(self.context.data_changed, "visit")

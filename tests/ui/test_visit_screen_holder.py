@@ -259,3 +259,25 @@ def test_a_waived_fee_charges_0_00_on_its_line_and_says_waived(qtbot, context, s
     assert fee == [("0.00", "免收")]
     assert sum(Money.parse(a).fen for a, _ in shown) == result.total.fen
     assert screen.panel.total.text() == str(result.total)
+
+
+def test_the_settled_line_says_the_cash_to_take_when_the_account_pays_only_part(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """The account no longer pays a public-health line's share (第十二条): the line under the visit
+    said only 个人支付 … (家庭共济账户), and the cash part was not asked for."""
+    from dataclasses import replace
+
+    from tests.store.template import line
+
+    patient = employee(session)
+    screen = shown_screen(qtbot, context)
+    family_visit(qtbot, screen, worker, patient)
+    vaccine = replace(line("疫苗接种(公卫)", "20.00", kind="treatment"), exclusion="public_health")
+    screen._append_line(vaccine)
+    wait_idle(qtbot, worker)
+    screen.account_holder.setText("刘桂兰")
+    choose_relation(screen, "parent")
+    with qtbot.waitSignal(screen.visit_settled, timeout=5000) as settled:
+        qtbot.keyClick(key_target(screen), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    entry = settled.args[0].entry
+    assert entry.cash_pay.fen == 2000 and entry.acct_pay == entry.patient - entry.cash_pay
+    assert screen.result.text().endswith(f"其中账户支付 {entry.acct_pay} 元, 现金支付 20.00 元 (个人账户不支付公共卫生等费用)")
