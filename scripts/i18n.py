@@ -505,7 +505,15 @@ EN = {
     "湖南 基层门诊统筹综合改革 按人头付费": "Hunan primary outpatient reform, capitation",
     "邵阳 按人头按月预拨": "Shaoyang capitation, prepaid monthly",
     # whose family account paid (家庭共济)
-    "账户持有人 (姓名/关系)": "Account holder (name / relation)", "账户持有人 {holder}": "Account holder {holder}",
+    "账户持有人姓名": "Account holder's name", "与患者关系…": "Relation to patient…",
+    "账户持有人是患者的配偶、父母或子女": "The account holder is the patient's spouse, parent or child",
+    "配偶": "Spouse", "父母": "Parent", "子女": "Child",
+    "其中账户支付 {account} 元, 现金支付 {cash} 元 (个人账户不支付公共卫生等费用)":
+        "of which {account} from the account and {cash} in cash (a personal account does not pay public-health and similar costs)",
+    "这是 15 位的一代身份证号, 已停用: 请填写 18 位的身份证号码 (见身份证或户口本)":
+        "This is an old 15-digit ID number, no longer in use: enter the 18-digit ID number (on the ID card or the household register)",
+    "可能重复登记": "Registered already?", "不是同一人, 仍要保存": "Someone else: save",
+    "账户持有人 {holder}": "Account holder {holder}",
     # a character no font has, printed as 〓
     "收据上 {n} 个字没有字体可以显示, 已印为 〓: {chars}": "{n} character(s) on the receipt are in no font and print as 〓: {chars}",
     # the family-doctor package fee taken at signing

@@ -3,22 +3,22 @@
 <context>
     <name>AdjudicationPanel</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="265" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="267" />
         <source>结算预览</source>
         <translation>Adjudication preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="274" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="276" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="274" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="276" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="274" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="276" />
         <source>个人支付</source>
         <translation>Patient pays</translation>
     </message>
@@ -260,17 +260,17 @@
 <context>
     <name>Clock</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="91" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="93" />
         <source>请确认电脑日期</source>
         <translation>Check the computer's date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="92" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="94" />
         <source>日期正确, 继续</source>
         <translation>The date is right, go on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="93" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="95" />
         <source>取消, 先校正日期</source>
         <translation>Cancel, correct the date first</translation>
     </message>
@@ -395,12 +395,12 @@
 <context>
     <name>DateEdit</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="279" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="300" />
         <source>所输日期不存在, 请重新输入</source>
         <translation>There is no such date; type it again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="281" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="302" />
         <source>日期未输完整, 请输入年、月、日</source>
         <translation>The date is not typed in full; type the year, month and day</translation>
     </message>
@@ -529,22 +529,22 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="336" />
+        <location filename="../../clinic_app/ui/app.py" line="337" />
         <source>村卫生室门诊统筹</source>
         <translation>Village clinic outpatient pooling</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="489" />
+        <location filename="../../clinic_app/ui/app.py" line="494" />
         <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的数据已另存为 {saved}</source>
         <translation>Data restored from {backup} ({entries} ledger entries). The data before the restore was saved as {saved}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="491" />
+        <location filename="../../clinic_app/ui/app.py" line="496" />
         <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的台账与此备份相同, 无需另存</source>
         <translation>Restored from {backup} ({entries} ledger entries). The ledger before was this backup: nothing to save</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="605" />
+        <location filename="../../clinic_app/ui/app.py" line="610" />
         <source>备份文件夹 {folder} 现在无法写入 (U 盘未插入、已满或写保护), 这次的备份已存到本机: {path}。请检查 U 盘。</source>
         <translation>The backup folder {folder} cannot be written now (USB stick not plugged in, full or write-protected); this backup was saved on this computer instead: {path}. Check the USB stick.</translation>
     </message>
@@ -590,92 +590,92 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="674" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="706" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="676" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="708" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="679" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="711" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="681" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="713" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="682" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="714" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="683" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="715" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="685" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="717" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="689" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="721" />
         <source>已建健康档案</source>
         <translation>Health record built</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="690" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="722" />
         <source>已入“一人一档”参保库</source>
         <translation>In the 'one person, one file' insurance database</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="697" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="729" />
         <source>建档</source>
         <translation>Records</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="723" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="755" />
         <source>变更原因</source>
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="801" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="833" />
         <source>收取个人承担 {amount} 元并打印收据</source>
         <translation>Take the patient's {amount} yuan and print a receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="811" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="843" />
         <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
         <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="815" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="847" />
         <source>个人承担已收取 (收据 {receipt})</source>
         <translation>Patient's share already taken (receipt {receipt})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="861" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="893" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="867" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="899" />
         <source>参保日期不能早于出生日期</source>
         <translation>The enrolment date cannot be before the birth date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="874" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="906" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="904" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="936" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -1157,146 +1157,161 @@ Click "Show Details...", copy everything in it and give it to support.</translat
     </message>
     <message>
         <location filename="../../clinic_app/ui/labels.py" line="62" />
+        <source>配偶</source>
+        <translation>Spouse</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="63" />
+        <source>父母</source>
+        <translation>Parent</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="64" />
+        <source>子女</source>
+        <translation>Child</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/labels.py" line="71" />
         <source>社保卡</source>
         <translation>Social security card</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="63" />
+        <location filename="../../clinic_app/ui/labels.py" line="72" />
         <source>医保电子凭证</source>
         <translation>Insurance e-voucher</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="64" />
+        <location filename="../../clinic_app/ui/labels.py" line="73" />
         <source>身份证</source>
         <translation>ID card</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="72" />
+        <location filename="../../clinic_app/ui/labels.py" line="81" />
         <source>外院已付</source>
         <translation>Paid at the other facility</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="78" />
+        <location filename="../../clinic_app/ui/labels.py" line="87" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="79" />
+        <location filename="../../clinic_app/ui/labels.py" line="88" />
         <source>乡镇卫生院</source>
         <translation>Township health center</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="80" />
+        <location filename="../../clinic_app/ui/labels.py" line="89" />
         <source>社区卫生服务中心</source>
         <translation>Community health center</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="81" />
+        <location filename="../../clinic_app/ui/labels.py" line="90" />
         <source>校医院</source>
         <translation>School clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="82" />
+        <location filename="../../clinic_app/ui/labels.py" line="91" />
         <source>一级医院</source>
         <translation>Level-1 hospital</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="83" />
+        <location filename="../../clinic_app/ui/labels.py" line="92" />
         <source>二级医院</source>
         <translation>Level-2 hospital</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="84" />
+        <location filename="../../clinic_app/ui/labels.py" line="93" />
         <source>三级医院</source>
         <translation>Level-3 hospital</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="90" />
+        <location filename="../../clinic_app/ui/labels.py" line="99" />
         <source>男</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="90" />
+        <location filename="../../clinic_app/ui/labels.py" line="99" />
         <source>女</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="96" />
+        <location filename="../../clinic_app/ui/labels.py" line="105" />
         <source>韶关 按人头定额包干</source>
         <translation>Shaoguan capitation (fixed per head)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="97" />
+        <location filename="../../clinic_app/ui/labels.py" line="106" />
         <source>湛江 定额包干</source>
         <translation>Zhanjiang fixed budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="98" />
+        <location filename="../../clinic_app/ui/labels.py" line="107" />
         <source>湖南 基层门诊统筹综合改革 按人头付费</source>
         <translation>Hunan primary outpatient reform, capitation</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="99" />
+        <location filename="../../clinic_app/ui/labels.py" line="108" />
         <source>邵阳 按人头按月预拨</source>
         <translation>Shaoyang capitation, prepaid monthly</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="100" />
+        <location filename="../../clinic_app/ui/labels.py" line="109" />
         <source>按项目付费</source>
         <translation>Fee for service</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="105" />
+        <location filename="../../clinic_app/ui/labels.py" line="114" />
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="105" />
+        <location filename="../../clinic_app/ui/labels.py" line="114" />
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="120" />
+        <location filename="../../clinic_app/ui/labels.py" line="129" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="125" />
+        <location filename="../../clinic_app/ui/labels.py" line="134" />
         <source>{name} (本机构)</source>
         <translation>{name} (this clinic)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="129" />
+        <location filename="../../clinic_app/ui/labels.py" line="138" />
         <source>(未定点)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="131" />
+        <location filename="../../clinic_app/ui/labels.py" line="140" />
         <source>未参保</source>
         <translation>Not insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="133" />
+        <location filename="../../clinic_app/ui/labels.py" line="142" />
         <source> (沿用 {year} 年登记, 本年尚未登记)</source>
         <translation> (from the {year} enrolment; none entered for this year yet)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="140" />
+        <location filename="../../clinic_app/ui/labels.py" line="149" />
         <source>否 ({year} 年已签约, 本年未续签)</source>
         <translation>No (signed in {year}, not renewed this year)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="147" />
+        <location filename="../../clinic_app/ui/labels.py" line="156" />
         <source>补录: 本年度从年初起就是这一选择</source>
         <translation>Entered late: this was the choice from the start of the year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="148" />
+        <location filename="../../clinic_app/ui/labels.py" line="157" />
         <source>更正录入错误</source>
         <translation>Correcting a typing mistake</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="149" />
+        <location filename="../../clinic_app/ui/labels.py" line="158" />
         <source>居住地迁移</source>
         <translation>Moved house</translation>
     </message>
@@ -1676,37 +1691,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>NewbornPayBackDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1132" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1164" />
         <source>新生儿补报 {receipt}</source>
         <translation>Pay back newborn's visit {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1138" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1170" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1143" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1175" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1144" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1176" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1145" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1177" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1148" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1180" />
         <source>出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付, 参保后本机构尚未登记参保时按未参保结算的也一样: 这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分按原付款方式退回 ({method}), 并打印新收据。</source>
         <translation>A newborn enrolled within 6 months of birth has the outpatient costs from birth to the enrolment paid by the fund, and so have those settled as not enrolled after it, before the enrolment was recorded here: this visit is reversed and settled again as of its day, the fund's share goes back the way it was paid ({method}) and a new receipt is printed.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1158" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1190" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1727,42 +1742,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1170" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1202" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1173" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1205" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1179" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1211" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1185" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1217" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1188" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1220" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1204" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1236" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1209" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1241" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1210" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1242" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1770,147 +1785,147 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientCard</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="148" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="150" />
         <source>未登记</source>
         <translation>not entered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="150" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="152" />
         <source>已登记, 未参保</source>
         <translation>entered, not insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="153" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="155" />
         <source>已登记, 定点同本年</source>
         <translation>entered, same facility</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="155" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="157" />
         <source>已登记, 定点 {places}</source>
         <translation>entered, designated {places}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="157" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="159" />
         <source>, 已签约</source>
         <translation>, signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="166" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="168" />
         <source>患者信息</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="187" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="189" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="188" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="190" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="189" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="191" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="190" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="192" />
         <source>定点机构</source>
         <translation>Designated</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="191" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="193" />
         <source>家庭医生</source>
         <translation>Family doctor</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="192" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="194" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="194" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="196" />
         <source>本年剩余</source>
         <translation>Left this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="195" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="197" />
         <source>今日已用</source>
         <translation>Used today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="209" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="211" />
         <source>(未选择患者, 按 F2 查找)</source>
         <translation>(no patient: press F2 to find one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="234" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="236" />
         <source> (其他机构已用 {used} 元)</source>
         <translation> ({used} used at other facilities)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="124" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="126" />
         <source>{n} 岁</source>
         <translation>{n} y</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="125" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="127" />
         <source>{n} 个月</source>
         <translation>{n} mo</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="213" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="215" />
         <source>(无)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="230" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="232" />
         <source>{year} 年</source>
         <translation>{year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="239" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="241" />
         <source>本政策统筹不支付此参保类别</source>
         <translation>not covered by this policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="240" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="242" />
         <source>不适用</source>
         <translation>not applicable</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="244" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="246" />
         <source>已用 {used} 元 (无年度限额)</source>
         <translation>{used} used (no annual cap)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="245" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="247" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="250" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="252" />
         <source>已用 {used} / {cap} 元</source>
         <translation>{used} of {cap} used</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="251" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="253" />
         <source>{left} 元</source>
         <translation>{left} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="254" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="256" />
         <source> (本机构)</source>
         <translation> (here)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="256" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="258" />
         <source> (本机构; 每日限额 {cap} 元)</source>
         <translation> (here; daily cap {cap})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="257" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="259" />
         <source>{used} 元</source>
         <translation>{used} yuan</translation>
     </message>
@@ -1918,116 +1933,121 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="444" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="465" />
         <source>{name} 已签约家庭医生: 签约服务费个人承担 {amount} 元尚未收取, 请在 患者 → 年度参保登记… 中收取并打印收据</source>
         <translation>{name} is signed with a family doctor: the patient's share of the package fee, {amount}, is not taken yet; take it and print its receipt in Patients → Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="467" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="488" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="467" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="488" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="470" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="491" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="471" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="492" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="476" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="497" />
         <source>出生日期 (无身份证号时)</source>
         <translation>Birth date (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="476" />
-        <location filename="../../clinic_app/ui/dialogs.py" line="479" />
-        <location filename="../../clinic_app/ui/dialogs.py" line="485" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="497" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="500" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="506" />
         <source>未填</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="478" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="499" />
         <source>性别 (无身份证号时)</source>
         <translation>Sex (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="485" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="506" />
         <source>参保 (缴费) 日期</source>
         <translation>Enrolment (payment) date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="493" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="514" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="496" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="517" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="497" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="518" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="498" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="519" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="504" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="525" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="505" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="526" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="603" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="626" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="611" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="637" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="617" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="643" />
         <source>身份证号码中的出生日期 {date} 晚于今天, 请核对</source>
         <translation>The birth date in the ID number, {date}, is after today: check the number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="621" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="647" />
         <source>出生日期不能晚于今天</source>
         <translation>The birth date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="624" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="650" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="632" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="658" />
         <source>请填写新生儿的参保 (缴费) 日期: 新生儿从哪天起享受医保待遇由它决定</source>
         <translation>Enter the newborn's enrolment (payment) date: it decides from which day the baby is covered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="635" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="661" />
         <source>参保日期不能早于出生日期</source>
         <translation>The enrolment date cannot be before the birth date</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="683" />
+        <source>这是 15 位的一代身份证号, 已停用: 请填写 18 位的身份证号码 (见身份证或户口本)</source>
+        <translation>This is an old 15-digit ID number, no longer in use: enter the 18-digit ID number (on the ID card or the household register)</translation>
     </message>
 </context>
 <context>
@@ -2293,37 +2313,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="928" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="960" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="930" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="962" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="931" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="963" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="932" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="964" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="941" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="973" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="944" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="976" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="949" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="981" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2344,92 +2364,92 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="969" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1001" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="971" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1003" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="972" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1004" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="973" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1005" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="974" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1006" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="978" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1010" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="980" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1012" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="982" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1014" />
         <source>未经转诊</source>
         <translation>No referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="987" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1019" />
         <source>急诊或抢救</source>
         <translation>Emergency or rescue</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="988" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1020" />
         <source>在参保地市以外就医 (市外)</source>
         <translation>Out of the insured city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="991" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1023" />
         <source>身份核验</source>
         <translation>Identity checked on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1004" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1036" />
         <source>转诊单 {id}: {day} 转往 {facility} ({level})</source>
         <translation>Referral {id}: {day} to {facility} ({level})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1010" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1042" />
         <source>转诊原因: {reason}</source>
         <translation>Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1013" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1045" />
         <source>未经转诊 (该患者没有转诊记录)</source>
         <translation>No referral (none recorded for this patient)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1037" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1069" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1048" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1080" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1053" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1085" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1058" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1090" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2702,6 +2722,24 @@ This clinic's key fingerprint (the township checks it):
         <location filename="../../clinic_app/ui/township/review.py" line="417" />
         <source>{flag} — {person} {time} {village}, 结算号 {setl_id}: {detail}</source>
         <translation>{flag} — {person} {time} {village}, settlement {setl_id}: {detail}</translation>
+    </message>
+</context>
+<context>
+    <name>SamePerson</name>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="107" />
+        <source>可能重复登记</source>
+        <translation>Registered already?</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="109" />
+        <source>不是同一人, 仍要保存</source>
+        <translation>Someone else: save</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/dialogs.py" line="110" />
+        <source>取消</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
@@ -3441,240 +3479,255 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>VisitScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="362" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="364" />
         <source>身份证号 / 姓名 / 拼音首字母 / 电话 (F2)</source>
         <translation>ID no. / name / pinyin / phone (F2)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="368" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="370" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="371" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="373" />
         <source>查找患者</source>
         <translation>Find patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="399" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="401" />
         <source>转诊…</source>
         <translation>Referral…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="401" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="403" />
         <source>外院票据报销…</source>
         <translation>Outside receipt…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="411" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="413" />
         <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
         <translation>Item code / name / pinyin initials (F3)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="418" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="420" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="103" />
-        <location filename="../../clinic_app/ui/visit_screen.py" line="426" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="105" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="428" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="101" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="103" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="102" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="104" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="104" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="106" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="107" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="109" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="109" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="111" />
         <source>医保</source>
         <translation>Coverage</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="110" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="112" />
         <source>免收</source>
         <translation>Waived</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="113" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="115" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="114" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="116" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="392" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="394" />
         <source>身份核验</source>
         <translation>Identity checked on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="450" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="452" />
         <source>收费项目 (Enter 改数量, Delete 删除选中行)</source>
         <translation>Items (Enter changes the quantity, Delete removes the line)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="465" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="467" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="473" />
-        <source>账户持有人 (姓名/关系)</source>
-        <translation>Account holder (name / relation)</translation>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="476" />
+        <source>账户持有人姓名</source>
+        <translation>Account holder's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="480" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="486" />
+        <source>与患者关系…</source>
+        <translation>Relation to patient…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="489" />
+        <source>账户持有人是患者的配偶、父母或子女</source>
+        <translation>The account holder is the patient's spouse, parent or child</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="491" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="481" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="492" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="482" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="493" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="500" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="513" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="504" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="517" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="507" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="520" />
         <source>新接诊 (Ctrl+N)</source>
         <translation>New visit (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="600" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="613" />
         <source>换患者</source>
         <translation>Another patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="601" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="614" />
         <source>{a} 的接诊已填写 {n} 项, 还未结算。把这些项目和诊断转给 {b} 吗?
 选 “否” 继续 {a} 的接诊。</source>
         <translation>The visit of {a} has {n} items entered and is not settled. Move these items and the diagnosis to {b}?
 Choose No to go on with the visit of {a}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="684" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="697" />
         <source>没有找到 “{text}”: 按 Enter 登记新患者</source>
         <translation>No one found for "{text}": press Enter to register a new patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="690" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="703" />
         <source>已登记新患者 {name}</source>
         <translation>New patient {name} registered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="701" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="714" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="760" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="773" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="883" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="898" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="924" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="939" />
         <source>日期已变为 {day}</source>
         <translation>the date is now {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="926" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="941" />
         <source>患者的记录已有变化</source>
         <translation>the patient's records changed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="928" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="943" />
         <source>金额已重新计算 ({why}): 统筹支付 {old_fund} → {fund} 元, 个人支付 {old_patient} → {patient} 元</source>
         <translation>Amounts recalculated ({why}): fund {old_fund} → {fund}, patient {old_patient} → {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="932" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="947" />
         <source>尚未结算: 请告知患者新的金额, 再按 Ctrl+Enter 结算。</source>
         <translation>Not settled yet: tell the patient the new amounts, then press Ctrl+Enter again to settle.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="959" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="974" />
         <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="967" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="982" />
         <source>查找栏中的 “{text}” 还未选定: 按 Enter 选择患者, 或按 Esc 回到 {name} 后再结算</source>
         <translation>"{text}" in the search is not chosen yet: press Enter to choose the patient, or Esc to go back to {name}, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="977" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="992" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1033" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1055" />
         <source>已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元</source>
         <translation>Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1039" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1061" />
         <source> (计入 {year} 年度)</source>
         <translation> (counted in {year})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1045" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1067" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1072" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1073" />
+        <source>其中账户支付 {account} 元, 现金支付 {cash} 元 (个人账户不支付公共卫生等费用)</source>
+        <translation>of which {account} from the account and {cash} in cash (a personal account does not pay public-health and similar costs)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1099" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1078" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1105" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1161" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1190" />
         <source>收费目录已更新: 本次接诊已按新目录重新计价 {n} 项</source>
         <translation>The catalogue was updated: {n} items of this visit now have the new prices</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1068" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1095" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>
@@ -3682,42 +3735,42 @@ Choose No to go on with the visit of {a}.</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1095" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1127" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1101" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1133" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1106" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1138" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1107" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1139" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1108" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1140" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1109" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1141" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1115" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1147" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1118" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1150" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
