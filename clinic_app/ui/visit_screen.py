@@ -492,18 +492,21 @@ class VisitScreen(QWidget):
         self.referral = QCheckBox(self.tr("转诊"))
         self.out_of_area = QCheckBox(self.tr("市外"))
         # The diagnosis shares its row with the payment method alone: with the holder and the three
-        # boxes beside it too, a 1024 px screen in English left it too narrow to read.
+        # boxes beside it too, a 1024 px screen in English left it too narrow to read.  The holder
+        # and the relation have a row of their own, there only for a family account: beside the
+        # three boxes they took the window 67 px past a 1024 px screen in English.
         options = QVBoxLayout()
-        diagnosis_row, flags_row = QHBoxLayout(), QHBoxLayout()
+        diagnosis_row, holder_row, flags_row = QHBoxLayout(), QHBoxLayout(), QHBoxLayout()
         diagnosis_row.addWidget(self.diagnosis, 1)
         diagnosis_row.addWidget(self.payment)
-        flags_row.addWidget(self.account_holder)
-        flags_row.addWidget(self.account_relation)
+        holder_row.addWidget(self.account_holder, 1)
+        holder_row.addWidget(self.account_relation)
         for box in (self.emergency, self.referral, self.out_of_area):
             flags_row.addWidget(box)
             box.toggled.connect(self.request_preview)
         flags_row.addStretch(1)
         options.addLayout(diagnosis_row)
+        options.addLayout(holder_row)
         options.addLayout(flags_row)
         self.payment.currentIndexChanged.connect(self._payment_changed)
         self.account_holder.setVisible(self.family_account())
