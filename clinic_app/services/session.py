@@ -89,6 +89,9 @@ from clinic_app.services.policies import (
 )
 from clinic_app.store import ledger
 from clinic_app.store.db import change_stamp, open_database, remember_backup_folder, transaction
+from clinic_app.store.ledger import (
+    EntryFilter as EntryFilter,  # the screens' query filter, for the UI
+)
 from clinic_app.store.schema import OLD_SNAPSHOT_POOL
 
 log = logging.getLogger(__name__)

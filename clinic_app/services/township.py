@@ -163,6 +163,9 @@ from clinic_app.services.session import UNENROLLED_BARS, ClinicSession
 from clinic_app.store import ledger
 from clinic_app.store import township as store
 from clinic_app.store.db import transaction
+from clinic_app.store.township import DecisionRow as DecisionRow  # the review's rows, for the UI
+from clinic_app.store.township import FlagFilter as FlagFilter
+from clinic_app.store.township import FlagRow as FlagRow
 
 ADD, SUPERSEDE, UNCHANGED, REJECT, UNTRUSTED = "add", "supersede", "unchanged", "reject", "untrusted"
 OLDER = "older"

@@ -39,8 +39,7 @@ from clinic_app.domain.records import (
     SettledVisit,
 )
 from clinic_app.domain.visit import NEWBORN_PAID_BACK
-from clinic_app.services.session import OUTSIDE_COST, read_reimbursement_note
-from clinic_app.store.ledger import EntryFilter
+from clinic_app.services.session import OUTSIDE_COST, EntryFilter, read_reimbursement_note
 from clinic_app.ui import labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QTableView
 from clinic_app.domain.identity import mask_resident_id
 from clinic_app.domain.records import LedgerEntry, PatientRecord
 from clinic_app.errors import UserError
-from clinic_app.store.ledger import EntryFilter
+from clinic_app.services.session import EntryFilter
 from clinic_app.ui import labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext

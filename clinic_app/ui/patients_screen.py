@@ -25,8 +25,7 @@ from PySide6.QtWidgets import (
 from clinic_app.domain.identity import mask_resident_id
 from clinic_app.domain.records import Enrolment, PackagePayment, PatientRecord
 from clinic_app.services.packages import package_payments
-from clinic_app.services.session import PatientUpdate, UsageCard, in_collection_period
-from clinic_app.store.ledger import EntryFilter
+from clinic_app.services.session import EntryFilter, PatientUpdate, UsageCard, in_collection_period
 from clinic_app.ui import labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext

@@ -42,8 +42,14 @@ from PySide6.QtWidgets import (
 from clinic_app.domain.identity import mask_resident_id
 from clinic_app.services import review
 from clinic_app.services.review import HANDLED, OPEN, QUERY, STATES, ReviewRow, Village
-from clinic_app.services.township import FLAG_CODES, FLAG_NOT_SIGNED, flag_name
-from clinic_app.store.township import DecisionRow, FlagFilter, FlagRow
+from clinic_app.services.township import (
+    FLAG_CODES,
+    FLAG_NOT_SIGNED,
+    DecisionRow,
+    FlagFilter,
+    FlagRow,
+    flag_name,
+)
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.dialogs import _FormDialog
