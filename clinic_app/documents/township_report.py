@@ -54,7 +54,8 @@ class LineActivity:
     code: str
     visits: int = 0
     """The month's visits (人次) less those of them voided in the month; a reversal of an earlier
-    month's visit is not one fewer visit this month (it stays in that month's count)."""
+    month's visit is not one fewer visit this month (it stays in that month's count), nor is a
+    newborn's pay-back (补报) of one, settling it again, one more."""
     total: Money = ZERO
     """Cost net of all the month's reversals, as the statement's 医疗费总额."""
     fund_payable: Money = ZERO
@@ -66,8 +67,8 @@ class LineActivity:
     which the secondary pool takes off the resident funding; the rest is employees'."""
     capitated_visits: int = 0
     visits_cost: Money = ZERO
-    """The cost of the month's `visits`: `total` without the reversals of earlier months' visits
-    (the cost per visit is over it)."""
+    """The cost of the month's `visits`: `total` without the reversals and pay-backs of earlier
+    months' visits (the cost per visit is over it)."""
 
 
 @dataclass(frozen=True)

@@ -332,12 +332,14 @@ def _activities(
         )
         # The visits (人次) are the month's, less those of them voided in the month: a reversal of an
         # earlier month's visit took a real visit off this month (March's voided visit left April,
-        # with one real visit, at 人次 0, 就诊率 0.0% and no cost per visit).  The money stays net
-        # of every reversal (the set-off notes say what an earlier month's takes back).
-        visits = g.settlements - (g.reversals - g.earlier_reversals)
+        # with one real visit, at 人次 0, 就诊率 0.0% and no cost per visit), and a newborn's
+        # December visit paid back (补报) in January is December's, not a second visit in January
+        # (its reversal and its settlement again are both left out).  The money stays net of every
+        # entry (the set-off notes say what an earlier month's reversal takes back).
+        visits = g.month_visits
         sums["visits"] += visits
         sums["total"] += g.total_fen
-        sums["cost"] += g.total_fen - g.earlier_total_fen
+        sums["cost"] += g.month_cost_fen
         if _is_capitated(g, variant, policy):
             sums["fund"] += g.fund_fen
             sums["cap"] += visits
@@ -864,8 +866,8 @@ def _previous_year_per_visit(
     for g in groups:
         for code in (g.clinic_code, ""):
             # The month's visits and their cost, as the month reported now (`_activities`).
-            visits[code] = visits.get(code, 0) + g.settlements - (g.reversals - g.earlier_reversals)
-            totals[code] = totals.get(code, 0) + g.total_fen - g.earlier_total_fen
+            visits[code] = visits.get(code, 0) + g.month_visits
+            totals[code] = totals.get(code, 0) + g.month_cost_fen
     for code, count in visits.items():
         if count > 0:
             per = monitor(ActivityFigures(persons=0, visits=count, total_cost=Money(totals[code])))

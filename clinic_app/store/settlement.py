@@ -14,6 +14,8 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
+from clinic_app.domain.visit import NEWBORN_PAID_BACK
+
 
 @dataclass(frozen=True)
 class VisitGroup:
@@ -35,9 +37,24 @@ class VisitGroup:
     acct_fen: int
     earlier_reversals: int = 0
     """Of `reversals`, those of a visit of another month (not in the same statement; for the
-    township's own desk, of another month's date): a voided visit of March reversed in April."""
+    township's own desk, of another month's date): a voided visit of March reversed in April.
+    A reversal of a pay-back in `earlier_pay_backs` is one too: it undoes that earlier visit."""
+    earlier_pay_backs: int = 0
+    """Of `settlements`, newborn pay-backs (补报) of a visit of another month: the visit settled
+    again with its reversal beside it (`ClinicSession.newborn_pay_back`), not a visit of this month."""
     earlier_total_fen: int = 0
-    """The (negative) total cost of `earlier_reversals`, within `total_fen`."""
+    """The total cost of `earlier_reversals` and `earlier_pay_backs`, within `total_fen`."""
+
+    @property
+    def month_visits(self) -> int:
+        """The month's own visits (人次), less those of them voided in the month: the entries of
+        another month's visit (its reversal, its pay-back) are not this month's visits."""
+        return self.settlements - self.earlier_pay_backs - (self.reversals - self.earlier_reversals)
+
+    @property
+    def month_cost_fen(self) -> int:
+        """The cost of `month_visits`: `total_fen` without the entries of another month's visits."""
+        return self.total_fen - self.earlier_total_fen
 
 
 @dataclass(frozen=True)
@@ -55,14 +72,46 @@ def _routed_sql(column: str) -> str:
     )
 
 
-_EARLIER_STATEMENT_REVERSAL = """(v.kind = 'reversal' AND NOT EXISTS (
-    SELECT 1 FROM statement_visits o WHERE o.clinic_code = v.clinic_code AND o.setl_id = v.reversal_of
-    AND o.statement_id = v.statement_id AND o.kind = 'settlement'))"""
-"""A statement line reversing a visit the same statement does not hold: one of an earlier month."""
+def _statement_pay_back(v: str) -> str:
+    """A statement's settlement (alias `v`) paying back (补报) a visit of an earlier month: its
+    ``newborn_paid_back`` reason names a settlement the same statement reverses and does not hold."""
+    return f"""({v}.kind = 'settlement' AND {v}.reasons_json LIKE '%"{NEWBORN_PAID_BACK}"%' AND EXISTS (
+        SELECT 1 FROM json_each({v}.reasons_json) pr JOIN statement_visits pv
+            ON pv.statement_id = {v}.statement_id AND pv.kind = 'reversal'
+            AND pv.reversal_of = json_extract(pr.value, '$.params.setl_id')
+        WHERE json_extract(pr.value, '$.code') = '{NEWBORN_PAID_BACK}' AND NOT EXISTS (
+            SELECT 1 FROM statement_visits po WHERE po.statement_id = {v}.statement_id
+            AND po.kind = 'settlement' AND po.setl_id = pv.reversal_of)))"""
 
-_EARLIER_OWN_REVERSAL = """(v.kind = 'reversal' AND NOT EXISTS (
-    SELECT 1 FROM visits o WHERE o.id = v.reverses_id AND substr(o.date, 1, 7) = substr(v.date, 1, 7)))"""
-"""The township's own desk: a reversal of a visit of another month."""
+
+_EARLIER_STATEMENT_REVERSAL = f"""(v.kind = 'reversal' AND NOT EXISTS (
+    SELECT 1 FROM statement_visits o WHERE o.clinic_code = v.clinic_code AND o.setl_id = v.reversal_of
+    AND o.statement_id = v.statement_id AND o.kind = 'settlement' AND NOT {_statement_pay_back('o')}))"""
+"""A statement line reversing a visit the same statement does not hold (one of an earlier month), or
+a pay-back of one (`_statement_pay_back`): a pay-back voided in its month voids that earlier visit."""
+
+_EARLIER_STATEMENT_ENTRY = f"({_EARLIER_STATEMENT_REVERSAL} OR {_statement_pay_back('v')})"
+"""A statement line of an earlier month's visit: its reversal, or its pay-back (补报), which the
+statement carries with the reversal of that visit (`ClinicSession.newborn_pay_back`)."""
+
+
+def _own_pay_back(v: str) -> str:
+    """The township's own desk: a visit (alias `v`) paying back (补报) one of another month that a
+    reversal of `v`'s month undoes (the ledger's reasons carry their params flat)."""
+    return f"""({v}.kind = 'visit' AND {v}.reasons_json LIKE '%"{NEWBORN_PAID_BACK}"%' AND EXISTS (
+        SELECT 1 FROM json_each({v}.reasons_json) pr JOIN visits po ON po.setl_id = json_extract(pr.value, '$.setl_id')
+        JOIN visits pv ON pv.reverses_id = po.id
+        WHERE json_extract(pr.value, '$.code') = '{NEWBORN_PAID_BACK}'
+          AND substr(po.date, 1, 7) != substr({v}.date, 1, 7) AND substr(pv.date, 1, 7) = substr({v}.date, 1, 7)))"""
+
+
+_EARLIER_OWN_REVERSAL = f"""(v.kind = 'reversal' AND NOT EXISTS (
+    SELECT 1 FROM visits o WHERE o.id = v.reverses_id AND substr(o.date, 1, 7) = substr(v.date, 1, 7)
+    AND NOT {_own_pay_back('o')}))"""
+"""The township's own desk: a reversal of a visit of another month, or of a pay-back of one."""
+
+_EARLIER_OWN_ENTRY = f"({_EARLIER_OWN_REVERSAL} OR {_own_pay_back('v')})"
+"""The township's own desk: an entry of another month's visit (its reversal, its pay-back)."""
 
 
 def statement_groups(db: sqlite3.Connection, first_month: str, last_month: str) -> list[VisitGroup]:
@@ -74,7 +123,8 @@ def statement_groups(db: sqlite3.Connection, first_month: str, last_month: str) 
                    SUM(v.medfee_sumamt_fen) AS total, SUM(v.hifp_pay_fen) AS fund,
                    SUM(v.acct_pay_fen + v.psn_cash_pay_fen) AS patient, SUM(v.acct_pay_fen) AS acct,
                    SUM({_EARLIER_STATEMENT_REVERSAL}) AS earlier,
-                   SUM(CASE WHEN {_EARLIER_STATEMENT_REVERSAL} THEN v.medfee_sumamt_fen ELSE 0 END) AS earlier_total
+                   SUM({_statement_pay_back('v')}) AS earlier_pay_backs,
+                   SUM(CASE WHEN {_EARLIER_STATEMENT_ENTRY} THEN v.medfee_sumamt_fen ELSE 0 END) AS earlier_total
             FROM statements s JOIN statement_visits v ON v.statement_id = s.id
             WHERE s.status = 'current' AND s.month BETWEEN ? AND ?
             GROUP BY s.clinic_code, s.month, v.category, v.policy_id, routed""",
@@ -94,7 +144,8 @@ def own_groups(
                    SUM(v.total_fen) AS total, SUM(v.fund_fen) AS fund,
                    SUM(v.patient_fen) AS patient, SUM(v.acct_pay_fen) AS acct,
                    SUM({_EARLIER_OWN_REVERSAL}) AS earlier,
-                   SUM(CASE WHEN {_EARLIER_OWN_REVERSAL} THEN v.total_fen ELSE 0 END) AS earlier_total
+                   SUM({_own_pay_back('v')}) AS earlier_pay_backs,
+                   SUM(CASE WHEN {_EARLIER_OWN_ENTRY} THEN v.total_fen ELSE 0 END) AS earlier_total
             FROM visits v WHERE v.date BETWEEN ? AND ?
             GROUP BY month, v.category, v.applied_policy_id, routed""",
         [clinic_code, first.isoformat(), last.isoformat()],
@@ -116,18 +167,20 @@ def _group(r: sqlite3.Row) -> VisitGroup:
         patient_fen=int(r["patient"] or 0),
         acct_fen=int(r["acct"] or 0),
         earlier_reversals=int(r["earlier"] or 0),
+        earlier_pay_backs=int(r["earlier_pay_backs"] or 0),
         earlier_total_fen=int(r["earlier_total"] or 0),
     )
 
 
 def statement_cost_by_kind(db: sqlite3.Connection, month: str) -> dict[str, dict[str, int]]:
     """Item cost per line and item kind of the month's visits in its current statements (费用结构),
-    net of their reversals in the month; a reversal of an earlier month's visit is not this month's cost."""
+    net of their reversals in the month; a reversal or pay-back (补报) of an earlier month's visit is not
+    this month's cost."""
     rows = db.execute(
         f"""SELECT s.clinic_code, i.kind, SUM(i.amount_fen) AS amount
            FROM statements s JOIN statement_visits v ON v.statement_id = s.id
            JOIN statement_items i ON i.visit_id = v.id
-           WHERE s.status = 'current' AND s.month = ? AND NOT {_EARLIER_STATEMENT_REVERSAL}
+           WHERE s.status = 'current' AND s.month = ? AND NOT {_EARLIER_STATEMENT_ENTRY}
            GROUP BY s.clinic_code, i.kind""",
         [month],
     ).fetchall()
@@ -142,7 +195,7 @@ def own_cost_by_kind(db: sqlite3.Connection, first: dt.date, last: dt.date) -> d
     rows = db.execute(
         f"""SELECT i.kind, SUM(i.amount_fen) AS amount FROM visits v
            JOIN visit_items i ON i.visit_id = v.id
-           WHERE v.date BETWEEN ? AND ? AND NOT {_EARLIER_OWN_REVERSAL} GROUP BY i.kind""",
+           WHERE v.date BETWEEN ? AND ? AND NOT {_EARLIER_OWN_ENTRY} GROUP BY i.kind""",
         [first.isoformat(), last.isoformat()],
     ).fetchall()
     return {str(r["kind"]): int(r["amount"] or 0) for r in rows}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import replace
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from clinic_app.documents import statement_file as sf
 from clinic_app.domain.money import Money
 from clinic_app.domain.records import Enrolment
 from clinic_app.errors import UserError
-from clinic_app.services import review
+from clinic_app.services import review, settlement
 from clinic_app.services import township as tw
 from clinic_app.services.policies import pool_or_own
 from clinic_app.services.session import PatientInput
@@ -741,3 +742,63 @@ def test_an_adult_s_outside_receipt_before_the_first_enrolment_is_not_covered_by
     finally:
         village.close()
         town.close()
+
+
+@pytest.mark.parametrize("voided", [False, True], ids=["paid back", "pay-back voided in its month"])
+def test_a_december_visit_paid_back_in_january_is_not_a_visit_of_january(tmp_path: Path, voided: bool) -> None:
+    """rev18j F1: the pay-back's reversal of the December visit was left out of January's 人次 and
+    cost (an earlier month's), but its settlement again was counted, so January read 人次 2 and
+    次均费用 140.00 ((30.00 + 250.00) / 2) where it had one visit of 30.00, at a village and at the
+    township's own desk (2 and 80.00 for its 60.00), and the next January's 次均费用增幅 was over
+    those.  December keeps the visit; January counts its own.  A pay-back voided in January voids
+    the December visit: still not a January visit, nor is the real one taken off."""
+    village = b.village(tmp_path / "v01", "V01")
+    town = b.township(tmp_path / "town")
+    try:
+        born = dt.date(2024, 12, 5)
+        enrolled = dt.date(2025, 1, 10)
+        baby = village.add_patient(PatientInput(name="新生儿", id_number=b.resident_id(7, born))).id
+        big = b.settle(village, baby, dt.datetime(2024, 12, 10, 9, 0), b.CONSULTATION, DRUG_245)  # 250.00
+        december = b.statement_bytes(village, "2024-12")
+        village.save_enrolment(
+            Enrolment(baby, 2025, designated_village="V01", designated_township=b.TOWNSHIP, enrolled_on=enrolled), today=enrolled
+        )
+        b.settle(village, baby, dt.datetime(2025, 1, 11, 9, 0), b.CONSULTATION, ("退热贴", "drug", "25.00", "covered"))  # 30.00
+        desk_baby = town.add_patient(PatientInput(name="新生儿乙", id_number=b.resident_id(9, born))).id
+        desk_big = b.settle(town, desk_baby, dt.datetime(2024, 12, 15, 9, 0), b.CONSULTATION, ("小儿止咳糖浆", "drug", "95.00", "covered"))
+        town.save_enrolment(
+            Enrolment(desk_baby, 2025, designated_village=b.TOWNSHIP, designated_township=b.TOWNSHIP, enrolled_on=enrolled),
+            today=enrolled,
+        )
+        adult = town.add_patient(PatientInput(name="王建国", id_number=b.resident_id(11))).id
+        b.settle(town, adult, dt.datetime(2025, 1, 14, 9, 0), b.CONSULTATION, ("阿莫西林胶囊", "drug", "55.00", "covered"))  # 60.00
+        for session, visit, day in ((village, big, 12), (town, desk_big, 15)):
+            operator = session.operators()[0].id
+            paid_back = session.newborn_pay_back(visit, operator, dt.datetime(2025, 1, day, 9, 0)).entry.id
+            if voided:
+                session.void(paid_back, "录入错误", operator, dt.datetime(2025, 1, day, 10, 0))
+        january = b.statement_bytes(village, "2025-01")
+        # A year on, one visit each: 33.00 and 66.00, 10% over January 2025's 30.00 and 60.00.
+        b.settle(village, baby, dt.datetime(2026, 1, 11, 9, 0), b.CONSULTATION, ("退热贴", "drug", "28.00", "covered"))
+        b.settle(town, adult, dt.datetime(2026, 1, 14, 9, 0), b.CONSULTATION, ("阿莫西林胶囊", "drug", "61.00", "covered"))
+        files = [("V01-2024-12.json", december), ("V01-2025-01.json", january), ("V01-2026-01.json", b.statement_bytes(village, "2026-01"))]
+        results = tw.import_files(town, files, trust=[sf.verify_statement(december).fingerprint])
+        assert all(r.imported for r in results), [r.plan.describe() for r in results]
+        reports = {month: settlement.month_report(town, month, today=dt.date(2026, 3, 1)) for month in ("2024-12", "2025-01", "2026-01")}
+    finally:
+        village.close()
+        town.close()
+    lines = {month: {line.code: line for line in report.lines} for month, report in reports.items()}
+    assert {code: line.activity.visits for code, line in lines["2024-12"].items()} == {"V01": 1, b.TOWNSHIP: 1}
+    january_lines = lines["2025-01"]
+    for code, cost in (("V01", "30.00"), (b.TOWNSHIP, "60.00")):
+        activity, monitoring = january_lines[code].activity, january_lines[code].monitoring
+        assert (activity.visits, activity.capitated_visits, activity.visits_cost) == (1, 1, Money.parse(cost)), code
+        assert monitoring.cost_per_visit == Money.parse(cost), code
+        assert dict(monitoring.cost_shares)["consultation"] == Fraction(500, Money.parse(cost).fen), code
+    # The money stays net of every entry: 30.00 - 250.00 + 250.00 (- 250.00 voided) at the village.
+    assert january_lines["V01"].activity.total == Money.parse("-220.00" if voided else "30.00")
+    assert reports["2025-01"].monitoring.cost_per_visit == Money.parse("45.00")  # (30.00 + 60.00) / 2
+    for code in ("V01", b.TOWNSHIP):
+        assert lines["2026-01"][code].monitoring.cost_per_visit_growth == Fraction(1, 10), code
+    assert reports["2026-01"].monitoring.cost_per_visit_growth == Fraction(1, 10)
