@@ -6,7 +6,8 @@ import errno
 from pathlib import Path
 
 from clinic_app.errors import BadInput, UserError, os_reason
-from clinic_app.store.db import DB_NAME, folder_write_error, not_a_database_file
+from clinic_app.store.db import DB_NAME as DB_NAME  # the database file's name, for the UI
+from clinic_app.store.db import folder_write_error, not_a_database_file
 
 APP_NAME = "clinic_app"
 

@@ -46,8 +46,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
+from clinic_app.domain.records import Clinic
 from clinic_app.errors import UserError, os_reason
-from clinic_app.services.datadir import lock_refused, resolve_data_dir
+from clinic_app.services.datadir import DB_NAME, lock_refused, resolve_data_dir
 from clinic_app.services.problems import DatabaseDamaged, open_session
 from clinic_app.services.session import ClinicSession
 from clinic_app.ui.compat import emit
@@ -199,6 +200,66 @@ def ask_restore(question: str, language: str | None) -> bool:
     return box.clickedButton() is restore
 
 
+def lost_ledger_question(backup: Path, clinic: Clinic, language: str | None) -> str:
+    """What `ask_lost_ledger` asks: the folder holds no ledger, but this backup of `clinic` was found."""
+    zh = (
+        f"这个数据文件夹里没有台账 (没有 clinic.sqlite, 或其中没有诊所), 但找到了 {clinic.name} ({clinic.code}) 的完好备份:\n"
+        f"{backup}\n\n从这个备份恢复吗? 这个备份之后登记的就诊需要重新录入。\n"
+        "只有这里确实要设一个新诊所时, 才选“设置新诊所”。"
+    )
+    en = (
+        f"This data folder holds no ledger (no clinic.sqlite, or no clinic in it), but a sound backup of "
+        f"{clinic.name} ({clinic.code}) was found:\n{backup}\n\nRestore it? Visits registered after this "
+        "backup must be entered again.\nChoose \"Set up a new clinic\" only if this folder is really for a new clinic."
+    )
+    return in_language(zh, en, language)
+
+
+def lost_ledger_start(folder: Path, interactive: bool, language: str | None) -> str | None:
+    """Before a folder with no database is opened (which makes a new, empty one): where its backups
+    hold a clinic, ask (`ask_lost_ledger`) and restore when told to; "restore" (restored),
+    "new", "quit", or None when there was nothing to ask.  Without a display the way out is said
+    on stderr and the start quits, the folder as it was."""
+    from clinic_app.services import backup as backup_service
+
+    found = backup_service.backup_for_a_new_folder(folder)
+    if found is None:
+        return None
+    backup, clinic = found
+    if not interactive:
+        command = f"clinic-app restore --data-dir {backup_service.command_arg(folder)} {backup_service.command_arg(backup)}"
+        refuse_start(
+            UserError(
+                f"数据文件夹 {folder} 中没有台账, 但有 {clinic.name} ({clinic.code}) 的备份: {backup}\n恢复: {command}",
+                f"the data folder {folder} holds no ledger, but has a backup of {clinic.name} ({clinic.code}): "
+                f"{backup}; restore: {command}",
+            ),
+            interactive,
+            language,
+        )
+        return "quit"
+    choice = ask_lost_ledger(lost_ledger_question(backup, clinic, language), language)
+    log.warning("no ledger, a backup of %s found (%s): %s", clinic.code, backup, choice)
+    if choice == "restore":
+        from PySide6.QtWidgets import QMessageBox
+
+        try:
+            result = backup_service.restore(folder, backup)
+        except UserError as refused:
+            refuse_start(refused, interactive, language)
+            return "quit"
+        QMessageBox.information(
+            None,
+            in_language(APP_TITLE, APP_TITLE_EN, language),
+            in_language(
+                f"已从备份恢复: {backup.name} ({result.entries} 条台账)。",
+                f"Restored from {backup.name} ({result.entries} ledger entries).",
+                language,
+            ),
+        )
+    return choice
+
+
 def ask_lost_ledger(question: str, language: str | None) -> str:
     """Restore, set up a new clinic, or quit: "restore", "new" or "quit" (Esc or closing quits)."""
     from PySide6.QtWidgets import QMessageBox
@@ -320,8 +381,15 @@ def run_app(data_dir: str | Path | None = None, language: str | None = None, sel
     crash = install_crash_handler(folder, interactive=interactive)
     chosen = language
     translators: list[QTranslator] = []
+    asked = False
     try:
         install_fonts(app)
+        if not selftest and not (folder / DB_NAME).exists():
+            # Asked before the open makes a new, empty database: quitting leaves the folder as it was.
+            answer = lost_ledger_start(folder, interactive, language)
+            if answer == "quit":
+                return 0
+            asked = answer is not None
         try:
             session = open_session(folder)
         except DatabaseDamaged as error:
@@ -336,6 +404,7 @@ def run_app(data_dir: str | Path | None = None, language: str | None = None, sel
         # Qt adds it after every window's own title ("白仓镇荷花村卫生室 — 村卫生室门诊统筹").
         app.setApplicationDisplayName(QCoreApplication.translate("Desktop", "村卫生室门诊统筹"))
         desktop = Desktop(app, session, Worker(), chosen, selftest, crash)
+        desktop.lost_ledger_asked = asked
         status = desktop.run()
     except UserError as error:  # the folder could not be reopened after a restore
         status = refuse_start(error, interactive, chosen)
@@ -373,6 +442,8 @@ class Desktop:
         """(is an error, message) to show in the reopened window."""
         self.quit_at_start = False
         """The user chose to quit when asked about a lost ledger (`ask_about_lost_ledger`)."""
+        self.lost_ledger_asked = False
+        """`run_app` asked about the folder's backups already, before opening it made a database."""
 
     def run(self) -> int:
         """Open windows until the user quits (a restore reopens one); then the exit backup."""
@@ -443,21 +514,13 @@ class Desktop:
         from clinic_app.services import backup as backup_service
 
         self.quit_at_start = False
+        if self.lost_ledger_asked:  # at the start, before the database was made (`lost_ledger_start`)
+            return None
         found = backup_service.backup_for_a_new_folder(self.session.data_dir)
         if found is None:
             return None
         backup, clinic = found
-        zh = (
-            f"这个数据文件夹里没有台账 (clinic.sqlite 不在或是空的), 但找到了 {clinic.name} ({clinic.code}) 的完好备份:\n"
-            f"{backup}\n\n从这个备份恢复吗? 这个备份之后登记的就诊需要重新录入。\n"
-            "只有这里确实要设一个新诊所时, 才选“设置新诊所”。"
-        )
-        en = (
-            f"This data folder holds no ledger (clinic.sqlite is missing or empty), but a sound backup of "
-            f"{clinic.name} ({clinic.code}) was found:\n{backup}\n\nRestore it? Visits registered after this "
-            "backup must be entered again.\nChoose \"Set up a new clinic\" only if this folder is really for a new clinic."
-        )
-        choice = ask_lost_ledger(in_language(zh, en, self.language), self.language)
+        choice = ask_lost_ledger(lost_ledger_question(backup, clinic, self.language), self.language)
         log.warning("no ledger, a backup of %s found (%s): %s", clinic.code, backup, choice)
         if choice == "restore":
             return backup

@@ -900,3 +900,44 @@ def test_a_new_folder_with_no_backups_is_not_asked_about_a_lost_ledger(qtbot, tm
         assert asked == [] and len(wizards) == 1
     finally:
         desktop.session.close()
+
+
+@pytest.mark.parametrize("answer", ["restore", "new", "quit"])
+def test_the_start_asks_about_a_deleted_ledger_before_it_makes_a_database(qtbot, data_folder, wizards, monkeypatch, caplog, answer) -> None:  # type: ignore[no-untyped-def]
+    """rev18k F5: asked after the folder was opened, 退出 left a new, empty clinic.sqlite that
+    `check` then passed (0 entries, ok), and the next start called a 331 KB file missing."""
+    caplog.clinic_app_allow_warnings = True
+    with ClinicSession(data_folder) as session:
+        entries = session.count_entries(EntryFilter())
+    made = _backed_up_then_deleted(data_folder)
+    asked: list[str] = []
+    monkeypatch.setattr(app_module, "ask_lost_ledger", lambda text, language: asked.append(text) or answer)
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: None)
+    monkeypatch.setattr(app_module, "headless", lambda: False)  # as on a desktop
+    opened: list[int] = []
+
+    def run(desktop: app_module.Desktop) -> int:  # the window that would open: what it opens on
+        opened.append(desktop.session.count_entries(EntryFilter()))
+        desktop.worker.stop()
+        desktop.session.close()
+        return 0
+
+    monkeypatch.setattr(app_module.Desktop, "run", run)
+    assert app_module.run_app(data_dir=data_folder) == 0
+    assert len(asked) == 1 and str(made[-1]) in asked[0]
+    if answer == "quit":
+        assert not (data_folder / DB_NAME).exists() and opened == []
+    elif answer == "restore":
+        assert opened == [entries] and backup.check_database(data_folder).ok
+    else:  # a new clinic: opened empty, the window's own question not asked again
+        assert opened == [0]
+
+
+def test_without_a_display_a_deleted_ledger_is_refused_with_the_restore_command(qtbot, data_folder, monkeypatch, caplog, capsys) -> None:  # type: ignore[no-untyped-def]
+    caplog.clinic_app_allow_warnings = True
+    made = _backed_up_then_deleted(data_folder)
+    monkeypatch.setattr(app_module, "headless", lambda: True)
+    assert app_module.run_app(data_dir=data_folder, language="en") == 0
+    err = capsys.readouterr().err
+    assert f"clinic-app restore --data-dir {data_folder} {made[-1]}" in err, err
+    assert not (data_folder / DB_NAME).exists()
