@@ -270,6 +270,16 @@ class FieldNote(QLabel):
     def clear_note(self) -> None:
         self.say("")
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        """Said before its column had its width (a form still being built: the 15-digit ID number
+        a search put in 新患者), the note asked for the height of a wider line and showed cut in
+        half at Windows' 150%: at its width now, it asks for the height it needs."""
+        super().resizeEvent(event)
+        if self.text():
+            needed = self.heightForWidth(self.width())
+            if needed > 0 and needed != self.minimumHeight():
+                self.setMinimumHeight(needed)
+
 
 class LiveSearch(QWidget):
     """A search field whose matches (found on the worker) update as you type.

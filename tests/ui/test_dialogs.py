@@ -586,3 +586,27 @@ def test_an_edit_making_a_patient_like_one_registered_is_asked_about_too(qtbot, 
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         go.click()
     assert session.patient(other.id).birth_date is not None
+
+
+def test_a_note_said_before_its_column_has_its_width_takes_the_height_it_needs_once_it_has_it(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """rev18k F1: the 15-digit note a search put in 新患者 was said while the form was still being
+    built, its column wider than it would be; at Windows' 150% the note kept the height of that
+    wider line and showed its first and last lines cut in half."""
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    from clinic_app.ui.widgets import FieldNote
+
+    column = QWidget()
+    layout = QVBoxLayout(column)
+    note = FieldNote()
+    layout.addWidget(note)
+    qtbot.addWidget(column)
+    column.resize(900, 200)
+    note.say("这是 15 位的一代身份证号, 已停用: 请填写 18 位的身份证号码 (见身份证或户口本)")
+    column.setFixedWidth(160)
+    column.show()
+    qtbot.waitExposed(column)
+    column.resize(160, column.minimumSizeHint().height())  # a dialog stands at its least height
+    qtbot.wait(50)
+    assert note.heightForWidth(note.width()) > note.fontMetrics().height() * 2  # it wraps here
+    assert note.height() >= note.heightForWidth(note.width())
