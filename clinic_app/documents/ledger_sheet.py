@@ -108,7 +108,9 @@ def ledger_sheet_pdf(data: LedgerSheetData, font: fonts.PdfFont | None = None) -
         if not row.reference or fonts.text_width(together, font, note.fontSize) <= widths[NOTE_COLUMN] - 2 * PADDING:
             parts += [text(together, note)] if together else []
         else:
-            parts += [text(row.note, note), whole(row.reference, note, NOTE_COLUMN, SMALLEST_REFERENCE_SIZE)]
+            # The note on one line too, set smaller where it must be: wrapped, "冲销签约服务费 2026年
+            # 原收据" broke 原收据 in two (原收 / 据) just above the number it names.
+            parts += [whole(row.note, note, NOTE_COLUMN), whole(row.reference, note, NOTE_COLUMN, SMALLEST_REFERENCE_SIZE)]
         return [*parts, cut(row.diagnosis)] if row.diagnosis else parts
 
     def cut(value: str) -> Paragraph:

@@ -234,3 +234,12 @@ def test_a_long_outside_receipt_number_is_printed_whole_in_the_note(ttf: fonts.P
     whole = [d for d in drawn if d.text == number]
     assert len(whole) == 1, [d.text for d in drawn if left <= d.x < right]
     assert whole[0].x + fonts.text_width(number, ttf, whole[0].size) <= right + 0.5
+
+
+def test_a_package_fee_reversal_s_note_is_not_broken_above_the_number_it_names(ttf: fonts.PdfFont) -> None:
+    """rev18k F7: 冲销签约服务费 2026年 原收据 wrapped in the note's column as 原收 / 据, just above
+    the receipt number on its own line."""
+    note = "冲销签约服务费 2026年 原收据"
+    rows = [row(1), row(2, kind="package_reversal", note=note, sign=-1, reference="H430523101007-QY2026-000001")]
+    drawn = drawn_strings(ledger_sheet_pdf(sheet(rows), ttf))
+    assert any(d.text == note for d in drawn), [d.text for d in drawn if "冲销" in d.text or d.text == "据"]
