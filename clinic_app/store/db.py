@@ -103,7 +103,7 @@ def not_a_database_file(path: Path) -> DatabaseDamaged | None:
             (
                 f"数据库文件 {path} 是空的 (0 字节), 台账不在其中: 可能复制没有完成, 或磁盘修复时被清空。",
                 f"The database file {path} is empty (0 bytes) and holds no ledger: a copy that did not finish, "
-                "or a disk repair, emptied it.",
+                "or a disk repair, may have emptied it.",
             ),
         )
     return DatabaseDamaged(
