@@ -75,18 +75,20 @@ def _routed_sql(column: str) -> str:
 def _statement_pay_back(v: str) -> str:
     """A statement's settlement (alias `v`) paying back (补报) a visit of an earlier month: its
     ``newborn_paid_back`` reason names a settlement the same statement reverses and does not hold."""
-    return f"""({v}.kind = 'settlement' AND {v}.reasons_json LIKE '%"{NEWBORN_PAID_BACK}"%' AND EXISTS (
+    # CASE, not AND: SQLite ran the correlated subquery for every line of every statement (the
+    # month's settle took 0.6 s more on a 7390-line township year); CASE runs it only where asked.
+    return f"""(CASE WHEN {v}.kind = 'settlement' AND {v}.reasons_json LIKE '%"{NEWBORN_PAID_BACK}"%' THEN EXISTS (
         SELECT 1 FROM json_each({v}.reasons_json) pr JOIN statement_visits pv
             ON pv.statement_id = {v}.statement_id AND pv.kind = 'reversal'
             AND pv.reversal_of = json_extract(pr.value, '$.params.setl_id')
         WHERE json_extract(pr.value, '$.code') = '{NEWBORN_PAID_BACK}' AND NOT EXISTS (
             SELECT 1 FROM statement_visits po WHERE po.statement_id = {v}.statement_id
-            AND po.kind = 'settlement' AND po.setl_id = pv.reversal_of)))"""
+            AND po.kind = 'settlement' AND po.setl_id = pv.reversal_of)) ELSE 0 END)"""
 
 
-_EARLIER_STATEMENT_REVERSAL = f"""(v.kind = 'reversal' AND NOT EXISTS (
+_EARLIER_STATEMENT_REVERSAL = f"""(CASE WHEN v.kind = 'reversal' THEN NOT EXISTS (
     SELECT 1 FROM statement_visits o WHERE o.clinic_code = v.clinic_code AND o.setl_id = v.reversal_of
-    AND o.statement_id = v.statement_id AND o.kind = 'settlement' AND NOT {_statement_pay_back('o')}))"""
+    AND o.statement_id = v.statement_id AND o.kind = 'settlement' AND NOT {_statement_pay_back('o')}) ELSE 0 END)"""
 """A statement line reversing a visit the same statement does not hold (one of an earlier month), or
 a pay-back of one (`_statement_pay_back`): a pay-back voided in its month voids that earlier visit."""
 
@@ -98,16 +100,17 @@ statement carries with the reversal of that visit (`ClinicSession.newborn_pay_ba
 def _own_pay_back(v: str) -> str:
     """The township's own desk: a visit (alias `v`) paying back (补报) one of another month that a
     reversal of `v`'s month undoes (the ledger's reasons carry their params flat)."""
-    return f"""({v}.kind = 'visit' AND {v}.reasons_json LIKE '%"{NEWBORN_PAID_BACK}"%' AND EXISTS (
+    return f"""(CASE WHEN {v}.kind = 'visit' AND {v}.reasons_json LIKE '%"{NEWBORN_PAID_BACK}"%' THEN EXISTS (
         SELECT 1 FROM json_each({v}.reasons_json) pr JOIN visits po ON po.setl_id = json_extract(pr.value, '$.setl_id')
         JOIN visits pv ON pv.reverses_id = po.id
         WHERE json_extract(pr.value, '$.code') = '{NEWBORN_PAID_BACK}'
-          AND substr(po.date, 1, 7) != substr({v}.date, 1, 7) AND substr(pv.date, 1, 7) = substr({v}.date, 1, 7)))"""
+          AND substr(po.date, 1, 7) != substr({v}.date, 1, 7) AND substr(pv.date, 1, 7) = substr({v}.date, 1, 7))
+        ELSE 0 END)"""
 
 
-_EARLIER_OWN_REVERSAL = f"""(v.kind = 'reversal' AND NOT EXISTS (
+_EARLIER_OWN_REVERSAL = f"""(CASE WHEN v.kind = 'reversal' THEN NOT EXISTS (
     SELECT 1 FROM visits o WHERE o.id = v.reverses_id AND substr(o.date, 1, 7) = substr(v.date, 1, 7)
-    AND NOT {_own_pay_back('o')}))"""
+    AND NOT {_own_pay_back('o')}) ELSE 0 END)"""
 """The township's own desk: a reversal of a visit of another month, or of a pay-back of one."""
 
 _EARLIER_OWN_ENTRY = f"({_EARLIER_OWN_REVERSAL} OR {_own_pay_back('v')})"
