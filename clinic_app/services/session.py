@@ -46,8 +46,10 @@ from clinic_app.domain.money import ZERO, Money, MoneyError
 from clinic_app.domain.policy import (
     CATEGORIES,
     COVERAGES,
+    EXCLUSION_REASONS,
     FACILITY_LEVELS,
     ITEM_KINDS,
+    STATUTORY_EXCLUSIONS,
     FamilyDoctorPackage,
     Policy,
     PolicyBook,
@@ -924,6 +926,9 @@ class ClinicSession:
                 )
             if line.kind not in ITEM_KINDS or line.coverage not in COVERAGES:
                 raise BadInput(f"{line.name}: 项目类别无效", f"{line.name}: unknown kind or coverage")
+            # A code no policy knows would leave the line paid as if unmarked, the ledger keeping it.
+            if line.exclusion is not None and line.exclusion not in EXCLUSION_REASONS:
+                raise BadInput(f"{line.name}: 除外原因无效: {line.exclusion}", f"{line.name}: unknown exclusion reason {line.exclusion}")
         if request.payment_method not in PAYMENT_METHODS:
             raise BadInput(f"付款方式无效: {request.payment_method}", f"unknown payment method {request.payment_method}")
         # A resident has no personal account of their own, but a family member's employee account
@@ -1086,9 +1091,20 @@ class ClinicSession:
         (domain.account)."""
         if payment_method not in ("account", "family_account"):
             return ZERO
-        applied = {result.policy_id, *(policy_id for policy_id, _fund in result.fund_by_policy)}
-        exclusions = frozenset().union(*(self.book[policy_id].exclusions for policy_id in applied))
-        return account_share(draft.items, result, exclusions)
+        return account_share(draft.items, result, self.line_exclusions(result))
+
+    def line_exclusions(self, result: Adjudication | None) -> tuple[str, ...]:
+        """The exclusion reasons a line of this visit may be marked with (接诊's 除外): those the
+        policies `result` was adjudicated under list (POLICIES.md §1 step 4; an employee's, the
+        employee policy's 保健整形 and 住院期间 too), in `EXCLUSION_REASONS` order.  A reason no such
+        policy lists would leave the line paid, so it is not offered.  Without an adjudication (the
+        preview failed) the statutory ones, which every policy lists."""
+        if result is None:
+            listed = STATUTORY_EXCLUSIONS
+        else:
+            applied = {result.policy_id, *(policy_id for policy_id, _fund in result.fund_by_policy)}
+            listed = frozenset().union(*(self.book[policy_id].exclusions for policy_id in applied))
+        return tuple(code for code in EXCLUSION_REASONS if code in listed)
 
     def _append(
         self, conn: object, clinic: Clinic, request: VisitRequest, draft: VisitDraft, result: Adjudication,

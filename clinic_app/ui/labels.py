@@ -114,6 +114,12 @@ def yes_no(value: bool) -> str:
     return QCoreApplication.translate("Labels", "是") if value else QCoreApplication.translate("Labels", "否")
 
 
+def exclusion(code: str, language: str) -> str:
+    """A line's exclusion reason (除外: 工伤, 应由公共卫生负担…) in the words the reasons say it in."""
+    zh, en = reason_words.EXCLUSION_NAMES.get(code, (code, code))
+    return en if language == "en" else zh
+
+
 def reason(item: Reason, language: str) -> str:
     """A reason code in plain words (the documents' one table of sentences)."""
     return reason_words.render(item, "en" if language == "en" else "zh")

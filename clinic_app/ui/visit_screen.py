@@ -1,6 +1,7 @@
 """接诊: find the patient, enter items from the catalogue, watch the adjudication, settle.
 
-Keyboard first: F2 finds a patient, F3 adds an item, Ctrl+Enter settles,
+Keyboard first: F2 finds a patient, F3 adds an item, F4 on a line marks why the fund may not pay
+it (除外: 工伤, 应由公共卫生负担…), Ctrl+Enter settles,
 Ctrl+N starts a new visit (asking first when lines would be lost).  Esc only
 closes an open list: a visit in progress is never discarded by one key.  The
 patient search has the focus when the screen first shows.  Every change asks the worker for `session.preview`, so the panel on
@@ -16,13 +17,23 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QFont, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -35,6 +46,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -74,7 +86,7 @@ from clinic_app.ui import adapters, labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.models import LEFT, RIGHT, Column, RowsModel
-from clinic_app.ui.widgets import FieldNote, LiveSearch, SteadyComboBox
+from clinic_app.ui.widgets import ElidedTips, FieldNote, LiveSearch, SteadyComboBox
 
 
 @dataclass(frozen=True)
@@ -86,6 +98,7 @@ class LineRow:
 
 
 QUANTITY_COLUMN = 2
+EXCLUSION_COLUMN = 8
 IDENTITY_SETTING = "visit_identity_check"
 """The document the last visit's identity was checked on: the next visit's, unless changed."""
 
@@ -95,7 +108,12 @@ def _requantified(row: LineRow, text: str) -> LineRow:
     return LineRow(replace(row.line, quantity=parse_quantity(text)))
 
 
-def line_columns() -> tuple[Column[LineRow], ...]:
+def _excluded(row: LineRow, code: str) -> LineRow:
+    """The line with the exclusion reason chosen in its 除外 cell ('' : none)."""
+    return LineRow(replace(row.line, exclusion=code or None))
+
+
+def line_columns(language: str = "zh") -> tuple[Column[LineRow], ...]:
     def share(value: str) -> str:
         return value
 
@@ -114,7 +132,52 @@ def line_columns() -> tuple[Column[LineRow], ...]:
         ),
         Column(QCoreApplication.translate("VisitScreen", "统筹"), lambda r: share(str(r.result.fund)) if r.result else "", RIGHT),
         Column(QCoreApplication.translate("VisitScreen", "自付"), lambda r: share(str(r.result.patient)) if r.result else "", RIGHT),
+        # Why the fund may not pay the line (工伤, 应由第三人负担, 应由公共卫生负担…: POLICIES.md
+        # §1 step 4), chosen with F4; an account does not pay a public-health line's share either.
+        Column(
+            QCoreApplication.translate("VisitScreen", "除外"),
+            lambda r: labels.exclusion(r.line.exclusion, language) if r.line.exclusion else "",
+            LEFT,
+            _excluded,
+        ),
     )
+
+
+class ExclusionChoice(ElidedTips):
+    """The 除外 cell's editor: 无 and the reasons `choices()` gives (those of the policies the
+    visit is adjudicated under), in words; Up/Down choose, Enter (or leaving the cell) sets it.
+    A reason cut short in its cell reads whole in the tooltip."""
+
+    def __init__(self, choices: Callable[[], tuple[str, ...]], language: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.choices, self.language = choices, language
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QWidget:  # noqa: N802 - Qt's name
+        combo = QComboBox(parent)
+        combo.addItem(QCoreApplication.translate("VisitScreen", "无"), "")
+        for code in self.choices():
+            combo.addItem(labels.exclusion(code, self.language), code)
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802 - Qt's name
+        assert isinstance(editor, QComboBox)
+        model = index.model()
+        row = model.row_at(index.row()) if isinstance(model, RowsModel) else None
+        code = row.line.exclusion if isinstance(row, LineRow) else None
+        if code and editor.findData(code) < 0:  # marked under a policy that no longer applies: kept, shown
+            editor.addItem(labels.exclusion(code, self.language), code)
+        editor.setCurrentIndex(max(0, editor.findData(code or "")))
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802 - Qt's name
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentData() or "", Qt.ItemDataRole.EditRole)
+
+    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802 - Qt's name
+        # As wide as its longest reason, over the cells to its left: the column is the table's last
+        # and, with no line marked, narrow.
+        rect = option.rect
+        rect.setLeft(min(rect.left(), rect.right() - editor.sizeHint().width()))
+        editor.setGeometry(rect)
 
 
 def age_text(born: dt.date | None, today: dt.date) -> str:
@@ -431,7 +494,7 @@ class VisitScreen(QWidget):
         quantity_column.addLayout(quantity_row)
         quantity_column.addStretch(1)
         entry_row.addLayout(quantity_column)
-        self.lines_model: RowsModel[LineRow] = RowsModel(line_columns(), self)
+        self.lines_model: RowsModel[LineRow] = RowsModel(line_columns(context.language), self)
         self.lines_view = QTableView()
         self.lines_view.setModel(self.lines_model)
         self.lines_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -439,6 +502,8 @@ class VisitScreen(QWidget):
         self.lines_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.lines_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.lines_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # Sized in `_show_rows`: a long reason (特殊病种门诊补助期间同病种) would leave the name too narrow.
+        self.lines_view.horizontalHeader().setSectionResizeMode(EXCLUSION_COLUMN, QHeaderView.ResizeMode.Interactive)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.lines_view, self.remove_selected_line)
         # Enter or a double-click on a line types over its quantity (F2 is patient search here).
         self.lines_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -446,10 +511,19 @@ class VisitScreen(QWidget):
             enter = QShortcut(QKeySequence(key), self.lines_view)
             enter.setContext(Qt.ShortcutContext.WidgetShortcut)  # only while the lines have focus
             enter.activated.connect(self.edit_quantity)
-        self.lines_view.doubleClicked.connect(lambda _index: self.edit_quantity())
+        # F4 (or a double-click on it) opens the line's 除外 cell: why the fund may not pay it.
+        self.lines_view.setItemDelegateForColumn(
+            EXCLUSION_COLUMN, ExclusionChoice(self.exclusion_choices, context.language, self.lines_view)
+        )
+        exclude = QShortcut(QKeySequence(Qt.Key.Key_F4), self.lines_view)
+        exclude.setContext(Qt.ShortcutContext.WidgetShortcut)
+        exclude.activated.connect(self.edit_exclusion)
+        self.lines_view.doubleClicked.connect(
+            lambda index: self.edit_exclusion() if index.column() == EXCLUSION_COLUMN else self.edit_quantity()
+        )
         self.lines_model.row_edited.connect(self._line_edited)
         self.lines_model.edit_refused.connect(lambda error: self.quantity_note.say(self.context.message(error)))
-        items_box = QGroupBox(self.tr("收费项目 (Enter 改数量, Delete 删除选中行)"))
+        items_box = QGroupBox(self.tr("收费项目 (Enter 改数量, F4 除外, Delete 删除选中行)"))
         items_layout = QVBoxLayout(items_box)
         items_layout.addLayout(entry_row)
         items_layout.addWidget(self.item_note)
@@ -808,6 +882,19 @@ class VisitScreen(QWidget):
             self.lines_view.setCurrentIndex(quantity)
             self.lines_view.edit(quantity)
 
+    def edit_exclusion(self) -> None:
+        """Open the current line's 除外 cell: 无 or a reason the policy in force lists."""
+        current = self.lines_view.currentIndex()
+        if current.isValid():
+            cell = current.siblingAtColumn(EXCLUSION_COLUMN)
+            self.lines_view.setCurrentIndex(cell)
+            self.lines_view.edit(cell)
+
+    def exclusion_choices(self) -> tuple[str, ...]:
+        """The reasons a line may be marked with: those of the policies the previewed visit is
+        adjudicated under (the statutory ones while there is no preview)."""
+        return self.context.session.line_exclusions(self.adjudication)
+
     def _line_edited(self, _row: int) -> None:
         self.quantity_note.clear_note()
         self.rows = list(self.lines_model.rows)
@@ -822,6 +909,13 @@ class VisitScreen(QWidget):
 
         current = self.lines_view.currentIndex()
         self.lines_model.set_rows(self.rows)
+        # The 除外 column as wide as its reasons, but at most a quarter of the table, cut short
+        # beyond (whole in the tooltip): the item's name keeps the room to read.
+        view, header = self.lines_view, self.lines_view.horizontalHeader()
+        least = header.sectionSizeFromContents(EXCLUSION_COLUMN).width()
+        header.resizeSection(
+            EXCLUSION_COLUMN, max(least, min(view.sizeHintForColumn(EXCLUSION_COLUMN), view.viewport().width() // 4))
+        )
         if current.isValid() and self.rows:
             # The last line deleted: the one above it, now the last, is current (Delete goes on).
             self.lines_view.selectionModel().setCurrentIndex(
@@ -973,8 +1067,12 @@ class VisitScreen(QWidget):
             self.context.report(UserError("请先选择患者并添加收费项目", "choose a patient and add items first"))
             return
         if self.lines_view.state() == QAbstractItemView.State.EditingState:
-            # A quantity typed over a line and not yet confirmed: settling would bill the old one.
-            self.quantity_note.say(self.tr("数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算"))
+            # A quantity typed over a line (or its 除外 being chosen) and not yet confirmed:
+            # settling would bill the old one.
+            if self.lines_view.currentIndex().column() == EXCLUSION_COLUMN:
+                self.quantity_note.say(self.tr("除外原因正在选择: 按 Enter 确认 (或 Esc 取消) 后再结算"))
+            else:
+                self.quantity_note.say(self.tr("数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算"))
             return
         searched = self.patient_search.edit.text().strip()
         if self.patient is not None and not searched:  # the search emptied: the card's patient it is
