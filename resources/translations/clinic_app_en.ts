@@ -3,22 +3,22 @@
 <context>
     <name>AdjudicationPanel</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="267" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="330" />
         <source>结算预览</source>
         <translation>Adjudication preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="276" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="339" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="276" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="339" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="276" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="339" />
         <source>个人支付</source>
         <translation>Patient pays</translation>
     </message>
@@ -319,13 +319,13 @@
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="169" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="112" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="111" />
         <source>收据号</source>
         <translation>Receipt</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="170" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="117" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="116" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
@@ -362,7 +362,7 @@
     </message>
     <message>
         <location filename="../../clinic_app/ui/models.py" line="176" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="116" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="115" />
         <source>付款方式</source>
         <translation>Payment</translation>
     </message>
@@ -377,17 +377,17 @@
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="111" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="110" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="113" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="112" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="115" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="114" />
         <source>状态</source>
         <translation>State</translation>
     </message>
@@ -408,87 +408,87 @@
 <context>
     <name>DayCloseDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="217" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="216" />
         <source>日结</source>
         <translation>Day close</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="224" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="223" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="230" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="229" />
         <source>打印日结单…</source>
         <translation>Print the day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="235" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="234" />
         <source>打印门诊日志 (患者签名)…</source>
         <translation>Print outpatient log (patient signatures)…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="255" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="254" />
         <source>日结 {day}</source>
         <translation>Day close {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="265" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="264" />
         <source>门诊日志 {day}</source>
         <translation>Outpatient log {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="279" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="278" />
         <source>就诊 {n} 笔, 冲销 {r} 笔</source>
         <translation>{n} visits, {r} reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="280" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="279" />
         <source>总费用 {v} 元</source>
         <translation>Total {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="281" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="280" />
         <source>统筹支付 {v} 元</source>
         <translation>Fund pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="282" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="281" />
         <source>个人支付 {v} 元</source>
         <translation>Patient pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="284" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="283" />
         <source>个人支付按付款方式:</source>
         <translation>Patient share by payment method:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="288" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="287" />
         <source>外院报销 {n} 笔 (冲销 {r} 笔), 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元</source>
         <translation>{n} outside receipts reimbursed ({r} reversed): {t} billed, {f} paid back by the fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="292" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="291" />
         <source>外院报销 {n} 笔, 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元</source>
         <translation>{n} outside receipts reimbursed: {t} billed, {f} paid back by the fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="295" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="294" />
         <source>家庭医生签约服务费 {n} 笔 (冲销 {r} 笔), 合计 {a} 元</source>
         <translation>{n} family doctor package fees ({r} reversed), {a} yuan in all</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="298" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="297" />
         <source>应交款 (就诊个人支付 + 签约服务费):</source>
         <translation>To hand over (visits' patient share + package fees):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="300" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="299" />
         <source>应交款 (现金与移动支付):</source>
         <translation>To hand over (cash and mobile payment):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="303" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="302" />
         <source>应交款 {v} 元</source>
         <translation>To hand over: {v} yuan</translation>
     </message>
@@ -496,32 +496,32 @@
 <context>
     <name>DecisionDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="123" />
+        <location filename="../../clinic_app/ui/township/review.py" line="129" />
         <source>标记已处理</source>
         <translation>Mark handled</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="123" />
+        <location filename="../../clinic_app/ui/township/review.py" line="129" />
         <source>标记待核实</source>
         <translation>Mark to check with the village doctor</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="127" />
+        <location filename="../../clinic_app/ui/township/review.py" line="133" />
         <source>将 {n} 条标记记为“{state}”, 记录操作员和时间; 记录后不能修改, 可再记一次新的处理。</source>
         <translation>Record {n} flags as "{state}" with the operator and the time. A record cannot be changed; a new decision can follow it.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="133" />
+        <location filename="../../clinic_app/ui/township/review.py" line="139" />
         <source>备注 (可不填)</source>
         <translation>Note (optional)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="137" />
+        <location filename="../../clinic_app/ui/township/review.py" line="143" />
         <source>如: 已电话核实, 系两次就诊</source>
         <translation>e.g. checked by phone: two separate visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="137" />
+        <location filename="../../clinic_app/ui/township/review.py" line="143" />
         <source>如: 请村医说明同日两次结算的原因</source>
         <translation>e.g. ask the doctor why there are two settlements that day</translation>
     </message>
@@ -529,22 +529,22 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="337" />
+        <location filename="../../clinic_app/ui/app.py" line="405" />
         <source>村卫生室门诊统筹</source>
         <translation>Village clinic outpatient pooling</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="494" />
+        <location filename="../../clinic_app/ui/app.py" line="557" />
         <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的数据已另存为 {saved}</source>
         <translation>Data restored from {backup} ({entries} ledger entries). The data before the restore was saved as {saved}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="496" />
+        <location filename="../../clinic_app/ui/app.py" line="559" />
         <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的台账与此备份相同, 无需另存</source>
         <translation>Restored from {backup} ({entries} ledger entries). The ledger before was this backup: nothing to save</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="610" />
+        <location filename="../../clinic_app/ui/app.py" line="673" />
         <source>备份文件夹 {folder} 现在无法写入 (U 盘未插入、已满或写保护), 这次的备份已存到本机: {path}。请检查 U 盘。</source>
         <translation>The backup folder {folder} cannot be written now (USB stick not plugged in, full or write-protected); this backup was saved on this computer instead: {path}. Check the USB stick.</translation>
     </message>
@@ -683,47 +683,47 @@
 <context>
     <name>EntryDetails</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="87" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="86" />
         <source>就诊明细</source>
         <translation>Visit details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="99" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="98" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="100" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="99" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="101" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="100" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="102" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="101" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="103" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="102" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="104" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="103" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="129" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="128" />
         <source>已作废</source>
         <translation>voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="132" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="131" />
         <source>收据号 {receipt}  {kind} {state}
 {time}  患者 {patient}  操作员 {operator}
 总费用 {total} 元  统筹支付 {fund} 元  个人支付 {patient_pays} 元 ({method})</source>
@@ -732,44 +732,44 @@
 Total {total}  fund {fund}  patient {patient_pays} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="149" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="148" />
         <source>身份核验 {document}</source>
         <translation>Identity checked on {document}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="152" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="151" />
         <source>账户持有人 {holder}</source>
         <translation>Account holder {holder}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="155" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="154" />
         <source>外院票据号 {receipt}  {note}</source>
         <translation>Outside receipt {receipt}  {note}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="168" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="167" />
         <source>外院费用</source>
         <translation>Outside costs</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="176" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="175" />
         <source>外院就诊日期 {day}</source>
         <translation>outside visit on {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="179" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="178" />
         <source>, 转诊单 {number} ({day}转往 {to})</source>
         <translation>, referral {number} ({day}to {to})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="200" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="199" />
         <source>冲销 (作废) 收据 {receipt}
 作废原因: {reason}</source>
         <translation>Reverses (voids) receipt {receipt}
 Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="203" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="202" />
         <source>已于 {time} 作废, 冲销收据号 {receipt}, 操作员 {operator}
 作废原因: {reason}</source>
         <translation>Voided {time} by reversal receipt {receipt}, operator {operator}
@@ -1271,47 +1271,47 @@ Click "Show Details...", copy everything in it and give it to support.</translat
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="129" />
+        <location filename="../../clinic_app/ui/labels.py" line="135" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="134" />
+        <location filename="../../clinic_app/ui/labels.py" line="140" />
         <source>{name} (本机构)</source>
         <translation>{name} (this clinic)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="138" />
+        <location filename="../../clinic_app/ui/labels.py" line="144" />
         <source>(未定点)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="140" />
+        <location filename="../../clinic_app/ui/labels.py" line="146" />
         <source>未参保</source>
         <translation>Not insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="142" />
+        <location filename="../../clinic_app/ui/labels.py" line="148" />
         <source> (沿用 {year} 年登记, 本年尚未登记)</source>
         <translation> (from the {year} enrolment; none entered for this year yet)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="149" />
+        <location filename="../../clinic_app/ui/labels.py" line="155" />
         <source>否 ({year} 年已签约, 本年未续签)</source>
         <translation>No (signed in {year}, not renewed this year)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="156" />
+        <location filename="../../clinic_app/ui/labels.py" line="162" />
         <source>补录: 本年度从年初起就是这一选择</source>
         <translation>Entered late: this was the choice from the start of the year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="157" />
+        <location filename="../../clinic_app/ui/labels.py" line="163" />
         <source>更正录入错误</source>
         <translation>Correcting a typing mistake</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="158" />
+        <location filename="../../clinic_app/ui/labels.py" line="164" />
         <source>居住地迁移</source>
         <translation>Moved house</translation>
     </message>
@@ -1319,73 +1319,73 @@ Click "Show Details...", copy everything in it and give it to support.</translat
 <context>
     <name>LedgerScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="327" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="326" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="345" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="344" />
         <source>患者 (姓名/拼音/身份证)</source>
         <translation>Patient (name/pinyin/ID)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="350" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="459" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="349" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="458" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="353" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="352" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="353" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="352" />
         <source>只看作废</source>
         <translation>Voided only</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="353" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="352" />
         <source>隐藏作废</source>
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="380" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="379" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="382" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="381" />
         <source>新生儿补报…</source>
         <translation>Pay back newborn…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="384" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="383" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="386" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="385" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="497" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="496" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="567" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="566" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="582" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="581" />
         <source>已作废, 冲销收据号 {receipt}。该患者之后结算的 {receipts} 曾因这次就诊占用的统筹限额而少付统筹: 如需按作废后的限额结算, 请将其一并作废后重新结算</source>
         <translation>Voided, reversal receipt {receipt}. This patient's later visits {receipts} were paid less by the fund because of the cap this visit used: to settle them with the cap as it is after the void, void them too and settle them again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="601" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="600" />
         <source>已补报: 统筹支付 {fund} 元, 退回 {back} 元 ({method}), 收据号 {receipt}</source>
         <translation>Paid back: fund pays {fund}, {back} back the way it was paid ({method}), receipt {receipt}</translation>
     </message>
@@ -1785,147 +1785,147 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientCard</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="150" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="213" />
         <source>未登记</source>
         <translation>not entered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="152" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="215" />
         <source>已登记, 未参保</source>
         <translation>entered, not insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="155" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="218" />
         <source>已登记, 定点同本年</source>
         <translation>entered, same facility</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="157" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="220" />
         <source>已登记, 定点 {places}</source>
         <translation>entered, designated {places}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="159" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="222" />
         <source>, 已签约</source>
         <translation>, signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="168" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="231" />
         <source>患者信息</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="189" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="252" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="190" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="253" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="191" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="254" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="192" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="255" />
         <source>定点机构</source>
         <translation>Designated</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="193" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="256" />
         <source>家庭医生</source>
         <translation>Family doctor</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="194" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="257" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="196" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="259" />
         <source>本年剩余</source>
         <translation>Left this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="197" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="260" />
         <source>今日已用</source>
         <translation>Used today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="211" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="274" />
         <source>(未选择患者, 按 F2 查找)</source>
         <translation>(no patient: press F2 to find one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="236" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="299" />
         <source> (其他机构已用 {used} 元)</source>
         <translation> ({used} used at other facilities)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="126" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="189" />
         <source>{n} 岁</source>
         <translation>{n} y</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="127" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="190" />
         <source>{n} 个月</source>
         <translation>{n} mo</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="215" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="278" />
         <source>(无)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="232" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="295" />
         <source>{year} 年</source>
         <translation>{year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="241" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="304" />
         <source>本政策统筹不支付此参保类别</source>
         <translation>not covered by this policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="242" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="305" />
         <source>不适用</source>
         <translation>not applicable</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="246" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="309" />
         <source>已用 {used} 元 (无年度限额)</source>
         <translation>{used} used (no annual cap)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="247" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="310" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="252" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="315" />
         <source>已用 {used} / {cap} 元</source>
         <translation>{used} of {cap} used</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="253" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="316" />
         <source>{left} 元</source>
         <translation>{left} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="256" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="319" />
         <source> (本机构)</source>
         <translation> (here)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="258" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="321" />
         <source> (本机构; 每日限额 {cap} 元)</source>
         <translation> (here; daily cap {cap})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="259" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="322" />
         <source>{used} 元</source>
         <translation>{used} yuan</translation>
     </message>
@@ -2053,134 +2053,134 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="78" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="77" />
         <source>冲销: {reason}</source>
         <translation>Reversal: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="80" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="79" />
         <source>已冲销</source>
         <translation>Reversed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="81" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="80" />
         <source>已收</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="87" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="86" />
         <source>冲销收据 {receipt}, 原因: {reason}</source>
         <translation>Reverses receipt {receipt}; reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="138" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="137" />
         <source>查找: 身份证号 / 姓名 / 拼音首字母 / 电话</source>
         <translation>Find: ID number / name / pinyin initials / phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="141" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="140" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="165" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="164" />
         <source>患者详情</source>
         <translation>Patient details</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="177" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="176" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="178" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="177" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="179" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="178" />
         <source>联系方式</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="180" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="179" />
         <source>本年参保</source>
         <translation>Enrolment</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="181" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="180" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="189" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="188" />
         <source>修改信息…</source>
         <translation>Edit…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="191" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="190" />
         <source>年度参保登记…</source>
         <translation>Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="228" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="227" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="230" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="229" />
         <source>冲销…</source>
         <translation>Reverse…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="233" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="232" />
         <source>签约服务费</source>
         <translation>Family doctor package fee</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="247" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="246" />
         <source>就诊记录</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="396" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="395" />
         <source>{year} 年参保</source>
         <translation>Enrolment {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="399" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="398" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="402" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="401" />
         <source>定点 {places}; 家庭医生签约: {signed}</source>
         <translation>designated {places}; family doctor signed: {signed}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="407" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="406" />
         <source>{year} 年: 本政策统筹不支付此参保类别</source>
         <translation>{year}: not covered by this policy</translation>
     </message>
     <message>
+        <location filename="../../clinic_app/ui/patients_screen.py" line="408" />
         <location filename="../../clinic_app/ui/patients_screen.py" line="409" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="410" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="412" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="411" />
         <source>{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}</source>
         <translation>{year}: {used} used, cap {cap}, {left} left</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="525" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="524" />
         <source>已保存。{name} 在已导出的 {months} 月结中有记录, 那里的姓名或身份证号码仍是修改前的: 请在“月结”中重新导出这些月份 (修订版号加一, 乡镇卫生院以新版为准)</source>
         <translation>Saved. {name} has entries in the statements already exported for {months}, which still give the name or ID number as it was before: export those months again in Month end (the revision goes up by one; the township takes the newer one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="91" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="470" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="90" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="469" />
         <source>已冲销, 冲销收据号 {receipt}</source>
         <translation>Reversed; reversal receipt {receipt}</translation>
     </message>
@@ -2575,151 +2575,151 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="57" />
+        <location filename="../../clinic_app/ui/township/review.py" line="63" />
         <source>已处理</source>
         <translation>Handled</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="59" />
+        <location filename="../../clinic_app/ui/township/review.py" line="65" />
         <source>待核实</source>
         <translation>To check</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="60" />
+        <location filename="../../clinic_app/ui/township/review.py" line="66" />
         <source>未处理</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="65" />
+        <location filename="../../clinic_app/ui/township/review.py" line="71" />
         <source>{state}: {operator} {time}</source>
         <translation>{state}: {operator} {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="69" />
+        <location filename="../../clinic_app/ui/township/review.py" line="75" />
         <source>, 备注: {note}</source>
         <translation>, note: {note}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="75" />
-        <location filename="../../clinic_app/ui/township/review.py" line="196" />
-        <location filename="../../clinic_app/ui/township/review.py" line="205" />
+        <location filename="../../clinic_app/ui/township/review.py" line="81" />
+        <location filename="../../clinic_app/ui/township/review.py" line="202" />
+        <location filename="../../clinic_app/ui/township/review.py" line="211" />
         <source>标记</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="76" />
+        <location filename="../../clinic_app/ui/township/review.py" line="82" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="77" />
+        <location filename="../../clinic_app/ui/township/review.py" line="83" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="78" />
+        <location filename="../../clinic_app/ui/township/review.py" line="84" />
         <source>结算时间</source>
         <translation>Settled at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="79" />
-        <location filename="../../clinic_app/ui/township/review.py" line="194" />
+        <location filename="../../clinic_app/ui/township/review.py" line="85" />
+        <location filename="../../clinic_app/ui/township/review.py" line="200" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="80" />
-        <location filename="../../clinic_app/ui/township/review.py" line="200" />
+        <location filename="../../clinic_app/ui/township/review.py" line="86" />
+        <location filename="../../clinic_app/ui/township/review.py" line="206" />
         <source>处理</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="81" />
+        <location filename="../../clinic_app/ui/township/review.py" line="87" />
         <source>说明</source>
         <translation>Detail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="106" />
+        <location filename="../../clinic_app/ui/township/review.py" line="112" />
         <source>尚无处理记录</source>
         <translation>No decision recorded yet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="171" />
+        <location filename="../../clinic_app/ui/township/review.py" line="177" />
         <source>全部标记</source>
         <translation>All flags</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="182" />
+        <location filename="../../clinic_app/ui/township/review.py" line="188" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="198" />
+        <location filename="../../clinic_app/ui/township/review.py" line="204" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="206" />
+        <location filename="../../clinic_app/ui/township/review.py" line="212" />
         <source>条数</source>
         <translation>Count</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="252" />
+        <location filename="../../clinic_app/ui/township/review.py" line="258" />
         <source>标记已处理… (Ctrl+D)</source>
         <translation>Mark handled… (Ctrl+D)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="254" />
+        <location filename="../../clinic_app/ui/township/review.py" line="260" />
         <source>把选中的标记记为已处理 (可多选), 可写备注</source>
         <translation>Record the chosen flags (several may be chosen) as handled, with a note if you like</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="256" />
+        <location filename="../../clinic_app/ui/township/review.py" line="262" />
         <source>待核实… (Ctrl+K)</source>
         <translation>To check… (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="258" />
+        <location filename="../../clinic_app/ui/township/review.py" line="264" />
         <source>把选中的标记记为需向村医核实 (可多选), 可写备注</source>
         <translation>Record the chosen flags (several may be chosen) as to be checked with the village doctor, with a note if you like</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="268" />
+        <location filename="../../clinic_app/ui/township/review.py" line="274" />
         <source>各类标记条数 (点击或方向键筛选)</source>
         <translation>Flags by kind (click or arrows to filter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="320" />
+        <location filename="../../clinic_app/ui/township/review.py" line="326" />
         <source>全部村卫生室</source>
         <translation>All village clinics</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="330" />
+        <location filename="../../clinic_app/ui/township/review.py" line="336" />
         <source>全部月份</source>
         <translation>All months</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="368" />
+        <location filename="../../clinic_app/ui/township/review.py" line="374" />
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="390" />
+        <location filename="../../clinic_app/ui/township/review.py" line="396" />
         <source>显示 {n} 条, 共 {all} 条: 未处理 {open}, 待核实 {query}, 已处理 {handled}</source>
         <translation>Showing {n} of {all}: {open} open, {query} to check, {handled} handled</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="394" />
+        <location filename="../../clinic_app/ui/township/review.py" line="400" />
         <source> (只读取了前 {n} 条, 请按村或月份筛选)</source>
         <translation> (only the first {n} read: filter by village or month)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="414" />
+        <location filename="../../clinic_app/ui/township/review.py" line="420" />
         <source>选中一条标记可在此查看完整说明</source>
         <translation>Choose a flag to read its whole explanation here</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="417" />
+        <location filename="../../clinic_app/ui/township/review.py" line="423" />
         <source>{flag} — {person} {time} {village}, 结算号 {setl_id}: {detail}</source>
         <translation>{flag} — {person} {time} {village}, settlement {setl_id}: {detail}</translation>
     </message>
@@ -3479,255 +3479,270 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>VisitScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="364" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="427" />
         <source>身份证号 / 姓名 / 拼音首字母 / 电话 (F2)</source>
         <translation>ID no. / name / pinyin / phone (F2)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="370" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="433" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="373" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="436" />
         <source>查找患者</source>
         <translation>Find patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="401" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="464" />
         <source>转诊…</source>
         <translation>Referral…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="403" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="466" />
         <source>外院票据报销…</source>
         <translation>Outside receipt…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="413" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="476" />
         <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
         <translation>Item code / name / pinyin initials (F3)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="420" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="483" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="105" />
-        <location filename="../../clinic_app/ui/visit_screen.py" line="428" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="123" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="491" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="103" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="121" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="104" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="122" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="106" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="124" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="109" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="127" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="111" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="129" />
         <source>医保</source>
         <translation>Coverage</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="112" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="130" />
         <source>免收</source>
         <translation>Waived</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="115" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="133" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="116" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="134" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="394" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="138" />
+        <source>除外</source>
+        <translation>Exclusion</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="157" />
+        <source>无</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="457" />
         <source>身份核验</source>
         <translation>Identity checked on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="452" />
-        <source>收费项目 (Enter 改数量, Delete 删除选中行)</source>
-        <translation>Items (Enter changes the quantity, Delete removes the line)</translation>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="526" />
+        <source>收费项目 (Enter 改数量, F4 除外, Delete 删除选中行)</source>
+        <translation>Items (Enter changes the quantity, F4 sets an exclusion, Delete removes the line)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="467" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="541" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="476" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="550" />
         <source>账户持有人姓名</source>
         <translation>Account holder's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="486" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="560" />
         <source>与患者关系…</source>
         <translation>Relation to patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="489" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="563" />
         <source>账户持有人是患者的配偶、父母或子女</source>
         <translation>The account holder is the patient's spouse, parent or child</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="491" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="565" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="492" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="566" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="493" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="567" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="513" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="590" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="517" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="594" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="520" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="597" />
         <source>新接诊 (Ctrl+N)</source>
         <translation>New visit (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="613" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="690" />
         <source>换患者</source>
         <translation>Another patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="614" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="691" />
         <source>{a} 的接诊已填写 {n} 项, 还未结算。把这些项目和诊断转给 {b} 吗?
 选 “否” 继续 {a} 的接诊。</source>
         <translation>The visit of {a} has {n} items entered and is not settled. Move these items and the diagnosis to {b}?
 Choose No to go on with the visit of {a}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="697" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="774" />
         <source>没有找到 “{text}”: 按 Enter 登记新患者</source>
         <translation>No one found for "{text}": press Enter to register a new patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="703" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="780" />
         <source>已登记新患者 {name}</source>
         <translation>New patient {name} registered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="714" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="791" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="773" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="850" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="898" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="995" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="939" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1036" />
         <source>日期已变为 {day}</source>
         <translation>the date is now {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="941" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1038" />
         <source>患者的记录已有变化</source>
         <translation>the patient's records changed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="943" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1040" />
         <source>金额已重新计算 ({why}): 统筹支付 {old_fund} → {fund} 元, 个人支付 {old_patient} → {patient} 元</source>
         <translation>Amounts recalculated ({why}): fund {old_fund} → {fund}, patient {old_patient} → {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="947" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1044" />
         <source>尚未结算: 请告知患者新的金额, 再按 Ctrl+Enter 结算。</source>
         <translation>Not settled yet: tell the patient the new amounts, then press Ctrl+Enter again to settle.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="974" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1073" />
+        <source>除外原因正在选择: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
+        <translation>An exclusion is being chosen: press Enter to confirm (or Esc to cancel), then settle</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1075" />
         <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="982" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1083" />
         <source>查找栏中的 “{text}” 还未选定: 按 Enter 选择患者, 或按 Esc 回到 {name} 后再结算</source>
         <translation>"{text}" in the search is not chosen yet: press Enter to choose the patient, or Esc to go back to {name}, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="992" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1093" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1055" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1156" />
         <source>已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元</source>
         <translation>Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1061" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1162" />
         <source> (计入 {year} 年度)</source>
         <translation> (counted in {year})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1067" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1168" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1073" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1174" />
         <source>其中账户支付 {account} 元, 现金支付 {cash} 元 (个人账户不支付公共卫生等费用)</source>
         <translation>of which {account} from the account and {cash} in cash (a personal account does not pay public-health and similar costs)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1099" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1200" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1105" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1206" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1190" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1291" />
         <source>收费目录已更新: 本次接诊已按新目录重新计价 {n} 项</source>
         <translation>The catalogue was updated: {n} items of this visit now have the new prices</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1095" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1196" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>
