@@ -127,7 +127,7 @@ EN = {
     "身份证号 / 姓名 / 拼音首字母 / 电话 (F2)": "ID no. / name / pinyin / phone (F2)",
     "查找患者": "Find patient", "转诊…": "Referral…", "外院票据报销…": "Outside receipt…",
     "项目编码 / 名称 / 拼音首字母 (F3)": "Item code / name / pinyin initials (F3)",
-    "收费项目 (Enter 改数量, F4 除外, Delete 删除选中行)": "Items (Enter changes the quantity, F4 sets an exclusion, Delete removes the line)",
+    "收费项目 (Enter 改数量, F4 除外, Delete 删除选中行)": "Items (Enter: quantity, F4: exclusion, Delete: remove)",
     "除外": "Exclusion", "无": "None",
     "除外原因正在选择: 按 Enter 确认 (或 Esc 取消) 后再结算": "An exclusion is being chosen: press Enter to confirm (or Esc to cancel), then settle",
     "诊断": "Diagnosis",

@@ -3577,7 +3577,7 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
     <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="526" />
         <source>收费项目 (Enter 改数量, F4 除外, Delete 删除选中行)</source>
-        <translation>Items (Enter changes the quantity, F4 sets an exclusion, Delete removes the line)</translation>
+        <translation>Items (Enter: quantity, F4: exclusion, Delete: remove)</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="541" />
