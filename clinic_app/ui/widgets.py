@@ -7,7 +7,16 @@ from collections.abc import Callable, Mapping, Sequence
 from importlib import import_module
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QGuiApplication,
     QHelpEvent,
@@ -244,6 +253,19 @@ def fitted_table(view: QTableView, modes: Mapping[int, Qt.TextElideMode] | None 
     view.setTextElideMode(Qt.TextElideMode.ElideRight)
     view.setItemDelegate(ElidedTips(view, modes))
     return view
+
+
+def wrapped_least(screen: QWidget, hint: QSize) -> QSize:
+    """`hint`, a screen's least size, at least as tall as its layout's least height for its width.
+    A screen with wrapped text is laid out height for width: each row gets its wrapped height or
+    all are squeezed, but Qt's least size counts a wrapped label as less (and the window's scroll
+    area asks the tabs for no more), so at Windows' 150% the window was left short of the screen's
+    rows, which overlapped and were cut, where it scrolls to what does not fit.  The screen calls
+    `updateGeometry` when its width changes, as the height for it does."""
+    layout = screen.layout()
+    if layout is None or not layout.hasHeightForWidth():
+        return hint
+    return QSize(hint.width(), max(hint.height(), layout.minimumHeightForWidth(screen.width())))
 
 
 class FieldNote(QLabel):

@@ -234,7 +234,7 @@ SCALED_RUN = '''
 import json, os, sys, datetime as dt
 from pathlib import Path
 from PySide6.QtCore import QEventLoop, QPoint, QRect, QTimer
-from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QScrollArea
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QGroupBox, QLabel, QScrollArea, QWidget
 app = QApplication([])
 from clinic_app.services.session import ClinicSession
 from clinic_app.ui import app as app_module
@@ -273,19 +273,59 @@ def reach(widget):
         pump(50)
     return shown(widget).size() == widget.size()
 
-pump()
-scrolled = []
-for index in range(window.tabs.count()):  # every screen built and looked at
+def squashed(name):
+    """The screen shown given less height than its rows need: its layout's least height for its
+    width (wrapped text), a box or a line of text shorter than its least size (lines overlapping)."""
+    page, found = window.tabs.currentWidget(), []
+    layout = page.layout()
+    if layout is not None and layout.hasHeightForWidth() and page.height() < layout.minimumHeightForWidth(page.width()):
+        found.append(f"{name}: {page.height()} px high for {layout.minimumHeightForWidth(page.width())} px of rows")
+    for widget in page.findChildren(QWidget):
+        if isinstance(widget, QLabel | QGroupBox) and widget.isVisible() and widget.height() < widget.minimumSizeHint().height():
+            found.append(f"{name}: {type(widget).__name__} {widget.text() if isinstance(widget, QLabel) else widget.title()!r}"
+                         f" {widget.height()} px high for {widget.minimumSizeHint().height()}")
+    return found
+
+def look(index, prepare=lambda page: None):
+    """Every screen built and looked at: it scrolls with the window, never beside or inside it."""
     window.tabs.setCurrentIndex(index)
     pump()
+    prepare(window.tabs.currentWidget())
+    pump()
     name, outer = window.tabs.tabText(index), window.scroll_area
+    found = []
     if outer.horizontalScrollBar().maximum() > 0:
-        scrolled.append(f"{name}: sideways by {outer.horizontalScrollBar().maximum()} px")
+        found.append(f"{name}: sideways by {outer.horizontalScrollBar().maximum()} px")
     if outer.verticalScrollBar().isVisible():
         # A screen that scrolls itself (设置's form) is not scrolled by the window too: two bars side by side.
-        own = [a for a in window.tabs.currentWidget().findChildren(QScrollArea) if a.verticalScrollBar().isVisible()]
+        # (结算's notes pane is left out: a few lines' height by design, the year-end notes scroll in it.)
+        own = [a for a in window.tabs.currentWidget().findChildren(QScrollArea)
+               if a.verticalScrollBar().isVisible() and type(a).__name__ != "NotesArea"]
         if own:
-            scrolled.append(f"{name}: its own bar and the window's")
+            found.append(f"{name}: its own bar and the window's ({', '.join(type(a).__name__ for a in own)})")
+    return found + squashed(name)
+
+pump()
+if sys.argv[4] == "township":
+    def prepare(page):
+        if hasattr(page, "report_shown") and hasattr(page, "choose_month"):  # 结算, December's report shown
+            page.choose_month("2025-12")
+        if hasattr(page, "assessed"):  # 考核, computed: the total and the tier shown under the table
+            page.burden.setText("35"); page.visit_rate.setText("0.5"); page.signing.setText("60")
+            page.save_button.click()
+    print(json.dumps({"scrolled": [line for index in range(window.tabs.count()) for line in look(index, prepare)]}), flush=True)
+    worker.stop()
+    os._exit(0)
+scrolled = []
+for index in range(window.tabs.count()):  # every screen built and looked at
+    scrolled += look(index)
+# A month with no visits: its note above the totals, which the window scrolls to, not squeezes.
+window.tabs.setCurrentWidget(window.month)
+pump()
+window.month.month.setCurrentIndex(window.month.month.findData(sys.argv[5]))
+pump()
+assert window.month.month_note.isVisible() and window.month.totals.visits == 0, window.month.month_note.text()
+scrolled += squashed("empty month")
 window.tabs.setCurrentWidget(window.visit)
 window.visit.choose_patient(session.find_patients("")[0])
 pump()
@@ -302,6 +342,24 @@ os._exit(0)
 '''
 
 
+MAY = dt.datetime(2026, 5, 11, 9, 30)
+"""April, after the visits up to March, is a month with no visits to export."""
+
+
+def scaled(data: Path, when: dt.datetime, language: str, scale: str, tmp_path: Path, *more: str) -> dict:  # type: ignore[type-arg]
+    """What SCALED_RUN saw of the window on `data` at Windows' `scale` on a 1366x768 screen.  Run in a
+    process of its own, as the scale is set before Qt starts."""
+    screens = tmp_path / "screen.json"
+    screens.write_text(json.dumps({"screens": [{"name": "S1", "x": 0, "y": 0, "width": 1366, "height": 768,
+                                                 "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screens}", "QT_SCALE_FACTOR": scale,
+           "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run([sys.executable, "-c", SCALED_RUN, str(data), when.isoformat(), language, *more],
+                          capture_output=True, text=True, env=env, timeout=180)
+    assert done.returncode == 0 and done.stdout, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])  # type: ignore[no-any-return]
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("scale", ["1.25", "1.5"])
 def test_the_window_fits_a_1366x768_screen_at_windows_display_scaling(village_folder, tmp_path, scale, language) -> None:  # type: ignore[no-untyped-def]
@@ -309,21 +367,16 @@ def test_the_window_fits_a_1366x768_screen_at_windows_display_scaling(village_fo
     height was 接诊's (651 px): it stood taller than the screen, with 结算 (and 台账's 日结… and 作废…)
     below the screen's edge and nothing that scrolled to them.  rev17l: in English at 150% every
     screen then scrolled sideways, by 月结's least width (the tabs took the widest screen's), and
-    设置 showed the window's scroll bar beside its own.  Run in a process of its own, as the scale
-    is set before Qt starts."""
-    screens = tmp_path / "screen.json"
-    screens.write_text(json.dumps({"screens": [{"name": "S1", "x": 0, "y": 0, "width": 1366, "height": 768,
-                                                 "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+    设置 showed the window's scroll bar beside its own.  rev18k: 月结 for a month with no visits
+    (April, seen in May) had its note above the
+    totals, four lines in English, and the window left short of them: the eight totals overlapped
+    and were cut, the window scrolling less than the screen needed."""
     shutil.copytree(village_folder, tmp_path / "data")
-    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screens}", "QT_SCALE_FACTOR": scale,
-           "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "PYTHONDONTWRITEBYTECODE": "1"}
-    done = subprocess.run([sys.executable, "-c", SCALED_RUN, str(tmp_path / "data"), NOW.isoformat(), language],
-                          capture_output=True, text=True, env=env, timeout=120)
-    assert done.returncode == 0 and done.stdout, done.stderr
-    seen = json.loads(done.stdout.splitlines()[-1])
+    seen = scaled(tmp_path / "data", MAY, language, scale, tmp_path, "village", "2026-04")
     x, y, width, height = seen["window"]
     left, top, room_width, room_height = seen["room"]
     # A pixel over for the rounding at 125% (1366 / 1.25 = 1092.8).
     assert left <= x and top <= y and x + width <= left + room_width + 1 and y + height <= top + room_height + 1, seen
     assert seen["settle"] and seen["day_close"] and seen["void"], seen
     assert seen["scrolled"] == [], seen
+
