@@ -380,3 +380,14 @@ def test_the_window_fits_a_1366x768_screen_at_windows_display_scaling(village_fo
     assert seen["settle"] and seen["day_close"] and seen["void"], seen
     assert seen["scrolled"] == [], seen
 
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("scale", ["1.25", "1.5"])
+def test_the_township_window_fits_a_1366x768_screen_at_windows_display_scaling(town_folder, tmp_path, scale, language) -> None:  # type: ignore[no-untyped-def]
+    """rev18k: at Windows' 150% the township's screens were squeezed where the window scrolls: 结算's
+    分配方式 row left the signed counts two of their three lines, the list scrolling inside the
+    window's scroll, and 考核's tier, in the 16 pt total line, wrapped to three lines and left the
+    indicator table a line and a half, the note above it cut mid-line."""
+    shutil.copytree(town_folder / "town", tmp_path / "data")
+    seen = scaled(tmp_path / "data", dt.datetime.combine(TODAY, dt.time(9)), language, scale, tmp_path, "township")
+    assert seen["scrolled"] == [], seen

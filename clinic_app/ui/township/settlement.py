@@ -78,7 +78,7 @@ from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.models import LEFT, RIGHT, Column, RowsModel
 from clinic_app.ui.township.distribution import DistributionDialog
-from clinic_app.ui.widgets import ElidedTips
+from clinic_app.ui.widgets import ElidedTips, wrapped_least
 
 PAYABLE_COLOUR = QColor(51, 115, 191)
 BUDGET_COLOUR = QColor(217, 140, 51)
@@ -340,6 +340,35 @@ class NotesArea(QScrollArea):
             self.fit()
 
 
+class SignedList(QScrollArea):
+    """The signed counts, a line (name and box) each, as tall as its lines up to `lines` of them and
+    scrolling beyond.  Given only the least height of a scroll area, at Windows' 150% 分配方式's row
+    under it left two of the three lines in sight, the list scrolling inside the window's scroll."""
+
+    def __init__(self, form: QFormLayout, lines: int) -> None:
+        super().__init__()
+        self.form, self.lines = form, lines
+        body = QWidget()
+        body.setLayout(form)
+        self.setWidget(body)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def fit(self) -> None:
+        """As tall as the lines at this width (a long name wraps its box under it), up to `lines` lines."""
+        width = max(1, self.width() - 2 * self.frameWidth())
+        needed = self.form.totalHeightForWidth(width) if self.form.hasHeightForWidth() else self.form.totalSizeHint().height()
+        rows = self.form.rowCount()
+        shown = needed if rows <= self.lines else needed * self.lines // rows
+        self.setMinimumHeight(max(0, shown) + 2 * self.frameWidth())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.fit()
+
+
 def table_rows(report: SettlementReport) -> list[SettlementRow]:
     # The report's PDF names the own desk "…（本院）" in Chinese; on screen it is said in the UI's language.
     own = QCoreApplication.translate("SettlementScreen", " (本院)")
@@ -427,13 +456,8 @@ class SettlementScreen(QWidget):
         self.signed_boxes: dict[str, QSpinBox] = {}
         self._refocus: str | None = None
         """The line whose box Enter saved from: it has the cursor again after the reload."""
-        signed_body = QWidget()
-        signed_body.setLayout(self.signed_form)
-        signed_scroll = QScrollArea()
-        signed_scroll.setWidget(signed_body)
-        signed_scroll.setWidgetResizable(True)
-        signed_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        signed_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Every line in sight up to five (a township's villages and its own desk); more scroll in the list.
+        self.signed_list = SignedList(self.signed_form, lines=5)
         self.save_signed_button = QPushButton(self.tr("保存签约人数"))
         self.save_signed_button.clicked.connect(self.save_signed)
         self.score = QLineEdit()
@@ -458,7 +482,7 @@ class SettlementScreen(QWidget):
         distribution_row.addWidget(self.distribution_button)
         entries = QGroupBox(self.tr("本月签约人数 / 考核分"))
         entries_layout = QVBoxLayout(entries)
-        entries_layout.addWidget(signed_scroll, 1)
+        entries_layout.addWidget(self.signed_list, 1)
         entries_layout.addWidget(self.save_signed_button)
         entries_layout.addLayout(score_row)
         entries_layout.addLayout(distribution_row)
@@ -628,9 +652,17 @@ class SettlementScreen(QWidget):
         height = max(min(needed, most), self.upper_pane.minimumSizeHint().height())
         self.split.setSizes([height, total - height])
 
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """As tall as the heading's wrapped lines over the panes' least height: Qt's least size took
+        them for fewer, and at Windows' 150% the window left the signed counts' box short, its last
+        rows cut, where it scrolls to what does not fit."""
+        return wrapped_least(self, super().minimumSizeHint())
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         self._share_height()
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # the wrapped lines' height changes with the width
 
     def _fill_entries(self, report: SettlementReport) -> None:
         while self.signed_form.rowCount():
@@ -646,6 +678,8 @@ class SettlementScreen(QWidget):
             self.signed_boxes[line.code] = box
             # Enter saves the counts (it did nothing: a count typed and Entered was left unsaved).
             box.lineEdit().returnPressed.connect(lambda code=line.code: self._save_signed_from(code))
+        self.signed_list.fit()
+        self.split.updateGeometry()  # the splitter does not pass its panes' new least height on
         refocus, self._refocus = self._refocus, None
         if refocus in self.signed_boxes:
             # Once the new boxes are laid out and shown: focus given to one not shown yet was lost
