@@ -87,11 +87,11 @@ def test_the_tab_gives_no_tier_of_its_own_only_the_veto_s_fail(qtbot, worker, to
     tab.save()
     assert tab.errors == []
     assert tab.screen.total.text().startswith("总分 10 (加分 0, 扣分 10)")  # of 110
-    assert "等次: 由县医保局按全县排名评定" in tab.screen.total.text()
-    assert "优秀" not in tab.screen.total.text()
+    assert "等次: 由县医保局按全县排名评定" in tab.screen.tier.text()
+    assert "优秀" not in tab.screen.tier.text()
     tab.screen.unqualified.setChecked(True)
     tab.save()
-    assert "等次: 不合格" in tab.screen.total.text()
+    assert "等次: 不合格" in tab.screen.tier.text()
 
 
 @pytest.mark.parametrize(

@@ -197,7 +197,7 @@ def test_assessment_entries_are_saved_and_scored_as_the_service_scores_them(qtbo
     assert screen.model.index(3, 0).data() == "特定清单药品配备率" and screen.model.index(3, 2).data() == "18"
     assert screen.model.index(4, 2).data() == "4"  # two of five integration items, 2 points each
     assert f"总分 {format_fraction(scored.score)} " in screen.total.text()
-    assert tier is None and "等次: 由县医保局按全县排名评定" in screen.total.text()
+    assert tier is None and "等次: 由县医保局按全县排名评定" in screen.tier.text()
     # On 2025-12-31 the year's visit rate is not final: the screen says to calculate again.
     assert "2025 年尚未结束 (今天 2025-12-31)" in screen.data.text()
 

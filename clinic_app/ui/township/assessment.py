@@ -18,6 +18,7 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -252,6 +253,10 @@ class AssessmentScreen(QWidget):
         self.total = QLabel()
         self.total.setStyleSheet("font-size: 16pt; font-weight: bold;")
         self.total.setWordWrap(True)
+        # The tier on a line of its own in the body's size: in the 16 pt total line its sentence
+        # (由县医保局按全县排名评定) wrapped to three lines at Windows' 150% and took the table's rows.
+        self.tier = QLabel()
+        self.tier.setWordWrap(True)
         self.reasons = QLabel()
         self.reasons.setWordWrap(True)
         results = QGroupBox(self.tr("考核结果"))
@@ -259,11 +264,20 @@ class AssessmentScreen(QWidget):
         results_layout.addWidget(self.data)
         results_layout.addWidget(self.table, 1)
         results_layout.addWidget(self.total)
+        results_layout.addWidget(self.tier)
         results_layout.addWidget(self.reasons)
 
+        # The results scroll in their column as the entries do in theirs, the table's every row in
+        # sight: in the window's height at Windows' 150% the table was left a line and a half (the
+        # window scrolling instead would show its bar beside the entries' own).
+        results_scroll = QScrollArea()
+        results_scroll.setWidget(results)
+        results_scroll.setWidgetResizable(True)
+        results_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        results_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QHBoxLayout()
         body.addWidget(scroll, 2)
-        body.addWidget(results, 3)
+        body.addWidget(results_scroll, 3)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(body, 1)
@@ -353,8 +367,10 @@ class AssessmentScreen(QWidget):
         self.result = result
         if result is None:
             self.model.set_rows([])
+            self.table.setMinimumHeight(0)
             self.data.setText(self.tr("本年度的全县基准和考核录入项尚未填写: 填写左侧各项后点“保存并计算”。"))
             self.total.clear()
+            self.tier.clear()
             self.reasons.clear()
             return
         inputs, scored, tier = result
@@ -373,14 +389,16 @@ class AssessmentScreen(QWidget):
         for caution in assessment_cautions(self.year.value(), self.context.today()):
             self.data.setText(self.data.text() + "\n" + labels.reason(caution, self.context.language))
         self.model.set_rows(scored.indicators)
+        table = self.table
+        table.setMinimumHeight(table.horizontalHeader().sizeHint().height() + table.verticalHeader().length() + 2 * table.frameWidth())
         self.total.setText(
-            self.tr("总分 {score} (加分 {bonus}, 扣分 {deductions})  等次: {tier}").format(
+            self.tr("总分 {score} (加分 {bonus}, 扣分 {deductions})").format(
                 score=_points(scored.score),
                 bonus=_points(scored.bonus),
                 deductions=_points(scored.deductions),
-                tier=tier_name(tier),
             )
         )
+        self.tier.setText(self.tr("等次: {tier}").format(tier=tier_name(tier)))
         self.reasons.setText("\n".join(f"• {labels.reason(r, self.context.language)}" for r in scored.reasons))
         emit(self.assessed, result)
 
