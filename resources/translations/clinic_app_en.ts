@@ -26,235 +26,240 @@
 <context>
     <name>AssessmentScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="59" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="60" />
         <source>签约患者个人负担比例</source>
         <translation>Signed patients' personal burden ratio</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="60" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="61" />
         <source>签约患者就诊率</source>
         <translation>Signed patients' visit rate</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="61" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="62" />
         <source>有效签约率</source>
         <translation>Effective signing rate</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="62" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="63" />
         <source>特定清单药品配备率</source>
         <translation>Specific-list drug availability</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="63" />
-        <location filename="../../clinic_app/ui/township/assessment.py" line="215" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="64" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="216" />
         <source>乡村一体化管理</source>
         <translation>Village integration</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="64" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="65" />
         <source>现场调查 (知晓率/满意度)</source>
         <translation>Field survey (awareness/satisfaction)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="76" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="77" />
         <source>由县医保局按全县排名评定</source>
         <translation>set by the county insurance bureau by rank across the county</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="77" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="78" />
         <source>优秀</source>
         <translation>Excellent</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="77" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="78" />
         <source>良好</source>
         <translation>Good</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="77" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="78" />
         <source>合格</source>
         <translation>Pass</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="77" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="78" />
         <source>不合格</source>
         <translation>Fail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="95" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="96" />
         <source>统一药品配送</source>
         <translation>Unified drug delivery</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="96" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="97" />
         <source>统一监管</source>
         <translation>Unified supervision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="97" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="98" />
         <source>统一结算</source>
         <translation>Unified settlement</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="98" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="99" />
         <source>统一资金分配</source>
         <translation>Unified fund distribution</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="99" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="100" />
         <source>统一协议签订</source>
         <translation>Unified agreements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="106" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="107" />
         <source>国家级</source>
         <translation>National</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="107" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="108" />
         <source>省级</source>
         <translation>Provincial</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="108" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="109" />
         <source>市级</source>
         <translation>City</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="109" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="110" />
         <source>县级</source>
         <translation>County</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="110" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="111" />
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="157" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="158" />
         <source>保存并计算</source>
         <translation>Save and compute</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="160" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="161" />
         <source>考核年度</source>
         <translation>Assessment year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="170" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="171" />
         <source>全县基准 (县医保局公布)</source>
         <translation>County baselines (published by the county bureau)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="173" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="174" />
         <source>个人负担比例 %</source>
         <translation>Personal burden ratio %</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="173" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="174" />
         <source>如 35</source>
         <translation>e.g. 35</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="174" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="175" />
         <source>就诊率 (人次/签约人)</source>
         <translation>Visit rate (visits per signed person)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="174" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="175" />
         <source>如 0.5</source>
         <translation>e.g. 0.5</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="175" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="176" />
         <source>有效签约率 %</source>
         <translation>Effective signing rate %</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="175" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="176" />
         <source>如 60</source>
         <translation>e.g. 60</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="199" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="200" />
         <source>协议考核不合格 (一票否决)</source>
         <translation>Agreement rated unqualified (veto)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="200" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="201" />
         <source>现场考核录入</source>
         <translation>Field assessment entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="202" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="203" />
         <source>特定清单药品 已配备 / 应配备</source>
         <translation>Specific-list drugs stocked / required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="205" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="206" />
         <source>政策知晓 知晓 / 调查</source>
         <translation>Policy awareness: aware / surveyed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="208" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="209" />
         <source>满意度 满意 / 调查</source>
         <translation>Satisfaction: satisfied / surveyed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="211" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="212" />
         <source>查实违规/推诿病例数</source>
         <translation>Confirmed violation or refusal cases</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="221" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="222" />
         <source>表彰 (加分)</source>
         <translation>Honours (bonus)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="244" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="245" />
         <source>指标</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="245" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="246" />
         <source>实际值</source>
         <translation>Actual</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="246" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="247" />
         <source>得分</source>
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="247" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="248" />
         <source>满分</source>
         <translation>Maximum</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="257" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="262" />
         <source>考核结果</source>
         <translation>Assessment result</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="349" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="363" />
         <source>考核录入已保存</source>
         <translation>Assessment entries saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="356" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="371" />
         <source>本年度的全县基准和考核录入项尚未填写: 填写左侧各项后点“保存并计算”。</source>
         <translation>This year's county baselines and assessment entries are not filled in yet: fill in the left side and press "Save and compute".</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="363" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="379" />
         <source>来自数据: 签约人数 {signed}, 有效签约 {effective}, 签约患者就诊 {visits} 人次, 医疗费 {total} 元, 个人负担 {paid} 元</source>
         <translation>From the data: {signed} signed, {effective} effectively signed, {visits} visits of signed patients, cost {total}, personal burden {paid}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="377" />
-        <source>总分 {score} (加分 {bonus}, 扣分 {deductions})  等次: {tier}</source>
-        <translation>Score {score} (bonus {bonus}, deductions {deductions})  Tier: {tier}</translation>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="395" />
+        <source>总分 {score} (加分 {bonus}, 扣分 {deductions})</source>
+        <translation>Score {score} (bonus {bonus}, deductions {deductions})</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="401" />
+        <source>等次: {tier}</source>
+        <translation>Tier: {tier}</translation>
     </message>
 </context>
 <context>
@@ -1570,7 +1575,7 @@ Click "Show Details...", copy everything in it and give it to support.</translat
     </message>
     <message>
         <location filename="../../clinic_app/ui/month_screen.py" line="334" />
-        <location filename="../../clinic_app/ui/month_screen.py" line="589" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="600" />
         <source>本年尚未导入</source>
         <translation>Not imported for this year</translation>
     </message>
@@ -1590,27 +1595,27 @@ Click "Show Details...", copy everything in it and give it to support.</translat
         <translation>{month} (not over)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="484" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="495" />
         <source>本月尚未结束: 导出的只是到今天为止的记录。月底后请再导出一次 (修订版号加一)。</source>
         <translation>This month is not over: the export holds the records up to today. Export it again after the month ends (the next revision).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="489" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="500" />
         <source>本月无就诊记录: 仍请导出月结交乡镇卫生院, 说明本月无就诊, 以免被当作未交。</source>
         <translation>No visits this month: export the statement for the township all the same, so it shows the month had no visits and is not taken for one not sent.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="509" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="520" />
         <source>选择导出文件夹</source>
         <translation>Choose the export folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="539" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="550" />
         <source>正在导出…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="555" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="566" />
         <source>{month} 第 {revision} 版, 已导出到:
   {folder}
   {data}
@@ -1633,57 +1638,57 @@ This clinic's key fingerprint (the township checks it):
 {visits} settlements, {reversals} reversals; net total {total}, fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="570" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="581" />
         <source>{month} 月结已导出 (第 {revision} 版)</source>
         <translation>{month} exported (revision {revision})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="592" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="603" />
         <source>{year} 年: 已导入 (乡镇计算于 {day}), {rows} 行</source>
         <translation>{year}: imported (computed by the township on {day}), {rows} rows</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="599" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="610" />
         <source>选择乡镇卫生院的用量快照</source>
         <translation>Choose the township's usage snapshot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="599" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="610" />
         <source>用量快照 (*.json)</source>
         <translation>Usage snapshot (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="626" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="637" />
         <source>这个快照已经导入过, 没有变化 ({year} 年, 乡镇计算于 {day})</source>
         <translation>This snapshot was imported before; nothing changed ({year}, computed on {day})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="628" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="639" />
         <source>已导入 {year} 年用量快照 (乡镇计算于 {day}): {rows} 行</source>
         <translation>Imported the {year} usage snapshot (computed on {day}): {rows} rows</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="641" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="652" />
         <source>核对乡镇卫生院密钥指纹</source>
         <translation>Check the township health center's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="642" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="653" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="645" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="656" />
         <source>请把上面的指纹与乡镇卫生院给的指纹 (导出快照时显示, 或打印件) 逐组核对, 最好当面或电话确认。完全一致才点“信任此密钥”: 快照随即导入。不一致请点“不信任”, 并与乡镇卫生院联系。</source>
         <translation>Compare the fingerprint above, group by group, with the one the township gave you (shown when it exported the snapshot, or on paper), best in person or by phone. Only if it is the same, click "Trust this key": the snapshot is then imported. If not, click "Do not trust" and call the township health center.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="664" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="675" />
         <source>未导入: 乡镇卫生院的密钥没有被信任</source>
         <translation>Not imported: the township health center's key was not trusted</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="673" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="684" />
         <source>{month} 月结汇总表</source>
         <translation>{month} statement summary</translation>
     </message>
@@ -3209,8 +3214,8 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="104" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="696" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="735" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="730" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="769" />
         <source>统筹应付</source>
         <translation>Fund payable</translation>
     </message>
@@ -3221,7 +3226,7 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="105" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="737" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="771" />
         <source>预付</source>
         <translation>Prepay</translation>
     </message>
@@ -3261,153 +3266,153 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="372" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="401" />
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="399" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="428" />
         <source>写出月报 (PDF/xlsx)…</source>
         <translation>Write monthly report (PDF/xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="405" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="434" />
         <source>结算月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="437" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="461" />
         <source>保存签约人数</source>
         <translation>Save signed counts</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="440" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="464" />
         <source>0-100</source>
         <translation>0-100</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="443" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="467" />
         <source>保存考核分</source>
         <translation>Save score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="446" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="470" />
         <source>年度考核分</source>
         <translation>Annual score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="452" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="476" />
         <source>分配方式…</source>
         <translation>Distribution…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="459" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="483" />
         <source>本月签约人数 / 考核分</source>
         <translation>Signed this month / score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="468" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="492" />
         <source>统筹应付与月预算 (按月)</source>
         <translation>Fund payable vs budget, by month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="469" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="493" />
         <source>本月统筹应付与预付 (按村)</source>
         <translation>Fund payable vs prepay, by village</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="564" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="588" />
         <source>正在结算 {month}…</source>
         <translation>Settling {month}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="581" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="605" />
         <source>{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元</source>
         <translation>{town} {month}  {variant}  {signed} signed  quota/budget {quota}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="595" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="619" />
         <source>本月未收到月结: {codes}</source>
         <translation>No statement received this month: {codes}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="599" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="623" />
         <source>{year} 年年终清算</source>
         <translation>Year-end clearing {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="601" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="625" />
         <source> (本政策 {months} 个月)</source>
         <translation> ({months} months under this policy)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="643" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="675" />
         <source>手工录入</source>
         <translation>Entered by hand</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="643" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="675" />
         <source>按名册统计, 可修改后保存</source>
         <translation>Counted from the roster; edit and save if needed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="345" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="644" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="374" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="676" />
         <source> (本院)</source>
         <translation> (own desk)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="663" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="697" />
         <source>按工作量分配 (各村统筹应付)</source>
         <translation>Shared by workload (each line's fund payable)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="665" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="699" />
         <source>按协议份额分配</source>
         <translation>Shared by agreed shares</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="666" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="700" />
         <source>按协议份额分配: {shares}</source>
         <translation>Shared by agreed shares: {shares}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="702" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="736" />
         <source>月预算</source>
         <translation>Monthly budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="720" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="754" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="783" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="817" />
         <source>本院</source>
         <translation>Own</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="801" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="835" />
         <source>签约人数已保存</source>
         <translation>Signed counts saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="808" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="842" />
         <source>考核分已保存</source>
         <translation>Score saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="817" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="851" />
         <source>分配方式已保存</source>
         <translation>Distribution saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="831" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="865" />
         <source>选择月报保存的文件夹</source>
         <translation>Choose a folder for the monthly report</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="845" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="879" />
         <source>月报已写出: {pdf}, {xlsx}</source>
         <translation>Report written: {pdf}, {xlsx}</translation>
     </message>
