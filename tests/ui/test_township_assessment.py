@@ -53,9 +53,8 @@ class Tab:
         return [self.screen.model.index(number, column).data() for column in range(4)]
 
 
-@pytest.fixture
-def town(tmp_path: Path):  # type: ignore[no-untyped-def]
-    """A reform township with one village's signed patient's July and August imported."""
+def reform_town(tmp_path: Path) -> ClinicSession:
+    """A reform township with one village's signed patient's July and August imported (open)."""
     south = Village.create(tmp_path / "a", "V101", "南村卫生室", REFORM, reform=True)
     south.person("signed", signed=True, number=5)
     south.visit("signed", "2025-07-02 09:00", "20.00")
@@ -64,6 +63,12 @@ def town(tmp_path: Path):  # type: ignore[no-untyped-def]
     south.session.close()
     session = township(tmp_path / "town", REFORM, reform=True)
     bring(session, *raws)
+    return session
+
+
+@pytest.fixture
+def town(tmp_path: Path):  # type: ignore[no-untyped-def]
+    session = reform_town(tmp_path)
     yield session
     session.close()
 

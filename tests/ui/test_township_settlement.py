@@ -163,14 +163,9 @@ def test_signed_counts_and_score_are_stored_and_the_report_is_written(
 
 
 def test_assessment_entries_are_saved_and_scored_as_the_service_scores_them(qtbot, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    south = Village.create(tmp_path / "a", "V101", "南村卫生室", REFORM, reform=True)
-    south.person("signed", signed=True, number=5)
-    south.visit("signed", "2025-07-02 09:00", "20.00")
-    south.visit("signed", "2025-08-02 09:00", "30.00")
-    raws = [("july.json", south.statement("2025-07")), ("august.json", south.statement("2025-08"))]
-    south.session.close()
-    town = township(tmp_path / "town", REFORM, reform=True)
-    bring(town, *raws)
+    from tests.ui.test_township_assessment import reform_town
+
+    town = reform_town(tmp_path)
     context = _context(town, worker)
     screen = AssessmentScreen(context)
     qtbot.addWidget(screen)
