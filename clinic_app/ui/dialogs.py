@@ -85,33 +85,39 @@ from clinic_app.ui.widgets import FieldNote, SteadyComboBox, keep_on_screen
 W = TypeVar("W", bound=QWidget)
 
 
-def clock_question(parent: QWidget, context: AppContext, error: UserError, go_on: Callable[[], None]) -> QMessageBox:
-    """Ask whether the computer's date is right (`services.session.DateJump`); `go_on` if it is.
-
-    Non-modal (opened), so the window goes on; the default answer is not to write.
-    """
-    box = QMessageBox(QMessageBox.Icon.Warning, QCoreApplication.translate("Clock", "请确认电脑日期"), context.message(error), parent=parent)
-    go = box.addButton(QCoreApplication.translate("Clock", "日期正确, 继续"), QMessageBox.ButtonRole.AcceptRole)
-    stop = box.addButton(QCoreApplication.translate("Clock", "取消, 先校正日期"), QMessageBox.ButtonRole.RejectRole)
+def _question(parent: QWidget, context: AppContext, error: UserError, words: tuple[str, str, str], go_on: Callable[[], None]) -> QMessageBox:
+    """A warning that asks before a write (its title, the answer that writes, the one that does not);
+    `go_on` on the first.  Non-modal (opened), so the window goes on; the default answer is not to write."""
+    title, go_text, stop_text = words
+    box = QMessageBox(QMessageBox.Icon.Warning, title, context.message(error), parent=parent)
+    go = box.addButton(go_text, QMessageBox.ButtonRole.AcceptRole)
+    stop = box.addButton(stop_text, QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(stop)
     go.clicked.connect(go_on)
     box.open()
     return box
+
+
+def clock_question(parent: QWidget, context: AppContext, error: UserError, go_on: Callable[[], None]) -> QMessageBox:
+    """Ask whether the computer's date is right (`services.session.DateJump`); `go_on` if it is."""
+    words = (
+        QCoreApplication.translate("Clock", "请确认电脑日期"),
+        QCoreApplication.translate("Clock", "日期正确, 继续"),
+        QCoreApplication.translate("Clock", "取消, 先校正日期"),
+    )
+    return _question(parent, context, error, words, go_on)
 
 
 def same_person_question(parent: QWidget, context: AppContext, error: UserError, go_on: Callable[[], None]) -> QMessageBox:
     """Ask whether the patient being saved is someone other than the one(s) registered with the same
-    name and birth date (`services.session.PossibleDuplicate`); `go_on` if so.  The default answer is
-    not to save: one person registered twice is paid the fund's caps twice."""
-    box = QMessageBox(
-        QMessageBox.Icon.Warning, QCoreApplication.translate("SamePerson", "可能重复登记"), context.message(error), parent=parent
+    name and birth date (`services.session.PossibleDuplicate`); `go_on` if so.  Not saving is the
+    default: one person registered twice is paid the fund's caps twice."""
+    words = (
+        QCoreApplication.translate("SamePerson", "可能重复登记"),
+        QCoreApplication.translate("SamePerson", "不是同一人, 仍要保存"),
+        QCoreApplication.translate("SamePerson", "取消"),
     )
-    go = box.addButton(QCoreApplication.translate("SamePerson", "不是同一人, 仍要保存"), QMessageBox.ButtonRole.AcceptRole)
-    stop = box.addButton(QCoreApplication.translate("SamePerson", "取消"), QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(stop)
-    go.clicked.connect(go_on)
-    box.open()
-    return box
+    return _question(parent, context, error, words, go_on)
 
 
 class _FormDialog(QDialog):

@@ -265,17 +265,17 @@
 <context>
     <name>Clock</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="93" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="104" />
         <source>请确认电脑日期</source>
         <translation>Check the computer's date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="94" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="105" />
         <source>日期正确, 继续</source>
         <translation>The date is right, go on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="95" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="106" />
         <source>取消, 先校正日期</source>
         <translation>Cancel, correct the date first</translation>
     </message>
@@ -400,12 +400,12 @@
 <context>
     <name>DateEdit</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="300" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="306" />
         <source>所输日期不存在, 请重新输入</source>
         <translation>There is no such date; type it again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="302" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="308" />
         <source>日期未输完整, 请输入年、月、日</source>
         <translation>The date is not typed in full; type the year, month and day</translation>
     </message>
@@ -595,92 +595,92 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="706" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="712" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="708" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="714" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="711" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="717" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="713" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="719" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="714" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="720" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="715" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="721" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="717" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="723" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="721" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="727" />
         <source>已建健康档案</source>
         <translation>Health record built</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="722" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="728" />
         <source>已入“一人一档”参保库</source>
         <translation>In the 'one person, one file' insurance database</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="729" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="735" />
         <source>建档</source>
         <translation>Records</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="755" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="761" />
         <source>变更原因</source>
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="833" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="839" />
         <source>收取个人承担 {amount} 元并打印收据</source>
         <translation>Take the patient's {amount} yuan and print a receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="843" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="849" />
         <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
         <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="847" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="853" />
         <source>个人承担已收取 (收据 {receipt})</source>
         <translation>Patient's share already taken (receipt {receipt})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="893" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="899" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="899" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="905" />
         <source>参保日期不能早于出生日期</source>
         <translation>The enrolment date cannot be before the birth date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="906" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="912" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="936" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="942" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -1696,37 +1696,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>NewbornPayBackDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1164" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1170" />
         <source>新生儿补报 {receipt}</source>
         <translation>Pay back newborn's visit {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1170" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1176" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1175" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1181" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1176" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1182" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1177" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1183" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1180" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1186" />
         <source>出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付, 参保后本机构尚未登记参保时按未参保结算的也一样: 这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分按原付款方式退回 ({method}), 并打印新收据。</source>
         <translation>A newborn enrolled within 6 months of birth has the outpatient costs from birth to the enrolment paid by the fund, and so have those settled as not enrolled after it, before the enrolment was recorded here: this visit is reversed and settled again as of its day, the fund's share goes back the way it was paid ({method}) and a new receipt is printed.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1190" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1196" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1747,42 +1747,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1202" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1208" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1205" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1211" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1211" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1217" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1217" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1223" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1220" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1226" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1236" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1242" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1241" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1247" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1242" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1248" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1938,119 +1938,119 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="465" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="471" />
         <source>{name} 已签约家庭医生: 签约服务费个人承担 {amount} 元尚未收取, 请在 患者 → 年度参保登记… 中收取并打印收据</source>
         <translation>{name} is signed with a family doctor: the patient's share of the package fee, {amount}, is not taken yet; take it and print its receipt in Patients → Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="488" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="494" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="488" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="494" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="491" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="497" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="492" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="498" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="497" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="503" />
         <source>出生日期 (无身份证号时)</source>
         <translation>Birth date (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="497" />
-        <location filename="../../clinic_app/ui/dialogs.py" line="500" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="503" />
         <location filename="../../clinic_app/ui/dialogs.py" line="506" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="512" />
         <source>未填</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="499" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="505" />
         <source>性别 (无身份证号时)</source>
         <translation>Sex (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="506" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="512" />
         <source>参保 (缴费) 日期</source>
         <translation>Enrolment (payment) date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="514" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="520" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="517" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="523" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="518" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="524" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="519" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="525" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="525" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="531" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="526" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="532" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="626" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="632" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="637" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="643" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="643" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="649" />
         <source>身份证号码中的出生日期 {date} 晚于今天, 请核对</source>
         <translation>The birth date in the ID number, {date}, is after today: check the number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="647" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="653" />
         <source>出生日期不能晚于今天</source>
         <translation>The birth date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="650" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="656" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="658" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="664" />
         <source>请填写新生儿的参保 (缴费) 日期: 新生儿从哪天起享受医保待遇由它决定</source>
         <translation>Enter the newborn's enrolment (payment) date: it decides from which day the baby is covered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="661" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="667" />
         <source>参保日期不能早于出生日期</source>
         <translation>The enrolment date cannot be before the birth date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="683" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="689" />
         <source>这是 15 位的一代身份证号, 已停用: 请填写 18 位的身份证号码 (见身份证或户口本)</source>
         <translation>This is an old 15-digit ID number, no longer in use: enter the 18-digit ID number (on the ID card or the household register)</translation>
     </message>
@@ -2318,37 +2318,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="960" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="966" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="962" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="968" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="963" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="969" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="964" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="970" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="973" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="979" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="976" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="982" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="981" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="987" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2369,92 +2369,92 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1001" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1007" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1003" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1009" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1004" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1010" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1005" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1011" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1006" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1012" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1010" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1016" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1012" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1018" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1014" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1020" />
         <source>未经转诊</source>
         <translation>No referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1019" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1025" />
         <source>急诊或抢救</source>
         <translation>Emergency or rescue</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1020" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1026" />
         <source>在参保地市以外就医 (市外)</source>
         <translation>Out of the insured city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1023" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1029" />
         <source>身份核验</source>
         <translation>Identity checked on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1036" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1042" />
         <source>转诊单 {id}: {day} 转往 {facility} ({level})</source>
         <translation>Referral {id}: {day} to {facility} ({level})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1042" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1048" />
         <source>转诊原因: {reason}</source>
         <translation>Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1045" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1051" />
         <source>未经转诊 (该患者没有转诊记录)</source>
         <translation>No referral (none recorded for this patient)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1069" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1075" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1080" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1086" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1085" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1091" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1090" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1096" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2732,17 +2732,17 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>SamePerson</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="107" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="116" />
         <source>可能重复登记</source>
         <translation>Registered already?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="109" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="117" />
         <source>不是同一人, 仍要保存</source>
         <translation>Someone else: save</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="110" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="118" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -3755,42 +3755,42 @@ Choose No to go on with the visit of {a}.</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1127" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1133" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1133" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1139" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1138" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1144" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1139" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1145" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1140" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1146" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1141" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1147" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1147" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1153" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1150" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1156" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
