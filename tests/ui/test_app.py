@@ -941,3 +941,16 @@ def test_without_a_display_a_deleted_ledger_is_refused_with_the_restore_command(
     err = capsys.readouterr().err
     assert f"clinic-app restore --data-dir {data_folder} {made[-1]}" in err, err
     assert not (data_folder / DB_NAME).exists()
+
+
+def test_an_empty_database_with_no_backup_of_any_kind_starts_as_a_new_clinic(qtbot, tmp_path, wizards, caplog) -> None:  # type: ignore[no-untyped-def]
+    """A first run cut off before SQLite wrote the file's header leaves a 0-byte clinic.sqlite and
+    nothing else: refused as damaged with no backup to offer, the app could never start in that
+    folder again.  With not one backup anywhere there is nothing to lose: it is a new clinic."""
+    caplog.clinic_app_allow_warnings = True
+    folder = tmp_path / "新诊所"
+    folder.mkdir()
+    (folder / DB_NAME).write_bytes(b"")
+    assert app_module.run_app(data_dir=folder) == 0
+    assert len(wizards) == 1
+    assert (folder / DB_NAME).stat().st_size > 0
