@@ -10,22 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 from clinic_app.documents.reasons import render
 from clinic_app.domain.money import Money
-from clinic_app.domain.records import DraftLine, VisitRequest
 from clinic_app.errors import BadInput
 from clinic_app.services.session import (
-    OUTSIDE_COST,
     NoReferral,
     NoRoute,
     NotDesignatedHere,
     ReceiptReused,
-    reimbursement_note,
 )
 from clinic_app.store import ledger
 from tests.store.template import Ledger, opened
@@ -210,20 +206,9 @@ def test_a_receipt_typed_another_way_is_the_receipt_already_paid_back(shaoguan: 
 def _booked_as_before(lg: Ledger, who: str, receipt: str) -> None:
     """A reimbursement as `reimburse` booked it before the receipt key: the number stored as typed
     (full-width, a pasted tab).  The ledger is not rewritten, so such rows stay."""
-    lg.session.settle(
-        VisitRequest(
-            patient_id=lg.people[who],
-            operator_id=lg.operator,
-            lines=(DraftLine(name=OUTSIDE_COST, kind="drug", quantity=Fraction(1), unit_price=M("100.00")),),
-            time=PAID_BACK,
-            emergency=True,
-            facility="township",
-            outside_receipt=receipt,
-            service_day=OUTSIDE_DAY,
-            note=reimbursement_note(OUTSIDE_DAY),
-            identity_check="社保卡",
-        )
-    )
+    from tests.township.builders import booked_reimbursement
+
+    booked_reimbursement(lg.session, lg.people[who], lg.operator, receipt, "100.00", PAID_BACK, OUTSIDE_DAY)
 
 
 @pytest.mark.parametrize(("stored", "again"), [("ＬＧ－２０２５－００８８", "LG-2025-0088"), ("lg 2025 0088", "ＬＧ２０２５００８８")])

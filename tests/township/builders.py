@@ -30,10 +30,22 @@ from clinic_app.documents.records import (
 from clinic_app.documents.statement_file import build_statement, canonical_bytes
 from clinic_app.domain.copay import adjudicate_visit
 from clinic_app.domain.money import Money
-from clinic_app.domain.records import DraftLine, Enrolment, PatientRecord, VisitRequest
+from clinic_app.domain.records import (
+    DraftLine,
+    Enrolment,
+    PatientRecord,
+    SettledVisit,
+    VisitRequest,
+)
 from clinic_app.domain.visit import Item, Patient, Usage, VisitDraft
 from clinic_app.services.policies import default_book
-from clinic_app.services.session import ClinicSession, ClinicSetup, PatientInput
+from clinic_app.services.session import (
+    OUTSIDE_COST,
+    ClinicSession,
+    ClinicSetup,
+    PatientInput,
+    reimbursement_note,
+)
 from clinic_app.services.statements import clinic_key, statement_data
 
 POLICY = "shaoguan-resident-2023"
@@ -172,3 +184,26 @@ def resigned(raw: bytes, key: Ed25519PrivateKey, change: Callable[[dict[str, Any
     body = canonical_bytes(document["body"])
     document["signature"]["value"] = signing.b64(signing.sign(key, body))
     return canonical_bytes(document) + b"\n"
+
+
+def booked_reimbursement(
+    session: ClinicSession, patient_id: int, operator_id: int, receipt: str, amount: str, when: dt.datetime,
+    outside_day: dt.date, emergency: bool = True,
+) -> SettledVisit:
+    """An outside receipt paid back written straight through `settle`, as older versions booked
+    what `reimburse` now writes otherwise or refuses (a number stored as typed, a receipt by no
+    route): such rows stay in ledgers and in the statements that carry them."""
+    return session.settle(
+        VisitRequest(
+            patient_id=patient_id,
+            operator_id=operator_id,
+            lines=(DraftLine(name=OUTSIDE_COST, kind="drug", quantity=Fraction(1), unit_price=Money.parse(amount)),),
+            time=when,
+            emergency=emergency,
+            facility="township",
+            outside_receipt=receipt,
+            service_day=outside_day,
+            note=reimbursement_note(outside_day),
+            identity_check="社保卡",
+        )
+    )

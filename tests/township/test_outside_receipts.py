@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +17,11 @@ from clinic_app.documents import statement_file as sf
 from clinic_app.documents.statement_pdf import statement_pdf
 from clinic_app.documents.statement_xlsx import VISIT_HEADER, statement_xlsx
 from clinic_app.domain.money import Money
-from clinic_app.domain.records import DraftLine, VisitRequest
 from clinic_app.errors import BadInput
 from clinic_app.services import township as tw
 from clinic_app.services.session import (
-    OUTSIDE_COST,
     ClinicSession,
     ReceiptReimbursedInVillage,
-    reimbursement_note,
 )
 from clinic_app.services.statements import clinic_key, statement_data
 from clinic_app.store import township as store
@@ -239,20 +235,7 @@ def _booked_as_before(village: ClinicSession, receipt: str, when: dt.datetime) -
     """A reimbursement as a village booked it before the receipt key: the number stored as typed
     (a full-width input method's ＬＧ…), which its statements carry as it is."""
     (patient,) = village.find_patients("王一")
-    village.settle(
-        VisitRequest(
-            patient_id=patient.id,
-            operator_id=village.operators()[0].id,
-            lines=(DraftLine(name=OUTSIDE_COST, kind="drug", quantity=Fraction(1), unit_price=Money.parse("100.00")),),
-            time=when,
-            emergency=True,
-            facility="township",
-            outside_receipt=receipt,
-            service_day=OUTSIDE_DAY,
-            note=reimbursement_note(OUTSIDE_DAY),
-            identity_check="社保卡",
-        )
-    )
+    b.booked_reimbursement(village, patient.id, village.operators()[0].id, receipt, "100.00", when, OUTSIDE_DAY)
 
 
 def test_one_villages_receipt_paid_back_again_in_a_later_month_in_full_width_is_flagged(v01, town) -> None:
@@ -470,19 +453,7 @@ def test_a_receipt_without_a_route_is_not_a_designated_visit(town, tmp_path: Pat
     roster, where 王一 chose V03, it said 70% of 50.00 = 35.00).  `reimburse` now refuses it
     (`NoRoute`); a village booked it before, and its statements carry it."""
     village, patient, operator = _wang_at_v03(tmp_path / "v03", town)
-    paid = village.settle(
-        VisitRequest(
-            patient_id=patient,
-            operator_id=operator,
-            lines=(DraftLine(name=OUTSIDE_COST, kind="drug", quantity=Fraction(1), unit_price=Money.parse("50.00")),),
-            time=PAID_BACK,
-            facility="township",
-            outside_receipt="ZY-2025-0003",
-            service_day=OUTSIDE_DAY,
-            note=reimbursement_note(OUTSIDE_DAY),
-            identity_check="社保卡",
-        )
-    )
+    paid = b.booked_reimbursement(village, patient, operator, "ZY-2025-0003", "50.00", PAID_BACK, OUTSIDE_DAY, emergency=False)
     assert str(paid.adjudication.fund) == "0.00"
     _bring(town, ("V03.json", b.statement_bytes(village)))
     village.close()
