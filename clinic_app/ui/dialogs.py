@@ -79,7 +79,6 @@ from clinic_app.services.session import (
 from clinic_app.ui import labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
-from clinic_app.ui.visit_screen import IDENTITY_SETTING
 from clinic_app.ui.widgets import FieldNote, SteadyComboBox, keep_on_screen
 
 W = TypeVar("W", bound=QWidget)
@@ -1003,7 +1002,10 @@ class ReimbursementDialog(_FormDialog):
     # choice is a field, so Enter passes through the routes too, and saves from the last field.
     enter_moves_on = True
 
-    def __init__(self, context: AppContext, patient: PatientRecord, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: AppContext, patient: PatientRecord, parent: QWidget | None = None, identity: str | None = None
+    ) -> None:
+        """`identity`: the document 接诊 has chosen (its remembered one), preset here."""
         super().__init__(context, self.tr("外院票据报销 - {name}").format(name=patient.name), parent)
         self.patient = patient
         self.receipt = self.add_field(self.tr("外院票据号"), QLineEdit())
@@ -1029,11 +1031,9 @@ class ReimbursementDialog(_FormDialog):
         self.identity = self.add_field(self.tr("身份核验"), SteadyComboBox())
         for document in IDENTITY_CHECKS:
             self.identity.addItem(labels.identity_document(document), document)
-        self._identity_touched = False
-        self.identity.activated.connect(self._identity_chosen)
+        self.identity.setCurrentIndex(max(0, self.identity.findData(identity)))
         session, patient_id = context.session, patient.id
         context.run(lambda: session.patient_referrals(patient_id), self._referrals_loaded)
-        context.run(lambda: session.setting(IDENTITY_SETTING), self._identity_loaded)
 
     def _referrals_loaded(self, referrals: tuple[Referral, ...]) -> None:
         for r in referrals:
@@ -1052,14 +1052,6 @@ class ReimbursementDialog(_FormDialog):
         # Wide enough for the longest referral (to a point): the dialog, already shown, grows to a
         # minimum width; a size hint alone leaves the line cut after 转诊单 2: 2026-03-02 转.
         self.referral.setMinimumWidth(min(self.referral.sizeHint().width(), 600))
-
-    def _identity_loaded(self, saved: str | None) -> None:
-        index = self.identity.findData(saved)
-        if index >= 0 and not self._identity_touched:  # a choice made before it came stands
-            self.identity.setCurrentIndex(index)
-
-    def _identity_chosen(self) -> None:
-        self._identity_touched = True
 
     def _referral_chosen(self) -> None:
         """The receipt is the referred facility's: its level follows from the referral."""

@@ -799,7 +799,7 @@ class VisitScreen(QWidget):
             return
         from clinic_app.ui.dialogs import ReimbursementDialog
 
-        dialog = ReimbursementDialog(self.context, self.patient, self)
+        dialog = ReimbursementDialog(self.context, self.patient, self, identity=self.identity.currentData())
         dialog.accepted.connect(lambda: self._settled(dialog.result_value))
         self.dialog = dialog
         dialog.open()

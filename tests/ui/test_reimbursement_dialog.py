@@ -305,9 +305,18 @@ def test_the_document_checked_is_asked_preset_to_the_visits_and_kept_with_the_re
     the policy asks the identity be checked (POLICIES.md §2, ledger duties) (rev18e F2)."""
     from clinic_app.services.session import IDENTITY_CHECKS
     from clinic_app.ui.visit_screen import IDENTITY_SETTING
+    from tests.ui.test_visit_screen import choose_by_typing, make_active_screen
 
     session.set_setting(IDENTITY_SETTING, "身份证")  # 接诊's remembered choice
-    dialog = _dialog(qtbot, context, session, "WY-ID", "100")
+    screen = make_active_screen(qtbot, context)
+    choose_by_typing(qtbot, screen, "zsf")
+    wait_idle(qtbot, worker)
+    screen.reimburse()  # from 接诊, as the doctor opens it
+    dialog = screen.dialog
+    assert isinstance(dialog, ReimbursementDialog)
+    dialog.receipt.setText("WY-ID")
+    dialog.amount.setText("100")
+    dialog.emergency.setChecked(True)
     wait_idle(qtbot, worker)
     assert [dialog.identity.itemData(i) for i in range(dialog.identity.count())] == list(IDENTITY_CHECKS)
     assert [dialog.identity.itemText(i) for i in range(dialog.identity.count())] == ["社保卡", "医保电子凭证", "身份证"]
