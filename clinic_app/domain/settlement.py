@@ -874,11 +874,15 @@ def _hunan_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
     # 试点通知 二(一)1: 筹资总额 = 参保人数 x 基础人头费, 控制在居民医保基金的 10% 以内.
     funding = _for_the_year(base.fen * inputs.insured_persons, inputs)
     ceiling_share = _rate_parameter(policy, "max_share_of_resident_fund")
-    if inputs.resident_fund is not None:
+    resident_fund = inputs.resident_fund
+    if resident_fund is None and inputs.fund_per_head is not None:
+        # The fund per head of the insured residents, for the months in force as the funding is.
+        resident_fund = _for_the_year(inputs.fund_per_head.fen * inputs.insured_persons, inputs)
+    if resident_fund is not None:
         # Funding and ceiling as the note says them, each the part year's rounded once: compared
         # with the unrounded ceiling, a funding of exactly 10% over a part year whose funding
         # rounded up (2 insured x 85 x 1/12 = 14.17 of 141.67) was said to be over it.
-        ceiling = inputs.resident_fund.times(ceiling_share)
+        ceiling = resident_fund.times(ceiling_share)
         if funding > ceiling:
             reasons.append(Reason.of("settlement_funding_over_ceiling", funding=funding, ceiling=ceiling))
     if inputs.signed_persons > inputs.insured_persons:

@@ -574,11 +574,6 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
     if closing:
         insured = max(result.signed_persons, store.insured_persons(session.db, year))
         months = number - start + 1
-        resident_fund = None
-        if reform and fund_per_head is not None:
-            # 试点通知 二(一)1: the funding is kept within 10% of the resident fund, the fund per
-            # head of the insured residents for the months in force, as the funding is counted.
-            resident_fund = Money(round_half_up(Fraction(fund_per_head.fen * insured * months, 12)))
         year_end = settle_year(
             policy,
             YearInputs(
@@ -590,7 +585,6 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
                 distribution=distribution,
                 score=Fraction(100) if score is None else score,
                 insured_persons=insured,
-                resident_fund=resident_fund,
                 fund_per_head=fund_per_head,
                 # A line still negative at the period end: its reversals are netted from the
                 # year's F (POLICIES.md §3), not dropped.
@@ -624,8 +618,9 @@ def month_report(session: ClinicSession, month: str, today: dt.date | None = Non
     period = _settle_period(session, clinic, year, number)
     policy, variant, result, year_end = period.policy, period.variant, period.result, period.year_end
     distribution = _distribution(session)
+    accounted = _accounted(session)
     result = replace(result, reasons=(
-        *_earlier_gaps(session, period, clinic.code, year, number),
+        *_earlier_gaps(accounted, period, clinic.code, year, number),
         *result.reasons,
         *_fund_without_signed(period, result, clinic.code),
         *_without_share(period, distribution, clinic.code),
@@ -637,7 +632,6 @@ def month_report(session: ClinicSession, month: str, today: dt.date | None = Non
     costs[clinic.code] = store.own_cost_by_kind(session.db, first, last)
     previous = _previous_year_per_visit(session, clinic.code, year, number, variant, policy)
     own_referrals = store.own_referrals(session.db, first, last)
-    accounted = _accounted(session)
     missing = tuple(code for code in codes if code != clinic.code and month not in accounted.get(code, ()))
     lines = []
     for part in result.villages:
@@ -740,16 +734,15 @@ def _without_share(period: _Period, distribution: Distribution, own: str) -> tup
     )
 
 
-def _earlier_gaps(session: ClinicSession, period: _Period, own: str, year: int, number: int) -> tuple[Reason, ...]:
-    """The statements missing before the month reported: a month of the period with none from a
+def _earlier_gaps(accounted: dict[str, set[str]], period: _Period, own: str, year: int, number: int) -> tuple[Reason, ...]:
+    """The statements missing (`accounted`: each village's months sent or known empty) before the month reported: a month of the period with none from a
     village that sent one of an earlier month (one that began sending later misses nothing).  That
     village's fund is in neither that month's settlement nor the year to date, which nothing else says."""
-    sent = _accounted(session)
     gaps = []
     for code in period.codes:
         if code == own:
             continue
-        missing = [m for m in months_not_sent(sent.get(code, ()), year, number - 1) if int(m[5:]) >= period.start]
+        missing = [m for m in months_not_sent(accounted.get(code, ()), year, number - 1) if int(m[5:]) >= period.start]
         if missing:
             gaps.append((period.names.get(code, code), missing))
     if not gaps:
