@@ -223,6 +223,19 @@ WHOLE_VISIT_BARS = frozenset({
 charged in full, the reform's waiver of the consultation fee included (试点通知 二(一)2)."""
 
 
+def routes_opened(policy: Policy) -> tuple[str, ...] | None:
+    """The routes by which step 4 pays a visit away from the patient's designated facility, in the
+    form's order: the designation's exceptions (Shaoguan's approved referral, emergency) and, under
+    an out-of-city cap, a visit out of the city.  None where the policy designates no facility
+    (any facility of its kind is paid)."""
+    if policy.designation != "chosen":
+        return None
+    routes: list[str] = [r for r in ("referral", "emergency") if r in policy.designation_exceptions]
+    if policy.out_of_area_cap is not None:
+        routes.append("out_of_area")
+    return tuple(routes)
+
+
 def _whole_visit_bar(policy: Policy, visit: VisitDraft, usage: Usage) -> tuple[Reason | None, list[Reason]]:
     """Step 4's whole-visit rules: the reason the fund pays nothing, and routes taken."""
     patient = visit.patient

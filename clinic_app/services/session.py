@@ -32,6 +32,7 @@ from clinic_app.domain.copay import (
     covers_category,
     newborn_on,
     reform_layers,
+    routes_opened,
 )
 from clinic_app.domain.identity import (
     PINYIN_RULES,
@@ -1633,12 +1634,9 @@ class ClinicSession:
         out-of-city cap.  Says which routes the policy has, for the doctor to pick the one that
         is the receipt's; a policy without a designation (any designated facility) pays it."""
         policy = self.book.in_force(self.visit_policy_id(), outside_day)
-        if policy.designation != "chosen":
-            return
-        routes: list[str] = [r for r in ("referral", "emergency") if r in policy.designation_exceptions]
-        if policy.out_of_area_cap is not None:
-            routes.append("out_of_area")
-        raise NoRoute(policy, tuple(routes))
+        routes = routes_opened(policy)
+        if routes is not None:
+            raise NoRoute(policy, routes)
 
     def _check_not_reimbursed_in_village(self, outside_receipt: str) -> None:
         """At the township's desk, refuse a receipt that a village's imported statement reimbursed
@@ -2021,12 +2019,13 @@ class NoReferral(BadInput):
     """A referred receipt names no referral recorded here that it can follow from (转诊有记录)."""
 
 
-ROUTE_NAMES = {
+NO_ROUTE_WORDS = {
     "referral": ("经批准转诊", "after an approved referral"),
     "emergency": ("急诊抢救", "for an emergency or rescue"),
     "out_of_area": ("市外就医", "for a visit out of the insured city"),
 }
-"""A reimbursement's routes, as `NoRoute` names them."""
+"""A reimbursement's routes, as `NoRoute` names them to the doctor (the printed paper has its
+shorter words, documents.records.ROUTE_NAMES)."""
 
 
 class NoRoute(BadInput):
@@ -2035,8 +2034,8 @@ class NoRoute(BadInput):
     Shaoyang's), in the form's order."""
 
     def __init__(self, policy: Policy, routes: tuple[str, ...]) -> None:
-        zh = [ROUTE_NAMES[r][0] for r in routes]
-        en = [ROUTE_NAMES[r][1] for r in routes]
+        zh = [NO_ROUTE_WORDS[r][0] for r in routes]
+        en = [NO_ROUTE_WORDS[r][1] for r in routes]
         if routes:
             super().__init__(
                 f"未选报销途径: {policy.name}只支付{_listed(zh, '、', '或')}的外院票据, "
