@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -417,21 +418,23 @@ def command_arg(path: Path) -> str:
     return f'"{text}"' if any(ch.isspace() or ch in _SHELL_SIGNS for ch in text) else text
 
 
+def _sound_backups(folder: Path) -> Iterator[Path]:
+    """The backups of a data folder whose pages all read back (quick check), newest first, from
+    the data folder's ``backups`` and the chosen backup folder (`folders_without_database`)."""
+    for path in reversed(backups_without_database(folder)):
+        if is_sqlite_file(path) and not quick_check(path):
+            yield path
+
+
 def newest_good_backup(folder: Path) -> Path | None:
-    """The newest backup of a data folder whose pages all read back (quick check), from the
-    data folder's ``backups`` and the chosen backup folder (`folders_without_database`).
+    """The newest sound backup of a data folder (`_sound_backups`).
 
     For a database that cannot even be opened, so its backup setting cannot be read.  Only
     this clinic's (`folder_clinic`): a stick may hold other clinics' backups too.
     `restore` checks the chosen file fully before it changes anything.
     """
     ours = folder_clinic(folder)
-    for path in reversed(backups_without_database(folder)):
-        if ours is not None and not same_clinic(clinic_of(path), ours):
-            continue
-        if is_sqlite_file(path) and not quick_check(path):
-            return path
-    return None
+    return next((path for path in _sound_backups(folder) if ours is None or same_clinic(clinic_of(path), ours)), None)
 
 
 def backup_for_a_new_folder(folder: Path) -> tuple[Path, Clinic] | None:
@@ -442,13 +445,24 @@ def backup_for_a_new_folder(folder: Path) -> tuple[Path, Clinic] | None:
     repair), its backups beside it, opened the first-run setup as a new clinic without a word:
     the doctor set up a clinic again over the lost ledger, and its daily backups joined the old
     ones in ``backups``, the oldest rotated out.  The start offers this backup first."""
-    for path in reversed(backups_without_database(folder)):
-        if not is_sqlite_file(path) or quick_check(path):
-            continue
+    for path in _sound_backups(folder):
         clinic = clinic_of(path)
         if clinic is not None:
             return path, clinic
     return None
+
+
+def start_over_if_empty(folder: Path, error: DatabaseDamaged) -> bool:
+    """Whether the app may start `folder` as a new clinic although its database file was refused:
+    the file is empty (`DatabaseDamaged.empty`) and there is no backup of any kind to restore, so
+    nothing of a clinic is there to lose (a first run cut off before SQLite wrote the header).
+    The empty file is removed then.  Refused, the app could never start in that folder again; with
+    backups beside it, the empty file is a ledger lost and the backups are offered instead.  The
+    command line does not start clinics: it refuses such a file all the same (`datadir`)."""
+    if not error.empty or backups_without_database(folder):
+        return False
+    (folder / DB_NAME).unlink()
+    return True
 
 
 # ---------------------------------------------------------------- restore

@@ -64,10 +64,11 @@ class DiskFull(DatabaseError):
 class DatabaseDamaged(DatabaseError):
     """The database file is damaged (corrupt pages): the way out is a backup made before the damage."""
 
-    def __init__(self, path: Path | None, detail: str, what: tuple[str, str] | None = None) -> None:
-        """`what` says what is wrong, as (Chinese, English); by default that the file is damaged."""
+    def __init__(self, path: Path | None, detail: str, what: tuple[str, str] | None = None, empty: bool = False) -> None:
+        """`what` says what is wrong, as (Chinese, English); by default that the file is damaged.
+        `empty`: the file has no bytes at all (`not_a_database_file`)."""
         where = f" {path} " if path else ""
-        self.path, self.detail = path, plain_detail(detail)
+        self.path, self.detail, self.empty = path, plain_detail(detail), empty
         # SQLite's words ("database disk image is malformed") are for the English half only.
         self.what_zh, self.what_en = what or (
             f"数据库文件{where}已损坏。",
@@ -105,6 +106,7 @@ def not_a_database_file(path: Path) -> DatabaseDamaged | None:
                 f"The database file {path} is empty (0 bytes) and holds no ledger: a copy that did not finish, "
                 "or a disk repair, may have emptied it.",
             ),
+            empty=True,
         )
     return DatabaseDamaged(
         path,

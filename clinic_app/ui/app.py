@@ -135,12 +135,8 @@ def repair_from_backup(folder: Path, error: DatabaseDamaged, interactive: bool, 
     from clinic_app.services import backup as backup_service
 
     backup = backup_service.newest_good_backup(folder)
-    if backup is None and error.detail == "empty file" and not backup_service.backups_without_database(folder):
-        # An empty database file and no backup of any kind: nothing of a clinic is here to lose
-        # (a first run cut off before SQLite wrote its header).  Refused, the app could never
-        # start in this folder again ("call your maintainer"); it starts as a new clinic.
+    if backup is None and backup_service.start_over_if_empty(folder, error):
         log.warning("an empty database file and no backups in %s: started as a new clinic", folder)
-        (folder / DB_NAME).unlink()
         return open_session(folder)
     if backup is None:
         searched = ", ".join(str(place) for place in backup_service.folders_without_database(folder))
