@@ -124,6 +124,20 @@ def refuse_start(error: UserError, interactive: bool, language: str | None = Non
     return 1
 
 
+def restore_command(folder: Path, backup: Path) -> str:
+    """The command that restores `backup` into `folder`, to copy into a console (paths quoted)."""
+    from clinic_app.services.backup import command_arg
+
+    return f"clinic-app restore --data-dir {command_arg(folder)} {command_arg(backup)}"
+
+
+def asked_about_lost_ledger(backup: Path, clinic: Clinic, language: str | None) -> str:
+    """`ask_lost_ledger` about `backup` of `clinic`, the answer logged."""
+    choice = ask_lost_ledger(lost_ledger_question(backup, clinic, language), language)
+    log.warning("no ledger, a backup of %s found (%s): %s", clinic.code, backup, choice)
+    return choice
+
+
 def repair_from_backup(folder: Path, error: DatabaseDamaged, interactive: bool, language: str | None = None) -> ClinicSession | None:
     """A database too damaged to open: offer the newest sound backup, restore it, open the folder.
 
@@ -150,7 +164,7 @@ def repair_from_backup(folder: Path, error: DatabaseDamaged, interactive: bool, 
         )
         return None
     if not interactive:
-        command = f"clinic-app restore --data-dir {backup_service.command_arg(folder)} {backup_service.command_arg(backup)}"
+        command = restore_command(folder, backup)
         refuse_start(
             UserError(
                 f"{error.what_zh}\n最近的完好备份: {backup}\n恢复: {command}",
@@ -230,7 +244,7 @@ def lost_ledger_start(folder: Path, interactive: bool, language: str | None) -> 
         return None
     backup, clinic = found
     if not interactive:
-        command = f"clinic-app restore --data-dir {backup_service.command_arg(folder)} {backup_service.command_arg(backup)}"
+        command = restore_command(folder, backup)
         refuse_start(
             UserError(
                 f"数据文件夹 {folder} 中没有台账, 但有 {clinic.name} ({clinic.code}) 的备份: {backup}\n恢复: {command}",
@@ -241,8 +255,7 @@ def lost_ledger_start(folder: Path, interactive: bool, language: str | None) -> 
             language,
         )
         return "quit"
-    choice = ask_lost_ledger(lost_ledger_question(backup, clinic, language), language)
-    log.warning("no ledger, a backup of %s found (%s): %s", clinic.code, backup, choice)
+    choice = asked_about_lost_ledger(backup, clinic, language)
     if choice == "restore":
         from PySide6.QtWidgets import QMessageBox
 
@@ -523,8 +536,7 @@ class Desktop:
         if found is None:
             return None
         backup, clinic = found
-        choice = ask_lost_ledger(lost_ledger_question(backup, clinic, self.language), self.language)
-        log.warning("no ledger, a backup of %s found (%s): %s", clinic.code, backup, choice)
+        choice = asked_about_lost_ledger(backup, clinic, self.language)
         if choice == "restore":
             return backup
         self.quit_at_start = choice == "quit"
