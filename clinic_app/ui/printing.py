@@ -62,6 +62,7 @@ from clinic_app.services.session import ClinicSession
 from clinic_app.ui import folders
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
+from clinic_app.ui.widgets import keep_on_screen
 
 DOCUMENT_KINDS = ("receipt", "statement", "ledger")
 """Each remembers its own printer and paper: the day's ledger sheet (门诊日志) is A4 landscape."""
@@ -509,8 +510,7 @@ class PreviewDialog(QDialog):
             return
         frame = self.frameGeometry().width() - self.width()
         self.resize(min(width, room.width() - frame), self.height())
-        left = min(self.x(), room.right() + 1 - self.frameGeometry().width())
-        self.move(max(room.left(), left), self.y())
+        keep_on_screen(self)
 
     # -- pages rendered as they come into sight
 
