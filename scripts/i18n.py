@@ -368,8 +368,6 @@ EN = {
         "Preview: {n} files, {ok} to import, {same} already imported, {old} older revisions, {copies} copies, {keys} keys to check, {bad} rejected (nothing written yet)",
     "选中一条标记可在此查看完整说明": "Choose a flag to read its whole explanation here",
     "{flag} — {person} {time} {village}, 结算号 {setl_id}: {detail}": "{flag} — {person} {time} {village}, settlement {setl_id}: {detail}",
-    "{name}: 签约人数为 0, 但月结中统筹应付 {fund} 元, 按工作量分得预付 {prepay} 元; 请核对签约人数和“审核”中的“未在本乡镇/本村签约”标记":
-        "{name}: no signed persons, yet fund payable {fund} in its statements, so a workload share of the prepay of {prepay}; check the signed count and the \"not signed with this township or village\" flags under Review",
     # 接诊: a new visit asks first; an item typed but not added stops the settle
     "新接诊 (Ctrl+N)": "New visit (Ctrl+N)", "新接诊": "New visit",
     "{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?":

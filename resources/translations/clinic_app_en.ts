@@ -265,17 +265,17 @@
 <context>
     <name>Clock</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="104" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="103" />
         <source>请确认电脑日期</source>
         <translation>Check the computer's date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="105" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="104" />
         <source>日期正确, 继续</source>
         <translation>The date is right, go on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="106" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="105" />
         <source>取消, 先校正日期</source>
         <translation>Cancel, correct the date first</translation>
     </message>
@@ -400,12 +400,12 @@
 <context>
     <name>DateEdit</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="306" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="305" />
         <source>所输日期不存在, 请重新输入</source>
         <translation>There is no such date; type it again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="308" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="307" />
         <source>日期未输完整, 请输入年、月、日</source>
         <translation>The date is not typed in full; type the year, month and day</translation>
     </message>
@@ -534,22 +534,22 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="405" />
+        <location filename="../../clinic_app/ui/app.py" line="421" />
         <source>村卫生室门诊统筹</source>
         <translation>Village clinic outpatient pooling</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="557" />
+        <location filename="../../clinic_app/ui/app.py" line="572" />
         <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的数据已另存为 {saved}</source>
         <translation>Data restored from {backup} ({entries} ledger entries). The data before the restore was saved as {saved}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="559" />
+        <location filename="../../clinic_app/ui/app.py" line="574" />
         <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的台账与此备份相同, 无需另存</source>
         <translation>Restored from {backup} ({entries} ledger entries). The ledger before was this backup: nothing to save</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="673" />
+        <location filename="../../clinic_app/ui/app.py" line="688" />
         <source>备份文件夹 {folder} 现在无法写入 (U 盘未插入、已满或写保护), 这次的备份已存到本机: {path}。请检查 U 盘。</source>
         <translation>The backup folder {folder} cannot be written now (USB stick not plugged in, full or write-protected); this backup was saved on this computer instead: {path}. Check the USB stick.</translation>
     </message>
@@ -595,92 +595,92 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="712" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="711" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="714" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="713" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="717" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="716" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="719" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="718" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="720" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="719" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="721" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="720" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="723" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="722" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="727" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="726" />
         <source>已建健康档案</source>
         <translation>Health record built</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="728" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="727" />
         <source>已入“一人一档”参保库</source>
         <translation>In the 'one person, one file' insurance database</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="735" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="734" />
         <source>建档</source>
         <translation>Records</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="761" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="760" />
         <source>变更原因</source>
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="839" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="838" />
         <source>收取个人承担 {amount} 元并打印收据</source>
         <translation>Take the patient's {amount} yuan and print a receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="849" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="848" />
         <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
         <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="853" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="852" />
         <source>个人承担已收取 (收据 {receipt})</source>
         <translation>Patient's share already taken (receipt {receipt})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="899" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="898" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="905" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="904" />
         <source>参保日期不能早于出生日期</source>
         <translation>The enrolment date cannot be before the birth date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="912" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="911" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="942" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="941" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -1696,37 +1696,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>NewbornPayBackDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1170" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1162" />
         <source>新生儿补报 {receipt}</source>
         <translation>Pay back newborn's visit {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1176" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1168" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1181" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1173" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1182" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1174" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1183" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1175" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1186" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1178" />
         <source>出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付, 参保后本机构尚未登记参保时按未参保结算的也一样: 这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分按原付款方式退回 ({method}), 并打印新收据。</source>
         <translation>A newborn enrolled within 6 months of birth has the outpatient costs from birth to the enrolment paid by the fund, and so have those settled as not enrolled after it, before the enrolment was recorded here: this visit is reversed and settled again as of its day, the fund's share goes back the way it was paid ({method}) and a new receipt is printed.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1196" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1188" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1747,42 +1747,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1208" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1200" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1211" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1203" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1217" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1209" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1223" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1215" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1226" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1218" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1242" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1234" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1247" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1239" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1248" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1240" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1938,119 +1938,119 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="471" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="470" />
         <source>{name} 已签约家庭医生: 签约服务费个人承担 {amount} 元尚未收取, 请在 患者 → 年度参保登记… 中收取并打印收据</source>
         <translation>{name} is signed with a family doctor: the patient's share of the package fee, {amount}, is not taken yet; take it and print its receipt in Patients → Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="494" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="493" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="494" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="493" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="497" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="496" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="498" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="497" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="503" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="502" />
         <source>出生日期 (无身份证号时)</source>
         <translation>Birth date (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="503" />
-        <location filename="../../clinic_app/ui/dialogs.py" line="506" />
-        <location filename="../../clinic_app/ui/dialogs.py" line="512" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="502" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="505" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="511" />
         <source>未填</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="505" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="504" />
         <source>性别 (无身份证号时)</source>
         <translation>Sex (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="512" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="511" />
         <source>参保 (缴费) 日期</source>
         <translation>Enrolment (payment) date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="520" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="519" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="523" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="522" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="524" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="523" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="525" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="524" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="531" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="530" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="532" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="531" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="632" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="631" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="643" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="642" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="649" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="648" />
         <source>身份证号码中的出生日期 {date} 晚于今天, 请核对</source>
         <translation>The birth date in the ID number, {date}, is after today: check the number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="653" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="652" />
         <source>出生日期不能晚于今天</source>
         <translation>The birth date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="656" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="655" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="664" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="663" />
         <source>请填写新生儿的参保 (缴费) 日期: 新生儿从哪天起享受医保待遇由它决定</source>
         <translation>Enter the newborn's enrolment (payment) date: it decides from which day the baby is covered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="667" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="666" />
         <source>参保日期不能早于出生日期</source>
         <translation>The enrolment date cannot be before the birth date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="689" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="688" />
         <source>这是 15 位的一代身份证号, 已停用: 请填写 18 位的身份证号码 (见身份证或户口本)</source>
         <translation>This is an old 15-digit ID number, no longer in use: enter the 18-digit ID number (on the ID card or the household register)</translation>
     </message>
@@ -2193,56 +2193,56 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PreviewDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="372" />
-        <location filename="../../clinic_app/ui/printing.py" line="446" />
+        <location filename="../../clinic_app/ui/printing.py" line="373" />
+        <location filename="../../clinic_app/ui/printing.py" line="447" />
         <source>正在生成…</source>
         <translation>Preparing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="255" />
-        <location filename="../../clinic_app/ui/printing.py" line="381" />
-        <location filename="../../clinic_app/ui/printing.py" line="472" />
+        <location filename="../../clinic_app/ui/printing.py" line="256" />
+        <location filename="../../clinic_app/ui/printing.py" line="382" />
+        <location filename="../../clinic_app/ui/printing.py" line="473" />
         <source>打印</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="263" />
+        <location filename="../../clinic_app/ui/printing.py" line="264" />
         <source>另存为 PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="264" />
+        <location filename="../../clinic_app/ui/printing.py" line="265" />
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="390" />
+        <location filename="../../clinic_app/ui/printing.py" line="391" />
         <source>选择打印机…</source>
         <translation>Choose printer…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="393" />
-        <location filename="../../clinic_app/ui/printing.py" line="478" />
+        <location filename="../../clinic_app/ui/printing.py" line="394" />
+        <location filename="../../clinic_app/ui/printing.py" line="479" />
         <source>另存为 PDF…</source>
         <translation>Save as PDF…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="396" />
+        <location filename="../../clinic_app/ui/printing.py" line="397" />
         <source>关闭 (Esc)</source>
         <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="491" />
+        <location filename="../../clinic_app/ui/printing.py" line="492" />
         <source>共 {pages} 页 · 上次在 {printer} 上用的纸张不是这个宽度, 打印时请重新选择</source>
         <translation>{pages} page(s) · the paper used last on {printer} is not this page's width: choose one to print</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="493" />
+        <location filename="../../clinic_app/ui/printing.py" line="494" />
         <source>共 {pages} 页 · 上次的打印机 {printer} 没有找到, 打印时请重新选择</source>
         <translation>{pages} page(s) · the printer used last, {printer}, is not found: choose one to print</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="494" />
+        <location filename="../../clinic_app/ui/printing.py" line="495" />
         <source>共 {pages} 页 · 打印时先选择打印机, 以后直接打印到它</source>
         <translation>{pages} page(s) · choose the printer at the first print; later prints go straight to it</translation>
     </message>
@@ -2252,12 +2252,12 @@ This clinic's key fingerprint (the township checks it):
         <translation>default printer</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="489" />
+        <location filename="../../clinic_app/ui/printing.py" line="490" />
         <source>共 {pages} 页 · 打印到: {printer}</source>
         <translation>{pages} page(s) · printer: {printer}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="481" />
+        <location filename="../../clinic_app/ui/printing.py" line="482" />
         <source>共 {pages} 页 · 没有找到打印机, 可另存为 PDF 拿到别处打印</source>
         <translation>{pages} page(s) · no printer found: save as PDF and print it elsewhere</translation>
     </message>
@@ -2318,37 +2318,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="966" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="965" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="968" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="967" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="969" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="968" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="970" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="969" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="979" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="978" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="982" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="981" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="987" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="986" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2369,57 +2369,57 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1007" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1009" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1009" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1011" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1010" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1012" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1011" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1013" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1012" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1014" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1016" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1018" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1018" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1020" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1020" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1022" />
         <source>未经转诊</source>
         <translation>No referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1025" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1027" />
         <source>急诊或抢救</source>
         <translation>Emergency or rescue</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1026" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1028" />
         <source>在参保地市以外就医 (市外)</source>
         <translation>Out of the insured city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1029" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1031" />
         <source>身份核验</source>
         <translation>Identity checked on</translation>
     </message>
@@ -2439,22 +2439,22 @@ This clinic's key fingerprint (the township checks it):
         <translation>No referral (none recorded for this patient)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1075" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1067" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1086" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1078" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1091" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1083" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1096" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1088" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2732,17 +2732,17 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>SamePerson</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="116" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="115" />
         <source>可能重复登记</source>
         <translation>Registered already?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="117" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="116" />
         <source>不是同一人, 仍要保存</source>
         <translation>Someone else: save</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="118" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="117" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -3755,42 +3755,42 @@ Choose No to go on with the visit of {a}.</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1133" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1125" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1139" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1131" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1144" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1136" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1145" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1137" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1146" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1138" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1147" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1139" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1153" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1145" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1156" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1148" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
