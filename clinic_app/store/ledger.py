@@ -669,11 +669,20 @@ def chain_start(db: sqlite3.Connection) -> tuple[int, str]:
 def hash_before(db: sqlite3.Connection, day: dt.date) -> str | None:
     """The hash a span from `day` on starts from: the last entry dated before it, else where a
     continued ledger starts; None when the ledger has not begun by then (no statement before it)."""
-    row = db.execute("SELECT hash FROM visits WHERE date < ? ORDER BY id DESC LIMIT 1", [day.isoformat()]).fetchone()
+    row = _last_before(db, day)
     if row is not None:
-        return str(row[0])
+        return str(row["hash"])
     start = continuation(db)
     return None if start is None else start.last_hash
+
+
+def _last_before(db: sqlite3.Connection, day: dt.date) -> sqlite3.Row | None:
+    """The ledger's last entry dated before `day` (its id and hash): where a span from `day` starts,
+    for the statement of a month with no entries (`hash_before`) and its check (`_empty_span`)."""
+    row: sqlite3.Row | None = db.execute(
+        "SELECT id, hash FROM visits WHERE date < ? ORDER BY id DESC LIMIT 1", [day.isoformat()]
+    ).fetchone()
+    return row
 
 
 def has_settled(db: sqlite3.Connection) -> bool:
@@ -1174,13 +1183,13 @@ def verify_span(db: sqlite3.Connection, first: dt.date, last: dt.date) -> SpanCh
 def _empty_span(db: sqlite3.Connection, first: dt.date) -> SpanCheck:
     """A span with no entry ends where it starts: at the last entry before it (its hash recomputed,
     what a month's statement of no visits signs), or where the ledger starts (genesis before it began)."""
-    row = db.execute("SELECT id FROM visits WHERE date < ? ORDER BY id DESC LIMIT 1", [first.isoformat()]).fetchone()
+    row = _last_before(db, first)
     if row is None:
         start = chain_start(db)[1]
         return SpanCheck(start, start, (), ())
     breaks: list[ChainBreak] = []
     end = GENESIS_HASH
-    for visit, items, funds in iter_chain(db, (int(row[0]), int(row[0]))):
+    for visit, items, funds in iter_chain(db, (int(row["id"]), int(row["id"]))):
         breaks += _entry_breaks(visit, items, funds, None, None)
         end = visit["hash"]
     return SpanCheck(end, end, (), tuple(breaks))
