@@ -100,6 +100,8 @@ class _Outcome:
     adjudication: Adjudication
     fund_before_caps: Money
     annual_cap_bound: bool
+    barred: bool = False
+    """Step 4 barred the whole visit (`_whole_visit_bar`): the fund pays nothing, whatever its caps."""
 
 
 def adjudicate_visit(visit: VisitDraft, book: PolicyBook) -> Adjudication:
@@ -380,7 +382,7 @@ def _adjudicate(policy: Policy, visit: VisitDraft, usage: Usage, notes: list[Rea
         reasons.append(bar)
         for line in lines:
             line.amount, line.waived = line.item.amount, ZERO
-        return _Outcome(_build(policy, visit, lines, ZERO, reasons), ZERO, False)
+        return _Outcome(_build(policy, visit, lines, ZERO, reasons), ZERO, False, True)
     reasons += _set_line_eligibility(policy, visit, lines)
     eligible = Money(sum([line.eligible.fen for line in lines]))
     deductible, deductible_reasons = _deductible(policy, visit, usage, eligible)
@@ -483,41 +485,66 @@ def _layered_employee(policy: Policy, visit: VisitDraft, book: PolicyBook, notes
     """A signed employee at the signed facility: the reform first, then the employee pool.
 
     湖南省基层门诊统筹综合改革试点通知 二(二): 优先执行改革政策，改革政策限额使用完后
-    执行职工门诊共济政策.  Within the visit where the reform's annual cap binds, the
-    share of eligible cost the reform did not pay is adjudicated under the employee
-    policy, with the employee's own counters.
+    执行职工门诊共济政策, with the employee's own counters.  The employee policy sees the
+    visit's own lines, each with its exclusion reason (POLICIES.md §1 step 4: its own list,
+    保健整形 and 住院期间 but not 意外伤害), not one made-up line of the reform's remainder:
+    - the reform's annual cap used before this visit: each line as charged after the reform's
+      waiver (the consultation fee stays waived), so a line the reform excludes and the
+      employee policy does not is the employee fund's, and one it excludes is not; the lines'
+      eligible amounts and rates are then the employee policy's, the reform having paid none;
+    - the visit where the cap binds: each line's share of the eligible cost the reform did not
+      pay (eligible x (1 - reform fund paid / reform fund before caps)); a line the reform
+      excluded has none, and keeps the reform's eligible amount and rate.
     """
     usage = visit.usage
     reform = _adjudicate(policy, visit, usage, [*notes, Reason.of("reform_layer_first")])
     first = reform.adjudication
     employee = _employee_policy_for(policy, visit.date, book)
-    if not reform.annual_cap_bound or employee is None or not reform.fund_before_caps:
+    if employee is None or reform.barred:
         return first
-    unpaid_share = Fraction(1) - Fraction(first.fund.fen, reform.fund_before_caps.fen)
-    spill = first.eligible.times(unpaid_share)
+    cap = policy.annual_cap_for(visit.patient.category)
+    used_up = cap is not None and usage.fund_year >= policy.fund_cap(cap, visit.facility)
+    if used_up:
+        parts = [line.amount for line in first.lines]
+    elif reform.annual_cap_bound and reform.fund_before_caps:
+        unpaid_share = Fraction(1) - Fraction(first.fund.fen, reform.fund_before_caps.fen)
+        parts = allocate(first.eligible.times(unpaid_share), [line.eligible.fen for line in first.lines])
+    else:
+        return first
+    handed = [i for i, part in enumerate(parts) if part]
+    if not handed:
+        return first
+    spill = Money(sum([parts[i].fen for i in handed]))
+    handed_items = [(i, visit.items[i]) for i in handed]
     spill_visit = replace(
         visit,
         policy_id=employee.id,
         patient=replace(visit.patient, designated=True, out_of_area=False),
-        items=(Item(name="reform_cap_spill", kind="other", amount=spill),),
+        items=tuple(Item(it.name, it.kind, parts[i], it.coverage, it.exclusion) for i, it in handed_items),
     )
     employee_usage = replace(usage, fund_year=usage.employee_fund_year, fund_day=ZERO)
     second = _adjudicate(employee, spill_visit, employee_usage, []).adjudication
-    weights = [(line.eligible - line.fund).fen for line in first.lines]
-    shares = allocate(second.fund, weights) if any(weights) else [ZERO for _ in weights]
-    lines = tuple(
-        replace(line, fund=line.fund + share, patient=line.patient - share)
-        for line, share in zip(first.lines, shares, strict=True)
-    )
+    lines = list(first.lines)
+    for i, paid in zip(handed, second.lines, strict=True):
+        line = lines[i]
+        fund_line = line.fund + paid.fund
+        eligible, rate = (paid.eligible, paid.rate) if used_up else (line.eligible, line.rate)
+        lines[i] = LineResult(
+            line.name, line.kind, line.coverage, line.amount, line.waived, eligible, fund_line,
+            line.amount - fund_line, rate,
+        )
     fund = first.fund + second.fund
     extra = [Reason.of(EMPLOYEE_LAYER, policy=employee.id, base=spill, fund=second.fund)]
-    extra += [r for r in second.reasons if r.code != "coinsurance"]
+    # The employee policy's own line reasons (its 保健整形 and 住院期间 say why it paid nothing for
+    # a line; the township reads a line's exclusion from them), once where the reform said the same.
+    extra += [r for r in second.reasons if r.code != "coinsurance" and r not in first.reasons]
     return replace(
         first,
+        eligible=Money(sum([line.eligible.fen for line in lines])),
         deductible=first.deductible + second.deductible,
         fund=fund,
         patient=first.total - fund,
-        lines=lines,
+        lines=tuple(lines),
         reasons=first.reasons + tuple(extra),
         fund_by_policy=((policy.id, first.fund), (employee.id, second.fund)),
         deductible_level=second.deductible_level,

@@ -608,6 +608,66 @@ def test_layer_spills_only_when_the_annual_cap_is_last_to_cut(
     assert got == by_policy
 
 
+SIGNED_EMPLOYEE = {**SIGNED, "category": "employee_active"}
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        # 意外伤害 is the reform's exclusion (its base's 三(四)), not the employee policy's: with the
+        # reform's 600 used, the employee policy pays the line, 50 x 0.7 = 35.
+        C("rf25 二(二) reform used up, accident_injury paid by the employee policy", RF25, "2025-08-01",
+          "village", ("treatment 50.00 covered accident_injury",),
+          ("50.00", "0.00", "50.00", "0.00", "35.00", "15.00"),
+          patient=SIGNED_EMPLOYEE, usage={"fund_year": "600.00"},
+          reasons=(("employee_layer", {"policy": EMP22, "base": "50.00", "fund": "35.00"}),)),
+        # 保健整形 and 住院期间 are the employee policy's (§2: "Not paid: … cosmetic/wellness, and
+        # any outpatient cost while the patient is an inpatient"): nothing from either fund.
+        C("rf25 二(二) reform used up, cosmetic not paid by the employee policy", RF25, "2025-08-01",
+          "village", ("treatment 50.00 covered cosmetic",),
+          ("50.00", "0.00", "0.00", "0.00", "0.00", "50.00"),
+          patient=SIGNED_EMPLOYEE, usage={"fund_year": "600.00"},
+          reasons=(("line_exclusion", {"exclusion": "cosmetic"}),)),
+        C("rf25 二(二) reform used up, inpatient_period not paid by the employee policy", RF25, "2025-08-01",
+          "village", ("treatment 50.00 covered inpatient_period",),
+          ("50.00", "0.00", "0.00", "0.00", "0.00", "50.00"),
+          patient=SIGNED_EMPLOYEE, usage={"fund_year": "600.00"},
+          reasons=(("line_exclusion", {"exclusion": "inpatient_period"}),)),
+        # The reform's waiver stays (二(一)2: the consultation fee is not charged at the signed
+        # unit): only the 50 charged goes to the employee policy, 35 of it paid.
+        C("rf25 二(二) reform used up, consultation still waived", RF25, "2025-08-01",
+          "village", ("consultation 10.00", "treatment 50.00 covered accident_injury"),
+          ("50.00", "10.00", "50.00", "0.00", "35.00", "15.00"),
+          patient=SIGNED_EMPLOYEE, usage={"fund_year": "600.00"},
+          reasons=(("waived", {"amount": "10.00"}), ("employee_layer", {"base": "50.00", "fund": "35.00"}))),
+    ],
+)
+def test_reform_used_up_employee_policy_applies_its_own_exclusions(case: Case, book: PolicyBook) -> None:
+    """POLICIES.md §2 reform: "once its annual cap is used, the employee policy applies", §1 step 4
+    with its own exclusion list.  The employee policy was handed one made-up line of the reform's
+    eligible remainder: an 意外伤害 line (excluded by the reform only) got nothing, a 保健整形 or
+    住院期间 line (excluded by the employee policy only) got 35.00 (rev19a finding 1)."""
+    result = check(case, book)
+    assert dict(result.fund_by_policy)[RF25] == Money.parse("0.00")
+    assert all(line.fund <= line.eligible for line in result.lines)
+
+
+def test_reform_cap_binding_spill_keeps_each_lines_exclusion(book: PolicyBook) -> None:
+    """The visit where the reform's cap binds (590 of 600 used): the reform pays 70 x 0.7 -> 10,
+    half of it on each line (5.00 + 5.00).  What it leaves, 100 x (1 - 10/70) = 85.71, goes to the
+    employee policy line by line, 42.86 + 42.85; the 保健整形 line's part is the employee policy's
+    exclusion, so only the plain line's 42.85 x 0.7 = 29.995 -> 30.00 is paid.  The spill was one
+    made-up line of 85.71 with no exclusion, paid 60.00 and spread over both lines."""
+    case = Case(RF25, "2025-08-01", "village", ("treatment 50.00 covered cosmetic", "drug 50.00"),
+                ("100.00", "0.00", "100.00", "0.00", "40.00", "60.00"),
+                patient=SIGNED_EMPLOYEE, usage={"fund_year": "590.00"},
+                reasons=(("employee_layer", {"policy": EMP22, "base": "85.71", "fund": "30.00"}),
+                         ("line_exclusion", {"name": "treatment0", "exclusion": "cosmetic"})))
+    result = check(case, book)
+    assert [str(line.fund) for line in result.lines] == ["5.00", "35.00"]
+    assert dict(result.fund_by_policy) == {RF25: Money.parse("10.00"), EMP22: Money.parse("30.00")}
+
+
 def test_a_newborn_enrolled_within_six_months_is_covered_on_the_day_of_birth(book: PolicyBook) -> None:
     """POLICIES.md §2 Shaoguan "Newborns: enrolled within 6 months of birth → covered from birth":
     the birth day is the first covered day.  Only days after it were tested, so a check that left
