@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 
 from clinic_app import cli
 
-_GUI_FLAGS = ("--data-dir", "--lang", "--selftest")
+_GUI_OPTIONS = ("--data-dir", "--lang")
+"""The desktop app's options that take a value (as `--lang en` or `--lang=en`); `--selftest` takes none."""
 
 
 def _wants_gui(argv: Sequence[str]) -> bool:
@@ -23,12 +24,12 @@ def _wants_gui(argv: Sequence[str]) -> bool:
             return False
         if head == "--selftest":
             continue
-        if head in ("--data-dir", "--lang"):
+        if head in _GUI_OPTIONS:
             if not args:
                 return False
             args.pop(0)
             continue
-        if head.startswith(("--data-dir=", "--lang=")):
+        if head.startswith(tuple(f"{option}=" for option in _GUI_OPTIONS)):
             continue
         return False
     return True

@@ -1,9 +1,9 @@
 """Finding a Chinese font that both Qt and reportlab can use, and registering it for PDFs.
 
 One finder serves the whole app, so it returns file paths and knows nothing of
-Qt.  The search order is: a path the user configured, a font shipped inside
-the app bundle (``resources/fonts``), the operating system's TrueType CJK
-fonts, and finally reportlab's built-in CID font ``STSong-Light``.  The CID
+Qt.  The search order is: a font shipped inside the app bundle
+(``resources/fonts``), the operating system's TrueType CJK fonts, and finally
+reportlab's built-in CID font ``STSong-Light``.  The CID
 font is not embedded: a PDF that uses it shows Chinese only where the reader
 has its own Song font, so it is the last resort.  CFF-flavoured OpenType
 (``.otf`` with the sfnt tag ``OTTO``) is skipped because reportlab cannot
@@ -128,12 +128,6 @@ def bundled_font_paths() -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".ttf", ".ttc"))
 
 
-def sfnt_tag(path: Path) -> bytes:
-    """The first four bytes of a font file: its sfnt version or collection tag."""
-    with path.open("rb") as handle:
-        return handle.read(4)
-
-
 def is_truetype(path: Path) -> bool:
     """True for TrueType glyph fonts (.ttf, .ttc); False for CFF ('OTTO') and anything else."""
     try:
@@ -149,23 +143,13 @@ def is_truetype(path: Path) -> bool:
     return head[:4] in (b"\x00\x01\x00\x00", b"true")
 
 
-def find_cjk_font(
-    configured: Path | str | None = None,
-    *,
-    candidates: Iterable[Path] | None = None,
-) -> FontFile | None:
-    """The first usable TrueType CJK font: configured, then bundled, then the system's.
+def find_cjk_font(*, candidates: Iterable[Path] | None = None) -> FontFile | None:
+    """The first usable TrueType CJK font: bundled, then the system's.
 
     `candidates` replaces the bundled and system lists (tests pass an empty
     list to get no font at all).  None means: use the CID fallback.
     """
-    ordered: list[Path] = []
-    if configured:
-        ordered.append(Path(configured))
-    if candidates is None:
-        ordered += bundled_font_paths() + system_font_paths()
-    else:
-        ordered += list(candidates)
+    ordered = bundled_font_paths() + system_font_paths() if candidates is None else list(candidates)
     for path in ordered:
         if path.is_file() and is_truetype(path):
             return FontFile(path, 0)
@@ -345,22 +329,9 @@ def _width(text: str, name: str, size: float) -> float:
 
 
 @functools.cache
-def _default_pdf_font(configured: str | None) -> PdfFont:
-    return register_pdf_font(find_cjk_font(configured))
-
-
-_configured: str | None = None
-
-
-def configure(path: Path | str | None) -> None:
-    """Set the user's own font file (from the settings); None goes back to the automatic search."""
-    global _configured
-    _configured = str(path) if path else None
-
-
 def pdf_font() -> PdfFont:
-    """The font every PDF of the app uses (found once per configured path)."""
-    return _default_pdf_font(_configured)
+    """The font every PDF of the app uses (found and registered once)."""
+    return register_pdf_font(find_cjk_font())
 
 
 def text_width(text: str, font: PdfFont, size: float) -> float:

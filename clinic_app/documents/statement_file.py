@@ -58,7 +58,6 @@ USAGE_SNAPSHOT_FORMAT = "clinic-app-usage-snapshot"
 VERSION = 2
 SCHEMA_FILES = {1: "statement-1.schema.json", 2: "statement-2.schema.json"}
 """The published schema of each version this program reads (the last one is the one it writes)."""
-SCHEMA_FILE = SCHEMA_FILES[VERSION]
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # the national platform's yyyy-MM-dd HH:mm:ss
 
 # The visit amounts that add up into the month's totals (national platform names).
@@ -563,11 +562,6 @@ def _not_adding_up(where: str, zh: str, en: str) -> StatementError:
     return StatementError(
         f"合计对不上: {where} 不等于{zh}", f"totals do not add up: {where} is not {en}"
     )
-
-
-def parse_setl_time(text: str) -> dt.datetime:
-    """A visit's setl_time back as a datetime."""
-    return dt.datetime.strptime(text, TIME_FORMAT)
 
 
 def fund_day(visit: Mapping[str, Any]) -> str:

@@ -338,7 +338,6 @@ class ActivityFigures:
     """Signed (capitated) persons."""
     visits: int
     referrals: int = 0
-    admissions: int = 0
     total_cost: Money = Money(0)
     cost_by_kind: tuple[tuple[str, Money], ...] = ()
     """Cost per item kind (drug, exam, treatment, consultation, ...)."""
@@ -358,8 +357,6 @@ class Monitoring:
     """Visits / signed persons (就诊率)."""
     referral_rate: Fraction | None
     """Referrals / visits (转诊率)."""
-    admission_rate: Fraction | None
-    """Admissions / signed persons (住院率)."""
     cost_per_visit: Money | None
     cost_per_visit_growth: Fraction | None
     """(this year's cost per visit - last year's) / last year's."""
@@ -393,14 +390,12 @@ def monitor(figures: ActivityFigures) -> Monitoring:
         persons=figures.persons,
         visits=figures.visits,
         referrals=figures.referrals,
-        admissions=figures.admissions,
     )
     per_visit = cost_per_visit(figures.total_cost, figures.visits)
     return Monitoring(
         persons=figures.persons,
         visit_rate=rate(figures.visits if figures.signed_visits is None else figures.signed_visits, figures.persons),
         referral_rate=rate(figures.referrals, figures.visits),
-        admission_rate=rate(figures.admissions, figures.persons),
         cost_per_visit=per_visit,
         cost_per_visit_growth=growth(per_visit, figures.previous_cost_per_visit),
         cost_shares=cost_shares(figures.cost_by_kind),

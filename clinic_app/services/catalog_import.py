@@ -48,7 +48,6 @@ from clinic_app.domain.records import CatalogEntry
 from clinic_app.errors import BadInput, os_reason
 from clinic_app.services.session import MAX_LINE_AMOUNT, ClinicSession
 
-FIELDS = ("code", "name", "spec", "unit", "price", "kind", "coverage", "essential", "tender")
 REQUIRED = ("code", "name", "price", "kind")
 OPTIONAL = ("spec", "unit", "coverage", "essential", "tender")
 """Fields a file may leave out (no column, or a blank cell): a new code takes the defaults (no spec

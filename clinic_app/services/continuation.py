@@ -84,8 +84,6 @@ class ContinuationPlan:
     path: Path
     statement: VerifiedStatement
     continuation: ledger.Continuation
-    linked_months: tuple[str, ...]
-    """The months of the statements linked back from the newest (newest first) that counted the receipts."""
     usage: tuple[tuple[int, str, str, int, int], ...] = ()
     """The fund each person used before, (year, ID number, counter pool, fen, of them out of the
     city), net of reversals."""
@@ -301,10 +299,10 @@ def plan_continuation(session: ClinicSession, source: Path, today: dt.date | Non
         )
     found = [v for _, (_, v) in sorted(newest.items())]
     year = [v for v in found if v.month[:4] == last.month[:4]]
-    start, linked = _continuation(last, newest, str(path))
+    start = _continuation(last, newest, str(path))
     usage_months = tuple(v.month for v in year)
     return ContinuationPlan(
-        path, last, start, linked, _usage(session, year, found), usage_months,
+        path, last, start, _usage(session, year, found), usage_months,
         _missing(last, year, found), start.first_day if start.first_day > today else None, _people(found),
         package_fees=_package_fees(session, int(last.month[:4]), today),
     )
@@ -478,7 +476,7 @@ def _usage(
 
 def _continuation(
     last: VerifiedStatement, newest: Mapping[str, tuple[Path, VerifiedStatement]], source: str
-) -> tuple[ledger.Continuation, tuple[str, ...]]:
+) -> ledger.Continuation:
     """The continuation from `last`, its receipts counted over the statements linked back from it."""
     by_last_hash = {v.chain.last_hash: v for _, v in newest.values() if v.month < last.month}
     linked = [last]
@@ -504,22 +502,19 @@ def _continuation(
     seqs = _seqs(last)
     last_visit = max(last.body["visits"], key=lambda v: (v["setl_time"][:10], v["setl_id"]))
     year = int(last.month[:4])
-    return (
-        ledger.Continuation(
-            clinic_code=last.clinic_code,
-            month=last.month,
-            revision=last.revision,
-            body_sha256=last.body_sha256,
-            fingerprint=last.fingerprint,
-            last_seq=seqs[-1],
-            last_hash=last.chain.last_hash,
-            last_date=dt.date.fromisoformat(last_visit["setl_time"][:10]),
-            receipt_seqs=receipts,
-            receipts_exact=exact(year),
-            source=source,
-            recorded_at=record_time(),
-        ),
-        tuple(s.month for s in linked),
+    return ledger.Continuation(
+        clinic_code=last.clinic_code,
+        month=last.month,
+        revision=last.revision,
+        body_sha256=last.body_sha256,
+        fingerprint=last.fingerprint,
+        last_seq=seqs[-1],
+        last_hash=last.chain.last_hash,
+        last_date=dt.date.fromisoformat(last_visit["setl_time"][:10]),
+        receipt_seqs=receipts,
+        receipts_exact=exact(year),
+        source=source,
+        recorded_at=record_time(),
     )
 
 

@@ -902,7 +902,7 @@ def _monitor(
     if referrals is None:
         result = replace(result, referral_rate=None)
     if not sent:
-        result = replace(result, visit_rate=None, admission_rate=None)
+        result = replace(result, visit_rate=None)
     return result
 
 

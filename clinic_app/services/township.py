@@ -1272,7 +1272,7 @@ def _write(
     named = {n for n, _ in pay_backs.values()}
     superseded = {p.supersedes_id for p in pending if p.supersedes_id is not None}
     raised, refreshed = _recheck_later(
-        conn, book, own, statement_id, parsed, pending, {statement_id, *written, *superseded}, {*undone, *named},
+        conn, book, own, parsed, pending, {statement_id, *written, *superseded}, {*undone, *named},
         functools.partial(store.redate, conn, code, {s: days[s] for s in undone}, {s: day for s, (_, day) in pay_backs.items()}),
     )
     unknown = store.flags_of(conn, code, sorted(pay_backs), FLAG_PAY_BACK_UNKNOWN)
@@ -1306,14 +1306,13 @@ def _recheck_later(
     conn: sqlite3.Connection,
     book: PolicyBook,
     own: Clinic,
-    file_id: int,
     parsed: Sequence[_ParsedVisit],
     pending: Sequence[_Pending],
     reviewed: Collection[int],
     redated: Collection[str],
     redate: Callable[[], object],
 ) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
-    """The usage flags a file (`file_id`, written) raises on later visits of its people imported
+    """The usage flags a file (`parsed`, written) raises on later visits of its people imported
     before it (a village's file sent again after a damaged one, a month sent late): those were
     reviewed without this file's fund, and the later payment is the one over a cap.  Each such
     statement's visits of those people are reviewed again in time order with this file counted; a

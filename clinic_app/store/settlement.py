@@ -34,7 +34,6 @@ class VisitGroup:
     total_fen: int
     fund_fen: int
     patient_fen: int
-    acct_fen: int
     earlier_reversals: int = 0
     """Of `reversals`, those of a visit of another month (not in the same statement; for the
     township's own desk, of another month's date): a voided visit of March reversed in April.
@@ -124,7 +123,7 @@ def statement_groups(db: sqlite3.Connection, first_month: str, last_month: str) 
                    {_routed_sql('v.reasons_json')} AS routed,
                    SUM(v.kind = 'settlement') AS settlements, SUM(v.kind = 'reversal') AS reversals,
                    SUM(v.medfee_sumamt_fen) AS total, SUM(v.hifp_pay_fen) AS fund,
-                   SUM(v.acct_pay_fen + v.psn_cash_pay_fen) AS patient, SUM(v.acct_pay_fen) AS acct,
+                   SUM(v.acct_pay_fen + v.psn_cash_pay_fen) AS patient,
                    SUM({_EARLIER_STATEMENT_REVERSAL}) AS earlier,
                    SUM({_statement_pay_back('v')}) AS earlier_pay_backs,
                    SUM(CASE WHEN {_EARLIER_STATEMENT_ENTRY} THEN v.medfee_sumamt_fen ELSE 0 END) AS earlier_total
@@ -145,7 +144,7 @@ def own_groups(
                    v.applied_policy_id AS policy_id, {_routed_sql('v.reasons_json')} AS routed,
                    SUM(v.kind != 'reversal') AS settlements, SUM(v.kind = 'reversal') AS reversals,
                    SUM(v.total_fen) AS total, SUM(v.fund_fen) AS fund,
-                   SUM(v.patient_fen) AS patient, SUM(v.acct_pay_fen) AS acct,
+                   SUM(v.patient_fen) AS patient,
                    SUM({_EARLIER_OWN_REVERSAL}) AS earlier,
                    SUM({_own_pay_back('v')}) AS earlier_pay_backs,
                    SUM(CASE WHEN {_EARLIER_OWN_ENTRY} THEN v.total_fen ELSE 0 END) AS earlier_total
@@ -168,7 +167,6 @@ def _group(r: sqlite3.Row) -> VisitGroup:
         total_fen=int(r["total"] or 0),
         fund_fen=int(r["fund"] or 0),
         patient_fen=int(r["patient"] or 0),
-        acct_fen=int(r["acct"] or 0),
         earlier_reversals=int(r["earlier"] or 0),
         earlier_pay_backs=int(r["earlier_pay_backs"] or 0),
         earlier_total_fen=int(r["earlier_total"] or 0),

@@ -53,11 +53,10 @@ def import_catalog(session: ClinicSession, path: str, language: str = "zh") -> C
     from clinic_app.services import catalog_import
 
     report = catalog_import.import_catalog(session, Path(path))
-    field_names = getattr(catalog_import, "FIELD_ZH", {})
     problems = [
         (
             p.where(),  # "5", or "诊疗项目 5" when the workbook has more than one catalogue sheet
-            p.field if language == "en" else field_names.get(p.field, p.field),
+            p.field if language == "en" else catalog_import.FIELD_ZH.get(p.field, p.field),
             p.en if language == "en" else p.zh,
         )
         for p in report.problems

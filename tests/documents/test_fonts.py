@@ -1,4 +1,4 @@
-"""The CJK font finder: TrueType only, configured first, and the CID fallback when nothing is found."""
+"""The CJK font finder: TrueType only, in the order given, and the CID fallback when nothing is found."""
 
 from __future__ import annotations
 
@@ -26,22 +26,23 @@ def test_truetype_and_collections_are_accepted_cff_is_not(tmp_path):
     assert not fonts.is_truetype(tmp_path / "missing.ttf")
 
 
-def test_configured_font_comes_first_and_otf_is_skipped(tmp_path):
+def test_the_first_truetype_candidate_is_taken_and_otf_is_skipped(tmp_path):
     otf = _fake_font(tmp_path / "noto.otf", b"OTTO")
     ttf = _fake_font(tmp_path / "mine.ttf", b"\x00\x01\x00\x00")
-    assert fonts.find_cjk_font(ttf, candidates=[otf]) == fonts.FontFile(ttf)
-    assert fonts.find_cjk_font(otf, candidates=[ttf]) == fonts.FontFile(ttf)
+    other = _fake_font(tmp_path / "other.ttf", b"\x00\x01\x00\x00")
+    assert fonts.find_cjk_font(candidates=[ttf, other]) == fonts.FontFile(ttf)
+    assert fonts.find_cjk_font(candidates=[otf, ttf]) == fonts.FontFile(ttf)
 
 
 def test_no_font_anywhere_gives_the_cid_fallback():
-    assert fonts.find_cjk_font(None, candidates=[]) is None
+    assert fonts.find_cjk_font(candidates=[]) is None
     font = fonts.register_pdf_font(None)
     assert font.name == fonts.CID_FALLBACK and not font.embedded
 
 
 @pytest.mark.skipif(not WQY.is_file(), reason="WenQuanYi Micro Hei not installed")
 def test_system_font_is_found_and_registered_embedded():
-    found = fonts.find_cjk_font(None)
+    found = fonts.find_cjk_font()
     assert found is not None and fonts.is_truetype(found.path)
     font = fonts.register_pdf_font(found)
     assert font.embedded and fonts.text_width("人民币", font, 10) > 25

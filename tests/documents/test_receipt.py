@@ -81,7 +81,7 @@ def test_font_is_embedded_as_truetype(ttf):
 def test_cid_fallback_when_no_truetype_font_exists(monkeypatch):
     monkeypatch.setattr(fonts, "system_font_paths", lambda: [])
     monkeypatch.setattr(fonts, "bundled_font_paths", lambda: [])
-    font = fonts.register_pdf_font(fonts.find_cjk_font(None))
+    font = fonts.register_pdf_font(fonts.find_cjk_font())
     pdf = receipt_pdf(sample_receipt(), "80mm", font)
     assert b"/FontFile2" not in pdf and b"STSong-Light" in pdf
     text = text_of(pdf)

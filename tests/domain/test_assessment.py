@@ -250,7 +250,6 @@ def test_monitoring_indicators() -> None:
         persons=1000,
         visits=2500,
         referrals=50,
-        admissions=30,
         total_cost=Money.parse("100000.00"),
         cost_by_kind=(
             ("drug", Money.parse("60000.00")),
@@ -261,11 +260,7 @@ def test_monitoring_indicators() -> None:
         previous_cost_per_visit=Money.parse("32.00"),
     )
     result = monitor(figures)
-    assert (result.visit_rate, result.referral_rate, result.admission_rate) == (
-        Fraction(5, 2),
-        Fraction(1, 50),
-        Fraction(3, 100),
-    )
+    assert (result.visit_rate, result.referral_rate) == (Fraction(5, 2), Fraction(1, 50))
     assert result.cost_per_visit == Money.parse("40.00")
     assert result.cost_per_visit_growth == Fraction(1, 4)  # 40 against 32
     assert dict(result.cost_shares) == {
