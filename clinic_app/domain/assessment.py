@@ -2,8 +2,9 @@
 
 Pure functions (POLICIES.md §4).  `assess` scores one signed township on the
 nine indicators of the Hunan reform's attachment 2 (基层门诊统筹综合改革基本评估
-指标体系) from ledger figures and the county's baselines; `rank_tiers` puts the
-assessed townships into the four tiers 优秀/良好/合格/不合格 by rank.  The
+指标体系) from ledger figures and the county's baselines.  The four tiers
+优秀/良好/合格/不合格 go by rank among the county's signed facilities, which the
+county sets, not the township (`services.settlement.assessment`).  The
 monitoring indicators the other seeds name (visit and referral rates, cost per
 visit and its growth, cost structure) are small functions over counts and money.
 Points and rates are exact `Fraction`s; only money is rounded, half-up.
@@ -20,7 +21,6 @@ from clinic_app.domain.money import Money, round_half_up
 from clinic_app.domain.visit import Reason
 from clinic_app.errors import BadInput
 
-TIERS = ("excellent", "good", "pass", "fail")
 HONOUR_POINTS = (("national", 5), ("provincial", 3), ("city", 2), ("county", 1), ("other", 1))
 HALF = Fraction(1, 2)
 
@@ -123,17 +123,6 @@ class Assessment:
 
     def points(self, code: str) -> Fraction:
         return next(i.points for i in self.indicators if i.code == code)
-
-
-@dataclass(frozen=True)
-class TierResult:
-    """A facility's place among those assessed: rank 1 is best, ties share a rank."""
-
-    facility: str
-    score: Fraction
-    rank: int | None
-    """None for a vetoed facility, which is not ranked."""
-    tier: str
 
 
 # ------------------------------------------------------------------------- scoring
@@ -303,28 +292,6 @@ def assess(inputs: AssessmentInputs) -> Assessment:
         veto=inputs.agreement_unqualified,
         reasons=tuple(reasons),
     )
-
-
-def rank_tiers(assessments: Sequence[Assessment]) -> tuple[TierResult, ...]:
-    """The four tiers by rank (试点通知 二(一)4: 按排名设优秀、良好、合格、不合格四个等次).
-
-    The seed sets no cut points; this app uses rank quartiles among the
-    facilities not vetoed: with n ranked and rank r (1 = best, equal scores
-    share the better rank), the tier is TIERS[(4 x (r - 1)) // n]; so one
-    facility is excellent, four are one of each, and a vetoed facility is
-    always fail and is not ranked.  Results keep the input order.
-    """
-    ranked = [a for a in assessments if not a.veto]
-    scores = sorted((a.score for a in ranked), reverse=True)
-    count = len(ranked)
-    results = []
-    for a in assessments:
-        if a.veto:
-            results.append(TierResult(a.facility, a.score, None, "fail"))
-            continue
-        rank = scores.index(a.score) + 1
-        results.append(TierResult(a.facility, a.score, rank, TIERS[(4 * (rank - 1)) // count]))
-    return tuple(results)
 
 
 # --------------------------------------------------------------------- monitoring

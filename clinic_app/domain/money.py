@@ -94,9 +94,6 @@ class Money:
         # round_half_up(self.fen * rate), without building a Fraction (hot path).
         return Money(_div_half_up(self.fen * rate.numerator, rate.denominator))
 
-    def clamp(self, low: Money, high: Money) -> Money:
-        return max(low, min(self, high))
-
     def __str__(self) -> str:
         fen = self.fen
         if fen >= 0:

@@ -665,17 +665,6 @@ def settle_month(policy: Policy, inputs: MonthInputs) -> MonthSettlement:
     )
 
 
-def settle_months(policy: Policy, months: Iterable[MonthInputs]) -> tuple[MonthSettlement, ...]:
-    """Settle consecutive months, each starting from the previous month's year-to-date."""
-    results: list[MonthSettlement] = []
-    to_date = YearToDate()
-    for inputs in months:
-        result = settle_month(policy, replace(inputs, before=to_date))
-        results.append(result)
-        to_date = result.to_date
-    return tuple(results)
-
-
 # ------------------------------------------------------------------------ year end
 
 
@@ -1038,78 +1027,3 @@ def settle_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
             for line, share in zip(netted.villages, plain.villages, strict=True)
         )
     return replace(result, villages=villages, reasons=tuple(reasons))
-
-
-# --------------------------------------------------- Hunan reform: the county's pool
-
-
-TIER_WEIGHTS: tuple[tuple[str, Fraction], ...] = (
-    ("excellent", Fraction(6, 5)),
-    ("good", Fraction(1)),
-    ("pass", Fraction(4, 5)),
-    ("fail", Fraction(0)),
-)
-"""Default gradient (按梯度) of the secondary distribution, per signed resident.
-
-The seed (试点通知 二(一)5) names tiers but no figures; the county sets them.
-"""
-
-
-@dataclass(frozen=True)
-class PoolClaim:
-    """One signed facility's claim on the county's secondary distribution pool."""
-
-    facility: str
-    signed_residents: int
-    tier: str
-
-
-def distribute_secondary_pool(
-    pool: Money,
-    claims: Sequence[PoolClaim],
-    weights: Sequence[tuple[str, Fraction]] = TIER_WEIGHTS,
-) -> tuple[tuple[str, Money], ...]:
-    """Share the pool by tier weight x signed residents; the parts add up to the pool.
-
-    试点通知 二(一)5: 资金池资金全部留用签约基层医疗卫生机构, 按梯度二次分配.  A
-    negative pool (overspend, 超支部分由签约机构承担) is shared out the same way.
-    """
-    by_tier = dict(weights)
-    for claim in claims:
-        if claim.tier not in by_tier:
-            raise BadInput(f"评估等次未知: {claim.tier}", f"unknown assessment tier {claim.tier!r}")
-        _check_count("签约人数 signed_residents", claim.signed_residents)
-    raw = [by_tier[c.tier] * c.signed_residents for c in claims]
-    integer = _integer_weights(raw)
-    if sum(integer) == 0:
-        if pool:
-            raise BadInput(
-                "没有可参与二次分配的机构", "no facility qualifies for the secondary distribution"
-            )
-        return tuple((c.facility, ZERO) for c in claims)
-    return tuple(
-        (c.facility, part) for c, part in zip(claims, allocate(pool, integer), strict=True)
-    )
-
-
-def employee_settlement(
-    resident_budget: Money,
-    resident_pool_share: Money,
-    signed_residents: int,
-    signed_employees: int,
-    employee_budget: Money,
-) -> Money:
-    """The employee fund's year-end clearing with a signed facility.
-
-    试点通知 二(二): [(居民医保预算总额 + 居民医保二次分配金额) / 签约参保居民人数]
-    x 签约参保职工人数 - 职工医保预算总额; computed exactly, rounded once.
-    """
-    _check_count("签约参保居民人数 signed_residents", signed_residents)
-    _check_count("签约参保职工人数 signed_employees", signed_employees)
-    if signed_residents == 0:
-        raise BadInput(
-            "签约参保居民人数为 0, 无法核算职工人均",
-            "no signed residents: no per-head figure for employees",
-        )
-    per_head = Fraction((resident_budget + resident_pool_share).fen, signed_residents)
-    return _money(per_head * signed_employees) - employee_budget

@@ -5,19 +5,15 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from clinic_app.domain.assessment import (
     ActivityFigures,
-    Assessment,
     AssessmentInputs,
     Honours,
     Integration,
     assess,
     cost_per_visit,
     monitor,
-    rank_tiers,
     score_bonus,
     score_burden,
     score_drugs,
@@ -203,43 +199,6 @@ def test_impossible_counts_are_refused() -> None:
         assess(inputs(aware=21))
     with pytest.raises(BadInput):
         assess(inputs(visits=-1))
-
-
-def scored(facility: str, score: int, veto: bool = False) -> Assessment:
-    return Assessment(facility, (), Fraction(0), Fraction(0), Fraction(score), veto)
-
-
-def test_tiers_by_rank_quartile_with_veto() -> None:
-    # Four ranked (E is vetoed): ranks 1, 2, 2, 4 -> tiers (4(r-1))//4.
-    results = rank_tiers(
-        [
-            scored("A", 90),
-            scored("B", 80),
-            scored("C", 80),
-            scored("D", 70),
-            scored("E", 95, veto=True),
-        ]
-    )
-    assert [(r.facility, r.rank, r.tier) for r in results] == [
-        ("A", 1, "excellent"),
-        ("B", 2, "good"),
-        ("C", 2, "good"),
-        ("D", 4, "fail"),
-        ("E", None, "fail"),
-    ]
-    assert rank_tiers([scored("A", 10)])[0].tier == "excellent"
-
-
-@given(st.lists(st.tuples(st.integers(0, 110), st.booleans()), min_size=1, max_size=30))
-def test_tiers_follow_scores(entries: list[tuple[int, bool]]) -> None:
-    results = rank_tiers([scored(f"F{i}", s, v) for i, (s, v) in enumerate(entries)])
-    order = {tier: n for n, tier in enumerate(("excellent", "good", "pass", "fail"))}
-    for a in results:
-        if a.rank is None:
-            assert a.tier == "fail"
-        for b in results:
-            if a.rank is not None and b.rank is not None and a.score >= b.score:
-                assert order[a.tier] <= order[b.tier]
 
 
 # ------------------------------------------------------------- monitoring

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from fractions import Fraction
 
 import pytest
@@ -14,16 +15,13 @@ from clinic_app.domain.policy import Policy
 from clinic_app.domain.settlement import (
     Distribution,
     MonthInputs,
-    PoolClaim,
+    MonthSettlement,
     VillageFigures,
     YearInputs,
     YearToDate,
     distribute,
-    distribute_secondary_pool,
-    employee_settlement,
     months_not_sent,
     settle_month,
-    settle_months,
     settle_year,
 )
 from clinic_app.errors import BadInput
@@ -56,6 +54,18 @@ def month(signed: int, payable: str, number: int = 1, **kw: object) -> MonthInpu
         villages=lines(V1=payable),
         **kw,  # type: ignore[arg-type]
     )
+
+
+def settle_months(policy: Policy, months: Iterable[MonthInputs]) -> tuple[MonthSettlement, ...]:
+    """Consecutive months, each settled from the year-to-date the one before left: what the
+    service (`services.settlement`) does month by month."""
+    results: list[MonthSettlement] = []
+    to_date = YearToDate()
+    for inputs in months:
+        result = settle_month(policy, replace(inputs, before=to_date))
+        results.append(result)
+        to_date = result.to_date
+    return tuple(results)
 
 
 def codes(result: object) -> set[str]:
@@ -373,34 +383,6 @@ def test_part_year_quota_rounds_half_up_once() -> None:
     assert result.quota == m("291.67")
     with pytest.raises(BadInput):
         settle_year(policy(SHAOGUAN), YearInputs(2023, 7, totals, months=0))
-
-
-def test_secondary_pool_by_tier() -> None:
-    # Weights 1.2 x 1000, 1 x 1000, 0.8 x 500, 0 x 300 = 1200 : 1000 : 400 : 0.
-    shares = distribute_secondary_pool(
-        m("25000.00"),
-        [
-            PoolClaim("A", 1000, "excellent"),
-            PoolClaim("B", 1000, "good"),
-            PoolClaim("C", 500, "pass"),
-            PoolClaim("D", 300, "fail"),
-        ],
-    )
-    # 11538.4615, 9615.3846, 3846.1538: the leftover fen goes to the largest remainder (B).
-    assert shares == (("A", m("11538.46")), ("B", m("9615.39")), ("C", m("3846.15")), ("D", ZERO))
-
-
-@pytest.mark.parametrize(
-    ("pool", "employees", "employee_budget", "expected"),
-    [
-        ("25000.00", 100, "8500.00", "1250.00"),  # (170000 + 25000) / 2000 x 100 - 8500
-        ("11538.46", 3, "255.00", "17.31"),  # 90.76923 x 3 = 272.3077 -> 272.31, - 255
-    ],
-)
-def test_employee_clearing(pool: str, employees: int, employee_budget: str, expected: str) -> None:
-    # 试点通知 二(二) 年终清算公式.
-    result = employee_settlement(m("170000.00"), m(pool), 2000, employees, m(employee_budget))
-    assert result == m(expected)
 
 
 # ---------------------------------------------------------------- Shaoyang 2019
