@@ -303,11 +303,6 @@ def needs_fallback(text: str, font: PdfFont) -> bool:
     return any(not (font.has(char) or char.isspace()) for char in text)
 
 
-def printable(text: str, font: PdfFont) -> str:
-    """`text` as it will print: each character no font has replaced by the mark."""
-    return "".join(chunk for _, chunk in runs(text, font))
-
-
 def draw_string(canvas: Canvas, x: float, y: float, text: str, font: PdfFont, size: float, align: str = "l") -> None:
     """Draw `text` at baseline `y`, left-aligned at `x` ("l"), right-aligned ("r") or centred
     ("c") on it, each character in a font that has it."""

@@ -464,10 +464,6 @@ def has_named_rows(db: sqlite3.Connection) -> bool:
     return bool(db.execute("SELECT EXISTS (SELECT 1 FROM patients) OR EXISTS (SELECT 1 FROM catalog)").fetchone()[0])
 
 
-def catalog_size(db: sqlite3.Connection) -> int:
-    return int(db.execute("SELECT COUNT(*) FROM catalog WHERE active = 1").fetchone()[0])
-
-
 # ---------------------------------------------------------------- the ledger
 
 
@@ -604,7 +600,9 @@ def record_continued_usage(conn: sqlite3.Connection, rows: Iterable[tuple[int, s
 
 def fund_outside_ledger(db: sqlite3.Connection, id_number: str | None, year: int, own_code: str, pools: Collection[str]) -> int:
     """Fen of the counter `pools` this person used this year outside this ledger, in one look-up
-    (every preview and settle asks it): at the township's other facilities (`snapshot_fund`), and
+    (every preview and settle asks it): at the township's other facilities, as the usage snapshot
+    it sent has them (`replace_snapshot`; a row of an old snapshot, which names no pool, has pool
+    ``schema.OLD_SNAPSHOT_POOL``: the caller asking for the resident pool names that one too), and
     at this clinic before its ledger was continued (`record_continued_usage`; none for a ledger of
     its own)."""
     if not id_number or not pools:
@@ -804,22 +802,6 @@ def usage_sums(
         "deductible_year": int(row[3]),
         "deductible_level_year": int(row[4]),
     }
-
-
-def snapshot_fund(
-    db: sqlite3.Connection, id_number: str | None, year: int, own_code: str, pools: Collection[str] | None = None
-) -> int:
-    """Fund the township reports for this person at OTHER facilities this year, in the counter
-    `pools` (None: every pool).  A row of an old snapshot, which names no pool, has pool
-    ``schema.OLD_SNAPSHOT_POOL``: the caller asking for the resident pool names that one too."""
-    if not id_number:
-        return 0
-    sql = "SELECT COALESCE(SUM(fund_fen), 0) FROM usage_snapshot WHERE id_number = ? AND year = ? AND facility_code != ?"
-    params: list[object] = [id_number, year, own_code]
-    if pools is not None:
-        sql += f" AND pool IN ({', '.join('?' * len(pools))})"
-        params += list(pools)
-    return int(db.execute(sql, params).fetchone()[0])
 
 
 def count_snapshot_rows(db: sqlite3.Connection, year: int) -> int:
@@ -1383,11 +1365,6 @@ def patient_referrals(db: sqlite3.Connection, patient_id: int) -> list[Referral]
     """The patient's recorded referrals, newest first."""
     rows = db.execute("SELECT * FROM referrals WHERE patient_id = ? ORDER BY time DESC, id DESC", [patient_id])
     return [_referral(r) for r in rows]
-
-
-def all_referrals(db: sqlite3.Connection) -> list[Referral]:
-    """Every recorded referral, of every patient, in the order recorded."""
-    return [_referral(r) for r in db.execute("SELECT * FROM referrals ORDER BY id")]
 
 
 def settings_with_prefix(db: sqlite3.Connection, prefix: str) -> list[tuple[str, str]]:

@@ -244,7 +244,6 @@ class StatementRow:
     entry_count: int
     settlements: int
     reversals: int
-    totals_fen: Mapping[str, int]
     imported_at: str
 
 
@@ -264,7 +263,6 @@ def _statement(row: Mapping[str, Any]) -> StatementRow:
         entry_count=row["entry_count"],
         settlements=row["settlements"],
         reversals=row["reversals"],
-        totals_fen={name: int(row[f"{name}_fen"]) for name in AMOUNT_COLUMNS},
         imported_at=row["imported_at"],
     )
 
@@ -281,11 +279,6 @@ def current_statement(db: DbOrConn, clinic_code: str, month: str) -> StatementRo
 
 def statement_by_body(db: DbOrConn, body_sha256: str) -> StatementRow | None:
     row = db.execute(f"{_STATEMENT_SELECT} WHERE body_sha256 = ?", (body_sha256,)).fetchone()
-    return None if row is None else _statement(row)
-
-
-def get_statement(db: DbOrConn, statement_id: int) -> StatementRow | None:
-    row = db.execute(f"{_STATEMENT_SELECT} WHERE id = ?", (statement_id,)).fetchone()
     return None if row is None else _statement(row)
 
 
@@ -929,15 +922,6 @@ def decision_history(db: DbOrConn, flag_id: int, statement_id: int) -> list[Deci
 
 def _decision(r: Sequence[Any]) -> DecisionRow:
     return DecisionRow(int(r[0]), int(r[1]), int(r[2]), r[3], r[4], r[5], r[6], int(r[7]), r[8], r[9])
-
-
-def visit_totals(db: DbOrConn, statement_id: int) -> dict[str, int]:
-    """Sums of the stored visit rows of one statement (checks that the import kept every line)."""
-    select = ", ".join(f"COALESCE(SUM({name}_fen), 0)" for name in AMOUNT_COLUMNS)
-    row = db.execute(f"SELECT {select}, COUNT(*) FROM statement_visits WHERE statement_id = ?", (statement_id,)).fetchone()
-    sums = {name: int(row[i]) for i, name in enumerate(AMOUNT_COLUMNS)}
-    sums["rows"] = int(row[len(AMOUNT_COLUMNS)])
-    return sums
 
 
 # A signed employee's visit under the Hunan reform (POLICIES.md: the reform first, then the employee

@@ -12,6 +12,7 @@ from clinic_app.domain.money import Money
 from clinic_app.errors import BadInput
 from clinic_app.services.catalog_import import import_catalog
 from clinic_app.store import ledger
+from tests.store import lookups
 from tests.store.template import Ledger, opened
 
 CHINESE = "编码,名称,规格,单位,单价,类别,医保类别,基药,招标\n"
@@ -79,7 +80,7 @@ def test_english_headers_and_xlsx(clinic: Ledger, tmp_path: Path) -> None:
 
 
 def test_bad_rows_are_all_reported_and_nothing_is_written(clinic: Ledger, tmp_path: Path) -> None:
-    before = ledger.catalog_size(clinic.session.db)
+    before = lookups.catalog_size(clinic.session.db)
     path = tmp_path / "bad.csv"
     path.write_text(
         CHINESE
@@ -109,7 +110,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(clinic: Ledger, tmp_pa
     english = {p.field: p.en for p in report.problems if p.row == 4}
     assert "药品/检查/治疗/材料/诊疗费/其他" in english["kind"] and "drug" in english["kind"]
     assert "甲类/乙类/特定/自费" in english["coverage"] and "covered" in english["coverage"]
-    assert ledger.catalog_size(clinic.session.db) == before
+    assert lookups.catalog_size(clinic.session.db) == before
     assert ledger.catalog_entry(clinic.session.db, "Y001") is None
 
 
@@ -167,14 +168,14 @@ def _xlsx(path: Path, *rows: list[object]) -> Path:
 )
 def test_a_price_no_catalogue_has_is_a_row_problem(clinic: Ledger, tmp_path: Path, price: str) -> None:
     """The settings screen showed the crash dialog (MoneyError, decimal.InvalidOperation)."""
-    before = ledger.catalog_size(clinic.session.db)
+    before = lookups.catalog_size(clinic.session.db)
     path = tmp_path / "price.csv"
     path.write_text(CHINESE + f"P001,大价钱,,盒,{price},药品,甲类,是,是\n" + GOOD_ROWS, encoding="utf-8")
     report = import_catalog(clinic.session, path)
     assert [(p.row, p.field) for p in report.problems] == [(2, "price")]
     (problem,) = report.problems
     assert "单价无效" in problem.zh and "invalid price" in problem.en and len(problem.text()) < 300
-    assert report.written == 0 and ledger.catalog_size(clinic.session.db) == before
+    assert report.written == 0 and lookups.catalog_size(clinic.session.db) == before
 
 
 def test_the_largest_price_a_line_can_carry_is_taken(clinic: Ledger, tmp_path: Path) -> None:
@@ -493,7 +494,7 @@ def test_a_price_the_sheet_shows_rounded_is_not_taken_silently(
 def test_a_code_excel_has_damaged_is_a_row_problem(clinic: Ledger, tmp_path: Path) -> None:
     """An 18-digit code typed as a number (Excel kept 15 digits) and one saved to CSV as 1.23457E+17
     were imported as codes no one has; nothing is written."""
-    before = ledger.catalog_size(clinic.session.db)
+    before = lookups.catalog_size(clinic.session.db)
     path = _xlsx(
         tmp_path / "codes.xlsx",
         ["编码", "名称", "单价", "类别"],
@@ -509,7 +510,7 @@ def test_a_code_excel_has_damaged_is_a_row_problem(clinic: Ledger, tmp_path: Pat
     report = import_catalog(clinic.session, csv_path)
     assert [(p.row, p.field) for p in report.problems] == [(2, "code")]
     assert "科学计数法" in report.problems[0].zh and "exponent" in report.problems[0].en
-    assert ledger.catalog_size(clinic.session.db) == before
+    assert lookups.catalog_size(clinic.session.db) == before
 
 
 CRLF_ROWS = "编码,名称,规格,单位,单价,类别,医保类别,基药,招标\r\nS001,阿莫西林胶囊,0.25g*24粒,盒,6.90,药品,甲类,是,是\r\nS002,䶮字药,,盒,1.00,药品,,,\r\n"
@@ -673,7 +674,7 @@ def test_a_code_that_lost_its_leading_zeros_is_refused_against_the_catalogue(cli
     first = tmp_path / "first.csv"
     first.write_text("编码,名称,单价,类别\n00123,阿莫西林胶囊,12.00,药品\n", encoding="utf-8")
     assert import_catalog(clinic.session, first).ok
-    before = ledger.catalog_size(clinic.session.db)
+    before = lookups.catalog_size(clinic.session.db)
     path = _xlsx(
         tmp_path / "new.xlsx",
         ["编码", "名称", "单价", "类别"],
@@ -685,7 +686,7 @@ def test_a_code_that_lost_its_leading_zeros_is_refused_against_the_catalogue(cli
     (problem,) = report.problems
     assert (problem.row, problem.field) == (3, "code")
     assert "00123" in problem.zh and "开头的 0" in problem.zh and "00000" in problem.zh and "leading zeros" in problem.en
-    assert report.written == 0 and ledger.catalog_size(clinic.session.db) == before
+    assert report.written == 0 and lookups.catalog_size(clinic.session.db) == before
     assert clinic.session.catalog_entry("00123").price == Money.parse("12.00")
 
 
@@ -840,14 +841,14 @@ def test_a_comma_in_a_price_is_taken_only_as_thousands(
 
 def test_a_code_typed_in_full_width_is_the_catalogues_code(clinic: Ledger, tmp_path: Path) -> None:
     """ＹＰ０００１ (a Chinese input method in full-width mode) was a new code beside YP0001."""
-    before = ledger.catalog_size(clinic.session.db)
+    before = lookups.catalog_size(clinic.session.db)
     name = clinic.session.catalog_entry("YP0001").name
     path = tmp_path / "wide.csv"
     path.write_text(f"编码,名称,单价,类别\nＹＰ０００１,{name},88.00,药品\n", encoding="gbk")
     report = import_catalog(clinic.session, path)
     assert report.ok and (report.added, report.repriced) == (0, 1)
     assert clinic.session.catalog_entry("YP0001").price == Money.parse("88.00")
-    assert ledger.catalog_size(clinic.session.db) == before
+    assert lookups.catalog_size(clinic.session.db) == before
 
 
 # ---------------------------------------------------------------- what the sheet holds but does not show

@@ -29,6 +29,7 @@ from clinic_app.services.settlement import month_report
 from clinic_app.services.statements import KEY_SETTING
 from clinic_app.services.township import FLAG_NOT_SIGNED
 from clinic_app.store import ledger
+from tests.store import lookups
 
 SMALL = DemoOptions(until=(2026, 2), years=1, seed=3, visits_per_day=6)
 
@@ -113,7 +114,7 @@ def test_the_ledger_is_whole_and_chained(demo: ClinicSession) -> None:
 
 
 def test_the_catalogue_has_the_spec_items(demo: ClinicSession) -> None:
-    assert 75 <= ledger.catalog_size(demo.db) <= 95
+    assert 75 <= lookups.catalog_size(demo.db) <= 95
     for name, *_ in SPECIFIC_LIST:
         (entry,) = [e for e in demo.search_catalog(name) if e.name == name]
         assert entry.coverage == "specific_list"
@@ -147,7 +148,7 @@ def test_voids_referrals_and_newborns_appear(tmp_path: Path) -> None:
     session = _build(tmp_path, DemoOptions(until=(2025, 12), years=1, seed=5, visits_per_day=40))
     kinds = dict(session.db.execute("SELECT kind, COUNT(*) FROM visits GROUP BY kind").fetchall())
     assert 0.001 < kinds["reversal"] / kinds["visit"] < 0.012
-    assert ledger.all_referrals(session.db)
+    assert lookups.all_referrals(session.db)
     babies = session.db.execute("SELECT COUNT(*) FROM patients WHERE birth_date >= '2025-01-01'").fetchone()[0]
     assert babies > 0
     # Seasons: winter busier than the summer farming weeks; Spring Festival quiet.
@@ -436,7 +437,7 @@ def test_a_demo_reimbursement_follows_a_referral_recorded_here(tmp_path: Path) -
         " WHERE kind = 'reimbursement'"
     ).fetchall()
     assert rows and any(row["fund_fen"] > 0 for row in rows)
-    referrals = {r.id: r for r in ledger.all_referrals(session.db)}
+    referrals = {r.id: r for r in lookups.all_referrals(session.db)}
     for patient_id, day, note, category, fund, total, document in rows:
         assert category == "resident" and 0 <= fund < total  # 0 once the year's 300 is used
         assert document in IDENTITY_CHECKS

@@ -20,6 +20,7 @@ from clinic_app.domain.records import SettledVisit, VisitRequest
 from clinic_app.errors import BadInput
 from clinic_app.services.session import ClinicSession, DateJump, PatientInput, parse_quantity
 from clinic_app.store import ledger
+from tests.store import lookups
 from tests.store.template import Ledger, line, opened
 
 M = Money.parse
@@ -228,7 +229,7 @@ def test_an_outside_receipt_is_reimbursed_when_paid_back(shaoguan: Ledger) -> No
 def test_a_referral_needs_a_destination_and_a_reason(village: Ledger) -> None:
     with pytest.raises(BadInput):
         village.session.add_referral(village.people["signed_here"], village.operator, "", "township", "病情加重")
-    assert ledger.all_referrals(village.session.db) == []
+    assert lookups.all_referrals(village.session.db) == []
 
 
 def test_an_id_number_with_a_wrong_checksum_is_refused(village: Ledger) -> None:

@@ -15,6 +15,7 @@ from clinic_app.cli import run
 from clinic_app.store import ledger
 from clinic_app.store.db import DB_NAME
 from clinic_app.store.schema import APPEND_ONLY_TABLES
+from tests.store import lookups
 from tests.store.template import Ledger, copy_ledger, opened, template
 
 LEDGER_TABLES = ("visits", "visit_items", "visit_funds")
@@ -238,12 +239,12 @@ def test_the_hash_leaves_out_ids_and_links_whether_present_or_not() -> None:
 
 def test_referrals_are_read_as_records_one_patient_s_newest_first_all_in_the_order_recorded(shaoyang: Ledger) -> None:
     session = shaoyang.session
-    assert ledger.all_referrals(session.db) == []
+    assert lookups.all_referrals(session.db) == []
     signed, other = shaoyang.people["signed_here"], shaoyang.people["unsigned_here"]
     first = session.add_referral(signed, shaoyang.operator, "白仓镇卫生院", "township", "需进一步检查", time=dt.datetime(2025, 8, 1, 9))
     second = session.add_referral(other, shaoyang.operator, "邵阳县人民医院", "level2", "病情加重", time=dt.datetime(2025, 8, 2, 9))
     third = session.add_referral(signed, shaoyang.operator, "白仓镇卫生院", "township", "复查", time=dt.datetime(2025, 8, 3, 9))
-    everyone = ledger.all_referrals(session.db)
+    everyone = lookups.all_referrals(session.db)
     assert [(r.id, r.patient_id, r.to_level) for r in everyone] == [
         (first, signed, "township"), (second, other, "level2"), (third, signed, "township")
     ]

@@ -13,6 +13,7 @@ from clinic_app.store import db as store_db
 from clinic_app.store import ledger
 from clinic_app.store.db import DB_NAME, open_database
 from clinic_app.store.schema import MIGRATIONS, OLD_SNAPSHOT_POOL, SCHEMA_VERSION
+from tests.store import lookups
 from tests.store.schema_v6 import back_to_v6
 from tests.township import builders as b
 
@@ -47,9 +48,9 @@ def test_a_version_6_database_keeps_its_snapshot_rows_as_the_resident_pools(tmp_
             (2026, ZHANG, "T001", OLD_SNAPSHOT_POOL, 3000, "2026-03-01"),
         ]
         # Counted where the resident pool is asked for (it names the old rows' pool too), not elsewhere.
-        assert ledger.snapshot_fund(db, ZHANG, 2026, "V02", ("shaoyang-resident-2019", OLD_SNAPSHOT_POOL)) == 15000
-        assert ledger.snapshot_fund(db, ZHANG, 2026, "V01", ("shaoyang-resident-2019", OLD_SNAPSHOT_POOL)) == 3000
-        assert ledger.snapshot_fund(db, ZHANG, 2026, "V02", ("shaoyang-employee-2022",)) == 0
+        assert lookups.snapshot_fund(db, ZHANG, 2026, "V02", ("shaoyang-resident-2019", OLD_SNAPSHOT_POOL)) == 15000
+        assert lookups.snapshot_fund(db, ZHANG, 2026, "V01", ("shaoyang-resident-2019", OLD_SNAPSHOT_POOL)) == 3000
+        assert lookups.snapshot_fund(db, ZHANG, 2026, "V02", ("shaoyang-employee-2022",)) == 0
         # The key has the pool now: a row per pool, but never one pool twice.
         insert = "INSERT INTO usage_snapshot (year, id_number, facility_code, pool, fund_fen, computed_on, imported_at) VALUES (2026, ?, 'V01', ?, 1, 'x', 'x')"
         db.execute(insert, (ZHANG, "shaoyang-employee-2022"))

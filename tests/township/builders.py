@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import sqlite3
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
@@ -47,6 +48,7 @@ from clinic_app.services.session import (
     reimbursement_note,
 )
 from clinic_app.services.statements import clinic_key, statement_data
+from clinic_app.store import township as store
 
 POLICY = "shaoguan-resident-2023"
 TOWNSHIP = "T440204001"
@@ -207,3 +209,25 @@ def booked_reimbursement(
             identity_check="社保卡",
         )
     )
+
+
+def statement_row(db: sqlite3.Connection, statement_id: int) -> store.StatementRow:
+    """One imported statement, current or superseded, by its id."""
+    return next(s for s in store.statements(db, current_only=False) if s.id == statement_id)
+
+
+def statement_totals(db: sqlite3.Connection, statement_id: int) -> dict[str, int]:
+    """The totals an imported statement's row keeps from the file's header (fen, by amount field)."""
+    columns = ", ".join(f"{name}_fen" for name in store.AMOUNT_COLUMNS)
+    row = db.execute(f"SELECT {columns} FROM statements WHERE id = ?", (statement_id,)).fetchone()
+    return {name: int(row[i]) for i, name in enumerate(store.AMOUNT_COLUMNS)}
+
+
+def visit_totals(db: sqlite3.Connection, statement_id: int) -> dict[str, int]:
+    """Sums of the stored visit rows of one statement and their number (`rows`): the import kept
+    every line."""
+    select = ", ".join(f"COALESCE(SUM({name}_fen), 0)" for name in store.AMOUNT_COLUMNS)
+    row = db.execute(f"SELECT {select}, COUNT(*) FROM statement_visits WHERE statement_id = ?", (statement_id,)).fetchone()
+    sums = {name: int(row[i]) for i, name in enumerate(store.AMOUNT_COLUMNS)}
+    sums["rows"] = int(row[len(store.AMOUNT_COLUMNS)])
+    return sums

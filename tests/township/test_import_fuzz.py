@@ -71,7 +71,7 @@ def _check(town, raw: bytes) -> None:
         assert store.table_counts(town.db) == before
     else:
         assert result.imported
-        assert store.visit_totals(town.db, result.statement_id)["rows"] == len(plan.statement.body["visits"])
+        assert b.visit_totals(town.db, result.statement_id)["rows"] == len(plan.statement.body["visits"])
 
 
 def _resign(document: dict[str, Any]) -> bytes:

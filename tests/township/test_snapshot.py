@@ -16,7 +16,7 @@ from clinic_app.services import snapshot as sn
 from clinic_app.services import township as tw
 from clinic_app.services.policies import counter_pool
 from clinic_app.services.statements import clinic_key
-from clinic_app.store import ledger
+from tests.store import lookups
 from tests.township import builders as b
 
 EXPENSIVE = ("中药饮片", "drug", "400.00", "covered")  # 70% -> 280 of the 300 annual cap
@@ -60,7 +60,7 @@ def test_a_village_visit_gets_only_what_is_left_of_the_cap_after_the_snapshot(se
     done = sn.import_snapshot(v02, out.read_bytes(), trust=[exported.fingerprint])
     assert (done.rows, done.registered_key, done.unchanged) == (1, True, False)
     assert sn.imported_snapshot(v02, 2025) == sn.ImportedSnapshot(2025, "2025-04-02", 1)
-    assert ledger.snapshot_fund(v02.db, wang, 2025, "V02") == 28000
+    assert lookups.snapshot_fund(v02.db, wang, 2025, "V02") == 28000
 
     visit = b.settle(v02, p2.id, dt.datetime(2025, 4, 10, 9), EXPENSIVE)
     settled = v02.entry(visit)
@@ -419,7 +419,7 @@ def test_an_old_snapshot_file_without_pools_is_read_and_counts_as_the_resident_p
 
     done = sn.import_snapshot(vb, old, trust=[exported.fingerprint])
     assert (done.rows, done.unchanged) == (1, False)
-    assert ledger.snapshot_fund(vb.db, zhao, 2026, "VB", ("",)) == 60000
+    assert lookups.snapshot_fund(vb.db, zhao, 2026, "VB", ("",)) == 60000
     visit = vb.entry(b.settle(vb, ids[vb], dt.datetime(2026, 4, 2, 9), DRUG))
     assert str(visit.adjudication.fund) == "70.00"
     assert _reasons(visit)["annual_cap"]["used"] == "600.00"
@@ -432,7 +432,7 @@ def test_only_the_counters_pool_counts(pilot, tmp_path: Path) -> None:
     exported = sn.export_snapshot(town, out, 2026, today=dt.date(2026, 4, 1))
     rows = [{"certno": zhao, "facility_code": "VA", "pool": EMPLOYEE_POOL, "fund": "600.00"}]
     sn.import_snapshot(vb, _resigned(town, out.read_bytes(), rows=rows), trust=[exported.fingerprint])
-    assert ledger.snapshot_fund(vb.db, zhao, 2026, "VB") == 60000
+    assert lookups.snapshot_fund(vb.db, zhao, 2026, "VB") == 60000
     visit = vb.entry(b.settle(vb, ids[vb], dt.datetime(2026, 4, 2, 9), DRUG))
     assert str(visit.adjudication.fund) == "60.00"  # the reform's own: 70.00 cut to the day's 60.00
     assert "annual_cap" not in _reasons(visit)

@@ -64,10 +64,10 @@ def test_two_villages_import_with_their_totals_and_again_is_a_no_op(world, tmp_p
     assert all(r.imported for r in results)
     for (_, raw), result in zip(files, results, strict=True):
         village_totals = verify_statement(raw).totals
-        stored = store.get_statement(town.db, result.statement_id)
-        rows = store.visit_totals(town.db, result.statement_id)
+        stored = b.statement_totals(town.db, result.statement_id)
+        rows = b.visit_totals(town.db, result.statement_id)
         for name in AMOUNT_FIELDS:
-            assert stored.totals_fen[name] == village_totals[name].fen == rows[name]
+            assert stored[name] == village_totals[name].fen == rows[name]
         assert rows["rows"] == 9
     # Honest villages, everyone signed, no one over a cap: nothing to review.
     assert store.review_flags(town.db, store.FlagFilter()) == []
@@ -106,11 +106,11 @@ def test_a_revised_statement_supersedes_the_first_with_an_audit_record(world, tm
     assert (r2.plan.action, r2.plan.supersedes_revision) == (tw.SUPERSEDE, 1)
     current = store.statements(town.db, b.MONTH)
     assert [(s.clinic_code, s.revision) for s in current] == [("V01", 2)]
-    old = store.get_statement(town.db, r1.statement_id)
+    old = b.statement_row(town.db, r1.statement_id)
     assert old.status == "superseded" and store.statement_raw(town.db, old.id) == first[1]
-    assert store.visit_totals(town.db, r1.statement_id)["rows"] == 0
-    assert store.visit_totals(town.db, r2.statement_id)["rows"] == 10
-    assert verify_statement(second[1]).totals["hifp_pay"].fen == store.visit_totals(town.db, r2.statement_id)["hifp_pay"]
+    assert b.visit_totals(town.db, r1.statement_id)["rows"] == 0
+    assert b.visit_totals(town.db, r2.statement_id)["rows"] == 10
+    assert verify_statement(second[1]).totals["hifp_pay"].fen == b.visit_totals(town.db, r2.statement_id)["hifp_pay"]
     actions = [r[0] for r in town.db.execute("SELECT action FROM audit_log ORDER BY id")]
     assert "statement_superseded" in actions
     # The older revision again: nothing changes, it says so.

@@ -344,7 +344,7 @@ def _township_snapshot(tmp_path, session) -> tuple[Path, str, str]:  # type: ign
 
 
 def test_the_townships_usage_snapshot_is_imported_after_its_key_is_checked(qtbot, screen, session, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from clinic_app.store import ledger
+    from tests.store import lookups
 
     path, fingerprint, certno = _township_snapshot(tmp_path, session)
     qtbot.waitUntil(lambda: screen.snapshot_status.text() == "本年尚未导入", timeout=5000)
@@ -357,7 +357,7 @@ def test_the_townships_usage_snapshot_is_imported_after_its_key_is_checked(qtbot
     with qtbot.waitSignal(screen.snapshot_done, timeout=5000) as done:
         dialog.reject()
     assert "没有被信任" in done.args[0]
-    assert ledger.snapshot_fund(session.db, certno, 2026, CLINIC_CODE) == 0
+    assert lookups.snapshot_fund(session.db, certno, 2026, CLINIC_CODE) == 0
 
     # Trusted: imported, the status says so, and the usage lookup counts it.
     with qtbot.waitSignal(screen.key_check_asked, timeout=10000) as asked:
@@ -366,7 +366,7 @@ def test_the_townships_usage_snapshot_is_imported_after_its_key_is_checked(qtbot
         asked.args[0].accept()
     assert done.args[0] == "已导入 2026 年用量快照 (乡镇计算于 2026-03-09): 1 行"
     assert screen.snapshot_status.text() == "2026 年: 已导入 (乡镇计算于 2026-03-09), 1 行"
-    assert ledger.snapshot_fund(session.db, certno, 2026, CLINIC_CODE) > 0
+    assert lookups.snapshot_fund(session.db, certno, 2026, CLINIC_CODE) > 0
 
     # Again: the key is known now, and the same file changes nothing.
     with qtbot.waitSignal(screen.snapshot_done, timeout=10000) as done:

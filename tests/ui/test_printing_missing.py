@@ -51,7 +51,7 @@ def test_the_preview_names_a_character_no_font_has(qtbot, context, session, work
     # What the notice says is what the paper shows.
     data = receipts.receipt_data(session, dialog.visit_id)
     assert receipts.missing_characters(data) == (NO_FONT,)
-    assert fonts.printable(data.patient.name, fonts.pdf_font()) == "李〓"
+    assert "".join(chunk for _, chunk in fonts.runs(data.patient.name, fonts.pdf_font())) == "李〓"
 
 
 def test_an_ordinary_name_has_no_notice(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
