@@ -54,7 +54,13 @@ English words):
   person on the day it gives, at this village (in the file, the import or the
   statements imported before): its fund is counted on its own settlement's day,
   not the day the reason names (`_service_days`).  The statement of that visit
-  imported later dates it by the visit and withdraws the flag (`_paid_back_before`).
+  imported later dates it by the visit and withdraws the flag (`_paid_back_before`);
+- ``FLAG_REVERSAL_UNKNOWN`` a reversal of a settlement the township does not have (not in
+  the file, the import or the statements imported before): it may undo one older than the
+  first import, or of a month sent later; its negative fund is counted all the same.  The
+  statement of that settlement imported later withdraws the flag when the reversal repeats
+  it, and says what differs when it does not (a reversal of a known settlement that does
+  not repeat it is refused: `_check_reversals`).
 
 Besides EXCHANGE.md's refusals, a file is refused when a visit's policy is not
 known here or not of the township's pooling region (the township's policy, its
@@ -183,6 +189,7 @@ FLAG_COST_OUTLIER = "FLAG_COST_OUTLIER"
 FLAG_ADJUDICATION_DIFF = "FLAG_ADJUDICATION_DIFF"
 FLAG_CLINIC_NAME = "FLAG_CLINIC_NAME"
 FLAG_PAY_BACK_UNKNOWN = "FLAG_PAY_BACK_UNKNOWN"
+FLAG_REVERSAL_UNKNOWN = "FLAG_REVERSAL_UNKNOWN"
 FLAG_CODES = (
     FLAG_ID_CHECKSUM,
     FLAG_NOT_SIGNED,
@@ -195,6 +202,7 @@ FLAG_CODES = (
     FLAG_ADJUDICATION_DIFF,
     FLAG_CLINIC_NAME,
     FLAG_PAY_BACK_UNKNOWN,
+    FLAG_REVERSAL_UNKNOWN,
 )
 FLAG_NAMES = {
     FLAG_ID_CHECKSUM: ("身份证号校验不通过", "invalid ID number checksum"),
@@ -208,6 +216,7 @@ FLAG_NAMES = {
     FLAG_ADJUDICATION_DIFF: ("乡镇复核金额不一致", "township re-adjudication differs"),
     FLAG_CLINIC_NAME: ("村卫生室名称与登记的不同", "clinic name differs from the registered one"),
     FLAG_PAY_BACK_UNKNOWN: ("补报所指的原就诊不符", "pay-back names no such visit"),
+    FLAG_REVERSAL_UNKNOWN: ("冲销的原结算未导入", "reversal of a settlement not imported"),
 }
 COST_OUTLIER_FACTOR = 3
 _SAME_DAY_SHOWN = 3  # other villages' settlements named in a same-day flag
@@ -364,6 +373,12 @@ class _View:
         """(village code, month, key fingerprint) -> the highest revision among the batch's signed files."""
         self.reversed: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
         """(village code, settlement undone) -> (month, reversal's setl_id) of the batch's accepted files."""
+        self.settled: dict[tuple[str, str, str], tuple[str, Mapping[str, Any]]] = {}
+        """(village code, key fingerprint, setl_id) -> (month, the settlement) of every file of the
+        batch, a higher revision's over a lower one's: what a reversal in another file of the batch
+        signed with the same key undoes."""
+        self.batch_months: dict[tuple[str, str], set[str]] = defaultdict(set)
+        """(village code, key fingerprint) -> the months of its files in the batch."""
 
     def key(self, code: str) -> tuple[str, str] | None:
         if code in self.keys:
@@ -401,6 +416,31 @@ class _View:
         for (clinic, of), reversals in self.reversed.items():
             if clinic == code and of in setl_ids:
                 found.setdefault(of, []).extend(reversals)
+        return found
+
+    def add_batch(self, files: Iterable[VerifiedStatement]) -> None:
+        """Every file of the batch, for `settlement`."""
+        for verified in sorted(files, key=lambda f: f.revision):
+            code = verified.clinic_code
+            self.batch_months[(code, verified.fingerprint)].add(verified.month)
+            for visit in verified.body["visits"]:
+                if visit["kind"] == "settlement":
+                    self.settled[(code, verified.fingerprint, visit["setl_id"])] = (verified.month, visit)
+
+    def settlements(self, verified: VerifiedStatement, setl_ids: Sequence[str]) -> dict[str, store.VisitShape]:
+        """setl_id -> the clinic's settlement of another month than the file's, in a file of the
+        batch signed with its key or imported (not of a month the batch holds: its file replaces
+        those rows)."""
+        code, month = verified.clinic_code, verified.month
+        found = {}
+        for setl_id in setl_ids:
+            batch = self.settled.get((code, verified.fingerprint, setl_id))
+            if batch is not None and batch[0] != month:
+                found[setl_id] = _shape(batch[0], batch[1])
+        missing = [s for s in setl_ids if s not in found]
+        skip = {month, *self.batch_months.get((code, verified.fingerprint), ())}
+        for setl_id, shapes in store.visit_shapes(self.db, code, "settlement", "setl_id", missing, skip).items():
+            found[setl_id] = shapes[-1]
         return found
 
     def remember(self, plan: FilePlan) -> None:
@@ -477,6 +517,7 @@ def plan_import(
         if isinstance(verified, VerifiedStatement):
             key = (verified.clinic_code, verified.month, verified.fingerprint)
             view.newest[key] = max(view.newest.get(key, 0), verified.revision)
+    view.add_batch(v for _, _, v in read if isinstance(v, VerifiedStatement))
     plans = []
     for name, raw, verified in read:
         try:
@@ -708,7 +749,13 @@ def _check_reversals(view: _View, verified: VerifiedStatement) -> None:
     """Refuse a file that reverses a settlement a second time: in the file, or where another month
     (imported, or earlier in the batch) reverses it under another id.  The village's ledger reverses
     a settlement once (visits.reverses_id is unique there); a second reversal would take its fund off
-    the person's year twice (the usage snapshot, the capitation's count)."""
+    the person's year twice (the usage snapshot, the capitation's count).
+
+    Refuse too a reversal that does not repeat the settlement it undoes (`_mismatch`), when that
+    settlement is known: in the file, in a file of the batch signed with the same key, or imported.
+    Ten times its fund, or another person's, would give that person room under the annual cap at
+    every village (the usage snapshot nets reversals).  A reversal of a settlement not known is
+    imported and flagged (`FLAG_REVERSAL_UNKNOWN`): it may undo one older than the first import."""
     code, month = verified.clinic_code, verified.month
     first: dict[str, tuple[int, str]] = {}
     for index, visit in enumerate(verified.body["visits"]):
@@ -725,6 +772,24 @@ def _check_reversals(view: _View, verified: VerifiedStatement) -> None:
             )
     if not first:
         return
+    visits = verified.body["visits"]
+    here = {v["setl_id"]: _shape(month, v) for v in visits if v["kind"] == "settlement" and v["setl_id"] in first}
+    known = {**view.settlements(verified, [of for of in first if of not in here]), **here}
+    for of, (index, setl_id) in first.items():
+        original = known.get(of)
+        if original is None:
+            continue  # older than the township's first import, or in a month not imported yet: flagged
+        what = _mismatch(_shape(month, visits[index]), original)
+        if what is not None:
+            zh, en = _MIRRORED[what]
+            where = ("本文件", "this file") if original.month == month else (f"{original.month} 的月结", f"the {original.month} statement")
+            raise _refuse(
+                f"第 {index + 1} 条记录 ({setl_id}) 冲销结算 {of} ({where[0]}), 但其{zh}与原结算不符: "
+                "冲销记录应与原结算的人员、就诊和金额一致 (金额取负), 村卫生室的台账不会写出这样的月结",
+                f"entry {index + 1} ({setl_id}) reverses settlement {of} ({where[1]}), but its {en} does not match "
+                "the settlement's: a reversal repeats the settlement's person, visit and amounts, negated, "
+                "and no village ledger writes such a statement",
+            )
     for of, found in view.reversals(code, list(first)).items():
         other = [(m, s) for m, s in found if m != month and s != first[of][1]]
         if other:
@@ -735,6 +800,55 @@ def _check_reversals(view: _View, verified: VerifiedStatement) -> None:
                 f"entry {index + 1} ({setl_id}) reverses settlement {of}, which the {other[0][0]} statement already "
                 f"reverses ({other[0][1]}): a settlement is reversed once, and no village ledger writes such a statement",
             )
+
+
+_ITEM_AMOUNTS = ("amount", "waived", "eligible", "fund", "patient")
+_MIRRORED = {
+    "person": ("人员 (个人编号、身份证号)", "person (psn_no, certno)"),
+    "visit": ("就诊号", "visit id (mdtrt_id)"),
+    "policy": ("政策", "policy"),
+    "medfee_sumamt": ("医疗费总额", "total cost"),
+    "fulamt_ownpay_amt": ("全自费金额", "fully self-paid amount"),
+    "inscp_scp_amt": ("符合政策范围金额", "eligible amount"),
+    "act_pay_dedc": ("起付线", "deductible"),
+    "hifp_pay": ("统筹支付", "fund paid"),
+    "acct_pay": ("个人账户支付", "personal account paid"),
+    "psn_cash_pay": ("现金支付", "cash paid"),
+    "waived_amt": ("减免金额", "amount waived"),
+    "items": ("收费明细的金额", "items' amounts"),
+    "employee_fund": ("其中职工统筹", "employee fund part"),
+}
+"""What of a settlement its reversal repeats (`_mismatch`), as township staff call it."""
+
+
+def _shape(month: str, visit: Mapping[str, Any]) -> store.VisitShape:
+    """A visit of a file as `store.visit_shapes` reads an imported one."""
+    return store.VisitShape(
+        month, visit["setl_id"], visit["mdtrt_id"], visit["psn_no"], visit["certno"], visit["policy_id"],
+        tuple(_fen(visit[name]) for name in (*AMOUNT_FIELDS, "waived_amt")),
+        tuple(tuple(_fen(item[name]) for name in _ITEM_AMOUNTS) for item in visit["items"]),
+        store.employee_layer(visit["reasons"]),
+    )
+
+
+def _mismatch(reversal: store.VisitShape, original: store.VisitShape) -> str | None:
+    """What a reversal does not repeat of the settlement it undoes (a `_MIRRORED` key), None when it
+    repeats it all: the village's ledger states a reversal with the lines and the adjudication of
+    the visit it reverses, every amount negated (`statement_file.visit_fields`)."""
+    if (reversal.psn_no, reversal.certno) != (original.psn_no, original.certno):
+        return "person"
+    if reversal.mdtrt_id != original.mdtrt_id:
+        return "visit"
+    if reversal.policy_id != original.policy_id:
+        return "policy"
+    for name, undone, fen in zip((*AMOUNT_FIELDS, "waived_amt"), reversal.amounts, original.amounts, strict=True):
+        if undone != -fen:
+            return name
+    if [tuple(-f for f in line) for line in original.items] != list(reversal.items):
+        return "items"
+    if reversal.layer != original.layer:
+        return "employee_fund"
+    return None
 
 
 def _check_text(verified: VerifiedStatement) -> None:
@@ -1004,10 +1118,11 @@ def _parse_visits(
     days = _service_days(visits, earlier)
     parsed = []
     for index, visit in enumerate(visits):
-        unknown = None
+        unknown, unknown_original = None, False
         if visit["kind"] == "reversal":
             of = visit["reversal_of"]
             known = earlier.get(of)
+            unknown_original = of not in days and known is None
             service_date = days[of][0] if of in days else known.service_date if known else visit["setl_time"][:10]
         else:
             service_date, unknown = days[visit["setl_id"]]
@@ -1024,6 +1139,7 @@ def _parse_visits(
             reversed=visit["kind"] == "settlement" and visit["setl_id"] in reversed_here,
             out_of_area=store.out_of_area(visit["reasons"], visit.get("reimbursement")),
             unknown_pay_back=unknown,
+            unknown_original=unknown_original,
         ))
     return parsed
 
@@ -1277,6 +1393,7 @@ def _write(
     )
     unknown = store.flags_of(conn, code, sorted(pay_backs), FLAG_PAY_BACK_UNKNOWN)
     store.delete_undecided_flags(conn, [(s, setl_id, FLAG_PAY_BACK_UNKNOWN) for s, setl_id, _ in unknown])
+    _reversals_before(conn, code, month, [v.visit for v in parsed if v.visit["setl_id"] in undone])
     # So are the flags of the day they were counted on before (`_same_day`: 分解就诊, 同日在两个村就诊,
     # 重复收费 of the same items; a visit's 重复收费 of another kind leaves its key alone).
     people = sorted({v.visit["certno"] for v in parsed if v.visit["setl_id"] in named})
@@ -1295,6 +1412,30 @@ def _write(
         conn, [(s, setl_id, FLAG_ADJUDICATION_DIFF) for s, setl_id, detail in owed if "unenrolled" in json.loads(detail)]
     )
     return statement_id, raised, refreshed
+
+
+def _reversals_before(conn: sqlite3.Connection, code: str, month: str, settlements: Sequence[Mapping[str, Any]]) -> None:
+    """The file's `settlements` that reversals imported before undo (a later month's file sent
+    first): each such reversal's flag that it undoes a settlement not imported is withdrawn when it
+    repeats the settlement, and says what it does not repeat otherwise (none a decision was made on)."""
+    mine = {v["setl_id"]: _shape(month, v) for v in settlements}
+    if not mine:
+        return
+    reversals = {r.setl_id: r for shapes in store.visit_shapes(conn, code, "reversal", "reversal_of", list(mine), {month}).values() for r in shapes}
+    gone, differ = [], defaultdict(list)
+    for statement_id, setl_id, detail in store.flags_of(conn, code, sorted(reversals), FLAG_REVERSAL_UNKNOWN):
+        of = json.loads(detail).get("reversal_of")
+        if of not in mine:
+            continue
+        what = _mismatch(reversals[setl_id], mine[of])
+        if what is None:
+            gone.append((statement_id, setl_id, FLAG_REVERSAL_UNKNOWN))
+        else:
+            said = json.dumps({"reversal_of": of, "differs": what}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            differ[statement_id].append(((setl_id, FLAG_REVERSAL_UNKNOWN), said))
+    store.delete_undecided_flags(conn, gone)
+    for statement_id, found in differ.items():
+        store.refresh_undecided_flags(conn, statement_id, {key: [said] for key, said in found})
 
 
 _USAGE_FLAGS = frozenset({FLAG_ANNUAL_CAP_EXCEEDED, FLAG_ADJUDICATION_DIFF})
@@ -1464,6 +1605,8 @@ class _ParsedVisit:
     """An out-of-city visit (市外就医) as the file says it (`store.out_of_area`)."""
     unknown_pay_back: Mapping[str, str] | None = None
     """A newborn's pay-back whose reason's day is not taken: what it names and why (`_service_days`)."""
+    unknown_original: bool = False
+    """A reversal of a settlement neither in the file nor known before (`_parse_visits`' `earlier`)."""
 
     @property
     def live(self) -> bool:
@@ -1590,6 +1733,8 @@ class _Review:
         for v in self.visits:
             if v.unknown_pay_back is not None:
                 self.add(v, FLAG_PAY_BACK_UNKNOWN, **v.unknown_pay_back)
+            if v.unknown_original:
+                self.add(v, FLAG_REVERSAL_UNKNOWN, reversal_of=v.visit["reversal_of"])
 
     def _clinic_name(self) -> None:
         """One flag for the statement (no settlement) when it names the clinic otherwise than its registration."""
@@ -2264,6 +2409,18 @@ def _pay_back_unknown(p: Mapping[str, Any], en: bool) -> str:
     return f"按新生儿补报结算, 所指的原结算 {named} {zh}: 统筹按本次结算日计入"
 
 
+def _reversal_unknown(p: Mapping[str, Any], en: bool) -> str:
+    of = p["reversal_of"]
+    if "differs" in p:
+        zh, english = _MIRRORED[p["differs"]]
+        if en:
+            return f"reverses settlement {of}, imported since, but its {english} does not match the settlement's"
+        return f"冲销结算 {of} (之后导入), 但其{zh}与原结算不符"
+    if en:
+        return f"reverses settlement {of}, which the township has not imported: its fund is taken off the person's year all the same"
+    return f"冲销结算 {of}, 但本院没有导入这笔结算: 其统筹仍从此人本年的累计中扣除"
+
+
 def _named(code: str, p: Mapping[str, Any], names: Mapping[str, str]) -> Mapping[str, Any]:
     """A detail's village codes given as their names (those not in `names` stay codes)."""
     if code == FLAG_NOT_SIGNED:
@@ -2307,6 +2464,7 @@ _DETAILS: dict[str, Any] = {
         if en else f"文件中的名称为 {p['file']}, 登记密钥时的名称为 {p['registered']}"
     ),
     FLAG_PAY_BACK_UNKNOWN: lambda p, en: _pay_back_unknown(p, en),
+    FLAG_REVERSAL_UNKNOWN: lambda p, en: _reversal_unknown(p, en),
 }
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, NamedTuple
@@ -403,6 +403,58 @@ def _months_and_ids(
         ).fetchall()
         for r in rows:
             found[str(r[0])].append((str(r[1]), str(r[2])))
+    return dict(found)
+
+
+class VisitShape(NamedTuple):
+    """What a reversal repeats of the settlement it undoes: its person, visit and policy, and its
+    amounts (a reversal's negated), as a file has them or as imported."""
+
+    month: str
+    setl_id: str
+    mdtrt_id: str
+    psn_no: str
+    certno: str
+    policy_id: str
+    amounts: tuple[int, ...]
+    """Fen of `AMOUNT_COLUMNS`, then the amount waived."""
+    items: tuple[tuple[int, ...], ...]
+    """Each line's fen: amount, waived, eligible, fund, patient."""
+    layer: tuple[str, int] | None
+    """A reform-layered line's employee part (`employee_layer`), unsigned as its reason has it."""
+
+
+def visit_shapes(
+    db: DbOrConn, clinic_code: str, kind: str, column: str, keys: Sequence[str], skip_months: Collection[str] = ()
+) -> dict[str, list[VisitShape]]:
+    """`column` value -> a clinic's imported rows of `kind` with one of `keys` there, outside the
+    months `skip_months` (rows a file being imported replaces), in their months' order."""
+    assert column in ("setl_id", "reversal_of")  # a name of ours, never the file's
+    found: dict[str, list[VisitShape]] = defaultdict(list)
+    amounts = ", ".join(f"{name}_fen" for name in AMOUNT_COLUMNS)
+    for chunk in _chunks(sorted(set(keys))):
+        rows = _plain(db).execute(
+            f"""SELECT id, {column}, month, setl_id, mdtrt_id, psn_no, certno, policy_id, {amounts}, waived_fen, reasons_json
+                FROM statement_visits
+                WHERE clinic_code = ? AND kind = ? AND {column} IN ({', '.join('?' * len(chunk))})
+                ORDER BY month, line_no""",
+            (clinic_code, kind, *chunk),
+        ).fetchall()
+        rows = [r for r in rows if r[2] not in skip_months]
+        lines: dict[int, list[tuple[int, ...]]] = defaultdict(list)
+        for ids in _chunks([r[0] for r in rows]):
+            for visit_id, *fen in _plain(db).execute(
+                f"""SELECT visit_id, amount_fen, waived_fen, eligible_fen, fund_fen, patient_fen FROM statement_items
+                    WHERE visit_id IN ({', '.join('?' * len(ids))}) ORDER BY visit_id, line_no""",
+                tuple(ids),
+            ):
+                lines[visit_id].append(tuple(fen))
+        n = len(AMOUNT_COLUMNS) + 1
+        for r in rows:
+            found[str(r[1])].append(VisitShape(
+                str(r[2]), str(r[3]), str(r[4]), str(r[5]), str(r[6]), str(r[7]),
+                tuple(int(f) for f in r[8 : 8 + n]), tuple(lines[r[0]]), employee_layer(r[8 + n]),
+            ))
     return dict(found)
 
 
@@ -934,7 +986,7 @@ PoolOf = Callable[[str], str]
 """A policy id's counter pool (`services.policies.pool_or_own`; the store has no policy book)."""
 
 
-def _employee_layer(reasons: str | Sequence[Any]) -> tuple[str, int] | None:
+def employee_layer(reasons: str | Sequence[Any]) -> tuple[str, int] | None:
     """(employee policy id, fen) of a layered line's employee part, unsigned as its reason has it;
     None for a line without one, or with one not written as this app writes it (then the whole
     fund stays in the line's pool, as before the split was read).  `reasons`: the line's reasons,
@@ -954,7 +1006,7 @@ def pool_parts(pool: str, kind: str, fund: int, reasons: str | Sequence[Any], po
     [(its own pool, fund)], or for a reform-layered line [(its own pool, the reform's part),
     (the employee policy's pool, the employee part)].  The snapshot's rows, the township desk's
     usage and the import review's running sums all split a line so."""
-    layer = _employee_layer(reasons)
+    layer = employee_layer(reasons)
     if layer is None:
         return [(pool, fund)]
     policy, fen = layer

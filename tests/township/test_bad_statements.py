@@ -437,3 +437,117 @@ def test_a_township_folder_of_schema_15_gains_the_look_ups_and_refuses_the_secon
         april = _statement(_reversal(first, "SRV000002", dt.datetime(2025, 4, 2, 9)), month="2025-04",
                            before=verify_statement(march).chain.last_hash)
         assert "2025-03 的月结已冲销过它" in _refused(town, april, "V01_04.json").zh
+
+
+# ---------------------------------------------------------------- a reversal that does not repeat its settlement (rev19b F1)
+
+
+def _dump(town: ClinicSession) -> str:
+    """Every row of every table of the township's database."""
+    return "\n".join(town.db.iterdump())
+
+
+def _wrong_reversal(of: Any, setl_id: str, when: dt.datetime, wrong: str) -> Any:
+    """A reversal of `of` that is not what a village's ledger writes: with the amounts of a dearer
+    visit (each adding up, so only the comparison with `of` tells), another person, or another visit."""
+    from clinic_app.documents.records import StatementVisit
+
+    if wrong == "amounts":
+        dearer = b.crafted_visit(99, of.person, of.settled_at, (b.INFUSION, b.NIFEDIPINE))
+        return StatementVisit(of.visit_id, setl_id, of.person, when, dearer.lines, dearer.adjudication, reversal_of=of.settlement_id)
+    if wrong == "person":
+        return StatementVisit(of.visit_id, setl_id, b.person(7, "马婷婷"), when, of.lines, of.adjudication, reversal_of=of.settlement_id)
+    assert wrong == "visit"
+    return StatementVisit("SMD000099", setl_id, of.person, when, of.lines, of.adjudication, reversal_of=of.settlement_id)
+
+
+_WRONG = {
+    "amounts": ("其医疗费总额与原结算不符", "its total cost does not match"),
+    "person": ("其人员 (个人编号、身份证号)与原结算不符", "its person (psn_no, certno) does not match"),
+    "visit": ("其就诊号与原结算不符", "its visit id (mdtrt_id) does not match"),
+}
+
+
+@pytest.mark.parametrize("wrong", list(_WRONG))
+@pytest.mark.parametrize("where", ["same-file", "imported-before", "later-in-the-batch"])
+def test_a_reversal_that_does_not_repeat_its_settlement_is_refused(town, wrong: str, where: str) -> None:
+    """rev19b F1: a signed file reversing a settlement with ten times its amounts, under another
+    person or another visit, was imported without a flag; the usage snapshot then netted it
+    (a person's fund 110.32 became -584.08: hundreds of yuan of room under the annual cap at every
+    village).  Refused whether the settlement is in the file, imported before, or in a file of the
+    same batch read after it; nothing is written."""
+    first = b.crafted_visit(1, b.person(1), MARCH)
+    if where == "same-file":
+        bad = _statement(first, _wrong_reversal(first, "SRV000001", MARCH + dt.timedelta(hours=1), wrong))
+        files = [("V01_03.json", bad)]
+        month = "本文件", "this file"
+    else:
+        march = _statement(first)
+        bad = _statement(_wrong_reversal(first, "SRV000001", dt.datetime(2025, 4, 2, 9), wrong), month="2025-04",
+                         before=verify_statement(march).chain.last_hash)
+        if where == "imported-before":
+            assert tw.import_files(town, [("V01_03.json", march)], trust=[_fingerprint()])[0].imported
+            files = [("V01_04.json", bad)]
+        else:
+            files = [("V01_04.json", bad), ("V01_03.json", march)]
+        month = "2025-03 的月结", "the 2025-03 statement"
+    before = _dump(town)
+    results = tw.import_files(town, files, trust=[_fingerprint()])
+    refused = results[0]
+    assert refused.plan.action == tw.REJECT and not refused.imported, refused.plan.describe()
+    error = refused.plan.error
+    assert isinstance(error, UserError)
+    zh, en = _WRONG[wrong]
+    line = 2 if where == "same-file" else 1
+    assert f"第 {line} 条记录 (SRV000001) 冲销结算 SST000001 ({month[0]}), 但{zh}" in error.zh, error.zh
+    assert "冲销记录应与原结算的人员、就诊和金额一致 (金额取负)" in error.zh
+    assert f"entry {line} (SRV000001) reverses settlement SST000001 ({month[1]}), but {en}" in error.en, error.en
+    _plain_chinese(error)
+    if where == "later-in-the-batch":
+        assert results[1].imported  # March itself is sound
+        assert store.statements(town.db)[0].month == "2025-03" and len(store.statements(town.db)) == 1
+    else:
+        assert _dump(town) == before
+
+
+def test_a_reversal_that_repeats_its_settlement_in_a_later_month_is_imported_without_a_flag(town) -> None:
+    first = b.crafted_visit(1, b.person(1), MARCH)
+    march = _statement(first)
+    april = _statement(_reversal(first, "SRV000001", dt.datetime(2025, 4, 2, 9)), month="2025-04",
+                       before=verify_statement(march).chain.last_hash)
+    for files in ([("V01_03.json", march)], [("V01_04.json", april)]):
+        (result,) = tw.import_files(town, files, trust=[_fingerprint()])
+        assert result.imported and tw.FLAG_REVERSAL_UNKNOWN not in result.flags, (result.plan.describe(), result.flags)
+
+
+@pytest.mark.parametrize("wrong", [None, "amounts"])
+def test_a_reversal_of_a_settlement_not_imported_is_flagged_until_that_settlement_comes(town, wrong: str | None) -> None:
+    """rev19b F1: a reversal naming a settlement that exists nowhere was imported without a flag,
+    its negative fund taken off the person's year.  It may undo one older than the township's first
+    import, so it is imported, flagged 冲销的原结算未导入; March's file sent after it withdraws the
+    flag when the reversal repeats its settlement, and says what differs when it does not."""
+    first = b.crafted_visit(1, b.person(1), MARCH)
+    march = _statement(first)
+    undo = _reversal(first, "SRV000001", dt.datetime(2025, 4, 2, 9)) if wrong is None else (
+        _wrong_reversal(first, "SRV000001", dt.datetime(2025, 4, 2, 9), wrong)
+    )
+    april = _statement(undo, month="2025-04", before=verify_statement(march).chain.last_hash)
+    (result,) = tw.import_files(town, [("V01_04.json", april)], trust=[_fingerprint()])
+    assert result.imported and result.flags == {tw.FLAG_REVERSAL_UNKNOWN: 1}, result.flags
+    (flag,) = store.review_flags(town.db, store.FlagFilter(code=tw.FLAG_REVERSAL_UNKNOWN))
+    assert (flag.setl_id, flag.month) == ("SRV000001", "2025-04")
+    assert tw.flag_detail(flag.code, flag.detail, "zh") == "冲销结算 SST000001, 但本院没有导入这笔结算: 其统筹仍从此人本年的累计中扣除"
+    assert tw.flag_detail(flag.code, flag.detail, "en").startswith("reverses settlement SST000001, which the township has not imported")
+    assert tw.flag_name(tw.FLAG_REVERSAL_UNKNOWN, "en") == "reversal of a settlement not imported"
+
+    (result,) = tw.import_files(town, [("V01_03.json", march)])
+    assert result.imported, result.plan.describe()
+    left = store.review_flags(town.db, store.FlagFilter(code=tw.FLAG_REVERSAL_UNKNOWN))
+    if wrong is None:
+        assert left == []
+    else:
+        (flag,) = left
+        assert tw.flag_detail(flag.code, flag.detail, "zh") == "冲销结算 SST000001 (之后导入), 但其医疗费总额与原结算不符"
+        assert tw.flag_detail(flag.code, flag.detail, "en") == (
+            "reverses settlement SST000001, imported since, but its total cost does not match the settlement's"
+        )
