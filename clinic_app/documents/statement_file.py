@@ -32,6 +32,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import jsonschema_rs
@@ -47,7 +48,7 @@ from clinic_app.documents.records import (
     format_quantity,
     format_rate_decimal,
 )
-from clinic_app.domain.money import Money
+from clinic_app.domain.money import Money, round_half_up
 from clinic_app.domain.visit import NEWBORN_PAID_BACK
 from clinic_app.errors import BadInput, json_reason, not_utf8
 from clinic_app.resources import resource_path
@@ -527,6 +528,12 @@ def _schema_reason(error: jsonschema_rs.ValidationError) -> str:
 def _check_sums(body: Mapping[str, Any]) -> None:
     """Each visit's items add up to it, fund + account + cash make its total, visits make the totals.
 
+    And each item's own figures agree (the village's engine makes them so: `copay._build`):
+    its patient share is its amount less its fund, its amount before any waiver is its quantity
+    times its unit price rounded half-up to the fen (`DraftLine.amount`; a reversal's negated),
+    and the visit's 全自费金额 is the amount of its excluded items.  A file contradicting its own
+    lines would be filed with figures no ledger wrote.
+
     Runs after the schema check, so every amount has the form ``-?D+.DD`` that `_fen` reads.
     """
     sums = {name: 0 for name in AMOUNT_FIELDS}
@@ -538,6 +545,20 @@ def _check_sums(body: Mapping[str, Any]) -> None:
         for field, item_field in (("medfee_sumamt", "amount"), ("inscp_scp_amt", "eligible"), ("hifp_pay", "fund")):
             if sum(_fen(item[item_field]) for item in items) != fen[field]:
                 raise _not_adding_up(f"{where}/{field}", f"明细 {item_field} 之和", f"the items' {item_field}")
+        if sum(_fen(item["amount"]) for item in items if item["coverage"] == "excluded") != fen["fulamt_ownpay_amt"]:
+            raise _not_adding_up(
+                f"{where}/fulamt_ownpay_amt", "全自费 (excluded) 明细的 amount 之和", "the excluded items' amount"
+            )
+        sign = -1 if visit["kind"] == "reversal" else 1
+        for number, item in enumerate(items):
+            amount = _fen(item["amount"])
+            if _fen(item["patient"]) != amount - _fen(item["fund"]):
+                raise _not_adding_up(f"{where}/items/{number}/patient", "金额 amount 减统筹 fund", "amount less fund")
+            charged = _charged(_fen(item["unit_price"]), item["quantity"])
+            if charged is None or amount + _fen(item["waived"]) != sign * charged:
+                raise _not_adding_up(
+                    f"{where}/items/{number}/amount", "数量 × 单价减去减免 waived", "quantity × unit price less waived"
+                )
         if fen["hifp_pay"] + fen["acct_pay"] + fen["psn_cash_pay"] != fen["medfee_sumamt"]:
             raise _not_adding_up(
                 f"{where}/medfee_sumamt", "统筹 + 个人账户 + 现金", "fund + account + cash"
@@ -556,6 +577,19 @@ def _check_sums(body: Mapping[str, Any]) -> None:
             raise _not_adding_up(f"totals/{name}", "各笔结算之和", "the sum of the visits")
     if totals["settlements"] != counts["settlement"] or totals["reversals"] != counts["reversal"]:
         raise _not_adding_up("totals/settlements", "结算笔数", "the number of visits")
+
+
+_QUANTITY_DIGITS = 20
+"""Digits of a quantity: a real one has at most 5 before the point and 3 after (session.MAX_QUANTITY)."""
+
+
+def _charged(unit_price: int, quantity: str) -> int | None:
+    """Fen of `quantity` (the schema's ``D+(.D+)?``) times `unit_price` fen, rounded half-up as
+    `Money.times` does; None for a quantity of more digits than any real one (it matches nothing)."""
+    whole, _, part = quantity.partition(".")
+    if len(whole) + len(part) > _QUANTITY_DIGITS:
+        return None
+    return round_half_up(Fraction(unit_price * int(whole + part), 10 ** len(part)))
 
 
 def _not_adding_up(where: str, zh: str, en: str) -> StatementError:

@@ -551,3 +551,68 @@ def test_a_reversal_of_a_settlement_not_imported_is_flagged_until_that_settlemen
         assert tw.flag_detail(flag.code, flag.detail, "en") == (
             "reverses settlement SST000001, imported since, but its total cost does not match the settlement's"
         )
+
+
+# ---------------------------------------------------------------- a file contradicting its own lines (rev19b F2)
+
+
+def _both(*changes: Any) -> Any:
+    def change(document: dict[str, Any]) -> None:
+        for one in changes:
+            one(document)
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "zh", "en"),
+    [
+        (  # 全自费金额 5.00 with no excluded line; the visit's and the month's totals moved to match
+            _both(_set("body/visits/0/fulamt_ownpay_amt", "5.00"), _set("body/totals/fulamt_ownpay_amt", "5.00")),
+            "visits/0 (SST000001)/fulamt_ownpay_amt", "全自费 (excluded) 明细的 amount 之和", "the excluded items' amount",
+        ),
+        (  # amount 5.00, fund 3.50: the patient's share is 1.50
+            _set("body/visits/0/items/0/patient", "0.00"),
+            "visits/0 (SST000001)/items/0/patient", "金额 amount 减统筹 fund", "amount less fund",
+        ),
+        (  # 1 × 1.00 charged 5.00
+            _set("body/visits/0/items/0/unit_price", "1.00"),
+            "visits/0 (SST000001)/items/0/amount", "数量 × 单价减去减免 waived", "quantity × unit price less waived",
+        ),
+        (  # 3 × 5.00 charged 5.00
+            _set("body/visits/0/items/0/quantity", "3"),
+            "visits/0 (SST000001)/items/0/amount", "数量 × 单价减去减免 waived", "quantity × unit price less waived",
+        ),
+        (  # a quantity of more digits than any real one matches no amount (and is no crash)
+            _set("body/visits/0/items/0/quantity", "1" * 5000),
+            "visits/0 (SST000001)/items/0/amount", "数量 × 单价减去减免 waived", "quantity × unit price less waived",
+        ),
+    ],
+    ids=["fulamt", "item-patient", "unit-price", "quantity", "quantity-digits"],
+)
+def test_a_file_whose_figures_contradict_its_own_lines_is_refused(town, change: Any, where: str, zh: str, en: str) -> None:
+    """rev19b F2: the sums checked were the items' amount, eligible and fund, and fund + account +
+    cash; a 全自费金额 no line made, an item's patient share other than its amount less its fund, or
+    an amount other than quantity × unit price was imported and filed as the village's word."""
+    error = _refused(town, _changed(change))
+    assert error.zh == f"合计对不上: {where} 不等于{zh}", error.zh
+    assert error.en == f"totals do not add up: {where} is not {en}", error.en
+
+
+def test_a_line_charged_a_fraction_of_a_fen_is_rounded_half_up_as_the_village_rounds_it(tmp_path: Path) -> None:
+    """0.333 × 0.50 is 0.1665 yuan: the village charges 0.17 (half-up to the fen), a reversal -0.17;
+    the new check of quantity × unit price takes both."""
+    from fractions import Fraction
+
+    from clinic_app.domain.money import Money
+    from clinic_app.domain.records import DraftLine, VisitRequest
+
+    with b.village(tmp_path / "V01", "V01") as session:
+        patient = b.enrol(session, "王一", b.resident_id(1), "V01")
+        operator = session.operators()[0].id
+        lines = (DraftLine("碘伏", "drug", Fraction("0.333"), Money.parse("0.50")), b.line(b.CONSULTATION))
+        visit = session.settle(VisitRequest(patient.id, operator, lines, MARCH, identity_check="社保卡")).entry.id
+        session.void(visit, "录错", operator, MARCH + dt.timedelta(hours=1))
+        raw = b.statement_bytes(session)
+    items = [v["items"][0] for v in verify_statement(raw).body["visits"]]
+    assert [(i["quantity"], i["unit_price"], i["amount"]) for i in items] == [("0.333", "0.50", "0.17"), ("0.333", "0.50", "-0.17")]
