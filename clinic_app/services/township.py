@@ -228,6 +228,12 @@ class ImportRefused(UserError):
     """A statement the township does not take, for a reason other than its form."""
 
 
+class NotImportedThisTime(UserError):
+    """A file the plan accepted that another window or program changed the decision on before it
+    was written (it imported at the same time): not a refusal (the file may be sound), nothing
+    written; importing it again decides on the data as it is then."""
+
+
 VILLAGE_DOCTOR = ("村医", "the village doctor")
 TOWNSHIP_CENTER = ("乡镇卫生院", "the township health center")
 
@@ -955,6 +961,9 @@ class ImportResult:
     (`_recheck_later`), by code."""
     error: UserError | None = None
     """Set when the file was accepted by the plan but refused when applied."""
+    planned: FilePlan | None = None
+    """The plan as made, when the import found the file imported meanwhile (`plan` then says so:
+    another window or program imported it at the same time); else None (`plan` is the plan)."""
     withdrawn: Mapping[str, int] = field(default_factory=dict)
     """For a file refused when applied: the usage flags the files written before it in the same
     import raised counting its fund, withdrawn (`ImportRun`), by code."""
@@ -1028,10 +1037,14 @@ class ImportRun:
                 trusted = {plan.fingerprint} if plan.register_key else set()
                 # The file was verified by the plan; the decision is taken again on today's data.
                 again = _judge(_View(conn), session.book, own, plan, trusted, self.today, content=False)
+                if again.action == UNCHANGED:
+                    # Imported by another window or program since the plan: the same file twice.
+                    return ImportResult(again, planned=plan)
                 if (again.action, again.supersedes_revision) != (plan.action, plan.supersedes_revision):
-                    raise _refuse(
-                        "数据在预览之后已变化, 此文件未导入, 请重新预览",
-                        "the data changed since the dry run; this file was not imported: run it again",
+                    raise NotImportedThisTime(
+                        "导入期间数据已被另一个窗口或程序改变 (同时导入了月结), 此文件这次未导入, 请重新导入",
+                        "the data changed while this file was being imported (another window or program imported "
+                        "statements at the same time); it was not imported this time: import it again",
                     )
                 statement_id, raised, refreshed = _write(conn, session.book, own, again, self._pending, self._written)
             self._written.add(statement_id)

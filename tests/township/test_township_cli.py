@@ -570,3 +570,66 @@ def test_the_snapshot_export_lists_the_months_it_does_not_hold_in_each_language(
         "  快照不含这些尚未导入的月结: V02村卫生站 2025-04、V03村卫生站 2025-04 / "
         "not in the snapshot, statements not imported: V02村卫生站 2025-04, V03村卫生站 2025-04"
     )
+
+
+def _another_import_after_the_plan(monkeypatch: pytest.MonkeyPatch, town: str, other: Path, trust: str) -> None:
+    """`statement import` plans, then another program imports `other` into the same folder before
+    this one writes: two imports started at the same moment (a second window, a second prompt)."""
+    from clinic_app.services import township_cli
+    from clinic_app.services.township import import_files
+
+    planned = township_cli.plan_import
+
+    def plan_then_another(*args, **kwargs):  # type: ignore[no-untyped-def]
+        plans = planned(*args, **kwargs)
+        with ClinicSession(Path(town)) as elsewhere:
+            assert import_files(elsewhere, [other], trust=[trust])[0].imported
+        return plans
+
+    monkeypatch.setattr(township_cli, "plan_import", plan_then_another)
+
+
+def test_the_same_file_imported_by_two_programs_at_once_is_already_imported_for_the_second(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """rev19b F3: the import that lost the race said "rejected: the data changed since the dry run …
+    run it again" and exited 2, though no dry run was run and the file was sound; run again, it
+    said "already imported".  It says so the first time, exit 0."""
+    b.township(tmp_path / "town").close()
+    town = str(tmp_path / "town")
+    path, fingerprint = _village_file(tmp_path, "V01", 1)
+    _another_import_after_the_plan(monkeypatch, town, path, fingerprint)
+    assert run(["statement", "import", "--data-dir", town, "--lang", "en", "--trust", fingerprint, str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert err == "" and out.startswith(f"{path}: 已导入, 无变化 / already imported, nothing to do: V01村卫生站 (V01) 2025-03 r1"), (out, err)
+    with ClinicSession(Path(town)) as session:
+        assert store.table_counts(session.db)["statements"] == 1
+
+
+def test_a_file_whose_decision_another_program_changed_is_not_imported_this_time(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """r2 planned as the month's first file; another program imports r1 before it is written: it
+    would now supersede r1, not be added.  Not imported this time (未导入, exit 1), not "rejected …
+    since the dry run" (exit 2); the same command again supersedes r1."""
+    b.township(tmp_path / "town").close()
+    town = str(tmp_path / "town")
+    with b.village(tmp_path / "V01", "V01") as session:
+        patient = b.enrol(session, "王一", b.resident_id(1), "V01")
+        b.settle(session, patient.id, MARCH)
+        r1, r2 = b.statement_bytes(session, revision=1), b.statement_bytes(session, revision=2)
+    first, second = tmp_path / f"V01_{b.MONTH}_r1.json", tmp_path / f"V01_{b.MONTH}_r2.json"
+    first.write_bytes(r1)
+    second.write_bytes(r2)
+    fingerprint = verify_statement(r1).fingerprint
+    _another_import_after_the_plan(monkeypatch, town, first, fingerprint)
+    assert run(["statement", "import", "--data-dir", town, "--lang", "en", "--trust", fingerprint, str(second)]) == 1
+    out, err = capsys.readouterr()
+    assert err == (
+        f"clinic-app: {second}: not imported: the data changed while this file was being imported (another window or "
+        "program imported statements at the same time); it was not imported this time: import it again\n"
+    ), err
+    assert out == ""
+    monkeypatch.undo()
+    assert run(["statement", "import", "--data-dir", town, str(second)]) == 0
+    assert "替换第 1 版 / supersedes r1" in capsys.readouterr().out

@@ -286,6 +286,26 @@ def test_the_import_summary_counts_an_older_revision_apart(qtbot, tmp_path, town
     assert "已导入 1 个文件, 未导入 0 个, 已导入过 0 个, 旧版本 1 个" in screen.summary.text()
 
 
+def test_a_file_another_window_imported_after_the_preview_is_said_already_imported(qtbot, tmp_path, town, town_context) -> None:  # type: ignore[no-untyped-def]
+    """rev19b F3: April previewed, then imported by another program before 导入 was pressed: it
+    was "未导入: 数据在预览之后已变化 … 请重新预览"; it is the same file imported twice, and its row and
+    the summary say it was imported already."""
+    _, _, april = march_revised(tmp_path, town, april=True)
+    assert april is not None
+    screen = ImportScreen(town_context)
+    qtbot.addWidget(screen)
+    with qtbot.waitSignal(screen.planned, timeout=10000):
+        screen.choose_files([april])
+    assert screen.model.index(0, 6).data() == "新增"
+    with ClinicSession(town.data_dir) as elsewhere:
+        bring(elsewhere, (april.name, april.read_bytes()))
+    with qtbot.waitSignal(screen.import_finished, timeout=20000):
+        screen.import_button.click()
+    assert screen.model.index(0, 6).data() == "已导入"
+    assert screen.model.index(0, 7).data() == "与已导入的文件相同, 不再导入"
+    assert "已导入 0 个文件, 未导入 0 个, 已导入过 1 个" in screen.summary.text(), screen.summary.text()
+
+
 def test_review_shows_flags_and_their_explanation_in_words_of_the_ui_language(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
     """No internal codes or file field names in the visible text; the whole explanation readable."""
     from PySide6.QtCore import Qt

@@ -527,7 +527,8 @@ class ImportScreen(QWidget):
 
     def _file_done(self, result: ImportResult) -> None:
         self._results.append(result)
-        self.model.set_rows([FileRow(r.plan, result) if r.plan is result.plan else r for r in self.model.rows])
+        given = result.planned or result.plan  # a file imported meanwhile elsewhere: its row says so
+        self.model.set_rows([FileRow(result.plan, result) if r.plan is given else r for r in self.model.rows])
         self._fit_table()
         self.progress.setValue(len(self._results))
         if len(self._results) == self._expected:
