@@ -303,17 +303,17 @@ def _integer_text(text: str) -> int:
 # json's messages (CPython json.decoder and its C scanner), in words for the township's staff.
 
 
-_SIBLINGS = ((b"%PDF", "PDF"), (b"PK\x03\x04", "xlsx"))
+_SIBLINGS = ((b"%PDF", "PDF", "a PDF"), (b"PK\x03\x04", "xlsx", "an xlsx"))
 """The other two files an export writes beside the data file, by their first bytes (an xlsx is a zip)."""
 
 
 def _parse(data: bytes) -> Any:
     """The file's JSON; a file that is not JSON is refused with the reason in Chinese and English."""
-    for magic, kind in _SIBLINGS:
+    for magic, kind, a_kind in _SIBLINGS:
         if data.startswith(magic):
             raise StatementError(
                 f"不是结算数据文件: 这是 {kind} 文件 (给人看的报表); 请选择与它同名的 .json 数据文件",
-                f"not a statement data file: this is a {kind} file (the report for people); "
+                f"not a statement data file: this is {a_kind} file (the report for people); "
                 "choose the .json data file of the same name",
             )
     if data.startswith(codecs.BOM_UTF8):
@@ -332,12 +332,22 @@ def _parse(data: bytes) -> Any:
         ) from exc
     if not text.strip():
         raise StatementError("不是有效的结算数据文件: 文件是空的", "not a statement data file: the file is empty")
+    if not text.strip("\x00"):
+        # The stick pulled out before the copy was written: its length is there, its bytes are zeros.
+        raise StatementError(
+            "不是有效的结算数据文件: 文件内容全是空字节 (0), 文件不完整, 可能没有复制完整",
+            "not a statement data file: it holds only zero bytes; it is incomplete, perhaps not copied completely",
+        )
     try:
         return json.loads(text, parse_float=_no_floats, parse_constant=_no_constants, parse_int=_integer_text)
     except json.JSONDecodeError as exc:
         reason = json_reason(exc)
         zh, en = f"第 {exc.lineno} 行第 {exc.colno} 列: {reason}", f"{exc.msg} (line {exc.lineno}, column {exc.colno})"
-        if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
+        if (
+            exc.pos >= len(text.rstrip())
+            or exc.msg.startswith("Unterminated string")
+            or not text[exc.pos :].strip("\x00")  # zeros where the rest of the copy was not written
+        ):
             zh += ", 文件在此中断: 文件不完整, 可能没有复制完整"
             en += ": the file stops there; it is incomplete, perhaps not copied completely"
         raise StatementError(

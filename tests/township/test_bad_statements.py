@@ -136,10 +136,12 @@ RAW = _statement()
         (RAW.replace(b'"count":1', b'"count":NaN'), "NaN", "NaN"),
         (RAW.replace(b'"revision":1', b'"revision":1' + b"0" * 5000), "5001 位", "5001 digits"),
         (b"[" * 100_000, "嵌套", "nested"),
+        (b"\x00" * 4096, "全是空字节 (0), 文件不完整", "only zero bytes; it is incomplete, perhaps not copied completely"),
+        (RAW[:200] + b"\x00" * 4096, "不完整", "not copied completely"),
     ],
     ids=[
         "empty", "blank", "half", "cut", "bom", "extra", "junk", "colon", "comma", "unquoted", "float", "nan",
-        "long-int", "deep",
+        "long-int", "deep", "zeros", "zero-tail",
     ],
 )
 def test_an_unreadable_file_is_refused_in_plain_chinese(town, raw: bytes, zh: str, en: str) -> None:
