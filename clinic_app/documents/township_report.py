@@ -36,7 +36,7 @@ from clinic_app.documents import fonts
 from clinic_app.documents.files import write_together
 from clinic_app.documents.reasons import render
 from clinic_app.documents.statement_pdf import CountedPagesCanvas
-from clinic_app.documents.statement_xlsx import display_width
+from clinic_app.documents.statement_xlsx import display_width, yuan
 from clinic_app.documents.xlsx_print import print_setup
 from clinic_app.domain.assessment import Monitoring
 from clinic_app.domain.money import ZERO, Money
@@ -491,10 +491,6 @@ def township_pdf(report: SettlementReport, font: fonts.PdfFont | None = None) ->
 
 YUAN_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.0%"
-
-
-def yuan(amount: Money) -> Decimal:
-    return Decimal(amount.fen).scaleb(-2)
 
 
 def _fraction(value: Fraction | None) -> Decimal | None:
