@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from clinic_app.documents.reasons import FACILITY_NAMES
 from clinic_app.domain.records import Clinic
 from clinic_app.errors import BadInput, UserError, os_reason
 from clinic_app.services.session import BACKUP_DIR_SETTING, ClinicSession
@@ -480,9 +481,6 @@ class RestoreResult:
     since): no copy of it was kept, for it is the backup."""
 
 
-ROLE_NAMES = {"village": ("村卫生室", "village clinic"), "township": ("乡镇卫生院", "township health centre")}
-
-
 class OtherClinicBackup(BadInput):
     """The backup is another clinic's (another code, or the other role): restoring it would put
     that clinic's ledger in this clinic's folder."""
@@ -521,7 +519,7 @@ def same_clinic(one: Clinic | None, other: Clinic | None) -> bool:
 def _named(clinic: Clinic | None) -> tuple[str, str]:
     if clinic is None:
         return "没有诊所信息的数据库", "a database without a clinic"
-    zh, en = ROLE_NAMES.get(clinic.role, (clinic.role, clinic.role))
+    zh, en = FACILITY_NAMES.get(clinic.role, (clinic.role, clinic.role))
     return f"{clinic.name} ({clinic.code}, {zh})", f"{clinic.name} ({clinic.code}, {en})"
 
 
