@@ -82,7 +82,8 @@ SHARES_SETTING = "settlement.shares"
 Set with `enter_shares` (the 结算 screen's 分配方式, `settle --share` / `--by-workload`)."""
 MAX_SHARE = 1_000_000
 """An agreed share is a whole number of parts from 1 to this (1:1:2, or percents as 25, 25, 50)."""
-_SHARE = re.compile(r"[0-9]{1,7}")
+_WHOLE = re.compile(r"[0-9]{1,7}")
+"""An agreed share or a signed count as typed: a whole number, 7 digits at most (both top out at a million)."""
 
 
 # --------------------------------------------------------------------- hand entries
@@ -95,7 +96,6 @@ def _month_key(month: str) -> tuple[int, int, dt.date, dt.date]:
 
 MAX_SIGNED = 1_000_000
 """More signed persons than any township has: a typing mistake."""
-_SIGNED_COUNT = re.compile(r"[0-9]{1,7}")
 _SCORE = re.compile(r"([0-9]{1,3})(\.[0-9]{1,2})?")
 _SHOWN = 24  # characters of a refused value repeated in a message
 
@@ -233,7 +233,7 @@ def parse_share(code: str, text: str, name: str | None = None) -> int:
     text = text.strip()
     if not text:
         return 0
-    if not _SHARE.fullmatch(text) or int(text) > MAX_SHARE:
+    if not _WHOLE.fullmatch(text) or int(text) > MAX_SHARE:
         raise ShareRefused(
             code,
             f"{shown} 的份额应为 1 到 {MAX_SHARE} 之间的整数 (按比例分配, 如 1:1:2 填 1、1、2): {_shown(text)}",
@@ -1019,32 +1019,34 @@ def report_json(report: SettlementReport) -> dict[str, Any]:
     return result
 
 
-def parse_signed_options(options: list[str]) -> dict[str, int]:
-    """``VILLAGE=N`` strings from the command line."""
-    counts: dict[str, int] = {}
+def _village_numbers(options: list[str], form_zh: str, form_en: str) -> dict[str, int]:
+    """``VILLAGE=N`` strings of one command-line option, N a whole number; an option not of that
+    form is refused with `form_zh` / `form_en` (what it should be) and the option as given."""
+    numbers: dict[str, int] = {}
     for option in options:
         code, sep, value = option.partition("=")
-        if not sep or not code.strip() or not _SIGNED_COUNT.fullmatch(value.strip()):
-            raise BadInput(
-                f"--signed 格式应为 村编码=人数 (人数为整数, 如 430523101001=400): {_shown(option)}",
-                f"--signed must be VILLAGE=N (N a whole number, e.g. 430523101001=400): {_shown(option)}",
-            )
-        counts[code.strip()] = int(value.strip())
-    return counts
+        if not sep or not code.strip() or not _WHOLE.fullmatch(value.strip()):
+            raise BadInput(f"{form_zh}: {_shown(option)}", f"{form_en}: {_shown(option)}")
+        numbers[code.strip()] = int(value.strip())
+    return numbers
+
+
+def parse_signed_options(options: list[str]) -> dict[str, int]:
+    """``VILLAGE=N`` strings of ``--signed`` from the command line."""
+    return _village_numbers(
+        options,
+        "--signed 格式应为 村编码=人数 (人数为整数, 如 430523101001=400)",
+        "--signed must be VILLAGE=N (N a whole number, e.g. 430523101001=400)",
+    )
 
 
 def parse_share_options(options: list[str]) -> dict[str, int]:
     """``VILLAGE=N`` strings of ``--share`` from the command line: every village's, all at once."""
-    shares: dict[str, int] = {}
-    for option in options:
-        code, sep, value = option.partition("=")
-        if not sep or not code.strip() or not _SHARE.fullmatch(value.strip()):
-            raise BadInput(
-                f"--share 格式应为 村编码=份额 (份额为整数, 如 430523101001=1): {_shown(option)}",
-                f"--share must be VILLAGE=N (N a whole number, e.g. 430523101001=1): {_shown(option)}",
-            )
-        shares[code.strip()] = int(value.strip())
-    return shares
+    return _village_numbers(
+        options,
+        "--share 格式应为 村编码=份额 (份额为整数, 如 430523101001=1)",
+        "--share must be VILLAGE=N (N a whole number, e.g. 430523101001=1)",
+    )
 
 
 def check_report_folder(folder: Path) -> None:
