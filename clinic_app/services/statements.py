@@ -45,6 +45,7 @@ from clinic_app.documents.statement_file import (
 )
 from clinic_app.domain.money import Money
 from clinic_app.domain.records import LedgerEntry, LedgerLine
+from clinic_app.domain.visit import Adjudication
 from clinic_app.errors import BadInput, UserError, os_reason
 from clinic_app.services.backup import command_arg
 from clinic_app.services.collector import collector_paused
@@ -329,6 +330,37 @@ def _statement(
         visits=visits,
         chain=chain,
         policy_names=tuple((p.id, p.name) for p in session.book.policies.values()),
+    )
+
+
+@dataclass(frozen=True)
+class MonthTotals:
+    """A month's figures as the statement will carry them (reversals count negative)."""
+
+    month: str
+    visits: int
+    reversals: int
+    total: Money
+    fund: Money
+    patient: Money
+    account: Money
+    """Of `patient`, what personal accounts paid (家庭共济 included): the statement's acct_pay."""
+
+
+def month_totals(data: StatementData) -> MonthTotals:
+    """The statement's counts and signed sums (a reversal takes its original's amounts back)."""
+
+    def signed(pick: Callable[[Adjudication], Money]) -> Money:
+        return Money(sum(pick(v.adjudication).fen * v.sign for v in data.visits))
+
+    return MonthTotals(
+        month=data.month,
+        visits=sum(1 for v in data.visits if v.sign > 0),
+        reversals=sum(1 for v in data.visits if v.sign < 0),
+        total=signed(lambda a: a.total),
+        fund=signed(lambda a: a.fund),
+        patient=signed(lambda a: a.patient),
+        account=Money(sum(v.account_paid.fen * v.sign for v in data.visits)),
     )
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,13 +35,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.documents.records import StatementData
-from clinic_app.domain.money import Money
-from clinic_app.domain.visit import Adjudication
 from clinic_app.errors import BadInput, UserError, os_reason
 from clinic_app.services import snapshot, statements
 from clinic_app.services.session import ClinicSession
-from clinic_app.services.statements import ExportResult
+from clinic_app.services.statements import ExportResult, MonthTotals, month_totals
 from clinic_app.services.township import UnregisteredClinic
 from clinic_app.ui import folders
 from clinic_app.ui.compat import emit
@@ -55,20 +51,6 @@ from clinic_app.ui.widgets import FieldNote, plain_table, wrapped_least
 FOLDER_SETTING = "statement_export_dir"
 MEDIA_ROOTS = (Path("/media"), Path("/run/media"))
 """Where Linux desktops mount USB drives: /media/<user>/<label>, /run/media/<user>/<label>."""
-
-
-@dataclass(frozen=True)
-class MonthTotals:
-    """A month's figures as the statement will carry them (reversals count negative)."""
-
-    month: str
-    visits: int
-    reversals: int
-    total: Money
-    fund: Money
-    patient: Money
-    account: Money
-    """Of `patient`, what personal accounts paid (家庭共济 included): the statement's acct_pay."""
 
 
 def grouped(digits: str, size: int = 8) -> str:
@@ -133,23 +115,6 @@ class Exported:
     result: ExportResult
     fingerprint: str
     history: list[ExportRow]
-
-
-def month_totals(data: StatementData) -> MonthTotals:
-    """The statement's counts and signed sums (a reversal takes its original's amounts back)."""
-
-    def signed(pick: Callable[[Adjudication], Money]) -> Money:
-        return Money(sum(pick(v.adjudication).fen * v.sign for v in data.visits))
-
-    return MonthTotals(
-        month=data.month,
-        visits=sum(1 for v in data.visits if v.sign > 0),
-        reversals=sum(1 for v in data.visits if v.sign < 0),
-        total=signed(lambda a: a.total),
-        fund=signed(lambda a: a.fund),
-        patient=signed(lambda a: a.patient),
-        account=Money(sum(v.account_paid.fen * v.sign for v in data.visits)),
-    )
 
 
 def recent_months(today: dt.date, start: dt.date | None) -> list[str]:
