@@ -24,7 +24,7 @@ import re
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -191,6 +191,28 @@ def parse_score(text: str) -> Fraction:
     if value > 100:
         raise BadInput(f"考核分数须在 0 到 100 之间: {_shown(text)}", f"the score must lie in 0..100: {_shown(text)}")
     return value
+
+
+RATE_PLACES = 4
+"""Decimals a baseline may have as typed: the 考核 screen's field shows this many when it reads
+the stored value back, and the store keeps the exact fraction for that (`BASELINE_PLACES`, 6
+decimals of a percent's ratio)."""
+
+
+def parse_rate(text: str, as_percent: bool) -> Fraction:
+    """A baseline as typed: a percent (35 → 35/100) or a plain ratio (0.5), with at most
+    `RATE_PLACES` decimals: more were stored rounded (35.00005 as 35) and the field never said."""
+    try:
+        value = Fraction(Decimal(text.strip()))
+    except (InvalidOperation, ValueError):
+        raise BadInput(f"应为数字: {text!r}", f"not a number: {text!r}") from None
+    if value < 0 or (as_percent and value > 100):
+        raise BadInput(f"数值超出范围: {text}", f"out of range: {text}")
+    if (value * 10**RATE_PLACES).denominator != 1:
+        raise BadInput(
+            f"最多 {RATE_PLACES} 位小数: {text.strip()}", f"at most {RATE_PLACES} decimal places: {text.strip()}"
+        )
+    return value / 100 if as_percent else value
 
 
 def enter_score(session: ClinicSession, year: int, score: Fraction) -> None:

@@ -11,7 +11,6 @@ whose assessment is due (`year_due`: the year just ended in January to March).
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -39,12 +38,14 @@ from clinic_app.domain.assessment import (
     IndicatorScore,
     Integration,
 )
-from clinic_app.errors import BadInput, UserError
+from clinic_app.errors import UserError
 from clinic_app.services.settlement import (
+    RATE_PLACES,
     HandEntered,
     assessment,
     assessment_cautions,
     format_fraction,
+    parse_rate,
     save_assessment_inputs,
     stored_assessment_inputs,
 )
@@ -110,27 +111,6 @@ def honour_levels() -> tuple[tuple[str, str], ...]:
         ("county", QCoreApplication.translate("AssessmentScreen", "县级")),
         ("other", QCoreApplication.translate("AssessmentScreen", "其他")),
     )
-
-
-PLACES = 4
-"""Decimals a baseline may have as typed: the field shows this many when it reads the stored
-value back, and the store keeps the exact fraction for that (6 decimals of a percent's ratio)."""
-
-
-def parse_rate(text: str, as_percent: bool) -> Fraction:
-    """A baseline as typed: a percent (35 → 35/100) or a plain ratio (0.5), with at most
-    `PLACES` decimals: more were stored rounded (35.00005 as 35) and the field never said."""
-    try:
-        value = Fraction(Decimal(text.strip()))
-    except (InvalidOperation, ValueError):
-        raise BadInput(f"应为数字: {text!r}", f"not a number: {text!r}") from None
-    if value < 0 or (as_percent and value > 100):
-        raise BadInput(f"数值超出范围: {text}", f"out of range: {text}")
-    if (value * 10**PLACES).denominator != 1:
-        raise BadInput(
-            f"最多 {PLACES} 位小数: {text.strip()}", f"at most {PLACES} decimal places: {text.strip()}"
-        )
-    return value / 100 if as_percent else value
 
 
 def year_due(today: dt.date) -> int:
@@ -314,9 +294,9 @@ class AssessmentScreen(QWidget):
         )
 
     def fill(self, entered: HandEntered) -> None:
-        self.burden.setText(format_fraction(entered.burden_baseline * 100, 4))
-        self.visit_rate.setText(format_fraction(entered.visit_rate_baseline, 4))
-        self.signing.setText(format_fraction(entered.signing_baseline * 100, 4))
+        self.burden.setText(format_fraction(entered.burden_baseline * 100, RATE_PLACES))
+        self.visit_rate.setText(format_fraction(entered.visit_rate_baseline, RATE_PLACES))
+        self.signing.setText(format_fraction(entered.signing_baseline * 100, RATE_PLACES))
         self.drugs_stocked.setValue(entered.list_drugs_stocked)
         self.drugs_required.setValue(entered.list_drugs_required)
         for name, box in self.integration.items():
