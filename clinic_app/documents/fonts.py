@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import os
 import struct
 import sys
@@ -332,6 +333,27 @@ def pdf_font() -> PdfFont:
 def text_width(text: str, font: PdfFont, size: float) -> float:
     """Width of `text` in points, as `draw_string` will draw it."""
     return sum(_width(chunk, name, size) for name, chunk in runs(text, font))
+
+
+def size_to_fit(text: str, font: PdfFont | str, size: float, room: float, smallest: float = 0.0) -> float:
+    """The size `text` fits `room` in: `size` where it fits, else the largest tenth of a point
+    below that does (a text's width is in proportion to its size, so no stepping down is needed;
+    a step down follows only where the measure's rounding put the result a hair over), but not
+    below `smallest`, where it may still not fit (the caller wraps it, or lets it be).
+
+    Measured as it is drawn: a `PdfFont` with its fallbacks (`draw_string`, `markup`), a font
+    name as one plain string in that font (`canvas.drawString`)."""
+
+    def width(at: float) -> float:
+        return _width(text, font, at) if isinstance(font, str) else text_width(text, font, at)
+
+    whole = width(size)
+    if whole <= room:
+        return size
+    fitted = math.floor(size * room / whole * 10) / 10
+    while fitted > smallest and width(fitted) > room:
+        fitted = round(fitted - 0.1, 1)
+    return max(fitted, smallest)
 
 
 NO_LINE_START = frozenset(",.;:!?)]}%，。、；：！？）》」』】〕")

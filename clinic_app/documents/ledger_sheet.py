@@ -94,10 +94,7 @@ def ledger_sheet_pdf(data: LedgerSheetData, font: fonts.PdfFont | None = None) -
 
     def whole(value: str, style: ParagraphStyle, column: int, smallest: float = SMALLEST_RECEIPT_SIZE) -> Paragraph:
         """A number on one line of its column where a smaller size fits it (broken, it reads as two)."""
-        room = widths[column] - 2 * PADDING
-        size = style.fontSize
-        while size > smallest and fonts.text_width(value, font, size) > room:
-            size -= 0.25
+        size = fonts.size_to_fit(value, font, style.fontSize, widths[column] - 2 * PADDING, smallest)
         return text(value, ParagraphStyle("whole", parent=style, fontSize=size, leading=size * 1.25))
 
     def described(row: LedgerSheetRow) -> list[Paragraph]:

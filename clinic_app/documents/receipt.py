@@ -142,7 +142,7 @@ class _Flow:
                 return
             # One word (an outside receipt's number, up to 64 characters) in a smaller size where
             # that fits it: broken over two lines it reads as two numbers.
-            fitted = math.floor(size * (self.width - indent) / value_w * 10) / 10
+            fitted = fonts.size_to_fit(right, self.font, size, self.width - indent)
             if " " not in right and fitted >= size * SMALLEST_WORD:
                 self.rows.append(_Row(self._line_height(fitted), fitted, [(right, self.width, "r")]))
                 return

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -169,10 +168,10 @@ def _shrink_to_fit(rows: list[list[str]], font: str, size: float, spans: frozens
             width = stringWidth(text, font, size)
             if r in spans and c == OUTSIDE_FROM:
                 if width > spanned:
-                    sizes[(r, c)] = math.floor(size * spanned / width * 10) / 10
+                    sizes[(r, c)] = fonts.size_to_fit(text, font, size, spanned)
                 continue
             if width > room[c]:
-                sizes[(r, c)] = math.floor(size * room[c] / width * 10) / 10
+                sizes[(r, c)] = fonts.size_to_fit(text, font, size, room[c])
     return sizes
 
 

@@ -108,3 +108,22 @@ def test_a_rare_name_from_a_fallback_font_reads_back_from_the_pdf():
     canvas.save()
     text = PdfReader(io.BytesIO(buffer.getvalue())).pages[0].extract_text()
     assert "𠮷野㛃豪" in "".join(text.split())
+
+
+@pytest.mark.skipif(not WQY.is_file(), reason="WenQuanYi Micro Hei not installed")
+@pytest.mark.parametrize("text", ["HN20250809-0042-ABCDEFGHIJ-1234567890", "冲销 H430523101035S000027092", "欧阳娜仁其其格·阿卜杜热合曼"])
+def test_a_text_set_to_fit_is_never_wider_than_its_room_and_no_smaller_than_it_needs(text: str):
+    """One size_to_fit for the receipt, the day's ledger and the statement, which each shrank a
+    wide number their own way (a 0.25 pt loop, and a formula written out twice)."""
+    font = fonts.register_pdf_font(fonts.FontFile(WQY))
+    name = font.name
+    for room in (40.0, 61.3, 97.77, 128.6, 200.0):
+        for measured in (font, name):
+            size = fonts.size_to_fit(text, measured, 8.0, room)
+            if fonts.text_width(text, font, 8.0) <= room:
+                assert size == 8.0
+                continue
+            assert size < 8.0 and fonts.text_width(text, font, size) <= room, (room, size)
+            assert fonts.text_width(text, font, round(size + 0.1, 1)) > room, (room, size)
+    # Not below the smallest: there it may still be too wide, and the caller decides.
+    assert fonts.size_to_fit(text, font, 8.0, 5.0, smallest=6.0) == 6.0
