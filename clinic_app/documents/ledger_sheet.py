@@ -30,8 +30,9 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from clinic_app.documents import fonts
 from clinic_app.documents.files import write_atomically
 from clinic_app.documents.reasons import PAYMENT_NAMES
-from clinic_app.documents.records import LedgerSheetData, LedgerSheetRow, mask_id_number
+from clinic_app.documents.records import LedgerSheetData, LedgerSheetRow
 from clinic_app.documents.statement_pdf import CountedPagesCanvas
+from clinic_app.domain.identity import mask_resident_id
 from clinic_app.domain.money import Money
 
 PAGE = landscape(A4)
@@ -131,7 +132,7 @@ def ledger_sheet_pdf(data: LedgerSheetData, font: fonts.PdfFont | None = None) -
             row.time.strftime("%H:%M"),
             whole(row.receipt_no, cell, RECEIPT_COLUMN),
             text(row.name),
-            mask_id_number(row.id_number),
+            mask_resident_id(row.id_number),
             row.phone,
             described(row),
             str(row.total),

@@ -38,8 +38,8 @@ from clinic_app.documents.records import (
     PackageReceiptData,
     ReceiptData,
     format_quantity,
-    mask_id_number,
 )
+from clinic_app.domain.identity import mask_resident_id
 from clinic_app.domain.money import Money
 
 Layout = Literal["58mm", "80mm", "a5"]
@@ -335,7 +335,7 @@ def receipt_head(
     flow.pair("时间", data.issued_at.strftime("%Y-%m-%d %H:%M:%S"), size)
     flow.pair("收款人", data.operator, size)
     flow.pair("患者", data.patient.name, size)
-    flow.pair("身份证号", mask_id_number(data.patient.id_number), size)
+    flow.pair("身份证号", mask_resident_id(data.patient.id_number), size)
     flow.pair("参保类别", CATEGORY_NAMES.get(data.patient.category, (data.patient.category,))[0], size)
 
 

@@ -337,13 +337,6 @@ class StatementData:
         return dict(self.policy_names).get(policy_id, policy_id)
 
 
-def mask_id_number(id_number: str) -> str:
-    """An ID number with only its first and last four characters shown: 4301**********1234."""
-    if len(id_number) <= 8:
-        return "*" * len(id_number)
-    return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
-
-
 @functools.lru_cache(maxsize=4096)
 def format_quantity(quantity: Decimal) -> str:
     """A quantity as people write it: 2, 0.5, 1.25 (no exponent, no trailing zeros)."""

@@ -41,7 +41,8 @@ from reportlab.platypus import (
 from clinic_app.documents import fonts
 from clinic_app.documents.files import write_atomically
 from clinic_app.documents.reasons import CATEGORY_NAMES
-from clinic_app.documents.records import StatementData, StatementVisit, mask_id_number, outside_text
+from clinic_app.documents.records import StatementData, StatementVisit, outside_text
+from clinic_app.domain.identity import mask_resident_id
 from clinic_app.domain.money import Money
 from clinic_app.domain.visit import EMPLOYEE_LAYER, NEWBORN_PAID_BACK
 
@@ -128,7 +129,7 @@ def _visit_row(number: int, visit: StatementVisit) -> tuple[str, ...]:
         visit.settled_at.strftime("%m-%d %H:%M"),
         visit.settlement_id,
         visit.person.name,
-        mask_id_number(visit.person.id_number),
+        mask_resident_id(visit.person.id_number),
         _signed(adj.total, sign),
         _signed(adj.eligible, sign),
         _signed(adj.fund, sign),

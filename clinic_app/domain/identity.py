@@ -81,11 +81,13 @@ def _region_known(number: str) -> bool:
 
 
 def mask_resident_id(number: str | None) -> str:
-    """4301**********1234: the first four and last four characters shown."""
+    """4301**********1234: the first four and last four characters shown, on screen and on paper
+    alike; a number of 8 characters or fewer (not a mainland ID) is all stars, for its ends would
+    be all of it."""
     if not number:
         return ""
     if len(number) <= 8:
-        return number
+        return "*" * len(number)
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
 
 

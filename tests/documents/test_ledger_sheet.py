@@ -23,7 +23,8 @@ from clinic_app.documents.ledger_sheet import (
     WIDTHS,
     ledger_sheet_pdf,
 )
-from clinic_app.documents.records import LedgerSheetData, LedgerSheetRow, mask_id_number
+from clinic_app.documents.records import LedgerSheetData, LedgerSheetRow
+from clinic_app.domain.identity import mask_resident_id
 from clinic_app.domain.money import Money
 from clinic_app.domain.records import DayTotals
 from tests.documents.pdftext import drawn_strings, text_of
@@ -86,7 +87,7 @@ def test_each_entry_is_a_row_to_sign_with_masked_id_and_phone(ttf: fonts.PdfFont
     for expected in (CLINIC.name, "门诊日志", DAY.isoformat(), *("".join(h.split()) for h in HEADER), "村医签字", "第1页/共1页"):
         assert expected in text, expected
     for r in rows:
-        assert mask_id_number(r.id_number) in text and r.id_number not in text
+        assert mask_resident_id(r.id_number) in text and r.id_number not in text
     assert "13800000001" in text and "13912345678" in text
     # In ledger order, each receipt number once, and its amounts on its own row.
     drawn = drawn_strings(pdf)

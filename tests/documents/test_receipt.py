@@ -18,7 +18,7 @@ from clinic_app.documents.receipt import (
     render_receipt,
     rmb_capitals,
 )
-from clinic_app.documents.records import mask_id_number
+from clinic_app.domain.identity import mask_resident_id
 from clinic_app.domain.money import Money
 from tests.documents.pdftext import drawn_strings, text_of
 from tests.documents.samples import CLINIC, sample_receipt
@@ -58,7 +58,7 @@ def test_receipt_text_and_totals_read_back(layout, ttf):
     adj = data.adjudication
     for expected in (
         data.clinic.name, "门诊收费收据", data.receipt_no, data.operator, data.patient.name,
-        mask_id_number(data.patient.id_number), "2025-03-14 09:42:17",
+        mask_resident_id(data.patient.id_number), "2025-03-14 09:42:17",
         "合计", str(adj.total), "医保统筹支付", str(adj.fund), "个人支付", str(adj.patient),
         rmb_capitals(adj.patient), receipt_hash(data),
     ):

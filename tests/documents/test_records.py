@@ -1,4 +1,4 @@
-"""Record helpers: masked ID numbers, quantities, exact rates, and the checks records make."""
+"""Record helpers: quantities, exact rates, and the checks records make."""
 
 from __future__ import annotations
 
@@ -11,14 +11,8 @@ from clinic_app.documents.records import (
     ChargedLine,
     format_quantity,
     format_rate_decimal,
-    mask_id_number,
 )
 from clinic_app.domain.money import Money
-
-
-def test_id_number_shows_only_first_and_last_four():
-    assert mask_id_number("430102195307121234") == "4301**********1234"
-    assert mask_id_number("1234") == "****"
 
 
 @pytest.mark.parametrize(("quantity", "text"), [("2", "2"), ("2.00", "2"), ("0.5", "0.5"), ("10", "10"), ("1.25", "1.25")])

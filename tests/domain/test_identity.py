@@ -1,11 +1,11 @@
-"""Ages as the patient card shows them (completed years, or months for an infant), and the pinyin
-initials a name is found by."""
+"""Ages as the patient card shows them (completed years, or months for an infant), the pinyin
+initials a name is found by, and ID numbers masked for screen and paper."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from clinic_app.domain.identity import MAX_READINGS, age_on, pinyin_initials
+from clinic_app.domain.identity import MAX_READINGS, age_on, mask_resident_id, pinyin_initials
 
 
 def test_a_baby_born_on_31_december_is_not_a_year_old_on_1_january() -> None:
@@ -52,3 +52,16 @@ def test_the_usual_reading_of_a_long_name_comes_first_and_survives_the_cap() -> 
     assert readings[0] == "aqmsghxj"
     assert len(readings) == MAX_READINGS
     assert pinyin_initials("重组人干扰素").split()[:2] == ["czrgrs", "zzrgrs"]  # in context first (重组, chong zu)
+
+
+def test_an_id_number_shows_only_its_first_and_last_four() -> None:
+    assert mask_resident_id("430102195307121234") == "4301**********1234"
+    assert mask_resident_id("H12345678") == "H123*5678"
+    assert mask_resident_id(None) == mask_resident_id("") == ""
+
+
+def test_a_number_of_eight_characters_or_fewer_is_all_stars() -> None:
+    """rev19g: the screens showed it whole (its ends are all of it) while the receipt and the
+    statement printed it as stars."""
+    assert mask_resident_id("H1234567") == "********"
+    assert mask_resident_id("1234") == "****"

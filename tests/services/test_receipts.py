@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from clinic_app.documents.records import mask_id_number
+from clinic_app.domain.identity import mask_resident_id
 from clinic_app.domain.money import Money
 from clinic_app.errors import BadInput, UserError
 from clinic_app.services import receipts
@@ -75,7 +75,7 @@ def test_pdf_masks_the_id_number_and_names_the_cashier(village: Ledger) -> None:
     assert path.parent == village.folder / "receipts"
     text = text_of(path.read_bytes())
     assert data.patient.id_number not in text
-    assert mask_id_number(data.patient.id_number) in text
+    assert mask_resident_id(data.patient.id_number) in text
     assert data.receipt_no in text and "李医生" in text and "现金" in text
     assert "重打" not in text and "冲销" not in text
 
@@ -431,7 +431,7 @@ def test_the_day_s_ledger_sheet_has_every_entry_in_ledger_order_and_the_day_clos
     flat = "".join(text_of(path.read_bytes()).split())
     assert "13800000001" in flat and "患者签名" in flat
     assert f"本日合计:就诊2笔,冲销1笔(金额为冲销后的净数){totals.total}{totals.fund}{totals.patient}" in flat
-    assert mask_id_number(patient.id_number or "") in flat and (patient.id_number or "") not in flat
+    assert mask_resident_id(patient.id_number or "") in flat and (patient.id_number or "") not in flat
     assert "村医签字" in flat and data.clinic.role == "village"
     assert f"冲销收费原收据{first.entry.receipt_no}" in flat
 
