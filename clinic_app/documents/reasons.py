@@ -44,6 +44,15 @@ CATEGORY_NAMES = {
     "employee_active": ("在职职工", "active employee"),
     "employee_retired": ("退休职工", "retired employee"),
 }
+VARIANT_NAMES = {
+    "shaoguan": ("韶关 按人头定额包干", "Shaoguan capitation (fixed per head)"),
+    "zhanjiang": ("湛江 定额包干", "Zhanjiang fixed budget"),
+    "hunan_reform": ("湖南 基层门诊统筹综合改革 按人头付费", "Hunan primary outpatient reform, capitation"),
+    "shaoyang2019": ("邵阳 按人头按月预拨", "Shaoyang capitation, prepaid monthly"),
+    "fee_for_service": ("按项目付费", "Fee for service"),
+}
+"""A township's settlement method (its policy's ``[settlement] variant``): on the township's
+monthly report and the 结算 screen."""
 
 # code -> (Chinese template, English template); params fill {name} slots.
 TEMPLATES: dict[str, tuple[str, str]] = {

@@ -34,7 +34,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 
 from clinic_app.documents import fonts
 from clinic_app.documents.files import write_together
-from clinic_app.documents.reasons import render
+from clinic_app.documents.reasons import VARIANT_NAMES, render
 from clinic_app.documents.statement_pdf import CountedPagesCanvas
 from clinic_app.documents.statement_xlsx import display_width, yuan
 from clinic_app.documents.xlsx_print import print_setup
@@ -156,13 +156,6 @@ class SettlementReport:
 
 # ------------------------------------------------------------------- shared wording
 
-VARIANT_NAMES = {
-    "shaoguan": "韶关 按人头定额包干",
-    "zhanjiang": "湛江 定额包干",
-    "hunan_reform": "湖南 基层门诊统筹综合改革 按人头付费",
-    "shaoyang2019": "邵阳 按人头按月预拨",
-    "fee_for_service": "按项目付费",
-}
 KIND_NAMES = {
     "drug": "药品",
     "exam": "检查",
@@ -399,7 +392,7 @@ def township_pdf(report: SettlementReport, font: fonts.PdfFont | None = None) ->
         # The terms on a line of their own: after a long policy name, the one paragraph broke
         # between 年度定额 and /预算 and could as well have broken inside the amount.
         Paragraph(
-            f"结算方式 {VARIANT_NAMES.get(report.variant, report.variant)}　签约人数 {s.signed_persons}"
+            f"结算方式 {VARIANT_NAMES.get(report.variant, (report.variant,))[0]}　签约人数 {s.signed_persons}"
             f"　年度定额/预算 {s.quota} 元"
             + (f"　考核得分 {report.score}" if report.score is not None else "")
             # Which way the township shared the figures out (POLICIES.md §3: workload or agreed shares).

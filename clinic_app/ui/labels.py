@@ -99,15 +99,10 @@ def sex(value: str) -> str:
     return {"男": QCoreApplication.translate("Labels", "男"), "女": QCoreApplication.translate("Labels", "女")}.get(value, value)
 
 
-def variant(code: str) -> str:
-    """A settlement method (township_report's variant codes), in words."""
-    return {
-        "shaoguan": QCoreApplication.translate("Labels", "韶关 按人头定额包干"),
-        "zhanjiang": QCoreApplication.translate("Labels", "湛江 定额包干"),
-        "hunan_reform": QCoreApplication.translate("Labels", "湖南 基层门诊统筹综合改革 按人头付费"),
-        "shaoyang2019": QCoreApplication.translate("Labels", "邵阳 按人头按月预拨"),
-        "fee_for_service": QCoreApplication.translate("Labels", "按项目付费"),
-    }.get(code, code)
+def variant(code: str, language: str) -> str:
+    """A settlement method (a policy's variant code) in the words of the township's report."""
+    zh, en = reason_words.VARIANT_NAMES.get(code, (code, code))
+    return en if language == "en" else zh
 
 
 def yes_no(value: bool) -> str:

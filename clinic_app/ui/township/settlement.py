@@ -605,7 +605,7 @@ class SettlementScreen(QWidget):
             self.tr("{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元").format(
                 town=report.township_name,
                 month=report.month,
-                variant=labels.variant(report.variant),
+                variant=labels.variant(report.variant, self.context.language),
                 signed=s.signed_persons,
                 quota=s.quota,
             )
