@@ -28,7 +28,7 @@ EXCLUSION_NAMES = {
 }
 PAYMENT_NAMES = {
     "cash": ("现金", "cash"),
-    "mobile": ("移动支付", "mobile payment"),
+    "mobile": ("移动支付", "mobile"),
     "account": ("个人账户", "personal account"),
     "family_account": ("家庭共济账户", "family account"),
 }

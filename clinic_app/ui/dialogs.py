@@ -518,7 +518,7 @@ class PatientDialog(_FormDialog):
         self.id_number.textChanged.connect(self._id_number_changed)
         self.category = self.add_field(self.tr("参保类别"), QComboBox())
         for code in CATEGORIES:
-            self.category.addItem(labels.category(code), code)
+            self.category.addItem(labels.category(code, context.language), code)
         self.phone = self.add_field(self.tr("电话"), QLineEdit())
         self.address = self.add_field(self.tr("住址"), QLineEdit())
         self.household = self.add_field(self.tr("户号"), QLineEdit())
@@ -739,7 +739,7 @@ class EnrolmentDialog(_FormDialog):
         self.collect = QCheckBox()
         self.collect_method = QComboBox()
         for code in PACKAGE_PAYMENT_METHODS:
-            self.collect_method.addItem(labels.payment(code), code)
+            self.collect_method.addItem(labels.payment(code, context.language), code)
         self.collect_row = QWidget()
         row = QHBoxLayout(self.collect_row)
         row.setContentsMargins(0, 0, 0, 0)
@@ -949,11 +949,11 @@ class EnrolmentDialog(_FormDialog):
         super()._failed(error)
 
 
-def _level_choice() -> QComboBox:
+def _level_choice(language: str) -> QComboBox:
     """Facility levels in words, the township health center chosen."""
     box = QComboBox()
     for code in FACILITY_LEVELS:
-        box.addItem(labels.facility(code), code)
+        box.addItem(labels.facility(code, language), code)
     box.setCurrentIndex(box.findData("township"))
     return box
 
@@ -965,7 +965,7 @@ class ReferralDialog(_FormDialog):
         super().__init__(context, self.tr("转诊 - {name}").format(name=patient.name), parent)
         self.patient = patient
         self.to_facility = self.add_field(self.tr("转往机构"), QLineEdit())
-        self.to_level = self.add_field(self.tr("机构级别"), _level_choice())
+        self.to_level = self.add_field(self.tr("机构级别"), _level_choice(self.context.language))
         self.reason = self.add_field(self.tr("转诊原因"), QLineEdit())
         # A hospital down to its department, a reason of a line, read whole (they were 150 px).
         wide = self.fontMetrics().horizontalAdvance("湖南省邵阳市中心医院心血管内科") + 24
@@ -1009,7 +1009,7 @@ class ReimbursementDialog(_FormDialog):
         super().__init__(context, self.tr("外院票据报销 - {name}").format(name=patient.name), parent)
         self.patient = patient
         self.receipt = self.add_field(self.tr("外院票据号"), QLineEdit())
-        self.level = self.add_field(self.tr("就诊机构级别"), _level_choice())
+        self.level = self.add_field(self.tr("就诊机构级别"), _level_choice(self.context.language))
         self.day = self.add_field(self.tr("就诊日期"), _date_edit(context.today()))
         self.kind = self.add_field(self.tr("费用类别"), QComboBox())
         for code in ITEM_KINDS:
@@ -1040,7 +1040,7 @@ class ReimbursementDialog(_FormDialog):
             self.referrals[r.id] = r
             self.referral.addItem(
                 self.tr("转诊单 {id}: {day} 转往 {facility} ({level})").format(
-                    id=r.id, day=r.day.isoformat(), facility=r.to_facility, level=labels.facility(r.to_level)
+                    id=r.id, day=r.day.isoformat(), facility=r.to_facility, level=labels.facility(r.to_level, self.context.language)
                 ),
                 r.id,
             )
@@ -1130,7 +1130,7 @@ class VoidDialog(_FormDialog):
         self.amount = QLabel(
             self.tr("总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})").format(
                 total=entry.total, fund=entry.fund, patient=entry.patient,
-                method=labels.entry_payment(entry.kind, entry.payment_method),
+                method=labels.entry_payment(entry.kind, entry.payment_method, context.language),
             )
         )
         self.form.addRow(self.tr("患者"), self.who)
@@ -1167,7 +1167,7 @@ class NewbornPayBackDialog(_FormDialog):
         self.amount = QLabel(
             self.tr("总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})").format(
                 total=entry.total, fund=entry.fund, patient=entry.patient,
-                method=labels.entry_payment(entry.kind, entry.payment_method),
+                method=labels.entry_payment(entry.kind, entry.payment_method, context.language),
             )
         )
         self.form.addRow(self.tr("患者"), self.who)
@@ -1177,7 +1177,7 @@ class NewbornPayBackDialog(_FormDialog):
             self.tr(
                 "出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付, 参保后本机构尚未登记参保时按未参保结算的也一样: "
                 "这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分按原付款方式退回 ({method}), 并打印新收据。"
-            ).format(method=labels.entry_payment(entry.kind, entry.payment_method))
+            ).format(method=labels.entry_payment(entry.kind, entry.payment_method, context.language))
         )
         what.setWordWrap(True)
         what.setMinimumWidth(self.fontMetrics().horizontalAdvance("收费项目录入错误, 已退款重新结算") + 24)
@@ -1201,7 +1201,7 @@ class PackageReversalDialog(_FormDialog):
         self.payment = payment
         summary = QLabel(
             self.tr("{year} 年签约服务费 {amount} 元 ({method}), {time} 收取").format(
-                year=payment.year, amount=payment.amount, method=labels.payment(payment.payment_method),
+                year=payment.year, amount=payment.amount, method=labels.payment(payment.payment_method, context.language),
                 time=payment.time.strftime("%Y-%m-%d %H:%M"),
             )
         )

@@ -1,9 +1,13 @@
-"""Words for codes the screens show (categories, kinds, payment methods), through tr().
+"""Words for codes the screens show (categories, kinds, payment methods).
 
-Kept in one module so lupdate sees every string once and the screens agree.
+Kept in one module so lupdate sees every string once and the screens agree.  The codes the
+documents name too (categories, payment methods, relations, facilities, exclusions, settlement
+methods) are in the documents' words (`reasons`), chosen by the UI language, not through tr().
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from PySide6.QtCore import QCoreApplication
 
@@ -12,12 +16,20 @@ from clinic_app.domain.records import Clinic, Enrolment
 from clinic_app.domain.visit import Reason
 
 
-def category(code: str) -> str:
-    return {
-        "resident": QCoreApplication.translate("Labels", "城乡居民"),
-        "employee_active": QCoreApplication.translate("Labels", "在职职工"),
-        "employee_retired": QCoreApplication.translate("Labels", "退休职工"),
-    }.get(code, code)
+def _named(table: Mapping[str, tuple[str, str]], code: str, language: str) -> str:
+    """A code in the words of the documents' table for it (`reasons`), so a code added there has
+    its words on screen too; a code not in it stays a code.  The table's English is written to sit
+    inside a sentence ("does not cover {category_en}"); on screen it stands alone, so it begins
+    with a capital, as an error does (`AppContext.message`)."""
+    if code not in table:
+        return code
+    zh, en = table[code]
+    return en[:1].upper() + en[1:] if language == "en" else zh
+
+
+def category(code: str, language: str) -> str:
+    """An insurance category (城乡居民, 在职职工, 退休职工)."""
+    return _named(reason_words.CATEGORY_NAMES, code, language)
 
 
 def kind(code: str) -> str:
@@ -47,22 +59,14 @@ def entry_kind(code: str, pays_back: str = "") -> str:
     return {"visit": QCoreApplication.translate("Labels", "就诊"), "reversal": QCoreApplication.translate("Labels", "冲销"), "reimbursement": QCoreApplication.translate("Labels", "报销")}.get(code, code)
 
 
-def payment(code: str) -> str:
-    return {
-        "cash": QCoreApplication.translate("Labels", "现金"),
-        "mobile": QCoreApplication.translate("Labels", "移动支付"),
-        "account": QCoreApplication.translate("Labels", "个人账户"),
-        "family_account": QCoreApplication.translate("Labels", "家庭共济账户"),
-    }.get(code, code)
+def payment(code: str, language: str) -> str:
+    """How the patient's share was paid (现金, 移动支付, 个人账户, 家庭共济账户)."""
+    return _named(reason_words.PAYMENT_NAMES, code, language)
 
 
-def relation(code: str) -> str:
+def relation(code: str, language: str) -> str:
     """What a family account's holder is to the patient (家庭共济)."""
-    return {
-        "spouse": QCoreApplication.translate("Labels", "配偶"),
-        "parent": QCoreApplication.translate("Labels", "父母"),
-        "child": QCoreApplication.translate("Labels", "子女"),
-    }.get(code, code)
+    return _named(reason_words.RELATION_NAMES, code, language)
 
 
 def identity_document(value: str) -> str:
@@ -74,24 +78,17 @@ def identity_document(value: str) -> str:
     }.get(value, value)
 
 
-def entry_payment(kind: str, code: str) -> str:
+def entry_payment(kind: str, code: str, language: str) -> str:
     """How an entry's patient share was paid: a reimbursement's was paid at the other facility
     (here the fund's share is paid back), not taken in cash at this clinic."""
     if kind == "reimbursement":
         return QCoreApplication.translate("Labels", "外院已付")
-    return payment(code)
+    return payment(code, language)
 
 
-def facility(code: str) -> str:
-    return {
-        "village": QCoreApplication.translate("Labels", "村卫生室"),
-        "township": QCoreApplication.translate("Labels", "乡镇卫生院"),
-        "community": QCoreApplication.translate("Labels", "社区卫生服务中心"),
-        "school": QCoreApplication.translate("Labels", "校医院"),
-        "level1": QCoreApplication.translate("Labels", "一级医院"),
-        "level2": QCoreApplication.translate("Labels", "二级医院"),
-        "level3": QCoreApplication.translate("Labels", "三级医院"),
-    }.get(code, code)
+def facility(code: str, language: str) -> str:
+    """A kind of facility (村卫生室, 乡镇卫生院, 二级医院…): a clinic's role, a referral's level."""
+    return _named(reason_words.FACILITY_NAMES, code, language)
 
 
 def sex(value: str) -> str:

@@ -140,7 +140,7 @@ class EntryDetails(QGroupBox):
                 total=e.total,
                 fund=e.fund,
                 patient_pays=e.patient,
-                method=labels.entry_payment(e.kind, e.payment_method),
+                method=labels.entry_payment(e.kind, e.payment_method, self.context.language),
             )
         )
         if e.identity_check:  # the document the identity was checked on (none kept on older entries)
@@ -282,7 +282,7 @@ class DayCloseDialog(QDialog):
             "",
             self.tr("个人支付按付款方式:"),
         ]
-        lines += [f"    {labels.payment(method)}: {amount}" for method, amount in totals.by_method]
+        lines += [f"    {labels.payment(method, self.context.language)}: {amount}" for method, amount in totals.by_method]
         if totals.reimbursement_reversals:  # a reversal of this day's or an earlier day's
             lines += ["", self.tr("外院报销 {n} 笔 (冲销 {r} 笔), 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元").format(
                 n=totals.reimbursements, r=totals.reimbursement_reversals, t=totals.reimbursed_total,
@@ -293,12 +293,12 @@ class DayCloseDialog(QDialog):
         if totals.package_fees or totals.package_reversals:  # no visits, no fund: money taken in
             lines += ["", self.tr("家庭医生签约服务费 {n} 笔 (冲销 {r} 笔), 合计 {a} 元").format(
                 n=totals.package_fees, r=totals.package_reversals, a=totals.package_amount)]
-            lines += [f"    {labels.payment(method)}: {amount}" for method, amount in totals.package_by_method]
+            lines += [f"    {labels.payment(method, self.context.language)}: {amount}" for method, amount in totals.package_by_method]
             lines += ["", self.tr("应交款 (就诊个人支付 + 签约服务费):")]
         else:
             lines += ["", self.tr("应交款 (现金与移动支付):")]
         # Always, 0.00 too: the day's close shows the money to hand over was counted.
-        lines += [f"    {labels.payment(method)}: {amount}" for method, amount in totals.handed_over()]
+        lines += [f"    {labels.payment(method, self.context.language)}: {amount}" for method, amount in totals.handed_over()]
         lines += [self.tr("应交款 {v} 元").format(v=totals.handed_over_total())]
         self.figures.setText("\n".join(lines))
         keep_on_screen(self)  # placed for its height without the figures, it grew down from there
@@ -341,7 +341,7 @@ class LedgerScreen(QWidget):
         self.use_dates.toggled.connect(self.apply_filter)
         context.clock_ticked.connect(self.check_date)  # the date turning under the screen
         self.patient_search = LiveSearch(
-            context, context.session.find_patients, lambda p: describe_patient(p, context.today()), self.tr("患者 (姓名/拼音/身份证)"), popup=True
+            context, context.session.find_patients, lambda p: describe_patient(p, context.language, context.today()), self.tr("患者 (姓名/拼音/身份证)"), popup=True
         )
         self.patient_search.chosen.connect(self._patient_chosen)
         self.patient_search.edit.textEdited.connect(self._patient_text_edited)
@@ -518,7 +518,7 @@ class LedgerScreen(QWidget):
             self._fit_put_off = True  # done when the page comes (`_page_loaded`)
             return
         self._fit_put_off = False
-        shrink, at_least = entry_column_widths(self.table, receipt=True)
+        shrink, at_least = entry_column_widths(self.table, self.context.language, receipt=True)
         serial = (RECEIPT_COLUMN, self.table.fontMetrics().horizontalAdvance("…000000") + 16)
         # With a page of rows (a scroll bar down) at 1024 px in Chinese, 3 px short still: the
         # diagnosis gives down to two characters, whole in the details and its tooltip.
@@ -599,7 +599,7 @@ class LedgerScreen(QWidget):
             self.context.info_reported,
             self.tr("已补报: 统筹支付 {fund} 元, 退回 {back} 元 ({method}), 收据号 {receipt}").format(
                 fund=settled.adjudication.fund, back=said.param("refund"), receipt=settled.entry.receipt_no,
-                method=labels.payment(settled.entry.payment_method),
+                method=labels.payment(settled.entry.payment_method, self.context.language),
             ),
         )
         emit(self.context.data_changed, "visit")

@@ -121,7 +121,7 @@ RECEIPT_COLUMN, KIND_COLUMN, PATIENT_COLUMN, TOTAL_COLUMN, PAYMENT_COLUMN, OPERA
 """Columns of `entry_columns`."""
 
 
-def entry_column_widths(view: QTableView, receipt: bool = False) -> tuple[dict[int, int], dict[int, int]]:
+def entry_column_widths(view: QTableView, language: str, receipt: bool = False) -> tuple[dict[int, int], dict[int, int]]:
     """For `widgets.fit_columns` over `entry_columns`: which columns give way, in turn, when the
     table is too wide (the diagnosis, a rare long payment method (a family account, paid at the
     other facility) or kind, and with `receipt` the
@@ -141,7 +141,7 @@ def entry_column_widths(view: QTableView, receipt: bool = False) -> tuple[dict[i
     shrink = {
         DIAGNOSIS_COLUMN: width("上呼吸道"),
         # An employee's 个人账户 is common too (English "Personal account" read "Perso…").
-        PAYMENT_COLUMN: width(labels.payment("cash"), labels.payment("mobile"), labels.payment("account")),
+        PAYMENT_COLUMN: width(*(labels.payment(code, language) for code in ("cash", "mobile", "account"))),
         KIND_COLUMN: width(labels.entry_kind("visit") + voided, labels.entry_kind("reversal")),
         OPERATOR_COLUMN: width("张三丰"),
         PATIENT_COLUMN: width("张三丰"),
@@ -151,7 +151,7 @@ def entry_column_widths(view: QTableView, receipt: bool = False) -> tuple[dict[i
     return shrink, {KIND_COLUMN: width(*kinds)}
 
 
-def patient_columns() -> tuple[Column[PatientRecord], ...]:
+def patient_columns(language: str) -> tuple[Column[PatientRecord], ...]:
     return (
         Column(QCoreApplication.translate("Columns", "编号"), lambda p: p.psn_no),
         Column(QCoreApplication.translate("Columns", "姓名"), lambda p: p.name),
@@ -159,12 +159,12 @@ def patient_columns() -> tuple[Column[PatientRecord], ...]:
         Column(QCoreApplication.translate("Columns", "出生日期"), lambda p: p.birth_date.isoformat() if p.birth_date else ""),
         Column(QCoreApplication.translate("Columns", "身份证号"), lambda p: mask_resident_id(p.id_number)),
         Column(QCoreApplication.translate("Columns", "电话"), lambda p: p.phone),
-        Column(QCoreApplication.translate("Columns", "类别"), lambda p: labels.category(p.category)),
+        Column(QCoreApplication.translate("Columns", "类别"), lambda p: labels.category(p.category, language)),
         Column(QCoreApplication.translate("Columns", "住址"), lambda p: p.address),
     )
 
 
-def entry_columns() -> tuple[Column[LedgerEntry], ...]:
+def entry_columns(language: str) -> tuple[Column[LedgerEntry], ...]:
     return (
         Column(QCoreApplication.translate("Columns", "收据号"), lambda e: e.receipt_no),
         Column(QCoreApplication.translate("Columns", "时间"), lambda e: e.time.strftime("%Y-%m-%d %H:%M")),
@@ -173,7 +173,7 @@ def entry_columns() -> tuple[Column[LedgerEntry], ...]:
         Column(QCoreApplication.translate("Columns", "总费用"), lambda e: str(e.total), RIGHT),
         Column(QCoreApplication.translate("Columns", "统筹支付"), lambda e: str(e.fund), RIGHT),
         Column(QCoreApplication.translate("Columns", "个人支付"), lambda e: str(e.patient), RIGHT),
-        Column(QCoreApplication.translate("Columns", "付款方式"), lambda e: labels.entry_payment(e.kind, e.payment_method)),
+        Column(QCoreApplication.translate("Columns", "付款方式"), lambda e: labels.entry_payment(e.kind, e.payment_method, language)),
         Column(QCoreApplication.translate("Columns", "操作员"), lambda e: e.operator_name),
         Column(QCoreApplication.translate("Columns", "诊断"), lambda e: e.diagnosis),
     )
@@ -188,7 +188,7 @@ class LedgerModel(RowsModel[LedgerEntry]):
     """Rows now loaded, after each page arrives."""
 
     def __init__(self, context: AppContext, parent: Any = None) -> None:
-        super().__init__(entry_columns(), parent)
+        super().__init__(entry_columns(context.language), parent)
         self.context = context
         self.filter = EntryFilter()
         self._exhausted = True

@@ -94,8 +94,8 @@ def package_note(payment: PackagePayment) -> str:
 class PackageModel(RowsModel[PackagePayment]):
     """Package fees in the ledger's colours: a reversal red, a reversed fee grey; the tip says which."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(package_columns(), parent)
+    def __init__(self, language: str, parent: QObject | None = None) -> None:
+        super().__init__(package_columns(language), parent)
 
     def extra(self, row: PackagePayment, role: int) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and (row.kind == "reversal" or row.reversed_by):
@@ -105,14 +105,14 @@ class PackageModel(RowsModel[PackagePayment]):
         return None
 
 
-def package_columns() -> tuple[Column[PackagePayment], ...]:
+def package_columns(language: str) -> tuple[Column[PackagePayment], ...]:
     return (
         Column(QCoreApplication.translate("Columns", "年度"), lambda p: str(p.year)),
         Column(QCoreApplication.translate("Columns", "收据号"), lambda p: p.receipt_no),
         Column(QCoreApplication.translate("Columns", "金额"), lambda p: str(p.amount), RIGHT),
         # The state before the method and time: in sight in English too, where the list scrolls.
         Column(QCoreApplication.translate("Columns", "状态"), package_state),
-        Column(QCoreApplication.translate("Columns", "付款方式"), lambda p: labels.payment(p.payment_method)),
+        Column(QCoreApplication.translate("Columns", "付款方式"), lambda p: labels.payment(p.payment_method, language)),
         Column(QCoreApplication.translate("Columns", "时间"), lambda p: p.time.strftime("%Y-%m-%d %H:%M")),
     )
 
@@ -143,7 +143,7 @@ class PatientsScreen(QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(self.new_button)
 
-        self.model: RowsModel[PatientRecord] = RowsModel(patient_columns(), self)
+        self.model: RowsModel[PatientRecord] = RowsModel(patient_columns(context.language), self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -212,7 +212,7 @@ class PatientsScreen(QWidget):
         FitOnResize(self.history_view, lambda: self._fit_history(self.history.rowCount()))
         self.history_view.setMinimumWidth(self._history_least())
         # The package fees paid at signing, newest first; shown only for a patient who paid one.
-        self.packages = PackageModel(self)
+        self.packages = PackageModel(context.language, self)
         self.packages_view = QTableView()
         self.packages_view.setModel(self.packages)
         self.packages_view.verticalHeader().hide()
@@ -320,7 +320,7 @@ class PatientsScreen(QWidget):
         beside gives way instead (its category and sex, both in the details, hidden)."""
         view = self.history_view
         metrics, header, pad = view.fontMetrics(), view.horizontalHeader(), 16
-        shrink, _at_least = entry_column_widths(view, receipt=True)
+        shrink, _at_least = entry_column_widths(view, self.context.language, receipt=True)
         amount = metrics.horizontalAdvance("-1234.56") + pad
         return (
             metrics.horizontalAdvance("2026-12-31 23:59") + pad
@@ -342,7 +342,7 @@ class PatientsScreen(QWidget):
         column scrolled the empty table sideways."""
         del rows  # fitted to the rows the view has
         view = self.history_view
-        shrink, _at_least = entry_column_widths(view, receipt=True)
+        shrink, _at_least = entry_column_widths(view, self.context.language, receipt=True)
         shrink[RECEIPT_COLUMN] = view.fontMetrics().horizontalAdvance("…000000") + 16
         # With many visits (a scroll bar down) the pane is a few pixels short still: the diagnosis
         # gives down to two characters, whole in its tooltip.
@@ -367,7 +367,7 @@ class PatientsScreen(QWidget):
             self.history.set_rows([])
             self._packages_loaded([])
             return
-        self.name.setText(f"{patient.name}  {labels.sex(patient.sex)}  {labels.category(patient.category)}  {patient.psn_no}")
+        self.name.setText(f"{patient.name}  {labels.sex(patient.sex)}  {labels.category(patient.category, self.context.language)}  {patient.psn_no}")
         self.id_number.setText(mask_resident_id(patient.id_number))
         self.contact.setText("  ".join(x for x in (patient.phone, patient.address, patient.household) if x))
         self.history.set_filter(EntryFilter(patient_id=patient.id))

@@ -361,7 +361,7 @@ class SettingsScreen(QWidget):
 
     def show_clinic(self, clinic: Clinic) -> None:
         # The role through labels (lupdate does not read tr() inside an f-string).
-        self.clinic_code.setText(f"{clinic.code}  ({labels.facility(clinic.role)})")
+        self.clinic_code.setText(f"{clinic.code}  ({labels.facility(clinic.role, self.context.language)})")
         self.clinic_name.setText(clinic.name)
         self.township_code.setText(clinic.township_code)
         self.township_name.setText(clinic.township_name)

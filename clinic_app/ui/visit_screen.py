@@ -190,12 +190,12 @@ def age_text(born: dt.date | None, today: dt.date) -> str:
     return QCoreApplication.translate("PatientCard", "{n} 个月").format(n=months)
 
 
-def describe_patient(p: PatientRecord, today: dt.date | None = None) -> str:
+def describe_patient(p: PatientRecord, language: str, today: dt.date | None = None) -> str:
     """A match of the patient search: the age before the ID number, whose last digits a narrow list
     cuts off, so two people of one name are told apart on a 1024 screen."""
     age = age_text(p.birth_date, today or dt.date.today())
     return "  ".join(
-        part for part in (p.name, labels.sex(p.sex), age, mask_resident_id(p.id_number), p.phone, labels.category(p.category))
+        part for part in (p.name, labels.sex(p.sex), age, mask_resident_id(p.id_number), p.phone, labels.category(p.category, language))
         if part
     )
 
@@ -226,8 +226,9 @@ def next_year_line(enrolment: Enrolment | None, year: int, standing: Enrolment |
 class PatientCard(QGroupBox):
     """Who the patient is and how much of this year's fund is used and left."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, language: str = "zh") -> None:
         super().__init__(parent)
+        self.language = language
         self.setTitle(self.tr("患者信息"))
         form = QFormLayout(self)
         self.name = QLabel()
@@ -276,7 +277,7 @@ class PatientCard(QGroupBox):
         age = age_text(patient.birth_date, today or dt.date.today())
         self.name.setText(f"{patient.name}  {labels.sex(patient.sex)}  {age}")
         self.id_number.setText(mask_resident_id(patient.id_number) or self.tr("(无)"))
-        self.category.setText(labels.category(patient.category))
+        self.category.setText(labels.category(patient.category, self.language))
 
     def show_usage(
         self,
@@ -423,7 +424,7 @@ class VisitScreen(QWidget):
 
         # -- left: the patient
         self.patient_search = LiveSearch(
-            context, session.find_patients, lambda p: describe_patient(p, context.today()),
+            context, session.find_patients, lambda p: describe_patient(p, context.language, context.today()),
             self.tr("身份证号 / 姓名 / 拼音首字母 / 电话 (F2)"),
         )
         self.patient_search.chosen.connect(self.choose_patient)
@@ -432,7 +433,7 @@ class VisitScreen(QWidget):
         self.patient_note = FieldNote()
         self.new_patient_button = QPushButton(self.tr("新患者…"))
         self.new_patient_button.clicked.connect(self.register_patient)
-        self.card = PatientCard()
+        self.card = PatientCard(language=context.language)
         patient_box = QGroupBox(self.tr("查找患者"))
         row = QHBoxLayout()
         row.addWidget(self.patient_search, 1)
@@ -543,7 +544,7 @@ class VisitScreen(QWidget):
         self.diagnosis.textEdited.connect(lambda _text: self.diagnosis_note.clear_note())
         self.payment = SteadyComboBox()
         for code in PAYMENT_METHODS:
-            self.payment.addItem(labels.payment(code), code)
+            self.payment.addItem(labels.payment(code, context.language), code)
         # Paid from a family member's account (家庭共济): whose, and what they are to the patient,
         # for the receipt. Shown only then.
         self.account_holder = QLineEdit()
@@ -559,7 +560,7 @@ class VisitScreen(QWidget):
         self.account_relation = SteadyComboBox()
         self.account_relation.addItem(self.tr("与患者关系…"), "")
         for code in ACCOUNT_RELATIONS:
-            self.account_relation.addItem(labels.relation(code), code)
+            self.account_relation.addItem(labels.relation(code, context.language), code)
         self.account_relation.setToolTip(self.tr("账户持有人是患者的配偶、父母或子女"))
         self.account_relation.currentIndexChanged.connect(lambda _index: self.holder_note.clear_note())
         self.emergency = QCheckBox(self.tr("急诊"))
@@ -1167,7 +1168,7 @@ class VisitScreen(QWidget):
         else:
             text = self.tr("已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})").format(
                 receipt=entry.receipt_no, total=entry.total, fund=entry.fund, patient=entry.patient,
-                method=labels.payment(entry.payment_method),
+                method=labels.payment(entry.payment_method, self.context.language),
             )
             if entry.payment_method in ("account", "family_account") and entry.cash_pay:
                 # The account paid only part (not public health: 第十二条): the rest is cash to take.

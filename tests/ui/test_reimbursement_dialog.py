@@ -116,7 +116,7 @@ def test_the_ledger_says_a_reimbursement_s_share_was_paid_at_the_other_facility(
         dialog.submit()
     wait_idle(qtbot, worker)
     entry = session.entry(dialog.result_value.entry.id).entry
-    payment = entry_columns()[PAYMENT_COLUMN]
+    payment = entry_columns("zh")[PAYMENT_COLUMN]
     assert entry.kind == "reimbursement" and payment.value(entry) == "外院已付"
     assert payment.value(replace(entry, kind="visit", payment_method="mobile")) == "移动支付"
 
