@@ -40,7 +40,7 @@ EN = {
     " 至 ": " to ",
     "已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的台账与此备份相同, 无需另存":
         "Restored from {backup} ({entries} ledger entries). The ledger before was this backup: nothing to save",
-    "身份证号码中的出生日期 {date} 晚于今天, 请核对": "The birth date in the ID number, {date}, is after today: check the number", "统筹": "Fund", "自付": "Patient", "冲销记录": "reversal", "已作废": "voided",
+    "身份证号码中的出生日期 {date} 晚于今天, 请核对": "The birth date in the ID number, {date}, is after today: check the number", "统筹": "Fund", "自付": "Patient", "已作废": "voided",
     "收据号 {receipt}  {kind} {state}\n{time}  患者 {patient}  操作员 {operator}\n总费用 {total} 元  统筹支付 {fund} 元  个人支付 {patient_pays} 元 ({method})":
         "Receipt {receipt}  {kind} {state}\n{time}  patient {patient}  operator {operator}\nTotal {total}  fund {fund}  patient {patient_pays} ({method})",
     "患者 (姓名/拼音/身份证)": "Patient (name/pinyin/ID)", "全部操作员": "All operators", "全部": "All",
@@ -115,7 +115,7 @@ EN = {
     "界面语言 (重启后生效)": "Language (after restart)", "诊所名称不能为空": "The clinic name is required",
     "乡镇卫生院编码不能为空": "The township code is required", "诊所信息已保存": "Clinic saved",
     " (已停用)": " (inactive)", "请填写操作员姓名": "Enter the operator's name", "选择备份文件夹": "Choose the backup folder",
-    "本版本尚未提供备份功能": "Backup is not available in this build", "已备份到 {path}": "Backed up to {path}",
+    "已备份到 {path}": "Backed up to {path}",
     "界面语言已保存, 重新打开程序后生效": "Language saved; it applies when the app is opened again",
     "选择目录文件": "Choose a catalogue file", "目录文件 (*.xlsx *.csv *.txt *.xls);;所有文件 (*)": "Catalogue files (*.xlsx *.csv *.txt *.xls);;All files (*)",
     "正在导入…": "Importing…",
@@ -155,7 +155,7 @@ EN = {
         "new receipt is printed.",
     "已补报: 统筹支付 {fund} 元, 退回 {back} 元 ({method}), 收据号 {receipt}":
         "Paid back: fund pays {fund}, {back} back the way it was paid ({method}), receipt {receipt}",
-    "诊所信息": "Clinic", "这些信息印在收据和报表上, 以后可在“设置”中修改名称。": "Printed on receipts and reports; the name can be changed later in Settings.",
+    "诊所信息": "Clinic",
     "这些信息印在收据和报表上。诊所编码以后不能修改, 请照医保定点机构编码填写; 名称可在“设置”中修改。":
         "Printed on receipts and reports. The clinic code cannot be changed later: enter the insurance's designated facility code. The name can be changed in Settings.",
     "字母和数字, 如 H430523101006": "Letters and digits, e.g. H430523101006",
@@ -182,12 +182,9 @@ EN = {
     "选择本县执行的门诊统筹政策。": "Choose the outpatient pooling policy of this county.",
     "政策": "Policy",
     # labels
-    "城乡居民": "Resident", "在职职工": "Active employee", "退休职工": "Retired employee", "诊查费": "Consultation",
+    "诊查费": "Consultation",
     "药品": "Drug", "检查": "Exam", "治疗": "Treatment", "材料": "Material", "其他": "Other", "目录内": "Covered",
     "特定目录": "Specific list", "自费": "Self-paid", "就诊": "Visit", "冲销": "Reversal", "报销": "Reimbursement", "补报": "Pay-back",
-    "现金": "Cash", "移动支付": "Mobile", "个人账户": "Personal account", "家庭共济账户": "Family account",
-    "社区卫生服务中心": "Community health center", "校医院": "School clinic", "一级医院": "Level-1 hospital",
-    "二级医院": "Level-2 hospital", "三级医院": "Level-3 hospital",
     # columns
     "编号": "No.", "性别": "Sex", "出生日期": "Born", "类别": "Category", "收据号": "Receipt", "时间": "Time",
     "类型": "Type", " (已作废)": " (voided)", "付款方式": "Payment", "编码": "Code", "医保": "Coverage",
@@ -273,7 +270,7 @@ EN = {
     "; 之前导入的月结上较晚的就诊另有 {n} 条": "; {n} more on later visits in statements imported before",
     "; 先写入的月结上计入此文件而得的 {n} 条标记已撤回": "; {n} flags raised counting this file on the files written before it withdrawn",
     "注意: 快照不含这些尚未导入的月结: {months}; 导入后请重新导出快照。": "Note: the snapshot does not hold these statements, not imported: {months}; export it again once they are imported.",
-    "另有 {n} 个拒收的文件, 原因见上表“说明”": "{n} more files refused, each with its reason in the table's Detail", "标记": "Flag", "结算时间": "Settled at", "结算号": "Settlement no.",
+    "另有 {n} 个拒收的文件, 原因见上表“说明”": "{n} more files refused, each with its reason in the table's Detail", "标记": "Flag", "结算时间": "Settled at",
     "全部标记": "All flags", "条数": "Count", "各类标记条数 (点击或方向键筛选)": "Flags by kind (click or arrows to filter)",
     "全部村卫生室": "All village clinics", "全部月份": "All months", "正在读取…": "Reading…",
     " (只读取了前 {n} 条, 请按村或月份筛选)": " (only the first {n} read: filter by village or month)",
@@ -502,13 +499,9 @@ EN = {
     "国家级": "National", "省级": "Provincial", "市级": "City", "县级": "County",
     # sex, and the settlement variants (结算)
     "男": "Male", "女": "Female",
-    "韶关 按人头定额包干": "Shaoguan capitation (fixed per head)", "湛江 定额包干": "Zhanjiang fixed budget",
-    "湖南 基层门诊统筹综合改革 按人头付费": "Hunan primary outpatient reform, capitation",
-    "邵阳 按人头按月预拨": "Shaoyang capitation, prepaid monthly",
     # whose family account paid (家庭共济)
     "账户持有人姓名": "Account holder's name", "与患者关系…": "Relation to patient…",
     "账户持有人是患者的配偶、父母或子女": "The account holder is the patient's spouse, parent or child",
-    "配偶": "Spouse", "父母": "Parent", "子女": "Child",
     "其中账户支付 {account} 元, 现金支付 {cash} 元 (个人账户不支付公共卫生等费用)":
         "of which {account} from the account and {cash} in cash (a personal account does not pay public-health and similar costs)",
     "这是 15 位的一代身份证号, 已停用: 请填写 18 位的身份证号码 (见身份证或户口本)":

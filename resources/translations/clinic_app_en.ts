@@ -3,22 +3,22 @@
 <context>
     <name>AdjudicationPanel</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="330" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="331" />
         <source>结算预览</source>
         <translation>Adjudication preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="339" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="340" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="339" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="340" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="339" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="340" />
         <source>个人支付</source>
         <translation>Patient pays</translation>
     </message>
@@ -26,238 +26,238 @@
 <context>
     <name>AssessmentScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="60" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="61" />
         <source>签约患者个人负担比例</source>
         <translation>Signed patients' personal burden ratio</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="61" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="62" />
         <source>签约患者就诊率</source>
         <translation>Signed patients' visit rate</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="62" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="63" />
         <source>有效签约率</source>
         <translation>Effective signing rate</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="63" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="64" />
         <source>特定清单药品配备率</source>
         <translation>Specific-list drug availability</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="64" />
-        <location filename="../../clinic_app/ui/township/assessment.py" line="216" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="65" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="196" />
         <source>乡村一体化管理</source>
         <translation>Village integration</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="65" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="66" />
         <source>现场调查 (知晓率/满意度)</source>
         <translation>Field survey (awareness/satisfaction)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="77" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="78" />
         <source>由县医保局按全县排名评定</source>
         <translation>set by the county insurance bureau by rank across the county</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="78" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="79" />
         <source>优秀</source>
         <translation>Excellent</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="78" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="79" />
         <source>良好</source>
         <translation>Good</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="78" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="79" />
         <source>合格</source>
         <translation>Pass</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="78" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="79" />
         <source>不合格</source>
         <translation>Fail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="96" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="97" />
         <source>统一药品配送</source>
         <translation>Unified drug delivery</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="97" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="98" />
         <source>统一监管</source>
         <translation>Unified supervision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="98" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="99" />
         <source>统一结算</source>
         <translation>Unified settlement</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="99" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="100" />
         <source>统一资金分配</source>
         <translation>Unified fund distribution</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="100" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="101" />
         <source>统一协议签订</source>
         <translation>Unified agreements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="107" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="108" />
         <source>国家级</source>
         <translation>National</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="108" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="109" />
         <source>省级</source>
         <translation>Provincial</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="109" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="110" />
         <source>市级</source>
         <translation>City</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="110" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="111" />
         <source>县级</source>
         <translation>County</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="111" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="112" />
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="158" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="138" />
         <source>保存并计算</source>
         <translation>Save and compute</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="161" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="141" />
         <source>考核年度</source>
         <translation>Assessment year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="171" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="151" />
         <source>全县基准 (县医保局公布)</source>
         <translation>County baselines (published by the county bureau)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="174" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="154" />
         <source>个人负担比例 %</source>
         <translation>Personal burden ratio %</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="174" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="154" />
         <source>如 35</source>
         <translation>e.g. 35</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="175" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="155" />
         <source>就诊率 (人次/签约人)</source>
         <translation>Visit rate (visits per signed person)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="175" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="155" />
         <source>如 0.5</source>
         <translation>e.g. 0.5</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="176" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="156" />
         <source>有效签约率 %</source>
         <translation>Effective signing rate %</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="176" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="156" />
         <source>如 60</source>
         <translation>e.g. 60</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="200" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="180" />
         <source>协议考核不合格 (一票否决)</source>
         <translation>Agreement rated unqualified (veto)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="201" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="181" />
         <source>现场考核录入</source>
         <translation>Field assessment entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="203" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="183" />
         <source>特定清单药品 已配备 / 应配备</source>
         <translation>Specific-list drugs stocked / required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="206" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="186" />
         <source>政策知晓 知晓 / 调查</source>
         <translation>Policy awareness: aware / surveyed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="209" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="189" />
         <source>满意度 满意 / 调查</source>
         <translation>Satisfaction: satisfied / surveyed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="212" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="192" />
         <source>查实违规/推诿病例数</source>
         <translation>Confirmed violation or refusal cases</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="222" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="202" />
         <source>表彰 (加分)</source>
         <translation>Honours (bonus)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="245" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="225" />
         <source>指标</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="246" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="226" />
         <source>实际值</source>
         <translation>Actual</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="247" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="227" />
         <source>得分</source>
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="248" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="228" />
         <source>满分</source>
         <translation>Maximum</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="262" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="242" />
         <source>考核结果</source>
         <translation>Assessment result</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="363" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="343" />
         <source>考核录入已保存</source>
         <translation>Assessment entries saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="371" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="351" />
         <source>本年度的全县基准和考核录入项尚未填写: 填写左侧各项后点“保存并计算”。</source>
         <translation>This year's county baselines and assessment entries are not filled in yet: fill in the left side and press "Save and compute".</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="379" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="359" />
         <source>来自数据: 签约人数 {signed}, 有效签约 {effective}, 签约患者就诊 {visits} 人次, 医疗费 {total} 元, 个人负担 {paid} 元</source>
         <translation>From the data: {signed} signed, {effective} effectively signed, {visits} visits of signed patients, cost {total}, personal burden {paid}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="395" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="375" />
         <source>总分 {score} (加分 {bonus}, 扣分 {deductions})</source>
         <translation>Score {score} (bonus {bonus}, deductions {deductions})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="401" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="381" />
         <source>等次: {tier}</source>
         <translation>Tier: {tier}</translation>
     </message>
@@ -1018,7 +1018,7 @@ Click "Show Details...", copy everything in it and give it to support.</translat
         <translation>Note: the {n} statements previewed above are not imported yet and the snapshot leaves them out; export it again after importing.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="552" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="553" />
         <source>导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个。</source>
         <translation>Import done: {ok} files imported, {bad} not imported, {same} already imported, {old} older revisions, {copies} copies.</translation>
     </message>
@@ -1035,7 +1035,7 @@ Click "Show Details...", copy everything in it and give it to support.</translat
 {people} people, {rows} rows. Township key fingerprint (the village doctor checks it on the first import): {fingerprint}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="558" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="559" />
         <source>待审核 {n} 条:</source>
         <translation>{n} to review:</translation>
     </message>
@@ -1061,262 +1061,152 @@ Click "Show Details...", copy everything in it and give it to support.</translat
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="17" />
-        <source>城乡居民</source>
-        <translation>Resident</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="18" />
-        <source>在职职工</source>
-        <translation>Active employee</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="19" />
-        <source>退休职工</source>
-        <translation>Retired employee</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="25" />
+        <location filename="../../clinic_app/ui/labels.py" line="37" />
         <source>诊查费</source>
         <translation>Consultation</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="26" />
+        <location filename="../../clinic_app/ui/labels.py" line="38" />
         <source>药品</source>
         <translation>Drug</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="27" />
+        <location filename="../../clinic_app/ui/labels.py" line="39" />
         <source>检查</source>
         <translation>Exam</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="28" />
+        <location filename="../../clinic_app/ui/labels.py" line="40" />
         <source>治疗</source>
         <translation>Treatment</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="29" />
+        <location filename="../../clinic_app/ui/labels.py" line="41" />
         <source>材料</source>
         <translation>Material</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="30" />
+        <location filename="../../clinic_app/ui/labels.py" line="42" />
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="35" />
+        <location filename="../../clinic_app/ui/labels.py" line="47" />
         <source>目录内</source>
         <translation>Covered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="35" />
+        <location filename="../../clinic_app/ui/labels.py" line="47" />
         <source>特定目录</source>
         <translation>Specific list</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="35" />
+        <location filename="../../clinic_app/ui/labels.py" line="47" />
         <source>自费</source>
         <translation>Self-paid</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="40" />
+        <location filename="../../clinic_app/ui/labels.py" line="52" />
         <source>补报</source>
         <translation>Pay-back</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="47" />
+        <location filename="../../clinic_app/ui/labels.py" line="59" />
         <source>就诊</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="47" />
+        <location filename="../../clinic_app/ui/labels.py" line="59" />
         <source>冲销</source>
         <translation>Reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="47" />
+        <location filename="../../clinic_app/ui/labels.py" line="59" />
         <source>报销</source>
         <translation>Reimbursement</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="52" />
-        <source>现金</source>
-        <translation>Cash</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="53" />
-        <source>移动支付</source>
-        <translation>Mobile</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="54" />
-        <source>个人账户</source>
-        <translation>Personal account</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="55" />
-        <source>家庭共济账户</source>
-        <translation>Family account</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="62" />
-        <source>配偶</source>
-        <translation>Spouse</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="63" />
-        <source>父母</source>
-        <translation>Parent</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="64" />
-        <source>子女</source>
-        <translation>Child</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="71" />
+        <location filename="../../clinic_app/ui/labels.py" line="75" />
         <source>社保卡</source>
         <translation>Social security card</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="72" />
+        <location filename="../../clinic_app/ui/labels.py" line="76" />
         <source>医保电子凭证</source>
         <translation>Insurance e-voucher</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="73" />
+        <location filename="../../clinic_app/ui/labels.py" line="77" />
         <source>身份证</source>
         <translation>ID card</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="81" />
+        <location filename="../../clinic_app/ui/labels.py" line="85" />
         <source>外院已付</source>
         <translation>Paid at the other facility</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="87" />
-        <source>村卫生室</source>
-        <translation>Village clinic</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="88" />
-        <source>乡镇卫生院</source>
-        <translation>Township health center</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="89" />
-        <source>社区卫生服务中心</source>
-        <translation>Community health center</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="90" />
-        <source>校医院</source>
-        <translation>School clinic</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="91" />
-        <source>一级医院</source>
-        <translation>Level-1 hospital</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="92" />
-        <source>二级医院</source>
-        <translation>Level-2 hospital</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="93" />
-        <source>三级医院</source>
-        <translation>Level-3 hospital</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="99" />
+        <location filename="../../clinic_app/ui/labels.py" line="96" />
         <source>男</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="99" />
+        <location filename="../../clinic_app/ui/labels.py" line="96" />
         <source>女</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="105" />
-        <source>韶关 按人头定额包干</source>
-        <translation>Shaoguan capitation (fixed per head)</translation>
-    </message>
-    <message>
         <location filename="../../clinic_app/ui/labels.py" line="106" />
-        <source>湛江 定额包干</source>
-        <translation>Zhanjiang fixed budget</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="107" />
-        <source>湖南 基层门诊统筹综合改革 按人头付费</source>
-        <translation>Hunan primary outpatient reform, capitation</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="108" />
-        <source>邵阳 按人头按月预拨</source>
-        <translation>Shaoyang capitation, prepaid monthly</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="109" />
-        <source>按项目付费</source>
-        <translation>Fee for service</translation>
-    </message>
-    <message>
-        <location filename="../../clinic_app/ui/labels.py" line="114" />
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="114" />
+        <location filename="../../clinic_app/ui/labels.py" line="106" />
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="135" />
+        <location filename="../../clinic_app/ui/labels.py" line="127" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="140" />
+        <location filename="../../clinic_app/ui/labels.py" line="132" />
         <source>{name} (本机构)</source>
         <translation>{name} (this clinic)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="144" />
+        <location filename="../../clinic_app/ui/labels.py" line="136" />
         <source>(未定点)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="146" />
+        <location filename="../../clinic_app/ui/labels.py" line="138" />
         <source>未参保</source>
         <translation>Not insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="148" />
+        <location filename="../../clinic_app/ui/labels.py" line="140" />
         <source> (沿用 {year} 年登记, 本年尚未登记)</source>
         <translation> (from the {year} enrolment; none entered for this year yet)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="155" />
+        <location filename="../../clinic_app/ui/labels.py" line="147" />
         <source>否 ({year} 年已签约, 本年未续签)</source>
         <translation>No (signed in {year}, not renewed this year)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="162" />
+        <location filename="../../clinic_app/ui/labels.py" line="154" />
         <source>补录: 本年度从年初起就是这一选择</source>
         <translation>Entered late: this was the choice from the start of the year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="163" />
+        <location filename="../../clinic_app/ui/labels.py" line="155" />
         <source>更正录入错误</source>
         <translation>Correcting a typing mistake</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="164" />
+        <location filename="../../clinic_app/ui/labels.py" line="156" />
         <source>居住地迁移</source>
         <translation>Moved house</translation>
     </message>
@@ -1449,173 +1339,173 @@ Click "Show Details...", copy everything in it and give it to support.</translat
 <context>
     <name>MonthScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="226" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="191" />
         <source>1. 选择月份</source>
         <translation>1. Choose the month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="241" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="206" />
         <source>结算笔数</source>
         <translation>Settlements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="242" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="207" />
         <source>冲销笔数</source>
         <translation>Reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="244" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="209" />
         <source>净人次 (冲销后)</source>
         <translation>Net visits (after reversals)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="245" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="210" />
         <source>医疗总费用 (元)</source>
         <translation>Total (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="246" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="211" />
         <source>统筹基金支付 (元)</source>
         <translation>Fund pays (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="247" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="212" />
         <source>个人支付 (元)</source>
         <translation>Patient pays (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="248" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="213" />
         <source>其中个人账户 (元)</source>
         <translation>incl. personal accounts (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="249" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="214" />
         <source>其中现金及移动支付 (元)</source>
         <translation>incl. cash and mobile (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="263" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="228" />
         <source>月份 (YYYY-MM)</source>
         <translation>Month (YYYY-MM)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="272" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="237" />
         <source>2. 导出到文件夹 (U 盘)</source>
         <translation>2. Export to a folder (USB drive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="274" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="239" />
         <source>插入 U 盘或选择文件夹</source>
         <translation>Insert a USB drive or choose a folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="275" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="240" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="280" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="245" />
         <source>导出月结</source>
         <translation>Export the month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="302" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="267" />
         <source>3. 导出结果</source>
         <translation>3. Exported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="303" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="268" />
         <source>尚未导出</source>
         <translation>Nothing exported yet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="304" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="269" />
         <source>打印汇总表…</source>
         <translation>Print the summary…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="312" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="277" />
         <source>导出记录</source>
         <translation>Exports so far</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="315" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="280" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="316" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="281" />
         <source>修订版</source>
         <translation>Revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="317" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="282" />
         <source>导出时间</source>
         <translation>Exported at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="318" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="283" />
         <source>文件夹</source>
         <translation>Folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="319" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="284" />
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="328" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="293" />
         <source>乡镇用量快照</source>
         <translation>Township usage snapshot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="330" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="295" />
         <source>乡镇卫生院交回的本年用量: 患者在本乡镇其他机构用过的统筹基金。导入后, 接诊时的年度限额会算上它。</source>
         <translation>This year's usage handed back by the township health center: the fund patients used at its other facilities. Once imported, the annual cap at the visit counts it.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="334" />
-        <location filename="../../clinic_app/ui/month_screen.py" line="600" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="299" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="565" />
         <source>本年尚未导入</source>
         <translation>Not imported for this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="336" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="301" />
         <source>导入用量快照…</source>
         <translation>Import usage snapshot…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="382" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="347" />
         <source>已找到 U 盘: {path}</source>
         <translation>USB drive found: {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="408" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="373" />
         <source>{month} (本月, 未结束)</source>
         <translation>{month} (not over)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="495" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="460" />
         <source>本月尚未结束: 导出的只是到今天为止的记录。月底后请再导出一次 (修订版号加一)。</source>
         <translation>This month is not over: the export holds the records up to today. Export it again after the month ends (the next revision).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="500" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="465" />
         <source>本月无就诊记录: 仍请导出月结交乡镇卫生院, 说明本月无就诊, 以免被当作未交。</source>
         <translation>No visits this month: export the statement for the township all the same, so it shows the month had no visits and is not taken for one not sent.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="520" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="485" />
         <source>选择导出文件夹</source>
         <translation>Choose the export folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="550" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="515" />
         <source>正在导出…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="566" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="531" />
         <source>{month} 第 {revision} 版, 已导出到:
   {folder}
   {data}
@@ -1638,57 +1528,57 @@ This clinic's key fingerprint (the township checks it):
 {visits} settlements, {reversals} reversals; net total {total}, fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="581" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="546" />
         <source>{month} 月结已导出 (第 {revision} 版)</source>
         <translation>{month} exported (revision {revision})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="603" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="568" />
         <source>{year} 年: 已导入 (乡镇计算于 {day}), {rows} 行</source>
         <translation>{year}: imported (computed by the township on {day}), {rows} rows</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="610" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="575" />
         <source>选择乡镇卫生院的用量快照</source>
         <translation>Choose the township's usage snapshot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="610" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="575" />
         <source>用量快照 (*.json)</source>
         <translation>Usage snapshot (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="637" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="602" />
         <source>这个快照已经导入过, 没有变化 ({year} 年, 乡镇计算于 {day})</source>
         <translation>This snapshot was imported before; nothing changed ({year}, computed on {day})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="639" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="604" />
         <source>已导入 {year} 年用量快照 (乡镇计算于 {day}): {rows} 行</source>
         <translation>Imported the {year} usage snapshot (computed on {day}): {rows} rows</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="652" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="617" />
         <source>核对乡镇卫生院密钥指纹</source>
         <translation>Check the township health center's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="653" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="618" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="656" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="621" />
         <source>请把上面的指纹与乡镇卫生院给的指纹 (导出快照时显示, 或打印件) 逐组核对, 最好当面或电话确认。完全一致才点“信任此密钥”: 快照随即导入。不一致请点“不信任”, 并与乡镇卫生院联系。</source>
         <translation>Compare the fingerprint above, group by group, with the one the township gave you (shown when it exported the snapshot, or on paper), best in person or by phone. Only if it is the same, click "Trust this key": the snapshot is then imported. If not, click "Do not trust" and call the township health center.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="675" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="640" />
         <source>未导入: 乡镇卫生院的密钥没有被信任</source>
         <translation>Not imported: the township health center's key was not trusted</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="684" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="649" />
         <source>{month} 月结汇总表</source>
         <translation>{month} statement summary</translation>
     </message>
@@ -1815,57 +1705,57 @@ This clinic's key fingerprint (the township checks it):
         <translation>, signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="231" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="232" />
         <source>患者信息</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="252" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="253" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="253" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="254" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="254" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="255" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="255" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="256" />
         <source>定点机构</source>
         <translation>Designated</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="256" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="257" />
         <source>家庭医生</source>
         <translation>Family doctor</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="257" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="258" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="259" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="260" />
         <source>本年剩余</source>
         <translation>Left this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="260" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="261" />
         <source>今日已用</source>
         <translation>Used today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="274" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="275" />
         <source>(未选择患者, 按 F2 查找)</source>
         <translation>(no patient: press F2 to find one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="299" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="300" />
         <source> (其他机构已用 {used} 元)</source>
         <translation> ({used} used at other facilities)</translation>
     </message>
@@ -1880,57 +1770,57 @@ This clinic's key fingerprint (the township checks it):
         <translation>{n} mo</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="278" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="279" />
         <source>(无)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="295" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="296" />
         <source>{year} 年</source>
         <translation>{year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="304" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="305" />
         <source>本政策统筹不支付此参保类别</source>
         <translation>not covered by this policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="305" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="306" />
         <source>不适用</source>
         <translation>not applicable</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="309" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="310" />
         <source>已用 {used} 元 (无年度限额)</source>
         <translation>{used} used (no annual cap)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="310" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="311" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="315" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="316" />
         <source>已用 {used} / {cap} 元</source>
         <translation>{used} of {cap} used</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="316" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="317" />
         <source>{left} 元</source>
         <translation>{left} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="319" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="320" />
         <source> (本机构)</source>
         <translation> (here)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="321" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="322" />
         <source> (本机构; 每日限额 {cap} 元)</source>
         <translation> (here; daily cap {cap})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="322" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="323" />
         <source>{used} 元</source>
         <translation>{used} yuan</translation>
     </message>
@@ -3484,43 +3374,43 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>VisitScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="427" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="428" />
         <source>身份证号 / 姓名 / 拼音首字母 / 电话 (F2)</source>
         <translation>ID no. / name / pinyin / phone (F2)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="433" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="434" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="436" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="437" />
         <source>查找患者</source>
         <translation>Find patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="464" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="465" />
         <source>转诊…</source>
         <translation>Referral…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="466" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="467" />
         <source>外院票据报销…</source>
         <translation>Outside receipt…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="476" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="477" />
         <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
         <translation>Item code / name / pinyin initials (F3)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="483" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="484" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="123" />
-        <location filename="../../clinic_app/ui/visit_screen.py" line="491" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="492" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
@@ -3575,179 +3465,179 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="457" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="458" />
         <source>身份核验</source>
         <translation>Identity checked on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="526" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="527" />
         <source>收费项目 (Enter 改数量, F4 除外, Delete 删除选中行)</source>
         <translation>Items (Enter: quantity, F4: exclusion, Delete: remove)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="541" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="542" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="550" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="551" />
         <source>账户持有人姓名</source>
         <translation>Account holder's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="560" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="561" />
         <source>与患者关系…</source>
         <translation>Relation to patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="563" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="564" />
         <source>账户持有人是患者的配偶、父母或子女</source>
         <translation>The account holder is the patient's spouse, parent or child</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="565" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="566" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="566" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="567" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="567" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="568" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="590" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="591" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="594" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="595" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="597" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="598" />
         <source>新接诊 (Ctrl+N)</source>
         <translation>New visit (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="690" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="691" />
         <source>换患者</source>
         <translation>Another patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="691" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="692" />
         <source>{a} 的接诊已填写 {n} 项, 还未结算。把这些项目和诊断转给 {b} 吗?
 选 “否” 继续 {a} 的接诊。</source>
         <translation>The visit of {a} has {n} items entered and is not settled. Move these items and the diagnosis to {b}?
 Choose No to go on with the visit of {a}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="774" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="775" />
         <source>没有找到 “{text}”: 按 Enter 登记新患者</source>
         <translation>No one found for "{text}": press Enter to register a new patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="780" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="781" />
         <source>已登记新患者 {name}</source>
         <translation>New patient {name} registered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="791" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="792" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="850" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="851" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="995" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="996" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1036" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1037" />
         <source>日期已变为 {day}</source>
         <translation>the date is now {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1038" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1039" />
         <source>患者的记录已有变化</source>
         <translation>the patient's records changed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1040" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1041" />
         <source>金额已重新计算 ({why}): 统筹支付 {old_fund} → {fund} 元, 个人支付 {old_patient} → {patient} 元</source>
         <translation>Amounts recalculated ({why}): fund {old_fund} → {fund}, patient {old_patient} → {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1044" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1045" />
         <source>尚未结算: 请告知患者新的金额, 再按 Ctrl+Enter 结算。</source>
         <translation>Not settled yet: tell the patient the new amounts, then press Ctrl+Enter again to settle.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1073" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1074" />
         <source>除外原因正在选择: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>An exclusion is being chosen: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1075" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1076" />
         <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1083" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1084" />
         <source>查找栏中的 “{text}” 还未选定: 按 Enter 选择患者, 或按 Esc 回到 {name} 后再结算</source>
         <translation>"{text}" in the search is not chosen yet: press Enter to choose the patient, or Esc to go back to {name}, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1093" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1094" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1156" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1157" />
         <source>已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元</source>
         <translation>Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1162" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1163" />
         <source> (计入 {year} 年度)</source>
         <translation> (counted in {year})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1168" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1169" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1174" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1175" />
         <source>其中账户支付 {account} 元, 现金支付 {cash} 元 (个人账户不支付公共卫生等费用)</source>
         <translation>of which {account} from the account and {cash} in cash (a personal account does not pay public-health and similar costs)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1200" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1201" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1206" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1207" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1291" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1292" />
         <source>收费目录已更新: 本次接诊已按新目录重新计价 {n} 项</source>
         <translation>The catalogue was updated: {n} items of this visit now have the new prices</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1196" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1197" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>
