@@ -2,7 +2,8 @@
 
 Backups use SQLite's online backup API (a consistent copy while the app runs)
 into the ``backup_dir`` setting (default ``DATA/backups``), one file a day when
-`backup_if_due` is called at start and exit, keeping the ``backup_keep`` newest.
+`backup_if_due` is called at start and exit, keeping the ``backup_keep`` newest
+(`in_ledger_order`: a backup named by a clock set forward is not the newest).
 A restore checks the backup first (read-only: integrity, schema version, hash
 chain, and that it is this clinic's), saves the current database, and only then
 copies the backup over the live database, again through the backup API, so a
@@ -18,7 +19,7 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -166,11 +167,61 @@ def backup_keep(session: ClinicSession) -> int:
         return DEFAULT_KEEP
 
 
-def backups_in(folder: Path) -> list[Path]:
-    """This app's daily/manual backups in a folder, oldest first (the name holds the time)."""
+def backups_in(folder: Path, now: dt.datetime | None = None) -> list[Path]:
+    """This app's daily/manual backups in a folder, oldest first (`in_ledger_order`)."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if BACKUP_PATTERN.match(p.name))
+    return in_ledger_order((p for p in folder.iterdir() if BACKUP_PATTERN.match(p.name)), now)
+
+
+def in_ledger_order(paths: Iterable[Path], now: dt.datetime | None = None) -> list[Path]:
+    """Backups oldest first: by the time in their names, but one named later than `now` (made
+    while the computer's clock was set forward) by the ledger it holds: after the backups whose
+    ledger ends before its own, before those that hold as much or more.
+
+    By the name alone, one start with the clock a year ahead (a wrong year typed in) made its
+    ``clinic-2027...`` the newest backup for a year once the clock was put right: a damaged
+    ledger was repaired from it (every visit since lost), no daily backup was made until that
+    date, and the keep-N rotation deleted the real ones before it.  Not by the ledger alone:
+    after a restore of an older backup the ledger goes on from there, and the backups of the
+    ledger given up hold more entries than the new ones, so each new backup was the "oldest"
+    and rotated out as soon as it was made.  Only with a backup named in the future are the
+    backups opened, one row each (`_last_seq`): a start with none opens none."""
+    cut = _stamp_at(now or dt.datetime.now())
+    named = sorted(paths, key=lambda path: (path.name, str(path)))
+    ahead = [path for path in named if _stamp(path) > cut]
+    if not ahead:
+        return named
+    kept = [path for path in named if _stamp(path) <= cut]
+    seqs = {path: _last_seq(path) for path in named}
+
+    def place(path: Path) -> tuple[int, int, int, str, str]:
+        if path in ahead:  # before the first backup of the clock's time holding no less than it
+            after = [i for i, other in enumerate(kept) if seqs[other] < seqs[path]]
+            return (after[-1] + 1 if after else 0), 0, seqs[path], path.name, str(path)
+        return kept.index(path), 1, 0, path.name, str(path)
+
+    return sorted(named, key=place)
+
+
+def _stamp_at(moment: dt.datetime) -> str:
+    """The time as a backup's name holds it (``20260302-120000``)."""
+    return moment.strftime("%Y%m%d-%H%M%S")
+
+
+def _stamp(path: Path) -> str:
+    """The time in a backup's name (``20260302-120000``)."""
+    match = BACKUP_PATTERN.match(path.name)
+    return f"{match.group(1)}-{match.group(2)}" if match else ""
+
+
+def _last_seq(path: Path) -> int:
+    """The seq of the last ledger entry a backup holds; -1 when it cannot be read."""
+    try:
+        with read_only(path) as db:
+            return ledger.last_entry(db)[0]
+    except (SqliteError, UserError, sqlite3.DatabaseError):
+        return -1
 
 
 def backup_now(
@@ -244,8 +295,8 @@ def _backup_into(
     """Copy the database open as `db` (the file `source`) into `folder`, check the copy, rotate
     (keep 0: no rotation; with `owner`, only that clinic's backups are counted and deleted).
     `own`: `folder` is the data folder's own backups, on the data folder's disk, not a stick."""
-    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-    target = folder / f"clinic-{stamp}.sqlite"
+    now = now or dt.datetime.now()
+    target = folder / f"clinic-{_stamp_at(now)}.sqlite"
     try:
         backup_to(db, target, pause)
     except OSError as exc:
@@ -277,7 +328,7 @@ def _backup_into(
             f"the backup {target} did not read back as written ({where_en}): it was dropped and "
             "the older backups kept; the ledger itself is sound",
         )
-    rotate(folder, keep, owner)
+    rotate(folder, keep, owner, now)
     return target
 
 
@@ -325,36 +376,41 @@ def backup_data_folder(folder: Path, to: Path | None = None, now: dt.datetime | 
         ) from None
 
 
-def rotate(folder: Path, keep: int, owner: Clinic | None = None) -> list[Path]:
-    """Delete all but the `keep` newest backups; returns those removed.
+def rotate(folder: Path, keep: int, owner: Clinic | None = None, now: dt.datetime | None = None) -> list[Path]:
+    """Delete all but the `keep` newest backups (`in_ledger_order` at `now`); returns those removed.
 
     With `owner`, only that clinic's backups are counted and deleted: a stick holding several
     clinics' backups (a township backing up its villages onto one) keeps the others', and a
     backup whose clinic cannot be read is left alone.
     """
-    old = _backups_of(folder, owner)[:-keep] if keep > 0 else []
+    old = _backups_of(folder, owner, now)[:-keep] if keep > 0 else []
     for path in old:
         path.unlink(missing_ok=True)
     return old
 
 
-def automatic_backups(session: ClinicSession) -> list[Path]:
-    """The automatic backups, oldest first: the backup folder's and the data folder's own
-    (where they go while the backup stick is out or full)."""
+def automatic_backups(session: ClinicSession, now: dt.datetime | None = None) -> list[Path]:
+    """The automatic backups, oldest first (`in_ledger_order` at `now`): the backup folder's and
+    the data folder's own (where they go while the backup stick is out or full)."""
     chosen, own = automatic_backup_dir(session), own_backup_dir(session)
-    found = set(backups_in(own))
+    found = set(_named_backups(own))
     if chosen != own:  # a stick may hold other clinics' backups too: this clinic's are its own
-        found |= set(_backups_of(chosen, session.clinic))
-    return sorted(found, key=lambda path: path.name)
+        found |= {p for p in _named_backups(chosen) if same_clinic(clinic_of(p), session.clinic)}
+    return in_ledger_order(found, now)
 
 
-def _backups_of(folder: Path, owner: Clinic | None) -> list[Path]:
-    """The backups in `folder` of `owner` (all, when None), oldest first; one whose clinic cannot
-    be read is nobody's."""
-    found = backups_in(folder)
-    if owner is None:
-        return found
-    return [p for p in found if same_clinic(clinic_of(p), owner)]
+def _named_backups(folder: Path) -> list[Path]:
+    """The files in `folder` named as backups, in no order."""
+    return [p for p in folder.iterdir() if BACKUP_PATTERN.match(p.name)] if folder.is_dir() else []
+
+
+def _backups_of(folder: Path, owner: Clinic | None, now: dt.datetime | None = None) -> list[Path]:
+    """The backups in `folder` of `owner` (all, when None), oldest first (`in_ledger_order` at
+    `now`); one whose clinic cannot be read is nobody's."""
+    found = _named_backups(folder)
+    if owner is not None:
+        found = [p for p in found if same_clinic(clinic_of(p), owner)]
+    return in_ledger_order(found, now)
 
 
 def automatic_backup(session: ClinicSession, now: dt.datetime | None = None, pause: Pause | None = None) -> Path:
@@ -373,17 +429,17 @@ def automatic_backup(session: ClinicSession, now: dt.datetime | None = None, pau
 
 
 def backup_if_due(session: ClinicSession, now: dt.datetime | None = None, pause: Pause | None = None) -> Path | None:
-    """The automatic daily backup: made when no backup exists from today (app start and exit);
-    never of a folder without a clinic (`nothing_to_back_up`: the first-run setup not done)."""
+    """The automatic daily backup: made when no backup is named with today's date (app start and
+    exit); never of a folder without a clinic (`nothing_to_back_up`: the first-run setup not done).
+
+    Today's, not "none named today or later": one backup named by a clock once set a year ahead
+    stood for every day until that date, and none was made."""
     if session.clinic is None:
         return None
     now = now or dt.datetime.now()
-    existing = automatic_backups(session)
-    if existing:
-        match = BACKUP_PATTERN.match(existing[-1].name)
-        assert match is not None
-        if match.group(1) >= now.strftime("%Y%m%d"):
-            return None
+    today = now.strftime("%Y%m%d")
+    if any(_stamp(path).startswith(today) for path in automatic_backups(session, now)):
+        return None
     return automatic_backup(session, now=now, pause=pause)
 
 
@@ -402,9 +458,8 @@ def folders_without_database(folder: Path) -> list[Path]:
 
 
 def backups_without_database(folder: Path) -> list[Path]:
-    """The backups in `folders_without_database`, oldest first (the name holds the time)."""
-    found = {path for place in folders_without_database(folder) for path in backups_in(place)}
-    return sorted(found, key=lambda path: (path.name, str(path)))
+    """The backups in `folders_without_database`, oldest first (`in_ledger_order`)."""
+    return in_ledger_order({path for place in folders_without_database(folder) for path in _named_backups(place)})
 
 
 _SHELL_SIGNS = set("&|<>^()!;'$`*?[]{}#~=%,")
@@ -799,9 +854,9 @@ def _copied(held: sqlite3.Connection, saved: Path) -> bool:
         return False
 
 
-def ledger_changed_since_backup(session: ClinicSession) -> bool:
+def ledger_changed_since_backup(session: ClinicSession, now: dt.datetime | None = None) -> bool:
     """True when the ledger's newest entry differs from the newest backup's (or there is none)."""
-    found = automatic_backups(session)
+    found = automatic_backups(session, now)
     if not found:
         return True
     try:
@@ -818,7 +873,7 @@ def backup_on_exit(session: ClinicSession, now: dt.datetime | None = None) -> Pa
     try:
         if session.clinic is None:
             return None
-        if ledger_changed_since_backup(session):
+        if ledger_changed_since_backup(session, now):
             return automatic_backup(session, now=now)
         return backup_if_due(session, now=now)
     except SqliteError as error:  # the database itself is unreadable: nothing to back up

@@ -164,6 +164,62 @@ def test_the_daily_backup_is_made_once_a_day(clinic: Ledger) -> None:
     assert backup_if_due(clinic.session, now=NOON + dt.timedelta(days=1)) is not None
 
 
+def _a_year_ahead() -> dt.datetime:
+    """The computer's clock set a year forward (a wrong year typed in): later than now whenever the test runs."""
+    return dt.datetime.now().replace(microsecond=0) + dt.timedelta(days=365)
+
+
+def test_a_backup_named_by_a_clock_set_forward_is_not_offered_for_a_repair_once_the_clock_is_right(clinic: Ledger) -> None:
+    """One start with the clock a year ahead made ``clinic-<next year>...``, and the newest backup
+    was taken by its name: once the clock was put right, a damaged ledger was offered that copy,
+    without a single visit registered since, and every exit backed up again (the ledger never
+    matched that "newest")."""
+    ahead = backup_now(clinic.session, now=_a_year_ahead())
+    clinic.session.settle(clinic.request("signed_here", "2025-08-04T09:00:00", "YP0002"))
+    since = backup_now(clinic.session, now=NOON)
+    assert newest_good_backup(clinic.folder) == since and ahead.exists()
+    assert backup_on_exit(clinic.session, now=NOON + dt.timedelta(hours=1)) is None  # nothing new since
+
+
+def test_the_daily_backup_is_made_on_a_day_without_one_though_one_is_named_by_a_clock_set_forward(clinic: Ledger) -> None:
+    """The daily backup was made when the newest name was before today: one named a year ahead
+    stood for every day until then, and none was made."""
+    assert backup_if_due(clinic.session, now=_a_year_ahead()) is not None
+    daily = backup_if_due(clinic.session, now=NOON)
+    assert daily is not None and daily.name == f"clinic-{NOON:%Y%m%d-%H%M%S}.sqlite"
+    assert backup_if_due(clinic.session, now=NOON + dt.timedelta(hours=1)) is None
+
+
+def test_the_rotation_keeps_the_real_newest_backups_not_one_named_by_a_clock_set_forward(clinic: Ledger) -> None:
+    """Keeping the 2 newest by name kept the one made a year "ahead" with the ledger of that day,
+    and deleted the newer backups of every day after it but the last."""
+    clinic.session.set_setting("backup_keep", "2")
+    ahead = backup_now(clinic.session, now=_a_year_ahead())
+    made = []
+    for day in range(3):
+        clinic.session.settle(clinic.request("signed_here", f"2025-08-1{day}T09:00:00", "YP0002"))
+        made.append(backup_now(clinic.session, now=NOON + dt.timedelta(days=day)))
+    assert backups_in(clinic.folder / "backups") == made[-2:] and not ahead.exists()
+    assert check_file(made[-1]).entries == 6
+
+
+def test_the_backups_of_a_ledger_restored_from_an_older_one_are_newer_than_those_it_gave_up(clinic: Ledger) -> None:
+    """The names, not the entries, order backups made by a clock that was right: a restore of an
+    older backup gives up the entries after it, and the backups made since hold fewer entries
+    than those before the restore, yet they are the newest and must not be rotated out."""
+    clinic.session.set_setting("backup_keep", "4")
+    old = backup_now(clinic.session, now=NOON)
+    for day in range(1, 4):
+        clinic.session.settle(clinic.request("signed_here", f"2025-08-1{day}T09:00:00", "YP0002"))
+        backup_now(clinic.session, now=NOON + dt.timedelta(days=day))
+    clinic.session.close()
+    restore(clinic.folder, old, now=NOON + dt.timedelta(days=4))
+    with ClinicSession(clinic.folder) as session:
+        since = backup_now(session, now=NOON + dt.timedelta(days=4, hours=1))
+    assert backups_in(clinic.folder / "backups")[-1] == since and check_file(since).entries == 3
+    assert newest_good_backup(clinic.folder) == since
+
+
 def test_restore_brings_the_backup_back_and_saves_the_current(clinic: Ledger) -> None:
     backup = backup_now(clinic.session, now=NOON)
     clinic.session.settle(clinic.request("signed_here", "2025-08-09T09:00:00", "YP0002"))
