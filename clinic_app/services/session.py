@@ -2120,6 +2120,21 @@ class DateJump(BadInput):
         self.day, self.latest = day, latest
 
 
+BEIJING_TIME = dt.timedelta(hours=8)
+"""China's one time zone, UTC+8 without summer time: the ledger's days, months and years are its."""
+
+
+def on_beijing_time() -> bool:
+    """Whether the computer's time zone is Beijing time (UTC+8) now.
+
+    Every date the app writes is the computer's local time: on a computer left on UTC with its
+    clock right, a visit at 00:30-07:59 was dated the day before (the month before's statement;
+    on 1 January, the year before's cap).  Only told, never corrected to UTC+8: such a computer
+    has most often had its clock moved until it shows Beijing time, and its local time is right.
+    """
+    return dt.datetime.now().astimezone().utcoffset() == BEIJING_TIME
+
+
 def _check_in_order(
     latest: dt.date | None, day: dt.date, check_clock: bool = False, conn: sqlite3.Connection | None = None
 ) -> None:

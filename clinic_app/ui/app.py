@@ -50,7 +50,7 @@ from clinic_app.domain.records import Clinic
 from clinic_app.errors import UserError, os_reason
 from clinic_app.services.datadir import DB_NAME, lock_refused, resolve_data_dir
 from clinic_app.services.problems import DatabaseDamaged, open_session
-from clinic_app.services.session import ClinicSession
+from clinic_app.services.session import ClinicSession, on_beijing_time
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.errors import CrashHandler, headless, install_crash_handler
@@ -460,6 +460,8 @@ class Desktop:
         """The user chose to quit when asked about a lost ledger (`ask_about_lost_ledger`)."""
         self.lost_ledger_asked = False
         """`run_app` asked about the folder's backups already, before opening it made a database."""
+        self.time_zone_checked = False
+        """The computer's time zone was looked at (`tell_time_zone`): once a start, not again after a restore."""
 
     def run(self) -> int:
         """Open windows until the user quits (a restore reopens one); then the exit backup."""
@@ -507,6 +509,7 @@ class Desktop:
         # The daily backup now: exclusive, and stepping aside between its steps (a search typed
         # meanwhile is answered at once); one that missed the backup stick is said in the window.
         scheduler.tick()
+        self.tell_time_zone(context)
         if self.after_restore is not None:
             is_error, text = self.after_restore
             self.after_restore = None
@@ -522,6 +525,20 @@ class Desktop:
             self.worker.user_error.disconnect(context.report)
             window.deleteLater()
             context.deleteLater()
+
+    def tell_time_zone(self, context: AppContext) -> None:
+        """Once a start, a computer not on Beijing time (`on_beijing_time`) is told in the message
+        bar until closed: not a dialog, the window is usable at once (and a start that cannot be
+        answered, a test's or a selftest's, does not wait on it).  Said before a restore's news,
+        which shows over it for its 15 s."""
+        if self.time_zone_checked:
+            return
+        self.time_zone_checked = True
+        if on_beijing_time():
+            return
+        log.info("the computer's time zone is UTC%s, not Beijing time (UTC+8)", dt.datetime.now().astimezone().strftime("%z"))
+        text = QCoreApplication.translate("Desktop", "电脑时区不是北京时间 (UTC+8), 请核对电脑的日期、时间和时区。")
+        emit(context.action_reported, text)
 
     def ask_about_lost_ledger(self) -> Path | None:
         """Before the first-run setup of a folder with no clinic: where its backups hold one (the

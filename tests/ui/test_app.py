@@ -954,3 +954,43 @@ def test_an_empty_database_with_no_backup_of_any_kind_starts_as_a_new_clinic(qtb
     assert app_module.run_app(data_dir=folder) == 0
     assert len(wizards) == 1
     assert (folder / DB_NAME).stat().st_size > 0
+
+
+@pytest.mark.skipif(not hasattr(__import__("time"), "tzset"), reason="time.tzset: POSIX only")
+@pytest.mark.parametrize(("zone", "told"), [("UTC0", True), ("CST-8", False)], ids=["UTC", "Beijing"])
+def test_a_computer_not_on_beijing_time_is_told_so_in_the_window_at_start(qtbot, data_folder, worker, zone, told) -> None:  # type: ignore[no-untyped-def]
+    """The app dates everything by the computer's local time and never looked at its time zone: on
+    a computer left on UTC with its clock right, a visit at 00:30-07:59 Beijing time was dated the
+    day before (the month before's statement; on 1 January, the year before's cap), unsaid."""
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    seen: list[tuple[bool, str]] = []
+
+    def check() -> None:
+        shown = [w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow" and w.isVisible()]
+        if shown and not shown[0].context.worker.busy:
+            bar = shown[0].message_bar
+            seen.append((bar.isVisible(), bar.label.text()))
+            QApplication.instance().quit()
+        else:
+            QTimer.singleShot(10, check)
+
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = zone  # POSIX zones, no tz database needed: UTC, and China Standard Time (UTC+8)
+    time.tzset()
+    session = ClinicSession(data_folder)
+    desktop = app_module.Desktop(QApplication.instance(), session, worker, "zh", selftest=False)
+    try:
+        QTimer.singleShot(0, check)
+        assert desktop.open_window() == 0
+    finally:
+        desktop.session.close()
+        if before is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+    ((visible, text),) = seen
+    assert ("电脑时区不是北京时间 (UTC+8)" in text and visible) is told, text
