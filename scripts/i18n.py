@@ -499,6 +499,9 @@ EN = {
     "国家级": "National", "省级": "Provincial", "市级": "City", "县级": "County",
     # sex, and the settlement variants (结算)
     "男": "Male", "女": "Female",
+    # the start, on a computer not on Beijing time
+    "电脑时区不是北京时间 (UTC+8), 请核对电脑的日期、时间和时区。":
+        "This PC's time zone is not Beijing time (UTC+8): please check its date, time and time zone.",
     # whose family account paid (家庭共济)
     "账户持有人姓名": "Account holder's name", "与患者关系…": "Relation to patient…",
     "账户持有人是患者的配偶、父母或子女": "The account holder is the patient's spouse, parent or child",

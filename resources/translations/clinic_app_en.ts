@@ -539,17 +539,22 @@
         <translation>Village clinic outpatient pooling</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="572" />
+        <location filename="../../clinic_app/ui/app.py" line="540" />
+        <source>电脑时区不是北京时间 (UTC+8), 请核对电脑的日期、时间和时区。</source>
+        <translation>This PC's time zone is not Beijing time (UTC+8): please check its date, time and time zone.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/app.py" line="589" />
         <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的数据已另存为 {saved}</source>
         <translation>Data restored from {backup} ({entries} ledger entries). The data before the restore was saved as {saved}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="574" />
+        <location filename="../../clinic_app/ui/app.py" line="591" />
         <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的台账与此备份相同, 无需另存</source>
         <translation>Restored from {backup} ({entries} ledger entries). The ledger before was this backup: nothing to save</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="688" />
+        <location filename="../../clinic_app/ui/app.py" line="705" />
         <source>备份文件夹 {folder} 现在无法写入 (U 盘未插入、已满或写保护), 这次的备份已存到本机: {path}。请检查 U 盘。</source>
         <translation>The backup folder {folder} cannot be written now (USB stick not plugged in, full or write-protected); this backup was saved on this computer instead: {path}. Check the USB stick.</translation>
     </message>
