@@ -202,10 +202,15 @@ decimals of a percent's ratio)."""
 def parse_rate(text: str, as_percent: bool) -> Fraction:
     """A baseline as typed: a percent (35 → 35/100) or a plain ratio (0.5), with at most
     `RATE_PLACES` decimals: more were stored rounded (35.00005 as 35) and the field never said."""
+    if not text.strip():
+        raise BadInput("请填写县里下发的基线值", "enter the baseline the county gave")
     try:
         value = Fraction(Decimal(text.strip()))
     except (InvalidOperation, ValueError):
-        raise BadInput(f"应为数字: {text!r}", f"not a number: {text!r}") from None
+        example = "35.5" if as_percent else "0.85"
+        raise BadInput(
+            f"应为数字 (如 {example}): 「{_shown(text)}」", f"not a number (e.g. {example}): “{_shown(text)}”"
+        ) from None
     if value < 0 or (as_percent and value > 100):
         raise BadInput(f"数值超出范围: {text}", f"out of range: {text}")
     if (value * 10**RATE_PLACES).denominator != 1:

@@ -13,6 +13,7 @@ from clinic_app.services.settlement import (
     HandEntered,
     assessment,
     enter_signed,
+    parse_rate,
     save_assessment_inputs,
     stored_assessment_inputs,
 )
@@ -134,3 +135,20 @@ def test_a_baseline_the_store_cannot_keep_exactly_is_refused_not_rounded(tmp_pat
     save_assessment_inputs(town, 2025, exact)
     assert stored_assessment_inputs(town, 2025) == exact
     town.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "as_percent", "zh", "en"),
+    [
+        ("", True, "请填写县里下发的基线值", "enter the baseline the county gave"),
+        ("  ", False, "请填写县里下发的基线值", "enter the baseline the county gave"),
+        ("abc", True, "应为数字 (如 35.5): 「abc」", "not a number (e.g. 35.5): “abc”"),
+        ("百分之三十", False, "应为数字 (如 0.85): 「百分之三十」", "not a number (e.g. 0.85): “百分之三十”"),
+    ],
+)
+def test_a_baseline_left_empty_or_not_a_number_says_so_in_the_user_s_words(text, as_percent, zh, en) -> None:
+    """An empty baseline was "应为数字: ''" and a word "应为数字: 'abc'": Python's quotes, and no
+    word that the field was simply not filled in (rev19d 5)."""
+    with pytest.raises(BadInput) as refused:
+        parse_rate(text, as_percent)
+    assert (refused.value.zh, refused.value.en) == (zh, en)
