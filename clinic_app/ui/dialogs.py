@@ -439,6 +439,14 @@ class OptionalDateEdit(DateEdit):
         self._start()
         super().mousePressEvent(event)
 
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 - Qt's name
+        """Tab on 未填 goes on to the next field: QDateTimeEdit took it as "next part" of a date
+        that is not there and stayed, so the form after it was out of reach without the mouse.
+        A date shown is stepped through year, month, day as before."""
+        if self.value() is None:
+            return QWidget.focusNextPrevChild(self, next)
+        return super().focusNextPrevChild(next)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         passing = (Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter)
         clearing = event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)

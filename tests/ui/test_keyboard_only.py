@@ -4,6 +4,8 @@ a dialog opens with its first field ready, and 台账 takes the keys when shown.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
@@ -492,3 +494,42 @@ def test_the_document_checked_is_chosen_with_keys_kept_with_the_visit_and_rememb
     qtbot.addWidget(again)
     wait_idle(qtbot, worker)
     assert again.visit.identity.currentData() == "医保电子凭证"
+
+
+def test_tab_leaves_a_birth_date_left_unset_and_steps_through_a_typed_one(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """rev19d 1: with no ID number (a newborn, an elder with no card) Tab went from the ID number
+    into 出生日期 showing 未填 and never out: each Tab stayed in the field, so 性别 and the rest of
+    the form were out of reach without the mouse (参保 (缴费) 日期 is the same field)."""
+    window = active_window(qtbot, context, worker)
+    window.visit.new_patient_button.setFocus()
+    press(qtbot, Qt.Key.Key_Space)
+    dialog = window.visit.dialog
+    assert isinstance(dialog, PatientDialog)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+    dialog.name.setText("赵六")  # (keyClicks takes no Chinese)
+    assert tab_walk(qtbot, 3) == [dialog.id_number, dialog.birth_date, dialog.sex]
+    assert dialog.birth_date.value() is None  # passed, not filled in on the way
+    press(qtbot, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is dialog.birth_date
+    press(qtbot, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is dialog.id_number
+    # A date typed: Tab goes on from its year to its month and day, and then to the next field.
+    press(qtbot, Qt.Key.Key_Tab)
+    qtbot.keyClicks(QApplication.focusWidget(), "1960")
+    assert dialog.birth_date.currentSection() == dialog.birth_date.Section.MonthSection
+    qtbot.keyClicks(QApplication.focusWidget(), "0501")
+    assert dialog.birth_date.value() == dt.date(1960, 5, 1)
+    press(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.sex
+    sections = (dialog.birth_date.Section.YearSection, dialog.birth_date.Section.MonthSection,
+                dialog.birth_date.Section.DaySection)
+    for section in reversed(sections):  # Shift+Tab: back through the date from its day
+        press(qtbot, Qt.Key.Key_Backtab)
+        assert QApplication.focusWidget() is dialog.birth_date and dialog.birth_date.currentSection() == section
+    press(qtbot, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is dialog.id_number
+    for section in sections:
+        press(qtbot, Qt.Key.Key_Tab)
+        assert QApplication.focusWidget() is dialog.birth_date and dialog.birth_date.currentSection() == section
+    press(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.sex and dialog.birth_date.value() == dt.date(1960, 5, 1)
