@@ -122,6 +122,7 @@ class RestoreDialog(QDialog):
         self.view.verticalHeader().hide()
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.view.setTabKeyNavigation(False)  # the arrows choose a backup, Tab goes on to the buttons
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.doubleClicked.connect(lambda _index: self.accept_selected())

@@ -8,7 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from clinic_app.domain.records import VisitRequest
 from clinic_app.services import backup
@@ -955,3 +956,24 @@ def test_another_city_refused_is_said_under_the_form_and_the_policy_in_force_sho
     with qtbot.waitSignal(screen.clinic_saved, timeout=5000):
         screen.save_clinic()
     assert session.clinic.name == "新名字卫生室" and session.clinic.policy_id == "shaoyang-resident-2019"
+
+
+def test_tab_goes_from_the_backup_list_on_to_the_buttons(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """rev19d 2: Tab went from cell to cell of the list round and round, so 选择其他文件… and 取消
+    could not be reached without the mouse."""
+    for name in ("clinic-20260308-170000.sqlite", "clinic-20260309-120500.sqlite", "clinic-20260310-093000.sqlite"):
+        (tmp_path / name).write_bytes(b"x")
+    dialog = RestoreDialog(list_backups(tmp_path), str(tmp_path))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+    dialog.view.setFocus(Qt.FocusReason.TabFocusReason)
+    walked = []
+    for _ in range(4):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        walked.append(QApplication.focusWidget())
+    assert dialog.view not in walked[:3] and dialog.other_button in walked
+    dialog.view.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(dialog.view, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is not dialog.view

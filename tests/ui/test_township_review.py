@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from clinic_app.services import review
 from clinic_app.services.session import ClinicSession
@@ -271,3 +272,18 @@ def test_the_window_on_review_fits_1024_in_english(qtbot, town, town_context) ->
         qtbot.wait(50)
         header = screen.table.horizontalHeader()
         assert header.sectionViewportPosition(STATE_COLUMN) + header.sectionSize(STATE_COLUMN) <= screen.table.viewport().width()
+
+
+def test_tab_leaves_the_list_of_flags_for_the_fields_after_it(qtbot, town, town_context) -> None:  # type: ignore[no-untyped-def]
+    """rev19d 2: Tab went from cell to cell of the list (hundreds of rows by 7 columns, round
+    again at the end) and never out: the details and the buttons were out of reach without the mouse."""
+    screen = _screen(qtbot, town_context)
+    screen.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is screen, timeout=5000)
+    screen.table.setFocus(Qt.FocusReason.TabFocusReason)
+    screen.table.setCurrentIndex(screen.model.index(0, 0))
+    QTest.keyClick(screen.table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not screen.table
+    screen.table.setFocus(Qt.FocusReason.TabFocusReason)
+    QTest.keyClick(screen.table, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is not screen.table

@@ -626,3 +626,23 @@ def test_agreed_shares_are_chosen_on_the_settlement_screen_and_refused_at_their_
     assert _settle_json(town.data_dir, "2025-04", capsys)["distribution"] == {
         "rule": "shares", "shares": {"V201": "1", "V202": "3"},
     }
+
+
+def test_tab_leaves_the_settlement_table_for_the_counts_and_the_score(qtbot, worker, settled_town) -> None:  # type: ignore[no-untyped-def]
+    """rev19d 2: Tab went from cell to cell of the table, round again at the end, and never out:
+    the 签约人数 boxes, 保存签约人数, 年度考核分 and 分配方式… were out of reach without the mouse."""
+    town, _ = settled_town
+    screen = SettlementScreen(_context(town, worker))
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is screen, timeout=5000)
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.choose_month("2025-03")
+    screen.table.setFocus(Qt.FocusReason.TabFocusReason)
+    screen.table.setCurrentIndex(screen.model.index(0, 0))
+    qtbot.keyClick(screen.table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not screen.table
+    screen.table.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(screen.table, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is not screen.table

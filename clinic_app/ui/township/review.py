@@ -247,6 +247,7 @@ class ReviewScreen(QWidget):
         self._fit_table()
         FitOnResize(self.table, self._fit_table)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setTabKeyNavigation(False)  # the arrows go through the flags, Tab on to the details and buttons
         self.table.selectionModel().currentRowChanged.connect(self._show_details)
         self.table.selectionModel().selectionChanged.connect(self._enable_buttons)
         self.details = QLabel()

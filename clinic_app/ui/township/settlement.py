@@ -188,6 +188,7 @@ class TotalledTable(QTableView):
         self.verticalHeader().hide()
         self.setWordWrap(False)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setTabKeyNavigation(False)  # rows to read: Tab goes on to the fields after it, not cell to cell
         self.setItemDelegate(ElidedTips(self, modes))
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)  # a title wider than its column
