@@ -140,6 +140,9 @@ class MainWindow(QMainWindow):
         viewport.setObjectName("qt_scrollarea_viewport")
         self.scroll_area.setViewport(viewport)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        # No Tab stop of its own: it shows nothing focused, and on every tab one Tab in the round
+        # seemed to go nowhere.  A widget inside tabbed to is still scrolled into sight.
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setWidget(tabs)
         return self.scroll_area

@@ -69,6 +69,28 @@ def tab_walk(qtbot, steps: int) -> list[QWidget]:  # type: ignore[no-untyped-def
     return visited
 
 
+def tab_cycle(qtbot) -> list[QWidget]:  # type: ignore[no-untyped-def]
+    """The widgets Tab visits from the focus until it comes back to it (or 150 presses)."""
+    start = QApplication.focusWidget()
+    visited = [start]
+    for _ in range(150):
+        press(qtbot, Qt.Key.Key_Tab)
+        if QApplication.focusWidget() is start:
+            break
+        visited.append(QApplication.focusWidget())
+    return visited
+
+
+def unseen_stops(visited: list[QWidget]) -> list[QWidget]:
+    """The scroll areas among `visited` that show nothing when they have the focus: a Tab there
+    seems to go nowhere.  (A `NotesArea` draws its focus and scrolls its text by the arrows.)"""
+    from PySide6.QtWidgets import QScrollArea
+
+    from clinic_app.ui.township.settlement import NotesArea
+
+    return [w for w in visited if isinstance(w, QScrollArea) and not isinstance(w, NotesArea)]
+
+
 def test_tab_goes_through_the_visit_in_reading_order_and_out_of_the_lines(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
     window = active_window(qtbot, context, worker)
     visit = window.visit
@@ -533,3 +555,18 @@ def test_tab_leaves_a_birth_date_left_unset_and_steps_through_a_typed_one(qtbot,
         assert QApplication.focusWidget() is dialog.birth_date and dialog.birth_date.currentSection() == section
     press(qtbot, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is dialog.sex and dialog.birth_date.value() == dt.date(1960, 5, 1)
+
+
+def test_settings_opens_in_the_clinic_name_and_no_tab_has_an_unseen_stop(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    """rev19d 3: Ctrl+5 put the focus on 设置's scroll area, which shows nothing: what was typed
+    went nowhere.  And on every tab one Tab in the round stopped on the window's scroll area
+    (设置 a second time on its own), the focus seen nowhere."""
+    window = active_window(qtbot, context, worker)
+    press(qtbot, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, worker)
+    assert QApplication.focusWidget() is window.settings.clinic_name
+    assert unseen_stops(tab_cycle(qtbot)) == []
+    for number in range(1, window.tabs.count() + 1):
+        press(qtbot, getattr(Qt.Key, f"Key_{number}"), Qt.KeyboardModifier.ControlModifier)
+        wait_idle(qtbot, worker)
+        assert window.scroll_area not in tab_cycle(qtbot), window.tabs.tabText(number - 1)

@@ -646,3 +646,25 @@ def test_tab_leaves_the_settlement_table_for_the_counts_and_the_score(qtbot, wor
     screen.table.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.keyClick(screen.table, Qt.Key.Key_Backtab)
     assert QApplication.focusWidget() is not screen.table
+
+
+def test_township_settings_open_in_the_clinic_name_and_its_own_screens_have_no_unseen_stop(qtbot, worker, settled_town) -> None:  # type: ignore[no-untyped-def]
+    """rev19d 3: Ctrl+8 put the focus on 设置's scroll area, which shows nothing; Tab stopped, seen
+    nowhere, on the window's scroll area on every tab, on 考核's two columns and on 结算's list of
+    signed counts."""
+    from tests.ui.test_keyboard_only import active_window, press, tab_cycle, unseen_stops
+
+    town, _ = settled_town
+    context = _context(town, worker)
+    context.set_operator(town.operators()[0].id)
+    window = active_window(qtbot, context, worker)
+    press(qtbot, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not worker.busy, timeout=15000)
+    assert QApplication.focusWidget() is window.settings.clinic_name
+    for key in (Qt.Key.Key_6, Qt.Key.Key_7, Qt.Key.Key_8):  # 结算, 考核, 设置
+        press(qtbot, key, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: not worker.busy, timeout=15000)
+        visited = tab_cycle(qtbot)
+        screen = window.tabs.currentWidget()
+        assert len([w for w in visited if screen.isAncestorOf(w)]) > 3
+        assert unseen_stops(visited) == [], window.tabs.tabText(window.tabs.currentIndex())

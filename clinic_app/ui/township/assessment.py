@@ -215,6 +215,7 @@ class AssessmentScreen(QWidget):
         scroll.setWidget(inputs)
         scroll.setWidgetResizable(True)
         scroll.setMinimumWidth(470)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no unseen Tab stop: the fields in it take the keys
 
         # Results.
         self.data = QLabel()
@@ -255,6 +256,7 @@ class AssessmentScreen(QWidget):
         results_scroll.setWidgetResizable(True)
         results_scroll.setFrameShape(QFrame.Shape.NoFrame)
         results_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        results_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         body = QHBoxLayout()
         body.addWidget(scroll, 2)
         body.addWidget(results_scroll, 3)

@@ -355,6 +355,8 @@ class SignedList(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Not a Tab stop, seen nowhere: Tab goes to the boxes, each scrolled into sight.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
     def fit(self) -> None:
         """As tall as the lines at this width (a long name wraps its box under it), up to `lines` lines."""
