@@ -46,7 +46,7 @@ from clinic_app.ui.context import AppContext
 from clinic_app.ui.keycheck import KeyCheckDialog
 from clinic_app.ui.models import RIGHT, Column, RowsModel
 from clinic_app.ui.printing import preview_pdf
-from clinic_app.ui.widgets import FieldNote, plain_table, wrapped_least
+from clinic_app.ui.widgets import FieldNote, WorkingButton, plain_table, wrapped_least
 
 FOLDER_SETTING = "statement_export_dir"
 MEDIA_ROOTS = (Path("/media"), Path("/run/media"))
@@ -246,6 +246,7 @@ class MonthScreen(QWidget):
         self.export_button.setMinimumHeight(44)
         self.export_button.setStyleSheet("font-weight: bold;")
         self.export_button.clicked.connect(self.export)
+        self.export_working = WorkingButton(self.export_button)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
@@ -509,8 +510,8 @@ class MonthScreen(QWidget):
             session.set_setting(FOLDER_SETTING, str(folder))
             return Exported(result, statements.clinic_fingerprint(session), history_rows(session))
 
-        self.export_button.setEnabled(False)
         self.print_button.setEnabled(False)
+        self.export_working.start()  # after 打印汇总表 greys: the focus it hands on stays where it lands
         self.progress.setValue(0)
         self.step.setText(self.tr("正在导出…"))
         self.context.run(work, self._exported, self._export_failed)
@@ -524,7 +525,7 @@ class MonthScreen(QWidget):
     def _exported(self, exported: Exported) -> None:
         self.last_export = exported
         result = exported.result
-        self.export_button.setEnabled(True)
+        self.export_working.done()
         self.print_button.setEnabled(True)
         self.result.setPlainText(
             self.tr(
@@ -547,7 +548,7 @@ class MonthScreen(QWidget):
         emit(self.exported, exported)
 
     def _export_failed(self, error: Exception) -> None:
-        self.export_button.setEnabled(self.totals is not None)
+        self.export_working.done(self.totals is not None)
         # The export the result pane still shows can still be printed.
         self.print_button.setEnabled(self.last_export is not None)
         self.progress.setValue(0)

@@ -50,7 +50,7 @@ from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.folders import Folders
 from clinic_app.ui.models import Column, RowsModel
-from clinic_app.ui.widgets import FieldNote, plain_table
+from clinic_app.ui.widgets import FieldNote, WorkingButton, plain_table
 from clinic_app.ui.wizard import ReformPilotChoice, choose_policy, fill_policies, typed_code
 
 LANGUAGE_SETTING = "language"
@@ -303,6 +303,7 @@ class SettingsScreen(QWidget):
         self.backup_button.clicked.connect(self.back_up_now)
         self.restore_button = QPushButton(self.tr("从备份恢复…"))
         self.restore_button.clicked.connect(self.choose_backup)
+        self.backup_working, self.restore_working = WorkingButton(self.backup_button), WorkingButton(self.restore_button)
         self.backup_note = QLabel()
         self.backup_note.setWordWrap(True)
         self.language = QComboBox()
@@ -514,16 +515,16 @@ class SettingsScreen(QWidget):
                 session.set_setting("backup_dir", text)
             return made
 
-        self.backup_button.setEnabled(False)
+        self.backup_working.start()
         self.context.run(work, self._backed_up, self._backup_failed, exclusive=True)
 
     def _backed_up(self, path: Path) -> None:
-        self.backup_button.setEnabled(True)
+        self.backup_working.done()
         self.backup_note.setText(self.tr("已备份到 {path}").format(path=path))
         emit(self.backup_made, str(path))
 
     def _backup_failed(self, error: Exception) -> None:
-        self.backup_button.setEnabled(True)
+        self.backup_working.done()
         self.backup_note.setText(self.context.message(error))  # type: ignore[arg-type]
 
     # ---------------------------------------------------------------- restore
@@ -543,12 +544,12 @@ class SettingsScreen(QWidget):
             theirs = {b.path: backup.clinic_of(b.path) for b in found}
             return folder, [b for b in found if theirs[b.path] is None or backup.same_clinic(theirs[b.path], session.clinic)]
 
-        self.restore_button.setEnabled(False)
+        self.restore_working.start()
         self.context.run(work, self._backups_listed, self._restore_failed)
 
     def _backups_listed(self, found: tuple[Path, list[BackupFile]]) -> None:
         folder, backups = found
-        self.restore_button.setEnabled(True)
+        self.restore_working.done()  # the focus back on it: the dialog gives it back there when closed
         emit(self.backups_listed, backups)
         dialog = RestoreDialog(backups, str(folder), self, self.context.folders)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen is not None:
@@ -562,12 +563,12 @@ class SettingsScreen(QWidget):
         from clinic_app.services import backup
 
         session = self.context.session
-        self.restore_button.setEnabled(False)
+        self.restore_working.start()
         self.backup_note.setText(self.tr("正在校验备份 {path}…").format(path=path))
         self.context.run(lambda: backup.check_for_restore(session, path), self._backup_checked, self._restore_failed)
 
     def _backup_checked(self, report: Any) -> None:
-        self.restore_button.setEnabled(True)
+        self.restore_working.done()
         if self.confirm_restore(report):
             self.backup_note.setText(self.tr("正在从 {path} 恢复…").format(path=report.path))
             emit(self.restore_requested, str(report.path))
@@ -597,7 +598,7 @@ class SettingsScreen(QWidget):
         return answer == QMessageBox.StandardButton.Yes
 
     def _restore_failed(self, error: Exception) -> None:
-        self.restore_button.setEnabled(True)
+        self.restore_working.done()
         self._refuse(self.context.message(error))  # type: ignore[arg-type]
 
     def _refuse(self, text: str) -> None:

@@ -94,6 +94,32 @@ class SteadyComboBox(QComboBox):
             event.ignore()  # to the page under it
 
 
+class WorkingButton:
+    """A button greyed while its work runs, and given the focus back when it is enabled again.
+
+    Greyed with the focus, it hands it on to the next widget, and nothing gave it back: after
+    立即备份 the focus sat on 从备份恢复…, after that on 界面语言, where one Down arrow changed the
+    language.  It comes back only if it is still where Qt put it: a user who went on elsewhere in
+    the meantime keeps the focus there."""
+
+    def __init__(self, button: QWidget) -> None:
+        self.button = button
+        self._had_focus = False
+        self._passed_to: QWidget | None = None
+
+    def start(self) -> None:
+        window = self.button.window()
+        self._had_focus = window.focusWidget() is self.button
+        self.button.setEnabled(False)
+        self._passed_to = window.focusWidget()
+
+    def done(self, enabled: bool = True) -> None:
+        self.button.setEnabled(enabled)
+        if enabled and self._had_focus and self.button.window().focusWidget() is self._passed_to:
+            self.button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._had_focus, self._passed_to = False, None
+
+
 def plain_table(model: QAbstractItemModel, stretch: int | None = None) -> QTableView:
     """A table over `model`: no row numbers, columns fitted to their contents,
     and column `stretch` (by default the last) taking the spare width."""

@@ -494,3 +494,31 @@ def test_the_exported_file_names_wrap_where_the_pane_is_narrower(qtbot, screen, 
         assert screen.width() < 819 and screen.result.width() < widest
         assert screen.result.horizontalScrollBar().maximum() == 0  # wrapped, not cut nor scrolled sideways
         assert all(name in screen.result.toPlainText() for name in names)
+
+
+def test_the_focus_comes_back_to_export_after_the_export_or_its_refusal(qtbot, context, session, worker, february, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """rev19d 4: 导出月结 greyed itself while it worked, Qt handed the focus on to the list of
+    exports, and it stayed there: Enter no longer exported again, or printed."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.test_keyboard_only import active_window, press
+
+    monkeypatch.setattr(month_screen, "MEDIA_ROOTS", ())
+    window = active_window(qtbot, context, worker)
+    screen = window.month
+    assert screen is not None
+    with qtbot.waitSignal(screen.totals_shown, timeout=10000):
+        press(qtbot, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    screen.folder.setText(str(usb))
+    screen.export_button.setFocus(Qt.FocusReason.TabFocusReason)
+    with qtbot.waitSignal(screen.exported, timeout=30000):
+        press(qtbot, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is screen.export_button
+    screen.folder.setText(str(tmp_path / "拔掉的 U盘"))
+    with qtbot.waitSignal(screen.export_failed, timeout=10000):
+        press(qtbot, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is screen.export_button
+    wait_idle(qtbot, worker)

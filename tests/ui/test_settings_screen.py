@@ -977,3 +977,50 @@ def test_tab_goes_from_the_backup_list_on_to_the_buttons(qtbot, tmp_path) -> Non
     dialog.view.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.keyClick(dialog.view, Qt.Key.Key_Backtab)
     assert QApplication.focusWidget() is not dialog.view
+
+
+def test_the_focus_comes_back_to_the_backup_buttons_and_never_rests_on_the_language(qtbot, context, session, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """rev19d 4: 立即备份 greyed itself while it worked and Qt handed the focus on to 从备份恢复…;
+    that one handed it to 界面语言, where the restore dialog's Esc left it, and one Down arrow
+    switched the program to English for its next start."""
+    from PySide6.QtCore import QTimer
+
+    from tests.ui.test_keyboard_only import active_window, back_to, press
+
+    window = active_window(qtbot, context, worker)
+    press(qtbot, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, worker)
+    screen = window.settings
+    screen.backup_folder.setText(str(tmp_path))
+    screen.backup_button.setFocus(Qt.FocusReason.TabFocusReason)
+    with qtbot.waitSignal(screen.backup_made, timeout=15000):
+        press(qtbot, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is screen.backup_button
+
+    closed: list[RestoreDialog] = []
+
+    def escape() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, RestoreDialog) and QApplication.activeWindow() is dialog:
+            press(qtbot, Qt.Key.Key_Escape)
+            closed.append(dialog)
+        else:
+            QTimer.singleShot(20, escape)
+
+    press(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is screen.restore_button
+    QTimer.singleShot(20, escape)
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(closed), timeout=15000)
+    back_to(qtbot, window)
+    assert QApplication.focusWidget() is screen.restore_button
+    press(qtbot, Qt.Key.Key_Down)
+    wait_idle(qtbot, worker)
+    assert screen.language.currentData() == "zh" and session.setting("language") in (None, "zh")
+
+    # Gone on elsewhere while the backup is made: the focus is left where the user put it.
+    screen.backup_button.setFocus(Qt.FocusReason.TabFocusReason)
+    with qtbot.waitSignal(screen.backup_made, timeout=15000):
+        press(qtbot, Qt.Key.Key_Return)
+        screen.clinic_name.setFocus(Qt.FocusReason.MouseFocusReason)
+    assert QApplication.focusWidget() is screen.clinic_name
