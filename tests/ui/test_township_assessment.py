@@ -167,3 +167,29 @@ def test_a_baseline_with_more_decimals_than_stored_is_refused_at_its_field(qtbot
     assert tab.errors == [] and tab.stored() is not None
     again = Tab(qtbot, worker, town)
     assert (again.screen.burden.text(), again.screen.visit_rate.text()) == ("35.0001", "0.5001")
+
+
+def test_a_refused_baseline_takes_the_focus_from_save(qtbot, worker, town) -> None:  # type: ignore[no-untyped-def]
+    """rev19d 5: 保存并计算 with a baseline empty or not a number said so at the field, but the
+    focus stayed on the button: what was typed next went nowhere, and the clerk had to find the
+    field."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.test_keyboard_only import press
+
+    tab = Tab(qtbot, worker, town)
+    tab.window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is tab.window, timeout=5000)
+    screen = tab.screen
+    _baselines(tab, burden="", visits="", signing="")
+    screen.save_button.setFocus(Qt.FocusReason.TabFocusReason)
+    press(qtbot, Qt.Key.Key_Return)
+    tab.idle()
+    assert QApplication.focusWidget() is screen.burden and screen.notes[screen.burden].isVisible()
+    _baselines(tab, visits="abc", signing="")
+    screen.save_button.setFocus(Qt.FocusReason.TabFocusReason)
+    press(qtbot, Qt.Key.Key_Return)
+    tab.idle()
+    assert QApplication.focusWidget() is screen.visit_rate and tab.stored() is None
+    assert not screen.notes[screen.burden].isVisible()

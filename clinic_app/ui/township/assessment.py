@@ -269,15 +269,19 @@ class AssessmentScreen(QWidget):
     # ---------------------------------------------------------------- values
 
     def entered(self) -> HandEntered | None:
-        """The form as a value; None (with notes at the fields) when a baseline is not a number."""
+        """The form as a value; None (with notes at the fields, the focus in the first of them)
+        when a baseline is not a number.  The focus stayed on 保存并计算, away from what to correct."""
         rates: list[Fraction] = []
+        refused: list[QLineEdit] = []
         for edit, as_percent in ((self.burden, True), (self.visit_rate, False), (self.signing, True)):
             try:
                 rates.append(parse_rate(edit.text(), as_percent))
                 self.notes[edit].clear_note()
             except UserError as error:
                 self.notes[edit].say(self.context.message(error))
-        if len(rates) < 3:
+                refused.append(edit)
+        if refused:
+            refused[0].setFocus()
             return None
         return HandEntered(
             burden_baseline=rates[0],
