@@ -500,6 +500,7 @@ class MonthScreen(QWidget):
         month, text = self.chosen_month(), self.folder.text().strip()
         if not text:
             self._export_failed(BadInput("请先插入 U 盘或选择导出文件夹", "insert a USB drive or choose the export folder first"))
+            self.folder.setFocus()  # where the folder is typed (or 选择… is one Tab on)
             return
         folder, session, today, relay = Path(text), self.context.session, self.context.today(), self.progress_relay
 

@@ -522,3 +522,26 @@ def test_the_focus_comes_back_to_export_after_the_export_or_its_refusal(qtbot, c
         press(qtbot, Qt.Key.Key_Return)
     assert QApplication.focusWidget() is screen.export_button
     wait_idle(qtbot, worker)
+
+
+def test_export_without_a_folder_puts_the_focus_in_the_folder(qtbot, context, session, worker, february, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """rev19d 6: 请先插入 U 盘或选择导出文件夹 was said with the focus left on 导出月结, not in the
+    field it asks for."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.test_keyboard_only import active_window, press
+
+    monkeypatch.setattr(month_screen, "MEDIA_ROOTS", ())
+    window = active_window(qtbot, context, worker)
+    screen = window.month
+    assert screen is not None
+    with qtbot.waitSignal(screen.totals_shown, timeout=10000):
+        press(qtbot, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    screen.folder.setText("")
+    screen.export_button.setFocus(Qt.FocusReason.TabFocusReason)
+    with qtbot.waitSignal(screen.export_failed, timeout=10000) as failed:
+        press(qtbot, Qt.Key.Key_Return)
+    assert "请先插入 U 盘或选择导出文件夹" in failed.args[0]
+    assert QApplication.focusWidget() is screen.folder
+    wait_idle(qtbot, worker)
