@@ -494,10 +494,104 @@ def test_many_villages_are_named_under_the_by_village_chart(qtbot, worker, many_
     with qtbot.waitSignal(screen.report_shown, timeout=15000):
         screen.choose_month("2025-12")
     (names,) = screen.village_chart.axes(Qt.Orientation.Horizontal)
-    categories = names.categories()
+    categories = names.categoriesLabels()
     assert len(categories) == 11 and categories[-1] == "本院"
     assert all(1 <= len(name) <= 3 and not name.endswith("村") for name in categories[:-1]), categories
     assert names.labelsAngle() == -90
+
+
+# Names as townships have them, three characters as often as two; 24 villages and the own desk.
+TOWNSHIP_VILLAGES = (
+    "清水塘", "和平", "龙潭", "白竹", "大塘", "新塘", "杨柳", "石桥", "竹山", "黄泥", "高峰", "枫林",
+    "五里牌", "长冲", "双江口", "联合", "新田", "荷花", "桃花坪", "塘坪", "金星", "田心", "塘湾", "长乐",
+)
+
+
+@pytest.fixture
+def twenty_four_villages(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """24 villages' December imported, each with one visit: 25 lines with the own desk."""
+    files = []
+    for number, name in enumerate(TOWNSHIP_VILLAGES):
+        code = f"V4{number:02d}"
+        village = Village.create(tmp_path / code, code, f"白仓镇{name}村卫生室", POLICY)
+        village.person("甲", number=number + 1)
+        village.visit("甲", "2025-12-03 09:00", f"{20 + number}.00")
+        files.append((f"{code}_2025-12_r1.json", village.statement("2025-12")))
+        village.session.close()
+    town = township(tmp_path / "town", POLICY)
+    bring(town, *files)
+    yield town
+    town.close()
+
+
+def _drawn_texts(view) -> list[str]:  # type: ignore[no-untyped-def]
+    """The texts the chart draws (titles, axis labels, legend), as elided on screen."""
+    import shiboken6
+    from PySide6.QtWidgets import QGraphicsTextItem
+
+    texts = []
+    for item in view.scene().items():
+        if item.type() == 8 and item.isVisible():  # QGraphicsTextItem::Type; Qt Charts' own subclass
+            text_item = shiboken6.wrapInstance(shiboken6.getCppPointer(item.toGraphicsObject())[0], QGraphicsTextItem)
+            texts.append(text_item.toPlainText())
+    return texts
+
+
+def test_with_24_villages_the_by_village_chart_names_every_other_bar_and_each_bar_says_whose_it_is(
+    qtbot, worker, twenty_four_villages
+) -> None:  # type: ignore[no-untyped-def]
+    """rev19f F2: at 1366x768 with 16 villages or more, every name under the bars was cut to "⋮"
+    (the upright name taller than a bar is wide), and nothing told the bars apart."""
+    from PySide6.QtCharts import QBarSeries, QCategoryAxis
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QToolTip
+
+    from clinic_app.ui.township.settlement import VILLAGE_LABEL_GAP
+
+    window = MainWindow(_context(twenty_four_villages, worker))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    screen = window.township[2]
+    assert isinstance(screen, SettlementScreen)
+    window.tabs.setCurrentWidget(screen)
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.choose_month("2025-12")
+    report = screen.report
+    assert report is not None and len(report.lines) == 25
+
+    def drawn_whole() -> None:
+        """As drawn, once laid out: none cut short, 本院 and a dozen villages named."""
+        drawn = _drawn_texts(screen.village_view)
+        assert not [text for text in drawn if text.endswith(("…", "...", "⋮"))], drawn
+        assert "本院" in drawn and len(set(drawn) & set(TOWNSHIP_VILLAGES)) >= 10, drawn
+
+    qtbot.waitUntil(drawn_whole, timeout=5000)
+    drawn = _drawn_texts(screen.village_view)
+    # Each name under its own bar, 本院 always; fewer than all.
+    (axis,) = screen.village_chart.axes(Qt.Orientation.Horizontal)
+    assert isinstance(axis, QCategoryAxis) and axis.labelsAngle() == -90
+    shown = [(label, axis.endValue(label)) for label in axis.categoriesLabels()]
+    assert shown[-1] == ("本院", 24)
+    assert 10 <= len(shown) < 25, shown
+    for label, place in shown[:-1]:
+        assert label == TOWNSHIP_VILLAGES[int(place)], shown
+    assert {label for label, _ in shown} <= set(drawn), drawn
+    slot = screen.village_chart.plotArea().width() / 25
+    height = QFontMetrics(axis.labelsFont()).height()
+    for (_, before), (_, after) in zip(shown, shown[1:], strict=False):
+        assert (after - before) * slot >= height + VILLAGE_LABEL_GAP
+    # Pointed at, a bar says whose it is and its figures, named under the chart or not.
+    (bars,) = [series for series in screen.village_chart.series() if isinstance(series, QBarSeries)]
+    unnamed = min(set(range(24)) - {int(place) for _, place in shown})
+    line = report.lines[unnamed]
+    bars.hovered.emit(True, unnamed, screen.payable_by_village)
+    qtbot.waitUntil(QToolTip.isVisible, timeout=2000)
+    name = f"白仓镇{TOWNSHIP_VILLAGES[unnamed]}村卫生室"
+    assert QToolTip.text() == f"{name}\n统筹应付 {line.fund_payable}\n预付 {line.prepay}"
+    bars.hovered.emit(False, unnamed, screen.payable_by_village)
+    qtbot.waitUntil(lambda: not QToolTip.isVisible(), timeout=2000)
+    qtbot.waitUntil(lambda: not worker.busy, timeout=15000)
 
 
 def test_enter_in_a_signed_count_or_the_score_saves_it(qtbot, worker, settled_town) -> None:  # type: ignore[no-untyped-def]

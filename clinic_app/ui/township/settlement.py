@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCharts import (
-    QBarCategoryAxis,
     QBarSeries,
     QBarSet,
     QCategoryAxis,
@@ -33,7 +32,16 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QMargins, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QResizeEvent, QShowEvent
+from PySide6.QtGui import (
+    QColor,
+    QCursor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPen,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -51,12 +59,14 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QTableView,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from clinic_app.documents.township_report import (
     YEAR_END_LABELS,
+    LineReport,
     SettlementReport,
     distribution_parts,
     percent,
@@ -125,6 +135,27 @@ MONTH_LABEL_GAP = 10
 
 SHORTER_NAMES_FROM = 6
 """More villages than this on the by-village chart: their names lose the 村 to fit side by side."""
+
+VILLAGE_LABEL_GAP = 4
+"""Pixels kept between two upright village names under the by-village chart."""
+
+
+def _name_every(axis: QCategoryAxis, labels: list[str], slot: float, needed: float) -> None:
+    """`labels` on `axis`, the n-th under the n-th bar (`slot` pixels wide) where each has the
+    `needed` room; else every other (every third...) counted back from the last, which is always
+    named, each given the room of the bars up to the next."""
+    if slot <= 0:
+        return  # not laid out yet: named when it is
+    step = 1
+    while step < len(labels) and step * slot < needed:
+        step += 1
+    last = len(labels) - 1
+    named = [(n, i) for i, n in enumerate(labels) if (last - i) % step == 0]
+    if [n for n, _ in named] != axis.categoriesLabels():  # changed: else each layout named them again
+        for label in axis.categoriesLabels():
+            axis.remove(label)
+        for label, place in named:
+            axis.append(label, place)
 
 
 def two_lines(title: str) -> str:
@@ -500,6 +531,10 @@ class SettlementScreen(QWidget):
         self.month_numbers: list[str] = []
         # The month numbers thinned out when the chart is too narrow for them all (twelve at 1024 px).
         self.month_chart.plotAreaChanged.connect(lambda _area: self._label_months())
+        self.village_axis: QCategoryAxis | None = None
+        self.village_names: list[str] = []
+        # Likewise the villages' names: 16 or more upright side by side were each cut to "⋮".
+        self.village_chart.plotAreaChanged.connect(lambda _area: self._label_villages())
         self.payable_by_month: QBarSet | None = None
         self.budget_by_month: QLineSeries | None = None
         self.payable_by_village: QBarSet | None = None
@@ -778,12 +813,23 @@ class SettlementScreen(QWidget):
         bars = QBarSeries()
         bars.append(line_payable)
         bars.append(line_prepay)
+        # Each bar says whose it is when pointed at, the names under the chart thinned out or not.
+        bars.hovered.connect(partial(self._village_tip, report.lines))
         chart.addSeries(bars)
-        names = QBarCategoryAxis()
+        # Named as the months are (a category axis over the bars' places), every other name or
+        # fewer where upright names do not fit side by side (`_label_villages`).
+        names = QCategoryAxis()
+        names.setRange(-0.5, len(report.lines) - 0.5)
+        names.setStartValue(-0.5)
+        names.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        names.setGridLineVisible(False)
         many = len(report.lines) > SHORTER_NAMES_FROM  # side by side, "荷花村" would be cut to "…"
-        names.append([self._short(line.name, line.own, shorter=many) for line in report.lines])
+        self.village_names = [self._short(line.name, line.own, shorter=many) for line in report.lines]
+        for place, label in enumerate(self.village_names):
+            names.append(label, place)  # all named, until the chart is laid out and found too narrow
         if many:
             names.setLabelsAngle(-90)
+        self.village_axis = names
         top = max([_yuan(line.fund_payable) for line in report.lines] + [_yuan(line.prepay) for line in report.lines] + [0.0])
         values = _value_axis(top)
         chart.addAxis(names, Qt.AlignmentFlag.AlignBottom)
@@ -791,6 +837,29 @@ class SettlementScreen(QWidget):
         bars.attachAxis(names)
         bars.attachAxis(values)
         self.payable_by_village, self.prepay_by_village = line_payable, line_prepay
+        self._label_villages()
+
+    def _village_tip(self, lines: tuple[LineReport, ...], status: bool, index: int, _bars: QBarSet) -> None:
+        """The bar pointed at: its village's whole name and both its figures."""
+        if not status or not 0 <= index < len(lines):
+            QToolTip.hideText()
+            return
+        line = lines[index]
+        tip = f"{line.name}\n{self.tr('统筹应付')} {line.fund_payable}\n{self.tr('预付')} {line.prepay}"
+        QToolTip.showText(QCursor.pos(), tip, self.village_view)
+
+    def _label_villages(self) -> None:
+        """Every village named under its bars where the names fit side by side; else every other
+        (every third...) counted back from 本院, last: upright, a name needs its line's height."""
+        axis, names = self.village_axis, self.village_names
+        if axis is None or not names:
+            return
+        metrics = QFontMetrics(axis.labelsFont())
+        if axis.labelsAngle():
+            needed = metrics.height() + VILLAGE_LABEL_GAP
+        else:
+            needed = max(metrics.horizontalAdvance(name) for name in names) + MONTH_LABEL_GAP
+        _name_every(axis, names, self.village_chart.plotArea().width() / len(names), needed)
 
     def _label_months(self) -> None:
         """Every month numbered under its bar where the numbers fit side by side; else every other
@@ -799,20 +868,8 @@ class SettlementScreen(QWidget):
         axis, numbers = self.month_axis, self.month_numbers
         if axis is None or not numbers:
             return
-        slot = self.month_chart.plotArea().width() / len(numbers)
-        if slot <= 0:
-            return  # not laid out yet: named when it is
         needed = QFontMetrics(axis.labelsFont()).horizontalAdvance("00") + MONTH_LABEL_GAP
-        step = 1
-        while step < len(numbers) and step * slot < needed:
-            step += 1
-        last = len(numbers) - 1
-        named = [(n, i) for i, n in enumerate(numbers) if (last - i) % step == 0]
-        if [n for n, _ in named] != axis.categoriesLabels():  # changed: else each layout named them again
-            for label in axis.categoriesLabels():
-                axis.remove(label)
-            for label, place in named:
-                axis.append(label, place)
+        _name_every(axis, numbers, self.month_chart.plotArea().width() / len(numbers), needed)
 
     def _short(self, name: str, own: bool, shorter: bool = False) -> str:
         """A village's name short enough for an axis label (its village part; `shorter`: without 村)."""
