@@ -437,10 +437,11 @@ def township_pdf(report: SettlementReport, font: fonts.PdfFont | None = None) ->
         # The table's cells are 8 pt: a name fitted at the other tables' 7.5 pt (17 characters) ran
         # past the grid when drawn.
         year_end_names = ParagraphStyle("year-end names", parent=names, fontSize=8, leading=9.5)
+        # Its header on each page it runs onto, as the other tables': page 2 went on with bare figures.
         villages = Table(
             [("村卫生站 / 本院", "全年统筹应付", "年终支付")]
             + [(_name_cell(name, font, year_end_names, 50 * mm), str(fund), str(share)) for name, fund, share in year_end_village_rows(report)],
-            colWidths=[50 * mm, 28 * mm, 28 * mm], hAlign="LEFT",
+            repeatRows=1, colWidths=[50 * mm, 28 * mm, 28 * mm], hAlign="LEFT",
         )
         villages.setStyle(TableStyle(_grid(font.name, 8)))
         story += [clearing, Spacer(1, 2 * mm), villages]
@@ -583,8 +584,12 @@ def township_xlsx(report: SettlementReport) -> bytes:
             clearing.cell(clearing.max_row, 2).number_format = YUAN_FORMAT
         clearing.append([])
         clearing.append(["村卫生站 / 本院", "全年统筹应付", "年终支付"])
-        for cell in clearing[clearing.max_row]:
+        header = clearing.max_row  # below the clearing's figures, as many as the variant has
+        for cell in clearing[header]:
             cell.font = Font(bold=True)
+        # The villages' header printed atop each page and kept in view, as every other sheet's.
+        clearing.print_title_rows = f"{header}:{header}"
+        clearing.freeze_panes = f"B{header + 1}"
         for name, fund, share in year_end_village_rows(report):
             clearing.append([name, yuan(fund), yuan(share)])
             for column in (2, 3):

@@ -295,6 +295,49 @@ def test_a_village_name_in_the_year_end_table_stays_inside_its_cell(folder) -> N
         assert d.x + fonts.text_width(d.text, font, d.size) <= left + 50 * mm - TABLE_PADDING + 0.01, d
 
 
+@pytest.fixture(scope="module")
+def seven_villages(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """December from seven villages: the year-end villages' table starts on page 1 and runs onto page 2."""
+    root = tmp_path_factory.mktemp("seven")
+    files = []
+    for number in range(1, 8):
+        code = f"V1{number:02d}"
+        village = Village.create(root / code, code, f"白仓镇第{number}村卫生室", SHAOGUAN)
+        village.person("p", number=number)
+        village.visit("p", "2025-12-03 09:00", f"{20 + number}.00")
+        files.append((f"{code}_2025-12_r1.json", village.statement("2025-12")))
+        village.session.close()
+    with township(root / "town", SHAOGUAN) as town:
+        bring(town, *files)
+        return month_report(town, "2025-12")
+
+
+def test_the_year_end_villages_table_has_its_header_on_each_page_and_sheet_row_it_runs_onto(seven_villages) -> None:
+    """rev19f F1: page 2 of December's report went on with the villages' rows and no header, so the
+    two columns of figures could not be told apart on a page filed or faxed on its own; the xlsx
+    sheet 年终清算 neither printed nor froze its header row, as every other sheet does."""
+    from clinic_app.documents.township_report import year_end_village_rows
+
+    r = seven_villages
+    header = ["村卫生站 / 本院", "全年统筹应付", "年终支付"]
+    rows = [[name, str(fund), str(share)] for name, fund, share in year_end_village_rows(r)]
+    pages_with_rows = 0
+    for page in pypdf.PdfReader(io.BytesIO(township_pdf(r))).pages:
+        lines = page.extract_text().splitlines()  # a cell a line
+        starts = [i for i in range(len(lines)) if lines[i:i + 3] in rows]
+        if starts:
+            pages_with_rows += 1
+            assert lines[starts[0] - 3:starts[0]] == header, lines
+    assert pages_with_rows == 2, "the table should run over two pages: change the number of villages"
+
+    sheet = openpyxl.load_workbook(io.BytesIO(township_xlsx(r)))["年终清算"]
+    (row,) = [cell.row for cell in sheet["A"] if cell.value == header[0]]
+    assert [cell.value for cell in sheet[row]] == header
+    assert sheet.print_title_rows == f"${row}:${row}"
+    assert sheet.freeze_panes == f"B{row + 1}"
+    assert sheet.cell(row + 1, 1).value == rows[0][0]  # the first village, just below the frozen rows
+
+
 def test_the_settlement_s_terms_are_on_a_line_of_their_own_never_broken_inside_a_figure(folder) -> None:
     # One paragraph held the code, the policy with its document, the method, the signed persons
     # and the quota: a long policy name pushed the break to "年度定额" | "/预算 175100.00 元", and
