@@ -287,3 +287,40 @@ def test_tab_leaves_the_list_of_flags_for_the_fields_after_it(qtbot, town, town_
     screen.table.setFocus(Qt.FocusReason.TabFocusReason)
     QTest.keyClick(screen.table, Qt.Key.Key_Backtab)
     assert QApplication.focusWidget() is not screen.table
+
+
+def test_a_three_character_village_s_name_is_whole_in_its_column_at_1366(qtbot, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """rev19f F3: the column was as wide as 大塘村卫生室 (six characters): 清水塘村卫生室 showed as 清水塘村卫…,
+    while the explanation beside it had room to spare."""
+    from PySide6.QtWidgets import QStyle
+
+    from clinic_app.ui.main_window import MainWindow
+
+    village = Village.create(tmp_path / "V301", "V301", "白仓镇清水塘村卫生室", POLICY)
+    village.person("甲", number=1)
+    village.visit("甲", "2025-03-03 09:00", "20.00")
+    village.visit("甲", "2025-03-03 15:00", "12.00")  # split visit: flagged
+    raw = village.statement("2025-03")
+    village.session.close()
+    town = township(tmp_path / "town", POLICY)
+    bring(town, ("V301_2025-03_r1.json", raw))
+    context = AppContext(town, worker, "zh", clock=lambda: dt.datetime.combine(TODAY, dt.time(9)))
+    context.set_operator(town.operators()[0].id)
+    try:
+        window = MainWindow(context)
+        qtbot.addWidget(window)
+        window.resize(1366, 768)
+        window.show()
+        screen = window.township[1]
+        assert isinstance(screen, ReviewScreen)
+        window.tabs.setCurrentWidget(screen)
+        qtbot.waitUntil(lambda: screen.model.rowCount() > 0, timeout=10000)
+        wait_idle(qtbot, worker)
+        qtbot.wait(50)
+        view = screen.table
+        column = next(c for c in range(screen.model.columnCount()) if screen.model.index(0, c).data() == "清水塘村卫生室")
+        # As the item view draws it: the text inside the cell's margins, else cut with "…".
+        margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+        assert view.fontMetrics().horizontalAdvance("清水塘村卫生室") + 2 * margin <= view.visualRect(screen.model.index(0, column)).width()
+    finally:
+        town.close()

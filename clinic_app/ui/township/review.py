@@ -89,6 +89,7 @@ def review_columns(language: str) -> tuple[Column[ReviewRow], ...]:
 
 
 FLAG_COLUMN, ID_COLUMN, STATE_COLUMN, DETAIL_COLUMN = 0, 2, 5, 6
+VILLAGE_COLUMN = 4
 _HANDLED_GREY, _QUERY_ORANGE = QColor("#707070"), QColor("#b35900")
 
 
@@ -310,13 +311,17 @@ class ReviewScreen(QWidget):
 
         language = self.context.language
         flag_sample = min(flag_name(FLAG_NOT_SIGNED, language), "未在本乡镇/本村签约", key=metrics.horizontalAdvance)
-        samples = (flag_sample, "欧阳晓明", "4305**********123X", "2026-03-01 08:15", "大塘村卫生室", "未处理",
+        # The village at eight characters: 清水塘村卫生室 (three-character villages are common) was cut
+        # to 清水塘村卫… at the six of 大塘村卫生室.
+        samples = (flag_sample, "欧阳晓明", "4305**********123X", "2026-03-01 08:15", "白竹村卫生服务站", "未处理",
                    "同一天在两个村就诊")
         for column, sample in enumerate(samples):
             header.resizeSection(column, width(sample))
         # The state's words in English ("To check") are longer than the Chinese sample.
         header.resizeSection(STATE_COLUMN, max(header.sectionSize(STATE_COLUMN), *(width(state_text(s)) for s in STATES)))
-        give_way(self.table, [(ID_COLUMN, width("4305…123X")), (FLAG_COLUMN, width("未在本乡镇…"))])
+        # At 1024 px in English the eight characters left the list 3 px too wide: down to seven.
+        give_way(self.table, [(ID_COLUMN, width("4305…123X")), (FLAG_COLUMN, width("未在本乡镇…")),
+                              (VILLAGE_COLUMN, width("清水塘村卫生室"))])
 
     # ---------------------------------------------------------------- choices
 
