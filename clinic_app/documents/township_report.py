@@ -13,6 +13,7 @@ are what services/settlement.py builds from the imported statements.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -617,13 +618,24 @@ def report_stem(report: SettlementReport) -> str:
     return f"{report.township_code}_{report.month}_settlement"
 
 
-def write_township_report(report: SettlementReport, out_dir: Path) -> tuple[Path, Path]:
+def report_files(report: SettlementReport, out_dir: Path) -> tuple[Path, Path]:
+    """The PDF and the xlsx `write_township_report` writes into `out_dir` (to be recorded before they are)."""
+    stem = report_stem(report)
+    return out_dir / f"{stem}.pdf", out_dir / f"{stem}.xlsx"
+
+
+def write_township_report(
+    report: SettlementReport, out_dir: Path, after_naming: Callable[[], None] | None = None
+) -> tuple[Path, Path]:
     """Write the PDF and the xlsx into `out_dir`: both, or neither and the files there before as they were.
 
     `write_together` does it: an earlier report of the month is moved aside and put back if the
     new one cannot take its place (on Windows, one open in WPS or Excel).  The folder is never
-    made (a stick pulled out fails).
+    made (a stick pulled out fails).  `after_naming` runs once both have their names (the commit
+    of the settlement they show): should it fail, they are taken back and the earlier pair put back.
     """
-    stem = report_stem(report)
-    written = write_together(out_dir, {f"{stem}.pdf": township_pdf(report), f"{stem}.xlsx": township_xlsx(report)})
-    return written[f"{stem}.pdf"], written[f"{stem}.xlsx"]
+    pdf, xlsx = report_files(report, out_dir)
+    written = write_together(
+        out_dir, {pdf.name: township_pdf(report), xlsx.name: township_xlsx(report)}, after_naming=after_naming
+    )
+    return written[pdf.name], written[xlsx.name]

@@ -18,11 +18,12 @@ January starts from the surplus the previous year ended with (结余滚存下月
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -36,6 +37,7 @@ from clinic_app.documents.township_report import (
     LineToDate,
     MonthPoint,
     SettlementReport,
+    report_files,
     write_township_report,
 )
 from clinic_app.domain.assessment import (
@@ -863,12 +865,16 @@ def _changed_since_reported(session: ClinicSession, report: SettlementReport) ->
 
 
 def write_month_report(session: ClinicSession, report: SettlementReport, folder: Path) -> tuple[Path, ...]:
-    """Write the month's report PDF and xlsx into `folder` and keep what they show."""
+    """Write the month's report PDF and xlsx into `folder` and keep what they show.
+
+    The record is committed once the files have their names; a commit that fails (the disk
+    full) takes them back and puts an earlier pair back: no report the ledger does not know of.
+    """
     check_report_folder(folder)
-    written = _write_report(report, folder)
-    with transaction(session.db) as conn:
-        _record_report(conn, report, written)
-    return written
+    with contextlib.ExitStack() as recording:
+        conn = recording.enter_context(transaction(session.db))
+        _record_report(conn, report, report_files(report, folder))
+        return _write_report(report, folder, after_naming=recording.close)
 
 
 def _previous_year_per_visit(
@@ -1095,7 +1101,10 @@ def settle_with_entries(
 
     All or nothing: every entry and the folder are checked before anything is
     written, and the entries are stored in the transaction the report is made in,
-    so a report that cannot be written leaves the database as it was.  `shares`
+    so a report that cannot be written leaves the database as it was; that
+    transaction is committed once the report's files have their names, so one
+    that cannot be committed (the disk full) takes them back off the stick (and
+    puts an earlier pair back): no payouts on paper the ledger never stored.  `shares`
     (every village's) or `by_workload` set how the township shares out from now on.
     """
     key = check_settle_month(session, month)
@@ -1116,7 +1125,8 @@ def settle_with_entries(
         report = month_report(session, key)
         return report, () if out is None else write_month_report(session, report, out)
     now = dt.datetime.now().isoformat(timespec="seconds")
-    with transaction(session.db) as conn:
+    with contextlib.ExitStack() as recording:
+        conn = recording.enter_context(transaction(session.db))
         for code, persons in checked.items():
             store.save_signed(conn, key, code, persons, now)
         if score is not None:
@@ -1126,17 +1136,20 @@ def settle_with_entries(
         if agreed or by_workload:
             set_setting(conn, SHARES_SETTING, json.dumps(agreed, sort_keys=True) if agreed else "")
         report = month_report(session, key)
-        written = _write_report(report, out)
-        if written:
-            _record_report(conn, report, written)
-        return report, written
+        if out is not None:
+            _record_report(conn, report, report_files(report, out))
+        return report, _write_report(report, out, after_naming=recording.close)
 
 
-def _write_report(report: SettlementReport, out: Path | None) -> tuple[Path, ...]:
+def _write_report(
+    report: SettlementReport, out: Path | None, after_naming: Callable[[], None] | None = None
+) -> tuple[Path, ...]:
+    """The report's files in `out` (none without one), `after_naming` run once they have their names."""
     if out is None:
         return ()
     try:
-        return write_township_report(report, out)  # both files or neither, an earlier pair kept
+        # Both files or neither, an earlier pair kept; `after_naming` failing takes them back too.
+        return write_township_report(report, out, after_naming=after_naming)
     except OSError as exc:
         zh, en = os_reason(exc)
         raise UserError(

@@ -18,8 +18,11 @@ from typing import Any
 import pytest
 
 from clinic_app.cli import run
+from clinic_app.errors import UserError
 from clinic_app.services import settlement
+from clinic_app.services.session import ClinicSession
 from clinic_app.store.db import DB_NAME
+from tests.store.media import fill_up, small_disk
 from tests.township.settle_data import TOWNSHIP, Village, bring, township
 
 SHAOGUAN = "shaoguan-resident-2023"  # in force from 2023-03-07
@@ -97,7 +100,7 @@ def test_a_report_that_cannot_be_written_leaves_the_entries_unsaved(
     out = folders / "stick"
     out.mkdir()
 
-    def full(report: object, folder: Path) -> tuple[Path, Path]:
+    def full(report: object, folder: Path, after_naming: object = None) -> tuple[Path, Path]:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(settlement, "write_township_report", full)
@@ -154,6 +157,51 @@ def test_a_report_open_in_wps_on_the_stick_is_left_as_it_was_with_its_pair(
     assert run(["settle", "--data-dir", str(town), "--month", "2025-03", "--signed", "V001=3", "--out", str(stick)]) == 0
     assert sorted(path.name for path in stick.iterdir()) == sorted(earlier)
     assert (stick / xlsx.name).read_bytes() != earlier[xlsx.name]
+
+
+def test_a_settlement_the_full_data_disk_cannot_commit_takes_its_report_back_off_the_stick(pristine: Path, tmp_path: Path, capsys) -> None:
+    """The PC's disk fills up (the stick has room): the report with the entered count and the
+    payouts worked out from it was written to the stick inside the transaction, then the commit
+    failed.  "Nothing was written" was said beside a complete report (拨付 to every village)
+    whose figures the ledger never stored; now the stick keeps the earlier report as it was."""
+    stick = tmp_path / "U盘 (E)"
+    stick.mkdir()
+    with small_disk(tmp_path / "disk", "4m") as disk:
+        town = disk / "town"
+        shutil.copytree(pristine / "town", town)
+        assert run(["settle", "--data-dir", str(town), "--month", "2025-03", "--out", str(stick)]) == 0
+        capsys.readouterr()
+        earlier = {path.name: path.read_bytes() for path in stick.iterdir()}
+        assert len(earlier) == 2
+        before = dump(town)
+        filler = fill_up(disk)  # the disk fills up, to the last byte
+        status = run(["settle", "--data-dir", str(town), "--month", "2025-03", "--signed", "V001=3", "--out", str(stick)])
+        err = capsys.readouterr().err
+        assert status == 1 and "磁盘已满" in err and "Traceback" not in err, err
+        assert {path.name: path.read_bytes() for path in stick.iterdir()} == earlier
+        # Room again: nothing was stored; the same settlement goes through, its report written and the count kept.
+        filler.unlink()
+        assert dump(town) == before
+        again = settled(capsys, town, "--month", "2025-03", "--signed", "V001=3", "--out", str(stick))
+        assert next(v for v in again["villages"] if v["code"] == "V001")["signed_persons"] == 3
+        assert sorted(path.name for path in stick.iterdir()) == sorted(earlier)
+        assert {path.name: path.read_bytes() for path in stick.iterdir()} != earlier
+
+
+def test_a_report_the_full_data_disk_cannot_record_is_taken_back_off_the_stick(pristine: Path, tmp_path: Path) -> None:
+    """The 结算 screen's 写出月报: the files were written, then recorded in a transaction of their
+    own, which the full disk refused: a report on the stick the ledger does not know it wrote (the
+    next one's "changed since reported" cautions compare with the one before it)."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    with small_disk(tmp_path / "disk", "4m") as disk:
+        shutil.copytree(pristine / "town", disk / "town")
+        with ClinicSession(disk / "town") as session:
+            report = settlement.month_report(session, "2025-03")
+            fill_up(disk)
+            with pytest.raises(UserError, match="磁盘已满"):
+                settlement.write_month_report(session, report, stick)
+        assert list(stick.iterdir()) == []
 
 
 def test_a_month_with_spaces_is_the_same_month(folders: Path, capsys) -> None:
