@@ -219,30 +219,47 @@ def backup_to(conn: sqlite3.Connection, target: Path, pause: Pause | None = None
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_dead_copies(target.parent)
-    partial = target.with_name(target.name + ".partial")
-    leftovers = (partial, target.with_name(partial.name + "-journal"))
-    partial.unlink(missing_ok=True)
     try:
-        dest = sqlite3.connect(partial)
-        try:
-            if pause is None:
-                conn.backup(dest)
-            else:
-                conn.backup(dest, pages=BACKUP_STEP_PAGES, progress=lambda _status, _remaining, _total: pause())
-            # A backup is one self-contained file: read (even read-only) without -wal/-shm files beside it.
-            dest.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            dest.close()
-        partial.replace(target)
-    except BaseException as exc:
-        # A copy that did not finish leaves nothing (a full USB stick keeps no half backup).
-        for path in leftovers:
-            with contextlib.suppress(OSError):
-                path.unlink(missing_ok=True)
-        if isinstance(exc, sqlite3.OperationalError) and _medium_problem(exc):
+        with named_when_whole(target) as partial:
+            dest = sqlite3.connect(partial)
+            try:
+                if pause is None:
+                    conn.backup(dest)
+                else:
+                    conn.backup(dest, pages=BACKUP_STEP_PAGES, progress=lambda _status, _remaining, _total: pause())
+                # A backup is one self-contained file: read (even read-only) without -wal/-shm files beside it.
+                dest.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                dest.close()
+    except sqlite3.OperationalError as exc:
+        if _medium_problem(exc):
             raise _cannot_write(exc, target, "备份", "backup", beside) from None
         raise
     return target
+
+
+@contextlib.contextmanager
+def named_when_whole(target: Path) -> Iterator[Path]:
+    """The temporary name (``NAME.partial``) to copy a database file to for `target`: it takes
+    `target`'s name when the block ends, and is removed with its journal when the block fails.
+
+    A copy that did not finish is never found under the name (a full USB stick keeps no half
+    backup).  Cut off by a power cut, it is left as ``.partial``: the next copy to the same name
+    replaces it, and `remove_dead_copies` removes a backup's.  The copy is made with a rollback
+    journal, its connection closed in the block: only the one file takes the name, so no page
+    of it may be left in a -wal file.
+    """
+    partial = target.with_name(target.name + ".partial")
+    leftovers = tuple(target.with_name(partial.name + suffix) for suffix in ("", "-journal", "-wal", "-shm"))
+    partial.unlink(missing_ok=True)
+    try:
+        yield partial
+        partial.replace(target)
+    except BaseException:
+        for path in leftovers:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+        raise
 
 
 DEAD_COPY = re.compile(r"^(?:(?:clinic|before-restore)-\d{8}-\d{6}|before-migration-v\d+-\d{8}-\d{6})\.sqlite\.partial(?:-journal)?$")
@@ -789,19 +806,29 @@ HOLD_TIMEOUT_S = 2.0
 
 def restore_into(source: Path, live: Path | sqlite3.Connection) -> None:
     """Copy the database `source` over `live` with the backup API: a path (the app is closed), or
-    the connection `held_alone` gives."""
+    the connection `held_alone` gives.
+
+    Over the connection the copy is one SQLite transaction: all of it, or the ledger as it was.
+    To a path (no ledger there, or a damaged one moved aside) it is made under a temporary name
+    that takes the ledger's once the copy is whole (`named_when_whole`): written straight under
+    it, a copy cut off by a power cut left a valid, empty clinic.sqlite, and the app offered the
+    first-run setup of a new clinic over the ledger moved aside.
+    """
     name = live if isinstance(live, Path) else Path(live.execute("PRAGMA database_list").fetchone()[2])
-    with read_only(source) as db:
-        dest = sqlite3.connect(live, timeout=BUSY_TIMEOUT_MS / 1000) if isinstance(live, Path) else live
+    with read_only(source) as db, contextlib.ExitStack() as copying:
         try:
-            dest.execute("PRAGMA journal_mode = WAL")
-            db.backup(dest)
+            if isinstance(live, Path):
+                partial = copying.enter_context(named_when_whole(live))
+                dest = sqlite3.connect(partial, timeout=BUSY_TIMEOUT_MS / 1000)
+                copying.callback(dest.close)  # closed before the copy takes the name
+                db.backup(dest)  # with a rollback journal: once done, the whole copy is in the one file
+                dest.execute("PRAGMA journal_mode = WAL")  # the ledger's
+            else:
+                live.execute("PRAGMA journal_mode = WAL")
+                db.backup(live)
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise _explain(exc, name) from None
             zh, en = _medium_problem(exc) or ("数据库错误", plain_detail(str(exc)))
             error = DiskFull if zh == "磁盘空间已满" else DatabaseError
             raise error(f"无法写入数据库 {name}: {zh}", f"cannot write database {name}: {en}") from None
-        finally:
-            if dest is not live:
-                dest.close()

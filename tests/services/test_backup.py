@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -611,6 +612,81 @@ def test_a_restore_over_a_damaged_database_that_the_full_disk_stops_leaves_the_f
         result = restore(disk / "data", backup, now=NOON)
         assert result.previous_saved_to is not None and _digest(result.previous_saved_to) == damaged
         assert check_file(live).ok
+
+
+def _restoring_child(folder: Path, backup: Path) -> tuple[int, int]:
+    """A forked process restoring `backup` into `folder`, stopped for good after the first page
+    of the backup's copy (a power cut then); it writes one byte to the pipe returned once there."""
+    import os
+
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        try:
+            import time
+
+            import clinic_app.store.db as db
+
+            opened = db.read_only
+
+            class Stopping:
+                """The backup's connection, whose copy stops for good after its first page."""
+
+                def __init__(self, conn: sqlite3.Connection) -> None:
+                    self.conn = conn
+
+                def __getattr__(self, name: str) -> object:
+                    return getattr(self.conn, name)
+
+                def backup(self, target: sqlite3.Connection, **_: object) -> None:
+                    def stop_here(*_: object) -> None:
+                        os.write(write_fd, b"x")
+                        while True:
+                            time.sleep(60)
+
+                    self.conn.backup(target, pages=1, progress=stop_here)
+
+            @contextlib.contextmanager
+            def stopping(path: Path) -> Iterator[Stopping]:
+                with opened(path) as conn:
+                    yield Stopping(conn)
+
+            db.read_only = stopping  # type: ignore[assignment]
+            restore(folder, backup, now=NOON)
+        finally:
+            os._exit(1)
+    os.close(write_fd)
+    return pid, read_fd
+
+
+def test_a_restore_over_a_damaged_database_cut_off_half_way_leaves_no_empty_ledger(clinic: Ledger, tmp_path: Path) -> None:
+    # The damaged ledger was moved aside and the backup copied straight into clinic.sqlite: a power
+    # cut half way left a valid, empty database under the name, and the app (and the command line)
+    # took the folder for a new one: the first-run setup, over the ledger in backups/.  No
+    # clinic.sqlite at all is a ledger lost, which the start offers the newest backup for.
+    import os
+    import signal
+
+    backup = backup_now(clinic.session, _folder(tmp_path / "b"), now=NOON)
+    clinic.session.close()
+    live = clinic.folder / DB_NAME
+    damage_root_page(live)
+    damaged = _digest(live)
+    pid, fd = _restoring_child(clinic.folder, backup)
+    try:
+        assert os.read(fd, 1) == b"x"
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+    assert not live.exists() and live.with_name(f"{DB_NAME}.partial").exists()  # the half copy, under another name
+    (moved,) = (clinic.folder / "backups").glob("before-restore-*.sqlite")
+    assert _digest(moved) == damaged
+    # The restore tried again goes through, and leaves nothing of the one cut off.
+    result = restore(clinic.folder, backup, now=NOON + dt.timedelta(minutes=1))
+    assert result.previous_saved_to is None and check_file(live).ok and _entries(clinic.folder) == 3
+    assert list(clinic.folder.glob("*.partial*")) == []
+    assert _digest(moved) == damaged
 
 
 def test_a_restore_whose_safety_copy_the_full_disk_refuses_advises_the_data_folders_disk(clinic: Ledger, tmp_path: Path) -> None:
