@@ -300,6 +300,7 @@ class MonthScreen(QWidget):
         self.snapshot_status = QLabel(self.tr("本年尚未导入"))
         self.snapshot_status.setWordWrap(True)
         self.snapshot_button = QPushButton(self.tr("导入用量快照…"))
+        self.snapshot_working = WorkingButton(self.snapshot_button)
         self.snapshot_button.clicked.connect(self.choose_snapshot)
         self.snapshot_note = FieldNote()
         snapshot_layout = QVBoxLayout(snapshot_box)
@@ -594,12 +595,12 @@ class MonthScreen(QWidget):
             done = snapshot.import_snapshot(session, data, trust)
             return done, snapshot.imported_snapshot(session, done.year)
 
-        self.snapshot_button.setEnabled(False)
+        self.snapshot_working.start()
         self.context.run(work, self._snapshot_imported, lambda error: self._snapshot_failed(path, error))
 
     def _snapshot_imported(self, pair: tuple[snapshot.SnapshotImport, snapshot.ImportedSnapshot | None]) -> None:
         done, held = pair
-        self.snapshot_button.setEnabled(True)
+        self.snapshot_working.done()
         if done.unchanged:
             text = self.tr("这个快照已经导入过, 没有变化 ({year} 年, 乡镇计算于 {day})")
         else:
@@ -613,7 +614,7 @@ class MonthScreen(QWidget):
         emit(self.snapshot_done, text)
 
     def _snapshot_failed(self, path: Path, error: Exception) -> None:
-        self.snapshot_button.setEnabled(True)
+        self.snapshot_working.done()
         if isinstance(error, UnregisteredClinic):
             dialog = KeyCheckDialog(
                 self.tr("核对乡镇卫生院密钥指纹"),

@@ -260,6 +260,7 @@ class SettingsScreen(QWidget):
         # -- catalogue import
         catalog_box = QGroupBox(self.tr("药品和诊疗项目目录"))
         self.import_button = QPushButton(self.tr("导入目录文件…"))
+        self.import_working = WorkingButton(self.import_button)
         self.import_button.clicked.connect(self.choose_catalog_file)
         # What a file needs, said before the doctor learns it from a refusal.
         self.import_hint = QLabel(
@@ -835,14 +836,14 @@ class SettingsScreen(QWidget):
 
     def import_catalog(self, path: str) -> None:
         session, language = self.context.session, self.context.language
-        self.import_button.setEnabled(False)
+        self.import_working.start()
         self.import_summary.setText(self.tr("正在导入…"))
         self.problems.set_rows([])  # the last file's problems are not this one's (an .xls refused whole kept them)
         self.context.run(lambda: adapters.import_catalog(session, path, language), self._imported, self._import_failed)
 
     def _imported(self, result: adapters.CatalogImported) -> None:
         saved, problems, outside_tender, added, repriced = result[:5]
-        self.import_button.setEnabled(True)
+        self.import_working.done()
         self.problems.set_rows([ImportProblem(*p) for p in problems])
         if problems:
             self.import_summary.setText(
@@ -891,7 +892,7 @@ class SettingsScreen(QWidget):
         emit(self.catalog_imported, saved, len(problems))
 
     def _import_failed(self, error: Exception) -> None:
-        self.import_button.setEnabled(True)
+        self.import_working.done()
         self.import_summary.setText(self.context.message(error))  # type: ignore[arg-type]
         emit(self.catalog_imported, 0, -1)
 

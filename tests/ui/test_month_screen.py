@@ -545,3 +545,26 @@ def test_export_without_a_folder_puts_the_focus_in_the_folder(qtbot, context, se
     assert "请先插入 U 盘或选择导出文件夹" in failed.args[0]
     assert QApplication.focusWidget() is screen.folder
     wait_idle(qtbot, worker)
+
+
+def test_the_focus_comes_back_to_the_snapshot_button_after_a_refused_file(qtbot, context, session, worker, february, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """导入用量快照… greyed itself while the file was read and Qt handed the focus on, where nothing
+    gave it back (rev19d 4, the same as 导出月结)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.test_keyboard_only import active_window, press
+
+    monkeypatch.setattr(month_screen, "MEDIA_ROOTS", ())
+    window = active_window(qtbot, context, worker)
+    screen = window.month
+    assert screen is not None
+    with qtbot.waitSignal(screen.totals_shown, timeout=10000):
+        press(qtbot, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    bad = tmp_path / "statement.json"
+    bad.write_text('{"body": {}}', encoding="utf-8")
+    screen.snapshot_button.setFocus(Qt.FocusReason.TabFocusReason)
+    with qtbot.waitSignal(screen.snapshot_done, timeout=10000):
+        screen.import_snapshot(bad)
+    assert QApplication.focusWidget() is screen.snapshot_button
+    wait_idle(qtbot, worker)

@@ -1024,3 +1024,21 @@ def test_the_focus_comes_back_to_the_backup_buttons_and_never_rests_on_the_langu
         press(qtbot, Qt.Key.Key_Return)
         screen.clinic_name.setFocus(Qt.FocusReason.MouseFocusReason)
     assert QApplication.focusWidget() is screen.clinic_name
+
+
+def test_the_focus_comes_back_to_the_catalogue_import_button_after_the_import(qtbot, context, session, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """导入目录文件… greyed itself while the file was read and Qt handed the focus on to the next
+    field, where nothing gave it back (rev19d 4, the same as 立即备份): the doctor's next Enter or
+    arrow went somewhere he had not chosen."""
+    from tests.ui.test_keyboard_only import active_window, press
+
+    window = active_window(qtbot, context, worker)
+    press(qtbot, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, worker)
+    screen = window.settings
+    path = tmp_path / "目录.csv"
+    path.write_text("编码,名称,单价,类别\nX001,维生素C片,3.50,药品\n", encoding="utf-8")
+    screen.import_button.setFocus(Qt.FocusReason.TabFocusReason)
+    with qtbot.waitSignal(screen.catalog_imported, timeout=15000):
+        screen.import_catalog(str(path))
+    assert QApplication.focusWidget() is screen.import_button
