@@ -1474,6 +1474,10 @@ def _recheck_later(
     file's first visit of the person, and does not arise in the same review without this file (a
     roster changed since is not this file's doing); one it has stays, with the figures counted now
     unless a decision was made on it (`store.refresh_undecided_flags`), as had the file come first.
+    One it has that arose without this file and no longer does with it (a later month imported
+    first, re-adjudicated with none of the earlier months' use counted) is withdrawn, as had the
+    file come first; not one a decision was made on, nor one that still arises without the batch's
+    files still to be written (one may yet be refused; the last written withdraws it).
     `reviewed`: statements whose review counted this file already.
 
     `redated`: the file's settlements that reversals or newborn pay-backs imported before name, and
@@ -1490,9 +1494,14 @@ def _recheck_later(
     moved = {v.visit["certno"] for v in parsed if v.visit["setl_id"] in redated}
     if first:
         year = min(first.values())[:4]
-        later = store.later_fund_visits(conn, first, _year_start(parsed, f"{year}-12-31"), f"{year}-12-31")
+        # A visit that moved no fund is looked at for the flags it has (a later month imported
+        # first, re-adjudicated to pay what the earlier months' use leaves nothing of).
+        flagged = sorted(_USAGE_FLAGS)
+        later = store.later_fund_visits(conn, first, _year_start(parsed, f"{year}-12-31"), f"{year}-12-31", flagged)
         after = {certno: first[certno] for certno in moved}
-        for statement_id, certnos in store.later_fund_visits(conn, after, f"{int(year) + 1}-01-01", dt.date.max.isoformat()).items():
+        for statement_id, certnos in store.later_fund_visits(
+            conn, after, f"{int(year) + 1}-01-01", dt.date.max.isoformat(), flagged
+        ).items():
             later.setdefault(statement_id, set()).update(certnos)
     statements = sorted(set(later) - set(reviewed))
     stood = {s: _stood(conn, book, own, s, later[s], parsed, reviewed) for s in statements if later[s] & moved}
@@ -1516,13 +1525,28 @@ def _recheck_later(
         store.refresh_undecided_flags(conn, statement_id, had)
         refreshed += [(statement_id, *key) for key in had]
         new = [flag for flag in since if (flag[0], flag[2]) not in have]
-        if new:
+        found = {(flag[0], flag[2]) for flag in since}
+        people = {v.visit["setl_id"]: v.visit["certno"] for v in theirs}
+        stale = {
+            (setl_id, code) for setl_id, code in have
+            if code in _USAGE_FLAGS and setl_id in times and times[setl_id] > first[people[setl_id]] and (setl_id, code) not in found
+        }
+        if new or stale:
             stand = stood.get(statement_id)
             if stand is None:
                 stand = _stood(conn, book, own, statement_id, later[statement_id], parsed, reviewed)
             new = [flag for flag in new if (flag[0], flag[2]) not in stand]
+            stale &= stand
+        if stale and pending:
+            # Not one the batch's files still to be written take away: one of them may yet be
+            # refused (a full disk); the last of them written withdraws it.
+            now = _parse_visits(book, visits, _earlier(conn, verified.clinic_code, visits, ()))
+            again = _Review(conn, book, own, verified, [v for v in now if v.visit["certno"] in later[statement_id]], skip=[statement_id])
+            again._usage()
+            stale -= {(flag[0], flag[2]) for flag in again.out}
         store.insert_flags(conn, [(statement_id, verified.clinic_code, verified.month, *flag) for flag in new])
         raised += [(statement_id, flag[0], flag[2]) for flag in new]
+        store.delete_undecided_flags(conn, [(statement_id, *key) for key in sorted(stale)])
     return raised, refreshed
 
 

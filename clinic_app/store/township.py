@@ -761,15 +761,21 @@ def insert_flags(conn: sqlite3.Connection, flags: Iterable[Sequence[Any]]) -> No
     )
 
 
-def later_fund_visits(db: DbOrConn, after: Mapping[str, str], date_from: str, date_to: str) -> dict[int, set[str]]:
+def later_fund_visits(
+    db: DbOrConn, after: Mapping[str, str], date_from: str, date_to: str, flagged: Sequence[str] = ()
+) -> dict[int, set[str]]:
     """Statement id -> the ID numbers of `after` (ID number -> setl_time) with a visit that moved
-    the fund settled after that time, its service date in [date_from, date_to]."""
+    the fund, or that has a flag of a code in `flagged`, settled after that time, its service date
+    in [date_from, date_to]."""
     found: dict[int, set[str]] = {}
+    codes = ", ".join("?" * len(flagged)) or "NULL"
     for chunk in _chunks(sorted(after)):
         rows = _plain(db).execute(
-            f"""SELECT DISTINCT statement_id, certno, setl_time FROM statement_visits
-                WHERE certno IN ({', '.join('?' * len(chunk))}) AND service_date BETWEEN ? AND ? AND hifp_pay_fen != 0""",
-            (*chunk, date_from, date_to),
+            f"""SELECT DISTINCT statement_id, certno, setl_time FROM statement_visits AS v
+                WHERE certno IN ({', '.join('?' * len(chunk))}) AND service_date BETWEEN ? AND ?
+                AND (hifp_pay_fen != 0 OR EXISTS (SELECT 1 FROM review_flags f WHERE f.statement_id = v.statement_id
+                                                  AND f.setl_id = v.setl_id AND f.code IN ({codes})))""",
+            (*chunk, date_from, date_to, *flagged),
         )
         for statement_id, certno, setl_time in rows:
             if setl_time > after[certno]:

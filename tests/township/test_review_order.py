@@ -478,3 +478,88 @@ def test_a_flag_brought_to_a_refused_file_s_figures_is_brought_back_to_what_stan
         ]
     finally:
         town.close()
+
+
+
+
+MONTHS = ("2025-02", "2025-03", "2025-04")
+
+
+def _three_months_one_village(tmp_path: Path, folder: str = "town"):  # type: ignore[no-untyped-def]
+    """A Shaoguan township with 王一 designated at V01, and V01's files of February to April: V01
+    pays 王一 280.00 on 5 February and, counting its own ledger, the 20.00 left of the 300.00 a
+    year on 10 March and nothing on 10 April."""
+    town = b.township(tmp_path / folder)
+    b.enrol(town, "王一", b.resident_id(1), "V01")
+    if (tmp_path / "v01").exists():
+        with ClinicSession(tmp_path / "v01") as v01:
+            return town, {month: b.statement_bytes(v01, month) for month in MONTHS}
+    with b.village(tmp_path / "v01", "V01") as v01:
+        p1 = b.enrol(v01, "王一", b.resident_id(1), "V01").id
+        for when, drug, fund in ((dt.datetime(2025, 2, 5, 10), EMERGENCY_DRUG, "280.00"),
+                                 (dt.datetime(2025, 3, 10, 10), LATER_DRUG, "20.00"),
+                                 (dt.datetime(2025, 4, 10, 10), LATER_DRUG, "0.00")):
+            assert str(v01.entry(b.settle(v01, p1, when, drug)).adjudication.fund) == fund
+        return town, {month: b.statement_bytes(v01, month) for month in MONTHS}
+
+
+WITHOUT_FEBRUARY = [
+    ("V01S000000002", tw.FLAG_ADJUDICATION_DIFF,
+     "the village's file and the township's re-adjudication differ: fund paid 20.00 in the file, 70.00 re-adjudicated "
+     "(fund used this year before the visit: 0.00)"),
+    ("V01S000000003", tw.FLAG_ADJUDICATION_DIFF,
+     "the village's file and the township's re-adjudication differ: fund paid 0.00 in the file, 70.00 re-adjudicated "
+     "(fund used this year before the visit: 20.00)"),
+]
+
+
+@pytest.mark.parametrize("with_other", [False, True], ids=["alone", "with another village's file after it"])
+def test_later_months_imported_first_keep_no_difference_their_earlier_month_explains(tmp_path: Path, with_other: bool) -> None:
+    """V01's April and March imported before its February were re-adjudicated with February's
+    280.00 not counted (70.00 where the files say 20.00 and 0.00) and flagged; February's import
+    reviewed March's visit again, found no difference and left the flag there, and did not look at
+    April's at all (it moved no fund): imported in month order there was none, so a township sent
+    the months in reverse order ended with flags that did not stand.  The same when February comes
+    with another village's file still to be written after it."""
+    in_order, files = _three_months_one_village(tmp_path, "in-order")
+    town, _ = _three_months_one_village(tmp_path)
+    with b.village(tmp_path / "v02", "V02") as v02:
+        b.settle(v02, b.enrol(v02, "李四", b.resident_id(4), "V02").id, dt.datetime(2025, 2, 6, 10), LATER_DRUG)
+        other = b.statement_bytes(v02, "2025-02")
+    trust = [verify_statement(raw).fingerprint for raw in (*files.values(), other)]
+    try:
+        for session, months in ((in_order, MONTHS), (town, MONTHS[::-1])):
+            for month in months:
+                batch = [(f"V01_{month}.json", files[month])]
+                if with_other and month == "2025-02":
+                    batch.append(("V02_2025-02.json", other))
+                results = tw.import_files(session, batch, trust=trust)
+                assert all(r.imported for r in results), [r.plan.describe() for r in results]
+                if session is town and month == "2025-03":
+                    assert _usage_flags(town) == WITHOUT_FEBRUARY
+        assert _usage_flags(in_order) == []
+        assert _usage_flags(town) == []
+    finally:
+        in_order.close()
+        town.close()
+
+
+def test_a_difference_decided_on_stays_when_the_earlier_month_explains_it(tmp_path: Path) -> None:
+    """V01's April and March imported first and March's flag handled by the clerk: February's
+    import, which explains both differences, withdraws April's and leaves March's with its decision
+    (the record of what was decided on)."""
+    from clinic_app.services import review
+
+    town, files = _three_months_one_village(tmp_path)
+    trust = [verify_statement(raw).fingerprint for raw in files.values()]
+    try:
+        for month in MONTHS[:0:-1]:
+            assert tw.import_files(town, [(f"V01_{month}.json", files[month])], trust=trust)[0].imported
+        march = next(r for r in review.review_rows(town, store.FlagFilter(month="2025-03"), {}) if r.flag.code == tw.FLAG_ADJUDICATION_DIFF)
+        review.decide(town, [march.flag], review.HANDLED, "已电话核实", town.operators()[0].id)
+        assert tw.import_files(town, [("V01_2025-02.json", files["2025-02"])], trust=trust)[0].imported
+        assert _usage_flags(town) == WITHOUT_FEBRUARY[:1]
+        (after,) = [r for r in review.review_rows(town, store.FlagFilter(code=tw.FLAG_ADJUDICATION_DIFF), {})]
+        assert after.flag.id == march.flag.id and after.decision is not None and after.decision.note == "已电话核实"
+    finally:
+        town.close()
