@@ -810,7 +810,7 @@ def _check_reversals(view: _View, verified: VerifiedStatement) -> None:
 
 _ITEM_AMOUNTS = ("amount", "waived", "eligible", "fund", "patient")
 _MIRRORED = {
-    "person": ("人员 (个人编号、身份证号)", "person (psn_no, certno)"),
+    "person": ("人员 (个人编号)", "person (psn_no)"),
     "visit": ("就诊号", "visit id (mdtrt_id)"),
     "policy": ("政策", "policy"),
     "medfee_sumamt": ("医疗费总额", "total cost"),
@@ -840,8 +840,13 @@ def _shape(month: str, visit: Mapping[str, Any]) -> store.VisitShape:
 def _mismatch(reversal: store.VisitShape, original: store.VisitShape) -> str | None:
     """What a reversal does not repeat of the settlement it undoes (a `_MIRRORED` key), None when it
     repeats it all: the village's ledger states a reversal with the lines and the adjudication of
-    the visit it reverses, every amount negated (`statement_file.visit_fields`)."""
-    if (reversal.psn_no, reversal.certno) != (original.psn_no, original.certno):
+    the visit it reverses, every amount negated (`statement_file.visit_fields`).
+
+    The person is its psn_no alone, which `ClinicSession.update_patient` never changes: a statement
+    reads each visit's certno from the patient register as it is now, so a reversal written after
+    an ID number was corrected (or given to a newborn settled without one) carries the new number,
+    the settlement imported before it the old; a genuine file was refused as one no ledger writes."""
+    if reversal.psn_no != original.psn_no:
         return "person"
     if reversal.mdtrt_id != original.mdtrt_id:
         return "visit"

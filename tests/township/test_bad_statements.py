@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from clinic_app.documents.statement_file import VERSION, StatementError, verify_
 from clinic_app.errors import UserError
 from clinic_app.services import review
 from clinic_app.services import township as tw
-from clinic_app.services.session import ClinicSession
+from clinic_app.services.session import ClinicSession, PatientInput
 from clinic_app.store import township as store
 from tests.township import builders as b
 
@@ -465,7 +466,7 @@ def _wrong_reversal(of: Any, setl_id: str, when: dt.datetime, wrong: str) -> Any
 
 _WRONG = {
     "amounts": ("其医疗费总额与原结算不符", "its total cost does not match"),
-    "person": ("其人员 (个人编号、身份证号)与原结算不符", "its person (psn_no, certno) does not match"),
+    "person": ("其人员 (个人编号)与原结算不符", "its person (psn_no) does not match"),
     "visit": ("其就诊号与原结算不符", "its visit id (mdtrt_id) does not match"),
 }
 
@@ -618,3 +619,65 @@ def test_a_line_charged_a_fraction_of_a_fen_is_rounded_half_up_as_the_village_ro
         raw = b.statement_bytes(session)
     items = [v["items"][0] for v in verify_statement(raw).body["visits"]]
     assert [(i["quantity"], i["unit_price"], i["amount"]) for i in items] == [("0.333", "0.50", "0.17"), ("0.333", "0.50", "-0.17")]
+
+
+# ---------------------------------------------------------------- a reversal after the ID number was corrected (rev19h 1)
+
+
+def test_a_reversal_after_the_patients_id_number_was_corrected_is_imported(tmp_path: Path, town) -> None:
+    """rev19h 1: a statement reads each visit's ID number from the patient register as it is now, so
+    the village's own April file, voiding a March visit after the patient's ID number was corrected
+    on April 1st, carried the new number and March's imported settlement the old one: the genuine
+    file was refused as one "no village ledger writes" until March was exported again and imported
+    first.  The person is the personal number (psn_no), which an edit never changes."""
+    with b.village(tmp_path / "V01", "V01") as village:
+        patient = b.enrol(village, "王一", b.resident_id(1), "V01")
+        operator = village.operators()[0].id
+        voided = b.settle(village, patient.id, MARCH)
+        b.settle(village, patient.id, MARCH + dt.timedelta(days=1))
+        march = b.statement_bytes(village, "2025-03")
+        corrected = PatientInput(name=patient.name, id_number=b.resident_id(3), category=patient.category)
+        assert village.update_patient(patient.id, corrected, today=dt.date(2025, 4, 1)).patient.psn_no == patient.psn_no
+        village.void(voided, "录入错误", operator, dt.datetime(2025, 4, 2, 9))
+        b.settle(village, patient.id, dt.datetime(2025, 4, 3, 9))
+        april = b.statement_bytes(village, "2025-04")
+    settled = verify_statement(march).body["visits"][0]
+    reversal = verify_statement(april).body["visits"][0]
+    assert reversal["reversal_of"] == settled["setl_id"] and reversal["psn_no"] == settled["psn_no"]
+    assert (settled["certno"], reversal["certno"]) == (b.resident_id(1), b.resident_id(3))
+    trust = [verify_statement(march).fingerprint]
+    for name, raw in (("V01_03.json", march), ("V01_04.json", april)):
+        (result,) = tw.import_files(town, [(name, raw)], trust=trust)
+        assert result.imported, result.plan.describe()
+        assert tw.FLAG_REVERSAL_UNKNOWN not in result.flags, result.flags
+
+
+@pytest.mark.parametrize("where", ["settlement-first", "reversal-first"])
+@pytest.mark.parametrize("changed", ["certno", "psn_no"])
+def test_a_reversal_is_of_another_person_by_its_personal_number_not_its_id_number(town, changed: str, where: str) -> None:
+    """rev19h 1: a reversal's ID number may be newer than its settlement's (corrected in between),
+    so only another personal number (psn_no) is another person: refused when the settlement was
+    imported first, and said in the flag when the settlement comes after; another ID number alone
+    was refused too, and the flag of a reversal sent first stayed."""
+    first = b.crafted_visit(1, b.person(1), MARCH)
+    person = replace(first.person, id_number=b.resident_id(9)) if changed == "certno" else replace(first.person, person_no="P00000009")
+    march = _statement(first)
+    april = _statement(replace(_reversal(first, "SRV000001", dt.datetime(2025, 4, 2, 9)), person=person), month="2025-04",
+                       before=verify_statement(march).chain.last_hash)
+    files = [("V01_03.json", march), ("V01_04.json", april)]
+    if where == "reversal-first":
+        files.reverse()
+    results = [tw.import_files(town, [file], trust=[_fingerprint()])[0] for file in files]
+    left = store.review_flags(town.db, store.FlagFilter(code=tw.FLAG_REVERSAL_UNKNOWN))
+    if changed == "certno":
+        assert all(r.imported for r in results), [r.plan.describe() for r in results]
+        assert left == []
+    elif where == "settlement-first":
+        assert results[0].imported and not results[1].imported
+        error = results[1].plan.error
+        assert isinstance(error, UserError) and "但其人员 (个人编号)与原结算不符" in error.zh, error
+        assert "but its person (psn_no) does not match the settlement's" in error.en
+    else:
+        assert all(r.imported for r in results), [r.plan.describe() for r in results]
+        (flag,) = left
+        assert tw.flag_detail(flag.code, flag.detail, "zh") == "冲销结算 SST000001 (之后导入), 但其人员 (个人编号)与原结算不符"
