@@ -176,8 +176,9 @@ def backups_in(folder: Path, now: dt.datetime | None = None) -> list[Path]:
 
 def in_ledger_order(paths: Iterable[Path], now: dt.datetime | None = None) -> list[Path]:
     """Backups oldest first: by the time in their names, but one named later than `now` (made
-    while the computer's clock was set forward) by the ledger it holds: after the backups whose
-    ledger ends before its own, before those that hold as much or more.
+    while the computer's clock was set forward) by the ledger it holds: right after the last
+    backup of the clock's time whose ledger it goes on from (`_goes_on_from`), before all the
+    others; first when it goes on from none.
 
     By the name alone, one start with the clock a year ahead (a wrong year typed in) made its
     ``clinic-2027...`` the newest backup for a year once the clock was put right: a damaged
@@ -185,23 +186,53 @@ def in_ledger_order(paths: Iterable[Path], now: dt.datetime | None = None) -> li
     date, and the keep-N rotation deleted the real ones before it.  Not by the ledger alone:
     after a restore of an older backup the ledger goes on from there, and the backups of the
     ledger given up hold more entries than the new ones, so each new backup was the "oldest"
-    and rotated out as soon as it was made.  Only with a backup named in the future are the
-    backups opened, one row each (`_last_seq`): a start with none opens none."""
+    and rotated out as soon as it was made.  Not by the number of entries either: the clock put
+    right and an older backup restored to drop the visits dated in the future, the backups of the
+    ledger since then hold fewer entries than the future-named one for days, and it counted as
+    the newest until they caught up (the repair offered the ledger given up, each exit backed up
+    again).  Only with a backup named in the future are the backups opened, one or two rows of
+    each: a start with none opens none."""
     cut = _stamp_at(now or dt.datetime.now())
     named = sorted(paths, key=lambda path: (path.name, str(path)))
     ahead = [path for path in named if _stamp(path) > cut]
     if not ahead:
         return named
     kept = [path for path in named if _stamp(path) <= cut]
-    seqs = {path: _last_seq(path) for path in named}
+    ends = [_ledger_end(path) for path in kept]
+    before = {path: _goes_on_from(path, ends) for path in ahead}  # how many of `kept` come before it
 
-    def place(path: Path) -> tuple[int, int, int, str, str]:
-        if path in ahead:  # before the first backup of the clock's time holding no less than it
-            after = [i for i, other in enumerate(kept) if seqs[other] < seqs[path]]
-            return (after[-1] + 1 if after else 0), 0, seqs[path], path.name, str(path)
-        return kept.index(path), 1, 0, path.name, str(path)
+    def place(path: Path) -> tuple[int, int, str, str]:
+        if path in before:
+            return before[path], 0, path.name, str(path)
+        return kept.index(path), 1, path.name, str(path)
 
     return sorted(named, key=place)
+
+
+def _ledger_end(path: Path) -> tuple[int, str] | None:
+    """(seq, hash) of the last ledger entry a backup holds (`ledger.last_entry`: where its chain
+    starts when it holds none); None when it cannot be read."""
+    try:
+        with read_only(path) as db:
+            return ledger.last_entry(db)
+    except (SqliteError, UserError, sqlite3.DatabaseError):
+        return None
+
+
+def _goes_on_from(path: Path, ends: list[tuple[int, str] | None]) -> int:
+    """1 + the index of the last of the ledgers ending at `ends` that the backup at `path` holds
+    whole, the same entry at its last seq (each entry's hash covers the one before it, as in
+    `_common_entries`); 0 when it holds none of them, or cannot be read.  One row read for each."""
+    try:
+        with read_only(path) as db:
+            start = ledger.chain_start(db)
+            for index in range(len(ends) - 1, -1, -1):
+                end = ends[index]
+                if end is not None and (end == start or ledger.hash_at(db, end[0]) == end[1]):
+                    return index + 1
+    except (SqliteError, UserError, sqlite3.DatabaseError):
+        pass
+    return 0
 
 
 def _stamp_at(moment: dt.datetime) -> str:
@@ -213,15 +244,6 @@ def _stamp(path: Path) -> str:
     """The time in a backup's name (``20260302-120000``)."""
     match = BACKUP_PATTERN.match(path.name)
     return f"{match.group(1)}-{match.group(2)}" if match else ""
-
-
-def _last_seq(path: Path) -> int:
-    """The seq of the last ledger entry a backup holds; -1 when it cannot be read."""
-    try:
-        with read_only(path) as db:
-            return ledger.last_entry(db)[0]
-    except (SqliteError, UserError, sqlite3.DatabaseError):
-        return -1
 
 
 def backup_now(

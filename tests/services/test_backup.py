@@ -9,6 +9,7 @@ import re
 import shutil
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from clinic_app.cli import run
 from clinic_app.domain.records import VisitRequest
 from clinic_app.errors import UserError
 from clinic_app.services.backup import (
+    automatic_backups,
     backup_if_due,
     backup_now,
     backup_on_exit,
@@ -219,6 +221,34 @@ def test_the_backups_of_a_ledger_restored_from_an_older_one_are_newer_than_those
         since = backup_now(session, now=NOON + dt.timedelta(days=4, hours=1))
     assert backups_in(clinic.folder / "backups")[-1] == since and check_file(since).entries == 3
     assert newest_good_backup(clinic.folder) == since
+
+
+def test_a_backup_named_by_a_clock_set_forward_is_older_than_those_of_a_ledger_restored_from_before_it(clinic: Ledger) -> None:
+    """rev19h 2: the clock a year ahead for a day, then put right and the backup of before that day
+    restored to drop the visits dated in the future.  The backup named in the future was placed by
+    the number of entries it holds, more than the restored ledger's for days: until they caught
+    up, a damaged ledger was offered it for the repair (every visit since the restore lost), and
+    every exit backed up again with nothing new.  It is placed after the last backup whose ledger
+    it goes on from, the one restored: older than every backup since."""
+    restored = backup_now(clinic.session, now=NOON)
+    for day in range(5):
+        clinic.session.settle(clinic.request("signed_here", f"2025-08-1{day}T09:00:00", "YP0002"))
+    ahead = backup_on_exit(clinic.session, now=_a_year_ahead())
+    assert ahead is not None and check_file(ahead).entries == 8
+    clinic.session.close()
+    restore(clinic.folder, restored, now=NOON + dt.timedelta(hours=20))
+    with ClinicSession(clinic.folder) as session:
+        since = replace(clinic, session=session)
+        for day in range(1, 4):
+            morning = NOON + dt.timedelta(days=day, hours=-4)
+            assert backup_if_due(session, now=morning) is not None
+            session.settle(since.request("signed_here", f"2025-08-2{day}T09:00:00", "YP0002"))
+            evening = backup_on_exit(session, now=morning + dt.timedelta(hours=10))
+            assert evening is not None and check_file(evening).entries == 3 + day
+            assert backup_on_exit(session, now=morning + dt.timedelta(hours=11)) is None  # nothing new since
+            assert newest_good_backup(clinic.folder) == evening
+            assert automatic_backups(session, now=morning + dt.timedelta(hours=12))[-1] == evening
+    assert ahead.exists()
 
 
 def test_restore_brings_the_backup_back_and_saves_the_current(clinic: Ledger) -> None:
