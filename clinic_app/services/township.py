@@ -15,7 +15,9 @@ Review flags (they never block an import; one code per line; each flag's
 particulars are stored as JSON data and `flag_detail` puts them in Chinese or
 English words):
 
-- ``FLAG_ID_CHECKSUM`` the ID number fails GB 11643 (18 characters, check character, birth date);
+- ``FLAG_ID_CHECKSUM`` the ID number fails GB 11643 (18 characters, check character, birth date),
+  or there is none (a newborn the village registered before it had a number: its person is
+  then the village's psn_no, `store.person_key`);
 - ``FLAG_NOT_SIGNED`` the township's roster has no enrolment of the person with
   this village or this township;
 - ``FLAG_SAME_DAY_TWO_VILLAGES`` the person has a settlement the same day at
@@ -1128,10 +1130,19 @@ class _Pending:
 
 
 def _parse_visits(
-    book: PolicyBook, visits: Sequence[Mapping[str, Any]], earlier: Mapping[str, store.KnownSettlement]
+    db: sqlite3.Connection,
+    code: str,
+    book: PolicyBook,
+    visits: Sequence[Mapping[str, Any]],
+    earlier: Mapping[str, store.KnownSettlement],
 ) -> list[_ParsedVisit]:
     """A file's visits for the checks; a settlement is dated by `_service_days`, a reversal by the
-    visit it undoes (in the file, else in `earlier`: the village's earlier settlements), else by itself."""
+    visit it undoes (in the file, else in `earlier`: the village's earlier settlements), else by itself.
+
+    Each visit's person is its `store.person_key`: the ID number; without one (a newborn settled
+    before it had a number), the one the village's files imported give the same psn_no since,
+    else the clinic's psn_no.  Every check and count of a person goes by it, never by certno."""
+    given = store.id_numbers_given(db, code, [v["psn_no"] for v in visits if not v["certno"]])
     reversed_here = {v["reversal_of"] for v in visits if v["kind"] == "reversal"}
     days = _service_days(visits, earlier)
     parsed = []
@@ -1149,6 +1160,7 @@ def _parse_visits(
         parsed.append(_ParsedVisit(
             index=index,
             visit=visit,
+            person=store.person_key(code, visit["psn_no"], visit["certno"] or given.get(visit["psn_no"], "")),
             service_date=service_date,
             pool=pool,
             fund=fund,
@@ -1199,11 +1211,11 @@ def _service_days(
         original = here.get(original_id)
         found = (
             earlier.get(original_id) if original is None
-            else store.KnownSettlement(original["certno"], original["setl_time"][:10], "", False)
+            else store.KnownSettlement(original["psn_no"], original["setl_time"][:10], "", False)
         )
         why = (
             "missing" if found is None or original_id == setl_id
-            else "person" if found.certno != visit["certno"]
+            else "person" if found.psn_no != visit["psn_no"]
             else "date" if found.settled_day != day
             else "not_reversed" if not (found.reversed or original_id in reversed_here)
             else ""
@@ -1258,7 +1270,7 @@ def _paid_back_before(
     mine = {v.visit["setl_id"]: v for v in visits if v.visit["kind"] == "settlement"}
     undone = store.reversed_later(db, code, list(mine))
     known = {
-        s: store.KnownSettlement(v.visit["certno"], v.visit["setl_time"][:10], v.service_date, v.reversed or s in undone)
+        s: store.KnownSettlement(v.visit["psn_no"], v.visit["setl_time"][:10], v.service_date, v.reversed or s in undone)
         for s, v in mine.items()
     }
     stored = [p for p in store.pay_backs_naming(db, code, list(mine)) if p["setl_id"] not in mine]
@@ -1281,7 +1293,7 @@ def _batch_fund(db: sqlite3.Connection, book: PolicyBook, plans: Sequence[FilePl
         assert plan.statement is not None
         visits = plan.statement.body["visits"]
         settled = {
-            v["setl_id"]: store.KnownSettlement(v["certno"], v["setl_time"][:10], v["setl_time"][:10], False)
+            v["setl_id"]: store.KnownSettlement(v["psn_no"], v["setl_time"][:10], v["setl_time"][:10], False)
             for v in visits if v["kind"] == "settlement"
         }
         reverses = frozenset(v["reversal_of"] for v in visits if v["kind"] == "reversal")
@@ -1297,10 +1309,10 @@ def _batch_fund(db: sqlite3.Connection, book: PolicyBook, plans: Sequence[FilePl
         assert plan.statement is not None
         visits = plan.statement.body["visits"]
         events: dict[str, list[store.FundEvent]] = defaultdict(list)
-        parsed = _parse_visits(book, visits, _earlier(db, plan.clinic_code, visits, files))
+        parsed = _parse_visits(db, plan.clinic_code, book, visits, _earlier(db, plan.clinic_code, visits, files))
         for v in parsed:
             if v.fund:
-                events[v.visit["certno"]] += [
+                events[v.person] += [
                     (v.visit["setl_time"], pool, v.service_date, fen, v.out_of_area) for pool, fen in v.parts if fen
                 ]
         pending.append(replace(file, events=events))
@@ -1370,14 +1382,16 @@ def _write(
 
     visits = list(body["visits"])
     outside = _reversed_elsewhere(visits)
-    parsed = _parse_visits(book, visits, _earlier(conn, code, visits, pending))
+    # A person imported without an ID number (a newborn) that this file gives one: one person now.
+    store.rekey_people(conn, code, {v["psn_no"]: v["certno"] for v in visits if v["certno"]})
+    parsed = _parse_visits(conn, code, book, visits, _earlier(conn, code, visits, pending))
     first_id = store.next_visit_id(conn)
     visit_rows, item_rows = [], []
     for row in parsed:
         visit, visit_id = row.visit, first_id + row.index
         visit_rows.append((
             visit_id, statement_id, code, month, row.index + 1, visit["kind"], visit["reversal_of"], int(row.reversed),
-            visit["mdtrt_id"], visit["setl_id"], visit["psn_no"], visit["certno"], visit["psn_name"],
+            visit["mdtrt_id"], visit["setl_id"], visit["psn_no"], row.person, visit["psn_name"],
             visit["category"], visit["med_type"], visit["setl_time"], row.service_date, visit["policy_id"], row.pool,
             *[_fen(visit[name]) for name in AMOUNT_FIELDS], _fen(visit["waived_amt"]), visit["pool_prop_selfpay"],
             json.dumps(visit["reasons"], ensure_ascii=False, sort_keys=True),
@@ -1414,7 +1428,7 @@ def _write(
     _reversals_before(conn, code, month, [v.visit for v in parsed if v.visit["setl_id"] in undone])
     # So are the flags of the day they were counted on before (`_same_day`: 分解就诊, 同日在两个村就诊,
     # 重复收费 of the same items; a visit's 重复收费 of another kind leaves its key alone).
-    people = sorted({v.visit["certno"] for v in parsed if v.visit["setl_id"] in named})
+    people = sorted({v.person for v in parsed if v.visit["setl_id"] in named})
     theirs = store.flags_of_people(conn, people, sorted({*_USAGE_FLAGS, *_DAY_FLAGS}))
     other = {
         (s, setl_id, code) for s, setl_id, code, detail in theirs
@@ -1493,10 +1507,10 @@ def _recheck_later(
     first: dict[str, str] = {}
     for v in parsed:
         if v.fund or v.visit["setl_id"] in redated:
-            certno, time = v.visit["certno"], v.visit["setl_time"]
+            certno, time = v.person, v.visit["setl_time"]
             first[certno] = min(first.get(certno, time), time)
     later: dict[int, set[str]] = {}
-    moved = {v.visit["certno"] for v in parsed if v.visit["setl_id"] in redated}
+    moved = {v.person for v in parsed if v.visit["setl_id"] in redated}
     if first:
         year = min(first.values())[:4]
         # A visit that moved no fund is looked at for the flags it has (a later month imported
@@ -1520,7 +1534,7 @@ def _recheck_later(
             continue  # a file an older version imported that this one reads otherwise: its review stands
         visits = verified.body["visits"]
         earlier = _earlier(conn, verified.clinic_code, visits, pending)
-        theirs = [v for v in _parse_visits(book, visits, earlier) if v.visit["certno"] in later[statement_id]]
+        theirs = [v for v in _parse_visits(conn, verified.clinic_code, book, visits, earlier) if v.person in later[statement_id]]
         review = _Review(conn, book, own, verified, theirs, pending, skip=[statement_id])
         review._usage()
         have = store.flag_keys(conn, statement_id)
@@ -1531,7 +1545,7 @@ def _recheck_later(
         refreshed += [(statement_id, *key) for key in had]
         new = [flag for flag in since if (flag[0], flag[2]) not in have]
         found = {(flag[0], flag[2]) for flag in since}
-        people = {v.visit["setl_id"]: v.visit["certno"] for v in theirs}
+        people = {v.visit["setl_id"]: v.person for v in theirs}
         stale = {
             (setl_id, code) for setl_id, code in have
             if code in _USAGE_FLAGS and setl_id in times and times[setl_id] > first[people[setl_id]] and (setl_id, code) not in found
@@ -1545,8 +1559,8 @@ def _recheck_later(
         if stale and pending:
             # Not one the batch's files still to be written take away: one of them may yet be
             # refused (a full disk); the last of them written withdraws it.
-            now = _parse_visits(book, visits, _earlier(conn, verified.clinic_code, visits, ()))
-            again = _Review(conn, book, own, verified, [v for v in now if v.visit["certno"] in later[statement_id]], skip=[statement_id])
+            now = _parse_visits(conn, verified.clinic_code, book, visits, _earlier(conn, verified.clinic_code, visits, ()))
+            again = _Review(conn, book, own, verified, [v for v in now if v.person in later[statement_id]], skip=[statement_id])
             again._usage()
             stale -= {(flag[0], flag[2]) for flag in again.out}
         store.insert_flags(conn, [(statement_id, verified.clinic_code, verified.month, *flag) for flag in new])
@@ -1575,7 +1589,7 @@ def _stood(
     visits = verified.body["visits"]
     here = {v.visit["setl_id"] for v in parsed}
     before = {s: k for s, k in _earlier(conn, verified.clinic_code, visits, ()).items() if s not in here}
-    theirs = [v for v in _parse_visits(book, visits, before) if v.visit["certno"] in people]
+    theirs = [v for v in _parse_visits(conn, verified.clinic_code, book, visits, before) if v.person in people]
     without = _Review(conn, book, own, verified, theirs, (), skip=[statement_id, *reviewed])
     without._usage()
     return {(flag[0], flag[2]) for flag in without.out}
@@ -1601,7 +1615,7 @@ def _withdraw(
         except UserError:
             continue  # a file an older version imported that this one reads otherwise: its flags stand
         visits = verified.body["visits"]
-        parsed = _parse_visits(book, visits, _earlier(conn, verified.clinic_code, visits, pending))
+        parsed = _parse_visits(conn, verified.clinic_code, book, visits, _earlier(conn, verified.clinic_code, visits, pending))
         review = _Review(conn, book, own, verified, parsed, pending, skip=[statement_id])
         review._same_day()
         review._usage()
@@ -1636,6 +1650,8 @@ class _ParsedVisit:
 
     index: int
     visit: Mapping[str, Any]
+    person: str
+    """Who the visit is of, for every check and count (`store.person_key`); certno is as the file has it."""
     service_date: str
     pool: str
     fund: int
@@ -1680,7 +1696,7 @@ class _Review:
         self.month = verified.month
         self.year = int(self.month[:4])
         self.out: list[tuple[str, str, str, str]] = []
-        certnos = sorted({v.visit["certno"] for v in visits})
+        certnos = sorted({v.person for v in visits})
         # Same day: the month's settlements at the other villages.  Usage: from January 1st of
         # the earliest visit's year (a newborn's visit paid back in a later year counts in its
         # own: `statement_file.fund_day`) up to the end of the file's year, at every village (this
@@ -1713,7 +1729,7 @@ class _Review:
         # pay-back or an outside receipt of December paid back in January (its enrolment then).
         self.rosters = {year: store.roster(conn, certnos, year) for year in {self.year, *(int(v.service_date[:4]) for v in visits)}}
         # A newborn's pay-back or outside receipt of a day before its first enrolment: its enrolments.
-        self.insured = store.insured_enrolments(conn, sorted({v.visit["certno"] for v in visits if _before_enrolment(v)}))
+        self.insured = store.insured_enrolments(conn, sorted({v.person for v in visits if _before_enrolment(v)}))
         self.paid_back = {
             named[0] for v in visits if v.unknown_pay_back is None and (named := _paid_back(v.visit)) is not None
         }
@@ -1730,7 +1746,7 @@ class _Review:
         or one of 不参保: the baby's first insured enrolment when it covers the day from birth
         (`covered_from_birth`), as the village settled it (`ClinicSession.newborn_pay_back`,
         `ClinicSession._outside_enrolment`).  A baby enrolled late keeps the year's record."""
-        certno = v.visit["certno"]
+        certno = v.person
         entry = self.rosters[int(v.service_date[:4])].get(certno)
         if (entry is None or not entry.insured) and _before_enrolment(v):
             first = self._first_insured(v)
@@ -1741,11 +1757,11 @@ class _Review:
     def _first_insured(self, v: _ParsedVisit) -> store.RosterEntry | None:
         """The person's first insured enrolment (of their birth year or later) when it covers the
         visit's day from birth under the file's policy; else None."""
-        born = _id_birth(v.visit["certno"])
+        born = _id_birth(v.person)
         requested = self.verified.body["clinic"]["policy_id"]
         if born is None or requested not in self.book:
             return None
-        first = next((e for e in self.insured.get(v.visit["certno"], ()) if e.year >= born.year), None)
+        first = next((e for e in self.insured.get(v.person, ()) if e.year >= born.year), None)
         if first is None or first.enrolled_on is None:
             return None
         day = dt.date.fromisoformat(v.service_date)
@@ -1757,7 +1773,7 @@ class _Review:
     def add(self, visit: _ParsedVisit, code: str, **params: Any) -> None:
         """One flag; its detail is stored as data (`params`) and put in words by `flag_detail`."""
         detail = json.dumps(params, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        self.out.append((visit.visit["setl_id"], visit.visit["certno"], code, detail))
+        self.out.append((visit.visit["setl_id"], visit.person, code, detail))
 
     def flags(self) -> list[tuple[str, str, str, str]]:
         self._clinic_name()
@@ -1790,7 +1806,7 @@ class _Review:
         for v in self.visits:
             if v.visit["kind"] != "settlement":
                 continue
-            certno = v.visit["certno"]
+            certno = v.visit["certno"]  # as the file has it: empty for a newborn without a number yet
             if _id_birth(certno) is None:
                 self.add(v, FLAG_ID_CHECKSUM, certno=certno)
             entry = self._entry(v)
@@ -1828,7 +1844,7 @@ class _Review:
         for v in self.visits:
             if not v.live or v.visit.get("reimbursement") is not None:
                 continue
-            key = (v.visit["certno"], v.service_date)
+            key = (v.person, v.service_date)
             if key in elsewhere:
                 self.add(v, FLAG_SAME_DAY_TWO_VILLAGES, elsewhere=elsewhere[key])
             same_clinic[key].append(v)
@@ -1959,7 +1975,7 @@ class _Review:
         for v in sorted(
             self.visits, key=lambda v: (v.visit["setl_id"] if ledger_ids else v.visit["setl_time"], v.index)
         ):
-            mine[v.visit["certno"]].append(v)
+            mine[v.person].append(v)
         requested = self.verified.body["clinic"]["policy_id"]
         for certno, own_visits in mine.items():
             everything = self.history.get(certno, [])
@@ -2477,7 +2493,8 @@ def _named(code: str, p: Mapping[str, Any], names: Mapping[str, str]) -> Mapping
 
 _DETAILS: dict[str, Any] = {
     FLAG_ID_CHECKSUM: lambda p, en: (
-        f"ID number {p['certno']} fails its check (length, birth date or check character)"
+        ("no ID number (a newborn not yet given one)" if en else "无身份证号 (新生儿未办证)") if not p["certno"]
+        else f"ID number {p['certno']} fails its check (length, birth date or check character)"
         if en else f"身份证号 {p['certno']} 校验不通过 (位数、出生日期或校验位不对)"
     ),
     FLAG_NOT_SIGNED: _not_signed,

@@ -82,6 +82,20 @@ FLAG_COLUMNS = ("statement_id", "clinic_code", "month", "setl_id", "certno", "co
 _CHUNK = 500  # SQLite's default limit on bound parameters is 999 on old builds
 
 
+def person_key(clinic_code: str, psn_no: str, certno: str) -> str:
+    """The township's key of a visit's person, in statement_visits.certno and review_flags.certno:
+    the ID number; for a person the village registered without one (a newborn not yet given a
+    number, POLICIES.md), ``clinic_code/psn_no``.  Visits with no ID number are not one person:
+    two babies' visits would be counted against one annual cap, or flagged as the same person
+    seen at two villages the same day.  An ID number has no "/" in it (`shown_certno`)."""
+    return certno or f"{clinic_code}/{psn_no}"
+
+
+def shown_certno(key: str) -> str:
+    """The ID number of a `person_key`, as people see it: empty for a person without one."""
+    return "" if "/" in key else key
+
+
 def _now() -> str:
     return record_time()
 
@@ -460,11 +474,11 @@ def visit_shapes(
 
 def pay_backs_naming(db: DbOrConn, clinic_code: str, setl_ids: Sequence[str]) -> list[dict[str, Any]]:
     """A clinic's imported settlements whose newborn pay-back reason (补报, ``newborn_paid_back``)
-    names one of `setl_ids`: each as the file has it (kind, setl_id, certno, setl_time, reasons)."""
+    names one of `setl_ids`: each as the file has it (kind, setl_id, psn_no, setl_time, reasons)."""
     found: list[dict[str, Any]] = []
     for chunk in _chunks(list(setl_ids)):
         rows = db.execute(
-            f"""SELECT DISTINCT v.setl_id, v.certno, v.setl_time, v.reasons_json
+            f"""SELECT DISTINCT v.setl_id, v.psn_no, v.setl_time, v.reasons_json
                 FROM statement_visits v, json_each(v.reasons_json) r
                 WHERE v.clinic_code = ? AND v.kind = 'settlement'
                   AND json_extract(r.value, '$.code') = 'newborn_paid_back'
@@ -472,7 +486,7 @@ def pay_backs_naming(db: DbOrConn, clinic_code: str, setl_ids: Sequence[str]) ->
             (clinic_code, *chunk),
         ).fetchall()
         found += [
-            {"kind": "settlement", "setl_id": str(r[0]), "certno": str(r[1]), "setl_time": str(r[2]), "reasons": json.loads(r[3])}
+            {"kind": "settlement", "setl_id": str(r[0]), "psn_no": str(r[1]), "setl_time": str(r[2]), "reasons": json.loads(r[3])}
             for r in rows
         ]
     return found
@@ -493,10 +507,41 @@ def redate(conn: sqlite3.Connection, clinic_code: str, reversals: Mapping[str, s
     )
 
 
+def id_numbers_given(db: DbOrConn, clinic_code: str, psn_nos: Sequence[str]) -> dict[str, str]:
+    """psn_no -> the ID number a clinic's imported visits give a person its statements also list
+    without one (a newborn settled before its number was added, a month imported after a later
+    one): the latest imported, for the `person_key` of its visits without one."""
+    found: dict[str, str] = {}
+    for chunk in _chunks(sorted(set(psn_nos))):
+        rows = db.execute(
+            f"""SELECT psn_no, certno FROM statement_visits
+                WHERE clinic_code = ? AND psn_no IN ({', '.join('?' * len(chunk))}) AND instr(certno, '/') = 0
+                ORDER BY id""",
+            (clinic_code, *chunk),
+        ).fetchall()
+        found.update((str(r[0]), str(r[1])) for r in rows)
+    return found
+
+
+def rekey_people(conn: sqlite3.Connection, clinic_code: str, given: Mapping[str, str]) -> None:
+    """A clinic's visits and flags of people imported without an ID number (`person_key`
+    ``clinic_code/psn_no``) keyed by the number a later file gives them (`given`: psn_no -> ID
+    number): the newborn's visits before and after it was added count as one person's."""
+    keyed = conn.execute(
+        "SELECT DISTINCT psn_no FROM statement_visits WHERE clinic_code = ? AND certno = clinic_code || '/' || psn_no",
+        (clinic_code,),
+    ).fetchall()
+    rows = [(given[str(r[0])], f"{clinic_code}/{r[0]}") for r in keyed if given.get(str(r[0]))]
+    conn.executemany("UPDATE statement_visits SET certno = ? WHERE certno = ?", rows)
+    conn.executemany("UPDATE review_flags SET certno = ? WHERE certno = ?", rows)
+
+
 class KnownSettlement(NamedTuple):
     """A clinic's settlement as a later file's reversal or newborn pay-back (补报) checks it."""
 
-    certno: str
+    psn_no: str
+    """The person's personal number, which the village never changes (an ID number given to a
+    newborn settled without one, or corrected, changes the certno of its later visits)."""
     settled_day: str
     """The day it was settled (its setl_time's)."""
     service_date: str
@@ -509,7 +554,7 @@ def settlement_dates(db: DbOrConn, clinic_code: str, setl_ids: Sequence[str]) ->
     found: dict[str, KnownSettlement] = {}
     for chunk in _chunks(list(setl_ids)):
         rows = db.execute(
-            f"""SELECT setl_id, certno, substr(setl_time, 1, 10), service_date, reversed FROM statement_visits
+            f"""SELECT setl_id, psn_no, substr(setl_time, 1, 10), service_date, reversed FROM statement_visits
                 WHERE clinic_code = ? AND kind = 'settlement' AND setl_id IN ({', '.join('?' * len(chunk))})""",
             (clinic_code, *chunk),
         ).fetchall()
@@ -868,6 +913,7 @@ class FlagRow:
     month: str
     setl_id: str
     certno: str
+    """The person's ID number; empty for a person registered without one (`shown_certno`)."""
     code: str
     detail: str
     """The flag's particulars as JSON data (services.township.flag_detail puts them in words)."""
@@ -891,7 +937,9 @@ def review_flags(db: DbOrConn, f: FlagFilter, offset: int = 0, limit: int = 1000
         (*params, limit, offset),
     ).fetchall()
     return [
-        FlagRow(r["id"], r["statement_id"], r["clinic_code"], r["month"], r["setl_id"], r["certno"], r["code"], r["detail"])
+        FlagRow(
+            r["id"], r["statement_id"], r["clinic_code"], r["month"], r["setl_id"], shown_certno(r["certno"]), r["code"], r["detail"]
+        )
         for r in rows
     ]
 
