@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
+        _scroll_to_the_focus(cast("QApplication", QApplication.instance()))
         # The app's name follows it, added by Qt (QApplication.applicationDisplayName).
         self.setWindowTitle(context.clinic.name)
         # Only 接诊 is built now; every other screen when its tab is first shown (or asked
@@ -141,7 +142,7 @@ class MainWindow(QMainWindow):
         self.scroll_area.setViewport(viewport)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         # No Tab stop of its own: it shows nothing focused, and on every tab one Tab in the round
-        # seemed to go nowhere.  A widget inside tabbed to is still scrolled into sight.
+        # seemed to go nowhere.  A widget given the keys is still scrolled into sight (`_focus_seen`).
         self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setWidget(tabs)
@@ -149,7 +150,7 @@ class MainWindow(QMainWindow):
 
     def _bring_into_view(self, widget: QWidget) -> None:
         """`widget`, given the keys, scrolled into sight where the window is too short for its
-        screen (Tab does this itself, in the scroll area)."""
+        screen: `_focus_seen` does so when the focus moves, this also when it was there already."""
         if self.scroll_area.isAncestorOf(widget):
             self.scroll_area.ensureWidgetVisible(widget)
 
@@ -352,6 +353,38 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         emit(self.closing)
         super().closeEvent(event)
+
+
+def _scroll_to_the_focus(app: QApplication) -> None:
+    """Every widget given the keys, but by the mouse, is scrolled into sight in its scroll areas,
+    the window's and a screen's alike (`_focus_seen`); once an app, whatever the windows."""
+    if app.property(_FOCUS_SEEN) is None:
+        app.setProperty(_FOCUS_SEEN, True)
+        app.focusChanged.connect(_focus_seen)
+
+
+_FOCUS_SEEN = "clinic_app_focus_seen"
+
+
+def _focus_seen(old: QWidget | None, new: QWidget | None) -> None:
+    """`new` scrolled into sight in each scroll area it is in, the innermost first.  A scroll
+    area does so itself only when Tab moves within it, and none is a Tab stop (it shows nothing
+    focused): tabbed into from 操作员 or the tab bar, or given the keys by the code (a refused
+    field), a widget kept the keys out of sight (设置's 诊所名称, all its text selected, one key
+    from replacing the clinic's name unseen).  A click is on something in sight already: it does
+    not move the page (a table's own scrolling is its own: a table is no `QScrollArea`)."""
+    if new is None or QApplication.mouseButtons() != Qt.MouseButton.NoButton:
+        return
+    areas = []
+    parent = new.parentWidget()
+    while parent is not None and not parent.isWindow():
+        if isinstance(parent, QScrollArea):
+            areas.append(parent)
+        parent = parent.parentWidget()
+    for area in areas:
+        content = area.widget()
+        if content is not None and content.isAncestorOf(new):
+            area.ensureWidgetVisible(new)
 
 
 def _focus_chain(page: QWidget) -> Iterator[QWidget]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from clinic_app.store.ledger import EntryFilter
@@ -570,3 +570,68 @@ def test_settings_opens_in_the_clinic_name_and_no_tab_has_an_unseen_stop(qtbot, 
         press(qtbot, getattr(Qt.Key, f"Key_{number}"), Qt.KeyboardModifier.ControlModifier)
         wait_idle(qtbot, worker)
         assert window.scroll_area not in tab_cycle(qtbot), window.tabs.tabText(number - 1)
+
+
+def in_sight(widget: QWidget) -> bool:
+    """Whether `widget` shows in its window (its middle not scrolled away in a scroll area)."""
+    return widget.visibleRegion().contains(widget.rect().center())
+
+
+def test_settings_tabbed_into_from_the_tab_bar_shows_the_clinic_name_it_gives_the_keys(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    """rev19i F1: since 设置's scroll area is no Tab stop (208ba6e), Tab from the tab bar went
+    straight to 诊所名称 and the area did not scroll: at 1024x600, scrolled down to the catalogue
+    by the Tabs before, the keys went to the clinic's name, all its text selected, out of sight."""
+    window = active_window(qtbot, context, worker)
+    window.resize(1024, 600)
+    press(qtbot, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, worker)
+    settings = window.settings
+    bar = window.tabs.tabBar()
+    walked = []
+    while QApplication.focusWidget() is not bar and len(walked) < 150:
+        press(qtbot, Qt.Key.Key_Tab)
+        walked.append(QApplication.focusWidget())
+    assert settings.scroll_area.verticalScrollBar().value() > 0  # the round went down the screen
+    assert in_sight(bar)
+    press(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is settings.clinic_name
+    assert in_sight(settings.clinic_name)
+
+
+def test_the_tab_bar_tabbed_to_from_the_operator_is_in_sight(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    """rev19i F1: in a window too short for 接诊 (1024x560) the Tabs through the visit scroll the
+    window down; on from 操作员 the tab bar took the keys scrolled out of sight, Left and Right
+    then changing tabs unseen."""
+    window = active_window(qtbot, context, worker)
+    window.resize(1024, 560)
+    wait_idle(qtbot, worker)
+    bar = window.tabs.tabBar()
+    for _ in range(150):
+        press(qtbot, Qt.Key.Key_Tab)
+        if QApplication.focusWidget() is window.operator:
+            break
+    assert QApplication.focusWidget() is window.operator
+    assert window.scroll_area.verticalScrollBar().value() > 0  # the round went down the screen
+    press(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is bar
+    assert in_sight(bar)
+
+
+def test_a_field_clicked_half_in_sight_does_not_move_the_page(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    """What the keys bring into sight (`_focus_seen`) a click leaves where it is: the page does not
+    jump under the pointer."""
+    window = active_window(qtbot, context, worker)
+    window.resize(1024, 600)
+    press(qtbot, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, worker)
+    settings = window.settings
+    press(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not settings.clinic_name
+    bar = settings.scroll_area.verticalScrollBar()
+    name = settings.clinic_name
+    bar.setValue(name.mapTo(settings.scroll_area.widget(), name.rect().topLeft()).y() + name.height() // 3)
+    scrolled = bar.value()
+    assert in_sight(name) and not name.visibleRegion().contains(name.rect().topLeft())
+    qtbot.mouseClick(name, Qt.MouseButton.LeftButton, pos=name.rect().bottomLeft() + QPoint(8, -3))
+    assert QApplication.focusWidget() is name
+    assert bar.value() == scrolled

@@ -193,3 +193,28 @@ def test_a_refused_baseline_takes_the_focus_from_save(qtbot, worker, town) -> No
     tab.idle()
     assert QApplication.focusWidget() is screen.visit_rate and tab.stored() is None
     assert not screen.notes[screen.burden].isVisible()
+
+
+def test_a_refused_baseline_given_the_focus_is_scrolled_into_sight(qtbot, worker, town) -> None:  # type: ignore[no-untyped-def]
+    """rev19i F1: at 1024x600, the entries scrolled down to the honours, a click on 保存并计算 with
+    个人负担比例 empty gave that field the keys out of sight, and its note with it: its scroll
+    area is no Tab stop, and scrolls by itself only for a Tab within it."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    from tests.ui.test_keyboard_only import in_sight
+
+    tab = Tab(qtbot, worker, town)
+    tab.window.resize(1024, 600)
+    tab.window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is tab.window, timeout=5000)
+    screen = tab.screen
+    entries = next(area for area in screen.findChildren(QScrollArea) if area.isAncestorOf(screen.burden))
+    bar = entries.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    assert bar.value() > 0 and not in_sight(screen.burden)
+    _baselines(tab, burden="")
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    tab.idle()
+    assert QApplication.focusWidget() is screen.burden
+    assert in_sight(screen.burden) and in_sight(screen.notes[screen.burden])
