@@ -762,3 +762,30 @@ def test_township_settings_open_in_the_clinic_name_and_its_own_screens_have_no_u
         screen = window.tabs.currentWidget()
         assert len([w for w in visited if screen.isAncestorOf(w)]) > 3
         assert unseen_stops(visited) == [], window.tabs.tabText(window.tabs.currentIndex())
+
+
+def test_tab_goes_through_the_signed_counts_before_their_save_button_and_never_onto_a_chart(qtbot, worker, settled_town) -> None:  # type: ignore[no-untyped-def]
+    """rev19i F2: the boxes, made on each load, came last in the Tab order: 保存签约人数 before the
+    counts it saves, then 考核分, 分配方式… and the two charts, stops that showed no focus and
+    answered no key."""
+    from tests.ui.test_keyboard_only import active_window, press, tab_cycle
+
+    town, _ = settled_town
+    context = _context(town, worker)
+    context.set_operator(town.operators()[0].id)
+    window = active_window(qtbot, context, worker)
+    press(qtbot, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)  # 结算
+    screen = window.tabs.currentWidget()
+    assert isinstance(screen, SettlementScreen)
+    for month in ("2025-03", "2025-04"):  # the boxes of a load after the first, too
+        with qtbot.waitSignal(screen.report_shown, timeout=15000):
+            screen.choose_month(month)
+        boxes = list(screen.signed_boxes.values())
+        assert len(boxes) >= 2
+        qtbot.waitUntil(lambda boxes=boxes: not worker.busy and all(box.isVisible() for box in boxes), timeout=15000)
+        screen.table.setFocus(Qt.FocusReason.TabFocusReason)
+        visited = tab_cycle(qtbot)
+        assert screen.month_view not in visited and screen.village_view not in visited
+        start = visited.index(boxes[0])
+        assert visited[start:start + len(boxes) + 1] == [*boxes, screen.save_signed_button], month
+        assert visited.index(screen.save_signed_button) < visited.index(screen.score)

@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -716,6 +717,11 @@ class SettlementScreen(QWidget):
             self.signed_boxes[line.code] = box
             # Enter saves the counts (it did nothing: a count typed and Entered was left unsaved).
             box.lineEdit().returnPressed.connect(lambda code=line.code: self._save_signed_from(code))
+        # In reading order, the boxes before the button that saves them: made anew on each load,
+        # they were put at the end of the Tab order, after 保存签约人数 and the charts.
+        chain = [self.notes_area, *self.signed_boxes.values(), self.save_signed_button]
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
         self.signed_list.fit()
         self.split.updateGeometry()  # the splitter does not pass its panes' new least height on
         refocus, self._refocus = self._refocus, None
@@ -753,6 +759,8 @@ class SettlementScreen(QWidget):
         view = QChartView(chart)
         view.setRenderHint(QPainter.RenderHint.Antialiasing)
         view.setMinimumHeight(240)
+        # No Tab stop: it shows no focus and no key does anything there (its tooltips are the mouse's).
+        view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         return view
 
     @staticmethod
