@@ -209,38 +209,52 @@ class MessageBar(QFrame):
         close.clicked.connect(self.dismiss)
         layout.addWidget(self.label, 1)
         layout.addWidget(close)
-        self._standing: str | None = None
-        """The note that stays (`show_message(stays=True)`) until closed: another message shows
-        for its 15 s over it, then it is back.  The reversal receipt's 已发送到打印机 replaced the
-        void's note of visits to settle again, and it was gone."""
+        self._standing: list[str] = []
+        """The notes that stay (`show_message(stays=True)`) until closed, the latest last and shown:
+        another message shows for its 15 s over it, then it is back.  The reversal receipt's
+        已发送到打印机 replaced the void's note of visits to settle again, and it was gone.  Closed,
+        the one before it is back: the time-zone notice, replaced by a patient's edit's note and
+        that closed, was gone for the rest of the start."""
+        self._passing = False
+        """What is shown is a 15 s message, over the note that stays if any."""
         self._timer = QTimer(self, singleShot=True, interval=15000)
         self._timer.timeout.connect(self._timed_out)
         self.hide()
 
     def dismiss(self) -> None:
-        """Closed (✕): the note that stays goes too."""
-        self._standing = None
+        """Closed (✕): what is shown goes, a 15 s message or the latest note that stays; the note
+        that stays before it, if any, is shown again."""
+        if not self._passing and self._standing:
+            self._standing.pop()
         self._timer.stop()
-        self.hide()
+        self._timed_out()
 
     def _timed_out(self) -> None:
-        if self._standing is None:
+        self._passing = False
+        if not self._standing:
             self.hide()
         else:
-            self.show_message(self._standing, error=True, stays=True)
+            self._show(self._standing[-1], error=True)
 
     def show_message(self, text: str, error: bool = True, stays: bool = False) -> None:
         """`stays`: until closed (what is left for the user to do), not for 15 s: a void's note naming
         visits to settle again was gone while its reversal receipt was printed.  Another message
-        shows over it for its 15 s, then it is back; another that stays replaces it."""
+        shows over it for its 15 s, then it is back; another that stays shows over it until closed,
+        then it is back (the same note said again is kept once, the latest)."""
+        self._show(text, error)
+        self._passing = not stays
+        if stays:
+            if text in self._standing:
+                self._standing.remove(text)
+            self._standing.append(text)
+            self._timer.stop()
+        else:
+            self._timer.start()
+
+    def _show(self, text: str, error: bool) -> None:
         colour = "#fff3cd" if error else "#d8f0d8"
         self.setStyleSheet(
             f"#messageBar {{ background: {colour}; border: 1px solid #c8b060; border-radius: 4px; }}"
         )
         self.label.setText(text)
         self.show()
-        if stays:
-            self._standing = text
-            self._timer.stop()
-        else:
-            self._timer.start()

@@ -994,3 +994,61 @@ def test_a_computer_not_on_beijing_time_is_told_so_in_the_window_at_start(qtbot,
         time.tzset()
     ((visible, text),) = seen
     assert ("电脑时区不是北京时间 (UTC+8)" in text and visible) is told, text
+
+
+@pytest.mark.skipif(not hasattr(__import__("time"), "tzset"), reason="time.tzset: POSIX only")
+def test_the_time_zone_notice_is_back_when_a_note_shown_over_it_is_closed(qtbot, data_folder, worker) -> None:  # type: ignore[no-untyped-def]
+    """rev19i F3: a note that stays (a patient edited in a month exported, a void) replaced the
+    time-zone notice, and closed with ✕ took the notice with it for the rest of the start."""
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    seen: list[tuple[bool, str]] = []
+    edited = "已保存。该患者在已导出的 2026-10 月结中有记录, 请重新导出该月月结并交乡镇卫生院"
+
+    def check() -> None:
+        shown = [w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow" and w.isVisible()]
+        if not shown or shown[0].context.worker.busy:
+            QTimer.singleShot(10, check)
+            return
+        window = shown[0]
+        bar = window.message_bar
+
+        def said() -> None:
+            seen.append((bar.isVisible(), bar.label.text()))
+
+        said()
+        window.context.action_reported.emit(edited)
+        said()
+        bar.dismiss()  # ✕ on the edit's note
+        said()
+        window.context.info_reported.emit("已保存")
+        bar._timer.timeout.emit()  # its 15 s
+        said()
+        window.context.error_reported.emit("请先选择患者")
+        bar.dismiss()  # ✕ on a 15 s message: the note under it stays
+        said()
+        window.context.action_reported.emit(seen[0][1])  # said again: kept once
+        bar.dismiss()
+        said()
+        QApplication.instance().quit()
+
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC0"
+    time.tzset()
+    session = ClinicSession(data_folder)
+    desktop = app_module.Desktop(QApplication.instance(), session, worker, "zh", selftest=False)
+    try:
+        QTimer.singleShot(0, check)
+        assert desktop.open_window() == 0
+    finally:
+        desktop.session.close()
+        if before is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+    notice = seen[0]
+    assert notice[0] and "电脑时区不是北京时间 (UTC+8)" in notice[1], notice
+    assert seen[1:] == [(True, edited), notice, notice, notice, (False, notice[1])]
