@@ -956,70 +956,58 @@ def test_an_empty_database_with_no_backup_of_any_kind_starts_as_a_new_clinic(qtb
     assert (folder / DB_NAME).stat().st_size > 0
 
 
-@pytest.mark.skipif(not hasattr(__import__("time"), "tzset"), reason="time.tzset: POSIX only")
+def _message_bar_at_start(data_folder: Path, zone: str, then: str = "") -> list[list[object]]:
+    """Start the app in a fresh process with the time zone `zone` (POSIX TZ, no tz database needed)
+    and report the message bar, as (shown, text), once the window is usable; then run `then` (code
+    with `window`, `bar` and `said()` to report again) and quit.  A process of its own: an app run
+    (exec, quit) inside the test process left the next tests' workers delivering nothing."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TZ": zone}
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent("""
+            import json, sys
+            from PySide6.QtCore import QTimer
+            from PySide6.QtWidgets import QApplication
+            import clinic_app.ui.app as app_module
+            seen = []
+            def check():
+                shown = [w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow" and w.isVisible()]
+                if not shown or shown[0].context.worker.busy:
+                    QTimer.singleShot(10, check)
+                    return
+                window = shown[0]
+                bar = window.message_bar
+                def said():
+                    seen.append([bar.isVisible(), bar.label.text()])
+                said()
+                exec(sys.argv[2])
+                print(json.dumps(seen), flush=True)
+                QApplication.instance().quit()
+            QApplication([])
+            QTimer.singleShot(0, check)
+            sys.exit(app_module.run_app(data_dir=sys.argv[1], language="zh"))
+        """), str(data_folder), textwrap.dedent(then)],
+        capture_output=True, text=True, env=env, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    report: list[list[object]] = json.loads(done.stdout.splitlines()[-1])
+    return report
+
+
 @pytest.mark.parametrize(("zone", "told"), [("UTC0", True), ("CST-8", False)], ids=["UTC", "Beijing"])
-def test_a_computer_not_on_beijing_time_is_told_so_in_the_window_at_start(qtbot, data_folder, worker, zone, told) -> None:  # type: ignore[no-untyped-def]
+def test_a_computer_not_on_beijing_time_is_told_so_in_the_window_at_start(data_folder, zone, told) -> None:  # type: ignore[no-untyped-def]
     """The app dates everything by the computer's local time and never looked at its time zone: on
     a computer left on UTC with its clock right, a visit at 00:30-07:59 Beijing time was dated the
     day before (the month before's statement; on 1 January, the year before's cap), unsaid."""
-    import time
-
-    from PySide6.QtCore import QTimer
-
-    seen: list[tuple[bool, str]] = []
-
-    def check() -> None:
-        shown = [w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow" and w.isVisible()]
-        if shown and not shown[0].context.worker.busy:
-            bar = shown[0].message_bar
-            seen.append((bar.isVisible(), bar.label.text()))
-            QApplication.instance().quit()
-        else:
-            QTimer.singleShot(10, check)
-
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = zone  # POSIX zones, no tz database needed: UTC, and China Standard Time (UTC+8)
-    time.tzset()
-    session = ClinicSession(data_folder)
-    desktop = app_module.Desktop(QApplication.instance(), session, worker, "zh", selftest=False)
-    try:
-        QTimer.singleShot(0, check)
-        assert desktop.open_window() == 0
-    finally:
-        desktop.session.close()
-        if before is None:
-            os.environ.pop("TZ", None)
-        else:
-            os.environ["TZ"] = before
-        time.tzset()
-    ((visible, text),) = seen
-    assert ("电脑时区不是北京时间 (UTC+8)" in text and visible) is told, text
+    ((visible, text),) = _message_bar_at_start(data_folder, zone)
+    assert ("电脑时区不是北京时间 (UTC+8)" in str(text) and visible) is told, text
 
 
-@pytest.mark.skipif(not hasattr(__import__("time"), "tzset"), reason="time.tzset: POSIX only")
-def test_the_time_zone_notice_is_back_when_a_note_shown_over_it_is_closed(qtbot, data_folder, worker) -> None:  # type: ignore[no-untyped-def]
+def test_the_time_zone_notice_is_back_when_a_note_shown_over_it_is_closed(data_folder) -> None:  # type: ignore[no-untyped-def]
     """rev19i F3: a note that stays (a patient edited in a month exported, a void) replaced the
     time-zone notice, and closed with ✕ took the notice with it for the rest of the start."""
-    import time
-
-    from PySide6.QtCore import QTimer
-
-    seen: list[tuple[bool, str]] = []
     edited = "已保存。该患者在已导出的 2026-10 月结中有记录, 请重新导出该月月结并交乡镇卫生院"
-
-    def check() -> None:
-        shown = [w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow" and w.isVisible()]
-        if not shown or shown[0].context.worker.busy:
-            QTimer.singleShot(10, check)
-            return
-        window = shown[0]
-        bar = window.message_bar
-
-        def said() -> None:
-            seen.append((bar.isVisible(), bar.label.text()))
-
-        said()
-        window.context.action_reported.emit(edited)
+    seen = _message_bar_at_start(data_folder, "UTC0", f"""
+        window.context.action_reported.emit({edited!r})
         said()
         bar.dismiss()  # ✕ on the edit's note
         said()
@@ -1032,23 +1020,7 @@ def test_the_time_zone_notice_is_back_when_a_note_shown_over_it_is_closed(qtbot,
         window.context.action_reported.emit(seen[0][1])  # said again: kept once
         bar.dismiss()
         said()
-        QApplication.instance().quit()
-
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC0"
-    time.tzset()
-    session = ClinicSession(data_folder)
-    desktop = app_module.Desktop(QApplication.instance(), session, worker, "zh", selftest=False)
-    try:
-        QTimer.singleShot(0, check)
-        assert desktop.open_window() == 0
-    finally:
-        desktop.session.close()
-        if before is None:
-            os.environ.pop("TZ", None)
-        else:
-            os.environ["TZ"] = before
-        time.tzset()
+    """)
     notice = seen[0]
-    assert notice[0] and "电脑时区不是北京时间 (UTC+8)" in notice[1], notice
-    assert seen[1:] == [(True, edited), notice, notice, notice, (False, notice[1])]
+    assert notice[0] and "电脑时区不是北京时间 (UTC+8)" in str(notice[1]), notice
+    assert seen[1:] == [[True, edited], notice, notice, notice, [False, notice[1]]]
