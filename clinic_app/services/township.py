@@ -1383,7 +1383,7 @@ def _write(
     visits = list(body["visits"])
     outside = _reversed_elsewhere(visits)
     # A person imported without an ID number (a newborn) that this file gives one: one person now.
-    store.rekey_people(conn, code, {v["psn_no"]: v["certno"] for v in visits if v["certno"]})
+    rekeyed = store.rekey_people(conn, code, {v["psn_no"]: v["certno"] for v in visits if v["certno"]})
     parsed = _parse_visits(conn, code, book, visits, _earlier(conn, code, visits, pending))
     first_id = store.next_visit_id(conn)
     visit_rows, item_rows = [], []
@@ -1422,7 +1422,9 @@ def _write(
     raised, refreshed = _recheck_later(
         conn, book, own, parsed, pending, {statement_id, *written, *superseded}, {*undone, *named},
         functools.partial(store.redate, conn, code, {s: days[s] for s in undone}, {s: day for s, (_, day) in pay_backs.items()}),
+        rekeyed,
     )
+    raised += _same_day_rekeyed(conn, book, own, code, pending, rekeyed, {statement_id, *written, *superseded})
     unknown = store.flags_of(conn, code, sorted(pay_backs), FLAG_PAY_BACK_UNKNOWN)
     store.delete_undecided_flags(conn, [(s, setl_id, FLAG_PAY_BACK_UNKNOWN) for s, setl_id, _ in unknown])
     _reversals_before(conn, code, month, [v.visit for v in parsed if v.visit["setl_id"] in undone])
@@ -1484,6 +1486,7 @@ def _recheck_later(
     reviewed: Collection[int],
     redated: Collection[str],
     redate: Callable[[], object],
+    rekeyed: Mapping[str, str] = {},
 ) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
     """The usage flags a file (`parsed`, written) raises on later visits of its people imported
     before it (a village's file sent again after a damaged one, a month sent late): those were
@@ -1503,12 +1506,21 @@ def _recheck_later(
     `redate` moves those rows from their own day to the day of the settlement they name (called
     once, here): their fund leaves one year for another (a pay-back's from a visit that moved none
     itself), so those people's later visits are looked at in the later years too, and what stood
-    before is reviewed before the move.  The flags added and those it had, as (statement, setl_id, code)."""
+    before is reviewed before the move.
+
+    `rekeyed`: the people whose rows imported without an ID number the file keyed by the number it
+    gives (`store.rekey_people`: ID number -> the earliest setl_time of those rows).  Their other
+    statements imported before were reviewed without those rows, so their visits after the
+    earliest of them are reviewed again, at every village; what stood before for such a person is
+    the flags the statement has (two people then, which a review now cannot tell apart).  The
+    flags added and those it had, as (statement, setl_id, code)."""
     first: dict[str, str] = {}
     for v in parsed:
         if v.fund or v.visit["setl_id"] in redated:
             certno, time = v.person, v.visit["setl_time"]
             first[certno] = min(first.get(certno, time), time)
+    for certno, time in rekeyed.items():
+        first[certno] = min(first.get(certno, time), time)
     later: dict[int, set[str]] = {}
     moved = {v.person for v in parsed if v.visit["setl_id"] in redated}
     if first:
@@ -1554,6 +1566,8 @@ def _recheck_later(
             stand = stood.get(statement_id)
             if stand is None:
                 stand = _stood(conn, book, own, statement_id, later[statement_id], parsed, reviewed)
+            if rekeyed:
+                stand = {k for k in stand if people.get(k[0]) not in rekeyed} | {k for k in have if people.get(k[0]) in rekeyed}
             new = [flag for flag in new if (flag[0], flag[2]) not in stand]
             stale &= stand
         if stale and pending:
@@ -1567,6 +1581,48 @@ def _recheck_later(
         raised += [(statement_id, flag[0], flag[2]) for flag in new]
         store.delete_undecided_flags(conn, [(statement_id, *key) for key in sorted(stale)])
     return raised, refreshed
+
+
+def _same_day_rekeyed(
+    conn: sqlite3.Connection,
+    book: PolicyBook,
+    own: Clinic,
+    code: str,
+    pending: Sequence[_Pending],
+    rekeyed: Collection[str],
+    reviewed: Collection[int],
+) -> list[tuple[int, str, str]]:
+    """The 同日在两个村就诊 flags a file raises on statements imported before by keying a
+    newborn's rows at village `code` by the ID number it gives (`rekeyed`, `store.rekey_people`):
+    on the days those rows hold, the person's settlements at the other villages were checked
+    against two people.  Each statement holding such a day has `_same_day` run again against the
+    statements imported before it (the flag is on the one imported second, as at its import), as
+    had the file come first: a flag it lacks is added, one it has is given the detail found now
+    (not one a decision was made on).  `reviewed`: statements whose review counted the file
+    already.  Those added, as (statement, setl_id, code)."""
+    if not rekeyed:
+        return []
+    held = store.settlements_on_days_at(conn, code, sorted(rekeyed))
+    raised: list[tuple[int, str, str]] = []
+    for statement_id in sorted(set(held.values()) - set(reviewed)):
+        try:
+            verified = verify_statement(store.statement_raw(conn, statement_id))
+        except UserError:
+            continue  # a file an older version imported that this one reads otherwise: its flags stand
+        if not any(s < statement_id and c != verified.clinic_code for (c, _), s in held.items()):
+            continue
+        visits = verified.body["visits"]
+        parsed = _parse_visits(conn, verified.clinic_code, book, visits, _earlier(conn, verified.clinic_code, visits, pending))
+        review = _Review(conn, book, own, verified, [v for v in parsed if v.person in rekeyed], pending, skip=[statement_id])
+        review.elsewhere = [o for o in review.elsewhere if held.get((o.clinic_code, o.setl_id), statement_id) < statement_id]
+        review._same_day()
+        found = _details(flag for flag in review.out if flag[2] == FLAG_SAME_DAY_TWO_VILLAGES)
+        have = store.flag_keys(conn, statement_id)
+        store.refresh_undecided_flags(conn, statement_id, {key: d for key, d in found.items() if key in have})
+        new = [flag for flag in review.out if flag[2] == FLAG_SAME_DAY_TWO_VILLAGES and (flag[0], flag[2]) not in have]
+        store.insert_flags(conn, [(statement_id, verified.clinic_code, verified.month, *flag) for flag in new])
+        raised += [(statement_id, flag[0], flag[2]) for flag in new]
+    return raised
 
 
 def _stood(

@@ -523,17 +523,45 @@ def id_numbers_given(db: DbOrConn, clinic_code: str, psn_nos: Sequence[str]) -> 
     return found
 
 
-def rekey_people(conn: sqlite3.Connection, clinic_code: str, given: Mapping[str, str]) -> None:
+def rekey_people(conn: sqlite3.Connection, clinic_code: str, given: Mapping[str, str]) -> dict[str, str]:
     """A clinic's visits and flags of people imported without an ID number (`person_key`
     ``clinic_code/psn_no``) keyed by the number a later file gives them (`given`: psn_no -> ID
-    number): the newborn's visits before and after it was added count as one person's."""
+    number): the newborn's visits before and after it was added count as one person's.  ID number
+    -> the earliest setl_time of the rows re-keyed, from which that person's other statements
+    imported before were reviewed without them (`township._recheck_later`)."""
     keyed = conn.execute(
-        "SELECT DISTINCT psn_no FROM statement_visits WHERE clinic_code = ? AND certno = clinic_code || '/' || psn_no",
+        """SELECT psn_no, MIN(setl_time) FROM statement_visits
+           WHERE clinic_code = ? AND certno = clinic_code || '/' || psn_no GROUP BY psn_no""",
         (clinic_code,),
     ).fetchall()
-    rows = [(given[str(r[0])], f"{clinic_code}/{r[0]}") for r in keyed if given.get(str(r[0]))]
+    found: dict[str, str] = {}
+    rows = []
+    for psn_no, since in keyed:
+        number = given.get(str(psn_no))
+        if number:
+            rows.append((number, f"{clinic_code}/{psn_no}"))
+            found[number] = min(found.get(number, str(since)), str(since))
     conn.executemany("UPDATE statement_visits SET certno = ? WHERE certno = ?", rows)
     conn.executemany("UPDATE review_flags SET certno = ? WHERE certno = ?", rows)
+    return found
+
+
+def settlements_on_days_at(db: DbOrConn, clinic_code: str, certnos: Sequence[str]) -> dict[tuple[str, str], int]:
+    """(clinic_code, setl_id) -> statement id of the live settlements of `certnos`, at every
+    clinic, on a day the person has a settlement at `clinic_code` (as `settlements_elsewhere`
+    counts them: no outside receipt paid back): the days a newborn's rows re-keyed hold."""
+    found: dict[tuple[str, str], int] = {}
+    for chunk in _chunks(sorted(set(certnos))):
+        rows = _plain(db).execute(
+            f"""SELECT v.clinic_code, v.setl_id, v.statement_id FROM statement_visits AS v
+                WHERE v.certno IN ({', '.join('?' * len(chunk))})
+                  AND v.kind = 'settlement' AND v.reversed = 0 AND v.reimbursement_json IS NULL
+                  AND EXISTS (SELECT 1 FROM statement_visits AS h WHERE h.clinic_code = ? AND h.certno = v.certno
+                              AND h.service_date = v.service_date AND h.kind = 'settlement')""",
+            (*chunk, clinic_code),
+        )
+        found.update(((str(c), str(s)), int(i)) for c, s, i in rows)
+    return found
 
 
 class KnownSettlement(NamedTuple):

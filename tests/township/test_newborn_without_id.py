@@ -148,3 +148,45 @@ def test_a_pay_back_after_the_newborn_s_id_number_was_added_is_of_the_same_perso
     finally:
         village.close()
         town.close()
+
+
+@pytest.mark.parametrize("order", [("v01_03", "v02_03", "v01_04"), ("v01_04", "v01_03", "v02_03"), ("v02_03", "v01_04", "v01_03")])
+def test_a_newborn_s_id_number_given_later_reviews_its_visits_at_other_villages_again(tmp_path: Path, order: tuple[str, ...]) -> None:
+    """V01 settles 175.00 for a baby without an ID number, V02 the same baby under its number
+    175.00 the same day; V01's April file gives the number.  Imported in month order, the re-key
+    joined V01's March to the number but V02's March, imported before, stayed reviewed without it:
+    the 50.00 over 2025's 300.00 cap (超年度封顶, 乡镇复核金额不一致) and 同日在两个村就诊 were
+    never flagged, though they were in other orders (rev19j).  Each order now leaves the same flags:
+    the usage flags on V02's March visit, and the same-day flag on the March statement imported
+    second, as at its import."""
+    v01, v02, town = b.village(tmp_path / "v01", "V01"), b.village(tmp_path / "v02", "V02"), b.township(tmp_path / "town")
+    try:
+        number = b.resident_id(2, BORN)
+        baby = _baby(v01)
+        b.settle(v01, baby, dt.datetime(2025, 3, 4, 9), b.CONSULTATION, DRUG_245)
+        b.settle(v02, _baby(v02, id_number=number), dt.datetime(2025, 3, 4, 15), b.CONSULTATION, DRUG_245)
+        files = {"v01_03": b.statement_bytes(v01, "2025-03"), "v02_03": b.statement_bytes(v02, "2025-03")}
+        v01.update_patient(baby, PatientInput(name="新生儿", id_number=number, birth_date=BORN, sex="女"), dt.date(2025, 4, 1))
+        b.settle(v01, baby, dt.datetime(2025, 4, 2, 9), b.CONSULTATION, b.AMOXICILLIN)
+        files["v01_04"] = b.statement_bytes(v01, "2025-04")
+        enrolment = Enrolment(0, 2025, designated_village="V02", designated_township=b.TOWNSHIP, enrolled_on=dt.date(2025, 2, 25))
+        town.add_patient(PatientInput(name="新生儿", id_number=number), enrolment, today=dt.date(2025, 3, 1))
+        trust = [verify_statement(files["v01_03"]).fingerprint, verify_statement(files["v02_03"]).fingerprint]
+        for name in order:
+            (result,) = tw.import_files(town, [(name + ".json", files[name])], trust=trust)
+            assert result.imported, result.plan.describe()
+        flags = store.review_flags(town.db, store.FlagFilter())
+        usage = sorted((f.clinic_code, f.month, f.code, tw.flag_detail(f.code, f.detail, "en")) for f in flags if f.code in tw._USAGE_FLAGS and f.clinic_code == "V02")
+        assert usage == [
+            ("V02", "2025-03", tw.FLAG_ADJUDICATION_DIFF, "the village's file and the township's re-adjudication differ: fund paid "
+             "175.00 in the file, 125.00 re-adjudicated (fund used this year before the visit: 175.00, that day before the visit: 175.00)"),
+            ("V02", "2025-03", tw.FLAG_ANNUAL_CAP_EXCEEDED,
+             "fund used this year at the villages and the township's own desk 350.00 exceeds the annual cap 300.00"),
+        ]
+        later, earlier = ("V02", "V01") if order.index("v02_03") > order.index("v01_03") else ("V01", "V02")
+        same_day = [(f.clinic_code, f.month, f.detail) for f in flags if f.code == tw.FLAG_SAME_DAY_TWO_VILLAGES]
+        assert same_day == [(later, "2025-03", f'{{"elsewhere":[["{earlier}","{earlier}S000000001"]]}}')]
+    finally:
+        v01.close()
+        v02.close()
+        town.close()
