@@ -811,22 +811,32 @@ def _check_reversals(view: _View, verified: VerifiedStatement) -> None:
 
 
 _ITEM_AMOUNTS = ("amount", "waived", "eligible", "fund", "patient")
-_MIRRORED = {
-    "person": ("人员 (个人编号)", "person (psn_no)"),
-    "visit": ("就诊号", "visit id (mdtrt_id)"),
-    "policy": ("政策", "policy"),
+FIELD_LABELS = {
     "medfee_sumamt": ("医疗费总额", "total cost"),
-    "fulamt_ownpay_amt": ("全自费金额", "fully self-paid amount"),
     "inscp_scp_amt": ("符合政策范围金额", "eligible amount"),
     "act_pay_dedc": ("起付线", "deductible"),
     "hifp_pay": ("统筹支付", "fund paid"),
+    "employee_fund": ("其中职工统筹", "of it the employee fund"),
+}
+"""The statement's amount fields (EXCHANGE.md) as township staff call them, and the part of the
+fund a signed employee's layered line charges the employee policy (its ``employee_layer`` reason)."""
+
+
+_MIRRORED = {
+    **FIELD_LABELS,
+    "person": ("人员 (个人编号)", "person (psn_no)"),
+    "visit": ("就诊号", "visit id (mdtrt_id)"),
+    "policy": ("政策", "policy"),
+    "fulamt_ownpay_amt": ("全自费金额", "fully self-paid amount"),
     "acct_pay": ("个人账户支付", "personal account paid"),
     "psn_cash_pay": ("现金支付", "cash paid"),
     "waived_amt": ("减免金额", "amount waived"),
     "items": ("收费明细的金额", "items' amounts"),
-    "employee_fund": ("其中职工统筹", "employee fund part"),
 }
-"""What of a settlement its reversal repeats (`_mismatch`), as township staff call it."""
+"""What of a settlement its reversal repeats (`_mismatch`), as township staff call it: the amount
+fields by `FIELD_LABELS`, so a refusal and a flag detail name a field as the review does. Person,
+visit and policy stay out of `FIELD_LABELS`: `flag_detail`'s fallback replaces each of its keys
+in an old detail's text."""
 
 
 def _shape(month: str, visit: Mapping[str, Any]) -> store.VisitShape:
@@ -2365,17 +2375,6 @@ def review_list(session: ClinicSession, f: store.FlagFilter, offset: int = 0, li
 def flag_name(code: str, language: str = "zh") -> str:
     zh, en = FLAG_NAMES.get(code, (code, code))
     return en if language == "en" else zh
-
-
-FIELD_LABELS = {
-    "medfee_sumamt": ("医疗费总额", "total cost"),
-    "inscp_scp_amt": ("符合政策范围金额", "eligible amount"),
-    "act_pay_dedc": ("起付线", "deductible"),
-    "hifp_pay": ("统筹支付", "fund paid"),
-    "employee_fund": ("其中职工统筹", "of it the employee fund"),
-}
-"""The statement's amount fields (EXCHANGE.md) as township staff call them, and the part of the
-fund a signed employee's layered line charges the employee policy (its ``employee_layer`` reason)."""
 
 
 def _field(name: str, en: bool) -> str:
