@@ -1475,7 +1475,7 @@ def _reversals_before(conn: sqlite3.Connection, code: str, month: str, settlemen
         if what is None:
             gone.append((statement_id, setl_id, FLAG_REVERSAL_UNKNOWN))
         else:
-            said = json.dumps({"reversal_of": of, "differs": what}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            said = _detail_json(reversal_of=of, differs=what)
             differ[statement_id].append(((setl_id, FLAG_REVERSAL_UNKNOWN), said))
     store.delete_undecided_flags(conn, gone)
     for statement_id, found in differ.items():
@@ -1691,6 +1691,12 @@ def _withdraw(
     return store.delete_undecided_flags(conn, gone)
 
 
+def _detail_json(**params: Any) -> str:
+    """A flag's detail as stored: its data (`flag_detail` puts it in words), spelt one way
+    wherever a flag is written or its detail refreshed, so the same flag never has two."""
+    return json.dumps(params, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def _details(flags: Iterable[tuple[str, str, str, str]]) -> dict[tuple[str, str], list[str]]:
     """The details of a review's flags (setl_id, certno, code, detail) by (setl_id, code), in its order."""
     found: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -1838,8 +1844,7 @@ class _Review:
 
     def add(self, visit: _ParsedVisit, code: str, **params: Any) -> None:
         """One flag; its detail is stored as data (`params`) and put in words by `flag_detail`."""
-        detail = json.dumps(params, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        self.out.append((visit.visit["setl_id"], visit.person, code, detail))
+        self.out.append((visit.visit["setl_id"], visit.person, code, _detail_json(**params)))
 
     def flags(self) -> list[tuple[str, str, str, str]]:
         self._clinic_name()
@@ -1865,8 +1870,7 @@ class _Review:
         registered = store.registered_key(self.conn, self.code, "village")
         name = self.verified.body["clinic"]["name"]
         if registered is not None and registered.name != name:
-            detail = json.dumps({"registered": registered.name, "file": name}, ensure_ascii=False, sort_keys=True)
-            self.out.append(("", "", FLAG_CLINIC_NAME, detail))
+            self.out.append(("", "", FLAG_CLINIC_NAME, _detail_json(registered=registered.name, file=name)))
 
     def _identity_and_signing(self) -> None:
         for v in self.visits:
