@@ -48,7 +48,7 @@ from clinic_app.documents.records import (
     format_quantity,
     format_rate_decimal,
 )
-from clinic_app.domain.money import Money, round_half_up
+from clinic_app.domain.money import Money
 from clinic_app.domain.visit import NEWBORN_PAID_BACK
 from clinic_app.errors import BadInput, json_reason, not_utf8
 from clinic_app.resources import resource_path
@@ -594,12 +594,12 @@ _QUANTITY_DIGITS = 20
 
 
 def _charged(unit_price: int, quantity: str) -> int | None:
-    """Fen of `quantity` (the schema's ``D+(.D+)?``) times `unit_price` fen, rounded half-up as
-    `Money.times` does; None for a quantity of more digits than any real one (it matches nothing)."""
+    """Fen of `quantity` (the schema's ``D+(.D+)?``) times `unit_price` fen, by `Money.times` as
+    `DraftLine.amount` charges it; None for a quantity of more digits than any real one (it matches nothing)."""
     whole, _, part = quantity.partition(".")
     if len(whole) + len(part) > _QUANTITY_DIGITS:
         return None
-    return round_half_up(Fraction(unit_price * int(whole + part), 10 ** len(part)))
+    return Money(unit_price).times(Fraction(int(whole + part), 10 ** len(part))).fen
 
 
 def _not_adding_up(where: str, zh: str, en: str) -> StatementError:
