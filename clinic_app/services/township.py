@@ -1496,7 +1496,7 @@ def _recheck_later(
     reviewed: Collection[int],
     redated: Collection[str],
     redate: Callable[[], object],
-    rekeyed: Mapping[str, str] = {},
+    rekeyed: Mapping[str, str],
 ) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
     """The usage flags a file (`parsed`, written) raises on later visits of its people imported
     before it (a village's file sent again after a damaged one, a month sent late): those were

@@ -835,13 +835,13 @@ def insert_flags(conn: sqlite3.Connection, flags: Iterable[Sequence[Any]]) -> No
 
 
 def later_fund_visits(
-    db: DbOrConn, after: Mapping[str, str], date_from: str, date_to: str, flagged: Sequence[str] = ()
+    db: DbOrConn, after: Mapping[str, str], date_from: str, date_to: str, flagged: Sequence[str]
 ) -> dict[int, set[str]]:
     """Statement id -> the ID numbers of `after` (ID number -> setl_time) with a visit that moved
     the fund, or that has a flag of a code in `flagged`, settled after that time, its service date
     in [date_from, date_to]."""
     found: dict[int, set[str]] = {}
-    codes = ", ".join("?" * len(flagged)) or "NULL"
+    codes = ", ".join("?" * len(flagged))
     for chunk in _chunks(sorted(after)):
         rows = _plain(db).execute(
             f"""SELECT DISTINCT statement_id, certno, setl_time FROM statement_visits AS v
