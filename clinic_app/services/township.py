@@ -842,7 +842,7 @@ in an old detail's text."""
 def _shape(month: str, visit: Mapping[str, Any]) -> store.VisitShape:
     """A visit of a file as `store.visit_shapes` reads an imported one."""
     return store.VisitShape(
-        month, visit["setl_id"], visit["mdtrt_id"], visit["psn_no"], visit["certno"], visit["policy_id"],
+        month, visit["setl_id"], visit["mdtrt_id"], visit["psn_no"], visit["policy_id"],
         tuple(_fen(visit[name]) for name in (*AMOUNT_FIELDS, "waived_amt")),
         tuple(tuple(_fen(item[name]) for name in _ITEM_AMOUNTS) for item in visit["items"]),
         store.employee_layer(visit["reasons"]),
@@ -2581,8 +2581,8 @@ _DETAILS: dict[str, Any] = {
         f"the file names the clinic {p['file']}; its key was registered as {p['registered']}"
         if en else f"文件中的名称为 {p['file']}, 登记密钥时的名称为 {p['registered']}"
     ),
-    FLAG_PAY_BACK_UNKNOWN: lambda p, en: _pay_back_unknown(p, en),
-    FLAG_REVERSAL_UNKNOWN: lambda p, en: _reversal_unknown(p, en),
+    FLAG_PAY_BACK_UNKNOWN: _pay_back_unknown,
+    FLAG_REVERSAL_UNKNOWN: _reversal_unknown,
 }
 
 

@@ -428,7 +428,6 @@ class VisitShape(NamedTuple):
     setl_id: str
     mdtrt_id: str
     psn_no: str
-    certno: str
     policy_id: str
     amounts: tuple[int, ...]
     """Fen of `AMOUNT_COLUMNS`, then the amount waived."""
@@ -448,7 +447,7 @@ def visit_shapes(
     amounts = ", ".join(f"{name}_fen" for name in AMOUNT_COLUMNS)
     for chunk in _chunks(sorted(set(keys))):
         rows = _plain(db).execute(
-            f"""SELECT id, {column}, month, setl_id, mdtrt_id, psn_no, certno, policy_id, {amounts}, waived_fen, reasons_json
+            f"""SELECT id, {column}, month, setl_id, mdtrt_id, psn_no, policy_id, {amounts}, waived_fen, reasons_json
                 FROM statement_visits
                 WHERE clinic_code = ? AND kind = ? AND {column} IN ({', '.join('?' * len(chunk))})
                 ORDER BY month, line_no""",
@@ -466,8 +465,8 @@ def visit_shapes(
         n = len(AMOUNT_COLUMNS) + 1
         for r in rows:
             found[str(r[1])].append(VisitShape(
-                str(r[2]), str(r[3]), str(r[4]), str(r[5]), str(r[6]), str(r[7]),
-                tuple(int(f) for f in r[8 : 8 + n]), tuple(lines[r[0]]), employee_layer(r[8 + n]),
+                str(r[2]), str(r[3]), str(r[4]), str(r[5]), str(r[6]),
+                tuple(int(f) for f in r[7 : 7 + n]), tuple(lines[r[0]]), employee_layer(r[7 + n]),
             ))
     return dict(found)
 
