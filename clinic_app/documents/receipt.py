@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -117,8 +116,7 @@ class _Flow:
         """A centred heading (the clinic's name): on one line in a smaller size, down to
         `smallest`, where that fits it (韶关市武江区龙归镇上寨村卫生站 on a 58 mm roll broke as
         "…上寨村卫" | "生站"); else wrapped in its own size."""
-        width = fonts.text_width(text, self.font, size)
-        fitted = math.floor(size * self.width / width * 10) / 10 if width > self.width else size
+        fitted = fonts.size_to_fit(text, self.font, size, self.width)
         self.text(text, fitted if fitted >= smallest else size, "c")
 
     def pair(self, left: str, right: str, size: float, indent: float = 0) -> None:

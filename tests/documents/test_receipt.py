@@ -11,6 +11,7 @@ import pytest
 from clinic_app.documents import fonts
 from clinic_app.documents.receipt import (
     MAX_REASONS,
+    _Flow,
     day_close_pdf,
     qr_payload,
     receipt_hash,
@@ -476,6 +477,18 @@ def test_the_clinic_s_name_heads_the_roll_on_one_line_where_a_slightly_smaller_s
     longer = replace(sample_receipt(), clinic=replace(CLINIC, name=CLINIC.name + "第二分站(原上寨村卫生室)"))
     heads = [d for d in drawn_strings(receipt_pdf(longer, "58mm", ttf)) if d.y > 0 and d.size >= 10]
     assert "".join(d.text for d in heads).startswith(longer.clinic.name)
+
+
+@needs_wqy
+def test_a_heading_set_smaller_to_fit_stays_on_one_line_where_the_size_s_measure_rounds_over(ttf):
+    # The heading worked its size out on its own (floor of the size in proportion to the room),
+    # with no measure after: 邵阳市…白竹村卫生服务站 at 9 pt in 75.6 pt came to 3.6 pt, which
+    # measures 75.60000000000001, and its last character 站 wrapped onto a second line.
+    name = "邵阳市大祥区城西街道办事处白竹村卫生服务站"
+    flow = _Flow(ttf, 75.6)
+    flow.heading(name, 9, 3)
+    assert [text for row in flow.rows for text, _x, _align in row.texts] == [name]
+    assert fonts.text_width(name, ttf, flow.rows[0].size) <= 75.6
 
 
 @needs_wqy
