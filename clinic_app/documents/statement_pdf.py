@@ -166,13 +166,9 @@ def _shrink_to_fit(rows: list[list[str]], font: str, size: float, spans: frozens
         for c, text in enumerate(row):
             if not text:
                 continue
-            width = stringWidth(text, font, size)
-            if r in spans and c == OUTSIDE_FROM:
-                if width > spanned:
-                    sizes[(r, c)] = fonts.size_to_fit(text, font, size, spanned)
-                continue
-            if width > room[c]:
-                sizes[(r, c)] = fonts.size_to_fit(text, font, size, room[c])
+            fitted = fonts.size_to_fit(text, font, size, spanned if r in spans and c == OUTSIDE_FROM else room[c])
+            if fitted < size:
+                sizes[(r, c)] = fitted
     return sizes
 
 
