@@ -215,22 +215,20 @@ class MessageBar(QFrame):
         已发送到打印机 replaced the void's note of visits to settle again, and it was gone.  Closed,
         the one before it is back: the time-zone notice, replaced by a patient's edit's note and
         that closed, was gone for the rest of the start."""
-        self._passing = False
-        """What is shown is a 15 s message, over the note that stays if any."""
         self._timer = QTimer(self, singleShot=True, interval=15000)
+        """Running while what is shown is a 15 s message, over the note that stays if any."""
         self._timer.timeout.connect(self._timed_out)
         self.hide()
 
     def dismiss(self) -> None:
         """Closed (✕): what is shown goes, a 15 s message or the latest note that stays; the note
         that stays before it, if any, is shown again."""
-        if not self._passing and self._standing:
+        if not self._timer.isActive() and self._standing:
             self._standing.pop()
         self._timer.stop()
         self._timed_out()
 
     def _timed_out(self) -> None:
-        self._passing = False
         if not self._standing:
             self.hide()
         else:
@@ -242,7 +240,6 @@ class MessageBar(QFrame):
         shows over it for its 15 s, then it is back; another that stays shows over it until closed,
         then it is back (the same note said again is kept once, the latest)."""
         self._show(text, error)
-        self._passing = not stays
         if stays:
             if text in self._standing:
                 self._standing.remove(text)

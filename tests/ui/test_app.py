@@ -1012,7 +1012,8 @@ def test_the_time_zone_notice_is_back_when_a_note_shown_over_it_is_closed(data_f
         bar.dismiss()  # ✕ on the edit's note
         said()
         window.context.info_reported.emit("已保存")
-        bar._timer.timeout.emit()  # its 15 s
+        bar._timer.stop()  # its 15 s, as the single-shot timer ends them: stopped, then timeout
+        bar._timer.timeout.emit()
         said()
         window.context.error_reported.emit("请先选择患者")
         bar.dismiss()  # ✕ on a 15 s message: the note under it stays

@@ -7,8 +7,15 @@ from PySide6.QtCore import Qt
 from clinic_app.domain.money import Money
 from clinic_app.store.ledger import EntryFilter
 from clinic_app.ui.compat import emit
+from clinic_app.ui.errors import MessageBar
 from clinic_app.ui.main_window import MainWindow
 from tests.ui.conftest import wait_idle
+
+
+def _fifteen_seconds_pass(bar: MessageBar) -> None:
+    """A 15 s message's time is up, as the single-shot timer ends it: stopped, then its timeout."""
+    bar._timer.stop()
+    bar._timer.timeout.emit()
 
 
 def test_settle_then_void_from_the_ledger(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
@@ -273,11 +280,11 @@ def test_a_void_names_the_patient_s_later_visit_the_daily_cap_cut_while_it_count
     # The reversal receipt printed says so over it (rev17m): the note is back after that news's 15 s.
     context.info_reported.emit("已发送到打印机 HP LaserJet")
     assert window.message_bar.label.text() == "已发送到打印机 HP LaserJet" and window.message_bar._timer.isActive()
-    window.message_bar._timer.timeout.emit()
+    _fifteen_seconds_pass(window.message_bar)
     assert window.message_bar.label.text() == said and not window.message_bar.isHidden()
     window.message_bar.dismiss()  # ✕
     context.info_reported.emit("已保存")
-    window.message_bar._timer.timeout.emit()
+    _fifteen_seconds_pass(window.message_bar)
     assert window.message_bar.isHidden()
     # Nothing capped after it: the void is said as before.
     void(other.entry.receipt_no)
