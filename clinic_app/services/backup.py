@@ -167,11 +167,9 @@ def backup_keep(session: ClinicSession) -> int:
         return DEFAULT_KEEP
 
 
-def backups_in(folder: Path, now: dt.datetime | None = None) -> list[Path]:
+def backups_in(folder: Path) -> list[Path]:
     """This app's daily/manual backups in a folder, oldest first (`in_ledger_order`)."""
-    if not folder.is_dir():
-        return []
-    return in_ledger_order((p for p in folder.iterdir() if BACKUP_PATTERN.match(p.name)), now)
+    return in_ledger_order(_named_backups(folder))
 
 
 def in_ledger_order(paths: Iterable[Path], now: dt.datetime | None = None) -> list[Path]:
