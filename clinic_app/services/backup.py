@@ -415,7 +415,7 @@ def automatic_backups(session: ClinicSession, now: dt.datetime | None = None) ->
     chosen, own = automatic_backup_dir(session), own_backup_dir(session)
     found = set(_named_backups(own))
     if chosen != own:  # a stick may hold other clinics' backups too: this clinic's are its own
-        found |= {p for p in _named_backups(chosen) if same_clinic(clinic_of(p), session.clinic)}
+        found |= set(_own_backups(chosen, session.clinic))
     return in_ledger_order(found, now)
 
 
@@ -424,13 +424,17 @@ def _named_backups(folder: Path) -> list[Path]:
     return [p for p in folder.iterdir() if BACKUP_PATTERN.match(p.name)] if folder.is_dir() else []
 
 
-def _backups_of(folder: Path, owner: Clinic | None, now: dt.datetime | None = None) -> list[Path]:
-    """The backups in `folder` of `owner` (all, when None), oldest first (`in_ledger_order` at
-    `now`); one whose clinic cannot be read is nobody's."""
+def _own_backups(folder: Path, owner: Clinic | None) -> list[Path]:
+    """The backups in `folder` of `owner` (all, when None), in no order: each caller orders them
+    once (`in_ledger_order` opens every backup where one is named in the future); one whose
+    clinic cannot be read is nobody's."""
     found = _named_backups(folder)
-    if owner is not None:
-        found = [p for p in found if same_clinic(clinic_of(p), owner)]
-    return in_ledger_order(found, now)
+    return found if owner is None else [p for p in found if same_clinic(clinic_of(p), owner)]
+
+
+def _backups_of(folder: Path, owner: Clinic | None, now: dt.datetime | None = None) -> list[Path]:
+    """The backups in `folder` of `owner` (`_own_backups`), oldest first (`in_ledger_order` at `now`)."""
+    return in_ledger_order(_own_backups(folder, owner), now)
 
 
 def automatic_backup(session: ClinicSession, now: dt.datetime | None = None, pause: Pause | None = None) -> Path:
