@@ -412,11 +412,17 @@ def rotate(folder: Path, keep: int, owner: Clinic | None = None, now: dt.datetim
 def automatic_backups(session: ClinicSession, now: dt.datetime | None = None) -> list[Path]:
     """The automatic backups, oldest first (`in_ledger_order` at `now`): the backup folder's and
     the data folder's own (where they go while the backup stick is out or full)."""
+    return in_ledger_order(_automatic_backup_files(session), now)
+
+
+def _automatic_backup_files(session: ClinicSession) -> set[Path]:
+    """The automatic backups (`automatic_backups`), in no order: what asks only for their names
+    (`backup_if_due`) opens none of them, where ordering opens each with one named in the future."""
     chosen, own = automatic_backup_dir(session), own_backup_dir(session)
     found = set(_named_backups(own))
     if chosen != own:  # a stick may hold other clinics' backups too: this clinic's are its own
         found |= set(_own_backups(chosen, session.clinic))
-    return in_ledger_order(found, now)
+    return found
 
 
 def _named_backups(folder: Path) -> list[Path]:
@@ -462,7 +468,7 @@ def backup_if_due(session: ClinicSession, now: dt.datetime | None = None, pause:
         return None
     now = now or dt.datetime.now()
     today = now.strftime("%Y%m%d")
-    if any(_stamp(path).startswith(today) for path in automatic_backups(session, now)):
+    if any(_stamp(path).startswith(today) for path in _automatic_backup_files(session)):
         return None
     return automatic_backup(session, now=now, pause=pause)
 
