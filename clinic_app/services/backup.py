@@ -889,12 +889,8 @@ def ledger_changed_since_backup(session: ClinicSession, now: dt.datetime | None 
     found = automatic_backups(session, now)
     if not found:
         return True
-    try:
-        with read_only(found[-1]) as copy:
-            backed_up = ledger.last_entry(copy)
-    except (SqliteError, UserError):
-        return True  # an unreadable newest backup protects nothing
-    return ledger.last_entry(session.db) != backed_up
+    backed_up = _ledger_end(found[-1])  # None: an unreadable newest backup protects nothing
+    return backed_up is None or ledger.last_entry(session.db) != backed_up
 
 
 def backup_on_exit(session: ClinicSession, now: dt.datetime | None = None) -> Path | None:
