@@ -98,8 +98,7 @@ def sex(value: str) -> str:
 
 def variant(code: str, language: str) -> str:
     """A settlement method (a policy's variant code) in the words of the township's report."""
-    zh, en = reason_words.VARIANT_NAMES.get(code, (code, code))
-    return en if language == "en" else zh
+    return _named(reason_words.VARIANT_NAMES, code, language)
 
 
 def yes_no(value: bool) -> str:
