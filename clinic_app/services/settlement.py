@@ -23,7 +23,7 @@ import datetime as dt
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -872,9 +872,7 @@ def write_month_report(session: ClinicSession, report: SettlementReport, folder:
     """
     check_report_folder(folder)
     with contextlib.ExitStack() as recording:
-        conn = recording.enter_context(transaction(session.db))
-        _record_report(conn, report, report_files(report, folder))
-        return _write_report(report, folder, after_naming=recording.close)
+        return _record_and_write(recording, recording.enter_context(transaction(session.db)), report, folder)
 
 
 def _previous_year_per_visit(
@@ -1136,20 +1134,22 @@ def settle_with_entries(
         if agreed or by_workload:
             set_setting(conn, SHARES_SETTING, json.dumps(agreed, sort_keys=True) if agreed else "")
         report = month_report(session, key)
-        if out is not None:
-            _record_report(conn, report, report_files(report, out))
-        return report, _write_report(report, out, after_naming=recording.close)
+        return report, _record_and_write(recording, conn, report, out)
 
 
-def _write_report(
-    report: SettlementReport, out: Path | None, after_naming: Callable[[], None] | None = None
+def _record_and_write(
+    recording: contextlib.ExitStack, conn: sqlite3.Connection, report: SettlementReport, out: Path | None
 ) -> tuple[Path, ...]:
-    """The report's files in `out` (none without one), `after_naming` run once they have their names."""
+    """The report's files in `out` (none without one), recorded in `conn`'s transaction, which
+    `recording` commits once the files have their names: a commit that fails (the disk full)
+    takes them back and puts an earlier pair back, so no report is left that the ledger does not
+    know of."""
     if out is None:
         return ()
+    _record_report(conn, report, report_files(report, out))
     try:
-        # Both files or neither, an earlier pair kept; `after_naming` failing takes them back too.
-        return write_township_report(report, out, after_naming=after_naming)
+        # Both files or neither, an earlier pair kept; the commit failing takes them back too.
+        return write_township_report(report, out, after_naming=recording.close)
     except OSError as exc:
         zh, en = os_reason(exc)
         raise UserError(
