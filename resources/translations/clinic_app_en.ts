@@ -212,52 +212,52 @@
         <translation>Honours (bonus)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="225" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="226" />
         <source>指标</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="226" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="227" />
         <source>实际值</source>
         <translation>Actual</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="227" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="228" />
         <source>得分</source>
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="228" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="229" />
         <source>满分</source>
         <translation>Maximum</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="242" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="243" />
         <source>考核结果</source>
         <translation>Assessment result</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="343" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="349" />
         <source>考核录入已保存</source>
         <translation>Assessment entries saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="351" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="357" />
         <source>本年度的全县基准和考核录入项尚未填写: 填写左侧各项后点“保存并计算”。</source>
         <translation>This year's county baselines and assessment entries are not filled in yet: fill in the left side and press "Save and compute".</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="359" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="365" />
         <source>来自数据: 签约人数 {signed}, 有效签约 {effective}, 签约患者就诊 {visits} 人次, 医疗费 {total} 元, 个人负担 {paid} 元</source>
         <translation>From the data: {signed} signed, {effective} effectively signed, {visits} visits of signed patients, cost {total}, personal burden {paid}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="375" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="381" />
         <source>总分 {score} (加分 {bonus}, 扣分 {deductions})</source>
         <translation>Score {score} (bonus {bonus}, deductions {deductions})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="381" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="387" />
         <source>等次: {tier}</source>
         <translation>Tier: {tier}</translation>
     </message>
@@ -501,32 +501,32 @@
 <context>
     <name>DecisionDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="129" />
+        <location filename="../../clinic_app/ui/township/review.py" line="130" />
         <source>标记已处理</source>
         <translation>Mark handled</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="129" />
+        <location filename="../../clinic_app/ui/township/review.py" line="130" />
         <source>标记待核实</source>
         <translation>Mark to check with the village doctor</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="133" />
+        <location filename="../../clinic_app/ui/township/review.py" line="134" />
         <source>将 {n} 条标记记为“{state}”, 记录操作员和时间; 记录后不能修改, 可再记一次新的处理。</source>
         <translation>Record {n} flags as "{state}" with the operator and the time. A record cannot be changed; a new decision can follow it.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="139" />
+        <location filename="../../clinic_app/ui/township/review.py" line="140" />
         <source>备注 (可不填)</source>
         <translation>Note (optional)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="143" />
+        <location filename="../../clinic_app/ui/township/review.py" line="144" />
         <source>如: 已电话核实, 系两次就诊</source>
         <translation>e.g. checked by phone: two separate visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="143" />
+        <location filename="../../clinic_app/ui/township/review.py" line="144" />
         <source>如: 请村医说明同日两次结算的原因</source>
         <translation>e.g. ask the doctor why there are two settlements that day</translation>
     </message>
@@ -600,92 +600,92 @@
 <context>
     <name>EnrolmentDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="711" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="719" />
         <source>年度参保登记 - {name}</source>
         <translation>Yearly enrolment - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="713" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="721" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="716" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="724" />
         <source>已参保</source>
         <translation>Insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="718" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="726" />
         <source>定点村卫生室编码</source>
         <translation>Designated village clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="719" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="727" />
         <source>定点乡镇卫生院编码</source>
         <translation>Designated township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="720" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="728" />
         <source>已签约家庭医生</source>
         <translation>Family doctor signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="722" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="730" />
         <source>参保日期</source>
         <translation>Enrolled on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="726" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="734" />
         <source>已建健康档案</source>
         <translation>Health record built</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="727" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="735" />
         <source>已入“一人一档”参保库</source>
         <translation>In the 'one person, one file' insurance database</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="734" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="742" />
         <source>建档</source>
         <translation>Records</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="760" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="768" />
         <source>变更原因</source>
         <translation>Reason for the change</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="838" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="846" />
         <source>收取个人承担 {amount} 元并打印收据</source>
         <translation>Take the patient's {amount} yuan and print a receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="848" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="856" />
         <source>签约服务包 {fee} 元: 基本公卫 {health}, 医保基金 {fund}, 个人 {patient}</source>
         <translation>Family doctor package {fee} yuan: public health {health}, fund {fund}, patient {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="852" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="860" />
         <source>个人承担已收取 (收据 {receipt})</source>
         <translation>Patient's share already taken (receipt {receipt})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="898" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="906" />
         <source>编码 {code} 与本诊所的编码 ({own}) 格式不同, 请核对; 无误请再点确定</source>
         <translation>Code {code} is not in the form of this clinic's code ({own}): check it; press OK again if it is right</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="904" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="912" />
         <source>参保日期不能早于出生日期</source>
         <translation>The enrolment date cannot be before the birth date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="911" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="919" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="941" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="949" />
         <source>请选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -1161,57 +1161,57 @@ Click "Show Details...", copy everything in it and give it to support.</translat
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="106" />
+        <location filename="../../clinic_app/ui/labels.py" line="105" />
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="106" />
+        <location filename="../../clinic_app/ui/labels.py" line="105" />
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="127" />
+        <location filename="../../clinic_app/ui/labels.py" line="126" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="132" />
+        <location filename="../../clinic_app/ui/labels.py" line="131" />
         <source>{name} (本机构)</source>
         <translation>{name} (this clinic)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="136" />
+        <location filename="../../clinic_app/ui/labels.py" line="135" />
         <source>(未定点)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="138" />
+        <location filename="../../clinic_app/ui/labels.py" line="137" />
         <source>未参保</source>
         <translation>Not insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="140" />
+        <location filename="../../clinic_app/ui/labels.py" line="139" />
         <source> (沿用 {year} 年登记, 本年尚未登记)</source>
         <translation> (from the {year} enrolment; none entered for this year yet)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="147" />
+        <location filename="../../clinic_app/ui/labels.py" line="146" />
         <source>否 ({year} 年已签约, 本年未续签)</source>
         <translation>No (signed in {year}, not renewed this year)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="154" />
+        <location filename="../../clinic_app/ui/labels.py" line="153" />
         <source>补录: 本年度从年初起就是这一选择</source>
         <translation>Entered late: this was the choice from the start of the year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="155" />
+        <location filename="../../clinic_app/ui/labels.py" line="154" />
         <source>更正录入错误</source>
         <translation>Correcting a typing mistake</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/labels.py" line="156" />
+        <location filename="../../clinic_app/ui/labels.py" line="155" />
         <source>居住地迁移</source>
         <translation>Moved house</translation>
     </message>
@@ -1293,42 +1293,42 @@ Click "Show Details...", copy everything in it and give it to support.</translat
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="65" />
+        <location filename="../../clinic_app/ui/main_window.py" line="66" />
         <source>接诊</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="66" />
+        <location filename="../../clinic_app/ui/main_window.py" line="67" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="68" />
+        <location filename="../../clinic_app/ui/main_window.py" line="69" />
         <source>台账</source>
         <translation>Ledger</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="72" />
+        <location filename="../../clinic_app/ui/main_window.py" line="73" />
         <source>月结</source>
         <translation>Month end</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="77" />
+        <location filename="../../clinic_app/ui/main_window.py" line="78" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="90" />
+        <location filename="../../clinic_app/ui/main_window.py" line="91" />
         <source>操作员</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="105" />
+        <location filename="../../clinic_app/ui/main_window.py" line="106" />
         <source>数据文件夹: {path}</source>
         <translation>Data folder: {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="311" />
+        <location filename="../../clinic_app/ui/main_window.py" line="315" />
         <source>操作员 {stopped} 已停用; 现在的操作员是 {name}, 新的记录记在其名下。</source>
         <translation>Operator {stopped} was deactivated; the operator is now {name}, and new entries are made in their name.</translation>
     </message>
@@ -1414,103 +1414,103 @@ Click "Show Details...", copy everything in it and give it to support.</translat
         <translation>Export the month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="267" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="268" />
         <source>3. 导出结果</source>
         <translation>3. Exported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="268" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="269" />
         <source>尚未导出</source>
         <translation>Nothing exported yet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="269" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="270" />
         <source>打印汇总表…</source>
         <translation>Print the summary…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="277" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="278" />
         <source>导出记录</source>
         <translation>Exports so far</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="280" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="281" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="281" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="282" />
         <source>修订版</source>
         <translation>Revision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="282" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="283" />
         <source>导出时间</source>
         <translation>Exported at</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="283" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="284" />
         <source>文件夹</source>
         <translation>Folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="284" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="285" />
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="293" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="294" />
         <source>乡镇用量快照</source>
         <translation>Township usage snapshot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="295" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="296" />
         <source>乡镇卫生院交回的本年用量: 患者在本乡镇其他机构用过的统筹基金。导入后, 接诊时的年度限额会算上它。</source>
         <translation>This year's usage handed back by the township health center: the fund patients used at its other facilities. Once imported, the annual cap at the visit counts it.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="299" />
-        <location filename="../../clinic_app/ui/month_screen.py" line="565" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="300" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="568" />
         <source>本年尚未导入</source>
         <translation>Not imported for this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="301" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="302" />
         <source>导入用量快照…</source>
         <translation>Import usage snapshot…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="347" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="349" />
         <source>已找到 U 盘: {path}</source>
         <translation>USB drive found: {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="373" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="375" />
         <source>{month} (本月, 未结束)</source>
         <translation>{month} (not over)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="460" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="462" />
         <source>本月尚未结束: 导出的只是到今天为止的记录。月底后请再导出一次 (修订版号加一)。</source>
         <translation>This month is not over: the export holds the records up to today. Export it again after the month ends (the next revision).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="465" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="467" />
         <source>本月无就诊记录: 仍请导出月结交乡镇卫生院, 说明本月无就诊, 以免被当作未交。</source>
         <translation>No visits this month: export the statement for the township all the same, so it shows the month had no visits and is not taken for one not sent.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="485" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="487" />
         <source>选择导出文件夹</source>
         <translation>Choose the export folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="515" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="518" />
         <source>正在导出…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="531" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="534" />
         <source>{month} 第 {revision} 版, 已导出到:
   {folder}
   {data}
@@ -1533,57 +1533,57 @@ This clinic's key fingerprint (the township checks it):
 {visits} settlements, {reversals} reversals; net total {total}, fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="546" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="549" />
         <source>{month} 月结已导出 (第 {revision} 版)</source>
         <translation>{month} exported (revision {revision})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="568" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="571" />
         <source>{year} 年: 已导入 (乡镇计算于 {day}), {rows} 行</source>
         <translation>{year}: imported (computed by the township on {day}), {rows} rows</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="575" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="578" />
         <source>选择乡镇卫生院的用量快照</source>
         <translation>Choose the township's usage snapshot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="575" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="578" />
         <source>用量快照 (*.json)</source>
         <translation>Usage snapshot (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="602" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="605" />
         <source>这个快照已经导入过, 没有变化 ({year} 年, 乡镇计算于 {day})</source>
         <translation>This snapshot was imported before; nothing changed ({year}, computed on {day})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="604" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="607" />
         <source>已导入 {year} 年用量快照 (乡镇计算于 {day}): {rows} 行</source>
         <translation>Imported the {year} usage snapshot (computed on {day}): {rows} rows</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="617" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="620" />
         <source>核对乡镇卫生院密钥指纹</source>
         <translation>Check the township health center's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="618" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="621" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="621" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="624" />
         <source>请把上面的指纹与乡镇卫生院给的指纹 (导出快照时显示, 或打印件) 逐组核对, 最好当面或电话确认。完全一致才点“信任此密钥”: 快照随即导入。不一致请点“不信任”, 并与乡镇卫生院联系。</source>
         <translation>Compare the fingerprint above, group by group, with the one the township gave you (shown when it exported the snapshot, or on paper), best in person or by phone. Only if it is the same, click "Trust this key": the snapshot is then imported. If not, click "Do not trust" and call the township health center.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="640" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="643" />
         <source>未导入: 乡镇卫生院的密钥没有被信任</source>
         <translation>Not imported: the township health center's key was not trusted</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="649" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="652" />
         <source>{month} 月结汇总表</source>
         <translation>{month} statement summary</translation>
     </message>
@@ -1591,37 +1591,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>NewbornPayBackDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1162" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1170" />
         <source>新生儿补报 {receipt}</source>
         <translation>Pay back newborn's visit {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1168" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1176" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1173" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1181" />
         <source>患者</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1174" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1182" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1175" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1183" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1178" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1186" />
         <source>出生 6 个月内参保的新生儿, 出生到参保前的门诊费用由统筹支付, 参保后本机构尚未登记参保时按未参保结算的也一样: 这次就诊将冲销, 按就诊日重新结算, 统筹支付的部分按原付款方式退回 ({method}), 并打印新收据。</source>
         <translation>A newborn enrolled within 6 months of birth has the outpatient costs from birth to the enrolment paid by the fund, and so have those settled as not enrolled after it, before the enrolment was recorded here: this visit is reversed and settled again as of its day, the fund's share goes back the way it was paid ({method}) and a new receipt is printed.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1188" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1196" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -1642,42 +1642,42 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PackageReversalDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1200" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1208" />
         <source>冲销签约服务费 {receipt}</source>
         <translation>Reverse package fee {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1203" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1211" />
         <source>{year} 年签约服务费 {amount} 元 ({method}), {time} 收取</source>
         <translation>Package fee for {year}: {amount} yuan ({method}), taken {time}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1209" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1217" />
         <source>冲销原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1215" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1223" />
         <source>请填写冲销原因</source>
         <translation>Enter the reason for the reversal</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1218" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1226" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1234" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1242" />
         <source>冲销收据 {receipt}? 冲销后应退还患者 {amount} 元, 并打印冲销收据。</source>
         <translation>Reverse receipt {receipt}? Hand the patient back {amount} yuan; a reversal receipt prints.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1239" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1247" />
         <source>冲销</source>
         <translation>Reverse</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1240" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1248" />
         <source>不冲销</source>
         <translation>Don't reverse</translation>
     </message>
@@ -1833,119 +1833,119 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="470" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="478" />
         <source>{name} 已签约家庭医生: 签约服务费个人承担 {amount} 元尚未收取, 请在 患者 → 年度参保登记… 中收取并打印收据</source>
         <translation>{name} is signed with a family doctor: the patient's share of the package fee, {amount}, is not taken yet; take it and print its receipt in Patients → Yearly enrolment…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="493" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="501" />
         <source>新患者</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="493" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="501" />
         <source>修改患者信息</source>
         <translation>Edit patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="496" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="504" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="497" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="505" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="502" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="510" />
         <source>出生日期 (无身份证号时)</source>
         <translation>Birth date (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="502" />
-        <location filename="../../clinic_app/ui/dialogs.py" line="505" />
-        <location filename="../../clinic_app/ui/dialogs.py" line="511" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="510" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="513" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="519" />
         <source>未填</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="504" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="512" />
         <source>性别 (无身份证号时)</source>
         <translation>Sex (without an ID number)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="511" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="519" />
         <source>参保 (缴费) 日期</source>
         <translation>Enrolment (payment) date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="519" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="527" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="522" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="530" />
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="523" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="531" />
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="524" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="532" />
         <source>户号</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="530" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="538" />
         <source>本年度已签约家庭医生</source>
         <translation>Family doctor signed this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="531" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="539" />
         <source>本年度定点本机构</source>
         <translation>Designated here this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="631" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="639" />
         <source>请填写姓名</source>
         <translation>Enter the name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="642" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="650" />
         <source>身份证号码无效 (位数、出生日期或校验位不对)</source>
         <translation>Invalid ID number (length, birth date or check digit)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="648" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="656" />
         <source>身份证号码中的出生日期 {date} 晚于今天, 请核对</source>
         <translation>The birth date in the ID number, {date}, is after today: check the number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="652" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="660" />
         <source>出生日期不能晚于今天</source>
         <translation>The birth date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="655" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="663" />
         <source>电话号码无效: 手机 11 位, 座机 7-8 位或带区号 10-12 位 (可含空格或横线)</source>
         <translation>Not a phone number: a mobile has 11 digits, a landline 7-8, or 10-12 with its area code (spaces or dashes allowed)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="663" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="671" />
         <source>请填写新生儿的参保 (缴费) 日期: 新生儿从哪天起享受医保待遇由它决定</source>
         <translation>Enter the newborn's enrolment (payment) date: it decides from which day the baby is covered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="666" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="674" />
         <source>参保日期不能早于出生日期</source>
         <translation>The enrolment date cannot be before the birth date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="688" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="696" />
         <source>这是 15 位的一代身份证号, 已停用: 请填写 18 位的身份证号码 (见身份证或户口本)</source>
         <translation>This is an old 15-digit ID number, no longer in use: enter the 18-digit ID number (on the ID card or the household register)</translation>
     </message>
@@ -2213,37 +2213,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="965" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="973" />
         <source>转诊 - {name}</source>
         <translation>Referral - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="967" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="975" />
         <source>转往机构</source>
         <translation>Refer to</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="968" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="976" />
         <source>机构级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="969" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="977" />
         <source>转诊原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="978" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="986" />
         <source>请填写转往机构</source>
         <translation>Enter the destination</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="981" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="989" />
         <source>请填写转诊原因</source>
         <translation>Enter the reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="986" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="994" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2264,92 +2264,92 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReimbursementDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1009" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1017" />
         <source>外院票据报销 - {name}</source>
         <translation>Outside receipt - {name}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1011" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1019" />
         <source>外院票据号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1012" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1020" />
         <source>就诊机构级别</source>
         <translation>Facility level</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1013" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1021" />
         <source>就诊日期</source>
         <translation>Visit date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1014" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1022" />
         <source>费用类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1018" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1026" />
         <source>金额 (元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1020" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1028" />
         <source>经批准转诊</source>
         <translation>Approved referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1022" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1030" />
         <source>未经转诊</source>
         <translation>No referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1027" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1035" />
         <source>急诊或抢救</source>
         <translation>Emergency or rescue</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1028" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1036" />
         <source>在参保地市以外就医 (市外)</source>
         <translation>Out of the insured city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1031" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1039" />
         <source>身份核验</source>
         <translation>Identity checked on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1042" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1050" />
         <source>转诊单 {id}: {day} 转往 {facility} ({level})</source>
         <translation>Referral {id}: {day} to {facility} ({level})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1048" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1056" />
         <source>转诊原因: {reason}</source>
         <translation>Reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1051" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1059" />
         <source>未经转诊 (该患者没有转诊记录)</source>
         <translation>No referral (none recorded for this patient)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1067" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1075" />
         <source>请填写外院票据号</source>
         <translation>Enter the receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1078" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1086" />
         <source>金额应为大于 0 的数, 最多两位小数</source>
         <translation>Amount must be above 0 with at most 2 decimals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1083" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1091" />
         <source>就诊日期不能晚于今天</source>
         <translation>The visit date cannot be after today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1088" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1096" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>
@@ -2437,37 +2437,37 @@ This clinic's key fingerprint (the township checks it):
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="132" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="133" />
         <source>备份文件夹 {folder} 中的备份, 以及 U 盘不可用时存在本机 {own} 中的备份 (最新的在前):</source>
         <translation>Backups in {folder}, and those saved on this computer in {own} while the USB stick could not be used (newest first):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="136" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="137" />
         <source>备份文件夹 {folder} 中的备份 (最新的在前):</source>
         <translation>Backups in {folder} (newest first):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="138" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="139" />
         <source>备份文件夹 {folder} 中没有备份, 请选择备份文件。</source>
         <translation>There are no backups in {folder}: choose a backup file.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="142" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="143" />
         <source>恢复所选备份</source>
         <translation>Restore the selected backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="144" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="145" />
         <source>选择其他文件…</source>
         <translation>Choose another file…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="168" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="169" />
         <source>选择备份文件</source>
         <translation>Choose a backup file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="169" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="170" />
         <source>数据库备份 (*.sqlite);;所有文件 (*)</source>
         <translation>Database backups (*.sqlite);;All files (*)</translation>
     </message>
@@ -2501,8 +2501,8 @@ This clinic's key fingerprint (the township checks it):
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/review.py" line="81" />
-        <location filename="../../clinic_app/ui/township/review.py" line="202" />
-        <location filename="../../clinic_app/ui/township/review.py" line="211" />
+        <location filename="../../clinic_app/ui/township/review.py" line="203" />
+        <location filename="../../clinic_app/ui/township/review.py" line="212" />
         <source>标记</source>
         <translation>Flag</translation>
     </message>
@@ -2523,13 +2523,13 @@ This clinic's key fingerprint (the township checks it):
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/review.py" line="85" />
-        <location filename="../../clinic_app/ui/township/review.py" line="200" />
+        <location filename="../../clinic_app/ui/township/review.py" line="201" />
         <source>村卫生室</source>
         <translation>Village clinic</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/review.py" line="86" />
-        <location filename="../../clinic_app/ui/township/review.py" line="206" />
+        <location filename="../../clinic_app/ui/township/review.py" line="207" />
         <source>处理</source>
         <translation>Status</translation>
     </message>
@@ -2539,87 +2539,87 @@ This clinic's key fingerprint (the township checks it):
         <translation>Detail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="112" />
+        <location filename="../../clinic_app/ui/township/review.py" line="113" />
         <source>尚无处理记录</source>
         <translation>No decision recorded yet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="177" />
+        <location filename="../../clinic_app/ui/township/review.py" line="178" />
         <source>全部标记</source>
         <translation>All flags</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="188" />
+        <location filename="../../clinic_app/ui/township/review.py" line="189" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="204" />
+        <location filename="../../clinic_app/ui/township/review.py" line="205" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="212" />
+        <location filename="../../clinic_app/ui/township/review.py" line="213" />
         <source>条数</source>
         <translation>Count</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="258" />
+        <location filename="../../clinic_app/ui/township/review.py" line="260" />
         <source>标记已处理… (Ctrl+D)</source>
         <translation>Mark handled… (Ctrl+D)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="260" />
+        <location filename="../../clinic_app/ui/township/review.py" line="262" />
         <source>把选中的标记记为已处理 (可多选), 可写备注</source>
         <translation>Record the chosen flags (several may be chosen) as handled, with a note if you like</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="262" />
+        <location filename="../../clinic_app/ui/township/review.py" line="264" />
         <source>待核实… (Ctrl+K)</source>
         <translation>To check… (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="264" />
+        <location filename="../../clinic_app/ui/township/review.py" line="266" />
         <source>把选中的标记记为需向村医核实 (可多选), 可写备注</source>
         <translation>Record the chosen flags (several may be chosen) as to be checked with the village doctor, with a note if you like</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="274" />
+        <location filename="../../clinic_app/ui/township/review.py" line="276" />
         <source>各类标记条数 (点击或方向键筛选)</source>
         <translation>Flags by kind (click or arrows to filter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="326" />
+        <location filename="../../clinic_app/ui/township/review.py" line="332" />
         <source>全部村卫生室</source>
         <translation>All village clinics</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="336" />
+        <location filename="../../clinic_app/ui/township/review.py" line="342" />
         <source>全部月份</source>
         <translation>All months</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="374" />
+        <location filename="../../clinic_app/ui/township/review.py" line="380" />
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="396" />
+        <location filename="../../clinic_app/ui/township/review.py" line="402" />
         <source>显示 {n} 条, 共 {all} 条: 未处理 {open}, 待核实 {query}, 已处理 {handled}</source>
         <translation>Showing {n} of {all}: {open} open, {query} to check, {handled} handled</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="400" />
+        <location filename="../../clinic_app/ui/township/review.py" line="406" />
         <source> (只读取了前 {n} 条, 请按村或月份筛选)</source>
         <translation> (only the first {n} read: filter by village or month)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="420" />
+        <location filename="../../clinic_app/ui/township/review.py" line="426" />
         <source>选中一条标记可在此查看完整说明</source>
         <translation>Choose a flag to read its whole explanation here</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/review.py" line="423" />
+        <location filename="../../clinic_app/ui/township/review.py" line="429" />
         <source>{flag} — {person} {time} {village}, 结算号 {setl_id}: {detail}</source>
         <translation>{flag} — {person} {time} {village}, settlement {setl_id}: {detail}</translation>
     </message>
@@ -2645,280 +2645,280 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="201" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="202" />
         <source>诊所信息与政策</source>
         <translation>Clinic and policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="215" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="216" />
         <source>保存诊所信息</source>
         <translation>Save clinic</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="217" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="218" />
         <source>诊所编码</source>
         <translation>Clinic code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="218" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="219" />
         <source>诊所名称</source>
         <translation>Clinic name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="219" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="220" />
         <source>乡镇卫生院编码</source>
         <translation>Township code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="220" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="221" />
         <source>乡镇卫生院名称</source>
         <translation>Township name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="221" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="222" />
         <source>执行政策</source>
         <translation>Policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="227" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="228" />
         <source>操作员</source>
         <translation>Operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="230" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="231" />
         <source>新操作员姓名</source>
         <translation>New operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="234" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="235" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="245" />
-        <location filename="../../clinic_app/ui/settings_screen.py" line="474" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="246" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="480" />
         <source>停用</source>
         <translation>Deactivate</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="260" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="261" />
         <source>药品和诊疗项目目录</source>
         <translation>Catalogue of drugs and services</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="261" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="262" />
         <source>导入目录文件…</source>
         <translation>Import catalogue file…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="266" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="268" />
         <source>xlsx 或 csv 文件, 表头: 编码 名称 单价 类别 (必填), 规格 单位 医保类别 基药 招标 (可选)。有一行出错则整个文件不导入, 改正后重新导入; 编码相同的条目被新文件更新。</source>
         <translation>An xlsx or csv file with the headers 编码 名称 单价 类别 (code name price kind; required) and 规格 单位 医保类别 基药 招标 (spec unit coverage essential tender; optional). One bad row and nothing of the file is imported: correct it and import again. An entry with a code already here is updated from the file.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="275" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="277" />
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="276" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="278" />
         <source>字段</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="277" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="279" />
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="291" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="293" />
         <source>备份与语言</source>
         <translation>Backup and language</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="296" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="298" />
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="301" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="303" />
         <source>立即备份</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="303" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="305" />
         <source>从备份恢复…</source>
         <translation>Restore from a backup…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="317" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="320" />
         <source>备份文件夹</source>
         <translation>Backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="320" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="323" />
         <source>从月结接续台账…</source>
         <translation>Continue the ledger from a statement…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="323" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="326" />
         <source>原数据文件夹丢失且没有备份时: 在新建的、还没有记账的数据文件夹中, 选择存有本诊所月结数据文件的 U 盘</source>
         <translation>When the data folder was lost with no backup: in a new data folder with nothing recorded yet, choose the USB stick holding this clinic's statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="331" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="334" />
         <source>数据丢失</source>
         <translation>Data lost</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="335" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="338" />
         <source>界面语言 (重启后生效)</source>
         <translation>Language (after restart)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="375" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="381" />
         <source>诊所名称不能为空</source>
         <translation>The clinic name is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="379" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="385" />
         <source>乡镇卫生院编码不能为空</source>
         <translation>The township code is required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="385" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="391" />
         <source>乡镇卫生院编码只能是字母和数字 (最多 20 位), 不能有空格或符号</source>
         <translation>The township code is letters and digits only (at most 20), no spaces or signs</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="414" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="420" />
         <source>诊所信息已保存</source>
         <translation>Clinic saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="439" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="445" />
         <source> (已停用)</source>
         <translation> (inactive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="452" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="458" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="474" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="480" />
         <source>启用</source>
         <translation>Reactivate</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="493" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="499" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="518" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="524" />
         <source>已备份到 {path}</source>
         <translation>Backed up to {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="562" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="568" />
         <source>正在校验备份 {path}…</source>
         <translation>Checking backup {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="568" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="574" />
         <source>正在从 {path} 恢复…</source>
         <translation>Restoring from {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="583" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="589" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="609" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="615" />
         <source>选择存有本诊所月结数据文件的文件夹 (U 盘)</source>
         <translation>Choose the folder (USB stick) holding this clinic's statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="652" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="658" />
         <source>最后一张收据号</source>
         <translation>Last receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="672" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="678" />
         <source>最后一张签约服务费收据号</source>
         <translation>Last package receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="694" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="700" />
         <source>找到本诊所最新的月结: {month} 第 {revision} 版 ({path}), 签名和合计已核验。
 {month} 必须是乡镇卫生院已收到的本诊所最后一个月: 若乡镇有更晚的月份, 请先向乡镇要那个月的月结数据文件, 放进同一文件夹再接续 (否则下一份月结会被乡镇拒收)。</source>
         <translation>This clinic's newest statement found: {month} revision {revision} ({path}); its signature and totals are verified.
 {month} must be the last month the township holds from this clinic: if it holds a later one, ask the township for that month's statement data file and put it in the same folder first (or the next statement is refused by the township).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="699" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="705" />
         <source>接续后, 新台账从第 {seq} 条开始, 结算号和收据号接着原来的编号; 同时重新登记月结中的 {people} 位患者, 并计入他们本年度此前的统筹用量。{month} 及以前的月份不能再导出。</source>
         <translation>The new ledger then starts at entry {seq}, settlement ids and receipt numbers going on from the old ones; the {people} patients the statements name are registered again, and their fund used this year so far counts. {month} and earlier months cannot be exported again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="704" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="710" />
         <source>现在接续吗?</source>
         <translation>Continue now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="708" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="714" />
         <source>从月结接续台账</source>
         <translation>Continue the ledger from a statement</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="732" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="738" />
         <source>本年度此前的统筹用量只来自 1 个月的月结 ({months})。</source>
         <translation>This year's fund used so far is counted from one month's statement only ({months}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="734" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="740" />
         <source>本年度此前的统筹用量来自月结 {months}。</source>
         <translation>This year's fund used so far is counted from the statements of {months}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="737" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="743" />
         <source>没有找到 {missing} 的月结: 这些月份在本诊所支付的统筹基金不计入年度限额。</source>
         <translation>No statement of {missing} was found: the fund paid here in those months does not count against the caps.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="743" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="749" />
         <source>找到的月结未能从 {year} 年的第一张收据数起: 收据号从一个不会与之前重复的号码接续, 中间会空号。</source>
         <translation>The statements found do not reach back to {year}'s first receipt: receipt numbers go on after one no earlier receipt can pass, leaving a gap.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="750" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="756" />
         <source>给出的最后一张收据号 {number} 不在月结数出的第 {counted} 号之后: 不改变收据号。</source>
         <translation>The last receipt number given, {number}, is not after {counted} the statements counted: it changes nothing.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="756" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="762" />
         <source>收据号接在给出的最后一张收据 {number} 之后 (月结中没有 {year} 年的收据)。</source>
         <translation>Receipt numbers go on after the last receipt given, {number} (the statements show no receipt of {year}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="762" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="768" />
         <source>收据号接在给出的最后一张收据 {number} 之后 (月结数出到第 {counted} 号)。</source>
         <translation>Receipt numbers go on after the last receipt given, {number} (the statements counted to {counted}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="771" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="777" />
         <source>这是 {month} 的第 {revision} 版: 乡镇若只收到 {month} 的较早版本, 须在更换密钥之前先导入这个文件 ({file}), 否则下一份月结接不上。</source>
         <translation>This is revision {revision} of {month}: if the township has only an earlier revision of {month}, it must import this file ({file}) before it replaces the key, or the next statement will not follow.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="777" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="783" />
         <source>{month} 是本月: 接续后本月的账已结清, 从 {day} 起才能记账。</source>
         <translation>{month} is this month: continuing closes it, and visits can be recorded from {day}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="787" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="793" />
         <source>台账已接续自 {month} 第 {revision} 版月结: 下一条为第 {seq} 条; 已重新登记 {added} 位患者 (本年度参保登记请在其下次就诊时补登)。
 新签名密钥指纹: {fingerprint}
 请把这个指纹电话读给乡镇卫生院: 乡镇导入下一份月结时提示密钥不同, 与村医核对指纹后点 更换该村密钥, 再导入。</source>
@@ -2927,17 +2927,17 @@ New signing key fingerprint: {fingerprint}
 Read this fingerprint out to the township by phone: its import of the next statement says the key differs; once the fingerprint is checked with the village doctor it clicks 更换该村密钥 (replace the village's key) and imports it.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="798" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="804" />
         <source>未登记 {who}: {why}</source>
         <translation>Not registered: {who}: {why}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="720" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="726" />
         <source>没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。</source>
         <translation>Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again; family-doctor package receipts (QY) are numbered from the start again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="577" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="583" />
         <source>
 
 台账中有此备份之后的 {count} 条记录 (收据 {first} 至 {last}, {days}): 恢复后它们不在台账中, 这些收据号会重新发出。</source>
@@ -2946,12 +2946,12 @@ Read this fingerprint out to the township by phone: its import of the next state
 The ledger holds {count} entries after this backup (receipts {first} to {last}, {days}): after the restore they are not in the ledger, and their receipt numbers are given out again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="580" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="586" />
         <source> 至 </source>
         <translation> to </translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="585" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="591" />
         <source>备份 {path} 校验通过 ({entries} 条台账)。
 
 恢复后, 这个备份之后录入的数据将不在台账中; 当前数据会先另存到数据文件夹的 backups 中。
@@ -2966,7 +2966,7 @@ The program will close the data and reopen it after the restore.{dropped}
 Restore now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="644" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="650" />
         <source>月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根):
 6 位序号, 或收据上印的完整号码 (如 {example})。
 不知道请留空: 收据号接在月结数出的 {year} 年第 {counted} 号之后, 其间开出的号码会再次使用。</source>
@@ -2976,7 +2976,7 @@ Leave it empty if not known: receipt numbers go on after {year}'s {counted} the 
 and those issued since are given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="649" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="655" />
         <source>月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根):
 收据上印的完整号码 (如 {example}), 月结之后已跨年, 只写序号分不清年度。
 不知道请留空: 其间开出的号码会再次使用。</source>
@@ -2986,7 +2986,7 @@ so a sequence alone could be of either year.
 Leave it empty if not known: those issued since are given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="663" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="669" />
         <source>数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根):
 6 位序号, 或收据上印的完整号码 (如 {example})。
 没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。</source>
@@ -2995,7 +2995,7 @@ its six-digit sequence, or the whole number as printed (such as {example}).
 Leave it empty if no package fee was taken or it is not known: package receipts are numbered from 000001 again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="668" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="674" />
         <source>数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根):
 收据上印的完整号码 (如 {example}), 月结之后已跨年, 只写序号分不清年度。
 没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。</source>
@@ -3005,82 +3005,82 @@ so a sequence alone could be of either year.
 Leave it empty if no package fee was taken or it is not known: package receipts are numbered from 000001 again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="703" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="709" />
         <source>原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。</source>
         <translation>The signing key was lost with the data: a new key is made, and the township must replace the registered key.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="721" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="727" />
         <source>没有导出月结的就诊无法恢复; 签约服务费收据 (QY 号) 从头编号。</source>
         <translation>Visits on no exported statement cannot be recovered; family-doctor package receipts (QY) are numbered from the start again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="723" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="729" />
         <source>没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用。</source>
         <translation>Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="724" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="730" />
         <source>没有导出月结的就诊无法恢复。</source>
         <translation>Visits on no exported statement cannot be recovered.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="767" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="773" />
         <source>签约服务费收据 (QY 号) 接在给出的 {number} 之后。</source>
         <translation>Family-doctor package receipts (QY) go on after the one given, {number}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="817" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="823" />
         <source>界面语言已保存, 重新打开程序后生效</source>
         <translation>Language saved; it applies when the app is opened again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="824" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="830" />
         <source>选择目录文件</source>
         <translation>Choose a catalogue file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="825" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="831" />
         <source>目录文件 (*.xlsx *.csv *.txt *.xls);;所有文件 (*)</source>
         <translation>Catalogue files (*.xlsx *.csv *.txt *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="834" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="840" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="844" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="850" />
         <source>发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入</source>
         <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="851" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="857" />
         <source>已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)</source>
         <translation>{saved} imported; {n} drugs bought outside the tender network are self-pay (not paid by the fund)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="854" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="860" />
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="861" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="867" />
         <source>新增 {added} 条, 更新 {updated} 条 (其中 {repriced} 条单价有变化; 已结算的就诊仍按原单价)</source>
         <translation>{added} new, {updated} updated ({repriced} with a new price; settled visits keep the price they were settled at)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="870" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="876" />
         <source>另有 {n} 行在 Excel 中是隐藏的, 已跳过 (未导入); 如需导入, 请在 Excel 中取消隐藏后重新导入</source>
         <translation>Rows hidden in Excel and skipped (not imported): {n}; to import them, unhide them in Excel and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="876" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="882" />
         <source>另有 {n} 行在筛选范围内被隐藏, 已跳过 (未导入); 如需导入, 请在 Excel 中清除筛选并取消隐藏后重新导入</source>
         <translation>Rows hidden inside a filter and skipped (not imported): {n}; to import them, clear the filter and unhide them in Excel, then import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="881" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="887" />
         <source>工作表 {names} 是填写说明或示例, 已跳过</source>
         <translation>Sheet {names} holds instructions or an example and was skipped</translation>
     </message>
@@ -3088,226 +3088,228 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>SettlementScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="104" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="115" />
         <source>村卫生站 / 本院</source>
         <translation>Village clinic / own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="104" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="115" />
         <source>签约人数</source>
         <translation>Signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="104" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="115" />
         <source>人次</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="104" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="115" />
         <source>医疗费总额</source>
         <translation>Total cost</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="104" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="730" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="769" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="115" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="776" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="815" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="856" />
         <source>统筹应付</source>
         <translation>Fund payable</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="104" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="115" />
         <source>按项目付费</source>
         <translation>Fee for service</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="105" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="771" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="116" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="817" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="856" />
         <source>预付</source>
         <translation>Prepay</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="105" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="116" />
         <source>拨付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="105" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="116" />
         <source>质保金</source>
         <translation>Deposit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="105" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="116" />
         <source>年累计应付</source>
         <translation>Payable YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="105" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="116" />
         <source>年累计拨付</source>
         <translation>Paid YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="105" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="116" />
         <source>年累计质保金</source>
         <translation>Deposit YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="107" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="118" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="119" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="130" />
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="401" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="436" />
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="428" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="463" />
         <source>写出月报 (PDF/xlsx)…</source>
         <translation>Write monthly report (PDF/xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="434" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="469" />
         <source>结算月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="461" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="496" />
         <source>保存签约人数</source>
         <translation>Save signed counts</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="464" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="499" />
         <source>0-100</source>
         <translation>0-100</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="467" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="502" />
         <source>保存考核分</source>
         <translation>Save score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="470" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="505" />
         <source>年度考核分</source>
         <translation>Annual score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="476" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="511" />
         <source>分配方式…</source>
         <translation>Distribution…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="483" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="518" />
         <source>本月签约人数 / 考核分</source>
         <translation>Signed this month / score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="492" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="527" />
         <source>统筹应付与月预算 (按月)</source>
         <translation>Fund payable vs budget, by month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="493" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="528" />
         <source>本月统筹应付与预付 (按村)</source>
         <translation>Fund payable vs prepay, by village</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="588" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="627" />
         <source>正在结算 {month}…</source>
         <translation>Settling {month}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="605" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="644" />
         <source>{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元</source>
         <translation>{town} {month}  {variant}  {signed} signed  quota/budget {quota}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="619" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="658" />
         <source>本月未收到月结: {codes}</source>
         <translation>No statement received this month: {codes}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="623" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="662" />
         <source>{year} 年年终清算</source>
         <translation>Year-end clearing {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="625" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="664" />
         <source> (本政策 {months} 个月)</source>
         <translation> ({months} months under this policy)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="675" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="714" />
         <source>手工录入</source>
         <translation>Entered by hand</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="675" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="714" />
         <source>按名册统计, 可修改后保存</source>
         <translation>Counted from the roster; edit and save if needed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="374" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="676" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="409" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="715" />
         <source> (本院)</source>
         <translation> (own desk)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="697" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="741" />
         <source>按工作量分配 (各村统筹应付)</source>
         <translation>Shared by workload (each line's fund payable)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="699" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="743" />
         <source>按协议份额分配</source>
         <translation>Shared by agreed shares</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="700" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="744" />
         <source>按协议份额分配: {shares}</source>
         <translation>Shared by agreed shares: {shares}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="736" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="782" />
         <source>月预算</source>
         <translation>Monthly budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="754" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="800" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="817" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="886" />
         <source>本院</source>
         <translation>Own</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="835" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="904" />
         <source>签约人数已保存</source>
         <translation>Signed counts saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="842" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="911" />
         <source>考核分已保存</source>
         <translation>Score saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="851" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="920" />
         <source>分配方式已保存</source>
         <translation>Distribution saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="865" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="934" />
         <source>选择月报保存的文件夹</source>
         <translation>Choose a folder for the monthly report</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="879" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="948" />
         <source>月报已写出: {pdf}, {xlsx}</source>
         <translation>Report written: {pdf}, {xlsx}</translation>
     </message>
@@ -3650,42 +3652,42 @@ Choose No to go on with the visit of {a}.</translation>
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1125" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1133" />
         <source>作废 {receipt}</source>
         <translation>Void {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1131" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1139" />
         <source>总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Total {total} yuan, fund pays {fund}, patient pays {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1136" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1144" />
         <source>患者</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1137" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1145" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1138" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1146" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1139" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1147" />
         <source>作废原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1145" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1153" />
         <source>请填写作废原因</source>
         <translation>Enter the reason for voiding</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/dialogs.py" line="1148" />
+        <location filename="../../clinic_app/ui/dialogs.py" line="1156" />
         <source>请先选择操作员</source>
         <translation>Choose the operator first</translation>
     </message>

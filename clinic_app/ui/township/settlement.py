@@ -853,7 +853,8 @@ class SettlementScreen(QWidget):
             QToolTip.hideText()
             return
         line = lines[index]
-        tip = f"{line.name}\n{self.tr('统筹应付')} {line.fund_payable}\n{self.tr('预付')} {line.prepay}"
+        payable, prepaid = self.tr("统筹应付"), self.tr("预付")  # lupdate reads no tr() inside an f-string
+        tip = f"{line.name}\n{payable} {line.fund_payable}\n{prepaid} {line.prepay}"
         QToolTip.showText(QCursor.pos(), tip, self.village_view)
 
     def _label_villages(self) -> None:
