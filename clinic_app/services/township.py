@@ -816,7 +816,7 @@ FIELD_LABELS = {
     "inscp_scp_amt": ("符合政策范围金额", "eligible amount"),
     "act_pay_dedc": ("起付线", "deductible"),
     "hifp_pay": ("统筹支付", "fund paid"),
-    "employee_fund": ("其中职工统筹", "of it the employee fund"),
+    "employee_fund": ("其中职工统筹", "the employee fund's part"),
 }
 """The statement's amount fields (EXCHANGE.md) as township staff call them, and the part of the
 fund a signed employee's layered line charges the employee policy (its ``employee_layer`` reason)."""

@@ -219,7 +219,7 @@ def test_a_reform_fund_paid_where_the_employee_fund_should_is_flagged_with_its_p
     _import(town, b.statement_bytes(vb, "2026-04"), "VB.json")
     ((data, en, zh),) = _diffs(town, "VB", "2026-04").values()
     assert data["differ"] == [["hifp_pay", "60.00", "70.00"], ["employee_fund", "0.00", "70.00"]]
-    assert "of it the employee fund 0.00 in the file, 70.00 re-adjudicated" in en
+    assert "the employee fund's part 0.00 in the file, 70.00 re-adjudicated" in en
     assert "其中职工统筹: 文件 0.00 元, 复核 70.00 元" in zh
     assert "600.00 of the residents' fund, 10.00 of the employee fund" in en
 
