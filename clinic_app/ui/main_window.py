@@ -372,8 +372,11 @@ def _focus_seen(old: QWidget | None, new: QWidget | None) -> None:
     focused): tabbed into from 操作员 or the tab bar, or given the keys by the code (a refused
     field), a widget kept the keys out of sight (设置's 诊所名称, all its text selected, one key
     from replacing the clinic's name unseen).  A click is on something in sight already: it does
-    not move the page (a table's own scrolling is its own: a table is no `QScrollArea`)."""
-    if new is None or QApplication.mouseButtons() != Qt.MouseButton.NoButton:
+    not move the page (a table's own scrolling is its own: a table is no `QScrollArea`); nor does
+    a window given back the keys (`old` None: shown, or come back to from another program), which
+    had put its page back to its focused field over what the user had scrolled to (the problems
+    of a catalogue file, brought into view at the foot of 设置)."""
+    if new is None or old is None or QApplication.mouseButtons() != Qt.MouseButton.NoButton:
         return
     areas = []
     parent = new.parentWidget()

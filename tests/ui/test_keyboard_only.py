@@ -635,3 +635,24 @@ def test_a_field_clicked_half_in_sight_does_not_move_the_page(qtbot, context, wo
     qtbot.mouseClick(name, Qt.MouseButton.LeftButton, pos=name.rect().bottomLeft() + QPoint(8, -3))
     assert QApplication.focusWidget() is name
     assert bar.value() == scrolled
+
+
+def test_a_window_given_back_the_keys_stays_where_the_page_was_scrolled(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    """The page a user scrolled (the wheel, the scroll bar) away from the focused field stayed there
+    only until the window was given the keys again (shown, or come back to from another program):
+    `_focus_seen` took that for the keys moving and scrolled back to the field (设置's catalogue
+    problems, brought into view at the page's foot, scrolled away to 诊所名称)."""
+    from clinic_app.ui.main_window import _focus_seen
+
+    window = active_window(qtbot, context, worker)
+    window.resize(1024, 600)
+    press(qtbot, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, worker)
+    settings = window.settings
+    bar = settings.scroll_area.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    assert bar.value() > 0 and not in_sight(settings.clinic_name)
+    _focus_seen(None, settings.clinic_name)  # the window activated: no widget had the keys before
+    assert bar.value() == bar.maximum()
+    _focus_seen(window.operator, settings.clinic_name)  # the keys moved: brought into sight
+    assert in_sight(settings.clinic_name)
