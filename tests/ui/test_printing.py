@@ -593,10 +593,17 @@ def test_a_long_statement_is_previewed_a_few_pages_at_a_time(qtbot, context, wor
     dark, white_paper = ink(image)
     assert white_paper and dark > 200  # the signature block and the QR code
 
-    # Closed while the first page is being rendered again: the page coming back is dropped.
+    # Closed while the first page is being rendered again: the page coming back is dropped.  The
+    # worker is held by a job ahead of the render, so the close comes before the render's result
+    # (waiting to see the worker busy raced a render done between two looks).
+    import threading
+
+    gate = threading.Event()
+    worker.submit(lambda: gate.wait(10))
     bar.setValue(0)
-    qtbot.waitUntil(lambda: worker.busy, timeout=5000)
+    qtbot.waitUntil(lambda: dialog._rendering, timeout=5000)
     dialog.close()
+    gate.set()
     wait_idle(qtbot, worker)
     assert 0 not in dialog.rendered
 
