@@ -496,11 +496,9 @@ def test_the_exported_file_names_wrap_where_the_pane_is_narrower(qtbot, screen, 
         assert all(name in screen.result.toPlainText() for name in names)
 
 
-def test_the_focus_comes_back_to_export_after_the_export_or_its_refusal(qtbot, context, session, worker, february, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """rev19d 4: 导出月结 greyed itself while it worked, Qt handed the focus on to the list of
-    exports, and it stayed there: Enter no longer exported again, or printed."""
+def _month_tab_by_keys(qtbot, context, worker, monkeypatch):  # type: ignore[no-untyped-def]
+    """The 月结 screen of an active window, opened with Ctrl+4 and its totals shown (no USB stick)."""
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication
 
     from tests.ui.test_keyboard_only import active_window, press
 
@@ -510,6 +508,18 @@ def test_the_focus_comes_back_to_export_after_the_export_or_its_refusal(qtbot, c
     assert screen is not None
     with qtbot.waitSignal(screen.totals_shown, timeout=10000):
         press(qtbot, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    return screen
+
+
+def test_the_focus_comes_back_to_export_after_the_export_or_its_refusal(qtbot, context, session, worker, february, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """rev19d 4: 导出月结 greyed itself while it worked, Qt handed the focus on to the list of
+    exports, and it stayed there: Enter no longer exported again, or printed."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.test_keyboard_only import press
+
+    screen = _month_tab_by_keys(qtbot, context, worker, monkeypatch)
     usb = tmp_path / "usb"
     usb.mkdir()
     screen.folder.setText(str(usb))
@@ -530,14 +540,9 @@ def test_export_without_a_folder_puts_the_focus_in_the_folder(qtbot, context, se
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from tests.ui.test_keyboard_only import active_window, press
+    from tests.ui.test_keyboard_only import press
 
-    monkeypatch.setattr(month_screen, "MEDIA_ROOTS", ())
-    window = active_window(qtbot, context, worker)
-    screen = window.month
-    assert screen is not None
-    with qtbot.waitSignal(screen.totals_shown, timeout=10000):
-        press(qtbot, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    screen = _month_tab_by_keys(qtbot, context, worker, monkeypatch)
     screen.folder.setText("")
     screen.export_button.setFocus(Qt.FocusReason.TabFocusReason)
     with qtbot.waitSignal(screen.export_failed, timeout=10000) as failed:
@@ -553,14 +558,7 @@ def test_the_focus_comes_back_to_the_snapshot_button_after_a_refused_file(qtbot,
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from tests.ui.test_keyboard_only import active_window, press
-
-    monkeypatch.setattr(month_screen, "MEDIA_ROOTS", ())
-    window = active_window(qtbot, context, worker)
-    screen = window.month
-    assert screen is not None
-    with qtbot.waitSignal(screen.totals_shown, timeout=10000):
-        press(qtbot, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    screen = _month_tab_by_keys(qtbot, context, worker, monkeypatch)
     bad = tmp_path / "statement.json"
     bad.write_text('{"body": {}}', encoding="utf-8")
     screen.snapshot_button.setFocus(Qt.FocusReason.TabFocusReason)
