@@ -577,14 +577,20 @@ def in_sight(widget: QWidget) -> bool:
     return widget.visibleRegion().contains(widget.rect().center())
 
 
-def test_settings_tabbed_into_from_the_tab_bar_shows_the_clinic_name_it_gives_the_keys(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
-    """rev19i F1: since 设置's scroll area is no Tab stop (208ba6e), Tab from the tab bar went
-    straight to 诊所名称 and the area did not scroll: at 1024x600, scrolled down to the catalogue
-    by the Tabs before, the keys went to the clinic's name, all its text selected, out of sight."""
+def _settings_at_1024x600(qtbot, context, worker):  # type: ignore[no-untyped-def]
+    """An active window 1024x600 (shorter than 设置), 设置 opened with Ctrl+5."""
     window = active_window(qtbot, context, worker)
     window.resize(1024, 600)
     press(qtbot, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     wait_idle(qtbot, worker)
+    return window
+
+
+def test_settings_tabbed_into_from_the_tab_bar_shows_the_clinic_name_it_gives_the_keys(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    """rev19i F1: since 设置's scroll area is no Tab stop (208ba6e), Tab from the tab bar went
+    straight to 诊所名称 and the area did not scroll: at 1024x600, scrolled down to the catalogue
+    by the Tabs before, the keys went to the clinic's name, all its text selected, out of sight."""
+    window = _settings_at_1024x600(qtbot, context, worker)
     settings = window.settings
     bar = window.tabs.tabBar()
     walked = []
@@ -620,10 +626,7 @@ def test_the_tab_bar_tabbed_to_from_the_operator_is_in_sight(qtbot, context, wor
 def test_a_field_clicked_half_in_sight_does_not_move_the_page(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
     """What the keys bring into sight (`_focus_seen`) a click leaves where it is: the page does not
     jump under the pointer."""
-    window = active_window(qtbot, context, worker)
-    window.resize(1024, 600)
-    press(qtbot, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
-    wait_idle(qtbot, worker)
+    window = _settings_at_1024x600(qtbot, context, worker)
     settings = window.settings
     press(qtbot, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is not settings.clinic_name
@@ -644,10 +647,7 @@ def test_a_window_given_back_the_keys_stays_where_the_page_was_scrolled(qtbot, c
     problems, brought into view at the page's foot, scrolled away to 诊所名称)."""
     from clinic_app.ui.main_window import _focus_seen
 
-    window = active_window(qtbot, context, worker)
-    window.resize(1024, 600)
-    press(qtbot, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
-    wait_idle(qtbot, worker)
+    window = _settings_at_1024x600(qtbot, context, worker)
     settings = window.settings
     bar = settings.scroll_area.verticalScrollBar()
     bar.setValue(bar.maximum())
