@@ -173,9 +173,22 @@ class _Styles:
             {"bold": True, "pattern": 1, "fg_color": "#E6E6E6", "align": "center", "valign": "vcenter", "text_wrap": True}
         )
         self.bold = book.add_format({"bold": True})
+        self.quoted = book.add_format({"quote_prefix": True})
+        self.bold_quoted = book.add_format({"quote_prefix": True, "bold": True})
         self.yuan = book.add_format({"num_format": YUAN_FORMAT})
         self.bold_yuan = book.add_format({"num_format": YUAN_FORMAT, "bold": True})
         self.formats = {f: book.add_format({"num_format": f}) for f in (TIME_FORMAT, RATE_FORMAT, DATE_FORMAT)}
+
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+"""What Excel reads as the start of a formula when a cell is typed."""
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether `text`, written as text, would turn into a formula once the cell is edited and left
+    (a name typed as =HYPERLINK(…) in a village's settings): such a cell carries Excel's quote
+    prefix (the ' typed before it), so it stays text."""
+    return text.startswith(FORMULA_STARTS)
 
 
 def _write(sheet: Worksheet, row: int, column: int, value: Any, styles: _Styles, number_format: str | None, bold: bool) -> None:
@@ -184,7 +197,10 @@ def _write(sheet: Worksheet, row: int, column: int, value: Any, styles: _Styles,
         if bold:
             sheet.write_blank(row, column, None, styles.bold)
     elif isinstance(value, str):
-        sheet.write_string(row, column, value, styles.bold if bold else None)
+        if looks_like_formula(value):
+            sheet.write_string(row, column, value, styles.bold_quoted if bold else styles.quoted)
+        else:
+            sheet.write_string(row, column, value, styles.bold if bold else None)
     elif number_format is not None:
         if isinstance(value, dt.date):
             sheet.write_datetime(row, column, value, styles.formats[number_format])

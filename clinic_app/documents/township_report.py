@@ -37,7 +37,7 @@ from clinic_app.documents import fonts
 from clinic_app.documents.files import write_together
 from clinic_app.documents.reasons import VARIANT_NAMES, render
 from clinic_app.documents.statement_pdf import CountedPagesCanvas
-from clinic_app.documents.statement_xlsx import display_width, yuan
+from clinic_app.documents.statement_xlsx import display_width, looks_like_formula, yuan
 from clinic_app.documents.xlsx_print import print_setup
 from clinic_app.domain.assessment import Monitoring
 from clinic_app.domain.money import ZERO, Money
@@ -523,12 +523,14 @@ def _fit_names(ws: Any, least: int) -> None:
 
 def _text_stays_text(book: Workbook) -> None:
     """Names come from the villages' settings: one typed as =HYPERLINK(…) was written as a live formula
-    (openpyxl takes any text beginning with "=" for one).  Every text cell is text, as in the statement."""
+    (openpyxl takes any text beginning with "=" for one).  Every text cell is text, as in the statement,
+    and one that Excel would read as a formula were it typed is marked so (`looks_like_formula`)."""
     for ws in book.worksheets:
         for row in ws.iter_rows():
             for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
+                if isinstance(cell.value, str) and looks_like_formula(cell.value):
                     cell.data_type = "s"
+                    cell.quotePrefix = True
 
 
 def township_xlsx(report: SettlementReport) -> bytes:

@@ -186,3 +186,18 @@ def test_an_amount_column_is_as_wide_as_its_widest_amount(statement) -> None:
         title_width = max(display_width(line) for line in HEADER_LINES.get(title, title).split("\n"))
         widest = max([title_width, *(display_width(a) for a in amounts)])
         assert column_width(sheet, header.index(title) + 1) == min(widest + 2, MAX_WIDTH), title
+
+
+def test_a_name_excel_would_take_for_a_formula_keeps_its_quote_prefix(statement) -> None:
+    """rev19b: a patient typed as =HYPERLINK(…) or +1 was written as text, yet Excel turns such a
+    cell into a live formula once the township's accountant edits it and presses Enter.  The cell
+    now carries Excel's quote prefix (the ' typed before it); an ordinary name carries none."""
+    visits = list(statement.visits[:3])
+    evil = '=HYPERLINK("http://evil.example/","张三")'
+    visits[0] = replace(visits[0], person=replace(visits[0].person, name=evil))
+    visits[1] = replace(visits[1], person=replace(visits[1].person, name="+86 李四"))
+    sheet = openpyxl.load_workbook(io.BytesIO(statement_xlsx(replace(statement, visits=tuple(visits)))))["结算明细"]
+    cells = {cell.value: cell for row in sheet.iter_rows(min_row=2) for cell in row if isinstance(cell.value, str)}
+    assert cells[evil].data_type == "s" and cells[evil].quotePrefix
+    assert cells["+86 李四"].quotePrefix
+    assert not cells[visits[2].person.name].quotePrefix

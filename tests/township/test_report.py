@@ -436,6 +436,10 @@ def test_names_that_look_like_formulas_stay_text_in_the_xlsx(folder) -> None:
     texts = [cell.value for cell in cells if isinstance(cell.value, str)]
     assert evil in texts and any(text.startswith("=1+1 2025-06") for text in texts)
     assert evil in [cell.value for cell in book["结算"]["A"]] and evil in [cell.value for cell in book["监测指标"]["A"]]
+    # Kept text when the accountant edits it, too (rev19b): Excel's quote prefix, on these cells only.
+    quoted = [cell.value for cell in cells if cell.quotePrefix]
+    assert evil in quoted and "=1+1 2025-06" in quoted
+    assert all(isinstance(text, str) and text.startswith("=") for text in quoted)
 
 
 def test_a_village_s_long_name_is_whole_in_its_xlsx_column(folder) -> None:
