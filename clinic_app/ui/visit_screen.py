@@ -86,7 +86,13 @@ from clinic_app.ui import adapters, labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.models import LEFT, RIGHT, Column, RowsModel
-from clinic_app.ui.widgets import ElidedTips, FieldNote, LiveSearch, SteadyComboBox
+from clinic_app.ui.widgets import (
+    ElidedTips,
+    FieldNote,
+    LiveSearch,
+    SteadyComboBox,
+    scrolled_by_keys,
+)
 
 
 @dataclass(frozen=True)
@@ -360,6 +366,7 @@ class AdjudicationPanel(QGroupBox):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scrolled_by_keys(scroll, "reasons")
         self.reasons.setAutoFillBackground(False)
         # Room for a few reasons (four lines) whatever the lines table takes; more scroll.
         scroll.setMinimumHeight(4 * self.reasons.fontMetrics().lineSpacing() + 4)

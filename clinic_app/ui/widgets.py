@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QComboBox,
     QCompleter,
     QHeaderView,
@@ -118,6 +119,18 @@ class WorkingButton:
         if enabled and self._had_focus and self.button.window().focusWidget() is self._passed_to:
             self.button.setFocus(Qt.FocusReason.OtherFocusReason)
         self._had_focus, self._passed_to = False, None
+
+
+def scrolled_by_keys(area: QAbstractScrollArea, name: str) -> None:
+    """A frameless scroll of text reached by Tab (not by a click), its arrows and Page Down scrolling
+    it there, and showing it has the keys: frameless, nothing did, and a keyboard user lost their
+    place.  The border is there unfocused too, unseen, so the text does not move when it shows."""
+    area.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+    area.setObjectName(name)
+    area.setStyleSheet(
+        f"QScrollArea#{name} {{ border: 2px solid transparent; border-radius: 2px; }}"
+        f" QScrollArea#{name}:focus {{ border-color: palette(highlight); }}"
+    )
 
 
 def plain_table(model: QAbstractItemModel, stretch: int | None = None) -> QTableView:

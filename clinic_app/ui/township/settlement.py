@@ -89,7 +89,7 @@ from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.models import LEFT, RIGHT, Column, RowsModel
 from clinic_app.ui.township.distribution import DistributionDialog
-from clinic_app.ui.widgets import ElidedTips, wrapped_least
+from clinic_app.ui.widgets import ElidedTips, scrolled_by_keys, wrapped_least
 
 PAYABLE_COLOUR = QColor(51, 115, 191)
 BUDGET_COLOUR = QColor(217, 140, 51)
@@ -349,15 +349,8 @@ class NotesArea(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab to it, then the arrows and Page Down scroll it
+        scrolled_by_keys(self, "notes")
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        # Tabbed into, it shows it (frameless, nothing did: keyboard users lost their place); the
-        # border is there unfocused too, unseen, so the text does not move when it shows.
-        self.setObjectName("notes")
-        self.setStyleSheet(
-            "QScrollArea#notes { border: 2px solid transparent; border-radius: 2px; }"
-            " QScrollArea#notes:focus { border-color: palette(highlight); }"
-        )
 
     def fit(self) -> None:
         border = 2 * self.frameWidth()
