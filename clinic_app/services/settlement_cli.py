@@ -10,6 +10,7 @@ Amounts in ``--json`` are two-decimal strings.
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import sys
 from pathlib import Path
@@ -39,14 +40,19 @@ from clinic_app.services.statements import canonical_month
 
 
 def print_json(value: object) -> None:
-    """JSON on stdout, lossless whatever its encoding: where stdout cannot hold a character
-    (output redirected in Chinese Windows' GBK code page) the JSON escapes it (\\uXXXX)."""
-    text = json.dumps(value, ensure_ascii=False, indent=2)
+    """JSON on stdout, UTF-8 whatever stdout's encoding: where that is not UTF-8 (output redirected
+    in Chinese Windows' GBK code page) the JSON escapes every other character (\\uXXXX), so the
+    file is ASCII.  Written in GBK, `> out.json` gave a file the app's own reader (and any reader
+    of JSON, which is UTF-8) refused as not UTF-8, and in GBK or not by whether a rare character
+    in a name happened to lack a GBK code."""
+    sys.stdout.write(json.dumps(value, ensure_ascii=not _utf8(sys.stdout.encoding), indent=2) + "\n")
+
+
+def _utf8(encoding: str | None) -> bool:
     try:
-        text.encode(sys.stdout.encoding or "utf-8")
-    except (UnicodeEncodeError, LookupError):
-        text = json.dumps(value, ensure_ascii=True, indent=2)
-    sys.stdout.write(text + "\n")
+        return codecs.lookup(encoding or "utf-8").name == "utf-8"
+    except LookupError:
+        return False
 
 
 def cmd_settle(args: argparse.Namespace) -> int:
