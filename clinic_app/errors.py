@@ -66,6 +66,13 @@ _IN_USE = ("文件正被其他程序使用 (例如在 WPS 或 Excel 中打开), 
 _WINDOWS_REASONS = {
     19: ("磁盘或 U 盘只读 (写保护)", "read-only (write-protected) disk or USB stick"),  # ERROR_WRITE_PROTECT
     21: ("设备未就绪 (U 盘已拔出或未插好)", "the device is not ready (the USB stick was pulled out or is not plugged in)"),  # ERROR_NOT_READY
+    # ERROR_ACCESS_DENIED: also what replacing a file open in another program gives (a PDF saved
+    # over one open in WPS or Adobe Reader), said as permission denied only, the clinic looked
+    # for a lock switch.
+    5: (
+        "没有权限, 或文件正被其他程序打开 (例如在 WPS 或 PDF 阅读器中), 请关闭后重试",
+        "permission denied, or the file is open in another program (WPS, a PDF reader?): close it and retry",
+    ),
     32: _IN_USE,  # ERROR_SHARING_VIOLATION
     33: _IN_USE,  # ERROR_LOCK_VIOLATION
 }

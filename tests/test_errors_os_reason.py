@@ -39,5 +39,13 @@ def test_windows_codes_that_arrive_as_permission_denied_are_named(winerror: int,
 
 
 def test_a_plain_permission_problem_stays_one() -> None:
-    assert os_reason(_windows_error(errno.EACCES, 5)) == ("没有权限", "permission denied")  # ERROR_ACCESS_DENIED
     assert os_reason(PermissionError(errno.EACCES, "Permission denied")) == ("没有权限", "permission denied")
+
+
+def test_access_denied_on_windows_also_names_a_file_open_elsewhere() -> None:
+    """rev20a 2: Windows refuses to replace a file another program has open with ERROR_ACCESS_DENIED
+    (5), not a sharing violation: a PDF saved over one open in WPS said only "没有权限", and the
+    clinic went looking for a permission or a stick's lock switch."""
+    zh, en = os_reason(_windows_error(errno.EACCES, 5))
+    assert zh.startswith("没有权限") and "其他程序打开" in zh and "关闭后重试" in zh
+    assert en.startswith("permission denied") and "open in another program" in en
