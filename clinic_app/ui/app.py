@@ -466,6 +466,7 @@ class Desktop:
     def run(self) -> int:
         """Open windows until the user quits (a restore reopens one); then the exit backup."""
         stop_watching = quit_on_terminate(self.app)
+        self.app.commitDataRequest.connect(self.back_up_before_the_session_ends, Qt.ConnectionType.DirectConnection)
         try:
             while True:
                 self.restore_from = None
@@ -474,10 +475,20 @@ class Desktop:
                     return status
                 self.restore(self.restore_from)
         finally:
+            self.app.commitDataRequest.disconnect(self.back_up_before_the_session_ends)
             stop_watching()
             self.worker.stop()
             backup_on_exit(self.session)
             self.session.close()
+
+    def back_up_before_the_session_ends(self, _manager: object = None) -> None:
+        """The exit backup, made when the system asks the app to keep its data before the session
+        ends (Qt's commitDataRequest: Windows' WM_QUERYENDSESSION on a shut-down, a desktop's log
+        out).  Windows then ends the process without `exec` returning, so the backup `run` makes
+        after it was never made: a PC shut down with the app open had no backup of its day.  Made
+        on the worker, after the job it may be doing; a shut-down called off leaves the app as it
+        was, and the exit backup at a later quit has only what came after."""
+        run_and_wait(self.worker, lambda: backup_on_exit(self.session))
 
     def open_window(self) -> int:
         from clinic_app.ui.main_window import MainWindow
@@ -602,7 +613,8 @@ def quit_on_terminate(app: QApplication) -> Callable[[], None]:
     so the worker finishes and the exit backup is made; returns the undo.
 
     Python runs a signal handler only when it gets control, so a timer wakes it twice a
-    second while Qt's event loop waits.  (Windows ends a session through Qt's own events.)
+    second while Qt's event loop waits.  (Windows ends a session through Qt's own events:
+    `Desktop.back_up_before_the_session_ends`.)
     """
     if not hasattr(signal, "SIGTERM") or threading.current_thread() is not threading.main_thread():
         return lambda: None

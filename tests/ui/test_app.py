@@ -378,6 +378,26 @@ def test_exit_makes_the_daily_backup_when_there_is_none(session) -> None:  # typ
     assert made is not None and _backups(session) == [made.name]
 
 
+def test_the_system_asking_for_the_data_before_it_shuts_down_gets_the_exit_backup(qtbot, data_folder, worker) -> None:  # type: ignore[no-untyped-def]
+    """rev20a 3: Windows ends a session by asking the app for its data (WM_QUERYENDSESSION, Qt's
+    commitDataRequest) and then ending the process; the exit backup, made after the window's event
+    loop returned, was never made, and a PC shut down with the app open kept no backup of its day.
+    (`run` connects this; the SIGTERM test's child shows it connected.)"""
+    session = ClinicSession(data_folder)
+    try:
+        _settle_zhang(session, dt.datetime.now().replace(microsecond=0) - dt.timedelta(minutes=1))
+        assert _backups(session) == []
+        desktop = app_module.Desktop(QApplication.instance(), session, worker, "zh", selftest=False)
+        desktop.back_up_before_the_session_ends()
+        assert len(_backups(session)) == 1
+        # The shut-down called off: the app goes on, its worker with it, and nothing new means no second copy.
+        assert app_module.run_and_wait(worker, lambda: session.count_entries(EntryFilter())) == 1
+        desktop.back_up_before_the_session_ends()
+        assert len(_backups(session)) == 1
+    finally:
+        session.close()
+
+
 # ---------------------------------------------------------------- restore
 
 
@@ -572,10 +592,13 @@ def test_sigterm_closes_the_app_the_normal_way_with_its_exit_backup(data_folder:
             from PySide6.QtCore import QTimer
             from PySide6.QtWidgets import QApplication
             import clinic_app.ui.app as app_module
+            from PySide6.QtCore import SIGNAL
             def check():
                 shown = [w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow" and w.isVisible()]
                 if shown and not shown[0].context.worker.busy:
-                    print("ready", flush=True)
+                    # Who hears the system ask for the data before a session ends (Windows' shut-down).
+                    asked = QApplication.instance().receivers(SIGNAL("commitDataRequest(QSessionManager&)"))
+                    print("ready", asked, flush=True)
                 else:
                     QTimer.singleShot(20, check)
             QApplication([])
@@ -585,7 +608,7 @@ def test_sigterm_closes_the_app_the_normal_way_with_its_exit_backup(data_folder:
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
     try:
-        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+        assert child.stdout is not None and child.stdout.readline().strip() == "ready 1"
         child.send_signal(signal.SIGTERM)
         child.wait(30)
     finally:
