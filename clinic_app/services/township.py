@@ -385,8 +385,6 @@ class _View:
         """(village code, key fingerprint, setl_id) -> (month, the settlement) of every file of the
         batch, a higher revision's over a lower one's: what a reversal in another file of the batch
         signed with the same key undoes."""
-        self.batch_months: dict[tuple[str, str], set[str]] = defaultdict(set)
-        """(village code, key fingerprint) -> the months of its files in the batch."""
 
     def key(self, code: str) -> tuple[str, str] | None:
         if code in self.keys:
@@ -427,10 +425,11 @@ class _View:
         return found
 
     def add_batch(self, files: Iterable[VerifiedStatement]) -> None:
-        """Every file of the batch, for `settlement`."""
+        """Every file of the batch, for `newest` and `settlements`."""
         for verified in sorted(files, key=lambda f: f.revision):
             code = verified.clinic_code
-            self.batch_months[(code, verified.fingerprint)].add(verified.month)
+            key = (code, verified.month, verified.fingerprint)
+            self.newest[key] = max(self.newest.get(key, 0), verified.revision)
             for visit in verified.body["visits"]:
                 if visit["kind"] == "settlement":
                     self.settled[(code, verified.fingerprint, visit["setl_id"])] = (verified.month, visit)
@@ -446,7 +445,7 @@ class _View:
             if batch is not None and batch[0] != month:
                 found[setl_id] = _shape(batch[0], batch[1])
         missing = [s for s in setl_ids if s not in found]
-        skip = {month, *self.batch_months.get((code, verified.fingerprint), ())}
+        skip = {month, *(m for c, m, f in self.newest if c == code and f == verified.fingerprint)}
         for setl_id, shapes in store.visit_shapes(self.db, code, "settlement", "setl_id", missing, skip).items():
             found[setl_id] = shapes[-1]
         return found
@@ -521,10 +520,6 @@ def plan_import(
             read.append((name, raw, verify_statement(raw)))
         except UserError as exc:
             read.append((name, raw, exc))
-    for _, _, verified in read:
-        if isinstance(verified, VerifiedStatement):
-            key = (verified.clinic_code, verified.month, verified.fingerprint)
-            view.newest[key] = max(view.newest.get(key, 0), verified.revision)
     view.add_batch(v for _, _, v in read if isinstance(v, VerifiedStatement))
     plans = []
     for name, raw, verified in read:
