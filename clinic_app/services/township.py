@@ -1072,7 +1072,7 @@ class ImportRun:
             withdrawn: list[tuple[int, str, str]] = []
             if counted.events and (self._raised or self._refreshed):
                 with transaction(session.db) as conn:
-                    withdrawn = _withdraw(conn, session.book, own, self._pending, self._raised, self._refreshed)
+                    withdrawn = _withdraw(conn, session.book, own, {}, self._pending, self._raised, self._refreshed)
                 self._raised.difference_update(withdrawn)
             return ImportResult(plan, error=exc, withdrawn=Counter(c for *_, c in withdrawn))
 
@@ -1424,12 +1424,13 @@ def _write(
     days = {v.visit["setl_id"]: v.service_date for v in parsed if v.visit["kind"] == "settlement"}
     named = {n for n, _ in pay_backs.values()}
     superseded = {p.supersedes_id for p in pending if p.supersedes_id is not None}
+    read: dict[int, VerifiedStatement | None] = {}  # each statement imported before verified once here
     raised, refreshed = _recheck_later(
-        conn, book, own, parsed, pending, {statement_id, *written, *superseded}, {*undone, *named},
+        conn, book, own, read, parsed, pending, {statement_id, *written, *superseded}, {*undone, *named},
         functools.partial(store.redate, conn, code, {s: days[s] for s in undone}, {s: day for s, (_, day) in pay_backs.items()}),
         rekeyed,
     )
-    raised += _same_day_rekeyed(conn, book, own, code, pending, rekeyed, {statement_id, *written, *superseded})
+    raised += _same_day_rekeyed(conn, book, own, read, code, pending, rekeyed, {statement_id, *written, *superseded})
     unknown = store.flags_of(conn, code, sorted(pay_backs), FLAG_PAY_BACK_UNKNOWN)
     store.delete_undecided_flags(conn, [(s, setl_id, FLAG_PAY_BACK_UNKNOWN) for s, setl_id, _ in unknown])
     _reversals_before(conn, code, month, [v.visit for v in parsed if v.visit["setl_id"] in undone])
@@ -1441,7 +1442,7 @@ def _write(
         (s, setl_id, code) for s, setl_id, code, detail in theirs
         if code == FLAG_DUPLICATE_CHARGE and "same_items_as" not in json.loads(detail)
     }
-    _withdraw(conn, book, own, pending, {(s, setl_id, code) for s, setl_id, code, _ in theirs} - other)
+    _withdraw(conn, book, own, read, pending, {(s, setl_id, code) for s, setl_id, code, _ in theirs} - other)
     # A newborn's visit imported before, whose flag says the family is owed what the fund did not
     # pay (`_owed_unenrolled`), is paid back here: that flag is withdrawn (not one decided on).
     here = {v["setl_id"] for v in visits}
@@ -1486,6 +1487,7 @@ def _recheck_later(
     conn: sqlite3.Connection,
     book: PolicyBook,
     own: Clinic,
+    read: dict[int, VerifiedStatement | None],
     parsed: Sequence[_ParsedVisit],
     pending: Sequence[_Pending],
     reviewed: Collection[int],
@@ -1540,19 +1542,15 @@ def _recheck_later(
         ).items():
             later.setdefault(statement_id, set()).update(certnos)
     statements = sorted(set(later) - set(reviewed))
-    stood = {s: _stood(conn, book, own, s, later[s], parsed, reviewed) for s in statements if later[s] & moved}
+    stood = {s: _stood(conn, book, own, read, s, later[s], parsed, reviewed) for s in statements if later[s] & moved}
     redate()
     raised: list[tuple[int, str, str]] = []
     refreshed: list[tuple[int, str, str]] = []
     for statement_id in statements:
-        try:
-            verified = verify_statement(store.statement_raw(conn, statement_id))
-        except UserError:
-            continue  # a file an older version imported that this one reads otherwise: its review stands
-        visits = verified.body["visits"]
-        earlier = _earlier(conn, verified.clinic_code, visits, pending)
-        theirs = [v for v in _parse_visits(conn, verified.clinic_code, book, visits, earlier) if v.person in later[statement_id]]
-        review = _Review(conn, book, own, verified, theirs, pending, skip=[statement_id])
+        review = _stored_review(conn, book, own, read, statement_id, later[statement_id], pending)
+        if review is None:
+            continue
+        verified, theirs = review.verified, review.visits
         review._usage()
         have = store.flag_keys(conn, statement_id)
         times = {v.visit["setl_id"]: v.visit["setl_time"] for v in theirs}
@@ -1570,7 +1568,7 @@ def _recheck_later(
         if new or stale:
             stand = stood.get(statement_id)
             if stand is None:
-                stand = _stood(conn, book, own, statement_id, later[statement_id], parsed, reviewed)
+                stand = _stood(conn, book, own, read, statement_id, later[statement_id], parsed, reviewed)
             if rekeyed:
                 stand = {k for k in stand if people.get(k[0]) not in rekeyed} | {k for k in have if people.get(k[0]) in rekeyed}
             new = [flag for flag in new if (flag[0], flag[2]) not in stand]
@@ -1578,8 +1576,8 @@ def _recheck_later(
         if stale and pending:
             # Not one the batch's files still to be written take away: one of them may yet be
             # refused (a full disk); the last of them written withdraws it.
-            now = _parse_visits(conn, verified.clinic_code, book, visits, _earlier(conn, verified.clinic_code, visits, ()))
-            again = _Review(conn, book, own, verified, [v for v in now if v.person in later[statement_id]], skip=[statement_id])
+            again = _stored_review(conn, book, own, read, statement_id, later[statement_id], ())
+            assert again is not None  # read above
             again._usage()
             stale -= {(flag[0], flag[2]) for flag in again.out}
         store.insert_flags(conn, [(statement_id, verified.clinic_code, verified.month, *flag) for flag in new])
@@ -1592,6 +1590,7 @@ def _same_day_rekeyed(
     conn: sqlite3.Connection,
     book: PolicyBook,
     own: Clinic,
+    read: dict[int, VerifiedStatement | None],
     code: str,
     pending: Sequence[_Pending],
     rekeyed: Collection[str],
@@ -1610,15 +1609,11 @@ def _same_day_rekeyed(
     held = store.settlements_on_days_at(conn, code, sorted(rekeyed))
     raised: list[tuple[int, str, str]] = []
     for statement_id in sorted(set(held.values()) - set(reviewed)):
-        try:
-            verified = verify_statement(store.statement_raw(conn, statement_id))
-        except UserError:
-            continue  # a file an older version imported that this one reads otherwise: its flags stand
-        if not any(s < statement_id and c != verified.clinic_code for (c, _), s in held.items()):
+        verified = _stored(conn, read, statement_id)
+        if verified is None or not any(s < statement_id and c != verified.clinic_code for (c, _), s in held.items()):
             continue
-        visits = verified.body["visits"]
-        parsed = _parse_visits(conn, verified.clinic_code, book, visits, _earlier(conn, verified.clinic_code, visits, pending))
-        review = _Review(conn, book, own, verified, [v for v in parsed if v.person in rekeyed], pending, skip=[statement_id])
+        review = _stored_review(conn, book, own, read, statement_id, rekeyed, pending)
+        assert review is not None  # read above
         review.elsewhere = [o for o in review.elsewhere if held.get((o.clinic_code, o.setl_id), statement_id) < statement_id]
         review._same_day()
         found = _details(flag for flag in review.out if flag[2] == FLAG_SAME_DAY_TWO_VILLAGES)
@@ -1634,6 +1629,7 @@ def _stood(
     conn: sqlite3.Connection,
     book: PolicyBook,
     own: Clinic,
+    read: dict[int, VerifiedStatement | None],
     statement_id: int,
     people: Collection[str],
     parsed: Sequence[_ParsedVisit],
@@ -1643,15 +1639,10 @@ def _stood(
     stood before this import (`_recheck_later`): neither this file (`parsed`, written) nor the
     batch's others (each of two files may push the visit over the cap, and neither would be found
     to), nor this file's settlements to date a reversal or a pay-back by."""
-    try:
-        verified = verify_statement(store.statement_raw(conn, statement_id))
-    except UserError:
-        return set()  # not reviewed again either
-    visits = verified.body["visits"]
     here = {v.visit["setl_id"] for v in parsed}
-    before = {s: k for s, k in _earlier(conn, verified.clinic_code, visits, ()).items() if s not in here}
-    theirs = [v for v in _parse_visits(conn, verified.clinic_code, book, visits, before) if v.person in people]
-    without = _Review(conn, book, own, verified, theirs, (), skip=[statement_id, *reviewed])
+    without = _stored_review(conn, book, own, read, statement_id, people, (), skip=reviewed, undated=here)
+    if without is None:
+        return set()  # not reviewed again either
     without._usage()
     return {(flag[0], flag[2]) for flag in without.out}
 
@@ -1660,6 +1651,7 @@ def _withdraw(
     conn: sqlite3.Connection,
     book: PolicyBook,
     own: Clinic,
+    read: dict[int, VerifiedStatement | None],
     pending: Sequence[_Pending],
     raised: Collection[tuple[int, str, str]],
     kept: Collection[tuple[int, str, str]] = (),
@@ -1671,19 +1663,53 @@ def _withdraw(
     gone: list[tuple[int, str, str]] = []
     looked_at = {*raised, *kept}
     for statement_id in sorted({s for s, _, _ in looked_at}):
-        try:
-            verified = verify_statement(store.statement_raw(conn, statement_id))
-        except UserError:
-            continue  # a file an older version imported that this one reads otherwise: its flags stand
-        visits = verified.body["visits"]
-        parsed = _parse_visits(conn, verified.clinic_code, book, visits, _earlier(conn, verified.clinic_code, visits, pending))
-        review = _Review(conn, book, own, verified, parsed, pending, skip=[statement_id])
+        review = _stored_review(conn, book, own, read, statement_id, None, pending)
+        if review is None:
+            continue
         review._same_day()
         review._usage()
         stand = _details(flag for flag in review.out if (statement_id, flag[0], flag[2]) in looked_at)
         store.refresh_undecided_flags(conn, statement_id, stand)
         gone += [key for key in sorted(raised) if key[0] == statement_id and key[1:] not in stand]
     return store.delete_undecided_flags(conn, gone)
+
+
+def _stored(conn: sqlite3.Connection, read: dict[int, VerifiedStatement | None], statement_id: int) -> VerifiedStatement | None:
+    """A statement imported before, read back from the database and verified (signature, schema,
+    sums) once per import transaction: `read` holds those verified so far (a file's bytes stay the
+    same).  None for a file an older version imported that this one reads otherwise: its review
+    and its flags stand."""
+    if statement_id not in read:
+        try:
+            read[statement_id] = verify_statement(store.statement_raw(conn, statement_id))
+        except UserError:
+            read[statement_id] = None
+    return read[statement_id]
+
+
+def _stored_review(
+    conn: sqlite3.Connection,
+    book: PolicyBook,
+    own: Clinic,
+    read: dict[int, VerifiedStatement | None],
+    statement_id: int,
+    people: Collection[str] | None,
+    pending: Sequence[_Pending],
+    skip: Collection[int] = (),
+    undated: Collection[str] = (),
+) -> _Review | None:
+    """A statement imported before (`_stored`), its visits of `people` (all of them: None) reviewed
+    again, its own rows and those of `skip` left out of the fund, `pending` (the batch's files
+    still to be written) counted; its reversals and pay-backs dated by the village's settlements
+    imported or in `pending`, not by those of `undated`.  None when it is not read again."""
+    verified = _stored(conn, read, statement_id)
+    if verified is None:
+        return None
+    visits = verified.body["visits"]
+    earlier = {s: k for s, k in _earlier(conn, verified.clinic_code, visits, pending).items() if s not in undated}
+    parsed = _parse_visits(conn, verified.clinic_code, book, visits, earlier)
+    theirs = parsed if people is None else [v for v in parsed if v.person in people]
+    return _Review(conn, book, own, verified, theirs, pending, skip=[statement_id, *skip])
 
 
 def _detail_json(**params: Any) -> str:
