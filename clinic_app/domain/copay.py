@@ -520,7 +520,7 @@ def _layered_employee(policy: Policy, visit: VisitDraft, book: PolicyBook, notes
         visit,
         policy_id=employee.id,
         patient=replace(visit.patient, designated=True, out_of_area=False),
-        items=tuple(Item(it.name, it.kind, parts[i], it.coverage, it.exclusion) for i, it in handed_items),
+        items=tuple(replace(it, amount=parts[i]) for i, it in handed_items),
     )
     employee_usage = replace(usage, fund_year=usage.employee_fund_year, fund_day=ZERO)
     second = _adjudicate(employee, spill_visit, employee_usage, []).adjudication
@@ -529,10 +529,7 @@ def _layered_employee(policy: Policy, visit: VisitDraft, book: PolicyBook, notes
         line = lines[i]
         fund_line = line.fund + paid.fund
         eligible, rate = (paid.eligible, paid.rate) if used_up else (line.eligible, line.rate)
-        lines[i] = LineResult(
-            line.name, line.kind, line.coverage, line.amount, line.waived, eligible, fund_line,
-            line.amount - fund_line, rate,
-        )
+        lines[i] = replace(line, eligible=eligible, fund=fund_line, patient=line.amount - fund_line, rate=rate)
     fund = first.fund + second.fund
     extra = [Reason.of(EMPLOYEE_LAYER, policy=employee.id, base=spill, fund=second.fund)]
     # The employee policy's own line reasons (its 保健整形 and 住院期间 say why it paid nothing for
