@@ -30,6 +30,7 @@ from clinic_app.services.session import BACKUP_DIR_SETTING, ClinicSession
 from clinic_app.store import ledger
 from clinic_app.store.db import (
     DB_NAME,
+    SAFETY_COPY_KINDS,
     DatabaseDamaged,
     DatabaseError,
     DiskFull,
@@ -536,6 +537,112 @@ def backup_for_a_new_folder(folder: Path) -> tuple[Path, Clinic] | None:
         if clinic is not None:
             return path, clinic
     return None
+
+
+def holds_no_ledger(folder: Path) -> bool:
+    """Whether a data folder holds no ledger: no clinic.sqlite, or a sound one without a clinic
+    (the new database a start made before its first-run setup).  A damaged one is a ledger."""
+    live = folder / DB_NAME
+    return not live.exists() or (clinic_of(live) is None and _sound(live))
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """The newest ledger a restore moved aside (``backups/before-restore-*.sqlite``) in a data
+    folder that holds none: a restore over a damaged ledger moves it there, then copies the
+    backup in, and one cut off in that copy (power lost, the process killed) left the folder
+    without clinic.sqlite.  The start then offered the first-run setup of a new clinic (the
+    backup on a stick the app does not remember), and ``restore``'s listing said no backups
+    were found: nothing was lost, but nobody was told where the ledger was."""
+
+    path: Path
+    report: CheckReport | None
+    """Its check (`check_file`, as ``clinic-app check``); None when it cannot be read as a database."""
+    clinic: Clinic | None
+
+    @property
+    def ok(self) -> bool:
+        """It passed its check and holds a clinic's ledger: it may be restored like a backup."""
+        return self.report is not None and self.report.ok and self.clinic is not None
+
+    def state(self) -> tuple[str, str]:
+        """What its check found, (Chinese, English)."""
+        report = self.report
+        if report is None:
+            return "无法读取, 不是本软件能打开的数据库", "cannot be read: it is not a database this app can open"
+        if self.ok:
+            return f"校验通过 ({report.entries} 条台账)", f"passed its check ({report.entries} ledger entries)"
+        if report.ok:
+            return "校验通过, 但其中没有诊所 (空台账)", "passed its check, but it holds no clinic (an empty ledger)"
+        zh, en = _refusal(report)
+        if report.continuation_problem and not zh:
+            zh = en = report.continuation_problem
+        return f"校验未通过: {zh}", f"failed its check: {en}"
+
+
+def set_aside_ledger(folder: Path) -> SetAside | None:
+    """The newest ledger a restore moved aside in the data folder's own ``backups`` (`SetAside`,
+    by the time in its name), checked in full, where the folder holds no ledger
+    (`holds_no_ledger`); None otherwise.  The check reads every entry (seconds on a ten-year
+    ledger): only a folder left without its ledger pays it."""
+    if not holds_no_ledger(folder):
+        return None
+    kind = SAFETY_COPY_KINDS["before-restore"]
+    try:
+        found = sorted((match.group(1), path) for path in (folder / "backups").iterdir() if (match := kind.match(path.name)))
+    except OSError:  # no backups folder
+        return None
+    if not found:
+        return None
+    path = found[-1][1]
+    try:
+        report: CheckReport | None = check_file(path)
+    except (SqliteError, UserError, sqlite3.DatabaseError):
+        report = None
+    return SetAside(path, report, None if report is None or report.integrity else clinic_of(path))
+
+
+@dataclass(frozen=True)
+class LostLedger:
+    """What a data folder that holds no ledger still holds of one (`lost_ledger`)."""
+
+    backup: tuple[Path, Clinic] | None
+    """The newest sound backup that holds a clinic (`backup_for_a_new_folder`)."""
+    set_aside: SetAside | None
+    """The ledger a restore moved aside (`set_aside_ledger`)."""
+    set_aside_newest: bool = False
+    """The set-aside ledger passed its check and holds all the backup does and more (or there is
+    no backup): it is offered instead of the backup."""
+
+    @property
+    def offered(self) -> tuple[Path, Clinic] | None:
+        """The file to offer to restore and its clinic; None when nothing can be restored."""
+        aside = self.set_aside
+        if self.set_aside_newest and aside is not None and aside.clinic is not None:
+            return aside.path, aside.clinic
+        return self.backup
+
+
+def lost_ledger(folder: Path) -> LostLedger | None:
+    """For a data folder with no clinic: its newest sound backup and the ledger a restore moved
+    aside, None when it holds neither.  The backups are offered first: the ledger set aside was
+    restored over, most likely because it was damaged, so it is only named with what its check
+    found, unless it passed that check and goes on from the newest backup (holds it whole, and
+    more entries), which it then stands in for, as the newest backup would."""
+    backup = backup_for_a_new_folder(folder)
+    aside = set_aside_ledger(folder)
+    if backup is None and aside is None:
+        return None
+    newest = aside is not None and aside.ok
+    if newest and aside is not None and backup is not None:
+        end = _ledger_end(backup[0])
+        newest = (
+            same_clinic(aside.clinic, backup[1])
+            and end is not None
+            and _goes_on_from(aside.path, [end]) == 1
+            and (_ledger_end(aside.path) or end)[0] > end[0]
+        )
+    return LostLedger(backup, aside, newest)
 
 
 def start_over_if_empty(folder: Path, error: DatabaseDamaged) -> bool:

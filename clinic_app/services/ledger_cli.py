@@ -10,8 +10,12 @@ import argparse
 import datetime as dt
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from clinic_app.errors import BadInput, UserError
+
+if TYPE_CHECKING:
+    from clinic_app.services.backup import SetAside
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
@@ -303,7 +307,8 @@ def list_backups(folder: Path) -> int:
     """`restore` without a file: the backups a restore can take, newest first, from the data
     folder's ``backups`` and the chosen backup folder, found without opening the database
     (it may be the damaged one), each with the clinic it belongs to (one stick may hold several
-    clinics' backups); then how to restore this clinic's newest."""
+    clinics' backups); where the folder holds no ledger, the one a restore set aside and what
+    its check found (`services.backup.lost_ledger`); then how to restore this clinic's newest."""
     from clinic_app.services.backup import (
         BACKUP_PATTERN,
         backups_without_database,
@@ -311,6 +316,8 @@ def list_backups(folder: Path) -> int:
         command_arg,
         folder_clinic,
         folders_without_database,
+        holds_no_ledger,
+        lost_ledger,
         same_clinic,
     )
     from clinic_app.store.db import remembered_backup_folder
@@ -321,8 +328,13 @@ def list_backups(folder: Path) -> int:
     if chosen is not None and chosen not in places:
         print(f"备份文件夹 {chosen} 现在不在 (U 盘未插入?) / the backup folder {chosen} is not there now (USB stick out?)")
     found = list(reversed(backups_without_database(folder)))
+    lost = lost_ledger(folder) if holds_no_ledger(folder) else None
+    aside = None if lost is None else lost.set_aside
     if not found:
         print(f"没有找到备份 / no backups found in: {', '.join(str(place) for place in places)}")
+        if lost is None or aside is None:
+            return 0
+        _name_set_aside(folder, aside, lost.set_aside_newest, backups=False)
         return 0
     ours = folder_clinic(folder)
     if ours is not None:
@@ -354,6 +366,10 @@ def list_backups(folder: Path) -> int:
         print("这些备份属于不同的诊所: 请按诊所编码选择本诊所的备份 / these backups belong to different clinics: "
               "choose this clinic's by its code")
         suggested = None
+    if lost is not None and aside is not None:
+        _name_set_aside(folder, aside, lost.set_aside_newest, backups=True)
+        if lost.set_aside_newest:
+            suggested = aside.path
     if suggested is None:
         print(f"恢复 (会先校验) / to restore one (it is checked first): "
               f"clinic-app restore --data-dir {command_arg(folder)} <备份文件 / backup file>")
@@ -361,3 +377,29 @@ def list_backups(folder: Path) -> int:
         command = f"clinic-app restore --data-dir {command_arg(folder)} {command_arg(suggested)}"
         print(f"恢复本诊所最新的一个 (会先校验) / to restore this clinic's newest (it is checked first): {command}")
     return 0
+
+
+def _name_set_aside(folder: Path, aside: SetAside, newest: bool, backups: bool) -> None:
+    """The ledger a restore set aside in a folder that holds none (`services.backup.SetAside`):
+    where it is, what its check found, and whether to restore it: only when it passed and is
+    newer than every backup, for it was restored over, most likely damaged."""
+    from clinic_app.services.backup import command_arg
+
+    print(
+        "数据文件夹中没有台账; 恢复时另存的原数据库 / the data folder holds no ledger; "
+        f"the database a restore set aside: {aside.path}"
+    )
+    zh, en = aside.state()
+    print(f"  {zh} / {en}")
+    if newest and backups:
+        print("  它比所有备份都新, 可以像备份一样恢复 (见下) / it is newer than every backup and can be restored like one (below)")
+    elif newest:
+        command = f"clinic-app restore --data-dir {command_arg(folder)} {command_arg(aside.path)}"
+        print(f"  可以像备份一样恢复 (会先校验) / it can be restored like a backup (it is checked first): {command}")
+    elif aside.ok and backups:
+        print("  它不比最新的备份新, 请恢复上面的备份 / it does not go on from the newest backup: restore a backup above")
+    elif backups:
+        print("  不要恢复它, 请恢复上面的备份, 并告知维护人员 / do not restore it: restore a backup above, and tell your maintainer")
+    else:
+        print("  它不能直接恢复: 请联系维护人员, 不要设置新诊所 / it cannot be restored as it is: "
+              "call your maintainer; do not set up a new clinic")

@@ -29,7 +29,7 @@ import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -46,7 +46,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
-from clinic_app.domain.records import Clinic
 from clinic_app.errors import UserError, os_reason
 from clinic_app.services.datadir import DB_NAME, lock_refused, resolve_data_dir
 from clinic_app.services.problems import DatabaseDamaged, open_session
@@ -55,6 +54,9 @@ from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.errors import CrashHandler, headless, install_crash_handler
 from clinic_app.ui.worker import Worker
+
+if TYPE_CHECKING:
+    from clinic_app.services.backup import LostLedger
 
 log = logging.getLogger(__name__)
 
@@ -131,10 +133,19 @@ def restore_command(folder: Path, backup: Path) -> str:
     return f"clinic-app restore --data-dir {command_arg(folder)} {command_arg(backup)}"
 
 
-def asked_about_lost_ledger(backup: Path, clinic: Clinic, language: str | None) -> str:
-    """`ask_lost_ledger` about `backup` of `clinic`, the answer logged."""
-    choice = ask_lost_ledger(lost_ledger_question(backup, clinic, language), language)
-    log.warning("no ledger, a backup of %s found (%s): %s", clinic.code, backup, choice)
+def asked_about_lost_ledger(folder: Path, lost: LostLedger, language: str | None) -> str:
+    """`ask_lost_ledger` about what `folder` holds of its lost ledger (`services.backup.lost_ledger`),
+    the answer logged; without a file to restore, only a new clinic or quit is offered."""
+    question = lost_ledger_question(folder, lost, language)
+    offered = lost.offered
+    if offered is None:
+        choice = ask_lost_ledger(question, language, can_restore=False)
+        assert lost.set_aside is not None  # `lost_ledger` is None when it holds neither
+        log.warning("no ledger and no sound backup; a restore set aside %s (%s): %s",
+                    lost.set_aside.path, lost.set_aside.state()[1], choice)
+        return choice
+    choice = ask_lost_ledger(question, language)
+    log.warning("no ledger, a backup of %s found (%s): %s", offered[1].code, offered[0], choice)
     return choice
 
 
@@ -217,8 +228,45 @@ def ask_restore(question: str, language: str | None) -> bool:
     return box.clickedButton() is restore
 
 
-def lost_ledger_question(backup: Path, clinic: Clinic, language: str | None) -> str:
-    """What `ask_lost_ledger` asks: the folder holds no ledger, but this backup of `clinic` was found."""
+def lost_ledger_question(folder: Path, lost: LostLedger, language: str | None) -> str:
+    """What `ask_lost_ledger` asks: the folder holds no ledger, but this backup of its clinic was
+    found (or the ledger a restore set aside, when it passed its check and is newer); the ledger
+    a restore set aside named with what its check found, whether or not it is offered."""
+    aside, offered = lost.set_aside, lost.offered
+    if offered is None:
+        assert aside is not None  # `lost_ledger` is None when it holds neither
+        searched = ", ".join(str(place) for place in _backup_places(folder))
+        state_zh, state_en = aside.state()
+        zh = (
+            f"这个数据文件夹里没有台账 (没有 clinic.sqlite, 或其中没有诊所), 也没有找到可以恢复的完好备份 (查找了 {searched})。\n"
+            f"但一次恢复把原来的数据库另存在:\n{aside.path}\n它{state_zh}。\n\n"
+            "它不能直接恢复: 请联系维护人员, 不要在这里设置新诊所。\n"
+            "只有这里确实要设一个新诊所时, 才选“设置新诊所”。"
+        )
+        en = (
+            f"This data folder holds no ledger (no clinic.sqlite, or no clinic in it), and no sound backup to restore "
+            f"was found (searched {searched}).\nBut a restore set the database that was here aside:\n{aside.path}\n"
+            f"It {state_en}.\n\nIt cannot be restored as it is: call your maintainer, and do not set up a new "
+            "clinic here.\nChoose \"Set up a new clinic\" only if this folder is really for a new clinic."
+        )
+        return in_language(zh, en, language)
+    backup, clinic = offered
+    if lost.set_aside_newest and aside is not None:
+        older = lost.backup
+        state_zh, state_en = aside.state()
+        zh = (
+            f"这个数据文件夹里没有台账 (没有 clinic.sqlite, 或其中没有诊所), 但一次恢复把 {clinic.name} ({clinic.code}) "
+            f"原来的台账另存在:\n{backup}\n它{state_zh}, "
+            f"比找到的备份都新{f' (最新的备份: {older[0]})' if older else ''}。\n\n从它恢复吗?\n"
+            "只有这里确实要设一个新诊所时, 才选“设置新诊所”。"
+        )
+        en = (
+            f"This data folder holds no ledger (no clinic.sqlite, or no clinic in it), but a restore set "
+            f"{clinic.name} ({clinic.code})'s ledger aside:\n{backup}\nIt {state_en}, "
+            f"and it is newer than every backup found{f' (the newest: {older[0]})' if older else ''}.\n\nRestore it?\n"
+            "Choose \"Set up a new clinic\" only if this folder is really for a new clinic."
+        )
+        return in_language(zh, en, language)
     zh = (
         f"这个数据文件夹里没有台账 (没有 clinic.sqlite, 或其中没有诊所), 但找到了 {clinic.name} ({clinic.code}) 的完好备份:\n"
         f"{backup}\n\n从这个备份恢复吗? 这个备份之后登记的就诊需要重新录入。\n"
@@ -229,36 +277,42 @@ def lost_ledger_question(backup: Path, clinic: Clinic, language: str | None) -> 
         f"{clinic.name} ({clinic.code}) was found:\n{backup}\n\nRestore it? Visits registered after this "
         "backup must be entered again.\nChoose \"Set up a new clinic\" only if this folder is really for a new clinic."
     )
+    if aside is not None:
+        state_zh, state_en = aside.state()
+        zh += f"\n\n另外, 一次恢复把原来的数据库另存在:\n{aside.path}\n它{state_zh}。它不会被恢复; 请告知维护人员。"
+        en += (
+            f"\n\nAlso, a restore set the database that was here aside:\n{aside.path}\nIt {state_en}. "
+            "It is not restored; tell your maintainer."
+        )
     return in_language(zh, en, language)
+
+
+def _backup_places(folder: Path) -> list[Path]:
+    """Where the backups of a folder without a database are looked for (`folders_without_database`)."""
+    from clinic_app.services.backup import folders_without_database
+
+    return folders_without_database(folder)
 
 
 def lost_ledger_start(folder: Path, interactive: bool, language: str | None) -> str | None:
     """Before a folder with no database is opened (which makes a new, empty one): where its backups
-    hold a clinic, ask (`ask_lost_ledger`) and restore when told to; "restore" (restored),
-    "new", "quit", or None when there was nothing to ask.  Without a display the way out is said
-    on stderr and the start quits, the folder as it was."""
+    hold a clinic, or a restore set its ledger aside (`services.backup.lost_ledger`), ask
+    (`ask_lost_ledger`) and restore when told to; "restore" (restored), "new", "quit", or None
+    when there was nothing to ask.  Without a display the way out is said on stderr and the
+    start quits, the folder as it was."""
     from clinic_app.services import backup as backup_service
 
-    found = backup_service.backup_for_a_new_folder(folder)
-    if found is None:
+    lost = backup_service.lost_ledger(folder)
+    if lost is None:
         return None
-    backup, clinic = found
     if not interactive:
-        command = restore_command(folder, backup)
-        refuse_start(
-            UserError(
-                f"数据文件夹 {folder} 中没有台账, 但有 {clinic.name} ({clinic.code}) 的备份: {backup}\n恢复: {command}",
-                f"the data folder {folder} holds no ledger, but has a backup of {clinic.name} ({clinic.code}): "
-                f"{backup}; restore: {command}",
-            ),
-            interactive,
-            language,
-        )
+        refuse_start(lost_ledger_refusal(folder, lost), interactive, language)
         return "quit"
-    choice = asked_about_lost_ledger(backup, clinic, language)
-    if choice == "restore":
+    choice = asked_about_lost_ledger(folder, lost, language)
+    if choice == "restore" and lost.offered is not None:
         from PySide6.QtWidgets import QMessageBox
 
+        backup = lost.offered[0]
         try:
             result = backup_service.restore(folder, backup)
         except UserError as refused:
@@ -276,19 +330,56 @@ def lost_ledger_start(folder: Path, interactive: bool, language: str | None) -> 
     return choice
 
 
-def ask_lost_ledger(question: str, language: str | None) -> str:
-    """Restore, set up a new clinic, or quit: "restore", "new" or "quit" (Esc or closing quits)."""
+def lost_ledger_refusal(folder: Path, lost: LostLedger) -> UserError:
+    """Why a start without a display does not open a folder that lost its ledger: the file to
+    restore and the command, and the ledger a restore set aside with what its check found."""
+    aside, offered = lost.set_aside, lost.offered
+    aside_zh = aside_en = ""
+    if aside is not None:
+        state_zh, state_en = aside.state()
+        if lost.set_aside_newest and offered is not None:
+            backup, clinic = offered
+            command = restore_command(folder, backup)
+            return UserError(
+                f"数据文件夹 {folder} 中没有台账, 但一次恢复把 {clinic.name} ({clinic.code}) 原来的台账另存在 {backup}: "
+                f"{state_zh}, 比所有备份都新\n恢复: {command}",
+                f"the data folder {folder} holds no ledger, but a restore set {clinic.name} ({clinic.code})'s ledger "
+                f"aside at {backup}: it {state_en}, and is newer than every backup; restore: {command}",
+            )
+        aside_zh = f"\n恢复时另存的原数据库 {aside.path}: {state_zh}"
+        aside_en = f"; the database a restore set aside, {aside.path}, {state_en}"
+    if offered is None:
+        return UserError(
+            f"数据文件夹 {folder} 中没有台账, 也没有可以恢复的完好备份{aside_zh}\n请联系维护人员",
+            f"the data folder {folder} holds no ledger and no sound backup to restore{aside_en}; call your maintainer",
+        )
+    backup, clinic = offered
+    command = restore_command(folder, backup)
+    return UserError(
+        f"数据文件夹 {folder} 中没有台账, 但有 {clinic.name} ({clinic.code}) 的备份: {backup}\n恢复: {command}{aside_zh}",
+        f"the data folder {folder} holds no ledger, but has a backup of {clinic.name} ({clinic.code}): "
+        f"{backup}; restore: {command}{aside_en}",
+    )
+
+
+def ask_lost_ledger(question: str, language: str | None, can_restore: bool = True) -> str:
+    """Restore, set up a new clinic, or quit: "restore", "new" or "quit" (Esc or closing quits).
+    Without a file to restore (`can_restore` False) only the last two, quitting the default."""
     from PySide6.QtWidgets import QMessageBox
 
     box = QMessageBox(QMessageBox.Icon.Warning, in_language(APP_TITLE, APP_TITLE_EN, language), question)
-    restore = box.addButton(_one_line("从备份恢复", "Restore from backup", language), QMessageBox.ButtonRole.AcceptRole)
+    restore = (
+        box.addButton(_one_line("从备份恢复", "Restore from backup", language), QMessageBox.ButtonRole.AcceptRole)
+        if can_restore
+        else None
+    )
     new = box.addButton(_one_line("设置新诊所", "Set up a new clinic", language), QMessageBox.ButtonRole.DestructiveRole)
     quit_button = box.addButton(_one_line("退出", "Quit", language), QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(restore)
+    box.setDefaultButton(restore if restore is not None else quit_button)
     box.setEscapeButton(quit_button)
     box.exec()
     clicked = box.clickedButton()
-    return "restore" if clicked is restore else "new" if clicked is new else "quit"
+    return "restore" if restore is not None and clicked is restore else "new" if clicked is new else "quit"
 
 
 def _one_line(zh: str, en: str, language: str | None) -> str:
@@ -553,20 +644,20 @@ class Desktop:
 
     def ask_about_lost_ledger(self) -> Path | None:
         """Before the first-run setup of a folder with no clinic: where its backups hold one (the
-        ledger deleted or emptied beside them), ask to restore the newest, set up a new clinic, or
+        ledger deleted or emptied beside them), or a restore set its ledger aside
+        (`services.backup.lost_ledger`), ask to restore the newest, set up a new clinic, or
         quit.  The backup to restore, or None (`quit_at_start` says whether to quit)."""
         from clinic_app.services import backup as backup_service
 
         self.quit_at_start = False
         if self.lost_ledger_asked:  # at the start, before the database was made (`lost_ledger_start`)
             return None
-        found = backup_service.backup_for_a_new_folder(self.session.data_dir)
-        if found is None:
+        lost = backup_service.lost_ledger(self.session.data_dir)
+        if lost is None:
             return None
-        backup, clinic = found
-        choice = asked_about_lost_ledger(backup, clinic, self.language)
-        if choice == "restore":
-            return backup
+        choice = asked_about_lost_ledger(self.session.data_dir, lost, self.language)
+        if choice == "restore" and lost.offered is not None:
+            return lost.offered[0]
         self.quit_at_start = choice == "quit"
         return None
 

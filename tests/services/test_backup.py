@@ -1201,6 +1201,109 @@ def test_an_unreadable_backup_is_not_taken_for_a_second_clinic(
     assert "不同的诊所" not in out and out.splitlines()[-1].endswith(str(good)), out
 
 
+# ---------------------------------------------------------------- a restore cut off in its copy
+
+
+def cut_off_restore(folder: Path, damaged: bool = True) -> Path:
+    """The data folder a restore over a damaged ledger leaves when cut off (power lost, killed)
+    while it copied the backup in: the ledger, with its -wal and -shm files, moved to
+    backups/before-restore-<stamp>.sqlite as `restore` names it, and no clinic.sqlite (the copy
+    was made under a temporary name).  `damaged`: the ledger had a page scribbled over.  The
+    ledger set aside."""
+    live = folder / DB_NAME
+    if damaged:
+        damage_root_page(live)
+    aside = folder / "backups" / "before-restore-20260302-130000.sqlite"
+    aside.parent.mkdir(exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        side = Path(f"{live}{suffix}")
+        if side.exists():
+            side.replace(Path(f"{aside}{suffix}"))
+    return aside
+
+
+def test_restore_without_a_file_names_the_damaged_ledger_a_cut_off_restore_set_aside(
+    clinic: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A restore from a stick the app does not remember, over a damaged ledger, cut off in its
+    copy: the listing said 没有找到备份 / no backups found, and nothing of the ledger moved aside."""
+    stick = _folder(tmp_path / "U盘")
+    backup_now(clinic.session, stick, now=NOON)  # the backup was on the stick, not in backups/
+    clinic.session.close()
+    aside = cut_off_restore(clinic.folder)
+    assert run(["restore", "--data-dir", str(clinic.folder)]) == 0
+    out = capsys.readouterr().out
+    line = out.index(str(aside))
+    assert "校验未通过" in out[line:] and "failed its check" in out[line:] and "损坏" in out[line:], out
+    assert "clinic-app restore --data-dir" not in out, out  # a damaged ledger is not offered for a restore
+    assert "维护人员" in out and "maintainer" in out, out
+
+
+def test_a_damaged_ledger_set_aside_is_named_and_the_backup_offered(clinic: Ledger, capsys: pytest.CaptureFixture[str]) -> None:
+    from clinic_app.services.backup import lost_ledger
+
+    made = backup_now(clinic.session, now=NOON)
+    clinic.session.close()
+    aside = cut_off_restore(clinic.folder)
+    lost = lost_ledger(clinic.folder)
+    assert lost is not None and lost.set_aside is not None
+    assert lost.offered is not None and lost.offered[0] == made
+    assert lost.set_aside.path == aside and not lost.set_aside.ok and not lost.set_aside_newest
+    assert run(["restore", "--data-dir", str(clinic.folder)]) == 0
+    out = capsys.readouterr().out
+    assert str(aside) in out and "校验未通过" in out, out
+    assert out.splitlines()[-1].endswith(f"restore --data-dir {clinic.folder} {made}"), out
+
+
+@pytest.mark.parametrize("newer", [True, False], ids=["newer than the backup", "the backup's ledger"])
+def test_a_sound_ledger_set_aside_is_offered_like_a_backup_only_when_newer(
+    clinic: Ledger, capsys: pytest.CaptureFixture[str], newer: bool
+) -> None:
+    """Set aside sound (a restore cut off over a ledger that was not damaged) and newer than the
+    newest backup, it is the newest of the clinic's ledger there: offered like a backup; holding
+    only what the backup holds, the backup is offered and it is named."""
+    from clinic_app.services.backup import lost_ledger
+
+    made = backup_now(clinic.session, now=NOON)
+    if newer:
+        clinic.session.settle(clinic.request("signed_here", "2025-08-05T09:00:00", "YP0001"))
+    clinic.session.close()
+    aside = cut_off_restore(clinic.folder, damaged=False)
+    lost = lost_ledger(clinic.folder)
+    assert lost is not None and lost.set_aside is not None and lost.set_aside.ok
+    assert lost.set_aside_newest is newer
+    assert lost.offered is not None and lost.offered[0] == (aside if newer else made)
+    assert run(["restore", "--data-dir", str(clinic.folder)]) == 0
+    out = capsys.readouterr().out
+    assert f"校验通过 ({4 if newer else 3} 条台账)" in out, out
+    assert out.splitlines()[-1].endswith(str(aside if newer else made)), out
+    assert run(["restore", "--data-dir", str(clinic.folder), str(lost.offered[0])]) == 0
+    assert _entries(clinic.folder) == (4 if newer else 3)
+
+
+def test_a_sound_ledger_set_aside_with_no_backup_is_offered(clinic: Ledger, capsys: pytest.CaptureFixture[str]) -> None:
+    clinic.session.close()
+    aside = cut_off_restore(clinic.folder, damaged=False)
+    assert run(["restore", "--data-dir", str(clinic.folder)]) == 0
+    out = capsys.readouterr().out
+    assert "没有找到备份" in out and f"clinic-app restore --data-dir {clinic.folder} {aside}" in out, out
+
+
+def test_a_folder_with_its_ledger_does_not_name_the_copies_set_aside_by_restores(clinic: Ledger, capsys: pytest.CaptureFixture[str]) -> None:
+    """A restore that finished leaves its copy aside too: with the ledger there it is no news."""
+    from clinic_app.services.backup import set_aside_ledger
+
+    made = backup_now(clinic.session, now=NOON)
+    clinic.session.settle(clinic.request("signed_here", "2025-08-05T09:00:00", "YP0001"))
+    clinic.session.close()
+    assert run(["restore", "--data-dir", str(clinic.folder), str(made), "--yes"]) == 0
+    assert list((clinic.folder / "backups").glob("before-restore-*.sqlite"))
+    capsys.readouterr()
+    assert set_aside_ledger(clinic.folder) is None
+    assert run(["restore", "--data-dir", str(clinic.folder)]) == 0
+    assert "before-restore" not in capsys.readouterr().out
+
+
 # ---------------------------------------------------------------- backing up a write-protected data folder
 
 

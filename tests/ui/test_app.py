@@ -966,6 +966,108 @@ def test_without_a_display_a_deleted_ledger_is_refused_with_the_restore_command(
     assert not (data_folder / DB_NAME).exists()
 
 
+def _cut_off_restore_from(data_folder: Path, stick: Path) -> Path:
+    """A backup of the folder's ledger on `stick`, then the folder a restore over its damaged ledger
+    leaves when cut off in its copy (`tests.services.test_backup.cut_off_restore`); the ledger set aside."""
+    from tests.services.test_backup import cut_off_restore
+
+    stick.mkdir(exist_ok=True)
+    with ClinicSession(data_folder) as session:
+        backup.backup_now(session, stick, now=NOW)
+    return cut_off_restore(data_folder)
+
+
+@pytest.mark.parametrize("answer", ["new", "quit"])
+def test_a_ledger_set_aside_by_a_cut_off_restore_is_named_before_the_first_run_setup(qtbot, data_folder, tmp_path, worker, wizards, monkeypatch, caplog, answer) -> None:  # type: ignore[no-untyped-def]
+    """A restore over a damaged ledger, from a stick the app does not remember, cut off in its copy:
+    no clinic.sqlite, no backup beside it, the ledger in backups/before-restore-*.  The start opened
+    the first-run setup as for a new clinic, the ledger set aside unsaid.  It now names it and what
+    its check found, offers no restore of it (damaged), and a new clinic only when told to."""
+    caplog.clinic_app_allow_warnings = True
+    aside = _cut_off_restore_from(data_folder, tmp_path / "U盘")
+    asked: list[tuple[str, bool]] = []
+    monkeypatch.setattr(
+        app_module, "ask_lost_ledger",
+        lambda text, language, can_restore=True: asked.append((text, can_restore)) or answer,
+    )
+    session = ClinicSession(data_folder)
+    desktop = app_module.Desktop(QApplication.instance(), session, worker, "zh", selftest=False)
+    try:
+        assert desktop.open_window() == 0
+        assert len(asked) == 1, asked
+        text, can_restore = asked[0]
+        assert str(aside) in text and "校验未通过" in text and "维护人员" in text and not can_restore, text
+        assert (len(wizards) == 1) is (answer == "new")
+        assert desktop.restore_from is None and desktop.quit_at_start is (answer == "quit")
+    finally:
+        desktop.session.close()
+    assert aside.is_file()
+
+
+def test_a_damaged_ledger_set_aside_beside_a_backup_is_named_with_the_backup_offered(qtbot, data_folder, worker, wizards, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    caplog.clinic_app_allow_warnings = True
+    aside = _cut_off_restore_from(data_folder, data_folder / "backups")  # the backup in the folder's own
+    (made,) = backup.backups_in(data_folder / "backups")
+    asked: list[tuple[str, bool]] = []
+    monkeypatch.setattr(
+        app_module, "ask_lost_ledger",
+        lambda text, language, can_restore=True: asked.append((text, can_restore)) or "restore",
+    )
+    session = ClinicSession(data_folder)
+    desktop = app_module.Desktop(QApplication.instance(), session, worker, "en", selftest=False)
+    try:
+        assert desktop.open_window() == 0
+        (text, can_restore), = asked
+        assert can_restore and text.index(str(made)) < text.index(str(aside)), text
+        assert "failed its check" in text and "not restored" in text, text
+        assert desktop.restore_from == made and wizards == []
+    finally:
+        desktop.session.close()
+
+
+def test_the_start_asks_about_a_ledger_set_aside_before_it_makes_a_database(qtbot, data_folder, tmp_path, wizards, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    """The real question (offscreen), before the open makes a database: the set-aside ledger named,
+    no 从备份恢复 button (nothing here can be restored), 退出 the default; quitting leaves the
+    folder as it was."""
+    from PySide6.QtCore import QTimer
+
+    caplog.clinic_app_allow_warnings = True
+    aside = _cut_off_restore_from(data_folder, tmp_path / "U盘")
+    monkeypatch.setattr(app_module, "headless", lambda: False)  # as on a desktop
+    monkeypatch.setattr(app_module.Desktop, "run", lambda desktop: desktop.worker.stop() or desktop.session.close() or 0)
+    seen: list[tuple[str, list[str], str]] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            if not seen:
+                QTimer.singleShot(10, answer)
+            return
+        buttons = [button.text() for button in box.buttons()]
+        default = box.defaultButton()
+        seen.append((box.text(), buttons, default.text() if default is not None else ""))
+        box.escapeButton().click()  # type: ignore[union-attr]
+
+    QTimer.singleShot(0, answer)
+    assert app_module.run_app(data_dir=data_folder, language="zh") == 0
+    seen.append(("", [], ""))  # stops the polling where no question was asked
+    text, buttons, default = seen[0]
+    assert str(aside) in text and "校验未通过" in text, text
+    assert sorted(buttons) == sorted(["设置新诊所", "退出"]) and default == "退出", buttons
+    assert wizards == [] and not (data_folder / DB_NAME).exists() and aside.is_file()
+
+
+def test_without_a_display_a_ledger_set_aside_is_named_and_no_new_clinic_started(qtbot, data_folder, tmp_path, wizards, monkeypatch, caplog, capsys) -> None:  # type: ignore[no-untyped-def]
+    caplog.clinic_app_allow_warnings = True
+    aside = _cut_off_restore_from(data_folder, tmp_path / "U盘")
+    monkeypatch.setattr(app_module, "headless", lambda: True)
+    monkeypatch.setattr(app_module.Desktop, "run", lambda desktop: desktop.worker.stop() or desktop.session.close() or 0)
+    assert app_module.run_app(data_dir=data_folder, language="en") == 0
+    err = capsys.readouterr().err
+    assert str(aside) in err and "failed its check" in err and "maintainer" in err, err
+    assert not (data_folder / DB_NAME).exists()
+
+
 def test_an_empty_database_with_no_backup_of_any_kind_starts_as_a_new_clinic(qtbot, tmp_path, wizards, caplog) -> None:  # type: ignore[no-untyped-def]
     """A first run cut off before SQLite wrote the file's header leaves a 0-byte clinic.sqlite and
     nothing else: refused as damaged with no backup to offer, the app could never start in that
