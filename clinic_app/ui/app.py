@@ -257,13 +257,13 @@ def lost_ledger_question(folder: Path, lost: LostLedger, language: str | None) -
         zh = (
             f"这个数据文件夹里没有台账 (没有 clinic.sqlite, 或其中没有诊所), 但一次恢复把 {clinic.name} ({clinic.code}) "
             f"原来的台账另存在:\n{backup}\n它{state_zh}, "
-            f"比找到的备份都新{f' (最新的备份: {older[0]})' if older else ''}。\n\n从它恢复吗?\n"
+            f"{f'比找到的备份都新 (最新的备份: {older[0]})' if older else '没有找到其他备份'}。\n\n从它恢复吗?\n"
             "只有这里确实要设一个新诊所时, 才选“设置新诊所”。"
         )
         en = (
             f"This data folder holds no ledger (no clinic.sqlite, or no clinic in it), but a restore set "
             f"{clinic.name} ({clinic.code})'s ledger aside:\n{backup}\nIt {state_en}, "
-            f"and it is newer than every backup found{f' (the newest: {older[0]})' if older else ''}.\n\nRestore it?\n"
+            f"{f'and it is newer than every backup found (the newest: {older[0]})' if older else 'and no other backup was found'}.\n\nRestore it?\n"
             "Choose \"Set up a new clinic\" only if this folder is really for a new clinic."
         )
         return in_language(zh, en, language)

@@ -1004,6 +1004,22 @@ def test_a_ledger_set_aside_by_a_cut_off_restore_is_named_before_the_first_run_s
     assert aside.is_file()
 
 
+def test_a_sound_ledger_set_aside_with_no_backup_is_offered_as_the_only_copy(data_folder) -> None:  # type: ignore[no-untyped-def]
+    """With no backup found, the question said the ledger set aside was "newer than every backup
+    found" (比找到的备份都新), of backups there were none of."""
+    with ClinicSession(data_folder) as session:
+        _settle_zhang(session, NOW)
+    (data_folder / "backups").mkdir(exist_ok=True)
+    aside = data_folder / "backups" / "before-restore-20260301-090000.sqlite"
+    (data_folder / DB_NAME).rename(aside)
+    lost = backup.lost_ledger(data_folder)
+    assert lost is not None and lost.backup is None and lost.offered is not None and lost.offered[0] == aside
+    zh = app_module.lost_ledger_question(data_folder, lost, "zh")
+    en = app_module.lost_ledger_question(data_folder, lost, "en")
+    assert "校验通过 (1 条台账)" in zh and "没有找到其他备份" in zh and "比找到的备份都新" not in zh, zh
+    assert "no other backup was found" in en and "newer than every backup" not in en, en
+
+
 def test_a_damaged_ledger_set_aside_beside_a_backup_is_named_with_the_backup_offered(qtbot, data_folder, worker, wizards, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
     caplog.clinic_app_allow_warnings = True
     aside = _cut_off_restore_from(data_folder, data_folder / "backups")  # the backup in the folder's own
