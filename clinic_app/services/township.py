@@ -750,9 +750,11 @@ _VISIT_IDS = ("mdtrt_id", "setl_id", "psn_no", "certno", "med_type", "policy_id"
 
 def _check_reversals(view: _View, verified: VerifiedStatement) -> None:
     """Refuse a file that reverses a settlement a second time: in the file, or where another month
-    (imported, or earlier in the batch) reverses it under another id.  The village's ledger reverses
-    a settlement once (visits.reverses_id is unique there); a second reversal would take its fund off
-    the person's year twice (the usage snapshot, the capitation's count).
+    (imported, or earlier in the batch) reverses it, under another id or the same one (a reversal is
+    of its own month, so one in two months is two).  The village's ledger reverses a settlement once
+    (visits.reverses_id is unique there); a second reversal would take its fund off the person's year
+    twice (the usage snapshot, the capitation's count).  A revision of the same month, or the same
+    file brought again, repeats its own reversal: that is no second one.
 
     Refuse too a reversal that does not repeat the settlement it undoes (`_mismatch`), when that
     settlement is known: in the file, in a file of the batch signed with the same key, or imported.
@@ -794,7 +796,7 @@ def _check_reversals(view: _View, verified: VerifiedStatement) -> None:
                 "and no village ledger writes such a statement",
             )
     for of, found in view.reversals(code, list(first)).items():
-        other = [(m, s) for m, s in found if m != month and s != first[of][1]]
+        other = [(m, s) for m, s in found if m != month]
         if other:
             index, setl_id = first[of]
             raise _refuse(

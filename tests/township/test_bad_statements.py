@@ -418,6 +418,39 @@ def test_a_settlement_reversed_again_in_a_later_month_is_refused(town, together:
         town2.close()
 
 
+@pytest.mark.parametrize("together", [False, True], ids=["imported-before", "same-batch"])
+def test_a_settlement_reversed_again_under_the_same_reversal_id_in_another_month_is_refused(town, together: bool) -> None:
+    """rev20b F1: a second reversal was refused only under another setl_id; May's file reversing
+    March's settlement again as SRV000001, the id April's reversal of it has, was imported without a
+    flag (the duplicate-id flag is of settlements only), and the person's fund was netted twice.
+    April's file brought again, or its revision 2, repeats its own reversal and is still taken."""
+    first = b.crafted_visit(1, b.person(1), MARCH)
+    march = _statement(first)
+    undo = _reversal(first, "SRV000001", dt.datetime(2025, 4, 2, 9))
+    april = _statement(undo, month="2025-04", before=verify_statement(march).chain.last_hash)
+    april2 = _statement(b.crafted_visit(2, b.person(2), dt.datetime(2025, 4, 1, 9)), undo, month="2025-04",
+                        revision=2, before=verify_statement(march).chain.last_hash)
+    may = _statement(_reversal(first, "SRV000001", dt.datetime(2025, 5, 3, 9)), month="2025-05",
+                     before=verify_statement(april if together else april2).chain.last_hash)
+    if together:
+        results = tw.import_files(town, [("V01_03.json", march), ("V01_04.json", april), ("V01_05.json", may)],
+                                  trust=[_fingerprint()])
+        assert [r.imported for r in results] == [True, True, False], [r.plan.describe() for r in results]
+        error = results[2].plan.error
+    else:
+        for name, raw, action in (("V01_03.json", march, tw.ADD), ("V01_04.json", april, tw.ADD),
+                                  ("V01_04 copy.json", april, tw.UNCHANGED), ("V01_04_r2.json", april2, tw.SUPERSEDE)):
+            (result,) = tw.import_files(town, [(name, raw)], trust=[_fingerprint()])
+            assert result.plan.action == action, result.plan.describe()
+        error = _refused(town, may, "V01_05.json")
+    assert isinstance(error, UserError)
+    assert "第 1 条记录 (SRV000001) 冲销结算 SST000001, 但 2025-04 的月结已冲销过它 (SRV000001)" in error.zh, error.zh
+    assert "entry 1 (SRV000001) reverses settlement SST000001, which the 2025-04 statement already reverses (SRV000001)" in error.en
+    _plain_chinese(error)
+    reversals = town.db.execute("SELECT month, setl_id FROM statement_visits WHERE kind = 'reversal'").fetchall()
+    assert [tuple(r) for r in reversals] == [("2025-04", "SRV000001")]
+
+
 def test_a_township_folder_of_schema_15_gains_the_look_ups_and_refuses_the_second_reversal(tmp_path: Path) -> None:
     import sqlite3
 
