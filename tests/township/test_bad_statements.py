@@ -546,6 +546,73 @@ def test_a_reversal_that_does_not_repeat_its_settlement_is_refused(town, wrong: 
         assert _dump(town) == before
 
 
+def _reversal_changed(where: str, value: Any) -> Any:
+    """A change of the reversal's `where` (below its visit, `body/visits/1/`) to `value`."""
+    return _set(f"body/visits/1/{where}", value)
+
+
+def _fund_moved_between_lines(document: dict[str, Any]) -> None:
+    """The reversal's consultation takes 1.00 more fund, its amoxicillin 1.00 less (and the patient
+    the other way): every line and every sum still adds up."""
+    consultation, drug = document["body"]["visits"][1]["items"]
+    consultation["fund"], consultation["patient"] = "-4.50", "-0.50"
+    drug["fund"], drug["patient"] = "-7.61", "-4.69"
+
+
+def _waived_not_negated(document: dict[str, Any]) -> None:
+    """The settlement waived 2.00, and its reversal 2.00 too, not -2.00."""
+    for visit in document["body"]["visits"]:
+        visit["waived_amt"] = "2.00"
+
+
+def _employee_part_added(document: dict[str, Any]) -> None:
+    """The reversal alone says 12.11 of its fund was the employee policy's (a signed employee's
+    visit past the reform's cap)."""
+    document["body"]["visits"][1]["reasons"].append(
+        {"code": "employee_layer", "params": {"policy": "shaoyang-employee-2022", "base": "-17.30", "fund": "-12.11"}}
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "zh", "en"),
+    [
+        (_reversal_changed("waived_amt", "-3.00"), "减免金额", "amount waived"),
+        (_waived_not_negated, "减免金额", "amount waived"),
+        (_fund_moved_between_lines, "收费明细的金额", "items' amounts"),
+        (_employee_part_added, "其中职工统筹", "the employee fund's part"),
+    ],
+    ids=["waived-amt", "waived-amt-not-negated", "fund-moved-between-lines", "employee-part"],
+)
+def test_a_reversal_differing_from_its_settlement_where_the_sums_do_not_look_is_refused(town, change: Any, zh: str, en: str) -> None:
+    """rev20b T04-T07: the refusal of a reversal that does not repeat its settlement was tested on
+    its total, person and visit only.  A bug comparing waived_amt by size, or not at all, or not
+    comparing the lines, or the employee policy's part of a signed employee's fund, would import a
+    reversal that moves fund between lines or pools (takes the employee part off the employee
+    pool's usage) while every sum of the file adds up."""
+    first = b.crafted_visit(1, b.person(1), MARCH)
+    raw = b.resigned(_statement(first, _reversal(first, "SRV000001", MARCH + dt.timedelta(hours=1))), KEY, change)
+    error = _refused(town, raw)
+    assert f"第 2 条记录 (SRV000001) 冲销结算 SST000001 (本文件), 但其{zh}与原结算不符" in error.zh, error.zh
+    assert f"entry 2 (SRV000001) reverses settlement SST000001 (this file), but its {en} does not match" in error.en, error.en
+
+
+def test_a_reversal_under_another_policy_than_its_settlement_is_refused(tmp_path: Path) -> None:
+    """rev20b T03: where the reform pilot runs, a village's visits are under the resident policy or
+    the reform's, both of the pooling region.  A reversal of a resident-policy settlement under the
+    reform's policy, not refused, would net its fund off the reform's pool and leave the resident
+    pool's usage as if the visit stood."""
+    town = b.township(tmp_path / "town", policy="shaoyang-resident-2019", reform=True)
+    try:
+        first = b.crafted_visit(1, b.person(1), MARCH, policy="shaoyang-resident-2019")
+        raw = b.crafted_statement(KEY, "V01", [first, _reversal(first, "SRV000001", MARCH + dt.timedelta(hours=1))],
+                                  policy="shaoyang-resident-2019")
+        error = _refused(town, b.resigned(raw, KEY, _reversal_changed("policy_id", "shaoyang-resident-reform-2025")))
+        assert "第 2 条记录 (SRV000001) 冲销结算 SST000001 (本文件), 但其政策与原结算不符" in error.zh, error.zh
+        assert "but its policy does not match the settlement's" in error.en, error.en
+    finally:
+        town.close()
+
+
 def test_a_reversal_that_repeats_its_settlement_in_a_later_month_is_imported_without_a_flag(town) -> None:
     first = b.crafted_visit(1, b.person(1), MARCH)
     march = _statement(first)
