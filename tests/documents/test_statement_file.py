@@ -224,3 +224,84 @@ def test_the_body_with_its_visits_encoded_apart_is_the_same_bytes(statement, key
     revised = {**body, "revision": 7}
     assert canonical_body(revised, visits) == canonical_bytes(revised)
     assert signed_file(body, key, visits) == signed_file(body, key) == build_statement(statement, key)
+
+
+def _first_visit_changed(statement, key, change) -> bytes:
+    """The statement's file with `change(body, its first visit)` made and signed again: what a
+    village with its real key could send, so only the content checks judge it."""
+    document = json.loads(build_statement(statement, key))
+    body = document["body"]
+    assert body["visits"][0]["kind"] == "settlement"
+    change(body, body["visits"][0])
+    return _resign(document, key)
+
+
+def _moved(amount: str, fen: int) -> str:
+    return str(Money.parse(amount) + Money(fen))
+
+
+def _waived_line(body, visit) -> None:
+    """The consultation (1 × 5.00) priced 6.00 and charged 5.00 after 1.00 waived."""
+    item = visit["items"][0]
+    assert (item["quantity"], item["amount"]) == ("1", "5.00")
+    item["unit_price"], item["waived"] = "6.00", "1.00"
+
+
+def _specific_list_line(body, visit) -> None:
+    """A covered line on the specific list (特殊药品): covered, not fully self-paid."""
+    visit["items"][1]["coverage"] = "specific_list"
+
+
+def _paid_from_the_account(body, visit) -> None:
+    """The patient's share paid from the personal account, no cash: visit and totals."""
+    cash = Money.parse(visit["psn_cash_pay"]).fen
+    visit["acct_pay"], visit["psn_cash_pay"] = visit["psn_cash_pay"], "0.00"
+    totals = body["totals"]
+    totals["acct_pay"], totals["psn_cash_pay"] = _moved(totals["acct_pay"], cash), _moved(totals["psn_cash_pay"], -cash)
+
+
+@pytest.mark.parametrize("change", [_waived_line, _specific_list_line, _paid_from_the_account],
+                         ids=["waived-line", "specific-list-line", "account-paid"])
+def test_a_genuine_file_with_figures_the_sample_lacks_is_accepted(statement, key, change):
+    """rev20b S01, S03, S04: the sample month has no waiver, no specific-list line and no personal
+    account payment, so a check adding a line's waiver the wrong way, counting any line not
+    'covered' as fully self-paid, or leaving the account out of fund + account + cash passed every
+    test and would refuse every genuine file of a village that has them."""
+    verify_statement(_first_visit_changed(statement, key, change))  # a refusal raises StatementError
+
+
+def _reversals_counted(body, visit) -> None:
+    body["totals"]["reversals"] += 1
+
+
+def _settlement_naming_a_reversed_one(body, visit) -> None:
+    visit["reversal_of"] = body["visits"][1]["setl_id"]
+
+
+def _eligible_moved(body, visit) -> None:
+    """The visit's eligible amount 1.00 more than its lines', the month's moved to match."""
+    visit["inscp_scp_amt"] = _moved(visit["inscp_scp_amt"], 100)
+    body["totals"]["inscp_scp_amt"] = _moved(body["totals"]["inscp_scp_amt"], 100)
+
+
+def _cash_total_moved(body, visit) -> None:
+    body["totals"]["psn_cash_pay"] = _moved(body["totals"]["psn_cash_pay"], 1)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_reversals_counted, "totals/settlements 不等于结算笔数"),
+        (_settlement_naming_a_reversed_one, "冲销记录必须注明被冲销的结算, 结算记录不得注明"),
+        (_eligible_moved, "visits/0 (ST20250300004)/inscp_scp_amt 不等于明细 eligible 之和"),
+        (_cash_total_moved, "totals/psn_cash_pay 不等于各笔结算之和"),
+    ],
+    ids=["reversal-count", "settlement-with-reversal-of", "visit-eligible", "cash-total"],
+)
+def test_a_file_wrong_in_a_figure_only_its_own_sums_show_is_refused(statement, key, change, message):
+    """rev20b S05, S06, S07, S10: the number of reversals in the totals, a settlement naming a
+    settlement it reverses, a visit's eligible amount against its lines, and the month's cash
+    total were checked and no test changed them: a check dropped would file a month whose
+    counts and figures no ledger wrote."""
+    with pytest.raises(StatementError, match=re.escape(message)):
+        verify_statement(_first_visit_changed(statement, key, change))
