@@ -668,6 +668,34 @@ def test_reform_cap_binding_spill_keeps_each_lines_exclusion(book: PolicyBook) -
     assert dict(result.fund_by_policy) == {RF25: Money.parse("10.00"), EMP22: Money.parse("30.00")}
 
 
+def test_a_waived_consultation_alone_after_the_reform_s_cap_hands_the_employee_policy_nothing(book: PolicyBook) -> None:
+    """A signed employee's visit past the reform's 600 with only the consultation, which the reform
+    waives (二(一)2): nothing is charged, so nothing goes to the employee policy and the visit says
+    no 职工统筹 layer.  A spill of the lines charged 0.00 too would add an employee_layer reason of
+    base 0.00 and fund 0.00 to the receipt and the statement (rev20b C10)."""
+    case = Case(RF25, "2025-08-01", "village", ("consultation 10.00",),
+                ("0.00", "10.00", "0.00", "0.00", "0.00", "0.00"),
+                patient=SIGNED_EMPLOYEE, usage={"fund_year": "600.00"}, reasons=(("waived", {"amount": "10.00"}),))
+    result = check(case, book)
+    assert "employee_layer" not in {r.code for r in result.reasons}, result.reasons
+    assert dict(result.fund_by_policy) == {RF25: Money.parse("0.00")}
+
+
+def test_a_line_both_policies_exclude_is_said_excluded_once(book: PolicyBook) -> None:
+    """Past the reform's 600 a signed employee's lines go to the employee policy as charged; a
+    line excluded under both (全自费) gets the same 不予支付 reason from each.  The receipt and the
+    statement list each reason once; taking the employee policy's reasons without leaving out
+    those the reform gave lists that line twice (rev20b C07)."""
+    case = Case(RF25, "2025-08-01", "village", ("drug 50.00 excluded", "drug 20.00"),
+                ("70.00", "0.00", "20.00", "0.00", "14.00", "56.00"),
+                patient=SIGNED_EMPLOYEE, usage={"fund_year": "600.00"}, ownpay="50.00",
+                reasons=(("line_excluded", {"name": "drug0", "amount": "50.00"}),
+                         ("employee_layer", {"policy": EMP22, "base": "70.00", "fund": "14.00"})))
+    result = check(case, book)
+    assert [r.code for r in result.reasons].count("line_excluded") == 1, result.reasons
+    assert len(set(result.reasons)) == len(result.reasons), result.reasons
+
+
 def test_a_newborn_enrolled_within_six_months_is_covered_on_the_day_of_birth(book: PolicyBook) -> None:
     """POLICIES.md §2 Shaoguan "Newborns: enrolled within 6 months of birth → covered from birth":
     the birth day is the first covered day.  Only days after it were tested, so a check that left
