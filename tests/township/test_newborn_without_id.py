@@ -190,3 +190,60 @@ def test_a_newborn_s_id_number_given_later_reviews_its_visits_at_other_villages_
         v01.close()
         v02.close()
         town.close()
+
+
+def test_a_newborn_s_flags_follow_it_to_its_id_number(tmp_path: Path) -> None:
+    """March's flag of the baby's missing ID number is under the village's personal number; April
+    gives the number and March is re-keyed to it.  Its flags are re-keyed too: left under
+    ``V01/P…`` they would show no ID number in the review and the person's list of flags
+    (`flags_of_people` by the number) would miss them (rev20b T19)."""
+    village, town = b.village(tmp_path / "v01", "V01"), b.township(tmp_path / "town")
+    try:
+        baby = _baby(village)
+        b.settle(village, baby, dt.datetime(2025, 3, 4, 9))
+        march = b.statement_bytes(village, "2025-03")
+        number = b.resident_id(2, BORN)
+        village.update_patient(baby, PatientInput(name="新生儿", id_number=number, birth_date=BORN, sex="女"), dt.date(2025, 4, 1))
+        b.settle(village, baby, dt.datetime(2025, 4, 2, 9))
+        april = b.statement_bytes(village, "2025-04")
+        for name, raw in (("V01_03.json", march), ("V01_04.json", april)):
+            (result,) = tw.import_files(town, [(name, raw)], trust=[verify_statement(march).fingerprint])
+            assert result.imported, result.plan.describe()
+        keys = town.db.execute("SELECT DISTINCT certno FROM review_flags WHERE month = '2025-03'").fetchall()
+        assert [k[0] for k in keys] == [number], keys
+    finally:
+        village.close()
+        town.close()
+
+
+def test_a_same_day_flag_standing_before_the_re_key_names_the_re_keyed_village_too(tmp_path: Path) -> None:
+    """One baby seen on March 4th at V01 (no ID number), V02 and V03 (with it): V03's March,
+    imported after V02's, is flagged 同日在两个村就诊 naming V02.  V01's April gives the number:
+    V02's March is flagged naming V01, and V03's flag, still undecided, names V01 as well.  Left
+    as it was, it named only V02 though the baby was at three villages that day (rev20b T27)."""
+    vs = {code: b.village(tmp_path / code, code) for code in ("V01", "V02", "V03")}
+    town = b.township(tmp_path / "town")
+    try:
+        number = b.resident_id(2, BORN)
+        baby = _baby(vs["V01"])
+        b.settle(vs["V01"], baby, dt.datetime(2025, 3, 4, 9))
+        b.settle(vs["V02"], _baby(vs["V02"], id_number=number), dt.datetime(2025, 3, 4, 11))
+        b.settle(vs["V03"], _baby(vs["V03"], id_number=number), dt.datetime(2025, 3, 4, 15))
+        files = {f"{code.lower()}_03": b.statement_bytes(v, "2025-03") for code, v in vs.items()}
+        vs["V01"].update_patient(baby, PatientInput(name="新生儿", id_number=number, birth_date=BORN, sex="女"), dt.date(2025, 4, 1))
+        b.settle(vs["V01"], baby, dt.datetime(2025, 4, 2, 9))
+        files["v01_04"] = b.statement_bytes(vs["V01"], "2025-04")
+        trust = [verify_statement(files[f"{code.lower()}_03"]).fingerprint for code in vs]
+        for name in ("v01_03", "v02_03", "v03_03", "v01_04"):
+            (result,) = tw.import_files(town, [(name + ".json", files[name])], trust=trust)
+            assert result.imported, result.plan.describe()
+        flags = store.review_flags(town.db, store.FlagFilter(code=tw.FLAG_SAME_DAY_TWO_VILLAGES))
+        same_day = {f.clinic_code: tw.flag_detail(f.code, f.detail, "en") for f in flags}
+        assert same_day == {
+            "V02": "settled the same day also at V01 (settlement V01S000000001)",
+            "V03": "settled the same day also at V01 (settlement V01S000000001), V02 (settlement V02S000000001)",
+        }
+    finally:
+        for village in vs.values():
+            village.close()
+        town.close()
