@@ -24,6 +24,7 @@ from clinic_app.services.backup import (
     backup_on_exit,
     backups_in,
     check_file,
+    in_ledger_order,
     newest_good_backup,
     own_backup_dir,
     restore,
@@ -249,6 +250,20 @@ def test_a_backup_named_by_a_clock_set_forward_is_older_than_those_of_a_ledger_r
             assert newest_good_backup(clinic.folder) == evening
             assert automatic_backups(session, now=morning + dt.timedelta(hours=12))[-1] == evening
     assert ahead.exists()
+
+
+def test_a_backup_named_ahead_goes_after_the_last_backup_whose_ledger_it_goes_on_from(clinic: Ledger) -> None:
+    """Backups a (day 0) and b (day 1) of one ledger, then one named 400 days ahead whose ledger
+    goes on from both: it is placed after b, the last it goes on from.  Placed after the first
+    (a), before b, b counted as the newest backup: a repair offered b, and the rotation deleted
+    the newer backup named ahead before it (rev20b B03)."""
+    clinic.session.set_setting("backup_keep", "9")
+    a = backup_now(clinic.session, now=NOON)
+    clinic.session.settle(clinic.request("signed_here", "2025-08-11T09:00:00", "YP0002"))
+    b = backup_now(clinic.session, now=NOON + dt.timedelta(days=1))
+    clinic.session.settle(clinic.request("signed_here", "2025-08-12T09:00:00", "YP0002"))
+    ahead = backup_now(clinic.session, now=NOON + dt.timedelta(days=400))
+    assert in_ledger_order([ahead, b, a], now=NOON + dt.timedelta(days=2)) == [a, b, ahead]
 
 
 def test_restore_brings_the_backup_back_and_saves_the_current(clinic: Ledger) -> None:

@@ -8,6 +8,8 @@ Amounts are worked by hand from POLICIES.md §2 and the template's catalogue pri
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from fractions import Fraction
@@ -18,7 +20,13 @@ import pytest
 from clinic_app.domain.money import Money
 from clinic_app.domain.records import SettledVisit, VisitRequest
 from clinic_app.errors import BadInput
-from clinic_app.services.session import ClinicSession, DateJump, PatientInput, parse_quantity
+from clinic_app.services.session import (
+    ClinicSession,
+    DateJump,
+    PatientInput,
+    on_beijing_time,
+    parse_quantity,
+)
 from clinic_app.store import ledger
 from tests.store import lookups
 from tests.store.template import Ledger, line, opened
@@ -1156,3 +1164,23 @@ def test_an_edit_that_makes_a_patient_someone_registered_is_asked_about(village:
     session.update_patient(other.id, filled, check_same_person=False)
     # A phone number changed afterwards is not asked about again.
     assert session.update_patient(other.id, replace(filled, phone="13800000009")).patient.phone == "13800000009"
+
+
+@pytest.mark.skipif(not hasattr(time, "tzset"), reason="time.tzset is POSIX only")
+@pytest.mark.parametrize(("zone", "beijing"), [("CST-8", True), ("UTC0", False), ("JST-9", False), ("EST5", False)])
+def test_only_a_computer_on_utc_plus_8_is_on_beijing_time(zone: str, beijing: bool) -> None:
+    """The start tells a computer off Beijing time so (its dates are local).  Only UTC and UTC+8
+    were tested, through a Qt subprocess: a check of an offset of 8 hours or more would call a
+    computer on Tokyo time (UTC+9) right, and its visits at 23:00-23:59 dated the day after
+    (rev20b E01)."""
+    before = os.environ.get("TZ")
+    try:
+        os.environ["TZ"] = zone
+        time.tzset()
+        assert on_beijing_time() is beijing
+    finally:
+        if before is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
