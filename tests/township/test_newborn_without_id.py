@@ -247,3 +247,30 @@ def test_a_same_day_flag_standing_before_the_re_key_names_the_re_keyed_village_t
         for village in vs.values():
             village.close()
         town.close()
+
+
+def test_a_month_imported_late_without_the_id_number_takes_the_latest_one_given(tmp_path: Path) -> None:
+    """The baby is given a wrong ID number in April and the right one in May; March, settled
+    before either, is imported last, with none.  Its visit is the person's the latest imported
+    file names, the corrected number's, as April's and May's rows are; keyed by the first one
+    given it would count March's fund for the wrong number (rev20b T17)."""
+    village, town = b.village(tmp_path / "v01", "V01"), b.township(tmp_path / "town")
+    try:
+        baby = _baby(village)
+        b.settle(village, baby, dt.datetime(2025, 3, 4, 9))
+        files = {"V01_03.json": b.statement_bytes(village, "2025-03")}
+        wrong, right = b.resident_id(4, BORN), b.resident_id(2, BORN)
+        for month, number in ((4, wrong), (5, right)):
+            person = PatientInput(name="新生儿", id_number=number, birth_date=BORN, sex="女")
+            village.update_patient(baby, person, dt.date(2025, month, 1))
+            b.settle(village, baby, dt.datetime(2025, month, 2, 9))
+            files[f"V01_0{month}.json"] = b.statement_bytes(village, f"2025-0{month}")
+        trust = [verify_statement(files["V01_03.json"]).fingerprint]
+        for name in ("V01_04.json", "V01_05.json", "V01_03.json"):
+            (result,) = tw.import_files(town, [(name, files[name])], trust=trust)
+            assert result.imported, result.plan.describe()
+        people = town.db.execute("SELECT month, certno FROM statement_visits ORDER BY month").fetchall()
+        assert [tuple(r) for r in people] == [("2025-03", right), ("2025-04", wrong), ("2025-05", right)]
+    finally:
+        village.close()
+        town.close()
