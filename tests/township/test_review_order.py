@@ -349,6 +349,40 @@ def test_a_later_import_keeps_only_the_flags_its_own_fund_raises_on_visits_impor
     town.close()
 
 
+def test_a_later_import_leaves_a_flag_on_visits_imported_before_that_it_did_not_make_go(tmp_path: Path) -> None:
+    """The roster has 王一 designated at V02 when V01's March (7.00 on 1 and 10 March) is imported:
+    both visits differ from the township's 0.00 and are flagged.  The township corrects the roster
+    to V01; V02's emergency of 5 March (14.00) is imported then.  Reviewed again, V01's 10 March
+    visit no longer differs, but without V02's file it would not either: the roster's correction,
+    not V02's fund, is why, and the flag waits for the clerk as the one of 1 March does.  An import
+    withdraws only what its own file explains: withdrawn here, the flag went with a file that has
+    nothing to do with it (rev20b T24)."""
+    town = b.township(tmp_path / "town")
+    patient = b.enrol(town, "王一", b.resident_id(1), "V02")
+    v01, v02 = b.village(tmp_path / "v01", "V01"), b.village(tmp_path / "v02", "V02")
+    p1 = b.enrol(v01, "王一", b.resident_id(1), "V01").id
+    p2 = b.enrol(v02, "王一", b.resident_id(1), "V01").id
+    b.settle(v01, p1, dt.datetime(2025, 3, 1, 10), ("阿莫西林胶囊", "drug", "10.00", "covered"))
+    b.settle(v01, p1, dt.datetime(2025, 3, 10, 10), ("阿莫西林胶囊", "drug", "10.00", "covered"))
+    v02.settle(VisitRequest(p2, v02.operators()[0].id, (b.line(("头孢克肟", "drug", "20.00", "covered")),),
+                            dt.datetime(2025, 3, 5, 10), emergency=True, identity_check="社保卡"))
+    f1, f2 = b.statement_bytes(v01), b.statement_bytes(v02)
+    v01.close()
+    v02.close()
+    trust = [verify_statement(f1).fingerprint, verify_statement(f2).fingerprint]
+    try:
+        assert tw.import_files(town, [("V01.json", f1)], trust=trust)[0].imported
+        flagged = [(setl_id, code) for setl_id, code, _ in _usage_flags(town)]
+        assert flagged == [("V01S000000001", tw.FLAG_ADJUDICATION_DIFF), ("V01S000000002", tw.FLAG_ADJUDICATION_DIFF)]
+        town.save_enrolment(Enrolment(patient.id, 2025, designated_village="V01", designated_township=b.TOWNSHIP),
+                            today=dt.date(2025, 3, 20), change_reason="moved_house")
+        (done,) = tw.import_files(town, [("V02.json", f2)], trust=trust)
+        assert done.imported and done.withdrawn == {}, (done.plan.describe(), done.withdrawn)
+        assert [(setl_id, code) for setl_id, code, _ in _usage_flags(town)] == flagged
+    finally:
+        town.close()
+
+
 def test_a_later_payment_over_the_cap_through_two_files_of_one_import_is_flagged(tmp_path: Path) -> None:
     """V01's 70.00 of 10 March imported first; then V02's 280.00 of 5 March and V03's 280.00 of
     3 March in one import: 560.00 was used before V01's visit, against Shaoguan's 300.00.  Each
@@ -541,6 +575,47 @@ def test_later_months_imported_first_keep_no_difference_their_earlier_month_expl
         assert _usage_flags(town) == []
     finally:
         in_order.close()
+        town.close()
+
+
+def test_a_difference_only_a_file_the_disk_then_refused_explains_stays(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """V01's April and March imported first, flagged (February's 280.00 not counted).  Then one
+    import of V02's February (7.00 for 王一 on 1 February, voided the same day: no fund) and V01's
+    February.  V02's, written first, has V01's visits reviewed again counting V01's February still
+    to be written, which explains both differences; V01's February is then refused by a full disk.
+    The flags stand: V02's file alone explains neither.  Withdrawn when V02's was written, they
+    were gone with the file that explained them never imported (rev20b T30); imported once there
+    is room, that file withdraws them."""
+    from clinic_app.store.db import DatabaseError
+
+    town, files = _three_months_one_village(tmp_path)
+    with b.village(tmp_path / "v02", "V02") as v02:
+        operator = v02.operators()[0].id
+        p2 = b.enrol(v02, "王一", b.resident_id(1), "V01").id
+        visit = v02.settle(VisitRequest(p2, operator, (b.line(("阿莫西林胶囊", "drug", "10.00", "covered")),),
+                                        dt.datetime(2025, 2, 1, 10), emergency=True, identity_check="社保卡")).entry.id
+        v02.void(visit, "录错", operator, dt.datetime(2025, 2, 1, 11))
+        other = b.statement_bytes(v02, "2025-02")
+    trust = [verify_statement(raw).fingerprint for raw in (*files.values(), other)]
+    insert = store.insert_statement
+
+    def full(conn, header):  # type: ignore[no-untyped-def]
+        if header["clinic_code"] == "V01":
+            raise DatabaseError("磁盘已满", "disk full")
+        return insert(conn, header)
+
+    try:
+        for month in MONTHS[:0:-1]:
+            assert tw.import_files(town, [(f"V01_{month}.json", files[month])], trust=trust)[0].imported
+        assert _usage_flags(town) == WITHOUT_FEBRUARY
+        monkeypatch.setattr(store, "insert_statement", full)
+        results = tw.import_files(town, [("V02_2025-02.json", other), ("V01_2025-02.json", files["2025-02"])], trust=trust)
+        assert [r.imported for r in results] == [True, False], [r.plan.describe() for r in results]
+        assert _usage_flags(town) == WITHOUT_FEBRUARY
+        monkeypatch.setattr(store, "insert_statement", insert)
+        assert tw.import_files(town, [("V01_2025-02.json", files["2025-02"])], trust=trust)[0].imported
+        assert _usage_flags(town) == []  # imported once there is room, it explains both
+    finally:
         town.close()
 
 
