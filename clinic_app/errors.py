@@ -7,6 +7,7 @@ shown by the crash dialog (UI) or exit status 1 (CLI).
 from __future__ import annotations
 
 import errno
+import os
 
 
 class UserError(Exception):
@@ -66,23 +67,29 @@ _IN_USE = ("文件正被其他程序使用 (例如在 WPS 或 Excel 中打开), 
 _WINDOWS_REASONS = {
     19: ("磁盘或 U 盘只读 (写保护)", "read-only (write-protected) disk or USB stick"),  # ERROR_WRITE_PROTECT
     21: ("设备未就绪 (U 盘已拔出或未插好)", "the device is not ready (the USB stick was pulled out or is not plugged in)"),  # ERROR_NOT_READY
-    # ERROR_ACCESS_DENIED: also what replacing a file open in another program gives (a PDF saved
-    # over one open in WPS or Adobe Reader), said as permission denied only, the clinic looked
-    # for a lock switch.
-    5: (
-        "没有权限, 或文件正被其他程序打开 (例如在 WPS 或 PDF 阅读器中), 请关闭后重试",
-        "permission denied, or the file is open in another program (WPS, a PDF reader?): close it and retry",
-    ),
     32: _IN_USE,  # ERROR_SHARING_VIOLATION
     33: _IN_USE,  # ERROR_LOCK_VIOLATION
 }
+# ERROR_ACCESS_DENIED on a file that is there: also what replacing a file open in another program
+# gives (a PDF saved over one open in WPS or Adobe Reader).  Said as permission denied only, the
+# clinic looked for a lock switch; on a folder or a file not yet made, it is that alone.
+_ACCESS_DENIED = 5
+_DENIED_OR_OPEN = (
+    "没有权限, 或文件正被其他程序打开 (例如在 WPS 或 PDF 阅读器中), 请关闭后重试",
+    "permission denied, or the file is open in another program (WPS, a PDF reader?): close it and retry",
+)
 
 
 def os_reason(exc: OSError) -> tuple[str, str]:
     """Why a file operation failed, as (Chinese, English): the system's English text is not enough here."""
-    windows = _WINDOWS_REASONS.get(getattr(exc, "winerror", None) or 0)
+    winerror = getattr(exc, "winerror", None) or 0
+    windows = _WINDOWS_REASONS.get(winerror)
     if windows is not None:
         return windows
+    if winerror == _ACCESS_DENIED and any(
+        name and os.path.isfile(name) for name in (exc.filename, getattr(exc, "filename2", None))
+    ):
+        return _DENIED_OR_OPEN
     english = exc.strerror or str(exc)
     return _OS_REASONS.get(exc.errno or 0, (english, english))
 

@@ -39,13 +39,23 @@ def test_windows_codes_that_arrive_as_permission_denied_are_named(winerror: int,
 
 
 def test_a_plain_permission_problem_stays_one() -> None:
+    assert os_reason(_windows_error(errno.EACCES, 5)) == ("没有权限", "permission denied")  # ERROR_ACCESS_DENIED
     assert os_reason(PermissionError(errno.EACCES, "Permission denied")) == ("没有权限", "permission denied")
 
 
-def test_access_denied_on_windows_also_names_a_file_open_elsewhere() -> None:
+def test_access_denied_on_windows_on_a_file_there_also_names_it_open_elsewhere(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """rev20a 2: Windows refuses to replace a file another program has open with ERROR_ACCESS_DENIED
     (5), not a sharing violation: a PDF saved over one open in WPS said only "没有权限", and the
-    clinic went looking for a permission or a stick's lock switch."""
-    zh, en = os_reason(_windows_error(errno.EACCES, 5))
+    clinic went looking for a permission or a stick's lock switch.  On a folder, or a file not yet
+    made, it is permission alone (rev20d F4: a data folder under Program Files was "open in WPS")."""
+    pdf = tmp_path / "收据.pdf"
+    pdf.write_bytes(b"%PDF")
+    replacing = _windows_error(errno.EACCES, 5)
+    replacing.filename, replacing.filename2 = str(tmp_path / ".收据.pdf.partial"), str(pdf)  # os.replace's pair
+    zh, en = os_reason(replacing)
     assert zh.startswith("没有权限") and "其他程序打开" in zh and "关闭后重试" in zh
     assert en.startswith("permission denied") and "open in another program" in en
+    for name in (tmp_path, tmp_path / "clinic_app", None):  # a folder, one to make, none named
+        denied = _windows_error(errno.EACCES, 5)
+        denied.filename = None if name is None else str(name)
+        assert os_reason(denied) == ("没有权限", "permission denied"), name
