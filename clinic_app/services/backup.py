@@ -540,10 +540,13 @@ def backup_for_a_new_folder(folder: Path) -> tuple[Path, Clinic] | None:
 
 
 def holds_no_ledger(folder: Path) -> bool:
-    """Whether a data folder holds no ledger: no clinic.sqlite, or a sound one without a clinic
-    (the new database a start made before its first-run setup).  A damaged one is a ledger."""
+    """Whether a data folder holds no ledger: no clinic.sqlite, an empty one (0 bytes), or a sound
+    one without a clinic (the new database a start made before its first-run setup).  A damaged
+    one is a ledger."""
     live = folder / DB_NAME
-    return not live.exists() or (clinic_of(live) is None and _sound(live))
+    if not live.exists() or live.stat().st_size == 0:  # 0 bytes: SQLite never wrote it (rev20d F2)
+        return True
+    return clinic_of(live) is None and _sound(live)
 
 
 @dataclass(frozen=True)
@@ -570,14 +573,26 @@ class SetAside:
         report = self.report
         if report is None:
             return "无法读取, 不是本软件能打开的数据库", "cannot be read: it is not a database this app can open"
-        if self.ok:
-            return f"校验通过 ({report.entries} 条台账)", f"passed its check ({report.entries} ledger entries)"
+        if self.ok and self.clinic is not None:  # whose: beside another clinic's backups it was not said (rev20d F3)
+            whose = f"{self.clinic.name} ({self.clinic.code})"
+            return f"校验通过 ({whose}, {report.entries} 条台账)", f"passed its check ({whose}, {report.entries} ledger entries)"
         if report.ok:
             return "校验通过, 但其中没有诊所 (空台账)", "passed its check, but it holds no clinic (an empty ledger)"
         zh, en = _refusal(report)
         if report.continuation_problem and not zh:
             zh = en = report.continuation_problem
         return f"校验未通过: {zh}", f"failed its check: {en}"
+
+
+def set_aside_paths(folder: Path) -> list[Path]:
+    """The ledgers restores moved aside in the data folder's own ``backups``, oldest first (by the
+    time in their names)."""
+    kind = SAFETY_COPY_KINDS["before-restore"]
+    try:
+        found = sorted((match.group(1), path) for path in (folder / "backups").iterdir() if (match := kind.match(path.name)))
+    except OSError:  # no backups folder
+        return []
+    return [path for _, path in found]
 
 
 def set_aside_ledger(folder: Path) -> SetAside | None:
@@ -587,14 +602,10 @@ def set_aside_ledger(folder: Path) -> SetAside | None:
     ledger): only a folder left without its ledger pays it."""
     if not holds_no_ledger(folder):
         return None
-    kind = SAFETY_COPY_KINDS["before-restore"]
-    try:
-        found = sorted((match.group(1), path) for path in (folder / "backups").iterdir() if (match := kind.match(path.name)))
-    except OSError:  # no backups folder
-        return None
+    found = set_aside_paths(folder)
     if not found:
         return None
-    path = found[-1][1]
+    path = found[-1]
     try:
         report: CheckReport | None = check_file(path)
     except (SqliteError, UserError, sqlite3.DatabaseError):

@@ -397,7 +397,7 @@ def _name_set_aside(folder: Path, aside: SetAside, newest: bool, backups: bool) 
         command = f"clinic-app restore --data-dir {command_arg(folder)} {command_arg(aside.path)}"
         print(f"  可以像备份一样恢复 (会先校验) / it can be restored like a backup (it is checked first): {command}")
     elif aside.ok and backups:
-        print("  它不比最新的备份新, 请恢复上面的备份 / it does not go on from the newest backup: restore a backup above")
+        print("  它不是最新备份的延续, 请恢复上面的备份 / it does not go on from the newest backup: restore a backup above")
     elif backups:
         print("  不要恢复它, 请恢复上面的备份, 并告知维护人员 / do not restore it: restore a backup above, and tell your maintainer")
     else:

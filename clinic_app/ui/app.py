@@ -302,7 +302,7 @@ def lost_ledger_start(folder: Path, interactive: bool, language: str | None) -> 
     start quits, the folder as it was."""
     from clinic_app.services import backup as backup_service
 
-    lost = backup_service.lost_ledger(folder)
+    lost = lost_ledger_checked(folder, interactive, language)
     if lost is None:
         return None
     if not interactive:
@@ -328,6 +328,35 @@ def lost_ledger_start(folder: Path, interactive: bool, language: str | None) -> 
             ),
         )
     return choice
+
+
+def lost_ledger_checked(folder: Path, interactive: bool, language: str | None) -> LostLedger | None:
+    """`services.backup.lost_ledger`, a note on screen while it checks the ledger a restore set
+    aside: that reads the whole ledger (seconds, ~22 on ten years) before any window, and with
+    nothing shown the doctor started the app again and was told it was already open elsewhere
+    (rev20d F1)."""
+    from PySide6.QtWidgets import QLabel
+
+    from clinic_app.services import backup as backup_service
+
+    note = None
+    if interactive and backup_service.set_aside_paths(folder) and backup_service.holds_no_ledger(folder):
+        note = QLabel(
+            in_language("正在检查恢复时另存的台账, 请稍候…", "Checking the ledger a restore set aside, please wait…", language)
+        )
+        note.setWindowFlags(Qt.WindowType.SplashScreen | Qt.WindowType.WindowStaysOnTopHint)
+        note.setWindowTitle(in_language(APP_TITLE, APP_TITLE_EN, language))
+        note.setContentsMargins(24, 16, 24, 16)
+        note.show()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        QApplication.processEvents()
+    try:
+        return backup_service.lost_ledger(folder)
+    finally:
+        if note is not None:
+            QApplication.restoreOverrideCursor()
+            note.close()
+            note.deleteLater()
 
 
 def lost_ledger_refusal(folder: Path, lost: LostLedger) -> UserError:
@@ -647,12 +676,11 @@ class Desktop:
         ledger deleted or emptied beside them), or a restore set its ledger aside
         (`services.backup.lost_ledger`), ask to restore the newest, set up a new clinic, or
         quit.  The backup to restore, or None (`quit_at_start` says whether to quit)."""
-        from clinic_app.services import backup as backup_service
 
         self.quit_at_start = False
         if self.lost_ledger_asked:  # at the start, before the database was made (`lost_ledger_start`)
             return None
-        lost = backup_service.lost_ledger(self.session.data_dir)
+        lost = lost_ledger_checked(self.session.data_dir, not headless(), self.language)
         if lost is None:
             return None
         choice = asked_about_lost_ledger(self.session.data_dir, lost, self.language)

@@ -1254,6 +1254,17 @@ def test_restore_without_a_file_names_the_damaged_ledger_a_cut_off_restore_set_a
     assert "维护人员" in out and "maintainer" in out, out
 
 
+def test_an_empty_clinic_sqlite_beside_a_ledger_set_aside_is_no_ledger(clinic: Ledger, capsys: pytest.CaptureFixture[str]) -> None:
+    """rev20d F2: a clinic.sqlite of 0 bytes (SQLite never wrote it) beside the ledger a restore set
+    aside was taken for a ledger: the listing said only 没有找到备份, the set-aside ledger unnamed."""
+    clinic.session.close()
+    aside = cut_off_restore(clinic.folder, damaged=False)
+    (clinic.folder / DB_NAME).write_bytes(b"")
+    assert run(["restore", "--data-dir", str(clinic.folder)]) == 0
+    out = capsys.readouterr().out
+    assert str(aside) in out and "校验通过 (" in out and ", 3 条台账)" in out, out
+
+
 def test_a_damaged_ledger_set_aside_is_named_and_the_backup_offered(clinic: Ledger, capsys: pytest.CaptureFixture[str]) -> None:
     from clinic_app.services.backup import lost_ledger
 
@@ -1290,7 +1301,7 @@ def test_a_sound_ledger_set_aside_is_offered_like_a_backup_only_when_newer(
     assert lost.offered is not None and lost.offered[0] == (aside if newer else made)
     assert run(["restore", "--data-dir", str(clinic.folder)]) == 0
     out = capsys.readouterr().out
-    assert f"校验通过 ({4 if newer else 3} 条台账)" in out, out
+    assert f", {4 if newer else 3} 条台账)" in out and "校验通过 (" in out, out
     assert out.splitlines()[-1].endswith(str(aside if newer else made)), out
     assert run(["restore", "--data-dir", str(clinic.folder), str(lost.offered[0])]) == 0
     assert _entries(clinic.folder) == (4 if newer else 3)

@@ -1016,8 +1016,31 @@ def test_a_sound_ledger_set_aside_with_no_backup_is_offered_as_the_only_copy(dat
     assert lost is not None and lost.backup is None and lost.offered is not None and lost.offered[0] == aside
     zh = app_module.lost_ledger_question(data_folder, lost, "zh")
     en = app_module.lost_ledger_question(data_folder, lost, "en")
-    assert "校验通过 (1 条台账)" in zh and "没有找到其他备份" in zh and "比找到的备份都新" not in zh, zh
+    assert "校验通过 (测试村卫生室 (" in zh and ", 1 条台账)" in zh and "没有找到其他备份" in zh and "比找到的备份都新" not in zh, zh
     assert "no other backup was found" in en and "newer than every backup" not in en, en
+
+
+def test_the_check_of_a_ledger_set_aside_is_said_on_screen_while_it_runs(qtbot, data_folder, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """rev20d F1: the full check of the ledger a restore set aside (seconds; ~22 on ten years) ran
+    before any window with nothing shown: the doctor started the app again and was told it was
+    already open in another window.  A note and the wait cursor now show while it runs."""
+    from PySide6.QtWidgets import QLabel
+
+    aside = _cut_off_restore_from(data_folder, tmp_path / "U盘")
+    checking = backup.lost_ledger
+    seen: list[tuple[list[str], bool]] = []
+
+    def watched(folder: Path):  # type: ignore[no-untyped-def]
+        notes = [w.text() for w in QApplication.topLevelWidgets() if isinstance(w, QLabel) and w.isVisible()]
+        seen.append((notes, QApplication.overrideCursor() is not None))
+        return checking(folder)
+
+    monkeypatch.setattr(backup, "lost_ledger", watched)
+    lost = app_module.lost_ledger_checked(data_folder, True, "zh")
+    assert lost is not None and lost.set_aside is not None and lost.set_aside.path == aside
+    assert seen == [(["正在检查恢复时另存的台账, 请稍候…"], True)]
+    assert QApplication.overrideCursor() is None
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QLabel) and w.isVisible()]
 
 
 def test_a_damaged_ledger_set_aside_beside_a_backup_is_named_with_the_backup_offered(qtbot, data_folder, worker, wizards, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
