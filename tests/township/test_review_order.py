@@ -319,14 +319,12 @@ def test_a_file_the_disk_refused_flags_the_later_payment_once_imported_again(tmp
     town.close()
 
 
-def test_a_later_import_keeps_only_the_flags_its_own_fund_raises_on_visits_imported_before(tmp_path: Path) -> None:
-    """V01 settles 王一 on 1 and 10 March (7.00 each), V02 an emergency on 5 March (14.00): nowhere
-    near the 300.00 a year.  V01's March imported, the township corrects 王一's designation to V02
-    (moved house); V02's March imported then.  Reviewed again, V01's two visits differ from what the
-    roster now says, but V02's 14.00 causes neither (1 March comes before it; 10 March differs as
-    much without it): V02's import raises nothing on V01's statement and counts nothing for it."""
+def _wang_at_v01_then_v02(tmp_path: Path, designated: str):  # type: ignore[no-untyped-def]
+    """王一, designated at `designated` on the township's roster: V01 settles him on 1 and 10 March
+    (7.00 each), V02 an emergency on 5 March (14.00).  The township, his roster record, both files
+    and the keys to trust."""
     town = b.township(tmp_path / "town")
-    patient = b.enrol(town, "王一", b.resident_id(1), "V01")
+    patient = b.enrol(town, "王一", b.resident_id(1), designated)
     v01, v02 = b.village(tmp_path / "v01", "V01"), b.village(tmp_path / "v02", "V02")
     p1 = b.enrol(v01, "王一", b.resident_id(1), "V01").id
     p2 = b.enrol(v02, "王一", b.resident_id(1), "V01").id
@@ -337,7 +335,16 @@ def test_a_later_import_keeps_only_the_flags_its_own_fund_raises_on_visits_impor
     f1, f2 = b.statement_bytes(v01), b.statement_bytes(v02)
     v01.close()
     v02.close()
-    trust = [verify_statement(f1).fingerprint, verify_statement(f2).fingerprint]
+    return town, patient, f1, f2, [verify_statement(f1).fingerprint, verify_statement(f2).fingerprint]
+
+
+def test_a_later_import_keeps_only_the_flags_its_own_fund_raises_on_visits_imported_before(tmp_path: Path) -> None:
+    """V01 settles 王一 on 1 and 10 March (7.00 each), V02 an emergency on 5 March (14.00): nowhere
+    near the 300.00 a year.  V01's March imported, the township corrects 王一's designation to V02
+    (moved house); V02's March imported then.  Reviewed again, V01's two visits differ from what the
+    roster now says, but V02's 14.00 causes neither (1 March comes before it; 10 March differs as
+    much without it): V02's import raises nothing on V01's statement and counts nothing for it."""
+    town, patient, f1, f2, trust = _wang_at_v01_then_v02(tmp_path, designated="V01")
     (first,) = tw.import_files(town, [("V01.json", f1)], trust=trust)
     assert first.imported and _usage_flags(town) == []
     town.save_enrolment(Enrolment(patient.id, 2025, designated_village="V02", designated_township=b.TOWNSHIP),
@@ -357,19 +364,7 @@ def test_a_later_import_leaves_a_flag_on_visits_imported_before_that_it_did_not_
     not V02's fund, is why, and the flag waits for the clerk as the one of 1 March does.  An import
     withdraws only what its own file explains: withdrawn here, the flag went with a file that has
     nothing to do with it (rev20b T24)."""
-    town = b.township(tmp_path / "town")
-    patient = b.enrol(town, "王一", b.resident_id(1), "V02")
-    v01, v02 = b.village(tmp_path / "v01", "V01"), b.village(tmp_path / "v02", "V02")
-    p1 = b.enrol(v01, "王一", b.resident_id(1), "V01").id
-    p2 = b.enrol(v02, "王一", b.resident_id(1), "V01").id
-    b.settle(v01, p1, dt.datetime(2025, 3, 1, 10), ("阿莫西林胶囊", "drug", "10.00", "covered"))
-    b.settle(v01, p1, dt.datetime(2025, 3, 10, 10), ("阿莫西林胶囊", "drug", "10.00", "covered"))
-    v02.settle(VisitRequest(p2, v02.operators()[0].id, (b.line(("头孢克肟", "drug", "20.00", "covered")),),
-                            dt.datetime(2025, 3, 5, 10), emergency=True, identity_check="社保卡"))
-    f1, f2 = b.statement_bytes(v01), b.statement_bytes(v02)
-    v01.close()
-    v02.close()
-    trust = [verify_statement(f1).fingerprint, verify_statement(f2).fingerprint]
+    town, patient, f1, f2, trust = _wang_at_v01_then_v02(tmp_path, designated="V02")
     try:
         assert tw.import_files(town, [("V01.json", f1)], trust=trust)[0].imported
         flagged = [(setl_id, code) for setl_id, code, _ in _usage_flags(town)]
