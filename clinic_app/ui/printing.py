@@ -176,9 +176,20 @@ def _pixels(points: QSizeF, dpi: float) -> QSize:
     return QSize(max(1, round(points.width() * dpi / 72)), max(1, round(points.height() * dpi / 72)))
 
 
-def preview_dpi(first_page: QSizeF) -> float:
-    """The preview's resolution: a narrow receipt roll is shown larger than an A5 or A4 sheet."""
-    return 150.0 if first_page.width() < 300 else 96.0
+PREVIEW_ROOM_AROUND = 80
+"""Pixels of the screen's width a preview's page does not get: the dialog's frame and margins and
+the scroll bar beside the pages."""
+LEAST_PREVIEW_DPI = 72.0
+
+
+def preview_dpi(first_page: QSizeF, room: int | None = None) -> float:
+    """The preview's resolution: a narrow receipt roll is shown larger than an A5 or A4 sheet, and a
+    sheet wider than the screen's `room` (pixels) is made to fit it, down to 72 dpi: at 1024 px an A4
+    landscape 门诊日志 at 96 dpi (1123 px) was cut off at 患者签名, read by scrolling sideways (rev20e)."""
+    dpi = 150.0 if first_page.width() < 300 else 96.0
+    if room is not None and first_page.width() > 0:
+        dpi = min(dpi, max(LEAST_PREVIEW_DPI, (room - PREVIEW_ROOM_AROUND) * 72 / first_page.width()))
+    return dpi
 
 
 def page_sizes(path: Path) -> list[QSizeF]:
@@ -423,13 +434,15 @@ class PreviewDialog(QDialog):
 
         `make` returns the PDF's path, or the path and the characters of it no font has."""
         session, kind = self.context.session, self.kind
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().width() if screen is not None else None
 
         def work() -> _Loaded:
             try:
                 made = make()
                 path, missing = made if isinstance(made, tuple) else (made, ())
                 sizes = page_sizes(path)
-                dpi = preview_dpi(sizes[0])
+                dpi = preview_dpi(sizes[0], room)
                 first = render_pages(path, [0], dpi)[0]
             except UserError:
                 raise

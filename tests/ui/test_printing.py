@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSizeF, Qt
 from PySide6.QtGui import QImage, QPageSize
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QWidget
@@ -628,6 +628,32 @@ def test_an_a4_statement_is_previewed_whole_across_on_a_1024_screen(qtbot, conte
     assert dialog.page_scroll.viewport().width() >= page
     assert 0 <= dialog.x() and dialog.x() + dialog.frameGeometry().width() <= 1024
     dialog.close()
+
+
+def test_the_day_s_ledger_sheet_is_previewed_whole_across_on_a_1024_screen(qtbot, context, session, worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """rev20e: the 门诊日志 is A4 on its side, 1123 px wide at the preview's 96 dpi: on a 1024 screen
+    its 患者签名 column was cut off, read by scrolling sideways.  Its pages are drawn to the screen's
+    width now; a receipt and an upright A4 keep their sizes."""
+    from PySide6.QtCore import QRect
+
+    class Screen:
+        def availableGeometry(self) -> QRect:  # noqa: N802 - Qt's name
+            return QRect(0, 0, 1024, 738)
+
+    monkeypatch.setattr(printing.PreviewDialog, "screen", lambda self: Screen())
+    host = QWidget()
+    qtbot.addWidget(host)
+    day = session.entry(settle_zhang(session)).entry.time.date()
+    path, _ = receipts.write_ledger_sheet(session, day, session.operators()[0].id, NOW)
+    dialog = printing.preview_pdf(context, path, "ledger", "门诊日志", host)
+    qtbot.waitUntil(lambda: dialog.loaded is not None, timeout=10000)
+    qtbot.waitExposed(dialog)
+    wait_idle(qtbot, worker)
+    assert dialog.page_scroll.viewport().width() >= dialog._views[0].width()
+    assert 0 <= dialog.x() and dialog.x() + dialog.frameGeometry().width() <= 1024
+    dialog.close()
+    assert printing.preview_dpi(QSizeF(595, 842), 1024) == 96.0  # upright A4: 794 px, room enough
+    assert printing.preview_dpi(QSizeF(164, 600), 1024) == 150.0  # a 58 mm receipt roll
 
 
 @pytest.mark.parametrize(("free", "height"), [(680, 620), (1040, 700)], ids=["1280x720-taskbar", "1920x1080"])
