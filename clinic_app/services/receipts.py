@@ -245,6 +245,10 @@ def _sheet_row(session: ClinicSession, entry: LedgerEntry, phone: str) -> Ledger
             # What the patient signs for: the money handed back, and for which receipt.
             what = "外院报销" if original.kind == "reimbursement" else "收费"
             note, reference, diagnosis = f"冲销{what} 原收据", original.receipt_no, diagnosis or original.diagnosis
+            if entry.note:
+                # Why, as the reversal receipt says it: the sheet the patient signs said only which
+                # receipt was reversed, and the day's reviewer could not tell a mistake from a refund.
+                diagnosis = f"冲销原因: {entry.note}" + (f"; {diagnosis}" if diagnosis else "")
     elif entry.kind == "reimbursement":
         note, reference = "外院报销 外院票据", entry.outside_receipt
     elif entry.pays_back:

@@ -415,7 +415,8 @@ def test_the_day_s_ledger_sheet_has_every_entry_in_ledger_order_and_the_day_clos
     assert [r.receipt_no for r in data.rows][-1] == voided.receipt_no
     assert data.rows[0].phone == "13800000001" and data.rows[1].phone == ""
     assert (data.rows[3].note, data.rows[3].reference) == ("冲销收费 原收据", first.entry.receipt_no)
-    assert data.rows[3].diagnosis == "上呼吸道感染"
+    # Why it was reversed, as its receipt says (rev20e: the sheet named only the receipt reversed).
+    assert data.rows[3].diagnosis == "冲销原因: 收错; 上呼吸道感染"
     entry = ledger.get_entry(session.db, reimbursed)
     assert entry is not None and (data.rows[2].note, data.rows[2].reference) == ("外院报销 外院票据", entry.outside_receipt)
     # Its rows add up to the day close's figures, which the sheet prints.
@@ -433,7 +434,7 @@ def test_the_day_s_ledger_sheet_has_every_entry_in_ledger_order_and_the_day_clos
     assert f"本日合计:就诊2笔,冲销1笔(金额为冲销后的净数){totals.total}{totals.fund}{totals.patient}" in flat
     assert mask_resident_id(patient.id_number or "") in flat and (patient.id_number or "") not in flat
     assert "村医签字" in flat and data.clinic.role == "village"
-    assert f"冲销收费原收据{first.entry.receipt_no}" in flat
+    assert f"冲销收费原收据{first.entry.receipt_no}冲销原因:收错;上呼吸道感染" in flat
 
 
 def test_a_township_s_ledger_sheet_is_signed_by_its_physician(tmp_path: Path) -> None:
