@@ -1151,11 +1151,12 @@ def _record_and_write(
         # Both files or neither, an earlier pair kept; the commit failing takes them back too.
         return write_township_report(report, out, after_naming=recording.close)
     except OSError as exc:
+        # A report file open in WPS or Excel is said by the reason itself (`os_reason`: Windows'
+        # sharing violation, or access denied on a file that is there), not said twice.
         zh, en = os_reason(exc)
         raise UserError(
-            f"无法写入月报到 {out} ({zh}), 未保存任何内容; 已在其中的月报文件未改动 (如在 WPS 或 Excel 中打开, 请先关闭)",
-            f"cannot write the report into {out} ({en}); nothing saved, and the report files already there are "
-            "unchanged (close them first if they are open in WPS or Excel)",
+            f"无法写入月报到 {out} ({zh}), 未保存任何内容; 已在其中的月报文件未改动",
+            f"cannot write the report into {out} ({en}); nothing saved, and the report files already there are unchanged",
         ) from None
 
 

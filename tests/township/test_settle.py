@@ -18,6 +18,7 @@ import pytest
 from clinic_app.cli import run
 from clinic_app.documents.reasons import render
 from clinic_app.domain.money import Money
+from clinic_app.errors import UserError
 from clinic_app.services import settlement
 from clinic_app.services.session import ClinicSession
 from clinic_app.store import ledger
@@ -930,3 +931,32 @@ def test_the_year_end_gives_each_line_back_the_deposits_held_from_it(tmp_path) -
     assert {v.village: v.year_end_payment for v in year.villages} == {
         "V001": Money.parse("0.63"), "V002": Money.parse("0.30"), TOWNSHIP: Money(0),
     }
+
+
+def test_a_report_open_in_excel_is_said_once_and_nothing_is_written(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Windows' sharing violation (the report open in Excel) is said by the reason itself: the
+    message then said "open in WPS or Excel" twice, the reason's and a suffix of its own."""
+    a = Village.create(tmp_path / "a", "V001", "东村卫生站", SHAOGUAN)
+    a.person("signed", number=1)
+    town = township(tmp_path / "town", SHAOGUAN)
+    a.visit("signed", "2025-03-03 09:00", "20.00")
+    bring(town, ("a-march.json", a.statement("2025-03")))
+    out = tmp_path / "reports"
+    out.mkdir()
+
+    def open_in_excel(*_args: object, **_kwargs: object) -> tuple[Path, ...]:
+        refused = PermissionError(13, "The process cannot access the file")
+        refused.winerror = 32  # type: ignore[attr-defined]  # ERROR_SHARING_VIOLATION
+        raise refused
+
+    monkeypatch.setattr(settlement, "write_township_report", open_in_excel)
+    try:
+        with pytest.raises(UserError) as refused:
+            settlement.settle_with_entries(town, "2025-03", out=out)
+        zh, en = refused.value.message("zh"), refused.value.message("en")
+        assert zh.count("WPS") == 1 and "未保存任何内容" in zh, zh
+        assert en.count("WPS") == 1 and "nothing saved" in en, en
+        assert list(out.iterdir()) == []
+    finally:
+        town.close()
+        a.session.close()
