@@ -232,9 +232,19 @@ def _package_row(fee: PackagePayment, phone: str) -> LedgerSheetRow:
         note, reference = f"签约服务费 {fee.year}年", ""
     return LedgerSheetRow(
         time=fee.time, receipt_no=fee.receipt_no, kind="package" if fee.kind == "payment" else "package_reversal",
-        name=fee.patient_name, id_number=fee.id_number or "", phone=phone, diagnosis="", note=note,
+        name=fee.patient_name, id_number=fee.id_number or "", phone=phone,
+        diagnosis=_with_reason(fee.reason, "") if fee.kind == "reversal" else "", note=note,
         total=fee.amount, fund=Money(0), patient=fee.amount, reference=reference,
     )
+
+
+def _with_reason(reason: str, diagnosis: str) -> str:
+    """A reversal's 诊断 / 备注 cell: why (冲销原因), as its receipt says it, before the diagnosis:
+    the sheet the patient signs said only which receipt was reversed, and whoever checks the day
+    could not tell a mistake from a refund."""
+    if not reason:
+        return diagnosis
+    return f"冲销原因: {reason}" + (f"; {diagnosis}" if diagnosis else "")
 
 
 def _sheet_row(session: ClinicSession, entry: LedgerEntry, phone: str) -> LedgerSheetRow:
@@ -245,10 +255,7 @@ def _sheet_row(session: ClinicSession, entry: LedgerEntry, phone: str) -> Ledger
             # What the patient signs for: the money handed back, and for which receipt.
             what = "外院报销" if original.kind == "reimbursement" else "收费"
             note, reference, diagnosis = f"冲销{what} 原收据", original.receipt_no, diagnosis or original.diagnosis
-            if entry.note:
-                # Why, as the reversal receipt says it: the sheet the patient signs said only which
-                # receipt was reversed, and the day's reviewer could not tell a mistake from a refund.
-                diagnosis = f"冲销原因: {entry.note}" + (f"; {diagnosis}" if diagnosis else "")
+            diagnosis = _with_reason(entry.note, diagnosis)
     elif entry.kind == "reimbursement":
         note, reference = "外院报销 外院票据", entry.outside_receipt
     elif entry.pays_back:

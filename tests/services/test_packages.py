@@ -342,6 +342,7 @@ def test_the_day_s_ledger_sheet_has_each_package_fee_to_sign_and_the_day_close_s
     fee, back = data.rows[1], data.rows[3]
     assert (fee.note, fee.total, fee.fund, fee.patient) == ("签约服务费 2026年", M("8.00"), M("0.00"), M("8.00"))
     assert (back.note, back.reference, back.patient) == ("冲销签约服务费 2026年 原收据", wrong.receipt_no, M("-8.00"))
+    assert (back.diagnosis, fee.diagnosis) == ("冲销原因: 收错人", "")  # why, as a visit's reversal says it (fin20a 10)
     totals = session.day_totals(day)
     assert data.totals == totals and totals.handed_over_total() == visit.adjudication.patient + M("8.00")
     # The patients' share and the fees on the sheet add up to the day close's 应交款 (all cash or mobile here).
@@ -350,7 +351,7 @@ def test_the_day_s_ledger_sheet_has_each_package_fee_to_sign_and_the_day_close_s
     path, _ = receipts.write_ledger_sheet(session, day, shaoyang.operator, now)
     flat = "".join(text_of(path.read_bytes()).split())
     assert f"{paid.receipt_no}" in flat and "签约服务费2026年" in flat
-    assert f"冲销签约服务费2026年原收据{wrong.receipt_no}" in flat
+    assert f"冲销签约服务费2026年原收据{wrong.receipt_no}冲销原因:收错人" in flat
     assert "签约服务费合计:收费2笔,冲销1笔(个人承担,计入应交款)8.000.008.00" in flat
     assert f"应交款(就诊个人支付+签约服务费):现金{totals.handed_over_total()},移动支付0.00{totals.handed_over_total()}" in flat
     assert "本日台账共4条" in flat
