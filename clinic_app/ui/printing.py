@@ -176,19 +176,17 @@ def _pixels(points: QSizeF, dpi: float) -> QSize:
     return QSize(max(1, round(points.width() * dpi / 72)), max(1, round(points.height() * dpi / 72)))
 
 
-PREVIEW_ROOM_AROUND = 80
-"""Pixels of the screen's width a preview's page does not get: the dialog's frame and margins and
-the scroll bar beside the pages."""
 LEAST_PREVIEW_DPI = 72.0
 
 
 def preview_dpi(first_page: QSizeF, room: int | None = None) -> float:
     """The preview's resolution: a narrow receipt roll is shown larger than an A5 or A4 sheet, and a
-    sheet wider than the screen's `room` (pixels) is made to fit it, down to 72 dpi: at 1024 px an A4
-    landscape 门诊日志 at 96 dpi (1123 px) was cut off at 患者签名, read by scrolling sideways (rev20e)."""
+    sheet wider than the `room` a page has on the screen (pixels) is made to fit it, down to 72 dpi:
+    at 1024 px an A4 landscape 门诊日志 at 96 dpi (1123 px) was cut off at 患者签名, read by
+    scrolling sideways (rev20e)."""
     dpi = 150.0 if first_page.width() < 300 else 96.0
     if room is not None and first_page.width() > 0:
-        dpi = min(dpi, max(LEAST_PREVIEW_DPI, (room - PREVIEW_ROOM_AROUND) * 72 / first_page.width()))
+        dpi = min(dpi, max(LEAST_PREVIEW_DPI, room * 72 / first_page.width()))
     return dpi
 
 
@@ -434,8 +432,7 @@ class PreviewDialog(QDialog):
 
         `make` returns the PDF's path, or the path and the characters of it no font has."""
         session, kind = self.context.session, self.kind
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        room = screen.availableGeometry().width() if screen is not None else None
+        room = self._room_for_page()
 
         def work() -> _Loaded:
             try:
@@ -507,22 +504,32 @@ class PreviewDialog(QDialog):
             return self.tr("共 {pages} 页 · 上次的打印机 {printer} 没有找到, 打印时请重新选择").format(pages=pages, printer=remembered)
         return self.tr("共 {pages} 页 · 打印时先选择打印机, 以后直接打印到它").format(pages=pages)
 
+    def _around_page(self) -> int:
+        """Pixels of the dialog's width a page does not get: its own edges and the page box's, and
+        the vertical scroll bar beside the pages."""
+        margins = self.page_layout.contentsMargins()
+        around = (self.width() - self.page_scroll.viewport().width()) + margins.left() + margins.right()
+        return around + self.page_scroll.verticalScrollBar().sizeHint().width()
+
+    def _room_for_page(self) -> int | None:
+        """The widest a page can be shown whole across, the dialog as wide as the screen; None
+        without a screen."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return None
+        frame = self.frameGeometry().width() - self.width()
+        return screen.availableGeometry().width() - frame - self._around_page()
+
     def _fit_width(self, page: int) -> None:
         """As wide as the widest page where the screen has room, and on it: at 560 px an A4 statement
         showed two thirds of each page (统筹 and 个人 off to the right), scrolled sideways to be read."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is None:
+        room = self._room_for_page()
+        if room is None:
             return
-        room = screen.availableGeometry()
-        margins = self.page_layout.contentsMargins()
-        # The dialog's own edges and the page box's, and the vertical scroll bar beside the pages.
-        around = (self.width() - self.page_scroll.viewport().width()) + margins.left() + margins.right()
-        around += self.page_scroll.verticalScrollBar().sizeHint().width()
-        width = min(room.width(), page + around)
+        width = min(room, page) + self._around_page()
         if width <= self.width():
             return
-        frame = self.frameGeometry().width() - self.width()
-        self.resize(min(width, room.width() - frame), self.height())
+        self.resize(width, self.height())
         keep_on_screen(self)
 
     # -- pages rendered as they come into sight
