@@ -7,7 +7,6 @@ shown by the crash dialog (UI) or exit status 1 (CLI).
 from __future__ import annotations
 
 import errno
-import os
 
 
 class UserError(Exception):
@@ -70,9 +69,10 @@ _WINDOWS_REASONS = {
     32: _IN_USE,  # ERROR_SHARING_VIOLATION
     33: _IN_USE,  # ERROR_LOCK_VIOLATION
 }
-# ERROR_ACCESS_DENIED on a file that is there: also what replacing a file open in another program
-# gives (a PDF saved over one open in WPS or Adobe Reader).  Said as permission denied only, the
-# clinic looked for a lock switch; on a folder or a file not yet made, it is that alone.
+# ERROR_ACCESS_DENIED where a file was to be renamed onto another (os.replace names both): also
+# what replacing a file open in another program gives (a PDF saved over one open in WPS or Adobe
+# Reader).  Said as permission denied only, the clinic looked for a lock switch; where one name
+# only is given (a folder made, a file opened), it is that alone.
 _ACCESS_DENIED = 5
 _DENIED_OR_OPEN = (
     "没有权限, 或文件正被其他程序打开 (例如在 WPS 或 PDF 阅读器中), 请关闭后重试",
@@ -86,9 +86,7 @@ def os_reason(exc: OSError) -> tuple[str, str]:
     windows = _WINDOWS_REASONS.get(winerror)
     if windows is not None:
         return windows
-    if winerror == _ACCESS_DENIED and any(
-        name and os.path.isfile(name) for name in (exc.filename, getattr(exc, "filename2", None))
-    ):
+    if winerror == _ACCESS_DENIED and getattr(exc, "filename2", None):
         return _DENIED_OR_OPEN
     english = exc.strerror or str(exc)
     return _OS_REASONS.get(exc.errno or 0, (english, english))

@@ -43,11 +43,12 @@ def test_a_plain_permission_problem_stays_one() -> None:
     assert os_reason(PermissionError(errno.EACCES, "Permission denied")) == ("没有权限", "permission denied")
 
 
-def test_access_denied_on_windows_on_a_file_there_also_names_it_open_elsewhere(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_access_denied_on_windows_replacing_a_file_also_names_it_open_elsewhere(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """rev20a 2: Windows refuses to replace a file another program has open with ERROR_ACCESS_DENIED
     (5), not a sharing violation: a PDF saved over one open in WPS said only "没有权限", and the
-    clinic went looking for a permission or a stick's lock switch.  On a folder, or a file not yet
-    made, it is permission alone (rev20d F4: a data folder under Program Files was "open in WPS")."""
+    clinic went looking for a permission or a stick's lock switch.  Where only one name is given (a
+    folder made, a file opened), it is permission alone (rev20d F4: a data folder under Program
+    Files was "open in WPS")."""
     pdf = tmp_path / "收据.pdf"
     pdf.write_bytes(b"%PDF")
     replacing = _windows_error(errno.EACCES, 5)
