@@ -26,6 +26,7 @@ from pathlib import Path
 from clinic_app.documents.reasons import FACILITY_NAMES
 from clinic_app.domain.records import Clinic
 from clinic_app.errors import BadInput, UserError, os_reason
+from clinic_app.services.datadir import no_database_file
 from clinic_app.services.session import BACKUP_DIR_SETTING, ClinicSession
 from clinic_app.store import ledger
 from clinic_app.store.db import (
@@ -540,12 +541,12 @@ def backup_for_a_new_folder(folder: Path) -> tuple[Path, Clinic] | None:
 
 
 def holds_no_ledger(folder: Path) -> bool:
-    """Whether a data folder holds no ledger: no clinic.sqlite, an empty one (0 bytes), or a sound
-    one without a clinic (the new database a start made before its first-run setup).  A damaged
-    one is a ledger."""
-    live = folder / DB_NAME
-    if not live.exists() or live.stat().st_size == 0:  # 0 bytes: SQLite never wrote it (rev20d F2)
+    """Whether a data folder holds no ledger: no database file (`no_database_file`: none, or one of
+    0 bytes), or a sound one without a clinic (the new database a start made before its first-run
+    setup).  A damaged one is a ledger."""
+    if no_database_file(folder):  # 0 bytes: SQLite never wrote it (rev20d F2)
         return True
+    live = folder / DB_NAME
     return clinic_of(live) is None and _sound(live)
 
 
@@ -910,7 +911,10 @@ def restore(
                 held = holding.enter_context(held_alone(live)) if _sound(live) else None
             except UserError as busy:
                 raise _not_restored(busy, *(_CLOSE_FIRST if isinstance(busy, InUse) else ())) from None
-            if live.exists():
+            # An empty file (0 bytes, nothing beside it) holds nothing to keep: the copy takes its
+            # place.  Moved aside, it became the newest before-restore-* copy, and the start and
+            # the listing named it, not the ledger an earlier restore set aside (fin20a F1).
+            if not no_database_file(folder):
                 saved = folder / "backups" / f"before-restore-{stamp}.sqlite"
                 if held is not None and _copied(held, saved) and filecmp.cmp(saved, backup, shallow=False):
                     # The ledger is this backup (a restore tried again): a copy would keep nothing new,

@@ -63,6 +63,17 @@ def existing_data_dir(given: str | Path | None) -> Path:
     return folder
 
 
+def no_database_file(folder: Path) -> bool:
+    """Whether a data folder has no database file: no clinic.sqlite, or an empty one (0 bytes: SQLite
+    never wrote it; a copy cut off, a disk repair) with no -wal or -shm file beside it.  Such a
+    folder holds no ledger, and the start asks about its backups and the ledger a restore set aside
+    (`services.backup.lost_ledger`) before it makes a database there."""
+    live = folder / DB_NAME
+    if not live.exists():
+        return True
+    return live.stat().st_size == 0 and not any(Path(f"{live}{suffix}").exists() for suffix in ("-wal", "-shm"))
+
+
 def output_folder(folder: Path, what_zh: str = "文件夹", what_en: str = "folder") -> Path:
     """An existing folder this app can write into (where documents go: a USB stick); else bad
     input, and nothing is made: a stick not plugged in never becomes a folder on the local disk."""

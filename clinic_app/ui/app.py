@@ -47,7 +47,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from clinic_app.errors import UserError, os_reason
-from clinic_app.services.datadir import DB_NAME, lock_refused, resolve_data_dir
+from clinic_app.services.datadir import DB_NAME, lock_refused, no_database_file, resolve_data_dir
 from clinic_app.services.problems import DatabaseDamaged, open_session
 from clinic_app.services.session import ClinicSession, on_beijing_time
 from clinic_app.ui.compat import emit
@@ -207,9 +207,10 @@ def repair_from_backup(folder: Path, error: DatabaseDamaged, interactive: bool, 
         return None
     QApplication.restoreOverrideCursor()
     log.info("restored %s over a damaged database (saved to %s)", backup, result.previous_saved_to)
+    saved = result.previous_saved_to  # None for an empty file: nothing in it to keep
     done = in_language(
-        f"已从备份恢复: {backup.name} ({result.entries} 条台账)。\n损坏的文件已另存为 {result.previous_saved_to}",
-        f"Restored from {backup.name} ({result.entries} ledger entries).\nThe damaged file was saved as {result.previous_saved_to}",
+        f"已从备份恢复: {backup.name} ({result.entries} 条台账)。" + (f"\n损坏的文件已另存为 {saved}" if saved else ""),
+        f"Restored from {backup.name} ({result.entries} ledger entries)." + (f"\nThe damaged file was saved as {saved}" if saved else ""),
         language,
     )
     QMessageBox.information(None, in_language(APP_TITLE, APP_TITLE_EN, language), done)
@@ -233,18 +234,19 @@ def lost_ledger_question(folder: Path, lost: LostLedger, language: str | None) -
     found (or the ledger a restore set aside, when it passed its check and is newer); the ledger
     a restore set aside named with what its check found, whether or not it is offered."""
     aside, offered = lost.set_aside, lost.offered
+    why_zh, why_en = _no_ledger_said(folder)
     if offered is None:
         assert aside is not None  # `lost_ledger` is None when it holds neither
         searched = ", ".join(str(place) for place in _backup_places(folder))
         state_zh, state_en = aside.state()
         zh = (
-            f"这个数据文件夹里没有台账 (没有 clinic.sqlite, 或其中没有诊所), 也没有找到可以恢复的完好备份 (查找了 {searched})。\n"
+            f"这个数据文件夹里没有台账 ({why_zh}), 也没有找到可以恢复的完好备份 (查找了 {searched})。\n"
             f"但一次恢复把原来的数据库另存在:\n{aside.path}\n它{state_zh}。\n\n"
             "它不能直接恢复: 请联系维护人员, 不要在这里设置新诊所。\n"
             "只有这里确实要设一个新诊所时, 才选“设置新诊所”。"
         )
         en = (
-            f"This data folder holds no ledger (no clinic.sqlite, or no clinic in it), and no sound backup to restore "
+            f"This data folder holds no ledger ({why_en}), and no sound backup to restore "
             f"was found (searched {searched}).\nBut a restore set the database that was here aside:\n{aside.path}\n"
             f"It {state_en}.\n\nIt cannot be restored as it is: call your maintainer, and do not set up a new "
             "clinic here.\nChoose \"Set up a new clinic\" only if this folder is really for a new clinic."
@@ -255,25 +257,25 @@ def lost_ledger_question(folder: Path, lost: LostLedger, language: str | None) -
         older = lost.backup
         state_zh, state_en = aside.state()
         zh = (
-            f"这个数据文件夹里没有台账 (没有 clinic.sqlite, 或其中没有诊所), 但一次恢复把 {clinic.name} ({clinic.code}) "
+            f"这个数据文件夹里没有台账 ({why_zh}), 但一次恢复把 {clinic.name} ({clinic.code}) "
             f"原来的台账另存在:\n{backup}\n它{state_zh}, "
             f"{f'比找到的备份都新 (最新的备份: {older[0]})' if older else '没有找到其他备份'}。\n\n从它恢复吗?\n"
             "只有这里确实要设一个新诊所时, 才选“设置新诊所”。"
         )
         en = (
-            f"This data folder holds no ledger (no clinic.sqlite, or no clinic in it), but a restore set "
+            f"This data folder holds no ledger ({why_en}), but a restore set "
             f"{clinic.name} ({clinic.code})'s ledger aside:\n{backup}\nIt {state_en}, "
             f"{f'and it is newer than every backup found (the newest: {older[0]})' if older else 'and no other backup was found'}.\n\nRestore it?\n"
             "Choose \"Set up a new clinic\" only if this folder is really for a new clinic."
         )
         return in_language(zh, en, language)
     zh = (
-        f"这个数据文件夹里没有台账 (没有 clinic.sqlite, 或其中没有诊所), 但找到了 {clinic.name} ({clinic.code}) 的完好备份:\n"
+        f"这个数据文件夹里没有台账 ({why_zh}), 但找到了 {clinic.name} ({clinic.code}) 的完好备份:\n"
         f"{backup}\n\n从这个备份恢复吗? 这个备份之后登记的就诊需要重新录入。\n"
         "只有这里确实要设一个新诊所时, 才选“设置新诊所”。"
     )
     en = (
-        f"This data folder holds no ledger (no clinic.sqlite, or no clinic in it), but a sound backup of "
+        f"This data folder holds no ledger ({why_en}), but a sound backup of "
         f"{clinic.name} ({clinic.code}) was found:\n{backup}\n\nRestore it? Visits registered after this "
         "backup must be entered again.\nChoose \"Set up a new clinic\" only if this folder is really for a new clinic."
     )
@@ -287,6 +289,16 @@ def lost_ledger_question(folder: Path, lost: LostLedger, language: str | None) -
     return in_language(zh, en, language)
 
 
+def _no_ledger_said(folder: Path) -> tuple[str, str]:
+    """How `folder` holds no ledger, (Chinese, English): an empty clinic.sqlite is said as such."""
+    live = folder / DB_NAME
+    if not live.exists():
+        return "没有 clinic.sqlite", "no clinic.sqlite"
+    if live.stat().st_size == 0:
+        return "clinic.sqlite 是空的, 0 字节", "clinic.sqlite is empty, 0 bytes"
+    return "clinic.sqlite 中还没有诊所", "no clinic in clinic.sqlite yet"
+
+
 def _backup_places(folder: Path) -> list[Path]:
     """Where the backups of a folder without a database are looked for (`folders_without_database`)."""
     from clinic_app.services.backup import folders_without_database
@@ -295,11 +307,12 @@ def _backup_places(folder: Path) -> list[Path]:
 
 
 def lost_ledger_start(folder: Path, interactive: bool, language: str | None) -> str | None:
-    """Before a folder with no database is opened (which makes a new, empty one): where its backups
-    hold a clinic, or a restore set its ledger aside (`services.backup.lost_ledger`), ask
-    (`ask_lost_ledger`) and restore when told to; "restore" (restored), "new", "quit", or None
-    when there was nothing to ask.  Without a display the way out is said on stderr and the
-    start quits, the folder as it was."""
+    """Before a folder with no database file (`no_database_file`: none, or an empty one) is opened
+    (which makes a new, empty one): where its backups hold a clinic, or a restore set its ledger
+    aside (`services.backup.lost_ledger`), ask (`ask_lost_ledger`) and restore when told to;
+    "restore" (restored), "new" (an empty file removed), "quit", "refused" (the restore, or the
+    start without a display: the way out said on stderr), or None when there was nothing to ask.
+    Quit or refused, the folder is left as it was."""
     from clinic_app.services import backup as backup_service
 
     lost = lost_ledger_checked(folder, interactive, language)
@@ -307,8 +320,10 @@ def lost_ledger_start(folder: Path, interactive: bool, language: str | None) -> 
         return None
     if not interactive:
         refuse_start(lost_ledger_refusal(folder, lost), interactive, language)
-        return "quit"
+        return "refused"
     choice = asked_about_lost_ledger(folder, lost, language)
+    if choice == "new" and no_database_file(folder):
+        (folder / DB_NAME).unlink(missing_ok=True)  # an empty file: opened, it was refused as damaged
     if choice == "restore" and lost.offered is not None:
         from PySide6.QtWidgets import QMessageBox
 
@@ -317,7 +332,7 @@ def lost_ledger_start(folder: Path, interactive: bool, language: str | None) -> 
             result = backup_service.restore(folder, backup)
         except UserError as refused:
             refuse_start(refused, interactive, language)
-            return "quit"
+            return "refused"
         QMessageBox.information(
             None,
             in_language(APP_TITLE, APP_TITLE_EN, language),
@@ -363,6 +378,7 @@ def lost_ledger_refusal(folder: Path, lost: LostLedger) -> UserError:
     """Why a start without a display does not open a folder that lost its ledger: the file to
     restore and the command, and the ledger a restore set aside with what its check found."""
     aside, offered = lost.set_aside, lost.offered
+    why_zh, why_en = _no_ledger_said(folder)
     aside_zh = aside_en = ""
     if aside is not None:
         state_zh, state_en = aside.state()
@@ -370,23 +386,23 @@ def lost_ledger_refusal(folder: Path, lost: LostLedger) -> UserError:
             backup, clinic = offered
             command = restore_command(folder, backup)
             return UserError(
-                f"数据文件夹 {folder} 中没有台账, 但一次恢复把 {clinic.name} ({clinic.code}) 原来的台账另存在 {backup}: "
+                f"数据文件夹 {folder} 中没有台账 ({why_zh}), 但一次恢复把 {clinic.name} ({clinic.code}) 原来的台账另存在 {backup}: "
                 f"{state_zh}, 比所有备份都新\n恢复: {command}",
-                f"the data folder {folder} holds no ledger, but a restore set {clinic.name} ({clinic.code})'s ledger "
+                f"the data folder {folder} holds no ledger ({why_en}), but a restore set {clinic.name} ({clinic.code})'s ledger "
                 f"aside at {backup}: it {state_en}, and is newer than every backup; restore: {command}",
             )
         aside_zh = f"\n恢复时另存的原数据库 {aside.path}: {state_zh}"
         aside_en = f"; the database a restore set aside, {aside.path}, {state_en}"
     if offered is None:
         return UserError(
-            f"数据文件夹 {folder} 中没有台账, 也没有可以恢复的完好备份{aside_zh}\n请联系维护人员",
-            f"the data folder {folder} holds no ledger and no sound backup to restore{aside_en}; call your maintainer",
+            f"数据文件夹 {folder} 中没有台账 ({why_zh}), 也没有可以恢复的完好备份{aside_zh}\n请联系维护人员",
+            f"the data folder {folder} holds no ledger ({why_en}) and no sound backup to restore{aside_en}; call your maintainer",
         )
     backup, clinic = offered
     command = restore_command(folder, backup)
     return UserError(
-        f"数据文件夹 {folder} 中没有台账, 但有 {clinic.name} ({clinic.code}) 的备份: {backup}\n恢复: {command}{aside_zh}",
-        f"the data folder {folder} holds no ledger, but has a backup of {clinic.name} ({clinic.code}): "
+        f"数据文件夹 {folder} 中没有台账 ({why_zh}), 但有 {clinic.name} ({clinic.code}) 的备份: {backup}\n恢复: {command}{aside_zh}",
+        f"the data folder {folder} holds no ledger ({why_en}), but has a backup of {clinic.name} ({clinic.code}): "
         f"{backup}; restore: {command}{aside_en}",
     )
 
@@ -520,11 +536,15 @@ def run_app(data_dir: str | Path | None = None, language: str | None = None, sel
     asked = False
     try:
         install_fonts(app)
-        if not selftest and not (folder / DB_NAME).exists():
+        if not selftest and no_database_file(folder):
             # Asked before the open makes a new, empty database: quitting leaves the folder as it was.
+            # An empty clinic.sqlite too: taken for a damaged one, the newest backup was offered and
+            # the newer ledger a restore set aside never named (fin20a F1).
             answer = lost_ledger_start(folder, interactive, language)
             if answer == "quit":
                 return 0
+            if answer == "refused":
+                return 1
             asked = answer is not None
         try:
             session = open_session(folder)

@@ -833,9 +833,9 @@ def test_an_empty_database_beside_its_backups_is_not_started_as_a_new_clinic(qtb
     err = capsys.readouterr().err
     command = f"clinic-app restore --data-dir {data_folder} {made[-1]}"
     if language == "en":
-        assert "is empty (0 bytes)" in err and command in err and not any("\u4e00" <= c <= "\u9fff" for c in err), err
+        assert "clinic.sqlite is empty, 0 bytes" in err and command in err and "是空的" not in err, err
     else:
-        assert "是空的 (0 字节)" in err and "is empty (0 bytes)" in err and command in err, err
+        assert "clinic.sqlite 是空的, 0 字节" in err and "clinic.sqlite is empty, 0 bytes" in err and command in err, err
     assert wizards == []
     assert _files(data_folder) == before
 
@@ -860,8 +860,9 @@ def test_an_empty_database_is_restored_from_its_newest_backup_when_the_user_says
     finally:
         session.close()
     assert len(asked) == 1 and "是空的 (0 字节)" in asked[0] and str(made[-1]) in asked[0]
-    saved = list((data_folder / "backups").glob("before-restore-*.sqlite"))
-    assert len(saved) == 1 and saved[0].read_bytes() == b""
+    # Nothing of the empty file is kept: as the newest before-restore-* copy it hid the ledger an
+    # earlier restore set aside (fin20a F1).
+    assert not list((data_folder / "backups").glob("before-restore-*.sqlite"))
     assert backup.check_database(data_folder).ok
 
 
@@ -960,7 +961,7 @@ def test_without_a_display_a_deleted_ledger_is_refused_with_the_restore_command(
     caplog.clinic_app_allow_warnings = True
     made = _backed_up_then_deleted(data_folder)
     monkeypatch.setattr(app_module, "headless", lambda: True)
-    assert app_module.run_app(data_dir=data_folder, language="en") == 0
+    assert app_module.run_app(data_dir=data_folder, language="en") == 1  # refused, as any start that opens nothing
     err = capsys.readouterr().err
     assert f"clinic-app restore --data-dir {data_folder} {made[-1]}" in err, err
     assert not (data_folder / DB_NAME).exists()
@@ -1101,7 +1102,7 @@ def test_without_a_display_a_ledger_set_aside_is_named_and_no_new_clinic_started
     aside = _cut_off_restore_from(data_folder, tmp_path / "U盘")
     monkeypatch.setattr(app_module, "headless", lambda: True)
     monkeypatch.setattr(app_module.Desktop, "run", lambda desktop: desktop.worker.stop() or desktop.session.close() or 0)
-    assert app_module.run_app(data_dir=data_folder, language="en") == 0
+    assert app_module.run_app(data_dir=data_folder, language="en") == 1
     err = capsys.readouterr().err
     assert str(aside) in err and "failed its check" in err and "maintainer" in err, err
     assert not (data_folder / DB_NAME).exists()
@@ -1118,6 +1119,43 @@ def test_an_empty_database_with_no_backup_of_any_kind_starts_as_a_new_clinic(qtb
     assert app_module.run_app(data_dir=folder) == 0
     assert len(wizards) == 1
     assert (folder / DB_NAME).stat().st_size > 0
+
+
+@pytest.mark.parametrize("answer", ["restore", "new"])
+def test_an_empty_database_beside_a_newer_ledger_set_aside_offers_that_ledger(qtbot, data_folder, wizards, monkeypatch, caplog, answer) -> None:  # type: ignore[no-untyped-def]
+    """fin20a F1: a 0-byte clinic.sqlite beside a backup and a sound ledger a restore set aside with
+    one more visit: the start took the empty file for a damaged database and offered the older
+    backup (the visit lost), the ledger set aside unnamed, and the restore moved the empty file
+    aside as the newest before-restore-* copy.  As for a deleted ledger, the ledger set aside is
+    offered now; 设置新诊所 starts a new clinic where the empty file was."""
+    from tests.services.test_backup import cut_off_restore
+
+    caplog.clinic_app_allow_warnings = True
+    with ClinicSession(data_folder) as session:
+        made = backup.backup_now(session, now=NOW)
+        _settle_zhang(session, NOW + dt.timedelta(hours=1))
+        entries = session.count_entries(EntryFilter())
+    aside = cut_off_restore(data_folder, damaged=False)
+    (data_folder / DB_NAME).write_bytes(b"")
+    asked: list[str] = []
+    monkeypatch.setattr(app_module, "ask_lost_ledger", lambda text, language: asked.append(text) or answer)
+    monkeypatch.setattr(app_module, "ask_restore", lambda text, language: asked.append(text) or True)
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: None)
+    monkeypatch.setattr(app_module, "headless", lambda: False)  # as on a desktop
+    opened: list[int] = []
+
+    def run(desktop: app_module.Desktop) -> int:  # the window that would open: what it opens on
+        opened.append(desktop.session.count_entries(EntryFilter()))
+        desktop.worker.stop()
+        desktop.session.close()
+        return 0
+
+    monkeypatch.setattr(app_module.Desktop, "run", run)
+    assert app_module.run_app(data_dir=data_folder, language="zh") == 0
+    assert len(asked) == 1 and str(aside) in asked[0] and str(made) in asked[0] and "是空的" in asked[0], asked
+    assert opened == ([entries] if answer == "restore" else [0])
+    assert list((data_folder / "backups").glob("before-restore-*.sqlite")) == [aside]
+    assert wizards == []  # `run` stands in for the window: the setup is not reached here
 
 
 def _message_bar_at_start(data_folder: Path, zone: str, then: str = "") -> list[list[object]]:
