@@ -20,6 +20,7 @@ aside) and reopens the folder, all under the same folder lock.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import shutil
@@ -27,7 +28,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -329,7 +330,10 @@ def lost_ledger_start(folder: Path, interactive: bool, language: str | None) -> 
 
         backup = lost.offered[0]
         try:
-            result = backup_service.restore(folder, backup)
+            # Two full checks (the file to restore, then the ledger copied in): as long again as the
+            # check of the ledger set aside, with nothing on screen (fin20a F2).
+            with busy_note("正在从备份恢复台账, 请稍候…", "Restoring the ledger from the backup, please wait…", language):
+                result = backup_service.restore(folder, backup)
         except UserError as refused:
             refuse_start(refused, interactive, language)
             return "refused"
@@ -350,28 +354,36 @@ def lost_ledger_checked(folder: Path, interactive: bool, language: str | None) -
     aside: that reads the whole ledger (seconds, ~22 on ten years) before any window, and with
     nothing shown the doctor started the app again and was told it was already open elsewhere
     (rev20d F1)."""
-    from PySide6.QtWidgets import QLabel
-
     from clinic_app.services import backup as backup_service
 
-    note = None
-    if interactive and backup_service.set_aside_paths(folder) and backup_service.holds_no_ledger(folder):
-        note = QLabel(
-            in_language("正在检查恢复时另存的台账, 请稍候…", "Checking the ledger a restore set aside, please wait…", language)
-        )
-        note.setWindowFlags(Qt.WindowType.SplashScreen | Qt.WindowType.WindowStaysOnTopHint)
-        note.setWindowTitle(in_language(APP_TITLE, APP_TITLE_EN, language))
-        note.setContentsMargins(24, 16, 24, 16)
-        note.show()
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        QApplication.processEvents()
-    try:
+    shown = interactive and bool(backup_service.set_aside_paths(folder)) and backup_service.holds_no_ledger(folder)
+    with busy_note("正在检查恢复时另存的台账, 请稍候…", "Checking the ledger a restore set aside, please wait…", language, shown):
         return backup_service.lost_ledger(folder)
+
+
+@contextlib.contextmanager
+def busy_note(zh: str, en: str, language: str | None, shown: bool = True) -> Iterator[None]:
+    """A note (`in_language`) and the wait cursor while a step of seconds runs before any window is
+    open (a ledger checked, a restore): painted once, for there is no event loop yet.  `shown`
+    False: neither, the step alone."""
+    if not shown:
+        yield
+        return
+    from PySide6.QtWidgets import QLabel
+
+    note = QLabel(in_language(zh, en, language))
+    note.setWindowFlags(Qt.WindowType.SplashScreen | Qt.WindowType.WindowStaysOnTopHint)
+    note.setWindowTitle(in_language(APP_TITLE, APP_TITLE_EN, language))
+    note.setContentsMargins(24, 16, 24, 16)
+    note.show()
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    QApplication.processEvents()
+    try:
+        yield
     finally:
-        if note is not None:
-            QApplication.restoreOverrideCursor()
-            note.close()
-            note.deleteLater()
+        QApplication.restoreOverrideCursor()
+        note.close()
+        note.deleteLater()
 
 
 def lost_ledger_refusal(folder: Path, lost: LostLedger) -> UserError:

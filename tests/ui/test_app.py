@@ -1044,6 +1044,33 @@ def test_the_check_of_a_ledger_set_aside_is_said_on_screen_while_it_runs(qtbot, 
     assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QLabel) and w.isVisible()]
 
 
+def test_the_restore_of_a_ledger_set_aside_is_said_on_screen_while_it_runs(qtbot, data_folder, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    """fin20a F2: the note covered the check of the ledger set aside, not the restore that followed
+    从备份恢复 (two more full checks, as long again), which ran with nothing on screen."""
+    from PySide6.QtWidgets import QLabel
+
+    from tests.services.test_backup import cut_off_restore
+
+    caplog.clinic_app_allow_warnings = True
+    aside = cut_off_restore(data_folder, damaged=False)
+    monkeypatch.setattr(app_module, "ask_lost_ledger", lambda text, language: "restore")
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: None)
+    restoring = backup.restore
+    seen: list[tuple[list[str], bool]] = []
+
+    def watched(folder: Path, file: Path):  # type: ignore[no-untyped-def]
+        notes = [w.text() for w in QApplication.topLevelWidgets() if isinstance(w, QLabel) and w.isVisible()]
+        seen.append((notes, QApplication.overrideCursor() is not None))
+        return restoring(folder, file)
+
+    monkeypatch.setattr(backup, "restore", watched)
+    assert app_module.lost_ledger_start(data_folder, True, "zh") == "restore"
+    assert seen == [(["正在从备份恢复台账, 请稍候…"], True)]
+    assert QApplication.overrideCursor() is None
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QLabel) and w.isVisible()]
+    assert backup.check_database(data_folder).ok and aside.is_file()
+
+
 def test_a_damaged_ledger_set_aside_beside_a_backup_is_named_with_the_backup_offered(qtbot, data_folder, worker, wizards, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
     caplog.clinic_app_allow_warnings = True
     aside = _cut_off_restore_from(data_folder, data_folder / "backups")  # the backup in the folder's own
