@@ -580,8 +580,6 @@ class SetAside:
         if report.ok:
             return "校验通过, 但其中没有诊所 (空台账)", "passed its check, but it holds no clinic (an empty ledger)"
         zh, en = _refusal(report)
-        if report.continuation_problem and not zh:
-            zh = en = report.continuation_problem
         return f"校验未通过: {zh}", f"failed its check: {en}"
 
 
@@ -834,6 +832,12 @@ def _refusal(report: CheckReport) -> tuple[str, str]:
             f"the ledger was altered: {len(report.breaks)} break(s) in the hash chain: "
             + "; ".join(f"{b.receipt_no} (seq {b.seq}): {b.problem.partition(' / ')[2] or b.problem}" for b in report.breaks[:3])
         )
+    if report.continuation_problem:
+        # "中文 / English" too (`ledger.continuation_problem`).  Left out, a file failing only here
+        # was refused with no reason, and the ledger set aside said both languages in each (fin20a F4).
+        problem_zh, _, problem_en = report.continuation_problem.partition(" / ")
+        zh.append(f"台账的接续点未通过校验: {problem_zh}")
+        en.append(f"the ledger's continuation failed its check: {problem_en or problem_zh}")
     return "; ".join(zh), "; ".join(en)
 
 

@@ -231,80 +231,69 @@ def ask_restore(question: str, language: str | None) -> bool:
 
 
 def lost_ledger_question(folder: Path, lost: LostLedger, language: str | None) -> str:
-    """What `ask_lost_ledger` asks: the folder holds no ledger, but this backup of its clinic was
-    found (or the ledger a restore set aside, when it passed its check and is newer); the ledger
-    a restore set aside named with what its check found, whether or not it is offered."""
+    """What `ask_lost_ledger` asks: what `folder` holds of its lost ledger (`lost_ledger_found`),
+    and whether to restore the file offered."""
+    zh, en = lost_ledger_found(folder, lost)
+    if lost.offered is None:
+        zh += "\n\n它不能直接恢复: 请联系维护人员, 不要在这里设置新诊所。"
+        en += "\n\nIt cannot be restored as it is: call your maintainer, and do not set up a new clinic here."
+    elif lost.set_aside_newest:
+        zh += "\n\n从它恢复吗?"
+        en += "\n\nRestore it?"
+    else:
+        zh += "\n\n从这个备份恢复吗? 这个备份之后登记的就诊需要重新录入。"
+        en += "\n\nRestore the backup? Visits registered after it must be entered again."
+    zh += "\n只有这里确实要设一个新诊所时, 才选“设置新诊所”。"
+    en += '\nChoose "Set up a new clinic" only if this folder is really for a new clinic.'
+    return in_language(zh, en, language)
+
+
+def lost_ledger_found(folder: Path, lost: LostLedger) -> tuple[str, str]:
+    """What a data folder that holds no ledger still holds of it (`services.backup.lost_ledger`),
+    (Chinese, English), for both the start's question and its refusal without a display: the
+    file offered (the newest backup, or the ledger a restore set aside when it passed its check
+    and is newer), and the ledger set aside with what its check found, offered or not.  One text
+    for both: the refusal kept saying "newer than every backup" where there was none, after the
+    question no longer did (fin20a F3)."""
+    from clinic_app.services.backup import folders_without_database
+
     aside, offered = lost.set_aside, lost.offered
-    why_zh, why_en = _no_ledger_said(folder)
+    live = folder / DB_NAME
+    if not live.exists():
+        why_zh, why_en = "没有 clinic.sqlite", "no clinic.sqlite"
+    elif live.stat().st_size == 0:
+        why_zh, why_en = "clinic.sqlite 是空的, 0 字节", "clinic.sqlite is empty, 0 bytes"
+    else:
+        why_zh, why_en = "clinic.sqlite 中还没有诊所", "no clinic in clinic.sqlite yet"
+    zh = f"数据文件夹 {folder} 里没有台账 ({why_zh})"
+    en = f"The data folder {folder} holds no ledger ({why_en})"
+    state_zh, state_en = aside.state() if aside is not None else ("", "")
     if offered is None:
         assert aside is not None  # `lost_ledger` is None when it holds neither
-        searched = ", ".join(str(place) for place in _backup_places(folder))
-        state_zh, state_en = aside.state()
-        zh = (
-            f"这个数据文件夹里没有台账 ({why_zh}), 也没有找到可以恢复的完好备份 (查找了 {searched})。\n"
-            f"但一次恢复把原来的数据库另存在:\n{aside.path}\n它{state_zh}。\n\n"
-            "它不能直接恢复: 请联系维护人员, 不要在这里设置新诊所。\n"
-            "只有这里确实要设一个新诊所时, 才选“设置新诊所”。"
+        searched = ", ".join(str(place) for place in folders_without_database(folder))
+        return (
+            f"{zh}, 也没有找到可以恢复的完好备份 (查找了 {searched})。\n但一次恢复把原来的数据库另存在:\n{aside.path}\n它{state_zh}。",
+            f"{en}, and no sound backup to restore was found (searched {searched}).\nBut a restore set the database "
+            f"that was here aside:\n{aside.path}\nIt {state_en}.",
         )
-        en = (
-            f"This data folder holds no ledger ({why_en}), and no sound backup to restore "
-            f"was found (searched {searched}).\nBut a restore set the database that was here aside:\n{aside.path}\n"
-            f"It {state_en}.\n\nIt cannot be restored as it is: call your maintainer, and do not set up a new "
-            "clinic here.\nChoose \"Set up a new clinic\" only if this folder is really for a new clinic."
-        )
-        return in_language(zh, en, language)
     backup, clinic = offered
-    if lost.set_aside_newest and aside is not None:
+    if lost.set_aside_newest:  # its state names the clinic
         older = lost.backup
-        state_zh, state_en = aside.state()
-        zh = (
-            f"这个数据文件夹里没有台账 ({why_zh}), 但一次恢复把 {clinic.name} ({clinic.code}) "
-            f"原来的台账另存在:\n{backup}\n它{state_zh}, "
-            f"{f'比找到的备份都新 (最新的备份: {older[0]})' if older else '没有找到其他备份'}。\n\n从它恢复吗?\n"
-            "只有这里确实要设一个新诊所时, 才选“设置新诊所”。"
+        return (
+            f"{zh}, 但一次恢复把原来的台账另存在:\n{backup}\n它{state_zh}, "
+            f"{f'比找到的备份都新 (最新的备份: {older[0]})' if older else '没有找到其他备份'}。",
+            f"{en}, but a restore set the ledger that was here aside:\n{backup}\nIt {state_en}, "
+            f"{f'and it is newer than every backup found (the newest: {older[0]})' if older else 'and no other backup was found'}.",
         )
-        en = (
-            f"This data folder holds no ledger ({why_en}), but a restore set "
-            f"{clinic.name} ({clinic.code})'s ledger aside:\n{backup}\nIt {state_en}, "
-            f"{f'and it is newer than every backup found (the newest: {older[0]})' if older else 'and no other backup was found'}.\n\nRestore it?\n"
-            "Choose \"Set up a new clinic\" only if this folder is really for a new clinic."
-        )
-        return in_language(zh, en, language)
-    zh = (
-        f"这个数据文件夹里没有台账 ({why_zh}), 但找到了 {clinic.name} ({clinic.code}) 的完好备份:\n"
-        f"{backup}\n\n从这个备份恢复吗? 这个备份之后登记的就诊需要重新录入。\n"
-        "只有这里确实要设一个新诊所时, 才选“设置新诊所”。"
-    )
-    en = (
-        f"This data folder holds no ledger ({why_en}), but a sound backup of "
-        f"{clinic.name} ({clinic.code}) was found:\n{backup}\n\nRestore it? Visits registered after this "
-        "backup must be entered again.\nChoose \"Set up a new clinic\" only if this folder is really for a new clinic."
-    )
+    zh += f", 但找到了 {clinic.name} ({clinic.code}) 的完好备份:\n{backup}"
+    en += f", but a sound backup of {clinic.name} ({clinic.code}) was found:\n{backup}"
     if aside is not None:
-        state_zh, state_en = aside.state()
         zh += f"\n\n另外, 一次恢复把原来的数据库另存在:\n{aside.path}\n它{state_zh}。它不会被恢复; 请告知维护人员。"
         en += (
             f"\n\nAlso, a restore set the database that was here aside:\n{aside.path}\nIt {state_en}. "
             "It is not restored; tell your maintainer."
         )
-    return in_language(zh, en, language)
-
-
-def _no_ledger_said(folder: Path) -> tuple[str, str]:
-    """How `folder` holds no ledger, (Chinese, English): an empty clinic.sqlite is said as such."""
-    live = folder / DB_NAME
-    if not live.exists():
-        return "没有 clinic.sqlite", "no clinic.sqlite"
-    if live.stat().st_size == 0:
-        return "clinic.sqlite 是空的, 0 字节", "clinic.sqlite is empty, 0 bytes"
-    return "clinic.sqlite 中还没有诊所", "no clinic in clinic.sqlite yet"
-
-
-def _backup_places(folder: Path) -> list[Path]:
-    """Where the backups of a folder without a database are looked for (`folders_without_database`)."""
-    from clinic_app.services.backup import folders_without_database
-
-    return folders_without_database(folder)
+    return zh, en
 
 
 def lost_ledger_start(folder: Path, interactive: bool, language: str | None) -> str | None:
@@ -387,36 +376,13 @@ def busy_note(zh: str, en: str, language: str | None, shown: bool = True) -> Ite
 
 
 def lost_ledger_refusal(folder: Path, lost: LostLedger) -> UserError:
-    """Why a start without a display does not open a folder that lost its ledger: the file to
-    restore and the command, and the ledger a restore set aside with what its check found."""
-    aside, offered = lost.set_aside, lost.offered
-    why_zh, why_en = _no_ledger_said(folder)
-    aside_zh = aside_en = ""
-    if aside is not None:
-        state_zh, state_en = aside.state()
-        if lost.set_aside_newest and offered is not None:
-            backup, clinic = offered
-            command = restore_command(folder, backup)
-            return UserError(
-                f"数据文件夹 {folder} 中没有台账 ({why_zh}), 但一次恢复把 {clinic.name} ({clinic.code}) 原来的台账另存在 {backup}: "
-                f"{state_zh}, 比所有备份都新\n恢复: {command}",
-                f"the data folder {folder} holds no ledger ({why_en}), but a restore set {clinic.name} ({clinic.code})'s ledger "
-                f"aside at {backup}: it {state_en}, and is newer than every backup; restore: {command}",
-            )
-        aside_zh = f"\n恢复时另存的原数据库 {aside.path}: {state_zh}"
-        aside_en = f"; the database a restore set aside, {aside.path}, {state_en}"
-    if offered is None:
-        return UserError(
-            f"数据文件夹 {folder} 中没有台账 ({why_zh}), 也没有可以恢复的完好备份{aside_zh}\n请联系维护人员",
-            f"the data folder {folder} holds no ledger ({why_en}) and no sound backup to restore{aside_en}; call your maintainer",
-        )
-    backup, clinic = offered
-    command = restore_command(folder, backup)
-    return UserError(
-        f"数据文件夹 {folder} 中没有台账 ({why_zh}), 但有 {clinic.name} ({clinic.code}) 的备份: {backup}\n恢复: {command}{aside_zh}",
-        f"the data folder {folder} holds no ledger ({why_en}), but has a backup of {clinic.name} ({clinic.code}): "
-        f"{backup}; restore: {command}{aside_en}",
-    )
+    """Why a start without a display does not open a folder that lost its ledger: what it holds of
+    it (`lost_ledger_found`), and the command that restores the file offered."""
+    zh, en = lost_ledger_found(folder, lost)
+    if lost.offered is None:
+        return UserError(f"{zh}\n它不能直接恢复: 请联系维护人员", f"{en}\nIt cannot be restored as it is: call your maintainer.")
+    command = restore_command(folder, lost.offered[0])
+    return UserError(f"{zh}\n恢复: {command}", f"{en}\nRestore: {command}")
 
 
 def ask_lost_ledger(question: str, language: str | None, can_restore: bool = True) -> str:

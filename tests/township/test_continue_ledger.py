@@ -485,6 +485,18 @@ def test_check_refuses_an_anchor_put_under_a_ledger_whose_first_entries_were_del
     assert run(["check", "--data-dir", str(folder)]) == 1
     out = capsys.readouterr().out
     assert "哈希链 / hash chain: ok" in out and "the continuation has 0 audit entries, not 1" in out
+    # Restored as a backup, or set aside by a restore, it is said to fail on its anchor, each half in
+    # its own language (fin20a F4: the restore was refused with no reason given, and the ledger set
+    # aside said "中文 / English" in both languages).
+    from clinic_app.services.backup import SetAside, check_file, restore
+
+    with pytest.raises(BadInput) as refused:
+        restore(tmp_path / "fresh", folder / DB_NAME)
+    assert "接续点应有 1 条接续审计记录, 实有 0 条" in refused.value.zh and "audit" not in refused.value.zh
+    assert "the continuation has 0 audit entries, not 1" in refused.value.en and "接续" not in refused.value.en
+    zh, en = SetAside(folder / DB_NAME, check_file(folder / DB_NAME), None).state()
+    assert zh.startswith("校验未通过: ") and "接续点" in zh and "audit" not in zh, zh
+    assert en.startswith("failed its check: ") and "audit entries" in en and "接续" not in en, en
 
     detail = {"month": "2025-02", "revision": 1, "body_sha256": "x", "last_seq": 3, "last_hash": after}
     conn.execute("INSERT INTO audit_log (time, action, detail) VALUES ('x', ?, ?)", [continuation.AUDIT_ACTION, json.dumps(detail)])

@@ -1021,6 +1021,24 @@ def test_a_sound_ledger_set_aside_with_no_backup_is_offered_as_the_only_copy(dat
     assert "no other backup was found" in en and "newer than every backup" not in en, en
 
 
+def test_without_a_display_a_sound_ledger_set_aside_with_no_backup_is_said_as_in_the_question(data_folder) -> None:  # type: ignore[no-untyped-def]
+    """fin20a F3: the question no longer said the ledger set aside was newer than every backup where
+    there was none, but the refusal without a display still did, and named the clinic twice (the
+    check's state names it too).  Both are one text now."""
+    from tests.services.test_backup import cut_off_restore
+
+    aside = cut_off_restore(data_folder, damaged=False)
+    lost = backup.lost_ledger(data_folder)
+    assert lost is not None and lost.backup is None and lost.set_aside_newest
+    refused = app_module.lost_ledger_refusal(data_folder, lost)
+    assert "没有找到其他备份" in refused.zh and "比所有备份都新" not in refused.zh, refused.zh
+    assert "no other backup was found" in refused.en and "newer than every backup" not in refused.en, refused.en
+    assert refused.zh.count("测试村卫生室") == 1 and refused.en.count("测试村卫生室") == 1, refused.zh
+    assert f"clinic-app restore --data-dir {data_folder} {aside}" in refused.en
+    question = app_module.lost_ledger_question(data_folder, lost, "zh")
+    assert question.startswith(refused.zh.partition("\n恢复: ")[0]), (question, refused.zh)
+
+
 def test_the_check_of_a_ledger_set_aside_is_said_on_screen_while_it_runs(qtbot, data_folder, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """rev20d F1: the full check of the ledger a restore set aside (seconds; ~22 on ten years) ran
     before any window with nothing shown: the doctor started the app again and was told it was
