@@ -506,6 +506,11 @@ def command_arg(path: Path) -> str:
     return f'"{text}"' if any(ch.isspace() or ch in _SHELL_SIGNS for ch in text) else text
 
 
+def restore_command(folder: Path, backup: Path) -> str:
+    """The command that restores `backup` into `folder`, to copy into a console (paths quoted)."""
+    return f"clinic-app restore --data-dir {command_arg(folder)} {command_arg(backup)}"
+
+
 def _sound_backups(folder: Path) -> Iterator[Path]:
     """The backups of a data folder whose pages all read back (quick check), newest first, from
     the data folder's ``backups`` and the chosen backup folder (`folders_without_database`)."""

@@ -318,6 +318,7 @@ def list_backups(folder: Path) -> int:
         folders_without_database,
         holds_no_ledger,
         lost_ledger,
+        restore_command,
         same_clinic,
     )
     from clinic_app.store.db import remembered_backup_folder
@@ -374,7 +375,7 @@ def list_backups(folder: Path) -> int:
         print(f"恢复 (会先校验) / to restore one (it is checked first): "
               f"clinic-app restore --data-dir {command_arg(folder)} <备份文件 / backup file>")
     else:
-        command = f"clinic-app restore --data-dir {command_arg(folder)} {command_arg(suggested)}"
+        command = restore_command(folder, suggested)
         print(f"恢复本诊所最新的一个 (会先校验) / to restore this clinic's newest (it is checked first): {command}")
     return 0
 
@@ -383,7 +384,7 @@ def _name_set_aside(folder: Path, aside: SetAside, newest: bool, backups: bool) 
     """The ledger a restore set aside in a folder that holds none (`services.backup.SetAside`):
     where it is, what its check found, and whether to restore it: only when it passed and is
     newer than every backup, for it was restored over, most likely damaged."""
-    from clinic_app.services.backup import command_arg
+    from clinic_app.services.backup import restore_command
 
     print(
         "数据文件夹中没有台账; 恢复时另存的原数据库 / the data folder holds no ledger; "
@@ -394,7 +395,7 @@ def _name_set_aside(folder: Path, aside: SetAside, newest: bool, backups: bool) 
     if newest and backups:
         print("  它比所有备份都新, 可以像备份一样恢复 (见下) / it is newer than every backup and can be restored like one (below)")
     elif newest:
-        command = f"clinic-app restore --data-dir {command_arg(folder)} {command_arg(aside.path)}"
+        command = restore_command(folder, aside.path)
         print(f"  可以像备份一样恢复 (会先校验) / it can be restored like a backup (it is checked first): {command}")
     elif aside.ok and backups:
         print("  它不是最新备份的延续, 请恢复上面的备份 / it does not go on from the newest backup: restore a backup above")

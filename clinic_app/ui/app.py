@@ -127,13 +127,6 @@ def refuse_start(error: UserError, interactive: bool, language: str | None = Non
     return 1
 
 
-def restore_command(folder: Path, backup: Path) -> str:
-    """The command that restores `backup` into `folder`, to copy into a console (paths quoted)."""
-    from clinic_app.services.backup import command_arg
-
-    return f"clinic-app restore --data-dir {command_arg(folder)} {command_arg(backup)}"
-
-
 def asked_about_lost_ledger(folder: Path, lost: LostLedger, language: str | None) -> str:
     """`ask_lost_ledger` about what `folder` holds of its lost ledger (`services.backup.lost_ledger`),
     the answer logged; without a file to restore, only a new clinic or quit is offered."""
@@ -176,7 +169,7 @@ def repair_from_backup(folder: Path, error: DatabaseDamaged, interactive: bool, 
         )
         return None
     if not interactive:
-        command = restore_command(folder, backup)
+        command = backup_service.restore_command(folder, backup)
         refuse_start(
             UserError(
                 f"{error.what_zh}\n最近的完好备份: {backup}\n恢复: {command}",
@@ -378,6 +371,8 @@ def busy_note(zh: str, en: str, language: str | None, shown: bool = True) -> Ite
 def lost_ledger_refusal(folder: Path, lost: LostLedger) -> UserError:
     """Why a start without a display does not open a folder that lost its ledger: what it holds of
     it (`lost_ledger_found`), and the command that restores the file offered."""
+    from clinic_app.services.backup import restore_command
+
     zh, en = lost_ledger_found(folder, lost)
     if lost.offered is None:
         return UserError(f"{zh}\n它不能直接恢复: 请联系维护人员", f"{en}\nIt cannot be restored as it is: call your maintainer.")
