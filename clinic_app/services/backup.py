@@ -31,7 +31,6 @@ from clinic_app.services.session import BACKUP_DIR_SETTING, ClinicSession
 from clinic_app.store import ledger
 from clinic_app.store.db import (
     DB_NAME,
-    SAFETY_COPY_KINDS,
     DatabaseDamaged,
     DatabaseError,
     DiskFull,
@@ -49,6 +48,7 @@ from clinic_app.store.db import (
     read_only_with_log,
     remembered_backup_folder,
     restore_into,
+    safety_copies,
 )
 from clinic_app.store.schema import SCHEMA_VERSION
 
@@ -591,21 +591,17 @@ class SetAside:
 def set_aside_paths(folder: Path) -> list[Path]:
     """The ledgers restores moved aside in the data folder's own ``backups``, oldest first (by the
     time in their names)."""
-    kind = SAFETY_COPY_KINDS["before-restore"]
     try:
-        found = sorted((match.group(1), path) for path in (folder / "backups").iterdir() if (match := kind.match(path.name)))
+        return safety_copies(folder / "backups", "before-restore")
     except OSError:  # no backups folder
         return []
-    return [path for _, path in found]
 
 
 def set_aside_ledger(folder: Path) -> SetAside | None:
     """The newest ledger a restore moved aside in the data folder's own ``backups`` (`SetAside`,
-    by the time in its name), checked in full, where the folder holds no ledger
-    (`holds_no_ledger`); None otherwise.  The check reads every entry (seconds on a ten-year
-    ledger): only a folder left without its ledger pays it."""
-    if not holds_no_ledger(folder):
-        return None
+    by the time in its name), checked in full; None when there is none.  The check reads every
+    entry (seconds on a ten-year ledger): only a folder left without its ledger pays it
+    (`lost_ledger` asks first)."""
     found = set_aside_paths(folder)
     if not found:
         return None
@@ -639,11 +635,14 @@ class LostLedger:
 
 
 def lost_ledger(folder: Path) -> LostLedger | None:
-    """For a data folder with no clinic: its newest sound backup and the ledger a restore moved
-    aside, None when it holds neither.  The backups are offered first: the ledger set aside was
-    restored over, most likely because it was damaged, so it is only named with what its check
-    found, unless it passed that check and goes on from the newest backup (holds it whole, and
-    more entries), which it then stands in for, as the newest backup would."""
+    """For a data folder that holds no ledger (`holds_no_ledger`): its newest sound backup and the
+    ledger a restore moved aside, None when it holds neither (or holds a ledger).  The backups
+    are offered first: the ledger set aside was restored over, most likely because it was
+    damaged, so it is only named with what its check found, unless it passed that check and
+    goes on from the newest backup (holds it whole, and more entries), which it then stands in
+    for, as the newest backup would."""
+    if not holds_no_ledger(folder):
+        return None
     backup = backup_for_a_new_folder(folder)
     aside = set_aside_ledger(folder)
     if backup is None and aside is None:

@@ -316,10 +316,10 @@ def list_backups(folder: Path) -> int:
         command_arg,
         folder_clinic,
         folders_without_database,
-        holds_no_ledger,
         lost_ledger,
         restore_command,
         same_clinic,
+        set_aside_paths,
     )
     from clinic_app.store.db import remembered_backup_folder
 
@@ -329,7 +329,7 @@ def list_backups(folder: Path) -> int:
     if chosen is not None and chosen not in places:
         print(f"备份文件夹 {chosen} 现在不在 (U 盘未插入?) / the backup folder {chosen} is not there now (USB stick out?)")
     found = list(reversed(backups_without_database(folder)))
-    lost = lost_ledger(folder) if holds_no_ledger(folder) else None
+    lost = lost_ledger(folder) if set_aside_paths(folder) else None  # only its ledger set aside is said here
     aside = None if lost is None else lost.set_aside
     if not found:
         print(f"没有找到备份 / no backups found in: {', '.join(str(place) for place in places)}")

@@ -455,6 +455,14 @@ SAFETY_COPY_KINDS = {
 """The names this app gives its safety copies (the time in the name); no other file is ever removed."""
 
 
+def safety_copies(folder: Path, kind: str) -> list[Path]:
+    """The safety copies of `kind` (a key of `SAFETY_COPY_KINDS`) in `folder`, oldest first by the
+    time in their names; OSError when the folder cannot be listed (or is not there)."""
+    pattern = SAFETY_COPY_KINDS[kind]
+    found = sorted((match.group(1), path.name) for path in folder.iterdir() if (match := pattern.match(path.name)))
+    return [folder / name for _stamp, name in found]
+
+
 def prune_safety_copies(just_made: Path, keep: int = SAFETY_COPIES_KEPT) -> list[Path]:
     """Remove all but the `keep` newest safety copies of `just_made`'s kind in its folder.
 
@@ -463,18 +471,17 @@ def prune_safety_copies(just_made: Path, keep: int = SAFETY_COPIES_KEPT) -> list
     keeps them).  Each removal is logged; a file that cannot be removed is logged and left,
     so this never fails what made the copy.  Returns the copies removed.
     """
-    kind = next((pattern for pattern in SAFETY_COPY_KINDS.values() if pattern.match(just_made.name)), None)
+    kind = next((name for name, pattern in SAFETY_COPY_KINDS.items() if pattern.match(just_made.name)), None)
     if kind is None:
         return []
     try:
-        found = [(match.group(1), path.name) for path in just_made.parent.iterdir() if (match := kind.match(path.name))]
+        found = safety_copies(just_made.parent, kind)
     except OSError as exc:
         log.warning("safety copies in %s not tidied: %s", just_made.parent, exc)
         return []
     removed = []
-    for _stamp, name in sorted(found)[: max(0, len(found) - keep)]:
-        path = just_made.parent / name
-        if name == just_made.name:
+    for path in found[: max(0, len(found) - keep)]:
+        if path.name == just_made.name:
             continue
         try:
             for side in (Path(f"{path}-wal"), Path(f"{path}-shm")):

@@ -338,7 +338,7 @@ def lost_ledger_checked(folder: Path, interactive: bool, language: str | None) -
     (rev20d F1)."""
     from clinic_app.services import backup as backup_service
 
-    shown = interactive and bool(backup_service.set_aside_paths(folder)) and backup_service.holds_no_ledger(folder)
+    shown = interactive and bool(backup_service.set_aside_paths(folder))  # in a folder with no ledger, as both callers
     with busy_note("正在检查恢复时另存的台账, 请稍候…", "Checking the ledger a restore set aside, please wait…", language, shown):
         return backup_service.lost_ledger(folder)
 

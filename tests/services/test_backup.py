@@ -1317,7 +1317,7 @@ def test_a_sound_ledger_set_aside_with_no_backup_is_offered(clinic: Ledger, caps
 
 def test_a_folder_with_its_ledger_does_not_name_the_copies_set_aside_by_restores(clinic: Ledger, capsys: pytest.CaptureFixture[str]) -> None:
     """A restore that finished leaves its copy aside too: with the ledger there it is no news."""
-    from clinic_app.services.backup import set_aside_ledger
+    from clinic_app.services.backup import lost_ledger
 
     made = backup_now(clinic.session, now=NOON)
     clinic.session.settle(clinic.request("signed_here", "2025-08-05T09:00:00", "YP0001"))
@@ -1325,7 +1325,7 @@ def test_a_folder_with_its_ledger_does_not_name_the_copies_set_aside_by_restores
     assert run(["restore", "--data-dir", str(clinic.folder), str(made), "--yes"]) == 0
     assert list((clinic.folder / "backups").glob("before-restore-*.sqlite"))
     capsys.readouterr()
-    assert set_aside_ledger(clinic.folder) is None
+    assert lost_ledger(clinic.folder) is None
     assert run(["restore", "--data-dir", str(clinic.folder)]) == 0
     assert "before-restore" not in capsys.readouterr().out
 
