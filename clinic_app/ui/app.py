@@ -331,16 +331,22 @@ def lost_ledger_start(folder: Path, interactive: bool, language: str | None) -> 
     return choice
 
 
-def lost_ledger_checked(folder: Path, interactive: bool, language: str | None) -> LostLedger | None:
+def lost_ledger_checked(
+    folder: Path, interactive: bool, language: str | None, worker: Worker | None = None
+) -> LostLedger | None:
     """`services.backup.lost_ledger`, a note on screen while it checks the ledger a restore set
     aside: that reads the whole ledger (seconds, ~22 on ten years) before any window, and with
     nothing shown the doctor started the app again and was told it was already open elsewhere
-    (rev20d F1)."""
+    (rev20d F1).  On the `worker` where there is one (`run_and_wait`: the note is repainted
+    meanwhile); at the start, before the worker exists, here."""
     from clinic_app.services import backup as backup_service
 
     shown = interactive and bool(backup_service.set_aside_paths(folder))  # in a folder with no ledger, as both callers
     with busy_note("正在检查恢复时另存的台账, 请稍候…", "Checking the ledger a restore set aside, please wait…", language, shown):
-        return backup_service.lost_ledger(folder)
+        if worker is None:
+            return backup_service.lost_ledger(folder)
+        lost: LostLedger | None = run_and_wait(worker, lambda: backup_service.lost_ledger(folder))
+        return lost
 
 
 @contextlib.contextmanager
@@ -673,7 +679,7 @@ class Desktop:
         self.quit_at_start = False
         if self.lost_ledger_asked:  # at the start, before the database was made (`lost_ledger_start`)
             return None
-        lost = lost_ledger_checked(self.session.data_dir, not headless(), self.language)
+        lost = lost_ledger_checked(self.session.data_dir, not headless(), self.language, self.worker)
         if lost is None:
             return None
         choice = asked_about_lost_ledger(self.session.data_dir, lost, self.language)

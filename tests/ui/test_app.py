@@ -1089,6 +1089,31 @@ def test_the_restore_of_a_ledger_set_aside_is_said_on_screen_while_it_runs(qtbot
     assert backup.check_database(data_folder).ok and aside.is_file()
 
 
+def test_the_window_checks_a_ledger_set_aside_on_the_worker(qtbot, data_folder, tmp_path, worker, wizards, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    """fin20a: asked again before the first-run setup (the start's question not asked), the full
+    check of the ledger set aside ran on the main thread, though the worker was there."""
+    import threading
+
+    caplog.clinic_app_allow_warnings = True
+    aside = _cut_off_restore_from(data_folder, tmp_path / "U盘")
+    monkeypatch.setattr(app_module, "ask_lost_ledger", lambda text, language, can_restore=True: "quit")
+    checking = backup.lost_ledger
+    threads: list[bool] = []
+
+    def watched(folder: Path):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread() is threading.main_thread())
+        return checking(folder)
+
+    monkeypatch.setattr(backup, "lost_ledger", watched)
+    session = ClinicSession(data_folder)
+    desktop = app_module.Desktop(QApplication.instance(), session, worker, "zh", selftest=False)
+    try:
+        assert desktop.open_window() == 0 and desktop.quit_at_start
+    finally:
+        desktop.session.close()
+    assert threads == [False] and aside.is_file()
+
+
 def test_a_damaged_ledger_set_aside_beside_a_backup_is_named_with_the_backup_offered(qtbot, data_folder, worker, wizards, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
     caplog.clinic_app_allow_warnings = True
     aside = _cut_off_restore_from(data_folder, data_folder / "backups")  # the backup in the folder's own
