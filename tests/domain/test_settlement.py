@@ -287,6 +287,15 @@ def test_hunan_quarterly_accounting() -> None:
     assert "settlement_quarter_over_budget" not in codes(under[2])
 
 
+def test_hunan_quarter_exactly_at_its_budget_is_not_over() -> None:
+    """二(一)3 按季度核算: a quarter over its budget is named; one exactly at it is not.  The quarters
+    tested were 43000 and 42000, so a quarter at its 42500 told "over budget" passed (rev20f S10)."""
+    quarter = [month(2000, amount, n) for n, amount in enumerate(["14000.00", "14000.00", "14500.00"], 1)]
+    results = settle_months(policy(HUNAN), quarter)
+    assert results[2].to_date.quarter_fund_payable == m("42500.00")
+    assert "settlement_quarter_over_budget" not in codes(results[2])
+
+
 def hunan_year(unsigned: str, resident_fund: Money | None = None, employees: str = "0.00"):  # type: ignore[no-untyped-def]
     totals = YearToDate(
         months=12, fund_payable=m("160000.00"), paid=m("153000.00"),
@@ -376,6 +385,26 @@ def test_hunan_part_year_budget_is_the_months_in_force() -> None:
     assert codes(result) == {"settlement_part_year"}
 
 
+def test_hunan_year_end_recovers_prepayments_above_the_budget() -> None:
+    """二(一)3 "the rest within a month after the year-end assessment": twelve prepayments on 2000
+    signed (12 x 12750 = 153000) against a year of 1500 signed, B = 127500, leave a rest of -25500,
+    recovered.  Every year test paid less than B, so a rest floored at 0 passed, paying the
+    facility 25500 above its budget (rev20f S12)."""
+    totals = YearToDate(months=12, fund_payable=m("120000.00"), paid=m("153000.00"))
+    result = settle_year(policy(HUNAN), YearInputs(2025, 1500, totals, insured_persons=3000))
+    assert result.quota == m("127500.00")
+    assert result.year_end_payment == m("-25500.00")
+    assert result.total_paid == m("127500.00")
+
+
+def test_hunan_year_refuses_more_signed_than_insured() -> None:
+    """Signed insured residents are some of the insured: more signed than insured is an input
+    error, not a funding smaller than the budget.  No test asked, so a year settled on 10 signed
+    of 5 insured passed (rev20f S14)."""
+    with pytest.raises(BadInput, match="signed insured residents exceed the insured residents"):
+        settle_year(policy(HUNAN), YearInputs(2025, 10, YearToDate(months=12), insured_persons=5))
+
+
 def test_part_year_quota_rounds_half_up_once() -> None:
     # Shaoguan from 2023-03-07: 10 months. 50 x 7 x 10/12 = 291.666... -> 291.67.
     totals = YearToDate(months=10, fund_payable=m("100.00"), paid=m("100.00"))
@@ -457,6 +486,40 @@ def test_shaoyang_fund_share_of_a_policy_overspend_is_bounded_by_the_risk_reserv
     assert ("settlement_reserve_exhausted" in reasons) is exhausted
     if exhausted:
         assert reasons["settlement_reserve_exhausted"]["reserve"] == "100.00"
+
+
+def test_shaoyang_year_offsets_an_earlier_overspend_against_the_surplus_still_carried() -> None:
+    """五(一)1 结余滚存下月: prepay 4000 a month (as above); January spends 4500 (500 over),
+    February 3000 (1000 carried).  The year's 500 overspend is met by the 1000 still carried:
+    the facility bears nothing and 500 rolls on.  The year tests had overspend or surplus, never
+    both, so a facility made to bear the 500 while 1000 was carried passed (rev20f S16)."""
+    results = settle_months(
+        policy(SHAOYANG), [month(1200, payable, n, fund_per_head=m("500.00")) for n, payable in ((1, "4500.00"), (2, "3000.00"))]
+    )
+    totals = results[-1].to_date
+    assert (totals.excess, totals.carried) == (m("500.00"), m("1000.00"))
+    year = settle_year(policy(SHAOYANG), YearInputs(2024, 1200, totals, fund_per_head=m("500.00")))
+    assert (year.overspend, year.facility_bears, year.carried_forward) == (ZERO, ZERO, m("500.00"))
+
+
+def test_shaoyang_policy_overspend_entered_above_the_overspend_is_bounded_by_it() -> None:
+    """五(一)1 政策性亏损 is a part of the overspend: 1000 entered as policy-caused against an
+    overspend of 300, half the fund's, has the fund bear 150 and the facility 150.  The tests
+    entered at most the overspend, so the fund bearing 500 and the facility -200 passed
+    (rev20f S18)."""
+    # 1200 heads x 50 = 60000 pooled, a 12000 reserve: the reserve does not bound here.
+    year = settle_year(
+        policy(SHAOYANG),
+        YearInputs(
+            2024,
+            1200,
+            YearToDate(excess=m("300.00")),
+            fund_per_head=m("500.00"),
+            policy_overspend=m("1000.00"),
+            overspend_fund_share=Fraction(1, 2),
+        ),
+    )
+    assert (year.overspend, year.fund_bears, year.facility_bears) == (m("300.00"), m("150.00"), m("150.00"))
 
 
 def test_shaoyang_family_doctor_packages_are_pooling_spending_of_their_month() -> None:
