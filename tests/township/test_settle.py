@@ -213,6 +213,39 @@ def test_a_score_entered_after_decembers_report_was_written_says_the_year_end_di
     a.session.close()
 
 
+def test_a_visit_let_in_by_an_emergency_is_fee_for_service_not_capitation(tmp_path, capsys) -> None:
+    """A resident designated at another village (V999), seen here as an emergency, is a person signed
+    elsewhere: the visit is let in by its route and paid fee-for-service, beside this line's
+    capitation.  No test settled a routed visit, so counting its fund in the line's fund payable
+    (a larger share of the prepay, and of F at the year end) passed (rev20f S28)."""
+    from clinic_app.domain.records import Enrolment, VisitRequest
+    from clinic_app.services.demo import resident_id
+    from clinic_app.services.session import PatientInput
+    from tests.township.settle_data import drug
+
+    a = Village.create(tmp_path / "a", "V001", "东村卫生室", SHAOGUAN)
+    a.person("here", number=1)
+    away = a.session.add_patient(PatientInput(name="测试外村", id_number=resident_id("440203", dt.date(1961, 2, 2), 2)))
+    a.session.save_enrolment(Enrolment(
+        away.id, 2025, designated_village="V999", designated_township="H440203999000",
+        family_doctor_signed=True, enrolled_on=dt.date(2024, 11, 1),
+    ))
+    town = township(tmp_path / "town", SHAOGUAN)
+    a.visit("here", "2025-03-03 09:00", "20.00")
+    a.session.settle(VisitRequest(
+        away.id, a.operator, (drug("30.00"),), dt.datetime(2025, 3, 4, 9), emergency=True, identity_check="社保卡",
+    ))
+    raw = a.statement("2025-03")
+    bring(town, ("a-march.json", raw))
+    town.close()
+    a.session.close()
+    v = line(settle(capsys, tmp_path / "town", "2025-03", "--signed", "V001=100"), "V001")
+    # Both residents' visits paid 70%: 14.00 of the local 20.00 is capitation, 21.00 of the emergency's
+    # 30.00 fee-for-service.
+    assert fund_of(raw) == Money.parse("35.00")
+    assert (v["fund_payable"], v["fee_for_service"]) == ("14.00", "21.00")
+
+
 REFORM = "shaoyang-resident-2019"
 REFORM_ID = "shaoyang-resident-reform-2025"
 
@@ -250,7 +283,7 @@ def test_hunan_reform_unsigned_residents_are_fee_for_service(tmp_path, capsys) -
     assert v["visits"] == 3
 
 
-def reform_year(tmp_path: Path) -> ClinicSession:
+def reform_year(tmp_path: Path, employee_signed: bool = True) -> ClinicSession:
     """A reform village's July (a signed and an unsigned resident's 20.00, an employee's 50.00, each
     paid 70%) at a township with 4 insured residents on its roster and 2 signed in December."""
     from clinic_app.domain.records import Enrolment
@@ -260,7 +293,7 @@ def reform_year(tmp_path: Path) -> ClinicSession:
     a = Village.create(tmp_path / "a", "V101", "南村卫生室", REFORM, reform=True)
     a.person("signed", signed=True, number=5)
     a.person("unsigned", signed=False, number=6)
-    a.person("employee", category="employee_retired", signed=True, number=8)
+    a.person("employee", category="employee_retired", signed=employee_signed, number=8)
     town = township(tmp_path / "town", REFORM, reform=True)
     for number in range(4):
         p = town.add_patient(PatientInput(name=f"人{number}", id_number=resident_id("440203", dt.date(1970, 1, 1 + number), 7)))
@@ -280,11 +313,16 @@ def reform_year(tmp_path: Path) -> ClinicSession:
     return town
 
 
-def test_the_reform_pool_takes_off_the_unsigned_residents_fee_for_service_not_the_employees(tmp_path, capsys) -> None:
-    # POLICIES.md §3 (试点通知 二(一)5): pool = funding - capitation for signed residents - fee-for-service
-    # for unsigned residents.  The employee's 35.00 is the employee fund's (二(二) clears it apart), but
-    # the pool took it off too: 170.00 - 85.00 - 49.00 = 36.00 in the PDF, the xlsx and the JSON.
-    town = reform_year(tmp_path)
+@pytest.mark.parametrize("employee_signed", [True, False], ids=["signed employee", "unsigned employee"])
+def test_the_reform_pool_takes_off_the_unsigned_residents_fee_for_service_not_the_employees(
+    tmp_path, capsys, employee_signed
+) -> None:
+    """POLICIES.md §3 (试点通知 二(一)5): pool = funding - capitation for signed residents - fee-for-service
+    for unsigned residents.  The employee's 35.00 is the employee fund's (二(二) clears it apart), but
+    the pool took it off too: 170.00 - 85.00 - 49.00 = 36.00 in the PDF, the xlsx and the JSON.  A signed
+    employee's visit is grouped under the reform's policy, so only an unsigned one, under the employee
+    policy, shows an "unsigned" taken off without asking whether it is a resident's (rev20f S29)."""
+    town = reform_year(tmp_path, employee_signed)
     report = settlement.month_report(town, "2025-12")
     year_end = report.year_end
     assert year_end is not None
