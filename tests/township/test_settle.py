@@ -338,6 +338,24 @@ def test_the_reform_pool_takes_off_the_unsigned_residents_fee_for_service_not_th
     assert result["total"]["year_to_date"]["fee_for_service"] == "49.00"
 
 
+def test_a_december_signed_count_above_the_rosters_insured_still_clears_the_year(tmp_path) -> None:
+    """Signed residents are insured residents: where the count entered for December (5) is above the
+    insured the roster holds (4), the roster is short, and the funding counts at least the signed.
+    The year end clears on 5: funding = B = 5 x 85 x 6/12 = 212.50, the pool short by the unsigned
+    resident's 14.00.  No test entered such a count, so passing the roster's 4 to the year end, which
+    refuses more signed than insured (a BadInput where December's report should be), passed
+    (rev20f S26)."""
+    town = reform_year(tmp_path)
+    settlement.enter_signed(town, "2025-12", {"V101": 5})
+    year_end = settlement.month_report(town, "2025-12").year_end
+    town.close()
+    assert year_end is not None
+    assert (year_end.total_funding, year_end.quota, year_end.secondary_pool) == (
+        Money.parse("212.50"), Money.parse("212.50"), Money.parse("-14.00"),
+    )
+    assert "settlement_pool_overspent" in {r.code for r in year_end.reasons}
+
+
 @pytest.mark.parametrize(("per_head", "ceiling"), [("800.00", "160.00"), ("850.00", None)])
 def test_the_reform_funding_is_checked_against_ten_percent_of_the_resident_fund(tmp_path, capsys, per_head, ceiling) -> None:
     # 试点通知 二(一)1, POLICIES.md §3: funding at most 10% of the resident fund.  The township's fund per
