@@ -125,6 +125,85 @@ def test_a_removed_entry_breaks_the_link(shaoyang: Ledger) -> None:
     assert any(b.problem.startswith("与上一条的哈希链接断开") and "previous-hash" in b.problem for b in third)
 
 
+AUGUST = (dt.date(2025, 8, 1), dt.date(2025, 8, 31))
+SEPTEMBER = (dt.date(2025, 9, 1), dt.date(2025, 9, 30))
+
+
+def _tamper_and_rehash(lg: Ledger, *sql: str) -> None:
+    """Edit the file as an attacker with the code would: drop the triggers, change rows, then make
+    every link and hash hold again from genesis, so only a span's own checks can see the edit."""
+    lg.session.close()
+    conn = _raw(lg)
+    conn.row_factory = sqlite3.Row
+    for table in APPEND_ONLY_TABLES:
+        conn.execute(f"DROP TRIGGER {table}_no_update")
+        conn.execute(f"DROP TRIGGER {table}_no_delete")
+    for statement in sql:
+        conn.execute(statement)
+    prev = ledger.GENESIS_HASH
+    for (visit_id,) in conn.execute("SELECT id FROM visits ORDER BY id").fetchall():
+        visit, items, funds = ledger.raw_entry(conn, visit_id)
+        digest = ledger.entry_hash(prev, visit, items, funds)
+        conn.execute("UPDATE visits SET prev_hash = ?, hash = ? WHERE id = ?", (prev, digest, visit_id))
+        prev = digest
+    conn.commit()
+    conn.close()
+
+
+def _span_breaks(lg: Ledger, span: tuple[dt.date, dt.date]) -> list[tuple[int, str]]:
+    db = sqlite3.connect(lg.folder / DB_NAME)
+    db.row_factory = sqlite3.Row
+    try:
+        return [(b.seq, b.problem) for b in ledger.verify_span(db, *span).breaks]
+    finally:
+        db.close()
+
+
+def test_a_month_that_starts_the_ledger_with_its_first_entry_removed_is_a_break(shaoyang: Ledger) -> None:
+    """A month's statement export checks its span: with the first entry deleted and the rest
+    re-hashed from genesis, every hash and link holds, and only the seq starting at 2 shows the
+    visit taken out.  No test reached that check, so a span that expected no seq at the ledger's
+    start passed, and August was signed with a visit missing (rev20f L10)."""
+    first, *_ = _settle_a_few(shaoyang, 3)
+    _tamper_and_rehash(
+        shaoyang,
+        f"DELETE FROM visit_items WHERE visit_id = {first}",
+        f"DELETE FROM visit_funds WHERE visit_id = {first}",
+        f"DELETE FROM visits WHERE id = {first}",
+    )
+    assert _span_breaks(shaoyang, AUGUST) == [(2, "序号不连续, 应为 1 / sequence gap: expected 1")]
+
+
+def test_an_entry_moved_into_a_later_month_is_a_break_in_both_months(shaoyang: Ledger) -> None:
+    """The 2nd of three August entries re-dated 2025-09-15 and the chain re-hashed: every hash and
+    link holds, but August holds an entry dated outside it and September's first entry is dated
+    before the last of August's.  No test reached either check, so both months exported clean with
+    the visit in neither's statement, or in the wrong one (rev20f L08, L09)."""
+    _, moved, _ = _settle_a_few(shaoyang, 3)
+    _tamper_and_rehash(shaoyang, f"UPDATE visits SET date = '2025-09-15' WHERE id = {moved}")
+    db = sqlite3.connect(shaoyang.folder / DB_NAME)
+    db.row_factory = sqlite3.Row
+    assert ledger.verify_chain(db) == (3, [])
+    db.close()
+    assert _span_breaks(shaoyang, AUGUST) == [
+        (2, "日期 2025-09-15 与前后条目的顺序不符 / dated 2025-09-15, out of order with the entries around it")
+    ]
+    assert _span_breaks(shaoyang, SEPTEMBER) == [
+        (3, "日期 2025-08-03 与前后条目的顺序不符 / dated 2025-08-03, out of order with the entries around it")
+    ]
+
+
+def test_an_edit_before_a_month_with_no_entries_is_a_break_of_that_month(shaoyang: Ledger) -> None:
+    """A month of no visits signs the hash of the last entry before it, recomputed: the last August
+    entry edited (not re-hashed) shows when September is exported, not only in a whole-ledger check.
+    No test exported an empty month after an edit, so a September that took the stored hash as it
+    was signed edited content (rev20f L11)."""
+    *_, last = _settle_a_few(shaoyang, 2)
+    shaoyang.session.close()
+    _tamper(shaoyang, f"UPDATE visits SET patient_fen = patient_fen - 100 WHERE id = {last}")
+    assert _span_breaks(shaoyang, SEPTEMBER) == [(2, "内容与其哈希不符 (被改动过) / content does not match its hash (edited)")]
+
+
 def test_check_of_a_clean_ledger_exits_0_with_a_summary(shaoyang: Ledger, capsys: pytest.CaptureFixture[str]) -> None:
     _settle_a_few(shaoyang, 2)
     assert run(["check", "--data-dir", str(shaoyang.folder)]) == 0
