@@ -1061,12 +1061,15 @@ def test_a_void_names_a_later_out_of_city_receipt_the_used_up_out_of_city_cap_le
     """rev18c F1: Shaoguan pays out-of-city receipts up to 50.00 a year.  Once 42.00 + 8.00 were
     paid, a third receipt was unpaid as a whole (step 4's out_of_area_cap_used, not step 8's cut);
     voiding the first freed 42.00 of that cap, but the void's note named only the second: the
-    third, owed 14.00, was never settled again."""
+    third, owed 14.00, was never settled again.  A visit in the city frees none of that cap: its
+    void names neither, where a check of the freed fund's being out of the city dropped named
+    both and failed no test (rev20f L16)."""
     from tests.township import builders
 
     with builders.village(tmp_path / "v", "V01") as session:
         patient = builders.enrol(session, "王一", builders.resident_id(1), "V01")
         operator = session.operators()[0].id
+        in_city = builders.settle(session, patient.id, dt.datetime(2025, 3, 2, 9))
 
         def paid_back(receipt: str, amount: str, day: int) -> SettledVisit:
             when = dt.datetime(2025, 3, day, 10)
@@ -1079,6 +1082,9 @@ def test_a_void_names_a_later_out_of_city_receipt_the_used_up_out_of_city_cap_le
         assert [r.code for r in unpaid.adjudication.reasons] == ["out_of_area_cap_used"]
         session.void(first.entry.id, "录入错误", operator, dt.datetime(2025, 3, 16, 9))
         assert [e.receipt_no for e in session.capped_after(first.entry.id)] == [cut.entry.receipt_no, unpaid.entry.receipt_no]
+        assert session.entry(in_city).entry.fund == Money.parse("12.11")  # type: ignore[union-attr]
+        session.void(in_city, "录入错误", operator, dt.datetime(2025, 3, 16, 9, 5))
+        assert session.capped_after(in_city) == []
 
 
 def test_an_old_15_digit_id_number_is_refused_as_such_not_as_a_typo(village: Ledger) -> None:
