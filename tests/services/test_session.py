@@ -548,6 +548,22 @@ def test_an_export_made_with_the_clock_far_ahead_does_not_lock_out_the_days_afte
     assert right.entry.time == dt.datetime(2025, 9, 3, 9, 30)
 
 
+def test_a_day_past_the_month_exactly_the_date_jump_before_its_export_is_refused_and_one_more_is_not(
+    village: Ledger, tmp_path: Path
+) -> None:
+    """Past the exported month, a day within DATE_JUMP_DAYS (60) before the export is refused:
+    August exported on 2025-11-30, the clock at 2025-10-01 (60 days before) is refused, at
+    2025-09-30 (61) written.  The test above is a year out, so a bound of fewer than 60 days, letting
+    2025-10-01 into a ledger whose clock had gone back, passed (rev20f X12)."""
+    session = village.session
+    settled_and_exported(village, tmp_path, "2025-08-30T09:00:00", dt.datetime(2025, 11, 30, 10, 0))
+    with pytest.raises(BadInput) as refused:
+        session.settle(village.request("signed_township", "2025-10-01T09:00:00", "YP0001"), check_clock=True)
+    assert refused.value.zh == "电脑日期 2025-10-01 早于 2025-08 月结的导出日期 2025-11-30, 请先校正电脑的日期和时间"
+    written = session.settle(village.request("signed_township", "2025-09-30T09:00:00", "YP0001"), check_clock=True)
+    assert written.entry.time == dt.datetime(2025, 9, 30, 9, 0)
+
+
 def test_settling_on_after_exporting_the_month_mid_month_is_not_refused(village: Ledger, tmp_path: Path) -> None:
     """Exporting the current month early and settling more of it later is its revision 2, by design."""
     from clinic_app.services.statements import export_statement
