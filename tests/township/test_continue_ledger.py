@@ -264,6 +264,71 @@ def test_the_years_fund_used_before_the_loss_counts_against_the_caps(tmp_path: P
     assert (str(after.fund_year), str(after.annual_cap), str(after.annual_left)) == ("36.33", "300.00", "263.67")
 
 
+def test_an_employees_fund_used_before_the_loss_counts_against_the_employee_cap(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """As for a resident above, for the employee policy's own counter (Shaoyang: 70% at primary
+    level, 1500.00 a year for an active employee): 孙八 was paid 700.00 in February and 700.00 in
+    March before the loss, so after `continue` a 500.00 visit gets the 100.00 left, not 350.00.  The
+    continued use is read back by the employee pool; no continued ledger had an employee, so
+    dropping that pool's use elsewhere failed no test of a continued ledger (rev20f X21)."""
+    big, visit_500 = ("头孢克肟", "drug", "1000.00", "covered"), ("头孢克肟", "drug", "500.00", "covered")
+    folder, stick = tmp_path / "v02", tmp_path / "stick"
+    stick.mkdir()
+    sun = b.resident_id(208)
+    enrolment = Enrolment(0, 2025, designated_village="V02", designated_township=b.TOWNSHIP)
+    with b.village(folder, "V02", policy="shaoyang-resident-2019") as village:
+        patient = village.add_patient(PatientInput("孙八", sun, category="employee_active"), enrolment)
+        for day in (dt.datetime(2025, 2, 10, 9), dt.datetime(2025, 3, 3, 9)):
+            assert str(ledger.get_entry(village.db, b.settle(village, patient.id, day, big)).fund) == "700.00"  # type: ignore[union-attr]
+    for month in ("2025-02", "2025-03"):
+        _export(folder, month, stick, capsys)
+    shutil.rmtree(folder)
+    b.village(folder, "V02", policy="shaoyang-resident-2019").close()
+    assert run(["continue", "--data-dir", str(folder), "--from", str(stick)]) == 0
+    capsys.readouterr()
+    with ClinicSession(folder) as village:
+        again = _found_again(village, sun)
+        card = village.usage_card(again.id, dt.date(2025, 4, 7))
+        fund = ledger.get_entry(village.db, b.settle(village, again.id, dt.datetime(2025, 4, 7, 9), visit_500)).fund  # type: ignore[union-attr]
+    assert (str(card.fund_year), str(card.annual_cap), str(card.annual_left)) == ("1400.00", "1500.00", "100.00")
+    assert str(fund) == "100.00"
+
+
+def test_a_signed_employees_reform_use_before_the_loss_counts_against_the_reforms_cap(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A reform pilot village (Shaoyang 2019, the reform from July 2025): 赵七, an active employee
+    signed here, spends the reform's fund first (70%, 60.00 a day, 600.00 a year), then the employee
+    policy's.  Ten days of 100.00 in July used the reform's 600.00 (the tenth day 60.00 of it and 10.00
+    of the employee policy).  After `continue`, the reform has nothing left: a 100.00 visit is the
+    employee policy's 70.00.  The reform's counter is read back by the resident pool; no continued
+    ledger had a signed employee, so dropping that pool's use elsewhere (the reform paying its 60.00
+    again) failed no test of a continued ledger (rev20f X20)."""
+    drug = ("头孢克肟", "drug", "100.00", "covered")
+    folder, stick = tmp_path / "v02", tmp_path / "stick"
+    stick.mkdir()
+    zhao = b.resident_id(207)
+    enrolment = Enrolment(0, 2025, designated_village="V02", designated_township=b.TOWNSHIP, family_doctor_signed=True)
+    with b.village(folder, "V02", policy="shaoyang-resident-2019", reform=True) as village:
+        patient = village.add_patient(PatientInput("赵七", zhao, category="employee_active"), enrolment)
+        paid = [ledger.get_entry(village.db, b.settle(village, patient.id, dt.datetime(2025, 7, day, 9), drug)) for day in range(1, 11)]
+        assert [str(e.fund) for e in paid] == ["60.00"] * 9 + ["70.00"]  # type: ignore[union-attr]
+    _export(folder, "2025-07", stick, capsys)
+    shutil.rmtree(folder)
+    b.village(folder, "V02", policy="shaoyang-resident-2019", reform=True).close()
+    assert run(["continue", "--data-dir", str(folder), "--from", str(stick)]) == 0
+    capsys.readouterr()
+    with ClinicSession(folder) as village:
+        again = ledger.patient_by_id_number(village.db, zhao)
+        assert again is not None
+        village.save_enrolment(replace(enrolment, patient_id=again.id))
+        card = village.usage_card(again.id, dt.date(2025, 8, 4))
+        visit = village.entry(b.settle(village, again.id, dt.datetime(2025, 8, 4, 9), drug))
+    # The card is the employee policy's (its 10.00 of 1500.00); the reform's cap shows in the visit.
+    assert (str(card.fund_year), str(card.annual_cap), str(card.annual_left)) == ("10.00", "1500.00", "1490.00")
+    assert visit is not None and str(visit.adjudication.fund) == "70.00"
+    reasons = {r.code: dict(r.params) for r in visit.adjudication.reasons}
+    assert reasons["annual_cap"] == {"cap": "600.00", "used": "600.00", "left": "0.00", "cut": "70.00"}
+    assert reasons["employee_layer"] == {"policy": "shaoyang-employee-2022", "base": "100.00", "fund": "70.00"}
+
+
 def test_registering_again_passes_over_the_registered_and_names_an_invalid_id(tmp_path: Path) -> None:
     from clinic_app.store.db import transaction
 
