@@ -134,10 +134,15 @@ def test_thermal_page_height_follows_the_content(ttf):
     assert height(longer) > height(short)
 
 
-def test_qr_holds_the_receipt_number_and_a_hash_of_its_amounts():
+@pytest.mark.parametrize("amount", ["total", "fund", "patient"])
+def test_qr_holds_the_receipt_number_and_a_hash_of_its_amounts(amount):
+    """Each of the three amounts printed is in the hash: a fen more of any changes it.  Only the
+    fund was changed, so a hash that took the fund twice and left the patient's share out (a
+    receipt whose 个人支付 was altered still checking) passed (rev20f R05)."""
     data = sample_receipt()
     assert qr_payload(data) == f"RCPT|{data.receipt_no}|{receipt_hash(data)}"
-    changed = replace(data, adjudication=replace(data.adjudication, fund=data.adjudication.fund + Money(1)))
+    adj = data.adjudication
+    changed = replace(data, adjudication=replace(adj, **{amount: getattr(adj, amount) + Money(1)}))
     assert receipt_hash(changed) != receipt_hash(data)
 
 

@@ -173,6 +173,19 @@ def test_a_reversal_of_a_waived_visit_adds_up_negated(village: Ledger, layout: r
     assert "项目合计-32.60免收9.00合计-23.60" in text
 
 
+@pytest.mark.parametrize("layout", receipts.LAYOUTS)
+def test_a_reversal_prints_each_line_negated(village: Ledger, layout: receipts.Layout) -> None:
+    """A reversal hands back each line, not only the totals: 9.00, 13.60 and 10.00 print as -9.00,
+    -13.60, -10.00 beside their unit prices.  Only the totals were checked negated, so lines printed
+    positive under negative totals passed, on A5 and on the rolls alike (rev20f R06, R07)."""
+    session = village.session
+    reversal = session.void(settle(village), "录错项目", village.operator, dt.datetime(2025, 8, 12, 10, 0))
+    _, path = receipts.write_receipt(session, reversal.id, layout=layout)
+    text = _flat(path)
+    times = "" if layout == "a5" else "×"  # a5 has a column for each of quantity and unit price
+    assert f"一般诊疗费1次{times}9.00-9.00" in text
+    assert f"2盒{times}6.80-13.60尿常规1次{times}10.00-10.00项目合计-32.60" in text
+
 def test_without_a_waiver_there_is_one_total(village: Ledger) -> None:
     visit = village.session.settle(village.request("unsigned_here", WHEN, "YP0001*2"))
     _, path = receipts.write_receipt(village.session, visit.entry.id)
@@ -232,6 +245,27 @@ def test_a_reimbursement_prints_what_is_paid_back_not_a_charge(shaoguan: Ledger,
     assert f"统筹报销(付给患者){adj.fund}" in flat
     assert adj.total == adj.fund + adj.patient
 
+
+@pytest.mark.parametrize("layout", receipts.LAYOUTS)
+def test_a_reimbursement_s_capitals_are_the_fund_paid_back(shaoguan: Ledger, layout: receipts.Layout) -> None:
+    """What changes hands is the fund's 56.00 of the outside bill's 80.00 (70%): 大写 says 56.00.  No
+    test read the capitals of a reimbursement, so 大写 of the outside bill, 捌拾元, under a 56.00
+    paid back, passed (rev20f R04)."""
+    _, path = receipts.write_receipt(shaoguan.session, _reimburse(shaoguan), layout=layout)
+    text = _flat(path)
+    assert "外院费用合计80.00个人自付(已在外院支付)24.00统筹报销(付给患者)56.00大写:人民币伍拾陆元整" in text
+    assert "捌拾" not in text
+
+
+@pytest.mark.parametrize("layout", receipts.LAYOUTS)
+def test_a_reimbursement_reversal_prints_every_share_negated(shaoguan: Ledger, layout: receipts.Layout) -> None:
+    """A reimbursement reversed takes back the 56.00 paid and undoes the whole record: the outside
+    total, the share the patient paid outside and the fund's each print negated.  Only the day close
+    of a reversed reimbursement was tested, so 个人自付 printed +24.00 among negatives passed
+    (rev20f R09)."""
+    reversal = shaoguan.session.void(_reimburse(shaoguan), "重复报销", shaoguan.operator, dt.datetime(2025, 8, 12, 9, 0))
+    _, path = receipts.write_receipt(shaoguan.session, reversal.id, layout=layout)
+    assert "外院费用合计-80.00个人自付(已在外院支付)-24.00统筹报销(付给患者)-56.00大写:(负数)人民币伍拾陆元整" in _flat(path)
 
 def test_the_day_close_keeps_reimbursements_apart_from_the_money_taken_in(shaoguan: Ledger) -> None:
     village = shaoguan
@@ -296,6 +330,34 @@ def test_a_family_account_payment_says_so_and_whose_account(village: Ledger, lay
     cash_text = "".join(text_of(cash_path.read_bytes()).split())
     assert f"个人支付{cash.adjudication.patient}" in cash_text and "个人现金支付" not in cash_text  # no account: the share
 
+
+def _family_account(village: Ledger) -> int:
+    """An employee's 13.60 of amoxicillin (the consultation waived): the fund 9.52, the 4.08 left
+    paid from 刘桂兰's family account, nothing in cash."""
+    return village.session.settle(village.request(
+        "employee_signed", WHEN, "YP0001*2", payment_method="family_account", account_holder="刘桂兰", account_relation="parent",
+    )).entry.id
+
+
+@pytest.mark.parametrize("layout", receipts.LAYOUTS)
+def test_the_capitals_say_the_cash_left_to_pay_not_the_share_an_account_paid(village: Ledger, layout: receipts.Layout) -> None:
+    """大写 is what the patient hands over in cash, as 个人现金支付 beside it: 0.00 where a family
+    account paid the whole 4.08.  The family-account test read 个人现金支付 but not the capitals, so
+    大写 肆元零捌分 under 个人现金支付 0.00 passed (rev20f R02)."""
+    _, path = receipts.write_receipt(village.session, _family_account(village), layout=layout)
+    text = _flat(path)
+    assert "家庭共济账户支付4.08账户持有人刘桂兰(父母)个人现金支付0.00大写:人民币零元整" in text
+    assert "肆元" not in text
+
+
+@pytest.mark.parametrize("layout", receipts.LAYOUTS)
+def test_a_family_account_reversal_gives_the_account_back(village: Ledger, layout: receipts.Layout) -> None:
+    """Reversed, the 4.08 goes back to the family account: -4.08 beside the fund's -9.52, and still
+    no cash.  No test reversed an account payment, so 家庭共济账户支付 printed +4.08 on the reversal
+    passed (rev20f R10)."""
+    reversal = village.session.void(_family_account(village), "录错项目", village.operator, dt.datetime(2025, 8, 12, 10, 0))
+    _, path = receipts.write_receipt(village.session, reversal.id, layout=layout)
+    assert "医保统筹支付-9.52家庭共济账户支付-4.08账户持有人刘桂兰(父母)个人现金支付0.00大写:人民币零元整" in _flat(path)
 
 @pytest.mark.parametrize("layout", receipts.LAYOUTS)
 def test_each_drug_is_printed_with_its_specification(village: Ledger, layout: receipts.Layout) -> None:
