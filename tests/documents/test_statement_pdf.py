@@ -69,6 +69,16 @@ def test_text_totals_hash_and_fingerprint_read_back(made, statement, key):
     assert f"-{reversal.adjudication.total}" in text
 
 
+def test_the_chain_line_counts_settlements_and_reversals_apart(key, ttf):
+    """Six settlements, the sixth reversed the same day: the line under the summary says 结算 6 笔,
+    冲销 1 笔 and the chain's 7 entries.  No test read that line, so counting every entry as a
+    settlement (结算 7 笔, the reversal twice over) passed (rev20f P07)."""
+    month = sample_statement(visits=6)
+    assert [bool(v.reversal_of) for v in month.visits] == [False] * 6 + [True]
+    flat = "".join(text_of(statement_pdf(month, build_statement(month, key), ttf)).split())
+    assert "结算6笔,冲销1笔(人次与金额为冲销后的净数)。" in flat
+    assert "本月7条。" in flat
+
 def test_visit_list_spans_pages_with_the_header_repeated(made, statement):
     _, pdf = made
     pages = PdfReader(io.BytesIO(pdf)).pages
