@@ -926,6 +926,23 @@ def test_a_new_folder_with_no_backups_is_not_asked_about_a_lost_ledger(qtbot, tm
         desktop.session.close()
 
 
+def _window_opened_on(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+    """A start as on a desktop whose window, instead of opening, records the entries of the ledger
+    it would open on (the list returned); the information boxes after a restore pass unseen."""
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: None)
+    monkeypatch.setattr(app_module, "headless", lambda: False)  # as on a desktop
+    opened: list[int] = []
+
+    def run(desktop: app_module.Desktop) -> int:
+        opened.append(desktop.session.count_entries(EntryFilter()))
+        desktop.worker.stop()
+        desktop.session.close()
+        return 0
+
+    monkeypatch.setattr(app_module.Desktop, "run", run)
+    return opened
+
+
 @pytest.mark.parametrize("answer", ["restore", "new", "quit"])
 def test_the_start_asks_about_a_deleted_ledger_before_it_makes_a_database(qtbot, data_folder, wizards, monkeypatch, caplog, answer) -> None:  # type: ignore[no-untyped-def]
     """rev18k F5: asked after the folder was opened, 退出 left a new, empty clinic.sqlite that
@@ -936,17 +953,7 @@ def test_the_start_asks_about_a_deleted_ledger_before_it_makes_a_database(qtbot,
     made = _backed_up_then_deleted(data_folder)
     asked: list[str] = []
     monkeypatch.setattr(app_module, "ask_lost_ledger", lambda text, language: asked.append(text) or answer)
-    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: None)
-    monkeypatch.setattr(app_module, "headless", lambda: False)  # as on a desktop
-    opened: list[int] = []
-
-    def run(desktop: app_module.Desktop) -> int:  # the window that would open: what it opens on
-        opened.append(desktop.session.count_entries(EntryFilter()))
-        desktop.worker.stop()
-        desktop.session.close()
-        return 0
-
-    monkeypatch.setattr(app_module.Desktop, "run", run)
+    opened = _window_opened_on(monkeypatch)
     assert app_module.run_app(data_dir=data_folder) == 0
     assert len(asked) == 1 and str(made[-1]) in asked[0]
     if answer == "quit":
@@ -1210,17 +1217,7 @@ def test_an_empty_database_beside_a_newer_ledger_set_aside_offers_that_ledger(qt
     asked: list[str] = []
     monkeypatch.setattr(app_module, "ask_lost_ledger", lambda text, language: asked.append(text) or answer)
     monkeypatch.setattr(app_module, "ask_restore", lambda text, language: asked.append(text) or True)
-    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: None)
-    monkeypatch.setattr(app_module, "headless", lambda: False)  # as on a desktop
-    opened: list[int] = []
-
-    def run(desktop: app_module.Desktop) -> int:  # the window that would open: what it opens on
-        opened.append(desktop.session.count_entries(EntryFilter()))
-        desktop.worker.stop()
-        desktop.session.close()
-        return 0
-
-    monkeypatch.setattr(app_module.Desktop, "run", run)
+    opened = _window_opened_on(monkeypatch)
     assert app_module.run_app(data_dir=data_folder, language="zh") == 0
     assert len(asked) == 1 and str(aside) in asked[0] and str(made) in asked[0] and "是空的" in asked[0], asked
     assert opened == ([entries] if answer == "restore" else [0])

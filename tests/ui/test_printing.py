@@ -608,9 +608,8 @@ def test_a_long_statement_is_previewed_a_few_pages_at_a_time(qtbot, context, wor
     assert 0 not in dialog.rendered
 
 
-def test_an_a4_statement_is_previewed_whole_across_on_a_1024_screen(qtbot, context, worker, monkeypatch, long_statement) -> None:  # type: ignore[no-untyped-def]
-    # The preview was 560 px wide: an A4 page (794 px) showed its left two thirds, 统筹 and 个人 off to
-    # the right, and each of its pages was scrolled sideways to be read.
+def _whole_across_a_1024_screen(qtbot, context, worker, monkeypatch, path: Path, kind: str, title: str) -> None:  # type: ignore[no-untyped-def]
+    """`path` previewed on a 1024x768 screen: each page whole across the dialog, the dialog on the screen."""
     from PySide6.QtCore import QRect
 
     class Screen:
@@ -620,38 +619,28 @@ def test_an_a4_statement_is_previewed_whole_across_on_a_1024_screen(qtbot, conte
     monkeypatch.setattr(printing.PreviewDialog, "screen", lambda self: Screen())
     host = QWidget()
     qtbot.addWidget(host)
-    dialog = printing.preview_pdf(context, long_statement, "statement", "月结汇总表", host)
-    qtbot.waitUntil(lambda: dialog.loaded is not None, timeout=10000)
-    qtbot.waitExposed(dialog)
-    wait_idle(qtbot, worker)
-    page = dialog._views[0].width()
-    assert dialog.page_scroll.viewport().width() >= page
-    assert 0 <= dialog.x() and dialog.x() + dialog.frameGeometry().width() <= 1024
-    dialog.close()
-
-
-def test_the_day_s_ledger_sheet_is_previewed_whole_across_on_a_1024_screen(qtbot, context, session, worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """rev20e: the 门诊日志 is A4 on its side, 1123 px wide at the preview's 96 dpi: on a 1024 screen
-    its 患者签名 column was cut off, read by scrolling sideways.  Its pages are drawn to the screen's
-    width now; a receipt and an upright A4 keep their sizes."""
-    from PySide6.QtCore import QRect
-
-    class Screen:
-        def availableGeometry(self) -> QRect:  # noqa: N802 - Qt's name
-            return QRect(0, 0, 1024, 738)
-
-    monkeypatch.setattr(printing.PreviewDialog, "screen", lambda self: Screen())
-    host = QWidget()
-    qtbot.addWidget(host)
-    day = session.entry(settle_zhang(session)).entry.time.date()
-    path, _ = receipts.write_ledger_sheet(session, day, session.operators()[0].id, NOW)
-    dialog = printing.preview_pdf(context, path, "ledger", "门诊日志", host)
+    dialog = printing.preview_pdf(context, path, kind, title, host)
     qtbot.waitUntil(lambda: dialog.loaded is not None, timeout=10000)
     qtbot.waitExposed(dialog)
     wait_idle(qtbot, worker)
     assert dialog.page_scroll.viewport().width() >= dialog._views[0].width()
     assert 0 <= dialog.x() and dialog.x() + dialog.frameGeometry().width() <= 1024
     dialog.close()
+
+
+def test_an_a4_statement_is_previewed_whole_across_on_a_1024_screen(qtbot, context, worker, monkeypatch, long_statement) -> None:  # type: ignore[no-untyped-def]
+    # The preview was 560 px wide: an A4 page (794 px) showed its left two thirds, 统筹 and 个人 off to
+    # the right, and each of its pages was scrolled sideways to be read.
+    _whole_across_a_1024_screen(qtbot, context, worker, monkeypatch, long_statement, "statement", "月结汇总表")
+
+
+def test_the_day_s_ledger_sheet_is_previewed_whole_across_on_a_1024_screen(qtbot, context, session, worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """rev20e: the 门诊日志 is A4 on its side, 1123 px wide at the preview's 96 dpi: on a 1024 screen
+    its 患者签名 column was cut off, read by scrolling sideways.  Its pages are drawn to the screen's
+    width now; a receipt and an upright A4 keep their sizes."""
+    day = session.entry(settle_zhang(session)).entry.time.date()
+    path, _ = receipts.write_ledger_sheet(session, day, session.operators()[0].id, NOW)
+    _whole_across_a_1024_screen(qtbot, context, worker, monkeypatch, path, "ledger", "门诊日志")
     assert printing.preview_dpi(QSizeF(595, 842), 1024) == 96.0  # upright A4: 794 px, room enough
     assert printing.preview_dpi(QSizeF(164, 600), 1024) == 150.0  # a 58 mm receipt roll
 
