@@ -240,6 +240,18 @@ def test_esc_at_once_skips_the_receipt_and_the_next_patient_can_be_found(qtbot, 
     assert visit.patient is not None and visit.patient.name == "张三丰"
 
 
+def tab_and_backtab_leave(qtbot, table) -> None:  # type: ignore[no-untyped-def]
+    """Tab and Shift+Tab from the table's first cell each take the keys out of it (rev19d 2: one
+    that took Tab cell to cell, round again at the end, held the keyboard)."""
+    table.setFocus(Qt.FocusReason.TabFocusReason)
+    table.setCurrentIndex(table.model().index(0, 0))
+    qtbot.keyClick(table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not table
+    table.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(table, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is not table
+
+
 def test_tab_leaves_every_table_of_the_village_screens(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QTableView
 

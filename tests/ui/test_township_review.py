@@ -20,6 +20,7 @@ from clinic_app.ui.township.review import STATE_COLUMN, ReviewScreen
 from tests.township.settle_data import TODAY, Village, bring, township
 from tests.ui.conftest import wait_idle
 from tests.ui.english import in_english
+from tests.ui.test_keyboard_only import tab_and_backtab_leave
 
 POLICY = "shaoguan-resident-2023"
 
@@ -280,13 +281,7 @@ def test_tab_leaves_the_list_of_flags_for_the_fields_after_it(qtbot, town, town_
     screen = _screen(qtbot, town_context)
     screen.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is screen, timeout=5000)
-    screen.table.setFocus(Qt.FocusReason.TabFocusReason)
-    screen.table.setCurrentIndex(screen.model.index(0, 0))
-    QTest.keyClick(screen.table, Qt.Key.Key_Tab)
-    assert QApplication.focusWidget() is not screen.table
-    screen.table.setFocus(Qt.FocusReason.TabFocusReason)
-    QTest.keyClick(screen.table, Qt.Key.Key_Backtab)
-    assert QApplication.focusWidget() is not screen.table
+    tab_and_backtab_leave(qtbot, screen.table)
 
 
 def test_a_three_character_village_s_name_is_whole_in_its_column_at_1366(qtbot, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]

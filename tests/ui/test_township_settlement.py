@@ -20,6 +20,7 @@ from clinic_app.ui.main_window import MainWindow
 from clinic_app.ui.township.assessment import AssessmentScreen
 from clinic_app.ui.township.settlement import SettlementScreen
 from tests.township.settle_data import TODAY, Village, bring, fund_of, township
+from tests.ui.test_keyboard_only import tab_and_backtab_leave
 
 POLICY = "shaoguan-resident-2023"
 REFORM = "shaoyang-resident-2019"
@@ -395,18 +396,38 @@ def test_december_shows_the_year_end_clearing_in_figures(qtbot, worker, settled_
 @pytest.fixture
 def many_villages(tmp_path: Path):  # type: ignore[no-untyped-def]
     """Ten villages' December imported: eleven lines (with the own desk) and the year-end notes."""
+    town = _december_of(tmp_path, [(f"V3{n:02d}", f"第{n + 1}村卫生室", "20.00") for n in range(10)])
+    yield town
+    town.close()
+
+
+def _december_of(tmp_path: Path, villages: list[tuple[str, str, str]]) -> ClinicSession:
+    """A township with `villages` (code, name, the one visit's amount) of one person each, their
+    December statements imported."""
     files = []
-    for number in range(10):
-        code = f"V3{number:02d}"
-        village = Village.create(tmp_path / code, code, f"第{number + 1}村卫生室", POLICY)
+    for number, (code, name, amount) in enumerate(villages):
+        village = Village.create(tmp_path / code, code, name, POLICY)
         village.person("甲", number=number + 1)
-        village.visit("甲", "2025-12-03 09:00", "20.00")
+        village.visit("甲", "2025-12-03 09:00", amount)
         files.append((f"{code}_2025-12_r1.json", village.statement("2025-12")))
         village.session.close()
     town = township(tmp_path / "town", POLICY)
     bring(town, *files)
-    yield town
-    town.close()
+    return town
+
+
+def _december_in_window(qtbot, context: AppContext, width: int) -> tuple[MainWindow, SettlementScreen]:  # type: ignore[no-untyped-def]
+    """The township's window, `width` x 768, on 结算 with December's report shown."""
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(width, 768)
+    window.show()
+    screen = window.township[2]
+    assert isinstance(screen, SettlementScreen)
+    window.tabs.setCurrentWidget(screen)
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.choose_month("2025-12")
+    return window, screen
 
 
 def _total_in_view(screen: SettlementScreen, window: QWidget) -> QRect:
@@ -445,15 +466,7 @@ def test_the_total_row_stays_in_view_with_many_villages_and_the_year_end_notes(
 
     context = _context(many_villages, worker)
     with in_english(context) if english else nullcontext():
-        window = MainWindow(context)
-        qtbot.addWidget(window)
-        window.resize(width, 768)
-        window.show()
-        screen = window.township[2]
-        assert isinstance(screen, SettlementScreen)
-        window.tabs.setCurrentWidget(screen)
-        with qtbot.waitSignal(screen.report_shown, timeout=15000):
-            screen.choose_month("2025-12")
+        window, screen = _december_in_window(qtbot, context, width)
         qtbot.wait(50)
         assert screen.report is not None and len(screen.report.lines) == 11
         assert screen.report.year_end is not None and screen.notes.text().count("•") >= 3
@@ -510,16 +523,9 @@ TOWNSHIP_VILLAGES = (
 @pytest.fixture
 def twenty_four_villages(tmp_path: Path):  # type: ignore[no-untyped-def]
     """24 villages' December imported, each with one visit: 25 lines with the own desk."""
-    files = []
-    for number, name in enumerate(TOWNSHIP_VILLAGES):
-        code = f"V4{number:02d}"
-        village = Village.create(tmp_path / code, code, f"白仓镇{name}村卫生室", POLICY)
-        village.person("甲", number=number + 1)
-        village.visit("甲", "2025-12-03 09:00", f"{20 + number}.00")
-        files.append((f"{code}_2025-12_r1.json", village.statement("2025-12")))
-        village.session.close()
-    town = township(tmp_path / "town", POLICY)
-    bring(town, *files)
+    town = _december_of(
+        tmp_path, [(f"V4{n:02d}", f"白仓镇{name}村卫生室", f"{20 + n}.00") for n, name in enumerate(TOWNSHIP_VILLAGES)]
+    )
     yield town
     town.close()
 
@@ -548,15 +554,7 @@ def test_with_24_villages_the_by_village_chart_names_every_other_bar_and_each_ba
 
     from clinic_app.ui.township.settlement import VILLAGE_LABEL_GAP
 
-    window = MainWindow(_context(twenty_four_villages, worker))
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    screen = window.township[2]
-    assert isinstance(screen, SettlementScreen)
-    window.tabs.setCurrentWidget(screen)
-    with qtbot.waitSignal(screen.report_shown, timeout=15000):
-        screen.choose_month("2025-12")
+    window, screen = _december_in_window(qtbot, _context(twenty_four_villages, worker), 1366)
     report = screen.report
     assert report is not None and len(report.lines) == 25
 
@@ -594,18 +592,24 @@ def test_with_24_villages_the_by_village_chart_names_every_other_bar_and_each_ba
     qtbot.waitUntil(lambda: not worker.busy, timeout=15000)
 
 
-def test_enter_in_a_signed_count_or_the_score_saves_it(qtbot, worker, settled_town) -> None:  # type: ignore[no-untyped-def]
-    """An accountant types a count and presses Enter: it is saved (it was silently left unsaved),
-    and the cursor stays in that box for the next one."""
+def _march_active(qtbot, worker, settled_town):  # type: ignore[no-untyped-def]
+    """The township and its 结算 screen shown with March's report, the active window: focus is the
+    active window's, and without it (another test's window active) nothing has it."""
     town, _ = settled_town
     screen = SettlementScreen(_context(town, worker))
     qtbot.addWidget(screen)
     screen.show()
-    # Focus is the active window's: without it (another test's window active) nothing has it.
     screen.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is screen, timeout=5000)
     with qtbot.waitSignal(screen.report_shown, timeout=15000):
         screen.choose_month("2025-03")
+    return town, screen
+
+
+def test_enter_in_a_signed_count_or_the_score_saves_it(qtbot, worker, settled_town) -> None:  # type: ignore[no-untyped-def]
+    """An accountant types a count and presses Enter: it is saved (it was silently left unsaved),
+    and the cursor stays in that box for the next one."""
+    _, screen = _march_active(qtbot, worker, settled_town)
     box = screen.signed_boxes["V202"]
     box.setFocus()
     box.selectAll()
@@ -725,21 +729,8 @@ def test_agreed_shares_are_chosen_on_the_settlement_screen_and_refused_at_their_
 def test_tab_leaves_the_settlement_table_for_the_counts_and_the_score(qtbot, worker, settled_town) -> None:  # type: ignore[no-untyped-def]
     """rev19d 2: Tab went from cell to cell of the table, round again at the end, and never out:
     the 签约人数 boxes, 保存签约人数, 年度考核分 and 分配方式… were out of reach without the mouse."""
-    town, _ = settled_town
-    screen = SettlementScreen(_context(town, worker))
-    qtbot.addWidget(screen)
-    screen.show()
-    screen.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is screen, timeout=5000)
-    with qtbot.waitSignal(screen.report_shown, timeout=15000):
-        screen.choose_month("2025-03")
-    screen.table.setFocus(Qt.FocusReason.TabFocusReason)
-    screen.table.setCurrentIndex(screen.model.index(0, 0))
-    qtbot.keyClick(screen.table, Qt.Key.Key_Tab)
-    assert QApplication.focusWidget() is not screen.table
-    screen.table.setFocus(Qt.FocusReason.TabFocusReason)
-    qtbot.keyClick(screen.table, Qt.Key.Key_Backtab)
-    assert QApplication.focusWidget() is not screen.table
+    town, screen = _march_active(qtbot, worker, settled_town)
+    tab_and_backtab_leave(qtbot, screen.table)
 
 
 def test_township_settings_open_in_the_clinic_name_and_its_own_screens_have_no_unseen_stop(qtbot, worker, settled_town) -> None:  # type: ignore[no-untyped-def]
