@@ -116,6 +116,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "settlement_surplus_not_carried": ("本政策至本期结束, 结余 {amount} 元无下月可滚存, 其处理请与医保部门确认", "the policy ends with this period: the surplus {amount} has no next month to roll into; confirm its handling with the insurance office"),
     "settlement_recovered": ("多拨付的 {amount} 元年终追回", "{amount} paid in excess is recovered at the year end"),
     "settlement_funding_over_ceiling": ("筹资总额 {funding} 元超过居民医保基金上限 {ceiling} 元", "total funding {funding} above the resident fund ceiling {ceiling}"),
+    "settlement_signed_above_insured": ("签约居民 {signed} 人多于患者档案中登记参保的居民 {insured} 人: 筹资总额按 {signed} 人计; 请核对所填签约人数或患者的参保登记", "{signed} signed residents exceed the {insured} residents registered as insured in the patient records: total funding counts {signed}; check the signed counts entered or the patients' insurance records"),
     "settlement_pool_overspent": ("二次分配资金池超支 {amount} 元, 由签约机构承担", "secondary pool overspent by {amount}, borne by the signed facilities"),
     "settlement_reserve_exhausted": ("风险调节金 {reserve} 元已用尽", "risk reserve {reserve} used up"),
     "assessment_no_data": ("{facility} 缺少签约人数或门诊费用数据, 相关指标按基础分计", "{facility}: no signed persons or outpatient cost, those indicators score their base"),

@@ -601,7 +601,10 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
         notes = (*_no_signing_yet(session, clinic, year), *notes)
     result = replace(result, reasons=notes + result.reasons)
     if closing:
-        insured = max(result.signed_persons, store.insured_persons(session.db, year))
+        # Signed residents are insured residents: a roster holding fewer (a count typed high, or
+        # people not registered as insured) funds the year on the signed, and says so.
+        on_roster = store.insured_persons(session.db, year)
+        insured = max(result.signed_persons, on_roster)
         months = number - start + 1
         year_end = settle_year(
             policy,
@@ -622,6 +625,14 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
                 continues=continues,
             ),
         )
+        if reform and on_roster < result.signed_persons:
+            year_end = replace(
+                year_end,
+                reasons=(
+                    Reason.of("settlement_signed_above_insured", signed=result.signed_persons, insured=on_roster),
+                    *year_end.reasons,
+                ),
+            )
         if score is None and year_end.deposits != ZERO:
             # The deposits are released "× score / 100" after the assessment: until the score is
             # entered they are shown released in full, and the report must say so.

@@ -329,6 +329,7 @@ def test_the_reform_pool_takes_off_the_unsigned_residents_fee_for_service_not_th
     assert year_end.total_funding == Money.parse("170.00")  # 4 insured x 85 x 6/12
     assert year_end.quota == Money.parse("85.00")  # 2 signed x 85 x 6/12
     assert year_end.secondary_pool == Money.parse("71.00")  # 170.00 - 85.00 - 14.00
+    assert "settlement_signed_above_insured" not in {r.code for r in year_end.reasons}  # 2 signed of 4 insured
     # The month's column stays the whole fee-for-service, the employee's with the unsigned resident's.
     assert report.settlement.to_date.fee_for_service == Money.parse("49.00")
     assert report.settlement.fee_for_service == Money(0)  # December: no statement of its own
@@ -354,6 +355,9 @@ def test_a_december_signed_count_above_the_rosters_insured_still_clears_the_year
         Money.parse("212.50"), Money.parse("212.50"), Money.parse("-14.00"),
     )
     assert "settlement_pool_overspent" in {r.code for r in year_end.reasons}
+    # The township is told why the funding is above the roster's: the count typed, or the roster short.
+    (note,) = [r for r in year_end.reasons if r.code == "settlement_signed_above_insured"]
+    assert note.params == (("signed", "5"), ("insured", "4"))
 
 
 @pytest.mark.parametrize(("per_head", "ceiling"), [("800.00", "160.00"), ("850.00", None)])
