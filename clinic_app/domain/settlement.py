@@ -254,6 +254,8 @@ class YearSettlement:
     secondary_pool: Money = ZERO
     """Hunan reform: total funding - capitation paid - fee-for-service of unsigned residents."""
     overspend: Money = ZERO
+    policy_overspend: Money = ZERO
+    """Shaoyang 2019: the part of `overspend` counted as policy-caused (as entered, at most the overspend)."""
     fund_bears: Money = ZERO
     facility_bears: Money = ZERO
     villages: tuple[VillageYear, ...] = ()
@@ -965,6 +967,7 @@ def _shaoyang_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
         returned_to_fund=max(ZERO, quota - totals.paid - fund_bears),
         carried_forward=surplus if inputs.continues else ZERO,
         overspend=overspend,
+        policy_overspend=policy_part,
         fund_bears=fund_bears,
         facility_bears=overspend - fund_bears,
     )

@@ -448,8 +448,9 @@ def test_shaoyang_months_carry_surplus_and_record_overspend() -> None:
         m("100.00"),
         m("200.00"),
     )
+    assert shared.policy_overspend == m("200.00")
     alone = settle_year(policy(SHAOYANG), YearInputs(2024, 1200, totals, fund_per_head=m("500.00")))
-    assert (alone.fund_bears, alone.facility_bears) == (ZERO, m("300.00"))
+    assert (alone.policy_overspend, alone.fund_bears, alone.facility_bears) == (ZERO, ZERO, m("300.00"))
 
 
 @pytest.mark.parametrize(
@@ -520,6 +521,7 @@ def test_shaoyang_policy_overspend_entered_above_the_overspend_is_bounded_by_it(
         ),
     )
     assert (year.overspend, year.fund_bears, year.facility_bears) == (m("300.00"), m("150.00"), m("150.00"))
+    assert year.policy_overspend == m("300.00")  # the part counted, as the report shows it
 
 
 def test_shaoyang_family_doctor_packages_are_pooling_spending_of_their_month() -> None:
