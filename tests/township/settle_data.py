@@ -117,6 +117,21 @@ def bring(session: ClinicSession, *files: tuple[str, bytes]) -> None:
         assert result.imported, result.plan.describe() + (result.error.bilingual() if result.error else "")
 
 
+def december_of(folder: Path, villages: list[tuple[str, str, str]], policy: str) -> ClinicSession:
+    """A township under `policy` with `villages` (code, name, the one visit's amount) of one person
+    each, their December statements imported."""
+    files = []
+    for number, (code, name, amount) in enumerate(villages):
+        village = Village.create(folder / code, code, name, policy)
+        village.person("甲", number=number + 1)
+        village.visit("甲", "2025-12-03 09:00", amount)
+        files.append((f"{code}_2025-12_r1.json", village.statement("2025-12")))
+        village.session.close()
+    town = township(folder / "town", policy)
+    bring(town, *files)
+    return town
+
+
 def fund_of(raw: bytes, capitated: bool = True, policy: str | None = None) -> Money:
     """Sum of hifp_pay in a statement, of residents' visits (capitated) or of the others."""
     fen = 0

@@ -19,7 +19,7 @@ from clinic_app.ui.context import AppContext
 from clinic_app.ui.main_window import MainWindow
 from clinic_app.ui.township.assessment import AssessmentScreen
 from clinic_app.ui.township.settlement import SettlementScreen
-from tests.township.settle_data import TODAY, Village, bring, fund_of, township
+from tests.township.settle_data import TODAY, Village, bring, december_of, fund_of, township
 from tests.ui.test_keyboard_only import tab_and_backtab_leave
 
 POLICY = "shaoguan-resident-2023"
@@ -396,24 +396,9 @@ def test_december_shows_the_year_end_clearing_in_figures(qtbot, worker, settled_
 @pytest.fixture
 def many_villages(tmp_path: Path):  # type: ignore[no-untyped-def]
     """Ten villages' December imported: eleven lines (with the own desk) and the year-end notes."""
-    town = _december_of(tmp_path, [(f"V3{n:02d}", f"第{n + 1}村卫生室", "20.00") for n in range(10)])
+    town = december_of(tmp_path, [(f"V3{n:02d}", f"第{n + 1}村卫生室", "20.00") for n in range(10)], POLICY)
     yield town
     town.close()
-
-
-def _december_of(tmp_path: Path, villages: list[tuple[str, str, str]]) -> ClinicSession:
-    """A township with `villages` (code, name, the one visit's amount) of one person each, their
-    December statements imported."""
-    files = []
-    for number, (code, name, amount) in enumerate(villages):
-        village = Village.create(tmp_path / code, code, name, POLICY)
-        village.person("甲", number=number + 1)
-        village.visit("甲", "2025-12-03 09:00", amount)
-        files.append((f"{code}_2025-12_r1.json", village.statement("2025-12")))
-        village.session.close()
-    town = township(tmp_path / "town", POLICY)
-    bring(town, *files)
-    return town
 
 
 def _december_in_window(qtbot, context: AppContext, width: int) -> tuple[MainWindow, SettlementScreen]:  # type: ignore[no-untyped-def]
@@ -523,8 +508,10 @@ TOWNSHIP_VILLAGES = (
 @pytest.fixture
 def twenty_four_villages(tmp_path: Path):  # type: ignore[no-untyped-def]
     """24 villages' December imported, each with one visit: 25 lines with the own desk."""
-    town = _december_of(
-        tmp_path, [(f"V4{n:02d}", f"白仓镇{name}村卫生室", f"{20 + n}.00") for n, name in enumerate(TOWNSHIP_VILLAGES)]
+    town = december_of(
+        tmp_path,
+        [(f"V4{n:02d}", f"白仓镇{name}村卫生室", f"{20 + n}.00") for n, name in enumerate(TOWNSHIP_VILLAGES)],
+        POLICY,
     )
     yield town
     town.close()
