@@ -543,6 +543,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--by-workload", action="store_true",
         help="按工作量 (统筹应付) 分配, 不再按协议份额 / share out by workload (fund payable), no longer by agreed shares",
     )
+    p.add_argument(
+        "--policy-overspend", default=None, metavar="AMOUNT",
+        help="邵阳 2019: 记录该年度的政策性超支 (元), 首次须与 --overspend-share 一起给出 / Shaoyang 2019: store the "
+        "year's policy-caused overspend (yuan), the first time together with --overspend-share",
+    )
+    p.add_argument(
+        "--overspend-share", default=None, metavar="PERCENT",
+        help="邵阳 2019: 政策性超支中医保约定分担的比例 (0-100, 百分数), 从风险调节金支付 / Shaoyang 2019: the fund's "
+        "agreed share of the policy-caused overspend (0-100, a percent), paid out of the risk reserve",
+    )
     p.add_argument("--out", default=None, type=_path_argument, help="同时把月报 PDF 和 xlsx 写到此文件夹 / also write the month's report PDF and xlsx here")
     p.set_defaults(handler=_lazy("clinic_app.services.settlement_cli", "cmd_settle"))
 

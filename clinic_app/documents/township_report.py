@@ -118,6 +118,17 @@ class MonthPoint:
 
 
 @dataclass(frozen=True)
+class PolicyOverspend:
+    """Shaoyang 2019: the year's policy-caused overspend (政策性亏损) and the fund's agreed share of
+    it, as the township entered them (邵医保发〔2019〕17号 五(一)1)."""
+
+    amount: Money
+    fund_share: Fraction
+    """The fund's share, 0 to 1 (typed as a percent)."""
+    entered_at: str
+
+
+@dataclass(frozen=True)
 class SettlementReport:
     """The township's settlement of one month with everything its report shows."""
 
@@ -141,6 +152,8 @@ class SettlementReport:
     last written for it, or the month is not over yet."""
     distribution: Distribution = WORKLOAD
     """How the township's figures were shared out to the lines (POLICIES.md §3: a township setting)."""
+    policy_overspend: PolicyOverspend | None = None
+    """Shaoyang 2019's year end: the policy-caused overspend and the fund's share as entered (None: none entered)."""
 
     @property
     def missing_named(self) -> tuple[str, ...]:
@@ -272,23 +285,43 @@ YEAR_END_LABELS = {
     "secondary_pool": ("二次分配资金池", "secondary distribution pool"),
     "carried_forward": ("结余滚存下年", "surplus rolled into next year (January)"),
     "overspend": ("超支", "overspend"),
-    "fund_bears": ("医保分担", "borne by the fund"),
+    "policy_overspend": ("其中政策性超支", "of which policy-caused"),
+    "fund_bears": ("医保分担 (风险调节金)", "borne by the fund (risk reserve)"),
     "facility_bears": ("机构承担", "borne by the facilities"),
 }
 """The year-end clearing's figures in the order shown, (Chinese, English)."""
 
 _YEAR_END_ALWAYS = ("quota", "fund_payable", "paid_in_months", "year_end_payment", "total_paid", "returned_to_fund")
+_OVERSPEND_SHARED = ("overspend", "policy_overspend", "fund_bears", "facility_bears")
+"""Shaoyang 2019's overspend and who bears it: all four shown when there is one, a 0.00 too."""
 
 
 def year_end_rows(year_end: YearSettlement) -> list[tuple[str, Money]]:
     """The year-end clearing as (key of `YEAR_END_LABELS`, amount): the figures every variant
     has, and the others where they are not zero (a deposit, a reward, the Hunan pool...)."""
     rows = []
+    shared = year_end.variant == "shaoyang2019" and year_end.overspend != ZERO
     for key in YEAR_END_LABELS:
         amount = getattr(year_end, key)
-        if key in _YEAR_END_ALWAYS or amount != ZERO or (key == "secondary_pool" and year_end.variant == "hunan_reform"):
+        if (
+            key in _YEAR_END_ALWAYS
+            or amount != ZERO
+            or (key == "secondary_pool" and year_end.variant == "hunan_reform")
+            or (shared and key in _OVERSPEND_SHARED)
+        ):
             rows.append((key, amount))
     return rows
+
+
+def policy_overspend_words(report: SettlementReport, language: str = "zh") -> str | None:
+    """The policy-caused overspend and the fund's share as entered, in words (None: none entered)."""
+    entered = report.policy_overspend
+    if entered is None:
+        return None
+    share = percent(entered.fund_share)
+    if language == "en":
+        return f"policy-caused overspend entered: {entered.amount}, the fund's agreed share {share}"
+    return f"录入的政策性超支 {entered.amount} 元，医保约定分担 {share}"
 
 
 def year_end_village_rows(report: SettlementReport) -> list[tuple[str, Money, Money]]:
@@ -421,6 +454,9 @@ def township_pdf(report: SettlementReport, font: fonts.PdfFont | None = None) ->
         story.append(Paragraph(f"· {text(render(reason, 'zh'))}", body))
     if report.year_end is not None:
         story += [Spacer(1, 3 * mm), Paragraph(year_end_title(report), body)]
+        entered = policy_overspend_words(report)
+        if entered is not None:
+            story.append(Paragraph(entered, body))
         figures = [(YEAR_END_LABELS[key][0], str(amount)) for key, amount in year_end_rows(report.year_end)]
         half = (len(figures) + 1) // 2  # two label/amount pairs a row
         paired = [
@@ -585,6 +621,11 @@ def township_xlsx(report: SettlementReport) -> bytes:
         for key, amount in year_end_rows(report.year_end):
             clearing.append([YEAR_END_LABELS[key][0], yuan(amount)])
             clearing.cell(clearing.max_row, 2).number_format = YUAN_FORMAT
+        if report.policy_overspend is not None:
+            clearing.append(["录入的政策性超支", yuan(report.policy_overspend.amount)])
+            clearing.cell(clearing.max_row, 2).number_format = YUAN_FORMAT
+            clearing.append(["医保约定分担比例", _fraction(report.policy_overspend.fund_share)])
+            clearing.cell(clearing.max_row, 2).number_format = PERCENT_FORMAT
         clearing.append([])
         clearing.append(["村卫生站 / 本院", "全年统筹应付", "年终支付"])
         header = clearing.max_row  # below the clearing's figures, as many as the variant has

@@ -36,6 +36,7 @@ from clinic_app.documents.township_report import (
     LineReport,
     LineToDate,
     MonthPoint,
+    PolicyOverspend,
     SettlementReport,
     report_files,
     write_township_report,
@@ -50,7 +51,7 @@ from clinic_app.domain.assessment import (
     assess,
     monitor,
 )
-from clinic_app.domain.money import ZERO, Money, round_half_up
+from clinic_app.domain.money import ZERO, Money, MoneyError, round_half_up
 from clinic_app.domain.policy import Policy
 from clinic_app.domain.records import Clinic
 from clinic_app.domain.settlement import (
@@ -86,6 +87,10 @@ MAX_SHARE = 1_000_000
 """An agreed share is a whole number of parts from 1 to this (1:1:2, or percents as 25, 25, 50)."""
 _WHOLE = re.compile(r"[0-9]{1,7}")
 """An agreed share or a signed count as typed: a whole number, 7 digits at most (both top out at a million)."""
+POLICY_OVERSPEND_SETTING = "settlement.policy_overspend:{year}"
+"""Shaoyang 2019, per year: JSON {"amount", "fund_share" (a percent), "entered_at"}, the policy-caused
+overspend (政策性亏损) and the fund's agreed share of it, a township input as the score is: entered
+again, it replaces the year's (`enter_policy_overspend`, `settle --policy-overspend --overspend-share`)."""
 
 
 # --------------------------------------------------------------------- hand entries
@@ -234,6 +239,103 @@ def enter_score(session: ClinicSession, year: int, score: Fraction) -> None:
 def stored_score(session: ClinicSession, year: int) -> Fraction | None:
     text = store.score(session.db, year)
     return None if text is None else Fraction(Decimal(text))
+
+
+def parse_policy_overspend(text: str) -> Money:
+    """A policy-caused overspend as typed: yuan with at most two decimals, 0 or more."""
+    try:
+        amount = Money.parse(text)
+    except MoneyError:
+        amount = None
+    if amount is None or amount.fen < 0:
+        raise BadInput(
+            f"政策性超支应为 0 或以上的金额 (元, 最多两位小数, 如 1200.50): {_shown(text)}",
+            f"the policy-caused overspend must be an amount of 0 or more in yuan with at most two decimals "
+            f"(e.g. 1200.50): {_shown(text)}",
+        )
+    return amount
+
+
+_PERCENT = re.compile(rf"[0-9]{{1,3}}(\.[0-9]{{1,{RATE_PLACES}}})?")
+
+
+def parse_overspend_share(text: str) -> Fraction:
+    """The fund's agreed share of a policy-caused overspend as typed: a percent from 0 to 100 with
+    at most `RATE_PLACES` decimals, as a baseline's (50 → 1/2)."""
+    match = _PERCENT.fullmatch(text.strip())
+    value = Fraction(Decimal(match.group(0))) if match else None
+    if value is None or value > 100:
+        raise BadInput(
+            f"医保分担比例应为 0 到 100 之间的百分数, 最多 {RATE_PLACES} 位小数 (如 50): {_shown(text)}",
+            f"the fund's share must be a percent from 0 to 100 with at most {RATE_PLACES} decimals (e.g. 50): "
+            f"{_shown(text)}",
+        )
+    return value / 100
+
+
+def _policy_overspend_entry(
+    session: ClinicSession, key: str, amount: Money | None, share: Fraction | None
+) -> PolicyOverspend | None:
+    """The year's entry with `amount` and `share` put in (one of them: the other as stored), or
+    None when neither is given.  Only Shaoyang 2019 shares a policy-caused overspend (邵医保发〔2019〕17号
+    五(一)1), refused for a month under another policy; the first entry needs both."""
+    if amount is None and share is None:
+        return None
+    year, number = int(key[:4]), int(key[5:])
+    policy = _policy(session, year, number)
+    if variant_of(policy) != "shaoyang2019":
+        raise BadInput(
+            f"只有邵阳 2019 政策分担政策性超支 (shaoyang-resident-2019); 本院 {key} 的政策是 {policy.id}",
+            f"only Shaoyang 2019 shares a policy-caused overspend (shaoyang-resident-2019); the township's policy "
+            f"in {key} is {policy.id}",
+        )
+    if amount is not None and amount.fen < 0:
+        raise BadInput(f"政策性超支不能为负数: {amount}", f"the policy-caused overspend cannot be negative: {amount}")
+    if share is not None and not 0 <= share <= 1:
+        raise BadInput(
+            f"医保分担比例须在 0 到 100% 之间: {format_fraction(share * 100, RATE_PLACES)}%",
+            f"the fund's share must lie in 0..100%: {format_fraction(share * 100, RATE_PLACES)}%",
+        )
+    if amount is None or share is None:
+        stored = stored_policy_overspend(session, year)
+        if stored is None:
+            raise BadInput(
+                f"{year} 年尚未录入政策性超支: 首次录入须同时给出金额和医保分担比例",
+                f"no policy-caused overspend is entered for {year}: the first time, give the amount and the fund's "
+                "share together",
+            )
+        amount = stored.amount if amount is None else amount
+        share = stored.fund_share if share is None else share
+    return PolicyOverspend(amount, share, dt.datetime.now().isoformat(timespec="seconds"))
+
+
+def _save_policy_overspend(conn: sqlite3.Connection, year: int, entry: PolicyOverspend) -> None:
+    value = {
+        "amount": str(entry.amount),
+        "fund_share": format_fraction(entry.fund_share * 100, RATE_PLACES),
+        "entered_at": entry.entered_at,
+    }
+    set_setting(conn, POLICY_OVERSPEND_SETTING.format(year=year), json.dumps(value, sort_keys=True))
+
+
+def enter_policy_overspend(session: ClinicSession, month: str, amount: Money | None, share: Fraction | None) -> None:
+    """Store the policy-caused overspend and the fund's agreed share of the year `month` is in
+    (Shaoyang 2019: `_policy_overspend_entry`); entered again, they replace the year's."""
+    key = check_settle_month(session, month)
+    entry = _policy_overspend_entry(session, key, amount, share)
+    if entry is not None:
+        with transaction(session.db) as conn:
+            _save_policy_overspend(conn, int(key[:4]), entry)
+
+
+def stored_policy_overspend(session: ClinicSession, year: int) -> PolicyOverspend | None:
+    text = ledger.get_setting(session.db, POLICY_OVERSPEND_SETTING.format(year=year))
+    if not text:
+        return None
+    value = json.loads(text)
+    return PolicyOverspend(
+        Money.parse(value["amount"]), Fraction(Decimal(value["fund_share"])) / 100, str(value["entered_at"])
+    )
 
 
 def enter_fund_per_head(session: ClinicSession, amount: Money) -> None:
@@ -466,6 +568,8 @@ class _Period:
     entered: set[str]
     score: Fraction | None
     year_end: YearSettlement | None
+    policy_overspend: PolicyOverspend | None = None
+    """Shaoyang 2019's close: the policy-caused overspend and the fund's share as entered."""
 
 
 def _set_off_notes(
@@ -589,6 +693,7 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
 
     score = stored_score(session, year)
     year_end = None
+    overspend_entry = None
     # The period ends in December, or at the last month of a policy replaced mid-year (the
     # base policy of a reform pilot township ends in June): its year-end clearing is then.
     after = (year, number + 1) if number < 12 else (year + 1, 1)
@@ -606,6 +711,7 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
         on_roster = store.insured_persons(session.db, year)
         insured = max(result.signed_persons, on_roster)
         months = number - start + 1
+        overspend_entry = stored_policy_overspend(session, year) if variant == "shaoyang2019" else None
         year_end = settle_year(
             policy,
             YearInputs(
@@ -623,6 +729,8 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
                 reversals=tuple(VillageFigures(c, -pending[c]) for c in codes if pending.get(c, ZERO) < ZERO),
                 months=months,
                 continues=continues,
+                policy_overspend=ZERO if overspend_entry is None else overspend_entry.amount,
+                overspend_fund_share=None if overspend_entry is None else overspend_entry.fund_share,
             ),
         )
         if reform and on_roster < result.signed_persons:
@@ -633,6 +741,7 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
                     *year_end.reasons,
                 ),
             )
+        year_end = replace(year_end, reasons=(*year_end.reasons, *_policy_overspend_notes(overspend_entry, year_end)))
         if score is None and year_end.deposits != ZERO:
             # The deposits are released "× score / 100" after the assessment: until the score is
             # entered they are shown released in full, and the report must say so.
@@ -642,8 +751,22 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
             )
     return _Period(
         policy, variant, start, codes, names, activities, result, line_to_date, points, signed, entered,
-        score, year_end,
+        score, year_end, overspend_entry,
     )
+
+
+def _policy_overspend_notes(entered: PolicyOverspend | None, year_end: YearSettlement) -> tuple[Reason, ...]:
+    """Shaoyang 2019's overspend: all the facilities' while no policy-caused part is entered (said,
+    as the score not entered is); a part entered above the overspend counts as the overspend."""
+    if year_end.variant != "shaoyang2019" or not year_end.overspend:
+        return ()
+    if entered is None:
+        return (Reason.of("settlement_policy_overspend_not_entered", amount=year_end.overspend),)
+    if entered.amount > year_end.overspend:
+        return (
+            Reason.of("settlement_policy_overspend_capped", entered=entered.amount, overspend=year_end.overspend),
+        )
+    return ()
 
 
 def month_report(session: ClinicSession, month: str, today: dt.date | None = None) -> SettlementReport:
@@ -735,6 +858,7 @@ def month_report(session: ClinicSession, month: str, today: dt.date | None = Non
         score=score,
         year_end=year_end,
         distribution=distribution,
+        policy_overspend=period.policy_overspend,
     )
     changes = _changed_since_reported(session, report)
     today = dt.date.today() if today is None else today
@@ -1036,6 +1160,11 @@ def report_json(report: SettlementReport) -> dict[str, Any]:
         "policy": report.policy.id,
         "variant": report.variant,
         "score": None if report.score is None else format_fraction(report.score),
+        "policy_overspend": None if report.policy_overspend is None else {
+            "amount": str(report.policy_overspend.amount),
+            "fund_share": format_fraction(report.policy_overspend.fund_share * 100, RATE_PLACES),
+            "entered_at": report.policy_overspend.entered_at,
+        },
         "distribution": {
             "rule": report.distribution.rule,
             "shares": {code: format_fraction(share) for code, share in report.distribution.shares},
@@ -1105,6 +1234,8 @@ def settle_with_entries(
     out: Path | None = None,
     shares: Mapping[str, int] | None = None,
     by_workload: bool = False,
+    policy_overspend: Money | None = None,
+    overspend_share: Fraction | None = None,
 ) -> tuple[SettlementReport, tuple[Path, ...]]:
     """Store the hand entries given, settle the month and write its report into `out`.
 
@@ -1114,7 +1245,8 @@ def settle_with_entries(
     transaction is committed once the report's files have their names, so one
     that cannot be committed (the disk full) takes them back off the stick (and
     puts an earlier pair back): no payouts on paper the ledger never stored.  `shares`
-    (every village's) or `by_workload` set how the township shares out from now on.
+    (every village's) or `by_workload` set how the township shares out from now on;
+    `policy_overspend` and `overspend_share`, the year's policy-caused overspend (Shaoyang 2019).
     """
     key = check_settle_month(session, month)
     checked = _check_signed(session, signed) if signed else {}
@@ -1128,9 +1260,10 @@ def settle_with_entries(
             "--share and --by-workload exclude each other: agreed shares or by workload",
         )
     agreed = check_shares(session, shares) if shares else None
+    overspend_entry = _policy_overspend_entry(session, key, policy_overspend, overspend_share)
     if out is not None:
         check_report_folder(out)
-    if not (checked or score is not None or fund_per_head is not None or agreed or by_workload):
+    if not (checked or score is not None or fund_per_head is not None or agreed or by_workload or overspend_entry):
         report = month_report(session, key)
         return report, () if out is None else write_month_report(session, report, out)
     now = dt.datetime.now().isoformat(timespec="seconds")
@@ -1144,6 +1277,8 @@ def settle_with_entries(
             set_setting(conn, FUND_PER_HEAD_SETTING, str(fund_per_head))
         if agreed or by_workload:
             set_setting(conn, SHARES_SETTING, json.dumps(agreed, sort_keys=True) if agreed else "")
+        if overspend_entry is not None:
+            _save_policy_overspend(conn, int(key[:4]), overspend_entry)
         report = month_report(session, key)
         return report, _record_and_write(recording, conn, report, out)
 

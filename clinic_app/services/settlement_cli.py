@@ -1,7 +1,8 @@
 """`clinic-app settle`: the township's month, per village and in total, as a table or JSON.
 
 Options store hand-entered inputs (signed persons per line, the year's
-assessment score, Shaoyang 2019's fund per head, the agreed shares or
+assessment score, Shaoyang 2019's fund per head and the year's
+policy-caused overspend with the fund's share of it, the agreed shares or
 sharing by workload) before settling; every option is checked first and
 nothing is stored when any is refused.
 Amounts in ``--json`` are two-decimal strings.
@@ -20,6 +21,7 @@ from clinic_app.documents.township_report import (
     YEAR_END_LABELS,
     SettlementReport,
     distribution_words,
+    policy_overspend_words,
     year_end_rows,
     year_end_title,
     year_end_village_rows,
@@ -30,6 +32,8 @@ from clinic_app.services.datadir import existing_data_dir
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.settlement import (
     check_report_folder,
+    parse_overspend_share,
+    parse_policy_overspend,
     parse_score,
     parse_share_options,
     parse_signed_options,
@@ -64,14 +68,22 @@ def cmd_settle(args: argparse.Namespace) -> int:
     per_head = _fund_per_head(per_head_text) if per_head_text is not None else None
     shares = parse_share_options(getattr(args, "share", None) or [])
     by_workload = bool(getattr(args, "by_workload", False))
+    overspend_text, share_text = getattr(args, "policy_overspend", None), getattr(args, "overspend_share", None)
+    overspend = parse_policy_overspend(overspend_text) if overspend_text is not None else None
+    overspend_share = parse_overspend_share(share_text) if share_text is not None else None
     out_text = getattr(args, "out", None)
     out = Path(out_text).expanduser() if out_text is not None else None
     if out is not None:
         check_report_folder(out)
     # No entries: works on a write-protected disk.
-    reading = not signed and score is None and per_head is None and not shares and not by_workload
+    reading = (
+        not signed and score is None and per_head is None and not shares and not by_workload
+        and overspend is None and overspend_share is None
+    )
     with ClinicSession(existing_data_dir(getattr(args, "data_dir", None)), read_only=reading) as session:
-        report, written = settle_with_entries(session, month, signed, score, per_head, out, shares, by_workload)
+        report, written = settle_with_entries(
+            session, month, signed, score, per_head, out, shares, by_workload, overspend, overspend_share
+        )
     if getattr(args, "json", False):
         print_json(report_json(report))
     else:
@@ -169,6 +181,9 @@ def print_table(report: SettlementReport) -> None:
         print(f"- {render_bilingual(reason)}")
     if report.year_end is not None:
         print(f"{year_end_title(report)} / year-end clearing")
+        entered = policy_overspend_words(report)
+        if entered is not None:
+            print(f"  {entered} / {policy_overspend_words(report, 'en')}")
         for key, amount in year_end_rows(report.year_end):
             zh, en = YEAR_END_LABELS[key]
             print(f"  {_cell(f'{zh} {en}', 66, False)}{_cell(str(amount), 14, True)}")

@@ -17,6 +17,7 @@ from typing import Any
 from clinic_app.documents.statement_file import build_statement
 from clinic_app.domain.money import Money
 from clinic_app.domain.records import DraftLine, Enrolment, VisitRequest
+from clinic_app.services import settlement
 from clinic_app.services.demo import resident_id
 from clinic_app.services.session import ClinicSession, ClinicSetup, PatientInput
 from clinic_app.services.statements import clinic_key, statement_data
@@ -129,6 +130,20 @@ def december_of(folder: Path, villages: list[tuple[str, str, str]], policy: str)
         village.session.close()
     town = township(folder / "town", policy)
     bring(town, *files)
+    return town
+
+
+SHAOYANG = "shaoyang-resident-2019"
+
+
+def overspent_shaoyang_december(folder: Path) -> ClinicSession:
+    """A Shaoyang 2019 township (no reform pilot) whose December overspends: three villages' one
+    60.00 visit each, paid 70%, 126.00 in all; 1100 a head (110 pooled), 10 signed in December and
+    none before: prepay 110 x 10 x 80% / 12 = 73.33, so 52.67 over, with a risk reserve of
+    110 x 10 x 20% = 220.00 (邵医保发〔2019〕17号 五(一)1)."""
+    town = december_of(folder, [(f"V50{n}", f"第{n}村卫生室", "60.00") for n in (1, 2, 3)], SHAOYANG)
+    settlement.enter_fund_per_head(town, Money.parse("1100.00"))
+    settlement.enter_signed(town, "2025-12", {"V501": 4, "V502": 3, "V503": 3})
     return town
 
 

@@ -509,3 +509,48 @@ def test_the_report_sent_on_says_a_village_has_fund_payable_but_no_signed_person
     south = [row for row in rows if str(row[0]).startswith("南村卫生室: 签约人数为 0")]
     assert len(south) == 1 and str(south[0][0]).startswith(said)
     assert str(south[0][1]).startswith("南村卫生室: no signed persons, yet fund payable")
+
+
+def _figure_after(lines: list[str], label: str) -> str:
+    """The amount the PDF's year-end table draws right after `label` (a label and its amount a cell each)."""
+    return lines[lines.index(label) + 1]
+
+
+def test_shaoyang_2019_year_end_shows_the_policy_caused_overspend_and_who_bears_it(tmp_path: Path) -> None:
+    """邵医保发〔2019〕17号 五(一)1: the year's overspend, its policy-caused part (as entered, at most the
+    overspend), the fund's share out of the risk reserve and the facilities' rest, in the PDF and the
+    xlsx; with none entered, one line says the facilities bear it all.  The report showed the
+    overspend and the facilities' share only, and no policy-caused part could be entered."""
+    from fractions import Fraction
+
+    from clinic_app.services.settlement import enter_policy_overspend
+    from tests.documents.pdftext import text_of
+    from tests.township.settle_data import overspent_shaoyang_december
+
+    town = overspent_shaoyang_december(tmp_path)
+    before = month_report(town, "2025-12")
+    lines = [line.strip() for line in text_of(township_pdf(before)).splitlines()]
+    assert [_figure_after(lines, label) for label in ("超支", "其中政策性超支", "医保分担 (风险调节金)", "机构承担")] == [
+        "52.67", "0.00", "0.00", "52.67",
+    ]
+    assert "· 超支 52.67 元全部由医疗机构承担: 未录入政策性超支 (如有, 请录入其金额和医保分担比例)" in lines
+
+    enter_policy_overspend(town, "2025-12", Money.parse("100.00"), Fraction(1, 2))
+    after = month_report(town, "2025-12")
+    town.close()
+    lines = [line.strip() for line in text_of(township_pdf(after)).splitlines()]
+    assert [_figure_after(lines, label) for label in ("超支", "其中政策性超支", "医保分担 (风险调节金)", "机构承担")] == [
+        "52.67", "52.67", "26.34", "26.33",
+    ]
+    assert "录入的政策性超支 100.00 元，医保约定分担 50.0%" in lines
+    assert "· 录入的政策性超支 100.00 元超过本年超支 52.67 元, 按 52.67 元计" in lines
+    assert not any("未录入政策性超支" in line for line in lines)
+
+    sheet = openpyxl.load_workbook(io.BytesIO(township_xlsx(after)))["年终清算"]
+    figures = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    assert {label: Decimal(str(figures[label])) for label in (
+        "超支", "其中政策性超支", "医保分担 (风险调节金)", "机构承担", "录入的政策性超支", "医保约定分担比例",
+    )} == {
+        "超支": Decimal("52.67"), "其中政策性超支": Decimal("52.67"), "医保分担 (风险调节金)": Decimal("26.34"),
+        "机构承担": Decimal("26.33"), "录入的政策性超支": Decimal("100.00"), "医保约定分担比例": Decimal("0.5"),
+    }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,15 @@ from clinic_app.services.session import ClinicSession
 from clinic_app.store import ledger
 from clinic_app.store import settlement as store_settlement
 from clinic_app.store.db import transaction
-from tests.township.settle_data import TOWNSHIP, Village, body, bring, fund_of, township
+from tests.township.settle_data import (
+    TOWNSHIP,
+    Village,
+    body,
+    bring,
+    fund_of,
+    overspent_shaoyang_december,
+    township,
+)
 
 SHAOGUAN = "shaoguan-resident-2023"
 
@@ -388,6 +397,9 @@ def test_settle_help_says_the_reform_uses_the_fund_per_head(capsys) -> None:
         run(["settle", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert "湖南改革" in text and "Hunan reform" in text
+    # Shaoyang 2019's policy-caused overspend, in both languages.
+    assert "--policy-overspend AMOUNT" in text and "--overspend-share PERCENT" in text
+    assert "政策性超支" in text and "policy-caused overspend" in text and "risk reserve" in text
 
 
 def test_signed_counts_default_to_the_enrolments(tmp_path) -> None:
@@ -1020,3 +1032,63 @@ def test_a_report_open_in_excel_is_said_once_and_nothing_is_written(tmp_path, mo
     finally:
         town.close()
         a.session.close()
+
+
+def _overspend_figures(result: dict[str, Any]) -> tuple[str, ...]:
+    year_end = result["year_end"]
+    return tuple(year_end[key] for key in ("overspend", "policy_overspend", "fund_bears", "facility_bears", "year_end_payment"))
+
+
+def test_shaoyang_2019_policy_caused_overspend_entered_at_settle_is_shared_out_of_the_risk_reserve(tmp_path, capsys) -> None:
+    """邵医保发〔2019〕17号 五(一)1: 政策性亏损由医保部门与医疗机构按比例合理分担, 非政策性亏损由医疗机构
+    承担.  The year end shared a policy-caused overspend, but nothing let the township enter one: the
+    facilities bore every overspend, and nothing said so."""
+    overspent_shaoyang_december(tmp_path).close()
+    folder = tmp_path / "town"
+    before = settle(capsys, folder, "2025-12")
+    assert _overspend_figures(before) == ("52.67", "0.00", "0.00", "52.67", "0.00")
+    assert before["policy_overspend"] is None
+    (note,) = [r for r in before["reasons"] if r["code"] == "settlement_policy_overspend_not_entered"]
+    assert "超支 52.67 元全部由医疗机构承担" in note["zh"] and "all borne by the facilities" in note["en"]
+
+    shared = settle(capsys, folder, "2025-12", "--policy-overspend", "40", "--overspend-share", "50")
+    # Half of the 40.00 out of the risk reserve (220.00), paid at the year end; the other 32.67 is the facilities'.
+    assert _overspend_figures(shared) == ("52.67", "40.00", "20.00", "32.67", "20.00")
+    assert {k: v for k, v in shared["policy_overspend"].items() if k != "entered_at"} == {"amount": "40.00", "fund_share": "50"}
+    assert not {r["code"] for r in shared["reasons"]} & {
+        "settlement_policy_overspend_not_entered", "settlement_policy_overspend_capped",
+    }
+
+    # Entered again, the year's amount is replaced and the share kept; above the overspend, the
+    # overspend is what counts, and the report says so.
+    capped = settle(capsys, folder, "2025-12", "--policy-overspend", "100.00")
+    assert _overspend_figures(capped) == ("52.67", "52.67", "26.34", "26.33", "26.34")
+    (note,) = [r for r in capped["reasons"] if r["code"] == "settlement_policy_overspend_capped"]
+    assert note["params"] == {"entered": "100.00", "overspend": "52.67"}
+    assert "录入的政策性超支 100.00 元超过本年超支 52.67 元, 按 52.67 元计" == note["zh"]
+    assert _overspend_figures(settle(capsys, folder, "2025-12", "--overspend-share", "12.5")) == (
+        "52.67", "52.67", "6.58", "46.09", "6.58",  # 52.67 x 12.5% = 6.58375
+    )
+    # The table prints what was entered beside the year end's figures.
+    assert run(["settle", "--data-dir", str(folder), "--month", "2025-12"]) == 0
+    out = capsys.readouterr().out
+    assert "录入的政策性超支 100.00 元，医保约定分担 12.5%" in out and "其中政策性超支 of which policy-caused" in out
+    with ClinicSession(folder) as town:
+        stored = settlement.stored_policy_overspend(town, 2025)
+        assert stored is not None and (stored.amount, stored.fund_share) == (Money.parse("100.00"), Fraction(1, 8))
+        assert settlement.stored_policy_overspend(town, 2024) is None  # the year's own
+
+
+def test_a_reform_pilot_enters_the_policy_caused_overspend_at_the_2019_policy_s_last_month(tmp_path) -> None:
+    """The 2019 policy of a reform pilot township ends in June (its year end is then): the overspend
+    is entered for June; July is under the reform, which shares none."""
+    town = township(tmp_path / "town", REFORM, reform=True)
+    settlement.enter_fund_per_head(town, Money.parse("1100.00"))
+    settlement.enter_policy_overspend(town, "2025-06", Money.parse("10.00"), Fraction(1, 2))
+    june = settlement.month_report(town, "2025-06")
+    assert june.policy_overspend is not None and june.policy_overspend.amount == Money.parse("10.00")
+    with pytest.raises(UserError, match=f"only Shaoyang 2019 shares a policy-caused overspend.*{REFORM_ID}"):
+        settlement.enter_policy_overspend(town, "2025-07", Money.parse("20.00"), None)
+    assert settlement.stored_policy_overspend(town, 2025) == june.policy_overspend
+    assert settlement.month_report(town, "2025-12").policy_overspend is None  # the reform's year end has none
+    town.close()

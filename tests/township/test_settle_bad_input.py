@@ -26,6 +26,7 @@ from tests.store.media import fill_up, small_disk
 from tests.township.settle_data import TOWNSHIP, Village, bring, township
 
 SHAOGUAN = "shaoguan-resident-2023"  # in force from 2023-03-07
+SHAOYANG = "shaoyang-resident-2019"
 
 
 @pytest.fixture(scope="module")
@@ -269,3 +270,51 @@ def test_a_fund_per_head_that_is_not_an_amount_is_refused_in_chinese_and_english
     assert "--fund-per-head" in zh and "元" in zh and "not" not in zh and "amount" not in zh, zh
     assert "--fund-per-head" in en and "two decimals" in en, en
     assert len(err) < 400  # a long value is not repeated whole
+
+
+@pytest.fixture
+def shaoyang_town(tmp_path: Path) -> Path:
+    """A Shaoyang 2019 township's data folder, nothing entered yet."""
+    township(tmp_path / "shaoyang", SHAOYANG).close()
+    return tmp_path / "shaoyang"
+
+
+def test_a_policy_caused_overspend_is_refused_where_the_policy_is_not_shaoyang_2019(folders: Path, capsys) -> None:
+    """邵医保发〔2019〕17号 五(一)1 is Shaoyang 2019's; Shaoguan's overspend is not paid (超支不补)."""
+    err = refused(
+        capsys, folders / "town", "--month", "2025-03", "--score", "80",
+        "--policy-overspend", "40.00", "--overspend-share", "50",
+    )
+    assert "只有邵阳 2019 政策分担政策性超支" in err and SHAOGUAN in err, err
+    assert "only Shaoyang 2019 shares a policy-caused overspend" in err, err
+
+
+@pytest.mark.parametrize("amount", ["-40.00", "40.001", "1e3", "abc", "４０", "", "9" * 5000])
+def test_a_policy_caused_overspend_that_is_not_an_amount_of_0_or_more_is_refused(
+    shaoyang_town: Path, capsys, amount: str
+) -> None:
+    err = refused(capsys, shaoyang_town, "--month", "2025-12", "--policy-overspend", amount, "--overspend-share", "50")
+    zh, _, en = err.removeprefix("clinic-app: ").partition(" / ")
+    assert "政策性超支应为 0 或以上的金额" in zh and "两位小数" in zh, zh
+    assert "policy-caused overspend must be an amount of 0 or more" in en and "two decimals" in en, en
+    assert len(err) < 400  # a long value is not repeated whole
+
+
+@pytest.mark.parametrize("share", ["100.01", "101", "-5", "50%", "1e2", "0.12345", "abc", ""])
+def test_a_fund_share_outside_0_to_100_percent_is_refused(shaoyang_town: Path, capsys, share: str) -> None:
+    err = refused(capsys, shaoyang_town, "--month", "2025-12", "--policy-overspend", "40", "--overspend-share", share)
+    assert "医保分担比例应为 0 到 100 之间的百分数" in err and "a percent from 0 to 100" in err, err
+
+
+def test_a_policy_caused_overspend_without_the_fund_s_share_is_refused_until_one_is_stored(shaoyang_town: Path, capsys) -> None:
+    err = refused(capsys, shaoyang_town, "--month", "2025-12", "--policy-overspend", "40", "--score", "90")
+    assert "2025 年尚未录入政策性超支" in err and "amount and the fund's share together" in err, err
+    err = refused(capsys, shaoyang_town, "--month", "2025-12", "--overspend-share", "50")
+    assert "2025 年尚未录入政策性超支" in err, err
+    first = settled(
+        capsys, shaoyang_town, "--month", "2025-12", "--fund-per-head", "1100",
+        "--policy-overspend", "40", "--overspend-share", "50",
+    )
+    assert first["policy_overspend"]["amount"] == "40.00"
+    again = settled(capsys, shaoyang_town, "--month", "2025-12", "--policy-overspend", "0")["policy_overspend"]
+    assert (again["amount"], again["fund_share"]) == ("0.00", "50")  # the share stored is kept
