@@ -98,6 +98,16 @@ EN = {
     "分配方式…": "Distribution…", "按工作量分配 (各村统筹应付)": "Shared by workload (each line's fund payable)",
     "按协议份额分配": "Shared by agreed shares", "按协议份额分配: {shares}": "Shared by agreed shares: {shares}",
     "分配方式已保存": "Distribution saved", "村卫生站分配方式": "How the villages' shares are set",
+    "政策性超支…": "Policy-caused overspend…", "政策性超支: 未录入": "Policy-caused overspend: not entered",
+    "政策性超支 {amount} 元, 医保分担 {share}": "Policy-caused overspend {amount}, the fund's share {share}",
+    "政策性超支已保存": "Policy-caused overspend saved", "{year} 年政策性超支": "Policy-caused overspend of {year}",
+    "本年超支 {overspend} 元。政策性超支由医保与医疗机构按约定比例分担 (医保部分从风险调节金支付), "
+    "其余超支由医疗机构承担。":
+        "The year's overspend is {overspend}. A policy-caused overspend is shared by the fund and the facilities "
+        "in the agreed proportion (the fund's part paid out of the risk reserve); the rest of the overspend is "
+        "borne by the facilities.",
+    "政策性超支 (元)": "Policy-caused overspend (yuan)", "如 1200.50": "e.g. 1200.50",
+    "医保分担比例 (%)": "The fund's share (%)", "0-100, 如 50": "0-100, e.g. 50",
     "按工作量 (各村统筹应付)": "By workload (each line's fund payable)", "按协议份额": "By agreed shares",
     "份额为整数, 按比例分配: 1、1、2 即 1:1:2, 按百分比填 25、25、50。每个村卫生站都须有份额; 本院不参与时留空。":
         "Shares are whole numbers, in proportion: 1, 1, 2 is 1:1:2; for percents type 25, 25, 50. Every village needs a share; "

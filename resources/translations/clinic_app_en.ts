@@ -3,22 +3,22 @@
 <context>
     <name>AdjudicationPanel</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="331" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="337" />
         <source>结算预览</source>
         <translation>Adjudication preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="340" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="346" />
         <source>总费用</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="340" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="346" />
         <source>统筹支付</source>
         <translation>Fund pays</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="340" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="346" />
         <source>个人支付</source>
         <translation>Patient pays</translation>
     </message>
@@ -534,27 +534,27 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="421" />
+        <location filename="../../clinic_app/ui/app.py" line="540" />
         <source>村卫生室门诊统筹</source>
         <translation>Village clinic outpatient pooling</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="540" />
+        <location filename="../../clinic_app/ui/app.py" line="670" />
         <source>电脑时区不是北京时间 (UTC+8), 请核对电脑的日期、时间和时区。</source>
         <translation>This PC's time zone is not Beijing time (UTC+8): please check its date, time and time zone.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="589" />
+        <location filename="../../clinic_app/ui/app.py" line="718" />
         <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的数据已另存为 {saved}</source>
         <translation>Data restored from {backup} ({entries} ledger entries). The data before the restore was saved as {saved}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="591" />
+        <location filename="../../clinic_app/ui/app.py" line="720" />
         <source>已从备份恢复数据: {backup} ({entries} 条台账)。恢复前的台账与此备份相同, 无需另存</source>
         <translation>Restored from {backup} ({entries} ledger entries). The ledger before was this backup: nothing to save</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="705" />
+        <location filename="../../clinic_app/ui/app.py" line="835" />
         <source>备份文件夹 {folder} 现在无法写入 (U 盘未插入、已满或写保护), 这次的备份已存到本机: {path}。请检查 U 盘。</source>
         <translation>The backup folder {folder} cannot be written now (USB stick not plugged in, full or write-protected); this backup was saved on this computer instead: {path}. Check the USB stick.</translation>
     </message>
@@ -1685,147 +1685,147 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>PatientCard</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="213" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="219" />
         <source>未登记</source>
         <translation>not entered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="215" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="221" />
         <source>已登记, 未参保</source>
         <translation>entered, not insured</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="218" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="224" />
         <source>已登记, 定点同本年</source>
         <translation>entered, same facility</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="220" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="226" />
         <source>已登记, 定点 {places}</source>
         <translation>entered, designated {places}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="222" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="228" />
         <source>, 已签约</source>
         <translation>, signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="232" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="238" />
         <source>患者信息</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="253" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="259" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="254" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="260" />
         <source>身份证号</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="255" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="261" />
         <source>参保类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="256" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="262" />
         <source>定点机构</source>
         <translation>Designated</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="257" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="263" />
         <source>家庭医生</source>
         <translation>Family doctor</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="258" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="264" />
         <source>本年统筹</source>
         <translation>Fund this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="260" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="266" />
         <source>本年剩余</source>
         <translation>Left this year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="261" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="267" />
         <source>今日已用</source>
         <translation>Used today</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="275" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="281" />
         <source>(未选择患者, 按 F2 查找)</source>
         <translation>(no patient: press F2 to find one)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="300" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="306" />
         <source> (其他机构已用 {used} 元)</source>
         <translation> ({used} used at other facilities)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="189" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="195" />
         <source>{n} 岁</source>
         <translation>{n} y</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="190" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="196" />
         <source>{n} 个月</source>
         <translation>{n} mo</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="279" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="285" />
         <source>(无)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="296" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="302" />
         <source>{year} 年</source>
         <translation>{year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="305" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="311" />
         <source>本政策统筹不支付此参保类别</source>
         <translation>not covered by this policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="306" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="312" />
         <source>不适用</source>
         <translation>not applicable</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="310" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="316" />
         <source>已用 {used} 元 (无年度限额)</source>
         <translation>{used} used (no annual cap)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="311" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="317" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="316" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="322" />
         <source>已用 {used} / {cap} 元</source>
         <translation>{used} of {cap} used</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="317" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="323" />
         <source>{left} 元</source>
         <translation>{left} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="320" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="326" />
         <source> (本机构)</source>
         <translation> (here)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="322" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="328" />
         <source> (本机构; 每日限额 {cap} 元)</source>
         <translation> (here; daily cap {cap})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="323" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="329" />
         <source>{used} 元</source>
         <translation>{used} yuan</translation>
     </message>
@@ -2086,88 +2086,121 @@ This clinic's key fingerprint (the township checks it):
     </message>
 </context>
 <context>
+    <name>PolicyOverspendDialog</name>
+    <message>
+        <location filename="../../clinic_app/ui/township/overspend.py" line="42" />
+        <source>{year} 年政策性超支</source>
+        <translation>Policy-caused overspend of {year}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/overspend.py" line="46" />
+        <source>本年超支 {overspend} 元。政策性超支由医保与医疗机构按约定比例分担 (医保部分从风险调节金支付), 其余超支由医疗机构承担。</source>
+        <translation>The year's overspend is {overspend}. A policy-caused overspend is shared by the fund and the facilities in the agreed proportion (the fund's part paid out of the risk reserve); the rest of the overspend is borne by the facilities.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/overspend.py" line="52" />
+        <source>政策性超支 (元)</source>
+        <translation>Policy-caused overspend (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/overspend.py" line="53" />
+        <source>如 1200.50</source>
+        <translation>e.g. 1200.50</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/overspend.py" line="54" />
+        <source>医保分担比例 (%)</source>
+        <translation>The fund's share (%)</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/overspend.py" line="55" />
+        <source>0-100, 如 50</source>
+        <translation>0-100, e.g. 50</translation>
+    </message>
+</context>
+<context>
     <name>PreviewDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="373" />
-        <location filename="../../clinic_app/ui/printing.py" line="447" />
+        <location filename="../../clinic_app/ui/printing.py" line="382" />
+        <location filename="../../clinic_app/ui/printing.py" line="457" />
         <source>正在生成…</source>
         <translation>Preparing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="256" />
-        <location filename="../../clinic_app/ui/printing.py" line="382" />
-        <location filename="../../clinic_app/ui/printing.py" line="473" />
+        <location filename="../../clinic_app/ui/printing.py" line="265" />
+        <location filename="../../clinic_app/ui/printing.py" line="391" />
+        <location filename="../../clinic_app/ui/printing.py" line="483" />
         <source>打印</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="264" />
+        <location filename="../../clinic_app/ui/printing.py" line="273" />
         <source>另存为 PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="265" />
+        <location filename="../../clinic_app/ui/printing.py" line="274" />
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="391" />
+        <location filename="../../clinic_app/ui/printing.py" line="400" />
         <source>选择打印机…</source>
         <translation>Choose printer…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="394" />
-        <location filename="../../clinic_app/ui/printing.py" line="479" />
+        <location filename="../../clinic_app/ui/printing.py" line="403" />
+        <location filename="../../clinic_app/ui/printing.py" line="489" />
         <source>另存为 PDF…</source>
         <translation>Save as PDF…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="397" />
+        <location filename="../../clinic_app/ui/printing.py" line="406" />
         <source>关闭 (Esc)</source>
         <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="492" />
+        <location filename="../../clinic_app/ui/printing.py" line="502" />
         <source>共 {pages} 页 · 上次在 {printer} 上用的纸张不是这个宽度, 打印时请重新选择</source>
         <translation>{pages} page(s) · the paper used last on {printer} is not this page's width: choose one to print</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="494" />
+        <location filename="../../clinic_app/ui/printing.py" line="504" />
         <source>共 {pages} 页 · 上次的打印机 {printer} 没有找到, 打印时请重新选择</source>
         <translation>{pages} page(s) · the printer used last, {printer}, is not found: choose one to print</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="495" />
+        <location filename="../../clinic_app/ui/printing.py" line="505" />
         <source>共 {pages} 页 · 打印时先选择打印机, 以后直接打印到它</source>
         <translation>{pages} page(s) · choose the printer at the first print; later prints go straight to it</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="649" />
+        <location filename="../../clinic_app/ui/printing.py" line="669" />
         <source>默认打印机</source>
         <translation>default printer</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="490" />
+        <location filename="../../clinic_app/ui/printing.py" line="500" />
         <source>共 {pages} 页 · 打印到: {printer}</source>
         <translation>{pages} page(s) · printer: {printer}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="482" />
+        <location filename="../../clinic_app/ui/printing.py" line="492" />
         <source>共 {pages} 页 · 没有找到打印机, 可另存为 PDF 拿到别处打印</source>
         <translation>{pages} page(s) · no printer found: save as PDF and print it elsewhere</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="638" />
+        <location filename="../../clinic_app/ui/printing.py" line="658" />
         <source>正在打印…</source>
         <translation>Printing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="649" />
+        <location filename="../../clinic_app/ui/printing.py" line="669" />
         <source>已发送到打印机 {printer}</source>
         <translation>Sent to the printer {printer}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="673" />
+        <location filename="../../clinic_app/ui/printing.py" line="693" />
         <source>已保存 {path}</source>
         <translation>Saved {path}</translation>
     </message>
@@ -2175,37 +2208,37 @@ This clinic's key fingerprint (the township checks it):
 <context>
     <name>ReceiptPreview</name>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="683" />
+        <location filename="../../clinic_app/ui/printing.py" line="703" />
         <source>收据预览 (重打)</source>
         <translation>Receipt preview (reprint)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="683" />
+        <location filename="../../clinic_app/ui/printing.py" line="703" />
         <source>收据预览</source>
         <translation>Receipt preview</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="687" />
+        <location filename="../../clinic_app/ui/printing.py" line="707" />
         <source>58mm 热敏纸</source>
         <translation>58 mm thermal roll</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="687" />
+        <location filename="../../clinic_app/ui/printing.py" line="707" />
         <source>80mm 热敏纸</source>
         <translation>80 mm thermal roll</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="687" />
+        <location filename="../../clinic_app/ui/printing.py" line="707" />
         <source>A5 纸</source>
         <translation>A5 sheet</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="691" />
+        <location filename="../../clinic_app/ui/printing.py" line="711" />
         <source>收据格式</source>
         <translation>Receipt layout</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/printing.py" line="716" />
+        <location filename="../../clinic_app/ui/printing.py" line="736" />
         <source>收据上 {n} 个字没有字体可以显示, 已印为 〓: {chars}</source>
         <translation>{n} character(s) on the receipt are in no font and print as 〓: {chars}</translation>
     </message>
@@ -3088,228 +3121,248 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>SettlementScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="115" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="126" />
         <source>村卫生站 / 本院</source>
         <translation>Village clinic / own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="115" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="126" />
         <source>签约人数</source>
         <translation>Signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="115" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="126" />
         <source>人次</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="115" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="126" />
         <source>医疗费总额</source>
         <translation>Total cost</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="115" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="776" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="815" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="856" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="126" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="807" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="846" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="887" />
         <source>统筹应付</source>
         <translation>Fund payable</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="115" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="126" />
         <source>按项目付费</source>
         <translation>Fee for service</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="116" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="817" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="856" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="127" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="848" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="887" />
         <source>预付</source>
         <translation>Prepay</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="116" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="127" />
         <source>拨付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="116" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="127" />
         <source>质保金</source>
         <translation>Deposit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="116" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="127" />
         <source>年累计应付</source>
         <translation>Payable YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="116" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="127" />
         <source>年累计拨付</source>
         <translation>Paid YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="116" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="127" />
         <source>年累计质保金</source>
         <translation>Deposit YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="118" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="129" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="130" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="141" />
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="436" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="440" />
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="463" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="469" />
         <source>写出月报 (PDF/xlsx)…</source>
         <translation>Write monthly report (PDF/xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="469" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="475" />
         <source>结算月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="496" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="502" />
         <source>保存签约人数</source>
         <translation>Save signed counts</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="499" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="505" />
         <source>0-100</source>
         <translation>0-100</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="502" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="508" />
         <source>保存考核分</source>
         <translation>Save score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="505" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="511" />
         <source>年度考核分</source>
         <translation>Annual score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="511" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="517" />
         <source>分配方式…</source>
         <translation>Distribution…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="518" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="528" />
+        <source>政策性超支…</source>
+        <translation>Policy-caused overspend…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="537" />
         <source>本月签约人数 / 考核分</source>
         <translation>Signed this month / score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="527" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="547" />
         <source>统筹应付与月预算 (按月)</source>
         <translation>Fund payable vs budget, by month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="528" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="548" />
         <source>本月统筹应付与预付 (按村)</source>
         <translation>Fund payable vs prepay, by village</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="627" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="647" />
         <source>正在结算 {month}…</source>
         <translation>Settling {month}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="644" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="664" />
         <source>{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元</source>
         <translation>{town} {month}  {variant}  {signed} signed  quota/budget {quota}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="658" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="678" />
         <source>本月未收到月结: {codes}</source>
         <translation>No statement received this month: {codes}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="662" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="682" />
         <source>{year} 年年终清算</source>
         <translation>Year-end clearing {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="664" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="684" />
         <source> (本政策 {months} 个月)</source>
         <translation> ({months} months under this policy)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="714" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="734" />
         <source>手工录入</source>
         <translation>Entered by hand</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="714" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="734" />
         <source>按名册统计, 可修改后保存</source>
         <translation>Counted from the roster; edit and save if needed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="409" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="715" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="413" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="735" />
         <source> (本院)</source>
         <translation> (own desk)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="741" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="760" />
+        <source>政策性超支: 未录入</source>
+        <translation>Policy-caused overspend: not entered</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="763" />
+        <source>政策性超支 {amount} 元, 医保分担 {share}</source>
+        <translation>Policy-caused overspend {amount}, the fund's share {share}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="772" />
         <source>按工作量分配 (各村统筹应付)</source>
         <translation>Shared by workload (each line's fund payable)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="743" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="774" />
         <source>按协议份额分配</source>
         <translation>Shared by agreed shares</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="744" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="775" />
         <source>按协议份额分配: {shares}</source>
         <translation>Shared by agreed shares: {shares}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="782" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="813" />
         <source>月预算</source>
         <translation>Monthly budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="800" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="831" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="886" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="917" />
         <source>本院</source>
         <translation>Own</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="904" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="935" />
         <source>签约人数已保存</source>
         <translation>Signed counts saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="911" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="942" />
         <source>考核分已保存</source>
         <translation>Score saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="920" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="951" />
         <source>分配方式已保存</source>
         <translation>Distribution saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="934" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="961" />
+        <source>政策性超支已保存</source>
+        <translation>Policy-caused overspend saved</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/settlement.py" line="979" />
         <source>选择月报保存的文件夹</source>
         <translation>Choose a folder for the monthly report</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="948" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="993" />
         <source>月报已写出: {pdf}, {xlsx}</source>
         <translation>Report written: {pdf}, {xlsx}</translation>
     </message>
@@ -3381,270 +3434,270 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>VisitScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="428" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="435" />
         <source>身份证号 / 姓名 / 拼音首字母 / 电话 (F2)</source>
         <translation>ID no. / name / pinyin / phone (F2)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="434" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="441" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="437" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="444" />
         <source>查找患者</source>
         <translation>Find patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="465" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="472" />
         <source>转诊…</source>
         <translation>Referral…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="467" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="474" />
         <source>外院票据报销…</source>
         <translation>Outside receipt…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="477" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="484" />
         <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
         <translation>Item code / name / pinyin initials (F3)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="484" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="491" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="123" />
-        <location filename="../../clinic_app/ui/visit_screen.py" line="492" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="129" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="499" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="121" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="127" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="122" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="128" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="124" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="130" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="127" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="133" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="129" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="135" />
         <source>医保</source>
         <translation>Coverage</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="130" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="136" />
         <source>免收</source>
         <translation>Waived</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="133" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="139" />
         <source>统筹</source>
         <translation>Fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="134" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="140" />
         <source>自付</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="138" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="144" />
         <source>除外</source>
         <translation>Exclusion</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="157" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="163" />
         <source>无</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="458" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="465" />
         <source>身份核验</source>
         <translation>Identity checked on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="527" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="534" />
         <source>收费项目 (Enter 改数量, F4 除外, Delete 删除选中行)</source>
         <translation>Items (Enter: quantity, F4: exclusion, Delete: remove)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="542" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="549" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="551" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="558" />
         <source>账户持有人姓名</source>
         <translation>Account holder's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="561" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="568" />
         <source>与患者关系…</source>
         <translation>Relation to patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="564" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="571" />
         <source>账户持有人是患者的配偶、父母或子女</source>
         <translation>The account holder is the patient's spouse, parent or child</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="566" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="573" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="567" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="574" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="568" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="575" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="591" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="598" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="595" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="602" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="598" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="605" />
         <source>新接诊 (Ctrl+N)</source>
         <translation>New visit (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="691" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="698" />
         <source>换患者</source>
         <translation>Another patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="692" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="699" />
         <source>{a} 的接诊已填写 {n} 项, 还未结算。把这些项目和诊断转给 {b} 吗?
 选 “否” 继续 {a} 的接诊。</source>
         <translation>The visit of {a} has {n} items entered and is not settled. Move these items and the diagnosis to {b}?
 Choose No to go on with the visit of {a}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="775" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="782" />
         <source>没有找到 “{text}”: 按 Enter 登记新患者</source>
         <translation>No one found for "{text}": press Enter to register a new patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="781" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="788" />
         <source>已登记新患者 {name}</source>
         <translation>New patient {name} registered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="792" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="799" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="851" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="858" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="996" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1003" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1037" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1044" />
         <source>日期已变为 {day}</source>
         <translation>the date is now {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1039" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1046" />
         <source>患者的记录已有变化</source>
         <translation>the patient's records changed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1041" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1048" />
         <source>金额已重新计算 ({why}): 统筹支付 {old_fund} → {fund} 元, 个人支付 {old_patient} → {patient} 元</source>
         <translation>Amounts recalculated ({why}): fund {old_fund} → {fund}, patient {old_patient} → {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1045" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1052" />
         <source>尚未结算: 请告知患者新的金额, 再按 Ctrl+Enter 结算。</source>
         <translation>Not settled yet: tell the patient the new amounts, then press Ctrl+Enter again to settle.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1074" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1081" />
         <source>除外原因正在选择: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>An exclusion is being chosen: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1076" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1083" />
         <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1084" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1091" />
         <source>查找栏中的 “{text}” 还未选定: 按 Enter 选择患者, 或按 Esc 回到 {name} 后再结算</source>
         <translation>"{text}" in the search is not chosen yet: press Enter to choose the patient, or Esc to go back to {name}, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1094" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1101" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1157" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1164" />
         <source>已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元</source>
         <translation>Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1163" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1170" />
         <source> (计入 {year} 年度)</source>
         <translation> (counted in {year})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1169" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1176" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1175" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1182" />
         <source>其中账户支付 {account} 元, 现金支付 {cash} 元 (个人账户不支付公共卫生等费用)</source>
         <translation>of which {account} from the account and {cash} in cash (a personal account does not pay public-health and similar costs)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1201" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1208" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1207" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1214" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1292" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1299" />
         <source>收费目录已更新: 本次接诊已按新目录重新计价 {n} 项</source>
         <translation>The catalogue was updated: {n} items of this visit now have the new prices</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1197" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1204" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>

@@ -19,7 +19,15 @@ from clinic_app.ui.context import AppContext
 from clinic_app.ui.main_window import MainWindow
 from clinic_app.ui.township.assessment import AssessmentScreen
 from clinic_app.ui.township.settlement import SettlementScreen
-from tests.township.settle_data import TODAY, Village, bring, december_of, fund_of, township
+from tests.township.settle_data import (
+    TODAY,
+    Village,
+    bring,
+    december_of,
+    fund_of,
+    overspent_shaoyang_december,
+    township,
+)
 from tests.ui.test_keyboard_only import tab_and_backtab_leave
 
 POLICY = "shaoguan-resident-2023"
@@ -391,6 +399,7 @@ def test_december_shows_the_year_end_clearing_in_figures(qtbot, worker, settled_
     notes = screen.notes.text()
     assert "2025 年年终清算:" in notes
     assert f"全年定额/预算 {year_end.quota}" in notes and f"年终支付 (负数为追回) {year_end.year_end_payment}" in notes
+    assert not screen.overspend_row.isVisibleTo(screen)  # Shaoguan shares no overspend (超支不补)
 
 
 @pytest.fixture
@@ -711,6 +720,66 @@ def test_agreed_shares_are_chosen_on_the_settlement_screen_and_refused_at_their_
     assert _settle_json(town.data_dir, "2025-04", capsys)["distribution"] == {
         "rule": "shares", "shares": {"V201": "1", "V202": "3"},
     }
+
+
+def test_a_shaoyang_2019_year_end_takes_the_policy_caused_overspend_refusing_bad_input_at_its_field(
+    qtbot, worker, tmp_path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    """邵医保发〔2019〕17号 五(一)1: the fund shares a policy-caused overspend by the agreed ratio.
+    The year end computed it, but nothing on 结算 let the township enter one: the facilities bore it all."""
+    from clinic_app.services.settlement import stored_policy_overspend
+
+    town = overspent_shaoyang_december(tmp_path)
+    screen = SettlementScreen(_context(town, worker))
+    qtbot.addWidget(screen)
+    screen.show()
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.choose_month("2025-11")
+    assert not screen.overspend_row.isVisibleTo(screen)  # no year end in November
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.choose_month("2025-12")
+    assert screen.overspend_row.isVisibleTo(screen) and screen.policy_overspend.text() == "政策性超支: 未录入"
+    notes = screen.notes.text()
+    assert "其中政策性超支 0.00; 医保分担 (风险调节金) 0.00; 机构承担 52.67" in notes
+    assert "超支 52.67 元全部由医疗机构承担" in notes
+
+    with qtbot.waitSignal(screen.overspend_asked, timeout=5000) as asked:
+        screen.overspend_button.click()
+    dialog = asked.args[0]
+    assert "本年超支 52.67 元" in dialog.hint.text()
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    for amount, share, field, said in (
+        ("-40", "50", dialog.amount, "政策性超支应为 0 或以上的金额"),
+        ("40.005", "50", dialog.amount, "最多两位小数"),
+        ("40", "150", dialog.share, "医保分担比例应为 0 到 100 之间的百分数"),
+        ("40", "", dialog.share, "医保分担比例应为 0 到 100 之间的百分数"),
+    ):
+        dialog.amount.setText(amount)
+        dialog.share.setText(share)
+        ok.click()
+        # Refused at the field, in Chinese; the dialog stays open and nothing is stored.
+        assert dialog.isVisible() and dialog.notes[field].isVisible() and said in dialog.notes[field].text()
+        assert stored_policy_overspend(town, 2025) is None
+
+    dialog.amount.setText("40")
+    dialog.share.setText("50")
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        ok.click()
+    assert not dialog.isVisible()
+    year_end = screen.report.year_end
+    assert (year_end.policy_overspend, year_end.fund_bears, year_end.facility_bears) == (
+        Money.parse("40.00"), Money.parse("20.00"), Money.parse("32.67"),
+    )
+    assert screen.policy_overspend.text() == "政策性超支 40.00 元, 医保分担 50.0%"
+    assert "其中政策性超支 40.00; 医保分担 (风险调节金) 20.00; 机构承担 32.67" in screen.notes.text()
+    assert "全部由医疗机构承担" not in screen.notes.text()
+    assert _settle_json(town.data_dir, "2025-12", capsys)["year_end"]["fund_bears"] == "20.00"  # the CLI's figure
+    # Asked again, the dialog shows what is stored.
+    with qtbot.waitSignal(screen.overspend_asked, timeout=5000) as asked:
+        screen.overspend_button.click()
+    assert (asked.args[0].amount.text(), asked.args[0].share.text()) == ("40.00", "50")
+    asked.args[0].reject()
+    town.close()
 
 
 def test_tab_leaves_the_settlement_table_for_the_counts_and_the_score(qtbot, worker, settled_town) -> None:  # type: ignore[no-untyped-def]

@@ -32,7 +32,16 @@ from PySide6.QtCharts import (
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QMargins, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QCoreApplication,
+    QMargins,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+    SignalInstance,
+)
 from PySide6.QtGui import (
     QColor,
     QCursor,
@@ -46,6 +55,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QFileDialog,
     QFormLayout,
     QFrame,
@@ -89,6 +99,7 @@ from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.models import LEFT, RIGHT, Column, RowsModel
 from clinic_app.ui.township.distribution import DistributionDialog
+from clinic_app.ui.township.overspend import PolicyOverspendDialog
 from clinic_app.ui.widgets import ElidedTips, scrolled_by_keys, wrapped_least
 
 PAYABLE_COLOUR = QColor(51, 115, 191)
@@ -439,6 +450,8 @@ class SettlementScreen(QWidget):
     """The PDF and xlsx paths of the written monthly report."""
     distribution_asked = Signal(object)
     """A `DistributionDialog` is open (tests answer it)."""
+    overspend_asked = Signal(object)
+    """A `PolicyOverspendDialog` is open (tests answer it)."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -508,12 +521,26 @@ class SettlementScreen(QWidget):
         distribution_row = QHBoxLayout()
         distribution_row.addWidget(self.distribution, 1)
         distribution_row.addWidget(self.distribution_button)
+        # Shaoyang 2019's year end (December, or the policy's last month): the policy-caused
+        # overspend and the fund's agreed share of it, entered in a dialog; elsewhere not shown.
+        self.policy_overspend = QLabel()
+        self.policy_overspend.setWordWrap(True)
+        self.overspend_button = QPushButton(self.tr("政策性超支…"))
+        self.overspend_button.clicked.connect(self.ask_policy_overspend)
+        self.overspend_dialog: PolicyOverspendDialog | None = None
+        self.overspend_row = QWidget()
+        overspend_row = QHBoxLayout(self.overspend_row)
+        overspend_row.setContentsMargins(0, 0, 0, 0)
+        overspend_row.addWidget(self.policy_overspend, 1)
+        overspend_row.addWidget(self.overspend_button)
+        self.overspend_row.setVisible(False)
         entries = QGroupBox(self.tr("本月签约人数 / 考核分"))
         entries_layout = QVBoxLayout(entries)
         entries_layout.addWidget(self.signed_list, 1)
         entries_layout.addWidget(self.save_signed_button)
         entries_layout.addLayout(score_row)
         entries_layout.addLayout(distribution_row)
+        entries_layout.addWidget(self.overspend_row)
         entries.setMinimumWidth(300)
         entries.setMaximumWidth(360)
 
@@ -726,6 +753,17 @@ class SettlementScreen(QWidget):
         self.distribution.setText(self.distribution_words(report, short=True))
         self.distribution.setToolTip(self.distribution_words(report))
         self.distribution_button.setEnabled(True)
+        shaoyang_close = report.year_end is not None and report.variant == "shaoyang2019"
+        self.overspend_row.setVisible(shaoyang_close)
+        entered = report.policy_overspend
+        if entered is None:
+            self.policy_overspend.setText(self.tr("政策性超支: 未录入"))
+        else:
+            self.policy_overspend.setText(
+                self.tr("政策性超支 {amount} 元, 医保分担 {share}").format(
+                    amount=entered.amount, share=percent(entered.fund_share)
+                )
+            )
 
     def distribution_words(self, report: SettlementReport, short: bool = False) -> str:
         """Which way the month's figures were shared out; the shares named unless `short` (beside the button)."""
@@ -910,11 +948,25 @@ class SettlementScreen(QWidget):
             return
         shares = dict(report.distribution.shares) if report.distribution.rule == "shares" else None
         dialog = DistributionDialog(self.context, report.lines, shares, self)
-        dialog.accepted.connect(lambda: self._saved(self.tr("分配方式已保存")))
-        dialog.finished.connect(lambda _: setattr(self, "distribution_dialog", None))
-        self.distribution_dialog = dialog
+        self._ask(dialog, "distribution_dialog", self.distribution_asked, self.tr("分配方式已保存"))
+
+    def ask_policy_overspend(self) -> None:
+        """政策性超支: the year's policy-caused overspend and the fund's share; OK stores them and settles again."""
+        report = self.report
+        if report is None or report.year_end is None:
+            return
+        dialog = PolicyOverspendDialog(
+            self.context, report.month, report.year_end.overspend, report.policy_overspend, self
+        )
+        self._ask(dialog, "overspend_dialog", self.overspend_asked, self.tr("政策性超支已保存"))
+
+    def _ask(self, dialog: QDialog, kept: str, asked: SignalInstance, saved: str) -> None:
+        """Open `dialog`, kept in the attribute `kept` while open and said by `asked`; OK says `saved` and settles again."""
+        dialog.accepted.connect(lambda: self._saved(saved))
+        dialog.finished.connect(lambda _: setattr(self, kept, None))
+        setattr(self, kept, dialog)
         dialog.open()
-        emit(self.distribution_asked, dialog)
+        emit(asked, dialog)
 
     def _saved(self, text: str) -> None:
         emit(self.context.info_reported, text)
