@@ -23,9 +23,10 @@ import datetime as dt
 import json
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -206,18 +207,23 @@ the stored value back, and the store keeps the exact fraction for that (`BASELIN
 decimals of a percent's ratio)."""
 
 
+_PLAIN_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+
+
 def parse_rate(text: str, as_percent: bool) -> Fraction:
     """A baseline as typed: a percent (35 → 35/100) or a plain ratio (0.5), with at most
     `RATE_PLACES` decimals: more were stored rounded (35.00005 as 35) and the field never said."""
-    if not text.strip():
+    typed = unicodedata.normalize("NFKC", text).strip()  # ３５．５ from a Chinese input method as 35.5
+    if not typed:
         raise BadInput("请填写县里下发的基线值", "enter the baseline the county gave")
-    try:
-        value = Fraction(Decimal(text.strip()))
-    except (InvalidOperation, ValueError):
+    # A plain decimal only: Decimal also reads "inf" (which no Fraction holds: a crash) and
+    # "1e-99999999" (whose Fraction took the worker minutes to check against the decimals allowed).
+    if not _PLAIN_DECIMAL.fullmatch(typed):
         example = "35.5" if as_percent else "0.85"
         raise BadInput(
             f"应为数字 (如 {example}): 「{_shown(text)}」", f"not a number (e.g. {example}): “{_shown(text)}”"
-        ) from None
+        )
+    value = Fraction(Decimal(typed))
     if value < 0 or (as_percent and value > 100):
         raise BadInput(f"数值超出范围: {text}", f"out of range: {text}")
     if (value * 10**RATE_PLACES).denominator != 1:

@@ -144,6 +144,10 @@ def test_a_baseline_the_store_cannot_keep_exactly_is_refused_not_rounded(tmp_pat
         ("  ", False, "请填写县里下发的基线值", "enter the baseline the county gave"),
         ("abc", True, "应为数字 (如 35.5): 「abc」", "not a number (e.g. 35.5): “abc”"),
         ("百分之三十", False, "应为数字 (如 0.85): 「百分之三十」", "not a number (e.g. 0.85): “百分之三十”"),
+        # Decimal reads these: "inf" was a crash (OverflowError), "1e-99999999" minutes of the worker's time.
+        ("inf", True, "应为数字 (如 35.5): 「inf」", "not a number (e.g. 35.5): “inf”"),
+        ("-Infinity", False, "应为数字 (如 0.85): 「-Infinity」", "not a number (e.g. 0.85): “-Infinity”"),
+        ("1e-99999999", True, "应为数字 (如 35.5): 「1e-99999999」", "not a number (e.g. 35.5): “1e-99999999”"),
     ],
 )
 def test_a_baseline_left_empty_or_not_a_number_says_so_in_the_user_s_words(text, as_percent, zh, en) -> None:
@@ -152,3 +156,9 @@ def test_a_baseline_left_empty_or_not_a_number_says_so_in_the_user_s_words(text,
     with pytest.raises(BadInput) as refused:
         parse_rate(text, as_percent)
     assert (refused.value.zh, refused.value.en) == (zh, en)
+
+
+def test_a_baseline_typed_in_full_width_reads_as_its_digits() -> None:
+    """A Chinese input method types ３５．５: Decimal read the digits but not the full-width point."""
+    assert parse_rate("３５．５", True) == Fraction(355, 1000)
+    assert parse_rate(" ０.８５ ", False) == Fraction(85, 100)
