@@ -402,6 +402,8 @@ class LedgerScreen(QWidget):
         layout.addWidget(split, 1)
         layout.addLayout(actions)
         self.current: SettledVisit | None = None
+        self._asked: int | None = None
+        """The entry whose details were asked for last (`show_entry`): an earlier one's are not shown."""
         self._shown_before = False
         self._update_buttons()
         self.load_operators()
@@ -484,7 +486,7 @@ class LedgerScreen(QWidget):
         )
 
     def apply_filter(self) -> None:
-        self.current = None
+        self.current, self._asked = None, None
         self.details.show_visit(None)
         self.model.set_filter(self.entry_filter())
         self._update_buttons()
@@ -535,10 +537,17 @@ class LedgerScreen(QWidget):
         self.show_entry(entry)
 
     def show_entry(self, entry: LedgerEntry) -> None:
+        # The actions wait for this entry's details: with the worker busy (a backup's step, a slow
+        # disk), 作废 acted on the visit still in the details while another row was highlighted.
+        self.current = None
+        self._update_buttons()
+        self._asked = entry.id
         session, visit_id = self.context.session, entry.id
-        self.context.run(lambda: session.entry(visit_id), self._details_loaded)
+        self.context.run(lambda: session.entry(visit_id), lambda visit: self._details_loaded(visit_id, visit))
 
-    def _details_loaded(self, visit: SettledVisit | None) -> None:
+    def _details_loaded(self, visit_id: int, visit: SettledVisit | None) -> None:
+        if visit_id != self._asked:
+            return  # another row was chosen since: its details are on their way
         self.current = visit
         self.details.show_visit(visit)
         self._update_buttons()

@@ -412,6 +412,41 @@ def test_the_void_dialog_names_the_patient_the_time_and_the_amounts_of_the_row_c
     assert all(label.isVisible() for label in (dialog.who, dialog.when, dialog.amount))
 
 
+def test_the_actions_wait_for_the_details_of_the_row_chosen(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """A row chosen while the worker was busy (a job ahead: a backup's step, a slow disk): 作废 and
+    重打收据 acted on the visit still in the details until the row's own came, and the details of a
+    row left meanwhile were shown when they came, as if for the row chosen.  The row Qt made current
+    by itself as the page came in so took the place of the row a test then chose: under load the
+    test of a void naming the visits a cap cut voided 李四's visit, not 张三丰's highlighted."""
+    import threading
+
+    zhang, li = session.find_patients("张三丰")[0], session.find_patients("李四")[0]
+    operator = session.operators()[0].id
+    line = session.line_from_catalog("ZL0001", Fraction(1))
+    session.settle(VisitRequest(zhang.id, operator, (line,), NOW.replace(hour=8), identity_check="社保卡"))
+    session.settle(VisitRequest(li.id, operator, (line,), NOW.replace(hour=9), identity_check="社保卡"))
+    screen = shown_ledger(qtbot, context, worker)
+    assert [e.patient_name for e in screen.model.rows] == ["李四", "张三丰"]
+    with qtbot.waitSignal(screen.details_shown, timeout=5000):
+        screen.table.selectRow(1)
+    assert screen.void_button.isEnabled() and screen.reprint_button.isEnabled()
+    shown: list[str] = []
+    screen.details_shown.connect(lambda visit: shown.append(visit.entry.patient_name))
+
+    gate = threading.Event()
+    worker.submit(lambda: gate.wait(10))  # the worker held: the rows' details wait behind it
+    screen.table.selectRow(0)
+    assert not screen.void_button.isEnabled() and not screen.reprint_button.isEnabled()
+    screen.void_current()
+    assert screen.dialog is None  # not on 张三丰's visit, still in the details
+    screen.table.selectRow(1)  # and back before 李四's details came
+    gate.set()
+    wait_idle(qtbot, worker)
+    assert shown == ["张三丰"]  # 李四's, asked for first, came and went unseen
+    assert screen.current is not None and screen.current.entry.patient_name == "张三丰"
+    assert screen.void_button.isEnabled() and "张三丰" in screen.details.header.text()
+
+
 def test_a_newborns_visit_before_the_enrolment_is_paid_back_from_the_ledger(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
     """补报: the baby paid 30.00 in full before it was enrolled; once enrolled (within 6 months of
     birth, Shaoguan: covered from birth) the doctor pays the fund's 21.00 back from the visit's row."""
