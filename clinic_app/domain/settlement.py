@@ -948,7 +948,7 @@ def _shaoyang_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
         if fund_bears < policy_part.times(share):
             reasons.append(Reason.of("settlement_reserve_exhausted", reserve=reserve))
     if overspend:
-        reasons.append(Reason.of("settlement_overspend", amount=overspend))
+        reasons.append(Reason.of("settlement_year_overspend", amount=overspend))
     if surplus and not inputs.continues:
         # 结余滚存下月: a replaced policy has no next month to roll its surplus into.
         reasons.append(Reason.of("settlement_surplus_not_carried", amount=surplus))
