@@ -98,8 +98,8 @@ EN = {
     "分配方式…": "Distribution…", "按工作量分配 (各村统筹应付)": "Shared by workload (each line's fund payable)",
     "按协议份额分配": "Shared by agreed shares", "按协议份额分配: {shares}": "Shared by agreed shares: {shares}",
     "分配方式已保存": "Distribution saved", "村卫生站分配方式": "How the villages' shares are set",
-    "政策性超支…": "Policy-caused overspend…", "政策性超支: 未录入": "Policy-caused overspend: not entered",
-    "政策性超支 {amount} 元, 医保分担 {share}": "Policy-caused overspend {amount}, the fund's share {share}",
+    "政策性超支…": "Overspend…", "政策性超支: 未录入": "Policy overspend: not entered",
+    "政策性超支 {amount} 元, 医保分担 {share}": "Policy overspend {amount}, fund {share}",
     "政策性超支已保存": "Policy-caused overspend saved", "{year} 年政策性超支": "Policy-caused overspend of {year}",
     "本年超支 {overspend} 元。政策性超支由医保与医疗机构按约定比例分担 (医保部分从风险调节金支付), "
     "其余超支由医疗机构承担。":

@@ -1230,7 +1230,7 @@ Click "Show Details...", copy everything in it and give it to support.</translat
     </message>
     <message>
         <location filename="../../clinic_app/ui/ledger_screen.py" line="349" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="458" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="460" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
@@ -1270,22 +1270,22 @@ Click "Show Details...", copy everything in it and give it to support.</translat
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="496" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="498" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="566" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="575" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="581" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="590" />
         <source>已作废, 冲销收据号 {receipt}。该患者之后结算的 {receipts} 曾因这次就诊占用的统筹限额而少付统筹: 如需按作废后的限额结算, 请将其一并作废后重新结算</source>
         <translation>Voided, reversal receipt {receipt}. This patient's later visits {receipts} were paid less by the fund because of the cap this visit used: to settle them with the cap as it is after the void, void them too and settle them again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="600" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="609" />
         <source>已补报: 统筹支付 {fund} 元, 退回 {back} 元 ({method}), 收据号 {receipt}</source>
         <translation>Paid back: fund pays {fund}, {back} back the way it was paid ({method}), receipt {receipt}</translation>
     </message>
@@ -3238,7 +3238,7 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="528" />
         <source>政策性超支…</source>
-        <translation>Policy-caused overspend…</translation>
+        <translation>Overspend…</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="537" />
@@ -3299,12 +3299,12 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="760" />
         <source>政策性超支: 未录入</source>
-        <translation>Policy-caused overspend: not entered</translation>
+        <translation>Policy overspend: not entered</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="763" />
         <source>政策性超支 {amount} 元, 医保分担 {share}</source>
-        <translation>Policy-caused overspend {amount}, the fund's share {share}</translation>
+        <translation>Policy overspend {amount}, fund {share}</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="772" />
