@@ -303,6 +303,8 @@ def year_end_rows(year_end: YearSettlement) -> list[tuple[str, Money]]:
     shared = year_end.variant == "shaoyang2019" and year_end.overspend != ZERO
     for key in YEAR_END_LABELS:
         amount = getattr(year_end, key)
+        if shared and key == "not_paid":
+            continue  # 机构承担 says it: Shaoyang's overspend is over the prepayments, not "over the quota"
         if (
             key in _YEAR_END_ALWAYS
             or amount != ZERO

@@ -543,6 +543,8 @@ def test_shaoyang_2019_year_end_shows_the_policy_caused_overspend_and_who_bears_
         "52.67", "52.67", "26.34", "26.33",
     ]
     assert "录入的政策性超支 100.00 元，医保约定分担 50.0%" in lines
+    # 超支不补 ("not paid, over the quota") was 机构承担 again, under a quota of 1100.00 never reached.
+    assert not any("超支不补" in line for line in lines)
     assert "· 录入的政策性超支 100.00 元超过本年超支 52.67 元, 按 52.67 元计" in lines
     assert not any("未录入政策性超支" in line for line in lines)
 
