@@ -137,6 +137,9 @@ class YearInputs:
     """Annual assessment score out of 100; deposits are released in this proportion."""
     insured_persons: int = 0
     """Hunan reform: insured residents of the area whose funding this township's pool is."""
+    signed_employees: int = 0
+    """Hunan reform: insured employees signed with the township's family doctors for the year
+    (试点通知 二(二)): their clearing is on the signed residents' spending per head."""
     resident_fund: Money | None = None
     """Hunan reform: the resident fund of the `months` in force (as `total_funding` is), to check
     the 10% ceiling; None: not checked."""
@@ -253,6 +256,14 @@ class YearSettlement:
     """Hunan reform: insured residents x base capitation."""
     secondary_pool: Money = ZERO
     """Hunan reform: total funding - capitation paid - fee-for-service of unsigned residents."""
+    signed_employees: int = 0
+    """Hunan reform: the signed employees the employee clearing counts."""
+    employee_budget: Money = ZERO
+    """Hunan reform: signed employees x base capitation, for the months in force (职工医保预算总额)."""
+    employee_clearing: Money | None = None
+    """Hunan reform: the employee fund's year-end clearing (试点通知 二(二)), [(B + pool) / signed
+    residents] x signed employees - employee budget; negative, what the employee fund takes back.
+    None: no signed employees, or no signed residents to take the spending per head from."""
     overspend: Money = ZERO
     policy_overspend: Money = ZERO
     """Shaoyang 2019: the part of `overspend` counted as policy-caused (as entered, at most the overspend)."""
@@ -673,6 +684,7 @@ def settle_month(policy: Policy, inputs: MonthInputs) -> MonthSettlement:
 def _check_year(inputs: YearInputs) -> None:
     _check_count("签约人数 signed_persons", inputs.signed_persons)
     _check_count("参保人数 insured_persons", inputs.insured_persons)
+    _check_count("签约职工人数 signed_employees", inputs.signed_employees)
     if not 1 <= inputs.months <= MONTHS_PER_YEAR:
         raise BadInput(f"月数须在 1 到 12 之间: {inputs.months}", f"months must lie in 1..12: {inputs.months}")
     if not 0 <= inputs.score <= 100:
@@ -763,6 +775,7 @@ def _year(
             for line, share in zip(inputs.villages, _year_end_shares(inputs, year_end_payment, deposits_released), strict=True)
         ),
         reasons=tuple(reasons),
+        signed_employees=0,  # the Hunan reform's, with their clearing (`_with_employees`)
         **extra,
     )
 
@@ -895,7 +908,7 @@ def _hunan_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
         reasons.append(
             Reason.of("settlement_over_quota", quota=budget, payable=totals.fund_payable)
         )
-    return _year(
+    result = _year(
         policy,
         "hunan_reform",
         inputs,
@@ -911,6 +924,34 @@ def _hunan_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
         overspend=max(ZERO, totals.fund_payable - budget),
         facility_bears=max(ZERO, totals.fund_payable - budget),
     )
+    return _with_employees(result, base, inputs)
+
+
+def _with_employees(result: YearSettlement, base: Money, inputs: YearInputs) -> YearSettlement:
+    """The signed employees' year-end clearing (试点通知 二(二)): their base capitation and payment
+    are the residents', and at the year end the employee fund pays their spending at the signed
+    residents' per head, less their budget: [(居民医保预算总额 + 居民医保二次分配金额) / 签约参保居民人数]
+    x 签约参保职工人数 - 职工医保预算总额.  The resident secondary amount is this township's pool
+    (POLICIES.md §3 "resident secondary pool"), before the county's tiered distribution of it.
+    Exact, rounded once; negative, the employee fund takes it back.  Not computed without signed
+    residents: there is no per-head spending to take."""
+    if not inputs.signed_employees:
+        return result
+    employee_budget = _for_the_year(base.fen * inputs.signed_employees, inputs)
+    result = replace(result, signed_employees=inputs.signed_employees, employee_budget=employee_budget)
+    if not inputs.signed_persons:
+        reason = Reason.of(
+            "settlement_employee_clearing_no_residents", employees=inputs.signed_employees, employee_budget=employee_budget
+        )
+        return replace(result, reasons=(*result.reasons, reason))
+    budget, pool = result.quota, result.secondary_pool
+    per_head = Fraction(budget.fen + pool.fen, inputs.signed_persons)
+    clearing = _money(per_head * inputs.signed_employees - employee_budget.fen)
+    reason = Reason.of(
+        "settlement_employee_clearing", budget=budget, pool=pool, residents=inputs.signed_persons,
+        employees=inputs.signed_employees, employee_budget=employee_budget, clearing=clearing,
+    )
+    return replace(result, employee_clearing=clearing, reasons=(*result.reasons, reason))
 
 
 def _shaoyang_year(policy: Policy, inputs: YearInputs) -> YearSettlement:

@@ -296,12 +296,16 @@ def test_hunan_quarter_exactly_at_its_budget_is_not_over() -> None:
     assert "settlement_quarter_over_budget" not in codes(results[2])
 
 
-def hunan_year(unsigned: str, resident_fund: Money | None = None, employees: str = "0.00"):  # type: ignore[no-untyped-def]
+def hunan_year(  # type: ignore[no-untyped-def]
+    unsigned: str, resident_fund: Money | None = None, employees: str = "0.00", signed_employees: int = 0
+):
     totals = YearToDate(
         months=12, fund_payable=m("160000.00"), paid=m("153000.00"),
         fee_for_service=m(unsigned) + m(employees), unsigned_fee_for_service=m(unsigned),
     )
-    inputs = YearInputs(2025, 2000, totals, insured_persons=3000, resident_fund=resident_fund)
+    inputs = YearInputs(
+        2025, 2000, totals, insured_persons=3000, resident_fund=resident_fund, signed_employees=signed_employees
+    )
     return settle_year(policy(HUNAN), inputs)
 
 
@@ -403,6 +407,91 @@ def test_hunan_year_refuses_more_signed_than_insured() -> None:
     of 5 insured passed (rev20f S14)."""
     with pytest.raises(BadInput, match="signed insured residents exceed the insured residents"):
         settle_year(policy(HUNAN), YearInputs(2025, 10, YearToDate(months=12), insured_persons=5))
+
+
+# 试点通知 二(二): 职工医保 ... 年终清算时, 按签约参保居民人均基金支出核算签约参保职工人均基金支出:
+# [(居民医保预算总额 + 居民医保二次分配金额) / 签约参保居民人数] x 签约参保职工人数 - 职工医保预算总额,
+# the employee budget being signed employees x the same base capitation (85).  Over the year of
+# `hunan_year`: B = 2000 x 85 = 170000, pool = 255000 - 170000 - unsigned fee-for-service.
+@pytest.mark.parametrize(
+    ("unsigned", "employees", "budget", "clearing"),
+    [
+        # pool 25000: (170000 + 25000) / 2000 = 97.50 a head; x 100 = 9750 - 8500.
+        ("60000.00", 100, "8500.00", "1250.00"),
+        # pool overspent, -5000: 165000 / 2000 = 82.50 a head; x 100 = 8250 - 8500: taken back.
+        ("90000.00", 100, "8500.00", "-250.00"),
+        # pool 0: the per head is the budget's 85, so the employees' spending is their budget.
+        ("85000.00", 3, "255.00", "0.00"),
+    ],
+)
+def test_hunan_year_clears_the_signed_employees_on_the_residents_spending_per_head(
+    unsigned: str, employees: int, budget: str, clearing: str
+) -> None:
+    result = hunan_year(unsigned, signed_employees=employees)
+    assert (result.signed_employees, result.employee_budget, result.employee_clearing) == (employees, m(budget), m(clearing))
+    # The resident figures are the employees' inputs, unchanged by them.
+    plain = hunan_year(unsigned)
+    assert (result.quota, result.secondary_pool, result.year_end_payment, result.total_paid) == (
+        plain.quota, plain.secondary_pool, plain.year_end_payment, plain.total_paid,
+    )
+    assert (plain.signed_employees, plain.employee_budget, plain.employee_clearing) == (0, ZERO, None)
+    (said,) = [r for r in result.reasons if r.code == "settlement_employee_clearing"]
+    assert dict(said.params) == {
+        "budget": "170000.00", "pool": str(result.secondary_pool), "residents": "2000",
+        "employees": str(employees), "employee_budget": budget, "clearing": clearing,
+    }
+    assert "settlement_employee_clearing" not in codes(plain)
+
+
+@pytest.mark.parametrize(
+    ("signed", "employees", "unsigned", "employee_budget", "clearing"),
+    [
+        # The reform from July, 6/12: B = 3 x 85 x 6/12 = 127.50, funding 5 x 85 x 6/12 = 212.50,
+        # pool 212.50 - 127.50 - 30.00 = 55.00; employee budget 2 x 85 x 6/12 = 85.00.
+        # 18250 / 3 x 2 = 12166.66... fen - 8500 = 3666.66... -> 36.67 (rounded once: the per
+        # head rounded first, 60.83 x 2 - 85.00, is 36.66).
+        (3, 2, "30.00", "85.00", "36.67"),
+        # B = 4 x 85 x 6/12 = 170.00, pool 212.50 - 170.00 - 42.49 = 0.01: 17001 / 4 x 2 = 8500.5
+        # fen - 8500 = 0.5 fen, half up to 0.01.
+        (4, 2, "42.49", "85.00", "0.01"),
+        # B = 170.00, pool 212.50 - 170.00 - 42.51 = -0.01: 16999 / 4 x 2 = 8499.5 - 8500 = -0.5
+        # fen, away from zero: 0.01 taken back.
+        (4, 2, "42.51", "85.00", "-0.01"),
+        # One employee: 1 x 85 x 6/12 = 42.50; 18250 / 3 = 6083.33... - 4250 = 1833.33... -> 18.33.
+        (3, 1, "30.00", "42.50", "18.33"),
+    ],
+)
+def test_hunan_part_year_employee_clearing_is_exact_and_rounded_once(
+    signed: int, employees: int, unsigned: str, employee_budget: str, clearing: str
+) -> None:
+    totals = YearToDate(months=6, fee_for_service=m(unsigned), unsigned_fee_for_service=m(unsigned))
+    inputs = YearInputs(2025, signed, totals, insured_persons=5, months=6, signed_employees=employees)
+    result = settle_year(policy(HUNAN), inputs)
+    assert (result.employee_budget, result.employee_clearing) == (m(employee_budget), m(clearing))
+
+
+def test_hunan_employee_clearing_without_signed_residents_is_not_computed() -> None:
+    """No signed residents: the spending per head the formula divides by is undefined.  The
+    employee budget (2 x 85) stands; the clearing is not computed, and a reason says so."""
+    result = settle_year(
+        policy(HUNAN), YearInputs(2025, 0, YearToDate(months=12), insured_persons=10, signed_employees=2)
+    )
+    assert (result.signed_employees, result.employee_budget, result.employee_clearing) == (2, m("170.00"), None)
+    (said,) = [r for r in result.reasons if r.code == "settlement_employee_clearing_no_residents"]
+    assert dict(said.params) == {"employees": "2", "employee_budget": "170.00"}
+    assert "settlement_employee_clearing" not in codes(result)
+
+
+def test_hunan_employee_clearing_is_the_reforms_only() -> None:
+    # 二(二) is the reform's: another variant given signed employees clears none.
+    totals = YearToDate(months=12, fund_payable=m("100.00"), paid=m("100.00"))
+    result = settle_year(policy(ZHANJIANG), YearInputs(2024, 7, totals, signed_employees=3))
+    assert (result.signed_employees, result.employee_budget, result.employee_clearing) == (0, ZERO, None)
+
+
+def test_hunan_year_refuses_a_negative_employee_count() -> None:
+    with pytest.raises(BadInput, match="signed_employees"):
+        settle_year(policy(HUNAN), YearInputs(2025, 1, YearToDate(months=12), insured_persons=1, signed_employees=-1))
 
 
 def test_part_year_quota_rounds_half_up_once() -> None:
